@@ -1,0 +1,213 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { AccountError } from './core/accounts/account-service';
+import { formatWait } from './core/accounts/account-states';
+import type { AccountSummary } from './core/accounts/types';
+import { ConfigError } from './core/config';
+import { OrchidsCore } from './core/core';
+import { SETTING_KEYS, type SettingKey } from './core/settings/definitions';
+import { SettingError } from './core/settings/settings-service';
+
+const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
+
+  npm run cli -- accounts add --cookie <value> [--name <name>] [--weight <1-100>]
+  npm run cli -- accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
+  npm run cli -- accounts list [--json]
+  npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
+  npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
+  npm run cli -- settings list [--json]
+  npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
+  npm run cli -- settings reset <key>
+
+The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
+export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
+Changes reach a running Orchids Tray within a second.`;
+
+class UsageError extends Error {}
+
+export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      cookie: { type: 'string' },
+      'cookie-file': { type: 'string' },
+      name: { type: 'string' },
+      weight: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [group, command, ...rest] = positionals;
+  if (values.help || !group) {
+    out(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const core = new OrchidsCore({ log: () => undefined });
+  try {
+    if (group === 'accounts') await accounts(core, command, rest, values, out);
+    else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);
+    else throw new UsageError(`Unknown command "${group}".`);
+    return 0;
+  } finally {
+    await core.stop(0);
+  }
+}
+
+async function accounts(
+  core: OrchidsCore,
+  command: string | undefined,
+  args: string[],
+  flags: { cookie?: string; 'cookie-file'?: string; name?: string; weight?: string; json?: boolean },
+  out: (line: string) => void,
+): Promise<void> {
+  const id = (): number => {
+    const value = Number(args[0]);
+    if (!Number.isInteger(value) || value <= 0) throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
+    return value;
+  };
+  switch (command) {
+    case 'add': {
+      const cookie = flags['cookie-file'] ? fs.readFileSync(flags['cookie-file'], 'utf8') : flags.cookie;
+      if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
+      const weight = flags.weight === undefined ? undefined : Number(flags.weight);
+      const { account, created } = await core.accounts.add({ cookie, name: flags.name, weight });
+      out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
+      return;
+    }
+    case 'list': {
+      const list = core.accounts.list();
+      if (flags.json) out(JSON.stringify(list.map(publicFields), null, 2));
+      else out(table(list));
+      return;
+    }
+    case 'enable':
+    case 'disable': {
+      const account = core.accounts.update(id(), { enabled: command === 'enable' });
+      out(`Account ${account.id} (${account.name}) ${command}d.`);
+      return;
+    }
+    case 'remove': {
+      const target = core.accounts.get(id());
+      core.accounts.remove(target.id);
+      out(`Removed account ${target.id} (${target.name}).`);
+      return;
+    }
+    case 'reset': {
+      const target = core.accounts.get(id());
+      core.states.reset(target.id);
+      out(`Account ${target.id} (${target.name}) is ready again.`);
+      return;
+    }
+    case 'rename': {
+      const name = args.slice(1).join(' ');
+      out(`Renamed account ${core.accounts.update(id(), { name }).id} to ${name}.`);
+      return;
+    }
+    case 'weight': {
+      const account = core.accounts.update(id(), { weight: Number(args[1]) });
+      out(`Account ${account.id} now has weight ${account.weight}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown accounts command "${command ?? ''}".`);
+  }
+}
+
+function settings(core: OrchidsCore, command: string | undefined, args: string[], json: boolean, out: (line: string) => void): void {
+  const key = (): SettingKey => {
+    const name = args[0] as SettingKey;
+    if (!SETTING_KEYS.includes(name)) throw new UsageError(`Unknown setting "${args[0] ?? ''}". Known: ${SETTING_KEYS.join(', ')}.`);
+    return name;
+  };
+  switch (command) {
+    case 'list': {
+      const view = core.settings.view().map((s) => ({ ...s, value: s.key === 'apiKey' && s.value ? '(set)' : s.value }));
+      if (json) out(JSON.stringify(view, null, 2));
+      else for (const s of view) out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source}${s.env ? `, env ${s.env}` : ''})`);
+      return;
+    }
+    case 'set': {
+      const name = key();
+      const raw = args.slice(1).join(' ');
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = raw; // a bare word is a string
+      }
+      const effective = core.settings.set(name, value);
+      const view = core.settings.view().find((s) => s.key === name)!;
+      out(`${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${view.source === 'environment' ? ` (but ${view.env} overrides it)` : ''}`);
+      return;
+    }
+    case 'reset': {
+      const name = key();
+      core.settings.reset(name);
+      out(`${name} is back to its default.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown settings command "${command ?? ''}".`);
+  }
+}
+
+function publicFields(account: AccountSummary) {
+  return {
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    enabled: account.enabled,
+    weight: account.weight,
+    requestCount: account.requestCount,
+    status: account.status,
+    statusReason: account.statusReason,
+    statusUntil: account.statusUntil === null ? null : new Date(account.statusUntil).toISOString(),
+    lastUsedAt: account.lastUsedAt === null ? null : new Date(account.lastUsedAt).toISOString(),
+  };
+}
+
+function table(list: AccountSummary[]): string {
+  if (list.length === 0) return 'No accounts. Add one with: npm run cli -- accounts add --cookie-file <path>';
+  const rows = list.map((a) => [
+    String(a.id),
+    a.name,
+    a.email,
+    a.enabled ? 'yes' : 'no',
+    String(a.weight),
+    String(a.requestCount),
+    describeState(a),
+  ]);
+  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'STATE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+}
+
+export function describeState(account: Pick<AccountSummary, 'status' | 'statusReason' | 'statusUntil'>, now = Date.now()): string {
+  if (account.status === 'ready') return 'ready';
+  const until = account.statusUntil !== null && account.statusUntil > now ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})` : '';
+  return `${account.status.replace('_', ' ')}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        console.error(`${error.message}\n\n${USAGE}`);
+        process.exit(2);
+      }
+      if (error instanceof AccountError || error instanceof SettingError || error instanceof ConfigError) {
+        console.error(error.message);
+        process.exit(1);
+      }
+      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+        console.error(`${(error as Error).message}\n\n${USAGE}`);
+        process.exit(2);
+      }
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

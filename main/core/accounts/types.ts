@@ -1,0 +1,69 @@
+/**
+ * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
+ * `locked` means this mode cannot open the account's sealed cookie (see secrets/secret-box.ts).
+ */
+export const ACCOUNT_STATUSES = [
+  'ready',
+  'cooling_down',
+  'quota_exhausted',
+  'signed_out',
+  'blocked',
+  'failing',
+  'locked',
+] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+/** An account as stored. The cookie stays sealed until the moment a Clerk call needs it. */
+export interface AccountRecord {
+  id: number;
+  name: string;
+  email: string;
+  userId: string;
+  sessionId: string;
+  sealedCookie: string;
+  clientUat: string;
+  projectId: string;
+  weight: number;
+  enabled: boolean;
+  requestCount: number;
+  lastUsedAt: number | null;
+  status: AccountStatus;
+  statusReason: string;
+  statusUntil: number | null;
+  failureStreak: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** What may leave the core (CLI, UI, logs): no cookie, no session id. */
+export interface AccountSummary {
+  id: number;
+  name: string;
+  email: string;
+  enabled: boolean;
+  weight: number;
+  requestCount: number;
+  lastUsedAt: number | null;
+  status: AccountStatus;
+  statusReason: string;
+  statusUntil: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export function summarize(account: AccountRecord): AccountSummary {
+  return {
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    enabled: account.enabled,
+    weight: account.weight,
+    requestCount: account.requestCount,
+    lastUsedAt: account.lastUsedAt,
+    status: account.status,
+    statusReason: account.statusReason,
+    statusUntil: account.statusUntil,
+    createdAt: account.createdAt,
+    updatedAt: account.updatedAt,
+  };
+}

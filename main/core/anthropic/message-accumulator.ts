@@ -1,0 +1,65 @@
+import type { MessagesResponse, ResponseBlock, StopReason, Usage } from './types';
+
+/**
+ * Builds the non-streamed response from the same event sequence the stream would carry, so both modes always
+ * agree on content, ids and stop reasons.
+ */
+export class MessageAccumulator {
+  private readonly blocks: ResponseBlock[] = [];
+  private readonly toolJson = new Map<number, string>();
+  private id = '';
+  private model = '';
+
+  readonly sink = (_name: string, payload: Record<string, unknown>): void => {
+    switch (payload.type) {
+      case 'message_start': {
+        const message = payload.message as { id: string; model: string };
+        this.id = message.id;
+        this.model = message.model;
+        break;
+      }
+      case 'content_block_start':
+        this.blocks[payload.index as number] = { ...(payload.content_block as ResponseBlock) };
+        break;
+      case 'content_block_delta': {
+        const index = payload.index as number;
+        const block = this.blocks[index];
+        const delta = payload.delta as Record<string, string>;
+        if (!block) break;
+        if (delta.type === 'text_delta' && block.type === 'text') block.text += delta.text;
+        else if (delta.type === 'thinking_delta' && block.type === 'thinking') block.thinking += delta.thinking;
+        else if (delta.type === 'signature_delta' && block.type === 'thinking') block.signature = delta.signature ?? '';
+        else if (delta.type === 'input_json_delta') {
+          this.toolJson.set(index, (this.toolJson.get(index) ?? '') + delta.partial_json);
+        }
+        break;
+      }
+      case 'content_block_stop': {
+        const index = payload.index as number;
+        const block = this.blocks[index];
+        const json = this.toolJson.get(index);
+        if (block?.type === 'tool_use' && json !== undefined) block.input = JSON.parse(json);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  get hasContent(): boolean {
+    return this.blocks.length > 0;
+  }
+
+  result(stopReason: StopReason, usage: Usage): MessagesResponse {
+    return {
+      id: this.id,
+      type: 'message',
+      role: 'assistant',
+      model: this.model,
+      content: this.blocks.filter(Boolean),
+      stop_reason: stopReason,
+      stop_sequence: null,
+      usage,
+    };
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Token estimates for usage reporting and count_tokens (protocol page 8.3).
+ *
+ * A heuristic, not a BPE tokenizer: this runs on every request over the whole conversation (a fresh Claude Code
+ * request is already ~76 KB) and has to stay far below a millisecond, while a real tokenizer would need its
+ * vocabulary loaded and costs tens of times more per byte. The upstream does not use Claude's tokenizer for its
+ * own models either, and whenever it reports a real count, that count replaces this estimate.
+ */
+import type { ContentBlock, Message, MessagesRequest, OtherBlock, ToolDefinition } from './types';
+
+/** Images are billed by pixel area, which the proxy never decodes; ~1,500 is a mid-sized screenshot. */
+const IMAGE_TOKENS = 1500;
+/** A binary document (PDF ...) is sized the same way: one page-ish, since its text is not visible here. */
+const BINARY_DOCUMENT_TOKENS = 1500;
+
+// Character classes: 0 whitespace/control, 1 ASCII letter/digit, 2 ASCII punctuation/symbol, 3 other code unit,
+// 4 high surrogate, 5 low surrogate. A 64 KB table turns the per-character branching into two loads, which keeps
+// the loop at the speed of charCodeAt itself.
+const CLASS = new Uint8Array(65536).fill(3);
+for (let c = 0; c < 128; c++) {
+  const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  CLASS[c] = alnum ? 1 : c > 32 && c < 127 ? 2 : 0;
+}
+CLASS.fill(4, 0xd800, 0xdc00);
+CLASS.fill(5, 0xdc00, 0xe000);
+
+// Half-tokens added for class `k` after class `prev`, at index prev * 6 + k. Halves keep 1.5 integral.
+const INCREMENT = new Uint8Array(36);
+for (let prev = 0; prev < 6; prev++) {
+  INCREMENT[prev * 6 + 1] = prev === 1 ? 0 : 2; // only the first character of a letter/digit run counts
+  INCREMENT[prev * 6 + 2] = 2;
+  INCREMENT[prev * 6 + 3] = 3;
+  INCREMENT[prev * 6 + 4] = 3;
+  INCREMENT[prev * 6 + 5] = prev === 4 ? 0 : 3; // the second half of a surrogate pair is the same code point
+}
+
+/**
+ * Each maximal run of ASCII letters/digits counts 1, each ASCII punctuation or symbol 1, whitespace and control
+ * characters 0, each non-ASCII code point 1.5; rounded once at the end.
+ */
+export function estimateTextTokens(text: string): number {
+  let halves = 0;
+  let prev = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const k = CLASS[text.charCodeAt(i)] as number;
+    halves += INCREMENT[prev * 6 + k] as number;
+    prev = k;
+  }
+  return Math.round(halves / 2);
+}
+
+/**
+ * The estimate of `JSON.stringify(value)` without building that string: quotes, colons, commas and brackets are
+ * one token each, like any other punctuation. (Escape sequences inside strings are not counted; a rounding error.)
+ */
+export function estimateJsonTokens(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return estimateTextTokens(value) + 2;
+    case 'number':
+    case 'bigint':
+      return estimateTextTokens(String(value));
+    case 'boolean':
+      return 1;
+    case 'object': {
+      if (value === null) return 1;
+      if (Array.isArray(value)) {
+        let sum = value.length > 0 ? value.length + 1 : 2;
+        for (const item of value) sum += estimateJsonTokens(item);
+        return sum;
+      }
+      let sum = 2;
+      let count = 0;
+      for (const key in value) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined || typeof item === 'function') continue;
+        sum += estimateTextTokens(key) + 3 + estimateJsonTokens(item);
+        count++;
+      }
+      return count > 0 ? sum + count - 1 : sum;
+    }
+    default:
+      return 0;
+  }
+}
+
+function estimateBlock(block: ContentBlock | OtherBlock): number {
+  switch (block.type) {
+    case 'text':
+      return typeof block['text'] === 'string' ? estimateTextTokens(block['text']) : 0;
+    case 'tool_use':
+      return estimateTextTokens(String(block['name'] ?? '')) + estimateJsonTokens(block['input'] ?? {});
+    case 'tool_result': {
+      const content = block['content'];
+      if (typeof content === 'string') return estimateTextTokens(content);
+      if (!Array.isArray(content)) return 0;
+      let sum = 0;
+      for (const item of content as Array<ContentBlock | OtherBlock>) sum += estimateBlock(item);
+      return sum;
+    }
+    case 'image':
+      return IMAGE_TOKENS;
+    case 'document': {
+      const source = block['source'] as { type?: unknown; data?: unknown } | undefined;
+      if (source?.type === 'text' && typeof source.data === 'string') return estimateTextTokens(source.data);
+      return BINARY_DOCUMENT_TOKENS;
+    }
+    case 'thinking':
+    case 'redacted_thinking':
+      // Never forwarded upstream (see the request builder), so it costs nothing there.
+      return 0;
+    default:
+      return estimateJsonTokens(block);
+  }
+}
+
+function estimateContent(content: Message['content']): number {
+  if (typeof content === 'string') return estimateTextTokens(content);
+  if (!Array.isArray(content)) return 0;
+  let sum = 0;
+  for (const block of content) sum += estimateBlock(block);
+  return sum;
+}
+
+function estimateTool(tool: ToolDefinition): number {
+  const fn = tool.function;
+  const name = fn?.name ?? tool.name;
+  const description = fn?.description ?? tool.description;
+  const schema = fn?.parameters ?? tool.input_schema;
+  let sum = typeof name === 'string' ? estimateTextTokens(name) : 0;
+  if (typeof description === 'string') sum += estimateTextTokens(description);
+  if (schema) sum += estimateJsonTokens(schema);
+  return sum;
+}
+
+/** Depends on the request alone (never on the account or upstream), so count_tokens and /v1/messages agree. */
+export function estimateInputTokens(req: MessagesRequest): number {
+  let sum = 0;
+  const system = req.system;
+  if (typeof system === 'string') sum += estimateTextTokens(system);
+  else if (Array.isArray(system)) for (const block of system) sum += estimateBlock(block);
+  if (Array.isArray(req.messages)) for (const message of req.messages) sum += estimateContent(message.content);
+  if (Array.isArray(req.tools)) for (const tool of req.tools) sum += estimateTool(tool);
+  return sum;
+}

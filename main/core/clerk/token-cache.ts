@@ -1,0 +1,163 @@
+import { jwtExpiryMs } from './jwt';
+
+export interface TokenCacheOptions {
+  /** Mints a fresh bearer JWT for the account (a Clerk call). */
+  mint: (accountId: number) => Promise<string>;
+  now?: () => number;
+  /** A token is used until `exp` minus this margin (protocol 1.4 uses 30 s), so it never expires in flight. */
+  safetyMarginMs?: number;
+  /** Lifetime assumed for a token without `exp`. */
+  defaultTtlMs?: number;
+  /** A background refresh starts this long before the usable window closes. */
+  refreshLeadMs?: number;
+  /** Only accounts used this recently are kept warm; idle ones let their token lapse instead of calling Clerk forever. */
+  keepWarmMs?: number;
+  onBackgroundError?: (accountId: number, error: unknown) => void;
+}
+
+interface Entry {
+  token: string | undefined;
+  usableUntil: number;
+  lastUsedAt: number;
+  inflight: Promise<string> | undefined;
+  timer: NodeJS.Timeout | undefined;
+  /** Bumped by invalidate(): a mint that started before it must not store its stale result. */
+  generation: number;
+}
+
+export interface TokenCacheStats {
+  hits: number;
+  misses: number;
+  mints: number;
+  backgroundRefreshes: number;
+}
+
+/**
+ * Bearer tokens per account. The request path calls `peek()`, a map read; only the very first request of an idle
+ * account waits for Clerk (`get()`), and concurrent misses share one mint. While an account is in use, its token
+ * is renewed in the background before the usable window closes, so warm traffic never waits on Clerk.
+ */
+export class TokenCache {
+  private readonly entries = new Map<number, Entry>();
+  private readonly now: () => number;
+  private readonly marginMs: number;
+  private readonly defaultTtlMs: number;
+  private readonly leadMs: number;
+  private readonly keepWarmMs: number;
+  readonly stats: TokenCacheStats = { hits: 0, misses: 0, mints: 0, backgroundRefreshes: 0 };
+  private stopped = false;
+
+  constructor(private readonly options: TokenCacheOptions) {
+    this.now = options.now ?? Date.now;
+    this.marginMs = options.safetyMarginMs ?? 30_000;
+    this.defaultTtlMs = options.defaultTtlMs ?? 5 * 60_000;
+    this.leadMs = options.refreshLeadMs ?? 10_000;
+    this.keepWarmMs = options.keepWarmMs ?? 10 * 60_000;
+  }
+
+  /** The cached token if it is still usable; never calls Clerk. */
+  peek(accountId: number): string | undefined {
+    const entry = this.entries.get(accountId);
+    if (!entry?.token) return undefined;
+    const now = this.now();
+    if (now >= entry.usableUntil) return undefined;
+    entry.lastUsedAt = now;
+    this.stats.hits += 1;
+    return entry.token;
+  }
+
+  /** A usable token, minting (once, shared) when there is none. */
+  get(accountId: number): Promise<string> {
+    const token = this.peek(accountId);
+    if (token) return Promise.resolve(token);
+    this.stats.misses += 1;
+    const entry = this.entry(accountId);
+    entry.lastUsedAt = this.now();
+    return entry.inflight ?? this.startMint(accountId, entry);
+  }
+
+  /** After an upstream 401: forget the token and mint a new one (shared with any mint already running after the drop). */
+  renew(accountId: number): Promise<string> {
+    this.invalidate(accountId);
+    return this.get(accountId);
+  }
+
+  invalidate(accountId: number): void {
+    const entry = this.entries.get(accountId);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    entry.token = undefined;
+    entry.inflight = undefined;
+    entry.generation += 1;
+  }
+
+  /** Forgets an account entirely (removed, disabled, signed out). */
+  forget(accountId: number): void {
+    this.invalidate(accountId);
+    this.entries.delete(accountId);
+  }
+
+  /** Seeds a token obtained elsewhere (Clerk's `last_active_token` when an account is added). */
+  store(accountId: number, token: string): void {
+    this.keep(accountId, this.entry(accountId), token);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const entry of this.entries.values()) clearTimeout(entry.timer);
+    this.entries.clear();
+  }
+
+  private entry(accountId: number): Entry {
+    let entry = this.entries.get(accountId);
+    if (!entry) {
+      entry = { token: undefined, usableUntil: 0, lastUsedAt: 0, inflight: undefined, timer: undefined, generation: 0 };
+      this.entries.set(accountId, entry);
+    }
+    return entry;
+  }
+
+  private startMint(accountId: number, entry: Entry): Promise<string> {
+    const generation = entry.generation;
+    this.stats.mints += 1;
+    const inflight = this.options.mint(accountId).then(
+      (token) => {
+        if (entry.generation === generation && this.entries.get(accountId) === entry) {
+          entry.inflight = undefined;
+          this.keep(accountId, entry, token);
+        }
+        return token;
+      },
+      (error: unknown) => {
+        if (entry.inflight === inflight) entry.inflight = undefined;
+        throw error;
+      },
+    );
+    entry.inflight = inflight;
+    return inflight;
+  }
+
+  private keep(accountId: number, entry: Entry, token: string): void {
+    const now = this.now();
+    const expiry = jwtExpiryMs(token) ?? now + this.defaultTtlMs;
+    entry.token = token;
+    entry.usableUntil = expiry - this.marginMs;
+    clearTimeout(entry.timer);
+    entry.timer = undefined;
+    if (this.stopped) return;
+    const refreshIn = Math.max(0, entry.usableUntil - this.leadMs - now);
+    entry.timer = setTimeout(() => this.refreshInBackground(accountId, entry), refreshIn);
+    entry.timer.unref();
+  }
+
+  private refreshInBackground(accountId: number, entry: Entry): void {
+    entry.timer = undefined;
+    if (this.stopped || this.entries.get(accountId) !== entry || entry.inflight) return;
+    if (this.now() - entry.lastUsedAt > this.keepWarmMs) return;
+    this.stats.backgroundRefreshes += 1;
+    // The current token stays in use until the new one lands; a failure leaves it to expire and the next request
+    // mints in the foreground, which surfaces the error to whoever needs the token.
+    this.startMint(accountId, entry).catch((error: unknown) => this.options.onBackgroundError?.(accountId, error));
+  }
+}

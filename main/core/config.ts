@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { defaultDataDir } from './util/paths';
+import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
+
+/** Where the Orchids upstream lived in Generation A (protocol page 2.1); configurable because it moves. */
+export const DEFAULT_AGENT_URL =
+  'https://orchids-server.calmstone-6964e08a.westeurope.azurecontainerapps.io/agent/coding-agent';
+export const DEFAULT_CLERK_URL = 'https://clerk.orchids.app';
+
+/** Start-up configuration that only the environment sets; run-time settings live in settings/definitions.ts. */
+export interface EnvConfig {
+  dataDir: string;
+  clerkUrl: string;
+  agentUrl: string;
+  allowNonLoopback: boolean;
+  maxBodyBytes: number;
+}
+
+export class ConfigError extends Error {}
+
+export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const dataDir = env.ORCHIDS_TRAY_DATA_DIR?.trim() ? path.resolve(env.ORCHIDS_TRAY_DATA_DIR.trim()) : defaultDataDir();
+  return {
+    dataDir,
+    clerkUrl: url(env, 'ORCHIDS_CLERK_URL', DEFAULT_CLERK_URL),
+    agentUrl: url(env, 'ORCHIDS_AGENT_URL', DEFAULT_AGENT_URL),
+    allowNonLoopback: /^(1|true|yes)$/i.test(env.ORCHIDS_TRAY_ALLOW_REMOTE ?? ''),
+    maxBodyBytes: positiveInt(env, 'ORCHIDS_TRAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+  };
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  try {
+    const parsed = new URL(raw);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+    return raw.replace(/\/+$/, '');
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(raw)}.`);
+  }
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of bytes.`);
+  return value;
+}

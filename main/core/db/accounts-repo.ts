@@ -1,0 +1,169 @@
+import type { Statement } from 'better-sqlite3';
+import type { AccountRecord, AccountStatus } from '../accounts/types';
+import type { Db } from './database';
+
+interface AccountRow {
+  id: number;
+  name: string;
+  email: string;
+  user_id: string;
+  session_id: string;
+  client_cookie: string;
+  client_uat: string;
+  project_id: string;
+  weight: number;
+  enabled: number;
+  request_count: number;
+  last_used_at: number | null;
+  status: string;
+  status_reason: string;
+  status_until: number | null;
+  failure_streak: number;
+  created_at: number;
+  updated_at: number;
+}
+
+function fromRow(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    email: row.email,
+    userId: row.user_id,
+    sessionId: row.session_id,
+    sealedCookie: row.client_cookie,
+    clientUat: row.client_uat,
+    projectId: row.project_id,
+    weight: row.weight,
+    enabled: row.enabled === 1,
+    requestCount: row.request_count,
+    lastUsedAt: row.last_used_at,
+    status: row.status as AccountStatus,
+    statusReason: row.status_reason,
+    statusUntil: row.status_until,
+    failureStreak: row.failure_streak,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewAccount {
+  name: string;
+  email: string;
+  userId: string;
+  sessionId: string;
+  sealedCookie: string;
+  clientUat: string;
+  weight: number;
+}
+
+export type AccountPatch = Partial<{
+  name: string;
+  email: string;
+  sessionId: string;
+  sealedCookie: string;
+  clientUat: string;
+  projectId: string;
+  weight: number;
+  enabled: boolean;
+  status: AccountStatus;
+  statusReason: string;
+  statusUntil: number | null;
+  failureStreak: number;
+}>;
+
+const COLUMN: Record<keyof AccountPatch, string> = {
+  name: 'name',
+  email: 'email',
+  sessionId: 'session_id',
+  sealedCookie: 'client_cookie',
+  clientUat: 'client_uat',
+  projectId: 'project_id',
+  weight: 'weight',
+  enabled: 'enabled',
+  status: 'status',
+  statusReason: 'status_reason',
+  statusUntil: 'status_until',
+  failureStreak: 'failure_streak',
+};
+
+export interface CountDelta {
+  accountId: number;
+  count: number;
+  lastUsedAt: number;
+}
+
+/** All SQL about accounts. Statements are prepared once; better-sqlite3 is synchronous, so callers stay off the hot path. */
+export class AccountsRepo {
+  private readonly listAll: Statement<[], AccountRow>;
+  private readonly byId: Statement<[number], AccountRow>;
+  private readonly byUserId: Statement<[string], AccountRow>;
+  private readonly insertOne: Statement;
+  private readonly deleteOne: Statement<[number]>;
+  private readonly addCount: Statement<[number, number, number]>;
+  private readonly patchCache = new Map<string, Statement>();
+
+  constructor(private readonly db: Db) {
+    this.listAll = db.prepare('SELECT * FROM accounts ORDER BY id');
+    this.byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
+    this.byUserId = db.prepare('SELECT * FROM accounts WHERE user_id = ?');
+    this.insertOne = db.prepare(
+      `INSERT INTO accounts (name, email, user_id, session_id, client_cookie, client_uat, weight, created_at, updated_at)
+       VALUES (@name, @email, @userId, @sessionId, @sealedCookie, @clientUat, @weight, @now, @now)`,
+    );
+    this.deleteOne = db.prepare('DELETE FROM accounts WHERE id = ?');
+    this.addCount = db.prepare(
+      `UPDATE accounts SET request_count = request_count + ?,
+         last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?`,
+    );
+  }
+
+  list(): AccountRecord[] {
+    return this.listAll.all().map(fromRow);
+  }
+
+  get(id: number): AccountRecord | undefined {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  findByUserId(userId: string): AccountRecord | undefined {
+    const row = this.byUserId.get(userId);
+    return row && fromRow(row);
+  }
+
+  insert(account: NewAccount, now: number): AccountRecord {
+    const info = this.insertOne.run({ ...account, now });
+    return this.get(Number(info.lastInsertRowid))!;
+  }
+
+  update(id: number, patch: AccountPatch, now: number): AccountRecord | undefined {
+    const keys = (Object.keys(patch) as (keyof AccountPatch)[]).filter((k) => patch[k] !== undefined).sort();
+    if (keys.length > 0) {
+      const signature = keys.join(',');
+      let statement = this.patchCache.get(signature);
+      if (!statement) {
+        const sets = keys.map((k) => `${COLUMN[k]} = @${k}`).join(', ');
+        statement = this.db.prepare(`UPDATE accounts SET ${sets}, updated_at = @now WHERE id = @id`);
+        this.patchCache.set(signature, statement);
+      }
+      const params: Record<string, unknown> = { id, now };
+      for (const key of keys) {
+        const value = patch[key];
+        params[key] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+      }
+      statement.run(params);
+    }
+    return this.get(id);
+  }
+
+  remove(id: number): boolean {
+    return this.deleteOne.run(id).changes > 0;
+  }
+
+  /** One transaction for a whole batch: the count writer's flush. */
+  readonly addCounts = (deltas: readonly CountDelta[]): void => {
+    this.db.transaction((batch: readonly CountDelta[]) => {
+      for (const delta of batch) this.addCount.run(delta.count, delta.lastUsedAt, delta.accountId);
+    })(deltas);
+  };
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations';
+
+export type Db = Database.Database;
+
+export interface OpenDatabaseOptions {
+  /** Where the native addon lives when it is not the default build (the desktop app's Electron-ABI copy). */
+  nativeBinding?: string;
+}
+
+/**
+ * Opens (creating if needed) the app's SQLite file in WAL mode and brings its schema up to date. WAL lets the CLI
+ * write while the app reads, and keeps a reader from ever blocking the count writer.
+ */
+export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  db.pragma('journal_mode = WAL');
+  // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts; FULL would fsync
+  // every batch for no user-visible gain.
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  migrate(db);
+  return db;
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+function migrate(db: Db): void {
+  const current = schemaVersion(db);
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `The database was written by a newer Orchids Tray (schema ${current}; this build knows ${MIGRATIONS.length}). ` +
+        'Update the app, or point ORCHIDS_TRAY_DATA_DIR at another folder.',
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    const step = MIGRATIONS[version]!;
+    db.transaction(() => {
+      db.exec(step);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
+
+/**
+ * SQLite's `data_version` changes when another connection commits. Polling it is how the running app notices an
+ * edit made by the CLI without a restart, at the cost of one tiny pragma per poll.
+ */
+export function dataVersion(db: Db): number {
+  return db.pragma('data_version', { simple: true }) as number;
+}

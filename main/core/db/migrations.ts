@@ -1,0 +1,35 @@
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran. Never edit a shipped step:
+ * append a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: accounts and settings
+  `
+  CREATE TABLE accounts (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    name           TEXT    NOT NULL,
+    email          TEXT    NOT NULL DEFAULT '',
+    user_id        TEXT    NOT NULL UNIQUE,
+    session_id     TEXT    NOT NULL DEFAULT '',
+    client_cookie  TEXT    NOT NULL,          -- sealed, never plain text
+    client_uat     TEXT    NOT NULL DEFAULT '',
+    project_id     TEXT    NOT NULL DEFAULT '',
+    weight         INTEGER NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    enabled        INTEGER NOT NULL DEFAULT 1 CHECK (enabled IN (0, 1)),
+    request_count  INTEGER NOT NULL DEFAULT 0,
+    last_used_at   INTEGER,                   -- ms since epoch
+    status         TEXT    NOT NULL DEFAULT 'ready',
+    status_reason  TEXT    NOT NULL DEFAULT '',
+    status_until   INTEGER,                   -- ms since epoch, when the status may heal
+    failure_streak INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+  );
+  CREATE INDEX idx_accounts_enabled ON accounts (enabled);
+  CREATE TABLE settings (
+    key        TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,                 -- JSON
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,204 @@
+import type { UpstreamEvent, UpstreamUsage } from './types';
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const num = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+
+/** Both spellings the upstream has used for token counts (protocol 2.4), in one shape. */
+export function readUsage(value: unknown): UpstreamUsage | undefined {
+  if (!isObject(value)) return undefined;
+  const usage: UpstreamUsage = {};
+  const input = num(value.inputTokens) ?? num(value.input_tokens) ?? num(value.promptTokens);
+  const output = num(value.outputTokens) ?? num(value.output_tokens) ?? num(value.completionTokens);
+  const cacheRead = num(value.cache_read_input_tokens) ?? num(value.cacheReadInputTokens) ?? num(value.cachedInputTokens);
+  const cacheCreation = num(value.cache_creation_input_tokens) ?? num(value.cacheCreationInputTokens);
+  if (input !== undefined) usage.inputTokens = input;
+  if (output !== undefined) usage.outputTokens = output;
+  if (cacheRead !== undefined) usage.cacheReadInputTokens = cacheRead;
+  if (cacheCreation !== undefined) usage.cacheCreationInputTokens = cacheCreation;
+  return Object.keys(usage).length > 0 ? usage : undefined;
+}
+
+/**
+ * Turns one upstream JSON payload into zero or more normalised events. Stateful per stream for one reason: the
+ * upstream has sent the same text twice, as `model` events and as `coding_agent.*` events, so once the second
+ * channel speaks, the first one's text and reasoning are ignored (tool calls, usage and finish still count).
+ */
+export class UpstreamEventDecoder {
+  private preferCodingAgent = false;
+  private lastText: { text: string; source: string } | undefined;
+
+  decode(payload: unknown, out: UpstreamEvent[]): void {
+    if (!isObject(payload)) return;
+    const type = str(payload.type);
+    if (type === 'model') {
+      const event = payload.event;
+      if (!isObject(event)) return;
+      // Generation B nests the event in `data`; the merge accepts both forms and a mix of them.
+      this.model(isObject(event.data) ? { ...event, ...event.data } : event, out);
+      return;
+    }
+    if (type === undefined) return;
+    this.other(type, payload, isObject(payload.data) ? payload.data : {}, out);
+  }
+
+  private model(event: Json, out: UpstreamEvent[]): void {
+    const type = str(event.type);
+    const textChannel = !this.preferCodingAgent;
+    switch (type) {
+      case 'reasoning-start':
+        if (textChannel) out.push({ kind: 'thinking-start', signature: str(event.signature) });
+        return;
+      case 'reasoning-delta':
+        if (textChannel) this.thinking(str(event.delta) ?? str(event.text), out);
+        return;
+      case 'reasoning-end':
+        if (textChannel) out.push({ kind: 'thinking-end', signature: str(event.signature) });
+        return;
+      case 'text-start':
+        if (textChannel) out.push({ kind: 'text-start' });
+        return;
+      case 'text-delta':
+        if (textChannel) this.text(str(event.delta) ?? str(event.text), 'model', out);
+        return;
+      case 'text-end':
+        if (textChannel) out.push({ kind: 'text-end' });
+        return;
+      case 'tool-input-start': {
+        const id = str(event.id) ?? str(event.toolCallId);
+        const name = str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
+        if (id && name) out.push({ kind: 'tool-input-start', id, name });
+        return;
+      }
+      case 'tool-input-delta': {
+        const id = str(event.id) ?? str(event.toolCallId);
+        const delta = str(event.delta) ?? str(event.inputTextDelta);
+        if (id && delta) out.push({ kind: 'tool-input-delta', id, delta });
+        return;
+      }
+      case 'tool-input-end': {
+        const id = str(event.id) ?? str(event.toolCallId);
+        if (id) out.push({ kind: 'tool-input-end', id });
+        return;
+      }
+      case 'tool-call': {
+        const id = str(event.toolCallId) ?? str(event.callId) ?? str(event.id) ?? '';
+        const name = str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
+        const input = event.input ?? event.arguments;
+        if (name) out.push({ kind: 'tool-call', id, name, input: isObject(input) ? input : (str(input) ?? '') });
+        return;
+      }
+      case 'tokens-used': {
+        const usage = readUsage(event);
+        if (usage) out.push({ kind: 'usage', usage });
+        return;
+      }
+      case 'finish':
+        out.push({
+          kind: 'finish',
+          reason: str(event.finishReason) ?? str(event.stop_reason) ?? str(event.reason),
+          usage: readUsage(event.usage),
+        });
+        return;
+      case 'error':
+        out.push(errorEvent(event, isObject(event.error) ? event.error : {}));
+        return;
+      default:
+        return; // stream-start, conversation_id, and anything newer
+    }
+  }
+
+  private other(type: string, payload: Json, data: Json, out: UpstreamEvent[]): void {
+    switch (type) {
+      case 'coding_agent.reasoning.chunk':
+        this.preferCodingAgent = true;
+        this.thinking(str(data.text) ?? str(payload.text), out);
+        return;
+      case 'coding_agent.reasoning.completed':
+        this.preferCodingAgent = true;
+        out.push({ kind: 'thinking-end' });
+        return;
+      case 'output_text_delta':
+      case 'coding_agent.output_text.delta':
+      case 'coding_agent.response.chunk': {
+        this.preferCodingAgent = true;
+        const chunk = payload.chunk;
+        const text =
+          str(payload.text) ??
+          str(payload.delta) ??
+          str(chunk) ??
+          (isObject(chunk) ? (str(chunk.content) ?? str(chunk.text)) : undefined) ??
+          str(data.text);
+        this.text(text, type, out);
+        return;
+      }
+      case 'coding_agent.tokens_used': {
+        const usage = readUsage(data) ?? readUsage(payload);
+        if (usage) out.push({ kind: 'usage', usage });
+        return;
+      }
+      case 'coding_agent.credits_exhausted':
+        out.push({
+          kind: 'credits-exhausted',
+          message: str(data.message) ?? str(payload.message) ?? 'You have run out of credits.',
+        });
+        return;
+      case 'response_done':
+        this.responseDone(isObject(payload.response) ? payload.response : {}, out);
+        return;
+      case 'coding_agent.end':
+      case 'complete':
+        out.push({ kind: 'finish' });
+        return;
+      case 'error':
+        out.push(errorEvent(payload, data));
+        return;
+      default:
+        return; // connected, response_started, fs_operation, file-preview events: nothing for the client
+    }
+  }
+
+  private responseDone(response: Json, out: UpstreamEvent[]): void {
+    const usage = readUsage(response.usage);
+    if (usage) out.push({ kind: 'usage', usage });
+    let calls = 0;
+    for (const item of Array.isArray(response.output) ? response.output : []) {
+      if (!isObject(item)) continue;
+      const itemType = str(item.type);
+      if (itemType !== 'function_call' && itemType !== 'tool_use') continue;
+      const name = str(item.name);
+      if (!name) continue;
+      const input = item.input ?? item.arguments;
+      out.push({
+        kind: 'tool-call',
+        id: str(item.callId) ?? str(item.call_id) ?? str(item.id) ?? '',
+        name,
+        input: isObject(input) ? input : (str(input) ?? ''),
+      });
+      calls += 1;
+    }
+    out.push({ kind: 'finish', reason: calls > 0 ? 'tool-calls' : 'stop' });
+  }
+
+  private thinking(text: string | undefined, out: UpstreamEvent[]): void {
+    if (text) out.push({ kind: 'thinking-delta', text });
+  }
+
+  /** The same chunk twice in a row from two different channels is one chunk, not two. */
+  private text(text: string | undefined, source: string, out: UpstreamEvent[]): void {
+    if (!text) return;
+    const last = this.lastText;
+    this.lastText = { text, source };
+    if (last && last.text === text && last.source !== source) return;
+    out.push({ kind: 'text-delta', text });
+  }
+}
+
+function errorEvent(payload: Json, data: Json): UpstreamEvent {
+  const code = str(data.code) ?? str(payload.code) ?? 'upstream_error';
+  const message = str(data.message) ?? str(payload.message) ?? 'The upstream reported an error.';
+  return { kind: 'error', code, message };
+}

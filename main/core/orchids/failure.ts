@@ -1,0 +1,121 @@
+/**
+ * What went wrong with an upstream attempt, in the terms failover and account states need (protocol page 6):
+ * whose fault it is, whether another account could do better, and what to tell the client if none can.
+ */
+export type FailureKind =
+  /** 401 even after a fresh token: the account's sign-in is gone. */
+  | 'signed_out'
+  /** 403 */
+  | 'blocked'
+  /** 402, credits_exhausted, "no remaining quota" */
+  | 'quota'
+  /** 429 */
+  | 'rate_limited'
+  /** 5xx, llm_unavailable, internal_error */
+  | 'server'
+  /** connection refused/reset, DNS, TLS, an early EOF */
+  | 'network'
+  /** connect, first byte, or silence between events took too long */
+  | 'timeout'
+  /** Clerk could not be reached to mint a token */
+  | 'clerk_unavailable'
+  /** 400 and kin: the request itself is wrong; another account would fail the same way */
+  | 'client'
+  /** anything else the upstream reported */
+  | 'unknown';
+
+export interface UpstreamFailure {
+  kind: FailureKind;
+  message: string;
+  status?: number;
+  /** From `Retry-After`, when the upstream said how long to wait. */
+  retryAfterMs?: number;
+}
+
+/** Failures that belong to the account rather than to the request: try another account. */
+export const ACCOUNT_FAILURES: ReadonlySet<FailureKind> = new Set(['signed_out', 'blocked', 'quota', 'rate_limited']);
+/** Failures of the path, not of the account or the request: try again, a bounded number of times. */
+export const TRANSIENT_FAILURES: ReadonlySet<FailureKind> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'clerk_unavailable',
+  'unknown',
+]);
+
+export function failureFromStatus(status: number, body: string, retryAfter?: string | string[]): UpstreamFailure {
+  const detail = summarizeBody(body);
+  const message = `Orchids answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
+  const failure: UpstreamFailure = { kind: kindForStatus(status, body), message, status };
+  const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+  return failure;
+}
+
+function kindForStatus(status: number, body: string): FailureKind {
+  if (status === 401) return 'signed_out';
+  if (status === 402) return 'quota';
+  if (status === 403) return 'blocked';
+  if (status === 429) return mentionsCredits(body) ? 'quota' : 'rate_limited';
+  if (status === 408) return 'timeout';
+  if (status >= 500) return 'server';
+  if (status === 400 || status === 404 || status === 413 || status === 422) return 'client';
+  return 'unknown';
+}
+
+/** Upstream `error` events carry a code and message; the protocol's substring table sorts them. */
+export function failureFromUpstreamError(code: string, message: string): UpstreamFailure {
+  const text = `${code}: ${message}`;
+  const lower = text.toLowerCase();
+  let kind: FailureKind = 'unknown';
+  if (mentionsCredits(lower)) kind = 'quota';
+  else if (/\b429\b|too many requests|rate.?limit/.test(lower)) kind = 'rate_limited';
+  else if (/\b401\b|unauthori[sz]ed|signed.?out|invalid_api_key|no active sessions/.test(lower)) kind = 'signed_out';
+  else if (/\b403\b|forbidden/.test(lower)) kind = 'blocked';
+  else if (/model not found|input is too long|context_window_exceeded|max_token_limit|bad_request|\b400\b/.test(lower)) {
+    kind = 'client';
+  } else if (/timeout|deadline exceeded/.test(lower)) kind = 'timeout';
+  else if (/\b50[0-4]\b|llm_unavailable|internal_error|overloaded|unavailable/.test(lower)) kind = 'server';
+  return { kind, message: `Orchids reported ${text}` };
+}
+
+function mentionsCredits(text: string): boolean {
+  return /credits?.?exhausted|out of credits|no remaining quota|insufficient_funds|quota_limit|run out of credits/i.test(
+    text,
+  );
+}
+
+/** undici and socket errors, by code. */
+export function failureFromError(error: unknown): UpstreamFailure {
+  const code = (error as { code?: string }).code ?? '';
+  const message = (error as Error).message ?? String(error);
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return { kind: 'timeout', message: 'Connecting to Orchids timed out.' };
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return { kind: 'timeout', message: 'Orchids did not start answering in time.' };
+    case 'UND_ERR_BODY_TIMEOUT':
+      return { kind: 'timeout', message: 'Orchids went silent mid-answer for longer than the idle timeout.' };
+    default:
+      return { kind: 'network', message: `Orchids cannot be reached: ${code ? `${code} ` : ''}${message}`.trim() };
+  }
+}
+
+/** `Retry-After` as seconds or an HTTP date; capped at a day so a wild value cannot park an account forever. */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Number(trimmed) * 1000;
+  else {
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date)) return undefined;
+    ms = date - now;
+  }
+  return Math.min(Math.max(0, Math.round(ms)), 86_400_000);
+}
+
+function summarizeBody(body: string): string {
+  const text = body.replace(/\s+/g, ' ').trim();
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}

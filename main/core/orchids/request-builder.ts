@@ -1,0 +1,272 @@
+/**
+ * Anthropic Messages request → Orchids Generation A body (protocol page 2.2 and 7.2).
+ *
+ * DECISION: nothing is trimmed or capped. The old proxy cut each history entry to 8,000 characters and the history
+ * to a 12k-token budget; that silently removed file contents and tool results the model then acted as if it had
+ * read. A context the upstream refuses as too long fails loudly instead, which the user can act on (/compact).
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type {
+  ContentBlock,
+  MediaSource,
+  Message,
+  MessagesRequest,
+  OtherBlock,
+  ThinkingConfig,
+  ToolDefinition,
+} from '../anthropic/types';
+import type { ChatHistoryEntry, OrchidsRequestBody } from './types';
+import { toOrchidsTools, upstreamToolName } from './tool-mapping';
+
+export interface BuildContext {
+  email: string;
+  userId: string;
+  projectId?: string;
+  upstreamModel: string;
+  chatSessionId: string;
+}
+
+const DEFAULT_PROJECT_ID = '00000000-0000-0000-0000-000000000000';
+const ADAPTIVE_THINKING_BUDGET = 10000;
+const MIN_THINKING_BUDGET = 1024;
+const MAX_THINKING_BUDGET = 128000;
+const MAX_INLINE_BLOCK_JSON = 2000;
+
+type Block = ContentBlock | OtherBlock;
+
+export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): OrchidsRequestBody {
+  const messages: Message[] = Array.isArray(req.messages) ? req.messages : [];
+  const tools = req.tools;
+
+  let current = -1;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i]?.role === 'user') {
+      current = i;
+      break;
+    }
+  }
+
+  const system: string[] = [];
+  pushSystem(req.system, system);
+  const chatHistory: ChatHistoryEntry[] = [];
+  let prefill = '';
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i] as Message;
+    if (i === current) continue;
+    const text = renderContent(message.content, tools);
+    // Only turns that held nothing but thinking render empty; an empty entry would tell the upstream nothing.
+    if (text.length === 0) continue;
+    if (message.role === 'system') {
+      // Orchids has a single system slot, so mid-conversation system messages (Claude Code sends its agent list
+      // this way) are appended to it in order rather than dropped or disguised as a user turn.
+      system.push(text);
+    } else if (current >= 0 && i > current) {
+      prefill = joinParts(prefill, text);
+    } else {
+      const last = chatHistory[chatHistory.length - 1];
+      if (last && last.role === message.role) last.content = joinParts(last.content, text);
+      else chatHistory.push({ role: message.role, content: text });
+    }
+  }
+
+  const userText = current >= 0 ? renderContent((messages[current] as Message).content, tools) : '';
+  let prompt = thinkingPrefix(req.thinking);
+  if (system.length > 0) prompt = joinParts(prompt, `<system>\n${system.join('\n\n')}\n</system>`);
+  prompt = joinParts(prompt, `<user_message>\n${userText}\n</user_message>`);
+  if (prefill.length > 0) prompt = joinParts(prompt, `<assistant_prefill>\n${prefill}\n</assistant_prefill>`);
+
+  const body: OrchidsRequestBody = {
+    prompt,
+    chatHistory,
+    projectId: ctx.projectId || DEFAULT_PROJECT_ID,
+    currentPage: {},
+    agentMode: ctx.upstreamModel,
+    mode: 'agent',
+    gitRepoUrl: '',
+    email: ctx.email,
+    chatSessionId: ctx.chatSessionId,
+    userId: ctx.userId,
+    apiVersion: 2,
+  };
+  if (ctx.upstreamModel) body.model = ctx.upstreamModel;
+  const orchidsTools = toOrchidsTools(tools);
+  if (orchidsTools.length > 0) body.tools = orchidsTools;
+  return body;
+}
+
+/** The thinking tag pair the upstream reads on the prompt's first line (7.2). */
+function thinkingPrefix(thinking: ThinkingConfig | undefined): string {
+  if (!thinking || typeof thinking !== 'object') return '';
+  let budget: number;
+  if (thinking.type === 'adaptive') {
+    budget = ADAPTIVE_THINKING_BUDGET;
+  } else if (thinking.type === 'enabled') {
+    const requested = (thinking as { budget_tokens?: unknown }).budget_tokens;
+    budget =
+      typeof requested === 'number' && Number.isFinite(requested)
+        ? Math.min(MAX_THINKING_BUDGET, Math.max(MIN_THINKING_BUDGET, Math.floor(requested)))
+        : ADAPTIVE_THINKING_BUDGET;
+  } else {
+    return '';
+  }
+  return `<thinking_mode>enabled</thinking_mode><max_thinking_length>${budget}</max_thinking_length>`;
+}
+
+function pushSystem(system: MessagesRequest['system'], out: string[]): void {
+  if (typeof system === 'string') {
+    if (system.length > 0) out.push(system);
+    return;
+  }
+  if (!Array.isArray(system)) return;
+  const texts: string[] = [];
+  for (const block of system) {
+    const text = block.type === 'text' ? block['text'] : undefined;
+    if (typeof text === 'string' && text.length > 0) texts.push(text);
+  }
+  if (texts.length > 0) out.push(texts.join('\n\n'));
+}
+
+/**
+ * Joins two rendered parts with one blank line, counting newlines the first already ends with: Claude Code's
+ * reminder block ends in "\n\n", and stacking more would only add noise.
+ */
+function joinParts(acc: string, part: string): string {
+  if (acc.length === 0) return part;
+  if (part.length === 0) return acc;
+  if (acc.endsWith('\n\n')) return acc + part;
+  return acc + (acc.endsWith('\n') ? '\n' : '\n\n') + part;
+}
+
+function renderContent(content: Message['content'], tools: ToolDefinition[] | undefined): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const block of content) out = joinParts(out, renderBlock(block, tools));
+  return out;
+}
+
+function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string {
+  if (!block || typeof block !== 'object') return '';
+  switch (block.type) {
+    case 'text':
+      return typeof block['text'] === 'string' ? block['text'] : '';
+    case 'tool_use': {
+      const name = attr(upstreamToolName(String(block['name'] ?? ''), tools));
+      const input = JSON.stringify(block['input'] ?? {});
+      return `<tool_use id="${attr(block['id'])}" name="${name}">${input}</tool_use>`;
+    }
+    case 'tool_result': {
+      const flag = block['is_error'] === true ? ' is_error="true"' : '';
+      const content = renderToolResult(block['content']);
+      return `<tool_result tool_use_id="${attr(block['tool_use_id'])}"${flag}>${content}</tool_result>`;
+    }
+    case 'image':
+      return mediaHint('Image', block['source'] as MediaSource | undefined);
+    case 'document':
+      return renderDocument(block as OtherBlock);
+    case 'thinking':
+    case 'redacted_thinking':
+      // Signed by Anthropic for Anthropic's own models; the upstream can neither verify nor use them.
+      return '';
+    default:
+      return renderOther(block);
+  }
+}
+
+function renderToolResult(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let out = '';
+  for (const item of content as Block[]) {
+    const text = item?.type === 'text' ? String(item['text'] ?? '') : renderBlock(item, undefined);
+    out = out.length === 0 ? text : `${out}\n${text}`;
+  }
+  return out;
+}
+
+function renderDocument(block: OtherBlock): string {
+  const source = block['source'] as (MediaSource & { content?: unknown }) | undefined;
+  if (source?.type === 'text' && typeof source.data === 'string') return source.data;
+  if (source?.type === 'content') {
+    const nested = source.content;
+    if (typeof nested === 'string') return nested;
+    if (Array.isArray(nested)) return renderToolResult(nested);
+  }
+  return mediaHint('Document', source, typeof block['title'] === 'string' ? ` "${block['title']}"` : '');
+}
+
+function mediaHint(kind: string, source: MediaSource | undefined, suffix = ''): string {
+  let hint = `[${kind} ${source?.media_type ?? 'unknown'} ${source?.type ?? 'unknown'}`;
+  if (typeof source?.data === 'string') hint += ` bytes≈${base64Bytes(source.data)}`;
+  else if (typeof source?.url === 'string') hint += ` ${source.url}`;
+  else if (typeof source?.file_id === 'string') hint += ` ${source.file_id}`;
+  return hint + suffix + ']';
+}
+
+function base64Bytes(data: string): number {
+  let padding = 0;
+  if (data.endsWith('==')) padding = 2;
+  else if (data.endsWith('=')) padding = 1;
+  return Math.max(0, Math.floor((data.length * 3) / 4) - padding);
+}
+
+function renderOther(block: Block): string {
+  const { type, ...fields } = block as OtherBlock;
+  const json = JSON.stringify(fields);
+  if (json === '{}') return `[${type}]`;
+  if (json.length <= MAX_INLINE_BLOCK_JSON) return `[${type}] ${json}`;
+  return `[${type}] (${json.length} characters of block data not shown)`;
+}
+
+/** Ids and names are identifiers in practice; escaping keeps a stray quote from breaking the tag. */
+function attr(value: unknown): string {
+  const s = typeof value === 'string' ? value : String(value ?? '');
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34 || c === 38 || c === 60 || c === 62) {
+      return s.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+    }
+  }
+  return s;
+}
+
+/**
+ * A chat session id that stays the same for one conversation, so the upstream can group its turns. Hashed so the
+ * client's own session or device id never leaves the machine.
+ */
+export function chatSessionIdFor(
+  req: MessagesRequest,
+  headers: Record<string, string | string[] | undefined>,
+): string {
+  const header = headers['x-claude-code-session-id'];
+  let fromHeader = (Array.isArray(header) ? header[0] : header)?.trim();
+  // The recorded Claude Code 2.1.197 request sends the nil UUID here while metadata holds the real session id;
+  // keyed on it, every conversation would share one upstream chat.
+  if (fromHeader && isNilUuid(fromHeader)) fromHeader = undefined;
+  const key = fromHeader || sessionKeyFromMetadata(req.metadata) || randomUUID();
+  return 'chat_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+}
+
+function isNilUuid(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c !== 48 /* 0 */ && c !== 45 /* - */) return false;
+  }
+  return true;
+}
+
+function sessionKeyFromMetadata(metadata: unknown): string | undefined {
+  if (typeof metadata !== 'object' || metadata === null) return undefined;
+  const userId = (metadata as { user_id?: unknown }).user_id;
+  if (typeof userId !== 'string' || userId.trim().length === 0) return undefined;
+  // Claude Code sends a JSON string {device_id, account_uuid, session_id}; the session id is the conversation.
+  if (userId.trimStart().startsWith('{')) {
+    try {
+      const sessionId = (JSON.parse(userId) as { session_id?: unknown }).session_id;
+      if (typeof sessionId === 'string' && sessionId.length > 0) return sessionId;
+    } catch {
+      // not JSON after all: use the string itself
+    }
+  }
+  return userId;
+}

@@ -1,0 +1,126 @@
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
+
+export interface SseHandlers {
+  /** A decoded JSON payload, with the text it came from (for debug logs). */
+  onJson(value: unknown, raw: string): void;
+  /** A payload that is not JSON: skipped, but reported so it can be logged. */
+  onMalformed?(raw: string): void;
+}
+
+/**
+ * An incremental `text/event-stream` reader that forgives what upstreams get wrong. It works on bytes, so a chunk
+ * may end anywhere, even inside a multi-byte character or between CR and LF; lines end at LF, CRLF or a lone CR;
+ * comments and non-data fields are ignored; several `data:` lines make one payload; and a stream that forgets the
+ * blank line between events still yields one event per JSON line instead of one giant payload at EOF.
+ */
+export class SseParser {
+  private carry: Buffer | undefined;
+  /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
+  private swallowLf = false;
+  private dataLines: string[] = [];
+
+  constructor(private readonly handlers: SseHandlers) {}
+
+  push(chunk: Buffer): void {
+    let buffer = chunk;
+    let position = 0;
+    if (this.swallowLf && buffer.length > 0) {
+      this.swallowLf = false;
+      if (buffer[0] === LF) position = 1;
+    }
+    if (this.carry) {
+      buffer = Buffer.concat([this.carry, position ? buffer.subarray(position) : buffer]);
+      position = 0;
+      this.carry = undefined;
+    }
+    const length = buffer.length;
+    while (position < length) {
+      let lineEnd = buffer.indexOf(LF, position);
+      const cr = buffer.indexOf(CR, position);
+      if (cr >= 0 && (lineEnd < 0 || cr < lineEnd)) lineEnd = cr;
+      if (lineEnd < 0) {
+        this.carry = Buffer.from(buffer.subarray(position));
+        return;
+      }
+      this.line(buffer, position, lineEnd);
+      if (buffer[lineEnd] === CR) {
+        if (lineEnd + 1 < length) position = buffer[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
+        else {
+          this.swallowLf = true;
+          position = lineEnd + 1;
+        }
+      } else {
+        position = lineEnd + 1;
+      }
+    }
+  }
+
+  /** The stream ended: a last line without its newline and a last event without its blank line still count. */
+  end(): void {
+    if (this.carry) {
+      const rest = this.carry;
+      this.carry = undefined;
+      this.line(rest, 0, rest.length);
+    }
+    this.dispatch();
+  }
+
+  private line(buffer: Buffer, start: number, end: number): void {
+    if (start === end) {
+      this.dispatch();
+      return;
+    }
+    if (buffer[start] === COLON) return; // a comment, such as a keep-alive
+    if (end - start < 4 || buffer.toString('latin1', start, start + 4) !== 'data') return;
+    let valueStart = start + 4;
+    if (valueStart < end) {
+      if (buffer[valueStart] !== COLON) return; // a field that merely starts with "data"
+      valueStart += 1;
+      if (buffer[valueStart] === SPACE) valueStart += 1;
+    }
+    // A new JSON object while the previous payload already parses means the blank line was missing.
+    if (this.dataLines.length > 0 && buffer[valueStart] === OPEN_BRACE && this.tryDispatchComplete()) {
+      // dispatched; fall through to start a new payload
+    }
+    this.dataLines.push(buffer.toString('utf8', valueStart, end));
+  }
+
+  private tryDispatchComplete(): boolean {
+    const raw = this.dataLines.join('\n');
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return false;
+    }
+    this.dataLines = [];
+    this.handlers.onJson(value, raw);
+    return true;
+  }
+
+  private dispatch(): void {
+    const lines = this.dataLines;
+    if (lines.length === 0) return;
+    this.dataLines = [];
+    const raw = lines.length === 1 ? lines[0]! : lines.join('\n');
+    if (raw === '' || raw === '[DONE]') return;
+    try {
+      this.handlers.onJson(JSON.parse(raw), raw);
+      return;
+    } catch {
+      // fall through
+    }
+    for (const line of lines) {
+      if (line === '') continue;
+      try {
+        this.handlers.onJson(JSON.parse(line), line);
+      } catch {
+        this.handlers.onMalformed?.(line);
+      }
+    }
+  }
+}

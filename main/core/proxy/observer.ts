@@ -1,0 +1,51 @@
+import type { StopReason } from '../anthropic/types';
+import type { FailureKind } from '../orchids/failure';
+
+/** What the request path reports about each request; history, live views and the tray are built from this. */
+export interface RequestStart {
+  requestId: string;
+  startedAt: number;
+  model: string;
+  upstreamModel: string;
+  stream: boolean;
+}
+
+export interface RequestReport extends RequestStart {
+  finishedAt: number;
+  status: number;
+  stopReason: StopReason | null;
+  inputTokens: number;
+  outputTokens: number;
+  /** Milliseconds from arrival to the first byte sent to the client; null when nothing was sent. */
+  firstByteMs: number | null;
+  durationMs: number;
+  accountId: number | null;
+  /** Every account tried, in order; the last served (or failed) the request. */
+  accountsTried: number[];
+  retries: number;
+  errorType: string | null;
+  errorMessage: string | null;
+}
+
+/** Full detail of one request for the debug log; only created while debug logging is on. */
+export interface RequestTrace {
+  incoming(headers: Record<string, unknown>, body: unknown): void;
+  upstreamRequest(url: string, headers: Record<string, string>, body: Buffer, accountId: number): void;
+  upstreamResponse(status: number, headers: Record<string, unknown>): void;
+  upstreamEvent(raw: string): void;
+  clientFrame(frame: string): void;
+  attemptFailed(accountId: number, kind: FailureKind, message: string): void;
+}
+
+export interface ProxyObserver {
+  requestStarted(start: RequestStart): void;
+  requestFinished(report: RequestReport): void;
+  /** A trace for this request, or undefined when nobody wants the detail (the common, cheap case). */
+  trace(requestId: string): RequestTrace | undefined;
+}
+
+export const silentObserver: ProxyObserver = {
+  requestStarted() {},
+  requestFinished() {},
+  trace: () => undefined,
+};

@@ -1,0 +1,38 @@
+import type { ServerResponse } from 'node:http';
+import { ERROR_STATUS, type AnthropicErrorType } from '../anthropic/types';
+
+/** An error the client should see, in Anthropic's format and with the status Anthropic pairs with its type. */
+export class ApiError extends Error {
+  readonly status: number;
+  constructor(
+    readonly type: AnthropicErrorType,
+    message: string,
+    status?: number,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status ?? ERROR_STATUS[type];
+  }
+}
+
+export function errorBody(type: AnthropicErrorType | string, message: string): string {
+  return JSON.stringify({ type: 'error', error: { type, message } });
+}
+
+export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+  });
+  res.end(body);
+}
+
+export function sendError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, error.status, errorBody(error.type, error.message), error.headers);
+}

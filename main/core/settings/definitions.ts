@@ -1,0 +1,129 @@
+import { z } from 'zod';
+import { DEFAULT_MODEL_MAP, validateModelMap, type ModelMap } from '../orchids/model-map';
+
+/**
+ * Every setting a user can change at run time, with its default, its schema and the environment variable that
+ * overrides it. The UI, the CLI and the core all read this one table, so a new setting is added in one place.
+ */
+
+const boolFromEnv = (raw: string): boolean => /^(1|true|yes|on)$/i.test(raw.trim());
+const intFromEnv = (raw: string): number => Number.parseInt(raw.trim(), 10);
+
+/** Stores the validated map, whose keys are normalised the way lookups normalise requested ids. */
+const modelMapSchema = z.unknown().transform((value, context): ModelMap => {
+  const result = validateModelMap(value);
+  if (result.ok) return result.map;
+  context.addIssue({ code: 'custom', message: result.error });
+  return z.NEVER;
+});
+
+export const SETTING_DEFINITIONS = {
+  host: {
+    env: 'ORCHIDS_TRAY_HOST',
+    default: '127.0.0.1',
+    schema: z.string().min(1).max(255),
+    fromEnv: (raw: string) => raw.trim(),
+    needsRestart: true,
+  },
+  port: {
+    env: 'ORCHIDS_TRAY_PORT',
+    default: 3002,
+    schema: z.number().int().min(1).max(65535),
+    fromEnv: intFromEnv,
+    needsRestart: true,
+  },
+  apiKey: {
+    env: 'ORCHIDS_TRAY_API_KEY',
+    default: '',
+    schema: z.string().max(512),
+    fromEnv: (raw: string) => raw.trim(),
+    needsRestart: false,
+  },
+  debugLogs: {
+    env: 'ORCHIDS_TRAY_DEBUG_LOGS',
+    default: false,
+    schema: z.boolean(),
+    fromEnv: boolFromEnv,
+    needsRestart: false,
+  },
+  modelMap: {
+    env: undefined,
+    default: DEFAULT_MODEL_MAP,
+    schema: modelMapSchema,
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  connectTimeoutMs: {
+    env: 'ORCHIDS_TRAY_CONNECT_TIMEOUT_MS',
+    default: 10_000,
+    schema: z.number().int().min(50).max(120_000),
+    fromEnv: intFromEnv,
+    needsRestart: false,
+  },
+  firstByteTimeoutMs: {
+    env: 'ORCHIDS_TRAY_FIRST_BYTE_TIMEOUT_MS',
+    default: 60_000,
+    schema: z.number().int().min(50).max(600_000),
+    fromEnv: intFromEnv,
+    needsRestart: false,
+  },
+  idleTimeoutMs: {
+    env: 'ORCHIDS_TRAY_IDLE_TIMEOUT_MS',
+    default: 120_000,
+    schema: z.number().int().min(50).max(1_800_000),
+    fromEnv: intFromEnv,
+    needsRestart: false,
+  },
+  logRetentionCount: {
+    env: undefined,
+    default: 500,
+    schema: z.number().int().min(1).max(100_000),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  logRetentionMb: {
+    env: undefined,
+    default: 200,
+    schema: z.number().int().min(1).max(100_000),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  logRetentionDays: {
+    env: undefined,
+    default: 7,
+    schema: z.number().int().min(1).max(3650),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  historyRetentionDays: {
+    env: undefined,
+    default: 30,
+    schema: z.number().int().min(1).max(3650),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  launchAtLogin: {
+    env: undefined,
+    default: false,
+    schema: z.boolean(),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  allowedOrigins: {
+    env: 'ORCHIDS_TRAY_ALLOWED_ORIGINS',
+    default: [] as string[],
+    schema: z.array(z.string().url().max(512)).max(50),
+    fromEnv: (raw: string) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    needsRestart: false,
+  },
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFINITIONS;
+export type Settings = { [K in SettingKey]: z.infer<(typeof SETTING_DEFINITIONS)[K]['schema']> };
+export const SETTING_KEYS = Object.keys(SETTING_DEFINITIONS) as SettingKey[];
+/** Settings that are secrets: sealed at rest and never shown in logs. */
+export const SECRET_SETTINGS: ReadonlySet<SettingKey> = new Set<SettingKey>(['apiKey']);

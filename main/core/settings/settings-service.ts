@@ -1,0 +1,147 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/database';
+import type { SecretBox } from '../secrets/secret-box';
+import {
+  SECRET_SETTINGS,
+  SETTING_DEFINITIONS,
+  SETTING_KEYS,
+  type SettingKey,
+  type Settings,
+} from './definitions';
+
+export type SettingSource = 'environment' | 'database' | 'default';
+
+export interface SettingView<K extends SettingKey = SettingKey> {
+  key: K;
+  value: Settings[K];
+  source: SettingSource;
+  env: string | undefined;
+  needsRestart: boolean;
+}
+
+export class SettingError extends Error {
+  constructor(
+    readonly key: string,
+    message: string,
+  ) {
+    super(`${key}: ${message}`);
+    this.name = 'SettingError';
+  }
+}
+
+type Listener = (key: SettingKey, value: unknown) => void;
+
+/**
+ * Effective settings: an environment variable wins, then the database, then the default. Values are cached in
+ * memory so the request path reads a field, never SQLite; `reload()` re-reads after another process wrote.
+ */
+export class SettingsService {
+  private values = {} as Settings;
+  private sources = {} as Record<SettingKey, SettingSource>;
+  private readonly listeners = new Set<Listener>();
+  private readonly selectAll: Statement<[], { key: string; value: string }>;
+  private readonly upsert: Statement<[string, string, number]>;
+  private readonly deleteOne: Statement<[string]>;
+
+  constructor(
+    db: Db,
+    private readonly secrets: SecretBox,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.selectAll = db.prepare('SELECT key, value FROM settings');
+    this.upsert = db.prepare(
+      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+    );
+    this.deleteOne = db.prepare('DELETE FROM settings WHERE key = ?');
+    this.reload();
+  }
+
+  get<K extends SettingKey>(key: K): Settings[K] {
+    return this.values[key];
+  }
+
+  all(): Settings {
+    return { ...this.values };
+  }
+
+  view(): SettingView[] {
+    return SETTING_KEYS.map((key) => ({
+      key,
+      value: this.values[key],
+      source: this.sources[key],
+      env: SETTING_DEFINITIONS[key].env,
+      needsRestart: SETTING_DEFINITIONS[key].needsRestart,
+    }));
+  }
+
+  /** Stores a value; returns the effective value, which an environment variable may still override. */
+  set<K extends SettingKey>(key: K, value: unknown): Settings[K] {
+    const definition = SETTING_DEFINITIONS[key];
+    if (!definition) throw new SettingError(String(key), 'no such setting');
+    const parsed = definition.schema.safeParse(value);
+    if (!parsed.success) throw new SettingError(key, parsed.error.issues[0]?.message ?? 'invalid value');
+    const json = JSON.stringify(parsed.data);
+    this.upsert.run(key, SECRET_SETTINGS.has(key) ? JSON.stringify(this.secrets.seal(json)) : json, this.now());
+    this.reload();
+    return this.values[key];
+  }
+
+  /** Forgets the stored value so the default (or the environment) applies again. */
+  reset(key: SettingKey): void {
+    this.deleteOne.run(key);
+    this.reload();
+  }
+
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  reload(): void {
+    const stored = new Map(this.selectAll.all().map((row) => [row.key, row.value]));
+    const previous = this.values;
+    const next = {} as Record<SettingKey, unknown>;
+    for (const key of SETTING_KEYS) {
+      const definition = SETTING_DEFINITIONS[key];
+      const envName = definition.env;
+      const raw = envName ? this.env[envName] : undefined;
+      if (envName && raw !== undefined && raw !== '' && definition.fromEnv) {
+        const parsed = definition.schema.safeParse(definition.fromEnv(raw));
+        if (!parsed.success) {
+          throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message}`);
+        }
+        next[key] = parsed.data;
+        this.sources[key] = 'environment';
+        continue;
+      }
+      const fromDb = stored.get(key);
+      const value = fromDb === undefined ? undefined : this.decode(key, fromDb);
+      if (value !== undefined) {
+        next[key] = value;
+        this.sources[key] = 'database';
+      } else {
+        next[key] = definition.default;
+        this.sources[key] = 'default';
+      }
+    }
+    this.values = next as Settings;
+    for (const key of SETTING_KEYS) {
+      if (JSON.stringify(previous[key]) !== JSON.stringify(next[key])) {
+        for (const listener of this.listeners) listener(key, next[key]);
+      }
+    }
+  }
+
+  /** A stored value that no longer validates (or cannot be unsealed) falls back to the default instead of failing start-up. */
+  private decode(key: SettingKey, stored: string): unknown {
+    try {
+      let json = JSON.parse(stored) as unknown;
+      if (SECRET_SETTINGS.has(key)) json = JSON.parse(this.secrets.open(json as string));
+      const parsed = SETTING_DEFINITIONS[key].schema.safeParse(json);
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The simulated Clerk frontend API (protocol 1.2, 1.3) and the identity state both servers share: users, their
+ * current `__client` cookies, and every bearer token the simulator minted (the agent accepts only those).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeFakeJwt, fakeJwt, simRandom } from './fake-jwt';
+
+export interface SimUser {
+  clientCookie: string;
+  clientUat: string;
+  sessionId: string;
+  userId: string;
+  email: string;
+}
+
+export interface SimStats {
+  tokenMints: number;
+  /** every POST .../tokens received, successful or not (tokenMints counts issued tokens only) */
+  tokenRequests: number;
+  clientLookups: number;
+  agentRequests: number;
+  agentConnections: number;
+  clerkConnections: number;
+  openAgentConnections: number;
+  unauthorizedAgentRequests: number;
+}
+
+export function emptyStats(): SimStats {
+  return {
+    tokenMints: 0,
+    tokenRequests: 0,
+    clientLookups: 0,
+    agentRequests: 0,
+    agentConnections: 0,
+    clerkConnections: 0,
+    openAgentConnections: 0,
+    unauthorizedAgentRequests: 0,
+  };
+}
+
+interface UserRecord {
+  /** the object handed to the test; mutated on rotation so it always shows the live cookie */
+  user: SimUser;
+  clientId: string;
+  signedOut: boolean;
+  /** tokens with seq <= this were revoked */
+  revokedThroughSeq: number;
+}
+
+interface TokenRecord {
+  userId: string;
+  seq: number;
+  expiresAtMs: number;
+}
+
+export type TokenCheck =
+  | { ok: true; userId: string }
+  | { ok: false; reason: 'token expired' | 'invalid token'; userId: string | undefined };
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export class SimAuthority {
+  /** the `iss` claim; set once the Clerk server knows its URL */
+  issuer = '';
+  private readonly users = new Map<string, UserRecord>();
+  private readonly byCookieValue = new Map<string, UserRecord>();
+  private readonly bySessionId = new Map<string, UserRecord>();
+  private readonly tokens = new Map<string, TokenRecord>();
+  private userCounter = 0;
+  // A sequence, not a clock, orders mints against revocations: both can happen within one millisecond.
+  private mintSeq = 0;
+
+  constructor(
+    private readonly stats: SimStats,
+    private readonly options: { tokenTtlSeconds: number; rotateClientCookie: boolean },
+  ) {}
+
+  addUser(partial: Partial<SimUser> = {}): SimUser {
+    const n = ++this.userCounter;
+    const clientCookie = partial.clientCookie ?? fakeJwt({ id: `client_sim${n}`, rotating_token: `rot_${simRandom()}` });
+    const user: SimUser = {
+      clientCookie,
+      clientUat: partial.clientUat ?? String(nowSeconds()),
+      sessionId: partial.sessionId ?? `sess_sim${n}`,
+      userId: partial.userId ?? `user_sim${n}`,
+      email: partial.email ?? `user${n}@example.test`,
+    };
+    if (this.users.has(user.userId)) throw new Error(`simulator: user ${user.userId} already exists`);
+    if (this.bySessionId.has(user.sessionId)) throw new Error(`simulator: session ${user.sessionId} already exists`);
+    if (this.byCookieValue.has(clientCookie)) throw new Error('simulator: that __client cookie is already in use');
+    const cookieId = decodeFakeJwt(clientCookie)?.id;
+    const rec: UserRecord = {
+      user,
+      clientId: typeof cookieId === 'string' ? cookieId : `client_sim${n}`,
+      signedOut: false,
+      revokedThroughSeq: 0,
+    };
+    this.users.set(user.userId, rec);
+    this.byCookieValue.set(clientCookie, rec);
+    this.bySessionId.set(user.sessionId, rec);
+    return user;
+  }
+
+  listUsers(): SimUser[] {
+    return [...this.users.values()].map((rec) => rec.user);
+  }
+
+  user(userId: string): SimUser | undefined {
+    return this.users.get(userId)?.user;
+  }
+
+  userByEmail(email: string): SimUser | undefined {
+    for (const rec of this.users.values()) if (rec.user.email === email) return rec.user;
+    return undefined;
+  }
+
+  signOut(userId: string): void {
+    this.record(userId).signedOut = true;
+  }
+
+  revokeTokens(userId: string): void {
+    this.record(userId).revokedThroughSeq = this.mintSeq;
+  }
+
+  recordByCookie(cookie: string | undefined): UserRecord | undefined {
+    return cookie === undefined ? undefined : this.byCookieValue.get(cookie);
+  }
+
+  recordBySession(sessionId: string): UserRecord | undefined {
+    return this.bySessionId.get(sessionId);
+  }
+
+  mint(rec: UserRecord): string {
+    const seq = ++this.mintSeq;
+    const nowMs = Date.now();
+    const expiresAtMs = nowMs + this.options.tokenTtlSeconds * 1000;
+    // The claim is floored, so the proxy (which trusts `exp`) never believes a token lives longer than we accept it.
+    const jwt = fakeJwt({
+      sub: rec.user.userId,
+      sid: rec.user.sessionId,
+      iat: Math.floor(nowMs / 1000),
+      exp: Math.floor(expiresAtMs / 1000),
+      iss: this.issuer,
+      jti: `jti_sim${seq}`,
+    });
+    if (this.tokens.size >= 50_000) this.pruneExpired(nowMs);
+    this.tokens.set(jwt, { userId: rec.user.userId, seq, expiresAtMs });
+    this.stats.tokenMints++;
+    return jwt;
+  }
+
+  checkBearer(authorization: string | undefined): TokenCheck {
+    const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    const token = match?.[1] === undefined ? undefined : this.tokens.get(match[1]);
+    if (!token) return { ok: false, reason: 'invalid token', userId: undefined };
+    const rec = this.users.get(token.userId);
+    if (!rec || token.seq <= rec.revokedThroughSeq) return { ok: false, reason: 'invalid token', userId: token.userId };
+    if (token.expiresAtMs <= Date.now()) return { ok: false, reason: 'token expired', userId: token.userId };
+    return { ok: true, userId: token.userId };
+  }
+
+  /** Clerk's rotating token: the old `__client` stops working the moment a new one is issued. */
+  rotateIfEnabled(rec: UserRecord): string[] {
+    if (!this.options.rotateClientCookie) return [];
+    const next = fakeJwt({ id: rec.clientId, rotating_token: `rot_${simRandom()}` });
+    this.byCookieValue.delete(rec.user.clientCookie);
+    this.byCookieValue.set(next, rec);
+    rec.user.clientCookie = next;
+    rec.user.clientUat = String(nowSeconds());
+    return [
+      `__client=${next}; Path=/; HttpOnly; Secure; SameSite=Lax`,
+      `__client_uat=${rec.user.clientUat}; Path=/; Secure; SameSite=Lax`,
+    ];
+  }
+
+  private record(userId: string): UserRecord {
+    const rec = this.users.get(userId);
+    if (!rec) throw new Error(`simulator: unknown user ${userId}`);
+    return rec;
+  }
+
+  private pruneExpired(nowMs: number): void {
+    for (const [jwt, token] of this.tokens) if (token.expiresAtMs <= nowMs) this.tokens.delete(jwt);
+  }
+}
+
+export interface ClerkControls {
+  delayMs: number;
+  failureStatus: number | undefined;
+}
+
+const TOKENS_PATH = /^\/v1\/client\/sessions\/([^/]+)\/tokens$/;
+
+export function parseCookieHeader(header: string | string[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  const joined = Array.isArray(header) ? header.join('; ') : (header ?? '');
+  for (const part of joined.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim();
+    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown, setCookies: string[] = []): void {
+  const body = JSON.stringify(value);
+  const headers: Record<string, string | string[] | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  };
+  if (setCookies.length > 0) headers['set-cookie'] = setCookies;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function clerkError(code: string, message: string): unknown {
+  return { errors: [{ code, message, long_message: message }] };
+}
+
+function clientJson(rec: UserRecord, jwt: string | undefined): unknown {
+  const { user } = rec;
+  const sessions =
+    jwt === undefined
+      ? []
+      : [
+          {
+            object: 'session',
+            id: user.sessionId,
+            status: 'active',
+            user: {
+              object: 'user',
+              id: user.userId,
+              email_addresses: [{ object: 'email_address', id: `idn_sim_${user.userId}`, email_address: user.email }],
+            },
+            last_active_token: { object: 'token', jwt },
+          },
+        ];
+  return {
+    response: {
+      object: 'client',
+      id: rec.clientId,
+      sessions,
+      last_active_session_id: jwt === undefined ? null : user.sessionId,
+    },
+    client: null,
+  };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export function createClerkHandler(
+  auth: SimAuthority,
+  stats: SimStats,
+  controls: ClerkControls,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    req.resume(); // the tokens body (`organization_id=`) carries nothing we need; drain it for keep-alive
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const isClient = req.method === 'GET' && path === '/v1/client';
+    const tokensMatch = req.method === 'POST' ? TOKENS_PATH.exec(path) : null;
+    if (isClient) stats.clientLookups++;
+    else if (tokensMatch) stats.tokenRequests++;
+    else return sendJson(res, 404, clerkError('resource_not_found', `simulator: no Clerk route ${req.method} ${path}`));
+
+    const answer = (): void => {
+      if (res.destroyed) return;
+      if (controls.failureStatus !== undefined) {
+        const status = controls.failureStatus;
+        return sendJson(res, status, clerkError('sim_failure', `simulated Clerk failure (HTTP ${status})`));
+      }
+      const rec = auth.recordByCookie(parseCookieHeader(req.headers.cookie).get('__client'));
+      if (isClient) {
+        if (!rec) return sendJson(res, 401, clerkError('authentication_invalid', 'Unable to authenticate the request.'));
+        if (rec.signedOut) return sendJson(res, 200, clientJson(rec, undefined));
+        const setCookies = auth.rotateIfEnabled(rec);
+        return sendJson(res, 200, clientJson(rec, auth.mint(rec)), setCookies);
+      }
+      const owner = auth.recordBySession(safeDecode(tokensMatch?.[1] ?? ''));
+      if (!rec || rec !== owner || rec.signedOut) {
+        return sendJson(res, 401, clerkError('authentication_invalid', 'Unable to authenticate the request.'));
+      }
+      const setCookies = auth.rotateIfEnabled(rec);
+      return sendJson(res, 200, { object: 'token', jwt: auth.mint(rec) }, setCookies);
+    };
+    if (controls.delayMs > 0) setTimeout(answer, controls.delayMs).unref();
+    else answer();
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * Runs the simulator as its own process (Playwright webServer, the benchmark, manual runs). It prints exactly one
+ * JSON line with its URLs on stdout, so a parent can read the first line and knows the servers are listening.
+ * Script it through the control API at controlUrl.
+ *
+ * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT (0 = random), and optionally SIM_HOST,
+ * SIM_ROTATE_CLIENT_COOKIE=1, SIM_CLERK_DELAY_MS.
+ */
+import { OrchidsSimulator } from './orchids-simulator';
+
+function envNumber(name: string): number | undefined {
+  const value = process.env[name];
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  const sim = await OrchidsSimulator.start({
+    tokenTtlSeconds: envNumber('SIM_TOKEN_TTL_SECONDS'),
+    clerkPort: envNumber('SIM_PORT_CLERK'),
+    agentPort: envNumber('SIM_PORT_AGENT'),
+    clerkDelayMs: envNumber('SIM_CLERK_DELAY_MS'),
+    rotateClientCookie: process.env.SIM_ROTATE_CLIENT_COOKIE === '1',
+    host: process.env.SIM_HOST || undefined,
+  });
+  process.stdout.write(`${JSON.stringify({ clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl, controlUrl: sim.controlUrl })}\n`);
+
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    // Exit even if a socket refuses to close, so a test runner is never left waiting on us.
+    setTimeout(() => process.exit(0), 2_000).unref();
+    void sim.close().then(() => process.exit(0));
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`orchids simulator failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
