@@ -25,7 +25,11 @@ Changes reach a running Orchids Tray within a second.`;
 
 class UsageError extends Error {}
 
-export async function runCli(argv: string[], out: (line: string) => void = console.log): Promise<number> {
+export async function runCli(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -44,7 +48,7 @@ export async function runCli(argv: string[], out: (line: string) => void = conso
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const core = new OrchidsCore({ log: () => undefined });
+  const core = new OrchidsCore({ env, log: () => undefined });
   try {
     if (group === 'accounts') await accounts(core, command, rest, values, out);
     else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);

@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '../..');
+
+export interface Running {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves with the first stdout line matching `pattern`. */
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exited: Promise<number | null>;
+}
+
+/** Starts a built entry point (dist/…) as its own process, the way a user would. */
+export function startProcess(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Running {
+  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+  let text = '';
+  const waiters = new Set<() => void>();
+  const onData = (chunk: Buffer): void => {
+    text += chunk.toString('utf8');
+    for (const wake of waiters) wake();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitFor: (pattern, timeoutMs = 10_000) =>
+      new Promise((resolve, reject) => {
+        const check = (): void => {
+          const match = pattern.exec(text);
+          if (match) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(match);
+          }
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${pattern}; output so far:\n${text}`));
+        }, timeoutMs);
+        waiters.add(check);
+        void exited.then(() => setTimeout(check, 0));
+        check();
+      }),
+  };
+}

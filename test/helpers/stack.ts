@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { OrchidsCore, type CoreOptions } from '../../main/core/core';
+import { OrchidsSimulator, type SimOptions, type SimUser } from '../sim/orchids-simulator';
+
+export interface Stack {
+  sim: OrchidsSimulator;
+  core: OrchidsCore;
+  url: string;
+  dataDir: string;
+  users: SimUser[];
+  accountIds: number[];
+  logs: string[];
+  client: (options?: ConstructorParameters<typeof Anthropic>[0]) => Anthropic;
+  stop: () => Promise<void>;
+}
+
+export interface StackOptions {
+  accounts?: number;
+  core?: Omit<CoreOptions, 'config' | 'port' | 'env'>;
+  sim?: SimOptions;
+  /** Environment seen by the core; the test process's own environment never leaks in. */
+  env?: Record<string, string>;
+  dataDir?: string;
+}
+
+export function tempDir(prefix = 'orchids-tray-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A real core on a free loopback port, wired to a fresh simulator, with `accounts` accounts added through Clerk. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sim = await OrchidsSimulator.start(options.sim);
+  const dataDir = options.dataDir ?? tempDir();
+  const logs: string[] = [];
+  const core = new OrchidsCore({
+    countFlushMs: 50,
+    dataVersionPollMs: 50,
+    ...options.core,
+    env: options.env ?? {},
+    config: { dataDir, clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl },
+    port: 0,
+    log: (line) => logs.push(line),
+  });
+  const url = await core.start();
+  const users: SimUser[] = [];
+  const accountIds: number[] = [];
+  for (let i = 0; i < (options.accounts ?? 1); i++) {
+    const user = sim.addUser();
+    users.push(user);
+    const { account } = await core.accounts.add({ cookie: user.clientCookie, name: `Account ${i + 1}` });
+    accountIds.push(account.id);
+  }
+  sim.resetStats();
+  return {
+    sim,
+    core,
+    url,
+    dataDir,
+    users,
+    accountIds,
+    logs,
+    client: (clientOptions) => new Anthropic({ baseURL: url, apiKey: 'test-not-a-real-key', maxRetries: 0, ...clientOptions }),
+    stop: async () => {
+      await core.stop(1000);
+      await sim.close();
+    },
+  };
+}

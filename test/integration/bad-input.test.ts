@@ -1,0 +1,151 @@
+import net from 'node:net';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ core: {}, env: {} });
+});
+afterAll(async () => stack?.stop());
+
+const valid = { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] };
+
+async function post(body: string | Buffer, headers: Record<string, string> = {}, path = '/v1/messages') {
+  const response = await request(stack.url + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
+  const text = await response.body.text();
+  return { status: response.statusCode, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+}
+
+/** After every bad request the server must still answer a good one. */
+async function stillServing(): Promise<void> {
+  const { status, json } = await post(JSON.stringify(valid));
+  expect(status).toBe(200);
+  expect(json.content[0].text).toBe('Hello from the Orchids simulator.');
+}
+
+function expectAnthropicError(result: { status: number; json: any; headers: Record<string, unknown> }, status: number, type: string, message?: RegExp) {
+  expect(result.status).toBe(status);
+  expect(result.json).toMatchObject({ type: 'error', error: { type } });
+  expect(typeof result.json.error.message).toBe('string');
+  if (message) expect(result.json.error.message).toMatch(message);
+  expect(result.headers['request-id']).toMatch(/^req_/);
+}
+
+describe('bad input gets a clear Anthropic error and the server keeps serving', () => {
+  const cases: Array<[string, () => Promise<ReturnType<typeof post> extends Promise<infer R> ? R : never>, number, string, RegExp]> = [
+    ['a body that is not JSON', () => post('{"model": "x",'), 400, 'invalid_request_error', /not valid JSON/],
+    ['the wrong content type', () => post(JSON.stringify(valid), { 'content-type': 'text/plain' }), 400, 'invalid_request_error', /application\/json/],
+    ['missing model', () => post(JSON.stringify({ ...valid, model: undefined })), 400, 'invalid_request_error', /^model: Field required/],
+    ['model of the wrong type', () => post(JSON.stringify({ ...valid, model: 42 })), 400, 'invalid_request_error', /^model: Input should be a valid string/],
+    ['missing messages', () => post(JSON.stringify({ ...valid, messages: undefined })), 400, 'invalid_request_error', /^messages: Field required/],
+    ['messages of the wrong type', () => post(JSON.stringify({ ...valid, messages: 'hi' })), 400, 'invalid_request_error', /^messages: Input should be a valid list/],
+    ['empty messages', () => post(JSON.stringify({ ...valid, messages: [] })), 400, 'invalid_request_error', /^messages: List should have at least 1 item/],
+    ['missing max_tokens', () => post(JSON.stringify({ ...valid, max_tokens: undefined })), 400, 'invalid_request_error', /^max_tokens: Field required/],
+    ['max_tokens of the wrong type', () => post(JSON.stringify({ ...valid, max_tokens: '50' })), 400, 'invalid_request_error', /^max_tokens: Input should be a valid integer/],
+    [
+      'an unknown content block type',
+      () => post(JSON.stringify({ ...valid, messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'hologram' }] }] })),
+      400,
+      'invalid_request_error',
+      /^messages\.0\.content\.1\.type: Input tag 'hologram'/,
+    ],
+    ['invalid UTF-8', () => post(Buffer.concat([Buffer.from('{"model":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])), 400, 'invalid_request_error', /UTF-8/],
+    ['deeply nested JSON', () => post(`{"model":"x","max_tokens":1,"messages":[{"role":"user","content":"a"}],"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 400, 'invalid_request_error', /nested/],
+  ];
+  for (const [name, send, status, type, message] of cases) {
+    it(`${name} → ${status} ${type}`, async () => {
+      expectAnthropicError(await send(), status, type, message);
+      await stillServing();
+    });
+  }
+
+  it('a body over the limit → 413 request_too_large, before it is read whole', async () => {
+    const limit = stack.core.config.maxBodyBytes;
+    const result = await post(Buffer.alloc(limit + 1, 0x20));
+    expectAnthropicError(result, 413, 'request_too_large', new RegExp(String(limit)));
+    await stillServing();
+  });
+
+  it('a body over the limit without a content-length is cut off as it streams in', async () => {
+    const limit = stack.core.config.maxBodyBytes;
+    const response = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: (async function* () {
+        for (let sent = 0; sent <= limit; sent += 1 << 20) yield Buffer.alloc(1 << 20, 0x20);
+      })(),
+    });
+    expect(response.statusCode).toBe(413);
+    await response.body.dump();
+    await stillServing();
+  });
+
+  it('an unknown path → 404 not_found_error, and GET on /v1/messages is refused', async () => {
+    const missing = await request(`${stack.url}/v1/nope`);
+    expect(missing.statusCode).toBe(404);
+    expect(await missing.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+    const wrongMethod = await request(`${stack.url}/v1/messages`);
+    expect(wrongMethod.statusCode).toBe(405);
+    await wrongMethod.body.dump();
+  });
+
+  it('garbage that is not HTTP at all does not disturb the server', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = net.connect(Number(new URL(stack.url).port), '127.0.0.1', () => socket.end('\x00\x01 GARBAGE\r\n\r\n'));
+      socket.on('close', () => resolve());
+      socket.on('error', () => resolve());
+      socket.resume();
+    });
+    await stillServing();
+  });
+
+  it('unknown fields are ignored, not rejected', async () => {
+    const { status } = await post(JSON.stringify({ ...valid, context_management: { edits: [] }, output_config: { effort: 'high' }, brand_new_field: 1 }));
+    expect(status).toBe(200);
+  });
+});
+
+describe('who may call', () => {
+  it('refuses a Host that is not loopback (DNS rebinding)', async () => {
+    const result = await post(JSON.stringify(valid), { host: 'evil.example.test:3002' });
+    expectAnthropicError(result, 403, 'permission_error', /evil\.example\.test/);
+  });
+
+  it('accepts localhost and [::1] host names', async () => {
+    const port = new URL(stack.url).port;
+    for (const host of [`localhost:${port}`, `[::1]:${port}`, `127.0.0.1:${port}`]) {
+      expect((await post(JSON.stringify(valid), { host })).status).toBe(200);
+    }
+  });
+
+  it('refuses a browser page origin unless configured', async () => {
+    const refused = await post(JSON.stringify(valid), { origin: 'https://some-site.example.test' });
+    expectAnthropicError(refused, 403, 'permission_error', /ORCHIDS_TRAY_ALLOWED_ORIGINS/);
+    stack.core.settings.set('allowedOrigins', ['https://some-site.example.test']);
+    try {
+      const allowed = await post(JSON.stringify(valid), { origin: 'https://some-site.example.test' });
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://some-site.example.test');
+    } finally {
+      stack.core.settings.reset('allowedOrigins');
+    }
+  });
+
+  it('with an API key set, requires it as x-api-key or Bearer, and refuses a wrong one', async () => {
+    stack.core.settings.set('apiKey', 'test-key-0123456789');
+    try {
+      expectAnthropicError(await post(JSON.stringify(valid)), 401, 'authentication_error');
+      expectAnthropicError(await post(JSON.stringify(valid), { 'x-api-key': 'wrong' }), 401, 'authentication_error', /invalid x-api-key/);
+      expect((await post(JSON.stringify(valid), { 'x-api-key': 'test-key-0123456789' })).status).toBe(200);
+      expect((await post(JSON.stringify(valid), { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
+      expect((await request(`${stack.url}/health`)).statusCode).toBe(200);
+    } finally {
+      stack.core.settings.reset('apiKey');
+    }
+  });
+});

@@ -1,0 +1,144 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli';
+import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { startStack, tempDir, type Stack } from '../helpers/stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+let sim: OrchidsSimulator | undefined;
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  await sim?.close();
+  stack = undefined;
+  sim = undefined;
+});
+
+async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await runCli(args, (line) => lines.push(line), env);
+  return { code, out: lines.join('\n') };
+}
+
+function envFor(dataDir: string, s: OrchidsSimulator): NodeJS.ProcessEnv {
+  return { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: s.clerkUrl, ORCHIDS_AGENT_URL: s.agentUrl };
+}
+
+describe('npm run cli -- accounts', () => {
+  it('adds an account from a cookie, lists it without secrets, and updates it when the same user is added again', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const env = envFor(tempDir(), sim);
+    expect(await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3')).toEqual({
+      code: 0,
+      out: `Added account 1: Work <${user.email}>`,
+    });
+    const listed = JSON.parse((await cli(env, 'accounts', 'list', '--json')).out);
+    expect(listed).toEqual([
+      expect.objectContaining({ id: 1, name: 'Work', email: user.email, enabled: true, weight: 3, requestCount: 0, status: 'ready' }),
+    ]);
+    const everything = (await cli(env, 'accounts', 'list', '--json')).out + (await cli(env, 'accounts', 'list')).out;
+    expect(everything).not.toContain(user.clientCookie);
+    expect(everything).not.toContain(user.sessionId);
+
+    const again = await cli(env, 'accounts', 'add', '--cookie', `__client=${user.clientCookie}; __client_uat=1700000000`);
+    expect(again.out).toBe(`Updated account 1: Work <${user.email}>`);
+    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toHaveLength(1);
+  });
+
+  it('a cookie Clerk rejects gives a clear error and stores nothing', async () => {
+    sim = await OrchidsSimulator.start();
+    const dataDir = tempDir();
+    const env = envFor(dataDir, sim);
+    const rejected = 'eyJhbGciOiJub25lIn0.eyJpZCI6ImNsaWVudF9mYWtlIiwicm90YXRpbmdfdG9rZW4iOiJmYWtlIn0.not-known';
+    await expect(cli(env, 'accounts', 'add', '--cookie', rejected)).rejects.toThrow(/Clerk rejected the cookie/);
+    await expect(cli(env, 'accounts', 'add', '--cookie', 'not a cookie')).rejects.toThrow(/does not look like an Orchids cookie/);
+    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toEqual([]);
+  });
+
+  it('reads the cookie from a file, and enables, disables, renames, reweights and removes', async () => {
+    sim = await OrchidsSimulator.start();
+    const dataDir = tempDir();
+    const env = envFor(dataDir, sim);
+    const file = path.join(dataDir, 'cookie.txt');
+    fs.writeFileSync(file, JSON.stringify([{ name: '__client', value: sim.addUser().clientCookie }]));
+    await cli(env, 'accounts', 'add', '--cookie-file', file);
+    await cli(env, 'accounts', 'disable', '1');
+    await cli(env, 'accounts', 'rename', '1', 'Side', 'project');
+    await cli(env, 'accounts', 'weight', '1', '7');
+    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)[0]).toMatchObject({ enabled: false, name: 'Side project', weight: 7 });
+    await cli(env, 'accounts', 'enable', '1');
+    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)[0].enabled).toBe(true);
+    await expect(cli(env, 'accounts', 'weight', '1', '0')).rejects.toThrow(/Weight must be/);
+    expect((await cli(env, 'accounts', 'remove', '1')).out).toBe('Removed account 1 (Side project).');
+    await expect(cli(env, 'accounts', 'remove', '1')).rejects.toThrow(/No account with id 1/);
+  });
+
+  it('keeps the __client cookie Clerk rotates', async () => {
+    sim = await OrchidsSimulator.start({ rotateClientCookie: true });
+    const dataDir = tempDir();
+    const user = sim.addUser();
+    const original = user.clientCookie; // the SimUser object follows rotations; keep what was pasted
+    await cli(envFor(dataDir, sim), 'accounts', 'add', '--cookie', original);
+    const stored = (await import('../../main/core/db/database')).openDatabase(path.join(dataDir, 'orchids-tray.db'));
+    const sealed = (stored.prepare('SELECT client_cookie FROM accounts').get() as { client_cookie: string }).client_cookie;
+    stored.close();
+    const current = sim.currentCookie(user.userId);
+    expect(current).not.toBe(original); // Clerk did rotate it
+    expect(sealed).not.toContain(current); // sealed at rest
+    expect(new KeyFileSecretBox(dataDir).open(sealed)).toBe(current);
+  });
+
+  it('a change made while the app runs takes effect there without a restart', async () => {
+    stack = await startStack({ accounts: 1 });
+    const env = envFor(stack.dataDir, stack.sim);
+    const ask = async () => {
+      const response = await request(`${stack!.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await response.body.dump();
+      return response.statusCode;
+    };
+    expect(await ask()).toBe(200);
+    await cli(env, 'accounts', 'disable', String(stack.accountIds[0]));
+    await waitFor(async () => (await ask()) === 403);
+    const second = stack.sim.addUser();
+    await cli(env, 'accounts', 'add', '--cookie', second.clientCookie);
+    await waitFor(async () => (await ask()) === 200);
+    expect(stack.sim.requests.at(-1)!.userId).toBe(second.userId);
+    await cli(env, 'settings', 'set', 'apiKey', 'test-cli-key-123');
+    await waitFor(async () => (await ask()) === 401);
+  });
+});
+
+describe('the built CLI binary', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+  });
+
+  it('prints usage with exit code 2 for an unknown command and lists as a real process', () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const bad = spawnSync(process.execPath, ['dist/main/cli.js', 'acounts'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('Unknown command "acounts"');
+    expect(bad.stderr).toContain('accounts add --cookie');
+    const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+    expect(list.status).toBe(0);
+    expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('the running app did not pick up the change');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,0 +1,83 @@
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import net from 'node:net';
+import path from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { OrchidsCore } from '../../main/core/core';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { tempDir } from '../helpers/stack';
+
+let sim: OrchidsSimulator | undefined;
+let running: Running | undefined;
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+});
+afterEach(async () => {
+  running?.child.kill('SIGKILL');
+  await sim?.close();
+  running = undefined;
+  sim = undefined;
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('headless mode as a process', () => {
+  it('prints its address, serves, and on SIGTERM saves every request it counted', async () => {
+    sim = await OrchidsSimulator.start();
+    const dataDir = tempDir();
+    const user = sim.addUser();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl };
+    // Asynchronous: the simulator answering Clerk runs in this very process.
+    await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user.clientCookie], { cwd: ROOT, env: { ...process.env, ...env } });
+    const port = await freePort();
+    running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(port) });
+    const [, url] = await running.waitFor(/Proxy: (http:\/\/127\.0\.0\.1:\d+)/);
+    expect(url).toBe(`http://127.0.0.1:${port}`);
+    const sends = Array.from({ length: 25 }, async () => {
+      const response = await request(`${url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await response.body.dump();
+      return response.statusCode;
+    });
+    expect(await Promise.all(sends)).toEqual(Array(25).fill(200));
+    running.child.kill('SIGTERM'); // well inside the one-second flush interval: only the stop can have saved them
+    expect(await running.exited).toBe(0);
+    const db = openDatabase(path.join(dataDir, 'orchids-tray.db'));
+    const row = db.prepare('SELECT request_count FROM accounts').get() as { request_count: number };
+    db.close();
+    expect(row.request_count).toBe(25);
+  });
+
+  it('a busy port is a clear error naming the port, with exit code 1', async () => {
+    const blocker = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => blocker.once('listening', resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      running = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: tempDir(), ORCHIDS_TRAY_PORT: String(port) });
+      expect(await running.exited).toBe(1);
+      expect(running.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(running.output()).toContain('ORCHIDS_TRAY_PORT');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('refuses to listen beyond loopback unless asked to explicitly', async () => {
+    const core = new OrchidsCore({ env: { ORCHIDS_TRAY_HOST: '0.0.0.0' }, config: { dataDir: tempDir() }, port: 0, log: () => {} });
+    await expect(core.start()).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0.*ORCHIDS_TRAY_ALLOW_REMOTE/);
+    await core.stop(0);
+  });
+});

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+describe('the official Anthropic SDK against Orchids Tray', () => {
+  it('gets a non-streamed answer', async () => {
+    stack = await startStack();
+    stack.sim.enqueue(sse(reply('Four.', { inputTokens: 21, outputTokens: 2 })));
+    const message = await stack.client().messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'What is 2+2?' }],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Four.' }]);
+    expect(message.model).toBe('claude-sonnet-4-5');
+    expect(message.stop_reason).toBe('end_turn');
+    expect(message.usage).toMatchObject({ input_tokens: 21, output_tokens: 2 });
+    const upstream = stack.sim.requests.at(-1)!;
+    expect(upstream.body.model).toBe('claude-sonnet-4-6');
+    expect(upstream.body.prompt).toContain('What is 2+2?');
+    expect(upstream.body.email).toBe(stack.users[0]!.email);
+  });
+
+  it('streams text, and the stream accumulates to the same message', async () => {
+    stack = await startStack();
+    stack.sim.enqueue(sse([...text('Hello, ', { chunks: 1 }), ...text('world.'), ...finish('stop', { inputTokens: 5, outputTokens: 3 })]));
+    const deltas: string[] = [];
+    const stream = stack.client().messages.stream({
+      model: 'claude-opus-4-6',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'greet' }],
+    });
+    stream.on('text', (delta) => deltas.push(delta));
+    const message = await stream.finalMessage();
+    expect(deltas.join('')).toBe('Hello, world.');
+    expect(message.content.map((block) => (block.type === 'text' ? block.text : block.type))).toEqual(['Hello, ', 'world.']);
+    expect(message.usage.output_tokens).toBe(3);
+  });
+
+  it('streams text as it arrives rather than at the end', async () => {
+    stack = await startStack();
+    stack.sim.enqueue(sse([{ raw: '' }, ...text('first'), { delayMs: 600 }, ...text('second'), ...finish()]));
+    const started = Date.now();
+    let firstAt = 0;
+    const stream = stack.client().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'x' }] });
+    stream.on('text', (delta) => {
+      if (delta === 'first') firstAt = Date.now();
+    });
+    await stream.finalMessage();
+    const endedAt = Date.now();
+    expect(firstAt).toBeGreaterThan(0);
+    // The first delta reached the client while the upstream was still holding the second one back.
+    expect(endedAt - firstAt).toBeGreaterThanOrEqual(450);
+    expect(firstAt - started).toBeLessThan(endedAt - started - 450);
+  });
+
+  it('returns thinking blocks when thinking is on, and none when it is off', async () => {
+    stack = await startStack();
+    const steps = [...thinking('Let me think.', { signature: 'sig-sim-1' }), ...text('Answer.'), ...finish()];
+    stack.sim.enqueue(sse(steps));
+    stack.sim.enqueue(sse(steps));
+    const client = stack.client();
+    const withThinking = await client.messages
+      .stream({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 2000,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        messages: [{ role: 'user', content: 'think' }],
+      })
+      .finalMessage();
+    expect(withThinking.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.', signature: 'sig-sim-1' });
+    expect(withThinking.content[1]).toMatchObject({ type: 'text', text: 'Answer.' });
+    expect(stack.sim.requests.at(-1)!.body.prompt).toContain('<thinking_mode>enabled</thinking_mode>');
+
+    const without = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
+    expect(without.content.map((block) => block.type)).toEqual(['text']);
+  });
+
+  it('carries a tool_use and the tool_result turn that answers it', async () => {
+    stack = await startStack();
+    const tools = [
+      {
+        name: 'Read',
+        description: 'Read a file',
+        input_schema: {
+          type: 'object' as const,
+          properties: { file_path: { type: 'string' }, limit: { type: 'number' } },
+          required: ['file_path'],
+        },
+      },
+    ];
+    stack.sim.enqueue(
+      sse([...text('Reading it.'), ...toolCall({ id: 'toolu_sim_read_1', name: 'Read', input: { file_path: '/x/a.ts', limit: '20' } }), ...finish('tool-calls')]),
+    );
+    const client = stack.client();
+    const first = await client.messages
+      .stream({ model: 'claude-sonnet-4-6', max_tokens: 500, tools, messages: [{ role: 'user', content: 'Open a.ts' }] })
+      .finalMessage();
+    expect(first.stop_reason).toBe('tool_use');
+    const toolUse = first.content.find((block) => block.type === 'tool_use');
+    // One call, even though the upstream announced it twice (tool-input-* and tool-call); the number repaired per schema.
+    expect(first.content.filter((block) => block.type === 'tool_use')).toHaveLength(1);
+    expect(toolUse).toMatchObject({ id: 'toolu_sim_read_1', name: 'Read', input: { file_path: '/x/a.ts', limit: 20 } });
+
+    stack.sim.enqueue(sse(reply('It exports one function.')));
+    const second = await client.messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 500,
+      tools,
+      messages: [
+        { role: 'user', content: 'Open a.ts' },
+        { role: 'assistant', content: first.content.filter((block) => block.type !== 'thinking') as never },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_sim_read_1', content: 'export function a() {}' }] },
+      ],
+    });
+    expect(second.content).toEqual([expect.objectContaining({ type: 'text', text: 'It exports one function.' })]);
+    const upstream = stack.sim.requests.at(-1)!.body;
+    expect(upstream.prompt).toContain('export function a() {}');
+    expect(upstream.prompt).toContain('toolu_sim_read_1');
+    const history = JSON.stringify(upstream.chatHistory);
+    expect(history).toContain('Open a.ts');
+    expect(history).toContain('toolu_sim_read_1');
+    expect(history).toContain('/x/a.ts');
+  });
+
+  it('counts tokens with the same estimate message_start reports', async () => {
+    stack = await startStack();
+    const params = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'count these few words please' }] };
+    const counted = await stack.client().messages.countTokens(params);
+    expect(counted.input_tokens).toBeGreaterThan(0);
+    stack.sim.enqueue(sse([...text('ok'), ...finish()])); // no upstream usage: the estimate stands
+    const events: Array<{ type: string; message?: { usage: { input_tokens: number } } }> = [];
+    const stream = stack.client().messages.stream({ ...params, max_tokens: 10 });
+    stream.on('streamEvent', (event) => events.push(event as never));
+    await stream.finalMessage();
+    expect(events[0]?.message?.usage.input_tokens).toBe(counted.input_tokens);
+  });
+
+  it('lists models from the mapping table', async () => {
+    stack = await startStack();
+    const ids: string[] = [];
+    for await (const model of stack.client().models.list()) ids.push(model.id);
+    expect(ids).toContain('claude-sonnet-4-5');
+    expect(ids).toContain('claude-opus-4-6');
+    expect(ids.some((id) => id.includes('*'))).toBe(false);
+    stack.core.settings.set('modelMap', { 'my-model': 'claude-sonnet-4-6' });
+    const after: string[] = [];
+    for await (const model of stack.client().models.list()) after.push(model.id);
+    expect(after).toEqual(['my-model']);
+  });
+});

@@ -1,0 +1,36 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import Anthropic from '@anthropic-ai/sdk';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const ask = (client: Anthropic) =>
+  client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+
+describe('when no account can serve', () => {
+  it('says there are no accounts and how to add one (quickly, not a hang)', async () => {
+    stack = await startStack({ accounts: 0 });
+    const error = await ask(stack.client()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Anthropic.APIError);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(403);
+    expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add/i);
+    expect(stack.sim.stats.agentRequests).toBe(0);
+  });
+
+  it('says every account is disabled', async () => {
+    stack = await startStack({ accounts: 2 });
+    for (const id of stack.accountIds) stack.core.accounts.update(id, { enabled: false });
+    const error = await ask(stack.client()).catch((e: unknown) => e);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(403);
+    expect(String((error as Error).message)).toMatch(/disabled.*accounts enable/i);
+  });
+
+  it('serves again as soon as an account is enabled, without a restart', async () => {
+    stack = await startStack({ accounts: 1 });
+    stack.core.accounts.update(stack.accountIds[0]!, { enabled: false });
+    await expect(ask(stack.client())).rejects.toThrow();
+    stack.core.accounts.update(stack.accountIds[0]!, { enabled: true });
+    await expect(ask(stack.client())).resolves.toMatchObject({ type: 'message' });
+  });
+});

@@ -1,0 +1,108 @@
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, sse, text } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+async function send(url: string): Promise<number> {
+  const response = await request(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  await response.body.dump();
+  return response.statusCode;
+}
+
+async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('the token cache on the request path', () => {
+  it('50 concurrent requests from cold share one Clerk mint; the next 50 need none', async () => {
+    stack = await startStack();
+    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => send(stack.url)));
+    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(stack.sim.stats.tokenMints).toBe(1);
+    await Promise.all(Array.from({ length: 50 }, () => send(stack.url)));
+    expect(stack.sim.stats.tokenMints).toBe(1);
+    expect(stack.sim.stats.clientLookups).toBe(0);
+  });
+
+  it('renews tokens in the background, so steady traffic never waits for Clerk', async () => {
+    // 32 s tokens minus the 30 s margin leave 2 s of use; refreshing 1.5 s early means one mint every ~0.5 s.
+    stack = await startStack({ sim: { tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
+    await send(stack.url);
+    const missesBefore = stack.core.tokens.stats.misses;
+    const end = Date.now() + 2500;
+    let requests = 0;
+    while (Date.now() < end) {
+      expect(await send(stack.url)).toBe(200);
+      requests += 1;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(requests).toBeGreaterThan(20);
+    expect(stack.core.tokens.stats.misses).toBe(missesBefore); // no request found the cache empty
+    expect(stack.core.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
+    expect(stack.sim.stats.unauthorizedAgentRequests).toBe(0);
+  });
+
+  it('an upstream 401 drops the token, mints once more and retries once', async () => {
+    stack = await startStack();
+    await send(stack.url);
+    stack.sim.revokeTokens(stack.users[0]!.userId);
+    stack.sim.resetStats();
+    expect(await send(stack.url)).toBe(200);
+    expect(stack.sim.stats.unauthorizedAgentRequests).toBe(1);
+    expect(stack.sim.stats.tokenMints).toBe(1);
+    expect(stack.sim.stats.agentRequests).toBe(2);
+  });
+});
+
+describe('the shared upstream pool', () => {
+  it('reuses connections: 200 requests at concurrency 8 open at most 8 upstream connections', async () => {
+    stack = await startStack();
+    await send(stack.url);
+    stack.sim.resetStats();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next++ < 200) expect(await send(stack.url)).toBe(200);
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    expect(stack.sim.stats.agentRequests).toBe(200);
+    expect(stack.sim.stats.agentConnections).toBeLessThanOrEqual(8);
+  });
+
+  it('a client that disconnects aborts its upstream request', async () => {
+    stack = await startStack();
+    stack.sim.enqueue(sse([{ raw: '' }, ...text('partial'), { delayMs: 5000 }, ...text('never'), ...finish()]));
+    const controller = new AbortController();
+    const response = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body.replace('"max_tokens":20', '"max_tokens":20,"stream":true'),
+      signal: controller.signal,
+    });
+    const reader = response.body[Symbol.asyncIterator]();
+    let seen = '';
+    while (!seen.includes('partial')) seen += String((await reader.next()).value);
+    expect(stack.sim.stats.openAgentConnections).toBe(1);
+    controller.abort();
+    await until(() => stack.sim.stats.openAgentConnections === 0);
+    await until(() => stack.core.server.inflightRequests === 0);
+  });
+
+  it('counts every request in memory at once and in SQLite within the flush interval', async () => {
+    stack = await startStack({ accounts: 2 });
+    await Promise.all(Array.from({ length: 30 }, () => send(stack.url)));
+    const live = stack.accountIds.map((id) => stack.core.cache.get(id)!.requestCount);
+    expect(live[0]! + live[1]!).toBe(30);
+    await stack.core.counts.flushNow();
+    const stored = stack.core.repo.list().map((a) => a.requestCount);
+    expect(stored).toEqual(live);
+  });
+});
