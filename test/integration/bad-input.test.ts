@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../helpers/stack';
@@ -76,9 +77,11 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
     const response = await request(`${stack.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: (async function* () {
-        for (let sent = 0; sent <= limit; sent += 1 << 20) yield Buffer.alloc(1 << 20, 0x20);
-      })(),
+      body: Readable.from(
+        (async function* () {
+          for (let sent = 0; sent <= limit; sent += 1 << 20) yield Buffer.alloc(1 << 20, 0x20);
+        })(),
+      ),
     });
     expect(response.statusCode).toBe(413);
     await response.body.dump();

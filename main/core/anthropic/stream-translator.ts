@@ -1,6 +1,6 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
-import { repairToolInput, resolveClientToolName } from '../orchids/tool-mapping';
+import { clientToolSchema, repairToolInput, resolveClientToolName } from '../orchids/tool-mapping';
 import { estimateTextTokens } from './token-estimate';
 import { randomBase62 } from '../util/ids';
 
@@ -88,6 +88,8 @@ export class StreamTranslator {
       case 'thinking-end':
         if (event.signature && this.open?.type === 'thinking') this.open.signature = event.signature;
         if (this.open?.type === 'thinking') this.close();
+        // A signature from a reasoning block that never produced text must not stick to the next one.
+        this.pendingSignature = undefined;
         break;
       case 'text-start':
         break; // opened by the first non-empty delta
@@ -116,7 +118,11 @@ export class StreamTranslator {
         if (event.id && this.emittedTools.has(event.id)) break;
         const pending = event.id ? this.pendingTools.get(event.id) : undefined;
         const streamed = pending?.parts.join('') ?? '';
-        this.emitTool(event.id, event.name, streamed.trim() ? streamed : event.input);
+        // The call is the complete input; a buffer whose tool-input-end has not arrived may be cut short, and
+        // preferring it turned a whole call into `{_raw: <half the JSON>}`. The buffer only fills in for a call
+        // that came without input.
+        const callHasInput = typeof event.input === 'string' ? event.input.trim() !== '' : true;
+        this.emitTool(event.id, event.name, callHasInput || !streamed.trim() ? event.input : streamed);
         break;
       }
       case 'usage':
@@ -229,10 +235,10 @@ export class StreamTranslator {
     }
     if (this.open) this.close();
     const tools = this.options.tools;
-    const provisional = typeof rawInput === 'string' ? repairToolInput(rawInput, undefined) : rawInput;
-    const name = resolveClientToolName(upstreamName, tools, provisional);
-    const schema = tools?.find((tool) => (tool.name ?? tool.function?.name) === name);
-    const input = repairToolInput(rawInput, (schema?.input_schema ?? schema?.function?.parameters) as never);
+    // Parsed once without a schema (the name lookup may need the keys), then coerced per the chosen tool's schema.
+    const parsed = typeof rawInput === 'string' ? repairToolInput(rawInput, undefined) : rawInput;
+    const name = resolveClientToolName(upstreamName, tools, parsed);
+    const input = repairToolInput(parsed, clientToolSchema(name, tools));
     const index = this.nextIndex++;
     const json = JSON.stringify(input);
     this.contentStarted = true;

@@ -13,6 +13,8 @@ export interface TokenCacheOptions {
   /** Only accounts used this recently are kept warm; idle ones let their token lapse instead of calling Clerk forever. */
   keepWarmMs?: number;
   onBackgroundError?: (accountId: number, error: unknown) => void;
+  /** Background refreshes of one account are at least this far apart. */
+  minRefreshIntervalMs?: number;
 }
 
 interface Entry {
@@ -44,6 +46,7 @@ export class TokenCache {
   private readonly defaultTtlMs: number;
   private readonly leadMs: number;
   private readonly keepWarmMs: number;
+  private readonly minRefreshMs: number;
   readonly stats: TokenCacheStats = { hits: 0, misses: 0, mints: 0, backgroundRefreshes: 0 };
   private stopped = false;
 
@@ -53,6 +56,7 @@ export class TokenCache {
     this.defaultTtlMs = options.defaultTtlMs ?? 5 * 60_000;
     this.leadMs = options.refreshLeadMs ?? 10_000;
     this.keepWarmMs = options.keepWarmMs ?? 10 * 60_000;
+    this.minRefreshMs = options.minRefreshIntervalMs ?? 1000;
   }
 
   /** The cached token if it is still usable; never calls Clerk. */
@@ -78,6 +82,14 @@ export class TokenCache {
 
   /** After an upstream 401: forget the token and mint a new one (shared with any mint already running after the drop). */
   renew(accountId: number): Promise<string> {
+    // Several requests on one account see the same 401 at once. Only the first drops the token; the rest find it
+    // gone and a mint running (started after the drop, since invalidate() discards older ones) and join that mint
+    // instead of each invalidating it and calling Clerk again.
+    const entry = this.entries.get(accountId);
+    if (entry && entry.token === undefined && entry.inflight) {
+      entry.lastUsedAt = this.now();
+      return entry.inflight;
+    }
     this.invalidate(accountId);
     return this.get(accountId);
   }
@@ -146,7 +158,9 @@ export class TokenCache {
     clearTimeout(entry.timer);
     entry.timer = undefined;
     if (this.stopped) return;
-    const refreshIn = Math.max(0, entry.usableUntil - this.leadMs - now);
+    // The floor stops a tight loop of mints when Clerk hands out tokens that are (nearly) expired on arrival,
+    // for instance when the local clock runs ahead.
+    const refreshIn = Math.max(this.minRefreshMs, entry.usableUntil - this.leadMs - now);
     entry.timer = setTimeout(() => this.refreshInBackground(accountId, entry), refreshIn);
     entry.timer.unref();
   }

@@ -32,4 +32,29 @@ export const MIGRATIONS: readonly string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // 2: request history, one row per request whether or not debug logging is on
+  `
+  CREATE TABLE request_history (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id      TEXT    NOT NULL,
+    started_at      INTEGER NOT NULL,       -- ms since epoch
+    account_id      INTEGER,                -- the account that served (or failed) last; no foreign key: history outlives accounts
+    model           TEXT    NOT NULL,
+    upstream_model  TEXT    NOT NULL,
+    stream          INTEGER NOT NULL,
+    status          INTEGER NOT NULL,
+    stop_reason     TEXT,
+    input_tokens    INTEGER NOT NULL,
+    output_tokens   INTEGER NOT NULL,
+    first_byte_ms   INTEGER,
+    duration_ms     INTEGER NOT NULL,
+    error_type      TEXT,
+    error_message   TEXT,
+    retries         INTEGER NOT NULL,
+    accounts_tried  TEXT    NOT NULL,       -- JSON array of account ids, in order
+    debug_log       TEXT                    -- file name of the debug record, when one was written
+  );
+  CREATE INDEX idx_history_started ON request_history (started_at);
+  CREATE UNIQUE INDEX idx_history_request ON request_history (request_id);
+  `,
 ];

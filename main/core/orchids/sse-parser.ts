@@ -22,12 +22,31 @@ export class SseParser {
   /** The previous chunk ended in CR: an LF at the start of the next one belongs to it. */
   private swallowLf = false;
   private dataLines: string[] = [];
+  /** A UTF-8 byte-order mark may open the stream; it is not part of the first field name. */
+  private atStart = true;
 
   constructor(private readonly handlers: SseHandlers) {}
 
   push(chunk: Buffer): void {
     let buffer = chunk;
     let position = 0;
+    if (this.atStart) {
+      if (!this.carry && buffer.length < 3) {
+        // Too short to tell whether a BOM starts here: wait for more bytes.
+        this.carry = Buffer.from(buffer);
+        return;
+      }
+      if (this.carry) {
+        buffer = Buffer.concat([this.carry, buffer]);
+        this.carry = undefined;
+        if (buffer.length < 3) {
+          this.carry = buffer;
+          return;
+        }
+      }
+      this.atStart = false;
+      if (buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) position = 3;
+    }
     if (this.swallowLf && buffer.length > 0) {
       this.swallowLf = false;
       if (buffer[0] === LF) position = 1;
@@ -38,10 +57,13 @@ export class SseParser {
       this.carry = undefined;
     }
     const length = buffer.length;
+    // Where the next CR is, remembered: most streams have none, and searching for it again after every line
+    // would rescan the rest of the chunk each time.
+    let nextCr = buffer.indexOf(CR, position);
     while (position < length) {
       let lineEnd = buffer.indexOf(LF, position);
-      const cr = buffer.indexOf(CR, position);
-      if (cr >= 0 && (lineEnd < 0 || cr < lineEnd)) lineEnd = cr;
+      if (nextCr >= 0 && nextCr < position) nextCr = buffer.indexOf(CR, position);
+      if (nextCr >= 0 && (lineEnd < 0 || nextCr < lineEnd)) lineEnd = nextCr;
       if (lineEnd < 0) {
         this.carry = Buffer.from(buffer.subarray(position));
         return;
@@ -61,6 +83,7 @@ export class SseParser {
 
   /** The stream ended: a last line without its newline and a last event without its blank line still count. */
   end(): void {
+    this.atStart = false;
     if (this.carry) {
       const rest = this.carry;
       this.carry = undefined;
@@ -115,7 +138,9 @@ export class SseParser {
       // fall through
     }
     for (const line of lines) {
-      if (line === '') continue;
+      // The per-line fallback must skip the same sentinels as a whole payload does: a `[DONE]` that lost its
+      // blank line is still the end marker, not malformed JSON for the debug log.
+      if (line === '' || line === '[DONE]') continue;
       try {
         this.handlers.onJson(JSON.parse(line), line);
       } catch {

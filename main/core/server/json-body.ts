@@ -101,6 +101,15 @@ function walk(value: unknown, depth: number, fixText: boolean): unknown {
   }
   if (!renamed) return record;
   const rebuilt: Record<string, unknown> = {};
-  for (const key in record) rebuilt[RAW_HIGH.test(key) ? key.replace(RAW_HIGH_RUN, fromLatin1Run) : key] = record[key];
+  for (const key in record) {
+    // defineProperty, not assignment: JSON.parse makes "__proto__" an own key, and `rebuilt["__proto__"] = v` would
+    // instead set the object's prototype to the client's value (dropping the key and exposing its fields).
+    Object.defineProperty(rebuilt, RAW_HIGH.test(key) ? key.replace(RAW_HIGH_RUN, fromLatin1Run) : key, {
+      value: record[key],
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+  }
   return rebuilt;
 }

@@ -6,8 +6,16 @@ import { DEFAULT_MODEL_MAP, validateModelMap, type ModelMap } from '../orchids/m
  * overrides it. The UI, the CLI and the core all read this one table, so a new setting is added in one place.
  */
 
-const boolFromEnv = (raw: string): boolean => /^(1|true|yes|on)$/i.test(raw.trim());
-const intFromEnv = (raw: string): number => Number.parseInt(raw.trim(), 10);
+// Strict on purpose: parseInt read "3002abc" as 3002 and "120000ms" as 120000, and an unknown word read as false,
+// so a typo in an environment variable silently became a different setting. Anything not clearly a whole number or
+// a yes/no word is handed to the schema as is, which refuses it with a SettingError naming the variable.
+const boolFromEnv = (raw: string): boolean | string => {
+  const word = raw.trim();
+  if (/^(1|true|yes|on)$/i.test(word)) return true;
+  if (/^(0|false|no|off)$/i.test(word)) return false;
+  return word;
+};
+const intFromEnv = (raw: string): number => (/^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN);
 
 /** Stores the validated map, whose keys are normalised the way lookups normalise requested ids. */
 const modelMapSchema = z.unknown().transform((value, context): ModelMap => {

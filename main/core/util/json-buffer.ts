@@ -14,7 +14,9 @@ export function encodeJsonToBuffer(value: unknown): Buffer {
   const push = (piece: string): void => {
     pieces.push(piece);
   };
-  encode(value, WALK_DEPTH, push);
+  const top = toJsonValue(value, '');
+  if (isOmitted(top)) push('null');
+  else encode(top, WALK_DEPTH, push);
   // Join small runs so the number of Buffers stays low; each join stays far below the large-object threshold.
   const buffers: Buffer[] = [];
   let run = '';
@@ -30,22 +32,43 @@ export function encodeJsonToBuffer(value: unknown): Buffer {
   return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
 }
 
+/**
+ * What JSON.stringify serialises for `holder[key]` (SerializeJSONProperty before the type switch): toJSON is called
+ * with the member's key and boxed primitives are unwrapped. Walking containers ourselves must do this too, or a
+ * member whose toJSON returns undefined would be written as null instead of left out, and `new String('x')` would be
+ * walked as the object {"0":"x"}.
+ */
+function toJsonValue(value: unknown, key: string): unknown {
+  if (value !== null && (typeof value === 'object' || typeof value === 'bigint')) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') value = toJSON.call(value, key);
+  }
+  if (value instanceof Number) return Number(value);
+  if (value instanceof String) return String(value);
+  if (value instanceof Boolean) return value.valueOf();
+  return value;
+}
+
+/** Values JSON.stringify leaves out of an object (and writes as null in an array). */
+const isOmitted = (value: unknown): boolean =>
+  value === undefined || typeof value === 'function' || typeof value === 'symbol';
+
+/** `value` has been through toJsonValue and is not omitted. */
 function encode(value: unknown, depth: number, push: (piece: string) => void): void {
   if (typeof value === 'string') {
     encodeString(value, push);
     return;
   }
-  if (depth === 0 || value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') {
-    const json = JSON.stringify(value);
-    push(json === undefined ? 'null' : json);
+  if (depth === 0 || value === null || typeof value !== 'object') {
+    push(JSON.stringify(value));
     return;
   }
   if (Array.isArray(value)) {
     push('[');
     for (let i = 0; i < value.length; i++) {
       if (i > 0) push(',');
-      const item = value[i];
-      if (item === undefined || typeof item === 'function' || typeof item === 'symbol') push('null');
+      const item = toJsonValue(value[i], String(i));
+      if (isOmitted(item)) push('null');
       else encode(item, depth - 1, push);
     }
     push(']');
@@ -54,8 +77,8 @@ function encode(value: unknown, depth: number, push: (piece: string) => void): v
   push('{');
   let first = true;
   for (const key of Object.keys(value)) {
-    const item = (value as Record<string, unknown>)[key];
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+    const item = toJsonValue((value as Record<string, unknown>)[key], key);
+    if (isOmitted(item)) continue;
     push(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
     first = false;
     encode(item, depth - 1, push);
@@ -69,10 +92,17 @@ function encodeString(text: string, push: (piece: string) => void): void {
     return;
   }
   push('"');
-  for (let start = 0; start < text.length; start += SLICE) {
-    // A surrogate pair split across two slices becomes two \u escapes, which JSON reads back as the same pair.
-    const json = JSON.stringify(text.slice(start, start + SLICE));
+  for (let start = 0; start < text.length; ) {
+    let end = Math.min(start + SLICE, text.length);
+    // Never cut a surrogate pair: each half alone would be written as a \u escape where JSON.stringify writes the
+    // character's four UTF-8 bytes, and the output must be byte-identical to it.
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end -= 1;
+    const json = JSON.stringify(text.slice(start, end));
     push(json.slice(1, -1));
+    start = end;
   }
   push('"');
 }
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;

@@ -6,7 +6,7 @@
 export class PeriodicFlusher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private stopped = false;
+  private stopping: Promise<void> | undefined;
 
   constructor(
     private readonly flush: () => void | Promise<void>,
@@ -19,7 +19,7 @@ export class PeriodicFlusher {
   }
 
   start(): void {
-    if (this.timer || this.stopped) return;
+    if (this.timer || this.stopping) return;
     this.timer = setInterval(() => void this.flushNow(), this.intervalMs);
     // The timer must not keep a CLI or a test process alive on its own.
     this.timer.unref();
@@ -27,26 +27,30 @@ export class PeriodicFlusher {
 
   /** Runs a flush now, or joins the one in progress and then runs another so nothing queued meanwhile waits a tick. */
   async flushNow(): Promise<void> {
-    if (this.running) await this.running;
-    this.running = (async () => {
+    // Loop, not `if`: several callers can wait on the same flush, and when it ends the first one to wake starts the
+    // next flush; the others must then wait for that one instead of starting their own beside it.
+    while (this.running) await this.running;
+    const run = (async () => {
       try {
         await this.flush();
       } catch (error) {
         this.onError(error);
       }
     })();
+    this.running = run;
     try {
-      await this.running;
+      await run;
     } finally {
-      this.running = undefined;
+      // Only clear our own flush: a waiter may already have started the next one.
+      if (this.running === run) this.running = undefined;
     }
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.stopped) return;
-    this.stopped = true;
-    await this.flushNow();
+    // A second stop() returns the first one's promise, so it too resolves only once the final flush is written.
+    this.stopping ??= this.flushNow();
+    return this.stopping;
   }
 }

@@ -1,0 +1,28 @@
+import type { AccountStatus } from '../accounts/types';
+import type { RequestReport } from '../proxy/observer';
+
+/** Everything the core tells live views (the window, `logs --follow`, the tray). */
+export type CoreEvent =
+  | { type: 'request.started'; requestId: string; at: number; model: string; stream: boolean }
+  | { type: 'request.finished'; report: RequestReport }
+  | { type: 'counts.changed'; counts: AccountCount[] }
+  | {
+      type: 'account.state';
+      accountId: number;
+      previous: AccountStatus;
+      status: AccountStatus;
+      reason: string;
+      until: number | null;
+      at: number;
+    }
+  | { type: 'log.line'; level: 'info' | 'warn' | 'error'; message: string; at: number }
+  /** A subscriber fell behind and this many events were dropped for it. */
+  | { type: 'events.dropped'; count: number };
+
+export interface AccountCount {
+  accountId: number;
+  requestCount: number;
+  lastUsedAt: number | null;
+}
+
+export type CoreEventType = CoreEvent['type'];

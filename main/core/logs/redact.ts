@@ -1,0 +1,37 @@
+/**
+ * Secrets never reach a log file. Two layers: headers known to carry credentials are replaced by name, and a
+ * pattern pass over the final text catches anything shaped like a JWT, a Clerk cookie, an Anthropic key or a
+ * bearer token that slipped through (a user can paste a token into a conversation; it is redacted too).
+ */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
+
+export const REDACTED = '[redacted]';
+
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = SECRET_HEADERS.has(name.toLowerCase()) && value !== undefined && value !== '' ? REDACTED : value;
+  }
+  return out;
+}
+
+const PATTERNS: Array<[RegExp, string]> = [
+  // JWTs: three base64url segments, the first starting like a JSON header ({"al… → eyJ).
+  [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
+  // Clerk cookies as header text or as JSON members.
+  [/\b(__client(?:_uat)?|__session|__refresh|clerk_active_context)(_[A-Za-z0-9-]+)?(=|\\?"\s*:\s*\\?")[^;\s"\\,]+/g, `$1$2$3${REDACTED}`],
+  // Anthropic-style API keys.
+  [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, '[redacted-key]'],
+  // Bearer credentials in any text.
+  [/\b(Bearer\s+)[A-Za-z0-9._~+/-]{8,}=*/gi, `$1${REDACTED}`],
+];
+
+/** Redacts patterns and the given literal secrets (the configured API key, known cookie values). */
+export function redactText(text: string, literals: readonly string[] = []): string {
+  let out = text;
+  for (const literal of literals) {
+    if (literal.length >= 6) out = out.split(literal).join(REDACTED);
+  }
+  for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
+  return out;
+}

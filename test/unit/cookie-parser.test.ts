@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { CookieParseError, parseCookieInput } from '../../main/core/accounts/cookie-parser';
+import { fakeJwt } from '../sim/fake-jwt';
+
+// Every value here is an obvious placeholder; fakeJwt signs with "sim-signature".
+const CLIENT_JWT = fakeJwt({ id: 'client_XXXX', rotating_token: 'rotating_XXXX' });
+const SESSION_JWT = fakeJwt({ sid: 'sess_XXXX', sub: 'user_XXXX', exp: 1_800_000_060 });
+const BEARER_JWT = fakeJwt({ sub: 'user_XXXX', exp: 1_800_000_060 });
+const OPAQUE = 'fake-opaque-client-token-XXXX';
+const UAT = '1800000000';
+
+function parseError(input: string): CookieParseError {
+  try {
+    parseCookieInput(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CookieParseError);
+    return error as CookieParseError;
+  }
+  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
+}
+
+describe('parseCookieInput: bare values', () => {
+  it('a bare __client JWT (payload has rotating_token) is the client cookie', () => {
+    expect(parseCookieInput(CLIENT_JWT)).toEqual({ client: CLIENT_JWT });
+    expect(parseCookieInput(`  \n${CLIENT_JWT}\t `)).toEqual({ client: CLIENT_JWT });
+  });
+
+  it('strips a Bearer prefix, case-insensitively', () => {
+    expect(parseCookieInput(`Bearer ${CLIENT_JWT}`)).toEqual({ client: CLIENT_JWT });
+    expect(parseCookieInput(`bearer   ${CLIENT_JWT}`)).toEqual({ client: CLIENT_JWT });
+  });
+
+  it('JWT|comment uses the part before the pipe', () => {
+    expect(parseCookieInput(`${CLIENT_JWT}|work account (fake)`)).toEqual({ client: CLIENT_JWT });
+    expect(parseCookieInput(`Bearer ${CLIENT_JWT} | note`)).toEqual({ client: CLIENT_JWT });
+  });
+
+  it('a __session-only JWT (has sid) is kept as the session cookie', () => {
+    expect(parseCookieInput(SESSION_JWT)).toEqual({ session: SESSION_JWT });
+  });
+
+  it('a bearer JWT without rotating_token or sid is refused with a clear reason', () => {
+    const error = parseError(BEARER_JWT);
+    expect(error.message).toMatch(/short-lived bearer token, not the __client cookie/);
+    expect(error.message).toMatch(/Paste the value of the __client cookie/);
+  });
+
+  it('an opaque token of 16+ characters is taken as the __client value', () => {
+    expect(parseCookieInput(OPAQUE)).toEqual({ client: OPAQUE });
+    expect(parseCookieInput('0123456789abcdef')).toEqual({ client: '0123456789abcdef' });
+  });
+
+  it('short or spaced values are not taken as a token', () => {
+    expect(parseError('0123456789abcde').message).toMatch(/does not look like an Orchids cookie/);
+    expect(parseError('fake token with spaces XXXX').message).toMatch(/does not look like an Orchids cookie/);
+  });
+});
+
+describe('parseCookieInput: Cookie header strings', () => {
+  it('reads __client, __client_uat and __session from a header', () => {
+    const header = `Cookie: theme=dark; __client=${CLIENT_JWT}; __client_uat=${UAT}; __session=${SESSION_JWT}; other=1`;
+    expect(parseCookieInput(header)).toEqual({ client: CLIENT_JWT, clientUat: UAT, session: SESSION_JWT });
+  });
+
+  it('unquotes and URL-decodes values', () => {
+    const header = `__client="${OPAQUE}%3D%3D"; __client_uat="${UAT}"; __session=${encodeURIComponent(SESSION_JWT)}`;
+    expect(parseCookieInput(header)).toEqual({ client: `${OPAQUE}==`, clientUat: UAT, session: SESSION_JWT });
+  });
+
+  it('accepts the header without spaces and in any order', () => {
+    expect(parseCookieInput(`__client_uat=${UAT};__client=${OPAQUE}`)).toEqual({ client: OPAQUE, clientUat: UAT });
+  });
+
+  it('falls back to namespaced __client_<suffix> without confusing __client_uat', () => {
+    const header = `__client_uat_AbC123=${UAT}; __client_AbC123=${OPAQUE}; __session_AbC123=${SESSION_JWT}`;
+    expect(parseCookieInput(header)).toEqual({ client: OPAQUE, clientUat: UAT, session: SESSION_JWT });
+    // __client_uat alone is not a client cookie.
+    expect(parseError(`__client_uat=${UAT}`).message).toMatch(/No __client \(or __session\) cookie found/);
+  });
+
+  it('prefers the exact name over a namespaced one', () => {
+    const header = `__client_AbC123=namespaced-fake-XXXX; __client=${OPAQUE}`;
+    expect(parseCookieInput(header).client).toBe(OPAQUE);
+  });
+
+  it('a header with only __session is enough to bootstrap', () => {
+    expect(parseCookieInput(`__session=${SESSION_JWT}`)).toEqual({ session: SESSION_JWT });
+  });
+});
+
+describe('parseCookieInput: browser JSON exports', () => {
+  const exported = [
+    { domain: '.orchids.app', name: '__client', value: CLIENT_JWT, httpOnly: true },
+    { domain: '.orchids.app', name: '__client_uat', value: UAT },
+    { domain: '.orchids.app', name: '__session', value: encodeURIComponent(SESSION_JWT) },
+    { domain: '.orchids.app', name: 'unrelated', value: 'x' },
+  ];
+
+  it('reads an array of {name, value}', () => {
+    expect(parseCookieInput(JSON.stringify(exported))).toEqual({ client: CLIENT_JWT, clientUat: UAT, session: SESSION_JWT });
+  });
+
+  it('reads {cookies: [...]}', () => {
+    expect(parseCookieInput(JSON.stringify({ url: 'https://www.orchids.app', cookies: exported }, null, 2))).toEqual({
+      client: CLIENT_JWT,
+      clientUat: UAT,
+      session: SESSION_JWT,
+    });
+  });
+
+  it('accepts namespaced names in an export', () => {
+    const namespaced = [
+      { name: '__client_uat_XyZ', value: UAT },
+      { name: '__client_XyZ', value: OPAQUE },
+    ];
+    expect(parseCookieInput(JSON.stringify(namespaced))).toEqual({ client: OPAQUE, clientUat: UAT });
+  });
+
+  it('refuses an export without a usable cookie, or JSON of another shape', () => {
+    expect(parseError(JSON.stringify([{ name: 'theme', value: 'dark' }])).message).toMatch(/No __client/);
+    expect(parseError('{"foo": 1}').message).toMatch(/list of \{name, value\} cookies/);
+    expect(parseError('[{"name": "__client", ').message).toMatch(/does not parse/);
+  });
+});
+
+describe('parseCookieInput: nothing usable', () => {
+  it.each([
+    ['empty', '', /The cookie is empty/],
+    ['whitespace', '   \n\t', /The cookie is empty/],
+    ['garbage', 'hello there', /does not look like an Orchids cookie/],
+    ['a bare Bearer', 'Bearer ', /does not look like an Orchids cookie/],
+    ['unreadable JWT', 'aaaa.bbbb.cccc', /cannot be read/],
+  ])('%s → CookieParseError that says what to paste', (_name, input, reason) => {
+    const error = parseError(input);
+    expect(error.name).toBe('CookieParseError');
+    expect(error.message).toMatch(reason);
+    expect(error.message).toContain('Paste the value of the __client cookie from orchids.app');
+    expect(error.message).toContain('browser cookie export');
+  });
+});

@@ -1,0 +1,319 @@
+import { describe, expect, it } from 'vitest';
+import { UpstreamEventDecoder, readUsage } from '../../main/core/orchids/event-decoder';
+import type { UpstreamEvent } from '../../main/core/orchids/types';
+import { codingAgentReasoning, codingAgentText, finish, nested, text, toolCall, type SimStep } from '../sim/steps';
+
+/** Decodes payloads in order with one decoder (the decoder is stateful per stream). */
+function decodeAll(...payloads: unknown[]): UpstreamEvent[] {
+  const decoder = new UpstreamEventDecoder();
+  const out: UpstreamEvent[] = [];
+  for (const payload of payloads) decoder.decode(payload, out);
+  return out;
+}
+const payloadsOf = (steps: SimStep[]): unknown[] => steps.flatMap((step) => ('data' in step ? [step.data] : []));
+const model = (event: Record<string, unknown>) => ({ type: 'model', event });
+const genB = (data: Record<string, unknown>) => ({ type: 'model', event: { data } });
+
+describe('UpstreamEventDecoder: Generation A flat model events', () => {
+  it('decodes the protocol page example stream (2.3) event by event', () => {
+    const out = decodeAll(
+      model({ type: 'reasoning-start', id: '0' }),
+      model({ type: 'reasoning-delta', id: '0', delta: 'Let me look…' }),
+      model({ type: 'reasoning-end', id: '0' }),
+      model({ type: 'text-start', id: '1' }),
+      model({ type: 'text-delta', id: '1', delta: "I'll read the file." }),
+      model({ type: 'text-end', id: '1' }),
+      model({ type: 'tool-input-start', id: 'toolu_01', toolName: 'Read' }),
+      model({ type: 'tool-input-delta', id: 'toolu_01', delta: '{"file_path":"/x/a.ts"}' }),
+      model({ type: 'tool-input-end', id: 'toolu_01' }),
+      model({ type: 'tool-call', toolCallId: 'toolu_01', toolName: 'Read', input: '{"file_path":"/x/a.ts"}' }),
+      model({ type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 1234, outputTokens: 56 } }),
+    );
+    expect(out).toEqual([
+      { kind: 'thinking-start' },
+      { kind: 'thinking-delta', text: 'Let me look…' },
+      { kind: 'thinking-end' },
+      { kind: 'text-start' },
+      { kind: 'text-delta', text: "I'll read the file." },
+      { kind: 'text-end' },
+      { kind: 'tool-input-start', id: 'toolu_01', name: 'Read' },
+      { kind: 'tool-input-delta', id: 'toolu_01', delta: '{"file_path":"/x/a.ts"}' },
+      { kind: 'tool-input-end', id: 'toolu_01' },
+      { kind: 'tool-call', id: 'toolu_01', name: 'Read', input: '{"file_path":"/x/a.ts"}' },
+      { kind: 'finish', reason: 'tool-calls', usage: { inputTokens: 1234, outputTokens: 56 } },
+    ]);
+  });
+
+  it('carries a reasoning signature from reasoning-start or reasoning-end', () => {
+    const out = decodeAll(
+      model({ type: 'reasoning-start', id: '0', signature: 'sig-start' }),
+      model({ type: 'reasoning-end', id: '0', signature: 'sig-end' }),
+    );
+    expect(out).toEqual([{ kind: 'thinking-start', signature: 'sig-start' }, { kind: 'thinking-end', signature: 'sig-end' }]);
+  });
+
+  it('drops empty text and reasoning deltas', () => {
+    const out = decodeAll(
+      model({ type: 'text-delta', id: '1', delta: '' }),
+      model({ type: 'reasoning-delta', id: '0', delta: '' }),
+      model({ type: 'tool-input-delta', id: 't', delta: '' }),
+    );
+    expect(out).toEqual([]);
+  });
+});
+
+describe('UpstreamEventDecoder: Generation B nested model events', () => {
+  it('reads the event from event.data, with tool_name, callId, object input and snake_case usage', () => {
+    const steps = [
+      ...text('Hi'),
+      ...toolCall({ id: 'toolu_02', name: 'Write', input: { file_path: '/a', content: 'x' } }),
+      ...finish('tool_use', { inputTokens: 10, outputTokens: 3 }),
+    ];
+    expect(decodeAll(...payloadsOf(nested(steps)))).toEqual([
+      { kind: 'text-start' },
+      { kind: 'text-delta', text: 'Hi' },
+      { kind: 'text-end' },
+      { kind: 'tool-input-start', id: 'toolu_02', name: 'Write' },
+      { kind: 'tool-input-delta', id: 'toolu_02', delta: '{"file_path":"/a","content":"x"}' },
+      { kind: 'tool-input-end', id: 'toolu_02' },
+      { kind: 'tool-call', id: 'toolu_02', name: 'Write', input: { file_path: '/a', content: 'x' } },
+      { kind: 'finish', reason: 'tool_use', usage: { inputTokens: 10, outputTokens: 3 } },
+    ]);
+  });
+
+  it('reads a signature nested in event.data next to a flat type', () => {
+    const out = decodeAll({ type: 'model', event: { type: 'reasoning-start', id: '0', data: { signature: 's1' } } });
+    expect(out).toEqual([{ kind: 'thinking-start', signature: 's1' }]);
+  });
+
+  it('accepts name for the tool name and toolCallId for a streamed id', () => {
+    const out = decodeAll(
+      genB({ type: 'tool-input-start', toolCallId: 'c1', name: 'Bash' }),
+      genB({ type: 'tool-input-delta', toolCallId: 'c1', inputTextDelta: '{"command":"ls"}' }),
+      genB({ type: 'tool-input-end', toolCallId: 'c1' }),
+    );
+    expect(out).toEqual([
+      { kind: 'tool-input-start', id: 'c1', name: 'Bash' },
+      { kind: 'tool-input-delta', id: 'c1', delta: '{"command":"ls"}' },
+      { kind: 'tool-input-end', id: 'c1' },
+    ]);
+  });
+});
+
+describe('UpstreamEventDecoder: tool-call spellings', () => {
+  it.each([
+    ['toolCallId/toolName, string input', { toolCallId: 'a', toolName: 'Read', input: '{"x":1}' }, 'a', '{"x":1}'],
+    ['callId/tool_name, object input', { callId: 'b', tool_name: 'Read', input: { x: 1 } }, 'b', { x: 1 }],
+    ['id/name, arguments string', { id: 'c', name: 'Read', arguments: '{"x":1}' }, 'c', '{"x":1}'],
+    ['no id at all', { toolName: 'Read', input: { x: 1 } }, '', { x: 1 }],
+    ['no input at all', { toolCallId: 'd', toolName: 'Read' }, 'd', ''],
+  ])('%s', (_label, fields, id, input) => {
+    expect(decodeAll(model({ type: 'tool-call', ...fields }))).toEqual([{ kind: 'tool-call', id, name: 'Read', input }]);
+  });
+
+  it('prefers toolCallId over callId over id', () => {
+    const out = decodeAll(model({ type: 'tool-call', id: 'c', callId: 'b', toolCallId: 'a', toolName: 'X', input: '' }));
+    expect(out).toEqual([{ kind: 'tool-call', id: 'a', name: 'X', input: '' }]);
+  });
+
+  it('drops a tool-call or tool-input-start without a tool name', () => {
+    expect(decodeAll(model({ type: 'tool-call', toolCallId: 'a', input: '{}' }))).toEqual([]);
+    expect(decodeAll(model({ type: 'tool-input-start', id: 'a' }))).toEqual([]);
+  });
+});
+
+describe('UpstreamEventDecoder: usage and finish', () => {
+  it('reads usage in camelCase and snake_case, with cache fields', () => {
+    const camel = { inputTokens: 5, outputTokens: 6, cacheReadInputTokens: 7, cacheCreationInputTokens: 8 };
+    expect(readUsage(camel)).toEqual(camel);
+    expect(readUsage({ input_tokens: 5, output_tokens: 6, cache_read_input_tokens: 7, cache_creation_input_tokens: 8 })).toEqual(camel);
+  });
+
+  it('finds no usage where no count is a finite number', () => {
+    expect(readUsage({ inputTokens: '12', outputTokens: null })).toBeUndefined();
+    expect(readUsage({ inputTokens: Number.NaN })).toBeUndefined();
+    expect(readUsage('12')).toBeUndefined();
+    expect(decodeAll(model({ type: 'tokens-used' }))).toEqual([]);
+  });
+
+  it('turns tokens-used in either spelling into a usage event', () => {
+    const out = decodeAll(model({ type: 'tokens-used', inputTokens: 12, outputTokens: 34 }), genB({ type: 'tokens-used', input_tokens: 1 }));
+    expect(out).toEqual([
+      { kind: 'usage', usage: { inputTokens: 12, outputTokens: 34 } },
+      { kind: 'usage', usage: { inputTokens: 1 } },
+    ]);
+  });
+
+  it.each([
+    ['finishReason', { finishReason: 'stop' }, 'stop'],
+    ['Gen B stop_reason', { stop_reason: 'end_turn' }, 'end_turn'],
+    ['reason', { reason: 'length' }, 'length'],
+    ['nothing', {}, undefined],
+  ])('reads the finish reason from %s', (_label, fields, reason) => {
+    expect(decodeAll(model({ type: 'finish', ...fields }))).toEqual([{ kind: 'finish', reason, usage: undefined }]);
+  });
+});
+
+describe('UpstreamEventDecoder: coding_agent events', () => {
+  it('turns coding_agent reasoning into thinking deltas and a thinking end', () => {
+    const out = decodeAll(...payloadsOf(codingAgentReasoning('think')));
+    expect(out).toEqual([{ kind: 'thinking-delta', text: 'think' }, { kind: 'thinking-end' }]);
+  });
+
+  it.each([
+    ['response.chunk with {content}', { type: 'coding_agent.response.chunk', chunk: { content: 'a' } }],
+    ['response.chunk with a string', { type: 'coding_agent.response.chunk', chunk: 'a' }],
+    ['response.chunk with {text}', { type: 'coding_agent.response.chunk', chunk: { text: 'a' } }],
+    ['output_text_delta with text', { type: 'output_text_delta', text: 'a' }],
+    ['output_text_delta with delta', { type: 'output_text_delta', delta: 'a' }],
+    ['coding_agent.output_text.delta', { type: 'coding_agent.output_text.delta', delta: 'a' }],
+  ])('reads text from %s', (_label, payload) => {
+    expect(decodeAll(payload)).toEqual([{ kind: 'text-delta', text: 'a' }]);
+  });
+
+  it('reads coding_agent.tokens_used in snake_case and camelCase', () => {
+    expect(
+      decodeAll(
+        { type: 'coding_agent.tokens_used', data: { input_tokens: 12, output_tokens: 34 } },
+        { type: 'coding_agent.tokens_used', data: { inputTokens: 5, outputTokens: 6 } },
+        { type: 'coding_agent.tokens_used', inputTokens: 7 },
+      ),
+    ).toEqual([
+      { kind: 'usage', usage: { inputTokens: 12, outputTokens: 34 } },
+      { kind: 'usage', usage: { inputTokens: 5, outputTokens: 6 } },
+      { kind: 'usage', usage: { inputTokens: 7 } },
+    ]);
+  });
+
+  it('reports exhausted credits with the upstream message, or a default one', () => {
+    const message = 'You have run out of credits.';
+    expect(
+      decodeAll(
+        { type: 'coding_agent.credits_exhausted', data: { code: 'credits_exhausted', message: 'No credits left' } },
+        { type: 'coding_agent.credits_exhausted' },
+      ),
+    ).toEqual([
+      { kind: 'credits-exhausted', message: 'No credits left' },
+      { kind: 'credits-exhausted', message },
+    ]);
+  });
+
+  it('prefers the coding_agent channel: later model text and reasoning are dropped, tools, usage and finish kept', () => {
+    const out = decodeAll(
+      model({ type: 'text-delta', id: '1', delta: 'before' }),
+      ...payloadsOf(codingAgentText('Hello')),
+      ...payloadsOf(text('Hello again')),
+      model({ type: 'reasoning-start', id: '0' }),
+      model({ type: 'reasoning-delta', id: '0', delta: 'hidden' }),
+      model({ type: 'reasoning-end', id: '0' }),
+      ...payloadsOf(toolCall({ id: 'toolu_09', name: 'Read', input: {}, alsoToolCall: true })),
+      model({ type: 'tokens-used', inputTokens: 3 }),
+      ...payloadsOf(codingAgentText(' world')),
+      model({ type: 'finish', finishReason: 'stop' }),
+    );
+    expect(out).toEqual([
+      { kind: 'text-delta', text: 'before' },
+      { kind: 'text-delta', text: 'Hello' },
+      { kind: 'tool-input-start', id: 'toolu_09', name: 'Read' },
+      { kind: 'tool-input-delta', id: 'toolu_09', delta: '{}' },
+      { kind: 'tool-input-end', id: 'toolu_09' },
+      { kind: 'tool-call', id: 'toolu_09', name: 'Read', input: '{}' },
+      { kind: 'usage', usage: { inputTokens: 3 } },
+      { kind: 'text-delta', text: ' world' },
+      { kind: 'finish', reason: 'stop', usage: undefined },
+    ]);
+  });
+
+  it('switches to the coding_agent channel on coding_agent reasoning too', () => {
+    const out = decodeAll(...payloadsOf(codingAgentReasoning('r')), model({ type: 'text-delta', id: '1', delta: 'x' }));
+    expect(out).toEqual([{ kind: 'thinking-delta', text: 'r' }, { kind: 'thinking-end' }]);
+  });
+});
+
+describe('UpstreamEventDecoder: duplicate chunks', () => {
+  it('drops a chunk identical to the previous one when it comes from a different event type', () => {
+    const out = decodeAll(
+      model({ type: 'text-delta', id: '1', delta: 'Hello' }),
+      { type: 'coding_agent.response.chunk', chunk: { content: 'Hello' } },
+      { type: 'output_text_delta', text: 'Hello' },
+      { type: 'output_text_delta', text: ' there' },
+    );
+    expect(out).toEqual([{ kind: 'text-delta', text: 'Hello' }, { kind: 'text-delta', text: ' there' }]);
+  });
+
+  it('keeps a repeated chunk from the same event type, and the same text when it is not adjacent', () => {
+    const out = decodeAll(
+      { type: 'output_text_delta', text: 'ha' },
+      { type: 'output_text_delta', text: 'ha' },
+      { type: 'coding_agent.response.chunk', chunk: '!' },
+      { type: 'output_text_delta', text: 'ha' },
+    );
+    expect(out.map((event) => (event.kind === 'text-delta' ? event.text : event.kind))).toEqual(['ha', 'ha', '!', 'ha']);
+  });
+});
+
+describe('UpstreamEventDecoder: end of turn and errors', () => {
+  it('turns response_done into usage, one tool call per function_call/tool_use item, then finish tool-calls', () => {
+    const out = decodeAll({
+      type: 'response_done',
+      response: {
+        usage: { inputTokens: 12, outputTokens: 34 },
+        output: [
+          { type: 'message', content: 'ignored' },
+          { type: 'function_call', callId: 'call_1', name: 'Write', arguments: '{"file_path":"/a"}' },
+          { type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: '/b' } },
+          { type: 'function_call', call_id: 'call_2', name: 'Bash', arguments: { command: 'ls' } },
+          { type: 'tool_use', name: 'Glob', input: { pattern: '*' } },
+          { type: 'tool_use', id: 'nameless', input: {} },
+        ],
+      },
+    });
+    expect(out).toEqual([
+      { kind: 'usage', usage: { inputTokens: 12, outputTokens: 34 } },
+      { kind: 'tool-call', id: 'call_1', name: 'Write', input: '{"file_path":"/a"}' },
+      { kind: 'tool-call', id: 'toolu_1', name: 'Read', input: { file_path: '/b' } },
+      { kind: 'tool-call', id: 'call_2', name: 'Bash', input: { command: 'ls' } },
+      { kind: 'tool-call', id: '', name: 'Glob', input: { pattern: '*' } },
+      { kind: 'finish', reason: 'tool-calls' },
+    ]);
+  });
+
+  it('finishes with stop when response_done carries no tool calls', () => {
+    expect(decodeAll({ type: 'response_done', response: { output: [] } })).toEqual([{ kind: 'finish', reason: 'stop' }]);
+    expect(decodeAll({ type: 'response_done' })).toEqual([{ kind: 'finish', reason: 'stop' }]);
+  });
+
+  it('turns coding_agent.end and complete into a finish without a reason', () => {
+    expect(decodeAll({ type: 'coding_agent.end' }, { type: 'complete' })).toEqual([{ kind: 'finish' }, { kind: 'finish' }]);
+  });
+
+  it('reads errors in the data form, the top-level form, and inside a model event', () => {
+    expect(
+      decodeAll(
+        { type: 'error', data: { code: 'bad_request', message: 'boom' } },
+        { type: 'error', code: 'rate_limited', message: 'slow down' },
+        { type: 'error', code: 'outer', data: { message: 'inner wins' } },
+        model({ type: 'error', error: { code: 'model_error', message: 'nope' } }),
+        { type: 'error' },
+      ),
+    ).toEqual([
+      { kind: 'error', code: 'bad_request', message: 'boom' },
+      { kind: 'error', code: 'rate_limited', message: 'slow down' },
+      { kind: 'error', code: 'outer', message: 'inner wins' },
+      { kind: 'error', code: 'model_error', message: 'nope' },
+      { kind: 'error', code: 'upstream_error', message: 'The upstream reported an error.' },
+    ]);
+  });
+
+  it('ignores unknown and non-content events and payloads that are not event objects', () => {
+    const out = decodeAll(
+      { type: 'connected' }, { type: 'response_started' }, { type: 'coding_agent.start', data: {} },
+      { type: 'fs_operation', data: { op: 'read' } }, { type: 'run_item_stream_event' },
+      { type: 'coding_agent.Write.content.chunk', data: { file_path: '/a', text: 'x' } },
+      { type: 'something_new', text: 'not text' },
+      model({ type: 'stream-start' }), model({ type: 'conversation_id', id: 'c' }), model({ type: 'future-event', delta: 'x' }),
+      { type: 'model', event: 'not an object' }, { text: 'no type' }, null, 'data', 42, [{ type: 'complete' }],
+    );
+    expect(out).toEqual([]);
+  });
+});
