@@ -7,6 +7,7 @@ import { ConfigError } from './core/config';
 import { OrchidsCore } from './core/core';
 import { SETTING_KEYS, type SettingKey } from './core/settings/definitions';
 import { SettingError } from './core/settings/settings-service';
+import { followLogs, printHistory, printRecord } from './cli-logs';
 
 const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
 
@@ -15,6 +16,9 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- accounts list [--json]
   npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
   npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
+  npm run cli -- logs [--limit <n>]                   recent requests, from history
+  npm run cli -- logs show <request-id>               one request's debug record (or history row)
+  npm run cli -- logs --follow                        live: one line per request from the running app
   npm run cli -- settings list [--json]
   npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
   npm run cli -- settings reset <key>
@@ -40,6 +44,8 @@ export async function runCli(
       name: { type: 'string' },
       weight: { type: 'string' },
       json: { type: 'boolean', default: false },
+      follow: { type: 'boolean', short: 'f', default: false },
+      limit: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -52,6 +58,7 @@ export async function runCli(
   try {
     if (group === 'accounts') await accounts(core, command, rest, values, out);
     else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);
+    else if (group === 'logs') await logs(core, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
     else throw new UsageError(`Unknown command "${group}".`);
     return 0;
   } finally {
@@ -157,6 +164,30 @@ function settings(core: OrchidsCore, command: string | undefined, args: string[]
   }
 }
 
+async function logs(
+  core: OrchidsCore,
+  command: string | undefined,
+  args: string[],
+  flags: { follow: boolean; limit?: string },
+  out: (line: string) => void,
+): Promise<void> {
+  if (command === 'show') {
+    if (!args[0]) throw new UsageError('logs show needs a request id (the req_… at the end of each line).');
+    if (!(await printRecord(core, args[0], out))) throw new UsageError(`No request ${args[0]} in history.`);
+    return;
+  }
+  if (command !== undefined) throw new UsageError(`Unknown logs command "${command}".`);
+  if (flags.follow) {
+    const stop = new AbortController();
+    process.once('SIGINT', () => stop.abort());
+    await followLogs(core, out, stop.signal);
+    return;
+  }
+  const limit = flags.limit === undefined ? 30 : Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number from 1 to 1000.');
+  printHistory(core, limit, out);
+}
+
 function publicFields(account: AccountSummary) {
   return {
     id: account.id,
@@ -202,8 +233,10 @@ if (require.main === module) {
         console.error(`${error.message}\n\n${USAGE}`);
         process.exit(2);
       }
-      if (error instanceof AccountError || error instanceof SettingError || error instanceof ConfigError) {
-        console.error(error.message);
+      const message = String((error as Error)?.message);
+      const known = error instanceof AccountError || error instanceof SettingError || error instanceof ConfigError;
+      if (known || /^(Orchids Tray|Cannot reach)/.test(message)) {
+        console.error(message);
         process.exit(1);
       }
       if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

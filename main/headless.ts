@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { ConfigError } from './core/config';
+import { attachAppControl, type AppControl } from './core/control/app-control';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
@@ -16,14 +18,19 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
     fatal(error);
   }
   let url: string;
+  let control: AppControl;
   try {
+    // dist/main/headless.js → dist/: where the built window and its HTTP bridge live.
+    control = attachAppControl(core, { shell: 'headless', distDir: path.resolve(__dirname, '..'), log: (line) => console.error(line) });
     url = await core.start();
+    control.announce(url);
   } catch (error) {
     await core.stop(0).catch(() => undefined);
     fatal(error);
   }
   const health = core.health() as { accounts: { total: number; usable: number } };
   console.log(`Proxy: ${url}`);
+  console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
   console.log(`Data: ${core.config.dataDir}`);
   if (health.accounts.total === 0) {
     console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
@@ -40,6 +47,7 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
     }
     stopping = true;
     console.log(`${signal}: finishing in-flight requests, then saving counts (Ctrl+C again to force).`);
+    control.retire();
     core.stop().then(
       () => process.exit(0),
       (error: unknown) => {

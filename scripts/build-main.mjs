@@ -22,3 +22,23 @@ await build({
   },
   outdir: 'dist',
 });
+
+// The preload runs sandboxed: everything it needs (zod, the contract) is bundled into one file.
+await build({
+  ...common,
+  packages: undefined,
+  external: ['electron'],
+  entryPoints: { 'preload/index': 'preload/index.ts' },
+  outdir: 'dist',
+});
+
+// The headless dashboard's stand-in for the preload: a browser script.
+await build({
+  ...common,
+  platform: 'browser',
+  target: 'chrome120',
+  format: 'iife',
+  packages: undefined,
+  entryPoints: { 'renderer-bridge/bridge': 'preload/http-bridge.ts' },
+  outdir: 'dist',
+});

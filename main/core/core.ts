@@ -11,7 +11,7 @@ import { AccountsRepo } from './db/accounts-repo';
 import { dataVersion, openDatabase, type Db } from './db/database';
 import { Heartbeat } from './proxy/heartbeat';
 import { MessagesProxy } from './proxy/messages-proxy';
-import { silentObserver, type ProxyObserver } from './proxy/observer';
+import type { ProxyObserver } from './proxy/observer';
 import { KeyFileSecretBox, type SecretBox } from './secrets/secret-box';
 import { ProxyServer, type ServerOptions } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
@@ -19,6 +19,13 @@ import { createUpstreamDispatcher } from './upstream/dispatcher';
 import { OrchidsClient } from './upstream/orchids-client';
 import { CountWriter } from './writers/count-writer';
 import { withTimeout } from './util/timeout';
+import { EventBus } from './events/event-bus';
+import type { CoreEvent } from './events/types';
+import { HistoryRepo, type HistoryEntry } from './history/history-repo';
+import { LiveStats } from './history/live-stats';
+import { DebugLogWriter } from './logs/debug-log-writer';
+import { CoreObserver } from './proxy/core-observer';
+import { QueueWriter } from './writers/queue-writer';
 import { version } from '../../package.json';
 
 export const DATABASE_FILE = 'orchids-tray.db';
@@ -63,7 +70,13 @@ export class OrchidsCore {
   readonly heartbeat: Heartbeat;
   readonly server: ProxyServer;
   readonly proxy: MessagesProxy;
+  readonly bus: EventBus;
+  readonly historyRepo: HistoryRepo;
+  readonly history: QueueWriter<HistoryEntry>;
+  readonly debugLogs: DebugLogWriter;
+  readonly stats = new LiveStats();
   private dispatcher: Dispatcher;
+  private lastHistoryPrune = 0;
   private readonly log: (line: string) => void;
   private watcher: NodeJS.Timeout | undefined;
   private lastDataVersion = 0;
@@ -75,11 +88,36 @@ export class OrchidsCore {
   constructor(private readonly options: CoreOptions = {}) {
     const env = options.env ?? process.env;
     this.config = { ...readEnvConfig(env), ...options.config };
-    this.log = options.log ?? ((line) => console.log(line));
+    const print = options.log ?? ((line: string) => console.log(line));
+    this.log = (line) => {
+      print(line);
+      this.bus?.publish({ type: 'log.line', level: /fail|error|cannot/i.test(line) ? 'warn' : 'info', message: line, at: Date.now() });
+    };
     this.db = openDatabase(path.join(this.config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
     this.secrets = options.secrets ?? new KeyFileSecretBox(this.config.dataDir);
     this.settings = new SettingsService(this.db, this.secrets, env);
     this.repo = new AccountsRepo(this.db);
+    this.historyRepo = new HistoryRepo(this.db);
+    this.bus = new EventBus(() =>
+      this.cache.list().map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),
+    );
+    this.history = new QueueWriter<HistoryEntry>({
+      write: (batch) => this.writeHistory(batch),
+      intervalMs: options.countFlushMs ?? 1000,
+      capacity: 20_000,
+      onError: (error) => this.log(`[history] write failed: ${(error as Error).message}`),
+    });
+    this.debugLogs = new DebugLogWriter({
+      dir: path.join(this.config.dataDir, 'debug-logs'),
+      retention: () => ({
+        maxCount: this.settings.get('logRetentionCount'),
+        maxBytes: this.settings.get('logRetentionMb') * 1024 * 1024,
+        maxAgeMs: this.settings.get('logRetentionDays') * 86_400_000,
+      }),
+      secrets: () => [this.settings.get('apiKey')].filter(Boolean),
+      onError: (error) => this.log(`[debug-logs] write failed: ${(error as Error).message}`),
+    });
+    this.stats.seed(this.historyRepo);
     this.dispatcher = createUpstreamDispatcher(this.timeouts());
     this.clerk = new ClerkClient({ baseUrl: this.config.clerkUrl, dispatcher: () => this.dispatcher });
     this.counts = new CountWriter(this.repo.addCounts, options.countFlushMs ?? 1000, (error) =>
@@ -107,6 +145,7 @@ export class OrchidsCore {
       policy: options.statePolicy,
       forgetToken: (id) => this.tokens.invalidate(id),
       onChange: (change) => {
+        this.bus.publish({ type: 'account.state', ...change, at: Date.now() });
         for (const listener of this.stateListeners) listener(change);
       },
     });
@@ -128,9 +167,18 @@ export class OrchidsCore {
         const at = now();
         this.cache.noteRequest(id, at);
         this.counts.increment(id, at);
+        this.bus.countsChanged();
       },
       health: this.states,
-      observer: options.observer ?? silentObserver,
+      observer:
+        options.observer ??
+        new CoreObserver({
+          bus: this.bus,
+          history: this.history,
+          logs: this.debugLogs,
+          stats: this.stats,
+          debugLogs: () => this.settings.get('debugLogs'),
+        }),
       heartbeat: this.heartbeat,
       modelMap: () => this.settings.get('modelMap'),
       maxTransientRetries: options.maxTransientRetries ?? 2,
@@ -177,6 +225,8 @@ export class OrchidsCore {
     const url = await this.server.start();
     this.started = true;
     this.counts.start();
+    this.history.start();
+    this.debugLogs.start();
     this.states.start();
     this.lastDataVersion = dataVersion(this.db);
     this.watcher = setInterval(() => this.checkForExternalChanges(), this.options.dataVersionPollMs ?? 1000);
@@ -206,6 +256,9 @@ export class OrchidsCore {
       this.states.stop();
       this.tokens.stop();
       await step('request counts', () => this.counts.stop(), 5000);
+      await step('request history', () => this.history.stop(), 5000);
+      await step('debug logs', () => this.debugLogs.stop(), 5000);
+      this.bus.stop();
       await step('upstream pool', () => this.dispatcher.close(), 2000);
       this.db.close();
     })();
@@ -222,7 +275,30 @@ export class OrchidsCore {
         enabled: accounts.filter((a) => a.enabled).length,
         usable: this.cache.usableCount,
       },
+      debugLogs: {
+        enabled: this.settings.get('debugLogs'),
+        written: this.debugLogs.written,
+        dropped: this.debugLogs.dropped,
+        pending: this.debugLogs.pending,
+      },
+      history: { dropped: this.history.dropped, pending: this.history.pending },
+      events: { subscribers: this.bus.subscriberCount, dropped: this.bus.dropped },
     };
+  }
+
+  /** The live stream for windows and `logs --follow`; batched and bounded per subscriber. */
+  subscribe(listener: (batch: CoreEvent[]) => void): () => void {
+    return this.bus.subscribe(listener);
+  }
+
+  private writeHistory(batch: HistoryEntry[]): void {
+    this.historyRepo.insertMany(batch);
+    const now = Date.now();
+    // Retention runs in the writer, at most once a minute, never on the request path.
+    if (now - this.lastHistoryPrune > 60_000) {
+      this.lastHistoryPrune = now;
+      this.historyRepo.prune(now - this.settings.get('historyRetentionDays') * 86_400_000, 200_000);
+    }
   }
 
   /** Picks up what another process (the CLI) wrote: accounts and settings, without a restart. */

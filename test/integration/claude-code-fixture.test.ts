@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sse, text, toolCall, finish } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
+import { parseSse } from '../helpers/sse';
 
 const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/claude-code');
 const body = fs.readFileSync(path.join(FIXTURES, 'messages-request-2.1.197.json'));
@@ -86,14 +87,3 @@ describe('the request Claude Code 2.1.197 really sends', () => {
     expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from the Orchids simulator.' });
   });
 });
-
-export function parseSse(raw: string): Array<{ event: string; data: any }> {
-  return raw
-    .split('\n\n')
-    .filter((frame) => frame.trim())
-    .map((frame) => {
-      const event = /^event: (.*)$/m.exec(frame)?.[1] ?? '';
-      const data = /^data: (.*)$/m.exec(frame)?.[1] ?? 'null';
-      return { event, data: JSON.parse(data) };
-    });
-}

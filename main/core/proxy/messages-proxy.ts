@@ -47,7 +47,7 @@ export class MessagesProxy {
     const { deps } = this;
     const stream = request.stream === true;
     const upstreamModel = mapModel(request.model, deps.modelMap());
-    const trace = deps.observer.trace(requestId);
+    const trace = deps.observer.trace(requestId, receivedAt);
     trace?.incoming(req.headers, request);
     deps.observer.requestStarted({ requestId, startedAt: receivedAt, model: request.model, upstreamModel, stream });
 

@@ -41,7 +41,7 @@ export interface ProxyObserver {
   requestStarted(start: RequestStart): void;
   requestFinished(report: RequestReport): void;
   /** A trace for this request, or undefined when nobody wants the detail (the common, cheap case). */
-  trace(requestId: string): RequestTrace | undefined;
+  trace(requestId: string, startedAt: number): RequestTrace | undefined;
 }
 
 export const silentObserver: ProxyObserver = {

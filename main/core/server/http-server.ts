@@ -44,7 +44,16 @@ export class ProxyServer {
   private guard: GuardConfig | undefined;
   boundPort = 0;
 
-  constructor(private readonly options: ServerOptions) {}
+  private extraRoutes: ServerOptions['extraRoutes'];
+
+  constructor(private readonly options: ServerOptions) {
+    this.extraRoutes = options.extraRoutes;
+  }
+
+  /** Mounts the dashboard and control routes once they exist (they need the core this server belongs to). */
+  setExtraRoutes(handler: ServerOptions['extraRoutes']): void {
+    this.extraRoutes = handler;
+  }
 
   get isRunning(): boolean {
     return this.server?.listening ?? false;
@@ -158,7 +167,7 @@ export class ProxyServer {
       }
       if (path === '/health' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.options.health()));
       if (path.startsWith('/v1/')) return await this.api(req, res, path, method, requestId, receivedAt);
-      if (this.options.extraRoutes && (await this.options.extraRoutes(req, res, url))) return;
+      if (this.extraRoutes && (await this.extraRoutes(req, res, url))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
       this.fail(res, error, requestId);

@@ -1,0 +1,178 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { OrchidsCore } from '../core';
+import { decodeJson, readBody } from '../server/json-body';
+import { ApiError } from '../server/errors';
+import type { Handlers } from '../../../preload/contract';
+import { dispatch } from './dispatch';
+import { toContractEvents } from './event-adapter';
+import { proxyStatus } from './control-service';
+
+export const DASHBOARD_PATH = '/_tray/';
+const API_PREFIX = '/_tray/api/';
+const SESSION_COOKIE = 'orchids_tray_session';
+/** A live-events client this far behind is skipping deltas rather than growing our memory. */
+const MAX_BUFFERED_EVENTS_BYTES = 1 << 20;
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cache-control': 'no-store',
+};
+
+export interface HttpTransportOptions {
+  core: OrchidsCore;
+  handlers: Handlers;
+  token: string;
+  /** The built renderer (dist/renderer) and the bridge script that gives it `window.orchids` over HTTP. */
+  rendererDir: string;
+  bridgeFile: string;
+  log?: (line: string) => void;
+}
+
+/**
+ * The contract over HTTP for headless mode: the same window, served to a browser on loopback. Every API call
+ * needs the install token (as the session cookie the dashboard link sets, or as a Bearer header for the CLI);
+ * writes also need the custom header and a same-origin request, so another page in the browser cannot forge one.
+ */
+export class HttpControlTransport {
+  private readonly tokenDigest: Buffer;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.tokenDigest = digest(options.token);
+  }
+
+  dashboardUrl(baseUrl: string): string {
+    return `${baseUrl}${DASHBOARD_PATH}?token=${encodeURIComponent(this.options.token)}`;
+  }
+
+  /** The server's extra route: true when the path belonged here. */
+  readonly handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname === '/_tray') {
+      res.writeHead(302, { location: DASHBOARD_PATH + url.search });
+      res.end();
+      return true;
+    }
+    if (!url.pathname.startsWith(DASHBOARD_PATH)) return false;
+    if (url.pathname.startsWith(API_PREFIX)) {
+      await this.api(req, res, url.pathname.slice(API_PREFIX.length));
+      return true;
+    }
+    const token = url.searchParams.get('token');
+    if (token !== null) {
+      if (!this.matches(token)) throw new ApiError('authentication_error', 'That dashboard link is not valid for this install.');
+      // Trade the link's token for a cookie, and drop it from the address bar and history.
+      res.writeHead(303, {
+        location: DASHBOARD_PATH,
+        'set-cookie': `${SESSION_COOKIE}=${this.options.token}; Path=/_tray; HttpOnly; SameSite=Strict`,
+        'cache-control': 'no-store',
+      });
+      res.end();
+      return true;
+    }
+    if (!this.authorized(req)) {
+      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Open the "Dashboard:" link Orchids Tray printed when it started; it signs this browser in.\n');
+      return true;
+    }
+    this.serveStatic(res, url.pathname.slice(DASHBOARD_PATH.length));
+    return true;
+  };
+
+  private async api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+    if (!this.authorized(req)) throw new ApiError('authentication_error', 'Missing or wrong Orchids Tray install token.');
+    if (name === 'events' && req.method === 'GET') {
+      this.events(req, res);
+      return;
+    }
+    if (req.method !== 'POST') throw new ApiError('not_found_error', `POST ${API_PREFIX}${name}`, 405);
+    if (req.headers['x-orchids-tray'] !== '1') {
+      throw new ApiError('permission_error', 'Missing the x-orchids-tray header.', 403);
+    }
+    const body = await readBody(req, 16 * 1024 * 1024);
+    const input = body.length === 0 ? undefined : (decodeJson(body) as { input?: unknown }).input;
+    const envelope = await dispatch(this.options.handlers, name, input, this.options.log);
+    const text = JSON.stringify(envelope);
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  }
+
+  private events(req: IncomingMessage, res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    const send = (name: string, payload: unknown): void => {
+      if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return;
+      res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
+    };
+    send('proxyStatus', proxyStatus(this.options.core, 'headless'));
+    const unsubscribe = this.options.core.subscribe((batch) => {
+      for (const { name, payload } of toContractEvents(batch)) send(name, payload);
+    });
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    keepAlive.unref();
+    req.once('close', () => {
+      clearInterval(keepAlive);
+      unsubscribe();
+    });
+  }
+
+  private serveStatic(res: ServerResponse, relative: string): void {
+    const root = this.options.rendererDir;
+    const wanted = relative === '' ? 'index.html' : decodeURIComponent(relative);
+    const file = path.resolve(root, wanted);
+    if (!file.startsWith(path.resolve(root) + path.sep)) throw new ApiError('not_found_error', 'Not found');
+    if (wanted === 'bridge.js') {
+      this.sendFile(res, this.options.bridgeFile, '.js');
+      return;
+    }
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      // A client-side route (#/logs) or a missing build: the app shell answers, or a clear note.
+      if (!fs.existsSync(path.join(root, 'index.html'))) {
+        res.writeHead(503, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+        res.end('The window has not been built: run `npm run build`.\n');
+        return;
+      }
+      this.sendFile(res, path.join(root, 'index.html'), '.html');
+      return;
+    }
+    this.sendFile(res, file, path.extname(file));
+  }
+
+  private sendFile(res: ServerResponse, file: string, extension: string): void {
+    let body = fs.readFileSync(file);
+    if (extension === '.html') {
+      // The bridge defines window.orchids before the app's module script runs; the renderer never knows.
+      body = Buffer.from(body.toString('utf8').replace('<head>', '<head><script src="/_tray/bridge.js"></script>'));
+    }
+    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'content-length': body.length });
+    res.end(body);
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
+    if (bearer) return this.matches(bearer.trim());
+    const cookie = req.headers.cookie?.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${SESSION_COOKIE}=`));
+    return cookie ? this.matches(cookie.slice(SESSION_COOKIE.length + 1)) : false;
+  }
+
+  private matches(candidate: string): boolean {
+    return timingSafeEqual(digest(candidate), this.tokenDigest);
+  }
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();

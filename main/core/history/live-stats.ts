@@ -1,0 +1,87 @@
+import type { RequestReport } from '../proxy/observer';
+import type { HistoryRepo } from './history-repo';
+
+export interface DayTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface StatsSnapshot {
+  today: DayTotals;
+  /** The last 60 minutes, oldest first, one entry per minute (zeros included) for the requests-per-minute chart. */
+  perMinute: Array<{ minute: number; requests: number; errors: number }>;
+}
+
+const MINUTES = 60;
+
+/**
+ * Today's totals and a per-minute series kept in memory, so the window's overview never queries SQLite while
+ * requests flow. Seeded from history at start, so a restart does not reset "today".
+ */
+export class LiveStats {
+  private day = '';
+  private today: DayTotals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+  private readonly minutes = new Map<number, { requests: number; errors: number }>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  seed(history: HistoryRepo): void {
+    const now = this.now();
+    this.day = localDay(now);
+    this.today = history.totalsSince(startOfLocalDay(now));
+    for (const row of history.perMinuteSince(now - MINUTES * 60_000)) {
+      this.minutes.set(row.minute, { requests: row.requests, errors: row.errors });
+    }
+  }
+
+  record(report: RequestReport): void {
+    this.rollDay(report.finishedAt);
+    const failed = report.status >= 400;
+    this.today.requests += 1;
+    if (failed) this.today.errors += 1;
+    this.today.inputTokens += report.inputTokens;
+    this.today.outputTokens += report.outputTokens;
+    const minute = Math.floor(report.startedAt / 60_000);
+    const slot = this.minutes.get(minute) ?? { requests: 0, errors: 0 };
+    slot.requests += 1;
+    if (failed) slot.errors += 1;
+    this.minutes.set(minute, slot);
+    if (this.minutes.size > MINUTES * 2) this.trim(minute);
+  }
+
+  snapshot(): StatsSnapshot {
+    const now = this.now();
+    this.rollDay(now);
+    const current = Math.floor(now / 60_000);
+    const perMinute: StatsSnapshot['perMinute'] = [];
+    for (let minute = current - MINUTES + 1; minute <= current; minute++) {
+      const slot = this.minutes.get(minute);
+      perMinute.push({ minute: minute * 60_000, requests: slot?.requests ?? 0, errors: slot?.errors ?? 0 });
+    }
+    return { today: { ...this.today }, perMinute };
+  }
+
+  private rollDay(at: number): void {
+    const day = localDay(at);
+    if (day === this.day) return;
+    this.day = day;
+    this.today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+  }
+
+  private trim(current: number): void {
+    for (const minute of this.minutes.keys()) if (minute <= current - MINUTES) this.minutes.delete(minute);
+  }
+}
+
+function localDay(at: number): string {
+  const d = new Date(at);
+  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+}
+
+export function startOfLocalDay(at: number): number {
+  const d = new Date(at);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}

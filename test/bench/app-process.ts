@@ -1,0 +1,65 @@
+/**
+ * The app under test, in its own process: the same OrchidsCore that headless mode runs, with production settings
+ * (one-second count and history flushes, the default pool and timeouts), pointed at the simulator. The parent
+ * drives it over IPC: the built-in probes (cpu, loop delay, memory) plus the commands below, each of which goes
+ * through the core's public surface (accounts.add, settings.set, tokens) rather than reaching into its state.
+ */
+import { OrchidsCore } from '../../main/core/core';
+import { announceReady, serveParent } from './ipc';
+
+interface SimUserLike {
+  clientCookie: string;
+}
+
+async function main(): Promise<void> {
+  const core = new OrchidsCore({
+    env: {},
+    config: {
+      dataDir: process.env.BENCH_DATA_DIR!,
+      clerkUrl: process.env.BENCH_CLERK_URL!,
+      agentUrl: process.env.BENCH_AGENT_URL!,
+    },
+    port: 0,
+    // Only trouble is worth printing; normal lines would interleave with the table.
+    log: (line) => {
+      if (/fail|error|cannot/i.test(line)) process.stderr.write(`[app] ${line}\n`);
+    },
+  });
+  const url = await core.start();
+
+  serveParent(
+    {
+      /**
+       * Adds accounts for simulator users through the real path (a Clerk lookup, sealing, SQLite, the cache), in
+       * parallel batches: 10,000 one-by-one round trips would dominate the run.
+       */
+      'add-accounts': async (message) => {
+        const users = message.users as SimUserLike[];
+        const batch = Number(message.batch ?? 32);
+        const started = performance.now();
+        for (let i = 0; i < users.length; i += batch) {
+          await Promise.all(users.slice(i, i + batch).map((user, j) => core.accounts.add({ cookie: user.clientCookie, name: `bench ${i + j + 1}` })));
+        }
+        return { accounts: core.cache.size, usable: core.cache.usableCount, ms: performance.now() - started };
+      },
+      /** A cold start without a restart: no cached tokens, and a fresh upstream pool (a settings change swaps it). */
+      cold: () => {
+        for (const account of core.cache.list()) core.tokens.invalidate(account.id);
+        const current = core.settings.get('connectTimeoutMs');
+        core.settings.set('connectTimeoutMs', current === 10_000 ? 10_001 : 10_000);
+        return true;
+      },
+      'token-stats': () => ({ ...core.tokens.stats }),
+      'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
+      'debug-log-stats': () => ({ written: core.debugLogs.written, dropped: core.debugLogs.dropped, pending: core.debugLogs.pending }),
+      health: () => core.health(),
+    },
+    () => core.stop(2_000),
+  );
+  announceReady({ url });
+}
+
+main().catch((error: unknown) => {
+  console.error('bench app failed to start:', error);
+  process.exit(1);
+});

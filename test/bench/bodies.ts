@@ -1,0 +1,60 @@
+/** The request bodies the benchmark sends, built once per run and handed to the load generator as text. */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** The repository root, found from wherever this file runs (test/bench in source, dist/test/bench when built). */
+export const ROOT = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
+})();
+
+export const FIXTURE_PATH = path.resolve(ROOT, '../shared/fixtures/claude-code/messages-request-2.1.197.json');
+
+/** A short chat turn: what most SDK calls look like. */
+export function shortBody(stream: boolean): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 256,
+    stream,
+    messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  });
+}
+
+/**
+ * Claude Code 2.1.197's real turn (76 KB), sent as is except for `stream`, which the row sets. The recorded body
+ * already has stream:true, so the streamed row sends exactly the recorded bytes.
+ */
+export function fixtureBody(stream: boolean): string {
+  const text = fs.readFileSync(FIXTURE_PATH, 'utf8');
+  if (stream) return text;
+  const parsed = JSON.parse(text) as Record<string, unknown>;
+  parsed.stream = false;
+  return JSON.stringify(parsed);
+}
+
+const FILLER = 'The quick brown fox jumps over the lazy dog while the proxy forwards every byte. ';
+
+/**
+ * A conversation of about `bytes` bytes: alternating ~2 KB user and assistant turns, the shape a long agent session
+ * has, rather than one giant string (which would flatter every JSON step).
+ */
+export function sizedBody(bytes: number, stream = false): string {
+  const turnText = FILLER.repeat(Math.max(1, Math.round(2048 / FILLER.length)));
+  const messages: Array<{ role: string; content: string }> = [];
+  const base = { model: 'claude-sonnet-4-6', max_tokens: 256, stream, messages };
+  let size = JSON.stringify(base).length;
+  while (size < bytes) {
+    const remaining = bytes - size;
+    const content = remaining >= turnText.length + 40 ? turnText : FILLER.repeat(Math.max(1, Math.floor((remaining - 40) / FILLER.length))).slice(0, Math.max(1, remaining - 40));
+    messages.push({ role: messages.length % 2 === 0 ? 'user' : 'assistant', content });
+    size = JSON.stringify(base).length;
+  }
+  // The conversation must end on the user's turn.
+  if (messages.at(-1)?.role !== 'user') messages.push({ role: 'user', content: 'Go on.' });
+  return JSON.stringify(base);
+}
+
+export function kb(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : `${Math.round(bytes / 1024)} KB`;
+}

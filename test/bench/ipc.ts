@@ -1,0 +1,159 @@
+/**
+ * The benchmark's processes talk over Node's fork IPC channel: the parent sends `{id, cmd, ...}`, the child answers
+ * `{id, ok, result | error}`. Every child exits when the channel closes, so a parent that dies (even by SIGKILL)
+ * leaves no process behind; the parent also kills whatever is still running when it exits.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
+export type Message = { id: number; cmd: string } & Record<string, unknown>;
+export type Handlers = Record<string, (message: Message) => unknown>;
+
+/** Child side. The probe commands every measured process answers (cpu, loop delay, memory) are built in. */
+export function serveParent(handlers: Handlers, onExit: () => Promise<void> = async () => undefined): void {
+  // 5 ms samples: 200 a second, enough for a p99 over a 5 s phase without a timer storm.
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  let exiting = false;
+  const exit = async (): Promise<void> => {
+    if (exiting) return;
+    exiting = true;
+    setTimeout(() => process.exit(0), 5_000).unref(); // a stuck shutdown must not keep the process alive
+    await onExit().catch(() => undefined);
+    process.exit(0); // a normal exit: --cpu-prof writes its profile here
+  };
+  const builtIn: Handlers = {
+    cpu: () => {
+      const usage = process.cpuUsage();
+      return { userUs: usage.user, systemUs: usage.system };
+    },
+    'loop-delay-reset': () => loop.reset(),
+    'loop-delay': () => ({
+      p50Ms: loop.percentile(50) / 1e6,
+      p99Ms: loop.percentile(99) / 1e6,
+      maxMs: loop.max / 1e6,
+      samples: loop.count,
+    }),
+    memory: (message) => {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      if (message.gc && gc) gc();
+      const m = process.memoryUsage();
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    },
+    exit: () => {
+      setImmediate(() => void exit());
+      return true;
+    },
+  };
+  const all = { ...builtIn, ...handlers };
+  process.on('message', (message: Message) => {
+    void (async () => {
+      try {
+        const handler = all[message.cmd];
+        if (!handler) throw new Error(`unknown command ${message.cmd}`);
+        const result = await handler(message);
+        process.send?.({ id: message.id, ok: true, result: result ?? null });
+      } catch (error) {
+        process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      }
+    })();
+  });
+  process.on('disconnect', () => void exit());
+  // Ctrl+C reaches the whole process group; the parent decides the order things stop in.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => void exit());
+}
+
+/** Tells the parent this child is ready, with whatever it needs to know (its URL). */
+export function announceReady(info: Record<string, unknown>): void {
+  process.send?.({ event: 'ready', ...info });
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Parent side of one child process. */
+export class BenchChild {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
+  readonly exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    child.on('message', (message: { id?: number; ok?: boolean; result?: unknown; error?: string }) => {
+      if (message.id === undefined) return;
+      const waiter = this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new Error(`${name}: ${message.error}`));
+    });
+    void this.exited.then((code) => {
+      running.delete(child);
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`${name} exited (code ${code})`));
+      this.pending.clear();
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  /** Forks `script` and waits for its `ready` message. */
+  static start(
+    name: string,
+    script: string,
+    options: { env?: Record<string, string>; execArgv?: string[]; timeoutMs?: number } = {},
+  ): Promise<{ proc: BenchChild; ready: Record<string, any> }> {
+    const child = fork(script, [], {
+      env: { ...process.env, ...options.env },
+      execArgv: options.execArgv ?? [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    running.add(child);
+    const proc = new BenchChild(name, child);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${name} did not start within ${options.timeoutMs ?? 20_000} ms`));
+      }, options.timeoutMs ?? 20_000);
+      child.on('message', function onReady(message: { event?: string }) {
+        if (message.event !== 'ready') return;
+        child.off('message', onReady);
+        clearTimeout(timer);
+        resolve({ proc, ready: message });
+      });
+      void proc.exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited before it was ready (code ${code})`));
+      });
+    });
+  }
+
+  call<T = any>(cmd: string, args: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error(`${this.name} is not running`));
+      this.pending.set(id, { resolve, reject });
+      this.child.send({ id, cmd, ...args });
+    });
+  }
+
+  /** Asks the child to exit cleanly (writes its CPU profile); kills it if it has not within `timeoutMs`. */
+  async stop(timeoutMs = 8_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    await this.call('exit').catch(() => undefined);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+export function killAllChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+}

@@ -1,0 +1,33 @@
+/**
+ * The upstream simulator as its own process for the benchmark. It runs the same OrchidsSimulator as
+ * test/sim/main.ts, but is driven over IPC instead of the HTTP control API: the parent can then read the
+ * simulator's own CPU time like any other process, and scripting it opens no extra sockets that could blur the
+ * connection counts. Request recording is off: a benchmark must not keep 10,000 parsed bodies around.
+ */
+import { OrchidsSimulator, DEFAULT_RESPONSE, type AgentResponse } from '../sim/orchids-simulator';
+import { announceReady, serveParent } from './ipc';
+
+async function main(): Promise<void> {
+  const sim = await OrchidsSimulator.start({ tokenTtlSeconds: Number(process.env.BENCH_SIM_TOKEN_TTL_SECONDS ?? 3600) });
+  sim.setRecording(false);
+  serveParent(
+    {
+      stats: () => ({ ...sim.stats }),
+      'reset-stats': () => sim.resetStats(),
+      'add-users': (message) => {
+        const count = Number(message.count);
+        const users = [];
+        for (let i = 0; i < count; i++) users.push(sim.addUser());
+        return users;
+      },
+      'default-response': (message) => sim.setDefaultResponse((message.response as AgentResponse | undefined) ?? DEFAULT_RESPONSE),
+    },
+    () => sim.close(),
+  );
+  announceReady({ clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl });
+}
+
+main().catch((error: unknown) => {
+  console.error('bench simulator failed to start:', error);
+  process.exit(1);
+});
