@@ -142,3 +142,43 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+describe('npm run cli -- logs', () => {
+  it('--follow prints one line per request from the running app, and plain logs reads history', async () => {
+    stack = await startStack({ accounts: 1 });
+    const { attachAppControl } = await import('../../main/core/control/app-control');
+    const { followLogs } = await import('../../main/cli-logs');
+    const { OrchidsCore } = await import('../../main/core/core');
+    attachAppControl(stack.core, { shell: 'headless', distDir: tempDir() }).announce(stack.url);
+    // The CLI is another process in real life: its own core on the same data directory.
+    const cliCore = new OrchidsCore({ env: envFor(stack.dataDir, stack.sim), log: () => {} });
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const following = followLogs(cliCore, (line) => lines.push(line), stop.signal);
+    await waitFor(async () => lines.some((line) => line.startsWith('Following')));
+    const response = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await response.body.dump();
+    const requestId = String(response.headers['request-id']);
+    await waitFor(async () => lines.some((line) => line.includes(requestId)));
+    stop.abort();
+    await following;
+    await cliCore.stop(0);
+    const line = lines.find((l) => l.includes(requestId))!;
+    expect(line).toMatch(/ 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/);
+
+    await stack.core.history.flushNow();
+    const history = await cli(envFor(stack.dataDir, stack.sim), 'logs', '--limit', '5');
+    expect(history.out).toContain(requestId);
+    const shown = await cli(envFor(stack.dataDir, stack.sim), 'logs', 'show', requestId);
+    expect(JSON.parse(shown.out)).toMatchObject({ history: { requestId, status: 200 } });
+  });
+
+  it('--follow says clearly when the app is not running', async () => {
+    sim = await OrchidsSimulator.start();
+    await expect(cli(envFor(tempDir(), sim), 'logs', '--follow')).rejects.toThrow(/Orchids Tray is not running/);
+  });
+});

@@ -36,7 +36,8 @@ export const SETTING_DEFINITIONS = {
   port: {
     env: 'ORCHIDS_TRAY_PORT',
     default: 3002,
-    schema: z.number().int().min(1).max(65535),
+    // 0 asks the OS for any free port (tests, several instances); the app prints the port it got.
+    schema: z.number().int().min(0).max(65535),
     fromEnv: intFromEnv,
     needsRestart: true,
   },

@@ -1,0 +1,115 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
+import { readRuntimeInfo } from '../../main/core/control/install-token';
+import { startStack, tempDir, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+let control: AppControl;
+afterEach(async () => stack?.stop());
+
+async function setup(): Promise<string> {
+  stack = await startStack();
+  const distDir = tempDir();
+  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
+  fs.mkdirSync(path.join(distDir, 'renderer-bridge'), { recursive: true });
+  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head><title>t</title></head><body><script type="module" src="./app.js"></script></body></html>');
+  fs.writeFileSync(path.join(distDir, 'renderer', 'app.js'), 'console.log(1)');
+  fs.writeFileSync(path.join(distDir, 'renderer-bridge', 'bridge.js'), 'window.orchids = {}');
+  control = attachAppControl(stack.core, { shell: 'headless', distDir });
+  control.announce(stack.url);
+  return fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
+}
+
+async function call(channel: string, input: unknown, headers: Record<string, string>) {
+  const response = await request(`${stack.url}/_tray/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-orchids-tray': '1', ...headers },
+    body: JSON.stringify({ input }),
+  });
+  return { status: response.statusCode, json: (await response.body.json()) as any };
+}
+
+describe('the contract over HTTP (headless)', () => {
+  it('the dashboard link trades its token for a strict session cookie and serves the window with the bridge injected', async () => {
+    const token = await setup();
+    expect(control.transport.dashboardUrl(stack.url)).toBe(`${stack.url}/_tray/?token=${token}`);
+    const link = await request(control.transport.dashboardUrl(stack.url));
+    expect(link.statusCode).toBe(303);
+    expect(link.headers.location).toBe('/_tray/');
+    const cookie = String(link.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    await link.body.dump();
+    const page = await request(`${stack.url}/_tray/`, { headers: { cookie: cookie.split(';')[0]! } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(await page.body.text()).toContain('<head><script src="/_tray/bridge.js"></script>');
+    const anonymous = await request(`${stack.url}/_tray/`);
+    expect(anonymous.statusCode).toBe(401);
+    await anonymous.body.dump();
+    const wrong = await request(`${stack.url}/_tray/?token=not-the-token`);
+    expect(wrong.statusCode).toBe(401);
+    await wrong.body.dump();
+    expect(readRuntimeInfo(stack.dataDir)).toMatchObject({ url: stack.url, pid: process.pid, shell: 'headless' });
+  });
+
+  it('answers contract calls with envelopes, and refuses missing tokens, missing headers, bad input and unknown channels', async () => {
+    const token = await setup();
+    const auth = { authorization: `Bearer ${token}` };
+    const listed = await call('accounts:list', undefined, auth);
+    expect(listed).toMatchObject({ status: 200, json: { ok: true, value: [{ id: stack.accountIds[0], email: stack.users[0]!.email }] } });
+    expect((await call('accounts:list', undefined, {})).status).toBe(401);
+    const noHeader = await request(`${stack.url}/_tray/api/accounts:list`, { method: 'POST', headers: auth, body: '{}' });
+    expect(noHeader.statusCode).toBe(403);
+    await noHeader.body.dump();
+    expect((await call('accounts:update', { id: 'one' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^id:/) } });
+    expect((await call('accounts:drop-database', undefined, auth)).json).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
+    expect((await call('accounts:add', { cookie: 'nonsense' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_cookie' } });
+    expect((await call('settings:set', { key: 'port', value: 'eighty' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_setting' } });
+    const paused = await call('proxy:pause', undefined, auth);
+    expect(paused.json.value).toMatchObject({ paused: true, shell: 'headless', url: stack.url });
+    const refused = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(refused.statusCode).toBe(529);
+    expect(((await refused.body.json()) as any).error.message).toMatch(/paused/);
+    expect((await call('proxy:resume', undefined, auth)).json.value.paused).toBe(false);
+  });
+
+  it('streams live events to an authorised client', async () => {
+    const token = await setup();
+    const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    expect(events.headers['content-type']).toContain('text/event-stream');
+    const reader = events.body[Symbol.asyncIterator]();
+    let text = String((await reader.next()).value);
+    expect(text).toMatch(/^event: proxyStatus\n/);
+    const answered = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await answered.body.dump();
+    while (!text.includes('event: requestsFinished')) text += String((await reader.next()).value);
+    while (!text.includes('event: counts')) text += String((await reader.next()).value);
+    events.body.destroy();
+  });
+
+  it('hides the API key in settings, shows a generated key once, and exports cookies only on request', async () => {
+    const token = await setup();
+    const auth = { authorization: `Bearer ${token}` };
+    const generated = (await call('settings:generateApiKey', undefined, auth)).json.value;
+    expect(generated.apiKey).toMatch(/^ot-[A-Za-z0-9_-]{32}$/);
+    expect(generated.settings.find((s: { key: string }) => s.key === 'apiKey').value).toBe('••••••••');
+    expect(JSON.stringify((await call('settings:get', undefined, auth)).json)).not.toContain(generated.apiKey);
+    const exported = (await call('accounts:export', undefined, auth)).json.value;
+    expect(exported.count).toBe(1);
+    expect(JSON.parse(exported.json).accounts[0]).toMatchObject({ email: stack.users[0]!.email, cookie: stack.sim.currentCookie(stack.users[0]!.userId) });
+    const reimported = (await call('accounts:import', { json: exported.json }, { ...auth, 'x-api-key': generated.apiKey })).json.value;
+    expect(reimported).toEqual({ added: 0, updated: 1, failed: [] });
+  });
+});

@@ -1,0 +1,71 @@
+import { execFile, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { tempDir } from '../helpers/stack';
+
+let sim: OrchidsSimulator | undefined;
+let running: Running | undefined;
+beforeAll(() => {
+  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+});
+afterEach(async () => {
+  running?.child.kill('SIGKILL');
+  await sim?.close();
+});
+
+describe('kill -9', () => {
+  it('loses at most the last flush interval of counts, and the database opens cleanly afterwards', async () => {
+    sim = await OrchidsSimulator.start();
+    const dataDir = tempDir();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl, ORCHIDS_TRAY_PORT: '0' };
+    await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', sim.addUser().clientCookie], { cwd: ROOT, env: { ...process.env, ...env } });
+    running = startProcess('dist/main/headless.js', env);
+    const [, url] = await running.waitFor(/Proxy: (http:\/\/\S+)/);
+
+    const completedAt: number[] = [];
+    let stop = false;
+    const worker = async (): Promise<void> => {
+      while (!stop) {
+        try {
+          const response = await request(`${url}/v1/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+          });
+          await response.body.dump();
+          if (response.statusCode === 200) completedAt.push(Date.now());
+        } catch {
+          return; // the process is gone
+        }
+      }
+    };
+    const workers = [worker(), worker(), worker(), worker()];
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const killedAt = Date.now();
+    running.child.kill('SIGKILL');
+    stop = true;
+    await running.exited;
+    await Promise.all(workers);
+
+    const db = openDatabase(path.join(dataDir, 'orchids-tray.db'));
+    try {
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      const stored = (db.prepare('SELECT request_count FROM accounts').get() as { request_count: number }).request_count;
+      // Every request answered more than one flush interval (1 s, plus scheduling slack) before the kill is on disk.
+      const surelyFlushed = completedAt.filter((at) => at < killedAt - 1500).length;
+      expect(completedAt.length).toBeGreaterThan(20);
+      expect(stored).toBeGreaterThanOrEqual(surelyFlushed);
+      expect(stored).toBeLessThanOrEqual(completedAt.length + 4);
+      // History rows are batched by the same kind of writer: the same bound holds.
+      const rows = (db.prepare('SELECT count(*) AS n FROM request_history').get() as { n: number }).n;
+      expect(rows).toBeGreaterThanOrEqual(surelyFlushed);
+    } finally {
+      db.close();
+    }
+  });
+});

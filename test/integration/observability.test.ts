@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CoreEvent } from '../../main/core/events/types';
+import { finish, sse, text, toolCall } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { parseSse } from '../helpers/sse';
+
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+async function ask(body: Record<string, unknown>, headers: Record<string, string> = {}) {
+  const response = await request(`${stack.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }], ...body }),
+  });
+  const raw = await response.body.text();
+  return { status: response.statusCode, requestId: String(response.headers['request-id']), raw };
+}
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
+}
+
+describe('request history', () => {
+  it('leaves one row per request, debug logging on or off', async () => {
+    stack = await startStack();
+    const { requestId } = await ask({});
+    await stack.core.history.flushNow();
+    expect(stack.core.historyRepo.get(requestId)).toMatchObject({
+      requestId, status: 200, model: 'claude-sonnet-4-6', upstreamModel: 'claude-sonnet-4-6', stream: true,
+      stopReason: 'end_turn', inputTokens: 12, outputTokens: 7, accountsTried: [stack.accountIds[0]], retries: 0, debugLog: null,
+    });
+    expect(stack.core.historyRepo.get(requestId)!.firstByteMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('the debug log', () => {
+  it('is off by default, switches on while running, and records the whole story of a request', async () => {
+    stack = await startStack();
+    await ask({});
+    await stack.core.debugLogs.flushNow();
+    expect(fs.existsSync(path.join(stack.dataDir, 'debug-logs'))).toBe(false);
+
+    stack.core.settings.set('debugLogs', true);
+    stack.sim.enqueue(sse([...text('Reading.'), ...toolCall({ id: 'toolu_sim_log_1', name: 'Read', input: { file_path: '/x' } }), ...finish('tool-calls', { inputTokens: 40, outputTokens: 9 })]));
+    const { requestId, raw } = await ask({ tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }] });
+    await stack.core.history.flushNow();
+    await stack.core.debugLogs.flushNow();
+    const row = stack.core.historyRepo.get(requestId)!;
+    expect(row.debugLog).toMatch(new RegExp(`_${requestId}\\.json$`));
+    const record = (await stack.core.debugLogs.read(row.debugLog!))!;
+
+    expect(record.incoming.body).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
+    expect(record.upstream).toHaveLength(1);
+    expect(record.upstream[0]).toMatchObject({ url: stack.sim.agentUrl, status: 200, accountId: stack.accountIds[0] });
+    expect(record.upstream[0]!.headers).toEqual({ authorization: '[redacted]' });
+    expect((record.upstream[0]!.body as { prompt: string }).prompt).toContain('hi');
+    const upstreamTypes = record.upstream[0]!.events.map((e) => JSON.parse(e.data).event?.type);
+    expect(upstreamTypes).toEqual(['text-start', 'text-delta', 'text-end', 'tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'finish']);
+    expect(record.upstream[0]!.events.every((e, i, all) => e.t >= 0 && (i === 0 || e.t >= all[i - 1]!.t))).toBe(true);
+    // What the client got is exactly what the record says it got.
+    expect(record.client.map((c) => c.frame).join('')).toBe(raw);
+    expect(parseSse(record.client.map((c) => c.frame).join('')).at(-1)!.event).toBe('message_stop');
+    expect(record.summary).toMatchObject({ requestId, status: 200, stopReason: 'tool_use', inputTokens: 40, outputTokens: 9, accountId: stack.accountIds[0] });
+
+    stack.core.settings.set('debugLogs', false);
+    const later = await ask({});
+    await stack.core.history.flushNow();
+    expect(stack.core.historyRepo.get(later.requestId)!.debugLog).toBeNull();
+  });
+
+  it('never lets a secret reach any file the app writes', async () => {
+    stack = await startStack();
+    const apiKey = 'sk-ant-api03-TESTONLY-0123456789abcdefABCDEF';
+    const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyX1RFU1RPTkxZIiwiZXhwIjo5OTk5OTk5OTk5fQ.VEVTVE9OTFktc2lnbmF0dXJlLW5vdC1yZWFs';
+    const pastedCookie = '__client=TESTONLYclientcookievalue0123456789; __client_uat=1700000000';
+    stack.core.settings.set('apiKey', apiKey);
+    stack.core.settings.set('debugLogs', true);
+    const result = await ask(
+      { messages: [{ role: 'user', content: `debug this: Authorization: Bearer ${jwt} and Cookie: ${pastedCookie}` }] },
+      { 'x-api-key': apiKey, cookie: pastedCookie },
+    );
+    expect(result.status).toBe(200);
+    await ask({}, { authorization: `Bearer ${apiKey}` });
+    await stack.core.stop(1000); // flush every writer; the database closes
+    const secrets = [apiKey, jwt, 'TESTONLYclientcookievalue0123456789', stack.users[0]!.clientCookie, ...stack.sim.requests.map((r) => String(r.headers.authorization).slice('Bearer '.length))];
+    const files = walk(stack.dataDir);
+    expect(files.some((f) => f.includes('debug-logs'))).toBe(true);
+    expect(files.some((f) => f.endsWith('orchids-tray.db'))).toBe(true);
+    for (const file of files) {
+      const bytes = fs.readFileSync(file);
+      for (const secret of secrets) expect(bytes.includes(secret), `${secret.slice(0, 12)}… found in ${file}`).toBe(false);
+    }
+  });
+});
+
+describe('live events', () => {
+  it('tell a subscriber about each request, the counts and state changes, in batches', async () => {
+    stack = await startStack({ accounts: 1 });
+    const events: CoreEvent[] = [];
+    const batches: number[] = [];
+    const off = stack.core.subscribe((batch) => {
+      batches.push(batch.length);
+      events.push(...batch);
+    });
+    const { requestId } = await ask({});
+    stack.core.states.recordFailure(stack.accountIds[0]!, { kind: 'rate_limited', message: 'test', retryAfterMs: 60_000 });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    off();
+    expect(events.find((e) => e.type === 'request.started')).toMatchObject({ requestId });
+    expect(events.find((e) => e.type === 'request.finished')).toMatchObject({ report: { requestId, status: 200 } });
+    expect(events.find((e) => e.type === 'counts.changed')).toMatchObject({ counts: [{ accountId: stack.accountIds[0], requestCount: 1 }] });
+    expect(events.find((e) => e.type === 'account.state')).toMatchObject({ accountId: stack.accountIds[0], status: 'cooling_down' });
+    expect(batches.length).toBeLessThan(events.length);
+  });
+});
+
+describe('a graceful stop', () => {
+  it('lets an in-flight stream finish, then flushes counts and history', async () => {
+    stack = await startStack();
+    stack.sim.enqueue(sse([...text('slow '), { delayMs: 600 }, ...text('but complete'), ...finish()]));
+    const inflight = ask({});
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stopped = stack.core.stop(5000);
+    const { raw, requestId } = await inflight;
+    await stopped;
+    expect(parseSse(raw).at(-1)!.event).toBe('message_stop');
+    const { openDatabase } = await import('../../main/core/db/database');
+    const db = openDatabase(path.join(stack.dataDir, 'orchids-tray.db'));
+    try {
+      expect((db.prepare('SELECT request_count FROM accounts').get() as { request_count: number }).request_count).toBe(1);
+      expect(db.prepare('SELECT status FROM request_history WHERE request_id = ?').get(requestId)).toEqual({ status: 200 });
+    } finally {
+      db.close();
+    }
+  });
+});

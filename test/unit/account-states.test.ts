@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AccountCache } from '../../main/core/accounts/account-cache';
+import { AccountStates, formatWait, type StateChange } from '../../main/core/accounts/account-states';
+import type { AccountRecord } from '../../main/core/accounts/types';
+import type { AccountPatch } from '../../main/core/db/accounts-repo';
+
+function account(id: number, patch: Partial<AccountRecord> = {}): AccountRecord {
+  return {
+    id, name: `a${id}`, email: `a${id}@example.test`, userId: `user_${id}`, sessionId: `sess_${id}`, sealedCookie: 'sealed',
+    clientUat: '', projectId: '', weight: 1, enabled: true, requestCount: 0, lastUsedAt: null, status: 'ready',
+    statusReason: '', statusUntil: null, failureStreak: 0, createdAt: 0, updatedAt: 0, ...patch,
+  };
+}
+
+describe('AccountStates', () => {
+  let cache: AccountCache;
+  let persisted: Array<[number, AccountPatch]>;
+  let changes: StateChange[];
+  let probe: ReturnType<typeof vi.fn>;
+  let forgotten: number[];
+  let states: AccountStates;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_000_000);
+    cache = new AccountCache();
+    cache.replaceAll([account(1), account(2)]);
+    persisted = [];
+    changes = [];
+    forgotten = [];
+    probe = vi.fn(async () => true);
+    states = new AccountStates({
+      cache,
+      persist: (id, patch) => persisted.push([id, patch]),
+      probe,
+      onChange: (change) => changes.push(change),
+      forgetToken: (id) => forgotten.push(id),
+      policy: { rateLimitBaseMs: 30_000, failingThreshold: 3, failingBaseMs: 10_000, quotaRetryMs: 60_000 },
+    });
+    states.start();
+  });
+  afterEach(() => {
+    states.stop();
+    vi.useRealTimers();
+  });
+
+  it('a 429 takes the account out of rotation at once, and it returns by itself when Retry-After passes', async () => {
+    states.recordFailure(1, { kind: 'rate_limited', message: '429', retryAfterMs: 5000 });
+    expect(cache.get(1)).toMatchObject({ status: 'cooling_down', statusUntil: 1_005_000 });
+    expect(cache.pick(undefined, () => 0)!.id).toBe(2); // the cache already skips it
+    expect(persisted).toEqual([]); // SQLite follows off the request path...
+    await vi.advanceTimersByTimeAsync(0);
+    expect(persisted[0]![1]).toMatchObject({ status: 'cooling_down' }); // ...on the next turn of the loop
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(cache.get(1)!.status).toBe('ready');
+    expect(probe).not.toHaveBeenCalled(); // a cool-down needs no probe
+    expect(changes.map((c) => c.status)).toEqual(['cooling_down', 'ready']);
+  });
+
+  it('without Retry-After the back-off doubles per repeat and is capped', () => {
+    const waits: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      states.recordFailure(1, { kind: 'rate_limited', message: '429' });
+      waits.push(cache.get(1)!.statusUntil! - Date.now());
+    }
+    expect(waits.slice(0, 4)).toEqual([30_000, 60_000, 120_000, 240_000]);
+    expect(Math.max(...waits)).toBe(15 * 60_000);
+  });
+
+  it('transient failures open the circuit only after the threshold; success closes the streak', () => {
+    states.recordFailure(1, { kind: 'server', message: '500' });
+    states.recordFailure(1, { kind: 'network', message: 'reset' });
+    expect(cache.get(1)).toMatchObject({ status: 'ready', failureStreak: 2 });
+    states.recordSuccess(1);
+    expect(cache.get(1)!.failureStreak).toBe(0);
+    for (let i = 0; i < 3; i++) states.recordFailure(1, { kind: 'timeout', message: 'slow' });
+    expect(cache.get(1)).toMatchObject({ status: 'failing', failureStreak: 3 });
+    expect(cache.get(1)!.statusReason).toMatch(/3 failures in a row; last: slow/);
+  });
+
+  it('heals states with a background probe when their time comes, and waits longer when the probe fails', async () => {
+    probe.mockResolvedValueOnce(false).mockResolvedValueOnce(true);
+    states.recordFailure(1, { kind: 'quota', message: 'credits' });
+    expect(cache.get(1)).toMatchObject({ status: 'quota_exhausted', statusUntil: 1_060_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(probe).toHaveBeenCalledTimes(1);
+    expect(cache.get(1)).toMatchObject({ status: 'quota_exhausted', statusUntil: 1_120_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(probe).toHaveBeenCalledTimes(2);
+    expect(cache.get(1)!.status).toBe('ready');
+  });
+
+  it('signed out drops the token; a sealed cookie this mode cannot open is locked, not retried', () => {
+    states.recordFailure(1, { kind: 'signed_out', message: 'Clerk rejected the cookie (HTTP 401).' });
+    expect(cache.get(1)).toMatchObject({ status: 'signed_out' });
+    expect(forgotten).toContain(1);
+    states.recordFailure(2, { kind: 'signed_out', message: "sealed by the desktop app's OS keychain, which headless mode's key file cannot open" });
+    expect(cache.get(2)).toMatchObject({ status: 'locked', statusUntil: null });
+  });
+
+  it('reset by hand: ready at once, streak cleared, fresh token', () => {
+    states.recordFailure(1, { kind: 'blocked', message: '403' });
+    states.reset(1);
+    expect(cache.get(1)).toMatchObject({ status: 'ready', failureStreak: 0, statusUntil: null, statusReason: '' });
+    expect(forgotten).toContain(1);
+  });
+
+  it('client errors are the request’s fault and leave the account alone', () => {
+    states.recordFailure(1, { kind: 'client', message: '400' });
+    expect(cache.get(1)).toMatchObject({ status: 'ready', failureStreak: 0 });
+  });
+
+  it('says why nothing can serve and when the next account is ready', () => {
+    states.recordFailure(1, { kind: 'rate_limited', message: '429', retryAfterMs: 41_000 });
+    states.recordFailure(2, { kind: 'rate_limited', message: '429', retryAfterMs: 90_000 });
+    expect(states.unavailableSummary()).toEqual({
+      message: 'No Orchids account can take this request: 2 accounts cooling down; the next is ready in 41 s.',
+      retryAfterMs: 41_000,
+    });
+  });
+
+  it('formats waits the way people read them', () => {
+    expect([formatWait(400), formatWait(41_000), formatWait(5 * 60_000), formatWait(3 * 3600_000)]).toEqual(['1 s', '41 s', '5 min', '3 h']);
+  });
+});
