@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { AccountCache } from '../../main/core/accounts/account-cache';
-import { AccountStates, formatWait, type StateChange } from '../../main/core/accounts/account-states';
+import { AccountStates, formatWait, type Prober, type StateChange } from '../../main/core/accounts/account-states';
 import type { AccountRecord } from '../../main/core/accounts/types';
 import type { AccountPatch } from '../../main/core/db/accounts-repo';
 
@@ -16,7 +16,7 @@ describe('AccountStates', () => {
   let cache: AccountCache;
   let persisted: Array<[number, AccountPatch]>;
   let changes: StateChange[];
-  let probe: ReturnType<typeof vi.fn>;
+  let probe: Mock<Prober>;
   let forgotten: number[];
   let states: AccountStates;
 
@@ -28,7 +28,7 @@ describe('AccountStates', () => {
     persisted = [];
     changes = [];
     forgotten = [];
-    probe = vi.fn(async () => true);
+    probe = vi.fn<Prober>(async () => true);
     states = new AccountStates({
       cache,
       persist: (id, patch) => persisted.push([id, patch]),
