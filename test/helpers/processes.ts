@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { promisify } from 'node:util';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -46,4 +48,23 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
         check();
       }),
   };
+}
+
+/** Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps answering. */
+export async function buildEntryPoints(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+}
+
+/** Runs a built CLI command to completion, asynchronously for the same reason. */
+export async function runBuiltCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, ['dist/main/cli.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { request } from 'undici';
@@ -7,8 +7,8 @@ import { runCli } from '../../main/cli';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { startStack, tempDir, type Stack } from '../helpers/stack';
+import { buildEntryPoints, ROOT } from '../helpers/processes';
 
-const ROOT = path.resolve(__dirname, '../..');
 let sim: OrchidsSimulator | undefined;
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -118,9 +118,7 @@ describe('npm run cli -- accounts', () => {
 });
 
 describe('the built CLI binary', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
-  });
+  beforeAll(buildEntryPoints);
 
   it('prints usage with exit code 2 for an unknown command and lists as a real process', () => {
     const dataDir = tempDir();

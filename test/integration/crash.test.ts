@@ -1,18 +1,14 @@
-import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { buildEntryPoints, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/stack';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
-});
+beforeAll(buildEntryPoints);
 afterEach(async () => {
   running?.child.kill('SIGKILL');
   await sim?.close();
@@ -23,7 +19,7 @@ describe('kill -9', () => {
     sim = await OrchidsSimulator.start();
     const dataDir = tempDir();
     const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl, ORCHIDS_TRAY_PORT: '0' };
-    await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', sim.addUser().clientCookie], { cwd: ROOT, env: { ...process.env, ...env } });
+    await runBuiltCli(['accounts', 'add', '--cookie', sim.addUser().clientCookie], env);
     running = startProcess('dist/main/headless.js', env);
     const [, url] = await running.waitFor(/Proxy: (http:\/\/\S+)/);
 

@@ -1,5 +1,3 @@
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
 import net from 'node:net';
 import path from 'node:path';
 import { request } from 'undici';
@@ -7,14 +5,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsCore } from '../../main/core/core';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/stack';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
-beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
-});
+beforeAll(buildEntryPoints);
 afterEach(async () => {
   running?.child.kill('SIGKILL');
   await sim?.close();
@@ -22,23 +18,13 @@ afterEach(async () => {
   sim = undefined;
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 describe('headless mode as a process', () => {
   it('prints its address, serves, and on SIGTERM saves every request it counted', async () => {
     sim = await OrchidsSimulator.start();
     const dataDir = tempDir();
     const user = sim.addUser();
     const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl };
-    // Asynchronous: the simulator answering Clerk runs in this very process.
-    await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user.clientCookie], { cwd: ROOT, env: { ...process.env, ...env } });
+    await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie], env);
     const port = await freePort();
     running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(port) });
     const [, url] = await running.waitFor(/Proxy: (http:\/\/127\.0\.0\.1:\d+)/);

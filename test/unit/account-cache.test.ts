@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AccountCache } from '../../main/core/accounts/account-cache';
 import type { AccountRecord } from '../../main/core/accounts/types';
+import { seeded } from '../helpers/random';
 
 function account(id: number, overrides: Partial<AccountRecord> = {}): AccountRecord {
   return {
@@ -23,18 +24,6 @@ function account(id: number, overrides: Partial<AccountRecord> = {}): AccountRec
     createdAt: 0,
     updatedAt: 0,
     ...overrides,
-  };
-}
-
-/** A small seeded PRNG (mulberry32), so the distribution test is reproducible. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -3,20 +3,9 @@ import path from 'node:path';
 import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';
+import { seeded } from '../helpers/random';
 
 const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
-
-/** mulberry32: a seeded PRNG so a failing fuzz case can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bodyError(buffer: Buffer): BodyError {
   try {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { encodeJsonToBuffer } from '../../main/core/util/json-buffer';
+import { seeded } from '../helpers/random';
 
 const SLICE = 16_384; // the encoder's slice length; boundaries are at its multiples
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectIdentical(value: unknown, label = ''): void {
   const expected = Buffer.from(JSON.stringify(value));
