@@ -12,7 +12,7 @@ import { dataVersion, openDatabase, type Db } from './db/database';
 import { Heartbeat } from './proxy/heartbeat';
 import { MessagesProxy } from './proxy/messages-proxy';
 import type { ProxyObserver } from './proxy/observer';
-import { KeyFileSecretBox, type SecretBox } from './secrets/secret-box';
+import { KeyFileSecretBox, LayeredSecretBox, SecretUnavailableError, sealKindOf, type SecretBox } from './secrets/secret-box';
 import { ProxyServer, type ServerOptions } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
 import { createUpstreamDispatcher } from './upstream/dispatcher';
@@ -58,7 +58,10 @@ export interface CoreOptions {
 export class OrchidsCore {
   readonly config: EnvConfig;
   readonly db: Db;
+  /** Seals account cookies: the OS keychain in the desktop app, the key file elsewhere. */
   readonly secrets: SecretBox;
+  /** The per-install key file, readable in every mode: it seals settings, so the API key works in all of them. */
+  readonly keyFile: KeyFileSecretBox;
   readonly settings: SettingsService;
   readonly repo: AccountsRepo;
   readonly cache = new AccountCache();
@@ -94,8 +97,12 @@ export class OrchidsCore {
       this.bus?.publish({ type: 'log.line', level: /fail|error|cannot/i.test(line) ? 'warn' : 'info', message: line, at: Date.now() });
     };
     this.db = openDatabase(path.join(this.config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
-    this.secrets = options.secrets ?? new KeyFileSecretBox(this.config.dataDir);
-    this.settings = new SettingsService(this.db, this.secrets, env);
+    this.keyFile = new KeyFileSecretBox(this.config.dataDir);
+    this.secrets =
+      options.secrets && options.secrets.kind !== this.keyFile.kind
+        ? new LayeredSecretBox(options.secrets, [this.keyFile])
+        : this.keyFile;
+    this.settings = new SettingsService(this.db, this.keyFile, env);
     this.repo = new AccountsRepo(this.db);
     this.historyRepo = new HistoryRepo(this.db);
     this.bus = new EventBus(() =>
@@ -188,7 +195,8 @@ export class OrchidsCore {
       port: options.port ?? this.settings.get('port'),
       allowNonLoopback: this.config.allowNonLoopback,
       maxBodyBytes: this.config.maxBodyBytes,
-      apiKey: () => this.settings.get('apiKey'),
+      // null when a key is stored but cannot be read: the server then refuses every call instead of opening up.
+      apiKey: () => (this.settings.isUnreadable('apiKey') ? null : this.settings.get('apiKey')),
       allowedOrigins: () => this.settings.get('allowedOrigins'),
       modelMap: () => this.settings.get('modelMap'),
       health: () => this.health(),
@@ -324,6 +332,39 @@ export class OrchidsCore {
       if (!record.enabled) this.tokens.forget(record.id);
     }
     this.cache.replaceAll(records);
+    this.reconcileSealedSecrets();
+  }
+
+  /**
+   * Makes each account's `locked` state match what this mode can open, now rather than on the first request that
+   * picks it: a cookie this mode cannot open is locked with the reason; one locked by another mode that opens here
+   * is ready again; and one opened through a fallback (the key file, in the desktop app) is re-sealed with this
+   * mode's own box, so cookies end up under the keychain wherever one exists.
+   */
+  reconcileSealedSecrets(): { locked: number; unlocked: number; resealed: number } {
+    const result = { locked: 0, unlocked: 0, resealed: 0 };
+    for (const account of this.cache.list()) {
+      let plain: string;
+      try {
+        plain = this.secrets.open(account.sealedCookie);
+      } catch (error) {
+        if (!(error instanceof SecretUnavailableError)) throw error;
+        if (account.status !== 'locked') {
+          this.states.recordFailure(account.id, { kind: 'locked', message: error.message });
+          result.locked += 1;
+        }
+        continue;
+      }
+      if (sealKindOf(account.sealedCookie) !== this.secrets.kind) {
+        this.accounts.write(account.id, { sealedCookie: this.secrets.seal(plain) });
+        result.resealed += 1;
+      }
+      if (account.status === 'locked') {
+        this.states.reset(account.id);
+        result.unlocked += 1;
+      }
+    }
+    return result;
   }
 
   private async probe(account: AccountRecord): Promise<boolean> {

@@ -90,11 +90,11 @@ describe('AccountStates', () => {
     expect(cache.get(1)!.status).toBe('ready');
   });
 
-  it('signed out drops the token; a sealed cookie this mode cannot open is locked, not retried', () => {
+  it('signed out drops the token and heals by probe; a cookie this mode cannot open is locked, never probed', () => {
     states.recordFailure(1, { kind: 'signed_out', message: 'Clerk rejected the cookie (HTTP 401).' });
     expect(cache.get(1)).toMatchObject({ status: 'signed_out' });
     expect(forgotten).toContain(1);
-    states.recordFailure(2, { kind: 'signed_out', message: "sealed by the desktop app's OS keychain, which headless mode's key file cannot open" });
+    states.recordFailure(2, { kind: 'locked', message: "sealed by the desktop app's OS keychain, which headless mode's key file cannot open" });
     expect(cache.get(2)).toMatchObject({ status: 'locked', statusUntil: null });
   });
 

@@ -128,7 +128,7 @@ describe('SettingsService environment overrides', () => {
 
 describe('SettingsService.set validation', () => {
   it.each([
-    ['port', 0],
+    ['port', -1],
     ['port', 65536],
     ['port', 3002.5],
     ['port', '3002'],

@@ -119,11 +119,11 @@ export class AccountStates implements AccountHealth {
         return;
       case 'signed_out':
         this.deps.forgetToken?.(accountId);
-        if (/sealed by|cannot open|different key file|damaged/.test(failure.message)) {
-          this.enter(account, 'locked', failure.message, null, streak);
-        } else {
-          this.enter(account, 'signed_out', `Signed out: ${failure.message} Paste a fresh cookie to sign it in again.`, now + p.signedOutRetryMs, streak);
-        }
+        this.enter(account, 'signed_out', `Signed out: ${failure.message} Paste a fresh cookie to sign it in again.`, now + p.signedOutRetryMs, streak);
+        return;
+      case 'locked':
+        this.deps.forgetToken?.(accountId);
+        this.enter(account, 'locked', failure.message, null, streak);
         return;
       case 'server':
       case 'network':

@@ -105,7 +105,7 @@ export function proxyStatus(core: OrchidsCore, shell: 'desktop' | 'headless'): P
     version: VERSION,
     dataDir: core.config.dataDir,
     shell,
-    apiKeySet: Boolean(core.settings.get('apiKey')),
+    apiKeySet: Boolean(core.settings.get('apiKey')) || core.settings.isUnreadable('apiKey'),
     accounts: health.accounts,
     debugLogs: {
       enabled: core.settings.get('debugLogs'),

@@ -5,6 +5,8 @@
 export type FailureKind =
   /** 401 even after a fresh token: the account's sign-in is gone. */
   | 'signed_out'
+  /** This mode cannot open the account's sealed cookie (sealed by the other mode, another machine or key) */
+  | 'locked'
   /** 403 */
   | 'blocked'
   /** 402, credits_exhausted, "no remaining quota" */
@@ -33,7 +35,7 @@ export interface UpstreamFailure {
 }
 
 /** Failures that belong to the account rather than to the request: try another account. */
-export const ACCOUNT_FAILURES: ReadonlySet<FailureKind> = new Set(['signed_out', 'blocked', 'quota', 'rate_limited']);
+export const ACCOUNT_FAILURES: ReadonlySet<FailureKind> = new Set(['signed_out', 'locked', 'blocked', 'quota', 'rate_limited']);
 /** Failures of the path, not of the account or the request: try again, a bounded number of times. */
 export const TRANSIENT_FAILURES: ReadonlySet<FailureKind> = new Set([
   'server',

@@ -169,7 +169,7 @@ function failureFromMint(error: unknown): UpstreamFailure {
       ? { kind: 'signed_out', message: error.message, status: error.status }
       : { kind: 'clerk_unavailable', message: error.message };
   }
-  if (error instanceof AccountError && error.code === 'locked') return { kind: 'signed_out', message: error.message };
+  if (error instanceof AccountError && error.code === 'locked') return { kind: 'locked', message: error.message };
   return { kind: 'clerk_unavailable', message: `Could not get a token: ${(error as Error).message}` };
 }
 

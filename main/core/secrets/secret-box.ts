@@ -124,3 +124,30 @@ export class OsKeychainSecretBox implements SecretBox {
     }
   }
 }
+
+/**
+ * The desktop app's box: seals with the OS keychain, and can still open what headless mode or the CLI sealed with
+ * the key file (it has that file too), so accounts added from the command line work in the window. The core then
+ * re-seals them with the keychain. The reverse is impossible: headless mode cannot open keychain-sealed values.
+ */
+export class LayeredSecretBox implements SecretBox {
+  readonly kind: SealKind;
+
+  constructor(
+    private readonly primary: SecretBox,
+    private readonly readers: readonly SecretBox[],
+  ) {
+    this.kind = primary.kind;
+  }
+
+  seal(plain: string): string {
+    return this.primary.seal(plain);
+  }
+
+  open(sealed: string): string {
+    const kind = sealKindOf(sealed);
+    const box = [this.primary, ...this.readers].find((candidate) => candidate.kind === kind);
+    if (!box) throw new SecretUnavailableError(cannotOpenMessage(sealed, this.primary));
+    return box.open(sealed);
+  }
+}

@@ -18,7 +18,8 @@ export interface ServerOptions {
   /** Binding beyond loopback exposes the user's accounts to the network: it must be asked for by name. */
   allowNonLoopback: boolean;
   maxBodyBytes: number;
-  apiKey: () => string;
+  /** The key clients must present; '' for none; null when one is stored but unreadable (then nobody gets in). */
+  apiKey: () => string | null;
   allowedOrigins: () => readonly string[];
   modelMap: () => ModelMap;
   health: () => Record<string, unknown>;
@@ -182,7 +183,14 @@ export class ProxyServer {
     requestId: string,
     receivedAt: number,
   ): Promise<void> {
-    checkApiKey(req, this.options.apiKey());
+    const apiKey = this.options.apiKey();
+    if (apiKey === null) {
+      throw new ApiError(
+        'authentication_error',
+        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
+      );
+    }
+    checkApiKey(req, apiKey);
     if (path === '/v1/models' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.models()));
     if (path.startsWith('/v1/models/') && method === 'GET') {
       const id = decodeURIComponent(path.slice('/v1/models/'.length));

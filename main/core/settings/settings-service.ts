@@ -39,6 +39,7 @@ export class SettingsService {
   private values = {} as Settings;
   private sources = {} as Record<SettingKey, SettingSource>;
   private readonly listeners = new Set<Listener>();
+  private unreadable = new Set<SettingKey>();
   private readonly selectAll: Statement<[], { key: string; value: string }>;
   private readonly upsert: Statement<[string, string, number]>;
   private readonly deleteOne: Statement<[string]>;
@@ -59,6 +60,11 @@ export class SettingsService {
 
   get<K extends SettingKey>(key: K): Settings[K] {
     return this.values[key];
+  }
+
+  /** A secret is stored but cannot be unsealed (its key file was replaced): callers must fail closed. */
+  isUnreadable(key: SettingKey): boolean {
+    return this.unreadable.has(key);
   }
 
   all(): Settings {
@@ -102,6 +108,7 @@ export class SettingsService {
     const stored = new Map(this.selectAll.all().map((row) => [row.key, row.value]));
     const previous = this.values;
     const next = {} as Record<SettingKey, unknown>;
+    this.unreadable = new Set();
     for (const key of SETTING_KEYS) {
       const definition = SETTING_DEFINITIONS[key];
       const envName = definition.env;
@@ -117,6 +124,7 @@ export class SettingsService {
       }
       const fromDb = stored.get(key);
       const value = fromDb === undefined ? undefined : this.decode(key, fromDb);
+      if (fromDb !== undefined && value === undefined && SECRET_SETTINGS.has(key)) this.unreadable.add(key);
       if (value !== undefined) {
         next[key] = value;
         this.sources[key] = 'database';
