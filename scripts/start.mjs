@@ -1,5 +1,5 @@
 // `npm start`: the desktop app where Electron can run, otherwise the same core headless, after one line saying why.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +34,24 @@ if (forced) headless('ORCHIDS_TRAY_HEADLESS=1 is set.');
 else if (!electron.binary) headless(`${electron.reason}.`);
 else if (!hasDisplay()) headless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set).');
 else {
-  const child = spawn(electron.binary, [root], { stdio: 'inherit', env: process.env });
+  // The desktop app needs better-sqlite3 built for Electron's ABI (kept apart from the Node build the tests use):
+  // made once, then reused until Electron or better-sqlite3 change. Without it, the same core runs headless.
+  const sqlite = spawnSync(process.execPath, [path.join(root, 'scripts/rebuild-electron-sqlite.mjs'), '--if-missing'], { stdio: 'inherit' });
+  if (sqlite.status !== 0) {
+    headless('the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.');
+  } else {
+    launch(electron.binary);
+  }
+}
+
+function launch(binary) {
+  if (!fs.existsSync(path.join(root, 'dist/renderer/index.html')) && fs.existsSync(path.join(root, 'renderer/vite.config.ts'))) {
+    // The window's files: built once if this checkout never built them.
+    spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:renderer'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  }
+  const env = { ...process.env };
+  delete env.ELECTRON_RUN_AS_NODE;
+  const child = spawn(binary, [root], { stdio: 'inherit', env });
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 }
