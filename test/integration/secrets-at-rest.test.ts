@@ -39,7 +39,8 @@ describe('secrets at rest', () => {
       });
       return { status: response.statusCode, body: (await response.body.json()) as { error: { type: string; message: string } } };
     };
-    for (const headers of [{}, { 'x-api-key': 'test-key-before-the-key-file-changed' }, { 'x-api-key': '' }]) {
+    const attempts: Array<Record<string, string>> = [{}, { 'x-api-key': 'test-key-before-the-key-file-changed' }, { 'x-api-key': '' }];
+    for (const headers of attempts) {
       const { status, body } = await attempt(headers);
       expect(status).toBe(401);
       expect(body.error.message).toMatch(/stored API key cannot be read.*settings set apiKey/);

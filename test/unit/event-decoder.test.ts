@@ -317,3 +317,18 @@ describe('UpstreamEventDecoder: end of turn and errors', () => {
     expect(out).toEqual([]);
   });
 });
+
+describe('UpstreamEventDecoder and error shapes', () => {
+  it('reads Anthropic-style {error:{type,message}} as well as the data and top-level forms', () => {
+    const out: UpstreamEvent[] = [];
+    const decoder = new UpstreamEventDecoder();
+    decoder.decode({ type: 'error', error: { type: 'overloaded_error', message: 'busy' } }, out);
+    decoder.decode({ type: 'error', data: { code: 'bad_request', message: 'boom' } }, out);
+    decoder.decode({ type: 'error', code: 'llm_unavailable', message: 'down' }, out);
+    expect(out).toEqual([
+      { kind: 'error', code: 'overloaded_error', message: 'busy' },
+      { kind: 'error', code: 'bad_request', message: 'boom' },
+      { kind: 'error', code: 'llm_unavailable', message: 'down' },
+    ]);
+  });
+});

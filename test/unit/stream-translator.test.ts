@@ -273,6 +273,8 @@ describe('StreamTranslator: end of turn', () => {
       t.apply(event);
       expect(t.contentStarted).toBe(false);
     }
+    t.apply({ kind: 'tool-input-delta', id: 'toolu_ABCDEFGH', delta: '{"file_path":"/a"}' });
+    expect(t.contentStarted).toBe(false); // buffered, not yet sent
     t.apply({ kind: 'tool-input-end', id: 'toolu_ABCDEFGH' });
     expect(t.contentStarted).toBe(true);
   });
@@ -335,5 +337,30 @@ describe('MessageAccumulator', () => {
       { type: 'tool_use', id: 'toolu_01XYZ123', name: 'Read', input: { file_path: '/x/a.ts' } },
     ]);
     expect(result).toEqual({ stopReason: 'tool_use', usage: { input_tokens: 40, output_tokens: 5 } });
+  });
+});
+
+describe('StreamTranslator with a tool-input stream that ends empty', () => {
+  it('waits for the same-id tool-call to bring the input, or sends an argument-less call at the end', () => {
+    const events: Array<{ name: string; payload: Record<string, unknown> }> = [];
+    const translator = new StreamTranslator({
+      messageId: 'msg_test',
+      model: 'claude-sonnet-4-6',
+      inputTokensEstimate: 1,
+      tools: undefined,
+      includeThinking: false,
+      sink: (name, payload) => events.push({ name, payload }),
+    });
+    translator.start();
+    translator.apply({ kind: 'tool-input-start', id: 'toolu_empty_0001', name: 'Read' });
+    translator.apply({ kind: 'tool-input-end', id: 'toolu_empty_0001' });
+    translator.apply({ kind: 'tool-call', id: 'toolu_empty_0001', name: 'Read', input: '{"file_path":"/a"}' });
+    translator.apply({ kind: 'tool-input-start', id: 'toolu_empty_0002', name: 'TodoRead' });
+    translator.apply({ kind: 'tool-input-end', id: 'toolu_empty_0002' });
+    translator.complete();
+    const inputs = events
+      .filter((e) => (e.payload.delta as { type?: string } | undefined)?.type === 'input_json_delta')
+      .map((e) => JSON.parse((e.payload.delta as { partial_json: string }).partial_json));
+    expect(inputs).toEqual([{ file_path: '/a' }, {}]);
   });
 });

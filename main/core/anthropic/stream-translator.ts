@@ -26,6 +26,8 @@ export type TerminalFailure =
 interface PendingTool {
   name: string;
   parts: string[];
+  /** `tool-input-end` came with nothing buffered: the same-id `tool-call` is expected to carry the input. */
+  ended?: boolean;
 }
 
 /**
@@ -111,7 +113,10 @@ export class StreamTranslator {
         break;
       case 'tool-input-end': {
         const pending = this.pendingTools.get(event.id);
-        if (pending) this.emitTool(event.id, pending.name, pending.parts.join(''));
+        if (!pending) break;
+        const input = pending.parts.join('');
+        if (input.trim()) this.emitTool(event.id, pending.name, input);
+        else pending.ended = true;
         break;
       }
       case 'tool-call': {
@@ -148,8 +153,10 @@ export class StreamTranslator {
     this.closeOpen();
     for (const [id, pending] of this.pendingTools) {
       const text = pending.parts.join('');
-      // A call cut off mid-input would be executed with half its arguments: only complete JSON goes out.
+      // A call cut off mid-input would be executed with half its arguments: only complete JSON goes out. A call
+      // whose input stream ended empty (and no tool-call followed) is a call without arguments.
       if (isCompleteJson(text)) this.emitTool(id, pending.name, text);
+      else if (pending.ended && !text.trim()) this.emitTool(id, pending.name, '{}');
     }
     this.pendingTools.clear();
     const stopReason = this.stopReason();

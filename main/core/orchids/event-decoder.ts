@@ -198,7 +198,10 @@ export class UpstreamEventDecoder {
 }
 
 function errorEvent(payload: Json, data: Json): UpstreamEvent {
-  const code = str(data.code) ?? str(payload.code) ?? 'upstream_error';
-  const message = str(data.message) ?? str(payload.message) ?? 'The upstream reported an error.';
+  // Seen as `{data:{code,message}}`, as top-level `code`/`message`, and in Anthropic's own `{error:{type,message}}`.
+  const nested = isObject(payload.error) ? payload.error : {};
+  const code = str(data.code) ?? str(payload.code) ?? str(nested.code) ?? str(nested.type) ?? 'upstream_error';
+  const message =
+    str(data.message) ?? str(payload.message) ?? str(nested.message) ?? str(payload.error) ?? 'The upstream reported an error.';
   return { kind: 'error', code, message };
 }

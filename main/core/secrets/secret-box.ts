@@ -95,8 +95,11 @@ function loadOrCreateKey(file: string): Buffer {
     fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
     return key;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file);
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
+    const theirs = fs.readFileSync(file);
+    if (theirs.length !== 32) throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
+    return theirs;
   }
 }
 
