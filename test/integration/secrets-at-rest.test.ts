@@ -60,7 +60,7 @@ describe('secrets at rest', () => {
     const first = core(dataDir);
     await first.accounts.add({ cookie: user.clientCookie, name: 'Sealed' });
     const raw = fs.readFileSync(path.join(dataDir, 'orchids-tray.db'));
-    expect(raw.includes(sim.currentCookie(user.userId))).toBe(false);
+    expect(raw.includes(sim.currentCookie(user.userId)!)).toBe(false);
     await first.stop(0);
     fs.rmSync(path.join(dataDir, 'secret.key'));
 
@@ -68,7 +68,7 @@ describe('secrets at rest', () => {
     expect(second.accounts.list()[0]).toMatchObject({ name: 'Sealed', status: 'locked' });
     expect(second.accounts.list()[0]!.statusReason).toMatch(/different key file/);
     // Pasting the cookie again is the cure.
-    await second.accounts.add({ cookie: sim.currentCookie(user.userId) });
+    await second.accounts.add({ cookie: sim.currentCookie(user.userId)! });
     expect(second.accounts.list()[0]).toMatchObject({ status: 'ready' });
   });
 });
