@@ -105,7 +105,8 @@ export interface Results {
 export interface Events {
   counts: AccountCount[];
   accountStates: Array<{ accountId: number; previous: AccountStatus; status: AccountStatus; reason: string; until: number | null; at: number }>;
-  requestsFinished: RequestReport[];
+  /** `debugLog` names the request's debug record when one was written. */
+  requestsFinished: Array<RequestReport & { debugLog: string | null }>;
   logLines: Array<{ level: 'info' | 'warn' | 'error'; message: string; at: number }>;
   proxyStatus: ProxyStatus;
 }

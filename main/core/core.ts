@@ -206,6 +206,7 @@ export class OrchidsCore {
       paused: () => this.paused,
     });
     this.settings.onChange((key) => {
+      this.bus.publish({ type: 'proxy.changed' });
       if (key === 'allowedOrigins') this.server.refreshGuard();
       if (key === 'connectTimeoutMs') this.replaceDispatcher();
     });
@@ -220,7 +221,9 @@ export class OrchidsCore {
   }
 
   setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
     this.paused = paused;
+    this.bus.publish({ type: 'proxy.changed' });
   }
 
   onStateChange(listener: (change: StateChange) => void): () => void {

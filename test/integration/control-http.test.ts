@@ -113,3 +113,32 @@ describe('the contract over HTTP (headless)', () => {
     expect(reimported).toEqual({ added: 0, updated: 1, failed: [] });
   });
 });
+
+describe('the HTTP transport and the lifecycle', () => {
+  it('pushes a fresh proxy status when the proxy is paused, and a graceful stop does not wait for open event streams', async () => {
+    const token = await setup();
+    const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    const reader = events.body[Symbol.asyncIterator]();
+    let text = String((await reader.next()).value);
+    stack.core.setPaused(true);
+    while (!/"paused":true/.test(text)) text += String((await reader.next()).value);
+    const started = Date.now();
+    await stack.core.stop(5000);
+    expect(Date.now() - started).toBeLessThan(2000); // not the 5 s grace period
+  });
+
+  it('a request that just finished can be opened at once, record included', async () => {
+    const token = await setup();
+    stack.core.settings.set('debugLogs', true);
+    const answered = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await answered.body.dump();
+    const requestId = String(answered.headers['request-id']);
+    const opened = (await call('history:record', { requestId }, { authorization: `Bearer ${token}` })).json.value;
+    expect(opened.row).toMatchObject({ requestId, status: 200 });
+    expect(opened.record).toMatchObject({ requestId, summary: { status: 200 } });
+  });
+});

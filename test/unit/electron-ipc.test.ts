@@ -3,6 +3,7 @@ import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
 import { INVOKE, type Channel, type Handlers, type ProxyStatus } from '../../preload/contract';
 import { AccountError } from '../../main/core/accounts/account-service';
 import type { CoreEvent } from '../../main/core/events/types';
+import type { RequestReport } from '../../main/core/proxy/observer';
 import {
   EventPush,
   FORBIDDEN,
@@ -182,7 +183,7 @@ describe('isRendererDocument', () => {
 
 describe('pushed events', () => {
   const status = { running: true, paused: false, url: 'http://127.0.0.1:3002' } as ProxyStatus;
-  const report = { requestId: 'req_1', status: 200, accountId: 1 } as never;
+  const report = { requestId: 'req_1', status: 200, accountId: 1 } as unknown as RequestReport;
 
   function push(target: ReturnType<typeof contents> | undefined) {
     let listener: ((batch: CoreEvent[]) => void) | undefined;
@@ -204,7 +205,7 @@ describe('pushed events', () => {
     const { deliver } = push(target);
     deliver([
       { type: 'counts.changed', counts: [{ accountId: 1, requestCount: 5, lastUsedAt: 1 }] },
-      { type: 'request.finished', report },
+      { type: 'request.finished', report, debugLog: null },
       { type: 'account.state', accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 },
       { type: 'log.line', level: 'info', message: 'hello', at: 3 },
     ]);
@@ -214,7 +215,7 @@ describe('pushed events', () => {
         channel: IPC_EVENT_CHANNEL,
         message: { name: 'accountStates', payload: [{ accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 }] },
       },
-      { channel: IPC_EVENT_CHANNEL, message: { name: 'requestsFinished', payload: [report] } },
+      { channel: IPC_EVENT_CHANNEL, message: { name: 'requestsFinished', payload: [{ ...report, debugLog: null }] } },
       { channel: IPC_EVENT_CHANNEL, message: { name: 'logLines', payload: [{ level: 'info', message: 'hello', at: 3 }] } },
       { channel: IPC_EVENT_CHANNEL, message: { name: 'proxyStatus', payload: status } },
     ]);

@@ -80,7 +80,10 @@ export function createHandlers(core: OrchidsCore, options: ControlOptions): Hand
     }),
     'history:query': (query) => core.historyRepo.query(query),
     'history:record': async ({ requestId }) => {
+      // A request that finished a moment ago may still be in the writers' queues.
+      if (!core.historyRepo.get(requestId)) await Promise.all([core.history.flushNow(), core.debugLogs.flushNow()]);
       const row = core.historyRepo.get(requestId) ?? null;
+      if (row?.debugLog) await core.debugLogs.flushNow();
       const record = row?.debugLog ? ((await core.debugLogs.read(row.debugLog)) ?? null) : null;
       return { row, record };
     },

@@ -2,17 +2,25 @@ import type { CoreEvent } from '../events/types';
 import type { EventName, Events } from '../../../preload/contract';
 
 /** Regroups one core delivery into the contract's events, one message per event name that has news. */
-export function toContractEvents(batch: CoreEvent[]): Array<{ name: EventName; payload: Events[EventName] }> {
+export function toContractEvents(
+  batch: CoreEvent[],
+  status?: () => Events['proxyStatus'],
+): Array<{ name: EventName; payload: Events[EventName] }> {
   const requests: Events['requestsFinished'] = [];
   const states: Events['accountStates'] = [];
   const lines: Events['logLines'] = [];
   let counts: Events['counts'] | undefined;
+  let statusChanged = false;
   for (const event of batch) {
     switch (event.type) {
       case 'request.finished':
-        requests.push(event.report);
+        requests.push({ ...event.report, debugLog: event.debugLog });
+        break;
+      case 'proxy.changed':
+        statusChanged = true;
         break;
       case 'account.state':
+        statusChanged = true; // the number of usable accounts may have moved
         states.push({
           accountId: event.accountId,
           previous: event.previous,
@@ -40,5 +48,6 @@ export function toContractEvents(batch: CoreEvent[]): Array<{ name: EventName; p
   if (states.length) out.push({ name: 'accountStates', payload: states });
   if (requests.length) out.push({ name: 'requestsFinished', payload: requests });
   if (lines.length) out.push({ name: 'logLines', payload: lines });
+  if (statusChanged && status) out.push({ name: 'proxyStatus', payload: status() });
   return out;
 }

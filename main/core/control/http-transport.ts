@@ -114,14 +114,16 @@ export class HttpControlTransport {
   }
 
   private events(req: IncomingMessage, res: ServerResponse): void {
+    this.options.core.server.markLongLived(res);
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
     const send = (name: string, payload: unknown): void => {
       if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return;
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     };
     send('proxyStatus', proxyStatus(this.options.core, 'headless'));
+    const status = () => proxyStatus(this.options.core, 'headless');
     const unsubscribe = this.options.core.subscribe((batch) => {
-      for (const { name, payload } of toContractEvents(batch)) send(name, payload);
+      for (const { name, payload } of toContractEvents(batch, status)) send(name, payload);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
     keepAlive.unref();
@@ -157,7 +159,7 @@ export class HttpControlTransport {
     let body = fs.readFileSync(file);
     if (extension === '.html') {
       // The bridge defines window.orchids before the app's module script runs; the renderer never knows.
-      body = Buffer.from(body.toString('utf8').replace('<head>', '<head><script src="/_tray/bridge.js"></script>'));
+      body = Buffer.from(body.toString('utf8').replace(/<head(\s[^>]*)?>/i, (head) => `${head}<script src="/_tray/bridge.js"></script>`));
     }
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'content-length': body.length });
     res.end(body);

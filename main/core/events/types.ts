@@ -4,7 +4,9 @@ import type { RequestReport } from '../proxy/observer';
 /** Everything the core tells live views (the window, `logs --follow`, the tray). */
 export type CoreEvent =
   | { type: 'request.started'; requestId: string; at: number; model: string; stream: boolean }
-  | { type: 'request.finished'; report: RequestReport }
+  | { type: 'request.finished'; report: RequestReport; debugLog: string | null }
+  /** Paused, resumed, or a setting changed: views re-read the proxy status. */
+  | { type: 'proxy.changed' }
   | { type: 'counts.changed'; counts: AccountCount[] }
   | {
       type: 'account.state';

@@ -45,6 +45,6 @@ export class CoreObserver implements ProxyObserver {
     }
     this.deps.history.enqueue({ report, debugLog });
     this.deps.stats.record(report);
-    if (this.deps.bus.subscriberCount > 0) this.deps.bus.publish({ type: 'request.finished', report });
+    if (this.deps.bus.subscriberCount > 0) this.deps.bus.publish({ type: 'request.finished', report, debugLog });
   }
 }

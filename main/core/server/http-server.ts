@@ -41,6 +41,7 @@ export class ProxyServer {
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
   private inflight = 0;
+  private readonly longLived = new Set<ServerResponse>();
   private idleWaiters: Array<() => void> = [];
   private guard: GuardConfig | undefined;
   boundPort = 0;
@@ -117,6 +118,7 @@ export class ProxyServer {
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    for (const res of this.longLived) res.end();
     if (this.inflight > 0) {
       await Promise.race([
         new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
@@ -130,6 +132,17 @@ export class ProxyServer {
 
   get inflightRequests(): number {
     return this.inflight;
+  }
+
+  /**
+   * A response that stays open for as long as its client wants (the live event stream) is not a request to wait
+   * for: a graceful stop ends it at once instead of waiting out the grace period.
+   */
+  markLongLived(res: ServerResponse): void {
+    if (this.longLived.has(res)) return;
+    this.longLived.add(res);
+    this.inflight -= 1;
+    if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
   }
 
   refreshGuard(): void {
@@ -147,6 +160,7 @@ export class ProxyServer {
     res.setHeader('request-id', requestId);
     this.inflight += 1;
     res.once('close', () => {
+      if (this.longLived.delete(res)) return;
       this.inflight -= 1;
       if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });

@@ -1,0 +1,114 @@
+import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { CopyButton } from './CopyButton';
+
+const KEY = '<your API key>';
+
+function snippets(url: string, apiKeySet: boolean): Array<{ id: string; label: string; code: string }> {
+  const key = apiKeySet ? KEY : 'not-needed';
+  return [
+    {
+      id: 'claude',
+      label: 'Claude Code',
+      code: apiKeySet ? `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${KEY} claude` : `ANTHROPIC_BASE_URL=${url} claude`,
+    },
+    {
+      id: 'ts',
+      label: 'TypeScript SDK',
+      code: `import Anthropic from '@anthropic-ai/sdk';
+
+const client = new Anthropic({
+  baseURL: '${url}',
+  apiKey: '${key}',
+});
+
+const message = await client.messages.create({
+  model: 'claude-sonnet-4-6',
+  max_tokens: 1024,
+  messages: [{ role: 'user', content: 'Hello' }],
+});
+console.log(message.content);`,
+    },
+    {
+      id: 'python',
+      label: 'Python SDK',
+      code: `import anthropic
+
+client = anthropic.Anthropic(
+    base_url="${url}",
+    api_key="${key}",
+)
+
+message = client.messages.create(
+    model="claude-sonnet-4-6",
+    max_tokens=1024,
+    messages=[{"role": "user", "content": "Hello"}],
+)
+print(message.content)`,
+    },
+    {
+      id: 'curl',
+      label: 'curl',
+      code: `curl ${url}/v1/messages \\
+  -H 'content-type: application/json' \\
+  -H 'anthropic-version: 2023-06-01' \\${apiKeySet ? `\n  -H 'x-api-key: ${KEY}' \\` : ''}
+  -d '{"model":"claude-sonnet-4-6","max_tokens":256,"messages":[{"role":"user","content":"Hello"}]}'`,
+    },
+  ];
+}
+
+/** Ready-to-paste setup per client, as tabs (arrow keys move between them, per the ARIA tabs pattern). */
+export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: boolean }) {
+  const items = snippets(url, apiKeySet);
+  const [selected, setSelected] = useState(0);
+  const base = useId();
+  const tabs = useRef<Array<HTMLButtonElement | null>>([]);
+  const current = items[selected] ?? items[0]!;
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    const jump = event.key === 'Home' ? 0 : event.key === 'End' ? items.length - 1 : null;
+    if (!delta && jump === null) return;
+    event.preventDefault();
+    const next = jump ?? (selected + delta + items.length) % items.length;
+    setSelected(next);
+    tabs.current[next]?.focus();
+  };
+
+  return (
+    <div className="snippets">
+      <div role="tablist" aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
+        {items.map((item, i) => (
+          <button
+            key={item.id}
+            ref={(el) => {
+              tabs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${base}-tab-${item.id}`}
+            aria-selected={i === selected}
+            aria-controls={`${base}-panel`}
+            tabIndex={i === selected ? 0 : -1}
+            className="tab"
+            onClick={() => setSelected(i)}
+          >
+            {item.label}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${current.id}`} className="snippet">
+        <pre className="code" tabIndex={0} aria-label={`${current.label} setup`}>
+          <code>{current.code}</code>
+        </pre>
+        <CopyButton text={current.code} what={`${current.label} setup`} className="button button-small snippet-copy" />
+      </div>
+      {apiKeySet ? (
+        <p className="hint">
+          Replace <code>{KEY}</code> with the key from Settings → API key. It is shown in full only when generated.
+        </p>
+      ) : (
+        <p className="hint">No API key is set, so any key works. Set one in Settings to keep other local programs out.</p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { useApi, type AccountSummary } from '../../lib/api';
+import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
+import { useAction } from '../../lib/hooks';
+import { useLive } from '../../lib/live';
+import { StatusBadge } from '../StatusBadge';
+import { Switch } from '../Switch';
+
+interface AccountRowProps {
+  account: AccountSummary;
+  now: number;
+  onEdit: (account: AccountSummary) => void;
+  onRemove: (account: AccountSummary) => void;
+}
+
+/** One account: who, its state and why, its share and traffic, and what can be done to it. */
+export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) {
+  const api = useApi();
+  const { putAccount, refreshStatus } = useLive();
+  const toggle = useAction(async (enabled: boolean) => {
+    putAccount(await api.accounts.update({ id: account.id, enabled }));
+    refreshStatus();
+  });
+  const reset = useAction(async () => {
+    putAccount(await api.accounts.reset({ id: account.id }));
+    refreshStatus();
+  });
+  const error = toggle.error ?? reset.error;
+  return (
+    <tr className={account.enabled ? undefined : 'disabled-row'}>
+      <th scope="row" className="account-cell">
+        <span className="account-name">{account.name}</span>
+        {account.email && account.email !== account.name ? <span className="account-email">{account.email}</span> : null}
+        {error ? (
+          <span className="error-inline" role="alert">
+            {error}
+          </span>
+        ) : null}
+      </th>
+      <td>
+        <StatusBadge account={account} />
+      </td>
+      <td className="num">{account.weight}</td>
+      <td className="num">{formatCount(account.requestCount)}</td>
+      <td className="nowrap">
+        <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>{formatAgo(account.lastUsedAt, now)}</span>
+      </td>
+      <td>
+        <Switch
+          label={`Enabled: ${account.name}`}
+          hideLabel
+          checked={account.enabled}
+          disabled={toggle.pending}
+          onChange={(enabled) => void toggle.run(enabled)}
+        />
+      </td>
+      <td className="row-actions">
+        {account.status !== 'ready' ? (
+          <button type="button" className="button button-small" aria-label={`Reset ${account.name}`} title="Mark ready and try it again now" disabled={reset.pending} onClick={() => void reset.run()}>
+            Reset
+          </button>
+        ) : null}
+        <button type="button" className="button button-small" aria-label={`Edit ${account.name}`} onClick={() => onEdit(account)}>
+          Edit
+        </button>
+        <button type="button" className="button button-small button-danger-quiet" aria-label={`Remove ${account.name}`} onClick={() => onRemove(account)}>
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}

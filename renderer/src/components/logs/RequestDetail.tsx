@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { errorMessage, useApi, type DebugRecord, type HistoryRow } from '../../lib/api';
+import { href } from '../../lib/route';
+import { Dialog } from '../Dialog';
+import { ErrorNote } from '../ViewHeader';
+import { RecordSections } from './RecordSections';
+import { RowSummary } from './RowSummary';
+
+type Loaded = { row: HistoryRow | null; record: DebugRecord | null };
+
+/** History rows and debug files are written a moment after a request ends; a just-finished one is retried briefly. */
+const RETRIES = 8;
+const RETRY_MS = 400;
+
+export function RequestDetail({ requestId, accountName, onClose }: { requestId: string | null; accountName: (id: number | null) => string; onClose: () => void }) {
+  const api = useApi();
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!requestId) return undefined;
+    let cancelled = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    setLoaded(null);
+    setError(null);
+    const attempt = async (left: number): Promise<void> => {
+      try {
+        const result = await api.history.record({ requestId });
+        if (cancelled) return;
+        const incomplete = !result.row || (result.row.debugLog !== null && !result.record);
+        if (incomplete && left > 0) {
+          timer = setTimeout(() => void attempt(left - 1), RETRY_MS);
+          return;
+        }
+        setLoaded(result);
+      } catch (caught) {
+        if (!cancelled) setError(errorMessage(caught));
+      }
+    };
+    void attempt(RETRIES);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [api, requestId]);
+
+  return (
+    <Dialog open={requestId !== null} title={`Request ${requestId ?? ''}`} onClose={onClose} wide>
+      <ErrorNote>{error}</ErrorNote>
+      {!loaded && !error ? (
+        <p className="progress" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading the request…
+        </p>
+      ) : null}
+      {loaded?.record ? <RecordSections record={loaded.record} accountName={accountName} /> : null}
+      {loaded && !loaded.record ? (
+        <>
+          <p className="note" role="note">
+            {whyNoRecord(loaded.row)}
+          </p>
+          {loaded.row ? <RowSummary row={loaded.row} accountName={accountName} /> : null}
+        </>
+      ) : null}
+    </Dialog>
+  );
+}
+
+function whyNoRecord(row: HistoryRow | null) {
+  if (!row) return 'This request is not in the history: it may have been removed by history retention.';
+  if (row.debugLog === null) {
+    return (
+      <>
+        No debug record: debug logging was off when this request ran, so only its history row was kept. Turn it on in{' '}
+        <a href={href('settings')}>Settings</a> to keep the full record of new requests.
+      </>
+    );
+  }
+  return 'Its debug record was written but is gone now: debug-log retention (count, size or age in Settings) removed it.';
+}

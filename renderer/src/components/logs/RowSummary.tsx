@@ -1,0 +1,32 @@
+import type { HistoryRow } from '../../lib/api';
+import { formatDateTime, formatMs } from '../../lib/format';
+
+type Fields = Pick<HistoryRow, 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'stopReason' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'accountsTried'>;
+
+/** A request's facts as a definition list: the history row, or a debug record's summary. */
+export function RowSummary({ row, accountName }: { row: Fields; accountName: (id: number | null) => string }) {
+  const items: Array<[string, string]> = [
+    ['Started', formatDateTime(row.startedAt)],
+    ['Account', accountName(row.accountId)],
+    ['Model', row.upstreamModel && row.upstreamModel !== row.model ? `${row.model} → ${row.upstreamModel}` : row.model],
+    ['Streaming', row.stream ? 'yes' : 'no'],
+    ['Status', String(row.status)],
+    ['Stop reason', row.stopReason ?? '—'],
+    ['Tokens in / out', `${row.inputTokens} / ${row.outputTokens}`],
+    ['First byte', formatMs(row.firstByteMs)],
+    ['Duration', formatMs(row.durationMs)],
+    ['Retries', String(row.retries)],
+    ['Accounts tried', row.accountsTried.length ? row.accountsTried.map(accountName).join(' → ') : '—'],
+  ];
+  if (row.errorType) items.push(['Error', `${row.errorType}: ${row.errorMessage ?? ''}`]);
+  return (
+    <dl className="kv">
+      {items.map(([k, v]) => (
+        <div key={k} className="kv-item">
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}

@@ -1,0 +1,27 @@
+import type { SettingView } from '../../lib/api';
+
+/** An environment variable wins over the window: say which one, and that the field is read-only because of it. */
+export function EnvLock({ view }: { view: SettingView }) {
+  if (view.source !== 'environment') return null;
+  return (
+    <p className="lock-note">
+      <span className="badge badge-muted">Locked</span> Set by the environment variable <code>{view.env}</code>; change it there and restart.
+    </p>
+  );
+}
+
+export function RestartNote({ view }: { view: SettingView }) {
+  if (!view.needsRestart) return null;
+  return <p className="hint">Takes effect after Orchids Tray restarts.</p>;
+}
+
+export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; note?: string } | { kind: 'error'; message: string };
+
+/** The line under a field: saving, saved, or the core's reason it refused. Fixed height, so nothing jumps. */
+export function SaveStatus({ state, id }: { state: SaveState; id?: string }) {
+  return (
+    <p id={id} className={`save-status ${state.kind === 'error' ? 'save-error' : ''}`} role={state.kind === 'error' ? 'alert' : 'status'}>
+      {state.kind === 'saving' ? 'Saving…' : state.kind === 'saved' ? (state.note ?? 'Saved') : state.kind === 'error' ? state.message : ''}
+    </p>
+  );
+}

@@ -1,0 +1,101 @@
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import type { SettingView } from '../../lib/api';
+import { EnvLock, RestartNote, SaveStatus, type SaveState } from './SettingParts';
+
+interface ValueSettingProps {
+  view: SettingView;
+  label: string;
+  kind: 'integer' | 'text';
+  unit?: string;
+  min?: number;
+  max?: number;
+  hint?: string;
+  /** A readable gloss of the stored value, e.g. "= 60 s". */
+  gloss?: (value: number) => string;
+  save: (key: string, value: unknown) => Promise<void>;
+  reset: (key: string) => Promise<void>;
+}
+
+/** One number or text setting: edit, Enter or Save to store, "Use default" to forget the stored value. */
+export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, save, reset }: ValueSettingProps) {
+  const stored = String(view.value);
+  const [draft, setDraft] = useState(stored);
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const ids = { input: useId(), hint: useId(), status: useId() };
+  useEffect(() => setDraft(stored), [stored]);
+  const locked = view.source === 'environment';
+  const dirty = draft.trim() !== stored;
+
+  const run = async (action: () => Promise<void>): Promise<void> => {
+    setState({ kind: 'saving' });
+    try {
+      await action();
+      setState({ kind: 'saved', note: view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved' });
+    } catch (error) {
+      setState({ kind: 'error', message: (error as Error).message });
+    }
+  };
+
+  const onSubmit = (event: FormEvent): void => {
+    event.preventDefault();
+    if (locked || !dirty) return;
+    const text = draft.trim();
+    if (kind === 'integer') {
+      const n = Number(text);
+      if (!/^-?\d+$/.test(text) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
+        setState({ kind: 'error', message: `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.` });
+        return;
+      }
+      void run(() => save(view.key, n));
+    } else {
+      if (!text) {
+        setState({ kind: 'error', message: `${label} cannot be empty.` });
+        return;
+      }
+      void run(() => save(view.key, text));
+    }
+  };
+
+  return (
+    <form className="setting" onSubmit={onSubmit}>
+      <label htmlFor={ids.input} className="setting-label">
+        {label}
+      </label>
+      <div className="setting-control">
+        <input
+          id={ids.input}
+          className={kind === 'integer' ? 'input-number' : 'input-text'}
+          inputMode={kind === 'integer' ? 'numeric' : undefined}
+          value={draft}
+          readOnly={locked}
+          aria-readonly={locked || undefined}
+          aria-invalid={state.kind === 'error' || undefined}
+          aria-describedby={`${ids.hint} ${ids.status}`}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            if (state.kind !== 'saving') setState({ kind: 'idle' });
+          }}
+        />
+        {unit ? <span className="unit">{unit}</span> : null}
+        {!locked ? (
+          <>
+            <button type="submit" className="button button-small" disabled={!dirty || state.kind === 'saving'} aria-label={`Save ${label}`}>
+              Save
+            </button>
+            {view.source === 'database' ? (
+              <button type="button" className="button button-small button-quiet" aria-label={`Use default for ${label}`} onClick={() => void run(() => reset(view.key))}>
+                Use default
+              </button>
+            ) : null}
+          </>
+        ) : null}
+      </div>
+      <div id={ids.hint} className="setting-hints">
+        {hint ? <p className="hint">{hint}{gloss && typeof view.value === 'number' ? ` Now ${gloss(view.value)}.` : ''}</p> : null}
+        <RestartNote view={view} />
+        <EnvLock view={view} />
+      </div>
+      <SaveStatus state={state} id={ids.status} />
+    </form>
+  );
+}

@@ -1,0 +1,164 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage, useApi, type HistoryRow, type RequestReport } from './api';
+import { useEvent } from './hooks';
+import { useLive } from './live';
+
+/** What a list row needs; a history row and a live report both have it. */
+export type LogEntry = Pick<
+  HistoryRow,
+  'requestId' | 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'inputTokens' | 'outputTokens' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries'
+>;
+
+export interface LogFilters {
+  outcome: '' | 'ok' | 'error';
+  accountId: number | null;
+  model: string;
+}
+
+const PAGE = 100;
+/** The live list keeps this many rows in memory; older ones are a "Load older" away. */
+const MAX_ROWS = 1000;
+
+const matches = (entry: LogEntry, f: LogFilters): boolean =>
+  (f.outcome === '' || (f.outcome === 'ok' ? entry.status < 400 : entry.status >= 400)) &&
+  (f.accountId === null || entry.accountId === f.accountId) &&
+  (f.model === '' || entry.model === f.model);
+
+const toEntry = (r: RequestReport | HistoryRow): LogEntry => ({
+  requestId: r.requestId,
+  startedAt: r.startedAt,
+  accountId: r.accountId,
+  model: r.model,
+  upstreamModel: r.upstreamModel,
+  stream: r.stream,
+  status: r.status,
+  inputTokens: r.inputTokens,
+  outputTokens: r.outputTokens,
+  durationMs: r.durationMs,
+  errorType: r.errorType,
+  errorMessage: r.errorMessage,
+  retries: r.retries,
+});
+
+/**
+ * The Logs list: a page of history, then every finished request pushed live on top. Paused, the list stays still
+ * while new requests are held and counted; resuming puts them in. Filters go to the history query and to the
+ * live events alike, so both halves of the list agree.
+ */
+export function useRequestLog(filters: LogFilters) {
+  const api = useApi();
+  const { recentRequests } = useLive();
+  const [entries, setEntries] = useState<LogEntry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [paused, setPausedState] = useState(false);
+  const held = useRef<LogEntry[]>([]);
+  const [heldCount, setHeldCount] = useState(0);
+  const [oldestId, setOldestId] = useState<number | null>(null);
+  const [hasOlder, setHasOlder] = useState(false);
+  const [models, setModels] = useState<string[]>([]);
+  const pausedRef = useRef(false);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+
+  const noteModels = useCallback((list: LogEntry[]) => {
+    setModels((known) => {
+      const next = new Set(known);
+      for (const e of list) next.add(e.model);
+      return next.size === known.length ? known : [...next].sort();
+    });
+  }, []);
+
+  const query = useCallback(
+    (beforeId?: number) =>
+      api.history.query({
+        limit: PAGE,
+        beforeId,
+        outcome: filters.outcome || undefined,
+        accountId: filters.accountId ?? undefined,
+        model: filters.model || undefined,
+      }),
+    [api, filters.outcome, filters.accountId, filters.model],
+  );
+
+  useEffect(() => {
+    let cancelled = false;
+    setEntries(null);
+    held.current = [];
+    setHeldCount(0);
+    query().then(
+      (rows) => {
+        if (cancelled) return;
+        // Requests that ended just before this page was asked for may not be in SQLite yet: add them from memory.
+        const newest = rows[0]?.startedAt ?? 0;
+        const unwritten = recentRequests()
+          .filter((r) => r.startedAt >= newest && matches(r, filtersRef.current))
+          .map(toEntry)
+          .reverse();
+        setEntries((live) => merge([...(live ?? []), ...unwritten], rows.map(toEntry)));
+        setOldestId(rows.at(-1)?.id ?? null);
+        setHasOlder(rows.length === PAGE);
+        noteModels(rows);
+        setError(null);
+      },
+      (caught: unknown) => {
+        if (!cancelled) {
+          setError(errorMessage(caught));
+          setEntries([]);
+        }
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [query, noteModels, recentRequests]);
+
+  useEvent('requestsFinished', (reports) => {
+    const fresh = reports.map(toEntry);
+    noteModels(fresh);
+    const wanted = fresh.filter((e) => matches(e, filtersRef.current)).reverse();
+    if (wanted.length === 0) return;
+    if (pausedRef.current) {
+      held.current = [...wanted, ...held.current].slice(0, MAX_ROWS);
+      setHeldCount((n) => n + wanted.length);
+    } else setEntries((list) => merge(wanted, list ?? []));
+  });
+
+  const setPaused = useCallback((value: boolean) => {
+    pausedRef.current = value;
+    setPausedState(value);
+    if (!value) {
+      const waiting = held.current;
+      held.current = [];
+      setHeldCount(0);
+      if (waiting.length) setEntries((list) => merge(waiting, list ?? []));
+    }
+  }, []);
+
+  const loadOlder = useCallback(async () => {
+    if (oldestId === null) return;
+    try {
+      const rows = await query(oldestId);
+      setEntries((list) => merge(list ?? [], rows.map(toEntry), Infinity));
+      setOldestId(rows.at(-1)?.id ?? oldestId);
+      setHasOlder(rows.length === PAGE);
+      noteModels(rows);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }, [oldestId, query, noteModels]);
+
+  return { entries, error, paused, setPaused, heldCount, loadOlder, hasOlder, models };
+}
+
+/** Newest first by start time, no duplicates (a request can arrive live and in the history page both). */
+function merge(newer: LogEntry[], older: LogEntry[], cap = MAX_ROWS): LogEntry[] {
+  const seen = new Set<string>();
+  const out: LogEntry[] = [];
+  for (const e of [...newer, ...older]) {
+    if (seen.has(e.requestId)) continue;
+    seen.add(e.requestId);
+    out.push(e);
+  }
+  out.sort((a, b) => b.startedAt - a.startedAt);
+  return out.length > cap ? out.slice(0, cap) : out;
+}

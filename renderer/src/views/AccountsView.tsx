@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { AccountRow } from '../components/accounts/AccountRow';
+import { AddAccountDialog } from '../components/accounts/AddAccountDialog';
+import { EditAccountDialog } from '../components/accounts/EditAccountDialog';
+import { ExportButton, ImportButton } from '../components/accounts/ImportExport';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorNote, ViewHeader } from '../components/ViewHeader';
+import { useApi, type AccountSummary } from '../lib/api';
+import { useAction, useNow } from '../lib/hooks';
+import { useLive } from '../lib/live';
+
+export function AccountsView() {
+  const api = useApi();
+  const { accounts, accountsError, dropAccount, refreshStatus } = useLive();
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<AccountSummary | null>(null);
+  const [removing, setRemoving] = useState<AccountSummary | null>(null);
+  const now = useNow(15_000);
+  const remove = useAction(async (id: number) => {
+    await api.accounts.remove({ id });
+    dropAccount(id);
+    refreshStatus();
+    setRemoving(null);
+  });
+
+  const addButton = (
+    <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+      Add account
+    </button>
+  );
+
+  return (
+    <>
+      <ViewHeader
+        title="Accounts"
+        subtitle="Requests are spread over the enabled, ready accounts by weight; a resting account comes back by itself."
+        actions={
+          <>
+            <ImportButton />
+            <ExportButton count={accounts?.length ?? 0} />
+            {addButton}
+          </>
+        }
+      />
+      <ErrorNote>{accountsError}</ErrorNote>
+      {accounts === null ? (
+        <p className="muted" aria-busy="true">
+          Loading accounts…
+        </p>
+      ) : accounts.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">No accounts yet — Add account</p>
+          <p className="muted">Paste the cookie of an Orchids account you are signed in to; Clerk confirms whose it is.</p>
+          <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
+            Add your first account
+          </button>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <caption className="visually-hidden">Accounts</caption>
+            <thead>
+              <tr>
+                <th scope="col">Account</th>
+                <th scope="col" className="col-state">State</th>
+                <th scope="col" className="num">Weight</th>
+                <th scope="col" className="num">Requests</th>
+                <th scope="col">Last used</th>
+                <th scope="col">Enabled</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {accounts.map((account) => (
+                <AccountRow key={account.id} account={account} now={now} onEdit={setEditing} onRemove={setRemoving} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <AddAccountDialog open={adding} onClose={() => setAdding(false)} />
+      <EditAccountDialog account={editing} onClose={() => setEditing(null)} />
+      <ConfirmDialog
+        open={removing !== null}
+        title={`Remove ${removing?.name ?? 'account'}?`}
+        confirmLabel="Remove account"
+        danger
+        pending={remove.pending}
+        error={remove.error}
+        onConfirm={() => removing && void remove.run(removing.id)}
+        onClose={() => {
+          remove.clearError();
+          setRemoving(null);
+        }}
+      >
+        <p>
+          {removing?.email ?? 'This account'} stops taking requests and its cookie is deleted from this computer. Its past requests stay in
+          the logs. You can add it again later with a fresh cookie.
+        </p>
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,144 @@
+import { useId, useState } from 'react';
+import { RequestDetail } from '../components/logs/RequestDetail';
+import { ErrorNote, ViewHeader } from '../components/ViewHeader';
+import { formatCount, formatMs, formatTime } from '../lib/format';
+import { useLive } from '../lib/live';
+import { useRequestLog, type LogEntry, type LogFilters } from '../lib/useRequestLog';
+
+export function LogsView() {
+  const { accounts, status } = useLive();
+  const [filters, setFilters] = useState<LogFilters>({ outcome: '', accountId: null, model: '' });
+  const log = useRequestLog(filters);
+  const [open, setOpen] = useState<string | null>(null);
+  const ids = { outcome: useId(), account: useId(), model: useId() };
+  const accountName = (id: number | null): string => (id === null ? '—' : (accounts?.find((a) => a.id === id)?.name ?? `#${id}`));
+  const filtered = filters.outcome !== '' || filters.accountId !== null || filters.model !== '';
+
+  return (
+    <>
+      <ViewHeader
+        title="Logs"
+        subtitle={
+          status?.debugLogs.enabled
+            ? 'Debug logging is on: new requests keep their full record. Open one to read it.'
+            : 'Every request, newest first. Turn on debug logging in Settings to keep each request’s full record.'
+        }
+        actions={
+          <button type="button" className="button" aria-pressed={log.paused} onClick={() => log.setPaused(!log.paused)}>
+            {log.paused ? 'Resume' : 'Pause'}
+          </button>
+        }
+      />
+      <div className="toolbar" role="group" aria-label="Filters">
+        <div className="field field-inline">
+          <label htmlFor={ids.outcome}>Outcome</label>
+          <select id={ids.outcome} value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}>
+            <option value="">All</option>
+            <option value="ok">OK</option>
+            <option value="error">Errors</option>
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor={ids.account}>Account</label>
+          <select
+            id={ids.account}
+            value={filters.accountId ?? ''}
+            onChange={(e) => setFilters({ ...filters, accountId: e.target.value ? Number(e.target.value) : null })}
+          >
+            <option value="">All accounts</option>
+            {accounts?.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field field-inline">
+          <label htmlFor={ids.model}>Model</label>
+          <select id={ids.model} value={filters.model} onChange={(e) => setFilters({ ...filters, model: e.target.value })}>
+            <option value="">All models</option>
+            {[...new Set([...log.models, ...(filters.model ? [filters.model] : [])])].map((m) => (
+              <option key={m} value={m}>
+                {m}
+              </option>
+            ))}
+          </select>
+        </div>
+        <p className="toolbar-note" role="status">
+          {log.paused ? (
+            `Paused — ${log.heldCount} new request${log.heldCount === 1 ? '' : 's'} waiting`
+          ) : (
+            <>
+              <span className="live-dot" aria-hidden="true" />
+              Live
+            </>
+          )}
+        </p>
+      </div>
+      <ErrorNote>{log.error}</ErrorNote>
+      {log.entries === null ? (
+        <p className="muted" aria-busy="true">
+          Loading requests…
+        </p>
+      ) : log.entries.length === 0 ? (
+        <div className="empty-state">
+          <p className="empty-title">{filtered ? 'No requests match these filters' : 'No requests yet'}</p>
+          <p className="muted">{filtered ? 'Change or clear the filters above.' : `Requests appear here as soon as a client sends one to ${status?.url ?? 'the proxy'}.`}</p>
+        </div>
+      ) : (
+        <div className="table-wrap">
+          <table className="table table-logs">
+            <caption className="visually-hidden">Requests, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Account</th>
+                <th scope="col">Model</th>
+                <th scope="col">Status</th>
+                <th scope="col" className="num">Tokens in / out</th>
+                <th scope="col" className="num">Duration</th>
+              </tr>
+            </thead>
+            <tbody>
+              {log.entries.map((entry) => (
+                <LogRow key={entry.requestId} entry={entry} account={accountName(entry.accountId)} onOpen={setOpen} />
+              ))}
+            </tbody>
+          </table>
+          {log.hasOlder ? (
+            <button type="button" className="button load-older" onClick={() => void log.loadOlder()}>
+              Load older requests
+            </button>
+          ) : null}
+        </div>
+      )}
+      <RequestDetail requestId={open} accountName={accountName} onClose={() => setOpen(null)} />
+    </>
+  );
+}
+
+function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; onOpen: (id: string) => void }) {
+  const failed = entry.status >= 400;
+  return (
+    <tr className={failed ? 'row-error' : undefined}>
+      <td>
+        <button type="button" className="link-button" aria-label={`Open request ${entry.requestId} at ${formatTime(entry.startedAt)}`} onClick={() => onOpen(entry.requestId)}>
+          {formatTime(entry.startedAt)}
+        </button>
+      </td>
+      <td>{account}</td>
+      <td>
+        <span className="mono">{entry.model}</span>
+        {entry.upstreamModel && entry.upstreamModel !== entry.model ? <span className="muted small"> → {entry.upstreamModel}</span> : null}
+      </td>
+      <td>
+        <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
+        {failed && entry.errorMessage ? <span className="muted small row-error-text"> {entry.errorMessage}</span> : null}
+      </td>
+      <td className="num">
+        {formatCount(entry.inputTokens)} / {formatCount(entry.outputTokens)}
+      </td>
+      <td className="num">{formatMs(entry.durationMs)}</td>
+    </tr>
+  );
+}

@@ -1,0 +1,182 @@
+import { useCallback, useEffect, useState } from 'react';
+import { CopyButton } from '../components/CopyButton';
+import { RequestsChart } from '../components/RequestsChart';
+import { SetupSnippets } from '../components/SetupSnippets';
+import { StatusBadge } from '../components/StatusBadge';
+import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
+import { useApi, type StatsSnapshot } from '../lib/api';
+import { formatCount } from '../lib/format';
+import { useAction, useEvent } from '../lib/hooks';
+import { useLive } from '../lib/live';
+import { href } from '../lib/route';
+
+/** Stats are an in-memory snapshot in the core; re-read each half minute so the chart's window slides on. */
+const STATS_REFRESH_MS = 30_000;
+
+export function OverviewView() {
+  return (
+    <>
+      <ViewHeader title="Overview" subtitle="Point your tools at the address below; requests are spread over your Orchids accounts." />
+      <div className="grid grid-overview">
+        <ProxyCard />
+        <TrafficCard />
+        <AccountCountsCard />
+      </div>
+    </>
+  );
+}
+
+function ProxyCard() {
+  const api = useApi();
+  const { status, setStatus } = useLive();
+  const toggle = useAction(async () => setStatus(await (status?.paused ? api.proxy.resume() : api.proxy.pause())));
+  if (!status) return <Card title="Proxy" className="span-2"><p className="muted">Connecting to Orchids Tray…</p></Card>;
+  return (
+    <Card
+      title="Proxy"
+      className="span-2"
+      actions={
+        <button type="button" className="button" onClick={() => void toggle.run()} disabled={toggle.pending}>
+          {status.paused ? 'Resume proxy' : 'Pause proxy'}
+        </button>
+      }
+    >
+      <p className="proxy-state">
+        <span className={`badge ${status.paused ? 'badge-warn' : status.running ? 'badge-good' : 'badge-bad'}`}>
+          {status.paused ? 'Paused' : status.running ? 'Running' : 'Stopped'}
+        </span>
+        <span className="muted">
+          {status.paused
+            ? 'New requests are refused until you resume.'
+            : `${status.accounts.usable} of ${status.accounts.total} account${status.accounts.total === 1 ? '' : 's'} ready to serve.`}
+          {status.accounts.total === 0 ? (
+            <>
+              {' '}
+              <a href={href('accounts')}>Add an account</a> to start.
+            </>
+          ) : null}
+        </span>
+      </p>
+      <div className="base-url">
+        <span className="field-label" id="base-url-label">
+          Base URL
+        </span>
+        <code className="url" aria-labelledby="base-url-label">
+          {status.url}
+        </code>
+        <CopyButton text={status.url} what="base URL" />
+      </div>
+      <ErrorNote>{toggle.error}</ErrorNote>
+      <h3 className="subheading">Set up a client</h3>
+      <SetupSnippets url={status.url} apiKeySet={status.apiKeySet} />
+    </Card>
+  );
+}
+
+function TrafficCard() {
+  const api = useApi();
+  const [stats, setStats] = useState<StatsSnapshot | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    api.stats.get().then(
+      (s) => {
+        setStats(s);
+        setError(null);
+      },
+      () => setError('Could not read the request statistics.'),
+    );
+  }, [api]);
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, STATS_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  // Finished requests move today's totals and the current minute's bar straight away.
+  useEvent('requestsFinished', (reports) => {
+    setStats((s) => {
+      if (!s) return s;
+      const today = { ...s.today };
+      const perMinute = s.perMinute.map((m) => ({ ...m }));
+      for (const r of reports) {
+        const failed = r.status >= 400;
+        today.requests += 1;
+        if (failed) today.errors += 1;
+        today.inputTokens += r.inputTokens;
+        today.outputTokens += r.outputTokens;
+        const minute = Math.floor(r.startedAt / 60_000) * 60_000;
+        let slot = perMinute.find((m) => m.minute === minute);
+        if (!slot && minute > (perMinute.at(-1)?.minute ?? 0)) {
+          perMinute.push((slot = { minute, requests: 0, errors: 0 }));
+          perMinute.splice(0, perMinute.length - 60);
+        }
+        if (slot) {
+          slot.requests += 1;
+          if (failed) slot.errors += 1;
+        }
+      }
+      return { today, perMinute };
+    });
+  });
+
+  return (
+    <Card title="Requests" className="span-2">
+      {stats ? (
+        <>
+          <dl className="totals" aria-label="Today">
+            <Total label="Requests today" value={stats.today.requests} />
+            <Total label="Failed today" value={stats.today.errors} tone={stats.today.errors ? 'bad' : undefined} />
+            <Total label="Input tokens" value={stats.today.inputTokens} />
+            <Total label="Output tokens" value={stats.today.outputTokens} />
+          </dl>
+          <RequestsChart perMinute={stats.perMinute} />
+        </>
+      ) : (
+        <div className="placeholder" aria-busy="true">
+          {error ?? 'Loading…'}
+        </div>
+      )}
+    </Card>
+  );
+}
+
+function Total({ label, value, tone }: { label: string; value: number; tone?: 'bad' }) {
+  return (
+    <div className={`total ${tone === 'bad' ? 'total-bad' : ''}`}>
+      <dt>{label}</dt>
+      <dd>{formatCount(value)}</dd>
+    </div>
+  );
+}
+
+function AccountCountsCard() {
+  const { accounts, accountsError } = useLive();
+  return (
+    <Card title="Accounts" className="span-2" actions={<a className="button button-small" href={href('accounts')}>Manage accounts</a>}>
+      <ErrorNote>{accountsError}</ErrorNote>
+      {accounts === null ? (
+        <p className="muted">Loading…</p>
+      ) : accounts.length === 0 ? (
+        <p className="empty">
+          No accounts yet — <a href={href('accounts')}>Add account</a>
+        </p>
+      ) : (
+        <ul className="count-list" aria-label="Requests per account">
+          {accounts.map((a) => (
+            <li key={a.id} className={a.enabled ? '' : 'disabled-row'}>
+              <span className="count-name">
+                <strong>{a.name}</strong>
+                {a.name !== a.email ? <span className="muted"> {a.email}</span> : null}
+              </span>
+              <StatusBadge account={a} showReason={false} />
+              <span className="count-value">
+                {formatCount(a.requestCount)}
+                <span className="visually-hidden"> requests</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

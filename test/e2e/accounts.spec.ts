@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import { addAccount, cellUnder, expect, goTo, screenshot, test } from './fixtures';
+
+test('adds an account by pasting its cookie and shows the e-mail Clerk found', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await goTo(page, 'Accounts');
+  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  await screenshot(page, 'accounts-empty');
+
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await expect(dialog.getByLabel('Cookie', { exact: true })).toBeFocused();
+  tray.sim.setClerkDelay(600); // long enough to see the progress state
+  await dialog.getByLabel('Cookie', { exact: true }).fill(`__client=${user.clientCookie}; __client_uat=${user.clientUat}`);
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await expect(dialog.getByRole('status').filter({ hasText: 'Checking with Clerk…' })).toBeVisible();
+  await screenshot(page, 'add-account-checking');
+  await expect(dialog.getByText(user.email, { exact: true })).toBeVisible();
+  await screenshot(page, 'add-account-done');
+  tray.sim.setClerkDelay(0);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+
+  const row = page.getByRole('row', { name: new RegExp(user.email) });
+  await expect(row).toBeVisible();
+  await expect(row.getByText('Ready')).toBeVisible();
+  await expect(page.getByText('No accounts yet')).toBeHidden();
+  await screenshot(page, 'accounts');
+});
+
+test("a wrong cookie shows Clerk's reason, word for word", async ({ page }) => {
+  await goTo(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await dialog.getByLabel('Cookie', { exact: true }).fill('__client=this-cookie-was-never-issued-by-clerk');
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await expect(dialog.getByRole('alert')).toHaveText(
+    'Clerk rejected the cookie (HTTP 401): sign in to orchids.app again and copy a fresh cookie.',
+  );
+  await expect(dialog.getByLabel('Cookie', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await screenshot(page, 'add-account-rejected');
+
+  // Not even a cookie: the parser's own explanation.
+  await dialog.getByLabel('Cookie', { exact: true }).fill('hello');
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await expect(dialog.getByRole('alert')).toContainText('That does not look like an Orchids cookie.');
+});
+
+test('keyboard only: Tab to "Add account", Enter, paste, submit, Escape', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await goTo(page, 'Accounts');
+  const opener = page.getByRole('button', { name: 'Add account', exact: true });
+  // Tab from the heading until the button has focus, as a keyboard user would.
+  await page.getByRole('heading', { level: 1, name: 'Accounts' }).focus();
+  for (let i = 0; i < 10 && !(await opener.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  await expect(opener).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await expect(dialog.getByLabel('Cookie', { exact: true })).toBeFocused();
+  // Escape closes without adding, and focus goes back to the button that opened it.
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByLabel('Cookie', { exact: true })).toBeFocused();
+  await page.keyboard.insertText(user.clientCookie);
+  // Focus stays inside the dialog: Shift+Tab from the first control wraps to the last one.
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Shift+Tab');
+  await expect(dialog.getByRole('button', { name: 'Add account' })).toBeFocused();
+  await screenshot(page, 'add-account-keyboard-focus');
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByText(user.email, { exact: true })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Done' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+  await expect(page.getByRole('row', { name: new RegExp(user.email) })).toBeVisible();
+});
+
+test('rename, reweight, disable, and remove after confirming', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Work');
+
+  await page.getByRole('button', { name: 'Edit Work' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit Work' });
+  await edit.getByLabel('Name').fill('Primary');
+  await edit.getByLabel('Weight').fill('3');
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toBeHidden();
+  await expect(await cellUnder(page, /Primary/, 'Weight')).toHaveText('3');
+
+  const enabled = page.getByRole('switch', { name: 'Enabled: Primary' });
+  await expect(enabled).toBeChecked();
+  await enabled.click();
+  await expect(enabled).not.toBeChecked();
+
+  await page.getByRole('button', { name: 'Remove Primary' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Remove Primary?' });
+  await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await confirm.getByRole('button', { name: 'Remove account' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+
+  // Nothing above needed a reload, and a reload agrees.
+  await page.reload();
+  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+});
+
+test('export warns that the file holds cookies, then downloads; import reports what it did', async ({ page, tray }, testInfo) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Exported');
+
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Export accounts' });
+  await expect(dialog).toContainText("This file holds every account's cookie in the clear.");
+  await screenshot(page, 'accounts-export-warning');
+  const downloading = page.waitForEvent('download');
+  await dialog.getByRole('button', { name: 'Export 1 account with cookies' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^orchids-tray-accounts-\d{4}-\d{2}-\d{2}\.json$/);
+  const file = testInfo.outputPath('export.json');
+  await download.saveAs(file);
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8')) as { accounts: Array<{ email: string; cookie: string }> };
+  expect(exported.accounts).toEqual([expect.objectContaining({ email: user.email, cookie: user.clientCookie })]);
+  await expect(dialog).toBeHidden();
+
+  // Importing the same file finds the account already there; a broken entry is reported with its reason.
+  exported.accounts.push({ email: 'broken@example.test', cookie: '' });
+  fs.writeFileSync(file, JSON.stringify(exported));
+  const choosing = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await (await choosing).setFiles(file);
+  const result = page.getByRole('dialog', { name: 'Import accounts' });
+  await expect(result).toContainText('0 added, 1 updated, 1 failed.');
+  await expect(result).toContainText('broken@example.test: no cookie in this entry');
+  await result.getByRole('button', { name: 'Close' }).first().click();
+  await expect(result).toBeHidden();
+});

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { test as base, expect, type Page } from '@playwright/test';
+import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
+
+/**
+ * Each test gets its own world: a fresh Orchids simulator in this (the test) process, so a test can script its
+ * answers, and the built headless app as a child process with a temp data dir, a free port and the simulator's
+ * URLs. The page starts signed in through the printed Dashboard link, exactly as a person would open it.
+ */
+export interface Tray {
+  sim: OrchidsSimulator;
+  proxyUrl: string;
+  dashboardUrl: string;
+  /** The official SDK pointed at the proxy, as a user's program would be. */
+  client: () => Anthropic;
+  /** Sends `n` small requests one after another and waits for each answer. */
+  send: (n: number) => Promise<void>;
+  app: Running;
+}
+
+const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
+  tray: async ({}, use, testInfo) => {
+    const headless = path.join(ROOT, 'dist/main/headless.js');
+    if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
+      throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
+    }
+    const sim = await OrchidsSimulator.start();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-e2e-'));
+    const app = startProcess(headless, {
+      ORCHIDS_TRAY_DATA_DIR: dataDir,
+      ORCHIDS_TRAY_PORT: String(await freePort()),
+      ORCHIDS_CLERK_URL: sim.clerkUrl,
+      ORCHIDS_AGENT_URL: sim.agentUrl,
+    });
+    try {
+      const proxyUrl = (await app.waitFor(/^Proxy: (\S+)$/m))[1]!;
+      const dashboardUrl = (await app.waitFor(/^Dashboard: (\S+)$/m))[1]!;
+      const client = (): Anthropic => new Anthropic({ baseURL: proxyUrl, apiKey: 'e2e-not-a-real-key', maxRetries: 0 });
+      const send = async (n: number): Promise<void> => {
+        const sdk = client();
+        for (let i = 0; i < n; i++) {
+          await sdk.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: `Hello ${i}` }] });
+        }
+      };
+      await use({ sim, proxyUrl, dashboardUrl, client, send, app });
+    } finally {
+      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('headless app output', { body: app.output(), contentType: 'text/plain' });
+      app.child.kill('SIGTERM');
+      const killer = setTimeout(() => app.child.kill('SIGKILL'), 5_000);
+      await app.exited;
+      clearTimeout(killer);
+      await sim.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+
+  // Console errors include CSP violations: a page that breaks its own policy fails the test that saw it.
+  pageErrors: async ({}, use) => {
+    await use([]);
+  },
+
+  page: async ({ page, tray, pageErrors }, use) => {
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(tray.dashboardUrl);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await use(page);
+    // Close now, not after the app's teardown: an open dashboard keeps its event stream in flight, and the app's
+    // graceful stop would wait out its grace period for it.
+    await page.close();
+    expect(pageErrors, 'errors in the page console').toEqual([]);
+  },
+});
+
+export { expect };
+
+/**
+ * Saves test-results/screenshots/<name>.png. A long view is shot by growing the viewport to the page's height
+ * rather than with `fullPage`, so the sticky sidebar and 100vh layouts look as they do in a tall window.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const grow = size !== null && height > size.height;
+  if (grow) await page.setViewportSize({ width: size.width, height: Math.min(height, 4000) });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), animations: 'disabled', caret: 'hide' });
+  if (grow) await page.setViewportSize(size);
+}
+
+export async function goTo(page: Page, view: 'Overview' | 'Accounts' | 'Logs' | 'Settings'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
+}
+
+/** Adds an account the way a person does: Accounts → Add account → paste into Cookie → Add account. */
+export async function addAccount(page: Page, user: SimUser, name?: string): Promise<void> {
+  await goTo(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await dialog.getByLabel('Cookie', { exact: true }).fill(user.clientCookie);
+  if (name) await dialog.getByLabel('Name (optional)').fill(name);
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await expect(dialog.getByText(user.email, { exact: true })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+/** The cell of `row` under the column headed `column`, found by reading the table's header row. */
+export async function cellUnder(page: Page, rowName: string | RegExp, column: string) {
+  const headers = await page.getByRole('columnheader').allInnerTexts();
+  const index = headers.findIndex((h) => h.trim().toLowerCase() === column.toLowerCase());
+  if (index < 0) throw new Error(`No column "${column}" in ${JSON.stringify(headers)}`);
+  return page.getByRole('row', { name: rowName }).getByRole('cell').nth(index - 1); // the first column is a row header
+}

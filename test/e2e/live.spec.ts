@@ -1,0 +1,61 @@
+import { httpError } from '../sim/orchids-simulator';
+import { addAccount, cellUnder, expect, goTo, screenshot, test } from './fixtures';
+
+test('request counts rise live, without a reload, on Accounts and Overview', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Counter');
+  const requests = await cellUnder(page, /Counter/, 'Requests');
+  await expect(requests).toHaveText('0');
+
+  // Mark the document: if anything reloads the page, the mark is gone.
+  await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
+  await tray.send(3);
+  await expect(requests).toHaveText('3');
+  await expect(page.getByRole('row', { name: /Counter/ })).toContainText('just now');
+
+  await goTo(page, 'Overview');
+  const counter = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem').filter({ hasText: 'Counter' });
+  await expect(counter).toContainText('3 requests');
+  await tray.send(2);
+  await expect(counter).toContainText('5 requests');
+  await expect(page.getByRole('definition').filter({ hasText: /^5$/ }).first()).toBeVisible(); // Requests today
+  await expect(page.getByRole('img', { name: /Requests per minute over the last 60 minutes: 5 in all/ })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  await screenshot(page, 'overview');
+});
+
+test('an account cools down live when Orchids answers 429 with Retry-After, with a countdown', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Busy');
+  const row = page.getByRole('row', { name: /Busy/ });
+  await expect(row.getByText('Ready')).toBeVisible();
+
+  tray.sim.onAgentRequest((req) => (req.userId === user.userId ? httpError(429, 'Too many requests', { 'retry-after': '60' }) : undefined));
+  await expect(tray.send(1)).rejects.toThrow();
+
+  await expect(row.getByText('Cooling down')).toBeVisible();
+  const timer = row.getByRole('timer');
+  await expect(timer).toHaveText(/retry in (1 min|5\d s)/);
+  const first = await timer.innerText();
+  await expect(timer).not.toHaveText(first, { timeout: 3_000 }); // it counts down by itself
+  await expect(row.getByRole('button', { name: 'Reset Busy' })).toBeVisible();
+  await screenshot(page, 'accounts-cooling-down');
+
+  // Reset puts it back to ready at once.
+  tray.sim.onAgentRequest(undefined);
+  await row.getByRole('button', { name: 'Reset Busy' }).click();
+  await expect(row.getByText('Ready')).toBeVisible();
+  await expect(row.getByRole('timer')).toHaveCount(0);
+});
+
+test('pause and resume the proxy from the Overview', async ({ page, tray }) => {
+  await addAccount(page, tray.sim.addUser(), 'Pausable');
+  await goTo(page, 'Overview');
+  await page.getByRole('button', { name: 'Pause proxy' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Proxy paused' })).toBeVisible();
+  await expect(page.getByText('New requests are refused until you resume.')).toBeVisible();
+  await expect(tray.send(1)).rejects.toThrow();
+  await page.getByRole('button', { name: 'Resume proxy' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Proxy running' })).toBeVisible();
+  await tray.send(1);
+});

@@ -1,0 +1,85 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { expect, goTo, screenshot, test } from './fixtures';
+
+test('a changed retention value persists after a reload; environment settings are read-only', async ({ page }) => {
+  await goTo(page, 'Settings');
+  const count = page.getByLabel('Debug records to keep', { exact: true });
+  await expect(count).toHaveValue('500');
+  await count.fill('321');
+  await count.press('Enter');
+  await expect(page.getByText('Saved', { exact: true })).toBeVisible();
+
+  // The port comes from ORCHIDS_TRAY_PORT in this test setup: shown, locked, with the variable's name.
+  const port = page.getByLabel('Port', { exact: true });
+  await expect(port).toHaveAttribute('readonly', '');
+  await expect(page.getByText('ORCHIDS_TRAY_PORT', { exact: true })).toBeVisible();
+  // Launch at login belongs to the desktop app; headless says so.
+  await expect(page.getByRole('switch', { name: 'Launch at login' })).toBeDisabled();
+  await expect(page.getByText(/Desktop app only/)).toBeVisible();
+
+  // A value the core refuses: its reason, next to the field.
+  const days = page.getByLabel('Debug log age limit', { exact: true });
+  await days.fill('0');
+  await days.press('Enter');
+  await expect(page.getByRole('alert').filter({ hasText: 'Enter a whole number from 1 to 3650.' })).toBeVisible();
+
+  await screenshot(page, 'settings');
+  await page.reload();
+  await expect(page.getByLabel('Debug records to keep', { exact: true })).toHaveValue('321');
+});
+
+test('API key: generate shows it once with a copy button; the setup then asks for it', async ({ page, tray }) => {
+  await goTo(page, 'Settings');
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  const key = page.getByLabel(/Your new API key/);
+  await expect(key).toHaveValue(/^ot-/);
+  const value = await key.inputValue();
+  await expect(page.getByRole('button', { name: 'Copy API key' })).toBeVisible();
+
+  // The proxy now wants the key.
+  await expect(tray.send(1)).rejects.toThrow(/401/);
+  const sdk = new Anthropic({ baseURL: tray.proxyUrl, apiKey: value, maxRetries: 0 });
+  await expect(sdk.models.list()).resolves.toBeTruthy();
+
+  await goTo(page, 'Overview');
+  await expect(page.getByRole('tabpanel')).toContainText('ANTHROPIC_API_KEY=<your API key> claude');
+});
+
+test('model mapping: add a row, see validation, save, reset to default', async ({ page }) => {
+  await goTo(page, 'Settings');
+  await page.getByRole('button', { name: 'Add mapping' }).click();
+  const rows = page.getByRole('textbox', { name: /^Requested model, row/ });
+  const last = await rows.count();
+  await expect(page.getByRole('textbox', { name: `Requested model, row ${last}` })).toBeFocused();
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: `Row ${last}: fill in both` })).toBeVisible();
+  await page.getByRole('textbox', { name: `Requested model, row ${last}` }).fill('my-model');
+  await page.getByRole('textbox', { name: `Upstream model, row ${last}` }).fill('claude-haiku-4-5');
+  await page.getByRole('button', { name: 'Save mapping' }).click();
+  await expect(page.getByText('Mapping saved; new requests use it.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('textbox', { name: `Requested model, row ${last}` })).toHaveValue('my-model');
+
+  await page.getByRole('button', { name: 'Reset to default' }).click();
+  await page.getByRole('dialog', { name: 'Reset the model mapping?' }).getByRole('button', { name: 'Reset to default' }).click();
+  await expect(page.getByText('Mapping reset to the default.')).toBeVisible();
+  await expect(rows).toHaveCount(last - 1);
+});
+
+test('dark theme: chosen in the sidebar, kept after a reload', async ({ page }) => {
+  await page.getByRole('button', { name: 'Dark theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).toBe('rgb(19, 17, 24)');
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await screenshot(page, 'overview-dark');
+
+  await goTo(page, 'Accounts');
+  await screenshot(page, 'accounts-dark');
+  await goTo(page, 'Settings');
+  await screenshot(page, 'settings-dark');
+  await page.getByRole('button', { name: 'Light theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
