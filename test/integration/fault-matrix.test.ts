@@ -241,6 +241,16 @@ describe('fault matrix', () => {
     for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 0 });
   });
 
+  it('every account fails a stream before any content: a real HTTP status, not a 200 with an error inside', async () => {
+    await twoAccounts();
+    stack.sim.onAgentRequest(() => sse(creditsExhausted()));
+    const result = await ask({ stream: true });
+    expect(result.status).toBe(529);
+    expect(result.headers['content-type']).toContain('application/json');
+    expect(result.json.error.message).toMatch(/2 accounts out of credits/);
+    expect(result.report.accountsTried).toHaveLength(2);
+  });
+
   it('no account can take a request: 529 saying why and when the next is ready', async () => {
     await twoAccounts();
     stack.sim.onAgentRequest(() => httpError(429, 'slow down', { 'retry-after': '41' }));

@@ -21,7 +21,8 @@ const MINUTES = 60;
  * requests flow. Seeded from history at start, so a restart does not reset "today".
  */
 export class LiveStats {
-  private day = '';
+  /** When "today" ends (local midnight): a number compare per request instead of building a date string. */
+  private dayEndsAt = 0;
   private today: DayTotals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   private readonly minutes = new Map<number, { requests: number; errors: number }>();
 
@@ -29,7 +30,7 @@ export class LiveStats {
 
   seed(history: HistoryRepo): void {
     const now = this.now();
-    this.day = localDay(now);
+    this.dayEndsAt = startOfNextLocalDay(now);
     this.today = history.totalsSince(startOfLocalDay(now));
     for (const row of history.perMinuteSince(now - MINUTES * 60_000)) {
       this.minutes.set(row.minute, { requests: row.requests, errors: row.errors });
@@ -64,9 +65,8 @@ export class LiveStats {
   }
 
   private rollDay(at: number): void {
-    const day = localDay(at);
-    if (day === this.day) return;
-    this.day = day;
+    if (at < this.dayEndsAt) return;
+    this.dayEndsAt = startOfNextLocalDay(at);
     this.today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   }
 
@@ -75,9 +75,10 @@ export class LiveStats {
   }
 }
 
-function localDay(at: number): string {
+function startOfNextLocalDay(at: number): number {
   const d = new Date(at);
-  return `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+  d.setHours(24, 0, 0, 0);
+  return d.getTime();
 }
 
 export function startOfLocalDay(at: number): number {

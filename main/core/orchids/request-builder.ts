@@ -243,7 +243,9 @@ export function chatSessionIdFor(
   // The recorded Claude Code 2.1.197 request sends the nil UUID here while metadata holds the real session id;
   // keyed on it, every conversation would share one upstream chat.
   if (fromHeader && isNilUuid(fromHeader)) fromHeader = undefined;
-  const key = fromHeader || sessionKeyFromMetadata(req.metadata) || randomUUID();
+  const key = fromHeader || sessionKeyFromMetadata(req.metadata);
+  // Without a conversation key there is nothing to keep stable and nothing to hide: a random id needs no hash.
+  if (!key) return `chat_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   return 'chat_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
 }
 

@@ -9,10 +9,8 @@ import type { Beating, Heartbeat } from './heartbeat';
 /** Where a request's answer goes. The failover loop talks to this, not to HTTP, so both modes share it. */
 export interface Responder {
   readonly sink: AnthropicEventSink;
-  /** Anything a retry would duplicate has reached the client. */
+  /** Anything a retry would duplicate has reached the client (been written, not merely queued). */
   readonly contentSent: boolean;
-  /** The upstream answered: the response may begin (status 200 for streams). */
-  commit(): void;
   /** Sends what the sink collected since the last flush. */
   flush(): void;
   /** A new attempt begins: whatever the failed one collected but never sent is forgotten. */
@@ -25,15 +23,20 @@ export interface Responder {
 
 /**
  * A streamed answer. Events collect in a string and go out in one write per upstream chunk, so a burst of deltas
- * costs one syscall. Headers wait for the upstream's 200 (or the first ping), so an account that fails fast
- * leaves the status code free for a proper error or for failover.
+ * costs one syscall; the status line and headers travel with the first write, and the last frames with `end()`.
+ * Nothing is written before the first upstream chunk (or the first ping), so an account that fails early leaves
+ * the status code free: failover, or a proper HTTP error.
  */
 export class SseResponder implements Responder, Beating {
   private pending = '';
   private messageStarted = false;
   private messageStartFrame = '';
-  private opened = false;
+  /** Some bytes (the headers at least) have been handed to the socket. */
+  private written = false;
   private ended = false;
+  /** A content block is in `pending`, not yet written: a failed attempt's can still be dropped. */
+  private contentQueued = false;
+  /** Content has been written: from here on a retry would duplicate output. */
   contentSent = false;
   lastWriteAt: number;
   onFrame?: (frame: string) => void;
@@ -56,74 +59,76 @@ export class SseResponder implements Responder, Beating {
       this.pending += this.messageStartFrame;
       return;
     }
-    if (name === 'content_block_start') this.contentSent = true;
+    if (name === 'content_block_start') this.contentQueued = true;
     this.pending += sseFrame(name, payload);
   };
 
-  commit(): void {
-    if (this.opened || this.ended) return;
-    this.opened = true;
-    this.res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    // Out before any content so clients render the turn as soon as Orchids answers.
-    this.res.flushHeaders();
-  }
-
   flush(): void {
     if (!this.pending || this.ended) return;
-    this.commit();
     const chunk = this.pending;
     this.pending = '';
     this.write(chunk);
   }
 
   resetAttempt(): void {
-    if (this.opened) {
-      // message_start already went out; anything else pending belonged to the failed attempt.
-      this.pending = '';
-      return;
-    }
-    this.pending = this.messageStartFrame;
+    // Whatever the failed attempt queued was never written; message_start is kept until it has been.
+    this.contentQueued = false;
+    this.pending = this.written ? '' : this.messageStartFrame;
   }
 
   ping(): void {
     if (this.ended) return;
-    if (!this.opened) this.flush(); // a slow upstream: start the message so the client knows we are alive
-    this.write(PING_FRAME);
+    // A slow upstream: the message starts now, so the client knows we are alive.
+    this.write(`${this.pending}${PING_FRAME}`);
+    this.pending = '';
   }
 
   finish(): void {
-    this.flush();
-    this.close();
+    if (this.ended) return;
+    this.close(this.pending);
   }
 
   fail(error: ApiError): void {
     if (this.ended) return;
-    if (!this.opened) {
-      this.close();
+    if (!this.written) {
+      this.ended = true;
+      this.heartbeat.delete(this);
       sendError(this.res, error);
       return;
     }
-    this.pending = '';
-    this.write(sseFrame('error', JSON.parse(errorBody(error.type, error.message))));
-    this.close();
+    // What arrived before the failure goes out first, then an error event: the client knows the answer is cut short.
+    this.close(`${this.pending}${sseFrame('error', JSON.parse(errorBody(error.type, error.message)))}`);
+  }
+
+  private headers(): void {
+    if (this.written) return;
+    this.written = true;
+    this.res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
   }
 
   private write(chunk: string): void {
+    this.headers();
     this.lastWriteAt = this.now();
+    if (this.contentQueued) this.contentSent = true;
     this.onFrame?.(chunk);
     if (!this.res.writableEnded && !this.res.destroyed) this.res.write(chunk);
   }
 
-  private close(): void {
-    if (this.ended) return;
+  private close(last: string): void {
     this.ended = true;
     this.heartbeat.delete(this);
-    if (this.opened && !this.res.writableEnded) this.res.end();
+    this.headers();
+    if (last) {
+      if (this.contentQueued) this.contentSent = true;
+      this.onFrame?.(last);
+    }
+    this.pending = '';
+    if (!this.res.writableEnded && !this.res.destroyed) this.res.end(last || undefined);
   }
 }
 
@@ -141,7 +146,6 @@ export class JsonResponder implements Responder {
     return false; // nothing reaches the client before the end, so a retry never duplicates output
   }
 
-  commit(): void {}
   flush(): void {}
 
   resetAttempt(): void {

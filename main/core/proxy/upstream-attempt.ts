@@ -82,7 +82,6 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     return { kind: 'failed', failure: failureFromStatus(response.statusCode, text, response.headers['retry-after']) };
   }
 
-  responder.commit();
   return streamEvents(response.body, input);
 }
 
@@ -119,9 +118,10 @@ function streamEvents(body: Dispatcher.ResponseData['body'], input: AttemptInput
       events.length = 0;
       return over;
     };
+    // Neither outcome flushes: on success the last frames go out with the response's end (one write fewer), and on
+    // failure the proxy decides whether what is queued is dropped (failover) or sent before an error event.
     const conclude = (): void => {
       if (translator.failure) {
-        responder.flush();
         const failure = translator.failure;
         settle({
           kind: 'failed',
@@ -134,16 +134,14 @@ function streamEvents(body: Dispatcher.ResponseData['body'], input: AttemptInput
       }
       // A finish, or an EOF without one: either way the turn closes cleanly with what arrived.
       const { stopReason, usage } = translator.complete();
-      responder.flush();
       settle({ kind: 'done', stopReason, usage });
     };
 
     body.on('data', (chunk: Buffer) => {
       if (settled) return; // after the turn ended the rest is read only to keep the connection reusable
       parser.push(chunk);
-      const over = drainEvents();
-      responder.flush();
-      if (over) conclude();
+      if (drainEvents()) conclude();
+      else responder.flush();
     });
     body.on('end', () => {
       if (settled) return;
@@ -157,7 +155,6 @@ function streamEvents(body: Dispatcher.ResponseData['body'], input: AttemptInput
         settle({ kind: 'aborted' });
         return;
       }
-      responder.flush();
       settle({ kind: 'failed', failure: failureFromError(error) });
     });
   });

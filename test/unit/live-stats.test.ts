@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../main/core/db/database';
+import { HistoryRepo } from '../../main/core/history/history-repo';
+import { LiveStats, startOfLocalDay } from '../../main/core/history/live-stats';
+import type { RequestReport } from '../../main/core/proxy/observer';
+
+function report(at: number, status = 200): RequestReport {
+  return {
+    requestId: `req_${at}_${status}`, startedAt: at, finishedAt: at + 10, model: 'm', upstreamModel: 'm', stream: false,
+    status, stopReason: status === 200 ? 'end_turn' : null, inputTokens: 10, outputTokens: 5, firstByteMs: 3,
+    durationMs: 10, accountId: 1, accountsTried: [1], retries: 0, errorType: status === 200 ? null : 'api_error', errorMessage: null,
+  };
+}
+
+describe('LiveStats', () => {
+  const noon = new Date(2026, 10, 25, 12, 0, 0).getTime();
+
+  it('keeps today’s totals and a zero-filled per-minute series of the last hour', () => {
+    let now = noon;
+    const stats = new LiveStats(() => now);
+    stats.record(report(noon - 30 * 60_000));
+    stats.record(report(noon - 60_000, 529));
+    stats.record(report(noon - 60_000));
+    const snapshot = stats.snapshot();
+    expect(snapshot.today).toEqual({ requests: 3, errors: 1, inputTokens: 30, outputTokens: 15 });
+    expect(snapshot.perMinute).toHaveLength(60);
+    expect(snapshot.perMinute.at(-1)!.minute).toBe(Math.floor(noon / 60_000) * 60_000);
+    expect(snapshot.perMinute.at(-2)).toMatchObject({ requests: 2, errors: 1 });
+    expect(snapshot.perMinute.reduce((sum, m) => sum + m.requests, 0)).toBe(3);
+    now = noon + 45 * 60_000; // the half-hour-old request has left the hour
+    expect(stats.snapshot().perMinute.reduce((sum, m) => sum + m.requests, 0)).toBe(2);
+  });
+
+  it('starts a new day at local midnight', () => {
+    let now = noon;
+    const stats = new LiveStats(() => now);
+    stats.record(report(noon));
+    const tomorrow = startOfLocalDay(noon) + 24 * 3600_000 + 60_000;
+    now = tomorrow;
+    expect(stats.snapshot().today.requests).toBe(0);
+    stats.record(report(tomorrow));
+    expect(stats.snapshot().today.requests).toBe(1);
+  });
+
+  it('is seeded from history, so a restart does not reset today', () => {
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-stats-')), 'db.sqlite'));
+    const history = new HistoryRepo(db);
+    history.insertMany([report(noon - 3600_000), report(noon - 120_000, 500), report(startOfLocalDay(noon) - 1000)].map((r) => ({ report: r, debugLog: null })));
+    const stats = new LiveStats(() => noon);
+    stats.seed(history);
+    expect(stats.snapshot().today).toEqual({ requests: 2, errors: 1, inputTokens: 20, outputTokens: 10 });
+    expect(stats.snapshot().perMinute.find((m) => m.requests > 0)).toMatchObject({ requests: 1, errors: 1 });
+    db.close();
+  });
+});
