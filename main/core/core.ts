@@ -25,6 +25,8 @@ import { HistoryRepo, type HistoryEntry } from './history/history-repo';
 import { LiveStats } from './history/live-stats';
 import { DebugLogWriter } from './logs/debug-log-writer';
 import { CoreObserver } from './proxy/core-observer';
+import { PreparedToolsCache } from './orchids/prepared-tools';
+import { estimateInputTokens } from './anthropic/token-estimate';
 import { QueueWriter } from './writers/queue-writer';
 import { version } from '../../package.json';
 
@@ -78,6 +80,7 @@ export class OrchidsCore {
   readonly history: QueueWriter<HistoryEntry>;
   readonly debugLogs: DebugLogWriter;
   readonly stats = new LiveStats();
+  readonly toolsCache = new PreparedToolsCache();
   private dispatcher: Dispatcher;
   private lastHistoryPrune = 0;
   private readonly log: (line: string) => void;
@@ -189,6 +192,7 @@ export class OrchidsCore {
       heartbeat: this.heartbeat,
       modelMap: () => this.settings.get('modelMap'),
       maxTransientRetries: options.maxTransientRetries ?? 2,
+      tools: this.toolsCache,
     });
     this.server = new ProxyServer({
       host: this.settings.get('host'),
@@ -199,6 +203,7 @@ export class OrchidsCore {
       apiKey: () => (this.settings.isUnreadable('apiKey') ? null : this.settings.get('apiKey')),
       allowedOrigins: () => this.settings.get('allowedOrigins'),
       modelMap: () => this.settings.get('modelMap'),
+      estimateInput: (request) => estimateInputTokens(request, this.toolsCache.prepare(request.tools).tokens),
       health: () => this.health(),
       proxy: this.proxy,
       extraRoutes: options.extraRoutes,

@@ -134,13 +134,22 @@ function estimateTool(tool: ToolDefinition): number {
   return sum;
 }
 
-/** Depends on the request alone (never on the account or upstream), so count_tokens and /v1/messages agree. */
-export function estimateInputTokens(req: MessagesRequest): number {
+/** The tools' share of the input estimate; cached per tool list by the prepared-tools cache. */
+export function estimateToolsTokens(tools: ToolDefinition[] | undefined): number {
   let sum = 0;
+  if (Array.isArray(tools)) for (const tool of tools) sum += estimateTool(tool);
+  return sum;
+}
+
+/**
+ * Depends on the request alone (never on the account or upstream), so count_tokens and /v1/messages agree.
+ * `toolsTokens` lets a caller that already knows the tools' share (from the cache) skip recounting them.
+ */
+export function estimateInputTokens(req: MessagesRequest, toolsTokens: number = estimateToolsTokens(req.tools)): number {
+  let sum = toolsTokens;
   const system = req.system;
   if (typeof system === 'string') sum += estimateTextTokens(system);
   else if (Array.isArray(system)) for (const block of system) sum += estimateBlock(block);
   if (Array.isArray(req.messages)) for (const message of req.messages) sum += estimateContent(message.content);
-  if (Array.isArray(req.tools)) for (const tool of req.tools) sum += estimateTool(tool);
   return sum;
 }

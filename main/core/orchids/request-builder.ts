@@ -15,7 +15,7 @@ import type {
   ThinkingConfig,
   ToolDefinition,
 } from '../anthropic/types';
-import type { ChatHistoryEntry, OrchidsRequestBody } from './types';
+import type { ChatHistoryEntry, OrchidsRequestBody, OrchidsTool } from './types';
 import { toOrchidsTools, upstreamToolName } from './tool-mapping';
 
 export interface BuildContext {
@@ -24,6 +24,8 @@ export interface BuildContext {
   projectId?: string;
   upstreamModel: string;
   chatSessionId: string;
+  /** The client's tools already converted; converted here when absent. */
+  tools?: OrchidsTool[];
 }
 
 const DEFAULT_PROJECT_ID = '00000000-0000-0000-0000-000000000000';
@@ -89,7 +91,8 @@ export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): Or
     apiVersion: 2,
   };
   if (ctx.upstreamModel) body.model = ctx.upstreamModel;
-  const orchidsTools = toOrchidsTools(tools);
+  // The proxy passes the tools already converted (prepared-tools.ts) and splices their cached JSON in itself.
+  const orchidsTools = ctx.tools ?? toOrchidsTools(tools);
   if (orchidsTools.length > 0) body.tools = orchidsTools;
   return body;
 }

@@ -7,7 +7,8 @@ import { mapModel, type ModelMap } from '../orchids/model-map';
 import { buildOrchidsRequest, chatSessionIdFor } from '../orchids/request-builder';
 import { ApiError } from '../server/errors';
 import { newMessageId } from '../util/ids';
-import { encodeJsonToBuffer } from '../util/json-buffer';
+import { encodeOrchidsBody } from '../orchids/encode-body';
+import type { PreparedToolsCache } from '../orchids/prepared-tools';
 import type { AccountHealth } from './account-health';
 import type { Heartbeat } from './heartbeat';
 import type { ProxyObserver, RequestTrace } from './observer';
@@ -22,6 +23,7 @@ export interface MessagesProxyDeps extends AttemptDeps {
   modelMap: () => ModelMap;
   /** Transient failures (5xx, network, timeouts) move a request at most this many times. */
   maxTransientRetries: number;
+  tools: PreparedToolsCache;
   now?: () => number;
 }
 
@@ -65,13 +67,15 @@ export class MessagesProxy {
     };
     res.once('close', onClose);
 
-    const inputTokensEstimate = estimateInputTokens(request);
+    const prepared = deps.tools.prepare(request.tools);
+    const inputTokensEstimate = estimateInputTokens(request, prepared.tokens);
     // Everything but the account's identity is built once, however many accounts are tried.
     const base = buildOrchidsRequest(request, {
       email: '',
       userId: '',
       upstreamModel,
       chatSessionId: chatSessionIdFor(request, req.headers),
+      tools: prepared.tools,
     });
     const thinkingType = (request.thinking as { type?: string } | undefined)?.type;
     const translator = {
@@ -99,7 +103,7 @@ export class MessagesProxy {
       tried.push(account.id);
       excluded.add(account.id);
       responder.resetAttempt();
-      const body = encodeJsonToBuffer({ ...base, email: account.email, userId: account.userId });
+      const body = encodeOrchidsBody({ ...base, email: account.email, userId: account.userId }, prepared.json);
       const outcome = await runAttempt(deps, {
         account,
         body,

@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { validateMessagesRequest, RequestValidationError } from '../anthropic/validate';
-import { estimateInputTokens } from '../anthropic/token-estimate';
+import type { MessagesRequest } from '../anthropic/types';
 import { listedModels, type ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
@@ -22,6 +22,8 @@ export interface ServerOptions {
   apiKey: () => string | null;
   allowedOrigins: () => readonly string[];
   modelMap: () => ModelMap;
+  /** The input-token estimate count_tokens returns: the same one message_start reports. */
+  estimateInput: (request: MessagesRequest) => number;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
@@ -226,7 +228,7 @@ export class ProxyServer {
     }
     const body = decodeJson(await readBody(req, this.options.maxBodyBytes));
     const request = validateMessagesRequest(body, { requireMaxTokens: isMessages });
-    if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: estimateInputTokens(request) }));
+    if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: this.options.estimateInput(request) }));
     if (this.options.paused?.()) {
       throw new ApiError('overloaded_error', 'Orchids Tray is paused. Resume it from the tray menu or the window.', 529);
     }

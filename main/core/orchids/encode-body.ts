@@ -1,0 +1,22 @@
+import { encodeJsonToBuffer } from '../util/json-buffer';
+import type { OrchidsRequestBody } from './types';
+
+const TOOLS_MEMBER = Buffer.from(',"tools":');
+const CLOSE = Buffer.from('}');
+/** Above this many characters of prompt and history, the body is encoded in pieces (see util/json-buffer.ts). */
+const PIECEWISE_ABOVE = 30_000;
+
+/**
+ * The upstream body as bytes. Everything but the tools is serialised per request; the tools' JSON, cached per tool
+ * list, is spliced in as it is. Plain JSON.stringify is the fastest way for an ordinary body; only one whose text
+ * could pass V8's 64K-character large-object threshold is encoded piecewise.
+ */
+export function encodeOrchidsBody(body: OrchidsRequestBody, toolsJson: Buffer | undefined): Buffer {
+  const { tools: _tools, ...rest } = body;
+  let size = rest.prompt.length;
+  for (const entry of rest.chatHistory) size += entry.content.length;
+  const head = size > PIECEWISE_ABOVE ? encodeJsonToBuffer(rest) : Buffer.from(JSON.stringify(rest));
+  if (!toolsJson) return head;
+  // `head` is a JSON object: reopen it before its closing brace for one more member.
+  return Buffer.concat([head.subarray(0, head.length - 1), TOOLS_MEMBER, toolsJson, CLOSE]);
+}
