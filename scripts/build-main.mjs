@@ -18,7 +18,14 @@ await build({
   entryPoints: {
     'main/headless': 'main/headless.ts',
     'main/cli': 'main/cli.ts',
+    'main/electron/main': 'main/electron/main.ts',
     'test/sim/main': 'test/sim/main.ts',
+    // The benchmark: the orchestrator and the processes it forks (npm run bench).
+    'test/bench/run': 'test/bench/run.ts',
+    'test/bench/sim-process': 'test/bench/sim-process.ts',
+    'test/bench/bare-hop': 'test/bench/bare-hop.ts',
+    'test/bench/app-process': 'test/bench/app-process.ts',
+    'test/bench/load-gen': 'test/bench/load-gen.ts',
   },
   outdir: 'dist',
 });

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
       'debug-log-stats': () => ({ written: core.debugLogs.written, dropped: core.debugLogs.dropped, pending: core.debugLogs.pending }),
       health: () => core.health(),
+      inflight: () => core.server.inflightRequests,
     },
     () => core.stop(2_000),
   );

@@ -43,12 +43,14 @@ export function sizedBody(bytes: number, stream = false): string {
   const turnText = FILLER.repeat(Math.max(1, Math.round(2048 / FILLER.length)));
   const messages: Array<{ role: string; content: string }> = [];
   const base = { model: 'claude-sonnet-4-6', max_tokens: 256, stream, messages };
+  // Sizes add up per message (its JSON plus a comma), so the loop never re-serialises the whole body.
   let size = JSON.stringify(base).length;
   while (size < bytes) {
     const remaining = bytes - size;
-    const content = remaining >= turnText.length + 40 ? turnText : FILLER.repeat(Math.max(1, Math.floor((remaining - 40) / FILLER.length))).slice(0, Math.max(1, remaining - 40));
-    messages.push({ role: messages.length % 2 === 0 ? 'user' : 'assistant', content });
-    size = JSON.stringify(base).length;
+    const content = remaining >= turnText.length + 40 ? turnText : turnText.slice(0, Math.max(1, remaining - 40));
+    const message = { role: messages.length % 2 === 0 ? 'user' : 'assistant', content };
+    messages.push(message);
+    size += JSON.stringify(message).length + (messages.length > 1 ? 1 : 0);
   }
   // The conversation must end on the user's turn.
   if (messages.at(-1)?.role !== 'user') messages.push({ role: 'user', content: 'Go on.' });

@@ -2,9 +2,11 @@
  * The measuring core of the benchmark: who the targets are, and one procedure every row goes through, whatever
  * the target, so the comparison is fair: same simulator, same generator, same warm-up and measured phase.
  */
+import fs from 'node:fs';
+import os from 'node:os';
 import type { BenchChild } from './ipc';
 import type { LoadResult, LoadSpec } from './load-gen';
-import { sleep } from './stats';
+import { sleep, summarize } from './stats';
 
 export interface Options {
   quick: boolean;
@@ -31,6 +33,8 @@ export interface Bench {
   hopUrl: string;
   /** The bearer the bare hop and direct-to-simulator rows use (the app mints its own). */
   token: string;
+  /** This run's scratch directory (data directories); removed when the run ends, however it ends. */
+  tmpDir: string;
   /** Forks another app process with its own data directory (the account-scaling rows). */
   startApp: () => Promise<AppHandle>;
 }
@@ -57,10 +61,18 @@ export interface Row extends LoadResult {
   cpuUsPerReq: number;
   /** Cores in use across target, simulator and generator during the phase (2 = this machine is saturated). */
   coresBusy: number;
+  /** Cores other processes on the machine used meanwhile (other people's tests): a high value flags a noisy row. */
+  otherCores: number;
   loop: { p50Ms: number; p99Ms: number; maxMs: number } | undefined;
   memory: { rss: number; heapUsed: number } | undefined;
   /** What the simulator saw during the measured phase only. */
   simDelta: SimStats;
+  /** The kernel's share of cpuUsPerReq: socket reads and writes (on loopback, the receiving side's TCP work too). */
+  sysUsPerReq: number;
+  /** Raw totals, so interleaved halves merge exactly. */
+  cpuUs: number;
+  sysUs: number;
+  allCpuUs: number;
 }
 
 export interface Request {
@@ -87,20 +99,47 @@ export function endpoint(bench: Bench, target: Target, request: Request, app: Ap
 
 const cpuUs = (cpu: Cpu): number => cpu.userUs + cpu.systemUs;
 
-async function snapshot(bench: Bench, probe: BenchChild): Promise<Cpu[]> {
-  const procs = [...new Set([probe, bench.sim, bench.gen])];
-  return Promise.all(procs.map((p) => p.call<Cpu>('cpu')));
+/** The whole machine's busy and total CPU time, from /proc/stat (zeros where there is none). */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    const busy = user + nice + system + irq + softirq + steal;
+    return { busy, total: busy + idle + iowait };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
 }
 
-function finishRow(target: Target, request: Request, result: LoadResult, before: Cpu[], after: Cpu[], rest: Partial<Row> & { simDelta: SimStats }): Row {
-  const spent = after.map((cpu, i) => cpuUs(cpu) - cpuUs(before[i]!));
-  const total = spent.reduce((a, b) => a + b, 0);
+interface Snapshot {
+  cpus: Cpu[];
+  machine: { busy: number; total: number };
+}
+
+async function snapshot(bench: Bench, probe: BenchChild): Promise<Snapshot> {
+  const procs = [...new Set([probe, bench.sim, bench.gen])];
+  const cpus = await Promise.all(procs.map((p) => p.call<Cpu>('cpu')));
+  return { cpus, machine: machineCpu() };
+}
+
+function finishRow(target: Target, request: Request, result: LoadResult, before: Snapshot, after: Snapshot, rest: Partial<Row> & { simDelta: SimStats }): Row {
+  const spent = after.cpus.map((cpu, i) => cpuUs(cpu) - cpuUs(before.cpus[i]!));
+  const allCpuUs = spent.reduce((a, b) => a + b, 0);
+  const sysUs = after.cpus[0]!.systemUs - before.cpus[0]!.systemUs;
+  const coresBusy = allCpuUs / 1000 / result.elapsedMs;
+  const total = after.machine.total - before.machine.total;
+  const machineCores = total > 0 ? ((after.machine.busy - before.machine.busy) / total) * os.cpus().length : Number.NaN;
   return {
     ...result,
     target,
     concurrency: request.concurrency,
+    cpuUs: spent[0]!,
+    sysUs,
+    sysUsPerReq: result.requests > 0 ? sysUs / result.requests : Number.NaN,
+    allCpuUs,
     cpuUsPerReq: result.requests > 0 ? spent[0]! / result.requests : Number.NaN,
-    coresBusy: total / 1000 / result.elapsedMs,
+    coresBusy,
+    otherCores: Math.max(0, machineCores - coresBusy),
     loop: undefined,
     memory: undefined,
     ...rest,
@@ -153,4 +192,76 @@ export async function countRow(
     bench.sim.call<SimStats>('stats'),
   ]);
   return finishRow(target, request, result, before, after, { loop, memory, simDelta });
+}
+
+/** Two halves of one target's row as one row: samples, requests and CPU add up; the worse half's loop delay stands. */
+export function mergeRows(a: Row, b: Row): Row {
+  const latencies = a.latencies.concat(b.latencies);
+  const ttfbs = a.ttfbs.concat(b.ttfbs);
+  const requests = a.requests + b.requests;
+  const elapsedMs = a.elapsedMs + b.elapsedMs;
+  const statuses = { ...a.statuses };
+  for (const [status, n] of Object.entries(b.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
+  const simDelta = { ...a.simDelta };
+  for (const key of Object.keys(simDelta) as (keyof SimStats)[]) simDelta[key] += b.simDelta[key];
+  const worse = (a.loop?.p99Ms ?? 0) >= (b.loop?.p99Ms ?? 0) ? a.loop : b.loop;
+  return {
+    ...a,
+    requests,
+    errors: a.errors + b.errors,
+    elapsedMs,
+    rps: (requests / elapsedMs) * 1000,
+    latency: summarize(Float64Array.from(latencies)),
+    ttfb: summarize(Float64Array.from(ttfbs)),
+    statuses,
+    latencies,
+    ttfbs,
+    cpuUs: a.cpuUs + b.cpuUs,
+    sysUs: a.sysUs + b.sysUs,
+    sysUsPerReq: requests > 0 ? (a.sysUs + b.sysUs) / requests : Number.NaN,
+    allCpuUs: a.allCpuUs + b.allCpuUs,
+    cpuUsPerReq: requests > 0 ? (a.cpuUs + b.cpuUs) / requests : Number.NaN,
+    coresBusy: (a.allCpuUs + b.allCpuUs) / 1000 / elapsedMs,
+    otherCores: (a.otherCores * a.elapsedMs + b.otherCores * b.elapsedMs) / elapsedMs,
+    loop: worse,
+    memory: b.memory,
+    simDelta,
+  };
+}
+
+export interface Variant {
+  key: string;
+  target: Target;
+  request: Request;
+  app?: AppHandle;
+  /** Runs before each of this variant's halves (e.g. switching debug logging on). */
+  setup?: () => Promise<unknown>;
+}
+
+/**
+ * Measures variants side by side in palindromes of short phases (A B C C B A, `rounds` times): a drift in the
+ * machine's load, such as other people's tests starting on these shared cores, then weighs on every variant alike
+ * instead of on whichever happened to run last. More rounds average out shorter bursts too.
+ */
+export async function measureGroup(bench: Bench, variants: Variant[], rounds = 1): Promise<Map<string, Row>> {
+  // --quick only proves the rows work: one phase each is enough there. Otherwise each round is A B C C B A, and
+  // every variant's measured time adds up to the configured duration however many rounds there are.
+  const round = [...variants, ...[...variants].reverse()];
+  const order = bench.opts.quick ? variants : Array.from({ length: rounds }, () => round).flat();
+  const half = bench.opts.quick ? bench.opts.durationMs : bench.opts.durationMs / (2 * rounds);
+  const halves = new Map<string, Row>();
+  for (const variant of order) {
+    await variant.setup?.();
+    const row = await measureRow(bench, variant.target, variant.request, variant.app, half);
+    const first = halves.get(variant.key);
+    halves.set(variant.key, first ? mergeRows(first, row) : row);
+  }
+  return halves;
+}
+
+/** Before the first measured row: every target and the generator run both modes briefly, so the JIT is warm. */
+export async function warmUp(bench: Bench, body: (stream: boolean) => string): Promise<void> {
+  for (const target of ['sim', 'hop', 'app'] as const) {
+    for (const stream of [false, true]) await measureRow(bench, target, { body: body(stream), concurrency: 16 }, undefined, bench.opts.warmupMs);
+  }
 }

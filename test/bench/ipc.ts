@@ -154,6 +154,12 @@ export class BenchChild {
   }
 }
 
+/** A process started some other way (the real headless entry): killed with the rest if the run stops early. */
+export function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 export function killAllChildren(): void {
   for (const child of running) child.kill('SIGKILL');
 }

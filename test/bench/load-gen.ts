@@ -29,6 +29,9 @@ export interface LoadResult {
   /** Time to the first body byte: for streams, when the first event arrived. */
   ttfb: Summary;
   statuses: Record<string, number>;
+  /** The raw samples (ms), so the parent can merge the halves of an interleaved row exactly. */
+  latencies: number[];
+  ttfbs: number[];
 }
 
 /** A growable Float64Array: recording a latency is a store, not an allocation. */
@@ -96,6 +99,8 @@ class Run {
       latency: summarize(this.latency.view()),
       ttfb: summarize(this.ttfb.view()),
       statuses: { ...this.statuses },
+      latencies: Array.from(this.latency.view()),
+      ttfbs: Array.from(this.ttfb.view()),
     };
   }
 

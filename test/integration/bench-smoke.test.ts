@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { ROOT } from '../helpers/processes';
+import { tempDir } from '../helpers/stack';
+
+const run = promisify(execFile);
+
+/**
+ * Keeps `npm run bench` working: builds, runs the seconds-long --quick variant into a temp file (never over
+ * BENCHMARKS.md), and checks that every section and the key rows are there. No timing is asserted: CI machines
+ * vary too much, and the numbers are the benchmark's business, not the test's.
+ */
+describe('npm run bench --quick', () => {
+  it('runs end to end, exits 0, and reports every section', async () => {
+    // Asynchronous on purpose: a synchronous build would block this worker's event loop.
+    await run(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+    const dir = tempDir('orchids-bench-smoke-');
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const out = path.join(dir, 'BENCHMARKS.md');
+    // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the test.
+    const { stdout } = await run(process.execPath, ['--expose-gc', 'dist/test/bench/run.js', '--quick', '--out', out], {
+      cwd: ROOT,
+      timeout: 150_000,
+      maxBuffer: 32 * 1024 * 1024,
+    });
+    expect(stdout).toContain(`Wrote ${out}`);
+    const report = fs.readFileSync(out, 'utf8');
+
+    for (const heading of [
+      '## Machine',
+      '## Targets',
+      '## Short request',
+      '## Claude Code 2.1.197 turn',
+      '## Clerk mints and upstream TCP connections',
+      '## Debug logging off vs on',
+      '## 128 concurrent streams held open',
+      '## Request body size',
+      '## Account choice, in-process micro-benchmark',
+      '## Account count, end to end',
+      '## Soak',
+      '## Resident memory',
+      '## How to read this',
+    ]) {
+      expect(report, heading).toContain(heading);
+    }
+    for (const row of [
+      /\| non-stream \| 1 \| sim \|/,
+      /\| non-stream \| 16 \| hop \|/,
+      /\| non-stream \| 16 \| app \|/,
+      /\| stream \| 1 \| app \|/,
+      /\| stream \| 16 \| app \|/,
+      /\| cold \| 16 \|/,
+      /\| warm \| 128 \|/,
+      /\| non-stream \| on \|/,
+      /\| stream \| off \|/,
+      /\| 1 KB \| app \|/,
+      /\| 1 MB \| hop \|/,
+      /\| 10,000 \| [\d.]+ \|/,
+      /headless\.js \(one account\), idle/,
+      /- Node: v\d+/,
+    ]) {
+      expect(report, String(row)).toMatch(row);
+    }
+    // Every target is judged (PASS or MISS), none skipped.
+    const targets = report.split('## Targets')[1]!.split('\n## ')[0]!;
+    expect(targets).not.toContain('not run');
+    expect(targets.match(/\| (PASS|MISS) \|/g)?.length).toBeGreaterThanOrEqual(10);
+  }, 180_000);
+});
