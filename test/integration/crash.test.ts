@@ -51,7 +51,7 @@ describe('kill -9', () => {
     const db = openDatabase(path.join(dataDir, 'orchids-tray.db'));
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const stored = (db.prepare('SELECT request_count FROM accounts').get() as { request_count: number }).request_count;
+      const stored = (db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number }).request_count;
       // Every request answered more than one flush interval (1 s, plus scheduling slack) before the kill is on disk.
       const surelyFlushed = completedAt.filter((at) => at < killedAt - 1500).length;
       expect(completedAt.length).toBeGreaterThan(20);

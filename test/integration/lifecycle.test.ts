@@ -42,7 +42,7 @@ describe('headless mode as a process', () => {
     running.child.kill('SIGTERM'); // well inside the one-second flush interval: only the stop can have saved them
     expect(await running.exited).toBe(0);
     const db = openDatabase(path.join(dataDir, 'orchids-tray.db'));
-    const row = db.prepare('SELECT request_count FROM accounts').get() as { request_count: number };
+    const row = db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number };
     db.close();
     expect(row.request_count).toBe(25);
   });

@@ -133,7 +133,7 @@ describe('a graceful stop', () => {
     const { openDatabase } = await import('../../main/core/db/database');
     const db = openDatabase(path.join(stack.dataDir, 'orchids-tray.db'));
     try {
-      expect((db.prepare('SELECT request_count FROM accounts').get() as { request_count: number }).request_count).toBe(1);
+      expect((db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number }).request_count).toBe(1);
       expect(db.prepare('SELECT status FROM request_history WHERE request_id = ?').get(requestId)).toEqual({ status: 200 });
     } finally {
       db.close();

@@ -223,7 +223,7 @@ describe('CountWriter with the real accounts repository', () => {
     const writer = new CountWriter(repo.addCounts, 1000, onError);
 
     // Make the last update of the batch fail: if the batch were not one transaction, a and b would keep theirs.
-    db.exec(`CREATE TRIGGER refuse BEFORE UPDATE OF request_count ON accounts WHEN NEW.id = ${c}
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON account_usage WHEN NEW.account_id = ${c}
              BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
     for (let i = 0; i < 5; i++) writer.increment(a, 1000 + i);
     for (let i = 0; i < 3; i++) writer.increment(b, 2000 + i);
@@ -247,5 +247,23 @@ describe('CountWriter with the real accounts repository', () => {
     again.increment(a, 20);
     await again.stop();
     expect(repo.get(a)).toMatchObject({ requestCount: 8, lastUsedAt: 1004 });
+  });
+});
+
+describe('CountWriter with thousands of accounts', () => {
+  it('writes in chunks, yielding between them, and counts in flight stay visible until committed', async () => {
+    const chunks: number[] = [];
+    let writer!: CountWriter;
+    const seenDuring: number[] = [];
+    writer = new CountWriter((deltas) => {
+      chunks.push(deltas.length);
+      seenDuring.push(writer.pendingFor(2500)); // the last chunk's account, while earlier chunks are written
+    }, 1000);
+    for (let id = 1; id <= 2500; id++) writer.increment(id, id);
+    await writer.flushNow();
+    expect(chunks).toEqual([1000, 1000, 500]);
+    expect(seenDuring).toEqual([1, 1, 1]);
+    expect(writer.pendingFor(2500)).toBe(0);
+    expect(writer.batches).toBe(1);
   });
 });

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueWriter } from '../../main/core/writers/queue-writer';
 
 describe('QueueWriter', () => {
-  beforeEach(() => vi.useFakeTimers());
+  // setImmediate stays real: the writer yields to the event loop between batches with it.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date'] }));
   afterEach(() => vi.useRealTimers());
 
   it('writes nothing on enqueue, then everything in batches on the interval', async () => {
@@ -12,6 +13,8 @@ describe('QueueWriter', () => {
     for (let i = 0; i < 10; i++) writer.enqueue(i);
     expect(batches).toEqual([]);
     await vi.advanceTimersByTimeAsync(1000);
+    expect(batches[0]).toEqual([0, 1, 2, 3]); // the first batch on the tick...
+    await writer.flushNow(); // ...the rest after the event loop had its turns between them
     expect(batches).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
     expect(writer.written).toBe(10);
     await writer.stop();

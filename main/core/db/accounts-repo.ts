@@ -99,21 +99,28 @@ export class AccountsRepo {
   private readonly byUserId: Statement<[string], AccountRow>;
   private readonly insertOne: Statement;
   private readonly deleteOne: Statement<[number]>;
-  private readonly addCount: Statement<[number, number, number]>;
+  private readonly deleteUsage: Statement<[number]>;
+  private readonly addCount: Statement<[number, number, number, number]>;
   private readonly patchCache = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
-    this.listAll = db.prepare('SELECT * FROM accounts ORDER BY id');
-    this.byId = db.prepare('SELECT * FROM accounts WHERE id = ?');
-    this.byUserId = db.prepare('SELECT * FROM accounts WHERE user_id = ?');
+    const select = `SELECT a.*, coalesce(u.request_count, 0) AS request_count, u.last_used_at AS last_used_at
+      FROM accounts a LEFT JOIN account_usage u ON u.account_id = a.id`;
+    this.listAll = db.prepare(`${select} ORDER BY a.id`);
+    this.byId = db.prepare(`${select} WHERE a.id = ?`);
+    this.byUserId = db.prepare(`${select} WHERE a.user_id = ?`);
     this.insertOne = db.prepare(
       `INSERT INTO accounts (name, email, user_id, session_id, client_cookie, client_uat, weight, created_at, updated_at)
        VALUES (@name, @email, @userId, @sessionId, @sealedCookie, @clientUat, @weight, @now, @now)`,
     );
     this.deleteOne = db.prepare('DELETE FROM accounts WHERE id = ?');
+    this.deleteUsage = db.prepare('DELETE FROM account_usage WHERE account_id = ?');
+    // Only for accounts that still exist: one removed since the increment is simply not counted.
     this.addCount = db.prepare(
-      `UPDATE accounts SET request_count = request_count + ?,
-         last_used_at = max(coalesce(last_used_at, 0), ?) WHERE id = ?`,
+      `INSERT INTO account_usage (account_id, request_count, last_used_at)
+         SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM accounts WHERE id = ?)
+       ON CONFLICT (account_id) DO UPDATE SET request_count = request_count + excluded.request_count,
+         last_used_at = max(coalesce(last_used_at, 0), excluded.last_used_at)`,
     );
   }
 
@@ -157,13 +164,16 @@ export class AccountsRepo {
   }
 
   remove(id: number): boolean {
-    return this.deleteOne.run(id).changes > 0;
+    return this.db.transaction(() => {
+      this.deleteUsage.run(id);
+      return this.deleteOne.run(id).changes > 0;
+    })();
   }
 
   /** One transaction for a whole batch: the count writer's flush. */
   readonly addCounts = (deltas: readonly CountDelta[]): void => {
     this.db.transaction((batch: readonly CountDelta[]) => {
-      for (const delta of batch) this.addCount.run(delta.count, delta.lastUsedAt, delta.accountId);
+      for (const delta of batch) this.addCount.run(delta.accountId, delta.count, delta.lastUsedAt, delta.accountId);
     })(deltas);
   };
 }

@@ -57,4 +57,19 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX idx_history_started ON request_history (started_at);
   CREATE UNIQUE INDEX idx_history_request ON request_history (request_id);
   `,
+  // 3: counts leave the wide accounts row for a narrow table, so the once-a-second flush touches small pages
+  // even with thousands of accounts in use; request ids need lookup, not a uniqueness check on every insert.
+  `
+  CREATE TABLE account_usage (
+    account_id    INTEGER PRIMARY KEY,
+    request_count INTEGER NOT NULL DEFAULT 0,
+    last_used_at  INTEGER
+  );
+  INSERT INTO account_usage (account_id, request_count, last_used_at)
+    SELECT id, request_count, last_used_at FROM accounts;
+  ALTER TABLE accounts DROP COLUMN request_count;
+  ALTER TABLE accounts DROP COLUMN last_used_at;
+  DROP INDEX idx_history_request;
+  CREATE INDEX idx_history_request ON request_history (request_id);
+  `,
 ];

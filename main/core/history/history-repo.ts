@@ -89,12 +89,12 @@ export class HistoryRepo {
   private readonly perMinute: Statement<[number], { minute: number; requests: number; errors: number }>;
 
   constructor(private readonly db: Db) {
+    // Positional parameters: binding an array costs measurably less per row than a named-parameter object.
     this.insertOne = db.prepare(
-      `INSERT OR IGNORE INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
+      `INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
          stop_reason, input_tokens, output_tokens, first_byte_ms, duration_ms, error_type, error_message, retries,
          accounts_tried, debug_log)
-       VALUES (@requestId, @startedAt, @accountId, @model, @upstreamModel, @stream, @status, @stopReason, @inputTokens,
-         @outputTokens, @firstByteMs, @durationMs, @errorType, @errorMessage, @retries, @accountsTried, @debugLog)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRequestId = db.prepare('SELECT * FROM request_history WHERE request_id = ?');
     this.deleteOlder = db.prepare('DELETE FROM request_history WHERE started_at < ?');
@@ -115,25 +115,25 @@ export class HistoryRepo {
   readonly insertMany = (entries: readonly HistoryEntry[]): void => {
     this.db.transaction((batch: readonly HistoryEntry[]) => {
       for (const { report, debugLog } of batch) {
-        this.insertOne.run({
-          requestId: report.requestId,
-          startedAt: report.startedAt,
-          accountId: report.accountId,
-          model: report.model,
-          upstreamModel: report.upstreamModel,
-          stream: report.stream ? 1 : 0,
-          status: report.status,
-          stopReason: report.stopReason,
-          inputTokens: report.inputTokens,
-          outputTokens: report.outputTokens,
-          firstByteMs: report.firstByteMs,
-          durationMs: report.durationMs,
-          errorType: report.errorType,
-          errorMessage: report.errorMessage,
-          retries: report.retries,
-          accountsTried: JSON.stringify(report.accountsTried),
+        this.insertOne.run(
+          report.requestId,
+          report.startedAt,
+          report.accountId,
+          report.model,
+          report.upstreamModel,
+          report.stream ? 1 : 0,
+          report.status,
+          report.stopReason,
+          report.inputTokens,
+          report.outputTokens,
+          report.firstByteMs,
+          report.durationMs,
+          report.errorType,
+          report.errorMessage,
+          report.retries,
+          JSON.stringify(report.accountsTried),
           debugLog,
-        });
+        );
       }
     })(entries);
   };

@@ -1,13 +1,17 @@
 import type { CountDelta } from '../db/accounts-repo';
 import { PeriodicFlusher } from './periodic-flusher';
 
+const CHUNK = 1000;
+
 /**
  * Request counts, batched. The request path adds one to a map entry and returns; a timer (every second by
- * default) hands the whole batch to `persist`, which writes it in one SQLite transaction. A failed write keeps the
+ * default) hands the batch to `persist`, one SQLite transaction per thousand accounts. A failed write keeps the
  * batch for the next tick, so a locked database delays counts but never loses them.
  */
 export class CountWriter {
   private pending = new Map<number, CountDelta>();
+  /** Taken from `pending` by a flush in progress and not yet committed. */
+  private writing = new Map<number, CountDelta>();
   private readonly flusher: PeriodicFlusher;
   private flushedBatches = 0;
 
@@ -44,7 +48,7 @@ export class CountWriter {
 
   /** Not yet durable: added to the database's value when the cache reloads, so live counts never step back. */
   pendingFor(accountId: number): number {
-    return this.pending.get(accountId)?.count ?? 0;
+    return (this.pending.get(accountId)?.count ?? 0) + (this.writing.get(accountId)?.count ?? 0);
   }
 
   flushNow(): Promise<void> {
@@ -55,16 +59,26 @@ export class CountWriter {
     return this.flusher.stop();
   }
 
-  private flush(): void {
+  /**
+   * Writes the batch in transactions of at most CHUNK accounts, yielding to the event loop between them: with
+   * thousands of accounts in use, one second's counts must not stall requests for tens of milliseconds.
+   */
+  private async flush(): Promise<void> {
     if (this.pending.size === 0) return;
-    const batch = this.pending;
+    this.writing = this.pending;
     this.pending = new Map();
+    const batch = [...this.writing.values()];
     try {
-      this.persist([...batch.values()]);
+      for (let start = 0; start < batch.length; start += CHUNK) {
+        if (start > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const chunk = batch.slice(start, start + CHUNK);
+        this.persist(chunk);
+        for (const delta of chunk) this.writing.delete(delta.accountId);
+      }
       this.flushedBatches += 1;
     } catch (error) {
-      // Put the batch back, merged with whatever arrived meanwhile.
-      for (const delta of batch.values()) {
+      // Put back what was not written, merged with whatever arrived meanwhile.
+      for (const delta of this.writing.values()) {
         const newer = this.pending.get(delta.accountId);
         if (newer) {
           newer.count += delta.count;
@@ -74,6 +88,8 @@ export class CountWriter {
         }
       }
       throw error;
+    } finally {
+      this.writing = new Map();
     }
   }
 }

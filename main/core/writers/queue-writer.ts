@@ -64,7 +64,11 @@ export class QueueWriter<T> {
 
   private async flush(): Promise<void> {
     const maxBatch = this.options.maxBatch ?? 500;
+    let first = true;
     while (this.queue.length > 0) {
+      // Between batches the event loop gets a turn, so a large backlog never stalls requests for long.
+      if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
+      first = false;
       const batch = this.queue.length <= maxBatch ? this.queue : this.queue.slice(0, maxBatch);
       this.queue = this.queue.length <= maxBatch ? [] : this.queue.slice(maxBatch);
       try {
