@@ -271,6 +271,7 @@ export class OrchidsCore {
       await step('server', () => this.server.stop(graceMs), graceMs + 2000);
       this.states.stop();
       this.tokens.stop();
+      this.heartbeat.stop();
       await step('request counts', () => this.counts.stop(), 5000);
       await step('request history', () => this.history.stop(), 5000);
       await step('debug logs', () => this.debugLogs.stop(), 5000);

@@ -111,3 +111,25 @@ describe('redaction rules', () => {
     expect(redactText('plain words stay')).toBe('plain words stay');
   });
 });
+
+describe('DebugLogWriter under a storm', () => {
+  it('writes at most its rate cap and counts the rest as dropped', async () => {
+    const dir = tmp();
+    let now = Date.UTC(2026, 10, 25, 12, 30);
+    const w = new DebugLogWriter({
+      dir,
+      retention: () => ({ maxCount: 1000, maxBytes: 1e9, maxAgeMs: 1e12 }),
+      secrets: () => [],
+      now: () => now,
+      maxWritesPerSecond: 5,
+    });
+    for (let i = 1; i <= 12; i++) w.enqueue(record(i));
+    await w.flushNow();
+    expect(fs.readdirSync(dir)).toHaveLength(5);
+    expect(w.dropped).toBe(7);
+    now += 1000; // a second later the writer may write again
+    w.enqueue(record(13));
+    await w.flushNow();
+    expect(fs.readdirSync(dir)).toHaveLength(6);
+  });
+});

@@ -17,6 +17,12 @@ export interface DebugLogWriterOptions {
   secrets: () => readonly string[];
   capacity?: number;
   intervalMs?: number;
+  /**
+   * Records written per second at most. Each file costs about half a millisecond of CPU (mostly the kernel's
+   * open/write/close), so without a cap a storm of requests would spend a core on logging; beyond it records are
+   * dropped and counted, like a full queue's. A person reading logs never comes near it.
+   */
+  maxWritesPerSecond?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 }
@@ -36,8 +42,12 @@ export class DebugLogWriter {
   private readonly queue: QueueWriter<DebugRecord>;
   private index: FileEntry[] | undefined;
   private totalBytes = 0;
+  private tokens: number;
+  private tokensAt = 0;
+  private rateDropped = 0;
 
   constructor(private readonly options: DebugLogWriterOptions) {
+    this.tokens = options.maxWritesPerSecond ?? 50;
     this.queue = new QueueWriter<DebugRecord>({
       write: (batch) => this.write(batch),
       intervalMs: options.intervalMs ?? 200,
@@ -51,8 +61,9 @@ export class DebugLogWriter {
     return this.options.dir;
   }
 
+  /** Records not written: the queue was full, or the write rate was at its cap. */
   get dropped(): number {
-    return this.queue.dropped;
+    return this.queue.dropped + this.rateDropped;
   }
 
   get written(): number {
@@ -93,6 +104,10 @@ export class DebugLogWriter {
     await this.loadIndex();
     const secrets = this.options.secrets();
     for (const record of batch) {
+      if (!this.takeToken()) {
+        this.rateDropped += 1;
+        continue;
+      }
       const text = redactText(JSON.stringify(readableBodies(record), null, 2), secrets);
       await fs.promises.writeFile(path.join(this.options.dir, record.file), text, { mode: 0o600 });
       const size = Buffer.byteLength(text);
@@ -100,6 +115,16 @@ export class DebugLogWriter {
       this.totalBytes += size;
     }
     await this.prune();
+  }
+
+  private takeToken(): boolean {
+    const rate = this.options.maxWritesPerSecond ?? 50;
+    const now = this.now();
+    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
   }
 
   private now(): number {

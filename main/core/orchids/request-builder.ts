@@ -237,6 +237,8 @@ function attr(value: unknown): string {
  * A chat session id that stays the same for one conversation, so the upstream can group its turns. Hashed so the
  * client's own session or device id never leaves the machine.
  */
+const recentSessionIds = new Map<string, string>();
+
 export function chatSessionIdFor(
   req: MessagesRequest,
   headers: Record<string, string | string[] | undefined>,
@@ -249,7 +251,14 @@ export function chatSessionIdFor(
   const key = fromHeader || sessionKeyFromMetadata(req.metadata);
   // Without a conversation key there is nothing to keep stable and nothing to hide: a random id needs no hash.
   if (!key) return `chat_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-  return 'chat_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+  let id = recentSessionIds.get(key);
+  if (id === undefined) {
+    id = 'chat_' + createHash('sha256').update(key).digest('hex').slice(0, 16);
+    // A conversation sends many turns: remember the last few hundred keys instead of hashing each turn again.
+    if (recentSessionIds.size >= 512) recentSessionIds.delete(recentSessionIds.keys().next().value!);
+    recentSessionIds.set(key, id);
+  }
+  return id;
 }
 
 function isNilUuid(value: string): boolean {

@@ -25,12 +25,15 @@ export class Heartbeat {
     }
   }
 
+  /** The ticker keeps running (unref'd, cheap) when the last stream ends: one stream at a time must not create and clear a timer per request. */
   delete(stream: Beating): void {
     this.streams.delete(stream);
-    if (this.streams.size === 0 && this.timer) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.streams.clear();
   }
 
   get size(): number {
