@@ -133,3 +133,26 @@ describe('DebugLogWriter under a storm', () => {
     expect(fs.readdirSync(dir)).toHaveLength(6);
   });
 });
+
+describe('DebugLogWriter admission', () => {
+  it('refuses a trace before it is collected when the rate is spent or the queue is full, counting each refusal', async () => {
+    const dir = tmp();
+    const now = Date.UTC(2026, 10, 25, 12, 30);
+    const w = new DebugLogWriter({
+      dir,
+      retention: () => ({ maxCount: 1000, maxBytes: 1e9, maxAgeMs: 1e12 }),
+      secrets: () => [],
+      now: () => now,
+      maxWritesPerSecond: 3,
+      capacity: 2,
+    });
+    expect([w.admit(), w.admit(), w.admit()]).toEqual([true, true, false]); // the queue holds two
+    expect(w.dropped).toBe(1);
+    w.enqueue(record(1), true);
+    w.enqueue(record(2), true);
+    await w.flushNow();
+    expect([w.admit(), w.admit()]).toEqual([true, false]); // room again, but only one token left this second
+    expect(w.dropped).toBe(2);
+    expect(fs.readdirSync(dir)).toHaveLength(2);
+  });
+});

@@ -56,3 +56,17 @@ describe('LiveStats', () => {
     db.close();
   });
 });
+
+describe('history retention', () => {
+  it('removes rows older than the age limit and beyond the newest N, oldest first', () => {
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-history-')), 'db.sqlite'));
+    const history = new HistoryRepo(db);
+    const day = 86_400_000;
+    const now = Date.UTC(2026, 10, 25);
+    history.insertMany([40, 20, 3, 2, 1, 0].map((ageDays) => ({ report: report(now - ageDays * day), debugLog: null })));
+    expect(history.prune(now - 30 * day, 1000)).toBe(1); // the 40-day-old row
+    expect(history.prune(0, 3)).toBe(2); // keep the newest three
+    expect(history.query({ limit: 10 }).map((row) => Math.round((now - row.startedAt) / day))).toEqual([0, 1, 2]);
+    db.close();
+  });
+});

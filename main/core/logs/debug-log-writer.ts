@@ -45,6 +45,9 @@ export class DebugLogWriter {
   private tokens: number;
   private tokensAt = 0;
   private rateDropped = 0;
+  private queueDropped = 0;
+  /** Traces admitted and still being collected: their room in the queue is kept for them. */
+  private admitted = 0;
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.tokens = options.maxWritesPerSecond ?? 50;
@@ -63,11 +66,28 @@ export class DebugLogWriter {
 
   /** Records not written: the queue was full, or the write rate was at its cap. */
   get dropped(): number {
-    return this.queue.dropped + this.rateDropped;
+    return this.queue.dropped + this.queueDropped + this.rateDropped;
   }
 
   get written(): number {
     return this.queue.written;
+  }
+
+  /**
+   * Asked before a request's trace is collected at all. Under a storm (queue full, or the write rate at its cap)
+   * the answer is no and the drop is counted, so an unwritable record costs the request path nothing.
+   */
+  admit(): boolean {
+    if (this.queue.pending + this.admitted >= (this.options.capacity ?? 256)) {
+      this.queueDropped += 1;
+      return false;
+    }
+    if (!this.takeToken()) {
+      this.rateDropped += 1;
+      return false;
+    }
+    this.admitted += 1;
+    return true;
   }
 
   get pending(): number {
@@ -78,7 +98,13 @@ export class DebugLogWriter {
     this.queue.start();
   }
 
-  enqueue(record: DebugRecord): boolean {
+  /** A record whose trace was admitted (or, in tests, any record: it then takes its own token). */
+  enqueue(record: DebugRecord, admitted = false): boolean {
+    if (admitted) this.admitted = Math.max(0, this.admitted - 1);
+    else if (!this.takeToken()) {
+      this.rateDropped += 1;
+      return false;
+    }
     return this.queue.enqueue(record);
   }
 
@@ -104,10 +130,6 @@ export class DebugLogWriter {
     await this.loadIndex();
     const secrets = this.options.secrets();
     for (const record of batch) {
-      if (!this.takeToken()) {
-        this.rateDropped += 1;
-        continue;
-      }
       const text = redactText(JSON.stringify(readableBodies(record), null, 2), secrets);
       await fs.promises.writeFile(path.join(this.options.dir, record.file), text, { mode: 0o600 });
       const size = Buffer.byteLength(text);

@@ -30,7 +30,7 @@ export class CoreObserver implements ProxyObserver {
   }
 
   trace(requestId: string, startedAt: number): RequestTrace | undefined {
-    if (!this.deps.debugLogs()) return undefined;
+    if (!this.deps.debugLogs() || !this.deps.logs.admit()) return undefined;
     const trace = new DebugTrace(requestId, debugFileName(startedAt, requestId), startedAt, this.deps.now);
     this.traces.set(requestId, trace);
     return trace;
@@ -41,7 +41,7 @@ export class CoreObserver implements ProxyObserver {
     let debugLog: string | null = null;
     if (trace) {
       this.traces.delete(report.requestId);
-      if (this.deps.logs.enqueue(trace.finish(report))) debugLog = trace.file;
+      if (this.deps.logs.enqueue(trace.finish(report), true)) debugLog = trace.file;
     }
     this.deps.history.enqueue({ report, debugLog });
     this.deps.stats.record(report);

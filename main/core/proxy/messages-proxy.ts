@@ -7,6 +7,7 @@ import { mapModel, type ModelMap } from '../orchids/model-map';
 import { buildOrchidsRequest, chatSessionIdFor } from '../orchids/request-builder';
 import { ApiError } from '../server/errors';
 import { newMessageId } from '../util/ids';
+import { Cancellation } from '../util/cancellation';
 import { encodeOrchidsBody } from '../orchids/encode-body';
 import type { PreparedToolsCache } from '../orchids/prepared-tools';
 import type { AccountHealth } from './account-health';
@@ -61,9 +62,9 @@ export class MessagesProxy {
       onFrame?.(frame);
     };
 
-    const abort = new AbortController();
+    const cancellation = new Cancellation();
     const onClose = (): void => {
-      if (!res.writableFinished) abort.abort();
+      if (!res.writableFinished) cancellation.abort();
     };
     res.once('close', onClose);
 
@@ -109,7 +110,7 @@ export class MessagesProxy {
         body,
         responder,
         translator,
-        signal: abort.signal,
+        signal: cancellation,
         trace,
       });
       if (outcome.kind === 'done') {

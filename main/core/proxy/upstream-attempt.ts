@@ -17,6 +17,7 @@ import type { UpstreamEvent } from '../orchids/types';
 import type { OrchidsClient } from '../upstream/orchids-client';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
+import type { Cancellation } from '../util/cancellation';
 
 export type AttemptOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage }
@@ -36,7 +37,7 @@ export interface AttemptInput {
   body: Buffer;
   responder: Responder;
   translator: Omit<TranslatorOptions, 'sink'>;
-  signal: AbortSignal;
+  signal: Cancellation;
   trace: RequestTrace | undefined;
 }
 

@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import type { Cancellation } from '../util/cancellation';
 
 export interface OrchidsClientOptions {
   agentUrl: () => string;
@@ -11,7 +12,7 @@ export interface OrchidsClientOptions {
 export class OrchidsClient {
   constructor(private readonly options: OrchidsClientOptions) {}
 
-  send(body: Buffer, token: string, signal: AbortSignal): Promise<Dispatcher.ResponseData> {
+  send(body: Buffer, token: string, signal: Cancellation): Promise<Dispatcher.ResponseData> {
     return request(this.options.agentUrl(), {
       method: 'POST',
       headers: {

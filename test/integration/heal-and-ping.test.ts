@@ -1,0 +1,78 @@
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, httpError, sse, text } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { parseSse } from '../helpers/sse';
+
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+async function ask(stream = true) {
+  const response = await request(`${stack.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, stream, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  return { status: response.statusCode, raw: await response.body.text() };
+}
+
+async function until(check: () => boolean, timeoutMs = 4000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('ping while the upstream is silent', () => {
+  it('keeps a quiet stream alive with ping events, and the answer still arrives whole', async () => {
+    stack = await startStack({ core: { pingIntervalMs: 200 } });
+    stack.sim.enqueue(sse([{ raw: '' }, ...text('thinking hard'), { delayMs: 900 }, ...text(' — done.'), ...finish()]));
+    const { raw } = await ask();
+    const events = parseSse(raw);
+    const firstText = events.findIndex((e) => e.data?.delta?.type === 'text_delta');
+    const pings = events.filter((e, i) => e.event === 'ping' && i > firstText);
+    expect(pings.length).toBeGreaterThanOrEqual(2); // the 900 ms of silence, at a 200 ms interval
+    expect(events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('')).toBe('thinking hard — done.');
+    expect(events.at(-1)!.event).toBe('message_stop');
+  });
+});
+
+describe('accounts heal by themselves', () => {
+  it('an account out of credits is probed through Clerk when its time comes and returns to ready', async () => {
+    stack = await startStack({ core: { statePolicy: { quotaRetryMs: 300 } } });
+    const [id] = stack.accountIds as [number];
+    stack.sim.enqueue(httpError(402, 'payment required'));
+    expect((await ask(false)).status).toBe(529);
+    expect(stack.core.cache.get(id)!.status).toBe('quota_exhausted');
+    const mintsBefore = stack.sim.stats.tokenMints;
+    await until(() => stack.core.cache.get(id)!.status === 'ready');
+    expect(stack.sim.stats.tokenMints).toBeGreaterThan(mintsBefore); // the probe asked Clerk, not Orchids
+    expect((await ask(false)).status).toBe(200);
+  });
+
+  it('a failing account (circuit open) is probed with a request that costs no credits and comes back', async () => {
+    stack = await startStack({ core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0 } });
+    const [id] = stack.accountIds as [number];
+    stack.sim.enqueue(httpError(503, 'llm_unavailable'));
+    await ask(false);
+    expect(stack.core.cache.get(id)!.status).toBe('failing');
+    const modelCallsBefore = stack.sim.requests.length;
+    const hitsBefore = stack.sim.stats.agentRequests;
+    await until(() => stack.core.cache.get(id)!.status === 'ready');
+    // The probe reached Orchids (a GET the endpoint refuses) without asking the model anything: no credits spent.
+    expect(stack.sim.stats.agentRequests).toBeGreaterThan(hitsBefore);
+    expect(stack.sim.requests.length).toBe(modelCallsBefore);
+  });
+
+  it('a signed-out account stays out while Clerk keeps refusing its cookie', async () => {
+    stack = await startStack({ core: { statePolicy: { signedOutRetryMs: 200 } } });
+    const [id] = stack.accountIds as [number];
+    stack.sim.signOut(stack.users[0]!.userId);
+    stack.core.tokens.invalidate(id);
+    expect((await ask(false)).status).toBe(529);
+    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+  });
+});
