@@ -50,7 +50,7 @@ export class DebugLogWriter {
   private admitted = 0;
 
   constructor(private readonly options: DebugLogWriterOptions) {
-    this.tokens = options.maxWritesPerSecond ?? 50;
+    this.tokens = options.maxWritesPerSecond ?? 25;
     this.queue = new QueueWriter<DebugRecord>({
       write: (batch) => this.write(batch),
       intervalMs: options.intervalMs ?? 200,
@@ -140,7 +140,7 @@ export class DebugLogWriter {
   }
 
   private takeToken(): boolean {
-    const rate = this.options.maxWritesPerSecond ?? 50;
+    const rate = this.options.maxWritesPerSecond ?? 25;
     const now = this.now();
     this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate);
     this.tokensAt = now;
