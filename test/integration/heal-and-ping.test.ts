@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, httpError, sse, text } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
+import { until } from '../helpers/wait';
 import { parseSse } from '../helpers/sse';
 
 let stack: Stack;
@@ -14,14 +15,6 @@ async function ask(stream = true) {
     body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, stream, messages: [{ role: 'user', content: 'hi' }] }),
   });
   return { status: response.statusCode, raw: await response.body.text() };
-}
-
-async function until(check: () => boolean, timeoutMs = 4000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('ping while the upstream is silent', () => {

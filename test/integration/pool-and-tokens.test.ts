@@ -2,6 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, sse, text } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
+import { until } from '../helpers/wait';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -11,14 +12,6 @@ async function send(url: string): Promise<number> {
   const response = await request(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   await response.body.dump();
   return response.statusCode;
-}
-
-async function until(check: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('the token cache on the request path', () => {
