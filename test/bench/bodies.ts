@@ -9,7 +9,7 @@ export const ROOT = (() => {
   return dir;
 })();
 
-export const FIXTURE_PATH = path.resolve(ROOT, '../shared/fixtures/claude-code/messages-request-2.1.197.json');
+export const FIXTURE_PATH = path.resolve(ROOT, 'test/fixtures/claude-code/messages-request-2.1.197.json');
 
 /** A short chat turn: what most SDK calls look like. */
 export function shortBody(stream: boolean): string {

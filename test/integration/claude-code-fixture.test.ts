@@ -5,8 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sse, text, toolCall, finish } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
+import { CLAUDE_CODE_FIXTURES } from '../helpers/fixtures';
 
-const FIXTURES = path.resolve(__dirname, '../../../shared/fixtures/claude-code');
+const FIXTURES = CLAUDE_CODE_FIXTURES;
 const body = fs.readFileSync(path.join(FIXTURES, 'messages-request-2.1.197.json'));
 const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'requests-2.1.197.headers.json'), 'utf8')) as Array<{
   method: string;

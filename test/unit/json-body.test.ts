@@ -4,8 +4,9 @@ import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';
 import { seeded } from '../helpers/random';
+import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
+const FIXTURE = CLAUDE_CODE_REQUEST;
 
 function bodyError(buffer: Buffer): BodyError {
   try {

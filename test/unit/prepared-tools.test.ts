@@ -7,8 +7,9 @@ import { encodeOrchidsBody } from '../../main/core/orchids/encode-body';
 import { PreparedToolsCache, sameJson, signature } from '../../main/core/orchids/prepared-tools';
 import { buildOrchidsRequest } from '../../main/core/orchids/request-builder';
 import { toOrchidsTools } from '../../main/core/orchids/tool-mapping';
+import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
+const FIXTURE = CLAUDE_CODE_REQUEST;
 const fresh = () => JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
 const tool = (description: string, schema: Record<string, unknown> = { type: 'object', properties: { a: { type: 'string' } } }): ToolDefinition => ({
   name: 'Read',

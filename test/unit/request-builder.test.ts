@@ -5,8 +5,9 @@ import type { Message, MessagesRequest, TextBlock } from '../../main/core/anthro
 import { estimateInputTokens } from '../../main/core/anthropic/token-estimate';
 import { DEFAULT_MODEL_MAP, mapModel } from '../../main/core/orchids/model-map';
 import { buildOrchidsRequest, chatSessionIdFor, type BuildContext } from '../../main/core/orchids/request-builder';
+import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
+const FIXTURE = CLAUDE_CODE_REQUEST;
 const fixtureText = fs.readFileSync(FIXTURE, 'utf8');
 const loadFixture = (): MessagesRequest => JSON.parse(fixtureText) as MessagesRequest;
 

@@ -3,8 +3,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MessagesRequest } from '../../main/core/anthropic/types';
 import { estimateInputTokens, estimateJsonTokens, estimateTextTokens } from '../../main/core/anthropic/token-estimate';
+import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
+const FIXTURE = CLAUDE_CODE_REQUEST;
 
 describe('estimateTextTokens', () => {
   it.each([

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_BLOCK_TYPES, RequestValidationError, validateMessagesRequest } from '../../main/core/anthropic/validate';
+import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
-const FIXTURE = path.resolve(__dirname, '../../../shared/fixtures/claude-code/messages-request-2.1.197.json');
+const FIXTURE = CLAUDE_CODE_REQUEST;
 const CREATE = { requireMaxTokens: true };
 const COUNT = { requireMaxTokens: false };
 
