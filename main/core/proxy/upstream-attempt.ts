@@ -1,4 +1,3 @@
-import type { Dispatcher } from 'undici';
 import { StreamTranslator, type TranslatorOptions } from '../anthropic/stream-translator';
 import type { StopReason, Usage } from '../anthropic/types';
 import type { AccountRecord } from '../accounts/types';
@@ -14,7 +13,7 @@ import {
 } from '../orchids/failure';
 import { SseParser } from '../orchids/sse-parser';
 import type { UpstreamEvent } from '../orchids/types';
-import type { OrchidsClient } from '../upstream/orchids-client';
+import type { OrchidsClient, UpstreamResponse } from '../upstream/orchids-client';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
@@ -56,7 +55,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error) };
   }
 
-  let response: Dispatcher.ResponseData | undefined;
+  let response: UpstreamResponse | undefined;
   for (let authRetry = 0; ; authRetry++) {
     if (signal.aborted) return { kind: 'aborted' };
     trace?.upstreamRequest(deps.agentUrl(), { authorization: 'Bearer [redacted]' }, input.body, account.id);
@@ -69,7 +68,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     trace?.upstreamResponse(response.statusCode, response.headers);
     if (response.statusCode !== 401 || authRetry > 0) break;
     // The token may have been revoked early: one fresh mint, one more try. A second 401 is the account's.
-    await response.body.dump().catch(() => undefined);
+    response.dump();
     try {
       token = await deps.tokens.renew(account.id);
     } catch (error) {
@@ -78,15 +77,15 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   }
 
   if (response.statusCode !== 200) {
-    const text = await readLimited(response.body, ERROR_BODY_LIMIT).catch(() => '');
+    const text = await response.text(ERROR_BODY_LIMIT);
     if (response.statusCode === 401) deps.tokens.invalidate(account.id);
     return { kind: 'failed', failure: failureFromStatus(response.statusCode, text, response.headers['retry-after']) };
   }
 
-  return streamEvents(response.body, input);
+  return streamEvents(response, input);
 }
 
-function streamEvents(body: Dispatcher.ResponseData['body'], input: AttemptInput): Promise<AttemptOutcome> {
+function streamEvents(response: UpstreamResponse, input: AttemptInput): Promise<AttemptOutcome> {
   const { responder, trace, signal } = input;
   const translator = new StreamTranslator({ ...input.translator, sink: responder.sink });
   translator.start();
@@ -138,25 +137,27 @@ function streamEvents(body: Dispatcher.ResponseData['body'], input: AttemptInput
       settle({ kind: 'done', stopReason, usage });
     };
 
-    body.on('data', (chunk: Buffer) => {
-      if (settled) return; // after the turn ended the rest is read only to keep the connection reusable
-      parser.push(chunk);
-      if (drainEvents()) conclude();
-      else responder.flush();
-    });
-    body.on('end', () => {
-      if (settled) return;
-      parser.end();
-      drainEvents();
-      conclude();
-    });
-    body.on('error', (error: Error) => {
-      if (settled) return;
-      if (signal.aborted) {
-        settle({ kind: 'aborted' });
-        return;
-      }
-      settle({ kind: 'failed', failure: failureFromError(error) });
+    response.consume({
+      data: (chunk) => {
+        if (settled) return; // after the turn ended the rest is read only to keep the connection reusable
+        parser.push(chunk);
+        if (drainEvents()) conclude();
+        else responder.flush();
+      },
+      end: () => {
+        if (settled) return;
+        parser.end();
+        drainEvents();
+        conclude();
+      },
+      error: (error) => {
+        if (settled) return;
+        if (signal.aborted) {
+          settle({ kind: 'aborted' });
+          return;
+        }
+        settle({ kind: 'failed', failure: failureFromError(error) });
+      },
     });
   });
 }
@@ -169,15 +170,4 @@ function failureFromMint(error: unknown): UpstreamFailure {
   }
   if (error instanceof AccountError && error.code === 'locked') return { kind: 'locked', message: error.message };
   return { kind: 'clerk_unavailable', message: `Could not get a token: ${(error as Error).message}` };
-}
-
-async function readLimited(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    if (size < limit) chunks.push(buffer.subarray(0, limit - size));
-    size += buffer.length;
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -19,5 +19,21 @@ export function randomBase62(length: number): string {
   return out;
 }
 
-export const newRequestId = (): string => `req_${randomBase62(24)}`;
+/** `value` as exactly `width` base62 digits, most significant first, so the text sorts as the number does. */
+export function base62Fixed(value: number, width: number): string {
+  let out = '';
+  let rest = Math.floor(value);
+  for (let i = 0; i < width; i++) {
+    out = ALPHABET[rest % 62]! + out;
+    rest = Math.floor(rest / 62);
+  }
+  return out;
+}
+
+/**
+ * Request ids begin with the time (8 base62 digits of milliseconds, good for millennia), then 16 random digits.
+ * History is indexed by request id, and ids that arrive in order land on the index's last page: with random ids
+ * each insert touched a different page of a large index, which measured ~30 µs a row instead of ~4 µs.
+ */
+export const newRequestId = (now: number = Date.now()): string => `req_${base62Fixed(now, 8)}${randomBase62(16)}`;
 export const newMessageId = (): string => `msg_${randomBase62(24)}`;
