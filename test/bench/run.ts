@@ -116,9 +116,9 @@ async function main(): Promise<void> {
     const { proc: gen } = await BenchChild.start('load generator', dist('load-gen'));
     children.push(gen);
 
-    const startApp = async (): Promise<AppHandle> => {
+    const startApp = async (options: { setupFirst?: boolean } = {}): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
-      const execArgv = ['--expose-gc', ...profile];
+      const execArgv = ['--expose-gc', ...(options.setupFirst ? [] : profile)];
       const env = { BENCH_DATA_DIR: dataDir, BENCH_CLERK_URL: simInfo.clerkUrl, BENCH_AGENT_URL: simInfo.agentUrl };
       const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
       children.push(proc);
@@ -164,10 +164,10 @@ async function main(): Promise<void> {
       const files = fs.existsSync(opts.cpuProfDir) ? fs.readdirSync(opts.cpuProfDir).filter((f) => f.endsWith('.cpuprofile')) : [];
       console.log(`\nCPU profiles (open in Chrome DevTools > Performance, or VS Code): ${opts.cpuProfDir}`);
       for (const file of files) {
-        // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile
+        // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile from --cpu-prof; <what>.cpuprofile from profile-stop
         const pid = Number(file.split('.')[3]);
-        const name = children.find((child) => child.pid === pid)?.name ?? 'process';
-        console.log(`\n[${name}, pid ${pid}] ${summarizeProfile(path.join(opts.cpuProfDir, file), 20)}`);
+        const name = Number.isNaN(pid) ? file : `${children.find((child) => child.pid === pid)?.name ?? 'process'}, pid ${pid}`;
+        console.log(`\n[${name}] ${summarizeProfile(path.join(opts.cpuProfDir, file), 20)}`);
       }
     }
   } finally {

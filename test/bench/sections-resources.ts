@@ -69,7 +69,7 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
   const apps: Array<{ n: number; app: AppHandle; setupMs: number }> = [];
   try {
     for (const n of counts) {
-      const app = await bench.startApp();
+      const app = await bench.startApp({ setupFirst: true });
       apps.push({ n, app, setupMs: 0 });
       const users = await bench.sim.call<Array<{ clientCookie: string }>>('add-users', { count: n });
       const added = await app.proc.call<{ ms: number; usable: number }>('add-accounts', { users, batch: 50 });
@@ -78,7 +78,12 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
     }
     // Fresh processes: a longer warm-up each, so the JIT is done before any of them is measured.
     for (const { app } of apps) await measureRow(bench, 'app', request, app, bench.opts.warmupMs * 2);
-    const rows = await measureGroup(bench, apps.map(({ n, app }) => ({ key: String(n), target: 'app' as const, request, app })), 2);
+    const profiles = bench.opts.cpuProfDir;
+    if (profiles) for (const { app } of apps) await app.proc.call('profile-start');
+    const rows = await measureGroup(bench, apps.map(({ n, app }) => ({ key: String(n), target: 'app' as const, request, app })), 4);
+    if (profiles) {
+      for (const { n, app } of apps) await app.proc.call('profile-stop', { file: path.join(profiles, `accounts-${n}.cpuprofile`) });
+    }
     const one = rows.get(String(counts[0]))!;
     for (const { n, setupMs } of apps) {
       const row = rows.get(String(n))!;

@@ -51,6 +51,21 @@ describe('AccountCache.pick weighting', () => {
     expect(ones / draws).toBeLessThan(0.26);
   });
 
+  it('uneven weights (1 to 100) come out in proportion', () => {
+    const weights = [1, 100, 7, 1, 50, 13, 100, 2];
+    const total = weights.reduce((a, b) => a + b, 0);
+    const cache = new AccountCache();
+    cache.replaceAll(weights.map((weight, i) => account(i + 1, { weight })));
+    const random = seeded(5);
+    const draws = 200_000;
+    const counts = new Map<number, number>();
+    for (let i = 0; i < draws; i++) {
+      const id = cache.pick(undefined, random)!.id;
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    weights.forEach((weight, i) => expect((counts.get(i + 1) ?? 0) / draws).toBeCloseTo(weight / total, 2));
+  });
+
   it('chooses only enabled, weight > 0, ready accounts', () => {
     const cache = new AccountCache();
     cache.replaceAll([
@@ -109,18 +124,31 @@ describe('AccountCache.pick exclusions', () => {
 describe('AccountCache with 10,000 accounts', () => {
   const many = () => Array.from({ length: 10_000 }, (_, i) => account(i + 1, { weight: (i % 5) + 1 }));
 
-  it('picks across the whole range, bucketed by cumulative weight', () => {
+  it('draws every account in proportion to its weight', () => {
     const cache = new AccountCache();
     cache.replaceAll(many());
     expect(cache.usableCount).toBe(10_000);
-    // Total weight is 2000 × (1+2+3+4+5) = 30,000; the last account owns the top 5 units.
-    expect(cache.pick(undefined, constant(0))?.id).toBe(1);
-    expect(cache.pick(undefined, constant((30_000 - 5) / 30_000))?.id).toBe(10_000);
-    expect(cache.pick(undefined, constant((30_000 - 5.0001) / 30_000))?.id).toBe(9_999);
+    // Total weight is 2000 × (1+2+3+4+5) = 30,000, so the accounts of weight w together get w × 2000 / 30,000.
     const random = seeded(3);
+    const draws = 300_000;
+    const byWeight = [0, 0, 0, 0, 0, 0];
     const seen = new Set<number>();
-    for (let i = 0; i < 5000; i++) seen.add(cache.pick(undefined, random)!.id);
-    expect(seen.size).toBeGreaterThan(3000);
+    for (let i = 0; i < draws; i++) {
+      const picked = cache.pick(undefined, random)!;
+      byWeight[picked.weight]! += 1;
+      seen.add(picked.id);
+    }
+    for (let weight = 1; weight <= 5; weight++) {
+      expect(byWeight[weight]! / draws).toBeCloseTo(weight / 15, 2);
+    }
+    expect(seen.size).toBeGreaterThan(9_900);
+  });
+
+  it('maps the edges of [0, 1) onto real accounts', () => {
+    const cache = new AccountCache();
+    cache.replaceAll(many());
+    expect(cache.pick(undefined, constant(0))).toBeDefined();
+    expect(cache.pick(undefined, constant(1 - Number.EPSILON))).toBeDefined();
   });
 
   it('honours exclusions among them, down to a single survivor', () => {
