@@ -60,3 +60,14 @@ export function sizedBody(bytes: number, stream = false): string {
 export function kb(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(0)} MB` : `${Math.round(bytes / 1024)} KB`;
 }
+
+/**
+ * The V8 flags `npm run headless` gives node, read from package.json, so the benchmark measures the app as it is
+ * launched (a bigger young generation, which the README explains) rather than with node's defaults.
+ */
+export function appNodeFlags(): string[] {
+  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const launch = /\bnode((?:\s+--\S+)*)\s+dist\/main\/headless\.js/.exec(scripts.headless ?? '');
+  if (!launch) throw new Error('package.json: the "headless" script no longer runs `node [flags] dist/main/headless.js`');
+  return launch[1]!.trim().split(/\s+/).filter(Boolean);
+}

@@ -72,6 +72,8 @@ export interface Row extends LoadResult {
   simDelta: SimStats;
   /** The kernel's share of cpuUsPerReq: socket reads and writes (on loopback, the receiving side's TCP work too). */
   sysUsPerReq: number;
+  /** Requests a second of each measured phase, in order: a merged row keeps its phases' spread. */
+  phaseRps: number[];
   /** Raw totals, so interleaved halves merge exactly. */
   cpuUs: number;
   sysUs: number;
@@ -143,6 +145,7 @@ function finishRow(target: Target, request: Request, result: LoadResult, before:
     cpuUsPerReq: result.requests > 0 ? spent[0]! / result.requests : Number.NaN,
     coresBusy,
     otherCores: Math.max(0, machineCores - coresBusy),
+    phaseRps: [result.rps],
     loop: undefined,
     memory: undefined,
     ...rest,
@@ -226,6 +229,7 @@ export function mergeRows(a: Row, b: Row): Row {
     statuses,
     latencies,
     ttfbs,
+    phaseRps: [...a.phaseRps, ...b.phaseRps],
     cpuUs: a.cpuUs + b.cpuUs,
     sysUs: a.sysUs + b.sysUs,
     sysUsPerReq: requests > 0 ? (a.sysUs + b.sysUs) / requests : Number.NaN,

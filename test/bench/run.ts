@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { ROOT, shortBody } from './bodies';
+import { appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
 import { warmUp, type AppHandle, type Bench, type Options } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
 
     const startApp = async (options: { setupFirst?: boolean } = {}): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
-      const execArgv = ['--expose-gc', ...(options.setupFirst ? [] : profile)];
+      const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
       const env = { BENCH_DATA_DIR: dataDir, BENCH_CLERK_URL: simInfo.clerkUrl, BENCH_AGENT_URL: simInfo.agentUrl };
       const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
       children.push(proc);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { finish, text, type SimStep } from '../sim/orchids-simulator';
 import { benchAccountPick } from './account-pick';
-import { ROOT, shortBody } from './bodies';
+import { appNodeFlags, ROOT, shortBody } from './bodies';
 import { countRow, measureGroup, measureRow, type AppHandle, type Bench } from './harness';
 import { track } from './ipc';
 import type { Report } from './report';
@@ -96,10 +96,16 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
   const one = report.rows.get(`accounts ${counts[0]}`)!;
   const most = report.rows.get(`accounts ${counts.at(-1)}`)!;
   const pickMost = picks.at(-1)!;
+  // The issue's target is the choice itself; the end-to-end row is checked too, since it is what a user feels.
   report.check(
-    `Choosing among ${fmtInt(counts.at(-1))} accounts ≈ among one (throughput within 10%; pick() stays under 1 µs)`,
-    `${fmtInt(most.rps)} vs ${fmtInt(one.rps)} req/s (${ratio(most.rps, one.rps)}), CPU ${fmtInt(most.cpuUsPerReq)} vs ${fmtInt(one.cpuUsPerReq)} µs/req; pick ${fmt(picks[0]!.nsPerPick, 0)} → ${fmt(pickMost.nsPerPick, 0)} ns at 10,000`,
-    most.rps >= 0.9 * one.rps && pickMost.nsPerPick < 1000,
+    `Choosing among ${fmtInt(pickMost.accounts)} accounts costs about what choosing among one does (pick() within 2×)`,
+    `${fmt(picks[0]!.nsPerPick, 0)} ns with 1 account, ${fmt(pickMost.nsPerPick, 0)} ns with ${fmtInt(pickMost.accounts)} (${ratio(pickMost.nsPerPick, picks[0]!.nsPerPick)})`,
+    pickMost.nsPerPick <= 2 * picks[0]!.nsPerPick,
+  );
+  report.check(
+    `End to end with ${fmtInt(counts.at(-1))} accounts in use: throughput within 10% of one account`,
+    `${fmtInt(most.rps)} vs ${fmtInt(one.rps)} req/s (${ratio(most.rps, one.rps)}), CPU ${fmtInt(most.cpuUsPerReq)} vs ${fmtInt(one.cpuUsPerReq)} µs/req`,
+    most.rps >= 0.9 * one.rps,
   );
 }
 
@@ -154,7 +160,7 @@ async function headlessIdle(bench: Bench): Promise<{ first: number; later: numbe
   });
   const env = { PATH: process.env.PATH, ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: bench.clerkUrl, ORCHIDS_AGENT_URL: bench.agentUrl, ORCHIDS_TRAY_PORT: String(port) };
   await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user!.clientCookie], { cwd: ROOT, env });
-  const child = spawn(process.execPath, ['dist/main/headless.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...appNodeFlags(), 'dist/main/headless.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   track(child);
   try {
     await new Promise<void>((resolve, reject) => {
