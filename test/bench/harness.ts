@@ -15,6 +15,8 @@ export interface Options {
   cpuProfDir: string | undefined;
   out: string;
   only: Set<string> | undefined;
+  /** Pin the measured processes (hop, apps) to one core. */
+  pin: boolean;
 }
 
 export interface AppHandle {

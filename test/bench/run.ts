@@ -8,8 +8,10 @@
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
  *   --only <a,b>       run only these sections: idle,short,fixture,tokens,debug,streams,sizes,accounts,soak
+ *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -60,6 +62,7 @@ function parseArgs(argv: string[]): Options & { summarize?: string } {
     cpuProfDir: argv.includes('--cpu-prof') ? path.join(os.tmpdir(), `orchids-tray-bench-prof-${stamp}`) : undefined,
     out: path.resolve(value('--out') ?? path.join(ROOT, 'BENCHMARKS.md')),
     only: only ? new Set(only.split(',')) : undefined,
+    pin: !argv.includes('--no-pin'),
     summarize: value('--summarize-profile'),
   };
 }
@@ -79,6 +82,18 @@ async function mintToken(sim: BenchChild, clerkUrl: string): Promise<string> {
   });
   const { jwt } = (await response.body.json()) as { jwt: string };
   return jwt;
+}
+
+/**
+ * Unless --no-pin, every measured process (hop and apps) runs on the last core, the others wherever the scheduler
+ * puts them: which core a long-lived process lands on next to the simulator and the load generator otherwise
+ * shifts its numbers for the whole run.
+ */
+function pinToMeasuredCore(pid: number, opts: { pin: boolean }): void {
+  if (!opts.pin || process.platform !== 'linux') return;
+  const core = os.cpus().length - 1;
+  const result = spawnSync('taskset', ['-a', '-p', '-c', String(core), String(pid)], { stdio: 'ignore' });
+  if (result.status !== 0) log(`taskset could not pin pid ${pid} (is util-linux installed?); it runs unpinned`);
 }
 
 async function main(): Promise<void> {
@@ -113,6 +128,7 @@ async function main(): Promise<void> {
     const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
     const { proc: hop, ready: hopInfo } = await BenchChild.start('bare hop', dist('bare-hop'), { env: { BENCH_AGENT_URL: simInfo.agentUrl, BENCH_TOKEN: token }, execArgv: profile });
     children.push(hop);
+    pinToMeasuredCore(hop.pid, opts);
     const { proc: gen } = await BenchChild.start('load generator', dist('load-gen'));
     children.push(gen);
 
@@ -122,6 +138,7 @@ async function main(): Promise<void> {
       const env = { BENCH_DATA_DIR: dataDir, BENCH_CLERK_URL: simInfo.clerkUrl, BENCH_AGENT_URL: simInfo.agentUrl };
       const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
       children.push(proc);
+      pinToMeasuredCore(proc.pid, opts);
       return { proc, url: ready.url };
     };
     const app = await startApp();
@@ -156,6 +173,11 @@ async function main(): Promise<void> {
     const command = args.length === 0 ? 'npm run bench' : `npm run bench -- ${args.join(' ')}`;
     if (opts.only) report.notes.push(`Partial run: only ${[...opts.only].join(', ')}.`);
     if (opts.quick) report.notes.push('Quick smoke run (--quick): phases are tiny, numbers are indicative only.');
+    report.notes.push(
+      opts.pin && process.platform === 'linux'
+        ? `The hop and the apps were pinned to core ${os.cpus().length - 1}; the simulator and the load generator were not.`
+        : 'Nothing was pinned (--no-pin, or not Linux).',
+    );
     writeMarkdown(opts.out, report, { command, durationS, startedAt });
     console.log(`\n${renderText(report)}`);
     console.log(markdownTable(checksTable(report)));
