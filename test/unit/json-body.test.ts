@@ -46,6 +46,8 @@ describe('decodeJson equals JSON.parse(buffer.toString())', () => {
       '["\\\\u00e9 is a literal backslash-u", "é"]',
       '{"ctl":"\\u0000\\u001f\\"\\\\/","€":[1,-0,2.5e-3,true,false,null,"\u0080\u00ff"]}',
       '{"2":"b","1":"a","é":"x","b":"y"}',
+      '{"k":"\\\\é","k2":"\\\\\\\\é"}', // escaped backslashes right before raw UTF-8
+      '{"k":"\\u2014—\\n—"}', // escapes and raw characters side by side
     ];
     for (const text of cases) expectSameAsReference(Buffer.from(text, 'utf8'), text);
   });
@@ -125,7 +127,8 @@ describe('decodeJson refuses bad bodies with 400', () => {
     expect(error.message).toBe('The request body is not valid UTF-8.');
   });
 
-  it.each(['', 'not json', '{"a":1', '{"a":1}x', '[1,]', "{'a':1}", '{"é":}'])('not JSON: %j', (text) => {
+  it.each(['', 'not json', '{"a":1', '{"a":1}x', '[1,]', "{'a':1}", '{"é":}', '{"a":é}', '{"k":"\\é"}', '{"k":"\\\\\\é"}'])('not JSON: %j', (text) => {
+    expect(() => JSON.parse(text), 'the reference refuses it too').toThrow();
     const error = bodyError(Buffer.from(text, 'utf8'));
     expect(error.status).toBe(400);
     expect(error.message).toMatch(/^The request body is not valid JSON: /);
