@@ -25,6 +25,8 @@ export class Report {
   readonly rows = new Map<string, Row>();
   readonly notes: string[] = [];
   readonly memory: Array<{ what: string; rss: number; heap?: number; heapTotal?: number; external?: number }> = [];
+  /** The machine-speed task's time before each section (see machine-speed.ts). */
+  readonly speed: Array<{ before: string; us: number }> = [];
 
   table(title: string, columns: string[], note?: string): Table {
     const table: Table = { title, columns, rows: [], note };
@@ -35,6 +37,21 @@ export class Report {
   check(target: string, measured: string, pass: boolean | undefined): void {
     this.checks.push({ target, measured, pass });
   }
+}
+
+/** How fast the machine ran before each section, and a warning when that moved during the run. */
+function speedLines(report: Report): string[] {
+  if (report.speed.length === 0) return [];
+  const times = report.speed.map((entry) => entry.us);
+  const spread = Math.max(...times) / Math.min(...times);
+  const lines = [
+    `Machine speed (a fixed parse-and-stringify task timed in the benchmark's own process before each section, µs; lower is faster): ${report.speed.map((entry) => `${entry.before} ${fmt(entry.us, 1)}`).join(', ')}.`,
+    '',
+  ];
+  if (spread > 1.25) {
+    lines.push(`**The machine's speed moved ${fmt(spread, 2)}× during this run**: sections measured at different speeds do not compare, and a slowed machine inflates the app's figures more than the hop's. Rerun on a quieter machine before reading much into a miss.`, '');
+  }
+  return lines;
 }
 
 /** The columns every load row shares, after its label columns. */
@@ -141,6 +158,7 @@ export function writeMarkdown(file: string, report: Report, info: { command: str
     '',
     `This machine has ${facts.Cores} cores, and the app, the simulator and the load generator (three processes) share them; see "cores busy".`,
     '',
+    ...speedLines(report),
     ...report.notes.map((note) => `${note}\n`),
     renderText(report),
     HOW_TO_READ,

@@ -18,6 +18,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
+import { machineSpeedUs } from './machine-speed';
 import { warmUp, type AppHandle, type Bench, type Options } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
         await warmUp(bench, shortBody);
         warm = true;
       }
+      report.speed.push({ before: name, us: machineSpeedUs() });
       const started = performance.now();
       log(`section ${name}…`);
       await section(bench, report);
@@ -165,6 +167,7 @@ async function main(): Promise<void> {
       if (table) process.stderr.write(`${markdownTable(table)}\n`);
     }
     if (interrupted) return;
+    report.speed.push({ before: 'the end', us: machineSpeedUs() });
     memoryTable(report);
     await shutdown();
 
