@@ -48,7 +48,7 @@ function speedLines(report: Report): string[] {
     `Machine speed (a fixed parse-and-stringify task timed in the benchmark's own process before each section, µs; lower is faster): ${report.speed.map((entry) => `${entry.before} ${fmt(entry.us, 1)}`).join(', ')}.`,
     '',
   ];
-  if (spread > 1.25) {
+  if (spread > 1.5) {
     lines.push(`**The machine's speed moved ${fmt(spread, 2)}× during this run**: sections measured at different speeds do not compare, and a slowed machine inflates the app's figures more than the hop's. Rerun on a quieter machine before reading much into a miss.`, '');
   }
   return lines;

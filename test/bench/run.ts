@@ -19,6 +19,7 @@ import { request } from 'undici';
 import { appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
 import { machineSpeedUs } from './machine-speed';
+import { sleep } from './stats';
 import { warmUp, type AppHandle, type Bench, type Options } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
@@ -158,6 +159,8 @@ async function main(): Promise<void> {
         await warmUp(bench, shortBody);
         warm = true;
       }
+      // A second's pause first, so the previous section's stragglers (a flush, a GC) are not what gets timed.
+      if (!opts.quick) await sleep(1000);
       report.speed.push({ before: name, us: machineSpeedUs() });
       const started = performance.now();
       log(`section ${name}…`);
