@@ -3,30 +3,10 @@
  * ready accounts with mixed weights. The end-to-end rows (sections-resources.ts) show the same in real requests.
  */
 import { AccountCache } from '../../main/core/accounts/account-cache';
-import type { AccountRecord } from '../../main/core/accounts/types';
+import { fakeAccount } from '../helpers/accounts';
 
-function account(id: number): AccountRecord {
-  return {
-    id,
-    name: `bench ${id}`,
-    email: `user${id}@example.test`,
-    userId: `user_${id}`,
-    sessionId: `sess_${id}`,
-    sealedCookie: 'sealed',
-    clientUat: '0',
-    projectId: '',
-    weight: 1 + (id % 5), // mixed weights, so the prefix sums are not trivially uniform
-    enabled: true,
-    requestCount: 0,
-    lastUsedAt: null,
-    status: 'ready',
-    statusReason: '',
-    statusUntil: null,
-    failureStreak: 0,
-    createdAt: 0,
-    updatedAt: 0,
-  };
-}
+// Mixed weights, so the alias table is not trivially uniform.
+const account = (id: number) => fakeAccount(id, { weight: 1 + (id % 5) });
 
 export interface PickResult {
   accounts: number;

@@ -1,31 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { AccountCache } from '../../main/core/accounts/account-cache';
-import type { AccountRecord } from '../../main/core/accounts/types';
+import { fakeAccount } from '../helpers/accounts';
 import { seeded } from '../helpers/random';
 
-function account(id: number, overrides: Partial<AccountRecord> = {}): AccountRecord {
-  return {
-    id,
-    name: `account ${id}`,
-    email: `user${id}@example.com`,
-    userId: `user_XXXX${id}`,
-    sessionId: `sess_XXXX${id}`,
-    sealedCookie: 'otk1:fake',
-    clientUat: '0',
-    projectId: '',
-    weight: 1,
-    enabled: true,
-    requestCount: 0,
-    lastUsedAt: null,
-    status: 'ready',
-    statusReason: '',
-    statusUntil: null,
-    failureStreak: 0,
-    createdAt: 0,
-    updatedAt: 0,
-    ...overrides,
-  };
-}
+const account = fakeAccount;
 
 const constant = (value: number) => () => value;
 

@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { AccountCache } from '../../main/core/accounts/account-cache';
 import { AccountStates, formatWait, type Prober, type StateChange } from '../../main/core/accounts/account-states';
-import type { AccountRecord } from '../../main/core/accounts/types';
+import { fakeAccount } from '../helpers/accounts';
 import type { AccountPatch } from '../../main/core/db/accounts-repo';
 
-function account(id: number, patch: Partial<AccountRecord> = {}): AccountRecord {
-  return {
-    id, name: `a${id}`, email: `a${id}@example.test`, userId: `user_${id}`, sessionId: `sess_${id}`, sealedCookie: 'sealed',
-    clientUat: '', projectId: '', weight: 1, enabled: true, requestCount: 0, lastUsedAt: null, status: 'ready',
-    statusReason: '', statusUntil: null, failureStreak: 0, createdAt: 0, updatedAt: 0, ...patch,
-  };
-}
+const account = fakeAccount;
 
 describe('AccountStates', () => {
   let cache: AccountCache;
