@@ -8,7 +8,11 @@ import { OrchidsSimulator, DEFAULT_RESPONSE, type AgentResponse } from '../sim/o
 import { announceReady, serveParent } from './ipc';
 
 async function main(): Promise<void> {
-  const sim = await OrchidsSimulator.start({ tokenTtlSeconds: Number(process.env.BENCH_SIM_TOKEN_TTL_SECONDS ?? 3600) });
+  // checkShapes off: the "sim" and "hop" rows post Anthropic Messages bodies straight to the Gen A endpoint.
+  const sim = await OrchidsSimulator.start({
+    tokenTtlSeconds: Number(process.env.BENCH_SIM_TOKEN_TTL_SECONDS ?? 3600),
+    checkShapes: false,
+  });
   sim.setRecording(false);
   serveParent(
     {

@@ -1,10 +1,15 @@
 /**
- * The simulated Orchids agent endpoint (protocol 2.1-2.5): bearer check, response choice, and the SSE writer.
- * The benchmark measures a proxy against this, so the unscripted path writes pre-rendered bytes in one go.
+ * The simulated Orchids agent's SSE endpoints, Generation A (protocol 2.1-2.5) and Generation B (gen-b spec §6):
+ * bearer check, body shape, response choice, and the SSE writer. The benchmark measures a proxy against this, so
+ * the unscripted path writes pre-rendered bytes in one go.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { SimAuthority, SimStats } from './clerk';
-import { DEFAULT_RESPONSE, renderSse, type AgentRequestInfo, type AgentResponse, type SimStep } from './steps';
+import type { SimAuthority } from './clerk';
+import { readBody, sendText } from './http-util';
+import { bodyProblem } from './shapes';
+import type { SimStats } from './stats';
+import { DEFAULT_RESPONSE, renderSse, type AgentRequestInfo, type AgentResponse, type SimProtocol, type SimStep } from './steps';
+import { DEFAULT_RESPONSE_B } from './steps-gen-b';
 
 export type AgentResponder = (req: AgentRequestInfo) => AgentResponse | undefined;
 type Queued = AgentResponse | ((req: AgentRequestInfo) => AgentResponse);
@@ -13,6 +18,8 @@ type Queued = AgentResponse | ((req: AgentRequestInfo) => AgentResponse);
 export class AgentScript {
   responder: AgentResponder | undefined;
   defaultResponse: AgentResponse = DEFAULT_RESPONSE;
+  /** the default for both Generation B protocols (ws and sse-b) */
+  defaultResponseB: AgentResponse = DEFAULT_RESPONSE_B;
   private readonly globalQueue: Queued[] = [];
   private readonly userQueues = new Map<string, Queued[]>();
 
@@ -42,49 +49,65 @@ export class AgentScript {
     }
     next ??= this.globalQueue.shift();
     if (next !== undefined) return typeof next === 'function' ? next(req) : next;
-    return this.responder?.(req) ?? this.defaultResponse;
+    return this.responder?.(req) ?? (req.protocol === 'sse-a' ? this.defaultResponse : this.defaultResponseB);
   }
+}
+
+/** Which endpoints answer; a disabled one answers 404 (a WebSocket upgrade is refused with 404). */
+export interface SimProtocols {
+  ws: boolean;
+  sseB: boolean;
+  sseA: boolean;
 }
 
 export interface AgentHost {
   authority: SimAuthority;
   stats: SimStats;
   script: AgentScript;
+  protocols: SimProtocols;
+  /** false skips the body-shape checks: the benchmark forwards Anthropic bodies straight to the Gen A endpoint */
+  checkShapes: boolean;
   record(info: AgentRequestInfo): void;
 }
 
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const SSE_COUNTERS = {
+  'sse-a': { requests: 'agentRequests', unauthorized: 'unauthorizedAgentRequests' },
+  'sse-b': { requests: 'sseBRequests', unauthorized: 'unauthorizedSseBRequests' },
+} as const;
 
-function sendText(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-export async function serveAgentRequest(host: AgentHost, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  host.stats.agentRequests++;
+export async function serveSseRequest(
+  host: AgentHost,
+  protocol: 'sse-a' | 'sse-b',
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const counters = SSE_COUNTERS[protocol];
+  host.stats[counters.requests]++;
   const rawBody = await readBody(req);
+  const info: AgentRequestInfo = { protocol, headers: req.headers, body: undefined, rawBody, userId: undefined, url: req.url ?? '' };
+  const refuse = (status: number, reason: string, text: string): void => {
+    info.rejected = reason;
+    host.record(info);
+    sendText(res, status, text);
+  };
+  if (!(protocol === 'sse-a' ? host.protocols.sseA : host.protocols.sseB)) {
+    return refuse(404, 'disabled', `404 Not Found: the simulator serves no ${protocol} endpoint now`);
+  }
   if (req.method !== 'POST') return sendText(res, 405, '405 Method Not Allowed');
   const auth = host.authority.checkBearer(req.headers.authorization);
-  const info: AgentRequestInfo = { headers: req.headers, body: undefined, rawBody, userId: auth.userId, url: req.url ?? '' };
+  info.userId = auth.userId;
   if (!auth.ok) {
-    host.stats.unauthorizedAgentRequests++;
-    host.record(info);
+    host.stats[counters.unauthorized]++;
     // Clients classify by grepping the body for "401" (protocol 10), so say it in the text as well.
-    return sendText(res, 401, `401 Unauthorized: ${auth.reason}`);
+    return refuse(401, auth.reason, `401 Unauthorized: ${auth.reason}`);
   }
   try {
     info.body = JSON.parse(rawBody);
   } catch {
-    host.record(info);
-    return sendText(res, 400, '400 Bad Request: request body is not JSON');
+    return refuse(400, 'bad_request', '400 Bad Request: request body is not JSON');
   }
+  const problem = host.checkShapes ? bodyProblem(protocol, info.body) : undefined;
+  if (problem !== undefined) return refuse(400, 'bad_request', `400 Bad Request: ${problem}`);
   host.record(info);
   let response: AgentResponse;
   try {
@@ -97,7 +120,7 @@ export async function serveAgentRequest(host: AgentHost, req: IncomingMessage, r
 
 const SSE_HEADERS: Record<string, string> = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' };
 
-// false = has delay/destroy/raw steps and must be written step by step.
+// false = has delay/destroy/raw/close steps and must be written step by step.
 const prerendered = new WeakMap<object, Buffer | false>();
 
 function prerender(response: { steps: SimStep[] }): Buffer | false {
@@ -142,6 +165,8 @@ async function writeSteps(res: ServerResponse, steps: SimStep[]): Promise<void> 
     if (closed) return; // the client went away: stop writing
     if ('delayMs' in step) {
       await pause(step.delayMs, whenClosed);
+    } else if ('close' in step) {
+      break; // SSE has no close code: the body just ends here
     } else if ('destroy' in step) {
       // An RST drops whatever is still queued, so let earlier steps reach the kernel first.
       await Promise.race([lastWrite, whenClosed]);
@@ -159,7 +184,7 @@ async function writeSteps(res: ServerResponse, steps: SimStep[]): Promise<void> 
   if (!closed) res.end();
 }
 
-function pause(ms: number, interrupted: Promise<void>): Promise<void> {
+export function pause(ms: number, interrupted: Promise<void>): Promise<void> {
   return new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, ms);
     void interrupted.then(() => {

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeFakeJwt, fakeJwt, simRandom } from './fake-jwt';
+import type { SimStats } from './stats';
 
 export interface SimUser {
   clientCookie: string;
@@ -11,31 +12,6 @@ export interface SimUser {
   sessionId: string;
   userId: string;
   email: string;
-}
-
-export interface SimStats {
-  tokenMints: number;
-  /** every POST .../tokens received, successful or not (tokenMints counts issued tokens only) */
-  tokenRequests: number;
-  clientLookups: number;
-  agentRequests: number;
-  agentConnections: number;
-  clerkConnections: number;
-  openAgentConnections: number;
-  unauthorizedAgentRequests: number;
-}
-
-export function emptyStats(): SimStats {
-  return {
-    tokenMints: 0,
-    tokenRequests: 0,
-    clientLookups: 0,
-    agentRequests: 0,
-    agentConnections: 0,
-    clerkConnections: 0,
-    openAgentConnections: 0,
-    unauthorizedAgentRequests: 0,
-  };
 }
 
 interface UserRecord {
@@ -151,7 +127,12 @@ export class SimAuthority {
 
   checkBearer(authorization: string | undefined): TokenCheck {
     const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    const token = match?.[1] === undefined ? undefined : this.tokens.get(match[1]);
+    return this.checkToken(match?.[1]);
+  }
+
+  /** A bare token, as a WebSocket dial carries it in `?token=`; checked again on every request frame. */
+  checkToken(jwt: string | undefined): TokenCheck {
+    const token = jwt === undefined ? undefined : this.tokens.get(jwt);
     if (!token) return { ok: false, reason: 'invalid token', userId: undefined };
     const rec = this.users.get(token.userId);
     if (!rec || token.seq <= rec.revokedThroughSeq) return { ok: false, reason: 'invalid token', userId: token.userId };

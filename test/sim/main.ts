@@ -3,8 +3,10 @@
  * JSON line with its URLs on stdout, so a parent can read the first line and knows the servers are listening.
  * Script it through the control API at controlUrl.
  *
- * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT (0 = random), and optionally SIM_HOST,
- * SIM_ROTATE_CLIENT_COOKIE=1, SIM_CLERK_DELAY_MS.
+ * The line holds clerkUrl, agentUrl (Generation A), agentWsUrl and agentBUrl (Generation B) and controlUrl.
+ *
+ * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT, SIM_PORT_AGENT_B (0 = random), and optionally
+ * SIM_HOST, SIM_ROTATE_CLIENT_COOKIE=1, SIM_CLERK_DELAY_MS, SIM_WS_IDLE_TIMEOUT_MS.
  */
 import { OrchidsSimulator } from './orchids-simulator';
 
@@ -21,11 +23,13 @@ async function main(): Promise<void> {
     tokenTtlSeconds: envNumber('SIM_TOKEN_TTL_SECONDS'),
     clerkPort: envNumber('SIM_PORT_CLERK'),
     agentPort: envNumber('SIM_PORT_AGENT'),
+    agentBPort: envNumber('SIM_PORT_AGENT_B'),
     clerkDelayMs: envNumber('SIM_CLERK_DELAY_MS'),
+    wsIdleTimeoutMs: envNumber('SIM_WS_IDLE_TIMEOUT_MS'),
     rotateClientCookie: process.env.SIM_ROTATE_CLIENT_COOKIE === '1',
     host: process.env.SIM_HOST || undefined,
   });
-  process.stdout.write(`${JSON.stringify({ clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl, controlUrl: sim.controlUrl })}\n`);
+  process.stdout.write(`${JSON.stringify(sim.urls())}\n`);
 
   let stopping = false;
   const stop = (): void => {

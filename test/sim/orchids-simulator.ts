@@ -1,18 +1,26 @@
 /**
- * A local Clerk + Orchids upstream for integration tests, Playwright e2e and the benchmark. Two real HTTP servers
- * on loopback (so the proxy's own undici pool and TLS-free connection reuse are exercised for real), plus a JSON
- * control API under `/__sim` on the agent port for tests that run the simulator in another process (main.ts).
+ * A local Clerk + Orchids upstream for integration tests, Playwright e2e and the benchmark. Real HTTP servers on
+ * loopback (so the proxy's own undici pool and TLS-free connection reuse are exercised for real): Clerk, the
+ * Generation A host (SSE, plus a JSON control API under `/__sim` for tests that run the simulator in another
+ * process, see main.ts) and the Generation B host (WebSocket and SSE, gen-b-host.ts).
  */
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { createClerkHandler, emptyStats, SimAuthority, type ClerkControls, type SimStats, type SimUser } from './clerk';
-import { AgentScript, readBody, serveAgentRequest, type AgentHost, type AgentResponder } from './agent';
+import type http from 'node:http';
+import type { Socket } from 'node:net';
+import { AgentScript, serveSseRequest, type AgentHost, type AgentResponder, type SimProtocols } from './agent';
+import { createClerkHandler, SimAuthority, type ClerkControls, type SimUser } from './clerk';
+import { serveControl } from './control';
+import { GenBHost, SSE_B_PATH, WS_PATH, type WsUpgradeInfo } from './gen-b-host';
+import { createServer, listen, readBody, sendJson } from './http-util';
+import { emptyStats, GAUGES, type SimStats } from './stats';
 import type { AgentRequestInfo, AgentResponse } from './steps';
 
 export * from './steps';
+export * from './steps-gen-b';
 export { fakeJwt, decodeFakeJwt, FAKE_JWT_SIGNATURE } from './fake-jwt';
-export type { SimUser, SimStats } from './clerk';
-export type { AgentResponder } from './agent';
+export type { SimUser } from './clerk';
+export type { SimStats } from './stats';
+export type { AgentResponder, SimProtocols } from './agent';
+export type { UpgradeRefusal, WsUpgradeInfo } from './gen-b-host';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;
@@ -21,59 +29,53 @@ export interface SimOptions {
   host?: string;
   clerkPort?: number;
   agentPort?: number;
+  /** the Generation B host's port (WebSocket and SSE) */
+  agentBPort?: number;
+  /** close a WebSocket (1001) once it has had no request in flight for this long; default never */
+  wsIdleTimeoutMs?: number;
+  /** default true: each endpoint refuses the other generations' bodies with 400 (see shapes.ts) */
+  checkShapes?: boolean;
 }
 
-const MAX_RECORDED_REQUESTS = 10_000;
-const KEEP_ALIVE_MS = 65_000;
+export interface SimUrls {
+  clerkUrl: string;
+  agentUrl: string;
+  agentWsUrl: string;
+  agentBUrl: string;
+  controlUrl: string;
+}
+
+const MAX_RECORDED = 10_000;
 
 interface SocketMeta {
   /** resetStats() bumps the epoch; a socket from an older epoch no longer counts in agentConnections */
   epoch: number;
-  kind: 'unknown' | 'agent' | 'control';
+  kind: 'unknown' | 'agent' | 'control' | 'other';
 }
 
-function createServer(handler: http.RequestListener): http.Server {
-  const server = http.createServer(handler);
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
-  server.headersTimeout = KEEP_ALIVE_MS + 1_000; // must exceed keepAliveTimeout or idle sockets get 408s
-  return server;
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-function sendJson(res: http.ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function isAgentResponse(value: unknown): value is AgentResponse {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return Array.isArray(v.steps) || typeof v.status === 'number';
+function pushBounded<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_RECORDED) list.shift();
 }
 
 export class OrchidsSimulator {
   readonly stats: SimStats = emptyStats();
+  /** every agent request, all three protocols; see AgentRequestInfo.protocol */
   readonly requests: AgentRequestInfo[] = [];
+  /** every WebSocket upgrade attempt, accepted or refused */
+  readonly upgrades: WsUpgradeInfo[] = [];
   private readonly authority: SimAuthority;
   private readonly script = new AgentScript();
+  private readonly protocols: SimProtocols = { ws: true, sseB: true, sseA: true };
   private readonly clerkControls: ClerkControls;
   private readonly agentHost: AgentHost;
+  private readonly genB: GenBHost;
   private readonly clerkServer: http.Server;
   private readonly agentServer: http.Server;
   private readonly sockets = new Map<Socket, SocketMeta>();
   private recording = true;
   private epoch = 0;
-  private urls = { clerkUrl: '', agentUrl: '', controlUrl: '' };
+  private urlSet: SimUrls = { clerkUrl: '', agentUrl: '', agentWsUrl: '', agentBUrl: '', controlUrl: '' };
   private closing: Promise<void> | undefined;
 
   private constructor(options: SimOptions) {
@@ -85,62 +87,93 @@ export class OrchidsSimulator {
       authority: this.authority,
       stats: this.stats,
       script: this.script,
-      record: (info) => this.record(info),
+      protocols: this.protocols,
+      checkShapes: options.checkShapes ?? true,
+      record: (info) => {
+        if (this.recording) pushBounded(this.requests, info);
+      },
     };
     this.clerkControls = { delayMs: options.clerkDelayMs ?? 0, failureStatus: undefined };
     this.clerkServer = createServer(createClerkHandler(this.authority, this.stats, this.clerkControls));
     this.clerkServer.on('connection', (socket: Socket) => {
       this.stats.clerkConnections++;
-      this.sockets.set(socket, { epoch: this.epoch, kind: 'control' }); // tracked only so close() can end it
-      socket.once('close', () => this.sockets.delete(socket));
+      this.track(socket, 'other'); // tracked only so close() can end it
     });
     this.agentServer = createServer((req, res) => this.onAgentHttp(req, res));
     this.agentServer.on('connection', (socket: Socket) => {
       this.stats.agentConnections++;
       this.stats.openAgentConnections++;
-      const meta: SocketMeta = { epoch: this.epoch, kind: 'unknown' };
-      this.sockets.set(socket, meta);
+      const meta = this.track(socket, 'unknown');
       socket.once('close', () => {
-        this.sockets.delete(socket);
         if (meta.kind !== 'control') this.stats.openAgentConnections--;
       });
+    });
+    this.genB = new GenBHost(this.agentHost, {
+      idleTimeoutMs: options.wsIdleTimeoutMs,
+      recordUpgrade: (info) => {
+        if (this.recording) pushBounded(this.upgrades, info);
+      },
+    });
+    this.genB.server.on('connection', (socket: Socket) => {
+      this.stats.agentBConnections++;
+      this.stats.openAgentBConnections++;
+      this.track(socket, 'other');
+      socket.once('close', () => this.stats.openAgentBConnections--);
     });
   }
 
   static async start(options: SimOptions = {}): Promise<OrchidsSimulator> {
     const sim = new OrchidsSimulator(options);
     const host = options.host ?? '127.0.0.1';
-    const origin = (port: number): string => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const hostPart = host.includes(':') ? `[${host}]` : host;
     try {
       const clerkPort = await listen(sim.clerkServer, options.clerkPort ?? 0, host);
       const agentPort = await listen(sim.agentServer, options.agentPort ?? 0, host);
-      sim.urls = {
-        clerkUrl: origin(clerkPort),
-        agentUrl: `${origin(agentPort)}/agent/coding-agent`,
-        controlUrl: `${origin(agentPort)}/__sim`,
+      const agentBPort = await listen(sim.genB.server, options.agentBPort ?? 0, host);
+      sim.urlSet = {
+        clerkUrl: `http://${hostPart}:${clerkPort}`,
+        agentUrl: `http://${hostPart}:${agentPort}/agent/coding-agent`,
+        agentWsUrl: `ws://${hostPart}:${agentBPort}${WS_PATH}`,
+        agentBUrl: `http://${hostPart}:${agentBPort}${SSE_B_PATH}`,
+        controlUrl: `http://${hostPart}:${agentPort}/__sim`,
       };
     } catch (error) {
       await sim.close();
       throw error;
     }
-    sim.authority.issuer = sim.urls.clerkUrl;
+    sim.authority.issuer = sim.urlSet.clerkUrl;
     return sim;
   }
 
   /** Clerk frontend API base; paths /v1/client ... */
   get clerkUrl(): string {
-    return this.urls.clerkUrl;
+    return this.urlSet.clerkUrl;
   }
+  /** Generation A SSE */
   get agentUrl(): string {
-    return this.urls.agentUrl;
+    return this.urlSet.agentUrl;
+  }
+  /** Generation B WebSocket, without the `?token=` the client appends */
+  get agentWsUrl(): string {
+    return this.urlSet.agentWsUrl;
+  }
+  /** Generation B SSE (another port, standing in for another host than agentUrl) */
+  get agentBUrl(): string {
+    return this.urlSet.agentBUrl;
   }
   get controlUrl(): string {
-    return this.urls.controlUrl;
+    return this.urlSet.controlUrl;
+  }
+  urls(): SimUrls {
+    return { ...this.urlSet };
   }
 
   /** The returned object is live: with rotation on, its clientCookie/clientUat follow Clerk's Set-Cookie. */
   addUser(partial?: Partial<SimUser>): SimUser {
     return this.authority.addUser(partial);
+  }
+  listUsers(): SimUser[] {
+    return this.authority.listUsers();
   }
   user(userId: string): SimUser | undefined {
     return this.authority.user(userId);
@@ -154,6 +187,7 @@ export class OrchidsSimulator {
   signOut(userId: string): void {
     this.authority.signOut(userId);
   }
+  /** Also ends open WebSockets dialled with those tokens, at their next request frame (close 1008). */
   revokeTokens(userId: string): void {
     this.authority.revokeTokens(userId);
   }
@@ -164,50 +198,81 @@ export class OrchidsSimulator {
     this.clerkControls.delayMs = ms;
   }
 
+  /** Queued answers serve every protocol; an AgentRequestInfo's `protocol` tells a function which one asked. */
   enqueue(response: AgentResponse | ((req: AgentRequestInfo) => AgentResponse), userId?: string): void {
     this.script.enqueue(response, userId);
   }
   onAgentRequest(responder: AgentResponder | undefined): void {
     this.script.responder = responder;
   }
+  /** The unscripted answer of the Generation A endpoint. */
   setDefaultResponse(response: AgentResponse): void {
     this.script.defaultResponse = response;
+  }
+  /** The unscripted answer of both Generation B endpoints (WebSocket and SSE). */
+  setDefaultResponseB(response: AgentResponse): void {
+    this.script.defaultResponseB = response;
   }
   /** Scripted responses not consumed yet. */
   pendingResponses(): number {
     return this.script.pending();
   }
 
+  /** Turns endpoints on or off (a disabled one answers 404); returns what is served now. */
+  setProtocols(changes: Partial<Record<keyof SimProtocols, boolean | undefined>>): SimProtocols {
+    for (const key of ['ws', 'sseB', 'sseA'] as const) {
+      const value = changes[key];
+      if (value !== undefined) this.protocols[key] = value;
+    }
+    return this.servedProtocols();
+  }
+  servedProtocols(): SimProtocols {
+    return { ...this.protocols };
+  }
+
+  /** Refuses every WebSocket upgrade with this status (body default "<status> <reason phrase>"); undefined accepts again. */
+  refuseUpgrades(status: number | undefined, body?: string, headers?: Record<string, string>): void {
+    this.genB.refusal = status === undefined ? undefined : { status, body, headers };
+  }
+
+  /** Closes every open WebSocket with no request in flight, as a server recycling idle sockets does; returns how many. */
+  closeIdleWsSockets(code = 1001, reason = 'idle'): number {
+    return this.genB.closeIdle(code, reason);
+  }
+
   setRecording(on: boolean): void {
     this.recording = on;
   }
 
-  /** Zeroes the counters; openAgentConnections is a gauge of live sockets and stays true. */
+  /** Zeroes the counters; the gauges of live sockets (open…) stay true. */
   resetStats(): void {
     this.epoch++;
     for (const key of Object.keys(this.stats) as (keyof SimStats)[]) {
-      if (key !== 'openAgentConnections') this.stats[key] = 0;
+      if (!GAUGES.includes(key)) this.stats[key] = 0;
     }
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const closed = [this.clerkServer, this.agentServer].map(
+      const servers = [this.clerkServer, this.agentServer, this.genB.server];
+      const closed = servers.map(
         (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
       );
       // Sockets still tracked have not emitted 'close' yet; waiting for it leaves the stats final after close().
       const socketsClosed = [...this.sockets.keys()].map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
-      for (const server of [this.clerkServer, this.agentServer]) server.closeAllConnections();
+      for (const server of servers) server.closeAllConnections();
       for (const socket of this.sockets.keys()) socket.destroy();
+      this.genB.close();
       await Promise.all([...closed, ...socketsClosed]);
     })();
     return this.closing;
   }
 
-  private record(info: AgentRequestInfo): void {
-    if (!this.recording) return;
-    this.requests.push(info);
-    if (this.requests.length > MAX_RECORDED_REQUESTS) this.requests.shift();
+  private track(socket: Socket, kind: SocketMeta['kind']): SocketMeta {
+    const meta: SocketMeta = { epoch: this.epoch, kind };
+    this.sockets.set(socket, meta);
+    socket.once('close', () => this.sockets.delete(socket));
+    return meta;
   }
 
   /** A socket's first request decides whether it is proxy traffic or control traffic. */
@@ -225,64 +290,13 @@ export class OrchidsSimulator {
     const control = path === '/__sim' || path.startsWith('/__sim/');
     this.classify(req.socket, control);
     const work = control
-      ? this.onControl(req, res, path)
+      ? serveControl(this, req, res, path)
       : path === '/agent/coding-agent'
-        ? serveAgentRequest(this.agentHost, req, res)
+        ? serveSseRequest(this.agentHost, 'sse-a', req, res)
         : readBody(req).then(() => sendJson(res, 404, { error: `simulator: no route ${req.method} ${path}` }));
     work.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { error: String(error) });
       else res.destroy();
     });
-  }
-
-  private async onControl(req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
-    const raw = await readBody(req);
-    let body: Record<string, unknown> = {};
-    try {
-      if (raw.trim() !== '') body = JSON.parse(raw) as Record<string, unknown>;
-    } catch {
-      return sendJson(res, 400, { error: 'control body is not JSON' });
-    }
-    const ok = { ok: true };
-    const userId = typeof body.userId === 'string' ? body.userId : undefined;
-    try {
-      switch (`${req.method} ${path.slice('/__sim'.length)}`) {
-        case 'POST /users':
-          return sendJson(res, 200, this.addUser(body as Partial<SimUser>));
-        case 'GET /users':
-          return sendJson(res, 200, this.authority.listUsers());
-        case 'GET /stats':
-          return sendJson(res, 200, this.stats);
-        case 'POST /reset-stats':
-          this.resetStats();
-          return sendJson(res, 200, ok);
-        case 'GET /requests':
-          return sendJson(res, 200, this.requests);
-        case 'POST /enqueue':
-          if (!isAgentResponse(body.response)) return sendJson(res, 400, { error: 'response needs steps or status' });
-          this.enqueue(body.response, userId);
-          return sendJson(res, 200, ok);
-        case 'POST /default-response':
-          if (!isAgentResponse(body.response)) return sendJson(res, 400, { error: 'response needs steps or status' });
-          this.setDefaultResponse(body.response);
-          return sendJson(res, 200, ok);
-        case 'POST /sign-out':
-          this.signOut(userId ?? '');
-          return sendJson(res, 200, ok);
-        case 'POST /revoke-tokens':
-          this.revokeTokens(userId ?? '');
-          return sendJson(res, 200, ok);
-        case 'POST /clerk-failure':
-          this.setClerkFailure(typeof body.status === 'number' ? body.status : undefined);
-          return sendJson(res, 200, ok);
-        case 'POST /recording':
-          this.setRecording(body.on !== false);
-          return sendJson(res, 200, ok);
-        default:
-          return sendJson(res, 404, { error: `simulator: no control route ${req.method} ${path}` });
-      }
-    } catch (error) {
-      return sendJson(res, 400, { error: error instanceof Error ? error.message : String(error) });
-    }
   }
 }

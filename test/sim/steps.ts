@@ -4,18 +4,34 @@
  *   sse([...thinking('hmm'), ...toolCall({ id: 'toolu_sim1', name: 'Read', input: {} }), ...finish('tool-calls')])
  */
 
+/**
+ * One step of an answer. Over SSE a `data` step is a `data: <JSON>\n\n` line; over a WebSocket it is one text frame
+ * holding the JSON, and a `raw` step is one text frame holding the string as is.
+ */
 export type SimStep =
-  | { data: unknown } // written as `data: <JSON>\n\n`
-  | { raw: string } // written verbatim (malformed SSE, comments, CRLF framing, split frames)
-  | { delayMs: number } // pause before the next step; a leading delay also delays the response headers
-  | { destroy: true }; // reset the TCP connection right now (mid-stream drop)
+  | { data: unknown }
+  | { raw: string } // verbatim (SSE: malformed lines, comments, CRLF framing, split frames; WS: a non-JSON frame)
+  | { delayMs: number } // pause before the next step; over SSE a leading delay also delays the response headers
+  | { destroy: true } // reset the TCP connection right now, no close frame (mid-stream drop)
+  // WS: close the socket with this code (1000-1003, 1007-1014, 3000-4999); SSE: end the body here
+  | { close: number; reason?: string };
+
+/** Which endpoint a request reached: Generation B's WebSocket or SSE, or Generation A's SSE. */
+export type SimProtocol = 'ws' | 'sse-b' | 'sse-a';
 
 export interface AgentRequestInfo {
+  protocol: SimProtocol;
+  /** SSE: the request's headers; WS: the upgrade's headers (the frame itself has none) */
   headers: Record<string, string | string[] | undefined>;
   body: any; // parsed JSON; undefined when the request was refused before parsing or did not parse
   rawBody: string;
   userId: string | undefined;
+  /** SSE: the request path; WS: the upgrade's path and query (with the token) */
   url: string;
+  /** WS: which socket carried the frame (see OrchidsSimulator.upgrades), so a test can see a socket reused */
+  socketId?: number;
+  /** Why the simulator answered without consulting the script: `busy`, `bad_request`, `token expired`, … */
+  rejected?: string;
 }
 
 export type AgentResponse =
@@ -48,6 +64,16 @@ export function text(content: string, opts: { id?: string; chunks?: number } = {
   return [
     model({ type: 'text-start', id }),
     ...splitChunks(content, opts.chunks).map((delta) => model({ type: 'text-delta', id, delta })),
+    model({ type: 'text-end', id }),
+  ];
+}
+
+/** One text block whose deltas are exactly `deltas`, e.g. `['Hello', '\n', ' world']` for a whitespace-only delta. */
+export function textParts(deltas: string[], opts: { id?: string } = {}): SimStep[] {
+  const id = opts.id ?? '1';
+  return [
+    model({ type: 'text-start', id }),
+    ...deltas.map((delta) => model({ type: 'text-delta', id, delta })),
     model({ type: 'text-end', id }),
   ];
 }
@@ -105,49 +131,91 @@ export function upstreamError(code: string, message: string): SimStep[] {
   return [{ data: { type: 'error', data: { code, message } } }];
 }
 
-function snakeUsage(usage: unknown): unknown {
-  if (usage === null || typeof usage !== 'object') return usage;
-  const u = usage as Record<string, unknown>;
-  return { input_tokens: u.inputTokens ?? u.input_tokens, output_tokens: u.outputTokens ?? u.output_tokens };
+/**
+ * Which key spellings a Generation B model event uses. The spec (§10 items 1-3) cannot tell which ones the real
+ * server sends, so a client must accept all of them and a test must be able to produce each. Defaults are what the
+ * last reference client read (ec2ec10).
+ */
+export interface ModelEventSpelling {
+  /** `nested`: fields in `event.data` (ec2ec10); `flat`: fields directly in `event` (older Gen B, and Gen A) */
+  layout?: 'nested' | 'flat';
+  /** tool-call's id key; default `callId` */
+  callIdKey?: 'callId' | 'toolCallId' | 'id';
+  /** tool-input-start/-delta/-end id key; default `id` */
+  inputIdKey?: 'id' | 'toolCallId';
+  /** default `tool_name` */
+  toolNameKey?: 'tool_name' | 'toolName';
+  /** finish's reason key; default `stop_reason` */
+  stopReasonKey?: 'stop_reason' | 'finishReason';
+  /** finish.usage and tokens-used: `input_tokens` (snake, default) or `inputTokens` (camel) */
+  usageCase?: 'snake' | 'camel';
+  /** tool-call input: a JSON object (default) or the JSON text */
+  toolInput?: 'object' | 'string';
 }
 
-function toNested(event: ModelEvent): Record<string, unknown> {
+function spellUsage(inputTokens: unknown, outputTokens: unknown, usageCase: 'snake' | 'camel'): Record<string, unknown> {
+  return usageCase === 'snake'
+    ? { input_tokens: inputTokens, output_tokens: outputTokens }
+    : { inputTokens, outputTokens };
+}
+
+function parsedInput(input: unknown): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch {
+    return input; // malformed on purpose (inputJson): keep the string so the test still sees it
+  }
+}
+
+function spellEvent(event: ModelEvent, spelling: ModelEventSpelling): Record<string, unknown> {
+  const toolName = spelling.toolNameKey ?? 'tool_name';
+  const usageCase = spelling.usageCase ?? 'snake';
   switch (event.type) {
     case 'tool-input-start':
-      return { type: event.type, id: event.id, tool_name: event.toolName };
+      return { type: event.type, [spelling.inputIdKey ?? 'id']: event.id, [toolName]: event.toolName };
+    case 'tool-input-delta':
+    case 'tool-input-end': {
+      if ((spelling.inputIdKey ?? 'id') === 'id') return { ...event };
+      const { type, id, ...rest } = event;
+      return { type, [spelling.inputIdKey ?? 'id']: id, ...rest };
+    }
     case 'tool-call': {
-      let input: unknown = event.input;
-      if (typeof input === 'string') {
-        try {
-          input = JSON.parse(input);
-        } catch {
-          // malformed on purpose (inputJson): keep the string so the test still sees it
-        }
-      }
-      return { type: event.type, callId: event.toolCallId, tool_name: event.toolName, input };
+      const input = spelling.toolInput === 'string' ? event.input : parsedInput(event.input);
+      return { type: event.type, [spelling.callIdKey ?? 'callId']: event.toolCallId, [toolName]: event.toolName, input };
     }
     case 'finish': {
-      const out: Record<string, unknown> = { type: event.type, stop_reason: event.finishReason };
-      if (event.usage !== undefined) out.usage = snakeUsage(event.usage);
+      const out: Record<string, unknown> = { type: event.type, [spelling.stopReasonKey ?? 'stop_reason']: event.finishReason };
+      const usage = event.usage as SimUsage | undefined;
+      if (usage !== undefined) out.usage = spellUsage(usage.inputTokens, usage.outputTokens, usageCase);
       return out;
     }
     case 'tokens-used':
-      return { type: event.type, input_tokens: event.inputTokens, output_tokens: event.outputTokens };
+      return { type: event.type, ...spellUsage(event.inputTokens, event.outputTokens, usageCase) };
     default:
       return { ...event };
   }
 }
 
-/** Rewrites flat Generation A model events into the Generation B `event.data` form; other steps pass through. */
-export function nested(steps: SimStep[]): SimStep[] {
+/**
+ * Rewrites the flat Generation A model events the builders make into a Generation B spelling; other steps, and
+ * model events already nested, pass through. With no spelling it gives the ec2ec10 form the spec documents.
+ */
+export function respell(steps: SimStep[], spelling: ModelEventSpelling = {}): SimStep[] {
   return steps.map((step) => {
     if (!('data' in step) || step.data === null || typeof step.data !== 'object') return step;
     const envelope = step.data as { type?: unknown; event?: unknown };
     if (envelope.type !== 'model' || envelope.event === null || typeof envelope.event !== 'object') return step;
     const event = envelope.event as ModelEvent;
     if ('data' in event) return step; // already nested
-    return { data: { type: 'model', event: { data: toNested(event) } } };
+    const spelled = spellEvent(event, spelling);
+    return { data: { type: 'model', event: spelling.layout === 'flat' ? spelled : { data: spelled } } };
   });
+}
+
+/** The Generation B `event.data` form (respell with the layout forced to nested). */
+export function nested(steps: SimStep[], spelling: Omit<ModelEventSpelling, 'layout'> = {}): SimStep[] {
+  return respell(steps, { ...spelling, layout: 'nested' });
 }
 
 export function codingAgentText(content: string, opts: { chunks?: number } = {}): SimStep[] {
@@ -175,7 +243,7 @@ export function httpError(status: number, body: string, headers?: Record<string,
   return headers ? { status, body, headers } : { status, body };
 }
 
-/** The wire bytes of the data/raw steps (delays and destroy ignored): what a test should expect to receive. */
+/** The wire bytes of the data/raw steps (delays, destroy and close ignored): what a test should expect to receive. */
 export function renderSse(steps: SimStep[]): string {
   let out = '';
   for (const step of steps) {

@@ -226,7 +226,7 @@ describe('simulated agent', () => {
     expect(slow.text.startsWith(': ping\r\n\r\ndata: ')).toBe(true);
 
     sim.enqueue(sse([...text('partial'), { destroy: true }, ...finish()]));
-    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"prompt":"hi"}' });
     expect(res.statusCode).toBe(200);
     let received = '';
     await expect((async () => {
@@ -241,7 +241,7 @@ describe('simulated agent', () => {
     const token = await mintFor(sim, sim.addUser());
     sim.enqueue(sse([...text('first'), { delayMs: 10_000 }, ...text('never')]));
     const abort = new AbortController();
-    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}', signal: abort.signal });
+    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"prompt":"hi"}', signal: abort.signal });
     for await (const chunk of res.body) {
       expect(String(chunk)).toContain('first');
       break;
@@ -259,7 +259,7 @@ describe('simulated agent', () => {
     const pool = new Pool(url.origin, { connections: 1 });
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await pool.request({ path: url.pathname, method: 'POST', body: '{}', headers: { authorization: `Bearer ${token}` } });
+        const res = await pool.request({ path: url.pathname, method: 'POST', body: '{"prompt":"hi"}', headers: { authorization: `Bearer ${token}` } });
         expect(await res.body.text()).toContain('Hello from the Orchids simulator.');
       }
       expect((await control(sim, 'GET', '/stats')).json).toMatchObject({ agentRequests: 5, agentConnections: 1 });
@@ -301,14 +301,17 @@ describe('control API and standalone process', () => {
   it('main.ts prints one JSON line, serves, and exits on SIGTERM', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orchids-sim-'));
     try {
-      const outfile = path.join(dir, 'sim.mjs');
+      const outfile = path.join(dir, 'sim.cjs');
       await build({ entryPoints: [fileURLToPath(new URL('../sim/main.ts', import.meta.url))], bundle: true, platform: 'node',
-        format: 'esm', outfile, logLevel: 'silent' });
+        format: 'cjs', outfile, logLevel: 'silent' }); // cjs, as scripts/build-main.mjs builds it: ws is CommonJS
       const child = spawn(process.execPath, [outfile], { env: { ...process.env, SIM_TOKEN_TTL_SECONDS: '5' }, stdio: ['ignore', 'pipe', 'inherit'] });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const [line] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
-      const urls = JSON.parse(line!) as { clerkUrl: string; agentUrl: string; controlUrl: string };
+      const urls = JSON.parse(line!) as { clerkUrl: string; agentUrl: string; agentWsUrl: string; agentBUrl: string; controlUrl: string };
       expect(urls.agentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agent\/coding-agent$/);
+      expect(urls.agentWsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/agent\/ws\/coding-agent$/);
+      expect(urls.agentBUrl).toBe(`${urls.agentWsUrl.replace(/^ws:/, 'http:').replace('/ws/', '/')}`);
+      expect(new URL(urls.agentBUrl).port).not.toBe(new URL(urls.agentUrl).port);
       const remote = { clerkUrl: urls.clerkUrl, controlUrl: urls.controlUrl } as OrchidsSimulator;
       const user = (await control(remote, 'POST', '/users', {})).json as SimUser;
       const claims = decodeFakeJwt((await clerkClient(remote, user.clientCookie)).json.response.sessions[0].last_active_token.jwt)!;
