@@ -6,7 +6,7 @@
  * The line holds clerkUrl, agentUrl (Generation A), agentWsUrl and agentBUrl (Generation B) and controlUrl.
  *
  * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT, SIM_PORT_AGENT_B (0 = random), and optionally
- * SIM_HOST, SIM_ROTATE_CLIENT_COOKIE=1, SIM_CLERK_DELAY_MS, SIM_WS_IDLE_TIMEOUT_MS.
+ * SIM_HOST, SIM_ROTATE_CLIENT_COOKIE=0|1 (default on), SIM_CLERK_DELAY_MS, SIM_WS_IDLE_TIMEOUT_MS.
  */
 import { OrchidsSimulator } from './orchids-simulator';
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     agentBPort: envNumber('SIM_PORT_AGENT_B'),
     clerkDelayMs: envNumber('SIM_CLERK_DELAY_MS'),
     wsIdleTimeoutMs: envNumber('SIM_WS_IDLE_TIMEOUT_MS'),
-    rotateClientCookie: process.env.SIM_ROTATE_CLIENT_COOKIE === '1',
+    rotateClientCookie: process.env.SIM_ROTATE_CLIENT_COOKIE === undefined ? undefined : process.env.SIM_ROTATE_CLIENT_COOKIE !== '0',
     host: process.env.SIM_HOST || undefined,
   });
   process.stdout.write(`${JSON.stringify(sim.urls())}\n`);

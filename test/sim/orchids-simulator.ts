@@ -24,6 +24,7 @@ export type { UpgradeRefusal, WsUpgradeInfo } from './gen-b-host';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;
+  /** Clerk replaces `__client` on every successful /v1/client and tokens call, as the real one does; default true */
   rotateClientCookie?: boolean;
   clerkDelayMs?: number;
   host?: string;
@@ -81,7 +82,7 @@ export class OrchidsSimulator {
   private constructor(options: SimOptions) {
     this.authority = new SimAuthority(this.stats, {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 60,
-      rotateClientCookie: options.rotateClientCookie ?? false,
+      rotateClientCookie: options.rotateClientCookie ?? true,
     });
     this.agentHost = {
       authority: this.authority,

@@ -163,6 +163,20 @@ describe('simulated Clerk', () => {
     expect(minted.status).toBe(200);
     expect(sim.userByEmail(user.email)!.clientCookie).not.toBe(next);
   });
+
+  it('rotates by default, and keeps the pasted cookie when rotation is off', async () => {
+    const rotating = await startSim();
+    const user = rotating.addUser();
+    const first = user.clientCookie;
+    expect((await clerkClient(rotating, first)).setCookie).toHaveLength(2);
+    expect(user.clientCookie).not.toBe(first);
+
+    const fixed = await startSim({ rotateClientCookie: false });
+    const steady = fixed.addUser();
+    const res = await clerkClient(fixed, steady.clientCookie);
+    expect(res.setCookie).toBeUndefined();
+    expect((await mint(fixed, steady.sessionId, steady.clientCookie)).status).toBe(200);
+  });
 });
 
 describe('simulated agent', () => {
@@ -292,7 +306,8 @@ describe('control API and standalone process', () => {
     const token = await mintFor(sim, user);
     expect((await callAgent(sim, token)).text).toContain('from control');
     expect((await control(sim, 'POST', '/sign-out', { userId: user.userId })).json).toEqual({ ok: true });
-    expect((await clerkClient(sim, user.clientCookie)).json.response.sessions).toEqual([]);
+    // The user came over HTTP as a copy: Clerk rotated its cookie when the token was minted.
+    expect((await clerkClient(sim, sim.currentCookie(user.userId)!)).json.response.sessions).toEqual([]);
     expect((await control(sim, 'POST', '/sign-out', { userId: 'user_simNope' })).status).toBe(400);
     await control(sim, 'POST', '/reset-stats');
     expect((await control(sim, 'GET', '/stats')).json).toMatchObject({ agentRequests: 0, tokenMints: 0 });
