@@ -83,8 +83,9 @@ async function accounts(
       const cookie = flags['cookie-file'] ? fs.readFileSync(flags['cookie-file'], 'utf8') : flags.cookie;
       if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
-      const { account, created } = await core.accounts.add({ cookie, name: flags.name, weight });
+      const { account, created, notice } = await core.accounts.add({ cookie, name: flags.name, weight });
       out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
+      if (notice) out(notice);
       return;
     }
     case 'list': {

@@ -82,7 +82,8 @@ export interface ImportResult {
 /** The result of each channel. */
 export interface Results {
   'accounts:list': AccountSummary[];
-  'accounts:add': { account: AccountSummary; created: boolean };
+  /** `notice`: something to tell the person although it worked (a pasted `__session`), shown as it is. */
+  'accounts:add': { account: AccountSummary; created: boolean; notice?: string };
   'accounts:update': AccountSummary;
   'accounts:remove': { removed: number };
   'accounts:reset': AccountSummary;

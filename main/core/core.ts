@@ -135,7 +135,7 @@ export class OrchidsCore {
     );
     let accounts: AccountService | undefined;
     this.tokens = new TokenCache({
-      mint: (id) => accounts!.mintToken(id),
+      mint: (id, minLifetimeMs) => accounts!.mintToken(id, minLifetimeMs),
       refreshLeadMs: options.tokenRefreshLeadMs,
       onBackgroundError: (id, error) => this.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`),
     });
@@ -145,6 +145,7 @@ export class OrchidsCore {
       clerk: this.clerk,
       secrets: this.secrets,
       seedToken: (id, jwt) => this.tokens.store(id, jwt),
+      currentToken: (id) => this.tokens.current(id),
       onRemoved: (id) => this.tokens.forget(id),
     });
     this.accounts = accounts;
@@ -333,7 +334,11 @@ export class OrchidsCore {
   private reloadAccounts(): void {
     const records = this.repo.list();
     const known = new Set(records.map((r) => r.id));
-    for (const previous of this.cache.list()) if (!known.has(previous.id)) this.tokens.forget(previous.id);
+    for (const previous of this.cache.list()) {
+      if (known.has(previous.id)) continue;
+      this.tokens.forget(previous.id);
+      this.accounts.forgetCookies(previous.id);
+    }
     for (const record of records) {
       record.requestCount += this.counts.pendingFor(record.id);
       const previous = this.cache.get(record.id);
@@ -378,7 +383,9 @@ export class OrchidsCore {
 
   private async probe(account: AccountRecord): Promise<boolean> {
     if (account.status === 'signed_out') {
-      await this.clerk.lookup(this.accounts.openCookies(account));
+      // Through the account service, which keeps the __client Clerk rotates; dropping it would sign the account
+      // out again on its first request.
+      await this.accounts.checkSignIn(account.id);
       return true;
     }
     await this.tokens.renew(account.id);

@@ -8,6 +8,10 @@ import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { startStack, tempDir, type Stack } from '../helpers/stack';
 import { buildEntryPoints, ROOT } from '../helpers/processes';
+import { browserSessionToken } from '../helpers/browser-session';
+
+// Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
+const ROTATING = { rotateClientCookie: true } as const;
 
 let sim: OrchidsSimulator | undefined;
 let stack: Stack | undefined;
@@ -30,7 +34,7 @@ function envFor(dataDir: string, s: OrchidsSimulator): NodeJS.ProcessEnv {
 
 describe('npm run cli -- accounts', () => {
   it('adds an account from a cookie, lists it without secrets, and updates it when the same user is added again', async () => {
-    sim = await OrchidsSimulator.start();
+    sim = await OrchidsSimulator.start(ROTATING);
     const user = sim.addUser();
     const env = envFor(tempDir(), sim);
     expect(await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3')).toEqual({
@@ -51,7 +55,7 @@ describe('npm run cli -- accounts', () => {
   });
 
   it('a cookie Clerk rejects gives a clear error and stores nothing', async () => {
-    sim = await OrchidsSimulator.start();
+    sim = await OrchidsSimulator.start(ROTATING);
     const dataDir = tempDir();
     const env = envFor(dataDir, sim);
     const rejected = 'eyJhbGciOiJub25lIn0.eyJpZCI6ImNsaWVudF9mYWtlIiwicm90YXRpbmdfdG9rZW4iOiJmYWtlIn0.not-known';
@@ -60,8 +64,20 @@ describe('npm run cli -- accounts', () => {
     expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toEqual([]);
   });
 
+  it('a pasted __session adds the account and prints, as it is, the advice to copy __client next time', async () => {
+    sim = await OrchidsSimulator.start(ROTATING);
+    const user = sim.addUser();
+    const dataDir = tempDir();
+    const { code, out } = await cli(envFor(dataDir, sim), 'accounts', 'add', '--cookie', await browserSessionToken(sim, user));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    expect(code).toBe(0);
+    const [added, notice] = out.split('\n');
+    expect(added).toBe(`Added account 1: ${user.email} <${user.email}>`);
+    expect(notice).toMatch(/^You pasted the short-lived __session cookie\. .* next time copy __client instead: .*Application → Cookies → clerk\.orchids\.app\.$/);
+  });
+
   it('reads the cookie from a file, and enables, disables, renames, reweights and removes', async () => {
-    sim = await OrchidsSimulator.start();
+    sim = await OrchidsSimulator.start(ROTATING);
     const dataDir = tempDir();
     const env = envFor(dataDir, sim);
     const file = path.join(dataDir, 'cookie.txt');
@@ -79,7 +95,7 @@ describe('npm run cli -- accounts', () => {
   });
 
   it('keeps the __client cookie Clerk rotates', async () => {
-    sim = await OrchidsSimulator.start({ rotateClientCookie: true });
+    sim = await OrchidsSimulator.start(ROTATING);
     const dataDir = tempDir();
     const user = sim.addUser();
     const original = user.clientCookie; // the SimUser object follows rotations; keep what was pasted
@@ -94,7 +110,7 @@ describe('npm run cli -- accounts', () => {
   });
 
   it('a change made while the app runs takes effect there without a restart', async () => {
-    stack = await startStack({ accounts: 1 });
+    stack = await startStack({ accounts: 1, sim: ROTATING });
     const env = envFor(stack.dataDir, stack.sim);
     const ask = async () => {
       const response = await request(`${stack!.url}/v1/messages`, {
@@ -143,7 +159,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise
 
 describe('npm run cli -- logs', () => {
   it('--follow prints one line per request from the running app, and plain logs reads history', async () => {
-    stack = await startStack({ accounts: 1 });
+    stack = await startStack({ accounts: 1, sim: ROTATING });
     const { attachAppControl } = await import('../../main/core/control/app-control');
     const { followLogs } = await import('../../main/cli-logs');
     const { OrchidsCore } = await import('../../main/core/core');
@@ -176,7 +192,7 @@ describe('npm run cli -- logs', () => {
   });
 
   it('--follow says clearly when the app is not running', async () => {
-    sim = await OrchidsSimulator.start();
+    sim = await OrchidsSimulator.start(ROTATING);
     await expect(cli(envFor(tempDir(), sim), 'logs', '--follow')).rejects.toThrow(/Orchids Tray is not running/);
   });
 });

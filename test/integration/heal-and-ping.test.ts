@@ -8,6 +8,9 @@ import { parseSse } from '../helpers/sse';
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
+// Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
+const ROTATING = { rotateClientCookie: true } as const;
+
 async function ask(stream = true) {
   const response = await request(`${stack.url}/v1/messages`, {
     method: 'POST',
@@ -19,7 +22,7 @@ async function ask(stream = true) {
 
 describe('ping while the upstream is silent', () => {
   it('keeps a quiet stream alive with ping events, and the answer still arrives whole', async () => {
-    stack = await startStack({ core: { pingIntervalMs: 200 } });
+    stack = await startStack({ sim: ROTATING, core: { pingIntervalMs: 200 } });
     stack.sim.enqueue(sse([{ raw: '' }, ...text('thinking hard'), { delayMs: 900 }, ...text(' — done.'), ...finish()]));
     const { raw } = await ask();
     const events = parseSse(raw);
@@ -33,7 +36,7 @@ describe('ping while the upstream is silent', () => {
 
 describe('accounts heal by themselves', () => {
   it('an account out of credits is probed through Clerk when its time comes and returns to ready', async () => {
-    stack = await startStack({ core: { statePolicy: { quotaRetryMs: 300 } } });
+    stack = await startStack({ sim: ROTATING, core: { statePolicy: { quotaRetryMs: 300 } } });
     const [id] = stack.accountIds as [number];
     stack.sim.enqueue(httpError(402, 'payment required'));
     expect((await ask(false)).status).toBe(529);
@@ -45,7 +48,7 @@ describe('accounts heal by themselves', () => {
   });
 
   it('a failing account (circuit open) is probed with a request that costs no credits and comes back', async () => {
-    stack = await startStack({ core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0 } });
+    stack = await startStack({ sim: ROTATING, core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0 } });
     const [id] = stack.accountIds as [number];
     stack.sim.enqueue(httpError(503, 'llm_unavailable'));
     await ask(false);
@@ -59,7 +62,7 @@ describe('accounts heal by themselves', () => {
   });
 
   it('a signed-out account stays out while Clerk keeps refusing its cookie', async () => {
-    stack = await startStack({ core: { statePolicy: { signedOutRetryMs: 200 } } });
+    stack = await startStack({ sim: ROTATING, core: { statePolicy: { signedOutRetryMs: 200 } } });
     const [id] = stack.accountIds as [number];
     stack.sim.signOut(stack.users[0]!.userId);
     stack.core.tokens.invalidate(id);
@@ -67,5 +70,28 @@ describe('accounts heal by themselves', () => {
     expect(stack.core.cache.get(id)!.status).toBe('signed_out');
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+  });
+
+  it('a signed-out account heals once Clerk takes its cookie again, keeping the cookie Clerk rotated on the probe', async () => {
+    stack = await startStack({ sim: ROTATING, core: { statePolicy: { signedOutRetryMs: 200 } } });
+    const [id] = stack.accountIds as [number];
+    const user = stack.users[0]!;
+    stack.sim.setClerkFailure(401);
+    stack.core.tokens.invalidate(id);
+    expect((await ask(false)).status).toBe(529);
+    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+
+    stack.sim.setClerkFailure(undefined);
+    const cookieBeforeProbe = stack.sim.currentCookie(user.userId);
+    await until(() => stack.core.cache.get(id)!.status === 'ready');
+    // The probe asked Clerk, which rotated the cookie; the account kept the new one.
+    expect(stack.sim.currentCookie(user.userId)).not.toBe(cookieBeforeProbe);
+    expect(stack.core.accounts.openCookies(stack.core.cache.get(id)!).client).toBe(stack.sim.currentCookie(user.userId));
+    // The next request must ask Clerk with the stored cookie, not ride on a token the probe brought along.
+    stack.core.tokens.invalidate(id);
+    stack.sim.resetStats();
+    expect((await ask(false)).status).toBe(200);
+    expect(stack.sim.stats.clientLookups).toBe(1);
+    expect(stack.core.cache.get(id)!.status).toBe('ready');
   });
 });

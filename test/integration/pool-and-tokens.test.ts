@@ -7,6 +7,9 @@ import { until } from '../helpers/wait';
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
+// Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
+const ROTATING = { rotateClientCookie: true } as const;
+
 const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
 async function send(url: string): Promise<number> {
   const response = await request(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -15,20 +18,38 @@ async function send(url: string): Promise<number> {
 }
 
 describe('the token cache on the request path', () => {
-  it('50 concurrent requests from cold share one Clerk mint; the next 50 need none', async () => {
-    stack = await startStack();
+  it('50 concurrent requests from cold share one Clerk call; the next 50 need none', async () => {
+    stack = await startStack({ sim: ROTATING });
     stack.core.tokens.invalidate(stack.accountIds[0]!);
     const statuses = await Promise.all(Array.from({ length: 50 }, () => send(stack.url)));
     expect(statuses.every((s) => s === 200)).toBe(true);
-    expect(stack.sim.stats.tokenMints).toBe(1);
+    // GET /v1/client offered a token with a minute to live: taken, so no POST …/tokens.
+    expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 0, tokenMints: 1 });
     await Promise.all(Array.from({ length: 50 }, () => send(stack.url)));
-    expect(stack.sim.stats.tokenMints).toBe(1);
-    expect(stack.sim.stats.clientLookups).toBe(0);
+    expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 0, tokenMints: 1 });
+  });
+
+  it('mints through POST …/tokens when the token Clerk offers would expire within the margin and refresh lead', async () => {
+    // 35 s tokens: less than the 30 s margin plus the 10 s lead, so the offered one is not worth keeping.
+    stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 35 } });
+    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    expect(await send(stack.url)).toBe(200);
+    expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 1 });
+  });
+
+  it('a Clerk 429 fails the request after one Clerk call, and the account works once Clerk does', async () => {
+    stack = await startStack({ sim: ROTATING });
+    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    stack.sim.setClerkFailure(429);
+    expect(await send(stack.url)).not.toBe(200);
+    expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 0 });
+    stack.sim.setClerkFailure(undefined);
+    expect(await send(stack.url)).toBe(200);
   });
 
   it('renews tokens in the background, so steady traffic never waits for Clerk', async () => {
     // 32 s tokens minus the 30 s margin leave 2 s of use; refreshing 1.5 s early means one mint every ~0.5 s.
-    stack = await startStack({ sim: { tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
+    stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
     await send(stack.url);
     const missesBefore = stack.core.tokens.stats.misses;
     const end = Date.now() + 2500;
@@ -45,7 +66,7 @@ describe('the token cache on the request path', () => {
   });
 
   it('an upstream 401 drops the token, mints once more and retries once', async () => {
-    stack = await startStack();
+    stack = await startStack({ sim: ROTATING });
     await send(stack.url);
     stack.sim.revokeTokens(stack.users[0]!.userId);
     stack.sim.resetStats();
@@ -58,7 +79,7 @@ describe('the token cache on the request path', () => {
 
 describe('the shared upstream pool', () => {
   it('reuses connections: 200 requests at concurrency 8 open at most 8 upstream connections', async () => {
-    stack = await startStack();
+    stack = await startStack({ sim: ROTATING });
     await send(stack.url);
     stack.sim.resetStats();
     let next = 0;
@@ -71,7 +92,7 @@ describe('the shared upstream pool', () => {
   });
 
   it('a client that disconnects aborts its upstream request', async () => {
-    stack = await startStack();
+    stack = await startStack({ sim: ROTATING });
     stack.sim.enqueue(sse([{ raw: '' }, ...text('partial'), { delayMs: 5000 }, ...text('never'), ...finish()]));
     const controller = new AbortController();
     const response = await request(`${stack.url}/v1/messages`, {
@@ -90,7 +111,7 @@ describe('the shared upstream pool', () => {
   });
 
   it('counts every request in memory at once and in SQLite within the flush interval', async () => {
-    stack = await startStack({ accounts: 2 });
+    stack = await startStack({ accounts: 2, sim: ROTATING });
     await Promise.all(Array.from({ length: 30 }, () => send(stack.url)));
     const live = stack.accountIds.map((id) => stack.core.cache.get(id)!.requestCount);
     expect(live[0]! + live[1]!).toBe(30);

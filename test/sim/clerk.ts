@@ -140,6 +140,14 @@ export class SimAuthority {
     return { ok: true, userId: token.userId };
   }
 
+  /** The signed-in user a live session JWT minted here belongs to (what a `__session` cookie proves). */
+  recordBySessionToken(jwt: string | undefined): UserRecord | undefined {
+    const token = jwt === undefined ? undefined : this.tokens.get(jwt);
+    const rec = token === undefined ? undefined : this.users.get(token.userId);
+    if (!token || !rec || rec.signedOut || token.seq <= rec.revokedThroughSeq || token.expiresAtMs <= Date.now()) return undefined;
+    return rec;
+  }
+
   /** Clerk's rotating token: the old `__client` stops working the moment a new one is issued. */
   rotateIfEnabled(rec: UserRecord): string[] {
     if (!this.options.rotateClientCookie) return [];
@@ -228,6 +236,20 @@ function clientJson(rec: UserRecord, jwt: string | undefined): unknown {
   };
 }
 
+/**
+ * Generation B spec §2.4: `GET /v1/client` without `__client`. A live session JWT gets the user's current
+ * `__client` (not a rotated one: the browser that holds the session keeps working); anything else gets an empty
+ * client and no cookie.
+ */
+function answerBootstrap(res: ServerResponse, auth: SimAuthority, session: string | undefined): void {
+  const rec = auth.recordBySessionToken(session);
+  if (!rec) return sendJson(res, 200, { response: { object: 'client', sessions: [], last_active_session_id: null }, client: null });
+  return sendJson(res, 200, clientJson(rec, undefined), [
+    `__client=${rec.user.clientCookie}; Path=/; HttpOnly; Secure; SameSite=Lax`,
+    `__client_uat=${rec.user.clientUat}; Path=/; Secure; SameSite=Lax`,
+  ]);
+}
+
 function safeDecode(value: string): string {
   try {
     return decodeURIComponent(value);
@@ -256,7 +278,9 @@ export function createClerkHandler(
         const status = controls.failureStatus;
         return sendJson(res, status, clerkError('sim_failure', `simulated Clerk failure (HTTP ${status})`));
       }
-      const rec = auth.recordByCookie(parseCookieHeader(req.headers.cookie).get('__client'));
+      const cookies = parseCookieHeader(req.headers.cookie);
+      if (isClient && !cookies.has('__client')) return answerBootstrap(res, auth, cookies.get('__session'));
+      const rec = auth.recordByCookie(cookies.get('__client'));
       if (isClient) {
         if (!rec) return sendJson(res, 401, clerkError('authentication_invalid', 'Unable to authenticate the request.'));
         if (rec.signedOut) return sendJson(res, 200, clientJson(rec, undefined));

@@ -129,12 +129,68 @@ describe('parseCookieInput: nothing usable', () => {
     ['whitespace', '   \n\t', /The cookie is empty/],
     ['garbage', 'hello there', /does not look like an Orchids cookie/],
     ['a bare Bearer', 'Bearer ', /does not look like an Orchids cookie/],
-    ['unreadable JWT', 'aaaa.bbbb.cccc', /cannot be read/],
   ])('%s → CookieParseError that says what to paste', (_name, input, reason) => {
     const error = parseError(input);
     expect(error.name).toBe('CookieParseError');
     expect(error.message).toMatch(reason);
     expect(error.message).toContain('Paste the value of the __client cookie from orchids.app');
     expect(error.message).toContain('browser cookie export');
+  });
+});
+
+describe('parseCookieInput: wrong pastes are named before Clerk is asked', () => {
+  const cutAtDot = CLIENT_JWT.slice(0, CLIENT_JWT.lastIndexOf('.'));
+  const firstHalf = CLIENT_JWT.slice(0, 40);
+  const secondHalf = CLIENT_JWT.slice(40);
+
+  it.each([
+    ['lost its signature part', cutAtDot],
+    ['cut inside the payload', firstHalf],
+    ["shortened by DevTools' ellipsis", `${CLIENT_JWT.slice(0, 60)}…`],
+    ['three parts, payload not decodable', 'aaaa.bbbb.cccc'],
+    ['a cut __client in a header', `__client=${cutAtDot}; __client_uat=${UAT}`],
+    ['a cut __session alone', `__session=${SESSION_JWT.slice(0, 50)}`],
+  ])('a truncated JWT (%s) is called cut off', (_name, input) => {
+    expect(parseError(input).message).toMatch(/^That token is cut off, so it cannot be read/);
+  });
+
+  it('a cut __session next to a whole __client is dropped, not refused: the __client is all that is needed', () => {
+    expect(parseCookieInput(`__client=${CLIENT_JWT}; __session=${SESSION_JWT.slice(0, 50)}`)).toEqual({ client: CLIENT_JWT });
+  });
+
+  it('an opaque __client that merely contains dots is not mistaken for a cut JWT', () => {
+    expect(parseCookieInput(`__client=${OPAQUE}.part.two`)).toEqual({ client: `${OPAQUE}.part.two` });
+  });
+
+  it('a value broken by a space or a line break is refused with that reason', () => {
+    for (const broken of [`${firstHalf} ${secondHalf}`, `${firstHalf}\n${secondHalf}`, `Bearer ${firstHalf}  ${secondHalf}`]) {
+      expect(parseError(broken).message).toMatch(/^That value has a space or line break inside it/);
+    }
+    expect(parseError(`__client=${firstHalf} ${secondHalf}; __client_uat=${UAT}`).message).toMatch(
+      /^The __client value has a space or line break inside it/,
+    );
+  });
+
+  it('a whole document.cookie string without __client says where __client really is', () => {
+    for (const pasted of [`theme=dark; _ga=GA1.1.XXXX; __client_uat=${UAT}`, 'theme=dark; consent=yes']) {
+      const { message } = parseError(pasted);
+      expect(message).toMatch(/whole cookie list \(document\.cookie\), which never includes __client/);
+      expect(message).toContain('Application → Cookies → clerk.orchids.app');
+    }
+  });
+
+  it('a document.cookie string that carries __session is kept for the bootstrap', () => {
+    expect(parseCookieInput(`theme=dark; __client_uat=${UAT}; __session=${SESSION_JWT}`)).toEqual({ clientUat: UAT, session: SESSION_JWT });
+  });
+
+  it('each kind of wrong paste gets its own sentence', () => {
+    const messages = [
+      parseError(cutAtDot).message,
+      parseError(`${firstHalf} ${secondHalf}`).message,
+      parseError('theme=dark; consent=yes').message,
+      parseError(BEARER_JWT).message,
+      parseError('hello there').message,
+    ];
+    expect(new Set(messages).size).toBe(messages.length);
   });
 });

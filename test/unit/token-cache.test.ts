@@ -226,3 +226,32 @@ describe('TokenCache failures and stop', () => {
     expect(mint).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('TokenCache and the Clerk side', () => {
+  it('tells mint how long a token must live to be worth keeping: the safety margin plus the refresh lead', async () => {
+    const mint = vi.fn(async () => tokenFor(120 * SECOND));
+    const tokens = cache({ mint, safetyMarginMs: 30 * SECOND, refreshLeadMs: 10 * SECOND });
+    await tokens.get(4);
+    expect(mint).toHaveBeenCalledWith(4, 40 * SECOND);
+    await tokens.renew(4);
+    expect(mint).toHaveBeenLastCalledWith(4, 40 * SECOND);
+  });
+
+  it('current() reads the usable token without counting a hit or keeping the account warm', async () => {
+    const token = tokenFor(120 * SECOND);
+    const mint = vi.fn(async () => token);
+    const tokens = cache({ mint, keepWarmMs: 60 * SECOND, refreshLeadMs: 10 * SECOND });
+    expect(tokens.current(1)).toBeUndefined();
+    await tokens.get(1);
+    const hits = tokens.stats.hits;
+    for (let elapsed = 0; elapsed < 85 * SECOND; elapsed += 5 * SECOND) {
+      expect(tokens.current(1)).toBe(token);
+      await vi.advanceTimersByTimeAsync(5 * SECOND);
+    }
+    expect(tokens.stats.hits).toBe(hits);
+    // Only read through current(): at the refresh point the account counts as idle, so Clerk is not asked again.
+    expect(mint).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(5 * SECOND); // past exp − 30 s
+    expect(tokens.current(1)).toBeUndefined();
+  });
+});

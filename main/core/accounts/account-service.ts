@@ -1,20 +1,17 @@
 import type { AccountPatch, AccountsRepo } from '../db/accounts-repo';
-import { ClerkError, type ClerkClient, type ClerkIdentity, type RotatedCookies } from '../clerk/clerk-client';
+import type { ClerkClient } from '../clerk/clerk-client';
+import type { ClerkCookies } from '../clerk/cookie-header';
 import { jwtExpiryMs } from '../clerk/jwt';
-import { SecretUnavailableError, type SecretBox } from '../secrets/secret-box';
+import type { SecretBox } from '../secrets/secret-box';
 import type { AccountCache } from './account-cache';
-import { parseCookieInput, type ClerkCookies } from './cookie-parser';
+import { AccountClerk } from './account-clerk';
+import { AccountCookies } from './account-cookies';
+import { AccountError } from './account-error';
+import { parseCookieInput } from './cookie-parser';
+import { resolvePastedCookies } from './pasted-cookies';
 import { summarize, type AccountRecord, type AccountSummary } from './types';
 
-export class AccountError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'invalid_cookie' | 'rejected' | 'unavailable' | 'invalid_input' | 'locked',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'AccountError';
-  }
-}
+export { AccountError, type AccountErrorCode } from './account-error';
 
 export interface AddAccountInput {
   cookie: string;
@@ -36,11 +33,20 @@ export interface AccountServiceDeps {
   now?: () => number;
   /** Tokens Clerk hands out with an account lookup; seeding them saves the first request a mint. */
   seedToken?: (accountId: number, jwt: string) => void;
+  /** The account's usable session JWT, if any (the token cache's): it goes along as the `__session` cookie. */
+  currentToken?: (accountId: number) => string | undefined;
   /** Called when an account leaves: its token and live state go with it. */
   onRemoved?: (accountId: number) => void;
 }
 
 export const MAX_WEIGHT = 100;
+
+export interface AddAccountResult {
+  account: AccountSummary;
+  created: boolean;
+  /** Something the person should know although it worked (a `__session` paste); shown as it is. */
+  notice?: string;
+}
 
 /**
  * Every change to an account goes through here: the database first, then the cache, so the request path sees it
@@ -49,9 +55,20 @@ export const MAX_WEIGHT = 100;
  */
 export class AccountService {
   private readonly now: () => number;
+  private readonly cookies: AccountCookies;
+  private readonly clerk: AccountClerk;
 
   constructor(private readonly deps: AccountServiceDeps) {
     this.now = deps.now ?? Date.now;
+    this.cookies = new AccountCookies({ secrets: deps.secrets, currentToken: deps.currentToken });
+    this.clerk = new AccountClerk({
+      clerk: deps.clerk,
+      cookies: this.cookies,
+      account: (id) => deps.cache.get(id),
+      write: (id, patch) => this.write(id, patch),
+      seedToken: deps.seedToken,
+      now: this.now,
+    });
   }
 
   list(): AccountSummary[] {
@@ -63,7 +80,7 @@ export class AccountService {
   }
 
   /** Adds an account from pasted cookies, or refreshes the stored one if Clerk says it is a user we already have. */
-  async add(input: AddAccountInput): Promise<{ account: AccountSummary; created: boolean }> {
+  async add(input: AddAccountInput): Promise<AddAccountResult> {
     const weight = input.weight ?? 1;
     checkWeight(weight);
     const name = input.name?.trim();
@@ -74,7 +91,7 @@ export class AccountService {
     } catch (error) {
       throw new AccountError('invalid_cookie', (error as Error).message);
     }
-    const { identity, cookies: current } = await this.discover(cookies);
+    const { identity, cookies: current, notice } = await resolvePastedCookies(this.deps.clerk, cookies);
     const now = this.now();
     const sealedCookie = this.deps.secrets.seal(current.client!);
     const existing = this.deps.repo.findByUserId(identity.userId);
@@ -112,7 +129,7 @@ export class AccountService {
     if (identity.lastActiveToken && (jwtExpiryMs(identity.lastActiveToken) ?? 0) > now) {
       this.deps.seedToken?.(record.id, identity.lastActiveToken);
     }
-    return { account: summarize(record), created: !existing };
+    return { account: summarize(record), created: !existing, ...(notice ? { notice } : {}) };
   }
 
   update(id: number, update: AccountUpdate): AccountSummary {
@@ -135,6 +152,7 @@ export class AccountService {
     this.require(id);
     this.deps.repo.remove(id);
     this.deps.cache.remove(id);
+    this.cookies.forget(id);
     this.deps.onRemoved?.(id);
   }
 
@@ -152,70 +170,34 @@ export class AccountService {
     return record;
   }
 
-  /** Mints a bearer token for the account. Used by the token cache, so it runs at most once at a time per account. */
-  readonly mintToken = async (accountId: number): Promise<string> => {
-    const account = this.require(accountId);
-    const cookies = this.openCookies(account);
-    try {
-      const { jwt, rotated } = await this.deps.clerk.mintToken(account.sessionId, cookies);
-      this.keepRotated(account, rotated);
-      return jwt;
-    } catch (error) {
-      if (!(error instanceof ClerkError) || error.kind !== 'rejected') throw error;
-    }
-    // The session may have ended while the client cookie lives on: ask Clerk for the current one and try again.
-    const { identity, rotated } = await this.deps.clerk.lookup(cookies);
-    const current = this.keepRotated(account, rotated, identity);
-    if (identity.lastActiveToken && (jwtExpiryMs(identity.lastActiveToken) ?? 0) > this.now() + 35_000) {
-      return identity.lastActiveToken;
-    }
-    const { jwt, rotated: again } = await this.deps.clerk.mintToken(identity.sessionId, this.openCookies(current));
-    this.keepRotated(current, again);
-    return jwt;
-  };
+  /**
+   * A session JWT for the account, from Clerk. The token cache's mint function, so it runs at most once at a time
+   * per account; `minLifetimeMs` is how long a token Clerk already holds must still live to be used as it is.
+   */
+  readonly mintToken = (accountId: number, minLifetimeMs?: number): Promise<string> =>
+    this.clerk.mintToken(accountId, minLifetimeMs);
 
+  /** Asks Clerk whether the account is signed in (a heal probe), keeping the cookie Clerk rotates. */
+  checkSignIn(accountId: number): Promise<AccountSummary> {
+    return this.clerk.checkSignIn(accountId).then(summarize);
+  }
+
+  /**
+   * Spec §2.2's cookie header for the account, for upstream requests and WebSocket upgrades. Cheap enough for the
+   * request path: the sealed cookie is opened once per change and the header rebuilt only when a part of it moves.
+   */
+  cookieHeaderFor(accountId: number): string {
+    return this.cookies.header(this.require(accountId));
+  }
+
+  /** The account's Clerk cookies in the clear (export, Clerk calls). Throws AccountError `locked` if unopenable. */
   openCookies(account: AccountRecord): ClerkCookies {
-    try {
-      return { client: this.deps.secrets.open(account.sealedCookie), clientUat: account.clientUat || undefined };
-    } catch (error) {
-      if (error instanceof SecretUnavailableError) throw new AccountError('locked', error.message);
-      throw error;
-    }
+    return this.cookies.open(account);
   }
 
-  /** Resolves pasted cookies to an identity and a usable `__client`, bootstrapping one from `__session` if needed. */
-  private async discover(cookies: ClerkCookies): Promise<{ identity: ClerkIdentity; cookies: ClerkCookies }> {
-    try {
-      let current = cookies;
-      const first = await this.deps.clerk.lookup(current);
-      current = merge(current, first.rotated);
-      if (!current.client) {
-        throw new AccountError(
-          'invalid_cookie',
-          'Clerk did not hand out a __client cookie for that session token; paste the __client cookie instead.',
-        );
-      }
-      return { identity: first.identity, cookies: current };
-    } catch (error) {
-      if (error instanceof ClerkError) {
-        throw new AccountError(error.kind, error.message);
-      }
-      throw error;
-    }
-  }
-
-  private keepRotated(account: AccountRecord, rotated: RotatedCookies, identity?: ClerkIdentity): AccountRecord {
-    const patch: AccountPatch = {};
-    if (rotated.client) patch.sealedCookie = this.deps.secrets.seal(rotated.client);
-    if (rotated.clientUat) patch.clientUat = rotated.clientUat;
-    if (identity) {
-      if (identity.sessionId !== account.sessionId) patch.sessionId = identity.sessionId;
-      if (identity.email && identity.email !== account.email) patch.email = identity.email;
-    }
-    if (Object.keys(patch).length === 0) return account;
-    // The account may have been removed while Clerk answered; then there is nothing to keep.
-    if (!this.deps.cache.get(account.id)) return account;
-    return this.write(account.id, patch);
+  /** Lets go of an account's opened cookie after another process removed the account. */
+  forgetCookies(accountId: number): void {
+    this.cookies.forget(accountId);
   }
 
   private require(id: number): AccountRecord {
@@ -223,14 +205,6 @@ export class AccountService {
     if (!account) throw new AccountError('not_found', `No account with id ${id}.`);
     return account;
   }
-}
-
-function merge(cookies: ClerkCookies, rotated: RotatedCookies): ClerkCookies {
-  return {
-    ...cookies,
-    ...(rotated.client ? { client: rotated.client } : {}),
-    ...(rotated.clientUat ? { clientUat: rotated.clientUat } : {}),
-  };
 }
 
 function checkWeight(weight: number): void {

@@ -1,12 +1,7 @@
+import type { ClerkCookies } from '../clerk/cookie-header';
 import { decodeJwtPayload, looksLikeJwt } from '../clerk/jwt';
 
-/** The Clerk cookies an account is built from. `client` is the long-lived `__client` cookie. */
-export interface ClerkCookies {
-  client?: string;
-  clientUat?: string;
-  /** `__session`: short-lived; enough to bootstrap a `__client` through Clerk when that is all the user has. */
-  session?: string;
-}
+export type { ClerkCookies } from '../clerk/cookie-header';
 
 export class CookieParseError extends Error {
   constructor(message: string) {
@@ -17,10 +12,20 @@ export class CookieParseError extends Error {
 
 const ACCEPTED =
   'Paste the value of the __client cookie from orchids.app, a whole Cookie header ("__client=…; __client_uat=…"), or a browser cookie export (JSON).';
+/** Where `__client` is: an HttpOnly cookie of Clerk's own domain, so page scripts and the orchids.app list miss it. */
+export const WHERE_CLIENT_LIVES = "in the browser's developer tools, Application → Cookies → clerk.orchids.app";
+
+const CUT_OFF =
+  'That token is cut off, so it cannot be read: a whole one is three parts joined by dots, and the middle part decodes. Copy the whole value again (double-click it in the cookie table, then copy).';
+const HAS_SPACES =
+  'That value has a space or line break inside it, and cookie values never do: part of it probably came from a wrapped line or the next column. Copy just the value, in one piece.';
+const DOCUMENT_COOKIE = `That looks like the page's whole cookie list (document.cookie), which never includes __client: Clerk hides it from page scripts. Copy the __client value ${WHERE_CLIENT_LIVES} instead.`;
 
 /**
- * Accepts every form a person is likely to paste (protocol page 1.5): a bare `__client` value, a `Cookie:` header
- * string, a browser extension's JSON export, with or without a `Bearer ` prefix or a `|comment` suffix.
+ * Accepts every form a person is likely to paste (spec §2.1): a bare `__client` value, a `Cookie:` header string, a
+ * browser extension's JSON export, with or without a `Bearer ` prefix or a `|comment` suffix. A bare `__session`
+ * JWT (or a header with `__session` and no `__client`) comes back as `{ session }`: the caller may bootstrap from it.
+ * Pastes that cannot work are refused here, each with its own reason, before anything is sent to Clerk.
  */
 export function parseCookieInput(input: string): ClerkCookies {
   let text = input.trim();
@@ -28,17 +33,40 @@ export function parseCookieInput(input: string): ClerkCookies {
   text = text.replace(/^cookie:\s*/i, '').replace(/^bearer\s+/i, '');
 
   if (text.startsWith('[') || text.startsWith('{')) return fromJsonExport(text);
-  if (/(^|[;\s])__(client|session)(_[A-Za-z0-9-]+)?=/.test(text)) return requireUsable(fromPairs(cookiePairs(text)));
+  const pairs = cookiePairs(text);
+  if (/(^|[;\s])__(client|session)(_[A-Za-z0-9-]+)?=/.test(text)) return requireUsable(fromPairs(pairs), pairs.length);
+  if (pairs.length >= 2) throw new CookieParseError(DOCUMENT_COOKIE);
 
   const beforePipe = text.split('|', 1)[0]!.trim();
-  if (looksLikeJwt(beforePipe)) return fromBareJwt(beforePipe);
-  if (beforePipe.length >= 16 && !/[\s;=]/.test(beforePipe)) return { client: beforePipe };
-  throw new CookieParseError(`That does not look like an Orchids cookie. ${ACCEPTED}`);
+  if (/\s/.test(beforePipe)) throw new CookieParseError(looksLikeBrokenToken(beforePipe) ? HAS_SPACES : notACookie());
+  if (looksLikeJwtStart(beforePipe)) return fromBareJwt(beforePipe);
+  if (beforePipe.length >= 16 && !/[;=]/.test(beforePipe)) return { client: beforePipe };
+  throw new CookieParseError(notACookie());
+}
+
+function notACookie(): string {
+  return `That does not look like an Orchids cookie. ${ACCEPTED}`;
+}
+
+/** A JWT's header is base64url JSON, so it starts `eyJ`; anything starting so is meant to be a whole JWT. */
+function looksLikeJwtStart(value: string): boolean {
+  return value.startsWith('eyJ') || looksLikeJwt(value);
+}
+
+/** Token-like pieces split by whitespace, one of them long: a token broken across lines or columns. */
+function looksLikeBrokenToken(value: string): boolean {
+  const pieces = value.split(/\s+/);
+  return pieces.every((piece) => /^[A-Za-z0-9._~+/%=-]+$/.test(piece)) && pieces.some((piece) => piece.length >= 16);
+}
+
+/** True when a JWT-shaped value lost its end or its middle (a short copy, or DevTools' `…` abbreviation). */
+function isCutOffJwt(value: string): boolean {
+  return value.includes('…') || !looksLikeJwt(value) || decodeJwtPayload(value) === undefined;
 }
 
 function fromBareJwt(token: string): ClerkCookies {
-  const payload = decodeJwtPayload(token);
-  if (!payload) throw new CookieParseError(`That token cannot be read. ${ACCEPTED}`);
+  if (isCutOffJwt(token)) throw new CookieParseError(CUT_OFF);
+  const payload = decodeJwtPayload(token)!;
   if ('rotating_token' in payload) return { client: token };
   if (typeof payload.sid === 'string') return { session: token };
   throw new CookieParseError(
@@ -51,7 +79,10 @@ function cookiePairs(header: string): Array<[string, string]> {
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
-    pairs.push([part.slice(0, eq).trim(), cleanValue(part.slice(eq + 1))]);
+    const name = part.slice(0, eq).trim();
+    // `a=b` inside a bare base64 value is padding, not a cookie: only names a browser would set count.
+    if (!/^[A-Za-z0-9_!#$%&'*+.^`|~-]+$/.test(name)) continue;
+    pairs.push([name, cleanValue(part.slice(eq + 1))]);
   }
   return pairs;
 }
@@ -86,10 +117,11 @@ function fromJsonExport(text: string): ClerkCookies {
       if (typeof name === 'string' && typeof value === 'string') pairs.push([name.trim(), cleanValue(value)]);
     }
   }
-  return requireUsable(fromPairs(pairs));
+  // An export lists cookies one by one, so several of them is normal there, not a sign of document.cookie.
+  return requireUsable(fromPairs(pairs), 1);
 }
 
-/** Exact names win; Clerk's namespaced variants (`__client_<suffix>`) are the fallback (protocol 1.5 rule 3). */
+/** Exact names win; Clerk's namespaced variants (`__client_<suffix>`) are the fallback (spec §2.1). */
 function fromPairs(pairs: Array<[string, string]>): ClerkCookies {
   const pick = (name: string): string | undefined => {
     const exact = pairs.find(([key, value]) => key === name && value);
@@ -107,9 +139,19 @@ function fromPairs(pairs: Array<[string, string]>): ClerkCookies {
   return cookies;
 }
 
-function requireUsable(cookies: ClerkCookies): ClerkCookies {
+function requireUsable(cookies: ClerkCookies, pairCount: number): ClerkCookies {
   if (!cookies.client && !cookies.session) {
+    if (pairCount >= 2) throw new CookieParseError(DOCUMENT_COOKIE);
     throw new CookieParseError(`No __client (or __session) cookie found in what you pasted. ${ACCEPTED}`);
+  }
+  for (const [name, value] of [['__client', cookies.client], ['__session', cookies.session]] as const) {
+    if (value && /\s/.test(value)) throw new CookieParseError(`The ${name} value has a space or line break inside it, and cookie values never do. Copy just its value, in one piece.`);
+  }
+  // `__client` may be opaque (dots and all), so only one that starts as a JWT header must be a whole JWT.
+  if (cookies.client?.startsWith('eyJ') && isCutOffJwt(cookies.client)) throw new CookieParseError(CUT_OFF);
+  if (cookies.session && isCutOffJwt(cookies.session)) {
+    if (cookies.client) delete cookies.session; // useless, but the __client beside it is all that is needed
+    else throw new CookieParseError(CUT_OFF);
   }
   return cookies;
 }

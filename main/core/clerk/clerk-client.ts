@@ -1,23 +1,29 @@
 import { request, type Dispatcher } from 'undici';
-import type { ClerkCookies } from '../accounts/cookie-parser';
+import { clerkCookieHeader, rotatedFromSetCookie, type ClerkCookies, type RotatedCookies } from './cookie-header';
 
-/** Clerk's frontend API as Orchids' web and desktop clients call it (protocol page 1). */
-const CLERK_QUERY = '__clerk_api_version=2025-11-10&_clerk_js_version=5.117.0';
-const ORCHIDS_DESKTOP_UA =
+export type { RotatedCookies } from './cookie-header';
+
+/** The Clerk frontend API version Orchids' clients pin (spec §2.3); Clerk may refuse or reshape answers for others. */
+export const CLERK_API_VERSION = '2025-11-10';
+/** The clerk-js release Orchids' desktop client ships (spec §2.3, §10 item 22). */
+export const CLERK_JS_VERSION = '5.117.0';
+const CLERK_QUERY = `__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`;
+export const ORCHIDS_DESKTOP_UA =
   'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Orchids/0.0.57 Chrome/138.0.7204.251 Electron/37.10.3 Safari/537.36';
+
+const CLIENT_HEADERS = {
+  'user-agent': ORCHIDS_DESKTOP_UA,
+  'accept-language': 'zh-CN',
+  origin: 'https://www.orchids.app',
+  referer: 'https://www.orchids.app/',
+};
 
 export interface ClerkIdentity {
   sessionId: string;
   userId: string;
   email: string;
-  /** A session JWT Clerk handed out with the client: a free first token. */
+  /** A session JWT Clerk handed out with the client: used instead of a mint while it has life left. */
   lastActiveToken: string | undefined;
-}
-
-/** Cookie values Clerk rotated in `Set-Cookie`; they replace the stored ones or later calls fail. */
-export interface RotatedCookies {
-  client?: string;
-  clientUat?: string;
 }
 
 /** `rejected`: Clerk refused the cookie (the user must sign in again). `unavailable`: try later. */
@@ -41,6 +47,11 @@ export interface ClerkClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Clerk's frontend API, one HTTP call per method and no retries: a refused or throttled call is reported to the
+ * caller as it is (spec §8.5: a 429 must not turn into a second call). Persisting what Clerk rotates is the
+ * caller's job (AccountService), so every method returns the rotated cookies alongside its answer.
+ */
 export class ClerkClient {
   private readonly baseUrl: string;
 
@@ -50,46 +61,46 @@ export class ClerkClient {
 
   /** `GET /v1/client`: who the cookie belongs to, and its active session. */
   async lookup(cookies: ClerkCookies): Promise<{ identity: ClerkIdentity; rotated: RotatedCookies }> {
-    const response = await this.call('GET', `/v1/client?${CLERK_QUERY}`, cookies, {
-      'user-agent': ORCHIDS_DESKTOP_UA,
-      'accept-language': 'zh-CN',
-      origin: 'https://www.orchids.app',
-      referer: 'https://www.orchids.app/',
-    });
-    const rotated = rotatedFrom(response.headers);
-    const json = response.json as { response?: ClientResource | null } | undefined;
-    const client = json?.response;
+    const { json, status, rotated } = await this.call('GET', `/v1/client?${CLERK_QUERY}`, cookies, CLIENT_HEADERS);
+    const client = (json as { response?: ClientResource | null } | undefined)?.response;
     const sessions = client?.sessions ?? [];
     const session = sessions.find((s) => s.id === client?.last_active_session_id) ?? sessions[0];
     if (!client || !session) {
-      throw new ClerkError('rejected', 'Clerk says this cookie has no active session: sign in to orchids.app again and copy a fresh cookie.', response.status);
+      throw new ClerkError('rejected', 'Clerk says this cookie has no active session: sign in to orchids.app again and copy a fresh cookie.', status);
     }
-    const email = session.user?.email_addresses?.[0]?.email_address;
     const userId = session.user?.id;
-    if (!userId) throw new ClerkError('rejected', 'Clerk returned a session without a user.', response.status);
+    if (!userId) throw new ClerkError('rejected', 'Clerk returned a session without a user.', status);
     return {
       identity: {
         sessionId: session.id,
         userId,
-        email: email ?? '',
+        email: session.user?.email_addresses?.[0]?.email_address ?? '',
         lastActiveToken: session.last_active_token?.jwt || undefined,
       },
       rotated,
     };
   }
 
-  /** `POST /v1/client/sessions/{sid}/tokens`: a fresh short-lived bearer JWT for the upstream. */
+  /**
+   * Spec §2.4: `GET /v1/client` with a cookie header that has no `__client`, so Clerk hands one out for the
+   * session in `__session`. Resolves with whatever Clerk set (possibly nothing); the body is not needed.
+   */
+  async bootstrap(cookies: ClerkCookies): Promise<RotatedCookies> {
+    return (await this.call('GET', `/v1/client?${CLERK_QUERY}`, { ...cookies, client: undefined }, CLIENT_HEADERS)).rotated;
+  }
+
+  /** `POST /v1/client/sessions/{sid}/tokens`: a fresh short-lived session JWT for the upstream. */
   async mintToken(sessionId: string, cookies: ClerkCookies): Promise<{ jwt: string; rotated: RotatedCookies }> {
-    const response = await this.call(
+    const { json, status, rotated } = await this.call(
       'POST',
       `/v1/client/sessions/${encodeURIComponent(sessionId)}/tokens?${CLERK_QUERY}`,
       cookies,
       { 'content-type': 'application/x-www-form-urlencoded' },
       'organization_id=',
     );
-    const jwt = (response.json as { jwt?: unknown } | undefined)?.jwt;
-    if (typeof jwt !== 'string' || !jwt) throw new ClerkError('unavailable', 'Clerk answered without a token.', response.status);
-    return { jwt, rotated: rotatedFrom(response.headers) };
+    const jwt = (json as { jwt?: unknown } | undefined)?.jwt;
+    if (typeof jwt !== 'string' || !jwt) throw new ClerkError('unavailable', 'Clerk answered without a token.', status);
+    return { jwt, rotated };
   }
 
   private async call(
@@ -98,13 +109,14 @@ export class ClerkClient {
     cookies: ClerkCookies,
     headers: Record<string, string>,
     body?: string,
-  ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; json: unknown }> {
+  ): Promise<{ status: number; rotated: RotatedCookies; json: unknown }> {
     let response: Dispatcher.ResponseData;
     const timeout = this.options.timeoutMs ?? 10_000;
+    const cookie = clerkCookieHeader(cookies);
     try {
       response = await request(this.baseUrl + pathAndQuery, {
         method,
-        headers: { ...headers, cookie: cookieHeader(cookies), accept: 'application/json' },
+        headers: { ...headers, ...(cookie ? { cookie } : {}), accept: 'application/json' },
         body,
         dispatcher: this.options.dispatcher(),
         headersTimeout: timeout,
@@ -114,23 +126,19 @@ export class ClerkClient {
       throw new ClerkError('unavailable', `Clerk cannot be reached: ${(error as Error).message}`);
     }
     const text = await response.body.text();
-    if (response.statusCode === 401 || response.statusCode === 403 || response.statusCode === 404) {
-      throw new ClerkError(
-        'rejected',
-        `Clerk rejected the cookie (HTTP ${response.statusCode}): sign in to orchids.app again and copy a fresh cookie.`,
-        response.statusCode,
-      );
+    const status = response.statusCode;
+    if (status === 401 || status === 403 || status === 404) {
+      throw new ClerkError('rejected', `Clerk rejected the cookie (HTTP ${status}): sign in to orchids.app again and copy a fresh cookie.`, status);
     }
-    if (response.statusCode !== 200) {
-      throw new ClerkError('unavailable', `Clerk answered HTTP ${response.statusCode}.`, response.statusCode);
-    }
+    if (status === 429) throw new ClerkError('unavailable', 'Clerk is rate limiting this computer (HTTP 429); try again in a minute.', status);
+    if (status !== 200) throw new ClerkError('unavailable', `Clerk answered HTTP ${status}.`, status);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      throw new ClerkError('unavailable', 'Clerk answered with something that is not JSON.', response.statusCode);
+      throw new ClerkError('unavailable', 'Clerk answered with something that is not JSON.', status);
     }
-    return { status: response.statusCode, headers: response.headers, json };
+    return { status, rotated: rotatedFromSetCookie(response.headers['set-cookie']), json };
   }
 }
 
@@ -143,30 +151,4 @@ interface ClientResource {
     user?: { id?: string; email_addresses?: Array<{ email_address?: string }> };
     last_active_token?: { jwt?: string } | null;
   }>;
-}
-
-/** Protocol 1.1: the parts that exist, in Clerk's order. */
-export function cookieHeader(cookies: ClerkCookies): string {
-  const parts: string[] = [];
-  if (cookies.client) parts.push(`__client=${cookies.client}`);
-  if (cookies.session) parts.push(`__session=${cookies.session}`);
-  if (cookies.clientUat) parts.push(`__client_uat=${cookies.clientUat}`);
-  return parts.join('; ');
-}
-
-function rotatedFrom(headers: Record<string, string | string[] | undefined>): RotatedCookies {
-  const raw = headers['set-cookie'];
-  const lines = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
-  const rotated: RotatedCookies = {};
-  for (const line of lines) {
-    const pair = line.split(';', 1)[0]!;
-    const eq = pair.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    if (!value) continue;
-    if (name === '__client') rotated.client = value;
-    else if (name === '__client_uat') rotated.clientUat = value;
-  }
-  return rotated;
 }

@@ -1,8 +1,11 @@
 import { jwtExpiryMs } from './jwt';
 
 export interface TokenCacheOptions {
-  /** Mints a fresh bearer JWT for the account (a Clerk call). */
-  mint: (accountId: number) => Promise<string>;
+  /**
+   * Mints a fresh bearer JWT for the account (a Clerk call). `minLifetimeMs` is how long a token must still live to
+   * be worth keeping here (the safety margin plus the refresh lead): a shorter-lived one would be refreshed at once.
+   */
+  mint: (accountId: number, minLifetimeMs: number) => Promise<string>;
   now?: () => number;
   /** A token is used until `exp` minus this margin (protocol 1.4 uses 30 s), so it never expires in flight. */
   safetyMarginMs?: number;
@@ -70,6 +73,15 @@ export class TokenCache {
     return entry.token;
   }
 
+  /**
+   * The usable token without counting a use or keeping the account warm: for the `__session` cookie that goes
+   * along with calls that already hold a token.
+   */
+  current(accountId: number): string | undefined {
+    const entry = this.entries.get(accountId);
+    return entry?.token && this.now() < entry.usableUntil ? entry.token : undefined;
+  }
+
   /** A usable token, minting (once, shared) when there is none. */
   get(accountId: number): Promise<string> {
     const token = this.peek(accountId);
@@ -133,7 +145,7 @@ export class TokenCache {
   private startMint(accountId: number, entry: Entry): Promise<string> {
     const generation = entry.generation;
     this.stats.mints += 1;
-    const inflight = this.options.mint(accountId).then(
+    const inflight = this.options.mint(accountId, this.marginMs + this.leadMs).then(
       (token) => {
         if (entry.generation === generation && this.entries.get(accountId) === entry) {
           entry.inflight = undefined;

@@ -3,7 +3,7 @@ import { errorMessage, useApi, type AccountSummary } from '../../lib/api';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
 
-type Phase = { kind: 'editing' } | { kind: 'checking' } | { kind: 'failed'; message: string } | { kind: 'done'; account: AccountSummary; created: boolean };
+type Phase = { kind: 'editing' } | { kind: 'checking' } | { kind: 'failed'; message: string } | { kind: 'done'; account: AccountSummary; created: boolean; notice?: string };
 
 /**
  * Paste a cookie, Clerk says whose it is. The core accepts every cookie format (a bare __client value, a Cookie
@@ -50,7 +50,7 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
       const result = await api.accounts.add({ cookie, name: name.trim() || undefined, weight: weightNumber });
       putAccount(result.account);
       refreshStatus();
-      setPhase({ kind: 'done', account: result.account, created: result.created });
+      setPhase({ kind: 'done', account: result.account, created: result.created, notice: result.notice });
     } catch (error) {
       setPhase({ kind: 'failed', message: errorMessage(error) });
     }
@@ -70,6 +70,7 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
               ? `Clerk confirmed the cookie. "${phase.account.name}" now takes requests.`
               : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
           </p>
+          {phase.notice ? <p className="warning">{phase.notice}</p> : null}
           <div className="dialog-footer">
             <button type="button" className="button" onClick={() => setPhase({ kind: 'editing' })}>
               Add another

@@ -1,0 +1,206 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Agent } from 'undici';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AccountCache } from '../../main/core/accounts/account-cache';
+import { AccountService } from '../../main/core/accounts/account-service';
+import { CLERK_API_VERSION, CLERK_JS_VERSION, ClerkClient, ClerkError } from '../../main/core/clerk/clerk-client';
+import { AccountsRepo } from '../../main/core/db/accounts-repo';
+import { openDatabase, type Db } from '../../main/core/db/database';
+import { KeyFileSecretBox, type SecretBox } from '../../main/core/secrets/secret-box';
+import { decodeFakeJwt, fakeJwt } from '../sim/fake-jwt';
+import { parseCookieHeader } from '../sim/clerk';
+
+const SESSION_ID = 'sess_XXXX';
+const FIRST_CLIENT = 'fake-client-cookie-XXXX-0';
+
+/**
+ * A Clerk that answers exactly as each test sets it: how long the `last_active_token` it offers lives, a failure
+ * status, and rotation that makes the previous `__client` stop working at once (as real Clerk's rotating token).
+ */
+class ScriptedClerk {
+  readonly calls: Array<{ method: string; path: string; query: string; cookie: string }> = [];
+  offeredLifetimeSeconds = 120;
+  failWith: number | undefined;
+  validClient = FIRST_CLIENT;
+  /** While set, answers wait for it: a test can act between a request and its answer. */
+  hold: Promise<void> | undefined;
+  private rotations = 0;
+  private readonly server = http.createServer((req, res) => void this.answer(req, res));
+  url = '';
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    req.resume();
+    const [pathname = '', query = ''] = (req.url ?? '').split('?');
+    this.calls.push({ method: req.method ?? '', path: pathname, query, cookie: String(req.headers.cookie ?? '') });
+    await this.hold;
+    const send = (status: number, body: unknown, setCookie: string[] = []): void => {
+      res.writeHead(status, { 'content-type': 'application/json', ...(setCookie.length ? { 'set-cookie': setCookie } : {}) });
+      res.end(JSON.stringify(body));
+    };
+    if (this.failWith !== undefined) return send(this.failWith, { errors: [{ code: 'scripted', message: 'scripted failure' }] });
+    if (parseCookieHeader(req.headers.cookie).get('__client') !== this.validClient) return send(401, { errors: [{ code: 'authentication_invalid' }] });
+    this.validClient = `fake-client-cookie-XXXX-${++this.rotations}`;
+    const rotated = [`__client=${this.validClient}; Path=/; HttpOnly`, `__client_uat=${1_800_000_000 + this.rotations}; Path=/`];
+    const exp = (seconds: number): number => Math.floor(Date.now() / 1000) + seconds;
+    if (req.method === 'GET' && pathname === '/v1/client') {
+      const offered = fakeJwt({ sid: SESSION_ID, sub: 'user_XXXX', exp: exp(this.offeredLifetimeSeconds), from: 'client' });
+      const session = { id: SESSION_ID, status: 'active', user: { id: 'user_XXXX', email_addresses: [{ email_address: 'user1@example.test' }] }, last_active_token: { jwt: offered } };
+      return send(200, { response: { id: 'client_XXXX', last_active_session_id: SESSION_ID, sessions: [session] } }, rotated);
+    }
+    if (req.method === 'POST' && pathname === `/v1/client/sessions/${SESSION_ID}/tokens`) {
+      return send(200, { jwt: fakeJwt({ sid: SESSION_ID, sub: 'user_XXXX', exp: exp(120), from: 'tokens' }) }, rotated);
+    }
+    send(404, { errors: [{ code: 'resource_not_found' }] });
+  }
+}
+
+/** Counts how often the sealed cookie is opened: the request path must not open it per call. */
+function countingBox(inner: SecretBox): SecretBox & { opens: number } {
+  const box = { kind: inner.kind, opens: 0, seal: (plain: string) => inner.seal(plain), open: (sealed: string) => (box.opens++, inner.open(sealed)) };
+  return box;
+}
+
+let dir: string;
+let db: Db;
+let clerk: ScriptedClerk;
+let agent: Agent;
+let secrets: ReturnType<typeof countingBox>;
+let service: AccountService;
+let cache: AccountCache;
+let currentToken: string | undefined;
+let accountId: number;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-account-clerk-'));
+  db = openDatabase(path.join(dir, 'accounts.db'));
+  clerk = await new ScriptedClerk().start();
+  agent = new Agent();
+  secrets = countingBox(new KeyFileSecretBox(dir));
+  currentToken = undefined;
+  cache = new AccountCache();
+  service = new AccountService({
+    repo: new AccountsRepo(db),
+    cache,
+    clerk: new ClerkClient({ baseUrl: clerk.url, dispatcher: () => agent }),
+    secrets,
+    currentToken: () => currentToken,
+  });
+  accountId = (await service.add({ cookie: FIRST_CLIENT })).account.id;
+  clerk.calls.length = 0;
+});
+
+afterEach(async () => {
+  await clerk.close();
+  await agent.close();
+  db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const storedClient = (): string => service.openCookies(cache.get(accountId)!).client!;
+const origin = (jwt: string): unknown => decodeFakeJwt(jwt)?.from;
+
+describe('AccountService.mintToken: last_active_token first (spec §2.6)', () => {
+  it('takes the token GET /v1/client offers when it outlives the margin: no tokens call', async () => {
+    clerk.offeredLifetimeSeconds = 120;
+    const jwt = await service.mintToken(accountId, 40_000);
+    expect(origin(jwt)).toBe('client');
+    expect(clerk.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/client']);
+    expect(clerk.calls[0]!.query).toBe(`__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`);
+    expect(storedClient()).toBe(clerk.validClient);
+  });
+
+  it('mints through POST …/tokens when the offered token is too close to expiry, sending the rotated cookie', async () => {
+    clerk.offeredLifetimeSeconds = 35;
+    const jwt = await service.mintToken(accountId, 40_000);
+    expect(origin(jwt)).toBe('tokens');
+    expect(clerk.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/client', `POST /v1/client/sessions/${SESSION_ID}/tokens`]);
+    // The tokens call carries what the GET rotated, in the §2.2 composition.
+    expect(clerk.calls[1]!.cookie).toBe('__client=fake-client-cookie-XXXX-2; __client_uat=1800000002; clerk_active_context=sess_XXXX:');
+    expect(storedClient()).toBe(clerk.validClient);
+  });
+
+  it('the lifetime the token cache asks for decides', async () => {
+    clerk.offeredLifetimeSeconds = 35;
+    expect(origin(await service.mintToken(accountId, 20_000))).toBe('client');
+    expect(clerk.calls).toHaveLength(1);
+  });
+
+  it('a Clerk 429 ends the attempt without a second Clerk call', async () => {
+    clerk.failWith = 429;
+    const error = await service.mintToken(accountId, 40_000).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClerkError);
+    expect(error).toMatchObject({ kind: 'unavailable', status: 429 });
+    expect(clerk.calls).toHaveLength(1);
+  });
+
+  it('sends the current session JWT as __session', async () => {
+    currentToken = fakeJwt({ sid: SESSION_ID, exp: 4_102_444_800 });
+    await service.mintToken(accountId, 40_000);
+    expect(clerk.calls[0]!.cookie).toContain(`; __session=${currentToken}; `);
+  });
+});
+
+describe('AccountService: every Clerk call keeps what Clerk rotates', () => {
+  it('checkSignIn persists the rotated cookie, so the next call still works', async () => {
+    await service.checkSignIn(accountId);
+    expect(storedClient()).toBe(clerk.validClient);
+    await expect(service.mintToken(accountId, 40_000)).resolves.toBeTruthy();
+    expect(clerk.calls.every((c) => !c.cookie.includes('XXXX-0'))).toBe(true);
+  });
+
+  it('calls for one account run one after another: a rotating Clerk refuses none of them', async () => {
+    clerk.offeredLifetimeSeconds = 35;
+    const results = await Promise.allSettled([service.mintToken(accountId), service.checkSignIn(accountId), service.mintToken(accountId)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+    expect(clerk.calls).toHaveLength(5); // GET+POST, GET, GET+POST: none refused
+    expect(storedClient()).toBe(clerk.validClient);
+  });
+
+  it('a cookie pasted while Clerk answers is not overwritten by the rotation of the old one', async () => {
+    let release!: () => void;
+    clerk.hold = new Promise<void>((resolve) => (release = resolve));
+    const minting = service.mintToken(accountId, 40_000);
+    while (clerk.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    service.write(accountId, { sealedCookie: secrets.seal('fake-pasted-cookie-XXXX') });
+    release();
+    await minting;
+    expect(storedClient()).toBe('fake-pasted-cookie-XXXX');
+  });
+});
+
+describe('AccountService.cookieHeaderFor', () => {
+  it('is the §2.2 header of the stored account with the current token as __session', () => {
+    currentToken = 'fake.session.jwt';
+    const account = cache.get(accountId)!;
+    expect(service.cookieHeaderFor(accountId)).toBe(
+      `__client=${clerk.validClient}; __session=fake.session.jwt; __client_uat=${account.clientUat}; clerk_active_context=${SESSION_ID}:`,
+    );
+  });
+
+  it('opens the sealed cookie once per change, not once per call', async () => {
+    const before = secrets.opens;
+    for (let i = 0; i < 500; i++) service.cookieHeaderFor(accountId);
+    expect(secrets.opens - before).toBeLessThanOrEqual(1);
+    currentToken = 'fake.session.jwt2';
+    expect(service.cookieHeaderFor(accountId)).toContain('__session=fake.session.jwt2;');
+    const afterToken = secrets.opens;
+    await service.mintToken(accountId, 40_000); // Clerk rotates: the header follows without opening again
+    expect(service.cookieHeaderFor(accountId)).toContain(`__client=${clerk.validClient};`);
+    expect(secrets.opens).toBe(afterToken);
+  });
+});
