@@ -1,10 +1,9 @@
 import { request, type Dispatcher } from 'undici';
 import type { ClerkCookies } from '../accounts/cookie-parser';
+import { ORCHIDS_DESKTOP_USER_AGENT, ORCHIDS_WEB_ORIGIN } from '../orchids/desktop-identity';
 
 /** Clerk's frontend API as Orchids' web and desktop clients call it (protocol page 1). */
 const CLERK_QUERY = '__clerk_api_version=2025-11-10&_clerk_js_version=5.117.0';
-const ORCHIDS_DESKTOP_UA =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Orchids/0.0.57 Chrome/138.0.7204.251 Electron/37.10.3 Safari/537.36';
 
 export interface ClerkIdentity {
   sessionId: string;
@@ -51,10 +50,10 @@ export class ClerkClient {
   /** `GET /v1/client`: who the cookie belongs to, and its active session. */
   async lookup(cookies: ClerkCookies): Promise<{ identity: ClerkIdentity; rotated: RotatedCookies }> {
     const response = await this.call('GET', `/v1/client?${CLERK_QUERY}`, cookies, {
-      'user-agent': ORCHIDS_DESKTOP_UA,
+      'user-agent': ORCHIDS_DESKTOP_USER_AGENT,
       'accept-language': 'zh-CN',
-      origin: 'https://www.orchids.app',
-      referer: 'https://www.orchids.app/',
+      origin: ORCHIDS_WEB_ORIGIN,
+      referer: `${ORCHIDS_WEB_ORIGIN}/`,
     });
     const rotated = rotatedFrom(response.headers);
     const json = response.json as { response?: ClientResource | null } | undefined;
