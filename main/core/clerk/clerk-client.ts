@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import { ORCHIDS_DESKTOP_USER_AGENT, ORCHIDS_WEB_ORIGIN } from '../orchids/desktop-identity';
 import { clerkCookieHeader, rotatedFromSetCookie, type ClerkCookies, type RotatedCookies } from './cookie-header';
 
 export type { RotatedCookies } from './cookie-header';
@@ -8,14 +9,12 @@ export const CLERK_API_VERSION = '2025-11-10';
 /** The clerk-js release Orchids' desktop client ships (spec §2.3, §10 item 22). */
 export const CLERK_JS_VERSION = '5.117.0';
 const CLERK_QUERY = `__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`;
-export const ORCHIDS_DESKTOP_UA =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Orchids/0.0.57 Chrome/138.0.7204.251 Electron/37.10.3 Safari/537.36';
 
 const CLIENT_HEADERS = {
-  'user-agent': ORCHIDS_DESKTOP_UA,
+  'user-agent': ORCHIDS_DESKTOP_USER_AGENT,
   'accept-language': 'zh-CN',
-  origin: 'https://www.orchids.app',
-  referer: 'https://www.orchids.app/',
+  origin: ORCHIDS_WEB_ORIGIN,
+  referer: `${ORCHIDS_WEB_ORIGIN}/`,
 };
 
 export interface ClerkIdentity {

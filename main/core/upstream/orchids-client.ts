@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util, type Dispatcher } from 'undici';
 import type { Cancellation } from '../util/cancellation';
+import { abortError } from './abort-error';
 
 export interface OrchidsClientOptions {
   agentUrl: () => string;
@@ -174,10 +175,4 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
     if (error) sink.error(error);
     else sink.end();
   }
-}
-
-function abortError(): Error {
-  const error = new Error('The client went away');
-  error.name = 'AbortError';
-  return error;
 }

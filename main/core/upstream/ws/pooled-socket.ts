@@ -1,0 +1,100 @@
+import type { Duplex } from 'node:stream';
+import { ping, WebSocket } from 'undici';
+
+/** The request a socket is carrying: every frame and the close belong to it. */
+export interface SocketUser {
+  frame(raw: string): void;
+  closed(code: number, reason: string): void;
+}
+
+export interface SocketLifecycle {
+  socketOpened(socket: PooledSocket): void;
+  /** The socket's close event fired (whoever closed it); it must leave every list it is in. */
+  socketClosed(socket: PooledSocket): void;
+}
+
+/**
+ * How long a socket we closed may take to finish the closing handshake before its connection is torn down. A
+ * server that vanished (the usual reason for a timeout) never answers a close frame.
+ */
+const CLOSE_GRACE_MS = 5_000;
+
+/**
+ * One upgraded WebSocket and what the pool needs to know about it: whose it is, where it goes, until when its
+ * token holds. It listens once for its whole life (itself as the listener object, no closure per frame) and
+ * hands frames to whichever request is using it; frames that arrive while it is idle belong to no request and
+ * are dropped.
+ */
+export class PooledSocket {
+  user: SocketUser | undefined;
+  private closeStarted = false;
+  private isClosed = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    /** The upgraded connection underneath `ws` (undefined only if the handshake did not go through undici's H1). */
+    private readonly connection: Duplex | undefined,
+    readonly accountId: number,
+    /** The agent URL it was dialled to, without the token; a changed setting retires it. */
+    readonly url: string,
+    /** The `exp` of the token it was dialled with, in ms since the epoch (undefined: the token had none). */
+    readonly tokenExpiresAt: number | undefined,
+    private readonly lifecycle: SocketLifecycle,
+  ) {
+    ws.binaryType = 'arraybuffer';
+    ws.addEventListener('message', this);
+    ws.addEventListener('close', this);
+  }
+
+  get isOpen(): boolean {
+    return !this.closeStarted && this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** The request frame. A string, so it goes out as a text frame. */
+  send(text: string): void {
+    this.ws.send(text);
+  }
+
+  ping(): void {
+    if (this.isOpen) ping(this.ws);
+  }
+
+  /** Starts the closing handshake and makes sure the connection goes even if the server never answers it. */
+  close(): void {
+    if (this.closeStarted || this.isClosed) return;
+    this.closeStarted = true;
+    this.user = undefined;
+    try {
+      this.ws.close(1000);
+    } catch {
+      // Already closing: the close event follows regardless.
+    }
+    if (this.connection) {
+      const connection = this.connection;
+      this.graceTimer = setTimeout(() => connection.destroy(), CLOSE_GRACE_MS);
+      this.graceTimer.unref();
+    }
+  }
+
+  handleEvent(event: Event): void {
+    if (event.type === 'message') {
+      const user = this.user;
+      if (!user) return;
+      const data = (event as MessageEvent).data as unknown;
+      user.frame(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8'));
+      return;
+    }
+    if (event.type === 'close') {
+      this.isClosed = true;
+      clearTimeout(this.graceTimer);
+      this.ws.removeEventListener('message', this);
+      this.ws.removeEventListener('close', this);
+      const user = this.user;
+      this.user = undefined;
+      this.lifecycle.socketClosed(this);
+      const close = event as CloseEvent;
+      user?.closed(close.code, close.reason);
+    }
+  }
+}

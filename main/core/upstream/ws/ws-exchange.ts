@@ -1,0 +1,86 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { FrameSink, UpstreamExchange } from '../transport';
+
+/** A payload that arrived before the caller chose a sink; `value` is absent for one that was not JSON. */
+interface PendingFrame {
+  raw: string;
+  value?: unknown;
+  malformed: boolean;
+}
+
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
+
+const DISCARD: FrameSink = {
+  frame: () => undefined,
+  malformed: () => undefined,
+  end: () => undefined,
+  error: () => undefined,
+};
+
+/**
+ * The answer to one request frame, as the caller sees it. The request (ws-request.ts) pushes payloads in; they go
+ * straight to the sink once `consume()` chose one, and wait in a short list until then (the first frames often
+ * arrive in the same tick as the write that made `send()` resolve).
+ */
+export class WsExchange implements UpstreamExchange {
+  readonly status = 200;
+  readonly headers = NO_HEADERS;
+  private sink: FrameSink | undefined;
+  private pending: PendingFrame[] | undefined;
+  private finished: { error: Error | undefined } | undefined;
+
+  consume(sink: FrameSink): void {
+    this.sink = sink;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) {
+      for (const item of pending) {
+        if (item.malformed) sink.malformed(item.raw);
+        else sink.frame(item.value, item.raw);
+      }
+    }
+    if (this.finished) this.deliverEnd(this.finished.error);
+  }
+
+  /** Discards the rest; the request still reads up to the end of the turn, then gives its socket back. */
+  dump(): void {
+    this.consume(DISCARD);
+  }
+
+  /** The raw payloads, one per line (only quoted when something went wrong). */
+  text(limit: number): Promise<string> {
+    return new Promise((resolve) => {
+      let text = '';
+      const done = (): void => resolve(text.length > limit ? text.slice(0, limit) : text);
+      const add = (raw: string): void => {
+        if (text.length < limit) text += text ? `\n${raw}` : raw;
+      };
+      this.consume({ frame: (_value, raw) => add(raw), malformed: add, end: done, error: done });
+    });
+  }
+
+  // ---- fed by the request ----
+
+  frame(value: unknown, raw: string): void {
+    if (this.sink) this.sink.frame(value, raw);
+    else (this.pending ??= []).push({ raw, value, malformed: false });
+  }
+
+  malformed(raw: string): void {
+    if (this.sink) this.sink.malformed(raw);
+    else (this.pending ??= []).push({ raw, malformed: true });
+  }
+
+  end(error?: Error): void {
+    if (this.finished) return;
+    this.finished = { error };
+    if (this.sink) this.deliverEnd(error);
+  }
+
+  private deliverEnd(error: Error | undefined): void {
+    const sink = this.sink!;
+    this.sink = DISCARD;
+    if (error) sink.error(error);
+    else sink.end();
+  }
+}
