@@ -85,7 +85,7 @@ export class ToolCalls {
     if (live?.upstreamId === id) {
       live.ended = true;
       // An input stream that ended empty leaves the block open for the same-id tool-call to fill.
-      if (live.parts.length > 0) this.closeLive();
+      if (live.parts.join('').trim()) this.closeLive();
       return;
     }
     const pending = this.buffered.get(id);
@@ -128,7 +128,7 @@ export class ToolCalls {
   endLive(): void {
     const live = this.live;
     if (!live) return;
-    if (live.ended && live.parts.length === 0) this.out.delta(live.index, { type: 'input_json_delta', partial_json: '{}' });
+    if (live.ended && !live.parts.join('').trim()) this.out.delta(live.index, { type: 'input_json_delta', partial_json: '{}' });
     this.closeLive();
   }
 
