@@ -115,6 +115,11 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
     expect(route('Bash', { command: 'ls' }, stringly).input).toEqual({ command: 'ls', requires_approval: 'true' });
   });
 
+  it("searches the working directory when Cline requires a path the agent's Grep left out, and only for searches", () => {
+    expect(route('Grep', { pattern: 'TODO' }, CLINE_TOOLS)).toEqual({ name: 'search_files', input: { regex: 'TODO', path: '.' } });
+    expect(route('Read', {}, CLINE_TOOLS).input).toEqual({});
+  });
+
   it("writes Edit as a SEARCH/REPLACE diff for Cline's replace_in_file", () => {
     expect(route('Edit', { file_path: 'a.ts', old_string: 'let a = 1;', new_string: 'const a = 1;' }, CLINE_TOOLS)).toEqual({
       name: 'replace_in_file',

@@ -19,6 +19,7 @@ export interface ToolCallRoute {
 const SYNONYMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
   KEY_SYNONYMS.flatMap((group) => group.map((key) => [normalizeKey(key), group] as const)),
 );
+const SEARCHES_CWD_BY_DEFAULT = new Set(['Grep', 'Glob', 'LS']);
 const OLD_TEXT_KEYS = new Set(['oldstring', 'oldstr', 'oldtext']);
 const NEW_TEXT_KEYS = new Set(['newstring', 'newstr', 'newtext']);
 
@@ -154,6 +155,8 @@ function composeSearchReplace(input: JsonObject, props: JsonObject): { text: str
  * - `requires_approval` true (Cline's execute_command): the agent cannot judge it, so the user is asked.
  * - `command` for Anthropic's text editor, from what the agent's tool did (Read → view, Write → create …).
  * - `format` "markdown" (opencode's webfetch), the format it defaults to itself.
+ * - `path` "." for a search or listing (Cline requires it): the agent's Grep, Glob and LS search the working
+ *   directory when they name none.
  */
 function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRoute | undefined): unknown {
   const type = prop?.['type'];
@@ -169,6 +172,10 @@ function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRo
       const source = canonicalToolName(route.upstreamName);
       const command = source === undefined ? undefined : TEXT_EDITOR_COMMAND.get(source);
       return command !== undefined && allowed(command) ? command : undefined;
+    }
+    case 'path': {
+      const source = route && canonicalToolName(route.upstreamName);
+      return source && SEARCHES_CWD_BY_DEFAULT.has(source) && accepts('string') ? '.' : undefined;
     }
     case 'format':
       return allowed('markdown') && Array.isArray(prop?.['enum']) ? 'markdown' : undefined;
