@@ -332,3 +332,141 @@ describe('UpstreamEventDecoder and error shapes', () => {
     ]);
   });
 });
+
+describe('UpstreamEventDecoder: every Generation B key spelling (gen-b 5.5, 10.1–10.3)', () => {
+  it.each([
+    ['id', { id: 'c1' }],
+    ['toolCallId', { toolCallId: 'c1' }],
+    ['callId', { callId: 'c1' }],
+  ])('reads the call id of a streamed tool call from %s', (_label, idField) => {
+    const out = decodeAll(
+      genB({ type: 'tool-input-start', ...idField, tool_name: 'Bash' }),
+      genB({ type: 'tool-input-delta', ...idField, delta: '{"command":"ls"}' }),
+      genB({ type: 'tool-input-end', ...idField }),
+    );
+    expect(out).toEqual([
+      { kind: 'tool-input-start', id: 'c1', name: 'Bash' },
+      { kind: 'tool-input-delta', id: 'c1', delta: '{"command":"ls"}' },
+      { kind: 'tool-input-end', id: 'c1' },
+    ]);
+  });
+
+  it.each([
+    ['callId', { callId: 'call_read_1' }],
+    ['toolCallId', { toolCallId: 'call_read_1' }],
+    ['id', { id: 'call_read_1' }],
+  ])('reads the id of a Generation B tool-call from %s (object input)', (_label, idField) => {
+    const out = decodeAll(genB({ type: 'tool-call', ...idField, tool_name: 'Read', input: { path: '/tmp/demo.txt' } }));
+    expect(out).toEqual([{ kind: 'tool-call', id: 'call_read_1', name: 'Read', input: { path: '/tmp/demo.txt' } }]);
+  });
+
+  it.each([['tool_name'], ['toolName'], ['name']])('reads the tool name from %s', (key) => {
+    expect(decodeAll(genB({ type: 'tool-input-start', id: 't1', [key]: 'Grep' }))).toEqual([
+      { kind: 'tool-input-start', id: 't1', name: 'Grep' },
+    ]);
+  });
+
+  it('reads a Generation B finish: stop_reason and snake_case usage with both cache fields', () => {
+    const usage = { input_tokens: 12, output_tokens: 34, cache_read_input_tokens: 5, cache_creation_input_tokens: 6 };
+    expect(decodeAll(genB({ type: 'finish', stop_reason: 'tool-calls', usage }))).toEqual([
+      {
+        kind: 'finish',
+        reason: 'tool-calls',
+        usage: { inputTokens: 12, outputTokens: 34, cacheReadInputTokens: 5, cacheCreationInputTokens: 6 },
+      },
+    ]);
+  });
+
+  it('reads finishReason next to camelCase usage, and prefers finishReason when both reasons are sent', () => {
+    expect(decodeAll(genB({ type: 'finish', finishReason: 'stop', stop_reason: 'x', usage: { outputTokens: 3 } }))).toEqual([
+      { kind: 'finish', reason: 'stop', usage: { outputTokens: 3 } },
+    ]);
+  });
+
+  it('reads tokens-used counts from the event or from a nested usage object', () => {
+    expect(
+      decodeAll(
+        genB({ type: 'tokens-used', inputTokens: 1, output_tokens: 2 }),
+        genB({ type: 'tokens-used', usage: { input_tokens: 3, outputTokens: 4 } }),
+      ),
+    ).toEqual([
+      { kind: 'usage', usage: { inputTokens: 1, outputTokens: 2 } },
+      { kind: 'usage', usage: { inputTokens: 3, outputTokens: 4 } },
+    ]);
+  });
+});
+
+describe('UpstreamEventDecoder: deltas are never trimmed (gen-b 10.8)', () => {
+  it('passes whitespace-only and space-edged deltas through byte for byte', () => {
+    const out = decodeAll(
+      genB({ type: 'text-delta', delta: 'Hello ' }),
+      genB({ type: 'text-delta', delta: '\n' }),
+      genB({ type: 'text-delta', delta: '  world  ' }),
+      genB({ type: 'reasoning-delta', delta: ' ' }),
+      genB({ type: 'tool-input-delta', id: 't', delta: ' ' }),
+    );
+    expect(out).toEqual([
+      { kind: 'text-delta', text: 'Hello ' },
+      { kind: 'text-delta', text: '\n' },
+      { kind: 'text-delta', text: '  world  ' },
+      { kind: 'thinking-delta', text: ' ' },
+      { kind: 'tool-input-delta', id: 't', delta: ' ' },
+    ]);
+  });
+
+  it('keeps a second identical whitespace delta from the same channel', () => {
+    const out = decodeAll(genB({ type: 'text-delta', delta: '\n' }), genB({ type: 'text-delta', delta: '\n' }));
+    expect(out).toEqual([{ kind: 'text-delta', text: '\n' }, { kind: 'text-delta', text: '\n' }]);
+  });
+});
+
+describe('UpstreamEventDecoder.recognized', () => {
+  const recognizedAfter = (...payloads: unknown[]): boolean => {
+    const decoder = new UpstreamEventDecoder();
+    const out: UpstreamEvent[] = [];
+    for (const payload of payloads) decoder.decode(payload, out);
+    return decoder.recognized;
+  };
+
+  it('starts false', () => {
+    expect(new UpstreamEventDecoder().recognized).toBe(false);
+  });
+
+  it.each([
+    ['the connected preamble', { type: 'connected' }],
+    ['the response_started preamble', { type: 'response_started', requestId: 'r1' }],
+    ['a Generation B model event', genB({ type: 'text-delta', delta: 'x' })],
+    ['a Generation A flat model event', model({ type: 'text-delta', id: '1', delta: 'x' })],
+    ['a model event of a type nobody handles', model({ type: 'stream-start' })],
+    ['an error frame in the data shape', { type: 'error', data: { code: 'bad_request', message: 'boom' } }],
+    ['an error frame in the top-level shape', { type: 'error', code: 'rate_limited', message: 'slow down' }],
+    ['a coding_agent event', { type: 'coding_agent.start', data: {} }],
+    ['output_text_delta', { type: 'output_text_delta', text: 'a' }],
+    ['response_done', { type: 'response_done', response: {} }],
+    ['complete', { type: 'complete' }],
+    ['fs_operation', { type: 'fs_operation', id: 'op_1', operation: 'read', path: 'a' }],
+  ])('turns true on %s', (_label, payload) => {
+    expect(recognizedAfter(payload)).toBe(true);
+  });
+
+  it.each([
+    ['an Anthropic error', { type: 'error', error: { type: 'overloaded_error', message: 'busy' } }],
+    ['an Anthropic stream event', { type: 'message_start', message: {} }],
+    ['a model frame without an event object', { type: 'model', event: 'x' }],
+    ['an unknown type', { type: 'something_new', text: 'x' }],
+    ['JSON that is not an event', [{ type: 'connected' }]],
+    ['no type', { event: { data: { type: 'text-delta', delta: 'x' } } }],
+  ])('stays false on %s', (_label, payload) => {
+    expect(recognizedAfter(payload, null, 'text', 42)).toBe(false);
+  });
+
+  it('emits nothing for the preambles and stays true once set', () => {
+    const decoder = new UpstreamEventDecoder();
+    const out: UpstreamEvent[] = [];
+    decoder.decode({ type: 'connected' }, out);
+    decoder.decode({ type: 'response_started' }, out);
+    decoder.decode({ type: 'message_start' }, out);
+    expect(out).toEqual([]);
+    expect(decoder.recognized).toBe(true);
+  });
+});

@@ -11,11 +11,26 @@ type Payload = Record<string, unknown>;
 type Options = Partial<Omit<TranslatorOptions, 'sink'>>;
 const TOOLU = /^toolu_[0-9A-Za-z]{24}$/;
 
+const STR = { type: 'string' };
+/**
+ * What the client declares unless a test says otherwise: a call to an undeclared tool becomes text, so tool tests
+ * need tools. Read may need `path` renamed and Write (closed, as in Claude Code) may need `overwrite` dropped, so
+ * both are buffered; Bash needs no repair, so it is forwarded live.
+ */
+const DECLARED: ToolDefinition[] = [
+  { name: 'Read', input_schema: { type: 'object', properties: { file_path: STR, offset: { type: 'number' }, limit: { type: 'number' } } } },
+  {
+    name: 'Write',
+    input_schema: { type: 'object', properties: { file_path: STR, content: STR }, required: ['file_path', 'content'], additionalProperties: false },
+  },
+  { name: 'Bash', input_schema: { type: 'object', properties: { command: STR, description: STR, timeout: { type: 'number' } } } },
+];
+
 function translator(options: Options = {}, forward?: TranslatorOptions['sink']) {
   const frames: Payload[] = [];
   const t = new StreamTranslator({
     ...{ messageId: 'msg_test', model: 'claude-sonnet-4-5', inputTokensEstimate: 100 },
-    ...{ tools: undefined, includeThinking: false, ...options },
+    ...{ tools: DECLARED, includeThinking: false, ...options },
     sink: (name, payload) => {
       expect(payload.type).toBe(name); // Anthropic's SSE event name is always the payload's type
       frames.push(payload);
@@ -164,10 +179,11 @@ describe('StreamTranslator: tool calls', () => {
     expect(toolJson(frames)).toEqual([{ path: 'true', show_line_numbers: true }]);
   });
 
-  it('keeps the upstream name and the input as sent when the client declared no tools', () => {
-    const { frames } = run([call(ID, 'Read', '{"show_line_numbers":"true"}')]);
-    expect(toolBlock(frames).name).toBe('Read');
-    expect(toolJson(frames)).toEqual([{ show_line_numbers: 'true' }]);
+  it('sends a call as text, not as a tool_use, when the client declared no tools at all', () => {
+    const { t, frames, result } = run([call(ID, 'Read', '{"show_line_numbers":"true"}')], { tools: undefined });
+    expect(toolStarts(frames)).toEqual([]);
+    expect(t.unmappedToolCalls).toEqual([{ name: 'Read', input: { show_line_numbers: 'true' } }]);
+    expect(result.stopReason).toBe('end_turn');
   });
 
   it('replaces short or missing upstream ids with distinct toolu_ ids, still de-duplicating by upstream id', () => {
@@ -189,7 +205,7 @@ describe('StreamTranslator: tool calls', () => {
 
 describe('StreamTranslator: end of turn', () => {
   it.each([
-    ['tool_use whenever a tool was emitted, whatever finish said', [call('toolu_ABCDEFGH', 'R', '{}'), { kind: 'finish', reason: 'stop' }], 'tool_use'],
+    ['tool_use whenever a tool was emitted, whatever finish said', [call('toolu_ABCDEFGH', 'Read', '{}'), { kind: 'finish', reason: 'stop' }], 'tool_use'],
     ['max_tokens for length', [td('x'), { kind: 'finish', reason: 'length' }], 'max_tokens'],
     ['end_turn for stop', [td('x'), { kind: 'finish', reason: 'stop' }], 'end_turn'],
     ['end_turn for tool-calls without a tool', [td('x'), { kind: 'finish', reason: 'tool-calls' }], 'end_turn'],
@@ -208,7 +224,7 @@ describe('StreamTranslator: end of turn', () => {
       td('partial'),
       ...pending('toolu_COMPLETE', 'Read', '{"file_path":"/a"}'),
       ...pending('toolu_TRUNCATED', 'Write', '{"file_path":"/b","cont'),
-      ...pending('toolu_NOINPUT', 'Bash'),
+      ...pending('toolu_NOINPUT', 'Read'),
     ]);
     expect(shape(frames)).toEqual(['message_start', ...wholeBlock(0), ...wholeBlock(1), 'message_delta', 'message_stop']);
     expect(toolBlock(frames).id).toBe('toolu_COMPLETE');
@@ -347,7 +363,7 @@ describe('StreamTranslator with a tool-input stream that ends empty', () => {
       messageId: 'msg_test',
       model: 'claude-sonnet-4-6',
       inputTokensEstimate: 1,
-      tools: undefined,
+      tools: [...DECLARED, { name: 'TodoRead', input_schema: { type: 'object', properties: {} } }],
       includeThinking: false,
       sink: (name, payload) => events.push({ name, payload }),
     });

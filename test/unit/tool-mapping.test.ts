@@ -218,11 +218,12 @@ describe('resolveClientToolName', () => {
     expect(resolveClientToolName('patch', CLAUDE_CODE_TOOLS, { file_path: '/a', old_string: 'x' })).toBe('Edit');
   });
 
-  it('step 5: otherwise the raw name', () => {
-    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS, { destination: 'mars' })).toBe('teleport');
-    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS, {})).toBe('teleport');
-    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS)).toBe('teleport');
-    expect(resolveClientToolName('Read', undefined, { file_path: '/a' })).toBe('Read');
+  it('step 5: otherwise no match, never the upstream name echoed back', () => {
+    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS, { destination: 'mars' })).toBeUndefined();
+    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS, {})).toBeUndefined();
+    expect(resolveClientToolName('teleport', CLAUDE_CODE_TOOLS)).toBeUndefined();
+    expect(resolveClientToolName('Read', undefined, { file_path: '/a' })).toBeUndefined();
+    expect(resolveClientToolName('Read', [], { file_path: '/a' })).toBeUndefined();
   });
 
   it('exposes the client schema of a resolved tool for repair', () => {

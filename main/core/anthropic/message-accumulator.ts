@@ -38,7 +38,15 @@ export class MessageAccumulator {
         const index = payload.index as number;
         const block = this.blocks[index];
         const json = this.toolJson.get(index);
-        if (block?.type === 'tool_use' && json !== undefined) block.input = JSON.parse(json);
+        if (block?.type === 'tool_use' && json !== undefined) {
+          // A live-forwarded call can be closed cut short, only on a turn that then fails; its message is never
+          // returned, so the block keeps its empty input rather than throwing inside the translator.
+          try {
+            block.input = JSON.parse(json);
+          } catch {
+            /* left as sent at content_block_start */
+          }
+        }
         break;
       }
       default:

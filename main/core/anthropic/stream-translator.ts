@@ -1,8 +1,9 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
-import { clientToolSchema, repairToolInput, resolveClientToolName } from '../orchids/tool-mapping';
 import { estimateTextTokens } from './token-estimate';
-import { randomBase62 } from '../util/ids';
+import { ToolCalls, type BlockWriter, type UnmappedToolCall } from './tool-calls';
+
+export type { UnmappedToolCall } from './tool-calls';
 
 /** Receives Anthropic stream events in order: an SSE writer when streaming, an accumulator otherwise. */
 export type AnthropicEventSink = (name: string, payload: Record<string, unknown>) => void;
@@ -23,34 +24,60 @@ export type TerminalFailure =
   | { kind: 'upstream-error'; code: string; message: string }
   | { kind: 'credits-exhausted'; message: string };
 
-interface PendingTool {
-  name: string;
-  parts: string[];
-  /** `tool-input-end` came with nothing buffered: the same-id `tool-call` is expected to carry the input. */
-  ended?: boolean;
-}
-
 /**
- * The state machine from upstream events to Anthropic's event sequence: block indices from 0, one open text or
- * thinking block at a time, lazy block opening so no empty block is ever sent, and each tool call emitted once,
- * whole (start, one `input_json_delta`, stop), however many of `tool-input-*` and `tool-call` announce it.
+ * The state machine from upstream events to Anthropic's event sequence: block indices from 0, one open block at a
+ * time, lazy block opening so no empty block is ever sent, and each tool call sent once (tool-calls.ts).
+ *
+ * While a tool call is being forwarded live, its block is the open one: text, thinking and other calls that
+ * arrive meanwhile wait, in order, until it closes.
  */
 export class StreamTranslator {
   private nextIndex = 0;
   private open: { type: 'text' | 'thinking'; index: number; signature?: string } | undefined;
-  private readonly pendingTools = new Map<string, PendingTool>();
-  private readonly emittedTools = new Set<string>();
-  private toolUses = 0;
+  private readonly toolCalls: ToolCalls;
+  private deferred: UpstreamEvent[] = [];
   private upstreamUsage: UpstreamUsage = {};
   private outputEstimate = 0;
   private finishReason: string | undefined;
   private pendingSignature: string | undefined;
+  private stopped: TerminalFailure | undefined;
   /** Set once the client has been sent anything beyond message_start and pings. */
   contentStarted = false;
   finished = false;
-  failure: TerminalFailure | undefined;
 
-  constructor(private readonly options: TranslatorOptions) {}
+  constructor(private readonly options: TranslatorOptions) {
+    const writer: BlockWriter = {
+      open: (contentBlock) => this.openBlock(contentBlock),
+      delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
+      stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
+      countOutput: (text) => {
+        this.outputEstimate += estimateTextTokens(text);
+      },
+    };
+    this.toolCalls = new ToolCalls(options.tools, writer);
+  }
+
+  /**
+   * Why the turn cannot end normally, read once the stream is over: an upstream error, exhausted credits, or a tool
+   * call whose input was being forwarded live when the stream stopped. The client already holds part of that
+   * call, and completing the message would have it run with half its arguments.
+   */
+  get failure(): TerminalFailure | undefined {
+    if (this.stopped) return this.stopped;
+    if (this.toolCalls.liveInputIncomplete()) {
+      return {
+        kind: 'upstream-error',
+        code: 'tool_input_cut_off',
+        message: 'The upstream stream ended in the middle of a tool call the client was already receiving.',
+      };
+    }
+    return undefined;
+  }
+
+  /** Tool calls sent to the client as text because it declared no tool they could be, for the debug record. */
+  get unmappedToolCalls(): readonly UnmappedToolCall[] {
+    return this.toolCalls.unmapped;
+  }
 
   start(): void {
     this.options.sink('message_start', {
@@ -75,7 +102,18 @@ export class StreamTranslator {
 
   /** Applies one event; returns false once the turn is over (finish, error, exhausted credits). */
   apply(event: UpstreamEvent): boolean {
-    if (this.finished || this.failure) return false;
+    if (this.finished || this.stopped) return false;
+    const liveId = this.toolCalls.liveId;
+    if (liveId !== undefined && opensOtherContent(event, liveId)) {
+      this.deferred.push(event);
+      return true;
+    }
+    const more = this.handle(event);
+    if (more) this.replayDeferred();
+    return more;
+  }
+
+  private handle(event: UpstreamEvent): boolean {
     switch (event.kind) {
       case 'thinking-start':
         if (event.signature) this.pendingSignature = event.signature;
@@ -104,32 +142,24 @@ export class StreamTranslator {
         if (this.open?.type === 'text') this.close();
         break;
       case 'tool-input-start':
-        if (!this.emittedTools.has(event.id) && !this.pendingTools.has(event.id)) {
-          this.pendingTools.set(event.id, { name: event.name, parts: [] });
-        }
+        this.toolCalls.start(event.id, event.name);
         break;
       case 'tool-input-delta':
-        this.pendingTools.get(event.id)?.parts.push(event.delta);
+        this.toolCalls.delta(event.id, event.delta);
         break;
-      case 'tool-input-end': {
-        const pending = this.pendingTools.get(event.id);
-        if (!pending) break;
-        const input = pending.parts.join('');
-        if (input.trim()) this.emitTool(event.id, pending.name, input);
-        else pending.ended = true;
+      case 'tool-input-end':
+        this.toolCalls.end(event.id);
         break;
-      }
-      case 'tool-call': {
-        if (event.id && this.emittedTools.has(event.id)) break;
-        const pending = event.id ? this.pendingTools.get(event.id) : undefined;
-        const streamed = pending?.parts.join('') ?? '';
-        // The call is the complete input; a buffer whose tool-input-end has not arrived may be cut short, and
-        // preferring it turned a whole call into `{_raw: <half the JSON>}`. The buffer only fills in for a call
-        // that came without input.
-        const callHasInput = typeof event.input === 'string' ? event.input.trim() !== '' : true;
-        this.emitTool(event.id, event.name, callHasInput || !streamed.trim() ? event.input : streamed);
+      case 'tool-call':
+        if (!this.toolCalls.call(event.id, event.name, event.input)) {
+          this.stopped = {
+            kind: 'upstream-error',
+            code: 'tool_input_mismatch',
+            message: 'The upstream sent a tool call whose input contradicts the input it had already streamed.',
+          };
+          return false;
+        }
         break;
-      }
       case 'usage':
         this.mergeUsage(event.usage);
         break;
@@ -139,26 +169,31 @@ export class StreamTranslator {
         this.finished = true;
         return false;
       case 'error':
-        this.failure = { kind: 'upstream-error', code: event.code, message: event.message };
+        this.stopped = { kind: 'upstream-error', code: event.code, message: event.message };
         return false;
       case 'credits-exhausted':
-        this.failure = { kind: 'credits-exhausted', message: event.message };
+        this.stopped = { kind: 'credits-exhausted', message: event.message };
         return false;
     }
     return true;
   }
 
+  /** Events held back behind a live tool call, in arrival order, until the next live call (if any) opens. */
+  private replayDeferred(): void {
+    while (this.toolCalls.liveId === undefined && this.deferred.length > 0 && !this.stopped) {
+      this.handle(this.deferred.shift()!);
+    }
+  }
+
   /** Closes the message after a finish or a clean EOF: pending whole tool calls go out, then the stop reason and usage. */
   complete(): { stopReason: StopReason; usage: Usage } {
-    this.closeOpen();
-    for (const [id, pending] of this.pendingTools) {
-      const text = pending.parts.join('');
-      // A call cut off mid-input would be executed with half its arguments: only complete JSON goes out. A call
-      // whose input stream ended empty (and no tool-call followed) is a call without arguments.
-      if (isCompleteJson(text)) this.emitTool(id, pending.name, text);
-      else if (pending.ended && !text.trim()) this.emitTool(id, pending.name, '{}');
+    // A live call still open (its tool-input-end never came) closes as it stands; what waited behind it follows.
+    while ((this.toolCalls.liveId !== undefined || this.deferred.length > 0) && !this.stopped) {
+      this.toolCalls.endLive();
+      this.replayDeferred();
     }
-    this.pendingTools.clear();
+    if (this.open) this.close();
+    this.toolCalls.finish();
     const stopReason = this.stopReason();
     const usage = this.usage();
     const deltaUsage: Record<string, number> = { output_tokens: usage.output_tokens };
@@ -177,6 +212,8 @@ export class StreamTranslator {
   /** Ends an open block before an error event, so the client's partial message stays well formed. */
   closeOpen(): void {
     if (this.open) this.close();
+    this.toolCalls.endLive();
+    this.deferred = [];
   }
 
   usage(): Usage {
@@ -192,7 +229,7 @@ export class StreamTranslator {
   }
 
   private stopReason(): StopReason {
-    if (this.toolUses > 0) return 'tool_use';
+    if (this.toolCalls.toolUses > 0) return 'tool_use';
     const reason = this.finishReason?.toLowerCase();
     if (reason === 'length' || reason === 'max_tokens' || reason === 'max-tokens') return 'max_tokens';
     if (reason === 'stop_sequence') return 'stop_sequence';
@@ -206,19 +243,21 @@ export class StreamTranslator {
 
   private ensureOpen(type: 'text' | 'thinking'): void {
     if (this.open?.type === type) return;
-    if (this.open) this.close();
-    const index = this.nextIndex++;
+    const index = this.openBlock(type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
     this.open = { type, index };
     if (type === 'thinking' && this.pendingSignature) {
       this.open.signature = this.pendingSignature;
       this.pendingSignature = undefined;
     }
+  }
+
+  /** Starts a block after closing the open text or thinking block; tool blocks are closed by their owner. */
+  private openBlock(contentBlock: Record<string, unknown>): number {
+    if (this.open) this.close();
+    const index = this.nextIndex++;
     this.contentStarted = true;
-    this.options.sink('content_block_start', {
-      type: 'content_block_start',
-      index,
-      content_block: type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
-    });
+    this.options.sink('content_block_start', { type: 'content_block_start', index, content_block: contentBlock });
+    return index;
   }
 
   private delta(delta: Record<string, unknown>): void {
@@ -233,44 +272,22 @@ export class StreamTranslator {
     this.options.sink('content_block_stop', { type: 'content_block_stop', index: open.index });
     this.open = undefined;
   }
-
-  private emitTool(upstreamId: string, upstreamName: string, rawInput: string | Record<string, unknown>): void {
-    const id = upstreamId.length >= 8 ? upstreamId : `toolu_${randomBase62(24)}`;
-    if (upstreamId) {
-      this.emittedTools.add(upstreamId);
-      this.pendingTools.delete(upstreamId);
-    }
-    if (this.open) this.close();
-    const tools = this.options.tools;
-    // Parsed once without a schema (the name lookup may need the keys), then coerced per the chosen tool's schema.
-    const parsed = typeof rawInput === 'string' ? repairToolInput(rawInput, undefined) : rawInput;
-    const name = resolveClientToolName(upstreamName, tools, parsed);
-    const input = repairToolInput(parsed, clientToolSchema(name, tools));
-    const index = this.nextIndex++;
-    const json = JSON.stringify(input);
-    this.contentStarted = true;
-    this.toolUses += 1;
-    this.outputEstimate += estimateTextTokens(name) + estimateTextTokens(json);
-    this.options.sink('content_block_start', {
-      type: 'content_block_start',
-      index,
-      content_block: { type: 'tool_use', id, name, input: {} },
-    });
-    this.options.sink('content_block_delta', {
-      type: 'content_block_delta',
-      index,
-      delta: { type: 'input_json_delta', partial_json: json },
-    });
-    this.options.sink('content_block_stop', { type: 'content_block_stop', index });
-  }
 }
 
-function isCompleteJson(text: string): boolean {
-  if (!text.trim()) return false;
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
+/** Whether an event would open or feed a block other than the live tool call's. */
+function opensOtherContent(event: UpstreamEvent, liveId: string): boolean {
+  switch (event.kind) {
+    case 'tool-input-start':
+    case 'tool-input-delta':
+    case 'tool-input-end':
+    case 'tool-call':
+      return event.id !== liveId;
+    case 'usage':
+    case 'finish':
+    case 'error':
+    case 'credits-exhausted':
+      return false;
+    default:
+      return true;
   }
 }

@@ -22,14 +22,39 @@ export function readUsage(value: unknown): UpstreamUsage | undefined {
   return Object.keys(usage).length > 0 ? usage : undefined;
 }
 
+/** Top-level frame types only an Orchids agent sends (Generation A and B), besides `model` and `coding_agent.*`. */
+const ORCHIDS_FRAME_TYPES: ReadonlySet<string> = new Set([
+  'connected',
+  'response_started',
+  'output_text_delta',
+  'response_done',
+  'complete',
+  'fs_operation',
+]);
+
+/** Every spelling of a call id (spec 5.5, 10.3): AI-SDK `toolCallId`, Gen B `callId`, and the plain `id`. */
+const callIdOf = (event: Json): string | undefined => str(event.toolCallId) ?? str(event.callId) ?? str(event.id);
+const toolNameOf = (event: Json): string | undefined => str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
+
 /**
  * Turns one upstream JSON payload into zero or more normalised events. Stateful per stream for one reason: the
  * upstream has sent the same text twice, as `model` events and as `coding_agent.*` events, so once the second
  * channel speaks, the first one's text and reasoning are ignored (tool calls, usage and finish still count).
+ *
+ * Nothing is trimmed: a delta of "\n" or " " is text the client must see (gen-b 10.8).
  */
 export class UpstreamEventDecoder {
   private preferCodingAgent = false;
   private lastText: { text: string; source: string } | undefined;
+  private sawOrchidsFrame = false;
+
+  /**
+   * True once a payload in the Orchids vocabulary was decoded (preambles and error frames included), so a caller
+   * probing an endpoint can tell an Orchids agent from something else that happens to answer.
+   */
+  get recognized(): boolean {
+    return this.sawOrchidsFrame;
+  }
 
   decode(payload: unknown, out: UpstreamEvent[]): void {
     if (!isObject(payload)) return;
@@ -37,12 +62,15 @@ export class UpstreamEventDecoder {
     if (type === 'model') {
       const event = payload.event;
       if (!isObject(event)) return;
+      this.sawOrchidsFrame = true;
       // Generation B nests the event in `data`; the merge accepts both forms and a mix of them.
       this.model(isObject(event.data) ? { ...event, ...event.data } : event, out);
       return;
     }
     if (type === undefined) return;
-    this.other(type, payload, isObject(payload.data) ? payload.data : {}, out);
+    const data = isObject(payload.data) ? payload.data : {};
+    if (isOrchidsFrame(type, payload)) this.sawOrchidsFrame = true;
+    this.other(type, payload, data, out);
   }
 
   private model(event: Json, out: UpstreamEvent[]): void {
@@ -68,31 +96,31 @@ export class UpstreamEventDecoder {
         if (textChannel) out.push({ kind: 'text-end' });
         return;
       case 'tool-input-start': {
-        const id = str(event.id) ?? str(event.toolCallId);
-        const name = str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
+        const id = callIdOf(event);
+        const name = toolNameOf(event);
         if (id && name) out.push({ kind: 'tool-input-start', id, name });
         return;
       }
       case 'tool-input-delta': {
-        const id = str(event.id) ?? str(event.toolCallId);
+        const id = callIdOf(event);
         const delta = str(event.delta) ?? str(event.inputTextDelta);
         if (id && delta) out.push({ kind: 'tool-input-delta', id, delta });
         return;
       }
       case 'tool-input-end': {
-        const id = str(event.id) ?? str(event.toolCallId);
+        const id = callIdOf(event);
         if (id) out.push({ kind: 'tool-input-end', id });
         return;
       }
       case 'tool-call': {
-        const id = str(event.toolCallId) ?? str(event.callId) ?? str(event.id) ?? '';
-        const name = str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
+        const id = callIdOf(event) ?? '';
+        const name = toolNameOf(event);
         const input = event.input ?? event.arguments;
         if (name) out.push({ kind: 'tool-call', id, name, input: isObject(input) ? input : (str(input) ?? '') });
         return;
       }
       case 'tokens-used': {
-        const usage = readUsage(event);
+        const usage = readUsage(event) ?? readUsage(event.usage);
         if (usage) out.push({ kind: 'usage', usage });
         return;
       }
@@ -195,6 +223,12 @@ export class UpstreamEventDecoder {
     if (last && last.text === text && last.source !== source) return;
     out.push({ kind: 'text-delta', text });
   }
+}
+
+function isOrchidsFrame(type: string, payload: Json): boolean {
+  if (ORCHIDS_FRAME_TYPES.has(type) || type.startsWith('coding_agent.')) return true;
+  // Anthropic's own `{type:error, error:{…}}` says nothing about who answered; only the Orchids shapes count.
+  return type === 'error' && (isObject(payload.data) || str(payload.code) !== undefined || str(payload.message) !== undefined);
 }
 
 function errorEvent(payload: Json, data: Json): UpstreamEvent {

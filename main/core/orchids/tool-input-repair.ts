@@ -1,0 +1,185 @@
+/**
+ * An upstream tool call's input, reshaped toward the client tool it was mapped to: keys the client's schema lacks
+ * are renamed to the synonym it has (Read's `path` → `file_path`), keys it forbids are dropped (only under
+ * `additionalProperties: false`), a required key the agent's tool does not have gets a safe default, and values
+ * are coerced by type. Everything else passes through unchanged.
+ */
+import type { ToolDefinition } from '../anthropic/types';
+import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
+import { coerceObject, parseJson } from './tool-input-coercion';
+import { canonicalToolName } from './tool-names';
+import { AGENT_INPUT_KEYS, KEY_SYNONYMS, TEXT_EDITOR_COMMAND, TEXT_EDITOR_NAMES, normalizeKey } from './tool-vocabulary';
+
+/** Which agent tool the input came from and which client tool it goes to; some defaults depend on both. */
+export interface ToolCallRoute {
+  upstreamName: string;
+  clientName: string;
+}
+
+const SYNONYMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
+  KEY_SYNONYMS.flatMap((group) => group.map((key) => [normalizeKey(key), group] as const)),
+);
+const SEARCHES_CWD_BY_DEFAULT = new Set(['Grep', 'Glob', 'LS']);
+const OLD_TEXT_KEYS = new Set(['oldstring', 'oldstr', 'oldtext']);
+const NEW_TEXT_KEYS = new Set(['newstring', 'newstr', 'newtext']);
+
+/**
+ * Turns a tool call's input into the object the client's tool expects.
+ *
+ * DECISION: text that is not a JSON object comes back as `{ _raw: text }`, not `{}`, and is not reshaped. The
+ * client validates input against the tool's schema, so the call fails visibly and the model can retry; `{}` could
+ * run a tool with default arguments, and the text would vanish from the debug log.
+ */
+export function repairToolInput(
+  raw: string | Record<string, unknown>,
+  schema: JsonObject | undefined,
+  route?: ToolCallRoute,
+): JsonObject {
+  let input: JsonObject;
+  if (typeof raw !== 'string') input = raw;
+  else if (raw.trim().length === 0) input = {};
+  else {
+    const parsed = asRecord(parseJson(raw));
+    if (!parsed) return { _raw: raw };
+    input = parsed;
+  }
+  return coerceObject(reshapeKeys(input, schema, route, true), schema);
+}
+
+/**
+ * Whether a call from `upstreamName` mapped to `clientName` may need its keys reshaped, judged before any input
+ * has arrived from what the agent's tool is known to send. A call that may not be streamed to the client as it
+ * arrives: a half-sent input can no longer be fixed. Coercion does not count; it repairs the model's slips, not a
+ * mismatch between the two tools.
+ */
+export function inputRepairMayApply(
+  upstreamName: string,
+  clientName: string,
+  declared: ToolDefinition[] | undefined,
+): boolean {
+  const canonical = canonicalToolName(upstreamName);
+  const keys = canonical === undefined ? undefined : AGENT_INPUT_KEYS.get(canonical);
+  // An agent tool we know nothing about is taken to speak the client's schema, as Generation A's agent did.
+  if (!keys) return false;
+  const schema = clientToolSchema(clientName, declared);
+  const route = { upstreamName, clientName };
+  for (const key of keys) {
+    const probe = { [key]: '' };
+    if (reshapeKeys(probe, schema, route, false) !== probe) return true;
+  }
+  const all = Object.fromEntries(keys.map((key) => [key, '']));
+  return reshapeKeys(all, schema, route, true) !== all;
+}
+
+/** Copy-on-write: returns `input` itself when nothing changes. */
+function reshapeKeys(
+  input: JsonObject,
+  schema: JsonObject | undefined,
+  route: ToolCallRoute | undefined,
+  withDefaults: boolean,
+): JsonObject {
+  const props = asRecord(schema?.['properties']);
+  const closed = schema?.['additionalProperties'] === false;
+  if (!props) {
+    // A closed schema without properties takes no arguments at all.
+    return closed && Object.keys(input).length > 0 ? {} : input;
+  }
+  const keys = Object.keys(input);
+  const rename = new Map<string, string>();
+  const drop = new Set<string>();
+  const added: Array<[string, unknown]> = [];
+
+  const diff = composeSearchReplace(input, props);
+  if (diff) {
+    added.push(['diff', diff.text]);
+    for (const key of diff.consumed) drop.add(key);
+  }
+
+  const propByNormal = new Map(Object.keys(props).map((key) => [normalizeKey(key), key] as const));
+  const present = new Set(keys.filter((key) => Object.hasOwn(props, key)));
+  for (const key of keys) {
+    if (present.has(key) || drop.has(key)) continue;
+    const target = renameTarget(key, propByNormal, present);
+    if (target !== undefined) {
+      rename.set(key, target);
+      present.add(target);
+    } else if (closed) drop.add(key);
+  }
+
+  if (withDefaults) {
+    const required = Array.isArray(schema?.['required']) ? (schema['required'] as unknown[]) : [];
+    for (const key of required) {
+      if (typeof key !== 'string' || present.has(key) || added.some(([k]) => k === key)) continue;
+      const value = defaultFor(key, asRecord(props[key]), route);
+      if (value !== undefined) added.push([key, value]);
+    }
+  }
+
+  if (rename.size === 0 && drop.size === 0 && added.length === 0) return input;
+  // fromEntries defines own properties, so a "__proto__" key stays an ordinary entry.
+  const entries: Array<[string, unknown]> = [];
+  for (const key of keys) if (!drop.has(key)) entries.push([rename.get(key) ?? key, input[key]]);
+  return Object.fromEntries([...entries, ...added]);
+}
+
+function renameTarget(key: string, propByNormal: Map<string, string>, taken: Set<string>): string | undefined {
+  const normal = normalizeKey(key);
+  const spelled = propByNormal.get(normal);
+  if (spelled !== undefined) return taken.has(spelled) ? undefined : spelled;
+  for (const synonym of SYNONYMS_OF.get(normal) ?? []) {
+    const target = propByNormal.get(normalizeKey(synonym));
+    if (target !== undefined && !taken.has(target)) return target;
+  }
+  return undefined;
+}
+
+/**
+ * Cline's `replace_in_file` takes one `diff` of SEARCH/REPLACE blocks where the agent's Edit sends the old and the
+ * new text: the block says exactly that.
+ */
+function composeSearchReplace(input: JsonObject, props: JsonObject): { text: string; consumed: string[] } | undefined {
+  if (!Object.hasOwn(props, 'diff') || Object.hasOwn(input, 'diff')) return undefined;
+  const oldKey = Object.keys(input).find((key) => OLD_TEXT_KEYS.has(normalizeKey(key)) && !Object.hasOwn(props, key));
+  const newKey = Object.keys(input).find((key) => NEW_TEXT_KEYS.has(normalizeKey(key)) && !Object.hasOwn(props, key));
+  if (oldKey === undefined || newKey === undefined) return undefined;
+  const before = input[oldKey];
+  const after = input[newKey];
+  if (typeof before !== 'string' || typeof after !== 'string') return undefined;
+  return { text: `------- SEARCH\n${before}\n=======\n${after}\n+++++++ REPLACE`, consumed: [oldKey, newKey] };
+}
+
+/**
+ * A value for a required key the call lacks, only where one value is safe:
+ * - `pattern` "*" for a Glob-like tool: the agent's `ls`/`list_dir` has no pattern, and "*" lists one directory
+ *   level, which is what a listing is; "**\/*" would walk node_modules and flood the context.
+ * - `requires_approval` true (Cline's execute_command): the agent cannot judge it, so the user is asked.
+ * - `command` for Anthropic's text editor, from what the agent's tool did (Read → view, Write → create …).
+ * - `format` "markdown" (opencode's webfetch), the format it defaults to itself.
+ * - `path` "." for a search or listing (Cline requires it): the agent's Grep, Glob and LS search the working
+ *   directory when they name none.
+ */
+function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRoute | undefined): unknown {
+  const type = prop?.['type'];
+  const accepts = (t: string): boolean => type === undefined || type === t || (Array.isArray(type) && type.includes(t));
+  const allowed = (value: unknown): boolean => !Array.isArray(prop?.['enum']) || (prop['enum'] as unknown[]).includes(value);
+  switch (key) {
+    case 'pattern':
+      return route && canonicalToolName(route.clientName) === 'Glob' && accepts('string') ? '*' : undefined;
+    case 'requires_approval':
+      return accepts('boolean') ? true : accepts('string') ? 'true' : undefined;
+    case 'command': {
+      if (!route || !TEXT_EDITOR_NAMES.has(route.clientName)) return undefined;
+      const source = canonicalToolName(route.upstreamName);
+      const command = source === undefined ? undefined : TEXT_EDITOR_COMMAND.get(source);
+      return command !== undefined && allowed(command) ? command : undefined;
+    }
+    case 'path': {
+      const source = route && canonicalToolName(route.upstreamName);
+      return source && SEARCHES_CWD_BY_DEFAULT.has(source) && accepts('string') ? '.' : undefined;
+    }
+    case 'format':
+      return allowed('markdown') && Array.isArray(prop?.['enum']) ? 'markdown' : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Tool lists as real clients declare them, for the tool-name and input-repair tests: Claude Code from the recorded
+ * 2.1.197 request, the others written from each project's tool definitions (parameter names and required keys as
+ * they declare them; descriptions left out).
+ */
+import fs from 'node:fs';
+import type { ToolDefinition } from '../../main/core/anthropic/types';
+import { CLAUDE_CODE_REQUEST } from './fixtures';
+
+type Props = Record<string, unknown>;
+const str = { type: 'string' };
+const num = { type: 'number' };
+const bool = { type: 'boolean' };
+
+function tool(name: string, properties: Props, required: string[] = [], closed = false): ToolDefinition {
+  const input_schema: Props = { type: 'object', properties };
+  if (required.length > 0) input_schema.required = required;
+  if (closed) input_schema.additionalProperties = false;
+  return { name, description: `${name} tool`, input_schema };
+}
+
+/** The 24 tools Claude Code 2.1.197 sent, every schema with `additionalProperties: false`. */
+export function claudeCodeTools(): ToolDefinition[] {
+  return (JSON.parse(fs.readFileSync(CLAUDE_CODE_REQUEST, 'utf8')) as { tools: ToolDefinition[] }).tools;
+}
+
+/** Claude Code's file-search tools of earlier versions (2.1.197 searches through Bash instead). */
+export const CLAUDE_CODE_SEARCH_TOOLS: ToolDefinition[] = [
+  tool('Glob', { pattern: str, path: str }, ['pattern'], true),
+  tool('Grep', { pattern: str, path: str, glob: str, output_mode: str, '-i': bool }, ['pattern'], true),
+  tool('LS', { path: str, ignore: { type: 'array', items: str } }, ['path'], true),
+  tool('TodoWrite', { todos: { type: 'array', items: { type: 'object' } } }, ['todos'], true),
+];
+
+/** Cline (src/core/prompts/system-prompt/tools). */
+export const CLINE_TOOLS: ToolDefinition[] = [
+  tool('execute_command', { command: str, requires_approval: bool }, ['command', 'requires_approval']),
+  tool('read_file', { path: str }, ['path']),
+  tool('write_to_file', { path: str, content: str }, ['path', 'content']),
+  tool('replace_in_file', { path: str, diff: str }, ['path', 'diff']),
+  tool('search_files', { path: str, regex: str, file_pattern: str }, ['path', 'regex']),
+  tool('list_files', { path: str, recursive: bool }, ['path']),
+  tool('list_code_definition_names', { path: str }, ['path']),
+  tool('web_fetch', { url: str }, ['url']),
+  tool('new_task', { context: str }, ['context']),
+  tool('ask_followup_question', { question: str, options: str }, ['question']),
+  tool('attempt_completion', { result: str, command: str }, ['result']),
+];
+
+/** opencode (packages/opencode/src/tool), camelCase keys. */
+export const OPENCODE_TOOLS: ToolDefinition[] = [
+  tool('bash', { command: str, timeout: num, description: str }, ['command', 'description']),
+  tool('read', { filePath: str, offset: num, limit: num }, ['filePath']),
+  tool('write', { content: str, filePath: str }, ['content', 'filePath']),
+  tool('edit', { filePath: str, oldString: str, newString: str, replaceAll: bool }, ['filePath', 'oldString', 'newString']),
+  tool('multiedit', { filePath: str, edits: { type: 'array', items: { type: 'object' } } }, ['filePath', 'edits']),
+  tool('glob', { pattern: str, path: str }, ['pattern']),
+  tool('grep', { pattern: str, path: str, include: str }, ['pattern']),
+  tool('list', { path: str, ignore: { type: 'array', items: str } }),
+  tool('webfetch', { url: str, format: { type: 'string', enum: ['text', 'markdown', 'html'] }, timeout: num }, ['url', 'format']),
+  tool('todowrite', { todos: { type: 'array', items: { type: 'object' } } }, ['todos']),
+  tool('todoread', {}),
+  tool('task', { description: str, prompt: str, subagent_type: str }, ['description', 'prompt', 'subagent_type']),
+];
+
+/** Anthropic-defined client tools: only a type and a name travel in the request. */
+export const ANTHROPIC_DEFINED_TOOLS: ToolDefinition[] = [
+  { type: 'bash_20250124', name: 'bash' },
+  { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+];

@@ -1,0 +1,221 @@
+import { describe, expect, it } from 'vitest';
+import type { ToolDefinition } from '../../main/core/anthropic/types';
+import {
+  clientToolSchema,
+  inputRepairMayApply,
+  repairToolInput,
+  resolveClientToolName,
+} from '../../main/core/orchids/tool-mapping';
+import {
+  ANTHROPIC_DEFINED_TOOLS,
+  CLAUDE_CODE_SEARCH_TOOLS,
+  CLINE_TOOLS,
+  OPENCODE_TOOLS,
+  claudeCodeTools,
+} from '../helpers/client-tools';
+
+const CLAUDE_CODE = claudeCodeTools();
+const EARLIER_CLAUDE_CODE = [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS];
+
+/** What the translator does with a whole call: resolve the client tool, then repair toward its schema. */
+function route(upstreamName: string, input: Record<string, unknown>, declared: ToolDefinition[]) {
+  const clientName = resolveClientToolName(upstreamName, declared, input);
+  if (clientName === undefined) throw new Error(`${upstreamName} resolved to nothing`);
+  return { name: clientName, input: repairToolInput(input, clientToolSchema(clientName, declared), { upstreamName, clientName }) };
+}
+
+describe('repairToolInput: keys renamed toward the client schema', () => {
+  it("renames the agent's Read path to Claude Code's file_path, and still coerces by type", () => {
+    expect(route('Read', { path: '/tmp/demo.txt', limit: '20' }, CLAUDE_CODE)).toEqual({
+      name: 'Read',
+      input: { file_path: '/tmp/demo.txt', limit: 20 },
+    });
+  });
+
+  it('renames file_path to path for Cline, and keeps key order', () => {
+    expect(route('Write', { file_path: '/a', content: 'x' }, CLINE_TOOLS)).toEqual({
+      name: 'write_to_file',
+      input: { path: '/a', content: 'x' },
+    });
+    expect(Object.keys(route('Write', { file_path: '/a', content: 'x' }, CLINE_TOOLS).input)).toEqual(['path', 'content']);
+  });
+
+  it('renames snake_case to the camelCase opencode declares', () => {
+    const edit = { file_path: '/a', old_string: 'x', new_string: 'y', replace_all: 'true' };
+    expect(route('Edit', edit, OPENCODE_TOOLS)).toEqual({
+      name: 'edit',
+      input: { filePath: '/a', oldString: 'x', newString: 'y', replaceAll: true },
+    });
+  });
+
+  it("renames Grep's pattern and glob to Cline's regex and file_pattern", () => {
+    expect(route('Grep', { pattern: 'TODO', path: 'src', glob: '*.ts' }, CLINE_TOOLS)).toEqual({
+      name: 'search_files',
+      input: { regex: 'TODO', path: 'src', file_pattern: '*.ts' },
+    });
+  });
+
+  it('renames cmd to command', () => {
+    expect(route('Bash', { cmd: 'ls' }, CLAUDE_CODE).input).toEqual({ command: 'ls' });
+  });
+
+  it('does not rename onto a key the input already has, nor without declared properties', () => {
+    const open = { type: 'object', properties: { file_path: { type: 'string' } } };
+    expect(repairToolInput({ file_path: '/a', path: '/b' }, open)).toEqual({ file_path: '/a', path: '/b' });
+    expect(repairToolInput({ path: '/b' }, { type: 'object' })).toEqual({ path: '/b' });
+    expect(repairToolInput({ path: '/b' }, undefined)).toEqual({ path: '/b' });
+  });
+});
+
+describe('repairToolInput: keys dropped only under additionalProperties: false', () => {
+  it("drops Write's overwrite for Claude Code, whose Write schema is closed", () => {
+    const writeSchema = clientToolSchema('Write', CLAUDE_CODE);
+    expect(writeSchema?.additionalProperties).toBe(false);
+    expect(route('Write', { file_path: '/a', content: 'x', overwrite: true }, CLAUDE_CODE).input).toEqual({
+      file_path: '/a',
+      content: 'x',
+    });
+  });
+
+  it('keeps an undeclared key where the schema is open', () => {
+    expect(route('Write', { file_path: '/a', content: 'x', overwrite: true }, CLINE_TOOLS).input).toEqual({
+      path: '/a',
+      content: 'x',
+      overwrite: true,
+    });
+  });
+
+  it('drops a key that was left behind by a rename onto a key the input already had', () => {
+    expect(route('Read', { file_path: '/a', path: '/b' }, CLAUDE_CODE).input).toEqual({ file_path: '/a' });
+  });
+
+  it('empties the input of a closed tool that takes no arguments', () => {
+    expect(repairToolInput({ x: 1 }, { type: 'object', additionalProperties: false })).toEqual({});
+  });
+});
+
+describe('repairToolInput: defaults for a required key the agent’s tool does not have', () => {
+  it('gives a Glob "*" when a directory listing lands on it without a pattern', () => {
+    const globOnly = [...CLAUDE_CODE, CLAUDE_CODE_SEARCH_TOOLS[0]!];
+    expect(route('ls', { path: '/repo' }, globOnly)).toEqual({ name: 'Glob', input: { path: '/repo', pattern: '*' } });
+    expect(route('list_dir', {}, globOnly).input).toEqual({ pattern: '*' });
+  });
+
+  it('leaves a pattern the call has, and gives no pattern to a tool that is not a glob', () => {
+    expect(route('Glob', { pattern: '**/*.ts' }, EARLIER_CLAUDE_CODE).input).toEqual({ pattern: '**/*.ts' });
+    expect(route('Grep', { path: 'src' }, EARLIER_CLAUDE_CODE).input).toEqual({ path: 'src' });
+  });
+
+  it("asks Cline's user to approve a command the agent runs", () => {
+    expect(route('Bash', { command: 'npm test', description: 'run tests' }, CLINE_TOOLS)).toEqual({
+      name: 'execute_command',
+      input: { command: 'npm test', description: 'run tests', requires_approval: true },
+    });
+    const stringly = [{ name: 'execute_command', input_schema: { type: 'object', properties: { command: { type: 'string' }, requires_approval: { type: 'string' } }, required: ['requires_approval'] } }];
+    expect(route('Bash', { command: 'ls' }, stringly).input).toEqual({ command: 'ls', requires_approval: 'true' });
+  });
+
+  it("searches the working directory when Cline requires a path the agent's Grep left out, and only for searches", () => {
+    expect(route('Grep', { pattern: 'TODO' }, CLINE_TOOLS)).toEqual({ name: 'search_files', input: { regex: 'TODO', path: '.' } });
+    expect(route('Read', {}, CLINE_TOOLS).input).toEqual({});
+  });
+
+  it("writes Edit as a SEARCH/REPLACE diff for Cline's replace_in_file", () => {
+    expect(route('Edit', { file_path: 'a.ts', old_string: 'let a = 1;', new_string: 'const a = 1;' }, CLINE_TOOLS)).toEqual({
+      name: 'replace_in_file',
+      input: { path: 'a.ts', diff: '------- SEARCH\nlet a = 1;\n=======\nconst a = 1;\n+++++++ REPLACE' },
+    });
+  });
+
+  it("gives opencode's webfetch the markdown format it requires", () => {
+    expect(route('WebFetch', { url: 'https://example.test', prompt: 'sum up' }, OPENCODE_TOOLS).input).toEqual({
+      url: 'https://example.test',
+      prompt: 'sum up',
+      format: 'markdown',
+    });
+  });
+
+  it.each([
+    ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', command: 'view' }],
+    ['LS', { path: '/repo' }, { path: '/repo', command: 'view' }],
+    ['Write', { file_path: '/a.ts', content: 'x', overwrite: true }, { path: '/a.ts', file_text: 'x', command: 'create' }],
+    [
+      'Edit',
+      { file_path: '/a.ts', old_string: 'a', new_string: 'b', replace_all: false },
+      { path: '/a.ts', old_str: 'a', new_str: 'b', command: 'str_replace' },
+    ],
+  ])("turns the agent's %s into Anthropic's text editor command", (upstream, input, expected) => {
+    expect(route(upstream, input, ANTHROPIC_DEFINED_TOOLS)).toEqual({ name: 'str_replace_based_edit_tool', input: expected });
+  });
+
+  it("keeps only command for Anthropic's bash tool", () => {
+    expect(route('Bash', { command: 'ls', description: 'list', timeout: 5 }, ANTHROPIC_DEFINED_TOOLS)).toEqual({
+      name: 'bash',
+      input: { command: 'ls' },
+    });
+  });
+
+  it('adds nothing without knowing where the call goes', () => {
+    expect(repairToolInput({ path: '/repo' }, clientToolSchema('Glob', CLAUDE_CODE_SEARCH_TOOLS))).toEqual({ path: '/repo' });
+  });
+});
+
+describe('repairToolInput: what it never does', () => {
+  it('passes an input that already fits through as the same object', () => {
+    const input = { command: 'ls', timeout: 5 };
+    expect(route('Bash', input, CLAUDE_CODE).input).toBe(input);
+  });
+
+  it('does not reshape text that is not a JSON object', () => {
+    const readSchema = clientToolSchema('Read', CLAUDE_CODE);
+    expect(repairToolInput('{"path": "/a', readSchema, { upstreamName: 'Read', clientName: 'Read' })).toEqual({ _raw: '{"path": "/a' });
+  });
+
+  it('keeps a "__proto__" key an ordinary key while renaming next to it', () => {
+    const input = JSON.parse('{"path":"/a","__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const out = repairToolInput(input, { type: 'object', properties: { file_path: { type: 'string' } } });
+    expect(Object.keys(out)).toEqual(['file_path', '__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('does not mutate the caller input', () => {
+    const input = { path: '/a', overwrite: true };
+    route('Read', input, CLAUDE_CODE);
+    expect(input).toEqual({ path: '/a', overwrite: true });
+  });
+});
+
+describe('inputRepairMayApply: whether a call may be forwarded before its input is known', () => {
+  it.each([
+    ['Read', 'Read', true, 'the agent may send path'],
+    ['Write', 'Write', true, 'the agent may send overwrite, which the closed schema forbids'],
+    ['Edit', 'Edit', false, "the agent's keys are Claude Code's"],
+    ['Bash', 'Bash', false, "the agent's keys are Claude Code's"],
+    ['Task', 'Agent', false, 'description, prompt and subagent_type all exist'],
+    ['WebFetch', 'WebFetch', false, 'url and prompt exist'],
+  ])('Claude Code: %s → %s: %s (%s)', (upstream, client, expected) => {
+    expect(inputRepairMayApply(upstream, client, CLAUDE_CODE)).toBe(expected);
+  });
+
+  it.each([
+    ['ls', 'Glob', EARLIER_CLAUDE_CODE.filter((t) => t.name !== 'LS'), true],
+    ['Glob', 'Glob', EARLIER_CLAUDE_CODE, false],
+    ['Bash', 'execute_command', CLINE_TOOLS, true],
+    ['Edit', 'replace_in_file', CLINE_TOOLS, true],
+    ['Edit', 'edit', OPENCODE_TOOLS, true],
+    ['Glob', 'glob', OPENCODE_TOOLS, false],
+    ['Read', 'str_replace_based_edit_tool', ANTHROPIC_DEFINED_TOOLS, true],
+    ['Bash', 'bash', ANTHROPIC_DEFINED_TOOLS, true],
+  ] as Array<[string, string, ToolDefinition[], boolean]>)('%s → %s', (upstream, client, declared, expected) => {
+    expect(inputRepairMayApply(upstream, client, declared)).toBe(expected);
+  });
+
+  it('takes an agent tool it knows nothing about to speak the client schema', () => {
+    expect(inputRepairMayApply('mcp__github__create_issue', 'mcp__github__create_issue', CLAUDE_CODE)).toBe(false);
+  });
+
+  it('predicts no repair for a tool without a schema', () => {
+    expect(inputRepairMayApply('Bash', 'Bash', [{ name: 'Bash' }])).toBe(false);
+  });
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { ToolDefinition } from '../../main/core/anthropic/types';
+import { matchClientTool, resolveClientToolName, toOrchidsTools } from '../../main/core/orchids/tool-mapping';
+import {
+  ANTHROPIC_DEFINED_TOOLS,
+  CLAUDE_CODE_SEARCH_TOOLS,
+  CLINE_TOOLS,
+  OPENCODE_TOOLS,
+  claudeCodeTools,
+} from '../helpers/client-tools';
+
+const CLAUDE_CODE = claudeCodeTools();
+
+describe('resolveClientToolName: the agent’s Claude Code-style tools onto what each client declares', () => {
+  it.each([
+    ['Read', 'Read'], ['Write', 'Write'], ['Edit', 'Edit'], ['Bash', 'Bash'], ['Task', 'Agent'], ['Agent', 'Agent'],
+    ['WebFetch', 'WebFetch'], ['WebSearch', 'WebSearch'], ['NotebookEdit', 'NotebookEdit'], ['Skill', 'Skill'],
+    ['read_file', 'Read'], ['bash', 'Bash'], ['subagent', 'Agent'], ['web_fetch', 'WebFetch'],
+  ])('Claude Code 2.1.197: %s → %s', (upstream, client) => {
+    expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBe(client);
+  });
+
+  it.each([['Glob'], ['Grep'], ['LS'], ['ls'], ['list_dir'], ['TodoWrite'], ['MultiEdit']])(
+    'Claude Code 2.1.197 declares no %s: no match',
+    (upstream) => {
+      expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBeUndefined();
+    },
+  );
+
+  it.each([['Glob', 'Glob'], ['Grep', 'Grep'], ['LS', 'LS'], ['TodoWrite', 'TodoWrite'], ['ls', 'LS'], ['ripgrep', 'Grep']])(
+    'earlier Claude Code with its search tools: %s → %s',
+    (upstream, client) => {
+      expect(resolveClientToolName(upstream, [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS])).toBe(client);
+    },
+  );
+
+  it.each([
+    ['Read', 'read_file'], ['Write', 'write_to_file'], ['Edit', 'replace_in_file'], ['Bash', 'execute_command'],
+    ['Grep', 'search_files'], ['LS', 'list_files'], ['list_dir', 'list_files'], ['WebFetch', 'web_fetch'],
+    ['Task', 'new_task'], ['Agent', 'new_task'],
+  ])('Cline: %s → %s', (upstream, client) => {
+    expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBe(client);
+  });
+
+  it.each([['Glob'], ['TodoWrite'], ['MultiEdit'], ['NotebookEdit']])('Cline has nothing for %s', (upstream) => {
+    expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBeUndefined();
+  });
+
+  it.each([
+    ['Read', 'read'], ['Write', 'write'], ['Edit', 'edit'], ['MultiEdit', 'multiedit'], ['Bash', 'bash'],
+    ['Glob', 'glob'], ['Grep', 'grep'], ['LS', 'list'], ['TodoWrite', 'todowrite'], ['TodoRead', 'todoread'],
+    ['WebFetch', 'webfetch'], ['Task', 'task'], ['Agent', 'task'],
+  ])('opencode: %s → %s', (upstream, client) => {
+    expect(resolveClientToolName(upstream, OPENCODE_TOOLS)).toBe(client);
+  });
+
+  it.each([
+    ['Bash', 'bash'], ['Read', 'str_replace_based_edit_tool'], ['Write', 'str_replace_based_edit_tool'],
+    ['Edit', 'str_replace_based_edit_tool'], ['LS', 'str_replace_based_edit_tool'],
+  ])("Anthropic's defined tools: %s → %s", (upstream, client) => {
+    expect(resolveClientToolName(upstream, ANTHROPIC_DEFINED_TOOLS)).toBe(client);
+  });
+
+  it("maps onto Anthropic's older text editor name too, and finds nothing for a search", () => {
+    const older: ToolDefinition[] = [{ type: 'text_editor_20250124', name: 'str_replace_editor' }];
+    expect(resolveClientToolName('Write', older)).toBe('str_replace_editor');
+    expect(resolveClientToolName('Grep', ANTHROPIC_DEFINED_TOOLS)).toBeUndefined();
+  });
+
+  it('prefers a dedicated tool over the text editor, and a directory listing over a glob', () => {
+    const declared = [...ANTHROPIC_DEFINED_TOOLS, ...CLAUDE_CODE_SEARCH_TOOLS, ...CLAUDE_CODE];
+    expect(resolveClientToolName('Read', declared)).toBe('Read');
+    expect(resolveClientToolName('ls', declared)).toBe('LS');
+    const globOnly = [...CLAUDE_CODE, CLAUDE_CODE_SEARCH_TOOLS[0]!];
+    expect(resolveClientToolName('ls', globOnly)).toBe('Glob');
+  });
+
+  it('never sends an Anthropic-defined tool upstream, whose schema the client did not write', () => {
+    expect(toOrchidsTools([...ANTHROPIC_DEFINED_TOOLS, ...CLINE_TOOLS.slice(0, 1)]).map((t) => t.name)).toEqual(['execute_command']);
+  });
+});
+
+describe('matchClientTool: how the tool was found', () => {
+  it('says name, alias or schema', () => {
+    expect(matchClientTool('Bash', CLAUDE_CODE)).toEqual({ name: 'Bash', by: 'name' });
+    expect(matchClientTool('functions.bash', CLAUDE_CODE)).toEqual({ name: 'Bash', by: 'name' });
+    expect(matchClientTool('execute_command', CLAUDE_CODE)).toEqual({ name: 'Bash', by: 'alias' });
+    expect(matchClientTool('fetch_page', CLAUDE_CODE, { url: 'https://example.test', prompt: 'sum up' })).toEqual({
+      name: 'WebFetch',
+      by: 'schema',
+    });
+  });
+
+  it('does not guess a known agent tool onto an unrelated client tool that shares a key', () => {
+    // EnterWorktree takes {name, path}: a directory listing must not create a git worktree.
+    expect(matchClientTool('LS', CLAUDE_CODE, { path: '/repo' })).toBeUndefined();
+    expect(matchClientTool('Grep', CLAUDE_CODE, { pattern: 'x', path: '/repo' })).toBeUndefined();
+  });
+
+  it('does not guess a tool whose required keys the input lacks', () => {
+    // WebFetch requires url and prompt; {url} alone would fail the client's validation.
+    expect(matchClientTool('fetch_page', CLAUDE_CODE, { url: 'https://example.test' })).toBeUndefined();
+  });
+
+  it('finds nothing when the client declared no tools, or only Anthropic server tools', () => {
+    expect(matchClientTool('Read', undefined)).toBeUndefined();
+    expect(matchClientTool('web_search', [{ type: 'web_search_20250305', name: 'web_search' }])).toBeUndefined();
+  });
+});
