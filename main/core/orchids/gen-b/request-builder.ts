@@ -65,8 +65,9 @@ function addPart(text: string, parts: string[]): void {
 }
 
 /**
- * `config.thinkingMode`. With `auto`, the client's `thinking` decides; a request without one gets `enabled`,
- * which is what the reference client sent on every request (§4.8), so a plain request behaves as it always did.
+ * `config.thinkingMode`. With `auto`, the client's `thinking` decides: only `disabled` turns it off. A request
+ * without one (or with a type this code does not know) gets `enabled`, which is what the reference client sent on
+ * every request (§4.8), so such a request behaves as it always did.
  */
 export function thinkingModeFor(
   request: MessagesRequest,
