@@ -80,3 +80,21 @@ describe('large bodies (encoded in pieces) are byte-identical to one JSON.string
     expectIdentical(body);
   });
 });
+
+describe('the system text', () => {
+  it('is reused only for the same text: equal lengths, many conversations, and a repeat after eviction', () => {
+    const base = 'You are a coding agent — keep answers short. '.repeat(300);
+    const systems = Array.from({ length: 20 }, (_, i) => `${base}${String.fromCharCode(65 + i)}`);
+    systems.push('x'.repeat(70_000) + '🍵'); // past the size the encoder remembers
+    for (const round of [1, 2]) {
+      for (const system of [...systems, systems[0]!]) {
+        const body = build([{ role: 'user', content: `turn ${round}` }], { system });
+        for (const transport of ['ws', 'sse'] as const) {
+          const expected = `${JSON.stringify(genBWireObject(body, transport))}\n`;
+          const actual = encodeGenBBody(body, transport).toString('utf8');
+          expect(actual === expected, `${transport} ${system.slice(-1)}`).toBe(true);
+        }
+      }
+    }
+  });
+});

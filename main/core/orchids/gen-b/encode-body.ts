@@ -29,13 +29,36 @@ export function encodeGenBBody(body: GenBBody, transport: GenBTransport): Buffer
   const model = JSON.stringify(body.modelName);
   const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
   const messages = encodeMessages(body.messages);
-  const system = encodeJsonToBuffer(body.config.system);
+  const system = systemJson(body.config.system);
   const end = Buffer.from(`,"thinkingMode":${JSON.stringify(body.config.thinkingMode)}}}\n`);
   if (transport === 'ws') {
     return Buffer.concat([MESSAGES_KEY, messages, Buffer.from(`,"modelName":${model}${configOpen}`), system, end]);
   }
   const models = Buffer.from(`,"model":${model},"modelName":${model},"system":`);
   return Buffer.concat([MESSAGES_KEY, messages, models, system, Buffer.from(configOpen), system, end]);
+}
+
+/**
+ * The JSON bytes of the last few distinct system texts. Claude Code sends the same system prompt with every turn,
+ * about 12K characters that its em-dashes make two-byte, and encoding it is half of this encoder's time on that
+ * turn; finding it again is one string comparison. Kept small and only for texts of ordinary size, so an unusual
+ * client cannot make it hold much memory.
+ */
+const recentSystems: Array<{ text: string; json: Buffer }> = [];
+const RECENT_SYSTEMS = 8;
+const RECENT_SYSTEM_MAX_CHARS = 64 * 1024;
+
+function systemJson(text: string): Buffer {
+  for (let i = 0; i < recentSystems.length; i++) {
+    const entry = recentSystems[i]!;
+    if (entry.text === text) return entry.json;
+  }
+  const json = encodeJsonToBuffer(text);
+  if (text.length <= RECENT_SYSTEM_MAX_CHARS) {
+    if (recentSystems.length >= RECENT_SYSTEMS) recentSystems.shift();
+    recentSystems.push({ text, json });
+  }
+  return json;
 }
 
 function encodeMessages(messages: readonly GenBMessage[]): Buffer {
