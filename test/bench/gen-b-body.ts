@@ -1,12 +1,13 @@
 /**
  * Micro-benchmark of the Generation B request body, in-process: build + encode of the Claude Code fixture (both
- * transports) next to Generation A's build + encode of the same request, and a long tool-using conversation
- * (~400 KB, the piecewise encoder's case) next to one plain JSON.stringify of the same body.
+ * transports; with the system prompt the encoder has seen, as on every turn after a conversation's first, and
+ * without) next to Generation A's build + encode of the same request, and a long tool-using conversation (~470 KB,
+ * the piecewise encoder's case) next to one plain JSON.stringify of the same body.
  *
  *   node scripts/build-main.mjs && node --max-semi-space-size=32 dist/test/bench/gen-b-body.js   (the app's V8 flag)
  */
 import fs from 'node:fs';
-import type { Message, MessagesRequest } from '../../main/core/anthropic/types';
+import type { Message, MessagesRequest, TextBlock } from '../../main/core/anthropic/types';
 import { encodeOrchidsBody } from '../../main/core/orchids/encode-body';
 import { encodeGenBBody } from '../../main/core/orchids/gen-b/encode-body';
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
@@ -65,6 +66,13 @@ export function benchGenBBody(quick: boolean): BodyTiming[] {
   // Generation A as the proxy runs it: the tool list converted once and cached, its JSON spliced in.
   const prepared = new PreparedToolsCache().prepare(request.tools);
   const genACtx = { email: '', userId: '', upstreamModel: 'claude-opus-4-6', chatSessionId: 'chat_0000000000000000' };
+  // More distinct system prompts than the encoder remembers, in turn: every call encodes its system text afresh.
+  const system = request.system as TextBlock[];
+  const unseen = Array.from({ length: 16 }, (_, i) => ({
+    ...request,
+    system: system.map((block, k) => (k === 0 ? { ...block, text: `${block.text} ${i}` } : block)),
+  }));
+  let next = 0;
   const long = longConversation(request, 50, 4000);
   const longBody = buildGenBBody(long, ctx);
   const batches = quick ? 11 : 51;
@@ -73,6 +81,9 @@ export function benchGenBBody(quick: boolean): BodyTiming[] {
     time('Gen B build+encode, fixture, ws', batches, perBatch, () => encodeGenBBody(buildGenBBody(request, ctx), 'ws')),
     time('Gen B build+encode, fixture, sse', batches, perBatch, () =>
       encodeGenBBody(buildGenBBody(request, ctx), 'sse'),
+    ),
+    time('Gen B build+encode, fixture, ws, system not seen', batches, perBatch, () =>
+      encodeGenBBody(buildGenBBody(unseen[next++ % unseen.length]!, ctx), 'ws'),
     ),
     time('Gen B build only, fixture', batches, perBatch, () => {
       buildGenBBody(request, ctx);
