@@ -41,7 +41,7 @@ export function encodeGenBBody(body: GenBBody, transport: GenBTransport): Buffer
 /**
  * The JSON bytes of the last few distinct system texts. Claude Code sends the same system prompt with every turn,
  * about 12K characters that its em-dashes make two-byte, and encoding it is half of this encoder's time on that
- * turn; finding it again is one string comparison. Kept small and only for texts of ordinary size, so an unusual
+ * turn; finding it again costs a few string comparisons. Kept small and only for texts of ordinary size, so an unusual
  * client cannot make it hold much memory.
  */
 const recentSystems: Array<{ text: string; json: Buffer }> = [];
