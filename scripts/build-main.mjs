@@ -26,6 +26,8 @@ await build({
     'test/bench/bare-hop': 'test/bench/bare-hop.ts',
     'test/bench/app-process': 'test/bench/app-process.ts',
     'test/bench/load-gen': 'test/bench/load-gen.ts',
+    // A standalone micro-benchmark: node dist/test/bench/gen-b-body.js
+    'test/bench/gen-b-body': 'test/bench/gen-b-body.ts',
   },
   outdir: 'dist',
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeJsonToBuffer } from '../../main/core/util/json-buffer';
+import { encodeJsonPieces, encodeJsonToBuffer, joinJsonPieces } from '../../main/core/util/json-buffer';
 import { seeded } from '../helpers/random';
 
 const SLICE = 16_384; // the encoder's slice length; boundaries are at its multiples
@@ -154,6 +154,19 @@ describe('fuzz', () => {
       const v = value(0);
       // JSON.stringify has no text for a top-level undefined, so there is nothing to compare against; wrap it.
       expectIdentical(JSON.stringify(v) === undefined ? [v] : v, `value ${i}`);
+    }
+  });
+});
+
+describe('encodeJsonPieces and joinJsonPieces', () => {
+  it('give the JSON.stringify bytes at any walk depth', () => {
+    const long = 'é"\n🍵'.repeat(10_000);
+    const value = { a: [{ b: { c: [long, { d: long }] } }, long], e: 1, f: { g: undefined } };
+    const expected = Buffer.from(JSON.stringify(value));
+    for (const depth of [0, 1, 2, 4, 6, 10]) {
+      const pieces: string[] = [];
+      encodeJsonPieces(value, depth, (piece) => pieces.push(piece));
+      expect(joinJsonPieces(pieces).equals(expected), `depth ${depth}`).toBe(true);
     }
   });
 });

@@ -9,14 +9,30 @@
 const SLICE = 16_384;
 const WALK_DEPTH = 3;
 
+/** Long strings go out in slices of this many characters; a caller can stringify any value about this short whole. */
+export const JSON_PIECE_CHARS = SLICE;
+
 export function encodeJsonToBuffer(value: unknown): Buffer {
   const pieces: string[] = [];
-  const push = (piece: string): void => {
+  encodeJsonPieces(value, WALK_DEPTH, (piece) => {
     pieces.push(piece);
-  };
+  });
+  return joinJsonPieces(pieces);
+}
+
+/**
+ * The JSON text of `value` as pieces, for a caller that knows its own structure and encodes it part by part:
+ * containers down to `walkDepth` levels are walked, anything deeper is stringified whole, and long strings are
+ * sliced at any depth.
+ */
+export function encodeJsonPieces(value: unknown, walkDepth: number, push: (piece: string) => void): void {
   const top = toJsonValue(value, '');
   if (isOmitted(top)) push('null');
-  else encode(top, WALK_DEPTH, push);
+  else encode(top, walkDepth, push);
+}
+
+/** Concatenates pieces into one Buffer without ever building one long string. */
+export function joinJsonPieces(pieces: readonly string[]): Buffer {
   // Join small runs so the number of Buffers stays low; each join stays far below the large-object threshold.
   const buffers: Buffer[] = [];
   let run = '';

@@ -1,0 +1,103 @@
+import { encodeJsonPieces, encodeJsonToBuffer, joinJsonPieces, JSON_PIECE_CHARS } from '../../util/json-buffer';
+import type { GenBBody, GenBMessage, GenBTransport } from './types';
+
+/** Generation A's bound (../encode-body.ts), for the same reason: past it the JSON text could reach 64K characters. */
+const PIECEWISE_ABOVE = 30_000;
+/**
+ * message → content → block → a tool_result's content → one of its blocks → that block's source: deep enough
+ * that every place a long string sits in a message (text, tool output, base64 data) is reached and sliced.
+ */
+const MESSAGE_WALK_DEPTH = 6;
+/** Deeper than any real request: a value nested past this is assumed large, which is only ever slower, not wrong. */
+const MEASURE_DEPTH = 64;
+
+const MESSAGES_KEY = Buffer.from('{"messages":');
+
+/**
+ * The body as sent: the JSON text plus a trailing "\n", as the reference client's encoder wrote it for both the
+ * WebSocket frame (§5.2) and the SSE body (§6.2).
+ *
+ * WebSocket: {"messages":…,"modelName":…,"maxTokens":…,"config":{"system":…,"thinkingMode":…}}
+ * SSE:       {"messages":…,"model":…,"modelName":…,"system":…,"maxTokens":…,"config":{…}}
+ *
+ * The messages and the system text are encoded separately and the frame around them is written here, so the SSE
+ * form's second copy of the system text (often 12K characters of Claude Code's prompt) costs a memcpy instead of a
+ * second JSON.stringify. Each part is one JSON.stringify unless its text could pass V8's large-object threshold
+ * (~64K characters of a two-byte string; see util/json-buffer.ts); then it is encoded in pieces.
+ */
+export function encodeGenBBody(body: GenBBody, transport: GenBTransport): Buffer {
+  const model = JSON.stringify(body.modelName);
+  const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
+  const messages = encodeMessages(body.messages);
+  const system = systemJson(body.config.system);
+  const end = Buffer.from(`,"thinkingMode":${JSON.stringify(body.config.thinkingMode)}}}\n`);
+  if (transport === 'ws') {
+    return Buffer.concat([MESSAGES_KEY, messages, Buffer.from(`,"modelName":${model}${configOpen}`), system, end]);
+  }
+  const models = Buffer.from(`,"model":${model},"modelName":${model},"system":`);
+  return Buffer.concat([MESSAGES_KEY, messages, models, system, Buffer.from(configOpen), system, end]);
+}
+
+/**
+ * The JSON bytes of the last few distinct system texts. Claude Code sends the same system prompt with every turn,
+ * about 12K characters that its em-dashes make two-byte, and encoding it is half of this encoder's time on that
+ * turn; finding it again costs a few string comparisons. Kept small and only for texts of ordinary size, so an unusual
+ * client cannot make it hold much memory.
+ */
+const recentSystems: Array<{ text: string; json: Buffer }> = [];
+const RECENT_SYSTEMS = 8;
+const RECENT_SYSTEM_MAX_CHARS = 64 * 1024;
+
+function systemJson(text: string): Buffer {
+  for (let i = 0; i < recentSystems.length; i++) {
+    const entry = recentSystems[i]!;
+    if (entry.text === text) return entry.json;
+  }
+  const json = encodeJsonToBuffer(text);
+  if (text.length <= RECENT_SYSTEM_MAX_CHARS) {
+    if (recentSystems.length >= RECENT_SYSTEMS) recentSystems.shift();
+    recentSystems.push({ text, json });
+  }
+  return json;
+}
+
+function encodeMessages(messages: readonly GenBMessage[]): Buffer {
+  if (textFits(messages, PIECEWISE_ABOVE)) return Buffer.from(JSON.stringify(messages));
+  const pieces: string[] = [];
+  const push = (piece: string): void => {
+    pieces.push(piece);
+  };
+  push('[');
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) push(',');
+    const message = messages[i];
+    // Most messages of even a very long conversation are short: those stay one native JSON.stringify each.
+    if (textFits(message, JSON_PIECE_CHARS)) push(JSON.stringify(message));
+    else encodeJsonPieces(message, MESSAGE_WALK_DEPTH, push);
+  }
+  push(']');
+  return joinJsonPieces(pieces);
+}
+
+/**
+ * Whether the strings, keys and scalars in `value` add up to at most `budget` characters: a lower bound of its
+ * JSON length (escapes are not counted), found without serialising anything and given up as soon as it is passed.
+ */
+function textFits(value: unknown, budget: number): boolean {
+  return remainingAfter(value, budget, 0) >= 0;
+}
+
+function remainingAfter(value: unknown, budget: number, depth: number): number {
+  if (typeof value === 'string') return budget - value.length - 2;
+  if (value === null || typeof value !== 'object') return budget - 5;
+  if (depth > MEASURE_DEPTH) return -1;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length && budget >= 0; i++) budget = remainingAfter(value[i], budget - 1, depth + 1);
+    return budget;
+  }
+  for (const key in value) {
+    budget = remainingAfter((value as Record<string, unknown>)[key], budget - key.length - 4, depth + 1);
+    if (budget < 0) break;
+  }
+  return budget;
+}
