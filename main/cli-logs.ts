@@ -11,7 +11,7 @@ type Line = (text: string) => void;
 /** One line per request, the same for live reports and history rows. */
 type Printable = Pick<
   RequestReport,
-  'requestId' | 'startedAt' | 'status' | 'model' | 'upstreamModel' | 'accountId' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries'
+  'requestId' | 'startedAt' | 'status' | 'model' | 'upstreamModel' | 'accountId' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'protocol'
 > & { stopReason: string | null };
 
 export function formatRequest(
@@ -26,6 +26,7 @@ export function formatRequest(
     String(r.status),
     model,
     account,
+    r.protocol ? `via ${r.protocol}` : '',
     `in ${r.inputTokens} out ${r.outputTokens} tok`,
     r.firstByteMs === null ? '' : `first byte ${r.firstByteMs} ms`,
     `took ${formatDuration(r.durationMs)}`,

@@ -200,6 +200,7 @@ function publicFields(account: AccountSummary) {
     status: account.status,
     statusReason: account.statusReason,
     statusUntil: account.statusUntil === null ? null : new Date(account.statusUntil).toISOString(),
+    protocol: account.protocol || null,
     lastUsedAt: account.lastUsedAt === null ? null : new Date(account.lastUsedAt).toISOString(),
   };
 }
@@ -213,9 +214,10 @@ function table(list: AccountSummary[]): string {
     a.enabled ? 'yes' : 'no',
     String(a.weight),
     String(a.requestCount),
+    a.protocol || '-',
     describeState(a),
   ]);
-  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'STATE'];
+  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'STATE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
 }

@@ -25,7 +25,14 @@ export const CHANNELS = [
   'proxy:resume',
 ] as const satisfies readonly Channel[];
 
-export const EVENT_NAMES = ['counts', 'accountStates', 'requestsFinished', 'logLines', 'proxyStatus'] as const satisfies readonly EventName[];
+export const EVENT_NAMES = [
+  'counts',
+  'accountStates',
+  'accountProtocols',
+  'requestsFinished',
+  'logLines',
+  'proxyStatus',
+] as const satisfies readonly EventName[];
 
 /** The single IPC channel pushed events travel on, as `{ name, payload }`. */
 export const IPC_EVENT_CHANNEL = 'orchids:event';

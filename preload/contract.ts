@@ -106,6 +106,8 @@ export interface Results {
 export interface Events {
   counts: AccountCount[];
   accountStates: Array<{ accountId: number; previous: AccountStatus; status: AccountStatus; reason: string; until: number | null; at: number }>;
+  /** An account answered on another upstream protocol ('' when it was forgotten and will be probed again). */
+  accountProtocols: Array<{ accountId: number; protocol: AccountSummary['protocol']; at: number }>;
   /** `debugLog` names the request's debug record when one was written. */
   requestsFinished: Array<RequestReport & { debugLog: string | null }>;
   logLines: Array<{ level: 'info' | 'warn' | 'error'; message: string; at: number }>;

@@ -24,6 +24,7 @@ await build({
     'test/bench/run': 'test/bench/run.ts',
     'test/bench/sim-process': 'test/bench/sim-process.ts',
     'test/bench/bare-hop': 'test/bench/bare-hop.ts',
+    'test/bench/bare-hop-ws': 'test/bench/bare-hop-ws.ts',
     'test/bench/app-process': 'test/bench/app-process.ts',
     'test/bench/load-gen': 'test/bench/load-gen.ts',
     // A standalone micro-benchmark: node dist/test/bench/gen-b-body.js

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
 import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
+import { DEFAULT_AGENT_B_URL, DEFAULT_AGENT_WS_URL } from './upstream/protocol';
 
 /** Where the Orchids upstream lived in Generation A (protocol page 2.1); configurable because it moves. */
 export const DEFAULT_AGENT_URL =
@@ -11,7 +12,12 @@ export const DEFAULT_CLERK_URL = 'https://clerk.orchids.app';
 export interface EnvConfig {
   dataDir: string;
   clerkUrl: string;
+  /** Generation A over SSE. */
   agentUrl: string;
+  /** Generation B over a WebSocket. */
+  agentWsUrl: string;
+  /** Generation B over SSE. */
+  agentBUrl: string;
   allowNonLoopback: boolean;
   maxBodyBytes: number;
 }
@@ -24,20 +30,22 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     dataDir,
     clerkUrl: url(env, 'ORCHIDS_CLERK_URL', DEFAULT_CLERK_URL),
     agentUrl: url(env, 'ORCHIDS_AGENT_URL', DEFAULT_AGENT_URL),
+    agentWsUrl: url(env, 'ORCHIDS_AGENT_WS_URL', DEFAULT_AGENT_WS_URL, 'ws'),
+    agentBUrl: url(env, 'ORCHIDS_AGENT_B_URL', DEFAULT_AGENT_B_URL),
     allowNonLoopback: /^(1|true|yes)$/i.test(env.ORCHIDS_TRAY_ALLOW_REMOTE ?? ''),
     maxBodyBytes: positiveInt(env, 'ORCHIDS_TRAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
   };
 }
 
-function url(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, kind: 'http' | 'ws' = 'http'): string {
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   try {
     const parsed = new URL(raw);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
+    if (parsed.protocol !== `${kind}:` && parsed.protocol !== `${kind}s:`) throw new Error(`not ${kind}(s)`);
     return raw.replace(/\/+$/, '');
   } catch {
-    throw new ConfigError(`${name} must be an http(s) URL, not ${JSON.stringify(raw)}.`);
+    throw new ConfigError(`${name} must be ${kind === 'http' ? 'an http(s)' : 'a ws(s)'} URL, not ${JSON.stringify(raw)}.`);
   }
 }
 

@@ -16,7 +16,10 @@ import { KeyFileSecretBox, LayeredSecretBox, SecretUnavailableError, sealKindOf,
 import { ProxyServer, type ServerOptions } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
 import { createUpstreamDispatcher } from './upstream/dispatcher';
-import { OrchidsClient } from './upstream/orchids-client';
+import { SseTransport } from './upstream/sse-transport';
+import { WsTransport } from './upstream/ws/ws-transport';
+import { ProtocolChoice } from './upstream/protocol-choice';
+import type { UpstreamProtocol } from './upstream/protocol';
 import { CountWriter } from './writers/count-writer';
 import { withTimeout } from './util/timeout';
 import { EventBus } from './events/event-bus';
@@ -50,6 +53,9 @@ export interface CoreOptions {
   observer?: ProxyObserver;
   extraRoutes?: ServerOptions['extraRoutes'];
   maxTransientRetries?: number;
+  sameAccountBackoffMs?: (retry: number) => number;
+  /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
+  protocolReprobeMs?: number;
 }
 
 /**
@@ -82,6 +88,7 @@ export class OrchidsCore {
   readonly stats = new LiveStats();
   readonly toolsCache = new PreparedToolsCache();
   private dispatcher: Dispatcher;
+  private readonly ws: WsTransport;
   private lastHistoryPrune = 0;
   private readonly log: (line: string) => void;
   private watcher: NodeJS.Timeout | undefined;
@@ -146,7 +153,10 @@ export class OrchidsCore {
       secrets: this.secrets,
       seedToken: (id, jwt) => this.tokens.store(id, jwt),
       currentToken: (id) => this.tokens.current(id),
-      onRemoved: (id) => this.tokens.forget(id),
+      onRemoved: (id) => {
+        this.tokens.forget(id);
+        this.ws.forgetAccount(id);
+      },
     });
     this.accounts = accounts;
     this.states = new AccountStates({
@@ -159,21 +169,39 @@ export class OrchidsCore {
         this.bus.publish({ type: 'account.state', ...change, at: Date.now() });
         for (const listener of this.stateListeners) listener(change);
       },
+      onProtocolChange: (accountId, protocol) =>
+        this.bus.publish({ type: 'account.protocol', accountId, protocol, at: Date.now() }),
     });
     this.reloadAccounts();
     this.heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
-    const client = new OrchidsClient({
-      agentUrl: () => this.config.agentUrl,
+    const timeouts = {
       dispatcher: () => this.dispatcher,
       firstByteTimeoutMs: () => this.settings.get('firstByteTimeoutMs'),
       idleTimeoutMs: () => this.settings.get('idleTimeoutMs'),
+    };
+    this.ws = new WsTransport({
+      ...timeouts,
+      url: () => this.config.agentWsUrl,
+      connectTimeoutMs: () => this.settings.get('connectTimeoutMs'),
+      poolSize: () => this.settings.get('wsPoolSize'),
+    });
+    const transports = {
+      ws: this.ws,
+      'sse-b': new SseTransport({ ...timeouts, protocol: 'sse-b', url: () => this.config.agentBUrl }),
+      'sse-a': new SseTransport({ ...timeouts, protocol: 'sse-a', url: () => this.config.agentUrl }),
+    };
+    const protocols = new ProtocolChoice({
+      setting: () => this.settings.get('upstreamProtocol'),
+      remember: (accountId, protocol, at) => this.states.noteProtocol(accountId, protocol, at),
+      reprobeMs: options.protocolReprobeMs,
     });
     const now = Date.now;
     this.proxy = new MessagesProxy({
       accounts: this.cache,
       tokens: this.tokens,
-      client,
-      agentUrl: () => this.config.agentUrl,
+      transports,
+      protocols,
+      cookieHeader: (account) => this.accounts.cookieHeaderFor(account.id),
       countRequest: (id) => {
         const at = now();
         this.cache.noteRequest(id, at);
@@ -194,6 +222,9 @@ export class OrchidsCore {
       modelMap: () => this.settings.get('modelMap'),
       maxTransientRetries: options.maxTransientRetries ?? 2,
       tools: this.toolsCache,
+      thinkingMode: () => this.settings.get('thinkingMode'),
+      retryBudgetMs: () => this.settings.get('firstByteTimeoutMs'),
+      sameAccountBackoffMs: options.sameAccountBackoffMs,
     });
     this.server = new ProxyServer({
       host: this.settings.get('host'),
@@ -277,6 +308,7 @@ export class OrchidsCore {
       await step('request history', () => this.history.stop(), 5000);
       await step('debug logs', () => this.debugLogs.stop(), 5000);
       this.bus.stop();
+      await step('upstream sockets', () => this.ws.close(), 2000);
       await step('upstream pool', () => this.dispatcher.close(), 2000);
       this.db.close();
     })();
@@ -391,9 +423,15 @@ export class OrchidsCore {
     await this.tokens.renew(account.id);
     if (account.status !== 'failing') return true;
     // The path to Orchids is back if it answers at all; a GET costs no credits.
-    const response = await request(this.config.agentUrl, { method: 'GET', dispatcher: this.dispatcher });
+    const response = await request(this.probeUrl(account.protocol), { method: 'GET', dispatcher: this.dispatcher });
     await response.body.dump();
     return response.statusCode < 500;
+  }
+
+  /** An address on the host that serves the account's protocol, as http(s): a WebSocket host answers GETs too. */
+  private probeUrl(protocol: UpstreamProtocol | ''): string {
+    if (protocol === 'ws') return this.config.agentWsUrl.replace(/^ws/, 'http');
+    return protocol === 'sse-b' ? this.config.agentBUrl : this.config.agentUrl;
   }
 
   private timeouts() {

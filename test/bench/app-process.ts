@@ -4,6 +4,7 @@
  * drives it over IPC: the built-in probes (cpu, loop delay, memory) plus the commands below, each of which goes
  * through the core's public surface (accounts.add, settings.set, tokens) rather than reaching into its state.
  */
+import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 import { OrchidsCore } from '../../main/core/core';
 import { announceReady, serveParent } from './ipc';
 
@@ -13,11 +14,15 @@ interface SimUserLike {
 
 async function main(): Promise<void> {
   const core = new OrchidsCore({
-    env: {},
+    // Pinned by the parent (Generation A unless a row asks otherwise, so those rows stay comparable with earlier
+    // runs); with no BENCH_PROTOCOL the setting stays free and 'set-protocol' changes it.
+    env: process.env.BENCH_PROTOCOL ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: process.env.BENCH_PROTOCOL } : {},
     config: {
       dataDir: process.env.BENCH_DATA_DIR!,
       clerkUrl: process.env.BENCH_CLERK_URL!,
       agentUrl: process.env.BENCH_AGENT_URL!,
+      agentWsUrl: process.env.BENCH_AGENT_WS_URL!,
+      agentBUrl: process.env.BENCH_AGENT_B_URL!,
     },
     port: 0,
     // Only trouble is worth printing; normal lines would interleave with the table.
@@ -50,6 +55,13 @@ async function main(): Promise<void> {
         return true;
       },
       'token-stats': () => ({ ...core.tokens.stats }),
+      'remove-accounts': () => {
+        for (const account of core.accounts.list()) core.accounts.remove(account.id);
+        return true;
+      },
+      /** The protocol each account answered on last (auto rows). */
+      protocols: () => core.cache.list().map((account) => account.protocol),
+      'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol as ProtocolSetting),
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
       'debug-log-stats': () => ({ written: core.debugLogs.written, dropped: core.debugLogs.dropped, pending: core.debugLogs.pending }),
       health: () => core.health(),

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { BenchChild } from './ipc';
+import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 import type { LoadResult, LoadSpec } from './load-gen';
 import { sleep, summarize } from './stats';
 
@@ -29,10 +30,16 @@ export interface Bench {
   sim: BenchChild;
   gen: BenchChild;
   hop: BenchChild;
+  /** The bare hop that forwards bodies as frames over WebSockets (the reference for the ws rows). */
+  hopWs: BenchChild;
   app: AppHandle;
   agentUrl: string;
   clerkUrl: string;
   hopUrl: string;
+  hopWsUrl: string;
+  /** Generation B's addresses on the simulator. */
+  agentWsUrl: string;
+  agentBUrl: string;
   /** The bearer the bare hop and direct-to-simulator rows use (the app mints its own). */
   token: string;
   /** This run's scratch directory (data directories); removed when the run ends, however it ends. */
@@ -41,10 +48,11 @@ export interface Bench {
    * Forks another app process with its own data directory (the account-scaling rows). `setupFirst`: under
    * --cpu-prof, leave profiling to the caller (profile-start after its setup) instead of profiling from launch.
    */
-  startApp: (options?: { setupFirst?: boolean }) => Promise<AppHandle>;
+  /** `protocol: null` leaves the protocol setting free (changed over IPC); the default pins sse-a. */
+  startApp: (options?: { setupFirst?: boolean; protocol?: ProtocolSetting | null }) => Promise<AppHandle>;
 }
 
-export type Target = 'sim' | 'hop' | 'app';
+export type Target = 'sim' | 'hop' | 'hop-ws' | 'app';
 
 export interface SimStats {
   tokenMints: number;
@@ -52,6 +60,8 @@ export interface SimStats {
   agentConnections: number;
   openAgentConnections: number;
   clientLookups: number;
+  wsUpgrades: number;
+  wsRequests: number;
 }
 
 export interface Cpu {
@@ -99,6 +109,8 @@ export function endpoint(bench: Bench, target: Target, request: Request, app: Ap
       return { spec: { ...base, url: bench.agentUrl, headers: { ...headers, authorization: `Bearer ${bench.token}` } }, probe: bench.sim };
     case 'hop':
       return { spec: { ...base, url: `${bench.hopUrl}/v1/messages${request.query ?? ''}` }, probe: bench.hop };
+    case 'hop-ws':
+      return { spec: { ...base, url: `${bench.hopWsUrl}/v1/messages` }, probe: bench.hopWs };
     case 'app':
       return { spec: { ...base, url: `${app.url}/v1/messages${request.query ?? ''}` }, probe: app.proc };
   }

@@ -71,7 +71,7 @@ export function loadCells(row: Row, hop: Row | undefined, streamed: boolean): st
     fmt(row.loop?.p99Ms),
     fmt(row.coresBusy, 1),
     fmt(row.otherCores, 1),
-    row.target === 'sim' ? '—' : String(row.simDelta.agentConnections),
+    row.target === 'sim' ? '—' : String(row.simDelta.agentConnections + row.simDelta.wsUpgrades),
     String(row.errors),
   ];
 }

@@ -7,7 +7,7 @@
  *   --cpu-prof         start the app and hop processes with --cpu-prof; where the profiles went and a summary of
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
- *   --only <a,b>       run only these sections: idle,short,fixture,tokens,debug,streams,sizes,accounts,soak
+ *   --only <a,b>       run only these sections: idle,short,fixture,tokens,debug,streams,sizes,accounts,ws,soak
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
@@ -25,6 +25,8 @@ import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
 import { bodySizes, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
 import { accountScaling, heldStreams, idleMemory, memoryTable, soak, tokensAndConnections } from './sections-resources';
+import { webSockets } from './sections-ws';
+import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
 const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]> = [
   ['idle', idleMemory], // first, while the machine is quiet and the app has served nothing
@@ -35,6 +37,7 @@ const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]>
   ['streams', heldStreams],
   ['sizes', bodySizes],
   ['accounts', accountScaling],
+  ['ws', webSockets],
   ['soak', soak], // last: the app has by then served everything above
 ];
 
@@ -74,7 +77,7 @@ const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n
 /** Set by SIGINT/SIGTERM: the run stops after shutting its processes down, with exit code 130. */
 let interrupted = false;
 
-/** A bearer token for the hop and direct rows, minted the way the app mints its own (Clerk's tokens endpoint). */
+/** A bearer token for the hops and direct rows, from Clerk's tokens endpoint (the app asks GET /v1/client first). */
 async function mintToken(sim: BenchChild, clerkUrl: string): Promise<string> {
   const [user] = await sim.call<Array<{ clientCookie: string; sessionId: string }>>('add-users', { count: 1 });
   const response = await request(`${clerkUrl}/v1/client/sessions/${user!.sessionId}/tokens`, {
@@ -131,13 +134,26 @@ async function main(): Promise<void> {
     const { proc: hop, ready: hopInfo } = await BenchChild.start('bare hop', dist('bare-hop'), { env: { BENCH_AGENT_URL: simInfo.agentUrl, BENCH_TOKEN: token }, execArgv: profile });
     children.push(hop);
     pinToMeasuredCore(hop.pid, opts);
+    const { proc: hopWs, ready: hopWsInfo } = await BenchChild.start('bare WebSocket hop', dist('bare-hop-ws'), {
+      env: { BENCH_AGENT_WS_URL: simInfo.agentWsUrl, BENCH_TOKEN: token },
+      execArgv: profile,
+    });
+    children.push(hopWs);
+    pinToMeasuredCore(hopWs.pid, opts);
     const { proc: gen } = await BenchChild.start('load generator', dist('load-gen'));
     children.push(gen);
 
-    const startApp = async (options: { setupFirst?: boolean } = {}): Promise<AppHandle> => {
+    const startApp = async (options: { setupFirst?: boolean; protocol?: ProtocolSetting | null } = {}): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
       const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
-      const env = { BENCH_DATA_DIR: dataDir, BENCH_CLERK_URL: simInfo.clerkUrl, BENCH_AGENT_URL: simInfo.agentUrl };
+      const env = {
+        BENCH_DATA_DIR: dataDir,
+        BENCH_CLERK_URL: simInfo.clerkUrl,
+        BENCH_AGENT_URL: simInfo.agentUrl,
+        BENCH_AGENT_WS_URL: simInfo.agentWsUrl,
+        BENCH_AGENT_B_URL: simInfo.agentBUrl,
+        ...(options.protocol === null ? {} : { BENCH_PROTOCOL: options.protocol ?? 'sse-a' }),
+      };
       const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
       children.push(proc);
       pinToMeasuredCore(proc.pid, opts);
@@ -147,7 +163,11 @@ async function main(): Promise<void> {
     const [user] = await sim.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
     await app.proc.call('add-accounts', { users: [user] });
 
-    const bench: Bench = { opts, sim, gen, hop, app, agentUrl: simInfo.agentUrl, clerkUrl: simInfo.clerkUrl, hopUrl: hopInfo.url, token, tmpDir, startApp };
+    const bench: Bench = {
+      opts, sim, gen, hop, hopWs, app, token, tmpDir, startApp,
+      agentUrl: simInfo.agentUrl, agentWsUrl: simInfo.agentWsUrl, agentBUrl: simInfo.agentBUrl, clerkUrl: simInfo.clerkUrl,
+      hopUrl: hopInfo.url, hopWsUrl: hopWsInfo.url,
+    };
     const report = new Report();
     let warm = false;
     for (const [name, section] of SECTIONS) {

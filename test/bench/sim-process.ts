@@ -4,7 +4,7 @@
  * simulator's own CPU time like any other process, and scripting it opens no extra sockets that could blur the
  * connection counts. Request recording is off: a benchmark must not keep 10,000 parsed bodies around.
  */
-import { OrchidsSimulator, DEFAULT_RESPONSE, type AgentResponse } from '../sim/orchids-simulator';
+import { OrchidsSimulator, DEFAULT_RESPONSE, type AgentResponse, type SimProtocols } from '../sim/orchids-simulator';
 import { announceReady, serveParent } from './ipc';
 
 async function main(): Promise<void> {
@@ -24,11 +24,12 @@ async function main(): Promise<void> {
         for (let i = 0; i < count; i++) users.push(sim.addUser());
         return users;
       },
+      'set-protocols': (message) => sim.setProtocols(message.protocols as Partial<SimProtocols>),
       'default-response': (message) => sim.setDefaultResponse((message.response as AgentResponse | undefined) ?? DEFAULT_RESPONSE),
     },
     () => sim.close(),
   );
-  announceReady({ clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl });
+  announceReady({ ...sim.urls() });
 }
 
 main().catch((error: unknown) => {

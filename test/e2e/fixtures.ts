@@ -6,6 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { test as base, expect, type Page } from '@playwright/test';
 import { ROOT, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
+import { simEnv } from '../helpers/sim-env';
 
 /**
  * Each test gets its own world: a fresh Orchids simulator in this (the test) process, so a test can script its
@@ -47,8 +48,7 @@ export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
     const app = startProcess(headless, {
       ORCHIDS_TRAY_DATA_DIR: dataDir,
       ORCHIDS_TRAY_PORT: String(await freePort()),
-      ORCHIDS_CLERK_URL: sim.clerkUrl,
-      ORCHIDS_AGENT_URL: sim.agentUrl,
+      ...simEnv(sim),
     });
     try {
       const proxyUrl = (await app.waitFor(/^Proxy: (\S+)$/m))[1]!;

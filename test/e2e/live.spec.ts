@@ -1,4 +1,3 @@
-import { httpError } from '../sim/orchids-simulator';
 import { addAccount, cellUnder, expect, goTo, screenshot, test } from './fixtures';
 
 test('request counts rise live, without a reload, on Accounts and Overview', async ({ page, tray }) => {
@@ -12,6 +11,8 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await tray.send(3);
   await expect(requests).toHaveText('3');
   await expect(page.getByRole('row', { name: /Counter/ })).toContainText('just now');
+  // Which upstream protocol served it arrived live too (auto found the simulator's WebSocket).
+  await expect(page.getByRole('row', { name: /Counter/ })).toContainText('via ws');
 
   await goTo(page, 'Overview');
   const counter = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem').filter({ hasText: 'Counter' });
@@ -30,7 +31,8 @@ test('an account cools down live when Orchids answers 429 with Retry-After, with
   const row = page.getByRole('row', { name: /Busy/ });
   await expect(row.getByText('Ready')).toBeVisible();
 
-  tray.sim.onAgentRequest((req) => (req.userId === user.userId ? httpError(429, 'Too many requests', { 'retry-after': '60' }) : undefined));
+  // The default protocol is a WebSocket: a rate limit with Retry-After comes as a refused upgrade (this is the only account).
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '60' });
   await expect(tray.send(1)).rejects.toThrow();
 
   await expect(row.getByText('Cooling down')).toBeVisible();
@@ -42,7 +44,7 @@ test('an account cools down live when Orchids answers 429 with Retry-After, with
   await screenshot(page, 'accounts-cooling-down');
 
   // Reset puts it back to ready at once.
-  tray.sim.onAgentRequest(undefined);
+  tray.sim.refuseUpgrades(undefined);
   await row.getByRole('button', { name: 'Reset Busy' }).click();
   await expect(row.getByText('Ready')).toBeVisible();
   await expect(row.getByRole('timer')).toHaveCount(0);

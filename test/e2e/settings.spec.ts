@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { expect, goTo, screenshot, test } from './fixtures';
+import { addAccount, expect, goTo, screenshot, test } from './fixtures';
 
 test('a changed retention value persists after a reload; environment settings are read-only', async ({ page }) => {
   await goTo(page, 'Settings');
@@ -82,4 +82,17 @@ test('dark theme: chosen in the sidebar, kept after a reload', async ({ page }) 
   await screenshot(page, 'settings-dark');
   await page.getByRole('button', { name: 'Light theme' }).click();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('the upstream protocol: automatic by default, pinned from a select, and the next request uses it', async ({ page, tray }) => {
+  await addAccount(page, tray.sim.addUser(), 'Pinned');
+  await goTo(page, 'Settings');
+  const protocol = page.getByLabel('Protocol', { exact: true });
+  await expect(protocol).toHaveValue('auto');
+  await protocol.selectOption('sse-a');
+  await expect(page.getByText('Protocol: Generation A over SSE (sse-a)')).toBeVisible();
+  await tray.send(1);
+  expect(tray.sim.requests.at(-1)?.protocol).toBe('sse-a');
+  await page.reload();
+  await expect(page.getByLabel('Protocol', { exact: true })).toHaveValue('sse-a');
 });

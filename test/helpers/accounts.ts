@@ -19,6 +19,8 @@ export function fakeAccount(id: number, overrides: Partial<AccountRecord> = {}):
     statusReason: '',
     statusUntil: null,
     failureStreak: 0,
+    protocol: '',
+    protocolCheckedAt: null,
     createdAt: 0,
     updatedAt: 0,
     ...overrides,

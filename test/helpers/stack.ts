@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { OrchidsCore, type CoreOptions } from '../../main/core/core';
-import { OrchidsSimulator, type SimOptions, type SimUser } from '../sim/orchids-simulator';
+import { simConfig } from './sim-env';
+import { OrchidsSimulator, type SimOptions, type SimProtocols, type SimUser } from '../sim/orchids-simulator';
+import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
 export interface Stack {
   sim: OrchidsSimulator;
@@ -24,6 +26,10 @@ export interface StackOptions {
   /** Environment seen by the core; the test process's own environment never leaks in. */
   env?: Record<string, string>;
   dataDir?: string;
+  /** The upstream protocol setting (default: the app's default, auto). */
+  protocol?: ProtocolSetting;
+  /** Which protocols the simulator answers (default: all three). */
+  serves?: SimProtocols;
 }
 
 export function tempDir(prefix = 'orchids-tray-test-'): string {
@@ -33,14 +39,15 @@ export function tempDir(prefix = 'orchids-tray-test-'): string {
 /** A real core on a free loopback port, wired to a fresh simulator, with `accounts` accounts added through Clerk. */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await OrchidsSimulator.start(options.sim);
+  if (options.serves) sim.setProtocols(options.serves);
   const dataDir = options.dataDir ?? tempDir();
   const logs: string[] = [];
   const core = new OrchidsCore({
     countFlushMs: 50,
     dataVersionPollMs: 50,
     ...options.core,
-    env: options.env ?? {},
-    config: { dataDir, clerkUrl: sim.clerkUrl, agentUrl: sim.agentUrl },
+    env: { ...(options.protocol ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: options.protocol } : {}), ...options.env },
+    config: { dataDir, ...simConfig(sim) },
     port: 0,
     log: (line) => logs.push(line),
   });

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, tempDir, type Stack } from '../helpers/stack';
 
 /**
@@ -45,15 +46,15 @@ function runClaude(cwd: string, prompt: string, env: Record<string, string>): Pr
   });
 }
 
-describe('Claude Code through Orchids Tray', () => {
+describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
   it('runs a whole tool loop unchanged: tool_use, the tool runs, tool_result, answer', { timeout: 90_000 }, async () => {
-    stack = await startStack();
+    stack = await startStack({ protocol: mode.setting, serves: mode.serves });
     const work = tempDir('orchids-cc-work-');
     fs.writeFileSync(path.join(work, 'secret-plan.txt'), 'The plan is PINEAPPLE-42.\n');
     stack.sim.onAgentRequest((req) => {
-      const prompt = String(req.body.prompt ?? '');
-      if (prompt.includes('PINEAPPLE-42')) return sse(reply('The file says the plan is PINEAPPLE-42.'));
-      if (prompt.includes('secret-plan.txt')) {
+      const seen = upstreamText(req);
+      if (seen.includes('PINEAPPLE-42')) return sse(reply('The file says the plan is PINEAPPLE-42.'));
+      if (seen.includes('secret-plan.txt')) {
         return sse([
           ...text('Let me read it.'),
           ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: path.join(work, 'secret-plan.txt') } }),
@@ -72,11 +73,24 @@ describe('Claude Code through Orchids Tray', () => {
     const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
     expect(output).toMatchObject({ is_error: false, num_turns: 2, result: 'The file says the plan is PINEAPPLE-42.' });
 
-    const turns = stack.sim.requests.filter((r) => String(r.body.prompt ?? '').includes('secret-plan.txt') || String(r.body.prompt ?? '').includes('PINEAPPLE'));
+    const turns = answered(stack.sim.requests).filter((r) => /secret-plan\.txt|PINEAPPLE/.test(upstreamText(r)));
     expect(turns).toHaveLength(2);
-    // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in history.
-    expect(turns[1]!.body.prompt).toMatch(/<tool_result tool_use_id="toolu_sim_read_0001">[\s\S]*PINEAPPLE-42/);
-    expect(JSON.stringify(turns[1]!.body.chatHistory)).toContain('toolu_sim_read_0001');
-    expect((turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    if (mode.expect === 'sse-a') {
+      // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in history.
+      expect(second.body.prompt).toMatch(/<tool_result tool_use_id="toolu_sim_read_0001">[\s\S]*PINEAPPLE-42/);
+      expect(JSON.stringify(second.body.chatHistory)).toContain('toolu_sim_read_0001');
+      expect((first.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
+    } else {
+      // Generation B: the conversation as blocks, the tool_result paired with our tool_use id, and no tools sent.
+      const messages = second.body.messages as Array<{ role: string; content: unknown; ToolResults?: unknown[] }>;
+      const toolUse = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).find((b) => b.type === 'tool_use');
+      expect(toolUse).toMatchObject({ id: 'toolu_sim_read_0001', name: 'Read' });
+      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_read_0001' })]);
+      expect(JSON.stringify(resultMessage.content)).toContain('PINEAPPLE-42');
+      expect(first.body.tools).toBeUndefined();
+    }
   });
 });

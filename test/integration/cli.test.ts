@@ -9,6 +9,7 @@ import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { startStack, tempDir, type Stack } from '../helpers/stack';
 import { buildEntryPoints, ROOT } from '../helpers/processes';
 import { browserSessionToken } from '../helpers/browser-session';
+import { simEnv } from '../helpers/sim-env';
 
 // Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
 const ROTATING = { rotateClientCookie: true } as const;
@@ -29,7 +30,7 @@ async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: n
 }
 
 function envFor(dataDir: string, s: OrchidsSimulator): NodeJS.ProcessEnv {
-  return { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: s.clerkUrl, ORCHIDS_AGENT_URL: s.agentUrl };
+  return { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(s) };
 }
 
 describe('npm run cli -- accounts', () => {
@@ -182,7 +183,7 @@ describe('npm run cli -- logs', () => {
     await following;
     await cliCore.stop(0);
     const line = lines.find((l) => l.includes(requestId))!;
-    expect(line).toMatch(/ 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/);
+    expect(line).toMatch(/ 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/);
 
     await stack.core.history.flushNow();
     const history = await cli(envFor(stack.dataDir, stack.sim), 'logs', '--limit', '5');

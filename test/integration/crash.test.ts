@@ -5,6 +5,7 @@ import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/stack';
+import { simEnv } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
@@ -18,7 +19,7 @@ describe('kill -9', () => {
   it('loses at most the last flush interval of counts, and the database opens cleanly afterwards', async () => {
     sim = await OrchidsSimulator.start();
     const dataDir = tempDir();
-    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl, ORCHIDS_TRAY_PORT: '0' };
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(sim), ORCHIDS_TRAY_PORT: '0' };
     await runBuiltCli(['accounts', 'add', '--cookie', sim.addUser().clientCookie], env);
     running = startProcess('dist/main/headless.js', env);
     const [, url] = await running.waitFor(/Proxy: (http:\/\/\S+)/);

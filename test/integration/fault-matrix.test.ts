@@ -1,8 +1,8 @@
 import net from 'node:net';
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRequestInfo, AgentResponse } from '../sim/orchids-simulator';
-import { creditsExhausted, finish, httpError, reply, sse, text } from '../sim/orchids-simulator';
+import { creditsExhausted, finish, httpError, reply, sse, text, wsClose } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 
@@ -15,8 +15,18 @@ afterEach(async () => stack?.stop());
 
 const TIMEOUTS = { ORCHIDS_TRAY_FIRST_BYTE_TIMEOUT_MS: '400', ORCHIDS_TRAY_IDLE_TIMEOUT_MS: '400' };
 
+/**
+ * The matrix runs once per column: Generation A over SSE, and Generation B over a WebSocket. The simulator plays a
+ * scripted HTTP error on a WebSocket as an error frame naming the status (there is no status line after the
+ * upgrade); where a fault has a different shape on a socket (a refused upgrade, a close instead of an EOF), the
+ * row says so.
+ */
+const COLUMNS = ['sse-a', 'ws'] as const;
+type Column = (typeof COLUMNS)[number];
+let column: Column;
+
 async function twoAccounts(env: Record<string, string> = {}): Promise<Stack> {
-  stack = await startStack({ accounts: 2, env: { ...TIMEOUTS, ...env } });
+  stack = await startStack({ accounts: 2, protocol: column, env: { ...TIMEOUTS, ...env } });
   return stack;
 }
 
@@ -63,14 +73,20 @@ function expectCleanAnswer(result: Awaited<ReturnType<typeof ask>>): void {
   expect(texts(result.events)).toBe('Hello from the Orchids simulator.');
 }
 
-describe('fault matrix', () => {
+describe.each(COLUMNS)('fault matrix (%s)', (name) => {
+  beforeEach(() => {
+    column = name;
+  });
+
   it('401 then a fresh token: the same account succeeds', async () => {
     await twoAccounts();
     for (const user of stack.users) stack.sim.revokeTokens(user.userId);
     const result = await ask();
     expectCleanAnswer(result);
     expect(result.report.accountsTried).toHaveLength(1);
-    expect(stack.sim.stats.unauthorizedAgentRequests).toBe(1);
+    // Over a WebSocket the token is checked at the upgrade, which is refused with a real 401.
+    if (column === 'ws') expect(stack.sim.stats.wsRefusedUpgrades).toBe(1);
+    else expect(stack.sim.stats.unauthorizedAgentRequests).toBe(1);
     expect(state(result.report.accountsTried[0]!).status).toBe('ready');
   });
 
@@ -113,18 +129,28 @@ describe('fault matrix', () => {
 
   it('429 with Retry-After: cooling down exactly that long', async () => {
     await twoAccounts();
-    const { first } = faultOnFirstAccount(() => httpError(429, 'slow down', { 'retry-after': '42' }));
+    let failed: number;
     const before = Date.now();
-    const result = await ask();
-    expectCleanAnswer(result);
-    const failed = accountOf(first());
+    if (column === 'ws') {
+      // A header needs a status line: on a socket it comes with a refused upgrade, here for the one account left.
+      failed = stack.accountIds[0]!;
+      stack.core.accounts.update(otherThan(failed), { enabled: false });
+      stack.sim.refuseUpgrades(429, 'slow down', { 'retry-after': '42' });
+      const refused = await ask();
+      expect(refused.status).toBe(529);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(41);
+    } else {
+      const { first } = faultOnFirstAccount(() => httpError(429, 'slow down', { 'retry-after': '42' }));
+      expectCleanAnswer(await ask());
+      failed = accountOf(first());
+    }
     expect(state(failed).status).toBe('cooling_down');
     expect(state(failed).statusUntil! - before).toBeGreaterThanOrEqual(42_000);
     expect(state(failed).statusUntil! - Date.now()).toBeLessThanOrEqual(42_000);
   });
 
   it('429 without Retry-After: a back-off that heals on its own and grows on repeats', async () => {
-    stack = await startStack({ accounts: 2, env: TIMEOUTS, core: { statePolicy: { rateLimitBaseMs: 300 } } });
+    stack = await startStack({ accounts: 2, protocol: column, env: TIMEOUTS, core: { statePolicy: { rateLimitBaseMs: 300 } } });
     const { first } = faultOnFirstAccount(() => httpError(429, 'slow down'));
     expectCleanAnswer(await ask());
     const failed = accountOf(first());
@@ -160,8 +186,11 @@ describe('fault matrix', () => {
         server.close(() => resolve(port));
       });
     });
-    stack = await startStack({ accounts: 2, env: TIMEOUTS });
-    (stack.core.config as { agentUrl: string }).agentUrl = `http://127.0.0.1:${closed}/agent/coding-agent`;
+    // A pause longer than the request's budget: no retry on the same account (tested on its own below).
+    stack = await startStack({ accounts: 2, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 10_000 } });
+    const config = stack.core.config as { agentUrl: string; agentWsUrl: string };
+    if (column === 'ws') config.agentWsUrl = `ws://127.0.0.1:${closed}/agent/ws/coding-agent`;
+    else config.agentUrl = `http://127.0.0.1:${closed}/agent/coding-agent`;
     const result = await ask();
     expect(result.status).toBe(529);
     expect(result.headers['content-type']).toContain('application/json');
@@ -224,7 +253,9 @@ describe('fault matrix', () => {
 
   it('EOF without finish: the message closes cleanly with what arrived', async () => {
     await twoAccounts();
-    stack.sim.onAgentRequest(() => sse(text('Hello from the Orchids simulator.')));
+    // A socket's end of answer is a normal close (1000).
+    const end = column === 'ws' ? wsClose(1000) : [];
+    stack.sim.onAgentRequest(() => sse([...text('Hello from the Orchids simulator.'), ...end]));
     const result = await ask();
     expectCleanAnswer(result);
     expect(result.events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('end_turn');
@@ -251,9 +282,29 @@ describe('fault matrix', () => {
     expect(result.report.accountsTried).toHaveLength(2);
   });
 
+  it('one account, a 502 before any content: tried again on the same account after a short pause', async () => {
+    stack = await startStack({ accounts: 1, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 20 } });
+    let calls = 0;
+    stack.sim.onAgentRequest(() => (++calls === 1 ? httpError(502, 'bad gateway') : undefined));
+    const result = await ask();
+    expectCleanAnswer(result);
+    expect(result.report.accountsTried).toEqual([stack.accountIds[0], stack.accountIds[0]]);
+    expect(state(stack.accountIds[0]!)).toMatchObject({ status: 'ready', failureStreak: 0 });
+  });
+
+  it('one account failing every time: three tries in all, then 529 with the last error', async () => {
+    stack = await startStack({ accounts: 1, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 20 } });
+    stack.sim.onAgentRequest(() => httpError(503, 'unavailable'));
+    const result = await ask();
+    expect(result.status).toBe(529);
+    expect(result.json.error.message).toMatch(/1 account (failed this request|failing).*503/s);
+    expect(result.report.accountsTried).toEqual([stack.accountIds[0], stack.accountIds[0], stack.accountIds[0]]);
+  });
+
   it('no account can take a request: 529 saying why and when the next is ready', async () => {
     await twoAccounts();
-    stack.sim.onAgentRequest(() => httpError(429, 'slow down', { 'retry-after': '41' }));
+    if (column === 'ws') stack.sim.refuseUpgrades(429, 'slow down', { 'retry-after': '41' });
+    else stack.sim.onAgentRequest(() => httpError(429, 'slow down', { 'retry-after': '41' }));
     const result = await ask();
     expect(result.status).toBe(529);
     expect(result.json.error.type).toBe('overloaded_error');

@@ -47,19 +47,28 @@ describe('accounts heal by themselves', () => {
     expect((await ask(false)).status).toBe(200);
   });
 
-  it('a failing account (circuit open) is probed with a request that costs no credits and comes back', async () => {
-    stack = await startStack({ sim: ROTATING, core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0 } });
-    const [id] = stack.accountIds as [number];
-    stack.sim.enqueue(httpError(503, 'llm_unavailable'));
-    await ask(false);
-    expect(stack.core.cache.get(id)!.status).toBe('failing');
-    const modelCallsBefore = stack.sim.requests.length;
-    const hitsBefore = stack.sim.stats.agentRequests;
-    await until(() => stack.core.cache.get(id)!.status === 'ready');
-    // The probe reached Orchids (a GET the endpoint refuses) without asking the model anything: no credits spent.
-    expect(stack.sim.stats.agentRequests).toBeGreaterThan(hitsBefore);
-    expect(stack.sim.requests.length).toBe(modelCallsBefore);
-  });
+  it.each(['sse-a', 'ws'] as const)(
+    'a failing account (circuit open) is probed with a request that costs no credits and comes back (%s)',
+    async (protocol) => {
+      stack = await startStack({
+        sim: ROTATING,
+        protocol,
+        core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0, sameAccountBackoffMs: () => 60_000 },
+      });
+      const [id] = stack.accountIds as [number];
+      stack.sim.enqueue(httpError(503, 'llm_unavailable'));
+      await ask(false);
+      expect(stack.core.cache.get(id)!.status).toBe('failing');
+      const modelCallsBefore = stack.sim.requests.length;
+      // The probe is a plain GET on the host of the account's protocol: Generation A's endpoint, or the socket host.
+      const hits = (): number => (protocol === 'ws' ? stack.sim.stats.agentBConnections : stack.sim.stats.agentRequests);
+      const hitsBefore = hits();
+      await until(() => stack.core.cache.get(id)!.status === 'ready');
+      // The probe reached Orchids (a GET the endpoint refuses) without asking the model anything: no credits spent.
+      expect(hits()).toBeGreaterThan(hitsBefore);
+      expect(stack.sim.requests.length).toBe(modelCallsBefore);
+    },
+  );
 
   it('a signed-out account stays out while Clerk keeps refusing its cookie', async () => {
     stack = await startStack({ sim: ROTATING, core: { statePolicy: { signedOutRetryMs: 200 } } });

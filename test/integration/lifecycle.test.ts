@@ -7,6 +7,7 @@ import { OrchidsCore } from '../../main/core/core';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/stack';
+import { simEnv } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
@@ -23,7 +24,7 @@ describe('headless mode as a process', () => {
     sim = await OrchidsSimulator.start();
     const dataDir = tempDir();
     const user = sim.addUser();
-    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: sim.clerkUrl, ORCHIDS_AGENT_URL: sim.agentUrl };
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(sim) };
     await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie], env);
     const port = await freePort();
     running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(port) });

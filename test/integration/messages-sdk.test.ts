@@ -1,13 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
+import { ALL_MODES, upstreamModel, upstreamText, type ProtocolMode } from '../helpers/upstream';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
-describe('the official Anthropic SDK against Orchids Tray', () => {
+/** The same client behaviour whichever protocol carries it: each pinned, and auto finding the only one served. */
+describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name)', (mode: ProtocolMode) => {
+  const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
+
   it('gets a non-streamed answer', async () => {
-    stack = await startStack();
+    stack = await start();
     stack.sim.enqueue(sse(reply('Four.', { inputTokens: 21, outputTokens: 2 })));
     const message = await stack.client().messages.create({
       model: 'claude-sonnet-4-5',
@@ -19,13 +23,16 @@ describe('the official Anthropic SDK against Orchids Tray', () => {
     expect(message.stop_reason).toBe('end_turn');
     expect(message.usage).toMatchObject({ input_tokens: 21, output_tokens: 2 });
     const upstream = stack.sim.requests.at(-1)!;
-    expect(upstream.body.model).toBe('claude-sonnet-4-6');
-    expect(upstream.body.prompt).toContain('What is 2+2?');
-    expect(upstream.body.email).toBe(stack.users[0]!.email);
+    expect(upstream.protocol).toBe(mode.expect);
+    expect(upstreamModel(upstream)).toBe('claude-sonnet-4-6');
+    expect(upstreamText(upstream)).toContain('What is 2+2?');
+    // Generation A names the account in the body; Generation B knows it from the token alone.
+    if (mode.expect === 'sse-a') expect(upstream.body.email).toBe(stack.users[0]!.email);
+    else expect(upstream.body.email).toBeUndefined();
   });
 
   it('streams text, and the stream accumulates to the same message', async () => {
-    stack = await startStack();
+    stack = await start();
     stack.sim.enqueue(sse([...text('Hello, ', { chunks: 1 }), ...text('world.'), ...finish('stop', { inputTokens: 5, outputTokens: 3 })]));
     const deltas: string[] = [];
     const stream = stack.client().messages.stream({
@@ -41,7 +48,7 @@ describe('the official Anthropic SDK against Orchids Tray', () => {
   });
 
   it('streams text as it arrives rather than at the end', async () => {
-    stack = await startStack();
+    stack = await start();
     stack.sim.enqueue(sse([{ raw: '' }, ...text('first'), { delayMs: 600 }, ...text('second'), ...finish()]));
     const started = Date.now();
     let firstAt = 0;
@@ -58,7 +65,7 @@ describe('the official Anthropic SDK against Orchids Tray', () => {
   });
 
   it('returns thinking blocks when thinking is on, and none when it is off', async () => {
-    stack = await startStack();
+    stack = await start();
     const steps = [...thinking('Let me think.', { signature: 'sig-sim-1' }), ...text('Answer.'), ...finish()];
     stack.sim.enqueue(sse(steps));
     stack.sim.enqueue(sse(steps));
@@ -73,14 +80,22 @@ describe('the official Anthropic SDK against Orchids Tray', () => {
       .finalMessage();
     expect(withThinking.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.', signature: 'sig-sim-1' });
     expect(withThinking.content[1]).toMatchObject({ type: 'text', text: 'Answer.' });
-    expect(stack.sim.requests.at(-1)!.body.prompt).toContain('<thinking_mode>enabled</thinking_mode>');
+    const asked = stack.sim.requests.at(-1)!;
+    if (mode.expect === 'sse-a') expect(asked.body.prompt).toContain('<thinking_mode>enabled</thinking_mode>');
+    else expect(asked.body.config.thinkingMode).toBe('enabled');
 
     const without = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
     expect(without.content.map((block) => block.type)).toEqual(['text']);
+
+    if (mode.expect !== 'sse-a') {
+      stack.sim.enqueue(sse(steps));
+      await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 100, thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'y' }] });
+      expect(stack.sim.requests.at(-1)!.body.config.thinkingMode).toBe('disabled');
+    }
   });
 
   it('carries a tool_use and the tool_result turn that answers it', async () => {
-    stack = await startStack();
+    stack = await start();
     const tools = [
       {
         name: 'Read',
@@ -117,15 +132,21 @@ describe('the official Anthropic SDK against Orchids Tray', () => {
       ],
     });
     expect(second.content).toEqual([expect.objectContaining({ type: 'text', text: 'It exports one function.' })]);
-    const upstream = stack.sim.requests.at(-1)!.body;
-    expect(upstream.prompt).toContain('export function a() {}');
-    expect(upstream.prompt).toContain('toolu_sim_read_1');
-    const history = JSON.stringify(upstream.chatHistory);
-    expect(history).toContain('Open a.ts');
-    expect(history).toContain('toolu_sim_read_1');
-    expect(history).toContain('/x/a.ts');
+    const last = stack.sim.requests.at(-1)!;
+    const seen = upstreamText(last);
+    for (const part of ['Open a.ts', 'toolu_sim_read_1', '/x/a.ts', 'export function a() {}']) expect(seen).toContain(part);
+    if (mode.expect === 'sse-a') {
+      expect(last.body.prompt).toContain('export function a() {}');
+      expect(JSON.stringify(last.body.chatHistory)).toContain('toolu_sim_read_1');
+    } else {
+      const turn = last.body.messages.at(-1);
+      expect(turn.content).toEqual([{ content: 'export function a() {}', tool_use_id: 'toolu_sim_read_1', type: 'tool_result' }]);
+      expect(turn.ToolResults).toEqual([{ ToolUseID: 'toolu_sim_read_1', Content: 'export function a() {}' }]);
+    }
   });
+});
 
+describe('the official Anthropic SDK: what needs no upstream protocol', () => {
   it('counts tokens with the same estimate message_start reports', async () => {
     stack = await startStack();
     const params = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'count these few words please' }] };

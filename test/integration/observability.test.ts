@@ -6,6 +6,7 @@ import type { CoreEvent } from '../../main/core/events/types';
 import { finish, sse, text, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
+import { PINNED_MODES } from '../helpers/upstream';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -40,8 +41,8 @@ describe('request history', () => {
 });
 
 describe('the debug log', () => {
-  it('is off by default, switches on while running, and records the whole story of a request', async () => {
-    stack = await startStack();
+  it.each(PINNED_MODES)('is off by default, switches on while running, and records the whole story of a request ($name)', async (mode) => {
+    stack = await startStack({ protocol: mode.setting });
     await ask({});
     await stack.core.debugLogs.flushNow();
     expect(fs.existsSync(path.join(stack.dataDir, 'debug-logs'))).toBe(false);
@@ -57,16 +58,26 @@ describe('the debug log', () => {
 
     expect(record.incoming.body).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
     expect(record.upstream).toHaveLength(1);
-    expect(record.upstream[0]).toMatchObject({ url: stack.sim.agentUrl, status: 200, accountId: stack.accountIds[0] });
-    expect(record.upstream[0]!.headers).toEqual({ authorization: '[redacted]' });
-    expect((record.upstream[0]!.body as { prompt: string }).prompt).toContain('hi');
+    const expected = {
+      ws: [`${stack.sim.agentWsUrl}?token=[redacted]`, { cookie: '[redacted]' }],
+      'sse-b': [stack.sim.agentBUrl, { authorization: '[redacted]', cookie: '[redacted]' }],
+      'sse-a': [stack.sim.agentUrl, { authorization: '[redacted]' }],
+    }[mode.expect];
+    expect(record.upstream[0]).toMatchObject({ protocol: mode.expect, url: expected[0], status: 200, accountId: stack.accountIds[0] });
+    expect(record.upstream[0]!.headers).toEqual(expected[1]);
+    const sentBody = record.upstream[0]!.body as { prompt?: string; messages?: Array<{ content: unknown }> };
+    if (mode.expect === 'sse-a') expect(sentBody.prompt).toContain('hi');
+    else expect(sentBody.messages).toEqual([{ role: 'user', content: 'hi' }]);
     const upstreamTypes = record.upstream[0]!.events.map((e) => JSON.parse(e.data).event?.type);
     expect(upstreamTypes).toEqual(['text-start', 'text-delta', 'text-end', 'tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'finish']);
     expect(record.upstream[0]!.events.every((e, i, all) => e.t >= 0 && (i === 0 || e.t >= all[i - 1]!.t))).toBe(true);
     // What the client got is exactly what the record says it got.
     expect(record.client.map((c) => c.frame).join('')).toBe(raw);
     expect(parseSse(record.client.map((c) => c.frame).join('')).at(-1)!.event).toBe('message_stop');
-    expect(record.summary).toMatchObject({ requestId, status: 200, stopReason: 'tool_use', inputTokens: 40, outputTokens: 9, accountId: stack.accountIds[0] });
+    expect(record.summary).toMatchObject({
+      requestId, status: 200, stopReason: 'tool_use', inputTokens: 40, outputTokens: 9, accountId: stack.accountIds[0], protocol: mode.expect,
+    });
+    expect(row.protocol).toBe(mode.expect);
 
     stack.core.settings.set('debugLogs', false);
     const later = await ask({});
@@ -88,7 +99,14 @@ describe('the debug log', () => {
     expect(result.status).toBe(200);
     await ask({}, { authorization: `Bearer ${apiKey}` });
     await stack.core.stop(1000); // flush every writer; the database closes
-    const secrets = [apiKey, jwt, 'TESTONLYclientcookievalue0123456789', stack.users[0]!.clientCookie, ...stack.sim.requests.map((r) => String(r.headers.authorization).slice('Bearer '.length))];
+    // Every credential the app itself sent upstream: bearer headers, the socket's token parameter, cookie values.
+    const sent = stack.sim.requests.flatMap((r) => [
+      String(r.headers.authorization ?? '').slice('Bearer '.length),
+      new URL(r.url, 'http://sim.invalid').searchParams.get('token') ?? '',
+      ...String(r.headers.cookie ?? '').split(/;\s*/).map((pair) => pair.slice(pair.indexOf('=') + 1)),
+    ]);
+    const secrets = [apiKey, jwt, 'TESTONLYclientcookievalue0123456789', stack.users[0]!.clientCookie, ...sent.filter((s) => s.length > 20)];
+    expect(sent.some((s) => s.length > 20)).toBe(true);
     const files = walk(stack.dataDir);
     expect(files.some((f) => f.includes('debug-logs'))).toBe(true);
     expect(files.some((f) => f.endsWith('orchids-tray.db'))).toBe(true);

@@ -6,6 +6,7 @@ import { OrchidsCore } from '../../main/core/core';
 import { createHandlers } from '../../main/core/control/control-service';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { tempDir } from '../helpers/stack';
+import { simConfig } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;
 const cores: OrchidsCore[] = [];
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 function core(dataDir: string): OrchidsCore {
-  const created = new OrchidsCore({ env: {}, config: { dataDir, clerkUrl: sim!.clerkUrl, agentUrl: sim!.agentUrl }, port: 0, log: () => {} });
+  const created = new OrchidsCore({ env: {}, config: { dataDir, ...simConfig(sim!) }, port: 0, log: () => {} });
   cores.push(created);
   return created;
 }

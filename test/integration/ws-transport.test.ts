@@ -175,6 +175,7 @@ function collect(exchange: UpstreamExchange, onFrame?: () => void): Promise<Answ
         onFrame?.();
       },
       malformed: (raw) => answer.malformed.push(raw),
+      batchEnd: () => undefined,
       end: () => resolve(answer),
       error: (error) => {
         answer.error = error;
@@ -365,16 +366,17 @@ describe('WsTransport: how answers end', () => {
   });
 
   it.each([
-    ['close-1008-before', 1008, 'policy', true, 0],
-    ['close-1011-after', 1011, 'boom', false, 1],
-    ['drop-after', 1006, '', false, 1],
-  ] as const)('fails with WebSocketCloseError on %s', async (scenario, code, reason, beforeFirstFrame, frames) => {
+    // 1011 is the server saying it broke (like a 5xx); the others are the path failing.
+    ['close-1008-before', 1008, 'policy', true, 0, 'network'],
+    ['close-1011-after', 1011, 'boom', false, 1, 'server'],
+    ['drop-after', 1006, '', false, 1, 'network'],
+  ] as const)('fails with WebSocketCloseError on %s', async (scenario, code, reason, beforeFirstFrame, frames, kind) => {
     await setUp();
     const answer = await roundTrip(scenario);
     expect(answer.frames).toHaveLength(frames);
     expect(answer.error).toBeInstanceOf(WebSocketCloseError);
     expect(answer.error).toMatchObject({ code, reason, beforeFirstFrame });
-    expect(failureFromError(answer.error).kind).toBe('network');
+    expect(failureFromError(answer.error).kind).toBe(kind);
   });
 
   it('ends the turn on an error frame or a flat finish event and keeps the socket; odd frames are passed on', async () => {

@@ -13,7 +13,7 @@ function report(requestId: string, startedAt: number): RequestReport {
   return {
     requestId, startedAt, model: 'claude-sonnet-4-6', upstreamModel: 'claude-sonnet-4-6', stream: true, finishedAt: startedAt + 5,
     status: 200, stopReason: 'end_turn', inputTokens: 3, outputTokens: 4, firstByteMs: 2, durationMs: 5, accountId: 1,
-    accountsTried: [1], retries: 0, errorType: null, errorMessage: null,
+    accountsTried: [1], retries: 0, protocol: 'sse-a', errorType: null, errorMessage: null,
   };
 }
 
@@ -22,7 +22,7 @@ function record(i: number, body: unknown = { messages: [{ role: 'user', content:
   const startedAt = Date.UTC(2026, 10, 25, 12, 0, i);
   const trace = new DebugTrace(id, debugFileName(startedAt, id), startedAt, () => startedAt + 3);
   trace.incoming({ 'x-api-key': 'test-key-abcdef', 'content-type': 'application/json' }, body);
-  trace.upstreamRequest('http://127.0.0.1:9/agent', { authorization: `Bearer ${FAKE_JWT}` }, Buffer.from('{"prompt":"hi"}'), 1);
+  trace.upstreamRequest('sse-a', 'http://127.0.0.1:9/agent', { authorization: `Bearer ${FAKE_JWT}` }, Buffer.from('{"prompt":"hi"}'), 1);
   trace.upstreamEvent('{"type":"model","event":{"type":"text-delta","delta":"ok"}}');
   trace.clientFrame('event: ping\ndata: {"type":"ping"}\n\n');
   return trace.finish(report(id, startedAt));

@@ -11,7 +11,7 @@ function report(at: number, status = 200): RequestReport {
   return {
     requestId: `req_${at}_${status}`, startedAt: at, finishedAt: at + 10, model: 'm', upstreamModel: 'm', stream: false,
     status, stopReason: status === 200 ? 'end_turn' : null, inputTokens: 10, outputTokens: 5, firstByteMs: 3,
-    durationMs: 10, accountId: 1, accountsTried: [1], retries: 0, errorType: status === 200 ? null : 'api_error', errorMessage: null,
+    durationMs: 10, accountId: 1, accountsTried: [1], retries: 0, protocol: 'sse-a', errorType: status === 200 ? null : 'api_error', errorMessage: null,
   };
 }
 

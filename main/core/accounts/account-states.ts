@@ -3,6 +3,7 @@ import type { UpstreamFailure } from '../orchids/failure';
 import type { AccountHealth } from '../proxy/account-health';
 import type { AccountCache } from './account-cache';
 import type { AccountRecord, AccountStatus } from './types';
+import type { UpstreamProtocol } from '../upstream/protocol';
 
 export interface StatePolicy {
   /** First 429 without Retry-After; doubles on repeats up to the cap. */
@@ -49,6 +50,7 @@ export interface AccountStatesDeps {
   onChange?: (change: StateChange) => void;
   /** Drops the account's cached token (a fresh sign-in, a reset, a 401). */
   forgetToken?: (accountId: number) => void;
+  onProtocolChange?: (accountId: number, protocol: UpstreamProtocol | '') => void;
 }
 
 const LABEL: Record<AccountStatus, [string, string]> = {
@@ -140,6 +142,18 @@ export class AccountStates implements AccountHealth {
       case 'client':
         return;
     }
+  }
+
+  /**
+   * Remembers the upstream protocol an account answered on (or '' to forget it). Off the request path like every
+   * state change: the cache now, SQLite on the next turn of the event loop.
+   */
+  noteProtocol(accountId: number, protocol: UpstreamProtocol | '', at: number): void {
+    const account = this.deps.cache.get(accountId);
+    if (!account) return;
+    const changed = account.protocol !== protocol;
+    this.apply(account, { protocol, protocolCheckedAt: at });
+    if (changed) this.deps.onProtocolChange?.(accountId, protocol);
   }
 
   /** A person cleared the state: back to ready at once, with a fresh token on next use. */

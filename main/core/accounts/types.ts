@@ -1,3 +1,5 @@
+import type { UpstreamProtocol } from '../upstream/protocol';
+
 /**
  * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
  * `locked` means this mode cannot open the account's sealed cookie (see secrets/secret-box.ts).
@@ -31,6 +33,9 @@ export interface AccountRecord {
   statusReason: string;
   statusUntil: number | null;
   failureStreak: number;
+  /** The upstream protocol this account last answered on ('' until one has); see upstream/protocol-choice.ts. */
+  protocol: UpstreamProtocol | '';
+  protocolCheckedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -47,6 +52,7 @@ export interface AccountSummary {
   status: AccountStatus;
   statusReason: string;
   statusUntil: number | null;
+  protocol: UpstreamProtocol | '';
   createdAt: number;
   updatedAt: number;
 }
@@ -63,6 +69,7 @@ export function summarize(account: AccountRecord): AccountSummary {
     status: account.status,
     statusReason: account.statusReason,
     statusUntil: account.statusUntil,
+    protocol: account.protocol,
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };

@@ -8,6 +8,7 @@ export function toContractEvents(
 ): Array<{ name: EventName; payload: Events[EventName] }> {
   const requests: Events['requestsFinished'] = [];
   const states: Events['accountStates'] = [];
+  const protocols: Events['accountProtocols'] = [];
   const lines: Events['logLines'] = [];
   let counts: Events['counts'] | undefined;
   let statusChanged = false;
@@ -30,6 +31,9 @@ export function toContractEvents(
           at: event.at,
         });
         break;
+      case 'account.protocol':
+        protocols.push({ accountId: event.accountId, protocol: event.protocol, at: event.at });
+        break;
       case 'log.line':
         lines.push({ level: event.level, message: event.message, at: event.at });
         break;
@@ -46,6 +50,7 @@ export function toContractEvents(
   const out: Array<{ name: EventName; payload: Events[EventName] }> = [];
   if (counts) out.push({ name: 'counts', payload: counts });
   if (states.length) out.push({ name: 'accountStates', payload: states });
+  if (protocols.length) out.push({ name: 'accountProtocols', payload: protocols });
   if (requests.length) out.push({ name: 'requestsFinished', payload: requests });
   if (lines.length) out.push({ name: 'logLines', payload: lines });
   if (statusChanged && status) out.push({ name: 'proxyStatus', payload: status() });

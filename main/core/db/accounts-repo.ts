@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { AccountRecord, AccountStatus } from '../accounts/types';
 import type { Db } from './database';
+import { isUpstreamProtocol, type UpstreamProtocol } from '../upstream/protocol';
 
 interface AccountRow {
   id: number;
@@ -19,6 +20,8 @@ interface AccountRow {
   status_reason: string;
   status_until: number | null;
   failure_streak: number;
+  protocol: string;
+  protocol_checked_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -41,6 +44,8 @@ function fromRow(row: AccountRow): AccountRecord {
     statusReason: row.status_reason,
     statusUntil: row.status_until,
     failureStreak: row.failure_streak,
+    protocol: isUpstreamProtocol(row.protocol) ? row.protocol : '',
+    protocolCheckedAt: row.protocol_checked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -69,6 +74,8 @@ export type AccountPatch = Partial<{
   statusReason: string;
   statusUntil: number | null;
   failureStreak: number;
+  protocol: UpstreamProtocol | '';
+  protocolCheckedAt: number | null;
 }>;
 
 const COLUMN: Record<keyof AccountPatch, string> = {
@@ -84,6 +91,8 @@ const COLUMN: Record<keyof AccountPatch, string> = {
   statusReason: 'status_reason',
   statusUntil: 'status_until',
   failureStreak: 'failure_streak',
+  protocol: 'protocol',
+  protocolCheckedAt: 'protocol_checked_at',
 };
 
 export interface CountDelta {

@@ -72,4 +72,10 @@ export const MIGRATIONS: readonly string[] = [
   DROP INDEX idx_history_request;
   CREATE INDEX idx_history_request ON request_history (request_id);
   `,
+  // 4: which upstream protocol (ws, sse-b, sse-a) each account answered on last, and which served each request
+  `
+  ALTER TABLE accounts ADD COLUMN protocol TEXT NOT NULL DEFAULT '';
+  ALTER TABLE accounts ADD COLUMN protocol_checked_at INTEGER;   -- ms since epoch
+  ALTER TABLE request_history ADD COLUMN protocol TEXT;
+  `,
 ];

@@ -1,5 +1,6 @@
 import type { AccountStatus } from '../accounts/types';
 import type { RequestReport } from '../proxy/observer';
+import type { UpstreamProtocol } from '../upstream/protocol';
 
 /** Everything the core tells live views (the window, `logs --follow`, the tray). */
 export type CoreEvent =
@@ -17,6 +18,8 @@ export type CoreEvent =
       until: number | null;
       at: number;
     }
+  /** An account answered on a different upstream protocol ('' = forgotten, the next request probes again). */
+  | { type: 'account.protocol'; accountId: number; protocol: UpstreamProtocol | ''; at: number }
   | { type: 'log.line'; level: 'info' | 'warn' | 'error'; message: string; at: number }
   /** A subscriber fell behind and this many events were dropped for it. */
   | { type: 'events.dropped'; count: number };

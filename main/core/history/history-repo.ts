@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { RequestReport } from '../proxy/observer';
+import { isUpstreamProtocol, type UpstreamProtocol } from '../upstream/protocol';
 
 export interface HistoryRow {
   id: number;
@@ -21,6 +22,7 @@ export interface HistoryRow {
   retries: number;
   accountsTried: number[];
   debugLog: string | null;
+  protocol: UpstreamProtocol | null;
 }
 
 export interface HistoryQuery {
@@ -57,6 +59,7 @@ interface Row {
   retries: number;
   accounts_tried: string;
   debug_log: string | null;
+  protocol: string | null;
 }
 
 const fromRow = (row: Row): HistoryRow => ({
@@ -78,6 +81,7 @@ const fromRow = (row: Row): HistoryRow => ({
   retries: row.retries,
   accountsTried: JSON.parse(row.accounts_tried) as number[],
   debugLog: row.debug_log,
+  protocol: isUpstreamProtocol(row.protocol) ? row.protocol : null,
 });
 
 export class HistoryRepo {
@@ -93,8 +97,8 @@ export class HistoryRepo {
     this.insertOne = db.prepare(
       `INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
          stop_reason, input_tokens, output_tokens, first_byte_ms, duration_ms, error_type, error_message, retries,
-         accounts_tried, debug_log)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         accounts_tried, debug_log, protocol)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRequestId = db.prepare('SELECT * FROM request_history WHERE request_id = ?');
     this.deleteOlder = db.prepare('DELETE FROM request_history WHERE started_at < ?');
@@ -133,6 +137,7 @@ export class HistoryRepo {
           report.retries,
           JSON.stringify(report.accountsTried),
           debugLog,
+          report.protocol,
         );
       }
     })(entries);

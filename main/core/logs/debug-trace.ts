@@ -1,9 +1,12 @@
+import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
+import type { UpstreamProtocol } from '../upstream/protocol';
 import type { RequestReport, RequestTrace } from '../proxy/observer';
 import { redactHeaders } from './redact';
 
 export interface UpstreamAttemptRecord {
   accountId: number;
+  protocol: UpstreamProtocol;
   url: string;
   headers: Record<string, unknown>;
   /** The Orchids request body: the bytes sent while the record waits in the queue, parsed JSON in the file. */
@@ -13,6 +16,8 @@ export interface UpstreamAttemptRecord {
   /** Raw upstream SSE payloads with milliseconds since the request arrived. */
   events: Array<{ t: number; data: string }>;
   failure?: { kind: FailureKind; message: string };
+  /** The agent's tool calls that the client had not declared: sent to it as text, kept here whole. */
+  unmappedToolCalls?: UnmappedToolCall[];
 }
 
 export interface DebugRecord {
@@ -49,8 +54,14 @@ export class DebugTrace implements RequestTrace {
     this.incomingBody = body;
   }
 
-  upstreamRequest(url: string, headers: Record<string, string>, body: Buffer, accountId: number): void {
-    this.attempts.push({ accountId, url, headers, body: undefined, rawBody: body, events: [] });
+  upstreamRequest(
+    protocol: UpstreamProtocol,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    accountId: number,
+  ): void {
+    this.attempts.push({ accountId, protocol, url, headers, body: undefined, rawBody: body, events: [] });
   }
 
   upstreamResponse(status: number, headers: Record<string, unknown>): void {
@@ -67,6 +78,11 @@ export class DebugTrace implements RequestTrace {
 
   clientFrame(frame: string): void {
     this.frames.push({ t: this.now() - this.startedAt, frame });
+  }
+
+  unmappedToolCalls(calls: readonly UnmappedToolCall[]): void {
+    const attempt = this.attempts.at(-1);
+    if (attempt) attempt.unmappedToolCalls = [...calls];
   }
 
   attemptFailed(_accountId: number, kind: FailureKind, message: string): void {

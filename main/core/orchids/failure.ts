@@ -1,3 +1,5 @@
+import { WebSocketCloseError } from '../upstream/transport';
+
 /**
  * What went wrong with an upstream attempt, in the terms failover and account states need (protocol page 6):
  * whose fault it is, whether another account could do better, and what to tell the client if none can.
@@ -32,6 +34,14 @@ export interface UpstreamFailure {
   status?: number;
   /** From `Retry-After`, when the upstream said how long to wait. */
   retryAfterMs?: number;
+  /**
+   * The failure may mean "this endpoint does not speak this protocol" (see upstream/protocol-choice.ts):
+   * `certain` for answers no Orchids agent gives to a well-formed call (404, 405, a refused upgrade that is not an
+   * auth, rate or credit refusal, a host that refuses connections or does not resolve); `unless-confirmed` for a
+   * 400-class rejection, which on a protocol being probed means "wrong body shape" and on a known-good one means
+   * the request itself is wrong.
+   */
+  mismatch?: 'certain' | 'unless-confirmed';
 }
 
 /** Failures that belong to the account rather than to the request: try another account. */
@@ -49,6 +59,8 @@ export function failureFromStatus(status: number, body: string, retryAfter?: str
   const detail = summarizeBody(body);
   const message = `Orchids answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
   const failure: UpstreamFailure = { kind: kindForStatus(status, body), message, status };
+  const mismatch = mismatchForStatus(status);
+  if (mismatch) failure.mismatch = mismatch;
   const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   return failure;
@@ -65,12 +77,18 @@ function kindForStatus(status: number, body: string): FailureKind {
   return 'unknown';
 }
 
+function mismatchForStatus(status: number): UpstreamFailure['mismatch'] {
+  if (status === 404 || status === 405 || status === 426 || status === 501) return 'certain';
+  if (status === 400 || status === 415 || status === 422) return 'unless-confirmed';
+  return undefined;
+}
+
 /** Upstream `error` events carry a code and message; the protocol's substring table sorts them. */
 export function failureFromUpstreamError(code: string, message: string): UpstreamFailure {
   const text = `${code}: ${message}`;
   const lower = text.toLowerCase();
   let kind: FailureKind = 'unknown';
-  if (mentionsCredits(lower)) kind = 'quota';
+  if (mentionsCredits(lower) || /\b402\b|payment required/.test(lower)) kind = 'quota';
   else if (/\b429\b|too many requests|rate.?limit/.test(lower)) kind = 'rate_limited';
   else if (/\b401\b|unauthori[sz]ed|signed.?out|invalid_api_key|no active sessions/.test(lower)) kind = 'signed_out';
   else if (/\b403\b|forbidden/.test(lower)) kind = 'blocked';
@@ -78,7 +96,9 @@ export function failureFromUpstreamError(code: string, message: string): Upstrea
     kind = 'client';
   } else if (/timeout|deadline exceeded/.test(lower)) kind = 'timeout';
   else if (/\b50[0-4]\b|llm_unavailable|internal_error|overloaded|unavailable/.test(lower)) kind = 'server';
-  return { kind, message: `Orchids reported ${text}` };
+  const failure: UpstreamFailure = { kind, message: `Orchids reported ${text}` };
+  if (kind === 'client' && /bad_request|invalid_request|\b400\b/.test(lower)) failure.mismatch = 'unless-confirmed';
+  return failure;
 }
 
 function mentionsCredits(text: string): boolean {
@@ -87,8 +107,9 @@ function mentionsCredits(text: string): boolean {
   );
 }
 
-/** undici and socket errors, by code. */
+/** undici and socket errors, by code; WebSocket closes by close code. */
 export function failureFromError(error: unknown): UpstreamFailure {
+  if (error instanceof WebSocketCloseError) return failureFromClose(error);
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message ?? String(error);
   switch (code) {
@@ -98,10 +119,27 @@ export function failureFromError(error: unknown): UpstreamFailure {
       return { kind: 'timeout', message: 'Orchids did not start answering in time.' };
     case 'UND_ERR_BODY_TIMEOUT':
       return { kind: 'timeout', message: 'Orchids went silent mid-answer for longer than the idle timeout.' };
-    default:
-      return { kind: 'network', message: `Orchids cannot be reached: ${code ? `${code} ` : ''}${message}`.trim() };
+    default: {
+      const failure: UpstreamFailure = {
+        kind: 'network',
+        message: `Orchids cannot be reached: ${code ? `${code} ` : ''}${message}`.trim(),
+      };
+      // Nothing listens there, or the name is gone: the service moved, not a passing fault.
+      if (ENDPOINT_GONE.has(code)) failure.mismatch = 'certain';
+      return failure;
+    }
   }
 }
+
+function failureFromClose(error: WebSocketCloseError): UpstreamFailure {
+  const failure: UpstreamFailure = { kind: 'network', message: error.message };
+  if (error.code === 1011 || error.code === 1013 || error.code === 1014) failure.kind = 'server';
+  // 1003 (cannot accept this data) and 1007 (inconsistent data) before any answer: the frame was not understood.
+  if (error.beforeFirstFrame && (error.code === 1003 || error.code === 1007)) failure.mismatch = 'certain';
+  return failure;
+}
+
+const ENDPOINT_GONE: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME']);
 
 /** `Retry-After` as seconds or an HTTP date; capped at a day so a wild value cannot park an account forever. */
 export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {

@@ -4,12 +4,14 @@ import type { AnthropicErrorType, MessagesRequest, StopReason, Usage } from '../
 import { estimateInputTokens } from '../anthropic/token-estimate';
 import { ACCOUNT_FAILURES, TRANSIENT_FAILURES, type UpstreamFailure } from '../orchids/failure';
 import { mapModel, type ModelMap } from '../orchids/model-map';
-import { buildOrchidsRequest, chatSessionIdFor } from '../orchids/request-builder';
+import { chatSessionIdFor } from '../orchids/request-builder';
+import { UpstreamBodies } from '../orchids/upstream-bodies';
+import type { UpstreamProtocol } from '../upstream/protocol';
 import { ApiError } from '../server/errors';
 import { newMessageId } from '../util/ids';
 import { Cancellation } from '../util/cancellation';
-import { encodeOrchidsBody } from '../orchids/encode-body';
 import type { PreparedToolsCache } from '../orchids/prepared-tools';
+import type { AccountRecord } from '../accounts/types';
 import type { AccountHealth } from './account-health';
 import type { Heartbeat } from './heartbeat';
 import type { ProxyObserver, RequestTrace } from './observer';
@@ -25,8 +27,23 @@ export interface MessagesProxyDeps extends AttemptDeps {
   /** Transient failures (5xx, network, timeouts) move a request at most this many times. */
   maxTransientRetries: number;
   tools: PreparedToolsCache;
+  /** The `thinkingMode` setting for Generation B bodies. */
+  thinkingMode: () => 'auto' | 'enabled' | 'disabled';
+  /** How long the proxy may keep retrying one account that alone can serve (the first-byte timeout). */
+  retryBudgetMs: () => number;
+  /** Pause before the n-th retry on the same account; injectable so tests need not wait. */
+  sameAccountBackoffMs?: (retry: number) => number;
   now?: () => number;
 }
+
+/** With no other account free, a transient failure is tried again on the same account this many more times. */
+export const MAX_SAME_ACCOUNT_RETRIES = 2;
+const defaultBackoff = (retry: number): number => 250 * 2 ** (retry - 1);
+/**
+ * Failures of the path to Orchids that a second try may not meet. Not Clerk being unavailable: a throttled Clerk
+ * must not be asked again at once (spec §8.5), and the token cache already shares one mint between requests.
+ */
+const SAME_ACCOUNT_RETRYABLE: ReadonlySet<UpstreamFailure['kind']> = new Set(['server', 'network', 'timeout', 'unknown']);
 
 /**
  * Serves one `POST /v1/messages`: the Anthropic request becomes an Orchids request, an account is chosen from
@@ -70,13 +87,11 @@ export class MessagesProxy {
 
     const prepared = deps.tools.prepare(request.tools);
     const inputTokensEstimate = estimateInputTokens(request, prepared.tokens);
-    // Everything but the account's identity is built once, however many accounts are tried.
-    const base = buildOrchidsRequest(request, {
-      email: '',
-      userId: '',
+    const bodies = new UpstreamBodies(request, {
       upstreamModel,
       chatSessionId: chatSessionIdFor(request, req.headers),
-      tools: prepared.tools,
+      tools: prepared,
+      thinkingMode: deps.thinkingMode(),
     });
     const thinkingType = (request.thinking as { type?: string } | undefined)?.type;
     const translator = {
@@ -90,13 +105,17 @@ export class MessagesProxy {
     const tried: number[] = [];
     const excluded = new Set<number>();
     let transientRetries = 0;
+    let sameAccountRetries = 0;
     let lastFailure: UpstreamFailure | undefined;
     let result: { stopReason: StopReason; usage: Usage } | undefined;
+    let protocol: UpstreamProtocol | undefined;
     let error: ApiError | undefined;
     let aborted = false;
+    let next: AccountRecord | undefined;
 
     for (;;) {
-      const account = deps.accounts.pick(excluded);
+      const account = next ?? deps.accounts.pick(excluded);
+      next = undefined;
       if (!account) {
         error = this.noAccountError(tried.length, lastFailure);
         break;
@@ -104,46 +123,55 @@ export class MessagesProxy {
       tried.push(account.id);
       excluded.add(account.id);
       responder.resetAttempt();
-      const body = encodeOrchidsBody({ ...base, email: account.email, userId: account.userId }, prepared.json);
-      const outcome = await runAttempt(deps, {
-        account,
-        body,
-        responder,
-        translator,
-        signal: cancellation,
-        trace,
-      });
+      const outcome = await runAttempt(deps, { account, bodies, responder, translator, signal: cancellation, trace });
+      if (outcome.kind === 'aborted') {
+        aborted = true;
+        break;
+      }
+      protocol = outcome.protocol ?? protocol;
       if (outcome.kind === 'done') {
         deps.health.recordSuccess(account.id);
         result = outcome;
-        break;
-      }
-      if (outcome.kind === 'aborted') {
-        aborted = true;
         break;
       }
       const failure = outcome.failure;
       lastFailure = failure;
       trace?.attemptFailed(account.id, failure.kind, failure.message);
       if (failure.kind !== 'client') deps.health.recordFailure(account.id, failure);
-      if (responder.contentSent) {
-        error = clientError(failure, true);
+      if (responder.contentSent || failure.kind === 'client') {
+        error = clientError(failure, responder.contentSent);
         break;
       }
-      if (failure.kind === 'client') {
+      if (ACCOUNT_FAILURES.has(failure.kind)) continue;
+      if (!TRANSIENT_FAILURES.has(failure.kind)) {
         error = clientError(failure, false);
         break;
       }
-      if (TRANSIENT_FAILURES.has(failure.kind)) {
+      next = deps.accounts.pick(excluded);
+      if (next) {
         transientRetries += 1;
-        if (transientRetries > deps.maxTransientRetries) {
-          error = clientError(failure, false);
-          break;
-        }
-      } else if (!ACCOUNT_FAILURES.has(failure.kind)) {
+        if (transientRetries <= deps.maxTransientRetries) continue;
         error = clientError(failure, false);
         break;
       }
+      // No other account is free: the same one again after a short pause (the original did this too), while the
+      // request's time allows. A one-account user would otherwise get a 529 for a single 502.
+      const pause = (deps.sameAccountBackoffMs ?? defaultBackoff)(sameAccountRetries + 1);
+      const retryable =
+        SAME_ACCOUNT_RETRYABLE.has(failure.kind) &&
+        sameAccountRetries < MAX_SAME_ACCOUNT_RETRIES &&
+        this.now() + pause - receivedAt < deps.retryBudgetMs();
+      const again = retryable ? deps.accounts.get(account.id) : undefined;
+      if (!again) {
+        error = this.noAccountError(tried.length, lastFailure);
+        break;
+      }
+      sameAccountRetries += 1;
+      if (!(await cancellation.sleep(pause))) {
+        aborted = true;
+        break;
+      }
+      next = again;
     }
 
     res.off('close', onClose);
@@ -169,6 +197,7 @@ export class MessagesProxy {
       accountId: tried.at(-1) ?? null,
       accountsTried: tried,
       retries: Math.max(0, tried.length - 1),
+      protocol: protocol ?? null,
       errorType: aborted ? 'client_closed' : (error?.type ?? null),
       errorMessage: aborted ? 'The client closed the connection.' : (error?.message ?? null),
     });

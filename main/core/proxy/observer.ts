@@ -1,5 +1,7 @@
 import type { StopReason } from '../anthropic/types';
+import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
+import type { UpstreamProtocol } from '../upstream/protocol';
 
 /** What the request path reports about each request; history, live views and the tray are built from this. */
 export interface RequestStart {
@@ -23,6 +25,8 @@ export interface RequestReport extends RequestStart {
   /** Every account tried, in order; the last served (or failed) the request. */
   accountsTried: number[];
   retries: number;
+  /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
+  protocol: UpstreamProtocol | null;
   errorType: string | null;
   errorMessage: string | null;
 }
@@ -30,10 +34,12 @@ export interface RequestReport extends RequestStart {
 /** Full detail of one request for the debug log; only created while debug logging is on. */
 export interface RequestTrace {
   incoming(headers: Record<string, unknown>, body: unknown): void;
-  upstreamRequest(url: string, headers: Record<string, string>, body: Buffer, accountId: number): void;
+  upstreamRequest(protocol: UpstreamProtocol, url: string, headers: Record<string, string>, body: Buffer, accountId: number): void;
   upstreamResponse(status: number, headers: Record<string, unknown>): void;
   upstreamEvent(raw: string): void;
   clientFrame(frame: string): void;
+  /** Tool calls of the agent that matched no tool the client declared, and went to the client as text instead. */
+  unmappedToolCalls(calls: readonly UnmappedToolCall[]): void;
   attemptFailed(accountId: number, kind: FailureKind, message: string): void;
 }
 

@@ -11,29 +11,33 @@ import {
   failureFromUpstreamError,
   type UpstreamFailure,
 } from '../orchids/failure';
-import { SseParser } from '../orchids/sse-parser';
 import type { UpstreamEvent } from '../orchids/types';
-import type { OrchidsClient, UpstreamResponse } from '../upstream/orchids-client';
+import type { UpstreamBodies } from '../orchids/upstream-bodies';
+import type { UpstreamProtocol } from '../upstream/protocol';
+import type { ProtocolChoice, ProtocolStep } from '../upstream/protocol-choice';
+import type { UpstreamExchange, UpstreamTransport } from '../upstream/transport';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
 
 export type AttemptOutcome =
-  | { kind: 'done'; stopReason: StopReason; usage: Usage }
-  | { kind: 'failed'; failure: UpstreamFailure }
+  | { kind: 'done'; stopReason: StopReason; usage: Usage; protocol: UpstreamProtocol }
+  | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined }
   | { kind: 'aborted' };
 
 export interface AttemptDeps {
   tokens: TokenCache;
-  client: OrchidsClient;
-  /** Counted once per upstream request sent, the moment it is sent. */
+  transports: Readonly<Record<UpstreamProtocol, UpstreamTransport>>;
+  protocols: ProtocolChoice;
+  /** The Clerk cookie header for an account (spec §2.2), cheap on the request path. */
+  cookieHeader: (account: AccountRecord) => string;
+  /** Counted once per account a request is sent to, the moment it is first sent. */
   countRequest: (accountId: number) => void;
-  agentUrl: () => string;
 }
 
 export interface AttemptInput {
   account: AccountRecord;
-  body: Buffer;
+  bodies: UpstreamBodies;
   responder: Responder;
   translator: Omit<TranslatorOptions, 'sink'>;
   signal: Cancellation;
@@ -42,66 +46,130 @@ export interface AttemptInput {
 
 const ERROR_BODY_LIMIT = 8192;
 
+/** How each protocol's request looks in a debug record: where it went, and which credentials it carried (never their values). */
+const TRACED_REQUEST: Record<UpstreamProtocol, (url: string) => [string, Record<string, string>]> = {
+  ws: (url) => [`${url}${url.includes('?') ? '&' : '?'}token=[redacted]`, { cookie: '[redacted]' }],
+  'sse-b': (url) => [url, { authorization: 'Bearer [redacted]', cookie: '[redacted]' }],
+  'sse-a': (url) => [url, { authorization: 'Bearer [redacted]' }],
+};
+
+type TryOutcome =
+  | { kind: 'done'; stopReason: StopReason; usage: Usage }
+  | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean }
+  | { kind: 'aborted' };
+
 /**
- * One try of one account: a token (cached; minted only on a cold start), the upstream request, and the upstream's
- * events translated onto the responder as they arrive. A 401 gets exactly one more try with a fresh token.
+ * One account's turn at a request: a token (cached; minted only on a cold start), then the account's protocols in
+ * the order `ProtocolChoice` plans. Moving to the next protocol happens only on a failure that says "this endpoint
+ * does not speak that", and only while nothing has reached the client.
  */
 export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
-  const { account, signal, responder, trace } = input;
-  let token: string;
+  const { account, signal } = input;
+  const token = { value: '' };
   try {
-    token = deps.tokens.peek(account.id) ?? (await deps.tokens.get(account.id));
+    token.value = deps.tokens.peek(account.id) ?? (await deps.tokens.get(account.id));
   } catch (error) {
-    return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error) };
+    return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error), protocol: undefined };
   }
+  deps.countRequest(account.id);
 
-  let response: UpstreamResponse | undefined;
-  for (let authRetry = 0; ; authRetry++) {
+  const steps = deps.protocols.plan(account);
+  const refusals: string[] = [];
+  let last: { step: ProtocolStep; failure: UpstreamFailure } | undefined;
+  for (const step of steps) {
     if (signal.aborted) return { kind: 'aborted' };
-    trace?.upstreamRequest(deps.agentUrl(), { authorization: 'Bearer [redacted]' }, input.body, account.id);
-    deps.countRequest(account.id);
-    try {
-      response = await deps.client.send(input.body, token, signal);
-    } catch (error) {
-      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromError(error) };
+    const outcome = await tryProtocol(deps, input, step, token);
+    if (outcome.kind === 'aborted') return outcome;
+    if (outcome.kind === 'done') {
+      deps.protocols.answered(account, step.protocol);
+      return { ...outcome, protocol: step.protocol };
     }
-    trace?.upstreamResponse(response.statusCode, response.headers);
-    if (response.statusCode !== 401 || authRetry > 0) break;
-    // The token may have been revoked early: one fresh mint, one more try. A second 401 is the account's.
-    response.dump();
-    try {
-      token = await deps.tokens.renew(account.id);
-    } catch (error) {
-      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error) };
+    const { failure } = outcome;
+    if (outcome.recognized) deps.protocols.answered(account, step.protocol);
+    const mismatch =
+      failure.mismatch === 'certain' || (failure.mismatch === 'unless-confirmed' && !step.confirmed && !outcome.recognized);
+    if (!mismatch || input.responder.contentSent || steps.length === 1) {
+      return { kind: 'failed', failure, protocol: step.protocol };
     }
+    input.trace?.attemptFailed(account.id, failure.kind, `${step.protocol} is not answering here: ${failure.message}`);
+    if (step.confirmed) deps.protocols.refused(account, step.protocol);
+    refusals.push(`${step.protocol}: ${failure.message}`);
+    last = { step, failure };
+    input.responder.resetAttempt();
   }
-
-  if (response.statusCode !== 200) {
-    const text = await response.text(ERROR_BODY_LIMIT);
-    if (response.statusCode === 401) deps.tokens.invalidate(account.id);
-    return { kind: 'failed', failure: failureFromStatus(response.statusCode, text, response.headers['retry-after']) };
-  }
-
-  return streamEvents(response, input);
+  return {
+    kind: 'failed',
+    protocol: last?.step.protocol,
+    failure: {
+      kind: 'server',
+      message: `No Orchids endpoint answered in a protocol Orchids Tray speaks (${refusals.join('; ')}). The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL.`,
+    },
+  };
 }
 
-function streamEvents(response: UpstreamResponse, input: AttemptInput): Promise<AttemptOutcome> {
+async function tryProtocol(
+  deps: AttemptDeps,
+  input: AttemptInput,
+  step: ProtocolStep,
+  token: { value: string },
+): Promise<TryOutcome> {
+  const { account, signal, trace } = input;
+  const transport = deps.transports[step.protocol];
+  const body = input.bodies.for(step.protocol, account);
+  let exchange: UpstreamExchange | undefined;
+  for (let authRetry = 0; ; authRetry++) {
+    if (signal.aborted) return { kind: 'aborted' };
+    let cookieHeader: string;
+    try {
+      cookieHeader = deps.cookieHeader(account);
+    } catch (error) {
+      return { kind: 'failed', failure: failureFromMint(error), recognized: false };
+    }
+    if (trace) {
+      const [url, headers] = TRACED_REQUEST[step.protocol](transport.url());
+      trace.upstreamRequest(step.protocol, url, headers, body, account.id);
+    }
+    try {
+      exchange = await transport.send({ accountId: account.id, token: token.value, cookieHeader, body, signal });
+    } catch (error) {
+      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromError(error), recognized: false };
+    }
+    trace?.upstreamResponse(exchange.status, exchange.headers);
+    if (exchange.status !== 401 || authRetry > 0) break;
+    // The token may have been revoked early: one fresh mint, one more try. A second 401 is the account's.
+    exchange.dump();
+    try {
+      token.value = await deps.tokens.renew(account.id);
+    } catch (error) {
+      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error), recognized: false };
+    }
+  }
+
+  if (exchange.status !== 200 || exchange.refusedUpgrade) {
+    const text = await exchange.text(ERROR_BODY_LIMIT);
+    if (exchange.status === 401) deps.tokens.invalidate(account.id);
+    const failure = failureFromStatus(exchange.status, text, exchange.headers['retry-after']);
+    if (exchange.refusedUpgrade && exchange.status < 400) {
+      // Something answered, but not with a WebSocket: no Orchids agent socket lives at this address.
+      failure.kind = 'server';
+      failure.mismatch = 'certain';
+      failure.message = `The WebSocket upgrade was answered with HTTP ${exchange.status} instead of a socket.`;
+    }
+    return { kind: 'failed', failure, recognized: false };
+  }
+  return streamEvents(exchange, input, step);
+}
+
+function streamEvents(exchange: UpstreamExchange, input: AttemptInput, step: ProtocolStep): Promise<TryOutcome> {
   const { responder, trace, signal } = input;
   const translator = new StreamTranslator({ ...input.translator, sink: responder.sink });
   translator.start();
   const decoder = new UpstreamEventDecoder();
   const events: UpstreamEvent[] = [];
-  const parser = new SseParser({
-    onJson: (value, raw) => {
-      trace?.upstreamEvent(raw);
-      decoder.decode(value, events);
-    },
-    onMalformed: (raw) => trace?.upstreamEvent(`[malformed] ${raw}`),
-  });
 
-  return new Promise<AttemptOutcome>((resolve) => {
+  return new Promise<TryOutcome>((resolve) => {
     let settled = false;
-    const settle = (outcome: AttemptOutcome): void => {
+    const settle = (outcome: TryOutcome): void => {
       if (settled) return;
       settled = true;
       resolve(outcome);
@@ -121,10 +189,13 @@ function streamEvents(response: UpstreamResponse, input: AttemptInput): Promise<
     // Neither outcome flushes: on success the last frames go out with the response's end (one write fewer), and on
     // failure the proxy decides whether what is queued is dropped (failover) or sent before an error event.
     const conclude = (): void => {
+      const recognized = decoder.recognized;
+      if (trace && translator.unmappedToolCalls.length > 0) trace.unmappedToolCalls(translator.unmappedToolCalls);
       if (translator.failure) {
         const failure = translator.failure;
         settle({
           kind: 'failed',
+          recognized,
           failure:
             failure.kind === 'credits-exhausted'
               ? { kind: 'quota', message: `Orchids credits exhausted: ${failure.message}` }
@@ -132,21 +203,36 @@ function streamEvents(response: UpstreamResponse, input: AttemptInput): Promise<
         });
         return;
       }
-      // A finish, or an EOF without one: either way the turn closes cleanly with what arrived.
+      if (!recognized && !step.confirmed && !translator.contentStarted) {
+        // A 200 that never said anything an Orchids agent says: some other service lives at this address.
+        settle({
+          kind: 'failed',
+          recognized,
+          failure: { kind: 'server', message: 'The endpoint answered, but not as an Orchids agent.', mismatch: 'certain' },
+        });
+        return;
+      }
+      // A finish, or an end without one: either way the turn closes cleanly with what arrived.
       const { stopReason, usage } = translator.complete();
       settle({ kind: 'done', stopReason, usage });
     };
 
-    response.consume({
-      data: (chunk) => {
+    exchange.consume({
+      frame: (value, raw) => {
         if (settled) return; // after the turn ended the rest is read only to keep the connection reusable
-        parser.push(chunk);
+        trace?.upstreamEvent(raw);
+        decoder.decode(value, events);
+      },
+      malformed: (raw) => {
+        if (!settled) trace?.upstreamEvent(`[malformed] ${raw}`);
+      },
+      batchEnd: () => {
+        if (settled) return;
         if (drainEvents()) conclude();
         else responder.flush();
       },
       end: () => {
         if (settled) return;
-        parser.end();
         drainEvents();
         conclude();
       },
@@ -156,7 +242,7 @@ function streamEvents(response: UpstreamResponse, input: AttemptInput): Promise<
           settle({ kind: 'aborted' });
           return;
         }
-        settle({ kind: 'failed', failure: failureFromError(error) });
+        settle({ kind: 'failed', failure: failureFromError(error), recognized: decoder.recognized });
       },
     });
   });

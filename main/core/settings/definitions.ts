@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MODEL_MAP, validateModelMap, type ModelMap } from '../orchids/model-map';
+import { PROTOCOL_SETTINGS, type ProtocolSetting } from '../upstream/protocol';
 
 /**
  * Every setting a user can change at run time, with its default, its schema and the environment variable that
@@ -115,6 +116,33 @@ export const SETTING_DEFINITIONS = {
     env: undefined,
     default: false,
     schema: z.boolean(),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  upstreamProtocol: {
+    env: 'ORCHIDS_TRAY_UPSTREAM_PROTOCOL',
+    default: 'auto' as ProtocolSetting,
+    // auto: per account, ws then sse-b then sse-a, remembering the first that answers (upstream/protocol-choice.ts).
+    schema: z.enum(PROTOCOL_SETTINGS),
+    fromEnv: (raw: string) => raw.trim().toLowerCase(),
+    needsRestart: false,
+  },
+  thinkingMode: {
+    env: undefined,
+    // Generation B's config.thinkingMode. auto follows the request's `thinking` (absent: enabled, as the original
+    // always sent); enabled/disabled force it for every request.
+    default: 'auto' as 'auto' | 'enabled' | 'disabled',
+    schema: z.enum(['auto', 'enabled', 'disabled']),
+    fromEnv: undefined,
+    needsRestart: false,
+  },
+  wsPoolSize: {
+    env: undefined,
+    // Idle WebSockets kept per account. Parallel requests never wait for one: a request without an idle socket dials
+    // its own, and at most this many stay open afterwards.
+    // 16: a coding tool's parallel requests (subagents, tool fan-out) on one account stay on warm sockets.
+    default: 16,
+    schema: z.number().int().min(1).max(64),
     fromEnv: undefined,
     needsRestart: false,
   },

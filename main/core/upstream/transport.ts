@@ -10,6 +10,11 @@ export interface FrameSink {
   frame(value: unknown, raw: string): void;
   /** A payload that is not JSON: skipped, but kept for the debug record. */
   malformed(raw: string): void;
+  /**
+   * Every payload of one network read has been delivered: a good moment to write what they produced to the client
+   * in one go. A WebSocket transport calls it after each message.
+   */
+  batchEnd(): void;
   /** The answer ended cleanly: SSE end of body, or a WebSocket close 1000/1001. */
   end(): void;
   /**
@@ -26,6 +31,8 @@ export interface FrameSink {
  */
 export interface UpstreamExchange {
   readonly status: number;
+  /** A WebSocket upgrade that was answered with a plain HTTP response (whatever its status) instead of a 101. */
+  readonly refusedUpgrade?: boolean;
   readonly headers: IncomingHttpHeaders;
   /** Up to `limit` bytes of an error answer's body, as text. */
   text(limit: number): Promise<string>;

@@ -13,4 +13,20 @@ export class Cancellation extends EventEmitter {
     this.aborted = true;
     this.emit('abort');
   }
+
+  /** Waits `ms`; resolves true when the time passed, false as soon as the client goes away. */
+  sleep(ms: number): Promise<boolean> {
+    if (this.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.off('abort', onAbort);
+        resolve(true);
+      }, ms);
+      this.once('abort', onAbort);
+    });
+  }
 }

@@ -95,6 +95,11 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     refreshTimer.current = setTimeout(refreshStatus, 250);
   });
 
+  useEvent('accountProtocols', (changes) => {
+    const latest = new Map(changes.map((c) => [c.accountId, c.protocol]));
+    setAccounts((list) => list?.map((a) => (latest.has(a.id) ? { ...a, protocol: latest.get(a.id)! } : a)) ?? list);
+  });
+
   const putAccount = useCallback((account: AccountSummary) => {
     setAccounts((list) => {
       if (!list) return [account];

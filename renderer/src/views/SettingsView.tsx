@@ -1,4 +1,5 @@
 import { ApiKeySetting } from '../components/settings/ApiKeySetting';
+import { ChoiceSetting } from '../components/settings/ChoiceSetting';
 import { ModelMapEditor } from '../components/settings/ModelMapEditor';
 import { SwitchSetting } from '../components/settings/SwitchSetting';
 import { ValueSetting } from '../components/settings/ValueSetting';
@@ -8,6 +9,19 @@ import { useLive } from '../lib/live';
 import { useSettings } from '../lib/useSettings';
 
 const seconds = (ms: number): string => formatDuration(ms);
+
+const PROTOCOL_CHOICES = [
+  { value: 'auto', label: 'Automatic (WebSocket, then SSE B, then SSE A)' },
+  { value: 'ws', label: 'Generation B over WebSocket (ws)' },
+  { value: 'sse-b', label: 'Generation B over SSE (sse-b)' },
+  { value: 'sse-a', label: 'Generation A over SSE (sse-a)' },
+] as const;
+
+const THINKING_CHOICES = [
+  { value: 'auto', label: 'Follow each request' },
+  { value: 'enabled', label: 'Always on' },
+  { value: 'disabled', label: 'Always off' },
+] as const;
 
 export function SettingsView() {
   const { status } = useLive();
@@ -57,6 +71,33 @@ export function SettingsView() {
               max={3650}
               unit="days"
               hint="The Logs list and today's totals come from this history."
+            />
+          </Card>
+
+          <Card title="Upstream">
+            <ChoiceSetting
+              view={settings.upstreamProtocol!}
+              label="Protocol"
+              choices={PROTOCOL_CHOICES}
+              save={save}
+              hint="How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; pin one only if you know the service changed."
+            />
+            <ChoiceSetting
+              view={settings.thinkingMode!}
+              label="Thinking (Generation B)"
+              choices={THINKING_CHOICES}
+              save={save}
+              hint="Generation B's thinking switch. Following the request turns it off only when the client turns thinking off."
+            />
+            <ValueSetting
+              {...common}
+              view={settings.wsPoolSize!}
+              label="Idle WebSockets per account"
+              kind="integer"
+              min={1}
+              max={64}
+              unit="sockets"
+              hint="Kept open between requests. Parallel requests never wait: each one without an idle socket opens its own."
             />
           </Card>
 

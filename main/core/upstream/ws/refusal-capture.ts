@@ -139,6 +139,7 @@ class CaptureHandler implements Dispatcher.DispatchHandler {
 
 /** A refused upgrade as an exchange: the status, headers and body an SSE twin of the refusal would have shown. */
 export class RefusedExchange implements UpstreamExchange {
+  readonly refusedUpgrade = true;
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   private readonly body: Buffer;

@@ -13,6 +13,7 @@ const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders
 const DISCARD: FrameSink = {
   frame: () => undefined,
   malformed: () => undefined,
+  batchEnd: () => undefined,
   end: () => undefined,
   error: () => undefined,
 };
@@ -28,6 +29,7 @@ export class WsExchange implements UpstreamExchange {
   private sink: FrameSink | undefined;
   private pending: PendingFrame[] | undefined;
   private finished: { error: Error | undefined } | undefined;
+  private batchScheduled = false;
 
   consume(sink: FrameSink): void {
     this.sink = sink;
@@ -38,6 +40,7 @@ export class WsExchange implements UpstreamExchange {
         if (item.malformed) sink.malformed(item.raw);
         else sink.frame(item.value, item.raw);
       }
+      sink.batchEnd();
     }
     if (this.finished) this.deliverEnd(this.finished.error);
   }
@@ -55,21 +58,47 @@ export class WsExchange implements UpstreamExchange {
       const add = (raw: string): void => {
         if (text.length < limit) text += text ? `\n${raw}` : raw;
       };
-      this.consume({ frame: (_value, raw) => add(raw), malformed: add, end: done, error: done });
+      this.consume({ frame: (_value, raw) => add(raw), malformed: add, batchEnd: () => undefined, end: done, error: done });
     });
   }
 
   // ---- fed by the request ----
 
   frame(value: unknown, raw: string): void {
-    if (this.sink) this.sink.frame(value, raw);
-    else (this.pending ??= []).push({ raw, value, malformed: false });
+    const sink = this.sink;
+    if (!sink) {
+      (this.pending ??= []).push({ raw, value, malformed: false });
+      return;
+    }
+    sink.frame(value, raw);
+    this.endBatchSoon();
   }
 
   malformed(raw: string): void {
-    if (this.sink) this.sink.malformed(raw);
-    else (this.pending ??= []).push({ raw, malformed: true });
+    const sink = this.sink;
+    if (!sink) {
+      (this.pending ??= []).push({ raw, malformed: true });
+      return;
+    }
+    sink.malformed(raw);
+    this.endBatchSoon();
   }
+
+  /**
+   * undici hands over every message of one socket read in one synchronous loop, so a microtask after the first
+   * runs once they all arrived: the caller writes what a whole read produced in one go, as it does for an SSE
+   * chunk, instead of one socket write per message (measured: a write per message cost ~15% of a short request).
+   */
+  private endBatchSoon(): void {
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
+    queueMicrotask(this.endBatch);
+  }
+
+  private readonly endBatch = (): void => {
+    this.batchScheduled = false;
+    this.sink?.batchEnd();
+  };
 
   end(error?: Error): void {
     if (this.finished) return;
@@ -79,6 +108,8 @@ export class WsExchange implements UpstreamExchange {
 
   private deliverEnd(error: Error | undefined): void {
     const sink = this.sink!;
+    // What arrived before the end is the caller's to apply first (a turn cut off mid-answer keeps its text).
+    if (this.batchScheduled) this.endBatch();
     this.sink = DISCARD;
     if (error) sink.error(error);
     else sink.end();

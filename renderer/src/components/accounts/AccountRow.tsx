@@ -38,6 +38,11 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
       </th>
       <td>
         <StatusBadge account={account} />
+        {account.protocol ? (
+          <span className="protocol-tag" title="The upstream protocol this account answered on last">
+            via {account.protocol}
+          </span>
+        ) : null}
       </td>
       <td className="num">{account.weight}</td>
       <td className="num">{formatCount(account.requestCount)}</td>

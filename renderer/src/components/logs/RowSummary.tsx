@@ -1,7 +1,7 @@
 import type { HistoryRow } from '../../lib/api';
 import { formatDateTime, formatMs } from '../../lib/format';
 
-type Fields = Pick<HistoryRow, 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'stopReason' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'accountsTried'>;
+type Fields = Pick<HistoryRow, 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'stopReason' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'accountsTried' | 'protocol'>;
 
 /** A request's facts as a definition list: the history row, or a debug record's summary. */
 export function RowSummary({ row, accountName }: { row: Fields; accountName: (id: number | null) => string }) {
@@ -10,6 +10,7 @@ export function RowSummary({ row, accountName }: { row: Fields; accountName: (id
     ['Account', accountName(row.accountId)],
     ['Model', row.upstreamModel && row.upstreamModel !== row.model ? `${row.model} → ${row.upstreamModel}` : row.model],
     ['Streaming', row.stream ? 'yes' : 'no'],
+    ['Upstream protocol', row.protocol ?? '—'],
     ['Status', String(row.status)],
     ['Stop reason', row.stopReason ?? '—'],
     ['Tokens in / out', `${row.inputTokens} / ${row.outputTokens}`],

@@ -1,84 +1,115 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util, type Dispatcher } from 'undici';
+import { SseParser } from '../orchids/sse-parser';
 import type { Cancellation } from '../util/cancellation';
+import type { UpstreamProtocol } from './protocol';
+import type { FrameSink, UpstreamExchange, UpstreamSend, UpstreamTransport } from './transport';
+import { ORCHIDS_DESKTOP_USER_AGENT } from '../orchids/desktop-identity';
 import { abortError } from './abort-error';
 
-export interface OrchidsClientOptions {
-  agentUrl: () => string;
+export interface SseTransportOptions {
+  protocol: Extract<UpstreamProtocol, 'sse-a' | 'sse-b'>;
+  url: () => string;
   dispatcher: () => Dispatcher;
   firstByteTimeoutMs: () => number;
   idleTimeoutMs: () => number;
 }
 
-/** Where an upstream body goes once the caller has looked at the status. */
-export interface BodySink {
-  data(chunk: Buffer): void;
-  end(): void;
-  error(error: Error): void;
-}
-
 /**
- * Sends one Generation A request over the shared pool; the caller reads (or dumps) the streamed body.
+ * One Orchids request over HTTP SSE on the shared pool, for either generation; they differ only in headers (and
+ * in the body, which the caller builds).
  *
  * This drives undici's `dispatch` with a handler of its own rather than calling `request()`: `request()` parses
  * the URL again and wraps every body in a Readable stream, and on a short turn that stream machinery was a
- * measurable share of the app's CPU per request. The body here goes straight from the socket to a sink.
+ * measurable share of the app's CPU per request. The body goes straight from the socket into the SSE parser.
  */
-export class OrchidsClient {
+export class SseTransport implements UpstreamTransport {
+  readonly protocol: SseTransportOptions['protocol'];
   private cachedUrl = '';
   private origin = '';
   private path = '';
 
-  constructor(private readonly options: OrchidsClientOptions) {}
+  constructor(private readonly options: SseTransportOptions) {
+    this.protocol = options.protocol;
+  }
 
-  send(body: Buffer, token: string, signal: Cancellation): Promise<UpstreamResponse> {
-    const url = this.options.agentUrl();
+  url(): string {
+    return this.options.url();
+  }
+
+  send(request: UpstreamSend): Promise<UpstreamExchange> {
+    const url = this.options.url();
     if (url !== this.cachedUrl) {
       const parsed = new URL(url);
       this.origin = parsed.origin;
       this.path = parsed.pathname + parsed.search;
       this.cachedUrl = url;
     }
-    return new Promise<UpstreamResponse>((resolve, reject) => {
-      const call = new UpstreamResponse(signal, resolve, reject);
+    return new Promise<UpstreamExchange>((resolve, reject) => {
+      const exchange = new SseExchange(request.signal, resolve, reject);
       this.options.dispatcher().dispatch(
         {
           origin: this.origin,
           path: this.path,
           method: 'POST',
-          headers: {
-            accept: 'text/event-stream',
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            'x-orchids-api-version': '2',
-          },
-          body,
+          headers: this.protocol === 'sse-a' ? generationAHeaders(request.token) : generationBHeaders(request),
+          body: request.body,
           headersTimeout: this.options.firstByteTimeoutMs(),
           bodyTimeout: this.options.idleTimeoutMs(),
         },
-        call,
+        exchange,
       );
     });
   }
 }
 
+/** Protocol page 2.1: what the last Generation A client sent. */
+function generationAHeaders(token: string): Record<string, string> {
+  return {
+    accept: 'text/event-stream',
+    authorization: `Bearer ${token}`,
+    'content-type': 'application/json',
+    'x-orchids-api-version': '2',
+  };
+}
+
+/** Spec §6.2: the desktop app's user agent, the XHR marker and the Clerk cookie; no Origin, no API version. */
+function generationBHeaders(request: UpstreamSend): Record<string, string> {
+  const headers: Record<string, string> = {
+    accept: 'text/event-stream',
+    authorization: `Bearer ${request.token}`,
+    'content-type': 'application/json',
+    'user-agent': ORCHIDS_DESKTOP_USER_AGENT,
+    'x-requested-with': 'XMLHttpRequest',
+  };
+  if (request.cookieHeader) headers.cookie = request.cookieHeader;
+  return headers;
+}
+
+/** Where raw body bytes go once the caller has looked at the status. */
+interface ByteSink {
+  data(chunk: Buffer): void;
+  end(): void;
+  error(error: Error): void;
+}
+
 /**
- * One upstream response, and the undici handler that fills it. Chunks that arrive before the caller has chosen a
- * sink (the status line and the first events usually share a packet) wait in a short list.
+ * One SSE answer, and the undici handler that fills it. Chunks that arrive before the caller has chosen a sink (the
+ * status line and the first events usually share a packet) wait in a short list.
  */
-export class UpstreamResponse implements Dispatcher.DispatchHandler {
-  statusCode = 0;
+export class SseExchange implements UpstreamExchange, Dispatcher.DispatchHandler {
+  status = 0;
   private rawHeaders: Buffer[] = [];
   private parsedHeaders: IncomingHttpHeaders | undefined;
   private abortRequest: ((reason?: Error) => void) | undefined;
-  private sink: BodySink | undefined;
+  private sink: ByteSink | undefined;
   private pending: Buffer[] = [];
   private finished: { error?: Error } | undefined;
   private settled = false;
 
   constructor(
     private readonly signal: Cancellation,
-    private resolve: ((response: UpstreamResponse) => void) | undefined,
+    private resolve: ((exchange: SseExchange) => void) | undefined,
     private reject: ((error: Error) => void) | undefined,
   ) {}
 
@@ -87,26 +118,34 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
     return this.parsedHeaders;
   }
 
-  /** Delivers the body (including what already arrived) to `sink`. */
-  consume(sink: BodySink): void {
-    this.sink = sink;
-    for (const chunk of this.pending) sink.data(chunk);
-    this.pending.length = 0;
-    if (this.finished) this.deliverEnd(this.finished.error);
+  consume(sink: FrameSink): void {
+    const parser = new SseParser({
+      onJson: (value, raw) => sink.frame(value, raw),
+      onMalformed: (raw) => sink.malformed(raw),
+    });
+    this.read({
+      data: (chunk) => {
+        parser.push(chunk);
+        sink.batchEnd();
+      },
+      end: () => {
+        parser.end();
+        sink.end();
+      },
+      error: (error) => sink.error(error),
+    });
   }
 
-  /** Reads and discards the rest, so the connection goes back to the pool. */
   dump(): void {
-    this.consume({ data: () => undefined, end: () => undefined, error: () => undefined });
+    this.read({ data: () => undefined, end: () => undefined, error: () => undefined });
   }
 
-  /** Collects up to `limit` bytes of the body as text (error bodies are short and only quoted). */
   text(limit: number): Promise<string> {
     return new Promise((resolve) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const done = (): void => resolve(Buffer.concat(chunks).toString('utf8'));
-      this.consume({
+      this.read({
         data: (chunk) => {
           if (size < limit) chunks.push(chunk.subarray(0, limit - size));
           size += chunk.length;
@@ -115,6 +154,13 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
         error: done,
       });
     });
+  }
+
+  private read(sink: ByteSink): void {
+    this.sink = sink;
+    for (const chunk of this.pending) sink.data(chunk);
+    this.pending.length = 0;
+    if (this.finished) this.deliverEnd(this.finished.error);
   }
 
   // ---- undici's handler interface ----
@@ -130,7 +176,7 @@ export class UpstreamResponse implements Dispatcher.DispatchHandler {
 
   onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     if (statusCode < 200) return true; // 1xx: the real answer follows
-    this.statusCode = statusCode;
+    this.status = statusCode;
     this.rawHeaders = rawHeaders;
     this.settled = true;
     const resolve = this.resolve;

@@ -1,0 +1,62 @@
+import { useId, useState } from 'react';
+import type { SettingView } from '../../lib/api';
+import { EnvLock, SaveStatus, type SaveState } from './SettingParts';
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+interface ChoiceSettingProps {
+  view: SettingView;
+  label: string;
+  choices: readonly Choice[];
+  hint?: string;
+  save: (key: string, value: unknown) => Promise<void>;
+}
+
+/** One setting with a fixed set of values: a select that saves as soon as it changes. */
+export function ChoiceSetting({ view, label, choices, hint, save }: ChoiceSettingProps) {
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const ids = { select: useId(), hint: useId(), status: useId() };
+  const locked = view.source === 'environment';
+  const onChange = async (value: string): Promise<void> => {
+    setState({ kind: 'saving' });
+    try {
+      await save(view.key, value);
+      setState({ kind: 'saved', note: `${label}: ${choices.find((c) => c.value === value)?.label ?? value}` });
+    } catch (error) {
+      setState({ kind: 'error', message: (error as Error).message });
+    }
+  };
+  return (
+    <div className="setting">
+      <label className="setting-label" htmlFor={ids.select}>
+        {label}
+      </label>
+      <div className="setting-control">
+        <select
+          id={ids.select}
+          className="input-text"
+          value={String(view.value)}
+          disabled={locked || state.kind === 'saving'}
+          aria-describedby={`${hint ? ids.hint : ''} ${ids.status}`.trim()}
+          onChange={(event) => void onChange(event.target.value)}
+        >
+          {choices.map((choice) => (
+            <option key={choice.value} value={choice.value}>
+              {choice.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {hint ? (
+        <p id={ids.hint} className="hint">
+          {hint}
+        </p>
+      ) : null}
+      <EnvLock view={view} />
+      <SaveStatus state={state} id={ids.status} />
+    </div>
+  );
+}

@@ -1,0 +1,69 @@
+import type { ProtocolSetting, UpstreamProtocol } from '../../main/core/upstream/protocol';
+import type { AgentRequestInfo, SimProtocols } from '../sim/orchids-simulator';
+
+/**
+ * Protocol-blind views of what the simulated agent received, so one test can assert the same facts whichever
+ * generation carried the request: Generation A renders the conversation into `prompt`/`chatHistory`, Generation B
+ * sends the messages themselves.
+ */
+
+/** Every piece of text the upstream was given: the conversation, the system text, tool results. */
+export function upstreamText(request: AgentRequestInfo): string {
+  const body = request.body ?? {};
+  const parts: string[] = [];
+  if (request.protocol === 'sse-a') collectStrings([body.prompt, body.chatHistory], parts);
+  else collectStrings([body.config?.system, body.messages], parts);
+  return parts.join('\n');
+}
+
+/** Every string in a parsed JSON value, as text (not JSON-escaped), ids and inputs included. */
+function collectStrings(value: unknown, out: string[]): void {
+  if (typeof value === 'string') out.push(value);
+  else if (Array.isArray(value)) for (const item of value) collectStrings(item, out);
+  else if (value && typeof value === 'object') for (const item of Object.values(value)) collectStrings(item, out);
+}
+
+/** The Orchids model id the request named. */
+export function upstreamModel(request: AgentRequestInfo): string | undefined {
+  return request.protocol === 'sse-a' ? request.body?.model : request.body?.modelName;
+}
+
+/** Requests the script answered (not refused for their shape, a busy socket or a token). */
+export function answered(requests: readonly AgentRequestInfo[]): AgentRequestInfo[] {
+  return requests.filter((r) => r.rejected === undefined && r.body !== undefined);
+}
+
+/** The simulator switches that serve exactly one protocol. */
+export function onlyServing(protocol: UpstreamProtocol): SimProtocols {
+  return { ws: protocol === 'ws', sseB: protocol === 'sse-b', sseA: protocol === 'sse-a' };
+}
+
+/**
+ * The ways a test can run the app against the simulator: pinned to each protocol, and `auto` against a simulator
+ * that serves only one of them (so detection is tested, not assumed).
+ */
+export interface ProtocolMode {
+  name: string;
+  setting: ProtocolSetting;
+  serves: SimProtocols;
+  /** The protocol that should end up serving. */
+  expect: UpstreamProtocol;
+}
+
+const ALL: SimProtocols = { ws: true, sseB: true, sseA: true };
+
+export const PINNED_MODES: readonly ProtocolMode[] = (['ws', 'sse-b', 'sse-a'] as const).map((p) => ({
+  name: `pinned ${p}`,
+  setting: p,
+  serves: ALL,
+  expect: p,
+}));
+
+export const AUTO_MODES: readonly ProtocolMode[] = (['ws', 'sse-b', 'sse-a'] as const).map((p) => ({
+  name: `auto, only ${p} served`,
+  setting: 'auto',
+  serves: onlyServing(p),
+  expect: p,
+}));
+
+export const ALL_MODES: readonly ProtocolMode[] = [...PINNED_MODES, ...AUTO_MODES];
