@@ -1,0 +1,165 @@
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  connected,
+  drop,
+  errorFrame,
+  finish,
+  respell,
+  responseStarted,
+  sse,
+  text,
+  textParts,
+  toolCall,
+  wsClose,
+  type ModelEventSpelling,
+} from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { parseSse } from '../helpers/sse';
+import { until } from '../helpers/wait';
+
+/**
+ * Every frame shape and socket behaviour the Generation B specification lists, through the whole app over a
+ * WebSocket: what the client receives is the same whichever spelling the server used.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const READ_TOOL = {
+  name: 'Read',
+  description: 'Read a file',
+  input_schema: { type: 'object', properties: { file_path: { type: 'string' } }, required: ['file_path'] },
+};
+
+async function ask(extra: Record<string, unknown> = {}) {
+  const response = await request(`${stack.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+  });
+  const raw = await response.body.text();
+  return { status: response.statusCode, events: response.statusCode === 200 ? parseSse(raw) : [], raw };
+}
+
+const texts = (events: Array<{ data: any }>) =>
+  events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('');
+const toolUses = (events: Array<{ data: any }>) => events.filter((e) => e.data?.content_block?.type === 'tool_use').map((e) => e.data.content_block);
+
+const SPELLINGS: Array<[string, ModelEventSpelling]> = [
+  ['nested, spec defaults', { layout: 'nested' }],
+  ['flat, AI-SDK names', { layout: 'flat', callIdKey: 'toolCallId', inputIdKey: 'toolCallId', toolNameKey: 'toolName', stopReasonKey: 'finishReason', usageCase: 'camel' }],
+  ['nested, id and string input', { layout: 'nested', callIdKey: 'id', toolInput: 'string', usageCase: 'camel' }],
+];
+
+describe('Generation B frames over a WebSocket, through the whole app', () => {
+  it.each(SPELLINGS)('every key spelling gives the same answer (%s)', async (_name, spelling) => {
+    stack = await startStack({ protocol: 'ws' });
+    const steps = [
+      ...text('Let me look.'),
+      ...toolCall({ id: 'toolu_sim_shape_01', name: 'Read', input: { file_path: '/tmp/demo.txt' } }),
+      ...finish('tool-calls', { inputTokens: 12, outputTokens: 34 }),
+    ];
+    stack.sim.enqueue(sse(respell(steps, spelling)));
+    const { events } = await ask({ tools: [READ_TOOL] });
+    expect(texts(events)).toBe('Let me look.');
+    // Announced twice (tool-input-* and tool-call): one block.
+    expect(toolUses(events)).toEqual([{ type: 'tool_use', id: 'toolu_sim_shape_01', name: 'Read', input: {} }]);
+    const delta = events.find((e) => e.event === 'message_delta')!.data;
+    expect(delta).toMatchObject({ delta: { stop_reason: 'tool_use' }, usage: { input_tokens: 12, output_tokens: 34 } });
+  });
+
+  it('preambles are skipped, whitespace-only deltas reach the client, and text-end closes the block', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    stack.sim.enqueue(sse(respell([...connected(), ...responseStarted(), ...textParts(['Line one', '\n', '  indented']), ...finish()], { layout: 'nested' })));
+    const { events } = await ask();
+    expect(texts(events)).toBe('Line one\n  indented');
+    const names = events.map((e) => e.event).filter((n) => n !== 'ping');
+    expect(names).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+  });
+
+  it('a stream that ends (close 1000) after a tool call, without finish, stops for tool_use', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    stack.sim.enqueue(sse([...toolCall({ id: 'toolu_sim_shape_02', name: 'Read', input: { file_path: '/a' } }), ...wsClose(1000)]));
+    const { events } = await ask({ tools: [READ_TOOL] });
+    expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
+  });
+
+  it.each([
+    ['nested', { type: 'error', data: { code: 'credits_exhausted', message: 'You have run out of credits.' } }],
+    ['flat', { type: 'error', code: 'credits_exhausted', message: 'You have run out of credits.' }],
+  ] as const)('an error frame (%s) before content fails the attempt over to another account', async (shape) => {
+    stack = await startStack({ accounts: 2, protocol: 'ws' });
+    let first: string | undefined;
+    stack.sim.onAgentRequest((req) => {
+      first ??= req.userId;
+      return req.userId === first ? sse(errorFrame('credits_exhausted', 'You have run out of credits.', shape)) : undefined;
+    });
+    const { status, events } = await ask();
+    expect(status).toBe(200);
+    expect(texts(events)).toBe('Hello from the Orchids simulator.');
+    const failed = stack.accountIds[stack.users.findIndex((u) => u.userId === first)]!;
+    expect(stack.core.cache.get(failed)!.status).toBe('quota_exhausted');
+  });
+
+  it.each([
+    ['close 1008 before any frame', wsClose(1008, 'policy')],
+    ['close 1011 before any frame', wsClose(1011, 'internal')],
+    ['a socket dropped before any frame', drop()],
+  ])('%s: the attempt fails and another account serves', async (_name, fault) => {
+    stack = await startStack({ accounts: 2, protocol: 'ws' });
+    let first: string | undefined;
+    stack.sim.onAgentRequest((req) => {
+      first ??= req.userId;
+      return req.userId === first ? sse(fault) : undefined;
+    });
+    const { status, events } = await ask();
+    expect(status).toBe(200);
+    expect(texts(events)).toBe('Hello from the Orchids simulator.');
+  });
+
+  it('a close 1011 after content ends the stream with an error event, never a retry', async () => {
+    stack = await startStack({ accounts: 2, protocol: 'ws' });
+    stack.sim.onAgentRequest(() => sse([...text('Half an ans'), ...wsClose(1011, 'internal')]));
+    const { events } = await ask();
+    expect(texts(events)).toBe('Half an ans');
+    expect(events.at(-1)).toMatchObject({ event: 'error', data: { error: { type: 'overloaded_error' } } });
+    expect(stack.sim.requests.filter((r) => r.rejected === undefined)).toHaveLength(1);
+  });
+
+  it('an idle socket the server closed between requests is replaced without failing the next request', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    expect((await ask()).status).toBe(200);
+    expect(stack.sim.stats.openWsSockets).toBe(1);
+    expect(stack.sim.closeIdleWsSockets(1001)).toBe(1);
+    await until(() => stack.sim.stats.openWsSockets === 0);
+    const again = await ask();
+    expect(again.status).toBe(200);
+    expect(texts(again.events)).toBe('Hello from the Orchids simulator.');
+    expect(stack.sim.stats.wsUpgrades).toBe(2); // the first dial and its replacement
+  });
+
+  it('a socket whose token is about to expire is not reused, so the server never sees a request on an expired token', async () => {
+    // 31 s tokens: a socket may be reused for about a second, until its token is within the 30 s margin.
+    stack = await startStack({ protocol: 'ws', sim: { tokenTtlSeconds: 31 } });
+    const id = stack.accountIds[0]!;
+    expect((await ask()).status).toBe(200);
+    const first = stack.core.tokens.current(id);
+    // Either it lapses or the background refresh replaces it: both retire the socket it was dialled with.
+    await until(() => stack.core.tokens.current(id) !== first, 5000);
+    expect((await ask()).status).toBe(200);
+    expect(stack.sim.requests.filter((r) => r.rejected !== undefined)).toEqual([]);
+    // The second request went out on a socket dialled with the fresh token, not on the first one.
+    expect(stack.sim.stats.wsUpgrades).toBe(2);
+    expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(2);
+  });
+
+  it('parallel requests on one account each get a socket: none waits for another', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    // Each answer takes a while: requests queued behind one socket would all have arrived on that socket.
+    stack.sim.onAgentRequest(() => sse([{ delayMs: 150 }, ...text('ok'), ...finish()]));
+    const results = await Promise.all([ask(), ask(), ask()]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(3);
+    expect(stack.sim.requests.filter((r) => r.rejected === 'busy')).toEqual([]);
+  });
+});
