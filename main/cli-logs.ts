@@ -11,13 +11,23 @@ type Line = (text: string) => void;
 /** One line per request, the same for live reports and history rows. */
 type Printable = Pick<
   RequestReport,
-  'requestId' | 'startedAt' | 'status' | 'model' | 'upstreamModel' | 'accountId' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'protocol'
+  | 'requestId'
+  | 'startedAt'
+  | 'status'
+  | 'model'
+  | 'upstreamModel'
+  | 'accountId'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'firstByteMs'
+  | 'durationMs'
+  | 'errorType'
+  | 'errorMessage'
+  | 'retries'
+  | 'protocol'
 > & { stopReason: string | null };
 
-export function formatRequest(
-  r: Printable,
-  accountName: (id: number | null) => string,
-): string {
+export function formatRequest(r: Printable, accountName: (id: number | null) => string): string {
   const time = new Date(r.startedAt).toLocaleTimeString();
   const model = r.model === r.upstreamModel ? r.model : `${r.model} → ${r.upstreamModel}`;
   const account = r.accountId === null ? 'no account' : accountName(r.accountId);
@@ -45,14 +55,21 @@ export function printHistory(core: OrchidsCore, limit: number, out: Line): void 
   const names = new Map(core.accounts.list().map((a) => [a.id, a.name]));
   const rows: HistoryRow[] = core.historyRepo.query({ limit }).reverse();
   if (rows.length === 0) out('No requests yet.');
-  for (const row of rows) out(formatRequest(row, (id) => (id === null ? '' : `#${id} ${names.get(id) ?? '(removed)'}`)));
+  for (const row of rows)
+    out(formatRequest(row, (id) => (id === null ? '' : `#${id} ${names.get(id) ?? '(removed)'}`)));
 }
 
 export async function printRecord(core: OrchidsCore, requestId: string, out: Line): Promise<boolean> {
   const row = core.historyRepo.get(requestId);
   if (!row) return false;
   const record = row.debugLog ? await core.debugLogs.read(row.debugLog) : undefined;
-  out(JSON.stringify(record ?? { note: 'No debug record (debug logging was off, or the record was pruned).', history: row }, null, 2));
+  out(
+    JSON.stringify(
+      record ?? { note: 'No debug record (debug logging was off, or the record was pruned).', history: row },
+      null,
+      2,
+    ),
+  );
   return true;
 }
 
@@ -63,17 +80,25 @@ export async function printRecord(core: OrchidsCore, requestId: string, out: Lin
 export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSignal): Promise<void> {
   const dataDir = core.config.dataDir;
   const runtime = readRuntimeInfo(dataDir);
-  if (!runtime) throw new Error(`Orchids Tray is not running for ${dataDir} (no runtime.json). Start it with npm run headless or npm start.`);
+  if (!runtime)
+    throw new Error(
+      `Orchids Tray is not running for ${dataDir} (no runtime.json). Start it with npm run headless or npm start.`,
+    );
   const token = loadOrCreateControlToken(dataDir);
   let response;
   try {
-    response = await request(`${runtime.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` }, signal });
+    response = await request(`${runtime.url}/_tray/api/events`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal,
+    });
   } catch (error) {
     throw new Error(`Cannot reach Orchids Tray at ${runtime.url}: ${(error as Error).message}. Is it still running?`);
   }
   if (response.statusCode !== 200) {
     await response.body.dump();
-    throw new Error(`Orchids Tray at ${runtime.url} refused the event stream (HTTP ${response.statusCode}); is ${CONTROL_TOKEN_FILE} from another install?`);
+    throw new Error(
+      `Orchids Tray at ${runtime.url} refused the event stream (HTTP ${response.statusCode}); is ${CONTROL_TOKEN_FILE} from another install?`,
+    );
   }
   const names = new Map(core.accounts.list().map((a) => [a.id, a.name]));
   const accountName = (id: number | null) => (id === null ? '' : `#${id} ${names.get(id) ?? ''}`.trim());
@@ -104,9 +129,12 @@ function printEvent(name: keyof Events, payload: unknown, accountName: (id: numb
   } else if (name === 'accountStates') {
     for (const change of payload as Events['accountStates']) {
       const until = change.until ? ` until ${new Date(change.until).toLocaleTimeString()}` : '';
-      out(`${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ${change.previous} → ${change.status}${until}${change.reason ? ` (${change.reason})` : ''}`);
+      out(
+        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ${change.previous} → ${change.status}${until}${change.reason ? ` (${change.reason})` : ''}`,
+      );
     }
   } else if (name === 'logLines') {
-    for (const line of payload as Events['logLines']) out(`${new Date(line.at).toLocaleTimeString()}  ${line.level}  ${line.message}`);
+    for (const line of payload as Events['logLines'])
+      out(`${new Date(line.at).toLocaleTimeString()}  ${line.level}  ${line.message}`);
   }
 }

@@ -58,7 +58,8 @@ export async function runCli(
   try {
     if (group === 'accounts') await accounts(core, command, rest, values, out);
     else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);
-    else if (group === 'logs') await logs(core, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
+    else if (group === 'logs')
+      await logs(core, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
     else throw new UsageError(`Unknown command "${group}".`);
     return 0;
   } finally {
@@ -75,7 +76,8 @@ async function accounts(
 ): Promise<void> {
   const id = (): number => {
     const value = Number(args[0]);
-    if (!Number.isInteger(value) || value <= 0) throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
     return value;
   };
   switch (command) {
@@ -127,17 +129,28 @@ async function accounts(
   }
 }
 
-function settings(core: OrchidsCore, command: string | undefined, args: string[], json: boolean, out: (line: string) => void): void {
+function settings(
+  core: OrchidsCore,
+  command: string | undefined,
+  args: string[],
+  json: boolean,
+  out: (line: string) => void,
+): void {
   const key = (): SettingKey => {
     const name = args[0] as SettingKey;
-    if (!SETTING_KEYS.includes(name)) throw new UsageError(`Unknown setting "${args[0] ?? ''}". Known: ${SETTING_KEYS.join(', ')}.`);
+    if (!SETTING_KEYS.includes(name))
+      throw new UsageError(`Unknown setting "${args[0] ?? ''}". Known: ${SETTING_KEYS.join(', ')}.`);
     return name;
   };
   switch (command) {
     case 'list': {
-      const view = core.settings.view().map((s) => ({ ...s, value: s.key === 'apiKey' && s.value ? '(set)' : s.value }));
+      const view = core.settings
+        .view()
+        .map((s) => ({ ...s, value: s.key === 'apiKey' && s.value ? '(set)' : s.value }));
       if (json) out(JSON.stringify(view, null, 2));
-      else for (const s of view) out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source}${s.env ? `, env ${s.env}` : ''})`);
+      else
+        for (const s of view)
+          out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source}${s.env ? `, env ${s.env}` : ''})`);
       return;
     }
     case 'set': {
@@ -151,7 +164,9 @@ function settings(core: OrchidsCore, command: string | undefined, args: string[]
       }
       const effective = core.settings.set(name, value);
       const view = core.settings.view().find((s) => s.key === name)!;
-      out(`${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${view.source === 'environment' ? ` (but ${view.env} overrides it)` : ''}`);
+      out(
+        `${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${view.source === 'environment' ? ` (but ${view.env} overrides it)` : ''}`,
+      );
       return;
     }
     case 'reset': {
@@ -185,7 +200,8 @@ async function logs(
     return;
   }
   const limit = flags.limit === undefined ? 30 : Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError('--limit takes a number from 1 to 1000.');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new UsageError('--limit takes a number from 1 to 1000.');
   printHistory(core, limit, out);
 }
 
@@ -219,12 +235,20 @@ function table(list: AccountSummary[]): string {
   ]);
   const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'STATE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n');
+  return [header, ...rows]
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
 }
 
-export function describeState(account: Pick<AccountSummary, 'status' | 'statusReason' | 'statusUntil'>, now = Date.now()): string {
+export function describeState(
+  account: Pick<AccountSummary, 'status' | 'statusReason' | 'statusUntil'>,
+  now = Date.now(),
+): string {
   if (account.status === 'ready') return 'ready';
-  const until = account.statusUntil !== null && account.statusUntil > now ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})` : '';
+  const until =
+    account.statusUntil !== null && account.statusUntil > now
+      ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})`
+      : '';
   return `${account.status.replace('_', ' ')}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
 }
 

@@ -21,7 +21,11 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
   let control: AppControl;
   try {
     // dist/main/headless.js → dist/: where the built window and its HTTP bridge live.
-    control = attachAppControl(core, { shell: 'headless', distDir: path.resolve(__dirname, '..'), log: (line) => console.error(line) });
+    control = attachAppControl(core, {
+      shell: 'headless',
+      distDir: path.resolve(__dirname, '..'),
+      log: (line) => console.error(line),
+    });
     url = await core.start();
     control.announce(url);
   } catch (error) {

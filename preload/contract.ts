@@ -14,7 +14,16 @@ import type { RequestReport } from '../main/core/proxy/observer';
 import type { SettingView } from '../main/core/settings/settings-service';
 import type { AccountCount } from '../main/core/events/types';
 
-export type { AccountStatus, AccountSummary, HistoryRow, StatsSnapshot, DebugRecord, RequestReport, SettingView, AccountCount };
+export type {
+  AccountStatus,
+  AccountSummary,
+  HistoryRow,
+  StatsSnapshot,
+  DebugRecord,
+  RequestReport,
+  SettingView,
+  AccountCount,
+};
 
 const id = z.number().int().positive();
 
@@ -105,7 +114,14 @@ export interface Results {
 /** Pushed from the core, batched (at most about ten deliveries a second). */
 export interface Events {
   counts: AccountCount[];
-  accountStates: Array<{ accountId: number; previous: AccountStatus; status: AccountStatus; reason: string; until: number | null; at: number }>;
+  accountStates: Array<{
+    accountId: number;
+    previous: AccountStatus;
+    status: AccountStatus;
+    reason: string;
+    until: number | null;
+    at: number;
+  }>;
   /** An account answered on another upstream protocol ('' when it was forgotten and will be probed again). */
   accountProtocols: Array<{ accountId: number; protocol: AccountSummary['protocol']; at: number }>;
   /** `debugLog` names the request's debug record when one was written. */
@@ -128,7 +144,8 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: s
 type Split<C> = C extends `${infer G}:${infer M}` ? [G, M] : never;
 type Group = Split<Channel>[0];
 type MethodsOf<G extends Group> = Split<Extract<Channel, `${G}:${string}`>>[1];
-type Call<C extends Channel> = Input<C> extends undefined ? () => Promise<Results[C]> : (input: Input<C>) => Promise<Results[C]>;
+type Call<C extends Channel> =
+  Input<C> extends undefined ? () => Promise<Results[C]> : (input: Input<C>) => Promise<Results[C]>;
 
 /** The domain API the renderer gets as `window.orchids`, whichever transport carries it. */
 export type OrchidsApi = {

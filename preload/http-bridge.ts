@@ -34,7 +34,10 @@ async function invoke(channel: string, input: unknown): Promise<Envelope<unknown
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
-    return { ok: false, error: { code: `http_${response.status}`, message: body?.error?.message ?? `HTTP ${response.status}` } };
+    return {
+      ok: false,
+      error: { code: `http_${response.status}`, message: body?.error?.message ?? `HTTP ${response.status}` },
+    };
   }
   return (await response.json()) as Envelope<unknown>;
 }

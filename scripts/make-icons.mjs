@@ -59,7 +59,8 @@ function render(size, layers, samples = 4) {
           for (let i = 0; i < 4; i++) pixels[o + i] *= 1 - coverage;
           continue;
         }
-        const color = typeof layer.color === 'function' ? layer.color((px + 0.5) / size, (py + 0.5) / size) : layer.color;
+        const color =
+          typeof layer.color === 'function' ? layer.color((px + 0.5) / size, (py + 0.5) / size) : layer.color;
         const alpha = (color[3] / 255) * coverage;
         for (let i = 0; i < 3; i++) pixels[o + i] = (color[i] / 255) * alpha + pixels[o + i] * (1 - alpha);
         pixels[o + 3] = alpha + pixels[o + 3] * (1 - alpha);
@@ -167,7 +168,8 @@ function write(relative, size, layers, samples) {
 }
 
 for (const state of ['running', 'paused', 'trouble']) {
-  for (const size of [16, 22, 24, 32, 48]) write(`tray/linux/tray-${state}-${size}.png`, size, trayLayers(state, COLORS[state], size), 8);
+  for (const size of [16, 22, 24, 32, 48])
+    write(`tray/linux/tray-${state}-${size}.png`, size, trayLayers(state, COLORS[state], size), 8);
   write(`tray/win/tray-${state}.png`, 16, trayLayers(state, COLORS[state], 16), 8);
   write(`tray/win/tray-${state}@2x.png`, 32, trayLayers(state, COLORS[state], 32), 8);
   // macOS template images: black with alpha; the menu bar tints them for light and dark.

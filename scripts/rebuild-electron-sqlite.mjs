@@ -32,7 +32,8 @@ const ADDON = 'better_sqlite3.node';
 const electronPkg = readJson(path.join(root, 'node_modules/electron/package.json'));
 const sqliteDir = path.join(root, 'node_modules/better-sqlite3');
 const sqlitePkg = readJson(path.join(sqliteDir, 'package.json'));
-if (!electronPkg || !sqlitePkg) fail('node_modules is incomplete (electron or better-sqlite3 is missing): run `npm ci` first.');
+if (!electronPkg || !sqlitePkg)
+  fail('node_modules is incomplete (electron or better-sqlite3 is missing): run `npm ci` first.');
 const electronVersion = electronPkg.version;
 const abi = readAbi(electronVersion);
 const outDir = path.join(root, 'build', 'electron-sqlite', `${platform}-${arch}`);
@@ -46,7 +47,9 @@ if (ifMissing && fs.existsSync(outFile)) {
   console.log(`[electron-sqlite] ${path.relative(root, outFile)} was made for other versions; rebuilding.`);
 }
 
-console.log(`[electron-sqlite] better-sqlite3 ${sqlitePkg.version} for Electron ${electronVersion} (ABI ${abi}), ${platform}-${arch}`);
+console.log(
+  `[electron-sqlite] better-sqlite3 ${sqlitePkg.version} for Electron ${electronVersion} (ABI ${abi}), ${platform}-${arch}`,
+);
 const stage = path.join(root, 'build', 'electron-sqlite', `.stage-${platform}-${arch}`);
 fs.rmSync(stage, { recursive: true, force: true });
 const pkgDir = path.join(stage, 'better-sqlite3');
@@ -55,35 +58,43 @@ fs.cpSync(sqliteDir, pkgDir, {
   // Everything but the Node build (and its intermediate files): the copy must not pass it off as Electron's.
   filter: (source) => {
     const relative = path.relative(sqliteDir, source);
-    return relative !== 'build' && !relative.startsWith(`build${path.sep}`) && !relative.startsWith(`node_modules${path.sep}`);
+    return (
+      relative !== 'build' &&
+      !relative.startsWith(`build${path.sep}`) &&
+      !relative.startsWith(`node_modules${path.sep}`)
+    );
   },
 });
 const built = path.join(pkgDir, 'build', 'Release', ADDON);
 
 const attempts = [];
-const prebuild = run('prebuild-install (download)', resolveBin('prebuild-install/bin.js', [sqliteDir, root]), [
-  '--runtime=electron',
-  `--target=${electronVersion}`,
-  `--arch=${arch}`,
-  `--platform=${platform}`,
-  '--verbose',
-], 3 * 60_000);
+const prebuild = run(
+  'prebuild-install (download)',
+  resolveBin('prebuild-install/bin.js', [sqliteDir, root]),
+  ['--runtime=electron', `--target=${electronVersion}`, `--arch=${arch}`, `--platform=${platform}`, '--verbose'],
+  3 * 60_000,
+);
 if (!prebuild || !fs.existsSync(built)) {
-  run('node-gyp (build from source)', resolveNodeGyp(), [
-    'rebuild',
-    '--release',
-    '--runtime=electron',
-    `--target=${electronVersion}`,
-    `--arch=${arch}`,
-    '--dist-url=https://electronjs.org/headers',
-  ], 20 * 60_000);
+  run(
+    'node-gyp (build from source)',
+    resolveNodeGyp(),
+    [
+      'rebuild',
+      '--release',
+      '--runtime=electron',
+      `--target=${electronVersion}`,
+      `--arch=${arch}`,
+      '--dist-url=https://electronjs.org/headers',
+    ],
+    20 * 60_000,
+  );
 }
 if (!fs.existsSync(built)) {
   fs.rmSync(stage, { recursive: true, force: true });
   fail(
     `could not get better-sqlite3 for Electron ${electronVersion} (${platform}-${arch}).\n` +
       attempts.map((a) => `  - ${a}`).join('\n') +
-      '\nThis needs internet access once (github.com for the prebuilt binary, electronjs.org for Electron\'s headers) and,' +
+      "\nThis needs internet access once (github.com for the prebuilt binary, electronjs.org for Electron's headers) and," +
       '\nto build from source, a C++ toolchain (python3, make and g++; Xcode command line tools; or the Visual Studio Build Tools).' +
       '\nThe Node build in node_modules is untouched: tests, the CLI and `npm run headless` still work.',
   );
@@ -109,7 +120,10 @@ function run(label, script, scriptArgs, timeoutMs) {
     env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: electronVersion, npm_config_arch: arch },
   });
   if (result.status === 0) return true;
-  const why = result.error?.code === 'ETIMEDOUT' ? `timed out after ${timeoutMs / 1000} s` : result.error?.message ?? `exit code ${result.status}`;
+  const why =
+    result.error?.code === 'ETIMEDOUT'
+      ? `timed out after ${timeoutMs / 1000} s`
+      : (result.error?.message ?? `exit code ${result.status}`);
   attempts.push(`${label}: ${why}`);
   return false;
 }
@@ -126,7 +140,13 @@ function resolveNodeGyp() {
   // The project's own node-gyp, else the one every npm carries.
   const local = resolveBin('node-gyp/bin/node-gyp.js', [root]);
   if (local) return local;
-  const npmDir = path.join(path.dirname(process.execPath), platform === 'win32' ? '' : '..', platform === 'win32' ? '' : 'lib', 'node_modules', 'npm');
+  const npmDir = path.join(
+    path.dirname(process.execPath),
+    platform === 'win32' ? '' : '..',
+    platform === 'win32' ? '' : 'lib',
+    'node_modules',
+    'npm',
+  );
   const bundled = path.join(npmDir, 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   return fs.existsSync(bundled) ? bundled : undefined;
 }
@@ -136,7 +156,9 @@ function readAbi(version) {
   const recorded = readText(path.join(root, 'node_modules/electron/abi_version'))?.trim();
   if (recorded) return recorded;
   try {
-    const nodeAbi = require(resolveBin('node-abi', [path.dirname(resolveBin('prebuild-install/package.json', [sqliteDir, root]) ?? root)]));
+    const nodeAbi = require(
+      resolveBin('node-abi', [path.dirname(resolveBin('prebuild-install/package.json', [sqliteDir, root]) ?? root)]),
+    );
     return nodeAbi.getAbi(version, 'electron');
   } catch {
     fail(`cannot tell Electron ${version}'s ABI (node_modules/electron/abi_version is missing).`);
@@ -145,10 +167,14 @@ function readAbi(version) {
 
 /** An Electron-ABI addon must refuse to load in this Node, naming Electron's module version. */
 function checkAbi(file) {
-  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(file)})`], { encoding: 'utf8' });
-  if (probe.status === 0) fail(`${file} loads under Node ${process.versions.node}: it was built for Node, not Electron. Not installing it.`);
+  const probe = spawnSync(process.execPath, ['-e', `process.dlopen({ exports: {} }, ${JSON.stringify(file)})`], {
+    encoding: 'utf8',
+  });
+  if (probe.status === 0)
+    fail(`${file} loads under Node ${process.versions.node}: it was built for Node, not Electron. Not installing it.`);
   const version = /NODE_MODULE_VERSION (\d+)\. This version/.exec(probe.stderr)?.[1];
-  if (version && version !== String(abi)) fail(`${file} was built for ABI ${version}, Electron ${electronVersion} needs ${abi}.`);
+  if (version && version !== String(abi))
+    fail(`${file} was built for ABI ${version}, Electron ${electronVersion} needs ${abi}.`);
 }
 
 function readText(file) {

@@ -12,7 +12,9 @@ function electronBinary() {
   try {
     // In plain Node, the electron package exports the path of its binary; it throws when the binary never downloaded.
     const binary = require('electron');
-    return typeof binary === 'string' && fs.existsSync(binary) ? { binary } : { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' };
+    return typeof binary === 'string' && fs.existsSync(binary)
+      ? { binary }
+      : { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' };
   } catch {
     return { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' };
   }
@@ -36,18 +38,29 @@ else if (!hasDisplay()) headless('there is no display (neither DISPLAY nor WAYLA
 else {
   // The desktop app needs better-sqlite3 built for Electron's ABI (kept apart from the Node build the tests use):
   // made once, then reused until Electron or better-sqlite3 change. Without it, the same core runs headless.
-  const sqlite = spawnSync(process.execPath, [path.join(root, 'scripts/rebuild-electron-sqlite.mjs'), '--if-missing'], { stdio: 'inherit' });
+  const sqlite = spawnSync(process.execPath, [path.join(root, 'scripts/rebuild-electron-sqlite.mjs'), '--if-missing'], {
+    stdio: 'inherit',
+  });
   if (sqlite.status !== 0) {
-    headless('the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.');
+    headless(
+      'the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
+    );
   } else {
     launch(electron.binary);
   }
 }
 
 function launch(binary) {
-  if (!fs.existsSync(path.join(root, 'dist/renderer/index.html')) && fs.existsSync(path.join(root, 'renderer/vite.config.ts'))) {
+  if (
+    !fs.existsSync(path.join(root, 'dist/renderer/index.html')) &&
+    fs.existsSync(path.join(root, 'renderer/vite.config.ts'))
+  ) {
     // The window's files: built once if this checkout never built them.
-    spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:renderer'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+    spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:renderer'], {
+      cwd: root,
+      stdio: 'inherit',
+      shell: process.platform === 'win32',
+    });
   }
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;

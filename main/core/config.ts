@@ -45,7 +45,9 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, kind: 'http
     if (parsed.protocol !== `${kind}:` && parsed.protocol !== `${kind}s:`) throw new Error(`not ${kind}(s)`);
     return raw.replace(/\/+$/, '');
   } catch {
-    throw new ConfigError(`${name} must be ${kind === 'http' ? 'an http(s)' : 'a ws(s)'} URL, not ${JSON.stringify(raw)}.`);
+    throw new ConfigError(
+      `${name} must be ${kind === 'http' ? 'an http(s)' : 'a ws(s)'} URL, not ${JSON.stringify(raw)}.`,
+    );
   }
 }
 
@@ -53,6 +55,7 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive whole number of bytes.`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ConfigError(`${name} must be a positive whole number of bytes.`);
   return value;
 }

@@ -12,7 +12,13 @@ import { dataVersion, openDatabase, type Db } from './db/database';
 import { Heartbeat } from './proxy/heartbeat';
 import { MessagesProxy } from './proxy/messages-proxy';
 import type { ProxyObserver } from './proxy/observer';
-import { KeyFileSecretBox, LayeredSecretBox, SecretUnavailableError, sealKindOf, type SecretBox } from './secrets/secret-box';
+import {
+  KeyFileSecretBox,
+  LayeredSecretBox,
+  SecretUnavailableError,
+  sealKindOf,
+  type SecretBox,
+} from './secrets/secret-box';
 import { ProxyServer, type ServerOptions } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
 import { createUpstreamDispatcher } from './upstream/dispatcher';
@@ -104,7 +110,12 @@ export class OrchidsCore {
     const print = options.log ?? ((line: string) => console.log(line));
     this.log = (line) => {
       print(line);
-      this.bus?.publish({ type: 'log.line', level: /fail|error|cannot/i.test(line) ? 'warn' : 'info', message: line, at: Date.now() });
+      this.bus?.publish({
+        type: 'log.line',
+        level: /fail|error|cannot/i.test(line) ? 'warn' : 'info',
+        message: line,
+        at: Date.now(),
+      });
     };
     this.db = openDatabase(path.join(this.config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
     this.keyFile = new KeyFileSecretBox(this.config.dataDir);
@@ -144,7 +155,8 @@ export class OrchidsCore {
     this.tokens = new TokenCache({
       mint: (id, minLifetimeMs) => accounts!.mintToken(id, minLifetimeMs),
       refreshLeadMs: options.tokenRefreshLeadMs,
-      onBackgroundError: (id, error) => this.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`),
+      onBackgroundError: (id, error) =>
+        this.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`),
     });
     accounts = new AccountService({
       repo: this.repo,
@@ -290,7 +302,9 @@ export class OrchidsCore {
     this.stopping ??= (async () => {
       const step = async (name: string, work: () => Promise<void> | void, ms: number): Promise<void> => {
         const ok = await withTimeout(
-          Promise.resolve().then(work).then(() => true),
+          Promise.resolve()
+            .then(work)
+            .then(() => true),
           ms,
           () => false,
         ).catch((error: unknown) => {

@@ -60,7 +60,10 @@ export class AccountAlerts {
     }
     if (fresh.length === 1) {
       const [one] = fresh as [(typeof fresh)[number]];
-      this.options.notify({ title: `${one.name} ${ALERTED[one.status]}`, body: one.reason || 'Open Orchids Tray to see why.' });
+      this.options.notify({
+        title: `${one.name} ${ALERTED[one.status]}`,
+        body: one.reason || 'Open Orchids Tray to see why.',
+      });
     } else if (fresh.length > 1) {
       this.options.notify({
         title: `${fresh.length} accounts need attention`,

@@ -51,7 +51,8 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
   const log = (line: string): void => console.log(line);
   const platform = process.platform;
   const startHidden =
-    process.argv.includes(HIDDEN_ARG) || (platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true);
+    process.argv.includes(HIDDEN_ARG) ||
+    (platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true);
   let core: OrchidsCore | undefined;
   let control: AppControl | undefined;
   let tray: TrayController | undefined;
@@ -78,7 +79,9 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
   await app.whenReady();
   if (platform === 'win32') app.setAppUserModelId(APP_ID);
   Menu.setApplicationMenu(
-    platform === 'darwin' ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }]) : null,
+    platform === 'darwin'
+      ? Menu.buildFromTemplate([{ role: 'appMenu' }, { role: 'editMenu' }, { role: 'windowMenu' }])
+      : null,
   );
 
   const dataDir = app.getPath('userData');
@@ -99,7 +102,8 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
   // Secrets: the OS keychain unless Linux offers only its plaintext fallback.
   const secrets = chooseSecretBox({ safeStorage, platform, dataDir });
   if (secrets.note) log(`[secrets] ${secrets.note}`);
-  else log(`[secrets] account cookies are sealed with the OS keychain${secrets.backend ? ` (${secrets.backend})` : ''}`);
+  else
+    log(`[secrets] account cookies are sealed with the OS keychain${secrets.backend ? ` (${secrets.backend})` : ''}`);
 
   // better-sqlite3 built for Electron's ABI, kept apart from the Node build the tests and the CLI use.
   const binding = electronSqliteBinding({
@@ -111,7 +115,10 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
     env: process.env,
   });
   if ('missing' in binding) {
-    dialog.showErrorBox('Orchids Tray cannot start', `SQLite for Electron is missing: ${binding.missing}\n\n${binding.hint}`);
+    dialog.showErrorBox(
+      'Orchids Tray cannot start',
+      `SQLite for Electron is missing: ${binding.missing}\n\n${binding.hint}`,
+    );
     app.exit(1);
     return;
   }
@@ -165,11 +172,15 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
       });
       window.webContents.on('did-finish-load', () => eventPush.pushStatus());
       if (!fs.existsSync(rendererIndex)) log(`[window] ${rendererIndex} is missing: run \`npm run build\``);
-      window.loadFile(rendererIndex).catch((error: unknown) => log(`[window] could not load the window: ${(error as Error).message}`));
+      window
+        .loadFile(rendererIndex)
+        .catch((error: unknown) => log(`[window] could not load the window: ${(error as Error).message}`));
       return window;
     },
   });
-  guardSession(session.defaultSession, { isOwnContents: (contents) => contents !== null && contents === mainWindow?.current?.webContents });
+  guardSession(session.defaultSession, {
+    isOwnContents: (contents) => contents !== null && contents === mainWindow?.current?.webContents,
+  });
   app.on('web-contents-created', (_event, contents) =>
     guardWebContents(contents, { rendererUrl, openExternal: (url) => void shell.openExternal(url), log }),
   );
@@ -208,7 +219,11 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
     createTray: (image) => new Tray(image),
     image: (iconState) => nativeImage.createFromPath(path.join(assetsDir, trayIconFile(iconState, platform))),
     menu: (items, onAction) => Menu.buildFromTemplate(menuTemplate(items, onAction)),
-    state: () => readTrayState(theCore, { startError, secretsNote: secrets.note ? 'Cookies sealed with a key file (no OS keychain)' : undefined }),
+    state: () =>
+      readTrayState(theCore, {
+        startError,
+        secretsNote: secrets.note ? 'Cookies sealed with a key file (no OS keychain)' : undefined,
+      }),
     onAction: trayActions({
       core: theCore,
       clipboard,

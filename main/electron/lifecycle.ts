@@ -75,7 +75,8 @@ export class Shutdown {
         () => 'timeout' as const,
       );
       if (outcome === 'timeout') log(`[quit] ${step.name} did not finish within ${step.timeoutMs} ms; moving on`);
-      else if (outcome === 'done' && Date.now() - started > 500) log(`[quit] ${step.name} took ${Date.now() - started} ms`);
+      else if (outcome === 'done' && Date.now() - started > 500)
+        log(`[quit] ${step.name} took ${Date.now() - started} ms`);
     }
     clearTimeout(deadline);
     this.exit(0);
@@ -139,10 +140,20 @@ export interface DesktopParts {
  * and SQLite closes; each of those is bounded inside core.stop too), and the tray icon goes last, so the app stays
  * visible until it is really gone.
  */
-export function desktopShutdownSteps(parts: () => DesktopParts, options: { graceMs: number; coreTimeoutMs: number }): ShutdownStep[] {
+export function desktopShutdownSteps(
+  parts: () => DesktopParts,
+  options: { graceMs: number; coreTimeoutMs: number },
+): ShutdownStep[] {
   return [
     { name: 'window', run: () => parts().window?.hide(), timeoutMs: 1000 },
-    { name: 'live updates', run: () => parts().disposers.splice(0).forEach((dispose) => dispose()), timeoutMs: 1000 },
+    {
+      name: 'live updates',
+      run: () =>
+        parts()
+          .disposers.splice(0)
+          .forEach((dispose) => dispose()),
+      timeoutMs: 1000,
+    },
     { name: 'runtime file', run: () => parts().control?.retire(), timeoutMs: 1000 },
     { name: 'proxy core', run: () => parts().core?.stop(options.graceMs), timeoutMs: options.coreTimeoutMs },
     { name: 'tray', run: () => parts().tray?.dispose(), timeoutMs: 1000 },

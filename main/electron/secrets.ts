@@ -9,7 +9,12 @@
  * key in `<data dir>/secret.key`, mode 0600), which is honest about what it protects, and say so in the log, in a
  * one-time notification and in the tray menu.
  */
-import { KeyFileSecretBox, OsKeychainSecretBox, type SafeStorageLike, type SecretBox } from '../core/secrets/secret-box';
+import {
+  KeyFileSecretBox,
+  OsKeychainSecretBox,
+  type SafeStorageLike,
+  type SecretBox,
+} from '../core/secrets/secret-box';
 
 /** Electron's safeStorage as far as choosing goes; `getSelectedStorageBackend` exists on Linux only. */
 export interface SafeStorageProbe extends SafeStorageLike {
@@ -49,7 +54,9 @@ export function chooseSecretBox(options: {
     available = false;
   }
   if (!available) {
-    return keyFile('No OS keychain is available, so account cookies are sealed with a key file in the data folder (as in headless mode).');
+    return keyFile(
+      'No OS keychain is available, so account cookies are sealed with a key file in the data folder (as in headless mode).',
+    );
   }
   if (options.platform === 'linux') {
     const backend = options.safeStorage.getSelectedStorageBackend?.() ?? 'unknown';

@@ -27,7 +27,8 @@ export interface TrayInput {
   secretsNote?: string;
 }
 
-export type TrayAction = 'open' | 'copy-url' | 'copy-claude-setup' | 'toggle-pause' | 'toggle-debug' | 'toggle-login' | 'quit';
+export type TrayAction =
+  'open' | 'copy-url' | 'copy-claude-setup' | 'toggle-pause' | 'toggle-debug' | 'toggle-login' | 'quit';
 
 export type TrayMenuItem =
   | { kind: 'status'; label: string }
@@ -43,7 +44,12 @@ export interface TrayView {
 }
 
 /** Account states that need a person (a fresh cookie, credits, the other mode): the tray turns to "trouble". */
-const NEEDS_ATTENTION: ReadonlySet<AccountStatus> = new Set<AccountStatus>(['signed_out', 'quota_exhausted', 'locked', 'blocked']);
+const NEEDS_ATTENTION: ReadonlySet<AccountStatus> = new Set<AccountStatus>([
+  'signed_out',
+  'quota_exhausted',
+  'locked',
+  'blocked',
+]);
 
 const STATUS_WORDS: Record<Exclude<AccountStatus, 'ready'>, string> = {
   cooling_down: 'cooling down',
@@ -70,7 +76,12 @@ export function trayView(input: TrayInput): TrayView {
     { kind: 'action', action: 'copy-url', label: 'Copy base URL', enabled: input.running },
     { kind: 'action', action: 'copy-claude-setup', label: 'Copy Claude Code setup', enabled: input.running },
     { kind: 'separator' },
-    { kind: 'action', action: 'toggle-pause', label: input.paused ? 'Resume proxy' : 'Pause proxy', enabled: input.running },
+    {
+      kind: 'action',
+      action: 'toggle-pause',
+      label: input.paused ? 'Resume proxy' : 'Pause proxy',
+      enabled: input.running,
+    },
     { kind: 'checkbox', action: 'toggle-debug', label: 'Debug logging', checked: input.debugLogs, enabled: true },
     { kind: 'checkbox', action: 'toggle-login', label: 'Launch at login', checked: input.launchAtLogin, enabled: true },
     { kind: 'separator' },
@@ -89,12 +100,17 @@ function summarize(input: TrayInput): { icon: TrayIconState; status: string; sho
   if (input.accounts.length === 0) {
     return { icon: 'trouble', status: 'No accounts yet: add one in Orchids Tray', short: 'no accounts' };
   }
-  if (enabled.length === 0) return { icon: 'trouble', status: 'Every account is disabled', short: 'no account enabled' };
+  if (enabled.length === 0)
+    return { icon: 'trouble', status: 'Every account is disabled', short: 'no account enabled' };
   const ready = enabled.filter((a) => a.status === 'ready').length;
   const problems = describeProblems(enabled);
-  if (ready === 0) return { icon: 'trouble', status: `No account can serve: ${problems}`, short: 'no account can serve' };
+  if (ready === 0)
+    return { icon: 'trouble', status: `No account can serve: ${problems}`, short: 'no account can serve' };
   const trouble = enabled.some((a) => NEEDS_ATTENTION.has(a.status));
-  const readyText = ready === enabled.length ? `${ready} ${ready === 1 ? 'account' : 'accounts'} ready` : `${ready} of ${enabled.length} accounts ready`;
+  const readyText =
+    ready === enabled.length
+      ? `${ready} ${ready === 1 ? 'account' : 'accounts'} ready`
+      : `${ready} of ${enabled.length} accounts ready`;
   return {
     icon: trouble ? 'trouble' : 'running',
     status: `Running: ${readyText}${problems ? `; ${problems}` : ''}`,

@@ -6,7 +6,14 @@
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { OrchidsCore } from '../core/core';
-import { claudeCodeSetup, trayView, type TrayAction, type TrayIconState, type TrayInput, type TrayMenuItem } from './tray-model';
+import {
+  claudeCodeSetup,
+  trayView,
+  type TrayAction,
+  type TrayIconState,
+  type TrayInput,
+  type TrayMenuItem,
+} from './tray-model';
 
 /** The parts of Electron's Tray this uses. */
 export interface TrayLike {
@@ -115,7 +122,9 @@ export type TrayCore = Pick<OrchidsCore, 'isRunning' | 'isPaused' | 'setPaused'>
   server: Pick<OrchidsCore['server'], 'url'>;
   settings: Pick<OrchidsCore['settings'], 'get' | 'set'>;
   stats: Pick<OrchidsCore['stats'], 'snapshot'>;
-  cache: { list(): Array<{ name: string; email: string; status: TrayInput['accounts'][number]['status']; enabled: boolean }> };
+  cache: {
+    list(): Array<{ name: string; email: string; status: TrayInput['accounts'][number]['status']; enabled: boolean }>;
+  };
 };
 
 export function readTrayState(core: TrayCore, extra: { startError?: string; secretsNote?: string } = {}): TrayInput {
@@ -183,7 +192,10 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction, checked?
 }
 
 /** The tray model's menu as an Electron menu template (Menu.buildFromTemplate takes it as is). */
-export function menuTemplate(items: TrayMenuItem[], onAction: (action: TrayAction, checked?: boolean) => void): MenuItemConstructorOptions[] {
+export function menuTemplate(
+  items: TrayMenuItem[],
+  onAction: (action: TrayAction, checked?: boolean) => void,
+): MenuItemConstructorOptions[] {
   return items.map((item): MenuItemConstructorOptions => {
     switch (item.kind) {
       case 'status':

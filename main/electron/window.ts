@@ -78,11 +78,16 @@ export function guardWebContents(contents: WebContents, options: GuardOptions): 
 /** Permissions the window may use: writing to the clipboard (its copy buttons), from our own window only. */
 const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write']);
 
-export function guardSession(session: Session, options: { isOwnContents(contents: WebContents | null): boolean }): void {
+export function guardSession(
+  session: Session,
+  options: { isOwnContents(contents: WebContents | null): boolean },
+): void {
   session.setPermissionRequestHandler((contents, permission, callback) => {
     callback(ALLOWED_PERMISSIONS.has(permission) && options.isOwnContents(contents));
   });
-  session.setPermissionCheckHandler((contents, permission) => ALLOWED_PERMISSIONS.has(permission) && options.isOwnContents(contents));
+  session.setPermissionCheckHandler(
+    (contents, permission) => ALLOWED_PERMISSIONS.has(permission) && options.isOwnContents(contents),
+  );
   session.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: withCsp(details.responseHeaders) });
   });

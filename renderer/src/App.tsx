@@ -19,7 +19,10 @@ export function App() {
     return (
       <main className="fatal">
         <h1>Orchids Tray</h1>
-        <p>This page needs Orchids Tray behind it. Open it from the tray menu, or from the “Dashboard:” link the headless app printed.</p>
+        <p>
+          This page needs Orchids Tray behind it. Open it from the tray menu, or from the “Dashboard:” link the headless
+          app printed.
+        </p>
       </main>
     );
   }
@@ -45,7 +48,14 @@ function Shell() {
 
   return (
     <div className="app">
-      <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); mainRef.current?.querySelector<HTMLElement>('h1')?.focus(); }}>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.querySelector<HTMLElement>('h1')?.focus();
+        }}
+      >
         Skip to content
       </a>
       <aside className="sidebar">
@@ -58,7 +68,11 @@ function Shell() {
           <ul className="nav-list">
             {NAV.map((item) => (
               <li key={item.route}>
-                <a href={href(item.route)} className="nav-link" aria-current={route === item.route ? 'page' : undefined}>
+                <a
+                  href={href(item.route)}
+                  className="nav-link"
+                  aria-current={route === item.route ? 'page' : undefined}
+                >
                   {item.label}
                 </a>
               </li>

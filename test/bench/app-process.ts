@@ -43,7 +43,11 @@ async function main(): Promise<void> {
         const batch = Number(message.batch ?? 32);
         const started = performance.now();
         for (let i = 0; i < users.length; i += batch) {
-          await Promise.all(users.slice(i, i + batch).map((user, j) => core.accounts.add({ cookie: user.clientCookie, name: `bench ${i + j + 1}` })));
+          await Promise.all(
+            users
+              .slice(i, i + batch)
+              .map((user, j) => core.accounts.add({ cookie: user.clientCookie, name: `bench ${i + j + 1}` })),
+          );
         }
         return { accounts: core.cache.size, usable: core.cache.usableCount, ms: performance.now() - started };
       },
@@ -63,7 +67,11 @@ async function main(): Promise<void> {
       protocols: () => core.cache.list().map((account) => account.protocol),
       'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol as ProtocolSetting),
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
-      'debug-log-stats': () => ({ written: core.debugLogs.written, dropped: core.debugLogs.dropped, pending: core.debugLogs.pending }),
+      'debug-log-stats': () => ({
+        written: core.debugLogs.written,
+        dropped: core.debugLogs.dropped,
+        pending: core.debugLogs.pending,
+      }),
       health: () => core.health(),
       inflight: () => core.server.inflightRequests,
     },

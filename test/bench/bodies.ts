@@ -66,8 +66,11 @@ export function kb(bytes: number): string {
  * launched (a bigger young generation, which the README explains) rather than with node's defaults.
  */
 export function appNodeFlags(): string[] {
-  const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
   const launch = /\bnode((?:\s+--\S+)*)\s+dist\/main\/headless\.js/.exec(scripts.headless ?? '');
-  if (!launch) throw new Error('package.json: the "headless" script no longer runs `node [flags] dist/main/headless.js`');
+  if (!launch)
+    throw new Error('package.json: the "headless" script no longer runs `node [flags] dist/main/headless.js`');
   return launch[1]!.trim().split(/\s+/).filter(Boolean);
 }

@@ -51,10 +51,18 @@ export function summarizeProfile(file: string, top = 25): string {
   }
   const busy = total - (byOrigin.get('idle') ?? 0);
   const pct = (us: number): string => `${((100 * us) / busy).toFixed(1)}%`.padStart(6);
-  const lines = [`Profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of busy time)`, '', 'By origin:'];
-  for (const [where, us] of [...byOrigin].sort((a, b) => b[1] - a[1])) if (where !== 'idle') lines.push(`  ${pct(us)}  ${where}`);
+  const lines = [
+    `Profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of busy time)`,
+    '',
+    'By origin:',
+  ];
+  for (const [where, us] of [...byOrigin].sort((a, b) => b[1] - a[1]))
+    if (where !== 'idle') lines.push(`  ${pct(us)}  ${where}`);
   lines.push('', `Top ${top} functions by self time:`);
-  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).filter(([key]) => !key.startsWith('(idle)')).slice(0, top)) {
+  for (const [key, us] of [...byFunction]
+    .sort((a, b) => b[1] - a[1])
+    .filter(([key]) => !key.startsWith('(idle)'))
+    .slice(0, top)) {
     lines.push(`  ${pct(us)}  ${key}`);
   }
   return lines.join('\n');

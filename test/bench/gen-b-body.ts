@@ -99,9 +99,7 @@ export function benchGenBBody(quick: boolean): BodyTiming[] {
       encodeGenBBody(buildGenBBody(long, ctx), 'ws'),
     ),
     time('  same body, encode only (piecewise)', batches, perBatch / 10, () => encodeGenBBody(longBody, 'ws')),
-    time('  same body, one JSON.stringify', batches, perBatch / 10, () =>
-      Buffer.from(`${JSON.stringify(longBody)}\n`),
-    ),
+    time('  same body, one JSON.stringify', batches, perBatch / 10, () => Buffer.from(`${JSON.stringify(longBody)}\n`)),
   ];
 }
 

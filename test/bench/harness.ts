@@ -101,12 +101,24 @@ export interface Request {
 }
 
 /** Where a row sends its load, and which process answers for its CPU and loop delay. */
-export function endpoint(bench: Bench, target: Target, request: Request, app: AppHandle = bench.app): { spec: LoadSpec; probe: BenchChild } {
-  const headers: Record<string, string> = { ...request.headers, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' };
+export function endpoint(
+  bench: Bench,
+  target: Target,
+  request: Request,
+  app: AppHandle = bench.app,
+): { spec: LoadSpec; probe: BenchChild } {
+  const headers: Record<string, string> = {
+    ...request.headers,
+    'content-type': 'application/json',
+    'anthropic-version': '2023-06-01',
+  };
   const base = { headers, body: request.body, concurrency: request.concurrency };
   switch (target) {
     case 'sim':
-      return { spec: { ...base, url: bench.agentUrl, headers: { ...headers, authorization: `Bearer ${bench.token}` } }, probe: bench.sim };
+      return {
+        spec: { ...base, url: bench.agentUrl, headers: { ...headers, authorization: `Bearer ${bench.token}` } },
+        probe: bench.sim,
+      };
     case 'hop':
       return { spec: { ...base, url: `${bench.hopUrl}/v1/messages${request.query ?? ''}` }, probe: bench.hop };
     case 'hop-ws':
@@ -141,7 +153,14 @@ async function snapshot(bench: Bench, probe: BenchChild): Promise<Snapshot> {
   return { cpus, machine: machineCpu() };
 }
 
-function finishRow(target: Target, request: Request, result: LoadResult, before: Snapshot, after: Snapshot, rest: Partial<Row> & { simDelta: SimStats }): Row {
+function finishRow(
+  target: Target,
+  request: Request,
+  result: LoadResult,
+  before: Snapshot,
+  after: Snapshot,
+  rest: Partial<Row> & { simDelta: SimStats },
+): Row {
   const spent = after.cpus.map((cpu, i) => cpuUs(cpu) - cpuUs(before.cpus[i]!));
   const allCpuUs = spent.reduce((a, b) => a + b, 0);
   const sysUs = after.cpus[0]!.systemUs - before.cpus[0]!.systemUs;
@@ -206,10 +225,18 @@ export async function countRow(
   during?: () => Promise<void>,
 ): Promise<Row> {
   const { spec, probe } = endpoint(bench, target, request, app);
-  const [before] = await Promise.all([snapshot(bench, probe), probe.call('loop-delay-reset'), bench.sim.call('reset-stats')]);
+  const [before] = await Promise.all([
+    snapshot(bench, probe),
+    probe.call('loop-delay-reset'),
+    bench.sim.call('reset-stats'),
+  ]);
   const running = bench.gen.call<LoadResult>('run-count', { spec: { ...spec, count } });
   let stop = false;
-  const sampler = during ? (async () => { while (!stop) await during(); })() : undefined;
+  const sampler = during
+    ? (async () => {
+        while (!stop) await during();
+      })()
+    : undefined;
   const result = await running.finally(() => (stop = true));
   await sampler;
   const [after, loop, memory, simDelta] = await Promise.all([
@@ -294,6 +321,7 @@ export async function measureGroup(bench: Bench, variants: Variant[], rounds = 1
 /** Before the first measured row: every target and the generator run both modes briefly, so the JIT is warm. */
 export async function warmUp(bench: Bench, body: (stream: boolean) => string): Promise<void> {
   for (const target of ['sim', 'hop', 'app'] as const) {
-    for (const stream of [false, true]) await measureRow(bench, target, { body: body(stream), concurrency: 16 }, undefined, bench.opts.warmupMs);
+    for (const stream of [false, true])
+      await measureRow(bench, target, { body: body(stream), concurrency: 16 }, undefined, bench.opts.warmupMs);
   }
 }

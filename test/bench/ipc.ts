@@ -60,7 +60,11 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
         const result = await handler(message);
         process.send?.({ id: message.id, ok: true, result: result ?? null });
       } catch (error) {
-        process.send?.({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+        process.send?.({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        });
       }
     })();
   });
@@ -73,7 +77,9 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
 const profiler = {
   session: undefined as Session | undefined,
   post<T>(method: string): Promise<T> {
-    return new Promise((resolve, reject) => this.session!.post(method, (error, result) => (error ? reject(error) : resolve(result as T))));
+    return new Promise((resolve, reject) =>
+      this.session!.post(method, (error, result) => (error ? reject(error) : resolve(result as T))),
+    );
   },
   async start(): Promise<boolean> {
     this.session ??= new Session();

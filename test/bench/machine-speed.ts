@@ -5,8 +5,14 @@
  * two runs be compared: a run at 1.7× the usual time is a slow machine, not a slow app.
  */
 const SAMPLE = JSON.stringify({
-  messages: Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} `.repeat(20) })),
-  tools: Array.from({ length: 10 }, (_, i) => ({ name: `tool_${i}`, input_schema: { type: 'object', properties: { a: { type: 'string' } } } })),
+  messages: Array.from({ length: 40 }, (_, i) => ({
+    role: i % 2 ? 'assistant' : 'user',
+    content: `turn ${i} `.repeat(20),
+  })),
+  tools: Array.from({ length: 10 }, (_, i) => ({
+    name: `tool_${i}`,
+    input_schema: { type: 'object', properties: { a: { type: 'string' } } },
+  })),
 });
 
 /** The median of a few short batches, in µs per round of parse + stringify of a ~10 KB document. */

@@ -49,13 +49,30 @@ function speedLines(report: Report): string[] {
     '',
   ];
   if (spread > 1.5) {
-    lines.push(`**The machine's speed moved ${fmt(spread, 2)}× during this run**: sections measured at different speeds do not compare, and a slowed machine inflates the app's figures more than the hop's. Rerun on a quieter machine before reading much into a miss.`, '');
+    lines.push(
+      `**The machine's speed moved ${fmt(spread, 2)}× during this run**: sections measured at different speeds do not compare, and a slowed machine inflates the app's figures more than the hop's. Rerun on a quieter machine before reading much into a miss.`,
+      '',
+    );
   }
   return lines;
 }
 
 /** The columns every load row shares, after its label columns. */
-export const LOAD_COLUMNS = ['req/s', 'vs hop', 'median ms', 'p99 ms', 'Δ median vs hop ms', 'TTFB median ms', 'TTFB p99 ms', 'CPU µs/req (kernel)', 'loop p99 ms', 'cores busy', 'other procs cores', 'new upstream conns', 'errors'];
+export const LOAD_COLUMNS = [
+  'req/s',
+  'vs hop',
+  'median ms',
+  'p99 ms',
+  'Δ median vs hop ms',
+  'TTFB median ms',
+  'TTFB p99 ms',
+  'CPU µs/req (kernel)',
+  'loop p99 ms',
+  'cores busy',
+  'other procs cores',
+  'new upstream conns',
+  'errors',
+];
 
 export function loadCells(row: Row, hop: Row | undefined, streamed: boolean): string[] {
   const delta = hop && row !== hop ? row.latency.median - hop.latency.median : undefined;
@@ -145,7 +162,11 @@ const HOW_TO_READ = `## How to read this
 - To see where a cost comes from: \`npm run bench -- --cpu-prof --only fixture\` (or any section) profiles the
   app and the hop, prints the top functions of each, and says where the .cpuprofile files are.`;
 
-export function writeMarkdown(file: string, report: Report, info: { command: string; durationS: number; startedAt: Date }): void {
+export function writeMarkdown(
+  file: string,
+  report: Report,
+  info: { command: string; durationS: number; startedAt: Date },
+): void {
   const facts = machine();
   const text = [
     '# Orchids Tray benchmarks',

@@ -58,7 +58,8 @@ function parseArgs(argv: string[]): Options & { summarize?: string } {
   const quick = argv.includes('--quick');
   const only = value('--only');
   const known = new Set(SECTIONS.map(([name]) => name));
-  for (const name of only?.split(',') ?? []) if (!known.has(name)) throw new Error(`unknown section ${name}; known: ${[...known].join(',')}`);
+  for (const name of only?.split(',') ?? [])
+    if (!known.has(name)) throw new Error(`unknown section ${name}; known: ${[...known].join(',')}`);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   return {
     quick,
@@ -131,7 +132,10 @@ async function main(): Promise<void> {
     children.push(sim);
     const token = await mintToken(sim, simInfo.clerkUrl);
     const profile = opts.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfDir}`] : [];
-    const { proc: hop, ready: hopInfo } = await BenchChild.start('bare hop', dist('bare-hop'), { env: { BENCH_AGENT_URL: simInfo.agentUrl, BENCH_TOKEN: token }, execArgv: profile });
+    const { proc: hop, ready: hopInfo } = await BenchChild.start('bare hop', dist('bare-hop'), {
+      env: { BENCH_AGENT_URL: simInfo.agentUrl, BENCH_TOKEN: token },
+      execArgv: profile,
+    });
     children.push(hop);
     pinToMeasuredCore(hop.pid, opts);
     const { proc: hopWs, ready: hopWsInfo } = await BenchChild.start('bare WebSocket hop', dist('bare-hop-ws'), {
@@ -143,7 +147,9 @@ async function main(): Promise<void> {
     const { proc: gen } = await BenchChild.start('load generator', dist('load-gen'));
     children.push(gen);
 
-    const startApp = async (options: { setupFirst?: boolean; protocol?: ProtocolSetting | null } = {}): Promise<AppHandle> => {
+    const startApp = async (
+      options: { setupFirst?: boolean; protocol?: ProtocolSetting | null } = {},
+    ): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
       const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
       const env = {
@@ -164,9 +170,21 @@ async function main(): Promise<void> {
     await app.proc.call('add-accounts', { users: [user] });
 
     const bench: Bench = {
-      opts, sim, gen, hop, hopWs, app, token, tmpDir, startApp,
-      agentUrl: simInfo.agentUrl, agentWsUrl: simInfo.agentWsUrl, agentBUrl: simInfo.agentBUrl, clerkUrl: simInfo.clerkUrl,
-      hopUrl: hopInfo.url, hopWsUrl: hopWsInfo.url,
+      opts,
+      sim,
+      gen,
+      hop,
+      hopWs,
+      app,
+      token,
+      tmpDir,
+      startApp,
+      agentUrl: simInfo.agentUrl,
+      agentWsUrl: simInfo.agentWsUrl,
+      agentBUrl: simInfo.agentBUrl,
+      clerkUrl: simInfo.clerkUrl,
+      hopUrl: hopInfo.url,
+      hopWsUrl: hopWsInfo.url,
     };
     const report = new Report();
     let warm = false;
@@ -209,12 +227,16 @@ async function main(): Promise<void> {
     console.log(markdownTable(checksTable(report)));
     console.log(`\nWrote ${opts.out} (${Math.round(durationS)} s).`);
     if (opts.cpuProfDir) {
-      const files = fs.existsSync(opts.cpuProfDir) ? fs.readdirSync(opts.cpuProfDir).filter((f) => f.endsWith('.cpuprofile')) : [];
+      const files = fs.existsSync(opts.cpuProfDir)
+        ? fs.readdirSync(opts.cpuProfDir).filter((f) => f.endsWith('.cpuprofile'))
+        : [];
       console.log(`\nCPU profiles (open in Chrome DevTools > Performance, or VS Code): ${opts.cpuProfDir}`);
       for (const file of files) {
         // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile from --cpu-prof; <what>.cpuprofile from profile-stop
         const pid = Number(file.split('.')[3]);
-        const name = Number.isNaN(pid) ? file : `${children.find((child) => child.pid === pid)?.name ?? 'process'}, pid ${pid}`;
+        const name = Number.isNaN(pid)
+          ? file
+          : `${children.find((child) => child.pid === pid)?.name ?? 'process'}, pid ${pid}`;
         console.log(`\n[${name}] ${summarizeProfile(path.join(opts.cpuProfDir, file), 20)}`);
       }
     }

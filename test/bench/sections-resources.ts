@@ -23,7 +23,17 @@ export async function tokensAndConnections(bench: Bench, report: Report): Promis
   const count = bench.opts.quick ? 200 : 1000;
   const table = report.table(
     `Clerk mints and upstream TCP connections, cold and warm (${count} short non-stream requests per row, 1 account)`,
-    ['Phase', 'c', 'requests', 'Clerk token mints', 'per 1,000', 'requests that waited for a mint', 'upstream TCP conns opened', 'per 1,000', '≤ c'],
+    [
+      'Phase',
+      'c',
+      'requests',
+      'Clerk token mints',
+      'per 1,000',
+      'requests that waited for a mint',
+      'upstream TCP conns opened',
+      'per 1,000',
+      '≤ c',
+    ],
     '"cold" drops every cached token and swaps in a fresh upstream pool (through a settings change) right before the row; "warm" is the next row, unchanged.',
   );
   const app = bench.app.proc;
@@ -41,23 +51,46 @@ export async function tokensAndConnections(bench: Bench, report: Report): Promis
       connectionsOk &&= conns <= concurrency;
       if (phase === 'warm') warm.push({ mints: row.simDelta.tokenMints, waited });
       table.rows.push([
-        phase, String(concurrency), String(row.requests), String(row.simDelta.tokenMints), perK(row.simDelta.tokenMints),
-        String(waited), String(conns), perK(conns), conns <= concurrency ? 'yes' : 'NO',
+        phase,
+        String(concurrency),
+        String(row.requests),
+        String(row.simDelta.tokenMints),
+        perK(row.simDelta.tokenMints),
+        String(waited),
+        String(conns),
+        perK(conns),
+        conns <= concurrency ? 'yes' : 'NO',
       ]);
     }
   }
   const clerkWarm = warm.reduce((sum, w) => sum + w.mints + w.waited, 0);
-  report.check('Warm: zero Clerk calls on the request path', `${clerkWarm} mints / waits in ${warm.length * count} warm requests`, clerkWarm === 0);
-  report.check('Upstream connections ≤ concurrency (cold and warm)', connectionsOk ? 'every row within its c' : 'a row opened more than c', connectionsOk);
+  report.check(
+    'Warm: zero Clerk calls on the request path',
+    `${clerkWarm} mints / waits in ${warm.length * count} warm requests`,
+    clerkWarm === 0,
+  );
+  report.check(
+    'Upstream connections ≤ concurrency (cold and warm)',
+    connectionsOk ? 'every row within its c' : 'a row opened more than c',
+    connectionsOk,
+  );
 }
 
 export async function accountScaling(bench: Bench, report: Report): Promise<void> {
-  const micro = report.table(
-    'Account choice, in-process micro-benchmark (AccountCache.pick)',
-    ['Accounts', 'ns per pick', 'vs 1 account', 'ns per pick, 1 excluded (failover)'],
-  );
+  const micro = report.table('Account choice, in-process micro-benchmark (AccountCache.pick)', [
+    'Accounts',
+    'ns per pick',
+    'vs 1 account',
+    'ns per pick, 1 excluded (failover)',
+  ]);
   const picks = benchAccountPick([1, 100, 10_000], bench.opts.quick);
-  for (const p of picks) micro.rows.push([fmtInt(p.accounts), fmt(p.nsPerPick, 1), ratio(p.nsPerPick, picks[0]!.nsPerPick), fmt(p.nsPerPickExcluding, 1)]);
+  for (const p of picks)
+    micro.rows.push([
+      fmtInt(p.accounts),
+      fmt(p.nsPerPick, 1),
+      ratio(p.nsPerPick, picks[0]!.nsPerPick),
+      fmt(p.nsPerPickExcluding, 1),
+    ]);
 
   const counts = bench.opts.quick ? [1, 100, 1000] : [1, 100, 10_000];
   const table = report.table(
@@ -80,14 +113,29 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
     for (const { app } of apps) await measureRow(bench, 'app', request, app, bench.opts.warmupMs * 2);
     const profiles = bench.opts.cpuProfDir;
     if (profiles) for (const { app } of apps) await app.proc.call('profile-start');
-    const rows = await measureGroup(bench, apps.map(({ n, app }) => ({ key: String(n), target: 'app' as const, request, app })), 4);
+    const rows = await measureGroup(
+      bench,
+      apps.map(({ n, app }) => ({ key: String(n), target: 'app' as const, request, app })),
+      4,
+    );
     if (profiles) {
-      for (const { n, app } of apps) await app.proc.call('profile-stop', { file: path.join(profiles, `accounts-${n}.cpuprofile`) });
+      for (const { n, app } of apps)
+        await app.proc.call('profile-stop', { file: path.join(profiles, `accounts-${n}.cpuprofile`) });
     }
     const one = rows.get(String(counts[0]))!;
     for (const { n, setupMs } of apps) {
       const row = rows.get(String(n))!;
-      table.rows.push([fmtInt(n), fmt(setupMs / 1000, 1), fmtInt(row.rps), ratio(row.rps, one.rps), fmt(row.latency.median), fmt(row.latency.p99), fmtInt(row.cpuUsPerReq), fmt(row.loop?.p99Ms), mb(row.memory?.rss)]);
+      table.rows.push([
+        fmtInt(n),
+        fmt(setupMs / 1000, 1),
+        fmtInt(row.rps),
+        ratio(row.rps, one.rps),
+        fmt(row.latency.median),
+        fmt(row.latency.p99),
+        fmtInt(row.cpuUsPerReq),
+        fmt(row.loop?.p99Ms),
+        mb(row.memory?.rss),
+      ]);
       report.rows.set(`accounts ${n}`, row);
     }
   } finally {
@@ -114,14 +162,31 @@ function slowTurn(holdMs: number, stepMs: number): SimStep[] {
   const chunks = Math.max(1, Math.round(holdMs / stepMs));
   const [start, ...rest] = text('word '.repeat(chunks * 4), { chunks });
   const end = rest.pop()!;
-  return [start!, ...rest.flatMap((delta) => [{ delayMs: stepMs }, delta]), end, ...finish('stop', { inputTokens: 12, outputTokens: chunks })];
+  return [
+    start!,
+    ...rest.flatMap((delta) => [{ delayMs: stepMs }, delta]),
+    end,
+    ...finish('stop', { inputTokens: 12, outputTokens: chunks }),
+  ];
 }
 
 export async function heldStreams(bench: Bench, report: Report): Promise<void> {
   const holdMs = bench.opts.quick ? 1500 : 15_000;
   const table = report.table(
     `128 concurrent streams held open ~${holdMs / 1000} s each (a text delta every 500 ms), the app only`,
-    ['streams', 'peak in flight in the app', 'RSS before MB', 'peak RSS MB', 'peak heap MB', 'loop p50 ms', 'loop p99 ms', 'loop max ms', 'app CPU % of a core', 'duration median s', 'errors'],
+    [
+      'streams',
+      'peak in flight in the app',
+      'RSS before MB',
+      'peak RSS MB',
+      'peak heap MB',
+      'loop p50 ms',
+      'loop p99 ms',
+      'loop max ms',
+      'app CPU % of a core',
+      'duration median s',
+      'errors',
+    ],
   );
   const app = bench.app.proc;
   const before = await app.call<Memory>('memory', { gc: true });
@@ -131,14 +196,29 @@ export async function heldStreams(bench: Bench, report: Report): Promise<void> {
   let peakInflight = 0;
   try {
     const row = await countRow(bench, 'app', { body: shortBody(true), concurrency: 128 }, 128, undefined, async () => {
-      const [memory, inflight] = await Promise.all([app.call<{ rss: number; heapUsed: number }>('memory'), app.call<number>('inflight')]);
+      const [memory, inflight] = await Promise.all([
+        app.call<{ rss: number; heapUsed: number }>('memory'),
+        app.call<number>('inflight'),
+      ]);
       peakRss = Math.max(peakRss, memory.rss);
       peakHeap = Math.max(peakHeap, memory.heapUsed);
       peakInflight = Math.max(peakInflight, inflight);
       await sleep(250);
     });
     const cpuPct = (row.cpuUsPerReq * row.requests) / 10 / row.elapsedMs;
-    table.rows.push([String(row.requests), String(peakInflight), mb(before.rss), mb(peakRss), mb(peakHeap), fmt(row.loop?.p50Ms), fmt(row.loop?.p99Ms), fmt(row.loop?.maxMs), fmt(cpuPct, 1), fmt(row.latency.median / 1000, 2), String(row.errors)]);
+    table.rows.push([
+      String(row.requests),
+      String(peakInflight),
+      mb(before.rss),
+      mb(peakRss),
+      mb(peakHeap),
+      fmt(row.loop?.p50Ms),
+      fmt(row.loop?.p99Ms),
+      fmt(row.loop?.maxMs),
+      fmt(cpuPct, 1),
+      fmt(row.latency.median / 1000, 2),
+      String(row.errors),
+    ]);
     report.memory.push(
       { what: 'app process, before the 128 held streams (after a GC)', ...memoryEntry(before) },
       { what: 'app process, peak during the 128 held streams', rss: peakRss, heap: peakHeap },
@@ -158,9 +238,22 @@ async function headlessIdle(bench: Bench): Promise<{ first: number; later: numbe
       server.close(() => resolve(free));
     });
   });
-  const env = { PATH: process.env.PATH, ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_CLERK_URL: bench.clerkUrl, ORCHIDS_AGENT_URL: bench.agentUrl, ORCHIDS_TRAY_PORT: String(port) };
-  await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user!.clientCookie], { cwd: ROOT, env });
-  const child = spawn(process.execPath, [...appNodeFlags(), 'dist/main/headless.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = {
+    PATH: process.env.PATH,
+    ORCHIDS_TRAY_DATA_DIR: dataDir,
+    ORCHIDS_CLERK_URL: bench.clerkUrl,
+    ORCHIDS_AGENT_URL: bench.agentUrl,
+    ORCHIDS_TRAY_PORT: String(port),
+  };
+  await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user!.clientCookie], {
+    cwd: ROOT,
+    env,
+  });
+  const child = spawn(process.execPath, [...appNodeFlags(), 'dist/main/headless.js'], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   track(child);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -209,14 +302,20 @@ export function memoryTable(report: Report): void {
     if (row.target !== 'app' || !row.memory || key.startsWith('accounts')) continue;
     if (!peak || row.memory.rss > peak.rss) peak = { key, rss: row.memory.rss, heap: row.memory.heapUsed };
   }
-  if (peak) report.memory.push({ what: `app process, highest at the end of a load row (${peak.key})`, rss: peak.rss, heap: peak.heap });
+  if (peak)
+    report.memory.push({
+      what: `app process, highest at the end of a load row (${peak.key})`,
+      rss: peak.rss,
+      heap: peak.heap,
+    });
   if (report.memory.length === 0) return;
   const table = report.table(
     'Resident memory',
     ['Process and moment', 'RSS MB', 'heap used MB', 'heap reserved MB', 'external MB'],
     'After load, RSS stays above the idle level: V8 keeps the heap it grew to ("heap reserved"), and the native allocator keeps memory freed by socket buffers and large request bodies for reuse. A leak would show as growth from soak round to soak round, which the soak checks.',
   );
-  for (const entry of report.memory) table.rows.push([entry.what, mb(entry.rss), mb(entry.heap), mb(entry.heapTotal), mb(entry.external)]);
+  for (const entry of report.memory)
+    table.rows.push([entry.what, mb(entry.rss), mb(entry.heap), mb(entry.heapTotal), mb(entry.external)]);
 }
 
 /** The same load, round after round; memory is read after a forced GC at the end of each round. */
@@ -236,8 +335,16 @@ export async function soak(bench: Bench, report: Report): Promise<void> {
     const memory = await bench.app.proc.call<Memory>('memory', { gc: true });
     heaps.push(memory.heapUsed);
     rsses.push(memory.rss);
-    if (round === 1 || round === rounds) report.memory.push({ what: `app process, soak round ${round} (after a GC)`, ...memoryEntry(memory) });
-    table.rows.push([String(round), fmtInt(total), fmtInt(row.rps), mb(memory.heapUsed), mb(memory.rss), fmt(row.loop?.p99Ms)]);
+    if (round === 1 || round === rounds)
+      report.memory.push({ what: `app process, soak round ${round} (after a GC)`, ...memoryEntry(memory) });
+    table.rows.push([
+      String(round),
+      fmtInt(total),
+      fmtInt(row.rps),
+      mb(memory.heapUsed),
+      mb(memory.rss),
+      fmt(row.loop?.p99Ms),
+    ]);
   }
   // Round 1 still carries warm-up allocations (JIT, pools); growth is judged from round 2 on.
   const base = Math.min(heaps[1] ?? heaps[0]!, heaps[0]!);

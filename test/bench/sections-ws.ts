@@ -13,7 +13,11 @@ import { fmt, fmtInt, median } from './stats';
 type TokenStats = { misses: number; mints: number };
 
 const ALL: SimProtocols = { ws: true, sseB: true, sseA: true };
-const only = (protocol: UpstreamProtocol): SimProtocols => ({ ws: protocol === 'ws', sseB: protocol === 'sse-b', sseA: protocol === 'sse-a' });
+const only = (protocol: UpstreamProtocol): SimProtocols => ({
+  ws: protocol === 'ws',
+  sseB: protocol === 'sse-b',
+  sseA: protocol === 'sse-a',
+});
 
 /** Adds one fresh account; `alone` removes the others first, so the next request cannot land elsewhere. */
 async function withAccount(bench: Bench, app: AppHandle, alone = false): Promise<void> {
@@ -49,7 +53,12 @@ async function loadRows(bench: Bench, report: Report, app: AppHandle): Promise<v
       );
       const hop = rows.get('hop-ws')!;
       for (const [target, row] of rows) {
-        table.rows.push([stream ? 'stream' : 'non-stream', String(concurrency), target === 'app' ? 'app (ws)' : target, ...loadCells(row, hop, stream)]);
+        table.rows.push([
+          stream ? 'stream' : 'non-stream',
+          String(concurrency),
+          target === 'app' ? 'app (ws)' : target,
+          ...loadCells(row, hop, stream),
+        ]);
         report.rows.set(`ws ${stream ? 'stream' : 'non-stream'} c=${concurrency} ${target}`, row);
       }
     }
@@ -59,7 +68,11 @@ async function loadRows(bench: Bench, report: Report, app: AppHandle): Promise<v
     const hop = report.rows.get(`ws ${mode} c=1 hop-ws`);
     if (!appRow || !hop) continue;
     const added = appRow.latency.median - hop.latency.median;
-    report.check(`ws: added median latency over the hop at c=1 (${mode}) ≤ 0.3 ms`, `${fmt(appRow.latency.median, 3)} − ${fmt(hop.latency.median, 3)} = ${fmt(added, 3)} ms`, added <= 0.3);
+    report.check(
+      `ws: added median latency over the hop at c=1 (${mode}) ≤ 0.3 ms`,
+      `${fmt(appRow.latency.median, 3)} − ${fmt(hop.latency.median, 3)} = ${fmt(added, 3)} ms`,
+      added <= 0.3,
+    );
   }
   for (const mode of ['stream', 'non-stream']) {
     const appRow = report.rows.get(`ws ${mode} c=16 app`);
@@ -89,9 +102,20 @@ async function warmPath(bench: Bench, report: Report, app: AppHandle): Promise<v
     const waited = after.misses - before.misses;
     const sockets = row.simDelta.wsUpgrades;
     clean &&= sockets === 0 && row.simDelta.tokenMints === 0 && waited === 0 && row.errors === 0;
-    table.rows.push([String(concurrency), String(row.requests), String(sockets), String(row.simDelta.tokenMints), String(waited), String(row.errors)]);
+    table.rows.push([
+      String(concurrency),
+      String(row.requests),
+      String(sockets),
+      String(row.simDelta.tokenMints),
+      String(waited),
+      String(row.errors),
+    ]);
   }
-  report.check(`ws warm path: 0 new sockets and 0 Clerk calls per ${fmtInt(count)} requests at c=1 and c=16`, clean ? 'none in either row' : 'see the table', clean);
+  report.check(
+    `ws warm path: 0 new sockets and 0 Clerk calls per ${fmtInt(count)} requests at c=1 and c=16`,
+    clean ? 'none in either row' : 'see the table',
+    clean,
+  );
 }
 
 /**
@@ -103,7 +127,13 @@ async function autoFirstRequest(bench: Bench, report: Report): Promise<void> {
   const tries = bench.opts.quick ? 2 : 7;
   const table = report.table(
     `auto: the first request of a fresh account, finding the protocol (median of ${tries} fresh accounts each)`,
-    ['The service speaks', 'auto: first request ms', 'pinned: first request ms', 'extra for auto ms', 'protocol auto found'],
+    [
+      'The service speaks',
+      'auto: first request ms',
+      'pinned: first request ms',
+      'extra for auto ms',
+      'protocol auto found',
+    ],
     'Each sample is a newly added account (its first token comes with the Clerk lookup, so no mint is timed) sending one short non-streamed request; auto tries ws, then sse-b, then sse-a.',
   );
   const app = await bench.startApp({ protocol: null });

@@ -25,7 +25,8 @@ async function main(): Promise<void> {
         return users;
       },
       'set-protocols': (message) => sim.setProtocols(message.protocols as Partial<SimProtocols>),
-      'default-response': (message) => sim.setDefaultResponse((message.response as AgentResponse | undefined) ?? DEFAULT_RESPONSE),
+      'default-response': (message) =>
+        sim.setDefaultResponse((message.response as AgentResponse | undefined) ?? DEFAULT_RESPONSE),
     },
     () => sim.close(),
   );

@@ -15,7 +15,13 @@ export function summarize(values: Float64Array): Summary {
   const sorted = Float64Array.from(values).sort();
   let total = 0;
   for (const value of sorted) total += value;
-  return { count, median: percentile(sorted, 50), p99: percentile(sorted, 99), mean: total / count, max: sorted[count - 1]! };
+  return {
+    count,
+    median: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    mean: total / count,
+    max: sorted[count - 1]!,
+  };
 }
 
 export function percentile(sorted: Float64Array | number[], p: number): number {
@@ -25,7 +31,10 @@ export function percentile(sorted: Float64Array | number[], p: number): number {
 }
 
 export function median(values: number[]): number {
-  return percentile([...values].sort((a, b) => a - b), 50);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
 }
 
 /** Fixed decimals, or an em dash for "not measured". */

@@ -1,7 +1,19 @@
 import type { Page } from '@playwright/test';
 import { addAccount, expect, goTo, test } from './fixtures';
 
-const INTERACTIVE = new Set(['button', 'link', 'textbox', 'combobox', 'switch', 'checkbox', 'tab', 'spinbutton', 'searchbox', 'listbox', 'radio']);
+const INTERACTIVE = new Set([
+  'button',
+  'link',
+  'textbox',
+  'combobox',
+  'switch',
+  'checkbox',
+  'tab',
+  'spinbutton',
+  'searchbox',
+  'listbox',
+  'radio',
+]);
 
 interface AXNode {
   ignored: boolean;
@@ -33,7 +45,10 @@ test('every control in every view has an accessible name', async ({ page, tray }
   expect(await unnamedControls(page), 'unnamed controls in the Add account dialog').toEqual([]);
   await page.keyboard.press('Escape');
   await goTo(page, 'Logs');
-  await page.getByRole('button', { name: /^Open request req_/ }).first().click();
+  await page
+    .getByRole('button', { name: /^Open request req_/ })
+    .first()
+    .click();
   await expect(page.getByRole('dialog')).toBeVisible();
   expect(await unnamedControls(page), 'unnamed controls in the request dialog').toEqual([]);
 });

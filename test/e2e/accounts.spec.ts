@@ -11,7 +11,9 @@ test('adds an account by pasting its cookie and shows the e-mail Clerk found', a
   const dialog = page.getByRole('dialog', { name: 'Add account' });
   await expect(dialog.getByLabel('Cookie', { exact: true })).toBeFocused();
   tray.sim.setClerkDelay(600); // long enough to see the progress state
-  await dialog.getByLabel('Cookie', { exact: true }).fill(`__client=${user.clientCookie}; __client_uat=${user.clientUat}`);
+  await dialog
+    .getByLabel('Cookie', { exact: true })
+    .fill(`__client=${user.clientCookie}; __client_uat=${user.clientUat}`);
   await dialog.getByRole('button', { name: 'Add account' }).click();
   await expect(dialog.getByRole('status').filter({ hasText: 'Checking with Clerk…' })).toBeVisible();
   await screenshot(page, 'add-account-checking');
@@ -51,7 +53,8 @@ test('keyboard only: Tab to "Add account", Enter, paste, submit, Escape', async 
   const opener = page.getByRole('button', { name: 'Add account', exact: true });
   // Tab from the heading until the button has focus, as a keyboard user would.
   await page.getByRole('heading', { level: 1, name: 'Accounts' }).focus();
-  for (let i = 0; i < 10 && !(await opener.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 10 && !(await opener.evaluate((el) => el === document.activeElement)); i++)
+    await page.keyboard.press('Tab');
   await expect(opener).toBeFocused();
   await page.keyboard.press('Enter');
 
@@ -108,7 +111,10 @@ test('rename, reweight, disable, and remove after confirming', async ({ page, tr
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });
 
-test('export warns that the file holds cookies, then downloads; import reports what it did', async ({ page, tray }, testInfo) => {
+test('export warns that the file holds cookies, then downloads; import reports what it did', async ({
+  page,
+  tray,
+}, testInfo) => {
   const user = tray.sim.addUser();
   await addAccount(page, user, 'Exported');
 

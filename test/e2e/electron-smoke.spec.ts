@@ -47,7 +47,10 @@ function prepare(): void {
   if (!fs.existsSync(path.join(root, 'dist/renderer/index.html'))) {
     throw new Error('dist/renderer/index.html is missing: run `npm run build` before the Electron smoke test.');
   }
-  const sqlite = spawnSync(process.execPath, ['scripts/rebuild-electron-sqlite.mjs', '--if-missing'], { cwd: root, stdio: 'inherit' });
+  const sqlite = spawnSync(process.execPath, ['scripts/rebuild-electron-sqlite.mjs', '--if-missing'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (sqlite.status !== 0) throw new Error('node scripts/rebuild-electron-sqlite.mjs failed (see its output above).');
 }
 
@@ -74,7 +77,12 @@ test.describe('desktop app (Electron)', () => {
     app = await electron.launch({
       executablePath: binary.path,
       args,
-      env: { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: String(port), ELECTRON_ENABLE_LOGGING: '1' },
+      env: {
+        ...process.env,
+        ORCHIDS_TRAY_DATA_DIR: dataDir,
+        ORCHIDS_TRAY_PORT: String(port),
+        ELECTRON_ENABLE_LOGGING: '1',
+      },
       timeout: 60_000,
     });
 
@@ -93,7 +101,11 @@ test.describe('desktop app (Electron)', () => {
 
     // A round trip through the preload, the sender check and the core.
     const status = await window.evaluate(() =>
-      (globalThis as unknown as { orchids: { proxy: { status(): Promise<{ running: boolean; shell: string; url: string; dataDir: string }> } } }).orchids.proxy.status(),
+      (
+        globalThis as unknown as {
+          orchids: { proxy: { status(): Promise<{ running: boolean; shell: string; url: string; dataDir: string }> } };
+        }
+      ).orchids.proxy.status(),
     );
     expect(status).toMatchObject({ running: true, shell: 'desktop', url: `http://127.0.0.1:${port}` });
     expect(path.resolve(status.dataDir)).toBe(path.resolve(dataDir));

@@ -57,12 +57,17 @@ export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
       const send = async (n: number): Promise<void> => {
         const sdk = client();
         for (let i = 0; i < n; i++) {
-          await sdk.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: `Hello ${i}` }] });
+          await sdk.messages.create({
+            model: 'claude-sonnet-4-6',
+            max_tokens: 64,
+            messages: [{ role: 'user', content: `Hello ${i}` }],
+          });
         }
       };
       await use({ sim, proxyUrl, dashboardUrl, client, send, app });
     } finally {
-      if (testInfo.status !== testInfo.expectedStatus) await testInfo.attach('headless app output', { body: app.output(), contentType: 'text/plain' });
+      if (testInfo.status !== testInfo.expectedStatus)
+        await testInfo.attach('headless app output', { body: app.output(), contentType: 'text/plain' });
       app.child.kill('SIGTERM');
       const killer = setTimeout(() => app.child.kill('SIGKILL'), 5_000);
       await app.exited;
@@ -130,5 +135,8 @@ export async function cellUnder(page: Page, rowName: string | RegExp, column: st
   const headers = await page.getByRole('columnheader').allInnerTexts();
   const index = headers.findIndex((h) => h.trim().toLowerCase() === column.toLowerCase());
   if (index < 0) throw new Error(`No column "${column}" in ${JSON.stringify(headers)}`);
-  return page.getByRole('row', { name: rowName }).getByRole('cell').nth(index - 1); // the first column is a row header
+  return page
+    .getByRole('row', { name: rowName })
+    .getByRole('cell')
+    .nth(index - 1); // the first column is a row header
 }

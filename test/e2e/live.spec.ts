@@ -15,7 +15,10 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await expect(page.getByRole('row', { name: /Counter/ })).toContainText('via ws');
 
   await goTo(page, 'Overview');
-  const counter = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem').filter({ hasText: 'Counter' });
+  const counter = page
+    .getByRole('list', { name: 'Requests per account' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Counter' });
   await expect(counter).toContainText('3 requests');
   await tray.send(2);
   await expect(counter).toContainText('5 requests');
@@ -25,7 +28,10 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await screenshot(page, 'overview');
 });
 
-test('an account cools down live when Orchids answers 429 with Retry-After, with a countdown', async ({ page, tray }) => {
+test('an account cools down live when Orchids answers 429 with Retry-After, with a countdown', async ({
+  page,
+  tray,
+}) => {
   const user = tray.sim.addUser();
   await addAccount(page, user, 'Busy');
   const row = page.getByRole('row', { name: /Busy/ });

@@ -25,7 +25,11 @@ test('Logs: with debug logging turned on in Settings, a request opens to its ful
   await expect(rows).toHaveCount(1);
   await tray
     .client()
-    .messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 64, messages: [{ role: 'user', content: 'Hello, streaming' }] })
+    .messages.stream({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'Hello, streaming' }],
+    })
     .finalMessage();
   await expect(rows).toHaveCount(2); // arrived live
   await screenshot(page, 'logs');
@@ -35,7 +39,9 @@ test('Logs: with debug logging turned on in Settings, a request opens to its ful
   await expect(dialog.getByLabel('Incoming body')).toContainText('Hello, streaming');
   await expect(dialog.getByRole('heading', { name: 'Upstream request' })).toBeVisible();
   await expect(dialog.getByRole('heading', { name: 'Upstream events' })).toBeVisible();
-  await expect(dialog.getByRole('list', { name: 'Upstream events, attempt 1' })).toContainText('Hello from the Orchids simulator.');
+  await expect(dialog.getByRole('list', { name: 'Upstream events, attempt 1' })).toContainText(
+    'Hello from the Orchids simulator.',
+  );
   await expect(dialog.getByRole('heading', { name: 'Client events' })).toBeVisible();
   await expect(dialog.getByRole('list', { name: 'Client events' })).toContainText('message_stop');
   await expect(dialog.getByRole('heading', { name: 'Summary' })).toBeVisible();

@@ -61,7 +61,10 @@ test('model mapping: add a row, see validation, save, reset to default', async (
   await expect(page.getByRole('textbox', { name: `Requested model, row ${last}` })).toHaveValue('my-model');
 
   await page.getByRole('button', { name: 'Reset to default' }).click();
-  await page.getByRole('dialog', { name: 'Reset the model mapping?' }).getByRole('button', { name: 'Reset to default' }).click();
+  await page
+    .getByRole('dialog', { name: 'Reset the model mapping?' })
+    .getByRole('button', { name: 'Reset to default' })
+    .click();
   await expect(page.getByText('Mapping reset to the default.')).toBeVisible();
   await expect(rows).toHaveCount(last - 1);
 });
@@ -84,7 +87,10 @@ test('dark theme: chosen in the sidebar, kept after a reload', async ({ page }) 
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
 });
 
-test('the upstream protocol: automatic by default, pinned from a select, and the next request uses it', async ({ page, tray }) => {
+test('the upstream protocol: automatic by default, pinned from a select, and the next request uses it', async ({
+  page,
+  tray,
+}) => {
   await addAccount(page, tray.sim.addUser(), 'Pinned');
   await goTo(page, 'Settings');
   const protocol = page.getByLabel('Protocol', { exact: true });

@@ -7,8 +7,11 @@ import type { OrchidsSimulator, SimUser } from '../sim/orchids-simulator';
  */
 export async function browserSessionToken(sim: OrchidsSimulator, user: SimUser): Promise<string> {
   const response = await request(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } });
-  const json = (await response.body.json()) as { response?: { sessions?: Array<{ last_active_token?: { jwt?: string } }> } };
+  const json = (await response.body.json()) as {
+    response?: { sessions?: Array<{ last_active_token?: { jwt?: string } }> };
+  };
   const jwt = json.response?.sessions?.[0]?.last_active_token?.jwt;
-  if (response.statusCode !== 200 || !jwt) throw new Error(`simulated Clerk gave no session token (HTTP ${response.statusCode})`);
+  if (response.statusCode !== 200 || !jwt)
+    throw new Error(`simulated Clerk gave no session token (HTTP ${response.statusCode})`);
   return jwt;
 }

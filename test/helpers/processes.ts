@@ -15,7 +15,11 @@ export interface Running {
 
 /** Starts a built entry point (dist/…) as its own process, the way a user would. */
 export function startProcess(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Running {
-  const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, stdio: 'pipe' });
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, ...env },
+    stdio: 'pipe',
+  });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer): void => {
@@ -57,7 +61,10 @@ export async function buildEntryPoints(): Promise<void> {
 
 /** Runs a built CLI command to completion, asynchronously for the same reason. */
 export async function runBuiltCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, ['dist/main/cli.js', ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  return promisify(execFile)(process.execPath, ['dist/main/cli.js', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+  });
 }
 
 export function freePort(): Promise<number> {

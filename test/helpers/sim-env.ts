@@ -4,7 +4,9 @@ import type { OrchidsSimulator } from '../sim/orchids-simulator';
  * Every upstream address pointed at the simulator. A test that leaves one out would send that protocol's probe
  * to the real Orchids service; with `auto` that is the first thing a request does.
  */
-export function simEnv(sim: Pick<OrchidsSimulator, 'clerkUrl' | 'agentUrl' | 'agentWsUrl' | 'agentBUrl'>): Record<string, string> {
+export function simEnv(
+  sim: Pick<OrchidsSimulator, 'clerkUrl' | 'agentUrl' | 'agentWsUrl' | 'agentBUrl'>,
+): Record<string, string> {
   return {
     ORCHIDS_CLERK_URL: sim.clerkUrl,
     ORCHIDS_AGENT_URL: sim.agentUrl,

@@ -69,7 +69,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     users,
     accountIds,
     logs,
-    client: (clientOptions) => new Anthropic({ baseURL: url, apiKey: 'test-not-a-real-key', maxRetries: 0, ...clientOptions }),
+    client: (clientOptions) =>
+      new Anthropic({ baseURL: url, apiKey: 'test-not-a-real-key', maxRetries: 0, ...clientOptions }),
     stop: async () => {
       await core.stop(1000);
       await sim.close();

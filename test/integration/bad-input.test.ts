@@ -29,7 +29,12 @@ async function stillServing(): Promise<void> {
   expect(json.content[0].text).toBe('Hello from the Orchids simulator.');
 }
 
-function expectAnthropicError(result: { status: number; json: any; headers: Record<string, unknown> }, status: number, type: string, message?: RegExp) {
+function expectAnthropicError(
+  result: { status: number; json: any; headers: Record<string, unknown> },
+  status: number,
+  type: string,
+  message?: RegExp,
+) {
   expect(result.status).toBe(status);
   expect(result.json).toMatchObject({ type: 'error', error: { type } });
   expect(typeof result.json.error.message).toBe('string');
@@ -38,25 +43,96 @@ function expectAnthropicError(result: { status: number; json: any; headers: Reco
 }
 
 describe('bad input gets a clear Anthropic error and the server keeps serving', () => {
-  const cases: Array<[string, () => Promise<ReturnType<typeof post> extends Promise<infer R> ? R : never>, number, string, RegExp]> = [
+  const cases: Array<
+    [string, () => Promise<ReturnType<typeof post> extends Promise<infer R> ? R : never>, number, string, RegExp]
+  > = [
     ['a body that is not JSON', () => post('{"model": "x",'), 400, 'invalid_request_error', /not valid JSON/],
-    ['the wrong content type', () => post(JSON.stringify(valid), { 'content-type': 'text/plain' }), 400, 'invalid_request_error', /application\/json/],
-    ['missing model', () => post(JSON.stringify({ ...valid, model: undefined })), 400, 'invalid_request_error', /^model: Field required/],
-    ['model of the wrong type', () => post(JSON.stringify({ ...valid, model: 42 })), 400, 'invalid_request_error', /^model: Input should be a valid string/],
-    ['missing messages', () => post(JSON.stringify({ ...valid, messages: undefined })), 400, 'invalid_request_error', /^messages: Field required/],
-    ['messages of the wrong type', () => post(JSON.stringify({ ...valid, messages: 'hi' })), 400, 'invalid_request_error', /^messages: Input should be a valid list/],
-    ['empty messages', () => post(JSON.stringify({ ...valid, messages: [] })), 400, 'invalid_request_error', /^messages: List should have at least 1 item/],
-    ['missing max_tokens', () => post(JSON.stringify({ ...valid, max_tokens: undefined })), 400, 'invalid_request_error', /^max_tokens: Field required/],
-    ['max_tokens of the wrong type', () => post(JSON.stringify({ ...valid, max_tokens: '50' })), 400, 'invalid_request_error', /^max_tokens: Input should be a valid integer/],
+    [
+      'the wrong content type',
+      () => post(JSON.stringify(valid), { 'content-type': 'text/plain' }),
+      400,
+      'invalid_request_error',
+      /application\/json/,
+    ],
+    [
+      'missing model',
+      () => post(JSON.stringify({ ...valid, model: undefined })),
+      400,
+      'invalid_request_error',
+      /^model: Field required/,
+    ],
+    [
+      'model of the wrong type',
+      () => post(JSON.stringify({ ...valid, model: 42 })),
+      400,
+      'invalid_request_error',
+      /^model: Input should be a valid string/,
+    ],
+    [
+      'missing messages',
+      () => post(JSON.stringify({ ...valid, messages: undefined })),
+      400,
+      'invalid_request_error',
+      /^messages: Field required/,
+    ],
+    [
+      'messages of the wrong type',
+      () => post(JSON.stringify({ ...valid, messages: 'hi' })),
+      400,
+      'invalid_request_error',
+      /^messages: Input should be a valid list/,
+    ],
+    [
+      'empty messages',
+      () => post(JSON.stringify({ ...valid, messages: [] })),
+      400,
+      'invalid_request_error',
+      /^messages: List should have at least 1 item/,
+    ],
+    [
+      'missing max_tokens',
+      () => post(JSON.stringify({ ...valid, max_tokens: undefined })),
+      400,
+      'invalid_request_error',
+      /^max_tokens: Field required/,
+    ],
+    [
+      'max_tokens of the wrong type',
+      () => post(JSON.stringify({ ...valid, max_tokens: '50' })),
+      400,
+      'invalid_request_error',
+      /^max_tokens: Input should be a valid integer/,
+    ],
     [
       'an unknown content block type',
-      () => post(JSON.stringify({ ...valid, messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'hologram' }] }] })),
+      () =>
+        post(
+          JSON.stringify({
+            ...valid,
+            messages: [{ role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'hologram' }] }],
+          }),
+        ),
       400,
       'invalid_request_error',
       /^messages\.0\.content\.1\.type: Input tag 'hologram'/,
     ],
-    ['invalid UTF-8', () => post(Buffer.concat([Buffer.from('{"model":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])), 400, 'invalid_request_error', /UTF-8/],
-    ['deeply nested JSON', () => post(`{"model":"x","max_tokens":1,"messages":[{"role":"user","content":"a"}],"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`), 400, 'invalid_request_error', /nested/],
+    [
+      'invalid UTF-8',
+      () => post(Buffer.concat([Buffer.from('{"model":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')])),
+      400,
+      'invalid_request_error',
+      /UTF-8/,
+    ],
+    [
+      'deeply nested JSON',
+      () =>
+        post(
+          `{"model":"x","max_tokens":1,"messages":[{"role":"user","content":"a"}],"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+        ),
+      400,
+      'invalid_request_error',
+      /nested/,
+    ],
   ];
   for (const [name, send, status, type, message] of cases) {
     it(`${name} → ${status} ${type}`, async () => {
@@ -99,7 +175,9 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
 
   it('garbage that is not HTTP at all does not disturb the server', async () => {
     await new Promise<void>((resolve) => {
-      const socket = net.connect(Number(new URL(stack.url).port), '127.0.0.1', () => socket.end('\x00\x01 GARBAGE\r\n\r\n'));
+      const socket = net.connect(Number(new URL(stack.url).port), '127.0.0.1', () =>
+        socket.end('\x00\x01 GARBAGE\r\n\r\n'),
+      );
       socket.on('close', () => resolve());
       socket.on('error', () => resolve());
       socket.resume();
@@ -108,7 +186,14 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
   });
 
   it('unknown fields are ignored, not rejected', async () => {
-    const { status } = await post(JSON.stringify({ ...valid, context_management: { edits: [] }, output_config: { effort: 'high' }, brand_new_field: 1 }));
+    const { status } = await post(
+      JSON.stringify({
+        ...valid,
+        context_management: { edits: [] },
+        output_config: { effort: 'high' },
+        brand_new_field: 1,
+      }),
+    );
     expect(status).toBe(200);
   });
 });
@@ -143,7 +228,12 @@ describe('who may call', () => {
     stack.core.settings.set('apiKey', 'test-key-0123456789');
     try {
       expectAnthropicError(await post(JSON.stringify(valid)), 401, 'authentication_error');
-      expectAnthropicError(await post(JSON.stringify(valid), { 'x-api-key': 'wrong' }), 401, 'authentication_error', /invalid x-api-key/);
+      expectAnthropicError(
+        await post(JSON.stringify(valid), { 'x-api-key': 'wrong' }),
+        401,
+        'authentication_error',
+        /invalid x-api-key/,
+      );
       expect((await post(JSON.stringify(valid), { 'x-api-key': 'test-key-0123456789' })).status).toBe(200);
       expect((await post(JSON.stringify(valid), { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
       expect((await request(`${stack.url}/health`)).statusCode).toBe(200);

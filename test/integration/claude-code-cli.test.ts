@@ -18,7 +18,11 @@ const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
-function runClaude(cwd: string, prompt: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runClaude(
+  cwd: string,
+  prompt: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(CLAUDE, ['-p', prompt, '--output-format', 'json', '--model', 'claude-sonnet-4-6'], {
       cwd,
@@ -47,50 +51,64 @@ function runClaude(cwd: string, prompt: string, env: Record<string, string>): Pr
 }
 
 describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
-  it('runs a whole tool loop unchanged: tool_use, the tool runs, tool_result, answer', { timeout: 90_000 }, async () => {
-    stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-    const work = tempDir('orchids-cc-work-');
-    fs.writeFileSync(path.join(work, 'secret-plan.txt'), 'The plan is PINEAPPLE-42.\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes('PINEAPPLE-42')) return sse(reply('The file says the plan is PINEAPPLE-42.'));
-      if (seen.includes('secret-plan.txt')) {
-        return sse([
-          ...text('Let me read it.'),
-          ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: path.join(work, 'secret-plan.txt') } }),
-          ...finish('tool-calls'),
-        ]);
+  it(
+    'runs a whole tool loop unchanged: tool_use, the tool runs, tool_result, answer',
+    { timeout: 90_000 },
+    async () => {
+      stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+      const work = tempDir('orchids-cc-work-');
+      fs.writeFileSync(path.join(work, 'secret-plan.txt'), 'The plan is PINEAPPLE-42.\n');
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (seen.includes('PINEAPPLE-42')) return sse(reply('The file says the plan is PINEAPPLE-42.'));
+        if (seen.includes('secret-plan.txt')) {
+          return sse([
+            ...text('Let me read it.'),
+            ...toolCall({
+              id: 'toolu_sim_read_0001',
+              name: 'Read',
+              input: { file_path: path.join(work, 'secret-plan.txt') },
+            }),
+            ...finish('tool-calls'),
+          ]);
+        }
+        return undefined;
+      });
+      stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+      const result = await runClaude(work, 'What does secret-plan.txt in this folder say?', {
+        ANTHROPIC_BASE_URL: stack.url,
+        ANTHROPIC_API_KEY: 'test-claude-code-key',
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
+      expect(output).toMatchObject({
+        is_error: false,
+        num_turns: 2,
+        result: 'The file says the plan is PINEAPPLE-42.',
+      });
+
+      const turns = answered(stack.sim.requests).filter((r) => /secret-plan\.txt|PINEAPPLE/.test(upstreamText(r)));
+      expect(turns).toHaveLength(2);
+      expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+      const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+      if (mode.expect === 'sse-a') {
+        // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in history.
+        expect(second.body.prompt).toMatch(/<tool_result tool_use_id="toolu_sim_read_0001">[\s\S]*PINEAPPLE-42/);
+        expect(JSON.stringify(second.body.chatHistory)).toContain('toolu_sim_read_0001');
+        expect((first.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
+      } else {
+        // Generation B: the conversation as blocks, the tool_result paired with our tool_use id, and no tools sent.
+        const messages = second.body.messages as Array<{ role: string; content: unknown; ToolResults?: unknown[] }>;
+        const toolUse = messages
+          .flatMap((m) => (Array.isArray(m.content) ? m.content : []))
+          .find((b) => b.type === 'tool_use');
+        expect(toolUse).toMatchObject({ id: 'toolu_sim_read_0001', name: 'Read' });
+        const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+        expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_read_0001' })]);
+        expect(JSON.stringify(resultMessage.content)).toContain('PINEAPPLE-42');
+        expect(first.body.tools).toBeUndefined();
       }
-      return undefined;
-    });
-    stack.core.settings.set('apiKey', 'test-claude-code-key');
-
-    const result = await runClaude(work, 'What does secret-plan.txt in this folder say?', {
-      ANTHROPIC_BASE_URL: stack.url,
-      ANTHROPIC_API_KEY: 'test-claude-code-key',
-    });
-    expect(result.code, result.stderr).toBe(0);
-    const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
-    expect(output).toMatchObject({ is_error: false, num_turns: 2, result: 'The file says the plan is PINEAPPLE-42.' });
-
-    const turns = answered(stack.sim.requests).filter((r) => /secret-plan\.txt|PINEAPPLE/.test(upstreamText(r)));
-    expect(turns).toHaveLength(2);
-    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
-    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
-    if (mode.expect === 'sse-a') {
-      // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in history.
-      expect(second.body.prompt).toMatch(/<tool_result tool_use_id="toolu_sim_read_0001">[\s\S]*PINEAPPLE-42/);
-      expect(JSON.stringify(second.body.chatHistory)).toContain('toolu_sim_read_0001');
-      expect((first.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
-    } else {
-      // Generation B: the conversation as blocks, the tool_result paired with our tool_use id, and no tools sent.
-      const messages = second.body.messages as Array<{ role: string; content: unknown; ToolResults?: unknown[] }>;
-      const toolUse = messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).find((b) => b.type === 'tool_use');
-      expect(toolUse).toMatchObject({ id: 'toolu_sim_read_0001', name: 'Read' });
-      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
-      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_read_0001' })]);
-      expect(JSON.stringify(resultMessage.content)).toContain('PINEAPPLE-42');
-      expect(first.body.tools).toBeUndefined();
-    }
-  });
+    },
+  );
 });

@@ -38,19 +38,35 @@ describe('npm run cli -- accounts', () => {
     sim = await OrchidsSimulator.start(ROTATING);
     const user = sim.addUser();
     const env = envFor(tempDir(), sim);
-    expect(await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3')).toEqual({
-      code: 0,
-      out: `Added account 1: Work <${user.email}>`,
-    });
+    expect(await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3')).toEqual(
+      {
+        code: 0,
+        out: `Added account 1: Work <${user.email}>`,
+      },
+    );
     const listed = JSON.parse((await cli(env, 'accounts', 'list', '--json')).out);
     expect(listed).toEqual([
-      expect.objectContaining({ id: 1, name: 'Work', email: user.email, enabled: true, weight: 3, requestCount: 0, status: 'ready' }),
+      expect.objectContaining({
+        id: 1,
+        name: 'Work',
+        email: user.email,
+        enabled: true,
+        weight: 3,
+        requestCount: 0,
+        status: 'ready',
+      }),
     ]);
     const everything = (await cli(env, 'accounts', 'list', '--json')).out + (await cli(env, 'accounts', 'list')).out;
     expect(everything).not.toContain(user.clientCookie);
     expect(everything).not.toContain(user.sessionId);
 
-    const again = await cli(env, 'accounts', 'add', '--cookie', `__client=${user.clientCookie}; __client_uat=1700000000`);
+    const again = await cli(
+      env,
+      'accounts',
+      'add',
+      '--cookie',
+      `__client=${user.clientCookie}; __client_uat=1700000000`,
+    );
     expect(again.out).toBe(`Updated account 1: Work <${user.email}>`);
     expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toHaveLength(1);
   });
@@ -61,7 +77,9 @@ describe('npm run cli -- accounts', () => {
     const env = envFor(dataDir, sim);
     const rejected = 'eyJhbGciOiJub25lIn0.eyJpZCI6ImNsaWVudF9mYWtlIiwicm90YXRpbmdfdG9rZW4iOiJmYWtlIn0.not-known';
     await expect(cli(env, 'accounts', 'add', '--cookie', rejected)).rejects.toThrow(/Clerk rejected the cookie/);
-    await expect(cli(env, 'accounts', 'add', '--cookie', 'not a cookie')).rejects.toThrow(/does not look like an Orchids cookie/);
+    await expect(cli(env, 'accounts', 'add', '--cookie', 'not a cookie')).rejects.toThrow(
+      /does not look like an Orchids cookie/,
+    );
     expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toEqual([]);
   });
 
@@ -69,12 +87,20 @@ describe('npm run cli -- accounts', () => {
     sim = await OrchidsSimulator.start(ROTATING);
     const user = sim.addUser();
     const dataDir = tempDir();
-    const { code, out } = await cli(envFor(dataDir, sim), 'accounts', 'add', '--cookie', await browserSessionToken(sim, user));
+    const { code, out } = await cli(
+      envFor(dataDir, sim),
+      'accounts',
+      'add',
+      '--cookie',
+      await browserSessionToken(sim, user),
+    );
     fs.rmSync(dataDir, { recursive: true, force: true });
     expect(code).toBe(0);
     const [added, notice] = out.split('\n');
     expect(added).toBe(`Added account 1: ${user.email} <${user.email}>`);
-    expect(notice).toMatch(/^You pasted the short-lived __session cookie\. .* next time copy __client instead: .*Application → Cookies → clerk\.orchids\.app\.$/);
+    expect(notice).toMatch(
+      /^You pasted the short-lived __session cookie\. .* next time copy __client instead: .*Application → Cookies → clerk\.orchids\.app\.$/,
+    );
   });
 
   it('reads the cookie from a file, and enables, disables, renames, reweights and removes', async () => {
@@ -87,7 +113,11 @@ describe('npm run cli -- accounts', () => {
     await cli(env, 'accounts', 'disable', '1');
     await cli(env, 'accounts', 'rename', '1', 'Side', 'project');
     await cli(env, 'accounts', 'weight', '1', '7');
-    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)[0]).toMatchObject({ enabled: false, name: 'Side project', weight: 7 });
+    expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)[0]).toMatchObject({
+      enabled: false,
+      name: 'Side project',
+      weight: 7,
+    });
     await cli(env, 'accounts', 'enable', '1');
     expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)[0].enabled).toBe(true);
     await expect(cli(env, 'accounts', 'weight', '1', '0')).rejects.toThrow(/Weight must be/);
@@ -102,7 +132,8 @@ describe('npm run cli -- accounts', () => {
     const original = user.clientCookie; // the SimUser object follows rotations; keep what was pasted
     await cli(envFor(dataDir, sim), 'accounts', 'add', '--cookie', original);
     const stored = (await import('../../main/core/db/database')).openDatabase(path.join(dataDir, 'orchids-tray.db'));
-    const sealed = (stored.prepare('SELECT client_cookie FROM accounts').get() as { client_cookie: string }).client_cookie;
+    const sealed = (stored.prepare('SELECT client_cookie FROM accounts').get() as { client_cookie: string })
+      .client_cookie;
     stored.close();
     const current = sim.currentCookie(user.userId);
     expect(current).not.toBe(original); // Clerk did rotate it
@@ -117,7 +148,11 @@ describe('npm run cli -- accounts', () => {
       const response = await request(`${stack!.url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
       });
       await response.body.dump();
       return response.statusCode;
@@ -144,7 +179,11 @@ describe('the built CLI binary', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown command "acounts"');
     expect(bad.stderr).toContain('accounts add --cookie');
-    const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], { cwd: ROOT, env, encoding: 'utf8' });
+    const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
@@ -183,7 +222,9 @@ describe('npm run cli -- logs', () => {
     await following;
     await cliCore.stop(0);
     const line = lines.find((l) => l.includes(requestId))!;
-    expect(line).toMatch(/ 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/);
+    expect(line).toMatch(
+      / 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/,
+    );
 
     await stack.core.history.flushNow();
     const history = await cli(envFor(stack.dataDir, stack.sim), 'logs', '--limit', '5');

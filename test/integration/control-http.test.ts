@@ -15,7 +15,10 @@ async function setup(): Promise<string> {
   const distDir = tempDir();
   fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
   fs.mkdirSync(path.join(distDir, 'renderer-bridge'), { recursive: true });
-  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head><title>t</title></head><body><script type="module" src="./app.js"></script></body></html>');
+  fs.writeFileSync(
+    path.join(distDir, 'renderer', 'index.html'),
+    '<!doctype html><html><head><title>t</title></head><body><script type="module" src="./app.js"></script></body></html>',
+  );
   fs.writeFileSync(path.join(distDir, 'renderer', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(distDir, 'renderer-bridge', 'bridge.js'), 'window.orchids = {}');
   control = attachAppControl(stack.core, { shell: 'headless', distDir });
@@ -60,15 +63,34 @@ describe('the contract over HTTP (headless)', () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };
     const listed = await call('accounts:list', undefined, auth);
-    expect(listed).toMatchObject({ status: 200, json: { ok: true, value: [{ id: stack.accountIds[0], email: stack.users[0]!.email }] } });
+    expect(listed).toMatchObject({
+      status: 200,
+      json: { ok: true, value: [{ id: stack.accountIds[0], email: stack.users[0]!.email }] },
+    });
     expect((await call('accounts:list', undefined, {})).status).toBe(401);
-    const noHeader = await request(`${stack.url}/_tray/api/accounts:list`, { method: 'POST', headers: auth, body: '{}' });
+    const noHeader = await request(`${stack.url}/_tray/api/accounts:list`, {
+      method: 'POST',
+      headers: auth,
+      body: '{}',
+    });
     expect(noHeader.statusCode).toBe(403);
     await noHeader.body.dump();
-    expect((await call('accounts:update', { id: 'one' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_input', message: expect.stringMatching(/^id:/) } });
-    expect((await call('accounts:drop-database', undefined, auth)).json).toMatchObject({ ok: false, error: { code: 'unknown_channel' } });
-    expect((await call('accounts:add', { cookie: 'nonsense' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_cookie' } });
-    expect((await call('settings:set', { key: 'port', value: 'eighty' }, auth)).json).toMatchObject({ ok: false, error: { code: 'invalid_setting' } });
+    expect((await call('accounts:update', { id: 'one' }, auth)).json).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input', message: expect.stringMatching(/^id:/) },
+    });
+    expect((await call('accounts:drop-database', undefined, auth)).json).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_channel' },
+    });
+    expect((await call('accounts:add', { cookie: 'nonsense' }, auth)).json).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_cookie' },
+    });
+    expect((await call('settings:set', { key: 'port', value: 'eighty' }, auth)).json).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_setting' },
+    });
     const paused = await call('proxy:pause', undefined, auth);
     expect(paused.json.value).toMatchObject({ paused: true, shell: 'headless', url: stack.url });
     const refused = await request(`${stack.url}/v1/messages`, {
@@ -108,8 +130,13 @@ describe('the contract over HTTP (headless)', () => {
     expect(JSON.stringify((await call('settings:get', undefined, auth)).json)).not.toContain(generated.apiKey);
     const exported = (await call('accounts:export', undefined, auth)).json.value;
     expect(exported.count).toBe(1);
-    expect(JSON.parse(exported.json).accounts[0]).toMatchObject({ email: stack.users[0]!.email, cookie: stack.sim.currentCookie(stack.users[0]!.userId) });
-    const reimported = (await call('accounts:import', { json: exported.json }, { ...auth, 'x-api-key': generated.apiKey })).json.value;
+    expect(JSON.parse(exported.json).accounts[0]).toMatchObject({
+      email: stack.users[0]!.email,
+      cookie: stack.sim.currentCookie(stack.users[0]!.userId),
+    });
+    const reimported = (
+      await call('accounts:import', { json: exported.json }, { ...auth, 'x-api-key': generated.apiKey })
+    ).json.value;
     expect(reimported).toEqual({ added: 0, updated: 1, failed: [] });
   });
 });

@@ -32,7 +32,11 @@ describe('kill -9', () => {
           const response = await request(`${url}/v1/messages`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+            body: JSON.stringify({
+              model: 'claude-sonnet-4-6',
+              max_tokens: 5,
+              messages: [{ role: 'user', content: 'hi' }],
+            }),
           });
           await response.body.dump();
           if (response.statusCode === 200) completedAt.push(Date.now());
@@ -52,7 +56,8 @@ describe('kill -9', () => {
     const db = openDatabase(path.join(dataDir, 'orchids-tray.db'));
     try {
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const stored = (db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number }).request_count;
+      const stored = (db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number })
+        .request_count;
       // Every request answered more than one flush interval (1 s, plus scheduling slack) before the kill is on disk.
       const surelyFlushed = completedAt.filter((at) => at < killedAt - 1500).length;
       expect(completedAt.length).toBeGreaterThan(20);

@@ -31,7 +31,9 @@ async function twoAccounts(env: Record<string, string> = {}): Promise<Stack> {
 }
 
 /** The first account the proxy tries gets `fault`; every later request, on any account, is answered normally. */
-function faultOnFirstAccount(fault: (req: AgentRequestInfo) => AgentResponse | undefined): { first: () => string | undefined } {
+function faultOnFirstAccount(fault: (req: AgentRequestInfo) => AgentResponse | undefined): {
+  first: () => string | undefined;
+} {
   let first: string | undefined;
   stack.sim.onAgentRequest((req) => {
     first ??= req.userId;
@@ -44,7 +46,12 @@ async function ask(options: { stream?: boolean } = {}) {
   const response = await request(`${stack.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: options.stream ?? true, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 50,
+      stream: options.stream ?? true,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
   const raw = await response.body.text();
   const requestId = String(response.headers['request-id']);
@@ -59,11 +66,15 @@ async function ask(options: { stream?: boolean } = {}) {
   };
 }
 
-const accountOf = (userId: string | undefined): number => stack.accountIds[stack.users.findIndex((u) => u.userId === userId)]!;
+const accountOf = (userId: string | undefined): number =>
+  stack.accountIds[stack.users.findIndex((u) => u.userId === userId)]!;
 const state = (accountId: number) => stack.core.cache.get(accountId)!;
 const otherThan = (accountId: number): number => stack.accountIds.find((id) => id !== accountId)!;
 const texts = (events: Array<{ event: string; data: any }>) =>
-  events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('');
+  events
+    .filter((e) => e.data?.delta?.type === 'text_delta')
+    .map((e) => e.data.delta.text)
+    .join('');
 
 function expectCleanAnswer(result: Awaited<ReturnType<typeof ask>>): void {
   expect(result.status).toBe(200);
@@ -150,7 +161,12 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
   });
 
   it('429 without Retry-After: a back-off that heals on its own and grows on repeats', async () => {
-    stack = await startStack({ accounts: 2, protocol: column, env: TIMEOUTS, core: { statePolicy: { rateLimitBaseMs: 300 } } });
+    stack = await startStack({
+      accounts: 2,
+      protocol: column,
+      env: TIMEOUTS,
+      core: { statePolicy: { rateLimitBaseMs: 300 } },
+    });
     const { first } = faultOnFirstAccount(() => httpError(429, 'slow down'));
     expectCleanAnswer(await ask());
     const failed = accountOf(first());
@@ -187,7 +203,12 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
       });
     });
     // A pause longer than the request's budget: no retry on the same account (tested on its own below).
-    stack = await startStack({ accounts: 2, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 10_000 } });
+    stack = await startStack({
+      accounts: 2,
+      protocol: column,
+      env: TIMEOUTS,
+      core: { sameAccountBackoffMs: () => 10_000 },
+    });
     const config = stack.core.config as { agentUrl: string; agentWsUrl: string };
     if (column === 'ws') config.agentWsUrl = `ws://127.0.0.1:${closed}/agent/ws/coding-agent`;
     else config.agentUrl = `http://127.0.0.1:${closed}/agent/coding-agent`;
@@ -225,10 +246,15 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
 
   it('silence past the idle timeout mid-stream: the stream ends with an error event', async () => {
     await twoAccounts();
-    const { first } = faultOnFirstAccount(() => sse([...text('Thinking out lou'), { delayMs: 1500 }, ...text('d'), ...finish()]));
+    const { first } = faultOnFirstAccount(() =>
+      sse([...text('Thinking out lou'), { delayMs: 1500 }, ...text('d'), ...finish()]),
+    );
     const result = await ask();
     expect(texts(result.events)).toBe('Thinking out lou');
-    expect(result.events.at(-1)).toMatchObject({ event: 'error', data: { error: { type: 'api_error', message: expect.stringMatching(/silent/) } } });
+    expect(result.events.at(-1)).toMatchObject({
+      event: 'error',
+      data: { error: { type: 'api_error', message: expect.stringMatching(/silent/) } },
+    });
     expect(result.report.accountsTried).toEqual([accountOf(first())]);
   });
 
@@ -243,7 +269,14 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
   it('malformed SSE: the garbage is skipped and the answer is whole', async () => {
     await twoAccounts();
     stack.sim.onAgentRequest(() =>
-      sse([{ raw: 'data: {not json\n\n' }, { raw: 'garbage without a field\n\n' }, ...text('Hello from the Orchids '), { raw: 'data: [DONE]\n\n' }, ...text('simulator.'), ...finish()]),
+      sse([
+        { raw: 'data: {not json\n\n' },
+        { raw: 'garbage without a field\n\n' },
+        ...text('Hello from the Orchids '),
+        { raw: 'data: [DONE]\n\n' },
+        ...text('simulator.'),
+        ...finish(),
+      ]),
     );
     const result = await ask();
     expect(result.status).toBe(200);
@@ -267,7 +300,10 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     stack.sim.onAgentRequest(() => httpError(400, '{"error":"input is too long"}'));
     const result = await ask();
     expect(result.status).toBe(400);
-    expect(result.json.error).toMatchObject({ type: 'invalid_request_error', message: expect.stringMatching(/input is too long/) });
+    expect(result.json.error).toMatchObject({
+      type: 'invalid_request_error',
+      message: expect.stringMatching(/input is too long/),
+    });
     expect(result.report.accountsTried).toHaveLength(1);
     for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 0 });
   });
@@ -283,7 +319,12 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
   });
 
   it('one account, a 502 before any content: tried again on the same account after a short pause', async () => {
-    stack = await startStack({ accounts: 1, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 20 } });
+    stack = await startStack({
+      accounts: 1,
+      protocol: column,
+      env: TIMEOUTS,
+      core: { sameAccountBackoffMs: () => 20 },
+    });
     let calls = 0;
     stack.sim.onAgentRequest(() => (++calls === 1 ? httpError(502, 'bad gateway') : undefined));
     const result = await ask();
@@ -293,7 +334,12 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
   });
 
   it('one account failing every time: three tries in all, then 529 with the last error', async () => {
-    stack = await startStack({ accounts: 1, protocol: column, env: TIMEOUTS, core: { sameAccountBackoffMs: () => 20 } });
+    stack = await startStack({
+      accounts: 1,
+      protocol: column,
+      env: TIMEOUTS,
+      core: { sameAccountBackoffMs: () => 20 },
+    });
     stack.sim.onAgentRequest(() => httpError(503, 'unavailable'));
     const result = await ask();
     expect(result.status).toBe(529);

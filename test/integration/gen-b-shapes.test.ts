@@ -35,19 +35,39 @@ async function ask(extra: Record<string, unknown> = {}) {
   const response = await request(`${stack.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }], ...extra }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...extra,
+    }),
   });
   const raw = await response.body.text();
   return { status: response.statusCode, events: response.statusCode === 200 ? parseSse(raw) : [], raw };
 }
 
 const texts = (events: Array<{ data: any }>) =>
-  events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('');
-const toolUses = (events: Array<{ data: any }>) => events.filter((e) => e.data?.content_block?.type === 'tool_use').map((e) => e.data.content_block);
+  events
+    .filter((e) => e.data?.delta?.type === 'text_delta')
+    .map((e) => e.data.delta.text)
+    .join('');
+const toolUses = (events: Array<{ data: any }>) =>
+  events.filter((e) => e.data?.content_block?.type === 'tool_use').map((e) => e.data.content_block);
 
 const SPELLINGS: Array<[string, ModelEventSpelling]> = [
   ['nested, spec defaults', { layout: 'nested' }],
-  ['flat, AI-SDK names', { layout: 'flat', callIdKey: 'toolCallId', inputIdKey: 'toolCallId', toolNameKey: 'toolName', stopReasonKey: 'finishReason', usageCase: 'camel' }],
+  [
+    'flat, AI-SDK names',
+    {
+      layout: 'flat',
+      callIdKey: 'toolCallId',
+      inputIdKey: 'toolCallId',
+      toolNameKey: 'toolName',
+      stopReasonKey: 'finishReason',
+      usageCase: 'camel',
+    },
+  ],
   ['nested, id and string input', { layout: 'nested', callIdKey: 'id', toolInput: 'string', usageCase: 'camel' }],
 ];
 
@@ -70,34 +90,56 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
 
   it('preambles are skipped, whitespace-only deltas reach the client, and text-end closes the block', async () => {
     stack = await startStack({ protocol: 'ws' });
-    stack.sim.enqueue(sse(respell([...connected(), ...responseStarted(), ...textParts(['Line one', '\n', '  indented']), ...finish()], { layout: 'nested' })));
+    stack.sim.enqueue(
+      sse(
+        respell([...connected(), ...responseStarted(), ...textParts(['Line one', '\n', '  indented']), ...finish()], {
+          layout: 'nested',
+        }),
+      ),
+    );
     const { events } = await ask();
     expect(texts(events)).toBe('Line one\n  indented');
     const names = events.map((e) => e.event).filter((n) => n !== 'ping');
-    expect(names).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_delta', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+    expect(names).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
   });
 
   it('a stream that ends (close 1000) after a tool call, without finish, stops for tool_use', async () => {
     stack = await startStack({ protocol: 'ws' });
-    stack.sim.enqueue(sse([...toolCall({ id: 'toolu_sim_shape_02', name: 'Read', input: { file_path: '/a' } }), ...wsClose(1000)]));
+    stack.sim.enqueue(
+      sse([...toolCall({ id: 'toolu_sim_shape_02', name: 'Read', input: { file_path: '/a' } }), ...wsClose(1000)]),
+    );
     const { events } = await ask({ tools: [READ_TOOL] });
     expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
   });
 
   // The two shapes: {type:error, data:{code,message}} (spec §5.7) and {type:error, code, message}.
-  it.each(['nested', 'flat'] as const)('an error frame (%s) before content fails the attempt over to another account', async (shape) => {
-    stack = await startStack({ accounts: 2, protocol: 'ws' });
-    let first: string | undefined;
-    stack.sim.onAgentRequest((req) => {
-      first ??= req.userId;
-      return req.userId === first ? sse(errorFrame('credits_exhausted', 'You have run out of credits.', shape)) : undefined;
-    });
-    const { status, events } = await ask();
-    expect(status).toBe(200);
-    expect(texts(events)).toBe('Hello from the Orchids simulator.');
-    const failed = stack.accountIds[stack.users.findIndex((u) => u.userId === first)]!;
-    expect(stack.core.cache.get(failed)!.status).toBe('quota_exhausted');
-  });
+  it.each(['nested', 'flat'] as const)(
+    'an error frame (%s) before content fails the attempt over to another account',
+    async (shape) => {
+      stack = await startStack({ accounts: 2, protocol: 'ws' });
+      let first: string | undefined;
+      stack.sim.onAgentRequest((req) => {
+        first ??= req.userId;
+        return req.userId === first
+          ? sse(errorFrame('credits_exhausted', 'You have run out of credits.', shape))
+          : undefined;
+      });
+      const { status, events } = await ask();
+      expect(status).toBe(200);
+      expect(texts(events)).toBe('Hello from the Orchids simulator.');
+      const failed = stack.accountIds[stack.users.findIndex((u) => u.userId === first)]!;
+      expect(stack.core.cache.get(failed)!.status).toBe('quota_exhausted');
+    },
+  );
 
   it.each([
     ['close 1008 before any frame', wsClose(1008, 'policy')],

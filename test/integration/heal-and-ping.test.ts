@@ -15,7 +15,12 @@ async function ask(stream = true) {
   const response = await request(`${stack.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, stream, messages: [{ role: 'user', content: 'hi' }] }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 20,
+      stream,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
   return { status: response.statusCode, raw: await response.body.text() };
 }
@@ -29,7 +34,12 @@ describe('ping while the upstream is silent', () => {
     const firstText = events.findIndex((e) => e.data?.delta?.type === 'text_delta');
     const pings = events.filter((e, i) => e.event === 'ping' && i > firstText);
     expect(pings.length).toBeGreaterThanOrEqual(2); // the 900 ms of silence, at a 200 ms interval
-    expect(events.filter((e) => e.data?.delta?.type === 'text_delta').map((e) => e.data.delta.text).join('')).toBe('thinking hard — done.');
+    expect(
+      events
+        .filter((e) => e.data?.delta?.type === 'text_delta')
+        .map((e) => e.data.delta.text)
+        .join(''),
+    ).toBe('thinking hard — done.');
     expect(events.at(-1)!.event).toBe('message_stop');
   });
 });
@@ -53,7 +63,11 @@ describe('accounts heal by themselves', () => {
       stack = await startStack({
         sim: ROTATING,
         protocol,
-        core: { statePolicy: { failingThreshold: 1, failingBaseMs: 300 }, maxTransientRetries: 0, sameAccountBackoffMs: () => 60_000 },
+        core: {
+          statePolicy: { failingThreshold: 1, failingBaseMs: 300 },
+          maxTransientRetries: 0,
+          sameAccountBackoffMs: () => 60_000,
+        },
       });
       const [id] = stack.accountIds as [number];
       stack.sim.enqueue(httpError(503, 'llm_unavailable'));
@@ -61,7 +75,8 @@ describe('accounts heal by themselves', () => {
       expect(stack.core.cache.get(id)!.status).toBe('failing');
       const modelCallsBefore = stack.sim.requests.length;
       // The probe is a plain GET on the host of the account's protocol: Generation A's endpoint, or the socket host.
-      const hits = (): number => (protocol === 'ws' ? stack.sim.stats.agentBConnections : stack.sim.stats.agentRequests);
+      const hits = (): number =>
+        protocol === 'ws' ? stack.sim.stats.agentBConnections : stack.sim.stats.agentRequests;
       const hitsBefore = hits();
       await until(() => stack.core.cache.get(id)!.status === 'ready');
       // The probe reached Orchids (a GET the endpoint refuses) without asking the model anything: no credits spent.
@@ -95,7 +110,9 @@ describe('accounts heal by themselves', () => {
     await until(() => stack.core.cache.get(id)!.status === 'ready');
     // The probe asked Clerk, which rotated the cookie; the account kept the new one.
     expect(stack.sim.currentCookie(user.userId)).not.toBe(cookieBeforeProbe);
-    expect(stack.core.accounts.openCookies(stack.core.cache.get(id)!).client).toBe(stack.sim.currentCookie(user.userId));
+    expect(stack.core.accounts.openCookies(stack.core.cache.get(id)!).client).toBe(
+      stack.sim.currentCookie(user.userId),
+    );
     // The next request must ask Clerk with the stored cookie, not ride on a token the probe brought along.
     stack.core.tokens.invalidate(id);
     stack.sim.resetStats();

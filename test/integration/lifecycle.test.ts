@@ -34,7 +34,11 @@ describe('headless mode as a process', () => {
       const response = await request(`${url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
       });
       await response.body.dump();
       return response.statusCode;
@@ -53,7 +57,10 @@ describe('headless mode as a process', () => {
     await new Promise((resolve) => blocker.once('listening', resolve));
     const port = (blocker.address() as net.AddressInfo).port;
     try {
-      running = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: tempDir(), ORCHIDS_TRAY_PORT: String(port) });
+      running = startProcess('dist/main/headless.js', {
+        ORCHIDS_TRAY_DATA_DIR: tempDir(),
+        ORCHIDS_TRAY_PORT: String(port),
+      });
       expect(await running.exited).toBe(1);
       expect(running.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
       expect(running.output()).toContain('ORCHIDS_TRAY_PORT');
@@ -63,7 +70,12 @@ describe('headless mode as a process', () => {
   });
 
   it('refuses to listen beyond loopback unless asked to explicitly', async () => {
-    const core = new OrchidsCore({ env: { ORCHIDS_TRAY_HOST: '0.0.0.0' }, config: { dataDir: tempDir() }, port: 0, log: () => {} });
+    const core = new OrchidsCore({
+      env: { ORCHIDS_TRAY_HOST: '0.0.0.0' },
+      config: { dataDir: tempDir() },
+      port: 0,
+      log: () => {},
+    });
     await expect(core.start()).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0.*ORCHIDS_TRAY_ALLOW_REMOTE/);
     await core.stop(0);
   });

@@ -33,7 +33,13 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
 
   it('streams text, and the stream accumulates to the same message', async () => {
     stack = await start();
-    stack.sim.enqueue(sse([...text('Hello, ', { chunks: 1 }), ...text('world.'), ...finish('stop', { inputTokens: 5, outputTokens: 3 })]));
+    stack.sim.enqueue(
+      sse([
+        ...text('Hello, ', { chunks: 1 }),
+        ...text('world.'),
+        ...finish('stop', { inputTokens: 5, outputTokens: 3 }),
+      ]),
+    );
     const deltas: string[] = [];
     const stream = stack.client().messages.stream({
       model: 'claude-opus-4-6',
@@ -43,7 +49,10 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
     stream.on('text', (delta) => deltas.push(delta));
     const message = await stream.finalMessage();
     expect(deltas.join('')).toBe('Hello, world.');
-    expect(message.content.map((block) => (block.type === 'text' ? block.text : block.type))).toEqual(['Hello, ', 'world.']);
+    expect(message.content.map((block) => (block.type === 'text' ? block.text : block.type))).toEqual([
+      'Hello, ',
+      'world.',
+    ]);
     expect(message.usage.output_tokens).toBe(3);
   });
 
@@ -52,7 +61,9 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
     stack.sim.enqueue(sse([{ raw: '' }, ...text('first'), { delayMs: 600 }, ...text('second'), ...finish()]));
     const started = Date.now();
     let firstAt = 0;
-    const stream = stack.client().messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'x' }] });
+    const stream = stack
+      .client()
+      .messages.stream({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'x' }] });
     stream.on('text', (delta) => {
       if (delta === 'first') firstAt = Date.now();
     });
@@ -78,18 +89,31 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
         messages: [{ role: 'user', content: 'think' }],
       })
       .finalMessage();
-    expect(withThinking.content[0]).toMatchObject({ type: 'thinking', thinking: 'Let me think.', signature: 'sig-sim-1' });
+    expect(withThinking.content[0]).toMatchObject({
+      type: 'thinking',
+      thinking: 'Let me think.',
+      signature: 'sig-sim-1',
+    });
     expect(withThinking.content[1]).toMatchObject({ type: 'text', text: 'Answer.' });
     const asked = stack.sim.requests.at(-1)!;
     if (mode.expect === 'sse-a') expect(asked.body.prompt).toContain('<thinking_mode>enabled</thinking_mode>');
     else expect(asked.body.config.thinkingMode).toBe('enabled');
 
-    const without = await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 100, messages: [{ role: 'user', content: 'x' }] });
+    const without = await client.messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(without.content.map((block) => block.type)).toEqual(['text']);
 
     if (mode.expect !== 'sse-a') {
       stack.sim.enqueue(sse(steps));
-      await client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 100, thinking: { type: 'disabled' }, messages: [{ role: 'user', content: 'y' }] });
+      await client.messages.create({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 100,
+        thinking: { type: 'disabled' },
+        messages: [{ role: 'user', content: 'y' }],
+      });
       expect(stack.sim.requests.at(-1)!.body.config.thinkingMode).toBe('disabled');
     }
   });
@@ -108,11 +132,20 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
       },
     ];
     stack.sim.enqueue(
-      sse([...text('Reading it.'), ...toolCall({ id: 'toolu_sim_read_1', name: 'Read', input: { file_path: '/x/a.ts', limit: '20' } }), ...finish('tool-calls')]),
+      sse([
+        ...text('Reading it.'),
+        ...toolCall({ id: 'toolu_sim_read_1', name: 'Read', input: { file_path: '/x/a.ts', limit: '20' } }),
+        ...finish('tool-calls'),
+      ]),
     );
     const client = stack.client();
     const first = await client.messages
-      .stream({ model: 'claude-sonnet-4-6', max_tokens: 500, tools, messages: [{ role: 'user', content: 'Open a.ts' }] })
+      .stream({
+        model: 'claude-sonnet-4-6',
+        max_tokens: 500,
+        tools,
+        messages: [{ role: 'user', content: 'Open a.ts' }],
+      })
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const toolUse = first.content.find((block) => block.type === 'tool_use');
@@ -128,19 +161,25 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
       messages: [
         { role: 'user', content: 'Open a.ts' },
         { role: 'assistant', content: first.content.filter((block) => block.type !== 'thinking') as never },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_sim_read_1', content: 'export function a() {}' }] },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_sim_read_1', content: 'export function a() {}' }],
+        },
       ],
     });
     expect(second.content).toEqual([expect.objectContaining({ type: 'text', text: 'It exports one function.' })]);
     const last = stack.sim.requests.at(-1)!;
     const seen = upstreamText(last);
-    for (const part of ['Open a.ts', 'toolu_sim_read_1', '/x/a.ts', 'export function a() {}']) expect(seen).toContain(part);
+    for (const part of ['Open a.ts', 'toolu_sim_read_1', '/x/a.ts', 'export function a() {}'])
+      expect(seen).toContain(part);
     if (mode.expect === 'sse-a') {
       expect(last.body.prompt).toContain('export function a() {}');
       expect(JSON.stringify(last.body.chatHistory)).toContain('toolu_sim_read_1');
     } else {
       const turn = last.body.messages.at(-1);
-      expect(turn.content).toEqual([{ content: 'export function a() {}', tool_use_id: 'toolu_sim_read_1', type: 'tool_result' }]);
+      expect(turn.content).toEqual([
+        { content: 'export function a() {}', tool_use_id: 'toolu_sim_read_1', type: 'tool_result' },
+      ]);
       expect(turn.ToolResults).toEqual([{ ToolUseID: 'toolu_sim_read_1', Content: 'export function a() {}' }]);
     }
   });
@@ -149,7 +188,10 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
 describe('the official Anthropic SDK: what needs no upstream protocol', () => {
   it('counts tokens with the same estimate message_start reports', async () => {
     stack = await startStack();
-    const params = { model: 'claude-sonnet-4-6', messages: [{ role: 'user' as const, content: 'count these few words please' }] };
+    const params = {
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user' as const, content: 'count these few words please' }],
+    };
     const counted = await stack.client().messages.countTokens(params);
     expect(counted.input_tokens).toBeGreaterThan(0);
     stack.sim.enqueue(sse([...text('ok'), ...finish()])); // no upstream usage: the estimate stands

@@ -15,16 +15,22 @@ async function ask(body: Record<string, unknown>, headers: Record<string, string
   const response = await request(`${stack.url}/v1/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, stream: true, messages: [{ role: 'user', content: 'hi' }], ...body }),
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 50,
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+      ...body,
+    }),
   });
   const raw = await response.body.text();
   return { status: response.statusCode, requestId: String(response.headers['request-id']), raw };
 }
 
 function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? walk(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
 }
 
 describe('request history', () => {
@@ -33,62 +39,103 @@ describe('request history', () => {
     const { requestId } = await ask({});
     await stack.core.history.flushNow();
     expect(stack.core.historyRepo.get(requestId)).toMatchObject({
-      requestId, status: 200, model: 'claude-sonnet-4-6', upstreamModel: 'claude-sonnet-4-6', stream: true,
-      stopReason: 'end_turn', inputTokens: 12, outputTokens: 7, accountsTried: [stack.accountIds[0]], retries: 0, debugLog: null,
+      requestId,
+      status: 200,
+      model: 'claude-sonnet-4-6',
+      upstreamModel: 'claude-sonnet-4-6',
+      stream: true,
+      stopReason: 'end_turn',
+      inputTokens: 12,
+      outputTokens: 7,
+      accountsTried: [stack.accountIds[0]],
+      retries: 0,
+      debugLog: null,
     });
     expect(stack.core.historyRepo.get(requestId)!.firstByteMs).toBeGreaterThanOrEqual(0);
   });
 });
 
 describe('the debug log', () => {
-  it.each(PINNED_MODES)('is off by default, switches on while running, and records the whole story of a request ($name)', async (mode) => {
-    stack = await startStack({ protocol: mode.setting });
-    await ask({});
-    await stack.core.debugLogs.flushNow();
-    expect(fs.existsSync(path.join(stack.dataDir, 'debug-logs'))).toBe(false);
+  it.each(PINNED_MODES)(
+    'is off by default, switches on while running, and records the whole story of a request ($name)',
+    async (mode) => {
+      stack = await startStack({ protocol: mode.setting });
+      await ask({});
+      await stack.core.debugLogs.flushNow();
+      expect(fs.existsSync(path.join(stack.dataDir, 'debug-logs'))).toBe(false);
 
-    stack.core.settings.set('debugLogs', true);
-    stack.sim.enqueue(sse([...text('Reading.'), ...toolCall({ id: 'toolu_sim_log_1', name: 'Read', input: { file_path: '/x' } }), ...finish('tool-calls', { inputTokens: 40, outputTokens: 9 })]));
-    const { requestId, raw } = await ask({ tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }] });
-    await stack.core.history.flushNow();
-    await stack.core.debugLogs.flushNow();
-    const row = stack.core.historyRepo.get(requestId)!;
-    expect(row.debugLog).toMatch(new RegExp(`_${requestId}\\.json$`));
-    const record = (await stack.core.debugLogs.read(row.debugLog!))!;
+      stack.core.settings.set('debugLogs', true);
+      stack.sim.enqueue(
+        sse([
+          ...text('Reading.'),
+          ...toolCall({ id: 'toolu_sim_log_1', name: 'Read', input: { file_path: '/x' } }),
+          ...finish('tool-calls', { inputTokens: 40, outputTokens: 9 }),
+        ]),
+      );
+      const { requestId, raw } = await ask({
+        tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }],
+      });
+      await stack.core.history.flushNow();
+      await stack.core.debugLogs.flushNow();
+      const row = stack.core.historyRepo.get(requestId)!;
+      expect(row.debugLog).toMatch(new RegExp(`_${requestId}\\.json$`));
+      const record = (await stack.core.debugLogs.read(row.debugLog!))!;
 
-    expect(record.incoming.body).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
-    expect(record.upstream).toHaveLength(1);
-    const expected = {
-      ws: [`${stack.sim.agentWsUrl}?token=[redacted]`, { cookie: '[redacted]' }],
-      'sse-b': [stack.sim.agentBUrl, { authorization: '[redacted]', cookie: '[redacted]' }],
-      'sse-a': [stack.sim.agentUrl, { authorization: '[redacted]' }],
-    }[mode.expect];
-    expect(record.upstream[0]).toMatchObject({ protocol: mode.expect, url: expected[0], status: 200, accountId: stack.accountIds[0] });
-    expect(record.upstream[0]!.headers).toEqual(expected[1]);
-    const sentBody = record.upstream[0]!.body as { prompt?: string; messages?: Array<{ content: unknown }> };
-    if (mode.expect === 'sse-a') expect(sentBody.prompt).toContain('hi');
-    else expect(sentBody.messages).toEqual([{ role: 'user', content: 'hi' }]);
-    const upstreamTypes = record.upstream[0]!.events.map((e) => JSON.parse(e.data).event?.type);
-    expect(upstreamTypes).toEqual(['text-start', 'text-delta', 'text-end', 'tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'finish']);
-    expect(record.upstream[0]!.events.every((e, i, all) => e.t >= 0 && (i === 0 || e.t >= all[i - 1]!.t))).toBe(true);
-    // What the client got is exactly what the record says it got.
-    expect(record.client.map((c) => c.frame).join('')).toBe(raw);
-    expect(parseSse(record.client.map((c) => c.frame).join('')).at(-1)!.event).toBe('message_stop');
-    expect(record.summary).toMatchObject({
-      requestId, status: 200, stopReason: 'tool_use', inputTokens: 40, outputTokens: 9, accountId: stack.accountIds[0], protocol: mode.expect,
-    });
-    expect(row.protocol).toBe(mode.expect);
+      expect(record.incoming.body).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
+      expect(record.upstream).toHaveLength(1);
+      const expected = {
+        ws: [`${stack.sim.agentWsUrl}?token=[redacted]`, { cookie: '[redacted]' }],
+        'sse-b': [stack.sim.agentBUrl, { authorization: '[redacted]', cookie: '[redacted]' }],
+        'sse-a': [stack.sim.agentUrl, { authorization: '[redacted]' }],
+      }[mode.expect];
+      expect(record.upstream[0]).toMatchObject({
+        protocol: mode.expect,
+        url: expected[0],
+        status: 200,
+        accountId: stack.accountIds[0],
+      });
+      expect(record.upstream[0]!.headers).toEqual(expected[1]);
+      const sentBody = record.upstream[0]!.body as { prompt?: string; messages?: Array<{ content: unknown }> };
+      if (mode.expect === 'sse-a') expect(sentBody.prompt).toContain('hi');
+      else expect(sentBody.messages).toEqual([{ role: 'user', content: 'hi' }]);
+      const upstreamTypes = record.upstream[0]!.events.map((e) => JSON.parse(e.data).event?.type);
+      expect(upstreamTypes).toEqual([
+        'text-start',
+        'text-delta',
+        'text-end',
+        'tool-input-start',
+        'tool-input-delta',
+        'tool-input-end',
+        'tool-call',
+        'finish',
+      ]);
+      expect(record.upstream[0]!.events.every((e, i, all) => e.t >= 0 && (i === 0 || e.t >= all[i - 1]!.t))).toBe(true);
+      // What the client got is exactly what the record says it got.
+      expect(record.client.map((c) => c.frame).join('')).toBe(raw);
+      expect(parseSse(record.client.map((c) => c.frame).join('')).at(-1)!.event).toBe('message_stop');
+      expect(record.summary).toMatchObject({
+        requestId,
+        status: 200,
+        stopReason: 'tool_use',
+        inputTokens: 40,
+        outputTokens: 9,
+        accountId: stack.accountIds[0],
+        protocol: mode.expect,
+      });
+      expect(row.protocol).toBe(mode.expect);
 
-    stack.core.settings.set('debugLogs', false);
-    const later = await ask({});
-    await stack.core.history.flushNow();
-    expect(stack.core.historyRepo.get(later.requestId)!.debugLog).toBeNull();
-  });
+      stack.core.settings.set('debugLogs', false);
+      const later = await ask({});
+      await stack.core.history.flushNow();
+      expect(stack.core.historyRepo.get(later.requestId)!.debugLog).toBeNull();
+    },
+  );
 
   it('never lets a secret reach any file the app writes', async () => {
     stack = await startStack();
     const apiKey = 'sk-ant-api03-TESTONLY-0123456789abcdefABCDEF';
-    const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyX1RFU1RPTkxZIiwiZXhwIjo5OTk5OTk5OTk5fQ.VEVTVE9OTFktc2lnbmF0dXJlLW5vdC1yZWFs';
+    const jwt =
+      'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyX1RFU1RPTkxZIiwiZXhwIjo5OTk5OTk5OTk5fQ.VEVTVE9OTFktc2lnbmF0dXJlLW5vdC1yZWFs';
     const pastedCookie = '__client=TESTONLYclientcookievalue0123456789; __client_uat=1700000000';
     stack.core.settings.set('apiKey', apiKey);
     stack.core.settings.set('debugLogs', true);
@@ -103,16 +150,25 @@ describe('the debug log', () => {
     const sent = stack.sim.requests.flatMap((r) => [
       String(r.headers.authorization ?? '').slice('Bearer '.length),
       new URL(r.url, 'http://sim.invalid').searchParams.get('token') ?? '',
-      ...String(r.headers.cookie ?? '').split(/;\s*/).map((pair) => pair.slice(pair.indexOf('=') + 1)),
+      ...String(r.headers.cookie ?? '')
+        .split(/;\s*/)
+        .map((pair) => pair.slice(pair.indexOf('=') + 1)),
     ]);
-    const secrets = [apiKey, jwt, 'TESTONLYclientcookievalue0123456789', stack.users[0]!.clientCookie, ...sent.filter((s) => s.length > 20)];
+    const secrets = [
+      apiKey,
+      jwt,
+      'TESTONLYclientcookievalue0123456789',
+      stack.users[0]!.clientCookie,
+      ...sent.filter((s) => s.length > 20),
+    ];
     expect(sent.some((s) => s.length > 20)).toBe(true);
     const files = walk(stack.dataDir);
     expect(files.some((f) => f.includes('debug-logs'))).toBe(true);
     expect(files.some((f) => f.endsWith('orchids-tray.db'))).toBe(true);
     for (const file of files) {
       const bytes = fs.readFileSync(file);
-      for (const secret of secrets) expect(bytes.includes(secret), `${secret.slice(0, 12)}… found in ${file}`).toBe(false);
+      for (const secret of secrets)
+        expect(bytes.includes(secret), `${secret.slice(0, 12)}… found in ${file}`).toBe(false);
     }
   });
 });
@@ -127,13 +183,22 @@ describe('live events', () => {
       events.push(...batch);
     });
     const { requestId } = await ask({});
-    stack.core.states.recordFailure(stack.accountIds[0]!, { kind: 'rate_limited', message: 'test', retryAfterMs: 60_000 });
+    stack.core.states.recordFailure(stack.accountIds[0]!, {
+      kind: 'rate_limited',
+      message: 'test',
+      retryAfterMs: 60_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 250));
     off();
     expect(events.find((e) => e.type === 'request.started')).toMatchObject({ requestId });
     expect(events.find((e) => e.type === 'request.finished')).toMatchObject({ report: { requestId, status: 200 } });
-    expect(events.find((e) => e.type === 'counts.changed')).toMatchObject({ counts: [{ accountId: stack.accountIds[0], requestCount: 1 }] });
-    expect(events.find((e) => e.type === 'account.state')).toMatchObject({ accountId: stack.accountIds[0], status: 'cooling_down' });
+    expect(events.find((e) => e.type === 'counts.changed')).toMatchObject({
+      counts: [{ accountId: stack.accountIds[0], requestCount: 1 }],
+    });
+    expect(events.find((e) => e.type === 'account.state')).toMatchObject({
+      accountId: stack.accountIds[0],
+      status: 'cooling_down',
+    });
     expect(batches.length).toBeLessThan(events.length);
   });
 });
@@ -151,8 +216,12 @@ describe('a graceful stop', () => {
     const { openDatabase } = await import('../../main/core/db/database');
     const db = openDatabase(path.join(stack.dataDir, 'orchids-tray.db'));
     try {
-      expect((db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number }).request_count).toBe(1);
-      expect(db.prepare('SELECT status FROM request_history WHERE request_id = ?').get(requestId)).toEqual({ status: 200 });
+      expect(
+        (db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number }).request_count,
+      ).toBe(1);
+      expect(db.prepare('SELECT status FROM request_history WHERE request_id = ?').get(requestId)).toEqual({
+        status: 200,
+      });
     } finally {
       db.close();
     }

@@ -10,9 +10,17 @@ afterEach(async () => stack?.stop());
 // Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
 const ROTATING = { rotateClientCookie: true } as const;
 
-const body = JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] });
+const body = JSON.stringify({
+  model: 'claude-sonnet-4-6',
+  max_tokens: 20,
+  messages: [{ role: 'user', content: 'hi' }],
+});
 async function send(url: string): Promise<number> {
-  const response = await request(`${url}/v1/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const response = await request(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
   await response.body.dump();
   return response.statusCode;
 }
@@ -64,15 +72,24 @@ describe('the token cache on the request path', () => {
     expect(stack.core.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
     expect(stack.sim.stats.unauthorizedAgentRequests).toBe(0);
   });
-
 });
 
 /** The simulator's counters for the agent of one protocol: Generation A over HTTP, or Generation B sockets. */
 function agentStats(column: 'sse-a' | 'ws') {
   const stats = stack.sim.stats;
   return column === 'ws'
-    ? { requests: stats.wsRequests, connections: stats.wsUpgrades, open: stats.openWsSockets, unauthorized: stats.wsRefusedUpgrades }
-    : { requests: stats.agentRequests, connections: stats.agentConnections, open: stats.openAgentConnections, unauthorized: stats.unauthorizedAgentRequests };
+    ? {
+        requests: stats.wsRequests,
+        connections: stats.wsUpgrades,
+        open: stats.openWsSockets,
+        unauthorized: stats.wsRefusedUpgrades,
+      }
+    : {
+        requests: stats.agentRequests,
+        connections: stats.agentConnections,
+        open: stats.openAgentConnections,
+        unauthorized: stats.unauthorizedAgentRequests,
+      };
 }
 
 describe.each(['sse-a', 'ws'] as const)('the upstream path over %s', (column) => {

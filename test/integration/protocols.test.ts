@@ -41,22 +41,25 @@ async function historyProtocol(requestId: string) {
 }
 
 describe('auto protocol detection', () => {
-  it.each(['ws', 'sse-b', 'sse-a'] as const)('finds %s when it is all the service speaks, and remembers it', async (only) => {
-    stack = await startStack({ serves: onlyServing(only) });
-    const first = await ask();
-    expect(first.status).toBe(200);
-    expect(account().protocol).toBe(only);
-    expect(await historyProtocol(first.requestId)).toBe(only);
-    expect(stack.core.accounts.get(stack.accountIds[0]!).protocol).toBe(only);
+  it.each(['ws', 'sse-b', 'sse-a'] as const)(
+    'finds %s when it is all the service speaks, and remembers it',
+    async (only) => {
+      stack = await startStack({ serves: onlyServing(only) });
+      const first = await ask();
+      expect(first.status).toBe(200);
+      expect(account().protocol).toBe(only);
+      expect(await historyProtocol(first.requestId)).toBe(only);
+      expect(stack.core.accounts.get(stack.accountIds[0]!).protocol).toBe(only);
 
-    // Remembered: the next request goes straight there, probing nothing else.
-    stack.sim.resetStats();
-    stack.sim.requests.length = 0;
-    const upgradesBefore = stack.sim.upgrades.length;
-    expect((await ask()).status).toBe(200);
-    expect(served()).toEqual([only]);
-    if (only !== 'ws') expect(stack.sim.upgrades.length).toBe(upgradesBefore);
-  });
+      // Remembered: the next request goes straight there, probing nothing else.
+      stack.sim.resetStats();
+      stack.sim.requests.length = 0;
+      const upgradesBefore = stack.sim.upgrades.length;
+      expect((await ask()).status).toBe(200);
+      expect(served()).toEqual([only]);
+      if (only !== 'ws') expect(stack.sim.upgrades.length).toBe(upgradesBefore);
+    },
+  );
 
   it('falls back before the first byte when the remembered protocol goes away, and remembers the new one', async () => {
     stack = await startStack();
@@ -91,15 +94,18 @@ describe('auto protocol detection', () => {
     [403, 'blocked'],
     [402, 'quota_exhausted'],
     [429, 'cooling_down'],
-  ] as const)('a refused upgrade %i is the account’s trouble, not a wrong protocol: no fallback', async (status, state) => {
-    stack = await startStack();
-    stack.sim.refuseUpgrades(status, `${status} refused`, status === 429 ? { 'retry-after': '30' } : undefined);
-    const result = await ask();
-    expect(result.status).toBe(529);
-    expect(account().status).toBe(state);
-    expect(stack.sim.stats.sseBRequests + stack.sim.stats.agentRequests).toBe(0);
-    expect(account().protocol).toBe('');
-  });
+  ] as const)(
+    'a refused upgrade %i is the account’s trouble, not a wrong protocol: no fallback',
+    async (status, state) => {
+      stack = await startStack();
+      stack.sim.refuseUpgrades(status, `${status} refused`, status === 429 ? { 'retry-after': '30' } : undefined);
+      const result = await ask();
+      expect(result.status).toBe(529);
+      expect(account().status).toBe(state);
+      expect(stack.sim.stats.sseBRequests + stack.sim.stats.agentRequests).toBe(0);
+      expect(account().protocol).toBe('');
+    },
+  );
 
   it('a 400 that rejects the body on a protocol being probed moves on; on a known protocol it is the request’s fault', async () => {
     // The Generation B SSE address points at Generation A's endpoint, which refuses a Generation B body with a 400.
@@ -122,7 +128,8 @@ describe('auto protocol detection', () => {
     });
     await new Promise<void>((resolve) => foreign!.listen(0, '127.0.0.1', resolve));
     stack = await startStack({ serves: { ws: false, sseB: true, sseA: true } });
-    (stack.core.config as { agentBUrl: string }).agentBUrl = `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/agent/coding-agent`;
+    (stack.core.config as { agentBUrl: string }).agentBUrl =
+      `http://127.0.0.1:${(foreign.address() as AddressInfo).port}/agent/coding-agent`;
     const result = await ask();
     expect(result.status).toBe(200);
     expect(result.text).toContain('Hello from the Orchids simulator.');
@@ -130,10 +137,15 @@ describe('auto protocol detection', () => {
   });
 
   it('when nothing answers in any protocol the error says so and names the addresses to check', async () => {
-    stack = await startStack({ serves: { ws: false, sseB: false, sseA: false }, core: { sameAccountBackoffMs: () => 60_000 } });
+    stack = await startStack({
+      serves: { ws: false, sseB: false, sseA: false },
+      core: { sameAccountBackoffMs: () => 60_000 },
+    });
     const result = await ask();
     expect(result.status).toBe(529);
-    expect(result.json.error.message).toMatch(/No Orchids endpoint answered in a protocol Orchids Tray speaks.*ws: .*404.*sse-b: .*404.*sse-a: .*404/s);
+    expect(result.json.error.message).toMatch(
+      /No Orchids endpoint answered in a protocol Orchids Tray speaks.*ws: .*404.*sse-b: .*404.*sse-a: .*404/s,
+    );
     expect(result.json.error.message).toContain('ORCHIDS_AGENT_WS_URL');
   });
 
@@ -155,7 +167,12 @@ describe('auto protocol detection', () => {
     stack = await startStack({ serves: onlyServing('sse-b') });
     expect((await ask()).status).toBe(200);
     await stack.core.stop(1000);
-    const again = new OrchidsCore({ env: {}, config: { dataDir: stack.dataDir, ...simConfig(stack.sim) }, port: 0, log: () => {} });
+    const again = new OrchidsCore({
+      env: {},
+      config: { dataDir: stack.dataDir, ...simConfig(stack.sim) },
+      port: 0,
+      log: () => {},
+    });
     try {
       expect(again.cache.get(stack.accountIds[0]!)!.protocol).toBe('sse-b');
     } finally {

@@ -36,11 +36,22 @@ describe('secrets at rest', () => {
       const response = await request(`${url}/v1/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 5,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
       });
-      return { status: response.statusCode, body: (await response.body.json()) as { error: { type: string; message: string } } };
+      return {
+        status: response.statusCode,
+        body: (await response.body.json()) as { error: { type: string; message: string } },
+      };
     };
-    const attempts: Array<Record<string, string>> = [{}, { 'x-api-key': 'test-key-before-the-key-file-changed' }, { 'x-api-key': '' }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-api-key': 'test-key-before-the-key-file-changed' },
+      { 'x-api-key': '' },
+    ];
     for (const headers of attempts) {
       const { status, body } = await attempt(headers);
       expect(status).toBe(401);

@@ -27,27 +27,33 @@ async function refusal(cookie: string): Promise<AccountError> {
 describe('adding an account from a pasted __session cookie', () => {
   it.each([
     ['a bare session JWT', (jwt: string) => jwt],
-    ['a document.cookie string with __session and no __client', (jwt: string) => `theme=dark; __client_uat=1800000000; __session=${jwt}`],
-  ])('%s: Clerk hands out a __client, the account works, and the result says to copy __client next time', async (_name, paste) => {
-    stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
-    const user = stack.sim.addUser();
-    const session = await browserSessionToken(stack.sim, user);
-    stack.sim.resetStats();
+    [
+      'a document.cookie string with __session and no __client',
+      (jwt: string) => `theme=dark; __client_uat=1800000000; __session=${jwt}`,
+    ],
+  ])(
+    '%s: Clerk hands out a __client, the account works, and the result says to copy __client next time',
+    async (_name, paste) => {
+      stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
+      const user = stack.sim.addUser();
+      const session = await browserSessionToken(stack.sim, user);
+      stack.sim.resetStats();
 
-    const result = await stack.core.accounts.add({ cookie: paste(session) });
-    expect(result).toMatchObject({ created: true, account: { email: user.email, status: 'ready' } });
-    expect(result.notice).toMatch(/^You pasted the short-lived __session cookie\./);
-    expect(result.notice).toContain('next time copy __client instead');
-    expect(result.notice).toContain('Application → Cookies → clerk.orchids.app');
-    // One call to bootstrap, one to learn whose it is; the account keeps the __client Clerk rotated on the second.
-    expect(stack.sim.stats.clientLookups).toBe(2);
-    const stored = stack.core.accounts.openCookies(stack.core.cache.get(result.account.id)!);
-    expect(stored.client).toBe(stack.sim.currentCookie(user.userId));
+      const result = await stack.core.accounts.add({ cookie: paste(session) });
+      expect(result).toMatchObject({ created: true, account: { email: user.email, status: 'ready' } });
+      expect(result.notice).toMatch(/^You pasted the short-lived __session cookie\./);
+      expect(result.notice).toContain('next time copy __client instead');
+      expect(result.notice).toContain('Application → Cookies → clerk.orchids.app');
+      // One call to bootstrap, one to learn whose it is; the account keeps the __client Clerk rotated on the second.
+      expect(stack.sim.stats.clientLookups).toBe(2);
+      const stored = stack.core.accounts.openCookies(stack.core.cache.get(result.account.id)!);
+      expect(stored.client).toBe(stack.sim.currentCookie(user.userId));
 
-    stack.core.tokens.invalidate(result.account.id);
-    expect(await ask()).toBe(200);
-    expect(stack.sim.requests.at(-1)!.userId).toBe(user.userId);
-  });
+      stack.core.tokens.invalidate(result.account.id);
+      expect(await ask()).toBe(200);
+      expect(stack.sim.requests.at(-1)!.userId).toBe(user.userId);
+    },
+  );
 
   it('a __session Clerk will not trade is refused with what to paste instead, not Clerk’s raw answer', async () => {
     stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
@@ -60,7 +66,9 @@ describe('adding an account from a pasted __session cookie', () => {
     for (const paste of [session, `__session=${notMinted}`]) {
       const error = await refusal(paste);
       expect(error.code).toBe('rejected');
-      expect(error.message).toMatch(/^That is the short-lived __session cookie, and Clerk would not trade it for the long-lived __client cookie/);
+      expect(error.message).toMatch(
+        /^That is the short-lived __session cookie, and Clerk would not trade it for the long-lived __client cookie/,
+      );
       expect(error.message).toContain('Application → Cookies → clerk.orchids.app');
       expect(error.message).not.toMatch(/HTTP 401/);
     }

@@ -61,7 +61,9 @@ class TestUpstream {
       this.upgrades.push({ url: req.url ?? '', headers: req.headers });
       if (this.refuse) {
         const { status, body, headers = {} } = this.refuse;
-        const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+        const extra = Object.entries(headers)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('');
         socket.end(
           `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
             `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n${extra}\r\n${body}`,
@@ -370,14 +372,17 @@ describe('WsTransport: how answers end', () => {
     ['close-1008-before', 1008, 'policy', true, 0, 'network'],
     ['close-1011-after', 1011, 'boom', false, 1, 'server'],
     ['drop-after', 1006, '', false, 1, 'network'],
-  ] as const)('fails with WebSocketCloseError on %s', async (scenario, code, reason, beforeFirstFrame, frames, kind) => {
-    await setUp();
-    const answer = await roundTrip(scenario);
-    expect(answer.frames).toHaveLength(frames);
-    expect(answer.error).toBeInstanceOf(WebSocketCloseError);
-    expect(answer.error).toMatchObject({ code, reason, beforeFirstFrame });
-    expect(failureFromError(answer.error).kind).toBe(kind);
-  });
+  ] as const)(
+    'fails with WebSocketCloseError on %s',
+    async (scenario, code, reason, beforeFirstFrame, frames, kind) => {
+      await setUp();
+      const answer = await roundTrip(scenario);
+      expect(answer.frames).toHaveLength(frames);
+      expect(answer.error).toBeInstanceOf(WebSocketCloseError);
+      expect(answer.error).toMatchObject({ code, reason, beforeFirstFrame });
+      expect(failureFromError(answer.error).kind).toBe(kind);
+    },
+  );
 
   it('ends the turn on an error frame or a flat finish event and keeps the socket; odd frames are passed on', async () => {
     await setUp();

@@ -8,7 +8,14 @@ import type { SimAuthority } from './clerk';
 import { readBody, sendText } from './http-util';
 import { bodyProblem } from './shapes';
 import type { SimStats } from './stats';
-import { DEFAULT_RESPONSE, renderSse, type AgentRequestInfo, type AgentResponse, type SimProtocol, type SimStep } from './steps';
+import {
+  DEFAULT_RESPONSE,
+  renderSse,
+  type AgentRequestInfo,
+  type AgentResponse,
+  type SimProtocol,
+  type SimStep,
+} from './steps';
 import { DEFAULT_RESPONSE_B } from './steps-gen-b';
 
 export type AgentResponder = (req: AgentRequestInfo) => AgentResponse | undefined;
@@ -84,7 +91,14 @@ export async function serveSseRequest(
   const counters = SSE_COUNTERS[protocol];
   host.stats[counters.requests]++;
   const rawBody = await readBody(req);
-  const info: AgentRequestInfo = { protocol, headers: req.headers, body: undefined, rawBody, userId: undefined, url: req.url ?? '' };
+  const info: AgentRequestInfo = {
+    protocol,
+    headers: req.headers,
+    body: undefined,
+    rawBody,
+    userId: undefined,
+    url: req.url ?? '',
+  };
   const refuse = (status: number, reason: string, text: string): void => {
     info.rejected = reason;
     host.record(info);

@@ -30,8 +30,7 @@ interface TokenRecord {
 }
 
 export type TokenCheck =
-  | { ok: true; userId: string }
-  | { ok: false; reason: 'token expired' | 'invalid token'; userId: string | undefined };
+  { ok: true; userId: string } | { ok: false; reason: 'token expired' | 'invalid token'; userId: string | undefined };
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
@@ -53,7 +52,8 @@ export class SimAuthority {
 
   addUser(partial: Partial<SimUser> = {}): SimUser {
     const n = ++this.userCounter;
-    const clientCookie = partial.clientCookie ?? fakeJwt({ id: `client_sim${n}`, rotating_token: `rot_${simRandom()}` });
+    const clientCookie =
+      partial.clientCookie ?? fakeJwt({ id: `client_sim${n}`, rotating_token: `rot_${simRandom()}` });
     const user: SimUser = {
       clientCookie,
       clientUat: partial.clientUat ?? String(nowSeconds()),
@@ -144,7 +144,8 @@ export class SimAuthority {
   recordBySessionToken(jwt: string | undefined): UserRecord | undefined {
     const token = jwt === undefined ? undefined : this.tokens.get(jwt);
     const rec = token === undefined ? undefined : this.users.get(token.userId);
-    if (!token || !rec || rec.signedOut || token.seq <= rec.revokedThroughSeq || token.expiresAtMs <= Date.now()) return undefined;
+    if (!token || !rec || rec.signedOut || token.seq <= rec.revokedThroughSeq || token.expiresAtMs <= Date.now())
+      return undefined;
     return rec;
   }
 
@@ -243,7 +244,11 @@ function clientJson(rec: UserRecord, jwt: string | undefined): unknown {
  */
 function answerBootstrap(res: ServerResponse, auth: SimAuthority, session: string | undefined): void {
   const rec = auth.recordBySessionToken(session);
-  if (!rec) return sendJson(res, 200, { response: { object: 'client', sessions: [], last_active_session_id: null }, client: null });
+  if (!rec)
+    return sendJson(res, 200, {
+      response: { object: 'client', sessions: [], last_active_session_id: null },
+      client: null,
+    });
   return sendJson(res, 200, clientJson(rec, undefined), [
     `__client=${rec.user.clientCookie}; Path=/; HttpOnly; Secure; SameSite=Lax`,
     `__client_uat=${rec.user.clientUat}; Path=/; Secure; SameSite=Lax`,
@@ -282,7 +287,8 @@ export function createClerkHandler(
       if (isClient && !cookies.has('__client')) return answerBootstrap(res, auth, cookies.get('__session'));
       const rec = auth.recordByCookie(cookies.get('__client'));
       if (isClient) {
-        if (!rec) return sendJson(res, 401, clerkError('authentication_invalid', 'Unable to authenticate the request.'));
+        if (!rec)
+          return sendJson(res, 401, clerkError('authentication_invalid', 'Unable to authenticate the request.'));
         if (rec.signedOut) return sendJson(res, 200, clientJson(rec, undefined));
         const setCookies = auth.rotateIfEnabled(rec);
         return sendJson(res, 200, clientJson(rec, auth.mint(rec)), setCookies);

@@ -60,7 +60,11 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
     case 'GET /protocols':
       return [200, sim.servedProtocols()];
     case 'POST /protocols': {
-      const changes = { ws: optionalBoolean(body.ws), sseB: optionalBoolean(body.sseB), sseA: optionalBoolean(body.sseA) };
+      const changes = {
+        ws: optionalBoolean(body.ws),
+        sseB: optionalBoolean(body.sseB),
+        sseA: optionalBoolean(body.sseA),
+      };
       return [200, sim.setProtocols(changes)];
     }
     case 'POST /refuse-upgrades': {
@@ -69,7 +73,10 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
         sim.refuseUpgrades(undefined);
         return ok;
       }
-      const headers = body.headers !== null && typeof body.headers === 'object' ? (body.headers as Record<string, string>) : undefined;
+      const headers =
+        body.headers !== null && typeof body.headers === 'object'
+          ? (body.headers as Record<string, string>)
+          : undefined;
       sim.refuseUpgrades(body.status, typeof body.body === 'string' ? body.body : undefined, headers);
       return ok;
     }
@@ -80,7 +87,12 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
   }
 }
 
-export async function serveControl(sim: OrchidsSimulator, req: http.IncomingMessage, res: http.ServerResponse, path: string): Promise<void> {
+export async function serveControl(
+  sim: OrchidsSimulator,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+): Promise<void> {
   const raw = await readBody(req);
   let body: Record<string, unknown> = {};
   try {

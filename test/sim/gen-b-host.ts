@@ -48,7 +48,9 @@ export class GenBHost {
         else res.destroy();
       });
     });
-    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket as Socket, head));
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket as Socket, head),
+    );
   }
 
   /** Closes every open WebSocket with no request in flight; returns how many it closed. */
@@ -69,7 +71,10 @@ export class GenBHost {
     if (path === SSE_B_PATH) return serveSseRequest(this.host, 'sse-b', req, res);
     await readBody(req);
     if (path === WS_PATH && this.host.protocols.ws) {
-      return sendText(res, 426, '426 Upgrade Required: this endpoint speaks WebSocket', { upgrade: 'websocket', connection: 'Upgrade' });
+      return sendText(res, 426, '426 Upgrade Required: this endpoint speaks WebSocket', {
+        upgrade: 'websocket',
+        connection: 'Upgrade',
+      });
     }
     return sendText(res, 404, `404 Not Found: simulator has no route ${req.method} ${path}`);
   }

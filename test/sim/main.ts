@@ -14,7 +14,8 @@ function envNumber(name: string): number | undefined {
   const value = process.env[name];
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`${name} must be a non-negative number, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -26,7 +27,8 @@ async function main(): Promise<void> {
     agentBPort: envNumber('SIM_PORT_AGENT_B'),
     clerkDelayMs: envNumber('SIM_CLERK_DELAY_MS'),
     wsIdleTimeoutMs: envNumber('SIM_WS_IDLE_TIMEOUT_MS'),
-    rotateClientCookie: process.env.SIM_ROTATE_CLIENT_COOKIE === undefined ? undefined : process.env.SIM_ROTATE_CLIENT_COOKIE !== '0',
+    rotateClientCookie:
+      process.env.SIM_ROTATE_CLIENT_COOKIE === undefined ? undefined : process.env.SIM_ROTATE_CLIENT_COOKIE !== '0',
     host: process.env.SIM_HOST || undefined,
   });
   process.stdout.write(`${JSON.stringify(sim.urls())}\n`);

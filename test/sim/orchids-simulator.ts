@@ -260,7 +260,9 @@ export class OrchidsSimulator {
         (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
       );
       // Sockets still tracked have not emitted 'close' yet; waiting for it leaves the stats final after close().
-      const socketsClosed = [...this.sockets.keys()].map((s) => new Promise<void>((resolve) => s.once('close', () => resolve())));
+      const socketsClosed = [...this.sockets.keys()].map(
+        (s) => new Promise<void>((resolve) => s.once('close', () => resolve())),
+      );
       for (const server of servers) server.closeAllConnections();
       for (const socket of this.sockets.keys()) socket.destroy();
       this.genB.close();

@@ -7,7 +7,8 @@ import type { SimProtocol } from './steps';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 // Spec §4.1: no Generation B body carries these; the first two betray a Generation A body.
 const NEVER_IN_GEN_B = ['prompt', 'chatHistory', 'tools', 'type', 'data', 'projectId', 'chatSessionId'];
@@ -24,7 +25,8 @@ function messagesProblem(messages: unknown): string | undefined {
   if (!Array.isArray(messages)) return '`messages` must be an array';
   for (const [i, message] of messages.entries()) {
     if (!isObject(message)) return `messages[${i}] must be an object`;
-    if (typeof message.role !== 'string' || message.role.trim() === '') return `messages[${i}].role must be a non-empty string`;
+    if (typeof message.role !== 'string' || message.role.trim() === '')
+      return `messages[${i}].role must be a non-empty string`;
     if (typeof message.content !== 'string' && !Array.isArray(message.content)) {
       return `messages[${i}].content must be a string or an array of blocks`;
     }
@@ -51,11 +53,14 @@ function genBProblem(body: Json, overSse: boolean): string | undefined {
   if ('system' in body.config && typeof body.config.system !== 'string') return '`config.system` must be a string';
   if (overSse) {
     if (typeof body.model !== 'string') return 'the SSE body needs a top-level string `model` (a copy of `modelName`)';
-    if (typeof body.system !== 'string') return 'the SSE body needs a top-level string `system` (a copy of `config.system`)';
+    if (typeof body.system !== 'string')
+      return 'the SSE body needs a top-level string `system` (a copy of `config.system`)';
     return undefined;
   }
   const sseOnly = SSE_ONLY.find((key) => key in body);
-  return sseOnly === undefined ? undefined : `the WebSocket body has no top-level \`${sseOnly}\` (only the SSE body does)`;
+  return sseOnly === undefined
+    ? undefined
+    : `the WebSocket body has no top-level \`${sseOnly}\` (only the SSE body does)`;
 }
 
 export function bodyProblem(protocol: SimProtocol, body: unknown): string | undefined {

@@ -53,7 +53,9 @@ function splitChunks(value: string, chunks = 1): string[] {
   const count = Math.max(1, Math.min(Math.floor(chunks), chars.length));
   const out: string[] = [];
   for (let i = 0; i < count; i++) {
-    out.push(chars.slice(Math.floor((i * chars.length) / count), Math.floor(((i + 1) * chars.length) / count)).join(''));
+    out.push(
+      chars.slice(Math.floor((i * chars.length) / count), Math.floor(((i + 1) * chars.length) / count)).join(''),
+    );
   }
   return out;
 }
@@ -104,7 +106,8 @@ export function toolCall(opts: ToolCallOptions): SimStep[] {
   const steps: SimStep[] = [];
   if (opts.streamed ?? true) {
     steps.push(model({ type: 'tool-input-start', id: opts.id, toolName: opts.name }));
-    for (const delta of splitChunks(json, opts.chunks)) steps.push(model({ type: 'tool-input-delta', id: opts.id, delta }));
+    for (const delta of splitChunks(json, opts.chunks))
+      steps.push(model({ type: 'tool-input-delta', id: opts.id, delta }));
     steps.push(model({ type: 'tool-input-end', id: opts.id }));
   }
   if (opts.alsoToolCall ?? true) {
@@ -153,7 +156,11 @@ export interface ModelEventSpelling {
   toolInput?: 'object' | 'string';
 }
 
-function spellUsage(inputTokens: unknown, outputTokens: unknown, usageCase: 'snake' | 'camel'): Record<string, unknown> {
+function spellUsage(
+  inputTokens: unknown,
+  outputTokens: unknown,
+  usageCase: 'snake' | 'camel',
+): Record<string, unknown> {
   return usageCase === 'snake'
     ? { input_tokens: inputTokens, output_tokens: outputTokens }
     : { inputTokens, outputTokens };
@@ -182,10 +189,18 @@ function spellEvent(event: ModelEvent, spelling: ModelEventSpelling): Record<str
     }
     case 'tool-call': {
       const input = spelling.toolInput === 'string' ? event.input : parsedInput(event.input);
-      return { type: event.type, [spelling.callIdKey ?? 'callId']: event.toolCallId, [toolName]: event.toolName, input };
+      return {
+        type: event.type,
+        [spelling.callIdKey ?? 'callId']: event.toolCallId,
+        [toolName]: event.toolName,
+        input,
+      };
     }
     case 'finish': {
-      const out: Record<string, unknown> = { type: event.type, [spelling.stopReasonKey ?? 'stop_reason']: event.finishReason };
+      const out: Record<string, unknown> = {
+        type: event.type,
+        [spelling.stopReasonKey ?? 'stop_reason']: event.finishReason,
+      };
       const usage = event.usage as SimUsage | undefined;
       if (usage !== undefined) out.usage = spellUsage(usage.inputTokens, usage.outputTokens, usageCase);
       return out;

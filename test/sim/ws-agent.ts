@@ -89,7 +89,13 @@ export class WsSession {
     const { dial } = this;
     const rawBody = frameText(data);
     const info: AgentRequestInfo = {
-      protocol: 'ws', headers: dial.headers, body: undefined, rawBody, userId: dial.userId, url: dial.url, socketId: dial.socketId,
+      protocol: 'ws',
+      headers: dial.headers,
+      body: undefined,
+      rawBody,
+      userId: dial.userId,
+      url: dial.url,
+      socketId: dial.socketId,
     };
     const reject = (reason: string): void => {
       stats.wsRejectedRequests++;

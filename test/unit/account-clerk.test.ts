@@ -49,18 +49,40 @@ class ScriptedClerk {
     this.calls.push({ method: req.method ?? '', path: pathname, query, cookie: String(req.headers.cookie ?? '') });
     await this.hold;
     const send = (status: number, body: unknown, setCookie: string[] = []): void => {
-      res.writeHead(status, { 'content-type': 'application/json', ...(setCookie.length ? { 'set-cookie': setCookie } : {}) });
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        ...(setCookie.length ? { 'set-cookie': setCookie } : {}),
+      });
       res.end(JSON.stringify(body));
     };
-    if (this.failWith !== undefined) return send(this.failWith, { errors: [{ code: 'scripted', message: 'scripted failure' }] });
-    if (parseCookieHeader(req.headers.cookie).get('__client') !== this.validClient) return send(401, { errors: [{ code: 'authentication_invalid' }] });
+    if (this.failWith !== undefined)
+      return send(this.failWith, { errors: [{ code: 'scripted', message: 'scripted failure' }] });
+    if (parseCookieHeader(req.headers.cookie).get('__client') !== this.validClient)
+      return send(401, { errors: [{ code: 'authentication_invalid' }] });
     this.validClient = `fake-client-cookie-XXXX-${++this.rotations}`;
-    const rotated = [`__client=${this.validClient}; Path=/; HttpOnly`, `__client_uat=${1_800_000_000 + this.rotations}; Path=/`];
+    const rotated = [
+      `__client=${this.validClient}; Path=/; HttpOnly`,
+      `__client_uat=${1_800_000_000 + this.rotations}; Path=/`,
+    ];
     const exp = (seconds: number): number => Math.floor(Date.now() / 1000) + seconds;
     if (req.method === 'GET' && pathname === '/v1/client') {
-      const offered = fakeJwt({ sid: SESSION_ID, sub: 'user_XXXX', exp: exp(this.offeredLifetimeSeconds), from: 'client' });
-      const session = { id: SESSION_ID, status: 'active', user: { id: 'user_XXXX', email_addresses: [{ email_address: 'user1@example.test' }] }, last_active_token: { jwt: offered } };
-      return send(200, { response: { id: 'client_XXXX', last_active_session_id: SESSION_ID, sessions: [session] } }, rotated);
+      const offered = fakeJwt({
+        sid: SESSION_ID,
+        sub: 'user_XXXX',
+        exp: exp(this.offeredLifetimeSeconds),
+        from: 'client',
+      });
+      const session = {
+        id: SESSION_ID,
+        status: 'active',
+        user: { id: 'user_XXXX', email_addresses: [{ email_address: 'user1@example.test' }] },
+        last_active_token: { jwt: offered },
+      };
+      return send(
+        200,
+        { response: { id: 'client_XXXX', last_active_session_id: SESSION_ID, sessions: [session] } },
+        rotated,
+      );
     }
     if (req.method === 'POST' && pathname === `/v1/client/sessions/${SESSION_ID}/tokens`) {
       return send(200, { jwt: fakeJwt({ sid: SESSION_ID, sub: 'user_XXXX', exp: exp(120), from: 'tokens' }) }, rotated);
@@ -71,7 +93,12 @@ class ScriptedClerk {
 
 /** Counts how often the sealed cookie is opened: the request path must not open it per call. */
 function countingBox(inner: SecretBox): SecretBox & { opens: number } {
-  const box = { kind: inner.kind, opens: 0, seal: (plain: string) => inner.seal(plain), open: (sealed: string) => (box.opens++, inner.open(sealed)) };
+  const box = {
+    kind: inner.kind,
+    opens: 0,
+    seal: (plain: string) => inner.seal(plain),
+    open: (sealed: string) => (box.opens++, inner.open(sealed)),
+  };
   return box;
 }
 
@@ -120,7 +147,9 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     const jwt = await service.mintToken(accountId, 40_000);
     expect(origin(jwt)).toBe('client');
     expect(clerk.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/client']);
-    expect(clerk.calls[0]!.query).toBe(`__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`);
+    expect(clerk.calls[0]!.query).toBe(
+      `__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`,
+    );
     expect(storedClient()).toBe(clerk.validClient);
   });
 
@@ -128,9 +157,14 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     clerk.offeredLifetimeSeconds = 35;
     const jwt = await service.mintToken(accountId, 40_000);
     expect(origin(jwt)).toBe('tokens');
-    expect(clerk.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/client', `POST /v1/client/sessions/${SESSION_ID}/tokens`]);
+    expect(clerk.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /v1/client',
+      `POST /v1/client/sessions/${SESSION_ID}/tokens`,
+    ]);
     // The tokens call carries what the GET rotated, in the §2.2 composition.
-    expect(clerk.calls[1]!.cookie).toBe('__client=fake-client-cookie-XXXX-2; __client_uat=1800000002; clerk_active_context=sess_XXXX:');
+    expect(clerk.calls[1]!.cookie).toBe(
+      '__client=fake-client-cookie-XXXX-2; __client_uat=1800000002; clerk_active_context=sess_XXXX:',
+    );
     expect(storedClient()).toBe(clerk.validClient);
   });
 
@@ -165,7 +199,11 @@ describe('AccountService: every Clerk call keeps what Clerk rotates', () => {
 
   it('calls for one account run one after another: a rotating Clerk refuses none of them', async () => {
     clerk.offeredLifetimeSeconds = 35;
-    const results = await Promise.allSettled([service.mintToken(accountId), service.checkSignIn(accountId), service.mintToken(accountId)]);
+    const results = await Promise.allSettled([
+      service.mintToken(accountId),
+      service.checkSignIn(accountId),
+      service.mintToken(accountId),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     expect(clerk.calls).toHaveLength(5); // GET+POST, GET, GET+POST: none refused
     expect(storedClient()).toBe(clerk.validClient);

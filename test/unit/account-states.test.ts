@@ -88,7 +88,10 @@ describe('AccountStates', () => {
     states.recordFailure(1, { kind: 'signed_out', message: 'Clerk rejected the cookie (HTTP 401).' });
     expect(cache.get(1)).toMatchObject({ status: 'signed_out' });
     expect(forgotten).toContain(1);
-    states.recordFailure(2, { kind: 'locked', message: "sealed by the desktop app's OS keychain, which headless mode's key file cannot open" });
+    states.recordFailure(2, {
+      kind: 'locked',
+      message: "sealed by the desktop app's OS keychain, which headless mode's key file cannot open",
+    });
     expect(cache.get(2)).toMatchObject({ status: 'locked', statusUntil: null });
   });
 
@@ -114,6 +117,11 @@ describe('AccountStates', () => {
   });
 
   it('formats waits the way people read them', () => {
-    expect([formatWait(400), formatWait(41_000), formatWait(5 * 60_000), formatWait(3 * 3600_000)]).toEqual(['1 s', '41 s', '5 min', '3 h']);
+    expect([formatWait(400), formatWait(41_000), formatWait(5 * 60_000), formatWait(3 * 3600_000)]).toEqual([
+      '1 s',
+      '41 s',
+      '5 min',
+      '3 h',
+    ]);
   });
 });

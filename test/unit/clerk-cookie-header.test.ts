@@ -4,7 +4,12 @@ import { clerkCookieHeader, rotatedFromSetCookie } from '../../main/core/clerk/c
 describe('clerkCookieHeader (spec §2.2)', () => {
   it('composes the spec’s verbatim example', () => {
     expect(
-      clerkCookieHeader({ client: 'client_cookie', session: 'session_cookie', clientUat: '1773712060', sessionId: 'sess_ctx' }),
+      clerkCookieHeader({
+        client: 'client_cookie',
+        session: 'session_cookie',
+        clientUat: '1773712060',
+        sessionId: 'sess_ctx',
+      }),
     ).toBe('__client=client_cookie; __session=session_cookie; __client_uat=1773712060; clerk_active_context=sess_ctx:');
   });
 

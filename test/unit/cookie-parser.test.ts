@@ -97,7 +97,11 @@ describe('parseCookieInput: browser JSON exports', () => {
   ];
 
   it('reads an array of {name, value}', () => {
-    expect(parseCookieInput(JSON.stringify(exported))).toEqual({ client: CLIENT_JWT, clientUat: UAT, session: SESSION_JWT });
+    expect(parseCookieInput(JSON.stringify(exported))).toEqual({
+      client: CLIENT_JWT,
+      clientUat: UAT,
+      session: SESSION_JWT,
+    });
   });
 
   it('reads {cookies: [...]}', () => {
@@ -155,7 +159,9 @@ describe('parseCookieInput: wrong pastes are named before Clerk is asked', () =>
   });
 
   it('a cut __session next to a whole __client is dropped, not refused: the __client is all that is needed', () => {
-    expect(parseCookieInput(`__client=${CLIENT_JWT}; __session=${SESSION_JWT.slice(0, 50)}`)).toEqual({ client: CLIENT_JWT });
+    expect(parseCookieInput(`__client=${CLIENT_JWT}; __session=${SESSION_JWT.slice(0, 50)}`)).toEqual({
+      client: CLIENT_JWT,
+    });
   });
 
   it('an opaque __client that merely contains dots is not mistaken for a cut JWT', () => {
@@ -163,7 +169,11 @@ describe('parseCookieInput: wrong pastes are named before Clerk is asked', () =>
   });
 
   it('a value broken by a space or a line break is refused with that reason', () => {
-    for (const broken of [`${firstHalf} ${secondHalf}`, `${firstHalf}\n${secondHalf}`, `Bearer ${firstHalf}  ${secondHalf}`]) {
+    for (const broken of [
+      `${firstHalf} ${secondHalf}`,
+      `${firstHalf}\n${secondHalf}`,
+      `Bearer ${firstHalf}  ${secondHalf}`,
+    ]) {
       expect(parseError(broken).message).toMatch(/^That value has a space or line break inside it/);
     }
     expect(parseError(`__client=${firstHalf} ${secondHalf}; __client_uat=${UAT}`).message).toMatch(
@@ -180,7 +190,10 @@ describe('parseCookieInput: wrong pastes are named before Clerk is asked', () =>
   });
 
   it('a document.cookie string that carries __session is kept for the bootstrap', () => {
-    expect(parseCookieInput(`theme=dark; __client_uat=${UAT}; __session=${SESSION_JWT}`)).toEqual({ clientUat: UAT, session: SESSION_JWT });
+    expect(parseCookieInput(`theme=dark; __client_uat=${UAT}; __session=${SESSION_JWT}`)).toEqual({
+      clientUat: UAT,
+      session: SESSION_JWT,
+    });
   });
 
   it('each kind of wrong paste gets its own sentence', () => {

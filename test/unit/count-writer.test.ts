@@ -214,7 +214,15 @@ describe('CountWriter with the real accounts repository', () => {
     const ids = [1, 2, 3].map(
       (n) =>
         repo.insert(
-          { name: `a${n}`, email: `user${n}@example.com`, userId: `user_XXXX${n}`, sessionId: `sess_XXXX${n}`, sealedCookie: 'otk1:fake', clientUat: '0', weight: 1 },
+          {
+            name: `a${n}`,
+            email: `user${n}@example.com`,
+            userId: `user_XXXX${n}`,
+            sessionId: `sess_XXXX${n}`,
+            sealedCookie: 'otk1:fake',
+            clientUat: '0',
+            weight: 1,
+          },
           0,
         ).id,
     );
@@ -230,7 +238,11 @@ describe('CountWriter with the real accounts repository', () => {
     writer.increment(c, 3000);
     await writer.flushNow();
     expect(onError).toHaveBeenCalledTimes(1);
-    expect(repo.list().map((r) => [r.requestCount, r.lastUsedAt])).toEqual([[0, null], [0, null], [0, null]]);
+    expect(repo.list().map((r) => [r.requestCount, r.lastUsedAt])).toEqual([
+      [0, null],
+      [0, null],
+      [0, null],
+    ]);
 
     db.exec('DROP TRIGGER refuse');
     writer.increment(a, 999);

@@ -11,9 +11,24 @@ const FAKE_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyX2Zha2UiLCJleHAiOjE3MDAwMD
 
 function report(requestId: string, startedAt: number): RequestReport {
   return {
-    requestId, startedAt, model: 'claude-sonnet-4-6', upstreamModel: 'claude-sonnet-4-6', stream: true, finishedAt: startedAt + 5,
-    status: 200, stopReason: 'end_turn', inputTokens: 3, outputTokens: 4, firstByteMs: 2, durationMs: 5, accountId: 1,
-    accountsTried: [1], retries: 0, protocol: 'sse-a', errorType: null, errorMessage: null,
+    requestId,
+    startedAt,
+    model: 'claude-sonnet-4-6',
+    upstreamModel: 'claude-sonnet-4-6',
+    stream: true,
+    finishedAt: startedAt + 5,
+    status: 200,
+    stopReason: 'end_turn',
+    inputTokens: 3,
+    outputTokens: 4,
+    firstByteMs: 2,
+    durationMs: 5,
+    accountId: 1,
+    accountsTried: [1],
+    retries: 0,
+    protocol: 'sse-a',
+    errorType: null,
+    errorMessage: null,
   };
 }
 
@@ -22,7 +37,13 @@ function record(i: number, body: unknown = { messages: [{ role: 'user', content:
   const startedAt = Date.UTC(2026, 10, 25, 12, 0, i);
   const trace = new DebugTrace(id, debugFileName(startedAt, id), startedAt, () => startedAt + 3);
   trace.incoming({ 'x-api-key': 'test-key-abcdef', 'content-type': 'application/json' }, body);
-  trace.upstreamRequest('sse-a', 'http://127.0.0.1:9/agent', { authorization: `Bearer ${FAKE_JWT}` }, Buffer.from('{"prompt":"hi"}'), 1);
+  trace.upstreamRequest(
+    'sse-a',
+    'http://127.0.0.1:9/agent',
+    { authorization: `Bearer ${FAKE_JWT}` },
+    Buffer.from('{"prompt":"hi"}'),
+    1,
+  );
   trace.upstreamEvent('{"type":"model","event":{"type":"text-delta","delta":"ok"}}');
   trace.clientFrame('event: ping\ndata: {"type":"ping"}\n\n');
   return trace.finish(report(id, startedAt));
@@ -50,7 +71,9 @@ describe('DebugLogWriter', () => {
     expect(files).toEqual(['20261125-120001-000_req_test0001.json', '20261125-120002-000_req_test0002.json']);
     const back = await w.read(files[0]!);
     expect(back!.upstream[0]!.body).toEqual({ prompt: 'hi' }); // bytes became JSON in the writer
-    expect(back!.upstream[0]!.events).toEqual([{ t: 3, data: '{"type":"model","event":{"type":"text-delta","delta":"ok"}}' }]);
+    expect(back!.upstream[0]!.events).toEqual([
+      { t: 3, data: '{"type":"model","event":{"type":"text-delta","delta":"ok"}}' },
+    ]);
     expect(back!.client[0]).toEqual({ t: 3, frame: 'event: ping\ndata: {"type":"ping"}\n\n' });
     expect(fs.statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
     expect(await w.read('../../etc/passwd')).toBeUndefined();
@@ -61,7 +84,12 @@ describe('DebugLogWriter', () => {
     const byCount = writer(dir, { maxCount: 3 });
     for (let i = 1; i <= 5; i++) byCount.enqueue(record(i));
     await byCount.flushNow();
-    expect(fs.readdirSync(dir).sort().map((f) => f.slice(-13))).toEqual(['test0003.json', 'test0004.json', 'test0005.json']);
+    expect(
+      fs
+        .readdirSync(dir)
+        .sort()
+        .map((f) => f.slice(-13)),
+    ).toEqual(['test0003.json', 'test0004.json', 'test0005.json']);
 
     const sized = tmp();
     const bySize = writer(sized, { maxBytes: 1 });
@@ -81,16 +109,29 @@ describe('DebugLogWriter', () => {
     const second = writer(dir, { maxAgeMs: 86_400_000 });
     second.enqueue(record(2));
     await second.flushNow();
-    expect(fs.readdirSync(dir).sort()).toEqual(['20261125-120001-000_req_test0001.json', '20261125-120002-000_req_test0002.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      '20261125-120001-000_req_test0001.json',
+      '20261125-120002-000_req_test0002.json',
+    ]);
   });
 
   it('redacts credential headers by name and secret-shaped text by pattern, in every part of the record', async () => {
     const dir = tmp();
     const w = writer(dir, {}, ['my-literal-api-key-123']);
-    w.enqueue(record(1, { note: `token ${FAKE_JWT} and __client=abcdefghijklmnop; key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123` }));
+    w.enqueue(
+      record(1, {
+        note: `token ${FAKE_JWT} and __client=abcdefghijklmnop; key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123`,
+      }),
+    );
     await w.flushNow();
     const text = fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8');
-    for (const secret of [FAKE_JWT, 'abcdefghijklmnop', 'sk-ant-api03-FAKEFAKEFAKE', 'my-literal-api-key-123', 'test-key-abcdef']) {
+    for (const secret of [
+      FAKE_JWT,
+      'abcdefghijklmnop',
+      'sk-ant-api03-FAKEFAKEFAKE',
+      'my-literal-api-key-123',
+      'test-key-abcdef',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted');
@@ -101,7 +142,10 @@ describe('DebugLogWriter', () => {
 describe('redaction rules', () => {
   it('names the headers it hides and leaves others', () => {
     expect(redactHeaders({ Authorization: 'Bearer x', cookie: 'a=b', 'x-api-key': 'k', 'user-agent': 'ua' })).toEqual({
-      Authorization: '[redacted]', cookie: '[redacted]', 'x-api-key': '[redacted]', 'user-agent': 'ua',
+      Authorization: '[redacted]',
+      cookie: '[redacted]',
+      'x-api-key': '[redacted]',
+      'user-agent': 'ua',
     });
   });
 

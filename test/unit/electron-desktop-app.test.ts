@@ -21,7 +21,12 @@ const fake = vi.hoisted(() => {
     userData: '',
     backend: 'gnome_libsecret',
     exits: [] as number[],
-    trays: [] as Array<{ image: { path: string }; tooltip: string; menu: { template: Array<Record<string, unknown>> }; destroyed: boolean }>,
+    trays: [] as Array<{
+      image: { path: string };
+      tooltip: string;
+      menu: { template: Array<Record<string, unknown>> };
+      destroyed: boolean;
+    }>,
     windows: [] as Array<InstanceType<typeof FakeWindow>>,
     notifications: [] as Array<{ title: string; body: string }>,
     handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
@@ -136,9 +141,13 @@ const fake = vi.hoisted(() => {
     session: { defaultSession },
     shell: { openExternal: () => Promise.resolve() },
     clipboard: { writeText: (text: string) => void state.clipboard.push(text) },
-    dialog: { showErrorBox: (...a: unknown[]) => void state.dialogs.push(a), showMessageBox: (...a: unknown[]) => (state.dialogs.push(a), Promise.resolve({ response: 0 })) },
+    dialog: {
+      showErrorBox: (...a: unknown[]) => void state.dialogs.push(a),
+      showMessageBox: (...a: unknown[]) => (state.dialogs.push(a), Promise.resolve({ response: 0 })),
+    },
     ipcMain: {
-      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => Promise<unknown>) => void state.handlers.set(channel, listener),
+      handle: (channel: string, listener: (event: unknown, ...args: unknown[]) => Promise<unknown>) =>
+        void state.handlers.set(channel, listener),
       removeHandler: (channel: string) => void state.handlers.delete(channel),
     },
   };
@@ -172,14 +181,20 @@ beforeAll(async () => {
   state.backend = 'basic_text'; // Linux without a keyring: the key-file fallback, reported
   port = await freePort();
   vi.stubEnv('ORCHIDS_TRAY_PORT', String(port));
-  vi.stubEnv('ORCHIDS_TRAY_SQLITE_BINDING', path.join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'));
+  vi.stubEnv(
+    'ORCHIDS_TRAY_SQLITE_BINDING',
+    path.join(root, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node'),
+  );
   vi.spyOn(process, 'platform', 'get').mockReturnValue('linux');
   vi.spyOn(console, 'log').mockImplementation(() => {});
-  const before = new Map(['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'].map((e) => [e, process.listeners(e as never)]));
+  const before = new Map(
+    ['SIGINT', 'SIGTERM', 'uncaughtException', 'unhandledRejection'].map((e) => [e, process.listeners(e as never)]),
+  );
   const { runDesktop } = await import('../../main/electron/desktop-app');
   await runDesktop({ distDir: path.join(root, 'dist'), onReady: (show) => (ready = show) });
   for (const [event, listeners] of before) {
-    for (const listener of process.listeners(event as never)) if (!listeners.includes(listener)) addedListeners.push([event, listener as never]);
+    for (const listener of process.listeners(event as never))
+      if (!listeners.includes(listener)) addedListeners.push([event, listener as never]);
   }
 }, 30_000);
 
@@ -194,26 +209,53 @@ describe('desktop app wiring (fake Electron, real core)', () => {
   it('starts the core, announces it for the CLI, and opens the window on the renderer with the locked-down preferences', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
-    expect(JSON.parse(fs.readFileSync(path.join(state.userData, RUNTIME_FILE), 'utf8'))).toMatchObject({ url: `http://127.0.0.1:${port}`, shell: 'desktop' });
+    expect(JSON.parse(fs.readFileSync(path.join(state.userData, RUNTIME_FILE), 'utf8'))).toMatchObject({
+      url: `http://127.0.0.1:${port}`,
+      shell: 'desktop',
+    });
     expect(state.windows).toHaveLength(1);
     expect(window().visible).toBe(true);
     expect(window().webContents.mainFrame.url).toBe(pathToFileURL(path.join(root, 'dist/renderer/index.html')).href);
-    expect(window().options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    expect((window().options.webPreferences as { preload: string }).preload).toBe(path.join(root, 'dist/preload/index.js'));
+    expect(window().options.webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    });
+    expect((window().options.webPreferences as { preload: string }).preload).toBe(
+      path.join(root, 'dist/preload/index.js'),
+    );
   });
 
   it('registers every contract channel, answers our window and refuses others', async () => {
     expect([...state.handlers.keys()].sort()).toEqual([...CHANNELS].sort());
-    const status = (await state.handlers.get('proxy:status')!(fromWindow(), undefined)) as { ok: boolean; value: Record<string, unknown> };
-    expect(status).toMatchObject({ ok: true, value: { running: true, paused: false, shell: 'desktop', url: `http://127.0.0.1:${port}` } });
-    const stranger = { sender: {}, senderFrame: { url: 'https://evil.example/', processId: 9, routingId: 1, parent: null } };
-    expect(await state.handlers.get('accounts:export')!(stranger, undefined)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await state.handlers.get('accounts:remove')!(fromWindow(), { id: 'x' })).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    const status = (await state.handlers.get('proxy:status')!(fromWindow(), undefined)) as {
+      ok: boolean;
+      value: Record<string, unknown>;
+    };
+    expect(status).toMatchObject({
+      ok: true,
+      value: { running: true, paused: false, shell: 'desktop', url: `http://127.0.0.1:${port}` },
+    });
+    const stranger = {
+      sender: {},
+      senderFrame: { url: 'https://evil.example/', processId: 9, routingId: 1, parent: null },
+    };
+    expect(await state.handlers.get('accounts:export')!(stranger, undefined)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await state.handlers.get('accounts:remove')!(fromWindow(), { id: 'x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   it('falls back to the key file on basic_text and says so: log, notification, tray line', () => {
     expect(fs.existsSync(path.join(state.userData, 'secret.key'))).toBe(true);
-    expect(state.notifications).toContainEqual(expect.objectContaining({ title: 'Cookies are sealed with a key file' }));
+    expect(state.notifications).toContainEqual(
+      expect.objectContaining({ title: 'Cookies are sealed with a key file' }),
+    );
     expect(menuLabels()).toContain('Cookies sealed with a key file (no OS keychain)');
   });
 
@@ -241,7 +283,9 @@ describe('desktop app wiring (fake Electron, real core)', () => {
   it('tray actions drive the core and the window follows: pause, copy setup with the key, settings', async () => {
     window().webContents.sent.length = 0;
     (menuItem('Pause proxy').click as () => void)();
-    const pushed = window().webContents.sent.filter((s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus');
+    const pushed = window().webContents.sent.filter(
+      (s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus',
+    );
     expect(pushed.at(-1)!.message.payload).toMatchObject({ paused: true });
     await vi.waitFor(() => expect(state.trays[0]!.image.path).toMatch(/tray-paused-32\.png$/), { timeout: 3000 });
     expect(menuLabels()).toContain('Resume proxy');
@@ -250,9 +294,13 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     await state.handlers.get('settings:set')!(fromWindow(), { key: 'debugLogs', value: true });
     await vi.waitFor(() => expect(menuItem('Debug logging').checked).toBe(true), { timeout: 3000 });
 
-    const generated = (await state.handlers.get('settings:generateApiKey')!(fromWindow(), undefined)) as { value: { apiKey: string } };
+    const generated = (await state.handlers.get('settings:generateApiKey')!(fromWindow(), undefined)) as {
+      value: { apiKey: string };
+    };
     (menuItem('Copy Claude Code setup').click as () => void)();
-    expect(state.clipboard.at(-1)).toBe(`export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}\nexport ANTHROPIC_API_KEY=${generated.value.apiKey}\n`);
+    expect(state.clipboard.at(-1)).toBe(
+      `export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}\nexport ANTHROPIC_API_KEY=${generated.value.apiKey}\n`,
+    );
 
     // Resume from the window: the tray follows.
     await state.handlers.get('proxy:resume')!(fromWindow(), undefined);
@@ -266,7 +314,9 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     expect(window().destroyed).toBe(false);
     window().show();
     window().close();
-    expect(state.notifications.slice(before)).toEqual([expect.objectContaining({ title: 'Orchids Tray is still running' })]);
+    expect(state.notifications.slice(before)).toEqual([
+      expect.objectContaining({ title: 'Orchids Tray is still running' }),
+    ]);
     ready!();
     expect(window().visible).toBe(true);
   });

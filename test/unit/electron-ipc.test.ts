@@ -35,7 +35,10 @@ class FakeIpcMain implements IpcMainLike {
   }
 }
 
-function frame(url: string, ids: { processId?: number; routingId?: number; parent?: FrameLike | null } = {}): FrameLike {
+function frame(
+  url: string,
+  ids: { processId?: number; routingId?: number; parent?: FrameLike | null } = {},
+): FrameLike {
   return { url, processId: ids.processId ?? 7, routingId: ids.routingId ?? 1, parent: ids.parent ?? null };
 }
 
@@ -53,7 +56,9 @@ function contents(url = RENDERER): WebContentsLike & { sent: unknown[]; destroye
 }
 
 function fakeHandlers(): Handlers & Record<Channel, ReturnType<typeof vi.fn>> {
-  return Object.fromEntries(CHANNELS.map((channel) => [channel, vi.fn(async (input: unknown) => ({ channel, input }))])) as never;
+  return Object.fromEntries(
+    CHANNELS.map((channel) => [channel, vi.fn(async (input: unknown) => ({ channel, input }))]),
+  ) as never;
 }
 
 function setup(options: { afterCall?: (channel: Channel) => void } = {}) {
@@ -65,7 +70,15 @@ function setup(options: { afterCall?: (channel: Channel) => void } = {}) {
   const log = vi.fn();
   const dispose = registerIpc({ ipcMain, handlers, window, log, afterCall: options.afterCall });
   const fromUs: InvokeEventLike = { sender: ours, senderFrame: ours.mainFrame };
-  return { ipcMain, handlers, ours, fromUs, log, dispose, setWindow: (next: WebContentsLike | undefined) => (current = next) };
+  return {
+    ipcMain,
+    handlers,
+    ours,
+    fromUs,
+    log,
+    dispose,
+    setWindow: (next: WebContentsLike | undefined) => (current = next),
+  };
 }
 
 /** A payload each channel's schema refuses, beyond the generic wrong-type one. */
@@ -108,7 +121,10 @@ describe('IPC registration', () => {
     for (const channel of CHANNELS) {
       for (const bad of [42, 'a string', BAD_PAYLOADS[channel]].filter((value) => value !== undefined)) {
         const envelope = (await ipcMain.invoke(channel, fromUs, bad)) as { ok: boolean; error?: { code: string } };
-        expect(envelope, `${channel} with ${JSON.stringify(bad)}`).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+        expect(envelope, `${channel} with ${JSON.stringify(bad)}`).toMatchObject({
+          ok: false,
+          error: { code: 'invalid_input' },
+        });
       }
       expect(handlers[channel], channel).not.toHaveBeenCalled();
     }
@@ -126,7 +142,10 @@ describe('IPC registration', () => {
     const other = contents();
     const foreign: Array<[string, InvokeEventLike]> = [
       ['another webContents', { sender: other, senderFrame: other.mainFrame }],
-      ['an iframe in our window', { sender: ours, senderFrame: frame(RENDERER, { routingId: 9, parent: ours.mainFrame }) }],
+      [
+        'an iframe in our window',
+        { sender: ours, senderFrame: frame(RENDERER, { routingId: 9, parent: ours.mainFrame }) },
+      ],
       ['another frame of our process', { sender: ours, senderFrame: frame(RENDERER, { routingId: 2 }) }],
       ['our frame showing a web page', { sender: ours, senderFrame: frame('https://evil.example/index.html') }],
       ['our frame showing another local file', { sender: ours, senderFrame: frame('file:///tmp/evil/index.html') }],
@@ -138,7 +157,9 @@ describe('IPC registration', () => {
       }
     }
     for (const channel of CHANNELS) expect(handlers[channel]).not.toHaveBeenCalled();
-    expect(log).toHaveBeenCalledWith(expect.stringMatching(/^\[ipc\] refused accounts:export from https:\/\/evil\.example/));
+    expect(log).toHaveBeenCalledWith(
+      expect.stringMatching(/^\[ipc\] refused accounts:export from https:\/\/evil\.example/),
+    );
   });
 
   it('refuses calls once the window is gone or destroyed', async () => {
@@ -153,7 +174,9 @@ describe('IPC registration', () => {
   it('accepts our main frame by process and routing id, and with a hash route', async () => {
     const { ipcMain, ours } = setup();
     const sameFrameOtherObject = frame(`${RENDERER}#/logs`);
-    expect(await ipcMain.invoke('stats:get', { sender: ours, senderFrame: sameFrameOtherObject }, undefined)).toMatchObject({ ok: true });
+    expect(
+      await ipcMain.invoke('stats:get', { sender: ours, senderFrame: sameFrameOtherObject }, undefined),
+    ).toMatchObject({ ok: true });
   });
 
   it('turns handler failures into envelope errors and calls afterCall only on success', async () => {
@@ -174,9 +197,15 @@ describe('isRendererDocument', () => {
   it('compares scheme, host and decoded path; ignores query and hash', () => {
     expect(isRendererDocument(`${RENDERER}#/accounts`, RENDERER)).toBe(true);
     expect(isRendererDocument(`${RENDERER}?x=1`, RENDERER)).toBe(true);
-    expect(isRendererDocument('file:///opt/Orchids Tray/resources/app.asar/dist/renderer/index.html', RENDERER)).toBe(true);
-    expect(isRendererDocument('file:///opt/Orchids%20Tray/resources/app.asar/dist/renderer/other.html', RENDERER)).toBe(false);
-    expect(isRendererDocument('https://opt/Orchids%20Tray/resources/app.asar/dist/renderer/index.html', RENDERER)).toBe(false);
+    expect(isRendererDocument('file:///opt/Orchids Tray/resources/app.asar/dist/renderer/index.html', RENDERER)).toBe(
+      true,
+    );
+    expect(isRendererDocument('file:///opt/Orchids%20Tray/resources/app.asar/dist/renderer/other.html', RENDERER)).toBe(
+      false,
+    );
+    expect(isRendererDocument('https://opt/Orchids%20Tray/resources/app.asar/dist/renderer/index.html', RENDERER)).toBe(
+      false,
+    );
     expect(isRendererDocument('not a url', RENDERER)).toBe(false);
   });
 });
@@ -206,17 +235,34 @@ describe('pushed events', () => {
     deliver([
       { type: 'counts.changed', counts: [{ accountId: 1, requestCount: 5, lastUsedAt: 1 }] },
       { type: 'request.finished', report, debugLog: null },
-      { type: 'account.state', accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 },
+      {
+        type: 'account.state',
+        accountId: 1,
+        previous: 'ready',
+        status: 'signed_out',
+        reason: 'gone',
+        until: null,
+        at: 2,
+      },
       { type: 'log.line', level: 'info', message: 'hello', at: 3 },
     ]);
     expect(target.sent).toEqual([
-      { channel: IPC_EVENT_CHANNEL, message: { name: 'counts', payload: [{ accountId: 1, requestCount: 5, lastUsedAt: 1 }] } },
       {
         channel: IPC_EVENT_CHANNEL,
-        message: { name: 'accountStates', payload: [{ accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 }] },
+        message: { name: 'counts', payload: [{ accountId: 1, requestCount: 5, lastUsedAt: 1 }] },
+      },
+      {
+        channel: IPC_EVENT_CHANNEL,
+        message: {
+          name: 'accountStates',
+          payload: [{ accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 }],
+        },
       },
       { channel: IPC_EVENT_CHANNEL, message: { name: 'requestsFinished', payload: [{ ...report, debugLog: null }] } },
-      { channel: IPC_EVENT_CHANNEL, message: { name: 'logLines', payload: [{ level: 'info', message: 'hello', at: 3 }] } },
+      {
+        channel: IPC_EVENT_CHANNEL,
+        message: { name: 'logLines', payload: [{ level: 'info', message: 'hello', at: 3 }] },
+      },
       { channel: IPC_EVENT_CHANNEL, message: { name: 'proxyStatus', payload: status } },
     ]);
   });

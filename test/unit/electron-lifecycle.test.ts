@@ -3,7 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { desktopShutdownSteps, installQuitHooks, Shutdown, SIGNAL_REPEAT_MS, type DesktopParts } from '../../main/electron/lifecycle';
+import {
+  desktopShutdownSteps,
+  installQuitHooks,
+  Shutdown,
+  SIGNAL_REPEAT_MS,
+  type DesktopParts,
+} from '../../main/electron/lifecycle';
 import { ShellState, SHELL_STATE_FILE } from '../../main/electron/shell-state';
 import { MainWindow, type WindowLike } from '../../main/electron/window';
 
@@ -27,7 +33,12 @@ describe('quit', () => {
     const stop = vi.fn(async () => {});
     const { p, order } = parts({ stop: async (grace) => (order.push(`core stopped (grace ${grace})`), stop()) });
     const exit = vi.fn();
-    const shutdown = new Shutdown({ steps: () => desktopShutdownSteps(() => p, { graceMs: 3000, coreTimeoutMs: 16_000 }), exit, deadlineMs: 20_000, log: () => {} });
+    const shutdown = new Shutdown({
+      steps: () => desktopShutdownSteps(() => p, { graceMs: 3000, coreTimeoutMs: 16_000 }),
+      exit,
+      deadlineMs: 20_000,
+      log: () => {},
+    });
     expect(shutdown.isQuitting).toBe(false);
     const done = shutdown.run('quit from the tray');
     expect(shutdown.isQuitting).toBe(true);
@@ -50,7 +61,12 @@ describe('quit', () => {
     const { p, order } = parts({ stop: () => new Promise<void>(() => {}) });
     const exit = vi.fn();
     const log = vi.fn();
-    const shutdown = new Shutdown({ steps: () => desktopShutdownSteps(() => p, { graceMs: 3000, coreTimeoutMs: 16_000 }), exit, deadlineMs: 20_000, log });
+    const shutdown = new Shutdown({
+      steps: () => desktopShutdownSteps(() => p, { graceMs: 3000, coreTimeoutMs: 16_000 }),
+      exit,
+      deadlineMs: 20_000,
+      log,
+    });
     void shutdown.run('SIGTERM');
     await vi.advanceTimersByTimeAsync(15_999);
     expect(exit).not.toHaveBeenCalled();
@@ -77,7 +93,13 @@ describe('quit', () => {
     const ran: string[] = [];
     const shutdown = new Shutdown({
       steps: () => [
-        { name: 'broken', run: () => { throw new Error('boom'); }, timeoutMs: 1000 },
+        {
+          name: 'broken',
+          run: () => {
+            throw new Error('boom');
+          },
+          timeoutMs: 1000,
+        },
         { name: 'after', run: () => void ran.push('after'), timeoutMs: 1000 },
       ],
       exit,

@@ -8,7 +8,9 @@ import { KeyFileSecretBox, type SecretBox } from '../../main/core/secrets/secret
 import { chooseSecretBox, type SafeStorageProbe } from '../../main/electron/secrets';
 
 /** Electron's safeStorage, reversible with a per-"keychain" byte; `backend` is what Linux would report. */
-function safeStorage(options: { available?: boolean | 'throws'; backend?: string; secret?: number } = {}): SafeStorageProbe {
+function safeStorage(
+  options: { available?: boolean | 'throws'; backend?: string; secret?: number } = {},
+): SafeStorageProbe {
   const secret = options.secret ?? 0x5a;
   return {
     isEncryptionAvailable: () => {
@@ -19,7 +21,8 @@ function safeStorage(options: { available?: boolean | 'throws'; backend?: string
     encryptString: (plain) => Buffer.from(Buffer.from(`kc:${plain}`).map((b) => b ^ secret)),
     decryptString: (cipher) => {
       const text = Buffer.from(cipher.map((b) => b ^ secret)).toString('utf8');
-      if (!text.startsWith('kc:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!text.startsWith('kc:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return text.slice(3);
     },
   };
@@ -49,7 +52,11 @@ describe('choosing the secret box', () => {
   });
 
   it('refuses Linux’s basic_text backend: falls back to the key file and says why', () => {
-    const choice = chooseSecretBox({ safeStorage: safeStorage({ backend: 'basic_text' }), platform: 'linux', dataDir: dir });
+    const choice = chooseSecretBox({
+      safeStorage: safeStorage({ backend: 'basic_text' }),
+      platform: 'linux',
+      dataDir: dir,
+    });
     expect(choice.box.kind).toBe('key-file');
     expect(choice.backend).toBe('basic_text');
     expect(choice.note).toMatch(/"basic_text" fallback is not encryption/);
@@ -61,11 +68,20 @@ describe('choosing the secret box', () => {
   });
 
   it('falls back as well when the backend is unknown, encryption is unavailable, or asking throws', () => {
-    const unknown = chooseSecretBox({ safeStorage: safeStorage({ backend: 'unknown' }), platform: 'linux', dataDir: dir });
+    const unknown = chooseSecretBox({
+      safeStorage: safeStorage({ backend: 'unknown' }),
+      platform: 'linux',
+      dataDir: dir,
+    });
     expect(unknown.box.kind).toBe('key-file');
     for (const available of [false, 'throws'] as const) {
       const keyFileBox = vi.fn((d: string): SecretBox => new KeyFileSecretBox(d));
-      const choice = chooseSecretBox({ safeStorage: safeStorage({ available }), platform: 'darwin', dataDir: dir, keyFileBox });
+      const choice = chooseSecretBox({
+        safeStorage: safeStorage({ available }),
+        platform: 'darwin',
+        dataDir: dir,
+        keyFileBox,
+      });
       expect(choice.box.kind).toBe('key-file');
       expect(choice.note).toMatch(/No OS keychain is available/);
       expect(keyFileBox).toHaveBeenCalledWith(dir);
@@ -93,7 +109,15 @@ describe('accounts sealed by the other mode', () => {
   async function seedAccount(secrets: SecretBox, email: string): Promise<void> {
     const core = open(secrets);
     core.repo.insert(
-      { name: email, email, userId: `user_${email}`, sessionId: 'sess_1', sealedCookie: secrets.seal('fake-client-cookie'), clientUat: '1', weight: 1 },
+      {
+        name: email,
+        email,
+        userId: `user_${email}`,
+        sessionId: 'sess_1',
+        sealedCookie: secrets.seal('fake-client-cookie'),
+        clientUat: '1',
+        weight: 1,
+      },
       Date.now(),
     );
     await close(core);
@@ -114,7 +138,9 @@ describe('accounts sealed by the other mode', () => {
     // Headless mode cannot open a keychain-sealed cookie: locked at once, with the reason, per account.
     const headless = open(new KeyFileSecretBox(dir));
     expect(headless.accounts.list()[0]).toMatchObject({ status: 'locked' });
-    expect(headless.accounts.list()[0]!.statusReason).toMatch(/sealed by the desktop app's OS keychain, which headless mode's key file cannot open/);
+    expect(headless.accounts.list()[0]!.statusReason).toMatch(
+      /sealed by the desktop app's OS keychain, which headless mode's key file cannot open/,
+    );
     await close(headless);
 
     // Back in the desktop app it opens again: ready.
@@ -123,8 +149,16 @@ describe('accounts sealed by the other mode', () => {
   });
 
   it('a cookie another keychain sealed (another user or machine) is locked too, with the keychain’s reason', async () => {
-    await seedAccount(chooseSecretBox({ safeStorage: safeStorage({ secret: 0x11 }), platform: 'win32', dataDir: dir }).box, 'other@example.test');
-    const desktop = open(chooseSecretBox({ safeStorage: safeStorage({ secret: 0x22 }), platform: 'win32', dataDir: dir }).box);
-    expect(desktop.accounts.list()[0]).toMatchObject({ status: 'locked', statusReason: expect.stringMatching(/OS keychain could not open/) });
+    await seedAccount(
+      chooseSecretBox({ safeStorage: safeStorage({ secret: 0x11 }), platform: 'win32', dataDir: dir }).box,
+      'other@example.test',
+    );
+    const desktop = open(
+      chooseSecretBox({ safeStorage: safeStorage({ secret: 0x22 }), platform: 'win32', dataDir: dir }).box,
+    );
+    expect(desktop.accounts.list()[0]).toMatchObject({
+      status: 'locked',
+      statusReason: expect.stringMatching(/OS keychain could not open/),
+    });
   });
 });

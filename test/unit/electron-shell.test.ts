@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AccountAlerts, type Alert } from '../../main/electron/alerts';
-import { applyLaunchAtLogin, AUTOSTART_FILE, autostartEntry, execArg, HIDDEN_ARG } from '../../main/electron/login-item';
+import {
+  applyLaunchAtLogin,
+  AUTOSTART_FILE,
+  autostartEntry,
+  execArg,
+  HIDDEN_ARG,
+} from '../../main/electron/login-item';
 import { electronSqliteBinding } from '../../main/electron/native-sqlite';
 
 describe('account notifications', () => {
@@ -14,11 +20,18 @@ describe('account notifications', () => {
     const a = new AccountAlerts({ notify: (alert) => sent.push(alert), nameOf: (id) => names[id]!, now: () => now });
     return { a, sent, advance: (ms: number) => (now += ms) };
   }
-  const change = (accountId: number, status: 'signed_out' | 'quota_exhausted' | 'cooling_down' | 'ready', previous = 'ready' as const) => ({
+  const change = (
+    accountId: number,
+    status: 'signed_out' | 'quota_exhausted' | 'cooling_down' | 'ready',
+    previous = 'ready' as const,
+  ) => ({
     accountId,
     previous,
     status,
-    reason: status === 'signed_out' ? 'Signed out: Clerk said no. Paste a fresh cookie to sign it in again.' : 'Out of Orchids credits.',
+    reason:
+      status === 'signed_out'
+        ? 'Signed out: Clerk said no. Paste a fresh cookie to sign it in again.'
+        : 'Out of Orchids credits.',
   });
   const ok = { usable: 2, total: 3, paused: false };
 
@@ -26,7 +39,9 @@ describe('account notifications', () => {
     const { a, sent, advance } = alerts();
     a.observe([], ok);
     a.observe([change(1, 'signed_out')], ok);
-    expect(sent).toEqual([{ title: 'work signed out', body: 'Signed out: Clerk said no. Paste a fresh cookie to sign it in again.' }]);
+    expect(sent).toEqual([
+      { title: 'work signed out', body: 'Signed out: Clerk said no. Paste a fresh cookie to sign it in again.' },
+    ]);
     a.observe([change(1, 'signed_out', 'signed_out' as never)], ok); // probe failed again: same state
     a.observe([{ ...change(1, 'signed_out'), previous: 'ready' }], ok); // flapped back within the cool-down
     expect(sent).toHaveLength(1);
@@ -121,7 +136,13 @@ describe('launch at login', () => {
 });
 
 describe('the Electron build of better-sqlite3', () => {
-  const base = { resourcesPath: '/opt/app/resources', appPath: '/src/orchids-tray', platform: 'linux' as const, arch: 'x64', env: {} };
+  const base = {
+    resourcesPath: '/opt/app/resources',
+    appPath: '/src/orchids-tray',
+    platform: 'linux' as const,
+    arch: 'x64',
+    env: {},
+  };
 
   it('development: build/electron-sqlite/<platform>-<arch>; installed: resources/native', () => {
     expect(electronSqliteBinding({ ...base, isPackaged: false, exists: () => true })).toEqual({
@@ -130,7 +151,14 @@ describe('the Electron build of better-sqlite3', () => {
     expect(electronSqliteBinding({ ...base, isPackaged: true, exists: () => true })).toEqual({
       file: path.join('/opt/app/resources', 'native', 'better_sqlite3.node'),
     });
-    expect(electronSqliteBinding({ ...base, isPackaged: true, env: { ORCHIDS_TRAY_SQLITE_BINDING: '/custom/b.node' }, exists: () => true })).toEqual({
+    expect(
+      electronSqliteBinding({
+        ...base,
+        isPackaged: true,
+        env: { ORCHIDS_TRAY_SQLITE_BINDING: '/custom/b.node' },
+        exists: () => true,
+      }),
+    ).toEqual({
       file: path.resolve('/custom/b.node'),
     });
   });
@@ -138,6 +166,8 @@ describe('the Electron build of better-sqlite3', () => {
   it('a missing build says how to make it', () => {
     const missing = electronSqliteBinding({ ...base, isPackaged: false, exists: () => false });
     expect(missing).toMatchObject({ hint: expect.stringMatching(/rebuild-electron-sqlite\.mjs/) });
-    expect(electronSqliteBinding({ ...base, isPackaged: true, exists: () => false })).toMatchObject({ hint: expect.stringMatching(/reinstall/) });
+    expect(electronSqliteBinding({ ...base, isPackaged: true, exists: () => false })).toMatchObject({
+      hint: expect.stringMatching(/reinstall/),
+    });
   });
 });

@@ -3,8 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OrchidsCore } from '../../main/core/core';
-import { claudeCodeSetup, trayIconFile, trayView, type TrayInput, type TrayMenuItem } from '../../main/electron/tray-model';
-import { menuTemplate, readTrayState, TrayController, trayActions, type TrayCore, type TrayLike } from '../../main/electron/tray';
+import {
+  claudeCodeSetup,
+  trayIconFile,
+  trayView,
+  type TrayInput,
+  type TrayMenuItem,
+} from '../../main/electron/tray-model';
+import {
+  menuTemplate,
+  readTrayState,
+  TrayController,
+  trayActions,
+  type TrayCore,
+  type TrayLike,
+} from '../../main/electron/tray';
 
 const URL = 'http://127.0.0.1:3002';
 const KEY = 'ot-fake-api-key-XXXX';
@@ -60,7 +73,10 @@ describe('tray model', () => {
   });
 
   it('trouble: no account, every account disabled, none ready, or one that needs a person', () => {
-    expect(trayView(input({ accounts: [] }))).toMatchObject({ icon: 'trouble', status: 'No accounts yet: add one in Orchids Tray' });
+    expect(trayView(input({ accounts: [] }))).toMatchObject({
+      icon: 'trouble',
+      status: 'No accounts yet: add one in Orchids Tray',
+    });
     expect(trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: false }] }))).toMatchObject({
       icon: 'trouble',
       status: 'Every account is disabled',
@@ -76,33 +92,79 @@ describe('tray model', () => {
         }),
       ),
     ).toMatchObject({ icon: 'trouble', status: 'No account can serve: 2 out of credits, 1 signed out' });
-    const one = trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: true }, { name: 'b', status: 'signed_out', enabled: true }] }));
+    const one = trayView(
+      input({
+        accounts: [
+          { name: 'a', status: 'ready', enabled: true },
+          { name: 'b', status: 'signed_out', enabled: true },
+        ],
+      }),
+    );
     expect(one).toMatchObject({ icon: 'trouble', status: 'Running: 1 of 2 accounts ready; 1 signed out' });
     expect(one.tooltip).toContain('needs attention');
-    const locked = trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: true }, { name: 'b', status: 'locked', enabled: true }] }));
+    const locked = trayView(
+      input({
+        accounts: [
+          { name: 'a', status: 'ready', enabled: true },
+          { name: 'b', status: 'locked', enabled: true },
+        ],
+      }),
+    );
     expect(locked.icon).toBe('trouble');
   });
 
   it('a cool-down is not trouble; a disabled account in trouble does not count', () => {
-    const cooling = trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: true }, { name: 'b', status: 'cooling_down', enabled: true }] }));
+    const cooling = trayView(
+      input({
+        accounts: [
+          { name: 'a', status: 'ready', enabled: true },
+          { name: 'b', status: 'cooling_down', enabled: true },
+        ],
+      }),
+    );
     expect(cooling).toMatchObject({ icon: 'running', status: 'Running: 1 of 2 accounts ready; 1 cooling down' });
-    const disabled = trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: true }, { name: 'b', status: 'signed_out', enabled: false }] }));
+    const disabled = trayView(
+      input({
+        accounts: [
+          { name: 'a', status: 'ready', enabled: true },
+          { name: 'b', status: 'signed_out', enabled: false },
+        ],
+      }),
+    );
     expect(disabled).toMatchObject({ icon: 'running', status: 'Running: 1 account ready' });
   });
 
   it('not running: the start error, and the copy and pause items disabled', () => {
     const view = trayView(input({ running: false, startError: 'Port 3002 is in use' }));
     expect(view).toMatchObject({ icon: 'trouble', status: 'Not running: Port 3002 is in use' });
-    for (const label of ['Copy base URL', 'Copy Claude Code setup', 'Pause proxy']) expect(item(view.menu, label)).toMatchObject({ enabled: false });
+    for (const label of ['Copy base URL', 'Copy Claude Code setup', 'Pause proxy'])
+      expect(item(view.menu, label)).toMatchObject({ enabled: false });
     expect(item(view.menu, 'Open Orchids Tray')).toMatchObject({ enabled: true });
     expect(trayView(input({ running: false })).status).toBe('Starting…');
   });
 
   it('checkboxes follow the settings; the secrets note shows as a status line', () => {
-    const view = trayView(input({ debugLogs: true, launchAtLogin: true, secretsNote: 'Cookies sealed with a key file (no OS keychain)' }));
-    expect(item(view.menu, 'Debug logging')).toEqual({ kind: 'checkbox', action: 'toggle-debug', label: 'Debug logging', checked: true, enabled: true });
-    expect(item(view.menu, 'Launch at login')).toEqual({ kind: 'checkbox', action: 'toggle-login', label: 'Launch at login', checked: true, enabled: true });
-    expect(item(view.menu, 'Cookies sealed with a key file (no OS keychain)')).toEqual({ kind: 'status', label: 'Cookies sealed with a key file (no OS keychain)' });
+    const view = trayView(
+      input({ debugLogs: true, launchAtLogin: true, secretsNote: 'Cookies sealed with a key file (no OS keychain)' }),
+    );
+    expect(item(view.menu, 'Debug logging')).toEqual({
+      kind: 'checkbox',
+      action: 'toggle-debug',
+      label: 'Debug logging',
+      checked: true,
+      enabled: true,
+    });
+    expect(item(view.menu, 'Launch at login')).toEqual({
+      kind: 'checkbox',
+      action: 'toggle-login',
+      label: 'Launch at login',
+      checked: true,
+      enabled: true,
+    });
+    expect(item(view.menu, 'Cookies sealed with a key file (no OS keychain)')).toEqual({
+      kind: 'status',
+      label: 'Cookies sealed with a key file (no OS keychain)',
+    });
     expect(item(trayView(input()).menu, 'Debug logging')).toMatchObject({ checked: false });
   });
 
@@ -112,8 +174,12 @@ describe('tray model', () => {
 
   it('Claude Code setup: the base URL, and the API key only when one is set', () => {
     expect(claudeCodeSetup(URL, '', 'linux')).toBe(`export ANTHROPIC_BASE_URL=${URL}\n`);
-    expect(claudeCodeSetup(URL, KEY, 'darwin')).toBe(`export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`);
-    expect(claudeCodeSetup(URL, KEY, 'win32')).toBe(`$env:ANTHROPIC_BASE_URL="${URL}"\n$env:ANTHROPIC_API_KEY="${KEY}"\n`);
+    expect(claudeCodeSetup(URL, KEY, 'darwin')).toBe(
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`,
+    );
+    expect(claudeCodeSetup(URL, KEY, 'win32')).toBe(
+      `$env:ANTHROPIC_BASE_URL="${URL}"\n$env:ANTHROPIC_API_KEY="${KEY}"\n`,
+    );
   });
 
   it('every state has its icon on every platform, with @2x where the platform uses it', () => {
@@ -185,7 +251,10 @@ describe('TrayController', () => {
     const { tray, onClick } = controller({ current: input() });
     expect(tray().image).toBe('icon:running');
     expect(tray().tooltip).toContain(URL);
-    expect((tray().menu as { items: TrayMenuItem[] }).items[0]).toEqual({ kind: 'status', label: 'Running: 2 accounts ready' });
+    expect((tray().menu as { items: TrayMenuItem[] }).items[0]).toEqual({
+      kind: 'status',
+      label: 'Running: 2 accounts ready',
+    });
     tray().clicks[0]!();
     expect(onClick).toHaveBeenCalled();
   });
@@ -249,7 +318,10 @@ describe('tray actions', () => {
       },
       setPaused: (value: boolean) => (paused = value),
       server: { url: URL },
-      settings: { get: (key: string) => values[key], set: vi.fn((key: string, value: unknown) => (values[key] = value)) },
+      settings: {
+        get: (key: string) => values[key],
+        set: vi.fn((key: string, value: unknown) => (values[key] = value)),
+      },
       stats: { snapshot: () => ({ today: { requests: 3 } }) },
       cache: { list: () => [] },
     };
@@ -257,7 +329,15 @@ describe('tray actions', () => {
   }
 
   function actions(core: TrayCore) {
-    const deps = { core, clipboard: { writeText: vi.fn() }, showWindow: vi.fn(), quit: vi.fn(), changed: vi.fn(), log: vi.fn(), platform: 'linux' as const };
+    const deps = {
+      core,
+      clipboard: { writeText: vi.fn() },
+      showWindow: vi.fn(),
+      quit: vi.fn(),
+      changed: vi.fn(),
+      log: vi.fn(),
+      platform: 'linux' as const,
+    };
     return { act: trayActions(deps), ...deps };
   }
 
@@ -266,7 +346,10 @@ describe('tray actions', () => {
     const a = actions(withKey.core);
     a.act('copy-url');
     a.act('copy-claude-setup');
-    expect(a.clipboard.writeText.mock.calls).toEqual([[URL], [`export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`]]);
+    expect(a.clipboard.writeText.mock.calls).toEqual([
+      [URL],
+      [`export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`],
+    ]);
     const b = actions(fakeCore().core);
     b.act('copy-claude-setup');
     expect(b.clipboard.writeText).toHaveBeenCalledWith(`export ANTHROPIC_BASE_URL=${URL}\n`);
@@ -334,7 +417,13 @@ describe('tray over a real core', () => {
     const state = () => trayView(readTrayState(core));
     expect(state()).toMatchObject({ icon: 'trouble', status: 'No accounts yet: add one in Orchids Tray' });
     expect(state().tooltip).toContain(url);
-    const a = trayActions({ core, clipboard: { writeText: vi.fn() }, showWindow: vi.fn(), quit: vi.fn(), changed: vi.fn() });
+    const a = trayActions({
+      core,
+      clipboard: { writeText: vi.fn() },
+      showWindow: vi.fn(),
+      quit: vi.fn(),
+      changed: vi.fn(),
+    });
     a('toggle-pause');
     expect(state().icon).toBe('paused');
     expect(item(state().menu, 'Resume proxy')).toBeDefined();

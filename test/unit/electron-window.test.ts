@@ -71,7 +71,13 @@ describe('window hardening', () => {
     expect(contents.navigate('will-navigate', `${RENDERER}#/logs`)).toBe(false);
     expect(contents.navigate('will-navigate', 'https://docs.anthropic.com/en/api')).toBe(true);
     expect(openExternal).toHaveBeenCalledWith('https://docs.anthropic.com/en/api');
-    for (const url of ['file:///etc/passwd', 'http://example.com/', 'javascript:alert(1)', 'smb://host/share', 'https://user:pw@example.com/']) {
+    for (const url of [
+      'file:///etc/passwd',
+      'http://example.com/',
+      'javascript:alert(1)',
+      'smb://host/share',
+      'https://user:pw@example.com/',
+    ]) {
       expect(contents.navigate('will-navigate', url), url).toBe(true);
     }
     expect(openExternal).toHaveBeenCalledTimes(1);
@@ -106,9 +112,14 @@ describe('session hardening', () => {
     const ours = { id: 1 };
     const other = { id: 2 };
     const fake = Object.assign(new EventEmitter(), {
-      request: undefined as undefined | ((contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
-      check: undefined as undefined | ((contents: unknown, permission: string, origin: string, details: unknown) => boolean),
-      headers: undefined as undefined | ((details: { responseHeaders?: Record<string, string[]> }, callback: (response: unknown) => void) => void),
+      request: undefined as
+        | undefined
+        | ((contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void),
+      check: undefined as
+        undefined | ((contents: unknown, permission: string, origin: string, details: unknown) => boolean),
+      headers: undefined as
+        | undefined
+        | ((details: { responseHeaders?: Record<string, string[]> }, callback: (response: unknown) => void) => void),
       setPermissionRequestHandler(handler: never) {
         fake.request = handler;
       },
@@ -132,7 +143,17 @@ describe('session hardening', () => {
 
   it('denies every permission request, except clipboard writes from our own window (its copy buttons)', () => {
     const { fake, ours, other, ask } = session();
-    for (const permission of ['media', 'geolocation', 'notifications', 'openExternal', 'midiSysex', 'display-capture', 'clipboard-read', 'fullscreen', 'unknown']) {
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'openExternal',
+      'midiSysex',
+      'display-capture',
+      'clipboard-read',
+      'fullscreen',
+      'unknown',
+    ]) {
       expect(ask(ours, permission), permission).toBe(false);
       expect(fake.check!(ours, permission, 'file://', {}), permission).toBe(false);
     }
@@ -144,8 +165,14 @@ describe('session hardening', () => {
   it('sets the CSP header on every response, replacing any other', () => {
     const { fake } = session();
     let response: { responseHeaders: Record<string, string[]> } | undefined;
-    fake.headers!({ responseHeaders: { 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] } }, (r) => (response = r as never));
-    expect(response!.responseHeaders).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
+    fake.headers!(
+      { responseHeaders: { 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] } },
+      (r) => (response = r as never),
+    );
+    expect(response!.responseHeaders).toEqual({
+      'Content-Type': ['text/html'],
+      'Content-Security-Policy': [CONTENT_SECURITY_POLICY],
+    });
     expect(withCsp(undefined)).toEqual({ 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });
   });
 

@@ -16,7 +16,13 @@ describe('EventBus', () => {
     expect(batches).toEqual([]);
     vi.advanceTimersByTime(100);
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.map((e) => (e as { message: string }).message)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+    expect(batches[0]!.map((e) => (e as { message: string }).message)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+    ]);
   });
 
   it('delivers at most about ten times a second per subscriber, however many events arrive', () => {
@@ -43,7 +49,9 @@ describe('EventBus', () => {
     for (let i = 0; i < 1000; i++) bus.countsChanged();
     vi.advanceTimersByTime(100);
     expect(reads).toBe(1); // one snapshot shared by both subscribers
-    expect(batches[0]).toEqual([{ type: 'counts.changed', counts: [{ accountId: 1, requestCount: 100, lastUsedAt: 5 }] }]);
+    expect(batches[0]).toEqual([
+      { type: 'counts.changed', counts: [{ accountId: 1, requestCount: 100, lastUsedAt: 5 }] },
+    ]);
     vi.advanceTimersByTime(500);
     expect(batches).toHaveLength(1); // nothing new, nothing sent
   });

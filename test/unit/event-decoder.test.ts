@@ -49,7 +49,10 @@ describe('UpstreamEventDecoder: Generation A flat model events', () => {
       model({ type: 'reasoning-start', id: '0', signature: 'sig-start' }),
       model({ type: 'reasoning-end', id: '0', signature: 'sig-end' }),
     );
-    expect(out).toEqual([{ kind: 'thinking-start', signature: 'sig-start' }, { kind: 'thinking-end', signature: 'sig-end' }]);
+    expect(out).toEqual([
+      { kind: 'thinking-start', signature: 'sig-start' },
+      { kind: 'thinking-end', signature: 'sig-end' },
+    ]);
   });
 
   it('drops empty text and reasoning deltas', () => {
@@ -108,11 +111,15 @@ describe('UpstreamEventDecoder: tool-call spellings', () => {
     ['no id at all', { toolName: 'Read', input: { x: 1 } }, '', { x: 1 }],
     ['no input at all', { toolCallId: 'd', toolName: 'Read' }, 'd', ''],
   ])('%s', (_label, fields, id, input) => {
-    expect(decodeAll(model({ type: 'tool-call', ...fields }))).toEqual([{ kind: 'tool-call', id, name: 'Read', input }]);
+    expect(decodeAll(model({ type: 'tool-call', ...fields }))).toEqual([
+      { kind: 'tool-call', id, name: 'Read', input },
+    ]);
   });
 
   it('prefers toolCallId over callId over id', () => {
-    const out = decodeAll(model({ type: 'tool-call', id: 'c', callId: 'b', toolCallId: 'a', toolName: 'X', input: '' }));
+    const out = decodeAll(
+      model({ type: 'tool-call', id: 'c', callId: 'b', toolCallId: 'a', toolName: 'X', input: '' }),
+    );
     expect(out).toEqual([{ kind: 'tool-call', id: 'a', name: 'X', input: '' }]);
   });
 
@@ -126,7 +133,9 @@ describe('UpstreamEventDecoder: usage and finish', () => {
   it('reads usage in camelCase and snake_case, with cache fields', () => {
     const camel = { inputTokens: 5, outputTokens: 6, cacheReadInputTokens: 7, cacheCreationInputTokens: 8 };
     expect(readUsage(camel)).toEqual(camel);
-    expect(readUsage({ input_tokens: 5, output_tokens: 6, cache_read_input_tokens: 7, cache_creation_input_tokens: 8 })).toEqual(camel);
+    expect(
+      readUsage({ input_tokens: 5, output_tokens: 6, cache_read_input_tokens: 7, cache_creation_input_tokens: 8 }),
+    ).toEqual(camel);
   });
 
   it('finds no usage where no count is a finite number', () => {
@@ -137,7 +146,10 @@ describe('UpstreamEventDecoder: usage and finish', () => {
   });
 
   it('turns tokens-used in either spelling into a usage event', () => {
-    const out = decodeAll(model({ type: 'tokens-used', inputTokens: 12, outputTokens: 34 }), genB({ type: 'tokens-used', input_tokens: 1 }));
+    const out = decodeAll(
+      model({ type: 'tokens-used', inputTokens: 12, outputTokens: 34 }),
+      genB({ type: 'tokens-used', input_tokens: 1 }),
+    );
     expect(out).toEqual([
       { kind: 'usage', usage: { inputTokens: 12, outputTokens: 34 } },
       { kind: 'usage', usage: { inputTokens: 1 } },
@@ -238,7 +250,10 @@ describe('UpstreamEventDecoder: duplicate chunks', () => {
       { type: 'output_text_delta', text: 'Hello' },
       { type: 'output_text_delta', text: ' there' },
     );
-    expect(out).toEqual([{ kind: 'text-delta', text: 'Hello' }, { kind: 'text-delta', text: ' there' }]);
+    expect(out).toEqual([
+      { kind: 'text-delta', text: 'Hello' },
+      { kind: 'text-delta', text: ' there' },
+    ]);
   });
 
   it('keeps a repeated chunk from the same event type, and the same text when it is not adjacent', () => {
@@ -248,7 +263,12 @@ describe('UpstreamEventDecoder: duplicate chunks', () => {
       { type: 'coding_agent.response.chunk', chunk: '!' },
       { type: 'output_text_delta', text: 'ha' },
     );
-    expect(out.map((event) => (event.kind === 'text-delta' ? event.text : event.kind))).toEqual(['ha', 'ha', '!', 'ha']);
+    expect(out.map((event) => (event.kind === 'text-delta' ? event.text : event.kind))).toEqual([
+      'ha',
+      'ha',
+      '!',
+      'ha',
+    ]);
   });
 });
 
@@ -279,12 +299,17 @@ describe('UpstreamEventDecoder: end of turn and errors', () => {
   });
 
   it('finishes with stop when response_done carries no tool calls', () => {
-    expect(decodeAll({ type: 'response_done', response: { output: [] } })).toEqual([{ kind: 'finish', reason: 'stop' }]);
+    expect(decodeAll({ type: 'response_done', response: { output: [] } })).toEqual([
+      { kind: 'finish', reason: 'stop' },
+    ]);
     expect(decodeAll({ type: 'response_done' })).toEqual([{ kind: 'finish', reason: 'stop' }]);
   });
 
   it('turns coding_agent.end and complete into a finish without a reason', () => {
-    expect(decodeAll({ type: 'coding_agent.end' }, { type: 'complete' })).toEqual([{ kind: 'finish' }, { kind: 'finish' }]);
+    expect(decodeAll({ type: 'coding_agent.end' }, { type: 'complete' })).toEqual([
+      { kind: 'finish' },
+      { kind: 'finish' },
+    ]);
   });
 
   it('reads errors in the data form, the top-level form, and inside a model event', () => {
@@ -307,12 +332,22 @@ describe('UpstreamEventDecoder: end of turn and errors', () => {
 
   it('ignores unknown and non-content events and payloads that are not event objects', () => {
     const out = decodeAll(
-      { type: 'connected' }, { type: 'response_started' }, { type: 'coding_agent.start', data: {} },
-      { type: 'fs_operation', data: { op: 'read' } }, { type: 'run_item_stream_event' },
+      { type: 'connected' },
+      { type: 'response_started' },
+      { type: 'coding_agent.start', data: {} },
+      { type: 'fs_operation', data: { op: 'read' } },
+      { type: 'run_item_stream_event' },
       { type: 'coding_agent.Write.content.chunk', data: { file_path: '/a', text: 'x' } },
       { type: 'something_new', text: 'not text' },
-      model({ type: 'stream-start' }), model({ type: 'conversation_id', id: 'c' }), model({ type: 'future-event', delta: 'x' }),
-      { type: 'model', event: 'not an object' }, { text: 'no type' }, null, 'data', 42, [{ type: 'complete' }],
+      model({ type: 'stream-start' }),
+      model({ type: 'conversation_id', id: 'c' }),
+      model({ type: 'future-event', delta: 'x' }),
+      { type: 'model', event: 'not an object' },
+      { text: 'no type' },
+      null,
+      'data',
+      42,
+      [{ type: 'complete' }],
     );
     expect(out).toEqual([]);
   });
@@ -378,9 +413,9 @@ describe('UpstreamEventDecoder: every Generation B key spelling (gen-b 5.5, 10.1
   });
 
   it('reads finishReason next to camelCase usage, and prefers finishReason when both reasons are sent', () => {
-    expect(decodeAll(genB({ type: 'finish', finishReason: 'stop', stop_reason: 'x', usage: { outputTokens: 3 } }))).toEqual([
-      { kind: 'finish', reason: 'stop', usage: { outputTokens: 3 } },
-    ]);
+    expect(
+      decodeAll(genB({ type: 'finish', finishReason: 'stop', stop_reason: 'x', usage: { outputTokens: 3 } })),
+    ).toEqual([{ kind: 'finish', reason: 'stop', usage: { outputTokens: 3 } }]);
   });
 
   it('reads tokens-used counts from the event or from a nested usage object', () => {
@@ -416,7 +451,10 @@ describe('UpstreamEventDecoder: deltas are never trimmed (gen-b 10.8)', () => {
 
   it('keeps a second identical whitespace delta from the same channel', () => {
     const out = decodeAll(genB({ type: 'text-delta', delta: '\n' }), genB({ type: 'text-delta', delta: '\n' }));
-    expect(out).toEqual([{ kind: 'text-delta', text: '\n' }, { kind: 'text-delta', text: '\n' }]);
+    expect(out).toEqual([
+      { kind: 'text-delta', text: '\n' },
+      { kind: 'text-delta', text: '\n' },
+    ]);
   });
 });
 

@@ -172,9 +172,7 @@ describe('content blocks', () => {
       { text: '[Document: file_022 (not fetched by Orchids Tray)]', type: 'text' },
     ]);
     const plain = { type: 'text', media_type: 'text/plain', data: 'plain words' };
-    expect(convert({ type: 'document', source: plain })).toEqual([
-      { text: 'plain words', type: 'text' },
-    ]);
+    expect(convert({ type: 'document', source: plain })).toEqual([{ text: 'plain words', type: 'text' }]);
     expect(convert({ type: 'document', source: { type: 'content', content: 'as a string' } })).toEqual([
       { text: 'as a string', type: 'text' },
     ]);
@@ -297,7 +295,13 @@ describe('the body around the messages', () => {
           ],
         },
       ]),
-      { system: [{ type: 'text', text: ' first ' }, { type: 'text', text: '' }, { type: 'other', text: 'not text' }] },
+      {
+        system: [
+          { type: 'text', text: ' first ' },
+          { type: 'text', text: '' },
+          { type: 'other', text: 'not text' },
+        ],
+      },
     );
     expect(body.config.system).toBe('first\n\nsecond\n\nthird\n\nfourth');
     // System messages stay in the conversation too.

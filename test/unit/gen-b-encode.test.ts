@@ -9,10 +9,13 @@ import { genBWireObject } from '../helpers/gen-b';
 // bodies are all past that bound, so each takes that path somewhere: per message, walked messages, sliced strings.
 
 const build = (messages: unknown[], extra: Partial<MessagesRequest> = {}): GenBBody =>
-  buildGenBBody({ model: 'claude-sonnet-4-6', max_tokens: 1024, messages: messages as Message[], ...extra }, {
-    upstreamModel: 'claude-sonnet-4-6',
-    thinkingMode: 'enabled',
-  });
+  buildGenBBody(
+    { model: 'claude-sonnet-4-6', max_tokens: 1024, messages: messages as Message[], ...extra },
+    {
+      upstreamModel: 'claude-sonnet-4-6',
+      thinkingMode: 'enabled',
+    },
+  );
 
 describe('large bodies (encoded in pieces) are byte-identical to one JSON.stringify', () => {
   const SLICE = 16_384;

@@ -90,7 +90,13 @@ describe('decodeJson equals JSON.parse(buffer.toString())', () => {
       if (kind === 3) return text(3);
       if (kind === 4) return Array.from({ length: int(6) }, () => value(depth + 1));
       const record: Record<string, unknown> = {};
-      for (let i = int(6); i > 0; i--) Object.defineProperty(record, key(), { value: value(depth + 1), enumerable: true, writable: true, configurable: true });
+      for (let i = int(6); i > 0; i--)
+        Object.defineProperty(record, key(), {
+          value: value(depth + 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       return record;
     };
     /** Rewrites some non-ASCII characters (all inside strings) as \u escapes; `latin1` decides whether \u0080-\u00ff may appear. */
@@ -109,7 +115,8 @@ describe('decodeJson equals JSON.parse(buffer.toString())', () => {
     for (let doc = 0; doc < 400; doc++) {
       const json = JSON.stringify(value(0));
       const variants = [json, escapeSome(json, false), escapeSome(json, true)];
-      for (const [v, variant] of variants.entries()) expectSameAsReference(Buffer.from(variant, 'utf8'), `doc ${doc} variant ${v}`);
+      for (const [v, variant] of variants.entries())
+        expectSameAsReference(Buffer.from(variant, 'utf8'), `doc ${doc} variant ${v}`);
     }
   });
 });
@@ -127,7 +134,18 @@ describe('decodeJson refuses bad bodies with 400', () => {
     expect(error.message).toBe('The request body is not valid UTF-8.');
   });
 
-  it.each(['', 'not json', '{"a":1', '{"a":1}x', '[1,]', "{'a':1}", '{"é":}', '{"a":é}', '{"k":"\\é"}', '{"k":"\\\\\\é"}'])('not JSON: %j', (text) => {
+  it.each([
+    '',
+    'not json',
+    '{"a":1',
+    '{"a":1}x',
+    '[1,]',
+    "{'a':1}",
+    '{"é":}',
+    '{"a":é}',
+    '{"k":"\\é"}',
+    '{"k":"\\\\\\é"}',
+  ])('not JSON: %j', (text) => {
     expect(() => JSON.parse(text), 'the reference refuses it too').toThrow();
     const error = bodyError(Buffer.from(text, 'utf8'));
     expect(error.status).toBe(400);

@@ -30,7 +30,13 @@ describe('encodeJsonToBuffer is byte-identical to Buffer.from(JSON.stringify(v))
   ])('%s', (_name, value) => expectIdentical(value, _name));
 
   it('drops undefined, function and symbol members and nulls them in arrays', () => {
-    expectIdentical({ a: undefined, b: () => 1, c: Symbol('s'), d: 1, nested: { x: undefined, y: [undefined, () => 1, Symbol('t'), 2] } });
+    expectIdentical({
+      a: undefined,
+      b: () => 1,
+      c: Symbol('s'),
+      d: 1,
+      nested: { x: undefined, y: [undefined, () => 1, Symbol('t'), 2] },
+    });
     // eslint-disable-next-line no-sparse-arrays
     expectIdentical({ sparse: [1, , 3], deep: { a: { b: { c: { d: [undefined] } } } } });
   });
@@ -46,12 +52,18 @@ describe('encodeJsonToBuffer is byte-identical to Buffer.from(JSON.stringify(v))
     const custom = { toJSON: () => ({ replaced: true, text: 'ü' }) };
     const toString = { toJSON: () => 'as string' };
     expectIdentical(when, 'top-level Date');
-    expectIdentical({ when, custom, toString, list: [when, custom, toString], deep: { a: { b: { c: when } } } }, 'members');
+    expectIdentical(
+      { when, custom, toString, list: [when, custom, toString], deep: { a: { b: { c: when } } } },
+      'members',
+    );
   });
 
   it('omits a member whose toJSON returns undefined, as JSON.stringify does', () => {
     const nothing = { toJSON: () => undefined };
-    expectIdentical({ a: nothing, b: 1, list: [nothing], deep: { c: nothing, d: { e: nothing } } }, 'toJSON → undefined');
+    expectIdentical(
+      { a: nothing, b: 1, list: [nothing], deep: { c: nothing, d: { e: nothing } } },
+      'toJSON → undefined',
+    );
   });
 
   it('passes the member key to toJSON, as JSON.stringify does', () => {
@@ -61,7 +73,10 @@ describe('encodeJsonToBuffer is byte-identical to Buffer.from(JSON.stringify(v))
 
   it('unwraps boxed primitives', () => {
     // eslint-disable-next-line no-new-wrappers
-    expectIdentical({ s: new String('boxed é'), n: new Number(4), b: new Boolean(false), list: [new String('x')] }, 'boxed');
+    expectIdentical(
+      { s: new String('boxed é'), n: new Number(4), b: new Boolean(false), list: [new String('x')] },
+      'boxed',
+    );
   });
 });
 

@@ -9,9 +9,24 @@ import type { RequestReport } from '../../main/core/proxy/observer';
 
 function report(at: number, status = 200): RequestReport {
   return {
-    requestId: `req_${at}_${status}`, startedAt: at, finishedAt: at + 10, model: 'm', upstreamModel: 'm', stream: false,
-    status, stopReason: status === 200 ? 'end_turn' : null, inputTokens: 10, outputTokens: 5, firstByteMs: 3,
-    durationMs: 10, accountId: 1, accountsTried: [1], retries: 0, protocol: 'sse-a', errorType: status === 200 ? null : 'api_error', errorMessage: null,
+    requestId: `req_${at}_${status}`,
+    startedAt: at,
+    finishedAt: at + 10,
+    model: 'm',
+    upstreamModel: 'm',
+    stream: false,
+    status,
+    stopReason: status === 200 ? 'end_turn' : null,
+    inputTokens: 10,
+    outputTokens: 5,
+    firstByteMs: 3,
+    durationMs: 10,
+    accountId: 1,
+    accountsTried: [1],
+    retries: 0,
+    protocol: 'sse-a',
+    errorType: status === 200 ? null : 'api_error',
+    errorMessage: null,
   };
 }
 
@@ -48,7 +63,12 @@ describe('LiveStats', () => {
   it('is seeded from history, so a restart does not reset today', () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-stats-')), 'db.sqlite'));
     const history = new HistoryRepo(db);
-    history.insertMany([report(noon - 3600_000), report(noon - 120_000, 500), report(startOfLocalDay(noon) - 1000)].map((r) => ({ report: r, debugLog: null })));
+    history.insertMany(
+      [report(noon - 3600_000), report(noon - 120_000, 500), report(startOfLocalDay(noon) - 1000)].map((r) => ({
+        report: r,
+        debugLog: null,
+      })),
+    );
     const stats = new LiveStats(() => noon);
     stats.seed(history);
     expect(stats.snapshot().today).toEqual({ requests: 2, errors: 1, inputTokens: 20, outputTokens: 10 });
@@ -63,7 +83,9 @@ describe('history retention', () => {
     const history = new HistoryRepo(db);
     const day = 86_400_000;
     const now = Date.UTC(2026, 10, 25);
-    history.insertMany([40, 20, 3, 2, 1, 0].map((ageDays) => ({ report: report(now - ageDays * day), debugLog: null })));
+    history.insertMany(
+      [40, 20, 3, 2, 1, 0].map((ageDays) => ({ report: report(now - ageDays * day), debugLog: null })),
+    );
     expect(history.prune(now - 30 * day, 1000)).toBe(1); // the 40-day-old row
     expect(history.prune(0, 3)).toBe(2); // keep the newest three
     expect(history.query({ limit: 10 }).map((row) => Math.round((now - row.startedAt) / day))).toEqual([0, 1, 2]);

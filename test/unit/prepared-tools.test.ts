@@ -11,7 +11,10 @@ import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
 const FIXTURE = CLAUDE_CODE_REQUEST;
 const fresh = () => JSON.parse(fs.readFileSync(FIXTURE, 'utf8'));
-const tool = (description: string, schema: Record<string, unknown> = { type: 'object', properties: { a: { type: 'string' } } }): ToolDefinition => ({
+const tool = (
+  description: string,
+  schema: Record<string, unknown> = { type: 'object', properties: { a: { type: 'string' } } },
+): ToolDefinition => ({
   name: 'Read',
   description,
   input_schema: schema,
@@ -36,7 +39,10 @@ describe('PreparedToolsCache', () => {
     expect(signature(sameLengthEdit)).toBe(signature(base()));
     expect(cache.prepare(sameLengthEdit)).not.toBe(prepared);
     const schemaEdit = [tool('read a file', { type: 'object', properties: { a: { type: 'number' } } }), base()[1]!];
-    expect(cache.prepare(schemaEdit).tools[0]!.input_schema).toEqual({ type: 'object', properties: { a: { type: 'number' } } });
+    expect(cache.prepare(schemaEdit).tools[0]!.input_schema).toEqual({
+      type: 'object',
+      properties: { a: { type: 'number' } },
+    });
     expect(cache.prepare([{ ...base()[0]!, name: 'View' }, base()[1]!])).not.toBe(prepared);
     expect(cache.prepare([base()[1]!, base()[0]!])).not.toBe(prepared);
     expect(cache.prepare(base())).toBe(prepared); // still there
@@ -77,7 +83,15 @@ describe('encodeOrchidsBody', () => {
   });
 
   it('handles a body without tools, and a history long enough to be encoded in pieces', () => {
-    const request = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'x'.repeat(50_000) + ' — and more' }, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'next' }] };
+    const request = {
+      model: 'm',
+      max_tokens: 1,
+      messages: [
+        { role: 'user', content: 'x'.repeat(50_000) + ' — and more' },
+        { role: 'assistant', content: 'ok' },
+        { role: 'user', content: 'next' },
+      ],
+    };
     const body = buildOrchidsRequest(request as never, ctx);
     expect(JSON.parse(encodeOrchidsBody(body, undefined).toString())).toEqual(JSON.parse(JSON.stringify(body)));
   });

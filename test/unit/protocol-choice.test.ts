@@ -18,8 +18,13 @@ function harness(setting: ProtocolSetting = 'auto') {
   };
 }
 
-const account = (protocol: string, protocolCheckedAt: number | null = null): ProtocolMemory => ({ id: 7, protocol, protocolCheckedAt });
-const order = (steps: Array<{ protocol: string; confirmed: boolean }>) => steps.map((s) => `${s.protocol}${s.confirmed ? '!' : ''}`);
+const account = (protocol: string, protocolCheckedAt: number | null = null): ProtocolMemory => ({
+  id: 7,
+  protocol,
+  protocolCheckedAt,
+});
+const order = (steps: Array<{ protocol: string; confirmed: boolean }>) =>
+  steps.map((s) => `${s.protocol}${s.confirmed ? '!' : ''}`);
 
 describe('ProtocolChoice', () => {
   it('probes ws, then sse-b, then sse-a for an account that has answered on none', () => {

@@ -3,26 +3,41 @@ import { QueueWriter } from '../../main/core/writers/queue-writer';
 
 describe('QueueWriter', () => {
   // setImmediate stays real: the writer yields to the event loop between batches with it.
-  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date'] }));
+  beforeEach(() =>
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date'] }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it('writes nothing on enqueue, then everything in batches on the interval', async () => {
     const batches: number[][] = [];
-    const writer = new QueueWriter<number>({ write: (batch) => void batches.push([...batch]), intervalMs: 1000, capacity: 100, maxBatch: 4 });
+    const writer = new QueueWriter<number>({
+      write: (batch) => void batches.push([...batch]),
+      intervalMs: 1000,
+      capacity: 100,
+      maxBatch: 4,
+    });
     writer.start();
     for (let i = 0; i < 10; i++) writer.enqueue(i);
     expect(batches).toEqual([]);
     await vi.advanceTimersByTimeAsync(1000);
     expect(batches[0]).toEqual([0, 1, 2, 3]); // the first batch on the tick...
     await writer.flushNow(); // ...the rest after the event loop had its turns between them
-    expect(batches).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect(batches).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(writer.written).toBe(10);
     await writer.stop();
   });
 
   it('is bounded: beyond capacity, items are dropped and counted, never waited for', async () => {
     const written: number[] = [];
-    const writer = new QueueWriter<number>({ write: (batch) => void written.push(...batch), intervalMs: 1000, capacity: 5 });
+    const writer = new QueueWriter<number>({
+      write: (batch) => void written.push(...batch),
+      intervalMs: 1000,
+      capacity: 5,
+    });
     writer.start();
     const accepted = Array.from({ length: 8 }, (_, i) => writer.enqueue(i));
     expect(accepted).toEqual([true, true, true, true, true, false, false, false]);
@@ -34,7 +49,11 @@ describe('QueueWriter', () => {
 
   it('stop() writes what is still queued, even between ticks', async () => {
     const written: number[] = [];
-    const writer = new QueueWriter<number>({ write: async (batch) => void written.push(...batch), intervalMs: 60_000, capacity: 100 });
+    const writer = new QueueWriter<number>({
+      write: async (batch) => void written.push(...batch),
+      intervalMs: 60_000,
+      capacity: 100,
+    });
     writer.start();
     writer.enqueue(1);
     writer.enqueue(2);

@@ -23,7 +23,8 @@ function fakeSafeStorage(secret = 0x5a): SafeStorageLike {
     }),
     decryptString: vi.fn((cipher: Buffer) => {
       const text = Buffer.from(cipher.map((b) => b ^ secret)).toString('utf8');
-      if (!text.startsWith('kc:')) throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
+      if (!text.startsWith('kc:'))
+        throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return text.slice(3);
     }),
   };

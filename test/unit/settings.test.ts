@@ -83,7 +83,11 @@ describe('SettingsService defaults and persistence', () => {
 describe('SettingsService environment overrides', () => {
   it('an environment variable wins over the database, with source "environment"', () => {
     service().set('port', 4100);
-    const settings = service({ ORCHIDS_TRAY_PORT: ' 5200 ', ORCHIDS_TRAY_DEBUG_LOGS: 'yes', ORCHIDS_TRAY_ALLOWED_ORIGINS: 'https://a.example.com, https://b.example.com' });
+    const settings = service({
+      ORCHIDS_TRAY_PORT: ' 5200 ',
+      ORCHIDS_TRAY_DEBUG_LOGS: 'yes',
+      ORCHIDS_TRAY_ALLOWED_ORIGINS: 'https://a.example.com, https://b.example.com',
+    });
     expect(settings.get('port')).toBe(5200);
     expect(settings.get('debugLogs')).toBe(true);
     expect(settings.get('allowedOrigins')).toEqual(['https://a.example.com', 'https://b.example.com']);
@@ -174,7 +178,10 @@ describe('SettingsService secrets, change events and stored data', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     service().set('debugLogs', true); // another instance writes; ours notices on reload
     settings.reload();
-    expect(listener.mock.calls).toEqual([['port', 4100], ['debugLogs', true]]);
+    expect(listener.mock.calls).toEqual([
+      ['port', 4100],
+      ['debugLogs', true],
+    ]);
     settings.reset('port');
     expect(listener.mock.calls.at(-1)).toEqual(['port', 3002]);
     off();

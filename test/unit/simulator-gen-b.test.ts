@@ -3,9 +3,27 @@ import { request, WebSocket as UndiciWebSocket } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import {
-  DEFAULT_RESPONSE_B, OrchidsSimulator, connected, drop, errorFrame, finish, httpError, nested, renderSse,
-  renderWsFrames, reply, respell, responseStarted, sse, text, textParts, toolCall, tokensUsed, wsClose,
-  type SimOptions, type SimStep,
+  DEFAULT_RESPONSE_B,
+  OrchidsSimulator,
+  connected,
+  drop,
+  errorFrame,
+  finish,
+  httpError,
+  nested,
+  renderSse,
+  renderWsFrames,
+  reply,
+  respell,
+  responseStarted,
+  sse,
+  text,
+  textParts,
+  toolCall,
+  tokensUsed,
+  wsClose,
+  type SimOptions,
+  type SimStep,
 } from '../sim/orchids-simulator';
 import { until } from '../helpers/wait';
 
@@ -52,7 +70,9 @@ class Client {
   constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => this.frames.push(String(data)));
     ws.on('error', () => {}); // a dropped socket errors; the close event carries what the tests check
-    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) =>
+      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
   }
   send(body: unknown): void {
     this.ws.send(`${typeof body === 'string' ? body : JSON.stringify(body)}\n`); // gorilla's WriteJSON adds the newline
@@ -101,38 +121,75 @@ const DEFAULT_FRAMES = renderWsFrames((DEFAULT_RESPONSE_B as { steps: SimStep[] 
 
 describe('Generation B builders', () => {
   it('spells model events every way the spec allows', () => {
-    const steps = [...toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x' } }), ...finish('tool-calls', { inputTokens: 1, outputTokens: 2 })];
-    const flat = respell(steps, { layout: 'flat', callIdKey: 'toolCallId', inputIdKey: 'toolCallId', toolNameKey: 'toolName',
-      stopReasonKey: 'finishReason', usageCase: 'camel', toolInput: 'string' });
+    const steps = [
+      ...toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x' } }),
+      ...finish('tool-calls', { inputTokens: 1, outputTokens: 2 }),
+    ];
+    const flat = respell(steps, {
+      layout: 'flat',
+      callIdKey: 'toolCallId',
+      inputIdKey: 'toolCallId',
+      toolNameKey: 'toolName',
+      stopReasonKey: 'finishReason',
+      usageCase: 'camel',
+      toolInput: 'string',
+    });
     const ev = (i: number, list: SimStep[]) => (list[i] as { data: { event: any } }).data.event;
     expect(ev(0, flat)).toEqual({ type: 'tool-input-start', toolCallId: 'toolu_sim1', toolName: 'Read' });
     expect(ev(1, flat)).toEqual({ type: 'tool-input-delta', toolCallId: 'toolu_sim1', delta: '{"file_path":"/x"}' });
-    expect(ev(3, flat)).toEqual({ type: 'tool-call', toolCallId: 'toolu_sim1', toolName: 'Read', input: '{"file_path":"/x"}' });
-    expect(ev(4, flat)).toEqual({ type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 1, outputTokens: 2 } });
+    expect(ev(3, flat)).toEqual({
+      type: 'tool-call',
+      toolCallId: 'toolu_sim1',
+      toolName: 'Read',
+      input: '{"file_path":"/x"}',
+    });
+    expect(ev(4, flat)).toEqual({
+      type: 'finish',
+      finishReason: 'tool-calls',
+      usage: { inputTokens: 1, outputTokens: 2 },
+    });
     const byId = nested(steps, { callIdKey: 'id' });
-    expect(ev(3, byId)).toEqual({ data: { type: 'tool-call', id: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } } });
-    expect(ev(0, nested(tokensUsed(3, 4)))).toEqual({ data: { type: 'tokens-used', input_tokens: 3, output_tokens: 4 } });
-    expect(ev(0, nested(tokensUsed(3, 4), { usageCase: 'camel' }))).toEqual({ data: { type: 'tokens-used', inputTokens: 3, outputTokens: 4 } });
+    expect(ev(3, byId)).toEqual({
+      data: { type: 'tool-call', id: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } },
+    });
+    expect(ev(0, nested(tokensUsed(3, 4)))).toEqual({
+      data: { type: 'tokens-used', input_tokens: 3, output_tokens: 4 },
+    });
+    expect(ev(0, nested(tokensUsed(3, 4), { usageCase: 'camel' }))).toEqual({
+      data: { type: 'tokens-used', inputTokens: 3, outputTokens: 4 },
+    });
   });
 
   it('builds preambles, both error shapes, closes and a whitespace-only delta', () => {
     expect(connected()).toEqual([{ data: { type: 'connected' } }]);
     expect(responseStarted({ id: 'r1' })).toEqual([{ data: { type: 'response_started', id: 'r1' } }]);
-    expect(errorFrame('rate_limit', 'too many requests')).toEqual([{ data: { type: 'error', data: { code: 'rate_limit', message: 'too many requests' } } }]);
-    expect(errorFrame('rate_limit', 'too many requests', 'flat')).toEqual([{ data: { type: 'error', code: 'rate_limit', message: 'too many requests' } }]);
+    expect(errorFrame('rate_limit', 'too many requests')).toEqual([
+      { data: { type: 'error', data: { code: 'rate_limit', message: 'too many requests' } } },
+    ]);
+    expect(errorFrame('rate_limit', 'too many requests', 'flat')).toEqual([
+      { data: { type: 'error', code: 'rate_limit', message: 'too many requests' } },
+    ]);
     expect(wsClose(1008, 'policy')).toEqual([{ close: 1008, reason: 'policy' }]);
     expect(drop()).toEqual([{ destroy: true }]);
     const parts = nested(textParts(['Hi', '\n', 'there']));
-    expect(renderWsFrames(parts)[2]).toBe('{"type":"model","event":{"data":{"type":"text-delta","id":"1","delta":"\\n"}}}');
+    expect(renderWsFrames(parts)[2]).toBe(
+      '{"type":"model","event":{"data":{"type":"text-delta","id":"1","delta":"\\n"}}}',
+    );
     expect(renderWsFrames([{ raw: 'not json' }, { delayMs: 1 }, { close: 1000 }, ...finish()])).toHaveLength(2);
-    expect(DEFAULT_FRAMES.at(-1)).toBe('{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop","usage":{"input_tokens":12,"output_tokens":7}}}}');
+    expect(DEFAULT_FRAMES.at(-1)).toBe(
+      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop","usage":{"input_tokens":12,"output_tokens":7}}}}',
+    );
   });
 });
 
 describe('Generation B WebSocket', () => {
   it('answers sequential requests on one socket and records them with the upgrade headers', async () => {
     const { sim, user, wsUrl } = await withToken();
-    const headers = { 'user-agent': 'Orchids/0.0.57 test', origin: 'https://www.orchids.app', cookie: `__client=${user.clientCookie}` };
+    const headers = {
+      'user-agent': 'Orchids/0.0.57 test',
+      origin: 'https://www.orchids.app',
+      cookie: `__client=${user.clientCookie}`,
+    };
     const client = await dial(wsUrl, headers);
     client.send(WS_BODY);
     await client.frame(DEFAULT_FRAMES.length - 1);
@@ -141,14 +198,34 @@ describe('Generation B WebSocket', () => {
     sim.enqueue(sse([...connected(), ...responseStarted(), ...nested(reply('second'))]));
     client.send({ ...WS_BODY, config: { system: '', thinkingMode: 'disabled' } });
     expect(await client.frame(DEFAULT_FRAMES.length)).toEqual({ type: 'connected' });
-    expect((await client.frame(DEFAULT_FRAMES.length + 5)).event.data).toMatchObject({ type: 'finish', stop_reason: 'stop' });
+    expect((await client.frame(DEFAULT_FRAMES.length + 5)).event.data).toMatchObject({
+      type: 'finish',
+      stop_reason: 'stop',
+    });
 
-    expect(sim.requests.map((r) => [r.protocol, r.socketId, r.userId])).toEqual([['ws', 1, user.userId], ['ws', 1, user.userId]]);
+    expect(sim.requests.map((r) => [r.protocol, r.socketId, r.userId])).toEqual([
+      ['ws', 1, user.userId],
+      ['ws', 1, user.userId],
+    ]);
     expect(sim.requests[0]!.headers).toMatchObject(headers);
     expect(sim.requests[0]!.rawBody.endsWith('}\n')).toBe(true);
     expect(sim.requests[1]!.body.config.thinkingMode).toBe('disabled');
-    expect(sim.upgrades).toEqual([expect.objectContaining({ status: 101, socketId: 1, userId: user.userId, headers: expect.objectContaining(headers) })]);
-    expect(sim.stats).toMatchObject({ wsUpgrades: 1, wsRequests: 2, openWsSockets: 1, agentBConnections: 1, agentRequests: 0, sseBRequests: 0 });
+    expect(sim.upgrades).toEqual([
+      expect.objectContaining({
+        status: 101,
+        socketId: 1,
+        userId: user.userId,
+        headers: expect.objectContaining(headers),
+      }),
+    ]);
+    expect(sim.stats).toMatchObject({
+      wsUpgrades: 1,
+      wsRequests: 2,
+      openWsSockets: 1,
+      agentBConnections: 1,
+      agentRequests: 0,
+      sseBRequests: 0,
+    });
     sim.resetStats();
     expect(sim.stats).toMatchObject({ wsUpgrades: 0, wsRequests: 0, openWsSockets: 1, openAgentBConnections: 1 });
   });
@@ -183,14 +260,22 @@ describe('Generation B WebSocket', () => {
   it('refuseUpgrades answers every upgrade with the chosen status, body and headers until cleared', async () => {
     const { sim, wsUrl } = await withToken();
     sim.refuseUpgrades(429, 'too many requests', { 'retry-after': '7' });
-    expect(await refusal(wsUrl)).toMatchObject({ status: 429, body: 'too many requests', headers: { 'retry-after': '7' } });
+    expect(await refusal(wsUrl)).toMatchObject({
+      status: 429,
+      body: 'too many requests',
+      headers: { 'retry-after': '7' },
+    });
     sim.refuseUpgrades(403);
     expect(await refusal(wsUrl)).toMatchObject({ status: 403, body: '403 Forbidden' });
     sim.refuseUpgrades(undefined);
     await dial(wsUrl);
     expect(await refusal(`${sim.agentWsUrl.replace('/ws/', '/wss/')}?token=x`)).toMatchObject({ status: 404 });
     const plainGet = await request(wsUrl.replace(/^ws:/, 'http:'));
-    expect([plainGet.statusCode, plainGet.headers.upgrade, await plainGet.body.text()]).toEqual([426, 'websocket', expect.stringContaining('426')]);
+    expect([plainGet.statusCode, plainGet.headers.upgrade, await plainGet.body.text()]).toEqual([
+      426,
+      'websocket',
+      expect.stringContaining('426'),
+    ]);
   });
 
   it('answers a second request frame on a busy socket with a busy error frame', async () => {
@@ -201,7 +286,10 @@ describe('Generation B WebSocket', () => {
     await client.frame(0);
     client.send(WS_BODY);
     await until(() => client.frames.some((f) => f.includes('"busy"')));
-    expect(JSON.parse(client.frames.find((f) => f.includes('"busy"'))!)).toEqual({ type: 'error', data: { code: 'busy', message: expect.any(String) } });
+    expect(JSON.parse(client.frames.find((f) => f.includes('"busy"'))!)).toEqual({
+      type: 'error',
+      data: { code: 'busy', message: expect.any(String) },
+    });
     expect(sim.requests.map((r) => r.rejected)).toEqual([undefined, 'busy']);
     expect(sim.stats).toMatchObject({ wsRequests: 2, wsRejectedRequests: 1 });
   });
@@ -211,8 +299,14 @@ describe('Generation B WebSocket', () => {
     const client = await dial(wsUrl);
     const noThinking = { ...WS_BODY, config: { system: '' } };
     const cases: [unknown, string][] = [
-      [SSE_B_BODY, '`model`'], [GEN_A_BODY, '`prompt`'], [{ ...WS_BODY, tools: [] }, '`tools`'], [{ ...WS_BODY, type: 'user_request' }, '`type`'],
-      [noThinking, 'thinkingMode'], [{ ...WS_BODY, messages: 'hi' }, '`messages`'], [{ ...WS_BODY, modelName: 1 }, '`modelName`'], ['{not json', 'not JSON'],
+      [SSE_B_BODY, '`model`'],
+      [GEN_A_BODY, '`prompt`'],
+      [{ ...WS_BODY, tools: [] }, '`tools`'],
+      [{ ...WS_BODY, type: 'user_request' }, '`type`'],
+      [noThinking, 'thinkingMode'],
+      [{ ...WS_BODY, messages: 'hi' }, '`messages`'],
+      [{ ...WS_BODY, modelName: 1 }, '`modelName`'],
+      ['{not json', 'not JSON'],
     ];
     for (const [i, [body, mention]] of cases.entries()) {
       client.send(body);
@@ -225,7 +319,11 @@ describe('Generation B WebSocket', () => {
     expect((await client.frame(cases.length)).data.message).toContain('text frames');
     client.send(WS_BODY);
     await client.frame(cases.length + DEFAULT_FRAMES.length);
-    expect(sim.requests.map((r) => r.rejected ?? 'ok')).toEqual([...cases.map(() => 'bad_request'), 'bad_request', 'ok']);
+    expect(sim.requests.map((r) => r.rejected ?? 'ok')).toEqual([
+      ...cases.map(() => 'bad_request'),
+      'bad_request',
+      'ok',
+    ]);
   });
 
   it('plays scripted closes, drops, error frames and HTTP errors as frames', async () => {
@@ -249,7 +347,10 @@ describe('Generation B WebSocket', () => {
     third.send(WS_BODY);
     expect(await third.frame(0)).toEqual({ type: 'error', code: 'rate_limit', message: 'too many requests' });
     third.send(WS_BODY);
-    expect(await third.frame(1)).toEqual({ type: 'error', data: { code: 'http_402', message: '402 You have run out of credits.' } });
+    expect(await third.frame(1)).toEqual({
+      type: 'error',
+      data: { code: 'http_402', message: '402 You have run out of credits.' },
+    });
     third.send(WS_BODY);
     expect(await third.closed).toEqual({ code: 1000, reason: '' });
     expect(third.frames).toHaveLength(2 + 4);
@@ -313,16 +414,38 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
     const ok = await post(sim.agentBUrl, token, SSE_B_BODY);
     expect(ok).toMatchObject({ status: 200, type: 'text/event-stream' });
     expect(ok.text).toBe(renderSse((DEFAULT_RESPONSE_B as { steps: SimStep[] }).steps));
-    expect(await post(sim.agentBUrl, token, GEN_A_BODY)).toMatchObject({ status: 400, text: expect.stringContaining('`prompt`') });
-    expect(await post(sim.agentBUrl, token, WS_BODY)).toMatchObject({ status: 400, text: expect.stringContaining('`model`') });
-    expect(await post(sim.agentBUrl, undefined, SSE_B_BODY)).toMatchObject({ status: 401, text: '401 Unauthorized: invalid token' });
+    expect(await post(sim.agentBUrl, token, GEN_A_BODY)).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('`prompt`'),
+    });
+    expect(await post(sim.agentBUrl, token, WS_BODY)).toMatchObject({
+      status: 400,
+      text: expect.stringContaining('`model`'),
+    });
+    expect(await post(sim.agentBUrl, undefined, SSE_B_BODY)).toMatchObject({
+      status: 401,
+      text: '401 Unauthorized: invalid token',
+    });
     const genA = await post(sim.agentUrl, token, SSE_B_BODY);
-    expect(genA).toMatchObject({ status: 400, text: expect.stringMatching(/^400 Bad Request: .*Generation A.*`messages`/) });
+    expect(genA).toMatchObject({
+      status: 400,
+      text: expect.stringMatching(/^400 Bad Request: .*Generation A.*`messages`/),
+    });
     expect((await post(sim.agentUrl, token, GEN_A_BODY)).status).toBe(200);
     expect(sim.requests.map((r) => [r.protocol, r.rejected])).toEqual([
-      ['sse-b', undefined], ['sse-b', 'bad_request'], ['sse-b', 'bad_request'], ['sse-b', 'invalid token'], ['sse-a', 'bad_request'], ['sse-a', undefined],
+      ['sse-b', undefined],
+      ['sse-b', 'bad_request'],
+      ['sse-b', 'bad_request'],
+      ['sse-b', 'invalid token'],
+      ['sse-a', 'bad_request'],
+      ['sse-a', undefined],
     ]);
-    expect(sim.stats).toMatchObject({ sseBRequests: 4, unauthorizedSseBRequests: 1, agentRequests: 2, unauthorizedAgentRequests: 0 });
+    expect(sim.stats).toMatchObject({
+      sseBRequests: 4,
+      unauthorizedSseBRequests: 1,
+      agentRequests: 2,
+      unauthorizedAgentRequests: 0,
+    });
 
     const lenient = await withToken({ checkShapes: false });
     expect((await post(lenient.sim.agentUrl, lenient.token, { messages: [] })).status).toBe(200);
@@ -357,7 +480,10 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
   it('offers the new controls over the /__sim API', async () => {
     const { sim, wsUrl } = await withToken();
     const control = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
-      const res = await request(`${sim.controlUrl}${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+      const res = await request(`${sim.controlUrl}${route}`, {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
       return { status: res.statusCode, json: (await res.body.json()) as any };
     };
     expect((await control('GET', '/urls')).json).toEqual(sim.urls());

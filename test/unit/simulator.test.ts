@@ -8,9 +8,26 @@ import { build } from 'esbuild';
 import { Pool, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  DEFAULT_RESPONSE, OrchidsSimulator, codingAgentReasoning, codingAgentText, creditsExhausted, decodeFakeJwt,
-  fakeJwt, finish, httpError, nested, renderSse, reply, sse, text, thinking, toolCall, tokensUsed, upstreamError,
-  type SimOptions, type SimUser,
+  DEFAULT_RESPONSE,
+  OrchidsSimulator,
+  codingAgentReasoning,
+  codingAgentText,
+  creditsExhausted,
+  decodeFakeJwt,
+  fakeJwt,
+  finish,
+  httpError,
+  nested,
+  renderSse,
+  reply,
+  sse,
+  text,
+  thinking,
+  toolCall,
+  tokensUsed,
+  upstreamError,
+  type SimOptions,
+  type SimUser,
 } from '../sim/orchids-simulator';
 
 const Q = '?__clerk_api_version=2025-11-10&_clerk_js_version=5.117.0';
@@ -25,7 +42,9 @@ afterEach(async () => {
 });
 
 async function clerkClient(sim: OrchidsSimulator, cookie: string) {
-  const res = await request(`${sim.clerkUrl}/v1/client${Q}`, { headers: { cookie: `__client=${cookie}; __client_uat=1` } });
+  const res = await request(`${sim.clerkUrl}/v1/client${Q}`, {
+    headers: { cookie: `__client=${cookie}; __client_uat=1` },
+  });
   return { status: res.statusCode, setCookie: res.headers['set-cookie'], json: (await res.body.json()) as any };
 }
 async function mint(sim: OrchidsSimulator, sessionId: string, cookie: string) {
@@ -48,7 +67,10 @@ async function callAgent(sim: OrchidsSimulator, token: string | undefined, body 
   return { status: res.statusCode, type: res.headers['content-type'], text: await res.body.text() };
 }
 async function control(sim: OrchidsSimulator, method: 'GET' | 'POST', route: string, body?: unknown) {
-  const res = await request(`${sim.controlUrl}${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await request(`${sim.controlUrl}${route}`, {
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return { status: res.statusCode, json: (await res.body.json()) as any };
 }
 
@@ -65,10 +87,14 @@ describe('fake JWTs and builders', () => {
   it('emits the Generation A flat model events', () => {
     const m = (event: unknown) => ({ data: { type: 'model', event } });
     expect(text('héllo!', { chunks: 2 })).toEqual([
-      m({ type: 'text-start', id: '1' }), m({ type: 'text-delta', id: '1', delta: 'hél' }),
-      m({ type: 'text-delta', id: '1', delta: 'lo!' }), m({ type: 'text-end', id: '1' }),
+      m({ type: 'text-start', id: '1' }),
+      m({ type: 'text-delta', id: '1', delta: 'hél' }),
+      m({ type: 'text-delta', id: '1', delta: 'lo!' }),
+      m({ type: 'text-end', id: '1' }),
     ]);
-    expect(thinking('hmm', { signature: 'sig_sim' })[0]).toEqual(m({ type: 'reasoning-start', id: '0', signature: 'sig_sim' }));
+    expect(thinking('hmm', { signature: 'sig_sim' })[0]).toEqual(
+      m({ type: 'reasoning-start', id: '0', signature: 'sig_sim' }),
+    );
     expect(toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x/a.ts' } })).toEqual([
       m({ type: 'tool-input-start', id: 'toolu_sim1', toolName: 'Read' }),
       m({ type: 'tool-input-delta', id: 'toolu_sim1', delta: '{"file_path":"/x/a.ts"}' }),
@@ -80,25 +106,46 @@ describe('fake JWTs and builders', () => {
       m({ type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 5, outputTokens: 6 } }),
     ]);
     expect(tokensUsed(1, 2)).toEqual([m({ type: 'tokens-used', inputTokens: 1, outputTokens: 2 })]);
-    expect(creditsExhausted()).toEqual([{ data: { type: 'coding_agent.credits_exhausted',
-      data: { code: 'credits_exhausted', message: 'You have run out of credits.' } } }]);
-    expect(upstreamError('bad_request', 'boom')).toEqual([{ data: { type: 'error', data: { code: 'bad_request', message: 'boom' } } }]);
-    expect(codingAgentText('hi')).toEqual([{ data: { type: 'coding_agent.response.chunk', chunk: { content: 'hi' } } }]);
-    expect(codingAgentReasoning('t')[0]).toEqual({ data: { type: 'coding_agent.reasoning.chunk', data: { text: 't' } } });
+    expect(creditsExhausted()).toEqual([
+      {
+        data: {
+          type: 'coding_agent.credits_exhausted',
+          data: { code: 'credits_exhausted', message: 'You have run out of credits.' },
+        },
+      },
+    ]);
+    expect(upstreamError('bad_request', 'boom')).toEqual([
+      { data: { type: 'error', data: { code: 'bad_request', message: 'boom' } } },
+    ]);
+    expect(codingAgentText('hi')).toEqual([
+      { data: { type: 'coding_agent.response.chunk', chunk: { content: 'hi' } } },
+    ]);
+    expect(codingAgentReasoning('t')[0]).toEqual({
+      data: { type: 'coding_agent.reasoning.chunk', data: { text: 't' } },
+    });
     expect(httpError(429, 'slow down')).toEqual({ status: 429, body: 'slow down' });
   });
 
   it('rewrites to the Generation B nested form and renders SSE bytes', () => {
-    const steps = nested([...text('hi'), ...toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x' } }),
-      ...finish('tool-calls', { inputTokens: 12, outputTokens: 34 }), { raw: ': keep\n\n' }]);
+    const steps = nested([
+      ...text('hi'),
+      ...toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x' } }),
+      ...finish('tool-calls', { inputTokens: 12, outputTokens: 34 }),
+      { raw: ': keep\n\n' },
+    ]);
     const n = (data: unknown) => ({ data: { type: 'model', event: { data } } });
     expect(steps[1]).toEqual(n({ type: 'text-delta', id: '1', delta: 'hi' }));
     expect(steps[3]).toEqual(n({ type: 'tool-input-start', id: 'toolu_sim1', tool_name: 'Read' }));
-    expect(steps[6]).toEqual(n({ type: 'tool-call', callId: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } }));
-    expect(steps[7]).toEqual(n({ type: 'finish', stop_reason: 'tool-calls', usage: { input_tokens: 12, output_tokens: 34 } }));
+    expect(steps[6]).toEqual(
+      n({ type: 'tool-call', callId: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } }),
+    );
+    expect(steps[7]).toEqual(
+      n({ type: 'finish', stop_reason: 'tool-calls', usage: { input_tokens: 12, output_tokens: 34 } }),
+    );
     expect(steps[8]).toEqual({ raw: ': keep\n\n' });
     expect(renderSse([...finish(), { raw: 'x' }, { delayMs: 5 }])).toBe(
-      'data: {"type":"model","event":{"type":"finish","finishReason":"stop"}}\n\nx');
+      'data: {"type":"model","event":{"type":"finish","finishReason":"stop"}}\n\nx',
+    );
   });
 });
 
@@ -107,19 +154,26 @@ describe('simulated Clerk', () => {
     const sim = await startSim();
     const user = sim.addUser();
     expect(user).toMatchObject({ userId: 'user_sim1', sessionId: 'sess_sim1', email: 'user1@example.test' });
-    expect(decodeFakeJwt(user.clientCookie)).toMatchObject({ id: 'client_sim1', rotating_token: expect.stringMatching(/^rot_/) });
+    expect(decodeFakeJwt(user.clientCookie)).toMatchObject({
+      id: 'client_sim1',
+      rotating_token: expect.stringMatching(/^rot_/),
+    });
     const res = await clerkClient(sim, user.clientCookie);
     expect(res.status).toBe(200);
     const session = res.json.response.sessions[0];
     expect(res.json.response).toMatchObject({ id: 'client_sim1', last_active_session_id: 'sess_sim1' });
-    expect(session).toMatchObject({ id: 'sess_sim1', status: 'active',
-      user: { id: 'user_sim1', email_addresses: [{ email_address: 'user1@example.test' }] } });
+    expect(session).toMatchObject({
+      id: 'sess_sim1',
+      status: 'active',
+      user: { id: 'user_sim1', email_addresses: [{ email_address: 'user1@example.test' }] },
+    });
     const claims = decodeFakeJwt(session.last_active_token.jwt)!;
     expect(claims).toMatchObject({ sub: 'user_sim1', sid: 'sess_sim1', iss: sim.clerkUrl });
     expect(claims.exp).toBe((claims.iat as number) + 60);
     expect(sim.stats).toMatchObject({ clientLookups: 1, tokenMints: 1, clerkConnections: 1 });
-    expect((await clerkClient(sim, fakeJwt({ id: 'client_simX', rotating_token: 'rot_x' }))).json.errors[0].code)
-      .toBe('authentication_invalid');
+    expect((await clerkClient(sim, fakeJwt({ id: 'client_simX', rotating_token: 'rot_x' }))).json.errors[0].code).toBe(
+      'authentication_invalid',
+    );
   });
 
   it('signOut empties the session list and refuses to mint', async () => {
@@ -197,7 +251,10 @@ describe('simulated agent', () => {
   it('refuses missing, foreign, expired and revoked tokens with a 401 body', async () => {
     const sim = await startSim();
     const user = sim.addUser();
-    expect(await callAgent(sim, undefined)).toMatchObject({ status: 401, text: expect.stringContaining('invalid token') });
+    expect(await callAgent(sim, undefined)).toMatchObject({
+      status: 401,
+      text: expect.stringContaining('invalid token'),
+    });
     expect((await callAgent(sim, fakeJwt({ sub: user.userId, exp: 9e9 }))).status).toBe(401);
     const old = await mintFor(sim, user);
     expect((await callAgent(sim, old, 'not json')).status).toBe(400);
@@ -208,7 +265,10 @@ describe('simulated agent', () => {
 
     const shortLived = await startSim({ tokenTtlSeconds: 0 });
     const token = await mintFor(shortLived, shortLived.addUser());
-    expect(await callAgent(shortLived, token)).toMatchObject({ status: 401, text: expect.stringMatching(/401.*token expired/) });
+    expect(await callAgent(shortLived, token)).toMatchObject({
+      status: 401,
+      text: expect.stringMatching(/401.*token expired/),
+    });
   });
 
   it('answers per-user queues before the global queue, FIFO, then the responder, then the default', async () => {
@@ -240,12 +300,18 @@ describe('simulated agent', () => {
     expect(slow.text.startsWith(': ping\r\n\r\ndata: ')).toBe(true);
 
     sim.enqueue(sse([...text('partial'), { destroy: true }, ...finish()]));
-    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"prompt":"hi"}' });
+    const res = await request(sim.agentUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: '{"prompt":"hi"}',
+    });
     expect(res.statusCode).toBe(200);
     let received = '';
-    await expect((async () => {
-      for await (const chunk of res.body) received += String(chunk);
-    })()).rejects.toThrow();
+    await expect(
+      (async () => {
+        for await (const chunk of res.body) received += String(chunk);
+      })(),
+    ).rejects.toThrow();
     expect(received).toContain('"delta":"partial"');
     expect(received).not.toContain('finish');
   });
@@ -255,7 +321,12 @@ describe('simulated agent', () => {
     const token = await mintFor(sim, sim.addUser());
     sim.enqueue(sse([...text('first'), { delayMs: 10_000 }, ...text('never')]));
     const abort = new AbortController();
-    const res = await request(sim.agentUrl, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{"prompt":"hi"}', signal: abort.signal });
+    const res = await request(sim.agentUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: '{"prompt":"hi"}',
+      signal: abort.signal,
+    });
     for await (const chunk of res.body) {
       expect(String(chunk)).toContain('first');
       break;
@@ -273,7 +344,12 @@ describe('simulated agent', () => {
     const pool = new Pool(url.origin, { connections: 1 });
     try {
       for (let i = 0; i < 5; i++) {
-        const res = await pool.request({ path: url.pathname, method: 'POST', body: '{"prompt":"hi"}', headers: { authorization: `Bearer ${token}` } });
+        const res = await pool.request({
+          path: url.pathname,
+          method: 'POST',
+          body: '{"prompt":"hi"}',
+          headers: { authorization: `Bearer ${token}` },
+        });
         expect(await res.body.text()).toContain('Hello from the Orchids simulator.');
       }
       expect((await control(sim, 'GET', '/stats')).json).toMatchObject({ agentRequests: 5, agentConnections: 1 });
@@ -317,19 +393,39 @@ describe('control API and standalone process', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'orchids-sim-'));
     try {
       const outfile = path.join(dir, 'sim.cjs');
-      await build({ entryPoints: [fileURLToPath(new URL('../sim/main.ts', import.meta.url))], bundle: true, platform: 'node',
-        format: 'cjs', outfile, logLevel: 'silent' }); // cjs, as scripts/build-main.mjs builds it: ws is CommonJS
-      const child = spawn(process.execPath, [outfile], { env: { ...process.env, SIM_TOKEN_TTL_SECONDS: '5' }, stdio: ['ignore', 'pipe', 'inherit'] });
+      await build({
+        entryPoints: [fileURLToPath(new URL('../sim/main.ts', import.meta.url))],
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        outfile,
+        logLevel: 'silent',
+      }); // cjs, as scripts/build-main.mjs builds it: ws is CommonJS
+      const child = spawn(process.execPath, [outfile], {
+        env: { ...process.env, SIM_TOKEN_TTL_SECONDS: '5' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const [line] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
-      const urls = JSON.parse(line!) as { clerkUrl: string; agentUrl: string; agentWsUrl: string; agentBUrl: string; controlUrl: string };
+      const [line] = await createInterface({ input: child.stdout })
+        [Symbol.asyncIterator]()
+        .next()
+        .then((r) => [r.value as string]);
+      const urls = JSON.parse(line!) as {
+        clerkUrl: string;
+        agentUrl: string;
+        agentWsUrl: string;
+        agentBUrl: string;
+        controlUrl: string;
+      };
       expect(urls.agentUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/agent\/coding-agent$/);
       expect(urls.agentWsUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/agent\/ws\/coding-agent$/);
       expect(urls.agentBUrl).toBe(`${urls.agentWsUrl.replace(/^ws:/, 'http:').replace('/ws/', '/')}`);
       expect(new URL(urls.agentBUrl).port).not.toBe(new URL(urls.agentUrl).port);
       const remote = { clerkUrl: urls.clerkUrl, controlUrl: urls.controlUrl } as OrchidsSimulator;
       const user = (await control(remote, 'POST', '/users', {})).json as SimUser;
-      const claims = decodeFakeJwt((await clerkClient(remote, user.clientCookie)).json.response.sessions[0].last_active_token.jwt)!;
+      const claims = decodeFakeJwt(
+        (await clerkClient(remote, user.clientCookie)).json.response.sessions[0].last_active_token.jwt,
+      )!;
       expect(claims.exp).toBe((claims.iat as number) + 5);
       child.kill('SIGTERM');
       expect(await exited).toBe(0);

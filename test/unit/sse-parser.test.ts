@@ -48,15 +48,15 @@ const SCRIPT: Piece[] = [
   raw('data: {"type":"connected"}\n\n', { type: 'connected' }),
   ...fromSteps(thinking('Let me look… 🤔', { signature: 'sig_01' })),
   ...fromSteps(text('读取文件 — “ä.ts” 👀', { chunks: 4 })),
-  raw(
-    'event: model\r\nid: 17\r\ndata: {"type":"model",\r\ndata: "event":{"type":"text-end","id":"9"}}\r\n\r\n',
-    { type: 'model', event: { type: 'text-end', id: '9' } },
-  ),
+  raw('event: model\r\nid: 17\r\ndata: {"type":"model",\r\ndata: "event":{"type":"text-end","id":"9"}}\r\n\r\n', {
+    type: 'model',
+    event: { type: 'text-end', id: '9' },
+  }),
   ...fromSteps(toolCall({ id: 'toolu_01', name: 'Read', input: { file_path: '/x/ä.ts' }, chunks: 3 })),
-  raw(
-    'retry: 3000\rdata:{"type":"model","event":{"type":"tokens-used","inputTokens":1234,"outputTokens":56}}\r\r',
-    { type: 'model', event: { type: 'tokens-used', inputTokens: 1234, outputTokens: 56 } },
-  ),
+  raw('retry: 3000\rdata:{"type":"model","event":{"type":"tokens-used","inputTokens":1234,"outputTokens":56}}\r\r', {
+    type: 'model',
+    event: { type: 'tokens-used', inputTokens: 1234, outputTokens: 56 },
+  }),
   raw(': ping\r\n\r\n'),
   ...fromSteps(finish('tool-calls', { inputTokens: 1234, outputTokens: 56 })),
 ];
@@ -137,7 +137,11 @@ describe('SseParser line endings', () => {
   });
 
   it('accepts a mix of line endings within one stream', () => {
-    expect(parse('data: {"n":1}\r\n\ndata: {"n":2}\r\rdata: {"n":3}\n\r\n').events).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    expect(parse('data: {"n":1}\r\n\ndata: {"n":2}\r\rdata: {"n":3}\n\r\n').events).toEqual([
+      { n: 1 },
+      { n: 2 },
+      { n: 3 },
+    ]);
   });
 
   it('treats a CRLF split between chunks as one line ending, not a line plus a blank line', () => {

@@ -29,7 +29,12 @@ const ID = 'toolu_live_0001';
 const start = (name: string, id = ID): UpstreamEvent => ({ kind: 'tool-input-start', id, name });
 const delta = (text: string, id = ID): UpstreamEvent => ({ kind: 'tool-input-delta', id, delta: text });
 const end = (id = ID): UpstreamEvent => ({ kind: 'tool-input-end', id });
-const call = (name: string, input: string | Payload, id = ID): UpstreamEvent => ({ kind: 'tool-call', id, name, input });
+const call = (name: string, input: string | Payload, id = ID): UpstreamEvent => ({
+  kind: 'tool-call',
+  id,
+  name,
+  input,
+});
 const td = (text: string): UpstreamEvent => ({ kind: 'text-delta', text });
 
 /** One line per frame: `start:0 tool_use Bash`, `delta:0 {"com`, `stop:0`, `message_delta tool_use`. */
@@ -56,7 +61,8 @@ const toolInputs = (frames: Payload[]) => {
   const parts = new Map<number, string>();
   for (const f of frames) {
     const d = f.delta as Payload | undefined;
-    if (d?.type === 'input_json_delta') parts.set(f.index as number, (parts.get(f.index as number) ?? '') + String(d.partial_json));
+    if (d?.type === 'input_json_delta')
+      parts.set(f.index as number, (parts.get(f.index as number) ?? '') + String(d.partial_json));
   }
   return [...parts.values()].map((json) => JSON.parse(json) as unknown);
 };
@@ -78,7 +84,9 @@ describe('StreamTranslator: text blocks', () => {
     }
     const { t, frames } = translator();
     for (const event of events) t.apply(event);
-    const text = frames.flatMap((f) => ((f.delta as Payload | undefined)?.type === 'text_delta' ? [(f.delta as Payload).text] : []));
+    const text = frames.flatMap((f) =>
+      (f.delta as Payload | undefined)?.type === 'text_delta' ? [(f.delta as Payload).text] : [],
+    );
     expect(text).toEqual(['Line one', '\n', '  ', 'Line two']);
   });
 });
@@ -101,7 +109,8 @@ describe('StreamTranslator: a tool call that needs no repair is forwarded live',
 
   it('ignores the same-id tool-call that follows, and ends with tool_use', () => {
     const { t, frames } = translator();
-    for (const event of [start('Edit'), delta('{"file_path":"/a","old_string":"x","new_string":"y"}'), end()]) t.apply(event);
+    for (const event of [start('Edit'), delta('{"file_path":"/a","old_string":"x","new_string":"y"}'), end()])
+      t.apply(event);
     t.apply(call('Edit', { file_path: '/a', old_string: 'x', new_string: 'y' }));
     t.apply({ kind: 'finish', reason: 'tool-calls' });
     t.complete();
@@ -127,9 +136,16 @@ describe('StreamTranslator: a tool call that needs no repair is forwarded live',
     t.apply(delta('}'));
     t.apply(end());
     expect(lines(frames)).toEqual([
-      'start:0 tool_use Bash', 'delta:0 {"command":"ls"', 'delta:0 }', 'stop:0',
-      'start:1 text', 'delta:1 meanwhile', 'stop:1',
-      'start:2 tool_use Bash', 'delta:2 {"command":"pwd"}', 'stop:2',
+      'start:0 tool_use Bash',
+      'delta:0 {"command":"ls"',
+      'delta:0 }',
+      'stop:0',
+      'start:1 text',
+      'delta:1 meanwhile',
+      'stop:1',
+      'start:2 tool_use Bash',
+      'delta:2 {"command":"pwd"}',
+      'stop:2',
     ]);
     expect(t.usage().input_tokens).toBe(7);
   });
@@ -141,8 +157,14 @@ describe('StreamTranslator: a tool call that needs no repair is forwarded live',
     expect(t.failure).toBeUndefined();
     t.complete();
     expect(lines(frames)).toEqual([
-      'start:0 tool_use Bash', 'delta:0 {"command":"ls"}', 'stop:0', 'start:1 text', 'delta:1 after', 'stop:1',
-      'message_delta tool_use', 'message_stop',
+      'start:0 tool_use Bash',
+      'delta:0 {"command":"ls"}',
+      'stop:0',
+      'start:1 text',
+      'delta:1 after',
+      'stop:1',
+      'message_delta tool_use',
+      'message_stop',
     ]);
   });
 
@@ -164,7 +186,8 @@ describe('StreamTranslator: a tool call that needs no repair is forwarded live',
 
   it('completes a live call cut short from the same-id tool-call that repeats it', () => {
     const { t, frames } = translator();
-    for (const event of [start('Bash'), delta('{"command":"echo '), call('Bash', '{"command":"echo hi"}')]) t.apply(event);
+    for (const event of [start('Bash'), delta('{"command":"echo '), call('Bash', '{"command":"echo hi"}')])
+      t.apply(event);
     expect(lines(frames)).toEqual(['start:0 tool_use Bash', 'delta:0 {"command":"echo ', 'delta:0 hi"}', 'stop:0']);
     t.apply(end());
     t.apply(call('Bash', '{"command":"echo hi"}'));
@@ -230,7 +253,8 @@ describe('StreamTranslator: a tool call that may need repair is buffered and sen
 
   it('buffers a call whose name maps to nothing by name, so its input can still find a tool', () => {
     const { t, frames } = translator();
-    for (const event of [start('fetch_page'), delta('{"url":"https://example.test","prompt":"p"}'), end()]) t.apply(event);
+    for (const event of [start('fetch_page'), delta('{"url":"https://example.test","prompt":"p"}'), end()])
+      t.apply(event);
     expect((toolUseStarts(frames)[0]!.content_block as Payload).name).toBe('WebFetch');
   });
 });
@@ -238,7 +262,12 @@ describe('StreamTranslator: a tool call that may need repair is buffered and sen
 describe('StreamTranslator: a call to a tool the client did not declare', () => {
   it('becomes a text block naming the tool and its input, recorded, and the turn does not end in tool_use', () => {
     const { t, frames } = translator();
-    for (const event of [start('Grep'), delta('{"pattern":"TODO","path":"src"}'), end(), call('Grep', { pattern: 'TODO', path: 'src' })]) {
+    for (const event of [
+      start('Grep'),
+      delta('{"pattern":"TODO","path":"src"}'),
+      end(),
+      call('Grep', { pattern: 'TODO', path: 'src' }),
+    ]) {
       t.apply(event);
     }
     t.apply({ kind: 'finish', reason: 'tool-calls' });
@@ -263,13 +292,18 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
 
   it('sits between text blocks, and keeps tool_use when another call did map', () => {
     const { t, frames } = translator();
-    for (const event of [td('Looking.'), call('LS', { path: '/repo' }, 'toolu_ls_00001'), call('Bash', { command: 'ls' }), td('Done.')]) {
+    for (const event of [
+      td('Looking.'),
+      call('LS', { path: '/repo' }, 'toolu_ls_00001'),
+      call('Bash', { command: 'ls' }),
+      td('Done.'),
+    ]) {
       t.apply(event);
     }
     expect(t.complete().stopReason).toBe('tool_use');
-    expect(frames.filter((f) => f.type === 'content_block_start').map((f) => (f.content_block as Payload).type)).toEqual([
-      'text', 'text', 'tool_use', 'text',
-    ]);
+    expect(
+      frames.filter((f) => f.type === 'content_block_start').map((f) => (f.content_block as Payload).type),
+    ).toEqual(['text', 'text', 'tool_use', 'text']);
   });
 
   it('becomes text when the client declared no tools at all', () => {
@@ -281,7 +315,13 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
 
   it('is recorded once however often it is announced', () => {
     const { t } = translator();
-    for (const event of [start('Glob'), delta('{"pattern":"*"}'), end(), call('Glob', '{"pattern":"*"}'), call('Glob', '{"pattern":"*"}')]) {
+    for (const event of [
+      start('Glob'),
+      delta('{"pattern":"*"}'),
+      end(),
+      call('Glob', '{"pattern":"*"}'),
+      call('Glob', '{"pattern":"*"}'),
+    ]) {
       t.apply(event);
     }
     t.complete();
@@ -293,7 +333,12 @@ describe('MessageAccumulator with a live call cut short', () => {
   it('does not throw when the block closes on incomplete JSON', () => {
     const accumulator = new MessageAccumulator();
     const t = new StreamTranslator({
-      messageId: 'msg_test', model: 'm', inputTokensEstimate: 1, tools: CLAUDE_CODE, includeThinking: false, sink: accumulator.sink,
+      messageId: 'msg_test',
+      model: 'm',
+      inputTokensEstimate: 1,
+      tools: CLAUDE_CODE,
+      includeThinking: false,
+      sink: accumulator.sink,
     });
     t.start();
     for (const event of [start('Bash'), delta('{"command":"ec')]) t.apply(event);
@@ -339,9 +384,16 @@ describe('StreamTranslator end to end with Generation B frames', () => {
     expect(t.failure).toBeUndefined();
     const result = t.complete();
     expect(lines(out).slice(0, -1)).toEqual([
-      'start:0 text', 'delta:0 Let me look.', 'delta:0 \n', 'stop:0',
-      'start:1 tool_use Bash', 'delta:1 {"command":"ls"}', 'stop:1',
-      'start:2 tool_use Read', 'delta:2 {"file_path":"/tmp/demo.txt"}', 'stop:2',
+      'start:0 text',
+      'delta:0 Let me look.',
+      'delta:0 \n',
+      'stop:0',
+      'start:1 tool_use Bash',
+      'delta:1 {"command":"ls"}',
+      'stop:1',
+      'start:2 tool_use Read',
+      'delta:2 {"file_path":"/tmp/demo.txt"}',
+      'stop:2',
       'message_delta tool_use',
     ]);
     expect(result).toEqual({ stopReason: 'tool_use', usage: { input_tokens: 12, output_tokens: 34 } });

@@ -18,12 +18,26 @@ const STR = { type: 'string' };
  * both are buffered; Bash needs no repair, so it is forwarded live.
  */
 const DECLARED: ToolDefinition[] = [
-  { name: 'Read', input_schema: { type: 'object', properties: { file_path: STR, offset: { type: 'number' }, limit: { type: 'number' } } } },
+  {
+    name: 'Read',
+    input_schema: {
+      type: 'object',
+      properties: { file_path: STR, offset: { type: 'number' }, limit: { type: 'number' } },
+    },
+  },
   {
     name: 'Write',
-    input_schema: { type: 'object', properties: { file_path: STR, content: STR }, required: ['file_path', 'content'], additionalProperties: false },
+    input_schema: {
+      type: 'object',
+      properties: { file_path: STR, content: STR },
+      required: ['file_path', 'content'],
+      additionalProperties: false,
+    },
   },
-  { name: 'Bash', input_schema: { type: 'object', properties: { command: STR, description: STR, timeout: { type: 'number' } } } },
+  {
+    name: 'Bash',
+    input_schema: { type: 'object', properties: { command: STR, description: STR, timeout: { type: 'number' } } },
+  },
 ];
 
 function translator(options: Options = {}, forward?: TranslatorOptions['sink']) {
@@ -62,30 +76,62 @@ const messageDelta = (frames: Payload[]) => frames.find((f) => f.type === 'messa
 const stopReason = (events: UpstreamEvent[]) => (messageDelta(run(events).frames).delta as Payload).stop_reason;
 
 const td = (t: string): UpstreamEvent => ({ kind: 'text-delta', text: t });
-const call = (id: string, name: string, input: string | Payload): UpstreamEvent => ({ kind: 'tool-call', id, name, input });
-const textStart = (index: number) => ({ type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-const textDelta = (index: number, t: string) => ({ type: 'content_block_delta', index, delta: { type: 'text_delta', text: t } });
+const call = (id: string, name: string, input: string | Payload): UpstreamEvent => ({
+  kind: 'tool-call',
+  id,
+  name,
+  input,
+});
+const textStart = (index: number) => ({
+  type: 'content_block_start',
+  index,
+  content_block: { type: 'text', text: '' },
+});
+const textDelta = (index: number, t: string) => ({
+  type: 'content_block_delta',
+  index,
+  delta: { type: 'text_delta', text: t },
+});
 const stop = (index: number) => ({ type: 'content_block_stop', index });
 const wholeBlock = (i: number) => [`content_block_start:${i}`, `content_block_delta:${i}`, `content_block_stop:${i}`];
 
 describe('StreamTranslator: text and thinking', () => {
   it('emits the exact Anthropic event sequence for a text turn', () => {
     const finishEvent: UpstreamEvent = { kind: 'finish', reason: 'stop', usage: { inputTokens: 12, outputTokens: 7 } };
-    const { frames, result } = run([{ kind: 'text-start' }, td('Hello'), td(', world'), { kind: 'text-end' }, finishEvent]);
+    const { frames, result } = run([
+      { kind: 'text-start' },
+      td('Hello'),
+      td(', world'),
+      { kind: 'text-end' },
+      finishEvent,
+    ]);
     expect(frames[0]).toMatchObject({
       type: 'message_start',
       message: { id: 'msg_test', type: 'message', role: 'assistant', content: [], model: 'claude-sonnet-4-5' },
     });
     expect(frames.slice(1)).toEqual([
-      textStart(0), textDelta(0, 'Hello'), textDelta(0, ', world'), stop(0),
-      { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { input_tokens: 12, output_tokens: 7 } },
+      textStart(0),
+      textDelta(0, 'Hello'),
+      textDelta(0, ', world'),
+      stop(0),
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'end_turn', stop_sequence: null },
+        usage: { input_tokens: 12, output_tokens: 7 },
+      },
       { type: 'message_stop' },
     ]);
     expect(result).toEqual({ stopReason: 'end_turn', usage: { input_tokens: 12, output_tokens: 7 } });
   });
 
   it('opens blocks lazily: a text-start and text-end with no delta emit nothing and use no index', () => {
-    const { frames } = run([{ kind: 'text-start' }, { kind: 'text-end' }, { kind: 'text-start' }, td('x'), { kind: 'text-end' }]);
+    const { frames } = run([
+      { kind: 'text-start' },
+      { kind: 'text-end' },
+      { kind: 'text-start' },
+      td('x'),
+      { kind: 'text-end' },
+    ]);
     expect(content(frames)).toEqual([textStart(0), textDelta(0, 'x'), stop(0)]);
     expect(content(run([{ kind: 'text-start' }, { kind: 'text-end' }, { kind: 'finish' }]).frames)).toEqual([]);
   });
@@ -97,35 +143,57 @@ describe('StreamTranslator: text and thinking', () => {
     td('ok'),
     { kind: 'finish', reason: 'stop' },
   ];
-  const signatureDelta = (signature: string) => ({ type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature } });
+  const signatureDelta = (signature: string) => ({
+    type: 'content_block_delta',
+    index: 0,
+    delta: { type: 'signature_delta', signature },
+  });
 
   it('emits a thinking block, with the signature from reasoning-start, when thinking is on', () => {
     expect(content(run(withThinking({ atStart: 'sig-1' }), { includeThinking: true }).frames)).toEqual([
       { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'hmm' } },
-      signatureDelta('sig-1'), stop(0), textStart(1), textDelta(1, 'ok'), stop(1),
+      signatureDelta('sig-1'),
+      stop(0),
+      textStart(1),
+      textDelta(1, 'ok'),
+      stop(1),
     ]);
   });
 
   it('takes a signature that arrives with reasoning-end, and sends none when none arrived', () => {
-    expect(content(run(withThinking({ atEnd: 'sig-2' }), { includeThinking: true }).frames)[2]).toEqual(signatureDelta('sig-2'));
+    expect(content(run(withThinking({ atEnd: 'sig-2' }), { includeThinking: true }).frames)[2]).toEqual(
+      signatureDelta('sig-2'),
+    );
     const unsigned = run(withThinking({}), { includeThinking: true }).frames;
     expect(unsigned.some((f) => (f.delta as Payload | undefined)?.type === 'signature_delta')).toBe(false);
   });
 
   it('leaves thinking out entirely when the client did not ask for it; text then starts at index 0', () => {
-    expect(content(run(withThinking({ atStart: 'sig-1' })).frames)).toEqual([textStart(0), textDelta(0, 'ok'), stop(0)]);
+    expect(content(run(withThinking({ atStart: 'sig-1' })).frames)).toEqual([
+      textStart(0),
+      textDelta(0, 'ok'),
+      stop(0),
+    ]);
   });
 
   it('numbers blocks from 0 across thinking, text and tool blocks, closing each before the next', () => {
     const events: UpstreamEvent[] = [
-      { kind: 'thinking-delta', text: 'a' }, td('b'), call('toolu_01ABCDEF', 'Read', '{}'), td('c'),
-      { kind: 'thinking-delta', text: 'd' }, { kind: 'finish' },
+      { kind: 'thinking-delta', text: 'a' },
+      td('b'),
+      call('toolu_01ABCDEF', 'Read', '{}'),
+      td('c'),
+      { kind: 'thinking-delta', text: 'd' },
+      { kind: 'finish' },
     ];
     const { frames } = run(events, { includeThinking: true });
     const starts = frames.filter((f) => f.type === 'content_block_start');
     expect(starts.map((f) => [f.index, (f.content_block as Payload).type])).toEqual([
-      [0, 'thinking'], [1, 'text'], [2, 'tool_use'], [3, 'text'], [4, 'thinking'],
+      [0, 'thinking'],
+      [1, 'text'],
+      [2, 'tool_use'],
+      [3, 'text'],
+      [4, 'thinking'],
     ]);
     const order = shape(content(frames).filter((f) => f.type !== 'content_block_delta'));
     expect(order).toEqual([0, 1, 2, 3, 4].flatMap((i) => [`content_block_start:${i}`, `content_block_stop:${i}`]));
@@ -141,7 +209,11 @@ describe('StreamTranslator: tool calls', () => {
 
   it('emits a call announced by tool-input-* and a same-id tool-call once, whole, in one input_json_delta', () => {
     const input = '{"file_path":"/x/a.ts"}';
-    const end: UpstreamEvent[] = [{ kind: 'tool-input-end', id: ID }, call(ID, 'Read', input), { kind: 'finish', reason: 'tool-calls' }];
+    const end: UpstreamEvent[] = [
+      { kind: 'tool-input-end', id: ID },
+      call(ID, 'Read', input),
+      { kind: 'finish', reason: 'tool-calls' },
+    ];
     const { frames } = run([...streamed(ID, ['{"file_', 'path":"/x/a.ts"}']), ...end]);
     expect(content(frames)).toEqual([
       { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: ID, name: 'Read', input: {} } },
@@ -151,18 +223,32 @@ describe('StreamTranslator: tool calls', () => {
   });
 
   it('takes the input of a tool-call that arrives before its stream ended, and emits it once', () => {
-    const late: UpstreamEvent[] = [{ kind: 'tool-input-delta', id: ID, delta: '"/x/a.ts"}' }, { kind: 'tool-input-end', id: ID }];
-    const { frames } = run([...streamed(ID, ['{"file_path":']), call(ID, 'Read', { file_path: '/x/a.ts' }), ...late, { kind: 'finish' }]);
+    const late: UpstreamEvent[] = [
+      { kind: 'tool-input-delta', id: ID, delta: '"/x/a.ts"}' },
+      { kind: 'tool-input-end', id: ID },
+    ];
+    const { frames } = run([
+      ...streamed(ID, ['{"file_path":']),
+      call(ID, 'Read', { file_path: '/x/a.ts' }),
+      ...late,
+      { kind: 'finish' },
+    ]);
     expect(toolStarts(frames)).toHaveLength(1);
     expect(toolJson(frames)).toEqual([{ file_path: '/x/a.ts' }]);
   });
 
   it('uses the streamed input when the same-id tool-call carries none', () => {
-    expect(toolJson(run([...streamed(ID, ['{"file_path":"/b"}']), call(ID, 'Read', '')]).frames)).toEqual([{ file_path: '/b' }]);
+    expect(toolJson(run([...streamed(ID, ['{"file_path":"/b"}']), call(ID, 'Read', '')]).frames)).toEqual([
+      { file_path: '/b' },
+    ]);
   });
 
   it('emits a tool-call that arrives alone, closing the open text block first', () => {
-    const { frames, result } = run([td('Reading.'), call('toolu_ABCDEFGH', 'Bash', { command: 'ls' }), { kind: 'finish' }]);
+    const { frames, result } = run([
+      td('Reading.'),
+      call('toolu_ABCDEFGH', 'Bash', { command: 'ls' }),
+      { kind: 'finish' },
+    ]);
     expect(shape(content(frames))).toEqual([...wholeBlock(0), ...wholeBlock(1)]);
     expect(toolJson(frames)).toEqual([{ command: 'ls' }]);
     expect(result.stopReason).toBe('tool_use');
@@ -170,7 +256,13 @@ describe('StreamTranslator: tool calls', () => {
 
   it("resolves the upstream name to the client's declared tool and repairs input by that tool's schema", () => {
     const tools: ToolDefinition[] = [
-      { name: 'read_file', input_schema: { type: 'object', properties: { path: { type: 'string' }, show_line_numbers: { type: 'boolean' } } } },
+      {
+        name: 'read_file',
+        input_schema: {
+          type: 'object',
+          properties: { path: { type: 'string' }, show_line_numbers: { type: 'boolean' } },
+        },
+      },
       { name: 'run_shell', input_schema: { type: 'object', properties: { cmd: { type: 'string' } } } },
     ];
     const { frames } = run([call(ID, 'Read', '{"path":"true","show_line_numbers":"true"}')], { tools });
@@ -205,7 +297,11 @@ describe('StreamTranslator: tool calls', () => {
 
 describe('StreamTranslator: end of turn', () => {
   it.each([
-    ['tool_use whenever a tool was emitted, whatever finish said', [call('toolu_ABCDEFGH', 'Read', '{}'), { kind: 'finish', reason: 'stop' }], 'tool_use'],
+    [
+      'tool_use whenever a tool was emitted, whatever finish said',
+      [call('toolu_ABCDEFGH', 'Read', '{}'), { kind: 'finish', reason: 'stop' }],
+      'tool_use',
+    ],
     ['max_tokens for length', [td('x'), { kind: 'finish', reason: 'length' }], 'max_tokens'],
     ['end_turn for stop', [td('x'), { kind: 'finish', reason: 'stop' }], 'end_turn'],
     ['end_turn for tool-calls without a tool', [td('x'), { kind: 'finish', reason: 'tool-calls' }], 'end_turn'],
@@ -226,14 +322,22 @@ describe('StreamTranslator: end of turn', () => {
       ...pending('toolu_TRUNCATED', 'Write', '{"file_path":"/b","cont'),
       ...pending('toolu_NOINPUT', 'Read'),
     ]);
-    expect(shape(frames)).toEqual(['message_start', ...wholeBlock(0), ...wholeBlock(1), 'message_delta', 'message_stop']);
+    expect(shape(frames)).toEqual([
+      'message_start',
+      ...wholeBlock(0),
+      ...wholeBlock(1),
+      'message_delta',
+      'message_stop',
+    ]);
     expect(toolBlock(frames).id).toBe('toolu_COMPLETE');
     expect(result.stopReason).toBe('tool_use');
   });
 
   it('estimates usage when the upstream reports none, and leaves input_tokens out of message_delta', () => {
     // Estimator (protocol 8.3): "Hello" 1 + "," 1 + "world" 1 + "!" 1 = 4 tokens.
-    const { frames, result } = run([td('Hello, world!'), { kind: 'finish', reason: 'stop' }], { inputTokensEstimate: 321 });
+    const { frames, result } = run([td('Hello, world!'), { kind: 'finish', reason: 'stop' }], {
+      inputTokensEstimate: 321,
+    });
     expect(result.usage).toEqual({ input_tokens: 321, output_tokens: 4 });
     expect(messageDelta(frames).usage).toEqual({ output_tokens: 4 });
   });
@@ -244,7 +348,12 @@ describe('StreamTranslator: end of turn', () => {
       { kind: 'usage', usage: { inputTokens: 1234, cacheReadInputTokens: 700 } },
       { kind: 'finish', reason: 'stop', usage: { outputTokens: 56, cacheCreationInputTokens: 30 } },
     ]);
-    const expected = { input_tokens: 1234, output_tokens: 56, cache_read_input_tokens: 700, cache_creation_input_tokens: 30 };
+    const expected = {
+      input_tokens: 1234,
+      output_tokens: 56,
+      cache_read_input_tokens: 700,
+      cache_creation_input_tokens: 30,
+    };
     expect(result.usage).toEqual(expected);
     expect(messageDelta(frames).usage).toEqual(expected);
   });
@@ -259,8 +368,14 @@ describe('StreamTranslator: end of turn', () => {
   });
 
   it.each([
-    [{ kind: 'error', code: 'bad_request', message: 'boom' }, { kind: 'upstream-error', code: 'bad_request', message: 'boom' }],
-    [{ kind: 'credits-exhausted', message: 'No credits' }, { kind: 'credits-exhausted', message: 'No credits' }],
+    [
+      { kind: 'error', code: 'bad_request', message: 'boom' },
+      { kind: 'upstream-error', code: 'bad_request', message: 'boom' },
+    ],
+    [
+      { kind: 'credits-exhausted', message: 'No credits' },
+      { kind: 'credits-exhausted', message: 'No credits' },
+    ],
   ] as Array<[UpstreamEvent, unknown]>)('stops on %o and records the failure', (event, failure) => {
     const { t, frames } = translator();
     t.start();
@@ -300,14 +415,20 @@ describe('MessageAccumulator', () => {
   it("builds the non-streamed message from the translator's events", () => {
     const accumulator = new MessageAccumulator();
     const tools: ToolDefinition[] = [
-      { name: 'read_file', input_schema: { type: 'object', properties: { path: { type: 'string' }, limit: { type: 'number' } } } },
+      {
+        name: 'read_file',
+        input_schema: { type: 'object', properties: { path: { type: 'string' }, limit: { type: 'number' } } },
+      },
     ];
     const options = { messageId: 'msg_1', model: 'claude-opus-4-1', tools, includeThinking: true };
     const { result } = run(
       [
-        { kind: 'thinking-start', signature: 'sig-A' }, { kind: 'thinking-delta', text: 'Let me ' },
-        { kind: 'thinking-delta', text: 'look.' }, { kind: 'thinking-end' },
-        td("I'll read "), td('the file.'),
+        { kind: 'thinking-start', signature: 'sig-A' },
+        { kind: 'thinking-delta', text: 'Let me ' },
+        { kind: 'thinking-delta', text: 'look.' },
+        { kind: 'thinking-end' },
+        td("I'll read "),
+        td('the file.'),
         call('toolu_01ABCDEF', 'Read', '{"path":"/x/a.ts","limit":"20"}'),
         { kind: 'finish', reason: 'tool-calls', usage: { inputTokens: 1234, outputTokens: 56 } },
       ],
@@ -315,13 +436,18 @@ describe('MessageAccumulator', () => {
       accumulator.sink,
     );
     expect(accumulator.result(result.stopReason, result.usage)).toEqual({
-      id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-opus-4-1',
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-opus-4-1',
       content: [
         { type: 'thinking', thinking: 'Let me look.', signature: 'sig-A' },
         { type: 'text', text: "I'll read the file." },
         { type: 'tool_use', id: 'toolu_01ABCDEF', name: 'read_file', input: { path: '/x/a.ts', limit: 20 } },
       ],
-      stop_reason: 'tool_use', stop_sequence: null, usage: { input_tokens: 1234, output_tokens: 56 },
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 1234, output_tokens: 56 },
     });
     expect(accumulator.hasContent).toBe(true);
   });

@@ -126,7 +126,11 @@ describe('estimateInputTokens', () => {
     const schema = { type: 'object', properties: { q: { type: 'string' } } };
     const toolCost = 1 + 2 + estimateTextTokens(JSON.stringify(schema)); // "Find" + "find things"
     const anthropic = { name: 'Find', description: 'find things', input_schema: schema };
-    const openai = { name: '', type: 'function', function: { name: 'Find', description: 'find things', parameters: schema } };
+    const openai = {
+      name: '',
+      type: 'function',
+      function: { name: 'Find', description: 'find things', parameters: schema },
+    };
     expect(estimateInputTokens(base({ tools: [anthropic] }))).toBe(2 + toolCost);
     expect(estimateInputTokens(base({ tools: [openai] }))).toBe(2 + toolCost);
   });

@@ -21,7 +21,10 @@ const EARLIER_CLAUDE_CODE = [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS];
 function route(upstreamName: string, input: Record<string, unknown>, declared: ToolDefinition[]) {
   const clientName = resolveClientToolName(upstreamName, declared, input);
   if (clientName === undefined) throw new Error(`${upstreamName} resolved to nothing`);
-  return { name: clientName, input: repairToolInput(input, clientToolSchema(clientName, declared), { upstreamName, clientName }) };
+  return {
+    name: clientName,
+    input: repairToolInput(input, clientToolSchema(clientName, declared), { upstreamName, clientName }),
+  };
 }
 
 describe('repairToolInput: keys renamed toward the client schema', () => {
@@ -37,7 +40,10 @@ describe('repairToolInput: keys renamed toward the client schema', () => {
       name: 'write_to_file',
       input: { path: '/a', content: 'x' },
     });
-    expect(Object.keys(route('Write', { file_path: '/a', content: 'x' }, CLINE_TOOLS).input)).toEqual(['path', 'content']);
+    expect(Object.keys(route('Write', { file_path: '/a', content: 'x' }, CLINE_TOOLS).input)).toEqual([
+      'path',
+      'content',
+    ]);
   });
 
   it('renames snake_case to the camelCase opencode declares', () => {
@@ -111,17 +117,31 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
       name: 'execute_command',
       input: { command: 'npm test', description: 'run tests', requires_approval: true },
     });
-    const stringly = [{ name: 'execute_command', input_schema: { type: 'object', properties: { command: { type: 'string' }, requires_approval: { type: 'string' } }, required: ['requires_approval'] } }];
+    const stringly = [
+      {
+        name: 'execute_command',
+        input_schema: {
+          type: 'object',
+          properties: { command: { type: 'string' }, requires_approval: { type: 'string' } },
+          required: ['requires_approval'],
+        },
+      },
+    ];
     expect(route('Bash', { command: 'ls' }, stringly).input).toEqual({ command: 'ls', requires_approval: 'true' });
   });
 
   it("searches the working directory when Cline requires a path the agent's Grep left out, and only for searches", () => {
-    expect(route('Grep', { pattern: 'TODO' }, CLINE_TOOLS)).toEqual({ name: 'search_files', input: { regex: 'TODO', path: '.' } });
+    expect(route('Grep', { pattern: 'TODO' }, CLINE_TOOLS)).toEqual({
+      name: 'search_files',
+      input: { regex: 'TODO', path: '.' },
+    });
     expect(route('Read', {}, CLINE_TOOLS).input).toEqual({});
   });
 
   it("writes Edit as a SEARCH/REPLACE diff for Cline's replace_in_file", () => {
-    expect(route('Edit', { file_path: 'a.ts', old_string: 'let a = 1;', new_string: 'const a = 1;' }, CLINE_TOOLS)).toEqual({
+    expect(
+      route('Edit', { file_path: 'a.ts', old_string: 'let a = 1;', new_string: 'const a = 1;' }, CLINE_TOOLS),
+    ).toEqual({
       name: 'replace_in_file',
       input: { path: 'a.ts', diff: '------- SEARCH\nlet a = 1;\n=======\nconst a = 1;\n+++++++ REPLACE' },
     });
@@ -138,14 +158,21 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
   it.each([
     ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', command: 'view' }],
     ['LS', { path: '/repo' }, { path: '/repo', command: 'view' }],
-    ['Write', { file_path: '/a.ts', content: 'x', overwrite: true }, { path: '/a.ts', file_text: 'x', command: 'create' }],
+    [
+      'Write',
+      { file_path: '/a.ts', content: 'x', overwrite: true },
+      { path: '/a.ts', file_text: 'x', command: 'create' },
+    ],
     [
       'Edit',
       { file_path: '/a.ts', old_string: 'a', new_string: 'b', replace_all: false },
       { path: '/a.ts', old_str: 'a', new_str: 'b', command: 'str_replace' },
     ],
   ])("turns the agent's %s into Anthropic's text editor command", (upstream, input, expected) => {
-    expect(route(upstream, input, ANTHROPIC_DEFINED_TOOLS)).toEqual({ name: 'str_replace_based_edit_tool', input: expected });
+    expect(route(upstream, input, ANTHROPIC_DEFINED_TOOLS)).toEqual({
+      name: 'str_replace_based_edit_tool',
+      input: expected,
+    });
   });
 
   it("keeps only command for Anthropic's bash tool", () => {
@@ -156,7 +183,9 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
   });
 
   it('adds nothing without knowing where the call goes', () => {
-    expect(repairToolInput({ path: '/repo' }, clientToolSchema('Glob', CLAUDE_CODE_SEARCH_TOOLS))).toEqual({ path: '/repo' });
+    expect(repairToolInput({ path: '/repo' }, clientToolSchema('Glob', CLAUDE_CODE_SEARCH_TOOLS))).toEqual({
+      path: '/repo',
+    });
   });
 });
 
@@ -168,7 +197,9 @@ describe('repairToolInput: what it never does', () => {
 
   it('does not reshape text that is not a JSON object', () => {
     const readSchema = clientToolSchema('Read', CLAUDE_CODE);
-    expect(repairToolInput('{"path": "/a', readSchema, { upstreamName: 'Read', clientName: 'Read' })).toEqual({ _raw: '{"path": "/a' });
+    expect(repairToolInput('{"path": "/a', readSchema, { upstreamName: 'Read', clientName: 'Read' })).toEqual({
+      _raw: '{"path": "/a',
+    });
   });
 
   it('keeps a "__proto__" key an ordinary key while renaming next to it', () => {

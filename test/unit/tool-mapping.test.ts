@@ -120,7 +120,11 @@ describe('toOrchidsTools', () => {
         list: {
           type: 'array',
           maxItems: 3,
-          items: { type: 'object', additionalProperties: false, properties: { id: { type: 'string', format: 'uuid' } } },
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { id: { type: 'string', format: 'uuid' } },
+          },
         },
         meta: { type: 'object', propertyNames: { type: 'string' }, additionalProperties: {} },
         status: {

@@ -13,9 +13,20 @@ const CLAUDE_CODE = claudeCodeTools();
 
 describe('resolveClientToolName: the agent’s Claude Code-style tools onto what each client declares', () => {
   it.each([
-    ['Read', 'Read'], ['Write', 'Write'], ['Edit', 'Edit'], ['Bash', 'Bash'], ['Task', 'Agent'], ['Agent', 'Agent'],
-    ['WebFetch', 'WebFetch'], ['WebSearch', 'WebSearch'], ['NotebookEdit', 'NotebookEdit'], ['Skill', 'Skill'],
-    ['read_file', 'Read'], ['bash', 'Bash'], ['subagent', 'Agent'], ['web_fetch', 'WebFetch'],
+    ['Read', 'Read'],
+    ['Write', 'Write'],
+    ['Edit', 'Edit'],
+    ['Bash', 'Bash'],
+    ['Task', 'Agent'],
+    ['Agent', 'Agent'],
+    ['WebFetch', 'WebFetch'],
+    ['WebSearch', 'WebSearch'],
+    ['NotebookEdit', 'NotebookEdit'],
+    ['Skill', 'Skill'],
+    ['read_file', 'Read'],
+    ['bash', 'Bash'],
+    ['subagent', 'Agent'],
+    ['web_fetch', 'WebFetch'],
   ])('Claude Code 2.1.197: %s → %s', (upstream, client) => {
     expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBe(client);
   });
@@ -27,17 +38,28 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     },
   );
 
-  it.each([['Glob', 'Glob'], ['Grep', 'Grep'], ['LS', 'LS'], ['TodoWrite', 'TodoWrite'], ['ls', 'LS'], ['ripgrep', 'Grep']])(
-    'earlier Claude Code with its search tools: %s → %s',
-    (upstream, client) => {
-      expect(resolveClientToolName(upstream, [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS])).toBe(client);
-    },
-  );
+  it.each([
+    ['Glob', 'Glob'],
+    ['Grep', 'Grep'],
+    ['LS', 'LS'],
+    ['TodoWrite', 'TodoWrite'],
+    ['ls', 'LS'],
+    ['ripgrep', 'Grep'],
+  ])('earlier Claude Code with its search tools: %s → %s', (upstream, client) => {
+    expect(resolveClientToolName(upstream, [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS])).toBe(client);
+  });
 
   it.each([
-    ['Read', 'read_file'], ['Write', 'write_to_file'], ['Edit', 'replace_in_file'], ['Bash', 'execute_command'],
-    ['Grep', 'search_files'], ['LS', 'list_files'], ['list_dir', 'list_files'], ['WebFetch', 'web_fetch'],
-    ['Task', 'new_task'], ['Agent', 'new_task'],
+    ['Read', 'read_file'],
+    ['Write', 'write_to_file'],
+    ['Edit', 'replace_in_file'],
+    ['Bash', 'execute_command'],
+    ['Grep', 'search_files'],
+    ['LS', 'list_files'],
+    ['list_dir', 'list_files'],
+    ['WebFetch', 'web_fetch'],
+    ['Task', 'new_task'],
+    ['Agent', 'new_task'],
   ])('Cline: %s → %s', (upstream, client) => {
     expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBe(client);
   });
@@ -47,16 +69,29 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
   });
 
   it.each([
-    ['Read', 'read'], ['Write', 'write'], ['Edit', 'edit'], ['MultiEdit', 'multiedit'], ['Bash', 'bash'],
-    ['Glob', 'glob'], ['Grep', 'grep'], ['LS', 'list'], ['TodoWrite', 'todowrite'], ['TodoRead', 'todoread'],
-    ['WebFetch', 'webfetch'], ['Task', 'task'], ['Agent', 'task'],
+    ['Read', 'read'],
+    ['Write', 'write'],
+    ['Edit', 'edit'],
+    ['MultiEdit', 'multiedit'],
+    ['Bash', 'bash'],
+    ['Glob', 'glob'],
+    ['Grep', 'grep'],
+    ['LS', 'list'],
+    ['TodoWrite', 'todowrite'],
+    ['TodoRead', 'todoread'],
+    ['WebFetch', 'webfetch'],
+    ['Task', 'task'],
+    ['Agent', 'task'],
   ])('opencode: %s → %s', (upstream, client) => {
     expect(resolveClientToolName(upstream, OPENCODE_TOOLS)).toBe(client);
   });
 
   it.each([
-    ['Bash', 'bash'], ['Read', 'str_replace_based_edit_tool'], ['Write', 'str_replace_based_edit_tool'],
-    ['Edit', 'str_replace_based_edit_tool'], ['LS', 'str_replace_based_edit_tool'],
+    ['Bash', 'bash'],
+    ['Read', 'str_replace_based_edit_tool'],
+    ['Write', 'str_replace_based_edit_tool'],
+    ['Edit', 'str_replace_based_edit_tool'],
+    ['LS', 'str_replace_based_edit_tool'],
   ])("Anthropic's defined tools: %s → %s", (upstream, client) => {
     expect(resolveClientToolName(upstream, ANTHROPIC_DEFINED_TOOLS)).toBe(client);
   });
@@ -76,7 +111,9 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
   });
 
   it('never sends an Anthropic-defined tool upstream, whose schema the client did not write', () => {
-    expect(toOrchidsTools([...ANTHROPIC_DEFINED_TOOLS, ...CLINE_TOOLS.slice(0, 1)]).map((t) => t.name)).toEqual(['execute_command']);
+    expect(toOrchidsTools([...ANTHROPIC_DEFINED_TOOLS, ...CLINE_TOOLS.slice(0, 1)]).map((t) => t.name)).toEqual([
+      'execute_command',
+    ]);
   });
 });
 

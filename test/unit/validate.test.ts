@@ -58,9 +58,31 @@ describe('validateMessagesRequest: accepted bodies', () => {
         { type: 'function', function: { name: 'openai_style' } },
       ],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', source: { type: 'base64', data: 'AAAA' } }] },
-        { role: 'assistant', content: [{ type: 'thinking', thinking: '…', signature: 'sig' }, { type: 'tool_use', id: 'toolu_XXXX', name: 'read_file', input: {} }] },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_XXXX', content: [{ type: 'text', text: 'ok' }], is_error: false }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hi' },
+            { type: 'image', source: { type: 'base64', data: 'AAAA' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: '…', signature: 'sig' },
+            { type: 'tool_use', id: 'toolu_XXXX', name: 'read_file', input: {} },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_XXXX',
+              content: [{ type: 'text', text: 'ok' }],
+              is_error: false,
+            },
+          ],
+        },
       ],
       some_future_field: { anything: true },
     };
@@ -88,38 +110,128 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
     ['zero max_tokens', { ...valid(), max_tokens: 0 }, 'max_tokens: Input should be greater than or equal to 1'],
     ['no messages', { ...valid(), messages: undefined }, 'messages: Field required'],
     ['messages not a list', { ...valid(), messages: {} }, 'messages: Input should be a valid list'],
-    ['empty messages', { ...valid(), messages: [] }, 'messages: List should have at least 1 item after validation, not 0'],
+    [
+      'empty messages',
+      { ...valid(), messages: [] },
+      'messages: List should have at least 1 item after validation, not 0',
+    ],
     ['message not an object', { ...valid(), messages: ['hi'] }, 'messages.0: Input should be a valid dictionary'],
     ['no role', { ...valid(), messages: [{ content: 'x' }] }, 'messages.0.role: Field required'],
-    ['wrong role', { ...valid(), messages: [{ role: 'user', content: 'a' }, { role: 'robot', content: 'b' }] }, "messages.1.role: Input should be 'user', 'assistant' or 'system'"],
+    [
+      'wrong role',
+      {
+        ...valid(),
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'robot', content: 'b' },
+        ],
+      },
+      "messages.1.role: Input should be 'user', 'assistant' or 'system'",
+    ],
     ['no content', { ...valid(), messages: [{ role: 'user' }] }, 'messages.0.content: Field required'],
-    ['content a number', { ...valid(), messages: [{ role: 'user', content: 3 }] }, 'messages.0.content: Input should be a valid string or a list of content blocks'],
-    ['block without type', { ...valid(), messages: [{ role: 'user', content: [{ text: 'x' }] }] }, 'messages.0.content.0.type: Field required'],
-    ['text block without text', { ...valid(), messages: [{ role: 'user', content: [{ type: 'text' }] }] }, 'messages.0.content.0.text: Field required'],
-    ['tool_use without name', { ...valid(), messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_XXXX', input: {} }] }] }, 'messages.0.content.0.name: Field required'],
-    ['tool_use input not an object', { ...valid(), messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_XXXX', name: 'x', input: [] }] }] }, 'messages.0.content.0.input: Input should be a valid dictionary'],
-    ['tool_result without id', { ...valid(), messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] }, 'messages.0.content.0.tool_use_id: Field required'],
-    ['bad block inside a tool_result', { ...valid(), messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 1 }] }] }] }, 'messages.0.content.0.content.0.text: Input should be a valid string'],
-    ['is_error not boolean', { ...valid(), messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }] }, 'messages.0.content.0.is_error: Input should be a valid boolean'],
-    ['image without source', { ...valid(), messages: [{ role: 'user', content: [{ type: 'image' }] }] }, 'messages.0.content.0.source: Field required'],
+    [
+      'content a number',
+      { ...valid(), messages: [{ role: 'user', content: 3 }] },
+      'messages.0.content: Input should be a valid string or a list of content blocks',
+    ],
+    [
+      'block without type',
+      { ...valid(), messages: [{ role: 'user', content: [{ text: 'x' }] }] },
+      'messages.0.content.0.type: Field required',
+    ],
+    [
+      'text block without text',
+      { ...valid(), messages: [{ role: 'user', content: [{ type: 'text' }] }] },
+      'messages.0.content.0.text: Field required',
+    ],
+    [
+      'tool_use without name',
+      { ...valid(), messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_XXXX', input: {} }] }] },
+      'messages.0.content.0.name: Field required',
+    ],
+    [
+      'tool_use input not an object',
+      {
+        ...valid(),
+        messages: [{ role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_XXXX', name: 'x', input: [] }] }],
+      },
+      'messages.0.content.0.input: Input should be a valid dictionary',
+    ],
+    [
+      'tool_result without id',
+      { ...valid(), messages: [{ role: 'user', content: [{ type: 'tool_result', content: 'x' }] }] },
+      'messages.0.content.0.tool_use_id: Field required',
+    ],
+    [
+      'bad block inside a tool_result',
+      {
+        ...valid(),
+        messages: [
+          { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: [{ type: 'text', text: 1 }] }] },
+        ],
+      },
+      'messages.0.content.0.content.0.text: Input should be a valid string',
+    ],
+    [
+      'is_error not boolean',
+      {
+        ...valid(),
+        messages: [{ role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', is_error: 'yes' }] }],
+      },
+      'messages.0.content.0.is_error: Input should be a valid boolean',
+    ],
+    [
+      'image without source',
+      { ...valid(), messages: [{ role: 'user', content: [{ type: 'image' }] }] },
+      'messages.0.content.0.source: Field required',
+    ],
     ['system a number', { ...valid(), system: 5 }, 'system: Input should be a valid string or a list of text blocks'],
-    ['system block not text', { ...valid(), system: [{ type: 'text', text: 'a' }, { type: 'image', source: {} }] }, "system.1.type: Input should be 'text'"],
+    [
+      'system block not text',
+      {
+        ...valid(),
+        system: [
+          { type: 'text', text: 'a' },
+          { type: 'image', source: {} },
+        ],
+      },
+      "system.1.type: Input should be 'text'",
+    ],
     ['system block without text', { ...valid(), system: [{ type: 'text' }] }, 'system.0.text: Field required'],
     ['system block not an object', { ...valid(), system: ['plain'] }, 'system.0: Input should be a valid dictionary'],
     ['tools not a list', { ...valid(), tools: {} }, 'tools: Input should be a valid list'],
-    ['tool without name', { ...valid(), tools: [{ name: 'ok' }, { description: 'no name' }] }, 'tools.1.name: Field required'],
-    ['function tool without name', { ...valid(), tools: [{ type: 'function', function: {} }] }, 'tools.0.function.name: Field required'],
-    ['tool schema not an object', { ...valid(), tools: [{ name: 'x', input_schema: 'object' }] }, 'tools.0.input_schema: Input should be a valid dictionary'],
+    [
+      'tool without name',
+      { ...valid(), tools: [{ name: 'ok' }, { description: 'no name' }] },
+      'tools.1.name: Field required',
+    ],
+    [
+      'function tool without name',
+      { ...valid(), tools: [{ type: 'function', function: {} }] },
+      'tools.0.function.name: Field required',
+    ],
+    [
+      'tool schema not an object',
+      { ...valid(), tools: [{ name: 'x', input_schema: 'object' }] },
+      'tools.0.input_schema: Input should be a valid dictionary',
+    ],
     ['stream not boolean', { ...valid(), stream: 'true' }, 'stream: Input should be a valid boolean'],
     ['thinking not an object', { ...valid(), thinking: 'adaptive' }, 'thinking: Input should be a valid dictionary'],
     ['thinking without type', { ...valid(), thinking: {} }, 'thinking.type: Field required'],
-    ['stop_sequences with a number', { ...valid(), stop_sequences: ['a', 1] }, 'stop_sequences: Input should be a valid list of strings'],
+    [
+      'stop_sequences with a number',
+      { ...valid(), stop_sequences: ['a', 1] },
+      'stop_sequences: Input should be a valid list of strings',
+    ],
   ])('%s', (_name, body, message) => {
     expect(rejection(body)).toBe(message);
   });
 
   it('an unknown block type lists the expected tags', () => {
-    const body = { ...valid(), messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'bogus' }] }] };
+    const body = {
+      ...valid(),
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'bogus' }] }],
+    };
     expect(rejection(body)).toBe(
       `messages.0.content.1.type: Input tag 'bogus' found using 'type' does not match any of the expected tags: ${EXPECTED_TAGS}`,
     );
@@ -127,7 +239,15 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
   });
 
   it('reports the first problem in document order', () => {
-    const body = { model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'ok' }, { role: 'user', content: [{ type: 'nope' }] }], system: 5 };
+    const body = {
+      model: 'm',
+      max_tokens: 1,
+      messages: [
+        { role: 'user', content: 'ok' },
+        { role: 'user', content: [{ type: 'nope' }] },
+      ],
+      system: 5,
+    };
     expect(rejection(body)).toMatch(/^messages\.1\.content\.0\.type: Input tag 'nope'/);
   });
 });

@@ -76,7 +76,8 @@ export class AccountClerk {
       return;
     }
     const patch: AccountPatch = {};
-    if (rotated.client && rotated.client !== sentClient) patch.sealedCookie = this.deps.cookies.seal(accountId, rotated.client);
+    if (rotated.client && rotated.client !== sentClient)
+      patch.sealedCookie = this.deps.cookies.seal(accountId, rotated.client);
     if (rotated.clientUat && rotated.clientUat !== account.clientUat) patch.clientUat = rotated.clientUat;
     if (identity) {
       if (identity.sessionId !== account.sessionId) patch.sessionId = identity.sessionId;

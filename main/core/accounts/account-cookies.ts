@@ -90,7 +90,14 @@ export class AccountCookies {
       if (error instanceof SecretUnavailableError) throw new AccountError('locked', error.message);
       throw error;
     }
-    const memo: Memo = { sealed: account.sealedCookie, client, header: undefined, clientUat: '', sessionId: '', session: undefined };
+    const memo: Memo = {
+      sealed: account.sealedCookie,
+      client,
+      header: undefined,
+      clientUat: '',
+      sessionId: '',
+      session: undefined,
+    };
     this.memos.set(account.id, memo);
     return memo;
   }

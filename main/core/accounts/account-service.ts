@@ -214,5 +214,6 @@ function checkWeight(weight: number): void {
 }
 
 function checkName(name: string): void {
-  if (name.length === 0 || name.length > 100) throw new AccountError('invalid_input', 'Name must be 1 to 100 characters.');
+  if (name.length === 0 || name.length > 100)
+    throw new AccountError('invalid_input', 'Name must be 1 to 100 characters.');
 }

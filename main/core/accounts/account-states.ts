@@ -109,8 +109,15 @@ export class AccountStates implements AccountHealth {
     const p = this.policy;
     switch (failure.kind) {
       case 'rate_limited': {
-        const wait = failure.retryAfterMs ?? Math.min(p.rateLimitCapMs, p.rateLimitBaseMs * 2 ** Math.min(streak - 1, 16));
-        this.enter(account, 'cooling_down', `Rate limited by Orchids (HTTP 429)${failure.retryAfterMs !== undefined ? '; it asked for a pause' : ''}.`, now + wait, streak);
+        const wait =
+          failure.retryAfterMs ?? Math.min(p.rateLimitCapMs, p.rateLimitBaseMs * 2 ** Math.min(streak - 1, 16));
+        this.enter(
+          account,
+          'cooling_down',
+          `Rate limited by Orchids (HTTP 429)${failure.retryAfterMs !== undefined ? '; it asked for a pause' : ''}.`,
+          now + wait,
+          streak,
+        );
         return;
       }
       case 'quota':
@@ -121,7 +128,13 @@ export class AccountStates implements AccountHealth {
         return;
       case 'signed_out':
         this.deps.forgetToken?.(accountId);
-        this.enter(account, 'signed_out', `Signed out: ${failure.message} Paste a fresh cookie to sign it in again.`, now + p.signedOutRetryMs, streak);
+        this.enter(
+          account,
+          'signed_out',
+          `Signed out: ${failure.message} Paste a fresh cookie to sign it in again.`,
+          now + p.signedOutRetryMs,
+          streak,
+        );
         return;
       case 'locked':
         this.deps.forgetToken?.(accountId);
@@ -266,7 +279,13 @@ export class AccountStates implements AccountHealth {
     }
   }
 
-  private enter(account: AccountRecord, status: AccountStatus, reason: string, until: number | null, streak: number): void {
+  private enter(
+    account: AccountRecord,
+    status: AccountStatus,
+    reason: string,
+    until: number | null,
+    streak: number,
+  ): void {
     const previous = account.status;
     this.apply(account, { status, statusReason: reason, statusUntil: until, failureStreak: streak });
     if (previous !== status || status !== 'ready') {

@@ -126,7 +126,9 @@ function fromPairs(pairs: Array<[string, string]>): ClerkCookies {
   const pick = (name: string): string | undefined => {
     const exact = pairs.find(([key, value]) => key === name && value);
     if (exact) return exact[1];
-    const namespaced = pairs.find(([key, value]) => key.startsWith(`${name}_`) && !key.startsWith(`${name}_uat`) && value);
+    const namespaced = pairs.find(
+      ([key, value]) => key.startsWith(`${name}_`) && !key.startsWith(`${name}_uat`) && value,
+    );
     return namespaced?.[1];
   };
   const cookies: ClerkCookies = {};
@@ -144,13 +146,20 @@ function requireUsable(cookies: ClerkCookies, pairCount: number): ClerkCookies {
     if (pairCount >= 2) throw new CookieParseError(DOCUMENT_COOKIE);
     throw new CookieParseError(`No __client (or __session) cookie found in what you pasted. ${ACCEPTED}`);
   }
-  for (const [name, value] of [['__client', cookies.client], ['__session', cookies.session]] as const) {
-    if (value && /\s/.test(value)) throw new CookieParseError(`The ${name} value has a space or line break inside it, and cookie values never do. Copy just its value, in one piece.`);
+  for (const [name, value] of [
+    ['__client', cookies.client],
+    ['__session', cookies.session],
+  ] as const) {
+    if (value && /\s/.test(value))
+      throw new CookieParseError(
+        `The ${name} value has a space or line break inside it, and cookie values never do. Copy just its value, in one piece.`,
+      );
   }
   // `__client` may be opaque (dots and all), so only one that starts as a JWT header must be a whole JWT.
   if (cookies.client?.startsWith('eyJ') && isCutOffJwt(cookies.client)) throw new CookieParseError(CUT_OFF);
   if (cookies.session && isCutOffJwt(cookies.session)) {
-    if (cookies.client) delete cookies.session; // useless, but the __client beside it is all that is needed
+    if (cookies.client)
+      delete cookies.session; // useless, but the __client beside it is all that is needed
     else throw new CookieParseError(CUT_OFF);
   }
   return cookies;

@@ -21,8 +21,7 @@ export interface TranslatorOptions {
 
 /** Why a turn ended without a normal finish. */
 export type TerminalFailure =
-  | { kind: 'upstream-error'; code: string; message: string }
-  | { kind: 'credits-exhausted'; message: string };
+  { kind: 'upstream-error'; code: string; message: string } | { kind: 'credits-exhausted'; message: string };
 
 /**
  * The state machine from upstream events to Anthropic's event sequence: block indices from 0, one open block at a
@@ -221,7 +220,8 @@ export class StreamTranslator {
       input_tokens: this.upstreamUsage.inputTokens ?? this.options.inputTokensEstimate,
       output_tokens: this.upstreamUsage.outputTokens ?? Math.max(1, Math.round(this.outputEstimate)),
     };
-    if (this.upstreamUsage.cacheReadInputTokens) usage.cache_read_input_tokens = this.upstreamUsage.cacheReadInputTokens;
+    if (this.upstreamUsage.cacheReadInputTokens)
+      usage.cache_read_input_tokens = this.upstreamUsage.cacheReadInputTokens;
     if (this.upstreamUsage.cacheCreationInputTokens) {
       usage.cache_creation_input_tokens = this.upstreamUsage.cacheCreationInputTokens;
     }
@@ -243,7 +243,9 @@ export class StreamTranslator {
 
   private ensureOpen(type: 'text' | 'thinking'): void {
     if (this.open?.type === type) return;
-    const index = this.openBlock(type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' });
+    const index = this.openBlock(
+      type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
+    );
     this.open = { type, index };
     if (type === 'thinking' && this.pendingSignature) {
       this.open.signature = this.pendingSignature;

@@ -145,7 +145,10 @@ export function estimateToolsTokens(tools: ToolDefinition[] | undefined): number
  * Depends on the request alone (never on the account or upstream), so count_tokens and /v1/messages agree.
  * `toolsTokens` lets a caller that already knows the tools' share (from the cache) skip recounting them.
  */
-export function estimateInputTokens(req: MessagesRequest, toolsTokens: number = estimateToolsTokens(req.tools)): number {
+export function estimateInputTokens(
+  req: MessagesRequest,
+  toolsTokens: number = estimateToolsTokens(req.tools),
+): number {
   let sum = toolsTokens;
   const system = req.system;
   if (typeof system === 'string') sum += estimateTextTokens(system);

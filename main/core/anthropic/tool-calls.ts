@@ -128,7 +128,8 @@ export class ToolCalls {
   endLive(): void {
     const live = this.live;
     if (!live) return;
-    if (live.ended && !live.parts.join('').trim()) this.out.delta(live.index, { type: 'input_json_delta', partial_json: '{}' });
+    if (live.ended && !live.parts.join('').trim())
+      this.out.delta(live.index, { type: 'input_json_delta', partial_json: '{}' });
     this.closeLive();
   }
 

@@ -67,13 +67,7 @@ export interface OtherBlock {
 }
 
 export type ContentBlock =
-  | TextBlock
-  | ImageBlock
-  | DocumentBlock
-  | ToolUseBlock
-  | ToolResultBlock
-  | ThinkingBlock
-  | RedactedThinkingBlock;
+  TextBlock | ImageBlock | DocumentBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
 
 export interface Message {
   /** `system` appears inside `messages` in real Claude Code traffic (mid-conversation system beta). */

@@ -62,7 +62,8 @@ export function validateMessagesRequest(body: unknown, options: ValidateOptions)
   if (options.requireMaxTokens || body.max_tokens !== undefined) {
     const maxTokens = body.max_tokens;
     if (maxTokens === undefined) fail('max_tokens', 'Field required');
-    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens)) fail('max_tokens', 'Input should be a valid integer');
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens))
+      fail('max_tokens', 'Input should be a valid integer');
     if (maxTokens < 1) fail('max_tokens', 'Input should be greater than or equal to 1');
   }
 
@@ -119,7 +120,8 @@ function validateBlock(block: unknown, path: string): void {
     case 'server_tool_use':
       requireString(block, 'id', `${path}.`);
       requireString(block, 'name', `${path}.`);
-      if (block.input !== undefined && !isObject(block.input)) fail(`${path}.input`, 'Input should be a valid dictionary');
+      if (block.input !== undefined && !isObject(block.input))
+        fail(`${path}.input`, 'Input should be a valid dictionary');
       break;
     case 'tool_result': {
       requireString(block, 'tool_use_id', `${path}.`);

@@ -65,7 +65,11 @@ export class ClerkClient {
     const sessions = client?.sessions ?? [];
     const session = sessions.find((s) => s.id === client?.last_active_session_id) ?? sessions[0];
     if (!client || !session) {
-      throw new ClerkError('rejected', 'Clerk says this cookie has no active session: sign in to orchids.app again and copy a fresh cookie.', status);
+      throw new ClerkError(
+        'rejected',
+        'Clerk says this cookie has no active session: sign in to orchids.app again and copy a fresh cookie.',
+        status,
+      );
     }
     const userId = session.user?.id;
     if (!userId) throw new ClerkError('rejected', 'Clerk returned a session without a user.', status);
@@ -85,7 +89,8 @@ export class ClerkClient {
    * session in `__session`. Resolves with whatever Clerk set (possibly nothing); the body is not needed.
    */
   async bootstrap(cookies: ClerkCookies): Promise<RotatedCookies> {
-    return (await this.call('GET', `/v1/client?${CLERK_QUERY}`, { ...cookies, client: undefined }, CLIENT_HEADERS)).rotated;
+    return (await this.call('GET', `/v1/client?${CLERK_QUERY}`, { ...cookies, client: undefined }, CLIENT_HEADERS))
+      .rotated;
   }
 
   /** `POST /v1/client/sessions/{sid}/tokens`: a fresh short-lived session JWT for the upstream. */
@@ -127,9 +132,18 @@ export class ClerkClient {
     const text = await response.body.text();
     const status = response.statusCode;
     if (status === 401 || status === 403 || status === 404) {
-      throw new ClerkError('rejected', `Clerk rejected the cookie (HTTP ${status}): sign in to orchids.app again and copy a fresh cookie.`, status);
+      throw new ClerkError(
+        'rejected',
+        `Clerk rejected the cookie (HTTP ${status}): sign in to orchids.app again and copy a fresh cookie.`,
+        status,
+      );
     }
-    if (status === 429) throw new ClerkError('unavailable', 'Clerk is rate limiting this computer (HTTP 429); try again in a minute.', status);
+    if (status === 429)
+      throw new ClerkError(
+        'unavailable',
+        'Clerk is rate limiting this computer (HTTP 429); try again in a minute.',
+        status,
+      );
     if (status !== 200) throw new ClerkError('unavailable', `Clerk answered HTTP ${status}.`, status);
     let json: unknown;
     try {

@@ -35,7 +35,8 @@ export function attachAppControl(
   return {
     handlers,
     transport,
-    announce: (url) => writeRuntimeInfo(core.config.dataDir, { url, pid: process.pid, startedAt: Date.now(), shell: options.shell }),
+    announce: (url) =>
+      writeRuntimeInfo(core.config.dataDir, { url, pid: process.pid, startedAt: Date.now(), shell: options.shell }),
     retire: () => clearRuntimeInfo(core.config.dataDir),
   };
 }

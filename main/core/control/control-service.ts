@@ -76,7 +76,9 @@ export function createHandlers(core: OrchidsCore, options: ControlOptions): Hand
     },
     'stats:get': () => ({
       ...core.stats.snapshot(),
-      accounts: core.cache.list().map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),
+      accounts: core.cache
+        .list()
+        .map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),
     }),
     'history:query': (query) => core.historyRepo.query(query),
     'history:record': async ({ requestId }) => {
@@ -128,14 +130,19 @@ async function importAccounts(core: OrchidsCore, json: string): Promise<ImportRe
     throw new AccountError('invalid_input', 'That file is not JSON. Import takes a file made by Export.');
   }
   const list = (parsed as { accounts?: unknown }).accounts;
-  if (!Array.isArray(list)) throw new AccountError('invalid_input', 'No "accounts" list in that file. Import takes a file made by Export.');
+  if (!Array.isArray(list))
+    throw new AccountError('invalid_input', 'No "accounts" list in that file. Import takes a file made by Export.');
   const result: ImportResult = { added: 0, updated: 0, failed: [] };
   // One at a time: each is a Clerk round trip, and Clerk should not see a burst from one address.
   for (const [index, entry] of list.entries()) {
     const item = entry as { cookie?: unknown; name?: unknown; weight?: unknown; enabled?: unknown; email?: unknown };
     const email = typeof item.email === 'string' ? item.email : undefined;
     if (typeof item.cookie !== 'string' || !item.cookie) {
-      result.failed.push({ index, email, error: 'no cookie in this entry (it was exported from a mode that could not open it)' });
+      result.failed.push({
+        index,
+        email,
+        error: 'no cookie in this entry (it was exported from a mode that could not open it)',
+      });
       continue;
     }
     try {

@@ -14,7 +14,8 @@ export async function dispatch(
   input: unknown,
   log: (line: string) => void = () => {},
 ): Promise<Envelope<unknown>> {
-  if (!isChannel(channel)) return { ok: false, error: { code: 'unknown_channel', message: `No such channel: ${channel}` } };
+  if (!isChannel(channel))
+    return { ok: false, error: { code: 'unknown_channel', message: `No such channel: ${channel}` } };
   const parsed = INVOKE[channel].safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -28,6 +29,9 @@ export async function dispatch(
     if (error instanceof AccountError) return { ok: false, error: { code: error.code, message: error.message } };
     if (error instanceof SettingError) return { ok: false, error: { code: 'invalid_setting', message: error.message } };
     log(`[control] ${channel} failed: ${(error as Error)?.stack ?? String(error)}`);
-    return { ok: false, error: { code: 'internal', message: 'Orchids Tray hit an internal error; the details are in its log.' } };
+    return {
+      ok: false,
+      error: { code: 'internal', message: 'Orchids Tray hit an internal error; the details are in its log.' },
+    };
   }
 }

@@ -41,7 +41,11 @@ export function toContractEvents(
         counts = event.counts;
         break;
       case 'events.dropped':
-        lines.push({ level: 'warn', message: `The live view fell behind; ${event.count} events were skipped.`, at: Date.now() });
+        lines.push({
+          level: 'warn',
+          message: `The live view fell behind; ${event.count} events were skipped.`,
+          at: Date.now(),
+        });
         break;
       default:
         break;

@@ -76,7 +76,8 @@ export class HttpControlTransport {
     }
     const token = url.searchParams.get('token');
     if (token !== null) {
-      if (!this.matches(token)) throw new ApiError('authentication_error', 'That dashboard link is not valid for this install.');
+      if (!this.matches(token))
+        throw new ApiError('authentication_error', 'That dashboard link is not valid for this install.');
       // Trade the link's token for a cookie, and drop it from the address bar and history.
       res.writeHead(303, {
         location: DASHBOARD_PATH,
@@ -96,7 +97,8 @@ export class HttpControlTransport {
   };
 
   private async api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (!this.authorized(req)) throw new ApiError('authentication_error', 'Missing or wrong Orchids Tray install token.');
+    if (!this.authorized(req))
+      throw new ApiError('authentication_error', 'Missing or wrong Orchids Tray install token.');
     if (name === 'events' && req.method === 'GET') {
       this.events(req, res);
       return;
@@ -109,13 +111,21 @@ export class HttpControlTransport {
     const input = body.length === 0 ? undefined : (decodeJson(body) as { input?: unknown }).input;
     const envelope = await dispatch(this.options.handlers, name, input, this.options.log);
     const text = JSON.stringify(envelope);
-    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   private events(req: IncomingMessage, res: ServerResponse): void {
     this.options.core.server.markLongLived(res);
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+    });
     const send = (name: string, payload: unknown): void => {
       if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return;
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
@@ -159,16 +169,25 @@ export class HttpControlTransport {
     let body = fs.readFileSync(file);
     if (extension === '.html') {
       // The bridge defines window.orchids before the app's module script runs; the renderer never knows.
-      body = Buffer.from(body.toString('utf8').replace(/<head(\s[^>]*)?>/i, (head) => `${head}<script src="/_tray/bridge.js"></script>`));
+      body = Buffer.from(
+        body.toString('utf8').replace(/<head(\s[^>]*)?>/i, (head) => `${head}<script src="/_tray/bridge.js"></script>`),
+      );
     }
-    res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream', 'content-length': body.length });
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': CONTENT_TYPES[extension] ?? 'application/octet-stream',
+      'content-length': body.length,
+    });
     res.end(body);
   }
 
   private authorized(req: IncomingMessage): boolean {
     const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
     if (bearer) return this.matches(bearer.trim());
-    const cookie = req.headers.cookie?.split(';').map((part) => part.trim()).find((part) => part.startsWith(`${SESSION_COOKIE}=`));
+    const cookie = req.headers.cookie
+      ?.split(';')
+      .map((part) => part.trim())
+      .find((part) => part.startsWith(`${SESSION_COOKIE}=`));
     return cookie ? this.matches(cookie.slice(SESSION_COOKIE.length + 1)) : false;
   }
 

@@ -89,7 +89,10 @@ export class HistoryRepo {
   private readonly byRequestId: Statement<[string], Row>;
   private readonly deleteOlder: Statement<[number]>;
   private readonly deleteBeyond: Statement<[number]>;
-  private readonly totals: Statement<[number], { requests: number; errors: number; input: number | null; output: number | null }>;
+  private readonly totals: Statement<
+    [number],
+    { requests: number; errors: number; input: number | null; output: number | null }
+  >;
   private readonly perMinute: Statement<[number], { minute: number; requests: number; errors: number }>;
 
   constructor(private readonly db: Db) {
@@ -180,7 +183,12 @@ export class HistoryRepo {
 
   totalsSince(since: number): { requests: number; errors: number; inputTokens: number; outputTokens: number } {
     const row = this.totals.get(since)!;
-    return { requests: row.requests, errors: row.errors ?? 0, inputTokens: row.input ?? 0, outputTokens: row.output ?? 0 };
+    return {
+      requests: row.requests,
+      errors: row.errors ?? 0,
+      inputTokens: row.input ?? 0,
+      outputTokens: row.output ?? 0,
+    };
   }
 
   perMinuteSince(since: number): Array<{ minute: number; requests: number; errors: number }> {

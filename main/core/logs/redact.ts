@@ -19,7 +19,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   // JWTs: three base64url segments, the first starting like a JSON header ({"al… → eyJ).
   [/eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, '[redacted-jwt]'],
   // Clerk cookies as header text or as JSON members.
-  [/\b(__client(?:_uat)?|__session|__refresh|clerk_active_context)(_[A-Za-z0-9-]+)?(=|\\?"\s*:\s*\\?")[^;\s"\\,]+/g, `$1$2$3${REDACTED}`],
+  [
+    /\b(__client(?:_uat)?|__session|__refresh|clerk_active_context)(_[A-Za-z0-9-]+)?(=|\\?"\s*:\s*\\?")[^;\s"\\,]+/g,
+    `$1$2$3${REDACTED}`,
+  ],
   // Anthropic-style API keys.
   [/\bsk-ant-[A-Za-z0-9_-]{8,}/g, '[redacted-key]'],
   // Bearer credentials in any text.

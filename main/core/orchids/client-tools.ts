@@ -23,9 +23,19 @@ const BLOCKED_NAMES = new Set(['web_search', 'WebSearch', 'SQL']);
 /** Client names the upstream knows under its own tool name. Case-sensitive on purpose: `glob` maps, `Glob` is it. */
 export const FORWARD_ALIASES: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    str_replace_editor: 'Edit', view: 'Read', read_file: 'Read', ReadFile: 'Read', list_dir: 'Glob', glob: 'Glob',
-    find_files: 'Glob', ripgrep: 'Grep', search_code: 'Grep', execute: 'Bash', run_command: 'Bash',
-    write_file: 'Write', create_file: 'Write',
+    str_replace_editor: 'Edit',
+    view: 'Read',
+    read_file: 'Read',
+    ReadFile: 'Read',
+    list_dir: 'Glob',
+    glob: 'Glob',
+    find_files: 'Glob',
+    ripgrep: 'Grep',
+    search_code: 'Grep',
+    execute: 'Bash',
+    run_command: 'Bash',
+    write_file: 'Write',
+    create_file: 'Write',
   }),
 );
 

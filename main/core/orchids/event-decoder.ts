@@ -2,7 +2,8 @@ import type { UpstreamEvent, UpstreamUsage } from './types';
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const num = (value: unknown): number | undefined =>
   typeof value === 'number' && Number.isFinite(value) ? value : undefined;
@@ -13,7 +14,8 @@ export function readUsage(value: unknown): UpstreamUsage | undefined {
   const usage: UpstreamUsage = {};
   const input = num(value.inputTokens) ?? num(value.input_tokens) ?? num(value.promptTokens);
   const output = num(value.outputTokens) ?? num(value.output_tokens) ?? num(value.completionTokens);
-  const cacheRead = num(value.cache_read_input_tokens) ?? num(value.cacheReadInputTokens) ?? num(value.cachedInputTokens);
+  const cacheRead =
+    num(value.cache_read_input_tokens) ?? num(value.cacheReadInputTokens) ?? num(value.cachedInputTokens);
   const cacheCreation = num(value.cache_creation_input_tokens) ?? num(value.cacheCreationInputTokens);
   if (input !== undefined) usage.inputTokens = input;
   if (output !== undefined) usage.outputTokens = output;
@@ -228,7 +230,10 @@ export class UpstreamEventDecoder {
 function isOrchidsFrame(type: string, payload: Json): boolean {
   if (ORCHIDS_FRAME_TYPES.has(type) || type.startsWith('coding_agent.')) return true;
   // Anthropic's own `{type:error, error:{…}}` says nothing about who answered; only the Orchids shapes count.
-  return type === 'error' && (isObject(payload.data) || str(payload.code) !== undefined || str(payload.message) !== undefined);
+  return (
+    type === 'error' &&
+    (isObject(payload.data) || str(payload.code) !== undefined || str(payload.message) !== undefined)
+  );
 }
 
 function errorEvent(payload: Json, data: Json): UpstreamEvent {
@@ -236,6 +241,10 @@ function errorEvent(payload: Json, data: Json): UpstreamEvent {
   const nested = isObject(payload.error) ? payload.error : {};
   const code = str(data.code) ?? str(payload.code) ?? str(nested.code) ?? str(nested.type) ?? 'upstream_error';
   const message =
-    str(data.message) ?? str(payload.message) ?? str(nested.message) ?? str(payload.error) ?? 'The upstream reported an error.';
+    str(data.message) ??
+    str(payload.message) ??
+    str(nested.message) ??
+    str(payload.error) ??
+    'The upstream reported an error.';
   return { kind: 'error', code, message };
 }

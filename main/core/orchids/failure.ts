@@ -45,7 +45,13 @@ export interface UpstreamFailure {
 }
 
 /** Failures that belong to the account rather than to the request: try another account. */
-export const ACCOUNT_FAILURES: ReadonlySet<FailureKind> = new Set(['signed_out', 'locked', 'blocked', 'quota', 'rate_limited']);
+export const ACCOUNT_FAILURES: ReadonlySet<FailureKind> = new Set([
+  'signed_out',
+  'locked',
+  'blocked',
+  'quota',
+  'rate_limited',
+]);
 /** Failures of the path, not of the account or the request: try again, a bounded number of times. */
 export const TRANSIENT_FAILURES: ReadonlySet<FailureKind> = new Set([
   'server',
@@ -92,7 +98,9 @@ export function failureFromUpstreamError(code: string, message: string): Upstrea
   else if (/\b429\b|too many requests|rate.?limit/.test(lower)) kind = 'rate_limited';
   else if (/\b401\b|unauthori[sz]ed|signed.?out|invalid_api_key|no active sessions/.test(lower)) kind = 'signed_out';
   else if (/\b403\b|forbidden/.test(lower)) kind = 'blocked';
-  else if (/model not found|input is too long|context_window_exceeded|max_token_limit|bad_request|\b400\b/.test(lower)) {
+  else if (
+    /model not found|input is too long|context_window_exceeded|max_token_limit|bad_request|\b400\b/.test(lower)
+  ) {
     kind = 'client';
   } else if (/timeout|deadline exceeded/.test(lower)) kind = 'timeout';
   else if (/\b50[0-4]\b|llm_unavailable|internal_error|overloaded|unavailable/.test(lower)) kind = 'server';

@@ -239,10 +239,7 @@ function attr(value: unknown): string {
  */
 const recentSessionIds = new Map<string, string>();
 
-export function chatSessionIdFor(
-  req: MessagesRequest,
-  headers: Record<string, string | string[] | undefined>,
-): string {
+export function chatSessionIdFor(req: MessagesRequest, headers: Record<string, string | string[] | undefined>): string {
   const header = headers['x-claude-code-session-id'];
   let fromHeader = (Array.isArray(header) ? header[0] : header)?.trim();
   // The recorded Claude Code 2.1.197 request sends the nil UUID here while metadata holds the real session id;

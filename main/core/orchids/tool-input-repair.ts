@@ -8,7 +8,13 @@ import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
 import { coerceObject, parseJson } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
-import { AGENT_INPUT_KEYS, KEY_SYNONYMS, TEXT_EDITOR_COMMAND, TEXT_EDITOR_NAMES, normalizeKey } from './tool-vocabulary';
+import {
+  AGENT_INPUT_KEYS,
+  KEY_SYNONYMS,
+  TEXT_EDITOR_COMMAND,
+  TEXT_EDITOR_NAMES,
+  normalizeKey,
+} from './tool-vocabulary';
 
 /** Which agent tool the input came from and which client tool it goes to; some defaults depend on both. */
 export interface ToolCallRoute {
@@ -161,7 +167,8 @@ function composeSearchReplace(input: JsonObject, props: JsonObject): { text: str
 function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRoute | undefined): unknown {
   const type = prop?.['type'];
   const accepts = (t: string): boolean => type === undefined || type === t || (Array.isArray(type) && type.includes(t));
-  const allowed = (value: unknown): boolean => !Array.isArray(prop?.['enum']) || (prop['enum'] as unknown[]).includes(value);
+  const allowed = (value: unknown): boolean =>
+    !Array.isArray(prop?.['enum']) || (prop['enum'] as unknown[]).includes(value);
   switch (key) {
     case 'pattern':
       return route && canonicalToolName(route.clientName) === 'Glob' && accepts('string') ? '*' : undefined;

@@ -60,7 +60,9 @@ function findByAlias(name: string, naming: ToolNaming): string | undefined {
   for (const fallback of GROUP_FALLBACKS.get(ALIAS_GROUPS[group]?.[0] as string) ?? []) {
     const fallbackGroup = GROUP_INDEX_BY_CANONICAL.get(fallback);
     const found =
-      fallbackGroup !== undefined ? declaredMember(fallbackGroup, naming) : naming.byLowerName.get(fallback.toLowerCase())?.name;
+      fallbackGroup !== undefined
+        ? declaredMember(fallbackGroup, naming)
+        : naming.byLowerName.get(fallback.toLowerCase())?.name;
     if (found !== undefined) return found;
   }
   return undefined;
@@ -104,7 +106,8 @@ export function matchClientTool(
   const naming = namingFor(declared);
   if (naming.all.length === 0) return undefined;
   const segment = lastSegment(upstreamName);
-  const byName = findByName(upstreamName, naming) ?? (segment !== upstreamName ? findByName(segment, naming) : undefined);
+  const byName =
+    findByName(upstreamName, naming) ?? (segment !== upstreamName ? findByName(segment, naming) : undefined);
   if (byName !== undefined) return { name: byName, by: 'name' };
   const byAlias = findByAlias(segment, naming);
   if (byAlias !== undefined) return { name: byAlias, by: 'alias' };

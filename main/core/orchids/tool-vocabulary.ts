@@ -16,8 +16,15 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
   ['Read', 'read_file', 'readfile', 'read', 'view', 'view_file', 'file_read'],
   ['Write', 'write_to_file', 'write_file', 'create_file', 'write', 'file_write'],
   [
-    'Edit', 'replace_in_file', 'edit', 'edit_file', 'str_replace', 'file_edit',
-    'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor',
+    'Edit',
+    'replace_in_file',
+    'edit',
+    'edit_file',
+    'str_replace',
+    'file_edit',
+    'str_replace_based_edit_tool',
+    'str_replace_editor',
+    'text_editor',
   ],
   ['MultiEdit', 'multiedit', 'multi_edit'],
   ['Bash', 'execute_command', 'bash', 'run_command', 'launch-process', 'execute', 'exec', 'shell', 'run_terminal_cmd'],
@@ -44,7 +51,11 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */
-export const TEXT_EDITOR_NAMES: ReadonlySet<string> = new Set(['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']);
+export const TEXT_EDITOR_NAMES: ReadonlySet<string> = new Set([
+  'str_replace_based_edit_tool',
+  'str_replace_editor',
+  'text_editor',
+]);
 /** The text editor `command` that does what the agent's tool of each canonical group did. */
 export const TEXT_EDITOR_COMMAND: ReadonlyMap<string, string> = new Map([
   ['Read', 'view'],

@@ -26,7 +26,13 @@ export class CoreObserver implements ProxyObserver {
 
   requestStarted(start: RequestStart): void {
     if (this.deps.bus.subscriberCount === 0) return;
-    this.deps.bus.publish({ type: 'request.started', requestId: start.requestId, at: start.startedAt, model: start.model, stream: start.stream });
+    this.deps.bus.publish({
+      type: 'request.started',
+      requestId: start.requestId,
+      at: start.startedAt,
+      model: start.model,
+      stream: start.stream,
+    });
   }
 
   trace(requestId: string, startedAt: number): RequestTrace | undefined {

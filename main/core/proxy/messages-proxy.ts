@@ -43,7 +43,12 @@ const defaultBackoff = (retry: number): number => 250 * 2 ** (retry - 1);
  * Failures of the path to Orchids that a second try may not meet. Not Clerk being unavailable: a throttled Clerk
  * must not be asked again at once (spec §8.5), and the token cache already shares one mint between requests.
  */
-const SAME_ACCOUNT_RETRYABLE: ReadonlySet<UpstreamFailure['kind']> = new Set(['server', 'network', 'timeout', 'unknown']);
+const SAME_ACCOUNT_RETRYABLE: ReadonlySet<UpstreamFailure['kind']> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'unknown',
+]);
 
 /**
  * Serves one `POST /v1/messages`: the Anthropic request becomes an Orchids request, an account is chosen from

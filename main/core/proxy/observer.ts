@@ -34,7 +34,13 @@ export interface RequestReport extends RequestStart {
 /** Full detail of one request for the debug log; only created while debug logging is on. */
 export interface RequestTrace {
   incoming(headers: Record<string, unknown>, body: unknown): void;
-  upstreamRequest(protocol: UpstreamProtocol, url: string, headers: Record<string, string>, body: Buffer, accountId: number): void;
+  upstreamRequest(
+    protocol: UpstreamProtocol,
+    url: string,
+    headers: Record<string, string>,
+    body: Buffer,
+    accountId: number,
+  ): void;
   upstreamResponse(status: number, headers: Record<string, unknown>): void;
   upstreamEvent(raw: string): void;
   clientFrame(frame: string): void;

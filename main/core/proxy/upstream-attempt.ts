@@ -69,7 +69,9 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   try {
     token.value = deps.tokens.peek(account.id) ?? (await deps.tokens.get(account.id));
   } catch (error) {
-    return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error), protocol: undefined };
+    return signal.aborted
+      ? { kind: 'aborted' }
+      : { kind: 'failed', failure: failureFromMint(error), protocol: undefined };
   }
   deps.countRequest(account.id);
 
@@ -87,7 +89,8 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     const { failure } = outcome;
     if (outcome.recognized) deps.protocols.answered(account, step.protocol);
     const mismatch =
-      failure.mismatch === 'certain' || (failure.mismatch === 'unless-confirmed' && !step.confirmed && !outcome.recognized);
+      failure.mismatch === 'certain' ||
+      (failure.mismatch === 'unless-confirmed' && !step.confirmed && !outcome.recognized);
     if (!mismatch || input.responder.contentSent || steps.length === 1) {
       return { kind: 'failed', failure, protocol: step.protocol };
     }
@@ -132,7 +135,9 @@ async function tryProtocol(
     try {
       exchange = await transport.send({ accountId: account.id, token: token.value, cookieHeader, body, signal });
     } catch (error) {
-      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromError(error), recognized: false };
+      return signal.aborted
+        ? { kind: 'aborted' }
+        : { kind: 'failed', failure: failureFromError(error), recognized: false };
     }
     trace?.upstreamResponse(exchange.status, exchange.headers);
     if (exchange.status !== 401 || authRetry > 0) break;
@@ -141,7 +146,9 @@ async function tryProtocol(
     try {
       token.value = await deps.tokens.renew(account.id);
     } catch (error) {
-      return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromMint(error), recognized: false };
+      return signal.aborted
+        ? { kind: 'aborted' }
+        : { kind: 'failed', failure: failureFromMint(error), recognized: false };
     }
   }
 
@@ -208,7 +215,11 @@ function streamEvents(exchange: UpstreamExchange, input: AttemptInput, step: Pro
         settle({
           kind: 'failed',
           recognized,
-          failure: { kind: 'server', message: 'The endpoint answered, but not as an Orchids agent.', mismatch: 'certain' },
+          failure: {
+            kind: 'server',
+            message: 'The endpoint answered, but not as an Orchids agent.',
+            mismatch: 'certain',
+          },
         });
         return;
       }

@@ -39,7 +39,9 @@ export function cannotOpenMessage(sealed: string, box: SecretBox): string {
   if (!kind) return 'this secret is in an unknown format; remove the account and add it again';
   return (
     `sealed by ${DESCRIPTION[kind]}, which ${DESCRIPTION[box.kind]} cannot open: ` +
-    (kind === 'os-keychain' ? 'use it from the desktop app, or add the account again here' : 'add the account again here')
+    (kind === 'os-keychain'
+      ? 'use it from the desktop app, or add the account again here'
+      : 'add the account again here')
   );
 }
 
@@ -98,7 +100,8 @@ function loadOrCreateKey(file: string): Buffer {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
     const theirs = fs.readFileSync(file);
-    if (theirs.length !== 32) throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
+    if (theirs.length !== 32)
+      throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
     return theirs;
   }
 }
@@ -123,7 +126,9 @@ export class OsKeychainSecretBox implements SecretBox {
     try {
       return this.safeStorage.decryptString(Buffer.from(sealed.slice(PREFIX['os-keychain'].length), 'base64'));
     } catch {
-      throw new SecretUnavailableError('the OS keychain could not open this secret (another user or machine?); add it again');
+      throw new SecretUnavailableError(
+        'the OS keychain could not open this secret (another user or machine?); add it again',
+      );
     }
   }
 }

@@ -20,7 +20,12 @@ export function errorBody(type: AnthropicErrorType | string, message: string): s
   return JSON.stringify({ type: 'error', error: { type, message } });
 }
 
-export function sendJson(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.end();
     return;

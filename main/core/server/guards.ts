@@ -66,7 +66,10 @@ export function checkApiKey(req: IncomingMessage, expected: string): void {
     (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ??
     (authorization && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '') : undefined);
   if (presented === undefined) {
-    throw new ApiError('authentication_error', 'This Orchids Tray requires an API key: send it as x-api-key or Authorization: Bearer.');
+    throw new ApiError(
+      'authentication_error',
+      'This Orchids Tray requires an API key: send it as x-api-key or Authorization: Bearer.',
+    );
   }
   if (!timingSafeEqual(digest(presented.trim()), digest(expected))) {
     throw new ApiError('authentication_error', 'invalid x-api-key');

@@ -100,7 +100,11 @@ export class ProxyServer {
             ),
           );
         } else if (error.code === 'EACCES') {
-          reject(new ServerStartError(`Not allowed to listen on ${host}:${port}; choose a port above 1024 with ORCHIDS_TRAY_PORT.`));
+          reject(
+            new ServerStartError(
+              `Not allowed to listen on ${host}:${port}; choose a port above 1024 with ORCHIDS_TRAY_PORT.`,
+            ),
+          );
         } else {
           reject(new ServerStartError(`Cannot listen on ${host}:${port}: ${error.message}`));
         }
@@ -230,12 +234,21 @@ export class ProxyServer {
     const request = validateMessagesRequest(body, { requireMaxTokens: isMessages });
     if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: this.options.estimateInput(request) }));
     if (this.options.paused?.()) {
-      throw new ApiError('overloaded_error', 'Orchids Tray is paused. Resume it from the tray menu or the window.', 529);
+      throw new ApiError(
+        'overloaded_error',
+        'Orchids Tray is paused. Resume it from the tray menu or the window.',
+        529,
+      );
     }
     await this.options.proxy.handle(request, req, res, requestId, receivedAt);
   }
 
-  private models(): { data: Array<Record<string, string>>; has_more: false; first_id: string | null; last_id: string | null } {
+  private models(): {
+    data: Array<Record<string, string>>;
+    has_more: false;
+    first_id: string | null;
+    last_id: string | null;
+  } {
     const data = listedModels(this.options.modelMap()).map((id) => ({
       type: 'model',
       id,
@@ -249,7 +262,8 @@ export class ProxyServer {
     if (!origin) throw new ApiError('not_found_error', 'Preflight without an Origin.');
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers': 'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access',
+      'access-control-allow-headers':
+        'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access',
       'access-control-max-age': '600',
     });
     res.end();

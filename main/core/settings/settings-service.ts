@@ -1,13 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { SecretBox } from '../secrets/secret-box';
-import {
-  SECRET_SETTINGS,
-  SETTING_DEFINITIONS,
-  SETTING_KEYS,
-  type SettingKey,
-  type Settings,
-} from './definitions';
+import { SECRET_SETTINGS, SETTING_DEFINITIONS, SETTING_KEYS, type SettingKey, type Settings } from './definitions';
 
 export type SettingSource = 'environment' | 'database' | 'default';
 

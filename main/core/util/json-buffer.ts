@@ -108,11 +108,12 @@ function encodeString(text: string, push: (piece: string) => void): void {
     return;
   }
   push('"');
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = Math.min(start + SLICE, text.length);
     // Never cut a surrogate pair: each half alone would be written as a \u escape where JSON.stringify writes the
     // character's four UTF-8 bytes, and the output must be byte-identical to it.
-    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end))) end -= 1;
+    if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end)))
+      end -= 1;
     const json = JSON.stringify(text.slice(start, end));
     push(json.slice(1, -1));
     start = end;

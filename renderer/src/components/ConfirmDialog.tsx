@@ -15,7 +15,17 @@ interface ConfirmDialogProps {
 }
 
 /** Asks before something that cannot be undone. Focus starts on Cancel, so Enter alone never destroys anything. */
-export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, onClose, pending, error, danger }: ConfirmDialogProps) {
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  onConfirm,
+  onClose,
+  pending,
+  error,
+  danger,
+}: ConfirmDialogProps) {
   return (
     <Dialog
       open={open}
@@ -27,7 +37,12 @@ export function ConfirmDialog({ open, title, children, confirmLabel, onConfirm, 
           <button type="button" className="button" data-autofocus onClick={onClose}>
             Cancel
           </button>
-          <button type="button" className={danger ? 'button button-danger' : 'button button-primary'} disabled={pending} onClick={onConfirm}>
+          <button
+            type="button"
+            className={danger ? 'button button-danger' : 'button button-primary'}
+            disabled={pending}
+            onClick={onConfirm}
+          >
             {confirmLabel}
           </button>
         </>

@@ -36,7 +36,12 @@ export function CopyButton({ text, what, className }: CopyButtonProps) {
     timer.current = setTimeout(() => setState('idle'), 2000);
   };
   return (
-    <button type="button" className={className ?? 'button button-small'} aria-label={`Copy ${what}`} onClick={() => void onClick()}>
+    <button
+      type="button"
+      className={className ?? 'button button-small'}
+      aria-label={`Copy ${what}`}
+      onClick={() => void onClick()}
+    >
       {/* Fixed width so the label change never moves the layout. */}
       <span className="copy-label" aria-live="polite">
         {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select & copy' : 'Copy'}

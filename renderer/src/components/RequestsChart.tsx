@@ -18,7 +18,13 @@ export function RequestsChart({ perMinute }: { perMinute: StatsSnapshot['perMinu
   const summary = `Requests per minute over the last ${perMinute.length} minutes: ${total} in all, at most ${peak === 1 && total === 0 ? 0 : peak} in one minute.`;
   return (
     <figure className="chart">
-      <svg viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary} preserveAspectRatio="none" className="chart-svg">
+      <svg
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        role="img"
+        aria-label={summary}
+        preserveAspectRatio="none"
+        className="chart-svg"
+      >
         <title>{summary}</title>
         <line x1="0" x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} className="chart-axis" />
         <line x1="0" x2={WIDTH} y1={HEIGHT - scale(peak)} y2={HEIGHT - scale(peak)} className="chart-grid" />
@@ -32,9 +38,18 @@ export function RequestsChart({ perMinute }: { perMinute: StatsSnapshot['perMinu
               <title>{label}</title>
               {/* A faint full-height hit area so every minute has a tooltip, even an empty one. */}
               <rect x={x} y={0} width={w} height={HEIGHT} className="chart-hit" />
-              {ok > 0 ? <rect x={x} y={HEIGHT - scale(ok)} width={w} height={scale(ok)} rx={1.5} className="chart-bar" /> : null}
+              {ok > 0 ? (
+                <rect x={x} y={HEIGHT - scale(ok)} width={w} height={scale(ok)} rx={1.5} className="chart-bar" />
+              ) : null}
               {m.errors > 0 ? (
-                <rect x={x} y={HEIGHT - scale(m.requests)} width={w} height={scale(m.errors)} rx={1.5} className="chart-bar-error" />
+                <rect
+                  x={x}
+                  y={HEIGHT - scale(m.requests)}
+                  width={w}
+                  height={scale(m.errors)}
+                  rx={1.5}
+                  className="chart-bar-error"
+                />
               ) : null}
             </g>
           );

@@ -9,7 +9,9 @@ function snippets(url: string, apiKeySet: boolean): Array<{ id: string; label: s
     {
       id: 'claude',
       label: 'Claude Code',
-      code: apiKeySet ? `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${KEY} claude` : `ANTHROPIC_BASE_URL=${url} claude`,
+      code: apiKeySet
+        ? `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${KEY} claude`
+        : `ANTHROPIC_BASE_URL=${url} claude`,
     },
     {
       id: 'ts',
@@ -107,7 +109,9 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
           Replace <code>{KEY}</code> with the key from Settings → API key. It is shown in full only when generated.
         </p>
       ) : (
-        <p className="hint">No API key is set, so any key works. Set one in Settings to keep other local programs out.</p>
+        <p className="hint">
+          No API key is set, so any key works. Set one in Settings to keep other local programs out.
+        </p>
       )}
     </div>
   );

@@ -12,7 +12,11 @@ export function StatusBadge({ account, showReason = true }: { account: AccountSu
     <span className="status">
       <span className={`badge badge-${STATUS_TONE[account.status]}`}>{STATUS_LABEL[account.status]}</span>
       {counting ? (
-        <span className="countdown" role="timer" aria-label={`${STATUS_LABEL[account.status]}: ${left > 0 ? `retry in ${formatDuration(left)}` : 'checking again now'}`}>
+        <span
+          className="countdown"
+          role="timer"
+          aria-label={`${STATUS_LABEL[account.status]}: ${left > 0 ? `retry in ${formatDuration(left)}` : 'checking again now'}`}
+        >
           {left > 0 ? `retry in ${formatDuration(left)}` : 'checking again…'}
         </span>
       ) : null}

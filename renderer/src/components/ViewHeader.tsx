@@ -13,7 +13,17 @@ export function ViewHeader({ title, subtitle, actions }: { title: string; subtit
   );
 }
 
-export function Card({ title, children, actions, className }: { title?: string; children: ReactNode; actions?: ReactNode; className?: string }) {
+export function Card({
+  title,
+  children,
+  actions,
+  className,
+}: {
+  title?: string;
+  children: ReactNode;
+  actions?: ReactNode;
+  className?: string;
+}) {
   return (
     <section className={`card ${className ?? ''}`} aria-label={title}>
       {title || actions ? (

@@ -72,13 +72,14 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEvent('counts', (counts) => {
     const byId = new Map(counts.map((c) => [c.accountId, c]));
-    setAccounts((list) =>
-      list?.map((a) => {
-        const c = byId.get(a.id);
-        return c && (c.requestCount !== a.requestCount || c.lastUsedAt !== a.lastUsedAt)
-          ? { ...a, requestCount: c.requestCount, lastUsedAt: c.lastUsedAt }
-          : a;
-      }) ?? list,
+    setAccounts(
+      (list) =>
+        list?.map((a) => {
+          const c = byId.get(a.id);
+          return c && (c.requestCount !== a.requestCount || c.lastUsedAt !== a.lastUsedAt)
+            ? { ...a, requestCount: c.requestCount, lastUsedAt: c.lastUsedAt }
+            : a;
+        }) ?? list,
     );
   });
 
@@ -103,13 +104,25 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const putAccount = useCallback((account: AccountSummary) => {
     setAccounts((list) => {
       if (!list) return [account];
-      return list.some((a) => a.id === account.id) ? list.map((a) => (a.id === account.id ? account : a)) : [...list, account];
+      return list.some((a) => a.id === account.id)
+        ? list.map((a) => (a.id === account.id ? account : a))
+        : [...list, account];
     });
   }, []);
   const dropAccount = useCallback((id: number) => setAccounts((list) => list?.filter((a) => a.id !== id) ?? list), []);
 
   const value = useMemo<LiveData>(
-    () => ({ status, setStatus, refreshStatus, accounts, accountsError, refreshAccounts, putAccount, dropAccount, recentRequests }),
+    () => ({
+      status,
+      setStatus,
+      refreshStatus,
+      accounts,
+      accountsError,
+      refreshAccounts,
+      putAccount,
+      dropAccount,
+      recentRequests,
+    }),
     [status, refreshStatus, accounts, accountsError, refreshAccounts, putAccount, dropAccount, recentRequests],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;

@@ -6,7 +6,19 @@ import { useLive } from './live';
 /** What a list row needs; a history row and a live report both have it. */
 export type LogEntry = Pick<
   HistoryRow,
-  'requestId' | 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'inputTokens' | 'outputTokens' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries'
+  | 'requestId'
+  | 'startedAt'
+  | 'accountId'
+  | 'model'
+  | 'upstreamModel'
+  | 'stream'
+  | 'status'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'durationMs'
+  | 'errorType'
+  | 'errorMessage'
+  | 'retries'
 >;
 
 export interface LogFilters {

@@ -50,7 +50,9 @@ export function AccountsView() {
       ) : accounts.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">No accounts yet — Add account</p>
-          <p className="muted">Paste the cookie of an Orchids account you are signed in to; Clerk confirms whose it is.</p>
+          <p className="muted">
+            Paste the cookie of an Orchids account you are signed in to; Clerk confirms whose it is.
+          </p>
           <button type="button" className="button button-primary" onClick={() => setAdding(true)}>
             Add your first account
           </button>
@@ -62,9 +64,15 @@ export function AccountsView() {
             <thead>
               <tr>
                 <th scope="col">Account</th>
-                <th scope="col" className="col-state">State</th>
-                <th scope="col" className="num">Weight</th>
-                <th scope="col" className="num">Requests</th>
+                <th scope="col" className="col-state">
+                  State
+                </th>
+                <th scope="col" className="num">
+                  Weight
+                </th>
+                <th scope="col" className="num">
+                  Requests
+                </th>
                 <th scope="col">Last used</th>
                 <th scope="col">Enabled</th>
                 <th scope="col">
@@ -96,8 +104,8 @@ export function AccountsView() {
         }}
       >
         <p>
-          {removing?.email ?? 'This account'} stops taking requests and its cookie is deleted from this computer. Its past requests stay in
-          the logs. You can add it again later with a fresh cookie.
+          {removing?.email ?? 'This account'} stops taking requests and its cookie is deleted from this computer. Its
+          past requests stay in the logs. You can add it again later with a fresh cookie.
         </p>
       </ConfirmDialog>
     </>

@@ -11,7 +11,8 @@ export function LogsView() {
   const log = useRequestLog(filters);
   const [open, setOpen] = useState<string | null>(null);
   const ids = { outcome: useId(), account: useId(), model: useId() };
-  const accountName = (id: number | null): string => (id === null ? '—' : (accounts?.find((a) => a.id === id)?.name ?? `#${id}`));
+  const accountName = (id: number | null): string =>
+    id === null ? '—' : (accounts?.find((a) => a.id === id)?.name ?? `#${id}`);
   const filtered = filters.outcome !== '' || filters.accountId !== null || filters.model !== '';
 
   return (
@@ -32,7 +33,11 @@ export function LogsView() {
       <div className="toolbar" role="group" aria-label="Filters">
         <div className="field field-inline">
           <label htmlFor={ids.outcome}>Outcome</label>
-          <select id={ids.outcome} value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}>
+          <select
+            id={ids.outcome}
+            value={filters.outcome}
+            onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}
+          >
             <option value="">All</option>
             <option value="ok">OK</option>
             <option value="error">Errors</option>
@@ -55,7 +60,11 @@ export function LogsView() {
         </div>
         <div className="field field-inline">
           <label htmlFor={ids.model}>Model</label>
-          <select id={ids.model} value={filters.model} onChange={(e) => setFilters({ ...filters, model: e.target.value })}>
+          <select
+            id={ids.model}
+            value={filters.model}
+            onChange={(e) => setFilters({ ...filters, model: e.target.value })}
+          >
             <option value="">All models</option>
             {[...new Set([...log.models, ...(filters.model ? [filters.model] : [])])].map((m) => (
               <option key={m} value={m}>
@@ -83,7 +92,11 @@ export function LogsView() {
       ) : log.entries.length === 0 ? (
         <div className="empty-state">
           <p className="empty-title">{filtered ? 'No requests match these filters' : 'No requests yet'}</p>
-          <p className="muted">{filtered ? 'Change or clear the filters above.' : `Requests appear here as soon as a client sends one to ${status?.url ?? 'the proxy'}.`}</p>
+          <p className="muted">
+            {filtered
+              ? 'Change or clear the filters above.'
+              : `Requests appear here as soon as a client sends one to ${status?.url ?? 'the proxy'}.`}
+          </p>
         </div>
       ) : (
         <div className="table-wrap">
@@ -95,8 +108,12 @@ export function LogsView() {
                 <th scope="col">Account</th>
                 <th scope="col">Model</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Tokens in / out</th>
-                <th scope="col" className="num">Duration</th>
+                <th scope="col" className="num">
+                  Tokens in / out
+                </th>
+                <th scope="col" className="num">
+                  Duration
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -122,18 +139,27 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
   return (
     <tr className={failed ? 'row-error' : undefined}>
       <td>
-        <button type="button" className="link-button" aria-label={`Open request ${entry.requestId} at ${formatTime(entry.startedAt)}`} onClick={() => onOpen(entry.requestId)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-label={`Open request ${entry.requestId} at ${formatTime(entry.startedAt)}`}
+          onClick={() => onOpen(entry.requestId)}
+        >
           {formatTime(entry.startedAt)}
         </button>
       </td>
       <td>{account}</td>
       <td>
         <span className="mono">{entry.model}</span>
-        {entry.upstreamModel && entry.upstreamModel !== entry.model ? <span className="muted small"> → {entry.upstreamModel}</span> : null}
+        {entry.upstreamModel && entry.upstreamModel !== entry.model ? (
+          <span className="muted small"> → {entry.upstreamModel}</span>
+        ) : null}
       </td>
       <td>
         <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
-        {failed && entry.errorMessage ? <span className="muted small row-error-text"> {entry.errorMessage}</span> : null}
+        {failed && entry.errorMessage ? (
+          <span className="muted small row-error-text"> {entry.errorMessage}</span>
+        ) : null}
       </td>
       <td className="num">
         {formatCount(entry.inputTokens)} / {formatCount(entry.outputTokens)}

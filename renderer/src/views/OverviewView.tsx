@@ -16,7 +16,10 @@ const STATS_REFRESH_MS = 30_000;
 export function OverviewView() {
   return (
     <>
-      <ViewHeader title="Overview" subtitle="Point your tools at the address below; requests are spread over your Orchids accounts." />
+      <ViewHeader
+        title="Overview"
+        subtitle="Point your tools at the address below; requests are spread over your Orchids accounts."
+      />
       <div className="grid grid-overview">
         <ProxyCard />
         <TrafficCard />
@@ -30,7 +33,12 @@ function ProxyCard() {
   const api = useApi();
   const { status, setStatus } = useLive();
   const toggle = useAction(async () => setStatus(await (status?.paused ? api.proxy.resume() : api.proxy.pause())));
-  if (!status) return <Card title="Proxy" className="span-2"><p className="muted">Connecting to Orchids Tray…</p></Card>;
+  if (!status)
+    return (
+      <Card title="Proxy" className="span-2">
+        <p className="muted">Connecting to Orchids Tray…</p>
+      </Card>
+    );
   return (
     <Card
       title="Proxy"
@@ -152,7 +160,15 @@ function Total({ label, value, tone }: { label: string; value: number; tone?: 'b
 function AccountCountsCard() {
   const { accounts, accountsError } = useLive();
   return (
-    <Card title="Accounts" className="span-2" actions={<a className="button button-small" href={href('accounts')}>Manage accounts</a>}>
+    <Card
+      title="Accounts"
+      className="span-2"
+      actions={
+        <a className="button button-small" href={href('accounts')}>
+          Manage accounts
+        </a>
+      }
+    >
       <ErrorNote>{accountsError}</ErrorNote>
       {accounts === null ? (
         <p className="muted">Loading…</p>

@@ -30,7 +30,10 @@ export function SettingsView() {
 
   return (
     <>
-      <ViewHeader title="Settings" subtitle="Changes apply at once unless a setting says it needs a restart. Settings fixed by environment variables are read-only here." />
+      <ViewHeader
+        title="Settings"
+        subtitle="Changes apply at once unless a setting says it needs a restart. Settings fixed by environment variables are read-only here."
+      />
       <ErrorNote>{error}</ErrorNote>
       {!settings ? (
         <p className="muted" aria-busy="true">
@@ -39,7 +42,13 @@ export function SettingsView() {
       ) : (
         <div className="grid grid-settings">
           <Card title="Server">
-            <ValueSetting {...common} view={settings.host!} label="Host" kind="text" hint="The address the proxy listens on. Keep 127.0.0.1 unless other machines must reach it." />
+            <ValueSetting
+              {...common}
+              view={settings.host!}
+              label="Host"
+              kind="text"
+              hint="The address the proxy listens on. Keep 127.0.0.1 unless other machines must reach it."
+            />
             <ValueSetting {...common} view={settings.port!} label="Port" kind="integer" min={1} max={65535} />
           </Card>
 
@@ -55,9 +64,33 @@ export function SettingsView() {
               save={save}
             />
             <h3 className="subheading">Keep debug records</h3>
-            <ValueSetting {...common} view={settings.logRetentionCount!} label="Debug records to keep" kind="integer" min={1} max={100_000} unit="records" />
-            <ValueSetting {...common} view={settings.logRetentionMb!} label="Debug log size limit" kind="integer" min={1} max={100_000} unit="MB" />
-            <ValueSetting {...common} view={settings.logRetentionDays!} label="Debug log age limit" kind="integer" min={1} max={3650} unit="days" />
+            <ValueSetting
+              {...common}
+              view={settings.logRetentionCount!}
+              label="Debug records to keep"
+              kind="integer"
+              min={1}
+              max={100_000}
+              unit="records"
+            />
+            <ValueSetting
+              {...common}
+              view={settings.logRetentionMb!}
+              label="Debug log size limit"
+              kind="integer"
+              min={1}
+              max={100_000}
+              unit="MB"
+            />
+            <ValueSetting
+              {...common}
+              view={settings.logRetentionDays!}
+              label="Debug log age limit"
+              kind="integer"
+              min={1}
+              max={3650}
+              unit="days"
+            />
             <p className="hint">The oldest records go first when any limit is reached.</p>
           </Card>
 
@@ -102,9 +135,39 @@ export function SettingsView() {
           </Card>
 
           <Card title="Timeouts">
-            <ValueSetting {...common} view={settings.connectTimeoutMs!} label="Connect timeout" kind="integer" min={50} max={120_000} unit="ms" gloss={seconds} hint="Connecting to Orchids." />
-            <ValueSetting {...common} view={settings.firstByteTimeoutMs!} label="First byte timeout" kind="integer" min={50} max={600_000} unit="ms" gloss={seconds} hint="Waiting for Orchids to start answering." />
-            <ValueSetting {...common} view={settings.idleTimeoutMs!} label="Idle timeout" kind="integer" min={50} max={1_800_000} unit="ms" gloss={seconds} hint="Silence in the middle of an answer." />
+            <ValueSetting
+              {...common}
+              view={settings.connectTimeoutMs!}
+              label="Connect timeout"
+              kind="integer"
+              min={50}
+              max={120_000}
+              unit="ms"
+              gloss={seconds}
+              hint="Connecting to Orchids."
+            />
+            <ValueSetting
+              {...common}
+              view={settings.firstByteTimeoutMs!}
+              label="First byte timeout"
+              kind="integer"
+              min={50}
+              max={600_000}
+              unit="ms"
+              gloss={seconds}
+              hint="Waiting for Orchids to start answering."
+            />
+            <ValueSetting
+              {...common}
+              view={settings.idleTimeoutMs!}
+              label="Idle timeout"
+              kind="integer"
+              min={50}
+              max={1_800_000}
+              unit="ms"
+              gloss={seconds}
+              hint="Silence in the middle of an answer."
+            />
           </Card>
 
           <Card title="Startup">
@@ -112,15 +175,19 @@ export function SettingsView() {
               view={settings.launchAtLogin!}
               label="Launch at login"
               description="Start Orchids Tray in the tray when you log in."
-              unavailable={status?.shell === 'headless' ? 'Desktop app only: this window is served by headless Orchids Tray, which your own service manager starts.' : undefined}
+              unavailable={
+                status?.shell === 'headless'
+                  ? 'Desktop app only: this window is served by headless Orchids Tray, which your own service manager starts.'
+                  : undefined
+              }
               save={save}
             />
           </Card>
 
           <Card title="Model mapping" className="span-2">
             <p className="hint">
-              Which Orchids model serves each requested model id. <code>*</code> matches anything, so <code>claude-opus-*</code> catches new
-              versions; the most specific row wins.
+              Which Orchids model serves each requested model id. <code>*</code> matches anything, so{' '}
+              <code>claude-opus-*</code> catches new versions; the most specific row wins.
             </p>
             <ModelMapEditor view={settings.modelMap!} save={save} reset={reset} />
           </Card>

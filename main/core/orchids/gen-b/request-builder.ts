@@ -69,10 +69,7 @@ function addPart(text: string, parts: string[]): void {
  * without one (or with a type this code does not know) gets `enabled`, which is what the reference client sent on
  * every request (§4.8), so such a request behaves as it always did.
  */
-export function thinkingModeFor(
-  request: MessagesRequest,
-  forced: 'auto' | GenBThinkingMode,
-): GenBThinkingMode {
+export function thinkingModeFor(request: MessagesRequest, forced: 'auto' | GenBThinkingMode): GenBThinkingMode {
   if (forced !== 'auto') return forced;
   const type = (request.thinking as { type?: unknown } | undefined)?.type;
   return type === 'disabled' ? 'disabled' : 'enabled';

@@ -58,7 +58,13 @@ export class WsExchange implements UpstreamExchange {
       const add = (raw: string): void => {
         if (text.length < limit) text += text ? `\n${raw}` : raw;
       };
-      this.consume({ frame: (_value, raw) => add(raw), malformed: add, batchEnd: () => undefined, end: done, error: done });
+      this.consume({
+        frame: (_value, raw) => add(raw),
+        malformed: add,
+        batchEnd: () => undefined,
+        end: done,
+        error: done,
+      });
     });
   }
 

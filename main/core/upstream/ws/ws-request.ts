@@ -176,7 +176,9 @@ export class WsRequest implements SocketUser {
     const now = performance.now();
     if (this.sawFrame) {
       if (now - this.lastFrameAt >= limit(this.idleMs)) {
-        this.fail(timeoutError('Orchids went silent mid-answer for longer than the idle timeout.', 'UND_ERR_BODY_TIMEOUT'));
+        this.fail(
+          timeoutError('Orchids went silent mid-answer for longer than the idle timeout.', 'UND_ERR_BODY_TIMEOUT'),
+        );
         return;
       }
     } else if (now - this.sentAt >= limit(this.firstByteMs)) {

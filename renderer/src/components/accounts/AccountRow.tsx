@@ -29,7 +29,9 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
     <tr className={account.enabled ? undefined : 'disabled-row'}>
       <th scope="row" className="account-cell">
         <span className="account-name">{account.name}</span>
-        {account.email && account.email !== account.name ? <span className="account-email">{account.email}</span> : null}
+        {account.email && account.email !== account.name ? (
+          <span className="account-email">{account.email}</span>
+        ) : null}
         {error ? (
           <span className="error-inline" role="alert">
             {error}
@@ -47,7 +49,9 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
       <td className="num">{account.weight}</td>
       <td className="num">{formatCount(account.requestCount)}</td>
       <td className="nowrap">
-        <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>{formatAgo(account.lastUsedAt, now)}</span>
+        <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>
+          {formatAgo(account.lastUsedAt, now)}
+        </span>
       </td>
       <td>
         <Switch
@@ -60,14 +64,31 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
       </td>
       <td className="row-actions">
         {account.status !== 'ready' ? (
-          <button type="button" className="button button-small" aria-label={`Reset ${account.name}`} title="Mark ready and try it again now" disabled={reset.pending} onClick={() => void reset.run()}>
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Reset ${account.name}`}
+            title="Mark ready and try it again now"
+            disabled={reset.pending}
+            onClick={() => void reset.run()}
+          >
             Reset
           </button>
         ) : null}
-        <button type="button" className="button button-small" aria-label={`Edit ${account.name}`} onClick={() => onEdit(account)}>
+        <button
+          type="button"
+          className="button button-small"
+          aria-label={`Edit ${account.name}`}
+          onClick={() => onEdit(account)}
+        >
           Edit
         </button>
-        <button type="button" className="button button-small button-danger-quiet" aria-label={`Remove ${account.name}`} onClick={() => onRemove(account)}>
+        <button
+          type="button"
+          className="button button-small button-danger-quiet"
+          aria-label={`Remove ${account.name}`}
+          onClick={() => onRemove(account)}
+        >
           Remove
         </button>
       </td>

@@ -3,7 +3,11 @@ import { errorMessage, useApi, type AccountSummary } from '../../lib/api';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
 
-type Phase = { kind: 'editing' } | { kind: 'checking' } | { kind: 'failed'; message: string } | { kind: 'done'; account: AccountSummary; created: boolean; notice?: string };
+type Phase =
+  | { kind: 'editing' }
+  | { kind: 'checking' }
+  | { kind: 'failed'; message: string }
+  | { kind: 'done'; account: AccountSummary; created: boolean; notice?: string };
 
 /**
  * Paste a cookie, Clerk says whose it is. The core accepts every cookie format (a bare __client value, a Cookie
@@ -106,11 +110,27 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
           <div className="field-row">
             <div className="field">
               <label htmlFor={ids.name}>Name (optional)</label>
-              <input id={ids.name} value={name} maxLength={100} onChange={(e) => setName(e.target.value)} readOnly={checking} placeholder="The e-mail if empty" />
+              <input
+                id={ids.name}
+                value={name}
+                maxLength={100}
+                onChange={(e) => setName(e.target.value)}
+                readOnly={checking}
+                placeholder="The e-mail if empty"
+              />
             </div>
             <div className="field field-narrow">
               <label htmlFor={ids.weight}>Weight</label>
-              <input id={ids.weight} type="number" min={1} max={100} step={1} value={weight} onChange={(e) => setWeight(e.target.value)} readOnly={checking} />
+              <input
+                id={ids.weight}
+                type="number"
+                min={1}
+                max={100}
+                step={1}
+                value={weight}
+                onChange={(e) => setWeight(e.target.value)}
+                readOnly={checking}
+              />
             </div>
           </div>
           <div className="form-status" id={ids.result}>

@@ -35,7 +35,14 @@ export function EditAccountDialog({ account, onClose }: { account: AccountSummar
       <form className="form" onSubmit={onSubmit}>
         <div className="field">
           <label htmlFor={ids.name}>Name</label>
-          <input id={ids.name} data-autofocus value={name} maxLength={100} required onChange={(e) => setName(e.target.value)} />
+          <input
+            id={ids.name}
+            data-autofocus
+            value={name}
+            maxLength={100}
+            required
+            onChange={(e) => setName(e.target.value)}
+          />
         </div>
         <div className="field field-narrow">
           <label htmlFor={ids.weight}>Weight</label>

@@ -10,7 +10,12 @@ export function ImportButton() {
   const api = useApi();
   const { refreshAccounts, refreshStatus } = useLive();
   const input = useRef<HTMLInputElement>(null);
-  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'running'; file: string } | { kind: 'done'; file: string; result: ImportResult } | { kind: 'failed'; file: string; message: string }>({ kind: 'idle' });
+  const [state, setState] = useState<
+    | { kind: 'idle' }
+    | { kind: 'running'; file: string }
+    | { kind: 'done'; file: string; result: ImportResult }
+    | { kind: 'failed'; file: string; message: string }
+  >({ kind: 'idle' });
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
     const file = event.target.files?.[0];
@@ -30,11 +35,28 @@ export function ImportButton() {
   // The file input stays out of the tab order and the accessibility tree: the "Import" button is the control.
   return (
     <>
-      <button type="button" className="button" onClick={() => input.current?.click()} disabled={state.kind === 'running'}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => input.current?.click()}
+        disabled={state.kind === 'running'}
+      >
         {state.kind === 'running' ? 'Importing…' : 'Import'}
       </button>
-      <input ref={input} type="file" accept=".json,application/json" className="visually-hidden" tabIndex={-1} aria-hidden="true" onChange={(e) => void onFile(e)} />
-      <Dialog open={state.kind !== 'idle'} title="Import accounts" onClose={() => state.kind !== 'running' && setState({ kind: 'idle' })}>
+      <input
+        ref={input}
+        type="file"
+        accept=".json,application/json"
+        className="visually-hidden"
+        tabIndex={-1}
+        aria-hidden="true"
+        onChange={(e) => void onFile(e)}
+      />
+      <Dialog
+        open={state.kind !== 'idle'}
+        title="Import accounts"
+        onClose={() => state.kind !== 'running' && setState({ kind: 'idle' })}
+      >
         {state.kind === 'running' ? (
           <p role="status" className="progress">
             <span className="spinner" aria-hidden="true" /> Checking each account in {state.file} with Clerk…
@@ -44,7 +66,8 @@ export function ImportButton() {
         ) : state.kind === 'done' ? (
           <div role="status">
             <p>
-              From <strong>{state.file}</strong>: {state.result.added} added, {state.result.updated} updated, {state.result.failed.length} failed.
+              From <strong>{state.file}</strong>: {state.result.added} added, {state.result.updated} updated,{' '}
+              {state.result.failed.length} failed.
             </p>
             {state.result.failed.length > 0 ? (
               <ul className="failed-list">
@@ -59,7 +82,12 @@ export function ImportButton() {
         ) : null}
         {state.kind !== 'running' ? (
           <div className="dialog-footer">
-            <button type="button" className="button button-primary" data-autofocus onClick={() => setState({ kind: 'idle' })}>
+            <button
+              type="button"
+              className="button button-primary"
+              data-autofocus
+              onClick={() => setState({ kind: 'idle' })}
+            >
               Close
             </button>
           </div>
@@ -97,8 +125,8 @@ export function ExportButton({ count }: { count: number }) {
         description={
           <div className="warning" role="note">
             <strong>This file holds every account's cookie in the clear.</strong> Anyone who gets it can use{' '}
-            {count === 1 ? 'your Orchids account' : `all ${count} of your Orchids accounts`}. Keep it somewhere private and delete
-            it once it is imported elsewhere.
+            {count === 1 ? 'your Orchids account' : `all ${count} of your Orchids accounts`}. Keep it somewhere private
+            and delete it once it is imported elsewhere.
           </div>
         }
         footer={
@@ -106,7 +134,12 @@ export function ExportButton({ count }: { count: number }) {
             <button type="button" className="button" data-autofocus onClick={() => setOpen(false)}>
               Cancel
             </button>
-            <button type="button" className="button button-danger" disabled={exporter.pending} onClick={() => void exporter.run()}>
+            <button
+              type="button"
+              className="button button-danger"
+              disabled={exporter.pending}
+              onClick={() => void exporter.run()}
+            >
               {exporter.pending ? 'Exporting…' : `Export ${count} account${count === 1 ? '' : 's'} with cookies`}
             </button>
           </>

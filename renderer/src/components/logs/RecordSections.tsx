@@ -28,7 +28,13 @@ function Block({ label, value }: { label: string; value: unknown }) {
 }
 
 /** A debug record in the order things happened: what came in, what went upstream, what came back, what we sent. */
-export function RecordSections({ record, accountName }: { record: DebugRecord; accountName: (id: number | null) => string }) {
+export function RecordSections({
+  record,
+  accountName,
+}: {
+  record: DebugRecord;
+  accountName: (id: number | null) => string;
+}) {
   const s = record.summary;
   return (
     <div className="record">
@@ -50,7 +56,11 @@ export function RecordSections({ record, accountName }: { record: DebugRecord; a
           <div key={i} className="attempt">
             <p className="attempt-title">
               Attempt {i + 1} · {accountName(attempt.accountId)} · {attempt.status ?? 'no answer'}
-              {attempt.failure ? <span className="badge badge-bad">{attempt.failure.kind}: {attempt.failure.message}</span> : null}
+              {attempt.failure ? (
+                <span className="badge badge-bad">
+                  {attempt.failure.kind}: {attempt.failure.message}
+                </span>
+              ) : null}
             </p>
             <p className="mono small">{attempt.url}</p>
             <div className="block-pair">

@@ -12,7 +12,15 @@ type Loaded = { row: HistoryRow | null; record: DebugRecord | null };
 const RETRIES = 8;
 const RETRY_MS = 400;
 
-export function RequestDetail({ requestId, accountName, onClose }: { requestId: string | null; accountName: (id: number | null) => string; onClose: () => void }) {
+export function RequestDetail({
+  requestId,
+  accountName,
+  onClose,
+}: {
+  requestId: string | null;
+  accountName: (id: number | null) => string;
+  onClose: () => void;
+}) {
   const api = useApi();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);

@@ -1,7 +1,25 @@
 import type { HistoryRow } from '../../lib/api';
 import { formatDateTime, formatMs } from '../../lib/format';
 
-type Fields = Pick<HistoryRow, 'startedAt' | 'accountId' | 'model' | 'upstreamModel' | 'stream' | 'status' | 'stopReason' | 'inputTokens' | 'outputTokens' | 'firstByteMs' | 'durationMs' | 'errorType' | 'errorMessage' | 'retries' | 'accountsTried' | 'protocol'>;
+type Fields = Pick<
+  HistoryRow,
+  | 'startedAt'
+  | 'accountId'
+  | 'model'
+  | 'upstreamModel'
+  | 'stream'
+  | 'status'
+  | 'stopReason'
+  | 'inputTokens'
+  | 'outputTokens'
+  | 'firstByteMs'
+  | 'durationMs'
+  | 'errorType'
+  | 'errorMessage'
+  | 'retries'
+  | 'accountsTried'
+  | 'protocol'
+>;
 
 /** A request's facts as a definition list: the history row, or a debug record's summary. */
 export function RowSummary({ row, accountName }: { row: Fields; accountName: (id: number | null) => string }) {

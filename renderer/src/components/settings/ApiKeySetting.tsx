@@ -52,11 +52,19 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
         <span className={`badge ${isSet ? 'badge-good' : 'badge-muted'}`}>{isSet ? 'Set' : 'Not set'}</span>
         {!locked ? (
           <>
-            <button type="button" className="button button-small" onClick={() => (isSet ? setConfirm('generate') : void doGenerate())}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => (isSet ? setConfirm('generate') : void doGenerate())}
+            >
               {isSet ? 'Generate new key' : 'Generate key'}
             </button>
             {isSet ? (
-              <button type="button" className="button button-small button-danger-quiet" onClick={() => setConfirm('clear')}>
+              <button
+                type="button"
+                className="button button-small button-danger-quiet"
+                onClick={() => setConfirm('clear')}
+              >
                 Clear key
               </button>
             ) : null}
@@ -93,7 +101,14 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
       >
         <p>Clients still sending the current key will be refused until they use the new one.</p>
       </ConfirmDialog>
-      <ConfirmDialog open={confirm === 'clear'} title="Clear the API key?" confirmLabel="Clear key" danger onConfirm={() => void doClear()} onClose={() => setConfirm(null)}>
+      <ConfirmDialog
+        open={confirm === 'clear'}
+        title="Clear the API key?"
+        confirmLabel="Clear key"
+        danger
+        onConfirm={() => void doClear()}
+        onClose={() => setConfirm(null)}
+      >
         <p>Without a key, any program on this computer can send requests through your accounts.</p>
       </ConfirmDialog>
     </div>

@@ -18,7 +18,8 @@ function validate(rows: Row[]): string | null {
   const seen = new Map<string, number>();
   for (const [i, row] of rows.entries()) {
     const from = row.from.trim().toLowerCase();
-    if (!from || !row.to.trim()) return `Row ${i + 1}: fill in both the requested model and the upstream model, or remove the row.`;
+    if (!from || !row.to.trim())
+      return `Row ${i + 1}: fill in both the requested model and the upstream model, or remove the row.`;
     const before = seen.get(from);
     if (before !== undefined) return `Row ${i + 1}: "${row.from.trim()}" is already mapped in row ${before + 1}.`;
     seen.set(from, i);
@@ -30,7 +31,15 @@ function validate(rows: Row[]): string | null {
  * Requested model id → Orchids model id. `*` matches any run of characters ("claude-opus-*"); the most specific
  * pattern wins. Edits stay local until "Save mapping"; the core validates again and its message is shown as is.
  */
-export function ModelMapEditor({ view, save, reset }: { view: SettingView; save: (key: string, value: unknown) => Promise<void>; reset: (key: string) => Promise<void> }) {
+export function ModelMapEditor({
+  view,
+  save,
+  reset,
+}: {
+  view: SettingView;
+  save: (key: string, value: unknown) => Promise<void>;
+  reset: (key: string) => Promise<void>;
+}) {
   const storedJson = JSON.stringify(view.value);
   const stored = useMemo(() => toRows(view.value), [storedJson]); // eslint-disable-line react-hooks/exhaustive-deps
   const [rows, setRows] = useState<Row[]>(stored);
@@ -144,7 +153,12 @@ export function ModelMapEditor({ view, save, reset }: { view: SettingView; save:
         >
           Add mapping
         </button>
-        <button type="button" className="button button-small button-primary" disabled={!dirty || state.kind === 'saving'} onClick={() => void onSave()}>
+        <button
+          type="button"
+          className="button button-small button-primary"
+          disabled={!dirty || state.kind === 'saving'}
+          onClick={() => void onSave()}
+        >
           Save mapping
         </button>
         {dirty ? (
@@ -152,12 +166,23 @@ export function ModelMapEditor({ view, save, reset }: { view: SettingView; save:
             Discard changes
           </button>
         ) : null}
-        <button type="button" className="button button-small button-quiet" disabled={view.source === 'default' && !dirty} onClick={() => setConfirmReset(true)}>
+        <button
+          type="button"
+          className="button button-small button-quiet"
+          disabled={view.source === 'default' && !dirty}
+          onClick={() => setConfirmReset(true)}
+        >
           Reset to default
         </button>
       </div>
       <SaveStatus state={state} />
-      <ConfirmDialog open={confirmReset} title="Reset the model mapping?" confirmLabel="Reset to default" onConfirm={() => void onReset()} onClose={() => setConfirmReset(false)}>
+      <ConfirmDialog
+        open={confirmReset}
+        title="Reset the model mapping?"
+        confirmLabel="Reset to default"
+        onConfirm={() => void onReset()}
+        onClose={() => setConfirmReset(false)}
+      >
         <p>Your own rows are replaced by the built-in table.</p>
       </ConfirmDialog>
     </div>

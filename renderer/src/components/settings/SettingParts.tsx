@@ -5,7 +5,8 @@ export function EnvLock({ view }: { view: SettingView }) {
   if (view.source !== 'environment') return null;
   return (
     <p className="lock-note">
-      <span className="badge badge-muted">Locked</span> Set by the environment variable <code>{view.env}</code>; change it there and restart.
+      <span className="badge badge-muted">Locked</span> Set by the environment variable <code>{view.env}</code>; change
+      it there and restart.
     </p>
   );
 }
@@ -15,13 +16,24 @@ export function RestartNote({ view }: { view: SettingView }) {
   return <p className="hint">Takes effect after Orchids Tray restarts.</p>;
 }
 
-export type SaveState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; note?: string } | { kind: 'error'; message: string };
+export type SaveState =
+  { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; note?: string } | { kind: 'error'; message: string };
 
 /** The line under a field: saving, saved, or the core's reason it refused. Fixed height, so nothing jumps. */
 export function SaveStatus({ state, id }: { state: SaveState; id?: string }) {
   return (
-    <p id={id} className={`save-status ${state.kind === 'error' ? 'save-error' : ''}`} role={state.kind === 'error' ? 'alert' : 'status'}>
-      {state.kind === 'saving' ? 'Saving…' : state.kind === 'saved' ? (state.note ?? 'Saved') : state.kind === 'error' ? state.message : ''}
+    <p
+      id={id}
+      className={`save-status ${state.kind === 'error' ? 'save-error' : ''}`}
+      role={state.kind === 'error' ? 'alert' : 'status'}
+    >
+      {state.kind === 'saving'
+        ? 'Saving…'
+        : state.kind === 'saved'
+          ? (state.note ?? 'Saved')
+          : state.kind === 'error'
+            ? state.message
+            : ''}
     </p>
   );
 }

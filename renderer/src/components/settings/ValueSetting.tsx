@@ -43,7 +43,10 @@ export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, s
     if (kind === 'integer') {
       const n = Number(text);
       if (!/^-?\d+$/.test(text) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
-        setState({ kind: 'error', message: `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.` });
+        setState({
+          kind: 'error',
+          message: `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.`,
+        });
         return;
       }
       void run(() => save(view.key, n));
@@ -79,11 +82,21 @@ export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, s
         {unit ? <span className="unit">{unit}</span> : null}
         {!locked ? (
           <>
-            <button type="submit" className="button button-small" disabled={!dirty || state.kind === 'saving'} aria-label={`Save ${label}`}>
+            <button
+              type="submit"
+              className="button button-small"
+              disabled={!dirty || state.kind === 'saving'}
+              aria-label={`Save ${label}`}
+            >
               Save
             </button>
             {view.source === 'database' ? (
-              <button type="button" className="button button-small button-quiet" aria-label={`Use default for ${label}`} onClick={() => void run(() => reset(view.key))}>
+              <button
+                type="button"
+                className="button button-small button-quiet"
+                aria-label={`Use default for ${label}`}
+                onClick={() => void run(() => reset(view.key))}
+              >
                 Use default
               </button>
             ) : null}
@@ -91,7 +104,12 @@ export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, s
         ) : null}
       </div>
       <div id={ids.hint} className="setting-hints">
-        {hint ? <p className="hint">{hint}{gloss && typeof view.value === 'number' ? ` Now ${gloss(view.value)}.` : ''}</p> : null}
+        {hint ? (
+          <p className="hint">
+            {hint}
+            {gloss && typeof view.value === 'number' ? ` Now ${gloss(view.value)}.` : ''}
+          </p>
+        ) : null}
         <RestartNote view={view} />
         <EnvLock view={view} />
       </div>
