@@ -53,7 +53,7 @@ else {
 function launch(binary) {
   if (
     !fs.existsSync(path.join(root, 'dist/renderer/index.html')) &&
-    fs.existsSync(path.join(root, 'renderer/vite.config.ts'))
+    fs.existsSync(path.join(root, 'renderer/vite.config.mts'))
   ) {
     // The window's files: built once if this checkout never built them.
     spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:renderer'], {
