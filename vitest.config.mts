@@ -8,5 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Temp dirs made outside a test are removed after the file.
+    setupFiles: ['test/helpers/vitest-setup.ts'],
   },
 });

@@ -4,7 +4,8 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
 import { readRuntimeInfo } from '../../main/core/control/install-token';
-import { startStack, tempDir, type Stack } from '../helpers/stack';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 
 let stack: Stack;
 let control: AppControl;

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, runBuiltCli, startProcess, type Running } from '../helpers/processes';
-import { tempDir } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;
@@ -12,6 +12,7 @@ let running: Running | undefined;
 beforeAll(buildEntryPoints);
 afterEach(async () => {
   running?.child.kill('SIGKILL');
+  await running?.exited; // before its data folder is removed
   await sim?.close();
 });
 
