@@ -1,5 +1,4 @@
 import inspector from 'node:inspector';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
 /**
@@ -62,8 +61,4 @@ export function watchdog(): Watchdog {
   thread.unref();
   setInterval(() => Atomics.add(counter, 0, 1), HEARTBEAT_MS).unref();
   return (global[KEY] = { at: (where) => thread.postMessage(where) });
-}
-
-export function relativeToRoot(file: string): string {
-  return path.relative(path.resolve(__dirname, '../..'), file);
 }
