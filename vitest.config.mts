@@ -8,5 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Temp dirs made outside a test are removed after the file; a file whose event loop stops turning (which no
+    // timeout of vitest's can catch) is killed within a minute, naming the file and the test: see the setup file.
+    setupFiles: ['test/helpers/vitest-setup.ts'],
   },
 });

@@ -1,9 +1,7 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { OrchidsCore, type CoreOptions } from '../../main/core/core';
 import { simConfig } from './sim-env';
+import { tempDir } from './temp-dir';
 import { OrchidsSimulator, type SimOptions, type SimProtocols, type SimUser } from '../sim/orchids-simulator';
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
@@ -25,15 +23,12 @@ export interface StackOptions {
   sim?: SimOptions;
   /** Environment seen by the core; the test process's own environment never leaks in. */
   env?: Record<string, string>;
+  /** An existing data folder, which the caller owns; by default a temp dir removed after the test. */
   dataDir?: string;
   /** The upstream protocol setting (default: the app's default, auto). */
   protocol?: ProtocolSetting;
   /** Which protocols the simulator answers (default: all three). */
   serves?: SimProtocols;
-}
-
-export function tempDir(prefix = 'orchids-tray-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 /** A real core on a free loopback port, wired to a fresh simulator, with `accounts` accounts added through Clerk. */

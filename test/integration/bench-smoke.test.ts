@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/processes';
-import { tempDir } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,6 @@ describe('npm run bench --quick', () => {
     // Asynchronous on purpose: a synchronous build would block this worker's event loop.
     await run(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
     const dir = tempDir('orchids-bench-smoke-');
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const out = path.join(dir, 'BENCHMARKS.md');
     // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the test.
     const { stdout } = await run(process.execPath, ['--expose-gc', 'dist/test/bench/run.js', '--quick', '--out', out], {

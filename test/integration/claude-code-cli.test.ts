@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
-import { startStack, tempDir, type Stack } from '../helpers/stack';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 
 /**
  * The real Claude Code CLI (pinned in devDependencies) pointed at Orchids Tray, exactly as a user would run it:

@@ -6,10 +6,12 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { startStack, tempDir, type Stack } from '../helpers/stack';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { buildEntryPoints, ROOT } from '../helpers/processes';
 import { browserSessionToken } from '../helpers/browser-session';
 import { simEnv } from '../helpers/sim-env';
+import { until } from '../helpers/wait';
 
 // Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
 const ROTATING = { rotateClientCookie: true } as const;
@@ -159,13 +161,13 @@ describe('npm run cli -- accounts', () => {
     };
     expect(await ask()).toBe(200);
     await cli(env, 'accounts', 'disable', String(stack.accountIds[0]));
-    await waitFor(async () => (await ask()) === 403);
+    await until(async () => (await ask()) === 403, { what: 'the running app to refuse with the account disabled' });
     const second = stack.sim.addUser();
     await cli(env, 'accounts', 'add', '--cookie', second.clientCookie);
-    await waitFor(async () => (await ask()) === 200);
+    await until(async () => (await ask()) === 200, { what: 'the running app to serve with the added account' });
     expect(stack.sim.requests.at(-1)!.userId).toBe(second.userId);
     await cli(env, 'settings', 'set', 'apiKey', 'test-cli-key-123');
-    await waitFor(async () => (await ask()) === 401);
+    await until(async () => (await ask()) === 401, { what: 'the running app to ask for the API key set' });
   });
 });
 
@@ -189,14 +191,6 @@ describe('the built CLI binary', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('the running app did not pick up the change');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 describe('npm run cli -- logs', () => {
   it('--follow prints one line per request from the running app, and plain logs reads history', async () => {
     stack = await startStack({ accounts: 1, sim: ROTATING });
@@ -209,7 +203,7 @@ describe('npm run cli -- logs', () => {
     const lines: string[] = [];
     const stop = new AbortController();
     const following = followLogs(cliCore, (line) => lines.push(line), stop.signal);
-    await waitFor(async () => lines.some((line) => line.startsWith('Following')));
+    await until(() => lines.some((line) => line.startsWith('Following')));
     const response = await request(`${stack.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -217,7 +211,7 @@ describe('npm run cli -- logs', () => {
     });
     await response.body.dump();
     const requestId = String(response.headers['request-id']);
-    await waitFor(async () => lines.some((line) => line.includes(requestId)));
+    await until(() => lines.some((line) => line.includes(requestId)), { what: `a --follow line for ${requestId}` });
     stop.abort();
     await following;
     await cliCore.stop(0);

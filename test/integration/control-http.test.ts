@@ -4,7 +4,9 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
 import { readRuntimeInfo } from '../../main/core/control/install-token';
-import { startStack, tempDir, type Stack } from '../helpers/stack';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { StreamText } from '../helpers/wait';
 
 let stack: Stack;
 let control: AppControl;
@@ -107,8 +109,8 @@ describe('the contract over HTTP (headless)', () => {
     const token = await setup();
     const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
     expect(events.headers['content-type']).toContain('text/event-stream');
-    const reader = events.body[Symbol.asyncIterator]();
-    let text = String((await reader.next()).value);
+    const stream = new StreamText(events.body);
+    const text = await stream.until((t) => t.length > 0, { what: 'the first event' });
     expect(text).toMatch(/^event: proxyStatus\n/);
     const answered = await request(`${stack.url}/v1/messages`, {
       method: 'POST',
@@ -116,8 +118,8 @@ describe('the contract over HTTP (headless)', () => {
       body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
     });
     await answered.body.dump();
-    while (!text.includes('event: requestsFinished')) text += String((await reader.next()).value);
-    while (!text.includes('event: counts')) text += String((await reader.next()).value);
+    await stream.until((t) => t.includes('event: requestsFinished'), { what: 'a requestsFinished event' });
+    await stream.until((t) => t.includes('event: counts'), { what: 'a counts event' });
     events.body.destroy();
   });
 
@@ -145,10 +147,10 @@ describe('the HTTP transport and the lifecycle', () => {
   it('pushes a fresh proxy status when the proxy is paused, and a graceful stop does not wait for open event streams', async () => {
     const token = await setup();
     const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
-    const reader = events.body[Symbol.asyncIterator]();
-    let text = String((await reader.next()).value);
+    const stream = new StreamText(events.body);
+    await stream.until((t) => t.length > 0, { what: 'the first event' });
     stack.core.setPaused(true);
-    while (!/"paused":true/.test(text)) text += String((await reader.next()).value);
+    await stream.until((t) => /"paused":true/.test(t), { what: 'a proxy status saying "paused":true' });
     const started = Date.now();
     await stack.core.stop(5000);
     expect(Date.now() - started).toBeLessThan(2000); // not the 5 s grace period

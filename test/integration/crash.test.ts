@@ -4,16 +4,21 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, runBuiltCli, startProcess, type Running } from '../helpers/processes';
-import { tempDir } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
+import { until } from '../helpers/wait';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
 beforeAll(buildEntryPoints);
 afterEach(async () => {
   running?.child.kill('SIGKILL');
+  await running?.exited; // before its data folder is removed
   await sim?.close();
 });
+
+/** The app flushes counts every second; half a second more covers scheduling. */
+const SURELY_FLUSHED_MS = 1500;
 
 describe('kill -9', () => {
   it('loses at most the last flush interval of counts, and the database opens cleanly afterwards', async () => {
@@ -46,7 +51,11 @@ describe('kill -9', () => {
       }
     };
     const workers = [worker(), worker(), worker(), worker()];
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const answeredBefore = (age: number) => completedAt.filter((at) => at < Date.now() - age).length;
+    await until(() => answeredBefore(SURELY_FLUSHED_MS) > 20, {
+      what: 'more than 20 answers older than one flush interval plus slack',
+      timeoutMs: 15_000,
+    });
     const killedAt = Date.now();
     running.child.kill('SIGKILL');
     stop = true;
@@ -59,7 +68,7 @@ describe('kill -9', () => {
       const stored = (db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number })
         .request_count;
       // Every request answered more than one flush interval (1 s, plus scheduling slack) before the kill is on disk.
-      const surelyFlushed = completedAt.filter((at) => at < killedAt - 1500).length;
+      const surelyFlushed = completedAt.filter((at) => at < killedAt - SURELY_FLUSHED_MS).length;
       expect(completedAt.length).toBeGreaterThan(20);
       expect(stored).toBeGreaterThanOrEqual(surelyFlushed);
       expect(stored).toBeLessThanOrEqual(completedAt.length + 4);

@@ -5,6 +5,7 @@ import type { AgentRequestInfo, AgentResponse } from '../sim/orchids-simulator';
 import { creditsExhausted, finish, httpError, reply, sse, text, wsClose } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
+import { until } from '../helpers/wait';
 
 /**
  * One row per upstream fault. Each asserts what the client receives, which accounts were tried, and each
@@ -175,7 +176,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     expect(firstWait).toBeGreaterThan(100);
     expect(firstWait).toBeLessThanOrEqual(300);
     // Nobody resets it: the cool-down passes and the account is ready again by itself.
-    await new Promise((resolve) => setTimeout(resolve, firstWait + 100));
+    await until(() => state(failed).status === 'ready', { what: 'the cooled-down account to be ready again' });
     expect(state(failed).status).toBe('ready');
     // Its next 429 (the only account left enabled) waits twice as long.
     stack.core.accounts.update(otherThan(failed), { enabled: false });

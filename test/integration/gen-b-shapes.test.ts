@@ -185,7 +185,7 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     expect((await ask()).status).toBe(200);
     const first = stack.core.tokens.current(id);
     // Either it lapses or the background refresh replaces it: both retire the socket it was dialled with.
-    await until(() => stack.core.tokens.current(id) !== first, 5000);
+    await until(() => stack.core.tokens.current(id) !== first, { timeoutMs: 5000 });
     expect((await ask()).status).toBe(200);
     expect(stack.sim.requests.filter((r) => r.rejected !== undefined)).toEqual([]);
     // The second request went out on a socket dialled with the fresh token, not on the first one.

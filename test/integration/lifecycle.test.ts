@@ -6,7 +6,7 @@ import { openDatabase } from '../../main/core/db/database';
 import { OrchidsCore } from '../../main/core/core';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
-import { tempDir } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;
@@ -14,6 +14,7 @@ let running: Running | undefined;
 beforeAll(buildEntryPoints);
 afterEach(async () => {
   running?.child.kill('SIGKILL');
+  await running?.exited; // before its data folder is removed
   await sim?.close();
   running = undefined;
   sim = undefined;

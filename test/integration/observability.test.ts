@@ -7,6 +7,7 @@ import { finish, sse, text, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { PINNED_MODES } from '../helpers/upstream';
+import { until } from '../helpers/wait';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -188,7 +189,10 @@ describe('live events', () => {
       message: 'test',
       retryAfterMs: 60_000,
     });
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const expected = ['request.started', 'request.finished', 'counts.changed', 'account.state'];
+    await until(() => expected.every((type) => events.some((e) => e.type === type)), {
+      what: `events of each type: ${expected.join(', ')}`,
+    });
     off();
     expect(events.find((e) => e.type === 'request.started')).toMatchObject({ requestId });
     expect(events.find((e) => e.type === 'request.finished')).toMatchObject({ report: { requestId, status: 200 } });
@@ -208,7 +212,8 @@ describe('a graceful stop', () => {
     stack = await startStack();
     stack.sim.enqueue(sse([...text('slow '), { delayMs: 600 }, ...text('but complete'), ...finish()]));
     const inflight = ask({});
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The simulator took the slow answer: the request is in flight, its stream started and held back.
+    await until(() => stack.sim.pendingResponses() === 0, { what: 'the simulator to start the slow answer' });
     const stopped = stack.core.stop(5000);
     const { raw, requestId } = await inflight;
     await stopped;

@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, sse, text } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { until } from '../helpers/wait';
+import { StreamText, until } from '../helpers/wait';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -60,13 +60,22 @@ describe('the token cache on the request path', () => {
     stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
     await send(stack.url);
     const missesBefore = stack.core.tokens.stats.misses;
-    const end = Date.now() + 2500;
+    // Traffic runs until two renewals have happened under it, however long the machine takes to get there.
     let requests = 0;
-    while (Date.now() < end) {
-      expect(await send(stack.url)).toBe(200);
-      requests += 1;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    let trafficOn = true;
+    const traffic = (async () => {
+      while (trafficOn) {
+        expect(await send(stack.url)).toBe(200);
+        requests += 1;
+      }
+    })();
+    await Promise.race([
+      traffic,
+      until(() => stack.core.tokens.stats.backgroundRefreshes >= 2 && requests > 20, {
+        what: 'two background renewals under more than 20 requests',
+      }),
+    ]).finally(() => (trafficOn = false));
+    await traffic;
     expect(requests).toBeGreaterThan(20);
     expect(stack.core.tokens.stats.misses).toBe(missesBefore); // no request found the cache empty
     expect(stack.core.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
@@ -131,9 +140,7 @@ describe.each(['sse-a', 'ws'] as const)('the upstream path over %s', (column) =>
       body: body.replace('"max_tokens":20', '"max_tokens":20,"stream":true'),
       signal: controller.signal,
     });
-    const reader = response.body[Symbol.asyncIterator]();
-    let seen = '';
-    while (!seen.includes('partial')) seen += String((await reader.next()).value);
+    await new StreamText(response.body).until((seen) => seen.includes('partial'), { what: 'the first text' });
     expect(agentStats(column).open).toBe(1);
     controller.abort();
     await until(() => agentStats(column).open === 0);

@@ -84,7 +84,9 @@ describe('auto protocol detection', () => {
     stack.sim.requests.length = 0;
     expect((await ask()).status).toBe(200);
     expect(served()).toEqual(['sse-a']);
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    await until(() => Date.now() - account().protocolCheckedAt! >= 300, {
+      what: 'the remembered fallback to be older than the re-probe interval',
+    });
     expect((await ask()).status).toBe(200);
     expect(account().protocol).toBe('ws');
   });

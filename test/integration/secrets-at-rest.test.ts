@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OrchidsCore } from '../../main/core/core';
 import { createHandlers } from '../../main/core/control/control-service';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { tempDir } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { simConfig } from '../helpers/sim-env';
 
 let sim: OrchidsSimulator | undefined;

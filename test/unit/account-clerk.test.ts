@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../main/core/db/database';
 import { KeyFileSecretBox, type SecretBox } from '../../main/core/secrets/secret-box';
 import { decodeFakeJwt, fakeJwt } from '../sim/fake-jwt';
 import { parseCookieHeader } from '../sim/clerk';
+import { until } from '../helpers/wait';
 
 const SESSION_ID = 'sess_XXXX';
 const FIRST_CLIENT = 'fake-client-cookie-XXXX-0';
@@ -213,7 +214,7 @@ describe('AccountService: every Clerk call keeps what Clerk rotates', () => {
     let release!: () => void;
     clerk.hold = new Promise<void>((resolve) => (release = resolve));
     const minting = service.mintToken(accountId, 40_000);
-    while (clerk.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await until(() => clerk.calls.length > 0, { what: 'Clerk to receive the call it holds' });
     service.write(accountId, { sealedCookie: secrets.seal('fake-pasted-cookie-XXXX') });
     release();
     await minting;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DebugLogWriter, type Retention } from '../../main/core/logs/debug-log-writer';
 import { DebugTrace, debugFileName } from '../../main/core/logs/debug-trace';
 import { redactHeaders, redactText } from '../../main/core/logs/redact';
 import type { RequestReport } from '../../main/core/proxy/observer';
+import { tempDir } from '../helpers/temp-dir';
 
 const FAKE_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyX2Zha2UiLCJleHAiOjE3MDAwMDAwMDB9.ZmFrZS1zaWduYXR1cmU';
 
@@ -58,7 +58,7 @@ function writer(dir: string, retention: Partial<Retention> = {}, secrets: string
   });
 }
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-logs-'));
+const tmp = () => tempDir('orchids-logs-');
 
 describe('DebugLogWriter', () => {
   it('writes one readable JSON file per request, named in time order, readable back by name', async () => {

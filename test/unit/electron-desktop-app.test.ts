@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
 import { RUNTIME_FILE } from '../../main/core/control/install-token';
+import { until } from '../helpers/wait';
 
 const fake = vi.hoisted(() => {
   // vi.hoisted runs before imports: only what it requires itself is available here.
@@ -287,12 +288,14 @@ describe('desktop app wiring (fake Electron, real core)', () => {
       (s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus',
     );
     expect(pushed.at(-1)!.message.payload).toMatchObject({ paused: true });
-    await vi.waitFor(() => expect(state.trays[0]!.image.path).toMatch(/tray-paused-32\.png$/), { timeout: 3000 });
+    await until(() => /tray-paused-32\.png$/.test(state.trays[0]!.image.path), { what: 'the paused tray icon' });
+    expect(state.trays[0]!.image.path).toMatch(/tray-paused-32\.png$/);
     expect(menuLabels()).toContain('Resume proxy');
 
     // The window changes a setting over IPC: the tray's checkbox follows.
     await state.handlers.get('settings:set')!(fromWindow(), { key: 'debugLogs', value: true });
-    await vi.waitFor(() => expect(menuItem('Debug logging').checked).toBe(true), { timeout: 3000 });
+    await until(() => menuItem('Debug logging').checked === true, { what: 'the Debug logging item to be checked' });
+    expect(menuItem('Debug logging').checked).toBe(true);
 
     const generated = (await state.handlers.get('settings:generateApiKey')!(fromWindow(), undefined)) as {
       value: { apiKey: string };
@@ -304,7 +307,8 @@ describe('desktop app wiring (fake Electron, real core)', () => {
 
     // Resume from the window: the tray follows.
     await state.handlers.get('proxy:resume')!(fromWindow(), undefined);
-    await vi.waitFor(() => expect(menuLabels()).toContain('Pause proxy'), { timeout: 3000 });
+    await until(() => menuLabels().includes('Pause proxy'), { what: 'a "Pause proxy" item in the tray menu' });
+    expect(menuLabels()).toContain('Pause proxy');
   });
 
   it('closing hides to the tray and says so once; a second launch shows the window again', () => {
@@ -325,7 +329,8 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     const event = { preventDefault: vi.fn() };
     app.emit('before-quit', event);
     expect(event.preventDefault).toHaveBeenCalled();
-    await vi.waitFor(() => expect(state.exits).toEqual([0]), { timeout: 15_000 });
+    await until(() => state.exits.length > 0, { what: 'the app to exit', timeoutMs: 15_000 });
+    expect(state.exits).toEqual([0]);
     expect(fs.existsSync(path.join(state.userData, RUNTIME_FILE))).toBe(false);
     expect(state.trays[0]!.destroyed).toBe(true);
     expect(state.handlers.size).toBe(0);

@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { HistoryRepo } from '../../main/core/history/history-repo';
 import { LiveStats, startOfLocalDay } from '../../main/core/history/live-stats';
 import type { RequestReport } from '../../main/core/proxy/observer';
+import { tempDir } from '../helpers/temp-dir';
 
 function report(at: number, status = 200): RequestReport {
   return {
@@ -61,7 +60,7 @@ describe('LiveStats', () => {
   });
 
   it('is seeded from history, so a restart does not reset today', () => {
-    const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-stats-')), 'db.sqlite'));
+    const db = openDatabase(path.join(tempDir('orchids-stats-'), 'db.sqlite'));
     const history = new HistoryRepo(db);
     history.insertMany(
       [report(noon - 3600_000), report(noon - 120_000, 500), report(startOfLocalDay(noon) - 1000)].map((r) => ({
@@ -79,7 +78,7 @@ describe('LiveStats', () => {
 
 describe('history retention', () => {
   it('removes rows older than the age limit and beyond the newest N, oldest first', () => {
-    const db = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-history-')), 'db.sqlite'));
+    const db = openDatabase(path.join(tempDir('orchids-history-'), 'db.sqlite'));
     const history = new HistoryRepo(db);
     const day = 86_400_000;
     const now = Date.UTC(2026, 10, 25);
