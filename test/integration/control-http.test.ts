@@ -3,7 +3,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
-import { readRuntimeInfo } from '../../main/core/control/install-token';
+import { readRuntimeInfo } from '../../main/core/control/runtime-file';
 import { startStack, tempDir, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -21,7 +21,7 @@ async function setup(): Promise<string> {
   );
   fs.writeFileSync(path.join(distDir, 'renderer', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(distDir, 'renderer-bridge', 'bridge.js'), 'window.orchids = {}');
-  control = attachAppControl(stack.core, { shell: 'headless', distDir });
+  control = attachAppControl(stack.core, { distDir });
   control.announce(stack.url);
   return fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
 }
@@ -147,7 +147,7 @@ describe('the HTTP transport and the lifecycle', () => {
     const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
     const reader = events.body[Symbol.asyncIterator]();
     let text = String((await reader.next()).value);
-    stack.core.setPaused(true);
+    stack.core.proxy.pause();
     while (!/"paused":true/.test(text)) text += String((await reader.next()).value);
     const started = Date.now();
     await stack.core.stop(5000);

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
-import { RUNTIME_FILE } from '../../main/core/control/install-token';
+import { CHANNELS, IPC_EVENT_CHANNEL } from '../../contract/channels';
+import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
 
 const fake = vi.hoisted(() => {
   // vi.hoisted runs before imports: only what it requires itself is available here.
@@ -283,10 +283,11 @@ describe('desktop app wiring (fake Electron, real core)', () => {
   it('tray actions drive the core and the window follows: pause, copy setup with the key, settings', async () => {
     window().webContents.sent.length = 0;
     (menuItem('Pause proxy').click as () => void)();
-    const pushed = window().webContents.sent.filter(
-      (s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus',
-    );
-    expect(pushed.at(-1)!.message.payload).toMatchObject({ paused: true });
+    // The status reaches the window the way every status does: from the core's event stream.
+    const pushed = () =>
+      window().webContents.sent.filter((s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus');
+    await vi.waitFor(() => expect(pushed().length).toBeGreaterThan(0), { timeout: 3000 });
+    expect(pushed().at(-1)!.message.payload).toMatchObject({ paused: true });
     await vi.waitFor(() => expect(state.trays[0]!.image.path).toMatch(/tray-paused-32\.png$/), { timeout: 3000 });
     expect(menuLabels()).toContain('Resume proxy');
 
