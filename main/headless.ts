@@ -37,17 +37,6 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
     await core.stop(0).catch(() => undefined);
     fatal(error);
   }
-  const { accounts } = core.proxy.status();
-  console.log(`Proxy: ${url}`);
-  console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  console.log(`Data: ${core.config.dataDir}`);
-  if (accounts.total === 0) {
-    console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
-  } else {
-    console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
-  }
-  console.log(`Use it: ANTHROPIC_BASE_URL=${url} claude`);
-
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) {
@@ -65,11 +54,23 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
       },
     );
   };
+  // Before the address is printed: whoever starts us may stop us as soon as they read it.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   // A bug in one request must not take every other client down with it.
   process.on('uncaughtException', (error) => console.error('[uncaught]', error));
   process.on('unhandledRejection', (error) => console.error('[unhandled rejection]', error));
+  const { accounts } = core.proxy.status();
+  console.log(`Proxy: ${url}`);
+  console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
+  console.log(`Data: ${core.config.dataDir}`);
+  if (accounts.total === 0) {
+    console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
+  } else {
+    console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
+  }
+  console.log(`Use it: ANTHROPIC_BASE_URL=${url} claude`);
+
   return core;
 }
 
