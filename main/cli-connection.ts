@@ -48,12 +48,13 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
 function noteOtherFolders(dataDir: string, env: NodeJS.ProcessEnv, note: (line: string) => void): void {
   const here = path.resolve(dataDir);
   const others = runningInstances(env).filter((instance) => path.resolve(instance.dataDir) !== here);
-  if (others.length === 0) return;
+  const [first] = others;
+  if (!first) return;
   const fresh = fs.existsSync(here) ? '' : ' (a new, empty folder)';
   note(`Note: this command used the data folder ${here}${fresh}, where Orchids Tray is not running.`);
   for (const other of others) {
     const where = other.url ? ` at ${other.url}` : '';
     note(`Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}.`);
   }
-  note(`To manage that one, set ORCHIDS_TRAY_DATA_DIR=${others[0]!.dataDir}`);
+  note(`To manage that one, set ORCHIDS_TRAY_DATA_DIR=${first.dataDir}`);
 }

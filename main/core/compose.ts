@@ -36,7 +36,7 @@ import { WsTransport } from './upstream/ws/ws-transport';
 import { CountWriter } from './writers/count-writer';
 import { QueueWriter } from './writers/queue-writer';
 
-export const DATABASE_FILE = 'orchids-tray.db';
+const DATABASE_FILE = 'orchids-tray.db';
 
 export interface CoreOptions {
   env?: NodeJS.ProcessEnv;

@@ -11,15 +11,13 @@ import { publishingLog } from './events/log-lines';
 import { withTimeout } from './util/timeout';
 import { version } from '../../package.json';
 
-export { DATABASE_FILE, type CoreOptions } from './compose';
+export type { CoreOptions } from './compose';
 export const VERSION: string = version;
 
 /** What tests and the benchmark may reach into; the app itself goes through the facade. */
 export type CoreInternals = CoreParts & {
   /** What `start()` does to sealed cookies (lock, unlock, re-seal), on demand. */
   reconcileSealedCookies(): SealReport;
-  /** What the data_version watcher does when another process wrote, on demand. */
-  adoptExternalChanges(): void;
 };
 
 interface Composed {
@@ -53,24 +51,24 @@ export class OrchidsCore {
   }
 
   get accounts(): AccountsApp {
-    return this.open().composed!.accounts;
+    return this.opened().accounts;
   }
 
   get settings(): SettingsApp {
-    return this.open().composed!.settings;
+    return this.opened().settings;
   }
 
   get history(): HistoryApp {
-    return this.open().composed!.history;
+    return this.opened().history;
   }
 
   get proxy(): ProxyControl {
-    return this.open().composed!.proxy;
+    return this.opened().proxy;
   }
 
   /** For tests and the benchmark: the parts behind the facade. */
   get internals(): CoreInternals {
-    return this.open().composed!.internals;
+    return this.opened().internals;
   }
 
   /** The live stream for windows and `logs --follow`; batched and bounded per subscriber. */
@@ -80,19 +78,24 @@ export class OrchidsCore {
 
   /** Opens the database and loads accounts and settings. Writes nothing, so a CLI command can use it freely. */
   open(): this {
-    if (this.composed) return this;
+    this.opened();
+    return this;
+  }
+
+  private opened(): Composed {
+    this.composed ??= this.compose();
+    return this.composed;
+  }
+
+  private compose(): Composed {
     if (this.stopping) throw new Error('This Orchids Tray core has stopped.');
     const parts = composeCore(this.config, this.options, {
       log: this.log,
       paused: () => this.proxy.paused,
       health: () => this.proxy.health(),
     });
-    this.composed = {
-      internals: {
-        ...parts,
-        reconcileSealedCookies: () => this.reconcileSealedCookies(parts),
-        adoptExternalChanges: () => this.adoptExternalChanges(parts),
-      },
+    return {
+      internals: { ...parts, reconcileSealedCookies: () => this.reconcileSealedCookies(parts) },
       accounts: new AccountsApp(parts),
       settings: new SettingsApp(parts.settings),
       history: new HistoryApp({
@@ -111,7 +114,6 @@ export class OrchidsCore {
         running: () => this.started && !this.stopping,
       }),
     };
-    return this;
   }
 
   async start(): Promise<string> {
@@ -120,7 +122,10 @@ export class OrchidsCore {
     const sealed = this.reconcileSealedCookies(parts);
     if (sealed.locked)
       this.log(`[secrets] ${sealed.locked} account(s) were sealed where this app cannot open them and are locked here`);
-    if (sealed.resealed) this.log(`[secrets] ${sealed.resealed} account(s) re-sealed with this app's own secret box`);
+    if (sealed.resealed) {
+      const box = parts.secrets.kind === 'os-keychain' ? 'the OS keychain' : 'the key file';
+      this.log(`[secrets] ${sealed.resealed} account(s) re-sealed with ${box}`);
+    }
     parts.stats.seed(parts.historyRepo);
     const url = await parts.server.start();
     this.started = true;

@@ -12,7 +12,7 @@ import { SECRET_SETTINGS } from '../settings/definitions';
 import type { SettingView as StoredSetting } from '../settings/settings-service';
 
 /** How a secret setting reads when it is set: the same in the window, the CLI and the HTTP API. */
-export const MASKED_SECRET = '••••••••';
+const MASKED_SECRET = '••••••••';
 
 export function accountView(account: AccountRecord): AccountView {
   return {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const CONTROL_TOKEN_FILE = 'control-token';
+const CONTROL_TOKEN_FILE = 'control-token';
 
 /**
  * The per-install secret that guards the headless dashboard and `logs --follow`. Readable only by this user; the

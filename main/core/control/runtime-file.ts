@@ -37,15 +37,13 @@ export class DataFolderInUseError extends Error {
 
 /** The data folder, held by this process until `release()`. */
 export interface DataFolderClaim {
-  readonly dataDir: string;
-  readonly shell: RuntimeInfo['shell'];
   /** The server listens: tells the CLI where, and with which token. */
   announce(url: string, token: string): void;
   /** On stop: the folder is free, and the CLI must not find a stale address. */
   release(): void;
 }
 
-export interface ClaimHooks {
+interface ClaimHooks {
   /** Called once the runtime file says where this app listens, and once it is gone (the instance registry). */
   onAnnounce?(info: RuntimeInfo): void;
   onRelease?(): void;
@@ -74,8 +72,6 @@ export function claimDataFolder(
   }
   let released = false;
   return {
-    dataDir,
-    shell,
     announce(url, token) {
       if (released) return;
       const port = Number(new URL(url).port) || null;
@@ -135,9 +131,20 @@ function createExclusive(file: string, info: RuntimeInfo): boolean {
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    // A file system without hard links (FAT, some network shares): an exclusive create still holds the folder.
+    return createExclusiveWithoutLink(file, info);
   } finally {
     fs.rmSync(temp, { force: true });
+  }
+}
+
+function createExclusiveWithoutLink(file: string, info: RuntimeInfo): boolean {
+  try {
+    fs.writeFileSync(file, JSON.stringify(info), { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
   }
 }
 

@@ -4,7 +4,7 @@ import type { EventBus } from './event-bus';
  * The core's log lines are sentences written for people, not structured records. The live view still wants to
  * mark trouble, so a line that reports a failure is a warning; everything else is information.
  */
-export function guessLogLevel(line: string): 'info' | 'warn' {
+function guessLogLevel(line: string): 'info' | 'warn' {
   return /fail|error|cannot/i.test(line) ? 'warn' : 'info';
 }
 
