@@ -105,9 +105,30 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
   const recorders = buildRecorders(config, options, hooks, storage);
   const upstream = buildUpstream(config, storage.settings);
   const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
+  const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {
+    accounts,
+    states,
+  });
+  storage.settings.onChange((key) => {
+    recorders.bus.publish({ type: 'proxy.changed' });
+    if (key === 'allowedOrigins') requestPath.server.refreshGuard();
+    if (key === 'connectTimeoutMs') upstream.pool.replace();
+  });
+  return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states };
+}
+
+/** The request path (MessagesProxy) and the HTTP server in front of it. */
+function buildRequestPath(
+  config: EnvConfig,
+  options: CoreOptions,
+  hooks: CoreHooks,
+  settings: SettingsService,
+  recorders: Recorders,
+  upstream: Upstream,
+  { accounts, states }: Pick<CoreParts, 'accounts' | 'states'>,
+): Pick<CoreParts, 'heartbeat' | 'proxy' | 'server'> {
   const toolsCache = new PreparedToolsCache();
   const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
-  const { settings } = storage;
   const proxy = new MessagesProxy({
     accounts: recorders.cache,
     tokens: accounts.tokens,
@@ -157,22 +178,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     log: hooks.log,
     paused: hooks.paused,
   });
-  settings.onChange((key) => {
-    recorders.bus.publish({ type: 'proxy.changed' });
-    if (key === 'allowedOrigins') server.refreshGuard();
-    if (key === 'connectTimeoutMs') upstream.pool.replace();
-  });
-  return {
-    ...storage,
-    ...recorders,
-    ...upstream,
-    accounts,
-    tokens: accounts.tokens,
-    states,
-    heartbeat,
-    proxy,
-    server,
-  };
+  return { heartbeat, proxy, server };
 }
 
 function openStorage(config: EnvConfig, options: CoreOptions): Storage {
