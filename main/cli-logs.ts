@@ -1,16 +1,12 @@
-import { request } from 'undici';
-import type { OrchidsCore } from './core/core';
-import { CONTROL_TOKEN_FILE, readRuntimeInfo } from './core/control/install-token';
-import { loadOrCreateControlToken } from './core/control/install-token';
-import type { HistoryRow } from './core/history/history-repo';
-import type { RequestReport } from './core/proxy/observer';
-import type { Events } from '../preload/contract';
+import type { Events, OrchidsApi } from '../contract/api';
+import type { HistoryView, RequestView } from '../contract/views';
+import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
 
 /** One line per request, the same for live reports and history rows. */
 type Printable = Pick<
-  RequestReport,
+  RequestView & HistoryView,
   | 'requestId'
   | 'startedAt'
   | 'status'
@@ -25,7 +21,8 @@ type Printable = Pick<
   | 'errorMessage'
   | 'retries'
   | 'protocol'
-> & { stopReason: string | null };
+  | 'stopReason'
+>;
 
 export function formatRequest(r: Printable, accountName: (id: number | null) => string): string {
   const time = new Date(r.startedAt).toLocaleTimeString();
@@ -51,18 +48,17 @@ function formatDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-export function printHistory(core: OrchidsCore, limit: number, out: Line): void {
-  const names = new Map(core.accounts.list().map((a) => [a.id, a.name]));
-  const rows: HistoryRow[] = core.historyRepo.query({ limit }).reverse();
+export async function printHistory(api: OrchidsApi, limit: number, out: Line): Promise<void> {
+  const names = new Map((await api.accounts.list()).map((a) => [a.id, a.name]));
+  const rows = (await api.history.query({ limit })).reverse();
   if (rows.length === 0) out('No requests yet.');
   for (const row of rows)
     out(formatRequest(row, (id) => (id === null ? '' : `#${id} ${names.get(id) ?? '(removed)'}`)));
 }
 
-export async function printRecord(core: OrchidsCore, requestId: string, out: Line): Promise<boolean> {
-  const row = core.historyRepo.get(requestId);
+export async function printRecord(api: OrchidsApi, requestId: string, out: Line): Promise<boolean> {
+  const { row, record } = await api.history.record({ requestId });
   if (!row) return false;
-  const record = row.debugLog ? await core.debugLogs.read(row.debugLog) : undefined;
   out(
     JSON.stringify(
       record ?? { note: 'No debug record (debug logging was off, or the record was pruned).', history: row },
@@ -75,46 +71,26 @@ export async function printRecord(core: OrchidsCore, requestId: string, out: Lin
 
 /**
  * Follows the running app's live event stream: one line per finished request, plus account state changes and
- * log lines. Connects with the install token, like the dashboard; stops when the app does.
+ * log lines. Stops when the app does, or when `signal` aborts.
  */
-export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSignal): Promise<void> {
-  const dataDir = core.config.dataDir;
-  const runtime = readRuntimeInfo(dataDir);
-  if (!runtime)
+export async function followLogs(connection: CliConnection, out: Line, signal?: AbortSignal): Promise<void> {
+  const { app } = connection;
+  if (!app)
     throw new Error(
-      `Orchids Tray is not running for ${dataDir} (no runtime.json). Start it with npm run headless or npm start.`,
+      `Orchids Tray is not running for ${connection.dataDir} (no runtime.json). Start it with npm run headless or npm start.`,
     );
-  const token = loadOrCreateControlToken(dataDir);
-  let response;
-  try {
-    response = await request(`${runtime.url}/_tray/api/events`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal,
-    });
-  } catch (error) {
-    throw new Error(`Cannot reach Orchids Tray at ${runtime.url}: ${(error as Error).message}. Is it still running?`);
-  }
-  if (response.statusCode !== 200) {
-    await response.body.dump();
-    throw new Error(
-      `Orchids Tray at ${runtime.url} refused the event stream (HTTP ${response.statusCode}); is ${CONTROL_TOKEN_FILE} from another install?`,
-    );
-  }
-  const names = new Map(core.accounts.list().map((a) => [a.id, a.name]));
+  const names = new Map((await connection.api.accounts.list()).map((a) => [a.id, a.name]));
   const accountName = (id: number | null) => (id === null ? '' : `#${id} ${names.get(id) ?? ''}`.trim());
-  out(`Following ${runtime.url} (Ctrl+C to stop)`);
-  let buffered = '';
+  const events = app.events(signal);
   try {
-    for await (const chunk of response.body) {
-      buffered += chunk.toString();
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) >= 0) {
-        const frame = buffered.slice(0, end);
-        buffered = buffered.slice(end + 2);
-        const name = /^event: (.+)$/m.exec(frame)?.[1];
-        const data = /^data: (.+)$/m.exec(frame)?.[1];
-        if (name && data) printEvent(name as keyof Events, JSON.parse(data), accountName, out);
+    // The stream opens with a status: once it is here, the app is listening to us.
+    let announced = false;
+    for await (const { name, payload } of events) {
+      if (!announced) {
+        announced = true;
+        out(`Following ${app.url} (Ctrl+C to stop)`);
       }
+      printEvent(name, payload, accountName, out);
     }
   } catch (error) {
     if (signal?.aborted) return;

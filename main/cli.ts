@@ -1,12 +1,11 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AccountError } from './core/accounts/account-service';
+import { ContractError, type OrchidsApi } from '../contract/api';
+import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
-import type { AccountSummary } from './core/accounts/types';
 import { ConfigError } from './core/config';
-import { OrchidsCore } from './core/core';
-import { SETTING_KEYS, type SettingKey } from './core/settings/definitions';
 import { SettingError } from './core/settings/settings-service';
+import { connectCli, type CliConnection } from './cli-connection';
 import { followLogs, printHistory, printRecord } from './cli-logs';
 
 const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
@@ -25,14 +24,22 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
-Changes reach a running Orchids Tray within a second.`;
+While Orchids Tray runs on the same data folder, commands go to it and take effect before they return; otherwise
+the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
 
 class UsageError extends Error {}
 
+type Line = (line: string) => void;
+
+/**
+ * Runs one command. `out` is the command's output (stdout); `note` is for what the person should know besides
+ * (stderr): which data folder was used when an app runs on another one.
+ */
 export async function runCli(
   argv: string[],
-  out: (line: string) => void = console.log,
+  out: Line = console.log,
   env: NodeJS.ProcessEnv = process.env,
+  note: Line = console.error,
 ): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -54,25 +61,25 @@ export async function runCli(
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  const core = new OrchidsCore({ env, log: () => undefined });
+  if (group !== 'accounts' && group !== 'settings' && group !== 'logs')
+    throw new UsageError(`Unknown command "${group}".`);
+  const connection = connectCli(env, note);
   try {
-    if (group === 'accounts') await accounts(core, command, rest, values, out);
-    else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);
-    else if (group === 'logs')
-      await logs(core, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
-    else throw new UsageError(`Unknown command "${group}".`);
+    if (group === 'accounts') await accounts(connection.api, command, rest, values, out);
+    else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
+    else await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
     return 0;
   } finally {
-    await core.stop(0);
+    await connection.close();
   }
 }
 
 async function accounts(
-  core: OrchidsCore,
+  api: OrchidsApi,
   command: string | undefined,
   args: string[],
   flags: { cookie?: string; 'cookie-file'?: string; name?: string; weight?: string; json?: boolean },
-  out: (line: string) => void,
+  out: Line,
 ): Promise<void> {
   const id = (): number => {
     const value = Number(args[0]);
@@ -85,42 +92,40 @@ async function accounts(
       const cookie = flags['cookie-file'] ? fs.readFileSync(flags['cookie-file'], 'utf8') : flags.cookie;
       if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
-      const { account, created, notice } = await core.accounts.add({ cookie, name: flags.name, weight });
+      const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
       out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
       if (notice) out(notice);
       return;
     }
     case 'list': {
-      const list = core.accounts.list();
+      const list = await api.accounts.list();
       if (flags.json) out(JSON.stringify(list.map(publicFields), null, 2));
       else out(table(list));
       return;
     }
     case 'enable':
     case 'disable': {
-      const account = core.accounts.update(id(), { enabled: command === 'enable' });
+      const account = await api.accounts.update({ id: id(), enabled: command === 'enable' });
       out(`Account ${account.id} (${account.name}) ${command}d.`);
       return;
     }
     case 'remove': {
-      const target = core.accounts.get(id());
-      core.accounts.remove(target.id);
-      out(`Removed account ${target.id} (${target.name}).`);
+      const { removed, name } = await api.accounts.remove({ id: id() });
+      out(`Removed account ${removed} (${name}).`);
       return;
     }
     case 'reset': {
-      const target = core.accounts.get(id());
-      core.states.reset(target.id);
-      out(`Account ${target.id} (${target.name}) is ready again.`);
+      const account = await api.accounts.reset({ id: id() });
+      out(`Account ${account.id} (${account.name}) is ready again.`);
       return;
     }
     case 'rename': {
       const name = args.slice(1).join(' ');
-      out(`Renamed account ${core.accounts.update(id(), { name }).id} to ${name}.`);
+      out(`Renamed account ${(await api.accounts.update({ id: id(), name })).id} to ${name}.`);
       return;
     }
     case 'weight': {
-      const account = core.accounts.update(id(), { weight: Number(args[1]) });
+      const account = await api.accounts.update({ id: id(), weight: Number(args[1]) });
       out(`Account ${account.id} now has weight ${account.weight}.`);
       return;
     }
@@ -129,24 +134,21 @@ async function accounts(
   }
 }
 
-function settings(
-  core: OrchidsCore,
+async function settings(
+  api: OrchidsApi,
   command: string | undefined,
   args: string[],
   json: boolean,
-  out: (line: string) => void,
-): void {
-  const key = (): SettingKey => {
-    const name = args[0] as SettingKey;
-    if (!SETTING_KEYS.includes(name))
-      throw new UsageError(`Unknown setting "${args[0] ?? ''}". Known: ${SETTING_KEYS.join(', ')}.`);
-    return name;
+  out: Line,
+): Promise<void> {
+  // The key is checked where every client's is: an unknown one comes back with the list of known ones.
+  const key = (): string => {
+    if (!args[0]) throw new UsageError(`settings ${command} needs a setting name (see settings list).`);
+    return args[0];
   };
   switch (command) {
     case 'list': {
-      const view = core.settings
-        .view()
-        .map((s) => ({ ...s, value: s.key === 'apiKey' && s.value ? '(set)' : s.value }));
+      const view = await api.settings.get();
       if (json) out(JSON.stringify(view, null, 2));
       else
         for (const s of view)
@@ -162,16 +164,14 @@ function settings(
       } catch {
         value = raw; // a bare word is a string
       }
-      const effective = core.settings.set(name, value);
-      const view = core.settings.view().find((s) => s.key === name)!;
-      out(
-        `${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${view.source === 'environment' ? ` (but ${view.env} overrides it)` : ''}`,
-      );
+      const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
+      const overridden = view.source === 'environment' ? ` (but ${view.env} overrides it)` : '';
+      out(`${name} = ${JSON.stringify(view.value)}${overridden}`);
       return;
     }
     case 'reset': {
       const name = key();
-      core.settings.reset(name);
+      await api.settings.reset({ key: name });
       out(`${name} is back to its default.`);
       return;
     }
@@ -181,31 +181,31 @@ function settings(
 }
 
 async function logs(
-  core: OrchidsCore,
+  connection: CliConnection,
   command: string | undefined,
   args: string[],
   flags: { follow: boolean; limit?: string },
-  out: (line: string) => void,
+  out: Line,
 ): Promise<void> {
   if (command === 'show') {
     if (!args[0]) throw new UsageError('logs show needs a request id (the req_… at the end of each line).');
-    if (!(await printRecord(core, args[0], out))) throw new UsageError(`No request ${args[0]} in history.`);
+    if (!(await printRecord(connection.api, args[0], out))) throw new UsageError(`No request ${args[0]} in history.`);
     return;
   }
   if (command !== undefined) throw new UsageError(`Unknown logs command "${command}".`);
   if (flags.follow) {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
-    await followLogs(core, out, stop.signal);
+    await followLogs(connection, out, stop.signal);
     return;
   }
   const limit = flags.limit === undefined ? 30 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw new UsageError('--limit takes a number from 1 to 1000.');
-  printHistory(core, limit, out);
+  await printHistory(connection.api, limit, out);
 }
 
-function publicFields(account: AccountSummary) {
+function publicFields(account: AccountView) {
   return {
     id: account.id,
     name: account.name,
@@ -221,7 +221,7 @@ function publicFields(account: AccountSummary) {
   };
 }
 
-function table(list: AccountSummary[]): string {
+function table(list: AccountView[]): string {
   if (list.length === 0) return 'No accounts. Add one with: npm run cli -- accounts add --cookie-file <path>';
   const rows = list.map((a) => [
     String(a.id),
@@ -241,7 +241,7 @@ function table(list: AccountSummary[]): string {
 }
 
 export function describeState(
-  account: Pick<AccountSummary, 'status' | 'statusReason' | 'statusUntil'>,
+  account: Pick<AccountView, 'status' | 'statusReason' | 'statusUntil'>,
   now = Date.now(),
 ): string {
   if (account.status === 'ready') return 'ready';
@@ -261,7 +261,7 @@ if (require.main === module) {
         process.exit(2);
       }
       const message = String((error as Error)?.message);
-      const known = error instanceof AccountError || error instanceof SettingError || error instanceof ConfigError;
+      const known = error instanceof ContractError || error instanceof SettingError || error instanceof ConfigError;
       if (known || /^(Orchids Tray|Cannot reach)/.test(message)) {
         console.error(message);
         process.exit(1);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from './core/config';
-import { attachAppControl, type AppControl } from './core/control/app-control';
+import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
+import { DataFolderInUseError, type DataFolderClaim } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
@@ -12,8 +13,11 @@ import { SettingError } from './core/settings/settings-service';
 export async function runHeadless(options: { reason?: string } = {}): Promise<OrchidsCore> {
   if (options.reason) console.log(`Running headless: ${options.reason}`);
   let core: OrchidsCore;
+  let claim: DataFolderClaim;
   try {
-    core = new OrchidsCore();
+    core = new OrchidsCore({ shell: 'headless' });
+    // Before anything opens the folder: a second app on it stops here, naming the first.
+    claim = claimAppFolder(core.config.dataDir, 'headless');
   } catch (error) {
     fatal(error);
   }
@@ -22,27 +26,17 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
   try {
     // dist/main/headless.js → dist/: where the built window and its HTTP bridge live.
     control = attachAppControl(core, {
-      shell: 'headless',
       distDir: path.resolve(__dirname, '..'),
       log: (line) => console.error(line),
+      claim,
     });
     url = await core.start();
     control.announce(url);
   } catch (error) {
+    claim.release();
     await core.stop(0).catch(() => undefined);
     fatal(error);
   }
-  const health = core.health() as { accounts: { total: number; usable: number } };
-  console.log(`Proxy: ${url}`);
-  console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  console.log(`Data: ${core.config.dataDir}`);
-  if (health.accounts.total === 0) {
-    console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
-  } else {
-    console.log(`Accounts: ${health.accounts.usable} of ${health.accounts.total} ready`);
-  }
-  console.log(`Use it: ANTHROPIC_BASE_URL=${url} claude`);
-
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) {
@@ -60,20 +54,34 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
       },
     );
   };
+  // Before the address is printed: whoever starts us may stop us as soon as they read it.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   // A bug in one request must not take every other client down with it.
   process.on('uncaughtException', (error) => console.error('[uncaught]', error));
   process.on('unhandledRejection', (error) => console.error('[unhandled rejection]', error));
+  const { accounts } = core.proxy.status();
+  console.log(`Proxy: ${url}`);
+  console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
+  console.log(`Data: ${core.config.dataDir}`);
+  if (accounts.total === 0) {
+    console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
+  } else {
+    console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
+  }
+  console.log(`Use it: ANTHROPIC_BASE_URL=${url} claude`);
+
   return core;
 }
 
 function fatal(error: unknown): never {
-  if (error instanceof ServerStartError || error instanceof ConfigError || error instanceof SettingError) {
-    console.error(`Orchids Tray cannot start: ${error.message}`);
-  } else {
-    console.error('Orchids Tray cannot start:', error);
-  }
+  const known =
+    error instanceof ServerStartError ||
+    error instanceof ConfigError ||
+    error instanceof SettingError ||
+    error instanceof DataFolderInUseError;
+  if (known) console.error(`Orchids Tray cannot start: ${error.message}`);
+  else console.error('Orchids Tray cannot start:', error);
   process.exit(1);
 }
 

@@ -2,22 +2,41 @@
  * `window.orchids` for a browser tab served by headless Orchids Tray: the same domain API the Electron preload
  * exposes, carried over fetch and an EventSource instead of IPC. The headless server injects this script before
  * the app's own, so the renderer cannot tell which shell it runs in.
+ *
+ * The EventSource reconnects by itself after a break (the app restarted, the machine slept); the bridge reports
+ * that as `connection` events, so the window re-reads what it may have missed exactly then and at no other time.
  */
-import { buildApi, EVENT_NAMES } from './api';
-import type { Envelope, EventName, OrchidsApi } from './contract';
+import { buildApi, type Envelope, type OrchidsApi, type SubscribableName } from '../contract/api';
+import { CONNECTION_EVENT, EVENT_NAMES } from '../contract/channels';
+import type { ConnectionChange } from '../contract/views';
 
-const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+const listeners = new Map<SubscribableName, Set<(payload: unknown) => void>>();
 let source: EventSource | undefined;
+let everOpened = false;
+let lost = false;
+
+function emit(name: SubscribableName, payload: unknown): void {
+  for (const listener of listeners.get(name) ?? []) listener(payload);
+}
 
 function connect(): void {
   if (source) return;
-  // Same origin: the session cookie the dashboard link set travels with it. EventSource reconnects by itself.
+  // Same origin: the session cookie the dashboard link set travels with it.
   source = new EventSource('/_tray/api/events');
+  source.addEventListener('open', () => {
+    const change: ConnectionChange = { state: 'open', resumed: everOpened };
+    everOpened = true;
+    lost = false;
+    emit(CONNECTION_EVENT, change);
+  });
+  source.addEventListener('error', () => {
+    // Fired on every failed retry too: one `lost` per break is enough.
+    if (lost || !everOpened) return;
+    lost = true;
+    emit(CONNECTION_EVENT, { state: 'lost' } satisfies ConnectionChange);
+  });
   for (const name of EVENT_NAMES) {
-    source.addEventListener(name, (event) => {
-      const payload = JSON.parse((event as MessageEvent<string>).data) as unknown;
-      for (const listener of listeners.get(name) ?? []) listener(payload);
-    });
+    source.addEventListener(name, (event) => emit(name, JSON.parse((event as MessageEvent<string>).data) as unknown));
   }
 }
 

@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+/** The contract package the window's types come from, beside renderer/ rather than inside it. */
+const contract = fileURLToPath(new URL('../contract', import.meta.url));
 
 /**
  * The window's build. Vite 8 compiles TSX with Oxc itself (no React plugin): `oxc.jsx` selects React's automatic
@@ -14,6 +16,7 @@ export default defineConfig({
   base: './',
   publicDir: false,
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
+  server: { fs: { allow: [root, contract] } },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

@@ -33,7 +33,8 @@ await build({
   outdir: 'dist',
 });
 
-// The preload runs sandboxed: everything it needs (zod, the contract) is bundled into one file.
+// The preload runs sandboxed: everything it needs (the contract's channel list and API builder, from contract/) is
+// bundled into one file.
 await build({
   ...common,
   packages: undefined,

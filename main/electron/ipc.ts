@@ -5,8 +5,9 @@
  * go to that same window only. Everything is written against the small `…Like` interfaces below, so the tests
  * drive it with fakes and no Electron.
  */
-import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
-import type { Envelope, EventName, Events, Handlers, ProxyStatus } from '../../preload/contract';
+import type { Envelope, Events, Handlers } from '../../contract/api';
+import { CHANNELS, IPC_EVENT_CHANNEL, type Channel, type EventName } from '../../contract/channels';
+import type { ProxyStatus } from '../../contract/views';
 import { dispatch } from '../core/control/dispatch';
 import { toContractEvents } from '../core/control/event-adapter';
 import type { CoreEvent } from '../core/events/types';
@@ -85,8 +86,8 @@ export interface IpcOptions {
   handlers: Handlers;
   window: TrustedWindow;
   log?: (line: string) => void;
-  /** Called after a call succeeded, so the tray and the window's status follow what the window just changed. */
-  afterCall?: (channel: (typeof CHANNELS)[number]) => void;
+  /** Called after a call succeeded: the tray shows what the window just changed without waiting for the stream. */
+  afterCall?: (channel: Channel) => void;
 }
 
 /** Registers one handler per contract channel; returns a function that removes them all. */
@@ -118,9 +119,9 @@ export interface EventPushOptions {
 }
 
 /**
- * The core's live stream to the window: each batched delivery becomes one message per contract event, sent on the
- * single event channel, and only while the window shows our renderer (never to a page it was navigated to).
- * Account state changes also move the proxy status (usable counts), so a fresh `proxyStatus` follows them.
+ * The core's live stream to the window: each batched delivery becomes one message per contract event (the same
+ * regrouping the HTTP event stream uses, status pushes included), sent on the single event channel, and only while
+ * the window shows our renderer (never to a page it was navigated to).
  */
 export class EventPush {
   private unsubscribe: (() => void) | undefined;
@@ -130,14 +131,8 @@ export class EventPush {
   start(): void {
     if (this.unsubscribe) return;
     this.unsubscribe = this.options.subscribe((batch) => {
-      for (const { name, payload } of toContractEvents(batch)) this.send(name, payload);
-      if (batch.some((event) => event.type === 'account.state')) this.pushStatus();
+      for (const { name, payload } of toContractEvents(batch, this.options.status)) this.send(name, payload);
     });
-  }
-
-  /** After pause/resume, a setting change, or a (re)load of the window. */
-  pushStatus(): void {
-    this.send('proxyStatus', this.options.status());
   }
 
   dispose(): void {

@@ -117,24 +117,23 @@ export class TrayController<Image = unknown, Menu = unknown> {
   }
 }
 
-/** The slice of the core the tray reads and drives. */
-export type TrayCore = Pick<OrchidsCore, 'isRunning' | 'isPaused' | 'setPaused'> & {
-  server: Pick<OrchidsCore['server'], 'url'>;
+/** The slice of the core's facade the tray reads and drives. */
+export interface TrayCore {
+  proxy: Pick<OrchidsCore['proxy'], 'status' | 'pause' | 'resume'>;
   settings: Pick<OrchidsCore['settings'], 'get' | 'set'>;
-  stats: Pick<OrchidsCore['stats'], 'snapshot'>;
-  cache: {
-    list(): Array<{ name: string; email: string; status: TrayInput['accounts'][number]['status']; enabled: boolean }>;
-  };
-};
+  history: Pick<OrchidsCore['history'], 'stats'>;
+  accounts: Pick<OrchidsCore['accounts'], 'list'>;
+}
 
 export function readTrayState(core: TrayCore, extra: { startError?: string; secretsNote?: string } = {}): TrayInput {
+  const status = core.proxy.status();
   return {
-    running: core.isRunning,
-    paused: core.isPaused,
+    running: status.running,
+    paused: status.paused,
     startError: extra.startError,
-    url: core.server.url,
-    todayRequests: core.stats.snapshot().today.requests,
-    accounts: core.cache.list().map((a) => ({ name: a.name || a.email, status: a.status, enabled: a.enabled })),
+    url: status.url,
+    todayRequests: core.history.stats().today.requests,
+    accounts: core.accounts.list().map((a) => ({ name: a.name || a.email, status: a.status, enabled: a.enabled })),
     debugLogs: core.settings.get('debugLogs'),
     launchAtLogin: core.settings.get('launchAtLogin'),
     secretsNote: extra.secretsNote,
@@ -146,7 +145,7 @@ export interface TrayActionDeps {
   clipboard: { writeText(text: string): void };
   showWindow(): void;
   quit(): void;
-  /** After pause/resume: the tray and the window's status follow (settings changes arrive via settings.onChange). */
+  /** After pause/resume or a failed action: the tray redraws now (the window hears of it from the event stream). */
   changed(): void;
   log?(line: string): void;
   platform?: NodeJS.Platform;
@@ -162,17 +161,20 @@ export function trayActions(deps: TrayActionDeps): (action: TrayAction, checked?
           deps.showWindow();
           return;
         case 'copy-url':
-          deps.clipboard.writeText(core.server.url);
+          deps.clipboard.writeText(core.proxy.status().url);
           return;
         case 'copy-claude-setup':
           // The one place the full API key leaves the core: into the clipboard, on the user's request.
-          deps.clipboard.writeText(claudeCodeSetup(core.server.url, core.settings.get('apiKey'), deps.platform));
+          deps.clipboard.writeText(
+            claudeCodeSetup(core.proxy.status().url, core.settings.get('apiKey'), deps.platform),
+          );
           return;
-        case 'toggle-pause':
-          core.setPaused(!core.isPaused);
-          deps.log?.(core.isPaused ? '[tray] proxy paused' : '[tray] proxy resumed');
+        case 'toggle-pause': {
+          const paused = core.proxy.status().paused ? core.proxy.resume().paused : core.proxy.pause().paused;
+          deps.log?.(paused ? '[tray] proxy paused' : '[tray] proxy resumed');
           deps.changed();
           return;
+        }
         case 'toggle-debug':
           core.settings.set('debugLogs', checked ?? !core.settings.get('debugLogs'));
           return;

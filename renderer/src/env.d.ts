@@ -1,4 +1,4 @@
-import type { OrchidsApi } from '../../preload/contract';
+import type { OrchidsApi } from '../../contract/api';
 
 declare global {
   interface Window {

@@ -2,7 +2,8 @@
  * The app under test, in its own process: the same OrchidsCore that headless mode runs, with production settings
  * (one-second count and history flushes, the default pool and timeouts), pointed at the simulator. The parent
  * drives it over IPC: the built-in probes (cpu, loop delay, memory) plus the commands below, each of which goes
- * through the core's public surface (accounts.add, settings.set, tokens) rather than reaching into its state.
+ * through the core's facade (accounts, settings, proxy) or, for what only a benchmark measures (token and debug-log
+ * counters, the cache), through `internals`.
  */
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 import { OrchidsCore } from '../../main/core/core';
@@ -49,31 +50,33 @@ async function main(): Promise<void> {
               .map((user, j) => core.accounts.add({ cookie: user.clientCookie, name: `bench ${i + j + 1}` })),
           );
         }
-        return { accounts: core.cache.size, usable: core.cache.usableCount, ms: performance.now() - started };
+        const { cache } = core.internals;
+        return { accounts: cache.size, usable: cache.usableCount, ms: performance.now() - started };
       },
       /** A cold start without a restart: no cached tokens, and a fresh upstream pool (a settings change swaps it). */
       cold: () => {
-        for (const account of core.cache.list()) core.tokens.invalidate(account.id);
+        const { cache, tokens } = core.internals;
+        for (const account of cache.list()) tokens.invalidate(account.id);
         const current = core.settings.get('connectTimeoutMs');
         core.settings.set('connectTimeoutMs', current === 10_000 ? 10_001 : 10_000);
         return true;
       },
-      'token-stats': () => ({ ...core.tokens.stats }),
+      'token-stats': () => ({ ...core.internals.tokens.stats }),
       'remove-accounts': () => {
         for (const account of core.accounts.list()) core.accounts.remove(account.id);
         return true;
       },
       /** The protocol each account answered on last (auto rows). */
-      protocols: () => core.cache.list().map((account) => account.protocol),
+      protocols: () => core.internals.cache.list().map((account) => account.protocol),
       'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol as ProtocolSetting),
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
       'debug-log-stats': () => ({
-        written: core.debugLogs.written,
-        dropped: core.debugLogs.dropped,
-        pending: core.debugLogs.pending,
+        written: core.internals.debugLogs.written,
+        dropped: core.internals.debugLogs.dropped,
+        pending: core.internals.debugLogs.pending,
       }),
-      health: () => core.health(),
-      inflight: () => core.server.inflightRequests,
+      health: () => core.proxy.health(),
+      inflight: () => core.internals.server.inflightRequests,
     },
     () => core.stop(2_000),
   );

@@ -196,13 +196,13 @@ describe('npm run cli -- logs', () => {
     stack = await startStack({ accounts: 1, sim: ROTATING });
     const { attachAppControl } = await import('../../main/core/control/app-control');
     const { followLogs } = await import('../../main/cli-logs');
-    const { OrchidsCore } = await import('../../main/core/core');
-    attachAppControl(stack.core, { shell: 'headless', distDir: tempDir() }).announce(stack.url);
-    // The CLI is another process in real life: its own core on the same data directory.
-    const cliCore = new OrchidsCore({ env: envFor(stack.dataDir, stack.sim), log: () => {} });
+    const { connectCli } = await import('../../main/cli-connection');
+    attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
+    // The CLI is another process in real life: it finds the app through the data folder's runtime file.
+    const connection = connectCli(envFor(stack.dataDir, stack.sim), () => {});
     const lines: string[] = [];
     const stop = new AbortController();
-    const following = followLogs(cliCore, (line) => lines.push(line), stop.signal);
+    const following = followLogs(connection, (line) => lines.push(line), stop.signal);
     await until(() => lines.some((line) => line.startsWith('Following')));
     const response = await request(`${stack.url}/v1/messages`, {
       method: 'POST',
@@ -214,13 +214,13 @@ describe('npm run cli -- logs', () => {
     await until(() => lines.some((line) => line.includes(requestId)), { what: `a --follow line for ${requestId}` });
     stop.abort();
     await following;
-    await cliCore.stop(0);
+    await connection.close();
     const line = lines.find((l) => l.includes(requestId))!;
     expect(line).toMatch(
       / 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/,
     );
 
-    await stack.core.history.flushNow();
+    await stack.core.internals.history.flushNow();
     const history = await cli(envFor(stack.dataDir, stack.sim), 'logs', '--limit', '5');
     expect(history.out).toContain(requestId);
     const shown = await cli(envFor(stack.dataDir, stack.sim), 'logs', 'show', requestId);

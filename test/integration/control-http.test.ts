@@ -3,7 +3,7 @@ import path from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
-import { readRuntimeInfo } from '../../main/core/control/install-token';
+import { readRuntimeInfo } from '../../main/core/control/runtime-file';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { StreamText } from '../helpers/wait';
@@ -23,7 +23,7 @@ async function setup(): Promise<string> {
   );
   fs.writeFileSync(path.join(distDir, 'renderer', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(distDir, 'renderer-bridge', 'bridge.js'), 'window.orchids = {}');
-  control = attachAppControl(stack.core, { shell: 'headless', distDir });
+  control = attachAppControl(stack.core, { distDir });
   control.announce(stack.url);
   return fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
 }
@@ -149,7 +149,7 @@ describe('the HTTP transport and the lifecycle', () => {
     const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
     const stream = new StreamText(events.body);
     await stream.until((t) => t.length > 0, { what: 'the first event' });
-    stack.core.setPaused(true);
+    stack.core.proxy.pause();
     await stream.until((t) => /"paused":true/.test(t), { what: 'a proxy status saying "paused":true' });
     const started = Date.now();
     await stack.core.stop(5000);

@@ -56,8 +56,8 @@ async function ask(options: { stream?: boolean } = {}) {
   });
   const raw = await response.body.text();
   const requestId = String(response.headers['request-id']);
-  await stack.core.history.flushNow();
-  const report = stack.core.historyRepo.get(requestId)!;
+  await stack.core.internals.history.flushNow();
+  const report = stack.core.internals.historyRepo.get(requestId)!;
   return {
     status: response.statusCode,
     headers: response.headers,
@@ -69,7 +69,7 @@ async function ask(options: { stream?: boolean } = {}) {
 
 const accountOf = (userId: string | undefined): number =>
   stack.accountIds[stack.users.findIndex((u) => u.userId === userId)]!;
-const state = (accountId: number) => stack.core.cache.get(accountId)!;
+const state = (accountId: number) => stack.core.internals.cache.get(accountId)!;
 const otherThan = (accountId: number): number => stack.accountIds.find((id) => id !== accountId)!;
 const texts = (events: Array<{ event: string; data: any }>) =>
   events

@@ -137,7 +137,7 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
       expect(status).toBe(200);
       expect(texts(events)).toBe('Hello from the Orchids simulator.');
       const failed = stack.accountIds[stack.users.findIndex((u) => u.userId === first)]!;
-      expect(stack.core.cache.get(failed)!.status).toBe('quota_exhausted');
+      expect(stack.core.internals.cache.get(failed)!.status).toBe('quota_exhausted');
     },
   );
 
@@ -183,9 +183,9 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     stack = await startStack({ protocol: 'ws', sim: { tokenTtlSeconds: 31 } });
     const id = stack.accountIds[0]!;
     expect((await ask()).status).toBe(200);
-    const first = stack.core.tokens.current(id);
+    const first = stack.core.internals.tokens.current(id);
     // Either it lapses or the background refresh replaces it: both retire the socket it was dialled with.
-    await until(() => stack.core.tokens.current(id) !== first, { timeoutMs: 5000 });
+    await until(() => stack.core.internals.tokens.current(id) !== first, { timeoutMs: 5000 });
     expect((await ask()).status).toBe(200);
     expect(stack.sim.requests.filter((r) => r.rejected !== undefined)).toEqual([]);
     // The second request went out on a socket dialled with the fresh token, not on the first one.

@@ -50,9 +50,9 @@ describe('accounts heal by themselves', () => {
     const [id] = stack.accountIds as [number];
     stack.sim.enqueue(httpError(402, 'payment required'));
     expect((await ask(false)).status).toBe(529);
-    expect(stack.core.cache.get(id)!.status).toBe('quota_exhausted');
+    expect(stack.core.internals.cache.get(id)!.status).toBe('quota_exhausted');
     const mintsBefore = stack.sim.stats.tokenMints;
-    await until(() => stack.core.cache.get(id)!.status === 'ready');
+    await until(() => stack.core.internals.cache.get(id)!.status === 'ready');
     expect(stack.sim.stats.tokenMints).toBeGreaterThan(mintsBefore); // the probe asked Clerk, not Orchids
     expect((await ask(false)).status).toBe(200);
   });
@@ -72,13 +72,13 @@ describe('accounts heal by themselves', () => {
       const [id] = stack.accountIds as [number];
       stack.sim.enqueue(httpError(503, 'llm_unavailable'));
       await ask(false);
-      expect(stack.core.cache.get(id)!.status).toBe('failing');
+      expect(stack.core.internals.cache.get(id)!.status).toBe('failing');
       const modelCallsBefore = stack.sim.requests.length;
       // The probe is a plain GET on the host of the account's protocol: Generation A's endpoint, or the socket host.
       const hits = (): number =>
         protocol === 'ws' ? stack.sim.stats.agentBConnections : stack.sim.stats.agentRequests;
       const hitsBefore = hits();
-      await until(() => stack.core.cache.get(id)!.status === 'ready');
+      await until(() => stack.core.internals.cache.get(id)!.status === 'ready');
       // The probe reached Orchids (a GET the endpoint refuses) without asking the model anything: no credits spent.
       expect(hits()).toBeGreaterThan(hitsBefore);
       expect(stack.sim.requests.length).toBe(modelCallsBefore);
@@ -89,16 +89,16 @@ describe('accounts heal by themselves', () => {
     stack = await startStack({ sim: ROTATING, core: { statePolicy: { signedOutRetryMs: 200 } } });
     const [id] = stack.accountIds as [number];
     stack.sim.signOut(stack.users[0]!.userId);
-    stack.core.tokens.invalidate(id);
+    stack.core.internals.tokens.invalidate(id);
     expect((await ask(false)).status).toBe(529);
-    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+    expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
     // Each probe Clerk refuses leaves the account out a little longer and adds one to its streak.
-    const account = () => stack.core.cache.get(id)!;
+    const account = () => stack.core.internals.cache.get(id)!;
     const streakBefore = account().failureStreak;
     await until(() => account().status !== 'signed_out' || account().failureStreak >= streakBefore + 3, {
       what: 'three probes of the signed-out account to be refused',
     });
-    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+    expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
   });
 
   it('a signed-out account heals once Clerk takes its cookie again, keeping the cookie Clerk rotated on the probe', async () => {
@@ -106,23 +106,23 @@ describe('accounts heal by themselves', () => {
     const [id] = stack.accountIds as [number];
     const user = stack.users[0]!;
     stack.sim.setClerkFailure(401);
-    stack.core.tokens.invalidate(id);
+    stack.core.internals.tokens.invalidate(id);
     expect((await ask(false)).status).toBe(529);
-    expect(stack.core.cache.get(id)!.status).toBe('signed_out');
+    expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
 
     stack.sim.setClerkFailure(undefined);
     const cookieBeforeProbe = stack.sim.currentCookie(user.userId);
-    await until(() => stack.core.cache.get(id)!.status === 'ready');
+    await until(() => stack.core.internals.cache.get(id)!.status === 'ready');
     // The probe asked Clerk, which rotated the cookie; the account kept the new one.
     expect(stack.sim.currentCookie(user.userId)).not.toBe(cookieBeforeProbe);
-    expect(stack.core.accounts.openCookies(stack.core.cache.get(id)!).client).toBe(
+    expect(stack.core.internals.accounts.openCookies(stack.core.internals.cache.get(id)!).client).toBe(
       stack.sim.currentCookie(user.userId),
     );
     // The next request must ask Clerk with the stored cookie, not ride on a token the probe brought along.
-    stack.core.tokens.invalidate(id);
+    stack.core.internals.tokens.invalidate(id);
     stack.sim.resetStats();
     expect((await ask(false)).status).toBe(200);
     expect(stack.sim.stats.clientLookups).toBe(1);
-    expect(stack.core.cache.get(id)!.status).toBe('ready');
+    expect(stack.core.internals.cache.get(id)!.status).toBe('ready');
   });
 });

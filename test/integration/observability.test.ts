@@ -38,8 +38,8 @@ describe('request history', () => {
   it('leaves one row per request, debug logging on or off', async () => {
     stack = await startStack();
     const { requestId } = await ask({});
-    await stack.core.history.flushNow();
-    expect(stack.core.historyRepo.get(requestId)).toMatchObject({
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.get(requestId)).toMatchObject({
       requestId,
       status: 200,
       model: 'claude-sonnet-4-6',
@@ -52,7 +52,7 @@ describe('request history', () => {
       retries: 0,
       debugLog: null,
     });
-    expect(stack.core.historyRepo.get(requestId)!.firstByteMs).toBeGreaterThanOrEqual(0);
+    expect(stack.core.internals.historyRepo.get(requestId)!.firstByteMs).toBeGreaterThanOrEqual(0);
   });
 });
 
@@ -62,7 +62,7 @@ describe('the debug log', () => {
     async (mode) => {
       stack = await startStack({ protocol: mode.setting });
       await ask({});
-      await stack.core.debugLogs.flushNow();
+      await stack.core.internals.debugLogs.flushNow();
       expect(fs.existsSync(path.join(stack.dataDir, 'debug-logs'))).toBe(false);
 
       stack.core.settings.set('debugLogs', true);
@@ -76,11 +76,11 @@ describe('the debug log', () => {
       const { requestId, raw } = await ask({
         tools: [{ name: 'Read', input_schema: { type: 'object', properties: { file_path: { type: 'string' } } } }],
       });
-      await stack.core.history.flushNow();
-      await stack.core.debugLogs.flushNow();
-      const row = stack.core.historyRepo.get(requestId)!;
+      await stack.core.internals.history.flushNow();
+      await stack.core.internals.debugLogs.flushNow();
+      const row = stack.core.internals.historyRepo.get(requestId)!;
       expect(row.debugLog).toMatch(new RegExp(`_${requestId}\\.json$`));
-      const record = (await stack.core.debugLogs.read(row.debugLog!))!;
+      const record = (await stack.core.internals.debugLogs.read(row.debugLog!))!;
 
       expect(record.incoming.body).toMatchObject({ model: 'claude-sonnet-4-6', stream: true });
       expect(record.upstream).toHaveLength(1);
@@ -127,8 +127,8 @@ describe('the debug log', () => {
 
       stack.core.settings.set('debugLogs', false);
       const later = await ask({});
-      await stack.core.history.flushNow();
-      expect(stack.core.historyRepo.get(later.requestId)!.debugLog).toBeNull();
+      await stack.core.internals.history.flushNow();
+      expect(stack.core.internals.historyRepo.get(later.requestId)!.debugLog).toBeNull();
     },
   );
 
@@ -184,7 +184,7 @@ describe('live events', () => {
       events.push(...batch);
     });
     const { requestId } = await ask({});
-    stack.core.states.recordFailure(stack.accountIds[0]!, {
+    stack.core.internals.states.recordFailure(stack.accountIds[0]!, {
       kind: 'rate_limited',
       message: 'test',
       retryAfterMs: 60_000,

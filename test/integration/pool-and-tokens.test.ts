@@ -28,7 +28,7 @@ async function send(url: string): Promise<number> {
 describe('the token cache on the request path', () => {
   it('50 concurrent requests from cold share one Clerk call; the next 50 need none', async () => {
     stack = await startStack({ sim: ROTATING });
-    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    stack.core.internals.tokens.invalidate(stack.accountIds[0]!);
     const statuses = await Promise.all(Array.from({ length: 50 }, () => send(stack.url)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     // GET /v1/client offered a token with a minute to live: taken, so no POST …/tokens.
@@ -40,14 +40,14 @@ describe('the token cache on the request path', () => {
   it('mints through POST …/tokens when the token Clerk offers would expire within the margin and refresh lead', async () => {
     // 35 s tokens: less than the 30 s margin plus the 10 s lead, so the offered one is not worth keeping.
     stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 35 } });
-    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    stack.core.internals.tokens.invalidate(stack.accountIds[0]!);
     expect(await send(stack.url)).toBe(200);
     expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 1 });
   });
 
   it('a Clerk 429 fails the request after one Clerk call, and the account works once Clerk does', async () => {
     stack = await startStack({ sim: ROTATING });
-    stack.core.tokens.invalidate(stack.accountIds[0]!);
+    stack.core.internals.tokens.invalidate(stack.accountIds[0]!);
     stack.sim.setClerkFailure(429);
     expect(await send(stack.url)).not.toBe(200);
     expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 0 });
@@ -59,7 +59,7 @@ describe('the token cache on the request path', () => {
     // 32 s tokens minus the 30 s margin leave 2 s of use; refreshing 1.5 s early means one mint every ~0.5 s.
     stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
     await send(stack.url);
-    const missesBefore = stack.core.tokens.stats.misses;
+    const missesBefore = stack.core.internals.tokens.stats.misses;
     // Traffic runs until two renewals have happened under it, however long the machine takes to get there.
     let requests = 0;
     let trafficOn = true;
@@ -71,14 +71,14 @@ describe('the token cache on the request path', () => {
     })();
     await Promise.race([
       traffic,
-      until(() => stack.core.tokens.stats.backgroundRefreshes >= 2 && requests > 20, {
+      until(() => stack.core.internals.tokens.stats.backgroundRefreshes >= 2 && requests > 20, {
         what: 'two background renewals under more than 20 requests',
       }),
     ]).finally(() => (trafficOn = false));
     await traffic;
     expect(requests).toBeGreaterThan(20);
-    expect(stack.core.tokens.stats.misses).toBe(missesBefore); // no request found the cache empty
-    expect(stack.core.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
+    expect(stack.core.internals.tokens.stats.misses).toBe(missesBefore); // no request found the cache empty
+    expect(stack.core.internals.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
     expect(stack.sim.stats.unauthorizedAgentRequests).toBe(0);
   });
 });
@@ -144,7 +144,7 @@ describe.each(['sse-a', 'ws'] as const)('the upstream path over %s', (column) =>
     expect(agentStats(column).open).toBe(1);
     controller.abort();
     await until(() => agentStats(column).open === 0);
-    await until(() => stack.core.server.inflightRequests === 0);
+    await until(() => stack.core.internals.server.inflightRequests === 0);
   });
 });
 
@@ -152,10 +152,10 @@ describe('request counts', () => {
   it('counts every request in memory at once and in SQLite within the flush interval', async () => {
     stack = await startStack({ accounts: 2, sim: ROTATING });
     await Promise.all(Array.from({ length: 30 }, () => send(stack.url)));
-    const live = stack.accountIds.map((id) => stack.core.cache.get(id)!.requestCount);
+    const live = stack.accountIds.map((id) => stack.core.internals.cache.get(id)!.requestCount);
     expect(live[0]! + live[1]!).toBe(30);
-    await stack.core.counts.flushNow();
-    const stored = stack.core.repo.list().map((a) => a.requestCount);
+    await stack.core.internals.counts.flushNow();
+    const stored = stack.core.internals.repo.list().map((a) => a.requestCount);
     expect(stored).toEqual(live);
   });
 });

@@ -32,12 +32,12 @@ async function ask(): Promise<{ status: number; text: string; requestId: string;
   return { status: response.statusCode, text, requestId: String(response.headers['request-id']), json };
 }
 
-const account = () => stack.core.cache.get(stack.accountIds[0]!)!;
+const account = () => stack.core.internals.cache.get(stack.accountIds[0]!)!;
 const served = () => stack.sim.requests.filter((r) => r.rejected === undefined).map((r) => r.protocol);
 
 async function historyProtocol(requestId: string) {
-  await stack.core.history.flushNow();
-  return stack.core.historyRepo.get(requestId)?.protocol;
+  await stack.core.internals.history.flushNow();
+  return stack.core.internals.historyRepo.get(requestId)?.protocol;
 }
 
 describe('auto protocol detection', () => {
@@ -176,7 +176,7 @@ describe('auto protocol detection', () => {
       log: () => {},
     });
     try {
-      expect(again.cache.get(stack.accountIds[0]!)!.protocol).toBe('sse-b');
+      expect(again.internals.cache.get(stack.accountIds[0]!)!.protocol).toBe('sse-b');
     } finally {
       await again.stop(100);
     }

@@ -57,7 +57,7 @@ describe('secrets at rest', () => {
       expect(status).toBe(401);
       expect(body.error.message).toMatch(/stored API key cannot be read.*settings set apiKey/);
     }
-    expect((await createHandlers(second, { shell: 'headless' })['proxy:status'](undefined)).apiKeySet).toBe(true);
+    expect((await createHandlers(second)['proxy:status'](undefined)).apiKeySet).toBe(true);
     second.settings.set('apiKey', 'test-key-after');
     // Setting a new key is the cure: the request now gets past authentication (to "no accounts yet": this folder has none).
     const after = await attempt({ 'x-api-key': 'test-key-after' });
@@ -77,6 +77,7 @@ describe('secrets at rest', () => {
     fs.rmSync(path.join(dataDir, 'secret.key'));
 
     const second = core(dataDir);
+    await second.start(); // a running app settles what it cannot open; a CLI command would not write
     expect(second.accounts.list()[0]).toMatchObject({ name: 'Sealed', status: 'locked' });
     expect(second.accounts.list()[0]!.statusReason).toMatch(/different key file/);
     // Pasting the cookie again is the cure.

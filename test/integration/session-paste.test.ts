@@ -46,10 +46,10 @@ describe('adding an account from a pasted __session cookie', () => {
       expect(result.notice).toContain('Application → Cookies → clerk.orchids.app');
       // One call to bootstrap, one to learn whose it is; the account keeps the __client Clerk rotated on the second.
       expect(stack.sim.stats.clientLookups).toBe(2);
-      const stored = stack.core.accounts.openCookies(stack.core.cache.get(result.account.id)!);
+      const stored = stack.core.internals.accounts.openCookies(stack.core.internals.cache.get(result.account.id)!);
       expect(stored.client).toBe(stack.sim.currentCookie(user.userId));
 
-      stack.core.tokens.invalidate(result.account.id);
+      stack.core.internals.tokens.invalidate(result.account.id);
       expect(await ask()).toBe(200);
       expect(stack.sim.requests.at(-1)!.userId).toBe(user.userId);
     },

@@ -110,7 +110,6 @@ let agent: Agent;
 let secrets: ReturnType<typeof countingBox>;
 let service: AccountService;
 let cache: AccountCache;
-let currentToken: string | undefined;
 let accountId: number;
 
 beforeEach(async () => {
@@ -119,20 +118,20 @@ beforeEach(async () => {
   clerk = await new ScriptedClerk().start();
   agent = new Agent();
   secrets = countingBox(new KeyFileSecretBox(dir));
-  currentToken = undefined;
   cache = new AccountCache();
   service = new AccountService({
     repo: new AccountsRepo(db),
     cache,
     clerk: new ClerkClient({ baseUrl: clerk.url, dispatcher: () => agent }),
     secrets,
-    currentToken: () => currentToken,
   });
   accountId = (await service.add({ cookie: FIRST_CLIENT })).account.id;
+  service.tokens.forget(accountId); // no current session token until a test gives the account one
   clerk.calls.length = 0;
 });
 
 afterEach(async () => {
+  service.tokens.stop();
   await clerk.close();
   await agent.close();
   db.close();
@@ -184,7 +183,8 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
   });
 
   it('sends the current session JWT as __session', async () => {
-    currentToken = fakeJwt({ sid: SESSION_ID, exp: 4_102_444_800 });
+    const currentToken = fakeJwt({ sid: SESSION_ID, exp: 4_102_444_800 });
+    service.tokens.store(accountId, currentToken);
     await service.mintToken(accountId, 40_000);
     expect(clerk.calls[0]!.cookie).toContain(`; __session=${currentToken}; `);
   });
@@ -224,7 +224,7 @@ describe('AccountService: every Clerk call keeps what Clerk rotates', () => {
 
 describe('AccountService.cookieHeaderFor', () => {
   it('is the §2.2 header of the stored account with the current token as __session', () => {
-    currentToken = 'fake.session.jwt';
+    service.tokens.store(accountId, 'fake.session.jwt');
     const account = cache.get(accountId)!;
     expect(service.cookieHeaderFor(accountId)).toBe(
       `__client=${clerk.validClient}; __session=fake.session.jwt; __client_uat=${account.clientUat}; clerk_active_context=${SESSION_ID}:`,
@@ -235,7 +235,7 @@ describe('AccountService.cookieHeaderFor', () => {
     const before = secrets.opens;
     for (let i = 0; i < 500; i++) service.cookieHeaderFor(accountId);
     expect(secrets.opens - before).toBeLessThanOrEqual(1);
-    currentToken = 'fake.session.jwt2';
+    service.tokens.store(accountId, 'fake.session.jwt2');
     expect(service.cookieHeaderFor(accountId)).toContain('__session=fake.session.jwt2;');
     const afterToken = secrets.opens;
     await service.mintToken(accountId, 40_000); // Clerk rotates: the header follows without opening again

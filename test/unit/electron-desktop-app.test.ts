@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
-import { RUNTIME_FILE } from '../../main/core/control/install-token';
+import { CHANNELS, IPC_EVENT_CHANNEL } from '../../contract/channels';
+import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
 import { until } from '../helpers/wait';
 
 const fake = vi.hoisted(() => {
@@ -284,10 +284,11 @@ describe('desktop app wiring (fake Electron, real core)', () => {
   it('tray actions drive the core and the window follows: pause, copy setup with the key, settings', async () => {
     window().webContents.sent.length = 0;
     (menuItem('Pause proxy').click as () => void)();
-    const pushed = window().webContents.sent.filter(
-      (s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus',
-    );
-    expect(pushed.at(-1)!.message.payload).toMatchObject({ paused: true });
+    // The status reaches the window the way every status does: from the core's event stream.
+    const pushed = () =>
+      window().webContents.sent.filter((s) => s.channel === IPC_EVENT_CHANNEL && s.message.name === 'proxyStatus');
+    await until(() => pushed().length > 0, { what: 'a proxyStatus push to the window' });
+    expect(pushed().at(-1)!.message.payload).toMatchObject({ paused: true });
     await until(() => /tray-paused-32\.png$/.test(state.trays[0]!.image.path), { what: 'the paused tray icon' });
     expect(state.trays[0]!.image.path).toMatch(/tray-paused-32\.png$/);
     expect(menuLabels()).toContain('Resume proxy');

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { CHANNELS, IPC_EVENT_CHANNEL } from '../../preload/api';
-import { INVOKE, type Channel, type Handlers, type ProxyStatus } from '../../preload/contract';
+import type { Handlers } from '../../contract/api';
+import { CHANNELS, IPC_EVENT_CHANNEL, type Channel } from '../../contract/channels';
+import { INVOKE } from '../../contract/schemas';
+import type { ProxyStatus } from '../../contract/views';
 import { AccountError } from '../../main/core/accounts/account-service';
 import type { CoreEvent } from '../../main/core/events/types';
 import type { RequestReport } from '../../main/core/proxy/observer';
@@ -267,15 +269,17 @@ describe('pushed events', () => {
     ]);
   });
 
-  it('pushStatus sends the proxy status; nothing goes to a destroyed window or a foreign page', () => {
+  it('a proxy.changed event sends the proxy status; nothing goes to a destroyed window or a foreign page', () => {
     const target = contents();
-    const { eventPush, deliver } = push(target);
-    eventPush.pushStatus();
+    const { deliver } = push(target);
+    // A pause, a resume or a settings change: the core publishes proxy.changed, the window gets the status.
+    const statusMoved = () => deliver([{ type: 'proxy.changed' }]);
+    statusMoved();
     expect(target.sent).toEqual([{ channel: IPC_EVENT_CHANNEL, message: { name: 'proxyStatus', payload: status } }]);
     target.sent.length = 0;
     target.mainFrame = frame('https://evil.example/');
     deliver([{ type: 'log.line', level: 'info', message: 'secret-ish', at: 1 }]);
-    eventPush.pushStatus();
+    statusMoved();
     target.mainFrame = frame(RENDERER);
     target.destroyed = true;
     deliver([{ type: 'log.line', level: 'info', message: 'x', at: 1 }]);

@@ -95,9 +95,11 @@ describe('accounts sealed by the other mode', () => {
     for (const core of cores.splice(0)) await core.stop(0);
   });
 
-  function open(secrets: SecretBox): OrchidsCore {
+  /** A running app on the folder: starting is what settles sealed cookies (lock, unlock, re-seal). */
+  async function open(secrets: SecretBox): Promise<OrchidsCore> {
     const core = new OrchidsCore({ env: {}, config: { dataDir: dir }, port: 0, secrets, log: () => {} });
     cores.push(core);
+    await core.start();
     return core;
   }
 
@@ -107,8 +109,8 @@ describe('accounts sealed by the other mode', () => {
   }
 
   async function seedAccount(secrets: SecretBox, email: string): Promise<void> {
-    const core = open(secrets);
-    core.repo.insert(
+    const core = await open(secrets);
+    core.internals.repo.insert(
       {
         name: email,
         email,
@@ -127,16 +129,18 @@ describe('accounts sealed by the other mode', () => {
     await seedAccount(new KeyFileSecretBox(dir), 'headless@example.test');
     const keychain = safeStorage();
 
-    const desktop = open(chooseSecretBox({ safeStorage: keychain, platform: 'darwin', dataDir: dir }).box);
-    const list = await createHandlers(desktop, { shell: 'desktop' })['accounts:list'](undefined);
+    const desktop = await open(chooseSecretBox({ safeStorage: keychain, platform: 'darwin', dataDir: dir }).box);
+    const list = await createHandlers(desktop)['accounts:list'](undefined);
     expect(list[0]).toMatchObject({ email: 'headless@example.test', status: 'ready' });
-    expect(desktop.repo.list()[0]!.sealedCookie.startsWith('oskc1:')).toBe(true); // moved under the keychain
-    expect(desktop.accounts.openCookies(desktop.cache.list()[0]!).client).toBe('fake-client-cookie');
-    expect(desktop.reconcileSealedSecrets()).toEqual({ locked: 0, unlocked: 0, resealed: 0 }); // idempotent
+    expect(desktop.internals.repo.list()[0]!.sealedCookie.startsWith('oskc1:')).toBe(true); // moved under the keychain
+    expect(desktop.internals.accounts.openCookies(desktop.internals.cache.list()[0]!).client).toBe(
+      'fake-client-cookie',
+    );
+    expect(desktop.internals.reconcileSealedCookies()).toEqual({ locked: 0, unlocked: 0, resealed: 0 }); // idempotent
     await close(desktop);
 
     // Headless mode cannot open a keychain-sealed cookie: locked at once, with the reason, per account.
-    const headless = open(new KeyFileSecretBox(dir));
+    const headless = await open(new KeyFileSecretBox(dir));
     expect(headless.accounts.list()[0]).toMatchObject({ status: 'locked' });
     expect(headless.accounts.list()[0]!.statusReason).toMatch(
       /sealed by the desktop app's OS keychain, which headless mode's key file cannot open/,
@@ -144,7 +148,7 @@ describe('accounts sealed by the other mode', () => {
     await close(headless);
 
     // Back in the desktop app it opens again: ready.
-    const again = open(chooseSecretBox({ safeStorage: keychain, platform: 'darwin', dataDir: dir }).box);
+    const again = await open(chooseSecretBox({ safeStorage: keychain, platform: 'darwin', dataDir: dir }).box);
     expect(again.accounts.list()[0]).toMatchObject({ status: 'ready', statusReason: '' });
   });
 
@@ -153,7 +157,7 @@ describe('accounts sealed by the other mode', () => {
       chooseSecretBox({ safeStorage: safeStorage({ secret: 0x11 }), platform: 'win32', dataDir: dir }).box,
       'other@example.test',
     );
-    const desktop = open(
+    const desktop = await open(
       chooseSecretBox({ safeStorage: safeStorage({ secret: 0x22 }), platform: 'win32', dataDir: dir }).box,
     );
     expect(desktop.accounts.list()[0]).toMatchObject({

@@ -311,21 +311,27 @@ describe('tray actions', () => {
   function fakeCore(settings: Record<string, unknown> = {}) {
     const values: Record<string, unknown> = { apiKey: '', debugLogs: false, launchAtLogin: false, ...settings };
     let paused = false;
+    const status = () => ({ running: true, paused, url: URL });
     const core = {
-      isRunning: true,
       get isPaused() {
         return paused;
       },
-      setPaused: (value: boolean) => (paused = value),
-      server: { url: URL },
+      proxy: {
+        status,
+        pause: () => ((paused = true), status()),
+        resume: () => ((paused = false), status()),
+      },
       settings: {
         get: (key: string) => values[key],
         set: vi.fn((key: string, value: unknown) => (values[key] = value)),
       },
-      stats: { snapshot: () => ({ today: { requests: 3 } }) },
-      cache: { list: () => [] },
+      history: { stats: () => ({ today: { requests: 3 } }) },
+      accounts: { list: () => [] },
     };
-    return { core: core as unknown as TrayCore & { settings: { set: ReturnType<typeof vi.fn> } }, values };
+    return {
+      core: core as unknown as TrayCore & { isPaused: boolean; settings: { set: ReturnType<typeof vi.fn> } },
+      values,
+    };
   }
 
   function actions(core: TrayCore) {

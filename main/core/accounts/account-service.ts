@@ -2,6 +2,7 @@ import type { AccountPatch, AccountsRepo } from '../db/accounts-repo';
 import type { ClerkClient } from '../clerk/clerk-client';
 import type { ClerkCookies } from '../clerk/cookie-header';
 import { jwtExpiryMs } from '../clerk/jwt';
+import { TokenCache, type TokenCacheOptions } from '../clerk/token-cache';
 import type { SecretBox } from '../secrets/secret-box';
 import type { AccountCache } from './account-cache';
 import { AccountClerk } from './account-clerk';
@@ -9,7 +10,7 @@ import { AccountCookies } from './account-cookies';
 import { AccountError } from './account-error';
 import { parseCookieInput } from './cookie-parser';
 import { resolvePastedCookies } from './pasted-cookies';
-import { summarize, type AccountRecord, type AccountSummary } from './types';
+import type { AccountRecord } from './types';
 
 export { AccountError, type AccountErrorCode } from './account-error';
 
@@ -31,18 +32,16 @@ export interface AccountServiceDeps {
   clerk: ClerkClient;
   secrets: SecretBox;
   now?: () => number;
-  /** Tokens Clerk hands out with an account lookup; seeding them saves the first request a mint. */
-  seedToken?: (accountId: number, jwt: string) => void;
-  /** The account's usable session JWT, if any (the token cache's): it goes along as the `__session` cookie. */
-  currentToken?: (accountId: number) => string | undefined;
-  /** Called when an account leaves: its token and live state go with it. */
+  /** How the accounts' session tokens are kept (the mint is this service's own). */
+  tokens?: Omit<TokenCacheOptions, 'mint'>;
+  /** Called when an account leaves, after its token and opened cookie went: other per-account state goes too. */
   onRemoved?: (accountId: number) => void;
 }
 
 export const MAX_WEIGHT = 100;
 
 export interface AddAccountResult {
-  account: AccountSummary;
+  account: AccountRecord;
   created: boolean;
   /** Something the person should know although it worked (a `__session` paste); shown as it is. */
   notice?: string;
@@ -50,33 +49,59 @@ export interface AddAccountResult {
 
 /**
  * Every change to an account goes through here: the database first, then the cache, so the request path sees it
- * at once. Also the token cache's mint function: it opens the sealed cookie, asks Clerk, and keeps the cookie
- * Clerk rotates.
+ * at once. It also owns the accounts' session tokens: minting one opens the sealed cookie, asks Clerk and keeps
+ * the cookie Clerk rotates, and the cookie header sends the current token along. Owning the token cache (rather
+ * than being handed one that mints through this service) is what keeps the two from needing each other.
  */
 export class AccountService {
+  /** Session JWTs per account, minted through this service; the request path reads them from here. */
+  readonly tokens: TokenCache;
   private readonly now: () => number;
   private readonly cookies: AccountCookies;
   private readonly clerk: AccountClerk;
 
   constructor(private readonly deps: AccountServiceDeps) {
     this.now = deps.now ?? Date.now;
-    this.cookies = new AccountCookies({ secrets: deps.secrets, currentToken: deps.currentToken });
+    this.tokens = new TokenCache({ ...deps.tokens, mint: (id, minLifetimeMs) => this.mintToken(id, minLifetimeMs) });
+    this.cookies = new AccountCookies({ secrets: deps.secrets, currentToken: (id) => this.tokens.current(id) });
     this.clerk = new AccountClerk({
       clerk: deps.clerk,
       cookies: this.cookies,
       account: (id) => deps.cache.get(id),
       write: (id, patch) => this.write(id, patch),
-      seedToken: deps.seedToken,
+      seedToken: (id, jwt) => this.tokens.store(id, jwt),
       now: this.now,
     });
   }
 
-  list(): AccountSummary[] {
-    return this.deps.cache.list().map(summarize);
+  list(): AccountRecord[] {
+    return this.deps.cache.list();
   }
 
-  get(id: number): AccountSummary {
-    return summarize(this.require(id));
+  get(id: number): AccountRecord {
+    return this.require(id);
+  }
+
+  /**
+   * Adopts the accounts as stored, after another process (the CLI) changed them: an account that left takes its
+   * token and opened cookie along, a changed cookie needs a new token, a disabled account keeps none.
+   * `pendingRequests` are counts this process has not written yet, so the reload does not lose them.
+   */
+  reload(pendingRequests: (accountId: number) => number = () => 0): void {
+    const records = this.deps.repo.list();
+    const known = new Set(records.map((r) => r.id));
+    for (const previous of this.deps.cache.list()) {
+      if (known.has(previous.id)) continue;
+      this.tokens.forget(previous.id);
+      this.cookies.forget(previous.id);
+    }
+    for (const record of records) {
+      record.requestCount += pendingRequests(record.id);
+      const previous = this.deps.cache.get(record.id);
+      if (previous && previous.sealedCookie !== record.sealedCookie) this.tokens.invalidate(record.id);
+      if (!record.enabled) this.tokens.forget(record.id);
+    }
+    this.deps.cache.replaceAll(records);
   }
 
   /** Adds an account from pasted cookies, or refreshes the stored one if Clerk says it is a user we already have. */
@@ -127,12 +152,12 @@ export class AccountService {
     }
     this.deps.cache.upsert(record);
     if (identity.lastActiveToken && (jwtExpiryMs(identity.lastActiveToken) ?? 0) > now) {
-      this.deps.seedToken?.(record.id, identity.lastActiveToken);
+      this.tokens.store(record.id, identity.lastActiveToken);
     }
-    return { account: summarize(record), created: !existing, ...(notice ? { notice } : {}) };
+    return { account: record, created: !existing, ...(notice ? { notice } : {}) };
   }
 
-  update(id: number, update: AccountUpdate): AccountSummary {
+  update(id: number, update: AccountUpdate): AccountRecord {
     this.require(id);
     const patch: AccountPatch = {};
     if (update.name !== undefined) {
@@ -145,7 +170,7 @@ export class AccountService {
       patch.weight = update.weight;
     }
     if (update.enabled !== undefined) patch.enabled = update.enabled;
-    return summarize(this.write(id, patch));
+    return this.write(id, patch);
   }
 
   remove(id: number): void {
@@ -153,6 +178,7 @@ export class AccountService {
     this.deps.repo.remove(id);
     this.deps.cache.remove(id);
     this.cookies.forget(id);
+    this.tokens.forget(id);
     this.deps.onRemoved?.(id);
   }
 
@@ -178,8 +204,8 @@ export class AccountService {
     this.clerk.mintToken(accountId, minLifetimeMs);
 
   /** Asks Clerk whether the account is signed in (a heal probe), keeping the cookie Clerk rotates. */
-  checkSignIn(accountId: number): Promise<AccountSummary> {
-    return this.clerk.checkSignIn(accountId).then(summarize);
+  checkSignIn(accountId: number): Promise<AccountRecord> {
+    return this.clerk.checkSignIn(accountId);
   }
 
   /**
@@ -193,11 +219,6 @@ export class AccountService {
   /** The account's Clerk cookies in the clear (export, Clerk calls). Throws AccountError `locked` if unopenable. */
   openCookies(account: AccountRecord): ClerkCookies {
     return this.cookies.open(account);
-  }
-
-  /** Lets go of an account's opened cookie after another process removed the account. */
-  forgetCookies(accountId: number): void {
-    this.cookies.forget(accountId);
   }
 
   private require(id: number): AccountRecord {

@@ -39,38 +39,3 @@ export interface AccountRecord {
   createdAt: number;
   updatedAt: number;
 }
-
-/** What may leave the core (CLI, UI, logs): no cookie, no session id. */
-export interface AccountSummary {
-  id: number;
-  name: string;
-  email: string;
-  enabled: boolean;
-  weight: number;
-  requestCount: number;
-  lastUsedAt: number | null;
-  status: AccountStatus;
-  statusReason: string;
-  statusUntil: number | null;
-  protocol: UpstreamProtocol | '';
-  createdAt: number;
-  updatedAt: number;
-}
-
-export function summarize(account: AccountRecord): AccountSummary {
-  return {
-    id: account.id,
-    name: account.name,
-    email: account.email,
-    enabled: account.enabled,
-    weight: account.weight,
-    requestCount: account.requestCount,
-    lastUsedAt: account.lastUsedAt,
-    status: account.status,
-    statusReason: account.statusReason,
-    statusUntil: account.statusUntil,
-    protocol: account.protocol,
-    createdAt: account.createdAt,
-    updatedAt: account.updatedAt,
-  };
-}

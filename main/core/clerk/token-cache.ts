@@ -1,5 +1,8 @@
 import { jwtExpiryMs } from './jwt';
 
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface TokenCacheOptions {
   /**
    * Mints a fresh bearer JWT for the account (a Clerk call). `minLifetimeMs` is how long a token must still live to
@@ -172,7 +175,8 @@ export class TokenCache {
     if (this.stopped) return;
     // The floor stops a tight loop of mints when Clerk hands out tokens that are (nearly) expired on arrival,
     // for instance when the local clock runs ahead.
-    const refreshIn = Math.max(this.minRefreshMs, entry.usableUntil - this.leadMs - now);
+    // The cap: Node fires a longer timer at once (it does not fit 32 bits), which a far-future `exp` would hit.
+    const refreshIn = Math.min(MAX_TIMER_MS, Math.max(this.minRefreshMs, entry.usableUntil - this.leadMs - now));
     entry.timer = setTimeout(() => this.refreshInBackground(accountId, entry), refreshIn);
     entry.timer.unref();
   }

@@ -1,8 +1,8 @@
 import { AccountError } from '../accounts/account-service';
 import { SettingError } from '../settings/settings-service';
-import { INVOKE, type Channel, type Envelope, type Handlers } from '../../../preload/contract';
-
-const isChannel = (value: string): value is Channel => Object.prototype.hasOwnProperty.call(INVOKE, value);
+import type { Envelope, Handlers } from '../../../contract/api';
+import { isChannel } from '../../../contract/channels';
+import { INVOKE } from '../../../contract/schemas';
 
 /**
  * Validates a call against the contract and runs its handler. Unknown channels and malformed input are refused

@@ -1,10 +1,17 @@
+import type { Events } from '../../../contract/api';
+import type { EventName } from '../../../contract/channels';
 import type { CoreEvent } from '../events/types';
-import type { EventName, Events } from '../../../preload/contract';
+import { requestView } from '../app/views';
 
-/** Regroups one core delivery into the contract's events, one message per event name that has news. */
+/**
+ * Regroups one core delivery into the contract's events, one message per event name that has news. This is the
+ * one notification path: both transports (IPC to the window, the HTTP event stream) send exactly what it returns.
+ * A pause, a resume or a settings change (`proxy.changed`) and an account state change (the usable count moves)
+ * are followed by one fresh `proxyStatus`.
+ */
 export function toContractEvents(
   batch: CoreEvent[],
-  status?: () => Events['proxyStatus'],
+  status: () => Events['proxyStatus'],
 ): Array<{ name: EventName; payload: Events[EventName] }> {
   const requests: Events['requestsFinished'] = [];
   const states: Events['accountStates'] = [];
@@ -15,7 +22,7 @@ export function toContractEvents(
   for (const event of batch) {
     switch (event.type) {
       case 'request.finished':
-        requests.push({ ...event.report, debugLog: event.debugLog });
+        requests.push(requestView(event.report, event.debugLog));
         break;
       case 'proxy.changed':
         statusChanged = true;
@@ -57,6 +64,6 @@ export function toContractEvents(
   if (protocols.length) out.push({ name: 'accountProtocols', payload: protocols });
   if (requests.length) out.push({ name: 'requestsFinished', payload: requests });
   if (lines.length) out.push({ name: 'logLines', payload: lines });
-  if (statusChanged && status) out.push({ name: 'proxyStatus', payload: status() });
+  if (statusChanged) out.push({ name: 'proxyStatus', payload: status() });
   return out;
 }

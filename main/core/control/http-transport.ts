@@ -2,13 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
 import { decodeJson, readBody } from '../server/json-body';
 import { ApiError } from '../server/errors';
-import type { Handlers } from '../../../preload/contract';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
-import { proxyStatus } from './control-service';
 
 export const DASHBOARD_PATH = '/_tray/';
 const API_PREFIX = '/_tray/api/';
@@ -37,7 +36,8 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 export interface HttpTransportOptions {
-  core: OrchidsCore;
+  /** The live stream, the status that opens it, and the server that keeps it open. */
+  core: Pick<OrchidsCore, 'subscribe' | 'proxy'>;
   handlers: Handlers;
   token: string;
   /** The built renderer (dist/renderer) and the bridge script that gives it `window.orchids` over HTTP. */
@@ -120,7 +120,8 @@ export class HttpControlTransport {
   }
 
   private events(req: IncomingMessage, res: ServerResponse): void {
-    this.options.core.server.markLongLived(res);
+    const { core } = this.options;
+    core.proxy.markLongLived(res);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -130,9 +131,10 @@ export class HttpControlTransport {
       if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return;
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
     };
-    send('proxyStatus', proxyStatus(this.options.core, 'headless'));
-    const status = () => proxyStatus(this.options.core, 'headless');
-    const unsubscribe = this.options.core.subscribe((batch) => {
+    // The first message is the status, so a client that (re)connects starts from the present.
+    const status = () => core.proxy.status();
+    send('proxyStatus', status());
+    const unsubscribe = core.subscribe((batch) => {
       for (const { name, payload } of toContractEvents(batch, status)) send(name, payload);
     });
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);

@@ -22,3 +22,29 @@ export function createUpstreamDispatcher(timeouts: PoolTimeouts): Dispatcher {
     pipelining: 1,
   });
 }
+
+/**
+ * The pool as the core holds it: undici fixes a pool's connect timeout when the pool is made, so a change of
+ * `connectTimeoutMs` swaps in a new pool (requests under way finish on the old one, which then closes).
+ */
+export class UpstreamPool {
+  private current: Dispatcher;
+
+  constructor(private readonly timeouts: () => PoolTimeouts) {
+    this.current = createUpstreamDispatcher(timeouts());
+  }
+
+  get dispatcher(): Dispatcher {
+    return this.current;
+  }
+
+  replace(): void {
+    const old = this.current;
+    this.current = createUpstreamDispatcher(this.timeouts());
+    void old.close().catch(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.current.close();
+  }
+}

@@ -1,4 +1,4 @@
-import type { StatsSnapshot } from '../lib/api';
+import type { StatsView } from '../lib/api';
 
 const WIDTH = 600;
 const HEIGHT = 140;
@@ -10,7 +10,7 @@ const GAP = 2;
  * through the DOM, so it passes the window's CSP (no inline <style>, no canvas-to-data tricks, no extra bundle).
  * Errors are stacked on top of each bar in the error colour; the axis scale follows the busiest minute.
  */
-export function RequestsChart({ perMinute }: { perMinute: StatsSnapshot['perMinute'] }) {
+export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute'] }) {
   const peak = Math.max(1, ...perMinute.map((m) => m.requests));
   const total = perMinute.reduce((sum, m) => sum + m.requests, 0);
   const barWidth = WIDTH / Math.max(1, perMinute.length);

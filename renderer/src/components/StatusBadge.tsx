@@ -1,9 +1,9 @@
-import type { AccountSummary } from '../lib/api';
+import type { AccountView } from '../lib/api';
 import { formatDuration, STATUS_LABEL, STATUS_TONE } from '../lib/format';
 import { useNow } from '../lib/hooks';
 
 /** An account's state in words, why, and (for states that heal) a live countdown to when it is tried again. */
-export function StatusBadge({ account, showReason = true }: { account: AccountSummary; showReason?: boolean }) {
+export function StatusBadge({ account, showReason = true }: { account: AccountView; showReason?: boolean }) {
   const until = account.statusUntil;
   const counting = account.status !== 'ready' && until !== null;
   const now = useNow(1000, counting);

@@ -1,18 +1,18 @@
-import type { OrchidsApi } from '../../../preload/contract';
+import type { OrchidsApi } from '../../../contract/api';
 
+export type { Events, Subscribable, SubscribableName } from '../../../contract/api';
 export type {
   AccountCount,
   AccountStatus,
-  AccountSummary,
-  DebugRecord,
-  Events,
-  HistoryRow,
+  AccountView,
+  DebugRecordView,
+  HistoryView,
   ImportResult,
   ProxyStatus,
-  RequestReport,
+  RequestView,
   SettingView,
-  StatsSnapshot,
-} from '../../../preload/contract';
+  StatsView,
+} from '../../../contract/views';
 
 /** The contract's domain API. Whichever shell defined it (Electron preload or headless bridge) is not our business. */
 export function useApi(): OrchidsApi {

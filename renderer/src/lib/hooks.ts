@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { EventName, Events } from '../../../preload/contract';
-import { errorMessage, useApi } from './api';
+import { errorMessage, useApi, type Subscribable, type SubscribableName } from './api';
 
 /**
- * Subscribes to one pushed event for the component's lifetime. The subscription's own unsubscribe (the function
- * `on` returns) runs on unmount; the latest listener is read through a ref so re-renders never resubscribe.
+ * Subscribes to one pushed event (or the transport's `connection` news) for the component's lifetime. The
+ * subscription's own unsubscribe (the function `on` returns) runs on unmount; the latest listener is read through
+ * a ref so re-renders never resubscribe.
  */
-export function useEvent<E extends EventName>(name: E, listener: (payload: Events[E]) => void): void {
+export function useEvent<E extends SubscribableName>(name: E, listener: (payload: Subscribable[E]) => void): void {
   const api = useApi();
   const latest = useRef(listener);
   latest.current = listener;

@@ -1,5 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { errorMessage, useApi, type AccountSummary, type ProxyStatus, type RequestReport } from './api';
+import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
 import { useEvent } from './hooks';
 
 interface LiveData {
@@ -7,17 +7,17 @@ interface LiveData {
   setStatus: (status: ProxyStatus) => void;
   refreshStatus: () => void;
   /** null until the first list arrives. */
-  accounts: AccountSummary[] | null;
+  accounts: AccountView[] | null;
   accountsError: string | null;
   refreshAccounts: () => Promise<void>;
   /** Puts an account the core just returned (add, update, reset) in place without a round trip. */
-  putAccount: (account: AccountSummary) => void;
+  putAccount: (account: AccountView) => void;
   dropAccount: (id: number) => void;
   /**
    * Requests finished since the window opened (the newest few hundred), newest last. History reaches SQLite up to
    * a second after a request ends, so a view opened just then merges these with its history page.
    */
-  recentRequests: () => readonly RequestReport[];
+  recentRequests: () => readonly RequestView[];
 }
 
 const RECENT_MAX = 300;
@@ -26,16 +26,15 @@ const LiveContext = createContext<LiveData | null>(null);
 
 /**
  * What several views show at once: the proxy status and the accounts. Loaded once, then kept current from pushed
- * events (`counts` moves request counts, `accountStates` moves states), so counts rise without a reload and every
- * view agrees.
+ * events (`counts` moves request counts, `accountStates` moves states, `proxyStatus` replaces the status), so
+ * counts rise without a reload and every view agrees.
  */
 export function LiveProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [status, setStatus] = useState<ProxyStatus | null>(null);
-  const [accounts, setAccounts] = useState<AccountSummary[] | null>(null);
+  const [accounts, setAccounts] = useState<AccountView[] | null>(null);
   const [accountsError, setAccountsError] = useState<string | null>(null);
-  const refreshTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const recent = useRef<RequestReport[]>([]);
+  const recent = useRef<RequestView[]>([]);
   const recentRequests = useCallback(() => recent.current, []);
 
   const refreshStatus = useCallback(() => {
@@ -54,15 +53,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     refreshStatus();
     void refreshAccounts();
-    return () => clearTimeout(refreshTimer.current);
   }, [refreshStatus, refreshAccounts]);
 
-  // The first status arrives as the event stream opens; a later one means it reconnected (the app restarted,
-  // the machine slept), and whatever changed meanwhile is read again.
-  const statusEvents = useRef(0);
-  useEvent('proxyStatus', (next) => {
-    setStatus(next);
-    if (statusEvents.current++ > 0) void refreshAccounts();
+  // The core pushes a fresh status whenever it moves (pause, settings, account states).
+  useEvent('proxyStatus', setStatus);
+
+  // The transport says when its live stream came back after a break (the app restarted, the machine slept):
+  // whatever changed meanwhile is read again then, and only then.
+  useEvent('connection', (change) => {
+    if (change.state !== 'open' || !change.resumed) return;
+    refreshStatus();
+    void refreshAccounts();
   });
 
   useEvent('requestsFinished', (reports) => {
@@ -91,9 +92,6 @@ export function LiveProvider({ children }: { children: ReactNode }) {
           return change ? { ...a, status: change.status, statusReason: change.reason, statusUntil: change.until } : a;
         }) ?? list,
     );
-    // States also move the status's usable count; one refresh shortly after a burst of changes.
-    clearTimeout(refreshTimer.current);
-    refreshTimer.current = setTimeout(refreshStatus, 250);
   });
 
   useEvent('accountProtocols', (changes) => {
@@ -101,7 +99,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     setAccounts((list) => list?.map((a) => (latest.has(a.id) ? { ...a, protocol: latest.get(a.id)! } : a)) ?? list);
   });
 
-  const putAccount = useCallback((account: AccountSummary) => {
+  const putAccount = useCallback((account: AccountView) => {
     setAccounts((list) => {
       if (!list) return [account];
       return list.some((a) => a.id === account.id)

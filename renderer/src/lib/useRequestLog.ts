@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage, useApi, type HistoryRow, type RequestReport } from './api';
+import { errorMessage, useApi, type HistoryView, type RequestView } from './api';
 import { useEvent } from './hooks';
 import { useLive } from './live';
 
 /** What a list row needs; a history row and a live report both have it. */
 export type LogEntry = Pick<
-  HistoryRow,
+  HistoryView,
   | 'requestId'
   | 'startedAt'
   | 'accountId'
@@ -36,7 +36,7 @@ const matches = (entry: LogEntry, f: LogFilters): boolean =>
   (f.accountId === null || entry.accountId === f.accountId) &&
   (f.model === '' || entry.model === f.model);
 
-const toEntry = (r: RequestReport | HistoryRow): LogEntry => ({
+const toEntry = (r: RequestView | HistoryView): LogEntry => ({
   requestId: r.requestId,
   startedAt: r.startedAt,
   accountId: r.accountId,

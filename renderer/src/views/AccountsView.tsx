@@ -5,7 +5,7 @@ import { EditAccountDialog } from '../components/accounts/EditAccountDialog';
 import { ExportButton, ImportButton } from '../components/accounts/ImportExport';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
-import { useApi, type AccountSummary } from '../lib/api';
+import { useApi, type AccountView } from '../lib/api';
 import { useAction, useNow } from '../lib/hooks';
 import { useLive } from '../lib/live';
 
@@ -13,8 +13,8 @@ export function AccountsView() {
   const api = useApi();
   const { accounts, accountsError, dropAccount, refreshStatus } = useLive();
   const [adding, setAdding] = useState(false);
-  const [editing, setEditing] = useState<AccountSummary | null>(null);
-  const [removing, setRemoving] = useState<AccountSummary | null>(null);
+  const [editing, setEditing] = useState<AccountView | null>(null);
+  const [removing, setRemoving] = useState<AccountView | null>(null);
   const now = useNow(15_000);
   const remove = useAction(async (id: number) => {
     await api.accounts.remove({ id });

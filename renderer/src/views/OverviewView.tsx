@@ -4,7 +4,7 @@ import { RequestsChart } from '../components/RequestsChart';
 import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
-import { useApi, type StatsSnapshot } from '../lib/api';
+import { useApi, type StatsView } from '../lib/api';
 import { formatCount } from '../lib/format';
 import { useAction, useEvent } from '../lib/hooks';
 import { useLive } from '../lib/live';
@@ -83,7 +83,7 @@ function ProxyCard() {
 
 function TrafficCard() {
   const api = useApi();
-  const [stats, setStats] = useState<StatsSnapshot | null>(null);
+  const [stats, setStats] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const load = useCallback(() => {
     api.stats.get().then(
@@ -123,7 +123,7 @@ function TrafficCard() {
           if (failed) slot.errors += 1;
         }
       }
-      return { today, perMinute };
+      return { ...s, today, perMinute };
     });
   });
 

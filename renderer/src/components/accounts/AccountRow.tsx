@@ -1,4 +1,4 @@
-import { useApi, type AccountSummary } from '../../lib/api';
+import { useApi, type AccountView } from '../../lib/api';
 import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
@@ -6,10 +6,10 @@ import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
 
 interface AccountRowProps {
-  account: AccountSummary;
+  account: AccountView;
   now: number;
-  onEdit: (account: AccountSummary) => void;
-  onRemove: (account: AccountSummary) => void;
+  onEdit: (account: AccountView) => void;
+  onRemove: (account: AccountView) => void;
 }
 
 /** One account: who, its state and why, its share and traffic, and what can be done to it. */

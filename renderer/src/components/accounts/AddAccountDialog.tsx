@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import { errorMessage, useApi, type AccountSummary } from '../../lib/api';
+import { errorMessage, useApi, type AccountView } from '../../lib/api';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
 
@@ -7,7 +7,7 @@ type Phase =
   | { kind: 'editing' }
   | { kind: 'checking' }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; account: AccountSummary; created: boolean; notice?: string };
+  | { kind: 'done'; account: AccountView; created: boolean; notice?: string };
 
 /**
  * Paste a cookie, Clerk says whose it is. The core accepts every cookie format (a bare __client value, a Cookie

@@ -1,12 +1,12 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
-import { useApi, type AccountSummary } from '../../lib/api';
+import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 
 /** Rename and reweight. Weight is the account's share of requests relative to the others (1–100). */
-export function EditAccountDialog({ account, onClose }: { account: AccountSummary | null; onClose: () => void }) {
+export function EditAccountDialog({ account, onClose }: { account: AccountView | null; onClose: () => void }) {
   const api = useApi();
   const { putAccount } = useLive();
   const [name, setName] = useState('');

@@ -1,4 +1,4 @@
-import type { DebugRecord } from '../../lib/api';
+import type { DebugRecordView } from '../../lib/api';
 import { RowSummary } from './RowSummary';
 
 const pretty = (value: unknown): string => {
@@ -32,7 +32,7 @@ export function RecordSections({
   record,
   accountName,
 }: {
-  record: DebugRecord;
+  record: DebugRecordView;
   accountName: (id: number | null) => string;
 }) {
   const s = record.summary;

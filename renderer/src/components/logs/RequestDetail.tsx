@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
-import { errorMessage, useApi, type DebugRecord, type HistoryRow } from '../../lib/api';
+import { errorMessage, useApi, type DebugRecordView, type HistoryView } from '../../lib/api';
 import { href } from '../../lib/route';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 import { RecordSections } from './RecordSections';
 import { RowSummary } from './RowSummary';
 
-type Loaded = { row: HistoryRow | null; record: DebugRecord | null };
+type Loaded = { row: HistoryView | null; record: DebugRecordView | null };
 
 /** History rows and debug files are written a moment after a request ends; a just-finished one is retried briefly. */
 const RETRIES = 8;
@@ -73,7 +73,7 @@ export function RequestDetail({
   );
 }
 
-function whyNoRecord(row: HistoryRow | null) {
+function whyNoRecord(row: HistoryView | null) {
   if (!row) return 'This request is not in the history: it may have been removed by history retention.';
   if (row.debugLog === null) {
     return (

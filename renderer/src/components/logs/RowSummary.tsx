@@ -1,8 +1,8 @@
-import type { HistoryRow } from '../../lib/api';
+import type { HistoryView } from '../../lib/api';
 import { formatDateTime, formatMs } from '../../lib/format';
 
 type Fields = Pick<
-  HistoryRow,
+  HistoryView,
   | 'startedAt'
   | 'accountId'
   | 'model'

@@ -1,0 +1,233 @@
+/**
+ * The wire types: what crosses the contract, in the contract's own words. The core maps its storage rows and
+ * in-memory records to these in one place (main/core/app/views.ts); the renderer and the CLI see nothing else.
+ * Plain data only, the same over IPC and JSON: no classes, no functions, no `undefined` that JSON would drop
+ * unless the field is optional.
+ */
+
+export type AccountStatus =
+  'ready' | 'cooling_down' | 'quota_exhausted' | 'signed_out' | 'blocked' | 'failing' | 'locked';
+
+/** An upstream protocol by name ('' = none yet): Generation B over a WebSocket or SSE, Generation A over SSE. */
+export type UpstreamProtocolName = 'ws' | 'sse-b' | 'sse-a';
+
+/** An account as people see it: never its cookie or session. */
+export interface AccountView {
+  id: number;
+  name: string;
+  email: string;
+  enabled: boolean;
+  weight: number;
+  requestCount: number;
+  lastUsedAt: number | null;
+  status: AccountStatus;
+  statusReason: string;
+  statusUntil: number | null;
+  protocol: UpstreamProtocolName | '';
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AddAccountResult {
+  account: AccountView;
+  created: boolean;
+  /** Something to tell the person although it worked (a pasted `__session`), shown as it is. */
+  notice?: string;
+}
+
+export interface ImportResult {
+  added: number;
+  updated: number;
+  failed: Array<{ index: number; email?: string; error: string }>;
+}
+
+/** The file holds every account's cookie in the clear: the UI says so before saving it. */
+export interface ExportResult {
+  json: string;
+  count: number;
+}
+
+export interface AccountCount {
+  accountId: number;
+  requestCount: number;
+  lastUsedAt: number | null;
+}
+
+export interface AccountStateChange {
+  accountId: number;
+  previous: AccountStatus;
+  status: AccountStatus;
+  reason: string;
+  until: number | null;
+  at: number;
+}
+
+/** An account answered on another upstream protocol ('' when it was forgotten and will be probed again). */
+export interface AccountProtocolChange {
+  accountId: number;
+  protocol: UpstreamProtocolName | '';
+  at: number;
+}
+
+/** Values settings take: text, numbers, switches, lists of origins, and the model map. */
+export type SettingValue = string | number | boolean | string[] | Record<string, string>;
+
+export interface SettingView {
+  key: string;
+  /** A secret (the API key) is never sent: it reads '••••••••' when set and '' when not. */
+  value: SettingValue;
+  source: 'environment' | 'database' | 'default';
+  /** The environment variable that overrides it, if it has one. */
+  env?: string;
+  needsRestart: boolean;
+}
+
+export interface GeneratedApiKey {
+  /** The one time the key is shown in full: the window offers to copy it. */
+  apiKey: string;
+  settings: SettingView[];
+}
+
+/** One finished request, as history keeps it. */
+export interface HistoryView {
+  id: number;
+  requestId: string;
+  startedAt: number;
+  accountId: number | null;
+  model: string;
+  upstreamModel: string;
+  stream: boolean;
+  status: number;
+  stopReason: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  firstByteMs: number | null;
+  durationMs: number;
+  errorType: string | null;
+  errorMessage: string | null;
+  retries: number;
+  accountsTried: number[];
+  /** The debug record's file name, when one was written. */
+  debugLog: string | null;
+  protocol: UpstreamProtocolName | null;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** Rows older than this row id: the next page. */
+  beforeId?: number;
+  accountId?: number;
+  outcome?: 'ok' | 'error';
+  model?: string;
+}
+
+/** One finished request as the live stream reports it, a moment before history has it. */
+export interface RequestView {
+  requestId: string;
+  startedAt: number;
+  finishedAt: number;
+  model: string;
+  upstreamModel: string;
+  stream: boolean;
+  status: number;
+  stopReason: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  /** Milliseconds from arrival to the first byte sent to the client; null when nothing was sent. */
+  firstByteMs: number | null;
+  durationMs: number;
+  accountId: number | null;
+  /** Every account tried, in order; the last served (or failed) the request. */
+  accountsTried: number[];
+  retries: number;
+  protocol: UpstreamProtocolName | null;
+  errorType: string | null;
+  errorMessage: string | null;
+  /** The debug record's file name, when one was written. */
+  debugLog: string | null;
+}
+
+/** One request's debug record, already redacted by the writer that stored it. */
+export interface DebugRecordView {
+  version: 1;
+  requestId: string;
+  file: string;
+  summary: Omit<RequestView, 'debugLog'>;
+  incoming: { headers: Record<string, unknown>; body: unknown };
+  upstream: Array<{
+    accountId: number;
+    protocol: UpstreamProtocolName;
+    url: string;
+    headers: Record<string, unknown>;
+    body: unknown;
+    status?: number;
+    responseHeaders?: Record<string, unknown>;
+    /** Raw upstream payloads with milliseconds since the request arrived. */
+    events: Array<{ t: number; data: string }>;
+    failure?: { kind: string; message: string };
+    /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
+    unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
+  }>;
+  /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
+  client: Array<{ t: number; frame: string }>;
+}
+
+export interface DebugRecordResult {
+  row: HistoryView | null;
+  record: DebugRecordView | null;
+}
+
+export interface DayTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface StatsView {
+  today: DayTotals;
+  /** The last 60 minutes, oldest first, one entry per minute (zeros included). */
+  perMinute: Array<{ minute: number; requests: number; errors: number }>;
+  accounts: AccountCount[];
+}
+
+export interface AccountTotals {
+  total: number;
+  enabled: number;
+  usable: number;
+}
+
+export interface ProxyStatus {
+  running: boolean;
+  paused: boolean;
+  url: string;
+  version: string;
+  dataDir: string;
+  /** `desktop` when the Electron app runs this core; `headless` otherwise. */
+  shell: 'desktop' | 'headless';
+  apiKeySet: boolean;
+  accounts: AccountTotals;
+  debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
+}
+
+/**
+ * `GET /health`: what a monitor needs to see that the proxy is up and keeping up. A type alias, not an interface,
+ * so it stays assignable to the plain JSON record the server serialises.
+ */
+export type Health = {
+  status: 'ok' | 'paused';
+  version: string;
+  accounts: AccountTotals;
+  debugLogs: { enabled: boolean; written: number; dropped: number; pending: number };
+  history: { dropped: number; pending: number };
+  events: { subscribers: number; dropped: number };
+};
+
+export interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  at: number;
+}
+
+/** The transport's own news about its live stream (see CONNECTION_EVENT). */
+export type ConnectionChange = { state: 'open'; resumed: boolean } | { state: 'lost' };

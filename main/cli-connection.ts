@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildApi, type OrchidsApi } from '../contract/api';
+import { readEnvConfig } from './core/config';
+import { createHandlers } from './core/control/control-service';
+import { dispatch } from './core/control/dispatch';
+import { ControlClient } from './core/control/http-client';
+import { runningInstances } from './core/control/instance-registry';
+import { runningApp } from './core/control/runtime-file';
+import { OrchidsCore } from './core/core';
+
+/**
+ * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
+ * control contract its window uses, so a change is live before the command returns. Otherwise to the CLI's own
+ * core on the same folder, through the same handlers; the app picks those changes up when it next starts (or, if
+ * it starts meanwhile, within a second).
+ */
+export interface CliConnection {
+  api: OrchidsApi;
+  dataDir: string;
+  /** The running app the commands go to; absent when the CLI opened the data folder itself. */
+  app?: ControlClient;
+  close(): Promise<void>;
+}
+
+const NO_EVENTS = (): (() => void) => () => {};
+
+export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void): CliConnection {
+  const { dataDir } = readEnvConfig(env);
+  const app = runningApp(dataDir);
+  if (app) {
+    const client = new ControlClient(app.url, app.token);
+    return { api: buildApi(client.invoke, NO_EVENTS), dataDir, app: client, close: () => client.close() };
+  }
+  noteOtherFolders(dataDir, env, note);
+  const core = new OrchidsCore({ env, log: () => undefined }).open();
+  const handlers = createHandlers(core);
+  // An unexpected failure is printed whole: on the command line, stderr is the log.
+  const api = buildApi((channel, input) => dispatch(handlers, channel, input, note), NO_EVENTS);
+  return { api, dataDir, close: () => core.stop(0) };
+}
+
+/**
+ * The CLI opened a folder no app runs on; if an app runs on another folder, that is almost always the one meant
+ * (ORCHIDS_TRAY_DATA_DIR set where the app was started, not here). Say which folder was used, and how to reach the
+ * other, on stderr so `--json` output stays clean.
+ */
+function noteOtherFolders(dataDir: string, env: NodeJS.ProcessEnv, note: (line: string) => void): void {
+  const here = path.resolve(dataDir);
+  const others = runningInstances(env).filter((instance) => path.resolve(instance.dataDir) !== here);
+  const [first] = others;
+  if (!first) return;
+  const fresh = fs.existsSync(here) ? '' : ' (a new, empty folder)';
+  note(`Note: this command used the data folder ${here}${fresh}, where Orchids Tray is not running.`);
+  for (const other of others) {
+    const where = other.url ? ` at ${other.url}` : '';
+    note(`Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}.`);
+  }
+  note(`To manage that one, set ORCHIDS_TRAY_DATA_DIR=${first.dataDir}`);
+}

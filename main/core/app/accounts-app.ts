@@ -1,0 +1,113 @@
+import type { AccountView, AddAccountResult, ExportResult, ImportResult } from '../../../contract/views';
+import type { AccountCache } from '../accounts/account-cache';
+import {
+  AccountError,
+  type AccountService,
+  type AccountUpdate,
+  type AddAccountInput,
+} from '../accounts/account-service';
+import type { AccountStates } from '../accounts/account-states';
+import { accountView } from './views';
+
+const EXPORT_VERSION = 1;
+
+export interface AccountsAppDeps {
+  accounts: AccountService;
+  states: AccountStates;
+  cache: AccountCache;
+}
+
+/** The accounts as the window, the CLI and the tray manage them: every answer is a wire view, never a record. */
+export class AccountsApp {
+  constructor(private readonly deps: AccountsAppDeps) {}
+
+  list(): AccountView[] {
+    return this.deps.accounts.list().map(accountView);
+  }
+
+  get(id: number): AccountView {
+    return accountView(this.deps.accounts.get(id));
+  }
+
+  async add(input: AddAccountInput): Promise<AddAccountResult> {
+    const { account, created, notice } = await this.deps.accounts.add(input);
+    return { account: accountView(account), created, ...(notice ? { notice } : {}) };
+  }
+
+  update(id: number, update: AccountUpdate): AccountView {
+    return accountView(this.deps.accounts.update(id, update));
+  }
+
+  /** Removes the account; returns it as it was. */
+  remove(id: number): AccountView {
+    const account = this.get(id);
+    this.deps.accounts.remove(id);
+    return account;
+  }
+
+  /** A person cleared the account's state: ready at once, with a fresh token on its next use. */
+  reset(id: number): AccountView {
+    this.deps.accounts.get(id);
+    this.deps.states.reset(id);
+    return this.get(id);
+  }
+
+  /** Notified after any change to any account (added, edited, removed, a state moved), for the tray. */
+  onChange(listener: () => void): () => void {
+    return this.deps.cache.onChange(listener);
+  }
+
+  /** Every account with its `__client` cookie in the clear, in the file format `importJson` reads. */
+  exportJson(): ExportResult {
+    const accounts = this.deps.accounts.list().map((account) => {
+      let cookie: string | null = null;
+      try {
+        cookie = this.deps.accounts.openCookies(account).client ?? null;
+      } catch {
+        cookie = null; // sealed by another mode: exported without it, and the file says so
+      }
+      return { name: account.name, email: account.email, weight: account.weight, enabled: account.enabled, cookie };
+    });
+    const json = JSON.stringify({ version: EXPORT_VERSION, exportedAt: new Date().toISOString(), accounts }, null, 2);
+    return { json, count: accounts.length };
+  }
+
+  async importJson(json: string): Promise<ImportResult> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new AccountError('invalid_input', 'That file is not JSON. Import takes a file made by Export.');
+    }
+    const list = (parsed as { accounts?: unknown }).accounts;
+    if (!Array.isArray(list))
+      throw new AccountError('invalid_input', 'No "accounts" list in that file. Import takes a file made by Export.');
+    const result: ImportResult = { added: 0, updated: 0, failed: [] };
+    // One at a time: each is a Clerk round trip, and Clerk should not see a burst from one address.
+    for (const [index, entry] of list.entries()) {
+      const item = entry as { cookie?: unknown; name?: unknown; weight?: unknown; enabled?: unknown; email?: unknown };
+      const email = typeof item.email === 'string' ? item.email : undefined;
+      if (typeof item.cookie !== 'string' || !item.cookie) {
+        result.failed.push({
+          index,
+          email,
+          error: 'no cookie in this entry (it was exported from a mode that could not open it)',
+        });
+        continue;
+      }
+      try {
+        const { account, created } = await this.deps.accounts.add({
+          cookie: item.cookie,
+          name: typeof item.name === 'string' ? item.name : undefined,
+          weight: typeof item.weight === 'number' ? item.weight : undefined,
+        });
+        if (item.enabled === false) this.deps.accounts.update(account.id, { enabled: false });
+        if (created) result.added += 1;
+        else result.updated += 1;
+      } catch (error) {
+        result.failed.push({ index, email, error: (error as Error).message });
+      }
+    }
+    return result;
+  }
+}

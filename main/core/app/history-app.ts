@@ -1,0 +1,38 @@
+import type { AccountCount, DebugRecordResult, HistoryQuery, HistoryView, StatsView } from '../../../contract/views';
+import type { HistoryEntry, HistoryRepo } from '../history/history-repo';
+import type { LiveStats } from '../history/live-stats';
+import type { DebugLogWriter } from '../logs/debug-log-writer';
+import type { QueueWriter } from '../writers/queue-writer';
+import { debugRecordView, historyView } from './views';
+
+export interface HistoryAppDeps {
+  repo: HistoryRepo;
+  writer: QueueWriter<HistoryEntry>;
+  debugLogs: DebugLogWriter;
+  stats: LiveStats;
+  counts: () => AccountCount[];
+}
+
+/** Finished requests: the history table, each request's debug record, and today's live totals. */
+export class HistoryApp {
+  constructor(private readonly deps: HistoryAppDeps) {}
+
+  query(query: HistoryQuery): HistoryView[] {
+    return this.deps.repo.query(query).map(historyView);
+  }
+
+  /** One request's history row and debug record, including a request that finished a moment ago. */
+  async record(requestId: string): Promise<DebugRecordResult> {
+    const { repo, writer, debugLogs } = this.deps;
+    // A request that finished a moment ago may still be in the writers' queues.
+    if (!repo.get(requestId)) await Promise.all([writer.flushNow(), debugLogs.flushNow()]);
+    const row = repo.get(requestId) ?? null;
+    if (row?.debugLog) await debugLogs.flushNow();
+    const record = row?.debugLog ? ((await debugLogs.read(row.debugLog)) ?? null) : null;
+    return { row: row && historyView(row), record: record && debugRecordView(record) };
+  }
+
+  stats(): StatsView {
+    return { ...this.deps.stats.snapshot(), accounts: this.deps.counts() };
+  }
+}

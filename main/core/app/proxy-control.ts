@@ -1,0 +1,113 @@
+import type { ServerResponse } from 'node:http';
+import type { Health, ProxyStatus } from '../../../contract/views';
+import type { AccountCache } from '../accounts/account-cache';
+import type { EventBus } from '../events/event-bus';
+import type { QueueWriter } from '../writers/queue-writer';
+import type { HistoryEntry } from '../history/history-repo';
+import type { DebugLogWriter } from '../logs/debug-log-writer';
+import type { ProxyServer, ServerOptions } from '../server/http-server';
+import type { SettingsService } from '../settings/settings-service';
+
+export interface ProxyControlDeps {
+  version: string;
+  dataDir: string;
+  shell: 'desktop' | 'headless';
+  running: () => boolean;
+  cache: AccountCache;
+  settings: SettingsService;
+  server: ProxyServer;
+  bus: EventBus;
+  history: QueueWriter<HistoryEntry>;
+  debugLogs: DebugLogWriter;
+}
+
+/**
+ * The proxy as a whole: whether it serves, its status for the window and the tray, its health for monitors, and
+ * pausing. A pause or resume is published as `proxy.changed`, which both transports turn into a status push.
+ */
+export class ProxyControl {
+  private pausedNow = false;
+
+  constructor(private readonly deps: ProxyControlDeps) {}
+
+  get paused(): boolean {
+    return this.pausedNow;
+  }
+
+  get url(): string {
+    return this.deps.server.url;
+  }
+
+  pause(): ProxyStatus {
+    this.setPaused(true);
+    return this.status();
+  }
+
+  resume(): ProxyStatus {
+    this.setPaused(false);
+    return this.status();
+  }
+
+  status(): ProxyStatus {
+    const { settings, debugLogs } = this.deps;
+    return {
+      running: this.deps.running(),
+      paused: this.pausedNow,
+      url: this.deps.server.url,
+      version: this.deps.version,
+      dataDir: this.deps.dataDir,
+      shell: this.deps.shell,
+      apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),
+      accounts: this.accountTotals(),
+      debugLogs: {
+        enabled: settings.get('debugLogs'),
+        written: debugLogs.written,
+        dropped: debugLogs.dropped,
+        pending: debugLogs.pending,
+        dir: debugLogs.dir,
+      },
+    };
+  }
+
+  health(): Health {
+    const { settings, debugLogs, history, bus } = this.deps;
+    return {
+      status: this.pausedNow ? 'paused' : 'ok',
+      version: this.deps.version,
+      accounts: this.accountTotals(),
+      debugLogs: {
+        enabled: settings.get('debugLogs'),
+        written: debugLogs.written,
+        dropped: debugLogs.dropped,
+        pending: debugLogs.pending,
+      },
+      history: { dropped: history.dropped, pending: history.pending },
+      events: { subscribers: bus.subscriberCount, dropped: bus.dropped },
+    };
+  }
+
+  /** Serves other paths on the proxy's own port: the control transport (dashboard, CLI, `logs --follow`). */
+  mount(routes: NonNullable<ServerOptions['extraRoutes']>): void {
+    this.deps.server.setExtraRoutes(routes);
+  }
+
+  /** An event stream: a graceful stop does not wait for it to finish. */
+  markLongLived(res: ServerResponse): void {
+    this.deps.server.markLongLived(res);
+  }
+
+  private setPaused(paused: boolean): void {
+    if (this.pausedNow === paused) return;
+    this.pausedNow = paused;
+    this.deps.bus.publish({ type: 'proxy.changed' });
+  }
+
+  private accountTotals(): Health['accounts'] {
+    const accounts = this.deps.cache.list();
+    return {
+      total: accounts.length,
+      enabled: accounts.filter((a) => a.enabled).length,
+      usable: this.deps.cache.usableCount,
+    };
+  }
+}

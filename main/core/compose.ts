@@ -1,0 +1,303 @@
+/**
+ * Builds the core's object graph: storage, accounts, recorders, the upstream pool and transports, the request path
+ * and the HTTP server, wired together. Opening the database is the first thing it does, so only
+ * `OrchidsCore.open()` calls it; the core's constructor stays free of I/O.
+ */
+import path from 'node:path';
+import type { Health } from '../../contract/views';
+import { AccountCache } from './accounts/account-cache';
+import { AccountService } from './accounts/account-service';
+import { AccountStates, type StatePolicy } from './accounts/account-states';
+import { healProbe } from './accounts/heal-probe';
+import { estimateInputTokens } from './anthropic/token-estimate';
+import { ClerkClient } from './clerk/clerk-client';
+import type { TokenCache } from './clerk/token-cache';
+import type { EnvConfig } from './config';
+import { AccountsRepo } from './db/accounts-repo';
+import { openDatabase, type Db } from './db/database';
+import { EventBus } from './events/event-bus';
+import { HistoryRepo, type HistoryEntry } from './history/history-repo';
+import { LiveStats } from './history/live-stats';
+import { HistoryRetention } from './history/retention';
+import { DebugLogWriter } from './logs/debug-log-writer';
+import { PreparedToolsCache } from './orchids/prepared-tools';
+import { CoreObserver } from './proxy/core-observer';
+import { Heartbeat } from './proxy/heartbeat';
+import { MessagesProxy } from './proxy/messages-proxy';
+import type { ProxyObserver } from './proxy/observer';
+import { KeyFileSecretBox, LayeredSecretBox, type SecretBox } from './secrets/secret-box';
+import { ProxyServer } from './server/http-server';
+import { SettingsService } from './settings/settings-service';
+import { UpstreamPool } from './upstream/dispatcher';
+import { ProtocolChoice } from './upstream/protocol-choice';
+import { upstreamAnswers } from './upstream/reachability';
+import { SseTransport } from './upstream/sse-transport';
+import { WsTransport } from './upstream/ws/ws-transport';
+import { CountWriter } from './writers/count-writer';
+import { QueueWriter } from './writers/queue-writer';
+
+const DATABASE_FILE = 'orchids-tray.db';
+
+export interface CoreOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides for what the environment would say (tests pass a temp dir, port 0 and simulator URLs). */
+  config?: Partial<EnvConfig>;
+  /** Listen on this port instead of the setting (0 = any free port). */
+  port?: number;
+  /** Which app runs this core; the window reads it from the proxy status. */
+  shell?: 'desktop' | 'headless';
+  secrets?: SecretBox;
+  nativeBinding?: string;
+  log?: (line: string) => void;
+  countFlushMs?: number;
+  dataVersionPollMs?: number;
+  pingIntervalMs?: number;
+  statePolicy?: Partial<StatePolicy>;
+  tokenRefreshLeadMs?: number;
+  observer?: ProxyObserver;
+  maxTransientRetries?: number;
+  sameAccountBackoffMs?: (retry: number) => number;
+  /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
+  protocolReprobeMs?: number;
+}
+
+/** What the graph needs from the core that owns it. */
+export interface CoreHooks {
+  log: (line: string) => void;
+  paused: () => boolean;
+  health: () => Health;
+}
+
+/** Every part of a composed core. The app reaches them through the core's facade; tests through `internals`. */
+export interface CoreParts {
+  db: Db;
+  /** Seals account cookies: the OS keychain in the desktop app (the key file as a reader), the key file elsewhere. */
+  secrets: SecretBox;
+  /** The per-install key file, readable in every mode: it seals settings, so the API key works in all of them. */
+  keyFile: KeyFileSecretBox;
+  settings: SettingsService;
+  repo: AccountsRepo;
+  cache: AccountCache;
+  accounts: AccountService;
+  tokens: TokenCache;
+  states: AccountStates;
+  counts: CountWriter;
+  bus: EventBus;
+  historyRepo: HistoryRepo;
+  history: QueueWriter<HistoryEntry>;
+  debugLogs: DebugLogWriter;
+  stats: LiveStats;
+  pool: UpstreamPool;
+  ws: WsTransport;
+  heartbeat: Heartbeat;
+  proxy: MessagesProxy;
+  server: ProxyServer;
+}
+
+type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
+type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache'>;
+type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
+  transports: ConstructorParameters<typeof MessagesProxy>[0]['transports'];
+};
+
+export function composeCore(config: EnvConfig, options: CoreOptions, hooks: CoreHooks): CoreParts {
+  const storage = openStorage(config, options);
+  const recorders = buildRecorders(config, options, hooks, storage);
+  const upstream = buildUpstream(config, storage.settings);
+  const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
+  const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {
+    accounts,
+    states,
+  });
+  storage.settings.onChange((key) => {
+    recorders.bus.publish({ type: 'proxy.changed' });
+    if (key === 'allowedOrigins') requestPath.server.refreshGuard();
+    if (key === 'connectTimeoutMs') upstream.pool.replace();
+  });
+  return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states };
+}
+
+/** The request path (MessagesProxy) and the HTTP server in front of it. */
+function buildRequestPath(
+  config: EnvConfig,
+  options: CoreOptions,
+  hooks: CoreHooks,
+  settings: SettingsService,
+  recorders: Recorders,
+  upstream: Upstream,
+  { accounts, states }: Pick<CoreParts, 'accounts' | 'states'>,
+): Pick<CoreParts, 'heartbeat' | 'proxy' | 'server'> {
+  const toolsCache = new PreparedToolsCache();
+  const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
+  const proxy = new MessagesProxy({
+    accounts: recorders.cache,
+    tokens: accounts.tokens,
+    transports: upstream.transports,
+    protocols: new ProtocolChoice({
+      setting: () => settings.get('upstreamProtocol'),
+      remember: (accountId, protocol, at) => states.noteProtocol(accountId, protocol, at),
+      reprobeMs: options.protocolReprobeMs,
+    }),
+    cookieHeader: (account) => accounts.cookieHeaderFor(account.id),
+    countRequest: (id) => {
+      const at = Date.now();
+      recorders.cache.noteRequest(id, at);
+      recorders.counts.increment(id, at);
+      recorders.bus.countsChanged();
+    },
+    health: states,
+    observer:
+      options.observer ??
+      new CoreObserver({
+        bus: recorders.bus,
+        history: recorders.history,
+        logs: recorders.debugLogs,
+        stats: recorders.stats,
+        debugLogs: () => settings.get('debugLogs'),
+      }),
+    heartbeat,
+    modelMap: () => settings.get('modelMap'),
+    maxTransientRetries: options.maxTransientRetries ?? 2,
+    tools: toolsCache,
+    thinkingMode: () => settings.get('thinkingMode'),
+    retryBudgetMs: () => settings.get('firstByteTimeoutMs'),
+    sameAccountBackoffMs: options.sameAccountBackoffMs,
+  });
+  const server = new ProxyServer({
+    host: settings.get('host'),
+    port: options.port ?? settings.get('port'),
+    allowNonLoopback: config.allowNonLoopback,
+    maxBodyBytes: config.maxBodyBytes,
+    // null when a key is stored but cannot be read: the server then refuses every call instead of opening up.
+    apiKey: () => (settings.isUnreadable('apiKey') ? null : settings.get('apiKey')),
+    allowedOrigins: () => settings.get('allowedOrigins'),
+    modelMap: () => settings.get('modelMap'),
+    estimateInput: (request) => estimateInputTokens(request, toolsCache.prepare(request.tools).tokens),
+    health: hooks.health,
+    proxy,
+    log: hooks.log,
+    paused: hooks.paused,
+  });
+  return { heartbeat, proxy, server };
+}
+
+function openStorage(config: EnvConfig, options: CoreOptions): Storage {
+  const db = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
+  try {
+    const keyFile = new KeyFileSecretBox(config.dataDir);
+    const secrets =
+      options.secrets && options.secrets.kind !== keyFile.kind
+        ? new LayeredSecretBox(options.secrets, [keyFile])
+        : keyFile;
+    const settings = new SettingsService(db, keyFile, options.env ?? process.env);
+    return { db, keyFile, secrets, settings, repo: new AccountsRepo(db), historyRepo: new HistoryRepo(db) };
+  } catch (error) {
+    // A bad setting in the environment or an unreadable key file: the caller reports it, the file must not stay open.
+    db.close();
+    throw error;
+  }
+}
+
+function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHooks, storage: Storage): Recorders {
+  const { settings, historyRepo, repo } = storage;
+  const cache = new AccountCache();
+  const retention = new HistoryRetention(historyRepo, () => settings.get('historyRetentionDays'));
+  return {
+    cache,
+    bus: new EventBus(() =>
+      cache.list().map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),
+    ),
+    history: new QueueWriter<HistoryEntry>({
+      write: (batch) => {
+        historyRepo.insertMany(batch);
+        retention.afterWrite();
+      },
+      intervalMs: options.countFlushMs ?? 1000,
+      capacity: 20_000,
+      onError: (error) => hooks.log(`[history] write failed: ${(error as Error).message}`),
+    }),
+    debugLogs: new DebugLogWriter({
+      dir: path.join(config.dataDir, 'debug-logs'),
+      retention: () => ({
+        maxCount: settings.get('logRetentionCount'),
+        maxBytes: settings.get('logRetentionMb') * 1024 * 1024,
+        maxAgeMs: settings.get('logRetentionDays') * 86_400_000,
+      }),
+      secrets: () => [settings.get('apiKey')].filter(Boolean),
+      onError: (error) => hooks.log(`[debug-logs] write failed: ${(error as Error).message}`),
+    }),
+    counts: new CountWriter(repo.addCounts, options.countFlushMs ?? 1000, (error) =>
+      hooks.log(`[counts] flush failed, will retry: ${(error as Error).message}`),
+    ),
+    stats: new LiveStats(),
+  };
+}
+
+function buildUpstream(config: EnvConfig, settings: SettingsService): Upstream {
+  const pool = new UpstreamPool(() => ({
+    connectTimeoutMs: settings.get('connectTimeoutMs'),
+    firstByteTimeoutMs: settings.get('firstByteTimeoutMs'),
+    idleTimeoutMs: settings.get('idleTimeoutMs'),
+  }));
+  // Read at every request: a settings change applies to the next one, and tests may move the upstream's address.
+  const timeouts = {
+    dispatcher: () => pool.dispatcher,
+    firstByteTimeoutMs: () => settings.get('firstByteTimeoutMs'),
+    idleTimeoutMs: () => settings.get('idleTimeoutMs'),
+  };
+  const ws = new WsTransport({
+    ...timeouts,
+    url: () => config.agentWsUrl,
+    connectTimeoutMs: () => settings.get('connectTimeoutMs'),
+    poolSize: () => settings.get('wsPoolSize'),
+  });
+  return {
+    pool,
+    ws,
+    transports: {
+      ws,
+      'sse-b': new SseTransport({ ...timeouts, protocol: 'sse-b', url: () => config.agentBUrl }),
+      'sse-a': new SseTransport({ ...timeouts, protocol: 'sse-a', url: () => config.agentUrl }),
+    },
+  };
+}
+
+function buildAccounts(
+  config: EnvConfig,
+  options: CoreOptions,
+  hooks: CoreHooks,
+  storage: Storage,
+  recorders: Recorders,
+  upstream: Upstream,
+): Pick<CoreParts, 'accounts' | 'states'> {
+  const { repo } = storage;
+  const { cache, bus } = recorders;
+  const accounts = new AccountService({
+    repo,
+    cache,
+    clerk: new ClerkClient({ baseUrl: config.clerkUrl, dispatcher: () => upstream.pool.dispatcher }),
+    secrets: storage.secrets,
+    tokens: {
+      refreshLeadMs: options.tokenRefreshLeadMs,
+      onBackgroundError: (id, error) =>
+        hooks.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`),
+    },
+    onRemoved: (id) => upstream.ws.forgetAccount(id),
+  });
+  const states = new AccountStates({
+    cache,
+    persist: (id, patch) => repo.update(id, patch, Date.now()),
+    probe: healProbe({
+      checkSignIn: (id) => accounts.checkSignIn(id),
+      renewToken: (id) => accounts.tokens.renew(id),
+      upstreamAnswers: (protocol) => upstreamAnswers(config, protocol, upstream.pool.dispatcher),
+    }),
+    policy: options.statePolicy,
+    forgetToken: (id) => accounts.tokens.invalidate(id),
+    onChange: (change) => bus.publish({ type: 'account.state', ...change, at: Date.now() }),
+    onProtocolChange: (accountId, protocol) =>
+      bus.publish({ type: 'account.protocol', accountId, protocol, at: Date.now() }),
+  });
+  accounts.reload();
+  return { accounts, states };
+}

@@ -1,0 +1,157 @@
+/**
+ * The CLI and the app as the person runs them, as real processes: the CLI talks to a running app through its
+ * control transport (found through runtime.json), says which data folder it used when a running app uses another,
+ * and a second app on a held data folder refuses to start.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
+import { tempDir } from '../helpers/temp-dir';
+import { simEnv } from '../helpers/sim-env';
+
+let sim: OrchidsSimulator | undefined;
+const apps: Running[] = [];
+const dirs: string[] = [];
+beforeAll(buildEntryPoints);
+afterEach(async () => {
+  for (const app of apps.splice(0)) {
+    app.child.kill('SIGTERM');
+    await app.exited;
+  }
+  await sim?.close();
+  sim = undefined;
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function dir(): string {
+  const made = tempDir();
+  dirs.push(made);
+  return made;
+}
+
+/** Every process of one test shares a private registry of running apps, so other tests' apps stay out of it. */
+function world(s: OrchidsSimulator): { runtimeDir: string; env: (dataDir: string) => NodeJS.ProcessEnv } {
+  const runtimeDir = dir();
+  return {
+    runtimeDir,
+    env: (dataDir) => ({ ORCHIDS_TRAY_DATA_DIR: dataDir, XDG_RUNTIME_DIR: runtimeDir, ...simEnv(s) }),
+  };
+}
+
+async function startApp(env: NodeJS.ProcessEnv): Promise<{ app: Running; url: string }> {
+  const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
+  apps.push(app);
+  const [, url] = await app.waitFor(/^Proxy: (\S+)$/m);
+  return { app, url: url! };
+}
+
+async function ask(url: string): Promise<number> {
+  const response = await request(`${url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.body.dump();
+  return response.statusCode;
+}
+
+describe('the CLI while the app runs', () => {
+  it('adds an account through the running app: a request right after the command is served by it', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const dataDir = dir();
+    const { url } = await startApp(env(dataDir));
+    expect(await ask(url)).toBe(403); // no accounts yet
+
+    const user = sim.addUser();
+    const added = await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie, '--name', 'Live'], env(dataDir));
+    expect(added.stdout.trim()).toBe(`Added account 1: Live <${user.email}>`);
+    expect(added.stderr).toBe('');
+    expect(await ask(url)).toBe(200);
+    expect(sim.requests.at(-1)!.userId).toBe(user.userId);
+
+    // The same contract as the window: the API key reads the same masked way everywhere.
+    await runBuiltCli(['settings', 'set', 'apiKey', 'test-cli-key-0123'], env(dataDir));
+    expect(await ask(url)).toBe(401);
+    const settings = JSON.parse((await runBuiltCli(['settings', 'list', '--json'], env(dataDir))).stdout) as Array<{
+      key: string;
+      value: unknown;
+    }>;
+    expect(settings.find((s) => s.key === 'apiKey')!.value).toBe('••••••••');
+  });
+
+  it('finds the app through a runtime file only its user can read, holding its pid, port and control token', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const dataDir = dir();
+    const { app, url } = await startApp(env(dataDir));
+    const file = path.join(dataDir, RUNTIME_FILE);
+    if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const token = fs.readFileSync(path.join(dataDir, 'control-token'), 'utf8').trim();
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toMatchObject({
+      pid: app.child.pid,
+      shell: 'headless',
+      url,
+      port: Number(new URL(url).port),
+      token,
+    });
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
+    expect(fs.existsSync(file)).toBe(false);
+  });
+
+  it('says which data folder it used when the running app uses another one', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const appDir = dir();
+    const { url } = await startApp(env(appDir));
+    const elsewhere = path.join(dir(), 'not-created-yet');
+
+    const listed = await runBuiltCli(['accounts', 'list', '--json'], env(elsewhere));
+    expect(JSON.parse(listed.stdout)).toEqual([]); // stdout stays machine-readable
+    expect(listed.stderr).toContain(`this command used the data folder ${elsewhere} (a new, empty folder)`);
+    expect(listed.stderr).toContain(`Orchids Tray (headless) is running at ${url} for ${appDir}`);
+    expect(listed.stderr).toContain(`ORCHIDS_TRAY_DATA_DIR=${appDir}`);
+
+    // Pointed at the app's folder, the CLI goes to the app and has nothing to add.
+    const same = await runBuiltCli(['accounts', 'list'], env(appDir));
+    expect(same.stderr).toBe('');
+  });
+});
+
+describe('one app per data folder', () => {
+  it('a second app on a held folder refuses to start, naming the folder and the first app’s port', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const dataDir = dir();
+    const { url } = await startApp(env(dataDir));
+    const second = startProcess('dist/main/headless.js', { ...env(dataDir), ORCHIDS_TRAY_PORT: '0' });
+    apps.push(second);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toContain(`Orchids Tray is already running for the data folder ${dataDir}`);
+    expect(second.output()).toContain(`port ${new URL(url).port}`);
+    expect(await ask(url)).toBe(403); // the first one still serves (no accounts, but it answers)
+  });
+
+  it('takes over a runtime file left by a process that died', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const dataDir = dir();
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    fs.writeFileSync(
+      path.join(dataDir, RUNTIME_FILE),
+      JSON.stringify({ pid: dead.pid, shell: 'headless', startedAt: 1, url: 'http://127.0.0.1:9', port: 9 }),
+    );
+    const { app, url } = await startApp(env(dataDir));
+    expect(JSON.parse(fs.readFileSync(path.join(dataDir, RUNTIME_FILE), 'utf8'))).toMatchObject({
+      pid: app.child.pid,
+      url,
+    });
+  });
+});
