@@ -1,7 +1,7 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
 import { estimateTextTokens } from './token-estimate';
-import { ToolCalls, type BlockWriter, type UnmappedToolCall } from './tool-calls';
+import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
 export type { UnmappedToolCall } from './tool-calls';
 
@@ -16,6 +16,8 @@ export interface TranslatorOptions {
   tools: ToolDefinition[] | undefined;
   /** Anthropic returns thinking blocks only when the request turned thinking on; clients not asking may not expect them. */
   includeThinking: boolean;
+  /** Which of the agent's tool calls may reach the client (tool_choice none, disable_parallel_tool_use). */
+  toolPolicy?: ToolCallPolicy;
   sink: AnthropicEventSink;
 }
 
@@ -53,7 +55,7 @@ export class StreamTranslator {
         this.outputEstimate += estimateTextTokens(text);
       },
     };
-    this.toolCalls = new ToolCalls(options.tools, writer);
+    this.toolCalls = new ToolCalls(options.tools, writer, options.toolPolicy);
   }
 
   /**
