@@ -11,6 +11,7 @@ import { AccountsRepo } from './db/accounts-repo';
 import { dataVersion, openDatabase, type Db } from './db/database';
 import { Heartbeat } from './proxy/heartbeat';
 import { MessagesProxy } from './proxy/messages-proxy';
+import { openAIRoutes } from './openai/routes';
 import type { ProxyObserver } from './proxy/observer';
 import {
   KeyFileSecretBox,
@@ -250,6 +251,7 @@ export class OrchidsCore {
       estimateInput: (request) => estimateInputTokens(request, this.toolsCache.prepare(request.tools).tokens),
       health: () => this.health(),
       proxy: this.proxy,
+      routes: openAIRoutes({ proxy: this.proxy, log: this.log }),
       extraRoutes: options.extraRoutes,
       log: this.log,
       paused: () => this.paused,
