@@ -4,7 +4,7 @@
  * every error, from a missing key to a failed upstream, comes back in OpenAI's format.
  */
 import type { MessagesRequest } from '../anthropic/types';
-import type { ApiRoutes, RouteContext, RouteHandler } from '../api/routes';
+import type { ApiRoutes, RouteHandler } from '../api/routes';
 import type { ApiFormat } from '../proxy/api-format';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { ApiError } from '../server/errors';
