@@ -1,6 +1,7 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
 import { estimateTextTokens } from './token-estimate';
+import { StopScanner } from './stop-sequences';
 import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
 export type { UnmappedToolCall } from './tool-calls';
@@ -18,6 +19,8 @@ export interface TranslatorOptions {
   includeThinking: boolean;
   /** Which of the agent's tool calls may reach the client (tool_choice none, disable_parallel_tool_use). */
   toolPolicy?: ToolCallPolicy;
+  /** The request's stop_sequences: the text ends at the first one (neither upstream takes them). */
+  stopSequences?: readonly string[];
   sink: AnthropicEventSink;
 }
 
@@ -42,6 +45,9 @@ export class StreamTranslator {
   private finishReason: string | undefined;
   private pendingSignature: string | undefined;
   private stopped: TerminalFailure | undefined;
+  private readonly stops: StopScanner | undefined;
+  /** The stop sequence that ended the answer. */
+  private stopSequence: string | undefined;
   /** Set once the client has been sent anything beyond message_start and pings. */
   contentStarted = false;
   finished = false;
@@ -56,6 +62,8 @@ export class StreamTranslator {
       },
     };
     this.toolCalls = new ToolCalls(options.tools, writer, options.toolPolicy);
+    const stops = options.stopSequences?.filter((sequence) => sequence !== '');
+    if (stops?.length) this.stops = new StopScanner(stops);
   }
 
   /**
@@ -134,11 +142,22 @@ export class StreamTranslator {
         break;
       case 'text-start':
         break; // opened by the first non-empty delta
-      case 'text-delta':
-        this.ensureOpen('text');
-        this.delta({ type: 'text_delta', text: event.text });
-        this.outputEstimate += estimateTextTokens(event.text);
+      case 'text-delta': {
+        const scan = this.stops?.push(event.text);
+        const text = scan ? scan.emit : event.text;
+        if (text) {
+          this.ensureOpen('text');
+          this.delta({ type: 'text_delta', text });
+          this.outputEstimate += estimateTextTokens(text);
+        }
+        if (scan?.matched !== undefined) {
+          // The answer ends here, as the upstream would have ended it had it known the sequence.
+          this.stopSequence = scan.matched;
+          this.finished = true;
+          return false;
+        }
         break;
+      }
       case 'text-end':
         if (this.open?.type === 'text') this.close();
         break;
@@ -194,7 +213,8 @@ export class StreamTranslator {
       this.replayDeferred();
     }
     if (this.open) this.close();
-    this.toolCalls.finish();
+    // Calls still buffered after a stop sequence came later in the answer than where it was cut.
+    if (this.stopSequence === undefined) this.toolCalls.finish();
     const stopReason = this.stopReason();
     const usage = this.usage();
     const deltaUsage: Record<string, number> = { output_tokens: usage.output_tokens };
@@ -203,7 +223,7 @@ export class StreamTranslator {
     if (usage.cache_creation_input_tokens) deltaUsage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
     this.options.sink('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: stopReason, stop_sequence: null },
+      delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
       usage: deltaUsage,
     });
     this.options.sink('message_stop', { type: 'message_stop' });
@@ -233,6 +253,7 @@ export class StreamTranslator {
   private stopReason(): StopReason {
     if (this.toolCalls.toolUses > 0) return 'tool_use';
     const reason = this.finishReason?.toLowerCase();
+    if (this.stopSequence !== undefined) return 'stop_sequence';
     if (reason === 'length' || reason === 'max_tokens' || reason === 'max-tokens') return 'max_tokens';
     if (reason === 'stop_sequence') return 'stop_sequence';
     if (reason === 'refusal' || reason === 'content-filter' || reason === 'content_filter') return 'refusal';
@@ -270,6 +291,14 @@ export class StreamTranslator {
 
   private close(): void {
     const open = this.open!;
+    if (open.type === 'text' && this.stops) {
+      // Held back in case it began a stop sequence; the block ends, so it did not.
+      const rest = this.stops.flush();
+      if (rest) {
+        this.delta({ type: 'text_delta', text: rest });
+        this.outputEstimate += estimateTextTokens(rest);
+      }
+    }
     if (open.type === 'thinking' && open.signature) {
       this.delta({ type: 'signature_delta', signature: open.signature });
     }

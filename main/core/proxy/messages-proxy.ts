@@ -131,6 +131,7 @@ export class MessagesProxy {
         tools: request.tools,
         includeThinking: thinkingType === 'enabled' || thinkingType === 'adaptive',
         toolPolicy: plan && { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses },
+        stopSequences: request.stop_sequences,
       },
       bodies: (rejected) =>
         new UpstreamBodies(request, plan ? { ...context, variants: instructed(request, plan, rejected) } : context),
