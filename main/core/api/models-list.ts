@@ -6,7 +6,7 @@
 import { ApiError } from '../server/errors';
 import { listedModels, type ModelMap } from '../orchids/model-map';
 
-export interface ModelEntry {
+interface ModelEntry {
   type: 'model';
   id: string;
   display_name: string;
@@ -16,7 +16,7 @@ export interface ModelEntry {
   owned_by: string;
 }
 
-export interface ModelPage {
+interface ModelPage {
   object: 'list';
   data: ModelEntry[];
   has_more: boolean;

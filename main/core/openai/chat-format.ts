@@ -23,7 +23,7 @@ function finishReason(stopReason: StopReason | null, legacy: boolean): string {
 }
 
 /** Anthropic counts cached input apart from `input_tokens`; OpenAI's `prompt_tokens` includes it. */
-export function chatUsage(usage: Usage): Record<string, unknown> {
+function chatUsage(usage: Usage): Record<string, unknown> {
   const cached = usage.cache_read_input_tokens ?? 0;
   const prompt = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
   return {

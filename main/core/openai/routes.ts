@@ -15,7 +15,7 @@ import { asClientError, OpenAIRequestError, sendOpenAIError } from './errors';
 import { ResponsesFormat } from './responses-format';
 import { readResponsesRequest } from './responses-request';
 
-export interface OpenAIRoutesDeps {
+interface OpenAIRoutesDeps {
   proxy: MessagesProxy;
   log: (line: string) => void;
 }

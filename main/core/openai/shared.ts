@@ -89,7 +89,7 @@ export function fileBlock(file: Json, param: string): Block {
 }
 
 /** A function tool as the Messages API declares one. `strict` is not needed: forced calls are always checked. */
-export function functionTool(name: string, description: unknown, parameters: unknown, param: string): ToolDefinition {
+function functionTool(name: string, description: unknown, parameters: unknown, param: string): ToolDefinition {
   if (name.trim() === '')
     throw new OpenAIRequestError(`Invalid '${param}.name': empty string.`, `${param}.name`, 'empty_string');
   if (parameters !== undefined && parameters !== null && !isObject(parameters)) {

@@ -6,7 +6,7 @@ import { type ApiError, sendError } from '../server/errors';
 /** Which API a request came in on: history rows, live events and the Logs view show it. */
 export type ApiKind = 'anthropic' | 'openai-chat' | 'openai-responses';
 
-export const API_KINDS: readonly ApiKind[] = ['anthropic', 'openai-chat', 'openai-responses'];
+const API_KINDS: readonly ApiKind[] = ['anthropic', 'openai-chat', 'openai-responses'];
 
 export const isApiKind = (value: unknown): value is ApiKind => API_KINDS.includes(value as ApiKind);
 

@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { validateMessagesRequest, RequestValidationError } from '../anthropic/validate';
 import type { MessagesRequest } from '../anthropic/types';
 import { findModel, listModels } from '../api/models-list';
-import type { ApiRoutes } from '../api/routes';
+import type { ApiRoutes, RouteContext } from '../api/routes';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
@@ -198,16 +198,13 @@ export class ProxyServer {
       if (path.startsWith('/v1/')) {
         const served = this.options.routes?.match(path);
         if (served) {
-          const context = {
-            req,
-            res,
-            method,
-            path,
-            requestId,
-            receivedAt,
+          const context: RouteContext = {
+            ...{ req, res, method, path, requestId, receivedAt },
+            authorize: () => this.authorize(req),
+            readJson: () => this.readJson(req),
             paused: () => this.options.paused?.() ?? false,
           };
-          return await served({ ...context, authorize: () => this.authorize(req), readJson: () => this.readJson(req) });
+          return await served(context);
         }
         return await this.api(req, res, path, method, requestId, receivedAt);
       }

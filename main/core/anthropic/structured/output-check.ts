@@ -7,7 +7,7 @@ import { randomBase62 } from '../../util/ids';
 import type { MessagesResponse, ResponseBlock, StopReason } from '../types';
 import type { ForcedShape, ToolTarget } from './output-plan';
 
-export type Verdict =
+type Verdict =
   | { ok: true; content: ResponseBlock[]; stopReason: StopReason }
   /** `answer`: the start of what the model said, quoted back to it on the retry. */
   | { ok: false; problem: string; answer: string };
@@ -39,16 +39,15 @@ function checkToolCall(shape: Extract<ForcedShape, { kind: 'tool' }>, message: M
   const calls = message.content.filter((block): block is ToolUse => block.type === 'tool_use');
   let uses = calls.filter((call) => allowed.has(call.name));
   const text = textOf(message);
-  const expected = shape.named ? `a call to "${shape.tools[0]!.name}"` : 'a call to one of the tools';
+  const wantedTool = shape.named ? `"${shape.tools[0]!.name}"` : 'one of the tools';
   if (uses.length === 0) {
-    const stray = calls.length > 0 ? `it called ${calls.map((c) => `"${c.name}"`).join(', ')} instead of ` : '';
     const parsed = parseJsonAnswer(text);
     if (!parsed.ok) {
-      return {
-        ok: false,
-        problem: `${stray || 'it made no tool call, '}expected ${expected}; ${parsed.problem}`,
-        answer: text,
-      };
+      const called = calls.map((call) => `"${call.name}"`).join(', ');
+      const problem = called
+        ? `it called ${called} instead of ${wantedTool}, and ${parsed.problem}`
+        : `it made no call to ${wantedTool}, and ${parsed.problem}`;
+      return { ok: false, problem, answer: text };
     }
     const use = callFromJson(shape, parsed.value);
     if ('problem' in use) return { ok: false, problem: use.problem, answer: text };
