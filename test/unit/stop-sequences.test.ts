@@ -77,6 +77,24 @@ describe('stop sequences in the translator', () => {
     expect(message.stop_sequence).toBe('STOP');
   });
 
+  it('held text goes out before a tool call or at the end of the turn, not lost', () => {
+    const { message } = run(
+      [
+        { kind: 'text-delta', text: 'see S' },
+        { kind: 'tool-call', id: 'toolu_stop_0000001', name: 'Read', input: '{}' },
+        { kind: 'text-delta', text: 'and S' },
+        { kind: 'finish', reason: 'stop' },
+      ],
+      ['STOP'],
+    );
+    // No tools declared, so the call is a line of text of its own, between the two.
+    expect(message.content.map((block) => (block.type === 'text' ? block.text : block.type))).toEqual([
+      'see S',
+      expect.stringContaining('"Read"'),
+      'and S',
+    ]);
+  });
+
   it('a text that only looked like the start of a sequence is sent whole at its end', () => {
     const { message } = run(
       [{ kind: 'text-delta', text: 'almost ST' }, { kind: 'text-end' }, { kind: 'finish', reason: 'stop' }],

@@ -54,7 +54,10 @@ export class StreamTranslator {
 
   constructor(private readonly options: TranslatorOptions) {
     const writer: BlockWriter = {
-      open: (contentBlock) => this.openBlock(contentBlock),
+      open: (contentBlock) => {
+        this.releaseHeldText();
+        return this.openBlock(contentBlock);
+      },
       delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
       stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
       countOutput: (text) => {
@@ -159,6 +162,7 @@ export class StreamTranslator {
         break;
       }
       case 'text-end':
+        this.releaseHeldText();
         if (this.open?.type === 'text') this.close();
         break;
       case 'tool-input-start':
@@ -212,6 +216,7 @@ export class StreamTranslator {
       this.toolCalls.endLive();
       this.replayDeferred();
     }
+    this.releaseHeldText();
     if (this.open) this.close();
     // Calls still buffered after a stop sequence came later in the answer than where it was cut.
     if (this.stopSequence === undefined) this.toolCalls.finish();
@@ -266,6 +271,7 @@ export class StreamTranslator {
 
   private ensureOpen(type: 'text' | 'thinking'): void {
     if (this.open?.type === type) return;
+    if (type === 'thinking') this.releaseHeldText();
     const index = this.openBlock(
       type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
     );
@@ -289,16 +295,20 @@ export class StreamTranslator {
     this.options.sink('content_block_delta', { type: 'content_block_delta', index: this.open!.index, delta });
   }
 
+  /**
+   * Text held back in case it began a stop sequence is sent once its text ends (a text-end, another kind of block,
+   * the end of the turn): a sequence is matched within one text, not across two.
+   */
+  private releaseHeldText(): void {
+    const rest = this.stops?.flush();
+    if (!rest) return;
+    this.ensureOpen('text');
+    this.delta({ type: 'text_delta', text: rest });
+    this.outputEstimate += estimateTextTokens(rest);
+  }
+
   private close(): void {
     const open = this.open!;
-    if (open.type === 'text' && this.stops) {
-      // Held back in case it began a stop sequence; the block ends, so it did not.
-      const rest = this.stops.flush();
-      if (rest) {
-        this.delta({ type: 'text_delta', text: rest });
-        this.outputEstimate += estimateTextTokens(rest);
-      }
-    }
     if (open.type === 'thinking' && open.signature) {
       this.delta({ type: 'signature_delta', signature: open.signature });
     }
