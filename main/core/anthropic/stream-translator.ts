@@ -1,7 +1,7 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
-import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
-import { estimateTextTokens } from './token-estimate';
+import type { UpstreamEvent } from '../orchids/types';
 import { StopScanner } from './stop-sequences';
+import { UsageTally } from './usage-tally';
 import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
 export type { UnmappedToolCall } from './tool-calls';
@@ -40,8 +40,7 @@ export class StreamTranslator {
   private open: { type: 'text' | 'thinking'; index: number; signature?: string } | undefined;
   private readonly toolCalls: ToolCalls;
   private deferred: UpstreamEvent[] = [];
-  private upstreamUsage: UpstreamUsage = {};
-  private outputEstimate = 0;
+  private readonly tally: UsageTally;
   private finishReason: string | undefined;
   private pendingSignature: string | undefined;
   private stopped: TerminalFailure | undefined;
@@ -53,6 +52,7 @@ export class StreamTranslator {
   finished = false;
 
   constructor(private readonly options: TranslatorOptions) {
+    this.tally = new UsageTally(options.inputTokensEstimate);
     const writer: BlockWriter = {
       open: (contentBlock) => {
         this.releaseHeldText();
@@ -61,7 +61,7 @@ export class StreamTranslator {
       delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
       stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
       countOutput: (text) => {
-        this.outputEstimate += estimateTextTokens(text);
+        this.tally.countOutput(text);
       },
     };
     this.toolCalls = new ToolCalls(options.tools, writer, options.toolPolicy);
@@ -135,7 +135,7 @@ export class StreamTranslator {
           this.ensureOpen('thinking');
           this.delta({ type: 'thinking_delta', thinking: event.text });
         }
-        this.outputEstimate += estimateTextTokens(event.text);
+        this.tally.countOutput(event.text);
         break;
       case 'thinking-end':
         if (event.signature && this.open?.type === 'thinking') this.open.signature = event.signature;
@@ -151,7 +151,7 @@ export class StreamTranslator {
         if (text) {
           this.ensureOpen('text');
           this.delta({ type: 'text_delta', text });
-          this.outputEstimate += estimateTextTokens(text);
+          this.tally.countOutput(text);
         }
         if (scan?.matched !== undefined) {
           // The answer ends here, as the upstream would have ended it had it known the sequence.
@@ -185,10 +185,10 @@ export class StreamTranslator {
         }
         break;
       case 'usage':
-        this.mergeUsage(event.usage);
+        this.tally.merge(event.usage);
         break;
       case 'finish':
-        if (event.usage) this.mergeUsage(event.usage);
+        if (event.usage) this.tally.merge(event.usage);
         this.finishReason = event.reason;
         this.finished = true;
         return false;
@@ -222,14 +222,10 @@ export class StreamTranslator {
     if (this.stopSequence === undefined) this.toolCalls.finish();
     const stopReason = this.stopReason();
     const usage = this.usage();
-    const deltaUsage: Record<string, number> = { output_tokens: usage.output_tokens };
-    if (this.upstreamUsage.inputTokens !== undefined) deltaUsage.input_tokens = usage.input_tokens;
-    if (usage.cache_read_input_tokens) deltaUsage.cache_read_input_tokens = usage.cache_read_input_tokens;
-    if (usage.cache_creation_input_tokens) deltaUsage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
     this.options.sink('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
-      usage: deltaUsage,
+      usage: this.tally.deltaUsage(usage),
     });
     this.options.sink('message_stop', { type: 'message_stop' });
     return { stopReason, usage };
@@ -243,16 +239,7 @@ export class StreamTranslator {
   }
 
   usage(): Usage {
-    const usage: Usage = {
-      input_tokens: this.upstreamUsage.inputTokens ?? this.options.inputTokensEstimate,
-      output_tokens: this.upstreamUsage.outputTokens ?? Math.max(1, Math.round(this.outputEstimate)),
-    };
-    if (this.upstreamUsage.cacheReadInputTokens)
-      usage.cache_read_input_tokens = this.upstreamUsage.cacheReadInputTokens;
-    if (this.upstreamUsage.cacheCreationInputTokens) {
-      usage.cache_creation_input_tokens = this.upstreamUsage.cacheCreationInputTokens;
-    }
-    return usage;
+    return this.tally.usage();
   }
 
   private stopReason(): StopReason {
@@ -263,10 +250,6 @@ export class StreamTranslator {
     if (reason === 'stop_sequence') return 'stop_sequence';
     if (reason === 'refusal' || reason === 'content-filter' || reason === 'content_filter') return 'refusal';
     return 'end_turn';
-  }
-
-  private mergeUsage(usage: UpstreamUsage): void {
-    this.upstreamUsage = { ...this.upstreamUsage, ...usage };
   }
 
   private ensureOpen(type: 'text' | 'thinking'): void {
@@ -304,7 +287,7 @@ export class StreamTranslator {
     if (!rest) return;
     this.ensureOpen('text');
     this.delta({ type: 'text_delta', text: rest });
-    this.outputEstimate += estimateTextTokens(rest);
+    this.tally.countOutput(rest);
   }
 
   private close(): void {
