@@ -61,17 +61,15 @@ export function fileBlock(file: Json, param: string): Block {
   const fileData = optionalString(file, 'file_data', `${param}.file_data`);
   if (fileData !== undefined) {
     const parsed = parseDataUrl(fileData);
+    // Bare base64 (no data URL): OpenAI's file inputs are PDFs, unless the file's name says it is text.
     const mediaType =
-      parsed?.mediaType ??
-      (filename?.toLowerCase().endsWith('.pdf')
-        ? 'application/pdf'
-        : filename && TEXT_EXTENSIONS.test(filename)
-          ? 'text/plain'
-          : 'application/pdf');
+      parsed?.mediaType ?? (filename && TEXT_EXTENSIONS.test(filename) ? 'text/plain' : 'application/pdf');
     const payload = parsed ? parsed.data : fileData;
     const base64 = parsed ? parsed.base64 : true;
     if (mediaType.startsWith('text/') || mediaType === 'application/json') {
-      const text = base64 ? Buffer.from(payload, 'base64').toString('utf8') : decodeURIComponent(payload);
+      const text = base64
+        ? Buffer.from(payload, 'base64').toString('utf8')
+        : percentDecoded(payload, `${param}.file_data`);
       return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...title };
     }
     if (!base64) unsupported(`${param}.file_data`, 'binary file data must be base64-encoded.');
@@ -86,6 +84,18 @@ export function fileBlock(file: Json, param: string): Block {
     param,
     'invalid_value',
   );
+}
+
+function percentDecoded(value: string, param: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new OpenAIRequestError(
+      `Invalid '${param}': the data URL is not valid percent-encoding.`,
+      param,
+      'invalid_value',
+    );
+  }
 }
 
 /** A function tool as the Messages API declares one. `strict` is not needed: forced calls are always checked. */
