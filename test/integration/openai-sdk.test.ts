@@ -364,6 +364,32 @@ describe('models and errors through the OpenAI SDK', () => {
     expect(allowed.choices[0]!.message.content).toBe('Hello from the Orchids simulator.');
   });
 
+  it('a stream cut off after content: both streams raise an APIError instead of ending quietly', async () => {
+    stack = await startStack();
+    const cutOff = () => sse([...text('Half an ans'), { delayMs: 50 }, { destroy: true }]);
+    stack.sim.enqueue(cutOff());
+    const chunks: string[] = [];
+    const chatFailure = await (async () => {
+      const stream = await openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
+      for await (const chunk of stream) chunks.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((error: unknown) => error);
+    expect(chunks.join('')).toBe('Half an ans');
+    expect(chatFailure).toBeInstanceOf(OpenAI.APIError);
+    expect((chatFailure as Error).message).toContain('cut off');
+
+    stack.sim.enqueue(cutOff());
+    const responseFailure = await openai()
+      .responses.stream({ model: 'claude-sonnet-4-6', input: 'hi' })
+      .finalResponse()
+      .catch((error: unknown) => error);
+    expect(responseFailure).toBeInstanceOf(OpenAI.APIError);
+    expect((responseFailure as Error).message).toContain('cut off');
+  });
+
   it('no account at all: a 403 that says how to add one', async () => {
     stack = await startStack({ accounts: 0 });
     const failure = await openai()
