@@ -11,6 +11,9 @@ export type AccountStatus =
 /** An upstream protocol by name ('' = none yet): Generation B over a WebSocket or SSE, Generation A over SSE. */
 export type UpstreamProtocolName = 'ws' | 'sse-b' | 'sse-a';
 
+/** Which API a request came in on. */
+export type ApiName = 'anthropic' | 'openai-chat' | 'openai-responses';
+
 /** An account as people see it: never its cookie or session. */
 export interface AccountView {
   id: number;
@@ -110,6 +113,7 @@ export interface HistoryView {
   /** The debug record's file name, when one was written. */
   debugLog: string | null;
   protocol: UpstreamProtocolName | null;
+  api: ApiName;
 }
 
 export interface HistoryQuery {
@@ -141,6 +145,7 @@ export interface RequestView {
   accountsTried: number[];
   retries: number;
   protocol: UpstreamProtocolName | null;
+  api: ApiName;
   errorType: string | null;
   errorMessage: string | null;
   /** The debug record's file name, when one was written. */

@@ -23,6 +23,7 @@ import { DebugLogWriter } from './logs/debug-log-writer';
 import { PreparedToolsCache } from './orchids/prepared-tools';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
+import { openAIRoutes } from './openai/routes';
 import { MessagesProxy } from './proxy/messages-proxy';
 import type { ProxyObserver } from './proxy/observer';
 import { KeyFileSecretBox, LayeredSecretBox, type SecretBox } from './secrets/secret-box';
@@ -175,6 +176,7 @@ function buildRequestPath(
     estimateInput: (request) => estimateInputTokens(request, toolsCache.prepare(request.tools).tokens),
     health: hooks.health,
     proxy,
+    routes: openAIRoutes({ proxy, log: hooks.log }),
     log: hooks.log,
     paused: hooks.paused,
   });

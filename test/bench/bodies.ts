@@ -21,6 +21,16 @@ export function shortBody(stream: boolean): string {
   });
 }
 
+/** The same turn as `shortBody`, as an OpenAI Chat Completions request. */
+export function chatBody(stream: boolean): string {
+  return JSON.stringify({
+    model: 'claude-sonnet-4-6',
+    max_completion_tokens: 256,
+    stream,
+    messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  });
+}
+
 /**
  * Claude Code 2.1.197's real turn (76 KB), sent as is except for `stream`, which the row sets. The recorded body
  * already has stream:true, so the streamed row sends exactly the recorded bytes.

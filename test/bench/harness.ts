@@ -97,6 +97,8 @@ export interface Request {
   concurrency: number;
   /** Appended to the app's and hop's path, e.g. `?beta=true` as Claude Code sends it. */
   query?: string;
+  /** The app's route (default /v1/messages), e.g. /v1/chat/completions. */
+  path?: string;
   headers?: Record<string, string>;
 }
 
@@ -124,7 +126,10 @@ export function endpoint(
     case 'hop-ws':
       return { spec: { ...base, url: `${bench.hopWsUrl}/v1/messages` }, probe: bench.hopWs };
     case 'app':
-      return { spec: { ...base, url: `${app.url}/v1/messages${request.query ?? ''}` }, probe: app.proc };
+      return {
+        spec: { ...base, url: `${app.url}${request.path ?? '/v1/messages'}${request.query ?? ''}` },
+        probe: app.proc,
+      };
   }
 }
 

@@ -7,7 +7,7 @@
  *   --cpu-prof         start the app and hop processes with --cpu-prof; where the profiles went and a summary of
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
- *   --only <a,b>       run only these sections: idle,short,fixture,tokens,debug,streams,sizes,accounts,ws,soak
+ *   --only <a,b>       run only these sections: idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,soak
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
@@ -23,7 +23,7 @@ import { sleep } from './stats';
 import { warmUp, type AppHandle, type Bench, type Options } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
-import { bodySizes, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
+import { bodySizes, chatCompletions, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
 import { accountScaling, heldStreams, idleMemory, memoryTable, soak, tokensAndConnections } from './sections-resources';
 import { webSockets } from './sections-ws';
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
@@ -32,6 +32,7 @@ const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]>
   ['idle', idleMemory], // first, while the machine is quiet and the app has served nothing
   ['short', shortRequests],
   ['fixture', claudeCodeTurn],
+  ['openai', chatCompletions],
   ['tokens', tokensAndConnections],
   ['debug', debugLogging],
   ['streams', heldStreams],

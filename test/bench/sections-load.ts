@@ -2,7 +2,7 @@
  * The request-load sections: short requests at three concurrencies, the Claude Code turn, debug logging on and
  * off, and body sizes. Each row's reference (the hop) is measured right before it with the same phases.
  */
-import { fixtureBody, kb, shortBody, sizedBody } from './bodies';
+import { chatBody, fixtureBody, kb, shortBody, sizedBody } from './bodies';
 import { measureGroup, type Bench, type Request, type Row, type Target } from './harness';
 import { LOAD_COLUMNS, loadCells, type Report } from './report';
 import { fmt, fmtInt, ratio } from './stats';
@@ -228,4 +228,60 @@ export async function bodySizes(bench: Bench, report: Report): Promise<void> {
       report.rows.set(`size ${kb(size)} ${target}`, row);
     }
   }
+}
+
+/**
+ * OpenAI's Chat Completions beside the Messages API: the same short turn, streamed, at c=16, through the same
+ * pipeline. The only difference is the conversion in and the chunk encoder out, so the cost should be the same.
+ */
+export async function chatCompletions(bench: Bench, report: Report): Promise<void> {
+  const table = report.table(
+    'Chat Completions beside the Messages API (the short turn, streamed, c=16, the app only)',
+    [
+      'Route',
+      'req/s',
+      'vs /v1/messages',
+      'median ms',
+      'p99 ms',
+      'CPU µs/req',
+      'CPU vs /v1/messages',
+      'loop p99 ms',
+      'errors',
+    ],
+    'Both rows run as palindromes of the same phases. The cost compared is the app’s CPU per request.',
+  );
+  const variant = (key: string, path: string, body: string) => ({
+    key,
+    target: 'app' as const,
+    request: { body, concurrency: 16, path },
+  });
+  const rows = await measureGroup(
+    bench,
+    [variant('messages', '/v1/messages', shortBody(true)), variant('chat', '/v1/chat/completions', chatBody(true))],
+    4,
+  );
+  const messages = rows.get('messages')!;
+  const chat = rows.get('chat')!;
+  for (const [label, row] of [
+    ['/v1/messages', messages],
+    ['/v1/chat/completions', chat],
+  ] as const) {
+    table.rows.push([
+      label,
+      fmtInt(row.rps),
+      ratio(row.rps, messages.rps),
+      fmt(row.latency.median),
+      fmt(row.latency.p99),
+      fmtInt(row.cpuUsPerReq),
+      ratio(row.cpuUsPerReq, messages.cpuUsPerReq),
+      fmt(row.loop?.p99Ms),
+      String(row.errors),
+    ]);
+    report.rows.set(`openai ${label}`, row);
+  }
+  report.check(
+    'Streamed Chat Completions cost what streamed /v1/messages cost, within 10% (c=16)',
+    `${fmtInt(chat.cpuUsPerReq)} vs ${fmtInt(messages.cpuUsPerReq)} µs of app CPU a request (${fmt((100 * chat.cpuUsPerReq) / messages.cpuUsPerReq, 0)}%); ${fmtInt(chat.rps)} vs ${fmtInt(messages.rps)} req/s`,
+    chat.cpuUsPerReq <= 1.1 * messages.cpuUsPerReq && chat.errors === 0,
+  );
 }

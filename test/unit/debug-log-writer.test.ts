@@ -13,6 +13,7 @@ function report(requestId: string, startedAt: number): RequestReport {
   return {
     requestId,
     startedAt,
+    api: 'anthropic',
     model: 'claude-sonnet-4-6',
     upstreamModel: 'claude-sonnet-4-6',
     stream: true,

@@ -11,6 +11,7 @@ function report(at: number, status = 200): RequestReport {
     requestId: `req_${at}_${status}`,
     startedAt: at,
     finishedAt: at + 10,
+    api: 'anthropic',
     model: 'm',
     upstreamModel: 'm',
     stream: false,

@@ -9,6 +9,7 @@ export class MessageAccumulator {
   private readonly toolJson = new Map<number, string>();
   private id = '';
   private model = '';
+  private stopSequence: string | null = null;
 
   readonly sink = (_name: string, payload: Record<string, unknown>): void => {
     switch (payload.type) {
@@ -49,6 +50,9 @@ export class MessageAccumulator {
         }
         break;
       }
+      case 'message_delta':
+        this.stopSequence = (payload.delta as { stop_sequence?: string | null }).stop_sequence ?? null;
+        break;
       default:
         break;
     }
@@ -66,7 +70,7 @@ export class MessageAccumulator {
       model: this.model,
       content: this.blocks.filter(Boolean),
       stop_reason: stopReason,
-      stop_sequence: null,
+      stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null,
       usage,
     };
   }

@@ -1,7 +1,8 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
-import type { UpstreamEvent, UpstreamUsage } from '../orchids/types';
-import { estimateTextTokens } from './token-estimate';
-import { ToolCalls, type BlockWriter, type UnmappedToolCall } from './tool-calls';
+import type { UpstreamEvent } from '../orchids/types';
+import { StopScanner } from './stop-sequences';
+import { UsageTally } from './usage-tally';
+import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
 export type { UnmappedToolCall } from './tool-calls';
 
@@ -16,6 +17,10 @@ export interface TranslatorOptions {
   tools: ToolDefinition[] | undefined;
   /** Anthropic returns thinking blocks only when the request turned thinking on; clients not asking may not expect them. */
   includeThinking: boolean;
+  /** Which of the agent's tool calls may reach the client (tool_choice none, disable_parallel_tool_use). */
+  toolPolicy?: ToolCallPolicy;
+  /** The request's stop_sequences: the text ends at the first one (neither upstream takes them). */
+  stopSequences?: readonly string[];
   sink: AnthropicEventSink;
 }
 
@@ -35,25 +40,33 @@ export class StreamTranslator {
   private open: { type: 'text' | 'thinking'; index: number; signature?: string } | undefined;
   private readonly toolCalls: ToolCalls;
   private deferred: UpstreamEvent[] = [];
-  private upstreamUsage: UpstreamUsage = {};
-  private outputEstimate = 0;
+  private readonly tally: UsageTally;
   private finishReason: string | undefined;
   private pendingSignature: string | undefined;
   private stopped: TerminalFailure | undefined;
+  private readonly stops: StopScanner | undefined;
+  /** The stop sequence that ended the answer. */
+  private stopSequence: string | undefined;
   /** Set once the client has been sent anything beyond message_start and pings. */
   contentStarted = false;
   finished = false;
 
   constructor(private readonly options: TranslatorOptions) {
+    this.tally = new UsageTally(options.inputTokensEstimate);
     const writer: BlockWriter = {
-      open: (contentBlock) => this.openBlock(contentBlock),
+      open: (contentBlock) => {
+        this.releaseHeldText();
+        return this.openBlock(contentBlock);
+      },
       delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
       stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
       countOutput: (text) => {
-        this.outputEstimate += estimateTextTokens(text);
+        this.tally.countOutput(text);
       },
     };
-    this.toolCalls = new ToolCalls(options.tools, writer);
+    this.toolCalls = new ToolCalls(options.tools, writer, options.toolPolicy);
+    const stops = options.stopSequences?.filter((sequence) => sequence !== '');
+    if (stops?.length) this.stops = new StopScanner(stops);
   }
 
   /**
@@ -122,7 +135,7 @@ export class StreamTranslator {
           this.ensureOpen('thinking');
           this.delta({ type: 'thinking_delta', thinking: event.text });
         }
-        this.outputEstimate += estimateTextTokens(event.text);
+        this.tally.countOutput(event.text);
         break;
       case 'thinking-end':
         if (event.signature && this.open?.type === 'thinking') this.open.signature = event.signature;
@@ -132,12 +145,24 @@ export class StreamTranslator {
         break;
       case 'text-start':
         break; // opened by the first non-empty delta
-      case 'text-delta':
-        this.ensureOpen('text');
-        this.delta({ type: 'text_delta', text: event.text });
-        this.outputEstimate += estimateTextTokens(event.text);
+      case 'text-delta': {
+        const scan = this.stops?.push(event.text);
+        const text = scan ? scan.emit : event.text;
+        if (text) {
+          this.ensureOpen('text');
+          this.delta({ type: 'text_delta', text });
+          this.tally.countOutput(text);
+        }
+        if (scan?.matched !== undefined) {
+          // The answer ends here, as the upstream would have ended it had it known the sequence.
+          this.stopSequence = scan.matched;
+          this.finished = true;
+          return false;
+        }
         break;
+      }
       case 'text-end':
+        this.releaseHeldText();
         if (this.open?.type === 'text') this.close();
         break;
       case 'tool-input-start':
@@ -160,10 +185,10 @@ export class StreamTranslator {
         }
         break;
       case 'usage':
-        this.mergeUsage(event.usage);
+        this.tally.merge(event.usage);
         break;
       case 'finish':
-        if (event.usage) this.mergeUsage(event.usage);
+        if (event.usage) this.tally.merge(event.usage);
         this.finishReason = event.reason;
         this.finished = true;
         return false;
@@ -191,18 +216,16 @@ export class StreamTranslator {
       this.toolCalls.endLive();
       this.replayDeferred();
     }
+    this.releaseHeldText();
     if (this.open) this.close();
-    this.toolCalls.finish();
+    // Calls still buffered after a stop sequence came later in the answer than where it was cut.
+    if (this.stopSequence === undefined) this.toolCalls.finish();
     const stopReason = this.stopReason();
     const usage = this.usage();
-    const deltaUsage: Record<string, number> = { output_tokens: usage.output_tokens };
-    if (this.upstreamUsage.inputTokens !== undefined) deltaUsage.input_tokens = usage.input_tokens;
-    if (usage.cache_read_input_tokens) deltaUsage.cache_read_input_tokens = usage.cache_read_input_tokens;
-    if (usage.cache_creation_input_tokens) deltaUsage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
     this.options.sink('message_delta', {
       type: 'message_delta',
-      delta: { stop_reason: stopReason, stop_sequence: null },
-      usage: deltaUsage,
+      delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
+      usage: this.tally.deltaUsage(usage),
     });
     this.options.sink('message_stop', { type: 'message_stop' });
     return { stopReason, usage };
@@ -216,33 +239,22 @@ export class StreamTranslator {
   }
 
   usage(): Usage {
-    const usage: Usage = {
-      input_tokens: this.upstreamUsage.inputTokens ?? this.options.inputTokensEstimate,
-      output_tokens: this.upstreamUsage.outputTokens ?? Math.max(1, Math.round(this.outputEstimate)),
-    };
-    if (this.upstreamUsage.cacheReadInputTokens)
-      usage.cache_read_input_tokens = this.upstreamUsage.cacheReadInputTokens;
-    if (this.upstreamUsage.cacheCreationInputTokens) {
-      usage.cache_creation_input_tokens = this.upstreamUsage.cacheCreationInputTokens;
-    }
-    return usage;
+    return this.tally.usage();
   }
 
   private stopReason(): StopReason {
     if (this.toolCalls.toolUses > 0) return 'tool_use';
     const reason = this.finishReason?.toLowerCase();
+    if (this.stopSequence !== undefined) return 'stop_sequence';
     if (reason === 'length' || reason === 'max_tokens' || reason === 'max-tokens') return 'max_tokens';
     if (reason === 'stop_sequence') return 'stop_sequence';
     if (reason === 'refusal' || reason === 'content-filter' || reason === 'content_filter') return 'refusal';
     return 'end_turn';
   }
 
-  private mergeUsage(usage: UpstreamUsage): void {
-    this.upstreamUsage = { ...this.upstreamUsage, ...usage };
-  }
-
   private ensureOpen(type: 'text' | 'thinking'): void {
     if (this.open?.type === type) return;
+    if (type === 'thinking') this.releaseHeldText();
     const index = this.openBlock(
       type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
     );
@@ -264,6 +276,18 @@ export class StreamTranslator {
 
   private delta(delta: Record<string, unknown>): void {
     this.options.sink('content_block_delta', { type: 'content_block_delta', index: this.open!.index, delta });
+  }
+
+  /**
+   * Text held back in case it began a stop sequence is sent once its text ends (a text-end, another kind of block,
+   * the end of the turn): a sequence is matched within one text, not across two.
+   */
+  private releaseHeldText(): void {
+    const rest = this.stops?.flush();
+    if (!rest) return;
+    this.ensureOpen('text');
+    this.delta({ type: 'text_delta', text: rest });
+    this.tally.countOutput(rest);
   }
 
   private close(): void {

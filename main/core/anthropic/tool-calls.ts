@@ -20,7 +20,10 @@ export interface BlockWriter {
   countOutput(text: string): void;
 }
 
-/** A call the client was not sent as a tool_use, because it declared no tool it could be. */
+/**
+ * A call the client was not sent as a tool_use: it declared no tool the call could be, or the request allowed no
+ * (further) tool calls (`tool_choice` none, `disable_parallel_tool_use`).
+ */
 export interface UnmappedToolCall {
   name: string;
   input: Record<string, unknown>;
@@ -44,6 +47,14 @@ interface LiveCall {
 
 const UNMAPPED_INPUT_LIMIT = 400;
 
+/** What the request allows to reach the client. */
+export interface ToolCallPolicy {
+  /** `tool_choice: none`: no call reaches the client, not even as a line of text. */
+  withhold?: boolean;
+  /** `disable_parallel_tool_use`: calls beyond this many are held back. */
+  maxToolUses?: number;
+}
+
 export class ToolCalls {
   private readonly buffered = new Map<string, BufferedCall>();
   /** Upstream ids already sent (as tool_use, live or whole, or as text): later announcements are duplicates. */
@@ -55,7 +66,13 @@ export class ToolCalls {
   constructor(
     private readonly tools: ToolDefinition[] | undefined,
     private readonly out: BlockWriter,
+    private readonly policy: ToolCallPolicy = {},
   ) {}
+
+  /** Whether another tool_use may still reach the client. */
+  private get mayForward(): boolean {
+    return !this.policy.withhold && (this.policy.maxToolUses === undefined || this.toolUses < this.policy.maxToolUses);
+  }
 
   /** The upstream id of the call being forwarded live; nothing else may open a block until it closes. */
   get liveId(): string | undefined {
@@ -64,7 +81,7 @@ export class ToolCalls {
 
   start(id: string, name: string): void {
     if (this.sent.has(id) || this.buffered.has(id)) return;
-    const match = this.live ? undefined : matchClientTool(name, this.tools);
+    const match = this.live || !this.mayForward ? undefined : matchClientTool(name, this.tools);
     if (match && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
   }
@@ -183,6 +200,11 @@ export class ToolCalls {
     }
     // Parsed once without a schema (the name lookup may need the keys), then reshaped for the chosen tool.
     const parsed = typeof rawInput === 'string' ? repairToolInput(rawInput, undefined) : rawInput;
+    if (!this.mayForward) {
+      // Held back whole: the debug record keeps it, the client's answer has no trace of it.
+      this.unmapped.push({ name: upstreamName, input: parsed });
+      return;
+    }
     const match = matchClientTool(upstreamName, this.tools, parsed);
     if (!match) {
       this.emitUnmapped(upstreamName, parsed);

@@ -53,6 +53,7 @@ export function historyView(row: HistoryRow): HistoryView {
     accountsTried: row.accountsTried,
     debugLog: row.debugLog,
     protocol: row.protocol,
+    api: row.api,
   };
 }
 
@@ -74,6 +75,7 @@ export function requestView(report: RequestReport, debugLog: string | null): Req
     accountsTried: report.accountsTried,
     retries: report.retries,
     protocol: report.protocol,
+    api: report.api,
     errorType: report.errorType,
     errorMessage: report.errorMessage,
     debugLog,

@@ -78,4 +78,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN protocol_checked_at INTEGER;   -- ms since epoch
   ALTER TABLE request_history ADD COLUMN protocol TEXT;
   `,
+  // 5: which API each request came in on (the Messages API, or OpenAI's Chat Completions or Responses)
+  `
+  ALTER TABLE request_history ADD COLUMN api TEXT NOT NULL DEFAULT 'anthropic';
+  `,
 ];

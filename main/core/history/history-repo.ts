@@ -1,6 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/database';
 import type { RequestReport } from '../proxy/observer';
+import { isApiKind, type ApiKind } from '../proxy/api-format';
 import { isUpstreamProtocol, type UpstreamProtocol } from '../upstream/protocol';
 
 export interface HistoryRow {
@@ -23,6 +24,8 @@ export interface HistoryRow {
   accountsTried: number[];
   debugLog: string | null;
   protocol: UpstreamProtocol | null;
+  /** The API the request came in on. */
+  api: ApiKind;
 }
 
 export interface HistoryQuery {
@@ -60,6 +63,7 @@ interface Row {
   accounts_tried: string;
   debug_log: string | null;
   protocol: string | null;
+  api: string;
 }
 
 const fromRow = (row: Row): HistoryRow => ({
@@ -82,6 +86,7 @@ const fromRow = (row: Row): HistoryRow => ({
   accountsTried: JSON.parse(row.accounts_tried) as number[],
   debugLog: row.debug_log,
   protocol: isUpstreamProtocol(row.protocol) ? row.protocol : null,
+  api: isApiKind(row.api) ? row.api : 'anthropic',
 });
 
 export class HistoryRepo {
@@ -100,8 +105,8 @@ export class HistoryRepo {
     this.insertOne = db.prepare(
       `INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
          stop_reason, input_tokens, output_tokens, first_byte_ms, duration_ms, error_type, error_message, retries,
-         accounts_tried, debug_log, protocol)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         accounts_tried, debug_log, protocol, api)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRequestId = db.prepare('SELECT * FROM request_history WHERE request_id = ?');
     this.deleteOlder = db.prepare('DELETE FROM request_history WHERE started_at < ?');
@@ -141,6 +146,7 @@ export class HistoryRepo {
           JSON.stringify(report.accountsTried),
           debugLog,
           report.protocol,
+          report.api,
         );
       }
     })(entries);

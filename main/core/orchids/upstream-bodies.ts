@@ -15,6 +15,11 @@ export interface BodiesContext {
   tools: PreparedTools;
   /** The `thinkingMode` setting: `auto` follows the request. */
   thinkingMode: 'auto' | 'enabled' | 'disabled';
+  /**
+   * The request as each generation should see it, where they differ (structured output instructs Generation A to
+   * call a tool and Generation B to write its arguments); the client's request otherwise.
+   */
+  variants?: { a: MessagesRequest; b: MessagesRequest };
 }
 
 /**
@@ -35,7 +40,7 @@ export class UpstreamBodies {
   for(protocol: UpstreamProtocol, account: AccountRecord): Buffer {
     if (protocol === 'sse-a') {
       // Generation A carries the account's identity in the body, so only its bulk is shared between accounts.
-      this.genA ??= buildOrchidsRequest(this.request, {
+      this.genA ??= buildOrchidsRequest(this.context.variants?.a ?? this.request, {
         email: '',
         userId: '',
         upstreamModel: this.context.upstreamModel,
@@ -47,7 +52,7 @@ export class UpstreamBodies {
     const form = protocol === 'ws' ? 'ws' : 'sse';
     let encoded = this.encodedB[form];
     if (!encoded) {
-      this.genB ??= buildGenBBody(this.request, {
+      this.genB ??= buildGenBBody(this.context.variants?.b ?? this.request, {
         upstreamModel: this.context.upstreamModel,
         thinkingMode: thinkingModeFor(this.request, this.context.thinkingMode),
       });

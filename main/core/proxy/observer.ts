@@ -2,11 +2,14 @@ import type { StopReason } from '../anthropic/types';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';
+import type { ApiKind } from './api-format';
 
 /** What the request path reports about each request; history, live views and the tray are built from this. */
 export interface RequestStart {
   requestId: string;
   startedAt: number;
+  /** The API the request came in on. */
+  api: ApiKind;
   model: string;
   upstreamModel: string;
   stream: boolean;

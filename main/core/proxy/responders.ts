@@ -1,12 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import type { AnthropicEventSink } from '../anthropic/stream-translator';
 import { MessageAccumulator } from '../anthropic/message-accumulator';
-import { PING_FRAME, sseFrame } from '../anthropic/sse-writer';
 import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
-import { ApiError, errorBody, sendError, sendJson } from '../server/errors';
+import { type ApiError, sendJson } from '../server/errors';
+import type { ApiFormat, StreamEncoder } from './api-format';
 import type { Beating, Heartbeat } from './heartbeat';
 
-/** Where a request's answer goes. The failover loop talks to this, not to HTTP, so both modes share it. */
+/** Where a request's answer goes. The failover loop talks to this, not to HTTP, so every mode and API shares it. */
 export interface Responder {
   readonly sink: AnthropicEventSink;
   /** Anything a retry would duplicate has reached the client (been written, not merely queued). */
@@ -25,7 +25,7 @@ export interface Responder {
  * A streamed answer. Events collect in a string and go out in one write per upstream chunk, so a burst of deltas
  * costs one syscall; the status line and headers travel with the first write, and the last frames with `end()`.
  * Nothing is written before the first upstream chunk (or the first ping), so an account that fails early leaves
- * the status code free: failover, or a proper HTTP error.
+ * the status code free: failover, or a proper HTTP error. The API's encoder decides what each event looks like.
  */
 export class SseResponder implements Responder, Beating {
   private pending = '';
@@ -36,6 +36,7 @@ export class SseResponder implements Responder, Beating {
   private ended = false;
   /** A content block is in `pending`, not yet written: a failed attempt's can still be dropped. */
   private contentQueued = false;
+  private readonly encoder: StreamEncoder;
   /** Content has been written: from here on a retry would duplicate output. */
   contentSent = false;
   lastWriteAt: number;
@@ -44,8 +45,10 @@ export class SseResponder implements Responder, Beating {
   constructor(
     private readonly res: ServerResponse,
     private readonly heartbeat: Heartbeat,
+    private readonly format: ApiFormat,
     private readonly now: () => number = Date.now,
   ) {
+    this.encoder = format.streamEncoder();
     this.lastWriteAt = now();
     heartbeat.add(this);
   }
@@ -55,12 +58,12 @@ export class SseResponder implements Responder, Beating {
       // Every attempt's translator starts a message; the client sees only the first.
       if (this.messageStarted) return;
       this.messageStarted = true;
-      this.messageStartFrame = sseFrame(name, payload);
+      this.messageStartFrame = this.encoder.encode(name, payload);
       this.pending += this.messageStartFrame;
       return;
     }
     if (name === 'content_block_start') this.contentQueued = true;
-    this.pending += sseFrame(name, payload);
+    this.pending += this.encoder.encode(name, payload);
   };
 
   flush(): void {
@@ -74,12 +77,13 @@ export class SseResponder implements Responder, Beating {
     // Whatever the failed attempt queued was never written; message_start is kept until it has been.
     this.contentQueued = false;
     this.pending = this.written ? '' : this.messageStartFrame;
+    this.encoder.resetAttempt();
   }
 
   ping(): void {
     if (this.ended) return;
     // A slow upstream: the message starts now, so the client knows we are alive.
-    this.write(`${this.pending}${PING_FRAME}`);
+    this.write(`${this.pending}${this.encoder.ping}`);
     this.pending = '';
   }
 
@@ -93,11 +97,11 @@ export class SseResponder implements Responder, Beating {
     if (!this.written) {
       this.ended = true;
       this.heartbeat.delete(this);
-      sendError(this.res, error);
+      this.format.sendError(this.res, error);
       return;
     }
-    // What arrived before the failure goes out first, then an error event: the client knows the answer is cut short.
-    this.close(`${this.pending}${sseFrame('error', JSON.parse(errorBody(error.type, error.message)))}`);
+    // What arrived before the failure goes out first, then the API's error: the client knows the answer is cut short.
+    this.close(`${this.pending}${this.encoder.failure(error)}`);
   }
 
   private headers(): void {
@@ -132,13 +136,16 @@ export class SseResponder implements Responder, Beating {
   }
 }
 
-/** A non-streamed answer: the same events, accumulated into one JSON message. */
+/** A non-streamed answer: the same events, accumulated into one message, written in the API's shape. */
 export class JsonResponder implements Responder {
   private accumulator = new MessageAccumulator();
   private ended = false;
   onFrame?: (frame: string) => void;
 
-  constructor(private readonly res: ServerResponse) {}
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly format: ApiFormat,
+  ) {}
 
   readonly sink: AnthropicEventSink = (name, payload) => this.accumulator.sink(name, payload);
 
@@ -155,8 +162,7 @@ export class JsonResponder implements Responder {
   finish(stopReason: StopReason, usage: Usage): void {
     if (this.ended) return;
     this.ended = true;
-    const message: MessagesResponse = this.accumulator.result(stopReason, usage);
-    const body = JSON.stringify(message);
+    const body = this.format.renderMessage(this.accumulator.result(stopReason, usage));
     this.onFrame?.(body);
     sendJson(this.res, 200, body);
   }
@@ -164,6 +170,34 @@ export class JsonResponder implements Responder {
   fail(error: ApiError): void {
     if (this.ended) return;
     this.ended = true;
-    sendError(this.res, error);
+    this.format.sendError(this.res, error);
   }
+}
+
+/**
+ * Holds a whole answer back from the client, for requests whose answer must be checked before it is sent (forced
+ * tool use, JSON schemas). Nothing is ever written, so every failure stays free to fail over or retry.
+ */
+export class CollectingResponder implements Responder {
+  private accumulator = new MessageAccumulator();
+
+  readonly sink: AnthropicEventSink = (name, payload) => this.accumulator.sink(name, payload);
+  readonly contentSent = false;
+
+  flush(): void {}
+
+  resetAttempt(): void {
+    this.accumulator = new MessageAccumulator();
+  }
+
+  /** The collected answer; the next attempt starts from nothing. */
+  take(stopReason: StopReason, usage: Usage): MessagesResponse {
+    const message = this.accumulator.result(stopReason, usage);
+    this.accumulator = new MessageAccumulator();
+    return message;
+  }
+
+  finish(): void {}
+
+  fail(): void {}
 }

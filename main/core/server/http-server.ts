@@ -2,7 +2,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { validateMessagesRequest, RequestValidationError } from '../anthropic/validate';
 import type { MessagesRequest } from '../anthropic/types';
-import { listedModels, type ModelMap } from '../orchids/model-map';
+import { findModel, listModels } from '../api/models-list';
+import type { ApiRoutes, RouteContext } from '../api/routes';
+import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
@@ -26,6 +28,8 @@ export interface ServerOptions {
   estimateInput: (request: MessagesRequest) => number;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
+  /** /v1 routes of other APIs (OpenAI's), served with this server's key rule and body handling. */
+  routes?: ApiRoutes;
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   log?: (line: string) => void;
@@ -191,7 +195,19 @@ export class ProxyServer {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
       if (path === '/health' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.options.health()));
-      if (path.startsWith('/v1/')) return await this.api(req, res, path, method, requestId, receivedAt);
+      if (path.startsWith('/v1/')) {
+        const served = this.options.routes?.match(path);
+        if (served) {
+          const context: RouteContext = {
+            ...{ req, res, method, path, requestId, receivedAt },
+            authorize: () => this.authorize(req),
+            readJson: () => this.readJson(req),
+            paused: () => this.options.paused?.() ?? false,
+          };
+          return await served(context);
+        }
+        return await this.api(req, res, path, method, requestId, receivedAt);
+      }
       if (this.extraRoutes && (await this.extraRoutes(req, res, new URL(raw, 'http://localhost')))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
@@ -207,18 +223,13 @@ export class ProxyServer {
     requestId: string,
     receivedAt: number,
   ): Promise<void> {
-    const apiKey = this.options.apiKey();
-    if (apiKey === null) {
-      throw new ApiError(
-        'authentication_error',
-        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
-      );
+    this.authorize(req);
+    if (path === '/v1/models' && method === 'GET') {
+      return sendJson(res, 200, JSON.stringify(listModels(this.options.modelMap(), req.url)));
     }
-    checkApiKey(req, apiKey);
-    if (path === '/v1/models' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.models()));
     if (path.startsWith('/v1/models/') && method === 'GET') {
       const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      const model = this.models().data.find((entry) => entry.id === id);
+      const model = findModel(this.options.modelMap(), id);
       if (!model) throw new ApiError('not_found_error', `model: ${id}`);
       return sendJson(res, 200, JSON.stringify(model));
     }
@@ -226,11 +237,7 @@ export class ProxyServer {
     const isCount = path === '/v1/messages/count_tokens';
     if (!isMessages && !isCount) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     if (method !== 'POST') throw new ApiError('not_found_error', `${path} accepts POST, not ${method}.`, 405);
-    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-    if (!contentType.startsWith('application/json')) {
-      throw new ApiError('invalid_request_error', 'Content-Type must be application/json.');
-    }
-    const body = decodeJson(await readBody(req, this.options.maxBodyBytes));
+    const body = await this.readJson(req);
     const request = validateMessagesRequest(body, { requireMaxTokens: isMessages });
     if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: this.options.estimateInput(request) }));
     if (this.options.paused?.()) {
@@ -243,19 +250,25 @@ export class ProxyServer {
     await this.options.proxy.handle(request, req, res, requestId, receivedAt);
   }
 
-  private models(): {
-    data: Array<Record<string, string>>;
-    has_more: false;
-    first_id: string | null;
-    last_id: string | null;
-  } {
-    const data = listedModels(this.options.modelMap()).map((id) => ({
-      type: 'model',
-      id,
-      display_name: id,
-      created_at: '2025-01-01T00:00:00Z',
-    }));
-    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+  /** The API-key rule of every /v1 route, whichever API it speaks. */
+  private authorize(req: IncomingMessage): void {
+    const apiKey = this.options.apiKey();
+    if (apiKey === null) {
+      throw new ApiError(
+        'authentication_error',
+        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
+      );
+    }
+    checkApiKey(req, apiKey);
+  }
+
+  /** A JSON request body, the same way for every API: content type, size limit, decoding. */
+  private async readJson(req: IncomingMessage): Promise<unknown> {
+    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
+    if (!contentType.startsWith('application/json')) {
+      throw new ApiError('invalid_request_error', 'Content-Type must be application/json.');
+    }
+    return decodeJson(await readBody(req, this.options.maxBodyBytes));
   }
 
   private preflight(res: ServerResponse, origin: string | undefined): void {

@@ -48,6 +48,23 @@ message = client.messages.create(
 print(message.content)`,
     },
     {
+      id: 'openai',
+      label: 'OpenAI-compatible',
+      // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider, Codex CLI ...) takes these two values.
+      code: `Base URL: ${url}/v1
+API key:  ${key}
+Model:    claude-sonnet-4-6   (or any id from ${url}/v1/models)
+
+import OpenAI from 'openai';
+
+const client = new OpenAI({ baseURL: '${url}/v1', apiKey: '${key}' });
+const completion = await client.chat.completions.create({
+  model: 'claude-sonnet-4-6',
+  messages: [{ role: 'user', content: 'Hello' }],
+});
+console.log(completion.choices[0].message.content);`,
+    },
+    {
       id: 'curl',
       label: 'curl',
       code: `curl ${url}/v1/messages \\

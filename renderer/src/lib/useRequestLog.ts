@@ -19,6 +19,7 @@ export type LogEntry = Pick<
   | 'errorType'
   | 'errorMessage'
   | 'retries'
+  | 'api'
 >;
 
 export interface LogFilters {
@@ -50,6 +51,7 @@ const toEntry = (r: RequestView | HistoryView): LogEntry => ({
   errorType: r.errorType,
   errorMessage: r.errorMessage,
   retries: r.retries,
+  api: r.api,
 });
 
 /**

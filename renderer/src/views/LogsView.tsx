@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { RequestDetail } from '../components/logs/RequestDetail';
+import { API_LABEL } from '../components/logs/RowSummary';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { formatCount, formatMs, formatTime } from '../lib/format';
 import { useLive } from '../lib/live';
@@ -105,6 +106,7 @@ export function LogsView() {
             <thead>
               <tr>
                 <th scope="col">Time</th>
+                <th scope="col">API</th>
                 <th scope="col">Account</th>
                 <th scope="col">Model</th>
                 <th scope="col">Status</th>
@@ -148,6 +150,7 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
           {formatTime(entry.startedAt)}
         </button>
       </td>
+      <td>{API_LABEL[entry.api] ?? entry.api}</td>
       <td>{account}</td>
       <td>
         <span className="mono">{entry.model}</span>

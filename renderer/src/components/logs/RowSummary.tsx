@@ -19,12 +19,22 @@ type Fields = Pick<
   | 'retries'
   | 'accountsTried'
   | 'protocol'
+  | 'api'
 >;
+
+/** What each API is called in the window. */
+export const API_LABEL: Record<HistoryView['api'], string> = {
+  anthropic: 'Messages',
+  'openai-chat': 'Chat Completions',
+  'openai-responses': 'Responses',
+};
 
 /** A request's facts as a definition list: the history row, or a debug record's summary. */
 export function RowSummary({ row, accountName }: { row: Fields; accountName: (id: number | null) => string }) {
   const items: Array<[string, string]> = [
     ['Started', formatDateTime(row.startedAt)],
+    // Debug records written before the API was recorded have none.
+    ['API', row.api ? API_LABEL[row.api] : '—'],
     ['Account', accountName(row.accountId)],
     ['Model', row.upstreamModel && row.upstreamModel !== row.model ? `${row.model} → ${row.upstreamModel}` : row.model],
     ['Streaming', row.stream ? 'yes' : 'no'],

@@ -1,0 +1,95 @@
+/**
+ * `GET /v1/models` in one body that both official SDKs read: Anthropic's list (`data`, `has_more`, `first_id`,
+ * `last_id`, entries with `type`, `id`, `display_name`, `created_at`) whose entries also carry OpenAI's `object`,
+ * `created` and `owned_by`, with OpenAI's `object: "list"` beside them.
+ */
+import { ApiError } from '../server/errors';
+import { listedModels, type ModelMap } from '../orchids/model-map';
+
+interface ModelEntry {
+  type: 'model';
+  id: string;
+  display_name: string;
+  created_at: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
+interface ModelPage {
+  object: 'list';
+  data: ModelEntry[];
+  has_more: boolean;
+  first_id: string | null;
+  last_id: string | null;
+}
+
+/** The map has no dates; a fixed one keeps answers stable (Anthropic requires the field). */
+const CREATED_AT = '2025-01-01T00:00:00Z';
+const CREATED = Date.parse(CREATED_AT) / 1000;
+const MAX_LIMIT = 1000;
+
+function entry(id: string): ModelEntry {
+  return {
+    type: 'model',
+    id,
+    display_name: id,
+    created_at: CREATED_AT,
+    object: 'model',
+    created: CREATED,
+    owned_by: 'orchids',
+  };
+}
+
+export function findModel(map: ModelMap, id: string): ModelEntry | undefined {
+  return listedModels(map).includes(id) ? entry(id) : undefined;
+}
+
+/**
+ * One page, as Anthropic pages: `limit` entries after `after_id`, or the `limit` entries just before `before_id`,
+ * `has_more` when more lie further that way. DECISION: without `limit` the whole list comes back. Anthropic's
+ * default is 20, but the OpenAI SDK never asks for a next page, and a user's model map may hold more than 20 ids.
+ */
+export function listModels(map: ModelMap, url: string | undefined): ModelPage {
+  const query = new URLSearchParams(url?.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+  const ids = listedModels(map);
+  const limit = readLimit(query.get('limit'));
+  const afterId = query.get('after_id');
+  const beforeId = query.get('before_id');
+  if (afterId !== null && beforeId !== null) {
+    throw new ApiError('invalid_request_error', 'Send either after_id or before_id, not both.');
+  }
+  let page: string[];
+  let hasMore: boolean;
+  if (beforeId !== null) {
+    const end = position(ids, beforeId, 'before_id');
+    const start = limit === undefined ? 0 : Math.max(0, end - limit);
+    page = ids.slice(start, end);
+    hasMore = start > 0;
+  } else {
+    const start = afterId === null ? 0 : position(ids, afterId, 'after_id') + 1;
+    const end = limit === undefined ? ids.length : Math.min(ids.length, start + limit);
+    page = ids.slice(start, end);
+    hasMore = end < ids.length;
+  }
+  const data = page.map(entry);
+  return { object: 'list', data, has_more: hasMore, first_id: page[0] ?? null, last_id: page.at(-1) ?? null };
+}
+
+function readLimit(raw: string | null): number | undefined {
+  if (raw === null) return undefined;
+  const limit = Number(raw);
+  if (!/^\d+$/.test(raw) || limit < 1 || limit > MAX_LIMIT) {
+    throw new ApiError(
+      'invalid_request_error',
+      `limit: Input should be an integer from 1 to ${MAX_LIMIT}, not "${raw}".`,
+    );
+  }
+  return limit;
+}
+
+function position(ids: readonly string[], id: string, param: string): number {
+  const index = ids.indexOf(id);
+  if (index < 0) throw new ApiError('invalid_request_error', `${param}: no model with the id "${id}" is listed.`);
+  return index;
+}

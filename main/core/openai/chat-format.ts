@@ -1,0 +1,196 @@
+/**
+ * Answers in Chat Completions' shape: `chat.completion` objects, and `chat.completion.chunk` lines ending in
+ * `data: [DONE]` when streamed. Built from the same Anthropic events every API's answer passes through.
+ */
+import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
+import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
+import type { ApiError } from '../server/errors';
+import type { ChatOptions } from './chat-request';
+import { openAIErrorObject, openAIStatus, sendOpenAIError } from './errors';
+
+const FINISH_REASONS: Record<StopReason, string> = {
+  end_turn: 'stop',
+  stop_sequence: 'stop',
+  pause_turn: 'stop',
+  max_tokens: 'length',
+  tool_use: 'tool_calls',
+  refusal: 'content_filter',
+};
+
+function finishReason(stopReason: StopReason | null, legacy: boolean): string {
+  const reason = FINISH_REASONS[stopReason ?? 'end_turn'] ?? 'stop';
+  return legacy && reason === 'tool_calls' ? 'function_call' : reason;
+}
+
+/** Anthropic counts cached input apart from `input_tokens`; OpenAI's `prompt_tokens` includes it. */
+function chatUsage(usage: Usage): Record<string, unknown> {
+  const cached = usage.cache_read_input_tokens ?? 0;
+  const prompt = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: usage.output_tokens,
+    total_tokens: prompt + usage.output_tokens,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+}
+
+/** `msg_…` → `chatcmpl-…`: one id per answer, derived so the debug record's two forms are easy to match. */
+const completionId = (messageId: string): string => `chatcmpl-${messageId.replace(/^msg_/, '')}`;
+const unixSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export class ChatFormat implements ApiFormat {
+  readonly api = 'openai-chat' as const;
+
+  constructor(private readonly options: ChatOptions) {}
+
+  streamEncoder(): StreamEncoder {
+    return new ChatStreamEncoder(this.options);
+  }
+
+  renderMessage(message: MessagesResponse): string {
+    let text = '';
+    let reasoning = '';
+    const calls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
+    for (const block of message.content) {
+      if (block.type === 'text') text += block.text;
+      else if (block.type === 'thinking') reasoning += block.thinking;
+      else
+        calls.push({
+          id: block.id,
+          type: 'function',
+          function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+        });
+    }
+    const reply: Record<string, unknown> = {
+      role: 'assistant',
+      content: text === '' && calls.length > 0 ? null : text,
+    };
+    if (reasoning) reply.reasoning_content = reasoning;
+    if (calls.length > 0) {
+      if (this.options.legacyFunctions) reply.function_call = calls[0]!.function;
+      else reply.tool_calls = calls;
+    }
+    reply.refusal = null;
+    return JSON.stringify({
+      id: completionId(message.id),
+      object: 'chat.completion',
+      created: unixSeconds(),
+      model: this.options.model,
+      choices: [
+        {
+          index: 0,
+          message: reply,
+          logprobs: null,
+          finish_reason: finishReason(message.stop_reason, this.options.legacyFunctions),
+        },
+      ],
+      usage: chatUsage(message.usage),
+      system_fingerprint: null,
+    });
+  }
+
+  sendError = sendOpenAIError;
+  errorStatus = openAIStatus;
+}
+
+/**
+ * Each chunk is a fixed head (id, created, model), the delta, and a fixed tail, so a text delta costs one
+ * JSON.stringify of the delta alone: streamed Chat Completions cost what streamed Messages cost.
+ */
+class ChatStreamEncoder implements StreamEncoder {
+  readonly ping = ': ping\n\n';
+  private head = '';
+  private tail = '';
+  private inputTokens = 0;
+  /** Content block index → the tool call's index in `tool_calls`. */
+  private readonly toolIndex = new Map<number, number>();
+  private usage: Usage | undefined;
+
+  constructor(private readonly options: ChatOptions) {}
+
+  encode(name: string, payload: Record<string, unknown>): string {
+    switch (name) {
+      case 'message_start':
+        return this.start(payload.message as { id: string; usage: Usage });
+      case 'content_block_start':
+        return this.blockStart(payload.index as number, payload.content_block as Record<string, string>);
+      case 'content_block_delta':
+        return this.delta(payload.index as number, payload.delta as Record<string, string>);
+      case 'message_delta': {
+        const delta = payload.delta as { stop_reason: StopReason | null };
+        this.usage = { input_tokens: this.inputTokens, ...(payload.usage as Partial<Usage>) } as Usage;
+        const reason = finishReason(delta.stop_reason, this.options.legacyFunctions);
+        return `data: ${this.head}{},"logprobs":null,"finish_reason":"${reason}"}]${this.usageTail()}}\n\n`;
+      }
+      case 'message_stop':
+        return `${this.options.includeUsage ? this.usageChunk() : ''}data: [DONE]\n\n`;
+      default:
+        return '';
+    }
+  }
+
+  failure(error: ApiError): string {
+    // The official SDK raises an APIError for a chunk that carries `error`.
+    return `data: ${JSON.stringify({ error: openAIErrorObject(error) })}\n\n`;
+  }
+
+  resetAttempt(): void {
+    this.toolIndex.clear();
+  }
+
+  private start(message: { id: string; usage: Usage }): string {
+    this.inputTokens = message.usage.input_tokens;
+    this.head =
+      `{"id":${JSON.stringify(completionId(message.id))},"object":"chat.completion.chunk","created":${unixSeconds()},` +
+      `"model":${JSON.stringify(this.options.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
+    this.tail = `,"logprobs":null,"finish_reason":null}]${this.usageTail()}}\n\n`;
+    return this.chunk({ role: 'assistant', content: '' });
+  }
+
+  private blockStart(index: number, block: Record<string, string>): string {
+    if (block.type !== 'tool_use') return '';
+    const position = this.toolIndex.size;
+    this.toolIndex.set(index, position);
+    if (this.options.legacyFunctions) return this.chunk({ function_call: { name: block.name, arguments: '' } });
+    return this.chunk({
+      tool_calls: [{ index: position, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
+    });
+  }
+
+  private delta(index: number, delta: Record<string, string>): string {
+    switch (delta.type) {
+      case 'text_delta':
+        return this.chunk({ content: delta.text });
+      case 'thinking_delta':
+        return this.chunk({ reasoning_content: delta.thinking });
+      case 'input_json_delta': {
+        const position = this.toolIndex.get(index);
+        if (position === undefined) return '';
+        const args = { arguments: delta.partial_json };
+        return this.chunk(
+          this.options.legacyFunctions
+            ? { function_call: args }
+            : { tool_calls: [{ index: position, function: args }] },
+        );
+      }
+      default:
+        return '';
+    }
+  }
+
+  private chunk(delta: Record<string, unknown>): string {
+    return `data: ${this.head}${JSON.stringify(delta)}${this.tail}`;
+  }
+
+  /** With include_usage on, OpenAI sends `usage: null` on every chunk but the last. */
+  private usageTail(): string {
+    return this.options.includeUsage ? ',"usage":null' : '';
+  }
+
+  private usageChunk(): string {
+    const usage = this.usage ?? { input_tokens: this.inputTokens, output_tokens: 0 };
+    const head = this.head.slice(0, this.head.indexOf('"choices":'));
+    return `data: ${head}"choices":[],"usage":${JSON.stringify(chatUsage(usage))}}\n\n`;
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * `POST /v1/chat/completions` request → the Messages API request the pipeline serves. Every parameter OpenAI
+ * defines is either carried over, refused with a 400 that names it (n > 1, logprobs, audio), or documented as
+ * dropped in the README (sampling parameters neither upstream generation carries).
+ */
+import type { MessagesRequest, ToolDefinition } from '../anthropic/types';
+import { OpenAIRequestError } from './errors';
+import { Conversation } from './conversation';
+import {
+  invalidType,
+  invalidValue,
+  isObject,
+  missing,
+  optionalBoolean,
+  optionalInteger,
+  optionalNumber,
+  optionalObject,
+  requireArray,
+  requireString,
+  unsupported,
+  type Json,
+} from './params';
+import {
+  checkForcedToolSchemas,
+  fileBlock,
+  imageBlock,
+  jsonOutput,
+  parseArguments,
+  readToolChoice,
+  readTools,
+  textContent,
+  thinkingFor,
+  type Block,
+} from './shared';
+
+export interface ChatOptions {
+  /** The model as the client named it: the answer echoes it. */
+  model: string;
+  /** `stream_options.include_usage`: a last chunk carries the usage. */
+  includeUsage: boolean;
+  /** The client declared `functions`, not `tools`: calls come back as the legacy `function_call`. */
+  legacyFunctions: boolean;
+}
+
+/**
+ * What `max_tokens` becomes when the client sets none. Neither generation carries a client's limit upstream
+ * (Generation B always sends its own), so the number only satisfies the Messages API's required field.
+ */
+const DEFAULT_MAX_TOKENS = 8192;
+const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
+const USER_PARTS = ['text', 'image_url', 'file', 'input_audio'] as const;
+
+export function readChatRequest(body: unknown): { request: MessagesRequest; options: ChatOptions } {
+  if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
+  const model = requireString(body, 'model', 'model');
+  if (model.trim() === '')
+    throw new OpenAIRequestError('you must provide a model parameter', 'model', 'missing_required_parameter');
+  refuseUnsupported(body);
+
+  const legacyFunctions = body.tools === undefined && body.functions !== undefined && body.functions !== null;
+  if (body.tools !== undefined && body.tools !== null && body.functions !== undefined && body.functions !== null) {
+    throw new OpenAIRequestError("Use either 'tools' or the deprecated 'functions', not both.", 'functions');
+  }
+  const tools = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
+  const toolChoice = legacyFunctions
+    ? legacyToolChoice(body.function_call, tools)
+    : readToolChoice(body, tools, (choice) => (isObject(choice.function) ? choice.function.name : undefined));
+  checkForcedToolSchemas(toolChoice, tools);
+
+  const conversation = new Conversation();
+  const messages = requireArray(body, 'messages', 'messages');
+  if (messages.length === 0) {
+    throw new OpenAIRequestError(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'messages',
+      'empty_array',
+    );
+  }
+  const legacyIds = new LegacyCallIds();
+  messages.forEach((message, i) => addMessage(conversation, message, `messages[${i}]`, legacyIds));
+
+  const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
+  const streamOptions = optionalObject(body, 'stream_options', 'stream_options');
+  const maxTokens =
+    optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1) ??
+    optionalInteger(body, 'max_tokens', 'max_tokens', 1);
+  const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
+  const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
+  optionalNumber(body, 'presence_penalty', 'presence_penalty', -2, 2);
+  optionalNumber(body, 'frequency_penalty', 'frequency_penalty', -2, 2);
+  const thinking = thinkingFor(body.reasoning_effort, 'reasoning_effort');
+  const format = optionalObject(body, 'response_format', 'response_format');
+  const jsonSchema = format && isObject(format.json_schema) ? format.json_schema : undefined;
+  const output = format ? jsonOutput(format.type, jsonSchema?.schema, 'response_format') : undefined;
+
+  const request: MessagesRequest = {
+    model,
+    messages: conversation.messages,
+    max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
+    stream,
+  };
+  const system = conversation.system;
+  if (system !== undefined) request.system = system;
+  if (tools) request.tools = tools;
+  if (toolChoice) request.tool_choice = toolChoice;
+  if (thinking) request.thinking = thinking;
+  const stop = readStop(body.stop);
+  if (stop) request.stop_sequences = stop;
+  if (temperature !== undefined) request.temperature = temperature;
+  if (topP !== undefined) request.top_p = topP;
+  if (output) request.output_config = output;
+  return {
+    request,
+    options: {
+      model,
+      includeUsage: stream && streamOptions?.include_usage === true,
+      legacyFunctions,
+    },
+  };
+}
+
+/** What the upstream cannot do, refused by name: silently answering something else would be worse. */
+function refuseUnsupported(body: Json): void {
+  const n = optionalInteger(body, 'n', 'n', 1);
+  if (n !== undefined && n > 1)
+    unsupported('n', 'Orchids Tray returns one choice per request; send n: 1 or leave it out.');
+  if (body.logprobs === true) unsupported('logprobs', 'the Orchids upstream reports no log probabilities.');
+  if (body.top_logprobs !== undefined && body.top_logprobs !== null) {
+    unsupported('top_logprobs', 'the Orchids upstream reports no log probabilities.');
+  }
+  if (body.audio !== undefined && body.audio !== null) unsupported('audio', 'the Orchids upstream does not speak.');
+  if (Array.isArray(body.modalities) && body.modalities.includes('audio')) {
+    unsupported('modalities', "the Orchids upstream answers in text only: use ['text'].");
+  }
+}
+
+function readStop(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return [value];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    invalidType('stop', 'a string or an array of strings', value);
+  }
+  if (value.length > 4) {
+    throw new OpenAIRequestError("Invalid 'stop': at most 4 stop sequences.", 'stop', 'array_above_max_length');
+  }
+  return value.length > 0 ? (value as string[]) : undefined;
+}
+
+function readLegacyFunctions(value: unknown): ToolDefinition[] {
+  if (!Array.isArray(value)) invalidType('functions', 'an array', value);
+  return readTools(
+    value.map((fn) => ({ type: 'function', function: fn })),
+    true,
+  )!;
+}
+
+/** The legacy `function_call` parameter; legacy answers hold one call, so parallel calls are off. */
+function legacyToolChoice(value: unknown, tools: ToolDefinition[] | undefined): Record<string, unknown> | undefined {
+  const serial = { disable_parallel_tool_use: true };
+  if (value === undefined || value === null || value === 'auto') return { type: 'auto', ...serial };
+  if (value === 'none') return { type: 'none' };
+  if (!isObject(value) || typeof value.name !== 'string')
+    invalidType('function_call', "'none', 'auto' or {name}", value);
+  if (!tools?.some((tool) => tool.name === value.name)) {
+    throw new OpenAIRequestError(
+      `Invalid value for 'function_call': no function named '${value.name}' is among the functions.`,
+      'function_call',
+      'invalid_value',
+    );
+  }
+  return { type: 'tool', name: value.name, ...serial };
+}
+
+function addMessage(conversation: Conversation, message: unknown, param: string, legacyIds: LegacyCallIds): void {
+  if (!isObject(message)) invalidType(param, 'an object', message);
+  const role = message.role;
+  if (role === undefined) missing(`${param}.role`);
+  switch (role) {
+    case 'system':
+    case 'developer':
+      conversation.addSystem(textContent(message.content, `${param}.content`));
+      return;
+    case 'user':
+      conversation.add('user', userContent(message.content, `${param}.content`));
+      return;
+    case 'assistant':
+      conversation.add('assistant', assistantContent(message, param, legacyIds));
+      return;
+    case 'tool': {
+      const id = requireString(message, 'tool_call_id', `${param}.tool_call_id`);
+      conversation.add('user', [toolResult(id, message.content, `${param}.content`)]);
+      return;
+    }
+    case 'function': {
+      const name = requireString(message, 'name', `${param}.name`);
+      conversation.add('user', [toolResult(legacyIds.resultFor(name), message.content, `${param}.content`)]);
+      return;
+    }
+    default:
+      invalidValue(`${param}.role`, role, ROLES);
+  }
+}
+
+function userContent(content: unknown, param: string): string | Block[] {
+  if (typeof content === 'string') return content;
+  if (content === undefined || content === null) missing(param);
+  if (!Array.isArray(content)) invalidType(param, 'a string or an array', content);
+  return content.map((part, i): Block => {
+    const where = `${param}[${i}]`;
+    if (!isObject(part)) invalidType(where, 'an object', part);
+    switch (part.type) {
+      case 'text':
+        return { type: 'text', text: requireString(part, 'text', `${where}.text`) };
+      case 'image_url': {
+        const image = part.image_url;
+        const url = typeof image === 'string' ? image : isObject(image) ? image.url : undefined;
+        if (typeof url !== 'string') missing(`${where}.image_url.url`);
+        return imageBlock(url, `${where}.image_url.url`);
+      }
+      case 'file':
+        if (!isObject(part.file)) missing(`${where}.file`);
+        return fileBlock(part.file, `${where}.file`);
+      case 'input_audio':
+        return unsupported(`${where}.type`, 'audio input: the Orchids upstream reads text, images and documents.');
+      default:
+        return invalidValue(`${where}.type`, part.type, USER_PARTS);
+    }
+  });
+}
+
+function assistantContent(message: Json, param: string, legacyIds: LegacyCallIds): Block[] {
+  const blocks: Block[] = [];
+  const text = textContent(message.content, `${param}.content`, ['text', 'refusal']);
+  if (text !== '') blocks.push({ type: 'text', text });
+  const toolCalls = message.tool_calls;
+  if (toolCalls !== undefined && toolCalls !== null) {
+    if (!Array.isArray(toolCalls)) invalidType(`${param}.tool_calls`, 'an array', toolCalls);
+    toolCalls.forEach((call, i) => {
+      const where = `${param}.tool_calls[${i}]`;
+      if (!isObject(call)) invalidType(where, 'an object', call);
+      const fn = isObject(call.function) ? call.function : missing(`${where}.function`);
+      blocks.push({
+        type: 'tool_use',
+        id: requireString(call, 'id', `${where}.id`),
+        name: requireString(fn, 'name', `${where}.function.name`),
+        input: parseArguments(fn.arguments),
+      });
+    });
+  }
+  const legacy = message.function_call;
+  if (isObject(legacy)) {
+    const name = requireString(legacy, 'name', `${param}.function_call.name`);
+    blocks.push({ type: 'tool_use', id: legacyIds.callFor(name), name, input: parseArguments(legacy.arguments) });
+  }
+  return blocks;
+}
+
+function toolResult(id: string, content: unknown, param: string): Block {
+  return { type: 'tool_result', tool_use_id: id, content: textContent(content, param) };
+}
+
+/**
+ * Legacy function calls carry no ids, but the Messages API pairs each result with its call: a call gets an id, and
+ * the next `function` message of that name answers it.
+ */
+class LegacyCallIds {
+  private next = 0;
+  private readonly open = new Map<string, string[]>();
+
+  callFor(name: string): string {
+    const id = `call_legacy_${++this.next}`;
+    const ids = this.open.get(name) ?? [];
+    ids.push(id);
+    this.open.set(name, ids);
+    return id;
+  }
+
+  resultFor(name: string): string {
+    return this.open.get(name)?.shift() ?? `call_legacy_${name}`;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Checks on OpenAI request parameters, worded as OpenAI words them ("Invalid type for 'messages': expected an
+ * array, but got a string instead."), with the parameter path in `param`. Like the Messages API validator, they
+ * walk the parsed body once and copy nothing; unknown parameters are ignored.
+ */
+import { OpenAIRequestError } from './errors';
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : `a ${typeof value}`;
+}
+
+export function invalidType(param: string, expected: string, value: unknown): never {
+  throw new OpenAIRequestError(
+    `Invalid type for '${param}': expected ${expected}, but got ${typeName(value)} instead.`,
+    param,
+    'invalid_type',
+  );
+}
+
+export function missing(param: string): never {
+  throw new OpenAIRequestError(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
+}
+
+export function invalidValue(param: string, value: unknown, supported: readonly string[]): never {
+  throw new OpenAIRequestError(
+    `Invalid value: '${String(value)}'. Supported values are: ${supported.map((s) => `'${s}'`).join(', ')}.`,
+    param,
+    'invalid_value',
+  );
+}
+
+/** A parameter this proxy cannot honour: refused by name rather than silently ignored. */
+export function unsupported(param: string, why: string): never {
+  throw new OpenAIRequestError(`Unsupported parameter: '${param}': ${why}`, param, 'unsupported_parameter');
+}
+
+export function requireString(owner: Json, key: string, path: string): string {
+  const value = owner[key];
+  if (value === undefined || value === null) missing(path);
+  if (typeof value !== 'string') invalidType(path, 'a string', value);
+  return value;
+}
+
+export function optionalString(owner: Json, key: string, path: string): string | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') invalidType(path, 'a string', value);
+  return value;
+}
+
+export function optionalBoolean(owner: Json, key: string, path: string): boolean | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') invalidType(path, 'a boolean', value);
+  return value;
+}
+
+export function optionalInteger(owner: Json, key: string, path: string, min: number): number | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value)) invalidType(path, 'an integer', value);
+  if (value < min) {
+    throw new OpenAIRequestError(
+      `Invalid '${path}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
+      path,
+      'integer_below_min_value',
+    );
+  }
+  return value;
+}
+
+export function optionalNumber(owner: Json, key: string, path: string, min: number, max: number): number | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) invalidType(path, 'a number', value);
+  if (value < min || value > max) {
+    throw new OpenAIRequestError(
+      `Invalid '${path}': expected a number between ${min} and ${max}, but got ${value} instead.`,
+      path,
+      'invalid_value',
+    );
+  }
+  return value;
+}
+
+export function optionalObject(owner: Json, key: string, path: string): Json | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) invalidType(path, 'an object', value);
+  return value;
+}
+
+export function requireArray(owner: Json, key: string, path: string): unknown[] {
+  const value = owner[key];
+  if (value === undefined || value === null) missing(path);
+  if (!Array.isArray(value)) invalidType(path, 'an array', value);
+  return value;
+}

@@ -1,0 +1,61 @@
+/**
+ * Answers in the Responses API's shape: a `response` object, and when streamed the typed events
+ * (`response.created`, `response.output_item.added`, `response.output_text.delta`,
+ * `response.function_call_arguments.delta`, …, `response.completed`) with increasing `sequence_number`s. A run of
+ * text blocks is one assistant message item (a content part per block); a thinking block is a reasoning item; a
+ * tool_use block is a function_call item whose `call_id` is the tool_use id.
+ */
+import type { MessagesResponse } from '../anthropic/types';
+import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
+import { openAIStatus, sendOpenAIError } from './errors';
+import {
+  callItem,
+  itemId,
+  outcome,
+  reasoningItem,
+  responseId,
+  responseObject,
+  responsesUsage,
+  textPart,
+  type Item,
+} from './responses-items';
+import type { ResponsesOptions } from './responses-request';
+import { ResponsesStreamEncoder } from './responses-stream';
+
+export class ResponsesFormat implements ApiFormat {
+  readonly api = 'openai-responses' as const;
+
+  constructor(private readonly options: ResponsesOptions) {}
+
+  streamEncoder(): StreamEncoder {
+    return new ResponsesStreamEncoder(this.options);
+  }
+
+  renderMessage(message: MessagesResponse): string {
+    const output: Item[] = [];
+    let message_: Item | undefined;
+    for (const block of message.content) {
+      if (block.type === 'text') {
+        if (!message_) {
+          message_ = { type: 'message', id: itemId('msg'), status: 'completed', role: 'assistant', content: [] };
+          output.push(message_);
+        }
+        (message_.content as Item[]).push(textPart(block.text));
+        continue;
+      }
+      message_ = undefined;
+      if (block.type === 'thinking') output.push(reasoningItem(itemId('rs'), block.thinking));
+      else output.push(callItem(itemId('fc'), block.id, block.name, JSON.stringify(block.input ?? {}), 'completed'));
+    }
+    return JSON.stringify(
+      responseObject(this.options, responseId(message.id), Math.floor(Date.now() / 1000), {
+        ...outcome(message.stop_reason),
+        output,
+        usage: responsesUsage(message.usage),
+      }),
+    );
+  }
+
+  sendError = sendOpenAIError;
+  errorStatus = openAIStatus;
+}

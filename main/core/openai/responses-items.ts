@@ -1,0 +1,67 @@
+/** The pieces of a Responses API answer: ids, usage, status, output items and the response object around them. */
+import type { StopReason, Usage } from '../anthropic/types';
+import { randomBase62 } from '../util/ids';
+import type { ResponsesOptions } from './responses-request';
+
+export type Item = Record<string, unknown>;
+
+export const itemId = (prefix: string): string => `${prefix}_${randomBase62(24)}`;
+export const responseId = (messageId: string): string => `resp_${messageId.replace(/^msg_/, '')}`;
+
+export function responsesUsage(usage: Usage): Record<string, unknown> {
+  const cached = usage.cache_read_input_tokens ?? 0;
+  const input = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
+  return {
+    input_tokens: input,
+    input_tokens_details: { cached_tokens: cached },
+    output_tokens: usage.output_tokens,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: input + usage.output_tokens,
+  };
+}
+
+/** max_tokens and refusals leave a response `incomplete`, with the reason OpenAI gives. */
+export function outcome(stopReason: StopReason | null): { status: string; incomplete_details: unknown } {
+  if (stopReason === 'max_tokens') return { status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  if (stopReason === 'refusal') return { status: 'incomplete', incomplete_details: { reason: 'content_filter' } };
+  return { status: 'completed', incomplete_details: null };
+}
+
+export const textPart = (text: string): Item => ({ type: 'output_text', text, annotations: [], logprobs: [] });
+
+export function responseObject(
+  options: ResponsesOptions,
+  id: string,
+  createdAt: number,
+  state: Record<string, unknown>,
+): Item {
+  return {
+    id,
+    object: 'response',
+    created_at: createdAt,
+    status: 'in_progress',
+    error: null,
+    incomplete_details: null,
+    model: options.model,
+    output: [],
+    usage: null,
+    ...options.echo,
+    ...state,
+  };
+}
+
+export const reasoningItem = (id: string, text: string): Item => ({
+  type: 'reasoning',
+  id,
+  summary: [],
+  content: [{ type: 'reasoning_text', text }],
+});
+
+export const callItem = (id: string, callId: string, name: string, args: string, status: string): Item => ({
+  type: 'function_call',
+  id,
+  call_id: callId,
+  name,
+  arguments: args,
+  status,
+});

@@ -1,0 +1,225 @@
+/**
+ * `POST /v1/responses` request → the Messages API request the pipeline serves.
+ *
+ * DECISION: stateless. Orchids Tray stores no responses, so `previous_response_id`, `conversation`, an
+ * `item_reference` and `store: true` are refused with a 400 that says to send the whole conversation in `input`
+ * (what Codex CLI and most clients do with `store: false`). A response answers `store: false`. Keeping state would
+ * mean holding every conversation in the proxy's memory or database, and losing it on a restart anyway.
+ */
+import type { MessagesRequest } from '../anthropic/types';
+import { Conversation } from './conversation';
+import { OpenAIRequestError } from './errors';
+import {
+  invalidType,
+  invalidValue,
+  isObject,
+  missing,
+  optionalBoolean,
+  optionalInteger,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  requireString,
+  unsupported,
+  type Json,
+} from './params';
+import {
+  checkForcedToolSchemas,
+  fileBlock,
+  imageBlock,
+  jsonOutput,
+  parseArguments,
+  readToolChoice,
+  readTools,
+  textContent,
+  thinkingFor,
+  type Block,
+} from './shared';
+
+export interface ResponsesOptions {
+  model: string;
+  /** Request parameters a response object repeats back (instructions, tools, text format, ...). */
+  echo: Record<string, unknown>;
+}
+
+const DEFAULT_MAX_TOKENS = 8192;
+const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
+const MESSAGE_PARTS = ['input_text', 'output_text', 'refusal', 'input_image', 'input_file', 'input_audio'] as const;
+
+export function readResponsesRequest(body: unknown): { request: MessagesRequest; options: ResponsesOptions } {
+  if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
+  const model = requireString(body, 'model', 'model');
+  if (model.trim() === '')
+    throw new OpenAIRequestError('you must provide a model parameter', 'model', 'missing_required_parameter');
+  refuseStateful(body);
+  if (body.top_logprobs !== undefined && body.top_logprobs !== null && body.top_logprobs !== 0) {
+    unsupported('top_logprobs', 'the Orchids upstream reports no log probabilities.');
+  }
+  if (body.prompt !== undefined && body.prompt !== null)
+    unsupported('prompt', 'stored prompt templates live on OpenAI’s servers.');
+
+  const tools = readTools(body.tools, false);
+  const toolChoice = readToolChoice(body, tools, (choice) => choice.name);
+  checkForcedToolSchemas(toolChoice, tools);
+
+  const conversation = new Conversation();
+  const instructions = optionalString(body, 'instructions', 'instructions');
+  if (instructions) conversation.addSystem(instructions);
+  const input = body.input;
+  if (input === undefined || input === null) missing('input');
+  if (typeof input === 'string') conversation.add('user', input);
+  else if (Array.isArray(input)) input.forEach((item, i) => addItem(conversation, item, `input[${i}]`));
+  else invalidType('input', 'a string or an array', input);
+  if (conversation.messages.length === 0) {
+    throw new OpenAIRequestError("Invalid 'input': it holds no message to answer.", 'input', 'empty_array');
+  }
+
+  const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
+  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 1);
+  const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
+  const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
+  const reasoning = optionalObject(body, 'reasoning', 'reasoning');
+  const thinking = thinkingFor(reasoning?.effort, 'reasoning.effort');
+  const text = optionalObject(body, 'text', 'text');
+  const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
+  const output = format ? jsonOutput(format.type, format.schema, 'text.format') : undefined;
+
+  const request: MessagesRequest = {
+    model,
+    messages: conversation.messages,
+    max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
+    stream,
+  };
+  const system = conversation.system;
+  if (system !== undefined) request.system = system;
+  if (tools) request.tools = tools;
+  if (toolChoice) request.tool_choice = toolChoice;
+  if (thinking) request.thinking = thinking;
+  if (temperature !== undefined) request.temperature = temperature;
+  if (topP !== undefined) request.top_p = topP;
+  if (output) request.output_config = output;
+
+  const echo: Record<string, unknown> = {
+    instructions: instructions ?? null,
+    max_output_tokens: maxTokens ?? null,
+    parallel_tool_calls: body.parallel_tool_calls !== false,
+    previous_response_id: null,
+    reasoning: { effort: reasoning?.effort ?? null, summary: reasoning?.summary ?? null },
+    store: false,
+    temperature: temperature ?? 1,
+    text: { format: format ?? { type: 'text' } },
+    tool_choice: body.tool_choice ?? 'auto',
+    tools: body.tools ?? [],
+    top_p: topP ?? 1,
+    truncation: body.truncation ?? 'disabled',
+    user: body.user ?? null,
+    metadata: isObject(body.metadata) ? body.metadata : {},
+  };
+  return { request, options: { model, echo } };
+}
+
+function refuseStateful(body: Json): void {
+  if (body.previous_response_id !== undefined && body.previous_response_id !== null) {
+    unsupported('previous_response_id', `${STATELESS} (and leave previous_response_id out).`);
+  }
+  if (body.conversation !== undefined && body.conversation !== null) {
+    unsupported('conversation', `${STATELESS} (and leave conversation out).`);
+  }
+  if (body.store === true) unsupported('store', `${STATELESS}, with store: false (or leave store out).`);
+  if (body.background === true) unsupported('background', 'Orchids Tray answers in the foreground only.');
+}
+
+function addItem(conversation: Conversation, item: unknown, param: string): void {
+  if (typeof item === 'string') {
+    conversation.add('user', item);
+    return;
+  }
+  if (!isObject(item)) invalidType(param, 'an object', item);
+  const type = item.type ?? (item.role !== undefined ? 'message' : undefined);
+  switch (type) {
+    case 'message':
+      addMessage(conversation, item, param);
+      return;
+    case 'function_call':
+      conversation.add('assistant', [
+        {
+          type: 'tool_use',
+          id: requireString(item, 'call_id', `${param}.call_id`),
+          name: requireString(item, 'name', `${param}.name`),
+          input: parseArguments(item.arguments),
+        },
+      ]);
+      return;
+    case 'function_call_output':
+      conversation.add('user', [
+        {
+          type: 'tool_result',
+          tool_use_id: requireString(item, 'call_id', `${param}.call_id`),
+          content: toolOutput(item.output, `${param}.output`),
+        },
+      ]);
+      return;
+    case 'reasoning':
+      // Reasoning is the upstream's own, and an encrypted one means nothing to it: the conversation goes on without.
+      return;
+    case 'item_reference':
+      return unsupported(`${param}.type`, `${STATELESS} of referring to item ${String(item.id)}.`);
+    case undefined:
+      return missing(`${param}.type`);
+    default:
+      return unsupported(
+        `${param}.type`,
+        `'${String(type)}' items belong to hosted tools the Orchids upstream does not run; only messages, function_call and function_call_output are read.`,
+      );
+  }
+}
+
+function addMessage(conversation: Conversation, item: Json, param: string): void {
+  const role = item.role;
+  if (role === 'system' || role === 'developer') {
+    conversation.addSystem(textContent(item.content, `${param}.content`, ['input_text']));
+    return;
+  }
+  if (role !== 'user' && role !== 'assistant')
+    invalidValue(`${param}.role`, role, ['user', 'assistant', 'system', 'developer']);
+  const content = item.content;
+  if (typeof content === 'string') {
+    conversation.add(role, content);
+    return;
+  }
+  if (!Array.isArray(content)) invalidType(`${param}.content`, 'a string or an array', content);
+  conversation.add(
+    role,
+    content.map((part, i) => messagePart(part, `${param}.content[${i}]`)),
+  );
+}
+
+function messagePart(part: unknown, param: string): Block {
+  if (!isObject(part)) invalidType(param, 'an object', part);
+  switch (part.type) {
+    case 'input_text':
+    case 'output_text':
+      return { type: 'text', text: requireString(part, 'text', `${param}.text`) };
+    case 'refusal':
+      return { type: 'text', text: requireString(part, 'refusal', `${param}.refusal`) };
+    case 'input_image': {
+      const url = optionalString(part, 'image_url', `${param}.image_url`);
+      if (url !== undefined) return imageBlock(url, `${param}.image_url`);
+      const fileId = requireString(part, 'file_id', `${param}.image_url`);
+      return { type: 'image', source: { type: 'file', file_id: fileId } };
+    }
+    case 'input_file':
+      return fileBlock(part, param);
+    case 'input_audio':
+      return unsupported(`${param}.type`, 'audio input: the Orchids upstream reads text, images and documents.');
+    default:
+      return invalidValue(`${param}.type`, part.type, MESSAGE_PARTS);
+  }
+}
+
+/** A function's output: text, or text, image and file parts (the Messages API's tool_result holds blocks too). */
+function toolOutput(output: unknown, param: string): string | Block[] {
+  if (typeof output === 'string') return output;
+  if (!Array.isArray(output)) invalidType(param, 'a string or an array', output);
+  return output.map((part, i) => messagePart(part, `${param}[${i}]`));
+}

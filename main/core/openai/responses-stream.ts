@@ -1,0 +1,249 @@
+import type { StopReason, Usage } from '../anthropic/types';
+import type { StreamEncoder } from '../proxy/api-format';
+import type { ApiError } from '../server/errors';
+import { openAIErrorObject } from './errors';
+import {
+  callItem,
+  itemId,
+  outcome,
+  reasoningItem,
+  responseId,
+  responseObject,
+  responsesUsage,
+  textPart,
+  type Item,
+} from './responses-items';
+import type { ResponsesOptions } from './responses-request';
+
+/** One output item being streamed, keyed by the content block that feeds it. */
+interface OpenBlock {
+  kind: 'text' | 'reasoning' | 'call';
+  outputIndex: number;
+  itemId: string;
+  contentIndex: number;
+  text: string;
+  name?: string;
+  callId?: string;
+}
+
+/** The Responses API's streamed events, built from the pipeline's Anthropic events. */
+export class ResponsesStreamEncoder implements StreamEncoder {
+  readonly ping = ': ping\n\n';
+  private id = '';
+  private createdAt = 0;
+  private sequence = 0;
+  private sequenceAfterStart = 0;
+  /** Finished items, in output order: the final response holds them. */
+  private output: Item[] = [];
+  /** The assistant message item text blocks are being added to, until another kind of item begins. */
+  private message: { item: Item; outputIndex: number } | undefined;
+  private readonly blocks = new Map<number, OpenBlock>();
+  private stopReason: StopReason | null = null;
+  private usage: Usage = { input_tokens: 0, output_tokens: 0 };
+
+  constructor(private readonly options: ResponsesOptions) {}
+
+  encode(name: string, payload: Record<string, unknown>): string {
+    switch (name) {
+      case 'message_start': {
+        const message = payload.message as { id: string; usage: Usage };
+        this.id = responseId(message.id);
+        this.createdAt = Math.floor(Date.now() / 1000);
+        this.usage = { ...message.usage };
+        const response = this.response({});
+        const frames = this.event('response.created', { response }) + this.event('response.in_progress', { response });
+        this.sequenceAfterStart = this.sequence;
+        return frames;
+      }
+      case 'content_block_start':
+        return this.blockStart(payload.index as number, payload.content_block as Record<string, string>);
+      case 'content_block_delta':
+        return this.blockDelta(payload.index as number, payload.delta as Record<string, string>);
+      case 'content_block_stop':
+        return this.blockStop(payload.index as number);
+      case 'message_delta':
+        this.stopReason = (payload.delta as { stop_reason: StopReason | null }).stop_reason;
+        this.usage = { ...this.usage, ...(payload.usage as Partial<Usage>) };
+        return this.closeMessage();
+      case 'message_stop': {
+        const state = outcome(this.stopReason);
+        const type = state.status === 'completed' ? 'response.completed' : 'response.incomplete';
+        return this.event(type, {
+          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage) }),
+        });
+      }
+      default:
+        return '';
+    }
+  }
+
+  /** `response.failed` for clients that read the events, then `error`, which makes the official SDK throw. */
+  failure(error: ApiError): string {
+    const details = openAIErrorObject(error);
+    const failed = this.response({
+      status: 'failed',
+      error: { code: details.code ?? details.type, message: error.message },
+      output: this.output,
+    });
+    return (
+      this.event('response.failed', { response: failed }) +
+      this.event('error', { code: details.code ?? details.type, message: error.message, param: null, error: details })
+    );
+  }
+
+  resetAttempt(): void {
+    this.output = [];
+    this.message = undefined;
+    this.blocks.clear();
+    this.sequence = this.sequenceAfterStart;
+  }
+
+  private blockStart(index: number, block: Record<string, string>): string {
+    if (block.type === 'text') {
+      let frames = '';
+      if (!this.message) {
+        const item = {
+          type: 'message',
+          id: itemId('msg'),
+          status: 'in_progress',
+          role: 'assistant',
+          content: [] as Item[],
+        };
+        this.message = { item, outputIndex: this.output.length };
+        this.output.push(item);
+        frames += this.event('response.output_item.added', {
+          output_index: this.message.outputIndex,
+          item: { ...item, content: [] },
+        });
+      }
+      const { item, outputIndex } = this.message;
+      const contentIndex = (item.content as Item[]).length;
+      (item.content as Item[]).push(textPart(''));
+      this.blocks.set(index, { kind: 'text', outputIndex, itemId: item.id as string, contentIndex, text: '' });
+      return (
+        frames +
+        this.event('response.content_part.added', {
+          item_id: item.id,
+          output_index: outputIndex,
+          content_index: contentIndex,
+          part: textPart(''),
+        })
+      );
+    }
+    const frames = this.closeMessage();
+    const outputIndex = this.output.length;
+    if (block.type === 'thinking') {
+      const id = itemId('rs');
+      this.output.push(reasoningItem(id, ''));
+      this.blocks.set(index, { kind: 'reasoning', outputIndex, itemId: id, contentIndex: 0, text: '' });
+      return (
+        frames +
+        this.event('response.output_item.added', {
+          output_index: outputIndex,
+          item: { type: 'reasoning', id, summary: [], content: [] },
+        }) +
+        this.event('response.content_part.added', {
+          item_id: id,
+          output_index: outputIndex,
+          content_index: 0,
+          part: { type: 'reasoning_text', text: '' },
+        })
+      );
+    }
+    if (block.type === 'tool_use') {
+      const id = itemId('fc');
+      const item = callItem(id, block.id!, block.name!, '', 'in_progress');
+      this.output.push(item);
+      this.blocks.set(index, {
+        kind: 'call',
+        outputIndex,
+        itemId: id,
+        contentIndex: 0,
+        text: '',
+        name: block.name,
+        callId: block.id,
+      });
+      return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
+    }
+    return frames;
+  }
+
+  private blockDelta(index: number, delta: Record<string, string>): string {
+    const open = this.blocks.get(index);
+    if (!open) return '';
+    const where = { item_id: open.itemId, output_index: open.outputIndex };
+    if (delta.type === 'text_delta' && open.kind === 'text') {
+      open.text += delta.text;
+      return this.event('response.output_text.delta', {
+        ...where,
+        content_index: open.contentIndex,
+        delta: delta.text,
+        logprobs: [],
+      });
+    }
+    if (delta.type === 'thinking_delta' && open.kind === 'reasoning') {
+      open.text += delta.thinking;
+      return this.event('response.reasoning_text.delta', { ...where, content_index: 0, delta: delta.thinking });
+    }
+    if (delta.type === 'input_json_delta' && open.kind === 'call') {
+      open.text += delta.partial_json;
+      return this.event('response.function_call_arguments.delta', { ...where, delta: delta.partial_json });
+    }
+    return '';
+  }
+
+  private blockStop(index: number): string {
+    const open = this.blocks.get(index);
+    if (!open) return '';
+    this.blocks.delete(index);
+    const where = { item_id: open.itemId, output_index: open.outputIndex };
+    if (open.kind === 'text') {
+      const part = textPart(open.text);
+      (this.message!.item.content as Item[])[open.contentIndex] = part;
+      return (
+        this.event('response.output_text.done', {
+          ...where,
+          content_index: open.contentIndex,
+          text: open.text,
+          logprobs: [],
+        }) + this.event('response.content_part.done', { ...where, content_index: open.contentIndex, part })
+      );
+    }
+    if (open.kind === 'reasoning') {
+      const item = reasoningItem(open.itemId, open.text);
+      this.output[open.outputIndex] = item;
+      return (
+        this.event('response.reasoning_text.done', { ...where, content_index: 0, text: open.text }) +
+        this.event('response.content_part.done', {
+          ...where,
+          content_index: 0,
+          part: { type: 'reasoning_text', text: open.text },
+        }) +
+        this.event('response.output_item.done', { output_index: open.outputIndex, item })
+      );
+    }
+    const item = callItem(open.itemId, open.callId!, open.name!, open.text, 'completed');
+    this.output[open.outputIndex] = item;
+    return (
+      this.event('response.function_call_arguments.done', { ...where, name: open.name, arguments: open.text }) +
+      this.event('response.output_item.done', { output_index: open.outputIndex, item })
+    );
+  }
+
+  /** Ends the assistant message item, if one is open: another kind of item follows, or the answer is over. */
+  private closeMessage(): string {
+    const message = this.message;
+    if (!message) return '';
+    this.message = undefined;
+    message.item.status = 'completed';
+    return this.event('response.output_item.done', { output_index: message.outputIndex, item: message.item });
+  }
+
+  private response(state: Record<string, unknown>): Item {
+    return responseObject(this.options, this.id, this.createdAt, state);
+  }
+
+  private event(type: string, fields: Record<string, unknown>): string {
+    return `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.sequence++ })}\n\n`;
+  }
+}

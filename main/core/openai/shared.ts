@@ -1,0 +1,284 @@
+/**
+ * What Chat Completions and Responses have in common, converted to the Messages API the pipeline speaks: images
+ * and files, function tools, tool_choice, reasoning effort and JSON output formats.
+ */
+import { compileSchema, SchemaError } from '../anthropic/structured/json-schema';
+import type { ContentBlock, OtherBlock, ThinkingConfig, ToolDefinition } from '../anthropic/types';
+import { OpenAIRequestError } from './errors';
+import {
+  invalidType,
+  invalidValue,
+  isObject,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  requireString,
+  unsupported,
+  type Json,
+} from './params';
+
+export type Block = ContentBlock | OtherBlock;
+
+const DATA_URL = /^data:([^;,]*)((?:;[^;,=]+=[^;,]*)*)(;base64)?,/i;
+
+/** A data URL's media type and base64 payload, or undefined for anything else. */
+function parseDataUrl(url: string): { mediaType: string; data: string; base64: boolean } | undefined {
+  const match = DATA_URL.exec(url);
+  if (!match) return undefined;
+  return { mediaType: (match[1] || 'text/plain').toLowerCase(), data: url.slice(match[0].length), base64: !!match[3] };
+}
+
+/**
+ * DECISION: an image given by an http(s) URL is never fetched. Fetching would make the proxy a client of any
+ * address a prompt names (and of private addresses on the user's network); instead the model is told, in a line of
+ * text, which URL the image was at and that it was not read (the Messages API path does the same). Data URLs
+ * carry the image itself and go upstream as base64.
+ */
+export function imageBlock(url: string, param: string): Block {
+  const data = parseDataUrl(url);
+  if (data) {
+    if (!data.base64) unsupported(param, 'an image data URL must be base64-encoded (data:image/png;base64,…).');
+    return { type: 'image', source: { type: 'base64', media_type: data.mediaType, data: data.data } };
+  }
+  if (/^https?:\/\//i.test(url)) return { type: 'image', source: { type: 'url', url } };
+  throw new OpenAIRequestError(
+    `Invalid '${param}': expected an http(s) URL or a base64 data URL.`,
+    param,
+    'invalid_image_url',
+  );
+}
+
+const TEXT_EXTENSIONS =
+  /\.(txt|md|markdown|csv|json|ya?ml|xml|html?|[cm]?[jt]sx?|py|go|rs|java|c|h|cpp|rb|sh|sql|toml|ini)$/i;
+
+/**
+ * A file part. Text files become text the model reads; PDFs and other binaries go upstream as base64 documents;
+ * a file id or file URL is named in a line of text, never fetched (the proxy has no file store).
+ */
+export function fileBlock(file: Json, param: string): Block {
+  const filename = optionalString(file, 'filename', `${param}.filename`);
+  const title = filename ? { title: filename } : {};
+  const fileData = optionalString(file, 'file_data', `${param}.file_data`);
+  if (fileData !== undefined) {
+    const parsed = parseDataUrl(fileData);
+    // Bare base64 (no data URL): OpenAI's file inputs are PDFs, unless the file's name says it is text.
+    const mediaType =
+      parsed?.mediaType ?? (filename && TEXT_EXTENSIONS.test(filename) ? 'text/plain' : 'application/pdf');
+    const payload = parsed ? parsed.data : fileData;
+    const base64 = parsed ? parsed.base64 : true;
+    if (mediaType.startsWith('text/') || mediaType === 'application/json') {
+      const text = base64
+        ? Buffer.from(payload, 'base64').toString('utf8')
+        : percentDecoded(payload, `${param}.file_data`);
+      return { type: 'document', source: { type: 'text', media_type: 'text/plain', data: text }, ...title };
+    }
+    if (!base64) unsupported(`${param}.file_data`, 'binary file data must be base64-encoded.');
+    return { type: 'document', source: { type: 'base64', media_type: mediaType, data: payload }, ...title };
+  }
+  const fileId = optionalString(file, 'file_id', `${param}.file_id`);
+  if (fileId !== undefined) return { type: 'document', source: { type: 'file', file_id: fileId }, ...title };
+  const fileUrl = optionalString(file, 'file_url', `${param}.file_url`);
+  if (fileUrl !== undefined) return { type: 'document', source: { type: 'url', url: fileUrl }, ...title };
+  throw new OpenAIRequestError(
+    `Invalid '${param}': a file needs file_data, file_id or file_url.`,
+    param,
+    'invalid_value',
+  );
+}
+
+function percentDecoded(value: string, param: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new OpenAIRequestError(
+      `Invalid '${param}': the data URL is not valid percent-encoding.`,
+      param,
+      'invalid_value',
+    );
+  }
+}
+
+/** A function tool as the Messages API declares one. `strict` is not needed: forced calls are always checked. */
+function functionTool(name: string, description: unknown, parameters: unknown, param: string): ToolDefinition {
+  if (name.trim() === '')
+    throw new OpenAIRequestError(`Invalid '${param}.name': empty string.`, `${param}.name`, 'empty_string');
+  if (parameters !== undefined && parameters !== null && !isObject(parameters)) {
+    invalidType(`${param}.parameters`, 'an object', parameters);
+  }
+  return {
+    name,
+    description: typeof description === 'string' ? description : '',
+    input_schema: isObject(parameters) ? parameters : { type: 'object', properties: {} },
+  };
+}
+
+/** Chat Completions nests a function's fields in `function`; Responses puts them on the tool. */
+export function readTools(value: unknown, nested: boolean): ToolDefinition[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) invalidType('tools', 'an array', value);
+  return value.map((tool, i) => {
+    const param = `tools[${i}]`;
+    if (!isObject(tool)) invalidType(param, 'an object', tool);
+    if (tool.type !== 'function') {
+      unsupported(
+        `${param}.type`,
+        `'${String(tool.type)}' tools cannot be offered: the Orchids upstream runs no hosted tools, so only 'function' tools are supported.`,
+      );
+    }
+    const fn = nested ? optionalObject(tool, 'function', `${param}.function`) : tool;
+    if (!fn) throw new OpenAIRequestError(`Missing required parameter: '${param}.function'.`, `${param}.function`);
+    const where = nested ? `${param}.function` : param;
+    return functionTool(requireString(fn, 'name', `${where}.name`), fn.description, fn.parameters, where);
+  });
+}
+
+/**
+ * `tool_choice` and `parallel_tool_calls` as the Messages API's tool_choice: required → any, a named function →
+ * tool, parallel_tool_calls false → disable_parallel_tool_use. The forced ones are then honoured and checked by the
+ * shared structured-output path.
+ */
+export function readToolChoice(
+  body: Json,
+  tools: ToolDefinition[] | undefined,
+  functionName: (choice: Json) => unknown,
+): Record<string, unknown> | undefined {
+  const choice = body.tool_choice;
+  const parallel = optionalBoolean(body, 'parallel_tool_calls', 'parallel_tool_calls');
+  const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
+  if (choice === undefined || choice === null) return parallel === false ? { type: 'auto', ...serial } : undefined;
+  if (typeof choice === 'string') {
+    if (choice === 'none') return { type: 'none' };
+    if (choice === 'auto') return { type: 'auto', ...serial };
+    if (choice === 'required') {
+      if (!tools?.length) {
+        throw new OpenAIRequestError(
+          "Invalid value for 'tool_choice': 'required' needs tools.",
+          'tool_choice',
+          'invalid_value',
+        );
+      }
+      return { type: 'any', ...serial };
+    }
+    invalidValue('tool_choice', choice, ['none', 'auto', 'required']);
+  }
+  if (!isObject(choice)) invalidType('tool_choice', 'a string or an object', choice);
+  if (choice.type !== 'function') {
+    unsupported('tool_choice.type', `'${String(choice.type)}': only 'function' can be forced here.`);
+  }
+  const name = functionName(choice);
+  if (typeof name !== 'string') invalidType('tool_choice.name', 'a string', name);
+  if (!tools?.some((tool) => tool.name === name)) {
+    throw new OpenAIRequestError(
+      `Invalid value for 'tool_choice': no function named '${name}' is among the tools.`,
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+  return { type: 'tool', name, ...serial };
+}
+
+const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+/**
+ * Reasoning effort as a thinking budget. Generation A reads the budget; Generation B only knows thinking on or off,
+ * so there every effort above `minimal` is "on". Thinking comes back as `reasoning_content` (Chat) or a reasoning
+ * item (Responses) only when an effort asked for it.
+ */
+const BUDGETS: Record<(typeof EFFORTS)[number], number> = {
+  none: 0,
+  minimal: 0,
+  low: 2048,
+  medium: 8192,
+  high: 16384,
+  xhigh: 32768,
+};
+
+export function thinkingFor(effort: unknown, param: string): ThinkingConfig | undefined {
+  if (effort === undefined || effort === null) return undefined;
+  if (typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort))
+    invalidValue(param, effort, EFFORTS);
+  const budget = BUDGETS[effort as (typeof EFFORTS)[number]];
+  return budget === 0 ? { type: 'disabled' } : { type: 'enabled', budget_tokens: budget };
+}
+
+/** A JSON answer format as the Messages API's `output_config.format`; undefined for plain text. */
+export function jsonOutput(
+  type: unknown,
+  schema: unknown,
+  param: string,
+): { format: { type: 'json_schema'; schema: Json } } | undefined {
+  if (type === undefined || type === null || type === 'text') return undefined;
+  if (type === 'json_object') return { format: { type: 'json_schema', schema: { type: 'object' } } };
+  if (type !== 'json_schema') invalidValue(`${param}.type`, type, ['text', 'json_object', 'json_schema']);
+  const schemaParam = param === 'text.format' ? `${param}.schema` : `${param}.json_schema.schema`;
+  if (!isObject(schema)) {
+    if (schema === undefined || schema === null) {
+      throw new OpenAIRequestError(
+        `Missing required parameter: '${schemaParam}'.`,
+        schemaParam,
+        'missing_required_parameter',
+      );
+    }
+    invalidType(schemaParam, 'an object', schema);
+  }
+  try {
+    compileSchema(schema);
+  } catch (error) {
+    if (!(error instanceof SchemaError)) throw error;
+    throw new OpenAIRequestError(
+      `Invalid schema for '${schemaParam}': ${error.message}`,
+      schemaParam,
+      'invalid_json_schema',
+    );
+  }
+  return { format: { type: 'json_schema', schema } };
+}
+
+/** Forced tools' parameter schemas are compiled up front, so a broken one is a 400 named in OpenAI's terms. */
+export function checkForcedToolSchemas(
+  toolChoice: Record<string, unknown> | undefined,
+  tools: ToolDefinition[] | undefined,
+): void {
+  if (!toolChoice || (toolChoice.type !== 'any' && toolChoice.type !== 'tool')) return;
+  tools?.forEach((tool, i) => {
+    if (toolChoice.type === 'tool' && tool.name !== toolChoice.name) return;
+    try {
+      compileSchema(tool.input_schema);
+    } catch (error) {
+      if (!(error instanceof SchemaError)) throw error;
+      throw new OpenAIRequestError(
+        `Invalid schema for function '${tool.name}': ${error.message}`,
+        `tools[${i}]`,
+        'invalid_function_parameters',
+      );
+    }
+  });
+}
+
+/** Text of a content given as a string or as text parts (system, developer, tool and function messages). */
+export function textContent(value: unknown, param: string, partTypes: readonly string[] = ['text']): string {
+  if (typeof value === 'string') return value;
+  if (value === null || value === undefined) return '';
+  if (!Array.isArray(value)) invalidType(param, 'a string or an array', value);
+  let text = '';
+  value.forEach((part, i) => {
+    if (!isObject(part)) invalidType(`${param}[${i}]`, 'an object', part);
+    if (typeof part.type !== 'string' || !partTypes.includes(part.type))
+      invalidValue(`${param}[${i}].type`, part.type, partTypes);
+    const piece = requireString(part, part.type === 'refusal' ? 'refusal' : 'text', `${param}[${i}].text`);
+    text = text === '' ? piece : `${text}\n${piece}`;
+  });
+  return text;
+}
+
+/** Arguments as the model wrote them (a JSON string) → tool_use input; what does not parse is kept, not refused. */
+export function parseArguments(value: unknown): unknown {
+  if (typeof value !== 'string') return isObject(value) ? value : {};
+  if (value.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return isObject(parsed) ? parsed : { value: parsed };
+  } catch {
+    // A client replays whatever the model produced; refusing its history would end the conversation.
+    return { _raw: value };
+  }
+}

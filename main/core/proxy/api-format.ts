@@ -1,0 +1,58 @@
+import type { ServerResponse } from 'node:http';
+import { PING_FRAME, sseFrame } from '../anthropic/sse-writer';
+import type { MessagesResponse } from '../anthropic/types';
+import { type ApiError, sendError } from '../server/errors';
+
+/** Which API a request came in on: history rows, live events and the Logs view show it. */
+export type ApiKind = 'anthropic' | 'openai-chat' | 'openai-responses';
+
+const API_KINDS: readonly ApiKind[] = ['anthropic', 'openai-chat', 'openai-responses'];
+
+export const isApiKind = (value: unknown): value is ApiKind => API_KINDS.includes(value as ApiKind);
+
+/**
+ * Turns the pipeline's Anthropic events into one API's stream frames. The pipeline always speaks Anthropic
+ * internally (translator, accumulator, failover, structured output); an encoder is the only per-API part of a
+ * streamed answer. One encoder per request: those of the OpenAI APIs keep state (ids, tool-call indices).
+ */
+export interface StreamEncoder {
+  /** The frames for one Anthropic event, '' when the API has no counterpart for it. */
+  encode(name: string, payload: Record<string, unknown>): string;
+  /** The keep-alive frame for a quiet upstream. */
+  readonly ping: string;
+  /** What ends a stream that failed after it began: the client must learn the answer is incomplete. */
+  failure(error: ApiError): string;
+  /**
+   * A failed attempt's unsent frames were dropped (failover): state built from them starts over. The frames of
+   * `message_start` are kept, so whatever they set up stays.
+   */
+  resetAttempt(): void;
+}
+
+/** How one API writes answers and errors. */
+export interface ApiFormat {
+  readonly api: ApiKind;
+  streamEncoder(): StreamEncoder;
+  /** The body of a non-streamed answer. */
+  renderMessage(message: MessagesResponse): string;
+  /** An error answered before any byte of the response was written. */
+  sendError(res: ServerResponse, error: ApiError): void;
+  /** The HTTP status `sendError` answers an error with (the history row records what the client saw). */
+  errorStatus(error: ApiError): number;
+}
+
+const anthropicEncoder: StreamEncoder = {
+  encode: sseFrame,
+  ping: PING_FRAME,
+  failure: (error) => sseFrame('error', { type: 'error', error: { type: error.type, message: error.message } }),
+  resetAttempt() {},
+};
+
+/** The Messages API: the pipeline's own events, as they are. Stateless, so one object serves every request. */
+export const ANTHROPIC_FORMAT: ApiFormat = {
+  api: 'anthropic',
+  streamEncoder: () => anthropicEncoder,
+  renderMessage: (message) => JSON.stringify(message),
+  sendError,
+  errorStatus: (error) => error.status,
+};

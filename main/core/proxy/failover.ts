@@ -1,0 +1,147 @@
+import type { AccountCache } from '../accounts/account-cache';
+import type { AccountRecord } from '../accounts/types';
+import type { AnthropicErrorType, StopReason, Usage } from '../anthropic/types';
+import { ACCOUNT_FAILURES, TRANSIENT_FAILURES, type UpstreamFailure } from '../orchids/failure';
+import type { UpstreamBodies } from '../orchids/upstream-bodies';
+import { ApiError } from '../server/errors';
+import type { UpstreamProtocol } from '../upstream/protocol';
+import type { Cancellation } from '../util/cancellation';
+import type { AccountHealth } from './account-health';
+import type { RequestTrace } from './observer';
+import type { Responder } from './responders';
+import { runAttempt, type AttemptDeps, type AttemptInput } from './upstream-attempt';
+
+export interface FailoverDeps extends AttemptDeps {
+  accounts: AccountCache;
+  health: AccountHealth;
+  /** Transient failures (5xx, network, timeouts) move a request at most this many times. */
+  maxTransientRetries: number;
+  /** How long the proxy may keep retrying one account that alone can serve (the first-byte timeout). */
+  retryBudgetMs: () => number;
+  /** Pause before the n-th retry on the same account; injectable so tests need not wait. */
+  sameAccountBackoffMs?: (retry: number) => number;
+}
+
+export type RunResult =
+  { kind: 'done'; stopReason: StopReason; usage: Usage } | { kind: 'failed'; error: ApiError } | { kind: 'aborted' };
+
+/** With no other account free, a transient failure is tried again on the same account this many more times. */
+export const MAX_SAME_ACCOUNT_RETRIES = 2;
+const defaultBackoff = (retry: number): number => 250 * 2 ** (retry - 1);
+/**
+ * Failures of the path to Orchids that a second try may not meet. Not Clerk being unavailable: a throttled Clerk
+ * must not be asked again at once (spec §8.5), and the token cache already shares one mint between requests.
+ */
+const SAME_ACCOUNT_RETRYABLE: ReadonlySet<UpstreamFailure['kind']> = new Set([
+  'server',
+  'network',
+  'timeout',
+  'unknown',
+]);
+
+/**
+ * One client request's way through the accounts. Failover happens only while nothing but the message's start has
+ * reached the client; afterwards a failure ends the answer with an error, never a fake finish. `run` may be called
+ * more than once for one request (a structured-output retry); what it learns about accounts accumulates here.
+ */
+export class RequestRun {
+  /** Every account tried, in order, over every run: the history row's `accounts_tried`. */
+  readonly tried: number[] = [];
+  /** The protocol of the last attempt. */
+  protocol: UpstreamProtocol | undefined;
+
+  constructor(
+    private readonly deps: FailoverDeps,
+    private readonly receivedAt: number,
+    private readonly signal: Cancellation,
+    private readonly trace: RequestTrace | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  async run(bodies: UpstreamBodies, responder: Responder, translator: AttemptInput['translator']): Promise<RunResult> {
+    const { deps, trace } = this;
+    const excluded = new Set<number>();
+    let transientRetries = 0;
+    let sameAccountRetries = 0;
+    let lastFailure: UpstreamFailure | undefined;
+    let next: AccountRecord | undefined;
+
+    for (;;) {
+      const account = next ?? deps.accounts.pick(excluded);
+      next = undefined;
+      if (!account) return failed(this.noAccountError(excluded.size, lastFailure));
+      this.tried.push(account.id);
+      excluded.add(account.id);
+      responder.resetAttempt();
+      const outcome = await runAttempt(deps, { account, bodies, responder, translator, signal: this.signal, trace });
+      if (outcome.kind === 'aborted') return outcome;
+      this.protocol = outcome.protocol ?? this.protocol;
+      if (outcome.kind === 'done') {
+        deps.health.recordSuccess(account.id);
+        return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage };
+      }
+      const failure = outcome.failure;
+      lastFailure = failure;
+      trace?.attemptFailed(account.id, failure.kind, failure.message);
+      if (failure.kind !== 'client') deps.health.recordFailure(account.id, failure);
+      if (responder.contentSent || failure.kind === 'client')
+        return failed(clientError(failure, responder.contentSent));
+      if (ACCOUNT_FAILURES.has(failure.kind)) continue;
+      if (!TRANSIENT_FAILURES.has(failure.kind)) return failed(clientError(failure, false));
+      next = deps.accounts.pick(excluded);
+      if (next) {
+        transientRetries += 1;
+        if (transientRetries <= deps.maxTransientRetries) continue;
+        return failed(clientError(failure, false));
+      }
+      // No other account is free: the same one again after a short pause (the original did this too), while the
+      // request's time allows. A one-account user would otherwise get a 529 for a single 502.
+      const pause = (deps.sameAccountBackoffMs ?? defaultBackoff)(sameAccountRetries + 1);
+      const retryable =
+        SAME_ACCOUNT_RETRYABLE.has(failure.kind) &&
+        sameAccountRetries < MAX_SAME_ACCOUNT_RETRIES &&
+        this.now() + pause - this.receivedAt < deps.retryBudgetMs();
+      const again = retryable ? deps.accounts.get(account.id) : undefined;
+      if (!again) return failed(this.noAccountError(excluded.size, lastFailure));
+      sameAccountRetries += 1;
+      if (!(await this.signal.sleep(pause))) return { kind: 'aborted' };
+      next = again;
+    }
+  }
+
+  private noAccountError(triedCount: number, lastFailure: UpstreamFailure | undefined): ApiError {
+    const accounts = this.deps.accounts;
+    if (accounts.size === 0) {
+      return new ApiError(
+        'permission_error',
+        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, or run: npm run cli -- accounts add --cookie "<__client cookie>"',
+      );
+    }
+    if (!accounts.list().some((account) => account.enabled)) {
+      return new ApiError(
+        'permission_error',
+        'Every Orchids account is disabled. Enable one in Orchids Tray, or run: npm run cli -- accounts enable <id>',
+      );
+    }
+    const { message, retryAfterMs } = this.deps.health.unavailableSummary();
+    const detail = triedCount > 0 && lastFailure ? ` Last error: ${lastFailure.message}` : '';
+    const headers: Record<string, string> = {};
+    if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
+    return new ApiError('overloaded_error', `${message}${detail}`, 529, headers);
+  }
+}
+
+const failed = (error: ApiError): RunResult => ({ kind: 'failed', error });
+
+/** How a failure reads to the client once no other account will be tried. */
+function clientError(failure: UpstreamFailure, midStream: boolean): ApiError {
+  const prefix = midStream ? 'The answer was cut off: ' : '';
+  const type: AnthropicErrorType =
+    failure.kind === 'client'
+      ? 'invalid_request_error'
+      : failure.kind === 'rate_limited' || failure.kind === 'quota' || failure.kind === 'server'
+        ? 'overloaded_error'
+        : 'api_error';
+  const status = failure.kind === 'client' ? (failure.status ?? 400) : undefined;
+  return new ApiError(type, `${prefix}${failure.message}`, status);
+}

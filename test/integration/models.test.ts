@@ -1,0 +1,82 @@
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listedModels } from '../../main/core/orchids/model-map';
+import { startStack, type Stack } from '../helpers/stack';
+
+/** `GET /v1/models`: one body both SDKs read, paged the way the Anthropic API pages (limit, after_id, before_id). */
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => stack?.stop());
+
+const allIds = () => listedModels(stack.core.settings.get('modelMap'));
+
+async function get(query: string): Promise<{ status: number; body: any }> {
+  const response = await request(`${stack.url}/v1/models${query}`);
+  return { status: response.statusCode, body: await response.body.json() };
+}
+
+describe('GET /v1/models', () => {
+  it('without a limit lists every model, each entry in both APIs’ shapes', async () => {
+    const { status, body } = await get('');
+    expect(status).toBe(200);
+    expect(body.object).toBe('list');
+    expect(body.data.map((m: { id: string }) => m.id)).toEqual(allIds());
+    expect(body).toMatchObject({ has_more: false, first_id: allIds()[0], last_id: allIds().at(-1) });
+    expect(body.data[0]).toEqual({
+      type: 'model',
+      id: allIds()[0],
+      display_name: allIds()[0],
+      created_at: '2025-01-01T00:00:00Z',
+      object: 'model',
+      created: 1735689600,
+      owned_by: 'orchids',
+    });
+  });
+
+  it('pages forward with limit and after_id, and back with before_id', async () => {
+    const ids = allIds();
+    expect(ids.length).toBeGreaterThan(6);
+    const first = await get('?limit=3');
+    expect(first.body.data.map((m: { id: string }) => m.id)).toEqual(ids.slice(0, 3));
+    expect(first.body).toMatchObject({ has_more: true, first_id: ids[0], last_id: ids[2] });
+
+    const second = await get(`?limit=3&after_id=${encodeURIComponent(first.body.last_id)}`);
+    expect(second.body.data.map((m: { id: string }) => m.id)).toEqual(ids.slice(3, 6));
+    expect(second.body.has_more).toBe(ids.length > 6);
+
+    const last = await get(`?limit=2&after_id=${encodeURIComponent(ids.at(-3)!)}`);
+    expect(last.body).toMatchObject({ has_more: false, first_id: ids.at(-2), last_id: ids.at(-1) });
+
+    const back = await get(`?limit=2&before_id=${encodeURIComponent(ids[5]!)}`);
+    expect(back.body.data.map((m: { id: string }) => m.id)).toEqual(ids.slice(3, 5));
+    expect(back.body.has_more).toBe(true);
+    const start = await get(`?limit=5&before_id=${encodeURIComponent(ids[2]!)}`);
+    expect(start.body.data.map((m: { id: string }) => m.id)).toEqual(ids.slice(0, 2));
+    expect(start.body.has_more).toBe(false);
+  });
+
+  it('the Anthropic SDK walks every page and finds every model once', async () => {
+    const seen: string[] = [];
+    for await (const model of stack.client().models.list({ limit: 4 })) seen.push(model.id);
+    expect(seen).toEqual(allIds());
+    const page = await stack.client().models.list({ limit: 4 });
+    expect(page.has_more).toBe(true);
+    expect((await stack.client().models.retrieve('claude-opus-4-6')).id).toBe('claude-opus-4-6');
+  });
+
+  it.each([
+    ['?limit=0', /limit/],
+    ['?limit=abc', /limit/],
+    ['?limit=1001', /limit/],
+    ['?after_id=no-such-model', /after_id: no model/],
+    ['?before_id=no-such-model', /before_id: no model/],
+    ['?after_id=claude-opus-4-6&before_id=claude-opus-4-5', /either after_id or before_id/],
+  ])('%s → 400 invalid_request_error', async (query, message) => {
+    const { status, body } = await get(query);
+    expect(status).toBe(400);
+    expect(body.error.type).toBe('invalid_request_error');
+    expect(body.error.message).toMatch(message);
+  });
+});

@@ -1,0 +1,404 @@
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { answered, PINNED_MODES, upstreamModel, upstreamText, type ProtocolMode } from '../helpers/upstream';
+
+/**
+ * The official OpenAI SDK against Orchids Tray's Chat Completions and Responses routes, on each upstream protocol.
+ * The same pipeline serves them as /v1/messages: these tests look at what the OpenAI client sees, and at what the
+ * upstream was sent.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const openai = (options: ConstructorParameters<typeof OpenAI>[0] = {}): OpenAI =>
+  new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'test-not-a-real-key', maxRetries: 0, ...options });
+
+const WEATHER: OpenAI.Chat.ChatCompletionTool = {
+  type: 'function',
+  function: {
+    name: 'get_weather',
+    description: 'The weather in a city',
+    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+  },
+};
+const PERSON_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string' }, age: { type: 'integer' } },
+  required: ['name', 'age'],
+  additionalProperties: false,
+};
+
+describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (mode: ProtocolMode) => {
+  const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
+
+  it('answers a plain request in chat.completion shape, with usage', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('Four.', { inputTokens: 21, outputTokens: 2 })));
+    const completion = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-5',
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'developer', content: 'Answer with digits spelled out.' },
+        { role: 'user', content: 'What is 2+2?' },
+      ],
+    });
+    expect(completion.object).toBe('chat.completion');
+    expect(completion.id).toMatch(/^chatcmpl-/);
+    expect(completion.model).toBe('claude-sonnet-4-5');
+    expect(completion.choices).toEqual([
+      expect.objectContaining({
+        index: 0,
+        finish_reason: 'stop',
+        message: expect.objectContaining({ role: 'assistant', content: 'Four.' }),
+      }),
+    ]);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 2, total_tokens: 23 });
+    const upstream = stack.sim.requests.at(-1)!;
+    expect(upstream.protocol).toBe(mode.expect);
+    expect(upstreamModel(upstream)).toBe('claude-sonnet-4-6');
+    expect(upstreamText(upstream)).toContain('You are terse.');
+    expect(upstreamText(upstream)).toContain('Answer with digits spelled out.');
+    expect(upstreamText(upstream)).toContain('What is 2+2?');
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.query({ limit: 1 })[0]).toMatchObject({
+      api: 'openai-chat',
+      status: 200,
+      stopReason: 'end_turn',
+    });
+  });
+
+  it('streams chunks as they arrive, ending with a usage chunk when include_usage is on', async () => {
+    stack = await start();
+    stack.sim.enqueue(
+      sse([...text('Hello, '), ...text('world.', { id: '2' }), ...finish('stop', { inputTokens: 5, outputTokens: 3 })]),
+    );
+    const stream = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'greet' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const chunks: OpenAI.Chat.ChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks[0]!.choices[0]!.delta.role).toBe('assistant');
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hello, world.');
+    expect(chunks.filter((chunk) => chunk.choices[0]?.finish_reason).map((c) => c.choices[0]!.finish_reason)).toEqual([
+      'stop',
+    ]);
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 });
+    expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
+  });
+
+  it('returns a tool call, and a tool result round trip reaches the upstream', async () => {
+    stack = await start();
+    stack.sim.enqueue(
+      sse([
+        ...toolCall({ id: 'toolu_sim_weather_1', name: 'get_weather', input: { city: 'Paris' } }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const first = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [WEATHER],
+    });
+    const choice = first.choices[0]!;
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBeNull();
+    const call = choice.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+    expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
+
+    stack.sim.enqueue(sse(reply('It is 18 °C in Paris.')));
+    const second = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        choice.message,
+        { role: 'tool', tool_call_id: call.id, content: 'sunny, 18 °C' },
+      ],
+      tools: [WEATHER],
+    });
+    expect(second.choices[0]!.message.content).toBe('It is 18 °C in Paris.');
+    const upstream = stack.sim.requests.at(-1)!;
+    expect(upstreamText(upstream)).toContain('sunny, 18 °C');
+    expect(upstreamText(upstream)).toContain(call.id);
+  });
+
+  it('streams a tool call as tool_calls deltas: index, id and name first, then argument fragments', async () => {
+    stack = await start();
+    stack.sim.enqueue(
+      sse([
+        ...text('Let me check.'),
+        ...toolCall({ id: 'toolu_sim_weather_2', name: 'get_weather', input: { city: 'Lisbon' }, chunks: 3 }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const stream = openai().chat.completions.stream({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'Weather in Lisbon?' }],
+      tools: [WEATHER],
+    });
+    const deltas: OpenAI.Chat.ChatCompletionChunk.Choice.Delta.ToolCall[] = [];
+    stream.on('chunk', (chunk) => deltas.push(...(chunk.choices[0]?.delta.tool_calls ?? [])));
+    const completion = await stream.finalChatCompletion();
+    expect(deltas[0]).toMatchObject({
+      index: 0,
+      id: expect.any(String),
+      type: 'function',
+      function: { name: 'get_weather', arguments: '' },
+    });
+    expect(deltas.slice(1).every((delta) => delta.index === 0 && delta.id === undefined)).toBe(true);
+    expect(deltas.map((delta) => delta.function?.arguments ?? '').join('')).toBe('{"city":"Lisbon"}');
+    const message = completion.choices[0]!.message;
+    expect(message.content).toBe('Let me check.');
+    expect((message.tool_calls![0] as OpenAI.Chat.ChatCompletionMessageFunctionToolCall).function).toEqual({
+      name: 'get_weather',
+      arguments: '{"city":"Lisbon"}',
+    });
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+  });
+
+  it('response_format json_schema: the answer is JSON of that schema, parsed by the SDK', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('```json\n{"name": "Ada", "age": 36}\n```')));
+    const completion = await openai().chat.completions.parse({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'Who wrote the first program?' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'person', schema: PERSON_SCHEMA, strict: true } },
+    });
+    expect(completion.choices[0]!.message.content).toBe('{"name":"Ada","age":36}');
+    expect(completion.choices[0]!.message.parsed).toEqual({ name: 'Ada', age: 36 });
+    expect(upstreamText(stack.sim.requests.at(-1)!)).toContain('"age":{"type":"integer"}');
+  });
+
+  it('tool_choice naming a function: an invalid answer is retried, the valid one comes back as its call', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('The weather is nice.')));
+    stack.sim.enqueue(sse(reply('{"city": "Paris"}')));
+    const completion = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'Weather in Paris?' }],
+      tools: [WEATHER],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+      stream: false,
+    });
+    const call = completion.choices[0]!.message.tool_calls![0] as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
+    expect(answered(stack.sim.requests)).toHaveLength(2);
+  });
+
+  it('reasoning_effort returns the thinking as reasoning_content', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse([...thinking('Two and two.'), ...text('Four.'), ...finish()]));
+    const completion = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'What is 2+2?' }],
+      reasoning_effort: 'low',
+    });
+    const message = completion.choices[0]!.message as OpenAI.Chat.ChatCompletionMessage & {
+      reasoning_content?: string;
+    };
+    expect(message.content).toBe('Four.');
+    expect(message.reasoning_content).toBe('Two and two.');
+  });
+
+  it('images: a data URL goes up as the image, an http URL as a line naming it (never fetched)', async () => {
+    stack = await start();
+    const pixel = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Compare these.' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${pixel}` } },
+            { type: 'image_url', image_url: { url: 'https://images.example.test/cat.png' } },
+          ],
+        },
+      ],
+    });
+    const upstream = stack.sim.requests.at(-1)!;
+    expect(upstreamText(upstream)).toContain('https://images.example.test/cat.png');
+    if (mode.expect === 'sse-a') expect(upstreamText(upstream)).toContain('[Image image/png base64');
+    else expect(upstream.rawBody).toContain(pixel);
+  });
+});
+
+describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', (mode: ProtocolMode) => {
+  const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
+
+  it('answers input and instructions, non-streamed', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('Bonjour.', { inputTokens: 9, outputTokens: 2 })));
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      instructions: 'Answer in French.',
+      input: 'Say hello.',
+    });
+    expect(response.object).toBe('response');
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Bonjour.');
+    expect(response.output).toEqual([
+      expect.objectContaining({
+        type: 'message',
+        role: 'assistant',
+        content: [expect.objectContaining({ type: 'output_text', text: 'Bonjour.' })],
+      }),
+    ]);
+    expect(response.usage).toMatchObject({ input_tokens: 9, output_tokens: 2, total_tokens: 11 });
+    expect((response as unknown as { store: boolean }).store).toBe(false);
+    expect(upstreamText(stack.sim.requests.at(-1)!)).toContain('Answer in French.');
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.query({ limit: 1 })[0]).toMatchObject({
+      api: 'openai-responses',
+      status: 200,
+    });
+  });
+
+  it('streams Responses events, and the SDK assembles the same response', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse([...text('Hello, '), ...text('world.', { id: '2' }), ...finish()]));
+    const stream = openai().responses.stream({ model: 'claude-sonnet-4-6', input: 'greet' });
+    const types: string[] = [];
+    const deltas: string[] = [];
+    stream.on('event', (event) => types.push(event.type));
+    stream.on('response.output_text.delta', (event) => deltas.push(event.delta));
+    const response = await stream.finalResponse();
+    expect(types[0]).toBe('response.created');
+    expect(types).toContain('response.output_item.added');
+    expect(types.at(-1)).toBe('response.completed');
+    expect(deltas.join('')).toBe('Hello, world.');
+    expect(response.output_text).toBe('Hello, world.');
+  });
+
+  it('function calls out and function_call_output back in', async () => {
+    stack = await start();
+    stack.sim.enqueue(
+      sse([
+        ...toolCall({ id: 'toolu_sim_weather_3', name: 'get_weather', input: { city: 'Oslo' }, chunks: 2 }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const tools: OpenAI.Responses.FunctionTool[] = [
+      { type: 'function', name: 'get_weather', parameters: WEATHER.function.parameters!, strict: false },
+    ];
+    const stream = openai().responses.stream({ model: 'claude-sonnet-4-6', input: 'Weather in Oslo?', tools });
+    const argumentDeltas: string[] = [];
+    stream.on('response.function_call_arguments.delta', (event) => argumentDeltas.push(event.delta));
+    const first = await stream.finalResponse();
+    const call = first.output.find(
+      (item) => item.type === 'function_call',
+    ) as OpenAI.Responses.ResponseFunctionToolCall;
+    expect(call).toMatchObject({ name: 'get_weather', status: 'completed' });
+    expect(JSON.parse(call.arguments)).toEqual({ city: 'Oslo' });
+    expect(argumentDeltas.join('')).toBe(call.arguments);
+
+    stack.sim.enqueue(sse(reply('Snowing in Oslo.')));
+    const second = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      tools,
+      input: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        { type: 'function_call', call_id: call.call_id, name: call.name, arguments: call.arguments },
+        { type: 'function_call_output', call_id: call.call_id, output: 'snow, -3 °C' },
+      ],
+    });
+    expect(second.output_text).toBe('Snowing in Oslo.');
+    expect(upstreamText(stack.sim.requests.at(-1)!)).toContain('snow, -3 °C');
+  });
+
+  it('text.format json_schema: the SDK parses the JSON answer', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('{"name": "Ada", "age": 36}')));
+    const response = await openai().responses.parse({
+      model: 'claude-sonnet-4-6',
+      input: 'Who wrote the first program?',
+      text: { format: { type: 'json_schema', name: 'person', schema: PERSON_SCHEMA, strict: true } },
+    });
+    expect(response.output_parsed).toEqual({ name: 'Ada', age: 36 });
+  });
+});
+
+describe('models and errors through the OpenAI SDK', () => {
+  it('models.list and models.retrieve read the shared /v1/models body', async () => {
+    stack = await startStack();
+    const page = await openai().models.list();
+    const ids = page.data.map((model) => model.id);
+    expect(ids).toContain('claude-sonnet-4-6');
+    expect(page.data[0]).toMatchObject({ object: 'model', owned_by: 'orchids', created: expect.any(Number) });
+    expect(await openai().models.retrieve('claude-opus-4-6')).toMatchObject({ id: 'claude-opus-4-6', object: 'model' });
+  });
+
+  it('errors come back in OpenAI’s shape, as the SDK’s error classes', async () => {
+    stack = await startStack();
+    const refused = await openai()
+      .chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }], n: 2 })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(refused).toMatchObject({
+      status: 400,
+      param: 'n',
+      code: 'unsupported_parameter',
+      type: 'invalid_request_error',
+    });
+
+    const stateful = await openai()
+      .responses.create({ model: 'claude-sonnet-4-6', input: 'hi', previous_response_id: 'resp_earlier' })
+      .catch((error: unknown) => error);
+    expect(stateful).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((stateful as Error).message).toContain('keeps no responses');
+
+    stack.core.settings.set('apiKey', 'test-key-0123456789');
+    const unauthorised = await openai()
+      .chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(unauthorised).toBeInstanceOf(OpenAI.AuthenticationError);
+    const allowed = await openai({ apiKey: 'test-key-0123456789' }).chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(allowed.choices[0]!.message.content).toBe('Hello from the Orchids simulator.');
+  });
+
+  it('a stream cut off after content: both streams raise an APIError instead of ending quietly', async () => {
+    stack = await startStack();
+    const cutOff = () => sse([...text('Half an ans'), { delayMs: 50 }, { destroy: true }]);
+    stack.sim.enqueue(cutOff());
+    const chunks: string[] = [];
+    const chatFailure = await (async () => {
+      const stream = await openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+      });
+      for await (const chunk of stream) chunks.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((error: unknown) => error);
+    expect(chunks.join('')).toBe('Half an ans');
+    expect(chatFailure).toBeInstanceOf(OpenAI.APIError);
+    expect((chatFailure as Error).message).toContain('cut off');
+
+    stack.sim.enqueue(cutOff());
+    const responseFailure = await openai()
+      .responses.stream({ model: 'claude-sonnet-4-6', input: 'hi' })
+      .finalResponse()
+      .catch((error: unknown) => error);
+    expect(responseFailure).toBeInstanceOf(OpenAI.APIError);
+    expect((responseFailure as Error).message).toContain('cut off');
+  });
+
+  it('no account at all: a 403 that says how to add one', async () => {
+    stack = await startStack({ accounts: 0 });
+    const failure = await openai()
+      .chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect((failure as Error).message).toContain('no accounts');
+  });
+});

@@ -1,0 +1,245 @@
+import { describe, expect, it } from 'vitest';
+import { readChatRequest } from '../../main/core/openai/chat-request';
+import { OpenAIRequestError } from '../../main/core/openai/errors';
+import { readResponsesRequest } from '../../main/core/openai/responses-request';
+
+/** OpenAI requests become Messages API requests: what each part turns into. */
+const PNG = 'iVBORw0KGgo=';
+const chat = (extra: Record<string, unknown>) => readChatRequest({ model: 'claude-sonnet-4-6', ...extra });
+
+describe('Chat Completions → Messages API', () => {
+  it('leading system and developer text is the system; a later one stays in place', () => {
+    const { request } = chat({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'developer', content: [{ type: 'text', text: 'Use metric units.' }] },
+        { role: 'user', content: 'hi' },
+        { role: 'system', content: 'Now be verbose.' },
+        { role: 'user', content: 'again' },
+      ],
+    });
+    expect(request.system).toBe('Be brief.\n\nUse metric units.');
+    expect(request.messages).toEqual([
+      { role: 'user', content: 'hi' },
+      { role: 'system', content: 'Now be verbose.' },
+      { role: 'user', content: 'again' },
+    ]);
+  });
+
+  it('user parts: text, images by data URL or http URL, files as text or documents', () => {
+    const { request } = chat({
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Look.' },
+            { type: 'image_url', image_url: { url: `data:image/png;base64,${PNG}`, detail: 'high' } },
+            { type: 'image_url', image_url: { url: 'https://images.example.test/a.png' } },
+            {
+              type: 'file',
+              file: {
+                filename: 'notes.txt',
+                file_data: `data:text/plain;base64,${Buffer.from('plain notes').toString('base64')}`,
+              },
+            },
+            { type: 'file', file: { filename: 'paper.pdf', file_data: 'JVBERi0=' } },
+            { type: 'file', file: { file_id: 'file-abc' } },
+          ],
+        },
+      ],
+    });
+    expect(request.messages[0]!.content).toEqual([
+      { type: 'text', text: 'Look.' },
+      { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+      { type: 'image', source: { type: 'url', url: 'https://images.example.test/a.png' } },
+      { type: 'document', source: { type: 'text', media_type: 'text/plain', data: 'plain notes' }, title: 'notes.txt' },
+      {
+        type: 'document',
+        source: { type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' },
+        title: 'paper.pdf',
+      },
+      { type: 'document', source: { type: 'file', file_id: 'file-abc' } },
+    ]);
+  });
+
+  it('an assistant turn with tool calls, then one tool message per result, become one message each', () => {
+    const { request } = chat({
+      messages: [
+        { role: 'user', content: 'Weather in two cities?' },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } },
+            { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: '{"city": ' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'snow' },
+        { role: 'tool', tool_call_id: 'call_2', content: [{ type: 'text', text: 'rain' }] },
+      ],
+    });
+    expect(request.messages.slice(1)).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'tool_use', id: 'call_1', name: 'get_weather', input: { city: 'Oslo' } },
+          // What the model wrote is replayed, not refused: the upstream sees it as it was.
+          { type: 'tool_use', id: 'call_2', name: 'get_weather', input: { _raw: '{"city": ' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 'call_1', content: 'snow' },
+          { type: 'tool_result', tool_use_id: 'call_2', content: 'rain' },
+        ],
+      },
+    ]);
+  });
+
+  it('legacy functions: calls get ids their results answer, and calls come back one at a time', () => {
+    const { request, options } = chat({
+      functions: [{ name: 'lookup', parameters: { type: 'object' } }],
+      function_call: { name: 'lookup' },
+      messages: [
+        { role: 'user', content: 'Find it.' },
+        { role: 'assistant', content: null, function_call: { name: 'lookup', arguments: '{"q":"x"}' } },
+        { role: 'function', name: 'lookup', content: 'found' },
+      ],
+    });
+    expect(options.legacyFunctions).toBe(true);
+    expect(request.tool_choice).toEqual({ type: 'tool', name: 'lookup', disable_parallel_tool_use: true });
+    const [, call, result] = request.messages;
+    const id = (call!.content as Array<{ id: string }>)[0]!.id;
+    expect((result!.content as Array<{ tool_use_id: string }>)[0]!.tool_use_id).toBe(id);
+  });
+
+  it('parameters: limits, stop, reasoning effort, JSON output, serial tool calls', () => {
+    const { request, options } = chat({
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 300,
+      stop: 'END',
+      reasoning_effort: 'medium',
+      response_format: { type: 'json_object' },
+      tools: [{ type: 'function', function: { name: 'f' } }],
+      parallel_tool_calls: false,
+      stream: true,
+      stream_options: { include_usage: true },
+      temperature: 0.2,
+      seed: 7,
+    });
+    expect(request).toMatchObject({
+      max_tokens: 300,
+      stop_sequences: ['END'],
+      thinking: { type: 'enabled', budget_tokens: 8192 },
+      output_config: { format: { type: 'json_schema', schema: { type: 'object' } } },
+      tool_choice: { type: 'auto', disable_parallel_tool_use: true },
+      tools: [{ name: 'f', description: '', input_schema: { type: 'object', properties: {} } }],
+      stream: true,
+      temperature: 0.2,
+    });
+    expect(options).toEqual({ model: 'claude-sonnet-4-6', includeUsage: true, legacyFunctions: false });
+    expect(chat({ messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'minimal' }).request.thinking).toEqual(
+      {
+        type: 'disabled',
+      },
+    );
+  });
+
+  it.each([
+    [{ n: 2 }, 'n'],
+    [{ logprobs: true }, 'logprobs'],
+    [
+      { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'ftp://x/y.png' } }] }] },
+      'messages[0].content[0].image_url.url',
+    ],
+    [{ messages: [{ role: 'narrator', content: 'x' }] }, 'messages[0].role'],
+    [{ messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].tool_call_id'],
+    [{ tool_choice: 'required' }, 'tool_choice'],
+    [{ tools: [{ type: 'function', function: { name: 'f', parameters: 'object' } }] }, 'tools[0].function.parameters'],
+  ])('refuses %j, naming %s', (extra, param) => {
+    let error: unknown;
+    try {
+      chat({ messages: [{ role: 'user', content: 'hi' }], ...extra });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(OpenAIRequestError);
+    expect((error as OpenAIRequestError).param).toBe(param);
+  });
+});
+
+describe('Responses → Messages API', () => {
+  it('reads input items: messages, function calls and outputs; skips reasoning; instructions are the system', () => {
+    const { request, options } = readResponsesRequest({
+      model: 'claude-sonnet-4-6',
+      instructions: 'Be brief.',
+      input: [
+        { role: 'developer', content: 'Prefer Celsius.' },
+        {
+          type: 'message',
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Weather?' },
+            { type: 'input_image', image_url: `data:image/png;base64,${PNG}` },
+          ],
+        },
+        { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'opaque' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Checking.', annotations: [] }] },
+        { type: 'function_call', call_id: 'call_9', name: 'get_weather', arguments: '{"city":"Oslo"}' },
+        { type: 'function_call_output', call_id: 'call_9', output: 'snow' },
+      ],
+      text: { format: { type: 'json_schema', name: 'w', schema: { type: 'object' } } },
+      reasoning: { effort: 'high', summary: 'auto' },
+      max_output_tokens: 500,
+    });
+    expect(request.system).toBe('Be brief.\n\nPrefer Celsius.');
+    expect(request.messages).toEqual([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Weather?' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PNG } },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Checking.' },
+          { type: 'tool_use', id: 'call_9', name: 'get_weather', input: { city: 'Oslo' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_9', content: 'snow' }] },
+    ]);
+    expect(request).toMatchObject({
+      max_tokens: 500,
+      thinking: { type: 'enabled', budget_tokens: 16384 },
+      output_config: { format: { type: 'json_schema', schema: { type: 'object' } } },
+    });
+    expect(options.echo).toMatchObject({
+      instructions: 'Be brief.',
+      store: false,
+      max_output_tokens: 500,
+      reasoning: { effort: 'high', summary: 'auto' },
+    });
+  });
+
+  it.each([
+    [{ previous_response_id: 'resp_1' }, 'previous_response_id'],
+    [{ store: true }, 'store'],
+    [{ conversation: 'conv_1' }, 'conversation'],
+    [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
+    [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
+    [{ tools: [{ type: 'file_search' }] }, 'tools[0].type'],
+    [{ input: [] }, 'input'],
+  ])('refuses %j, naming %s', (extra, param) => {
+    let error: unknown;
+    try {
+      readResponsesRequest({ model: 'claude-sonnet-4-6', input: 'hi', ...extra });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(OpenAIRequestError);
+    expect((error as OpenAIRequestError).param).toBe(param);
+  });
+});
