@@ -4,6 +4,7 @@
  * Plain data only, the same over IPC and JSON: no classes, no functions, no `undefined` that JSON would drop
  * unless the field is optional.
  */
+import type { Serving } from './serving';
 
 export type AccountStatus =
   'ready' | 'cooling_down' | 'quota_exhausted' | 'signed_out' | 'blocked' | 'failing' | 'locked';
@@ -114,6 +115,9 @@ export interface HistoryView {
   debugLog: string | null;
   protocol: UpstreamProtocolName | null;
   api: ApiName;
+  /** The serving account's name and e-mail as they were then: readable after the account is removed. */
+  accountName: string | null;
+  accountEmail: string | null;
 }
 
 export interface HistoryQuery {
@@ -146,6 +150,8 @@ export interface RequestView {
   retries: number;
   protocol: UpstreamProtocolName | null;
   api: ApiName;
+  accountName: string | null;
+  accountEmail: string | null;
   errorType: string | null;
   errorMessage: string | null;
   /** The debug record's file name, when one was written. */
@@ -212,6 +218,8 @@ export interface ProxyStatus {
   shell: 'desktop' | 'headless';
   apiKeySet: boolean;
   accounts: AccountTotals;
+  /** Whether a request could be served now, and why not: the badge, the Overview and the tray word it alike. */
+  serving: Serving;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
 }
 

@@ -52,8 +52,10 @@ export async function printHistory(api: OrchidsApi, limit: number, out: Line): P
   const names = new Map((await api.accounts.list()).map((a) => [a.id, a.name]));
   const rows = (await api.history.query({ limit })).reverse();
   if (rows.length === 0) out('No requests yet.');
-  for (const row of rows)
-    out(formatRequest(row, (id) => (id === null ? '' : `#${id} ${names.get(id) ?? '(removed)'}`)));
+  // A removed account keeps the name it had when it served (history stores it).
+  const label = (id: number, asThen: string | null): string =>
+    `#${id} ${names.get(id) ?? (asThen ? `${asThen} (removed)` : '(removed)')}`;
+  for (const row of rows) out(formatRequest(row, (id) => (id === null ? '' : label(id, row.accountName))));
 }
 
 export async function printRecord(api: OrchidsApi, requestId: string, out: Line): Promise<boolean> {

@@ -2,6 +2,7 @@
  * What the tray shows, computed from the core's state: the icon's look, the tooltip and the menu. Pure data in,
  * pure data out, so every rule here is tested in Node; tray.ts only turns the result into Electron objects.
  */
+import { servingOf, servingWords } from '../../contract/serving';
 import type { AccountStatus } from '../core/accounts/types';
 
 export type TrayIconState = 'running' | 'paused' | 'trouble';
@@ -10,6 +11,7 @@ export interface TrayAccount {
   name: string;
   status: AccountStatus;
   enabled: boolean;
+  statusUntil: number | null;
 }
 
 export interface TrayInput {
@@ -51,15 +53,6 @@ const NEEDS_ATTENTION: ReadonlySet<AccountStatus> = new Set<AccountStatus>([
   'blocked',
 ]);
 
-const STATUS_WORDS: Record<Exclude<AccountStatus, 'ready'>, string> = {
-  cooling_down: 'cooling down',
-  quota_exhausted: 'out of credits',
-  signed_out: 'signed out',
-  blocked: 'blocked',
-  failing: 'failing',
-  locked: 'locked',
-};
-
 /** Windows truncates tray tooltips at 127 characters. */
 const TOOLTIP_MAX = 127;
 
@@ -95,41 +88,19 @@ function summarize(input: TrayInput): { icon: TrayIconState; status: string; sho
     if (input.startError) return { icon: 'trouble', status: `Not running: ${input.startError}`, short: 'not running' };
     return { icon: 'paused', status: 'Starting…', short: 'starting' };
   }
-  if (input.paused) return { icon: 'paused', status: 'Paused: not taking requests', short: 'paused' };
-  const enabled = input.accounts.filter((a) => a.enabled);
-  if (input.accounts.length === 0) {
-    return { icon: 'trouble', status: 'No accounts yet: add one in Orchids Tray', short: 'no accounts' };
-  }
-  if (enabled.length === 0)
-    return { icon: 'trouble', status: 'Every account is disabled', short: 'no account enabled' };
-  const ready = enabled.filter((a) => a.status === 'ready').length;
-  const problems = describeProblems(enabled);
-  if (ready === 0)
-    return { icon: 'trouble', status: `No account can serve: ${problems}`, short: 'no account can serve' };
-  const trouble = enabled.some((a) => NEEDS_ATTENTION.has(a.status));
-  const readyText =
-    ready === enabled.length
-      ? `${ready} ${ready === 1 ? 'account' : 'accounts'} ready`
-      : `${ready} of ${enabled.length} accounts ready`;
+  // The window's badge, the Overview and a refused client use these same words (contract/serving.ts).
+  const usable = input.accounts.filter((a) => a.enabled && a.status === 'ready').length;
+  const serving = servingOf(input.accounts, usable, { running: true, paused: input.paused });
+  const words = servingWords(serving);
+  const status = `${words.headline}: ${words.detail.replace(/\.$/, '')}`;
+  if (serving.state === 'paused') return { icon: 'paused', status, short: 'paused' };
+  if (serving.state !== 'serving') return { icon: 'trouble', status, short: words.headline };
+  const trouble = input.accounts.some((a) => a.enabled && NEEDS_ATTENTION.has(a.status));
   return {
     icon: trouble ? 'trouble' : 'running',
-    status: `Running: ${readyText}${problems ? `; ${problems}` : ''}`,
-    short: trouble ? 'running, needs attention' : 'running',
+    status,
+    short: trouble ? `${words.headline}, needs attention` : words.headline,
   };
-}
-
-/** "1 signed out, 2 out of credits", in a fixed order so the menu does not reshuffle between rebuilds. */
-function describeProblems(accounts: TrayAccount[]): string {
-  const counts = new Map<string, number>();
-  for (const account of accounts) {
-    if (account.status === 'ready') continue;
-    const word = STATUS_WORDS[account.status];
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  }
-  return Object.values(STATUS_WORDS)
-    .filter((word) => counts.has(word))
-    .map((word) => `${counts.get(word)} ${word}`)
-    .join(', ');
 }
 
 function clip(text: string, max: number): string {

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { servingWords } from '../../contract/serving';
 import { ThemeSwitcher } from './components/ThemeSwitcher';
 import { LiveProvider, useLive } from './lib/live';
 import { href, useRoute, type Route } from './lib/route';
@@ -98,11 +99,9 @@ function ProxyPill() {
   let text = 'Connecting…';
   let tone = 'muted';
   if (status) {
-    if (status.paused) [text, tone] = ['Proxy paused', 'warn'];
-    else if (!status.running) [text, tone] = ['Proxy stopped', 'bad'];
-    else if (status.accounts.total === 0) [text, tone] = ['No accounts yet', 'warn'];
-    else if (status.accounts.usable === 0) [text, tone] = ['No account ready', 'bad'];
-    else [text, tone] = ['Proxy running', 'good'];
+    // The same words the Overview, the tray and a refused client get (contract/serving.ts).
+    const words = servingWords(status.serving);
+    [text, tone] = [words.headline, words.tone];
   }
   return (
     <p className={`proxy-pill pill-${tone}`} role="status">

@@ -60,10 +60,32 @@ test('pause and resume the proxy from the Overview', async ({ page, tray }) => {
   await addAccount(page, tray.sim.addUser(), 'Pausable');
   await goTo(page, 'Overview');
   await page.getByRole('button', { name: 'Pause proxy' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Proxy paused' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Paused$/ })).toBeVisible();
   await expect(page.getByText('New requests are refused until you resume.')).toBeVisible();
   await expect(tray.send(1)).rejects.toThrow();
   await page.getByRole('button', { name: 'Resume proxy' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Proxy running' })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: /^Running$/ })).toBeVisible();
   await tray.send(1);
+});
+
+test('the status is honest: "Running" only while some account can serve, otherwise the reason, the same words everywhere', async ({
+  page,
+  tray,
+}) => {
+  await goTo(page, 'Overview');
+  const pill = page.getByRole('status').filter({ hasText: /^No accounts$/ });
+  await expect(pill).toBeVisible();
+  await expect(page.locator('.proxy-state .badge')).toHaveText('No accounts');
+
+  await addAccount(page, tray.sim.addUser(), 'Only');
+  await goTo(page, 'Overview');
+  await expect(page.getByRole('status').filter({ hasText: /^Running$/ })).toBeVisible();
+
+  // Orchids asks for an hour's pause: nothing can serve, and the window says until when, in both places.
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  const until = /^All accounts cooling down until \d{1,2}:\d{2}/;
+  await expect(page.getByRole('status').filter({ hasText: until })).toBeVisible();
+  await expect(page.locator('.proxy-state .badge')).toHaveText(until);
+  await expect(page.locator('.proxy-state')).toContainText('requests are served again by themselves');
 });

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../si
 import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
+import { runClaude } from '../helpers/claude-code';
 
 /**
  * The real Claude Code CLI (pinned in devDependencies) pointed at Orchids Tray, exactly as a user would run it:
@@ -14,42 +14,8 @@ import { tempDir } from '../helpers/temp-dir';
  * (our tool_use events, the tool name, Claude Code's next request, our rendering of its tool_result), the
  * answer could not contain the file's secret.
  */
-const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
-
 let stack: Stack;
 afterEach(async () => stack?.stop());
-
-function runClaude(
-  cwd: string,
-  prompt: string,
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, ['-p', prompt, '--output-format', 'json', '--model', 'claude-sonnet-4-6'], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: tempDir('orchids-cc-home-'),
-        // No traffic anywhere but the proxy: this machine, like CI, has no internet.
-        DISABLE_TELEMETRY: '1',
-        DISABLE_AUTOUPDATER: '1',
-        DISABLE_ERROR_REPORTING: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
   it(

@@ -66,7 +66,7 @@ describe('the CLI while the app runs', () => {
     const { env } = world(sim);
     const dataDir = dir();
     const { url } = await startApp(env(dataDir));
-    expect(await ask(url)).toBe(403); // no accounts yet
+    expect(await ask(url)).toBe(424); // no accounts yet
 
     const user = sim.addUser();
     const added = await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie, '--name', 'Live'], env(dataDir));
@@ -135,7 +135,7 @@ describe('one app per data folder', () => {
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`Orchids Tray is already running for the data folder ${dataDir}`);
     expect(second.output()).toContain(`port ${new URL(url).port}`);
-    expect(await ask(url)).toBe(403); // the first one still serves (no accounts, but it answers)
+    expect(await ask(url)).toBe(424); // the first one still serves (no accounts, but it answers)
   });
 
   it('takes over a runtime file left by a process that died', async () => {

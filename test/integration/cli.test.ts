@@ -161,7 +161,7 @@ describe('npm run cli -- accounts', () => {
     };
     expect(await ask()).toBe(200);
     await cli(env, 'accounts', 'disable', String(stack.accountIds[0]));
-    await until(async () => (await ask()) === 403, { what: 'the running app to refuse with the account disabled' });
+    await until(async () => (await ask()) === 424, { what: 'the running app to refuse with the account disabled' });
     const second = stack.sim.addUser();
     await cli(env, 'accounts', 'add', '--cookie', second.clientCookie);
     await until(async () => (await ask()) === 200, { what: 'the running app to serve with the added account' });

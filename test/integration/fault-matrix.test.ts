@@ -313,9 +313,14 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     await twoAccounts();
     stack.sim.onAgentRequest(() => sse(creditsExhausted()));
     const result = await ask({ stream: true });
-    expect(result.status).toBe(529);
+    // Every account is out of credits: a billing error clients show at once (waiting an hour is no retry).
+    expect(result.status).toBe(402);
     expect(result.headers['content-type']).toContain('application/json');
-    expect(result.json.error.message).toMatch(/2 accounts out of credits/);
+    expect(result.json.error).toMatchObject({
+      type: 'billing_error',
+      message: expect.stringMatching(/out of credits/),
+    });
+    expect(result.headers['x-should-retry']).toBe('false');
     expect(result.report.accountsTried).toHaveLength(2);
   });
 

@@ -49,7 +49,7 @@ describe('accounts heal by themselves', () => {
     stack = await startStack({ sim: ROTATING, core: { statePolicy: { quotaRetryMs: 300 } } });
     const [id] = stack.accountIds as [number];
     stack.sim.enqueue(httpError(402, 'payment required'));
-    expect((await ask(false)).status).toBe(529);
+    expect((await ask(false)).status).toBe(402); // the only account is out of credits
     expect(stack.core.internals.cache.get(id)!.status).toBe('quota_exhausted');
     const mintsBefore = stack.sim.stats.tokenMints;
     await until(() => stack.core.internals.cache.get(id)!.status === 'ready');
@@ -90,7 +90,7 @@ describe('accounts heal by themselves', () => {
     const [id] = stack.accountIds as [number];
     stack.sim.signOut(stack.users[0]!.userId);
     stack.core.internals.tokens.invalidate(id);
-    expect((await ask(false)).status).toBe(529);
+    expect((await ask(false)).status).toBe(424); // the only account is signed out: the person must act
     expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
     // Each probe Clerk refuses leaves the account out a little longer and adds one to its streak.
     const account = () => stack.core.internals.cache.get(id)!;
@@ -107,7 +107,7 @@ describe('accounts heal by themselves', () => {
     const user = stack.users[0]!;
     stack.sim.setClerkFailure(401);
     stack.core.internals.tokens.invalidate(id);
-    expect((await ask(false)).status).toBe(529);
+    expect((await ask(false)).status).toBe(424); // the only account is signed out: the person must act
     expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
 
     stack.sim.setClerkFailure(undefined);

@@ -8,12 +8,18 @@ afterEach(async () => stack?.stop());
 const ask = (client: Anthropic) =>
   client.messages.create({ model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
 
+/**
+ * What a client is told when no account can take a request, chosen by measuring the real Claude Code CLI (see
+ * main/core/proxy/unavailable.ts): waiting cannot help here, so the answer is one clients show at once (424 with
+ * `x-should-retry: false`), not a 403 (Claude Code reads that as "Failed to authenticate") nor a retried 5xx.
+ */
 describe('when no account can serve', () => {
   it('says there are no accounts and how to add one (quickly, not a hang)', async () => {
     stack = await startStack({ accounts: 0 });
     const error = await ask(stack.client()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Anthropic.APIError);
-    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(403);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(424);
+    expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get('x-should-retry')).toBe('false');
     expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add/i);
     expect(stack.sim.stats.agentRequests).toBe(0);
   });
@@ -22,7 +28,7 @@ describe('when no account can serve', () => {
     stack = await startStack({ accounts: 2 });
     for (const id of stack.accountIds) stack.core.accounts.update(id, { enabled: false });
     const error = await ask(stack.client()).catch((e: unknown) => e);
-    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(403);
+    expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(424);
     expect(String((error as Error).message)).toMatch(/disabled.*accounts enable/i);
   });
 

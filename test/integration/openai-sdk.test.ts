@@ -393,12 +393,16 @@ describe('models and errors through the OpenAI SDK', () => {
     expect((responseFailure as Error).message).toContain('cut off');
   });
 
-  it('no account at all: a 403 that says how to add one', async () => {
+  it('no account at all: an error, not retried, that says how to add one', async () => {
     stack = await startStack({ accounts: 0 });
-    const failure = await openai()
+    const failure = await openai({ maxRetries: 2 })
       .chat.completions.create({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] })
       .catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(424);
     expect((failure as Error).message).toContain('no accounts');
+    // x-should-retry: false kept the SDK from asking again: one request reached the proxy.
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.query({})).toHaveLength(1);
   });
 });

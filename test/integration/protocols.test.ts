@@ -92,17 +92,17 @@ describe('auto protocol detection', () => {
   });
 
   it.each([
-    [401, 'signed_out'],
-    [403, 'blocked'],
-    [402, 'quota_exhausted'],
-    [429, 'cooling_down'],
+    [401, 'signed_out', 424],
+    [403, 'blocked', 424],
+    [402, 'quota_exhausted', 402],
+    [429, 'cooling_down', 529],
   ] as const)(
     'a refused upgrade %i is the account’s trouble, not a wrong protocol: no fallback',
-    async (status, state) => {
+    async (status, state, answered) => {
       stack = await startStack();
       stack.sim.refuseUpgrades(status, `${status} refused`, status === 429 ? { 'retry-after': '30' } : undefined);
       const result = await ask();
-      expect(result.status).toBe(529);
+      expect(result.status).toBe(answered);
       expect(account().status).toBe(state);
       expect(stack.sim.stats.sseBRequests + stack.sim.stats.agentRequests).toBe(0);
       expect(account().protocol).toBe('');

@@ -28,6 +28,8 @@ function report(requestId: string, startedAt: number): RequestReport {
     accountsTried: [1],
     retries: 0,
     protocol: 'sse-a',
+    accountName: 'account 1',
+    accountEmail: 'user1@example.test',
     errorType: null,
     errorMessage: null,
   };

@@ -265,7 +265,7 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     expect(tray.image.path).toBe(path.join(root, 'assets/tray/linux/tray-trouble-32.png'));
     expect(tray.tooltip).toContain(`http://127.0.0.1:${port}`);
     expect(menuLabels()).toEqual([
-      'No accounts yet: add one in Orchids Tray',
+      'No accounts: Add an Orchids account to start serving requests',
       `http://127.0.0.1:${port} · today 0 requests`,
       'Cookies sealed with a key file (no OS keychain)',
       '---',

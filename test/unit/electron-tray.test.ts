@@ -29,8 +29,8 @@ function input(overrides: Partial<TrayInput> = {}): TrayInput {
     url: URL,
     todayRequests: 42,
     accounts: [
-      { name: 'work', status: 'ready', enabled: true },
-      { name: 'home', status: 'ready', enabled: true },
+      { name: 'work', status: 'ready', enabled: true, statusUntil: null },
+      { name: 'home', status: 'ready', enabled: true, statusUntil: null },
     ],
     debugLogs: false,
     launchAtLogin: false,
@@ -45,7 +45,7 @@ describe('tray model', () => {
   it('running: icon, tooltip with the base URL and today’s count, the full menu in order', () => {
     const view = trayView(input());
     expect(view.icon).toBe('running');
-    expect(view.tooltip).toBe(`Orchids Tray: running\n${URL}\nToday: 42 requests`);
+    expect(view.tooltip).toBe(`Orchids Tray: Running\n${URL}\nToday: 42 requests`);
     expect(labels(view.menu)).toEqual([
       'Running: 2 accounts ready',
       `${URL} · today 42 requests`,
@@ -67,7 +67,7 @@ describe('tray model', () => {
   it('paused: paused icon and a Resume item', () => {
     const view = trayView(input({ paused: true }));
     expect(view.icon).toBe('paused');
-    expect(view.status).toBe('Paused: not taking requests');
+    expect(view.status).toBe('Paused: New requests are refused until you resume');
     expect(item(view.menu, 'Resume proxy')).toMatchObject({ kind: 'action', action: 'toggle-pause', enabled: true });
     expect(item(view.menu, 'Pause proxy')).toBeUndefined();
   });
@@ -75,28 +75,44 @@ describe('tray model', () => {
   it('trouble: no account, every account disabled, none ready, or one that needs a person', () => {
     expect(trayView(input({ accounts: [] }))).toMatchObject({
       icon: 'trouble',
-      status: 'No accounts yet: add one in Orchids Tray',
+      status: 'No accounts: Add an Orchids account to start serving requests',
     });
-    expect(trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: false }] }))).toMatchObject({
+    expect(
+      trayView(input({ accounts: [{ name: 'a', status: 'ready', enabled: false, statusUntil: null }] })),
+    ).toMatchObject({
       icon: 'trouble',
-      status: 'Every account is disabled',
+      status: 'All accounts disabled: Enable an account to serve requests',
     });
     expect(
       trayView(
         input({
           accounts: [
-            { name: 'a', status: 'signed_out', enabled: true },
-            { name: 'b', status: 'quota_exhausted', enabled: true },
-            { name: 'c', status: 'quota_exhausted', enabled: true },
+            { name: 'a', status: 'signed_out', enabled: true, statusUntil: null },
+            { name: 'b', status: 'quota_exhausted', enabled: true, statusUntil: null },
+            { name: 'c', status: 'quota_exhausted', enabled: true, statusUntil: null },
           ],
         }),
       ),
-    ).toMatchObject({ icon: 'trouble', status: 'No account can serve: 2 out of credits, 1 signed out' });
+    ).toMatchObject({
+      icon: 'trouble',
+      status:
+        'No account ready: 0 of 3 accounts ready; 2 out of credits, 1 signed out. ' +
+        'Cooling-down and failing accounts come back by themselves; the others need you',
+    });
+    // Every account in one state that passes by itself: until when, in the same words as the window.
+    const until = Date.UTC(2026, 10, 30, 14, 32);
+    const cooling = trayView(
+      input({ accounts: [{ name: 'a', status: 'cooling_down', enabled: true, statusUntil: until }] }),
+    );
+    expect(cooling.icon).toBe('trouble');
+    expect(cooling.tooltip).toContain(
+      `All accounts cooling down until ${new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`,
+    );
     const one = trayView(
       input({
         accounts: [
-          { name: 'a', status: 'ready', enabled: true },
-          { name: 'b', status: 'signed_out', enabled: true },
+          { name: 'a', status: 'ready', enabled: true, statusUntil: null },
+          { name: 'b', status: 'signed_out', enabled: true, statusUntil: null },
         ],
       }),
     );
@@ -105,8 +121,8 @@ describe('tray model', () => {
     const locked = trayView(
       input({
         accounts: [
-          { name: 'a', status: 'ready', enabled: true },
-          { name: 'b', status: 'locked', enabled: true },
+          { name: 'a', status: 'ready', enabled: true, statusUntil: null },
+          { name: 'b', status: 'locked', enabled: true, statusUntil: null },
         ],
       }),
     );
@@ -117,8 +133,8 @@ describe('tray model', () => {
     const cooling = trayView(
       input({
         accounts: [
-          { name: 'a', status: 'ready', enabled: true },
-          { name: 'b', status: 'cooling_down', enabled: true },
+          { name: 'a', status: 'ready', enabled: true, statusUntil: null },
+          { name: 'b', status: 'cooling_down', enabled: true, statusUntil: null },
         ],
       }),
     );
@@ -126,8 +142,8 @@ describe('tray model', () => {
     const disabled = trayView(
       input({
         accounts: [
-          { name: 'a', status: 'ready', enabled: true },
-          { name: 'b', status: 'signed_out', enabled: false },
+          { name: 'a', status: 'ready', enabled: true, statusUntil: null },
+          { name: 'b', status: 'signed_out', enabled: false, statusUntil: null },
         ],
       }),
     );
@@ -421,7 +437,10 @@ describe('tray over a real core', () => {
     expect(trayView(readTrayState(core)).status).toBe('Starting…');
     const url = await core.start();
     const state = () => trayView(readTrayState(core));
-    expect(state()).toMatchObject({ icon: 'trouble', status: 'No accounts yet: add one in Orchids Tray' });
+    expect(state()).toMatchObject({
+      icon: 'trouble',
+      status: 'No accounts: Add an Orchids account to start serving requests',
+    });
     expect(state().tooltip).toContain(url);
     const a = trayActions({
       core,

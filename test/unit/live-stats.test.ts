@@ -25,6 +25,8 @@ function report(at: number, status = 200): RequestReport {
     accountsTried: [1],
     retries: 0,
     protocol: 'sse-a',
+    accountName: 'account 1',
+    accountEmail: 'user1@example.test',
     errorType: status === 200 ? null : 'api_error',
     errorMessage: null,
   };

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { servingOf, type Serving } from '../../../contract/serving';
 import type { Health, ProxyStatus } from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
@@ -59,6 +60,7 @@ export class ProxyControl {
       shell: this.deps.shell,
       apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),
       accounts: this.accountTotals(),
+      serving: this.serving(),
       debugLogs: {
         enabled: settings.get('debugLogs'),
         written: debugLogs.written,
@@ -67,6 +69,13 @@ export class ProxyControl {
         dir: debugLogs.dir,
       },
     };
+  }
+
+  serving(): Serving {
+    return servingOf(this.deps.cache.list(), this.deps.cache.usableCount, {
+      running: this.deps.running(),
+      paused: this.pausedNow,
+    });
   }
 
   health(): Health {

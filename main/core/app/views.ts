@@ -54,6 +54,8 @@ export function historyView(row: HistoryRow): HistoryView {
     debugLog: row.debugLog,
     protocol: row.protocol,
     api: row.api,
+    accountName: row.accountName,
+    accountEmail: row.accountEmail,
   };
 }
 
@@ -76,6 +78,8 @@ export function requestView(report: RequestReport, debugLog: string | null): Req
     retries: report.retries,
     protocol: report.protocol,
     api: report.api,
+    accountName: report.accountName,
+    accountEmail: report.accountEmail,
     errorType: report.errorType,
     errorMessage: report.errorMessage,
     debugLog,

@@ -82,4 +82,9 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE request_history ADD COLUMN api TEXT NOT NULL DEFAULT 'anthropic';
   `,
+  // 6: the serving account's name and e-mail as they were, so history stays readable after an account is removed
+  `
+  ALTER TABLE request_history ADD COLUMN account_name TEXT;
+  ALTER TABLE request_history ADD COLUMN account_email TEXT;
+  `,
 ];

@@ -26,6 +26,9 @@ export interface HistoryRow {
   protocol: UpstreamProtocol | null;
   /** The API the request came in on. */
   api: ApiKind;
+  /** The account as it was named when it served: still readable after the account is removed. */
+  accountName: string | null;
+  accountEmail: string | null;
 }
 
 export interface HistoryQuery {
@@ -64,6 +67,8 @@ interface Row {
   debug_log: string | null;
   protocol: string | null;
   api: string;
+  account_name: string | null;
+  account_email: string | null;
 }
 
 const fromRow = (row: Row): HistoryRow => ({
@@ -87,6 +92,8 @@ const fromRow = (row: Row): HistoryRow => ({
   debugLog: row.debug_log,
   protocol: isUpstreamProtocol(row.protocol) ? row.protocol : null,
   api: isApiKind(row.api) ? row.api : 'anthropic',
+  accountName: row.account_name,
+  accountEmail: row.account_email,
 });
 
 export class HistoryRepo {
@@ -105,8 +112,8 @@ export class HistoryRepo {
     this.insertOne = db.prepare(
       `INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
          stop_reason, input_tokens, output_tokens, first_byte_ms, duration_ms, error_type, error_message, retries,
-         accounts_tried, debug_log, protocol, api)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         accounts_tried, debug_log, protocol, api, account_name, account_email)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRequestId = db.prepare('SELECT * FROM request_history WHERE request_id = ?');
     this.deleteOlder = db.prepare('DELETE FROM request_history WHERE started_at < ?');
@@ -147,6 +154,8 @@ export class HistoryRepo {
           debugLog,
           report.protocol,
           report.api,
+          report.accountName,
+          report.accountEmail,
         );
       }
     })(entries);

@@ -26,6 +26,8 @@ const MAPPING: Record<AnthropicErrorType, { type: string; code: string | null }>
   invalid_request_error: { type: 'invalid_request_error', code: null },
   // What OpenAI answers for a missing or wrong key.
   authentication_error: { type: 'invalid_request_error', code: 'invalid_api_key' },
+  // What OpenAI answers when an account's credit is used up.
+  billing_error: { type: 'insufficient_quota', code: 'insufficient_quota' },
   permission_error: { type: 'permission_error', code: null },
   not_found_error: { type: 'invalid_request_error', code: 'not_found' },
   request_too_large: { type: 'invalid_request_error', code: 'request_too_large' },

@@ -9,6 +9,7 @@ import type { Cancellation } from '../util/cancellation';
 import type { AccountHealth } from './account-health';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
+import { unavailableError } from './unavailable';
 import { runAttempt, type AttemptDeps, type AttemptInput } from './upstream-attempt';
 
 export interface FailoverDeps extends AttemptDeps {
@@ -49,6 +50,8 @@ export class RequestRun {
   readonly tried: number[] = [];
   /** The protocol of the last attempt. */
   protocol: UpstreamProtocol | undefined;
+  /** Who the last attempt's account was, as named then. */
+  lastAccount: { name: string; email: string } | undefined;
 
   constructor(
     private readonly deps: FailoverDeps,
@@ -71,6 +74,7 @@ export class RequestRun {
       next = undefined;
       if (!account) return failed(this.noAccountError(excluded.size, lastFailure));
       this.tried.push(account.id);
+      this.lastAccount = { name: account.name, email: account.email };
       excluded.add(account.id);
       responder.resetAttempt();
       const outcome = await runAttempt(deps, { account, bodies, responder, translator, signal: this.signal, trace });
@@ -110,24 +114,8 @@ export class RequestRun {
   }
 
   private noAccountError(triedCount: number, lastFailure: UpstreamFailure | undefined): ApiError {
-    const accounts = this.deps.accounts;
-    if (accounts.size === 0) {
-      return new ApiError(
-        'permission_error',
-        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, or run: npm run cli -- accounts add --cookie "<__client cookie>"',
-      );
-    }
-    if (!accounts.list().some((account) => account.enabled)) {
-      return new ApiError(
-        'permission_error',
-        'Every Orchids account is disabled. Enable one in Orchids Tray, or run: npm run cli -- accounts enable <id>',
-      );
-    }
-    const { message, retryAfterMs } = this.deps.health.unavailableSummary();
-    const detail = triedCount > 0 && lastFailure ? ` Last error: ${lastFailure.message}` : '';
-    const headers: Record<string, string> = {};
-    if (retryAfterMs !== undefined) headers['retry-after'] = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
-    return new ApiError('overloaded_error', `${message}${detail}`, 529, headers);
+    const summary = this.deps.health.unavailableSummary();
+    return unavailableError(this.deps.accounts, summary, triedCount > 0 ? lastFailure : undefined);
   }
 }
 

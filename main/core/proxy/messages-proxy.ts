@@ -163,6 +163,8 @@ export class MessagesProxy {
       accountsTried: run.tried,
       retries: Math.max(0, run.tried.length - 1),
       protocol: run.protocol ?? null,
+      accountName: run.lastAccount?.name ?? null,
+      accountEmail: run.lastAccount?.email ?? null,
       errorType: aborted ? 'client_closed' : (error?.type ?? null),
       errorMessage: aborted ? 'The client closed the connection.' : (error?.message ?? null),
     });

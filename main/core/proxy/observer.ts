@@ -30,6 +30,9 @@ export interface RequestReport extends RequestStart {
   retries: number;
   /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
   protocol: UpstreamProtocol | null;
+  /** The last account's name and e-mail as they were then (history outlives accounts). */
+  accountName: string | null;
+  accountEmail: string | null;
   errorType: string | null;
   errorMessage: string | null;
 }

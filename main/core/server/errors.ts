@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { ERROR_STATUS, type AnthropicErrorType } from '../anthropic/types';
 
 /** An error the client should see, in Anthropic's format and with the status Anthropic pairs with its type. */
@@ -30,7 +30,7 @@ export function sendJson(
     res.end();
     return;
   }
-  res.writeHead(status, {
+  res.writeHead(status, reasonPhrase(status), {
     ...headers,
     'content-type': 'application/json',
     'content-length': String(Buffer.byteLength(body)),
@@ -40,4 +40,9 @@ export function sendJson(
 
 export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, errorBody(error.type, error.message), error.headers);
+}
+
+/** Node has no phrase for Anthropic's 529 and would write "unknown" on the status line. */
+export function reasonPhrase(status: number): string {
+  return status === 529 ? 'Overloaded' : (STATUS_CODES[status] ?? 'Error');
 }

@@ -20,6 +20,7 @@ export type LogEntry = Pick<
   | 'errorMessage'
   | 'retries'
   | 'api'
+  | 'accountName'
 >;
 
 export interface LogFilters {
@@ -52,6 +53,7 @@ const toEntry = (r: RequestView | HistoryView): LogEntry => ({
   errorMessage: r.errorMessage,
   retries: r.retries,
   api: r.api,
+  accountName: r.accountName,
 });
 
 /**

@@ -12,8 +12,13 @@ export function LogsView() {
   const log = useRequestLog(filters);
   const [open, setOpen] = useState<string | null>(null);
   const ids = { outcome: useId(), account: useId(), model: useId() };
-  const accountName = (id: number | null): string =>
-    id === null ? '—' : (accounts?.find((a) => a.id === id)?.name ?? `#${id}`);
+  // The account's name now, or, once it is removed, the name history kept from when it served.
+  const accountName = (id: number | null, asThen?: string | null): string => {
+    if (id === null) return '—';
+    const current = accounts?.find((a) => a.id === id)?.name;
+    if (current) return current;
+    return asThen ? `${asThen} (removed)` : `#${id}`;
+  };
   const filtered = filters.outcome !== '' || filters.accountId !== null || filters.model !== '';
 
   return (
@@ -120,7 +125,12 @@ export function LogsView() {
             </thead>
             <tbody>
               {log.entries.map((entry) => (
-                <LogRow key={entry.requestId} entry={entry} account={accountName(entry.accountId)} onOpen={setOpen} />
+                <LogRow
+                  key={entry.requestId}
+                  entry={entry}
+                  account={accountName(entry.accountId, entry.accountName)}
+                  onOpen={setOpen}
+                />
               ))}
             </tbody>
           </table>

@@ -1,3 +1,4 @@
+import { servingWords } from '../../../contract/serving';
 import { useCallback, useEffect, useState } from 'react';
 import { CopyButton } from '../components/CopyButton';
 import { RequestsChart } from '../components/RequestsChart';
@@ -39,6 +40,7 @@ function ProxyCard() {
         <p className="muted">Connecting to Orchids Tray…</p>
       </Card>
     );
+  const words = servingWords(status.serving);
   return (
     <Card
       title="Proxy"
@@ -50,14 +52,10 @@ function ProxyCard() {
       }
     >
       <p className="proxy-state">
-        <span className={`badge ${status.paused ? 'badge-warn' : status.running ? 'badge-good' : 'badge-bad'}`}>
-          {status.paused ? 'Paused' : status.running ? 'Running' : 'Stopped'}
-        </span>
+        <span className={`badge badge-${words.tone}`}>{words.headline}</span>
         <span className="muted">
-          {status.paused
-            ? 'New requests are refused until you resume.'
-            : `${status.accounts.usable} of ${status.accounts.total} account${status.accounts.total === 1 ? '' : 's'} ready to serve.`}
-          {status.accounts.total === 0 ? (
+          {words.detail}
+          {status.serving.state === 'no_accounts' ? (
             <>
               {' '}
               <a href={href('accounts')}>Add an account</a> to start.

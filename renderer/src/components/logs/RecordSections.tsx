@@ -33,7 +33,7 @@ export function RecordSections({
   accountName,
 }: {
   record: DebugRecordView;
-  accountName: (id: number | null) => string;
+  accountName: (id: number | null, asThen?: string | null) => string;
 }) {
   const s = record.summary;
   return (

@@ -18,7 +18,7 @@ export function RequestDetail({
   onClose,
 }: {
   requestId: string | null;
-  accountName: (id: number | null) => string;
+  accountName: (id: number | null, asThen?: string | null) => string;
   onClose: () => void;
 }) {
   const api = useApi();

@@ -20,6 +20,7 @@ type Fields = Pick<
   | 'accountsTried'
   | 'protocol'
   | 'api'
+  | 'accountName'
 >;
 
 /** What each API is called in the window. */
@@ -30,12 +31,18 @@ export const API_LABEL: Record<HistoryView['api'], string> = {
 };
 
 /** A request's facts as a definition list: the history row, or a debug record's summary. */
-export function RowSummary({ row, accountName }: { row: Fields; accountName: (id: number | null) => string }) {
+export function RowSummary({
+  row,
+  accountName,
+}: {
+  row: Fields;
+  accountName: (id: number | null, asThen?: string | null) => string;
+}) {
   const items: Array<[string, string]> = [
     ['Started', formatDateTime(row.startedAt)],
     // Debug records written before the API was recorded have none.
     ['API', row.api ? API_LABEL[row.api] : '—'],
-    ['Account', accountName(row.accountId)],
+    ['Account', accountName(row.accountId, row.accountName)],
     ['Model', row.upstreamModel && row.upstreamModel !== row.model ? `${row.model} → ${row.upstreamModel}` : row.model],
     ['Streaming', row.stream ? 'yes' : 'no'],
     ['Upstream protocol', row.protocol ?? '—'],
@@ -45,7 +52,7 @@ export function RowSummary({ row, accountName }: { row: Fields; accountName: (id
     ['First byte', formatMs(row.firstByteMs)],
     ['Duration', formatMs(row.durationMs)],
     ['Retries', String(row.retries)],
-    ['Accounts tried', row.accountsTried.length ? row.accountsTried.map(accountName).join(' → ') : '—'],
+    ['Accounts tried', row.accountsTried.length ? row.accountsTried.map((id) => accountName(id)).join(' → ') : '—'],
   ];
   if (row.errorType) items.push(['Error', `${row.errorType}: ${row.errorMessage ?? ''}`]);
   return (
