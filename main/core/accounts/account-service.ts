@@ -118,7 +118,7 @@ export class AccountService {
     } catch (error) {
       throw new AccountError('invalid_cookie', (error as Error).message);
     }
-    const { identity, cookies: current, notice } = await resolvePastedCookies(this.deps.clerk, cookies);
+    const { identity, cookies: current, notice } = await resolvePastedCookies(this.deps.clerk, cookies, this.now);
     if (input.forAccount !== undefined) this.requireSameUser(input.forAccount, identity);
     const now = this.now();
     const sealedCookie = this.deps.secrets.seal(current.client!);
