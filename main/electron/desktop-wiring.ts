@@ -106,7 +106,8 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
       const window = new BrowserWindow({
         width: 1120,
         height: 780,
-        minWidth: 760,
+        // The window works from a tray popover's width up (issue 13).
+        minWidth: 360,
         minHeight: 520,
         show: false,
         title: 'Orchids Tray',
