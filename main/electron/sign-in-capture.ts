@@ -4,7 +4,7 @@
  */
 import { isClerkClientCookie, isOrchidsSessionCookie, type CookieLike } from './sign-in-policy';
 
-export type CookieChangeListener = (event: unknown, cookie: CookieLike, cause: string, removed: boolean) => void;
+type CookieChangeListener = (event: unknown, cookie: CookieLike, cause: string, removed: boolean) => void;
 
 /** The part of Electron's `session.cookies` the capture uses: its `changed` event. */
 export interface CookieStoreLike {
@@ -21,7 +21,7 @@ export type CaptureOutcome<T> =
   | { kind: 'cancelled'; reason?: string }
   | { kind: 'failed'; error: unknown };
 
-export interface CaptureOptions<T> {
+interface CaptureOptions<T> {
   cookies: CookieStoreLike;
   /** Orchids' Clerk frontend API host (clerk.orchids.app): the only domain whose `__client` is taken. */
   clerkHost: string;

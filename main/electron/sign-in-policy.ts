@@ -15,7 +15,7 @@ export const ORCHIDS_SIGN_IN_URL = 'https://accounts.orchids.app/sign-in';
  * sign-in offers: Google (whose sign-in passes through accounts.youtube.com to set its own session) and GitHub.
  * Orchids' sign-in was not seen to offer Microsoft or Apple, so their pages stay closed.
  */
-export const SIGN_IN_ALLOWED_HOSTS: readonly string[] = [
+const SIGN_IN_ALLOWED_HOSTS: readonly string[] = [
   'orchids.app',
   '*.orchids.app',
   'accounts.google.com',

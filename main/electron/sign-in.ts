@@ -11,12 +11,12 @@ import { ClientCookieCapture, type CaptureOutcome, type CookieStoreLike } from '
 import { isOrchidsAppPage, isSignInPageAllowed, ORCHIDS_SIGN_IN_URL } from './sign-in-policy';
 import { isSafeExternalUrl, LOCKED_WEB_PREFERENCES } from './window';
 
-export interface PreventableLike {
+interface PreventableLike {
   preventDefault(): void;
 }
 
 /** The parts of a sign-in window's WebContents the guard uses. */
-export interface SignInContentsLike {
+interface SignInContentsLike {
   on(
     event: 'will-navigate' | 'will-redirect',
     listener: (event: PreventableLike & { url?: string }, url: string) => void,
@@ -50,7 +50,7 @@ export interface SignInSessionLike {
   clearCache(): Promise<void>;
 }
 
-export interface SignInDeps {
+interface SignInDeps {
   /** `session.fromPartition(name, { cache: false })`. */
   fromPartition(partition: string): SignInSessionLike;
   /** `new BrowserWindow(options)`; the options come from `signInWindowOptions`. */
@@ -65,10 +65,10 @@ export interface SignInDeps {
   signInUrl?: string;
 }
 
-export const SIGN_IN_WINDOW_TITLE = 'Sign in with Orchids';
+const SIGN_IN_WINDOW_TITLE = 'Sign in with Orchids';
 const ALREADY_OPEN = 'A sign-in window is already open: finish signing in there, or close it first.';
 
-export function signInWindowOptions(partition: string) {
+function signInWindowOptions(partition: string) {
   return {
     width: 520,
     height: 760,
@@ -89,7 +89,7 @@ export type SignInWindowOptions = ReturnType<typeof signInWindowOptions>;
  * browser; a redirect elsewhere is stopped. No new windows, no <webview>. `onOrchidsPage` hears when the window
  * reaches Orchids' own site, where the Account Portal sends people once they are signed in.
  */
-export function guardSignInContents(
+function guardSignInContents(
   contents: SignInContentsLike,
   options: { openExternal(url: string): void; log(line: string): void; onOrchidsPage(): void },
 ): void {
@@ -118,7 +118,7 @@ export function guardSignInContents(
 }
 
 /** The partition's own lockdown: every permission denied, no downloads, a plain browser's user agent. */
-export function lockDownSession(session: SignInSessionLike, userAgent: string): void {
+function lockDownSession(session: SignInSessionLike, userAgent: string): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.on('will-download', (event) => event.preventDefault());

@@ -3,7 +3,7 @@ import { AccountError } from '../accounts/account-error';
 import type { OrchidsCore } from '../core';
 
 /** What every client but the desktop app's own window hears when it asks for a sign-in window. */
-export const SIGN_IN_NEEDS_DESKTOP =
+const SIGN_IN_NEEDS_DESKTOP =
   'Sign in with Orchids needs the desktop app, which opens the Orchids sign-in page in a window of its own; here, paste the __client cookie instead.';
 
 const desktopOnly = (): never => {
