@@ -11,7 +11,8 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   fullyParallel: false,
-  reporter: 'list',
+  // The list, then why any test was skipped (the list alone does not say).
+  reporter: [['list'], ['./test/e2e/skip-reasons-reporter.ts']],
   timeout: 30_000,
   expect: { timeout: 7_000 },
   use: {

@@ -21,6 +21,7 @@ import type {
   ProxyStatus,
   RequestView,
   SettingView,
+  SignInResult,
   StatsView,
 } from './views';
 
@@ -34,6 +35,8 @@ export interface Results {
   'accounts:reset': AccountView;
   'accounts:import': ImportResult;
   'accounts:export': ExportResult;
+  'accounts:signIn': SignInResult;
+  'accounts:refreshSignIn': SignInResult;
   'settings:get': SettingView[];
   'settings:set': SettingView[];
   'settings:reset': SettingView[];

@@ -11,6 +11,8 @@ export const CHANNELS = [
   'accounts:reset',
   'accounts:import',
   'accounts:export',
+  'accounts:signIn',
+  'accounts:refreshSignIn',
   'settings:get',
   'settings:set',
   'settings:reset',

@@ -29,6 +29,9 @@ export const INVOKE = {
   'accounts:reset': z.object({ id }),
   'accounts:import': z.object({ json: z.string().min(2).max(10_000_000) }),
   'accounts:export': z.undefined(),
+  // Desktop only: each opens an Orchids sign-in window and resolves when it closes.
+  'accounts:signIn': z.object({ name: name.optional(), weight: weight.optional() }),
+  'accounts:refreshSignIn': z.object({ id }),
   'settings:get': z.undefined(),
   'settings:set': z.object({ key: settingKey, value: z.unknown() }),
   'settings:reset': z.object({ key: settingKey }),

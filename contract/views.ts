@@ -39,6 +39,12 @@ export interface AddAccountResult {
   notice?: string;
 }
 
+/**
+ * How a sign-in window ended (desktop app): the account it added or refreshed, or closed before that happened.
+ * `reason` says what Clerk last answered when the window closed after a sign-in it could not confirm.
+ */
+export type SignInResult = ({ outcome: 'signedIn' } & AddAccountResult) | { outcome: 'cancelled'; reason?: string };
+
 export interface ImportResult {
   added: number;
   updated: number;

@@ -151,8 +151,11 @@ async function settings(
       const view = await api.settings.get();
       if (json) out(JSON.stringify(view, null, 2));
       else
+        // `env` names the variable that would override a setting; it is the source only when it is set.
         for (const s of view)
-          out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source}${s.env ? `, env ${s.env}` : ''})`);
+          out(
+            `${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source === 'environment' ? `env ${s.env}` : s.source})`,
+          );
       return;
     }
     case 'set': {

@@ -6,12 +6,15 @@ import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
 
+/** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
+const SIGNAL_REPEAT_MS = 1000;
+
 /**
  * Orchids Tray without a window: the same core the desktop app runs, for machines with no display or no Electron.
- * Prints the address to point clients at, and stops gracefully on SIGINT/SIGTERM.
+ * Prints the address to point clients at, and stops gracefully on SIGINT/SIGTERM. `npm start` and `npm run
+ * headless` (scripts/start.mjs) say why it runs headless before they build and start it.
  */
-export async function runHeadless(options: { reason?: string } = {}): Promise<OrchidsCore> {
-  if (options.reason) console.log(`Running headless: ${options.reason}`);
+export async function runHeadless(): Promise<OrchidsCore> {
   let core: OrchidsCore;
   let claim: DataFolderClaim;
   try {
@@ -37,13 +40,14 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
     await core.stop(0).catch(() => undefined);
     fatal(error);
   }
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < SIGNAL_REPEAT_MS) return;
       console.log('Stopping now.');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`${signal}: finishing in-flight requests, then saving counts (Ctrl+C again to force).`);
     control.retire();
     core.stop().then(
@@ -85,4 +89,4 @@ function fatal(error: unknown): never {
   process.exit(1);
 }
 
-if (require.main === module) void runHeadless({ reason: process.env.ORCHIDS_TRAY_HEADLESS_REASON });
+if (require.main === module) void runHeadless();

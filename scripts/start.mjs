@@ -1,4 +1,11 @@
-// `npm start`: the desktop app where Electron can run, otherwise the same core headless, after one line saying why.
+// `npm start` and `npm run headless`. The first line says which app runs ("Desktop app", or "Running headless:" and
+// why); then the app is built, quietly (its output shows only when the build fails, or with --verbose), and run:
+// the desktop app where Electron can run, otherwise the same core headless.
+//
+//   node scripts/start.mjs [--headless] [--verbose] [app arguments, e.g. --hidden]
+//
+// The node flags the app runs with live in package.json's `config.nodeFlags`, read here and by the benchmark, so
+// both measure and run the same thing.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -7,68 +14,115 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
+const args = process.argv.slice(2);
+const verbose = args.includes('--verbose');
+const appArgs = args.filter((arg) => arg !== '--verbose' && arg !== '--headless');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nodeFlags = String(pkg.config?.nodeFlags ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
+
+const mode = chooseMode();
+console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);
+build();
+if (mode.desktop) {
+  const sqlite = await electronSqlite();
+  if (sqlite.ok) launchDesktop(mode.desktop);
+  else {
+    process.stdout.write(sqlite.output);
+    console.log(
+      'Running headless: the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
+    );
+    launchHeadless();
+  }
+} else {
+  launchHeadless();
+}
+
+function chooseMode() {
+  if (args.includes('--headless')) return { reason: 'asked for with npm run headless.' };
+  if (process.env.ORCHIDS_TRAY_HEADLESS === '1') return { reason: 'ORCHIDS_TRAY_HEADLESS=1 is set.' };
+  const binary = electronBinary();
+  if (!binary) return { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD).' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return { reason: 'there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set).' };
+  return { desktop: binary };
+}
 
 function electronBinary() {
   try {
     // In plain Node, the electron package exports the path of its binary; it throws when the binary never downloaded.
     const binary = require('electron');
-    return typeof binary === 'string' && fs.existsSync(binary)
-      ? { binary }
-      : { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' };
+    return typeof binary === 'string' && fs.existsSync(binary) ? binary : undefined;
   } catch {
-    return { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD)' };
+    return undefined;
   }
 }
 
-function hasDisplay() {
-  if (process.platform !== 'linux') return true;
-  return Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
-}
-
-function headless(reason) {
-  process.env.ORCHIDS_TRAY_HEADLESS_REASON = reason;
-  require(path.join(root, 'dist/main/headless.js')).runHeadless({ reason });
-}
-
-const forced = process.env.ORCHIDS_TRAY_HEADLESS === '1';
-const electron = electronBinary();
-if (forced) headless('ORCHIDS_TRAY_HEADLESS=1 is set.');
-else if (!electron.binary) headless(`${electron.reason}.`);
-else if (!hasDisplay()) headless('there is no display (neither DISPLAY nor WAYLAND_DISPLAY is set).');
-else {
-  // The desktop app needs better-sqlite3 built for Electron's ABI (kept apart from the Node build the tests use):
-  // made once, then reused until Electron or better-sqlite3 change. Without it, the same core runs headless.
-  const sqlite = spawnSync(process.execPath, [path.join(root, 'scripts/rebuild-electron-sqlite.mjs'), '--if-missing'], {
-    stdio: 'inherit',
+/** `npm run build`, silent unless it fails (then its whole output and exit 1) or --verbose asks for it. */
+function build() {
+  // Through the npm that started us when there is one: no shell, and the same npm on every platform.
+  const npm = process.env.npm_execpath;
+  const [command, commandArgs, shell] = npm
+    ? [process.execPath, [npm, 'run', '-s', 'build'], false]
+    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], process.platform === 'win32'];
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    shell,
+    stdio: verbose ? 'inherit' : 'pipe',
+    encoding: 'utf8',
   });
-  if (sqlite.status !== 0) {
-    headless(
-      'the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
-    );
-  } else {
-    launch(electron.binary);
-  }
+  if (result.status === 0) return;
+  if (!verbose) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  console.error(`The build failed${result.error ? ` (${result.error.message})` : ''}; nothing was started.`);
+  process.exit(1);
 }
 
-function launch(binary) {
-  if (
-    !fs.existsSync(path.join(root, 'dist/renderer/index.html')) &&
-    fs.existsSync(path.join(root, 'renderer/vite.config.mts'))
-  ) {
-    // The window's files: built once if this checkout never built them.
-    spawnSync(process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build:renderer'], {
+/**
+ * The desktop app needs better-sqlite3 built for Electron's ABI (kept apart from the Node build the tests use): made
+ * once, then reused until Electron or better-sqlite3 change. Silent when it is there; one line when it is made.
+ */
+function electronSqlite() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'scripts/rebuild-electron-sqlite.mjs'), '--if-missing'], {
       cwd: root,
-      stdio: 'inherit',
-      shell: process.platform === 'win32',
+      stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'],
     });
-  }
+    let output = '';
+    let announced = false;
+    const collect = (chunk) => {
+      if (!announced) {
+        announced = true;
+        console.log('Making better-sqlite3 for Electron (first start only; it needs internet access once)…');
+      }
+      output += chunk;
+    };
+    child.stdout?.setEncoding('utf8').on('data', collect);
+    child.stderr?.setEncoding('utf8').on('data', collect);
+    child.on('error', (error) => resolve({ ok: false, output: `${output}${error.message}\n` }));
+    child.on('exit', (code) => resolve({ ok: code === 0, output }));
+  });
+}
+
+function launchDesktop(binary) {
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  // The V8 flags this node was given (package.json) go to Electron's main process too, which reads them only from
-  // its command line: a 32 MB young generation cut the proxy's CPU per request by ~7% (fewer scavenges).
-  const v8Flags = process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size='));
-  const args = v8Flags.length > 0 ? [`--js-flags=${v8Flags.join(' ')}`, root] : [root];
-  const child = spawn(binary, args, { stdio: 'inherit', env });
+  // Electron's main process reads V8 flags only from its command line.
+  const jsFlags = nodeFlags.length > 0 ? [`--js-flags=${nodeFlags.join(' ')}`] : [];
+  follow(spawn(binary, [...jsFlags, root, ...appArgs], { stdio: 'inherit', env }));
+}
+
+function launchHeadless() {
+  follow(
+    spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js'), ...appArgs], { stdio: 'inherit' }),
+  );
+}
+
+/**
+ * The app is a child (it needs its own node flags): its exit is ours, and a signal sent to this process reaches it.
+ * A Ctrl+C in a terminal reaches both at once; the app counts signals a moment apart as one.
+ */
+function follow(child) {
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 }

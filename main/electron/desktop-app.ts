@@ -15,6 +15,7 @@ import {
   applyLoginItem,
   connectWindow,
   createMainWindow,
+  createSignIn,
   createTray,
   followCore,
   notifier,
@@ -83,6 +84,7 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
     shutdown,
     showWindow,
     notify: notifier(showWindow),
+    signIn: createSignIn(opened.core, log),
   };
   running.control = attachAppControl(desktop.core, { distDir: options.distDir, log, claim: running.claim });
 

@@ -19,6 +19,7 @@ import {
   shell,
   Tray,
 } from 'electron';
+import type { Handlers } from '../../contract/api';
 import type { AppControl } from '../core/control/app-control';
 import type { DataFolderClaim } from '../core/control/runtime-file';
 import type { OrchidsCore } from '../core/core';
@@ -28,6 +29,8 @@ import type { Shutdown } from './lifecycle';
 import { applyLaunchAtLogin } from './login-item';
 import type { SecretChoice } from './secrets';
 import type { ShellState } from './shell-state';
+import { SignInWindows } from './sign-in';
+import { browserUserAgent } from './sign-in-policy';
 import { TrayController, menuTemplate, readTrayState, trayActions } from './tray';
 import { trayIconFile } from './tray-model';
 import { guardSession, guardWebContents, MainWindow, secureWebPreferences } from './window';
@@ -58,6 +61,20 @@ export interface Desktop {
   shutdown: Shutdown;
   showWindow: () => void;
   notify: (title: string, body: string) => void;
+  signIn: SignInWindows;
+}
+
+/** "Sign in with Orchids" windows: a fresh in-memory partition each, reading only Clerk's `__client` cookie. */
+export function createSignIn(core: OrchidsCore, log: (line: string) => void): SignInWindows {
+  return new SignInWindows({
+    fromPartition: (partition) => session.fromPartition(partition, { cache: false }),
+    createWindow: (options) => new BrowserWindow(options),
+    openExternal: (url) => void shell.openExternal(url),
+    addAccount: (input) => core.accounts.add(input),
+    clerkHost: new URL(core.config.clerkUrl).hostname,
+    userAgent: browserUserAgent(app.userAgentFallback, process.versions.chrome ?? ''),
+    log,
+  });
 }
 
 export function notifier(showWindow: () => void): (title: string, body: string) => void {
@@ -89,7 +106,8 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
       const window = new BrowserWindow({
         width: 1120,
         height: 780,
-        minWidth: 760,
+        // The window works from a tray popover's width up (issue 13).
+        minWidth: 360,
         minHeight: 520,
         show: false,
         title: 'Orchids Tray',
@@ -110,9 +128,11 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
   guardSession(session.defaultSession, {
     isOwnContents: (contents) => contents !== null && contents === mainWindow.current?.webContents,
   });
-  app.on('web-contents-created', (_event, contents) =>
-    guardWebContents(contents, { rendererUrl, openExternal: (url) => void shell.openExternal(url), log }),
-  );
+  app.on('web-contents-created', (_event, contents) => {
+    // A sign-in window has its own guard (sign-in.ts): it must reach Orchids' pages, which this one forbids.
+    if (desktop.signIn.owns(contents.session)) return;
+    guardWebContents(contents, { rendererUrl, openExternal: (url) => void shell.openExternal(url), log });
+  });
   return mainWindow;
 }
 
@@ -128,10 +148,17 @@ export function connectWindow(desktop: Desktop, control: AppControl): void {
     window: trusted,
     status: () => core.proxy.status(),
   });
+  // Only our window's IPC gets the sign-in window; the CLI and browsers (HTTP) hear that it needs the desktop app.
+  const handlers: Handlers = {
+    ...control.handlers,
+    'accounts:signIn': (input) => desktop.signIn.signIn(input),
+    'accounts:refreshSignIn': ({ id }) => desktop.signIn.refresh(id),
+  };
   running.disposers.push(
+    () => desktop.signIn.closeAll(),
     registerIpc({
       ipcMain,
-      handlers: control.handlers,
+      handlers,
       window: trusted,
       log: desktop.log,
       afterCall: () => running.tray?.update(),

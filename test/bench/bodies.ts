@@ -72,15 +72,15 @@ export function kb(bytes: number): string {
 }
 
 /**
- * The V8 flags `npm run headless` gives node, read from package.json, so the benchmark measures the app as it is
- * launched (a bigger young generation, which the README explains) rather than with node's defaults.
+ * The V8 flags `npm start` and `npm run headless` give the app (package.json `config.nodeFlags`, which
+ * scripts/start.mjs reads too), so the benchmark measures the app as it is launched (a bigger young generation,
+ * which the README explains) rather than with node's defaults.
  */
 export function appNodeFlags(): string[] {
-  const scripts = (
-    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-  ).scripts;
-  const launch = /\bnode((?:\s+--\S+)*)\s+dist\/main\/headless\.js/.exec(scripts.headless ?? '');
-  if (!launch)
-    throw new Error('package.json: the "headless" script no longer runs `node [flags] dist/main/headless.js`');
-  return launch[1]!.trim().split(/\s+/).filter(Boolean);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    config?: { nodeFlags?: unknown };
+  };
+  const flags = pkg.config?.nodeFlags;
+  if (typeof flags !== 'string') throw new Error("package.json: `config.nodeFlags` (the app's node flags) is missing");
+  return flags.split(/\s+/).filter(Boolean);
 }

@@ -55,7 +55,8 @@ function prepare(): void {
 }
 
 test.describe('desktop app (Electron)', () => {
-  test.skip(skipReason !== undefined, `Electron smoke test skipped: ${skipReason}`);
+  // The reason is printed at the end of the run (test/e2e/skip-reasons-reporter.ts).
+  test.skip(skipReason !== undefined, skipReason);
 
   let app: ElectronApplication | undefined;
   let dataDir: string;

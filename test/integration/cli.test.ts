@@ -171,6 +171,20 @@ describe('npm run cli -- accounts', () => {
   });
 });
 
+describe('npm run cli -- settings', () => {
+  it('settings list names an environment variable as the source only when it is set', async () => {
+    const dataDir = tempDir();
+    const plain = (await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'list')).out;
+    expect(plain).toMatch(/^port +3002 {2}\(default\)$/m);
+    expect(plain).not.toContain('env ');
+    await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'set', 'debugLogs', 'true');
+    const overridden = (await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '4100' }, 'settings', 'list'))
+      .out;
+    expect(overridden).toMatch(/^port +4100 {2}\(env ORCHIDS_TRAY_PORT\)$/m);
+    expect(overridden).toMatch(/^debugLogs +true {2}\(database\)$/m);
+  });
+});
+
 describe('the built CLI binary', () => {
   beforeAll(buildEntryPoints);
 

@@ -76,6 +76,26 @@ describe('adding an account from a pasted __session cookie', () => {
     expect(stack.core.accounts.list()).toEqual([]);
   });
 
+  it('an expired __session is named as such before Clerk is asked, bare or in a cookie list', async () => {
+    stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
+    const user = stack.sim.addUser();
+    const expired = fakeJwt({ sid: user.sessionId, sub: user.userId, exp: Math.floor(Date.now() / 1000) - 120 });
+    stack.sim.resetStats();
+    for (const paste of [
+      expired,
+      `__session=${expired}`,
+      `theme=dark; __client_uat=1800000000; __session=${expired}`,
+    ]) {
+      const error = await refusal(paste);
+      expect(error.code).toBe('invalid_cookie');
+      expect(error.message).toMatch(/^That is the short-lived __session cookie, and it has already expired/);
+      expect(error.message).toContain('Copy the __client cookie instead');
+      expect(error.message).toContain('Application → Cookies → clerk.orchids.app');
+    }
+    expect(stack.sim.stats.clientLookups).toBe(0);
+    expect(stack.core.accounts.list()).toEqual([]);
+  });
+
   it('a cookie with __client is never bootstrapped, even with a __session beside it', async () => {
     stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
     const user = stack.sim.addUser();

@@ -33,8 +33,12 @@ const fake = vi.hoisted(() => {
     handlers: new Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>(),
     clipboard: [] as string[],
     dialogs: [] as unknown[],
+    partitions: new Map<string, InstanceType<typeof Emitter> & { cookies: InstanceType<typeof Emitter> }>(),
   };
   class FakeContents extends Emitter {
+    constructor(readonly session: unknown) {
+      super();
+    }
     mainFrame = { url: 'about:blank', processId: 4, routingId: 1, parent: null };
     sent: Array<{ channel: string; message: { name: string; payload: unknown } }> = [];
     isDestroyed = () => false;
@@ -42,13 +46,20 @@ const fake = vi.hoisted(() => {
     setWindowOpenHandler = () => {};
   }
   class FakeWindow extends Emitter {
-    webContents = new FakeContents();
+    webContents: FakeContents;
     visible = false;
     destroyed = false;
+    loadedUrls: string[] = [];
     constructor(readonly options: Record<string, unknown>) {
       super();
+      const partition = (options.webPreferences as { partition?: string } | undefined)?.partition;
+      this.webContents = new FakeContents(partition ? state.partitions.get(partition) : defaultSession);
       state.windows.push(this);
       app.emit('web-contents-created', {}, this.webContents);
+    }
+    loadURL(url: string) {
+      this.loadedUrls.push(url);
+      return Promise.resolve();
     }
     loadFile(file: string) {
       this.webContents.mainFrame.url = toUrl(file).href;
@@ -139,7 +150,21 @@ const fake = vi.hoisted(() => {
       encryptString: (plain: string) => xor(Buffer.from(`kc:${plain}`)),
       decryptString: (cipher: Buffer) => xor(cipher).toString().slice(3),
     },
-    session: { defaultSession },
+    session: {
+      defaultSession,
+      fromPartition: (partition: string) => {
+        const session = Object.assign(new Emitter(), {
+          cookies: new Emitter(),
+          setPermissionRequestHandler: () => {},
+          setPermissionCheckHandler: () => {},
+          setUserAgent: () => {},
+          clearStorageData: () => Promise.resolve(),
+          clearCache: () => Promise.resolve(),
+        });
+        state.partitions.set(partition, session);
+        return session;
+      },
+    },
     shell: { openExternal: () => Promise.resolve() },
     clipboard: { writeText: (text: string) => void state.clipboard.push(text) },
     dialog: {
@@ -324,6 +349,36 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     ]);
     ready!();
     expect(window().visible).toBe(true);
+  });
+
+  it('Sign in with Orchids: our window gets a sign-in window in its own partition, with its own guard; HTTP clients hear it needs the desktop window', async () => {
+    const signIn = state.handlers.get('accounts:signIn')!(fromWindow(), {}) as Promise<unknown>;
+    const signInWindow = state.windows.at(-1)!;
+    expect(signInWindow).not.toBe(window());
+    const { partition } = signInWindow.options.webPreferences as { partition: string };
+    expect(partition).toMatch(/^orchids-sign-in-/);
+    expect(signInWindow.webContents.session).toBe(state.partitions.get(partition));
+    expect(signInWindow.loadedUrls).toEqual(['https://accounts.orchids.app/sign-in']);
+    // Only the sign-in guard: the main window's would send every Orchids page to the system browser.
+    expect(signInWindow.webContents.listenerCount('will-navigate')).toBe(1);
+    expect(window().webContents.listenerCount('will-navigate')).toBe(1);
+    expect(await state.handlers.get('accounts:signIn')!(fromWindow(), {})).toMatchObject({
+      ok: false,
+      error: { code: 'busy' },
+    });
+    signInWindow.close();
+    expect(await signIn).toEqual({ ok: true, value: { outcome: 'cancelled' } });
+
+    const viaHttp = await fetch(`http://127.0.0.1:${port}/_tray/api/accounts:refreshSignIn`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-orchids-tray': '1',
+        authorization: `Bearer ${fs.readFileSync(path.join(state.userData, 'control-token'), 'utf8').trim()}`,
+      },
+      body: JSON.stringify({ input: { id: 1 } }),
+    });
+    expect(await viaHttp.json()).toMatchObject({ ok: false, error: { code: 'desktop_only' } });
   });
 
   it('quit: before-quit is held, the graceful stop runs, the runtime file goes, the app exits 0', async () => {

@@ -1,5 +1,5 @@
 import type { AccountPatch, AccountsRepo } from '../db/accounts-repo';
-import type { ClerkClient } from '../clerk/clerk-client';
+import type { ClerkClient, ClerkIdentity } from '../clerk/clerk-client';
 import type { ClerkCookies } from '../clerk/cookie-header';
 import { jwtExpiryMs } from '../clerk/jwt';
 import { TokenCache, type TokenCacheOptions } from '../clerk/token-cache';
@@ -18,6 +18,8 @@ export interface AddAccountInput {
   cookie: string;
   name?: string;
   weight?: number;
+  /** Refresh this account only: a cookie of any other Orchids user is refused and nothing is written. */
+  forAccount?: number;
 }
 
 export interface AccountUpdate {
@@ -116,7 +118,8 @@ export class AccountService {
     } catch (error) {
       throw new AccountError('invalid_cookie', (error as Error).message);
     }
-    const { identity, cookies: current, notice } = await resolvePastedCookies(this.deps.clerk, cookies);
+    const { identity, cookies: current, notice } = await resolvePastedCookies(this.deps.clerk, cookies, this.now);
+    if (input.forAccount !== undefined) this.requireSameUser(input.forAccount, identity);
     const now = this.now();
     const sealedCookie = this.deps.secrets.seal(current.client!);
     const existing = this.deps.repo.findByUserId(identity.userId);
@@ -219,6 +222,16 @@ export class AccountService {
   /** The account's Clerk cookies in the clear (export, Clerk calls). Throws AccountError `locked` if unopenable. */
   openCookies(account: AccountRecord): ClerkCookies {
     return this.cookies.open(account);
+  }
+
+  private requireSameUser(accountId: number, identity: ClerkIdentity): void {
+    const target = this.require(accountId);
+    if (target.userId === identity.userId) return;
+    const wanted = target.email || target.name;
+    throw new AccountError(
+      'wrong_user',
+      `That is ${identity.email || 'another Orchids user'}, not ${wanted}. Nothing was changed: sign in as ${wanted} to refresh this account.`,
+    );
   }
 
   private require(id: number): AccountRecord {

@@ -1,5 +1,14 @@
 import type { Handlers } from '../../../contract/api';
+import { AccountError } from '../accounts/account-error';
 import type { OrchidsCore } from '../core';
+
+/** What every client but the desktop app's own window hears when it asks for a sign-in window. */
+const SIGN_IN_NEEDS_DESKTOP =
+  'Sign in with Orchids needs the desktop app, which opens the Orchids sign-in page in a window of its own; here, paste the __client cookie instead.';
+
+const desktopOnly = (): never => {
+  throw new AccountError('desktop_only', SIGN_IN_NEEDS_DESKTOP);
+};
 
 /** The slice of the core the contract is implemented against: its facade, nothing behind it. */
 export type ControlFacade = Pick<OrchidsCore, 'accounts' | 'settings' | 'history' | 'proxy'>;
@@ -18,6 +27,9 @@ export function createHandlers(core: ControlFacade): Handlers {
     'accounts:reset': ({ id }) => core.accounts.reset(id),
     'accounts:import': ({ json }) => core.accounts.importJson(json),
     'accounts:export': () => core.accounts.exportJson(),
+    // The desktop app answers these two over IPC itself (main/electron/sign-in.ts).
+    'accounts:signIn': desktopOnly,
+    'accounts:refreshSignIn': desktopOnly,
     'settings:get': () => core.settings.list(),
     'settings:set': ({ key, value }) => {
       core.settings.set(key, value);

@@ -15,7 +15,7 @@ interface AccountRowProps {
 /** One account: who, its state and why, its share and traffic, and what can be done to it. */
 export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) {
   const api = useApi();
-  const { putAccount, refreshStatus } = useLive();
+  const { putAccount, refreshStatus, status } = useLive();
   const toggle = useAction(async (enabled: boolean) => {
     putAccount(await api.accounts.update({ id: account.id, enabled }));
     refreshStatus();
@@ -24,7 +24,15 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
     putAccount(await api.accounts.reset({ id: account.id }));
     refreshStatus();
   });
-  const error = toggle.error ?? reset.error;
+  // Desktop only: a window on Orchids' sign-in page; the cookie it yields refreshes this account, nobody else's.
+  const refreshSignIn = useAction(async () => {
+    const result = await api.accounts.refreshSignIn({ id: account.id });
+    if (result.outcome !== 'signedIn') return;
+    putAccount(result.account);
+    refreshStatus();
+  });
+  const canRefreshSignIn = account.status === 'signed_out' && status?.shell === 'desktop';
+  const error = toggle.error ?? reset.error ?? refreshSignIn.error;
   return (
     <tr className={account.enabled ? undefined : 'disabled-row'}>
       <th scope="row" className="account-cell">
@@ -63,6 +71,18 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
         />
       </td>
       <td className="row-actions">
+        {canRefreshSignIn ? (
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Refresh sign-in: ${account.name}`}
+            title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
+            disabled={refreshSignIn.pending}
+            onClick={() => void refreshSignIn.run()}
+          >
+            {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
+          </button>
+        ) : null}
         {account.status !== 'ready' ? (
           <button
             type="button"

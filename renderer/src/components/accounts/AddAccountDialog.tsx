@@ -6,25 +6,32 @@ import { Dialog } from '../Dialog';
 type Phase =
   | { kind: 'editing' }
   | { kind: 'checking' }
+  | { kind: 'signingIn' }
   | { kind: 'failed'; message: string }
-  | { kind: 'done'; account: AccountView; created: boolean; notice?: string };
+  | { kind: 'cancelled'; reason?: string }
+  | { kind: 'done'; account: AccountView; created: boolean; notice?: string; via: 'paste' | 'signIn' };
 
 /**
- * Paste a cookie, Clerk says whose it is. The core accepts every cookie format (a bare __client value, a Cookie
- * header, a browser export); this form only shows progress and the core's answer, word for word.
+ * Two ways in. The desktop app signs in through a window on Orchids' own sign-in page (the core keeps only the
+ * `__client` cookie Clerk sets there); every shell takes a pasted cookie in any format the core reads. Either way
+ * Clerk says whose it is, and this form shows progress and the core's answer, word for word.
  */
 export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const api = useApi();
-  const { putAccount, refreshStatus } = useLive();
+  const { putAccount, refreshStatus, status } = useLive();
   const [cookie, setCookie] = useState('');
   const [name, setName] = useState('');
   const [weight, setWeight] = useState('1');
   const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
   const doneRef = useRef<HTMLButtonElement>(null);
+  // Each opening of the dialog: an answer that arrives after it was closed and opened again is not shown.
+  const opening = useRef(0);
   const ids = { cookie: useId(), name: useId(), weight: useId(), help: useId(), result: useId() };
+  const shell = status?.shell;
 
   useEffect(() => {
     if (!open) return;
+    opening.current += 1;
     setCookie('');
     setName('');
     setWeight('1');
@@ -37,10 +44,12 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
 
   const weightNumber = Number(weight);
   const weightValid = Number.isInteger(weightNumber) && weightNumber >= 1 && weightNumber <= 100;
+  const busy = phase.kind === 'checking' || phase.kind === 'signingIn';
+  const options = () => ({ name: name.trim() || undefined, weight: weightNumber });
 
   const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    if (phase.kind === 'checking') return;
+    if (busy) return;
     if (!cookie.trim()) {
       setPhase({ kind: 'failed', message: 'Paste a cookie first.' });
       return;
@@ -51,16 +60,37 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
     }
     setPhase({ kind: 'checking' });
     try {
-      const result = await api.accounts.add({ cookie, name: name.trim() || undefined, weight: weightNumber });
+      const result = await api.accounts.add({ cookie, ...options() });
       putAccount(result.account);
       refreshStatus();
-      setPhase({ kind: 'done', account: result.account, created: result.created, notice: result.notice });
+      setPhase({ kind: 'done', ...result, via: 'paste' });
     } catch (error) {
       setPhase({ kind: 'failed', message: errorMessage(error) });
     }
   };
 
-  const checking = phase.kind === 'checking';
+  const signIn = async (): Promise<void> => {
+    if (busy) return;
+    if (!weightValid) {
+      setPhase({ kind: 'failed', message: 'Weight must be a whole number from 1 to 100.' });
+      return;
+    }
+    const mine = opening.current;
+    setPhase({ kind: 'signingIn' });
+    try {
+      const result = await api.accounts.signIn(options());
+      if (result.outcome === 'signedIn') {
+        putAccount(result.account);
+        refreshStatus();
+      }
+      if (mine !== opening.current) return;
+      if (result.outcome === 'signedIn') setPhase({ kind: 'done', ...result, via: 'signIn' });
+      else setPhase({ kind: 'cancelled', reason: result.reason });
+    } catch (error) {
+      if (mine === opening.current) setPhase({ kind: 'failed', message: errorMessage(error) });
+    }
+  };
+
   return (
     <Dialog open={open} title="Add account" onClose={onClose}>
       {phase.kind === 'done' ? (
@@ -71,7 +101,7 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
           </p>
           <p className="muted">
             {phase.created
-              ? `Clerk confirmed the cookie. "${phase.account.name}" now takes requests.`
+              ? `Clerk confirmed the ${phase.via === 'signIn' ? 'sign-in' : 'cookie'}. "${phase.account.name}" now takes requests.`
               : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
           </p>
           {phase.notice ? <p className="warning">{phase.notice}</p> : null}
@@ -85,12 +115,34 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
           </div>
         </div>
       ) : (
-        <form onSubmit={(e) => void submit(e)} className="form" aria-busy={checking}>
+        <form onSubmit={(e) => void submit(e)} className="form" aria-busy={busy}>
+          {shell === 'desktop' ? (
+            <div className="field">
+              <button
+                type="button"
+                className="button button-primary"
+                data-autofocus
+                disabled={busy}
+                onClick={() => void signIn()}
+              >
+                {phase.kind === 'signingIn' ? 'Signing in…' : 'Sign in with Orchids'}
+              </button>
+              <p className="hint">
+                Opens Orchids' sign-in page in a window of its own. Orchids Tray keeps only the <code>__client</code>{' '}
+                cookie Clerk sets there, and forgets everything else when the window closes. Or paste a cookie below.
+              </p>
+            </div>
+          ) : shell === 'headless' ? (
+            <p className="note">
+              Sign in with Orchids needs the desktop app (it opens Orchids' sign-in page in a window of its own); here,
+              paste the cookie.
+            </p>
+          ) : null}
           <div className="field">
             <label htmlFor={ids.cookie}>Cookie</label>
             <textarea
               id={ids.cookie}
-              data-autofocus
+              data-autofocus={shell === 'desktop' ? undefined : true}
               rows={5}
               value={cookie}
               onChange={(e) => setCookie(e.target.value)}
@@ -98,7 +150,7 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
               aria-invalid={phase.kind === 'failed' ? true : undefined}
               spellCheck={false}
               autoComplete="off"
-              readOnly={checking}
+              readOnly={busy}
               className="mono"
               placeholder="__client=eyJhbGciOi…"
             />
@@ -115,7 +167,7 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
                 value={name}
                 maxLength={100}
                 onChange={(e) => setName(e.target.value)}
-                readOnly={checking}
+                readOnly={busy}
                 placeholder="The e-mail if empty"
               />
             </div>
@@ -129,31 +181,57 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
                 step={1}
                 value={weight}
                 onChange={(e) => setWeight(e.target.value)}
-                readOnly={checking}
+                readOnly={busy}
               />
             </div>
           </div>
           <div className="form-status" id={ids.result}>
-            {checking ? (
-              <p role="status" className="progress">
-                <span className="spinner" aria-hidden="true" /> Checking with Clerk…
-              </p>
-            ) : phase.kind === 'failed' ? (
-              <p role="alert" className="error-note">
-                {phase.message}
-              </p>
-            ) : null}
+            <PhaseStatus phase={phase} />
           </div>
           <div className="dialog-footer">
             <button type="button" className="button" onClick={onClose}>
               Cancel
             </button>
-            <button type="submit" className="button button-primary" disabled={checking}>
-              {checking ? 'Checking…' : 'Add account'}
+            <button type="submit" className="button button-primary" disabled={busy}>
+              {phase.kind === 'checking' ? 'Checking…' : 'Add account'}
             </button>
           </div>
         </form>
       )}
     </Dialog>
   );
+}
+
+/** What is happening now, or what just went wrong, under the form. */
+function PhaseStatus({ phase }: { phase: Phase }) {
+  switch (phase.kind) {
+    case 'checking':
+      return (
+        <p role="status" className="progress">
+          <span className="spinner" aria-hidden="true" /> Checking with Clerk…
+        </p>
+      );
+    case 'signingIn':
+      return (
+        <p role="status" className="progress">
+          <span className="spinner" aria-hidden="true" /> Sign in in the Orchids window; the account is added when you
+          are done. Closing that window cancels.
+        </p>
+      );
+    case 'cancelled':
+      return (
+        <p role="status" className="muted">
+          The sign-in window was closed before a sign-in was confirmed; nothing was added.
+          {phase.reason ? ` Clerk's last answer: ${phase.reason}` : ''}
+        </p>
+      );
+    case 'failed':
+      return (
+        <p role="alert" className="error-note">
+          {phase.message}
+        </p>
+      );
+    default:
+      return null;
+  }
 }
