@@ -1,5 +1,6 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { servingWords } from '../../contract/serving';
+import { AccountsIcon, LogsIcon, OverviewIcon, SettingsIcon } from './components/Icons';
 import { ThemeSwitcher } from './components/ThemeSwitcher';
 import { LiveProvider, useLive } from './lib/live';
 import { href, useRoute, type Route } from './lib/route';
@@ -8,11 +9,11 @@ import { LogsView } from './views/LogsView';
 import { OverviewView } from './views/OverviewView';
 import { SettingsView } from './views/SettingsView';
 
-const NAV: Array<{ route: Route; label: string }> = [
-  { route: 'overview', label: 'Overview' },
-  { route: 'accounts', label: 'Accounts' },
-  { route: 'logs', label: 'Logs' },
-  { route: 'settings', label: 'Settings' },
+const NAV: Array<{ route: Route; label: string; icon: () => ReactNode }> = [
+  { route: 'overview', label: 'Overview', icon: OverviewIcon },
+  { route: 'accounts', label: 'Accounts', icon: AccountsIcon },
+  { route: 'logs', label: 'Logs', icon: LogsIcon },
+  { route: 'settings', label: 'Settings', icon: SettingsIcon },
 ];
 
 export function App() {
@@ -59,31 +60,29 @@ function Shell() {
       >
         Skip to content
       </a>
-      <aside className="sidebar">
+      {/* A sidebar in a wide window, a two-row bar of fixed height in a narrow one (styles/shell.css). */}
+      <header className="app-bar">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">Orchids Tray</span>
         </div>
         <ProxyPill />
-        <nav aria-label="Main">
+        <nav aria-label="Main" className="app-nav">
           <ul className="nav-list">
-            {NAV.map((item) => (
-              <li key={item.route}>
-                <a
-                  href={href(item.route)}
-                  className="nav-link"
-                  aria-current={route === item.route ? 'page' : undefined}
-                >
-                  {item.label}
+            {NAV.map(({ route: target, label, icon: NavIcon }) => (
+              <li key={target}>
+                <a href={href(target)} className="nav-link" aria-current={route === target ? 'page' : undefined}>
+                  <NavIcon />
+                  {label}
                 </a>
               </li>
             ))}
           </ul>
         </nav>
-        <div className="sidebar-foot">
+        <div className="app-bar-theme">
           <ThemeSwitcher />
         </div>
-      </aside>
+      </header>
       <main id="main" className="content" ref={mainRef}>
         {route === 'overview' && <OverviewView />}
         {route === 'accounts' && <AccountsView />}
@@ -104,9 +103,9 @@ function ProxyPill() {
     [text, tone] = [words.headline, words.tone];
   }
   return (
-    <p className={`proxy-pill pill-${tone}`} role="status">
+    <p className={`proxy-pill pill-${tone}`} role="status" title={text}>
       <span className="dot" aria-hidden="true" />
-      {text}
+      <span className="proxy-pill-text">{text}</span>
     </p>
   );
 }

@@ -3,7 +3,11 @@ import { CopyButton } from './CopyButton';
 
 const KEY = '<your API key>';
 
-function snippets(url: string, apiKeySet: boolean): Array<{ id: string; label: string; code: string }> {
+/** `suffix` is left out of the tab when the card is narrow; the accessible name keeps the whole label. */
+function snippets(
+  url: string,
+  apiKeySet: boolean,
+): Array<{ id: string; label: string; suffix?: string; code: string }> {
   const key = apiKeySet ? KEY : 'not-needed';
   return [
     {
@@ -15,7 +19,8 @@ function snippets(url: string, apiKeySet: boolean): Array<{ id: string; label: s
     },
     {
       id: 'ts',
-      label: 'TypeScript SDK',
+      label: 'TypeScript',
+      suffix: ' SDK',
       code: `import Anthropic from '@anthropic-ai/sdk';
 
 const client = new Anthropic({
@@ -32,7 +37,8 @@ console.log(message.content);`,
     },
     {
       id: 'python',
-      label: 'Python SDK',
+      label: 'Python',
+      suffix: ' SDK',
       code: `import anthropic
 
 client = anthropic.Anthropic(
@@ -82,6 +88,7 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
   const base = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
   const current = items[selected] ?? items[0]!;
+  const currentLabel = current.label + (current.suffix ?? '');
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -109,17 +116,19 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
             aria-controls={`${base}-panel`}
             tabIndex={i === selected ? 0 : -1}
             className="tab"
+            aria-label={item.label + (item.suffix ?? '')}
             onClick={() => setSelected(i)}
           >
             {item.label}
+            {item.suffix ? <span className="tab-suffix">{item.suffix}</span> : null}
           </button>
         ))}
       </div>
       <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${current.id}`} className="snippet">
-        <pre className="code" tabIndex={0} aria-label={`${current.label} setup`}>
+        <pre className="code" tabIndex={0} aria-label={`${currentLabel} setup`}>
           <code>{current.code}</code>
         </pre>
-        <CopyButton text={current.code} what={`${current.label} setup`} className="button button-small snippet-copy" />
+        <CopyButton text={current.code} what={`${currentLabel} setup`} className="button button-small snippet-copy" />
       </div>
       {apiKeySet ? (
         <p className="hint">

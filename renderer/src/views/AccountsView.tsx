@@ -59,23 +59,25 @@ export function AccountsView() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table">
+          <table className="table table-cards table-accounts">
             <caption className="visually-hidden">Accounts</caption>
             <thead>
               <tr>
                 <th scope="col">Account</th>
-                <th scope="col" className="col-state">
-                  State
-                </th>
-                <th scope="col" className="num">
+                <th scope="col">State</th>
+                <th scope="col" className="num col-fit">
                   Weight
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num col-fit">
                   Requests
                 </th>
-                <th scope="col">Last used</th>
-                <th scope="col">Enabled</th>
-                <th scope="col">
+                <th scope="col" className="col-fit">
+                  Last used
+                </th>
+                <th scope="col" className="col-fit">
+                  Enabled
+                </th>
+                <th scope="col" className="col-fit">
                   <span className="visually-hidden">Actions</span>
                 </th>
               </tr>

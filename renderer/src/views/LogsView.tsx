@@ -106,7 +106,7 @@ export function LogsView() {
         </div>
       ) : (
         <div className="table-wrap">
-          <table className="table table-logs">
+          <table className="table table-cards table-logs">
             <caption className="visually-hidden">Requests, newest first</caption>
             <thead>
               <tr>
@@ -150,7 +150,7 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
   const failed = entry.status >= 400;
   return (
     <tr className={failed ? 'row-error' : undefined}>
-      <td>
+      <td className="cell-time">
         <button
           type="button"
           className="link-button"
@@ -160,24 +160,27 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
           {formatTime(entry.startedAt)}
         </button>
       </td>
-      <td>{API_LABEL[entry.api] ?? entry.api}</td>
-      <td>{account}</td>
-      <td>
-        <span className="mono">{entry.model}</span>
+      <td className="cell-api">{API_LABEL[entry.api] ?? entry.api}</td>
+      <td className="cell-account">{account}</td>
+      <td className="cell-model">
+        <span className="mono model-id">{entry.model}</span>
         {entry.upstreamModel && entry.upstreamModel !== entry.model ? (
-          <span className="muted small"> → {entry.upstreamModel}</span>
+          <>
+            {' '}
+            <span className="muted small model-id">→ {entry.upstreamModel}</span>
+          </>
         ) : null}
       </td>
-      <td>
+      <td className="cell-status">
         <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
         {failed && entry.errorMessage ? (
           <span className="muted small row-error-text"> {entry.errorMessage}</span>
         ) : null}
       </td>
-      <td className="num">
+      <td className="num cell-tokens" data-label="Tokens in / out">
         {formatCount(entry.inputTokens)} / {formatCount(entry.outputTokens)}
       </td>
-      <td className="num">{formatMs(entry.durationMs)}</td>
+      <td className="num cell-duration">{formatMs(entry.durationMs)}</td>
     </tr>
   );
 }

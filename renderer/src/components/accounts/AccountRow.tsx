@@ -1,9 +1,21 @@
+import { Fragment } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
 import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
 import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
+
+/** A long address may wrap, after its "@" or a dot rather than mid-word, so it never widens the table. */
+function BreakableEmail({ email }: { email: string }) {
+  const parts = email.split(/(?<=[@.])/);
+  return parts.map((part, i) => (
+    <Fragment key={i}>
+      {i > 0 ? <wbr /> : null}
+      {part}
+    </Fragment>
+  ));
+}
 
 interface AccountRowProps {
   account: AccountView;
@@ -38,7 +50,9 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
       <th scope="row" className="account-cell">
         <span className="account-name">{account.name}</span>
         {account.email && account.email !== account.name ? (
-          <span className="account-email">{account.email}</span>
+          <span className="account-email">
+            <BreakableEmail email={account.email} />
+          </span>
         ) : null}
         {error ? (
           <span className="error-inline" role="alert">
@@ -46,7 +60,7 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
           </span>
         ) : null}
       </th>
-      <td>
+      <td className="cell-state">
         <StatusBadge account={account} />
         {account.protocol ? (
           <span className="protocol-tag" title="The upstream protocol this account answered on last">
@@ -54,14 +68,18 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
           </span>
         ) : null}
       </td>
-      <td className="num">{account.weight}</td>
-      <td className="num">{formatCount(account.requestCount)}</td>
-      <td className="nowrap">
+      <td className="num cell-weight" data-label="Weight">
+        {account.weight}
+      </td>
+      <td className="num cell-requests" data-label="Requests">
+        {formatCount(account.requestCount)}
+      </td>
+      <td className="nowrap cell-used" data-label="Last used">
         <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>
           {formatAgo(account.lastUsedAt, now)}
         </span>
       </td>
-      <td>
+      <td className="cell-enabled">
         <Switch
           label={`Enabled: ${account.name}`}
           hideLabel

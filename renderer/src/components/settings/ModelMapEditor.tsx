@@ -87,14 +87,14 @@ export function ModelMapEditor({
   return (
     <div className="model-map">
       <div className="table-wrap table-wrap-tall">
-        <table className="table table-compact">
+        <table className="table table-compact table-model-map">
           <caption className="visually-hidden">Model mapping</caption>
           <thead>
             <tr>
               <th scope="col">Requested model</th>
-              <th scope="col" aria-hidden="true" />
+              <th scope="col" className="col-arrow" aria-hidden="true" />
               <th scope="col">Upstream model</th>
-              <th scope="col">
+              <th scope="col" className="col-remove">
                 <span className="visually-hidden">Remove</span>
               </th>
             </tr>
@@ -102,7 +102,7 @@ export function ModelMapEditor({
           <tbody>
             {rows.map((row, i) => (
               <tr key={row.key}>
-                <td>
+                <td className="cell-from">
                   <input
                     ref={i === rows.length - 1 ? lastInput : undefined}
                     className="input-text mono"
@@ -115,7 +115,7 @@ export function ModelMapEditor({
                 <td className="arrow" aria-hidden="true">
                   →
                 </td>
-                <td>
+                <td className="cell-to">
                   <input
                     className="input-text mono"
                     aria-label={`Upstream model, row ${i + 1}`}
@@ -124,7 +124,7 @@ export function ModelMapEditor({
                     onChange={(e) => update(row.key, { to: e.target.value })}
                   />
                 </td>
-                <td>
+                <td className="cell-remove">
                   <button
                     type="button"
                     className="button button-small button-danger-quiet"

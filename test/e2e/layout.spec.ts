@@ -1,0 +1,133 @@
+import type { Page } from '@playwright/test';
+import { expect, goTo, test } from './fixtures';
+import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
+
+/** A tray popover, a narrow window, a half screen, a desktop window. */
+const WIDTHS = [360, 420, 800, 1280] as const;
+const MODEL_IDS = ['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-6'];
+
+interface Measurement {
+  /** Everything that sticks out sideways, described; empty when the view fits. */
+  problems: string[];
+  headerHeight: number;
+}
+
+/**
+ * Runs in the page. A view fits when the document has no horizontal scroll, no control is even partly outside the
+ * viewport (inside a scrolling box too: a control you must scroll sideways to reach is off-screen), and no element or
+ * text outside a clipping box sticks out. Model ids must sit on one line ("claude-/sonnet-/4-6" is the bug).
+ */
+function measure(modelIds: string[]): Measurement {
+  const width = document.documentElement.clientWidth;
+  const problems: string[] = [];
+  const slack = 0.5; // sub-pixel layout
+  const describe = (el: Element): string => {
+    const labelledBy = el.getAttribute('aria-labelledby');
+    const name =
+      el.getAttribute('aria-label') ??
+      (labelledBy ? document.getElementById(labelledBy)?.textContent : el.textContent)?.trim().replace(/\s+/g, ' ') ??
+      '';
+    const classes =
+      typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+    return `<${el.tagName.toLowerCase()}${classes}> "${name.slice(0, 50)}"`;
+  };
+  const outside = (rect: DOMRect): boolean => rect.left < -slack || rect.right > width + slack;
+  const shown = (rect: DOMRect): boolean => rect.width > 1 && rect.height > 1; // .visually-hidden is 1 px
+  /** Inside a box that clips or scrolls sideways (for text, its own element counts: .visually-hidden clips). */
+  const clipped = (el: Element, self = false): boolean => {
+    for (let a = self ? el : el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
+
+  const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
+  if (scrollWidth > window.innerWidth)
+    problems.push(`the page scrolls sideways: ${scrollWidth} px in ${window.innerWidth}`);
+
+  const controls = document.querySelectorAll(
+    'a[href], button, input, select, textarea, summary, [tabindex], [role="switch"], [role="tab"], [role="button"]',
+  );
+  for (const el of controls) {
+    const rect = el.getBoundingClientRect();
+    if (shown(rect) && outside(rect))
+      problems.push(`control off-screen (${Math.round(rect.left)}–${Math.round(rect.right)}): ${describe(el)}`);
+  }
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('dialog:not([open])') || clipped(el)) continue;
+    const rect = el.getBoundingClientRect();
+    if (shown(rect) && outside(rect))
+      problems.push(`element off-screen (${Math.round(rect.left)}–${Math.round(rect.right)}): ${describe(el)}`);
+  }
+
+  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    const parent = node.parentElement;
+    const text = (node.textContent ?? '').trim();
+    if (!parent || !text) continue;
+    range.selectNodeContents(node);
+    const lines = new Set([...range.getClientRects()].filter(shown).map((r) => Math.round(r.top)));
+    if (modelIds.includes(text) && lines.size > 1) problems.push(`model id wraps over ${lines.size} lines: "${text}"`);
+    if (clipped(parent, true) || parent.closest('dialog:not([open])')) continue;
+    const rect = range.getBoundingClientRect();
+    if (shown(rect) && outside(rect)) problems.push(`text off-screen: "${text.slice(0, 50)}" in ${describe(parent)}`);
+  }
+
+  const header = document.querySelector('header.app-bar');
+  const shownProblems =
+    problems.length > 30 ? [...problems.slice(0, 30), `…and ${problems.length - 30} more`] : problems;
+  return { problems: shownProblems, headerHeight: header ? header.getBoundingClientRect().height : -1 };
+}
+
+async function checkView(page: Page, view: (typeof VIEWS)[number], label: string): Promise<number> {
+  const { problems, headerHeight } = await page.evaluate(measure, MODEL_IDS);
+  expect.soft(problems, `${view} at ${label}`).toEqual([]);
+
+  // What must be there, not merely inside the viewport if present.
+  if (view === 'Accounts') {
+    for (const name of ['Rate-limited', 'Work', 'Personal']) {
+      await expect.soft(page.getByRole('switch', { name: `Enabled: ${name}` }), label).toBeVisible();
+      await expect.soft(page.getByRole('button', { name: `Edit ${name}` }), label).toBeVisible();
+      await expect.soft(page.getByRole('button', { name: `Remove ${name}` }), label).toBeVisible();
+    }
+    await expect.soft(page.getByRole('button', { name: 'Reset Rate-limited' }), label).toBeVisible();
+    await expect.soft(page.getByRole('timer'), label).toBeVisible();
+  }
+  if (view === 'Settings') {
+    const removers = page.getByRole('button', { name: /^Remove mapping/ });
+    const rows = await page.getByRole('textbox', { name: /^Requested model, row/ }).count();
+    expect.soft(rows, label).toBeGreaterThan(10);
+    expect.soft(await removers.count(), label).toBe(rows);
+    await expect.soft(removers.last(), label).toBeVisible();
+  }
+  return headerHeight;
+}
+
+for (const theme of ['light', 'dark'] as Theme[]) {
+  test(`every view fits at ${WIDTHS.join(', ')} px wide in the ${theme} theme, under a header of one height`, async ({
+    page,
+    tray,
+  }) => {
+    await seedShowcase(page, tray);
+    await chooseTheme(page, theme);
+    for (const width of WIDTHS) {
+      await test.step(`${width} px`, async () => {
+        await page.setViewportSize({ width, height: 800 });
+        const heights: Record<string, number> = {};
+        for (const view of VIEWS) {
+          await goTo(page, view);
+          await settle(page, view);
+          heights[view] = await checkView(page, view, `${width} px, ${theme}`);
+        }
+        // The frame's own controls are on screen at every width (the walk above checked where they are).
+        await expect.soft(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(4);
+        for (const name of ['System theme', 'Light theme', 'Dark theme'])
+          await expect.soft(page.getByRole('button', { name }), `${width} px`).toBeVisible();
+        expect.soft(heights.Overview, `a header at ${width} px`).toBeGreaterThan(0);
+        const same = Object.fromEntries(VIEWS.map((view) => [view, heights.Overview]));
+        expect.soft(heights, `the header's height on each view at ${width} px, ${theme}`).toEqual(same);
+      });
+    }
+  });
+}

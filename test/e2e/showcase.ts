@@ -1,0 +1,48 @@
+import type { Page } from '@playwright/test';
+import { addAccount, expect, goTo, type Tray } from './fixtures';
+
+export const VIEWS = ['Overview', 'Accounts', 'Logs', 'Settings'] as const;
+export type ViewName = (typeof VIEWS)[number];
+export type Theme = 'light' | 'dark';
+
+/**
+ * A window with something in every view, shared by the layout tests and the README screenshots: three accounts
+ * (one with a long e-mail, one cooling down for an hour), successful requests, a remapped model and a failed request.
+ * The failure comes first, while the rate-limited account is the only one, so the proxy has nowhere else to go.
+ */
+export async function seedShowcase(page: Page, tray: Tray): Promise<void> {
+  await addAccount(page, tray.sim.addUser({ email: 'rate.limited@example.test' }), 'Rate-limited');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  tray.sim.refuseUpgrades(undefined);
+  await expect(page.getByRole('row', { name: /Rate-limited/ }).getByText('Cooling down')).toBeVisible();
+
+  await addAccount(
+    page,
+    tray.sim.addUser({ email: 'someone.with.a.rather.long.address@engineering.example.test' }),
+    'Work',
+  );
+  await addAccount(page, tray.sim.addUser({ email: 'user3@example.test' }), 'Personal');
+  await tray.send(3);
+  // A requested model the map sends elsewhere (by its claude-opus-* row): the Logs row shows both names.
+  await tray.client().messages.create({
+    model: 'claude-opus-4-8',
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'Hello, mapped' }],
+  });
+  await goTo(page, 'Logs');
+  await expect(page.getByRole('button', { name: /^Open request req_/ })).toHaveCount(5);
+}
+
+/** Picks a theme with the window's own switcher, which every width shows. */
+export async function chooseTheme(page: Page, theme: Theme): Promise<void> {
+  await page.getByRole('button', { name: theme === 'dark' ? 'Dark theme' : 'Light theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+}
+
+/** Waits for what each view loads after it appears, so a measurement or a picture sees the finished view. */
+export async function settle(page: Page, view: ViewName): Promise<void> {
+  await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+  if (view === 'Logs') await expect(page.getByRole('button', { name: /^Open request req_/ }).first()).toBeVisible();
+  if (view === 'Settings') await expect(page.getByRole('button', { name: /^Remove mapping/ }).first()).toBeAttached();
+}
