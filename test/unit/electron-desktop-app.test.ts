@@ -3,7 +3,6 @@
  * what the app registers, shows and does on quit, without an Electron binary. The fake is deliberately small: each
  * piece records what the app asked of it.
  */
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_BLOCK_TYPES, RequestValidationError, validateMessagesRequest } from '../../main/core/anthropic/validate';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';

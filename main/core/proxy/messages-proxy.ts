@@ -14,7 +14,7 @@ import type { PreparedToolsCache } from '../orchids/prepared-tools';
 import type { AccountRecord } from '../accounts/types';
 import type { AccountHealth } from './account-health';
 import type { Heartbeat } from './heartbeat';
-import type { ProxyObserver, RequestTrace } from './observer';
+import type { ProxyObserver } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { runAttempt, type AttemptDeps } from './upstream-attempt';
 
