@@ -92,7 +92,9 @@ export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSig
       signal,
     });
   } catch (error) {
-    throw new Error(`Cannot reach Orchids Tray at ${runtime.url}: ${(error as Error).message}. Is it still running?`);
+    throw new Error(`Cannot reach Orchids Tray at ${runtime.url}: ${(error as Error).message}. Is it still running?`, {
+      cause: error,
+    });
   }
   if (response.statusCode !== 200) {
     await response.body.dump();
@@ -106,7 +108,7 @@ export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSig
   let buffered = '';
   try {
     for await (const chunk of response.body) {
-      buffered += chunk.toString();
+      buffered += (chunk as Buffer).toString();
       let end: number;
       while ((end = buffered.indexOf('\n\n')) >= 0) {
         const frame = buffered.slice(0, end);

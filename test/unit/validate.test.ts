@@ -237,6 +237,16 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
     expect(EXPECTED_TAGS).toContain("'text', 'image'");
   });
 
+  it.each([
+    ['an object', { kind: 'text' }, `{"kind":"text"}`],
+    ['a list', ['text'], `["text"]`],
+    ['a number', 7, '7'],
+    ['null', null, 'null'],
+  ])('a tag that is %s is echoed as JSON, not as "[object Object]"', (_name, type, shown) => {
+    const body = { ...valid(), messages: [{ role: 'user', content: [{ type }] }] };
+    expect(rejection(body)).toMatch(`messages.0.content.0.type: Input tag '${shown}' found using 'type'`);
+  });
+
   it('reports the first problem in document order', () => {
     const body = {
       model: 'm',

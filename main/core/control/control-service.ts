@@ -43,7 +43,7 @@ export function createHandlers(core: OrchidsCore, options: ControlOptions): Hand
     'accounts:import': ({ json }) => importAccounts(core, json),
     'accounts:export': () => {
       const accounts = core.cache.list().map((account) => {
-        let cookie: string | null = null;
+        let cookie: string | null;
         try {
           cookie = core.accounts.openCookies(account).client ?? null;
         } catch {

@@ -19,7 +19,7 @@ const MAX_DESCRIPTION = 9216;
 
 export function toOrchidsTools(tools: ToolDefinition[] | undefined): OrchidsTool[] {
   const { sent } = namingFor(tools);
-  const out: OrchidsTool[] = new Array(sent.length);
+  const out = new Array<OrchidsTool>(sent.length);
   for (let i = 0; i < sent.length; i++) {
     const { tool, upstream } = sent[i] as (typeof sent)[number];
     const description =

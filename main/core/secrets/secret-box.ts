@@ -98,12 +98,12 @@ function loadOrCreateKey(file: string): Buffer {
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
-    const theirs = fs.readFileSync(file);
-    if (theirs.length !== 32)
-      throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
-    return theirs;
   }
+  // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
+  const theirs = fs.readFileSync(file);
+  if (theirs.length !== 32)
+    throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
+  return theirs;
 }
 
 /** Adapts an Electron-safeStorage-like object; kept here so the shell stays thin and this stays testable. */
