@@ -47,7 +47,7 @@ export function chooseSecretBox(options: {
     backend,
     note,
   });
-  let available = false;
+  let available: boolean;
   try {
     available = options.safeStorage.isEncryptionAvailable();
   } catch {
