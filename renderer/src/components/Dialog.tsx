@@ -24,8 +24,6 @@ export function Dialog({ open, title, onClose, children, footer, wide, descripti
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -66,10 +64,10 @@ export function Dialog({ open, title, onClose, children, footer, wide, descripti
       aria-describedby={description ? descriptionId : undefined}
       onCancel={(event) => {
         event.preventDefault();
-        onCloseRef.current();
+        onClose();
       }}
       // Chromium closes a dialog itself on a second quick Escape (its close-watcher rule); keep state in step.
-      onClose={() => onCloseRef.current()}
+      onClose={() => onClose()}
       onKeyDown={onKeyDown}
     >
       <header className="dialog-header">

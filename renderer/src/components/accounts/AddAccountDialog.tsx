@@ -14,6 +14,15 @@ type Phase =
  * header, a browser export); this form only shows progress and the core's answer, word for word.
  */
 export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+  return (
+    <Dialog open={open} title="Add account" onClose={onClose}>
+      {/* The dialog mounts its content only while open: each opening starts with an empty form. */}
+      <AddAccountForm onClose={onClose} />
+    </Dialog>
+  );
+}
+
+function AddAccountForm({ onClose }: { onClose: () => void }) {
   const api = useApi();
   const { putAccount, refreshStatus } = useLive();
   const [cookie, setCookie] = useState('');
@@ -22,14 +31,6 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
   const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
   const doneRef = useRef<HTMLButtonElement>(null);
   const ids = { cookie: useId(), name: useId(), weight: useId(), help: useId(), result: useId() };
-
-  useEffect(() => {
-    if (!open) return;
-    setCookie('');
-    setName('');
-    setWeight('1');
-    setPhase({ kind: 'editing' });
-  }, [open]);
 
   useEffect(() => {
     if (phase.kind === 'done') doneRef.current?.focus();
@@ -60,100 +61,100 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
     }
   };
 
+  if (phase.kind === 'done') {
+    return (
+      <div className="result" role="status">
+        <p className="result-title">
+          <span className="badge badge-good">{phase.created ? 'Added' : 'Updated'}</span>{' '}
+          <strong>{phase.account.email || phase.account.name}</strong>
+        </p>
+        <p className="muted">
+          {phase.created
+            ? `Clerk confirmed the cookie. "${phase.account.name}" now takes requests.`
+            : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
+        </p>
+        {phase.notice ? <p className="warning">{phase.notice}</p> : null}
+        <div className="dialog-footer">
+          <button type="button" className="button" onClick={() => setPhase({ kind: 'editing' })}>
+            Add another
+          </button>
+          <button type="button" className="button button-primary" ref={doneRef} onClick={onClose}>
+            Done
+          </button>
+        </div>
+      </div>
+    );
+  }
+
   const checking = phase.kind === 'checking';
   return (
-    <Dialog open={open} title="Add account" onClose={onClose}>
-      {phase.kind === 'done' ? (
-        <div className="result" role="status">
-          <p className="result-title">
-            <span className="badge badge-good">{phase.created ? 'Added' : 'Updated'}</span>{' '}
-            <strong>{phase.account.email || phase.account.name}</strong>
-          </p>
-          <p className="muted">
-            {phase.created
-              ? `Clerk confirmed the cookie. "${phase.account.name}" now takes requests.`
-              : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
-          </p>
-          {phase.notice ? <p className="warning">{phase.notice}</p> : null}
-          <div className="dialog-footer">
-            <button type="button" className="button" onClick={() => setPhase({ kind: 'editing' })}>
-              Add another
-            </button>
-            <button type="button" className="button button-primary" ref={doneRef} onClick={onClose}>
-              Done
-            </button>
-          </div>
+    <form onSubmit={(e) => void submit(e)} className="form" aria-busy={checking}>
+      <div className="field">
+        <label htmlFor={ids.cookie}>Cookie</label>
+        <textarea
+          id={ids.cookie}
+          data-autofocus
+          rows={5}
+          value={cookie}
+          onChange={(e) => setCookie(e.target.value)}
+          aria-describedby={ids.help}
+          aria-invalid={phase.kind === 'failed' ? true : undefined}
+          spellCheck={false}
+          autoComplete="off"
+          readOnly={checking}
+          className="mono"
+          placeholder="__client=eyJhbGciOi…"
+        />
+        <p id={ids.help} className="hint">
+          From orchids.app while signed in: the <code>__client</code> cookie's value, a whole Cookie header, or a
+          browser extension's cookie export (JSON). It is checked with Clerk, then stored sealed on this computer.
+        </p>
+      </div>
+      <div className="field-row">
+        <div className="field">
+          <label htmlFor={ids.name}>Name (optional)</label>
+          <input
+            id={ids.name}
+            value={name}
+            maxLength={100}
+            onChange={(e) => setName(e.target.value)}
+            readOnly={checking}
+            placeholder="The e-mail if empty"
+          />
         </div>
-      ) : (
-        <form onSubmit={(e) => void submit(e)} className="form" aria-busy={checking}>
-          <div className="field">
-            <label htmlFor={ids.cookie}>Cookie</label>
-            <textarea
-              id={ids.cookie}
-              data-autofocus
-              rows={5}
-              value={cookie}
-              onChange={(e) => setCookie(e.target.value)}
-              aria-describedby={ids.help}
-              aria-invalid={phase.kind === 'failed' ? true : undefined}
-              spellCheck={false}
-              autoComplete="off"
-              readOnly={checking}
-              className="mono"
-              placeholder="__client=eyJhbGciOi…"
-            />
-            <p id={ids.help} className="hint">
-              From orchids.app while signed in: the <code>__client</code> cookie's value, a whole Cookie header, or a
-              browser extension's cookie export (JSON). It is checked with Clerk, then stored sealed on this computer.
-            </p>
-          </div>
-          <div className="field-row">
-            <div className="field">
-              <label htmlFor={ids.name}>Name (optional)</label>
-              <input
-                id={ids.name}
-                value={name}
-                maxLength={100}
-                onChange={(e) => setName(e.target.value)}
-                readOnly={checking}
-                placeholder="The e-mail if empty"
-              />
-            </div>
-            <div className="field field-narrow">
-              <label htmlFor={ids.weight}>Weight</label>
-              <input
-                id={ids.weight}
-                type="number"
-                min={1}
-                max={100}
-                step={1}
-                value={weight}
-                onChange={(e) => setWeight(e.target.value)}
-                readOnly={checking}
-              />
-            </div>
-          </div>
-          <div className="form-status" id={ids.result}>
-            {checking ? (
-              <p role="status" className="progress">
-                <span className="spinner" aria-hidden="true" /> Checking with Clerk…
-              </p>
-            ) : phase.kind === 'failed' ? (
-              <p role="alert" className="error-note">
-                {phase.message}
-              </p>
-            ) : null}
-          </div>
-          <div className="dialog-footer">
-            <button type="button" className="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" className="button button-primary" disabled={checking}>
-              {checking ? 'Checking…' : 'Add account'}
-            </button>
-          </div>
-        </form>
-      )}
-    </Dialog>
+        <div className="field field-narrow">
+          <label htmlFor={ids.weight}>Weight</label>
+          <input
+            id={ids.weight}
+            type="number"
+            min={1}
+            max={100}
+            step={1}
+            value={weight}
+            onChange={(e) => setWeight(e.target.value)}
+            readOnly={checking}
+          />
+        </div>
+      </div>
+      <div className="form-status" id={ids.result}>
+        {checking ? (
+          <p role="status" className="progress">
+            <span className="spinner" aria-hidden="true" /> Checking with Clerk…
+          </p>
+        ) : phase.kind === 'failed' ? (
+          <p role="alert" className="error-note">
+            {phase.message}
+          </p>
+        ) : null}
+      </div>
+      <div className="dialog-footer">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={checking}>
+          {checking ? 'Checking…' : 'Add account'}
+        </button>
+      </div>
+    </form>
   );
 }
