@@ -4,7 +4,6 @@
  * drives it over IPC: the built-in probes (cpu, loop delay, memory) plus the commands below, each of which goes
  * through the core's public surface (accounts.add, settings.set, tokens) rather than reaching into its state.
  */
-import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 import { OrchidsCore } from '../../main/core/core';
 import { announceReady, serveParent } from './ipc';
 
@@ -65,7 +64,7 @@ async function main(): Promise<void> {
       },
       /** The protocol each account answered on last (auto rows). */
       protocols: () => core.cache.list().map((account) => account.protocol),
-      'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol as ProtocolSetting),
+      'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol),
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
       'debug-log-stats': () => ({
         written: core.debugLogs.written,

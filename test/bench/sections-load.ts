@@ -20,7 +20,7 @@ async function compare(
     targets.map((target) => ({ key: target, target, request })),
     rounds,
   );
-  return Object.fromEntries(measured) as Partial<Record<Target, Row>>;
+  return Object.fromEntries(measured);
 }
 
 export async function shortRequests(bench: Bench, report: Report): Promise<void> {

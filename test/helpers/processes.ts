@@ -26,8 +26,8 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
     text += chunk.toString('utf8');
     for (const wake of waiters) wake();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,

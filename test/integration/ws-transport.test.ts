@@ -10,6 +10,7 @@ import { WebSocketCloseError, type UpstreamExchange } from '../../main/core/upst
 import { TOKEN_REUSE_MARGIN_MS, urlWithToken, WsTransport, type WsTransportOptions } from '../../main/core/upstream/ws';
 import { Cancellation } from '../../main/core/util/cancellation';
 import { fakeJwt } from '../sim/fake-jwt';
+import { frameText } from '../sim/ws-agent';
 import { until } from '../helpers/wait';
 
 const DELTA = JSON.stringify({ type: 'model', event: { data: { type: 'text-delta', delta: 'hi' } } });
@@ -106,7 +107,7 @@ class TestUpstream {
     });
     ws.on('message', (data, isBinary) => {
       requests += 1;
-      const text = String(data);
+      const text = frameText(data);
       this.received.push({ text, isBinary });
       const scenario = (JSON.parse(text) as { scenario: Scenario }).scenario;
       switch (scenario) {

@@ -119,7 +119,7 @@ describe('quit', () => {
     const exit = vi.fn();
     const steps = vi.fn(() => [{ name: 'core', run: () => new Promise(() => {}), timeoutMs: 10_000 }]);
     const shutdown = new Shutdown({ steps, exit, deadlineMs: 20_000, log: () => {} });
-    installQuitHooks({ app: app as never, signals: signals as never, now: () => now }, shutdown);
+    installQuitHooks({ app, signals, now: () => now }, shutdown);
 
     const event = { preventDefault: vi.fn() };
     app.emit('before-quit', event);
@@ -142,7 +142,7 @@ describe('quit', () => {
     const signals = new EventEmitter();
     const exit = vi.fn();
     const shutdown = new Shutdown({ steps: () => [], exit, deadlineMs: 1000, log: () => {} });
-    installQuitHooks({ app: new EventEmitter() as never, signals: signals as never }, shutdown);
+    installQuitHooks({ app: new EventEmitter(), signals }, shutdown);
     signals.emit('SIGTERM');
     await vi.runAllTimersAsync();
     expect(exit).toHaveBeenCalledWith(0);

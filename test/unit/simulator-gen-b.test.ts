@@ -25,6 +25,7 @@ import {
   type SimOptions,
   type SimStep,
 } from '../sim/orchids-simulator';
+import { frameText } from '../sim/ws-agent';
 import { until } from '../helpers/wait';
 
 const sims: OrchidsSimulator[] = [];
@@ -68,7 +69,7 @@ class Client {
   readonly frames: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.frames.push(String(data)));
+    ws.on('message', (data) => this.frames.push(frameText(data)));
     ws.on('error', () => {}); // a dropped socket errors; the close event carries what the tests check
     this.closed = new Promise((resolve) =>
       ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
