@@ -154,5 +154,3 @@ export type OrchidsApi = {
   /** Subscribes to a pushed event; returns this subscription's own unsubscribe. */
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
 };
-
-export { CHANNELS, EVENT_NAMES, ContractError, buildApi, IPC_EVENT_CHANNEL } from './api';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { request, type Dispatcher } from 'undici';
 import { AccountCache } from './accounts/account-cache';
 import { AccountService } from './accounts/account-service';
-import { AccountStates, type StateChange, type StatePolicy } from './accounts/account-states';
+import { AccountStates, type StatePolicy } from './accounts/account-states';
 import type { AccountRecord } from './accounts/types';
 import { ClerkClient } from './clerk/clerk-client';
 import { TokenCache } from './clerk/token-cache';
@@ -19,7 +19,7 @@ import {
   sealKindOf,
   type SecretBox,
 } from './secrets/secret-box';
-import { ProxyServer, type ServerOptions } from './server/http-server';
+import { ProxyServer } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
 import { createUpstreamDispatcher } from './upstream/dispatcher';
 import { SseTransport } from './upstream/sse-transport';
@@ -57,7 +57,6 @@ export interface CoreOptions {
   statePolicy?: Partial<StatePolicy>;
   tokenRefreshLeadMs?: number;
   observer?: ProxyObserver;
-  extraRoutes?: ServerOptions['extraRoutes'];
   maxTransientRetries?: number;
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
@@ -99,7 +98,6 @@ export class OrchidsCore {
   private readonly log: (line: string) => void;
   private watcher: NodeJS.Timeout | undefined;
   private lastDataVersion = 0;
-  private readonly stateListeners = new Set<(change: StateChange) => void>();
   private paused = false;
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -179,7 +177,6 @@ export class OrchidsCore {
       forgetToken: (id) => this.tokens.invalidate(id),
       onChange: (change) => {
         this.bus.publish({ type: 'account.state', ...change, at: Date.now() });
-        for (const listener of this.stateListeners) listener(change);
       },
       onProtocolChange: (accountId, protocol) =>
         this.bus.publish({ type: 'account.protocol', accountId, protocol, at: Date.now() }),
@@ -250,7 +247,6 @@ export class OrchidsCore {
       estimateInput: (request) => estimateInputTokens(request, this.toolsCache.prepare(request.tools).tokens),
       health: () => this.health(),
       proxy: this.proxy,
-      extraRoutes: options.extraRoutes,
       log: this.log,
       paused: () => this.paused,
     });
@@ -273,11 +269,6 @@ export class OrchidsCore {
     if (this.paused === paused) return;
     this.paused = paused;
     this.bus.publish({ type: 'proxy.changed' });
-  }
-
-  onStateChange(listener: (change: StateChange) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
   }
 
   async start(): Promise<string> {

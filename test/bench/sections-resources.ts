@@ -356,5 +356,3 @@ export async function soak(bench: Bench, report: Report): Promise<void> {
     growth < 5 * 1024 * 1024,
   );
 }
-
-export type { AppHandle };

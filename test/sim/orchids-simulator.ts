@@ -16,11 +16,11 @@ import type { AgentRequestInfo, AgentResponse } from './steps';
 
 export * from './steps';
 export * from './steps-gen-b';
-export { fakeJwt, decodeFakeJwt, FAKE_JWT_SIGNATURE } from './fake-jwt';
+export { fakeJwt, decodeFakeJwt } from './fake-jwt';
 export type { SimUser } from './clerk';
 export type { SimStats } from './stats';
 export type { AgentResponder, SimProtocols } from './agent';
-export type { UpgradeRefusal, WsUpgradeInfo } from './gen-b-host';
+export type { WsUpgradeInfo } from './gen-b-host';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;

@@ -11,7 +11,7 @@ import { parseCookieInput } from './cookie-parser';
 import { resolvePastedCookies } from './pasted-cookies';
 import { summarize, type AccountRecord, type AccountSummary } from './types';
 
-export { AccountError, type AccountErrorCode } from './account-error';
+export { AccountError } from './account-error';
 
 export interface AddAccountInput {
   cookie: string;

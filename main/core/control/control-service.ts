@@ -8,8 +8,6 @@ import type { Handlers, ImportResult, ProxyStatus } from '../../../preload/contr
 
 export interface ControlOptions {
   shell: 'desktop' | 'headless';
-  /** Hook for the desktop shell: launch-at-login and the tray follow settings changes. */
-  onSettingChanged?: (key: SettingKey) => void;
 }
 
 const EXPORT_VERSION = 1;
@@ -58,19 +56,16 @@ export function createHandlers(core: OrchidsCore, options: ControlOptions): Hand
     'settings:set': ({ key, value }) => {
       const name = settingKey(key);
       core.settings.set(name, value);
-      options.onSettingChanged?.(name);
       return settingsView();
     },
     'settings:reset': ({ key }) => {
       const name = settingKey(key);
       core.settings.reset(name);
-      options.onSettingChanged?.(name);
       return settingsView();
     },
     'settings:generateApiKey': () => {
       const apiKey = `ot-${randomBytes(24).toString('base64url')}`;
       core.settings.set('apiKey', apiKey);
-      options.onSettingChanged?.('apiKey');
       // The one time the key is shown in full: the window offers to copy it.
       return { apiKey, settings: settingsView() };
     },

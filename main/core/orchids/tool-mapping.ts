@@ -12,8 +12,8 @@ import type { OrchidsTool } from './types';
 
 // The way back (upstream call → client tool) lives in its own modules; re-exported so callers keep one import.
 export { clientToolSchema } from './client-tools';
-export { matchClientTool, resolveClientToolName, type ToolMatch } from './tool-names';
-export { inputRepairMayApply, repairToolInput, type ToolCallRoute } from './tool-input-repair';
+export { matchClientTool, resolveClientToolName } from './tool-names';
+export { inputRepairMayApply, repairToolInput } from './tool-input-repair';
 
 const MAX_DESCRIPTION = 9216;
 

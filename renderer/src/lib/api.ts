@@ -1,11 +1,9 @@
 import type { OrchidsApi } from '../../../preload/contract';
 
 export type {
-  AccountCount,
   AccountStatus,
   AccountSummary,
   DebugRecord,
-  Events,
   HistoryRow,
   ImportResult,
   ProxyStatus,

@@ -56,5 +56,3 @@ export function useSettings() {
 
   return { settings, error, save, reset, generateApiKey };
 }
-
-export type SettingsApi = ReturnType<typeof useSettings>;
