@@ -99,7 +99,8 @@ export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSig
   if (response.statusCode !== 200) {
     await response.body.dump();
     throw new Error(
-      `Orchids Tray at ${runtime.url} refused the event stream (HTTP ${response.statusCode}); is ${CONTROL_TOKEN_FILE} from another install?`,
+      `Orchids Tray at ${runtime.url} refused the event stream (HTTP ${response.statusCode}); ` +
+        `is ${CONTROL_TOKEN_FILE} from another install?`,
     );
   }
   const names = new Map(core.accounts.list().map((a) => [a.id, a.name]));
@@ -131,8 +132,10 @@ function printEvent(name: keyof Events, payload: unknown, accountName: (id: numb
   } else if (name === 'accountStates') {
     for (const change of payload as Events['accountStates']) {
       const until = change.until ? ` until ${new Date(change.until).toLocaleTimeString()}` : '';
+      const reason = change.reason ? ` (${change.reason})` : '';
       out(
-        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ${change.previous} → ${change.status}${until}${change.reason ? ` (${change.reason})` : ''}`,
+        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ` +
+          `${change.previous} → ${change.status}${until}${reason}`,
       );
     }
   } else if (name === 'logLines') {

@@ -164,9 +164,8 @@ function settings(
       }
       const effective = core.settings.set(name, value);
       const view = core.settings.view().find((s) => s.key === name)!;
-      out(
-        `${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${view.source === 'environment' ? ` (but ${view.env} overrides it)` : ''}`,
-      );
+      const overridden = view.source === 'environment' ? ` (but ${view.env} overrides it)` : '';
+      out(`${name} = ${name === 'apiKey' ? '(set)' : JSON.stringify(effective)}${overridden}`);
       return;
     }
     case 'reset': {

@@ -151,7 +151,9 @@ export async function runDesktop(options: DesktopOptions): Promise<void> {
     onHiddenToTray: () =>
       state.once('closeNoticeShown', () => {
         const message = 'Orchids Tray is still running';
-        const detail = `It keeps serving ${theCore.server.url} from the tray. Quit it from the tray menu; launching it again opens this window.`;
+        const detail =
+          `It keeps serving ${theCore.server.url} from the tray. ` +
+          'Quit it from the tray menu; launching it again opens this window.';
         if (Notification.isSupported()) notify(message, detail);
         else void dialog.showMessageBox({ type: 'info', message, detail, buttons: ['OK'] });
       }),

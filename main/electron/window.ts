@@ -11,8 +11,8 @@ import { isRendererDocument } from './ipc';
  * build may carry the same policy in a <meta> tag as a second line of defence.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function secureWebPreferences(preload: string, options: { devTools: boolean }): WebPreferences {
   return {

@@ -109,7 +109,8 @@ function validateBlock(block: unknown, path: string): void {
   if (typeof type !== 'string' || !KNOWN_BLOCK_TYPES.has(type)) {
     fail(
       `${path}.type`,
-      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' does not match any of the expected tags: ${EXPECTED_TAGS}`,
+      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' ` +
+        `does not match any of the expected tags: ${EXPECTED_TAGS}`,
     );
   }
   switch (type) {

@@ -213,7 +213,8 @@ export class MessagesProxy {
     if (accounts.size === 0) {
       return new ApiError(
         'permission_error',
-        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, or run: npm run cli -- accounts add --cookie "<__client cookie>"',
+        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, ' +
+          'or run: npm run cli -- accounts add --cookie "<__client cookie>"',
       );
     }
     if (!accounts.list().some((account) => account.enabled)) {
