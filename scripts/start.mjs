@@ -43,7 +43,8 @@ else {
   });
   if (sqlite.status !== 0) {
     headless(
-      'the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
+      'the Electron build of better-sqlite3 is missing and could not be made (see above); ' +
+        'run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
     );
   } else {
     launch(electron.binary);

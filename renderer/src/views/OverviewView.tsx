@@ -56,7 +56,8 @@ function ProxyCard() {
         <span className="muted">
           {status.paused
             ? 'New requests are refused until you resume.'
-            : `${status.accounts.usable} of ${status.accounts.total} account${status.accounts.total === 1 ? '' : 's'} ready to serve.`}
+            : `${status.accounts.usable} of ${status.accounts.total} ` +
+              `account${status.accounts.total === 1 ? '' : 's'} ready to serve.`}
           {status.accounts.total === 0 ? (
             <>
               {' '}

@@ -79,15 +79,20 @@ function RequestBody({ requestId, accountName }: { requestId: string; accountNam
   );
 }
 
+const NO_DEBUG_RECORD =
+  'No debug record: debug logging was off when this request ran, so only its history row was kept.';
+
 function whyNoRecord(row: HistoryRow | null) {
   if (!row) return 'This request is not in the history: it may have been removed by history retention.';
   if (row.debugLog === null) {
     return (
       <>
-        No debug record: debug logging was off when this request ran, so only its history row was kept. Turn it on in{' '}
-        <a href={href('settings')}>Settings</a> to keep the full record of new requests.
+        {NO_DEBUG_RECORD} Turn it on in <a href={href('settings')}>Settings</a> to keep the full record of new requests.
       </>
     );
   }
-  return 'Its debug record was written but is gone now: debug-log retention (count, size or age in Settings) removed it.';
+  return (
+    'Its debug record was written but is gone now: ' +
+    'debug-log retention (count, size or age in Settings) removed it.'
+  );
 }
