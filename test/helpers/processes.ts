@@ -54,7 +54,10 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
   };
 }
 
-/** Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps answering. */
+/**
+ * Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps
+ * answering.
+ */
 export async function buildEntryPoints(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
 }

@@ -20,7 +20,8 @@ describe('npm run bench --quick', () => {
     const dir = tempDir('orchids-bench-smoke-');
     onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
     const out = path.join(dir, 'BENCHMARKS.md');
-    // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the test.
+    // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the
+    // test.
     const { stdout } = await run(process.execPath, ['--expose-gc', 'dist/test/bench/run.js', '--quick', '--out', out], {
       cwd: ROOT,
       timeout: 150_000,

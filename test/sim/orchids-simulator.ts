@@ -231,12 +231,18 @@ export class OrchidsSimulator {
     return { ...this.protocols };
   }
 
-  /** Refuses every WebSocket upgrade with this status (body default "<status> <reason phrase>"); undefined accepts again. */
+  /**
+   * Refuses every WebSocket upgrade with this status (body default "<status> <reason phrase>"); undefined accepts
+   * again.
+   */
   refuseUpgrades(status: number | undefined, body?: string, headers?: Record<string, string>): void {
     this.genB.refusal = status === undefined ? undefined : { status, body, headers };
   }
 
-  /** Closes every open WebSocket with no request in flight, as a server recycling idle sockets does; returns how many. */
+  /**
+   * Closes every open WebSocket with no request in flight, as a server recycling idle sockets does; returns how
+   * many.
+   */
   closeIdleWsSockets(code = 1001, reason = 'idle'): number {
     return this.genB.closeIdle(code, reason);
   }

@@ -205,7 +205,7 @@ afterAll(() => {
 });
 
 describe('desktop app wiring (fake Electron, real core)', () => {
-  it('starts the core, announces it for the CLI, and opens the window on the renderer with the locked-down preferences', async () => {
+  it('starts the core, announces it for the CLI, opens the window with locked-down preferences', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     expect(JSON.parse(fs.readFileSync(path.join(state.userData, RUNTIME_FILE), 'utf8'))).toMatchObject({

@@ -112,7 +112,7 @@ describe('quit', () => {
     expect(exit).toHaveBeenCalledWith(0);
   });
 
-  it('before-quit is held for the graceful stop; SIGINT/SIGTERM start it; a second, later signal forces the exit', async () => {
+  it('before-quit is held for the graceful stop; SIGINT/SIGTERM start it; a later signal forces exit', async () => {
     const app = new EventEmitter();
     const signals = new EventEmitter();
     let now = 0;

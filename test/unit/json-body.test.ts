@@ -98,7 +98,10 @@ describe('decodeJson equals JSON.parse(buffer.toString())', () => {
         });
       return record;
     };
-    /** Rewrites some non-ASCII characters (all inside strings) as \u escapes; `latin1` decides whether \u0080-\u00ff may appear. */
+    /**
+     * Rewrites some non-ASCII characters (all inside strings) as \u escapes; `latin1` decides whether \u0080-\u00ff
+     * may appear.
+     */
     const escapeSome = (json: string, latin1: boolean): string => {
       let out = '';
       for (const ch of json) {

@@ -135,7 +135,8 @@ describe('each box refuses the other one’s values, naming the sealer', () => {
     const keyFile = new KeyFileSecretBox(dir);
     const error = openError(() => keyFile.open(sealed));
     expect(error.message).toBe(
-      "sealed by the desktop app's OS keychain, which headless mode's key file cannot open: use it from the desktop app, or add the account again here",
+      "sealed by the desktop app's OS keychain, which headless mode's key file cannot open: " +
+        'use it from the desktop app, or add the account again here',
     );
   });
 

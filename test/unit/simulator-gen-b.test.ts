@@ -178,7 +178,8 @@ describe('Generation B builders', () => {
     );
     expect(renderWsFrames([{ raw: 'not json' }, { delayMs: 1 }, { close: 1000 }, ...finish()])).toHaveLength(2);
     expect(DEFAULT_FRAMES.at(-1)).toBe(
-      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop","usage":{"input_tokens":12,"output_tokens":7}}}}',
+      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop",' +
+        '"usage":{"input_tokens":12,"output_tokens":7}}}}',
     );
   });
 });
@@ -281,7 +282,8 @@ describe('Generation B WebSocket', () => {
 
   it('answers a second request frame on a busy socket with a busy error frame', async () => {
     const { sim, wsUrl } = await withToken();
-    sim.enqueue(sse([...nested(text('slow')), { delayMs: 60_000 }, ...nested(finish())])); // the client's close ends the wait
+    // The client's close ends the wait.
+    sim.enqueue(sse([...nested(text('slow')), { delayMs: 60_000 }, ...nested(finish())]));
     const client = await dial(wsUrl);
     client.send(WS_BODY);
     await client.frame(0);

@@ -232,7 +232,8 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
       messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'bogus' }] }],
     };
     expect(rejection(body)).toBe(
-      `messages.0.content.1.type: Input tag 'bogus' found using 'type' does not match any of the expected tags: ${EXPECTED_TAGS}`,
+      "messages.0.content.1.type: Input tag 'bogus' found using 'type' " +
+        `does not match any of the expected tags: ${EXPECTED_TAGS}`,
     );
     expect(EXPECTED_TAGS).toContain("'text', 'image'");
   });
