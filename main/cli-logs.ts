@@ -79,7 +79,8 @@ export async function followLogs(connection: CliConnection, out: Line, signal?: 
   const { app } = connection;
   if (!app)
     throw new Error(
-      `Orchids Tray is not running for ${connection.dataDir} (no runtime.json). Start it with npm run headless or npm start.`,
+      `Orchids Tray is not running for ${connection.dataDir} (no runtime.json). ` +
+        'Start it with npm run headless or npm start.',
     );
   const names = new Map((await connection.api.accounts.list()).map((a) => [a.id, a.name]));
   const accountName = (id: number | null) => (id === null ? '' : `#${id} ${names.get(id) ?? ''}`.trim());
@@ -107,8 +108,10 @@ function printEvent(name: keyof Events, payload: unknown, accountName: (id: numb
   } else if (name === 'accountStates') {
     for (const change of payload as Events['accountStates']) {
       const until = change.until ? ` until ${new Date(change.until).toLocaleTimeString()}` : '';
+      const reason = change.reason ? ` (${change.reason})` : '';
       out(
-        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ${change.previous} → ${change.status}${until}${change.reason ? ` (${change.reason})` : ''}`,
+        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ` +
+          `${change.previous} → ${change.status}${until}${reason}`,
       );
     }
   } else if (name === 'logLines') {

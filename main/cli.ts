@@ -152,10 +152,10 @@ async function settings(
       if (json) out(JSON.stringify(view, null, 2));
       else
         // `env` names the variable that would override a setting; it is the source only when it is set.
-        for (const s of view)
-          out(
-            `${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${s.source === 'environment' ? `env ${s.env}` : s.source})`,
-          );
+        for (const s of view) {
+          const source = s.source === 'environment' ? `env ${s.env}` : s.source;
+          out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${source})`);
+        }
       return;
     }
     case 'set': {

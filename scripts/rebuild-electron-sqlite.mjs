@@ -48,7 +48,8 @@ if (ifMissing && fs.existsSync(outFile)) {
 }
 
 console.log(
-  `[electron-sqlite] better-sqlite3 ${sqlitePkg.version} for Electron ${electronVersion} (ABI ${abi}), ${platform}-${arch}`,
+  `[electron-sqlite] better-sqlite3 ${sqlitePkg.version} for Electron ${electronVersion} (ABI ${abi}), ` +
+    `${platform}-${arch}`,
 );
 const stage = path.join(root, 'build', 'electron-sqlite', `.stage-${platform}-${arch}`);
 fs.rmSync(stage, { recursive: true, force: true });
@@ -94,8 +95,10 @@ if (!fs.existsSync(built)) {
   fail(
     `could not get better-sqlite3 for Electron ${electronVersion} (${platform}-${arch}).\n` +
       attempts.map((a) => `  - ${a}`).join('\n') +
-      "\nThis needs internet access once (github.com for the prebuilt binary, electronjs.org for Electron's headers) and," +
-      '\nto build from source, a C++ toolchain (python3, make and g++; Xcode command line tools; or the Visual Studio Build Tools).' +
+      '\nThis needs internet access once ' +
+      "(github.com for the prebuilt binary, electronjs.org for Electron's headers) and," +
+      '\nto build from source, a C++ toolchain ' +
+      '(python3, make and g++; Xcode command line tools; or the Visual Studio Build Tools).' +
       '\nThe Node build in node_modules is untouched: tests, the CLI and `npm run headless` still work.',
   );
 }

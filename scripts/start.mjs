@@ -31,7 +31,8 @@ if (mode.desktop) {
   else {
     process.stdout.write(sqlite.output);
     console.log(
-      'Running headless: the Electron build of better-sqlite3 is missing and could not be made (see above); run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
+      'Running headless: the Electron build of better-sqlite3 is missing and could not be made (see above); ' +
+        'run `node scripts/rebuild-electron-sqlite.mjs` once with internet access.',
     );
     launchHeadless();
   }

@@ -19,7 +19,7 @@ export interface ShutdownOptions {
   exit(code: number): void;
   /** Exit this long after the shutdown started, whatever the steps are doing. */
   deadlineMs: number;
-  log(line: string): void;
+  log: (line: string) => void;
 }
 
 export class Shutdown {

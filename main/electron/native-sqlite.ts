@@ -40,6 +40,7 @@ export function electronSqliteBinding(where: BindingLocation): { file: string } 
     ? 'ORCHIDS_TRAY_SQLITE_BINDING points at a file that does not exist.'
     : where.isPackaged
       ? 'This installation is incomplete; reinstall Orchids Tray.'
-      : 'Run `node scripts/rebuild-electron-sqlite.mjs` (needs internet once), or use `npm start`, which does it for you.';
+      : 'Run `node scripts/rebuild-electron-sqlite.mjs` (needs internet once), ' +
+        'or use `npm start`, which does it for you.';
   return { missing: file, hint };
 }

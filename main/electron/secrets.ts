@@ -47,7 +47,7 @@ export function chooseSecretBox(options: {
     backend,
     note,
   });
-  let available = false;
+  let available: boolean;
   try {
     available = options.safeStorage.isEncryptionAvailable();
   } catch {
@@ -55,15 +55,17 @@ export function chooseSecretBox(options: {
   }
   if (!available) {
     return keyFile(
-      'No OS keychain is available, so account cookies are sealed with a key file in the data folder (as in headless mode).',
+      'No OS keychain is available, ' +
+        'so account cookies are sealed with a key file in the data folder (as in headless mode).',
     );
   }
   if (options.platform === 'linux') {
     const backend = options.safeStorage.getSelectedStorageBackend?.() ?? 'unknown';
     if (REFUSED_BACKENDS.has(backend)) {
       return keyFile(
-        `No desktop keyring (Secret Service or KWallet) answered; Electron's "${backend}" fallback is not encryption, ` +
-          'so account cookies are sealed with a key file in the data folder instead (as in headless mode).',
+        'No desktop keyring (Secret Service or KWallet) answered; ' +
+          `Electron's "${backend}" fallback is not encryption, so account cookies are sealed ` +
+          'with a key file in the data folder instead (as in headless mode).',
         backend,
       );
     }

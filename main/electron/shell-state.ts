@@ -50,7 +50,7 @@ export class ShellState {
 function read(file: string): ShellStateData {
   try {
     const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as ShellStateData) : {};
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? parsed : {};
   } catch {
     return {};
   }

@@ -32,7 +32,7 @@ export interface TrayPorts<Image, Menu> {
   state(): TrayInput;
   onAction(action: TrayAction, checked?: boolean): void;
   /** A click on the icon itself (Windows, most Linux hosts); macOS opens the menu instead. */
-  onClick?(): void;
+  onClick?: () => void;
   /** At most one rebuild per this many ms; a change inside the window is applied at its end. */
   minIntervalMs?: number;
 }

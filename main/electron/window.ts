@@ -11,8 +11,8 @@ import { isRendererDocument } from './ipc';
  * build may carry the same policy in a <meta> tag as a second line of defence.
  */
 export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; " +
-  "object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+  "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Every window's renderer: isolated, sandboxed, no Node anywhere, web security on, no <webview>. */
 export const LOCKED_WEB_PREFERENCES = {

@@ -5,7 +5,6 @@
  * through the core's facade (accounts, settings, proxy) or, for what only a benchmark measures (token and debug-log
  * counters, the cache), through `internals`.
  */
-import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 import { OrchidsCore } from '../../main/core/core';
 import { announceReady, serveParent } from './ipc';
 
@@ -68,7 +67,7 @@ async function main(): Promise<void> {
       },
       /** The protocol each account answered on last (auto rows). */
       protocols: () => core.internals.cache.list().map((account) => account.protocol),
-      'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol as ProtocolSetting),
+      'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol),
       'set-debug-logs': (message) => core.settings.set('debugLogs', message.on === true),
       'debug-log-stats': () => ({
         written: core.internals.debugLogs.written,

@@ -52,7 +52,8 @@ export function summarizeProfile(file: string, top = 25): string {
   const busy = total - (byOrigin.get('idle') ?? 0);
   const pct = (us: number): string => `${((100 * us) / busy).toFixed(1)}%`.padStart(6);
   const lines = [
-    `Profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of busy time)`,
+    `Profile ${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(busy / 1e6).toFixed(1)} s busy (percentages of ` +
+      'busy time)',
     '',
     'By origin:',
   ];

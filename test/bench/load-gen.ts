@@ -114,7 +114,7 @@ class Run {
       this.issued += 1;
       const start = performance.now();
       let first = 0;
-      let status = 0;
+      let status: number;
       try {
         const response = await this.pool.request({ path: this.path, method: 'POST', headers, body: this.body });
         status = response.statusCode;

@@ -220,7 +220,8 @@ async function main(): Promise<void> {
     if (opts.quick) report.notes.push('Quick smoke run (--quick): phases are tiny, numbers are indicative only.');
     report.notes.push(
       opts.pin && process.platform === 'linux'
-        ? `The hop and the apps were pinned to core ${os.cpus().length - 1}; the simulator and the load generator were not.`
+        ? `The hop and the apps were pinned to core ${os.cpus().length - 1}; the simulator and the load generator ` +
+            'were not.'
         : 'Nothing was pinned (--no-pin, or not Linux).',
     );
     writeMarkdown(opts.out, report, { command, durationS, startedAt });

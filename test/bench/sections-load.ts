@@ -20,7 +20,7 @@ async function compare(
     targets.map((target) => ({ key: target, target, request })),
     rounds,
   );
-  return Object.fromEntries(measured) as Partial<Record<Target, Row>>;
+  return Object.fromEntries(measured);
 }
 
 export async function shortRequests(bench: Bench, report: Report): Promise<void> {
@@ -59,7 +59,8 @@ export async function shortRequests(bench: Bench, report: Report): Promise<void>
         : '';
     report.check(
       'Non-streamed throughput at c=16 ≥ 80% of the bare hop',
-      `${fmtInt(app16.rps)} vs ${fmtInt(hop16.rps)} req/s = ${fmt((100 * app16.rps) / hop16.rps, 0)}% (CPU per request ${fmtInt(app16.cpuUsPerReq)} vs ${fmtInt(hop16.cpuUsPerReq)} µs${spread})`,
+      `${fmtInt(app16.rps)} vs ${fmtInt(hop16.rps)} req/s = ${fmt((100 * app16.rps) / hop16.rps, 0)}% (CPU per ` +
+        `request ${fmtInt(app16.cpuUsPerReq)} vs ${fmtInt(hop16.cpuUsPerReq)} µs${spread})`,
       app16.rps >= 0.8 * hop16.rps,
     );
   }
@@ -79,9 +80,12 @@ export async function shortRequests(bench: Bench, report: Report): Promise<void>
 export async function claudeCodeTurn(bench: Bench, report: Report): Promise<void> {
   const size = Buffer.byteLength(fixtureBody(true));
   const table = report.table(
-    `Claude Code 2.1.197 turn (${fmtInt(size)} bytes, sent as recorded to /v1/messages?beta=true; non-stream flips only "stream")`,
+    `Claude Code 2.1.197 turn (${fmtInt(size)} bytes, sent as recorded to /v1/messages?beta=true; non-stream ` +
+      'flips only "stream")',
     ['Mode', 'c', 'Target', ...LOAD_COLUMNS],
-    'The hop forwards these bytes to the simulator unchanged; the app sends its translated Orchids body instead, which is not the same size, so the simulator works differently for each. Compare the CPU per request here more than the latency.',
+    'The hop forwards these bytes to the simulator unchanged; the app sends its translated Orchids body instead, ' +
+      'which is not the same size, so the simulator works differently for each. Compare the CPU per request here ' +
+      'more than the latency.',
   );
   const modes = bench.opts.quick ? [true] : [true, false];
   for (const stream of modes) {
@@ -142,7 +146,9 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
       'log files written',
       'records dropped (queue full)',
     ],
-    'With logging on, the request path collects a trace and enqueues it; a writer does the file I/O. When the bounded queue is full the record is dropped and counted instead of slowing requests, so at this load most records are dropped by design: the cost measured is the collection and the writing that does happen.',
+    'With logging on, the request path collects a trace and enqueues it; a writer does the file I/O. When the ' +
+      'bounded queue is full the record is dropped and counted instead of slowing requests, so at this load most ' +
+      'records are dropped by design: the cost measured is the collection and the writing that does happen.',
   );
   const app = bench.app.proc;
   for (const stream of [false, true]) {
@@ -186,7 +192,8 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
     const cpu = on.cpuUsPerReq / off.cpuUsPerReq - 1;
     report.check(
       `Debug logging on costs ≤ 10% throughput (${mode(stream)}, c=16)`,
-      `${fmtInt(on.rps)} vs ${fmtInt(off.rps)} req/s: ${fmt(cost * 100, 1)}% lower (app CPU per request ${cpu >= 0 ? '+' : ''}${fmt(cpu * 100, 0)}%)`,
+      `${fmtInt(on.rps)} vs ${fmtInt(off.rps)} req/s: ${fmt(cost * 100, 1)}% lower (app CPU per request ` +
+        `${cpu >= 0 ? '+' : ''}${fmt(cpu * 100, 0)}%)`,
       cost <= 0.1,
     );
   }

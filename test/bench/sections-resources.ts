@@ -34,7 +34,8 @@ export async function tokensAndConnections(bench: Bench, report: Report): Promis
       'per 1,000',
       '≤ c',
     ],
-    '"cold" drops every cached token and swaps in a fresh upstream pool (through a settings change) right before the row; "warm" is the next row, unchanged.',
+    '"cold" drops every cached token and swaps in a fresh upstream pool (through a settings change) right before ' +
+      'the row; "warm" is the next row, unchanged.',
   );
   const app = bench.app.proc;
   const warm: Array<{ mints: number; waited: number }> = [];
@@ -96,7 +97,9 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
   const table = report.table(
     'Account count, end to end (short non-stream, c=16; each count in its own fresh app process, measured interleaved)',
     ['Accounts', 'setup s', 'req/s', 'vs 1 account', 'median ms', 'p99 ms', 'CPU µs/req', 'loop p99 ms', 'RSS MB'],
-    'Accounts are added through the real path (Clerk lookup, sealing, SQLite insert, cache) for simulator users, in parallel batches. Each request picks an account at random, so with many accounts nearly every request uses a different account and token.',
+    'Accounts are added through the real path (Clerk lookup, sealing, SQLite insert, cache) for simulator users, ' +
+      'in parallel batches. Each request picks an account at random, so with many accounts nearly every request ' +
+      'uses a different account and token.',
   );
   const request = { body: shortBody(false), concurrency: 16 };
   const apps: Array<{ n: number; app: AppHandle; setupMs: number }> = [];
@@ -147,12 +150,14 @@ export async function accountScaling(bench: Bench, report: Report): Promise<void
   // The issue's target is the choice itself; the end-to-end row is checked too, since it is what a user feels.
   report.check(
     `Choosing among ${fmtInt(pickMost.accounts)} accounts costs about what choosing among one does (pick() within 2×)`,
-    `${fmt(picks[0]!.nsPerPick, 0)} ns with 1 account, ${fmt(pickMost.nsPerPick, 0)} ns with ${fmtInt(pickMost.accounts)} (${ratio(pickMost.nsPerPick, picks[0]!.nsPerPick)})`,
+    `${fmt(picks[0]!.nsPerPick, 0)} ns with 1 account, ${fmt(pickMost.nsPerPick, 0)} ns with ` +
+      `${fmtInt(pickMost.accounts)} (${ratio(pickMost.nsPerPick, picks[0]!.nsPerPick)})`,
     pickMost.nsPerPick <= 2 * picks[0]!.nsPerPick,
   );
   report.check(
     `End to end with ${fmtInt(counts.at(-1))} accounts in use: throughput within 10% of one account`,
-    `${fmtInt(most.rps)} vs ${fmtInt(one.rps)} req/s (${ratio(most.rps, one.rps)}), CPU ${fmtInt(most.cpuUsPerReq)} vs ${fmtInt(one.cpuUsPerReq)} µs/req`,
+    `${fmtInt(most.rps)} vs ${fmtInt(one.rps)} req/s (${ratio(most.rps, one.rps)}), CPU ` +
+      `${fmtInt(most.cpuUsPerReq)} vs ${fmtInt(one.cpuUsPerReq)} µs/req`,
     most.rps >= 0.9 * one.rps,
   );
 }
@@ -312,7 +317,9 @@ export function memoryTable(report: Report): void {
   const table = report.table(
     'Resident memory',
     ['Process and moment', 'RSS MB', 'heap used MB', 'heap reserved MB', 'external MB'],
-    'After load, RSS stays above the idle level: V8 keeps the heap it grew to ("heap reserved"), and the native allocator keeps memory freed by socket buffers and large request bodies for reuse. A leak would show as growth from soak round to soak round, which the soak checks.',
+    'After load, RSS stays above the idle level: V8 keeps the heap it grew to ("heap reserved"), and the native ' +
+      'allocator keeps memory freed by socket buffers and large request bodies for reuse. A leak would show as ' +
+      'growth from soak round to soak round, which the soak checks.',
   );
   for (const entry of report.memory)
     table.rows.push([entry.what, mb(entry.rss), mb(entry.heap), mb(entry.heapTotal), mb(entry.external)]);
@@ -331,7 +338,8 @@ export async function soak(bench: Bench, report: Report): Promise<void> {
   for (let round = 1; round <= rounds; round++) {
     const row = await measureRow(bench, 'app', { body: shortBody(false), concurrency: 16 });
     total += row.requests;
-    await sleep(bench.opts.quick ? 100 : 1100); // one flush interval: the history and count writers catch up before the GC
+    // One flush interval: the history and count writers catch up before the GC.
+    await sleep(bench.opts.quick ? 100 : 1100);
     const memory = await bench.app.proc.call<Memory>('memory', { gc: true });
     heaps.push(memory.heapUsed);
     rsses.push(memory.rss);
@@ -352,9 +360,8 @@ export async function soak(bench: Bench, report: Report): Promise<void> {
   const rssGrowth = rsses.at(-1)! - (rsses[1] ?? rsses[0]!);
   report.check(
     'No memory growth over a long run (heap after GC, from round 2 on, grows < 5 MB)',
-    `heap ${mb(base)} → max ${mb(base + growth)} MB over ${fmtInt(total)} requests; RSS ${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB`,
+    `heap ${mb(base)} → max ${mb(base + growth)} MB over ${fmtInt(total)} requests; RSS ` +
+      `${rssGrowth >= 0 ? '+' : ''}${mb(rssGrowth)} MB`,
     growth < 5 * 1024 * 1024,
   );
 }
-
-export type { AppHandle };

@@ -38,7 +38,10 @@ async function loadRows(bench: Bench, report: Report, app: AppHandle): Promise<v
   const table = report.table(
     'Generation B over a WebSocket: the app pinned to ws beside a hop that forwards the same frames (short request)',
     ['Mode', 'c', 'Target', ...LOAD_COLUMNS],
-    'hop-ws sends each request body as one text frame on a socket it keeps open and writes every frame back as an SSE data line until `finish`; the app validates, translates to a Generation B body, picks the account, takes the token from its cache, sends on its per-account socket pool and translates the frames into Anthropic events.',
+    'hop-ws sends each request body as one text frame on a socket it keeps open and writes every frame back as ' +
+      'an SSE data line until `finish`; the app validates, translates to a Generation B body, picks the account, ' +
+      'takes the token from its cache, sends on its per-account socket pool and translates the frames into ' +
+      'Anthropic events.',
   );
   for (const stream of [true, false]) {
     for (const concurrency of bench.opts.quick ? [1] : [1, 16]) {
@@ -80,7 +83,8 @@ async function loadRows(bench: Bench, report: Report, app: AppHandle): Promise<v
     if (!appRow || !hop) continue;
     report.check(
       `ws: throughput at c=16 (${mode}) ≥ 0.85 of the hop`,
-      `${fmtInt(appRow.rps)} vs ${fmtInt(hop.rps)} req/s = ${fmt(appRow.rps / hop.rps, 2)}× (CPU per request ${fmtInt(appRow.cpuUsPerReq)} vs ${fmtInt(hop.cpuUsPerReq)} µs)`,
+      `${fmtInt(appRow.rps)} vs ${fmtInt(hop.rps)} req/s = ${fmt(appRow.rps / hop.rps, 2)}× (CPU per request ` +
+        `${fmtInt(appRow.cpuUsPerReq)} vs ${fmtInt(hop.cpuUsPerReq)} µs)`,
       appRow.rps >= 0.85 * hop.rps,
     );
   }
@@ -89,7 +93,8 @@ async function loadRows(bench: Bench, report: Report, app: AppHandle): Promise<v
 async function warmPath(bench: Bench, report: Report, app: AppHandle): Promise<void> {
   const count = bench.opts.quick ? 200 : 1000;
   const table = report.table(
-    `The warm ws path: new sockets and Clerk calls (${count} short streamed requests per row, 1 account, after the load rows)`,
+    `The warm ws path: new sockets and Clerk calls (${count} short streamed requests per row, 1 account, after ` +
+      'the load rows)',
     ['c', 'requests', 'new sockets', 'Clerk token mints', 'requests that waited for a mint', 'errors'],
   );
   let clean = true;
@@ -134,7 +139,8 @@ async function autoFirstRequest(bench: Bench, report: Report): Promise<void> {
       'extra for auto ms',
       'protocol auto found',
     ],
-    'Each sample is a newly added account (its first token comes with the Clerk lookup, so no mint is timed) sending one short non-streamed request; auto tries ws, then sse-b, then sse-a.',
+    'Each sample is a newly added account (its first token comes with the Clerk lookup, so no mint is timed) ' +
+      'sending one short non-streamed request; auto tries ws, then sse-b, then sse-a.',
   );
   const app = await bench.startApp({ protocol: null });
   try {

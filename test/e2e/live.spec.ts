@@ -37,7 +37,8 @@ test('an account cools down live when Orchids answers 429 with Retry-After, with
   const row = page.getByRole('row', { name: /Busy/ });
   await expect(row.getByText('Ready')).toBeVisible();
 
-  // The default protocol is a WebSocket: a rate limit with Retry-After comes as a refused upgrade (this is the only account).
+  // The default protocol is a WebSocket: a rate limit with Retry-After comes as a refused upgrade (this is the only
+  // account).
   tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '60' });
   await expect(tray.send(1)).rejects.toThrow();
 

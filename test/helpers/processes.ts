@@ -26,8 +26,8 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
     text += chunk.toString('utf8');
     for (const wake of waiters) wake();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
@@ -54,7 +54,10 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
   };
 }
 
-/** Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps answering. */
+/**
+ * Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps
+ * answering.
+ */
 export async function buildEntryPoints(): Promise<void> {
   await promisify(execFile)(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
 }

@@ -127,7 +127,8 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
       'deeply nested JSON',
       () =>
         post(
-          `{"model":"x","max_tokens":1,"messages":[{"role":"user","content":"a"}],"metadata":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+          '{"model":"x","max_tokens":1,"messages":[{"role":"user","content":"a"}],"metadata":' +
+            `${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
         ),
       400,
       'invalid_request_error',

@@ -19,7 +19,8 @@ describe('npm run bench --quick', () => {
     await run(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
     const dir = tempDir('orchids-bench-smoke-');
     const out = path.join(dir, 'BENCHMARKS.md');
-    // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the test.
+    // A rejection (non-zero exit, or the timeout's SIGTERM, which the runner turns into a clean shutdown) fails the
+    // test.
     const { stdout } = await run(process.execPath, ['--expose-gc', 'dist/test/bench/run.js', '--quick', '--out', out], {
       cwd: ROOT,
       timeout: 150_000,

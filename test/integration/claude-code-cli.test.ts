@@ -60,7 +60,8 @@ describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
       expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
       const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
       if (mode.expect === 'sse-a') {
-        // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in history.
+        // The second request carries Claude Code's tool_result, paired with our tool_use id, and the earlier turn in
+        // history.
         expect(second.body.prompt).toMatch(/<tool_result tool_use_id="toolu_sim_read_0001">[\s\S]*PINEAPPLE-42/);
         expect(JSON.stringify(second.body.chatHistory)).toContain('toolu_sim_read_0001');
         expect((first.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');

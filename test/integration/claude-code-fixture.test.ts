@@ -90,7 +90,8 @@ describe('the request Claude Code 2.1.197 really sends', () => {
         expect(upstreamTools.length).toBeGreaterThanOrEqual(20);
         expect(JSON.stringify(upstream.tools)).not.toContain('$schema');
       } else {
-        // Generation B: both system parts in config.system, the conversation as blocks, no tools, thinking on (adaptive).
+        // Generation B: both system parts in config.system, the conversation as blocks, no tools, thinking on
+        // (adaptive).
         expect(upstream.config.system).toContain(sent.messages[1].content.slice(0, 200));
         expect(upstream.config.system).toContain(
           'You are an interactive agent that helps users with software engineering tasks.',

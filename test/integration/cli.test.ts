@@ -36,7 +36,7 @@ function envFor(dataDir: string, s: OrchidsSimulator): NodeJS.ProcessEnv {
 }
 
 describe('npm run cli -- accounts', () => {
-  it('adds an account from a cookie, lists it without secrets, and updates it when the same user is added again', async () => {
+  it('adds an account from a cookie, lists it without secrets, updates it when the same user comes again', async () => {
     sim = await OrchidsSimulator.start(ROTATING);
     const user = sim.addUser();
     const env = envFor(tempDir(), sim);
@@ -101,7 +101,10 @@ describe('npm run cli -- accounts', () => {
     const [added, notice] = out.split('\n');
     expect(added).toBe(`Added account 1: ${user.email} <${user.email}>`);
     expect(notice).toMatch(
-      /^You pasted the short-lived __session cookie\. .* next time copy __client instead: .*Application → Cookies → clerk\.orchids\.app\.$/,
+      new RegExp(
+        String.raw`^You pasted the short-lived __session cookie\. .* next time copy __client instead: ` +
+          String.raw`.*Application → Cookies → clerk\.orchids\.app\.$`,
+      ),
     );
   });
 
@@ -231,7 +234,10 @@ describe('npm run cli -- logs', () => {
     await connection.close();
     const line = lines.find((l) => l.includes(requestId))!;
     expect(line).toMatch(
-      / 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_/,
+      new RegExp(
+        String.raw` 200 {2}claude-sonnet-4-6 {2}#\d+ Account 1 {2}via ws {2}in 12 out 7 tok {2}` +
+          String.raw`first byte \d+ ms {2}took \d+ ms {2}end_turn {2}req_`,
+      ),
     );
 
     await stack.core.internals.history.flushNow();

@@ -19,7 +19,8 @@ async function setup(): Promise<string> {
   fs.mkdirSync(path.join(distDir, 'renderer-bridge'), { recursive: true });
   fs.writeFileSync(
     path.join(distDir, 'renderer', 'index.html'),
-    '<!doctype html><html><head><title>t</title></head><body><script type="module" src="./app.js"></script></body></html>',
+    '<!doctype html><html><head><title>t</title></head>' +
+      '<body><script type="module" src="./app.js"></script></body></html>',
   );
   fs.writeFileSync(path.join(distDir, 'renderer', 'app.js'), 'console.log(1)');
   fs.writeFileSync(path.join(distDir, 'renderer-bridge', 'bridge.js'), 'window.orchids = {}');
@@ -38,7 +39,7 @@ async function call(channel: string, input: unknown, headers: Record<string, str
 }
 
 describe('the contract over HTTP (headless)', () => {
-  it('the dashboard link trades its token for a strict session cookie and serves the window with the bridge injected', async () => {
+  it('the dashboard link trades its token for a strict session cookie; the window comes with the bridge', async () => {
     const token = await setup();
     expect(control.transport.dashboardUrl(stack.url)).toBe(`${stack.url}/_tray/?token=${token}`);
     const link = await request(control.transport.dashboardUrl(stack.url));
@@ -61,7 +62,7 @@ describe('the contract over HTTP (headless)', () => {
     expect(readRuntimeInfo(stack.dataDir)).toMatchObject({ url: stack.url, pid: process.pid, shell: 'headless' });
   });
 
-  it('answers contract calls with envelopes, and refuses missing tokens, missing headers, bad input and unknown channels', async () => {
+  it('answers calls with envelopes; refuses missing tokens, missing headers, bad input, unknown channels', async () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };
     const listed = await call('accounts:list', undefined, auth);
@@ -144,7 +145,7 @@ describe('the contract over HTTP (headless)', () => {
 });
 
 describe('the HTTP transport and the lifecycle', () => {
-  it('pushes a fresh proxy status when the proxy is paused, and a graceful stop does not wait for open event streams', async () => {
+  it('pushes a fresh status when the proxy is paused; a graceful stop does not wait for event streams', async () => {
     const token = await setup();
     const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
     const stream = new StreamText(events.body);

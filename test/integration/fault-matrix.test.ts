@@ -309,7 +309,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 0 });
   });
 
-  it('every account fails a stream before any content: a real HTTP status, not a 200 with an error inside', async () => {
+  it('all accounts fail a stream before any content: a real HTTP status, not a 200 with an error inside', async () => {
     await twoAccounts();
     stack.sim.onAgentRequest(() => sse(creditsExhausted()));
     const result = await ask({ stream: true });

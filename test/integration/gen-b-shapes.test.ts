@@ -178,7 +178,7 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     expect(stack.sim.stats.wsUpgrades).toBe(2); // the first dial and its replacement
   });
 
-  it('a socket whose token is about to expire is not reused, so the server never sees a request on an expired token', async () => {
+  it('a socket whose token is about to expire is not reused: the server never sees an expired token', async () => {
     // 31 s tokens: a socket may be reused for about a second, until its token is within the 30 s margin.
     stack = await startStack({ protocol: 'ws', sim: { tokenTtlSeconds: 31 } });
     const id = stack.accountIds[0]!;

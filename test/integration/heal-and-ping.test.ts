@@ -101,7 +101,7 @@ describe('accounts heal by themselves', () => {
     expect(stack.core.internals.cache.get(id)!.status).toBe('signed_out');
   });
 
-  it('a signed-out account heals once Clerk takes its cookie again, keeping the cookie Clerk rotated on the probe', async () => {
+  it('a signed-out account heals once Clerk takes its cookie again, keeping the cookie the probe rotated', async () => {
     stack = await startStack({ sim: ROTATING, core: { statePolicy: { signedOutRetryMs: 200 } } });
     const [id] = stack.accountIds as [number];
     const user = stack.users[0]!;

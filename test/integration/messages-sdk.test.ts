@@ -149,7 +149,8 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
       .finalMessage();
     expect(first.stop_reason).toBe('tool_use');
     const toolUse = first.content.find((block) => block.type === 'tool_use');
-    // One call, even though the upstream announced it twice (tool-input-* and tool-call); the number repaired per schema.
+    // One call, even though the upstream announced it twice (tool-input-* and tool-call); the number repaired per
+    // schema.
     expect(first.content.filter((block) => block.type === 'tool_use')).toHaveLength(1);
     expect(toolUse).toMatchObject({ id: 'toolu_sim_read_1', name: 'Read', input: { file_path: '/x/a.ts', limit: 20 } });
 

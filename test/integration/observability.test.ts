@@ -136,7 +136,8 @@ describe('the debug log', () => {
     stack = await startStack();
     const apiKey = 'sk-ant-api03-TESTONLY-0123456789abcdefABCDEF';
     const jwt =
-      'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyX1RFU1RPTkxZIiwiZXhwIjo5OTk5OTk5OTk5fQ.VEVTVE9OTFktc2lnbmF0dXJlLW5vdC1yZWFs';
+      'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyX1RFU1RPTkxZIiwiZXhwIjo5OTk5OTk5OTk5fQ.' +
+      'VEVTVE9OTFktc2lnbmF0dXJlLW5vdC1yZWFs';
     const pastedCookie = '__client=TESTONLYclientcookievalue0123456789; __client_uat=1700000000';
     stack.core.settings.set('apiKey', apiKey);
     stack.core.settings.set('debugLogs', true);

@@ -37,7 +37,7 @@ describe('the token cache on the request path', () => {
     expect(stack.sim.stats).toMatchObject({ clientLookups: 1, tokenRequests: 0, tokenMints: 1 });
   });
 
-  it('mints through POST …/tokens when the token Clerk offers would expire within the margin and refresh lead', async () => {
+  it('mints through POST …/tokens when the offered token would expire within the margin and refresh lead', async () => {
     // 35 s tokens: less than the 30 s margin plus the 10 s lead, so the offered one is not worth keeping.
     stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 35 } });
     stack.core.internals.tokens.invalidate(stack.accountIds[0]!);

@@ -109,7 +109,7 @@ describe('auto protocol detection', () => {
     },
   );
 
-  it('a 400 that rejects the body on a protocol being probed moves on; on a known protocol it is the request’s fault', async () => {
+  it('a 400 for the body on a protocol being probed moves on; on a known one it is the request’s fault', async () => {
     // The Generation B SSE address points at Generation A's endpoint, which refuses a Generation B body with a 400.
     stack = await startStack({ serves: { ws: false, sseB: true, sseA: true } });
     (stack.core.config as { agentBUrl: string }).agentBUrl = stack.sim.agentUrl;

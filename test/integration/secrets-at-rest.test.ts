@@ -59,7 +59,8 @@ describe('secrets at rest', () => {
     }
     expect((await createHandlers(second)['proxy:status'](undefined)).apiKeySet).toBe(true);
     second.settings.set('apiKey', 'test-key-after');
-    // Setting a new key is the cure: the request now gets past authentication (to "no accounts yet": this folder has none).
+    // Setting a new key is the cure: the request now gets past authentication (to "no accounts yet": this folder has
+    // none).
     const after = await attempt({ 'x-api-key': 'test-key-after' });
     expect(after.status).toBe(424);
     expect(after.body.error.message).toMatch(/no accounts yet/);

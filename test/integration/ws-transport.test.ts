@@ -10,6 +10,7 @@ import { WebSocketCloseError, type UpstreamExchange } from '../../main/core/upst
 import { TOKEN_REUSE_MARGIN_MS, urlWithToken, WsTransport, type WsTransportOptions } from '../../main/core/upstream/ws';
 import { Cancellation } from '../../main/core/util/cancellation';
 import { fakeJwt } from '../sim/fake-jwt';
+import { frameText } from '../sim/ws-agent';
 import { until } from '../helpers/wait';
 
 const DELTA = JSON.stringify({ type: 'model', event: { data: { type: 'text-delta', delta: 'hi' } } });
@@ -106,7 +107,7 @@ class TestUpstream {
     });
     ws.on('message', (data, isBinary) => {
       requests += 1;
-      const text = String(data);
+      const text = frameText(data);
       this.received.push({ text, isBinary });
       const scenario = (JSON.parse(text) as { scenario: Scenario }).scenario;
       switch (scenario) {
@@ -248,7 +249,7 @@ async function roundTrip(scenario: Scenario, options: Parameters<typeof send>[1]
 }
 
 describe('WsTransport: dialling and reuse', () => {
-  it('dials the token URL with the desktop headers and sends the body as one text frame, trailing newline kept', async () => {
+  it('dials the token URL with the desktop headers; the body is one text frame, trailing newline kept', async () => {
     await setUp();
     const jwt = token();
     const answer = await roundTrip('answer', { jwt });
@@ -384,7 +385,7 @@ describe('WsTransport: how answers end', () => {
     },
   );
 
-  it('ends the turn on an error frame or a flat finish event and keeps the socket; odd frames are passed on', async () => {
+  it('ends the turn on an error frame or a flat finish, keeping the socket; odd frames pass through', async () => {
     await setUp();
     const odd = await roundTrip('odd-frames');
     expect(odd.malformed).toEqual(['not json']);
@@ -488,7 +489,7 @@ describe('WsTransport: clients, timeouts and keepalive', () => {
     expect(upstream.pingsByConnection[1]).toBeGreaterThanOrEqual(2);
   });
 
-  it('fails with UND_ERR_HEADERS_TIMEOUT when no frame comes: after send() on a new socket, from send() on a reused one', async () => {
+  it('UND_ERR_HEADERS_TIMEOUT when no frame comes: after send() on a new socket, from it on a reused one', async () => {
     await setUp({ firstByteTimeoutMs: () => 150 });
     const fresh = await roundTrip('silent');
     expect(fresh.error?.code).toBe('UND_ERR_HEADERS_TIMEOUT');

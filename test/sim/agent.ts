@@ -8,14 +8,7 @@ import type { SimAuthority } from './clerk';
 import { readBody, sendText } from './http-util';
 import { bodyProblem } from './shapes';
 import type { SimStats } from './stats';
-import {
-  DEFAULT_RESPONSE,
-  renderSse,
-  type AgentRequestInfo,
-  type AgentResponse,
-  type SimProtocol,
-  type SimStep,
-} from './steps';
+import { DEFAULT_RESPONSE, renderSse, type AgentRequestInfo, type AgentResponse, type SimStep } from './steps';
 import { DEFAULT_RESPONSE_B } from './steps-gen-b';
 
 export type AgentResponder = (req: AgentRequestInfo) => AgentResponse | undefined;

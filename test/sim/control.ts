@@ -4,7 +4,7 @@
  */
 import type http from 'node:http';
 import { readBody, sendJson } from './http-util';
-import type { OrchidsSimulator, SimUser } from './orchids-simulator';
+import type { OrchidsSimulator } from './orchids-simulator';
 import type { AgentResponse } from './steps';
 
 function isAgentResponse(value: unknown): value is AgentResponse {
@@ -22,7 +22,7 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
     case 'GET /urls':
       return [200, sim.urls()];
     case 'POST /users':
-      return [200, sim.addUser(body as Partial<SimUser>)];
+      return [200, sim.addUser(body)];
     case 'GET /users':
       return [200, sim.listUsers()];
     case 'GET /stats':

@@ -16,11 +16,11 @@ import type { AgentRequestInfo, AgentResponse } from './steps';
 
 export * from './steps';
 export * from './steps-gen-b';
-export { fakeJwt, decodeFakeJwt, FAKE_JWT_SIGNATURE } from './fake-jwt';
+export { fakeJwt, decodeFakeJwt } from './fake-jwt';
 export type { SimUser } from './clerk';
 export type { SimStats } from './stats';
 export type { AgentResponder, SimProtocols } from './agent';
-export type { UpgradeRefusal, WsUpgradeInfo } from './gen-b-host';
+export type { WsUpgradeInfo } from './gen-b-host';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;
@@ -231,12 +231,18 @@ export class OrchidsSimulator {
     return { ...this.protocols };
   }
 
-  /** Refuses every WebSocket upgrade with this status (body default "<status> <reason phrase>"); undefined accepts again. */
+  /**
+   * Refuses every WebSocket upgrade with this status (body default "<status> <reason phrase>"); undefined accepts
+   * again.
+   */
   refuseUpgrades(status: number | undefined, body?: string, headers?: Record<string, string>): void {
     this.genB.refusal = status === undefined ? undefined : { status, body, headers };
   }
 
-  /** Closes every open WebSocket with no request in flight, as a server recycling idle sockets does; returns how many. */
+  /**
+   * Closes every open WebSocket with no request in flight, as a server recycling idle sockets does; returns how
+   * many.
+   */
   closeIdleWsSockets(code = 1001, reason = 'idle'): number {
     return this.genB.closeIdle(code, reason);
   }

@@ -5,7 +5,10 @@
  */
 import { DEFAULT_REPLY_TEXT, nested, reply, type AgentResponse, type SimStep } from './steps';
 
-/** `{"type":"connected"}`; the spec does not know whether it comes once per socket or per request, so scripts choose. */
+/**
+ * `{"type":"connected"}`; the spec does not know whether it comes once per socket or per request, so scripts
+ * choose.
+ */
 export function connected(extra: Record<string, unknown> = {}): SimStep[] {
   return [{ data: { ...extra, type: 'connected' } }];
 }
@@ -14,7 +17,10 @@ export function responseStarted(extra: Record<string, unknown> = {}): SimStep[] 
   return [{ data: { ...extra, type: 'response_started' } }];
 }
 
-/** `{"type":"error","data":{code,message}}` (nested, the default; the same as upstreamError) or `{"type":"error",code,message}` (flat). */
+/**
+ * `{"type":"error","data":{code,message}}` (nested, the default; the same as upstreamError) or
+ * `{"type":"error",code,message}` (flat).
+ */
 export function errorFrame(code: string, message: string, shape: 'nested' | 'flat' = 'nested'): SimStep[] {
   return shape === 'flat'
     ? [{ data: { type: 'error', code, message } }]

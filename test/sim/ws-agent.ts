@@ -31,7 +31,8 @@ function prerender(response: { steps: SimStep[] }): string[] | false {
   return frames;
 }
 
-function frameText(data: RawData): string {
+/** A WebSocket message as text, however `ws` delivered it. */
+export function frameText(data: RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return (Buffer.isBuffer(data) ? data : Buffer.from(data)).toString('utf8');
 }

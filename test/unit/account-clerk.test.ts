@@ -153,7 +153,7 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     expect(storedClient()).toBe(clerk.validClient);
   });
 
-  it('mints through POST …/tokens when the offered token is too close to expiry, sending the rotated cookie', async () => {
+  it('mints through POST …/tokens when the offered token is near expiry, sending the rotated cookie', async () => {
     clerk.offeredLifetimeSeconds = 35;
     const jwt = await service.mintToken(accountId, 40_000);
     expect(origin(jwt)).toBe('tokens');
@@ -227,7 +227,8 @@ describe('AccountService.cookieHeaderFor', () => {
     service.tokens.store(accountId, 'fake.session.jwt');
     const account = cache.get(accountId)!;
     expect(service.cookieHeaderFor(accountId)).toBe(
-      `__client=${clerk.validClient}; __session=fake.session.jwt; __client_uat=${account.clientUat}; clerk_active_context=${SESSION_ID}:`,
+      `__client=${clerk.validClient}; __session=fake.session.jwt; __client_uat=${account.clientUat}; ` +
+        `clerk_active_context=${SESSION_ID}:`,
     );
   });
 

@@ -265,9 +265,8 @@ describe('CountWriter with the real accounts repository', () => {
 describe('CountWriter with thousands of accounts', () => {
   it('writes in chunks, yielding between them, and counts in flight stay visible until committed', async () => {
     const chunks: number[] = [];
-    let writer!: CountWriter;
     const seenDuring: number[] = [];
-    writer = new CountWriter((deltas) => {
+    const writer: CountWriter = new CountWriter((deltas) => {
       chunks.push(deltas.length);
       seenDuring.push(writer.pendingFor(2500)); // the last chunk's account, while earlier chunks are written
     }, 1000);

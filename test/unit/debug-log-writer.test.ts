@@ -123,7 +123,9 @@ describe('DebugLogWriter', () => {
     const w = writer(dir, {}, ['my-literal-api-key-123']);
     w.enqueue(
       record(1, {
-        note: `token ${FAKE_JWT} and __client=abcdefghijklmnop; key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123`,
+        note:
+          `token ${FAKE_JWT} and __client=abcdefghijklmnop; ` +
+          'key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123',
       }),
     );
     await w.flushNow();
@@ -182,7 +184,7 @@ describe('DebugLogWriter under a storm', () => {
 });
 
 describe('DebugLogWriter admission', () => {
-  it('refuses a trace before it is collected when the rate is spent or the queue is full, counting each refusal', async () => {
+  it('refuses a trace before collecting it when the rate is spent or the queue full, counting refusals', async () => {
     const dir = tmp();
     const now = Date.UTC(2026, 10, 25, 12, 30);
     const w = new DebugLogWriter({

@@ -3,7 +3,6 @@
  * what the app registers, shows and does on quit, without an Electron binary. The fake is deliberately small: each
  * piece records what the app asked of it.
  */
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -232,7 +231,7 @@ afterAll(() => {
 });
 
 describe('desktop app wiring (fake Electron, real core)', () => {
-  it('starts the core, announces it for the CLI, and opens the window on the renderer with the locked-down preferences', async () => {
+  it('starts the core, announces it for the CLI, opens the window with locked-down preferences', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     expect(health.status).toBe(200);
     expect(JSON.parse(fs.readFileSync(path.join(state.userData, RUNTIME_FILE), 'utf8'))).toMatchObject({

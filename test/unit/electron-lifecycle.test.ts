@@ -112,14 +112,14 @@ describe('quit', () => {
     expect(exit).toHaveBeenCalledWith(0);
   });
 
-  it('before-quit is held for the graceful stop; SIGINT/SIGTERM start it; a second, later signal forces the exit', async () => {
+  it('before-quit is held for the graceful stop; SIGINT/SIGTERM start it; a later signal forces exit', async () => {
     const app = new EventEmitter();
     const signals = new EventEmitter();
     let now = 0;
     const exit = vi.fn();
     const steps = vi.fn(() => [{ name: 'core', run: () => new Promise(() => {}), timeoutMs: 10_000 }]);
     const shutdown = new Shutdown({ steps, exit, deadlineMs: 20_000, log: () => {} });
-    installQuitHooks({ app: app as never, signals: signals as never, now: () => now }, shutdown);
+    installQuitHooks({ app, signals, now: () => now }, shutdown);
 
     const event = { preventDefault: vi.fn() };
     app.emit('before-quit', event);
@@ -142,7 +142,7 @@ describe('quit', () => {
     const signals = new EventEmitter();
     const exit = vi.fn();
     const shutdown = new Shutdown({ steps: () => [], exit, deadlineMs: 1000, log: () => {} });
-    installQuitHooks({ app: new EventEmitter() as never, signals: signals as never }, shutdown);
+    installQuitHooks({ app: new EventEmitter(), signals }, shutdown);
     signals.emit('SIGTERM');
     await vi.runAllTimersAsync();
     expect(exit).toHaveBeenCalledWith(0);

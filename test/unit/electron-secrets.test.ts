@@ -125,7 +125,7 @@ describe('accounts sealed by the other mode', () => {
     await close(core);
   }
 
-  it('the desktop app opens what headless mode sealed and re-seals it with the keychain; headless then shows it locked', async () => {
+  it('desktop opens what headless sealed, re-seals it with the keychain; headless then sees it locked', async () => {
     await seedAccount(new KeyFileSecretBox(dir), 'headless@example.test');
     const keychain = safeStorage();
 
@@ -152,7 +152,7 @@ describe('accounts sealed by the other mode', () => {
     expect(again.accounts.list()[0]).toMatchObject({ status: 'ready', statusReason: '' });
   });
 
-  it('a cookie another keychain sealed (another user or machine) is locked too, with the keychain’s reason', async () => {
+  it('a cookie another keychain sealed (other user or machine) is locked too, with the keychain’s reason', async () => {
     await seedAccount(
       chooseSecretBox({ safeStorage: safeStorage({ secret: 0x11 }), platform: 'win32', dataDir: dir }).box,
       'other@example.test',

@@ -251,7 +251,7 @@ describe('TrayController', () => {
       createTray: (image) => (tray = new FakeTray(image)),
       image: (icon) => `icon:${icon}`,
       menu: (items, act) => {
-        built.push({ items, onAction: act as never });
+        built.push({ items, onAction: act });
         return { items };
       },
       state: () => state.current,

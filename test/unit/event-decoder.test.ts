@@ -210,7 +210,7 @@ describe('UpstreamEventDecoder: coding_agent events', () => {
     ]);
   });
 
-  it('prefers the coding_agent channel: later model text and reasoning are dropped, tools, usage and finish kept', () => {
+  it('prefers the coding_agent channel: later model text and reasoning dropped; tools, usage, finish kept', () => {
     const out = decodeAll(
       model({ type: 'text-delta', id: '1', delta: 'before' }),
       ...payloadsOf(codingAgentText('Hello')),

@@ -36,7 +36,10 @@ describe('the spec’s rendered examples, byte for byte', () => {
     const body = buildGenBBody(request(textTurn, systemRules), { ...ctx, thinkingMode: 'disabled' });
     body.maxTokens = 2048; // the spec's fixture configured 2048; this client always sends GEN_B_MAX_TOKENS
     expect(wireText(body, 'ws')).toBe(
-      '{"messages":[{"role":"user","content":[{"text":"hello","type":"text"}]},{"role":"assistant","content":[{"text":"ok","type":"text"}]}],"modelName":"claude-sonnet-4-6","maxTokens":2048,"config":{"system":"system rules","thinkingMode":"disabled"}}\n',
+      '{"messages":[{"role":"user","content":[{"text":"hello","type":"text"}]},' +
+        '{"role":"assistant","content":[{"text":"ok","type":"text"}]}],' +
+        '"modelName":"claude-sonnet-4-6","maxTokens":2048,' +
+        '"config":{"system":"system rules","thinkingMode":"disabled"}}\n',
     );
   });
 
@@ -44,7 +47,10 @@ describe('the spec’s rendered examples, byte for byte', () => {
     const body = buildGenBBody(request(textTurn, systemRules), ctx);
     body.maxTokens = 4096;
     expect(wireText(body, 'sse')).toBe(
-      '{"messages":[{"role":"user","content":[{"text":"hello","type":"text"}]},{"role":"assistant","content":[{"text":"ok","type":"text"}]}],"model":"claude-sonnet-4-6","modelName":"claude-sonnet-4-6","system":"system rules","maxTokens":4096,"config":{"system":"system rules","thinkingMode":"enabled"}}\n',
+      '{"messages":[{"role":"user","content":[{"text":"hello","type":"text"}]},' +
+        '{"role":"assistant","content":[{"text":"ok","type":"text"}]}],' +
+        '"model":"claude-sonnet-4-6","modelName":"claude-sonnet-4-6","system":"system rules","maxTokens":4096,' +
+        '"config":{"system":"system rules","thinkingMode":"enabled"}}\n',
     );
   });
 
@@ -76,14 +82,19 @@ describe('the spec’s rendered examples, byte for byte', () => {
     const body = build(toolTurn({}), systemRules);
     expect(wireText(body, 'ws')).toBe(`${JSON.stringify(JSON.parse(pretty))}\n`);
     expect(wireText(body, 'ws')).toContain(
-      '{"role":"user","content":[{"content":"demo result","tool_use_id":"tool_1","type":"tool_result"}],"ToolResults":[{"ToolUseID":"tool_1","Content":"demo result"}]}]',
+      '{"role":"user","content":[{"content":"demo result","tool_use_id":"tool_1","type":"tool_result"}],' +
+        '"ToolResults":[{"ToolUseID":"tool_1","Content":"demo result"}]}]',
     );
   });
 
   it('§8.2: the structured tool result (name, is_error, has_input)', () => {
     const body = build(toolTurn({ name: 'Read', is_error: true, has_input: true }), systemRules);
     expect(wireText(body, 'ws')).toContain(
-      ',{"role":"user","content":[{"content":"demo result","has_input":true,"is_error":true,"name":"Read","tool_use_id":"tool_1","type":"tool_result"}],"ToolResults":[{"Name":"Read","ToolUseID":"tool_1","Content":"demo result","IsError":true,"HasInput":true}]}],"modelName"',
+      ',{"role":"user","content":[{"content":"demo result","has_input":true,"is_error":true,"name":"Read",' +
+        '"tool_use_id":"tool_1","type":"tool_result"}],' +
+        '"ToolResults":[{"Name":"Read","ToolUseID":"tool_1","Content":"demo result","IsError":true,' +
+        '"HasInput":true}]}],' +
+        '"modelName"',
     );
   });
 

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';
@@ -99,7 +98,10 @@ describe('decodeJson equals JSON.parse(buffer.toString())', () => {
         });
       return record;
     };
-    /** Rewrites some non-ASCII characters (all inside strings) as \u escapes; `latin1` decides whether \u0080-\u00ff may appear. */
+    /**
+     * Rewrites some non-ASCII characters (all inside strings) as \u escapes; `latin1` decides whether \u0080-\u00ff
+     * may appear.
+     */
     const escapeSome = (json: string, latin1: boolean): string => {
       let out = '';
       for (const ch of json) {

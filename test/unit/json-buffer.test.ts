@@ -37,8 +37,10 @@ describe('encodeJsonToBuffer is byte-identical to Buffer.from(JSON.stringify(v))
       d: 1,
       nested: { x: undefined, y: [undefined, () => 1, Symbol('t'), 2] },
     });
-    // eslint-disable-next-line no-sparse-arrays
-    expectIdentical({ sparse: [1, , 3], deep: { a: { b: { c: { d: [undefined] } } } } });
+    const sparse: number[] = [];
+    sparse[0] = 1;
+    sparse[2] = 3; // index 1 stays a hole
+    expectIdentical({ sparse, deep: { a: { b: { c: { d: [undefined] } } } } });
   });
 
   it('walks deeply nested arrays and objects', () => {
@@ -72,7 +74,6 @@ describe('encodeJsonToBuffer is byte-identical to Buffer.from(JSON.stringify(v))
   });
 
   it('unwraps boxed primitives', () => {
-    // eslint-disable-next-line no-new-wrappers
     expectIdentical(
       { s: new String('boxed é'), n: new Number(4), b: new Boolean(false), list: [new String('x')] },
       'boxed',

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimateInputTokens } from '../../main/core/anthropic/token-estimate';
 import type { ToolDefinition } from '../../main/core/anthropic/types';

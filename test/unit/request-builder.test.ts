@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Message, MessagesRequest, TextBlock } from '../../main/core/anthropic/types';
-import { estimateInputTokens } from '../../main/core/anthropic/token-estimate';
 import { DEFAULT_MODEL_MAP, mapModel } from '../../main/core/orchids/model-map';
 import { buildOrchidsRequest, chatSessionIdFor, type BuildContext } from '../../main/core/orchids/request-builder';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';

@@ -14,7 +14,7 @@ import {
 const PLAIN = 'fake-client-cookie-XXXX-é-🍵';
 
 /** Stands in for Electron's safeStorage: a reversible transform tied to one "keychain" secret. */
-function fakeSafeStorage(secret = 0x5a): SafeStorageLike {
+function fakeSafeStorage(secret = 0x5a) {
   return {
     isEncryptionAvailable: () => true,
     encryptString: vi.fn((plain: string) => {
@@ -27,7 +27,7 @@ function fakeSafeStorage(secret = 0x5a): SafeStorageLike {
         throw new Error('Error while decrypting the ciphertext provided to safeStorage.decryptString.');
       return text.slice(3);
     }),
-  };
+  } satisfies SafeStorageLike;
 }
 
 let dir: string;
@@ -135,7 +135,8 @@ describe('each box refuses the other one’s values, naming the sealer', () => {
     const keyFile = new KeyFileSecretBox(dir);
     const error = openError(() => keyFile.open(sealed));
     expect(error.message).toBe(
-      "sealed by the desktop app's OS keychain, which headless mode's key file cannot open: use it from the desktop app, or add the account again here",
+      "sealed by the desktop app's OS keychain, which headless mode's key file cannot open: " +
+        'use it from the desktop app, or add the account again here',
     );
   });
 

@@ -25,6 +25,7 @@ import {
   type SimOptions,
   type SimStep,
 } from '../sim/orchids-simulator';
+import { frameText } from '../sim/ws-agent';
 import { until } from '../helpers/wait';
 
 const sims: OrchidsSimulator[] = [];
@@ -68,7 +69,7 @@ class Client {
   readonly frames: string[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
   constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.frames.push(String(data)));
+    ws.on('message', (data) => this.frames.push(frameText(data)));
     ws.on('error', () => {}); // a dropped socket errors; the close event carries what the tests check
     this.closed = new Promise((resolve) =>
       ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -177,7 +178,8 @@ describe('Generation B builders', () => {
     );
     expect(renderWsFrames([{ raw: 'not json' }, { delayMs: 1 }, { close: 1000 }, ...finish()])).toHaveLength(2);
     expect(DEFAULT_FRAMES.at(-1)).toBe(
-      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop","usage":{"input_tokens":12,"output_tokens":7}}}}',
+      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop",' +
+        '"usage":{"input_tokens":12,"output_tokens":7}}}}',
     );
   });
 });
@@ -280,7 +282,8 @@ describe('Generation B WebSocket', () => {
 
   it('answers a second request frame on a busy socket with a busy error frame', async () => {
     const { sim, wsUrl } = await withToken();
-    sim.enqueue(sse([...nested(text('slow')), { delayMs: 60_000 }, ...nested(finish())])); // the client's close ends the wait
+    // The client's close ends the wait.
+    sim.enqueue(sse([...nested(text('slow')), { delayMs: 60_000 }, ...nested(finish())]));
     const client = await dial(wsUrl);
     client.send(WS_BODY);
     await client.frame(0);

@@ -406,8 +406,8 @@ describe('control API and standalone process', () => {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-      const [line] = await createInterface({ input: child.stdout })
-        [Symbol.asyncIterator]()
+      const lines = createInterface({ input: child.stdout });
+      const [line] = await lines[Symbol.asyncIterator]()
         .next()
         .then((r) => [r.value as string]);
       const urls = JSON.parse(line!) as {

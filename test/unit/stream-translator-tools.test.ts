@@ -6,7 +6,7 @@ import { UpstreamEventDecoder } from '../../main/core/orchids/event-decoder';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 import { claudeCodeTools } from '../helpers/client-tools';
 
-type Payload = Record<string, unknown>;
+type Payload = Record<string, any>;
 const CLAUDE_CODE = claudeCodeTools();
 
 /** `null`: the client declared no tools. */

@@ -7,7 +7,7 @@ import { SseParser } from '../../main/core/orchids/sse-parser';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 import { finish, renderSse, text, thinking, toolCall } from '../sim/steps';
 
-type Payload = Record<string, unknown>;
+type Payload = Record<string, any>;
 type Options = Partial<Omit<TranslatorOptions, 'sink'>>;
 const TOOLU = /^toolu_[0-9A-Za-z]{24}$/;
 

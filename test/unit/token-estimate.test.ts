@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MessagesRequest } from '../../main/core/anthropic/types';
 import { estimateInputTokens, estimateJsonTokens, estimateTextTokens } from '../../main/core/anthropic/token-estimate';

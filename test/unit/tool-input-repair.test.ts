@@ -130,7 +130,7 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
     expect(route('Bash', { command: 'ls' }, stringly).input).toEqual({ command: 'ls', requires_approval: 'true' });
   });
 
-  it("searches the working directory when Cline requires a path the agent's Grep left out, and only for searches", () => {
+  it("searches the working directory when Cline requires a path the agent's Grep left out, only for searches", () => {
     expect(route('Grep', { pattern: 'TODO' }, CLINE_TOOLS)).toEqual({
       name: 'search_files',
       input: { regex: 'TODO', path: '.' },

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_BLOCK_TYPES, RequestValidationError, validateMessagesRequest } from '../../main/core/anthropic/validate';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
@@ -233,9 +232,20 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
       messages: [{ role: 'user', content: [{ type: 'text', text: 'ok' }, { type: 'bogus' }] }],
     };
     expect(rejection(body)).toBe(
-      `messages.0.content.1.type: Input tag 'bogus' found using 'type' does not match any of the expected tags: ${EXPECTED_TAGS}`,
+      "messages.0.content.1.type: Input tag 'bogus' found using 'type' " +
+        `does not match any of the expected tags: ${EXPECTED_TAGS}`,
     );
     expect(EXPECTED_TAGS).toContain("'text', 'image'");
+  });
+
+  it.each([
+    ['an object', { kind: 'text' }, `{"kind":"text"}`],
+    ['a list', ['text'], `["text"]`],
+    ['a number', 7, '7'],
+    ['null', null, 'null'],
+  ])('a tag that is %s is echoed as JSON, not as "[object Object]"', (_name, type, shown) => {
+    const body = { ...valid(), messages: [{ role: 'user', content: [{ type }] }] };
+    expect(rejection(body)).toMatch(`messages.0.content.0.type: Input tag '${shown}' found using 'type'`);
   });
 
   it('reports the first problem in document order', () => {

@@ -125,7 +125,7 @@ export class AccountCache {
       keep[small] = share[small]!;
       alias[small] = large;
       share[large] = share[large]! + share[small]! - 1;
-      if (share[large]! < 1) under[underCount++] = large;
+      if (share[large] < 1) under[underCount++] = large;
       else over[overCount++] = large;
     }
     // What is left is 1 up to rounding error: those slots keep their own account.

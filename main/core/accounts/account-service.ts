@@ -12,7 +12,7 @@ import { parseCookieInput } from './cookie-parser';
 import { resolvePastedCookies } from './pasted-cookies';
 import type { AccountRecord } from './types';
 
-export { AccountError, type AccountErrorCode } from './account-error';
+export { AccountError } from './account-error';
 
 export interface AddAccountInput {
   cookie: string;

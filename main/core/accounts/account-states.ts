@@ -246,7 +246,7 @@ export class AccountStates implements AccountHealth {
   private async probeOne(account: AccountRecord): Promise<void> {
     if (this.probing.has(account.id)) return;
     this.probing.add(account.id);
-    let healthy = false;
+    let healthy: boolean;
     try {
       healthy = await this.deps.probe(account);
     } catch {
@@ -296,7 +296,7 @@ export class AccountStates implements AccountHealth {
 
   /** The cache changes now, so the very next pick sees it; SQLite follows on the next turn of the event loop. */
   private apply(account: AccountRecord, patch: AccountPatch): void {
-    this.deps.cache.upsert({ ...account, ...patch } as AccountRecord);
+    this.deps.cache.upsert({ ...account, ...patch });
     this.pendingWrites.set(account.id, { ...this.pendingWrites.get(account.id), ...patch });
     if (!this.writeScheduled) {
       this.writeScheduled = true;

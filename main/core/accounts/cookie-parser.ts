@@ -11,15 +11,20 @@ export class CookieParseError extends Error {
 }
 
 const ACCEPTED =
-  'Paste the value of the __client cookie from orchids.app, a whole Cookie header ("__client=…; __client_uat=…"), or a browser cookie export (JSON).';
+  'Paste the value of the __client cookie from orchids.app, a whole Cookie header ("__client=…; __client_uat=…"), ' +
+  'or a browser cookie export (JSON).';
 /** Where `__client` is: an HttpOnly cookie of Clerk's own domain, so page scripts and the orchids.app list miss it. */
 export const WHERE_CLIENT_LIVES = "in the browser's developer tools, Application → Cookies → clerk.orchids.app";
 
 const CUT_OFF =
-  'That token is cut off, so it cannot be read: a whole one is three parts joined by dots, and the middle part decodes. Copy the whole value again (double-click it in the cookie table, then copy).';
+  'That token is cut off, so it cannot be read: a whole one is three parts joined by dots, and the middle part ' +
+  'decodes. Copy the whole value again (double-click it in the cookie table, then copy).';
 const HAS_SPACES =
-  'That value has a space or line break inside it, and cookie values never do: part of it probably came from a wrapped line or the next column. Copy just the value, in one piece.';
-const DOCUMENT_COOKIE = `That looks like the page's whole cookie list (document.cookie), which never includes __client: Clerk hides it from page scripts. Copy the __client value ${WHERE_CLIENT_LIVES} instead.`;
+  'That value has a space or line break inside it, and cookie values never do: part of it probably came from a ' +
+  'wrapped line or the next column. Copy just the value, in one piece.';
+const DOCUMENT_COOKIE =
+  "That looks like the page's whole cookie list (document.cookie), which never includes __client: Clerk hides it " +
+  `from page scripts. Copy the __client value ${WHERE_CLIENT_LIVES} instead.`;
 
 /**
  * Accepts every form a person is likely to paste (spec §2.1): a bare `__client` value, a `Cookie:` header string, a
@@ -152,7 +157,8 @@ function requireUsable(cookies: ClerkCookies, pairCount: number): ClerkCookies {
   ] as const) {
     if (value && /\s/.test(value))
       throw new CookieParseError(
-        `The ${name} value has a space or line break inside it, and cookie values never do. Copy just its value, in one piece.`,
+        `The ${name} value has a space or line break inside it, and cookie values never do. ` +
+          'Copy just its value, in one piece.',
       );
   }
   // `__client` may be opaque (dots and all), so only one that starts as a JWT header must be a whole JWT.

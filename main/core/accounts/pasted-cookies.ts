@@ -5,9 +5,14 @@ import { AccountError } from './account-error';
 import { WHERE_CLIENT_LIVES } from './cookie-parser';
 
 /** Shown after an account was added from `__session` alone: it worked, but it will not next time. */
-export const SESSION_PASTE_NOTICE = `You pasted the short-lived __session cookie. Clerk traded it for the long-lived __client cookie this time, but __session expires about a minute after the page sets it, so next time copy __client instead: ${WHERE_CLIENT_LIVES}.`;
+export const SESSION_PASTE_NOTICE =
+  'You pasted the short-lived __session cookie. Clerk traded it for the long-lived __client cookie this time, but ' +
+  `__session expires about a minute after the page sets it, so next time copy __client instead: ${WHERE_CLIENT_LIVES}.`;
 
-const SESSION_PASTE_REFUSED = `That is the short-lived __session cookie, and Clerk would not trade it for the long-lived __client cookie (a __session cookie expires about a minute after the page sets it). Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
+const SESSION_PASTE_REFUSED =
+  'That is the short-lived __session cookie, and Clerk would not trade it for the long-lived __client cookie ' +
+  '(a __session cookie expires about a minute after the page sets it). ' +
+  `Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
 
 const SESSION_PASTE_EXPIRED = `That is the short-lived __session cookie, and it has already expired (a __session cookie lasts about a minute after the page sets it), so Clerk cannot trade it for the long-lived __client cookie. Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
 
@@ -55,7 +60,8 @@ async function bootstrap(clerk: ClerkClient, cookies: ClerkCookies): Promise<Cle
     if (error.kind === 'rejected') throw new AccountError('rejected', SESSION_PASTE_REFUSED);
     throw new AccountError(
       'unavailable',
-      `${error.message} Also, that was the short-lived __session cookie; copy the long-lived __client cookie instead: ${WHERE_CLIENT_LIVES}.`,
+      `${error.message} Also, that was the short-lived __session cookie; ` +
+        `copy the long-lived __client cookie instead: ${WHERE_CLIENT_LIVES}.`,
     );
   }
   if (!rotated.client) throw new AccountError('rejected', SESSION_PASTE_REFUSED);

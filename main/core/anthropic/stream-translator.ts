@@ -15,7 +15,10 @@ export interface TranslatorOptions {
   model: string;
   inputTokensEstimate: number;
   tools: ToolDefinition[] | undefined;
-  /** Anthropic returns thinking blocks only when the request turned thinking on; clients not asking may not expect them. */
+  /**
+   * Anthropic returns thinking blocks only when the request turned thinking on; clients not asking may not expect
+   * them.
+   */
   includeThinking: boolean;
   /** Which of the agent's tool calls may reach the client (tool_choice none, disable_parallel_tool_use). */
   toolPolicy?: ToolCallPolicy;
@@ -209,7 +212,10 @@ export class StreamTranslator {
     }
   }
 
-  /** Closes the message after a finish or a clean EOF: pending whole tool calls go out, then the stop reason and usage. */
+  /**
+   * Closes the message after a finish or a clean EOF: pending whole tool calls go out, then the stop reason and
+   * usage.
+   */
   complete(): { stopReason: StopReason; usage: Usage } {
     // A live call still open (its tool-input-end never came) closes as it stands; what waited behind it follows.
     while ((this.toolCalls.liveId !== undefined || this.deferred.length > 0) && !this.stopped) {

@@ -6,7 +6,14 @@
  * vocabulary loaded and costs tens of times more per byte. The upstream does not use Claude's tokenizer for its
  * own models either, and whenever it reports a real count, that count replaces this estimate.
  */
-import type { ContentBlock, Message, MessagesRequest, OtherBlock, ToolDefinition } from './types';
+import {
+  textField,
+  type ContentBlock,
+  type Message,
+  type MessagesRequest,
+  type OtherBlock,
+  type ToolDefinition,
+} from './types';
 
 /** Images are billed by pixel area, which the proxy never decodes; ~1,500 is a mid-sized screenshot. */
 const IMAGE_TOKENS = 1500;
@@ -90,7 +97,7 @@ function estimateBlock(block: ContentBlock | OtherBlock): number {
     case 'text':
       return typeof block['text'] === 'string' ? estimateTextTokens(block['text']) : 0;
     case 'tool_use':
-      return estimateTextTokens(String(block['name'] ?? '')) + estimateJsonTokens(block['input'] ?? {});
+      return estimateTextTokens(textField(block['name'])) + estimateJsonTokens(block['input'] ?? {});
     case 'tool_result': {
       const content = block['content'];
       if (typeof content === 'string') return estimateTextTokens(content);

@@ -228,7 +228,9 @@ export class ToolCalls {
     this.unmapped.push({ name, input });
     let json = JSON.stringify(input);
     if (json.length > UNMAPPED_INPUT_LIMIT) json = `${json.slice(0, UNMAPPED_INPUT_LIMIT)}…`;
-    const text = `[The agent called the tool "${name}", which this client does not provide, so it was not run. Input: ${json}]`;
+    const text =
+      `[The agent called the tool "${name}", which this client does not provide, so it was not run. ` +
+      `Input: ${json}]`;
     const index = this.out.open({ type: 'text', text: '' });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });

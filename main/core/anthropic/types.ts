@@ -66,6 +66,14 @@ export interface OtherBlock {
   [key: string]: unknown;
 }
 
+/**
+ * A block's string field read through the generic `OtherBlock` view (a tool name, a text, an id): validation has
+ * already rejected a non-string, so anything else here is the field being absent.
+ */
+export function textField(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
 export type ContentBlock =
   TextBlock | ImageBlock | DocumentBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
 

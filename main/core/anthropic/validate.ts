@@ -109,7 +109,8 @@ function validateBlock(block: unknown, path: string): void {
   if (typeof type !== 'string' || !KNOWN_BLOCK_TYPES.has(type)) {
     fail(
       `${path}.type`,
-      `Input tag '${String(type)}' found using 'type' does not match any of the expected tags: ${EXPECTED_TAGS}`,
+      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' ` +
+        `does not match any of the expected tags: ${EXPECTED_TAGS}`,
     );
   }
   switch (type) {
@@ -151,7 +152,7 @@ function validateSystem(system: unknown): void {
   if (system === undefined || typeof system === 'string') return;
   if (!Array.isArray(system)) fail('system', 'Input should be a valid string or a list of text blocks');
   for (let i = 0; i < system.length; i++) {
-    const block = system[i];
+    const block: unknown = system[i];
     if (!isObject(block)) fail(`system.${i}`, 'Input should be a valid dictionary');
     if (block.type !== 'text') fail(`system.${i}.type`, "Input should be 'text'");
     requireString(block, 'text', `system.${i}.`);
@@ -162,7 +163,7 @@ function validateTools(tools: unknown): void {
   if (tools === undefined) return;
   if (!Array.isArray(tools)) fail('tools', 'Input should be a valid list');
   for (let i = 0; i < tools.length; i++) {
-    const tool = tools[i];
+    const tool: unknown = tools[i];
     if (!isObject(tool)) fail(`tools.${i}`, 'Input should be a valid dictionary');
     if (isObject(tool.function)) {
       requireString(tool.function, 'name', `tools.${i}.function.`);

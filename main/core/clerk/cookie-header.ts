@@ -3,7 +3,10 @@ export interface ClerkCookies {
   /** `__client`: the long-lived credential. Clerk may rotate it on any call; the rotated value must be kept. */
   client?: string;
   clientUat?: string;
-  /** `__session`: a short-lived session JWT; enough to bootstrap a `__client` through Clerk when that is all there is. */
+  /**
+   * `__session`: a short-lived session JWT; enough to bootstrap a `__client` through Clerk when that is all there
+   * is.
+   */
   session?: string;
   /** `sess_…`: sent as `clerk_active_context=<sid>:` so Clerk and Orchids know which session of the client is meant. */
   sessionId?: string;

@@ -16,7 +16,10 @@ export interface TokenCacheOptions {
   defaultTtlMs?: number;
   /** A background refresh starts this long before the usable window closes. */
   refreshLeadMs?: number;
-  /** Only accounts used this recently are kept warm; idle ones let their token lapse instead of calling Clerk forever. */
+  /**
+   * Only accounts used this recently are kept warm; idle ones let their token lapse instead of calling Clerk
+   * forever.
+   */
   keepWarmMs?: number;
   onBackgroundError?: (accountId: number, error: unknown) => void;
   /** Background refreshes of one account are at least this far apart. */
@@ -95,7 +98,10 @@ export class TokenCache {
     return entry.inflight ?? this.startMint(accountId, entry);
   }
 
-  /** After an upstream 401: forget the token and mint a new one (shared with any mint already running after the drop). */
+  /**
+   * After an upstream 401: forget the token and mint a new one (shared with any mint already running after the
+   * drop).
+   */
   renew(accountId: number): Promise<string> {
     // Several requests on one account see the same 401 at once. Only the first drops the token; the rest find it
     // gone and a mint running (started after the drop, since invalidate() discards older ones) and join that mint

@@ -4,7 +4,8 @@ import type { OrchidsCore } from '../core';
 
 /** What every client but the desktop app's own window hears when it asks for a sign-in window. */
 const SIGN_IN_NEEDS_DESKTOP =
-  'Sign in with Orchids needs the desktop app, which opens the Orchids sign-in page in a window of its own; here, paste the __client cookie instead.';
+  'Sign in with Orchids needs the desktop app, which opens the Orchids sign-in page in a window of its own; ' +
+  'here, paste the __client cookie instead.';
 
 const desktopOnly = (): never => {
   throw new AccountError('desktop_only', SIGN_IN_NEEDS_DESKTOP);

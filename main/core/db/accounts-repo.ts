@@ -101,7 +101,10 @@ export interface CountDelta {
   lastUsedAt: number;
 }
 
-/** All SQL about accounts. Statements are prepared once; better-sqlite3 is synchronous, so callers stay off the hot path. */
+/**
+ * All SQL about accounts. Statements are prepared once; better-sqlite3 is synchronous, so callers stay off the hot
+ * path.
+ */
 export class AccountsRepo {
   private readonly listAll: Statement<[], AccountRow>;
   private readonly byId: Statement<[number], AccountRow>;
@@ -119,7 +122,8 @@ export class AccountsRepo {
     this.byId = db.prepare(`${select} WHERE a.id = ?`);
     this.byUserId = db.prepare(`${select} WHERE a.user_id = ?`);
     this.insertOne = db.prepare(
-      `INSERT INTO accounts (name, email, user_id, session_id, client_cookie, client_uat, weight, created_at, updated_at)
+      `INSERT INTO accounts
+         (name, email, user_id, session_id, client_cookie, client_uat, weight, created_at, updated_at)
        VALUES (@name, @email, @userId, @sessionId, @sealedCookie, @clientUat, @weight, @now, @now)`,
     );
     this.deleteOne = db.prepare('DELETE FROM accounts WHERE id = ?');

@@ -38,7 +38,8 @@ export const MIGRATIONS: readonly string[] = [
     id              INTEGER PRIMARY KEY AUTOINCREMENT,
     request_id      TEXT    NOT NULL,
     started_at      INTEGER NOT NULL,       -- ms since epoch
-    account_id      INTEGER,                -- the account that served (or failed) last; no foreign key: history outlives accounts
+    account_id      INTEGER,                -- the account that served (or failed) last;
+                                            -- no foreign key: history outlives accounts
     model           TEXT    NOT NULL,
     upstream_model  TEXT    NOT NULL,
     stream          INTEGER NOT NULL,

@@ -29,5 +29,3 @@ export interface AccountCount {
   requestCount: number;
   lastUsedAt: number | null;
 }
-
-export type CoreEventType = CoreEvent['type'];

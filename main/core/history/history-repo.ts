@@ -121,7 +121,8 @@ export class HistoryRepo {
       'DELETE FROM request_history WHERE id <= (SELECT id FROM request_history ORDER BY id DESC LIMIT 1 OFFSET ?)',
     );
     this.totals = db.prepare(
-      `SELECT count(*) AS requests, sum(status >= 400) AS errors, sum(input_tokens) AS input, sum(output_tokens) AS output
+      `SELECT count(*) AS requests, sum(status >= 400) AS errors,
+              sum(input_tokens) AS input, sum(output_tokens) AS output
        FROM request_history WHERE started_at >= ?`,
     );
     this.perMinute = db.prepare(
@@ -182,7 +183,8 @@ export class HistoryRepo {
       where.push('started_at >= @since');
       params.since = query.since;
     }
-    const sql = `SELECT * FROM request_history ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const sql = `SELECT * FROM request_history ${filter} ORDER BY id DESC LIMIT @limit`;
     return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
   }
 

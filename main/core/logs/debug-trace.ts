@@ -132,6 +132,8 @@ function parseOrText(buffer: Buffer): unknown {
 export function debugFileName(startedAt: number, requestId: string): string {
   const d = new Date(startedAt);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}-${pad(d.getUTCMilliseconds(), 3)}`;
+  const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+  const time = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  const stamp = `${date}-${time}-${pad(d.getUTCMilliseconds(), 3)}`;
   return `${stamp}_${requestId}.json`;
 }

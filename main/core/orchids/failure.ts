@@ -109,10 +109,11 @@ export function failureFromUpstreamError(code: string, message: string): Upstrea
   return failure;
 }
 
+const MENTIONS_CREDITS =
+  /credits?.?exhausted|out of credits|no remaining quota|insufficient_funds|quota_limit|run out of credits/i;
+
 function mentionsCredits(text: string): boolean {
-  return /credits?.?exhausted|out of credits|no remaining quota|insufficient_funds|quota_limit|run out of credits/i.test(
-    text,
-  );
+  return MENTIONS_CREDITS.test(text);
 }
 
 /** undici and socket errors, by code; WebSocket closes by close code. */

@@ -6,14 +6,15 @@
  * read. A context the upstream refuses as too long fails loudly instead, which the user can act on (/compact).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import type {
-  ContentBlock,
-  MediaSource,
-  Message,
-  MessagesRequest,
-  OtherBlock,
-  ThinkingConfig,
-  ToolDefinition,
+import {
+  textField,
+  type ContentBlock,
+  type MediaSource,
+  type Message,
+  type MessagesRequest,
+  type OtherBlock,
+  type ThinkingConfig,
+  type ToolDefinition,
 } from '../anthropic/types';
 import type { ChatHistoryEntry, OrchidsRequestBody, OrchidsTool } from './types';
 import { toOrchidsTools, upstreamToolName } from './tool-mapping';
@@ -154,7 +155,7 @@ function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string 
     case 'text':
       return typeof block['text'] === 'string' ? block['text'] : '';
     case 'tool_use': {
-      const name = attr(upstreamToolName(String(block['name'] ?? ''), tools));
+      const name = attr(upstreamToolName(textField(block['name']), tools));
       const input = JSON.stringify(block['input'] ?? {});
       return `<tool_use id="${attr(block['id'])}" name="${name}">${input}</tool_use>`;
     }
@@ -181,7 +182,7 @@ function renderToolResult(content: unknown): string {
   if (!Array.isArray(content)) return '';
   let out = '';
   for (const item of content as Block[]) {
-    const text = item?.type === 'text' ? String(item['text'] ?? '') : renderBlock(item, undefined);
+    const text = item?.type === 'text' ? textField(item['text']) : renderBlock(item, undefined);
     out = out.length === 0 ? text : `${out}\n${text}`;
   }
   return out;
@@ -223,7 +224,7 @@ function renderOther(block: Block): string {
 
 /** Ids and names are identifiers in practice; escaping keeps a stray quote from breaking the tag. */
 function attr(value: unknown): string {
-  const s = typeof value === 'string' ? value : String(value ?? '');
+  const s = textField(value);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c === 34 || c === 38 || c === 60 || c === 62) {

@@ -28,13 +28,15 @@ function coerceValue(value: unknown, schema: JsonObject | undefined): unknown {
   if (Array.isArray(v)) {
     const items = asRecord(schema['items']);
     if (!items || !asRecord(items['properties'])) return v;
+    const list: unknown[] = v;
     let copy: unknown[] | undefined;
-    for (let i = 0; i < v.length; i++) {
-      const el = asRecord(v[i]);
-      const fixed = el ? coerceObject(el, items) : v[i];
-      if (fixed !== v[i]) (copy ??= v.slice())[i] = fixed;
+    for (let i = 0; i < list.length; i++) {
+      const item = list[i];
+      const el = asRecord(item);
+      const fixed = el ? coerceObject(el, items) : item;
+      if (fixed !== item) (copy ??= list.slice())[i] = fixed;
     }
-    return copy ?? v;
+    return copy ?? list;
   }
   const obj = asRecord(v);
   return obj ? coerceObject(obj, schema) : v;

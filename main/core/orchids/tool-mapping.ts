@@ -12,14 +12,14 @@ import type { OrchidsTool } from './types';
 
 // The way back (upstream call → client tool) lives in its own modules; re-exported so callers keep one import.
 export { clientToolSchema } from './client-tools';
-export { matchClientTool, resolveClientToolName, type ToolMatch } from './tool-names';
-export { inputRepairMayApply, repairToolInput, type ToolCallRoute } from './tool-input-repair';
+export { matchClientTool, resolveClientToolName } from './tool-names';
+export { inputRepairMayApply, repairToolInput } from './tool-input-repair';
 
 const MAX_DESCRIPTION = 9216;
 
 export function toOrchidsTools(tools: ToolDefinition[] | undefined): OrchidsTool[] {
   const { sent } = namingFor(tools);
-  const out: OrchidsTool[] = new Array(sent.length);
+  const out = new Array<OrchidsTool>(sent.length);
   for (let i = 0; i < sent.length; i++) {
     const { tool, upstream } = sent[i] as (typeof sent)[number];
     const description =

@@ -25,7 +25,10 @@ export class Heartbeat {
     }
   }
 
-  /** The ticker keeps running (unref'd, cheap) when the last stream ends: one stream at a time must not create and clear a timer per request. */
+  /**
+   * The ticker keeps running (unref'd, cheap) when the last stream ends: one stream at a time must not create and
+   * clear a timer per request.
+   */
   delete(stream: Beating): void {
     this.streams.delete(stream);
   }

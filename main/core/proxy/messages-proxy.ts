@@ -17,8 +17,6 @@ import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 
-export { MAX_SAME_ACCOUNT_RETRIES } from './failover';
-
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
   heartbeat: Heartbeat;

@@ -61,9 +61,3 @@ export interface ProxyObserver {
   /** A trace for this request, or undefined when nobody wants the detail (the common, cheap case). */
   trace(requestId: string, startedAt: number): RequestTrace | undefined;
 }
-
-export const silentObserver: ProxyObserver = {
-  requestStarted() {},
-  requestFinished() {},
-  trace: () => undefined,
-};

@@ -46,7 +46,10 @@ export interface AttemptInput {
 
 const ERROR_BODY_LIMIT = 8192;
 
-/** How each protocol's request looks in a debug record: where it went, and which credentials it carried (never their values). */
+/**
+ * How each protocol's request looks in a debug record: where it went, and which credentials it carried (never their
+ * values).
+ */
 const TRACED_REQUEST: Record<UpstreamProtocol, (url: string) => [string, Record<string, string>]> = {
   ws: (url) => [`${url}${url.includes('?') ? '&' : '?'}token=[redacted]`, { cookie: '[redacted]' }],
   'sse-b': (url) => [url, { authorization: 'Bearer [redacted]', cookie: '[redacted]' }],
@@ -105,7 +108,9 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     protocol: last?.step.protocol,
     failure: {
       kind: 'server',
-      message: `No Orchids endpoint answered in a protocol Orchids Tray speaks (${refusals.join('; ')}). The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL.`,
+      message:
+        `No Orchids endpoint answered in a protocol Orchids Tray speaks (${refusals.join('; ')}). ` +
+        'The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL.',
     },
   };
 }

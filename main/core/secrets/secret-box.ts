@@ -63,7 +63,8 @@ export class KeyFileSecretBox implements SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
-    return `${PREFIX['key-file']}${iv.toString('base64url')}.${tag.toString('base64url')}.${body.toString('base64url')}`;
+    const parts = [iv, tag, body].map((part) => part.toString('base64url'));
+    return PREFIX['key-file'] + parts.join('.');
   }
 
   open(sealed: string): string {
@@ -76,7 +77,8 @@ export class KeyFileSecretBox implements SecretBox {
       return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
     } catch {
       throw new SecretUnavailableError(
-        'sealed with a different key file (secret.key was replaced or the database was copied from another machine); add it again',
+        'sealed with a different key file (secret.key was replaced or the database was copied from another machine); ' +
+          'add it again',
       );
     }
   }
@@ -98,12 +100,12 @@ function loadOrCreateKey(file: string): Buffer {
     return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
-    const theirs = fs.readFileSync(file);
-    if (theirs.length !== 32)
-      throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
-    return theirs;
   }
+  // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
+  const theirs = fs.readFileSync(file);
+  if (theirs.length !== 32)
+    throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
+  return theirs;
 }
 
 /** Adapts an Electron-safeStorage-like object; kept here so the shell stays thin and this stays testable. */

@@ -16,7 +16,7 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(type: AnthropicErrorType | string, message: string): string {
+export function errorBody(type: AnthropicErrorType, message: string): string {
   return JSON.stringify({ type: 'error', error: { type, message } });
 }
 

@@ -50,7 +50,8 @@ export function checkOrigin(req: IncomingMessage, config: GuardConfig): string |
   if (config.ownOrigins.has(origin) || config.allowedOrigins.has(origin)) return origin;
   throw new ApiError(
     'permission_error',
-    `Requests from web pages (origin ${origin}) are refused. To allow this origin, add it to ORCHIDS_TRAY_ALLOWED_ORIGINS.`,
+    `Requests from web pages (origin ${origin}) are refused. ` +
+      'To allow this origin, add it to ORCHIDS_TRAY_ALLOWED_ORIGINS.',
     403,
   );
 }

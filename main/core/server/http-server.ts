@@ -256,7 +256,8 @@ export class ProxyServer {
     if (apiKey === null) {
       throw new ApiError(
         'authentication_error',
-        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
+        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). " +
+          'Set a new one in Settings or with: npm run cli -- settings set apiKey <key>',
       );
     }
     checkApiKey(req, apiKey);
@@ -276,7 +277,8 @@ export class ProxyServer {
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers':
-        'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access',
+        'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, ' +
+        'anthropic-dangerous-direct-browser-access',
       'access-control-max-age': '600',
     });
     res.end();

@@ -46,7 +46,8 @@ export class SettingsService {
   ) {
     this.selectAll = db.prepare('SELECT key, value FROM settings');
     this.upsert = db.prepare(
-      'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+       ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     );
     this.deleteOne = db.prepare('DELETE FROM settings WHERE key = ?');
     this.reload();
@@ -135,7 +136,10 @@ export class SettingsService {
     }
   }
 
-  /** A stored value that no longer validates (or cannot be unsealed) falls back to the default instead of failing start-up. */
+  /**
+   * A stored value that no longer validates (or cannot be unsealed) falls back to the default instead of failing
+   * start-up.
+   */
   private decode(key: SettingKey, stored: string): unknown {
     try {
       let json = JSON.parse(stored) as unknown;

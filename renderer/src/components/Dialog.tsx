@@ -1,7 +1,13 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
-const FOCUSABLE =
-  'a[href], button:not([disabled]), input:not([disabled]):not([type="hidden"]), textarea:not([disabled]), select:not([disabled]), [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE = [
+  'a[href]',
+  'button:not([disabled])',
+  'input:not([disabled]):not([type="hidden"])',
+  'textarea:not([disabled])',
+  'select:not([disabled])',
+  '[tabindex]:not([tabindex="-1"])',
+].join(', ');
 
 interface DialogProps {
   open: boolean;
@@ -24,8 +30,6 @@ export function Dialog({ open, title, onClose, children, footer, wide, descripti
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   const descriptionId = useId();
-  const onCloseRef = useRef(onClose);
-  onCloseRef.current = onClose;
 
   useEffect(() => {
     const dialog = ref.current;
@@ -66,10 +70,10 @@ export function Dialog({ open, title, onClose, children, footer, wide, descripti
       aria-describedby={description ? descriptionId : undefined}
       onCancel={(event) => {
         event.preventDefault();
-        onCloseRef.current();
+        onClose();
       }}
       // Chromium closes a dialog itself on a second quick Escape (its close-watcher rule); keep state in step.
-      onClose={() => onCloseRef.current()}
+      onClose={() => onClose()}
       onKeyDown={onKeyDown}
     >
       <header className="dialog-header">

@@ -15,7 +15,10 @@ export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute']
   const total = perMinute.reduce((sum, m) => sum + m.requests, 0);
   const barWidth = WIDTH / Math.max(1, perMinute.length);
   const scale = (n: number): number => (n / peak) * (HEIGHT - 16);
-  const summary = `Requests per minute over the last ${perMinute.length} minutes: ${total} in all, at most ${peak === 1 && total === 0 ? 0 : peak} in one minute.`;
+  const most = peak === 1 && total === 0 ? 0 : peak;
+  const summary =
+    `Requests per minute over the last ${perMinute.length} minutes: ` +
+    `${total} in all, at most ${most} in one minute.`;
   return (
     <figure className="chart">
       <svg
@@ -32,7 +35,9 @@ export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute']
           const ok = m.requests - m.errors;
           const x = i * barWidth + GAP / 2;
           const w = Math.max(1, barWidth - GAP);
-          const label = `${new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}: ${m.requests} request${m.requests === 1 ? '' : 's'}${m.errors ? `, ${m.errors} failed` : ''}`;
+          const time = new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+          const failed = m.errors ? `, ${m.errors} failed` : '';
+          const label = `${time}: ${m.requests} request${m.requests === 1 ? '' : 's'}${failed}`;
           return (
             <g key={m.minute}>
               <title>{label}</title>

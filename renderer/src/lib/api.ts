@@ -1,8 +1,7 @@
 import type { OrchidsApi } from '../../../contract/api';
 
-export type { Events, Subscribable, SubscribableName } from '../../../contract/api';
+export type { Subscribable, SubscribableName } from '../../../contract/api';
 export type {
-  AccountCount,
   AccountStatus,
   AccountView,
   DebugRecordView,

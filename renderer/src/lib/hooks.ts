@@ -1,27 +1,27 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useLayoutEffect, useRef, useState } from 'react';
 import { errorMessage, useApi, type Subscribable, type SubscribableName } from './api';
 
 /**
  * Subscribes to one pushed event (or the transport's `connection` news) for the component's lifetime. The
- * subscription's own unsubscribe (the function `on` returns) runs on unmount; the latest listener is read through
- * a ref so re-renders never resubscribe.
+ * subscription's own unsubscribe (the function `on` returns) runs on unmount; the listener is an effect event, so
+ * re-renders never resubscribe.
  */
 export function useEvent<E extends SubscribableName>(name: E, listener: (payload: Subscribable[E]) => void): void {
   const api = useApi();
-  const latest = useRef(listener);
-  latest.current = listener;
-  useEffect(() => api.on(name, (payload) => latest.current(payload)), [api, name]);
+  const onEvent = useEffectEvent(listener);
+  useEffect(() => api.on(name, (payload) => onEvent(payload)), [api, name]);
 }
 
-/** The current time, re-read every `intervalMs` while `active`: drives countdowns and "2 min ago". */
-export function useNow(intervalMs = 1000, active = true): number {
+/**
+ * The current time, re-read every `intervalMs`: drives countdowns and "2 min ago". It starts at the mount, so a
+ * countdown that appears later is a component of its own and starts from the right time.
+ */
+export function useNow(intervalMs = 1000): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (!active) return undefined;
-    setNow(Date.now());
     const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);
-  }, [intervalMs, active]);
+  }, [intervalMs]);
   return now;
 }
 
@@ -37,7 +37,10 @@ export function useAction<A extends unknown[], R>(fn: (...args: A) => Promise<R>
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const latest = useRef(fn);
-  latest.current = fn;
+  // Updated after each commit, before any click can reach `run`.
+  useLayoutEffect(() => {
+    latest.current = fn;
+  });
   const mounted = useRef(true);
   useEffect(() => {
     mounted.current = true;

@@ -41,14 +41,18 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     api.proxy.status().then(setStatus, () => undefined);
   }, [api]);
 
-  const refreshAccounts = useCallback(async () => {
-    try {
-      setAccounts(await api.accounts.list());
-      setAccountsError(null);
-    } catch (error) {
-      setAccountsError(errorMessage(error));
-    }
-  }, [api]);
+  // Contract calls are async functions: they reject, never throw, so nothing here sets state synchronously.
+  const refreshAccounts = useCallback(
+    () =>
+      api.accounts.list().then(
+        (list) => {
+          setAccounts(list);
+          setAccountsError(null);
+        },
+        (error: unknown) => setAccountsError(errorMessage(error)),
+      ),
+    [api],
+  );
 
   useEffect(() => {
     refreshStatus();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
 import { errorMessage, useApi, type HistoryView, type RequestView } from './api';
 import { useEvent } from './hooks';
 import { useLive } from './live';
@@ -56,6 +56,15 @@ const toEntry = (r: RequestView | HistoryView): LogEntry => ({
   accountName: r.accountName,
 });
 
+interface Shown {
+  /** null until the first page for the current filters arrives. */
+  entries: LogEntry[] | null;
+  /** Finished while paused, newest first: put in on resume. */
+  held: LogEntry[];
+}
+
+const FRESH: Shown = { entries: null, held: [] };
+
 /**
  * The Logs list: a page of history, then every finished request pushed live on top. Paused, the list stays still
  * while new requests are held and counted; resuming puts them in. Filters go to the history query and to the
@@ -64,17 +73,21 @@ const toEntry = (r: RequestView | HistoryView): LogEntry => ({
 export function useRequestLog(filters: LogFilters) {
   const api = useApi();
   const { recentRequests } = useLive();
-  const [entries, setEntries] = useState<LogEntry[] | null>(null);
+  const [shown, setShown] = useState<Shown>(FRESH);
   const [error, setError] = useState<string | null>(null);
   const [paused, setPausedState] = useState(false);
-  const held = useRef<LogEntry[]>([]);
-  const [heldCount, setHeldCount] = useState(0);
   const [oldestId, setOldestId] = useState<number | null>(null);
   const [hasOlder, setHasOlder] = useState(false);
   const [models, setModels] = useState<string[]>([]);
   const pausedRef = useRef(false);
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
+  // Other filters: the list starts again from "loading" in the same render, nothing held from the old ones.
+  const filterKey = JSON.stringify([filters.outcome, filters.accountId, filters.model]);
+  const [shownFor, setShownFor] = useState(filterKey);
+  if (shownFor !== filterKey) {
+    setShownFor(filterKey);
+    setShown(FRESH);
+  }
+  const wanted = useEffectEvent((entry: LogEntry) => matches(entry, filters));
 
   const noteModels = useCallback((list: LogEntry[]) => {
     setModels((known) => {
@@ -98,19 +111,16 @@ export function useRequestLog(filters: LogFilters) {
 
   useEffect(() => {
     let cancelled = false;
-    setEntries(null);
-    held.current = [];
-    setHeldCount(0);
     query().then(
       (rows) => {
         if (cancelled) return;
         // Requests that ended just before this page was asked for may not be in SQLite yet: add them from memory.
         const newest = rows[0]?.startedAt ?? 0;
         const unwritten = recentRequests()
-          .filter((r) => r.startedAt >= newest && matches(r, filtersRef.current))
+          .filter((r) => r.startedAt >= newest && wanted(r))
           .map(toEntry)
           .reverse();
-        setEntries((live) => merge([...(live ?? []), ...unwritten], rows.map(toEntry)));
+        setShown((s) => ({ ...s, entries: merge([...(s.entries ?? []), ...unwritten], rows.map(toEntry)) }));
         setOldestId(rows.at(-1)?.id ?? null);
         setHasOlder(rows.length === PAGE);
         noteModels(rows);
@@ -119,7 +129,7 @@ export function useRequestLog(filters: LogFilters) {
       (caught: unknown) => {
         if (!cancelled) {
           setError(errorMessage(caught));
-          setEntries([]);
+          setShown((s) => ({ ...s, entries: [] }));
         }
       },
     );
@@ -131,30 +141,23 @@ export function useRequestLog(filters: LogFilters) {
   useEvent('requestsFinished', (reports) => {
     const fresh = reports.map(toEntry);
     noteModels(fresh);
-    const wanted = fresh.filter((e) => matches(e, filtersRef.current)).reverse();
-    if (wanted.length === 0) return;
-    if (pausedRef.current) {
-      held.current = [...wanted, ...held.current].slice(0, MAX_ROWS);
-      setHeldCount((n) => n + wanted.length);
-    } else setEntries((list) => merge(wanted, list ?? []));
+    const matching = fresh.filter((e) => matches(e, filters)).reverse();
+    if (matching.length === 0) return;
+    if (pausedRef.current) setShown((s) => ({ ...s, held: [...matching, ...s.held].slice(0, MAX_ROWS) }));
+    else setShown((s) => ({ ...s, entries: merge(matching, s.entries ?? []) }));
   });
 
   const setPaused = useCallback((value: boolean) => {
     pausedRef.current = value;
     setPausedState(value);
-    if (!value) {
-      const waiting = held.current;
-      held.current = [];
-      setHeldCount(0);
-      if (waiting.length) setEntries((list) => merge(waiting, list ?? []));
-    }
+    if (!value) setShown((s) => (s.held.length ? { entries: merge(s.held, s.entries ?? []), held: [] } : s));
   }, []);
 
   const loadOlder = useCallback(async () => {
     if (oldestId === null) return;
     try {
       const rows = await query(oldestId);
-      setEntries((list) => merge(list ?? [], rows.map(toEntry), Infinity));
+      setShown((s) => ({ ...s, entries: merge(s.entries ?? [], rows.map(toEntry), Infinity) }));
       setOldestId(rows.at(-1)?.id ?? oldestId);
       setHasOlder(rows.length === PAGE);
       noteModels(rows);
@@ -163,7 +166,16 @@ export function useRequestLog(filters: LogFilters) {
     }
   }, [oldestId, query, noteModels]);
 
-  return { entries, error, paused, setPaused, heldCount, loadOlder, hasOlder, models };
+  return {
+    entries: shown.entries,
+    error,
+    paused,
+    setPaused,
+    heldCount: shown.held.length,
+    loadOlder,
+    hasOlder,
+    models,
+  };
 }
 
 /** Newest first by start time, no duplicates (a request can arrive live and in the history page both). */

@@ -28,7 +28,7 @@ export function useSettings() {
       try {
         setSettings(byKey(await api.settings.set({ key, value })));
       } catch (caught) {
-        throw new Error(errorMessage(caught));
+        throw new Error(errorMessage(caught), { cause: caught });
       }
       refreshStatus();
     },
@@ -40,7 +40,7 @@ export function useSettings() {
       try {
         setSettings(byKey(await api.settings.reset({ key })));
       } catch (caught) {
-        throw new Error(errorMessage(caught));
+        throw new Error(errorMessage(caught), { cause: caught });
       }
       refreshStatus();
     },
@@ -56,5 +56,3 @@ export function useSettings() {
 
   return { settings, error, save, reset, generateApiKey };
 }
-
-export type SettingsApi = ReturnType<typeof useSettings>;

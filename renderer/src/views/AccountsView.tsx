@@ -33,7 +33,9 @@ export function AccountsView() {
     <>
       <ViewHeader
         title="Accounts"
-        subtitle="Requests are spread over the enabled, ready accounts by weight; a resting account comes back by itself."
+        subtitle={
+          'Requests are spread over the enabled, ready accounts by weight; ' + 'a resting account comes back by itself.'
+        }
         actions={
           <>
             <ImportButton />

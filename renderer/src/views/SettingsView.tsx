@@ -32,7 +32,10 @@ export function SettingsView() {
     <>
       <ViewHeader
         title="Settings"
-        subtitle="Changes apply at once unless a setting says it needs a restart. Settings fixed by environment variables are read-only here."
+        subtitle={
+          'Changes apply at once unless a setting says it needs a restart. ' +
+          'Settings fixed by environment variables are read-only here.'
+        }
       />
       <ErrorNote>{error}</ErrorNote>
       {!settings ? (
@@ -60,7 +63,10 @@ export function SettingsView() {
             <SwitchSetting
               view={settings.debugLogs!}
               label="Debug logging"
-              description={`Keeps each request's full record (headers with secrets removed, bodies, upstream and client events)${status ? ` in ${status.debugLogs.dir}` : ''}. Open one from Logs.`}
+              description={
+                "Keeps each request's full record (headers with secrets removed, bodies, upstream and client events)" +
+                `${status ? ` in ${status.debugLogs.dir}` : ''}. Open one from Logs.`
+              }
               save={save}
             />
             <h3 className="subheading">Keep debug records</h3>
@@ -113,14 +119,20 @@ export function SettingsView() {
               label="Protocol"
               choices={PROTOCOL_CHOICES}
               save={save}
-              hint="How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; pin one only if you know the service changed."
+              hint={
+                'How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; ' +
+                'pin one only if you know the service changed.'
+              }
             />
             <ChoiceSetting
               view={settings.thinkingMode!}
               label="Thinking (Generation B)"
               choices={THINKING_CHOICES}
               save={save}
-              hint="Generation B's thinking switch. Following the request turns it off only when the client turns thinking off."
+              hint={
+                "Generation B's thinking switch. " +
+                'Following the request turns it off only when the client turns thinking off.'
+              }
             />
             <ValueSetting
               {...common}
@@ -130,7 +142,10 @@ export function SettingsView() {
               min={1}
               max={64}
               unit="sockets"
-              hint="Kept open between requests. Parallel requests never wait: each one without an idle socket opens its own."
+              hint={
+                'Kept open between requests. ' +
+                'Parallel requests never wait: each one without an idle socket opens its own.'
+              }
             />
           </Card>
 
@@ -177,7 +192,8 @@ export function SettingsView() {
               description="Start Orchids Tray in the tray when you log in."
               unavailable={
                 status?.shell === 'headless'
-                  ? 'Desktop app only: this window is served by headless Orchids Tray, which your own service manager starts.'
+                  ? 'Desktop app only: this window is served by headless Orchids Tray, ' +
+                    'which your own service manager starts.'
                   : undefined
               }
               save={save}

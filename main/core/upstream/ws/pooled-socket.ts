@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { ping, WebSocket } from 'undici';
+import { ping, WebSocket, type CloseEvent } from 'undici';
 
 /** The request a socket is carrying: every frame and the close belong to it. */
 export interface SocketUser {

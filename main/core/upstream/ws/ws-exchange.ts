@@ -8,7 +8,7 @@ interface PendingFrame {
   malformed: boolean;
 }
 
-const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
 const DISCARD: FrameSink = {
   frame: () => undefined,

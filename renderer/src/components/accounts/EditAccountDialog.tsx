@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
@@ -7,70 +7,69 @@ import { ErrorNote } from '../ViewHeader';
 
 /** Rename and reweight. Weight is the account's share of requests relative to the others (1–100). */
 export function EditAccountDialog({ account, onClose }: { account: AccountView | null; onClose: () => void }) {
+  return (
+    <Dialog open={account !== null} title={`Edit ${account?.name ?? 'account'}`} onClose={onClose}>
+      {/* Keyed by account: each opening starts from that account's stored name and weight, with no old error. */}
+      {account ? <EditAccountForm key={account.id} account={account} onClose={onClose} /> : null}
+    </Dialog>
+  );
+}
+
+function EditAccountForm({ account, onClose }: { account: AccountView; onClose: () => void }) {
   const api = useApi();
   const { putAccount } = useLive();
-  const [name, setName] = useState('');
-  const [weight, setWeight] = useState('1');
+  const [name, setName] = useState(account.name);
+  const [weight, setWeight] = useState(String(account.weight));
   const ids = { name: useId(), weight: useId(), weightHelp: useId() };
-  const save = useAction(async (id: number, update: { name: string; weight: number }) => {
-    putAccount(await api.accounts.update({ id, ...update }));
+  const save = useAction(async (update: { name: string; weight: number }) => {
+    putAccount(await api.accounts.update({ id: account.id, ...update }));
     onClose();
   });
 
-  useEffect(() => {
-    if (!account) return;
-    setName(account.name);
-    setWeight(String(account.weight));
-    save.clearError();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [account?.id]);
-
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
-    if (account) void save.run(account.id, { name: name.trim(), weight: Number(weight) });
+    void save.run({ name: name.trim(), weight: Number(weight) });
   };
 
   return (
-    <Dialog open={account !== null} title={`Edit ${account?.name ?? 'account'}`} onClose={onClose}>
-      <form className="form" onSubmit={onSubmit}>
-        <div className="field">
-          <label htmlFor={ids.name}>Name</label>
-          <input
-            id={ids.name}
-            data-autofocus
-            value={name}
-            maxLength={100}
-            required
-            onChange={(e) => setName(e.target.value)}
-          />
-        </div>
-        <div className="field field-narrow">
-          <label htmlFor={ids.weight}>Weight</label>
-          <input
-            id={ids.weight}
-            type="number"
-            min={1}
-            max={100}
-            step={1}
-            required
-            value={weight}
-            aria-describedby={ids.weightHelp}
-            onChange={(e) => setWeight(e.target.value)}
-          />
-          <p id={ids.weightHelp} className="hint">
-            1–100. An account with weight 2 gets about twice the requests of one with weight 1.
-          </p>
-        </div>
-        <ErrorNote>{save.error}</ErrorNote>
-        <div className="dialog-footer">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button button-primary" disabled={save.pending}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <form className="form" onSubmit={onSubmit}>
+      <div className="field">
+        <label htmlFor={ids.name}>Name</label>
+        <input
+          id={ids.name}
+          data-autofocus
+          value={name}
+          maxLength={100}
+          required
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <div className="field field-narrow">
+        <label htmlFor={ids.weight}>Weight</label>
+        <input
+          id={ids.weight}
+          type="number"
+          min={1}
+          max={100}
+          step={1}
+          required
+          value={weight}
+          aria-describedby={ids.weightHelp}
+          onChange={(e) => setWeight(e.target.value)}
+        />
+        <p id={ids.weightHelp} className="hint">
+          1–100. An account with weight 2 gets about twice the requests of one with weight 1.
+        </p>
+      </div>
+      <ErrorNote>{save.error}</ErrorNote>
+      <div className="dialog-footer">
+        <button type="button" className="button" onClick={onClose}>
+          Cancel
+        </button>
+        <button type="submit" className="button button-primary" disabled={save.pending}>
+          Save
+        </button>
+      </div>
+    </form>
   );
 }

@@ -21,16 +21,22 @@ export function RequestDetail({
   accountName: (id: number | null, asThen?: string | null) => string;
   onClose: () => void;
 }) {
+  return (
+    <Dialog open={requestId !== null} title={`Request ${requestId ?? ''}`} onClose={onClose} wide>
+      {/* Keyed by request: another request starts from "Loading" with nothing of the last one left over. */}
+      {requestId ? <RequestBody key={requestId} requestId={requestId} accountName={accountName} /> : null}
+    </Dialog>
+  );
+}
+
+function RequestBody({ requestId, accountName }: { requestId: string; accountName: (id: number | null) => string }) {
   const api = useApi();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    if (!requestId) return undefined;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    setLoaded(null);
-    setError(null);
     const attempt = async (left: number): Promise<void> => {
       try {
         const result = await api.history.record({ requestId });
@@ -53,7 +59,7 @@ export function RequestDetail({
   }, [api, requestId]);
 
   return (
-    <Dialog open={requestId !== null} title={`Request ${requestId ?? ''}`} onClose={onClose} wide>
+    <>
       <ErrorNote>{error}</ErrorNote>
       {!loaded && !error ? (
         <p className="progress" role="status">
@@ -69,19 +75,24 @@ export function RequestDetail({
           {loaded.row ? <RowSummary row={loaded.row} accountName={accountName} /> : null}
         </>
       ) : null}
-    </Dialog>
+    </>
   );
 }
+
+const NO_DEBUG_RECORD =
+  'No debug record: debug logging was off when this request ran, so only its history row was kept.';
 
 function whyNoRecord(row: HistoryView | null) {
   if (!row) return 'This request is not in the history: it may have been removed by history retention.';
   if (row.debugLog === null) {
     return (
       <>
-        No debug record: debug logging was off when this request ran, so only its history row was kept. Turn it on in{' '}
-        <a href={href('settings')}>Settings</a> to keep the full record of new requests.
+        {NO_DEBUG_RECORD} Turn it on in <a href={href('settings')}>Settings</a> to keep the full record of new requests.
       </>
     );
   }
-  return 'Its debug record was written but is gone now: debug-log retention (count, size or age in Settings) removed it.';
+  return (
+    'Its debug record was written but is gone now: ' +
+    'debug-log retention (count, size or age in Settings) removed it.'
+  );
 }

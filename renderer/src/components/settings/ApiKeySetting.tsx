@@ -74,7 +74,8 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
       <div className="setting-hints">
         <p className="hint">
           {isSet
-            ? 'Clients must send this key (x-api-key or Authorization: Bearer). It cannot be shown again; generate a new one if it is lost.'
+            ? 'Clients must send this key (x-api-key or Authorization: Bearer). ' +
+              'It cannot be shown again; generate a new one if it is lost.'
             : 'Without a key, any program on this computer can use the proxy.'}
         </p>
         <EnvLock view={view} />

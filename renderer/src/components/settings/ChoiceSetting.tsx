@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, SaveStatus, type SaveState } from './SettingParts';
+import { EnvLock, SaveStatus, valueText, type SaveState } from './SettingParts';
 
 export interface Choice {
   value: string;
@@ -38,7 +38,7 @@ export function ChoiceSetting({ view, label, choices, hint, save }: ChoiceSettin
         <select
           id={ids.select}
           className="input-text"
-          value={String(view.value)}
+          value={valueText(view.value)}
           disabled={locked || state.kind === 'saving'}
           aria-describedby={`${hint ? ids.hint : ''} ${ids.status}`.trim()}
           onChange={(event) => void onChange(event.target.value)}

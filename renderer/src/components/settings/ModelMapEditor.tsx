@@ -40,14 +40,20 @@ export function ModelMapEditor({
   save: (key: string, value: unknown) => Promise<void>;
   reset: (key: string) => Promise<void>;
 }) {
+  // Keyed on the JSON, not the object: a settings refresh that brings the same map keeps the rows being edited.
   const storedJson = JSON.stringify(view.value);
-  const stored = useMemo(() => toRows(view.value), [storedJson]); // eslint-disable-line react-hooks/exhaustive-deps
+  const stored = useMemo(() => toRows(JSON.parse(storedJson)), [storedJson]);
   const [rows, setRows] = useState<Row[]>(stored);
+  // A new stored map (saved, reset, or changed elsewhere) replaces the rows in the same render.
+  const [rowsOf, setRowsOf] = useState(stored);
+  if (rowsOf !== stored) {
+    setRowsOf(stored);
+    setRows(stored);
+  }
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const [confirmReset, setConfirmReset] = useState(false);
   const lastInput = useRef<HTMLInputElement | null>(null);
   const focusNew = useRef(false);
-  useEffect(() => setRows(stored), [stored]);
   useEffect(() => {
     if (focusNew.current) lastInput.current?.focus();
     focusNew.current = false;

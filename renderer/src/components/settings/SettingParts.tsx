@@ -11,6 +11,11 @@ export function EnvLock({ view }: { view: SettingView }) {
   );
 }
 
+/** A number, text or choice setting's value as a form control shows it. The map-valued setting has its own editor. */
+export function valueText(value: SettingView['value']): string {
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 export function RestartNote({ view }: { view: SettingView }) {
   if (!view.needsRestart) return null;
   return <p className="hint">Takes effect after Orchids Tray restarts.</p>;

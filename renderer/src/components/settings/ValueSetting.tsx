@@ -1,6 +1,6 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, RestartNote, SaveStatus, type SaveState } from './SettingParts';
+import { EnvLock, RestartNote, SaveStatus, valueText, type SaveState } from './SettingParts';
 
 interface ValueSettingProps {
   view: SettingView;
@@ -18,11 +18,16 @@ interface ValueSettingProps {
 
 /** One number or text setting: edit, Enter or Save to store, "Use default" to forget the stored value. */
 export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, save, reset }: ValueSettingProps) {
-  const stored = String(view.value);
+  const stored = valueText(view.value);
   const [draft, setDraft] = useState(stored);
+  // A new stored value (saved here, reset, or changed elsewhere) replaces the draft in the same render.
+  const [draftOf, setDraftOf] = useState(stored);
+  if (draftOf !== stored) {
+    setDraftOf(stored);
+    setDraft(stored);
+  }
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
   const ids = { input: useId(), hint: useId(), status: useId() };
-  useEffect(() => setDraft(stored), [stored]);
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
