@@ -63,10 +63,9 @@ export interface Events {
 export type Subscribable = Events & { [CONNECTION_EVENT]: ConnectionChange };
 export type SubscribableName = keyof Subscribable;
 
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /** Fails to compile when `Events` and the runtime EVENT_NAMES list disagree. */
-const everyEventListed: [Exclude<keyof Events, EventName> | Exclude<EventName, keyof Events>] extends [never]
-  ? true
-  : never = true;
+const everyEventListed: SameKeys<keyof Events, EventName> = true;
 void everyEventListed;
 
 /** What main must implement: one handler per channel, or it does not compile. */

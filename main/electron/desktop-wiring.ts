@@ -98,7 +98,9 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
     onHiddenToTray: () =>
       desktop.state.once('closeNoticeShown', () => {
         const message = 'Orchids Tray is still running';
-        const detail = `It keeps serving ${core.proxy.url} from the tray. Quit it from the tray menu; launching it again opens this window.`;
+        const detail =
+          `It keeps serving ${core.proxy.url} from the tray. ` +
+          'Quit it from the tray menu; launching it again opens this window.';
         if (Notification.isSupported()) desktop.notify(message, detail);
         else void dialog.showMessageBox({ type: 'info', message, detail, buttons: ['OK'] });
       }),

@@ -115,7 +115,7 @@ export function registerIpc(options: IpcOptions): () => void {
 export interface EventPushOptions {
   subscribe(listener: (batch: CoreEvent[]) => void): () => void;
   window: TrustedWindow;
-  status(): ProxyStatus;
+  status: () => ProxyStatus;
 }
 
 /**

@@ -55,13 +55,13 @@ interface SignInDeps {
   fromPartition(partition: string): SignInSessionLike;
   /** `new BrowserWindow(options)`; the options come from `signInWindowOptions`. */
   createWindow(options: SignInWindowOptions): SignInWindowLike;
-  openExternal(url: string): void;
+  openExternal: (url: string) => void;
   /** The core's `accounts.add`: asks Clerk whose the cookie is, and adds or refreshes that account. */
   addAccount(input: AddAccountInput): Promise<AddAccountResult>;
   /** Orchids' Clerk frontend API host: clerk.orchids.app unless ORCHIDS_CLERK_URL says otherwise. */
   clerkHost: string;
   userAgent: string;
-  log(line: string): void;
+  log: (line: string) => void;
   signInUrl?: string;
 }
 

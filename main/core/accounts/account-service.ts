@@ -230,7 +230,8 @@ export class AccountService {
     const wanted = target.email || target.name;
     throw new AccountError(
       'wrong_user',
-      `That is ${identity.email || 'another Orchids user'}, not ${wanted}. Nothing was changed: sign in as ${wanted} to refresh this account.`,
+      `That is ${identity.email || 'another Orchids user'}, not ${wanted}. ` +
+        `Nothing was changed: sign in as ${wanted} to refresh this account.`,
     );
   }
 

@@ -14,7 +14,11 @@ const SESSION_PASTE_REFUSED =
   '(a __session cookie expires about a minute after the page sets it). ' +
   `Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
 
-const SESSION_PASTE_EXPIRED = `That is the short-lived __session cookie, and it has already expired (a __session cookie lasts about a minute after the page sets it), so Clerk cannot trade it for the long-lived __client cookie. Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
+const SESSION_PASTE_EXPIRED =
+  'That is the short-lived __session cookie, and it has already expired ' +
+  '(a __session cookie lasts about a minute after the page sets it), ' +
+  'so Clerk cannot trade it for the long-lived __client cookie. ' +
+  `Copy the __client cookie instead: ${WHERE_CLIENT_LIVES}.`;
 
 export interface ResolvedPaste {
   identity: ClerkIdentity;

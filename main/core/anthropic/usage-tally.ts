@@ -32,7 +32,10 @@ export class UsageTally {
     return usage;
   }
 
-  /** `message_delta`'s usage: the output always; the input only when the upstream reported it (message_start had the estimate). */
+  /**
+   * `message_delta`'s usage: the output always; the input only when the upstream reported it (message_start had the
+   * estimate).
+   */
   deltaUsage(usage: Usage): Record<string, number> {
     const delta: Record<string, number> = { output_tokens: usage.output_tokens };
     if (this.reported.inputTokens !== undefined) delta.input_tokens = usage.input_tokens;

@@ -60,7 +60,7 @@ export class AccountsApp {
   /** Every account with its `__client` cookie in the clear, in the file format `importJson` reads. */
   exportJson(): ExportResult {
     const accounts = this.deps.accounts.list().map((account) => {
-      let cookie: string | null = null;
+      let cookie: string | null;
       try {
         cookie = this.deps.accounts.openCookies(account).client ?? null;
       } catch {

@@ -36,7 +36,9 @@ export class ControlClient {
         ok: false,
         error: {
           code: `http_${response.statusCode}`,
-          message: `Orchids Tray at ${this.url} refused the call (HTTP ${response.statusCode}): ${body?.error?.message ?? 'no reason given'}`,
+          message:
+            `Orchids Tray at ${this.url} refused the call (HTTP ${response.statusCode}): ` +
+            (body?.error?.message ?? 'no reason given'),
         },
       };
     }
@@ -53,17 +55,18 @@ export class ControlClient {
         signal,
       });
     } catch (error) {
-      throw new Error(this.unreachable(error));
+      throw new Error(this.unreachable(error), { cause: error });
     }
     if (response.statusCode !== 200) {
       await response.body.dump();
       throw new Error(
-        `Orchids Tray at ${this.url} refused the event stream (HTTP ${response.statusCode}); is its runtime.json from another install?`,
+        `Orchids Tray at ${this.url} refused the event stream (HTTP ${response.statusCode}); ` +
+          'is its runtime.json from another install?',
       );
     }
     let buffered = '';
     for await (const chunk of response.body) {
-      buffered += chunk.toString();
+      buffered += (chunk as Buffer).toString();
       let end: number;
       while ((end = buffered.indexOf('\n\n')) >= 0) {
         const frame = buffered.slice(0, end);

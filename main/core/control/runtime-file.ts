@@ -28,7 +28,8 @@ export class DataFolderInUseError extends Error {
   ) {
     const where = holder.port === null ? 'not listening yet' : `port ${holder.port}`;
     super(
-      `Orchids Tray is already running for the data folder ${dataDir} (the ${holder.shell} app, process ${holder.pid}, ${where}). ` +
+      `Orchids Tray is already running for the data folder ${dataDir} ` +
+        `(the ${holder.shell} app, process ${holder.pid}, ${where}). ` +
         'Use that one, quit it first, or set ORCHIDS_TRAY_DATA_DIR to another folder.',
     );
     this.name = 'DataFolderInUseError';

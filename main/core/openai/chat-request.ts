@@ -149,7 +149,7 @@ function readStop(value: unknown): string[] | undefined {
 function readLegacyFunctions(value: unknown): ToolDefinition[] {
   if (!Array.isArray(value)) invalidType('functions', 'an array', value);
   return readTools(
-    value.map((fn) => ({ type: 'function', function: fn })),
+    value.map((fn: unknown) => ({ type: 'function', function: fn })),
     true,
   )!;
 }

@@ -169,7 +169,8 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
     default:
       return unsupported(
         `${param}.type`,
-        `'${String(type)}' items belong to hosted tools the Orchids upstream does not run; only messages, function_call and function_call_output are read.`,
+        `'${typeof type === 'string' ? type : JSON.stringify(type)}' items belong to hosted tools ` +
+          'the Orchids upstream does not run; only messages, function_call and function_call_output are read.',
       );
   }
 }

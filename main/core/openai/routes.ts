@@ -31,9 +31,12 @@ export function openAIRoutes(deps: OpenAIRoutesDeps): ApiRoutes {
     const { request, options } = readResponsesRequest(body);
     return { request, format: new ResponsesFormat(options) };
   });
-  const stored = guarded(deps, async (context) => {
+  // Nothing to look up: guarded() turns the throw into the OpenAI error answer.
+  const stored = guarded(deps, (context) => {
     throw new OpenAIRequestError(
-      `Orchids Tray keeps no responses, so ${context.method} ${context.path} has nothing to find: it answers POST /v1/responses statelessly. Send the whole conversation in "input" instead of previous_response_id.`,
+      `Orchids Tray keeps no responses, so ${context.method} ${context.path} has nothing to find: ` +
+        'it answers POST /v1/responses statelessly. ' +
+        'Send the whole conversation in "input" instead of previous_response_id.',
       null,
       'not_found',
       404,

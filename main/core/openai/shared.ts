@@ -122,7 +122,8 @@ export function readTools(value: unknown, nested: boolean): ToolDefinition[] | u
     if (tool.type !== 'function') {
       unsupported(
         `${param}.type`,
-        `'${String(tool.type)}' tools cannot be offered: the Orchids upstream runs no hosted tools, so only 'function' tools are supported.`,
+        `'${String(tool.type)}' tools cannot be offered: the Orchids upstream runs no hosted tools, ` +
+          "so only 'function' tools are supported.",
       );
     }
     const fn = nested ? optionalObject(tool, 'function', `${param}.function`) : tool;

@@ -53,7 +53,8 @@ export async function serveChecked(
         kind: 'failed',
         error: new ApiError(
           'api_error',
-          `The upstream model did not answer with ${wanted(shape)}, twice (the request was retried once): ${verdict.problem}.`,
+          `The upstream model did not answer with ${wanted(shape)}, twice (the request was retried once): ` +
+            `${verdict.problem}.`,
           502,
         ),
       };

@@ -28,7 +28,8 @@ export function unavailableError(
     case 'no_accounts':
       return new ApiError(
         'api_error',
-        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, or run: npm run cli -- accounts add --cookie "<__client cookie>"',
+        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, ' +
+          'or run: npm run cli -- accounts add --cookie "<__client cookie>"',
         424,
         dontRetry,
       );

@@ -65,7 +65,7 @@ export function compileSchema(schema: unknown): SchemaCheck {
     compiled.set(key, hit);
     return hit;
   }
-  const { draft, schema: source } = draftOf(schema as AnySchemaObject);
+  const { draft, schema: source } = draftOf(schema);
   const ajv = validatorFor(draft);
   let validate: ValidateFunction;
   try {

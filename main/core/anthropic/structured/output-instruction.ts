@@ -21,7 +21,8 @@ export function outputInstruction(plan: OutputPlan, generation: Generation, reje
   const shape = plan.shape;
   if (shape?.kind === 'json') {
     parts.push(
-      `The application reading this answer needs it as JSON. ${JSON_ONLY} It must be valid against this JSON Schema:\n${JSON.stringify(shape.schema)}`,
+      `The application reading this answer needs it as JSON. ${JSON_ONLY} ` +
+        `It must be valid against this JSON Schema:\n${JSON.stringify(shape.schema)}`,
     );
   } else if (shape?.kind === 'tool') {
     parts.push(generation === 'a' ? callInstruction(shape) : argumentsInstruction(shape));
@@ -34,7 +35,8 @@ export function outputInstruction(plan: OutputPlan, generation: Generation, reje
         ? `${rejected.answer.slice(0, QUOTED_ANSWER_LIMIT)}…`
         : rejected.answer;
     parts.push(
-      `Your previous answer to this request was rejected because ${rejected.problem}. It was: ${quoted || '(empty)'}\nAnswer again, in exactly the required form.`,
+      `Your previous answer to this request was rejected because ${rejected.problem}. ` +
+        `It was: ${quoted || '(empty)'}\nAnswer again, in exactly the required form.`,
     );
   }
   return parts.length > 0 ? parts.join('\n\n') : undefined;
@@ -52,8 +54,9 @@ function argumentsInstruction(shape: { tools: ToolTarget[]; named: boolean }): s
   if (shape.tools.length === 1) {
     const tool = shape.tools[0]!;
     return (
-      `The application reading this answer needs it as the arguments of its function "${tool.name}"${describe(tool)}. ` +
-      `${noTools} ${JSON_ONLY} Reply with one JSON object of the arguments, valid against this JSON Schema:\n${JSON.stringify(tool.schema)}`
+      `The application reading this answer needs it as the arguments of its function ` +
+      `"${tool.name}"${describe(tool)}. ${noTools} ${JSON_ONLY} ` +
+      `Reply with one JSON object of the arguments, valid against this JSON Schema:\n${JSON.stringify(tool.schema)}`
     );
   }
   const list = shape.tools
