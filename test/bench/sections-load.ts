@@ -288,7 +288,9 @@ export async function chatCompletions(bench: Bench, report: Report): Promise<voi
   }
   report.check(
     'Streamed Chat Completions cost what streamed /v1/messages cost, within 10% (c=16)',
-    `${fmtInt(chat.cpuUsPerReq)} vs ${fmtInt(messages.cpuUsPerReq)} µs of app CPU a request (${fmt((100 * chat.cpuUsPerReq) / messages.cpuUsPerReq, 0)}%); ${fmtInt(chat.rps)} vs ${fmtInt(messages.rps)} req/s`,
+    `${fmtInt(chat.cpuUsPerReq)} vs ${fmtInt(messages.cpuUsPerReq)} µs of app CPU a request ` +
+      `(${fmt((100 * chat.cpuUsPerReq) / messages.cpuUsPerReq, 0)}%); ` +
+      `${fmtInt(chat.rps)} vs ${fmtInt(messages.rps)} req/s`,
     chat.cpuUsPerReq <= 1.1 * messages.cpuUsPerReq && chat.errors === 0,
   );
 }

@@ -69,7 +69,7 @@ test('pause and resume the proxy from the Overview', async ({ page, tray }) => {
   await tray.send(1);
 });
 
-test('the status is honest: "Running" only while some account can serve, otherwise the reason, the same words everywhere', async ({
+test('honest status: "Running" only while an account can serve, else the reason, the same words everywhere', async ({
   page,
   tray,
 }) => {

@@ -85,7 +85,7 @@ describe('the CLI while the app runs', () => {
     expect(settings.find((s) => s.key === 'apiKey')!.value).toBe('••••••••');
   });
 
-  it('finds the app through a runtime file only its user can read, holding its pid, port and control token', async () => {
+  it('finds the app through a runtime file only its user can read, with its pid, port and control token', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
     const dataDir = dir();

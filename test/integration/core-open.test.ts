@@ -48,7 +48,7 @@ describe('opening a core', () => {
     await core.stop(0);
   });
 
-  it('the CLI on its own reads accounts it cannot open without locking or re-sealing them; starting an app does', async () => {
+  it('the CLI alone reads accounts it cannot open, neither locking nor re-sealing them; an app does', async () => {
     const dataDir = dir();
     const desktop = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, secrets: keychain, log: () => {} });
     desktop.internals.repo.insert(

@@ -350,8 +350,8 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     expect(window().visible).toBe(true);
   });
 
-  it('Sign in with Orchids: our window gets a sign-in window in its own partition, with its own guard; HTTP clients hear it needs the desktop window', async () => {
-    const signIn = state.handlers.get('accounts:signIn')!(fromWindow(), {}) as Promise<unknown>;
+  it('Sign in with Orchids: a window with its own partition and guard; HTTP clients hear desktop_only', async () => {
+    const signIn = state.handlers.get('accounts:signIn')!(fromWindow(), {});
     const signInWindow = state.windows.at(-1)!;
     expect(signInWindow).not.toBe(window());
     const { partition } = signInWindow.options.webPreferences as { partition: string };

@@ -71,7 +71,8 @@ describe('the sign-in window may only show Orchids, Clerk and the identity provi
 
   it("introduces itself as the Chrome it is built on, without Electron's or the app's name", () => {
     const electron =
-      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) orchids-tray/0.1.0 Chrome/144.0.7559.60 Electron/41.7.1 Safari/537.36';
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+      'orchids-tray/0.1.0 Chrome/144.0.7559.60 Electron/41.7.1 Safari/537.36';
     expect(browserUserAgent(electron, '144.0.7559.60')).toBe(
       'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/144.0.0.0 Safari/537.36',
     );
@@ -154,7 +155,7 @@ describe('capturing __client from the cookie store', () => {
     expect(await capturing.outcome).toEqual({ kind: 'captured', value: 'done' });
   });
 
-  it('"not signed in yet" keeps waiting; values arriving during a check are asked about after it, newest only', async () => {
+  it('"not signed in yet" keeps waiting; values that arrive mid-check are asked after it, newest only', async () => {
     const { cookies, capturing, asked, answer } = capture();
     capturing.signInLooksDone();
     cookies.set('__client', 'a');
@@ -180,7 +181,7 @@ describe('capturing __client from the cookie store', () => {
     expect(asked).toEqual(['same', 'same']);
   });
 
-  it('the window closed before capture: cancelled, with Clerk’s last answer, and the store is no longer watched', async () => {
+  it('window closed before capture: cancelled, with Clerk’s last answer; the store is no longer watched', async () => {
     const { cookies, capturing, asked, answer } = capture();
     capturing.signInLooksDone();
     cookies.set('__client', 'not-yet');
@@ -217,7 +218,7 @@ describe('capturing __client from the cookie store', () => {
     expect(asked).toEqual(['in-flight']);
   });
 
-  it('closed while Clerk is being asked, and Clerk says no: cancelled, and the value that came meanwhile is not asked about', async () => {
+  it('closed while Clerk is asked and Clerk says no: cancelled; a value that came meanwhile is not asked', async () => {
     const { cookies, capturing, asked, answer } = capture();
     capturing.signInLooksDone();
     cookies.set('__client', 'in-flight');

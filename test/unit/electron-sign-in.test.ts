@@ -6,12 +6,7 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AddAccountResult } from '../../contract/views';
 import type { AddAccountInput } from '../../main/core/accounts/account-service';
-import {
-  SignInWindows,
-  type SignInSessionLike,
-  type SignInWindowLike,
-  type SignInWindowOptions,
-} from '../../main/electron/sign-in';
+import { SignInWindows, type SignInWindowOptions } from '../../main/electron/sign-in';
 import { ORCHIDS_SIGN_IN_URL } from '../../main/electron/sign-in-policy';
 import { CLERK_HOST, FakeCookieStore, settled } from '../helpers/fake-cookies';
 import { startStack, type Stack } from '../helpers/stack';
@@ -95,13 +90,13 @@ function flows(addAccount: (input: AddAccountInput) => Promise<AddAccountResult>
     fromPartition: (partition) => {
       const session = new FakeSession();
       sessions.set(partition, session);
-      return session as unknown as SignInSessionLike;
+      return session;
     },
     createWindow: (options) => {
       const window = new FakeWindow(options);
       window.loadError = nextLoadError.error;
       windows.push(window);
-      return window as unknown as SignInWindowLike;
+      return window;
     },
     openExternal: (url) => void external.push(url),
     addAccount,
@@ -194,7 +189,7 @@ describe('Sign in with Orchids (fake window, real core)', () => {
     f.signIn.closeAll();
   });
 
-  it('after sign-in: Clerk confirms the captured __client, the account is added, the window closes, storage is emptied', async () => {
+  it('after sign-in: Clerk confirms the captured __client; account added, window closed, storage emptied', async () => {
     stack = await startStack({ accounts: 0, sim: { rotateClientCookie: true } });
     const core = stack.core;
     const user = stack.sim.addUser();
@@ -260,7 +255,7 @@ describe('Sign in with Orchids (fake window, real core)', () => {
     expect(core.accounts.list()).toEqual([]);
   });
 
-  it('Refresh sign-in: someone else is refused and nothing changes; the same Orchids user brings the account back', async () => {
+  it('Refresh sign-in: someone else is refused, nothing changes; the same Orchids user brings it back', async () => {
     stack = await startStack({ accounts: 1 });
     const core = stack.core;
     const accountId = stack.accountIds[0]!;
@@ -276,7 +271,9 @@ describe('Sign in with Orchids (fake window, real core)', () => {
     f.window().webContents.arrive('https://www.orchids.app/');
     await expect(wrong).rejects.toMatchObject({
       code: 'wrong_user',
-      message: `That is ${other.email}, not ${owner.email}. Nothing was changed: sign in as ${owner.email} to refresh this account.`,
+      message:
+        `That is ${other.email}, not ${owner.email}. ` +
+        `Nothing was changed: sign in as ${owner.email} to refresh this account.`,
     });
     expect(f.window().destroyed).toBe(true);
     expect(f.session().cleared).toBe(1);

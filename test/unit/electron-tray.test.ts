@@ -105,9 +105,8 @@ describe('tray model', () => {
       input({ accounts: [{ name: 'a', status: 'cooling_down', enabled: true, statusUntil: until }] }),
     );
     expect(cooling.icon).toBe('trouble');
-    expect(cooling.tooltip).toContain(
-      `All accounts cooling down until ${new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`,
-    );
+    const untilText = new Date(until).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    expect(cooling.tooltip).toContain(`All accounts cooling down until ${untilText}`);
     const one = trayView(
       input({
         accounts: [

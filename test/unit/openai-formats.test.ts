@@ -97,7 +97,7 @@ describe('Chat Completions', () => {
     });
   });
 
-  it('non-streamed: text, the calls with JSON arguments, finish_reason, and usage with cached tokens counted in', () => {
+  it('non-streamed: text, the calls with JSON arguments, finish_reason, usage with cached tokens counted in', () => {
     const { json } = serve(chat(), ANSWER);
     expect(json).toMatchObject({
       id: 'chatcmpl-0123456789abcdefghijklmn',

@@ -59,7 +59,8 @@ describe('runtime.json: one app per data folder', () => {
     }
     expect(error).toBeInstanceOf(DataFolderInUseError);
     expect((error as Error).message).toBe(
-      `Orchids Tray is already running for the data folder ${dir} (the desktop app, process ${process.pid}, port 3002). ` +
+      `Orchids Tray is already running for the data folder ${dir} ` +
+        `(the desktop app, process ${process.pid}, port 3002). ` +
         'Use that one, quit it first, or set ORCHIDS_TRAY_DATA_DIR to another folder.',
     );
     expect(readRuntimeInfo(dir)).toMatchObject({ shell: 'desktop', port: 3002 }); // untouched
