@@ -237,6 +237,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
 
 function buildUpstream(config: EnvConfig, settings: SettingsService): Upstream {
   const pool = new UpstreamPool(() => ({
+    extraCa: config.extraCa,
     connectTimeoutMs: settings.get('connectTimeoutMs'),
     firstByteTimeoutMs: settings.get('firstByteTimeoutMs'),
     idleTimeoutMs: settings.get('idleTimeoutMs'),

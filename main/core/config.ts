@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
 import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
@@ -20,6 +21,8 @@ export interface EnvConfig {
   agentBUrl: string;
   allowNonLoopback: boolean;
   maxBodyBytes: number;
+  /** PEM certificates the upstream connections trust besides the system's (ORCHIDS_TRAY_CA_FILE). */
+  extraCa?: string;
 }
 
 export class ConfigError extends Error {}
@@ -34,7 +37,18 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     agentBUrl: url(env, 'ORCHIDS_AGENT_B_URL', DEFAULT_AGENT_B_URL),
     allowNonLoopback: /^(1|true|yes)$/i.test(env.ORCHIDS_TRAY_ALLOW_REMOTE ?? ''),
     maxBodyBytes: positiveInt(env, 'ORCHIDS_TRAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
+    ...caFile(env),
   };
+}
+
+function caFile(env: NodeJS.ProcessEnv): { extraCa?: string } {
+  const file = env.ORCHIDS_TRAY_CA_FILE?.trim();
+  if (!file) return {};
+  try {
+    return { extraCa: fs.readFileSync(file, 'utf8') };
+  } catch (error) {
+    throw new ConfigError(`ORCHIDS_TRAY_CA_FILE names a file that cannot be read: ${(error as Error).message}`);
+  }
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, kind: 'http' | 'ws' = 'http'): string {

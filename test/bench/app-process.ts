@@ -23,6 +23,7 @@ async function main(): Promise<void> {
       agentUrl: process.env.BENCH_AGENT_URL!,
       agentWsUrl: process.env.BENCH_AGENT_WS_URL!,
       agentBUrl: process.env.BENCH_AGENT_B_URL!,
+      ...(process.env.BENCH_CA_PEM ? { extraCa: process.env.BENCH_CA_PEM } : {}),
     },
     port: 0,
     // Only trouble is worth printing; normal lines would interleave with the table.

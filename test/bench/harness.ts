@@ -49,7 +49,27 @@ export interface Bench {
    * --cpu-prof, leave profiling to the caller (profile-start after its setup) instead of profiling from launch.
    */
   /** `protocol: null` leaves the protocol setting free (changed over IPC); the default pins sse-a. */
-  startApp: (options?: { setupFirst?: boolean; protocol?: ProtocolSetting | null }) => Promise<AppHandle>;
+  startApp: (options?: {
+    setupFirst?: boolean;
+    protocol?: ProtocolSetting | null;
+    upstream?: UpstreamTarget;
+  }) => Promise<AppHandle>;
+  /** Another simulator process (env: BENCH_SIM_TLS and its certificate), stopped with the rest. */
+  startSim: (env: Record<string, string>) => Promise<{ proc: BenchChild; urls: SimUrlSet }>;
+}
+
+export interface SimUrlSet {
+  clerkUrl: string;
+  agentUrl: string;
+  agentWsUrl: string;
+  agentBUrl: string;
+}
+
+/** Where an app process sends its upstream traffic, when not to the run's own simulator. */
+export interface UpstreamTarget {
+  urls: SimUrlSet;
+  /** A certificate the app trusts besides the system's (a TLS simulator's). */
+  ca?: string;
 }
 
 export type Target = 'sim' | 'hop' | 'hop-ws' | 'app';

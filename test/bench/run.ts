@@ -7,7 +7,7 @@
  *   --cpu-prof         start the app and hop processes with --cpu-prof; where the profiles went and a summary of
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
- *   --only <a,b>       run only these sections: idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,soak
+ *   --only <a,b>       run only these sections: idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,soak
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
@@ -26,6 +26,8 @@ import { checksTable, markdownTable, renderText, Report, writeMarkdown } from '.
 import { bodySizes, chatCompletions, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
 import { accountScaling, heldStreams, idleMemory, memoryTable, soak, tokensAndConnections } from './sections-resources';
 import { webSockets } from './sections-ws';
+import { http2Connections } from './sections-h2';
+import type { SimUrlSet, UpstreamTarget } from './harness';
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
 const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]> = [
@@ -39,6 +41,7 @@ const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]>
   ['sizes', bodySizes],
   ['accounts', accountScaling],
   ['ws', webSockets],
+  ['h2', http2Connections],
   ['soak', soak], // last: the app has by then served everything above
 ];
 
@@ -149,22 +152,29 @@ async function main(): Promise<void> {
     children.push(gen);
 
     const startApp = async (
-      options: { setupFirst?: boolean; protocol?: ProtocolSetting | null } = {},
+      options: { setupFirst?: boolean; protocol?: ProtocolSetting | null; upstream?: UpstreamTarget } = {},
     ): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
       const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
+      const urls = options.upstream?.urls ?? simInfo;
       const env = {
         BENCH_DATA_DIR: dataDir,
-        BENCH_CLERK_URL: simInfo.clerkUrl,
-        BENCH_AGENT_URL: simInfo.agentUrl,
-        BENCH_AGENT_WS_URL: simInfo.agentWsUrl,
-        BENCH_AGENT_B_URL: simInfo.agentBUrl,
+        BENCH_CLERK_URL: urls.clerkUrl,
+        BENCH_AGENT_URL: urls.agentUrl,
+        BENCH_AGENT_WS_URL: urls.agentWsUrl,
+        BENCH_AGENT_B_URL: urls.agentBUrl,
+        ...(options.upstream?.ca ? { BENCH_CA_PEM: options.upstream.ca } : {}),
         ...(options.protocol === null ? {} : { BENCH_PROTOCOL: options.protocol ?? 'sse-a' }),
       };
       const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
       children.push(proc);
       pinToMeasuredCore(proc.pid, opts);
       return { proc, url: ready.url };
+    };
+    const startSim = async (env: Record<string, string>): Promise<{ proc: BenchChild; urls: SimUrlSet }> => {
+      const { proc, ready } = await BenchChild.start('simulator (extra)', dist('sim-process'), { env });
+      children.push(proc);
+      return { proc, urls: ready as SimUrlSet };
     };
     const app = await startApp();
     const [user] = await sim.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
@@ -180,6 +190,7 @@ async function main(): Promise<void> {
       token,
       tmpDir,
       startApp,
+      startSim,
       agentUrl: simInfo.agentUrl,
       agentWsUrl: simInfo.agentWsUrl,
       agentBUrl: simInfo.agentBUrl,

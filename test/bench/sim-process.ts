@@ -9,9 +9,16 @@ import { announceReady, serveParent } from './ipc';
 
 async function main(): Promise<void> {
   // checkShapes off: the "sim" and "hop" rows post Anthropic Messages bodies straight to the Gen A endpoint.
+  // BENCH_SIM_TLS (h2 or h1) serves everything over TLS with the parent's certificate, for the HTTP/2 rows.
+  const tlsMode = process.env.BENCH_SIM_TLS;
+  const tls =
+    tlsMode === 'h2' || tlsMode === 'h1'
+      ? { key: process.env.BENCH_TLS_KEY ?? '', cert: process.env.BENCH_TLS_CERT ?? '', h2: tlsMode === 'h2' }
+      : undefined;
   const sim = await OrchidsSimulator.start({
     tokenTtlSeconds: Number(process.env.BENCH_SIM_TOKEN_TTL_SECONDS ?? 3600),
     checkShapes: false,
+    ...(tls ? { tls } : {}),
   });
   sim.setRecording(false);
   serveParent(

@@ -5,7 +5,7 @@ import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { failureFromError, failureFromStatus } from '../../main/core/orchids/failure';
 import { ORCHIDS_DESKTOP_USER_AGENT } from '../../main/core/orchids/desktop-identity';
-import { createUpstreamDispatcher } from '../../main/core/upstream/dispatcher';
+import { UpstreamDispatcher } from '../../main/core/upstream/dispatcher';
 import { WebSocketCloseError, type UpstreamExchange } from '../../main/core/upstream/transport';
 import { TOKEN_REUSE_MARGIN_MS, urlWithToken, WsTransport, type WsTransportOptions } from '../../main/core/upstream/ws';
 import { Cancellation } from '../../main/core/util/cancellation';
@@ -210,7 +210,7 @@ afterEach(async () => {
 
 async function setUp(options: Partial<WsTransportOptions> = {}): Promise<void> {
   upstream = await new TestUpstream().start();
-  dispatcher = createUpstreamDispatcher({ connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000 });
+  dispatcher = new UpstreamDispatcher({ connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000 });
   useTransport(upstream.url, options);
 }
 

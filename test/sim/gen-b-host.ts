@@ -8,7 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { serveSseRequest, type AgentHost } from './agent';
-import { createServer, readBody, sendText } from './http-util';
+import { createServer, readBody, sendText, type SimTls } from './http-util';
 import type { AgentRequestInfo } from './steps';
 import { WsSession } from './ws-agent';
 
@@ -40,14 +40,18 @@ export class GenBHost {
 
   constructor(
     private readonly host: AgentHost,
-    private readonly options: { idleTimeoutMs: number | undefined; recordUpgrade(info: WsUpgradeInfo): void },
+    private readonly options: {
+      idleTimeoutMs: number | undefined;
+      recordUpgrade(info: WsUpgradeInfo): void;
+      tls?: SimTls | undefined;
+    },
   ) {
     this.server = createServer((req, res) => {
       this.onHttp(req, res).catch((error: unknown) => {
         if (!res.headersSent) sendText(res, 500, `500 simulator error: ${String(error)}`);
         else res.destroy();
       });
-    });
+    }, options.tls);
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(req, socket as Socket, head),
     );

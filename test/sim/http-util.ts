@@ -1,10 +1,32 @@
 /** Small HTTP helpers the simulator's servers share. */
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 const KEEP_ALIVE_MS = 65_000;
 
-export function createServer(handler: http.RequestListener): http.Server {
+/** TLS for the simulator's servers: HTTP/2 offered by ALPN (with HTTP/1.1 beside it), or HTTP/1.1 only. */
+export interface SimTls {
+  key: string;
+  cert: string;
+  /** false: an https server that never offers h2, for the fallback. Default true. */
+  h2?: boolean;
+}
+
+export function createServer(handler: http.RequestListener, tls?: SimTls): http.Server {
+  if (tls) {
+    // The compatibility API hands HTTP/2 streams to the same (req, res) handler, and HTTP/1.1 connections (and
+    // their upgrades) to the http machinery underneath, so every route works over both.
+    const secure =
+      tls.h2 === false
+        ? https.createServer({ key: tls.key, cert: tls.cert }, handler)
+        : (http2.createSecureServer(
+            { key: tls.key, cert: tls.cert, allowHTTP1: true },
+            handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+          ) as unknown as http.Server);
+    return secure;
+  }
   const server = http.createServer(handler);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   server.headersTimeout = KEEP_ALIVE_MS + 1_000; // must exceed keepAliveTimeout or idle sockets get 408s

@@ -10,7 +10,7 @@ import { AgentScript, serveSseRequest, type AgentHost, type AgentResponder, type
 import { createClerkHandler, SimAuthority, type ClerkControls, type SimUser } from './clerk';
 import { serveControl } from './control';
 import { GenBHost, SSE_B_PATH, WS_PATH, type WsUpgradeInfo } from './gen-b-host';
-import { createServer, listen, readBody, sendJson } from './http-util';
+import { createServer, listen, readBody, sendJson, type SimTls } from './http-util';
 import { emptyStats, GAUGES, type SimStats } from './stats';
 import type { AgentRequestInfo, AgentResponse } from './steps';
 
@@ -36,6 +36,8 @@ export interface SimOptions {
   wsIdleTimeoutMs?: number;
   /** default true: each endpoint refuses the other generations' bodies with 400 (see shapes.ts) */
   checkShapes?: boolean;
+  /** Serve every endpoint over TLS (https:// and wss://), offering HTTP/2 unless `h2: false`. */
+  tls?: SimTls;
 }
 
 export interface SimUrls {
@@ -95,12 +97,12 @@ export class OrchidsSimulator {
       },
     };
     this.clerkControls = { delayMs: options.clerkDelayMs ?? 0, failureStatus: undefined };
-    this.clerkServer = createServer(createClerkHandler(this.authority, this.stats, this.clerkControls));
+    this.clerkServer = createServer(createClerkHandler(this.authority, this.stats, this.clerkControls), options.tls);
     this.clerkServer.on('connection', (socket: Socket) => {
       this.stats.clerkConnections++;
       this.track(socket, 'other'); // tracked only so close() can end it
     });
-    this.agentServer = createServer((req, res) => this.onAgentHttp(req, res));
+    this.agentServer = createServer((req, res) => this.onAgentHttp(req, res), options.tls);
     this.agentServer.on('connection', (socket: Socket) => {
       this.stats.agentConnections++;
       this.stats.openAgentConnections++;
@@ -111,6 +113,7 @@ export class OrchidsSimulator {
     });
     this.genB = new GenBHost(this.agentHost, {
       idleTimeoutMs: options.wsIdleTimeoutMs,
+      tls: options.tls,
       recordUpgrade: (info) => {
         if (this.recording) pushBounded(this.upgrades, info);
       },
@@ -131,12 +134,13 @@ export class OrchidsSimulator {
       const clerkPort = await listen(sim.clerkServer, options.clerkPort ?? 0, host);
       const agentPort = await listen(sim.agentServer, options.agentPort ?? 0, host);
       const agentBPort = await listen(sim.genB.server, options.agentBPort ?? 0, host);
+      const s = options.tls ? 's' : '';
       sim.urlSet = {
-        clerkUrl: `http://${hostPart}:${clerkPort}`,
-        agentUrl: `http://${hostPart}:${agentPort}/agent/coding-agent`,
-        agentWsUrl: `ws://${hostPart}:${agentBPort}${WS_PATH}`,
-        agentBUrl: `http://${hostPart}:${agentBPort}${SSE_B_PATH}`,
-        controlUrl: `http://${hostPart}:${agentPort}/__sim`,
+        clerkUrl: `http${s}://${hostPart}:${clerkPort}`,
+        agentUrl: `http${s}://${hostPart}:${agentPort}/agent/coding-agent`,
+        agentWsUrl: `ws${s}://${hostPart}:${agentBPort}${WS_PATH}`,
+        agentBUrl: `http${s}://${hostPart}:${agentBPort}${SSE_B_PATH}`,
+        controlUrl: `http${s}://${hostPart}:${agentPort}/__sim`,
       };
     } catch (error) {
       await sim.close();
@@ -269,7 +273,8 @@ export class OrchidsSimulator {
       const socketsClosed = [...this.sockets.keys()].map(
         (s) => new Promise<void>((resolve) => s.once('close', () => resolve())),
       );
-      for (const server of servers) server.closeAllConnections();
+      // An HTTP/2 server has no closeAllConnections(); its sockets are destroyed with the rest below.
+      for (const server of servers) if ('closeAllConnections' in server) server.closeAllConnections();
       for (const socket of this.sockets.keys()) socket.destroy();
       this.genB.close();
       await Promise.all([...closed, ...socketsClosed]);

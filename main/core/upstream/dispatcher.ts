@@ -1,4 +1,7 @@
-import { Agent, type Dispatcher } from 'undici';
+import tls, { type TLSSocket } from 'node:tls';
+import { Agent, buildConnector, Dispatcher } from 'undici';
+
+const H2_STREAMS = 100;
 
 export interface PoolTimeouts {
   connectTimeoutMs: number;
@@ -6,21 +9,101 @@ export interface PoolTimeouts {
   idleTimeoutMs: number;
 }
 
+export interface PoolOptions extends PoolTimeouts {
+  /** PEM certificates to trust besides the system's (ORCHIDS_TRAY_CA_FILE: a company proxy, or a test's own CA). */
+  extraCa?: string;
+}
+
 /**
- * The one connection pool every upstream call goes through (Orchids and Clerk alike). Keep-alive sockets are
- * reused across requests, so a warm proxy opens at most as many connections as it has concurrent requests.
+ * The one dispatcher every upstream call goes through: Clerk, both SSE agents and the WebSocket dials. Keep-alive
+ * connections are reused across requests, so a warm proxy opens at most as many connections as it has concurrent
+ * HTTP/1.1 requests, and one per origin where the upstream speaks HTTP/2.
+ *
+ * HTTP/2 is negotiated by ALPN wherever an https upstream offers it (the plan Orchids Tray follows turned it on for
+ * its shared client), with HTTP/1.1 as the fallback. WebSocket upgrades are the exception: RFC 6455 sockets need
+ * an HTTP/1.1 connection, and a WebSocket over HTTP/2 needs the server to support RFC 8441's extended CONNECT, which
+ * Orchids' socket host was never shown to do. So upgrades go to an HTTP/1.1-only agent behind the same dispatcher,
+ * and an h2 session to a host never carries (or breaks) a socket dial to it.
+ *
  * `headersTimeout` bounds the wait for the upstream's first byte and `bodyTimeout` the silence between chunks;
  * requests may pass their own values, which is how timeouts change at run time without a new pool.
  */
-export function createUpstreamDispatcher(timeouts: PoolTimeouts): Dispatcher {
-  return new Agent({
-    connect: { timeout: timeouts.connectTimeoutMs },
-    headersTimeout: timeouts.firstByteTimeoutMs,
-    bodyTimeout: timeouts.idleTimeoutMs,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    pipelining: 1,
-  });
+export class UpstreamDispatcher extends Dispatcher {
+  /** Plain requests to an origin not yet known, or known to speak HTTP/2 (many streams on one connection). */
+  private readonly h2: Agent;
+  /** Origins that answered ALPN with HTTP/1.1, and every WebSocket upgrade: one request per connection. */
+  private readonly h1: Agent;
+  /** What each origin's TLS handshake chose, learnt from the first connection to it. */
+  private readonly speaks = new Map<string, 'h2' | 'h1'>();
+
+  constructor(options: PoolOptions) {
+    super();
+    const tlsOptions = {
+      timeout: options.connectTimeoutMs,
+      // `ca` replaces the system's list: the extra certificates are added to it, never put in its place.
+      ...(options.extraCa ? { ca: [...tls.rootCertificates, options.extraCa] } : {}),
+    };
+    const common = {
+      headersTimeout: options.firstByteTimeoutMs,
+      bodyTimeout: options.idleTimeoutMs,
+      keepAliveTimeout: 30_000,
+      keepAliveMaxTimeout: 600_000,
+    };
+    const offerH2 = buildConnector({ ...tlsOptions, allowH2: true });
+    const learning: buildConnector.connector = (target, callback) =>
+      offerH2(target, (error, socket) => {
+        if (socket && target.protocol === 'https:') {
+          const origin = `https://${target.hostname}${target.port ? `:${target.port}` : ''}`;
+          this.speaks.set(origin, (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'h1');
+        }
+        if (error) callback(error, null);
+        else callback(null, socket!);
+      });
+    // undici counts an HTTP/2 connection busy at `pipelining` streams; 100 is what a Node h2 server allows at once.
+    this.h2 = new Agent({ ...common, connect: learning, allowH2: true, pipelining: H2_STREAMS });
+    this.h1 = new Agent({ ...common, connect: tlsOptions, allowH2: false, pipelining: 1 });
+  }
+
+  /** How an origin's connections go, once the first one has told (tests and the benchmark read it). */
+  protocolOf(origin: string): 'h2' | 'h1' | undefined {
+    return this.speaks.get(origin);
+  }
+
+  override dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+    const raw = options.origin ?? '';
+    const origin = typeof raw === 'string' ? raw : raw.origin;
+    // HTTP/2 is only ever negotiated over TLS (ALPN); plain http and socket upgrades stay on HTTP/1.1.
+    if (options.upgrade || !origin.startsWith('https:')) return this.h1.dispatch(options, handler);
+    const speaks = this.speaks.get(origin);
+    if (speaks === 'h1') return this.h1.dispatch(options, handler);
+    // undici holds back a request it may not retry (a POST) while the connection has another in flight: right for
+    // HTTP/1.1, where it would otherwise be pipelined, but it keeps an HTTP/2 connection to one stream. Once the
+    // origin is known to speak h2, requests say they may share it. Until then they go one at a time, as on h1.
+    if (speaks === 'h2' && options.idempotent === undefined) {
+      return this.h2.dispatch({ ...options, idempotent: true }, handler);
+    }
+    return this.h2.dispatch(options, handler);
+  }
+
+  override close(): Promise<void>;
+  override close(callback: () => void): void;
+  override close(callback?: () => void): Promise<void> | void {
+    const closed = Promise.all([this.h2.close(), this.h1.close()]).then(() => undefined);
+    if (!callback) return closed;
+    void closed.then(callback, callback);
+  }
+
+  override destroy(): Promise<void>;
+  override destroy(error: Error | null): Promise<void>;
+  override destroy(callback: () => void): void;
+  override destroy(error: Error | null, callback: () => void): void;
+  override destroy(first?: Error | null | (() => void), second?: () => void): Promise<void> | void {
+    const error = typeof first === 'function' ? null : (first ?? null);
+    const callback = typeof first === 'function' ? first : second;
+    const destroyed = Promise.all([this.h2.destroy(error), this.h1.destroy(error)]).then(() => undefined);
+    if (!callback) return destroyed;
+    void destroyed.then(callback, callback);
+  }
 }
 
 /**
@@ -28,10 +111,10 @@ export function createUpstreamDispatcher(timeouts: PoolTimeouts): Dispatcher {
  * `connectTimeoutMs` swaps in a new pool (requests under way finish on the old one, which then closes).
  */
 export class UpstreamPool {
-  private current: Dispatcher;
+  private current: UpstreamDispatcher;
 
-  constructor(private readonly timeouts: () => PoolTimeouts) {
-    this.current = createUpstreamDispatcher(timeouts());
+  constructor(private readonly options: () => PoolOptions) {
+    this.current = new UpstreamDispatcher(options());
   }
 
   get dispatcher(): Dispatcher {
@@ -40,7 +123,7 @@ export class UpstreamPool {
 
   replace(): void {
     const old = this.current;
-    this.current = createUpstreamDispatcher(this.timeouts());
+    this.current = new UpstreamDispatcher(this.options());
     void old.close().catch(() => undefined);
   }
 

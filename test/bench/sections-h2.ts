@@ -1,0 +1,43 @@
+/**
+ * HTTP/2 to the upstream: the app streaming short answers at c=16 from a TLS simulator that offers h2, beside one that
+ * offers only HTTP/1.1, each in its own fresh simulator and app process. The connections opened during the measured
+ * phase and those open at its end show what h2 saves: sixteen concurrent streams on one connection instead of
+ * sixteen connections.
+ */
+import { generate } from 'selfsigned';
+import { shortBody } from './bodies';
+import { measureRow, type Bench } from './harness';
+import { LOAD_COLUMNS, loadCells, type Report } from './report';
+
+export async function http2Connections(bench: Bench, report: Report): Promise<void> {
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keySize: 2048,
+    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+  });
+  const table = report.table(
+    'HTTP/2 vs HTTP/1.1 to the upstream (TLS simulator, Generation A SSE, short streamed request, c=16)',
+    ['Upstream', 'upstream conns opened while measured', 'open at the end', ...LOAD_COLUMNS],
+    'Each row has its own simulator (offering h2 by ALPN, or HTTP/1.1 only) and its own app trusting that simulator\u2019s certificate; "vs hop" here compares with the h1 row.',
+  );
+  let h1: Parameters<typeof loadCells>[1];
+  for (const mode of ['h1', 'h2'] as const) {
+    const sim = await bench.startSim({ BENCH_SIM_TLS: mode, BENCH_TLS_KEY: pems.private, BENCH_TLS_CERT: pems.cert });
+    try {
+      const app = await bench.startApp({ upstream: { urls: sim.urls, ca: pems.cert } });
+      const users = await sim.proc.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
+      await app.proc.call('add-accounts', { users });
+      const row = await measureRow({ ...bench, sim: sim.proc }, 'app', { body: shortBody(true), concurrency: 16 }, app);
+      const stats = await sim.proc.call<{ openAgentConnections: number }>('stats');
+      if (mode === 'h1') h1 = row;
+      table.rows.push([
+        mode === 'h2' ? 'HTTP/2 (ALPN h2)' : 'HTTP/1.1',
+        String(row.simDelta.agentConnections),
+        String(stats.openAgentConnections),
+        ...loadCells(row, h1, true),
+      ]);
+      await app.proc.stop();
+    } finally {
+      await sim.proc.stop();
+    }
+  }
+}
