@@ -7,7 +7,8 @@
  *   --cpu-prof         start the app and hop processes with --cpu-prof; where the profiles went and a summary of
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
- *   --only <a,b>       run only these sections: idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,soak
+ *   --only <a,b>       run only these sections:
+ *                      idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,soak
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */

@@ -17,7 +17,8 @@ export async function http2Connections(bench: Bench, report: Report): Promise<vo
   const table = report.table(
     'HTTP/2 vs HTTP/1.1 to the upstream (TLS simulator, Generation A SSE, short streamed request, c=16)',
     ['Upstream', 'upstream conns opened while measured', 'open at the end', ...LOAD_COLUMNS],
-    'Each row has its own simulator (offering h2 by ALPN, or HTTP/1.1 only) and its own app trusting that simulator\u2019s certificate; "vs hop" here compares with the h1 row.',
+    'Each row has its own simulator (offering h2 by ALPN, or HTTP/1.1 only) and its own app trusting that ' +
+      'simulator\u2019s certificate; "vs hop" here compares with the h1 row.',
   );
   let h1: Parameters<typeof loadCells>[1];
   for (const mode of ['h1', 'h2'] as const) {

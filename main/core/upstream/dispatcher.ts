@@ -57,7 +57,7 @@ export class UpstreamDispatcher extends Dispatcher {
           this.speaks.set(origin, (socket as TLSSocket).alpnProtocol === 'h2' ? 'h2' : 'h1');
         }
         if (error) callback(error, null);
-        else callback(null, socket!);
+        else callback(null, socket);
       });
     // undici counts an HTTP/2 connection busy at `pipelining` streams; 100 is what a Node h2 server allows at once.
     this.h2 = new Agent({ ...common, connect: learning, allowH2: true, pipelining: H2_STREAMS });
