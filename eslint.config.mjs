@@ -7,6 +7,7 @@ import importX from 'eslint-plugin-import-x';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import typeErrors from './scripts/eslint-type-errors.mjs';
 
 const root = import.meta.dirname;
 
@@ -49,7 +50,10 @@ export default defineConfig(
       // preload, renderer, e2e) that `npm run typecheck` checks.
       parserOptions: { projectService: true, tsconfigRootDir: root },
     },
+    plugins: { tsc: typeErrors },
     rules: {
+      // TypeScript's errors, from the programs built for the rules above: `npm run check` needs no second pass.
+      'tsc/type-errors': 'error',
       // Unused code is the type checker's job (noUnusedLocals/noUnusedParameters in tsconfig.base.json); a second
       // opinion with different exemptions would only disagree with it.
       '@typescript-eslint/no-unused-vars': 'off',
