@@ -148,8 +148,16 @@ export class MessagesProxy {
     const done = result.kind === 'done' ? result : undefined;
     const error = result.kind === 'failed' ? result.error : undefined;
     const aborted = result.kind === 'aborted';
+    // Every field written out, no `...start`: an object cloned from a 6-field one and then given 17 more goes past
+    // V8's limit for fast out-of-object properties and turns into a dictionary, and that cost ~40 µs a request here
+    // (a CPU profile charged it to each line of this literal).
     this.deps.observer.requestFinished({
-      ...start,
+      requestId: start.requestId,
+      startedAt: start.startedAt,
+      api: start.api,
+      model: start.model,
+      upstreamModel: start.upstreamModel,
+      stream: start.stream,
       finishedAt,
       status: done ? 200 : error ? format.errorStatus(error) : 499,
       stopReason: done?.stopReason ?? null,
