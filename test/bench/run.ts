@@ -8,7 +8,7 @@
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
  *   --only <a,b>       run only these sections:
- *                      idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,soak
+ *                      idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,streamed,burst,soak
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
@@ -28,6 +28,7 @@ import { bodySizes, chatCompletions, claudeCodeTurn, debugLogging, shortRequests
 import { accountScaling, heldStreams, idleMemory, memoryTable, soak, tokensAndConnections } from './sections-resources';
 import { webSockets } from './sections-ws';
 import { http2Connections } from './sections-h2';
+import { streamedGroup, streamingBurst } from './sections-streamed';
 import type { SimUrlSet, UpstreamTarget } from './harness';
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
@@ -43,6 +44,8 @@ const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]>
   ['accounts', accountScaling],
   ['ws', webSockets],
   ['h2', http2Connections],
+  ['streamed', streamedGroup],
+  ['burst', streamingBurst],
   ['soak', soak], // last: the app has by then served everything above
 ];
 
