@@ -40,9 +40,10 @@ export async function streamedGroup(bench: Bench, report: Report): Promise<void>
       'app p99 ms',
       'errors',
     ],
-    'Each pair runs as four palindromes of short phases (hop app app hop …), so the machine’s bursts fall on both alike; ' +
-      '"phase by phase" is the spread of the paired phases, the merged figure is the one judged. The hop for the ws rows ' +
-      'forwards the same WebSocket frames (bare-hop-ws.ts); for the others it pipes the SSE bytes (bare-hop.ts).',
+    'Each pair runs as four palindromes of short phases (hop app app hop …), ' +
+      'so the machine’s bursts fall on both alike; "phase by phase" is the spread of the paired phases, ' +
+      'the merged figure is the one judged. The hop for the ws rows forwards the same WebSocket frames ' +
+      '(bare-hop-ws.ts); for the others it pipes the SSE bytes (bare-hop.ts).',
   );
   const ws: AppHandle = await bench.startApp({ protocol: 'ws' });
   const users = await bench.sim.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
@@ -95,9 +96,10 @@ export async function streamedGroup(bench: Bench, report: Report): Promise<void>
     const pairRows = judged.get(key);
     if (!pairRows) return;
     const r = pairRows.app.rps / pairRows.hop.rps;
+    const spread = phaseSpread(pairRows.app, pairRows.hop);
     report.check(
       `${what} ≥ ${target}× the hop`,
-      `${fmtInt(pairRows.app.rps)} vs ${fmtInt(pairRows.hop.rps)} req/s = ${fmt(r, 2)}× (phases ${phaseSpread(pairRows.app, pairRows.hop)})`,
+      `${fmtInt(pairRows.app.rps)} vs ${fmtInt(pairRows.hop.rps)} req/s = ${fmt(r, 2)}× (phases ${spread})`,
       r >= target,
     );
   };
