@@ -58,6 +58,10 @@ export interface CoreOptions {
   tokenRefreshLeadMs?: number;
   observer?: ProxyObserver;
   extraRoutes?: ServerOptions['extraRoutes'];
+  /** Connection cap and timeouts of the HTTP server (tests shrink them). */
+  serverLimits?: ServerOptions['limits'];
+  /** The machine's addresses for remote mode's Host check (tests fix them). */
+  ownAddresses?: ServerOptions['ownAddresses'];
   maxTransientRetries?: number;
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
@@ -243,6 +247,8 @@ export class OrchidsCore {
       port: options.port ?? this.settings.get('port'),
       allowNonLoopback: this.config.allowNonLoopback,
       maxBodyBytes: this.config.maxBodyBytes,
+      bodyBudgetBytes: () => this.settings.get('requestBodyBudgetMb') * 1024 * 1024,
+      allowedHosts: () => this.settings.get('allowedHosts'),
       // null when a key is stored but cannot be read: the server then refuses every call instead of opening up.
       apiKey: () => (this.settings.isUnreadable('apiKey') ? null : this.settings.get('apiKey')),
       allowedOrigins: () => this.settings.get('allowedOrigins'),
@@ -251,12 +257,14 @@ export class OrchidsCore {
       health: () => this.health(),
       proxy: this.proxy,
       extraRoutes: options.extraRoutes,
+      limits: options.serverLimits,
+      ownAddresses: options.ownAddresses,
       log: this.log,
       paused: () => this.paused,
     });
     this.settings.onChange((key) => {
       this.bus.publish({ type: 'proxy.changed' });
-      if (key === 'allowedOrigins') this.server.refreshGuard();
+      if (key === 'allowedOrigins' || key === 'allowedHosts') this.server.refreshGuard();
       if (key === 'connectTimeoutMs') this.replaceDispatcher();
     });
   }
@@ -346,6 +354,7 @@ export class OrchidsCore {
         pending: this.debugLogs.pending,
       },
       history: { dropped: this.history.dropped, pending: this.history.pending },
+      server: this.server.stats(),
       events: { subscribers: this.bus.subscriberCount, dropped: this.bus.dropped },
     };
   }

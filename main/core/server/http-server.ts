@@ -1,16 +1,31 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { validateMessagesRequest, RequestValidationError } from '../anthropic/validate';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { RequestValidationError } from '../anthropic/validate';
 import type { MessagesRequest } from '../anthropic/types';
-import { listedModels, type ModelMap } from '../orchids/model-map';
+import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
+import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
+import { BodyBudget, type BodyReservation } from './body-budget';
+import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
-import { checkApiKey, checkHost, checkOrigin, isLoopbackHost, type GuardConfig } from './guards';
-import { BodyError, decodeJson, readBody } from './json-body';
+import {
+  checkApiKey,
+  checkHost,
+  checkOrigin,
+  hasApiKey,
+  isDefaultLoopbackBind,
+  isLoopbackHost,
+  type GuardConfig,
+} from './guards';
+import { BodyError, ClientGoneError, decodeJsonBody, readBody } from './json-body';
+import { checkJsonContentType } from './media-type';
 
 /** Anthropic's own limit for Messages API bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Seconds a client is told to wait when the body budget or the connection reserve turns it away. */
+const BUSY_RETRY_AFTER_S = 2;
 
 export interface ServerOptions {
   host: string;
@@ -18,14 +33,23 @@ export interface ServerOptions {
   /** Binding beyond loopback exposes the user's accounts to the network: it must be asked for by name. */
   allowNonLoopback: boolean;
   maxBodyBytes: number;
+  /** Request bodies in flight, in bytes, across all requests (setting requestBodyBudgetMb). */
+  bodyBudgetBytes?: () => number;
   /** The key clients must present; '' for none; null when one is stored but unreadable (then nobody gets in). */
   apiKey: () => string | null;
   allowedOrigins: () => readonly string[];
+  /** Host names remote clients may use besides the machine's own addresses (setting allowedHosts). */
+  allowedHosts?: () => readonly string[];
+  /** The machine's own addresses, for remote mode's Host check (default: every network interface's). */
+  ownAddresses?: () => string[];
+  limits?: Partial<ServerLimits>;
   modelMap: () => ModelMap;
   /** The input-token estimate count_tokens returns: the same one message_start reports. */
   estimateInput: (request: MessagesRequest) => number;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
+  /** More API routes under /v1/, after the Anthropic ones. */
+  routes?: ApiRoute[];
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   log?: (line: string) => void;
@@ -35,23 +59,36 @@ export interface ServerOptions {
 
 export class ServerStartError extends Error {}
 
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="Orchids Tray", charset="UTF-8"' };
+
 /**
  * The local Anthropic-compatible endpoint. Every response carries a `request-id`; every failure is an Anthropic
- * error body; nothing a client sends can take the process down.
+ * error body; nothing a client sends can take the process down, and no client can hold more than its share of
+ * memory (the body budget) or connections (the connection guard).
  */
 export class ProxyServer {
   private server: http.Server | undefined;
-  private readonly sockets = new Set<Socket>();
   private inflight = 0;
   private readonly longLived = new Set<ServerResponse>();
   private idleWaiters: Array<() => void> = [];
   private guard: GuardConfig | undefined;
+  private readonly limits: ServerLimits;
+  private readonly connections: ConnectionGuard;
+  private readonly budget: BodyBudget;
+  private readonly routes: ApiRoute[];
+  /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
+  readonly remote: boolean;
   boundPort = 0;
 
   private extraRoutes: ServerOptions['extraRoutes'];
 
   constructor(private readonly options: ServerOptions) {
     this.extraRoutes = options.extraRoutes;
+    this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+    this.connections = new ConnectionGuard(this.limits);
+    this.budget = new BodyBudget(options.bodyBudgetBytes ?? (() => 256 * 1024 * 1024));
+    this.routes = [...anthropicRoutes(options), ...(options.routes ?? [])];
+    this.remote = options.allowNonLoopback && !isDefaultLoopbackBind(options.host);
   }
 
   /** Mounts the dashboard and control routes once they exist (they need the core this server belongs to). */
@@ -68,6 +105,20 @@ export class ProxyServer {
     return `http://${host}:${this.boundPort}`;
   }
 
+  /** Counters for /health: connections, the body budget. */
+  stats(): Record<string, unknown> {
+    return {
+      remote: this.remote,
+      connections: this.connections.stats(),
+      bodyBudget: {
+        bytes: this.budget.bytes,
+        inUse: this.budget.inUse,
+        peak: this.budget.peak,
+        refused: this.budget.refused,
+      },
+    };
+  }
+
   async start(): Promise<string> {
     if (this.server) return this.url;
     const { host, port } = this.options;
@@ -77,17 +128,28 @@ export class ProxyServer {
           'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it.',
       );
     }
-    const server = http.createServer((req, res) => void this.route(req, res));
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    // Claude Code holds streams open for minutes; the server must not cut them.
-    server.requestTimeout = 0;
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    if (this.remote && !this.options.apiKey()) {
+      throw new ServerStartError(
+        `Refusing to listen on ${host} without an API key: anyone who can reach that address could use your Orchids accounts. ` +
+          'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
+      );
+    }
+    const server = http.createServer(
+      {
+        headersTimeout: this.limits.headersTimeoutMs,
+        // Covers receiving the request only: once its body is in, an answer (a stream Claude Code holds open for
+        // minutes) may take as long as it needs.
+        requestTimeout: this.limits.requestTimeoutMs,
+        keepAliveTimeout: this.limits.keepAliveTimeoutMs,
+        // How often Node looks for connections past those timeouts (its default, 30 s, would let them triple).
+        connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
+      },
+      (req, res) => void this.route(req, res),
+    );
+    server.on('connection', (socket) => this.connections.admit(socket));
+    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
       else socket.destroy();
     });
     await new Promise<void>((resolve, reject) => {
@@ -132,7 +194,7 @@ export class ProxyServer {
       ]);
     }
     server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.connections.sockets()) socket.destroy();
     await closed;
   }
 
@@ -156,7 +218,12 @@ export class ProxyServer {
     const own = new Set<string>();
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) own.add(`http://${name}:${port}`);
     const extra = new Set<string>();
-    if (!isLoopbackHost(this.options.host)) extra.add(this.options.host.toLowerCase());
+    if (this.remote) {
+      const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address).toLowerCase();
+      extra.add(bracket(this.options.host));
+      for (const address of (this.options.ownAddresses ?? machineAddresses)()) extra.add(bracket(address));
+      for (const name of this.options.allowedHosts?.() ?? []) extra.add(name.trim().toLowerCase());
+    }
     this.guard = { extraHosts: extra, allowedOrigins: new Set(this.options.allowedOrigins()), ownOrigins: own };
   }
 
@@ -165,11 +232,18 @@ export class ProxyServer {
     const receivedAt = Date.now();
     res.setHeader('request-id', requestId);
     this.inflight += 1;
+    const socket = req.socket;
+    let releaseBody: (() => void) | undefined;
+    let releaseApi: (() => void) | undefined;
     res.once('close', () => {
+      releaseBody?.();
+      releaseApi?.();
+      this.connections.wait(socket);
       if (this.longLived.delete(res)) return;
       this.inflight -= 1;
       if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
+    let route: ApiRoute | undefined;
     try {
       const guard = this.guard!;
       checkHost(req, guard);
@@ -181,81 +255,95 @@ export class ProxyServer {
       // The API's paths are plain ASCII: splitting off the query is enough, and much cheaper than a URL object
       // on every request. Only other paths (the dashboard) get a parsed URL.
       const raw = req.url ?? '/';
-      const query = raw.indexOf('?');
-      const pathname = query < 0 ? raw : raw.slice(0, query);
+      const queryAt = raw.indexOf('?');
+      const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
       const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
       const method = req.method ?? 'GET';
+      const readOnly = method === 'GET' || method === 'HEAD';
 
       if (method === 'OPTIONS') return this.preflight(res, origin);
-      if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      if (path === '/health' && readOnly) return this.health(req, res);
+      const apiKey = this.options.apiKey();
+      if (this.remote) this.requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
+      if (path === '/' && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
-      if (path === '/health' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.options.health()));
-      if (path.startsWith('/v1/')) return await this.api(req, res, path, method, requestId, receivedAt);
+      if (path.startsWith('/v1/')) {
+        if (apiKey === null) throw unreadableKey();
+        checkApiKey(req, apiKey);
+        const found = findRoute(this.routes, method, path);
+        if (!found) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
+        if ('allowed' in found) {
+          throw new ApiError('not_found_error', `${path} accepts ${found.allowed.join(', ')}, not ${method}.`, 405, {
+            allow: found.allowed.join(', '),
+          });
+        }
+        route = found.route;
+        // An API request takes one of the connections not kept in reserve once it is being worked on; until
+        // its body has arrived it is only waiting, and may be displaced like any other waiting connection.
+        const startServing = (): void => {
+          releaseApi = this.connections.enterApi();
+          if (!releaseApi) throw busy('Orchids Tray is serving as many API requests as it takes at once.');
+          this.connections.serve(socket);
+        };
+        const ctx: RouteContext = {
+          req,
+          res,
+          requestId,
+          receivedAt,
+          path,
+          rest: route.path.endsWith('/') ? decodePathPart(found.rest) : '',
+          query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
+          json: async () => {
+            const reservation = this.budget.open();
+            releaseBody = () => reservation.release();
+            const body = await this.readJson(req, reservation);
+            startServing();
+            return body;
+          },
+        };
+        if (route.method === 'GET') startServing();
+        return await route.handle(ctx);
+      }
+      this.connections.serve(socket);
       if (this.extraRoutes && (await this.extraRoutes(req, res, new URL(raw, 'http://localhost')))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
-      this.fail(res, error, requestId);
+      this.fail(req, res, error, requestId, route);
     }
   }
 
-  private async api(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    method: string,
-    requestId: string,
-    receivedAt: number,
-  ): Promise<void> {
-    const apiKey = this.options.apiKey();
-    if (apiKey === null) {
+  private async readJson(req: IncomingMessage, reservation: BodyReservation): Promise<unknown> {
+    checkJsonContentType(req.headers['content-type']);
+    const body = await readBody(req, this.options.maxBodyBytes, {
+      reservation,
+      largestReservable: this.budget.largestBody,
+    });
+    return decodeJsonBody(body);
+  }
+
+  /**
+   * Remote mode: every route needs the key, the dashboard included (a browser is asked for it through HTTP Basic
+   * authentication, the key as the password). A missing key fails closed rather than opening the server.
+   */
+  private requireRemoteKey(req: IncomingMessage, apiKey: string | null, dashboard: boolean): void {
+    if (apiKey === null) throw unreadableKey();
+    if (!apiKey) {
       throw new ApiError(
         'authentication_error',
-        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
+        'Orchids Tray listens beyond this machine and has no API key, so it refuses every request. Set one in Settings or with: npm run cli -- settings set apiKey <key>',
       );
     }
-    checkApiKey(req, apiKey);
-    if (path === '/v1/models' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.models()));
-    if (path.startsWith('/v1/models/') && method === 'GET') {
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      const model = this.models().data.find((entry) => entry.id === id);
-      if (!model) throw new ApiError('not_found_error', `model: ${id}`);
-      return sendJson(res, 200, JSON.stringify(model));
-    }
-    const isMessages = path === '/v1/messages';
-    const isCount = path === '/v1/messages/count_tokens';
-    if (!isMessages && !isCount) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
-    if (method !== 'POST') throw new ApiError('not_found_error', `${path} accepts POST, not ${method}.`, 405);
-    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-    if (!contentType.startsWith('application/json')) {
-      throw new ApiError('invalid_request_error', 'Content-Type must be application/json.');
-    }
-    const body = decodeJson(await readBody(req, this.options.maxBodyBytes));
-    const request = validateMessagesRequest(body, { requireMaxTokens: isMessages });
-    if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: this.options.estimateInput(request) }));
-    if (this.options.paused?.()) {
-      throw new ApiError(
-        'overloaded_error',
-        'Orchids Tray is paused. Resume it from the tray menu or the window.',
-        529,
-      );
-    }
-    await this.options.proxy.handle(request, req, res, requestId, receivedAt);
+    checkApiKey(req, apiKey, dashboard ? BASIC_CHALLENGE : {});
   }
 
-  private models(): {
-    data: Array<Record<string, string>>;
-    has_more: false;
-    first_id: string | null;
-    last_id: string | null;
-  } {
-    const data = listedModels(this.options.modelMap()).map((id) => ({
-      type: 'model',
-      id,
-      display_name: id,
-      created_at: '2025-01-01T00:00:00Z',
-    }));
-    return { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
+  /** In remote mode, only the status is public; the details need the key. */
+  private health(req: IncomingMessage, res: ServerResponse): void {
+    const details = this.options.health();
+    if (!this.remote) return sendJson(res, 200, JSON.stringify(details));
+    const apiKey = this.options.apiKey();
+    const allowed = Boolean(apiKey) && hasApiKey(req, apiKey!);
+    sendJson(res, 200, JSON.stringify(allowed ? details : { status: details.status }));
   }
 
   private preflight(res: ServerResponse, origin: string | undefined): void {
@@ -263,28 +351,90 @@ export class ProxyServer {
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers':
-        'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access',
+        'content-type, content-encoding, x-api-key, authorization, anthropic-version, anthropic-beta, anthropic-dangerous-direct-browser-access',
       'access-control-max-age': '600',
     });
     res.end();
   }
 
-  private fail(res: ServerResponse, error: unknown, requestId: string): void {
-    let apiError: ApiError;
-    if (error instanceof ApiError) apiError = error;
-    else if (error instanceof BodyError) {
-      apiError = new ApiError(error.status === 413 ? 'request_too_large' : 'invalid_request_error', error.message);
-      // The rest of an oversized body was not read; the connection cannot carry another request.
-      if (error.status === 413) res.setHeader('connection', 'close');
-    } else if (error instanceof RequestValidationError) apiError = new ApiError('invalid_request_error', error.message);
-    else {
-      this.options.log?.(`[server] ${requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-      apiError = new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
-    }
-    if (res.headersSent) {
-      if (!res.writableEnded) res.end(`event: error\ndata: ${errorBody(apiError.type, apiError.message)}\n\n`);
+  private fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: unknown,
+    requestId: string,
+    route: ApiRoute | undefined,
+  ): void {
+    if (error instanceof ClientGoneError) {
+      // Nobody to answer: count it, say nothing (it used to be a five-line stack per stalled upload).
+      this.connections.noteAbortedUpload();
+      res.destroy();
       return;
     }
-    sendError(res, apiError);
+    const apiError = toApiError(error);
+    if (!apiError) {
+      this.options.log?.(`[server] ${requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    }
+    const answer =
+      apiError ?? new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
+    // A body that was refused unread leaves the connection unable to carry another request.
+    if (!req.complete && (answer.status === 413 || answer.status === 529 || answer.status === 415)) {
+      res.setHeader('connection', 'close');
+    }
+    if (res.headersSent) {
+      if (!res.writableEnded) res.end(`event: error\ndata: ${errorBody(answer.type, answer.message)}\n\n`);
+      return;
+    }
+    if (route?.errorBody) {
+      sendJson(res, answer.status, route.errorBody(answer.type, answer.message), answer.headers);
+      return;
+    }
+    sendError(res, answer);
   }
+}
+
+/** The client errors every layer below may throw, as the answer they get; undefined for a real internal error. */
+function toApiError(error: unknown): ApiError | undefined {
+  if (error instanceof ApiError) return error;
+  if (error instanceof BodyError) {
+    switch (error.status) {
+      case 413:
+        return new ApiError('request_too_large', error.message);
+      case 529:
+        return busy(error.message);
+      case 415:
+        return new ApiError('invalid_request_error', error.message, 415);
+      default:
+        return new ApiError('invalid_request_error', error.message);
+    }
+  }
+  if (error instanceof RequestValidationError) return new ApiError('invalid_request_error', error.message);
+  // decodeURIComponent on a path with a broken %-escape, wherever it happened.
+  if (error instanceof URIError) return new ApiError('invalid_request_error', 'The URL has invalid percent-encoding.');
+  return undefined;
+}
+
+function busy(message: string): ApiError {
+  return new ApiError('overloaded_error', message, 529, { 'retry-after': String(BUSY_RETRY_AFTER_S) });
+}
+
+function unreadableKey(): ApiError {
+  return new ApiError(
+    'authentication_error',
+    "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
+  );
+}
+
+function decodePathPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new ApiError('invalid_request_error', 'The URL has invalid percent-encoding.');
+  }
+}
+
+function machineAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined)
+    .map((entry) => entry.address);
 }
