@@ -306,7 +306,7 @@ export class ProxyServer {
         return await route.handle(ctx);
       }
       this.connections.serve(socket);
-      if (this.extraRoutes && (await this.extraRoutes(req, res, new URL(raw, 'http://localhost')))) return;
+      if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
       this.fail(req, res, error, requestId, route);
@@ -429,6 +429,18 @@ function decodePathPart(part: string): string {
     return decodeURIComponent(part);
   } catch {
     throw new ApiError('invalid_request_error', 'The URL has invalid percent-encoding.');
+  }
+}
+
+/**
+ * The request target as a URL for the other routes. Leading slashes and backslashes are collapsed first: `//x` or
+ * `/\\x` would otherwise be read as a host name (and a bad one throws).
+ */
+function parseTarget(raw: string): URL {
+  try {
+    return new URL(raw.replace(/^[/\\]+/, '/'), 'http://localhost');
+  } catch {
+    throw new ApiError('invalid_request_error', 'The request target is not a valid URL path.');
   }
 }
 
