@@ -28,6 +28,7 @@ import { ProtocolChoice } from './upstream/protocol-choice';
 import type { UpstreamProtocol } from './upstream/protocol';
 import { CountWriter } from './writers/count-writer';
 import { withTimeout } from './util/timeout';
+import { secureDataDir } from './util/paths';
 import { EventBus } from './events/event-bus';
 import type { CoreEvent } from './events/types';
 import { HistoryRepo, type HistoryEntry } from './history/history-repo';
@@ -121,6 +122,12 @@ export class OrchidsCore {
         at: Date.now(),
       });
     };
+    const tightened = secureDataDir(this.config.dataDir, { privateFiles: [DATABASE_FILE] });
+    if (tightened > 0) {
+      this.log(
+        `[data] Made ${this.config.dataDir} private: ${tightened} files and folders were open to other users (now 0700 folders, 0600 files).`,
+      );
+    }
     this.db = openDatabase(path.join(this.config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
     this.keyFile = new KeyFileSecretBox(this.config.dataDir);
     this.secrets =
