@@ -1,187 +1,192 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { QueueWriter } from '../writers/queue-writer';
-import { readableBodies, type DebugRecord } from './debug-trace';
-import { redactText } from './redact';
+import { PeriodicFlusher } from '../writers/periodic-flusher';
+import type { DebugRecord } from './debug-trace';
+import { recordBytes, recordLine } from './record-line';
+import { SegmentStore, type Retention } from './segment-store';
 
-export interface Retention {
-  maxCount: number;
-  maxBytes: number;
-  maxAgeMs: number;
-}
+export type { Retention } from './segment-store';
 
 export interface DebugLogWriterOptions {
   dir: string;
   retention: () => Retention;
-  /** Literal secrets to scrub besides the patterns (the API key, cookies the process knows). */
+  /** Literal secrets to scrub besides the patterns (the API key); more sources can be added with addSecrets. */
   secrets: () => readonly string[];
+  /** Records waiting to be written, at most. */
   capacity?: number;
-  intervalMs?: number;
+  /** Memory the waiting records may hold (their bodies, events and frames), in bytes. */
+  maxPendingBytes?: number;
   /**
-   * Records written per second at most. Each file costs about half a millisecond of CPU (mostly the kernel's
-   * open/write/close), so without a cap a storm of requests would spend a core on logging; beyond it records are
-   * dropped and counted, like a full queue's. A person reading logs never comes near it.
+   * The share of one core the writer may spend serialising and redacting (0.04: 4%). Past it, new requests are
+   * not traced until it has caught up, and each is counted as dropped: logging never costs a busy proxy more.
    */
-  maxWritesPerSecond?: number;
+  cpuShare?: number;
+  /** CPU time (ms) the writer may bank while idle, so a burst after a quiet spell is written whole. */
+  cpuBurstMs?: number;
+  intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 }
 
-interface FileEntry {
-  name: string;
-  size: number;
-  mtimeMs: number;
-}
+const DEFAULTS = {
+  capacity: 8192,
+  maxPendingBytes: 32 * 1024 * 1024,
+  cpuShare: 0.04,
+  cpuBurstMs: 500,
+  intervalMs: 100,
+};
+/** Serialisation work per turn of the event loop before the writer yields to requests. */
+const SLICE_MS = 4;
 
 /**
- * Writes debug records to `<data dir>/debug-logs/`, one JSON file per request. The request path only enqueues;
- * this writer serialises, redacts, writes with fs.promises and applies retention (count, total size, age), oldest
- * first. It never wipes existing logs at start: it indexes them and carries on.
+ * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
+ * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
+ * event loop, appends each batch in one write, and applies retention (count, total size, age), oldest first. It
+ * never wipes existing logs at start.
+ *
+ * What it may hold is bounded three ways: the number and the bytes of records waiting, and the CPU it spends. At a
+ * thousand requests a second every record is kept; beyond what those bounds allow, requests are not traced at
+ * all (refused before collection, so an unwritable record costs the request path nothing) and counted as dropped.
  */
 export class DebugLogWriter {
-  private readonly queue: QueueWriter<DebugRecord>;
-  private index: FileEntry[] | undefined;
-  private totalBytes = 0;
-  private tokens: number;
-  private tokensAt = 0;
-  private rateDropped = 0;
-  private queueDropped = 0;
+  private readonly store: SegmentStore;
+  private readonly flusher: PeriodicFlusher;
+  private readonly limits: typeof DEFAULTS;
+  private readonly secretSources: Array<() => readonly string[]>;
+  private queue: Array<{ record: DebugRecord; bytes: number }> = [];
+  private pendingBytes = 0;
   /** Traces admitted and still being collected: their room in the queue is kept for them. */
   private admitted = 0;
+  private writtenCount = 0;
+  private droppedCount = 0;
+  private cpuMs: number;
+  private cpuAt: number;
 
   constructor(private readonly options: DebugLogWriterOptions) {
-    this.tokens = options.maxWritesPerSecond ?? 25;
-    this.queue = new QueueWriter<DebugRecord>({
-      write: (batch) => this.write(batch),
-      intervalMs: options.intervalMs ?? 200,
-      capacity: options.capacity ?? 256,
-      maxBatch: 16,
-      onError: options.onError,
-    });
+    this.limits = {
+      capacity: options.capacity ?? DEFAULTS.capacity,
+      maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
+      cpuShare: options.cpuShare ?? DEFAULTS.cpuShare,
+      cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
+      intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+    };
+    this.store = new SegmentStore(options.dir, () => this.now());
+    this.secretSources = [options.secrets];
+    this.cpuMs = this.limits.cpuBurstMs;
+    this.cpuAt = this.now();
+    this.flusher = new PeriodicFlusher(() => this.flush(), this.limits.intervalMs, options.onError);
   }
 
   get dir(): string {
     return this.options.dir;
   }
 
-  /** Records not written: the queue was full, or the write rate was at its cap. */
+  /** Records not written: refused before collection (a bound was reached), or lost to a failed write. */
   get dropped(): number {
-    return this.queue.dropped + this.queueDropped + this.rateDropped;
+    return this.droppedCount;
   }
 
   get written(): number {
-    return this.queue.written;
+    return this.writtenCount;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Another source of literal secrets to scrub (the install token, from the control layer). */
+  addSecrets(source: () => readonly string[]): void {
+    this.secretSources.push(source);
   }
 
   /**
-   * Asked before a request's trace is collected at all. Under a storm (queue full, or the write rate at its cap)
-   * the answer is no and the drop is counted, so an unwritable record costs the request path nothing.
+   * Asked before a request's trace is collected at all. When a bound is reached the answer is no and the drop is
+   * counted, so an unwritable record costs the request path nothing.
    */
   admit(): boolean {
-    if (this.queue.pending + this.admitted >= (this.options.capacity ?? 256)) {
-      this.queueDropped += 1;
-      return false;
-    }
-    if (!this.takeToken()) {
-      this.rateDropped += 1;
+    this.refillCpu();
+    const full =
+      this.queue.length + this.admitted >= this.limits.capacity ||
+      this.pendingBytes >= this.limits.maxPendingBytes ||
+      this.cpuMs <= 0;
+    if (full) {
+      this.droppedCount += 1;
       return false;
     }
     this.admitted += 1;
     return true;
   }
 
-  get pending(): number {
-    return this.queue.pending;
-  }
-
   start(): void {
-    this.queue.start();
+    this.flusher.start();
   }
 
-  /** A record whose trace was admitted (or, in tests, any record: it then takes its own token). */
+  /** A record whose trace was admitted (or, in tests, any record: it is then admitted here). */
   enqueue(record: DebugRecord, admitted = false): boolean {
     if (admitted) this.admitted = Math.max(0, this.admitted - 1);
-    else if (!this.takeToken()) {
-      this.rateDropped += 1;
-      return false;
-    }
-    return this.queue.enqueue(record);
+    else if (!this.admit()) return false;
+    else this.admitted -= 1;
+    const bytes = recordBytes(record);
+    this.queue.push({ record, bytes });
+    this.pendingBytes += bytes;
+    return true;
   }
 
   flushNow(): Promise<void> {
-    return this.queue.flushNow();
+    return this.flusher.flushNow();
   }
 
-  stop(): Promise<void> {
-    return this.queue.stop();
+  async stop(): Promise<void> {
+    await this.flusher.stop();
+    await this.store.close();
   }
 
-  /** A record by file name, for the Logs view; undefined when it was dropped or pruned. */
+  /** A record by its name (the history row's `debugLog`), for the Logs view and `logs show`. */
   async read(file: string): Promise<DebugRecord | undefined> {
     if (!/^[\w.-]+\.json$/.test(file)) return undefined; // a name, never a path
+    const text = await this.store.read(file);
+    if (text === undefined) return undefined;
     try {
-      return JSON.parse(await fs.promises.readFile(path.join(this.options.dir, file), 'utf8')) as DebugRecord;
+      return JSON.parse(text) as DebugRecord;
     } catch {
       return undefined;
     }
   }
 
-  private async write(batch: DebugRecord[]): Promise<void> {
-    await this.loadIndex();
-    const secrets = this.options.secrets();
-    for (const record of batch) {
-      const text = redactText(JSON.stringify(readableBodies(record), null, 2), secrets);
-      await fs.promises.writeFile(path.join(this.options.dir, record.file), text, { mode: 0o600 });
-      const size = Buffer.byteLength(text);
-      this.index!.push({ name: record.file, size, mtimeMs: this.now() });
-      this.totalBytes += size;
+  private async flush(): Promise<void> {
+    while (this.queue.length > 0) {
+      const secrets = this.secretSources.flatMap((source) => source());
+      const batch: Array<{ name: string; line: string }> = [];
+      const cpuBefore = process.cpuUsage();
+      const deadline = performance.now() + SLICE_MS;
+      let taken = 0;
+      while (taken < this.queue.length && (taken === 0 || performance.now() < deadline)) {
+        const { record, bytes } = this.queue[taken]!;
+        taken += 1;
+        this.pendingBytes -= bytes;
+        batch.push({ name: record.file, line: recordLine(record, secrets) });
+      }
+      this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
+      const cpu = process.cpuUsage(cpuBefore);
+      this.cpuMs -= (cpu.user + cpu.system) / 1000;
+      try {
+        await this.store.append(batch);
+        this.writtenCount += batch.length;
+      } catch (error) {
+        this.droppedCount += batch.length;
+        this.options.onError?.(error);
+      }
+      // Between batches the event loop gets a turn, so a large backlog never stalls requests for long.
+      if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await this.prune();
+    await this.store.prune(this.options.retention());
   }
 
-  private takeToken(): boolean {
-    const rate = this.options.maxWritesPerSecond ?? 25;
+  private refillCpu(): void {
     const now = this.now();
-    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate);
-    this.tokensAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + (now - this.cpuAt) * this.limits.cpuShare);
+    this.cpuAt = now;
   }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
-  }
-
-  private async loadIndex(): Promise<void> {
-    if (this.index) return;
-    await fs.promises.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const entries: FileEntry[] = [];
-    for (const name of await fs.promises.readdir(this.options.dir)) {
-      if (!name.endsWith('.json')) continue;
-      try {
-        const stat = await fs.promises.stat(path.join(this.options.dir, name));
-        entries.push({ name, size: stat.size, mtimeMs: stat.mtimeMs });
-      } catch {
-        // vanished meanwhile
-      }
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    this.index = entries;
-    this.totalBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  }
-
-  private async prune(): Promise<void> {
-    const { maxCount, maxBytes, maxAgeMs } = this.options.retention();
-    const oldestAllowed = this.now() - maxAgeMs;
-    const index = this.index!;
-    while (
-      index.length > 0 &&
-      (index.length > maxCount || this.totalBytes > maxBytes || index[0]!.mtimeMs < oldestAllowed)
-    ) {
-      const entry = index.shift()!;
-      this.totalBytes -= entry.size;
-      await fs.promises.rm(path.join(this.options.dir, entry.name), { force: true });
-    }
   }
 }
