@@ -22,6 +22,7 @@ import { Agent, Pool, request } from 'undici';
 import { appNodeFlags, ROOT, shortBody, sizedBody } from './bodies';
 import { BenchChild, killAllChildren } from './ipc';
 import { percentile, sleep } from './stats';
+import { summarizeProfile } from './cpu-profile';
 
 const dist = (name: string): string => path.join(ROOT, 'dist/test/bench', `${name}.js`);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -331,17 +332,41 @@ async function debugRate(): Promise<void> {
       };
     };
     await phase(false); // warm-up
-    const off = await phase(false);
-    const on = await phase(true);
-    log(`debug-rate: ${rate} requests a second for ${seconds} s`);
+    const profile = process.argv.includes('--profile')
+      ? path.join(os.tmpdir(), `debug-rate-${process.pid}.cpuprofile`)
+      : '';
+    if (profile) {
+      for (const debug of [false, true]) {
+        await world.app.call('set-debug-logs', { on: debug });
+        await world.app.call('profile-start');
+        await phase(debug);
+        const file = profile.replace('.cpuprofile', `-${debug ? 'on' : 'off'}.cpuprofile`);
+        await world.app.call('profile-stop', { file });
+        log(`debug logging ${debug ? 'on' : 'off'}: ${summarizeProfile(file, 30)}`);
+      }
+    }
+    // Off and on twice each, as a palindrome, since this shared machine's speed drifts within a minute.
+    const runs = [await phase(false), await phase(true), await phase(true), await phase(false)];
+    const off = runs.filter((_, i) => i === 0 || i === 3);
+    const on = runs.filter((_, i) => i === 1 || i === 2);
+    const mean = (list: typeof runs, key: 'cpuUsPerReq') => list.reduce((sum, run) => sum + run[key], 0) / list.length;
+    const sum = (list: typeof runs, key: 'sent' | 'ok' | 'written' | 'dropped') =>
+      list.reduce((total, run) => total + run[key], 0);
+    log(`debug-rate: ${rate} requests a second, phases of ${seconds} s: off, on, on, off`);
+    for (const [label, list] of [
+      ['off', off],
+      ['on', on],
+    ] as const) {
+      log(
+        `  ${label}: ${sum(list, 'sent')} sent (${sum(list, 'ok')} ok), app CPU ${list.map((run) => run.cpuUsPerReq.toFixed(0)).join(' / ')} µs a request` +
+          (label === 'on' ? `; records written ${sum(list, 'written')}, dropped ${sum(list, 'dropped')}` : ''),
+      );
+    }
+    const offCpu = mean(off, 'cpuUsPerReq');
+    const onCpu = mean(on, 'cpuUsPerReq');
     log(
-      `  off: ${off.sent} sent (${off.ok} ok) at ${off.rps.toFixed(0)}/s, app CPU ${off.cpuUsPerReq.toFixed(0)} µs a request`,
+      `  CPU cost of debug logging: ${(onCpu - offCpu).toFixed(0)} µs a request (${(((onCpu - offCpu) / offCpu) * 100).toFixed(1)}%)`,
     );
-    log(
-      `  on:  ${on.sent} sent (${on.ok} ok) at ${on.rps.toFixed(0)}/s, app CPU ${on.cpuUsPerReq.toFixed(0)} µs a request; ` +
-        `records written ${on.written}, dropped ${on.dropped}`,
-    );
-    log(`  CPU cost of debug logging: ${(((on.cpuUsPerReq - off.cpuUsPerReq) / off.cpuUsPerReq) * 100).toFixed(1)}%`);
     const dir = path.join(world.tmpDir, 'debug-logs');
     const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     const bytes = files.reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);
