@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import type { OrchidsCore } from './core/core';
 import { CONTROL_TOKEN_FILE, readRuntimeInfo } from './core/control/install-token';
-import { loadOrCreateControlToken } from './core/control/install-token';
+import { controlHeaders } from './cli-dashboard';
 import type { HistoryRow } from './core/history/history-repo';
 import type { RequestReport } from './core/proxy/observer';
 import type { Events } from '../preload/contract';
@@ -84,13 +84,9 @@ export async function followLogs(core: OrchidsCore, out: Line, signal?: AbortSig
     throw new Error(
       `Orchids Tray is not running for ${dataDir} (no runtime.json). Start it with npm run headless or npm start.`,
     );
-  const token = loadOrCreateControlToken(dataDir);
   let response;
   try {
-    response = await request(`${runtime.url}/_tray/api/events`, {
-      headers: { authorization: `Bearer ${token}` },
-      signal,
-    });
+    response = await request(`${runtime.url}/_tray/api/events`, { headers: controlHeaders(core), signal });
   } catch (error) {
     throw new Error(`Cannot reach Orchids Tray at ${runtime.url}: ${(error as Error).message}. Is it still running?`);
   }

@@ -8,6 +8,7 @@ import { OrchidsCore } from './core/core';
 import { SETTING_KEYS, type SettingKey } from './core/settings/definitions';
 import { SettingError } from './core/settings/settings-service';
 import { followLogs, printHistory, printRecord } from './cli-logs';
+import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 
 const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
 
@@ -22,6 +23,8 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- settings list [--json]
   npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
   npm run cli -- settings reset <key>
+  npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
+  npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
@@ -60,6 +63,8 @@ export async function runCli(
     else if (group === 'settings') settings(core, command, rest, values.json ?? false, out);
     else if (group === 'logs')
       await logs(core, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
+    else if (group === 'dashboard' && command === undefined) await printDashboardLink(core, out);
+    else if (group === 'token' && command === 'rotate') await rotateInstallToken(core, out);
     else throw new UsageError(`Unknown command "${group}".`);
     return 0;
   } finally {

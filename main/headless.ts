@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from './core/config';
 import { attachAppControl, type AppControl } from './core/control/app-control';
+import { listenForLinkRequests } from './core/control/dashboard-access';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
@@ -35,6 +36,10 @@ export async function runHeadless(options: { reason?: string } = {}): Promise<Or
   const health = core.health() as { accounts: { total: number; usable: number } };
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
+  console.log(
+    `  (one browser, once, within 5 minutes; for another link press Enter here${process.platform === 'win32' ? '' : ', send SIGUSR2'} or run: npm run cli -- dashboard)`,
+  );
+  listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (health.accounts.total === 0) {
     console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');

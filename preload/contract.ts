@@ -49,6 +49,7 @@ export const INVOKE = {
   'settings:set': z.object({ key: z.string().min(1).max(64), value: z.unknown() }),
   'settings:reset': z.object({ key: z.string().min(1).max(64) }),
   'settings:generateApiKey': z.undefined(),
+  'settings:rotateInstallToken': z.undefined(),
   'stats:get': z.undefined(),
   'history:query': z.object({
     limit: z.number().int().min(1).max(1000).optional(),
@@ -103,6 +104,8 @@ export interface Results {
   'settings:set': SettingView[];
   'settings:reset': SettingView[];
   'settings:generateApiKey': { apiKey: string; settings: SettingView[] };
+  /** Every dashboard browser and `logs --follow` must sign in again; the window that asked stays signed in. */
+  'settings:rotateInstallToken': { rotatedAt: number };
   'stats:get': StatsSnapshot & { accounts: AccountCount[] };
   'history:query': HistoryRow[];
   'history:record': { row: HistoryRow | null; record: DebugRecord | null };

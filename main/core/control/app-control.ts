@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { OrchidsCore } from '../core';
 import type { Handlers } from '../../../preload/contract';
 import { createHandlers, type ControlOptions } from './control-service';
+import { DashboardAccess } from './dashboard-access';
 import { HttpControlTransport } from './http-transport';
-import { clearRuntimeInfo, loadOrCreateControlToken, writeRuntimeInfo } from './install-token';
+import { clearRuntimeInfo, writeRuntimeInfo } from './install-token';
 
 export interface AppControl {
   handlers: Handlers;
@@ -20,13 +21,16 @@ export interface AppControl {
  */
 export function attachAppControl(
   core: OrchidsCore,
-  options: ControlOptions & { distDir: string; log?: (line: string) => void },
+  options: ControlOptions & { distDir: string; log?: (line: string) => void; now?: () => number },
 ): AppControl {
-  const handlers = createHandlers(core, options);
+  const access = new DashboardAccess({ dataDir: core.config.dataDir, now: options.now });
+  // The install token is a secret the app holds: a prompt that quotes it is redacted like any other.
+  core.debugLogs.addSecrets(access.secrets);
+  const handlers = createHandlers(core, { ...options, rotateInstallToken: () => access.rotateToken() });
   const transport = new HttpControlTransport({
     core,
     handlers,
-    token: loadOrCreateControlToken(core.config.dataDir),
+    access,
     rendererDir: path.join(options.distDir, 'renderer'),
     bridgeFile: path.join(options.distDir, 'renderer-bridge', 'bridge.js'),
     log: options.log,

@@ -10,6 +10,8 @@ export interface ControlOptions {
   shell: 'desktop' | 'headless';
   /** Hook for the desktop shell: launch-at-login and the tray follow settings changes. */
   onSettingChanged?: (key: SettingKey) => void;
+  /** Replaces the install token, ending every dashboard session (control/dashboard-access.ts). */
+  rotateInstallToken?: () => void;
 }
 
 const EXPORT_VERSION = 1;
@@ -73,6 +75,11 @@ export function createHandlers(core: OrchidsCore, options: ControlOptions): Hand
       options.onSettingChanged?.('apiKey');
       // The one time the key is shown in full: the window offers to copy it.
       return { apiKey, settings: settingsView() };
+    },
+    'settings:rotateInstallToken': () => {
+      if (!options.rotateInstallToken) throw new SettingError('installToken', 'this shell has no install token');
+      options.rotateInstallToken();
+      return { rotatedAt: Date.now() };
     },
     'stats:get': () => ({
       ...core.stats.snapshot(),
