@@ -55,7 +55,8 @@ async function startWorld(): Promise<World> {
       BENCH_AGENT_B_URL: simInfo.agentBUrl,
       BENCH_PROTOCOL: 'sse-a',
     },
-    execArgv: appNodeFlags(),
+    // HARDENING_APP_FLAGS adds node flags for the app (e.g. --trace-gc).
+    execArgv: [...appNodeFlags(), ...(process.env.HARDENING_APP_FLAGS?.split(' ').filter(Boolean) ?? [])],
   });
   const [user] = await sim.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
   await app.call('add-accounts', { users: [user] });
@@ -130,6 +131,10 @@ async function bodyBurst(): Promise<void> {
       }
     })();
     await world.app.call('loop-delay-reset');
+    const profile = process.argv.includes('--profile')
+      ? path.join(os.tmpdir(), `body-burst-${process.pid}.cpuprofile`)
+      : '';
+    if (profile) await world.app.call('profile-start');
     const agent = new Agent({ connections: count + 8, headersTimeout: 300_000, bodyTimeout: 300_000 });
     const burstStart = performance.now();
     const statuses: Record<string, number> = {};
@@ -154,6 +159,10 @@ async function bodyBurst(): Promise<void> {
     );
     const burstEnd = performance.now();
     const loop = await world.app.call<{ p99Ms: number; maxMs: number }>('loop-delay');
+    if (profile) {
+      await world.app.call('profile-stop', { file: profile });
+      log(summarizeProfile(profile, 30));
+    }
     await others.stop();
     sampling = false;
     await sampler;

@@ -19,7 +19,8 @@ import {
   isLoopbackHost,
   type GuardConfig,
 } from './guards';
-import { BodyError, ClientGoneError, decodeJsonBody, readBody } from './json-body';
+import { BodyError, ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { TurnLane } from './turn-lane';
 import { checkJsonContentType } from './media-type';
 
 /** Anthropic's own limit for Messages API bodies. */
@@ -76,6 +77,8 @@ export class ProxyServer {
   private readonly connections: ConnectionGuard;
   private readonly budget: BodyBudget;
   private readonly routes: ApiRoute[];
+  /** Large bodies continue past their parse one per turn of the event loop (server/turn-lane.ts). */
+  private readonly largeBodies = new TurnLane();
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -319,7 +322,10 @@ export class ProxyServer {
       reservation,
       largestReservable: this.budget.largestBody,
     });
-    return decodeJsonBody(body);
+    if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body);
+    const value = await decodeJsonBody(body);
+    await this.largeBodies.pass();
+    return value;
   }
 
   /**
@@ -376,10 +382,10 @@ export class ProxyServer {
     }
     const answer =
       apiError ?? new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
-    // A body that was refused unread leaves the connection unable to carry another request.
-    if (!req.complete && (answer.status === 413 || answer.status === 529 || answer.status === 415)) {
-      res.setHeader('connection', 'close');
-    }
+    // A body refused as too large (or undecodable) is not read on: the connection closes after the answer. A body
+    // refused for the budget is at most the body limit, so it is read and discarded instead, and the client, still
+    // sending it, gets the 529 to retry on rather than a broken pipe.
+    if (!req.complete && (answer.status === 413 || answer.status === 415)) res.setHeader('connection', 'close');
     if (res.headersSent) {
       if (!res.writableEnded) res.end(`event: error\ndata: ${errorBody(answer.type, answer.message)}\n\n`);
       return;
