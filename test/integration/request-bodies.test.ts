@@ -38,15 +38,16 @@ async function post(body: Buffer | string, headers: Record<string, string> = {},
 
 const budget = () => (stack.core.health() as any).server.bodyBudget as { inUse: number; peak: number; bytes: number };
 
-/** A body of `bytes` bytes whose headers and first kilobyte are sent, the rest never: it holds its reservation. */
+/** A body of `bytes` bytes sent but for its last byte: the server holds what arrived and waits for the rest. */
 function heldUpload(bytes: number): net.Socket {
   const port = Number(new URL(stack.url).port);
-  const socket = net.connect(port, '127.0.0.1', () =>
+  const socket = net.connect(port, '127.0.0.1', () => {
     socket.write(
       `POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${bytes}\r\n\r\n${' '.repeat(1024)}`,
-    ),
-  );
+        `content-length: ${bytes}\r\n\r\n`,
+    );
+    socket.write(Buffer.alloc(bytes - 1, 0x20));
+  });
   socket.on('error', () => undefined);
   socket.resume();
   open.push(socket);
@@ -126,9 +127,10 @@ describe('Content-Encoding', () => {
 describe('the body budget', () => {
   it('refuses a large body with a retryable 529 while others hold the budget, keeps room for small ones, and frees it when they end', async () => {
     expect(budget().bytes).toBe(16 * MB);
-    // 13 MB held: of the 14 MB open to bodies over 1 MB (16 MB less the eighth kept for smaller ones), 1 MB is left.
+    // 13 MB held (but 7 bytes): of the 14 MB open to bodies over 1 MB (16 MB less the eighth kept for smaller ones),
+    // 1 MB is left.
     const held = [...Array.from({ length: 6 }, () => heldUpload(2 * MB)), heldUpload(MB)];
-    await until(() => budget().inUse === 13 * MB, 4000);
+    await until(() => budget().inUse === 13 * MB - 7, 4000);
     const large = await post(padded(1.5 * MB), {}, '/v1/messages/count_tokens');
     const small = await post(padded(64 * 1024), {}, '/v1/messages/count_tokens');
     expect(large.status).toBe(529);
@@ -140,6 +142,25 @@ describe('the body budget', () => {
     await until(() => budget().inUse === 0, 4000);
     expect((await post(padded(1.5 * MB), {}, '/v1/messages/count_tokens')).status).toBe(200);
     expect(budget().peak).toBeLessThanOrEqual(budget().bytes);
+  });
+
+  it('an upload that stalls after its headers holds nothing: bytes are reserved as they arrive', async () => {
+    const port = Number(new URL(stack.url).port);
+    const stalled = Array.from({ length: 20 }, () => {
+      const socket = net.connect(port, '127.0.0.1', () =>
+        socket.write(
+          `POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+            `content-length: ${MAX_BODY}\r\n\r\n`,
+        ),
+      );
+      socket.on('error', () => undefined);
+      open.push(socket);
+      return socket;
+    });
+    await until(() => stack.core.server.inflightRequests >= 20, 4000);
+    expect(budget().inUse).toBe(0);
+    expect((await post(padded(1.5 * MB), {}, '/v1/messages/count_tokens')).status).toBe(200);
+    for (const socket of stalled) socket.destroy();
   });
 
   it('a body bigger than the budget could ever hold is a 413 naming the setting, not a 529 to retry forever', async () => {

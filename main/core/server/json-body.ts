@@ -55,17 +55,14 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     request.resume(); // drain without keeping it
     return Promise.reject(new BodyError(413, tooLarge(ceiling, limit)));
   }
-  // A plain body of known length is reserved at once and read into one buffer of that size: no chunk list, no
-  // concatenation (which briefly held every large body twice).
+  // A plain body of known length is read into one buffer of that size, made when its first byte arrives: no chunk
+  // list and no concatenation (which briefly held every large body twice). Bytes are reserved as they arrive, not
+  // as declared, so uploads that stall after their headers hold no share of the budget.
   const known = codings.length === 0 && Number.isFinite(declared) ? declared : undefined;
-  if (known !== undefined && reservation && !reservation.take(known)) {
-    request.resume();
-    return Promise.reject(overBudget());
-  }
   return new Promise((resolve, reject) => {
     const decoders = decoderChain(codings);
     const source: Readable = decoders.reduce<Readable>((stream, decoder) => stream.pipe(decoder), request);
-    const whole = known === undefined ? undefined : Buffer.allocUnsafe(known);
+    let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -82,12 +79,11 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     };
     const onData = (chunk: Buffer): void => {
       if (size + chunk.length > ceiling) return finish(new BodyError(413, tooLarge(ceiling, limit)));
-      if (whole) {
+      if (reservation && !reservation.take(chunk.length)) return finish(overBudget());
+      if (known !== undefined) {
+        whole ??= Buffer.allocUnsafe(known);
         chunk.copy(whole, size);
-      } else {
-        if (reservation && !reservation.take(chunk.length)) return finish(overBudget());
-        chunks.push(chunk);
-      }
+      } else chunks.push(chunk);
       size += chunk.length;
     };
     source.on('data', onData);
