@@ -178,7 +178,10 @@ async function bodyBurst(): Promise<void> {
         `p50 ${ms(percentile(latencies, 50))}, p99 ${ms(percentile(latencies, 99))}, max ${ms(latencies.at(-1) ?? 0)}`,
     );
     await sleep(idleS * 1000);
-    log(`  RSS ${idleS} s after the burst: ${mb(await rss())}`);
+    const settled = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory');
+    log(
+      `  RSS ${idleS} s after the burst: ${mb(settled.rss)} (V8 heap ${mb(settled.heapTotal)}, external ${mb(settled.external)})`,
+    );
   } finally {
     await world.stop();
   }
@@ -386,10 +389,69 @@ async function debugRate(): Promise<void> {
   }
 }
 
+/** Debug logging off and on under a closed loop at saturation (streamed, c=16), each phase profiled. */
+async function debugLoad(): Promise<void> {
+  const seconds = option('seconds', 5);
+  const world = await startWorld();
+  try {
+    const pool = new Pool(world.url, { connections: 16 });
+    const body = shortBody(true);
+    const phase = async (debug: boolean) => {
+      await world.app.call('set-debug-logs', { on: debug });
+      const before = await world.app.call<{ written: number; dropped: number }>('debug-log-stats');
+      const cpu0 = await world.app.call<{ userUs: number; systemUs: number }>('cpu');
+      let done = 0;
+      const until = performance.now() + seconds * 1000;
+      const worker = async (): Promise<void> => {
+        while (performance.now() < until) {
+          const response = await pool.request({
+            path: '/v1/messages',
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          });
+          await response.body.dump();
+          done += 1;
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      const cpu1 = await world.app.call<{ userUs: number; systemUs: number }>('cpu');
+      const after = await world.app.call<{ written: number; dropped: number }>('debug-log-stats');
+      return {
+        rps: done / seconds,
+        cpuUsPerReq: (cpu1.userUs + cpu1.systemUs - cpu0.userUs - cpu0.systemUs) / done,
+        written: after.written - before.written,
+        dropped: after.dropped - before.dropped,
+      };
+    };
+    await phase(false);
+    if (process.argv.includes('--profile')) {
+      for (const debug of [false, true]) {
+        const file = path.join(os.tmpdir(), `debug-load-${process.pid}-${debug ? 'on' : 'off'}.cpuprofile`);
+        await world.app.call('profile-start');
+        await phase(debug);
+        await world.app.call('profile-stop', { file });
+        log(`debug logging ${debug ? 'on' : 'off'}: ${summarizeProfile(file, 40)}`);
+      }
+    }
+    const runs: Array<[string, Awaited<ReturnType<typeof phase>>]> = [];
+    for (const debug of [false, true, true, false]) runs.push([debug ? 'on' : 'off', await phase(debug)]);
+    for (const [label, run] of runs) {
+      log(
+        `  ${label}: ${run.rps.toFixed(0)} req/s, ${run.cpuUsPerReq.toFixed(0)} µs CPU a request, written ${run.written}, dropped ${run.dropped}`,
+      );
+    }
+    await pool.close();
+  } finally {
+    await world.stop();
+  }
+}
+
 const COMMANDS: Record<string, () => Promise<void>> = {
   'body-burst': bodyBurst,
   'slow-clients': slowClients,
   'debug-rate': debugRate,
+  'debug-load': debugLoad,
   'stall-worker': stallWorker,
 };
 

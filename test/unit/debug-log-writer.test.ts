@@ -253,9 +253,10 @@ describe('DebugLogWriter in a burst', () => {
     expect(byBytes.dropped).toBe(1);
   });
 
-  it('spends at most its share of CPU: once the banked time is spent, traces wait for the clock', async () => {
+  it('while the event loop is saturated, costs at most its share of CPU: once that is spent, traces wait for the clock', async () => {
     let now = NOW;
-    const w = writer(tmp(), {}, { cpuShare: 0.001, cpuBurstMs: 20, now: () => now });
+    let saturated = true;
+    const w = writer(tmp(), {}, { cpuShare: 0.001, cpuBurstMs: 20, now: () => now, saturated: () => saturated });
     // Spend the banked 20 ms: each flush charges the CPU its serialisation took.
     let refused = false;
     for (let round = 0; round < 1000 && !refused; round++) {
@@ -265,7 +266,11 @@ describe('DebugLogWriter in a burst', () => {
     expect(refused).toBe(true);
     expect(w.dropped).toBe(1);
     expect(w.admit()).toBe(false);
-    now += 60_000; // at 0.1%, a minute earns 60 ms
+    saturated = false; // time to spare: tracing uses it
+    expect(w.admit()).toBe(true);
+    saturated = true;
+    expect(w.admit()).toBe(false);
+    now += 60_000; // at 0.1%, a minute earns 60 ms, more than the debt
     expect(w.admit()).toBe(true);
   });
 });

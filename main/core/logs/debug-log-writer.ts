@@ -1,3 +1,4 @@
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { PeriodicFlusher } from '../writers/periodic-flusher';
 import type { DebugRecord } from './debug-trace';
 import { recordBytes, recordLine } from './record-line';
@@ -15,12 +16,15 @@ export interface DebugLogWriterOptions {
   /** Memory the waiting records may hold (their bodies, events and frames), in bytes. */
   maxPendingBytes?: number;
   /**
-   * The share of one core the writer may spend serialising and redacting (0.04: 4%). Past it, new requests are
-   * not traced until it has caught up, and each is counted as dropped: logging never costs a busy proxy more.
+   * The share of one core debug logging may cost while the proxy is saturated (0.04: 4%). Past it, new requests are
+   * not traced until the writer has caught up, and each is counted as dropped. While the event loop has time to
+   * spare, tracing uses that spare time and every record is kept (within the memory bounds).
    */
   cpuShare?: number;
-  /** CPU time (ms) the writer may bank while idle, so a burst after a quiet spell is written whole. */
+  /** CPU time (ms) the writer may bank, so a short burst is written whole even when saturated. */
   cpuBurstMs?: number;
+  /** Whether the event loop is saturated (default: its utilisation over the last quarter second is 80% or more). */
+  saturated?: () => boolean;
   intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -30,11 +34,17 @@ const DEFAULTS = {
   capacity: 8192,
   maxPendingBytes: 32 * 1024 * 1024,
   cpuShare: 0.04,
-  cpuBurstMs: 500,
+  cpuBurstMs: 100,
   intervalMs: 100,
 };
 /** Serialisation work per turn of the event loop before the writer yields to requests. */
 const SLICE_MS = 4;
+/**
+ * What a traced request costs in all, as a multiple of the serialisation the writer can time: collecting the
+ * trace, redacting headers, garbage collection and the write add about as much again (in a profile of a saturated
+ * proxy, serialising was 5-6% of its busy time and everything debug logging added about 10%).
+ */
+const TOTAL_COST_FACTOR = 2;
 
 /**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
@@ -59,6 +69,7 @@ export class DebugLogWriter {
   private droppedCount = 0;
   private cpuMs: number;
   private cpuAt: number;
+  private readonly saturated: () => boolean;
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.limits = {
@@ -72,6 +83,7 @@ export class DebugLogWriter {
     this.secretSources = [options.secrets];
     this.cpuMs = this.limits.cpuBurstMs;
     this.cpuAt = this.now();
+    this.saturated = options.saturated ?? eventLoopSaturation();
     this.flusher = new PeriodicFlusher(() => this.flush(), this.limits.intervalMs, options.onError);
   }
 
@@ -106,7 +118,7 @@ export class DebugLogWriter {
     const full =
       this.queue.length + this.admitted >= this.limits.capacity ||
       this.pendingBytes >= this.limits.maxPendingBytes ||
-      this.cpuMs <= 0;
+      (this.cpuMs <= 0 && this.saturated());
     if (full) {
       this.droppedCount += 1;
       return false;
@@ -165,8 +177,10 @@ export class DebugLogWriter {
         batch.push({ name: record.file, line: recordLine(record, secrets) });
       }
       this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
-      // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more.
-      this.cpuMs -= performance.now() - started;
+      // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more. The debt is
+      // bounded, so time spent while the loop had room to spare is not paid back once it is saturated.
+      const cost = (performance.now() - started) * TOTAL_COST_FACTOR;
+      this.cpuMs = Math.max(-this.limits.cpuBurstMs, this.cpuMs - cost);
       try {
         await this.store.append(batch);
         this.writtenCount += batch.length;
@@ -189,4 +203,20 @@ export class DebugLogWriter {
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
+}
+
+/** Event-loop utilisation over the last quarter second, sampled at most that often. */
+function eventLoopSaturation(threshold = 0.8, windowMs = 250): () => boolean {
+  let mark = nodePerformance.eventLoopUtilization();
+  let at = performance.now();
+  let busy = false;
+  return () => {
+    const now = performance.now();
+    if (now - at >= windowMs) {
+      busy = nodePerformance.eventLoopUtilization(mark).utilization >= threshold;
+      mark = nodePerformance.eventLoopUtilization();
+      at = now;
+    }
+    return busy;
+  };
 }
