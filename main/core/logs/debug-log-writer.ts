@@ -23,7 +23,7 @@ export interface DebugLogWriterOptions {
   cpuShare?: number;
   /** CPU time (ms) the writer may bank, so a short burst is written whole even when saturated. */
   cpuBurstMs?: number;
-  /** Whether the event loop is saturated (default: its utilisation over the last quarter second is 80% or more). */
+  /** Whether the event loop is saturated (default: its utilisation over the last quarter second is 90% or more). */
   saturated?: () => boolean;
   intervalMs?: number;
   now?: () => number;
@@ -35,16 +35,18 @@ const DEFAULTS = {
   maxPendingBytes: 32 * 1024 * 1024,
   cpuShare: 0.04,
   cpuBurstMs: 100,
-  intervalMs: 100,
+  // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
+  // collector is to copy them out of the young generation.
+  intervalMs: 25,
 };
 /** Serialisation work per turn of the event loop before the writer yields to requests. */
 const SLICE_MS = 4;
 /**
  * What a traced request costs in all, as a multiple of the serialisation the writer can time: collecting the
- * trace, redacting headers, garbage collection and the write add about as much again (in a profile of a saturated
- * proxy, serialising was 5-6% of its busy time and everything debug logging added about 10%).
+ * trace, redacting headers, the write, and garbage collection of what the queue keeps alive add to it. In the
+ * benchmark (the app pinned to one core, saturated), a traced request cost about five times its serialisation.
  */
-const TOTAL_COST_FACTOR = 2;
+const TOTAL_COST_FACTOR = 4;
 
 /**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
@@ -69,6 +71,7 @@ export class DebugLogWriter {
   private droppedCount = 0;
   private cpuMs: number;
   private cpuAt: number;
+  private prunedAt = 0;
   private readonly saturated: () => boolean;
 
   constructor(private readonly options: DebugLogWriterOptions) {
@@ -164,6 +167,7 @@ export class DebugLogWriter {
   }
 
   private async flush(): Promise<void> {
+    const wrote = this.queue.length > 0;
     while (this.queue.length > 0) {
       const secrets = this.secretSources.flatMap((source) => source());
       const batch: Array<{ name: string; line: string }> = [];
@@ -191,7 +195,11 @@ export class DebugLogWriter {
       // Between batches the event loop gets a turn, so a large backlog never stalls requests for long.
       if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await this.store.prune(this.options.retention());
+    // Retention by count and size can only change with a write; by age, a minute late is soon enough.
+    if (wrote || this.now() - this.prunedAt >= 60_000) {
+      this.prunedAt = this.now();
+      await this.store.prune(this.options.retention());
+    }
   }
 
   private refillCpu(): void {
@@ -206,7 +214,7 @@ export class DebugLogWriter {
 }
 
 /** Event-loop utilisation over the last quarter second, sampled at most that often. */
-function eventLoopSaturation(threshold = 0.8, windowMs = 250): () => boolean {
+function eventLoopSaturation(threshold = 0.9, windowMs = 250): () => boolean {
   let mark = nodePerformance.eventLoopUtilization();
   let at = performance.now();
   let busy = false;
