@@ -221,7 +221,7 @@ describe('redaction rules', () => {
 describe('DebugLogWriter in a burst', () => {
   it('keeps every one of 5,000 records enqueued at once, within its memory bound', async () => {
     const dir = tmp();
-    const w = writer(dir);
+    const w = writer(dir, {}, { maxRecordsPerSecond: 5000 });
     const records = Array.from({ length: 5000 }, (_, i) => record(i));
     for (const r of records) expect(w.admit()).toBe(true);
     for (const r of records) w.enqueue(r, true);
@@ -253,11 +253,20 @@ describe('DebugLogWriter in a burst', () => {
     expect(byBytes.dropped).toBe(1);
   });
 
-  it('while the event loop is saturated, costs at most its share of CPU: once that is spent, traces wait for the clock', async () => {
+  it('keeps at most its rate of records a second, with a second banked, and counts the rest as dropped', async () => {
     let now = NOW;
-    let saturated = true;
-    const w = writer(tmp(), {}, { cpuShare: 0.001, cpuBurstMs: 20, now: () => now, saturated: () => saturated });
-    // Spend the banked 20 ms: each flush charges the CPU its serialisation took.
+    const w = writer(tmp(), {}, { maxRecordsPerSecond: 5, now: () => now });
+    const admitted = Array.from({ length: 8 }, () => w.admit());
+    expect(admitted).toEqual([true, true, true, true, true, false, false, false]);
+    expect(w.dropped).toBe(3);
+    now += 400; // two more records' worth
+    expect([w.admit(), w.admit(), w.admit()]).toEqual([true, true, false]);
+  });
+
+  it('spends at most its share of CPU: once the banked time is spent, traces wait for the clock', async () => {
+    let now = NOW;
+    const w = writer(tmp(), {}, { cpuShare: 0.001, cpuBurstMs: 20, maxRecordsPerSecond: 1e9, now: () => now });
+    // Spend the banked 20 ms: each flush charges the time its serialisation took.
     let refused = false;
     for (let round = 0; round < 1000 && !refused; round++) {
       for (let i = 0; i < 50 && !refused; i++) refused = !w.enqueue(record(i));
@@ -266,11 +275,7 @@ describe('DebugLogWriter in a burst', () => {
     expect(refused).toBe(true);
     expect(w.dropped).toBe(1);
     expect(w.admit()).toBe(false);
-    saturated = false; // time to spare: tracing uses it
-    expect(w.admit()).toBe(true);
-    saturated = true;
-    expect(w.admit()).toBe(false);
-    now += 60_000; // at 0.1%, a minute earns 60 ms, more than the debt
+    now += 60_000; // at 0.1%, a minute earns 60 ms
     expect(w.admit()).toBe(true);
   });
 });

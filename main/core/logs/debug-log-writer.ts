@@ -1,4 +1,3 @@
-import { performance as nodePerformance } from 'node:perf_hooks';
 import { PeriodicFlusher } from '../writers/periodic-flusher';
 import type { DebugRecord } from './debug-trace';
 import { recordBytes, recordLine } from './record-line';
@@ -16,15 +15,18 @@ export interface DebugLogWriterOptions {
   /** Memory the waiting records may hold (their bodies, events and frames), in bytes. */
   maxPendingBytes?: number;
   /**
-   * The share of one core debug logging may cost while the proxy is saturated (0.04: 4%). Past it, new requests are
-   * not traced until the writer has caught up, and each is counted as dropped. While the event loop has time to
-   * spare, tracing uses that spare time and every record is kept (within the memory bounds).
+   * Records kept per second at most (1,000, with a second's worth banked for bursts). Past it, requests are not
+   * traced and are counted as dropped, so a proxy serving several thousand requests a second spends on logging
+   * what a thousand records cost (a few percent of a core), not a share that grows with its load.
+   */
+  maxRecordsPerSecond?: number;
+  /**
+   * The share of one core the writer may spend serialising and redacting (0.1: 10%), a guard for large records:
+   * a thousand short records a second take under 3%, a thousand 76 KB Claude Code turns would take most of a core.
    */
   cpuShare?: number;
-  /** CPU time (ms) the writer may bank, so a short burst is written whole even when saturated. */
+  /** CPU time (ms) the writer may bank while idle, so a burst of large records after a quiet spell is written whole. */
   cpuBurstMs?: number;
-  /** Whether the event loop is saturated (default: its utilisation over the last quarter second is 90% or more). */
-  saturated?: () => boolean;
   intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -33,8 +35,9 @@ export interface DebugLogWriterOptions {
 const DEFAULTS = {
   capacity: 8192,
   maxPendingBytes: 32 * 1024 * 1024,
-  cpuShare: 0.04,
-  cpuBurstMs: 100,
+  maxRecordsPerSecond: 1000,
+  cpuShare: 0.1,
+  cpuBurstMs: 500,
   // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
   // collector is to copy them out of the young generation.
   intervalMs: 25,
@@ -42,21 +45,15 @@ const DEFAULTS = {
 /** Serialisation work per turn of the event loop before the writer yields to requests. */
 const SLICE_MS = 4;
 /**
- * What a traced request costs in all, as a multiple of the serialisation the writer can time: collecting the
- * trace, redacting headers, the write, and garbage collection of what the queue keeps alive add to it. In the
- * benchmark (the app pinned to one core, saturated), a traced request cost about five times its serialisation.
- */
-const TOTAL_COST_FACTOR = 4;
-
-/**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
  * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
  * event loop, appends each batch in one write, and applies retention (count, total size, age), oldest first. It
  * never wipes existing logs at start.
  *
- * What it may hold is bounded three ways: the number and the bytes of records waiting, and the CPU it spends. At a
- * thousand requests a second every record is kept; beyond what those bounds allow, requests are not traced at
- * all (refused before collection, so an unwritable record costs the request path nothing) and counted as dropped.
+ * What it may hold and spend is bounded: the number and the bytes of records waiting, the records kept per second
+ * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
+ * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
+ * nothing) and counted as dropped.
  */
 export class DebugLogWriter {
   private readonly store: SegmentStore;
@@ -70,14 +67,15 @@ export class DebugLogWriter {
   private writtenCount = 0;
   private droppedCount = 0;
   private cpuMs: number;
-  private cpuAt: number;
+  private records: number;
+  private refilledAt: number;
   private prunedAt = 0;
-  private readonly saturated: () => boolean;
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.limits = {
       capacity: options.capacity ?? DEFAULTS.capacity,
       maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
+      maxRecordsPerSecond: options.maxRecordsPerSecond ?? DEFAULTS.maxRecordsPerSecond,
       cpuShare: options.cpuShare ?? DEFAULTS.cpuShare,
       cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
@@ -85,8 +83,8 @@ export class DebugLogWriter {
     this.store = new SegmentStore(options.dir, () => this.now());
     this.secretSources = [options.secrets];
     this.cpuMs = this.limits.cpuBurstMs;
-    this.cpuAt = this.now();
-    this.saturated = options.saturated ?? eventLoopSaturation();
+    this.records = this.limits.maxRecordsPerSecond;
+    this.refilledAt = this.now();
     this.flusher = new PeriodicFlusher(() => this.flush(), this.limits.intervalMs, options.onError);
   }
 
@@ -117,15 +115,17 @@ export class DebugLogWriter {
    * counted, so an unwritable record costs the request path nothing.
    */
   admit(): boolean {
-    this.refillCpu();
+    this.refill();
     const full =
       this.queue.length + this.admitted >= this.limits.capacity ||
       this.pendingBytes >= this.limits.maxPendingBytes ||
-      (this.cpuMs <= 0 && this.saturated());
+      this.records < 1 ||
+      this.cpuMs <= 0;
     if (full) {
       this.droppedCount += 1;
       return false;
     }
+    this.records -= 1;
     this.admitted += 1;
     return true;
   }
@@ -181,10 +181,8 @@ export class DebugLogWriter {
         batch.push({ name: record.file, line: recordLine(record, secrets) });
       }
       this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
-      // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more. The debt is
-      // bounded, so time spent while the loop had room to spare is not paid back once it is saturated.
-      const cost = (performance.now() - started) * TOTAL_COST_FACTOR;
-      this.cpuMs = Math.max(-this.limits.cpuBurstMs, this.cpuMs - cost);
+      // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more.
+      this.cpuMs -= performance.now() - started;
       try {
         await this.store.append(batch);
         this.writtenCount += batch.length;
@@ -202,29 +200,15 @@ export class DebugLogWriter {
     }
   }
 
-  private refillCpu(): void {
+  private refill(): void {
     const now = this.now();
-    this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + (now - this.cpuAt) * this.limits.cpuShare);
-    this.cpuAt = now;
+    const seconds = (now - this.refilledAt) / 1000;
+    this.refilledAt = now;
+    this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + seconds * 1000 * this.limits.cpuShare);
+    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.limits.maxRecordsPerSecond);
   }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
   }
-}
-
-/** Event-loop utilisation over the last quarter second, sampled at most that often. */
-function eventLoopSaturation(threshold = 0.9, windowMs = 250): () => boolean {
-  let mark = nodePerformance.eventLoopUtilization();
-  let at = performance.now();
-  let busy = false;
-  return () => {
-    const now = performance.now();
-    if (now - at >= windowMs) {
-      busy = nodePerformance.eventLoopUtilization(mark).utilization >= threshold;
-      mark = nodePerformance.eventLoopUtilization();
-      at = now;
-    }
-    return busy;
-  };
 }
