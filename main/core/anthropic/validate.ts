@@ -50,7 +50,7 @@ function requireString(owner: Record<string, unknown>, key: string, path: string
 }
 
 /** The most output tokens any Claude model offers (128K, with extended output); every Orchids model is below it. */
-export const MAX_OUTPUT_TOKENS = 128_000;
+const MAX_OUTPUT_TOKENS = 128_000;
 
 function checkRange(body: Record<string, unknown>, key: string, min: number, max: number): void {
   const value = body[key];

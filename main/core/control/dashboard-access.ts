@@ -26,7 +26,7 @@ export interface DashboardSession {
   expiresAt: number;
 }
 
-export interface DashboardAccessOptions {
+interface DashboardAccessOptions {
   dataDir: string;
   now?: () => number;
 }

@@ -39,7 +39,7 @@ export interface ApiRoute {
   errorBody?: (type: string, message: string) => string;
 }
 
-export interface AnthropicRouteOptions {
+interface AnthropicRouteOptions {
   modelMap: () => ModelMap;
   /** The input-token estimate count_tokens returns: the same one message_start reports. */
   estimateInput: (request: MessagesRequest) => number;

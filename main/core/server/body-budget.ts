@@ -6,7 +6,7 @@
  */
 
 /** Bodies up to this size may use the last part of the budget that bigger ones may not. */
-export const SMALL_BODY_BYTES = 1024 * 1024;
+const SMALL_BODY_BYTES = 1024 * 1024;
 /** The share of the budget kept for small bodies, so a burst of huge uploads never locks out ordinary requests. */
 const SMALL_BODY_SHARE = 1 / 8;
 

@@ -30,7 +30,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   keepAliveTimeoutMs: 65_000,
 };
 
-export interface ConnectionStats {
+interface ConnectionStats {
   open: number;
   /** Connections closed to make room for a new one (the longest-waiting first). */
   displaced: number;

@@ -24,14 +24,14 @@ const ALIASES: Record<string, Coding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflat
 /** Stacking more than this many codings is not something a real client does. */
 const MAX_CODINGS = 3;
 
-export class UnsupportedEncodingError extends Error {
+class UnsupportedEncodingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'UnsupportedEncodingError';
   }
 }
 
-export function supportedCodings(): Coding[] {
+function supportedCodings(): Coding[] {
   return (Object.keys(DECODERS) as Coding[]).filter((coding) => DECODERS[coding] !== undefined);
 }
 

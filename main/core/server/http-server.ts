@@ -1,7 +1,6 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import { RequestValidationError } from '../anthropic/validate';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
@@ -10,23 +9,18 @@ import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
-import {
-  checkApiKey,
-  checkHost,
-  checkOrigin,
-  hasApiKey,
-  isDefaultLoopbackBind,
-  isLoopbackHost,
-  type GuardConfig,
-} from './guards';
-import { BodyError, ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
-import { TurnLane } from './turn-lane';
+import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
+import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
+import { ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
+import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
+import { TurnLane } from './turn-lane';
+
+export { ServerStartError } from './listen';
 
 /** Anthropic's own limit for Messages API bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
-/** Seconds a client is told to wait when the body budget or the connection reserve turns it away. */
-const BUSY_RETRY_AFTER_S = 2;
 
 export interface ServerOptions {
   host: string;
@@ -57,10 +51,6 @@ export interface ServerOptions {
   /** While paused, /v1 requests get a clear 529 instead of reaching Orchids. */
   paused?: () => boolean;
 }
-
-export class ServerStartError extends Error {}
-
-const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="Orchids Tray", charset="UTF-8"' };
 
 /**
  * The local Anthropic-compatible endpoint. Every response carries a `request-id`; every failure is an Anthropic
@@ -137,45 +127,9 @@ export class ProxyServer {
           'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
       );
     }
-    const server = http.createServer(
-      {
-        headersTimeout: this.limits.headersTimeoutMs,
-        // Covers receiving the request only: once its body is in, an answer (a stream Claude Code holds open for
-        // minutes) may take as long as it needs.
-        requestTimeout: this.limits.requestTimeoutMs,
-        keepAliveTimeout: this.limits.keepAliveTimeoutMs,
-        // How often Node looks for connections past those timeouts (its default, 30 s, would let them triple).
-        connectionsCheckingInterval: Math.min(1000, this.limits.headersTimeoutMs),
-      },
-      (req, res) => void this.route(req, res),
-    );
+    const server = createServer(this.limits, (req, res) => void this.route(req, res));
     server.on('connection', (socket) => this.connections.admit(socket));
-    server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-      if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
-      else socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') {
-          reject(
-            new ServerStartError(
-              `Port ${port} on ${host} is already in use (another Orchids Tray, or another program). ` +
-                'Stop it, or choose another port with ORCHIDS_TRAY_PORT.',
-            ),
-          );
-        } else if (error.code === 'EACCES') {
-          reject(
-            new ServerStartError(
-              `Not allowed to listen on ${host}:${port}; choose a port above 1024 with ORCHIDS_TRAY_PORT.`,
-            ),
-          );
-        } else {
-          reject(new ServerStartError(`Cannot listen on ${host}:${port}: ${error.message}`));
-        }
-      });
-      server.listen(port, host, () => resolve());
-    });
+    await listen(server, host, port);
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
     this.refreshGuard();
@@ -220,13 +174,9 @@ export class ProxyServer {
     const port = this.boundPort;
     const own = new Set<string>();
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) own.add(`http://${name}:${port}`);
-    const extra = new Set<string>();
-    if (this.remote) {
-      const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address).toLowerCase();
-      extra.add(bracket(this.options.host));
-      for (const address of (this.options.ownAddresses ?? machineAddresses)()) extra.add(bracket(address));
-      for (const name of this.options.allowedHosts?.() ?? []) extra.add(name.trim().toLowerCase());
-    }
+    const extra = this.remote
+      ? remoteHostNames(this.options.host, this.options.ownAddresses?.(), this.options.allowedHosts?.() ?? [])
+      : new Set<string>();
     this.guard = { extraHosts: extra, allowedOrigins: new Set(this.options.allowedOrigins()), ownOrigins: own };
   }
 
@@ -265,9 +215,16 @@ export class ProxyServer {
       const readOnly = method === 'GET' || method === 'HEAD';
 
       if (method === 'OPTIONS') return this.preflight(res, origin);
-      if (path === '/health' && readOnly) return this.health(req, res);
+      if (path === '/health' && readOnly) {
+        const details = this.options.health();
+        return sendJson(
+          res,
+          200,
+          JSON.stringify(this.remote ? remoteHealth(req, details, this.options.apiKey()) : details),
+        );
+      }
       const apiKey = this.options.apiKey();
-      if (this.remote) this.requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
+      if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === '/' && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
@@ -328,30 +285,6 @@ export class ProxyServer {
     return value;
   }
 
-  /**
-   * Remote mode: every route needs the key, the dashboard included (a browser is asked for it through HTTP Basic
-   * authentication, the key as the password). A missing key fails closed rather than opening the server.
-   */
-  private requireRemoteKey(req: IncomingMessage, apiKey: string | null, dashboard: boolean): void {
-    if (apiKey === null) throw unreadableKey();
-    if (!apiKey) {
-      throw new ApiError(
-        'authentication_error',
-        'Orchids Tray listens beyond this machine and has no API key, so it refuses every request. Set one in Settings or with: npm run cli -- settings set apiKey <key>',
-      );
-    }
-    checkApiKey(req, apiKey, dashboard ? BASIC_CHALLENGE : {});
-  }
-
-  /** In remote mode, only the status is public; the details need the key. */
-  private health(req: IncomingMessage, res: ServerResponse): void {
-    const details = this.options.health();
-    if (!this.remote) return sendJson(res, 200, JSON.stringify(details));
-    const apiKey = this.options.apiKey();
-    const allowed = Boolean(apiKey) && hasApiKey(req, apiKey!);
-    sendJson(res, 200, JSON.stringify(allowed ? details : { status: details.status }));
-  }
-
   private preflight(res: ServerResponse, origin: string | undefined): void {
     if (!origin) throw new ApiError('not_found_error', 'Preflight without an Origin.');
     res.writeHead(204, {
@@ -396,63 +329,4 @@ export class ProxyServer {
     }
     sendError(res, answer);
   }
-}
-
-/** The client errors every layer below may throw, as the answer they get; undefined for a real internal error. */
-function toApiError(error: unknown): ApiError | undefined {
-  if (error instanceof ApiError) return error;
-  if (error instanceof BodyError) {
-    switch (error.status) {
-      case 413:
-        return new ApiError('request_too_large', error.message);
-      case 529:
-        return busy(error.message);
-      case 415:
-        return new ApiError('invalid_request_error', error.message, 415);
-      default:
-        return new ApiError('invalid_request_error', error.message);
-    }
-  }
-  if (error instanceof RequestValidationError) return new ApiError('invalid_request_error', error.message);
-  // decodeURIComponent on a path with a broken %-escape, wherever it happened.
-  if (error instanceof URIError) return new ApiError('invalid_request_error', 'The URL has invalid percent-encoding.');
-  return undefined;
-}
-
-function busy(message: string): ApiError {
-  return new ApiError('overloaded_error', message, 529, { 'retry-after': String(BUSY_RETRY_AFTER_S) });
-}
-
-function unreadableKey(): ApiError {
-  return new ApiError(
-    'authentication_error',
-    "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). Set a new one in Settings or with: npm run cli -- settings set apiKey <key>",
-  );
-}
-
-function decodePathPart(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    throw new ApiError('invalid_request_error', 'The URL has invalid percent-encoding.');
-  }
-}
-
-/**
- * The request target as a URL for the other routes. Leading slashes and backslashes are collapsed first: `//x` or
- * `/\\x` would otherwise be read as a host name (and a bad one throws).
- */
-function parseTarget(raw: string): URL {
-  try {
-    return new URL(raw.replace(/^[/\\]+/, '/'), 'http://localhost');
-  } catch {
-    throw new ApiError('invalid_request_error', 'The request target is not a valid URL path.');
-  }
-}
-
-function machineAddresses(): string[] {
-  return Object.values(os.networkInterfaces())
-    .flat()
-    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined)
-    .map((entry) => entry.address);
 }

@@ -29,7 +29,7 @@ export class ClientGoneError extends Error {
 /** JSON nested deeper than this is refused: no real request comes close, and recursive code downstream stays safe. */
 export const MAX_JSON_DEPTH = 128;
 
-export interface ReadBodyOptions {
+interface ReadBodyOptions {
   /** Holds the body's decoded bytes against the process-wide body budget; a body it cannot hold is a 529. */
   reservation?: BodyReservation;
   /** The largest body the budget could ever hold: a bigger one is a 413, since retrying it cannot succeed. */
