@@ -61,8 +61,6 @@ export interface CoreOptions {
   extraRoutes?: ServerOptions['extraRoutes'];
   /** Connection cap and timeouts of the HTTP server (tests shrink them). */
   serverLimits?: ServerOptions['limits'];
-  /** The machine's addresses for remote mode's Host check (tests fix them). */
-  ownAddresses?: ServerOptions['ownAddresses'];
   maxTransientRetries?: number;
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
@@ -265,7 +263,6 @@ export class OrchidsCore {
       proxy: this.proxy,
       extraRoutes: options.extraRoutes,
       limits: options.serverLimits,
-      ownAddresses: options.ownAddresses,
       log: this.log,
       paused: () => this.paused,
     });
