@@ -9,7 +9,7 @@ import { runningInstances } from './core/control/instance-registry';
 import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
-import { isLoopbackHost } from './core/server/guards';
+import { isDefaultLoopbackBind } from './core/server/guards';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
@@ -31,7 +31,8 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
   const { dataDir } = readEnvConfig(env);
   const app = runningApp(dataDir);
   if (app) {
-    const remote = !isLoopbackHost(new URL(app.url).hostname.replace(/^\[|\]$/g, ''));
+    // Remote mode is any bind but the usual loopback names (127.0.0.2 included), as the server decides it.
+    const remote = !isDefaultLoopbackBind(new URL(app.url).hostname);
     const client = new ControlClient(app.url, app.token, remote ? storedApiKey(env) : '');
     return { api: buildApi(client.invoke, NO_EVENTS), dataDir, app: client, close: () => client.close() };
   }

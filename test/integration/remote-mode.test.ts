@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import { OrchidsCore } from '../../main/core/core';
 import { ServerStartError } from '../../main/core/server/http-server';
@@ -131,6 +132,20 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     const answer = await call('/v1/messages', REMOTE_HOST, { 'x-api-key': KEY }, { body: message });
     expect(answer.status).toBe(401);
     expect(answer.json.error.message).toMatch(/has no API key, so it refuses every request/);
+  });
+
+  it('the CLI reaches it with the stored key beside the install token', async () => {
+    stack = await startStack({ env: REMOTE_ENV, dataDir: await keyedDataDir() });
+    const distDir = tempDir();
+    fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
+    attachAppControl(stack.core, { distDir }).announce(stack.url);
+    const lines: string[] = [];
+    const env = { ORCHIDS_TRAY_DATA_DIR: stack.dataDir };
+    expect(await runCli(['dashboard'], (line) => lines.push(line), env)).toBe(0);
+    expect(lines.join('\n')).toMatch(/^Dashboard: http:\/\/127\.0\.0\.2:\d+\/_tray\/\?code=otc_/m);
+    lines.length = 0;
+    expect(await runCli(['accounts', 'list', '--json'], (line) => lines.push(line), env)).toBe(0);
+    expect(JSON.parse(lines.join('\n'))).toHaveLength(1);
   });
 });
 

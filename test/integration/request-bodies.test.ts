@@ -182,3 +182,38 @@ describe('the body budget', () => {
     }
   });
 });
+
+describe('the OpenAI routes: the same body handling, answered in their format', () => {
+  const chat = { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] };
+
+  it('decode a gzip body, and refuse an unknown coding with 415', async () => {
+    const gzipped = await post(
+      zlib.gzipSync(JSON.stringify(chat)),
+      { 'content-encoding': 'gzip' },
+      '/v1/chat/completions',
+    );
+    expect(gzipped.status).toBe(200);
+    expect(gzipped.json.choices[0].message.content).toBe('Hello from the Orchids simulator.');
+    const unknown = await post(
+      JSON.stringify({ model: chat.model, input: 'hi' }),
+      { 'content-encoding': 'compress' },
+      '/v1/responses',
+    );
+    expect(unknown.status).toBe(415);
+    expect(unknown.json.error).toMatchObject({ type: 'invalid_request_error' });
+    expect(unknown.json.error.message).toMatch(/"compress" is not supported/);
+  });
+
+  it('refuse a large body with a retryable 503 while others hold the budget', async () => {
+    const held = [...Array.from({ length: 6 }, () => heldUpload(2 * MB)), heldUpload(MB)];
+    await until(() => budget().inUse === 13 * MB - 7, { timeoutMs: 4000 });
+    const large = JSON.stringify({ ...chat, messages: [{ role: 'user', content: 'x'.repeat(1.5 * MB) }] });
+    const refused = await post(large, {}, '/v1/chat/completions');
+    expect(refused.status).toBe(503);
+    expect(refused.json.error).toMatchObject({ type: 'server_error', code: 'overloaded' });
+    expect(refused.json.error.message).toMatch(/requestBodyBudgetMb/);
+    expect(refused.headers['retry-after']).toBe('2');
+    for (const socket of held) socket.destroy();
+    await until(() => budget().inUse === 0, { timeoutMs: 4000 });
+  });
+});
