@@ -265,7 +265,8 @@ export class ProxyServer {
             return body;
           },
         };
-        if (found.route.method === 'GET') startServing();
+        // A route without a body is being worked on from the start; one with a body once it has arrived.
+        if (found.route.method !== 'POST') startServing();
         return await found.route.handle(ctx);
       }
       this.connections.serve(socket);
