@@ -15,6 +15,7 @@ import type {
   DebugRecordResult,
   ExportResult,
   GeneratedApiKey,
+  InstallTokenRotated,
   HistoryView,
   ImportResult,
   LogLine,
@@ -41,6 +42,7 @@ export interface Results {
   'settings:set': SettingView[];
   'settings:reset': SettingView[];
   'settings:generateApiKey': GeneratedApiKey;
+  'settings:rotateInstallToken': InstallTokenRotated;
   'stats:get': StatsView;
   'history:query': HistoryView[];
   'history:record': DebugRecordResult;

@@ -17,6 +17,7 @@ export const CHANNELS = [
   'settings:set',
   'settings:reset',
   'settings:generateApiKey',
+  'settings:rotateInstallToken',
   'stats:get',
   'history:query',
   'history:record',

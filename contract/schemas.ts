@@ -36,6 +36,7 @@ export const INVOKE = {
   'settings:set': z.object({ key: settingKey, value: z.unknown() }),
   'settings:reset': z.object({ key: settingKey }),
   'settings:generateApiKey': z.undefined(),
+  'settings:rotateInstallToken': z.undefined(),
   'stats:get': z.undefined(),
   'history:query': z.object({
     limit: z.number().int().min(1).max(1000).optional(),

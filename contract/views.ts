@@ -92,6 +92,11 @@ export interface SettingView {
   needsRestart: boolean;
 }
 
+/** Every other dashboard browser and `logs --follow` must sign in again; the window that asked stays signed in. */
+export interface InstallTokenRotated {
+  rotatedAt: number;
+}
+
 export interface GeneratedApiKey {
   /** The one time the key is shown in full: the window offers to copy it. */
   apiKey: string;
@@ -240,6 +245,15 @@ export type Health = {
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number };
   history: { dropped: number; pending: number };
   events: { subscribers: number; dropped: number };
+  server: ServerHealth;
+};
+
+/** The HTTP server's bounds at work: connections (and what the cap turned away) and the request body budget. */
+export type ServerHealth = {
+  /** Listening beyond loopback: every route needs the API key. */
+  remote: boolean;
+  connections: { open: number; displaced: number; refused: number; apiRefused: number; abortedUploads: number };
+  bodyBudget: { bytes: number; inUse: number; peak: number; refused: number };
 };
 
 export interface LogLine {

@@ -6,8 +6,10 @@ import { createHandlers } from './core/control/control-service';
 import { dispatch } from './core/control/dispatch';
 import { ControlClient } from './core/control/http-client';
 import { runningInstances } from './core/control/instance-registry';
+import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
+import { isDefaultLoopbackBind } from './core/server/guards';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
@@ -29,15 +31,32 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
   const { dataDir } = readEnvConfig(env);
   const app = runningApp(dataDir);
   if (app) {
-    const client = new ControlClient(app.url, app.token);
+    // Remote mode is any bind but the usual loopback names (127.0.0.2 included), as the server decides it.
+    const remote = !isDefaultLoopbackBind(new URL(app.url).hostname);
+    const client = new ControlClient(app.url, app.token, remote ? storedApiKey(env) : '');
     return { api: buildApi(client.invoke, NO_EVENTS), dataDir, app: client, close: () => client.close() };
   }
   noteOtherFolders(dataDir, env, note);
   const core = new OrchidsCore({ env, log: () => undefined }).open();
-  const handlers = createHandlers(core);
+  // No app holds the token in memory: the file is all there is.
+  const handlers = createHandlers(core, { rotateInstallToken: () => void rotateControlToken(dataDir) });
   // An unexpected failure is printed whole: on the command line, stderr is the log.
   const api = buildApi((channel, input) => dispatch(handlers, channel, input, note), NO_EVENTS);
   return { api, dataDir, close: () => core.stop(0) };
+}
+
+/**
+ * An app in remote mode wants its API key on every route, the control routes too. It is sealed in the settings,
+ * so the CLI reads it from the data folder, as an app's own user can.
+ */
+function storedApiKey(env: NodeJS.ProcessEnv): string {
+  const core = new OrchidsCore({ env, log: () => undefined });
+  try {
+    // A key this process cannot unseal reads as none: the app then answers 401, saying why.
+    return core.settings.get('apiKey');
+  } finally {
+    void core.stop(0);
+  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { formatWait } from './core/accounts/account-states';
 import { ConfigError } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
+import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { followLogs, printHistory, printRecord } from './cli-logs';
 
 const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
@@ -21,6 +22,8 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- settings list [--json]
   npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
   npm run cli -- settings reset <key>
+  npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
+  npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
@@ -61,13 +64,18 @@ export async function runCli(
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (group !== 'accounts' && group !== 'settings' && group !== 'logs')
+  if (!['accounts', 'settings', 'logs', 'dashboard', 'token'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
+  if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
+  if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);
   const connection = connectCli(env, note);
   try {
     if (group === 'accounts') await accounts(connection.api, command, rest, values, out);
     else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
-    else await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
+    else if (group === 'logs')
+      await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
+    else if (group === 'dashboard') await printDashboardLink(connection, out);
+    else await rotateInstallToken(connection, out);
     return 0;
   } finally {
     await connection.close();

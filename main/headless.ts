@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
+import { listenForLinkRequests } from './core/control/dashboard-access';
 import { DataFolderInUseError, type DataFolderClaim } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
@@ -67,6 +68,12 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
+  const signal = process.platform === 'win32' ? '' : ', send SIGUSR2';
+  console.log(
+    `  (one browser, once, within 5 minutes; for another link press Enter here${signal} ` +
+      'or run: npm run cli -- dashboard)',
+  );
+  listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {
     console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');

@@ -29,6 +29,8 @@ await build({
     'test/bench/load-gen': 'test/bench/load-gen.ts',
     // A standalone micro-benchmark: node dist/test/bench/gen-b-body.js
     'test/bench/gen-b-body': 'test/bench/gen-b-body.ts',
+    // Stress measurements for the hardening work: node dist/test/bench/hardening.js <scenario>
+    'test/bench/hardening': 'test/bench/hardening.ts',
   },
   outdir: 'dist',
 });

@@ -27,12 +27,13 @@ import { openAIRoutes } from './openai/routes';
 import { MessagesProxy } from './proxy/messages-proxy';
 import type { ProxyObserver } from './proxy/observer';
 import { KeyFileSecretBox, LayeredSecretBox, type SecretBox } from './secrets/secret-box';
-import { ProxyServer } from './server/http-server';
+import { ProxyServer, type ServerOptions } from './server/http-server';
 import { SettingsService } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
 import { ProtocolChoice } from './upstream/protocol-choice';
 import { upstreamAnswers } from './upstream/reachability';
 import { SseTransport } from './upstream/sse-transport';
+import { prepareDataDir } from './util/paths';
 import { WsTransport } from './upstream/ws/ws-transport';
 import { CountWriter } from './writers/count-writer';
 import { QueueWriter } from './writers/queue-writer';
@@ -56,6 +57,8 @@ export interface CoreOptions {
   statePolicy?: Partial<StatePolicy>;
   tokenRefreshLeadMs?: number;
   observer?: ProxyObserver;
+  /** Connection cap and timeouts of the HTTP server (tests shrink them). */
+  serverLimits?: ServerOptions['limits'];
   maxTransientRetries?: number;
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
@@ -112,7 +115,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
   });
   storage.settings.onChange((key) => {
     recorders.bus.publish({ type: 'proxy.changed' });
-    if (key === 'allowedOrigins') requestPath.server.refreshGuard();
+    if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs') upstream.pool.replace();
   });
   return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states };
@@ -169,6 +172,8 @@ function buildRequestPath(
     port: options.port ?? settings.get('port'),
     allowNonLoopback: config.allowNonLoopback,
     maxBodyBytes: config.maxBodyBytes,
+    bodyBudgetBytes: () => settings.get('requestBodyBudgetMb') * 1024 * 1024,
+    allowedHosts: () => settings.get('allowedHosts'),
     // null when a key is stored but cannot be read: the server then refuses every call instead of opening up.
     apiKey: () => (settings.isUnreadable('apiKey') ? null : settings.get('apiKey')),
     allowedOrigins: () => settings.get('allowedOrigins'),
@@ -176,7 +181,8 @@ function buildRequestPath(
     estimateInput: (request) => estimateInputTokens(request, toolsCache.prepare(request.tools).tokens),
     health: hooks.health,
     proxy,
-    routes: openAIRoutes({ proxy, log: hooks.log }),
+    routes: openAIRoutes({ proxy, paused: hooks.paused }),
+    limits: options.serverLimits,
     log: hooks.log,
     paused: hooks.paused,
   });
@@ -184,6 +190,9 @@ function buildRequestPath(
 }
 
 function openStorage(config: EnvConfig, options: CoreOptions): Storage {
+  // Created private when new (the database 0600 before SQLite makes it, so its -wal and -shm follow); an older
+  // install's looser modes are tightened at start (OrchidsCore.start).
+  prepareDataDir(config.dataDir, [DATABASE_FILE]);
   const db = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
   try {
     const keyFile = new KeyFileSecretBox(config.dataDir);

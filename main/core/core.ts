@@ -8,6 +8,7 @@ import { composeCore, type CoreOptions, type CoreParts } from './compose';
 import { readEnvConfig, type EnvConfig } from './config';
 import { DataVersionWatcher } from './db/data-version-watcher';
 import { publishingLog } from './events/log-lines';
+import { secureDataDir } from './util/paths';
 import { withTimeout } from './util/timeout';
 import { version } from '../../package.json';
 
@@ -119,6 +120,13 @@ export class OrchidsCore {
   async start(): Promise<string> {
     const parts = this.internals;
     if (this.started) return parts.server.url;
+    const tightened = secureDataDir(this.config.dataDir);
+    if (tightened > 0) {
+      this.log(
+        `[data] Made ${this.config.dataDir} private: ${tightened} files and folders were open to other users ` +
+          '(now 0700 folders, 0600 files).',
+      );
+    }
     const sealed = this.reconcileSealedCookies(parts);
     if (sealed.locked)
       this.log(`[secrets] ${sealed.locked} account(s) were sealed where this app cannot open them and are locked here`);

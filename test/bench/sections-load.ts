@@ -143,12 +143,13 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
       'p99 ms',
       'CPU µs/req',
       'loop p99 ms',
-      'log files written',
-      'records dropped (queue full)',
+      'records written',
+      'records dropped',
     ],
-    'With logging on, the request path collects a trace and enqueues it; a writer does the file I/O. When the ' +
-      'bounded queue is full the record is dropped and counted instead of slowing requests, so at this load most ' +
-      'records are dropped by design: the cost measured is the collection and the writing that does happen.',
+    'With logging on, the request path collects a trace and enqueues it; a writer serialises, redacts and ' +
+      'appends it to a segment file. The writer keeps at most 1,000 records a second: at this load (several ' +
+      'thousand requests a second) the requests beyond that are not traced and are counted as dropped, so the ' +
+      'cost measured is that of a thousand records a second.',
   );
   const app = bench.app.proc;
   for (const stream of [false, true]) {
@@ -191,10 +192,10 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
     const cost = 1 - on.rps / off.rps;
     const cpu = on.cpuUsPerReq / off.cpuUsPerReq - 1;
     report.check(
-      `Debug logging on costs ≤ 10% throughput (${mode(stream)}, c=16)`,
+      `Debug logging on costs ≤ 5% throughput (${mode(stream)}, c=16)`,
       `${fmtInt(on.rps)} vs ${fmtInt(off.rps)} req/s: ${fmt(cost * 100, 1)}% lower (app CPU per request ` +
         `${cpu >= 0 ? '+' : ''}${fmt(cpu * 100, 0)}%)`,
-      cost <= 0.1,
+      cost <= 0.05,
     );
   }
 }

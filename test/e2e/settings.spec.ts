@@ -4,7 +4,7 @@ import { addAccount, expect, goTo, screenshot, test } from './fixtures';
 test('a changed retention value persists after a reload; environment settings are read-only', async ({ page }) => {
   await goTo(page, 'Settings');
   const count = page.getByLabel('Debug records to keep', { exact: true });
-  await expect(count).toHaveValue('500');
+  await expect(count).toHaveValue('50000');
   await count.fill('321');
   await count.press('Enter');
   await expect(page.getByText('Saved', { exact: true })).toBeVisible();

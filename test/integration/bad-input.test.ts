@@ -1,14 +1,28 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachAppControl } from '../../main/core/control/app-control';
+import { seeded } from '../helpers/random';
 import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 
 let stack: Stack;
+let distDir: string;
 beforeAll(async () => {
   stack = await startStack({ core: {}, env: {} });
+  // The dashboard's routes too: their paths are decoded by another module.
+  distDir = tempDir();
+  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
+  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
+  attachAppControl(stack.core, { distDir });
 });
-afterAll(async () => stack?.stop());
+afterAll(async () => {
+  await stack?.stop();
+  fs.rmSync(distDir, { recursive: true, force: true });
+});
 
 const valid = { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] };
 
@@ -115,6 +129,37 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
       400,
       'invalid_request_error',
       /^messages\.0\.content\.1\.type: Input tag 'hologram'/,
+    ],
+    [
+      'max_tokens of 1e308',
+      () => post(JSON.stringify({ ...valid, max_tokens: 1e308 })),
+      400,
+      'invalid_request_error',
+      /^max_tokens: 1e\+308 > 128000, which is the maximum allowed number of output tokens/,
+    ],
+    [
+      'max_tokens of 2^63',
+      () =>
+        post(
+          `{"model":"claude-sonnet-4-6","max_tokens":9223372036854775808,"messages":[{"role":"user","content":"hi"}]}`,
+        ),
+      400,
+      'invalid_request_error',
+      /^max_tokens: 9\.223372036854776e\+18 > 128000/,
+    ],
+    [
+      'a UTF-16 charset',
+      () => post(Buffer.from(JSON.stringify(valid), 'utf16le'), { 'content-type': 'application/json; charset=utf-16' }),
+      415,
+      'invalid_request_error',
+      /charset "utf-16" is not supported/,
+    ],
+    [
+      'an unknown Content-Encoding',
+      () => post(JSON.stringify(valid), { 'content-encoding': 'compress' }),
+      415,
+      'invalid_request_error',
+      /"compress" is not supported/,
     ],
     [
       'invalid UTF-8',
@@ -486,5 +531,116 @@ describe('what only the OpenAI routes refuse', () => {
     expect(((await response.body.json()) as { error: { message: string } }).error.message).toMatch(
       /keeps no responses/,
     );
+  });
+});
+
+/** The status and body of a request sent byte for byte as given: no client library escapes or checks the target. */
+function raw(target: string, extraHeaders = ''): Promise<{ status: number; text: string }> {
+  const port = Number(new URL(stack.url).port);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () =>
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\n${extraHeaders}connection: close\r\n\r\n`,
+        'latin1',
+      ),
+    );
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => (reply += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(reply);
+      if (!match) return reject(new Error(`no answer to GET ${JSON.stringify(target)}`));
+      resolve({ status: Number(match[1]), text: reply.slice(reply.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+describe('URLs and headers', () => {
+  it('a broken percent-escape is a 400 in the API error format, wherever it is', async () => {
+    // Signed in to the dashboard, where its paths are decoded.
+    const token = fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
+    const auth = `authorization: Bearer ${token}\r\n`;
+    for (const target of ['/v1/models/%E0%A4%A', '/v1/models/%', '/v1/models/%ZZ', '/_tray/%', '/_tray/%E0%A4%A.js']) {
+      const answer = await raw(target, target.startsWith('/_tray') ? auth : '');
+      expect(answer.status, target).toBe(400);
+      expect(JSON.parse(answer.text), target).toMatchObject({
+        type: 'error',
+        error: { type: 'invalid_request_error', message: 'The URL has invalid percent-encoding.' },
+      });
+    }
+    await stillServing();
+  });
+
+  it('HEAD answers every GET route with its headers and no body', async () => {
+    for (const target of ['/', '/health', '/v1/models', '/v1/models/claude-sonnet-4-6']) {
+      const get = await request(`${stack.url}${target}`);
+      const getBody = await get.body.text();
+      const head = await request(`${stack.url}${target}`, { method: 'HEAD' });
+      expect(head.statusCode, target).toBe(200);
+      expect(await head.body.text(), target).toBe('');
+      expect(head.headers['content-type'], target).toBe(get.headers['content-type']);
+      if (target !== '/health') expect(Number(head.headers['content-length']), target).toBe(Buffer.byteLength(getBody));
+    }
+    const wrong = await request(`${stack.url}/v1/messages`, { method: 'HEAD' });
+    expect(wrong.statusCode).toBe(405);
+    expect(wrong.headers.allow).toBe('POST');
+  });
+
+  it('400 fuzzed request targets and 200 fuzzed header values: never a 5xx, and the server keeps serving', async () => {
+    const random = seeded(12_005);
+    const int = (n: number) => Math.floor(random() * n);
+    const pieces = [
+      '/v1/models/',
+      '/v1/',
+      '/_tray/',
+      '/_tray/api/',
+      '/health',
+      '/',
+      '%',
+      '%2',
+      '%E0%A4%A',
+      '%C0%AF',
+      '%00',
+      '%25',
+      '..',
+      '//',
+      '?',
+      '#',
+      '&',
+      '=',
+      'é',
+      '\u00ff',
+      '~',
+      ';',
+      '%FF',
+      '%uD800',
+      'a',
+      'models',
+      '\\',
+    ];
+    for (let i = 0; i < 400; i++) {
+      let target = pieces[int(6)]!;
+      for (let n = int(6); n > 0; n--) target += pieces[int(pieces.length)];
+      const answer = await raw(target);
+      expect(answer.status, `GET ${target}`).toBeLessThan(500);
+    }
+    const names = [
+      'x-api-key',
+      'authorization',
+      'anthropic-version',
+      'cookie',
+      'origin',
+      'content-encoding',
+      'x-custom',
+    ];
+    for (let i = 0; i < 200; i++) {
+      const bytes = Array.from({ length: 1 + int(40) }, () => String.fromCharCode(0x20 + int(0xdf))).join('');
+      const answer = await raw(
+        ['/health', '/v1/models', '/_tray/'][int(3)]!,
+        `${names[int(names.length)]}: ${bytes}\r\n`,
+      );
+      expect(answer.status, JSON.stringify(bytes)).toBeLessThan(500);
+    }
+    await stillServing();
   });
 });

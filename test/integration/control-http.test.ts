@@ -39,16 +39,19 @@ async function call(channel: string, input: unknown, headers: Record<string, str
 }
 
 describe('the contract over HTTP (headless)', () => {
-  it('the dashboard link trades its token for a strict session cookie; the window comes with the bridge', async () => {
+  it('the dashboard link trades a one-time code for a strict session cookie; the window has the bridge', async () => {
     const token = await setup();
-    expect(control.transport.dashboardUrl(stack.url)).toBe(`${stack.url}/_tray/?token=${token}`);
-    const link = await request(control.transport.dashboardUrl(stack.url));
-    expect(link.statusCode).toBe(303);
-    expect(link.headers.location).toBe('/_tray/');
-    const cookie = String(link.headers['set-cookie']);
+    const link = control.transport.dashboardUrl(stack.url);
+    expect(link).toMatch(new RegExp(`^${stack.url}/_tray/\\?code=otc_[A-Za-z0-9_-]{43}$`));
+    expect(link).not.toContain(token);
+    const signIn = await request(link);
+    expect(signIn.statusCode).toBe(303);
+    expect(signIn.headers.location).toBe('/_tray/');
+    const cookie = String(signIn.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    await link.body.dump();
+    expect(cookie).not.toContain(token);
+    await signIn.body.dump();
     const page = await request(`${stack.url}/_tray/`, { headers: { cookie: cookie.split(';')[0]! } });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
@@ -56,7 +59,7 @@ describe('the contract over HTTP (headless)', () => {
     const anonymous = await request(`${stack.url}/_tray/`);
     expect(anonymous.statusCode).toBe(401);
     await anonymous.body.dump();
-    const wrong = await request(`${stack.url}/_tray/?token=not-the-token`);
+    const wrong = await request(`${stack.url}/_tray/?code=otc_not-a-code`);
     expect(wrong.statusCode).toBe(401);
     await wrong.body.dump();
     expect(readRuntimeInfo(stack.dataDir)).toMatchObject({ url: stack.url, pid: process.pid, shell: 'headless' });

@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { DebugLogWriter, type Retention } from '../../main/core/logs/debug-log-writer';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DebugLogWriter, type DebugLogWriterOptions, type Retention } from '../../main/core/logs/debug-log-writer';
 import { DebugTrace, debugFileName } from '../../main/core/logs/debug-trace';
 import { redactHeaders, redactText } from '../../main/core/logs/redact';
 import type { RequestReport } from '../../main/core/proxy/observer';
 import { tempDir } from '../helpers/temp-dir';
 
 const FAKE_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyX2Zha2UiLCJleHAiOjE3MDAwMDAwMDB9.ZmFrZS1zaWduYXR1cmU';
+const NOW = Date.UTC(2026, 10, 25, 12, 30);
 
 function report(requestId: string, startedAt: number): RequestReport {
   return {
@@ -37,14 +38,14 @@ function report(requestId: string, startedAt: number): RequestReport {
 
 function record(i: number, body: unknown = { messages: [{ role: 'user', content: 'hi' }] }) {
   const id = `req_test${String(i).padStart(4, '0')}`;
-  const startedAt = Date.UTC(2026, 10, 25, 12, 0, i);
+  const startedAt = Date.UTC(2026, 10, 25, 12, 0, 0, i);
   const trace = new DebugTrace(id, debugFileName(startedAt, id), startedAt, () => startedAt + 3);
   trace.incoming({ 'x-api-key': 'test-key-abcdef', 'content-type': 'application/json' }, body);
   trace.upstreamRequest(
     'sse-a',
     'http://127.0.0.1:9/agent',
     { authorization: `Bearer ${FAKE_JWT}` },
-    Buffer.from('{"prompt":"hi"}'),
+    Buffer.from('{"prompt":"hi",\n "n":1}'),
     1,
   );
   trace.upstreamEvent('{"type":"model","event":{"type":"text-delta","delta":"ok"}}');
@@ -52,95 +53,147 @@ function record(i: number, body: unknown = { messages: [{ role: 'user', content:
   return trace.finish(report(id, startedAt));
 }
 
-function writer(dir: string, retention: Partial<Retention> = {}, secrets: string[] = []) {
-  return new DebugLogWriter({
+const writers: DebugLogWriter[] = [];
+afterEach(async () => {
+  for (const w of writers.splice(0)) await w.stop();
+});
+
+/** A debug-logs folder not yet created, in a temp dir removed after the test (once its writers have stopped). */
+const tmp = (): string => path.join(tempDir('orchids-logs-'), 'debug-logs');
+
+function writer(dir: string, retention: Partial<Retention> = {}, options: Partial<DebugLogWriterOptions> = {}) {
+  const w = new DebugLogWriter({
     dir,
-    retention: () => ({ maxCount: 1000, maxBytes: 1e9, maxAgeMs: 1e12, ...retention }),
-    secrets: () => secrets,
-    now: () => Date.UTC(2026, 10, 25, 12, 30),
+    retention: () => ({ maxCount: 100_000, maxBytes: 1e9, maxAgeMs: 1e12, ...retention }),
+    secrets: () => [],
+    now: () => NOW,
+    ...options,
   });
+  writers.push(w);
+  return w;
 }
 
-const tmp = () => tempDir('orchids-logs-');
+const dataFiles = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []);
 
 describe('DebugLogWriter', () => {
-  it('writes one readable JSON file per request, named in time order, readable back by name', async () => {
+  it('appends records to a segment, each readable back by its name, the upstream body as JSON', async () => {
     const dir = tmp();
     const w = writer(dir);
-    w.enqueue(record(1));
+    const first = record(1);
+    w.enqueue(first);
     w.enqueue(record(2));
     await w.flushNow();
-    const files = fs.readdirSync(dir).sort();
-    expect(files).toEqual(['20261125-120001-000_req_test0001.json', '20261125-120002-000_req_test0002.json']);
-    const back = await w.read(files[0]!);
-    expect(back!.upstream[0]!.body).toEqual({ prompt: 'hi' }); // bytes became JSON in the writer
+    const files = dataFiles(dir);
+    expect(files.filter((f) => f.endsWith('.ndjson'))).toHaveLength(1);
+    expect(files.filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    for (const file of files) expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
+    const back = await w.read(first.file);
+    expect(back!.requestId).toBe('req_test0001');
+    expect(back!.upstream[0]!.body).toEqual({ prompt: 'hi', n: 1 }); // the bytes sent, spliced in as JSON
     expect(back!.upstream[0]!.events).toEqual([
       { t: 3, data: '{"type":"model","event":{"type":"text-delta","delta":"ok"}}' },
     ]);
     expect(back!.client[0]).toEqual({ t: 3, frame: 'event: ping\ndata: {"type":"ping"}\n\n' });
-    expect(fs.statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+    expect((await w.read(record(2).file))!.requestId).toBe('req_test0002');
     expect(await w.read('../../etc/passwd')).toBeUndefined();
+    expect(await w.read('20261125-120000-009_req_never.json')).toBeUndefined();
+    expect(w.written).toBe(2);
   });
 
-  it('keeps the newest records within the count, size and age limits, removing the oldest first', async () => {
+  it('keeps exactly the newest records within the count, size and age limits, and gives back the files', async () => {
     const dir = tmp();
     const byCount = writer(dir, { maxCount: 3 });
     for (let i = 1; i <= 5; i++) byCount.enqueue(record(i));
     await byCount.flushNow();
-    expect(
-      fs
-        .readdirSync(dir)
-        .sort()
-        .map((f) => f.slice(-13)),
-    ).toEqual(['test0003.json', 'test0004.json', 'test0005.json']);
+    const kept = await Promise.all([1, 2, 3, 4, 5].map(async (i) => Boolean(await byCount.read(record(i).file))));
+    expect(kept).toEqual([false, false, true, true, true]);
 
     const sized = tmp();
     const bySize = writer(sized, { maxBytes: 1 });
     bySize.enqueue(record(1));
     await bySize.flushNow();
-    expect(fs.readdirSync(sized)).toEqual([]);
+    expect(await bySize.read(record(1).file)).toBeUndefined();
+    expect(dataFiles(sized)).toEqual([]); // no record left in the segment: its files are gone
   });
 
-  it('does not wipe existing logs at start: it indexes them and prunes by age', async () => {
+  it('never wipes logs at start: a new writer reads old segments and one-file records, and prunes by age', async () => {
     const dir = tmp();
     const first = writer(dir);
     first.enqueue(record(1));
     await first.flushNow();
-    const old = path.join(dir, '20200101-000000-000_req_old.json');
-    fs.writeFileSync(old, '{}');
-    fs.utimesSync(old, new Date('2020-01-01'), new Date('2020-01-01'));
-    const second = writer(dir, { maxAgeMs: 86_400_000 });
-    second.enqueue(record(2));
+    await first.stop();
+    const legacy = '20200101-000000-000_req_legacy.json';
+    fs.writeFileSync(path.join(dir, legacy), JSON.stringify(record(9)));
+    const second = writer(dir);
+    expect((await second.read(record(1).file))!.requestId).toBe('req_test0001');
+    expect((await second.read(legacy))!.requestId).toBe('req_test0009');
+
+    fs.utimesSync(path.join(dir, legacy), new Date('2020-01-01'), new Date('2020-01-01'));
+    const third = writer(dir, { maxAgeMs: 86_400_000 });
+    third.enqueue(record(2));
+    await third.flushNow();
+    expect(fs.existsSync(path.join(dir, legacy))).toBe(false);
+    expect(await third.read(record(1).file)).toBeDefined();
+    expect(await third.read(record(2).file)).toBeDefined();
+  });
+
+  it('survives a crash mid-write: records before a cut-short index line are read; no index, no segment', async () => {
+    const dir = tmp();
+    const first = writer(dir);
+    first.enqueue(record(1));
+    first.enqueue(record(2));
+    await first.flushNow();
+    await first.stop();
+    const index = dataFiles(dir).find((f) => f.endsWith('.idx'))!;
+    const lines = fs.readFileSync(path.join(dir, index), 'utf8');
+    fs.writeFileSync(
+      path.join(dir, index),
+      lines.slice(0, lines.indexOf('\n') + 1) + lines.slice(lines.indexOf('\n') + 1, -5),
+    );
+    fs.writeFileSync(path.join(dir, '20260101-000000-000-deadbeef.ndjson'), '{"half a line');
+    const second = writer(dir);
+    expect(await second.read(record(1).file)).toBeDefined();
+    expect(await second.read(record(2).file)).toBeUndefined();
+    second.enqueue(record(3));
     await second.flushNow();
-    expect(fs.readdirSync(dir).sort()).toEqual([
-      '20261125-120001-000_req_test0001.json',
-      '20261125-120002-000_req_test0002.json',
-    ]);
+    expect(dataFiles(dir)).not.toContain('20260101-000000-000-deadbeef.ndjson');
   });
 
   it('redacts credential headers by name and secret-shaped text by pattern, in every part of the record', async () => {
     const dir = tmp();
-    const w = writer(dir, {}, ['my-literal-api-key-123']);
+    const installToken = 'ott_FAKEinstalltoken0123456789abcdefghij';
+    const w = writer(dir, {}, { secrets: () => ['my-literal-api-key-123'] });
+    w.addSecrets(() => [installToken, 'legacy-install-token-without-prefix']);
     w.enqueue(
       record(1, {
         note:
           `token ${FAKE_JWT} and __client=abcdefghijklmnop; ` +
-          'key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123',
+          'key sk-ant-api03-FAKEFAKEFAKE and my-literal-api-key-123, ' +
+          `the install token ${installToken}, an old one legacy-install-token-without-prefix, ` +
+          'a session ots_FAKEsession0123456789abcdef, a code otc_FAKEcode0123456789abcdef, ' +
+          'a generated key ot-FAKEgeneratedkey0123456789abcdefgh',
       }),
     );
     await w.flushNow();
-    const text = fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]!), 'utf8');
+    const text = dataFiles(dir)
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .join('');
     for (const secret of [
       FAKE_JWT,
       'abcdefghijklmnop',
       'sk-ant-api03-FAKEFAKEFAKE',
       'my-literal-api-key-123',
       'test-key-abcdef',
+      installToken,
+      'legacy-install-token-without-prefix',
+      'ots_FAKEsession0123456789abcdef',
+      'otc_FAKEcode0123456789abcdef',
+      'ot-FAKEgeneratedkey0123456789abcdefgh',
     ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted');
-    expect(text).toContain('"content-type": "application/json"');
+    expect(text).toContain('"content-type":"application/json"');
   });
 });
 
@@ -154,54 +207,74 @@ describe('redaction rules', () => {
     });
   });
 
-  it('catches cookies in JSON form and bearer tokens in prose', () => {
+  it('catches cookies in JSON form and bearer tokens in prose, in any case', () => {
     expect(redactText('{"__session":"abc123xyz"}')).toBe('{"__session":"[redacted]"}');
+    expect(redactText('__client_uat_abc=1700000000; x')).toBe('__client_uat_abc=[redacted]; x');
     expect(redactText('sent Bearer abcdefgh12345678 to it')).toBe('sent Bearer [redacted] to it');
-    expect(redactText('plain words stay')).toBe('plain words stay');
+    expect(redactText('sent BEARER abcdefgh12345678 to it')).toBe('sent BEARER [redacted] to it');
+    expect(redactText(`jwt ${FAKE_JWT}.`)).toBe('jwt [redacted-jwt].');
+    expect(redactText('plain words stay, otc_short too')).toBe('plain words stay, otc_short too');
   });
 });
 
-describe('DebugLogWriter under a storm', () => {
-  it('writes at most its rate cap and counts the rest as dropped', async () => {
+describe('DebugLogWriter in a burst', () => {
+  it('keeps every one of 5,000 records enqueued at once, within its memory bound', async () => {
     const dir = tmp();
-    let now = Date.UTC(2026, 10, 25, 12, 30);
-    const w = new DebugLogWriter({
-      dir,
-      retention: () => ({ maxCount: 1000, maxBytes: 1e9, maxAgeMs: 1e12 }),
-      secrets: () => [],
-      now: () => now,
-      maxWritesPerSecond: 5,
-    });
-    for (let i = 1; i <= 12; i++) w.enqueue(record(i));
+    const w = writer(dir, {}, { maxRecordsPerSecond: 5000 });
+    const records = Array.from({ length: 5000 }, (_, i) => record(i));
+    for (let i = 0; i < records.length; i++) expect(w.admit()).toBe(true);
+    for (const r of records) w.enqueue(r, true);
     await w.flushNow();
-    expect(fs.readdirSync(dir)).toHaveLength(5);
-    expect(w.dropped).toBe(7);
-    now += 1000; // a second later the writer may write again
-    w.enqueue(record(13));
-    await w.flushNow();
-    expect(fs.readdirSync(dir)).toHaveLength(6);
+    expect(w.written).toBe(5000);
+    expect(w.dropped).toBe(0);
+    for (const i of [0, 1234, 4999]) expect((await w.read(records[i]!.file))!.requestId).toBe(records[i]!.requestId);
   });
-});
 
-describe('DebugLogWriter admission', () => {
-  it('refuses a trace before collecting it when the rate is spent or the queue full, counting refusals', async () => {
+  it('refuses traces before collection once the waiting records reach their count or byte bound', async () => {
     const dir = tmp();
-    const now = Date.UTC(2026, 10, 25, 12, 30);
-    const w = new DebugLogWriter({
-      dir,
-      retention: () => ({ maxCount: 1000, maxBytes: 1e9, maxAgeMs: 1e12 }),
-      secrets: () => [],
-      now: () => now,
-      maxWritesPerSecond: 3,
-      capacity: 2,
-    });
-    expect([w.admit(), w.admit(), w.admit()]).toEqual([true, true, false]); // the queue holds two
+    const byCount = writer(dir, {}, { capacity: 2 });
+    expect([byCount.admit(), byCount.admit(), byCount.admit()]).toEqual([true, true, false]);
+    expect(byCount.dropped).toBe(1);
+    byCount.enqueue(record(1), true);
+    byCount.enqueue(record(2), true);
+    await byCount.flushNow();
+    expect([byCount.admit(), byCount.admit(), byCount.admit()]).toEqual([true, true, false]); // room again
+    expect(byCount.dropped).toBe(2);
+
+    const byBytes = writer(tmp(), {}, { maxPendingBytes: 4096 });
+    let admitted = 0;
+    while (byBytes.admit()) {
+      byBytes.enqueue(record(admitted), true);
+      admitted += 1;
+    }
+    expect(admitted).toBeGreaterThan(0);
+    expect(admitted).toBeLessThan(10);
+    expect(byBytes.dropped).toBe(1);
+  });
+
+  it('keeps at most its rate of records a second, with a second banked, and counts the rest as dropped', async () => {
+    let now = NOW;
+    const w = writer(tmp(), {}, { maxRecordsPerSecond: 5, now: () => now });
+    const admitted = Array.from({ length: 8 }, () => w.admit());
+    expect(admitted).toEqual([true, true, true, true, true, false, false, false]);
+    expect(w.dropped).toBe(3);
+    now += 400; // two more records' worth
+    expect([w.admit(), w.admit(), w.admit()]).toEqual([true, true, false]);
+  });
+
+  it('spends at most its share of CPU: once the banked time is spent, traces wait for the clock', async () => {
+    let now = NOW;
+    const w = writer(tmp(), {}, { cpuShare: 0.001, cpuBurstMs: 20, maxRecordsPerSecond: 1e9, now: () => now });
+    // Spend the banked 20 ms: each flush charges the time its serialisation took.
+    let refused = false;
+    for (let round = 0; round < 1000 && !refused; round++) {
+      for (let i = 0; i < 50 && !refused; i++) refused = !w.enqueue(record(i));
+      await w.flushNow();
+    }
+    expect(refused).toBe(true);
     expect(w.dropped).toBe(1);
-    w.enqueue(record(1), true);
-    w.enqueue(record(2), true);
-    await w.flushNow();
-    expect([w.admit(), w.admit()]).toEqual([true, false]); // room again, but only one token left this second
-    expect(w.dropped).toBe(2);
-    expect(fs.readdirSync(dir)).toHaveLength(2);
+    expect(w.admit()).toBe(false);
+    now += 60_000; // at 0.1%, a minute earns 60 ms
+    expect(w.admit()).toBe(true);
   });
 });

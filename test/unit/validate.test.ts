@@ -261,3 +261,37 @@ describe('validateMessagesRequest: refusals name the path, Anthropic-style', () 
     expect(rejection(body)).toMatch(/^messages\.1\.content\.0\.type: Input tag 'nope'/);
   });
 });
+
+describe('validateMessagesRequest: Anthropic bounds on numbers', () => {
+  it.each([
+    ['max_tokens of 1e308', { ...valid(), max_tokens: 1e308 }, /^max_tokens: 1e\+308 > 128000, which is the maximum/],
+    ['max_tokens of 2^63', { ...valid(), max_tokens: 2 ** 63 }, /^max_tokens: 9\.223372036854776e\+18 > 128000/],
+    ['max_tokens one past the limit', { ...valid(), max_tokens: 128_001 }, /^max_tokens: 128001 > 128000/],
+    ['max_tokens of 0', { ...valid(), max_tokens: 0 }, /^max_tokens: Input should be greater than or equal to 1$/],
+    ['max_tokens of 1.5', { ...valid(), max_tokens: 1.5 }, /^max_tokens: Input should be a valid integer$/],
+    [
+      'temperature above 1',
+      { ...valid(), temperature: 1.01 },
+      /^temperature: Input should be less than or equal to 1$/,
+    ],
+    [
+      'temperature below 0',
+      { ...valid(), temperature: -0.1 },
+      /^temperature: Input should be greater than or equal to 0$/,
+    ],
+    ['temperature as text', { ...valid(), temperature: '0.5' }, /^temperature: Input should be a valid number$/],
+    ['top_p above 1', { ...valid(), top_p: 2 }, /^top_p: Input should be less than or equal to 1$/],
+    ['top_k negative', { ...valid(), top_k: -1 }, /^top_k: Input should be greater than or equal to 0$/],
+    ['top_k fractional', { ...valid(), top_k: 2.5 }, /^top_k: Input should be a valid integer$/],
+  ])('refuses %s', (_name, body, message) => {
+    expect(rejection(body)).toMatch(message);
+  });
+
+  it('accepts the bounds themselves, and a count_tokens body with a huge max_tokens is refused too', () => {
+    expect(() =>
+      validateMessagesRequest({ ...valid(), max_tokens: 128_000, temperature: 0, top_p: 1, top_k: 0 }, CREATE),
+    ).not.toThrow();
+    expect(() => validateMessagesRequest({ ...valid(), temperature: 1, top_p: 0 }, CREATE)).not.toThrow();
+    expect(rejection({ ...valid(), max_tokens: 1e308 }, COUNT)).toMatch(/^max_tokens: 1e\+308 > 128000/);
+  });
+});

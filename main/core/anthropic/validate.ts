@@ -49,6 +49,17 @@ function requireString(owner: Record<string, unknown>, key: string, path: string
   if (typeof value !== 'string') fail(`${path}${key}`, 'Input should be a valid string');
 }
 
+/** The most output tokens any Claude model offers (128K, with extended output); every Orchids model is below it. */
+const MAX_OUTPUT_TOKENS = 128_000;
+
+function checkRange(body: Record<string, unknown>, key: string, min: number, max: number): void {
+  const value = body[key];
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(key, 'Input should be a valid number');
+  if (value < min) fail(key, `Input should be greater than or equal to ${min}`);
+  if (value > max) fail(key, `Input should be less than or equal to ${max}`);
+}
+
 export interface ValidateOptions {
   /** count_tokens has no max_tokens. */
   requireMaxTokens: boolean;
@@ -65,6 +76,21 @@ export function validateMessagesRequest(body: unknown, options: ValidateOptions)
     if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens))
       fail('max_tokens', 'Input should be a valid integer');
     if (maxTokens < 1) fail('max_tokens', 'Input should be greater than or equal to 1');
+    // 1e308 and 2^63 are integers to JavaScript; Anthropic refuses anything past the model's output limit.
+    if (maxTokens > MAX_OUTPUT_TOKENS) {
+      fail(
+        '',
+        `max_tokens: ${maxTokens > Number.MAX_SAFE_INTEGER ? maxTokens.toExponential() : maxTokens} > ` +
+          `${MAX_OUTPUT_TOKENS}, which is the maximum allowed number of output tokens for ${String(body.model)}`,
+      );
+    }
+  }
+  checkRange(body, 'temperature', 0, 1);
+  checkRange(body, 'top_p', 0, 1);
+  if (body.top_k !== undefined) {
+    if (typeof body.top_k !== 'number' || !Number.isInteger(body.top_k))
+      fail('top_k', 'Input should be a valid integer');
+    if (body.top_k < 0) fail('top_k', 'Input should be greater than or equal to 0');
   }
 
   const messages = body.messages;

@@ -50,8 +50,8 @@ export function findModel(map: ModelMap, id: string): ModelEntry | undefined {
  * `has_more` when more lie further that way. DECISION: without `limit` the whole list comes back. Anthropic's
  * default is 20, but the OpenAI SDK never asks for a next page, and a user's model map may hold more than 20 ids.
  */
-export function listModels(map: ModelMap, url: string | undefined): ModelPage {
-  const query = new URLSearchParams(url?.includes('?') ? url.slice(url.indexOf('?') + 1) : '');
+export function listModels(map: ModelMap, queryString: string): ModelPage {
+  const query = new URLSearchParams(queryString);
   const ids = listedModels(map);
   const limit = readLimit(query.get('limit'));
   const afterId = query.get('after_id');

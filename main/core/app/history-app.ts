@@ -32,6 +32,11 @@ export class HistoryApp {
     return { row: row && historyView(row), record: record && debugRecordView(record) };
   }
 
+  /** Another source of secrets the app holds (the install token), redacted from every debug record. */
+  redactSecrets(source: () => readonly string[]): void {
+    this.deps.debugLogs.addSecrets(source);
+  }
+
   stats(): StatsView {
     return { ...this.deps.stats.snapshot(), accounts: this.deps.counts() };
   }

@@ -92,6 +92,7 @@ export class ProxyControl {
       },
       history: { dropped: history.dropped, pending: history.pending },
       events: { subscribers: bus.subscriberCount, dropped: bus.dropped },
+      server: this.deps.server.stats(),
     };
   }
 

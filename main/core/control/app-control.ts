@@ -2,9 +2,9 @@ import path from 'node:path';
 import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
 import { createHandlers } from './control-service';
+import { DashboardAccess } from './dashboard-access';
 import { HttpControlTransport } from './http-transport';
 import { registerInstance, unregisterInstance } from './instance-registry';
-import { loadOrCreateControlToken } from './install-token';
 import { claimDataFolder, type DataFolderClaim, type RuntimeInfo } from './runtime-file';
 
 export interface AppControl {
@@ -23,26 +23,36 @@ export interface AppControl {
  */
 export function attachAppControl(
   core: OrchidsCore,
-  options: { distDir: string; log?: (line: string) => void; claim?: DataFolderClaim },
+  options: { distDir: string; log?: (line: string) => void; claim?: DataFolderClaim; now?: () => number },
 ): AppControl {
-  const handlers = createHandlers(core);
-  const token = loadOrCreateControlToken(core.config.dataDir);
+  const access = new DashboardAccess({ dataDir: core.config.dataDir, now: options.now });
+  // The install token is a secret the app holds: a prompt that quotes it is redacted like any other.
+  core.history.redactSecrets(access.secrets);
+  let claim = options.claim;
+  let announced: string | undefined;
+  const handlers = createHandlers(core, {
+    rotateInstallToken: () => {
+      access.rotateToken();
+      // The CLI finds the token in runtime.json: the next command must present the new one.
+      if (announced !== undefined) claim?.announce(announced, access.token);
+    },
+  });
   const transport = new HttpControlTransport({
     core,
     handlers,
-    token,
+    access,
     rendererDir: path.join(options.distDir, 'renderer'),
     bridgeFile: path.join(options.distDir, 'renderer-bridge', 'bridge.js'),
     log: options.log,
   });
   core.proxy.mount(transport.handle);
-  let claim = options.claim;
   return {
     handlers,
     transport,
     announce: (url) => {
       claim ??= claimDataFolder(core.config.dataDir, core.proxy.status().shell);
-      claim.announce(url, token);
+      announced = url;
+      claim.announce(url, access.token);
     },
     retire: () => claim?.release(),
   };

@@ -1,6 +1,7 @@
 import type { Handlers } from '../../../contract/api';
 import { AccountError } from '../accounts/account-error';
 import type { OrchidsCore } from '../core';
+import { SettingError } from '../settings/settings-service';
 
 /** What every client but the desktop app's own window hears when it asks for a sign-in window. */
 const SIGN_IN_NEEDS_DESKTOP =
@@ -14,12 +15,20 @@ const desktopOnly = (): never => {
 /** The slice of the core the contract is implemented against: its facade, nothing behind it. */
 export type ControlFacade = Pick<OrchidsCore, 'accounts' | 'settings' | 'history' | 'proxy'>;
 
+export interface ControlOptions {
+  /**
+   * Replaces the install token: in the app, ending every dashboard session (control/dashboard-access.ts); in the
+   * CLI on its own data folder, on disk only.
+   */
+  rotateInstallToken?: () => void;
+}
+
 /**
  * The contract's channels, each a call into the core's facade. Both transports (Electron IPC, the HTTP control
  * transport) and the CLI on its own database call these after `dispatch` validated the input, so the window, the
  * browser tab and the command line behave the same.
  */
-export function createHandlers(core: ControlFacade): Handlers {
+export function createHandlers(core: ControlFacade, options: ControlOptions = {}): Handlers {
   return {
     'accounts:list': () => core.accounts.list(),
     'accounts:add': (input) => core.accounts.add(input),
@@ -41,6 +50,11 @@ export function createHandlers(core: ControlFacade): Handlers {
       return core.settings.list();
     },
     'settings:generateApiKey': () => core.settings.generateApiKey(),
+    'settings:rotateInstallToken': () => {
+      if (!options.rotateInstallToken) throw new SettingError('installToken', 'this client holds no install token');
+      options.rotateInstallToken();
+      return { rotatedAt: Date.now() };
+    },
     'stats:get': () => core.history.stats(),
     'history:query': (query) => core.history.query(query),
     'history:record': ({ requestId }) => core.history.record(requestId),

@@ -4,15 +4,20 @@ import type { Channel, EventName } from '../../../contract/channels';
 
 /**
  * The contract over HTTP from Node: how the CLI talks to a running app, through the same control transport and
- * the same envelopes the headless window uses. The install token goes as a Bearer header.
+ * the same envelopes the headless window uses. The install token goes as a Bearer header; an app in remote mode
+ * (listening beyond loopback) also wants its API key on every route.
  */
 export class ControlClient {
   private readonly agent = new Agent({ keepAliveTimeout: 1000 });
+  private readonly headers: Record<string, string>;
 
   constructor(
     readonly url: string,
-    private readonly token: string,
-  ) {}
+    token: string,
+    apiKey = '',
+  ) {
+    this.headers = { authorization: `Bearer ${token}`, ...(apiKey ? { 'x-api-key': apiKey } : {}) };
+  }
 
   readonly invoke = async (channel: Channel, input: unknown): Promise<Envelope<unknown>> => {
     let response;
@@ -20,11 +25,7 @@ export class ControlClient {
       response = await request(`${this.url}/_tray/api/${channel}`, {
         method: 'POST',
         dispatcher: this.agent,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          'x-orchids-tray': '1',
-          'content-type': 'application/json',
-        },
+        headers: { ...this.headers, 'x-orchids-tray': '1', 'content-type': 'application/json' },
         body: JSON.stringify({ input }),
       });
     } catch (error) {
@@ -51,7 +52,7 @@ export class ControlClient {
     try {
       response = await request(`${this.url}/_tray/api/events`, {
         dispatcher: this.agent,
-        headers: { authorization: `Bearer ${this.token}` },
+        headers: this.headers,
         signal,
       });
     } catch (error) {
@@ -76,6 +77,27 @@ export class ControlClient {
         if (name && data) yield { name: name as EventName, payload: JSON.parse(data) as Events[EventName] };
       }
     }
+  }
+
+  /** A fresh one-time dashboard sign-in link (control/dashboard-access.ts). */
+  async signInLink(): Promise<{ url: string; expiresAt: number }> {
+    let response;
+    try {
+      response = await request(`${this.url}/_tray/link`, {
+        method: 'POST',
+        dispatcher: this.agent,
+        headers: this.headers,
+      });
+    } catch (error) {
+      throw new Error(this.unreachable(error), { cause: error });
+    }
+    const text = await response.body.text();
+    if (response.statusCode !== 200) {
+      throw new Error(
+        `Orchids Tray at ${this.url} refused a sign-in link (HTTP ${response.statusCode}): ${text.slice(0, 200)}`,
+      );
+    }
+    return JSON.parse(text) as { url: string; expiresAt: number };
   }
 
   close(): Promise<void> {

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -8,6 +7,7 @@ import { decodeJson, readBody } from '../server/json-body';
 import { ApiError } from '../server/errors';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
+import { EXPORT_FRESH_MS, SESSION_TTL_MS, type DashboardAccess, type DashboardSession } from './dashboard-access';
 
 export const DASHBOARD_PATH = '/_tray/';
 const API_PREFIX = '/_tray/api/';
@@ -40,27 +40,32 @@ export interface HttpTransportOptions {
   /** The live stream, the status that opens it, and the server that keeps it open. */
   core: Pick<OrchidsCore, 'subscribe' | 'proxy'>;
   handlers: Handlers;
-  token: string;
+  /** The install token, sign-in codes and sessions. */
+  access: DashboardAccess;
   /** The built renderer (dist/renderer) and the bridge script that gives it `window.orchids` over HTTP. */
   rendererDir: string;
   bridgeFile: string;
   log?: (line: string) => void;
 }
 
+const LINK_PATH = '/_tray/link';
+const FRESH_LINK_HINT =
+  'Get a fresh link: run `npm run cli -- dashboard`, or press Enter in the terminal where Orchids Tray runs.';
+
+type Caller = { kind: 'token' } | { kind: 'session'; session: DashboardSession };
+
 /**
  * The contract over HTTP for headless mode: the same window, served to a browser on loopback. Every API call
- * needs the install token (as the session cookie the dashboard link sets, or as a Bearer header for the CLI);
- * writes also need the custom header and a same-origin request, so another page in the browser cannot forge one.
+ * needs a dashboard session (the cookie a one-time link sets, see dashboard-access.ts) or the install token as a
+ * Bearer header (the CLI); writes also need the custom header and a same-origin request, so another page in the
+ * browser cannot forge one.
  */
 export class HttpControlTransport {
-  private readonly tokenDigest: Buffer;
+  constructor(private readonly options: HttpTransportOptions) {}
 
-  constructor(private readonly options: HttpTransportOptions) {
-    this.tokenDigest = digest(options.token);
-  }
-
+  /** A one-time sign-in link (each call makes a new one). */
   dashboardUrl(baseUrl: string): string {
-    return `${baseUrl}${DASHBOARD_PATH}?token=${encodeURIComponent(this.options.token)}`;
+    return this.options.access.signInLink(baseUrl).url;
   }
 
   /** The server's extra route: true when the path belonged here. */
@@ -75,22 +80,35 @@ export class HttpControlTransport {
       await this.api(req, res, url.pathname.slice(API_PREFIX.length));
       return true;
     }
-    const token = url.searchParams.get('token');
-    if (token !== null) {
-      if (!this.matches(token))
-        throw new ApiError('authentication_error', 'That dashboard link is not valid for this install.');
-      // Trade the link's token for a cookie, and drop it from the address bar and history.
+    if (url.pathname === LINK_PATH) {
+      this.link(req, res);
+      return true;
+    }
+    const code = url.searchParams.get('code');
+    if (code !== null) {
+      const signedIn = this.options.access.redeem(code);
+      if (!signedIn) {
+        this.refuse(res, `This sign-in link was already used, or it has expired. ${FRESH_LINK_HINT}\n`);
+        return true;
+      }
+      // The code is spent; the address bar loses it, and the session cookie is what signs this browser in.
       res.writeHead(303, {
         location: DASHBOARD_PATH,
-        'set-cookie': `${SESSION_COOKIE}=${this.options.token}; Path=/_tray; HttpOnly; SameSite=Strict`,
+        'set-cookie': sessionCookie(signedIn.cookieValue),
         'cache-control': 'no-store',
       });
       res.end();
       return true;
     }
-    if (!this.authorized(req)) {
-      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Open the "Dashboard:" link Orchids Tray printed when it started; it signs this browser in.\n');
+    if (url.searchParams.has('token')) {
+      this.refuse(res, `Dashboard links no longer carry the install token. ${FRESH_LINK_HINT}\n`);
+      return true;
+    }
+    if (!this.caller(req)) {
+      this.refuse(
+        res,
+        `Open the "Dashboard:" link Orchids Tray printed; it signs this browser in. ${FRESH_LINK_HINT}\n`,
+      );
       return true;
     }
     this.serveStatic(res, url.pathname.slice(DASHBOARD_PATH.length));
@@ -98,8 +116,12 @@ export class HttpControlTransport {
   };
 
   private async api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
-    if (!this.authorized(req))
-      throw new ApiError('authentication_error', 'Missing or wrong Orchids Tray install token.');
+    const caller = this.caller(req);
+    if (!caller)
+      throw new ApiError(
+        'authentication_error',
+        `Missing or expired dashboard session, or wrong install token. ${FRESH_LINK_HINT}`,
+      );
     if (name === 'events' && req.method === 'GET') {
       this.events(req, res);
       return;
@@ -110,14 +132,50 @@ export class HttpControlTransport {
     }
     const body = await readBody(req, 16 * 1024 * 1024);
     const input = body.length === 0 ? undefined : (decodeJson(body) as { input?: unknown }).input;
-    const envelope = await dispatch(this.options.handlers, name, input, this.options.log);
+    const headers: Record<string, string> = {};
+    let envelope;
+    if (name === 'accounts:export' && caller.kind === 'session' && !this.options.access.isFresh(caller.session)) {
+      const minutes = Math.round(EXPORT_FRESH_MS / 60_000);
+      envelope = {
+        ok: false,
+        error: {
+          code: 'reauthenticate',
+          message:
+            `Exporting every cookie needs a sign-in from the last ${minutes} minutes. ${FRESH_LINK_HINT} ` +
+            'Open it in this browser, then export again.',
+        },
+      };
+    } else {
+      envelope = await dispatch(this.options.handlers, name, input, this.options.log);
+      // Rotating the token ended every session, this one too: the browser that asked for it stays signed in.
+      if (name === 'settings:rotateInstallToken' && envelope.ok && caller.kind === 'session') {
+        headers['set-cookie'] = sessionCookie(this.options.access.startSession().cookieValue);
+      }
+    }
     const text = JSON.stringify(envelope);
     res.writeHead(200, {
+      ...headers,
       'content-type': 'application/json',
       'cache-control': 'no-store',
       'content-length': Buffer.byteLength(text),
     });
     res.end(text);
+  }
+
+  /** `POST /_tray/link` with the install token: a fresh sign-in link, for `npm run cli -- dashboard`. */
+  private link(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'POST') throw new ApiError('not_found_error', `POST ${LINK_PATH}`, 405);
+    if (this.caller(req)?.kind !== 'token') {
+      throw new ApiError('authentication_error', 'A sign-in link needs the install token as a Bearer header.');
+    }
+    const text = JSON.stringify(this.options.access.signInLink(this.options.core.proxy.url));
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(text);
+  }
+
+  private refuse(res: ServerResponse, message: string): void {
+    res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end(message);
   }
 
   private events(req: IncomingMessage, res: ServerResponse): void {
@@ -184,19 +242,19 @@ export class HttpControlTransport {
     res.end(body);
   }
 
-  private authorized(req: IncomingMessage): boolean {
+  /** The install token as a Bearer header (the CLI), or a live session cookie (a browser). */
+  private caller(req: IncomingMessage): Caller | undefined {
     const bearer = req.headers.authorization?.match(/^Bearer\s+(.+)$/i)?.[1];
-    if (bearer) return this.matches(bearer.trim());
+    if (bearer) return this.options.access.matchesToken(bearer.trim()) ? { kind: 'token' } : undefined;
     const cookie = req.headers.cookie
       ?.split(';')
       .map((part) => part.trim())
       .find((part) => part.startsWith(`${SESSION_COOKIE}=`));
-    return cookie ? this.matches(cookie.slice(SESSION_COOKIE.length + 1)) : false;
-  }
-
-  private matches(candidate: string): boolean {
-    return timingSafeEqual(digest(candidate), this.tokenDigest);
+    const session = cookie ? this.options.access.session(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
+    return session ? { kind: 'session', session } : undefined;
   }
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+function sessionCookie(value: string): string {
+  return `${SESSION_COOKIE}=${value}; Path=/_tray; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`;
+}

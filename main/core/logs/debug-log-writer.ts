@@ -1,187 +1,214 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { QueueWriter } from '../writers/queue-writer';
-import { readableBodies, type DebugRecord } from './debug-trace';
-import { redactText } from './redact';
+import { PeriodicFlusher } from '../writers/periodic-flusher';
+import type { DebugRecord } from './debug-trace';
+import { recordBytes, recordLine } from './record-line';
+import { SegmentStore, type Retention } from './segment-store';
 
-export interface Retention {
-  maxCount: number;
-  maxBytes: number;
-  maxAgeMs: number;
-}
+export type { Retention } from './segment-store';
 
 export interface DebugLogWriterOptions {
   dir: string;
   retention: () => Retention;
-  /** Literal secrets to scrub besides the patterns (the API key, cookies the process knows). */
+  /** Literal secrets to scrub besides the patterns (the API key); more sources can be added with addSecrets. */
   secrets: () => readonly string[];
+  /** Records waiting to be written, at most. */
   capacity?: number;
-  intervalMs?: number;
+  /** Memory the waiting records may hold (their bodies, events and frames), in bytes. */
+  maxPendingBytes?: number;
   /**
-   * Records written per second at most. Each file costs about half a millisecond of CPU (mostly the kernel's
-   * open/write/close), so without a cap a storm of requests would spend a core on logging; beyond it records are
-   * dropped and counted, like a full queue's. A person reading logs never comes near it.
+   * Records kept per second at most (1,000, with a second's worth banked for bursts). Past it, requests are not
+   * traced and are counted as dropped, so a proxy serving several thousand requests a second spends on logging
+   * what a thousand records cost (a few percent of a core), not a share that grows with its load.
    */
-  maxWritesPerSecond?: number;
+  maxRecordsPerSecond?: number;
+  /**
+   * The share of one core the writer may spend serialising and redacting (0.1: 10%), a guard for large records:
+   * a thousand short records a second take under 3%, a thousand 76 KB Claude Code turns would take most of a core.
+   */
+  cpuShare?: number;
+  /** CPU time (ms) the writer may bank while idle, so a burst of large records after a quiet spell is written whole. */
+  cpuBurstMs?: number;
+  intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
 }
 
-interface FileEntry {
-  name: string;
-  size: number;
-  mtimeMs: number;
-}
-
+const DEFAULTS = {
+  capacity: 8192,
+  maxPendingBytes: 32 * 1024 * 1024,
+  maxRecordsPerSecond: 1000,
+  cpuShare: 0.1,
+  cpuBurstMs: 500,
+  // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
+  // collector is to copy them out of the young generation.
+  intervalMs: 25,
+};
+/** Serialisation work per turn of the event loop before the writer yields to requests. */
+const SLICE_MS = 4;
 /**
- * Writes debug records to `<data dir>/debug-logs/`, one JSON file per request. The request path only enqueues;
- * this writer serialises, redacts, writes with fs.promises and applies retention (count, total size, age), oldest
- * first. It never wipes existing logs at start: it indexes them and carries on.
+ * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
+ * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
+ * event loop, appends each batch in one write, and applies retention (count, total size, age), oldest first. It
+ * never wipes existing logs at start.
+ *
+ * What it may hold and spend is bounded: the number and the bytes of records waiting, the records kept per second
+ * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
+ * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
+ * nothing) and counted as dropped.
  */
 export class DebugLogWriter {
-  private readonly queue: QueueWriter<DebugRecord>;
-  private index: FileEntry[] | undefined;
-  private totalBytes = 0;
-  private tokens: number;
-  private tokensAt = 0;
-  private rateDropped = 0;
-  private queueDropped = 0;
+  private readonly store: SegmentStore;
+  private readonly flusher: PeriodicFlusher;
+  private readonly limits: typeof DEFAULTS;
+  private readonly secretSources: Array<() => readonly string[]>;
+  private queue: Array<{ record: DebugRecord; bytes: number }> = [];
+  private pendingBytes = 0;
   /** Traces admitted and still being collected: their room in the queue is kept for them. */
   private admitted = 0;
+  private writtenCount = 0;
+  private droppedCount = 0;
+  private cpuMs: number;
+  private records: number;
+  private refilledAt: number;
+  private prunedAt = 0;
 
   constructor(private readonly options: DebugLogWriterOptions) {
-    this.tokens = options.maxWritesPerSecond ?? 25;
-    this.queue = new QueueWriter<DebugRecord>({
-      write: (batch) => this.write(batch),
-      intervalMs: options.intervalMs ?? 200,
-      capacity: options.capacity ?? 256,
-      maxBatch: 16,
-      onError: options.onError,
-    });
+    this.limits = {
+      capacity: options.capacity ?? DEFAULTS.capacity,
+      maxPendingBytes: options.maxPendingBytes ?? DEFAULTS.maxPendingBytes,
+      maxRecordsPerSecond: options.maxRecordsPerSecond ?? DEFAULTS.maxRecordsPerSecond,
+      cpuShare: options.cpuShare ?? DEFAULTS.cpuShare,
+      cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
+      intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+    };
+    this.store = new SegmentStore(options.dir, () => this.now());
+    this.secretSources = [options.secrets];
+    this.cpuMs = this.limits.cpuBurstMs;
+    this.records = this.limits.maxRecordsPerSecond;
+    this.refilledAt = this.now();
+    this.flusher = new PeriodicFlusher(() => this.flush(), this.limits.intervalMs, options.onError);
   }
 
   get dir(): string {
     return this.options.dir;
   }
 
-  /** Records not written: the queue was full, or the write rate was at its cap. */
+  /** Records not written: refused before collection (a bound was reached), or lost to a failed write. */
   get dropped(): number {
-    return this.queue.dropped + this.queueDropped + this.rateDropped;
+    return this.droppedCount;
   }
 
   get written(): number {
-    return this.queue.written;
+    return this.writtenCount;
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** Another source of literal secrets to scrub (the install token, from the control layer). */
+  addSecrets(source: () => readonly string[]): void {
+    this.secretSources.push(source);
   }
 
   /**
-   * Asked before a request's trace is collected at all. Under a storm (queue full, or the write rate at its cap)
-   * the answer is no and the drop is counted, so an unwritable record costs the request path nothing.
+   * Asked before a request's trace is collected at all. When a bound is reached the answer is no and the drop is
+   * counted, so an unwritable record costs the request path nothing.
    */
   admit(): boolean {
-    if (this.queue.pending + this.admitted >= (this.options.capacity ?? 256)) {
-      this.queueDropped += 1;
+    this.refill();
+    const full =
+      this.queue.length + this.admitted >= this.limits.capacity ||
+      this.pendingBytes >= this.limits.maxPendingBytes ||
+      this.records < 1 ||
+      this.cpuMs <= 0;
+    if (full) {
+      this.droppedCount += 1;
       return false;
     }
-    if (!this.takeToken()) {
-      this.rateDropped += 1;
-      return false;
-    }
+    this.records -= 1;
     this.admitted += 1;
     return true;
   }
 
-  get pending(): number {
-    return this.queue.pending;
-  }
-
   start(): void {
-    this.queue.start();
+    this.flusher.start();
   }
 
-  /** A record whose trace was admitted (or, in tests, any record: it then takes its own token). */
+  /** A record whose trace was admitted (or, in tests, any record: it is then admitted here). */
   enqueue(record: DebugRecord, admitted = false): boolean {
     if (admitted) this.admitted = Math.max(0, this.admitted - 1);
-    else if (!this.takeToken()) {
-      this.rateDropped += 1;
-      return false;
-    }
-    return this.queue.enqueue(record);
+    else if (!this.admit()) return false;
+    else this.admitted -= 1;
+    const bytes = recordBytes(record);
+    this.queue.push({ record, bytes });
+    this.pendingBytes += bytes;
+    return true;
   }
 
   flushNow(): Promise<void> {
-    return this.queue.flushNow();
+    return this.flusher.flushNow();
   }
 
-  stop(): Promise<void> {
-    return this.queue.stop();
+  async stop(): Promise<void> {
+    await this.flusher.stop();
+    await this.store.close();
   }
 
-  /** A record by file name, for the Logs view; undefined when it was dropped or pruned. */
+  /** A record by its name (the history row's `debugLog`), for the Logs view and `logs show`. */
   async read(file: string): Promise<DebugRecord | undefined> {
     if (!/^[\w.-]+\.json$/.test(file)) return undefined; // a name, never a path
+    const text = await this.store.read(file);
+    if (text === undefined) return undefined;
     try {
-      return JSON.parse(await fs.promises.readFile(path.join(this.options.dir, file), 'utf8')) as DebugRecord;
+      return JSON.parse(text) as DebugRecord;
     } catch {
       return undefined;
     }
   }
 
-  private async write(batch: DebugRecord[]): Promise<void> {
-    await this.loadIndex();
-    const secrets = this.options.secrets();
-    for (const record of batch) {
-      const text = redactText(JSON.stringify(readableBodies(record), null, 2), secrets);
-      await fs.promises.writeFile(path.join(this.options.dir, record.file), text, { mode: 0o600 });
-      const size = Buffer.byteLength(text);
-      this.index!.push({ name: record.file, size, mtimeMs: this.now() });
-      this.totalBytes += size;
+  private async flush(): Promise<void> {
+    const wrote = this.queue.length > 0;
+    while (this.queue.length > 0) {
+      const secrets = this.secretSources.flatMap((source) => source());
+      const batch: Array<{ name: string; line: string }> = [];
+      const started = performance.now();
+      const deadline = started + SLICE_MS;
+      let taken = 0;
+      while (taken < this.queue.length && (taken === 0 || performance.now() < deadline)) {
+        const { record, bytes } = this.queue[taken]!;
+        taken += 1;
+        this.pendingBytes -= bytes;
+        batch.push({ name: record.file, line: recordLine(record, secrets) });
+      }
+      this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
+      // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more.
+      this.cpuMs -= performance.now() - started;
+      try {
+        await this.store.append(batch);
+        this.writtenCount += batch.length;
+      } catch (error) {
+        this.droppedCount += batch.length;
+        this.options.onError?.(error);
+      }
+      // Between batches the event loop gets a turn, so a large backlog never stalls requests for long.
+      if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    await this.prune();
+    // Retention by count and size can only change with a write; by age, a minute late is soon enough.
+    if (wrote || this.now() - this.prunedAt >= 60_000) {
+      this.prunedAt = this.now();
+      await this.store.prune(this.options.retention());
+    }
   }
 
-  private takeToken(): boolean {
-    const rate = this.options.maxWritesPerSecond ?? 25;
+  private refill(): void {
     const now = this.now();
-    this.tokens = Math.min(rate, this.tokens + ((now - this.tokensAt) / 1000) * rate);
-    this.tokensAt = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
+    const seconds = (now - this.refilledAt) / 1000;
+    this.refilledAt = now;
+    this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + seconds * 1000 * this.limits.cpuShare);
+    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.limits.maxRecordsPerSecond);
   }
 
   private now(): number {
     return (this.options.now ?? Date.now)();
-  }
-
-  private async loadIndex(): Promise<void> {
-    if (this.index) return;
-    await fs.promises.mkdir(this.options.dir, { recursive: true, mode: 0o700 });
-    const entries: FileEntry[] = [];
-    for (const name of await fs.promises.readdir(this.options.dir)) {
-      if (!name.endsWith('.json')) continue;
-      try {
-        const stat = await fs.promises.stat(path.join(this.options.dir, name));
-        entries.push({ name, size: stat.size, mtimeMs: stat.mtimeMs });
-      } catch {
-        // vanished meanwhile
-      }
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : 1));
-    this.index = entries;
-    this.totalBytes = entries.reduce((sum, entry) => sum + entry.size, 0);
-  }
-
-  private async prune(): Promise<void> {
-    const { maxCount, maxBytes, maxAgeMs } = this.options.retention();
-    const oldestAllowed = this.now() - maxAgeMs;
-    const index = this.index!;
-    while (
-      index.length > 0 &&
-      (index.length > maxCount || this.totalBytes > maxBytes || index[0]!.mtimeMs < oldestAllowed)
-    ) {
-      const entry = index.shift()!;
-      this.totalBytes -= entry.size;
-      await fs.promises.rm(path.join(this.options.dir, entry.name), { force: true });
-    }
   }
 }

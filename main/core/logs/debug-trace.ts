@@ -109,25 +109,6 @@ export class DebugTrace implements RequestTrace {
   }
 }
 
-/** Turns the queued byte bodies into readable JSON: the writer's job, so the request path never parses them. */
-export function readableBodies(record: DebugRecord): DebugRecord {
-  return {
-    ...record,
-    upstream: record.upstream.map((attempt) => ({
-      ...attempt,
-      body: Buffer.isBuffer(attempt.body) ? parseOrText(attempt.body) : attempt.body,
-    })),
-  };
-}
-
-function parseOrText(buffer: Buffer): unknown {
-  try {
-    return JSON.parse(buffer.toString('utf8'));
-  } catch {
-    return buffer.toString('utf8');
-  }
-}
-
 /** File names sort by time: `20261125-184512-123_req_….json`. */
 export function debugFileName(startedAt: number, requestId: string): string {
   const d = new Date(startedAt);

@@ -1,23 +1,24 @@
 /**
- * OpenAI's error format: `{"error": {"message", "type", "param", "code"}}`. The pipeline raises Anthropic-typed
- * ApiErrors; this maps each to the status and type an OpenAI client expects, so the official SDK raises the
- * error class that fits (BadRequestError, AuthenticationError, RateLimitError, InternalServerError ...).
+ * OpenAI's error format: `{"error": {"message", "type", "param", "code"}}`. The server and the pipeline raise
+ * Anthropic-typed ApiErrors; this maps each to the status and type an OpenAI client expects, so the official SDK
+ * raises the error class that fits (BadRequestError, AuthenticationError, RateLimitError, InternalServerError ...).
  */
 import type { ServerResponse } from 'node:http';
 import type { AnthropicErrorType } from '../anthropic/types';
-import { RequestValidationError } from '../anthropic/validate';
 import { ApiError, sendJson } from '../server/errors';
-import { BodyError } from '../server/json-body';
 
-/** A request OpenAI's API would refuse, named the way OpenAI names it (`messages[0].content[1].type`). */
-export class OpenAIRequestError extends Error {
+/**
+ * A request OpenAI's API would refuse, named the way OpenAI names it (`messages[0].content[1].type`). An ApiError,
+ * so the server answers it like any other client error, in the route's format.
+ */
+export class OpenAIRequestError extends ApiError {
   constructor(
     message: string,
     readonly param: string | null = null,
     readonly code: string | null = null,
-    readonly status = 400,
+    status = 400,
   ) {
-    super(message);
+    super('invalid_request_error', message, status);
     this.name = 'OpenAIRequestError';
   }
 }
@@ -41,30 +42,18 @@ export function openAIStatus(error: ApiError): number {
   return error.status === 529 ? 503 : error.status;
 }
 
-export function openAIErrorObject(error: ApiError | OpenAIRequestError): Record<string, unknown> {
+export function openAIErrorObject(error: ApiError): Record<string, unknown> {
   if (error instanceof OpenAIRequestError) {
     return { message: error.message, type: 'invalid_request_error', param: error.param, code: error.code };
+  }
+  // A known path asked with another method (the server's own 405, whose Anthropic type is not_found_error).
+  if (error.status === 405) {
+    return { message: error.message, type: 'invalid_request_error', param: null, code: 'method_not_allowed' };
   }
   const { type, code } = MAPPING[error.type] ?? { type: 'server_error', code: null };
   return { message: error.message, type, param: null, code };
 }
 
-export function sendOpenAIError(res: ServerResponse, error: ApiError | OpenAIRequestError): void {
-  const status = error instanceof OpenAIRequestError ? error.status : openAIStatus(error);
-  const headers = error instanceof ApiError ? error.headers : {};
-  sendJson(res, status, JSON.stringify({ error: openAIErrorObject(error) }), headers);
-}
-
-/**
- * Anything a route may throw, as an error to show: the server's own body errors and validation errors keep their
- * meaning; anything else is an internal error, whose details go to the log, not to the client.
- */
-export function asClientError(error: unknown, log: (line: string) => void): ApiError | OpenAIRequestError {
-  if (error instanceof OpenAIRequestError || error instanceof ApiError) return error;
-  if (error instanceof BodyError) {
-    return new ApiError(error.status === 413 ? 'request_too_large' : 'invalid_request_error', error.message);
-  }
-  if (error instanceof RequestValidationError) return new OpenAIRequestError(error.message);
-  log(`[openai] unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-  return new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
+export function sendOpenAIError(res: ServerResponse, error: ApiError): void {
+  sendJson(res, openAIStatus(error), JSON.stringify({ error: openAIErrorObject(error) }), error.headers);
 }

@@ -2,25 +2,42 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from './errors';
 
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+/**
+ * Loopback host names, spelled the one way a browser spells them: `127.x.y.z` in canonical dotted decimal (no
+ * leading zeros, no short forms such as `127.1`, no hex), `localhost` and `[::1]`, in any case. Anything else
+ * (`127.0.0.1.evil.test`, a trailing dot, `0x7f.1`, a userinfo `@`) is refused: a page using DNS rebinding
+ * always sends its own domain name, and a near-miss spelling is the usual way such a name slips past a loose check.
+ */
+const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const LOOPBACK_V4 = new RegExp(`^127\\.${OCTET}\\.${OCTET}\\.${OCTET}$`);
+const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
 
 export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_NAMES.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const name = host.toLowerCase();
+  return LOOPBACK_NAMES.has(name) || LOOPBACK_V4.test(name);
 }
 
-/** The host name of a `Host` header, without its port (IPv6 literals keep their brackets). */
-export function hostName(header: string): string {
-  const value = header.trim().toLowerCase();
-  if (value.startsWith('[')) {
-    const end = value.indexOf(']');
-    return end > 0 ? value.slice(0, end + 1) : value;
-  }
-  const colon = value.lastIndexOf(':');
-  return colon >= 0 ? value.slice(0, colon) : value;
+/** Addresses a user means by "only this machine": binding to any other address is remote mode. */
+export function isDefaultLoopbackBind(host: string): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host.toLowerCase());
+}
+
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[^\s:[\]/@]+)(?::([0-9]{1,5}))?$/i;
+
+/**
+ * The host name of a `Host` header, lowercased and without its port (IPv6 literals keep their brackets), or
+ * undefined when the header is not a plain `name[:port]`.
+ */
+export function hostName(header: string): string | undefined {
+  const match = HOST_HEADER.exec(header.trim());
+  return match ? match[1]!.toLowerCase() : undefined;
 }
 
 export interface GuardConfig {
-  /** Extra host names accepted besides loopback ones: the bound address when the user asked for a non-loopback bind. */
+  /**
+   * Host names accepted besides loopback ones. Empty unless the server is in remote mode, where it holds the bound
+   * address, the machine's own addresses and the names the user listed (setting allowedHosts).
+   */
   extraHosts: ReadonlySet<string>;
   /** Browser origins allowed to call the API (`ORCHIDS_TRAY_ALLOWED_ORIGINS`); the server's own origin always is. */
   allowedOrigins: ReadonlySet<string>;
@@ -29,16 +46,20 @@ export interface GuardConfig {
 
 /**
  * A web page can reach a loopback server by pointing its own domain at 127.0.0.1 (DNS rebinding); its requests
- * then carry that domain in `Host`. Only loopback names (and what the user bound to explicitly) are answered.
+ * then carry that domain in `Host`. Only loopback names (and, in remote mode, the names listed above) are answered.
  */
 export function checkHost(req: IncomingMessage, config: GuardConfig): void {
   const header = req.headers.host;
   if (!header) throw new ApiError('permission_error', 'A Host header is required.', 403);
   const name = hostName(header);
-  if (isLoopbackHost(name) || config.extraHosts.has(name)) return;
+  if (name !== undefined && (isLoopbackHost(name) || config.extraHosts.has(name))) return;
+  const shown = name ?? header.slice(0, 100);
   throw new ApiError(
     'permission_error',
-    `Host "${name}" is not this server. Orchids Tray answers only to 127.0.0.1, localhost and [::1].`,
+    config.extraHosts.size > 0
+      ? `Host "${shown}" is not a name of this server. ` +
+          'Add it to the allowedHosts setting (ORCHIDS_TRAY_ALLOWED_HOSTS) to use it.'
+      : `Host "${shown}" is not this server. Orchids Tray answers only to 127.0.0.1, localhost and [::1].`,
     403,
   );
 }
@@ -58,21 +79,45 @@ export function checkOrigin(req: IncomingMessage, config: GuardConfig): string |
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-/** Compares digests in constant time, so response timing reveals nothing about the key. */
-export function checkApiKey(req: IncomingMessage, expected: string): void {
-  if (!expected) return;
+/**
+ * The key a request presents: `x-api-key`, `Authorization: Bearer`, or the password of `Authorization: Basic`
+ * (what a browser sends after asking for it, which is how the dashboard is reached in remote mode).
+ */
+function presentedKey(req: IncomingMessage): string | undefined {
   const fromHeader = req.headers['x-api-key'];
+  if (fromHeader !== undefined) return (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader)?.trim();
   const authorization = req.headers.authorization;
-  const presented =
-    (Array.isArray(fromHeader) ? fromHeader[0] : fromHeader) ??
-    (authorization && /^bearer\s+/i.test(authorization) ? authorization.replace(/^bearer\s+/i, '') : undefined);
+  if (!authorization) return undefined;
+  const bearer = /^bearer\s+(.+)$/i.exec(authorization);
+  if (bearer) return bearer[1]!.trim();
+  const basic = /^basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization);
+  if (basic) {
+    const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    return colon >= 0 ? decoded.slice(colon + 1) : undefined;
+  }
+  return undefined;
+}
+
+/** Compares digests in constant time, so response timing reveals nothing about the key. */
+export function checkApiKey(req: IncomingMessage, expected: string, headers: Record<string, string> = {}): void {
+  if (!expected) return;
+  const presented = presentedKey(req);
   if (presented === undefined) {
     throw new ApiError(
       'authentication_error',
       'This Orchids Tray requires an API key: send it as x-api-key or Authorization: Bearer.',
+      undefined,
+      headers,
     );
   }
-  if (!timingSafeEqual(digest(presented.trim()), digest(expected))) {
-    throw new ApiError('authentication_error', 'invalid x-api-key');
+  if (!timingSafeEqual(digest(presented), digest(expected))) {
+    throw new ApiError('authentication_error', 'invalid x-api-key', undefined, headers);
   }
+}
+
+/** Whether the request carries the key (for answers that only add detail when it does, such as /health). */
+export function hasApiKey(req: IncomingMessage, expected: string): boolean {
+  const presented = presentedKey(req);
+  return presented !== undefined && timingSafeEqual(digest(presented), digest(expected));
 }

@@ -1,15 +1,24 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import { validateMessagesRequest, RequestValidationError } from '../anthropic/validate';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ServerHealth } from '../../../contract/views';
 import type { MessagesRequest } from '../anthropic/types';
-import { findModel, listModels } from '../api/models-list';
-import type { ApiRoutes, RouteContext } from '../api/routes';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
+import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
+import { BodyBudget, type BodyReservation } from './body-budget';
+import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
-import { checkApiKey, checkHost, checkOrigin, isLoopbackHost, type GuardConfig } from './guards';
-import { BodyError, decodeJson, readBody } from './json-body';
+import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
+import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
+import { ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { createServer, listen, ServerStartError } from './listen';
+import { checkJsonContentType } from './media-type';
+import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
+import { TurnLane } from './turn-lane';
+
+export { ServerStartError } from './listen';
 
 /** Anthropic's own limit for Messages API bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -20,16 +29,23 @@ export interface ServerOptions {
   /** Binding beyond loopback exposes the user's accounts to the network: it must be asked for by name. */
   allowNonLoopback: boolean;
   maxBodyBytes: number;
+  /** Request bodies in flight, in bytes, across all requests (setting requestBodyBudgetMb). */
+  bodyBudgetBytes?: () => number;
   /** The key clients must present; '' for none; null when one is stored but unreadable (then nobody gets in). */
   apiKey: () => string | null;
   allowedOrigins: () => readonly string[];
+  /** Host names remote clients may use besides the machine's own addresses (setting allowedHosts). */
+  allowedHosts?: () => readonly string[];
+  /** The machine's own addresses, for remote mode's Host check (default: every network interface's). */
+  ownAddresses?: () => string[];
+  limits?: Partial<ServerLimits>;
   modelMap: () => ModelMap;
   /** The input-token estimate count_tokens returns: the same one message_start reports. */
   estimateInput: (request: MessagesRequest) => number;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
-  /** /v1 routes of other APIs (OpenAI's), served with this server's key rule and body handling. */
-  routes?: ApiRoutes;
+  /** More API routes under /v1/, after the Anthropic ones. */
+  routes?: ApiRoute[];
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
   log?: (line: string) => void;
@@ -37,25 +53,36 @@ export interface ServerOptions {
   paused?: () => boolean;
 }
 
-export class ServerStartError extends Error {}
-
 /**
  * The local Anthropic-compatible endpoint. Every response carries a `request-id`; every failure is an Anthropic
- * error body; nothing a client sends can take the process down.
+ * error body; nothing a client sends can take the process down, and no client can hold more than its share of
+ * memory (the body budget) or connections (the connection guard).
  */
 export class ProxyServer {
   private server: http.Server | undefined;
-  private readonly sockets = new Set<Socket>();
   private inflight = 0;
   private readonly longLived = new Set<ServerResponse>();
   private idleWaiters: Array<() => void> = [];
   private guard: GuardConfig | undefined;
+  private readonly limits: ServerLimits;
+  private readonly connections: ConnectionGuard;
+  private readonly budget: BodyBudget;
+  private readonly routes: ApiRoute[];
+  /** Large bodies continue past their parse one per turn of the event loop (server/turn-lane.ts). */
+  private readonly largeBodies = new TurnLane();
+  /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
+  readonly remote: boolean;
   boundPort = 0;
 
   private extraRoutes: ServerOptions['extraRoutes'];
 
   constructor(private readonly options: ServerOptions) {
     this.extraRoutes = options.extraRoutes;
+    this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
+    this.connections = new ConnectionGuard(this.limits);
+    this.budget = new BodyBudget(options.bodyBudgetBytes ?? (() => 256 * 1024 * 1024));
+    this.routes = [...anthropicRoutes(options), ...(options.routes ?? [])];
+    this.remote = options.allowNonLoopback && !isDefaultLoopbackBind(options.host);
   }
 
   /** Mounts the dashboard and control routes once they exist (they need the core this server belongs to). */
@@ -72,6 +99,20 @@ export class ProxyServer {
     return `http://${host}:${this.boundPort}`;
   }
 
+  /** Counters for /health: connections, the body budget. */
+  stats(): ServerHealth {
+    return {
+      remote: this.remote,
+      connections: this.connections.stats(),
+      bodyBudget: {
+        bytes: this.budget.bytes,
+        inUse: this.budget.inUse,
+        peak: this.budget.peak,
+        refused: this.budget.refused,
+      },
+    };
+  }
+
   async start(): Promise<string> {
     if (this.server) return this.url;
     const { host, port } = this.options;
@@ -81,40 +122,16 @@ export class ProxyServer {
           'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it.',
       );
     }
-    const server = http.createServer((req, res) => void this.route(req, res));
-    server.keepAliveTimeout = 65_000;
-    server.headersTimeout = 66_000;
-    // Claude Code holds streams open for minutes; the server must not cut them.
-    server.requestTimeout = 0;
-    server.on('connection', (socket) => {
-      this.sockets.add(socket);
-      socket.once('close', () => this.sockets.delete(socket));
-    });
-    server.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-      else socket.destroy();
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'EADDRINUSE') {
-          reject(
-            new ServerStartError(
-              `Port ${port} on ${host} is already in use (another Orchids Tray, or another program). ` +
-                'Stop it, or choose another port with ORCHIDS_TRAY_PORT.',
-            ),
-          );
-        } else if (error.code === 'EACCES') {
-          reject(
-            new ServerStartError(
-              `Not allowed to listen on ${host}:${port}; choose a port above 1024 with ORCHIDS_TRAY_PORT.`,
-            ),
-          );
-        } else {
-          reject(new ServerStartError(`Cannot listen on ${host}:${port}: ${error.message}`));
-        }
-      });
-      server.listen(port, host, () => resolve());
-    });
+    if (this.remote && !this.options.apiKey()) {
+      throw new ServerStartError(
+        `Refusing to listen on ${host} without an API key: ` +
+          'anyone who can reach that address could use your Orchids accounts. ' +
+          'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
+      );
+    }
+    const server = createServer(this.limits, (req, res) => void this.route(req, res));
+    server.on('connection', (socket) => this.connections.admit(socket));
+    await listen(server, host, port);
     this.server = server;
     this.boundPort = (server.address() as AddressInfo).port;
     this.refreshGuard();
@@ -136,7 +153,7 @@ export class ProxyServer {
       ]);
     }
     server.closeAllConnections();
-    for (const socket of this.sockets) socket.destroy();
+    for (const socket of this.connections.sockets()) socket.destroy();
     await closed;
   }
 
@@ -159,8 +176,9 @@ export class ProxyServer {
     const port = this.boundPort;
     const own = new Set<string>();
     for (const name of ['127.0.0.1', 'localhost', '[::1]']) own.add(`http://${name}:${port}`);
-    const extra = new Set<string>();
-    if (!isLoopbackHost(this.options.host)) extra.add(this.options.host.toLowerCase());
+    const extra = this.remote
+      ? remoteHostNames(this.options.host, this.options.ownAddresses?.(), this.options.allowedHosts?.() ?? [])
+      : new Set<string>();
     this.guard = { extraHosts: extra, allowedOrigins: new Set(this.options.allowedOrigins()), ownOrigins: own };
   }
 
@@ -169,11 +187,18 @@ export class ProxyServer {
     const receivedAt = Date.now();
     res.setHeader('request-id', requestId);
     this.inflight += 1;
+    const socket = req.socket;
+    let releaseBody: (() => void) | undefined;
+    let releaseApi: (() => void) | undefined;
     res.once('close', () => {
+      releaseBody?.();
+      releaseApi?.();
+      this.connections.wait(socket);
       if (this.longLived.delete(res)) return;
       this.inflight -= 1;
       if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
+    let route: ApiRoute | undefined;
     try {
       const guard = this.guard!;
       checkHost(req, guard);
@@ -185,91 +210,83 @@ export class ProxyServer {
       // The API's paths are plain ASCII: splitting off the query is enough, and much cheaper than a URL object
       // on every request. Only other paths (the dashboard) get a parsed URL.
       const raw = req.url ?? '/';
-      const query = raw.indexOf('?');
-      const pathname = query < 0 ? raw : raw.slice(0, query);
+      const queryAt = raw.indexOf('?');
+      const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
       const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
       const method = req.method ?? 'GET';
+      const readOnly = method === 'GET' || method === 'HEAD';
 
       if (method === 'OPTIONS') return this.preflight(res, origin);
-      if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      if (path === '/health' && readOnly) {
+        const details = this.options.health();
+        return sendJson(
+          res,
+          200,
+          JSON.stringify(this.remote ? remoteHealth(req, details, this.options.apiKey()) : details),
+        );
+      }
+      const apiKey = this.options.apiKey();
+      if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
+      if (path === '/' && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
-      if (path === '/health' && method === 'GET') return sendJson(res, 200, JSON.stringify(this.options.health()));
       if (path.startsWith('/v1/')) {
-        const served = this.options.routes?.match(path);
-        if (served) {
-          const context: RouteContext = {
-            ...{ req, res, method, path, requestId, receivedAt },
-            authorize: () => this.authorize(req),
-            readJson: () => this.readJson(req),
-            paused: () => this.options.paused?.() ?? false,
-          };
-          return await served(context);
+        const found = findRoute(this.routes, method, path);
+        // Known before the key is checked, so that every refusal on a known path is in that route's API format.
+        route = found && ('route' in found ? found.route : found.sameFormat);
+        if (apiKey === null) throw unreadableKey();
+        checkApiKey(req, apiKey);
+        if (!found) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
+        if ('allowed' in found) {
+          throw new ApiError('not_found_error', `${path} accepts ${found.allowed.join(', ')}, not ${method}.`, 405, {
+            allow: found.allowed.join(', '),
+          });
         }
-        return await this.api(req, res, path, method, requestId, receivedAt);
+        // An API request takes one of the connections not kept in reserve once it is being worked on; until
+        // its body has arrived it is only waiting, and may be displaced like any other waiting connection.
+        const startServing = (): void => {
+          releaseApi = this.connections.enterApi();
+          if (!releaseApi) throw busy('Orchids Tray is serving as many API requests as it takes at once.');
+          this.connections.serve(socket);
+        };
+        const ctx: RouteContext = {
+          req,
+          res,
+          requestId,
+          receivedAt,
+          path,
+          rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
+          query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
+          json: async () => {
+            const reservation = this.budget.open();
+            releaseBody = () => reservation.release();
+            const body = await this.readJson(req, reservation);
+            startServing();
+            return body;
+          },
+        };
+        // A route without a body is being worked on from the start; one with a body once it has arrived.
+        if (found.route.method !== 'POST') startServing();
+        return await found.route.handle(ctx);
       }
-      if (this.extraRoutes && (await this.extraRoutes(req, res, new URL(raw, 'http://localhost')))) return;
+      this.connections.serve(socket);
+      if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
-      this.fail(res, error, requestId);
+      this.fail(req, res, error, requestId, route);
     }
   }
 
-  private async api(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    method: string,
-    requestId: string,
-    receivedAt: number,
-  ): Promise<void> {
-    this.authorize(req);
-    if (path === '/v1/models' && method === 'GET') {
-      return sendJson(res, 200, JSON.stringify(listModels(this.options.modelMap(), req.url)));
-    }
-    if (path.startsWith('/v1/models/') && method === 'GET') {
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      const model = findModel(this.options.modelMap(), id);
-      if (!model) throw new ApiError('not_found_error', `model: ${id}`);
-      return sendJson(res, 200, JSON.stringify(model));
-    }
-    const isMessages = path === '/v1/messages';
-    const isCount = path === '/v1/messages/count_tokens';
-    if (!isMessages && !isCount) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
-    if (method !== 'POST') throw new ApiError('not_found_error', `${path} accepts POST, not ${method}.`, 405);
-    const body = await this.readJson(req);
-    const request = validateMessagesRequest(body, { requireMaxTokens: isMessages });
-    if (isCount) return sendJson(res, 200, JSON.stringify({ input_tokens: this.options.estimateInput(request) }));
-    if (this.options.paused?.()) {
-      throw new ApiError(
-        'overloaded_error',
-        'Orchids Tray is paused. Resume it from the tray menu or the window.',
-        529,
-      );
-    }
-    await this.options.proxy.handle(request, req, res, requestId, receivedAt);
-  }
-
-  /** The API-key rule of every /v1 route, whichever API it speaks. */
-  private authorize(req: IncomingMessage): void {
-    const apiKey = this.options.apiKey();
-    if (apiKey === null) {
-      throw new ApiError(
-        'authentication_error',
-        "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). " +
-          'Set a new one in Settings or with: npm run cli -- settings set apiKey <key>',
-      );
-    }
-    checkApiKey(req, apiKey);
-  }
-
-  /** A JSON request body, the same way for every API: content type, size limit, decoding. */
-  private async readJson(req: IncomingMessage): Promise<unknown> {
-    const contentType = String(req.headers['content-type'] ?? '').toLowerCase();
-    if (!contentType.startsWith('application/json')) {
-      throw new ApiError('invalid_request_error', 'Content-Type must be application/json.');
-    }
-    return decodeJson(await readBody(req, this.options.maxBodyBytes));
+  private async readJson(req: IncomingMessage, reservation: BodyReservation): Promise<unknown> {
+    checkJsonContentType(req.headers['content-type']);
+    const body = await readBody(req, this.options.maxBodyBytes, {
+      reservation,
+      largestReservable: this.budget.largestBody,
+    });
+    if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body);
+    const value = await decodeJsonBody(body);
+    await this.largeBodies.pass();
+    return value;
   }
 
   private preflight(res: ServerResponse, origin: string | undefined): void {
@@ -277,29 +294,48 @@ export class ProxyServer {
     res.writeHead(204, {
       'access-control-allow-methods': 'GET, POST, OPTIONS',
       'access-control-allow-headers':
-        'content-type, x-api-key, authorization, anthropic-version, anthropic-beta, ' +
+        'content-type, content-encoding, x-api-key, authorization, anthropic-version, anthropic-beta, ' +
         'anthropic-dangerous-direct-browser-access',
       'access-control-max-age': '600',
     });
     res.end();
   }
 
-  private fail(res: ServerResponse, error: unknown, requestId: string): void {
-    let apiError: ApiError;
-    if (error instanceof ApiError) apiError = error;
-    else if (error instanceof BodyError) {
-      apiError = new ApiError(error.status === 413 ? 'request_too_large' : 'invalid_request_error', error.message);
-      // The rest of an oversized body was not read; the connection cannot carry another request.
-      if (error.status === 413) res.setHeader('connection', 'close');
-    } else if (error instanceof RequestValidationError) apiError = new ApiError('invalid_request_error', error.message);
-    else {
-      this.options.log?.(`[server] ${requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-      apiError = new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
-    }
-    if (res.headersSent) {
-      if (!res.writableEnded) res.end(`event: error\ndata: ${errorBody(apiError.type, apiError.message)}\n\n`);
+  private fail(
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: unknown,
+    requestId: string,
+    route: ApiRoute | undefined,
+  ): void {
+    if (error instanceof ClientGoneError) {
+      // Nobody to answer: count it, say nothing (it used to be a five-line stack per stalled upload).
+      this.connections.noteAbortedUpload();
+      res.destroy();
       return;
     }
-    sendError(res, apiError);
+    const apiError = toApiError(error);
+    if (!apiError) {
+      this.options.log?.(`[server] ${requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+    }
+    const answer =
+      apiError ?? new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
+    // A body refused as too large (or undecodable) is not read on: the connection closes after the answer. A body
+    // refused for the budget is at most the body limit, so it is read and discarded instead, and the client, still
+    // sending it, gets the 529 to retry on rather than a broken pipe.
+    if (!req.complete && (answer.status === 413 || answer.status === 415)) res.setHeader('connection', 'close');
+    if (res.headersSent) {
+      // An event stream of Anthropic's can carry the error; another API's stream just ends.
+      if (!res.writableEnded) {
+        if (route?.sendError) res.end();
+        else res.end(`event: error\ndata: ${errorBody(answer.type, answer.message)}\n\n`);
+      }
+      return;
+    }
+    if (route?.sendError) {
+      route.sendError(res, answer);
+      return;
+    }
+    sendError(res, answer);
   }
 }

@@ -1,9 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { isAscii, isUtf8 } from 'node:buffer';
+import type { Readable } from 'node:stream';
+import type { BodyReservation } from './body-budget';
+import { decoderChain, parseContentEncoding, type Coding } from './content-encoding';
+import { JsonDepthError, JsonSyntaxError, parseJsonYielding } from './json-yielding';
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413,
+    readonly status: 400 | 413 | 415 | 529,
     message: string,
   ) {
     super(message);
@@ -11,36 +15,110 @@ export class BodyError extends Error {
   }
 }
 
+/**
+ * The client left (or was timed out) before its body arrived. Nobody is left to answer and nothing is wrong with
+ * the server, so it is counted, not logged: 20,000 stalled uploads once wrote 100,000 lines of stack traces.
+ */
+export class ClientGoneError extends Error {
+  constructor() {
+    super('The client closed the connection before its request body arrived.');
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** JSON nested deeper than this is refused: no real request comes close, and recursive code downstream stays safe. */
 export const MAX_JSON_DEPTH = 128;
 
-/** Reads the whole body, refusing it as soon as it passes `limit` bytes (before buffering it all). */
-export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    return Promise.reject(new BodyError(413, tooLarge(limit)));
+interface ReadBodyOptions {
+  /** Holds the body's decoded bytes against the process-wide body budget; a body it cannot hold is a 529. */
+  reservation?: BodyReservation;
+  /** The largest body the budget could ever hold: a bigger one is a 413, since retrying it cannot succeed. */
+  largestReservable?: number;
+}
+
+/**
+ * Reads the whole body, decoding any `Content-Encoding`, and refuses it as soon as its decoded size passes `limit`
+ * (before buffering it all). With a reservation, every decoded byte is first reserved from the body budget.
+ */
+export function readBody(request: IncomingMessage, limit: number, options: ReadBodyOptions = {}): Promise<Buffer> {
+  let codings: Coding[];
+  try {
+    codings = parseContentEncoding(request.headers['content-encoding']);
+  } catch (error) {
+    request.resume();
+    return Promise.reject(new BodyError(415, (error as Error).message));
   }
+  const { reservation } = options;
+  const ceiling = Math.min(limit, options.largestReservable ?? Infinity);
+  const declared = Number(request.headers['content-length'] ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > ceiling) {
+    request.resume(); // drain without keeping it
+    return Promise.reject(new BodyError(413, tooLarge(ceiling, limit)));
+  }
+  // A plain body of known length is read into one buffer of that size, made when its first byte arrives: no chunk
+  // list and no concatenation (which briefly held every large body twice). Bytes are reserved as they arrive, not
+  // as declared, so uploads that stall after their headers hold no share of the budget.
+  const known = codings.length === 0 && Number.isFinite(declared) ? declared : undefined;
   return new Promise((resolve, reject) => {
+    const decoders = decoderChain(codings);
+    const source: Readable = decoders.reduce<Readable>((stream, decoder) => stream.pipe(decoder), request);
+    let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
     let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        request.off('data', onData);
-        request.resume(); // drain without keeping it
-        reject(new BodyError(413, tooLarge(limit)));
-        return;
-      }
-      chunks.push(chunk);
+    let settled = false;
+    const finish = (error: Error | undefined, body?: Buffer): void => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      if (error) {
+        request.unpipe();
+        for (const decoder of decoders) decoder.destroy();
+        if (!(error instanceof ClientGoneError)) request.resume();
+        reject(error);
+      } else resolve(body!);
     };
-    request.on('data', onData);
-    request.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-    request.once('error', reject);
+    const onData = (chunk: Buffer): void => {
+      if (size + chunk.length > ceiling) return finish(new BodyError(413, tooLarge(ceiling, limit)));
+      if (reservation && !reservation.take(chunk.length)) return finish(overBudget());
+      if (known !== undefined) {
+        whole ??= Buffer.allocUnsafe(known);
+        chunk.copy(whole, size);
+      } else chunks.push(chunk);
+      size += chunk.length;
+    };
+    source.on('data', onData);
+    source.once('end', () =>
+      finish(
+        undefined,
+        whole ? whole.subarray(0, size) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+      ),
+    );
+    for (const decoder of decoders) {
+      decoder.once('error', (error: Error) =>
+        finish(new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`)),
+      );
+    }
+    request.once('aborted', () => finish(new ClientGoneError()));
+    request.once('error', () => finish(new ClientGoneError()));
   });
 }
 
-function tooLarge(limit: number): string {
+function tooLarge(ceiling: number, limit: number): string {
+  if (ceiling < limit) {
+    return (
+      `Request exceeds the maximum allowed number of bytes (${ceiling}): ` +
+      'the request body budget (setting requestBodyBudgetMb) cannot hold more.'
+    );
+  }
   return `Request exceeds the maximum allowed number of bytes (${limit}).`;
+}
+
+function overBudget(): BodyError {
+  return new BodyError(
+    529,
+    'Orchids Tray is holding as many request bodies as its memory budget allows (setting requestBodyBudgetMb). ' +
+      'Retry shortly.',
+  );
 }
 
 const RAW_HIGH_RUN = /[\x80-\xff]+/g;
@@ -62,19 +140,60 @@ const ESCAPED_RUNS_KEPT = 512;
  */
 export function decodeJson(buffer: Buffer): unknown {
   if (!isUtf8(buffer)) throw new BodyError(400, 'The request body is not valid UTF-8.');
-  const latin1 = buffer.toString('latin1');
-  const text = isAscii(buffer) ? latin1 : latin1.replace(RAW_HIGH_RUN, escapeRun);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(jsonText(buffer));
   } catch (error) {
+    if (error instanceof BodyError) throw error;
     throw new BodyError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
   checkDepth(value, 0);
   return value;
 }
 
+/**
+ * Bodies from this size on are parsed by the yielding parser: JSON.parse of 256 KB takes about a millisecond, so
+ * nothing smaller can stall other clients for long, and the common bodies (up to a 76 KB Claude Code turn and
+ * well beyond) keep the fastest path.
+ */
+export const YIELDING_PARSE_BYTES = 256 * 1024;
+
+/** decodeJson for any size: large bodies are parsed a few milliseconds at a time (server/json-yielding.ts). */
+export async function decodeJsonBody(buffer: Buffer): Promise<unknown> {
+  if (buffer.length < YIELDING_PARSE_BYTES) return decodeJson(buffer);
+  if (!isUtf8(buffer)) throw new BodyError(400, 'The request body is not valid UTF-8.');
+  try {
+    return await parseJsonYielding(buffer, MAX_JSON_DEPTH);
+  } catch (error) {
+    if (error instanceof JsonDepthError) throw new BodyError(400, depthMessage());
+    if (error instanceof JsonSyntaxError)
+      throw new BodyError(400, `The request body is not valid JSON: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Past this many runs of raw UTF-8 the escaping below costs more than it saves (text that alternates ASCII and
+ * non-ASCII, like "a—b—c", is one run per character): the body is then decoded as UTF-8 the plain way.
+ */
+const MAX_ESCAPED_RUNS = 2048;
+let runsLeft = 0;
+const TOO_MANY_RUNS = new Error('too many runs of raw UTF-8');
+
+function jsonText(buffer: Buffer): string {
+  const latin1 = buffer.toString('latin1');
+  if (isAscii(buffer)) return latin1;
+  runsLeft = MAX_ESCAPED_RUNS;
+  try {
+    return latin1.replace(RAW_HIGH_RUN, escapeRun);
+  } catch (error) {
+    if (error !== TOO_MANY_RUNS) throw error;
+    return buffer.toString('utf8');
+  }
+}
+
 function escapeRun(run: string, offset: number, text: string): string {
+  if (--runsLeft < 0) throw TOO_MANY_RUNS;
   // Raw bytes are legal only inside a string. After an escaping backslash they were an invalid escape, which the
   // replacement would turn into a valid `\\u…`: refuse it here, as JSON.parse would have.
   if (text.charCodeAt(offset - 1) === BACKSLASH && escapesNext(text, offset - 1)) {
@@ -99,10 +218,12 @@ function escapesNext(text: string, index: number): boolean {
   return count % 2 === 1;
 }
 
+const depthMessage = (): string => `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`;
+
 function checkDepth(value: unknown, depth: number): void {
   if (typeof value !== 'object' || value === null) return;
   if (depth >= MAX_JSON_DEPTH) {
-    throw new BodyError(400, `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`);
+    throw new BodyError(400, depthMessage());
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {

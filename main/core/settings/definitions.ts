@@ -86,7 +86,9 @@ export const SETTING_DEFINITIONS = {
   },
   logRetentionCount: {
     env: undefined,
-    default: 500,
+    // A burst at a thousand requests a second fills 500 records in half a second; the size limit (200 MB, some
+    // 40,000 short records) is the one that usually applies.
+    default: 50_000,
     schema: z.number().int().min(1).max(100_000),
     fromEnv: undefined,
     needsRestart: false,
@@ -144,6 +146,35 @@ export const SETTING_DEFINITIONS = {
     default: 16,
     schema: z.number().int().min(1).max(64),
     fromEnv: undefined,
+    needsRestart: false,
+  },
+  requestBodyBudgetMb: {
+    env: 'ORCHIDS_TRAY_BODY_BUDGET_MB',
+    // Request bodies in flight across all requests, held from their first byte until their answer ends. A body
+    // costs a few times its size while it is served, so 256 MB keeps a burst of 32 MB uploads near 1 GB of memory
+    // while leaving room for hundreds of ordinary requests; past it, requests get a 529 with retry-after.
+    default: 256,
+    schema: z.number().int().min(16).max(65_536),
+    fromEnv: intFromEnv,
+    needsRestart: false,
+  },
+  allowedHosts: {
+    env: 'ORCHIDS_TRAY_ALLOWED_HOSTS',
+    // Remote mode only: the host names clients use in their URLs (`mybox.lan`), besides the machine's addresses.
+    default: [] as string[],
+    schema: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z0-9.-]+$/i, 'a host name without a port')
+          .max(253),
+      )
+      .max(50),
+    fromEnv: (raw: string) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
     needsRestart: false,
   },
   allowedOrigins: {

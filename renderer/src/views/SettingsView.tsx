@@ -1,5 +1,6 @@
 import { ApiKeySetting } from '../components/settings/ApiKeySetting';
 import { ChoiceSetting } from '../components/settings/ChoiceSetting';
+import { InstallTokenSetting } from '../components/settings/InstallTokenSetting';
 import { ModelMapEditor } from '../components/settings/ModelMapEditor';
 import { SwitchSetting } from '../components/settings/SwitchSetting';
 import { ValueSetting } from '../components/settings/ValueSetting';
@@ -53,10 +54,24 @@ export function SettingsView() {
               hint="The address the proxy listens on. Keep 127.0.0.1 unless other machines must reach it."
             />
             <ValueSetting {...common} view={settings.port!} label="Port" kind="integer" min={1} max={65535} />
+            <ValueSetting
+              {...common}
+              view={settings.requestBodyBudgetMb!}
+              label="Request body budget"
+              kind="integer"
+              min={16}
+              max={65_536}
+              unit="MB"
+              hint="Request bodies held at once, across all requests. Past it, clients are told to retry shortly."
+            />
           </Card>
 
           <Card title="API key">
             <ApiKeySetting view={settings.apiKey!} generate={generateApiKey} save={save} />
+          </Card>
+
+          <Card title="Install token">
+            <InstallTokenSetting />
           </Card>
 
           <Card title="Debug logging">

@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface Retention {
+  maxCount: number;
+  maxBytes: number;
+  maxAgeMs: number;
+}
+
+/**
+ * Debug records on disk: append-only segment files of one JSON line per record, each with an index file beside it
+ * (`name offset length time` per line). A burst of a thousand records is one write to each, where a file per
+ * record cost the kernel an open, a write and a close each and capped the rate at 25 a second. The index of every
+ * retained record is kept in memory (about a hundred bytes each), so a record is found by its name, the one the
+ * history row keeps. Retention drops records oldest first, exactly to the limits; a segment's file goes once none
+ * of its records is retained. Records from before segments (one `.json` file each) are still read and pruned.
+ */
+
+/** A new segment is started past this size, so retention can give disk space back in pieces of about this much. */
+const SEGMENT_BYTES = 8 * 1024 * 1024;
+const DATA = '.ndjson';
+const INDEX = '.idx';
+const LEGACY = '.json';
+
+interface Segment {
+  base: string;
+  size: number;
+  live: number;
+  data?: fs.promises.FileHandle;
+  index?: fs.promises.FileHandle;
+}
+
+interface Entry {
+  name: string;
+  /** undefined: a record from before segments, in a file of its own named `name`. */
+  segment: Segment | undefined;
+  offset: number;
+  length: number;
+  at: number;
+}
+
+export class SegmentStore {
+  private entries: Entry[] = [];
+  /** Entries before this position have been pruned (shifting a large array on every prune would be quadratic). */
+  private head = 0;
+  private readonly byName = new Map<string, Entry>();
+  private readonly segments = new Map<string, Segment>();
+  private current: Segment | undefined;
+  private liveBytes = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    readonly dir: string,
+    private readonly now: () => number,
+  ) {}
+
+  get count(): number {
+    return this.entries.length - this.head;
+  }
+
+  get bytes(): number {
+    return this.liveBytes;
+  }
+
+  /** Reads what earlier runs left (never wipes it). Idempotent; the first append or read calls it. */
+  load(): Promise<void> {
+    this.loading ??= this.loadOnce();
+    return this.loading;
+  }
+
+  /** Appends records in one write per file; `lines` end with a newline and hold no other. */
+  async append(records: ReadonlyArray<{ name: string; line: string }>): Promise<void> {
+    if (records.length === 0) return;
+    await this.load();
+    const segment = await this.writable();
+    const at = this.now();
+    const text = records.map((record) => record.line).join('');
+    const added: Entry[] = [];
+    let offset = segment.size;
+    let index = '';
+    for (const { name, line } of records) {
+      const length = Buffer.byteLength(line);
+      added.push({ name, segment, offset, length, at });
+      index += `${name}\t${offset}\t${length}\t${at}\n`;
+      offset += length;
+    }
+    try {
+      await segment.data!.appendFile(text);
+      await segment.index!.appendFile(index);
+    } catch (error) {
+      // Part of the batch may be on disk: the next batch starts a new segment, so no offset is ever wrong.
+      if (this.current === segment) await this.close().catch(() => undefined);
+      throw error;
+    }
+    segment.size = offset;
+    for (const entry of added) this.add(entry);
+  }
+
+  /** A record's line (without its newline), or undefined when it is not retained. */
+  async read(name: string): Promise<string | undefined> {
+    await this.load();
+    const entry = this.byName.get(name);
+    if (!entry) return undefined;
+    try {
+      if (!entry.segment) return await fs.promises.readFile(path.join(this.dir, entry.name), 'utf8');
+      const handle = await fs.promises.open(path.join(this.dir, entry.segment.base + DATA), 'r');
+      try {
+        const buffer = Buffer.allocUnsafe(entry.length);
+        const { bytesRead } = await handle.read(buffer, 0, entry.length, entry.offset);
+        return buffer.toString('utf8', 0, bytesRead).trimEnd();
+      } finally {
+        await handle.close();
+      }
+    } catch {
+      return undefined; // pruned meanwhile, or the folder was removed
+    }
+  }
+
+  /** Drops the oldest records until every limit holds, and the files no retained record needs. */
+  async prune({ maxCount, maxBytes, maxAgeMs }: Retention): Promise<void> {
+    await this.load();
+    const oldestAllowed = this.now() - maxAgeMs;
+    const emptied: Segment[] = [];
+    while (this.head < this.entries.length) {
+      const entry = this.entries[this.head]!;
+      if (this.count <= maxCount && this.liveBytes <= maxBytes && entry.at >= oldestAllowed) break;
+      this.head += 1;
+      this.byName.delete(entry.name);
+      this.liveBytes -= entry.length;
+      if (!entry.segment) await fs.promises.rm(path.join(this.dir, entry.name), { force: true });
+      else if (--entry.segment.live === 0) emptied.push(entry.segment);
+    }
+    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+      this.entries = this.entries.slice(this.head);
+      this.head = 0;
+    }
+    for (const segment of [...emptied, ...this.orphans()]) await this.remove(segment);
+  }
+
+  async close(): Promise<void> {
+    const current = this.current;
+    this.current = undefined;
+    await current?.data?.close();
+    await current?.index?.close();
+  }
+
+  private add(entry: Entry): void {
+    const previous = this.byName.get(entry.name);
+    // A name written twice: the newer one is read; the older still counts until pruned.
+    if (previous) previous.name = '';
+    this.byName.set(entry.name, entry);
+    this.entries.push(entry);
+    this.liveBytes += entry.length;
+    if (entry.segment) entry.segment.live += 1;
+  }
+
+  /** The segment to append to: a new one at start and whenever the current one is full. */
+  private async writable(): Promise<Segment> {
+    if (this.current && this.current.size < SEGMENT_BYTES) return this.current;
+    await this.close();
+    await fs.promises.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const base = `${stamp(this.now())}-${randomBytes(4).toString('hex')}`;
+    const segment: Segment = { base, size: 0, live: 0 };
+    segment.data = await fs.promises.open(path.join(this.dir, base + DATA), 'a', 0o600);
+    segment.index = await fs.promises.open(path.join(this.dir, base + INDEX), 'a', 0o600);
+    this.segments.set(base, segment);
+    this.current = segment;
+    return segment;
+  }
+
+  /** Segments with no retained record that are not being written: left by a crash before their index line. */
+  private orphans(): Segment[] {
+    return [...this.segments.values()].filter((segment) => segment.live === 0 && segment !== this.current);
+  }
+
+  private async remove(segment: Segment): Promise<void> {
+    if (segment === this.current) await this.close();
+    this.segments.delete(segment.base);
+    await fs.promises.rm(path.join(this.dir, segment.base + DATA), { force: true });
+    await fs.promises.rm(path.join(this.dir, segment.base + INDEX), { force: true });
+  }
+
+  private async loadOnce(): Promise<void> {
+    let names: string[];
+    try {
+      names = (await fs.promises.readdir(this.dir)).sort();
+    } catch {
+      return; // no folder yet: nothing was ever written
+    }
+    const found: Entry[] = [];
+    for (const name of names) {
+      const full = path.join(this.dir, name);
+      try {
+        if (name.endsWith(DATA)) {
+          const base = name.slice(0, -DATA.length);
+          const size = (await fs.promises.stat(full)).size;
+          const segment: Segment = { base, size, live: 0 };
+          this.segments.set(base, segment);
+          found.push(...(await readIndex(path.join(this.dir, base + INDEX), segment)));
+        } else if (name.endsWith(LEGACY)) {
+          const stat = await fs.promises.stat(full);
+          found.push({ name, segment: undefined, offset: 0, length: stat.size, at: stat.mtimeMs });
+        }
+      } catch {
+        // vanished meanwhile
+      }
+    }
+    found.sort((a, b) => a.at - b.at);
+    for (const entry of found) this.add(entry);
+  }
+}
+
+/** The entries an index file lists, keeping only those whose bytes are all in the data file. */
+async function readIndex(file: string, segment: Segment): Promise<Entry[]> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: Entry[] = [];
+  const lines = text.split('\n');
+  lines.pop(); // after the last newline: empty, or a line a crash cut short
+  for (const line of lines) {
+    const [name, offset, length, at] = line.split('\t');
+    const entry = { name: name!, segment, offset: Number(offset), length: Number(length), at: Number(at) };
+    if (!name || !(entry.offset >= 0) || !(entry.length > 0) || !(entry.at > 0)) continue;
+    if (entry.offset + entry.length > segment.size) continue;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** Segment names sort by time, like the records' names. */
+function stamp(at: number): string {
+  const d = new Date(at);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+  const time = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+  return `${date}-${time}-${pad(d.getUTCMilliseconds(), 3)}`;
+}

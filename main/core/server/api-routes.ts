@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateMessagesRequest } from '../anthropic/validate';
+import type { MessagesRequest } from '../anthropic/types';
+import { findModel, listModels } from '../api/models-list';
+import type { ModelMap } from '../orchids/model-map';
+import type { MessagesProxy } from '../proxy/messages-proxy';
+import { ApiError, sendJson } from './errors';
+
+/** What a route's handler gets: the request, its id, and the body reader that applies every limit. */
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  requestId: string;
+  receivedAt: number;
+  /** The path, without its query string or a trailing slash. */
+  path: string;
+  /** For a prefix route, what follows the prefix, percent-decoded. */
+  rest: string;
+  /** The query string without its `?` ('' when there is none). */
+  query: string;
+  /**
+   * Reads the body as JSON: the content type must be JSON in UTF-8; `Content-Encoding` is decoded; the decoded
+   * size is held to the body limit and reserved from the body budget; large bodies are parsed without stalling
+   * other clients. Throws the right client error for each failure.
+   */
+  json(): Promise<unknown>;
+}
+
+/**
+ * One API route under `/v1/`. The server runs its checks (Host, Origin, the API key, the connection reserve)
+ * before any handler, answers HEAD for every GET route, and 405 for a known path with another method. To add a
+ * route, add an entry to `anthropicRoutes` or pass more in `ServerOptions.routes` (the OpenAI routes are).
+ */
+export interface ApiRoute {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** An exact path, or a prefix ending in `/` whose remainder becomes `ctx.rest`. */
+  path: string;
+  handle: (ctx: RouteContext) => void | Promise<void>;
+  /**
+   * Answers every error of this route, the server's own refusals included (a missing key, a body too large, the
+   * budget's 529, a 405), in the route's API format: its body, and the status that API uses. Default: Anthropic's
+   * `{"type":"error","error":{…}}` with the error's status. Errors after the headers went out end the response.
+   */
+  sendError?: (res: ServerResponse, error: ApiError) => void;
+}
+
+interface AnthropicRouteOptions {
+  modelMap: () => ModelMap;
+  /** The input-token estimate count_tokens returns: the same one message_start reports. */
+  estimateInput: (request: MessagesRequest) => number;
+  proxy: MessagesProxy;
+  /** While paused, requests that would reach Orchids get a clear 529 instead. */
+  paused?: () => boolean;
+}
+
+export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/v1/models',
+      handle: ({ res, query }) => sendJson(res, 200, JSON.stringify(listModels(options.modelMap(), query))),
+    },
+    {
+      method: 'GET',
+      path: '/v1/models/',
+      handle: ({ res, rest }) => {
+        const model = findModel(options.modelMap(), rest);
+        if (!model) throw new ApiError('not_found_error', `model: ${rest}`);
+        sendJson(res, 200, JSON.stringify(model));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/messages/count_tokens',
+      handle: async (ctx) => {
+        const request = validateMessagesRequest(await ctx.json(), { requireMaxTokens: false });
+        sendJson(ctx.res, 200, JSON.stringify({ input_tokens: options.estimateInput(request) }));
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v1/messages',
+      handle: async (ctx) => {
+        const request = validateMessagesRequest(await ctx.json(), { requireMaxTokens: true });
+        if (options.paused?.()) {
+          throw new ApiError(
+            'overloaded_error',
+            'Orchids Tray is paused. Resume it from the tray menu or the window.',
+            529,
+          );
+        }
+        await options.proxy.handle(request, ctx.req, ctx.res, ctx.requestId, ctx.receivedAt);
+      },
+    },
+  ];
+}
+
+/**
+ * The route for `path`, or, when the path is known but not for this method, the methods it allows and one of its
+ * routes, whose API format the 405 is answered in.
+ */
+export function findRoute(
+  routes: readonly ApiRoute[],
+  method: string,
+  path: string,
+): { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute } | undefined {
+  const wanted = method === 'HEAD' ? 'GET' : method;
+  const allowed: string[] = [];
+  let sameFormat: ApiRoute | undefined;
+  for (const route of routes) {
+    const prefix = route.path.endsWith('/');
+    const matches = prefix ? path.startsWith(route.path) && path.length > route.path.length : path === route.path;
+    if (!matches) continue;
+    if (route.method === wanted) return { route, rest: prefix ? path.slice(route.path.length) : '' };
+    allowed.push(route.method === 'GET' ? 'GET, HEAD' : route.method);
+    sameFormat ??= route;
+  }
+  return sameFormat ? { allowed, sameFormat } : undefined;
+}

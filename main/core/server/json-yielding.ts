@@ -1,0 +1,317 @@
+/**
+ * A JSON parser for large request bodies that gives the event loop back every few milliseconds.
+ *
+ * JSON.parse is one synchronous call: a 31 MB conversation held every other client for ~0.4 s, and forty of them
+ * for seconds. This parser walks the bytes itself, keeps its whole state in fields (an explicit stack, no
+ * recursion), and stops at a deadline to be resumed on the next turn of the event loop. Strings, the bulk of any
+ * body, are still made by Buffer's native decoders: a string without escapes is one `toString` of its bytes, and
+ * one with escapes is handed to JSON.parse on its own. The result equals `JSON.parse(buffer.toString())` (own
+ * `__proto__` keys, duplicate keys, number forms); test/unit/json-yielding.test.ts compares them on fuzzed input.
+ * The caller has already checked that the bytes are valid UTF-8.
+ */
+
+export class JsonSyntaxError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+export class JsonDepthError extends Error {
+  constructor(readonly maxDepth: number) {
+    super(`nested more than ${maxDepth} levels deep`);
+    this.name = 'JsonDepthError';
+  }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+
+const isDigit = (byte: number | undefined): boolean => byte !== undefined && byte >= ZERO && byte <= NINE;
+
+const enum Expect {
+  /** A value (the root, after a colon, or after a comma in an array). */
+  Value,
+  /** A value or `]` (just after `[`). */
+  ValueOrEnd,
+  /** A key or `}` (just after `{`). */
+  KeyOrEnd,
+  /** A key (after a comma in an object). */
+  Key,
+  Colon,
+  /** `,` or the container's end. */
+  CommaOrEnd,
+  Done,
+}
+
+interface Frame {
+  array: unknown[] | undefined;
+  object: Record<string, unknown> | undefined;
+  key: string;
+}
+
+/** How many bytes a string scan covers between looks at the clock. */
+const SCAN_SLICE = 1 << 16;
+
+class YieldingParser {
+  private pos = 0;
+  private expect = Expect.Value;
+  private readonly stack: Frame[] = [];
+  private root: unknown;
+  /** A string scan interrupted by the deadline: where it started and how far it got. */
+  private stringStart = -1;
+  private stringScan = 0;
+  private stringEscaped = false;
+  private stringHigh = false;
+  private stringIsKey = false;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly maxDepth: number,
+  ) {}
+
+  get done(): boolean {
+    return this.expect === Expect.Done;
+  }
+
+  get value(): unknown {
+    return this.root;
+  }
+
+  /** Parses until the input ends or `deadline` (performance.now()) passes. */
+  run(deadline: number): void {
+    const bytes = this.bytes;
+    const end = bytes.length;
+    let tokens = 0;
+    if (this.stringStart >= 0 && !this.continueString(deadline)) return;
+    while (this.expect !== Expect.Done) {
+      if ((++tokens & 255) === 0 && performance.now() > deadline) return;
+      let c = bytes[this.pos];
+      while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++this.pos];
+      if (this.pos >= end) throw this.syntax('Unexpected end of JSON input');
+      switch (this.expect) {
+        case Expect.Value:
+        case Expect.ValueOrEnd:
+          if (c === CLOSE_BRACKET && this.expect === Expect.ValueOrEnd) {
+            this.pos++;
+            this.close();
+          } else if (c === QUOTE) {
+            this.stringIsKey = false;
+            if (!this.startString(deadline)) return;
+          } else this.scalarOrOpen(c!);
+          break;
+        case Expect.KeyOrEnd:
+        case Expect.Key:
+          if (c === CLOSE_BRACE && this.expect === Expect.KeyOrEnd) {
+            this.pos++;
+            this.close();
+          } else if (c === QUOTE) {
+            this.stringIsKey = true;
+            if (!this.startString(deadline)) return;
+          } else throw this.unexpected();
+          break;
+        case Expect.Colon:
+          if (c !== COLON) throw this.unexpected();
+          this.pos++;
+          this.expect = Expect.Value;
+          break;
+        case Expect.CommaOrEnd: {
+          const frame = this.stack[this.stack.length - 1]!;
+          this.pos++;
+          if (c === COMMA) this.expect = frame.array ? Expect.Value : Expect.Key;
+          else if (c === (frame.array ? CLOSE_BRACKET : CLOSE_BRACE)) this.close();
+          else {
+            this.pos--;
+            throw this.unexpected();
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  private scalarOrOpen(c: number): void {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (this.stack.length >= this.maxDepth) throw new JsonDepthError(this.maxDepth);
+      this.pos++;
+      if (c === OPEN_BRACE) {
+        this.stack.push({ array: undefined, object: {}, key: '' });
+        this.expect = Expect.KeyOrEnd;
+      } else {
+        this.stack.push({ array: [], object: undefined, key: '' });
+        this.expect = Expect.ValueOrEnd;
+      }
+      return;
+    }
+    if (c === MINUS || (c >= ZERO && c <= NINE)) return this.emit(this.number());
+    if (this.literal('true')) return this.emit(true);
+    if (this.literal('false')) return this.emit(false);
+    if (this.literal('null')) return this.emit(null);
+    throw this.unexpected();
+  }
+
+  private literal(word: string): boolean {
+    for (let i = 0; i < word.length; i++) if (this.bytes[this.pos + i] !== word.charCodeAt(i)) return false;
+    this.pos += word.length;
+    return true;
+  }
+
+  /** JSON's number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
+  private number(): number {
+    const bytes = this.bytes;
+    const start = this.pos;
+    let i = start;
+    if (bytes[i] === MINUS) i++;
+    if (bytes[i] === ZERO) i++;
+    else if (isDigit(bytes[i])) while (isDigit(bytes[i])) i++;
+    else return this.failAt(i);
+    if (bytes[i] === DOT) {
+      i++;
+      if (!isDigit(bytes[i])) return this.failAt(i);
+      while (isDigit(bytes[i])) i++;
+    }
+    if (bytes[i] === 0x65 || bytes[i] === 0x45) {
+      i++;
+      if (bytes[i] === PLUS || bytes[i] === MINUS) i++;
+      if (!isDigit(bytes[i])) return this.failAt(i);
+      while (isDigit(bytes[i])) i++;
+    }
+    this.pos = i;
+    return Number(bytes.toString('latin1', start, i));
+  }
+
+  private startString(deadline: number): boolean {
+    this.stringStart = this.pos;
+    this.stringScan = this.pos + 1;
+    this.stringEscaped = false;
+    this.stringHigh = false;
+    return this.continueString(deadline);
+  }
+
+  /** Finds the closing quote, noting escapes and non-ASCII bytes; false when the deadline interrupted it. */
+  private continueString(deadline: number): boolean {
+    const bytes = this.bytes;
+    const end = bytes.length;
+    let i = this.stringScan;
+    for (;;) {
+      const sliceEnd = Math.min(end, i + SCAN_SLICE);
+      for (; i < sliceEnd; i++) {
+        const b = bytes[i]!;
+        if (b === QUOTE) break;
+        if (b === BACKSLASH) {
+          this.stringEscaped = true;
+          i++; // the escaped character cannot end the string; JSON.parse checks the escape itself
+        } else if (b < 0x20) {
+          this.pos = i;
+          throw this.syntax(`Bad control character in string literal at position ${i}`);
+        } else if (b >= 0x80) this.stringHigh = true;
+      }
+      if (i < sliceEnd || (i < end && bytes[i] === QUOTE)) break;
+      if (i >= end) {
+        this.pos = end;
+        throw this.syntax('Unterminated string in JSON');
+      }
+      if (performance.now() > deadline) {
+        this.stringScan = i;
+        return false;
+      }
+    }
+    const start = this.stringStart;
+    this.stringStart = -1;
+    this.pos = i + 1;
+    let text: string;
+    if (this.stringEscaped) {
+      try {
+        text = JSON.parse(bytes.toString('utf8', start, i + 1)) as string;
+      } catch (error) {
+        this.pos = start;
+        throw this.syntax(`${(error as Error).message} (in the string at position ${start})`);
+      }
+    } else text = bytes.toString(this.stringHigh ? 'utf8' : 'latin1', start + 1, i);
+    if (this.stringIsKey) {
+      this.stack[this.stack.length - 1]!.key = text;
+      this.expect = Expect.Colon;
+    } else this.emit(text);
+    return true;
+  }
+
+  private emit(value: unknown): void {
+    const frame = this.stack[this.stack.length - 1];
+    if (!frame) {
+      this.root = value;
+      this.expect = Expect.Done;
+      this.trailing();
+      return;
+    }
+    if (frame.array) frame.array.push(value);
+    else setOwn(frame.object!, frame.key, value);
+    this.expect = Expect.CommaOrEnd;
+  }
+
+  private close(): void {
+    const frame = this.stack.pop()!;
+    this.emit(frame.array ?? frame.object);
+  }
+
+  /** Only whitespace may follow the root value. */
+  private trailing(): void {
+    const bytes = this.bytes;
+    let i = this.pos;
+    while (i < bytes.length) {
+      const c = bytes[i];
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) {
+        this.pos = i;
+        throw this.unexpected();
+      }
+      i++;
+    }
+  }
+
+  private failAt(at: number): never {
+    this.pos = at;
+    throw at >= this.bytes.length ? this.syntax('Unexpected end of JSON input') : this.unexpected();
+  }
+
+  private unexpected(): JsonSyntaxError {
+    const c = this.bytes[this.pos]!;
+    const shown = c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16)}`;
+    return this.syntax(`Unexpected token ${shown} in JSON at position ${this.pos}`);
+  }
+
+  private syntax(message: string): JsonSyntaxError {
+    return new JsonSyntaxError(message);
+  }
+}
+
+/** JSON.parse makes `"__proto__"` an own property; a plain assignment would set the prototype instead. */
+function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+  } else object[key] = value;
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Parses `bytes` (valid UTF-8) as JSON, working at most `sliceMs` at a time. Throws JsonSyntaxError or
+ * JsonDepthError (containers nested deeper than `maxDepth`).
+ */
+export async function parseJsonYielding(bytes: Buffer, maxDepth: number, sliceMs = 4): Promise<unknown> {
+  const parser = new YieldingParser(bytes, maxDepth);
+  for (;;) {
+    parser.run(performance.now() + sliceMs);
+    if (parser.done) return parser.value;
+    await nextTurn();
+  }
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage } from 'node:http';
+import os from 'node:os';
+import { ApiError } from './errors';
+import { unreadableKey } from './failures';
+import { checkApiKey, hasApiKey } from './guards';
+
+/**
+ * Remote mode (listening beyond loopback on purpose): which Host names are this server's, and the API key on
+ * every route. A missing key fails closed rather than opening the server.
+ */
+
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="Orchids Tray", charset="UTF-8"' };
+
+/** The bound address, the machine's own addresses and the listed names, as a Host header would spell them. */
+export function remoteHostNames(
+  boundHost: string,
+  ownAddresses: readonly string[] = machineAddresses(),
+  listed: readonly string[] = [],
+): Set<string> {
+  const bracket = (address: string): string => (address.includes(':') ? `[${address}]` : address).toLowerCase();
+  const names = new Set<string>([bracket(boundHost)]);
+  for (const address of ownAddresses) names.add(bracket(address));
+  for (const name of listed) names.add(name.trim().toLowerCase());
+  return names;
+}
+
+/**
+ * Every route needs the key, the dashboard included: a browser is asked for it through HTTP Basic authentication,
+ * the key as the password.
+ */
+export function requireRemoteKey(req: IncomingMessage, apiKey: string | null, dashboard: boolean): void {
+  if (apiKey === null) throw unreadableKey();
+  if (!apiKey) {
+    throw new ApiError(
+      'authentication_error',
+      'Orchids Tray listens beyond this machine and has no API key, so it refuses every request. ' +
+        'Set one in Settings or with: npm run cli -- settings set apiKey <key>',
+    );
+  }
+  checkApiKey(req, apiKey, dashboard ? BASIC_CHALLENGE : {});
+}
+
+/** Only the status is public; the details need the key. */
+export function remoteHealth(
+  req: IncomingMessage,
+  details: Record<string, unknown>,
+  apiKey: string | null,
+): Record<string, unknown> {
+  return apiKey && hasApiKey(req, apiKey) ? details : { status: details.status };
+}
+
+function machineAddresses(): string[] {
+  return Object.values(os.networkInterfaces())
+    .flat()
+    .filter((entry): entry is os.NetworkInterfaceInfo => entry !== undefined)
+    .map((entry) => entry.address);
+}

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachAppControl } from '../../main/core/control/app-control';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+
+/**
+ * The Host check against the names DNS rebinding and near-miss spellings produce, on every route group. Each name
+ * is sent as written (a raw request line, so no client library normalises it), with and without a port.
+ */
+let stack: Stack;
+let distDir: string;
+beforeAll(async () => {
+  stack = await startStack();
+  distDir = tempDir();
+  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
+  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
+  attachAppControl(stack.core, { distDir });
+});
+afterAll(async () => {
+  await stack?.stop();
+  fs.rmSync(distDir, { recursive: true, force: true });
+});
+
+const ROUTE_GROUPS: Array<[string, string, string?]> = [
+  ['GET', '/'],
+  ['GET', '/health'],
+  ['GET', '/v1/models'],
+  ['POST', '/v1/messages', '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}'],
+  ['GET', '/_tray/'],
+  ['POST', '/_tray/api/accounts:list', '{}'],
+];
+
+const HOSTILE = [
+  '127.0.0.1.evil.test', // the classic rebinding name: loopback-looking, but a domain
+  'localhost.evil.test',
+  'evil.127.0.0.1',
+  'a127.0.0.1',
+  '[::1].evil.test',
+  '127.0.0.1@evil.test', // userinfo forms
+  'evil.test@127.0.0.1',
+  'localhost.', // trailing dots
+  '127.0.0.1.',
+  '[::1].',
+  '127.1', // short and numeric forms a resolver would accept
+  '0x7f.1',
+  '0x7f000001',
+  '2130706433',
+  '127.0.0.01',
+  '127.000.0.1',
+  '127.0.0.256',
+  '[::ffff:127.0.0.1]', // IPv4-mapped IPv6
+  '[::ffff:7f00:1]',
+  '[0:0:0:0:0:0:0:1]',
+  'LOCALHOST.EVIL.TEST', // mixed case
+  'evil.example.test',
+  'localhost:3002:80',
+  'localhost:http',
+];
+
+const LOOPBACK = ['127.0.0.1', 'localhost', '[::1]', 'LocalHost', 'LOCALHOST', '127.1.2.3'];
+
+/** The status line's code for a request sent byte for byte as given. */
+function status(method: string, target: string, host: string, body?: string): Promise<number> {
+  const port = Number(new URL(stack.url).port);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      const length =
+        body === undefined ? '' : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n`;
+      socket.write(
+        `${method} ${target} HTTP/1.1\r\nhost: ${host}\r\n${length}` +
+          `x-orchids-tray: 1\r\nconnection: close\r\n\r\n${body ?? ''}`,
+      );
+    });
+    let reply = '';
+    socket.on('data', (chunk: Buffer) => {
+      reply += chunk.toString('latin1');
+      const match = /^HTTP\/1\.1 (\d{3})/.exec(reply);
+      if (match) {
+        resolve(Number(match[1]));
+        socket.destroy();
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`no status line for ${method} ${target} Host: ${host}`)));
+  });
+}
+
+describe('the Host check, table-driven', () => {
+  for (const [method, target, body] of ROUTE_GROUPS) {
+    it(`refuses every rebinding-style name on ${method} ${target}`, async () => {
+      const port = new URL(stack.url).port;
+      for (const name of HOSTILE) {
+        for (const host of [name, `${name}:${port}`]) {
+          expect(await status(method, target, host, body), `Host: ${host}`).toBe(403);
+        }
+      }
+    });
+
+    it(`accepts loopback names on ${method} ${target}`, async () => {
+      const port = new URL(stack.url).port;
+      for (const name of LOOPBACK) {
+        for (const host of [name, `${name}:${port}`]) {
+          const code = await status(method, target, host, body);
+          expect(code, `Host: ${host}`).not.toBe(403);
+          expect(code, `Host: ${host}`).toBeLessThan(500);
+        }
+      }
+    });
+  }
+});
