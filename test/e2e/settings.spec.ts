@@ -102,3 +102,37 @@ test('the upstream protocol: automatic by default, pinned from a select, and the
   await page.reload();
   await expect(page.getByLabel('Protocol', { exact: true })).toHaveValue('sse-a');
 });
+
+test('allowed web origins: a comma-separated list that opens the API to exactly those pages', async ({
+  page,
+  tray,
+}) => {
+  const fromPage = async (origin: string): Promise<number> =>
+    (await fetch(`${tray.proxyUrl}/v1/models`, { headers: { origin, 'x-api-key': 'e2e-not-a-real-key' } })).status;
+  expect(await fromPage('https://app.example.test')).toBe(403);
+
+  await goTo(page, 'Settings');
+  const origins = page.getByLabel('Allowed web origins', { exact: true });
+  await expect(origins).toHaveValue('');
+  await origins.fill(' https://app.example.test,, https://tools.example.test ');
+  await origins.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: 'Saved' })).toBeVisible();
+  expect(await fromPage('https://app.example.test')).toBe(200);
+  expect(await fromPage('https://tools.example.test')).toBe(200);
+  expect(await fromPage('https://evil.example.test')).toBe(403);
+
+  // Stored as a list, shown back the way it reads.
+  await page.reload();
+  await expect(page.getByLabel('Allowed web origins', { exact: true })).toHaveValue(
+    'https://app.example.test, https://tools.example.test',
+  );
+  // A value the core refuses (not a URL) keeps the old list and says why.
+  await page.getByLabel('Allowed web origins', { exact: true }).fill('not a url');
+  await page.getByLabel('Allowed web origins', { exact: true }).press('Enter');
+  await expect(page.getByRole('alert')).toBeVisible();
+  expect(await fromPage('https://app.example.test')).toBe(200);
+
+  await page.getByRole('button', { name: 'Use default for Allowed web origins' }).click();
+  await expect(page.getByLabel('Allowed web origins', { exact: true })).toHaveValue('');
+  expect(await fromPage('https://app.example.test')).toBe(403);
+});

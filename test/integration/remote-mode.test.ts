@@ -88,7 +88,7 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     for (const name of ['evil.example.test', `${LISTED}.evil.test`, `127.0.0.2.evil.test`]) {
       const answer = await call('/v1/messages', name, { 'x-api-key': KEY }, { body: message });
       expect(answer.status, name).toBe(403);
-      expect(answer.json.error.message, name).toMatch(/allowedHosts/);
+      expect(answer.json.error.message, name).toMatch(/Host names for remote clients \(ORCHIDS_TRAY_ALLOWED_HOSTS\)/);
     }
   });
 

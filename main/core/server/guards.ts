@@ -58,7 +58,7 @@ export function checkHost(req: IncomingMessage, config: GuardConfig): void {
     'permission_error',
     config.extraHosts.size > 0
       ? `Host "${shown}" is not a name of this server. ` +
-          'Add it to the allowedHosts setting (ORCHIDS_TRAY_ALLOWED_HOSTS) to use it.'
+          'Add it to Settings → Server → Host names for remote clients (ORCHIDS_TRAY_ALLOWED_HOSTS) to use it.'
       : `Host "${shown}" is not this server. Orchids Tray answers only to 127.0.0.1, localhost and [::1].`,
     403,
   );
@@ -72,7 +72,7 @@ export function checkOrigin(req: IncomingMessage, config: GuardConfig): string |
   throw new ApiError(
     'permission_error',
     `Requests from web pages (origin ${origin}) are refused. ` +
-      'To allow this origin, add it to ORCHIDS_TRAY_ALLOWED_ORIGINS.',
+      'To allow this origin, add it to Settings → Server → Allowed web origins (ORCHIDS_TRAY_ALLOWED_ORIGINS).',
     403,
   );
 }

@@ -64,6 +64,28 @@ export function SettingsView() {
               unit="MB"
               hint="Request bodies held at once, across all requests. Past it, clients are told to retry shortly."
             />
+            <ValueSetting
+              {...common}
+              view={settings.allowedOrigins!}
+              label="Allowed web origins"
+              kind="list"
+              placeholder="none"
+              hint={
+                'Web pages allowed to call the API, comma-separated (https://app.example.test). ' +
+                'Pages from any other origin are refused.'
+              }
+            />
+            <ValueSetting
+              {...common}
+              view={settings.allowedHosts!}
+              label="Host names for remote clients"
+              kind="list"
+              placeholder="none"
+              hint={
+                'Remote mode only: names other machines use to reach this one (mybox.lan), ' +
+                "comma-separated. The machine's own addresses are always accepted."
+              }
+            />
           </Card>
 
           <Card title="API key">

@@ -13,7 +13,17 @@ export function EnvLock({ view }: { view: SettingView }) {
 
 /** A number, text or choice setting's value as a form control shows it. The map-valued setting has its own editor. */
 export function valueText(value: SettingView['value']): string {
+  // A list reads as people type it (`a.lan, b.lan`), not as JSON.
+  if (Array.isArray(value)) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+/** A comma-separated field as the list it stands for; blanks between commas are ignored, so "" is the empty list. */
+export function listFromText(text: string): string[] {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 export function RestartNote({ view }: { view: SettingView }) {

@@ -1,23 +1,26 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, RestartNote, SaveStatus, valueText, type SaveState } from './SettingParts';
+import { EnvLock, listFromText, RestartNote, SaveStatus, valueText, type SaveState } from './SettingParts';
 
 interface ValueSettingProps {
   view: SettingView;
   label: string;
-  kind: 'integer' | 'text';
+  /** `list`: a comma-separated field stored as an array of strings; empty is allowed and means none. */
+  kind: 'integer' | 'text' | 'list';
   unit?: string;
   min?: number;
   max?: number;
   hint?: string;
+  placeholder?: string;
   /** A readable gloss of the stored value, e.g. "= 60 s". */
   gloss?: (value: number) => string;
   save: (key: string, value: unknown) => Promise<void>;
   reset: (key: string) => Promise<void>;
 }
 
-/** One number or text setting: edit, Enter or Save to store, "Use default" to forget the stored value. */
-export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, save, reset }: ValueSettingProps) {
+/** One number, text or list setting: edit, Enter or Save to store, "Use default" to forget the stored value. */
+export function ValueSetting(props: ValueSettingProps) {
+  const { view, label, kind, unit, min, max, hint, placeholder, gloss, save, reset } = props;
   const stored = valueText(view.value);
   const [draft, setDraft] = useState(stored);
   // A new stored value (saved here, reset, or changed elsewhere) replaces the draft in the same render.
@@ -55,6 +58,8 @@ export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, s
         return;
       }
       void run(() => save(view.key, n));
+    } else if (kind === 'list') {
+      void run(() => save(view.key, listFromText(text)));
     } else {
       if (!text) {
         setState({ kind: 'error', message: `${label} cannot be empty.` });
@@ -74,6 +79,7 @@ export function ValueSetting({ view, label, kind, unit, min, max, hint, gloss, s
           id={ids.input}
           className={kind === 'integer' ? 'input-number' : 'input-text'}
           inputMode={kind === 'integer' ? 'numeric' : undefined}
+          placeholder={placeholder}
           value={draft}
           readOnly={locked}
           aria-readonly={locked || undefined}
