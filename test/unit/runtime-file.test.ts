@@ -48,6 +48,17 @@ describe('runtime.json: one app per data folder', () => {
     expect(fs.existsSync(file())).toBe(false);
   });
 
+  it('a server on a wildcard address (remote mode) is announced at loopback, where the CLI can dial it', () => {
+    const claim = claimDataFolder(dir, 'headless');
+    claim.announce('http://0.0.0.0:43210', 'fake-control-token-XXXX');
+    expect(runningApp(dir)).toMatchObject({ url: 'http://127.0.0.1:43210', port: 43210 });
+    claim.announce('http://[::]:43211', 'fake-control-token-XXXX');
+    expect(runningApp(dir)).toMatchObject({ url: 'http://[::1]:43211', port: 43211 });
+    claim.announce('http://10.1.2.3:43212', 'fake-control-token-XXXX');
+    expect(runningApp(dir)).toMatchObject({ url: 'http://10.1.2.3:43212', port: 43212 });
+    claim.release();
+  });
+
   it('a second claim while the holder lives fails, naming the folder, the holder and its port', () => {
     const first = claimDataFolder(dir, 'desktop');
     first.announce('http://127.0.0.1:3002', 'fake-control-token-XXXX');

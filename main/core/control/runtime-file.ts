@@ -76,7 +76,7 @@ export function claimDataFolder(
     announce(url, token) {
       if (released) return;
       const port = Number(new URL(url).port) || null;
-      info = { ...info, url, port, token };
+      info = { ...info, url: addressForLocalClients(url), port, token };
       writeAtomically(file, info);
       hooks.onAnnounce?.(info);
     },
@@ -87,6 +87,17 @@ export function claimDataFolder(
       hooks.onRelease?.();
     },
   };
+}
+
+/**
+ * A wildcard listen address (remote mode on 0.0.0.0 or ::) is where the server listens, not an address to dial:
+ * the CLI on this machine reaches it through loopback, which the Host check always accepts.
+ */
+function addressForLocalClients(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.hostname === '0.0.0.0') parsed.hostname = '127.0.0.1';
+  else if (parsed.hostname === '[::]') parsed.hostname = '[::1]';
+  return parsed.origin;
 }
 
 export function readRuntimeInfo(dataDir: string): RuntimeInfo | undefined {
