@@ -1,9 +1,8 @@
 import { useId, useState } from 'react';
 import type { SettingView } from '../../lib/api';
-import { errorMessage } from '../../lib/api';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { CopyButton } from '../CopyButton';
-import { EnvLock, SaveStatus, type SaveState } from './SettingParts';
+import { EnvLock, SaveStatus, useSaver } from './SettingParts';
 
 interface ApiKeySettingProps {
   view: SettingView;
@@ -18,31 +17,21 @@ interface ApiKeySettingProps {
 export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
   const [fresh, setFresh] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<'generate' | 'clear' | null>(null);
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const { state, run } = useSaver();
   const keyId = useId();
   const isSet = Boolean(view.value);
   const locked = view.source === 'environment';
 
-  const doGenerate = async (): Promise<void> => {
+  const doGenerate = (): Promise<void> => {
     setConfirm(null);
-    setState({ kind: 'saving' });
-    try {
-      setFresh(await generate());
-      setState({ kind: 'saved', note: 'New key generated. Clients must send it from now on.' });
-    } catch (error) {
-      setState({ kind: 'error', message: errorMessage(error) });
-    }
+    return run(async () => setFresh(await generate()), 'New key generated. Clients must send it from now on.');
   };
-  const doClear = async (): Promise<void> => {
+  const doClear = (): Promise<void> => {
     setConfirm(null);
-    setState({ kind: 'saving' });
-    try {
+    return run(async () => {
       await save('apiKey', '');
       setFresh(null);
-      setState({ kind: 'saved', note: 'Key cleared. Any local program can use the proxy now.' });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
+    }, 'Key cleared. Any local program can use the proxy now.');
   };
 
   return (

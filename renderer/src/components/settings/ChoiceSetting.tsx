@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
+import { useId } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, SaveStatus, valueText, type SaveState } from './SettingParts';
+import { EnvLock, SaveStatus, useSaver, valueText } from './SettingParts';
 
 export interface Choice {
   value: string;
@@ -17,18 +17,11 @@ interface ChoiceSettingProps {
 
 /** One setting with a fixed set of values: a select that saves as soon as it changes. */
 export function ChoiceSetting({ view, label, choices, hint, save }: ChoiceSettingProps) {
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const { state, run } = useSaver();
   const ids = { select: useId(), hint: useId(), status: useId() };
   const locked = view.source === 'environment';
-  const onChange = async (value: string): Promise<void> => {
-    setState({ kind: 'saving' });
-    try {
-      await save(view.key, value);
-      setState({ kind: 'saved', note: `${label}: ${choices.find((c) => c.value === value)?.label ?? value}` });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
-  };
+  const onChange = (value: string): Promise<void> =>
+    run(() => save(view.key, value), `${label}: ${choices.find((c) => c.value === value)?.label ?? value}`);
   return (
     <div className="setting">
       <label className="setting-label" htmlFor={ids.select}>

@@ -1,7 +1,7 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type Ref } from 'react';
 import type { SettingView } from '../../lib/api';
 import { ConfirmDialog } from '../ConfirmDialog';
-import { SaveStatus, type SaveState } from './SettingParts';
+import { SaveStatus, useSaver } from './SettingParts';
 
 interface Row {
   key: number;
@@ -27,6 +27,77 @@ function validate(rows: Row[]): string | null {
   return null;
 }
 
+/** The rows being edited, kept apart from the stored map until they are saved. */
+function useMapRows(view: SettingView) {
+  // Keyed on the JSON, not the object: a settings refresh that brings the same map keeps the rows being edited.
+  const storedJson = JSON.stringify(view.value);
+  const stored = useMemo(() => toRows(JSON.parse(storedJson)), [storedJson]);
+  const [rows, setRows] = useState<Row[]>(stored);
+  // A new stored map (saved, reset, or changed elsewhere) replaces the rows in the same render.
+  const [rowsOf, setRowsOf] = useState(stored);
+  if (rowsOf !== stored) {
+    setRowsOf(stored);
+    setRows(stored);
+  }
+  const pairs = (list: Row[]): string => JSON.stringify(list.map((r) => [r.from, r.to]));
+  return {
+    rows,
+    dirty: pairs(rows) !== pairs(stored),
+    update: (key: number, patch: Partial<Row>) =>
+      setRows((list) => list.map((r) => (r.key === key ? { ...r, ...patch } : r))),
+    remove: (key: number) => setRows((list) => list.filter((r) => r.key !== key)),
+    add: () => setRows((list) => [...list, { key: nextKey++, from: '', to: '' }]),
+    discard: () => setRows(stored),
+  };
+}
+
+interface MappingRowProps {
+  row: Row;
+  index: number;
+  inputRef?: Ref<HTMLInputElement>;
+  onChange: (patch: Partial<Row>) => void;
+  onRemove: () => void;
+}
+
+function MappingRow({ row, index, inputRef, onChange, onRemove }: MappingRowProps) {
+  return (
+    <tr>
+      <td className="cell-from">
+        <input
+          ref={inputRef}
+          className="input-text mono"
+          aria-label={`Requested model, row ${index + 1}`}
+          value={row.from}
+          placeholder="claude-opus-*"
+          onChange={(e) => onChange({ from: e.target.value })}
+        />
+      </td>
+      <td className="arrow" aria-hidden="true">
+        →
+      </td>
+      <td className="cell-to">
+        <input
+          className="input-text mono"
+          aria-label={`Upstream model, row ${index + 1}`}
+          value={row.to}
+          placeholder="claude-opus-4-6"
+          onChange={(e) => onChange({ to: e.target.value })}
+        />
+      </td>
+      <td className="cell-remove">
+        <button
+          type="button"
+          className="button button-small button-danger-quiet"
+          aria-label={`Remove mapping ${row.from || `row ${index + 1}`}`}
+          onClick={onRemove}
+        >
+          Remove
+        </button>
+      </td>
+    </tr>
+  );
+}
+
 /**
  * Requested model id → Orchids model id. `*` matches any run of characters ("claude-opus-*"); the most specific
  * pattern wins. Edits stay local until "Save mapping"; the core validates again and its message is shown as is.
@@ -40,17 +111,8 @@ export function ModelMapEditor({
   save: (key: string, value: unknown) => Promise<void>;
   reset: (key: string) => Promise<void>;
 }) {
-  // Keyed on the JSON, not the object: a settings refresh that brings the same map keeps the rows being edited.
-  const storedJson = JSON.stringify(view.value);
-  const stored = useMemo(() => toRows(JSON.parse(storedJson)), [storedJson]);
-  const [rows, setRows] = useState<Row[]>(stored);
-  // A new stored map (saved, reset, or changed elsewhere) replaces the rows in the same render.
-  const [rowsOf, setRowsOf] = useState(stored);
-  if (rowsOf !== stored) {
-    setRowsOf(stored);
-    setRows(stored);
-  }
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const { rows, dirty, update, remove, add, discard } = useMapRows(view);
+  const { state, run, show } = useSaver();
   const [confirmReset, setConfirmReset] = useState(false);
   const lastInput = useRef<HTMLInputElement | null>(null);
   const focusNew = useRef(false);
@@ -59,36 +121,17 @@ export function ModelMapEditor({
     focusNew.current = false;
   }, [rows.length]);
 
-  const dirty = JSON.stringify(rows.map((r) => [r.from, r.to])) !== JSON.stringify(stored.map((r) => [r.from, r.to]));
-  const update = (key: number, patch: Partial<Row>): void => {
-    setRows((list) => list.map((r) => (r.key === key ? { ...r, ...patch } : r)));
-    setState({ kind: 'idle' });
-  };
-
-  const onSave = async (): Promise<void> => {
+  const onSave = (): void => {
     const problem = validate(rows);
-    if (problem) {
-      setState({ kind: 'error', message: problem });
-      return;
-    }
-    setState({ kind: 'saving' });
-    try {
-      await save('modelMap', Object.fromEntries(rows.map((r) => [r.from.trim(), r.to.trim()])));
-      setState({ kind: 'saved', note: 'Mapping saved; new requests use it.' });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
+    if (problem) return show({ kind: 'error', message: problem });
+    const map = Object.fromEntries(rows.map((r) => [r.from.trim(), r.to.trim()]));
+    void run(() => save('modelMap', map), 'Mapping saved; new requests use it.');
   };
-  const onReset = async (): Promise<void> => {
+  const onReset = (): void => {
     setConfirmReset(false);
-    setState({ kind: 'saving' });
-    try {
-      await reset('modelMap');
-      setState({ kind: 'saved', note: 'Mapping reset to the default.' });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
+    void run(() => reset('modelMap'), 'Mapping reset to the default.');
   };
+  const edited = (): void => show({ kind: 'idle' });
 
   return (
     <div className="model-map">
@@ -107,43 +150,20 @@ export function ModelMapEditor({
           </thead>
           <tbody>
             {rows.map((row, i) => (
-              <tr key={row.key}>
-                <td className="cell-from">
-                  <input
-                    ref={i === rows.length - 1 ? lastInput : undefined}
-                    className="input-text mono"
-                    aria-label={`Requested model, row ${i + 1}`}
-                    value={row.from}
-                    placeholder="claude-opus-*"
-                    onChange={(e) => update(row.key, { from: e.target.value })}
-                  />
-                </td>
-                <td className="arrow" aria-hidden="true">
-                  →
-                </td>
-                <td className="cell-to">
-                  <input
-                    className="input-text mono"
-                    aria-label={`Upstream model, row ${i + 1}`}
-                    value={row.to}
-                    placeholder="claude-opus-4-6"
-                    onChange={(e) => update(row.key, { to: e.target.value })}
-                  />
-                </td>
-                <td className="cell-remove">
-                  <button
-                    type="button"
-                    className="button button-small button-danger-quiet"
-                    aria-label={`Remove mapping ${row.from || `row ${i + 1}`}`}
-                    onClick={() => {
-                      setRows((list) => list.filter((r) => r.key !== row.key));
-                      setState({ kind: 'idle' });
-                    }}
-                  >
-                    Remove
-                  </button>
-                </td>
-              </tr>
+              <MappingRow
+                key={row.key}
+                row={row}
+                index={i}
+                inputRef={i === rows.length - 1 ? lastInput : undefined}
+                onChange={(patch) => {
+                  update(row.key, patch);
+                  edited();
+                }}
+                onRemove={() => {
+                  remove(row.key);
+                  edited();
+                }}
+              />
             ))}
           </tbody>
         </table>
@@ -154,7 +174,7 @@ export function ModelMapEditor({
           className="button button-small"
           onClick={() => {
             focusNew.current = true;
-            setRows((list) => [...list, { key: nextKey++, from: '', to: '' }]);
+            add();
           }}
         >
           Add mapping
@@ -163,12 +183,12 @@ export function ModelMapEditor({
           type="button"
           className="button button-small button-primary"
           disabled={!dirty || state.kind === 'saving'}
-          onClick={() => void onSave()}
+          onClick={onSave}
         >
           Save mapping
         </button>
         {dirty ? (
-          <button type="button" className="button button-small button-quiet" onClick={() => setRows(stored)}>
+          <button type="button" className="button button-small button-quiet" onClick={discard}>
             Discard changes
           </button>
         ) : null}
@@ -186,7 +206,7 @@ export function ModelMapEditor({
         open={confirmReset}
         title="Reset the model mapping?"
         confirmLabel="Reset to default"
-        onConfirm={() => void onReset()}
+        onConfirm={onReset}
         onClose={() => setConfirmReset(false)}
       >
         <p>Your own rows are replaced by the built-in table.</p>

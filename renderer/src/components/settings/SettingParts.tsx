@@ -1,4 +1,5 @@
-import type { SettingView } from '../../lib/api';
+import { useCallback, useState } from 'react';
+import { errorMessage, type SettingView } from '../../lib/api';
 
 /** An environment variable wins over the window: say which one, and that the field is read-only because of it. */
 export function EnvLock({ view }: { view: SettingView }) {
@@ -33,6 +34,29 @@ export function RestartNote({ view }: { view: SettingView }) {
 
 export type SaveState =
   { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved'; note?: string } | { kind: 'error'; message: string };
+
+export interface Saver {
+  state: SaveState;
+  /** Runs a save: "Saving…" meanwhile, then `note` (or "Saved"), or the core's reason it refused. */
+  run: (work: () => Promise<unknown>, note?: string) => Promise<void>;
+  /** A state the editor decides itself: a check before the round trip, or back to idle on an edit. */
+  show: (state: SaveState) => void;
+}
+
+/** The one save lifecycle every settings editor shares, shown by SaveStatus. */
+export function useSaver(): Saver {
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const run = useCallback(async (work: () => Promise<unknown>, note?: string): Promise<void> => {
+    setState({ kind: 'saving' });
+    try {
+      await work();
+      setState({ kind: 'saved', note });
+    } catch (error) {
+      setState({ kind: 'error', message: errorMessage(error) });
+    }
+  }, []);
+  return { state, run, show: setState };
+}
 
 /** The line under a field: saving, saved, or the core's reason it refused. Fixed height, so nothing jumps. */
 export function SaveStatus({ state, id }: { state: SaveState; id?: string }) {

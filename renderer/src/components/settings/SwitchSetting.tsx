@@ -1,7 +1,6 @@
-import { useState } from 'react';
 import type { SettingView } from '../../lib/api';
 import { Switch } from '../Switch';
-import { EnvLock, SaveStatus, type SaveState } from './SettingParts';
+import { EnvLock, SaveStatus, useSaver } from './SettingParts';
 
 interface SwitchSettingProps {
   view: SettingView;
@@ -13,17 +12,10 @@ interface SwitchSettingProps {
 }
 
 export function SwitchSetting({ view, label, description, unavailable, save }: SwitchSettingProps) {
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const { state, run } = useSaver();
   const locked = view.source === 'environment';
-  const onChange = async (value: boolean): Promise<void> => {
-    setState({ kind: 'saving' });
-    try {
-      await save(view.key, value);
-      setState({ kind: 'saved', note: value ? `${label} is on` : `${label} is off` });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
-  };
+  const onChange = (value: boolean): Promise<void> =>
+    run(() => save(view.key, value), value ? `${label} is on` : `${label} is off`);
   return (
     <div className="setting">
       <div className="setting-control">

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, listFromText, RestartNote, SaveStatus, valueText, type SaveState } from './SettingParts';
+import { EnvLock, listFromText, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
 
 interface ValueSettingProps {
   view: SettingView;
@@ -29,20 +29,13 @@ export function ValueSetting(props: ValueSettingProps) {
     setDraftOf(stored);
     setDraft(stored);
   }
-  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const { state, run: runSave, show } = useSaver();
   const ids = { input: useId(), hint: useId(), status: useId() };
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
-  const run = async (action: () => Promise<void>): Promise<void> => {
-    setState({ kind: 'saving' });
-    try {
-      await action();
-      setState({ kind: 'saved', note: view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved' });
-    } catch (error) {
-      setState({ kind: 'error', message: (error as Error).message });
-    }
-  };
+  const run = (action: () => Promise<void>): Promise<void> =>
+    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved');
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
@@ -51,7 +44,7 @@ export function ValueSetting(props: ValueSettingProps) {
     if (kind === 'integer') {
       const n = Number(text);
       if (!/^-?\d+$/.test(text) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
-        setState({
+        show({
           kind: 'error',
           message: `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.`,
         });
@@ -62,7 +55,7 @@ export function ValueSetting(props: ValueSettingProps) {
       void run(() => save(view.key, listFromText(text)));
     } else {
       if (!text) {
-        setState({ kind: 'error', message: `${label} cannot be empty.` });
+        show({ kind: 'error', message: `${label} cannot be empty.` });
         return;
       }
       void run(() => save(view.key, text));
@@ -87,7 +80,7 @@ export function ValueSetting(props: ValueSettingProps) {
           aria-describedby={`${ids.hint} ${ids.status}`}
           onChange={(e) => {
             setDraft(e.target.value);
-            if (state.kind !== 'saving') setState({ kind: 'idle' });
+            if (state.kind !== 'saving') show({ kind: 'idle' });
           }}
         />
         {unit ? <span className="unit">{unit}</span> : null}

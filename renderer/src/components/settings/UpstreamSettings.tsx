@@ -1,0 +1,100 @@
+import { formatDuration } from '../../lib/format';
+import { Card } from '../ViewHeader';
+import { ChoiceSetting } from './ChoiceSetting';
+import type { SettingsGroupProps } from './ServerSettings';
+import { ValueSetting } from './ValueSetting';
+
+const seconds = (ms: number): string => formatDuration(ms);
+
+const PROTOCOL_CHOICES = [
+  { value: 'auto', label: 'Automatic (WebSocket, then SSE B, then SSE A)' },
+  { value: 'ws', label: 'Generation B over WebSocket (ws)' },
+  { value: 'sse-b', label: 'Generation B over SSE (sse-b)' },
+  { value: 'sse-a', label: 'Generation A over SSE (sse-a)' },
+] as const;
+
+const THINKING_CHOICES = [
+  { value: 'auto', label: 'Follow each request' },
+  { value: 'enabled', label: 'Always on' },
+  { value: 'disabled', label: 'Always off' },
+] as const;
+
+/** How Orchids Tray talks to Orchids, and how long it waits. */
+export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
+  const { save } = common;
+  return (
+    <>
+      <Card title="Upstream">
+        <ChoiceSetting
+          view={settings.upstreamProtocol!}
+          label="Protocol"
+          choices={PROTOCOL_CHOICES}
+          save={save}
+          hint={
+            'How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; ' +
+            'pin one only if you know the service changed.'
+          }
+        />
+        <ChoiceSetting
+          view={settings.thinkingMode!}
+          label="Thinking (Generation B)"
+          choices={THINKING_CHOICES}
+          save={save}
+          hint={
+            "Generation B's thinking switch. " +
+            'Following the request turns it off only when the client turns thinking off.'
+          }
+        />
+        <ValueSetting
+          {...common}
+          view={settings.wsPoolSize!}
+          label="Idle WebSockets per account"
+          kind="integer"
+          min={1}
+          max={64}
+          unit="sockets"
+          hint={
+            'Kept open between requests. ' +
+            'Parallel requests never wait: each one without an idle socket opens its own.'
+          }
+        />
+      </Card>
+
+      <Card title="Timeouts">
+        <ValueSetting
+          {...common}
+          view={settings.connectTimeoutMs!}
+          label="Connect timeout"
+          kind="integer"
+          min={50}
+          max={120_000}
+          unit="ms"
+          gloss={seconds}
+          hint="Connecting to Orchids."
+        />
+        <ValueSetting
+          {...common}
+          view={settings.firstByteTimeoutMs!}
+          label="First byte timeout"
+          kind="integer"
+          min={50}
+          max={600_000}
+          unit="ms"
+          gloss={seconds}
+          hint="Waiting for Orchids to start answering."
+        />
+        <ValueSetting
+          {...common}
+          view={settings.idleTimeoutMs!}
+          label="Idle timeout"
+          kind="integer"
+          min={50}
+          max={1_800_000}
+          unit="ms"
+          gloss={seconds}
+          hint="Silence in the middle of an answer."
+        />
+      </Card>
+    </>
+  );
+}
