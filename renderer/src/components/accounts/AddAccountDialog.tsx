@@ -26,117 +26,80 @@ export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: ()
   );
 }
 
-function AddAccountForm({ onClose }: { onClose: () => void }) {
+type Added = Extract<Phase, { kind: 'done' }>;
+
+/**
+ * The two ways of adding an account, as one state machine: editing, checking a pasted cookie or waiting for the
+ * sign-in window, then done, failed or cancelled. The core's own message is the failure's text.
+ */
+function useAddAccount(options: () => { name: string | undefined; weight: number }, weightValid: boolean) {
   const api = useApi();
-  const { putAccount, refreshStatus, status } = useLive();
+  const { putAccount, refreshStatus } = useLive();
+  const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
+  const busy = phase.kind === 'checking' || phase.kind === 'signingIn';
+
+  const attempt = async (kind: 'checking' | 'signingIn', work: () => Promise<Phase>): Promise<void> => {
+    if (busy) return;
+    if (!weightValid) return setPhase({ kind: 'failed', message: 'Weight must be a whole number from 1 to 100.' });
+    setPhase({ kind });
+    try {
+      setPhase(await work());
+    } catch (error) {
+      setPhase({ kind: 'failed', message: errorMessage(error) });
+    }
+  };
+  const added = (account: AccountView): void => {
+    putAccount(account);
+    refreshStatus();
+  };
+
+  const paste = (cookie: string): Promise<void> => {
+    if (!busy && !cookie.trim()) {
+      setPhase({ kind: 'failed', message: 'Paste a cookie first.' });
+      return Promise.resolve();
+    }
+    return attempt('checking', async () => {
+      const result = await api.accounts.add({ cookie, ...options() });
+      added(result.account);
+      return { kind: 'done', ...result, via: 'paste' };
+    });
+  };
+  const signIn = (): Promise<void> =>
+    attempt('signingIn', async () => {
+      const result = await api.accounts.signIn(options());
+      if (result.outcome !== 'signedIn') return { kind: 'cancelled', reason: result.reason };
+      added(result.account);
+      return { kind: 'done', ...result, via: 'signIn' };
+    });
+
+  return { phase, busy, paste, signIn, restart: () => setPhase({ kind: 'editing' }) };
+}
+
+function AddAccountForm({ onClose }: { onClose: () => void }) {
+  const { status } = useLive();
   const [cookie, setCookie] = useState('');
   const [name, setName] = useState('');
   const [weight, setWeight] = useState('1');
-  const [phase, setPhase] = useState<Phase>({ kind: 'editing' });
-  const doneRef = useRef<HTMLButtonElement>(null);
   const ids = { cookie: useId(), name: useId(), weight: useId(), help: useId(), result: useId() };
   const shell = status?.shell;
 
-  useEffect(() => {
-    if (phase.kind === 'done') doneRef.current?.focus();
-  }, [phase.kind]);
-
   const weightNumber = Number(weight);
   const weightValid = Number.isInteger(weightNumber) && weightNumber >= 1 && weightNumber <= 100;
-  const busy = phase.kind === 'checking' || phase.kind === 'signingIn';
-  const options = () => ({ name: name.trim() || undefined, weight: weightNumber });
+  const { phase, busy, paste, signIn, restart } = useAddAccount(
+    () => ({ name: name.trim() || undefined, weight: weightNumber }),
+    weightValid,
+  );
 
-  const submit = async (event: FormEvent): Promise<void> => {
+  if (phase.kind === 'done') return <AddedResult added={phase} onAnother={restart} onClose={onClose} />;
+
+  const submit = (event: FormEvent): void => {
     event.preventDefault();
-    if (busy) return;
-    if (!cookie.trim()) {
-      setPhase({ kind: 'failed', message: 'Paste a cookie first.' });
-      return;
-    }
-    if (!weightValid) {
-      setPhase({ kind: 'failed', message: 'Weight must be a whole number from 1 to 100.' });
-      return;
-    }
-    setPhase({ kind: 'checking' });
-    try {
-      const result = await api.accounts.add({ cookie, ...options() });
-      putAccount(result.account);
-      refreshStatus();
-      setPhase({ kind: 'done', ...result, via: 'paste' });
-    } catch (error) {
-      setPhase({ kind: 'failed', message: errorMessage(error) });
-    }
+    void paste(cookie);
   };
-
-  const signIn = async (): Promise<void> => {
-    if (busy) return;
-    if (!weightValid) {
-      setPhase({ kind: 'failed', message: 'Weight must be a whole number from 1 to 100.' });
-      return;
-    }
-    setPhase({ kind: 'signingIn' });
-    try {
-      const result = await api.accounts.signIn(options());
-      if (result.outcome === 'signedIn') {
-        putAccount(result.account);
-        refreshStatus();
-        setPhase({ kind: 'done', ...result, via: 'signIn' });
-      } else setPhase({ kind: 'cancelled', reason: result.reason });
-    } catch (error) {
-      setPhase({ kind: 'failed', message: errorMessage(error) });
-    }
-  };
-
-  if (phase.kind === 'done') {
-    return (
-      <div className="result" role="status">
-        <p className="result-title">
-          <span className="badge badge-good">{phase.created ? 'Added' : 'Updated'}</span>{' '}
-          <strong>{phase.account.email || phase.account.name}</strong>
-        </p>
-        <p className="muted">
-          {phase.created
-            ? `Clerk confirmed the ${phase.via === 'signIn' ? 'sign-in' : 'cookie'}. ` +
-              `"${phase.account.name}" now takes requests.`
-            : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
-        </p>
-        {phase.notice ? <p className="warning">{phase.notice}</p> : null}
-        <div className="dialog-footer">
-          <button type="button" className="button" onClick={() => setPhase({ kind: 'editing' })}>
-            Add another
-          </button>
-          <button type="button" className="button button-primary" ref={doneRef} onClick={onClose}>
-            Done
-          </button>
-        </div>
-      </div>
-    );
-  }
 
   return (
-    <form onSubmit={(e) => void submit(e)} className="form" aria-busy={busy}>
-      {shell === 'desktop' ? (
-        <div className="field">
-          <button
-            type="button"
-            className="button button-primary"
-            data-autofocus
-            disabled={busy}
-            onClick={() => void signIn()}
-          >
-            {phase.kind === 'signingIn' ? 'Signing in…' : 'Sign in with Orchids'}
-          </button>
-          <p className="hint">
-            Opens Orchids' sign-in page in a window of its own. Orchids Tray keeps only the <code>__client</code> cookie
-            Clerk sets there, and forgets everything else when the window closes. Or paste a cookie below.
-          </p>
-        </div>
-      ) : shell === 'headless' ? (
-        <p className="note">
-          Sign in with Orchids needs the desktop app (it opens Orchids' sign-in page in a window of its own); here,
-          paste the cookie.
-        </p>
-      ) : null}
+    <form onSubmit={submit} className="form" aria-busy={busy}>
+      <SignInChoice shell={shell} signingIn={phase.kind === 'signingIn'} busy={busy} onSignIn={() => void signIn()} />
       <div className="field">
         <label htmlFor={ids.cookie}>Cookie</label>
         <textarea
@@ -196,6 +159,65 @@ function AddAccountForm({ onClose }: { onClose: () => void }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** The desktop app's sign-in button, or in headless mode one sentence on why there is none. */
+function SignInChoice(props: { shell: string | undefined; signingIn: boolean; busy: boolean; onSignIn: () => void }) {
+  if (props.shell === 'headless') {
+    return (
+      <p className="note">
+        Sign in with Orchids needs the desktop app (it opens Orchids' sign-in page in a window of its own); here, paste
+        the cookie.
+      </p>
+    );
+  }
+  if (props.shell !== 'desktop') return null;
+  return (
+    <div className="field">
+      <button
+        type="button"
+        className="button button-primary"
+        data-autofocus
+        disabled={props.busy}
+        onClick={props.onSignIn}
+      >
+        {props.signingIn ? 'Signing in…' : 'Sign in with Orchids'}
+      </button>
+      <p className="hint">
+        Opens Orchids' sign-in page in a window of its own. Orchids Tray keeps only the <code>__client</code> cookie
+        Clerk sets there, and forgets everything else when the window closes. Or paste a cookie below.
+      </p>
+    </div>
+  );
+}
+
+/** Whose account it was, what changed, and the way to the next one. */
+function AddedResult({ added, onAnother, onClose }: { added: Added; onAnother: () => void; onClose: () => void }) {
+  const doneRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => doneRef.current?.focus(), []);
+  return (
+    <div className="result" role="status">
+      <p className="result-title">
+        <span className="badge badge-good">{added.created ? 'Added' : 'Updated'}</span>{' '}
+        <strong>{added.account.email || added.account.name}</strong>
+      </p>
+      <p className="muted">
+        {added.created
+          ? `Clerk confirmed the ${added.via === 'signIn' ? 'sign-in' : 'cookie'}. ` +
+            `"${added.account.name}" now takes requests.`
+          : 'That account was already here; its cookie was refreshed and its state reset to ready.'}
+      </p>
+      {added.notice ? <p className="warning">{added.notice}</p> : null}
+      <div className="dialog-footer">
+        <button type="button" className="button" onClick={onAnother}>
+          Add another
+        </button>
+        <button type="button" className="button button-primary" ref={doneRef} onClick={onClose}>
+          Done
+        </button>
+      </div>
+    </div>
   );
 }
 
