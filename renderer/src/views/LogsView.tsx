@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { RequestDetail } from '../components/logs/RequestDetail';
 import { API_LABEL } from '../components/logs/RowSummary';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
@@ -11,7 +11,6 @@ export function LogsView() {
   const [filters, setFilters] = useState<LogFilters>({ outcome: '', accountId: null, model: '' });
   const log = useRequestLog(filters);
   const [open, setOpen] = useState<string | null>(null);
-  const ids = { outcome: useId(), account: useId(), model: useId() };
   // The account's name now, or, once it is removed, the name history kept from when it served.
   const accountName = (id: number | null, asThen?: string | null): string => {
     if (id === null) return '—';
@@ -36,49 +35,7 @@ export function LogsView() {
           </button>
         }
       />
-      <div className="toolbar" role="group" aria-label="Filters">
-        <div className="field field-inline">
-          <label htmlFor={ids.outcome}>Outcome</label>
-          <select
-            id={ids.outcome}
-            value={filters.outcome}
-            onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}
-          >
-            <option value="">All</option>
-            <option value="ok">OK</option>
-            <option value="error">Errors</option>
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor={ids.account}>Account</label>
-          <select
-            id={ids.account}
-            value={filters.accountId ?? ''}
-            onChange={(e) => setFilters({ ...filters, accountId: e.target.value ? Number(e.target.value) : null })}
-          >
-            <option value="">All accounts</option>
-            {accounts?.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field field-inline">
-          <label htmlFor={ids.model}>Model</label>
-          <select
-            id={ids.model}
-            value={filters.model}
-            onChange={(e) => setFilters({ ...filters, model: e.target.value })}
-          >
-            <option value="">All models</option>
-            {[...new Set([...log.models, ...(filters.model ? [filters.model] : [])])].map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </div>
+      <LogFilterBar filters={filters} onChange={setFilters} models={log.models}>
         <p className="toolbar-note" role="status">
           {log.paused ? (
             `Paused — ${log.heldCount} new request${log.heldCount === 1 ? '' : 's'} waiting`
@@ -89,7 +46,7 @@ export function LogsView() {
             </>
           )}
         </p>
-      </div>
+      </LogFilterBar>
       <ErrorNote>{log.error}</ErrorNote>
       {log.entries === null ? (
         <p className="muted" aria-busy="true">
@@ -143,6 +100,67 @@ export function LogsView() {
       )}
       <RequestDetail requestId={open} accountName={accountName} onClose={() => setOpen(null)} />
     </>
+  );
+}
+
+interface LogFilterBarProps {
+  filters: LogFilters;
+  onChange: (filters: LogFilters) => void;
+  /** The models seen so far; the chosen one stays listed even when no loaded request has it. */
+  models: readonly string[];
+  children: ReactNode;
+}
+
+/** Outcome, account and model filters, with whatever the view shows beside them (live or paused). */
+function LogFilterBar({ filters, onChange: setFilters, models, children }: LogFilterBarProps) {
+  const { accounts } = useLive();
+  const ids = { outcome: useId(), account: useId(), model: useId() };
+  return (
+    <div className="toolbar" role="group" aria-label="Filters">
+      <div className="field field-inline">
+        <label htmlFor={ids.outcome}>Outcome</label>
+        <select
+          id={ids.outcome}
+          value={filters.outcome}
+          onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}
+        >
+          <option value="">All</option>
+          <option value="ok">OK</option>
+          <option value="error">Errors</option>
+        </select>
+      </div>
+      <div className="field field-inline">
+        <label htmlFor={ids.account}>Account</label>
+        <select
+          id={ids.account}
+          value={filters.accountId ?? ''}
+          onChange={(e) => setFilters({ ...filters, accountId: e.target.value ? Number(e.target.value) : null })}
+        >
+          <option value="">All accounts</option>
+          {accounts?.map((a) => (
+            <option key={a.id} value={a.id}>
+              {a.name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div className="field field-inline">
+        <label htmlFor={ids.model}>Model</label>
+        <select
+          id={ids.model}
+          value={filters.model}
+          onChange={(e) => setFilters({ ...filters, model: e.target.value })}
+        >
+          <option value="">All models</option>
+          {[...new Set([...models, ...(filters.model ? [filters.model] : [])])].map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+      </div>
+      {children}
+    </div>
   );
 }
 
