@@ -4,6 +4,13 @@ import type { SettingsGroupProps } from './ServerSettings';
 import { SwitchSetting } from './SwitchSetting';
 import { ValueSetting } from './ValueSetting';
 
+/** Any one of these reached, the oldest debug records go; bounds as the core's (settings/definitions.ts). */
+const RETENTION_LIMITS = [
+  { key: 'logRetentionCount', label: 'Debug records to keep', max: 100_000, unit: 'records' },
+  { key: 'logRetentionMb', label: 'Debug log size limit', max: 100_000, unit: 'MB' },
+  { key: 'logRetentionDays', label: 'Debug log age limit', max: 3650, unit: 'days' },
+] as const;
+
 /** Debug records and request history: what is kept, and for how long. */
 export function LoggingSettings({ settings, ...common }: SettingsGroupProps) {
   const { status } = useLive();
@@ -21,33 +28,18 @@ export function LoggingSettings({ settings, ...common }: SettingsGroupProps) {
           save={save}
         />
         <h3 className="subheading">Keep debug records</h3>
-        <ValueSetting
-          {...common}
-          view={settings.logRetentionCount!}
-          label="Debug records to keep"
-          kind="integer"
-          min={1}
-          max={100_000}
-          unit="records"
-        />
-        <ValueSetting
-          {...common}
-          view={settings.logRetentionMb!}
-          label="Debug log size limit"
-          kind="integer"
-          min={1}
-          max={100_000}
-          unit="MB"
-        />
-        <ValueSetting
-          {...common}
-          view={settings.logRetentionDays!}
-          label="Debug log age limit"
-          kind="integer"
-          min={1}
-          max={3650}
-          unit="days"
-        />
+        {RETENTION_LIMITS.map((limit) => (
+          <ValueSetting
+            {...common}
+            key={limit.key}
+            view={settings[limit.key]!}
+            label={limit.label}
+            kind="integer"
+            min={1}
+            max={limit.max}
+            unit={limit.unit}
+          />
+        ))}
         <p className="hint">The oldest records go first when any limit is reached.</p>
       </Card>
 

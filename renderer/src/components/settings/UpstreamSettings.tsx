@@ -19,6 +19,18 @@ const THINKING_CHOICES = [
   { value: 'disabled', label: 'Always off' },
 ] as const;
 
+/** Each bound is the core's own (settings/definitions.ts), so the field refuses what the core would. */
+const TIMEOUTS = [
+  { key: 'connectTimeoutMs', label: 'Connect timeout', max: 120_000, hint: 'Connecting to Orchids.' },
+  {
+    key: 'firstByteTimeoutMs',
+    label: 'First byte timeout',
+    max: 600_000,
+    hint: 'Waiting for Orchids to start answering.',
+  },
+  { key: 'idleTimeoutMs', label: 'Idle timeout', max: 1_800_000, hint: 'Silence in the middle of an answer.' },
+] as const;
+
 /** How Orchids Tray talks to Orchids, and how long it waits. */
 export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
   const { save } = common;
@@ -61,39 +73,20 @@ export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
       </Card>
 
       <Card title="Timeouts">
-        <ValueSetting
-          {...common}
-          view={settings.connectTimeoutMs!}
-          label="Connect timeout"
-          kind="integer"
-          min={50}
-          max={120_000}
-          unit="ms"
-          gloss={seconds}
-          hint="Connecting to Orchids."
-        />
-        <ValueSetting
-          {...common}
-          view={settings.firstByteTimeoutMs!}
-          label="First byte timeout"
-          kind="integer"
-          min={50}
-          max={600_000}
-          unit="ms"
-          gloss={seconds}
-          hint="Waiting for Orchids to start answering."
-        />
-        <ValueSetting
-          {...common}
-          view={settings.idleTimeoutMs!}
-          label="Idle timeout"
-          kind="integer"
-          min={50}
-          max={1_800_000}
-          unit="ms"
-          gloss={seconds}
-          hint="Silence in the middle of an answer."
-        />
+        {TIMEOUTS.map((timeout) => (
+          <ValueSetting
+            {...common}
+            key={timeout.key}
+            view={settings[timeout.key]!}
+            label={timeout.label}
+            kind="integer"
+            min={50}
+            max={timeout.max}
+            unit="ms"
+            gloss={seconds}
+            hint={timeout.hint}
+          />
+        ))}
       </Card>
     </>
   );
