@@ -6,7 +6,12 @@
  * counters, the cache), through `internals`.
  */
 import { OrchidsCore } from '../../main/core/core';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { announceReady, serveParent } from './ipc';
+
+/** For `heap-sample-start`/`-stop`: which code allocates what, collected objects included (sections-ab.ts). */
+const heapSession = new Session();
 
 interface SimUserLike {
   clientCookie: string;
@@ -77,6 +82,24 @@ async function main(): Promise<void> {
       }),
       health: () => core.proxy.health(),
       inflight: () => core.internals.server.inflightRequests,
+      'heap-sample-start': () => {
+        global.gc?.();
+        heapSession.connect();
+        const params = {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        };
+        return new Promise((resolve) => heapSession.post('HeapProfiler.startSampling', params, () => resolve(true)));
+      },
+      'heap-sample-stop': (message) =>
+        new Promise((resolve) =>
+          heapSession.post('HeapProfiler.stopSampling', (error, result) => {
+            if (!error) writeFileSync(String(message.file), JSON.stringify(result.profile));
+            heapSession.disconnect();
+            resolve(!error);
+          }),
+        ),
     },
     () => core.stop(2_000),
   );

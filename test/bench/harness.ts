@@ -53,6 +53,10 @@ export interface Bench {
     setupFirst?: boolean;
     protocol?: ProtocolSetting | null;
     upstream?: UpstreamTarget;
+    /** Another build of app-process.js (an A/B run against a baseline bundle). */
+    script?: string;
+    env?: Record<string, string>;
+    execArgv?: string[];
   }) => Promise<AppHandle>;
   /** Another simulator process (env: BENCH_SIM_TLS and its certificate), stopped with the rest. */
   startSim: (env: Record<string, string>) => Promise<{ proc: BenchChild; urls: SimUrlSet }>;

@@ -8,7 +8,8 @@
  *                      each are printed at the end
  *   --out <file>       where to write the report (default BENCHMARKS.md in the repository)
  *   --only <a,b>       run only these sections:
- *                      idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,streamed,burst,soak
+ *                      idle,short,fixture,openai,tokens,debug,streams,sizes,accounts,ws,h2,streamed,burst,soak;
+ *                      and `ab`, only when named: two builds of the app side by side (sections-ab.ts)
  *   --no-pin           leave the hop and the apps unpinned (by default they share the last core, see pinToMeasuredCore)
  *   --summarize-profile <file>   print the summary of an existing .cpuprofile and exit
  */
@@ -24,11 +25,13 @@ import { sleep } from './stats';
 import { warmUp, type AppHandle, type Bench, type Options } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
-import { bodySizes, chatCompletions, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
+import { chatCompletions, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
+import { bodySizes } from './sections-sizes';
 import { accountScaling, heldStreams, idleMemory, memoryTable, soak, tokensAndConnections } from './sections-resources';
 import { webSockets } from './sections-ws';
 import { http2Connections } from './sections-h2';
 import { streamedGroup, streamingBurst } from './sections-streamed';
+import { abCompare } from './sections-ab';
 import type { SimUrlSet, UpstreamTarget } from './harness';
 import type { ProtocolSetting } from '../../main/core/upstream/protocol';
 
@@ -46,8 +49,10 @@ const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]>
   ['h2', http2Connections],
   ['streamed', streamedGroup],
   ['burst', streamingBurst],
+  ['ab', abCompare], // only when named in --only
   ['soak', soak], // last: the app has by then served everything above
 ];
+const ONLY_WHEN_NAMED = new Set(['ab']);
 
 function parseArgs(argv: string[]): Options & { summarize?: string } {
   const value = (name: string): string | undefined => {
@@ -156,10 +161,22 @@ async function main(): Promise<void> {
     children.push(gen);
 
     const startApp = async (
-      options: { setupFirst?: boolean; protocol?: ProtocolSetting | null; upstream?: UpstreamTarget } = {},
+      options: {
+        setupFirst?: boolean;
+        protocol?: ProtocolSetting | null;
+        upstream?: UpstreamTarget;
+        script?: string;
+        env?: Record<string, string>;
+        execArgv?: string[];
+      } = {},
     ): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
-      const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
+      const execArgv = [
+        '--expose-gc',
+        ...appNodeFlags(),
+        ...(options.setupFirst ? [] : profile),
+        ...(options.execArgv ?? []),
+      ];
       const urls = options.upstream?.urls ?? simInfo;
       const env = {
         BENCH_DATA_DIR: dataDir,
@@ -169,8 +186,9 @@ async function main(): Promise<void> {
         BENCH_AGENT_B_URL: urls.agentBUrl,
         ...(options.upstream?.ca ? { BENCH_CA_PEM: options.upstream.ca } : {}),
         ...(options.protocol === null ? {} : { BENCH_PROTOCOL: options.protocol ?? 'sse-a' }),
+        ...options.env,
       };
-      const { proc, ready } = await BenchChild.start('app', dist('app-process'), { env, execArgv });
+      const { proc, ready } = await BenchChild.start('app', options.script ?? dist('app-process'), { env, execArgv });
       children.push(proc);
       pinToMeasuredCore(proc.pid, opts);
       return { proc, url: ready.url };
@@ -205,7 +223,7 @@ async function main(): Promise<void> {
     const report = new Report();
     let warm = false;
     for (const [name, section] of SECTIONS) {
-      if (opts.only && !opts.only.has(name)) continue;
+      if (opts.only ? !opts.only.has(name) : ONLY_WHEN_NAMED.has(name)) continue;
       if (interrupted) return;
       if (!warm && name !== 'idle') {
         // After the idle measurements, which must see an app that has served nothing.

@@ -65,6 +65,9 @@ export async function streamedGroup(bench: Bench, report: Report): Promise<void>
     [pair('/v1/messages, ws', shortBody(true), 16, { app: ws, hopWs: true }), true],
     [pair('/v1/chat/completions, sse-a', chatBody(true), 16, { path: '/v1/chat/completions' }), true],
   ];
+  // BENCH_PAIRS=0,3 keeps only those rows (by position above): one row to profile, without the others in the way.
+  const pick = process.env.BENCH_PAIRS?.split(',').map(Number);
+  if (pick) pairs.splice(0, pairs.length, ...pairs.filter((_, i) => pick.includes(i)));
   const judged = new Map<string, { app: Row; hop: Row }>();
   // A loop to iterate on: 2 s of measured time per variant (unless --duration asks for less) keeps the group near
   // a minute; the four palindromes still spread each over the whole window.

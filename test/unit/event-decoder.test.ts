@@ -508,3 +508,36 @@ describe('UpstreamEventDecoder.recognized', () => {
     expect(decoder.recognized).toBe(true);
   });
 });
+
+describe('UpstreamEventDecoder: Generation B deltas read through both levels', () => {
+  const flat = (event: Record<string, unknown>) => {
+    const { data, ...rest } = event;
+    return { type: 'model', event: { ...rest, ...(data as Record<string, unknown>) } };
+  };
+  // Each nested delta must decode exactly as its merged form does (`data` wins where both levels have a key).
+  const cases: Array<Record<string, unknown>> = [
+    { data: { type: 'text-delta', delta: 'in data' } },
+    { type: 'text-delta', data: { delta: 'type outside' } },
+    { type: 'reasoning-delta', data: { text: 'text, not delta' } },
+    { type: 'text-delta', delta: 'outer', data: { delta: 'inner wins' } },
+    { type: 'text-delta', delta: 'outer kept', data: { id: '1' } },
+    { type: 'text-delta', delta: 'outer', data: { delta: null, text: 'null inner hides outer delta' } },
+    { type: 'reasoning-delta', data: { type: 'text-delta', delta: 'inner type wins' } },
+    { data: { type: 'reasoning-delta', delta: 7 } },
+  ];
+
+  it('matches the merged event, case by case', () => {
+    for (const event of cases) {
+      expect(decodeAll({ type: 'model', event }), JSON.stringify(event)).toEqual(decodeAll(flat(event)));
+    }
+  });
+
+  it('still drops the model channel once coding_agent events speak', () => {
+    const out = decodeAll(
+      { type: 'coding_agent.output_text.delta', text: 'from the agent' },
+      { type: 'model', event: { data: { type: 'text-delta', delta: 'duplicate' } } },
+      { type: 'model', event: { data: { type: 'reasoning-delta', delta: 'duplicate' } } },
+    );
+    expect(out).toEqual([{ kind: 'text-delta', text: 'from the agent' }]);
+  });
+});

@@ -34,6 +34,9 @@ const ORCHIDS_FRAME_TYPES: ReadonlySet<string> = new Set([
   'fs_operation',
 ]);
 
+/** `{ ...event, ...data }[key]` without building that object (JSON holds no undefined: `data` wins if it has it). */
+const merged = (event: Json, data: Json, key: string): unknown => (data[key] !== undefined ? data[key] : event[key]);
+
 /** Every spelling of a call id (spec 5.5, 10.3): AI-SDK `toolCallId`, Gen B `callId`, and the plain `id`. */
 const callIdOf = (event: Json): string | undefined => str(event.toolCallId) ?? str(event.callId) ?? str(event.id);
 const toolNameOf = (event: Json): string | undefined => str(event.toolName) ?? str(event.tool_name) ?? str(event.name);
@@ -66,7 +69,22 @@ export class UpstreamEventDecoder {
       if (!isObject(event)) return;
       this.sawOrchidsFrame = true;
       // Generation B nests the event in `data`; the merge accepts both forms and a mix of them.
-      this.model(isObject(event.data) ? { ...event, ...event.data } : event, out);
+      const data = event.data;
+      if (!isObject(data)) {
+        this.model(event, out);
+        return;
+      }
+      // A stream is mostly deltas: those are read through both levels in place, without a merged copy of the two
+      // objects per event (that spread was the hottest line of the app on the WebSocket upstream).
+      const eventType = merged(event, data, 'type');
+      if (eventType === 'text-delta' || eventType === 'reasoning-delta') {
+        if (this.preferCodingAgent) return;
+        const text = str(merged(event, data, 'delta')) ?? str(merged(event, data, 'text'));
+        if (eventType === 'text-delta') this.text(text, 'model', out);
+        else this.thinking(text, out);
+        return;
+      }
+      this.model({ ...event, ...data }, out);
       return;
     }
     if (type === undefined) return;

@@ -248,7 +248,11 @@ export function chatSessionIdFor(req: MessagesRequest, headers: Record<string, s
   if (fromHeader && isNilUuid(fromHeader)) fromHeader = undefined;
   const key = fromHeader || sessionKeyFromMetadata(req.metadata);
   // Without a conversation key there is nothing to keep stable and nothing to hide: a random id needs no hash.
-  if (!key) return `chat_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  if (!key) {
+    // The first 16 hex digits of a UUID are its first three groups (8-4-4): sliced, not found by a regex.
+    const uuid = randomUUID();
+    return `chat_${uuid.slice(0, 8)}${uuid.slice(9, 13)}${uuid.slice(14, 18)}`;
+  }
   let id = recentSessionIds.get(key);
   if (id === undefined) {
     id = 'chat_' + createHash('sha256').update(key).digest('hex').slice(0, 16);

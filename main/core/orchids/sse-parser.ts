@@ -3,6 +3,9 @@ const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
 const OPEN_BRACE = 0x7b;
+const LOWER_D = 0x64;
+const LOWER_A = 0x61;
+const LOWER_T = 0x74;
 
 export interface SseHandlers {
   /** A decoded JSON payload, with the text it came from (for debug logs). */
@@ -98,7 +101,16 @@ export class SseParser {
       return;
     }
     if (buffer[start] === COLON) return; // a comment, such as a keep-alive
-    if (end - start < 4 || buffer.toString('latin1', start, start + 4) !== 'data') return;
+    // Compared byte by byte: a four-character string per line would cost a string-table lookup each time.
+    if (
+      end - start < 4 ||
+      buffer[start] !== LOWER_D ||
+      buffer[start + 1] !== LOWER_A ||
+      buffer[start + 2] !== LOWER_T ||
+      buffer[start + 3] !== LOWER_A
+    ) {
+      return;
+    }
     let valueStart = start + 4;
     if (valueStart < end) {
       if (buffer[valueStart] !== COLON) return; // a field that merely starts with "data"
@@ -128,8 +140,11 @@ export class SseParser {
   private dispatch(): void {
     const lines = this.dataLines;
     if (lines.length === 0) return;
-    this.dataLines = [];
-    const raw = lines.length === 1 ? lines[0]! : lines.join('\n');
+    // The usual event is one line: its array is emptied and kept, not replaced, so each event allocates less.
+    const single = lines.length === 1;
+    const raw = single ? lines[0]! : lines.join('\n');
+    if (single) lines.length = 0;
+    else this.dataLines = [];
     if (raw === '' || raw === '[DONE]') return;
     try {
       this.handlers.onJson(JSON.parse(raw), raw);
@@ -137,7 +152,7 @@ export class SseParser {
     } catch {
       // fall through
     }
-    for (const line of lines) {
+    for (const line of single ? [raw] : lines) {
       // The per-line fallback must skip the same sentinels as a whole payload does: a `[DONE]` that lost its
       // blank line is still the end marker, not malformed JSON for the debug log.
       if (line === '' || line === '[DONE]') continue;

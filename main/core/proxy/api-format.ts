@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { PING_FRAME, sseFrame } from '../anthropic/sse-writer';
+import { anthropicFrame, PING_FRAME, sseFrame } from '../anthropic/sse-writer';
 import type { MessagesResponse } from '../anthropic/types';
 import { type ApiError, sendError } from '../server/errors';
 
@@ -42,7 +42,7 @@ export interface ApiFormat {
 }
 
 const anthropicEncoder: StreamEncoder = {
-  encode: sseFrame,
+  encode: anthropicFrame,
   ping: PING_FRAME,
   failure: (error) => sseFrame('error', { type: 'error', error: { type: error.type, message: error.message } }),
   resetAttempt() {},

@@ -1,17 +1,32 @@
-import { EventEmitter } from 'node:events';
+type AbortListener = () => void;
 
 /**
- * Tells the upstream request that the client went away. undici accepts an EventEmitter with \`aborted\` as well as
- * an AbortSignal; this is the cheaper of the two to make for every request (an AbortController builds an
- * EventTarget, and a DOMException when it fires).
+ * Tells the upstream request that the client went away. Every request makes one, and most never fire, so it is a
+ * list of listeners rather than an EventEmitter (whose `once` wraps each listener in a closure and a state object,
+ * and whose constructor does more than this needs). The names and order follow EventEmitter's: `once` listeners run
+ * in the order added, each at most once, and `off` removes the most recently added match.
  */
-export class Cancellation extends EventEmitter {
+export class Cancellation {
   aborted = false;
+  private listeners: AbortListener[] = [];
+
+  once(_event: 'abort', listener: AbortListener): this {
+    this.listeners.push(listener);
+    return this;
+  }
+
+  off(_event: 'abort', listener: AbortListener): this {
+    const at = this.listeners.lastIndexOf(listener);
+    if (at >= 0) this.listeners.splice(at, 1);
+    return this;
+  }
 
   abort(): void {
     if (this.aborted) return;
     this.aborted = true;
-    this.emit('abort');
+    const listeners = this.listeners;
+    this.listeners = [];
+    for (const listener of listeners) listener();
   }
 
   /** Waits `ms`; resolves true when the time passed, false as soon as the client goes away. */
