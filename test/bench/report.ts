@@ -1,6 +1,8 @@
 /** Collects the tables and target checks, prints them, and writes BENCHMARKS.md. */
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { ROOT } from './bodies';
 import type { Row } from './harness';
 import { fmt, fmtInt, ratio } from './stats';
 
@@ -165,6 +167,12 @@ const HOW_TO_READ = `## How to read this
 - To see where a cost comes from: \`npm run bench -- --cpu-prof --only fixture\` (or any section) profiles the
   app and the hop, prints the top functions of each, and says where the .cpuprofile files are.`;
 
+/** The hand-written profile findings kept beside the bench, so every generated report carries them. */
+function profileFindings(): string[] {
+  const file = path.join(ROOT, 'test', 'bench', 'profile-findings.md');
+  return fs.existsSync(file) ? [fs.readFileSync(file, 'utf8').trim(), ''] : [];
+}
+
 export function writeMarkdown(
   file: string,
   report: Report,
@@ -187,6 +195,7 @@ export function writeMarkdown(
     ...speedLines(report),
     ...report.notes.map((note) => `${note}\n`),
     renderText(report),
+    ...profileFindings(),
     HOW_TO_READ,
     '',
   ].join('\n');
