@@ -7,7 +7,7 @@ import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
 import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
-import { BodyBudget, type BodyReservation } from './body-budget';
+import { BodyBudget } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
 import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
@@ -40,8 +40,11 @@ export interface ServerOptions {
   ownAddresses?: () => string[];
   limits?: Partial<ServerLimits>;
   modelMap: () => ModelMap;
-  /** The input-token estimate count_tokens returns: the same one message_start reports. */
-  estimateInput: (request: MessagesRequest) => number;
+  /**
+   * The input-token estimate count_tokens returns: the same one message_start reports. A large body's (see
+   * isLargeBody) is worked out in time slices, hence the promise.
+   */
+  estimateInput: (request: MessagesRequest, bodyBytes: number) => number | Promise<number>;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
   /** More API routes under /v1/, after the Anthropic ones. */
@@ -258,12 +261,19 @@ export class ProxyServer {
           rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
           json: async () => {
+            checkJsonContentType(req.headers['content-type']);
             const reservation = this.budget.open();
             releaseBody = () => reservation.release();
-            const body = await this.readJson(req, reservation);
+            const body = await readBody(req, this.options.maxBodyBytes, {
+              reservation,
+              largestReservable: this.budget.largestBody,
+            });
+            ctx.bodyBytes = body.length;
+            const value = await this.parseJson(body);
             startServing();
-            return body;
+            return value;
           },
+          bodyBytes: 0,
         };
         // A route without a body is being worked on from the start; one with a body once it has arrived.
         if (found.route.method !== 'POST') startServing();
@@ -277,12 +287,7 @@ export class ProxyServer {
     }
   }
 
-  private async readJson(req: IncomingMessage, reservation: BodyReservation): Promise<unknown> {
-    checkJsonContentType(req.headers['content-type']);
-    const body = await readBody(req, this.options.maxBodyBytes, {
-      reservation,
-      largestReservable: this.budget.largestBody,
-    });
+  private async parseJson(body: Buffer): Promise<unknown> {
     if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body);
     const value = await decodeJsonBody(body);
     await this.largeBodies.pass();

@@ -158,6 +158,12 @@ export function decodeJson(buffer: Buffer): unknown {
  */
 export const YIELDING_PARSE_BYTES = 256 * 1024;
 
+/**
+ * Whether a body of this size is large enough that the work proportional to it after parsing (the token estimate,
+ * the upstream body's encoding: about 5 and 10 ms per MB) is done in time slices, as its parse was.
+ */
+export const isLargeBody = (bytes: number): boolean => bytes >= YIELDING_PARSE_BYTES;
+
 /** decodeJson for any size: large bodies are parsed a few milliseconds at a time (server/json-yielding.ts). */
 export async function decodeJsonBody(buffer: Buffer): Promise<unknown> {
   if (buffer.length < YIELDING_PARSE_BYTES) return decodeJson(buffer);
