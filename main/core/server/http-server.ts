@@ -16,7 +16,7 @@ import { ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_B
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
-import { TurnLane } from './turn-lane';
+import { largeBodyLane } from '../util/turn-lane';
 
 export { ServerStartError } from './listen';
 
@@ -71,8 +71,8 @@ export class ProxyServer {
   private readonly connections: ConnectionGuard;
   private readonly budget: BodyBudget;
   private readonly routes: ApiRoute[];
-  /** Large bodies continue past their parse one per turn of the event loop (server/turn-lane.ts). */
-  private readonly largeBodies = new TurnLane();
+  /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
+  private readonly largeBodies = largeBodyLane;
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;

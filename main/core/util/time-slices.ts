@@ -1,3 +1,5 @@
+import { largeBodyLane, type TurnLane } from './turn-lane';
+
 /**
  * Cooperative time slicing for work proportional to a large request body (the token estimate, the upstream body's
  * encoding). One such body takes hundreds of milliseconds of CPU; done in one go, every other client waits for all
@@ -7,7 +9,10 @@
 export class TimeSlices {
   private deadline: number;
 
-  constructor(private readonly sliceMs = 4) {
+  constructor(
+    private readonly sliceMs = 4,
+    private readonly lane: TurnLane = largeBodyLane,
+  ) {
     this.deadline = performance.now() + sliceMs;
   }
 
@@ -16,9 +21,12 @@ export class TimeSlices {
     return performance.now() >= this.deadline;
   }
 
-  /** Lets one turn of the event loop pass (after other clients' I/O), then starts a fresh slice. */
+  /**
+   * Waits for this body's next turn of the event loop (after other clients' I/O, and one large body per turn:
+   * util/turn-lane.ts), then starts a fresh slice.
+   */
   async pause(): Promise<void> {
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.lane.pass();
     this.deadline = performance.now() + this.sliceMs;
   }
 }
