@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 
 export type Message = { id: number; cmd: string } & Record<string, unknown>;
 export type Handlers = Record<string, (message: Message) => unknown>;
@@ -52,6 +53,11 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
         heapTotal: m.heapTotal,
         external: m.external,
         arrayBuffers: m.arrayBuffers,
+        // The young generation's share of heapTotal: it grows under load (up to 3 × --max-semi-space-size).
+        youngSpace: v8
+          .getHeapSpaceStatistics()
+          .filter((space) => space.space_name.startsWith('new_'))
+          .reduce((sum, space) => sum + space.space_size, 0),
       };
     },
     // A profile of only what follows (node's --cpu-prof would also catch a long setup, such as adding 10,000 accounts).

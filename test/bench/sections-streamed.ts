@@ -8,7 +8,14 @@ import { countRow, measureGroup, type AppHandle, type Bench, type Row, type Vari
 import type { Report } from './report';
 import { fmt, fmtInt, mb, sleep } from './stats';
 
-type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+type Memory = {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  youngSpace: number;
+};
 
 /** What V8 does not account for: the native allocator's share of RSS (sockets, TLS, zlib, what glibc keeps). */
 const nativeOf = (m: Memory): number => m.rss - m.heapTotal - m.external;
@@ -139,6 +146,7 @@ export async function streamingBurst(bench: Bench, report: Report): Promise<void
       'heap before MB',
       'heap after MB',
       'heap reserved after MB',
+      'of it young generation MB',
       'external after MB',
       'native before MB',
       'native after MB',
@@ -172,6 +180,7 @@ export async function streamingBurst(bench: Bench, report: Report): Promise<void
     mb(before.heapUsed),
     mb(after.heapUsed),
     mb(after.heapTotal),
+    mb(after.youngSpace),
     mb(after.external),
     mb(nativeOf(before)),
     mb(nativeOf(after)),
