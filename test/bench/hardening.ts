@@ -188,10 +188,17 @@ async function bodyBurst(): Promise<void> {
     const collected = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory', {
       gc: true,
     });
+    if (process.env.HARDENING_SNAPSHOT) await world.app.call('heap-snapshot', { file: process.env.HARDENING_SNAPSHOT });
     if (collected.rss !== settled.rss) {
+      // The backing stores of dead Buffers are freed by a sweeper after the GC: read again a little later.
+      await sleep(5_000);
+      const swept = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory', {
+        gc: true,
+      });
       log(
         `  after a full GC: ${mb(collected.rss)} ` +
-          `(V8 heap ${mb(collected.heapTotal)}, external ${mb(collected.external)})`,
+          `(V8 heap ${mb(collected.heapTotal)}, external ${mb(collected.external)}); 5 s and another GC later: ` +
+          `${mb(swept.rss)} (V8 heap ${mb(swept.heapTotal)}, external ${mb(swept.external)})`,
       );
     }
   } finally {

@@ -63,6 +63,8 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
     // A profile of only what follows (node's --cpu-prof would also catch a long setup, such as adding 10,000 accounts).
     'profile-start': () => profiler.start(),
     'profile-stop': (message) => profiler.stop(String(message.file)),
+    /** A heap snapshot, to find what holds memory that a GC does not free. */
+    'heap-snapshot': (message) => v8.writeHeapSnapshot(String(message.file)),
     exit: () => {
       setImmediate(() => void exit());
       return true;

@@ -17,7 +17,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { appNodeFlags, ROOT, shortBody } from './bodies';
+import { appEnv, appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
 import { machineSpeedUs } from './machine-speed';
 import { sleep } from './stats';
@@ -162,6 +162,7 @@ async function main(): Promise<void> {
       const execArgv = ['--expose-gc', ...appNodeFlags(), ...(options.setupFirst ? [] : profile)];
       const urls = options.upstream?.urls ?? simInfo;
       const env = {
+        ...appEnv(),
         BENCH_DATA_DIR: dataDir,
         BENCH_CLERK_URL: urls.clerkUrl,
         BENCH_AGENT_URL: urls.agentUrl,
