@@ -12,10 +12,11 @@ import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './con
 import { ApiError, errorBody, sendError, sendJson } from './errors';
 import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
 import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
-import { ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { ClientGoneError, decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
+import { LargeBodyGc } from '../util/large-body-gc';
 import { largeBodyLane } from '../util/turn-lane';
 
 export { ServerStartError } from './listen';
@@ -73,6 +74,7 @@ export class ProxyServer {
   private readonly routes: ApiRoute[];
   /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
   private readonly largeBodies = largeBodyLane;
+  private readonly largeBodyGc = new LargeBodyGc();
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -143,6 +145,7 @@ export class ProxyServer {
 
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.largeBodyGc.stop();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -193,8 +196,10 @@ export class ProxyServer {
     const socket = req.socket;
     let releaseBody: (() => void) | undefined;
     let releaseApi: (() => void) | undefined;
+    let largeBody = false;
     res.once('close', () => {
       releaseBody?.();
+      if (largeBody) this.largeBodyGc.ended();
       releaseApi?.();
       this.connections.wait(socket);
       if (this.longLived.delete(res)) return;
@@ -269,6 +274,7 @@ export class ProxyServer {
               largestReservable: this.budget.largestBody,
             });
             ctx.bodyBytes = body.length;
+            largeBody = isLargeBody(body.length);
             const value = await this.parseJson(body);
             startServing();
             return value;
