@@ -9,7 +9,7 @@ import { AccountCache } from './accounts/account-cache';
 import { AccountService } from './accounts/account-service';
 import { AccountStates, type StatePolicy } from './accounts/account-states';
 import { healProbe } from './accounts/heal-probe';
-import { estimateInputTokens } from './anthropic/token-estimate';
+import { estimateInputTokens, estimateInputTokensYielding } from './anthropic/token-estimate';
 import { ClerkClient } from './clerk/clerk-client';
 import type { TokenCache } from './clerk/token-cache';
 import type { EnvConfig } from './config';
@@ -28,6 +28,7 @@ import { MessagesProxy } from './proxy/messages-proxy';
 import type { ProxyObserver } from './proxy/observer';
 import { KeyFileSecretBox, LayeredSecretBox, type SecretBox } from './secrets/secret-box';
 import { ProxyServer, type ServerOptions } from './server/http-server';
+import { isLargeBody } from './server/json-body';
 import { SettingsService } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
 import { ProtocolChoice } from './upstream/protocol-choice';
@@ -178,7 +179,12 @@ function buildRequestPath(
     apiKey: () => (settings.isUnreadable('apiKey') ? null : settings.get('apiKey')),
     allowedOrigins: () => settings.get('allowedOrigins'),
     modelMap: () => settings.get('modelMap'),
-    estimateInput: (request) => estimateInputTokens(request, toolsCache.prepare(request.tools).tokens),
+    estimateInput: (request, bodyBytes) => {
+      const toolsTokens = toolsCache.prepare(request.tools).tokens;
+      return isLargeBody(bodyBytes)
+        ? estimateInputTokensYielding(request, toolsTokens)
+        : estimateInputTokens(request, toolsTokens);
+    },
     health: hooks.health,
     proxy,
     routes: openAIRoutes({ proxy, paused: hooks.paused }),

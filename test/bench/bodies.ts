@@ -77,10 +77,30 @@ export function kb(bytes: number): string {
  * which the README explains) rather than with node's defaults.
  */
 export function appNodeFlags(): string[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-    config?: { nodeFlags?: unknown };
-  };
-  const flags = pkg.config?.nodeFlags;
+  const flags = packageConfig().nodeFlags;
   if (typeof flags !== 'string') throw new Error("package.json: `config.nodeFlags` (the app's node flags) is missing");
   return flags.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The environment `npm start` and `npm run headless` start the app with (package.json `config.appEnv`: the C
+ * allocator's settings, see scripts/start.mjs). As in start.mjs, a value set in the environment wins, so
+ * `MALLOC_ARENA_MAX=8 npm run bench` measures that value instead.
+ */
+export function appEnv(): Record<string, string> {
+  const text = packageConfig().appEnv;
+  if (typeof text !== 'string') throw new Error("package.json: `config.appEnv` (the app's environment) is missing");
+  const env: Record<string, string> = {};
+  for (const pair of text.split(/\s+/).filter(Boolean)) {
+    const name = pair.slice(0, pair.indexOf('='));
+    env[name] = process.env[name] ?? pair.slice(pair.indexOf('=') + 1);
+  }
+  return env;
+}
+
+function packageConfig(): { nodeFlags?: unknown; appEnv?: unknown } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    config?: { nodeFlags?: unknown; appEnv?: unknown };
+  };
+  return pkg.config ?? {};
 }

@@ -19,7 +19,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Agent, Pool, request } from 'undici';
-import { appNodeFlags, ROOT, shortBody, sizedBody } from './bodies';
+import { appEnv, appNodeFlags, ROOT, shortBody, sizedBody } from './bodies';
 import { BenchChild, killAllChildren } from './ipc';
 import { percentile, sleep } from './stats';
 import { summarizeProfile } from './cpu-profile';
@@ -48,6 +48,7 @@ async function startWorld(): Promise<World> {
   const { proc: sim, ready: simInfo } = await BenchChild.start('simulator', dist('sim-process'));
   const { proc: app, ready } = await BenchChild.start('app', dist('app-process'), {
     env: {
+      ...appEnv(),
       BENCH_DATA_DIR: tmpDir,
       BENCH_CLERK_URL: simInfo.clerkUrl,
       BENCH_AGENT_URL: simInfo.agentUrl,
@@ -183,6 +184,23 @@ async function bodyBurst(): Promise<void> {
       `  RSS ${idleS} s after the burst: ${mb(settled.rss)} ` +
         `(V8 heap ${mb(settled.heapTotal)}, external ${mb(settled.external)})`,
     );
+    // With HARDENING_APP_FLAGS=--expose-gc: what a full GC frees tells garbage not yet collected from memory held.
+    const collected = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory', {
+      gc: true,
+    });
+    if (process.env.HARDENING_SNAPSHOT) await world.app.call('heap-snapshot', { file: process.env.HARDENING_SNAPSHOT });
+    if (collected.rss !== settled.rss) {
+      // The backing stores of dead Buffers are freed by a sweeper after the GC: read again a little later.
+      await sleep(5_000);
+      const swept = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory', {
+        gc: true,
+      });
+      log(
+        `  after a full GC: ${mb(collected.rss)} ` +
+          `(V8 heap ${mb(collected.heapTotal)}, external ${mb(collected.external)}); 5 s and another GC later: ` +
+          `${mb(swept.rss)} (V8 heap ${mb(swept.heapTotal)}, external ${mb(swept.external)})`,
+      );
+    }
   } finally {
     await world.stop();
   }

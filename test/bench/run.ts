@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
-import { appNodeFlags, ROOT, shortBody } from './bodies';
+import { appEnv, appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
 import { machineSpeedUs } from './machine-speed';
 import { sleep } from './stats';
@@ -179,6 +179,7 @@ async function main(): Promise<void> {
       ];
       const urls = options.upstream?.urls ?? simInfo;
       const env = {
+        ...appEnv(),
         BENCH_DATA_DIR: dataDir,
         BENCH_CLERK_URL: urls.clerkUrl,
         BENCH_AGENT_URL: urls.agentUrl,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { finish, text, type SimStep } from '../sim/orchids-simulator';
 import { benchAccountPick } from './account-pick';
-import { appNodeFlags, ROOT, shortBody } from './bodies';
+import { appEnv, appNodeFlags, ROOT, shortBody } from './bodies';
 import { countRow, measureGroup, measureRow, type AppHandle, type Bench } from './harness';
 import { track } from './ipc';
 import type { Report } from './report';
@@ -244,6 +244,7 @@ async function headlessIdle(bench: Bench): Promise<{ first: number; later: numbe
     });
   });
   const env = {
+    ...appEnv(),
     PATH: process.env.PATH,
     ORCHIDS_TRAY_DATA_DIR: dataDir,
     ORCHIDS_CLERK_URL: bench.clerkUrl,

@@ -8,7 +8,17 @@ import { countRow, measureGroup, type AppHandle, type Bench, type Row, type Vari
 import type { Report } from './report';
 import { fmt, fmtInt, mb, sleep } from './stats';
 
-type Memory = { rss: number; heapUsed: number };
+type Memory = {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  youngSpace: number;
+};
+
+/** What V8 does not account for: the native allocator's share of RSS (sockets, TLS, zlib, what glibc keeps). */
+const nativeOf = (m: Memory): number => m.rss - m.heapTotal - m.external;
 
 /** The i-th phase of one variant beside the i-th of its reference, which ran seconds apart in the same palindrome. */
 function phaseSpread(row: Row, reference: Row): string {
@@ -138,8 +148,15 @@ export async function streamingBurst(bench: Bench, report: Report): Promise<void
       'after − before MB',
       'heap before MB',
       'heap after MB',
+      'heap reserved after MB',
+      'of it young generation MB',
+      'external after MB',
+      'native before MB',
+      'native after MB',
       'errors',
     ],
+    '"native" is RSS less the V8 heap reserved and less external memory (array buffers and strings outside the ' +
+      'heap): sockets, TLS, zlib and what the C allocator keeps after they are freed.',
   );
   const app = bench.app.proc;
   await sleep(1_000);
@@ -165,6 +182,11 @@ export async function streamingBurst(bench: Bench, report: Report): Promise<void
     fmt((after.rss - before.rss) / 1024 / 1024, 1),
     mb(before.heapUsed),
     mb(after.heapUsed),
+    mb(after.heapTotal),
+    mb(after.youngSpace),
+    mb(after.external),
+    mb(nativeOf(before)),
+    mb(nativeOf(after)),
     String(row.errors),
   ]);
   report.memory.push({

@@ -71,6 +71,7 @@ function serve(deps: OpenAIRoutesDeps, convert: Convert): (ctx: RouteContext) =>
       );
     }
     const { req, res, requestId, receivedAt } = ctx;
-    await deps.proxy.handle(request, req, res, requestId, receivedAt, { format, incoming: body });
+    const options = { format, incoming: body, bodyBytes: ctx.bodyBytes };
+    await deps.proxy.handle(request, req, res, requestId, receivedAt, options);
   };
 }

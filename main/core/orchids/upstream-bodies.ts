@@ -1,8 +1,9 @@
 import type { AccountRecord } from '../accounts/types';
 import type { MessagesRequest } from '../anthropic/types';
 import type { UpstreamProtocol } from '../upstream/protocol';
-import { encodeOrchidsBody } from './encode-body';
-import { encodeGenBBody } from './gen-b/encode-body';
+import type { TimeSlices } from '../util/time-slices';
+import { encodeOrchidsBody, encodeOrchidsBodyYielding } from './encode-body';
+import { encodeGenBBody, encodeGenBBodyYielding } from './gen-b/encode-body';
 import { buildGenBBody, thinkingModeFor } from './gen-b/request-builder';
 import type { GenBBody } from './gen-b/types';
 import type { PreparedTools } from './prepared-tools';
@@ -20,6 +21,8 @@ export interface BodiesContext {
    * call a tool and Generation B to write its arguments); the client's request otherwise.
    */
   variants?: { a: MessagesRequest; b: MessagesRequest };
+  /** Present for a large body: it is encoded in time slices, so other clients are served meanwhile. */
+  slices?: TimeSlices;
 }
 
 /**
@@ -30,14 +33,16 @@ export interface BodiesContext {
 export class UpstreamBodies {
   private genA: OrchidsRequestBody | undefined;
   private genB: GenBBody | undefined;
-  private readonly encodedB: Partial<Record<'ws' | 'sse', Buffer>> = {};
+  private readonly encodedB: Partial<Record<'ws' | 'sse', Buffer | Promise<Buffer>>> = {};
 
   constructor(
     private readonly request: MessagesRequest,
     private readonly context: BodiesContext,
   ) {}
 
-  for(protocol: UpstreamProtocol, account: AccountRecord): Buffer {
+  /** A Buffer, or for a large body (`context.slices`) a promise of it. */
+  for(protocol: UpstreamProtocol, account: AccountRecord): Buffer | Promise<Buffer> {
+    const { slices } = this.context;
     if (protocol === 'sse-a') {
       // Generation A carries the account's identity in the body, so only its bulk is shared between accounts.
       this.genA ??= buildOrchidsRequest(this.context.variants?.a ?? this.request, {
@@ -47,7 +52,9 @@ export class UpstreamBodies {
         chatSessionId: this.context.chatSessionId,
         tools: this.context.tools.tools,
       });
-      return encodeOrchidsBody({ ...this.genA, email: account.email, userId: account.userId }, this.context.tools.json);
+      const body = { ...this.genA, email: account.email, userId: account.userId };
+      const toolsJson = this.context.tools.json;
+      return slices ? encodeOrchidsBodyYielding(body, toolsJson, slices) : encodeOrchidsBody(body, toolsJson);
     }
     const form = protocol === 'ws' ? 'ws' : 'sse';
     let encoded = this.encodedB[form];
@@ -56,7 +63,7 @@ export class UpstreamBodies {
         upstreamModel: this.context.upstreamModel,
         thinkingMode: thinkingModeFor(this.request, this.context.thinkingMode),
       });
-      encoded = encodeGenBBody(this.genB, form);
+      encoded = slices ? encodeGenBBodyYielding(this.genB, form, slices) : encodeGenBBody(this.genB, form);
       this.encodedB[form] = encoded;
     }
     return encoded;

@@ -1,15 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { outputInstruction, type Rejection } from '../anthropic/structured/output-instruction';
 import { planOutput, withSystemNote, type OutputPlan } from '../anthropic/structured/output-plan';
-import { estimateInputTokens } from '../anthropic/token-estimate';
+import { estimateInputTokens, estimateInputTokensYielding } from '../anthropic/token-estimate';
 import type { MessagesRequest } from '../anthropic/types';
 import { mapModel, type ModelMap } from '../orchids/model-map';
-import type { PreparedToolsCache } from '../orchids/prepared-tools';
+import type { PreparedTools, PreparedToolsCache } from '../orchids/prepared-tools';
 import { chatSessionIdFor } from '../orchids/request-builder';
 import { UpstreamBodies, type BodiesContext } from '../orchids/upstream-bodies';
 import { ApiError } from '../server/errors';
+import { isLargeBody } from '../server/json-body';
 import { Cancellation } from '../util/cancellation';
 import { newMessageId } from '../util/ids';
+import { TimeSlices } from '../util/time-slices';
 import { ANTHROPIC_FORMAT, type ApiFormat } from './api-format';
 import { RequestRun, type FailoverDeps, type RunResult } from './failover';
 import type { Heartbeat } from './heartbeat';
@@ -32,6 +34,8 @@ export interface ServeOptions {
   format?: ApiFormat;
   /** The body as the client sent it, for the debug record (an OpenAI body before its conversion). */
   incoming?: unknown;
+  /** The size of the body as received: a large one is estimated and encoded in time slices (see isLargeBody). */
+  bodyBytes?: number;
 }
 
 interface PreparedJob extends CheckedJob {
@@ -92,7 +96,13 @@ export class MessagesProxy {
     };
     res.once('close', onClose);
 
-    const job = this.prepare(request, req, upstreamModel, plan);
+    const tools = deps.tools.prepare(request.tools);
+    // A large body's estimate and encoding take hundreds of milliseconds: worked in slices, other clients go on.
+    const slices = isLargeBody(options.bodyBytes ?? 0) ? new TimeSlices() : undefined;
+    const inputTokensEstimate = slices
+      ? await estimateInputTokensYielding(request, tools.tokens, slices)
+      : estimateInputTokens(request, tools.tokens);
+    const job = this.prepare(request, req, upstreamModel, plan, { tools, inputTokensEstimate, slices });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     const result = plan?.shape
       ? await serveChecked(run, job, plan.shape, responder, trace)
@@ -109,15 +119,15 @@ export class MessagesProxy {
     req: IncomingMessage,
     upstreamModel: string,
     plan: OutputPlan | undefined,
+    { tools, inputTokensEstimate, slices }: { tools: PreparedTools; inputTokensEstimate: number; slices?: TimeSlices },
   ): PreparedJob {
     const { deps } = this;
-    const prepared = deps.tools.prepare(request.tools);
-    const inputTokensEstimate = estimateInputTokens(request, prepared.tokens);
     const context: BodiesContext = {
       upstreamModel,
       chatSessionId: chatSessionIdFor(request, req.headers),
-      tools: prepared,
+      tools,
       thinkingMode: deps.thinkingMode(),
+      slices,
     };
     const thinkingType = (request.thinking as { type?: string } | undefined)?.type;
     return {

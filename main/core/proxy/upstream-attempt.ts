@@ -123,7 +123,8 @@ async function tryProtocol(
 ): Promise<TryOutcome> {
   const { account, signal, trace } = input;
   const transport = deps.transports[step.protocol];
-  const body = input.bodies.for(step.protocol, account);
+  const encoded = input.bodies.for(step.protocol, account);
+  const body = encoded instanceof Promise ? await encoded : encoded;
   let exchange: UpstreamExchange | undefined;
   for (let authRetry = 0; ; authRetry++) {
     if (signal.aborted) return { kind: 'aborted' };

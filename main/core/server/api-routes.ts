@@ -24,6 +24,8 @@ export interface RouteContext {
    * other clients. Throws the right client error for each failure.
    */
   json(): Promise<unknown>;
+  /** The decoded body's size in bytes, once json() has read it (0 before). */
+  bodyBytes: number;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface ApiRoute {
 interface AnthropicRouteOptions {
   modelMap: () => ModelMap;
   /** The input-token estimate count_tokens returns: the same one message_start reports. */
-  estimateInput: (request: MessagesRequest) => number;
+  estimateInput: (request: MessagesRequest, bodyBytes: number) => number | Promise<number>;
   proxy: MessagesProxy;
   /** While paused, requests that would reach Orchids get a clear 529 instead. */
   paused?: () => boolean;
@@ -74,7 +76,8 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
       path: '/v1/messages/count_tokens',
       handle: async (ctx) => {
         const request = validateMessagesRequest(await ctx.json(), { requireMaxTokens: false });
-        sendJson(ctx.res, 200, JSON.stringify({ input_tokens: options.estimateInput(request) }));
+        const inputTokens = await options.estimateInput(request, ctx.bodyBytes);
+        sendJson(ctx.res, 200, JSON.stringify({ input_tokens: inputTokens }));
       },
     },
     {
@@ -89,7 +92,9 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
             529,
           );
         }
-        await options.proxy.handle(request, ctx.req, ctx.res, ctx.requestId, ctx.receivedAt);
+        await options.proxy.handle(request, ctx.req, ctx.res, ctx.requestId, ctx.receivedAt, {
+          bodyBytes: ctx.bodyBytes,
+        });
       },
     },
   ];

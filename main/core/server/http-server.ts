@@ -7,16 +7,17 @@ import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
 import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
-import { BodyBudget, type BodyReservation } from './body-budget';
+import { BodyBudget } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, errorBody, sendError, sendJson } from './errors';
 import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
 import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
-import { ClientGoneError, decodeJson, decodeJsonBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { ClientGoneError, decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
-import { TurnLane } from './turn-lane';
+import { LargeBodyGc } from '../util/large-body-gc';
+import { largeBodyLane } from '../util/turn-lane';
 
 export { ServerStartError } from './listen';
 
@@ -40,8 +41,11 @@ export interface ServerOptions {
   ownAddresses?: () => string[];
   limits?: Partial<ServerLimits>;
   modelMap: () => ModelMap;
-  /** The input-token estimate count_tokens returns: the same one message_start reports. */
-  estimateInput: (request: MessagesRequest) => number;
+  /**
+   * The input-token estimate count_tokens returns: the same one message_start reports. A large body's (see
+   * isLargeBody) is worked out in time slices, hence the promise.
+   */
+  estimateInput: (request: MessagesRequest, bodyBytes: number) => number | Promise<number>;
   health: () => Record<string, unknown>;
   proxy: MessagesProxy;
   /** More API routes under /v1/, after the Anthropic ones. */
@@ -68,8 +72,9 @@ export class ProxyServer {
   private readonly connections: ConnectionGuard;
   private readonly budget: BodyBudget;
   private readonly routes: ApiRoute[];
-  /** Large bodies continue past their parse one per turn of the event loop (server/turn-lane.ts). */
-  private readonly largeBodies = new TurnLane();
+  /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
+  private readonly largeBodies = largeBodyLane;
+  private readonly largeBodyGc = new LargeBodyGc();
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -140,6 +145,7 @@ export class ProxyServer {
 
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
   async stop(graceMs = 10_000): Promise<void> {
+    this.largeBodyGc.stop();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -190,8 +196,10 @@ export class ProxyServer {
     const socket = req.socket;
     let releaseBody: (() => void) | undefined;
     let releaseApi: (() => void) | undefined;
+    let largeBody = false;
     res.once('close', () => {
       releaseBody?.();
+      if (largeBody) this.largeBodyGc.ended();
       releaseApi?.();
       this.connections.wait(socket);
       if (this.longLived.delete(res)) return;
@@ -258,12 +266,20 @@ export class ProxyServer {
           rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
           json: async () => {
+            checkJsonContentType(req.headers['content-type']);
             const reservation = this.budget.open();
             releaseBody = () => reservation.release();
-            const body = await this.readJson(req, reservation);
+            const body = await readBody(req, this.options.maxBodyBytes, {
+              reservation,
+              largestReservable: this.budget.largestBody,
+            });
+            ctx.bodyBytes = body.length;
+            largeBody = isLargeBody(body.length);
+            const value = await this.parseJson(body);
             startServing();
-            return body;
+            return value;
           },
+          bodyBytes: 0,
         };
         // A route without a body is being worked on from the start; one with a body once it has arrived.
         if (found.route.method !== 'POST') startServing();
@@ -277,12 +293,7 @@ export class ProxyServer {
     }
   }
 
-  private async readJson(req: IncomingMessage, reservation: BodyReservation): Promise<unknown> {
-    checkJsonContentType(req.headers['content-type']);
-    const body = await readBody(req, this.options.maxBodyBytes, {
-      reservation,
-      largestReservable: this.budget.largestBody,
-    });
+  private async parseJson(body: Buffer): Promise<unknown> {
     if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body);
     const value = await decodeJsonBody(body);
     await this.largeBodies.pass();

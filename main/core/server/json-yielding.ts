@@ -1,3 +1,5 @@
+import { largeBodyLane } from '../util/turn-lane';
+
 /**
  * A JSON parser for large request bodies that gives the event loop back every few milliseconds.
  *
@@ -301,7 +303,8 @@ function setOwn(object: Record<string, unknown>, key: string, value: unknown): v
   } else object[key] = value;
 }
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** One large body's slice per turn of the event loop, however many are being parsed (util/turn-lane.ts). */
+const nextTurn = (): Promise<void> => largeBodyLane.pass();
 
 /**
  * Parses `bytes` (valid UTF-8) as JSON, working at most `sliceMs` at a time. Throws JsonSyntaxError or

@@ -1,3 +1,5 @@
+import type { TimeSlices } from './time-slices';
+
 /**
  * `Buffer.from(JSON.stringify(value))`, without ever holding the whole JSON text as one string.
  *
@@ -33,19 +35,9 @@ export function encodeJsonPieces(value: unknown, walkDepth: number, push: (piece
 
 /** Concatenates pieces into one Buffer without ever building one long string. */
 export function joinJsonPieces(pieces: readonly string[]): Buffer {
-  // Join small runs so the number of Buffers stays low; each join stays far below the large-object threshold.
-  const buffers: Buffer[] = [];
-  let run = '';
-  for (const piece of pieces) {
-    if (run.length + piece.length > SLICE) {
-      if (run) buffers.push(Buffer.from(run, 'utf8'));
-      run = '';
-    }
-    if (piece.length > SLICE) buffers.push(Buffer.from(piece, 'utf8'));
-    else run += piece;
-  }
-  if (run) buffers.push(Buffer.from(run, 'utf8'));
-  return buffers.length === 1 ? buffers[0]! : Buffer.concat(buffers);
+  const joiner = new JsonPieceJoiner();
+  for (const piece of pieces) joiner.add(piece);
+  return joiner.finish();
 }
 
 /**
@@ -103,11 +95,12 @@ function encode(value: unknown, depth: number, push: (piece: string) => void): v
 }
 
 function encodeString(text: string, push: (piece: string) => void): void {
-  if (text.length <= SLICE) {
-    push(JSON.stringify(text));
-    return;
-  }
-  push('"');
+  if (text.length <= SLICE) push(JSON.stringify(text));
+  else for (const piece of longStringPieces(text)) push(piece);
+}
+
+function* longStringPieces(text: string): Generator<string, void, undefined> {
+  yield '"';
   for (let start = 0; start < text.length;) {
     let end = Math.min(start + SLICE, text.length);
     // Never cut a surrogate pair: each half alone would be written as a \u escape where JSON.stringify writes the
@@ -115,11 +108,105 @@ function encodeString(text: string, push: (piece: string) => void): void {
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end)))
       end -= 1;
     const json = JSON.stringify(text.slice(start, end));
-    push(json.slice(1, -1));
+    yield json.slice(1, -1);
     start = end;
   }
-  push('"');
+  yield '"';
+}
+
+/**
+ * The pieces `encode` pushes, one at a time, for a caller that works in time slices (util/time-slices.ts): the
+ * same walk, so the bytes are the same, but it can stop between any two pieces. A generator costs more per piece
+ * than a callback, so only large bodies take this way.
+ */
+export function* jsonPieces(value: unknown, walkDepth: number): Generator<string, void, undefined> {
+  const top = toJsonValue(value, '');
+  if (isOmitted(top)) yield 'null';
+  else yield* pieceWalk(top, walkDepth);
+}
+
+function* pieceWalk(value: unknown, depth: number): Generator<string, void, undefined> {
+  if (typeof value === 'string') {
+    if (value.length <= SLICE) yield JSON.stringify(value);
+    else yield* longStringPieces(value);
+    return;
+  }
+  if (depth === 0 || value === null || typeof value !== 'object') {
+    yield JSON.stringify(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    yield '[';
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) yield ',';
+      const item = toJsonValue(value[i], String(i));
+      if (isOmitted(item)) yield 'null';
+      else yield* pieceWalk(item, depth - 1);
+    }
+    yield ']';
+    return;
+  }
+  yield '{';
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const item = toJsonValue((value as Record<string, unknown>)[key], key);
+    if (isOmitted(item)) continue;
+    yield first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`;
+    first = false;
+    yield* pieceWalk(item, depth - 1);
+  }
+  yield '}';
+}
+
+/**
+ * Concatenates pieces into Buffers without ever building one long string: small runs are joined first so the
+ * number of Buffers stays low, and each join stays far below the large-object threshold.
+ */
+export class JsonPieceJoiner {
+  private readonly buffers: Buffer[] = [];
+  private run = '';
+
+  add(piece: string): void {
+    if (this.run.length + piece.length > SLICE) {
+      if (this.run) this.buffers.push(Buffer.from(this.run, 'utf8'));
+      this.run = '';
+    }
+    if (piece.length > SLICE) this.buffers.push(Buffer.from(piece, 'utf8'));
+    else this.run += piece;
+  }
+
+  /** The bytes so far as Buffers, for a caller that frames them itself (one concatenation instead of two). */
+  parts(): Buffer[] {
+    if (this.run) this.buffers.push(Buffer.from(this.run, 'utf8'));
+    this.run = '';
+    return this.buffers;
+  }
+
+  finish(): Buffer {
+    const parts = this.parts();
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
+  }
 }
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/** Adds the pieces of `value` (see jsonPieces) to `joiner`, pausing whenever the time slice is used up. */
+export async function addJsonPiecesYielding(
+  joiner: JsonPieceJoiner,
+  value: unknown,
+  walkDepth: number,
+  slices: TimeSlices,
+): Promise<void> {
+  for (const piece of jsonPieces(value, walkDepth)) {
+    joiner.add(piece);
+    if (slices.due()) await slices.pause();
+  }
+}
+
+/** encodeJsonToBuffer in time slices, as Buffers to be concatenated by the caller. */
+export async function encodeJsonPartsYielding(value: unknown, slices: TimeSlices): Promise<Buffer[]> {
+  const joiner = new JsonPieceJoiner();
+  await addJsonPiecesYielding(joiner, value, WALK_DEPTH, slices);
+  return joiner.parts();
+}

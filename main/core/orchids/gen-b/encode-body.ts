@@ -1,4 +1,12 @@
-import { encodeJsonPieces, encodeJsonToBuffer, joinJsonPieces, JSON_PIECE_CHARS } from '../../util/json-buffer';
+import {
+  addJsonPiecesYielding,
+  encodeJsonPieces,
+  encodeJsonToBuffer,
+  joinJsonPieces,
+  JsonPieceJoiner,
+  JSON_PIECE_CHARS,
+} from '../../util/json-buffer';
+import type { TimeSlices } from '../../util/time-slices';
 import type { GenBBody, GenBMessage, GenBTransport } from './types';
 
 /** Generation A's bound (../encode-body.ts), for the same reason: past it the JSON text could reach 64K characters. */
@@ -26,16 +34,39 @@ const MESSAGES_KEY = Buffer.from('{"messages":');
  * (~64K characters of a two-byte string; see util/json-buffer.ts); then it is encoded in pieces.
  */
 export function encodeGenBBody(body: GenBBody, transport: GenBTransport): Buffer {
+  return frame(body, transport, [encodeMessages(body.messages)], systemJson(body.config.system));
+}
+
+/**
+ * encodeGenBBody for a large body, the same bytes worked out a few milliseconds at a time (util/time-slices.ts):
+ * a 31 MB conversation once took 300 ms in one go, and every other client waited for it.
+ */
+export async function encodeGenBBodyYielding(
+  body: GenBBody,
+  transport: GenBTransport,
+  slices: TimeSlices,
+): Promise<Buffer> {
+  const messages = await encodeMessagesYielding(body.messages, slices);
+  const text = body.config.system;
+  let system: Buffer;
+  if (text.length <= RECENT_SYSTEM_MAX_CHARS) system = systemJson(text);
+  else {
+    const joiner = new JsonPieceJoiner();
+    await addJsonPiecesYielding(joiner, text, 0, slices);
+    system = joiner.finish();
+  }
+  return frame(body, transport, messages, system);
+}
+
+function frame(body: GenBBody, transport: GenBTransport, messages: Buffer[], system: Buffer): Buffer {
   const model = JSON.stringify(body.modelName);
   const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
-  const messages = encodeMessages(body.messages);
-  const system = systemJson(body.config.system);
   const end = Buffer.from(`,"thinkingMode":${JSON.stringify(body.config.thinkingMode)}}}\n`);
   if (transport === 'ws') {
-    return Buffer.concat([MESSAGES_KEY, messages, Buffer.from(`,"modelName":${model}${configOpen}`), system, end]);
+    return Buffer.concat([MESSAGES_KEY, ...messages, Buffer.from(`,"modelName":${model}${configOpen}`), system, end]);
   }
   const models = Buffer.from(`,"model":${model},"modelName":${model},"system":`);
-  return Buffer.concat([MESSAGES_KEY, messages, models, system, Buffer.from(configOpen), system, end]);
+  return Buffer.concat([MESSAGES_KEY, ...messages, models, system, Buffer.from(configOpen), system, end]);
 }
 
 /**
@@ -77,6 +108,21 @@ function encodeMessages(messages: readonly GenBMessage[]): Buffer {
   }
   push(']');
   return joinJsonPieces(pieces);
+}
+
+/** encodeMessages in time slices, as Buffers for frame() to concatenate once. */
+async function encodeMessagesYielding(messages: readonly GenBMessage[], slices: TimeSlices): Promise<Buffer[]> {
+  const joiner = new JsonPieceJoiner();
+  joiner.add('[');
+  for (let i = 0; i < messages.length; i++) {
+    if (i > 0) joiner.add(',');
+    const message = messages[i];
+    if (textFits(message, JSON_PIECE_CHARS)) joiner.add(JSON.stringify(message));
+    else await addJsonPiecesYielding(joiner, message, MESSAGE_WALK_DEPTH, slices);
+    if (slices.due()) await slices.pause();
+  }
+  joiner.add(']');
+  return joiner.parts();
 }
 
 /**

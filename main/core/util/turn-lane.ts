@@ -1,8 +1,8 @@
 /**
- * Lets waiters go one per turn of the event loop. After a large body is parsed, what follows (validation, the
- * token estimate, building the upstream body) runs synchronously for a time proportional to the body; bodies whose
- * parses finished together would otherwise run those stretches back to back, and other clients would wait for
- * all of them at once instead of one at a time.
+ * Lets waiters go one per turn of the event loop. Work on large bodies (parsing, the token estimate, encoding the
+ * upstream body) is done in slices of a few milliseconds; if every body in flight resumed on the same turn, one
+ * turn would hold a slice of each of them back to back (13 bodies of 31 MB: over 50 ms), and other clients would
+ * wait for all of them at once instead of one at a time.
  */
 export class TurnLane {
   private readonly waiting: Array<() => void> = [];
@@ -26,3 +26,6 @@ export class TurnLane {
     });
   }
 }
+
+/** The one lane all large-body work shares (util/time-slices.ts, server/json-yielding.ts, the server's parse). */
+export const largeBodyLane = new TurnLane();
