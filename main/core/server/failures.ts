@@ -1,6 +1,8 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../anthropic/validate';
-import { ApiError } from './errors';
-import { BodyError } from './json-body';
+import type { ApiRoute } from './api-routes';
+import { ApiError, errorBody, sendError } from './errors';
+import { BodyError, ClientGoneError } from './json-body';
 
 /** Seconds a client is told to wait when the body budget or the connection reserve turns it away. */
 const BUSY_RETRY_AFTER_S = 2;
@@ -56,4 +58,59 @@ export function parseTarget(raw: string): URL {
   } catch {
     throw new ApiError('invalid_request_error', 'The request target is not a valid URL path.');
   }
+}
+
+/** A browser's CORS preflight from an allowed origin (checkOrigin already refused the others). */
+export function answerPreflight(res: ServerResponse, origin: string | undefined): void {
+  if (!origin) throw new ApiError('not_found_error', 'Preflight without an Origin.');
+  res.writeHead(204, {
+    'access-control-allow-methods': 'GET, POST, OPTIONS',
+    'access-control-allow-headers':
+      'content-type, content-encoding, x-api-key, authorization, anthropic-version, anthropic-beta, ' +
+      'anthropic-dangerous-direct-browser-access',
+    'access-control-max-age': '600',
+  });
+  res.end();
+}
+
+export interface FailureContext {
+  requestId: string;
+  /** The route the request was for, when known: a refusal is answered in that route's API format. */
+  route: ApiRoute | undefined;
+  log: ((line: string) => void) | undefined;
+  /** The client left mid-upload: counted, never logged (it used to be a five-line stack per stalled upload). */
+  clientGone: () => void;
+}
+
+/** Whatever went wrong, answered in the API's own error format; an internal error is logged and named as such. */
+export function answerFailure(req: IncomingMessage, res: ServerResponse, error: unknown, ctx: FailureContext): void {
+  if (error instanceof ClientGoneError) {
+    ctx.clientGone();
+    res.destroy();
+    return;
+  }
+  const apiError = toApiError(error);
+  if (!apiError) {
+    ctx.log?.(`[server] ${ctx.requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  const answer =
+    apiError ?? new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
+  // A body refused as too large (or undecodable) is not read on: the connection closes after the answer. A body
+  // refused for the budget is at most the body limit, so it is read and discarded instead, and the client, still
+  // sending it, gets the 529 to retry on rather than a broken pipe.
+  if (!req.complete && (answer.status === 413 || answer.status === 415)) res.setHeader('connection', 'close');
+  const route = ctx.route;
+  if (res.headersSent) {
+    // An event stream of Anthropic's can carry the error; another API's stream just ends.
+    if (!res.writableEnded) {
+      if (route?.sendError) res.end();
+      else res.end(`event: error\ndata: ${errorBody(answer.type, answer.message)}\n\n`);
+    }
+    return;
+  }
+  if (route?.sendError) {
+    route.sendError(res, answer);
+    return;
+  }
+  sendError(res, answer);
 }

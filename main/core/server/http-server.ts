@@ -9,10 +9,11 @@ import { newRequestId } from '../util/ids';
 import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
 import { BodyBudget } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
-import { ApiError, errorBody, sendError, sendJson } from './errors';
-import { busy, decodePathPart, parseTarget, toApiError, unreadableKey } from './failures';
+import { ApiError, sendJson } from './errors';
+import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
+import { InflightRequests } from './inflight';
 import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
-import { ClientGoneError, decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
@@ -64,9 +65,7 @@ export interface ServerOptions {
  */
 export class ProxyServer {
   private server: http.Server | undefined;
-  private inflight = 0;
-  private readonly longLived = new Set<ServerResponse>();
-  private idleWaiters: Array<() => void> = [];
+  private readonly inflight = new InflightRequests();
   private guard: GuardConfig | undefined;
   private readonly limits: ServerLimits;
   private readonly connections: ConnectionGuard;
@@ -151,31 +150,19 @@ export class ProxyServer {
     this.server = undefined;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    for (const res of this.longLived) res.end();
-    if (this.inflight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref()),
-      ]);
-    }
+    await this.inflight.drain(graceMs);
     server.closeAllConnections();
     for (const socket of this.connections.sockets()) socket.destroy();
     await closed;
   }
 
   get inflightRequests(): number {
-    return this.inflight;
+    return this.inflight.size;
   }
 
-  /**
-   * A response that stays open for as long as its client wants (the live event stream) is not a request to wait
-   * for: a graceful stop ends it at once instead of waiting out the grace period.
-   */
+  /** The live event stream and its kin: a graceful stop ends them at once instead of waiting for them. */
   markLongLived(res: ServerResponse): void {
-    if (this.longLived.has(res)) return;
-    this.longLived.add(res);
-    this.inflight -= 1;
-    if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+    this.inflight.markLongLived(res);
   }
 
   refreshGuard(): void {
@@ -192,7 +179,7 @@ export class ProxyServer {
     const requestId = newRequestId();
     const receivedAt = Date.now();
     res.setHeader('request-id', requestId);
-    this.inflight += 1;
+    this.inflight.begin();
     const socket = req.socket;
     let releaseBody: (() => void) | undefined;
     let releaseApi: (() => void) | undefined;
@@ -202,9 +189,7 @@ export class ProxyServer {
       if (largeBody) this.largeBodyGc.ended();
       releaseApi?.();
       this.connections.wait(socket);
-      if (this.longLived.delete(res)) return;
-      this.inflight -= 1;
-      if (this.inflight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      this.inflight.end(res);
     });
     let route: ApiRoute | undefined;
     try {
@@ -224,7 +209,7 @@ export class ProxyServer {
       const method = req.method ?? 'GET';
       const readOnly = method === 'GET' || method === 'HEAD';
 
-      if (method === 'OPTIONS') return this.preflight(res, origin);
+      if (method === 'OPTIONS') return answerPreflight(res, origin);
       if (path === '/health' && readOnly) {
         const details = this.options.health();
         return sendJson(
@@ -289,7 +274,12 @@ export class ProxyServer {
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
-      this.fail(req, res, error, requestId, route);
+      answerFailure(req, res, error, {
+        requestId,
+        route,
+        log: this.options.log,
+        clientGone: () => this.connections.noteAbortedUpload(),
+      });
     }
   }
 
@@ -298,55 +288,5 @@ export class ProxyServer {
     const value = await decodeJsonBody(body);
     await this.largeBodies.pass();
     return value;
-  }
-
-  private preflight(res: ServerResponse, origin: string | undefined): void {
-    if (!origin) throw new ApiError('not_found_error', 'Preflight without an Origin.');
-    res.writeHead(204, {
-      'access-control-allow-methods': 'GET, POST, OPTIONS',
-      'access-control-allow-headers':
-        'content-type, content-encoding, x-api-key, authorization, anthropic-version, anthropic-beta, ' +
-        'anthropic-dangerous-direct-browser-access',
-      'access-control-max-age': '600',
-    });
-    res.end();
-  }
-
-  private fail(
-    req: IncomingMessage,
-    res: ServerResponse,
-    error: unknown,
-    requestId: string,
-    route: ApiRoute | undefined,
-  ): void {
-    if (error instanceof ClientGoneError) {
-      // Nobody to answer: count it, say nothing (it used to be a five-line stack per stalled upload).
-      this.connections.noteAbortedUpload();
-      res.destroy();
-      return;
-    }
-    const apiError = toApiError(error);
-    if (!apiError) {
-      this.options.log?.(`[server] ${requestId} unexpected error: ${(error as Error)?.stack ?? String(error)}`);
-    }
-    const answer =
-      apiError ?? new ApiError('api_error', 'Orchids Tray hit an internal error; the details are in its log.');
-    // A body refused as too large (or undecodable) is not read on: the connection closes after the answer. A body
-    // refused for the budget is at most the body limit, so it is read and discarded instead, and the client, still
-    // sending it, gets the 529 to retry on rather than a broken pipe.
-    if (!req.complete && (answer.status === 413 || answer.status === 415)) res.setHeader('connection', 'close');
-    if (res.headersSent) {
-      // An event stream of Anthropic's can carry the error; another API's stream just ends.
-      if (!res.writableEnded) {
-        if (route?.sendError) res.end();
-        else res.end(`event: error\ndata: ${errorBody(answer.type, answer.message)}\n\n`);
-      }
-      return;
-    }
-    if (route?.sendError) {
-      route.sendError(res, answer);
-      return;
-    }
-    sendError(res, answer);
   }
 }
