@@ -161,6 +161,24 @@ describe('AccountCache updates', () => {
     expect(cache.list().map((a) => a.id)).toEqual([2]);
   });
 
+  it('a change that leaves the weights alone is picked as the new record, the choice still in proportion', () => {
+    const cache = new AccountCache();
+    cache.replaceAll([account(1, { weight: 1 }), account(2, { weight: 3 }), account(3, { weight: 1, enabled: false })]);
+    cache.upsert({ ...cache.get(2)!, protocol: 'ws', failureStreak: 2 });
+    cache.upsert({ ...cache.get(3)!, protocol: 'sse-a' }); // not eligible before or after
+    expect(cache.pick(undefined, constant(0.9))).toBe(cache.get(2));
+    expect(cache.pick(undefined, constant(0.9))).toMatchObject({ protocol: 'ws', failureStreak: 2 });
+    expect(cache.usableCount).toBe(2);
+    const random = seeded(7);
+    let twos = 0;
+    for (let i = 0; i < 20_000; i++) if (cache.pick(undefined, random)!.id === 2) twos++;
+    expect(twos / 20_000).toBeGreaterThan(0.73);
+    expect(twos / 20_000).toBeLessThan(0.77);
+    // A change of weight or eligibility does move the choice.
+    cache.upsert({ ...cache.get(3)!, enabled: true, weight: 100 });
+    expect(cache.pick(undefined, constant(0.5))?.id).toBe(3);
+  });
+
   it('noteRequest counts in memory and keeps the last use time', () => {
     const cache = new AccountCache();
     cache.replaceAll([account(1), account(2)]);

@@ -12,6 +12,8 @@ import type { AccountRecord } from './types';
 export class AccountCache {
   private readonly byId = new Map<number, AccountRecord>();
   private eligible: AccountRecord[] = [];
+  /** Where each eligible account sits in `eligible`, so a change that leaves the choice alone swaps it in place. */
+  private readonly slotOf = new Map<number, number>();
   /** Alias table: slot i keeps its own account with probability keep[i], else hands over to alias[i]. */
   private keep = new Float64Array(0);
   private alias = new Int32Array(0);
@@ -24,7 +26,16 @@ export class AccountCache {
   }
 
   upsert(record: AccountRecord): void {
+    const previous = this.byId.get(record.id);
     this.byId.set(record.id, record);
+    if (previous && sameChoice(previous, record)) {
+      // Most changes (the protocol an account answered on, a failure streak, a rotated cookie) leave the weights
+      // alone. Rebuilding the alias table for them made the first request of each of 10,000 accounts O(n).
+      const slot = this.slotOf.get(record.id);
+      if (slot !== undefined) this.eligible[slot] = record;
+      this.notify();
+      return;
+    }
     this.rebuild();
   }
 
@@ -93,14 +104,20 @@ export class AccountCache {
 
   private rebuild(): void {
     this.eligible = [];
+    this.slotOf.clear();
     let total = 0;
     for (const record of this.byId.values()) {
-      if (record.enabled && record.weight > 0 && record.status === 'ready') {
+      if (isEligible(record)) {
+        this.slotOf.set(record.id, this.eligible.length);
         this.eligible.push(record);
         total += record.weight;
       }
     }
     this.buildAliasTable(total);
+    this.notify();
+  }
+
+  private notify(): void {
     for (const listener of this.listeners) listener();
   }
 
@@ -134,4 +151,13 @@ export class AccountCache {
     this.keep = keep;
     this.alias = alias;
   }
+}
+
+function isEligible(record: AccountRecord): boolean {
+  return record.enabled && record.weight > 0 && record.status === 'ready';
+}
+
+/** The two versions of an account weigh the same in a choice: same eligibility, same weight. */
+function sameChoice(a: AccountRecord, b: AccountRecord): boolean {
+  return isEligible(a) === isEligible(b) && a.weight === b.weight;
 }
