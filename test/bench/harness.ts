@@ -25,6 +25,16 @@ export interface AppHandle {
   url: string;
 }
 
+export interface StartAppOptions {
+  setupFirst?: boolean;
+  protocol?: ProtocolSetting | null;
+  upstream?: UpstreamTarget;
+  /** Another build of app-process.js (an A/B run against a baseline bundle). */
+  script?: string;
+  env?: Record<string, string>;
+  execArgv?: string[];
+}
+
 export interface Bench {
   opts: Options;
   sim: BenchChild;
@@ -49,15 +59,7 @@ export interface Bench {
    * --cpu-prof, leave profiling to the caller (profile-start after its setup) instead of profiling from launch.
    */
   /** `protocol: null` leaves the protocol setting free (changed over IPC); the default pins sse-a. */
-  startApp: (options?: {
-    setupFirst?: boolean;
-    protocol?: ProtocolSetting | null;
-    upstream?: UpstreamTarget;
-    /** Another build of app-process.js (an A/B run against a baseline bundle). */
-    script?: string;
-    env?: Record<string, string>;
-    execArgv?: string[];
-  }) => Promise<AppHandle>;
+  startApp: (options?: StartAppOptions) => Promise<AppHandle>;
   /** Another simulator process (env: BENCH_SIM_TLS and its certificate), stopped with the rest. */
   startSim: (env: Record<string, string>) => Promise<{ proc: BenchChild; urls: SimUrlSet }>;
 }

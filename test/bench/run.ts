@@ -22,7 +22,7 @@ import { appEnv, appNodeFlags, ROOT, shortBody } from './bodies';
 import { summarizeProfile } from './cpu-profile';
 import { machineSpeedUs } from './machine-speed';
 import { sleep } from './stats';
-import { warmUp, type AppHandle, type Bench, type Options } from './harness';
+import { warmUp, type AppHandle, type Bench, type Options, type StartAppOptions } from './harness';
 import { BenchChild, killAllChildren } from './ipc';
 import { checksTable, markdownTable, renderText, Report, writeMarkdown } from './report';
 import { chatCompletions, claudeCodeTurn, debugLogging, shortRequests } from './sections-load';
@@ -32,8 +32,7 @@ import { webSockets } from './sections-ws';
 import { http2Connections } from './sections-h2';
 import { streamedGroup, streamingBurst } from './sections-streamed';
 import { abCompare } from './sections-ab';
-import type { SimUrlSet, UpstreamTarget } from './harness';
-import type { ProtocolSetting } from '../../main/core/upstream/protocol';
+import type { SimUrlSet } from './harness';
 
 const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]> = [
   ['idle', idleMemory], // first, while the machine is quiet and the app has served nothing
@@ -160,16 +159,7 @@ async function main(): Promise<void> {
     const { proc: gen } = await BenchChild.start('load generator', dist('load-gen'));
     children.push(gen);
 
-    const startApp = async (
-      options: {
-        setupFirst?: boolean;
-        protocol?: ProtocolSetting | null;
-        upstream?: UpstreamTarget;
-        script?: string;
-        env?: Record<string, string>;
-        execArgv?: string[];
-      } = {},
-    ): Promise<AppHandle> => {
+    const startApp = async (options: StartAppOptions = {}): Promise<AppHandle> => {
       const dataDir = fs.mkdtempSync(path.join(tmpDir, 'app-'));
       const execArgv = [
         '--expose-gc',
