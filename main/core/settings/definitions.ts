@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commaList } from '../../../contract/lists';
 import { DEFAULT_MODEL_MAP, validateModelMap, type ModelMap } from '../orchids/model-map';
 import { PROTOCOL_SETTINGS, type ProtocolSetting } from '../upstream/protocol';
 
@@ -170,22 +171,14 @@ export const SETTING_DEFINITIONS = {
           .max(253),
       )
       .max(50),
-    fromEnv: (raw: string) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+    fromEnv: commaList,
     needsRestart: false,
   },
   allowedOrigins: {
     env: 'ORCHIDS_TRAY_ALLOWED_ORIGINS',
     default: [] as string[],
     schema: z.array(z.string().url().max(512)).max(50),
-    fromEnv: (raw: string) =>
-      raw
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
+    fromEnv: commaList,
     needsRestart: false,
   },
 } as const;

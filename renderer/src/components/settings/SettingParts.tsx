@@ -19,14 +19,6 @@ export function valueText(value: SettingView['value']): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** A comma-separated field as the list it stands for; blanks between commas are ignored, so "" is the empty list. */
-export function listFromText(text: string): string[] {
-  return text
-    .split(',')
-    .map((item) => item.trim())
-    .filter(Boolean);
-}
-
 export function RestartNote({ view }: { view: SettingView }) {
   if (!view.needsRestart) return null;
   return <p className="hint">Takes effect after Orchids Tray restarts.</p>;

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
-import { EnvLock, listFromText, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
+import { commaList } from '../../../../contract/lists';
+import { EnvLock, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
 
 interface ValueSettingProps {
   view: SettingView;
@@ -52,7 +53,7 @@ export function ValueSetting(props: ValueSettingProps) {
       }
       void run(() => save(view.key, n));
     } else if (kind === 'list') {
-      void run(() => save(view.key, listFromText(text)));
+      void run(() => save(view.key, commaList(text)));
     } else {
       if (!text) {
         show({ kind: 'error', message: `${label} cannot be empty.` });
