@@ -7,21 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachAppControl } from '../../main/core/control/app-control';
 import { seeded } from '../helpers/random';
 import { startStack, type Stack } from '../helpers/stack';
-import { tempDir } from '../helpers/temp-dir';
+import { fakeWindowBuild } from '../helpers/window-build';
 
 let stack: Stack;
-let distDir: string;
 beforeAll(async () => {
   stack = await startStack({ core: {}, env: {} });
   // The dashboard's routes too: their paths are decoded by another module.
-  distDir = tempDir();
-  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
-  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-  attachAppControl(stack.core, { distDir });
+  attachAppControl(stack.core, { distDir: fakeWindowBuild() });
 });
 afterAll(async () => {
   await stack?.stop();
-  fs.rmSync(distDir, { recursive: true, force: true });
 });
 
 const valid = { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] };

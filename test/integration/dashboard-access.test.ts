@@ -6,8 +6,8 @@ import { runCli } from '../../main/cli';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
 import { CODE_TTL_MS, EXPORT_FRESH_MS, SESSION_TTL_MS } from '../../main/core/control/dashboard-access';
 import { simEnv } from '../helpers/sim-env';
+import { fakeWindowBuild } from '../helpers/window-build';
 import { startStack, type Stack } from '../helpers/stack';
-import { tempDir } from '../helpers/temp-dir';
 
 /**
  * The dashboard link and what it unlocks (issue 12, item 4): a one-time code instead of the install token, sessions
@@ -16,21 +16,15 @@ import { tempDir } from '../helpers/temp-dir';
 let stack: Stack | undefined;
 let control: AppControl;
 let now = Date.now();
-const dirs: string[] = [];
 afterEach(async () => {
   await stack?.stop();
   stack = undefined;
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 async function setup(): Promise<Stack> {
   stack = await startStack();
   now = Date.now();
-  const distDir = tempDir();
-  dirs.push(distDir);
-  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
-  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-  control = attachAppControl(stack.core, { distDir, now: () => now });
+  control = attachAppControl(stack.core, { distDir: fakeWindowBuild(), now: () => now });
   control.announce(stack.url);
   return stack;
 }

@@ -1,27 +1,20 @@
-import fs from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachAppControl } from '../../main/core/control/app-control';
 import { startStack, type Stack } from '../helpers/stack';
-import { tempDir } from '../helpers/temp-dir';
+import { fakeWindowBuild } from '../helpers/window-build';
 
 /**
  * The Host check against the names DNS rebinding and near-miss spellings produce, on every route group. Each name
  * is sent as written (a raw request line, so no client library normalises it), with and without a port.
  */
 let stack: Stack;
-let distDir: string;
 beforeAll(async () => {
   stack = await startStack();
-  distDir = tempDir();
-  fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
-  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-  attachAppControl(stack.core, { distDir });
+  attachAppControl(stack.core, { distDir: fakeWindowBuild() });
 });
 afterAll(async () => {
   await stack?.stop();
-  fs.rmSync(distDir, { recursive: true, force: true });
 });
 
 const ROUTE_GROUPS: Array<[string, string, string?]> = [

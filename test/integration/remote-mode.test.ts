@@ -9,6 +9,7 @@ import { OrchidsCore } from '../../main/core/core';
 import { ServerStartError } from '../../main/core/server/http-server';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { simConfig } from '../helpers/sim-env';
+import { fakeWindowBuild } from '../helpers/window-build';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 
@@ -94,11 +95,7 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
 
   it('applies the key to every route: the API, the root, /health details and the dashboard', async () => {
     stack = await startStack({ env: { ...REMOTE_ENV, ORCHIDS_TRAY_API_KEY: KEY } });
-    const distDir = tempDir();
-    dirs.push(distDir);
-    fs.mkdirSync(path.join(distDir, 'renderer'), { recursive: true });
-    fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><html><head></head></html>');
-    attachAppControl(stack.core, { distDir });
+    attachAppControl(stack.core, { distDir: fakeWindowBuild() });
 
     for (const route of ['/v1/models', '/', '/_tray/', '/_tray/api/events']) {
       const anonymous = await call(route, REMOTE_HOST);
