@@ -9,7 +9,8 @@ import { encodeOrchidsBody, encodeOrchidsBodyYielding } from '../../main/core/or
 import { encodeGenBBody, encodeGenBBodyYielding } from '../../main/core/orchids/gen-b/encode-body';
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
 import { buildOrchidsRequest } from '../../main/core/orchids/request-builder';
-import { encodeJsonPartsYielding, encodeJsonToBuffer } from '../../main/core/util/json-buffer';
+import { ByteWriter } from '../../main/core/util/byte-writer';
+import { encodeJsonToBuffer, encodeJsonYielding } from '../../main/core/util/json-buffer';
 import { TimeSlices } from '../../main/core/util/time-slices';
 
 /**
@@ -67,6 +68,8 @@ function largeRequest(): MessagesRequest {
 
 describe('a large body worked in time slices', () => {
   const request = largeRequest();
+  /** The client's body size the encoders size their one Buffer from: 0 makes the Buffer grow many times. */
+  const clientSizes = [0, Buffer.byteLength(JSON.stringify(request))];
 
   it('has the same token estimate, with a string system text too', async () => {
     const tools = estimateToolsTokens(request.tools);
@@ -80,10 +83,12 @@ describe('a large body worked in time slices', () => {
   it('has the same Generation B body, for both transports', async () => {
     const body = buildGenBBody({ ...request, system: text(100_000) }, { upstreamModel: 'm', thinkingMode: 'enabled' });
     for (const transport of ['ws', 'sse'] as const) {
-      const slices = new CountingSlices();
-      const encoded = await encodeGenBBodyYielding(body, transport, slices);
-      expect(encoded.equals(encodeGenBBody(body, transport)), transport).toBe(true);
-      expect(slices.pauses).toBeGreaterThan(400);
+      for (const clientBytes of clientSizes) {
+        const slices = new CountingSlices();
+        const encoded = await encodeGenBBodyYielding(body, transport, slices, clientBytes);
+        expect(encoded.equals(encodeGenBBody(body, transport)), `${transport}, ${clientBytes}`).toBe(true);
+        expect(slices.pauses).toBeGreaterThan(400);
+      }
     }
   });
 
@@ -95,18 +100,21 @@ describe('a large body worked in time slices', () => {
       chatSessionId: 'chat_1',
     });
     for (const tools of [undefined, Buffer.from('[{"name":"Read"}]')]) {
-      const slices = new CountingSlices();
-      const encoded = await encodeOrchidsBodyYielding(body, tools, slices);
-      expect(encoded.equals(encodeOrchidsBody(body, tools))).toBe(true);
-      expect(slices.pauses).toBeGreaterThan(100);
+      for (const clientBytes of clientSizes) {
+        const slices = new CountingSlices();
+        const encoded = await encodeOrchidsBodyYielding(body, tools, slices, clientBytes);
+        expect(encoded.equals(encodeOrchidsBody(body, tools))).toBe(true);
+        expect(slices.pauses).toBeGreaterThan(100);
+      }
     }
   });
 
   it('encodes any JSON value to the bytes JSON.stringify gives', async () => {
     const long = 'é"\n🍵'.repeat(10_000);
     for (const value of [null, long, [long, { a: long, b: undefined }], { toJSON: () => ({ x: [long, 1] }) }]) {
-      const parts = await encodeJsonPartsYielding(value, new CountingSlices());
-      expect(Buffer.concat(parts).equals(encodeJsonToBuffer(value))).toBe(true);
+      const writer = new ByteWriter(0);
+      await encodeJsonYielding(writer, value, new CountingSlices());
+      expect(writer.finish().equals(encodeJsonToBuffer(value))).toBe(true);
     }
   });
 });

@@ -1,4 +1,5 @@
-import { encodeJsonPartsYielding, encodeJsonToBuffer } from '../util/json-buffer';
+import { ByteWriter, upstreamCapacity } from '../util/byte-writer';
+import { encodeJsonToBuffer, encodeJsonYielding } from '../util/json-buffer';
 import type { TimeSlices } from '../util/time-slices';
 import type { OrchidsRequestBody } from './types';
 
@@ -22,18 +23,25 @@ export function encodeOrchidsBody(body: OrchidsRequestBody, toolsJson: Buffer | 
   return Buffer.concat([head.subarray(0, head.length - 1), TOOLS_MEMBER, toolsJson, CLOSE]);
 }
 
-/** encodeOrchidsBody for a large body: the same bytes, worked out a few milliseconds at a time. */
+/**
+ * encodeOrchidsBody for a large body: the same bytes, worked out a few milliseconds at a time and written into one
+ * Buffer sized from `clientBytes`, the size of the client's body (util/byte-writer.ts).
+ */
 export async function encodeOrchidsBodyYielding(
   body: OrchidsRequestBody,
   toolsJson: Buffer | undefined,
   slices: TimeSlices,
+  clientBytes: number,
 ): Promise<Buffer> {
   const { tools: _tools, ...rest } = body;
-  const parts = await encodeJsonPartsYielding(rest, slices);
+  const writer = new ByteWriter(upstreamCapacity(clientBytes) + (toolsJson?.length ?? 0));
+  await encodeJsonYielding(writer, rest, slices);
   if (toolsJson) {
-    const last = parts.length - 1;
-    parts[last] = parts[last]!.subarray(0, parts[last]!.length - 1);
-    parts.push(TOOLS_MEMBER, toolsJson, CLOSE);
+    // Reopen the object before its closing brace for one more member, as encodeOrchidsBody does.
+    writer.unwrite(1);
+    writer.bytes(TOOLS_MEMBER);
+    writer.bytes(toolsJson);
+    writer.bytes(CLOSE);
   }
-  return Buffer.concat(parts);
+  return writer.finish();
 }

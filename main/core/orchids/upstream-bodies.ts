@@ -23,6 +23,8 @@ export interface BodiesContext {
   variants?: { a: MessagesRequest; b: MessagesRequest };
   /** Present for a large body: it is encoded in time slices, so other clients are served meanwhile. */
   slices?: TimeSlices;
+  /** The size of the client's body: a large body's upstream form is written into one Buffer sized from it. */
+  clientBytes?: number;
 }
 
 /**
@@ -54,7 +56,9 @@ export class UpstreamBodies {
       });
       const body = { ...this.genA, email: account.email, userId: account.userId };
       const toolsJson = this.context.tools.json;
-      return slices ? encodeOrchidsBodyYielding(body, toolsJson, slices) : encodeOrchidsBody(body, toolsJson);
+      return slices
+        ? encodeOrchidsBodyYielding(body, toolsJson, slices, this.context.clientBytes ?? 0)
+        : encodeOrchidsBody(body, toolsJson);
     }
     const form = protocol === 'ws' ? 'ws' : 'sse';
     let encoded = this.encodedB[form];
@@ -63,7 +67,9 @@ export class UpstreamBodies {
         upstreamModel: this.context.upstreamModel,
         thinkingMode: thinkingModeFor(this.request, this.context.thinkingMode),
       });
-      encoded = slices ? encodeGenBBodyYielding(this.genB, form, slices) : encodeGenBBody(this.genB, form);
+      encoded = slices
+        ? encodeGenBBodyYielding(this.genB, form, slices, this.context.clientBytes ?? 0)
+        : encodeGenBBody(this.genB, form);
       this.encodedB[form] = encoded;
     }
     return encoded;

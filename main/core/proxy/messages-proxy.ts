@@ -102,7 +102,12 @@ export class MessagesProxy {
     const inputTokensEstimate = slices
       ? await estimateInputTokensYielding(request, tools.tokens, slices)
       : estimateInputTokens(request, tools.tokens);
-    const job = this.prepare(request, req, upstreamModel, plan, { tools, inputTokensEstimate, slices });
+    const job = this.prepare(request, req, upstreamModel, plan, {
+      tools,
+      inputTokensEstimate,
+      slices,
+      clientBytes: options.bodyBytes,
+    });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     const result = plan?.shape
       ? await serveChecked(run, job, plan.shape, responder, trace)
@@ -119,7 +124,12 @@ export class MessagesProxy {
     req: IncomingMessage,
     upstreamModel: string,
     plan: OutputPlan | undefined,
-    { tools, inputTokensEstimate, slices }: { tools: PreparedTools; inputTokensEstimate: number; slices?: TimeSlices },
+    {
+      tools,
+      inputTokensEstimate,
+      slices,
+      clientBytes,
+    }: { tools: PreparedTools; inputTokensEstimate: number; slices?: TimeSlices; clientBytes?: number },
   ): PreparedJob {
     const { deps } = this;
     const context: BodiesContext = {
@@ -128,6 +138,7 @@ export class MessagesProxy {
       tools,
       thinkingMode: deps.thinkingMode(),
       slices,
+      clientBytes,
     };
     const thinkingType = (request.thinking as { type?: string } | undefined)?.type;
     return {

@@ -1,3 +1,4 @@
+import type { ByteWriter } from './byte-writer';
 import type { TimeSlices } from './time-slices';
 
 /**
@@ -191,22 +192,20 @@ export class JsonPieceJoiner {
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
 const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
-/** Adds the pieces of `value` (see jsonPieces) to `joiner`, pausing whenever the time slice is used up. */
-export async function addJsonPiecesYielding(
-  joiner: JsonPieceJoiner,
+/** Writes the pieces of `value` (see jsonPieces) to `writer`, pausing whenever the time slice is used up. */
+export async function writeJsonYielding(
+  writer: ByteWriter,
   value: unknown,
   walkDepth: number,
   slices: TimeSlices,
 ): Promise<void> {
   for (const piece of jsonPieces(value, walkDepth)) {
-    joiner.add(piece);
+    writer.text(piece);
     if (slices.due()) await slices.pause();
   }
 }
 
-/** encodeJsonToBuffer in time slices, as Buffers to be concatenated by the caller. */
-export async function encodeJsonPartsYielding(value: unknown, slices: TimeSlices): Promise<Buffer[]> {
-  const joiner = new JsonPieceJoiner();
-  await addJsonPiecesYielding(joiner, value, WALK_DEPTH, slices);
-  return joiner.parts();
+/** encodeJsonToBuffer in time slices, written to `writer`. */
+export function encodeJsonYielding(writer: ByteWriter, value: unknown, slices: TimeSlices): Promise<void> {
+  return writeJsonYielding(writer, value, WALK_DEPTH, slices);
 }

@@ -1,10 +1,10 @@
+import { ByteWriter, upstreamCapacity } from '../../util/byte-writer';
 import {
-  addJsonPiecesYielding,
   encodeJsonPieces,
   encodeJsonToBuffer,
   joinJsonPieces,
-  JsonPieceJoiner,
   JSON_PIECE_CHARS,
+  writeJsonYielding,
 } from '../../util/json-buffer';
 import type { TimeSlices } from '../../util/time-slices';
 import type { GenBBody, GenBMessage, GenBTransport } from './types';
@@ -39,25 +39,38 @@ export function encodeGenBBody(body: GenBBody, transport: GenBTransport): Buffer
 
 /**
  * encodeGenBBody for a large body, the same bytes worked out a few milliseconds at a time (util/time-slices.ts):
- * a 31 MB conversation once took 300 ms in one go, and every other client waited for it.
+ * a 31 MB conversation once took 300 ms in one go, and every other client waited for it. They are written into one
+ * Buffer sized from `clientBytes`, the size of the client's body (util/byte-writer.ts).
  */
 export async function encodeGenBBodyYielding(
   body: GenBBody,
   transport: GenBTransport,
   slices: TimeSlices,
+  clientBytes: number,
 ): Promise<Buffer> {
-  const messages = await encodeMessagesYielding(body.messages, slices);
+  const writer = new ByteWriter(upstreamCapacity(clientBytes));
+  writer.bytes(MESSAGES_KEY);
+  await writeMessagesYielding(writer, body.messages, slices);
+  const model = JSON.stringify(body.modelName);
+  const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
+  writer.text(
+    transport === 'ws' ? `,"modelName":${model}${configOpen}` : `,"model":${model},"modelName":${model},"system":`,
+  );
+  const systemAt = writer.offset();
   const text = body.config.system;
-  let system: Buffer;
-  if (text.length <= RECENT_SYSTEM_MAX_CHARS) system = systemJson(text);
-  else {
-    const joiner = new JsonPieceJoiner();
-    await addJsonPiecesYielding(joiner, text, 0, slices);
-    system = joiner.finish();
+  if (text.length <= RECENT_SYSTEM_MAX_CHARS) writer.bytes(systemJson(text));
+  else await writeJsonYielding(writer, text, 0, slices);
+  if (transport === 'sse') {
+    // The SSE form holds the system text twice: the second is a copy of the first's bytes.
+    const systemEnd = writer.offset();
+    writer.text(configOpen);
+    writer.repeat(systemAt, systemEnd);
   }
-  return frame(body, transport, messages, system);
+  writer.text(`,"thinkingMode":${JSON.stringify(body.config.thinkingMode)}}}\n`);
+  return writer.finish();
 }
 
+/** The frame around the separately encoded parts; encodeGenBBodyYielding writes the same bytes in the same order. */
 function frame(body: GenBBody, transport: GenBTransport, messages: Buffer[], system: Buffer): Buffer {
   const model = JSON.stringify(body.modelName);
   const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
@@ -110,19 +123,21 @@ function encodeMessages(messages: readonly GenBMessage[]): Buffer {
   return joinJsonPieces(pieces);
 }
 
-/** encodeMessages in time slices, as Buffers for frame() to concatenate once. */
-async function encodeMessagesYielding(messages: readonly GenBMessage[], slices: TimeSlices): Promise<Buffer[]> {
-  const joiner = new JsonPieceJoiner();
-  joiner.add('[');
+/** encodeMessages in time slices, written to `writer`. */
+async function writeMessagesYielding(
+  writer: ByteWriter,
+  messages: readonly GenBMessage[],
+  slices: TimeSlices,
+): Promise<void> {
+  writer.text('[');
   for (let i = 0; i < messages.length; i++) {
-    if (i > 0) joiner.add(',');
+    if (i > 0) writer.text(',');
     const message = messages[i];
-    if (textFits(message, JSON_PIECE_CHARS)) joiner.add(JSON.stringify(message));
-    else await addJsonPiecesYielding(joiner, message, MESSAGE_WALK_DEPTH, slices);
+    if (textFits(message, JSON_PIECE_CHARS)) writer.text(JSON.stringify(message));
+    else await writeJsonYielding(writer, message, MESSAGE_WALK_DEPTH, slices);
     if (slices.due()) await slices.pause();
   }
-  joiner.add(']');
-  return joiner.parts();
+  writer.text(']');
 }
 
 /**
