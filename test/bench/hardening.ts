@@ -23,6 +23,7 @@ import { appEnv, appNodeFlags, ROOT, shortBody, sizedBody } from './bodies';
 import { BenchChild, killAllChildren } from './ipc';
 import { percentile, sleep } from './stats';
 import { summarizeProfile } from './cpu-profile';
+import { describeSplit, residentSplit } from './native-memory';
 
 const dist = (name: string): string => path.join(ROOT, 'dist/test/bench', `${name}.js`);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -121,6 +122,7 @@ async function bodyBurst(): Promise<void> {
     const body = Buffer.from(sizedBody(size));
     const rss = async (): Promise<number> => (await world.app.call<{ rss: number }>('memory')).rss;
     log(`body-burst: ${count} × ${mb(body.length)} at once, app RSS before ${mb(await rss())}`);
+    log(`  before: ${describeSplit(residentSplit(world.app.pid), mb)}`);
     const others = otherClients(world.url, 4);
     await sleep(2000);
     let peak = 0;
@@ -184,6 +186,7 @@ async function bodyBurst(): Promise<void> {
       `  RSS ${idleS} s after the burst: ${mb(settled.rss)} ` +
         `(V8 heap ${mb(settled.heapTotal)}, external ${mb(settled.external)})`,
     );
+    log(`  after: ${describeSplit(residentSplit(world.app.pid), mb)}`);
     // With HARDENING_APP_FLAGS=--expose-gc: what a full GC frees tells garbage not yet collected from memory held.
     const collected = await world.app.call<{ rss: number; heapTotal: number; external: number }>('memory', {
       gc: true,
