@@ -257,6 +257,7 @@ export class ProxyServer {
             const body = await readBody(req, this.options.maxBodyBytes, {
               reservation,
               largestReservable: this.budget.largestBody,
+              checkUtf8: true,
             });
             ctx.bodyBytes = body.length;
             largeBody = isLargeBody(body.length);
@@ -284,8 +285,9 @@ export class ProxyServer {
   }
 
   private async parseJson(body: Buffer): Promise<unknown> {
-    if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body);
-    const value = await decodeJsonBody(body);
+    // readBody has checked that the bytes are UTF-8.
+    if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body, true);
+    const value = await decodeJsonBody(body, true);
     await this.largeBodies.pass();
     return value;
   }
