@@ -7,7 +7,8 @@
  *   node dist/test/bench/hardening.js debug-rate   [--rate 1000] [--seconds 10]
  *
  * body-burst: N bodies of M MB sent at once while four other clients send short requests; prints the app's peak
- * RSS, its RSS `--idle` seconds after the burst, the other clients' latency during the burst and the statuses.
+ * RSS, its RSS `--idle` seconds after the burst, the other clients' latency during the burst and the statuses, and
+ * where its resident memory sits before and after (C heap, V8 pages, files: native-memory.ts).
  * slow-clients: N uploads that send their headers and a few bytes, then stall; /health is probed meanwhile. Run
  * with `2> file` and count the app's log lines there (an aborted upload should cost one short line or none).
  * debug-rate: debug logging on, an open-loop load of `--rate` requests a second; prints the records written and
