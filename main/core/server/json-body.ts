@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BodyReservation } from './body-budget';
-import { decoderChain, parseContentEncoding, type Coding } from './content-encoding';
+import { decoderChain, EncodedBodyError, parseContentEncoding, type Coding } from './content-encoding';
 import { JsonDepthError, JsonSyntaxError, parseJsonYielding } from './json-yielding';
 
 export class BodyError extends Error {
@@ -60,7 +60,7 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
   // as declared, so uploads that stall after their headers hold no share of the budget.
   const known = codings.length === 0 && Number.isFinite(declared) ? declared : undefined;
   return new Promise((resolve, reject) => {
-    const decoders = decoderChain(codings);
+    const decoders = decoderChain(codings, ceiling);
     const source: Readable = decoders.reduce<Readable>((stream, decoder) => stream.pipe(decoder), request);
     let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
@@ -102,7 +102,11 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     );
     for (const decoder of decoders) {
       decoder.once('error', (error: Error) =>
-        finish(new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`)),
+        finish(
+          error instanceof EncodedBodyError && error.status === 413
+            ? new BodyError(413, `${tooLarge(ceiling, limit)} ${error.message}`)
+            : new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`),
+        ),
       );
     }
     request.once('aborted', gone);

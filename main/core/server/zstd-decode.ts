@@ -1,0 +1,156 @@
+import { Transform, type TransformCallback } from 'node:stream';
+import vm from 'node:vm';
+import { Decompress } from 'fzstd';
+import { TimeSlices } from '../util/time-slices';
+import { EncodedBodyError, ZstdFrameWalker, type ZstdUnit } from './zstd-frames';
+
+/**
+ * zstd request bodies on a runtime whose zlib has no zstd (Node 20): the pure-JavaScript fzstd, fed only frames
+ * that zstd-frames.ts has walked and accepted, one header or block at a time. Decoding runs on the event loop, so
+ * it is done in slices of a few milliseconds, each in its own turn, and other clients are served in between.
+ */
+
+/** How long one slice of decoding may hold the event loop before the rest waits for the next turn. */
+const SLICE_MS = 4;
+
+/**
+ * fzstd's work inside one compressed block follows the sequence count and lengths the block declares, not its
+ * 128 KB output: a crafted 20-byte block runs its copy loops for about a minute. A real block decodes in well
+ * under a millisecond, so a block still running after this long is hostile and is stopped.
+ */
+export const BLOCK_TIME_LIMIT_MS = 250;
+
+/**
+ * Stopping code that is running needs the isolate's own interrupt: `vm`'s timeout is the one Node exposes on the
+ * main thread. The context is made once; each slice runs `work()` in it with a timeout, at about 60 µs a call.
+ */
+const sandbox = vm.createContext({ work: undefined as (() => void) | undefined });
+const runWork = new vm.Script('work()');
+
+function runWithTimeLimit(work: () => void, ms: number): void {
+  sandbox.work = work;
+  try {
+    runWork.runInContext(sandbox, { timeout: ms });
+  } finally {
+    sandbox.work = undefined;
+  }
+}
+
+export class FzstdDecoder extends Transform {
+  private readonly walker: ZstdFrameWalker;
+  private decoder: Decompress | undefined;
+  private frameBytes = 0;
+  private totalBytes = 0;
+  private readonly slices = new TimeSlices(SLICE_MS);
+
+  constructor(private readonly limit: number) {
+    super();
+    this.walker = new ZstdFrameWalker(limit);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    let units: ZstdUnit[];
+    try {
+      units = this.walker.push(chunk);
+    } catch (error) {
+      return callback(error as Error);
+    }
+    if (units.length === 0) return callback();
+    this.decodeFrom(units, 0, callback);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.walker.end();
+    } catch (error) {
+      return callback(error as Error);
+    }
+    callback();
+  }
+
+  /**
+   * Feeds `units` to fzstd in slices (util/time-slices.ts: a few milliseconds each, large bodies taking turns),
+   * at least one unit per slice, each slice under the time limit that stops a hostile block.
+   */
+  private decodeFrom(units: ZstdUnit[], from: number, callback: TransformCallback): void {
+    if (this.destroyed) return;
+    let next = from;
+    try {
+      runWithTimeLimit(() => {
+        do this.feed(units[next++]!);
+        while (next < units.length && !this.destroyed && !this.slices.due());
+      }, SLICE_MS + BLOCK_TIME_LIMIT_MS);
+    } catch (error) {
+      if (!this.destroyed) callback(refusal(error));
+      return;
+    }
+    if (next < units.length) void this.slices.pause().then(() => this.decodeFrom(units, next, callback));
+    else callback();
+  }
+
+  /** Each frame gets its own fzstd decoder, told where the frame ends so it never holds a frame's last block back. */
+  private feed(unit: ZstdUnit): void {
+    if (unit.kind === 'header') {
+      this.decoder = new Decompress((data) => this.output(data));
+      this.frameBytes = 0;
+    }
+    const endsFrame = unit.kind === 'checksum' || (unit.kind === 'block' && unit.last && !unit.frame.checksum);
+    this.decoder!.push(unit.bytes, endsFrame);
+    if (!endsFrame) return;
+    this.decoder = undefined;
+    const declared = unit.frame.contentSize;
+    if (declared !== undefined && declared !== this.frameBytes) {
+      throw new EncodedBodyError(400, `A zstd frame declares ${declared} bytes but holds ${this.frameBytes}.`);
+    }
+  }
+
+  private output(data: Uint8Array): void {
+    // The reader may give up (a 413, a client gone) mid-slice: what is decoded after that goes nowhere.
+    if (data.length === 0 || this.destroyed) return;
+    this.frameBytes += data.length;
+    this.totalBytes += data.length;
+    if (this.totalBytes > this.limit) throw new EncodedBodyError(413, 'The decoded body passes the size limit.');
+    // fzstd hands out a fresh array per block and only copies from it afterwards, so it can be used without a copy.
+    this.push(Buffer.from(data.buffer, data.byteOffset, data.length));
+  }
+}
+
+function refusal(error: unknown): Error {
+  if (error instanceof EncodedBodyError) return error;
+  if ((error as { code?: unknown }).code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+    return new EncodedBodyError(
+      400,
+      `A zstd block was still decoding after ${BLOCK_TIME_LIMIT_MS} ms; no valid block needs a fraction of that.`,
+    );
+  }
+  // fzstd throws plain errors (with a numeric code) for data it cannot decode.
+  return new EncodedBodyError(400, `The zstd data is corrupt: ${(error as Error).message}`);
+}
+
+/** On a runtime with zlib's zstd: the same walk, passing the accepted bytes on to zlib's decoder unchanged. */
+export class ZstdFrameCheck extends Transform {
+  private readonly walker: ZstdFrameWalker;
+
+  constructor(limit: number) {
+    super();
+    this.walker = new ZstdFrameWalker(limit);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    try {
+      for (const unit of this.walker.push(chunk)) this.push(unit.bytes);
+    } catch (error) {
+      return callback(error as Error);
+    }
+    callback();
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.walker.end();
+    } catch (error) {
+      return callback(error as Error);
+    }
+    callback();
+  }
+}
