@@ -70,10 +70,15 @@ export class FzstdDecoder extends Transform {
 
   /**
    * Feeds `units` to fzstd in slices (util/time-slices.ts: a few milliseconds each, large bodies taking turns),
-   * at least one unit per slice, each slice under the time limit that stops a hostile block.
+   * each slice under the time limit that stops a hostile block. A slice already used up (by this body's earlier
+   * chunks: a socket read can hand over several in one turn) waits for the next turn before decoding anything.
    */
-  private decodeFrom(units: ZstdUnit[], from: number, callback: TransformCallback): void {
+  private decodeFrom(units: ZstdUnit[], from: number, callback: TransformCallback, freshSlice = false): void {
     if (this.destroyed) return;
+    if (!freshSlice && this.slices.due()) {
+      void this.slices.pause().then(() => this.decodeFrom(units, from, callback, true));
+      return;
+    }
     let next = from;
     try {
       runWithTimeLimit(() => {
@@ -84,7 +89,7 @@ export class FzstdDecoder extends Transform {
       if (!this.destroyed) callback(refusal(error));
       return;
     }
-    if (next < units.length) void this.slices.pause().then(() => this.decodeFrom(units, next, callback));
+    if (next < units.length) void this.slices.pause().then(() => this.decodeFrom(units, next, callback, true));
     else callback();
   }
 
