@@ -130,6 +130,17 @@ describe('Content-Encoding: zstd, on every runtime (fzstd where zlib has no zstd
     return result.json.input_tokens as number;
   };
 
+  it('a small body expanding past the limit is a 413, taking no more than the limit and its window', async () => {
+    const bomb = zstdFixture('spaces-64mb-stream.zst');
+    expect(bomb.length).toBeLessThan(4096);
+    const result = await post(bomb, { 'content-encoding': 'zstd' });
+    expect(result.status).toBe(413);
+    expect(result.json.error).toMatchObject({ type: 'request_too_large' });
+    expect(result.json.error.message).toMatch(/maximum allowed number of bytes \(2097152\)/);
+    expect(budget().peak).toBeLessThanOrEqual(MAX_BODY + 128 * 1024); // its window is 128 KB; earlier tests took less
+    expect(budget().inUse).toBe(0);
+  });
+
   it('decodes what the zstd CLI wrote: one frame, streamed, two frames with skippable frames, stacked', async () => {
     const expected = await countOf(claudeCode);
     const zstd = { 'content-encoding': 'zstd' };
@@ -153,17 +164,6 @@ describe('Content-Encoding: zstd, on every runtime (fzstd where zlib has no zstd
     expect(result.json.content[0].text).toBe('Hello from the Orchids simulator.');
   });
 
-  it('a small body expanding past the limit is a 413, never taking more than the limit from the budget', async () => {
-    const bomb = zstdFixture('spaces-64mb-stream.zst');
-    expect(bomb.length).toBeLessThan(4096);
-    const result = await post(bomb, { 'content-encoding': 'zstd' });
-    expect(result.status).toBe(413);
-    expect(result.json.error).toMatchObject({ type: 'request_too_large' });
-    expect(result.json.error.message).toMatch(/maximum allowed number of bytes \(2097152\)/);
-    expect(budget().peak).toBeLessThanOrEqual(MAX_BODY);
-    expect(budget().inUse).toBe(0);
-  });
-
   it('a header claiming a 2 GB window or content size is a 413, with nothing allocated for it', async () => {
     const arrayBuffers = process.memoryUsage().arrayBuffers;
     for (const header of [frameHeader({ window: 21 << 3 }), frameHeader({ contentSize: 2 ** 31 })]) {
@@ -173,6 +173,35 @@ describe('Content-Encoding: zstd, on every runtime (fzstd where zlib has no zstd
       expect(result.json.error.message).toMatch(/2147483648.*past the size limit/);
     }
     expect(process.memoryUsage().arrayBuffers - arrayBuffers).toBeLessThan(64 * MB);
+  });
+
+  it('the decoder window counts against the body budget while the upload stalls, and is a 529 past it', async () => {
+    const port = Number(new URL(stack.url).port);
+    // A 2 MB window and one small block, then nothing: fzstd has allocated the window and waits for more.
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.write(
+        `POST /v1/messages HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+          'content-encoding: zstd\r\ntransfer-encoding: chunked\r\n\r\n',
+      );
+      const start = Buffer.concat([frameHeader({ window: 11 << 3 }), rawBlock(Buffer.from('{"model":'), false)]);
+      socket.write(`${start.length.toString(16)}\r\n`);
+      socket.write(start);
+      socket.write('\r\n');
+    });
+    socket.on('error', () => undefined);
+    open.push(socket);
+    await until(() => budget().inUse >= 2 * MB, { timeoutMs: 4000 });
+    expect(budget().inUse).toBe(2 * MB + 9);
+    socket.destroy();
+    await until(() => budget().inUse === 0, { timeoutMs: 4000 });
+
+    const held = [...Array.from({ length: 6 }, () => heldUpload(2 * MB)), heldUpload(MB)];
+    await until(() => budget().inUse === 13 * MB - 7, { timeoutMs: 4000 });
+    const refused = await post(zstdFixture('claude-code-streamed.json.zst'), { 'content-encoding': 'zstd' });
+    expect(refused.status).toBe(529);
+    expect(refused.json.error.type).toBe('overloaded_error');
+    for (const each of held) each.destroy();
+    await until(() => budget().inUse === 0, { timeoutMs: 4000 });
   });
 
   it('corrupt data, a dictionary, a cut frame and a hostile block are each a 400', async () => {

@@ -151,12 +151,12 @@ const hasZlibZstd = typeof (zlib as { createZstdDecompress?: unknown }).createZs
 describe.runIf(hasZlibZstd)("zlib's zstd (Node 22.15+), behind the same walk", () => {
   it('decodes the CLI fixtures and refuses a 2 GB window with a 413 before zlib sees it', async () => {
     for (const name of ['claude-code-l19.json.zst', 'claude-code-two-frames.json.zst']) {
-      const { body, error } = await decode(zstdDecoders(2 * MB, true), zstdFixture(name));
+      const { body, error } = await decode(zstdDecoders(2 * MB, undefined, true), zstdFixture(name));
       expect(error).toBeUndefined();
       expect(body.equals(claudeCodeJson())).toBe(true);
     }
     const huge = await decode(
-      zstdDecoders(2 * MB, true),
+      zstdDecoders(2 * MB, undefined, true),
       Buffer.concat([frameHeader({ window: 21 << 3 }), rleBlock(1, 9)]),
     );
     expect(huge.error?.status).toBe(413);

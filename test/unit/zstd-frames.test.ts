@@ -82,6 +82,24 @@ describe('ZstdFrameWalker passes on', () => {
   });
 });
 
+describe('ZstdFrameWalker takes the window from the body budget', () => {
+  it('the largest window so far, as frames arrive (one is alive at a time), and a 529 when it cannot', () => {
+    const taken: number[] = [];
+    const frame = (window: number) => Buffer.concat([frameHeader({ window }), rleBlock(0x20, 10)]);
+    const walker = new ZstdFrameWalker(4 * MB, (bytes) => (taken.push(bytes), true));
+    walker.push(Buffer.concat([frame(10 << 3), frame(11 << 3), frame(10 << 3), frame(11 << 3)]));
+    expect(taken).toEqual([MB, MB]);
+    const refusing = new ZstdFrameWalker(4 * MB, () => false);
+    let error: unknown;
+    try {
+      refusing.push(frame(10 << 3));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toMatchObject({ status: 529 });
+  });
+});
+
 describe('ZstdFrameWalker refuses, before any decoder sees the frame', () => {
   it.each([
     ['a 2 GB window', frameHeader({ window: 21 << 3 })],

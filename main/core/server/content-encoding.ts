@@ -16,16 +16,19 @@ export type Coding = 'gzip' | 'deflate' | 'br' | 'zstd';
 /** Node 22.15+ has zstd in zlib; Node 20 does not. Found at run time, so a newer runtime uses it with no change. */
 const zlibZstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
 
+/** Takes bytes from the body budget; false when it cannot hold them. */
+export type Reserve = (bytes: number) => boolean;
+
 /** zstd with zlib's decoder where the runtime has it (on the thread pool), else with fzstd on the event loop. */
-export function zstdDecoders(limit: number, useZlib = zlibZstd !== undefined): Transform[] {
-  return useZlib ? [new ZstdFrameCheck(limit), zlibZstd!()] : [new FzstdDecoder(limit)];
+export function zstdDecoders(limit: number, reserve?: Reserve, useZlib = zlibZstd !== undefined): Transform[] {
+  return useZlib ? [new ZstdFrameCheck(limit, reserve), zlibZstd!()] : [new FzstdDecoder(limit, reserve)];
 }
 
-const DECODERS: Record<Coding, (limit: number) => Transform[]> = {
+const DECODERS: Record<Coding, (limit: number, reserve?: Reserve) => Transform[]> = {
   gzip: () => [zlib.createGunzip()],
   deflate: () => [zlib.createInflate()],
   br: () => [zlib.createBrotliDecompress()],
-  zstd: (limit) => zstdDecoders(limit),
+  zstd: (limit, reserve) => zstdDecoders(limit, reserve),
 };
 
 const ALIASES: Record<string, Coding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br', zstd: 'zstd' };
@@ -73,8 +76,9 @@ export function parseContentEncoding(header: string | string[] | undefined): Cod
 
 /**
  * The decoders for `codings`, to be piped in order; the last one's output is the body. `limit` is the largest
- * decoded body allowed: zstd refuses (EncodedBodyError, 413) a frame that would need more before decoding it.
+ * decoded body allowed: zstd refuses (EncodedBodyError, 413) a frame that would need more before decoding it, and
+ * takes its window from `reserve` (EncodedBodyError, 529, when it cannot).
  */
-export function decoderChain(codings: readonly Coding[], limit: number): Transform[] {
-  return codings.flatMap((coding) => DECODERS[coding](limit));
+export function decoderChain(codings: readonly Coding[], limit: number, reserve?: Reserve): Transform[] {
+  return codings.flatMap((coding) => DECODERS[coding](limit, reserve));
 }

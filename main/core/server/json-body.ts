@@ -60,7 +60,7 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
   // as declared, so uploads that stall after their headers hold no share of the budget.
   const known = codings.length === 0 && Number.isFinite(declared) ? declared : undefined;
   return new Promise((resolve, reject) => {
-    const decoders = decoderChain(codings, ceiling);
+    const decoders = decoderChain(codings, ceiling, reservation && ((bytes) => reservation.take(bytes)));
     const source: Readable = decoders.reduce<Readable>((stream, decoder) => stream.pipe(decoder), request);
     let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
@@ -101,17 +101,19 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
       ),
     );
     for (const decoder of decoders) {
-      decoder.once('error', (error: Error) =>
-        finish(
-          error instanceof EncodedBodyError && error.status === 413
-            ? new BodyError(413, `${tooLarge(ceiling, limit)} ${error.message}`)
-            : new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`),
-        ),
-      );
+      decoder.once('error', (error: Error) => finish(decodingError(error, codings, ceiling, limit)));
     }
     request.once('aborted', gone);
     request.once('error', gone);
   });
+}
+
+function decodingError(error: Error, codings: Coding[], ceiling: number, limit: number): BodyError {
+  if (error instanceof EncodedBodyError && error.status === 413) {
+    return new BodyError(413, `${tooLarge(ceiling, limit)} ${error.message}`);
+  }
+  if (error instanceof EncodedBodyError && error.status === 529) return overBudget();
+  return new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`);
 }
 
 function tooLarge(ceiling: number, limit: number): string {

@@ -43,9 +43,12 @@ export class FzstdDecoder extends Transform {
   private totalBytes = 0;
   private readonly slices = new TimeSlices(SLICE_MS);
 
-  constructor(private readonly limit: number) {
+  constructor(
+    private readonly limit: number,
+    reserve?: (bytes: number) => boolean,
+  ) {
     super();
-    this.walker = new ZstdFrameWalker(limit);
+    this.walker = new ZstdFrameWalker(limit, reserve);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -136,9 +139,9 @@ function refusal(error: unknown): Error {
 export class ZstdFrameCheck extends Transform {
   private readonly walker: ZstdFrameWalker;
 
-  constructor(limit: number) {
+  constructor(limit: number, reserve?: (bytes: number) => boolean) {
     super();
-    this.walker = new ZstdFrameWalker(limit);
+    this.walker = new ZstdFrameWalker(limit, reserve);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

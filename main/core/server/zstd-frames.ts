@@ -29,10 +29,13 @@ const BLOCK_MAXIMUM = 128 * 1024;
 /** fzstd's window arithmetic is 32-bit signed; no limit this proxy uses comes near this. */
 const LARGEST_WINDOW = 2 ** 30;
 
-/** A body refused before it was decoded: 413 when decoding it would pass the limit, 400 when it is malformed. */
+/**
+ * A body refused before it was decoded: 413 when decoding it would pass the limit, 400 when it is malformed, 529
+ * when the body budget cannot hold the decoder's window now.
+ */
 export class EncodedBodyError extends Error {
   constructor(
-    readonly status: 400 | 413,
+    readonly status: 400 | 413 | 529,
     message: string,
   ) {
     super(message);
@@ -70,10 +73,17 @@ export class ZstdFrameWalker {
   private state: State = { at: 'frame' };
   private received = 0;
   private frames = 0;
+  private windowReserved = 0;
   private readonly bound: number;
 
-  /** `limit` is the largest decoded body allowed; the compressed body may not be larger either. */
-  constructor(limit: number) {
+  /**
+   * `limit` is the largest decoded body allowed; the compressed body may not be larger either. `reserve` takes
+   * bytes from the body budget: the decoder's window is memory a stalled upload would otherwise hold uncounted.
+   */
+  constructor(
+    limit: number,
+    private readonly reserve?: (bytes: number) => boolean,
+  ) {
     this.bound = Math.min(limit, LARGEST_WINDOW);
   }
 
@@ -169,6 +179,13 @@ export class ZstdFrameWalker {
     }
     if (windowSize > this.bound) {
       throw new EncodedBodyError(413, `A zstd frame asks for a ${windowSize}-byte window, past the size limit.`);
+    }
+    // One frame's window is alive at a time, so the largest so far is what is held.
+    if (windowSize > this.windowReserved) {
+      if (this.reserve && !this.reserve(windowSize - this.windowReserved)) {
+        throw new EncodedBodyError(529, `The body budget cannot hold a zstd window of ${windowSize} bytes now.`);
+      }
+      this.windowReserved = windowSize;
     }
     const frame: FrameHeader = { windowSize, contentSize, checksum: (descriptor & 0x04) !== 0 };
     units.push({ kind: 'header', bytes: data.subarray(offset, offset + length), frame });
