@@ -129,6 +129,21 @@ describe('FzstdDecoder refuses', () => {
     expect(process.memoryUsage().arrayBuffers - arrayBuffers).toBeLessThan(16 * MB);
   });
 
+  it('many tiny blocks in a large window (each costs fzstd all of it) with a 413; in a small one, not', async () => {
+    const tiny = (window: number) =>
+      Buffer.concat([
+        frameHeader({ window }),
+        ...Array.from({ length: 200 }, () => rleBlock(0x20, 1, false)),
+        rleBlock(0x20, 1),
+      ]);
+    const large = await fzstd(tiny(11 << 3), 2 * MB); // 2 MB window: 202 x 2 MB of work, past 80 full blocks' worth
+    expect(large.error?.status).toBe(413);
+    expect(large.error?.message).toMatch(/more decoding work/);
+    const small = await fzstd(tiny(0), 2 * MB); // 1 KB window
+    expect(small.error).toBeUndefined();
+    expect(small.body.toString()).toBe(' '.repeat(201));
+  });
+
   it('corrupt compressed data, a frame whose size is not what it declares, and a cut frame with a 400', async () => {
     const corrupt = Buffer.from(zstdFixture('claude-code-l19.json.zst'));
     for (let at = 200; at < 260; at++) corrupt[at] = corrupt[at]! ^ 0x5a;

@@ -24,6 +24,16 @@ const SLICE_MS = 4;
 export const BLOCK_TIME_LIMIT_MS = 500;
 
 /**
+ * fzstd shifts its whole window along for every block it decodes (and allocates and zeroes one per frame), so a
+ * block costs as much as its window, whatever it holds: 4-byte blocks of one byte each with a 32 MB window cost
+ * 1.75 ms apiece, and a 1 MB body of them ~7 minutes of CPU. The work of a body is therefore bounded, in window
+ * bytes, by that of the costliest body within the limit: every block full (limit / 128 KB of them) in a window as
+ * large as the limit, plus this many blocks for short ones and frame starts.
+ */
+const WORK_SLACK_BLOCKS = 64;
+const BLOCK_MAXIMUM = 128 * 1024;
+
+/**
  * Stopping code that is running needs the isolate's own interrupt: `vm`'s timeout is the one Node exposes on the
  * main thread. The context is made once; each slice runs `work()` in it with a timeout, at about 60 µs a call.
  */
@@ -44,6 +54,8 @@ export class FzstdDecoder extends Transform {
   private decoder: Decompress | undefined;
   private frameBytes = 0;
   private totalBytes = 0;
+  private windowWork = 0;
+  private readonly windowWorkLimit: number;
   private readonly slices = new TimeSlices(SLICE_MS);
 
   constructor(
@@ -52,6 +64,7 @@ export class FzstdDecoder extends Transform {
   ) {
     super();
     this.walker = new ZstdFrameWalker(limit, reserve);
+    this.windowWorkLimit = Math.max(limit, BLOCK_MAXIMUM) * (Math.ceil(limit / BLOCK_MAXIMUM) + WORK_SLACK_BLOCKS);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -101,6 +114,14 @@ export class FzstdDecoder extends Transform {
 
   /** Each frame gets its own fzstd decoder, told where the frame ends so it never holds a frame's last block back. */
   private feed(unit: ZstdUnit): void {
+    if (unit.kind !== 'checksum') this.windowWork += unit.frame.windowSize;
+    if (this.windowWork > this.windowWorkLimit) {
+      throw new EncodedBodyError(
+        413,
+        `The zstd body needs more decoding work than any body within the size limit: too many blocks or frames ` +
+          `for its ${unit.frame.windowSize}-byte window.`,
+      );
+    }
     if (unit.kind === 'header') {
       this.decoder = new Decompress((data) => this.output(data));
       this.frameBytes = 0;

@@ -19,7 +19,7 @@
  *
  * What this walk cannot bound is the work inside a compressed block: its declared sequence count and lengths drive
  * fzstd's copy loops regardless of the 128 KB output, so a 20-byte block can spin for a minute. The decoder
- * (zstd-decode.ts) guards that with a time limit per block.
+ * (zstd-decode.ts) guards that with a time limit per block, and bounds the window-sized work fzstd does per block.
  */
 
 const ZSTD_MAGIC = 0xfd2fb528;
