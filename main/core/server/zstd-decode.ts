@@ -37,17 +37,19 @@ const BLOCK_MAXIMUM = 128 * 1024;
 
 /**
  * Stopping code that is running needs the isolate's own interrupt: `vm`'s timeout is the one Node exposes on the
- * main thread. The context is made once; each slice runs `work()` in it with a timeout, at about 60 µs a call.
+ * main thread. The context is made on first use (a runtime with zlib's zstd never needs it); each slice runs
+ * `work()` in it with a timeout, at about 60 µs a call.
  */
-const sandbox = vm.createContext({ work: undefined as (() => void) | undefined });
-const runWork = new vm.Script('work()');
+let sandbox: { context: vm.Context; script: vm.Script } | undefined;
 
 function runWithTimeLimit(work: () => void, ms: number): void {
-  sandbox.work = work;
+  sandbox ??= { context: vm.createContext({ work: undefined }), script: new vm.Script('work()') };
+  const { context, script } = sandbox;
+  context.work = work;
   try {
-    runWork.runInContext(sandbox, { timeout: ms });
+    script.runInContext(context, { timeout: ms });
   } finally {
-    sandbox.work = undefined;
+    context.work = undefined;
   }
 }
 
