@@ -1,22 +1,34 @@
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
+import { FzstdDecoder, ZstdFrameCheck } from './zstd-decode';
+
+export { EncodedBodyError } from './zstd-frames';
 
 /**
- * Request bodies sent compressed (`Content-Encoding`). Decoding runs on zlib's thread pool and is streamed, so the
- * decoded size can be checked against the body limit as it grows: a small body that expands past the limit (a
- * "zip bomb") is refused after at most one zlib chunk beyond the limit, never allocated whole.
+ * Request bodies sent compressed (`Content-Encoding`). Decoding is streamed, so the decoded size can be checked
+ * against the body limit as it grows: a small body that expands past the limit (a "zip bomb") is refused after at
+ * most one chunk beyond the limit, never allocated whole. gzip, deflate and br run on zlib's thread pool; zstd is
+ * first walked frame by frame (zstd-frames.ts) so no header can size an allocation past the limit.
  */
 
 export type Coding = 'gzip' | 'deflate' | 'br' | 'zstd';
 
-/** Node 22.15+ has zstd in zlib; Node 20 does not. Found at run time, so a newer runtime decodes it with no change. */
-const zstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
+/** Node 22.15+ has zstd in zlib; Node 20 does not. Found at run time, so a newer runtime uses it with no change. */
+const zlibZstd = (zlib as unknown as { createZstdDecompress?: () => Transform }).createZstdDecompress;
 
-const DECODERS: Record<Coding, (() => Transform) | undefined> = {
-  gzip: () => zlib.createGunzip(),
-  deflate: () => zlib.createInflate(),
-  br: () => zlib.createBrotliDecompress(),
-  zstd: zstd && (() => zstd()),
+/** Takes bytes from the body budget; false when it cannot hold them. */
+export type Reserve = (bytes: number) => boolean;
+
+/** zstd with zlib's decoder where the runtime has it (on the thread pool), else with fzstd on the event loop. */
+export function zstdDecoders(limit: number, reserve?: Reserve, useZlib = zlibZstd !== undefined): Transform[] {
+  return useZlib ? [new ZstdFrameCheck(limit, reserve), zlibZstd!()] : [new FzstdDecoder(limit, reserve)];
+}
+
+const DECODERS: Record<Coding, (limit: number, reserve?: Reserve) => Transform[]> = {
+  gzip: () => [zlib.createGunzip()],
+  deflate: () => [zlib.createInflate()],
+  br: () => [zlib.createBrotliDecompress()],
+  zstd: (limit, reserve) => zstdDecoders(limit, reserve),
 };
 
 const ALIASES: Record<string, Coding> = { gzip: 'gzip', 'x-gzip': 'gzip', deflate: 'deflate', br: 'br', zstd: 'zstd' };
@@ -32,7 +44,7 @@ class UnsupportedEncodingError extends Error {
 }
 
 function supportedCodings(): Coding[] {
-  return (Object.keys(DECODERS) as Coding[]).filter((coding) => DECODERS[coding] !== undefined);
+  return Object.keys(DECODERS) as Coding[];
 }
 
 /**
@@ -57,19 +69,16 @@ export function parseContentEncoding(header: string | string[] | undefined): Cod
           `Send the body uncompressed, or as ${supportedCodings().join(', ')}.`,
       );
     }
-    if (!DECODERS[coding]) {
-      throw new UnsupportedEncodingError(
-        'Content-Encoding "zstd" is not supported by this Orchids Tray: ' +
-          `its Node.js (${process.version}) has no zstd. ` +
-          `Send the body uncompressed, or as ${supportedCodings().join(', ')}.`,
-      );
-    }
     codings.push(coding);
   }
   return codings.reverse();
 }
 
-/** One decoder per coding, piped in order; the last one's output is the body. */
-export function decoderChain(codings: readonly Coding[]): Transform[] {
-  return codings.map((coding) => DECODERS[coding]!());
+/**
+ * The decoders for `codings`, to be piped in order; the last one's output is the body. `limit` is the largest
+ * decoded body allowed: zstd refuses (EncodedBodyError, 413) a frame that would need more before decoding it, and
+ * takes its window from `reserve` (EncodedBodyError, 529, when it cannot).
+ */
+export function decoderChain(codings: readonly Coding[], limit: number, reserve?: Reserve): Transform[] {
+  return codings.flatMap((coding) => DECODERS[coding](limit, reserve));
 }

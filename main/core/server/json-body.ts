@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BodyReservation } from './body-budget';
-import { decoderChain, parseContentEncoding, type Coding } from './content-encoding';
+import { decoderChain, EncodedBodyError, parseContentEncoding, type Coding } from './content-encoding';
 import { JsonDepthError, JsonSyntaxError, parseJsonYielding } from './json-yielding';
 import { Utf8Progress } from './utf8-progress';
 
@@ -69,7 +69,7 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
   const { checkUtf8 } = options;
   const utf8 = checkUtf8 && known !== undefined && known >= YIELDING_PARSE_BYTES ? new Utf8Progress() : undefined;
   return new Promise((resolve, reject) => {
-    const decoders = decoderChain(codings);
+    const decoders = decoderChain(codings, ceiling, reservation && ((bytes) => reservation.take(bytes)));
     const source: Readable = decoders.reduce<Readable>((stream, decoder) => stream.pipe(decoder), request);
     let whole: Buffer | undefined;
     const chunks: Buffer[] = [];
@@ -113,13 +113,19 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
       else finish(undefined, body);
     });
     for (const decoder of decoders) {
-      decoder.once('error', (error: Error) =>
-        finish(new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`)),
-      );
+      decoder.once('error', (error: Error) => finish(decodingError(error, codings, ceiling, limit)));
     }
     request.once('aborted', gone);
     request.once('error', gone);
   });
+}
+
+function decodingError(error: Error, codings: Coding[], ceiling: number, limit: number): BodyError {
+  if (error instanceof EncodedBodyError && error.status === 413) {
+    return new BodyError(413, `${tooLarge(ceiling, limit)} ${error.message}`);
+  }
+  if (error instanceof EncodedBodyError && error.status === 529) return overBudget();
+  return new BodyError(400, `The request body could not be decoded (${codings.join(', ')}): ${error.message}`);
 }
 
 function tooLarge(ceiling: number, limit: number): string {
