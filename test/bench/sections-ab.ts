@@ -74,12 +74,16 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
     for (const key of order) {
       // The collector's figures cover the warm-up too; the request count is scaled to the same window.
       const startedAt = performance.now();
-      await apps[key].proc.call('gc-start');
+      // A baseline bundle older than these commands has no collector figures; its rows then read —.
+      const collecting = await apps[key].proc.call('gc-start').then(
+        () => true,
+        () => false,
+      );
       const row = await measureRow(bench, 'app', request, apps[key], PHASE_MS, 250);
-      const stats = await apps[key].proc.call<GcStats>('gc-stop');
+      const stats = collecting ? await apps[key].proc.call<GcStats>('gc-stop') : undefined;
       cpu[key].push(row.cpuUsPerReq);
       rps[key].push(row.rps);
-      gc[key].push({ ...stats, requests: (row.rps * (performance.now() - startedAt)) / 1000 });
+      if (stats) gc[key].push({ ...stats, requests: (row.rps * (performance.now() - startedAt)) / 1000 });
     }
   }
   const heapFile = process.env.BENCH_AB_HEAP;
