@@ -231,6 +231,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
       },
       intervalMs: options.countFlushMs ?? 1000,
       capacity: 20_000,
+      flushAt: 128,
       onError: (error) => hooks.log(`[history] write failed: ${(error as Error).message}`),
     }),
     debugLogs: new DebugLogWriter({

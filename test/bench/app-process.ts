@@ -8,10 +8,24 @@
 import { OrchidsCore } from '../../main/core/core';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
+import { GCProfiler } from 'node:v8';
 import { announceReady, serveParent } from './ipc';
 
 /** For `heap-sample-start`/`-stop`: which code allocates what, collected objects included (sections-ab.ts). */
 const heapSession = new Session();
+/** For `gc-start`/`gc-stop`: what the collector did during one phase (sections-ab.ts). */
+let gcProfiler: GCProfiler | undefined;
+
+type GcEntry = ReturnType<GCProfiler['stop']>['statistics'][number];
+
+/** Bytes a collection moved into the old generation: what the old spaces grew by. */
+function promotedBytes(entry: GcEntry): number {
+  const used = (side: GcEntry['beforeGC']): number =>
+    side.heapSpaceStatistics
+      .filter((space) => space.spaceName === 'old_space' || space.spaceName === 'large_object_space')
+      .reduce((sum, space) => sum + space.spaceUsedSize, 0);
+  return Math.max(0, used(entry.afterGC) - used(entry.beforeGC));
+}
 
 interface SimUserLike {
   clientCookie: string;
@@ -91,6 +105,35 @@ async function main(): Promise<void> {
           includeObjectsCollectedByMinorGC: true,
         };
         return new Promise((resolve) => heapSession.post('HeapProfiler.startSampling', params, () => resolve(true)));
+      },
+      /**
+       * Like `heap-sample-start`, but objects a scavenge frees are left out: what remains are the allocations that
+       * lived long enough to be promoted (or are still alive), i.e. who fills the old generation under load.
+       */
+      'heap-survivors-start': () => {
+        global.gc?.();
+        heapSession.connect();
+        const params = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true };
+        return new Promise((resolve) => heapSession.post('HeapProfiler.startSampling', params, () => resolve(true)));
+      },
+      'gc-start': () => {
+        gcProfiler = new GCProfiler();
+        gcProfiler.start();
+        return true;
+      },
+      /** Scavenges and full collections since `gc-start`, their time, and what the scavenges promoted. */
+      'gc-stop': () => {
+        const entries = gcProfiler?.stop().statistics ?? [];
+        gcProfiler = undefined;
+        const scavenges = entries.filter((entry) => entry.gcType === 'Scavenge');
+        const full = entries.filter((entry) => entry.gcType === 'MarkSweepCompact');
+        return {
+          scavenges: scavenges.length,
+          scavengeMs: scavenges.reduce((sum, entry) => sum + entry.cost, 0) / 1000,
+          promotedBytes: scavenges.reduce((sum, entry) => sum + promotedBytes(entry), 0),
+          fullGcs: full.length,
+          fullGcMs: full.reduce((sum, entry) => sum + entry.cost, 0) / 1000,
+        };
       },
       'heap-sample-stop': (message) =>
         new Promise((resolve) =>

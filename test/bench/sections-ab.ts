@@ -9,13 +9,30 @@
  *   BENCH_AB_PROTOCOL  sse-a (default) or ws          BENCH_AB_C  concurrency (16; the fixture 1)
  *   BENCH_AB_ROUNDS    rounds of four phases (8)      BENCH_AB_NEW_ARGS  node flags for "new" only, e.g. --trace-gc
  *   BENCH_AB_HEAP      a file: after the rounds, a sampling heap profile of "new" over one more second of load
+ *   BENCH_AB_SURVIVORS a file: the same over three seconds, leaving out what scavenges free (what gets promoted)
+ *   BENCH_AB_SNAPSHOT  a folder: after the rounds, heap snapshots of "new" idle and in the middle of a load phase
+ *                      (idle.heapsnapshot, load.heapsnapshot), to see what a request leaves alive past a scavenge
  */
+import path from 'node:path';
 import { chatBody, fixtureBody, shortBody } from './bodies';
 import { measureRow, type AppHandle, type Bench, type Request } from './harness';
 import type { Report } from './report';
-import { fmt, median } from './stats';
+import { fmt, median, sleep } from './stats';
 
 const PHASE_MS = 1500;
+
+/** What app-process's `gc-stop` answers. */
+interface GcStats {
+  scavenges: number;
+  scavengeMs: number;
+  promotedBytes: number;
+  fullGcs: number;
+  fullGcMs: number;
+}
+
+interface GcPhase extends GcStats {
+  requests: number;
+}
 
 function abRequest(): Request {
   const kind = process.env.BENCH_AB_BODY ?? 'stream';
@@ -47,6 +64,7 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
   const rounds = Number(process.env.BENCH_AB_ROUNDS ?? 8);
   const cpu = { new: [] as number[], base: [] as number[] };
   const rps = { new: [] as number[], base: [] as number[] };
+  const gc = { new: [] as GcPhase[], base: [] as GcPhase[] };
   // Fresh processes: the JIT needs a few seconds of this request before a phase means anything.
   for (const key of ['new', 'base', 'new', 'base'] as const)
     await measureRow(bench, 'app', request, apps[key], 1500, 500);
@@ -54,9 +72,18 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
     const order =
       round % 2 === 0 ? (['new', 'base', 'base', 'new'] as const) : (['base', 'new', 'new', 'base'] as const);
     for (const key of order) {
+      // The collector's figures cover the warm-up too; the request count is scaled to the same window.
+      const startedAt = performance.now();
+      // A baseline bundle older than these commands has no collector figures; its rows then read —.
+      const collecting = await apps[key].proc.call('gc-start').then(
+        () => true,
+        () => false,
+      );
       const row = await measureRow(bench, 'app', request, apps[key], PHASE_MS, 250);
+      const stats = collecting ? await apps[key].proc.call<GcStats>('gc-stop') : undefined;
       cpu[key].push(row.cpuUsPerReq);
       rps[key].push(row.rps);
+      if (stats) gc[key].push({ ...stats, requests: (row.rps * (performance.now() - startedAt)) / 1000 });
     }
   }
   const heapFile = process.env.BENCH_AB_HEAP;
@@ -64,6 +91,22 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
     await apps.new.proc.call('heap-sample-start');
     await measureRow(bench, 'app', request, apps.new, 1000, 100);
     await apps.new.proc.call('heap-sample-stop', { file: heapFile });
+  }
+  const survivorsFile = process.env.BENCH_AB_SURVIVORS;
+  if (survivorsFile) {
+    await apps.new.proc.call('heap-survivors-start');
+    await measureRow(bench, 'app', request, apps.new, 3000, 100);
+    await apps.new.proc.call('heap-sample-stop', { file: survivorsFile });
+  }
+  const snapshotDir = process.env.BENCH_AB_SNAPSHOT;
+  if (snapshotDir) {
+    // Idle first, once the writers' one-second queues have drained; then while requests are in flight.
+    await sleep(2500);
+    await apps.new.proc.call('heap-snapshot', { file: path.join(snapshotDir, 'idle.heapsnapshot') });
+    const loaded = measureRow(bench, 'app', request, apps.new, 2000, 100);
+    await sleep(1200);
+    await apps.new.proc.call('heap-snapshot', { file: path.join(snapshotDir, 'load.heapsnapshot') });
+    await loaded;
   }
   for (const app of Object.values(apps)) await app.proc.stop();
 
@@ -81,6 +124,7 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
       `${fmt(median(ratios), 3)} (paired phases ${fmt(Math.min(...ratios), 2)}–${fmt(Math.max(...ratios), 2)})`,
     ],
     ['req/s, median of phases', fmt(median(rps.new), 0), fmt(median(rps.base), 0), '—'],
+    ...gcRows(gc.new, gc.base),
     [
       'app CPU µs/req, each phase',
       cpu.new.map((v) => fmt(v, 0)).join(' '),
@@ -88,4 +132,26 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
       '—',
     ],
   );
+}
+
+/** The collector's side of the comparison: totals over all phases of each build, so short phases do not skew it. */
+function gcRows(fresh: GcPhase[], base: GcPhase[]): string[][] {
+  const total = (phases: GcPhase[], key: keyof GcPhase): number => phases.reduce((sum, phase) => sum + phase[key], 0);
+  const per10k = (phases: GcPhase[], key: keyof GcPhase): number =>
+    (total(phases, key) / total(phases, 'requests')) * 1e4;
+  const perScavenge = (phases: GcPhase[], key: keyof GcPhase): number =>
+    total(phases, key) / total(phases, 'scavenges');
+  const row = (label: string, value: (phases: GcPhase[]) => number, digits: number): string[] => {
+    const a = value(fresh);
+    const b = value(base);
+    return [label, fmt(a, digits), fmt(b, digits), fmt(a / b, 3)];
+  };
+  return [
+    row('scavenges per 10k requests', (phases) => per10k(phases, 'scavenges'), 1),
+    row('scavenge ms per 10k requests', (phases) => per10k(phases, 'scavengeMs'), 0),
+    row('ms a scavenge', (phases) => perScavenge(phases, 'scavengeMs'), 1),
+    row('KB promoted a scavenge', (phases) => perScavenge(phases, 'promotedBytes') / 1024, 0),
+    row('bytes promoted per request', (phases) => total(phases, 'promotedBytes') / total(phases, 'requests'), 0),
+    row('full GCs per 10k requests', (phases) => per10k(phases, 'fullGcs'), 2),
+  ];
 }

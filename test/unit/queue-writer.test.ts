@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { QueueWriter } from '../../main/core/writers/queue-writer';
+import { until } from '../helpers/wait';
 
 describe('QueueWriter', () => {
   // setImmediate stays real: the writer yields to the event loop between batches with it.
@@ -85,6 +86,34 @@ describe('QueueWriter', () => {
     expect(written).toEqual([2]);
     expect(writer.dropped).toBe(1);
     expect(errors).toHaveLength(1);
+    await writer.stop();
+  });
+
+  it('with flushAt, writes once that many items wait, without waiting for the timer', async () => {
+    const batches: number[][] = [];
+    const writer = new QueueWriter<number>({
+      write: (batch) => void batches.push([...batch]),
+      intervalMs: 60_000,
+      capacity: 100,
+      flushAt: 3,
+    });
+    writer.enqueue(0);
+    writer.enqueue(1);
+    writer.enqueue(2);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([]); // not started: nothing is written behind the owner's back
+    writer.start();
+    await writer.flushNow();
+    batches.length = 0;
+    for (let i = 0; i < 5; i++) writer.enqueue(i);
+    expect(batches).toEqual([]); // never on the request path itself
+    await until(() => batches.length > 0);
+    expect(batches).toEqual([[0, 1, 2, 3, 4]]);
+    writer.enqueue(5);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1); // below the count again: the rest waits for the timer
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(batches).toEqual([[0, 1, 2, 3, 4], [5]]);
     await writer.stop();
   });
 });

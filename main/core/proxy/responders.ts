@@ -40,6 +40,7 @@ export class SseResponder implements Responder, Beating {
   /** Content has been written: from here on a retry would duplicate output. */
   contentSent = false;
   lastWriteAt: number;
+  heartbeatSlot = -1;
   onFrame?: (frame: string) => void;
 
   constructor(

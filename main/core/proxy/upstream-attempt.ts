@@ -1,21 +1,15 @@
-import { StreamTranslator, type TranslatorOptions } from '../anthropic/stream-translator';
+import type { TranslatorOptions } from '../anthropic/stream-translator';
 import type { StopReason, Usage } from '../anthropic/types';
 import type { AccountRecord } from '../accounts/types';
 import { AccountError } from '../accounts/account-service';
 import { ClerkError } from '../clerk/clerk-client';
 import type { TokenCache } from '../clerk/token-cache';
-import { UpstreamEventDecoder } from '../orchids/event-decoder';
-import {
-  failureFromError,
-  failureFromStatus,
-  failureFromUpstreamError,
-  type UpstreamFailure,
-} from '../orchids/failure';
-import type { UpstreamEvent } from '../orchids/types';
+import { failureFromError, failureFromStatus, type UpstreamFailure } from '../orchids/failure';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import type { UpstreamProtocol } from '../upstream/protocol';
 import type { ProtocolChoice, ProtocolStep } from '../upstream/protocol-choice';
 import type { UpstreamExchange, UpstreamTransport } from '../upstream/transport';
+import { readAnswer, type TryOutcome } from './answer-reader';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
@@ -55,11 +49,6 @@ const TRACED_REQUEST: Record<UpstreamProtocol, (url: string) => [string, Record<
   'sse-b': (url) => [url, { authorization: 'Bearer [redacted]', cookie: '[redacted]' }],
   'sse-a': (url) => [url, { authorization: 'Bearer [redacted]' }],
 };
-
-type TryOutcome =
-  | { kind: 'done'; stopReason: StopReason; usage: Usage }
-  | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean }
-  | { kind: 'aborted' };
 
 /**
  * One account's turn at a request: a token (cached; minted only on a cold start), then the account's protocols in
@@ -170,99 +159,7 @@ async function tryProtocol(
     }
     return { kind: 'failed', failure, recognized: false };
   }
-  return streamEvents(exchange, input, step);
-}
-
-function streamEvents(exchange: UpstreamExchange, input: AttemptInput, step: ProtocolStep): Promise<TryOutcome> {
-  const { responder, trace, signal } = input;
-  const translator = new StreamTranslator({ ...input.translator, sink: responder.sink });
-  translator.start();
-  const decoder = new UpstreamEventDecoder();
-  const events: UpstreamEvent[] = [];
-
-  return new Promise<TryOutcome>((resolve) => {
-    let settled = false;
-    const settle = (outcome: TryOutcome): void => {
-      if (settled) return;
-      settled = true;
-      resolve(outcome);
-    };
-    /** Applies queued events; true once the turn is over. */
-    const drainEvents = (): boolean => {
-      let over = false;
-      for (const event of events) {
-        if (!translator.apply(event)) {
-          over = true;
-          break;
-        }
-      }
-      events.length = 0;
-      return over;
-    };
-    // Neither outcome flushes: on success the last frames go out with the response's end (one write fewer), and on
-    // failure the proxy decides whether what is queued is dropped (failover) or sent before an error event.
-    const conclude = (): void => {
-      const recognized = decoder.recognized;
-      if (trace && translator.unmappedToolCalls.length > 0) trace.unmappedToolCalls(translator.unmappedToolCalls);
-      if (translator.failure) {
-        const failure = translator.failure;
-        settle({
-          kind: 'failed',
-          recognized,
-          failure:
-            failure.kind === 'credits-exhausted'
-              ? { kind: 'quota', message: `Orchids credits exhausted: ${failure.message}` }
-              : failureFromUpstreamError(failure.code, failure.message),
-        });
-        return;
-      }
-      if (!recognized && !step.confirmed && !translator.contentStarted) {
-        // A 200 that never said anything an Orchids agent says: some other service lives at this address.
-        settle({
-          kind: 'failed',
-          recognized,
-          failure: {
-            kind: 'server',
-            message: 'The endpoint answered, but not as an Orchids agent.',
-            mismatch: 'certain',
-          },
-        });
-        return;
-      }
-      // A finish, or an end without one: either way the turn closes cleanly with what arrived.
-      const { stopReason, usage } = translator.complete();
-      settle({ kind: 'done', stopReason, usage });
-    };
-
-    exchange.consume({
-      frame: (value, raw) => {
-        if (settled) return; // after the turn ended the rest is read only to keep the connection reusable
-        trace?.upstreamEvent(raw);
-        decoder.decode(value, events);
-      },
-      malformed: (raw) => {
-        if (!settled) trace?.upstreamEvent(`[malformed] ${raw}`);
-      },
-      batchEnd: () => {
-        if (settled) return;
-        if (drainEvents()) conclude();
-        else responder.flush();
-      },
-      end: () => {
-        if (settled) return;
-        drainEvents();
-        conclude();
-      },
-      error: (error) => {
-        if (settled) return;
-        if (signal.aborted) {
-          settle({ kind: 'aborted' });
-          return;
-        }
-        settle({ kind: 'failed', failure: failureFromError(error), recognized: decoder.recognized });
-      },
-    });
-  });
+  return readAnswer(exchange, input, step);
 }
 
 function failureFromMint(error: unknown): UpstreamFailure {

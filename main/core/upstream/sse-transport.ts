@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { util, type Dispatcher } from 'undici';
-import { SseParser } from '../orchids/sse-parser';
+import { SseParser, type SseHandlers } from '../orchids/sse-parser';
 import type { Cancellation } from '../util/cancellation';
 import type { UpstreamProtocol } from './protocol';
 import type { FrameSink, UpstreamExchange, UpstreamSend, UpstreamTransport } from './transport';
@@ -93,6 +93,39 @@ interface ByteSink {
   error(error: Error): void;
 }
 
+const DISCARD: ByteSink = { data: () => undefined, end: () => undefined, error: () => undefined };
+
+/** Body bytes to SSE payloads to the caller's sink: one object per answer rather than a closure per callback. */
+class SseFrameReader implements ByteSink, SseHandlers {
+  private readonly parser: SseParser;
+
+  constructor(private readonly sink: FrameSink) {
+    this.parser = new SseParser(this);
+  }
+
+  onJson(value: unknown, raw: string): void {
+    this.sink.frame(value, raw);
+  }
+
+  onMalformed(raw: string): void {
+    this.sink.malformed(raw);
+  }
+
+  data(chunk: Buffer): void {
+    this.parser.push(chunk);
+    this.sink.batchEnd();
+  }
+
+  end(): void {
+    this.parser.end();
+    this.sink.end();
+  }
+
+  error(error: Error): void {
+    this.sink.error(error);
+  }
+}
+
 /**
  * One SSE answer, and the undici handler that fills it. Chunks that arrive before the caller has chosen a sink (the
  * status line and the first events usually share a packet) wait in a short list.
@@ -119,25 +152,11 @@ export class SseExchange implements UpstreamExchange, Dispatcher.DispatchHandler
   }
 
   consume(sink: FrameSink): void {
-    const parser = new SseParser({
-      onJson: (value, raw) => sink.frame(value, raw),
-      onMalformed: (raw) => sink.malformed(raw),
-    });
-    this.read({
-      data: (chunk) => {
-        parser.push(chunk);
-        sink.batchEnd();
-      },
-      end: () => {
-        parser.end();
-        sink.end();
-      },
-      error: (error) => sink.error(error),
-    });
+    this.read(new SseFrameReader(sink));
   }
 
   dump(): void {
-    this.read({ data: () => undefined, end: () => undefined, error: () => undefined });
+    this.read(DISCARD);
   }
 
   text(limit: number): Promise<string> {

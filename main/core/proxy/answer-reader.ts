@@ -1,0 +1,125 @@
+import { StreamTranslator } from '../anthropic/stream-translator';
+import type { StopReason, Usage } from '../anthropic/types';
+import { UpstreamEventDecoder } from '../orchids/event-decoder';
+import { failureFromError, failureFromUpstreamError, type UpstreamFailure } from '../orchids/failure';
+import type { UpstreamEvent } from '../orchids/types';
+import type { ProtocolStep } from '../upstream/protocol-choice';
+import type { FrameSink, UpstreamExchange } from '../upstream/transport';
+import type { AttemptInput } from './upstream-attempt';
+
+/** How one protocol's try at a request ended. */
+export type TryOutcome =
+  | { kind: 'done'; stopReason: StopReason; usage: Usage }
+  | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean }
+  | { kind: 'aborted' };
+
+/** Reads an accepted upstream answer into the client's responder; resolves once the turn is over. */
+export function readAnswer(exchange: UpstreamExchange, input: AttemptInput, step: ProtocolStep): Promise<TryOutcome> {
+  return new Promise<TryOutcome>((resolve) => exchange.consume(new AnswerReader(input, step, resolve)));
+}
+
+/**
+ * The transport's FrameSink for one answer: payloads are decoded into events, the events drive the translator, and
+ * each network read's frames go to the client in one write. One object with methods, not a closure per callback:
+ * this runs for every streamed request, and a handful of closures and their shared context is most of what it
+ * would allocate.
+ */
+class AnswerReader implements FrameSink {
+  private readonly translator: StreamTranslator;
+  private readonly decoder = new UpstreamEventDecoder();
+  private readonly events: UpstreamEvent[] = [];
+  private settled = false;
+
+  constructor(
+    private readonly input: AttemptInput,
+    private readonly step: ProtocolStep,
+    private readonly resolve: (outcome: TryOutcome) => void,
+  ) {
+    this.translator = new StreamTranslator({ ...input.translator, sink: input.responder.sink });
+    this.translator.start();
+  }
+
+  frame(value: unknown, raw: string): void {
+    if (this.settled) return; // after the turn ended the rest is read only to keep the connection reusable
+    this.input.trace?.upstreamEvent(raw);
+    this.decoder.decode(value, this.events);
+  }
+
+  malformed(raw: string): void {
+    if (!this.settled) this.input.trace?.upstreamEvent(`[malformed] ${raw}`);
+  }
+
+  batchEnd(): void {
+    if (this.settled) return;
+    if (this.drainEvents()) this.conclude();
+    else this.input.responder.flush();
+  }
+
+  end(): void {
+    if (this.settled) return;
+    this.drainEvents();
+    this.conclude();
+  }
+
+  error(error: Error): void {
+    if (this.settled) return;
+    if (this.input.signal.aborted) this.settle({ kind: 'aborted' });
+    else this.settle({ kind: 'failed', failure: failureFromError(error), recognized: this.decoder.recognized });
+  }
+
+  private settle(outcome: TryOutcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.resolve(outcome);
+  }
+
+  /** Applies queued events; true once the turn is over. */
+  private drainEvents(): boolean {
+    let over = false;
+    for (const event of this.events) {
+      if (!this.translator.apply(event)) {
+        over = true;
+        break;
+      }
+    }
+    this.events.length = 0;
+    return over;
+  }
+
+  // Neither outcome flushes: on success the last frames go out with the response's end (one write fewer), and on
+  // failure the proxy decides whether what is queued is dropped (failover) or sent before an error event.
+  private conclude(): void {
+    const { translator, decoder } = this;
+    const recognized = decoder.recognized;
+    const trace = this.input.trace;
+    if (trace && translator.unmappedToolCalls.length > 0) trace.unmappedToolCalls(translator.unmappedToolCalls);
+    if (translator.failure) {
+      const failure = translator.failure;
+      this.settle({
+        kind: 'failed',
+        recognized,
+        failure:
+          failure.kind === 'credits-exhausted'
+            ? { kind: 'quota', message: `Orchids credits exhausted: ${failure.message}` }
+            : failureFromUpstreamError(failure.code, failure.message),
+      });
+      return;
+    }
+    if (!recognized && !this.step.confirmed && !translator.contentStarted) {
+      // A 200 that never said anything an Orchids agent says: some other service lives at this address.
+      this.settle({
+        kind: 'failed',
+        recognized,
+        failure: {
+          kind: 'server',
+          message: 'The endpoint answered, but not as an Orchids agent.',
+          mismatch: 'certain',
+        },
+      });
+      return;
+    }
+    // A finish, or an end without one: either way the turn closes cleanly with what arrived.
+    const { stopReason, usage } = translator.complete();
+    this.settle({ kind: 'done', stopReason, usage });
+  }
+}
