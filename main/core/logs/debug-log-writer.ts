@@ -1,4 +1,5 @@
 import { PeriodicFlusher } from '../writers/periodic-flusher';
+import { CpuLoad } from './cpu-load';
 import type { DebugRecord } from './debug-trace';
 import { recordBytes, recordLine } from './record-line';
 import { SegmentStore, type Retention } from './segment-store';
@@ -27,6 +28,15 @@ export interface DebugLogWriterOptions {
   cpuShare?: number;
   /** CPU time (ms) the writer may bank while idle, so a burst of large records after a quiet spell is written whole. */
   cpuBurstMs?: number;
+  /**
+   * The process's own CPU load (cores, over the last second) from which it counts as busy with its requests: then
+   * every record's cost is throughput lost, and records are kept at the rate `busyShare` of a core pays for
+   * (estimated from their measured cost) instead of `maxRecordsPerSecond`. The second banked is still spent first.
+   */
+  busyCores?: number;
+  busyShare?: number;
+  /** The process's CPU time so far in microseconds (tests give their own). */
+  processCpuUs?: () => number;
   intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -38,12 +48,19 @@ const DEFAULTS = {
   maxRecordsPerSecond: 1000,
   cpuShare: 0.1,
   cpuBurstMs: 500,
+  busyCores: 0.7,
+  busyShare: 0.03,
   // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
   // collector is to copy them out of the young generation.
   intervalMs: 25,
 };
 /** Serialisation work per turn of the event loop before the writer yields to requests. */
 const SLICE_MS = 4;
+/**
+ * A record's whole cost over the part the writer measures (serialising and redacting it): collecting it on the
+ * request path, appending it and collecting its garbage come to about as much again (CPU profiles at full load).
+ */
+const WHOLE_COST_FACTOR = 2;
 /**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
  * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
@@ -53,7 +70,9 @@ const SLICE_MS = 4;
  * What it may hold and spend is bounded: the number and the bytes of records waiting, the records kept per second
  * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
  * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
- * nothing) and counted as dropped.
+ * nothing) and counted as dropped. While the process is busy with its own requests (0.7 of a core of its own CPU:
+ * logs/cpu-load.ts), records are what throughput is made of, so their rate is held to what 3% of a core pays for;
+ * a second's worth is still banked.
  */
 export class DebugLogWriter {
   private readonly store: SegmentStore;
@@ -70,6 +89,9 @@ export class DebugLogWriter {
   private records: number;
   private refilledAt: number;
   private prunedAt = 0;
+  private readonly load: CpuLoad;
+  /** Serialisation time a record takes, microseconds: a moving average over the batches written. */
+  private recordUs = 50;
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.limits = {
@@ -79,7 +101,10 @@ export class DebugLogWriter {
       cpuShare: options.cpuShare ?? DEFAULTS.cpuShare,
       cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+      busyCores: options.busyCores ?? DEFAULTS.busyCores,
+      busyShare: options.busyShare ?? DEFAULTS.busyShare,
     };
+    this.load = new CpuLoad({ now: () => this.now(), cpuUs: options.processCpuUs });
     this.store = new SegmentStore(options.dir, () => this.now());
     this.secretSources = [options.secrets];
     this.cpuMs = this.limits.cpuBurstMs;
@@ -182,7 +207,9 @@ export class DebugLogWriter {
       }
       this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
       // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more.
-      this.cpuMs -= performance.now() - started;
+      const spentMs = performance.now() - started;
+      this.cpuMs -= spentMs;
+      this.recordUs += 0.2 * ((spentMs * 1000) / taken - this.recordUs);
       try {
         await this.store.append(batch);
         this.writtenCount += batch.length;
@@ -205,7 +232,14 @@ export class DebugLogWriter {
     const seconds = (now - this.refilledAt) / 1000;
     this.refilledAt = now;
     this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + seconds * 1000 * this.limits.cpuShare);
-    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.limits.maxRecordsPerSecond);
+    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.recordRate());
+  }
+
+  /** Records a second the writer may keep now (see busyCores). */
+  private recordRate(): number {
+    const { maxRecordsPerSecond, busyCores, busyShare } = this.limits;
+    if (this.load.current() < busyCores) return maxRecordsPerSecond;
+    return Math.min(maxRecordsPerSecond, (busyShare * 1e6) / (this.recordUs * WHOLE_COST_FACTOR));
   }
 
   private now(): number {
