@@ -58,9 +58,10 @@ const DEFAULTS = {
 const SLICE_MS = 4;
 /**
  * A record's whole cost over the part the writer measures (serialising and redacting it): collecting it on the
- * request path, appending it and collecting its garbage come to about as much again (CPU profiles at full load).
+ * request path, appending it, and collecting its garbage and the request's it kept alive bring it to about three
+ * times that on a saturated core (the benchmark's CPU per request with logging on and off, over the records kept).
  */
-const WHOLE_COST_FACTOR = 2;
+const WHOLE_COST_FACTOR = 3;
 /**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
  * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
