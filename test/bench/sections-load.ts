@@ -190,7 +190,7 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
     // machine, which no number of palindromes that fits in a few minutes settles (see palindromeCosts).
     const cost = median(byCpu);
     report.check(
-      `Debug logging on costs ≤ 5% throughput (${mode(stream)}, c=16)`,
+      `Debug logging on costs ≤ 5% throughput (${mode(stream)}, c=16)${AA_CONTROL ? ' [A/A: never on]' : ''}`,
       `median of ${byCpu.length} palindromes by app CPU per request ${fmt(cost * 100, 1)}%${range(byCpu)}; ` +
         `by req/s ${fmt(median(byRate) * 100, 1)}%${range(byRate)} (merged ${fmtInt(on.rps)} vs ` +
         `${fmtInt(off.rps)} req/s, ${fmtInt(on.cpuUsPerReq)} vs ${fmtInt(off.cpuUsPerReq)} µs a request)`,
@@ -208,6 +208,12 @@ const PHASE_MS = 500;
  */
 const SWITCH_WARMUP_MS = 1000;
 const SAME_WARMUP_MS = 250;
+
+/**
+ * BENCH_DEBUG_AA=1: an A/A control, "on" phases with logging left off, so the same figures show how far this
+ * machine moves them when nothing differs.
+ */
+const AA_CONTROL = process.env.BENCH_DEBUG_AA === '1';
 
 interface Palindrome {
   off: Row;
@@ -227,7 +233,7 @@ async function debugPalindromes(bench: Bench, request: Request): Promise<Palindr
   for (let round = 0; round < rounds; round++) {
     const rows: Partial<Record<'off' | 'on', Row>> = {};
     for (const key of ['off', 'on', 'on', 'off'] as const) {
-      if (key !== previous) await app.call('set-debug-logs', { on: key === 'on' });
+      if (key !== previous) await app.call('set-debug-logs', { on: key === 'on' && !AA_CONTROL });
       const warmup = bench.opts.quick ? bench.opts.warmupMs : key === previous ? SAME_WARMUP_MS : SWITCH_WARMUP_MS;
       previous = key;
       const row = await measureRow(bench, 'app', request, undefined, phaseMs, warmup);
