@@ -149,7 +149,7 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
     ],
     'With logging on, the request path collects a trace and enqueues it; a writer serialises, redacts and ' +
       'appends it to a segment file. The writer keeps at most 1,000 records a second, and while the app is ' +
-      'saturated by its own requests (as here: several thousand a second on one core) as many as 3% of a core ' +
+      'saturated by its own requests (as here: several thousand a second on one core) as many as 2.5% of a core ' +
       'pays for; requests beyond that are not traced and are counted as dropped. Each phase right after a switch ' +
       'has a second of warm-up, in which the second of records banked while logging was off is spent, so the ' +
       'rows show logging that stays on. Records written and dropped include the warm-ups.',

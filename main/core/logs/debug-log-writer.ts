@@ -23,7 +23,8 @@ export interface DebugLogWriterOptions {
   maxRecordsPerSecond?: number;
   /**
    * The share of one core the writer may spend serialising and redacting (0.1: 10%), a guard for large records:
-   * a thousand short records a second take under 3%, a thousand 76 KB Claude Code turns would take most of a core.
+   * a thousand short records a second take 2–4% (serialising alone), a thousand 76 KB Claude Code turns would take
+   * most of a core.
    */
   cpuShare?: number;
   /** CPU time (ms) the writer may bank while idle, so a burst of large records after a quiet spell is written whole. */
@@ -49,7 +50,7 @@ const DEFAULTS = {
   cpuShare: 0.1,
   cpuBurstMs: 500,
   busyCores: 0.7,
-  busyShare: 0.03,
+  busyShare: 0.025,
   // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
   // collector is to copy them out of the young generation.
   intervalMs: 25,
@@ -72,7 +73,7 @@ const WHOLE_COST_FACTOR = 3;
  * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
  * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
  * nothing) and counted as dropped. While the process is busy with its own requests (0.7 of a core of its own CPU:
- * logs/cpu-load.ts), records are what throughput is made of, so their rate is held to what 3% of a core pays for;
+ * logs/cpu-load.ts), records are what throughput is made of, so their rate is held to what 2.5% of a core pays for;
  * a second's worth is still banked.
  */
 export class DebugLogWriter {
