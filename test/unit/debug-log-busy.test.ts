@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CpuLoad } from '../../main/core/logs/cpu-load';
-import { DebugLogWriter } from '../../main/core/logs/debug-log-writer';
+import { DebugLogWriter, type DebugLogWriterOptions } from '../../main/core/logs/debug-log-writer';
 import { tempDir } from '../helpers/temp-dir';
 
 /** A process under a load of `cores`, on a clock the test moves. */
@@ -50,18 +50,17 @@ describe('CpuLoad', () => {
 });
 
 describe('DebugLogWriter under its own load', () => {
-  /** Records admitted over `ms` of requests arriving at 4,000 a second. */
-  function admittedOver(w: DebugLogWriter, advance: (ms: number) => void, ms: number): number {
+  /** Records admitted over `ms` of requests arriving at `perSecond`. */
+  function admittedOver(w: DebugLogWriter, advance: (ms: number) => void, ms: number, perSecond = 4000): number {
     let admitted = 0;
     for (let t = 0; t < ms; t += 10) {
       advance(10);
-      for (let i = 0; i < 40; i++) if (w.admit()) admitted += 1;
+      for (let i = 0; i < perSecond / 100; i++) if (w.admit()) admitted += 1;
     }
     return admitted;
   }
 
-  it('keeps 1,000 records a second while the process has room, and holds to its share of a core once busy', () => {
-    const { clock, advance } = fakeProcess();
+  function busyWriter(clock: { now: number; cpuUs: number }, options: Partial<DebugLogWriterOptions> = {}) {
     const dir = tempDir('orchids-logs-');
     dirs.push(dir);
     const w = new DebugLogWriter({
@@ -71,33 +70,51 @@ describe('DebugLogWriter under its own load', () => {
       capacity: 1e9,
       maxPendingBytes: 1e12,
       cpuBurstMs: 1e9,
-      busyCores: 0.6,
       busyShare: 0.03,
       now: () => clock.now,
       processCpuUs: () => clock.cpuUs,
+      ...options,
     });
     writers.push(w);
+    return w;
+  }
+
+  const within = (value: number, expected: number, slack: number): void => {
+    expect(value).toBeGreaterThanOrEqual(expected - slack);
+    expect(value).toBeLessThanOrEqual(expected + slack);
+  };
+
+  it('keeps 1,000 records a second while the process has room, and holds to its share of a core once busy', () => {
+    const { clock, advance } = fakeProcess();
+    // Only the CPU rule here: requests arrive at 4,000 a second, which the request rule would call busy.
+    const w = busyWriter(clock, { busyCores: 0.6, busyRequestsPerSecond: Number.POSITIVE_INFINITY });
 
     clock.cores = 0.3;
-    const first = admittedOver(w, advance, 500); // the second banked, then the rate
-    expect(first).toBeGreaterThanOrEqual(1489);
-    expect(first).toBeLessThanOrEqual(1500);
-    const withRoom = admittedOver(w, advance, 2000);
-    expect(withRoom).toBeGreaterThanOrEqual(1999);
-    expect(withRoom).toBeLessThanOrEqual(2001);
+    within(admittedOver(w, advance, 500), 1495, 6); // the second banked, then the rate
+    within(admittedOver(w, advance, 2000), 2000, 1);
 
     clock.cores = 1;
     admittedOver(w, advance, 1000); // the load's window catches up
     // No record written yet: the estimate is the default 50 µs, three times over for the whole cost: 3% of a core
     // pays for 200 a second.
-    const busy = admittedOver(w, advance, 2000);
-    expect(busy).toBeGreaterThanOrEqual(399);
-    expect(busy).toBeLessThanOrEqual(401);
+    within(admittedOver(w, advance, 2000), 400, 1);
 
     clock.cores = 0.3;
     admittedOver(w, advance, 1000);
-    const again = admittedOver(w, advance, 2000);
-    expect(again).toBeGreaterThanOrEqual(1999);
-    expect(again).toBeLessThanOrEqual(2001);
+    within(admittedOver(w, advance, 2000), 2000, 1);
+  });
+
+  it('keeps every record at 1,000 requests a second, and past 1,500 a second holds to its share on any CPU', () => {
+    const { clock, advance } = fakeProcess();
+    // A starved core: the process is given a third of one, so its own CPU never says busy.
+    clock.cores = 0.3;
+    const w = busyWriter(clock);
+    expect(admittedOver(w, advance, 5000, 1000)).toBe(5000);
+
+    admittedOver(w, advance, 2000, 4000); // the second banked is spent, the request rate seen
+    within(admittedOver(w, advance, 2000, 4000), 400, 1);
+
+    admittedOver(w, advance, 2000, 1000);
+    expect(admittedOver(w, advance, 5000, 1000)).toBe(5000);
   });
 });

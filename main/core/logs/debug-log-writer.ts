@@ -35,6 +35,12 @@ export interface DebugLogWriterOptions {
    * (estimated from their measured cost) instead of `maxRecordsPerSecond`. The second banked is still spent first.
    */
   busyCores?: number;
+  /**
+   * Requests a second (asked to be traced) from which the process counts as busy whatever its CPU says: on a core it
+   * shares with other work a saturated proxy may be given less than `busyCores`, and past one and a half times the
+   * thousand promised, every record is again throughput lost.
+   */
+  busyRequestsPerSecond?: number;
   busyShare?: number;
   /** The process's CPU time so far in microseconds (tests give their own). */
   processCpuUs?: () => number;
@@ -50,6 +56,7 @@ const DEFAULTS = {
   cpuShare: 0.1,
   cpuBurstMs: 500,
   busyCores: 0.7,
+  busyRequestsPerSecond: 1500,
   busyShare: 0.025,
   // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
   // collector is to copy them out of the young generation.
@@ -73,8 +80,8 @@ const WHOLE_COST_FACTOR = 3;
  * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
  * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
  * nothing) and counted as dropped. While the process is busy with its own requests (0.7 of a core of its own CPU:
- * logs/cpu-load.ts), records are what throughput is made of, so their rate is held to what 2.5% of a core pays for;
- * a second's worth is still banked.
+ * logs/cpu-load.ts, or over 1,500 requests a second), records are what throughput is made of, so their rate is held
+ * to what 2.5% of a core pays for; a second's worth is still banked.
  */
 export class DebugLogWriter {
   private readonly store: SegmentStore;
@@ -94,6 +101,8 @@ export class DebugLogWriter {
   private readonly load: CpuLoad;
   /** Serialisation time a record takes, microseconds: a moving average over the batches written. */
   private recordUs = 50;
+  /** Requests asked to be traced: counted over windows of a second, the last full window's rate kept. */
+  private asked = { since: Number.NaN, count: 0, perSecond: 0 };
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.limits = {
@@ -104,6 +113,7 @@ export class DebugLogWriter {
       cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
       busyCores: options.busyCores ?? DEFAULTS.busyCores,
+      busyRequestsPerSecond: options.busyRequestsPerSecond ?? DEFAULTS.busyRequestsPerSecond,
       busyShare: options.busyShare ?? DEFAULTS.busyShare,
     };
     this.load = new CpuLoad({ now: () => this.now(), cpuUs: options.processCpuUs });
@@ -142,6 +152,7 @@ export class DebugLogWriter {
    * counted, so an unwritable record costs the request path nothing.
    */
   admit(): boolean {
+    this.countAsked();
     this.refill();
     const full =
       this.queue.length + this.admitted >= this.limits.capacity ||
@@ -237,11 +248,25 @@ export class DebugLogWriter {
     this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.recordRate());
   }
 
-  /** Records a second the writer may keep now (see busyCores). */
+  /** Records a second the writer may keep now (see busyCores and busyRequestsPerSecond). */
   private recordRate(): number {
-    const { maxRecordsPerSecond, busyCores, busyShare } = this.limits;
-    if (this.load.current() < busyCores) return maxRecordsPerSecond;
+    const { maxRecordsPerSecond, busyCores, busyRequestsPerSecond, busyShare } = this.limits;
+    const busy = this.asked.perSecond >= busyRequestsPerSecond || this.load.current() >= busyCores;
+    if (!busy) return maxRecordsPerSecond;
     return Math.min(maxRecordsPerSecond, (busyShare * 1e6) / (this.recordUs * WHOLE_COST_FACTOR));
+  }
+
+  private countAsked(): void {
+    const now = this.now();
+    const asked = this.asked;
+    const elapsed = now - asked.since;
+    if (!(elapsed < 1000)) {
+      // A window that ended long ago (logging was off, or all was quiet) says nothing about the rate now.
+      asked.perSecond = elapsed < 2000 ? (asked.count * 1000) / elapsed : 0;
+      asked.since = now;
+      asked.count = 0;
+    }
+    asked.count += 1;
   }
 
   private now(): number {
