@@ -1,4 +1,5 @@
 import { PeriodicFlusher } from '../writers/periodic-flusher';
+import { CpuLoad } from './cpu-load';
 import type { DebugRecord } from './debug-trace';
 import { recordBytes, recordLine } from './record-line';
 import { SegmentStore, type Retention } from './segment-store';
@@ -22,11 +23,27 @@ export interface DebugLogWriterOptions {
   maxRecordsPerSecond?: number;
   /**
    * The share of one core the writer may spend serialising and redacting (0.1: 10%), a guard for large records:
-   * a thousand short records a second take under 3%, a thousand 76 KB Claude Code turns would take most of a core.
+   * a thousand short records a second take 2–4% (serialising alone), a thousand 76 KB Claude Code turns would take
+   * most of a core.
    */
   cpuShare?: number;
   /** CPU time (ms) the writer may bank while idle, so a burst of large records after a quiet spell is written whole. */
   cpuBurstMs?: number;
+  /**
+   * The process's own CPU load (cores, over the last second) from which it counts as busy with its requests: then
+   * every record's cost is throughput lost, and records are kept at the rate `busyShare` of a core pays for
+   * (estimated from their measured cost) instead of `maxRecordsPerSecond`. The second banked is still spent first.
+   */
+  busyCores?: number;
+  /**
+   * Requests a second (asked to be traced) from which the process counts as busy whatever its CPU says: on a core it
+   * shares with other work a saturated proxy may be given less than `busyCores`, and past one and a half times the
+   * thousand promised, every record is again throughput lost.
+   */
+  busyRequestsPerSecond?: number;
+  busyShare?: number;
+  /** The process's CPU time so far in microseconds (tests give their own). */
+  processCpuUs?: () => number;
   intervalMs?: number;
   now?: () => number;
   onError?: (error: unknown) => void;
@@ -38,12 +55,21 @@ const DEFAULTS = {
   maxRecordsPerSecond: 1000,
   cpuShare: 0.1,
   cpuBurstMs: 500,
+  busyCores: 0.7,
+  busyRequestsPerSecond: 1500,
+  busyShare: 0.025,
   // Short: a queued record keeps its request's bodies alive, and the longer it waits the likelier the garbage
   // collector is to copy them out of the young generation.
   intervalMs: 25,
 };
 /** Serialisation work per turn of the event loop before the writer yields to requests. */
 const SLICE_MS = 4;
+/**
+ * A record's whole cost over the part the writer measures (serialising and redacting it): collecting it on the
+ * request path, appending it, and collecting its garbage and the request's it kept alive bring it to about three
+ * times that on a saturated core (the benchmark's CPU per request with logging on and off, over the records kept).
+ */
+const WHOLE_COST_FACTOR = 3;
 /**
  * Writes debug records to `<data dir>/debug-logs/` as append-only segments (logs/segment-store.ts). The request
  * path only enqueues; this writer serialises and redacts (logs/record-line.ts), a few milliseconds per turn of the
@@ -53,7 +79,9 @@ const SLICE_MS = 4;
  * What it may hold and spend is bounded: the number and the bytes of records waiting, the records kept per second
  * (1,000) and the CPU it spends. Up to a thousand requests a second every record is kept; beyond what those bounds
  * allow, requests are not traced at all (refused before collection, so an unwritable record costs the request path
- * nothing) and counted as dropped.
+ * nothing) and counted as dropped. While the process is busy with its own requests (0.7 of a core of its own CPU:
+ * logs/cpu-load.ts, or over 1,500 requests a second), records are what throughput is made of, so their rate is held
+ * to what 2.5% of a core pays for; a second's worth is still banked.
  */
 export class DebugLogWriter {
   private readonly store: SegmentStore;
@@ -70,6 +98,11 @@ export class DebugLogWriter {
   private records: number;
   private refilledAt: number;
   private prunedAt = 0;
+  private readonly load: CpuLoad;
+  /** Serialisation time a record takes, microseconds: a moving average over the batches written. */
+  private recordUs = 50;
+  /** Requests asked to be traced: counted over windows of a second, the last full window's rate kept. */
+  private asked = { since: Number.NaN, count: 0, perSecond: 0 };
 
   constructor(private readonly options: DebugLogWriterOptions) {
     this.limits = {
@@ -79,7 +112,11 @@ export class DebugLogWriter {
       cpuShare: options.cpuShare ?? DEFAULTS.cpuShare,
       cpuBurstMs: options.cpuBurstMs ?? DEFAULTS.cpuBurstMs,
       intervalMs: options.intervalMs ?? DEFAULTS.intervalMs,
+      busyCores: options.busyCores ?? DEFAULTS.busyCores,
+      busyRequestsPerSecond: options.busyRequestsPerSecond ?? DEFAULTS.busyRequestsPerSecond,
+      busyShare: options.busyShare ?? DEFAULTS.busyShare,
     };
+    this.load = new CpuLoad({ now: () => this.now(), cpuUs: options.processCpuUs });
     this.store = new SegmentStore(options.dir, () => this.now());
     this.secretSources = [options.secrets];
     this.cpuMs = this.limits.cpuBurstMs;
@@ -115,6 +152,7 @@ export class DebugLogWriter {
    * counted, so an unwritable record costs the request path nothing.
    */
   admit(): boolean {
+    this.countAsked();
     this.refill();
     const full =
       this.queue.length + this.admitted >= this.limits.capacity ||
@@ -182,7 +220,9 @@ export class DebugLogWriter {
       }
       this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
       // Wall time: on a busy machine it overstates the cost, which errs toward logging less, never more.
-      this.cpuMs -= performance.now() - started;
+      const spentMs = performance.now() - started;
+      this.cpuMs -= spentMs;
+      this.recordUs += 0.2 * ((spentMs * 1000) / taken - this.recordUs);
       try {
         await this.store.append(batch);
         this.writtenCount += batch.length;
@@ -205,7 +245,28 @@ export class DebugLogWriter {
     const seconds = (now - this.refilledAt) / 1000;
     this.refilledAt = now;
     this.cpuMs = Math.min(this.limits.cpuBurstMs, this.cpuMs + seconds * 1000 * this.limits.cpuShare);
-    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.limits.maxRecordsPerSecond);
+    this.records = Math.min(this.limits.maxRecordsPerSecond, this.records + seconds * this.recordRate());
+  }
+
+  /** Records a second the writer may keep now (see busyCores and busyRequestsPerSecond). */
+  private recordRate(): number {
+    const { maxRecordsPerSecond, busyCores, busyRequestsPerSecond, busyShare } = this.limits;
+    const busy = this.asked.perSecond >= busyRequestsPerSecond || this.load.current() >= busyCores;
+    if (!busy) return maxRecordsPerSecond;
+    return Math.min(maxRecordsPerSecond, (busyShare * 1e6) / (this.recordUs * WHOLE_COST_FACTOR));
+  }
+
+  private countAsked(): void {
+    const now = this.now();
+    const asked = this.asked;
+    const elapsed = now - asked.since;
+    if (!(elapsed < 1000)) {
+      // A window that ended long ago (logging was off, or all was quiet) says nothing about the rate now.
+      asked.perSecond = elapsed < 2000 ? (asked.count * 1000) / elapsed : 0;
+      asked.since = now;
+      asked.count = 0;
+    }
+    asked.count += 1;
   }
 
   private now(): number {

@@ -2,7 +2,6 @@ import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';
 import type { RequestReport, RequestTrace } from '../proxy/observer';
-import { redactHeaders } from './redact';
 
 export interface UpstreamAttemptRecord {
   accountId: number;
@@ -20,6 +19,11 @@ export interface UpstreamAttemptRecord {
   unmappedToolCalls?: UnmappedToolCall[];
 }
 
+/**
+ * A request's story. While it waits in the writer's queue it holds what the request path had in hand (the headers
+ * as they came, the bodies as bytes); the writer redacts and serialises it (logs/record-line.ts). Read back from a
+ * file, it is that redacted JSON.
+ */
 export interface DebugRecord {
   version: 1;
   requestId: string;
@@ -32,14 +36,15 @@ export interface DebugRecord {
 }
 
 /**
- * Collects one request's detail while it runs. Every call is a push of references already in hand (the raw
- * event text the parser produced, the frame the responder wrote); all copying, parsing and redaction happen later
- * in the writer, off the request path.
+ * Collects one request's detail while it runs. Every call is a push of references already in hand (the request's
+ * own headers object, the bytes sent upstream, the raw event text the parser produced, the frame the responder
+ * wrote): nothing is copied, parsed or redacted on the request path, and nothing is kept that the request does not
+ * already hold. The writer does the rest.
  */
 export class DebugTrace implements RequestTrace {
   private incomingHeaders: Record<string, unknown> = {};
   private incomingBody: unknown;
-  private readonly attempts: Array<UpstreamAttemptRecord & { rawBody?: Buffer }> = [];
+  private readonly attempts: UpstreamAttemptRecord[] = [];
   private readonly frames: Array<{ t: number; frame: string }> = [];
 
   constructor(
@@ -50,7 +55,7 @@ export class DebugTrace implements RequestTrace {
   ) {}
 
   incoming(headers: Record<string, unknown>, body: unknown): void {
-    this.incomingHeaders = { ...headers };
+    this.incomingHeaders = headers;
     this.incomingBody = body;
   }
 
@@ -61,7 +66,7 @@ export class DebugTrace implements RequestTrace {
     body: Buffer,
     accountId: number,
   ): void {
-    this.attempts.push({ accountId, protocol, url, headers, body: undefined, rawBody: body, events: [] });
+    this.attempts.push({ accountId, protocol, url, headers, body, events: [] });
   }
 
   upstreamResponse(status: number, headers: Record<string, unknown>): void {
@@ -90,20 +95,15 @@ export class DebugTrace implements RequestTrace {
     if (attempt) attempt.failure = { kind, message };
   }
 
-  /** The finished record; header redaction happens here, the pattern pass in the writer. */
+  /** The finished record, for the writer's queue: redaction happens there, with the serialisation. */
   finish(summary: RequestReport): DebugRecord {
     return {
       version: 1,
       requestId: this.requestId,
       file: this.file,
       summary,
-      incoming: { headers: redactHeaders(this.incomingHeaders), body: this.incomingBody },
-      upstream: this.attempts.map(({ rawBody, ...attempt }) => ({
-        ...attempt,
-        headers: redactHeaders(attempt.headers),
-        responseHeaders: attempt.responseHeaders && redactHeaders(attempt.responseHeaders),
-        body: rawBody ?? attempt.body,
-      })),
+      incoming: { headers: this.incomingHeaders, body: this.incomingBody },
+      upstream: this.attempts,
       client: this.frames,
     };
   }
@@ -111,10 +111,21 @@ export class DebugTrace implements RequestTrace {
 
 /** File names sort by time: `20261125-184512-123_req_….json`. */
 export function debugFileName(startedAt: number, requestId: string): string {
-  const d = new Date(startedAt);
-  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
-  const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
-  const time = `${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
-  const stamp = `${date}-${time}-${pad(d.getUTCMilliseconds(), 3)}`;
-  return `${stamp}_${requestId}.json`;
+  return `${timeStamp(startedAt)}_${requestId}.json`;
 }
+
+/** The last second's `20261125-184512` (a thousand names a second share it: one Date a second, not one a name). */
+let stampCache = { second: Number.NaN, text: '' };
+
+/** `20261125-184512-123`, in UTC: names sort by time as text. */
+export function timeStamp(at: number): string {
+  const second = Math.floor(at / 1000);
+  if (second !== stampCache.second) {
+    const d = new Date(second * 1000);
+    const date = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}`;
+    stampCache = { second, text: `${date}-${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}` };
+  }
+  return `${stampCache.text}-${pad(Math.floor(at - second * 1000), 3)}`;
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');

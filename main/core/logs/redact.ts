@@ -8,12 +8,20 @@ const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie'
 
 export const REDACTED = '[redacted]';
 
+/**
+ * The headers with every credential replaced by name. They are returned as they are when they hold none (the
+ * common case for the upstream's answer), and copied only when one is replaced, so that the caller's object (the
+ * request's own headers) is never changed.
+ */
 export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = SECRET_HEADERS.has(name.toLowerCase()) && value !== undefined && value !== '' ? REDACTED : value;
+  let out: Record<string, unknown> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || value === '' || !SECRET_HEADERS.has(name.toLowerCase())) continue;
+    out ??= { ...headers };
+    out[name] = REDACTED;
   }
-  return out;
+  return out ?? headers;
 }
 
 /**
