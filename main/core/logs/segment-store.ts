@@ -97,8 +97,8 @@ export class SegmentStore {
       offset += length;
     }
     try {
-      writeAll(segment.data!, data);
-      writeAll(segment.index!, Buffer.from(index));
+      await writeAll(segment.data!, data);
+      await writeAll(segment.index!, Buffer.from(index));
     } catch (error) {
       // Part of the batch may be on disk: the next batch starts a new segment, so no offset is ever wrong.
       if (this.current === segment) await this.close().catch(() => undefined);
@@ -222,17 +222,12 @@ export class SegmentStore {
   }
 }
 
-/**
- * Appends the whole buffer (the file is open for appending: each write lands at its end). Synchronously, as the
- * history's SQLite writes are: a batch is one write of tens of kilobytes into the page cache, which costs the
- * process half the CPU of handing it to a worker thread, and on a saturated core the hand-off also lets other work
- * in before the event loop gets its turn back.
- */
-function writeAll(handle: fs.promises.FileHandle, buffer: Buffer): void {
+/** Appends the whole buffer (the file is open for appending: each write lands at its end). */
+async function writeAll(handle: fs.promises.FileHandle, buffer: Buffer): Promise<void> {
   for (let done = 0; done < buffer.length;) {
-    const written = fs.writeSync(handle.fd, buffer, done, buffer.length - done);
-    if (written <= 0) throw new Error('the debug log file took no bytes');
-    done += written;
+    const { bytesWritten } = await handle.write(buffer, done, buffer.length - done);
+    if (bytesWritten <= 0) throw new Error('the debug log file took no bytes');
+    done += bytesWritten;
   }
 }
 
