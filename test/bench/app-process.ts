@@ -93,6 +93,7 @@ async function main(): Promise<void> {
         written: core.internals.debugLogs.written,
         dropped: core.internals.debugLogs.dropped,
         pending: core.internals.debugLogs.pending,
+        serialiseUs: core.internals.debugLogs.serialiseMicros,
       }),
       health: () => core.proxy.health(),
       inflight: () => core.internals.server.inflightRequests,

@@ -404,6 +404,13 @@ async function debugRate(): Promise<void> {
       `  CPU cost of debug logging: ${(onCpu - offCpu).toFixed(0)} µs a request ` +
         `(${(((onCpu - offCpu) / offCpu) * 100).toFixed(1)}%)`,
     );
+    // The writer's busy rule counts a record's whole cost as a multiple of what it measures itself (serialising and
+    // redacting); this is the measured multiple, at a rate where every record is kept.
+    const { serialiseUs } = await world.app.call<{ serialiseUs: number }>('debug-log-stats');
+    log(
+      `  the writer's serialisation estimate: ${serialiseUs.toFixed(1)} µs a record; ` +
+        `whole cost ÷ that = ${((onCpu - offCpu) / serialiseUs).toFixed(1)}`,
+    );
     const dir = path.join(world.tmpDir, 'debug-logs');
     const files = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
     const bytes = files.reduce((sum, file) => sum + fs.statSync(path.join(dir, file)).size, 0);

@@ -142,6 +142,11 @@ export class DebugLogWriter {
     return this.queue.length;
   }
 
+  /** The writer's running estimate of serialising and redacting one record (µs), which its busy rule scales. */
+  get serialiseMicros(): number {
+    return this.recordUs;
+  }
+
   /** Another source of literal secrets to scrub (the install token, from the control layer). */
   addSecrets(source: () => readonly string[]): void {
     this.secretSources.push(source);
