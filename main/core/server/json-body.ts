@@ -5,6 +5,7 @@ import type { BodyReservation } from './body-budget';
 import { decoderChain, EncodedBodyError, parseContentEncoding, type Coding } from './content-encoding';
 import { JsonDepthError, JsonSyntaxError, parseJsonYielding } from './json-yielding';
 import { Utf8Progress } from './utf8-progress';
+import { ReusedTools } from '../util/json-reused-tools';
 
 export class BodyError extends Error {
   constructor(
@@ -169,7 +170,11 @@ export function decodeJson(buffer: Buffer, utf8Checked = false): unknown {
   if (!utf8Checked && !isUtf8(buffer)) throw notUtf8();
   let value: unknown;
   try {
-    value = JSON.parse(jsonText(buffer));
+    value = reusedTools.decode(buffer);
+    if (value === undefined) {
+      value = JSON.parse(jsonText(buffer));
+      reusedTools.learn(buffer, value);
+    }
   } catch (error) {
     if (error instanceof BodyError) throw error;
     throw new BodyError(400, `The request body is not valid JSON: ${(error as Error).message}`);
@@ -177,6 +182,9 @@ export function decodeJson(buffer: Buffer, utf8Checked = false): unknown {
   checkDepth(value, 0);
   return value;
 }
+
+/** A Claude Code turn repeats its 50 KB tool list byte for byte: it is parsed once (util/json-reused-tools.ts). */
+const reusedTools = new ReusedTools((bytes) => JSON.parse(jsonText(bytes)));
 
 /**
  * Bodies from this size on are parsed by the yielding parser: JSON.parse of 256 KB takes about a millisecond, so
