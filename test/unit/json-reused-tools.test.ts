@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeJson } from '../../main/core/server/json-body';
+import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';
 import { ReusedTools } from '../../main/core/util/json-reused-tools';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
@@ -83,6 +83,15 @@ describe('ReusedTools', () => {
 });
 
 describe('decodeJson with a repeated tool list', () => {
+  it('still refuses a body nested too deep outside its reused tools', () => {
+    const buffer = fs.readFileSync(CLAUDE_CODE_REQUEST);
+    decodeJson(buffer); // learns the fixture's tools
+    const text = buffer.toString('utf8');
+    const deep = `${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`;
+    const nested = Buffer.from(`{"deep":${deep},${text.slice(1)}`, 'utf8');
+    expect(() => decodeJson(nested)).toThrow(BodyError);
+  });
+
   it('gives the Claude Code turn exactly as JSON.parse does, the first time and every later time', () => {
     const buffer = fs.readFileSync(CLAUDE_CODE_REQUEST);
     const first = decodeJson(buffer) as { tools: unknown };

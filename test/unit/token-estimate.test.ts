@@ -153,3 +153,15 @@ describe('estimateInputTokens', () => {
     expect(estimate).toBeLessThan(whole);
   });
 });
+
+describe('estimateTextTokens on long texts (remembered by their text)', () => {
+  it('gives each text its own count, also for texts of equal length asked for again', () => {
+    const words = 'word '.repeat(4000); // 20,000 characters: past the length V8 hashes a string by
+    const symbols = '!'.repeat(words.length);
+    expect(estimateTextTokens(words)).toBe(4000);
+    expect(estimateTextTokens(symbols)).toBe(20000);
+    expect(estimateTextTokens(words)).toBe(4000);
+    expect(estimateTextTokens(`${'word '.repeat(400)}`)).toBe(400);
+    expect(estimateTextTokens(symbols)).toBe(20000);
+  });
+});

@@ -47,6 +47,32 @@ for (let prev = 0; prev < 6; prev++) {
  * characters 0, each non-ASCII code point 1.5; rounded once at the end.
  */
 export function estimateTextTokens(text: string): number {
+  if (text.length < REMEMBERED_FROM_CHARS || text.length > REMEMBERED_UP_TO_CHARS) return countTextTokens(text);
+  let tokens = remembered.get(text);
+  if (tokens === undefined) {
+    tokens = countTextTokens(text);
+    rememberedChars += text.length;
+    if (rememberedChars > REMEMBERED_CHARS) {
+      remembered.clear();
+      rememberedChars = text.length;
+    }
+    remembered.set(text, tokens);
+  }
+  return tokens;
+}
+
+/**
+ * Each turn of an agent session resends the same long texts (Claude Code's 12K-character system prompt, its
+ * reminders): their estimates are remembered by the text itself. Finding one costs V8's native hash and compare,
+ * a fraction of the count; the budget bounds the memory the remembered texts hold.
+ */
+const remembered = new Map<string, number>();
+let rememberedChars = 0;
+const REMEMBERED_FROM_CHARS = 2048;
+const REMEMBERED_UP_TO_CHARS = 256 * 1024;
+const REMEMBERED_CHARS = 2 * 1024 * 1024;
+
+function countTextTokens(text: string): number {
   let halves = 0;
   let prev = 0;
   const n = text.length;

@@ -168,23 +168,29 @@ const ESCAPED_RUNS_KEPT = 512;
  */
 export function decodeJson(buffer: Buffer, utf8Checked = false): unknown {
   if (!utf8Checked && !isUtf8(buffer)) throw notUtf8();
-  let value: unknown;
   try {
-    value = reusedTools.decode(buffer);
-    if (value === undefined) {
-      value = JSON.parse(jsonText(buffer));
-      reusedTools.learn(buffer, value);
-    }
+    const reused = reusedTools.decode(buffer);
+    if (reused !== undefined) return reused;
+    const value = parseChecked(buffer);
+    reusedTools.learn(buffer, value);
+    return value;
   } catch (error) {
     if (error instanceof BodyError) throw error;
     throw new BodyError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+function parseChecked(buffer: Buffer): unknown {
+  const value: unknown = JSON.parse(jsonText(buffer));
   checkDepth(value, 0);
   return value;
 }
 
-/** A Claude Code turn repeats its 50 KB tool list byte for byte: it is parsed once (util/json-reused-tools.ts). */
-const reusedTools = new ReusedTools((bytes) => JSON.parse(jsonText(bytes)));
+/**
+ * A Claude Code turn repeats its 50 KB tool list byte for byte: it is parsed once (util/json-reused-tools.ts). Only
+ * bodies within the depth limit are learned, so a reused list (at the top level, as when learned) is within it too.
+ */
+const reusedTools = new ReusedTools(parseChecked);
 
 /**
  * Bodies from this size on are parsed by the yielding parser: JSON.parse of 256 KB takes about a millisecond, so
