@@ -81,6 +81,16 @@ describe('encodeOrchidsBody', () => {
     expect(JSON.parse(encodeOrchidsBody(body, prepared.json).toString())).toEqual(JSON.parse(JSON.stringify(body)));
   });
 
+  it('writes the very bytes JSON.stringify gives, also around non-ASCII text', () => {
+    const request = fresh();
+    request.system = 'Answer briefly — “quoted” → 中文 🍵 é';
+    const prepared = new PreparedToolsCache().prepare(request.tools);
+    const body = buildOrchidsRequest(request, { ...ctx, tools: prepared.tools });
+    const { tools, ...rest } = body;
+    const expected = Buffer.from(JSON.stringify({ ...rest, tools }));
+    expect(encodeOrchidsBody(body, prepared.json).equals(expected)).toBe(true);
+  });
+
   it('handles a body without tools, and a history long enough to be encoded in pieces', () => {
     const request = {
       model: 'm',

@@ -17,10 +17,22 @@ export function encodeOrchidsBody(body: OrchidsRequestBody, toolsJson: Buffer | 
   const { tools: _tools, ...rest } = body;
   let size = rest.prompt.length;
   for (const entry of rest.chatHistory) size += entry.content.length;
-  const head = size > PIECEWISE_ABOVE ? encodeJsonToBuffer(rest) : Buffer.from(JSON.stringify(rest));
-  if (!toolsJson) return head;
-  // `head` is a JSON object: reopen it before its closing brace for one more member.
-  return Buffer.concat([head.subarray(0, head.length - 1), TOOLS_MEMBER, toolsJson, CLOSE]);
+  if (size > PIECEWISE_ABOVE) {
+    const head = encodeJsonToBuffer(rest);
+    if (!toolsJson) return head;
+    // `head` is a JSON object: reopen it before its closing brace for one more member.
+    return Buffer.concat([head.subarray(0, head.length - 1), TOOLS_MEMBER, toolsJson, CLOSE]);
+  }
+  const text = JSON.stringify(rest);
+  if (!toolsJson) return Buffer.from(text);
+  // The same bytes written straight into one buffer: no intermediate copy of the head to concatenate.
+  const headBytes = Buffer.byteLength(text) - 1; // up to, not including, the closing brace
+  const out = Buffer.allocUnsafe(headBytes + TOOLS_MEMBER.length + toolsJson.length + CLOSE.length);
+  out.write(text, 0, headBytes);
+  TOOLS_MEMBER.copy(out, headBytes);
+  toolsJson.copy(out, headBytes + TOOLS_MEMBER.length);
+  CLOSE.copy(out, out.length - CLOSE.length);
+  return out;
 }
 
 /**
