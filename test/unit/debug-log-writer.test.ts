@@ -5,35 +5,14 @@ import { DebugLogWriter, type DebugLogWriterOptions, type Retention } from '../.
 import { DebugTrace, debugFileName } from '../../main/core/logs/debug-trace';
 import { redactHeaders, redactText } from '../../main/core/logs/redact';
 import type { RequestReport } from '../../main/core/proxy/observer';
+import { finishedReport } from '../helpers/request-report';
 import { tempDir } from '../helpers/temp-dir';
 
 const FAKE_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyX2Zha2UiLCJleHAiOjE3MDAwMDAwMDB9.ZmFrZS1zaWduYXR1cmU';
 const NOW = Date.UTC(2026, 10, 25, 12, 30);
 
 function report(requestId: string, startedAt: number): RequestReport {
-  return {
-    requestId,
-    startedAt,
-    api: 'anthropic',
-    model: 'claude-sonnet-4-6',
-    upstreamModel: 'claude-sonnet-4-6',
-    stream: true,
-    finishedAt: startedAt + 5,
-    status: 200,
-    stopReason: 'end_turn',
-    inputTokens: 3,
-    outputTokens: 4,
-    firstByteMs: 2,
-    durationMs: 5,
-    accountId: 1,
-    accountsTried: [1],
-    retries: 0,
-    protocol: 'sse-a',
-    accountName: 'account 1',
-    accountEmail: 'user1@example.test',
-    errorType: null,
-    errorMessage: null,
-  };
+  return finishedReport({ requestId, startedAt, stream: true });
 }
 
 function record(i: number, body: unknown = { messages: [{ role: 'user', content: 'hi' }] }) {

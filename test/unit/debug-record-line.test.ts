@@ -2,34 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DebugTrace, debugFileName } from '../../main/core/logs/debug-trace';
 import { recordLine } from '../../main/core/logs/record-line';
 import type { RequestReport } from '../../main/core/proxy/observer';
+import { finishedReport } from '../helpers/request-report';
 
 const STARTED = Date.UTC(2026, 10, 25, 12, 0, 0, 7);
 const FAKE_KEY = 'sk-ant-api03-FAKEFAKEFAKE';
 
 function summary(): RequestReport {
-  return {
-    requestId: 'req_line1',
-    startedAt: STARTED,
-    api: 'anthropic',
-    model: 'claude-sonnet-4-6',
-    upstreamModel: 'claude-sonnet-4-6',
-    stream: false,
-    finishedAt: STARTED + 5,
-    status: 200,
-    stopReason: 'end_turn',
-    inputTokens: 3,
-    outputTokens: 4,
-    firstByteMs: 2,
-    durationMs: 5,
-    accountId: 1,
-    accountsTried: [1],
-    retries: 0,
-    protocol: 'sse-a',
-    accountName: 'account 1',
-    accountEmail: 'user1@example.test',
-    errorType: null,
-    errorMessage: null,
-  };
+  return finishedReport({ requestId: 'req_line1', startedAt: STARTED });
 }
 
 /** A finished trace whose upstream attempts sent `bodies`, one attempt each. */

@@ -4,32 +4,24 @@ import { openDatabase } from '../../main/core/db/database';
 import { HistoryRepo } from '../../main/core/history/history-repo';
 import { LiveStats, startOfLocalDay } from '../../main/core/history/live-stats';
 import type { RequestReport } from '../../main/core/proxy/observer';
+import { finishedReport } from '../helpers/request-report';
 import { tempDir } from '../helpers/temp-dir';
 
 function report(at: number, status = 200): RequestReport {
-  return {
+  return finishedReport({
     requestId: `req_${at}_${status}`,
     startedAt: at,
     finishedAt: at + 10,
-    api: 'anthropic',
     model: 'm',
     upstreamModel: 'm',
-    stream: false,
     status,
     stopReason: status === 200 ? 'end_turn' : null,
     inputTokens: 10,
     outputTokens: 5,
     firstByteMs: 3,
     durationMs: 10,
-    accountId: 1,
-    accountsTried: [1],
-    retries: 0,
-    protocol: 'sse-a',
-    accountName: 'account 1',
-    accountEmail: 'user1@example.test',
     errorType: status === 200 ? null : 'api_error',
-    errorMessage: null,
-  };
+  });
 }
 
 describe('LiveStats', () => {

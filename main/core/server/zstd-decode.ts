@@ -53,8 +53,26 @@ function runWithTimeLimit(work: () => void, ms: number): void {
   }
 }
 
-export class FzstdDecoder extends Transform {
-  private readonly walker: ZstdFrameWalker;
+/** Both zstd paths walk the body the same way (zstd-frames.ts); a body that ends mid-frame is refused either way. */
+abstract class WalkedZstd extends Transform {
+  protected readonly walker: ZstdFrameWalker;
+
+  constructor(limit: number, reserve?: (bytes: number) => boolean) {
+    super();
+    this.walker = new ZstdFrameWalker(limit, reserve);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    try {
+      this.walker.end();
+    } catch (error) {
+      return callback(error as Error);
+    }
+    callback();
+  }
+}
+
+export class FzstdDecoder extends WalkedZstd {
   private decoder: Decompress | undefined;
   private frameBytes = 0;
   private totalBytes = 0;
@@ -66,8 +84,7 @@ export class FzstdDecoder extends Transform {
     private readonly limit: number,
     reserve?: (bytes: number) => boolean,
   ) {
-    super();
-    this.walker = new ZstdFrameWalker(limit, reserve);
+    super(limit, reserve);
     this.windowWorkLimit = Math.max(limit, BLOCK_MAXIMUM) * (Math.ceil(limit / BLOCK_MAXIMUM) + WORK_SLACK_BLOCKS);
   }
 
@@ -91,15 +108,6 @@ export class FzstdDecoder extends Transform {
       error ? callback(error) : this.walkFrom(chunk, at + WALK_PIECE_BYTES, callback);
     if (units.length === 0) walkOn();
     else this.decodeFrom(units, 0, walkOn);
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.walker.end();
-    } catch (error) {
-      return callback(error as Error);
-    }
-    callback();
   }
 
   /**
@@ -175,26 +183,10 @@ function refusal(error: unknown): Error {
 }
 
 /** On a runtime with zlib's zstd: the same walk, passing the accepted bytes on to zlib's decoder unchanged. */
-export class ZstdFrameCheck extends Transform {
-  private readonly walker: ZstdFrameWalker;
-
-  constructor(limit: number, reserve?: (bytes: number) => boolean) {
-    super();
-    this.walker = new ZstdFrameWalker(limit, reserve);
-  }
-
+export class ZstdFrameCheck extends WalkedZstd {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
       for (const unit of this.walker.push(chunk)) this.push(unit.bytes);
-    } catch (error) {
-      return callback(error as Error);
-    }
-    callback();
-  }
-
-  override _flush(callback: TransformCallback): void {
-    try {
-      this.walker.end();
     } catch (error) {
       return callback(error as Error);
     }
