@@ -20,6 +20,9 @@ export class ReusedTools {
   private readonly entries: Array<{ bytes: Buffer; value: unknown }> = [];
   private readonly token = `orchids-reused-tools-${randomUUID()}`;
   private readonly tokenBytes = Buffer.from(JSON.stringify(this.token));
+  /** Lists that did not match their own JSON.stringify in a row, and how many bodies to skip before trying again. */
+  private misses = 0;
+  private skipping = 0;
 
   constructor(
     /** Parses JSON text given as UTF-8 bytes, as the caller would parse the whole body. */
@@ -58,11 +61,19 @@ export class ReusedTools {
   /**
    * After a body was parsed in full: remember its `tools`, when it is a list written the way JSON.stringify writes
    * it (what JavaScript clients send). Other bodies are left alone, so they pay one search and nothing more.
+   *
+   * A client that writes compact JSON escaped otherwise (`\u00e9` for `é`, say) would pay a stringify of its whole
+   * list on every request and never match; after each such miss the next 2, 4, … 64 lists are not tried, so it pays
+   * that on at most one request in 64. One match starts over.
    */
   learn(body: Buffer, value: unknown): void {
     if (body.length < this.minBytes || !isRecord(value) || !Array.isArray(value['tools'])) return;
     let at = body.indexOf(MEMBER);
     if (at === -1) return;
+    if (this.skipping > 0) {
+      this.skipping--;
+      return;
+    }
     const bytes = Buffer.from(JSON.stringify(value['tools']));
     if (bytes.length < this.minBytes) return;
     for (let seen = 0; at !== -1 && seen < MAX_CANDIDATES; seen++) {
@@ -72,16 +83,21 @@ export class ReusedTools {
         // Parsed from the bytes themselves, not the body's value: reuse must give what parsing these bytes gives.
         this.entries.push({ bytes, value: deepFreeze(this.parse(bytes)) });
         if (this.entries.length > this.capacity) this.entries.shift();
+        this.misses = 0;
         return;
       }
       at = body.indexOf(MEMBER, at + 1);
     }
+    this.misses = Math.min(this.misses + 1, MAX_BACKOFF_DOUBLINGS);
+    this.skipping = 2 ** this.misses;
   }
 }
 
 const MEMBER = Buffer.from('"tools":[');
 /** A body names `"tools":[` once at its top level; nested ones (a tool's own input) are rare. */
 const MAX_CANDIDATES = 8;
+/** 2^6: a list written otherwise is stringified on at most one body in 64 once it has missed six times running. */
+const MAX_BACKOFF_DOUBLINGS = 6;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
