@@ -199,8 +199,19 @@ export async function debugLogging(bench: Bench, report: Report): Promise<void> 
   }
 }
 
-const PALINDROMES = 8;
-const PHASE_MS = 500;
+/**
+ * BENCH_DEBUG_PALINDROMES and BENCH_DEBUG_PHASE_MS: a longer look than the full run can afford. A half-second phase
+ * holds a few hundred ms of the app's CPU, so one full GC moves it by tens of percent; longer phases and more
+ * palindromes narrow the median's spread, at about 4 × (phase + warm-up) per palindrome and mode.
+ */
+const PALINDROMES = positiveEnv('BENCH_DEBUG_PALINDROMES', 8);
+const PHASE_MS = positiveEnv('BENCH_DEBUG_PHASE_MS', 500);
+
+function positiveEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
+  return value;
+}
 /**
  * The warm-up of a phase right after logging was switched: long enough for the writer to spend the second of
  * records it banks while idle (at this load a third of a second, traced at four times the steady rate) and settle,
