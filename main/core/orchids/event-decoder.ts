@@ -78,7 +78,8 @@ export class UpstreamEventDecoder {
       this.sawOrchidsFrame = true;
       // Generation B nests the event in `data`; every field is read through both levels in place (a mix of the two
       // forms included), without a merged copy of the two objects per event: that spread was the hottest line of
-      // the app on the WebSocket upstream, and most frames of a short answer are not deltas.
+      // the app on the WebSocket upstream, most frames of a short answer are not deltas, and while it ran for them a
+      // WebSocket request promoted more than twice the bytes to old space (same-run A/B: 0.9 KB against 0.4).
       const data = event.data;
       this.model(event, isObject(data) ? data : NO_DATA, out);
       return;
