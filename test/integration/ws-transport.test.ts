@@ -502,6 +502,15 @@ describe('WsTransport: clients, timeouts and keepalive', () => {
     await until(() => upstream.closedSockets === 2 && transport!.stats.open === 0);
   });
 
+  it('waits past the idle limit for the first frame: before it, only the first-frame limit counts', async () => {
+    // The answer comes after two pings (≥ 160 ms), three idle limits after the request frame went out.
+    await setUp({ idleTimeoutMs: () => 50, firstByteTimeoutMs: () => 5000, pingIntervalMs: 80 });
+    const answer = await roundTrip('wait-two-pings');
+    expect(answer.error).toBeUndefined();
+    expect(answer.frames).toEqual([JSON.parse(FINISH)]);
+    expect(transport!.stats.idle).toBe(1);
+  });
+
   it('fails with UND_ERR_BODY_TIMEOUT when the answer goes silent', async () => {
     // A first-frame limit far beyond the test's own timeout: the idle limit must take over at the first frame.
     await setUp({ idleTimeoutMs: () => 150, firstByteTimeoutMs: () => 60_000 });

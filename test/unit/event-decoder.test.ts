@@ -509,12 +509,12 @@ describe('UpstreamEventDecoder.recognized', () => {
   });
 });
 
-describe('UpstreamEventDecoder: Generation B deltas read through both levels', () => {
+describe('UpstreamEventDecoder: Generation B events read through both levels', () => {
   const flat = (event: Record<string, unknown>) => {
     const { data, ...rest } = event;
     return { type: 'model', event: { ...rest, ...(data as Record<string, unknown>) } };
   };
-  // Each nested delta must decode exactly as its merged form does (`data` wins where both levels have a key).
+  // Each nested event must decode exactly as its merged form does (`data` wins where both levels have a key).
   const cases: Array<Record<string, unknown>> = [
     { data: { type: 'text-delta', delta: 'in data' } },
     { type: 'text-delta', data: { delta: 'type outside' } },
@@ -524,6 +524,27 @@ describe('UpstreamEventDecoder: Generation B deltas read through both levels', (
     { type: 'text-delta', delta: 'outer', data: { delta: null, text: 'null inner hides outer delta' } },
     { type: 'reasoning-delta', data: { type: 'text-delta', delta: 'inner type wins' } },
     { data: { type: 'reasoning-delta', delta: 7 } },
+    { type: 'text-start', data: { id: '1' } },
+    { data: { type: 'text-end', id: '1' } },
+    { type: 'reasoning-start', signature: 'outer', data: { signature: 'inner wins' } },
+    { type: 'reasoning-end', signature: 'outer kept', data: {} },
+    { type: 'tool-input-start', toolCallId: 'outer', data: { toolCallId: 'inner wins', toolName: 'Bash' } },
+    {
+      type: 'tool-input-start',
+      toolCallId: 'outer toolCallId beats inner callId',
+      data: { callId: 'c', name: 'Grep' },
+    },
+    { type: 'tool-input-delta', id: 't', data: { inputTextDelta: '{"a":1}' } },
+    { data: { type: 'tool-input-end', callId: 'c' } },
+    { type: 'tool-call', toolName: 'Read', data: { toolCallId: 'c', arguments: '{"path":"/x"}' } },
+    { type: 'tool-call', input: { a: 1 }, data: { toolName: 'Read', input: null, arguments: 'null inner input' } },
+    { type: 'finish', finishReason: 'stop', data: { usage: { input_tokens: 2, outputTokens: 3 } } },
+    { data: { type: 'finish', stop_reason: 'end_turn', reason: 'other' } },
+    { type: 'tokens-used', inputTokens: 1, data: { output_tokens: 2, usage: { input_tokens: 9 } } },
+    { type: 'tokens-used', data: { usage: { cache_read_input_tokens: 4 } } },
+    { type: 'error', message: 'outer', data: { code: 'bad_request', error: { message: 'nested' } } },
+    { data: { type: 'error', error: { type: 'overloaded', message: 'busy' } } },
+    { data: { type: 'stream-start' } },
   ];
 
   it('matches the merged event, case by case', () => {

@@ -30,8 +30,8 @@ const MAX_TIMER_MS = 2_147_483_647;
  * request is then sent once more on a fresh socket, whose dial can still be refused (401, 429 …), and a refusal
  * has to reach the caller as a status, which only an unresolved `send()` can still report.
  *
- * One timer per request does all the timekeeping: the first-frame deadline, then the idle deadline (frames only
- * stamp the time; nothing is re-armed per frame), and the keepalive pings.
+ * One timer per request does all the timekeeping: the first-frame deadline, then the idle deadline, and the
+ * keepalive pings. Frames only stamp the time: nothing is re-armed per frame, nor at the first one (see `arm`).
  */
 export class WsRequest implements SocketUser {
   private readonly exchange = new WsExchange();
@@ -82,9 +82,6 @@ export class WsRequest implements SocketUser {
     this.lastFrameAt = now;
     if (!this.sawFrame) {
       this.sawFrame = true;
-      // From here on the idle limit applies, and it may run out before the first-frame limit would have.
-      clearTimeout(this.timer);
-      this.arm(now);
       this.settle();
     }
     let value: unknown;
@@ -164,9 +161,18 @@ export class WsRequest implements SocketUser {
     void this.dialAndTransmit();
   }
 
+  /**
+   * Before the first frame the timer is also set no later than one idle limit from now: a frame arriving later
+   * starts an idle deadline no earlier than that, so the first frame need not re-arm the timer (that re-arm was a
+   * second timer per request, and its delay of "10 s minus the time so far" kept creating and dropping Node timer
+   * lists, one per distinct whole-millisecond delay). Rounded up: Node cuts a delay to whole milliseconds, so an
+   * unrounded one could fire just before its deadline and need one more timer.
+   */
   private arm(now: number): void {
-    const deadline = this.sawFrame ? this.lastFrameAt + limit(this.idleMs) : this.sentAt + limit(this.firstByteMs);
-    const delay = Math.min(deadline, this.nextPingAt) - now;
+    const deadline = this.sawFrame
+      ? this.lastFrameAt + limit(this.idleMs)
+      : Math.min(this.sentAt + limit(this.firstByteMs), now + limit(this.idleMs));
+    const delay = Math.ceil(Math.min(deadline, this.nextPingAt) - now);
     this.timer = setTimeout(this.onTick, Math.min(MAX_TIMER_MS, Math.max(1, delay)));
   }
 
