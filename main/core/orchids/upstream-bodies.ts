@@ -12,7 +12,11 @@ import type { OrchidsRequestBody } from './types';
 
 export interface BodiesContext {
   upstreamModel: string;
-  chatSessionId: string;
+  /**
+   * Only the Generation A body carries a chat session id: asked for when that body is built, so a request that never
+   * goes out as Generation A makes none. Must answer the same for every UpstreamBodies of one request.
+   */
+  chatSessionId: () => string;
   tools: PreparedTools;
   /** The `thinkingMode` setting: `auto` follows the request. */
   thinkingMode: 'auto' | 'enabled' | 'disabled';
@@ -51,7 +55,7 @@ export class UpstreamBodies {
         email: '',
         userId: '',
         upstreamModel: this.context.upstreamModel,
-        chatSessionId: this.context.chatSessionId,
+        chatSessionId: this.context.chatSessionId(),
         tools: this.context.tools.tools,
       });
       const body = { ...this.genA, email: account.email, userId: account.userId };

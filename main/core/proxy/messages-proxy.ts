@@ -132,9 +132,11 @@ export class MessagesProxy {
     }: { tools: PreparedTools; inputTokensEstimate: number; slices?: TimeSlices; clientBytes?: number },
   ): PreparedJob {
     const { deps } = this;
+    // Without a conversation key the id is random: made once, so every attempt of this request shares it.
+    let chatSessionId: string | undefined;
     const context: BodiesContext = {
       upstreamModel,
-      chatSessionId: chatSessionIdFor(request, req.headers),
+      chatSessionId: () => (chatSessionId ??= chatSessionIdFor(request, req.headers)),
       tools,
       thinkingMode: deps.thinkingMode(),
       slices,
