@@ -5,6 +5,8 @@ import { ApiError } from './errors';
  * ignored and the bytes read as UTF-8 regardless; it is now refused with 415, naming what was sent.
  */
 export function checkJsonContentType(header: string | undefined): void {
+  // What nearly every client sends: nothing to split or lowercase.
+  if (header === 'application/json') return;
   const [type = '', ...params] = String(header ?? '').split(';');
   if (type.trim().toLowerCase() !== 'application/json') {
     throw new ApiError('invalid_request_error', 'Content-Type must be application/json.');
