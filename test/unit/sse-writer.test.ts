@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicFrame, sseFrame } from '../../main/core/anthropic/sse-writer';
+import { anthropicFrame, EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK, sseFrame } from '../../main/core/anthropic/sse-writer';
+import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 
 const TEXTS = ['', 'Hello', 'line\nbreak "quoted" \\ back\tslash', 'em—dash ✓ 😀', '\u0000\u001f\u2028', '\ud800 lone'];
 
@@ -35,5 +36,90 @@ describe('anthropicFrame', () => {
     expect(anthropicFrame('content_block_start', start)).toBe(sseFrame('content_block_start', start));
     const delta = { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: {} };
     expect(anthropicFrame('message_delta', delta)).toBe(sseFrame('message_delta', delta));
+  });
+
+  it('writes the shared empty text and thinking block starts as sseFrame does', () => {
+    for (const [index, block] of [EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK].entries()) {
+      const payload = { type: 'content_block_start', index, content_block: block };
+      const frame = anthropicFrame('content_block_start', payload);
+      expect(frame).toBe(sseFrame('content_block_start', payload));
+      expect(frame).toContain(`"content_block":${JSON.stringify(block)}`);
+    }
+    expect(Object.isFrozen(EMPTY_TEXT_BLOCK) && Object.isFrozen(EMPTY_THINKING_BLOCK)).toBe(true);
+  });
+
+  it("writes the translator's message_start as sseFrame does, for ids and models needing escapes", () => {
+    for (const [messageId, model, inputTokensEstimate] of [
+      ['msg_01abc', 'claude-sonnet-4-5', 12],
+      ['msg_"quoted"\\', 'model\nwith ✓ 😀', 0],
+      ['msg_x', 'm', 1234567],
+    ] as const) {
+      const events: Array<[string, Record<string, unknown>]> = [];
+      const translator = new StreamTranslator({
+        messageId,
+        model,
+        inputTokensEstimate,
+        tools: undefined,
+        includeThinking: false,
+        sink: (name, payload) => events.push([name, payload]),
+      });
+      translator.start();
+      const [name, payload] = events[0]!;
+      expect(anthropicFrame(name, payload)).toBe(sseFrame(name, payload));
+    }
+  });
+
+  it('writes message_delta as sseFrame does, whatever its stop and usage', () => {
+    const usages = [{ output_tokens: 3 }, { output_tokens: 3, input_tokens: 9, cache_read_input_tokens: 2 }, {}];
+    for (const usage of usages) {
+      for (const [stopReason, stopSequence] of [
+        ['end_turn', null],
+        ['stop_sequence', 'STOP "here"\n'],
+        ['tool_use', null],
+      ] as const) {
+        const payload = {
+          type: 'message_delta',
+          delta: { stop_reason: stopReason, stop_sequence: stopSequence },
+          usage,
+        };
+        expect(anthropicFrame('message_delta', payload)).toBe(sseFrame('message_delta', payload));
+      }
+    }
+  });
+
+  it('leaves any other message_start, block start or message_delta to sseFrame', () => {
+    const message = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      content: [],
+      model: 'm',
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+    };
+    const odd: Array<[string, Record<string, unknown>]> = [
+      ['message_start', { type: 'message_start', message: { ...message, content: [{ type: 'text', text: 'x' }] } }],
+      [
+        'message_start',
+        { type: 'message_start', message: { ...message, usage: { ...message.usage, output_tokens: 2 } } },
+      ],
+      ['message_start', { type: 'message_start', message: { ...message, stop_reason: 'end_turn' } }],
+      ['message_start', { type: 'message_start', message: { ...message, usage: { input_tokens: Number.NaN } } }],
+      ['message_start', { type: 'message_start' }],
+      ['content_block_start', { type: 'content_block_start', index: 2, content_block: { type: 'text', text: 'x' } }],
+      [
+        'content_block_start',
+        { type: 'content_block_start', index: 3, content_block: { type: 'tool_use', id: 't', name: 'n', input: {} } },
+      ],
+      // An undefined stop_sequence is dropped by JSON.stringify, not written as null.
+      [
+        'message_delta',
+        { type: 'message_delta', delta: { stop_reason: 'stop_sequence' }, usage: { output_tokens: 1 } },
+      ],
+      ['message_delta', { type: 'message_delta', delta: { stop_reason: null, stop_sequence: null }, usage: {} }],
+      ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null } }],
+    ];
+    for (const [name, payload] of odd) expect(anthropicFrame(name, payload)).toBe(sseFrame(name, payload));
   });
 });

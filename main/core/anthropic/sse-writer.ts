@@ -6,6 +6,9 @@ export function sseFrame(name: string, payload: unknown): string {
 export const PING_FRAME = sseFrame('ping', { type: 'ping' });
 
 const MESSAGE_STOP_FRAME = sseFrame('message_stop', { type: 'message_stop' });
+const START_PREFIX = 'event: message_start\ndata: {"type":"message_start","message":{"id":';
+const BLOCK_START_PREFIX = 'event: content_block_start\ndata: {"type":"content_block_start","index":';
+const MESSAGE_DELTA_PREFIX = 'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":';
 const DELTA_PREFIX = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":';
 const STOP_PREFIX = 'event: content_block_stop\ndata: {"type":"content_block_stop","index":';
 
@@ -16,6 +19,19 @@ const DELTA_FIELDS: Readonly<Record<string, readonly [field: string, joint: stri
   signature_delta: ['signature', 'signature_delta","signature":'],
   input_json_delta: ['partial_json', 'input_json_delta","partial_json":'],
 };
+
+/**
+ * The content blocks text and thinking blocks open with. Shared and frozen: `anthropicFrame` knows them by identity
+ * and writes their JSON from a constant, and no consumer may change them (the accumulator copies what it keeps).
+ */
+export const EMPTY_TEXT_BLOCK: Readonly<Record<string, unknown>> = Object.freeze({ type: 'text', text: '' });
+export const EMPTY_THINKING_BLOCK: Readonly<Record<string, unknown>> = Object.freeze({
+  type: 'thinking',
+  thinking: '',
+  signature: '',
+});
+const TEXT_BLOCK_JSON = JSON.stringify(EMPTY_TEXT_BLOCK);
+const THINKING_BLOCK_JSON = JSON.stringify(EMPTY_THINKING_BLOCK);
 
 /**
  * `sseFrame` for the events a stream is mostly made of, written from fixed pieces: a text delta costs one
@@ -37,6 +53,64 @@ export function anthropicFrame(name: string, payload: Record<string, unknown>): 
       return `${STOP_PREFIX}${payload.index as number}}\n\n`;
     case 'message_stop':
       return MESSAGE_STOP_FRAME;
+    case 'content_block_start': {
+      const block = payload.content_block;
+      const json =
+        block === EMPTY_TEXT_BLOCK ? TEXT_BLOCK_JSON : block === EMPTY_THINKING_BLOCK ? THINKING_BLOCK_JSON : '';
+      if (json) return `${BLOCK_START_PREFIX}${payload.index as number},"content_block":${json}}\n\n`;
+      break;
+    }
+    case 'message_start':
+      return messageStartFrame(payload) ?? sseFrame(name, payload);
+    case 'message_delta':
+      return messageDeltaFrame(payload) ?? sseFrame(name, payload);
   }
   return sseFrame(name, payload);
+}
+
+/**
+ * The translator's `message_start` (its only producer), from pieces: every value the pieces assume is checked, and
+ * anything else is left to `sseFrame`.
+ */
+function messageStartFrame(payload: Record<string, unknown>): string | undefined {
+  const message = payload.message as Record<string, unknown> | undefined;
+  const usage = message?.usage as Record<string, unknown> | undefined;
+  if (
+    !usage ||
+    typeof message!.id !== 'string' ||
+    typeof message!.model !== 'string' ||
+    message!.type !== 'message' ||
+    message!.role !== 'assistant' ||
+    !Array.isArray(message!.content) ||
+    (message!.content as unknown[]).length !== 0 ||
+    message!.stop_reason !== null ||
+    message!.stop_sequence !== null ||
+    !Number.isFinite(usage.input_tokens) ||
+    usage.cache_creation_input_tokens !== 0 ||
+    usage.cache_read_input_tokens !== 0 ||
+    usage.output_tokens !== 1
+  ) {
+    return undefined;
+  }
+  return (
+    `${START_PREFIX}${JSON.stringify(message!.id)},"type":"message","role":"assistant","content":[],` +
+    `"model":${JSON.stringify(message!.model)},"stop_reason":null,"stop_sequence":null,` +
+    `"usage":{"input_tokens":${usage.input_tokens as number},"cache_creation_input_tokens":0,` +
+    `"cache_read_input_tokens":0,"output_tokens":1}}}\n\n`
+  );
+}
+
+/** `message_delta` as the translator and the replay build it; its usage is a flat record of counts. */
+function messageDeltaFrame(payload: Record<string, unknown>): string | undefined {
+  const delta = payload.delta as Record<string, unknown> | undefined;
+  const stopSequence = delta?.stop_sequence;
+  // An undefined stop_sequence is left out by JSON.stringify: sseFrame keeps that.
+  if (typeof delta?.stop_reason !== 'string' || (stopSequence !== null && typeof stopSequence !== 'string')) {
+    return undefined;
+  }
+  if (typeof payload.usage !== 'object' || payload.usage === null) return undefined;
+  const sequence = stopSequence === null ? 'null' : JSON.stringify(stopSequence);
+  const usage = JSON.stringify(payload.usage);
+  const reason = JSON.stringify(delta.stop_reason);
+  return `${MESSAGE_DELTA_PREFIX}${reason},"stop_sequence":${sequence}},"usage":${usage}}\n\n`;
 }

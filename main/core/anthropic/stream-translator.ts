@@ -1,5 +1,6 @@
 import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent } from '../orchids/types';
+import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
 import { StopScanner } from './stop-sequences';
 import { UsageTally } from './usage-tally';
 import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
@@ -261,9 +262,7 @@ export class StreamTranslator {
   private ensureOpen(type: 'text' | 'thinking'): void {
     if (this.open?.type === type) return;
     if (type === 'thinking') this.releaseHeldText();
-    const index = this.openBlock(
-      type === 'text' ? { type: 'text', text: '' } : { type: 'thinking', thinking: '', signature: '' },
-    );
+    const index = this.openBlock(type === 'text' ? EMPTY_TEXT_BLOCK : EMPTY_THINKING_BLOCK);
     this.open = { type, index };
     if (type === 'thinking' && this.pendingSignature) {
       this.open.signature = this.pendingSignature;
@@ -272,7 +271,7 @@ export class StreamTranslator {
   }
 
   /** Starts a block after closing the open text or thinking block; tool blocks are closed by their owner. */
-  private openBlock(contentBlock: Record<string, unknown>): number {
+  private openBlock(contentBlock: Readonly<Record<string, unknown>>): number {
     if (this.open) this.close();
     const index = this.nextIndex++;
     this.contentStarted = true;

@@ -7,6 +7,7 @@
  * Claude Code shows the input growing. Every other call is buffered and sent whole once its input is known, so it
  * can be renamed, repaired, or turned into text when the client declared nothing that fits.
  */
+import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { randomBase62 } from '../util/ids';
@@ -14,7 +15,7 @@ import { randomBase62 } from '../util/ids';
 /** What the tool calls need from the translator: blocks one at a time, numbered in order. */
 export interface BlockWriter {
   /** Closes an open text or thinking block, starts this one and returns its index. */
-  open(contentBlock: Record<string, unknown>): number;
+  open(contentBlock: Readonly<Record<string, unknown>>): number;
   delta(index: number, delta: Record<string, unknown>): void;
   stop(index: number): void;
   countOutput(text: string): void;
@@ -231,7 +232,7 @@ export class ToolCalls {
     const text =
       `[The agent called the tool "${name}", which this client does not provide, so it was not run. ` +
       `Input: ${json}]`;
-    const index = this.out.open({ type: 'text', text: '' });
+    const index = this.out.open(EMPTY_TEXT_BLOCK);
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);

@@ -45,11 +45,15 @@ export class LiveStats {
     this.today.inputTokens += report.inputTokens;
     this.today.outputTokens += report.outputTokens;
     const minute = Math.floor(report.startedAt / 60_000);
-    const slot = this.minutes.get(minute) ?? { requests: 0, errors: 0 };
+    let slot = this.minutes.get(minute);
+    if (!slot) {
+      // A new minute: the only time the map grows, so the only time it may need trimming.
+      slot = { requests: 0, errors: 0 };
+      this.minutes.set(minute, slot);
+      if (this.minutes.size > MINUTES * 2) this.trim(minute);
+    }
     slot.requests += 1;
     if (failed) slot.errors += 1;
-    this.minutes.set(minute, slot);
-    if (this.minutes.size > MINUTES * 2) this.trim(minute);
   }
 
   snapshot(): StatsSnapshot {

@@ -91,10 +91,12 @@ export class MessagesProxy {
       trace?.clientFrame(frame);
     };
     const cancellation = new Cancellation();
-    const onClose = (): void => {
-      if (!res.writableFinished) cancellation.abort();
-    };
-    res.once('close', onClose);
+    // `on` rather than `once`, and a flag rather than `off` once the run is over: a response closes only once, and
+    // this spares a wrapper and a listener-list walk per request.
+    let runOver = false;
+    res.on('close', () => {
+      if (!runOver && !res.writableFinished) cancellation.abort();
+    });
 
     const tools = deps.tools.prepare(request.tools);
     // A large body's estimate and encoding take hundreds of milliseconds: worked in slices, other clients go on.
@@ -113,7 +115,7 @@ export class MessagesProxy {
       ? await serveChecked(run, job, plan.shape, responder, trace)
       : await run.run(job.bodies(), responder, job.translator);
 
-    res.off('close', onClose);
+    runOver = true;
     if (result.kind === 'done') responder.finish(result.stopReason, result.usage);
     else responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
     this.report(start, format, result, run, job.inputTokensEstimate, firstByteAt);

@@ -159,7 +159,9 @@ async function tryProtocol(
     }
     return { kind: 'failed', failure, recognized: false };
   }
-  return readAnswer(exchange, input, step);
+  // Awaited here rather than returned: an async function returning a promise adopts it through two more microtask
+  // hops, and this is the hop every answer's end waits on.
+  return await readAnswer(exchange, input, step);
 }
 
 function failureFromMint(error: unknown): UpstreamFailure {

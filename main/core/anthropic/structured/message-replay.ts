@@ -1,3 +1,4 @@
+import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from '../sse-writer';
 import type { AnthropicEventSink } from '../stream-translator';
 import type { ResponseBlock, StopReason, Usage } from '../types';
 
@@ -14,14 +15,14 @@ export function replayMessage(
   content.forEach((block, index) => {
     switch (block.type) {
       case 'text':
-        sink('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
+        sink('content_block_start', { type: 'content_block_start', index, content_block: EMPTY_TEXT_BLOCK });
         delta(sink, index, { type: 'text_delta', text: block.text });
         break;
       case 'thinking':
         sink('content_block_start', {
           type: 'content_block_start',
           index,
-          content_block: { type: 'thinking', thinking: '', signature: '' },
+          content_block: EMPTY_THINKING_BLOCK,
         });
         delta(sink, index, { type: 'thinking_delta', thinking: block.thinking });
         if (block.signature) delta(sink, index, { type: 'signature_delta', signature: block.signature });
