@@ -119,6 +119,30 @@ describe('anthropicFrame', () => {
       ],
       ['message_delta', { type: 'message_delta', delta: { stop_reason: null, stop_sequence: null }, usage: {} }],
       ['message_delta', { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null } }],
+      // A member the pieces do not know, at any level, is written too, not lost.
+      ['message_start', { type: 'message_start', message: { ...message, container: { id: 'c' } } }],
+      ['message_start', { type: 'message_start', message, extra: 1 }],
+      [
+        'message_start',
+        { type: 'message_start', message: { ...message, usage: { ...message.usage, service_tier: 'standard' } } },
+      ],
+      [
+        'message_delta',
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null, container: null },
+          usage: { output_tokens: 1 },
+        },
+      ],
+      [
+        'message_delta',
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { output_tokens: 1 },
+          context_management: null,
+        },
+      ],
     ];
     for (const [name, payload] of odd) expect(anthropicFrame(name, payload)).toBe(sseFrame(name, payload));
   });

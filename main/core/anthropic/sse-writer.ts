@@ -77,6 +77,9 @@ function messageStartFrame(payload: Record<string, unknown>): string | undefined
   const usage = message?.usage as Record<string, unknown> | undefined;
   if (
     !usage ||
+    !hasKeyCount(payload, 2) ||
+    !hasKeyCount(message!, 8) ||
+    !hasKeyCount(usage, 4) ||
     typeof message!.id !== 'string' ||
     typeof message!.model !== 'string' ||
     message!.type !== 'message' ||
@@ -109,8 +112,19 @@ function messageDeltaFrame(payload: Record<string, unknown>): string | undefined
     return undefined;
   }
   if (typeof payload.usage !== 'object' || payload.usage === null) return undefined;
+  if (!hasKeyCount(payload, 3) || !hasKeyCount(delta, 2)) return undefined;
   const sequence = stopSequence === null ? 'null' : JSON.stringify(stopSequence);
   const usage = JSON.stringify(payload.usage);
   const reason = JSON.stringify(delta.stop_reason);
   return `${MESSAGE_DELTA_PREFIX}${reason},"stop_sequence":${sequence}},"usage":${usage}}\n\n`;
+}
+
+/**
+ * The pieces write only the members they know: a payload with one more (a field a producer adds later) must go
+ * through `sseFrame`, which writes everything, rather than lose it. Counted without building a key array.
+ */
+function hasKeyCount(record: Record<string, unknown>, count: number): boolean {
+  let seen = 0;
+  for (const key in record) if (Object.hasOwn(record, key)) seen++;
+  return seen === count;
 }
