@@ -15,6 +15,15 @@ export interface PoolOptions extends PoolTimeouts {
 }
 
 /**
+ * A TLS context that trusts the system's roots and `extraCa` too (`ca` alone would replace the system's list).
+ * Made once per dispatcher and shared by its connections: given `ca` instead, every tls.connect parses the ~140
+ * roots into a context of its own, about 33 ms of CPU on the benchmark machine for each new upstream connection.
+ */
+function trustingAlso(extraCa: string): tls.SecureContext {
+  return tls.createSecureContext({ ca: [...tls.rootCertificates, extraCa] });
+}
+
+/**
  * The one dispatcher every upstream call goes through: Clerk, both SSE agents and the WebSocket dials. Keep-alive
  * connections are reused across requests, so a warm proxy opens at most as many connections as it has concurrent
  * HTTP/1.1 requests, and one per origin where the upstream speaks HTTP/2.
@@ -40,8 +49,7 @@ export class UpstreamDispatcher extends Dispatcher {
     super();
     const tlsOptions = {
       timeout: options.connectTimeoutMs,
-      // `ca` replaces the system's list: the extra certificates are added to it, never put in its place.
-      ...(options.extraCa ? { ca: [...tls.rootCertificates, options.extraCa] } : {}),
+      ...(options.extraCa ? { secureContext: trustingAlso(options.extraCa) } : {}),
     };
     const common = {
       headersTimeout: options.firstByteTimeoutMs,
