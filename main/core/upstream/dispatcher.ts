@@ -12,6 +12,8 @@ export interface PoolTimeouts {
 export interface PoolOptions extends PoolTimeouts {
   /** PEM certificates to trust besides the system's (ORCHIDS_TRAY_CA_FILE: a company proxy, or a test's own CA). */
   extraCa?: string;
+  /** Offer HTTP/2 to https upstreams (the upstreamHttp2 setting). Default true; false keeps every request on h1. */
+  http2?: boolean;
 }
 
 /**
@@ -44,9 +46,11 @@ export class UpstreamDispatcher extends Dispatcher {
   private readonly h1: Agent;
   /** What each origin's TLS handshake chose, learnt from the first connection to it. */
   private readonly speaks = new Map<string, 'h2' | 'h1'>();
+  private readonly offersH2: boolean;
 
   constructor(options: PoolOptions) {
     super();
+    this.offersH2 = options.http2 ?? true;
     const tlsOptions = {
       timeout: options.connectTimeoutMs,
       ...(options.extraCa ? { secureContext: trustingAlso(options.extraCa) } : {}),
@@ -81,7 +85,7 @@ export class UpstreamDispatcher extends Dispatcher {
     const raw = options.origin ?? '';
     const origin = typeof raw === 'string' ? raw : raw.origin;
     // HTTP/2 is only ever negotiated over TLS (ALPN); plain http and socket upgrades stay on HTTP/1.1.
-    if (options.upgrade || !origin.startsWith('https:')) return this.h1.dispatch(options, handler);
+    if (options.upgrade || !this.offersH2 || !origin.startsWith('https:')) return this.h1.dispatch(options, handler);
     const speaks = this.speaks.get(origin);
     if (speaks === 'h1') return this.h1.dispatch(options, handler);
     // undici holds back a request it may not retry (a POST) while the connection has another in flight: right for
