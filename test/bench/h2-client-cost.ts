@@ -2,7 +2,10 @@
  * A standalone micro-benchmark: what one short streamed POST costs the client's CPU over HTTP/2 and over HTTP/1.1,
  * against the same TLS server (in its own process, so only the client's CPU is counted).
  *
- *   node dist/test/bench/h2-client-cost.js [requests per run, default 4000] [concurrency, default 16]
+ *   node dist/test/bench/h2-client-cost.js [requests a run, default 4000] [concurrency, default 16] [events, default 6]
+ *
+ * An answer is `events` SSE events; past 6 the server writes each on its own turn of its event loop, so they arrive
+ * as separate DATA frames (or chunks) the way a long streamed answer does, and the per-chunk cost shows.
  *
  * Rows: undici over HTTP/1.1, undici over h2 (as the app's dispatcher drives it: `dispatch` with a handler of its
  * own), and node:http2's own client with nothing of undici's on top, which is the floor any Node h2 client pays.
@@ -18,9 +21,10 @@ import { Agent, type Dispatcher } from 'undici';
 const BODY = Buffer.from(
   JSON.stringify({ prompt: 'x'.repeat(900), model: 'claude-sonnet-4-6', chatHistory: [], email: 'user1@example.test' }),
 );
-/** A short Generation A-like answer: a few SSE events, written as the simulator does, one write each. */
+const EVENT_COUNT = Number(process.argv[4] ?? 6); // the server gets it in the same place
+/** A Generation A-like answer: short ones are written at once, as the simulator does. */
 const EVENTS = Array.from(
-  { length: 6 },
+  { length: EVENT_COUNT },
   (_, i) => `data: ${JSON.stringify({ type: 'coding_agent.output_text.delta', delta: `piece ${i} `.repeat(4) })}\n\n`,
 );
 
@@ -30,8 +34,18 @@ function serve(): void {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      for (const event of EVENTS) res.write(event);
-      res.end();
+      if (EVENTS.length <= 6) {
+        for (const event of EVENTS) res.write(event);
+        res.end();
+        return;
+      }
+      let next = 0;
+      const writeOne = (): void => {
+        if (next === EVENTS.length) return void res.end();
+        res.write(EVENTS[next++]!);
+        setImmediate(writeOne);
+      };
+      writeOne();
     });
   });
   server.listen(0, '127.0.0.1', () => process.send!((server.address() as AddressInfo).port));
@@ -106,7 +120,7 @@ async function main(): Promise<void> {
     keySize: 2048,
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
   });
-  const server: ChildProcess = fork(__filename, ['serve'], {
+  const server: ChildProcess = fork(__filename, ['serve', '', String(EVENT_COUNT)], {
     env: { ...process.env, H2_COST_PEMS: JSON.stringify({ key: pems.private, cert: pems.cert }) },
   });
   const port = await new Promise<number>((resolve) => server.once('message', (m) => resolve(m as number)));
@@ -128,7 +142,8 @@ async function main(): Promise<void> {
       results.set(name, [...(results.get(name) ?? []), result]);
     }
   }
-  console.log(`node ${process.version}, undici, ${count} requests a run at c=${concurrency}, three runs each:`);
+  const answer = `${EVENT_COUNT} SSE events an answer`;
+  console.log(`node ${process.version}, ${count} requests a run at c=${concurrency}, ${answer}, three runs each:`);
   for (const [name, runs] of results) {
     const cpu = runs.map((r) => r.cpuUs.toFixed(0)).join(' / ');
     const rps = runs.map((r) => r.rps.toFixed(0)).join(' / ');
