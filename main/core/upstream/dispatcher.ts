@@ -34,7 +34,10 @@ function trustingAlso(extraCa: string): tls.SecureContext {
  * its shared client), with HTTP/1.1 as the fallback. WebSocket upgrades are the exception: RFC 6455 sockets need
  * an HTTP/1.1 connection, and a WebSocket over HTTP/2 needs the server to support RFC 8441's extended CONNECT, which
  * Orchids' socket host was never shown to do. So upgrades go to an HTTP/1.1-only agent behind the same dispatcher,
- * and an h2 session to a host never carries (or breaks) a socket dial to it.
+ * and an h2 session to a host never carries (or breaks) a socket dial to it. With `http2: false` (the upstreamHttp2
+ * setting off) everything goes to that agent: undici's h2 client spends more CPU on a short request than its
+ * HTTP/1.1 one (node:http2's stream objects and header handling), and a user who sends many short requests, or whose
+ * company proxy handles h2 badly, can trade the shared connection for that.
  *
  * `headersTimeout` bounds the wait for the upstream's first byte and `bodyTimeout` the silence between chunks;
  * requests may pass their own values, which is how timeouts change at run time without a new pool.
