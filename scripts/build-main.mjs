@@ -29,6 +29,8 @@ await build({
     'test/bench/load-gen': 'test/bench/load-gen.ts',
     // A standalone micro-benchmark: node dist/test/bench/gen-b-body.js
     'test/bench/gen-b-body': 'test/bench/gen-b-body.ts',
+    // undici's HTTP/2 client against its HTTP/1.1 one: node dist/test/bench/h2-client-cost.js
+    'test/bench/h2-client-cost': 'test/bench/h2-client-cost.ts',
     // Stress measurements for the hardening work: node dist/test/bench/hardening.js <scenario>
     'test/bench/hardening': 'test/bench/hardening.ts',
   },

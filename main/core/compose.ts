@@ -117,7 +117,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
   storage.settings.onChange((key) => {
     recorders.bus.publish({ type: 'proxy.changed' });
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
-    if (key === 'connectTimeoutMs') upstream.pool.replace();
+    if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();
   });
   return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states };
 }
@@ -257,6 +257,7 @@ function buildUpstream(config: EnvConfig, settings: SettingsService): Upstream {
     connectTimeoutMs: settings.get('connectTimeoutMs'),
     firstByteTimeoutMs: settings.get('firstByteTimeoutMs'),
     idleTimeoutMs: settings.get('idleTimeoutMs'),
+    http2: settings.get('upstreamHttp2'),
   }));
   // Read at every request: a settings change applies to the next one, and tests may move the upstream's address.
   const timeouts = {

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const core = new OrchidsCore({
     // Pinned by the parent (Generation A unless a row asks otherwise, so those rows stay comparable with earlier
     // runs); with no BENCH_PROTOCOL the setting stays free and 'set-protocol' changes it.
-    env: process.env.BENCH_PROTOCOL ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: process.env.BENCH_PROTOCOL } : {},
+    env: {
+      ...(process.env.BENCH_PROTOCOL ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: process.env.BENCH_PROTOCOL } : {}),
+      // The h2 section's row with the upstreamHttp2 setting off.
+      ...(process.env.BENCH_UPSTREAM_HTTP2 ? { ORCHIDS_TRAY_UPSTREAM_HTTP2: process.env.BENCH_UPSTREAM_HTTP2 } : {}),
+    },
     config: {
       dataDir: process.env.BENCH_DATA_DIR!,
       clerkUrl: process.env.BENCH_CLERK_URL!,

@@ -81,6 +81,26 @@ describe('HTTP/2 to the upstream', () => {
     expect(sim!.stats.agentConnections).toBeLessThanOrEqual(8);
   });
 
+  it('the upstreamHttp2 setting off keeps an h2 upstream on HTTP/1.1, and on again brings h2 back', async () => {
+    const url = await stack('sse-a', true);
+    await ask(url);
+    // HTTP/2 requests carry pseudo-headers; HTTP/1.1 ones do not.
+    const methods = (from: number) => sim!.requests.slice(from).map((r) => r.headers[':method']);
+    expect(methods(0)).toEqual(['POST']);
+
+    core!.settings.set('upstreamHttp2', false);
+    sim!.resetStats();
+    let from = sim!.requests.length;
+    await Promise.all(Array.from({ length: 4 }, () => ask(url)));
+    expect(methods(from)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(sim!.stats.agentConnections).toBeGreaterThan(0); // the h2 session is not reused: new h1 connections
+
+    core!.settings.set('upstreamHttp2', true);
+    from = sim!.requests.length;
+    await ask(url);
+    expect(methods(from)).toEqual(['POST']);
+  });
+
   it('Clerk over h2 too: an account is added and its token minted through the TLS simulator', async () => {
     await stack('sse-a', true);
     expect(core!.accounts.list()).toHaveLength(1);

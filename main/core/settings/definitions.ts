@@ -130,6 +130,15 @@ export const SETTING_DEFINITIONS = {
     fromEnv: (raw: string) => raw.trim().toLowerCase(),
     needsRestart: false,
   },
+  upstreamHttp2: {
+    env: 'ORCHIDS_TRAY_UPSTREAM_HTTP2',
+    // Offer HTTP/2 by ALPN to https upstreams (WebSockets always use HTTP/1.1). Off: HTTP/1.1 only, one connection
+    // per concurrent request, which costs less CPU per short request than undici's h2 client (README, HTTP/2).
+    default: true,
+    schema: z.boolean(),
+    fromEnv: boolFromEnv,
+    needsRestart: false,
+  },
   thinkingMode: {
     env: undefined,
     // Generation B's config.thinkingMode. auto follows the request's `thinking` (absent: enabled, as the original

@@ -2,6 +2,7 @@ import { formatDuration } from '../../lib/format';
 import { Card } from '../ViewHeader';
 import { ChoiceSetting } from './ChoiceSetting';
 import type { SettingsGroupProps } from './ServerSettings';
+import { SwitchSetting } from './SwitchSetting';
 import { ValueSetting } from './ValueSetting';
 
 const seconds = (ms: number): string => formatDuration(ms);
@@ -46,6 +47,15 @@ export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
             'How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; ' +
             'pin one only if you know the service changed.'
           }
+        />
+        <SwitchSetting
+          view={settings.upstreamHttp2!}
+          label="HTTP/2"
+          description={
+            'Offer HTTP/2 where Orchids supports it: one connection carries every request. ' +
+            'Off, each concurrent request has its own HTTP/1.1 connection, which costs less CPU per short request.'
+          }
+          save={save}
         />
         <ChoiceSetting
           view={settings.thinkingMode!}
