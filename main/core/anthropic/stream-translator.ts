@@ -7,6 +7,8 @@ import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall
 
 export type { UnmappedToolCall } from './tool-calls';
 
+const NO_UNMAPPED_CALLS: readonly UnmappedToolCall[] = [];
+
 /** Receives Anthropic stream events in order: an SSE writer when streaming, an accumulator otherwise. */
 export type AnthropicEventSink = (name: string, payload: Record<string, unknown>) => void;
 
@@ -42,7 +44,8 @@ export type TerminalFailure =
 export class StreamTranslator {
   private nextIndex = 0;
   private open: { type: 'text' | 'thinking'; index: number; signature?: string } | undefined;
-  private readonly toolCalls: ToolCalls;
+  /** Made at the first tool event: most answers are text only, and need neither it nor its block writer. */
+  private calls: ToolCalls | undefined;
   private deferred: UpstreamEvent[] = [];
   private readonly tally: UsageTally;
   private finishReason: string | undefined;
@@ -57,18 +60,6 @@ export class StreamTranslator {
 
   constructor(private readonly options: TranslatorOptions) {
     this.tally = new UsageTally(options.inputTokensEstimate);
-    const writer: BlockWriter = {
-      open: (contentBlock) => {
-        this.releaseHeldText();
-        return this.openBlock(contentBlock);
-      },
-      delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
-      stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
-      countOutput: (text) => {
-        this.tally.countOutput(text);
-      },
-    };
-    this.toolCalls = new ToolCalls(options.tools, writer, options.toolPolicy);
     const stops = options.stopSequences?.filter((sequence) => sequence !== '');
     if (stops?.length) this.stops = new StopScanner(stops);
   }
@@ -80,7 +71,7 @@ export class StreamTranslator {
    */
   get failure(): TerminalFailure | undefined {
     if (this.stopped) return this.stopped;
-    if (this.toolCalls.liveInputIncomplete()) {
+    if (this.calls?.liveInputIncomplete()) {
       return {
         kind: 'upstream-error',
         code: 'tool_input_cut_off',
@@ -92,7 +83,26 @@ export class StreamTranslator {
 
   /** Tool calls sent to the client as text because it declared no tool they could be, for the debug record. */
   get unmappedToolCalls(): readonly UnmappedToolCall[] {
-    return this.toolCalls.unmapped;
+    return this.calls?.unmapped ?? NO_UNMAPPED_CALLS;
+  }
+
+  private get toolCalls(): ToolCalls {
+    this.calls ??= new ToolCalls(this.options.tools, this.blockWriter(), this.options.toolPolicy);
+    return this.calls;
+  }
+
+  private blockWriter(): BlockWriter {
+    return {
+      open: (contentBlock) => {
+        this.releaseHeldText();
+        return this.openBlock(contentBlock);
+      },
+      delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
+      stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
+      countOutput: (text) => {
+        this.tally.countOutput(text);
+      },
+    };
   }
 
   start(): void {
@@ -119,7 +129,7 @@ export class StreamTranslator {
   /** Applies one event; returns false once the turn is over (finish, error, exhausted credits). */
   apply(event: UpstreamEvent): boolean {
     if (this.finished || this.stopped) return false;
-    const liveId = this.toolCalls.liveId;
+    const liveId = this.calls?.liveId;
     if (liveId !== undefined && opensOtherContent(event, liveId)) {
       this.deferred.push(event);
       return true;
@@ -208,7 +218,7 @@ export class StreamTranslator {
 
   /** Events held back behind a live tool call, in arrival order, until the next live call (if any) opens. */
   private replayDeferred(): void {
-    while (this.toolCalls.liveId === undefined && this.deferred.length > 0 && !this.stopped) {
+    while (this.calls?.liveId === undefined && this.deferred.length > 0 && !this.stopped) {
       this.handle(this.deferred.shift()!);
     }
   }
@@ -219,14 +229,14 @@ export class StreamTranslator {
    */
   complete(): { stopReason: StopReason; usage: Usage } {
     // A live call still open (its tool-input-end never came) closes as it stands; what waited behind it follows.
-    while ((this.toolCalls.liveId !== undefined || this.deferred.length > 0) && !this.stopped) {
-      this.toolCalls.endLive();
+    while ((this.calls?.liveId !== undefined || this.deferred.length > 0) && !this.stopped) {
+      this.calls?.endLive();
       this.replayDeferred();
     }
     this.releaseHeldText();
     if (this.open) this.close();
     // Calls still buffered after a stop sequence came later in the answer than where it was cut.
-    if (this.stopSequence === undefined) this.toolCalls.finish();
+    if (this.stopSequence === undefined) this.calls?.finish();
     const stopReason = this.stopReason();
     const usage = this.usage();
     this.options.sink('message_delta', {
@@ -241,7 +251,7 @@ export class StreamTranslator {
   /** Ends an open block before an error event, so the client's partial message stays well formed. */
   closeOpen(): void {
     if (this.open) this.close();
-    this.toolCalls.endLive();
+    this.calls?.endLive();
     this.deferred = [];
   }
 
@@ -250,7 +260,7 @@ export class StreamTranslator {
   }
 
   private stopReason(): StopReason {
-    if (this.toolCalls.toolUses > 0) return 'tool_use';
+    if (this.calls && this.calls.toolUses > 0) return 'tool_use';
     const reason = this.finishReason?.toLowerCase();
     if (this.stopSequence !== undefined) return 'stop_sequence';
     if (reason === 'length' || reason === 'max_tokens' || reason === 'max-tokens') return 'max_tokens';

@@ -84,12 +84,9 @@ export class MessagesProxy {
 
     const responder: Responder = stream
       ? new SseResponder(res, deps.heartbeat, format, this.now)
-      : new JsonResponder(res, format);
-    let firstByteAt: number | null = null;
-    responder.onFrame = (frame) => {
-      firstByteAt ??= this.now();
-      trace?.clientFrame(frame);
-    };
+      : new JsonResponder(res, format, this.now);
+    // The responder notes its first write itself: a listener per request only when a debug record wants the frames.
+    if (trace) responder.onFrame = (frame) => trace.clientFrame(frame);
     const cancellation = new Cancellation();
     // `on` rather than `once`, and a flag rather than `off` once the run is over: a response closes only once, and
     // this spares a wrapper and a listener-list walk per request.
@@ -118,7 +115,7 @@ export class MessagesProxy {
     runOver = true;
     if (result.kind === 'done') responder.finish(result.stopReason, result.usage);
     else responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
-    this.report(start, format, result, run, job.inputTokensEstimate, firstByteAt);
+    this.report(start, format, result, run, job.inputTokensEstimate, responder.firstFrameAt);
   }
 
   private prepare(

@@ -19,6 +19,8 @@ export interface Responder {
   fail(error: ApiError): void;
   /** Observes every frame written to the client (debug logs); undefined when nobody listens. */
   onFrame?: (frame: string) => void;
+  /** When the answer's first bytes went to the client (the history's time to first byte); null until then. */
+  readonly firstFrameAt: number | null;
 }
 
 /** Names and values in one flat list, as `writeHead` takes them: no object to build and walk per request. */
@@ -52,6 +54,7 @@ export class SseResponder implements Responder, Beating {
   /** Content has been written: from here on a retry would duplicate output. */
   contentSent = false;
   lastWriteAt: number;
+  firstFrameAt: number | null = null;
   heartbeatSlot = -1;
   onFrame?: (frame: string) => void;
 
@@ -126,6 +129,7 @@ export class SseResponder implements Responder, Beating {
   private write(chunk: string): void {
     this.headers();
     this.lastWriteAt = this.now();
+    this.firstFrameAt ??= this.lastWriteAt;
     if (this.contentQueued) this.contentSent = true;
     this.onFrame?.(chunk);
     if (!this.res.writableEnded && !this.res.destroyed) this.res.write(chunk);
@@ -136,6 +140,7 @@ export class SseResponder implements Responder, Beating {
     this.heartbeat.delete(this);
     this.headers();
     if (last) {
+      this.firstFrameAt ??= this.now();
       if (this.contentQueued) this.contentSent = true;
       this.onFrame?.(last);
     }
@@ -149,10 +154,12 @@ export class JsonResponder implements Responder {
   private accumulator = new MessageAccumulator();
   private ended = false;
   onFrame?: (frame: string) => void;
+  firstFrameAt: number | null = null;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly format: ApiFormat,
+    private readonly now: () => number = Date.now,
   ) {}
 
   readonly sink: AnthropicEventSink = (name, payload) => this.accumulator.sink(name, payload);
@@ -171,6 +178,7 @@ export class JsonResponder implements Responder {
     if (this.ended) return;
     this.ended = true;
     const body = this.format.renderMessage(this.accumulator.result(stopReason, usage));
+    this.firstFrameAt = this.now();
     this.onFrame?.(body);
     sendJson(this.res, 200, body);
   }
@@ -191,6 +199,7 @@ export class CollectingResponder implements Responder {
 
   readonly sink: AnthropicEventSink = (name, payload) => this.accumulator.sink(name, payload);
   readonly contentSent = false;
+  readonly firstFrameAt = null;
 
   flush(): void {}
 

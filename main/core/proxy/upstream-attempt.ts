@@ -72,7 +72,25 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   let last: { step: ProtocolStep; failure: UpstreamFailure } | undefined;
   for (const step of steps) {
     if (signal.aborted) return { kind: 'aborted' };
-    const outcome = await tryProtocol(deps, input, step, token);
+    // The send and the answer are awaited here rather than in a helper per protocol: every request crosses both,
+    // and a helper would put its own promise and hop between each of them and this loop.
+    const encoded = input.bodies.for(step.protocol, account);
+    const body = encoded instanceof Promise ? await encoded : encoded;
+    const sending = send(deps, input, step, token.value, body);
+    let exchange: UpstreamExchange | TryOutcome;
+    try {
+      exchange = sending instanceof Promise ? await sending : sending;
+    } catch (error) {
+      exchange = sendFailure(signal, error);
+    }
+    if ('status' in exchange && exchange.status === 401) {
+      exchange = await sendAfterRenewal(deps, input, step, token, body, exchange);
+    }
+    const outcome = !('status' in exchange)
+      ? exchange
+      : exchange.status !== 200 || exchange.refusedUpgrade
+        ? await refusal(deps, account, exchange)
+        : await readAnswer(exchange, input, step);
     if (outcome.kind === 'aborted') return outcome;
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
@@ -104,64 +122,78 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   };
 }
 
-async function tryProtocol(
+/**
+ * Sends one protocol's request: the transport's own promise, or the outcome when it cannot be sent. Not async, so
+ * the caller awaits the transport directly.
+ */
+function send(
+  deps: AttemptDeps,
+  input: AttemptInput,
+  step: ProtocolStep,
+  token: string,
+  body: Buffer,
+): Promise<UpstreamExchange> | TryOutcome {
+  const { account, signal, trace } = input;
+  if (signal.aborted) return { kind: 'aborted' };
+  const transport = deps.transports[step.protocol];
+  let cookieHeader: string;
+  try {
+    cookieHeader = deps.cookieHeader(account);
+  } catch (error) {
+    return { kind: 'failed', failure: failureFromMint(error), recognized: false };
+  }
+  if (trace) {
+    const [url, headers] = TRACED_REQUEST[step.protocol](transport.url());
+    trace.upstreamRequest(step.protocol, url, headers, body, account.id);
+  }
+  const sending = transport.send({ accountId: account.id, token, cookieHeader, body, signal });
+  if (!trace) return sending;
+  return sending.then((exchange) => {
+    trace.upstreamResponse(exchange.status, exchange.headers);
+    return exchange;
+  });
+}
+
+function sendFailure(signal: Cancellation, error: unknown): TryOutcome {
+  return signal.aborted ? { kind: 'aborted' } : { kind: 'failed', failure: failureFromError(error), recognized: false };
+}
+
+/** After a 401: the token may have been revoked early, so one fresh mint and one more try (a second 401 is final). */
+async function sendAfterRenewal(
   deps: AttemptDeps,
   input: AttemptInput,
   step: ProtocolStep,
   token: { value: string },
-): Promise<TryOutcome> {
-  const { account, signal, trace } = input;
-  const transport = deps.transports[step.protocol];
-  const encoded = input.bodies.for(step.protocol, account);
-  const body = encoded instanceof Promise ? await encoded : encoded;
-  let exchange: UpstreamExchange | undefined;
-  for (let authRetry = 0; ; authRetry++) {
-    if (signal.aborted) return { kind: 'aborted' };
-    let cookieHeader: string;
-    try {
-      cookieHeader = deps.cookieHeader(account);
-    } catch (error) {
-      return { kind: 'failed', failure: failureFromMint(error), recognized: false };
-    }
-    if (trace) {
-      const [url, headers] = TRACED_REQUEST[step.protocol](transport.url());
-      trace.upstreamRequest(step.protocol, url, headers, body, account.id);
-    }
-    try {
-      exchange = await transport.send({ accountId: account.id, token: token.value, cookieHeader, body, signal });
-    } catch (error) {
-      return signal.aborted
-        ? { kind: 'aborted' }
-        : { kind: 'failed', failure: failureFromError(error), recognized: false };
-    }
-    trace?.upstreamResponse(exchange.status, exchange.headers);
-    if (exchange.status !== 401 || authRetry > 0) break;
-    // The token may have been revoked early: one fresh mint, one more try. A second 401 is the account's.
-    exchange.dump();
-    try {
-      token.value = await deps.tokens.renew(account.id);
-    } catch (error) {
-      return signal.aborted
-        ? { kind: 'aborted' }
-        : { kind: 'failed', failure: failureFromMint(error), recognized: false };
-    }
+  body: Buffer,
+  refused: UpstreamExchange,
+): Promise<UpstreamExchange | TryOutcome> {
+  refused.dump();
+  try {
+    token.value = await deps.tokens.renew(input.account.id);
+  } catch (error) {
+    return input.signal.aborted
+      ? { kind: 'aborted' }
+      : { kind: 'failed', failure: failureFromMint(error), recognized: false };
   }
+  try {
+    return await send(deps, input, step, token.value, body);
+  } catch (error) {
+    return sendFailure(input.signal, error);
+  }
+}
 
-  if (exchange.status !== 200 || exchange.refusedUpgrade) {
-    const text = await exchange.text(ERROR_BODY_LIMIT);
-    if (exchange.status === 401) deps.tokens.invalidate(account.id);
-    const failure = failureFromStatus(exchange.status, text, exchange.headers['retry-after']);
-    if (exchange.refusedUpgrade && exchange.status < 400) {
-      // Something answered, but not with a WebSocket: no Orchids agent socket lives at this address.
-      failure.kind = 'server';
-      failure.mismatch = 'certain';
-      failure.message = `The WebSocket upgrade was answered with HTTP ${exchange.status} instead of a socket.`;
-    }
-    return { kind: 'failed', failure, recognized: false };
+/** A status other than 200, or a WebSocket upgrade answered in plain HTTP: why, as a failure. */
+async function refusal(deps: AttemptDeps, account: AccountRecord, exchange: UpstreamExchange): Promise<TryOutcome> {
+  const text = await exchange.text(ERROR_BODY_LIMIT);
+  if (exchange.status === 401) deps.tokens.invalidate(account.id);
+  const failure = failureFromStatus(exchange.status, text, exchange.headers['retry-after']);
+  if (exchange.refusedUpgrade && exchange.status < 400) {
+    // Something answered, but not with a WebSocket: no Orchids agent socket lives at this address.
+    failure.kind = 'server';
+    failure.mismatch = 'certain';
+    failure.message = `The WebSocket upgrade was answered with HTTP ${exchange.status} instead of a socket.`;
   }
-  // Awaited here rather than returned: an async function returning a promise adopts it through two more microtask
-  // hops, and this is the hop every answer's end waits on.
-  return await readAnswer(exchange, input, step);
+  return { kind: 'failed', failure, recognized: false };
 }
 
 function failureFromMint(error: unknown): UpstreamFailure {

@@ -110,15 +110,16 @@ export function findRoute(
   path: string,
 ): { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute } | undefined {
   const wanted = method === 'HEAD' ? 'GET' : method;
-  const allowed: string[] = [];
+  // Made only for a 405: every served request passes through here.
+  let allowed: string[] | undefined;
   let sameFormat: ApiRoute | undefined;
   for (const route of routes) {
     const prefix = route.path.endsWith('/');
     const matches = prefix ? path.startsWith(route.path) && path.length > route.path.length : path === route.path;
     if (!matches) continue;
     if (route.method === wanted) return { route, rest: prefix ? path.slice(route.path.length) : '' };
-    allowed.push(route.method === 'GET' ? 'GET, HEAD' : route.method);
+    (allowed ??= []).push(route.method === 'GET' ? 'GET, HEAD' : route.method);
     sameFormat ??= route;
   }
-  return sameFormat ? { allowed, sameFormat } : undefined;
+  return sameFormat ? { allowed: allowed!, sameFormat } : undefined;
 }

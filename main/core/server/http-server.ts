@@ -7,7 +7,7 @@ import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
 import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
-import { BodyBudget } from './body-budget';
+import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, sendJson } from './errors';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
@@ -181,11 +181,12 @@ export class ProxyServer {
     res.setHeader('request-id', requestId);
     this.inflight.begin();
     const socket = req.socket;
-    let releaseBody: (() => void) | undefined;
+    let bodyReservation: BodyReservation | undefined;
     let releaseApi: (() => void) | undefined;
     let largeBody = false;
-    res.once('close', () => {
-      releaseBody?.();
+    // `on`, not `once`: a response closes only once, and `once` would wrap the listener in two more objects.
+    res.on('close', () => {
+      bodyReservation?.release();
       if (largeBody) this.largeBodyGc.ended();
       releaseApi?.();
       this.connections.wait(socket);
@@ -252,8 +253,7 @@ export class ProxyServer {
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
           json: async () => {
             checkJsonContentType(req.headers['content-type']);
-            const reservation = this.budget.open();
-            releaseBody = () => reservation.release();
+            const reservation = (bodyReservation = this.budget.open());
             const body = await readBody(req, this.options.maxBodyBytes, {
               reservation,
               largestReservable: this.budget.largestBody,
@@ -261,7 +261,9 @@ export class ProxyServer {
             });
             ctx.bodyBytes = body.length;
             largeBody = isLargeBody(body.length);
-            const value = await this.parseJson(body);
+            // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
+            // (its promise and its hop) between a short request's last byte and its handler.
+            const value = body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
             startServing();
             return value;
           },
@@ -284,9 +286,7 @@ export class ProxyServer {
     }
   }
 
-  private async parseJson(body: Buffer): Promise<unknown> {
-    // readBody has checked that the bytes are UTF-8.
-    if (body.length < YIELDING_PARSE_BYTES) return decodeJson(body, true);
+  private async parseLargeJson(body: Buffer): Promise<unknown> {
     const value = await decodeJsonBody(body, true);
     await this.largeBodies.pass();
     return value;
