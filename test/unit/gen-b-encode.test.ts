@@ -101,3 +101,31 @@ describe('the system text', () => {
     }
   });
 });
+
+describe('small bodies (written as one string) are byte-identical to one JSON.stringify', () => {
+  it('with and without a system text, escapes and surrogate pairs, at the bound and just past it', () => {
+    const bodies = [
+      build([{ role: 'user', content: 'Say hello in five words.' }]),
+      build([{ role: 'user', content: 'quote " backslash \\ tab \t newline \n — 🍵' }], {
+        system: 'Be brief — "always".',
+      }),
+      build(
+        [
+          { role: 'system', content: 'a system message' },
+          { role: 'user', content: [{ type: 'text', text: 'ünïcödé' }] },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { path: '/a' } }] },
+        ],
+        { system: [{ type: 'text', text: 'block system' }] as MessagesRequest['system'] },
+      ),
+      // Around the bound between the one-string form and the general one, from both sides.
+      ...[1900, 1990, 2000, 2010, 2100].map((length) => build([{ role: 'user', content: 'x'.repeat(length) }])),
+      build([{ role: 'user', content: 'hi' }], { system: 'y'.repeat(2049) }),
+    ];
+    for (const body of bodies) {
+      for (const transport of ['ws', 'sse'] as const) {
+        const expected = `${JSON.stringify(genBWireObject(body, transport))}\n`;
+        expect(encodeGenBBody(body, transport).toString('utf8'), transport).toBe(expected);
+      }
+    }
+  });
+});

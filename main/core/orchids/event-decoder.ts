@@ -21,7 +21,8 @@ export function readUsage(value: unknown): UpstreamUsage | undefined {
   if (output !== undefined) usage.outputTokens = output;
   if (cacheRead !== undefined) usage.cacheReadInputTokens = cacheRead;
   if (cacheCreation !== undefined) usage.cacheCreationInputTokens = cacheCreation;
-  return Object.keys(usage).length > 0 ? usage : undefined;
+  const found = input !== undefined || output !== undefined || cacheRead !== undefined || cacheCreation !== undefined;
+  return found ? usage : undefined;
 }
 
 /** Top-level frame types only an Orchids agent sends (Generation A and B), besides `model` and `coding_agent.*`. */
@@ -58,7 +59,9 @@ const deltaText = (event: Json, data: Json): string | undefined =>
  */
 export class UpstreamEventDecoder {
   private preferCodingAgent = false;
-  private lastText: { text: string; source: string } | undefined;
+  /** The last text chunk and the channel it came by: two fields, not an object a delta. */
+  private lastText: string | undefined;
+  private lastTextSource: string | undefined;
   private sawOrchidsFrame = false;
 
   /**
@@ -242,10 +245,10 @@ export class UpstreamEventDecoder {
   /** The same chunk twice in a row from two different channels is one chunk, not two. */
   private text(text: string | undefined, source: string, out: UpstreamEvent[]): void {
     if (!text) return;
-    const last = this.lastText;
-    this.lastText = { text, source };
-    if (last && last.text === text && last.source !== source) return;
-    out.push({ kind: 'text-delta', text });
+    const repeated = this.lastText === text && this.lastTextSource !== source;
+    this.lastText = text;
+    this.lastTextSource = source;
+    if (!repeated) out.push({ kind: 'text-delta', text });
   }
 }
 

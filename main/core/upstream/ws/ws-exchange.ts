@@ -1,12 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FrameSink, UpstreamExchange } from '../transport';
 
-/** A payload that arrived before the caller chose a sink; `value` is absent for one that was not JSON. */
-interface PendingFrame {
-  raw: string;
-  value?: unknown;
-  malformed: boolean;
-}
+/** Stands in a pending list for the value of a payload that was not JSON. */
+const MALFORMED: unique symbol = Symbol('malformed');
 
 const NO_HEADERS: IncomingHttpHeaders = Object.freeze({});
 
@@ -27,7 +23,11 @@ export class WsExchange implements UpstreamExchange {
   readonly status = 200;
   readonly headers = NO_HEADERS;
   private sink: FrameSink | undefined;
-  private pending: PendingFrame[] | undefined;
+  /**
+   * Payloads that arrived before the caller chose a sink, flat: raw text, then its value (or MALFORMED). On a
+   * reused socket a short answer usually arrives whole before `consume()`, and this costs no object per frame.
+   */
+  private pending: unknown[] | undefined;
   private finished: { error: Error | undefined } | undefined;
   private batchScheduled = false;
 
@@ -36,9 +36,11 @@ export class WsExchange implements UpstreamExchange {
     const pending = this.pending;
     this.pending = undefined;
     if (pending) {
-      for (const item of pending) {
-        if (item.malformed) sink.malformed(item.raw);
-        else sink.frame(item.value, item.raw);
+      for (let i = 0; i < pending.length; i += 2) {
+        const raw = pending[i] as string;
+        const value = pending[i + 1];
+        if (value === MALFORMED) sink.malformed(raw);
+        else sink.frame(value, raw);
       }
       sink.batchEnd();
     }
@@ -73,7 +75,7 @@ export class WsExchange implements UpstreamExchange {
   frame(value: unknown, raw: string): void {
     const sink = this.sink;
     if (!sink) {
-      (this.pending ??= []).push({ raw, value, malformed: false });
+      (this.pending ??= []).push(raw, value);
       return;
     }
     sink.frame(value, raw);
@@ -83,7 +85,7 @@ export class WsExchange implements UpstreamExchange {
   malformed(raw: string): void {
     const sink = this.sink;
     if (!sink) {
-      (this.pending ??= []).push({ raw, malformed: true });
+      (this.pending ??= []).push(raw, MALFORMED);
       return;
     }
     sink.malformed(raw);

@@ -1,6 +1,7 @@
 import { abortError } from '../abort-error';
 import { WebSocketCloseError, type UpstreamExchange, type UpstreamSend } from '../transport';
 import type { PooledSocket, SocketUser } from './pooled-socket';
+import { parseFrame } from './frame-parse';
 import { RefusedExchange } from './refusal-capture';
 import { endsTurn } from './turn-end';
 import type { DialOutcome } from './ws-dial';
@@ -86,7 +87,7 @@ export class WsRequest implements SocketUser {
     }
     let value: unknown;
     try {
-      value = JSON.parse(raw);
+      value = parseFrame(raw);
     } catch {
       this.exchange.malformed(raw);
       return;
