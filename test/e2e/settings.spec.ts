@@ -136,3 +136,16 @@ test('allowed web origins: a comma-separated list that opens the API to exactly 
   await expect(page.getByLabel('Allowed web origins', { exact: true })).toHaveValue('');
   expect(await fromPage('https://app.example.test')).toBe(403);
 });
+
+test('HTTP/2 to the upstream: on by default, switched off from Settings, and still off after a reload', async ({
+  page,
+}) => {
+  await goTo(page, 'Settings');
+  const http2 = page.getByRole('switch', { name: 'HTTP/2' });
+  await expect(http2).toBeChecked();
+  await http2.click();
+  await expect(page.getByText('HTTP/2 is off', { exact: true })).toBeVisible();
+  await expect(http2).not.toBeChecked();
+  await page.reload();
+  await expect(page.getByRole('switch', { name: 'HTTP/2' })).not.toBeChecked();
+});
