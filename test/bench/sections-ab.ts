@@ -5,7 +5,8 @@
  * serve the same request in alternating phases (new base base new, then the reverse), and the table gives each
  * one's CPU a request as the median of its phases, with the spread of the paired ratios.
  *
- *   BENCH_AB_BODY      stream (default), non-stream, chat (Chat Completions), fixture (the 76 KB turn)
+ *   BENCH_AB_BODY      stream (default), non-stream, chat (Chat Completions), fixture (the 76 KB turn),
+ *                      100k or 1m (the request-size rows' non-stream conversations, sections-sizes.ts)
  *   BENCH_AB_PROTOCOL  sse-a (default) or ws          BENCH_AB_C  concurrency (16; the fixture 1)
  *   BENCH_AB_ROUNDS    rounds of four phases (8)      BENCH_AB_NEW_ARGS  node flags for "new" only, e.g. --trace-gc
  *   BENCH_AB_HEAP      a file: after the rounds, a sampling heap profile of "new" over one more second of load
@@ -14,7 +15,7 @@
  *                      (idle.heapsnapshot, load.heapsnapshot), to see what a request leaves alive past a scavenge
  */
 import path from 'node:path';
-import { chatBody, fixtureBody, shortBody } from './bodies';
+import { chatBody, fixtureBody, shortBody, sizedBody } from './bodies';
 import { measureRow, type AppHandle, type Bench, type Request } from './harness';
 import type { Report } from './report';
 import { fmt, median, sleep } from './stats';
@@ -42,6 +43,10 @@ function abRequest(): Request {
       return { body: chatBody(true), concurrency, path: '/v1/chat/completions' };
     case 'fixture':
       return { body: fixtureBody(true), concurrency, query: '?beta=true' };
+    case '100k':
+      return { body: sizedBody(100 * 1024), concurrency };
+    case '1m':
+      return { body: sizedBody(1024 * 1024), concurrency };
     default:
       return { body: shortBody(kind === 'stream'), concurrency };
   }

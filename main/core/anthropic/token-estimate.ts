@@ -15,32 +15,12 @@ import {
   type ToolDefinition,
 } from './types';
 import { TimeSlices } from '../util/time-slices';
+import { CLASS, INCREMENT, countUtf8Halves, countUtf8Part, newUtf8Count, partEnd } from './token-count-utf8';
 
 /** Images are billed by pixel area, which the proxy never decodes; ~1,500 is a mid-sized screenshot. */
 const IMAGE_TOKENS = 1500;
 /** A binary document (PDF ...) is sized the same way: one page-ish, since its text is not visible here. */
 const BINARY_DOCUMENT_TOKENS = 1500;
-
-// Character classes: 0 whitespace/control, 1 ASCII letter/digit, 2 ASCII punctuation/symbol, 3 other code unit,
-// 4 high surrogate, 5 low surrogate. A 64 KB table turns the per-character branching into two loads, which keeps
-// the loop at the speed of charCodeAt itself.
-const CLASS = new Uint8Array(65536).fill(3);
-for (let c = 0; c < 128; c++) {
-  const alnum = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  CLASS[c] = alnum ? 1 : c > 32 && c < 127 ? 2 : 0;
-}
-CLASS.fill(4, 0xd800, 0xdc00);
-CLASS.fill(5, 0xdc00, 0xe000);
-
-// Half-tokens added for class `k` after class `prev`, at index prev * 6 + k. Halves keep 1.5 integral.
-const INCREMENT = new Uint8Array(36);
-for (let prev = 0; prev < 6; prev++) {
-  INCREMENT[prev * 6 + 1] = prev === 1 ? 0 : 2; // only the first character of a letter/digit run counts
-  INCREMENT[prev * 6 + 2] = 2;
-  INCREMENT[prev * 6 + 3] = 3;
-  INCREMENT[prev * 6 + 4] = 3;
-  INCREMENT[prev * 6 + 5] = prev === 4 ? 0 : 3; // the second half of a surrogate pair is the same code point
-}
 
 /**
  * Each maximal run of ASCII letters/digits counts 1, each ASCII punctuation or symbol 1, whitespace and control
@@ -72,7 +52,11 @@ const REMEMBERED_FROM_CHARS = 2048;
 const REMEMBERED_UP_TO_CHARS = 256 * 1024;
 const REMEMBERED_CHARS = 2 * 1024 * 1024;
 
+/** Shorter texts are counted a character at a time: turning them into UTF-8 would cost more than it saves. */
+const UTF8_COUNT_FROM_CHARS = 64;
+
 function countTextTokens(text: string): number {
+  if (text.length >= UTF8_COUNT_FROM_CHARS) return Math.round(countUtf8Halves(text) / 2);
   let halves = 0;
   let prev = 0;
   const n = text.length;
@@ -194,30 +178,15 @@ export function estimateInputTokens(
 /** The yielding estimate scans a text in parts of this many characters (about a millisecond each). */
 const SCAN_PART_CHARS = 256 * 1024;
 
-interface Scan {
-  halves: number;
-  prev: number;
-}
-
-/** estimateTextTokens' loop over `text[from, to)`, carried on from `scan` (a letter run may span two parts). */
-function scanPart(text: string, from: number, to: number, scan: Scan): void {
-  let { halves, prev } = scan;
-  for (let i = from; i < to; i++) {
-    const k = CLASS[text.charCodeAt(i)] as number;
-    halves += INCREMENT[prev * 6 + k] as number;
-    prev = k;
-  }
-  scan.halves = halves;
-  scan.prev = prev;
-}
-
 async function estimateTextYielding(text: string, slices: TimeSlices): Promise<number> {
-  const scan: Scan = { halves: 0, prev: 0 };
-  for (let from = 0; from < text.length; from += SCAN_PART_CHARS) {
-    scanPart(text, from, Math.min(from + SCAN_PART_CHARS, text.length), scan);
+  const count = newUtf8Count();
+  for (let from = 0; from < text.length;) {
+    const to = partEnd(text, Math.min(from + SCAN_PART_CHARS, text.length));
+    countUtf8Part(text, from, to, count);
+    from = to;
     if (slices.due()) await slices.pause();
   }
-  return Math.round(scan.halves / 2);
+  return Math.round(count.halves / 2);
 }
 
 const isLong = (text: unknown): text is string => typeof text === 'string' && text.length > SCAN_PART_CHARS;
