@@ -15,7 +15,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from '../helpers/loopback-cert';
 import { Agent, type Dispatcher } from 'undici';
 
 const BODY = Buffer.from(
@@ -116,12 +116,9 @@ async function measure(send: Send, count: number, concurrency: number): Promise<
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 4000);
   const concurrency = Number(process.argv[3] ?? 16);
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
+  const pems = await loopbackCertificate();
   const server: ChildProcess = fork(__filename, ['serve', '', String(EVENT_COUNT)], {
-    env: { ...process.env, H2_COST_PEMS: JSON.stringify({ key: pems.private, cert: pems.cert }) },
+    env: { ...process.env, H2_COST_PEMS: JSON.stringify({ key: pems.key, cert: pems.cert }) },
   });
   const port = await new Promise<number>((resolve) => server.once('message', (m) => resolve(m as number)));
   const origin = `https://127.0.0.1:${port}`;

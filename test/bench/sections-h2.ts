@@ -4,16 +4,13 @@
  * phase and those open at its end show what h2 saves: sixteen concurrent streams on one connection instead of
  * sixteen connections. A third row turns the app's upstreamHttp2 setting off against the h2 simulator.
  */
-import { generate } from 'selfsigned';
+import { loopbackCertificate } from '../helpers/loopback-cert';
 import { shortBody } from './bodies';
 import { measureRow, type Bench } from './harness';
 import { LOAD_COLUMNS, loadCells, type Report } from './report';
 
 export async function http2Connections(bench: Bench, report: Report): Promise<void> {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
+  const pems = await loopbackCertificate();
   const table = report.table(
     'HTTP/2 vs HTTP/1.1 to the upstream (TLS simulator, Generation A SSE, short streamed request, c=16)',
     ['Upstream', 'upstream conns opened while measured', 'open at the end', ...LOAD_COLUMNS],
@@ -28,7 +25,7 @@ export async function http2Connections(bench: Bench, report: Report): Promise<vo
     { sim: 'h2', label: 'h2 offered, upstreamHttp2 off', env: { BENCH_UPSTREAM_HTTP2: '0' } },
   ] as const;
   for (const { sim: mode, label, env } of rows) {
-    const sim = await bench.startSim({ BENCH_SIM_TLS: mode, BENCH_TLS_KEY: pems.private, BENCH_TLS_CERT: pems.cert });
+    const sim = await bench.startSim({ BENCH_SIM_TLS: mode, BENCH_TLS_KEY: pems.key, BENCH_TLS_CERT: pems.cert });
     try {
       const app = await bench.startApp({ upstream: { urls: sim.urls, ca: pems.cert }, env });
       const users = await sim.proc.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });

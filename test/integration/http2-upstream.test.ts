@@ -1,5 +1,5 @@
-import { generate } from 'selfsigned';
 import { request } from 'undici';
+import { loopbackCertificate } from '../helpers/loopback-cert';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrchidsCore } from '../../main/core/core';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -15,12 +15,7 @@ import { tempDir } from '../helpers/temp-dir';
 let cert = '';
 let key = '';
 beforeAll(async () => {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
-  cert = pems.cert;
-  key = pems.private;
+  ({ cert, key } = await loopbackCertificate());
 }, 60_000);
 
 let sim: OrchidsSimulator | undefined;

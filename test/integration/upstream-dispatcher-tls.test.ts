@@ -2,8 +2,8 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import tls from 'node:tls';
-import { generate } from 'selfsigned';
 import { request } from 'undici';
+import { loopbackCertificate } from '../helpers/loopback-cert';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UpstreamDispatcher } from '../../main/core/upstream/dispatcher';
 
@@ -15,12 +15,7 @@ import { UpstreamDispatcher } from '../../main/core/upstream/dispatcher';
 let cert = '';
 let key = '';
 beforeAll(async () => {
-  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
-    keySize: 2048,
-    extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
-  });
-  cert = pems.cert;
-  key = pems.private;
+  ({ cert, key } = await loopbackCertificate());
 }, 60_000);
 
 const cleanups: Array<() => Promise<unknown>> = [];
