@@ -223,6 +223,22 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 1 });
   });
 
+  it('an upstream address the transport cannot use: a failed attempt in the API format, not a crash', async () => {
+    stack = await startStack({ accounts: 1, protocol: column, env: TIMEOUTS });
+    const config = stack.core.config as { agentUrl: string; agentWsUrl: string };
+    if (column === 'ws') config.agentWsUrl = 'not a url';
+    else config.agentUrl = 'not a url';
+    const result = await ask();
+    expect(result.status).toBeGreaterThanOrEqual(500);
+    expect(result.headers['content-type']).toContain('application/json');
+    expect(result.json.type).toBe('error');
+    expect(new Set(result.report.accountsTried)).toEqual(new Set(stack.accountIds));
+    // The server still answers afterwards.
+    config.agentUrl = stack.sim.agentUrl;
+    config.agentWsUrl = stack.sim.agentWsUrl;
+    expectCleanAnswer(await ask());
+  });
+
   it('reset before any content: moved to the other account', async () => {
     await twoAccounts();
     const { first } = faultOnFirstAccount(() => sse([{ raw: '' }, { destroy: true }]));

@@ -76,9 +76,10 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     // and a helper would put its own promise and hop between each of them and this loop.
     const encoded = input.bodies.for(step.protocol, account);
     const body = encoded instanceof Promise ? await encoded : encoded;
-    const sending = send(deps, input, step, token.value, body);
     let exchange: UpstreamExchange | TryOutcome;
     try {
+      // Inside the try: a transport that throws before its promise exists is a failed attempt too.
+      const sending = send(deps, input, step, token.value, body);
       exchange = sending instanceof Promise ? await sending : sending;
     } catch (error) {
       exchange = sendFailure(signal, error);
