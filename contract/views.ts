@@ -167,6 +167,8 @@ export interface RequestView {
   errorMessage: string | null;
   /** The debug record's file name, when one was written. */
   debugLog: string | null;
+  /** Its number in the live totals' count: `StatsView.counted` at or above it means the totals include it. */
+  statsSeq: number;
 }
 
 /** One request's debug record, already redacted by the writer that stored it. */
@@ -174,7 +176,7 @@ export interface DebugRecordView {
   version: 1;
   requestId: string;
   file: string;
-  summary: Omit<RequestView, 'debugLog'>;
+  summary: Omit<RequestView, 'debugLog' | 'statsSeq'>;
   incoming: { headers: Record<string, unknown>; body: unknown };
   upstream: Array<{
     accountId: number;
@@ -210,6 +212,8 @@ export interface StatsView {
   today: DayTotals;
   /** The last 60 minutes, oldest first, one entry per minute (zeros included). */
   perMinute: Array<{ minute: number; requests: number; errors: number }>;
+  /** How many finished requests the figures include since the app started (see `RequestView.statsSeq`). */
+  counted: number;
   accounts: AccountCount[];
 }
 

@@ -1,10 +1,11 @@
+import type { Page } from '@playwright/test';
 import { expect, goTo, test } from './fixtures';
 
 /**
  * The Add-account dialog in headless mode (the desktop app's "Sign in with Orchids" window is tested in Node with
  * fakes: test/unit/electron-sign-in.test.ts): one sentence says why there is no sign-in here, and the paste path
  * names each wrong paste in its own words. The desktop dialog's own part (the button, progress, cancel, result) is
- * the last test, with the shell's answers stood in for in the page.
+ * in the last two tests, with the shell's answers stood in for in the page.
  */
 test('headless: the dialog says sign-in needs the desktop app, and the pasted cookie adds the account', async ({
   page,
@@ -116,4 +117,44 @@ test('desktop: Sign in with Orchids shows progress, a cancelled window, then the
   await dialog.getByRole('button', { name: 'Done' }).click();
   await expect(page.getByRole('row', { name: new RegExp(user.email) })).toBeVisible();
   expect(windows).toBe(2);
+});
+
+/** Presents the window as the desktop app's, with its status answer held until the returned function is called. */
+async function holdDesktopStatus(page: Page): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.unrouteAll({ behavior: 'wait' });
+  await page.route('**/_tray/api/proxy:status', async (route) => {
+    const response = await route.fetch();
+    const envelope = (await response.json()) as { ok: boolean; value?: { shell: string } };
+    if (envelope.value) envelope.value.shell = 'desktop';
+    await held;
+    await route.fulfill({ response, json: envelope });
+  });
+  return release;
+}
+
+test('desktop: a status that comes after the dialog opened moves the focus to Sign in, unless one typed', async ({
+  page,
+}) => {
+  const release = await holdDesktopStatus(page);
+  await page.reload();
+  await goTo(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  const cookie = dialog.getByLabel('Cookie', { exact: true });
+  await expect(cookie).toBeFocused();
+  release();
+  await expect(dialog.getByRole('button', { name: 'Sign in with Orchids' })).toBeFocused();
+
+  // Once someone has typed, a late status leaves the focus where they are.
+  await dialog.getByRole('button', { name: 'Close' }).click();
+  const releaseAgain = await holdDesktopStatus(page);
+  await page.reload();
+  await goTo(page, 'Accounts');
+  await page.getByRole('button', { name: 'Add account', exact: true }).click();
+  await cookie.pressSequentially('__client=');
+  releaseAgain();
+  await expect(dialog.getByRole('button', { name: 'Sign in with Orchids' })).toBeVisible();
+  await expect(cookie).toBeFocused();
 });

@@ -28,6 +28,28 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await screenshot(page, 'overview');
 });
 
+test('a statistics answer that lands after live reports neither loses nor doubles them', async ({ page, tray }) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Crossing');
+  // Hold the Overview's first statistics answer (read before the requests) until their live reports have arrived.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/_tray/api/stats:get', async (route) => {
+    const response = await route.fetch();
+    await held;
+    await route.fulfill({ response });
+  });
+  await goTo(page, 'Overview');
+  const counter = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem');
+  await tray.send(2);
+  await expect(counter.filter({ hasText: 'Crossing' })).toContainText('2 requests');
+  release();
+  const today = page.getByRole('definition').filter({ hasText: /^2$/ }).first(); // Requests today
+  await expect(today).toBeVisible();
+  await tray.send(1);
+  await expect(page.getByRole('definition').filter({ hasText: /^3$/ }).first()).toBeVisible();
+});
+
 test('an account cools down live when Orchids answers 429 with Retry-After, with a countdown', async ({
   page,
   tray,

@@ -122,9 +122,19 @@ describe('the contract over HTTP (headless)', () => {
       body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
     });
     await answered.body.dump();
-    await stream.until((t) => t.includes('event: requestsFinished'), { what: 'a requestsFinished event' });
+    const withReport = await stream.until((t) => t.includes('event: requestsFinished'), {
+      what: 'a requestsFinished event',
+    });
     await stream.until((t) => t.includes('event: counts'), { what: 'a counts event' });
     events.body.destroy();
+    // The report's number in the live totals is one the stats snapshot already counts, so the window adds it once.
+    const lines = withReport.split('\n');
+    const reportLine = lines[lines.indexOf('event: requestsFinished') + 1];
+    const [report] = JSON.parse(reportLine!.replace(/^data: /, '')) as Array<{ statsSeq: number }>;
+    const snapshot = (await call('stats:get', undefined, { authorization: `Bearer ${token}` })).json.value;
+    expect(snapshot.today.requests).toBe(1);
+    expect(report!.statsSeq).toBe(1);
+    expect(snapshot.counted).toBe(report!.statsSeq);
   });
 
   it('hides the API key in settings, shows a generated key once, and exports cookies only on request', async () => {

@@ -236,7 +236,7 @@ describe('pushed events', () => {
     const { deliver } = push(target);
     deliver([
       { type: 'counts.changed', counts: [{ accountId: 1, requestCount: 5, lastUsedAt: 1 }] },
-      { type: 'request.finished', report, debugLog: null },
+      { type: 'request.finished', report, debugLog: null, statsSeq: 1 },
       {
         type: 'account.state',
         accountId: 1,
@@ -260,7 +260,10 @@ describe('pushed events', () => {
           payload: [{ accountId: 1, previous: 'ready', status: 'signed_out', reason: 'gone', until: null, at: 2 }],
         },
       },
-      { channel: IPC_EVENT_CHANNEL, message: { name: 'requestsFinished', payload: [{ ...report, debugLog: null }] } },
+      {
+        channel: IPC_EVENT_CHANNEL,
+        message: { name: 'requestsFinished', payload: [{ ...report, debugLog: null, statsSeq: 1 }] },
+      },
       {
         channel: IPC_EVENT_CHANNEL,
         message: { name: 'logLines', payload: [{ level: 'info', message: 'hello', at: 3 }] },

@@ -30,10 +30,11 @@ describe('LiveStats', () => {
   it('keeps today’s totals and a zero-filled per-minute series of the last hour', () => {
     let now = noon;
     const stats = new LiveStats(() => now);
-    stats.record(report(noon - 30 * 60_000));
-    stats.record(report(noon - 60_000, 529));
-    stats.record(report(noon - 60_000));
+    expect(stats.record(report(noon - 30 * 60_000))).toBe(1);
+    expect(stats.record(report(noon - 60_000, 529))).toBe(2);
+    expect(stats.record(report(noon - 60_000))).toBe(3);
     const snapshot = stats.snapshot();
+    expect(snapshot.counted).toBe(3); // every report numbered up to 3 is in these figures
     expect(snapshot.today).toEqual({ requests: 3, errors: 1, inputTokens: 30, outputTokens: 15 });
     expect(snapshot.perMinute).toHaveLength(60);
     expect(snapshot.perMinute.at(-1)!.minute).toBe(Math.floor(noon / 60_000) * 60_000);

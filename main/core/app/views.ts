@@ -59,7 +59,7 @@ export function historyView(row: HistoryRow): HistoryView {
   };
 }
 
-export function requestView(report: RequestReport, debugLog: string | null): RequestView {
+export function requestView(report: RequestReport, debugLog: string | null, statsSeq: number): RequestView {
   return {
     requestId: report.requestId,
     startedAt: report.startedAt,
@@ -83,6 +83,7 @@ export function requestView(report: RequestReport, debugLog: string | null): Req
     errorType: report.errorType,
     errorMessage: report.errorMessage,
     debugLog,
+    statsSeq,
   };
 }
 

@@ -22,7 +22,7 @@ export function toContractEvents(
   for (const event of batch) {
     switch (event.type) {
       case 'request.finished':
-        requests.push(requestView(event.report, event.debugLog));
+        requests.push(requestView(event.report, event.debugLog, event.statsSeq));
         break;
       case 'proxy.changed':
         statusChanged = true;

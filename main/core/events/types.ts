@@ -5,7 +5,7 @@ import type { UpstreamProtocol } from '../upstream/protocol';
 /** Everything the core tells live views (the window, `logs --follow`, the tray). */
 export type CoreEvent =
   | { type: 'request.started'; requestId: string; at: number; model: string; stream: boolean }
-  | { type: 'request.finished'; report: RequestReport; debugLog: string | null }
+  | { type: 'request.finished'; report: RequestReport; debugLog: string | null; statsSeq: number }
   /** Paused, resumed, or a setting changed: views re-read the proxy status. */
   | { type: 'proxy.changed' }
   | { type: 'counts.changed'; counts: AccountCount[] }

@@ -12,6 +12,12 @@ export interface StatsSnapshot {
   today: DayTotals;
   /** The last 60 minutes, oldest first, one entry per minute (zeros included) for the requests-per-minute chart. */
   perMinute: Array<{ minute: number; requests: number; errors: number }>;
+  /**
+   * How many finished requests these figures include since the app started. A live report numbered above it is
+   * not in them yet; one at or below it is, so a window that reads a snapshot while reports stream in neither
+   * loses nor doubles one.
+   */
+  counted: number;
 }
 
 const MINUTES = 60;
@@ -25,6 +31,7 @@ export class LiveStats {
   private dayEndsAt = 0;
   private today: DayTotals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   private readonly minutes = new Map<number, { requests: number; errors: number }>();
+  private counted = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -37,7 +44,8 @@ export class LiveStats {
     }
   }
 
-  record(report: RequestReport): void {
+  /** Counts a finished request and returns its number in the `counted` sequence. */
+  record(report: RequestReport): number {
     this.rollDay(report.finishedAt);
     const failed = report.status >= 400;
     this.today.requests += 1;
@@ -54,6 +62,7 @@ export class LiveStats {
     }
     slot.requests += 1;
     if (failed) slot.errors += 1;
+    return ++this.counted;
   }
 
   snapshot(): StatsSnapshot {
@@ -65,7 +74,7 @@ export class LiveStats {
       const slot = this.minutes.get(minute);
       perMinute.push({ minute: minute * 60_000, requests: slot?.requests ?? 0, errors: slot?.errors ?? 0 });
     }
-    return { today: { ...this.today }, perMinute };
+    return { today: { ...this.today }, perMinute, counted: this.counted };
   }
 
   private rollDay(at: number): void {

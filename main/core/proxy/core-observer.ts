@@ -50,7 +50,9 @@ export class CoreObserver implements ProxyObserver {
       if (this.deps.logs.enqueue(trace.finish(report), true)) debugLog = trace.file;
     }
     this.deps.history.enqueue({ report, debugLog });
-    this.deps.stats.record(report);
-    if (this.deps.bus.subscriberCount > 0) this.deps.bus.publish({ type: 'request.finished', report, debugLog });
+    const statsSeq = this.deps.stats.record(report);
+    if (this.deps.bus.subscriberCount > 0) {
+      this.deps.bus.publish({ type: 'request.finished', report, debugLog, statsSeq });
+    }
   }
 }

@@ -8,6 +8,7 @@ import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type StatsView } from '../lib/api';
 import { formatCount } from '../lib/format';
 import { useAction, useEvent } from '../lib/hooks';
+import { LiveTotals, withReports } from '../lib/live-totals';
 import { useLive } from '../lib/live';
 import { href } from '../lib/route';
 
@@ -83,15 +84,19 @@ function TrafficCard() {
   const api = useApi();
   const [stats, setStats] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [totals] = useState(() => new LiveTotals());
   const load = useCallback(() => {
+    const ticket = totals.ask();
     api.stats.get().then(
       (s) => {
-        setStats(s);
+        const current = totals.snapshot(ticket, s);
+        if (!current) return;
+        setStats(current);
         setError(null);
       },
       () => setError('Could not read the request statistics.'),
     );
-  }, [api]);
+  }, [api, totals]);
   useEffect(() => {
     load();
     const timer = setInterval(load, STATS_REFRESH_MS);
@@ -100,29 +105,8 @@ function TrafficCard() {
 
   // Finished requests move today's totals and the current minute's bar straight away.
   useEvent('requestsFinished', (reports) => {
-    setStats((s) => {
-      if (!s) return s;
-      const today = { ...s.today };
-      const perMinute = s.perMinute.map((m) => ({ ...m }));
-      for (const r of reports) {
-        const failed = r.status >= 400;
-        today.requests += 1;
-        if (failed) today.errors += 1;
-        today.inputTokens += r.inputTokens;
-        today.outputTokens += r.outputTokens;
-        const minute = Math.floor(r.startedAt / 60_000) * 60_000;
-        let slot = perMinute.find((m) => m.minute === minute);
-        if (!slot && minute > (perMinute.at(-1)?.minute ?? 0)) {
-          perMinute.push((slot = { minute, requests: 0, errors: 0 }));
-          perMinute.splice(0, perMinute.length - 60);
-        }
-        if (slot) {
-          slot.requests += 1;
-          if (failed) slot.errors += 1;
-        }
-      }
-      return { ...s, today, perMinute };
-    });
+    totals.keep(reports);
+    setStats((s) => s && withReports(s, reports));
   });
 
   return (

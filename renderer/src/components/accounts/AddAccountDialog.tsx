@@ -173,9 +173,24 @@ function SignInChoice(props: { shell: string | undefined; signingIn: boolean; bu
     );
   }
   if (props.shell !== 'desktop') return null;
+  return <SignInButton {...props} />;
+}
+
+function SignInButton(props: { signingIn: boolean; busy: boolean; onSignIn: () => void }) {
+  const ref = useRef<HTMLButtonElement>(null);
+  // The shell is known from the proxy status, which can arrive after the dialog opened and focused the cookie field
+  // in the button's absence. The first choice then takes the focus, unless the person has already typed there.
+  useEffect(() => {
+    const focused = document.activeElement;
+    const dialog = ref.current?.closest('dialog');
+    if (focused instanceof HTMLTextAreaElement && focused.value === '' && dialog?.contains(focused)) {
+      ref.current?.focus();
+    }
+  }, []);
   return (
     <div className="field">
       <button
+        ref={ref}
         type="button"
         className="button button-primary"
         data-autofocus
