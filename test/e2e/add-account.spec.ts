@@ -69,12 +69,7 @@ test('desktop: Sign in with Orchids shows progress, a cancelled window, then the
 }) => {
   const user = tray.sim.addUser();
   // The window knows its shell only from the proxy status: present this one as the desktop app's.
-  await page.route('**/_tray/api/proxy:status', async (route) => {
-    const response = await route.fetch();
-    const envelope = (await response.json()) as { ok: boolean; value?: { shell: string } };
-    if (envelope.value) envelope.value.shell = 'desktop';
-    await route.fulfill({ response, json: envelope });
-  });
+  await presentAsDesktop(page);
   // Stands in for the sign-in window (its capture is tested in Node): the first closes without a sign-in; the
   // second yields the user's __client, added through the real core exactly as the desktop shell adds it.
   let windows = 0;
@@ -119,42 +114,81 @@ test('desktop: Sign in with Orchids shows progress, a cancelled window, then the
   expect(windows).toBe(2);
 });
 
-/** Presents the window as the desktop app's, with its status answer held until the returned function is called. */
-async function holdDesktopStatus(page: Page): Promise<() => void> {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => (release = resolve));
+/**
+ * Presents the window as the desktop app's. The window learns its shell from the proxy status, which comes two ways:
+ * as the answer to `proxy:status` and pushed on the event stream (first on connecting, then on every change); both
+ * say "desktop" here, whichever lands first. With `held`, neither reaches the window until `releaseStatus(page)`.
+ */
+async function presentAsDesktop(page: Page, options: { held?: boolean } = {}): Promise<void> {
+  const answerHeld = options.held ? new Promise<void>((resolve) => heldAnswers.set(page, resolve)) : undefined;
   await page.unrouteAll({ behavior: 'wait' });
+  await page.evaluate((held) => {
+    if (held) sessionStorage.setItem('e2e-status-held', '1');
+    else sessionStorage.removeItem('e2e-status-held');
+  }, options.held === true);
   await page.route('**/_tray/api/proxy:status', async (route) => {
     const response = await route.fetch();
     const envelope = (await response.json()) as { ok: boolean; value?: { shell: string } };
     if (envelope.value) envelope.value.shell = 'desktop';
-    await held;
+    await answerHeld;
     await route.fulfill({ response, json: envelope });
   });
-  return release;
+  if (desktopPages.has(page)) return;
+  desktopPages.add(page);
+  await page.addInitScript(() => {
+    const waiting: Array<() => void> = [];
+    const w = window as unknown as { releaseStatus: () => void };
+    w.releaseStatus = () => {
+      sessionStorage.removeItem('e2e-status-held');
+      for (const deliver of waiting.splice(0)) deliver();
+    };
+    // Whatever adds listeners now (the jitter's, when on), found as a value so it is called with its `this`.
+    type Add = (this: EventSource, type: string, listener: unknown, options?: unknown) => void;
+    const own = Object.getOwnPropertyDescriptor(EventSource.prototype, 'addEventListener');
+    const add = (own ?? Object.getOwnPropertyDescriptor(EventTarget.prototype, 'addEventListener')!).value as Add;
+    EventSource.prototype.addEventListener = function (this: EventSource, type: string, listener: unknown): void {
+      if (type !== 'proxyStatus' || typeof listener !== 'function') return add.call(this, type, listener);
+      const hear = (event: Event): void => {
+        const status = JSON.parse((event as MessageEvent<string>).data) as { shell: string };
+        status.shell = 'desktop';
+        const desktop = new MessageEvent('proxyStatus', { data: JSON.stringify(status) });
+        const deliver = (): void => void (listener as (event: Event) => void).call(this, desktop);
+        if (sessionStorage.getItem('e2e-status-held') === null) deliver();
+        else waiting.push(deliver);
+      };
+      add.call(this, type, hear);
+    } as typeof EventSource.prototype.addEventListener;
+  });
+}
+const desktopPages = new WeakSet<Page>();
+const heldAnswers = new WeakMap<Page, () => void>();
+
+async function releaseStatus(page: Page): Promise<void> {
+  heldAnswers.get(page)?.();
+  await page.evaluate(() => (window as unknown as { releaseStatus: () => void }).releaseStatus());
 }
 
 test('desktop: a status that comes after the dialog opened moves the focus to Sign in, unless one typed', async ({
   page,
 }) => {
-  const release = await holdDesktopStatus(page);
+  await presentAsDesktop(page, { held: true });
   await page.reload();
   await goTo(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Add account' });
   const cookie = dialog.getByLabel('Cookie', { exact: true });
   await expect(cookie).toBeFocused();
-  release();
+  await releaseStatus(page);
   await expect(dialog.getByRole('button', { name: 'Sign in with Orchids' })).toBeFocused();
 
   // Once someone has typed, a late status leaves the focus where they are.
   await dialog.getByRole('button', { name: 'Close' }).click();
-  const releaseAgain = await holdDesktopStatus(page);
+  await presentAsDesktop(page, { held: true });
   await page.reload();
   await goTo(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
   await cookie.pressSequentially('__client=');
-  releaseAgain();
+  await releaseStatus(page);
   await expect(dialog.getByRole('button', { name: 'Sign in with Orchids' })).toBeVisible();
   await expect(cookie).toBeFocused();
 });

@@ -7,6 +7,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { ROOT, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 import { simEnv } from '../helpers/sim-env';
+import { addJitter, jitterMaxMs } from './jitter';
 
 /**
  * Each test gets its own world: a fresh Orchids simulator in this (the test) process, so a test can script its
@@ -87,6 +88,7 @@ export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
       if (message.type() === 'error') pageErrors.push(message.text());
     });
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    if (jitterMaxMs() > 0) await addJitter(page, jitterMaxMs());
     await page.goto(tray.dashboardUrl);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await use(page);
