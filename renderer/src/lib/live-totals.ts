@@ -1,4 +1,4 @@
-import type { RequestView, StatsView } from './api';
+import type { RequestView, StatsView } from '../../../contract/views';
 
 /** Reports kept while a snapshot is on its way; more than this between two snapshots is a window long asleep. */
 const PENDING_LIMIT = 5_000;

@@ -1,10 +1,15 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
 import { useEvent } from './hooks';
+import { LatestList, type ListChange } from './latest-list';
 
 interface LiveData {
   status: ProxyStatus | null;
-  setStatus: (status: ProxyStatus) => void;
+  /**
+   * Shows the status a call answered (pause, resume) unless a pushed status arrived while it was on its way: the
+   * push is at least as new, and any change after it is pushed too.
+   */
+  acceptStatus: (answer: Promise<ProxyStatus>) => Promise<void>;
   refreshStatus: () => void;
   /** null until the first list arrives. */
   accounts: AccountView[] | null;
@@ -36,23 +41,45 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [accountsError, setAccountsError] = useState<string | null>(null);
   const recent = useRef<RequestView[]>([]);
   const recentRequests = useCallback(() => recent.current, []);
+  // Pushed statuses so far. An answer asked before the latest push may have been computed before the change that
+  // push reports, and would put the old state back for good (nothing pushes again until the next change).
+  const pushedStatuses = useRef(0);
 
+  const acceptStatus = useCallback(async (answer: Promise<ProxyStatus>) => {
+    const pushedBefore = pushedStatuses.current;
+    const answered = await answer;
+    if (pushedStatuses.current === pushedBefore) setStatus(answered);
+  }, []);
   const refreshStatus = useCallback(() => {
-    api.proxy.status().then(setStatus, () => undefined);
-  }, [api]);
+    acceptStatus(api.proxy.status()).catch(() => undefined);
+  }, [api, acceptStatus]);
+
+  // Local changes and pushed events move the list between reads; each is kept to apply again on top of a read on its
+  // way, which the core may have answered before the change (see LatestList).
+  const [accountsRead] = useState(() => new LatestList<AccountView>());
+  const changeAccounts = useCallback(
+    (change: ListChange<AccountView>, whenNoList: AccountView[] | null = null) => {
+      accountsRead.keep(change);
+      setAccounts((list) => (list ? change(list) : whenNoList));
+    },
+    [accountsRead],
+  );
 
   // Contract calls are async functions: they reject, never throw, so nothing here sets state synchronously.
-  const refreshAccounts = useCallback(
-    () =>
-      api.accounts.list().then(
-        (list) => {
-          setAccounts(list);
-          setAccountsError(null);
-        },
-        (error: unknown) => setAccountsError(errorMessage(error)),
-      ),
-    [api],
-  );
+  const refreshAccounts = useCallback(() => {
+    const ticket = accountsRead.ask();
+    return api.accounts.list().then(
+      (list) => {
+        const current = accountsRead.answer(ticket, list);
+        if (!current) return;
+        setAccounts(current);
+        setAccountsError(null);
+      },
+      (error: unknown) => {
+        if (accountsRead.failed(ticket)) setAccountsError(errorMessage(error));
+      },
+    );
+  }, [api, accountsRead]);
 
   useEffect(() => {
     refreshStatus();
@@ -60,7 +87,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [refreshStatus, refreshAccounts]);
 
   // The core pushes a fresh status whenever it moves (pause, settings, account states).
-  useEvent('proxyStatus', setStatus);
+  useEvent('proxyStatus', (pushed) => {
+    pushedStatuses.current += 1;
+    setStatus(pushed);
+  });
 
   // The transport says when its live stream came back after a break (the app restarted, the machine slept):
   // whatever changed meanwhile is read again then, and only then.
@@ -77,46 +107,50 @@ export function LiveProvider({ children }: { children: ReactNode }) {
 
   useEvent('counts', (counts) => {
     const byId = new Map(counts.map((c) => [c.accountId, c]));
-    setAccounts(
-      (list) =>
-        list?.map((a) => {
-          const c = byId.get(a.id);
-          return c && (c.requestCount !== a.requestCount || c.lastUsedAt !== a.lastUsedAt)
-            ? { ...a, requestCount: c.requestCount, lastUsedAt: c.lastUsedAt }
-            : a;
-        }) ?? list,
+    changeAccounts((list) =>
+      list.map((a) => {
+        const c = byId.get(a.id);
+        return c && (c.requestCount !== a.requestCount || c.lastUsedAt !== a.lastUsedAt)
+          ? { ...a, requestCount: c.requestCount, lastUsedAt: c.lastUsedAt }
+          : a;
+      }),
     );
   });
 
   useEvent('accountStates', (changes) => {
-    setAccounts(
-      (list) =>
-        list?.map((a) => {
-          const change = changes.filter((c) => c.accountId === a.id).at(-1);
-          return change ? { ...a, status: change.status, statusReason: change.reason, statusUntil: change.until } : a;
-        }) ?? list,
+    changeAccounts((list) =>
+      list.map((a) => {
+        const change = changes.filter((c) => c.accountId === a.id).at(-1);
+        return change ? { ...a, status: change.status, statusReason: change.reason, statusUntil: change.until } : a;
+      }),
     );
   });
 
   useEvent('accountProtocols', (changes) => {
     const latest = new Map(changes.map((c) => [c.accountId, c.protocol]));
-    setAccounts((list) => list?.map((a) => (latest.has(a.id) ? { ...a, protocol: latest.get(a.id)! } : a)) ?? list);
+    changeAccounts((list) => list.map((a) => (latest.has(a.id) ? { ...a, protocol: latest.get(a.id)! } : a)));
   });
 
-  const putAccount = useCallback((account: AccountView) => {
-    setAccounts((list) => {
-      if (!list) return [account];
-      return list.some((a) => a.id === account.id)
-        ? list.map((a) => (a.id === account.id ? account : a))
-        : [...list, account];
-    });
-  }, []);
-  const dropAccount = useCallback((id: number) => setAccounts((list) => list?.filter((a) => a.id !== id) ?? list), []);
+  const putAccount = useCallback(
+    (account: AccountView) =>
+      changeAccounts(
+        (list) =>
+          list.some((a) => a.id === account.id)
+            ? list.map((a) => (a.id === account.id ? account : a))
+            : [...list, account],
+        [account],
+      ),
+    [changeAccounts],
+  );
+  const dropAccount = useCallback(
+    (id: number) => changeAccounts((list) => list.filter((a) => a.id !== id)),
+    [changeAccounts],
+  );
 
   const value = useMemo<LiveData>(
     () => ({
       status,
-      setStatus,
+      acceptStatus,
       refreshStatus,
       accounts,
       accountsError,
@@ -125,7 +159,17 @@ export function LiveProvider({ children }: { children: ReactNode }) {
       dropAccount,
       recentRequests,
     }),
-    [status, refreshStatus, accounts, accountsError, refreshAccounts, putAccount, dropAccount, recentRequests],
+    [
+      status,
+      acceptStatus,
+      refreshStatus,
+      accounts,
+      accountsError,
+      refreshAccounts,
+      putAccount,
+      dropAccount,
+      recentRequests,
+    ],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

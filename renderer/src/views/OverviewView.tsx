@@ -33,8 +33,8 @@ export function OverviewView() {
 
 function ProxyCard() {
   const api = useApi();
-  const { status, setStatus } = useLive();
-  const toggle = useAction(async () => setStatus(await (status?.paused ? api.proxy.resume() : api.proxy.pause())));
+  const { status, acceptStatus } = useLive();
+  const toggle = useAction(() => acceptStatus(status?.paused ? api.proxy.resume() : api.proxy.pause()));
   if (!status)
     return (
       <Card title="Proxy" className="span-2">

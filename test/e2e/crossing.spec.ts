@@ -1,0 +1,104 @@
+import type { Page } from '@playwright/test';
+import { addAccount, cellUnder, expect, goTo, test } from './fixtures';
+
+/**
+ * Answers the core computed before a change, delivered after the change reached the window (its own call's answer
+ * or a pushed event): the window must keep the newer state. Each test holds one answer to make the crossing happen
+ * every time; `E2E_API_JITTER_MS` (test/e2e/jitter.ts) found both.
+ */
+
+/**
+ * Reloads the page and holds its first answer on `channel`: read from the core at once, delivered to the page on
+ * `release()`. Calls the page made before the reload pass.
+ */
+interface Counted {
+  answersRead: number;
+}
+
+/** In the page: counts the answers on `channel` whose body the page has read (the bridge reads it once, whole). */
+function countAnswersRead(channel: string): void {
+  const counted = window as unknown as Counted;
+  counted.answersRead = 0;
+  const read = Object.getOwnPropertyDescriptor(Response.prototype, 'json')!.value as (
+    this: Response,
+  ) => Promise<unknown>;
+  Response.prototype.json = async function (this: Response) {
+    const body = await read.call(this);
+    if (new URL(this.url).pathname.endsWith(`/_tray/api/${channel}`)) counted.answersRead += 1;
+    return body;
+  };
+}
+
+async function reloadHolding(page: Page, channel: string) {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let read: () => void = () => undefined;
+  const wasRead = new Promise<void>((resolve) => (read = resolve));
+  let fulfilled: () => void = () => undefined;
+  const delivered = new Promise<void>((resolve) => (fulfilled = resolve));
+  let armed = false;
+  let taken = false;
+  page.once('framenavigated', () => (armed = true));
+  await page.addInitScript(countAnswersRead, channel);
+  await page.route(`**/_tray/api/${channel}`, async (route) => {
+    if (!armed || taken) return route.fallback();
+    taken = true;
+    const response = await route.fetch();
+    read();
+    await held;
+    await route.fulfill({ response });
+    fulfilled();
+  });
+  await page.reload();
+  return {
+    wasRead,
+    /** Delivers the answer and returns once the page has read it and had two frames to show what it made of it. */
+    async release(): Promise<void> {
+      release();
+      await delivered;
+      await page.waitForFunction(() => (window as unknown as Counted).answersRead > 0);
+      await page.evaluate(
+        () => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))),
+      );
+    },
+  };
+}
+
+test('an account list read before an account was added does not take the account away when it lands', async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  const list = await reloadHolding(page, 'accounts:list');
+  await list.wasRead; // empty: the account is added after it
+  await addAccount(page, user, 'Early');
+  await expect(page.getByRole('row', { name: /Early/ })).toBeVisible();
+
+  await list.release();
+  await expect(page.getByRole('row', { name: /Early/ })).toBeVisible();
+  // Later events still reach the row (a list without it would have nowhere to put them).
+  await tray.send(1);
+  await expect(await cellUnder(page, /Early/, 'Requests')).toHaveText('1');
+});
+
+test('a status read before a pause in another window does not bring back "Running" when it lands', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Pausable');
+  const status = await reloadHolding(page, 'proxy:status');
+  await status.wasRead; // running: the pause comes after it
+  await goTo(page, 'Overview');
+  // A second window on the same session pauses; this one hears of it only through the pushed status.
+  const other = await page.context().newPage();
+  await other.goto(new URL('/_tray/#/overview', tray.dashboardUrl).href);
+  await other.getByRole('button', { name: 'Pause proxy' }).click();
+  await expect(other.getByRole('status').filter({ hasText: /^Paused$/ })).toBeVisible();
+  await other.close();
+  const paused = page.getByRole('status').filter({ hasText: /^Paused$/ });
+  await expect(paused).toBeVisible();
+
+  await status.release();
+  await expect(paused).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Resume proxy' })).toBeVisible();
+});
