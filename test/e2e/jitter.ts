@@ -27,7 +27,8 @@ export async function addJitter(page: Page, maxMs: number): Promise<void> {
 
 /**
  * Runs in the page before its own scripts: every listener added to an EventSource hears each event after a random
- * 0..max ms, never before an event the stream delivered earlier.
+ * 0..max ms, never before an event the stream delivered earlier. One queue per stream, drained in order by one timer
+ * at a time: timers of their own could swap two events due within the same millisecond.
  */
 function holdEventsInPage(maxMs: number): void {
   const add = Object.getOwnPropertyDescriptor(EventTarget.prototype, 'addEventListener')!.value as (
@@ -36,7 +37,18 @@ function holdEventsInPage(maxMs: number): void {
     listener: EventListenerOrEventListenerObject,
     options?: boolean | AddEventListenerOptions,
   ) => void;
-  const releaseAt = new WeakMap<EventSource, number>();
+  interface Held {
+    at: number;
+    deliver: () => void;
+  }
+  const queues = new WeakMap<EventSource, { held: Held[]; timer: number | undefined }>();
+  const drain = (queue: { held: Held[]; timer: number | undefined }): void => {
+    queue.timer = undefined;
+    while (queue.held.length > 0 && queue.held[0]!.at <= performance.now()) queue.held.shift()!.deliver();
+    if (queue.held.length > 0) {
+      queue.timer = window.setTimeout(() => drain(queue), Math.max(1, queue.held[0]!.at - performance.now()));
+    }
+  };
   EventSource.prototype.addEventListener = function (
     this: EventSource,
     type: string,
@@ -45,11 +57,17 @@ function holdEventsInPage(maxMs: number): void {
   ): void {
     if (!listener) return;
     const hear = (event: Event): void => {
-      const at = Math.max(releaseAt.get(this) ?? 0, performance.now() + Math.random() * maxMs);
-      releaseAt.set(this, at);
-      const deliver = (): void =>
-        typeof listener === 'function' ? listener.call(this, event) : listener.handleEvent(event);
-      setTimeout(deliver, at - performance.now());
+      let queue = queues.get(this);
+      if (!queue) queues.set(this, (queue = { held: [], timer: undefined }));
+      const at = Math.max(queue.held.at(-1)?.at ?? 0, performance.now() + Math.random() * maxMs);
+      queue.held.push({
+        at,
+        deliver: () => (typeof listener === 'function' ? listener.call(this, event) : listener.handleEvent(event)),
+      });
+      if (queue.timer === undefined) {
+        const first = queue;
+        queue.timer = window.setTimeout(() => drain(first), Math.max(1, queue.held[0]!.at - performance.now()));
+      }
     };
     add.call(this, type, hear, options);
   } as typeof EventSource.prototype.addEventListener;
