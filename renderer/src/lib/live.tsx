@@ -6,8 +6,8 @@ import { LatestList, type ListChange } from './latest-list';
 interface LiveData {
   status: ProxyStatus | null;
   /**
-   * Shows the status a call answered (pause, resume) unless a pushed status arrived while it was on its way: the
-   * push is at least as new, and any change after it is pushed too.
+   * Shows the status a call answered (pause, resume), or when a pushed status arrived while it was on its way (which
+   * of the two is newer cannot be told), a status read after that push.
    */
   acceptStatus: (answer: Promise<ProxyStatus>) => Promise<void>;
   refreshStatus: () => void;
@@ -41,15 +41,23 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const [accountsError, setAccountsError] = useState<string | null>(null);
   const recent = useRef<RequestView[]>([]);
   const recentRequests = useCallback(() => recent.current, []);
-  // Pushed statuses so far. An answer asked before the latest push may have been computed before the change that
-  // push reports, and would put the old state back for good (nothing pushes again until the next change).
+  // Pushed statuses so far. An answer asked before a push that came while it was on its way may have been computed
+  // before or after the change the push reports: it is not shown, the status is read again. Not every change is
+  // pushed (adding an account is not), so an answer is never just dropped.
   const pushedStatuses = useRef(0);
 
-  const acceptStatus = useCallback(async (answer: Promise<ProxyStatus>) => {
-    const pushedBefore = pushedStatuses.current;
-    const answered = await answer;
-    if (pushedStatuses.current === pushedBefore) setStatus(answered);
-  }, []);
+  const acceptStatus = useCallback(
+    async (first: Promise<ProxyStatus>) => {
+      let answer = first;
+      for (;;) {
+        const pushedBefore = pushedStatuses.current;
+        const answered = await answer;
+        if (pushedStatuses.current === pushedBefore) return setStatus(answered);
+        answer = api.proxy.status();
+      }
+    },
+    [api],
+  );
   const refreshStatus = useCallback(() => {
     acceptStatus(api.proxy.status()).catch(() => undefined);
   }, [api, acceptStatus]);
