@@ -306,7 +306,7 @@ function buildAccounts(
   });
   const states = new AccountStates({
     cache,
-    persist: (id, patch) => repo.update(id, patch, Date.now()),
+    persist: (writes) => repo.updateMany(writes, Date.now()),
     probe: healProbe({
       checkSignIn: (id) => accounts.checkSignIn(id),
       renewToken: (id) => accounts.tokens.renew(id),

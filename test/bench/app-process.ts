@@ -89,6 +89,8 @@ async function main(): Promise<void> {
         for (const account of core.accounts.list()) core.accounts.remove(account.id);
         return true;
       },
+      /** Accounts that have not served a request yet (no protocol remembered): the account rows' warm-up. */
+      'accounts-unused': () => core.internals.cache.list().filter((account) => account.protocol === '').length,
       /** The protocol each account answered on last (auto rows). */
       protocols: () => core.internals.cache.list().map((account) => account.protocol),
       'set-protocol': (message) => core.settings.set('upstreamProtocol', message.protocol),

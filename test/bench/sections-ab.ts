@@ -9,6 +9,8 @@
  *                      100k or 1m (the request-size rows' non-stream conversations, sections-sizes.ts)
  *   BENCH_AB_PROTOCOL  sse-a (default) or ws          BENCH_AB_C  concurrency (16; the fixture 1)
  *   BENCH_AB_ROUNDS    rounds of four phases (8)      BENCH_AB_NEW_ARGS  node flags for "new" only, e.g. --trace-gc
+ *   BENCH_AB_ACCOUNTS  accounts in each app (1); with more, both serve until nearly all of "new"'s accounts have
+ *                      answered once before the rounds, as in the accounts section (sections-accounts.ts)
  *   BENCH_AB_HEAP      a file: after the rounds, a sampling heap profile of "new" over one more second of load
  *   BENCH_AB_SURVIVORS a file: the same over three seconds, leaving out what scavenges free (what gets promoted)
  *   BENCH_AB_SNAPSHOT  a folder: after the rounds, heap snapshots of "new" idle and in the middle of a load phase
@@ -61,11 +63,13 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
     new: await bench.startApp({ protocol, execArgv: extraArgs }),
     base: await bench.startApp({ protocol, script: base }),
   };
+  const accounts = Number(process.env.BENCH_AB_ACCOUNTS ?? 1);
   for (const app of Object.values(apps)) {
-    const users = await bench.sim.call<Array<{ clientCookie: string }>>('add-users', { count: 1 });
-    await app.proc.call('add-accounts', { users });
+    const users = await bench.sim.call<Array<{ clientCookie: string }>>('add-users', { count: accounts });
+    await app.proc.call('add-accounts', { users, batch: 50 });
   }
   const request = abRequest();
+  if (accounts > 1) await warmAccounts(bench, request, apps, accounts);
   const rounds = Number(process.env.BENCH_AB_ROUNDS ?? 8);
   const cpu = { new: [] as number[], base: [] as number[] };
   const rps = { new: [] as number[], base: [] as number[] };
@@ -117,7 +121,8 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
 
   const ratios = cpu.new.map((us, i) => us / cpu.base[i]!);
   const table = report.table(
-    `A/B: ${process.env.BENCH_AB_BODY ?? 'stream'}, c=${request.concurrency}, ${protocol} ` +
+    `A/B: ${process.env.BENCH_AB_BODY ?? 'stream'}, c=${request.concurrency}, ${protocol}, ` +
+      `${accounts} account${accounts === 1 ? '' : 's'} ` +
       `(new = this tree, base = ${base})`,
     ['Measure', 'new', 'base', 'new ÷ base'],
   );
@@ -137,6 +142,22 @@ export async function abCompare(bench: Bench, report: Report): Promise<void> {
       '—',
     ],
   );
+}
+
+/**
+ * Both apps serve in turns until at most 0.5% of "new"'s accounts have never answered: the choice is random, so
+ * the same load leaves the baseline (which may lack the `accounts-unused` command) as warm.
+ */
+async function warmAccounts(
+  bench: Bench,
+  request: Request,
+  apps: Record<'new' | 'base', AppHandle>,
+  accounts: number,
+): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  while ((await apps.new.proc.call<number>('accounts-unused')) > accounts / 200 && performance.now() < deadline) {
+    for (const app of [apps.new, apps.base]) await measureRow(bench, 'app', request, app, 1000, 0);
+  }
 }
 
 /** The collector's side of the comparison: totals over all phases of each build, so short phases do not skew it. */

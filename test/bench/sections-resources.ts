@@ -1,5 +1,5 @@
 /**
- * The resource sections: Clerk mints and upstream connections cold and warm, account scaling, 128 held streams,
+ * The resource sections: Clerk mints and upstream connections cold and warm, 128 held streams,
  * and memory (the real headless process idle, the app idle, under load, and across a soak).
  */
 import { execFile, spawn } from 'node:child_process';
@@ -8,12 +8,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { finish, text, type SimStep } from '../sim/orchids-simulator';
-import { benchAccountPick } from './account-pick';
 import { appEnv, appNodeFlags, ROOT, shortBody } from './bodies';
-import { countRow, measureGroup, measureRow, type AppHandle, type Bench } from './harness';
+import { countRow, measureRow, type Bench } from './harness';
 import { track } from './ipc';
 import type { Report } from './report';
-import { fmt, fmtInt, mb, ratio, sleep } from './stats';
+import { fmt, fmtInt, mb, sleep } from './stats';
 
 type TokenStats = { misses: number; mints: number };
 type Memory = { rss: number; heapUsed: number; heapTotal: number; external: number };
@@ -74,91 +73,6 @@ export async function tokensAndConnections(bench: Bench, report: Report): Promis
     'Upstream connections ≤ concurrency (cold and warm)',
     connectionsOk ? 'every row within its c' : 'a row opened more than c',
     connectionsOk,
-  );
-}
-
-export async function accountScaling(bench: Bench, report: Report): Promise<void> {
-  const micro = report.table('Account choice, in-process micro-benchmark (AccountCache.pick)', [
-    'Accounts',
-    'ns per pick',
-    'vs 1 account',
-    'ns per pick, 1 excluded (failover)',
-  ]);
-  const picks = benchAccountPick([1, 100, 10_000], bench.opts.quick);
-  for (const p of picks)
-    micro.rows.push([
-      fmtInt(p.accounts),
-      fmt(p.nsPerPick, 1),
-      ratio(p.nsPerPick, picks[0]!.nsPerPick),
-      fmt(p.nsPerPickExcluding, 1),
-    ]);
-
-  const counts = bench.opts.quick ? [1, 100, 1000] : [1, 100, 10_000];
-  const table = report.table(
-    'Account count, end to end (short non-stream, c=16; each count in its own fresh app process, measured interleaved)',
-    ['Accounts', 'setup s', 'req/s', 'vs 1 account', 'median ms', 'p99 ms', 'CPU µs/req', 'loop p99 ms', 'RSS MB'],
-    'Accounts are added through the real path (Clerk lookup, sealing, SQLite insert, cache) for simulator users, ' +
-      'in parallel batches. Each request picks an account at random, so with many accounts nearly every request ' +
-      'uses a different account and token.',
-  );
-  const request = { body: shortBody(false), concurrency: 16 };
-  const apps: Array<{ n: number; app: AppHandle; setupMs: number }> = [];
-  try {
-    for (const n of counts) {
-      const app = await bench.startApp({ setupFirst: true });
-      apps.push({ n, app, setupMs: 0 });
-      const users = await bench.sim.call<Array<{ clientCookie: string }>>('add-users', { count: n });
-      const added = await app.proc.call<{ ms: number; usable: number }>('add-accounts', { users, batch: 50 });
-      if (added.usable !== n) throw new Error(`expected ${n} usable accounts, got ${added.usable}`);
-      apps.at(-1)!.setupMs = added.ms;
-    }
-    // Fresh processes: a longer warm-up each, so the JIT is done before any of them is measured.
-    for (const { app } of apps) await measureRow(bench, 'app', request, app, bench.opts.warmupMs * 2);
-    const profiles = bench.opts.cpuProfDir;
-    if (profiles) for (const { app } of apps) await app.proc.call('profile-start');
-    const rows = await measureGroup(
-      bench,
-      apps.map(({ n, app }) => ({ key: String(n), target: 'app' as const, request, app })),
-      4,
-    );
-    if (profiles) {
-      for (const { n, app } of apps)
-        await app.proc.call('profile-stop', { file: path.join(profiles, `accounts-${n}.cpuprofile`) });
-    }
-    const one = rows.get(String(counts[0]))!;
-    for (const { n, setupMs } of apps) {
-      const row = rows.get(String(n))!;
-      table.rows.push([
-        fmtInt(n),
-        fmt(setupMs / 1000, 1),
-        fmtInt(row.rps),
-        ratio(row.rps, one.rps),
-        fmt(row.latency.median),
-        fmt(row.latency.p99),
-        fmtInt(row.cpuUsPerReq),
-        fmt(row.loop?.p99Ms),
-        mb(row.memory?.rss),
-      ]);
-      report.rows.set(`accounts ${n}`, row);
-    }
-  } finally {
-    for (const { app } of apps) await app.proc.stop();
-  }
-  const one = report.rows.get(`accounts ${counts[0]}`)!;
-  const most = report.rows.get(`accounts ${counts.at(-1)}`)!;
-  const pickMost = picks.at(-1)!;
-  // The issue's target is the choice itself; the end-to-end row is checked too, since it is what a user feels.
-  report.check(
-    `Choosing among ${fmtInt(pickMost.accounts)} accounts costs about what choosing among one does (pick() within 2×)`,
-    `${fmt(picks[0]!.nsPerPick, 0)} ns with 1 account, ${fmt(pickMost.nsPerPick, 0)} ns with ` +
-      `${fmtInt(pickMost.accounts)} (${ratio(pickMost.nsPerPick, picks[0]!.nsPerPick)})`,
-    pickMost.nsPerPick <= 2 * picks[0]!.nsPerPick,
-  );
-  report.check(
-    `End to end with ${fmtInt(counts.at(-1))} accounts in use: throughput within 10% of one account`,
-    `${fmtInt(most.rps)} vs ${fmtInt(one.rps)} req/s (${ratio(most.rps, one.rps)}), CPU ` +
-      `${fmtInt(most.cpuUsPerReq)} vs ${fmtInt(one.cpuUsPerReq)} µs/req`,
-    most.rps >= 0.9 * one.rps,
   );
 }
 

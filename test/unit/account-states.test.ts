@@ -25,7 +25,7 @@ describe('AccountStates', () => {
     probe = vi.fn<Prober>(async () => true);
     states = new AccountStates({
       cache,
-      persist: (id, patch) => persisted.push([id, patch]),
+      persist: (writes) => persisted.push(...writes.map(([id, patch]): [number, AccountPatch] => [id, patch])),
       probe,
       onChange: (change) => changes.push(change),
       forgetToken: (id) => forgotten.push(id),
@@ -114,6 +114,27 @@ describe('AccountStates', () => {
       message: 'No Orchids account can take this request: 2 accounts cooling down; the next is ready in 41 s.',
       retryAfterMs: 41_000,
     });
+  });
+
+  it('a burst of changes across accounts reaches SQLite as one batch: each account once, latest patch', async () => {
+    const many = Array.from({ length: 500 }, (_, i) => account(i + 1));
+    cache.replaceAll(many);
+    const batches: Array<ReadonlyArray<readonly [number, AccountPatch]>> = [];
+    const burst = new AccountStates({ cache, persist: (writes) => batches.push(writes), probe });
+    for (const { id } of many) burst.noteProtocol(id, 'sse-a', 2000 + id);
+    burst.recordFailure(7, { kind: 'rate_limited', message: '429', retryAfterMs: 5000 });
+    expect(batches).toEqual([]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]).toHaveLength(500);
+    expect(batches[0]!.find(([id]) => id === 7)![1]).toMatchObject({
+      protocol: 'sse-a',
+      protocolCheckedAt: 2007,
+      status: 'cooling_down',
+    });
+    burst.flushWrites(); // nothing queued: no empty transaction
+    expect(batches).toHaveLength(1);
+    burst.stop();
   });
 
   it('formats waits the way people read them', () => {

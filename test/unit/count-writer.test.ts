@@ -262,17 +262,61 @@ describe('CountWriter with the real accounts repository', () => {
   });
 });
 
+describe('AccountsRepo.addCounts, real SQLite', () => {
+  let dir: string;
+  let db: Db;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-count-'));
+    db = openDatabase(path.join(dir, 'tray.db'));
+  });
+  afterEach(() => {
+    db.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a first count creates the row, later ones add to it, and an account removed meanwhile gets none', () => {
+    const repo = new AccountsRepo(db);
+    const [a, b] = [1, 2].map(
+      (n) =>
+        repo.insert(
+          {
+            name: `a${n}`,
+            email: `user${n}@example.test`,
+            userId: `user_fake${n}`,
+            sessionId: `sess_fake${n}`,
+            sealedCookie: 'otk1:fake',
+            clientUat: '0',
+            weight: 1,
+          },
+          0,
+        ).id,
+    ) as [number, number];
+    repo.addCounts([{ accountId: a, count: 2, lastUsedAt: 500 }]);
+    repo.remove(b);
+    repo.addCounts([
+      { accountId: a, count: 3, lastUsedAt: 400 }, // older: lastUsedAt stays
+      { accountId: b, count: 7, lastUsedAt: 900 },
+    ]);
+    expect(repo.get(a)).toMatchObject({ requestCount: 5, lastUsedAt: 500 });
+    const usage = db.prepare('SELECT account_id AS id FROM account_usage ORDER BY account_id').all();
+    expect(usage).toEqual([{ id: a }]);
+  });
+});
+
 describe('CountWriter with thousands of accounts', () => {
   it('writes in chunks, yielding between them, and counts in flight stay visible until committed', async () => {
     const chunks: number[] = [];
     const seenDuring: number[] = [];
+    const order: number[] = [];
     const writer: CountWriter = new CountWriter((deltas) => {
       chunks.push(deltas.length);
+      order.push(...deltas.map((delta) => delta.accountId));
       seenDuring.push(writer.pendingFor(2500)); // the last chunk's account, while earlier chunks are written
     }, 1000);
-    for (let id = 1; id <= 2500; id++) writer.increment(id, id);
+    for (let id = 2500; id >= 1; id--) writer.increment(id, id);
     await writer.flushNow();
     expect(chunks).toEqual([1000, 1000, 500]);
+    expect(order).toEqual([...order].sort((x, y) => x - y)); // in id order, whatever order they were used in
     expect(seenDuring).toEqual([1, 1, 1]);
     expect(writer.pendingFor(2500)).toBe(0);
     expect(writer.batches).toBe(1);

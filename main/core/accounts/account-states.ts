@@ -42,8 +42,11 @@ export interface StateChange {
 
 export interface AccountStatesDeps {
   cache: AccountCache;
-  /** Persists a state patch; called off the request path (see `applyLater`). */
-  persist: (accountId: number, patch: AccountPatch) => void;
+  /**
+   * Persists the patches queued since the last call, together (one transaction), off the request path: with
+   * thousands of accounts in use they come in bursts.
+   */
+  persist: (writes: ReadonlyArray<readonly [accountId: number, patch: AccountPatch]>) => void;
   probe: Prober;
   policy?: Partial<StatePolicy>;
   now?: () => number;
@@ -201,14 +204,14 @@ export class AccountStates implements AccountHealth {
   /** Writes queued state changes now (before the cache reloads from the database, and on stop). */
   flushWrites(): void {
     this.writeScheduled = false;
+    if (this.pendingWrites.size === 0) return;
     const writes = [...this.pendingWrites];
     this.pendingWrites.clear();
-    for (const [accountId, patch] of writes) {
-      try {
-        this.deps.persist(accountId, patch);
-      } catch {
-        // The account may be gone; its state went with it.
-      }
+    try {
+      this.deps.persist(writes);
+    } catch {
+      // The database is closing or busy: the cache keeps the states, and a state is short-lived anyway (the next
+      // change or reload writes again).
     }
   }
 
