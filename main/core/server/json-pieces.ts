@@ -227,10 +227,11 @@ class PieceParser {
    * The fast way through a long array of objects (`messages`, `tools`): the elements from `start` to the end of a
    * later element are taken as one run without scanning them, if JSON.parse accepts them as an array. That end is
    * found natively: half a piece to a piece on, the first `},` followed by the bytes this element starts with
-   * (`{"role"`). Those hold a quote that no backslash precedes, which no string can, so the `}` is structural; and
-   * lexed from an element's start, the bytes can only parse as `[…]` if it ends an element of this array (the `,`
-   * is checked as the array goes on). A guess that does not parse (the `}` closed something nested, or the body is
-   * malformed) costs one refused JSON.parse, and these elements are scanned instead.
+   * (`{"role"`; a raw quote, so hardly ever found inside a string). It is exact whatever the guess: lexed from an
+   * element's start, the bytes can only parse as `[…]` if the `}` is outside any string and ends an element of this
+   * array (the `,` after it is checked as the array goes on), and the elements are then the ones JSON.parse of the
+   * whole would make. A guess that does not parse (the `}` closed something nested or sat in a string, or the body
+   * is malformed) costs one refused JSON.parse, and these elements are scanned instead.
    */
   private guessRun(frame: Frame, start: number): boolean {
     const bytes = this.bytes;
