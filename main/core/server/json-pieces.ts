@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import {
+  BACKSLASH,
   CLOSE_BRACE,
   CLOSE_BRACKET,
   COLON,
@@ -9,7 +10,6 @@ import {
   OPEN_BRACE,
   OPEN_BRACKET,
   QUOTE,
-  BACKSLASH,
   stringEnd,
   valueEnd,
 } from './json-scan';
@@ -20,9 +20,9 @@ import { largeBodyLane } from '../util/turn-lane';
  * Large request bodies parsed by V8's own JSON.parse, a piece at a time, with the event loop given back between
  * pieces.
  *
- * Our yielding parser (server/json-yielding.ts) visits every byte in JavaScript, which costs 4–6 ns a byte: the
- * largest part of a large body's cost. JSON.parse is several times faster but is one call, so a 31 MB body would
- * hold every other client for its whole duration. Here a scanner walks only the structure of the body: it jumps over
+ * Our yielding parser (server/json-yielding.ts) visits every byte in JavaScript, which costs 2–6 ns a byte;
+ * JSON.parse costs 1–2 on plain text (test/bench/json-parse-cost.ts) but is one call, so a 31 MB body would hold
+ * every other client for its whole duration. Here a scanner walks only the structure of the body: it jumps over
  * strings with Buffer's native `indexOf`, and finds where each value ends by counting brackets. A value small enough
  * (an element of `messages`, a top-level `model`) is one piece; consecutive small values of one container are
  * parsed together, by one JSON.parse of `[…]` or `{…}` around their bytes; a container too large to be a piece is
