@@ -31,6 +31,8 @@ await build({
     'test/bench/gen-b-body': 'test/bench/gen-b-body.ts',
     // undici's HTTP/2 client against its HTTP/1.1 one: node dist/test/bench/h2-client-cost.js
     'test/bench/h2-client-cost': 'test/bench/h2-client-cost.ts',
+    // Request-body parsing alone, ns a byte per parser: node dist/test/bench/json-parse-cost.js
+    'test/bench/json-parse-cost': 'test/bench/json-parse-cost.ts',
     // Stress measurements for the hardening work: node dist/test/bench/hardening.js <scenario>
     'test/bench/hardening': 'test/bench/hardening.ts',
   },

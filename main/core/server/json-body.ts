@@ -3,7 +3,8 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { BodyReservation } from './body-budget';
 import { decoderChain, EncodedBodyError, parseContentEncoding, type Coding } from './content-encoding';
-import { JsonDepthError, JsonSyntaxError, parseJsonYielding } from './json-yielding';
+import { parseJsonInPieces } from './json-pieces';
+import { JsonDepthError, JsonSyntaxError } from './json-yielding';
 import { Utf8Progress } from './utf8-progress';
 import { ReusedTools } from '../util/json-reused-tools';
 
@@ -206,14 +207,15 @@ export const YIELDING_PARSE_BYTES = 256 * 1024;
 export const isLargeBody = (bytes: number): boolean => bytes >= YIELDING_PARSE_BYTES;
 
 /**
- * decodeJson for any size: large bodies are parsed a few milliseconds at a time (server/json-yielding.ts).
+ * decodeJson for any size: large bodies are parsed a few milliseconds at a time, in pieces by V8's own parser
+ * (server/json-pieces.ts), or by our yielding parser where pieces do not fit (server/json-yielding.ts).
  * `utf8Checked`: readBody has already checked the bytes (its `checkUtf8`).
  */
 export async function decodeJsonBody(buffer: Buffer, utf8Checked = false): Promise<unknown> {
   if (buffer.length < YIELDING_PARSE_BYTES) return decodeJson(buffer, utf8Checked);
   if (!utf8Checked && !isUtf8(buffer)) throw notUtf8();
   try {
-    return await parseJsonYielding(buffer, MAX_JSON_DEPTH);
+    return await parseJsonInPieces(buffer, MAX_JSON_DEPTH);
   } catch (error) {
     if (error instanceof JsonDepthError) throw new BodyError(400, depthMessage());
     if (error instanceof JsonSyntaxError)

@@ -78,13 +78,26 @@ class YieldingParser {
   private stringHigh = false;
   private stringIsKey = false;
 
+  /**
+   * `start`: where the value begins. `wholeInput`: only whitespace may follow the value; otherwise parsing stops
+   * at its end (see `end`), as for one piece of a body split by server/json-pieces.ts.
+   */
   constructor(
     private readonly bytes: Buffer,
     private readonly maxDepth: number,
-  ) {}
+    start = 0,
+    private readonly wholeInput = true,
+  ) {
+    this.pos = start;
+  }
 
   get done(): boolean {
     return this.expect === Expect.Done;
+  }
+
+  /** Just past the value, once done. */
+  get end(): number {
+    return this.pos;
   }
 
   get value(): unknown {
@@ -253,7 +266,7 @@ class YieldingParser {
     if (!frame) {
       this.root = value;
       this.expect = Expect.Done;
-      this.trailing();
+      if (this.wholeInput) this.trailing();
       return;
     }
     if (frame.array) frame.array.push(value);
@@ -297,7 +310,7 @@ class YieldingParser {
 }
 
 /** JSON.parse makes `"__proto__"` an own property; a plain assignment would set the prototype instead. */
-function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
+export function setOwn(object: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') {
     Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
   } else object[key] = value;
@@ -311,10 +324,24 @@ const nextTurn = (): Promise<void> => largeBodyLane.pass();
  * JsonDepthError (containers nested deeper than `maxDepth`).
  */
 export async function parseJsonYielding(bytes: Buffer, maxDepth: number, sliceMs = 4): Promise<unknown> {
-  const parser = new YieldingParser(bytes, maxDepth);
+  return (await parseJsonValueYielding(bytes, 0, maxDepth, sliceMs, true)).value;
+}
+
+/**
+ * The one JSON value that starts at `start` (whitespace before it allowed), and the offset just past it; whatever
+ * follows is left alone unless `wholeInput`, when only whitespace may follow. The first slice starts at once.
+ */
+export async function parseJsonValueYielding(
+  bytes: Buffer,
+  start: number,
+  maxDepth: number,
+  sliceMs = 4,
+  wholeInput = false,
+): Promise<{ value: unknown; end: number }> {
+  const parser = new YieldingParser(bytes, maxDepth, start, wholeInput);
   for (;;) {
     parser.run(performance.now() + sliceMs);
-    if (parser.done) return parser.value;
+    if (parser.done) return { value: parser.value, end: parser.end };
     await nextTurn();
   }
 }
