@@ -1,8 +1,9 @@
 // `npm run check`: the static half of `npm test`, in two lanes side by side. Lint is the longest part (about 45 s
-// of one core): its type-aware rules build every TypeScript project, so it reports TypeScript's errors too
-// (scripts/eslint-type-errors.mjs) and `npm run typecheck` need not run again here. Format and knip run one after
-// the other in the second lane. A lane stops at its first failure; each failing check's output is printed whole at
-// the end, never interleaved with another's.
+// of one core): its type-aware rules build every TypeScript project and report TypeScript's errors for each
+// file in its own project (scripts/eslint-type-errors.mjs). That misses a file one project pulls in from another
+// runtime's code (a Node test importing a window module that names `window`), so `npm run typecheck` runs too,
+// after format and knip in the second lane. A lane stops at its first failure; each failing check's output is
+// printed whole at the end, never interleaved with another's.
 //
 //   node scripts/check.mjs        (each check alone: npm run format:check / knip / lint / typecheck)
 import { spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const lanes = [['lint'], ['format:check', 'knip']];
+const lanes = [['lint'], ['format:check', 'knip', 'typecheck']];
 
 /** `npm run -s <script>`, its output kept: through the npm that started us when there is one (no shell). */
 function run(script) {
