@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountsRepo } from '../../main/core/db/accounts-repo';
 import { openDatabase, type Db } from '../../main/core/db/database';
+import { insertFakeAccounts } from '../helpers/accounts';
 
 describe('AccountsRepo.updateMany (the state machine’s batched writes), real SQLite', () => {
   let dir: string;
@@ -15,21 +16,7 @@ describe('AccountsRepo.updateMany (the state machine’s batched writes), real S
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-update-many-'));
     db = openDatabase(path.join(dir, 'tray.db'));
     repo = new AccountsRepo(db);
-    ids = [1, 2, 3].map(
-      (n) =>
-        repo.insert(
-          {
-            name: `a${n}`,
-            email: `user${n}@example.test`,
-            userId: `user_fake${n}`,
-            sessionId: `sess_fake${n}`,
-            sealedCookie: 'otk1:fake',
-            clientUat: '0',
-            weight: 1,
-          },
-          0,
-        ).id,
-    );
+    ids = insertFakeAccounts(repo, 3);
   });
   afterEach(() => {
     db.close();

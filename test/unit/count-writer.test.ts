@@ -6,6 +6,7 @@ import { AccountsRepo, type CountDelta } from '../../main/core/db/accounts-repo'
 import { openDatabase, type Db } from '../../main/core/db/database';
 import { CountWriter } from '../../main/core/writers/count-writer';
 import { PeriodicFlusher } from '../../main/core/writers/periodic-flusher';
+import { insertFakeAccounts } from '../helpers/accounts';
 
 const byId = (deltas: readonly CountDelta[]) =>
   Object.fromEntries(deltas.map((d) => [d.accountId, { count: d.count, lastUsedAt: d.lastUsedAt }]));
@@ -211,21 +212,7 @@ describe('CountWriter with the real accounts repository', () => {
 
   it('a batch lands in one transaction and the counts add up', async () => {
     const repo = new AccountsRepo(db);
-    const ids = [1, 2, 3].map(
-      (n) =>
-        repo.insert(
-          {
-            name: `a${n}`,
-            email: `user${n}@example.com`,
-            userId: `user_XXXX${n}`,
-            sessionId: `sess_XXXX${n}`,
-            sealedCookie: 'otk1:fake',
-            clientUat: '0',
-            weight: 1,
-          },
-          0,
-        ).id,
-    );
+    const ids = insertFakeAccounts(repo, 3);
     const [a, b, c] = ids as [number, number, number];
     const onError = vi.fn();
     const writer = new CountWriter(repo.addCounts, 1000, onError);
@@ -276,21 +263,7 @@ describe('AccountsRepo.addCounts, real SQLite', () => {
 
   it('a first count creates the row, later ones add to it, and an account removed meanwhile gets none', () => {
     const repo = new AccountsRepo(db);
-    const [a, b] = [1, 2].map(
-      (n) =>
-        repo.insert(
-          {
-            name: `a${n}`,
-            email: `user${n}@example.test`,
-            userId: `user_fake${n}`,
-            sessionId: `sess_fake${n}`,
-            sealedCookie: 'otk1:fake',
-            clientUat: '0',
-            weight: 1,
-          },
-          0,
-        ).id,
-    ) as [number, number];
+    const [a, b] = insertFakeAccounts(repo, 2) as [number, number];
     repo.addCounts([{ accountId: a, count: 2, lastUsedAt: 500 }]);
     repo.remove(b);
     repo.addCounts([
