@@ -198,7 +198,7 @@ describe('PeriodicFlusher', () => {
   });
 });
 
-describe('CountWriter with the real accounts repository', () => {
+describe('CountWriter and AccountsRepo.addCounts with real SQLite', () => {
   let dir: string;
   let db: Db;
   beforeEach(() => {
@@ -246,19 +246,6 @@ describe('CountWriter with the real accounts repository', () => {
     again.increment(a, 20);
     await again.stop();
     expect(repo.get(a)).toMatchObject({ requestCount: 8, lastUsedAt: 1004 });
-  });
-});
-
-describe('AccountsRepo.addCounts, real SQLite', () => {
-  let dir: string;
-  let db: Db;
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-count-'));
-    db = openDatabase(path.join(dir, 'tray.db'));
-  });
-  afterEach(() => {
-    db.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('a first count creates the row, later ones add to it, and an account removed meanwhile gets none', () => {

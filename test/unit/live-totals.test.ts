@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestView, StatsView } from '../../contract/views';
-import { LiveTotals, withReports } from '../../renderer/src/lib/live-totals';
+import { LatestRead } from '../../renderer/src/lib/latest-read';
+import { withReports } from '../../renderer/src/lib/live-totals';
 
 const minute = (n: number): number => 1_800_000_000_000 + n * 60_000;
 
@@ -65,31 +66,37 @@ describe('withReports', () => {
   });
 });
 
-describe('LiveTotals', () => {
+describe('statistics read through LatestRead, moved by withReports', () => {
+  const moving = (reports: RequestView[]) => (s: StatsView) => withReports(s, reports);
+
   it('a snapshot taken before reports that arrive ahead of it loses none of them', () => {
-    const totals = new LiveTotals();
-    const ticket = totals.ask();
-    totals.keep([report(4), report(5)]); // finished after the snapshot was taken, delivered before it landed
-    expect(totals.snapshot(ticket, stats(3, 3))!.today.requests).toBe(5);
+    const read = new LatestRead<StatsView>();
+    const ticket = read.ask();
+    read.keep(moving([report(4), report(5)])); // finished after the snapshot was taken, delivered before it landed
+    expect(read.answer(ticket, stats(3, 3))!.today.requests).toBe(5);
   });
 
   it('a snapshot that already counts the reports delivered after it does not count them twice', () => {
-    const totals = new LiveTotals();
-    const ticket = totals.ask();
-    const current = totals.snapshot(ticket, stats(5, 5))!;
-    totals.keep([report(4), report(5)]);
+    const read = new LatestRead<StatsView>();
+    const ticket = read.ask();
+    read.keep(moving([report(4), report(5)])); // already in the snapshot below
+    const current = read.answer(ticket, stats(5, 5))!;
+    expect(current.today.requests).toBe(5);
     expect(withReports(current, [report(4), report(5)]).today.requests).toBe(5);
-    // Kept reports the next snapshot counts are forgotten; newer ones stay.
-    totals.keep([report(6)]);
-    expect(totals.snapshot(totals.ask(), stats(5, 5))!.today.requests).toBe(6);
-    expect(totals.snapshot(totals.ask(), stats(6, 6))!.today.requests).toBe(6);
+    // A report kept while the next read is on its way is applied on top of it only if it does not count it.
+    const next = read.ask();
+    read.keep(moving([report(6)]));
+    expect(read.answer(next, stats(5, 5))!.today.requests).toBe(6);
+    const third = read.ask();
+    read.keep(moving([report(6)]));
+    expect(read.answer(third, stats(6, 6))!.today.requests).toBe(6);
   });
 
   it('only the answer to the newest question is used', () => {
-    const totals = new LiveTotals();
-    const older = totals.ask();
-    const newer = totals.ask();
-    expect(totals.snapshot(older, stats(1, 1))).toBeNull();
-    expect(totals.snapshot(newer, stats(2, 2))!.today.requests).toBe(2);
+    const read = new LatestRead<StatsView>();
+    const older = read.ask();
+    const newer = read.ask();
+    expect(read.answer(older, stats(1, 1))).toBeNull();
+    expect(read.answer(newer, stats(2, 2))!.today.requests).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
 import { useEvent } from './hooks';
-import { LatestList, type ListChange } from './latest-list';
+import { LatestRead, type Change } from './latest-read';
 
 interface LiveData {
   status: ProxyStatus | null;
@@ -63,10 +63,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [api, acceptStatus]);
 
   // Local changes and pushed events move the list between reads; each is kept to apply again on top of a read on its
-  // way, which the core may have answered before the change (see LatestList).
-  const [accountsRead] = useState(() => new LatestList<AccountView>());
+  // way, which the core may have answered before the change (see LatestRead).
+  const [accountsRead] = useState(() => new LatestRead<AccountView[]>());
   const changeAccounts = useCallback(
-    (change: ListChange<AccountView>, whenNoList: AccountView[] | null = null) => {
+    (change: Change<AccountView[]>, whenNoList: AccountView[] | null = null) => {
       accountsRead.keep(change);
       setAccounts((list) => (list ? change(list) : whenNoList));
     },

@@ -8,7 +8,8 @@ import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type StatsView } from '../lib/api';
 import { formatCount } from '../lib/format';
 import { useAction, useEvent } from '../lib/hooks';
-import { LiveTotals, withReports } from '../lib/live-totals';
+import { LatestRead } from '../lib/latest-read';
+import { withReports } from '../lib/live-totals';
 import { useLive } from '../lib/live';
 import { href } from '../lib/route';
 
@@ -84,19 +85,21 @@ function TrafficCard() {
   const api = useApi();
   const [stats, setStats] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [totals] = useState(() => new LiveTotals());
+  const [statsRead] = useState(() => new LatestRead<StatsView>());
   const load = useCallback(() => {
-    const ticket = totals.ask();
+    const ticket = statsRead.ask();
     api.stats.get().then(
       (s) => {
-        const current = totals.snapshot(ticket, s);
+        const current = statsRead.answer(ticket, s);
         if (!current) return;
         setStats(current);
         setError(null);
       },
-      () => setError('Could not read the request statistics.'),
+      () => {
+        if (statsRead.failed(ticket)) setError('Could not read the request statistics.');
+      },
     );
-  }, [api, totals]);
+  }, [api, statsRead]);
   useEffect(() => {
     load();
     const timer = setInterval(load, STATS_REFRESH_MS);
@@ -105,8 +108,9 @@ function TrafficCard() {
 
   // Finished requests move today's totals and the current minute's bar straight away.
   useEvent('requestsFinished', (reports) => {
-    totals.keep(reports);
-    setStats((s) => s && withReports(s, reports));
+    const change = (s: StatsView): StatsView => withReports(s, reports);
+    statsRead.keep(change);
+    setStats((s) => s && change(s));
   });
 
   return (

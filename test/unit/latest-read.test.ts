@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LatestList, type ListChange } from '../../renderer/src/lib/latest-list';
+import { LatestRead, type Change } from '../../renderer/src/lib/latest-read';
 
 interface Item {
   id: number;
@@ -7,17 +7,17 @@ interface Item {
 }
 
 const put =
-  (item: Item): ListChange<Item> =>
+  (item: Item): Change<Item[]> =>
   (list) =>
     list.some((i) => i.id === item.id) ? list.map((i) => (i.id === item.id ? item : i)) : [...list, item];
 const count =
-  (id: number, n: number): ListChange<Item> =>
+  (id: number, n: number): Change<Item[]> =>
   (list) =>
     list.map((i) => (i.id === id ? { ...i, count: n } : i));
 
-describe('LatestList', () => {
+describe('LatestRead', () => {
   it('applies the changes that came while a read was on its way on top of its answer, in order', () => {
-    const read = new LatestList<Item>();
+    const read = new LatestRead<Item[]>();
     const ticket = read.ask();
     read.keep(put({ id: 2, count: 0 })); // added after the core answered without it
     read.keep(count(2, 1));
@@ -29,14 +29,14 @@ describe('LatestList', () => {
   });
 
   it('a change the answer already holds is applied again without doubling it', () => {
-    const read = new LatestList<Item>();
+    const read = new LatestRead<Item[]>();
     const ticket = read.ask();
     read.keep(put({ id: 1, count: 3 }));
     expect(read.answer(ticket, [{ id: 1, count: 3 }])).toEqual([{ id: 1, count: 3 }]);
   });
 
   it('uses only the newest read, and forgets changes once it has landed', () => {
-    const read = new LatestList<Item>();
+    const read = new LatestRead<Item[]>();
     const older = read.ask();
     read.keep(count(1, 1));
     const newer = read.ask(); // the newer read is answered after the change above
@@ -50,7 +50,7 @@ describe('LatestList', () => {
   });
 
   it('a failed newest read stops keeping changes', () => {
-    const read = new LatestList<Item>();
+    const read = new LatestRead<Item[]>();
     const ticket = read.ask();
     expect(read.failed(ticket)).toBe(true);
     read.keep(count(1, 4));
