@@ -72,6 +72,19 @@ describe('ProtocolChoice', () => {
     expect(writes).toHaveLength(2);
   });
 
+  it('never restamps what it does not re-probe: a pinned protocol, or ws under auto, writes only on a change', () => {
+    for (const setting of ['ws', 'sse-b', 'sse-a', 'auto'] as const) {
+      const { choice, writes, advance } = harness(setting);
+      const used = setting === 'auto' ? 'ws' : setting;
+      const memory = account(used, 0);
+      advance(10 * DEFAULT_REPROBE_MS);
+      choice.answered(memory, used);
+      expect(writes).toEqual([]);
+      choice.answered(account('', null), used);
+      expect(writes.map((w) => w.protocol)).toEqual([used]);
+    }
+  });
+
   it('forgets a remembered protocol that refused, and ignores refusals of others', () => {
     const { choice, writes } = harness();
     choice.refused(account('ws', 5), 'sse-a');

@@ -53,10 +53,7 @@ export class ProtocolChoice {
     if (setting !== 'auto') return [{ protocol: setting, confirmed: true }];
     const remembered = isUpstreamProtocol(account.protocol) ? account.protocol : undefined;
     if (!remembered) return UPSTREAM_PROTOCOLS.map((protocol) => ({ protocol, confirmed: false }));
-    const fresh =
-      remembered === UPSTREAM_PROTOCOLS[0] ||
-      (account.protocolCheckedAt !== null && this.now() - account.protocolCheckedAt < this.reprobeMs);
-    if (fresh) {
+    if (!this.dueForReprobe(account, this.now())) {
       return [
         { protocol: remembered, confirmed: true },
         ...UPSTREAM_PROTOCOLS.filter((p) => p !== remembered).map((protocol) => ({ protocol, confirmed: false })),
@@ -66,11 +63,21 @@ export class ProtocolChoice {
     return UPSTREAM_PROTOCOLS.map((protocol) => ({ protocol, confirmed: protocol === remembered }));
   }
 
-  /** The protocol answered like an Orchids agent. Writes only when something changed or a re-probe ended. */
+  /**
+   * The protocol answered like an Orchids agent. Writes only when something changed or a re-probe ended: the
+   * checked-at time only dates re-probes, so restamping it when none was due (a pinned setting, a remembered `ws`)
+   * would be a SQLite write per account every few minutes for nothing.
+   */
   answered(account: ProtocolMemory, protocol: UpstreamProtocol): void {
     const now = this.now();
-    const stale = account.protocolCheckedAt === null || now - account.protocolCheckedAt >= this.reprobeMs;
-    if (account.protocol !== protocol || stale) this.options.remember(account.id, protocol, now);
+    const reprobed = this.options.setting() === 'auto' && this.dueForReprobe(account, now);
+    if (account.protocol !== protocol || reprobed) this.options.remember(account.id, protocol, now);
+  }
+
+  /** Whether `auto` looks again at the protocols ahead of the account's remembered fallback. */
+  private dueForReprobe(account: ProtocolMemory, now: number): boolean {
+    if (!isUpstreamProtocol(account.protocol) || account.protocol === UPSTREAM_PROTOCOLS[0]) return false;
+    return account.protocolCheckedAt === null || now - account.protocolCheckedAt >= this.reprobeMs;
   }
 
   /** A remembered protocol said "not here any more": forget it so the next request probes from the start. */
