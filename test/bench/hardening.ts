@@ -8,7 +8,8 @@
  *
  * body-burst: N bodies of M MB sent at once while four other clients send short requests; prints the app's peak
  * RSS, its RSS `--idle` seconds after the burst, the other clients' latency during the burst and the statuses, and
- * where its resident memory sits before and after (C heap, V8 pages, files: native-memory.ts).
+ * where its resident memory sits before and after (C heap, V8 pages, files: native-memory.ts). With `--profile`,
+ * also a CPU profile of the burst and what filled each moment the app's event loop stood still for over 10 ms.
  * slow-clients: N uploads that send their headers and a few bytes, then stall; /health is probed meanwhile. Run
  * with `2> file` and count the app's log lines there (an aborted upload should cost one short line or none).
  * debug-rate: debug logging on, an open-loop load of `--rate` requests a second; prints the records written and
@@ -23,8 +24,9 @@ import { Agent, Pool, request } from 'undici';
 import { appEnv, appNodeFlags, ROOT, shortBody, sizedBody } from './bodies';
 import { BenchChild, killAllChildren } from './ipc';
 import { percentile, sleep } from './stats';
-import { summarizeProfile } from './cpu-profile';
+import { summarizeGaps, summarizeProfile } from './cpu-profile';
 import { describeSplit, residentSplit } from './native-memory';
+import type { Gap } from './loop-gaps';
 
 const dist = (name: string): string => path.join(ROOT, 'dist/test/bench', `${name}.js`);
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -138,7 +140,10 @@ async function bodyBurst(): Promise<void> {
     const profile = process.argv.includes('--profile')
       ? path.join(os.tmpdir(), `body-burst-${process.pid}.cpuprofile`)
       : '';
-    if (profile) await world.app.call('profile-start');
+    if (profile) {
+      await world.app.call('profile-start');
+      await world.app.call('gaps-start', { thresholdMs: 10 });
+    }
     const agent = new Agent({ connections: count + 8, headersTimeout: 300_000, bodyTimeout: 300_000 });
     const burstStart = performance.now();
     const statuses: Record<string, number> = {};
@@ -164,8 +169,10 @@ async function bodyBurst(): Promise<void> {
     const burstEnd = performance.now();
     const loop = await world.app.call<{ p99Ms: number; maxMs: number }>('loop-delay');
     if (profile) {
+      const gaps = await world.app.call<Gap[]>('gaps-stop');
       await world.app.call('profile-stop', { file: profile });
       log(summarizeProfile(profile, 30));
+      log(summarizeGaps(profile, gaps));
     }
     await others.stop();
     sampling = false;

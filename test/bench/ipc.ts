@@ -9,6 +9,7 @@ import { Session } from 'node:inspector';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import { watchLoopGaps, type Gap } from './loop-gaps';
 
 export type Message = { id: number; cmd: string } & Record<string, unknown>;
 export type Handlers = Record<string, (message: Message) => unknown>;
@@ -18,6 +19,7 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
   // 5 ms samples: 200 a second, enough for a p99 over a 5 s phase without a timer storm.
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
+  let gapWatch: ReturnType<typeof watchLoopGaps> | undefined;
   let exiting = false;
   const exit = async (): Promise<void> => {
     if (exiting) return;
@@ -63,6 +65,17 @@ export function serveParent(handlers: Handlers, onExit: () => Promise<void> = as
     // A profile of only what follows (node's --cpu-prof would also catch a long setup, such as adding 10,000 accounts).
     'profile-start': () => profiler.start(),
     'profile-stop': (message) => profiler.stop(String(message.file)),
+    // The moments the loop stood still (loop-gaps.ts), to read against a profile of the same stretch.
+    'gaps-start': (message) => {
+      gapWatch?.stop();
+      gapWatch = watchLoopGaps(Number(message.thresholdMs ?? 10));
+      return true;
+    },
+    'gaps-stop': (): Gap[] => {
+      const gaps = gapWatch?.stop() ?? [];
+      gapWatch = undefined;
+      return gaps;
+    },
     /** A heap snapshot, to find what holds memory that a GC does not free. */
     'heap-snapshot': (message) => v8.writeHeapSnapshot(String(message.file)),
     exit: () => {
