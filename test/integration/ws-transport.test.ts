@@ -1,3 +1,4 @@
+import { createHook } from 'node:async_hooks';
 import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
@@ -15,6 +16,7 @@ import { until } from '../helpers/wait';
 
 const DELTA = JSON.stringify({ type: 'model', event: { data: { type: 'text-delta', delta: 'hi' } } });
 const FINISH = JSON.stringify({ type: 'model', event: { data: { type: 'finish', stop_reason: 'stop' } } });
+const MANY_DELTAS = 200;
 const COOKIE = '__client=fake_client_cookie; __session=fake_session_cookie';
 
 /**
@@ -33,7 +35,8 @@ type Scenario =
   | 'drop-if-reused' // drops the connection without a word when it is not the connection's first request
   | 'odd-frames'
   | 'error-frame'
-  | 'wait-two-pings';
+  | 'wait-two-pings'
+  | 'many-frames'; // MANY_DELTAS deltas, then FINISH
 
 interface Received {
   text: string;
@@ -152,6 +155,10 @@ class TestUpstream {
           break;
         case 'error-frame':
           ws.send(JSON.stringify({ type: 'error', data: { code: 'bad_request', message: 'boom' } }));
+          break;
+        case 'many-frames':
+          for (let i = 0; i < MANY_DELTAS; i++) ws.send(DELTA);
+          ws.send(FINISH);
           break;
         case 'wait-two-pings':
           onPing = () => {
@@ -300,6 +307,23 @@ describe('WsTransport: dialling and reuse', () => {
     await roundTrip('answer', { accountId: 2 });
     await roundTrip('answer', { accountId: 1 });
     expect(transport!.stats).toMatchObject({ dials: 2, reuses: 1, idle: 2 });
+  });
+
+  it('hands frames over without a promise per frame (an object listener would cost four each)', async () => {
+    await setUp();
+    await roundTrip('answer'); // the socket is dialled and idle: what follows is the answer alone
+    let promises = 0;
+    const hook = createHook({
+      init: (_id, type) => {
+        if (type === 'PROMISE') promises += 1;
+      },
+    });
+    hook.enable();
+    const answer = await roundTrip('many-frames');
+    hook.disable();
+    expect(answer.frames).toHaveLength(MANY_DELTAS + 1);
+    expect(upstream.upgrades).toHaveLength(1);
+    expect(promises).toBeLessThan(MANY_DELTAS / 4);
   });
 });
 
