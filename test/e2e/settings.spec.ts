@@ -149,3 +149,47 @@ test('HTTP/2 to the upstream: on by default, switched off from Settings, and sti
   await page.reload();
   await expect(page.getByRole('switch', { name: 'HTTP/2' })).not.toBeChecked();
 });
+
+test('a setting changed elsewhere while the live connection was down shows once it comes back', async ({ page }) => {
+  // The live stream breaks once: its first request after the reload gets a stream that ends at once (the app went
+  // away), and the reconnect is held until the setting has been changed behind the window's back.
+  let armed = false;
+  let served = 0;
+  let letReconnect: () => void = () => undefined;
+  const reconnectMayGo = new Promise<void>((resolve) => (letReconnect = resolve));
+  let reconnecting: () => void = () => undefined;
+  const reconnectAsked = new Promise<void>((resolve) => (reconnecting = resolve));
+  page.once('framenavigated', () => (armed = true));
+  await page.route('**/_tray/api/events', async (route) => {
+    if (!armed) return route.fallback();
+    served += 1;
+    if (served === 1) {
+      return route.fulfill({ status: 200, contentType: 'text/event-stream', body: 'retry: 50\n\n' });
+    }
+    if (served === 2) {
+      reconnecting();
+      await reconnectMayGo;
+    }
+    return route.fallback();
+  });
+  await page.reload();
+  await goTo(page, 'Settings');
+  const records = page.getByLabel('Debug records to keep', { exact: true });
+  await expect(records).toHaveValue('50000');
+
+  await reconnectAsked;
+  // Another window, or the CLI: the same API, not through this window's state.
+  const changed = await page.evaluate(async () => {
+    const response = await fetch('/_tray/api/settings:set', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-orchids-tray': '1' },
+      body: JSON.stringify({ input: { key: 'logRetentionCount', value: 4321 } }),
+    });
+    return response.ok;
+  });
+  expect(changed).toBe(true);
+  await expect(records).toHaveValue('50000'); // nothing told the window yet
+
+  letReconnect();
+  await expect(records).toHaveValue('4321');
+});

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage, useApi, type SettingView } from './api';
+import { useEvent } from './hooks';
 import { LatestRead } from './latest-read';
 import { useLive } from './live';
 
@@ -42,6 +43,12 @@ export function useSettings() {
   }, [api, settingsRead, show]);
 
   useEffect(read, [read]);
+
+  // A change made elsewhere (the CLI, another window) while the live connection was down is not pushed: read again
+  // when it comes back, as the account list does.
+  useEvent('connection', (change) => {
+    if (change.state === 'open' && change.resumed) read();
+  });
 
   /** Runs a call that changes settings and answers with the whole list (`listOf` finds it in the result). */
   const change = useCallback(
