@@ -56,6 +56,11 @@ export interface Events {
   counts: AccountCount[];
   accountStates: AccountStateChange[];
   accountProtocols: AccountProtocolChange[];
+  /**
+   * An account was added, edited, removed or reset (here, in another window or with the CLI), or another process
+   * changed the stored accounts: read the list again. States, protocols and counts have their own events.
+   */
+  accountsChanged: { at: number };
   requestsFinished: RequestView[];
   logLines: LogLine[];
   proxyStatus: ProxyStatus;

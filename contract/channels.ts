@@ -33,6 +33,7 @@ export const EVENT_NAMES = [
   'counts',
   'accountStates',
   'accountProtocols',
+  'accountsChanged',
   'requestsFinished',
   'logLines',
   'proxyStatus',

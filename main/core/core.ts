@@ -191,6 +191,7 @@ export class OrchidsCore {
   private adoptExternalChanges(parts: CoreParts): void {
     parts.states.flushWrites();
     parts.accounts.reload((id) => parts.counts.pendingFor(id));
+    parts.bus.publish({ type: 'accounts.changed', at: Date.now() });
     this.reconcileSealedCookies(parts);
     parts.settings.reload();
     parts.states.schedule();

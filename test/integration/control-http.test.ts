@@ -137,6 +137,27 @@ describe('the contract over HTTP (headless)', () => {
     expect(snapshot.counted).toBe(report!.statsSeq);
   });
 
+  it('tells live clients when the account list changes, whoever changed it; a refusal tells nothing', async () => {
+    const token = await setup();
+    const auth = { authorization: `Bearer ${token}` };
+    const events = await request(`${stack.url}/_tray/api/events`, { headers: auth });
+    const stream = new StreamText(events.body);
+    await stream.until((t) => t.length > 0, { what: 'the first event' });
+    const changes = (text: string): number => text.split('event: accountsChanged\n').length - 1;
+    const [account] = (await call('accounts:list', undefined, auth)).json.value as Array<{ id: number }>;
+
+    expect((await call('accounts:update', { id: account!.id, name: 'Renamed' }, auth)).json.ok).toBe(true);
+    await stream.until((t) => changes(t) === 1, { what: 'accountsChanged after a rename' });
+    expect((await call('accounts:update', { id: 999_999, name: 'Nobody' }, auth)).json.ok).toBe(false);
+    expect((await call('accounts:remove', { id: account!.id }, auth)).json.ok).toBe(true);
+    // Events arrive in order: had the refused update told anything, it would be counted before the removal's.
+    const text = await stream.until((t) => changes(t) >= 2 && t.includes('"accounts":{"total":0'), {
+      what: 'accountsChanged after the removal, and a status with no usable account',
+    });
+    expect(changes(text)).toBe(2);
+    events.body.destroy();
+  });
+
   it('hides the API key in settings, shows a generated key once, and exports cookies only on request', async () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };

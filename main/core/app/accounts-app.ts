@@ -7,6 +7,7 @@ import {
   type AddAccountInput,
 } from '../accounts/account-service';
 import type { AccountStates } from '../accounts/account-states';
+import type { EventBus } from '../events/event-bus';
 import { accountView } from './views';
 
 const EXPORT_VERSION = 1;
@@ -15,6 +16,8 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
+  /** Told of every change a person made, so each open window (and the tray) reads the list again. */
+  bus: Pick<EventBus, 'publish'>;
 }
 
 /** The accounts as the window, the CLI and the tray manage them: every answer is a wire view, never a record. */
@@ -31,17 +34,21 @@ export class AccountsApp {
 
   async add(input: AddAccountInput): Promise<AddAccountResult> {
     const { account, created, notice } = await this.deps.accounts.add(input);
+    this.changed();
     return { account: accountView(account), created, ...(notice ? { notice } : {}) };
   }
 
   update(id: number, update: AccountUpdate): AccountView {
-    return accountView(this.deps.accounts.update(id, update));
+    const account = accountView(this.deps.accounts.update(id, update));
+    this.changed();
+    return account;
   }
 
   /** Removes the account; returns it as it was. */
   remove(id: number): AccountView {
     const account = this.get(id);
     this.deps.accounts.remove(id);
+    this.changed();
     return account;
   }
 
@@ -49,7 +56,12 @@ export class AccountsApp {
   reset(id: number): AccountView {
     this.deps.accounts.get(id);
     this.deps.states.reset(id);
+    this.changed();
     return this.get(id);
+  }
+
+  private changed(): void {
+    this.deps.bus.publish({ type: 'accounts.changed', at: Date.now() });
   }
 
   /** Notified after any change to any account (added, edited, removed, a state moved), for the tray. */
@@ -108,6 +120,7 @@ export class AccountsApp {
         result.failed.push({ index, email, error: (error as Error).message });
       }
     }
+    if (result.added + result.updated > 0) this.changed();
     return result;
   }
 }

@@ -18,6 +18,7 @@ export function toContractEvents(
   const protocols: Events['accountProtocols'] = [];
   const lines: Events['logLines'] = [];
   let counts: Events['counts'] | undefined;
+  let accountsChanged: Events['accountsChanged'] | undefined;
   let statusChanged = false;
   for (const event of batch) {
     switch (event.type) {
@@ -41,6 +42,10 @@ export function toContractEvents(
       case 'account.protocol':
         protocols.push({ accountId: event.accountId, protocol: event.protocol, at: event.at });
         break;
+      case 'accounts.changed':
+        accountsChanged = { at: event.at };
+        statusChanged = true; // the number of accounts, and of usable ones, may have moved
+        break;
       case 'log.line':
         lines.push({ level: event.level, message: event.message, at: event.at });
         break;
@@ -62,6 +67,7 @@ export function toContractEvents(
   if (counts) out.push({ name: 'counts', payload: counts });
   if (states.length) out.push({ name: 'accountStates', payload: states });
   if (protocols.length) out.push({ name: 'accountProtocols', payload: protocols });
+  if (accountsChanged) out.push({ name: 'accountsChanged', payload: accountsChanged });
   if (requests.length) out.push({ name: 'requestsFinished', payload: requests });
   if (lines.length) out.push({ name: 'logLines', payload: lines });
   if (statusChanged) out.push({ name: 'proxyStatus', payload: status() });

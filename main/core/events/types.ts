@@ -18,6 +18,8 @@ export type CoreEvent =
       until: number | null;
       at: number;
     }
+  /** An account was added, edited, removed or reset, or another process changed the stored accounts. */
+  | { type: 'accounts.changed'; at: number }
   /** An account answered on a different upstream protocol ('' = forgotten, the next request probes again). */
   | { type: 'account.protocol'; accountId: number; protocol: UpstreamProtocol | ''; at: number }
   | { type: 'log.line'; level: 'info' | 'warn' | 'error'; message: string; at: number }

@@ -108,6 +108,10 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     void refreshAccounts();
   });
 
+  // Added, edited, removed or reset here, in another window or with the CLI: the list is read again (the newest read
+  // wins, see LatestRead), so every open window shows the same accounts.
+  useEvent('accountsChanged', () => void refreshAccounts());
+
   useEvent('requestsFinished', (reports) => {
     const next = recent.current.concat(reports);
     recent.current = next.length > RECENT_MAX ? next.slice(-RECENT_MAX) : next;
