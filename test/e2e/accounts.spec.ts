@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { addAccount, cellUnder, expect, goTo, screenshot, test } from './fixtures';
+import { addAccount, callBehindTheWindow, cellUnder, expect, goTo, screenshot, test } from './fixtures';
 
 test('adds an account by pasting its cookie and shows the e-mail Clerk found', async ({ page, tray }) => {
   const user = tray.sim.addUser();
@@ -152,25 +152,13 @@ test('an account added or removed elsewhere (another window, the CLI) shows in a
   const user = tray.sim.addUser();
   await goTo(page, 'Accounts');
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
-  // The same API another window or `npm run cli` uses, not this window's own state.
-  const call = (channel: string, input: unknown) =>
-    page.evaluate(
-      async ([channel, input]) => {
-        const response = await fetch(`/_tray/api/${channel}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-orchids-tray': '1' },
-          body: JSON.stringify({ input }),
-        });
-        return (await response.json()) as { ok: boolean; value?: { account?: { id: number } } };
-      },
-      [channel, input] as const,
-    );
-  const added = await call('accounts:add', { cookie: user.clientCookie });
+  const added = await callBehindTheWindow(page, 'accounts:add', { cookie: user.clientCookie });
   expect(added.ok).toBe(true);
   const row = page.getByRole('row', { name: new RegExp(user.email) });
   await expect(row).toBeVisible();
 
-  expect((await call('accounts:remove', { id: added.value!.account!.id })).ok).toBe(true);
+  const { id } = (added.value as { account: { id: number } }).account;
+  expect((await callBehindTheWindow(page, 'accounts:remove', { id })).ok).toBe(true);
   await expect(row).toBeHidden();
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });

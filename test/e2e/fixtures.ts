@@ -132,6 +132,28 @@ export async function addAccount(page: Page, user: SimUser, name?: string): Prom
   await expect(dialog).toBeHidden();
 }
 
+/**
+ * Calls the window's API the way another window or `npm run cli` would: the same session and channel, but not
+ * through this window's state, so whatever the window shows afterwards it learned from the core.
+ */
+export async function callBehindTheWindow(
+  page: Page,
+  channel: string,
+  input: unknown,
+): Promise<{ ok: boolean; value?: unknown }> {
+  return page.evaluate(
+    async ([channel, input]) => {
+      const response = await fetch(`/_tray/api/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-orchids-tray': '1' },
+        body: JSON.stringify({ input }),
+      });
+      return (await response.json()) as { ok: boolean; value?: unknown };
+    },
+    [channel, input] as const,
+  );
+}
+
 /** The cell of `row` under the column headed `column`, found by reading the table's header row. */
 export async function cellUnder(page: Page, rowName: string | RegExp, column: string) {
   const headers = await page.getByRole('columnheader').allInnerTexts();

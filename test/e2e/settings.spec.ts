@@ -1,5 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { addAccount, expect, goTo, screenshot, test } from './fixtures';
+import { addAccount, callBehindTheWindow, expect, goTo, screenshot, test } from './fixtures';
 
 test('a changed retention value persists after a reload; environment settings are read-only', async ({ page }) => {
   await goTo(page, 'Settings');
@@ -178,16 +178,8 @@ test('a setting changed elsewhere while the live connection was down shows once 
   await expect(records).toHaveValue('50000');
 
   await reconnectAsked;
-  // Another window, or the CLI: the same API, not through this window's state.
-  const changed = await page.evaluate(async () => {
-    const response = await fetch('/_tray/api/settings:set', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-orchids-tray': '1' },
-      body: JSON.stringify({ input: { key: 'logRetentionCount', value: 4321 } }),
-    });
-    return response.ok;
-  });
-  expect(changed).toBe(true);
+  const changed = await callBehindTheWindow(page, 'settings:set', { key: 'logRetentionCount', value: 4321 });
+  expect(changed.ok).toBe(true);
   await expect(records).toHaveValue('50000'); // nothing told the window yet
 
   letReconnect();
