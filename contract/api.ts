@@ -61,6 +61,8 @@ export interface Events {
    * changed the stored accounts: read the list again. States, protocols and counts have their own events.
    */
   accountsChanged: { at: number };
+  /** A setting changed (here, in another window, with the CLI or by another process): read the settings again. */
+  settingsChanged: { at: number };
   requestsFinished: RequestView[];
   logLines: LogLine[];
   proxyStatus: ProxyStatus;

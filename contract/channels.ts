@@ -34,6 +34,7 @@ export const EVENT_NAMES = [
   'accountStates',
   'accountProtocols',
   'accountsChanged',
+  'settingsChanged',
   'requestsFinished',
   'logLines',
   'proxyStatus',

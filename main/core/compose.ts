@@ -116,6 +116,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
   });
   storage.settings.onChange((key) => {
     recorders.bus.publish({ type: 'proxy.changed' });
+    recorders.bus.publish({ type: 'settings.changed', at: Date.now() });
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();
   });

@@ -185,3 +185,12 @@ test('a setting changed elsewhere while the live connection was down shows once 
   letReconnect();
   await expect(records).toHaveValue('4321');
 });
+
+test('a setting changed elsewhere shows in an open Settings view at once', async ({ page }) => {
+  await goTo(page, 'Settings');
+  const records = page.getByLabel('Debug records to keep', { exact: true });
+  await expect(records).toHaveValue('50000');
+  const changed = await callBehindTheWindow(page, 'settings:set', { key: 'logRetentionCount', value: 2468 });
+  expect(changed.ok).toBe(true);
+  await expect(records).toHaveValue('2468');
+});

@@ -158,6 +158,24 @@ describe('the contract over HTTP (headless)', () => {
     events.body.destroy();
   });
 
+  it('tells live clients when a setting changes; a refused value tells nothing', async () => {
+    const token = await setup();
+    const auth = { authorization: `Bearer ${token}` };
+    const events = await request(`${stack.url}/_tray/api/events`, { headers: auth });
+    const stream = new StreamText(events.body);
+    await stream.until((t) => t.length > 0, { what: 'the first event' });
+    const changes = (text: string): number => text.split('event: settingsChanged\n').length - 1;
+
+    expect((await call('settings:set', { key: 'logRetentionCount', value: 321 }, auth)).json.ok).toBe(true);
+    await stream.until((t) => changes(t) === 1, { what: 'settingsChanged after a save' });
+    expect((await call('settings:set', { key: 'logRetentionCount', value: -1 }, auth)).json.ok).toBe(false);
+    expect((await call('settings:reset', { key: 'logRetentionCount' }, auth)).json.ok).toBe(true);
+    // Events arrive in order: had the refused value told anything, it would be counted before the reset's.
+    const text = await stream.until((t) => changes(t) >= 2, { what: 'settingsChanged after the reset' });
+    expect(changes(text)).toBe(2);
+    events.body.destroy();
+  });
+
   it('hides the API key in settings, shows a generated key once, and exports cookies only on request', async () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };

@@ -6,8 +6,8 @@ import { requestView } from '../app/views';
 /**
  * Regroups one core delivery into the contract's events, one message per event name that has news. This is the
  * one notification path: both transports (IPC to the window, the HTTP event stream) send exactly what it returns.
- * A pause, a resume or a settings change (`proxy.changed`) and an account state change (the usable count moves)
- * are followed by one fresh `proxyStatus`.
+ * A pause, a resume or a settings change (`proxy.changed`), an account state change and a change to the account
+ * list (the usable count may move) are followed by one fresh `proxyStatus`.
  */
 export function toContractEvents(
   batch: CoreEvent[],
@@ -19,6 +19,7 @@ export function toContractEvents(
   const lines: Events['logLines'] = [];
   let counts: Events['counts'] | undefined;
   let accountsChanged: Events['accountsChanged'] | undefined;
+  let settingsChanged: Events['settingsChanged'] | undefined;
   let statusChanged = false;
   for (const event of batch) {
     switch (event.type) {
@@ -46,6 +47,9 @@ export function toContractEvents(
         accountsChanged = { at: event.at };
         statusChanged = true; // the number of accounts, and of usable ones, may have moved
         break;
+      case 'settings.changed':
+        settingsChanged = { at: event.at };
+        break;
       case 'log.line':
         lines.push({ level: event.level, message: event.message, at: event.at });
         break;
@@ -68,6 +72,7 @@ export function toContractEvents(
   if (states.length) out.push({ name: 'accountStates', payload: states });
   if (protocols.length) out.push({ name: 'accountProtocols', payload: protocols });
   if (accountsChanged) out.push({ name: 'accountsChanged', payload: accountsChanged });
+  if (settingsChanged) out.push({ name: 'settingsChanged', payload: settingsChanged });
   if (requests.length) out.push({ name: 'requestsFinished', payload: requests });
   if (lines.length) out.push({ name: 'logLines', payload: lines });
   if (statusChanged) out.push({ name: 'proxyStatus', payload: status() });

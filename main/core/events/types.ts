@@ -20,6 +20,8 @@ export type CoreEvent =
     }
   /** An account was added, edited, removed or reset, or another process changed the stored accounts. */
   | { type: 'accounts.changed'; at: number }
+  /** A setting's value changed, whoever changed it. */
+  | { type: 'settings.changed'; at: number }
   /** An account answered on a different upstream protocol ('' = forgotten, the next request probes again). */
   | { type: 'account.protocol'; accountId: number; protocol: UpstreamProtocol | ''; at: number }
   | { type: 'log.line'; level: 'info' | 'warn' | 'error'; message: string; at: number }

@@ -44,8 +44,10 @@ export function useSettings() {
 
   useEffect(read, [read]);
 
-  // A change made elsewhere (the CLI, another window) while the live connection was down is not pushed: read again
-  // when it comes back, as the account list does.
+  // A change made elsewhere (the CLI, another window) is pushed as `settingsChanged`; one made while the live
+  // connection was down is not, so the settings are also read again when it comes back. A read answers with the
+  // whole list, and only the newest call's answer is shown, so these reads never undo a save.
+  useEvent('settingsChanged', read);
   useEvent('connection', (change) => {
     if (change.state === 'open' && change.resumed) read();
   });
