@@ -115,7 +115,6 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     states,
   });
   storage.settings.onChange((key) => {
-    recorders.bus.publish({ type: 'proxy.changed' });
     recorders.bus.publish({ type: 'settings.changed', at: Date.now() });
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();

@@ -29,6 +29,17 @@ async function setup(): Promise<string> {
   return fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
 }
 
+/** Opens the live event stream as the window does, and waits for its first event (always a status). */
+async function openEvents(token: string) {
+  const response = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
+  const stream = new StreamText(response.body);
+  const first = await stream.until((t) => t.length > 0, { what: 'the first event' });
+  return { response, stream, first };
+}
+
+/** How many events named `name` a stream's text holds so far. */
+const eventsNamed = (text: string, name: string): number => text.split(`event: ${name}\n`).length - 1;
+
 async function call(channel: string, input: unknown, headers: Record<string, string>) {
   const response = await request(`${stack.url}/_tray/api/${channel}`, {
     method: 'POST',
@@ -111,11 +122,9 @@ describe('the contract over HTTP (headless)', () => {
 
   it('streams live events to an authorised client', async () => {
     const token = await setup();
-    const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
+    const { response: events, stream, first } = await openEvents(token);
     expect(events.headers['content-type']).toContain('text/event-stream');
-    const stream = new StreamText(events.body);
-    const text = await stream.until((t) => t.length > 0, { what: 'the first event' });
-    expect(text).toMatch(/^event: proxyStatus\n/);
+    expect(first).toMatch(/^event: proxyStatus\n/);
     const answered = await request(`${stack.url}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -140,10 +149,8 @@ describe('the contract over HTTP (headless)', () => {
   it('tells live clients when the account list changes, whoever changed it; a refusal tells nothing', async () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };
-    const events = await request(`${stack.url}/_tray/api/events`, { headers: auth });
-    const stream = new StreamText(events.body);
-    await stream.until((t) => t.length > 0, { what: 'the first event' });
-    const changes = (text: string): number => text.split('event: accountsChanged\n').length - 1;
+    const { response: events, stream } = await openEvents(token);
+    const changes = (text: string): number => eventsNamed(text, 'accountsChanged');
     const [account] = (await call('accounts:list', undefined, auth)).json.value as Array<{ id: number }>;
 
     expect((await call('accounts:update', { id: account!.id, name: 'Renamed' }, auth)).json.ok).toBe(true);
@@ -161,10 +168,8 @@ describe('the contract over HTTP (headless)', () => {
   it('tells live clients when a setting changes; a refused value tells nothing', async () => {
     const token = await setup();
     const auth = { authorization: `Bearer ${token}` };
-    const events = await request(`${stack.url}/_tray/api/events`, { headers: auth });
-    const stream = new StreamText(events.body);
-    await stream.until((t) => t.length > 0, { what: 'the first event' });
-    const changes = (text: string): number => text.split('event: settingsChanged\n').length - 1;
+    const { response: events, stream } = await openEvents(token);
+    const changes = (text: string): number => eventsNamed(text, 'settingsChanged');
 
     expect((await call('settings:set', { key: 'logRetentionCount', value: 321 }, auth)).json.ok).toBe(true);
     await stream.until((t) => changes(t) === 1, { what: 'settingsChanged after a save' });
@@ -199,9 +204,7 @@ describe('the contract over HTTP (headless)', () => {
 describe('the HTTP transport and the lifecycle', () => {
   it('pushes a fresh status when the proxy is paused; a graceful stop does not wait for event streams', async () => {
     const token = await setup();
-    const events = await request(`${stack.url}/_tray/api/events`, { headers: { authorization: `Bearer ${token}` } });
-    const stream = new StreamText(events.body);
-    await stream.until((t) => t.length > 0, { what: 'the first event' });
+    const { stream } = await openEvents(token);
     stack.core.proxy.pause();
     await stream.until((t) => /"paused":true/.test(t), { what: 'a proxy status saying "paused":true' });
     const started = Date.now();

@@ -6,7 +6,7 @@ import { requestView } from '../app/views';
 /**
  * Regroups one core delivery into the contract's events, one message per event name that has news. This is the
  * one notification path: both transports (IPC to the window, the HTTP event stream) send exactly what it returns.
- * A pause, a resume or a settings change (`proxy.changed`), an account state change and a change to the account
+ * A pause or a resume (`proxy.changed`), a settings change, an account state change and a change to the account
  * list (the usable count may move) are followed by one fresh `proxyStatus`.
  */
 export function toContractEvents(
@@ -49,6 +49,7 @@ export function toContractEvents(
         break;
       case 'settings.changed':
         settingsChanged = { at: event.at };
+        statusChanged = true; // the status shows settings (the API key, the address)
         break;
       case 'log.line':
         lines.push({ level: event.level, message: event.message, at: event.at });

@@ -6,7 +6,7 @@ import type { UpstreamProtocol } from '../upstream/protocol';
 export type CoreEvent =
   | { type: 'request.started'; requestId: string; at: number; model: string; stream: boolean }
   | { type: 'request.finished'; report: RequestReport; debugLog: string | null; statsSeq: number }
-  /** Paused, resumed, or a setting changed: views re-read the proxy status. */
+  /** Paused or resumed: views re-read the proxy status. */
   | { type: 'proxy.changed' }
   | { type: 'counts.changed'; counts: AccountCount[] }
   | {
