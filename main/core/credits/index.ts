@@ -10,7 +10,7 @@ import { CreditsReader } from './credits-reader';
 import type { CreditsFigure } from './credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from './credits-sync';
 
-export { CreditsSync, type CreditsPass } from './credits-sync';
+export { CreditsSync } from './credits-sync';
 
 /** Each site call (the page, a chunk, the action) gets this long in all. */
 const SITE_TIMEOUT_MS = 15_000;
