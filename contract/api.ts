@@ -38,6 +38,8 @@ export interface Results {
   'accounts:export': ExportResult;
   'accounts:signIn': SignInResult;
   'accounts:refreshSignIn': SignInResult;
+  /** Every account after their plan and credits were read again (one account when `id` is given). */
+  'accounts:checkCredits': AccountView[];
   'settings:get': SettingView[];
   'settings:set': SettingView[];
   'settings:reset': SettingView[];

@@ -13,6 +13,7 @@ export const CHANNELS = [
   'accounts:export',
   'accounts:signIn',
   'accounts:refreshSignIn',
+  'accounts:checkCredits',
   'settings:get',
   'settings:set',
   'settings:reset',

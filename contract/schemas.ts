@@ -32,6 +32,7 @@ export const INVOKE = {
   // Desktop only: each opens an Orchids sign-in window and resolves when it closes.
   'accounts:signIn': z.object({ name: name.optional(), weight: weight.optional() }),
   'accounts:refreshSignIn': z.object({ id }),
+  'accounts:checkCredits': z.object({ id: id.optional() }),
   'settings:get': z.undefined(),
   'settings:set': z.object({ key: settingKey, value: z.unknown() }),
   'settings:reset': z.object({ key: settingKey }),

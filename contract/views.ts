@@ -28,8 +28,21 @@ export interface AccountView {
   statusReason: string;
   statusUntil: number | null;
   protocol: UpstreamProtocolName | '';
+  /** The account's Orchids plan and credits as last read from orchids.app; null until the first read. */
+  credits: AccountCredits | null;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface AccountCredits {
+  /** Upper case, as Orchids names it ('FREE', 'PRO', …). */
+  plan: string;
+  /** Credits left this month. */
+  left: number;
+  /** The plan's monthly credits. */
+  monthlyLimit: number;
+  /** When the figure was read (ms since epoch); a failed read leaves it and the figure as they were. */
+  checkedAt: number;
 }
 
 export interface AddAccountResult {

@@ -16,6 +16,7 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- accounts list [--json]
   npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
   npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
+  npm run cli -- accounts credits [<id>] [--json]     read plan and credits from orchids.app now
   npm run cli -- logs [--limit <n>]                   recent requests, from history
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app
@@ -105,8 +106,12 @@ async function accounts(
       if (notice) out(notice);
       return;
     }
-    case 'list': {
-      const list = await api.accounts.list();
+    case 'list':
+    case 'credits': {
+      const list =
+        command === 'credits'
+          ? await api.accounts.checkCredits(args[0] === undefined ? {} : { id: id() })
+          : await api.accounts.list();
       if (flags.json) out(JSON.stringify(list.map(publicFields), null, 2));
       else out(table(list));
       return;
@@ -229,7 +234,18 @@ function publicFields(account: AccountView) {
     statusUntil: account.statusUntil === null ? null : new Date(account.statusUntil).toISOString(),
     protocol: account.protocol || null,
     lastUsedAt: account.lastUsedAt === null ? null : new Date(account.lastUsedAt).toISOString(),
+    credits: account.credits && {
+      plan: account.credits.plan,
+      left: account.credits.left,
+      monthlyLimit: account.credits.monthlyLimit,
+      checkedAt: new Date(account.credits.checkedAt).toISOString(),
+    },
   };
+}
+
+/** `PRO 96,571 left`, or a dash until the first read. */
+export function describeCredits(credits: AccountView['credits']): string {
+  return credits ? `${credits.plan} ${credits.left.toLocaleString('en-US')} left` : '-';
 }
 
 function table(list: AccountView[]): string {
@@ -242,9 +258,10 @@ function table(list: AccountView[]): string {
     String(a.weight),
     String(a.requestCount),
     a.protocol || '-',
+    describeCredits(a.credits),
     describeState(a),
   ]);
-  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'STATE'];
+  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'CREDITS', 'STATE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows]
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))

@@ -13,6 +13,7 @@ import { estimateInputTokens, estimateInputTokensYielding } from './anthropic/to
 import { ClerkClient } from './clerk/clerk-client';
 import type { TokenCache } from './clerk/token-cache';
 import type { EnvConfig } from './config';
+import { buildCreditsSync, type CreditsSync } from './credits';
 import { AccountsRepo } from './db/accounts-repo';
 import { openDatabase, type Db } from './db/database';
 import { EventBus } from './events/event-bus';
@@ -64,6 +65,8 @@ export interface CoreOptions {
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
   protocolReprobeMs?: number;
+  /** When the credits sync's first pass runs after start, and how often after that (tests shorten them). */
+  creditsTiming?: { firstSyncMs?: number; intervalMs?: number };
 }
 
 /** What the graph needs from the core that owns it. */
@@ -86,6 +89,8 @@ export interface CoreParts {
   accounts: AccountService;
   tokens: TokenCache;
   states: AccountStates;
+  /** Each account's plan and credits, read from orchids.app in the background. */
+  credits: CreditsSync;
   counts: CountWriter;
   bus: EventBus;
   historyRepo: HistoryRepo;
@@ -114,12 +119,21 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     accounts,
     states,
   });
+  const credits = buildCreditsSync({
+    siteUrl: config.siteUrl,
+    dispatcher: () => upstream.pool.dispatcher,
+    accounts,
+    enabled: () => storage.settings.get('creditsSync'),
+    changed: () => recorders.bus.publish({ type: 'accounts.changed', at: Date.now() }),
+    log: hooks.log,
+    timing: options.creditsTiming,
+  });
   storage.settings.onChange((key) => {
     recorders.bus.publish({ type: 'settings.changed', at: Date.now() });
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();
   });
-  return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states };
+  return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states, credits };
 }
 
 /** The request path (MessagesProxy) and the HTTP server in front of it. */

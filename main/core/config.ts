@@ -8,11 +8,15 @@ import { DEFAULT_AGENT_B_URL, DEFAULT_AGENT_WS_URL } from './upstream/protocol';
 export const DEFAULT_AGENT_URL =
   'https://orchids-server.calmstone-6964e08a.westeurope.azurecontainerapps.io/agent/coding-agent';
 export const DEFAULT_CLERK_URL = 'https://clerk.orchids.app';
+/** The marketing site whose Next.js server action tells an account's plan and credits (protocol page 4.1). */
+export const DEFAULT_SITE_URL = 'https://www.orchids.app';
 
 /** Start-up configuration that only the environment sets; run-time settings live in settings/definitions.ts. */
 export interface EnvConfig {
   dataDir: string;
   clerkUrl: string;
+  /** Where account credits are read (credits/); not on the request path. */
+  siteUrl: string;
   /** Generation A over SSE. */
   agentUrl: string;
   /** Generation B over a WebSocket. */
@@ -32,6 +36,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
   return {
     dataDir,
     clerkUrl: url(env, 'ORCHIDS_CLERK_URL', DEFAULT_CLERK_URL),
+    siteUrl: url(env, 'ORCHIDS_SITE_URL', DEFAULT_SITE_URL),
     agentUrl: url(env, 'ORCHIDS_AGENT_URL', DEFAULT_AGENT_URL),
     agentWsUrl: url(env, 'ORCHIDS_AGENT_WS_URL', DEFAULT_AGENT_WS_URL, 'ws'),
     agentBUrl: url(env, 'ORCHIDS_AGENT_B_URL', DEFAULT_AGENT_B_URL),

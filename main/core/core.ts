@@ -141,6 +141,7 @@ export class OrchidsCore {
     parts.history.start();
     parts.debugLogs.start();
     parts.states.start();
+    parts.credits.start();
     this.watcher = new DataVersionWatcher(
       parts.db,
       () => this.adoptExternalChanges(parts),
@@ -176,6 +177,7 @@ export class OrchidsCore {
     this.watcher?.stop();
     await step('server', () => parts.server.stop(graceMs), graceMs + 2000);
     parts.states.stop();
+    parts.credits.stop();
     parts.tokens.stop();
     parts.heartbeat.stop();
     await step('request counts', () => parts.counts.stop(), 5000);

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       ...(process.env.BENCH_PROTOCOL ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: process.env.BENCH_PROTOCOL } : {}),
       // The h2 section's row with the upstreamHttp2 setting off.
       ...(process.env.BENCH_UPSTREAM_HTTP2 ? { ORCHIDS_TRAY_UPSTREAM_HTTP2: process.env.BENCH_UPSTREAM_HTTP2 } : {}),
+      // The benchmark measures the request path; the credits reads would be background traffic to the real site.
+      ORCHIDS_TRAY_CREDITS_SYNC: '0',
     },
     config: {
       dataDir: process.env.BENCH_DATA_DIR!,

@@ -163,6 +163,7 @@ async function headlessIdle(bench: Bench): Promise<{ first: number; later: numbe
     ORCHIDS_TRAY_DATA_DIR: dataDir,
     ORCHIDS_CLERK_URL: bench.clerkUrl,
     ORCHIDS_AGENT_URL: bench.agentUrl,
+    ORCHIDS_TRAY_CREDITS_SYNC: '0',
     ORCHIDS_TRAY_PORT: String(port),
   };
   await promisify(execFile)(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie', user!.clientCookie], {

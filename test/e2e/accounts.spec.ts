@@ -162,3 +162,22 @@ test('an account added or removed elsewhere (another window, the CLI) shows in a
   await expect(row).toBeHidden();
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });
+
+test("shows each account's plan and credits left as orchids.app tells them, on demand and from elsewhere", async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  tray.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
+  await addAccount(page, user, 'Work');
+  await page.getByRole('button', { name: 'Check credits' }).click();
+  const cell = await cellUnder(page, /Work/, 'Credits');
+  await expect(cell).toHaveText('PRO · 96,571 left');
+  await expect(cell.locator('.credits-figure')).toHaveAttribute('title', /of 2,000,000 monthly credits left/);
+
+  // A check made elsewhere (another window, `accounts credits`) reaches this window through accountsChanged.
+  tray.sim.setCredits(user.userId, { plan: 'PRO', credits: 90_000 });
+  expect((await callBehindTheWindow(page, 'accounts:checkCredits', {})).ok).toBe(true);
+  await expect(cell).toHaveText('PRO · 90,000 left');
+  await screenshot(page, 'accounts-credits');
+});

@@ -24,6 +24,15 @@ export async function seedShowcase(page: Page, tray: Tray): Promise<void> {
   );
   await addAccount(page, tray.sim.addUser({ email: 'user3@example.test' }), 'Personal');
   await tray.send(3);
+  // Credits as the site tells them: the widest figure a plan has, so the layout is measured with it.
+  for (const [email, plan, credits] of [
+    ['someone.with.a.rather.long.address@engineering.example.test', 'PREMIUM', 3_999_999],
+    ['user3@example.test', 'FREE', 150_000],
+  ] as const) {
+    tray.sim.setCredits(tray.sim.userByEmail(email)!.userId, { plan, credits });
+  }
+  await page.getByRole('button', { name: 'Check credits' }).click();
+  await expect(page.getByText('PREMIUM · 3,999,999 left')).toBeVisible();
   // A requested model the map sends elsewhere (by its claude-opus-* row): the Logs row shows both names.
   await tray.client().messages.create({
     model: 'claude-opus-4-8',

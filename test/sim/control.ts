@@ -54,6 +54,22 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
     case 'POST /clerk-failure':
       sim.setClerkFailure(typeof body.status === 'number' ? body.status : undefined);
       return ok;
+    case 'POST /credits': {
+      // {userId, plan, credits}: what the credits action answers for that user from now on
+      if (!userId || typeof body.plan !== 'string' || typeof body.credits !== 'number')
+        return [400, { error: 'credits needs userId, plan and credits' }];
+      sim.setCredits(userId, { plan: body.plan, credits: body.credits });
+      return ok;
+    }
+    case 'POST /site-redeploy':
+      sim.redeploySite();
+      return ok;
+    case 'POST /site-reply':
+      if (typeof body.body !== 'string') return [400, { error: 'site-reply needs body' }];
+      sim.scriptSiteReply(body.body, typeof body.status === 'number' ? body.status : 200);
+      return ok;
+    case 'GET /site-calls':
+      return [200, sim.siteCalls];
     case 'POST /recording':
       sim.setRecording(body.on !== false);
       return ok;

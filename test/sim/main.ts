@@ -3,10 +3,11 @@
  * JSON line with its URLs on stdout, so a parent can read the first line and knows the servers are listening.
  * Script it through the control API at controlUrl.
  *
- * The line holds clerkUrl, agentUrl (Generation A), agentWsUrl and agentBUrl (Generation B) and controlUrl.
+ * The line holds clerkUrl, agentUrl (Generation A), agentWsUrl and agentBUrl (Generation B), siteUrl (the
+ * marketing site, credits) and controlUrl.
  *
- * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT, SIM_PORT_AGENT_B (0 = random), and optionally
- * SIM_HOST, SIM_ROTATE_CLIENT_COOKIE=0|1 (default on), SIM_CLERK_DELAY_MS, SIM_WS_IDLE_TIMEOUT_MS.
+ * Env: SIM_TOKEN_TTL_SECONDS, SIM_PORT_CLERK, SIM_PORT_AGENT, SIM_PORT_AGENT_B, SIM_PORT_SITE (0 = random), and
+ * optionally SIM_HOST, SIM_ROTATE_CLIENT_COOKIE=0|1 (default on), SIM_CLERK_DELAY_MS, SIM_WS_IDLE_TIMEOUT_MS.
  */
 import { OrchidsSimulator } from './orchids-simulator';
 
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     clerkPort: envNumber('SIM_PORT_CLERK'),
     agentPort: envNumber('SIM_PORT_AGENT'),
     agentBPort: envNumber('SIM_PORT_AGENT_B'),
+    sitePort: envNumber('SIM_PORT_SITE'),
     clerkDelayMs: envNumber('SIM_CLERK_DELAY_MS'),
     wsIdleTimeoutMs: envNumber('SIM_WS_IDLE_TIMEOUT_MS'),
     rotateClientCookie:

@@ -2,7 +2,8 @@
  * A local Clerk + Orchids upstream for integration tests, Playwright e2e and the benchmark. Real HTTP servers on
  * loopback (so the proxy's own undici pool and TLS-free connection reuse are exercised for real): Clerk, the
  * Generation A host (SSE, plus a JSON control API under `/__sim` for tests that run the simulator in another
- * process, see main.ts) and the Generation B host (WebSocket and SSE, gen-b-host.ts).
+ * process, see main.ts), the Generation B host (WebSocket and SSE, gen-b-host.ts) and the marketing site that
+ * answers the credits action (site.ts).
  */
 import type http from 'node:http';
 import type { Socket } from 'node:net';
@@ -11,6 +12,7 @@ import { createClerkHandler, SimAuthority, type ClerkControls, type SimUser } fr
 import { serveControl } from './control';
 import { GenBHost, SSE_B_PATH, WS_PATH, type WsUpgradeInfo } from './gen-b-host';
 import { createServer, listen, readBody, sendJson, type SimTls } from './http-util';
+import { SimSite, type SimCredits, type SiteActionCall } from './site';
 import { emptyStats, GAUGES, type SimStats } from './stats';
 import type { AgentRequestInfo, AgentResponse } from './steps';
 
@@ -21,6 +23,7 @@ export type { SimUser } from './clerk';
 export type { SimStats } from './stats';
 export type { AgentResponder, SimProtocols } from './agent';
 export type { WsUpgradeInfo } from './gen-b-host';
+export type { SimCredits, SiteActionCall } from './site';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;
@@ -32,6 +35,8 @@ export interface SimOptions {
   agentPort?: number;
   /** the Generation B host's port (WebSocket and SSE) */
   agentBPort?: number;
+  /** the marketing site's port (credits) */
+  sitePort?: number;
   /** close a WebSocket (1001) once it has had no request in flight for this long; default never */
   wsIdleTimeoutMs?: number;
   /** default true: each endpoint refuses the other generations' bodies with 400 (see shapes.ts) */
@@ -45,6 +50,8 @@ export interface SimUrls {
   agentUrl: string;
   agentWsUrl: string;
   agentBUrl: string;
+  /** the marketing site (www.orchids.app), for ORCHIDS_SITE_URL */
+  siteUrl: string;
   controlUrl: string;
 }
 
@@ -75,10 +82,12 @@ export class OrchidsSimulator {
   private readonly genB: GenBHost;
   private readonly clerkServer: http.Server;
   private readonly agentServer: http.Server;
+  private readonly site: SimSite;
+  private readonly siteServer: http.Server;
   private readonly sockets = new Map<Socket, SocketMeta>();
   private recording = true;
   private epoch = 0;
-  private urlSet: SimUrls = { clerkUrl: '', agentUrl: '', agentWsUrl: '', agentBUrl: '', controlUrl: '' };
+  private urlSet: SimUrls = { clerkUrl: '', agentUrl: '', agentWsUrl: '', agentBUrl: '', siteUrl: '', controlUrl: '' };
   private closing: Promise<void> | undefined;
 
   private constructor(options: SimOptions) {
@@ -118,6 +127,14 @@ export class OrchidsSimulator {
         if (this.recording) pushBounded(this.upgrades, info);
       },
     });
+    this.site = new SimSite(this.authority, this.stats);
+    this.siteServer = createServer((req, res) => {
+      this.site.handle(req, res).catch((error: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: String(error) });
+        else res.destroy();
+      });
+    }, options.tls);
+    this.siteServer.on('connection', (socket: Socket) => this.track(socket, 'other'));
     this.genB.server.on('connection', (socket: Socket) => {
       this.stats.agentBConnections++;
       this.stats.openAgentBConnections++;
@@ -134,12 +151,14 @@ export class OrchidsSimulator {
       const clerkPort = await listen(sim.clerkServer, options.clerkPort ?? 0, host);
       const agentPort = await listen(sim.agentServer, options.agentPort ?? 0, host);
       const agentBPort = await listen(sim.genB.server, options.agentBPort ?? 0, host);
+      const sitePort = await listen(sim.siteServer, options.sitePort ?? 0, host);
       const s = options.tls ? 's' : '';
       sim.urlSet = {
         clerkUrl: `http${s}://${hostPart}:${clerkPort}`,
         agentUrl: `http${s}://${hostPart}:${agentPort}/agent/coding-agent`,
         agentWsUrl: `ws${s}://${hostPart}:${agentBPort}${WS_PATH}`,
         agentBUrl: `http${s}://${hostPart}:${agentBPort}${SSE_B_PATH}`,
+        siteUrl: `http${s}://${hostPart}:${sitePort}`,
         controlUrl: `http${s}://${hostPart}:${agentPort}/__sim`,
       };
     } catch (error) {
@@ -165,6 +184,10 @@ export class OrchidsSimulator {
   /** Generation B SSE (another port, standing in for another host than agentUrl) */
   get agentBUrl(): string {
     return this.urlSet.agentBUrl;
+  }
+  /** The marketing site: home page, Next.js chunks and the credits server action */
+  get siteUrl(): string {
+    return this.urlSet.siteUrl;
   }
   get controlUrl(): string {
     return this.urlSet.controlUrl;
@@ -251,6 +274,27 @@ export class OrchidsSimulator {
     return this.genB.closeIdle(code, reason);
   }
 
+  /** What the credits action answers for this user from now on (default FREE with 150,000 left). */
+  setCredits(userId: string, credits: SimCredits): void {
+    this.site.setCredits(userId, credits);
+  }
+  /** A new site deployment: the credits action gets a new id, and the old one is "not found" from then on. */
+  redeploySite(): void {
+    this.site.redeploy();
+  }
+  /** The next credits action call is answered with this body (and status) instead, once per call. */
+  scriptSiteReply(body: string, status = 200): void {
+    this.site.scriptReply(body, status);
+  }
+  /** Every credits action call the site received (the last 1,000). */
+  get siteCalls(): readonly SiteActionCall[] {
+    return this.site.calls;
+  }
+  /** The credits action's id as the site's current deployment registers it. */
+  get siteActionId(): string {
+    return this.site.actionId;
+  }
+
   setRecording(on: boolean): void {
     this.recording = on;
   }
@@ -265,7 +309,7 @@ export class OrchidsSimulator {
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const servers = [this.clerkServer, this.agentServer, this.genB.server];
+      const servers = [this.clerkServer, this.agentServer, this.genB.server, this.siteServer];
       const closed = servers.map(
         (server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
       );

@@ -38,6 +38,11 @@ export interface SimStats {
   openWsSockets: number;
   /** WebSocket pings received from clients */
   wsPings: number;
+
+  /** the marketing site (site.ts): home page loads, chunk loads, server-action calls (refused ones included) */
+  sitePages: number;
+  siteChunks: number;
+  siteActions: number;
 }
 
 export const GAUGES: readonly (keyof SimStats)[] = ['openAgentConnections', 'openAgentBConnections', 'openWsSockets'];
@@ -62,5 +67,8 @@ export function emptyStats(): SimStats {
     wsRejectedRequests: 0,
     openWsSockets: 0,
     wsPings: 0,
+    sitePages: 0,
+    siteChunks: 0,
+    siteActions: 0,
   };
 }

@@ -36,6 +36,11 @@ export interface AccountRecord {
   /** The upstream protocol this account last answered on ('' until one has); see upstream/protocol-choice.ts. */
   protocol: UpstreamProtocol | '';
   protocolCheckedAt: number | null;
+  /** The Orchids plan, credits left and the plan's monthly credits as last read (null until read once). */
+  creditsPlan: string | null;
+  creditsLeft: number | null;
+  creditsLimit: number | null;
+  creditsCheckedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

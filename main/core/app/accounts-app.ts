@@ -7,6 +7,7 @@ import {
   type AddAccountInput,
 } from '../accounts/account-service';
 import type { AccountStates } from '../accounts/account-states';
+import type { CreditsSync } from '../credits';
 import type { EventBus } from '../events/event-bus';
 import { accountView } from './views';
 
@@ -16,6 +17,7 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
+  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
 }
@@ -58,6 +60,21 @@ export class AccountsApp {
     this.deps.states.reset(id);
     this.changed();
     return this.get(id);
+  }
+
+  /**
+   * Reads plan and credits again now, for every enabled account or the one given, and answers with the list as it
+   * then stands. A failed read keeps the account's last figure (the reason goes to the log).
+   */
+  async checkCredits(id?: number): Promise<AccountView[]> {
+    if (!this.deps.credits.switchedOn())
+      throw new AccountError('invalid_input', 'Credits checks are off: turn on Credits in Settings first.');
+    if (id === undefined) await this.deps.credits.syncAll();
+    else {
+      this.deps.accounts.get(id);
+      await this.deps.credits.syncOne(id);
+    }
+    return this.list();
   }
 
   private changed(): void {

@@ -27,6 +27,15 @@ export function accountView(account: AccountRecord): AccountView {
     statusReason: account.statusReason,
     statusUntil: account.statusUntil,
     protocol: account.protocol,
+    credits:
+      account.creditsCheckedAt === null
+        ? null
+        : {
+            plan: account.creditsPlan ?? 'FREE',
+            left: account.creditsLeft ?? 0,
+            monthlyLimit: account.creditsLimit ?? 0,
+            checkedAt: account.creditsCheckedAt,
+          },
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };

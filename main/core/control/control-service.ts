@@ -40,6 +40,7 @@ export function createHandlers(core: ControlFacade, options: ControlOptions = {}
     // The desktop app answers these two over IPC itself (main/electron/sign-in.ts).
     'accounts:signIn': desktopOnly,
     'accounts:refreshSignIn': desktopOnly,
+    'accounts:checkCredits': ({ id }) => core.accounts.checkCredits(id),
     'settings:get': () => core.settings.list(),
     'settings:set': ({ key, value }) => {
       core.settings.set(key, value);

@@ -22,6 +22,10 @@ interface AccountRow {
   failure_streak: number;
   protocol: string;
   protocol_checked_at: number | null;
+  credits_plan: string | null;
+  credits_left: number | null;
+  credits_limit: number | null;
+  credits_checked_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -46,6 +50,10 @@ function fromRow(row: AccountRow): AccountRecord {
     failureStreak: row.failure_streak,
     protocol: isUpstreamProtocol(row.protocol) ? row.protocol : '',
     protocolCheckedAt: row.protocol_checked_at,
+    creditsPlan: row.credits_plan,
+    creditsLeft: row.credits_left,
+    creditsLimit: row.credits_limit,
+    creditsCheckedAt: row.credits_checked_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -76,6 +84,10 @@ export type AccountPatch = Partial<{
   failureStreak: number;
   protocol: UpstreamProtocol | '';
   protocolCheckedAt: number | null;
+  creditsPlan: string;
+  creditsLeft: number;
+  creditsLimit: number;
+  creditsCheckedAt: number;
 }>;
 
 const COLUMN: Record<keyof AccountPatch, string> = {
@@ -93,6 +105,10 @@ const COLUMN: Record<keyof AccountPatch, string> = {
   failureStreak: 'failure_streak',
   protocol: 'protocol',
   protocolCheckedAt: 'protocol_checked_at',
+  creditsPlan: 'credits_plan',
+  creditsLeft: 'credits_left',
+  creditsLimit: 'credits_limit',
+  creditsCheckedAt: 'credits_checked_at',
 };
 
 export interface CountDelta {

@@ -88,4 +88,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE request_history ADD COLUMN account_name TEXT;
   ALTER TABLE request_history ADD COLUMN account_email TEXT;
   `,
+  // 7: each account's Orchids plan and credits left, as the site last told them (credits/credits-sync.ts)
+  `
+  ALTER TABLE accounts ADD COLUMN credits_plan TEXT;
+  ALTER TABLE accounts ADD COLUMN credits_left INTEGER;
+  ALTER TABLE accounts ADD COLUMN credits_limit INTEGER;      -- the plan's monthly credits
+  ALTER TABLE accounts ADD COLUMN credits_checked_at INTEGER; -- ms since epoch
+  `,
 ];

@@ -139,6 +139,15 @@ export const SETTING_DEFINITIONS = {
     fromEnv: boolFromEnv,
     needsRestart: false,
   },
+  creditsSync: {
+    env: 'ORCHIDS_TRAY_CREDITS_SYNC',
+    // Reads each enabled account's plan and credits from orchids.app every 15 minutes (credits/credits-sync.ts).
+    // Off, nothing is sent to the site at all, and the figures stay as last read.
+    default: true,
+    schema: z.boolean(),
+    fromEnv: boolFromEnv,
+    needsRestart: false,
+  },
   thinkingMode: {
     env: undefined,
     // Generation B's config.thinkingMode. auto follows the request's `thinking` (absent: enabled, as the original

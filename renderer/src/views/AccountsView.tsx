@@ -11,7 +11,7 @@ import { useLive } from '../lib/live';
 
 export function AccountsView() {
   const api = useApi();
-  const { accounts, accountsError, dropAccount, refreshStatus } = useLive();
+  const { accounts, accountsError, dropAccount, putAccount, refreshStatus } = useLive();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<AccountView | null>(null);
   const [removing, setRemoving] = useState<AccountView | null>(null);
@@ -21,6 +21,11 @@ export function AccountsView() {
     dropAccount(id);
     refreshStatus();
     setRemoving(null);
+  });
+
+  // Failures of single accounts only reach the log: the figures they had stay, so there is nothing to show here.
+  const checkCredits = useAction(async () => {
+    for (const account of await api.accounts.checkCredits({})) putAccount(account);
   });
 
   const addButton = (
@@ -38,13 +43,22 @@ export function AccountsView() {
         }
         actions={
           <>
+            <button
+              type="button"
+              className="button"
+              title="Read each enabled account's plan and credits from orchids.app now"
+              disabled={checkCredits.pending || !accounts?.length}
+              onClick={() => void checkCredits.run()}
+            >
+              {checkCredits.pending ? 'Checking credits…' : 'Check credits'}
+            </button>
             <ImportButton />
             <ExportButton count={accounts?.length ?? 0} />
             {addButton}
           </>
         }
       />
-      <ErrorNote>{accountsError}</ErrorNote>
+      <ErrorNote>{accountsError ?? checkCredits.error}</ErrorNote>
       {accounts === null ? (
         <p className="muted" aria-busy="true">
           Loading accounts…
@@ -72,6 +86,9 @@ export function AccountsView() {
                 </th>
                 <th scope="col" className="num col-fit">
                   Requests
+                </th>
+                <th scope="col" className="col-fit">
+                  Credits
                 </th>
                 <th scope="col" className="col-fit">
                   Last used

@@ -24,6 +24,23 @@ interface AccountRowProps {
   onRemove: (account: AccountView) => void;
 }
 
+/** "PRO · 96,571 left", with what it is out of and when orchids.app said so in its title; a dash before then. */
+export function CreditsFigure({ credits }: { credits: AccountView['credits'] }) {
+  if (!credits) return <span title="Not read from orchids.app yet">—</span>;
+  const title =
+    `${credits.plan} plan: ${formatCount(credits.left)} of ${formatCount(credits.monthlyLimit)} monthly credits ` +
+    `left, as orchids.app said at ${formatDateTime(credits.checkedAt)}`;
+  return (
+    <span className="credits-figure" title={title}>
+      <span className="credits-plan">{credits.plan}</span>
+      <span className="credits-sep" aria-hidden="true">
+        {' · '}
+      </span>
+      <span className="credits-left">{formatCount(credits.left)} left</span>
+    </span>
+  );
+}
+
 /** One account: who, its state and why, its share and traffic, and what can be done to it. */
 export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) {
   const api = useApi();
@@ -73,6 +90,9 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
       </td>
       <td className="num cell-requests" data-label="Requests">
         {formatCount(account.requestCount)}
+      </td>
+      <td className="cell-credits" data-label="Credits">
+        <CreditsFigure credits={account.credits} />
       </td>
       <td className="nowrap cell-used" data-label="Last used">
         <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>

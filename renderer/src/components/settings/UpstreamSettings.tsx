@@ -57,6 +57,15 @@ export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
           }
           save={save}
         />
+        <SwitchSetting
+          view={settings.creditsSync!}
+          label="Credits"
+          description={
+            "Read each enabled account's plan and credits left from orchids.app every 15 minutes, with the " +
+            "account's own session. Off, nothing is sent to orchids.app and the figures stay as last read."
+          }
+          save={save}
+        />
         <ChoiceSetting
           view={settings.thinkingMode!}
           label="Thinking (Generation B)"

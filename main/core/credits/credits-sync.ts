@@ -1,0 +1,132 @@
+import type { AccountRecord } from '../accounts/types';
+import type { CreditsFigure } from './credits-reply';
+
+/** How often every enabled account's credits are read again. */
+export const CREDITS_SYNC_INTERVAL_MS = 15 * 60_000;
+/** The first pass waits this long after start, so it never competes with the requests of a fresh start. */
+export const CREDITS_FIRST_SYNC_MS = 10_000;
+/** Accounts read at once: a pass over many accounts is a trickle, not a burst, at the site. */
+export const CREDITS_SYNC_CONCURRENCY = 2;
+
+export interface CreditsSyncDeps {
+  accounts: () => readonly AccountRecord[];
+  /** A session JWT for the account without minting one (undefined: none to hand, the account is skipped). */
+  token: (account: AccountRecord) => Promise<string | undefined>;
+  read: (jwt: string, userId: string) => Promise<CreditsFigure>;
+  /** Persists a figure; true when plan, credits or limit differ from what was stored. */
+  save: (accountId: number, figure: CreditsFigure, checkedAt: number) => boolean;
+  /** The run-time switch; off, nothing is sent to the site. */
+  enabled: () => boolean;
+  /** Told once after a pass (or a single check) in which any figure changed. */
+  changed: () => void;
+  log: (line: string) => void;
+  now?: () => number;
+  intervalMs?: number;
+  firstSyncMs?: number;
+  concurrency?: number;
+}
+
+/** What a pass did, for whoever asked for it. */
+export interface CreditsPass {
+  checked: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+}
+
+/**
+ * Keeps each account's plan and credits fresh, entirely off the request path: a timer starts passes, a pass reads
+ * a few accounts at a time, and a failure only costs a log line (the account keeps its last figure and the time it
+ * was read). Passes do not overlap: a check asked for while one runs joins it.
+ */
+export class CreditsSync {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<CreditsPass> | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CreditsSyncDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.arm(this.deps.firstSyncMs ?? CREDITS_FIRST_SYNC_MS);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Whether the run-time switch lets anything be sent to the site. */
+  switchedOn(): boolean {
+    return this.deps.enabled();
+  }
+
+  /** Reads every enabled account now (or joins the pass already running). */
+  syncAll(): Promise<CreditsPass> {
+    this.running ??= this.pass(this.deps.accounts().filter(worthAsking)).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  /** Reads one account now, enabled or not; resolves once its figure (or the failure) is recorded. */
+  async syncOne(accountId: number): Promise<CreditsPass> {
+    const account = this.deps.accounts().find((a) => a.id === accountId);
+    return this.pass(account ? [account] : []);
+  }
+
+  private arm(delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      const next = (): void => this.arm(this.deps.intervalMs ?? CREDITS_SYNC_INTERVAL_MS);
+      if (!this.deps.enabled()) return next();
+      this.syncAll().then(next, next);
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async pass(accounts: readonly AccountRecord[]): Promise<CreditsPass> {
+    const result: CreditsPass = { checked: 0, changed: 0, failed: 0, skipped: 0 };
+    if (!this.deps.enabled()) return result;
+    const queue = [...accounts];
+    const worker = async (): Promise<void> => {
+      for (let account = queue.shift(); account && !this.stopped; account = queue.shift()) {
+        await this.check(account, result);
+      }
+    };
+    const lanes = Math.max(1, Math.min(this.deps.concurrency ?? CREDITS_SYNC_CONCURRENCY, queue.length));
+    await Promise.all(Array.from({ length: lanes }, worker));
+    if (result.changed > 0) this.deps.changed();
+    return result;
+  }
+
+  private async check(account: AccountRecord, result: CreditsPass): Promise<void> {
+    try {
+      const jwt = await this.deps.token(account);
+      if (!jwt) {
+        result.skipped += 1;
+        this.deps.log(`[credits] account ${account.id}: skipped, no session token to hand`);
+        return;
+      }
+      const figure = await this.deps.read(jwt, account.userId);
+      if (this.stopped) return;
+      result.checked += 1;
+      if (this.deps.save(account.id, figure, this.now())) result.changed += 1;
+    } catch (error) {
+      result.failed += 1;
+      // Messages come from CreditsError and Clerk errors, which never carry a token, cookie or reply body.
+      this.deps.log(
+        `[credits] account ${account.id}: reading credits failed, keeping the last figure: ${(error as Error).message}`,
+      );
+    }
+  }
+}
+
+/** Accounts whose session can be used at all: enabled, and neither signed out nor sealed where this app is blind. */
+function worthAsking(account: AccountRecord): boolean {
+  return account.enabled && account.status !== 'signed_out' && account.status !== 'locked';
+}

@@ -1,0 +1,74 @@
+/**
+ * Builds the credits sync from the core's parts: the site's action found and called through the shared upstream
+ * pool, figures written through the account service (database, then cache), `accounts.changed` when one moved.
+ */
+import type { AccountService } from '../accounts/account-service';
+import type { AccountRecord } from '../accounts/types';
+import type { Dispatcher } from 'undici';
+import { ActionDiscovery } from './action-discovery';
+import { CreditsReader } from './credits-reader';
+import type { CreditsFigure } from './credits-reply';
+import { CreditsSync, type CreditsSyncDeps } from './credits-sync';
+
+export { CreditsSync } from './credits-sync';
+
+/** Each site call (the page, a chunk, the action) gets this long in all. */
+const SITE_TIMEOUT_MS = 15_000;
+
+export interface CreditsWiring {
+  siteUrl: string;
+  dispatcher: () => Dispatcher;
+  accounts: Pick<AccountService, 'list' | 'get' | 'write' | 'checkSignIn' | 'tokens'>;
+  enabled: () => boolean;
+  changed: () => void;
+  log: (line: string) => void;
+  timing?: Pick<CreditsSyncDeps, 'intervalMs' | 'firstSyncMs' | 'concurrency'>;
+}
+
+export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
+  const http = { dispatcher: wiring.dispatcher, timeoutMs: SITE_TIMEOUT_MS };
+  const discovery = new ActionDiscovery({ siteUrl: wiring.siteUrl, http });
+  const reader = new CreditsReader({ siteUrl: wiring.siteUrl, http, discovery });
+  const { accounts } = wiring;
+  return new CreditsSync({
+    ...wiring.timing,
+    accounts: () => accounts.list(),
+    token: (account) => sessionToken(accounts, account),
+    read: (jwt, userId) => reader.read(jwt, userId),
+    save: (id, figure, at) => save(accounts, id, figure, at),
+    enabled: wiring.enabled,
+    changed: wiring.changed,
+    log: wiring.log,
+  });
+}
+
+/**
+ * The token the request path already holds; failing that, the one Clerk offers with the client (a read, which also
+ * keeps what Clerk rotates). Never a mint: credits are not worth a token of their own, nor worth keeping one warm.
+ */
+async function sessionToken(accounts: CreditsWiring['accounts'], account: AccountRecord): Promise<string | undefined> {
+  const held = accounts.tokens.current(account.id);
+  if (held) return held;
+  await accounts.checkSignIn(account.id);
+  return accounts.tokens.current(account.id);
+}
+
+function save(accounts: CreditsWiring['accounts'], id: number, figure: CreditsFigure, at: number): boolean {
+  let before: AccountRecord;
+  try {
+    before = accounts.get(id);
+  } catch {
+    return false; // removed while its credits were read
+  }
+  accounts.write(id, {
+    creditsPlan: figure.plan,
+    creditsLeft: figure.credits,
+    creditsLimit: figure.monthlyLimit,
+    creditsCheckedAt: at,
+  });
+  return (
+    before.creditsPlan !== figure.plan ||
+    before.creditsLeft !== figure.credits ||
+    before.creditsLimit !== figure.monthlyLimit
+  );
+}

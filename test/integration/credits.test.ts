@@ -1,0 +1,198 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../main/cli';
+import type { CoreEvent } from '../../main/core/events/types';
+import { simEnv } from '../helpers/sim-env';
+import { startStack, type Stack } from '../helpers/stack';
+import { until } from '../helpers/wait';
+
+let stacks: Stack[] = [];
+afterEach(async () => {
+  for (const stack of stacks) await stack.stop();
+  stacks = [];
+});
+
+/** A stack whose timer never fires during a test unless asked: passes run on demand. */
+async function stack(options: Parameters<typeof startStack>[0] = {}): Promise<Stack> {
+  const started = await startStack({
+    ...options,
+    core: { creditsTiming: { firstSyncMs: 3_600_000 }, ...options.core },
+  });
+  stacks.push(started);
+  return started;
+}
+
+function credits(s: Stack, id: number) {
+  return s.core.accounts.get(id).credits;
+}
+
+/** No session JWT (fake ones start like real ones, `eyJ`), no cookie value, in any log line. */
+function expectNoSecretsLogged(s: Stack): void {
+  for (const line of s.logs) {
+    expect(line).not.toMatch(/eyJ[A-Za-z0-9_-]{8,}/);
+    expect(line).not.toContain('__session');
+    for (const user of s.users) expect(line).not.toContain(user.clientCookie);
+  }
+}
+
+describe('credits from orchids.app', () => {
+  it('finds the action once, reads each account with its own session, keeps the figures across a restart', async () => {
+    const s = await stack({ accounts: 2 });
+    const [first, second] = s.accountIds as [number, number];
+    s.sim.setCredits(s.users[0]!.userId, { plan: 'PRO', credits: 96_571 });
+    expect(credits(s, first)).toBeNull();
+    const events: CoreEvent[] = [];
+    s.core.subscribe((batch) => events.push(...batch));
+
+    const before = Date.now();
+    const listed = await s.core.accounts.checkCredits();
+    expect(listed.map((a) => a.credits && { plan: a.credits.plan, left: a.credits.left })).toEqual([
+      { plan: 'PRO', left: 96_571 },
+      { plan: 'FREE', left: 150_000 },
+    ]);
+    expect(credits(s, first)).toMatchObject({ monthlyLimit: 2_000_000 });
+    expect(credits(s, second)).toMatchObject({ monthlyLimit: 150_000 });
+    expect(credits(s, first)!.checkedAt).toBeGreaterThanOrEqual(before);
+    // One discovery shared by both reads; one action call per account, made as the site's own page makes it.
+    expect(s.sim.stats.sitePages).toBe(1);
+    expect(s.sim.siteCalls.map((c) => [c.outcome, c.sessionUser, c.body])).toEqual(
+      expect.arrayContaining([
+        ['ok', s.users[0]!.userId, JSON.stringify([s.users[0]!.userId])],
+        ['ok', s.users[1]!.userId, JSON.stringify([s.users[1]!.userId])],
+      ]),
+    );
+    expect(s.sim.siteCalls).toHaveLength(2);
+    expect(s.sim.siteCalls[0]).toMatchObject({
+      actionId: s.sim.siteActionId,
+      accept: 'text/x-component',
+      contentType: 'text/plain;charset=UTF-8',
+      origin: s.sim.siteUrl,
+    });
+    // The tokens the accounts already held: not even a Clerk read, let alone a mint, for credits.
+    expect(s.sim.stats.tokenRequests + s.sim.stats.clientLookups).toBe(0);
+    await until(() => events.some((e) => e.type === 'accounts.changed'), { what: 'accounts.changed' });
+
+    // The same figures again: stored, but nothing changed, so no event.
+    events.length = 0;
+    await s.core.accounts.checkCredits(first);
+    expect(s.sim.stats.sitePages).toBe(1); // the id is kept
+    await s.core.stop(1000);
+
+    const reopened = await stack({ dataDir: s.dataDir, accounts: 0 });
+    expect(reopened.core.accounts.get(first).credits).toMatchObject({ plan: 'PRO', left: 96_571 });
+    expect(reopened.sim.stats.siteActions).toBe(0);
+    expect(events.some((e) => e.type === 'accounts.changed')).toBe(false);
+    expectNoSecretsLogged(s);
+  });
+
+  it('finds the action again after the site redeploys (x-nextjs-action-not-found) and retries once', async () => {
+    const s = await stack({ accounts: 1 });
+    const [id] = s.accountIds as [number];
+    await s.core.accounts.checkCredits();
+    const oldId = s.sim.siteActionId;
+    s.sim.redeploySite();
+    s.sim.setCredits(s.users[0]!.userId, { plan: 'ULTRA', credits: 11_000_000 });
+
+    await s.core.accounts.checkCredits();
+    expect(credits(s, id)).toMatchObject({ plan: 'ULTRA', left: 11_000_000, monthlyLimit: 12_000_000 });
+    expect(s.sim.siteCalls.slice(-2).map((c) => [c.actionId, c.outcome])).toEqual([
+      [oldId, 'not-found'],
+      [s.sim.siteActionId, 'ok'],
+    ]);
+    expect(s.sim.stats.sitePages).toBe(2);
+    expectNoSecretsLogged(s);
+  });
+
+  it('a garbage reply or an error status keeps the last figure and its time, with a log line', async () => {
+    const s = await stack({ accounts: 1 });
+    const [id] = s.accountIds as [number];
+    s.sim.setCredits(s.users[0]!.userId, { plan: 'PREMIUM', credits: 1234 });
+    await s.core.accounts.checkCredits();
+    const known = credits(s, id);
+    expect(known).toMatchObject({ plan: 'PREMIUM', left: 1234 });
+
+    s.sim.setCredits(s.users[0]!.userId, { plan: 'PREMIUM', credits: 1 });
+    s.sim.scriptSiteReply('0:{"a":"$@1"}\n1:{"credits":"lots","plan":{"x":1}}\n\u0000garbage{{{');
+    s.sim.scriptSiteReply('Internal Server Error', 500);
+    for (let i = 0; i < 2; i++) await s.core.accounts.checkCredits();
+    expect(credits(s, id)).toEqual(known);
+    const failures = s.logs.filter((line) => line.startsWith(`[credits] account ${id}: reading credits failed`));
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toContain('no credits figure');
+    expect(failures[1]).toContain('HTTP 500');
+    expectNoSecretsLogged(s);
+  });
+
+  it('with the switch off, nothing goes to the site: not at start, not on the timer, not on demand', async () => {
+    const s = await stack({
+      accounts: 1,
+      env: { ORCHIDS_TRAY_CREDITS_SYNC: '0' },
+      core: { creditsTiming: { firstSyncMs: 10, intervalMs: 10 } },
+    });
+    const asked = vi.spyOn(s.core.internals.settings, 'get');
+    await until(() => asked.mock.calls.filter(([key]) => key === 'creditsSync').length >= 3, {
+      what: 'three timer ticks',
+    });
+    await expect(s.core.accounts.checkCredits()).rejects.toThrow(/Credits checks are off/);
+    expect(s.sim.stats.sitePages + s.sim.stats.siteChunks + s.sim.stats.siteActions).toBe(0);
+    expect(s.sim.stats.clientLookups).toBe(0);
+    expect(credits(s, s.accountIds[0]!)).toBeNull();
+  });
+
+  it('runs by itself: the first pass after start, then again on the interval', async () => {
+    const s = await stack({ accounts: 1, core: { creditsTiming: { firstSyncMs: 10, intervalMs: 50 } } });
+    const [id] = s.accountIds as [number];
+    await until(() => credits(s, id) !== null, { what: 'the first background read' });
+    s.sim.setCredits(s.users[0]!.userId, { plan: 'MAX', credits: 29_000_000 });
+    await until(() => credits(s, id)?.plan === 'MAX', { what: 'a later background read' });
+    expectNoSecretsLogged(s);
+  });
+
+  it('reads an account whose token lapsed with the token Clerk offers, not a mint', async () => {
+    const s = await stack({ accounts: 1 });
+    const [id] = s.accountIds as [number];
+    s.core.internals.tokens.forget(id);
+    await s.core.accounts.checkCredits();
+    expect(credits(s, id)).toMatchObject({ plan: 'FREE' });
+    expect(s.sim.stats.clientLookups).toBe(1);
+    expect(s.sim.stats.tokenRequests).toBe(0); // no POST …/tokens: the offered token was enough
+  });
+});
+
+describe('npm run cli -- accounts list / credits', () => {
+  it('shows each account’s plan and credits left, a dash before the first read, and the figure in --json', async () => {
+    const s = await stack({ accounts: 0 });
+    await s.core.stop(1000); // the CLI opens the data folder itself
+    const user = s.sim.addUser();
+    s.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
+    const env = { ORCHIDS_TRAY_DATA_DIR: s.dataDir, ...simEnv(s.sim) };
+    const lines: string[] = [];
+    const cli = async (...args: string[]): Promise<string> => {
+      lines.length = 0;
+      expect(
+        await runCli(
+          args,
+          (line) => lines.push(line),
+          env,
+          () => {},
+        ),
+      ).toBe(0);
+      return lines.join('\n');
+    };
+    await cli('accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work');
+
+    const before = (await cli('accounts', 'list')).split('\n');
+    expect(before[0]).toMatch(/PROTOCOL\s+CREDITS\s+STATE$/);
+    expect(before[1]).toMatch(/\s-\s+ready$/);
+
+    const checked = (await cli('accounts', 'credits')).split('\n');
+    expect(checked[1]).toMatch(/PRO 96,571 left\s+ready$/);
+    expect((await cli('accounts', 'list')).split('\n')[1]).toContain('PRO 96,571 left');
+    const [json] = JSON.parse(await cli('accounts', 'list', '--json')) as Array<{ credits: unknown }>;
+    expect(json!.credits).toEqual({
+      plan: 'PRO',
+      left: 96_571,
+      monthlyLimit: 2_000_000,
+      checkedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * The simulated marketing site (www.orchids.app) as far as credits need it (protocol page 4.1, gen-b 3.6): a home
+ * page linking Next.js chunks, one chunk registering the profile server action, and `POST /` answering that action
+ * with an RSC reply for the user whose session JWT comes in the `__session` cookie.
+ */
+import { randomBytes } from 'node:crypto';
+import type http from 'node:http';
+import type { SimAuthority } from './clerk';
+import { readBody, sendText } from './http-util';
+import type { SimStats } from './stats';
+
+export interface SimCredits {
+  plan: string;
+  credits: number;
+}
+
+/** What the site saw of one action call: enough to check what the client sends, nothing secret kept. */
+export interface SiteActionCall {
+  actionId: string;
+  /** The JSON body as sent (`["user_…"]`). */
+  body: string;
+  /** Whose session the `__session` cookie carried ('' when none the simulator issued). */
+  sessionUser: string;
+  accept: string;
+  contentType: string;
+  origin: string;
+  /** How the call was answered. */
+  outcome: 'ok' | 'not-found' | 'no-session' | 'scripted';
+}
+
+const DEFAULT_CREDITS: SimCredits = { plan: 'FREE', credits: 150_000 };
+const MAX_RECORDED = 1_000;
+const CHUNKS = '/_next/static/chunks/';
+
+const newActionId = (): string => randomBytes(21).toString('hex');
+
+export class SimSite {
+  readonly calls: SiteActionCall[] = [];
+  /** The credits action's current id; a redeploy replaces it, so the old id is "not found" from then on. */
+  actionId = newActionId();
+  /** Answers for the next action calls, verbatim (garbage, odd shapes), before the normal answer resumes. */
+  private readonly scripted: Array<{ status: number; body: string }> = [];
+  private readonly credits = new Map<string, SimCredits>();
+  private build = 1;
+
+  constructor(
+    private readonly authority: SimAuthority,
+    private readonly stats: SimStats,
+  ) {}
+
+  setCredits(userId: string, credits: SimCredits): void {
+    this.credits.set(userId, { ...credits });
+  }
+
+  creditsOf(userId: string): SimCredits {
+    return this.credits.get(userId) ?? DEFAULT_CREDITS;
+  }
+
+  /** A new deployment: new chunk names and a new action id, as each real deploy brings. */
+  redeploy(): void {
+    this.build += 1;
+    this.actionId = newActionId();
+  }
+
+  /** The next action call gets this answer instead of the real one. */
+  scriptReply(body: string, status = 200): void {
+    this.scripted.push({ status, body });
+  }
+
+  readonly handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const body = await readBody(req);
+    if (req.method === 'GET' && path === '/') {
+      this.stats.sitePages++;
+      return sendText(res, 200, this.homePage(), { 'content-type': 'text/html; charset=utf-8' });
+    }
+    if (req.method === 'GET' && path.startsWith(CHUNKS)) {
+      this.stats.siteChunks++;
+      const chunk = this.chunk(path.slice(CHUNKS.length));
+      if (chunk === undefined) return sendText(res, 404, 'Not Found');
+      return sendText(res, 200, chunk, { 'content-type': 'application/javascript; charset=utf-8' });
+    }
+    if (req.method === 'POST' && path === '/' && typeof req.headers['next-action'] === 'string') {
+      this.stats.siteActions++;
+      return this.action(req, res, body);
+    }
+    return sendText(res, 404, 'Not Found');
+  };
+
+  private homePage(): string {
+    // An inline script, another origin's script and a non-chunk script sit beside the chunks, as on the real page.
+    return [
+      '<!DOCTYPE html><html><head><title>Orchids (simulated)</title>',
+      `<script src="${CHUNKS}webpack-b${this.build}.js" async=""></script>`,
+      '<script src="https://cdn.example.test/analytics.js"></script>',
+      '<script>self.__next_f=self.__next_f||[]</script>',
+      '</head><body><main>Simulated marketing page</main>',
+      `<script src="${CHUNKS}main-app-b${this.build}.js" async=""></script>`,
+      `<script src="${CHUNKS}app/page-b${this.build}.js?dpl=dpl_sim${this.build}" async=""></script>`,
+      '</body></html>',
+    ].join('\n');
+  }
+
+  private chunk(name: string): string | undefined {
+    const reference = (id: string, exportName: string): string =>
+      `(0,n.createServerReference)("${id}",n.callServer,void 0,n.findSourceMapURL,"${exportName}")`;
+    if (name === `webpack-b${this.build}.js`) return '(()=>{"use strict";var e={};self.webpackChunk_N_E=[]})();';
+    // A lower-ranked action of the same list comes first, so a client must prefer by name, not by order.
+    if (name === `main-app-b${this.build}.js`) {
+      const usage = reference('0'.repeat(40) + 'aa', 'getUsage');
+      return `"use strict";let a=${usage},b=${reference('f'.repeat(42), 'listProjects')};`;
+    }
+    if (name === `app/page-b${this.build}.js`) {
+      const profile = reference(this.actionId, 'getUserProfile');
+      return `(self.webpackChunk_N_E=self.webpackChunk_N_E||[]).push([[974],{1:(e,t,n)=>{let r=${profile};}}]);`;
+    }
+    return undefined;
+  }
+
+  private action(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const actionId = req.headers['next-action'] as string;
+    const session = /(?:^|;\s*)__session=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const check = this.authority.checkToken(session);
+    const sessionUser = check.ok ? check.userId : '';
+    const record = (outcome: SiteActionCall['outcome']): void => {
+      this.calls.push({
+        actionId,
+        body,
+        sessionUser,
+        accept: req.headers.accept ?? '',
+        contentType: req.headers['content-type'] ?? '',
+        origin: req.headers.origin ?? '',
+        outcome,
+      });
+      if (this.calls.length > MAX_RECORDED) this.calls.shift();
+    };
+    if (actionId !== this.actionId) {
+      record('not-found');
+      return sendText(res, 404, 'Server action not found.', { 'x-nextjs-action-not-found': '1' });
+    }
+    const scripted = this.scripted.shift();
+    if (scripted) {
+      record('scripted');
+      return sendText(res, scripted.status, scripted.body, { 'content-type': 'text/x-component' });
+    }
+    const head = `0:{"a":"$@1","f":"","b":"sim-build-${this.build}"}\n`;
+    // Next.js runs the action for any caller; without a session the profile action finds no user.
+    if (!check.ok || body !== JSON.stringify([check.userId])) {
+      record('no-session');
+      return sendText(res, 200, `${head}1:null\n`, { 'content-type': 'text/x-component' });
+    }
+    record('ok');
+    const user = this.authority.user(check.userId);
+    const { plan, credits } = this.creditsOf(check.userId);
+    const profile = {
+      id: 7_151_762,
+      userId: check.userId,
+      email: user?.email ?? '',
+      plan,
+      credits,
+      lastFreeCreditsRedeem: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+    };
+    sendText(res, 200, `${head}1:${JSON.stringify(profile)}\n`, { 'content-type': 'text/x-component' });
+  }
+}

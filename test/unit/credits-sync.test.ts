@@ -1,0 +1,218 @@
+import { Agent } from 'undici';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ActionDiscovery, ACTION_ID_TTL_MS } from '../../main/core/credits/action-discovery';
+import type { CreditsFigure } from '../../main/core/credits/credits-reply';
+import { CreditsSync, type CreditsSyncDeps } from '../../main/core/credits/credits-sync';
+import { fakeAccount } from '../helpers/accounts';
+import { until } from '../helpers/wait';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+
+const FIGURE: CreditsFigure = { plan: 'PRO', credits: 10, monthlyLimit: 2_000_000 };
+
+/** Reads that stay open until the test settles them, so how many run at once can be seen. */
+function heldReads() {
+  const open: Array<{ userId: string; settle: (figure?: CreditsFigure) => void }> = [];
+  let most = 0;
+  const read = (_jwt: string, userId: string): Promise<CreditsFigure> =>
+    new Promise((resolve, reject) => {
+      open.push({
+        userId,
+        settle: (figure) => (figure ? resolve(figure) : reject(new Error('the site answered HTTP 503'))),
+      });
+      most = Math.max(most, open.length);
+    });
+  const settleAll = (figure?: CreditsFigure): void => {
+    for (const entry of open.splice(0)) entry.settle(figure);
+  };
+  return { read, open, settleAll, most: () => most };
+}
+
+function sync(overrides: Partial<CreditsSyncDeps>): { sync: CreditsSync; saved: number[]; logs: string[] } {
+  const saved: number[] = [];
+  const logs: string[] = [];
+  const created = new CreditsSync({
+    accounts: () => [],
+    token: async () => 'header.payload.signature',
+    read: async () => FIGURE,
+    save: (id) => {
+      saved.push(id);
+      return true;
+    },
+    enabled: () => true,
+    changed: () => {},
+    log: (line) => logs.push(line),
+    ...overrides,
+  });
+  syncs.push(created);
+  return { sync: created, saved, logs };
+}
+
+let syncs: CreditsSync[] = [];
+afterEach(() => {
+  for (const s of syncs) s.stop();
+  syncs = [];
+});
+
+describe('the credits sync', () => {
+  it('reads at most two accounts at once and skips disabled, signed-out and locked ones', async () => {
+    const reads = heldReads();
+    const accounts = [
+      ...[1, 2, 3, 4, 5].map((id) => fakeAccount(id)),
+      fakeAccount(6, { enabled: false }),
+      fakeAccount(7, { status: 'signed_out' }),
+      fakeAccount(8, { status: 'locked' }),
+    ];
+    let changes = 0;
+    const { sync: s, saved } = sync({ accounts: () => accounts, read: reads.read, changed: () => (changes += 1) });
+    const pass = s.syncAll();
+    expect(s.syncAll()).toBe(pass); // a second ask joins the pass running
+    for (let left = 5; left > 0;) {
+      await until(() => reads.open.length > 0);
+      left -= reads.open.length;
+      reads.settleAll(FIGURE);
+    }
+    expect(await pass).toEqual({ checked: 5, changed: 5, failed: 0, skipped: 0 });
+    expect(reads.most()).toBe(2);
+    expect(saved.sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(changes).toBe(1); // one event for the pass, not one per account
+  });
+
+  it('a failed read saves nothing and logs the reason with the account id', async () => {
+    const reads = heldReads();
+    let changes = 0;
+    const {
+      sync: s,
+      saved,
+      logs,
+    } = sync({
+      accounts: () => [fakeAccount(3)],
+      read: reads.read,
+      changed: () => (changes += 1),
+    });
+    const pass = s.syncOne(3);
+    await until(() => reads.open.length === 1);
+    reads.settleAll();
+    expect(await pass).toEqual({ checked: 0, changed: 0, failed: 1, skipped: 0 });
+    expect(saved).toEqual([]);
+    expect(changes).toBe(0);
+    expect(logs).toEqual([
+      '[credits] account 3: reading credits failed, keeping the last figure: the site answered HTTP 503',
+    ]);
+  });
+
+  it('an account without a session token to hand is skipped, not read', async () => {
+    let reads = 0;
+    const { sync: s } = sync({
+      accounts: () => [fakeAccount(1)],
+      token: async () => undefined,
+      read: async () => {
+        reads += 1;
+        return FIGURE;
+      },
+    });
+    expect(await s.syncAll()).toMatchObject({ skipped: 1, checked: 0 });
+    expect(reads).toBe(0);
+  });
+
+  it('switched off, a pass asks for no token and reads nothing', async () => {
+    let asked = 0;
+    const { sync: s } = sync({
+      accounts: () => [fakeAccount(1)],
+      enabled: () => false,
+      token: async () => {
+        asked += 1;
+        return 'header.payload.signature';
+      },
+    });
+    expect(await s.syncAll()).toEqual({ checked: 0, changed: 0, failed: 0, skipped: 0 });
+    expect(asked).toBe(0);
+  });
+});
+
+describe('finding the credits action on the site', () => {
+  let sim: OrchidsSimulator | undefined;
+  const agent = new Agent();
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+  afterAll(() => agent.close());
+
+  it('reads the page and chunks once, keeps the id six hours, prefers getUserProfile over getUsage', async () => {
+    sim = await OrchidsSimulator.start();
+    let now = 1_000_000;
+    const discovery = new ActionDiscovery({
+      siteUrl: sim.siteUrl,
+      http: { dispatcher: () => agent, timeoutMs: 5_000 },
+      now: () => now,
+    });
+    const [a, b] = await Promise.all([discovery.actionId(), discovery.actionId()]);
+    expect(a).toBe(sim.siteActionId);
+    expect(b).toBe(a);
+    expect(sim.stats.sitePages).toBe(1);
+    expect(sim.stats.siteChunks).toBe(3); // the page's three same-origin chunks; the CDN script is not fetched
+
+    now += ACTION_ID_TTL_MS - 1;
+    expect(await discovery.actionId()).toBe(a);
+    expect(sim.stats.sitePages).toBe(1);
+
+    sim.redeploySite();
+    now += 1;
+    expect(await discovery.actionId()).toBe(sim.siteActionId);
+    expect(sim.stats.sitePages).toBe(2);
+  });
+
+  it('says why when the site has no such action', async () => {
+    sim = await OrchidsSimulator.start();
+    const discovery = new ActionDiscovery({
+      siteUrl: `${sim.siteUrl}/nowhere`,
+      http: { dispatcher: () => agent, timeoutMs: 5_000 },
+    });
+    await expect(discovery.actionId()).rejects.toThrow("the site's home page answered HTTP 404");
+  });
+});
+
+describe("the simulator's site, driven through its control API", () => {
+  let sim: OrchidsSimulator | undefined;
+  afterEach(async () => {
+    await sim?.close();
+    sim = undefined;
+  });
+
+  it('sets a user’s credits, scripts a reply, redeploys, and lists the calls it saw', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const control = (path: string, body?: unknown) =>
+      fetch(`${sim!.controlUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((r) => r.json());
+    const lookup = (await (
+      await fetch(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } })
+    ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
+    const jwt = lookup.response.sessions[0]!.last_active_token.jwt;
+    const action = (id: string) =>
+      fetch(`${sim!.siteUrl}/`, {
+        method: 'POST',
+        headers: { 'next-action': id, cookie: `__session=${jwt}`, 'content-type': 'text/plain;charset=UTF-8' },
+        body: JSON.stringify([user.userId]),
+      });
+
+    expect(await control('/credits', { userId: user.userId, plan: 'MAX', credits: 5 })).toEqual({ ok: true });
+    expect(await (await action(sim.siteActionId)).text()).toContain('"plan":"MAX","credits":5');
+    await control('/site-reply', { body: 'not rsc', status: 502 });
+    const scripted = await action(sim.siteActionId);
+    expect([scripted.status, await scripted.text()]).toEqual([502, 'not rsc']);
+    const oldId = sim.siteActionId;
+    await control('/site-redeploy', {});
+    const stale = await action(oldId);
+    expect([stale.status, stale.headers.get('x-nextjs-action-not-found')]).toEqual([404, '1']);
+    const calls = (await control('/site-calls')) as Array<{ outcome: string; sessionUser: string }>;
+    expect(calls.map((c) => [c.outcome, c.sessionUser])).toEqual([
+      ['ok', user.userId],
+      ['scripted', user.userId],
+      ['not-found', user.userId],
+    ]);
+  });
+});
