@@ -31,6 +31,8 @@ While Orchids Tray runs on the same data folder, commands go to it and take effe
 the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
 
 class UsageError extends Error {}
+/** A well-formed command that cannot be done (a request id not in history): its message alone, without the usage. */
+class CommandError extends Error {}
 
 type Line = (line: string) => void;
 
@@ -200,7 +202,7 @@ async function logs(
 ): Promise<void> {
   if (command === 'show') {
     if (!args[0]) throw new UsageError('logs show needs a request id (the req_… at the end of each line).');
-    if (!(await printRecord(connection.api, args[0], out))) throw new UsageError(`No request ${args[0]} in history.`);
+    if (!(await printRecord(connection.api, args[0], out))) throw new CommandError(`No request ${args[0]} in history.`);
     return;
   }
   if (command !== undefined) throw new UsageError(`Unknown logs command "${command}".`);
@@ -272,7 +274,11 @@ if (require.main === module) {
         process.exit(2);
       }
       const message = String((error as Error)?.message);
-      const known = error instanceof ContractError || error instanceof SettingError || error instanceof ConfigError;
+      const known =
+        error instanceof ContractError ||
+        error instanceof SettingError ||
+        error instanceof ConfigError ||
+        error instanceof CommandError;
       if (known || /^(Orchids Tray|Cannot reach)/.test(message)) {
         console.error(message);
         process.exit(1);

@@ -206,6 +206,18 @@ describe('the built CLI binary', () => {
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
+
+  it('names a request id not in history with exit code 1 and no usage text', () => {
+    const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    const show = spawnSync(process.execPath, ['dist/main/cli.js', 'logs', 'show', 'req_missing'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(show.status).toBe(1);
+    expect(show.stderr).toMatch(/^No request req_missing in history\.$/m);
+    expect(show.stderr).not.toContain('npm run cli --');
+  });
 });
 
 describe('npm run cli -- logs', () => {
