@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
+import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
 import { ConfigError } from './core/config';
@@ -262,7 +263,7 @@ export function describeState(
     account.statusUntil !== null && account.statusUntil > now
       ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})`
       : '';
-  return `${account.status.replace('_', ' ')}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+  return `${OUT_WORDS[account.status]}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
 }
 
 if (require.main === module) {
