@@ -179,8 +179,10 @@ async function settings(
         value = raw; // a bare word is a string
       }
       const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
-      const overridden = view.source === 'environment' ? ` (but ${view.env} overrides it)` : '';
-      out(`${name} = ${JSON.stringify(view.value)}${overridden}`);
+      // Under a variable the view holds the value in force, not the one stored (which may be a secret: not echoed).
+      if (view.source === 'environment')
+        out(`${name} is stored, but ${view.env} overrides it: ${JSON.stringify(view.value)}`);
+      else out(`${name} = ${JSON.stringify(view.value)}`);
       return;
     }
     case 'reset': {

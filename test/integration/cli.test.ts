@@ -203,6 +203,15 @@ describe('npm run cli -- settings', () => {
     expect(overridden).toMatch(/^port +4100 {2}\(env ORCHIDS_TRAY_PORT\)$/m);
     expect(overridden).toMatch(/^debugLogs +true {2}\(database\)$/m);
   });
+
+  it('settings set under an environment variable says the value is stored and which value is in force', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ORCHIDS_TRAY_DEBUG_LOGS: '1' };
+    expect((await cli(env, 'settings', 'set', 'debugLogs', 'false')).out).toBe(
+      'debugLogs is stored, but ORCHIDS_TRAY_DEBUG_LOGS overrides it: true',
+    );
+    const list = (await cli({ ORCHIDS_TRAY_DATA_DIR: env.ORCHIDS_TRAY_DATA_DIR }, 'settings', 'list')).out;
+    expect(list).toMatch(/^debugLogs +false {2}\(database\)$/m);
+  });
 });
 
 describe('the built CLI binary', () => {
