@@ -92,7 +92,8 @@ export interface ServingWords {
   tone: Tone;
 }
 
-const OUT_WORDS: Record<Exclude<AccountStatus, 'ready'>, string> = {
+/** An account state in a few words, as the tray, the errors and the CLI say it. */
+export const OUT_WORDS: Record<Exclude<AccountStatus, 'ready'>, string> = {
   cooling_down: 'cooling down',
   quota_exhausted: 'out of credits',
   signed_out: 'signed out',

@@ -33,7 +33,15 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
   if (app) {
     // Remote mode is any bind but the usual loopback names (127.0.0.2 included), as the server decides it.
     const remote = !isDefaultLoopbackBind(new URL(app.url).hostname);
-    const client = new ControlClient(app.url, app.token, remote ? storedApiKey(env) : '');
+    const apiKey = remote ? storedApiKey(env) : '';
+    if (remote && !apiKey) {
+      note(
+        `Note: Orchids Tray at ${app.url} listens beyond this machine and wants its API key on every call, and ` +
+          'this terminal has none (no ORCHIDS_TRAY_API_KEY here, none stored in the data folder). ' +
+          'Set ORCHIDS_TRAY_API_KEY here as it is set where the app was started.',
+      );
+    }
+    const client = new ControlClient(app.url, app.token, apiKey);
     return { api: buildApi(client.invoke, NO_EVENTS), dataDir, app: client, close: () => client.close() };
   }
   noteOtherFolders(dataDir, env, note);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
+import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
 import { ConfigError } from './core/config';
@@ -32,6 +33,8 @@ While Orchids Tray runs on the same data folder, commands go to it and take effe
 the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
 
 class UsageError extends Error {}
+/** A well-formed command that cannot be done (a request id not in history): its message alone, without the usage. */
+class CommandError extends Error {}
 
 type Line = (line: string) => void;
 
@@ -181,8 +184,10 @@ async function settings(
         value = raw; // a bare word is a string
       }
       const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
-      const overridden = view.source === 'environment' ? ` (but ${view.env} overrides it)` : '';
-      out(`${name} = ${JSON.stringify(view.value)}${overridden}`);
+      // Under a variable the view holds the value in force, not the one stored (which may be a secret: not echoed).
+      if (view.source === 'environment')
+        out(`${name} is stored, but ${view.env} overrides it: ${JSON.stringify(view.value)}`);
+      else out(`${name} = ${JSON.stringify(view.value)}`);
       return;
     }
     case 'reset': {
@@ -205,7 +210,7 @@ async function logs(
 ): Promise<void> {
   if (command === 'show') {
     if (!args[0]) throw new UsageError('logs show needs a request id (the req_… at the end of each line).');
-    if (!(await printRecord(connection.api, args[0], out))) throw new UsageError(`No request ${args[0]} in history.`);
+    if (!(await printRecord(connection.api, args[0], out))) throw new CommandError(`No request ${args[0]} in history.`);
     return;
   }
   if (command !== undefined) throw new UsageError(`Unknown logs command "${command}".`);
@@ -277,7 +282,7 @@ export function describeState(
     account.statusUntil !== null && account.statusUntil > now
       ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})`
       : '';
-  return `${account.status.replace('_', ' ')}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+  return `${OUT_WORDS[account.status]}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
 }
 
 if (require.main === module) {
@@ -289,7 +294,11 @@ if (require.main === module) {
         process.exit(2);
       }
       const message = String((error as Error)?.message);
-      const known = error instanceof ContractError || error instanceof SettingError || error instanceof ConfigError;
+      const known =
+        error instanceof ContractError ||
+        error instanceof SettingError ||
+        error instanceof ConfigError ||
+        error instanceof CommandError;
       if (known || /^(Orchids Tray|Cannot reach)/.test(message)) {
         console.error(message);
         process.exit(1);

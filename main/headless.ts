@@ -80,7 +80,9 @@ export async function runHeadless(): Promise<OrchidsCore> {
   } else {
     console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
   }
-  console.log(`Use it: ANTHROPIC_BASE_URL=${url} claude`);
+  // Claude Code with no key at all stops at "Not logged in"; without a key set here, the proxy ignores the value.
+  const key = core.settings.get('apiKey') ? '<your API key>' : 'not-needed';
+  console.log(`Use it: ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`);
 
   return core;
 }

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
@@ -49,11 +50,32 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
 function caFile(env: NodeJS.ProcessEnv): { extraCa?: string } {
   const file = env.ORCHIDS_TRAY_CA_FILE?.trim();
   if (!file) return {};
+  let text: string;
   try {
-    return { extraCa: fs.readFileSync(file, 'utf8') };
+    text = fs.readFileSync(file, 'utf8');
   } catch (error) {
     throw new ConfigError(`ORCHIDS_TRAY_CA_FILE names a file that cannot be read: ${(error as Error).message}`);
   }
+  // Node's TLS skips anything that is not a well-formed PEM certificate without a word, so a wrong file (a DER
+  // certificate, a key, a damaged copy) would trust nothing and the upstream would fail later, for no clear reason.
+  const certificates = text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+  if (certificates.length === 0) {
+    throw new ConfigError(
+      `ORCHIDS_TRAY_CA_FILE names ${file}, which holds no PEM certificate ("-----BEGIN CERTIFICATE-----"). ` +
+        'A DER certificate converts with: openssl x509 -inform der -in <file> -out <file>.pem',
+    );
+  }
+  certificates.forEach((pem, index) => {
+    try {
+      new X509Certificate(pem);
+    } catch (error) {
+      throw new ConfigError(
+        `ORCHIDS_TRAY_CA_FILE names ${file}, whose certificate ${index + 1} cannot be read: ` +
+          (error as Error).message,
+      );
+    }
+  });
+  return { extraCa: text };
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, kind: 'http' | 'ws' = 'http'): string {

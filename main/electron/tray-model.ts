@@ -108,12 +108,15 @@ function clip(text: string, max: number): string {
 }
 
 /**
- * The lines that point Claude Code at this proxy, ready to paste into a terminal. The API key goes in only when
- * one is set (then the proxy requires it); Claude Code sends it as `x-api-key`.
+ * The lines that point Claude Code at this proxy, ready to paste into a terminal. Claude Code sends its key as
+ * `x-api-key`: the proxy's key when one is set (then the proxy requires it), otherwise a placeholder, because
+ * Claude Code with no key at all (and no Claude login) stops at "Not logged in" before it sends anything.
  */
 export function claudeCodeSetup(url: string, apiKey: string, platform: NodeJS.Platform = process.platform): string {
-  const vars: Array<[string, string]> = [['ANTHROPIC_BASE_URL', url]];
-  if (apiKey) vars.push(['ANTHROPIC_API_KEY', apiKey]);
+  const vars: Array<[string, string]> = [
+    ['ANTHROPIC_BASE_URL', url],
+    ['ANTHROPIC_API_KEY', apiKey || 'not-needed'],
+  ];
   if (platform === 'win32') return vars.map(([name, value]) => `$env:${name}="${value}"`).join('\n') + '\n';
   return vars.map(([name, value]) => `export ${name}=${value}`).join('\n') + '\n';
 }

@@ -6,6 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { creditsExhausted } from '../sim/steps';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { buildEntryPoints, ROOT } from '../helpers/processes';
@@ -71,6 +72,22 @@ describe('npm run cli -- accounts', () => {
     );
     expect(again.out).toBe(`Updated account 1: Work <${user.email}>`);
     expect(JSON.parse((await cli(env, 'accounts', 'list', '--json')).out)).toHaveLength(1);
+  });
+
+  it("lists an account's state in the words the window and the tray use", async () => {
+    stack = await startStack({ accounts: 1, sim: ROTATING });
+    stack.sim.enqueue({ steps: creditsExhausted() });
+    const response = await request(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    await response.body.dump();
+    expect(response.statusCode).toBe(402);
+    const { attachAppControl } = await import('../../main/core/control/app-control');
+    attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
+    const listed = await cli(envFor(stack.dataDir, stack.sim), 'accounts', 'list');
+    expect(listed.out).toMatch(/ out of credits \(until .+, in 60 min\): Out of Orchids credits\.$/m);
   });
 
   it('a cookie Clerk rejects gives a clear error and stores nothing', async () => {
@@ -186,6 +203,15 @@ describe('npm run cli -- settings', () => {
     expect(overridden).toMatch(/^port +4100 {2}\(env ORCHIDS_TRAY_PORT\)$/m);
     expect(overridden).toMatch(/^debugLogs +true {2}\(database\)$/m);
   });
+
+  it('settings set under an environment variable says the value is stored and which value is in force', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ORCHIDS_TRAY_DEBUG_LOGS: '1' };
+    expect((await cli(env, 'settings', 'set', 'debugLogs', 'false')).out).toBe(
+      'debugLogs is stored, but ORCHIDS_TRAY_DEBUG_LOGS overrides it: true',
+    );
+    const list = (await cli({ ORCHIDS_TRAY_DATA_DIR: env.ORCHIDS_TRAY_DATA_DIR }, 'settings', 'list')).out;
+    expect(list).toMatch(/^debugLogs +false {2}\(database\)$/m);
+  });
 });
 
 describe('the built CLI binary', () => {
@@ -205,6 +231,18 @@ describe('the built CLI binary', () => {
     });
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it('names a request id not in history with exit code 1 and no usage text', () => {
+    const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    const show = spawnSync(process.execPath, ['dist/main/cli.js', 'logs', 'show', 'req_missing'], {
+      cwd: ROOT,
+      env,
+      encoding: 'utf8',
+    });
+    expect(show.status).toBe(1);
+    expect(show.stderr).toMatch(/^No request req_missing in history\.$/m);
+    expect(show.stderr).not.toContain('npm run cli --');
   });
 });
 

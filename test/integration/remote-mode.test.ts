@@ -123,6 +123,18 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     expect(detailed.json).toMatchObject({ status: 'ok', accounts: { total: 1 }, server: { remote: true } });
   });
 
+  it("refuses the OpenAI routes without the key in OpenAI's format, as on loopback", async () => {
+    stack = await startStack({ env: { ...REMOTE_ENV, ORCHIDS_TRAY_API_KEY: KEY } });
+    const chat = JSON.stringify({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] });
+    for (const route of ['/v1/chat/completions', '/v1/responses']) {
+      const anonymous = await call(route, REMOTE_HOST, {}, { body: chat });
+      expect(anonymous.status, route).toBe(401);
+      expect(anonymous.json.error, route).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
+    }
+    const messages = await call('/v1/messages', REMOTE_HOST, {}, { body: message });
+    expect(messages.json).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+
   it('fails closed when the key goes away while running', async () => {
     stack = await startStack({ env: REMOTE_ENV, dataDir: await keyedDataDir() });
     stack.core.settings.reset('apiKey');
@@ -143,6 +155,35 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     lines.length = 0;
     expect(await runCli(['accounts', 'list', '--json'], (line) => lines.push(line), env)).toBe(0);
     expect(JSON.parse(lines.join('\n'))).toHaveLength(1);
+  });
+
+  it("the CLI says which key it lacks when the app's key came from its own environment", async () => {
+    stack = await startStack({ env: { ...REMOTE_ENV, ORCHIDS_TRAY_API_KEY: KEY } });
+    attachAppControl(stack.core, { distDir: fakeWindowBuild() }).announce(stack.url);
+    const notes: string[] = [];
+    const env = { ORCHIDS_TRAY_DATA_DIR: stack.dataDir };
+    await expect(
+      runCli(
+        ['accounts', 'list'],
+        () => {},
+        env,
+        (line) => notes.push(line),
+      ),
+    ).rejects.toThrow(/HTTP 401/);
+    expect(notes.join('\n')).toMatch(/no ORCHIDS_TRAY_API_KEY here.*Set ORCHIDS_TRAY_API_KEY here/);
+    notes.length = 0;
+    const lines: string[] = [];
+    const withKey = { ...env, ORCHIDS_TRAY_API_KEY: KEY };
+    expect(
+      await runCli(
+        ['accounts', 'list', '--json'],
+        (line) => lines.push(line),
+        withKey,
+        (l) => notes.push(l),
+      ),
+    ).toBe(0);
+    expect(JSON.parse(lines.join('\n'))).toHaveLength(1);
+    expect(notes).toEqual([]);
   });
 });
 

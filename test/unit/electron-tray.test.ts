@@ -187,8 +187,10 @@ describe('tray model', () => {
     expect(trayView(input({ url: `http://${'h'.repeat(200)}:3002` })).tooltip.length).toBeLessThanOrEqual(127);
   });
 
-  it('Claude Code setup: the base URL, and the API key only when one is set', () => {
-    expect(claudeCodeSetup(URL, '', 'linux')).toBe(`export ANTHROPIC_BASE_URL=${URL}\n`);
+  it('Claude Code setup: the base URL, and the API key when one is set (a placeholder otherwise)', () => {
+    expect(claudeCodeSetup(URL, '', 'linux')).toBe(
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\n`,
+    );
     expect(claudeCodeSetup(URL, KEY, 'darwin')).toBe(
       `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`,
     );
@@ -373,7 +375,9 @@ describe('tray actions', () => {
     ]);
     const b = actions(fakeCore().core);
     b.act('copy-claude-setup');
-    expect(b.clipboard.writeText).toHaveBeenCalledWith(`export ANTHROPIC_BASE_URL=${URL}\n`);
+    expect(b.clipboard.writeText).toHaveBeenCalledWith(
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\n`,
+    );
   });
 
   it('pause/resume flips the core and announces the change; checkboxes set settings; open and quit', () => {

@@ -220,14 +220,15 @@ export class ProxyServer {
         );
       }
       const apiKey = this.options.apiKey();
+      const found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
+      // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
+      // route's API format.
+      route = found && ('route' in found ? found.route : found.sameFormat);
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === '/' && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
       if (path.startsWith('/v1/')) {
-        const found = findRoute(this.routes, method, path);
-        // Known before the key is checked, so that every refusal on a known path is in that route's API format.
-        route = found && ('route' in found ? found.route : found.sameFormat);
         if (apiKey === null) throw unreadableKey();
         checkApiKey(req, apiKey);
         if (!found) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);

@@ -13,9 +13,8 @@ function snippets(
     {
       id: 'claude',
       label: 'Claude Code',
-      code: apiKeySet
-        ? `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${KEY} claude`
-        : `ANTHROPIC_BASE_URL=${url} claude`,
+      // Claude Code with no key at all (and no Claude login) stops at "Not logged in": it always gets one.
+      code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
     },
     {
       id: 'ts',
