@@ -103,48 +103,10 @@ export interface GeneratedApiKey {
   settings: SettingView[];
 }
 
-/** One finished request, as history keeps it. */
-export interface HistoryView {
-  id: number;
+/** One finished request: what history keeps of it and what the live stream reports alike. */
+export interface FinishedRequest {
   requestId: string;
   startedAt: number;
-  accountId: number | null;
-  model: string;
-  upstreamModel: string;
-  stream: boolean;
-  status: number;
-  stopReason: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  firstByteMs: number | null;
-  durationMs: number;
-  errorType: string | null;
-  errorMessage: string | null;
-  retries: number;
-  accountsTried: number[];
-  /** The debug record's file name, when one was written. */
-  debugLog: string | null;
-  protocol: UpstreamProtocolName | null;
-  api: ApiName;
-  /** The serving account's name and e-mail as they were then: readable after the account is removed. */
-  accountName: string | null;
-  accountEmail: string | null;
-}
-
-export interface HistoryQuery {
-  limit?: number;
-  /** Rows older than this row id: the next page. */
-  beforeId?: number;
-  accountId?: number;
-  outcome?: 'ok' | 'error';
-  model?: string;
-}
-
-/** One finished request as the live stream reports it, a moment before history has it. */
-export interface RequestView {
-  requestId: string;
-  startedAt: number;
-  finishedAt: number;
   model: string;
   upstreamModel: string;
   stream: boolean;
@@ -159,14 +121,35 @@ export interface RequestView {
   /** Every account tried, in order; the last served (or failed) the request. */
   accountsTried: number[];
   retries: number;
+  /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
   protocol: UpstreamProtocolName | null;
   api: ApiName;
+  /** The serving account's name and e-mail as they were then: readable after the account is removed. */
   accountName: string | null;
   accountEmail: string | null;
   errorType: string | null;
   errorMessage: string | null;
   /** The debug record's file name, when one was written. */
   debugLog: string | null;
+}
+
+/** One finished request, as history keeps it. */
+export interface HistoryView extends FinishedRequest {
+  id: number;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** Rows older than this row id: the next page. */
+  beforeId?: number;
+  accountId?: number;
+  outcome?: 'ok' | 'error';
+  model?: string;
+}
+
+/** One finished request as the live stream reports it, a moment before history has it. */
+export interface RequestView extends FinishedRequest {
+  finishedAt: number;
   /** Its number in the live totals' count: `StatsView.counted` at or above it means the totals include it. */
   statsSeq: number;
 }
