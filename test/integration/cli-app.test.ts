@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
+import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 const apps: Running[] = [];
@@ -50,15 +50,7 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<{ app: Running; url: st
   return { app, url: url! };
 }
 
-async function ask(url: string): Promise<number> {
-  const response = await request(`${url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.body.dump();
-  return response.statusCode;
-}
+const ask = hiStatus;
 
 describe('the CLI while the app runs', () => {
   it('adds an account through the running app: a request right after the command is served by it', async () => {
