@@ -154,6 +154,22 @@ export interface RequestView extends FinishedRequest {
   statsSeq: number;
 }
 
+/** One attempt at the upstream, as a debug record keeps it. */
+export interface UpstreamAttemptView {
+  accountId: number;
+  protocol: UpstreamProtocolName;
+  url: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+  status?: number;
+  responseHeaders?: Record<string, unknown>;
+  /** Raw upstream payloads with milliseconds since the request arrived. */
+  events: Array<{ t: number; data: string }>;
+  failure?: { kind: string; message: string };
+  /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
+  unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
+}
+
 /** One request's debug record, already redacted by the writer that stored it. */
 export interface DebugRecordView {
   version: 1;
@@ -161,20 +177,7 @@ export interface DebugRecordView {
   file: string;
   summary: Omit<RequestView, 'debugLog' | 'statsSeq'>;
   incoming: { headers: Record<string, unknown>; body: unknown };
-  upstream: Array<{
-    accountId: number;
-    protocol: UpstreamProtocolName;
-    url: string;
-    headers: Record<string, unknown>;
-    body: unknown;
-    status?: number;
-    responseHeaders?: Record<string, unknown>;
-    /** Raw upstream payloads with milliseconds since the request arrived. */
-    events: Array<{ t: number; data: string }>;
-    failure?: { kind: string; message: string };
-    /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
-    unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
-  }>;
+  upstream: UpstreamAttemptView[];
   /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
   client: Array<{ t: number; frame: string }>;
 }
