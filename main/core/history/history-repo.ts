@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { HistoryQuery as WireHistoryQuery, HistoryView } from '../../../contract/views';
 import type { Db } from '../db/database';
 import type { RequestReport } from '../proxy/observer';
-import { isApiKind } from '../proxy/api-format';
+import { isApiName } from '../proxy/api-format';
 import { isUpstreamProtocol } from '../upstream/protocol';
 
 /**
@@ -66,7 +66,7 @@ const fromRow = (row: Row): HistoryRow => ({
   accountsTried: JSON.parse(row.accounts_tried) as number[],
   debugLog: row.debug_log,
   protocol: isUpstreamProtocol(row.protocol) ? row.protocol : null,
-  api: isApiKind(row.api) ? row.api : 'anthropic',
+  api: isApiName(row.api) ? row.api : 'anthropic',
   accountName: row.account_name,
   accountEmail: row.account_email,
 });

@@ -1,16 +1,15 @@
-import type { FinishedRequest } from '../../../contract/views';
+import type { ApiName, FinishedRequest } from '../../../contract/views';
 import type { StopReason } from '../anthropic/types';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';
-import type { ApiKind } from './api-format';
 
 /** What the request path reports about each request; history, live views and the tray are built from this. */
 export interface RequestStart {
   requestId: string;
   startedAt: number;
   /** The API the request came in on. */
-  api: ApiKind;
+  api: ApiName;
   model: string;
   upstreamModel: string;
   stream: boolean;
