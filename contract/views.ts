@@ -6,6 +6,10 @@
  */
 import type { Serving } from './serving';
 
+/**
+ * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
+ * `locked` means this mode cannot open the account's sealed cookie (the core's secrets/secret-box.ts).
+ */
 export type AccountStatus =
   'ready' | 'cooling_down' | 'quota_exhausted' | 'signed_out' | 'blocked' | 'failing' | 'locked';
 
