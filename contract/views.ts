@@ -6,6 +6,10 @@
  */
 import type { Serving } from './serving';
 
+/**
+ * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
+ * `locked` means this mode cannot open the account's sealed cookie (the core's secrets/secret-box.ts).
+ */
 export type AccountStatus =
   'ready' | 'cooling_down' | 'quota_exhausted' | 'signed_out' | 'blocked' | 'failing' | 'locked';
 
@@ -116,48 +120,10 @@ export interface GeneratedApiKey {
   settings: SettingView[];
 }
 
-/** One finished request, as history keeps it. */
-export interface HistoryView {
-  id: number;
+/** One finished request: what history keeps of it and what the live stream reports alike. */
+export interface FinishedRequest {
   requestId: string;
   startedAt: number;
-  accountId: number | null;
-  model: string;
-  upstreamModel: string;
-  stream: boolean;
-  status: number;
-  stopReason: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  firstByteMs: number | null;
-  durationMs: number;
-  errorType: string | null;
-  errorMessage: string | null;
-  retries: number;
-  accountsTried: number[];
-  /** The debug record's file name, when one was written. */
-  debugLog: string | null;
-  protocol: UpstreamProtocolName | null;
-  api: ApiName;
-  /** The serving account's name and e-mail as they were then: readable after the account is removed. */
-  accountName: string | null;
-  accountEmail: string | null;
-}
-
-export interface HistoryQuery {
-  limit?: number;
-  /** Rows older than this row id: the next page. */
-  beforeId?: number;
-  accountId?: number;
-  outcome?: 'ok' | 'error';
-  model?: string;
-}
-
-/** One finished request as the live stream reports it, a moment before history has it. */
-export interface RequestView {
-  requestId: string;
-  startedAt: number;
-  finishedAt: number;
   model: string;
   upstreamModel: string;
   stream: boolean;
@@ -172,16 +138,53 @@ export interface RequestView {
   /** Every account tried, in order; the last served (or failed) the request. */
   accountsTried: number[];
   retries: number;
+  /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
   protocol: UpstreamProtocolName | null;
   api: ApiName;
+  /** The serving account's name and e-mail as they were then: readable after the account is removed. */
   accountName: string | null;
   accountEmail: string | null;
   errorType: string | null;
   errorMessage: string | null;
   /** The debug record's file name, when one was written. */
   debugLog: string | null;
+}
+
+/** One finished request, as history keeps it. */
+export interface HistoryView extends FinishedRequest {
+  id: number;
+}
+
+export interface HistoryQuery {
+  limit?: number;
+  /** Rows older than this row id: the next page. */
+  beforeId?: number;
+  accountId?: number;
+  outcome?: 'ok' | 'error';
+  model?: string;
+}
+
+/** One finished request as the live stream reports it, a moment before history has it. */
+export interface RequestView extends FinishedRequest {
+  finishedAt: number;
   /** Its number in the live totals' count: `StatsView.counted` at or above it means the totals include it. */
   statsSeq: number;
+}
+
+/** One attempt at the upstream, as a debug record keeps it. */
+export interface UpstreamAttemptView {
+  accountId: number;
+  protocol: UpstreamProtocolName;
+  url: string;
+  headers: Record<string, unknown>;
+  body: unknown;
+  status?: number;
+  responseHeaders?: Record<string, unknown>;
+  /** Raw upstream payloads with milliseconds since the request arrived. */
+  events: Array<{ t: number; data: string }>;
+  failure?: { kind: string; message: string };
+  /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
+  unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
 }
 
 /** One request's debug record, already redacted by the writer that stored it. */
@@ -191,20 +194,7 @@ export interface DebugRecordView {
   file: string;
   summary: Omit<RequestView, 'debugLog' | 'statsSeq'>;
   incoming: { headers: Record<string, unknown>; body: unknown };
-  upstream: Array<{
-    accountId: number;
-    protocol: UpstreamProtocolName;
-    url: string;
-    headers: Record<string, unknown>;
-    body: unknown;
-    status?: number;
-    responseHeaders?: Record<string, unknown>;
-    /** Raw upstream payloads with milliseconds since the request arrived. */
-    events: Array<{ t: number; data: string }>;
-    failure?: { kind: string; message: string };
-    /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
-    unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
-  }>;
+  upstream: UpstreamAttemptView[];
   /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
   client: Array<{ t: number; frame: string }>;
 }

@@ -1,30 +1,11 @@
 import type { Events, OrchidsApi } from '../contract/api';
-import type { HistoryView, RequestView } from '../contract/views';
+import type { FinishedRequest } from '../contract/views';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
 
 /** One line per request, the same for live reports and history rows. */
-type Printable = Pick<
-  RequestView & HistoryView,
-  | 'requestId'
-  | 'startedAt'
-  | 'status'
-  | 'model'
-  | 'upstreamModel'
-  | 'accountId'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'firstByteMs'
-  | 'durationMs'
-  | 'errorType'
-  | 'errorMessage'
-  | 'retries'
-  | 'protocol'
-  | 'stopReason'
->;
-
-export function formatRequest(r: Printable, accountName: (id: number | null) => string): string {
+export function formatRequest(r: FinishedRequest, accountName: (id: number | null) => string): string {
   const time = new Date(r.startedAt).toLocaleTimeString();
   const model = r.model === r.upstreamModel ? r.model : `${r.model} → ${r.upstreamModel}`;
   const account = r.accountId === null ? 'no account' : accountName(r.accountId);

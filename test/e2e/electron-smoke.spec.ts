@@ -5,10 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test, type ElectronApplication } from '@playwright/test';
+import { freePort } from '../helpers/processes';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -26,17 +26,6 @@ function electronBinary(): { path?: string; reason?: string } {
 const binary = electronBinary();
 const hasDisplay = process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 const skipReason = binary.reason ?? (hasDisplay ? undefined : 'no display (run under xvfb-run, or set DISPLAY)');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function prepare(): void {
   // The main bundle is quick to make; the Electron build of better-sqlite3 is made once (needs internet once).

@@ -1,10 +1,9 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { test as base, expect, type Page } from '@playwright/test';
-import { ROOT, startProcess, type Running } from '../helpers/processes';
+import { freePort, ROOT, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 import { simEnv } from '../helpers/sim-env';
 import { addJitter, jitterMaxMs } from './jitter';
@@ -26,17 +25,6 @@ export interface Tray {
 }
 
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
   tray: async ({}, use, testInfo) => {

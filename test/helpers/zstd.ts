@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { CLAUDE_CODE_REQUEST } from './fixtures';
 
 /**
  * zstd test data: fixtures made by the zstd CLI (test/fixtures/zstd/README.md) and hand-built frames for what no
@@ -8,8 +9,7 @@ import path from 'node:path';
 export const ZSTD_FIXTURES = path.resolve(__dirname, '../fixtures/zstd');
 export const zstdFixture = (name: string): Buffer => fs.readFileSync(path.join(ZSTD_FIXTURES, name));
 /** The plain text the claude-code-*.zst fixtures hold. */
-export const claudeCodeJson = (): Buffer =>
-  fs.readFileSync(path.resolve(__dirname, '../fixtures/claude-code/messages-request-2.1.197.json'));
+export const claudeCodeJson = (): Buffer => fs.readFileSync(CLAUDE_CODE_REQUEST);
 
 const MAGIC = [0x28, 0xb5, 0x2f, 0xfd];
 

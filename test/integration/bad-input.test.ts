@@ -8,6 +8,7 @@ import { attachAppControl } from '../../main/core/control/app-control';
 import { seeded } from '../helpers/random';
 import { startStack, type Stack } from '../helpers/stack';
 import { fakeWindowBuild } from '../helpers/window-build';
+import { postRaw } from '../helpers/messages';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -21,15 +22,8 @@ afterAll(async () => {
 
 const valid = { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] };
 
-async function post(body: string | Buffer, headers: Record<string, string> = {}, path = '/v1/messages') {
-  const response = await request(stack.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-}
+const post = (body: string | Buffer, headers?: Record<string, string>, path?: string) =>
+  postRaw(stack.url, body, { headers, path });
 
 /** After every bad request the server must still answer a good one. */
 async function stillServing(): Promise<void> {

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sse, text, toolCall, finish } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
-import { CLAUDE_CODE_FIXTURES } from '../helpers/fixtures';
+import { CLAUDE_CODE_FIXTURES, CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 import { PINNED_MODES, upstreamModel, upstreamText } from '../helpers/upstream';
 
 const FIXTURES = CLAUDE_CODE_FIXTURES;
-const body = fs.readFileSync(path.join(FIXTURES, 'messages-request-2.1.197.json'));
+const body = fs.readFileSync(CLAUDE_CODE_REQUEST);
 const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'requests-2.1.197.headers.json'), 'utf8')) as Array<{
   method: string;
   url: string;
@@ -69,7 +69,7 @@ describe('the request Claude Code 2.1.197 really sends', () => {
         usage: { output_tokens: 30, input_tokens: 18000 },
       });
 
-      const sent = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'messages-request-2.1.197.json'), 'utf8'));
+      const sent = JSON.parse(body.toString('utf8'));
       const received = stack.sim.requests.at(-1)!;
       expect(received.protocol).toBe(mode.expect);
       const upstream = received.body;

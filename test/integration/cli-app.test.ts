@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
+import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 const apps: Running[] = [];
@@ -50,34 +50,24 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<{ app: Running; url: st
   return { app, url: url! };
 }
 
-async function ask(url: string): Promise<number> {
-  const response = await request(`${url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.body.dump();
-  return response.statusCode;
-}
-
 describe('the CLI while the app runs', () => {
   it('adds an account through the running app: a request right after the command is served by it', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
     const dataDir = dir();
     const { url } = await startApp(env(dataDir));
-    expect(await ask(url)).toBe(424); // no accounts yet
+    expect(await hiStatus(url)).toBe(424); // no accounts yet
 
     const user = sim.addUser();
     const added = await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie, '--name', 'Live'], env(dataDir));
     expect(added.stdout.trim()).toBe(`Added account 1: Live <${user.email}>`);
     expect(added.stderr).toBe('');
-    expect(await ask(url)).toBe(200);
+    expect(await hiStatus(url)).toBe(200);
     expect(sim.requests.at(-1)!.userId).toBe(user.userId);
 
     // The same contract as the window: the API key reads the same masked way everywhere.
     await runBuiltCli(['settings', 'set', 'apiKey', 'test-cli-key-0123'], env(dataDir));
-    expect(await ask(url)).toBe(401);
+    expect(await hiStatus(url)).toBe(401);
     const settings = JSON.parse((await runBuiltCli(['settings', 'list', '--json'], env(dataDir))).stdout) as Array<{
       key: string;
       value: unknown;
@@ -135,7 +125,7 @@ describe('one app per data folder', () => {
     expect(await second.exited).toBe(1);
     expect(second.output()).toContain(`Orchids Tray is already running for the data folder ${dataDir}`);
     expect(second.output()).toContain(`port ${new URL(url).port}`);
-    expect(await ask(url)).toBe(424); // the first one still serves (no accounts, but it answers)
+    expect(await hiStatus(url)).toBe(424); // the first one still serves (no accounts, but it answers)
   });
 
   it('takes over a runtime file left by a process that died', async () => {

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
@@ -13,6 +12,7 @@ import { buildEntryPoints, ROOT } from '../helpers/processes';
 import { browserSessionToken } from '../helpers/browser-session';
 import { simEnv } from '../helpers/sim-env';
 import { until } from '../helpers/wait';
+import { hiStatus, postMessages } from '../helpers/messages';
 
 // Clerk rotates __client on every call, as real Clerk may: a rotated cookie not kept fails the next call.
 const ROTATING = { rotateClientCookie: true } as const;
@@ -166,19 +166,7 @@ describe('npm run cli -- accounts', () => {
   it('a change made while the app runs takes effect there without a restart', async () => {
     stack = await startStack({ accounts: 1, sim: ROTATING });
     const env = envFor(stack.dataDir, stack.sim);
-    const ask = async () => {
-      const response = await request(`${stack!.url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 5,
-          messages: [{ role: 'user', content: 'hi' }],
-        }),
-      });
-      await response.body.dump();
-      return response.statusCode;
-    };
+    const ask = () => hiStatus(stack!.url);
     expect(await ask()).toBe(200);
     await cli(env, 'accounts', 'disable', String(stack.accountIds[0]));
     await until(async () => (await ask()) === 424, { what: 'the running app to refuse with the account disabled' });
@@ -259,11 +247,7 @@ describe('npm run cli -- logs', () => {
     const stop = new AbortController();
     const following = followLogs(connection, (line) => lines.push(line), stop.signal);
     await until(() => lines.some((line) => line.startsWith('Following')));
-    const response = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const response = await postMessages(stack.url);
     await response.body.dump();
     const requestId = String(response.headers['request-id']);
     await until(() => lines.some((line) => line.includes(requestId)), { what: `a --follow line for ${requestId}` });

@@ -7,6 +7,7 @@ import { readRuntimeInfo } from '../../main/core/control/runtime-file';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { StreamText } from '../helpers/wait';
+import { postMessages } from '../helpers/messages';
 
 let stack: Stack;
 let control: AppControl;
@@ -110,11 +111,7 @@ describe('the contract over HTTP (headless)', () => {
     });
     const paused = await call('proxy:pause', undefined, auth);
     expect(paused.json.value).toMatchObject({ paused: true, shell: 'headless', url: stack.url });
-    const refused = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const refused = await postMessages(stack.url);
     expect(refused.statusCode).toBe(529);
     expect(((await refused.body.json()) as any).error.message).toMatch(/paused/);
     expect((await call('proxy:resume', undefined, auth)).json.value.paused).toBe(false);
@@ -125,11 +122,7 @@ describe('the contract over HTTP (headless)', () => {
     const { response: events, stream, first } = await openEvents(token);
     expect(events.headers['content-type']).toContain('text/event-stream');
     expect(first).toMatch(/^event: proxyStatus\n/);
-    const answered = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const answered = await postMessages(stack.url);
     await answered.body.dump();
     const withReport = await stream.until((t) => t.includes('event: requestsFinished'), {
       what: 'a requestsFinished event',
@@ -215,11 +208,7 @@ describe('the HTTP transport and the lifecycle', () => {
   it('a request that just finished can be opened at once, record included', async () => {
     const token = await setup();
     stack.core.settings.set('debugLogs', true);
-    const answered = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const answered = await postMessages(stack.url);
     await answered.body.dump();
     const requestId = String(answered.headers['request-id']);
     const opened = (await call('history:record', { requestId }, { authorization: `Bearer ${token}` })).json.value;

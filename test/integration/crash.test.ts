@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -7,6 +6,7 @@ import { buildEntryPoints, runBuiltCli, startProcess, type Running } from '../he
 import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
 import { until } from '../helpers/wait';
+import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
@@ -34,17 +34,7 @@ describe('kill -9', () => {
     const worker = async (): Promise<void> => {
       while (!stop) {
         try {
-          const response = await request(`${url}/v1/messages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({
-              model: 'claude-sonnet-4-6',
-              max_tokens: 5,
-              messages: [{ role: 'user', content: 'hi' }],
-            }),
-          });
-          await response.body.dump();
-          if (response.statusCode === 200) completedAt.push(Date.now());
+          if ((await hiStatus(url!)) === 200) completedAt.push(Date.now());
         } catch {
           return; // the process is gone
         }

@@ -8,6 +8,7 @@ import { CODE_TTL_MS, EXPORT_FRESH_MS, SESSION_TTL_MS } from '../../main/core/co
 import { simEnv } from '../helpers/sim-env';
 import { fakeWindowBuild } from '../helpers/window-build';
 import { startStack, type Stack } from '../helpers/stack';
+import { HI, postMessages } from '../helpers/messages';
 
 /**
  * The dashboard link and what it unlocks (issue 12, item 4): a one-time code instead of the install token, sessions
@@ -166,16 +167,11 @@ describe('the install token in a debug record', () => {
     const code = new URL(link).searchParams.get('code')!;
     const session = (await open(control.transport.dashboardUrl(stack!.url))).cookie!.split('=')[1]!;
     const secrets = [token(), code, session];
-    const response = await request(`${stack!.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-6',
-        max_tokens: 5,
-        messages: [
-          { role: 'user', content: `my token is ${secrets[0]}, link code ${secrets[1]}, session ${secrets[2]}` },
-        ],
-      }),
+    const response = await postMessages(stack!.url, {
+      ...HI,
+      messages: [
+        { role: 'user', content: `my token is ${secrets[0]}, link code ${secrets[1]}, session ${secrets[2]}` },
+      ],
     });
     await response.body.dump();
     await stack!.core.internals.debugLogs.flushNow();

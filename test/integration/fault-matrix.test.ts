@@ -1,11 +1,11 @@
 import net from 'node:net';
-import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRequestInfo, AgentResponse } from '../sim/orchids-simulator';
 import { creditsExhausted, finish, httpError, reply, sse, text, wsClose } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { until } from '../helpers/wait';
+import { HI, postMessages } from '../helpers/messages';
 
 /**
  * One row per upstream fault. Each asserts what the client receives, which accounts were tried, and each
@@ -44,16 +44,7 @@ function faultOnFirstAccount(fault: (req: AgentRequestInfo) => AgentResponse | u
 }
 
 async function ask(options: { stream?: boolean } = {}) {
-  const response = await request(`${stack.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-6',
-      max_tokens: 50,
-      stream: options.stream ?? true,
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
-  });
+  const response = await postMessages(stack.url, { ...HI, max_tokens: 50, stream: options.stream ?? true });
   const raw = await response.body.text();
   const requestId = String(response.headers['request-id']);
   await stack.core.internals.history.flushNow();

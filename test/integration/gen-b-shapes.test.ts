@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   connected,
@@ -17,6 +16,7 @@ import {
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { until } from '../helpers/wait';
+import { HI, postMessages } from '../helpers/messages';
 
 /**
  * Every frame shape and socket behaviour the Generation B specification lists, through the whole app over a
@@ -32,17 +32,7 @@ const READ_TOOL = {
 };
 
 async function ask(extra: Record<string, unknown> = {}) {
-  const response = await request(`${stack.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-6',
-      max_tokens: 50,
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-      ...extra,
-    }),
-  });
+  const response = await postMessages(stack.url, { ...HI, max_tokens: 50, stream: true, ...extra });
   const raw = await response.body.text();
   return { status: response.statusCode, events: response.statusCode === 200 ? parseSse(raw) : [], raw };
 }

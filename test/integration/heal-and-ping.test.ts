@@ -1,9 +1,9 @@
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, httpError, sse, text } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { until } from '../helpers/wait';
 import { parseSse } from '../helpers/sse';
+import { HI, postMessages } from '../helpers/messages';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -12,16 +12,7 @@ afterEach(async () => stack?.stop());
 const ROTATING = { rotateClientCookie: true } as const;
 
 async function ask(stream = true) {
-  const response = await request(`${stack.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-6',
-      max_tokens: 20,
-      stream,
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
-  });
+  const response = await postMessages(stack.url, { ...HI, max_tokens: 20, stream });
   return { status: response.statusCode, raw: await response.body.text() };
 }
 

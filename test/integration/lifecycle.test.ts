@@ -1,6 +1,5 @@
 import net from 'node:net';
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsCore } from '../../main/core/core';
@@ -8,6 +7,7 @@ import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
+import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
@@ -31,19 +31,7 @@ describe('headless mode as a process', () => {
     running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(port) });
     const [, url] = await running.waitFor(/Proxy: (http:\/\/127\.0\.0\.1:\d+)/);
     expect(url).toBe(`http://127.0.0.1:${port}`);
-    const sends = Array.from({ length: 25 }, async () => {
-      const response = await request(`${url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 5,
-          messages: [{ role: 'user', content: 'hi' }],
-        }),
-      });
-      await response.body.dump();
-      return response.statusCode;
-    });
+    const sends = Array.from({ length: 25 }, () => hiStatus(url!));
     expect(await Promise.all(sends)).toEqual(Array(25).fill(200));
     running.child.kill('SIGTERM'); // well inside the one-second flush interval: only the stop can have saved them
     expect(await running.exited).toBe(0);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../../main/core/events/types';
 import { finish, sse, text, toolCall } from '../sim/orchids-simulator';
@@ -8,22 +7,13 @@ import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { PINNED_MODES } from '../helpers/upstream';
 import { until } from '../helpers/wait';
+import { HI, postMessages } from '../helpers/messages';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
 async function ask(body: Record<string, unknown>, headers: Record<string, string> = {}) {
-  const response = await request(`${stack.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-6',
-      max_tokens: 50,
-      stream: true,
-      messages: [{ role: 'user', content: 'hi' }],
-      ...body,
-    }),
-  });
+  const response = await postMessages(stack.url, { ...HI, max_tokens: 50, stream: true, ...body }, { headers });
   const raw = await response.body.text();
   return { status: response.statusCode, requestId: String(response.headers['request-id']), raw };
 }

@@ -13,6 +13,7 @@ import {
   skippableFrame,
   zstdFixture,
 } from '../helpers/zstd';
+import { postRaw } from '../helpers/messages';
 
 /**
  * Request bodies: the memory budget for bodies in flight, Content-Encoding, and the media type. The stack runs
@@ -34,16 +35,8 @@ afterAll(async () => {
 
 const message = { model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] };
 
-async function post(body: Buffer | string, headers: Record<string, string> = {}, path = '/v1/messages') {
-  const response = await request(stack.url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-    dispatcher: new Agent(),
-  });
-  const text = await response.body.text();
-  return { status: response.statusCode, headers: response.headers, json: text ? JSON.parse(text) : undefined };
-}
+const post = (body: Buffer | string, headers?: Record<string, string>, path?: string) =>
+  postRaw(stack.url, body, { headers, path, dispatcher: new Agent() });
 
 const budget = () => stack.core.proxy.health().server.bodyBudget;
 

@@ -1,8 +1,8 @@
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, sse, text, textParts } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { PINNED_MODES, type ProtocolMode } from '../helpers/upstream';
+import { postMessages } from '../helpers/messages';
 
 /** What the README's per-feature table says of each generation, checked: emulated, or never sent upstream. */
 let stack: Stack;
@@ -41,31 +41,27 @@ describe.each(PINNED_MODES)('request features ($name)', (mode: ProtocolMode) => 
   it('sampling parameters, cache_control, citations and metadata are not sent upstream', async () => {
     stack = await start();
     // Raw: the SDK no longer types every sampling parameter, and the point is what the proxy does with them.
-    const response = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-6',
-        max_tokens: 50,
-        temperature: 0.3,
-        top_p: 0.9,
-        top_k: 7,
-        metadata: { user_id: 'user-fake-session-0001' },
-        system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
-        messages: [
-          {
-            role: 'user',
-            content: [
-              {
-                type: 'document',
-                source: { type: 'text', media_type: 'text/plain', data: 'The sky is blue.' },
-                citations: { enabled: true },
-              },
-              { type: 'text', text: 'What colour is the sky?', cache_control: { type: 'ephemeral' } },
-            ],
-          },
-        ],
-      }),
+    const response = await postMessages(stack.url, {
+      model: 'claude-sonnet-4-6',
+      max_tokens: 50,
+      temperature: 0.3,
+      top_p: 0.9,
+      top_k: 7,
+      metadata: { user_id: 'user-fake-session-0001' },
+      system: [{ type: 'text', text: 'Be brief.', cache_control: { type: 'ephemeral' } }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'document',
+              source: { type: 'text', media_type: 'text/plain', data: 'The sky is blue.' },
+              citations: { enabled: true },
+            },
+            { type: 'text', text: 'What colour is the sky?', cache_control: { type: 'ephemeral' } },
+          ],
+        },
+      ],
     });
     expect(response.statusCode).toBe(200);
     await response.body.dump();

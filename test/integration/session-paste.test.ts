@@ -1,22 +1,14 @@
-import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountError } from '../../main/core/accounts/account-service';
 import { fakeJwt } from '../sim/orchids-simulator';
 import { browserSessionToken } from '../helpers/browser-session';
 import { startStack, type Stack } from '../helpers/stack';
+import { hiStatus } from '../helpers/messages';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
-async function ask(): Promise<number> {
-  const response = await request(`${stack.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-  });
-  await response.body.dump();
-  return response.statusCode;
-}
+const ask = (): Promise<number> => hiStatus(stack.url);
 
 async function refusal(cookie: string): Promise<AccountError> {
   const error = await stack.core.accounts.add({ cookie }).catch((e: unknown) => e);

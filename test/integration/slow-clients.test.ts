@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sse, text, finish } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { until } from '../helpers/wait';
+import { HI, postMessages } from '../helpers/messages';
 
 let stack: Stack;
 const sockets: net.Socket[] = [];
@@ -90,26 +91,13 @@ describe('slow and stalled clients', () => {
     const held = Array.from({ length: apiSlots }, () => {
       stack.sim.enqueue(sse([{ delayMs: 30_000 }, ...text('late'), ...finish()]));
       const controller = new AbortController();
-      const response = request(`${stack.url}/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-6',
-          max_tokens: 5,
-          messages: [{ role: 'user', content: 'hi' }],
-        }),
-        signal: controller.signal,
-        dispatcher: new Agent(),
-      }).catch(() => undefined);
+      const response = postMessages(stack.url, HI, { signal: controller.signal, dispatcher: new Agent() }).catch(
+        () => undefined,
+      );
       return { controller, response };
     });
     await until(() => stack.sim.requests.length === apiSlots, { timeoutMs: 4000 });
-    const refused = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-      dispatcher: new Agent(),
-    });
+    const refused = await postMessages(stack.url, HI, { dispatcher: new Agent() });
     expect(refused.statusCode).toBe(529);
     expect(refused.headers['retry-after']).toBe('2');
     expect(await refused.body.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });

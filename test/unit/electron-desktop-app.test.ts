@@ -4,13 +4,13 @@
  * piece records what the app asked of it.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CHANNELS, IPC_EVENT_CHANNEL } from '../../contract/channels';
 import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
+import { freePort } from '../helpers/processes';
 import { until } from '../helpers/wait';
 
 const fake = vi.hoisted(() => {
@@ -186,15 +186,6 @@ const { state, app } = fake;
 let port: number;
 let ready: (() => void) | undefined;
 const addedListeners: Array<[string, (...args: unknown[]) => void]> = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = server.address() as net.AddressInfo;
-      server.close(() => resolve(p));
-    });
-  });
-}
 
 const menuLabels = () => state.trays[0]!.menu.template.map((item) => (item.type === 'separator' ? '---' : item.label));
 const menuItem = (label: string) => state.trays[0]!.menu.template.find((item) => item.label === label)!;

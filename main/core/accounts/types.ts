@@ -1,19 +1,7 @@
+import type { AccountStatus } from '../../../contract/views';
 import type { UpstreamProtocol } from '../upstream/protocol';
 
-/**
- * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
- * `locked` means this mode cannot open the account's sealed cookie (see secrets/secret-box.ts).
- */
-export const ACCOUNT_STATUSES = [
-  'ready',
-  'cooling_down',
-  'quota_exhausted',
-  'signed_out',
-  'blocked',
-  'failing',
-  'locked',
-] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+export type { AccountStatus };
 
 /** An account as stored. The cookie stays sealed until the moment a Clerk call needs it. */
 export interface AccountRecord {

@@ -1,5 +1,6 @@
 import { RingQueue } from '../util/ring-queue';
-import type { AccountCount, CoreEvent } from './types';
+import type { AccountCount } from '../../../contract/views';
+import type { CoreEvent } from './types';
 
 export interface SubscribeOptions {
   /** At most one delivery per interval: about ten a second by default. */

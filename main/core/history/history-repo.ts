@@ -1,43 +1,18 @@
 import type { Statement } from 'better-sqlite3';
+import type { HistoryQuery as WireHistoryQuery, HistoryView } from '../../../contract/views';
 import type { Db } from '../db/database';
 import type { RequestReport } from '../proxy/observer';
-import { isApiKind, type ApiKind } from '../proxy/api-format';
-import { isUpstreamProtocol, type UpstreamProtocol } from '../upstream/protocol';
+import { isApiName } from '../proxy/api-format';
+import { isUpstreamProtocol } from '../upstream/protocol';
 
-export interface HistoryRow {
-  id: number;
-  requestId: string;
-  startedAt: number;
-  accountId: number | null;
-  model: string;
-  upstreamModel: string;
-  stream: boolean;
-  status: number;
-  stopReason: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  firstByteMs: number | null;
-  durationMs: number;
-  errorType: string | null;
-  errorMessage: string | null;
-  retries: number;
-  accountsTried: number[];
-  debugLog: string | null;
-  protocol: UpstreamProtocol | null;
-  /** The API the request came in on. */
-  api: ApiKind;
-  /** The account as it was named when it served: still readable after the account is removed. */
-  accountName: string | null;
-  accountEmail: string | null;
-}
+/**
+ * A stored row holds what the wire's HistoryView holds. app/views.ts still copies it field by field, so a column
+ * the core adds later (as `HistoryRow extends HistoryView`) stays in the core until it is put on the wire.
+ */
+export type HistoryRow = HistoryView;
 
-export interface HistoryQuery {
-  limit?: number;
-  /** Rows older than this row id: the next page. */
-  beforeId?: number;
-  accountId?: number;
-  outcome?: 'ok' | 'error';
-  model?: string;
+export interface HistoryQuery extends WireHistoryQuery {
+  /** Rows of requests that started at or after this time (ms). */
   since?: number;
 }
 
@@ -91,7 +66,7 @@ const fromRow = (row: Row): HistoryRow => ({
   accountsTried: JSON.parse(row.accounts_tried) as number[],
   debugLog: row.debug_log,
   protocol: isUpstreamProtocol(row.protocol) ? row.protocol : null,
-  api: isApiKind(row.api) ? row.api : 'anthropic',
+  api: isApiName(row.api) ? row.api : 'anthropic',
   accountName: row.account_name,
   accountEmail: row.account_email,
 });

@@ -1,38 +1,25 @@
+import type { DebugRecordView, UpstreamAttemptView } from '../../../contract/views';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';
 import type { RequestReport, RequestTrace } from '../proxy/observer';
 
-export interface UpstreamAttemptRecord {
-  accountId: number;
-  protocol: UpstreamProtocol;
-  url: string;
-  headers: Record<string, unknown>;
-  /** The Orchids request body: the bytes sent while the record waits in the queue, parsed JSON in the file. */
-  body: unknown;
-  status?: number;
-  responseHeaders?: Record<string, unknown>;
-  /** Raw upstream SSE payloads with milliseconds since the request arrived. */
-  events: Array<{ t: number; data: string }>;
+/**
+ * An attempt as the contract describes it, with the failure in the core's terms. Its body is the bytes sent while
+ * the record waits in the writer's queue, and parsed JSON in the file.
+ */
+export interface UpstreamAttemptRecord extends UpstreamAttemptView {
   failure?: { kind: FailureKind; message: string };
-  /** The agent's tool calls that the client had not declared: sent to it as text, kept here whole. */
-  unmappedToolCalls?: UnmappedToolCall[];
 }
 
 /**
  * A request's story. While it waits in the writer's queue it holds what the request path had in hand (the headers
  * as they came, the bodies as bytes); the writer redacts and serialises it (logs/record-line.ts). Read back from a
- * file, it is that redacted JSON.
+ * file, it is that redacted JSON: the contract's DebugRecordView, which the core's types narrow.
  */
-export interface DebugRecord {
-  version: 1;
-  requestId: string;
-  file: string;
+export interface DebugRecord extends DebugRecordView {
   summary: RequestReport;
-  incoming: { headers: Record<string, unknown>; body: unknown };
   upstream: UpstreamAttemptRecord[];
-  /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
-  client: Array<{ t: number; frame: string }>;
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   optionalNumber,
   optionalObject,
   requireArray,
+  requireModel,
   requireString,
   unsupported,
   type Json,
@@ -42,19 +43,12 @@ export interface ChatOptions {
   legacyFunctions: boolean;
 }
 
-/**
- * What `max_tokens` becomes when the client sets none. Neither generation carries a client's limit upstream
- * (Generation B always sends its own), so the number only satisfies the Messages API's required field.
- */
-const DEFAULT_MAX_TOKENS = 8192;
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 const USER_PARTS = ['text', 'image_url', 'file', 'input_audio'] as const;
 
 export function readChatRequest(body: unknown): { request: MessagesRequest; options: ChatOptions } {
   if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
-  const model = requireString(body, 'model', 'model');
-  if (model.trim() === '')
-    throw new OpenAIRequestError('you must provide a model parameter', 'model', 'missing_required_parameter');
+  const model = requireModel(body);
   refuseUnsupported(body);
 
   const legacyFunctions = body.tools === undefined && body.functions !== undefined && body.functions !== null;
@@ -93,22 +87,19 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   const jsonSchema = format && isObject(format.json_schema) ? format.json_schema : undefined;
   const output = format ? jsonOutput(format.type, jsonSchema?.schema, 'response_format') : undefined;
 
-  const request: MessagesRequest = {
-    model,
-    messages: conversation.messages,
-    max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
-    stream,
-  };
-  const system = conversation.system;
-  if (system !== undefined) request.system = system;
-  if (tools) request.tools = tools;
-  if (toolChoice) request.tool_choice = toolChoice;
-  if (thinking) request.thinking = thinking;
   const stop = readStop(body.stop);
-  if (stop) request.stop_sequences = stop;
-  if (temperature !== undefined) request.temperature = temperature;
-  if (topP !== undefined) request.top_p = topP;
-  if (output) request.output_config = output;
+  const request = conversation.request({
+    model,
+    stream,
+    maxTokens,
+    tools,
+    toolChoice,
+    thinking,
+    stop,
+    temperature,
+    topP,
+    output,
+  });
   return {
     request,
     options: {

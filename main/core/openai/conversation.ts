@@ -1,5 +1,25 @@
-import type { Message } from '../anthropic/types';
-import type { Block } from './shared';
+import type { Message, MessagesRequest, ThinkingConfig, ToolDefinition } from '../anthropic/types';
+import type { Block, OutputConfig } from './shared';
+
+/**
+ * What `max_tokens` becomes when the client sets none. Neither generation carries a client's limit upstream
+ * (Generation B always sends its own), so the number only satisfies the Messages API's required field.
+ */
+const DEFAULT_MAX_TOKENS = 8192;
+
+/** A request's parameters besides the conversation, already checked; those left undefined stay out of the request. */
+export interface RequestParameters {
+  model: string;
+  stream: boolean;
+  maxTokens: number | undefined;
+  tools: ToolDefinition[] | undefined;
+  toolChoice: Record<string, unknown> | undefined;
+  thinking: ThinkingConfig | undefined;
+  stop?: string[] | undefined;
+  temperature: number | undefined;
+  topP: number | undefined;
+  output: OutputConfig | undefined;
+}
 
 /**
  * Builds the Messages API conversation from OpenAI's, where a turn may be spread over several entries: an assistant
@@ -29,6 +49,26 @@ export class Conversation {
 
   get system(): string | undefined {
     return this.leadingSystem.length > 0 ? this.leadingSystem.join('\n\n') : undefined;
+  }
+
+  /** The Messages API request that asks for this conversation's answer. */
+  request(p: RequestParameters): MessagesRequest {
+    const request: MessagesRequest = {
+      model: p.model,
+      messages: this.messages,
+      max_tokens: p.maxTokens ?? DEFAULT_MAX_TOKENS,
+      stream: p.stream,
+    };
+    const system = this.system;
+    if (system !== undefined) request.system = system;
+    if (p.tools) request.tools = p.tools;
+    if (p.toolChoice) request.tool_choice = p.toolChoice;
+    if (p.thinking) request.thinking = p.thinking;
+    if (p.stop) request.stop_sequences = p.stop;
+    if (p.temperature !== undefined) request.temperature = p.temperature;
+    if (p.topP !== undefined) request.top_p = p.topP;
+    if (p.output) request.output_config = p.output;
+    return request;
   }
 }
 

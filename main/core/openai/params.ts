@@ -49,6 +49,14 @@ export function requireString(owner: Json, key: string, path: string): string {
   return value;
 }
 
+/** The model: both APIs require one, and OpenAI words an empty one as a missing one. */
+export function requireModel(body: Json): string {
+  const model = requireString(body, 'model', 'model');
+  if (model.trim() === '')
+    throw new OpenAIRequestError('you must provide a model parameter', 'model', 'missing_required_parameter');
+  return model;
+}
+
 export function optionalString(owner: Json, key: string, path: string): string | undefined {
   const value = owner[key];
   if (value === undefined || value === null) return undefined;

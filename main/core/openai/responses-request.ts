@@ -19,6 +19,7 @@ import {
   optionalNumber,
   optionalObject,
   optionalString,
+  requireModel,
   requireString,
   unsupported,
   type Json,
@@ -42,15 +43,12 @@ export interface ResponsesOptions {
   echo: Record<string, unknown>;
 }
 
-const DEFAULT_MAX_TOKENS = 8192;
 const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
 const MESSAGE_PARTS = ['input_text', 'output_text', 'refusal', 'input_image', 'input_file', 'input_audio'] as const;
 
 export function readResponsesRequest(body: unknown): { request: MessagesRequest; options: ResponsesOptions } {
   if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
-  const model = requireString(body, 'model', 'model');
-  if (model.trim() === '')
-    throw new OpenAIRequestError('you must provide a model parameter', 'model', 'missing_required_parameter');
+  const model = requireModel(body);
   refuseStateful(body);
   if (body.top_logprobs !== undefined && body.top_logprobs !== null && body.top_logprobs !== 0) {
     unsupported('top_logprobs', 'the Orchids upstream reports no log probabilities.');
@@ -84,20 +82,17 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
   const output = format ? jsonOutput(format.type, format.schema, 'text.format') : undefined;
 
-  const request: MessagesRequest = {
+  const request = conversation.request({
     model,
-    messages: conversation.messages,
-    max_tokens: maxTokens ?? DEFAULT_MAX_TOKENS,
     stream,
-  };
-  const system = conversation.system;
-  if (system !== undefined) request.system = system;
-  if (tools) request.tools = tools;
-  if (toolChoice) request.tool_choice = toolChoice;
-  if (thinking) request.thinking = thinking;
-  if (temperature !== undefined) request.temperature = temperature;
-  if (topP !== undefined) request.top_p = topP;
-  if (output) request.output_config = output;
+    maxTokens,
+    tools,
+    toolChoice,
+    thinking,
+    temperature,
+    topP,
+    output,
+  });
 
   const echo: Record<string, unknown> = {
     instructions: instructions ?? null,

@@ -201,12 +201,12 @@ export function thinkingFor(effort: unknown, param: string): ThinkingConfig | un
   return budget === 0 ? { type: 'disabled' } : { type: 'enabled', budget_tokens: budget };
 }
 
+export interface OutputConfig {
+  format: { type: 'json_schema'; schema: Json };
+}
+
 /** A JSON answer format as the Messages API's `output_config.format`; undefined for plain text. */
-export function jsonOutput(
-  type: unknown,
-  schema: unknown,
-  param: string,
-): { format: { type: 'json_schema'; schema: Json } } | undefined {
+export function jsonOutput(type: unknown, schema: unknown, param: string): OutputConfig | undefined {
   if (type === undefined || type === null || type === 'text') return undefined;
   if (type === 'json_object') return { format: { type: 'json_schema', schema: { type: 'object' } } };
   if (type !== 'json_schema') invalidValue(`${param}.type`, type, ['text', 'json_object', 'json_schema']);

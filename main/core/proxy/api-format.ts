@@ -1,14 +1,13 @@
 import type { ServerResponse } from 'node:http';
+import type { ApiName } from '../../../contract/views';
 import { anthropicFrame, PING_FRAME, sseFrame } from '../anthropic/sse-writer';
 import type { MessagesResponse } from '../anthropic/types';
 import { type ApiError, sendError } from '../server/errors';
 
-/** Which API a request came in on: history rows, live events and the Logs view show it. */
-export type ApiKind = 'anthropic' | 'openai-chat' | 'openai-responses';
+/** Every API a request can come in on: a history row read back names one of these, or is taken as Anthropic's. */
+const API_NAMES: readonly ApiName[] = ['anthropic', 'openai-chat', 'openai-responses'];
 
-const API_KINDS: readonly ApiKind[] = ['anthropic', 'openai-chat', 'openai-responses'];
-
-export const isApiKind = (value: unknown): value is ApiKind => API_KINDS.includes(value as ApiKind);
+export const isApiName = (value: unknown): value is ApiName => API_NAMES.includes(value as ApiName);
 
 /**
  * Turns the pipeline's Anthropic events into one API's stream frames. The pipeline always speaks Anthropic
@@ -31,7 +30,7 @@ export interface StreamEncoder {
 
 /** How one API writes answers and errors. */
 export interface ApiFormat {
-  readonly api: ApiKind;
+  readonly api: ApiName;
   streamEncoder(): StreamEncoder;
   /** The body of a non-streamed answer. */
   renderMessage(message: MessagesResponse): string;

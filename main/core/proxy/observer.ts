@@ -1,40 +1,27 @@
+import type { ApiName, FinishedRequest } from '../../../contract/views';
 import type { StopReason } from '../anthropic/types';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';
-import type { ApiKind } from './api-format';
 
 /** What the request path reports about each request; history, live views and the tray are built from this. */
 export interface RequestStart {
   requestId: string;
   startedAt: number;
   /** The API the request came in on. */
-  api: ApiKind;
+  api: ApiName;
   model: string;
   upstreamModel: string;
   stream: boolean;
 }
 
-export interface RequestReport extends RequestStart {
+/**
+ * A finished request as the wire describes it (contract/views.ts), with the stop reason as the core knows it. The
+ * debug record's name travels beside it: there is one only once the debug log writer has taken the record.
+ */
+export interface RequestReport extends Omit<FinishedRequest, 'debugLog' | 'stopReason'> {
   finishedAt: number;
-  status: number;
   stopReason: StopReason | null;
-  inputTokens: number;
-  outputTokens: number;
-  /** Milliseconds from arrival to the first byte sent to the client; null when nothing was sent. */
-  firstByteMs: number | null;
-  durationMs: number;
-  accountId: number | null;
-  /** Every account tried, in order; the last served (or failed) the request. */
-  accountsTried: number[];
-  retries: number;
-  /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
-  protocol: UpstreamProtocol | null;
-  /** The last account's name and e-mail as they were then (history outlives accounts). */
-  accountName: string | null;
-  accountEmail: string | null;
-  errorType: string | null;
-  errorMessage: string | null;
 }
 
 /** Full detail of one request for the debug log; only created while debug logging is on. */

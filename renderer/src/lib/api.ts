@@ -5,6 +5,7 @@ export type {
   AccountStatus,
   AccountView,
   DebugRecordView,
+  FinishedRequest,
   HistoryView,
   ImportResult,
   ProxyStatus,

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { errorMessage, useApi, type AccountView } from '../../lib/api';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
+import { WeightInput } from './WeightInput';
 
 type Phase =
   | { kind: 'editing' }
@@ -135,16 +136,7 @@ function AddAccountForm({ onClose }: { onClose: () => void }) {
         </div>
         <div className="field field-narrow">
           <label htmlFor={ids.weight}>Weight</label>
-          <input
-            id={ids.weight}
-            type="number"
-            min={1}
-            max={100}
-            step={1}
-            value={weight}
-            onChange={(e) => setWeight(e.target.value)}
-            readOnly={busy}
-          />
+          <WeightInput id={ids.weight} value={weight} onChange={(e) => setWeight(e.target.value)} readOnly={busy} />
         </div>
       </div>
       <div className="form-status" id={ids.result}>

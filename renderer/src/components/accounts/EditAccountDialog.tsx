@@ -4,6 +4,7 @@ import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
+import { WeightInput } from './WeightInput';
 
 /** Rename and reweight. Weight is the account's share of requests relative to the others (1–100). */
 export function EditAccountDialog({ account, onClose }: { account: AccountView | null; onClose: () => void }) {
@@ -46,12 +47,8 @@ function EditAccountForm({ account, onClose }: { account: AccountView; onClose: 
       </div>
       <div className="field field-narrow">
         <label htmlFor={ids.weight}>Weight</label>
-        <input
+        <WeightInput
           id={ids.weight}
-          type="number"
-          min={1}
-          max={100}
-          step={1}
           required
           value={weight}
           aria-describedby={ids.weightHelp}

@@ -1,27 +1,5 @@
-import type { HistoryView } from '../../lib/api';
+import type { FinishedRequest, HistoryView } from '../../lib/api';
 import { formatDateTime, formatMs } from '../../lib/format';
-
-type Fields = Pick<
-  HistoryView,
-  | 'startedAt'
-  | 'accountId'
-  | 'model'
-  | 'upstreamModel'
-  | 'stream'
-  | 'status'
-  | 'stopReason'
-  | 'inputTokens'
-  | 'outputTokens'
-  | 'firstByteMs'
-  | 'durationMs'
-  | 'errorType'
-  | 'errorMessage'
-  | 'retries'
-  | 'accountsTried'
-  | 'protocol'
-  | 'api'
-  | 'accountName'
->;
 
 /** What each API is called in the window. */
 export const API_LABEL: Record<HistoryView['api'], string> = {
@@ -35,7 +13,7 @@ export function RowSummary({
   row,
   accountName,
 }: {
-  row: Fields;
+  row: Omit<FinishedRequest, 'debugLog'>;
   accountName: (id: number | null, asThen?: string | null) => string;
 }) {
   const items: Array<[string, string]> = [
