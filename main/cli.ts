@@ -9,6 +9,7 @@ import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { followLogs, printHistory, printRecord } from './cli-logs';
+import { proxyCommand } from './cli-proxy';
 
 const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
 
@@ -26,6 +27,7 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- settings reset <key>
   npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
   npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
+  npm run cli -- proxy status | pause | resume        the running app: is it serving; pause refuses new requests
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
@@ -68,8 +70,10 @@ export async function runCli(
     out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (!['accounts', 'settings', 'logs', 'dashboard', 'token'].includes(group))
+  if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
+  if (group === 'proxy' && !['status', 'pause', 'resume', undefined].includes(command))
+    throw new UsageError(`Unknown proxy command "${command ?? ''}".`);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
   if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);
   const connection = connectCli(env, note);
@@ -79,6 +83,7 @@ export async function runCli(
     else if (group === 'logs')
       await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
     else if (group === 'dashboard') await printDashboardLink(connection, out);
+    else if (group === 'proxy') await proxyCommand(connection, command, out);
     else await rotateInstallToken(connection, out);
     return 0;
   } finally {

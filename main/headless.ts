@@ -68,11 +68,14 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  const signal = process.platform === 'win32' ? '' : ', send SIGUSR2';
-  console.log(
-    `  (one browser, once, within 5 minutes; for another link press Enter here${signal} ` +
-      'or run: npm run cli -- dashboard)',
-  );
+  // Only the ways that work here: Enter needs a terminal on stdin (not a service or a pipe), SIGUSR2 a POSIX system.
+  const ways = [
+    ...(process.stdin.isTTY ? ['press Enter here'] : []),
+    ...(process.platform === 'win32' ? [] : ['send SIGUSR2']),
+    'run: npm run cli -- dashboard',
+  ];
+  const spoken = `${ways.slice(0, -1).join(', ')}${ways.length > 1 ? ' or ' : ''}${ways.at(-1)}`;
+  console.log(`  (one browser, once, within 5 minutes; for another link ${spoken})`);
   listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {

@@ -77,13 +77,7 @@ describe('npm run cli -- accounts', () => {
   it("lists an account's state in the words the window and the tray use", async () => {
     stack = await startStack({ accounts: 1, sim: ROTATING });
     stack.sim.enqueue({ steps: creditsExhausted() });
-    const response = await request(`${stack.url}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    await response.body.dump();
-    expect(response.statusCode).toBe(402);
+    expect(await hiStatus(stack.url)).toBe(402);
     const { attachAppControl } = await import('../../main/core/control/app-control');
     attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
     const listed = await cli(envFor(stack.dataDir, stack.sim), 'accounts', 'list');
@@ -272,5 +266,30 @@ describe('npm run cli -- logs', () => {
   it('--follow says clearly when the app is not running', async () => {
     sim = await OrchidsSimulator.start(ROTATING);
     await expect(cli(envFor(tempDir(), sim), 'logs', '--follow')).rejects.toThrow(/Orchids Tray is not running/);
+  });
+});
+
+describe('npm run cli -- proxy', () => {
+  it('pauses and resumes the running app, and says what it serves', async () => {
+    stack = await startStack({ accounts: 1, sim: ROTATING });
+    const { attachAppControl } = await import('../../main/core/control/app-control');
+    attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
+    const env = envFor(stack.dataDir, stack.sim);
+    const status = await cli(env, 'proxy', 'status');
+    expect(status.out).toBe(`Running: 1 account ready.\nProxy: ${stack.url}`);
+
+    const paused = await cli(env, 'proxy', 'pause');
+    expect(paused.out).toMatch(/^Paused: New requests are refused until you resume\./);
+    expect(stack.core.proxy.status().paused).toBe(true);
+    expect(await hiStatus(stack.url)).toBe(529);
+
+    expect((await cli(env, 'proxy', 'resume')).out).toMatch(/^Running: /);
+    expect(await hiStatus(stack.url)).toBe(200);
+  });
+
+  it('says there is nothing to pause when the app is not running, and refuses an unknown proxy command', async () => {
+    sim = await OrchidsSimulator.start(ROTATING);
+    await expect(cli(envFor(tempDir(), sim), 'proxy', 'pause')).rejects.toThrow(/not running .* nothing to pause/);
+    await expect(cli(envFor(tempDir(), sim), 'proxy', 'stop')).rejects.toThrow(/Unknown proxy command "stop"/);
   });
 });

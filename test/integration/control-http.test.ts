@@ -113,7 +113,9 @@ describe('the contract over HTTP (headless)', () => {
     expect(paused.json.value).toMatchObject({ paused: true, shell: 'headless', url: stack.url });
     const refused = await postMessages(stack.url);
     expect(refused.statusCode).toBe(529);
-    expect(((await refused.body.json()) as any).error.message).toMatch(/paused/);
+    // Shown at once: a client retrying in silence would hide that only resuming brings the proxy back.
+    expect(refused.headers['x-should-retry']).toBe('false');
+    expect(((await refused.body.json()) as any).error.message).toMatch(/paused.*npm run cli -- proxy resume/);
     expect((await call('proxy:resume', undefined, auth)).json.value.paused).toBe(false);
   });
 

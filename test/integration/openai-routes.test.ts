@@ -22,7 +22,8 @@ async function post(path: string, body: Record<string, unknown>) {
   });
   const raw = await response.body.text();
   const json = String(response.headers['content-type']).includes('json') ? JSON.parse(raw) : undefined;
-  return { status: response.statusCode, requestId: String(response.headers['request-id']), raw, json };
+  const { headers } = response;
+  return { status: response.statusCode, requestId: String(headers['request-id']), raw, json, headers };
 }
 
 const chat = (extra: Record<string, unknown> = {}) =>
@@ -148,11 +149,12 @@ describe('the shared pipeline behind the OpenAI routes', () => {
     expect(json.choices[0].message.tool_calls).toBeUndefined();
   });
 
-  it('paused: a 503 the client may retry, in OpenAI’s format', async () => {
+  it('paused: a 503 in OpenAI’s format that tells the client not to retry in silence', async () => {
     stack = await startStack();
     stack.core.proxy.pause();
-    const { status, json } = await chat();
+    const { status, json, headers } = await chat();
     expect(status).toBe(503);
+    expect(headers['x-should-retry']).toBe('false');
     expect(json.error).toMatchObject({
       type: 'server_error',
       code: 'overloaded',

@@ -8,8 +8,8 @@
 import type { MessagesRequest } from '../anthropic/types';
 import type { ApiFormat } from '../proxy/api-format';
 import type { MessagesProxy } from '../proxy/messages-proxy';
+import { pausedError } from '../proxy/unavailable';
 import type { ApiRoute, RouteContext } from '../server/api-routes';
-import { ApiError } from '../server/errors';
 import { ChatFormat } from './chat-format';
 import { readChatRequest } from './chat-request';
 import { OpenAIRequestError, sendOpenAIError } from './errors';
@@ -63,13 +63,7 @@ function serve(deps: OpenAIRoutesDeps, convert: Convert): (ctx: RouteContext) =>
   return async (ctx) => {
     const body = await ctx.json();
     const { request, format } = convert(body);
-    if (deps.paused()) {
-      throw new ApiError(
-        'overloaded_error',
-        'Orchids Tray is paused. Resume it from the tray menu or the window.',
-        529,
-      );
-    }
+    if (deps.paused()) throw pausedError();
     const { req, res, requestId, receivedAt } = ctx;
     const options = { format, incoming: body, bodyBytes: ctx.bodyBytes };
     await deps.proxy.handle(request, req, res, requestId, receivedAt, options);

@@ -16,6 +16,20 @@ import { ApiError } from '../server/errors';
  */
 const RETRY_SOON_MS = 60_000;
 
+/**
+ * The answer while the person has paused the proxy. Overloaded, as a refusal that is not the request's fault, but
+ * with `x-should-retry: false`: a client retrying in silence for minutes would hide the one thing that brings the
+ * proxy back, the person resuming it.
+ */
+export function pausedError(): ApiError {
+  return new ApiError(
+    'overloaded_error',
+    'Orchids Tray is paused. Resume it from the tray menu, the window, or: npm run cli -- proxy resume',
+    529,
+    { 'x-should-retry': 'false' },
+  );
+}
+
 export function unavailableError(
   accounts: AccountCache,
   summary: { message: string; retryAfterMs: number | undefined },

@@ -4,6 +4,7 @@ import type { MessagesRequest } from '../anthropic/types';
 import { findModel, listModels } from '../api/models-list';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
+import { pausedError } from '../proxy/unavailable';
 import { ApiError, sendJson } from './errors';
 
 /** What a route's handler gets: the request, its id, and the body reader that applies every limit. */
@@ -85,13 +86,7 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
       path: '/v1/messages',
       handle: async (ctx) => {
         const request = validateMessagesRequest(await ctx.json(), { requireMaxTokens: true });
-        if (options.paused?.()) {
-          throw new ApiError(
-            'overloaded_error',
-            'Orchids Tray is paused. Resume it from the tray menu or the window.',
-            529,
-          );
-        }
+        if (options.paused?.()) throw pausedError();
         await options.proxy.handle(request, ctx.req, ctx.res, ctx.requestId, ctx.receivedAt, {
           bodyBytes: ctx.bodyBytes,
         });
