@@ -12,6 +12,8 @@ export interface TrayAccount {
   status: AccountStatus;
   enabled: boolean;
   statusUntil: number | null;
+  /** Credits left as last read from orchids.app; null before any reading. */
+  creditsLeft?: number | null;
 }
 
 export interface TrayInput {
@@ -62,6 +64,8 @@ export function trayView(input: TrayInput): TrayView {
   const tooltip = clip(`Orchids Tray: ${short}\n${input.url}\nToday: ${requests}`, TOOLTIP_MAX);
   const menu: TrayMenuItem[] = [{ kind: 'status', label: status }];
   if (input.running) menu.push({ kind: 'status', label: `${input.url} · today ${requests}` });
+  const credits = creditsLine(input.accounts);
+  if (input.running && credits) menu.push({ kind: 'status', label: credits });
   if (input.secretsNote) menu.push({ kind: 'status', label: input.secretsNote });
   menu.push(
     { kind: 'separator' },
@@ -101,6 +105,15 @@ function summarize(input: TrayInput): { icon: TrayIconState; status: string; sho
     status,
     short: trouble ? `${words.headline}, needs attention` : words.headline,
   };
+}
+
+/** What the enabled accounts have left between them, as the Overview says it; nothing before any reading. */
+function creditsLine(accounts: readonly TrayAccount[]): string | undefined {
+  const known = accounts.flatMap((a) => (a.enabled && typeof a.creditsLeft === 'number' ? [a.creditsLeft] : []));
+  if (known.length === 0) return undefined;
+  const left = known.reduce((sum, n) => sum + n, 0);
+  const accountWord = known.length === 1 ? 'account' : 'accounts';
+  return `Credits left: ${left.toLocaleString('en-US')} across ${known.length} ${accountWord}`;
 }
 
 function clip(text: string, max: number): string {

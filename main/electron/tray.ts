@@ -133,9 +133,13 @@ export function readTrayState(core: TrayCore, extra: { startError?: string; secr
     startError: extra.startError,
     url: status.url,
     todayRequests: core.history.stats().today.requests,
-    accounts: core.accounts
-      .list()
-      .map((a) => ({ name: a.name || a.email, status: a.status, enabled: a.enabled, statusUntil: a.statusUntil })),
+    accounts: core.accounts.list().map((a) => ({
+      name: a.name || a.email,
+      status: a.status,
+      enabled: a.enabled,
+      statusUntil: a.statusUntil,
+      creditsLeft: a.credits?.left ?? null,
+    })),
     debugLogs: core.settings.get('debugLogs'),
     launchAtLogin: core.settings.get('launchAtLogin'),
     secretsNote: extra.secretsNote,

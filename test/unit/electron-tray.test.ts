@@ -183,6 +183,26 @@ describe('tray model', () => {
     expect(item(trayView(input()).menu, 'Debug logging')).toMatchObject({ checked: false });
   });
 
+  it('the credits the enabled accounts have left, below the URL, once any figure is known', () => {
+    const accounts: TrayInput['accounts'] = [
+      { name: 'work', status: 'ready', enabled: true, statusUntil: null, creditsLeft: 96_571 },
+      { name: 'home', status: 'ready', enabled: true, statusUntil: null, creditsLeft: 2_000_000 },
+      { name: 'old', status: 'ready', enabled: false, statusUntil: null, creditsLeft: 150_000 },
+      { name: 'new', status: 'ready', enabled: true, statusUntil: null, creditsLeft: null },
+    ];
+    expect(labels(trayView(input({ accounts })).menu).slice(0, 4)).toEqual([
+      'Running: 3 accounts ready',
+      `${URL} · today 42 requests`,
+      'Credits left: 2,096,571 across 2 accounts',
+      '---',
+    ]);
+    const one = [accounts[0]!, accounts[3]!];
+    expect(labels(trayView(input({ accounts: one })).menu)).toContain('Credits left: 96,571 across 1 account');
+    const none = accounts.map((a) => ({ ...a, creditsLeft: null }));
+    expect(labels(trayView(input({ accounts: none })).menu).some((l) => l.startsWith('Credits'))).toBe(false);
+    expect(labels(trayView(input({ accounts, running: false })).menu).some((l) => l.startsWith('Credits'))).toBe(false);
+  });
+
   it('keeps the tooltip within Windows’ 127 characters', () => {
     expect(trayView(input({ url: `http://${'h'.repeat(200)}:3002` })).tooltip.length).toBeLessThanOrEqual(127);
   });
