@@ -94,10 +94,7 @@ export function AccountsView() {
                   Last used
                 </th>
                 <th scope="col" className="col-fit">
-                  Enabled
-                </th>
-                <th scope="col" className="col-fit">
-                  <span className="visually-hidden">Actions</span>
+                  Enabled<span className="visually-hidden"> and actions</span>
                 </th>
               </tr>
             </thead>
