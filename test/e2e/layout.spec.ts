@@ -3,10 +3,10 @@ import { expect, goTo, test } from './fixtures';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
- * A tray popover, a narrow window, a half screen, the narrowest window with the Accounts table as a table (976 px of
- * table, one more than tables.css's breakpoint), a desktop window.
+ * A tray popover, a narrow window, a half screen, the narrowest window that shows the tables as tables (976 px inside
+ * their frame, one more than tables.css's breakpoint), a desktop window.
  */
-const WIDTHS = [360, 420, 800, 1260, 1280] as const;
+const WIDTHS = [360, 420, 800, 1262, 1280] as const;
 const MODEL_IDS = ['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-6'];
 
 interface Measurement {
@@ -113,6 +113,10 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
         .toBe(1);
     const longAddress = rowHeader('Work').getByText(/^someone\./);
     expect.soft(await linesOf(longAddress), `the long address's lines at ${label}`).toBeLessThanOrEqual(3);
+  }
+  if (view === 'Logs') {
+    const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });
+    expect.soft(await linesOf(names.first()), `Rate-limited's lines in Logs at ${label}`).toBe(1);
   }
   if (view === 'Settings') {
     const removers = page.getByRole('button', { name: /^Remove mapping/ });

@@ -72,3 +72,18 @@ test('Logs: Pause holds new requests and counts them; filters narrow the list', 
   await page.getByLabel('Account', { exact: true }).selectOption({ label: 'Filtered' });
   await expect(rows).toHaveCount(2);
 });
+
+test('Logs: a failed request says why in its row, and the whole reason on hover where the row cuts it short', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Limited');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  await goTo(page, 'Logs');
+  const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Open request req_/ }) });
+  await expect(row).toHaveCount(1);
+  const reason = row.getByTitle(/^No Orchids account can take/);
+  await expect(reason).toBeVisible();
+  expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
+});

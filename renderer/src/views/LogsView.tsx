@@ -192,7 +192,10 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
       <td className="cell-status">
         <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
         {failed && entry.errorMessage ? (
-          <span className="muted small row-error-text"> {entry.errorMessage}</span>
+          <span className="muted small row-error-text" title={entry.errorMessage}>
+            {' '}
+            {entry.errorMessage}
+          </span>
         ) : null}
       </td>
       <td className="num cell-tokens" data-label="Tokens in / out">
