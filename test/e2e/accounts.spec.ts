@@ -182,6 +182,25 @@ test("shows each account's plan and credits left as orchids.app tells them, on d
   await screenshot(page, 'accounts-credits');
 });
 
+test('Check credits says what it read, even when no figure changed, and names an account it could not read', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Work');
+  const check = page.getByRole('button', { name: 'Check credits' });
+  const note = page.getByRole('status').filter({ hasText: /credits/ });
+  await check.click();
+  await expect(note).toHaveText('Read the credits of 1 account from orchids.app.');
+  await check.click();
+  await expect(check).toBeEnabled();
+  await expect(note).toHaveText('Read the credits of 1 account from orchids.app.'); // the same figure, read again
+
+  tray.sim.scriptSiteReply('Internal Server Error', 500);
+  await check.click();
+  await expect(note).toHaveText('Could not read the credits of Work. Its last figure stays.');
+  await expect(await cellUnder(page, /Work/, 'Credits')).toHaveText('FREE · 150,000 left');
+});
+
 test('focus goes to the heading, not the page start, when what opened a dialog is gone after it', async ({
   page,
   tray,
