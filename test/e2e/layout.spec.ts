@@ -114,6 +114,13 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
     const longAddress = rowHeader('Work').getByText(/^someone\./);
     expect.soft(await linesOf(longAddress), `the long address's lines at ${label}`).toBeLessThanOrEqual(3);
   }
+  if (view === 'Overview') {
+    // Every setup tab reads whole ("c…" for curl was the bug in a tray popover).
+    const cut = await page
+      .getByRole('tab')
+      .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+    expect.soft(cut, `setup tabs cut short at ${label}`).toEqual([]);
+  }
   if (view === 'Logs') {
     const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });
     expect.soft(await linesOf(names.first()), `Rate-limited's lines in Logs at ${label}`).toBe(1);
