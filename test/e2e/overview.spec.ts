@@ -52,3 +52,13 @@ test('shows the credits the enabled accounts have left between them, once any fi
     /^Credits left: 246,571 across 2 accounts, read (just now|\d+ s ago)$/,
   );
 });
+
+test("in a tray popover the bar's proxy state reads whole", async ({ page, tray }) => {
+  await addAccount(page, tray.sim.addUser(), 'Only');
+  await page.getByRole('switch', { name: 'Enabled: Only' }).click();
+  await page.setViewportSize({ width: 420, height: 800 });
+  const pill = page.getByRole('status').filter({ hasText: 'All accounts disabled' });
+  await expect(pill).toBeVisible();
+  const cut = await pill.locator('.proxy-pill-text').evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(cut, 'the state cut short with an ellipsis').toBe(false);
+});
