@@ -58,11 +58,11 @@ test('Logs: Pause holds new requests and counts them; filters narrow the list', 
   await expect(page.getByText('No requests yet')).toBeVisible();
   const rows = page.getByRole('button', { name: /^Open request req_/ });
 
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause list', exact: true }).click();
   await tray.send(2);
   await expect(page.getByText('Paused — 2 new requests waiting')).toBeVisible();
   await expect(rows).toHaveCount(0);
-  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Resume list', exact: true }).click();
   await expect(rows).toHaveCount(2);
 
   await page.getByLabel('Outcome', { exact: true }).selectOption('error');

@@ -30,8 +30,15 @@ export function LogsView() {
             : 'Every request, newest first. Turn on debug logging in Settings to keep each request’s full record.'
         }
         actions={
-          <button type="button" className="button" aria-pressed={log.paused} onClick={() => log.setPaused(!log.paused)}>
-            {log.paused ? 'Resume' : 'Pause'}
+          // "Pause" alone read as pausing the proxy (the Overview's Pause proxy); the label already says the state, so
+          // no aria-pressed on top of it ("Resume, pressed" contradicts itself).
+          <button
+            type="button"
+            className="button"
+            title="Hold new requests out of the list while you read it; the proxy keeps serving them"
+            onClick={() => log.setPaused(!log.paused)}
+          >
+            {log.paused ? 'Resume list' : 'Pause list'}
           </button>
         }
       />
