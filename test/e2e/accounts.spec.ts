@@ -181,3 +181,50 @@ test("shows each account's plan and credits left as orchids.app tells them, on d
   await expect(cell).toHaveText('PRO · 90,000 left');
   await screenshot(page, 'accounts-credits');
 });
+
+test('Check credits says what it read, even when no figure changed, and names an account it could not read', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Work');
+  const check = page.getByRole('button', { name: 'Check credits' });
+  const note = page.getByRole('status').filter({ hasText: /credits/ });
+  await check.click();
+  await expect(note).toHaveText('Read the credits of 1 account from orchids.app.');
+  await check.click();
+  await expect(check).toBeEnabled();
+  await expect(note).toHaveText('Read the credits of 1 account from orchids.app.'); // the same figure, read again
+
+  tray.sim.scriptSiteReply('Internal Server Error', 500);
+  await check.click();
+  await expect(note).toHaveText('Could not read the credits of Work. Its last figure stays.');
+  await expect(await cellUnder(page, /Work/, 'Credits')).toHaveText('FREE · 150,000 left');
+});
+
+test('focus goes to the heading, not the page start, when what opened a dialog is gone after it', async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  const heading = page.getByRole('heading', { level: 1, name: 'Accounts' });
+  await goTo(page, 'Accounts');
+  // The empty state's button opens the dialog; the first account replaces the empty state.
+  await page.getByRole('button', { name: 'Add your first account' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await dialog.getByLabel('Cookie', { exact: true }).fill(user.clientCookie);
+  await dialog.getByLabel('Name (optional)').fill('First');
+  await dialog.getByRole('button', { name: 'Add account' }).click();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(heading).toBeFocused();
+
+  // Remove's button goes with its row.
+  await page.getByRole('button', { name: 'Remove First' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog', { name: 'Remove First?' }).getByRole('button', { name: 'Remove account' }).click();
+  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(heading).toBeFocused();
+  // The next Tab goes on from the view, not from the top of the page.
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeFocused();
+});

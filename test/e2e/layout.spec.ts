@@ -1,9 +1,12 @@
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { expect, goTo, test } from './fixtures';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
-/** A tray popover, a narrow window, a half screen, a desktop window. */
-const WIDTHS = [360, 420, 800, 1280] as const;
+/**
+ * A tray popover, a narrow window, a half screen, the narrowest window that shows the tables as tables (976 px inside
+ * their frame, one more than tables.css's breakpoint), a desktop window.
+ */
+const WIDTHS = [360, 420, 800, 1262, 1280] as const;
 const MODEL_IDS = ['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-6'];
 
 interface Measurement {
@@ -80,6 +83,15 @@ function measure(modelIds: string[]): Measurement {
   return { problems: shownProblems, headerHeight: header ? header.getBoundingClientRect().height : -1 };
 }
 
+/** How many lines an element's text takes. */
+async function linesOf(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    const range = document.createRange();
+    range.selectNodeContents(el);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 1).map((r) => Math.round(r.top))).size;
+  });
+}
+
 async function checkView(page: Page, view: (typeof VIEWS)[number], label: string): Promise<number> {
   const { problems, headerHeight } = await page.evaluate(measure, MODEL_IDS);
   expect.soft(problems, `${view} at ${label}`).toEqual([]);
@@ -93,6 +105,25 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
     }
     await expect.soft(page.getByRole('button', { name: 'Reset Rate-limited' }), label).toBeVisible();
     await expect.soft(page.getByRole('timer'), label).toBeVisible();
+    // Readable, not merely on screen: a name on one line ("Rate-/limited" was the bug), the long address on few.
+    const rowHeader = (name: string) => page.getByRole('rowheader', { name: new RegExp(`^${name}`) });
+    for (const name of ['Rate-limited', 'Work', 'Personal'])
+      expect
+        .soft(await linesOf(rowHeader(name).getByText(name, { exact: true })), `${name}'s lines at ${label}`)
+        .toBe(1);
+    const longAddress = rowHeader('Work').getByText(/^someone\./);
+    expect.soft(await linesOf(longAddress), `the long address's lines at ${label}`).toBeLessThanOrEqual(3);
+  }
+  if (view === 'Overview') {
+    // Every setup tab reads whole ("c…" for curl was the bug in a tray popover).
+    const cut = await page
+      .getByRole('tab')
+      .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+    expect.soft(cut, `setup tabs cut short at ${label}`).toEqual([]);
+  }
+  if (view === 'Logs') {
+    const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });
+    expect.soft(await linesOf(names.first()), `Rate-limited's lines in Logs at ${label}`).toBe(1);
   }
   if (view === 'Settings') {
     const removers = page.getByRole('button', { name: /^Remove mapping/ });

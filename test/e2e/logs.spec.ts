@@ -58,11 +58,11 @@ test('Logs: Pause holds new requests and counts them; filters narrow the list', 
   await expect(page.getByText('No requests yet')).toBeVisible();
   const rows = page.getByRole('button', { name: /^Open request req_/ });
 
-  await page.getByRole('button', { name: 'Pause' }).click();
+  await page.getByRole('button', { name: 'Pause list', exact: true }).click();
   await tray.send(2);
   await expect(page.getByText('Paused — 2 new requests waiting')).toBeVisible();
   await expect(rows).toHaveCount(0);
-  await page.getByRole('button', { name: 'Resume' }).click();
+  await page.getByRole('button', { name: 'Resume list', exact: true }).click();
   await expect(rows).toHaveCount(2);
 
   await page.getByLabel('Outcome', { exact: true }).selectOption('error');
@@ -71,4 +71,19 @@ test('Logs: Pause holds new requests and counts them; filters narrow the list', 
   await expect(rows).toHaveCount(2);
   await page.getByLabel('Account', { exact: true }).selectOption({ label: 'Filtered' });
   await expect(rows).toHaveCount(2);
+});
+
+test('Logs: a failed request says why in its row, and the whole reason on hover where the row cuts it short', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Limited');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  await goTo(page, 'Logs');
+  const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Open request req_/ }) });
+  await expect(row).toHaveCount(1);
+  const reason = row.getByTitle(/^No Orchids account can take/);
+  await expect(reason).toBeVisible();
+  expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
 });

@@ -24,7 +24,8 @@ interface DialogProps {
 /**
  * A modal on the native <dialog>: `showModal()` makes the rest of the page inert, Escape arrives as `cancel`
  * (we close through the owner so React state stays the truth), Tab and Shift+Tab wrap inside the dialog, and focus
- * returns to whatever opened it.
+ * returns to whatever opened it, or to the view's heading when that is gone (a removed account's row, the empty state
+ * the first account replaced), never to the page's start.
  */
 export function Dialog({ open, title, onClose, children, footer, wide, description }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -42,6 +43,7 @@ export function Dialog({ open, title, onClose, children, footer, wide, descripti
     return () => {
       if (dialog.open) dialog.close();
       if (opener?.isConnected) opener.focus();
+      else document.querySelector<HTMLElement>('main h1')?.focus();
     };
   }, [open]);
 

@@ -54,7 +54,8 @@ print(message.content)`,
     },
     {
       id: 'openai',
-      label: 'OpenAI-compatible',
+      label: 'OpenAI',
+      suffix: '-compatible',
       // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider, Codex CLI ...) takes these two values.
       code: `Base URL: ${url}/v1
 API key:  ${key}

@@ -6,6 +6,7 @@ import { ExportButton, ImportButton } from '../components/accounts/ImportExport'
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView } from '../lib/api';
+import { creditsCheckOutcome } from '../lib/credits-check';
 import { useAction, useNow } from '../lib/hooks';
 import { useLive } from '../lib/live';
 
@@ -23,9 +24,14 @@ export function AccountsView() {
     setRemoving(null);
   });
 
-  // Failures of single accounts only reach the log: the figures they had stay, so there is nothing to show here.
+  // A read that changes nothing would look like no read at all: the note says what happened, and whom it missed.
+  const [creditsNote, setCreditsNote] = useState<string | null>(null);
   const checkCredits = useAction(async () => {
-    for (const account of await api.accounts.checkCredits({})) putAccount(account);
+    setCreditsNote(null);
+    const before = accounts ?? [];
+    const after = await api.accounts.checkCredits({});
+    for (const account of after) putAccount(account);
+    setCreditsNote(creditsCheckOutcome(before, after));
   });
 
   const addButton = (
@@ -59,6 +65,11 @@ export function AccountsView() {
         }
       />
       <ErrorNote>{accountsError ?? checkCredits.error}</ErrorNote>
+      {creditsNote ? (
+        <p className="view-note" role="status">
+          {creditsNote}
+        </p>
+      ) : null}
       {accounts === null ? (
         <p className="muted" aria-busy="true">
           Loading accounts…
@@ -94,10 +105,7 @@ export function AccountsView() {
                   Last used
                 </th>
                 <th scope="col" className="col-fit">
-                  Enabled
-                </th>
-                <th scope="col" className="col-fit">
-                  <span className="visually-hidden">Actions</span>
+                  Enabled<span className="visually-hidden"> and actions</span>
                 </th>
               </tr>
             </thead>

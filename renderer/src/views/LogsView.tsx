@@ -30,8 +30,15 @@ export function LogsView() {
             : 'Every request, newest first. Turn on debug logging in Settings to keep each request’s full record.'
         }
         actions={
-          <button type="button" className="button" aria-pressed={log.paused} onClick={() => log.setPaused(!log.paused)}>
-            {log.paused ? 'Resume' : 'Pause'}
+          // "Pause" alone read as pausing the proxy (the Overview's Pause proxy); the label already says the state, so
+          // no aria-pressed on top of it ("Resume, pressed" contradicts itself).
+          <button
+            type="button"
+            className="button"
+            title="Hold new requests out of the list while you read it; the proxy keeps serving them"
+            onClick={() => log.setPaused(!log.paused)}
+          >
+            {log.paused ? 'Resume list' : 'Pause list'}
           </button>
         }
       />
@@ -192,7 +199,10 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
       <td className="cell-status">
         <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
         {failed && entry.errorMessage ? (
-          <span className="muted small row-error-text"> {entry.errorMessage}</span>
+          <span className="muted small row-error-text" title={entry.errorMessage}>
+            {' '}
+            {entry.errorMessage}
+          </span>
         ) : null}
       </td>
       <td className="num cell-tokens" data-label="Tokens in / out">

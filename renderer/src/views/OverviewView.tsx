@@ -5,9 +5,9 @@ import { RequestsChart } from '../components/RequestsChart';
 import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
-import { useApi, type StatsView } from '../lib/api';
-import { formatCount } from '../lib/format';
-import { useAction, useEvent } from '../lib/hooks';
+import { useApi, type AccountView, type StatsView } from '../lib/api';
+import { formatAgo, formatCount } from '../lib/format';
+import { useAction, useEvent, useNow } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { withReports } from '../lib/live-totals';
 import { useLive } from '../lib/live';
@@ -55,15 +55,14 @@ function ProxyCard() {
     >
       <p className="proxy-state">
         <span className={`badge badge-${words.tone}`}>{words.headline}</span>
-        <span className="muted">
-          {words.detail}
-          {status.serving.state === 'no_accounts' ? (
-            <>
-              {' '}
-              <a href={href('accounts')}>Add an account</a> to start.
-            </>
-          ) : null}
-        </span>
+        {/* With no account the sentence itself is the way forward, not a sentence then its words as a link. */}
+        {status.serving.state === 'no_accounts' ? (
+          <span className="muted">
+            <a href={href('accounts')}>Add an Orchids account</a> to start serving requests.
+          </span>
+        ) : (
+          <span className="muted">{words.detail}</span>
+        )}
       </p>
       <div className="base-url">
         <span className="field-label" id="base-url-label">
@@ -179,6 +178,25 @@ function AccountCountsCard() {
           ))}
         </ul>
       )}
+      {accounts ? <CreditsTotal accounts={accounts} /> : null}
     </Card>
+  );
+}
+
+/**
+ * What the enabled accounts have left between them, as last read from orchids.app; nothing before any read. "Read"
+ * gives the oldest figure's age, so the sentence never sounds fresher than its stalest part.
+ */
+function CreditsTotal({ accounts }: { accounts: AccountView[] }) {
+  const now = useNow(15_000);
+  const known = accounts.flatMap((a) => (a.enabled && a.credits ? [a.credits] : []));
+  if (known.length === 0) return null;
+  const left = known.reduce((sum, c) => sum + c.left, 0);
+  const oldest = Math.min(...known.map((c) => c.checkedAt));
+  return (
+    <p className="credits-total">
+      Credits left: <strong>{formatCount(left)}</strong> across {known.length}{' '}
+      {known.length === 1 ? 'account' : 'accounts'}, read {formatAgo(oldest, now)}
+    </p>
   );
 }

@@ -84,6 +84,35 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
             via {account.protocol}
           </span>
         ) : null}
+        {/* The way out of a state sits beside the state, which also keeps the actions column narrow. */}
+        {canRefreshSignIn || account.status !== 'ready' ? (
+          <span className="state-actions">
+            {canRefreshSignIn ? (
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Refresh sign-in: ${account.name}`}
+                title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
+                disabled={refreshSignIn.pending}
+                onClick={() => void refreshSignIn.run()}
+              >
+                {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
+              </button>
+            ) : null}
+            {account.status !== 'ready' ? (
+              <button
+                type="button"
+                className="button button-small"
+                aria-label={`Reset ${account.name}`}
+                title="Mark ready and try it again now"
+                disabled={reset.pending}
+                onClick={() => void reset.run()}
+              >
+                Reset
+              </button>
+            ) : null}
+          </span>
+        ) : null}
       </td>
       <td className="num cell-weight" data-label="Weight">
         {account.weight}
@@ -99,56 +128,38 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
           {formatAgo(account.lastUsedAt, now)}
         </span>
       </td>
-      <td className="cell-enabled">
-        <Switch
-          label={`Enabled: ${account.name}`}
-          hideLabel
-          checked={account.enabled}
-          disabled={toggle.pending}
-          onChange={(enabled) => void toggle.run(enabled)}
-        />
-      </td>
+      {/* The switch leads the row's actions, under the "Enabled" heading: one column fewer keeps the name, the address
+          and the state readable in a desktop window. */}
       <td className="row-actions">
-        {canRefreshSignIn ? (
-          <button
-            type="button"
-            className="button button-small"
-            aria-label={`Refresh sign-in: ${account.name}`}
-            title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
-            disabled={refreshSignIn.pending}
-            onClick={() => void refreshSignIn.run()}
-          >
-            {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
-          </button>
-        ) : null}
-        {account.status !== 'ready' ? (
-          <button
-            type="button"
-            className="button button-small"
-            aria-label={`Reset ${account.name}`}
-            title="Mark ready and try it again now"
-            disabled={reset.pending}
-            onClick={() => void reset.run()}
-          >
-            Reset
-          </button>
-        ) : null}
-        <button
-          type="button"
-          className="button button-small"
-          aria-label={`Edit ${account.name}`}
-          onClick={() => onEdit(account)}
-        >
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button-small button-danger-quiet"
-          aria-label={`Remove ${account.name}`}
-          onClick={() => onRemove(account)}
-        >
-          Remove
-        </button>
+        <div className="row-controls">
+          <span className="row-switch">
+            <Switch
+              label={`Enabled: ${account.name}`}
+              hideLabel
+              checked={account.enabled}
+              disabled={toggle.pending}
+              onChange={(enabled) => void toggle.run(enabled)}
+            />
+          </span>
+          <span className="row-buttons">
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Edit ${account.name}`}
+              onClick={() => onEdit(account)}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              className="button button-small button-danger-quiet"
+              aria-label={`Remove ${account.name}`}
+              onClick={() => onRemove(account)}
+            >
+              Remove
+            </button>
+          </span>
+        </div>
       </td>
     </tr>
   );
