@@ -110,6 +110,15 @@ export function describeOut(out: Serving['out']): string {
     .join(', ');
 }
 
+/** For accounts out for different reasons: which of them return without the person, said only of those present. */
+function whoComesBack(out: Serving['out']): string {
+  const states = Object.keys(out) as Array<keyof Serving['out']>;
+  const healing = states.some((state) => out[state] && SELF_HEALING.has(state));
+  const others = states.some((state) => out[state] && !SELF_HEALING.has(state));
+  if (healing && others) return 'Cooling-down and failing accounts come back by themselves; the others need you.';
+  return healing ? 'They come back by themselves.' : 'Each of them needs you.';
+}
+
 const clock = (ms: number): string => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** The words for a summary. `time` formats a moment as a person reads it (the caller's locale by default). */
@@ -175,7 +184,7 @@ export function servingWords(serving: Serving, time: (ms: number) => string = cl
     case 'unavailable':
       return {
         headline: at ? `No account ready until ${at}` : 'No account ready',
-        detail: `${readyLine()} Cooling-down and failing accounts come back by themselves; the others need you.`,
+        detail: `${readyLine()} ${whoComesBack(serving.out)}`,
         tone: 'bad',
       };
   }

@@ -85,8 +85,15 @@ describe('AccountStates', () => {
   });
 
   it('signed out drops the token and heals by probe; a cookie this mode cannot open is locked, never probed', () => {
-    states.recordFailure(1, { kind: 'signed_out', message: 'Clerk rejected the cookie (HTTP 401).' });
-    expect(cache.get(1)).toMatchObject({ status: 'signed_out' });
+    states.recordFailure(1, { kind: 'signed_out', message: 'Orchids answered HTTP 401.' });
+    // The cause, then the cure; not the badge's own words again.
+    expect(cache.get(1)).toMatchObject({
+      status: 'signed_out',
+      statusReason: 'Orchids answered HTTP 401. Paste a fresh cookie to sign it in again.',
+    });
+    const clerkSays = 'Clerk rejected the cookie (HTTP 401): sign in to orchids.app again and copy a fresh cookie.';
+    states.recordFailure(1, { kind: 'signed_out', message: clerkSays });
+    expect(cache.get(1)!.statusReason).toBe(clerkSays);
     expect(forgotten).toContain(1);
     states.recordFailure(2, {
       kind: 'locked',

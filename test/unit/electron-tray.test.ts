@@ -95,10 +95,19 @@ describe('tray model', () => {
       ),
     ).toMatchObject({
       icon: 'trouble',
-      status:
-        'No account ready: 0 of 3 accounts ready; 2 out of credits, 1 signed out. ' +
-        'Cooling-down and failing accounts come back by themselves; the others need you',
+      status: 'No account ready: 0 of 3 accounts ready; 2 out of credits, 1 signed out. Each of them needs you',
     });
+    // Out for different reasons: the words say which come back by themselves only of the states present.
+    const mixed = (...statuses: Array<'cooling_down' | 'failing' | 'signed_out'>) =>
+      trayView(
+        input({ accounts: statuses.map((status, i) => ({ name: `${i}`, status, enabled: true, statusUntil: null })) }),
+      ).status;
+    expect(mixed('cooling_down', 'failing')).toMatch(
+      /ready; 1 cooling down, 1 failing\. They come back by themselves$/,
+    );
+    expect(mixed('cooling_down', 'signed_out')).toMatch(
+      /signed out\. Cooling-down and failing accounts come back by themselves; the others need you$/,
+    );
     // Every account in one state that passes by itself: until when, in the same words as the window.
     const until = Date.UTC(2026, 10, 30, 14, 32);
     const cooling = trayView(

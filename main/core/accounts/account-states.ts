@@ -131,13 +131,7 @@ export class AccountStates implements AccountHealth {
         return;
       case 'signed_out':
         this.deps.forgetToken?.(accountId);
-        this.enter(
-          account,
-          'signed_out',
-          `Signed out: ${failure.message} Paste a fresh cookie to sign it in again.`,
-          now + p.signedOutRetryMs,
-          streak,
-        );
+        this.enter(account, 'signed_out', signedOutReason(failure.message), now + p.signedOutRetryMs, streak);
         return;
       case 'locked':
         this.deps.forgetToken?.(accountId);
@@ -314,4 +308,12 @@ export function formatWait(ms: number): string {
   const minutes = Math.round(seconds / 60);
   if (minutes < 90) return `${minutes} min`;
   return `${Math.round(minutes / 60)} h`;
+}
+
+/**
+ * The reason shown beside a "Signed out" badge (and under a notification titled so): the cause, and the cure only
+ * when the cause does not already give it (Clerk's own messages say to copy a fresh cookie).
+ */
+function signedOutReason(cause: string): string {
+  return /fresh cookie/i.test(cause) ? cause : `${cause} Paste a fresh cookie to sign it in again.`;
 }
