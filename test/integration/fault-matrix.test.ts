@@ -101,7 +101,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     const failed = accountOf(first());
     expect(result.report.accountsTried).toEqual([failed, otherThan(failed)]);
     expect(state(failed)).toMatchObject({ status: 'signed_out' });
-    expect(state(failed).statusReason).toMatch(/Signed out/);
+    expect(state(failed).statusReason).toMatch(/401 token expired\. Paste a fresh cookie/);
     expect(state(otherThan(failed)).status).toBe('ready');
   });
 

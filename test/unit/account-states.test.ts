@@ -91,6 +91,11 @@ describe('AccountStates', () => {
       status: 'signed_out',
       statusReason: 'Orchids answered HTTP 401. Paste a fresh cookie to sign it in again.',
     });
+    // An upstream's words end as a sentence before the cure follows.
+    states.recordFailure(1, { kind: 'signed_out', message: 'Orchids reported http_401: token expired' });
+    expect(cache.get(1)!.statusReason).toBe(
+      'Orchids reported http_401: token expired. Paste a fresh cookie to sign it in again.',
+    );
     const clerkSays = 'Clerk rejected the cookie (HTTP 401): sign in to orchids.app again and copy a fresh cookie.';
     states.recordFailure(1, { kind: 'signed_out', message: clerkSays });
     expect(cache.get(1)!.statusReason).toBe(clerkSays);

@@ -315,5 +315,7 @@ export function formatWait(ms: number): string {
  * when the cause does not already give it (Clerk's own messages say to copy a fresh cookie).
  */
 function signedOutReason(cause: string): string {
-  return /fresh cookie/i.test(cause) ? cause : `${cause} Paste a fresh cookie to sign it in again.`;
+  if (/fresh cookie/i.test(cause)) return cause;
+  const sentence = /[.!?]$/.test(cause.trim()) ? cause.trim() : `${cause.trim()}.`;
+  return `${sentence} Paste a fresh cookie to sign it in again.`;
 }
