@@ -2,7 +2,9 @@
  * What the tray shows, computed from the core's state: the icon's look, the tooltip and the menu. Pure data in,
  * pure data out, so every rule here is tested in Node; tray.ts only turns the result into Electron objects.
  */
+import { creditsTotal } from '../../contract/credits';
 import { servingOf, servingWords } from '../../contract/serving';
+import type { AccountCredits } from '../../contract/views';
 import type { AccountStatus } from '../core/accounts/types';
 
 export type TrayIconState = 'running' | 'paused' | 'trouble';
@@ -12,8 +14,8 @@ export interface TrayAccount {
   status: AccountStatus;
   enabled: boolean;
   statusUntil: number | null;
-  /** Credits left as last read from orchids.app; null before any reading. */
-  creditsLeft?: number | null;
+  /** As last read from orchids.app; null (or absent) before any reading. */
+  credits?: Pick<AccountCredits, 'left' | 'checkedAt'> | null;
 }
 
 export interface TrayInput {
@@ -107,13 +109,12 @@ function summarize(input: TrayInput): { icon: TrayIconState; status: string; sho
   };
 }
 
-/** What the enabled accounts have left between them, as the Overview says it; nothing before any reading. */
+/** What the enabled accounts have left between them, counted as the Overview counts it; nothing before any reading. */
 function creditsLine(accounts: readonly TrayAccount[]): string | undefined {
-  const known = accounts.flatMap((a) => (a.enabled && typeof a.creditsLeft === 'number' ? [a.creditsLeft] : []));
-  if (known.length === 0) return undefined;
-  const left = known.reduce((sum, n) => sum + n, 0);
-  const accountWord = known.length === 1 ? 'account' : 'accounts';
-  return `Credits left: ${left.toLocaleString('en-US')} across ${known.length} ${accountWord}`;
+  const total = creditsTotal(accounts.map((a) => ({ enabled: a.enabled, credits: a.credits ?? null })));
+  if (!total) return undefined;
+  const accountWord = total.accounts === 1 ? 'account' : 'accounts';
+  return `Credits left: ${total.left.toLocaleString('en-US')} across ${total.accounts} ${accountWord}`;
 }
 
 function clip(text: string, max: number): string {

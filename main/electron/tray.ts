@@ -138,7 +138,7 @@ export function readTrayState(core: TrayCore, extra: { startError?: string; secr
       status: a.status,
       enabled: a.enabled,
       statusUntil: a.statusUntil,
-      creditsLeft: a.credits?.left ?? null,
+      credits: a.credits,
     })),
     debugLogs: core.settings.get('debugLogs'),
     launchAtLogin: core.settings.get('launchAtLogin'),

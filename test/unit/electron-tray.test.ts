@@ -194,10 +194,10 @@ describe('tray model', () => {
 
   it('the credits the enabled accounts have left, below the URL, once any figure is known', () => {
     const accounts: TrayInput['accounts'] = [
-      { name: 'work', status: 'ready', enabled: true, statusUntil: null, creditsLeft: 96_571 },
-      { name: 'home', status: 'ready', enabled: true, statusUntil: null, creditsLeft: 2_000_000 },
-      { name: 'old', status: 'ready', enabled: false, statusUntil: null, creditsLeft: 150_000 },
-      { name: 'new', status: 'ready', enabled: true, statusUntil: null, creditsLeft: null },
+      { name: 'work', status: 'ready', enabled: true, statusUntil: null, credits: { left: 96_571, checkedAt: 1 } },
+      { name: 'home', status: 'ready', enabled: true, statusUntil: null, credits: { left: 2_000_000, checkedAt: 1 } },
+      { name: 'old', status: 'ready', enabled: false, statusUntil: null, credits: { left: 150_000, checkedAt: 1 } },
+      { name: 'new', status: 'ready', enabled: true, statusUntil: null, credits: null },
     ];
     expect(labels(trayView(input({ accounts })).menu).slice(0, 4)).toEqual([
       'Running: 3 accounts ready',
@@ -207,7 +207,7 @@ describe('tray model', () => {
     ]);
     const one = [accounts[0]!, accounts[3]!];
     expect(labels(trayView(input({ accounts: one })).menu)).toContain('Credits left: 96,571 across 1 account');
-    const none = accounts.map((a) => ({ ...a, creditsLeft: null }));
+    const none = accounts.map((a) => ({ ...a, credits: null }));
     expect(labels(trayView(input({ accounts: none })).menu).some((l) => l.startsWith('Credits'))).toBe(false);
     expect(labels(trayView(input({ accounts, running: false })).menu).some((l) => l.startsWith('Credits'))).toBe(false);
   });

@@ -1,3 +1,4 @@
+import { creditsTotal } from '../../../contract/credits';
 import { servingWords } from '../../../contract/serving';
 import { useCallback, useEffect, useState } from 'react';
 import { CopyButton } from '../components/CopyButton';
@@ -183,20 +184,15 @@ function AccountCountsCard() {
   );
 }
 
-/**
- * What the enabled accounts have left between them, as last read from orchids.app; nothing before any read. "Read"
- * gives the oldest figure's age, so the sentence never sounds fresher than its stalest part.
- */
+/** What the enabled accounts have left between them (contract/credits.ts); nothing before any read. */
 function CreditsTotal({ accounts }: { accounts: AccountView[] }) {
   const now = useNow(15_000);
-  const known = accounts.flatMap((a) => (a.enabled && a.credits ? [a.credits] : []));
-  if (known.length === 0) return null;
-  const left = known.reduce((sum, c) => sum + c.left, 0);
-  const oldest = Math.min(...known.map((c) => c.checkedAt));
+  const total = creditsTotal(accounts);
+  if (!total) return null;
   return (
     <p className="credits-total">
-      Credits left: <strong>{formatCount(left)}</strong> across {known.length}{' '}
-      {known.length === 1 ? 'account' : 'accounts'}, read {formatAgo(oldest, now)}
+      Credits left: <strong>{formatCount(total.left)}</strong> across {total.accounts}{' '}
+      {total.accounts === 1 ? 'account' : 'accounts'}, read {formatAgo(total.oldestCheckedAt, now)}
     </p>
   );
 }
