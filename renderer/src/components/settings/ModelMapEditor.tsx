@@ -127,9 +127,19 @@ export function ModelMapEditor({
     const map = Object.fromEntries(rows.map((r) => [r.from.trim(), r.to.trim()]));
     void run(() => save('modelMap', map), 'Mapping saved; new requests use it.');
   };
+  // Discard changes goes once there is nothing to discard, and Reset to default is disabled once the default is
+  // back: the keyboard carries on from Add mapping, not from the top of the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const onDiscard = (): void => {
+    discard();
+    addButton.current?.focus();
+  };
   const onReset = (): void => {
     setConfirmReset(false);
-    void run(() => reset('modelMap'), 'Mapping reset to the default.');
+    void run(async () => {
+      await reset('modelMap');
+      addButton.current?.focus();
+    }, 'Mapping reset to the default.');
   };
   const edited = (): void => show({ kind: 'idle' });
 
@@ -170,6 +180,7 @@ export function ModelMapEditor({
       </div>
       <div className="button-row">
         <button
+          ref={addButton}
           type="button"
           className="button button-small"
           onClick={() => {
@@ -188,13 +199,13 @@ export function ModelMapEditor({
           Save mapping
         </button>
         {dirty ? (
-          <button type="button" className="button button-small button-quiet" onClick={discard}>
+          <button type="button" className="button button-small" onClick={onDiscard}>
             Discard changes
           </button>
         ) : null}
         <button
           type="button"
-          className="button button-small button-quiet"
+          className="button button-small"
           disabled={view.source === 'default' && !dirty}
           onClick={() => setConfirmReset(true)}
         >

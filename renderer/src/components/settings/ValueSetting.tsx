@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
 import { commaList } from '../../../../contract/lists';
 import { EnvLock, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
@@ -32,6 +32,7 @@ export function ValueSetting(props: ValueSettingProps) {
   }
   const { state, run: runSave, show } = useSaver();
   const ids = { input: useId(), hint: useId(), status: useId() };
+  const input = useRef<HTMLInputElement>(null);
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
@@ -70,6 +71,7 @@ export function ValueSetting(props: ValueSettingProps) {
       </label>
       <div className="setting-control">
         <input
+          ref={input}
           id={ids.input}
           className={kind === 'integer' ? 'input-number' : 'input-text'}
           inputMode={kind === 'integer' ? 'numeric' : undefined}
@@ -98,9 +100,15 @@ export function ValueSetting(props: ValueSettingProps) {
             {view.source === 'database' ? (
               <button
                 type="button"
-                className="button button-small button-quiet"
+                className="button button-small"
                 aria-label={`Use default for ${label}`}
-                onClick={() => void run(() => reset(view.key))}
+                onClick={() =>
+                  void run(async () => {
+                    await reset(view.key);
+                    // This button goes with the stored value: the keyboard carries on from the field.
+                    input.current?.focus();
+                  })
+                }
               >
                 Use default
               </button>
