@@ -111,6 +111,18 @@ test('rename, reweight, disable, and remove after confirming', async ({ page, tr
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });
 
+test('keyboard only: Space turns an account off and on again, focus staying on its switch', async ({ page, tray }) => {
+  await addAccount(page, tray.sim.addUser(), 'Work');
+  const enabled = page.getByRole('switch', { name: 'Enabled: Work' });
+  await enabled.focus();
+  await page.keyboard.press('Space');
+  await expect(enabled).not.toBeChecked();
+  await expect(enabled).toBeFocused(); // it was disabled while the change went out, which dropped focus to the page
+  await page.keyboard.press('Space');
+  await expect(enabled).toBeChecked();
+  await expect(enabled).toBeFocused();
+});
+
 test('export warns that the file holds cookies, then downloads; import reports what it did', async ({
   page,
   tray,

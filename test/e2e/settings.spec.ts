@@ -215,9 +215,11 @@ test('HTTP/2 to the upstream: on by default, switched off from Settings, and sti
   await goTo(page, 'Settings');
   const http2 = page.getByRole('switch', { name: 'HTTP/2' });
   await expect(http2).toBeChecked();
-  await http2.click();
+  await http2.focus();
+  await page.keyboard.press('Space');
   await expect(page.getByText('HTTP/2 is off', { exact: true })).toBeVisible();
   await expect(http2).not.toBeChecked();
+  await expect(http2).toBeFocused(); // kept while the change was saved, so the next key press still reaches it
   await page.reload();
   await expect(page.getByRole('switch', { name: 'HTTP/2' })).not.toBeChecked();
 });

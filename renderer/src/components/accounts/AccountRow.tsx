@@ -137,7 +137,7 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
               label={`Enabled: ${account.name}`}
               hideLabel
               checked={account.enabled}
-              disabled={toggle.pending}
+              busy={toggle.pending}
               onChange={(enabled) => void toggle.run(enabled)}
             />
           </span>
