@@ -139,6 +139,13 @@ test('a button that goes (or turns off) once used leaves the keyboard beside it,
   await page.keyboard.press('Enter');
   await expect(page.getByLabel(/Your new API key/)).toBeHidden();
   await expect(page.getByRole('button', { name: 'Generate new key' })).toBeFocused();
+
+  // Clear key: gone with the key it cleared.
+  await page.getByRole('button', { name: 'Clear key' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').getByRole('button', { name: 'Clear key' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Clear key' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Generate key' })).toBeFocused();
 });
 
 test('dark theme: chosen in the sidebar, kept after a reload', async ({ page }) => {

@@ -52,8 +52,13 @@ export function AccountsView() {
               type="button"
               className="button"
               title="Read each enabled account's plan and credits from orchids.app now"
-              disabled={checkCredits.pending || !accounts?.length}
-              onClick={() => void checkCredits.run()}
+              disabled={!accounts?.length}
+              // Busy, not disabled, while it reads: a disabled button would drop keyboard focus to the page.
+              aria-disabled={checkCredits.pending || undefined}
+              aria-busy={checkCredits.pending || undefined}
+              onClick={() => {
+                if (!checkCredits.pending) void checkCredits.run();
+              }}
             >
               {checkCredits.pending ? 'Checking credits…' : 'Check credits'}
             </button>

@@ -37,6 +37,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
     return run(async () => {
       await save('apiKey', '');
       setFresh(null);
+      generateButton.current?.focus(); // Clear key goes with the key
     }, 'Key cleared. Any local program can use the proxy now.');
   };
 
