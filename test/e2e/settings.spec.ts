@@ -109,6 +109,15 @@ test('a button that goes (or turns off) once used leaves the keyboard beside it,
   await goTo(page, 'Settings');
   const add = page.getByRole('button', { name: 'Add mapping' });
 
+  // A field's Save: hidden once saved; the field takes the focus back.
+  const count = page.getByLabel('Debug records to keep', { exact: true });
+  await count.fill('321');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Save Debug records to keep' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Use default for Debug records to keep' })).toBeVisible();
+  await expect(count).toBeFocused();
+
   // Discard changes: gone once nothing is left to discard.
   await page.getByRole('textbox', { name: 'Upstream model, row 1', exact: true }).fill('claude-haiku-4-5');
   await page.getByRole('button', { name: 'Discard changes' }).focus();
@@ -121,6 +130,7 @@ test('a button that goes (or turns off) once used leaves the keyboard beside it,
   await page.getByRole('button', { name: 'Save mapping' }).focus();
   await page.keyboard.press('Enter');
   await expect(page.getByText('Mapping saved; new requests use it.')).toBeVisible();
+  await expect(add).toBeFocused(); // Save mapping turned off once saved
   const reset = page.getByRole('button', { name: 'Reset to default' });
   await reset.focus();
   await page.keyboard.press('Enter');

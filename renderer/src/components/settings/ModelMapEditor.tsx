@@ -121,15 +121,19 @@ export function ModelMapEditor({
     focusNew.current = false;
   }, [rows.length]);
 
+  // Save mapping turns off while it saves (and stays off once saved), Discard changes goes once there is nothing to
+  // discard, and Reset to default turns off once the default is back: the keyboard carries on from Add mapping, not
+  // from the top of the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const keepFocus = (): void => {
+    if (document.activeElement === document.body) addButton.current?.focus();
+  };
   const onSave = (): void => {
     const problem = validate(rows);
     if (problem) return show({ kind: 'error', message: problem });
     const map = Object.fromEntries(rows.map((r) => [r.from.trim(), r.to.trim()]));
-    void run(() => save('modelMap', map), 'Mapping saved; new requests use it.');
+    void run(() => save('modelMap', map), 'Mapping saved; new requests use it.').then(keepFocus);
   };
-  // Discard changes goes once there is nothing to discard, and Reset to default is disabled once the default is
-  // back: the keyboard carries on from Add mapping, not from the top of the page.
-  const addButton = useRef<HTMLButtonElement>(null);
   const onDiscard = (): void => {
     discard();
     addButton.current?.focus();

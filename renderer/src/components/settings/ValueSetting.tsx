@@ -36,12 +36,17 @@ export function ValueSetting(props: ValueSettingProps) {
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
-  const run = (action: () => Promise<void>): Promise<void> =>
-    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved');
+  // Save is disabled while it saves and hidden once saved, and Use default goes with the stored value: pressed,
+  // either would leave keyboard focus on the page, so it comes back to the field once they are done.
+  const run = (action: () => Promise<void>, fromButton: boolean): Promise<void> =>
+    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then(() => {
+      if (fromButton) input.current?.focus();
+    });
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
     if (locked || !dirty) return;
+    const fromButton = document.activeElement !== input.current;
     const text = draft.trim();
     if (kind === 'integer') {
       const n = Number(text);
@@ -52,15 +57,15 @@ export function ValueSetting(props: ValueSettingProps) {
         });
         return;
       }
-      void run(() => save(view.key, n));
+      void run(() => save(view.key, n), fromButton);
     } else if (kind === 'list') {
-      void run(() => save(view.key, commaList(text)));
+      void run(() => save(view.key, commaList(text)), fromButton);
     } else {
       if (!text) {
         show({ kind: 'error', message: `${label} cannot be empty.` });
         return;
       }
-      void run(() => save(view.key, text));
+      void run(() => save(view.key, text), fromButton);
     }
   };
 
@@ -102,13 +107,7 @@ export function ValueSetting(props: ValueSettingProps) {
                 type="button"
                 className="button button-small"
                 aria-label={`Use default for ${label}`}
-                onClick={() =>
-                  void run(async () => {
-                    await reset(view.key);
-                    // This button goes with the stored value: the keyboard carries on from the field.
-                    input.current?.focus();
-                  })
-                }
+                onClick={() => void run(() => reset(view.key), true)}
               >
                 Use default
               </button>
