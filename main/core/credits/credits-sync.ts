@@ -36,8 +36,8 @@ export interface CreditsPass {
 
 /**
  * Keeps each account's plan and credits fresh, entirely off the request path: a timer starts passes, a pass reads
- * a few accounts at a time, and a failure only costs a log line (the account keeps its last figure and the time it
- * was read). Passes do not overlap: a check asked for while one runs joins it.
+ * a few accounts at a time, and a failure only costs a log line and its outcome in the pass (the account keeps its
+ * last figure and the time it was read). Passes do not overlap: a check asked for while one runs joins it.
  */
 export class CreditsSync {
   private timer: NodeJS.Timeout | undefined;
