@@ -12,6 +12,7 @@ import type {
   AccountView,
   AddAccountResult,
   ConnectionChange,
+  CreditsCheckResult,
   DebugRecordResult,
   ExportResult,
   GeneratedApiKey,
@@ -38,8 +39,8 @@ export interface Results {
   'accounts:export': ExportResult;
   'accounts:signIn': SignInResult;
   'accounts:refreshSignIn': SignInResult;
-  /** Every account after their plan and credits were read again (one account when `id` is given). */
-  'accounts:checkCredits': AccountView[];
+  /** Plan and credits read again for every enabled account (or the one given): the list after, and each outcome. */
+  'accounts:checkCredits': CreditsCheckResult;
   'settings:get': SettingView[];
   'settings:set': SettingView[];
   'settings:reset': SettingView[];

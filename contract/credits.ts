@@ -1,8 +1,9 @@
 /**
- * What the enabled accounts have left between them, as last read from orchids.app: one rule for the Overview and
- * the tray, so both count the same accounts. Plain data and a pure function, shared by the renderer and the shell.
+ * Credits as every client tells them, one rule each: what the enabled accounts have left between them (the Overview
+ * and the tray count the same accounts) and what a credits check did (the window and the CLI say the same). Plain
+ * data and pure functions, shared by the renderer and the shell.
  */
-import type { AccountCredits } from './views';
+import type { AccountCredits, CreditsCheckResult } from './views';
 
 export interface CreditsTotal {
   left: number;
@@ -23,4 +24,24 @@ export function creditsTotal(
     accounts: known.length,
     oldestCheckedAt: Math.min(...known.map((c) => c.checkedAt)),
   };
+}
+
+/**
+ * What a credits check did, in a sentence for the window and the CLI: how many accounts orchids.app answered for,
+ * and by name (with why) those it did not. An account removed while it was read is left out.
+ */
+export function describeCreditsCheck(result: CreditsCheckResult): string {
+  const names = new Map(result.accounts.map((a) => [a.id, a.name]));
+  const outcomes = result.outcomes.filter((o) => names.has(o.id));
+  const read = outcomes.filter((o) => o.outcome === 'read').length;
+  const missed = outcomes.filter((o) => o.outcome !== 'read');
+  if (outcomes.length === 0) return 'No enabled account to read credits for.';
+  const accounts = (n: number): string => `${n} ${n === 1 ? 'account' : 'accounts'}`;
+  if (missed.length === 0) return `Read the credits of ${accounts(read)} from orchids.app.`;
+  // A reason may be a whole sentence of its own (Clerk's are): inside the parentheses it loses its full stop.
+  const why = (reason: string | undefined): string => (reason ? ` (${reason.replace(/\.$/, '')})` : '');
+  const who = missed.map((o) => `${names.get(o.id)!}${why(o.reason)}`).join(', ');
+  const kept = `${missed.length === 1 ? 'Its' : 'Their'} last figure stays.`;
+  if (read === 0) return `Could not read the credits of ${who}. ${kept}`;
+  return `Read the credits of ${read} of ${accounts(outcomes.length)}; not read: ${who}. ${kept}`;
 }

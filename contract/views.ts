@@ -49,6 +49,24 @@ export interface AccountCredits {
   checkedAt: number;
 }
 
+/** What a credits check came to for one account. */
+export interface CreditsCheckOutcome {
+  id: number;
+  /** `skipped`: nothing was asked of the site (signed out, locked, no session at hand, the app stopping). */
+  outcome: 'read' | 'failed' | 'skipped';
+  /** Why it failed or was skipped, in words for a person; never a token, cookie or reply body. */
+  reason?: string;
+}
+
+/**
+ * A credits check's answer: the accounts as they then stand, and one outcome for each account the check was for
+ * (every enabled account, or the one asked for). A failed or skipped account keeps its last figure.
+ */
+export interface CreditsCheckResult {
+  accounts: AccountView[];
+  outcomes: CreditsCheckOutcome[];
+}
+
 export interface AddAccountResult {
   account: AccountView;
   created: boolean;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
+import { describeCreditsCheck } from '../contract/credits';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
@@ -114,14 +115,23 @@ async function accounts(
       if (notice) out(notice);
       return;
     }
-    case 'list':
-    case 'credits': {
-      const list =
-        command === 'credits'
-          ? await api.accounts.checkCredits(args[0] === undefined ? {} : { id: id() })
-          : await api.accounts.list();
+    case 'list': {
+      const list = await api.accounts.list();
       if (flags.json) out(JSON.stringify(list.map(publicFields), null, 2));
       else out(table(list));
+      return;
+    }
+    case 'credits': {
+      const result = await api.accounts.checkCredits(args[0] === undefined ? {} : { id: id() });
+      if (flags.json) {
+        // The list's own fields, plus what this check did for each account it was for (read, failed or skipped).
+        const outcomes = new Map(result.outcomes.map(({ id, ...outcome }) => [id, outcome]));
+        const withOutcomes = result.accounts.map((a) => ({
+          ...publicFields(a),
+          creditsCheck: outcomes.get(a.id) ?? null,
+        }));
+        out(JSON.stringify(withOutcomes, null, 2));
+      } else out(`${table(result.accounts)}\n\n${describeCreditsCheck(result)}`);
       return;
     }
     case 'enable':

@@ -111,6 +111,39 @@ test('rename, reweight, disable, and remove after confirming', async ({ page, tr
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });
 
+test('keyboard only: Check credits, Reset and the enabled switch leave focus where the keyboard can go on', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Work');
+  // Check credits stays focused while it reads, and after.
+  const check = page.getByRole('button', { name: /^Check(ing)? credits/ });
+  await check.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status').filter({ hasText: /credits/ })).toBeVisible();
+  await expect(check).toBeFocused();
+
+  // Space turns the account off and on again: the switch keeps focus while each change goes out.
+  const enabled = page.getByRole('switch', { name: 'Enabled: Work' });
+  await enabled.focus();
+  await page.keyboard.press('Space');
+  await expect(enabled).not.toBeChecked();
+  await expect(enabled).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(enabled).toBeChecked();
+  await expect(enabled).toBeFocused();
+
+  // Reset goes with the state it clears; the row's Edit takes the focus.
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  tray.sim.refuseUpgrades(undefined);
+  const reset = page.getByRole('button', { name: 'Reset Work' });
+  await reset.focus();
+  await page.keyboard.press('Enter');
+  await expect(reset).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Edit Work' })).toBeFocused();
+});
+
 test('export warns that the file holds cookies, then downloads; import reports what it did', async ({
   page,
   tray,
@@ -197,7 +230,9 @@ test('Check credits says what it read, even when no figure changed, and names an
 
   tray.sim.scriptSiteReply('Internal Server Error', 500);
   await check.click();
-  await expect(note).toHaveText('Could not read the credits of Work. Its last figure stays.');
+  await expect(note).toHaveText(
+    'Could not read the credits of Work (the site answered HTTP 500). Its last figure stays.',
+  );
   await expect(await cellUnder(page, /Work/, 'Credits')).toHaveText('FREE · 150,000 left');
 });
 

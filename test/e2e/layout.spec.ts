@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { expect, goTo, test } from './fixtures';
+import { addAccount, expect, goTo, test } from './fixtures';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
@@ -162,3 +162,54 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     }
   });
 }
+
+/**
+ * The longest state the app words with one account ("All accounts cooling down until 10:45 AM") is read whole: in
+ * a tray popover, a narrow window and the sidebar, it wraps (it was cut with an ellipsis), inside the bar's first
+ * row, and the bar keeps the height it has for a short state.
+ */
+test('the top bar shows a long proxy state whole at 360 and 420 px and in the sidebar, in both themes', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Only');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  tray.sim.refuseUpgrades(undefined);
+  const pill = page.locator('header.app-bar .proxy-pill');
+  await expect(pill).toHaveText(/^All accounts cooling down until \d/);
+
+  const look = () =>
+    pill.evaluate((el) => {
+      const text = el.querySelector('.proxy-pill-text')!;
+      const nav = document.querySelector('header.app-bar nav')!.getBoundingClientRect();
+      const header = document.querySelector('header.app-bar')!.getBoundingClientRect();
+      const narrow = nav.top > el.getBoundingClientRect().top; // the bar across the top, not the sidebar
+      return {
+        cut: text.scrollWidth > text.clientWidth || text.scrollHeight > text.clientHeight,
+        belowItsRow: narrow && el.getBoundingClientRect().bottom > nav.top,
+        headerHeight: narrow ? header.height : null,
+      };
+    });
+  const heights: Record<string, number | null> = {};
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    await chooseTheme(page, theme);
+    for (const width of [360, 420, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      const { cut, belowItsRow, headerHeight } = await look();
+      expect.soft(cut, `the state cut short at ${width} px, ${theme}`).toBe(false);
+      expect.soft(belowItsRow, `the state spilling out of the bar's row at ${width} px, ${theme}`).toBe(false);
+      heights[`${width} px, ${theme}`] = headerHeight;
+    }
+  }
+
+  // A short state: the bar is as high as it was.
+  await page.getByRole('button', { name: 'Reset Only' }).click();
+  await expect(pill).toHaveText('Running');
+  for (const label of Object.keys(heights)) {
+    const [width, theme] = [Number.parseInt(label, 10), label.split(', ')[1] as Theme];
+    await chooseTheme(page, theme);
+    await page.setViewportSize({ width, height: 800 });
+    expect.soft((await look()).headerHeight, `the bar's height at ${label}`).toBe(heights[label]);
+  }
+});

@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import type { Locator } from '@playwright/test';
 import { addAccount, callBehindTheWindow, expect, goTo, screenshot, test } from './fixtures';
 
 test('a changed retention value persists after a reload; environment settings are read-only', async ({ page }) => {
@@ -26,6 +27,39 @@ test('a changed retention value persists after a reload; environment settings ar
   await screenshot(page, 'settings');
   await page.reload();
   await expect(page.getByLabel('Debug records to keep', { exact: true })).toHaveValue('321');
+});
+
+test('Use default looks like the other small buttons in both themes, and shows keyboard focus', async ({ page }) => {
+  await goTo(page, 'Settings');
+  const count = page.getByLabel('Debug records to keep', { exact: true });
+  await count.fill('321');
+  await count.press('Enter');
+  const useDefault = page.getByRole('button', { name: 'Use default for Debug records to keep' });
+  await expect(useDefault).toBeVisible();
+  const looks = (button: Locator) =>
+    button.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return { border: style.borderTopColor, background: style.backgroundColor, color: style.color };
+    });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.getByRole('button', { name: theme === 'dark' ? 'Dark theme' : 'Light theme' }).click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+    // "Add mapping" is a small secondary button of the same view: a visible border, the surface behind it.
+    const theirs = await looks(page.getByRole('button', { name: 'Add mapping' }));
+    expect(theirs.border, theme).not.toBe('rgba(0, 0, 0, 0)');
+    expect(await looks(useDefault), theme).toEqual(theirs);
+  }
+
+  // From the field, Tab passes the hidden Save (nothing left to save) and lands on Use default, outlined.
+  await count.focus();
+  await page.keyboard.press('Tab');
+  await expect(useDefault).toBeFocused();
+  expect(await useDefault.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+  await page.keyboard.press('Enter');
+  await expect(count).toHaveValue('50000');
+  await expect(useDefault).toBeHidden();
+  // The button went with the stored value: the keyboard carries on from the field, not from the top of the page.
+  await expect(count).toBeFocused();
 });
 
 test('API key: generate shows it once with a copy button; the setup then asks for it', async ({ page, tray }) => {
@@ -67,6 +101,61 @@ test('model mapping: add a row, see validation, save, reset to default', async (
     .click();
   await expect(page.getByText('Mapping reset to the default.')).toBeVisible();
   await expect(rows).toHaveCount(last - 1);
+});
+
+test('a button that goes (or turns off) once used leaves the keyboard beside it, not at the top of the page', async ({
+  page,
+}) => {
+  await goTo(page, 'Settings');
+  const add = page.getByRole('button', { name: 'Add mapping' });
+
+  // A field's Save: hidden once saved; the field takes the focus back.
+  const count = page.getByLabel('Debug records to keep', { exact: true });
+  await count.fill('321');
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Save Debug records to keep' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Use default for Debug records to keep' })).toBeVisible();
+  await expect(count).toBeFocused();
+
+  // Discard changes: gone once nothing is left to discard.
+  await page.getByRole('textbox', { name: 'Upstream model, row 1', exact: true }).fill('claude-haiku-4-5');
+  await page.getByRole('button', { name: 'Discard changes' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('button', { name: 'Discard changes' })).toBeHidden();
+  await expect(add).toBeFocused();
+
+  // Reset to default: turned off once the default is back.
+  await page.getByRole('textbox', { name: 'Upstream model, row 1', exact: true }).fill('claude-haiku-4-5');
+  await page.getByRole('button', { name: 'Save mapping' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Mapping saved; new requests use it.')).toBeVisible();
+  await expect(add).toBeFocused(); // Save mapping turned off once saved
+  const reset = page.getByRole('button', { name: 'Reset to default' });
+  await reset.focus();
+  await page.keyboard.press('Enter');
+  await page
+    .getByRole('dialog', { name: 'Reset the model mapping?' })
+    .getByRole('button', { name: 'Reset to default' })
+    .press('Enter');
+  await expect(page.getByText('Mapping reset to the default.')).toBeVisible();
+  await expect(reset).toBeDisabled();
+  await expect(add).toBeFocused();
+
+  // Hide: the new key goes, the button that makes another stays.
+  await page.getByRole('button', { name: 'Generate key' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Hide' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel(/Your new API key/)).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Generate new key' })).toBeFocused();
+
+  // Clear key: gone with the key it cleared.
+  await page.getByRole('button', { name: 'Clear key' }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('dialog').getByRole('button', { name: 'Clear key' }).press('Enter');
+  await expect(page.getByRole('button', { name: 'Clear key' })).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Generate key' })).toBeFocused();
 });
 
 test('dark theme: chosen in the sidebar, kept after a reload', async ({ page }) => {
@@ -143,9 +232,11 @@ test('HTTP/2 to the upstream: on by default, switched off from Settings, and sti
   await goTo(page, 'Settings');
   const http2 = page.getByRole('switch', { name: 'HTTP/2' });
   await expect(http2).toBeChecked();
-  await http2.click();
+  await http2.focus();
+  await page.keyboard.press('Space');
   await expect(page.getByText('HTTP/2 is off', { exact: true })).toBeVisible();
   await expect(http2).not.toBeChecked();
+  await expect(http2).toBeFocused(); // kept while the change was saved, so the next key press still reaches it
   await page.reload();
   await expect(page.getByRole('switch', { name: 'HTTP/2' })).not.toBeChecked();
 });

@@ -1,8 +1,16 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Envelope } from '../../contract/api';
+import { describeCreditsCheck } from '../../contract/credits';
+import type { CreditsCheckResult } from '../../contract/views';
 import { runCli } from '../../main/cli';
+import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';
 import { simEnv } from '../helpers/sim-env';
 import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
 
 let stacks: Stack[] = [];
@@ -44,7 +52,11 @@ describe('credits from orchids.app', () => {
     s.core.subscribe((batch) => events.push(...batch));
 
     const before = Date.now();
-    const listed = await s.core.accounts.checkCredits();
+    const { accounts: listed, outcomes } = await s.core.accounts.checkCredits();
+    expect(outcomes).toEqual([
+      { id: first, outcome: 'read' },
+      { id: second, outcome: 'read' },
+    ]);
     expect(listed.map((a) => a.credits && { plan: a.credits.plan, left: a.credits.left })).toEqual([
       { plan: 'PRO', left: 96_571 },
       { plan: 'FREE', left: 150_000 },
@@ -158,6 +170,50 @@ describe('credits from orchids.app', () => {
   });
 });
 
+describe('the accounts:checkCredits channel', () => {
+  it('answers over the HTTP control transport with the list and each enabled account’s outcome', async () => {
+    const s = await stack({ accounts: 4 });
+    const [read, failing, signedOut, disabled] = s.accountIds as [number, number, number, number];
+    s.core.accounts.update(disabled, { enabled: false });
+    s.core.internals.states.recordFailure(signedOut, { kind: 'signed_out', message: 'Clerk refused the cookie' });
+    // Only the account without a token to hand asks Clerk, and Clerk is down.
+    s.core.internals.tokens.forget(failing);
+    s.sim.setClerkFailure(503);
+    attachAppControl(s.core, { distDir: tempDir() });
+    const token = fs.readFileSync(path.join(s.dataDir, 'control-token'), 'utf8').trim();
+
+    const response = await request(`${s.url}/_tray/api/accounts:checkCredits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-orchids-tray': '1', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ input: {} }),
+    });
+    const envelope = (await response.body.json()) as Envelope<CreditsCheckResult>;
+    if (!envelope.ok) throw new Error(envelope.error.message);
+    const { accounts, outcomes } = envelope.value;
+    expect(outcomes).toEqual([
+      { id: read, outcome: 'read' },
+      { id: failing, outcome: 'failed', reason: 'Clerk answered HTTP 503.' },
+      { id: signedOut, outcome: 'skipped', reason: 'signed out' },
+    ]);
+    expect(accounts.map((a) => [a.id, a.credits?.plan ?? null])).toEqual([
+      [read, 'FREE'],
+      [failing, null],
+      [signedOut, null],
+      [disabled, null],
+    ]);
+    expect(s.sim.siteCalls.map((c) => c.sessionUser)).toEqual([s.users[0]!.userId]);
+    expect(describeCreditsCheck(envelope.value)).toBe(
+      'Read the credits of 1 of 3 accounts; not read: Account 2 (Clerk answered HTTP 503), Account 3 (signed out). ' +
+        'Their last figure stays.',
+    );
+
+    // One account asked for by id is read even though it is disabled: a person asked for it by name.
+    const one = await s.core.accounts.checkCredits(disabled);
+    expect(one.outcomes).toEqual([{ id: disabled, outcome: 'read' }]);
+    expectNoSecretsLogged(s);
+  });
+});
+
 describe('npm run cli -- accounts list / credits', () => {
   it('shows each account’s plan and credits left, a dash before the first read, and the figure in --json', async () => {
     const s = await stack({ accounts: 0 });
@@ -186,6 +242,11 @@ describe('npm run cli -- accounts list / credits', () => {
 
     const checked = (await cli('accounts', 'credits')).split('\n');
     expect(checked[1]).toMatch(/PRO 96,571 left\s+ready$/);
+    expect(checked.at(-1)).toBe('Read the credits of 1 account from orchids.app.');
+    s.sim.scriptSiteReply('Internal Server Error', 500);
+    const [failed] = JSON.parse(await cli('accounts', 'credits', '1', '--json')) as Array<Record<string, unknown>>;
+    expect(failed).toMatchObject({ id: 1, name: 'Work', credits: { plan: 'PRO', left: 96_571 } });
+    expect(failed!.creditsCheck).toEqual({ outcome: 'failed', reason: 'the site answered HTTP 500' });
     expect((await cli('accounts', 'list')).split('\n')[1]).toContain('PRO 96,571 left');
     const [json] = JSON.parse(await cli('accounts', 'list', '--json')) as Array<{ credits: unknown }>;
     expect(json!.credits).toEqual({

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountView } from '../../contract/views';
-import { creditsCheckOutcome } from '../../renderer/src/lib/credits-check';
+import { describeCreditsCheck } from '../../contract/credits';
+import type { AccountView, CreditsCheckOutcome } from '../../contract/views';
 
-function account(id: number, name: string, checkedAt: number | null, more: Partial<AccountView> = {}): AccountView {
+function account(id: number, name: string): AccountView {
   return {
     id,
     name,
@@ -15,49 +15,60 @@ function account(id: number, name: string, checkedAt: number | null, more: Parti
     statusReason: '',
     statusUntil: null,
     protocol: '',
-    credits: checkedAt === null ? null : { plan: 'FREE', left: 150_000, monthlyLimit: 150_000, checkedAt },
+    credits: null,
     createdAt: 0,
     updatedAt: 0,
-    ...more,
   };
 }
 
-describe('creditsCheckOutcome', () => {
-  it('counts an account as read when its figure was read again, changed or not', () => {
-    const before = [account(1, 'Work', 1_000), account(2, 'Home', null)];
-    const after = [account(1, 'Work', 2_000), account(2, 'Home', 2_000)];
-    expect(creditsCheckOutcome(before, after)).toBe('Read the credits of 2 accounts from orchids.app.');
-    expect(creditsCheckOutcome(before.slice(0, 1), after.slice(0, 1))).toBe(
+const WORK = account(1, 'Work');
+const HOME = account(2, 'Home');
+const OLD = account(3, 'Old');
+const read = (id: number): CreditsCheckOutcome => ({ id, outcome: 'read' });
+
+describe('describeCreditsCheck', () => {
+  it('counts the accounts read, changed figure or not', () => {
+    expect(describeCreditsCheck({ accounts: [WORK, HOME], outcomes: [read(1), read(2)] })).toBe(
+      'Read the credits of 2 accounts from orchids.app.',
+    );
+    expect(describeCreditsCheck({ accounts: [WORK, HOME], outcomes: [read(1)] })).toBe(
       'Read the credits of 1 account from orchids.app.',
     );
   });
 
-  it('names the enabled accounts it missed, and why when they are signed out; a disabled one is not missed', () => {
-    const before = [account(1, 'Work', 1_000), account(2, 'Home', 1_000), account(3, 'Old', null)];
-    const after = [
-      account(1, 'Work', 2_000),
-      account(2, 'Home', 1_000),
-      account(3, 'Old', null, { status: 'signed_out' }),
-      account(4, 'Off', null, { enabled: false }),
+  it('names each account not read with why, a failed and a skipped one alike', () => {
+    const outcomes: CreditsCheckOutcome[] = [
+      read(1),
+      { id: 2, outcome: 'failed', reason: 'the site answered HTTP 500' },
+      { id: 3, outcome: 'skipped', reason: 'signed out' },
     ];
-    expect(creditsCheckOutcome(before, after)).toBe(
-      'Read the credits of 1 of 3 accounts; not read: Home, Old (signed out). Their last figure stays.',
+    expect(describeCreditsCheck({ accounts: [WORK, HOME, OLD], outcomes })).toBe(
+      'Read the credits of 1 of 3 accounts; not read: Home (the site answered HTTP 500), Old (signed out). ' +
+        'Their last figure stays.',
     );
-    expect(creditsCheckOutcome(before.slice(0, 2), after.slice(0, 2))).toBe(
-      'Read the credits of 1 of 2 accounts; not read: Home. Its last figure stays.',
-    );
-  });
-
-  it('says it could not read them when it read none', () => {
-    const before = [account(1, 'Work', 1_000), account(2, 'Home', null)];
-    const after = [account(1, 'Work', 1_000), account(2, 'Home', null, { status: 'signed_out' })];
-    expect(creditsCheckOutcome(before, after)).toBe(
-      'Could not read the credits of Work, Home (signed out). Their last figure stays.',
+    expect(describeCreditsCheck({ accounts: [WORK, HOME], outcomes: outcomes.slice(0, 2) })).toBe(
+      'Read the credits of 1 of 2 accounts; not read: Home (the site answered HTTP 500). Its last figure stays.',
     );
   });
 
-  it('says so when no account was there to read', () => {
-    expect(creditsCheckOutcome([], [account(4, 'Off', null, { enabled: false })])).toBe(
+  it('says it could not read them when it read none; a reason that is a sentence loses its full stop', () => {
+    const outcomes: CreditsCheckOutcome[] = [
+      { id: 1, outcome: 'failed', reason: 'Clerk answered HTTP 503.' },
+      { id: 2, outcome: 'failed' },
+    ];
+    expect(describeCreditsCheck({ accounts: [WORK, HOME], outcomes })).toBe(
+      'Could not read the credits of Work (Clerk answered HTTP 503), Home. Their last figure stays.',
+    );
+    expect(describeCreditsCheck({ accounts: [WORK], outcomes: outcomes.slice(0, 1) })).toBe(
+      'Could not read the credits of Work (Clerk answered HTTP 503). Its last figure stays.',
+    );
+  });
+
+  it('leaves out an account removed while it was read, and says so when no account was there to read', () => {
+    expect(describeCreditsCheck({ accounts: [WORK], outcomes: [read(1), { id: 9, outcome: 'failed' }] })).toBe(
+      'Read the credits of 1 account from orchids.app.',
+    );
+    expect(describeCreditsCheck({ accounts: [{ ...OLD, enabled: false }], outcomes: [] })).toBe(
       'No enabled account to read credits for.',
     );
   });

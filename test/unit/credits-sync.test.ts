@@ -54,7 +54,7 @@ afterEach(() => {
 });
 
 describe('the credits sync', () => {
-  it('reads at most two accounts at once and skips disabled, signed-out and locked ones', async () => {
+  it('reads at most two accounts at once, leaves disabled ones out and skips signed-out and locked ones', async () => {
     const reads = heldReads();
     const accounts = [
       ...[1, 2, 3, 4, 5].map((id) => fakeAccount(id)),
@@ -71,7 +71,14 @@ describe('the credits sync', () => {
       left -= reads.open.length;
       reads.settleAll(FIGURE);
     }
-    expect(await pass).toEqual({ checked: 5, changed: 5, failed: 0, skipped: 0 });
+    expect(await pass).toEqual({
+      outcomes: [
+        ...[1, 2, 3, 4, 5].map((id) => ({ id, outcome: 'read' })),
+        { id: 7, outcome: 'skipped', reason: 'signed out' },
+        { id: 8, outcome: 'skipped', reason: 'locked' },
+      ],
+      changed: 5,
+    });
     expect(reads.most()).toBe(2);
     expect(saved.sort()).toEqual([1, 2, 3, 4, 5]);
     expect(changes).toBe(1); // one event for the pass, not one per account
@@ -92,7 +99,10 @@ describe('the credits sync', () => {
     const pass = s.syncOne(3);
     await until(() => reads.open.length === 1);
     reads.settleAll();
-    expect(await pass).toEqual({ checked: 0, changed: 0, failed: 1, skipped: 0 });
+    expect(await pass).toEqual({
+      outcomes: [{ id: 3, outcome: 'failed', reason: 'the site answered HTTP 503' }],
+      changed: 0,
+    });
     expect(saved).toEqual([]);
     expect(changes).toBe(0);
     expect(logs).toEqual([
@@ -110,8 +120,36 @@ describe('the credits sync', () => {
         return FIGURE;
       },
     });
-    expect(await s.syncAll()).toMatchObject({ skipped: 1, checked: 0 });
+    expect(await s.syncAll()).toEqual({
+      outcomes: [{ id: 1, outcome: 'skipped', reason: 'no session token to hand' }],
+      changed: 0,
+    });
     expect(reads).toBe(0);
+  });
+
+  it('reads an account asked for by id even when signed out; an unchanged figure is read, not changed', async () => {
+    const { sync: s, saved } = sync({ accounts: () => [fakeAccount(4, { status: 'signed_out' })], save: () => false });
+    expect(await s.syncOne(4)).toEqual({ outcomes: [{ id: 4, outcome: 'read' }], changed: 0 });
+    expect(saved).toEqual([]);
+  });
+
+  it('stopped mid-pass, a figure read after the stop is not saved and the accounts not reached say why', async () => {
+    const reads = heldReads();
+    const { sync: s, saved } = sync({
+      accounts: () => [1, 2, 3].map((id) => fakeAccount(id)),
+      read: reads.read,
+      concurrency: 1,
+    });
+    const pass = s.syncAll();
+    await until(() => reads.open.length === 1);
+    s.stop();
+    reads.settleAll(FIGURE);
+    const stopping = { outcome: 'skipped', reason: 'the app was stopping' };
+    expect(await pass).toEqual({
+      outcomes: [1, 2, 3].map((id) => ({ id, ...stopping })),
+      changed: 0,
+    });
+    expect(saved).toEqual([]);
   });
 
   it('switched off, a pass asks for no token and reads nothing', async () => {
@@ -124,7 +162,7 @@ describe('the credits sync', () => {
         return 'header.payload.signature';
       },
     });
-    expect(await s.syncAll()).toEqual({ checked: 0, changed: 0, failed: 0, skipped: 0 });
+    expect(await s.syncAll()).toEqual({ outcomes: [], changed: 0 });
     expect(asked).toBe(0);
   });
 });

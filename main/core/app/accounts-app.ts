@@ -1,4 +1,10 @@
-import type { AccountView, AddAccountResult, ExportResult, ImportResult } from '../../../contract/views';
+import type {
+  AccountView,
+  AddAccountResult,
+  CreditsCheckResult,
+  ExportResult,
+  ImportResult,
+} from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import {
   AccountError,
@@ -64,17 +70,15 @@ export class AccountsApp {
 
   /**
    * Reads plan and credits again now, for every enabled account or the one given, and answers with the list as it
-   * then stands. A failed read keeps the account's last figure (the reason goes to the log).
+   * then stands and what the check came to for each account. A failed read keeps the account's last figure (the
+   * reason goes to the log as well).
    */
-  async checkCredits(id?: number): Promise<AccountView[]> {
+  async checkCredits(id?: number): Promise<CreditsCheckResult> {
     if (!this.deps.credits.switchedOn())
       throw new AccountError('invalid_input', 'Credits checks are off: turn on Credits in Settings first.');
-    if (id === undefined) await this.deps.credits.syncAll();
-    else {
-      this.deps.accounts.get(id);
-      await this.deps.credits.syncOne(id);
-    }
-    return this.list();
+    if (id !== undefined) this.deps.accounts.get(id);
+    const pass = id === undefined ? await this.deps.credits.syncAll() : await this.deps.credits.syncOne(id);
+    return { accounts: this.list(), outcomes: pass.outcomes };
   }
 
   private changed(): void {

@@ -1,3 +1,4 @@
+import type { CreditsCheckOutcome } from '../../../contract/views';
 import type { AccountRecord } from '../accounts/types';
 import type { CreditsFigure } from './credits-reply';
 
@@ -26,18 +27,17 @@ export interface CreditsSyncDeps {
   concurrency?: number;
 }
 
-/** What a pass did, for whoever asked for it. */
+/** What a pass did, for whoever asked for it: one outcome per account it was for, in the order it was given them. */
 export interface CreditsPass {
-  checked: number;
+  outcomes: CreditsCheckOutcome[];
+  /** Accounts whose plan, credits or limit differ from what was stored before. */
   changed: number;
-  failed: number;
-  skipped: number;
 }
 
 /**
  * Keeps each account's plan and credits fresh, entirely off the request path: a timer starts passes, a pass reads
- * a few accounts at a time, and a failure only costs a log line (the account keeps its last figure and the time it
- * was read). Passes do not overlap: a check asked for while one runs joins it.
+ * a few accounts at a time, and a failure only costs a log line and its outcome in the pass (the account keeps its
+ * last figure and the time it was read). Passes do not overlap: a check asked for while one runs joins it.
  */
 export class CreditsSync {
   private timer: NodeJS.Timeout | undefined;
@@ -65,16 +65,19 @@ export class CreditsSync {
     return this.deps.enabled();
   }
 
-  /** Reads every enabled account now (or joins the pass already running). */
+  /**
+   * Reads every enabled account now (or joins the pass already running). An enabled account whose session cannot
+   * be used is not asked for, and its outcome says why.
+   */
   syncAll(): Promise<CreditsPass> {
-    this.running ??= this.pass(this.deps.accounts().filter(worthAsking)).finally(() => (this.running = undefined));
+    this.running ??= this.pass(this.deps.accounts().filter((a) => a.enabled)).finally(() => (this.running = undefined));
     return this.running;
   }
 
-  /** Reads one account now, enabled or not; resolves once its figure (or the failure) is recorded. */
+  /** Reads one account now, whatever its state; resolves once its figure (or the failure) is recorded. */
   async syncOne(accountId: number): Promise<CreditsPass> {
     const account = this.deps.accounts().find((a) => a.id === accountId);
-    return this.pass(account ? [account] : []);
+    return this.pass(account ? [account] : [], { askAnyway: true });
   }
 
   private arm(delayMs: number): void {
@@ -89,13 +92,21 @@ export class CreditsSync {
     this.timer.unref();
   }
 
-  private async pass(accounts: readonly AccountRecord[]): Promise<CreditsPass> {
-    const result: CreditsPass = { checked: 0, changed: 0, failed: 0, skipped: 0 };
-    if (!this.deps.enabled()) return result;
-    const queue = [...accounts];
+  private async pass(accounts: readonly AccountRecord[], how: { askAnyway?: boolean } = {}): Promise<CreditsPass> {
+    if (!this.deps.enabled()) return { outcomes: [], changed: 0 };
+    // Indexed, so the outcomes keep the accounts' order however the lanes finish. An account to ask starts as not
+    // reached, which it stays if the app stops first.
+    const outcomes: CreditsCheckOutcome[] = [];
+    const queue: number[] = [];
+    for (const [index, account] of accounts.entries()) {
+      const unusable = how.askAnyway ? undefined : unusableBecause(account);
+      outcomes.push({ id: account.id, outcome: 'skipped', reason: unusable ?? STOPPING });
+      if (!unusable) queue.push(index);
+    }
+    const result: CreditsPass = { outcomes, changed: 0 };
     const worker = async (): Promise<void> => {
-      for (let account = queue.shift(); account && !this.stopped; account = queue.shift()) {
-        await this.check(account, result);
+      for (let index = queue.shift(); index !== undefined && !this.stopped; index = queue.shift()) {
+        outcomes[index] = await this.check(accounts[index]!, result);
       }
     };
     const lanes = Math.max(1, Math.min(this.deps.concurrency ?? CREDITS_SYNC_CONCURRENCY, queue.length));
@@ -104,29 +115,33 @@ export class CreditsSync {
     return result;
   }
 
-  private async check(account: AccountRecord, result: CreditsPass): Promise<void> {
+  private async check(account: AccountRecord, result: CreditsPass): Promise<CreditsCheckOutcome> {
+    const id = account.id;
     try {
       const jwt = await this.deps.token(account);
       if (!jwt) {
-        result.skipped += 1;
-        this.deps.log(`[credits] account ${account.id}: skipped, no session token to hand`);
-        return;
+        this.deps.log(`[credits] account ${id}: skipped, no session token to hand`);
+        return { id, outcome: 'skipped', reason: 'no session token to hand' };
       }
       const figure = await this.deps.read(jwt, account.userId);
-      if (this.stopped) return;
-      result.checked += 1;
-      if (this.deps.save(account.id, figure, this.now())) result.changed += 1;
+      if (this.stopped) return { id, outcome: 'skipped', reason: STOPPING };
+      if (this.deps.save(id, figure, this.now())) result.changed += 1;
+      return { id, outcome: 'read' };
     } catch (error) {
-      result.failed += 1;
       // Messages come from CreditsError and Clerk errors, which never carry a token, cookie or reply body.
-      this.deps.log(
-        `[credits] account ${account.id}: reading credits failed, keeping the last figure: ${(error as Error).message}`,
-      );
+      const reason = (error as Error).message;
+      this.deps.log(`[credits] account ${id}: reading credits failed, keeping the last figure: ${reason}`);
+      return { id, outcome: 'failed', reason };
     }
   }
 }
 
-/** Accounts whose session can be used at all: enabled, and neither signed out nor sealed where this app is blind. */
-function worthAsking(account: AccountRecord): boolean {
-  return account.enabled && account.status !== 'signed_out' && account.status !== 'locked';
+/** An account not yet reached when the app stopped keeps this outcome. */
+const STOPPING = 'the app was stopping';
+
+/** Why the account's session cannot be used at all (signed out, or sealed where this app is blind), if so. */
+function unusableBecause(account: AccountRecord): string | undefined {
+  if (account.status === 'signed_out') return 'signed out';
+  if (account.status === 'locked') return 'locked';
+  return undefined;
 }

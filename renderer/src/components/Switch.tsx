@@ -5,13 +5,18 @@ interface SwitchProps {
   checked: boolean;
   onChange: (checked: boolean) => void;
   disabled?: boolean;
+  /**
+   * A change is on its way: the switch ignores presses but keeps keyboard focus (a disabled button would drop it to
+   * the page, and the next Space would go nowhere).
+   */
+  busy?: boolean;
   /** Visually hide the label (it still names the control), e.g. inside a table row that already says what it is. */
   hideLabel?: boolean;
   description?: string;
 }
 
 /** An on/off control: a real button with role="switch", so Space and Enter toggle it and it is announced as such. */
-export function Switch({ label, checked, onChange, disabled, hideLabel, description }: SwitchProps) {
+export function Switch({ label, checked, onChange, disabled, busy, hideLabel, description }: SwitchProps) {
   const labelId = useId();
   const descriptionId = useId();
   return (
@@ -24,7 +29,11 @@ export function Switch({ label, checked, onChange, disabled, hideLabel, descript
         aria-describedby={description ? descriptionId : undefined}
         className="switch"
         disabled={disabled}
-        onClick={() => onChange(!checked)}
+        aria-disabled={busy || undefined}
+        aria-busy={busy || undefined}
+        onClick={() => {
+          if (!busy) onChange(!checked);
+        }}
       >
         <span className="switch-thumb" aria-hidden="true" />
       </button>

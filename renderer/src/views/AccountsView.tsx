@@ -1,3 +1,4 @@
+import { describeCreditsCheck } from '../../../contract/credits';
 import { useState } from 'react';
 import { AccountRow } from '../components/accounts/AccountRow';
 import { AddAccountDialog } from '../components/accounts/AddAccountDialog';
@@ -6,7 +7,6 @@ import { ExportButton, ImportButton } from '../components/accounts/ImportExport'
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView } from '../lib/api';
-import { creditsCheckOutcome } from '../lib/credits-check';
 import { useAction, useNow } from '../lib/hooks';
 import { useLive } from '../lib/live';
 
@@ -28,10 +28,9 @@ export function AccountsView() {
   const [creditsNote, setCreditsNote] = useState<string | null>(null);
   const checkCredits = useAction(async () => {
     setCreditsNote(null);
-    const before = accounts ?? [];
-    const after = await api.accounts.checkCredits({});
-    for (const account of after) putAccount(account);
-    setCreditsNote(creditsCheckOutcome(before, after));
+    const result = await api.accounts.checkCredits({});
+    for (const account of result.accounts) putAccount(account);
+    setCreditsNote(describeCreditsCheck(result));
   });
 
   const addButton = (
@@ -53,8 +52,13 @@ export function AccountsView() {
               type="button"
               className="button"
               title="Read each enabled account's plan and credits from orchids.app now"
-              disabled={checkCredits.pending || !accounts?.length}
-              onClick={() => void checkCredits.run()}
+              disabled={!accounts?.length}
+              // Busy, not disabled, while it reads: a disabled button would drop keyboard focus to the page.
+              aria-disabled={checkCredits.pending || undefined}
+              aria-busy={checkCredits.pending || undefined}
+              onClick={() => {
+                if (!checkCredits.pending) void checkCredits.run();
+              }}
             >
               {checkCredits.pending ? 'Checking credits…' : 'Check credits'}
             </button>

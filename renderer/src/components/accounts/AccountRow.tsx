@@ -1,4 +1,4 @@
-import { Fragment } from 'react';
+import { Fragment, useRef } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
 import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
@@ -49,9 +49,12 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
     putAccount(await api.accounts.update({ id: account.id, enabled }));
     refreshStatus();
   });
+  // Reset goes with the state it clears: the keyboard carries on from the row's Edit, not from the page start.
+  const editButton = useRef<HTMLButtonElement>(null);
   const reset = useAction(async () => {
     putAccount(await api.accounts.reset({ id: account.id }));
     refreshStatus();
+    editButton.current?.focus();
   });
   // Desktop only: a window on Orchids' sign-in page; the cookie it yields refreshes this account, nobody else's.
   const refreshSignIn = useAction(async () => {
@@ -137,12 +140,13 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
               label={`Enabled: ${account.name}`}
               hideLabel
               checked={account.enabled}
-              disabled={toggle.pending}
+              busy={toggle.pending}
               onChange={(enabled) => void toggle.run(enabled)}
             />
           </span>
           <span className="row-buttons">
             <button
+              ref={editButton}
               type="button"
               className="button button-small"
               aria-label={`Edit ${account.name}`}

@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import type { SettingView } from '../../lib/api';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { CopyButton } from '../CopyButton';
@@ -19,6 +19,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
   const [confirm, setConfirm] = useState<'generate' | 'clear' | null>(null);
   const { state, run } = useSaver();
   const keyId = useId();
+  const generateButton = useRef<HTMLButtonElement>(null);
   const isSet = Boolean(view.value);
   const locked = view.source === 'environment';
 
@@ -26,11 +27,17 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
     setConfirm(null);
     return run(async () => setFresh(await generate()), 'New key generated. Clients must send it from now on.');
   };
+  // Hide goes with the key it hid: the keyboard carries on from the button that makes another.
+  const hide = (): void => {
+    setFresh(null);
+    generateButton.current?.focus();
+  };
   const doClear = (): Promise<void> => {
     setConfirm(null);
     return run(async () => {
       await save('apiKey', '');
       setFresh(null);
+      generateButton.current?.focus(); // Clear key goes with the key
     }, 'Key cleared. Any local program can use the proxy now.');
   };
 
@@ -42,6 +49,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
         {!locked ? (
           <>
             <button
+              ref={generateButton}
               type="button"
               className="button button-small"
               onClick={() => (isSet ? setConfirm('generate') : void doGenerate())}
@@ -75,7 +83,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
           <div className="setting-control">
             <input id={keyId} className="input-text mono" readOnly value={fresh} onFocus={(e) => e.target.select()} />
             <CopyButton text={fresh} what="API key" />
-            <button type="button" className="button button-small button-quiet" onClick={() => setFresh(null)}>
+            <button type="button" className="button button-small" onClick={hide}>
               Hide
             </button>
           </div>

@@ -121,15 +121,29 @@ export function ModelMapEditor({
     focusNew.current = false;
   }, [rows.length]);
 
+  // Save mapping turns off while it saves (and stays off once saved), Discard changes goes once there is nothing to
+  // discard, and Reset to default turns off once the default is back: the keyboard carries on from Add mapping, not
+  // from the top of the page.
+  const addButton = useRef<HTMLButtonElement>(null);
+  const keepFocus = (): void => {
+    if (document.activeElement === document.body) addButton.current?.focus();
+  };
   const onSave = (): void => {
     const problem = validate(rows);
     if (problem) return show({ kind: 'error', message: problem });
     const map = Object.fromEntries(rows.map((r) => [r.from.trim(), r.to.trim()]));
-    void run(() => save('modelMap', map), 'Mapping saved; new requests use it.');
+    void run(() => save('modelMap', map), 'Mapping saved; new requests use it.').then(keepFocus);
+  };
+  const onDiscard = (): void => {
+    discard();
+    addButton.current?.focus();
   };
   const onReset = (): void => {
     setConfirmReset(false);
-    void run(() => reset('modelMap'), 'Mapping reset to the default.');
+    void run(async () => {
+      await reset('modelMap');
+      addButton.current?.focus();
+    }, 'Mapping reset to the default.');
   };
   const edited = (): void => show({ kind: 'idle' });
 
@@ -170,6 +184,7 @@ export function ModelMapEditor({
       </div>
       <div className="button-row">
         <button
+          ref={addButton}
           type="button"
           className="button button-small"
           onClick={() => {
@@ -188,13 +203,13 @@ export function ModelMapEditor({
           Save mapping
         </button>
         {dirty ? (
-          <button type="button" className="button button-small button-quiet" onClick={discard}>
+          <button type="button" className="button button-small" onClick={onDiscard}>
             Discard changes
           </button>
         ) : null}
         <button
           type="button"
-          className="button button-small button-quiet"
+          className="button button-small"
           disabled={view.source === 'default' && !dirty}
           onClick={() => setConfirmReset(true)}
         >

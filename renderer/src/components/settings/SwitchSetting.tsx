@@ -22,7 +22,8 @@ export function SwitchSetting({ view, label, description, unavailable, save }: S
         <Switch
           label={label}
           checked={view.value === true}
-          disabled={locked || Boolean(unavailable) || state.kind === 'saving'}
+          disabled={locked || Boolean(unavailable)}
+          busy={state.kind === 'saving'}
           onChange={(value) => void onChange(value)}
           description={unavailable ?? description}
         />

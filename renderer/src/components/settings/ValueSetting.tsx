@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
 import { commaList } from '../../../../contract/lists';
 import { EnvLock, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
@@ -32,15 +32,21 @@ export function ValueSetting(props: ValueSettingProps) {
   }
   const { state, run: runSave, show } = useSaver();
   const ids = { input: useId(), hint: useId(), status: useId() };
+  const input = useRef<HTMLInputElement>(null);
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
-  const run = (action: () => Promise<void>): Promise<void> =>
-    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved');
+  // Save is disabled while it saves and hidden once saved, and Use default goes with the stored value: pressed,
+  // either would leave keyboard focus on the page, so it comes back to the field once they are done.
+  const run = (action: () => Promise<void>, fromButton: boolean): Promise<void> =>
+    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then(() => {
+      if (fromButton) input.current?.focus();
+    });
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
     if (locked || !dirty) return;
+    const fromButton = document.activeElement !== input.current;
     const text = draft.trim();
     if (kind === 'integer') {
       const n = Number(text);
@@ -51,15 +57,15 @@ export function ValueSetting(props: ValueSettingProps) {
         });
         return;
       }
-      void run(() => save(view.key, n));
+      void run(() => save(view.key, n), fromButton);
     } else if (kind === 'list') {
-      void run(() => save(view.key, commaList(text)));
+      void run(() => save(view.key, commaList(text)), fromButton);
     } else {
       if (!text) {
         show({ kind: 'error', message: `${label} cannot be empty.` });
         return;
       }
-      void run(() => save(view.key, text));
+      void run(() => save(view.key, text), fromButton);
     }
   };
 
@@ -70,6 +76,7 @@ export function ValueSetting(props: ValueSettingProps) {
       </label>
       <div className="setting-control">
         <input
+          ref={input}
           id={ids.input}
           className={kind === 'integer' ? 'input-number' : 'input-text'}
           inputMode={kind === 'integer' ? 'numeric' : undefined}
@@ -98,9 +105,9 @@ export function ValueSetting(props: ValueSettingProps) {
             {view.source === 'database' ? (
               <button
                 type="button"
-                className="button button-small button-quiet"
+                className="button button-small"
                 aria-label={`Use default for ${label}`}
-                onClick={() => void run(() => reset(view.key))}
+                onClick={() => void run(() => reset(view.key), true)}
               >
                 Use default
               </button>
