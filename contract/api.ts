@@ -9,6 +9,7 @@ import type {
   AccountCount,
   AccountProtocolChange,
   AccountStateChange,
+  AccountTestResult,
   AccountView,
   AddAccountResult,
   ConnectionChange,
@@ -41,6 +42,8 @@ export interface Results {
   'accounts:refreshSignIn': SignInResult;
   /** Plan and credits read again for every enabled account (or the one given): the list after, and each outcome. */
   'accounts:checkCredits': CreditsCheckResult;
+  /** One short request through the real upstream path on the account, step by step; counted nowhere. */
+  'accounts:test': AccountTestResult;
   'settings:get': SettingView[];
   'settings:set': SettingView[];
   'settings:reset': SettingView[];

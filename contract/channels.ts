@@ -14,6 +14,7 @@ export const CHANNELS = [
   'accounts:signIn',
   'accounts:refreshSignIn',
   'accounts:checkCredits',
+  'accounts:test',
   'settings:get',
   'settings:set',
   'settings:reset',

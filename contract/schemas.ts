@@ -33,6 +33,14 @@ export const INVOKE = {
   'accounts:signIn': z.object({ name: name.optional(), weight: weight.optional() }),
   'accounts:refreshSignIn': z.object({ id }),
   'accounts:checkCredits': z.object({ id: id.optional() }),
+  // One short real request per protocol tried: `protocol` tests only that one; `all` tries every protocol even after
+  // one answered (each costs the account a little of its credits).
+  'accounts:test': z.object({
+    id,
+    protocol: z.enum(['ws', 'sse-b', 'sse-a'], { error: 'Protocol must be ws, sse-b or sse-a.' }).optional(),
+    all: z.boolean().optional(),
+    model: z.string().trim().min(1).max(200).optional(),
+  }),
   'settings:get': z.undefined(),
   'settings:set': z.object({ key: settingKey, value: z.unknown() }),
   'settings:reset': z.object({ key: settingKey }),

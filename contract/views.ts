@@ -67,6 +67,44 @@ export interface CreditsCheckResult {
   outcomes: CreditsCheckOutcome[];
 }
 
+/**
+ * One step of an account test: getting a session token from Clerk, then one short request on one upstream protocol.
+ * `answered`: the Orchids agent replied. `not-here`: that address does not speak this protocol (a 404 or 405, a
+ * refused upgrade, a 400 to the body's shape, a host that refuses connections or does not resolve). `refused`: the
+ * service turned this account away (signed out, blocked, out of credits, rate-limited). `failed`: anything else (a
+ * 5xx, a timeout, a broken answer). `skipped`: not tried, and `detail` says why.
+ */
+export interface AccountTestStep {
+  step: 'sign-in' | UpstreamProtocolName;
+  outcome: 'ok' | 'answered' | 'not-here' | 'refused' | 'failed' | 'skipped';
+  /** What happened, for a person: a status and the service's own words where it gave some; never a token or cookie. */
+  detail: string;
+  /** The upstream's HTTP status, where one was answered (a refused WebSocket upgrade's included). */
+  status?: number;
+  /** From the start of this step to its end, and to the agent's first event. */
+  ms?: number;
+  firstEventMs?: number;
+  /** The upstream events seen, by type, in order of first appearance, with how many of each. */
+  events?: Array<{ type: string; count: number }>;
+  /** The start of the agent's reply text (at most 200 characters). */
+  reply?: string;
+}
+
+/** What `accounts:test` found: one short request through the real upstream path, without counting it anywhere. */
+export interface AccountTestResult {
+  id: number;
+  name: string;
+  /** `auto`, or the protocol the upstreamProtocol setting pins: what decided the order of the steps. */
+  setting: 'auto' | UpstreamProtocolName;
+  /** The upstream model the test asked for (after the model map). */
+  model: string;
+  steps: AccountTestStep[];
+  /** The first protocol that answered; null when none did. */
+  works: UpstreamProtocolName | null;
+  /** One sentence: what works, or what to look at. */
+  verdict: string;
+}
+
 export interface AddAccountResult {
   account: AccountView;
   created: boolean;

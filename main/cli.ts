@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
 import { describeCreditsCheck } from '../contract/credits';
+import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
@@ -9,6 +10,7 @@ import { ConfigError } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
+import { formatAccountTest } from './cli-account-test';
 import { followLogs, printHistory, printRecord } from './cli-logs';
 import { proxyCommand } from './cli-proxy';
 
@@ -20,6 +22,8 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
   npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
   npm run cli -- accounts credits [<id>] [--json]     read plan and credits from orchids.app now
+  npm run cli -- accounts test <id> [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
+                                                      one short real request: does the account work, over what
   npm run cli -- logs [--limit <n>]                   recent requests, from history
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app
@@ -63,6 +67,9 @@ export async function runCli(
       json: { type: 'boolean', default: false },
       follow: { type: 'boolean', short: 'f', default: false },
       limit: { type: 'string' },
+      protocol: { type: 'string' },
+      all: { type: 'boolean', default: false },
+      model: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -79,7 +86,8 @@ export async function runCli(
   if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);
   const connection = connectCli(env, note);
   try {
-    if (group === 'accounts') await accounts(connection.api, command, rest, values, out);
+    // `accounts test` alone may answer 1: the account does not work, which a script can act on.
+    if (group === 'accounts') return (await accounts(connection.api, command, rest, values, out)) ?? 0;
     else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
     else if (group === 'logs')
       await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
@@ -96,9 +104,18 @@ async function accounts(
   api: OrchidsApi,
   command: string | undefined,
   args: string[],
-  flags: { cookie?: string; 'cookie-file'?: string; name?: string; weight?: string; json?: boolean },
+  flags: {
+    cookie?: string;
+    'cookie-file'?: string;
+    name?: string;
+    weight?: string;
+    json?: boolean;
+    protocol?: string;
+    all?: boolean;
+    model?: string;
+  },
   out: Line,
-): Promise<void> {
+): Promise<number | undefined> {
   const id = (): number => {
     const value = Number(args[0]);
     if (!Number.isInteger(value) || value <= 0)
@@ -133,6 +150,17 @@ async function accounts(
         out(JSON.stringify(withOutcomes, null, 2));
       } else out(`${table(result.accounts)}\n\n${describeCreditsCheck(result)}`);
       return;
+    }
+    case 'test': {
+      // The protocol is checked where every client's input is: a wrong one comes back as the contract's message.
+      const result = await api.accounts.test({
+        id: id(),
+        ...(flags.protocol === undefined ? {} : { protocol: flags.protocol as Input<'accounts:test'>['protocol'] }),
+        ...(flags.all ? { all: true } : {}),
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+      });
+      out(flags.json ? JSON.stringify(result, null, 2) : formatAccountTest(result));
+      return result.works ? 0 : 1;
     }
     case 'enable':
     case 'disable': {

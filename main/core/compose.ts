@@ -22,6 +22,7 @@ import { LiveStats } from './history/live-stats';
 import { HistoryRetention } from './history/retention';
 import { DebugLogWriter } from './logs/debug-log-writer';
 import { PreparedToolsCache } from './orchids/prepared-tools';
+import { AccountTester } from './proxy/account-test';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
 import { openAIRoutes } from './openai/routes';
@@ -65,6 +66,8 @@ export interface CoreOptions {
   sameAccountBackoffMs?: (retry: number) => number;
   /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
   protocolReprobeMs?: number;
+  /** How long `accounts:test` waits for one protocol's whole answer (tests shorten it). */
+  accountTestStepLimitMs?: number;
   /** When the credits sync's first pass runs after start, and how often after that (tests shorten them). */
   creditsTiming?: { firstSyncMs?: number; intervalMs?: number };
 }
@@ -91,6 +94,8 @@ export interface CoreParts {
   states: AccountStates;
   /** Each account's plan and credits, read from orchids.app in the background. */
   credits: CreditsSync;
+  /** One short request through the real upstream path on an account, step by step (`accounts:test`). */
+  tester: AccountTester;
   counts: CountWriter;
   bus: EventBus;
   historyRepo: HistoryRepo;
@@ -133,7 +138,27 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();
   });
-  return { ...storage, ...recorders, ...upstream, ...requestPath, accounts, tokens: accounts.tokens, states, credits };
+  const tester = new AccountTester({
+    tokens: accounts.tokens,
+    transports: upstream.transports,
+    cookieHeader: (account) => accounts.cookieHeaderFor(account.id),
+    setting: () => storage.settings.get('upstreamProtocol'),
+    modelMap: () => storage.settings.get('modelMap'),
+    thinkingMode: () => storage.settings.get('thinkingMode'),
+    tools: new PreparedToolsCache(1),
+    stepLimitMs: options.accountTestStepLimitMs,
+  });
+  return {
+    ...storage,
+    ...recorders,
+    ...upstream,
+    ...requestPath,
+    accounts,
+    tokens: accounts.tokens,
+    states,
+    credits,
+    tester,
+  };
 }
 
 /** The request path (MessagesProxy) and the HTTP server in front of it. */

@@ -91,6 +91,7 @@ const BAD_PAYLOADS: Partial<Record<Channel, unknown>> = {
   'accounts:reset': { id: 1.5 },
   'accounts:import': { json: 'x' },
   'accounts:checkCredits': { id: 0 },
+  'accounts:test': { id: 1, protocol: 'http' },
   'settings:set': { key: '', value: 1 },
   'settings:reset': { key: 'k'.repeat(65) },
   'history:query': { limit: 100_000 },

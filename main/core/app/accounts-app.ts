@@ -1,6 +1,7 @@
 import type {
   AccountView,
   AddAccountResult,
+  AccountTestResult,
   CreditsCheckResult,
   ExportResult,
   ImportResult,
@@ -15,6 +16,7 @@ import {
 import type { AccountStates } from '../accounts/account-states';
 import type { CreditsSync } from '../credits';
 import type { EventBus } from '../events/event-bus';
+import type { AccountTester, AccountTestOptions } from '../proxy/account-test';
 import { accountView } from './views';
 
 const EXPORT_VERSION = 1;
@@ -24,6 +26,7 @@ export interface AccountsAppDeps {
   states: AccountStates;
   cache: AccountCache;
   credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn'>;
+  tester: Pick<AccountTester, 'test'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
 }
@@ -79,6 +82,14 @@ export class AccountsApp {
     if (id !== undefined) this.deps.accounts.get(id);
     const pass = id === undefined ? await this.deps.credits.syncAll() : await this.deps.credits.syncOne(id);
     return { accounts: this.list(), outcomes: pass.outcomes };
+  }
+
+  /**
+   * One short request through the real upstream path on this account, whatever its state, step by step; counted
+   * nowhere and changing nothing (accounts:test).
+   */
+  test(id: number, options: AccountTestOptions = {}): Promise<AccountTestResult> {
+    return this.deps.tester.test(this.deps.accounts.get(id), options);
   }
 
   private changed(): void {

@@ -41,6 +41,7 @@ export function createHandlers(core: ControlFacade, options: ControlOptions = {}
     'accounts:signIn': desktopOnly,
     'accounts:refreshSignIn': desktopOnly,
     'accounts:checkCredits': ({ id }) => core.accounts.checkCredits(id),
+    'accounts:test': ({ id, ...options }) => core.accounts.test(id, options),
     'settings:get': () => core.settings.list(),
     'settings:set': ({ key, value }) => {
       core.settings.set(key, value);

@@ -197,7 +197,7 @@ async function refusal(deps: AttemptDeps, account: AccountRecord, exchange: Upst
   return { kind: 'failed', failure, recognized: false };
 }
 
-function failureFromMint(error: unknown): UpstreamFailure {
+export function failureFromMint(error: unknown): UpstreamFailure {
   if (error instanceof ClerkError) {
     return error.kind === 'rejected'
       ? { kind: 'signed_out', message: error.message, status: error.status }
