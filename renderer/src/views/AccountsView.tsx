@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { AccountRow } from '../components/accounts/AccountRow';
 import { AddAccountDialog } from '../components/accounts/AddAccountDialog';
 import { EditAccountDialog } from '../components/accounts/EditAccountDialog';
+import { TestAccountDialog } from '../components/accounts/TestAccountDialog';
 import { ExportButton, ImportButton } from '../components/accounts/ImportExport';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
@@ -15,6 +16,7 @@ export function AccountsView() {
   const { accounts, accountsError, dropAccount, putAccount, refreshStatus } = useLive();
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<AccountView | null>(null);
+  const [testing, setTesting] = useState<AccountView | null>(null);
   const [removing, setRemoving] = useState<AccountView | null>(null);
   const now = useNow(15_000);
   const remove = useAction(async (id: number) => {
@@ -115,7 +117,14 @@ export function AccountsView() {
             </thead>
             <tbody>
               {accounts.map((account) => (
-                <AccountRow key={account.id} account={account} now={now} onEdit={setEditing} onRemove={setRemoving} />
+                <AccountRow
+                  key={account.id}
+                  account={account}
+                  now={now}
+                  onEdit={setEditing}
+                  onTest={setTesting}
+                  onRemove={setRemoving}
+                />
               ))}
             </tbody>
           </table>
@@ -123,6 +132,7 @@ export function AccountsView() {
       )}
       <AddAccountDialog open={adding} onClose={() => setAdding(false)} />
       <EditAccountDialog account={editing} onClose={() => setEditing(null)} />
+      <TestAccountDialog account={testing} onClose={() => setTesting(null)} />
       <ConfirmDialog
         open={removing !== null}
         title={`Remove ${removing?.name ?? 'account'}?`}

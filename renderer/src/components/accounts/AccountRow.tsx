@@ -21,6 +21,7 @@ interface AccountRowProps {
   account: AccountView;
   now: number;
   onEdit: (account: AccountView) => void;
+  onTest: (account: AccountView) => void;
   onRemove: (account: AccountView) => void;
 }
 
@@ -42,7 +43,7 @@ export function CreditsFigure({ credits }: { credits: AccountView['credits'] }) 
 }
 
 /** One account: who, its state and why, its share and traffic, and what can be done to it. */
-export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) {
+export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRowProps) {
   const api = useApi();
   const { putAccount, refreshStatus, status } = useLive();
   const toggle = useAction(async (enabled: boolean) => {
@@ -87,35 +88,43 @@ export function AccountRow({ account, now, onEdit, onRemove }: AccountRowProps) 
             via {account.protocol}
           </span>
         ) : null}
-        {/* The way out of a state sits beside the state, which also keeps the actions column narrow. */}
-        {canRefreshSignIn || account.status !== 'ready' ? (
-          <span className="state-actions">
-            {canRefreshSignIn ? (
-              <button
-                type="button"
-                className="button button-small"
-                aria-label={`Refresh sign-in: ${account.name}`}
-                title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
-                disabled={refreshSignIn.pending}
-                onClick={() => void refreshSignIn.run()}
-              >
-                {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
-              </button>
-            ) : null}
-            {account.status !== 'ready' ? (
-              <button
-                type="button"
-                className="button button-small"
-                aria-label={`Reset ${account.name}`}
-                title="Mark ready and try it again now"
-                disabled={reset.pending}
-                onClick={() => void reset.run()}
-              >
-                Reset
-              </button>
-            ) : null}
-          </span>
-        ) : null}
+        {/* The way out of a state, and the test of it, sit beside the state, which also keeps the actions column
+            narrow enough for the name and the address. */}
+        <span className="state-actions">
+          {canRefreshSignIn ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Refresh sign-in: ${account.name}`}
+              title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
+              disabled={refreshSignIn.pending}
+              onClick={() => void refreshSignIn.run()}
+            >
+              {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
+            </button>
+          ) : null}
+          {account.status !== 'ready' ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Reset ${account.name}`}
+              title="Mark ready and try it again now"
+              disabled={reset.pending}
+              onClick={() => void reset.run()}
+            >
+              Reset
+            </button>
+          ) : null}
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Test ${account.name}`}
+            title="Send one short request through this account and see, step by step, whether and how it works"
+            onClick={() => onTest(account)}
+          >
+            Test
+          </button>
+        </span>
       </td>
       <td className="num cell-weight" data-label="Weight">
         {account.weight}
