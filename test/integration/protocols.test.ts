@@ -149,6 +149,7 @@ describe('auto protocol detection', () => {
       /No Orchids endpoint answered in a protocol Orchids Tray speaks.*ws: .*404.*sse-b: .*404.*sse-a: .*404/s,
     );
     expect(result.json.error.message).toContain('ORCHIDS_AGENT_WS_URL');
+    expect(result.json.error.message).toContain(`npm run cli -- accounts test ${stack.accountIds[0]}`);
   });
 
   it('a pinned protocol is used alone, even when another would answer', async () => {

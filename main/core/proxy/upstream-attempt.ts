@@ -118,7 +118,8 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       kind: 'server',
       message:
         `No Orchids endpoint answered in a protocol Orchids Tray speaks (${refusals.join('; ')}). ` +
-        'The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL.',
+        'The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL. ' +
+        `Test in the Accounts view, or \`npm run cli -- accounts test ${account.id}\`, shows each protocol's answer.`,
     },
   };
 }
