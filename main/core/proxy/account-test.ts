@@ -20,7 +20,7 @@ import { UpstreamEventTally } from './upstream-event-tally';
 const TEST_PROMPT = 'This is a connection test from Orchids Tray. Reply with the single word OK.';
 const TEST_MAX_TOKENS = 32;
 /** The model a test asks for unless told otherwise; the model map turns it into the upstream's id. */
-export const TEST_MODEL = 'claude-sonnet-4-6';
+const TEST_MODEL = 'claude-sonnet-4-6';
 const REPLY_LIMIT = 200;
 /**
  * A step's whole answer, at most: a person is waiting, and the request's own timeouts (a minute to the first byte,
