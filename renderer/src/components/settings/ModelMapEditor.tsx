@@ -126,8 +126,11 @@ export function ModelMapEditor({
   // Discard changes goes once there is nothing to discard, and Reset to default turns off once the default is back:
   // the keyboard carries on from Add mapping, not from the top of the page.
   const addButton = useRef<HTMLButtonElement>(null);
-  const keepFocus = (): void => {
-    if (document.activeElement === document.body) addButton.current?.focus();
+  const saveButton = useRef<HTMLButtonElement>(null);
+  // Saved: Save mapping is about to turn off (or already has, dropping the focus to the page).
+  const keepFocus = (stored: boolean): void => {
+    const focused = document.activeElement;
+    if (stored && (focused === document.body || focused === saveButton.current)) addButton.current?.focus();
   };
   const onSave = (): void => {
     const problem = validate(rows);
@@ -196,6 +199,7 @@ export function ModelMapEditor({
           Add mapping
         </button>
         <BusyButton
+          ref={saveButton}
           className="button button-small button-primary"
           disabled={!dirty}
           busy={state.kind === 'saving'}
