@@ -41,8 +41,8 @@ export function ValueSetting(props: ValueSettingProps) {
   // gone, keyboard focus would be left on the page, so it comes back to the field. A refused save keeps both, and
   // the focus stays on the button that was pressed, to press again.
   const run = (action: () => Promise<void>, fromButton: boolean): Promise<void> =>
-    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then((stored) => {
-      if (fromButton && stored) input.current?.focus();
+    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then((saved) => {
+      if (fromButton && saved) input.current?.focus();
     });
 
   const onSubmit = (event: FormEvent): void => {
