@@ -152,3 +152,35 @@ export async function cellUnder(page: Page, rowName: string | RegExp, column: st
     .getByRole('cell')
     .nth(index - 1); // the first column is a row header
 }
+
+export interface HeldCalls {
+  /** How many calls on the channel the window has sent since the hold began. */
+  count: () => number;
+  /** Lets every held call (and any later one) through: to the core, or refused with `failWith` as the core would. */
+  release: (failWith?: string) => void;
+}
+
+/**
+ * Holds the window's calls on `channel` until released, so a test can look at a control while its call is on its
+ * way, and counts them, so it can tell one press from two. A refusal is the contract's own envelope, as the core
+ * sends it, so the window shows it exactly as it would a real one.
+ */
+export async function holdCalls(page: Page, channel: string): Promise<HeldCalls> {
+  let count = 0;
+  let failure: string | undefined;
+  let open: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => (open = resolve));
+  await page.route(`**/_tray/api/${channel}`, async (route) => {
+    count++;
+    await released;
+    if (failure === undefined) return route.fallback();
+    return route.fulfill({ json: { ok: false, error: { code: 'unavailable', message: failure } } });
+  });
+  return {
+    count: () => count,
+    release: (failWith) => {
+      failure = failWith;
+      open();
+    },
+  };
+}

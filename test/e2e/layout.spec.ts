@@ -92,7 +92,30 @@ async function linesOf(locator: Locator): Promise<number> {
   });
 }
 
-async function checkView(page: Page, view: (typeof VIEWS)[number], label: string): Promise<number> {
+/**
+ * The widest option text of a select against the room its box leaves for text: its padding and, at the right, the
+ * drop-down arrow (Chromium draws it in about 16 px; the automatic protocol, cut at 420 px, needed 8 more than it had).
+ * A select never scrolls, so its scrollWidth cannot tell a cut option; the text is measured in the select's own font.
+ */
+async function optionOverflow(select: Locator): Promise<{ text: string; over: number }> {
+  return select.evaluate((el: HTMLSelectElement) => {
+    const style = getComputedStyle(el);
+    const probe = document.createElement('span');
+    probe.style.cssText = `position: absolute; visibility: hidden; white-space: pre; font: ${style.font}`;
+    document.body.append(probe);
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+    let widest = { text: '', over: -Infinity };
+    for (const option of el.options) {
+      probe.textContent = option.text;
+      const over = probe.getBoundingClientRect().width - room;
+      if (over > widest.over) widest = { text: option.text, over };
+    }
+    probe.remove();
+    return widest;
+  });
+}
+
+async function checkView(page: Page, view: (typeof VIEWS)[number], width: number, label: string): Promise<number> {
   const { problems, headerHeight } = await page.evaluate(measure, MODEL_IDS);
   expect.soft(problems, `${view} at ${label}`).toEqual([]);
 
@@ -120,6 +143,13 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
       .getByRole('tab')
       .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
     expect.soft(cut, `setup tabs cut short at ${label}`).toEqual([]);
+    // From 420 px up the five tabs share one row ("curl" went to a second one); a tray popover may wrap them.
+    if (width >= 420) {
+      const rows = await page
+        .getByRole('tab')
+        .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
+      expect.soft(rows, `rows of setup tabs at ${label}`).toBe(1);
+    }
   }
   if (view === 'Logs') {
     const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });
@@ -131,6 +161,13 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
     expect.soft(rows, label).toBeGreaterThan(10);
     expect.soft(await removers.count(), label).toBe(rows);
     await expect.soft(removers.last(), label).toBeVisible();
+    // The Protocol select shows its longest choice whole ("Automatic (WebSocket, then SSE B, then SSE A" was cut).
+    if (width >= 420) {
+      const widest = await optionOverflow(page.getByLabel('Protocol', { exact: true }));
+      expect
+        .soft(widest.over, `"${widest.text}" in the Protocol select at ${label}: px too wide`)
+        .toBeLessThanOrEqual(0);
+    }
   }
   return headerHeight;
 }
@@ -149,7 +186,7 @@ for (const theme of ['light', 'dark'] as Theme[]) {
         for (const view of VIEWS) {
           await goTo(page, view);
           await settle(page, view);
-          heights[view] = await checkView(page, view, `${width} px, ${theme}`);
+          heights[view] = await checkView(page, view, width, `${width} px, ${theme}`);
         }
         // The frame's own controls are on screen at every width (the walk above checked where they are).
         await expect.soft(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(4);

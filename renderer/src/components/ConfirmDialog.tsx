@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BusyButton } from './BusyButton';
 import { Dialog } from './Dialog';
 import { ErrorNote } from './ViewHeader';
 
@@ -37,14 +38,13 @@ export function ConfirmDialog({
           <button type="button" className="button" data-autofocus onClick={onClose}>
             Cancel
           </button>
-          <button
-            type="button"
+          <BusyButton
             className={danger ? 'button button-danger' : 'button button-primary'}
-            disabled={pending}
+            busy={Boolean(pending)}
             onClick={onConfirm}
           >
             {confirmLabel}
-          </button>
+          </BusyButton>
         </>
       }
     >

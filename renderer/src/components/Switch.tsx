@@ -1,4 +1,5 @@
 import { useId } from 'react';
+import { BusyButton } from './BusyButton';
 
 interface SwitchProps {
   label: string;
@@ -21,22 +22,18 @@ export function Switch({ label, checked, onChange, disabled, busy, hideLabel, de
   const descriptionId = useId();
   return (
     <span className="switch-wrap">
-      <button
-        type="button"
+      <BusyButton
         role="switch"
         aria-checked={checked}
         aria-labelledby={labelId}
         aria-describedby={description ? descriptionId : undefined}
         className="switch"
         disabled={disabled}
-        aria-disabled={busy || undefined}
-        aria-busy={busy || undefined}
-        onClick={() => {
-          if (!busy) onChange(!checked);
-        }}
+        busy={Boolean(busy)}
+        onClick={() => onChange(!checked)}
       >
         <span className="switch-thumb" aria-hidden="true" />
-      </button>
+      </BusyButton>
       <span id={labelId} className={hideLabel ? 'visually-hidden' : 'switch-label'}>
         {label}
       </span>

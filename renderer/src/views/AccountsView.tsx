@@ -5,6 +5,7 @@ import { AddAccountDialog } from '../components/accounts/AddAccountDialog';
 import { EditAccountDialog } from '../components/accounts/EditAccountDialog';
 import { TestAccountDialog } from '../components/accounts/TestAccountDialog';
 import { ExportButton, ImportButton } from '../components/accounts/ImportExport';
+import { BusyButton } from '../components/BusyButton';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView } from '../lib/api';
@@ -50,20 +51,15 @@ export function AccountsView() {
         }
         actions={
           <>
-            <button
-              type="button"
+            <BusyButton
               className="button"
               title="Read each enabled account's plan and credits from orchids.app now"
               disabled={!accounts?.length}
-              // Busy, not disabled, while it reads: a disabled button would drop keyboard focus to the page.
-              aria-disabled={checkCredits.pending || undefined}
-              aria-busy={checkCredits.pending || undefined}
-              onClick={() => {
-                if (!checkCredits.pending) void checkCredits.run();
-              }}
+              busy={checkCredits.pending}
+              onClick={() => void checkCredits.run()}
             >
               {checkCredits.pending ? 'Checking credits…' : 'Check credits'}
-            </button>
+            </BusyButton>
             <ImportButton />
             <ExportButton count={accounts?.length ?? 0} />
             {addButton}

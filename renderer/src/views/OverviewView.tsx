@@ -1,6 +1,7 @@
 import { creditsTotal } from '../../../contract/credits';
 import { servingWords } from '../../../contract/serving';
 import { useCallback, useEffect, useState } from 'react';
+import { BusyButton } from '../components/BusyButton';
 import { CopyButton } from '../components/CopyButton';
 import { RequestsChart } from '../components/RequestsChart';
 import { SetupSnippets } from '../components/SetupSnippets';
@@ -49,9 +50,9 @@ function ProxyCard() {
       title="Proxy"
       className="span-2"
       actions={
-        <button type="button" className="button" onClick={() => void toggle.run()} disabled={toggle.pending}>
+        <BusyButton className="button" onClick={() => void toggle.run()} busy={toggle.pending}>
           {status.paused ? 'Resume proxy' : 'Pause proxy'}
-        </button>
+        </BusyButton>
       }
     >
       <p className="proxy-state">

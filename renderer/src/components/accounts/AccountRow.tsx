@@ -3,6 +3,7 @@ import { useApi, type AccountView } from '../../lib/api';
 import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
+import { BusyButton } from '../BusyButton';
 import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
 
@@ -92,28 +93,26 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
             narrow enough for the name and the address. */}
         <span className="state-actions">
           {canRefreshSignIn ? (
-            <button
-              type="button"
+            <BusyButton
               className="button button-small"
               aria-label={`Refresh sign-in: ${account.name}`}
               title="Sign in to Orchids again in a window; the account keeps its name, weight and history"
-              disabled={refreshSignIn.pending}
+              busy={refreshSignIn.pending}
               onClick={() => void refreshSignIn.run()}
             >
               {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
-            </button>
+            </BusyButton>
           ) : null}
           {account.status !== 'ready' ? (
-            <button
-              type="button"
+            <BusyButton
               className="button button-small"
               aria-label={`Reset ${account.name}`}
               title="Mark ready and try it again now"
-              disabled={reset.pending}
+              busy={reset.pending}
               onClick={() => void reset.run()}
             >
               Reset
-            </button>
+            </BusyButton>
           ) : null}
           <button
             type="button"

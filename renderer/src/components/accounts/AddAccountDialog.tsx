@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { errorMessage, useApi, type AccountView } from '../../lib/api';
 import { useLive } from '../../lib/live';
+import { BusyButton } from '../BusyButton';
 import { Dialog } from '../Dialog';
 import { WeightInput } from './WeightInput';
 
@@ -146,9 +147,9 @@ function AddAccountForm({ onClose }: { onClose: () => void }) {
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" disabled={busy}>
+        <BusyButton type="submit" className="button button-primary" busy={busy}>
           {phase.kind === 'checking' ? 'Checking…' : 'Add account'}
-        </button>
+        </BusyButton>
       </div>
     </form>
   );
@@ -181,16 +182,9 @@ function SignInButton(props: { signingIn: boolean; busy: boolean; onSignIn: () =
   }, []);
   return (
     <div className="field">
-      <button
-        ref={ref}
-        type="button"
-        className="button button-primary"
-        data-autofocus
-        disabled={props.busy}
-        onClick={props.onSignIn}
-      >
+      <BusyButton ref={ref} className="button button-primary" data-autofocus busy={props.busy} onClick={props.onSignIn}>
         {props.signingIn ? 'Signing in…' : 'Sign in with Orchids'}
-      </button>
+      </BusyButton>
       <p className="hint">
         Opens Orchids' sign-in page in a window of its own. Orchids Tray keeps only the <code>__client</code> cookie
         Clerk sets there, and forgets everything else when the window closes. Or paste a cookie below.

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
+import { BusyButton } from '../BusyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 import { WeightInput } from './WeightInput';
@@ -29,6 +30,7 @@ function EditAccountForm({ account, onClose }: { account: AccountView; onClose: 
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
+    if (save.pending) return;
     void save.run({ name: name.trim(), weight: Number(weight) });
   };
 
@@ -63,9 +65,9 @@ function EditAccountForm({ account, onClose }: { account: AccountView; onClose: 
         <button type="button" className="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" className="button button-primary" disabled={save.pending}>
+        <BusyButton type="submit" className="button button-primary" busy={save.pending}>
           Save
-        </button>
+        </BusyButton>
       </div>
     </form>
   );

@@ -2,6 +2,7 @@ import { useRef, useState, type ChangeEvent } from 'react';
 import { errorMessage, useApi, type ImportResult } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
+import { BusyButton } from '../BusyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 
@@ -35,14 +36,9 @@ export function ImportButton() {
   // The file input stays out of the tab order and the accessibility tree: the "Import" button is the control.
   return (
     <>
-      <button
-        type="button"
-        className="button"
-        onClick={() => input.current?.click()}
-        disabled={state.kind === 'running'}
-      >
+      <BusyButton className="button" onClick={() => input.current?.click()} busy={state.kind === 'running'}>
         {state.kind === 'running' ? 'Importing…' : 'Import'}
-      </button>
+      </BusyButton>
       <input
         ref={input}
         type="file"
@@ -134,14 +130,9 @@ export function ExportButton({ count }: { count: number }) {
             <button type="button" className="button" data-autofocus onClick={() => setOpen(false)}>
               Cancel
             </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={exporter.pending}
-              onClick={() => void exporter.run()}
-            >
+            <BusyButton className="button button-danger" busy={exporter.pending} onClick={() => void exporter.run()}>
               {exporter.pending ? 'Exporting…' : `Export ${count} account${count === 1 ? '' : 's'} with cookies`}
-            </button>
+            </BusyButton>
           </>
         }
       >

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AccountTestResult, AccountTestStep } from '../../../../contract/views';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
+import { BusyButton } from '../BusyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 
@@ -42,10 +43,8 @@ function TestRun({ account, onClose }: { account: AccountView; onClose: () => vo
     const answer = await api.accounts.test({ id: account.id, ...(all ? { all: true } : {}) });
     setResult(answer);
   });
-  // Busy, not disabled: the button pressed keeps focus while the test runs, and a second press does nothing.
-  const start = (all: boolean): void => {
-    if (!test.pending) void test.run(all);
-  };
+  // Either button starts a test; while one runs both are busy (BusyButton ignores their presses).
+  const start = (all: boolean): void => void test.run(all);
   return (
     <div className="account-test">
       <p className="hint">
@@ -66,26 +65,17 @@ function TestRun({ account, onClose }: { account: AccountView; onClose: () => vo
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>
-        <button
-          type="button"
+        <BusyButton
           className="button"
-          aria-busy={test.pending || undefined}
-          aria-disabled={test.pending || undefined}
+          busy={test.pending}
           title="Try ws, sse-b and sse-a each, even after one answered"
           onClick={() => start(true)}
         >
           Try all protocols
-        </button>
-        <button
-          type="button"
-          className="button button-primary"
-          data-autofocus
-          aria-busy={test.pending || undefined}
-          aria-disabled={test.pending || undefined}
-          onClick={() => start(false)}
-        >
+        </BusyButton>
+        <BusyButton className="button button-primary" data-autofocus busy={test.pending} onClick={() => start(false)}>
           {result || test.error ? 'Test again' : 'Run test'}
-        </button>
+        </BusyButton>
       </div>
     </div>
   );

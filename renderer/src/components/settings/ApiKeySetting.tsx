@@ -23,7 +23,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
   const isSet = Boolean(view.value);
   const locked = view.source === 'environment';
 
-  const doGenerate = (): Promise<void> => {
+  const doGenerate = (): Promise<boolean> => {
     setConfirm(null);
     return run(async () => setFresh(await generate()), 'New key generated. Clients must send it from now on.');
   };
@@ -32,7 +32,7 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
     setFresh(null);
     generateButton.current?.focus();
   };
-  const doClear = (): Promise<void> => {
+  const doClear = (): Promise<boolean> => {
     setConfirm(null);
     return run(async () => {
       await save('apiKey', '');

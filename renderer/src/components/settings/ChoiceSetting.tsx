@@ -20,7 +20,7 @@ export function ChoiceSetting({ view, label, choices, hint, save }: ChoiceSettin
   const { state, run } = useSaver();
   const ids = { select: useId(), hint: useId(), status: useId() };
   const locked = view.source === 'environment';
-  const onChange = (value: string): Promise<void> =>
+  const onChange = (value: string): Promise<boolean> =>
     run(() => save(view.key, value), `${label}: ${choices.find((c) => c.value === value)?.label ?? value}`);
   return (
     <div className="setting">

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, type Ref } from 'react';
 import type { SettingView } from '../../lib/api';
+import { BusyButton } from '../BusyButton';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { SaveStatus, useSaver } from './SettingParts';
 
@@ -121,12 +122,15 @@ export function ModelMapEditor({
     focusNew.current = false;
   }, [rows.length]);
 
-  // Save mapping turns off while it saves (and stays off once saved), Discard changes goes once there is nothing to
-  // discard, and Reset to default turns off once the default is back: the keyboard carries on from Add mapping, not
-  // from the top of the page.
+  // Save mapping turns off once saved (while it saves it is only busy, and a refused save leaves focus on it),
+  // Discard changes goes once there is nothing to discard, and Reset to default turns off once the default is back:
+  // the keyboard carries on from Add mapping, not from the top of the page.
   const addButton = useRef<HTMLButtonElement>(null);
-  const keepFocus = (): void => {
-    if (document.activeElement === document.body) addButton.current?.focus();
+  const saveButton = useRef<HTMLButtonElement>(null);
+  // Saved: Save mapping is about to turn off (or already has, dropping the focus to the page).
+  const keepFocus = (stored: boolean): void => {
+    const focused = document.activeElement;
+    if (stored && (focused === document.body || focused === saveButton.current)) addButton.current?.focus();
   };
   const onSave = (): void => {
     const problem = validate(rows);
@@ -194,14 +198,15 @@ export function ModelMapEditor({
         >
           Add mapping
         </button>
-        <button
-          type="button"
+        <BusyButton
+          ref={saveButton}
           className="button button-small button-primary"
-          disabled={!dirty || state.kind === 'saving'}
+          disabled={!dirty}
+          busy={state.kind === 'saving'}
           onClick={onSave}
         >
           Save mapping
-        </button>
+        </BusyButton>
         {dirty ? (
           <button type="button" className="button button-small" onClick={onDiscard}>
             Discard changes

@@ -29,8 +29,11 @@ export type SaveState =
 
 export interface Saver {
   state: SaveState;
-  /** Runs a save: "Saving…" meanwhile, then `note` (or "Saved"), or the core's reason it refused. */
-  run: (work: () => Promise<unknown>, note?: string) => Promise<void>;
+  /**
+   * Runs a save: "Saving…" meanwhile, then `note` (or "Saved"), or the core's reason it refused. Resolves to whether
+   * it was stored, so an editor moves focus only when the button that was pressed goes away.
+   */
+  run: (work: () => Promise<unknown>, note?: string) => Promise<boolean>;
   /** A state the editor decides itself: a check before the round trip, or back to idle on an edit. */
   show: (state: SaveState) => void;
 }
@@ -38,13 +41,15 @@ export interface Saver {
 /** The one save lifecycle every settings editor shares, shown by SaveStatus. */
 export function useSaver(): Saver {
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
-  const run = useCallback(async (work: () => Promise<unknown>, note?: string): Promise<void> => {
+  const run = useCallback(async (work: () => Promise<unknown>, note?: string): Promise<boolean> => {
     setState({ kind: 'saving' });
     try {
       await work();
       setState({ kind: 'saved', note });
+      return true;
     } catch (error) {
       setState({ kind: 'error', message: errorMessage(error) });
+      return false;
     }
   }, []);
   return { state, run, show: setState };

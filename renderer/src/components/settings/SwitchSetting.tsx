@@ -14,7 +14,7 @@ interface SwitchSettingProps {
 export function SwitchSetting({ view, label, description, unavailable, save }: SwitchSettingProps) {
   const { state, run } = useSaver();
   const locked = view.source === 'environment';
-  const onChange = (value: boolean): Promise<void> =>
+  const onChange = (value: boolean): Promise<boolean> =>
     run(() => save(view.key, value), value ? `${label} is on` : `${label} is off`);
   return (
     <div className="setting">

@@ -7,8 +7,10 @@ import { ValueSetting } from './ValueSetting';
 
 const seconds = (ms: number): string => formatDuration(ms);
 
+// Short enough to read whole in a 360 px window's select (the automatic order was cut at 420 px); the hint says the
+// order in words.
 const PROTOCOL_CHOICES = [
-  { value: 'auto', label: 'Automatic (WebSocket, then SSE B, then SSE A)' },
+  { value: 'auto', label: 'Automatic (WebSocket, SSE B, SSE A)' },
   { value: 'ws', label: 'Generation B over WebSocket (ws)' },
   { value: 'sse-b', label: 'Generation B over SSE (sse-b)' },
   { value: 'sse-a', label: 'Generation A over SSE (sse-a)' },
@@ -44,8 +46,8 @@ export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
           choices={PROTOCOL_CHOICES}
           save={save}
           hint={
-            'How Orchids Tray talks to Orchids. Automatic finds out per account and remembers what worked; ' +
-            'pin one only if you know the service changed.'
+            'How Orchids Tray talks to Orchids. Automatic tries WebSocket, then SSE B, then SSE A, per account, ' +
+            'and remembers what worked; pin one only if you know the service changed.'
           }
         />
         <SwitchSetting

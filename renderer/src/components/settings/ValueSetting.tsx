@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
 import { commaList } from '../../../../contract/lists';
+import { BusyButton } from '../BusyButton';
 import { EnvLock, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
 
 interface ValueSettingProps {
@@ -36,16 +37,17 @@ export function ValueSetting(props: ValueSettingProps) {
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
 
-  // Save is disabled while it saves and hidden once saved, and Use default goes with the stored value: pressed,
-  // either would leave keyboard focus on the page, so it comes back to the field once they are done.
+  // Save is busy while it saves and hidden once saved, and Use default goes with the stored value: once either is
+  // gone, keyboard focus would be left on the page, so it comes back to the field. A refused save keeps both, and
+  // the focus stays on the button that was pressed, to press again.
   const run = (action: () => Promise<void>, fromButton: boolean): Promise<void> =>
-    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then(() => {
-      if (fromButton) input.current?.focus();
+    runSave(action, view.needsRestart ? 'Saved — restart Orchids Tray to use it' : 'Saved').then((saved) => {
+      if (fromButton && saved) input.current?.focus();
     });
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
-    if (locked || !dirty) return;
+    if (locked || !dirty || state.kind === 'saving') return;
     const fromButton = document.activeElement !== input.current;
     const text = draft.trim();
     if (kind === 'integer') {
@@ -94,14 +96,15 @@ export function ValueSetting(props: ValueSettingProps) {
         {unit ? <span className="unit">{unit}</span> : null}
         {!locked ? (
           <>
-            <button
+            <BusyButton
               type="submit"
               className="button button-small"
-              disabled={!dirty || state.kind === 'saving'}
+              disabled={!dirty}
+              busy={state.kind === 'saving'}
               aria-label={`Save ${label}`}
             >
               Save
-            </button>
+            </BusyButton>
             {view.source === 'database' ? (
               <button
                 type="button"
