@@ -63,3 +63,27 @@ test('a test that finds nothing says where to look', async ({ page, tray }) => {
   await expect(dialog.getByRole('status')).toContainText('ORCHIDS_AGENT_WS_URL');
   await expect(dialog.getByRole('listitem').filter({ hasText: 'Not here' })).toHaveCount(3);
 });
+
+test('"Test it" right after adding an account opens its test, and closing it returns to Add account', async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  await goTo(page, 'Accounts');
+  const opener = page.getByRole('button', { name: 'Add account', exact: true });
+  await opener.click();
+  const add = page.getByRole('dialog', { name: 'Add account' });
+  await add.getByLabel('Cookie', { exact: true }).fill(user.clientCookie);
+  await add.getByLabel('Name (optional)').fill('Fresh');
+  await add.getByRole('button', { name: 'Add account' }).click();
+  await add.getByRole('button', { name: 'Test it' }).click();
+  await expect(add).toBeHidden();
+
+  const test = page.getByRole('dialog', { name: 'Test Fresh' });
+  await expect(test.getByRole('button', { name: 'Run test' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(test.getByRole('status')).toContainText('Works over ws');
+  await page.keyboard.press('Escape');
+  await expect(test).toBeHidden();
+  await expect(opener).toBeFocused();
+});

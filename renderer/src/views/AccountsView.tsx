@@ -126,7 +126,14 @@ export function AccountsView() {
           </table>
         </div>
       )}
-      <AddAccountDialog open={adding} onClose={() => setAdding(false)} />
+      <AddAccountDialog
+        open={adding}
+        onClose={() => setAdding(false)}
+        onTest={(account) => {
+          setAdding(false);
+          setTesting(account);
+        }}
+      />
       <EditAccountDialog account={editing} onClose={() => setEditing(null)} />
       <TestAccountDialog account={testing} onClose={() => setTesting(null)} />
       <ConfirmDialog

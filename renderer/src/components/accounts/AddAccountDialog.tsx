@@ -18,12 +18,19 @@ type Phase =
  * `__client` cookie Clerk sets there); every shell takes a pasted cookie in any format the core reads. Either way
  * Clerk says whose it is, and this form shows progress and the core's answer, word for word.
  */
-export function AddAccountDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
+interface AddAccountDialogProps {
+  open: boolean;
+  onClose: () => void;
+  /** Closes this dialog and tests the account just added (the first thing a person wants to know of it). */
+  onTest: (account: AccountView) => void;
+}
+
+export function AddAccountDialog({ open, onClose, onTest }: AddAccountDialogProps) {
   return (
     <Dialog open={open} title="Add account" onClose={onClose}>
       {/* The dialog mounts its content only while open: each opening starts with an empty form, and an answer
           that arrives after the dialog was closed lands in a form that is gone. */}
-      <AddAccountForm onClose={onClose} />
+      <AddAccountForm onClose={onClose} onTest={onTest} />
     </Dialog>
   );
 }
@@ -77,7 +84,7 @@ function useAddAccount(options: () => { name: string | undefined; weight: number
   return { phase, busy, paste, signIn, restart: () => setPhase({ kind: 'editing' }) };
 }
 
-function AddAccountForm({ onClose }: { onClose: () => void }) {
+function AddAccountForm({ onClose, onTest }: Omit<AddAccountDialogProps, 'open'>) {
   const { status } = useLive();
   const [cookie, setCookie] = useState('');
   const [name, setName] = useState('');
@@ -92,7 +99,8 @@ function AddAccountForm({ onClose }: { onClose: () => void }) {
     weightValid,
   );
 
-  if (phase.kind === 'done') return <AddedResult added={phase} onAnother={restart} onClose={onClose} />;
+  if (phase.kind === 'done')
+    return <AddedResult added={phase} onAnother={restart} onClose={onClose} onTest={() => onTest(phase.account)} />;
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
@@ -194,7 +202,8 @@ function SignInButton(props: { signingIn: boolean; busy: boolean; onSignIn: () =
 }
 
 /** Whose account it was, what changed, and the way to the next one. */
-function AddedResult({ added, onAnother, onClose }: { added: Added; onAnother: () => void; onClose: () => void }) {
+function AddedResult(props: { added: Added; onAnother: () => void; onClose: () => void; onTest: () => void }) {
+  const { added, onAnother, onClose, onTest } = props;
   const doneRef = useRef<HTMLButtonElement>(null);
   useEffect(() => doneRef.current?.focus(), []);
   return (
@@ -213,6 +222,14 @@ function AddedResult({ added, onAnother, onClose }: { added: Added; onAnother: (
       <div className="dialog-footer">
         <button type="button" className="button" onClick={onAnother}>
           Add another
+        </button>
+        <button
+          type="button"
+          className="button"
+          title="Send one short request through this account and see whether and how it works"
+          onClick={onTest}
+        >
+          Test it
         </button>
         <button type="button" className="button button-primary" ref={doneRef} onClick={onClose}>
           Done
