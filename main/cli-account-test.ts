@@ -1,3 +1,4 @@
+import { describeTestEvents } from '../contract/account-test';
 import type { AccountTestResult, AccountTestStep } from '../contract/views';
 
 const OUTCOME_WORDS: Record<AccountTestStep['outcome'], string> = {
@@ -35,9 +36,6 @@ function formatStep(step: AccountTestStep): string {
   const head = `  ${step.step.padEnd(8)} ${OUTCOME_WORDS[step.outcome].padEnd(9)} ${step.detail}${status}${timing}`;
   const more: string[] = [];
   if (step.reply !== undefined && step.reply !== '') more.push(`           reply: ${JSON.stringify(step.reply)}`);
-  if (step.events?.length)
-    more.push(
-      `           events: ${step.events.map((e) => (e.count > 1 ? `${e.type} ×${e.count}` : e.type)).join(', ')}`,
-    );
+  if (step.events?.length) more.push(`           events: ${describeTestEvents(step.events)}`);
   return [head, ...more].join('\n');
 }

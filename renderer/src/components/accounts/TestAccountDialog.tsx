@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { describeTestEvents } from '../../../../contract/account-test';
 import type { AccountTestResult, AccountTestStep } from '../../../../contract/views';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
@@ -101,9 +102,7 @@ function TestSteps({ result }: { result: AccountTestResult }) {
               )}
               {step.reply ? <span className="account-test-reply">Reply: “{step.reply}”</span> : null}
               {step.events?.length ? (
-                <span className="account-test-meta">
-                  Events: {step.events.map((e) => (e.count > 1 ? `${e.type} ×${e.count}` : e.type)).join(', ')}
-                </span>
+                <span className="account-test-meta">Events: {describeTestEvents(step.events)}</span>
               ) : null}
             </span>
           </li>
