@@ -87,7 +87,7 @@ export async function runCli(
   const connection = connectCli(env, note);
   try {
     // `accounts test` alone may answer 1: the account does not work, which a script can act on.
-    if (group === 'accounts') return (await accounts(connection.api, command, rest, values, out)) ?? 0;
+    if (group === 'accounts') return (await accounts(connection.api, command, rest, values, out, note)) ?? 0;
     else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
     else if (group === 'logs')
       await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
@@ -115,6 +115,7 @@ async function accounts(
     model?: string;
   },
   out: Line,
+  note: Line,
 ): Promise<number | undefined> {
   const id = (): number => {
     const value = Number(args[0]);
@@ -130,6 +131,8 @@ async function accounts(
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
       out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
       if (notice) out(notice);
+      // Advice, not output: stdout stays the one line a script reads.
+      if (created) note(`Test it with one short request: npm run cli -- accounts test ${account.id}`);
       return;
     }
     case 'list': {

@@ -169,7 +169,15 @@ describe('npm run cli -- accounts test', () => {
   it('prints each step and the verdict, answers 0 when the account works and 1 when it does not', async () => {
     sim = await OrchidsSimulator.start();
     const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ...simEnv(sim) };
-    expect((await cli(env, 'accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Work')).code).toBe(0);
+    const notes: string[] = [];
+    const added = await runCli(
+      ['accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Work'],
+      () => undefined,
+      env,
+      (line) => notes.push(line),
+    );
+    expect(added).toBe(0);
+    expect(notes).toContain('Test it with one short request: npm run cli -- accounts test 1');
 
     const works = await cli(env, 'accounts', 'test', '1');
     expect(works.code).toBe(0);
