@@ -128,3 +128,39 @@ test("Export's confirm stays focused and busy, exports once, and keeps focus whe
   const confirm = dialog.getByRole('button', { name: /^(Export 1 account with cookies|Exporting…)$/ });
   await pressWhileHeld(page, confirm, 'accounts:export');
 });
+
+test('Use default and Generate key are busy while their call runs, each sending once and keeping focus', async ({
+  page,
+}) => {
+  await goTo(page, 'Settings');
+  const count = page.getByLabel('Debug records to keep', { exact: true });
+  await count.fill('321');
+  await count.press('Enter');
+  await pressWhileHeld(
+    page,
+    page.getByRole('button', { name: 'Use default for Debug records to keep' }),
+    'settings:reset',
+  );
+  await pressWhileHeld(page, page.getByRole('button', { name: 'Generate key' }), 'settings:generateApiKey');
+});
+
+test('a choice (Protocol) stays focused while it saves, ignores a change meanwhile, keeps focus if refused', async ({
+  page,
+}) => {
+  await goTo(page, 'Settings');
+  const protocol = page.getByLabel('Protocol', { exact: true });
+  const held = await holdCalls(page, 'settings:set');
+  await protocol.focus();
+  await protocol.selectOption('sse-a');
+  await expect.poll(held.count).toBe(1);
+  await expect(protocol).toHaveAttribute('aria-busy', 'true');
+  await expect(protocol).not.toHaveAttribute('disabled');
+  await expect(protocol).toBeFocused();
+  await protocol.selectOption('sse-b'); // while the first change saves: ignored
+  held.release('Refused by the test: settings:set');
+  await expect(page.getByText('Refused by the test: settings:set')).toBeVisible();
+  await expect(protocol).not.toHaveAttribute('aria-busy', 'true');
+  await expect(protocol).toBeFocused();
+  await expect(protocol).toHaveValue('auto');
+  expect(held.count()).toBe(1);
+});

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { SettingView } from '../../lib/api';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { CopyButton } from '../CopyButton';
+import { BusyButton } from '../BusyButton';
 import { EnvLock, SaveStatus, useSaver } from './SettingParts';
 
 interface ApiKeySettingProps {
@@ -48,14 +49,14 @@ export function ApiKeySetting({ view, generate, save }: ApiKeySettingProps) {
         <span className={`badge ${isSet ? 'badge-good' : 'badge-muted'}`}>{isSet ? 'Set' : 'Not set'}</span>
         {!locked ? (
           <>
-            <button
+            <BusyButton
               ref={generateButton}
-              type="button"
               className="button button-small"
+              busy={state.kind === 'saving'}
               onClick={() => (isSet ? setConfirm('generate') : void doGenerate())}
             >
               {isSet ? 'Generate new key' : 'Generate key'}
-            </button>
+            </BusyButton>
             {isSet ? (
               <button
                 type="button"

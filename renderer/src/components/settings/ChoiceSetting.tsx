@@ -32,9 +32,14 @@ export function ChoiceSetting({ view, label, choices, hint, save }: ChoiceSettin
           id={ids.select}
           className="input-text"
           value={valueText(view.value)}
-          disabled={locked || state.kind === 'saving'}
+          disabled={locked}
+          // Busy, not disabled, while a change saves: a disabled select drops keyboard focus to the page. A change
+          // made meanwhile is ignored (the select is controlled, so it shows the stored value again).
+          aria-busy={state.kind === 'saving' || undefined}
           aria-describedby={`${hint ? ids.hint : ''} ${ids.status}`.trim()}
-          onChange={(event) => void onChange(event.target.value)}
+          onChange={(event) => {
+            if (state.kind !== 'saving') void onChange(event.target.value);
+          }}
         >
           {choices.map((choice) => (
             <option key={choice.value} value={choice.value}>

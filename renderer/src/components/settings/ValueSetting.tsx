@@ -106,14 +106,14 @@ export function ValueSetting(props: ValueSettingProps) {
               Save
             </BusyButton>
             {view.source === 'database' ? (
-              <button
-                type="button"
+              <BusyButton
                 className="button button-small"
                 aria-label={`Use default for ${label}`}
+                busy={state.kind === 'saving'}
                 onClick={() => void run(() => reset(view.key), true)}
               >
                 Use default
-              </button>
+              </BusyButton>
             ) : null}
           </>
         ) : null}
