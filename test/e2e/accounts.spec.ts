@@ -263,3 +263,30 @@ test('focus goes to the heading, not the page start, when what opened a dialog i
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Import', exact: true })).toBeFocused();
 });
+
+test("a disabled account's details fade but its controls keep full contrast, since they all still work", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Resting');
+  const row = page.getByRole('row', { name: /Resting/ });
+  await row.getByRole('switch', { name: 'Enabled: Resting' }).click();
+  await expect(row).toHaveClass(/disabled-row/);
+  // The opacity a person sees is the product of the element's and every ancestor's up to the row.
+  const seenOpacity = (locator: ReturnType<typeof row.getByRole>) =>
+    locator.evaluate((el) => {
+      let opacity = 1;
+      for (let node: Element | null = el; node && node.tagName !== 'TR'; node = node.parentElement)
+        opacity *= Number(getComputedStyle(node).opacity);
+      return opacity;
+    });
+  for (const control of [
+    row.getByRole('switch', { name: 'Enabled: Resting' }),
+    row.getByRole('button', { name: 'Test Resting' }),
+    row.getByRole('button', { name: 'Edit Resting' }),
+    row.getByRole('button', { name: 'Remove Resting' }),
+  ])
+    expect(await seenOpacity(control)).toBe(1);
+  expect(await seenOpacity(row.getByText('Ready', { exact: true }))).toBeLessThan(1);
+  expect(await seenOpacity(row.getByRole('rowheader'))).toBeLessThan(1);
+});
