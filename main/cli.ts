@@ -10,7 +10,7 @@ import { ConfigError } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
-import { formatAccountTest } from './cli-account-test';
+import { formatAccountTest } from '../contract/account-test';
 import { followLogs, printHistory, printRecord } from './cli-logs';
 import { proxyCommand } from './cli-proxy';
 

@@ -45,6 +45,16 @@ test('Test on a row runs one request step by step and says what works, keeping f
   await expect(again).toBeFocused();
   await screenshot(page, 'account-test-done');
 
+  // Copy puts the result on the clipboard as the CLI prints it.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await dialog.getByRole('button', { name: 'Copy test result' }).click();
+  await expect(dialog.getByRole('button', { name: 'Copy test result' })).toHaveText('Copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.split('\n')[0]).toBe('Account 1 (Work), model claude-sonnet-4-6, upstreamProtocol auto:');
+  expect(copied).toMatch(/^ {2}sse-b {4}answered {2}the agent replied \(end_turn\) in \d+ ms/m);
+  expect(copied.trimEnd().split('\n').at(-1)).toMatch(/^Works over sse-b/);
+  await again.focus();
+
   // Counted nowhere: the row still shows no requests and no protocol learnt.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { describeTestEvents } from '../../../../contract/account-test';
+import { describeTestEvents, formatAccountTest } from '../../../../contract/account-test';
 import type { AccountTestResult, AccountTestStep } from '../../../../contract/views';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { BusyButton } from '../BusyButton';
+import { CopyButton } from '../CopyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 
@@ -63,6 +64,8 @@ function TestRun({ account, onClose }: { account: AccountView; onClose: () => vo
       {result ? <TestSteps result={result} /> : null}
       <ErrorNote>{test.error}</ErrorNote>
       <div className="dialog-footer">
+        {/* The whole result as text, as the CLI prints it: what a bug report about the service needs. */}
+        {result ? <CopyButton text={formatAccountTest(result)} what="test result" className="button" /> : null}
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>
