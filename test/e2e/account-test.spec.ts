@@ -55,6 +55,16 @@ test('Test on a row runs one request step by step and says what works, keeping f
   expect(copied.trimEnd().split('\n').at(-1)).toMatch(/^Works over sse-b/);
   await again.focus();
 
+  // In a tray popover's width the dialog's buttons wrap rather than run past its edge.
+  await page.setViewportSize({ width: 360, height: 800 });
+  const box = (await dialog.boundingBox())!;
+  for (const name of ['Copy test result', 'Close', 'Try all protocols', 'Test again']) {
+    const button = (await dialog.locator('.dialog-footer').getByRole('button', { name, exact: true }).boundingBox())!;
+    expect(button.x + button.width, `${name}'s right edge`).toBeLessThanOrEqual(box.x + box.width);
+  }
+  await screenshot(page, 'account-test-narrow');
+  await page.setViewportSize({ width: 1280, height: 800 });
+
   // Counted nowhere: the row still shows no requests and no protocol learnt.
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();

@@ -65,7 +65,9 @@ function TestRun({ account, onClose }: { account: AccountView; onClose: () => vo
       <ErrorNote>{test.error}</ErrorNote>
       <div className="dialog-footer">
         {/* The whole result as text, as the CLI prints it: what a bug report about the service needs. */}
-        {result ? <CopyButton text={formatAccountTest(result)} what="test result" className="button" /> : null}
+        {result ? (
+          <CopyButton text={formatAccountTest(result)} what="test result" className="button dialog-footer-start" />
+        ) : null}
         <button type="button" className="button" onClick={onClose}>
           Close
         </button>
