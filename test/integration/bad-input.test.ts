@@ -51,6 +51,14 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
   > = [
     ['a body that is not JSON', () => post('{"model": "x",'), 400, 'invalid_request_error', /not valid JSON/],
     [
+      'an empty body',
+      () => post(''),
+      400,
+      'invalid_request_error',
+      /^The request body is empty: send a JSON object\.$/,
+    ],
+    ['a body of blanks', () => post(' \r\n'), 400, 'invalid_request_error', /^The request body is empty/],
+    [
       'the wrong content type',
       () => post(JSON.stringify(valid), { 'content-type': 'text/plain' }),
       400,
@@ -269,6 +277,12 @@ describe('who may call', () => {
         'authentication_error',
         /invalid x-api-key/,
       );
+      // Anthropic's body word for word, however the key came: Claude Code matches this exact text to say
+      // "Invalid API key" (it sends the key as a Bearer token when ANTHROPIC_AUTH_TOKEN is set).
+      expect((await post(JSON.stringify(valid), { authorization: 'Bearer wrong' })).json).toEqual({
+        type: 'error',
+        error: { type: 'authentication_error', message: 'invalid x-api-key' },
+      });
       expect((await post(JSON.stringify(valid), { 'x-api-key': 'test-key-0123456789' })).status).toBe(200);
       expect((await post(JSON.stringify(valid), { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
       expect((await request(`${stack.url}/health`)).statusCode).toBe(200);
@@ -331,6 +345,7 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
     [string, () => ReturnType<typeof post>, number, { message?: RegExp; param?: string; code?: string }]
   > = [
     ['a body that is not JSON', () => send('{"model": "x",'), 400, { message: /not valid JSON/ }],
+    ['an empty body', () => send(''), 400, { message: /^The request body is empty: send a JSON object\.$/ }],
     [
       'the wrong content type',
       () => send(route.valid, { 'content-type': 'text/plain' }),
@@ -462,9 +477,13 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
     stack.core.settings.set('apiKey', 'test-key-0123456789');
     try {
       expectOpenAIError(await send(route.valid), 401, 'invalid_request_error', { code: 'invalid_api_key' });
-      expectOpenAIError(await send(route.valid, { authorization: 'Bearer wrong' }), 401, 'invalid_request_error', {
-        code: 'invalid_api_key',
-      });
+      // Worded for a client that sent a Bearer token, not Anthropic's "invalid x-api-key", and saying where the key is.
+      const wrong = await send(route.valid, { authorization: 'Bearer wrong' });
+      expectOpenAIError(wrong, 401, 'invalid_request_error', { code: 'invalid_api_key' });
+      expect(wrong.json.error.message).toBe(
+        'Incorrect API key provided: it is not the key set in Orchids Tray ' +
+          '(Settings → API key, or ORCHIDS_TRAY_API_KEY).',
+      );
       expect((await send(route.valid, { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
     } finally {
       stack.core.settings.reset('apiKey');

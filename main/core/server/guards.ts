@@ -99,6 +99,19 @@ function presentedKey(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
+/**
+ * A key was sent, and it is not this server's. Its message is Anthropic's own, kept word for word: Claude Code
+ * recognises the body `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}` and
+ * tells its user "Invalid API key". The OpenAI routes, whose clients send `Authorization: Bearer` and have no
+ * reason to read "x-api-key", word it their own way (openai/errors.ts).
+ */
+export class WrongApiKeyError extends ApiError {
+  constructor(headers: Record<string, string>) {
+    super('authentication_error', 'invalid x-api-key', undefined, headers);
+    this.name = 'WrongApiKeyError';
+  }
+}
+
 /** Compares digests in constant time, so response timing reveals nothing about the key. */
 export function checkApiKey(req: IncomingMessage, expected: string, headers: Record<string, string> = {}): void {
   if (!expected) return;
@@ -112,7 +125,7 @@ export function checkApiKey(req: IncomingMessage, expected: string, headers: Rec
     );
   }
   if (!timingSafeEqual(digest(presented), digest(expected))) {
-    throw new ApiError('authentication_error', 'invalid x-api-key', undefined, headers);
+    throw new WrongApiKeyError(headers);
   }
 }
 
