@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
 import { describeCreditsCheck } from '../contract/credits';
+import { commaList } from '../contract/lists';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
 import { ConfigError } from './core/config';
+import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
 import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
@@ -24,7 +26,7 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app
   npm run cli -- settings list [--json]
-  npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
+  npm run cli -- settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
   npm run cli -- settings reset <key>
   npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
   npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
@@ -67,9 +69,11 @@ export async function runCli(
     },
   });
   const [group, command, ...rest] = positionals;
-  if (values.help || !group) {
+  // `help` too: it is the word a newcomer tries first.
+  const help = values.help || group === 'help';
+  if (help || !group) {
     out(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
   if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
@@ -198,6 +202,13 @@ async function settings(
       } catch {
         value = raw; // a bare word is a string
       }
+      // A list is written as its variable and the window's field take it: `settings set allowedHosts a.lan,b.lan`.
+      if (
+        typeof value === 'string' &&
+        Object.hasOwn(SETTING_DEFINITIONS, name) &&
+        Array.isArray(SETTING_DEFINITIONS[name as SettingKey].default)
+      )
+        value = commaList(value);
       const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
       // Under a variable the view holds the value in force, not the one stored (which may be a secret: not echoed).
       if (view.source === 'environment')

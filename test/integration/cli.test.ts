@@ -194,6 +194,29 @@ describe('npm run cli -- settings', () => {
     const list = (await cli({ ORCHIDS_TRAY_DATA_DIR: env.ORCHIDS_TRAY_DATA_DIR }, 'settings', 'list')).out;
     expect(list).toMatch(/^debugLogs +false {2}\(database\)$/m);
   });
+
+  it('settings set takes a list comma-separated, as its variable does, or as a JSON array', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    expect((await cli(env, 'settings', 'set', 'allowedOrigins', 'https://a.example, https://b.example')).out).toBe(
+      'allowedOrigins = ["https://a.example","https://b.example"]',
+    );
+    expect((await cli(env, 'settings', 'set', 'allowedHosts', '["box.lan"]')).out).toBe('allowedHosts = ["box.lan"]');
+    // A word that is not a list's items stays a word: a bare string for another setting is not split.
+    expect((await cli(env, 'settings', 'set', 'thinkingMode', 'enabled')).out).toBe('thinkingMode = "enabled"');
+  });
+
+  it('settings set with a value of the wrong kind says which values work, not which type zod wanted', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    await expect(cli(env, 'settings', 'set', 'debugLogs', 'maybe')).rejects.toThrow(
+      /^debugLogs: expected true or false$/,
+    );
+    await expect(cli(env, 'settings', 'set', 'wsPoolSize', 'many')).rejects.toThrow(
+      /^wsPoolSize: expected a whole number$/,
+    );
+    await expect(cli(env, 'settings', 'set', 'allowedHosts', '5')).rejects.toThrow(
+      /^allowedHosts: expected a list \(comma-separated, or a JSON array\)$/,
+    );
+  });
 });
 
 describe('the built CLI binary', () => {
@@ -206,6 +229,11 @@ describe('the built CLI binary', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown command "acounts"');
     expect(bad.stderr).toContain('accounts add --cookie');
+    for (const help of ['help', '--help', '-h']) {
+      const usage = spawnSync(process.execPath, ['dist/main/cli.js', help], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(usage.status, help).toBe(0);
+      expect(usage.stdout, help).toContain('accounts add --cookie');
+    }
     const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], {
       cwd: ROOT,
       env,
