@@ -196,19 +196,21 @@ async function settings(
     case 'set': {
       const name = key();
       const raw = args.slice(1).join(' ');
+      const fallback = Object.hasOwn(SETTING_DEFINITIONS, name)
+        ? SETTING_DEFINITIONS[name as SettingKey].default
+        : undefined;
       let value: unknown;
       try {
         value = JSON.parse(raw);
-      } catch {
-        value = raw; // a bare word is a string
+      } catch (error) {
+        // A bare word is a string. For a setting that is no string (the model map, a list), text that opens like an
+        // object or a list meant JSON: a typo in it is named, not stored as a string or reported as the wrong kind.
+        if (typeof fallback !== 'string' && /^\s*[[{]/.test(raw))
+          throw new CommandError(`${name}: the value is not valid JSON: ${(error as Error).message}`);
+        value = raw;
       }
       // A list is written as its variable and the window's field take it: `settings set allowedHosts a.lan,b.lan`.
-      if (
-        typeof value === 'string' &&
-        Object.hasOwn(SETTING_DEFINITIONS, name) &&
-        Array.isArray(SETTING_DEFINITIONS[name as SettingKey].default)
-      )
-        value = commaList(value);
+      if (typeof value === 'string' && Array.isArray(fallback)) value = commaList(value);
       const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
       // Under a variable the view holds the value in force, not the one stored (which may be a secret: not echoed).
       if (view.source === 'environment')

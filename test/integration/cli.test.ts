@@ -203,6 +203,8 @@ describe('npm run cli -- settings', () => {
     expect((await cli(env, 'settings', 'set', 'allowedHosts', '["box.lan"]')).out).toBe('allowedHosts = ["box.lan"]');
     // A word that is not a list's items stays a word: a bare string for another setting is not split.
     expect((await cli(env, 'settings', 'set', 'thinkingMode', 'enabled')).out).toBe('thinkingMode = "enabled"');
+    // A string setting may open with a bracket and still be no JSON: an IPv6 listen address.
+    expect((await cli(env, 'settings', 'set', 'host', '[::1]')).out).toBe('host = "[::1]"');
   });
 
   it('settings set with a value of the wrong kind says which values work, not which type zod wanted', async () => {
@@ -212,6 +214,9 @@ describe('npm run cli -- settings', () => {
     );
     await expect(cli(env, 'settings', 'set', 'wsPoolSize', 'many')).rejects.toThrow(
       /^wsPoolSize: expected a whole number$/,
+    );
+    await expect(cli(env, 'settings', 'set', 'modelMap', '{"my-model": claude-sonnet-4-6}')).rejects.toThrow(
+      /^modelMap: the value is not valid JSON: /,
     );
     await expect(cli(env, 'settings', 'set', 'allowedHosts', '5')).rejects.toThrow(
       /^allowedHosts: expected a list \(comma-separated, or a JSON array\)$/,
