@@ -111,7 +111,7 @@ async function accounts(
   };
   switch (command) {
     case 'add': {
-      const cookie = flags['cookie-file'] ? fs.readFileSync(flags['cookie-file'], 'utf8') : flags.cookie;
+      const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
       if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
@@ -166,6 +166,24 @@ async function accounts(
     }
     default:
       throw new UsageError(`Unknown accounts command "${command ?? ''}".`);
+  }
+}
+
+/** The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). */
+function readCookieFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'you may not read it'
+            : (error as Error).message;
+    throw new CommandError(`Cannot read the cookie file ${file}: ${why}.`);
   }
 }
 

@@ -259,6 +259,27 @@ describe('the built CLI binary', () => {
     expect(show.stderr).toMatch(/^No request req_missing in history\.$/m);
     expect(show.stderr).not.toContain('npm run cli --');
   });
+
+  it('names a cookie file it cannot read in one line, with exit code 1 and no stack trace', () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const missing = path.join(dataDir, 'no-such-cookie.txt');
+    const add = (file: string) =>
+      spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie-file', file], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
+    const gone = add(missing);
+    expect(gone.status).toBe(1);
+    // Only the line, and no stack (any note above it is about other apps running on this machine).
+    const lastLine = (stderr: string) => stderr.trimEnd().split('\n').at(-1);
+    expect(lastLine(gone.stderr)).toBe(`Cannot read the cookie file ${missing}: there is no such file.`);
+    expect(gone.stderr).not.toMatch(/^\s+at /m);
+    const folder = add(dataDir);
+    expect(folder.status).toBe(1);
+    expect(lastLine(folder.stderr)).toBe(`Cannot read the cookie file ${dataDir}: it is a folder.`);
+  });
 });
 
 describe('npm run cli -- logs', () => {
