@@ -213,6 +213,11 @@ async function settings(
     }
     case 'set': {
       const name = key();
+      // Without this, a forgotten value stored "": `settings set apiKey` alone cleared the key and opened the proxy.
+      if (args.length < 2)
+        throw new UsageError(
+          `settings set ${name} needs a value (for "", write '""'; settings reset ${name} restores the default).`,
+        );
       const raw = args.slice(1).join(' ');
       const fallback = Object.hasOwn(SETTING_DEFINITIONS, name)
         ? SETTING_DEFINITIONS[name as SettingKey].default

@@ -207,8 +207,13 @@ describe('npm run cli -- settings', () => {
     expect((await cli(env, 'settings', 'set', 'host', '[::1]')).out).toBe('host = "[::1]"');
   });
 
-  it('settings set with a value of the wrong kind says which values work, not which type zod wanted', async () => {
+  it('settings set with a value of the wrong kind, or none, says so and stores nothing', async () => {
     const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    await cli(env, 'settings', 'set', 'apiKey', 'test-cli-key-123');
+    // A forgotten value is refused, not stored as "": that would have cleared the key.
+    await expect(cli(env, 'settings', 'set', 'apiKey')).rejects.toThrow(/^settings set apiKey needs a value /);
+    expect((await cli(env, 'settings', 'list')).out).toMatch(/^apiKey +"••••••••" {2}\(database\)$/m);
+    expect((await cli(env, 'settings', 'set', 'apiKey', '""')).out).toBe('apiKey = ""');
     await expect(cli(env, 'settings', 'set', 'debugLogs', 'maybe')).rejects.toThrow(
       /^debugLogs: expected true or false$/,
     );
