@@ -270,7 +270,10 @@ describe('who may call', () => {
   it('with an API key set, requires it as x-api-key or Bearer, and refuses a wrong one', async () => {
     stack.core.settings.set('apiKey', 'test-key-0123456789');
     try {
-      expectAnthropicError(await post(JSON.stringify(valid)), 401, 'authentication_error');
+      const missing = await post(JSON.stringify(valid));
+      expectAnthropicError(missing, 401, 'authentication_error');
+      // Asking again cannot help: said so, so clients (Claude Code) show the refusal at once instead of retrying.
+      expect(missing.headers['x-should-retry']).toBe('false');
       expectAnthropicError(
         await post(JSON.stringify(valid), { 'x-api-key': 'wrong' }),
         401,
@@ -279,7 +282,9 @@ describe('who may call', () => {
       );
       // Anthropic's body word for word, however the key came: Claude Code matches this exact text to say
       // "Invalid API key" (it sends the key as a Bearer token when ANTHROPIC_AUTH_TOKEN is set).
-      expect((await post(JSON.stringify(valid), { authorization: 'Bearer wrong' })).json).toEqual({
+      const bearer = await post(JSON.stringify(valid), { authorization: 'Bearer wrong' });
+      expect(bearer.headers['x-should-retry']).toBe('false');
+      expect(bearer.json).toEqual({
         type: 'error',
         error: { type: 'authentication_error', message: 'invalid x-api-key' },
       });

@@ -112,9 +112,14 @@ export class WrongApiKeyError extends ApiError {
   }
 }
 
-/** Compares digests in constant time, so response timing reveals nothing about the key. */
-export function checkApiKey(req: IncomingMessage, expected: string, headers: Record<string, string> = {}): void {
+/**
+ * Compares digests in constant time, so response timing reveals nothing about the key. Both refusals say
+ * `x-should-retry: false`: asking again with the same key cannot help, and without it Claude Code retried a 401 in
+ * silence for about three minutes before saying "Invalid API key" (claude-code-errors.test.ts).
+ */
+export function checkApiKey(req: IncomingMessage, expected: string, extraHeaders: Record<string, string> = {}): void {
   if (!expected) return;
+  const headers = { 'x-should-retry': 'false', ...extraHeaders };
   const presented = presentedKey(req);
   if (presented === undefined) {
     throw new ApiError(
