@@ -599,6 +599,22 @@ describe('URLs and headers', () => {
     expect(wrong.headers.allow).toBe('POST');
   });
 
+  it('/health and / asked with another method are a 405 naming GET and HEAD, as API routes are', async () => {
+    for (const [method, target] of [
+      ['POST', '/health'],
+      ['DELETE', '/health'],
+      ['POST', '/'],
+    ] as const) {
+      const wrong = await request(`${stack.url}${target}`, { method });
+      expect(wrong.statusCode, `${method} ${target}`).toBe(405);
+      expect(wrong.headers.allow, `${method} ${target}`).toBe('GET, HEAD');
+      expect(await wrong.body.json()).toEqual({
+        type: 'error',
+        error: { type: 'not_found_error', message: `${target} accepts GET, HEAD, not ${method}.` },
+      });
+    }
+  });
+
   it('400 fuzzed request targets and 200 fuzzed header values: never a 5xx, and the server keeps serving', async () => {
     const random = seeded(12_005);
     const int = (n: number) => Math.floor(random() * n);
