@@ -75,13 +75,20 @@ function storedApiKey(env: NodeJS.ProcessEnv): string {
 function noteOtherFolders(dataDir: string, env: NodeJS.ProcessEnv, note: (line: string) => void): void {
   const here = path.resolve(dataDir);
   const others = runningInstances(env).filter((instance) => path.resolve(instance.dataDir) !== here);
-  const [first] = others;
-  if (!first) return;
+  if (others.length === 0) return;
   const fresh = fs.existsSync(here) ? '' : ' (a new, empty folder)';
   note(`Note: this command used the data folder ${here}${fresh}, where Orchids Tray is not running.`);
+  // Each app with its own line to copy: with several running, "that one" named only the first; and the default
+  // folder ("~/.config/Orchids Tray") has a space, which a pasted assignment must have quoted.
   for (const other of others) {
     const where = other.url ? ` at ${other.url}` : '';
-    note(`Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}.`);
+    note(
+      `Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}: to manage it, ` +
+        `set ORCHIDS_TRAY_DATA_DIR=${shellWord(other.dataDir)}`,
+    );
   }
-  note(`To manage that one, set ORCHIDS_TRAY_DATA_DIR=${first.dataDir}`);
 }
+
+/** A word a POSIX shell reads back as it is. */
+const shellWord = (text: string): string =>
+  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;

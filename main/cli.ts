@@ -2,11 +2,13 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ContractError, type OrchidsApi } from '../contract/api';
 import { describeCreditsCheck } from '../contract/credits';
+import { commaList } from '../contract/lists';
 import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/views';
 import { formatWait } from './core/accounts/account-states';
 import { ConfigError } from './core/config';
+import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
 import { SettingError } from './core/settings/settings-service';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
@@ -28,7 +30,7 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app
   npm run cli -- settings list [--json]
-  npm run cli -- settings set <key> <json value>      e.g. settings set debugLogs true
+  npm run cli -- settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
   npm run cli -- settings reset <key>
   npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
   npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
@@ -74,9 +76,11 @@ export async function runCli(
     },
   });
   const [group, command, ...rest] = positionals;
-  if (values.help || !group) {
+  // `help` too: it is the word a newcomer tries first.
+  const help = values.help || group === 'help';
+  if (help || !group) {
     out(USAGE);
-    return values.help ? 0 : 2;
+    return help ? 0 : 2;
   }
   if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
@@ -125,7 +129,7 @@ async function accounts(
   };
   switch (command) {
     case 'add': {
-      const cookie = flags['cookie-file'] ? fs.readFileSync(flags['cookie-file'], 'utf8') : flags.cookie;
+      const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
       if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
@@ -196,6 +200,24 @@ async function accounts(
   }
 }
 
+/** The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). */
+function readCookieFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'you may not read it'
+            : (error as Error).message;
+    throw new CommandError(`Cannot read the cookie file ${file}: ${why}.`);
+  }
+}
+
 async function settings(
   api: OrchidsApi,
   command: string | undefined,
@@ -222,13 +244,27 @@ async function settings(
     }
     case 'set': {
       const name = key();
+      // Without this, a forgotten value stored "": `settings set apiKey` alone cleared the key and opened the proxy.
+      if (args.length < 2)
+        throw new UsageError(
+          `settings set ${name} needs a value (for "", write '""'; settings reset ${name} restores the default).`,
+        );
       const raw = args.slice(1).join(' ');
+      const fallback = Object.hasOwn(SETTING_DEFINITIONS, name)
+        ? SETTING_DEFINITIONS[name as SettingKey].default
+        : undefined;
       let value: unknown;
       try {
         value = JSON.parse(raw);
-      } catch {
-        value = raw; // a bare word is a string
+      } catch (error) {
+        // A bare word is a string. For a setting that is no string (the model map, a list), text that opens like an
+        // object or a list meant JSON: a typo in it is named, not stored as a string or reported as the wrong kind.
+        if (typeof fallback !== 'string' && /^\s*[[{]/.test(raw))
+          throw new CommandError(`${name}: the value is not valid JSON: ${(error as Error).message}`);
+        value = raw;
       }
+      // A list is written as its variable and the window's field take it: `settings set allowedHosts a.lan,b.lan`.
+      if (typeof value === 'string' && Array.isArray(fallback)) value = commaList(value);
       const view = (await api.settings.set({ key: name, value })).find((s) => s.key === name)!;
       // Under a variable the view holds the value in force, not the one stored (which may be a secret: not echoed).
       if (view.source === 'environment')

@@ -51,6 +51,14 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
   > = [
     ['a body that is not JSON', () => post('{"model": "x",'), 400, 'invalid_request_error', /not valid JSON/],
     [
+      'an empty body',
+      () => post(''),
+      400,
+      'invalid_request_error',
+      /^The request body is empty: send a JSON object\.$/,
+    ],
+    ['a body of blanks', () => post(' \r\n'), 400, 'invalid_request_error', /^The request body is empty/],
+    [
       'the wrong content type',
       () => post(JSON.stringify(valid), { 'content-type': 'text/plain' }),
       400,
@@ -262,13 +270,24 @@ describe('who may call', () => {
   it('with an API key set, requires it as x-api-key or Bearer, and refuses a wrong one', async () => {
     stack.core.settings.set('apiKey', 'test-key-0123456789');
     try {
-      expectAnthropicError(await post(JSON.stringify(valid)), 401, 'authentication_error');
+      const missing = await post(JSON.stringify(valid));
+      expectAnthropicError(missing, 401, 'authentication_error');
+      // Asking again cannot help: said so, so clients (Claude Code) show the refusal at once instead of retrying.
+      expect(missing.headers['x-should-retry']).toBe('false');
       expectAnthropicError(
         await post(JSON.stringify(valid), { 'x-api-key': 'wrong' }),
         401,
         'authentication_error',
         /invalid x-api-key/,
       );
+      // Anthropic's body word for word, however the key came: Claude Code matches this exact text to say
+      // "Invalid API key" (it sends the key as a Bearer token when ANTHROPIC_AUTH_TOKEN is set).
+      const bearer = await post(JSON.stringify(valid), { authorization: 'Bearer wrong' });
+      expect(bearer.headers['x-should-retry']).toBe('false');
+      expect(bearer.json).toEqual({
+        type: 'error',
+        error: { type: 'authentication_error', message: 'invalid x-api-key' },
+      });
       expect((await post(JSON.stringify(valid), { 'x-api-key': 'test-key-0123456789' })).status).toBe(200);
       expect((await post(JSON.stringify(valid), { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
       expect((await request(`${stack.url}/health`)).statusCode).toBe(200);
@@ -331,6 +350,7 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
     [string, () => ReturnType<typeof post>, number, { message?: RegExp; param?: string; code?: string }]
   > = [
     ['a body that is not JSON', () => send('{"model": "x",'), 400, { message: /not valid JSON/ }],
+    ['an empty body', () => send(''), 400, { message: /^The request body is empty: send a JSON object\.$/ }],
     [
       'the wrong content type',
       () => send(route.valid, { 'content-type': 'text/plain' }),
@@ -462,9 +482,13 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
     stack.core.settings.set('apiKey', 'test-key-0123456789');
     try {
       expectOpenAIError(await send(route.valid), 401, 'invalid_request_error', { code: 'invalid_api_key' });
-      expectOpenAIError(await send(route.valid, { authorization: 'Bearer wrong' }), 401, 'invalid_request_error', {
-        code: 'invalid_api_key',
-      });
+      // Worded for a client that sent a Bearer token, not Anthropic's "invalid x-api-key", and saying where the key is.
+      const wrong = await send(route.valid, { authorization: 'Bearer wrong' });
+      expectOpenAIError(wrong, 401, 'invalid_request_error', { code: 'invalid_api_key' });
+      expect(wrong.json.error.message).toBe(
+        'Incorrect API key provided: it is not the key set in Orchids Tray ' +
+          '(Settings → API key, or ORCHIDS_TRAY_API_KEY).',
+      );
       expect((await send(route.valid, { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
     } finally {
       stack.core.settings.reset('apiKey');
@@ -573,6 +597,22 @@ describe('URLs and headers', () => {
     const wrong = await request(`${stack.url}/v1/messages`, { method: 'HEAD' });
     expect(wrong.statusCode).toBe(405);
     expect(wrong.headers.allow).toBe('POST');
+  });
+
+  it('/health and / asked with another method are a 405 naming GET and HEAD, as API routes are', async () => {
+    for (const [method, target] of [
+      ['POST', '/health'],
+      ['DELETE', '/health'],
+      ['POST', '/'],
+    ] as const) {
+      const wrong = await request(`${stack.url}${target}`, { method });
+      expect(wrong.statusCode, `${method} ${target}`).toBe(405);
+      expect(wrong.headers.allow, `${method} ${target}`).toBe('GET, HEAD');
+      expect(await wrong.body.json()).toEqual({
+        type: 'error',
+        error: { type: 'not_found_error', message: `${target} accepts GET, HEAD, not ${method}.` },
+      });
+    }
   });
 
   it('400 fuzzed request targets and 200 fuzzed header values: never a 5xx, and the server keeps serving', async () => {

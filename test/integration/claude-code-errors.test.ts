@@ -35,6 +35,21 @@ describe('errors Claude Code shows at once', () => {
     expect(run.ms).toBeLessThan(20_000);
   });
 
+  it('a wrong API key: "Invalid API key", within seconds', { timeout: 60_000 }, async () => {
+    stack = await startStack({ accounts: 1 });
+    stack.core.settings.set('apiKey', KEY);
+    const run = await runClaude(
+      tempDir('orchids-cc-work-'),
+      'hi',
+      { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: 'not-the-key' },
+      { json: false },
+    );
+    expect(run.code).not.toBe(0);
+    // Claude Code's own words for Anthropic's "invalid x-api-key" body; it retried for minutes before x-should-retry.
+    expect(run.stdout + run.stderr).toMatch(/Invalid API key/);
+    expect(run.ms).toBeLessThan(20_000);
+  });
+
   it('every account signed out: says so and what to do, within seconds', { timeout: 60_000 }, async () => {
     stack = await startStack({ accounts: 1, core: { statePolicy: { signedOutRetryMs: 3_600_000 } } });
     stack.sim.signOut(stack.users[0]!.userId);

@@ -98,15 +98,18 @@ describe('the CLI while the app runs', () => {
   it('says which data folder it used when the running app uses another one', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const appDir = dir();
+    // Named as the desktop app's default folder is, with a space: the line to copy must quote it.
+    const appDir = path.join(dir(), 'Orchids Tray');
     const { url } = await startApp(env(appDir));
     const elsewhere = path.join(dir(), 'not-created-yet');
 
     const listed = await runBuiltCli(['accounts', 'list', '--json'], env(elsewhere));
     expect(JSON.parse(listed.stdout)).toEqual([]); // stdout stays machine-readable
     expect(listed.stderr).toContain(`this command used the data folder ${elsewhere} (a new, empty folder)`);
-    expect(listed.stderr).toContain(`Orchids Tray (headless) is running at ${url} for ${appDir}`);
-    expect(listed.stderr).toContain(`ORCHIDS_TRAY_DATA_DIR=${appDir}`);
+    // Its own line, whatever other apps run on this machine (each gets one, not "that one" for the first found).
+    expect(listed.stderr.split('\n')).toContain(
+      `Orchids Tray (headless) is running at ${url} for ${appDir}: to manage it, set ORCHIDS_TRAY_DATA_DIR='${appDir}'`,
+    );
 
     // Pointed at the app's folder, the CLI goes to the app and has nothing to add.
     const same = await runBuiltCli(['accounts', 'list'], env(appDir));

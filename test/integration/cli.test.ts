@@ -194,6 +194,39 @@ describe('npm run cli -- settings', () => {
     const list = (await cli({ ORCHIDS_TRAY_DATA_DIR: env.ORCHIDS_TRAY_DATA_DIR }, 'settings', 'list')).out;
     expect(list).toMatch(/^debugLogs +false {2}\(database\)$/m);
   });
+
+  it('settings set takes a list comma-separated, as its variable does, or as a JSON array', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    expect((await cli(env, 'settings', 'set', 'allowedOrigins', 'https://a.example, https://b.example')).out).toBe(
+      'allowedOrigins = ["https://a.example","https://b.example"]',
+    );
+    expect((await cli(env, 'settings', 'set', 'allowedHosts', '["box.lan"]')).out).toBe('allowedHosts = ["box.lan"]');
+    // A word that is not a list's items stays a word: a bare string for another setting is not split.
+    expect((await cli(env, 'settings', 'set', 'thinkingMode', 'enabled')).out).toBe('thinkingMode = "enabled"');
+    // A string setting may open with a bracket and still be no JSON: an IPv6 listen address.
+    expect((await cli(env, 'settings', 'set', 'host', '[::1]')).out).toBe('host = "[::1]"');
+  });
+
+  it('settings set with a value of the wrong kind, or none, says so and stores nothing', async () => {
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    await cli(env, 'settings', 'set', 'apiKey', 'test-cli-key-123');
+    // A forgotten value is refused, not stored as "": that would have cleared the key.
+    await expect(cli(env, 'settings', 'set', 'apiKey')).rejects.toThrow(/^settings set apiKey needs a value /);
+    expect((await cli(env, 'settings', 'list')).out).toMatch(/^apiKey +"••••••••" {2}\(database\)$/m);
+    expect((await cli(env, 'settings', 'set', 'apiKey', '""')).out).toBe('apiKey = ""');
+    await expect(cli(env, 'settings', 'set', 'debugLogs', 'maybe')).rejects.toThrow(
+      /^debugLogs: expected true or false$/,
+    );
+    await expect(cli(env, 'settings', 'set', 'wsPoolSize', 'many')).rejects.toThrow(
+      /^wsPoolSize: expected a whole number$/,
+    );
+    await expect(cli(env, 'settings', 'set', 'modelMap', '{"my-model": claude-sonnet-4-6}')).rejects.toThrow(
+      /^modelMap: the value is not valid JSON: /,
+    );
+    await expect(cli(env, 'settings', 'set', 'allowedHosts', '5')).rejects.toThrow(
+      /^allowedHosts: expected a list \(comma-separated, or a JSON array\)$/,
+    );
+  });
 });
 
 describe('the built CLI binary', () => {
@@ -206,6 +239,11 @@ describe('the built CLI binary', () => {
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown command "acounts"');
     expect(bad.stderr).toContain('accounts add --cookie');
+    for (const help of ['help', '--help', '-h']) {
+      const usage = spawnSync(process.execPath, ['dist/main/cli.js', help], { cwd: ROOT, env, encoding: 'utf8' });
+      expect(usage.status, help).toBe(0);
+      expect(usage.stdout, help).toContain('accounts add --cookie');
+    }
     const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], {
       cwd: ROOT,
       env,
@@ -225,6 +263,27 @@ describe('the built CLI binary', () => {
     expect(show.status).toBe(1);
     expect(show.stderr).toMatch(/^No request req_missing in history\.$/m);
     expect(show.stderr).not.toContain('npm run cli --');
+  });
+
+  it('names a cookie file it cannot read in one line, with exit code 1 and no stack trace', () => {
+    const dataDir = tempDir();
+    const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const missing = path.join(dataDir, 'no-such-cookie.txt');
+    const add = (file: string) =>
+      spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie-file', file], {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      });
+    const gone = add(missing);
+    expect(gone.status).toBe(1);
+    // Only the line, and no stack (any note above it is about other apps running on this machine).
+    const lastLine = (stderr: string) => stderr.trimEnd().split('\n').at(-1);
+    expect(lastLine(gone.stderr)).toBe(`Cannot read the cookie file ${missing}: there is no such file.`);
+    expect(gone.stderr).not.toMatch(/^\s+at /m);
+    const folder = add(dataDir);
+    expect(folder.status).toBe(1);
+    expect(lastLine(folder.stderr)).toBe(`Cannot read the cookie file ${dataDir}: it is a folder.`);
   });
 });
 

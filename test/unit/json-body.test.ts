@@ -136,23 +136,21 @@ describe('decodeJson refuses bad bodies with 400', () => {
     expect(error.message).toBe('The request body is not valid UTF-8.');
   });
 
-  it.each([
-    '',
-    'not json',
-    '{"a":1',
-    '{"a":1}x',
-    '[1,]',
-    "{'a':1}",
-    '{"é":}',
-    '{"a":é}',
-    '{"k":"\\é"}',
-    '{"k":"\\\\\\é"}',
-  ])('not JSON: %j', (text) => {
-    expect(() => JSON.parse(text), 'the reference refuses it too').toThrow();
+  it.each(['', ' ', '\r\n\t'])('empty or blank: %j is named as empty, not as JSON cut short', (text) => {
     const error = bodyError(Buffer.from(text, 'utf8'));
     expect(error.status).toBe(400);
-    expect(error.message).toMatch(/^The request body is not valid JSON: /);
+    expect(error.message).toBe('The request body is empty: send a JSON object.');
   });
+
+  it.each(['not json', '{"a":1', '{"a":1}x', '[1,]', "{'a':1}", '{"é":}', '{"a":é}', '{"k":"\\é"}', '{"k":"\\\\\\é"}'])(
+    'not JSON: %j',
+    (text) => {
+      expect(() => JSON.parse(text), 'the reference refuses it too').toThrow();
+      const error = bodyError(Buffer.from(text, 'utf8'));
+      expect(error.status).toBe(400);
+      expect(error.message).toMatch(/^The request body is not valid JSON: /);
+    },
+  );
 });
 
 describe('decodeJson depth limit', () => {

@@ -118,6 +118,15 @@ describe('SettingsService environment overrides', () => {
   });
 
   it.each([
+    ['ORCHIDS_TRAY_DEBUG_LOGS', 'maybe', 'true or false'],
+    ['ORCHIDS_TRAY_PORT', 'abc', 'a whole number'],
+  ])('%s=%j says which values work: %s', (name, raw, wanted) => {
+    expect(settingError(() => service({ [name]: raw })).message).toBe(
+      `${name}: cannot use ${JSON.stringify(raw)}: expected ${wanted}`,
+    );
+  });
+
+  it.each([
     ['1', true],
     ['TRUE', true],
     ['on', true],

@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { AnthropicErrorType } from '../anthropic/types';
 import { ApiError, sendJson } from '../server/errors';
+import { WrongApiKeyError } from '../server/guards';
 
 /**
  * A request OpenAI's API would refuse, named the way OpenAI names it (`messages[0].content[1].type`). An ApiError,
@@ -45,6 +46,16 @@ export function openAIStatus(error: ApiError): number {
 export function openAIErrorObject(error: ApiError): Record<string, unknown> {
   if (error instanceof OpenAIRequestError) {
     return { message: error.message, type: 'invalid_request_error', param: error.param, code: error.code };
+  }
+  if (error instanceof WrongApiKeyError) {
+    return {
+      message:
+        'Incorrect API key provided: it is not the key set in Orchids Tray (Settings → API key, or ' +
+        'ORCHIDS_TRAY_API_KEY).',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'invalid_api_key',
+    };
   }
   // A known path asked with another method (the server's own 405, whose Anthropic type is not_found_error).
   if (error.status === 405) {

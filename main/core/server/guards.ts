@@ -99,9 +99,27 @@ function presentedKey(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Compares digests in constant time, so response timing reveals nothing about the key. */
-export function checkApiKey(req: IncomingMessage, expected: string, headers: Record<string, string> = {}): void {
+/**
+ * A key was sent, and it is not this server's. Its message is Anthropic's own, kept word for word: Claude Code
+ * recognises the body `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}` and
+ * tells its user "Invalid API key". The OpenAI routes, whose clients send `Authorization: Bearer` and have no
+ * reason to read "x-api-key", word it their own way (openai/errors.ts).
+ */
+export class WrongApiKeyError extends ApiError {
+  constructor(headers: Record<string, string>) {
+    super('authentication_error', 'invalid x-api-key', undefined, headers);
+    this.name = 'WrongApiKeyError';
+  }
+}
+
+/**
+ * Compares digests in constant time, so response timing reveals nothing about the key. Both refusals say
+ * `x-should-retry: false`: asking again with the same key cannot help, and without it Claude Code retried a 401 in
+ * silence for about three minutes before saying "Invalid API key" (claude-code-errors.test.ts).
+ */
+export function checkApiKey(req: IncomingMessage, expected: string, extraHeaders: Record<string, string> = {}): void {
   if (!expected) return;
+  const headers = { 'x-should-retry': 'false', ...extraHeaders };
   const presented = presentedKey(req);
   if (presented === undefined) {
     throw new ApiError(
@@ -112,7 +130,7 @@ export function checkApiKey(req: IncomingMessage, expected: string, headers: Rec
     );
   }
   if (!timingSafeEqual(digest(presented), digest(expected))) {
-    throw new ApiError('authentication_error', 'invalid x-api-key', undefined, headers);
+    throw new WrongApiKeyError(headers);
   }
 }
 

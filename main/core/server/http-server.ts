@@ -276,6 +276,10 @@ export class ProxyServer {
       }
       this.connections.serve(socket);
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
+      // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
+      if (path === '/health' || path === '/') {
+        throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
+      }
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
     } catch (error) {
       answerFailure(req, res, error, {

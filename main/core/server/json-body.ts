@@ -177,9 +177,13 @@ export function decodeJson(buffer: Buffer, utf8Checked = false): unknown {
     return value;
   } catch (error) {
     if (error instanceof BodyError) throw error;
+    // JSON.parse calls an empty body "Unexpected end of JSON input", which reads like a body cut short.
+    if (isBlank(buffer)) throw new BodyError(400, 'The request body is empty: send a JSON object.');
     throw new BodyError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
+
+const isBlank = (buffer: Buffer): boolean => buffer.toString('latin1').trim() === '';
 
 function parseChecked(buffer: Buffer): unknown {
   const value: unknown = JSON.parse(jsonText(buffer));

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import type { z } from 'zod';
 import type { Db } from '../db/database';
 import type { SecretBox } from '../secrets/secret-box';
 import { SECRET_SETTINGS, SETTING_DEFINITIONS, SETTING_KEYS, type SettingKey, type Settings } from './definitions';
@@ -24,6 +25,24 @@ export class SettingError extends Error {
 }
 
 type Listener = (key: SettingKey, value: unknown) => void;
+
+/**
+ * What a setting wants, in the words of someone typing it (`settings set debugLogs maybe`): zod says "Invalid input:
+ * expected boolean, received string", which names a type rather than the values that work.
+ */
+const WANTED: Record<string, string> = {
+  boolean: 'true or false',
+  number: 'a whole number',
+  array: 'a list (comma-separated, or a JSON array)',
+  string: 'text',
+};
+
+function issueText(issues: readonly z.core.$ZodIssue[]): string {
+  const issue = issues[0];
+  if (!issue) return 'invalid value';
+  const wanted = issue.code === 'invalid_type' ? WANTED[issue.expected] : undefined;
+  return wanted ? `expected ${wanted}` : issue.message;
+}
 
 /**
  * Effective settings: an environment variable wins, then the database, then the default. Values are cached in
@@ -81,7 +100,7 @@ export class SettingsService {
     const definition = SETTING_DEFINITIONS[key];
     if (!definition) throw new SettingError(String(key), 'no such setting');
     const parsed = definition.schema.safeParse(value);
-    if (!parsed.success) throw new SettingError(key, parsed.error.issues[0]?.message ?? 'invalid value');
+    if (!parsed.success) throw new SettingError(key, issueText(parsed.error.issues));
     const json = JSON.stringify(parsed.data);
     this.upsert.run(key, SECRET_SETTINGS.has(key) ? JSON.stringify(this.secrets.seal(json)) : json, this.now());
     this.reload();
@@ -111,7 +130,7 @@ export class SettingsService {
       if (envName && raw !== undefined && raw !== '' && definition.fromEnv) {
         const parsed = definition.schema.safeParse(definition.fromEnv(raw));
         if (!parsed.success) {
-          throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${parsed.error.issues[0]?.message}`);
+          throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${issueText(parsed.error.issues)}`);
         }
         next[key] = parsed.data;
         this.sources[key] = 'environment';
