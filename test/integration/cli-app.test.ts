@@ -61,7 +61,8 @@ describe('the CLI while the app runs', () => {
     const user = sim.addUser();
     const added = await runBuiltCli(['accounts', 'add', '--cookie', user.clientCookie, '--name', 'Live'], env(dataDir));
     expect(added.stdout.trim()).toBe(`Added account 1: Live <${user.email}>`);
-    expect(added.stderr).toBe('');
+    // Only the advice on what to do next goes to stderr: no note about another data folder.
+    expect(added.stderr.trim()).toBe('Test it with one short request: npm run cli -- accounts test 1');
     expect(await hiStatus(url)).toBe(200);
     expect(sim.requests.at(-1)!.userId).toBe(user.userId);
 

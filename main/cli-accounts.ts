@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import type { OrchidsApi } from '../contract/api';
+import { formatAccountTest } from '../contract/account-test';
+import { describeCreditsCheck } from '../contract/credits';
+import type { Input } from '../contract/schemas';
+import { OUT_WORDS } from '../contract/serving';
+import type { AccountView } from '../contract/views';
+import { formatWait } from './core/accounts/account-states';
+import { CommandError, UsageError, type Line } from './cli-errors';
+
+/** `npm run cli -- accounts …`: answers an exit code only when the command has one of its own (`test`). */
+export async function accounts(
+  api: OrchidsApi,
+  command: string | undefined,
+  args: string[],
+  flags: {
+    cookie?: string;
+    'cookie-file'?: string;
+    name?: string;
+    weight?: string;
+    json?: boolean;
+    protocol?: string;
+    all?: boolean;
+    model?: string;
+  },
+  out: Line,
+  note: Line,
+): Promise<number | undefined> {
+  const id = (): number => {
+    const value = Number(args[0]);
+    if (!Number.isInteger(value) || value <= 0)
+      throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
+    return value;
+  };
+  switch (command) {
+    case 'add': {
+      const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
+      if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
+      const weight = flags.weight === undefined ? undefined : Number(flags.weight);
+      const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
+      out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
+      if (notice) out(notice);
+      // Advice, not output: stdout stays the one line a script reads.
+      if (created) note(`Test it with one short request: npm run cli -- accounts test ${account.id}`);
+      return;
+    }
+    case 'list': {
+      const list = await api.accounts.list();
+      if (flags.json) out(JSON.stringify(list.map(publicFields), null, 2));
+      else out(table(list));
+      return;
+    }
+    case 'credits': {
+      const result = await api.accounts.checkCredits(args[0] === undefined ? {} : { id: id() });
+      if (flags.json) {
+        // The list's own fields, plus what this check did for each account it was for (read, failed or skipped).
+        const outcomes = new Map(result.outcomes.map(({ id, ...outcome }) => [id, outcome]));
+        const withOutcomes = result.accounts.map((a) => ({
+          ...publicFields(a),
+          creditsCheck: outcomes.get(a.id) ?? null,
+        }));
+        out(JSON.stringify(withOutcomes, null, 2));
+      } else out(`${table(result.accounts)}\n\n${describeCreditsCheck(result)}`);
+      return;
+    }
+    case 'test': {
+      // The protocol is checked where every client's input is: a wrong one comes back as the contract's message.
+      const result = await api.accounts.test({
+        id: id(),
+        ...(flags.protocol === undefined ? {} : { protocol: flags.protocol as Input<'accounts:test'>['protocol'] }),
+        ...(flags.all ? { all: true } : {}),
+        ...(flags.model === undefined ? {} : { model: flags.model }),
+      });
+      out(flags.json ? JSON.stringify(result, null, 2) : formatAccountTest(result));
+      return result.works ? 0 : 1;
+    }
+    case 'enable':
+    case 'disable': {
+      const account = await api.accounts.update({ id: id(), enabled: command === 'enable' });
+      out(`Account ${account.id} (${account.name}) ${command}d.`);
+      return;
+    }
+    case 'remove': {
+      const { removed, name } = await api.accounts.remove({ id: id() });
+      out(`Removed account ${removed} (${name}).`);
+      return;
+    }
+    case 'reset': {
+      const account = await api.accounts.reset({ id: id() });
+      out(`Account ${account.id} (${account.name}) is ready again.`);
+      return;
+    }
+    case 'rename': {
+      const name = args.slice(1).join(' ');
+      out(`Renamed account ${(await api.accounts.update({ id: id(), name })).id} to ${name}.`);
+      return;
+    }
+    case 'weight': {
+      const account = await api.accounts.update({ id: id(), weight: Number(args[1]) });
+      out(`Account ${account.id} now has weight ${account.weight}.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown accounts command "${command ?? ''}".`);
+  }
+}
+
+/** The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). */
+function readCookieFile(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES'
+            ? 'you may not read it'
+            : (error as Error).message;
+    throw new CommandError(`Cannot read the cookie file ${file}: ${why}.`);
+  }
+}
+
+function publicFields(account: AccountView) {
+  return {
+    id: account.id,
+    name: account.name,
+    email: account.email,
+    enabled: account.enabled,
+    weight: account.weight,
+    requestCount: account.requestCount,
+    status: account.status,
+    statusReason: account.statusReason,
+    statusUntil: account.statusUntil === null ? null : new Date(account.statusUntil).toISOString(),
+    protocol: account.protocol || null,
+    lastUsedAt: account.lastUsedAt === null ? null : new Date(account.lastUsedAt).toISOString(),
+    credits: account.credits && {
+      plan: account.credits.plan,
+      left: account.credits.left,
+      monthlyLimit: account.credits.monthlyLimit,
+      checkedAt: new Date(account.credits.checkedAt).toISOString(),
+    },
+  };
+}
+
+/** `PRO 96,571 left`, or a dash until the first read. */
+export function describeCredits(credits: AccountView['credits']): string {
+  return credits ? `${credits.plan} ${credits.left.toLocaleString('en-US')} left` : '-';
+}
+
+function table(list: AccountView[]): string {
+  if (list.length === 0) return 'No accounts. Add one with: npm run cli -- accounts add --cookie-file <path>';
+  const rows = list.map((a) => [
+    String(a.id),
+    a.name,
+    a.email,
+    a.enabled ? 'yes' : 'no',
+    String(a.weight),
+    String(a.requestCount),
+    a.protocol || '-',
+    describeCredits(a.credits),
+    describeState(a),
+  ]);
+  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'CREDITS', 'STATE'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [header, ...rows]
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))
+    .join('\n');
+}
+
+export function describeState(
+  account: Pick<AccountView, 'status' | 'statusReason' | 'statusUntil'>,
+  now = Date.now(),
+): string {
+  if (account.status === 'ready') return 'ready';
+  const until =
+    account.statusUntil !== null && account.statusUntil > now
+      ? ` (until ${new Date(account.statusUntil).toLocaleTimeString()}, in ${formatWait(account.statusUntil - now)})`
+      : '';
+  return `${OUT_WORDS[account.status]}${until}${account.statusReason ? `: ${account.statusReason}` : ''}`;
+}
