@@ -2,6 +2,7 @@ import path from 'node:path';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
+import { CLI_LINK_WAY } from './core/control/http-transport';
 import { DataFolderInUseError, type DataFolderClaim } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
@@ -25,6 +26,10 @@ export async function runHeadless(): Promise<OrchidsCore> {
   } catch (error) {
     fatal(error);
   }
+  // Only the ways to a fresh dashboard link that work here: Enter needs a terminal on stdin (not a service or a
+  // pipe), SIGUSR2 a POSIX system.
+  const hasTerminal = Boolean(process.stdin.isTTY);
+  const posix = process.platform !== 'win32';
   let url: string;
   let control: AppControl;
   try {
@@ -33,6 +38,12 @@ export async function runHeadless(): Promise<OrchidsCore> {
       distDir: path.resolve(__dirname, '..'),
       log: (line) => console.error(line),
       claim,
+      // The refusal pages name the same ways the start lines do, worded for someone reading them in a browser.
+      linkWays: [
+        ...(hasTerminal ? ['press Enter in the terminal where Orchids Tray runs'] : []),
+        ...(posix ? ['send it SIGUSR2'] : []),
+        CLI_LINK_WAY,
+      ],
     });
     url = await core.start();
     control.announce(url);
@@ -41,6 +52,11 @@ export async function runHeadless(): Promise<OrchidsCore> {
     await core.stop(0).catch(() => undefined);
     fatal(error);
   }
+  const ways = [
+    ...(hasTerminal ? ['press Enter here'] : []),
+    ...(posix ? ['send SIGUSR2'] : []),
+    'run: npm run cli -- dashboard',
+  ];
   let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
     if (stoppingSince !== undefined) {
@@ -68,12 +84,6 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  // Only the ways that work here: Enter needs a terminal on stdin (not a service or a pipe), SIGUSR2 a POSIX system.
-  const ways = [
-    ...(process.stdin.isTTY ? ['press Enter here'] : []),
-    ...(process.platform === 'win32' ? [] : ['send SIGUSR2']),
-    'run: npm run cli -- dashboard',
-  ];
   const spoken = `${ways.slice(0, -1).join(', ')}${ways.length > 1 ? ' or ' : ''}${ways.at(-1)}`;
   console.log(`  (one browser, once, within 5 minutes; for another link ${spoken})`);
   listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));

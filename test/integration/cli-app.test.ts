@@ -118,6 +118,28 @@ describe('the CLI while the app runs', () => {
   });
 });
 
+describe('the headless app’s dashboard link', () => {
+  it('names only the ways to another link that work for this app, at start and on a used link’s page', async () => {
+    sim = await OrchidsSimulator.start();
+    const { env } = world(sim);
+    const { app } = await startApp(env(dir()));
+    const [, link] = await app.waitFor(/^Dashboard: (\S+)$/m);
+    // Started by a test, as by a service or a pipe: no terminal, so no "press Enter" anywhere.
+    const ways = process.platform === 'win32' ? 'run' : 'send SIGUSR2 or run';
+    expect(app.output()).toContain(`for another link ${ways}: npm run cli -- dashboard)`);
+    expect((await fetch(link!, { redirect: 'manual' })).status).toBe(303);
+    const used = await fetch(link!, { redirect: 'manual' });
+    expect(used.status).toBe(401);
+    const page = await used.text();
+    expect(page).toContain(
+      process.platform === 'win32'
+        ? 'Get a fresh link: run `npm run cli -- dashboard`.'
+        : 'Get a fresh link: send it SIGUSR2 or run `npm run cli -- dashboard`.',
+    );
+    expect(page).not.toContain('press Enter');
+  });
+});
+
 describe('one app per data folder', () => {
   it('a second app on a held folder refuses to start, naming the folder and the first app’s port', async () => {
     sim = await OrchidsSimulator.start();

@@ -23,7 +23,14 @@ export interface AppControl {
  */
 export function attachAppControl(
   core: OrchidsCore,
-  options: { distDir: string; log?: (line: string) => void; claim?: DataFolderClaim; now?: () => number },
+  options: {
+    distDir: string;
+    log?: (line: string) => void;
+    claim?: DataFolderClaim;
+    now?: () => number;
+    /** The ways to a fresh dashboard link that work for this app (HttpTransportOptions.linkWays). */
+    linkWays?: readonly string[];
+  },
 ): AppControl {
   const access = new DashboardAccess({ dataDir: core.config.dataDir, now: options.now });
   // The install token is a secret the app holds: a prompt that quotes it is redacted like any other.
@@ -44,6 +51,7 @@ export function attachAppControl(
     rendererDir: path.join(options.distDir, 'renderer'),
     bridgeFile: path.join(options.distDir, 'renderer-bridge', 'bridge.js'),
     log: options.log,
+    linkWays: options.linkWays,
   });
   core.proxy.mount(transport.handle);
   return {

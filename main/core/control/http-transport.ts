@@ -46,11 +46,22 @@ export interface HttpTransportOptions {
   rendererDir: string;
   bridgeFile: string;
   log?: (line: string) => void;
+  /**
+   * The ways to a fresh sign-in link that work for this app, as the refusal pages say them: only the ones that do
+   * (a terminal's Enter only when the app has one). The CLI's alone when not given.
+   */
+  linkWays?: readonly string[];
 }
 
 const LINK_PATH = '/_tray/link';
-const FRESH_LINK_HINT =
-  'Get a fresh link: run `npm run cli -- dashboard`, or press Enter in the terminal where Orchids Tray runs.';
+/** What always works, the app running: the CLI asks it for a link. */
+export const CLI_LINK_WAY = 'run `npm run cli -- dashboard`';
+
+/** "Get a fresh link: press Enter in the terminal where Orchids Tray runs, or run `npm run cli -- dashboard`." */
+function freshLinkHint(ways: readonly string[]): string {
+  const spoken = ways.length > 1 ? `${ways.slice(0, -1).join(', ')} or ${ways.at(-1)}` : (ways[0] ?? CLI_LINK_WAY);
+  return `Get a fresh link: ${spoken}.`;
+}
 
 type Caller = { kind: 'token' } | { kind: 'session'; session: DashboardSession };
 
@@ -61,7 +72,11 @@ type Caller = { kind: 'token' } | { kind: 'session'; session: DashboardSession }
  * browser cannot forge one.
  */
 export class HttpControlTransport {
-  constructor(private readonly options: HttpTransportOptions) {}
+  private readonly freshLink: string;
+
+  constructor(private readonly options: HttpTransportOptions) {
+    this.freshLink = freshLinkHint(options.linkWays ?? [CLI_LINK_WAY]);
+  }
 
   /** A one-time sign-in link (each call makes a new one). */
   dashboardUrl(baseUrl: string): string {
@@ -88,7 +103,7 @@ export class HttpControlTransport {
     if (code !== null) {
       const signedIn = this.options.access.redeem(code);
       if (!signedIn) {
-        this.refuse(res, `This sign-in link was already used, or it has expired. ${FRESH_LINK_HINT}\n`);
+        this.refuse(res, `This sign-in link was already used, or it has expired. ${this.freshLink}\n`);
         return true;
       }
       // The code is spent; the address bar loses it, and the session cookie is what signs this browser in.
@@ -101,13 +116,13 @@ export class HttpControlTransport {
       return true;
     }
     if (url.searchParams.has('token')) {
-      this.refuse(res, `Dashboard links no longer carry the install token. ${FRESH_LINK_HINT}\n`);
+      this.refuse(res, `Dashboard links no longer carry the install token. ${this.freshLink}\n`);
       return true;
     }
     if (!this.caller(req)) {
       this.refuse(
         res,
-        `Open the "Dashboard:" link Orchids Tray printed; it signs this browser in. ${FRESH_LINK_HINT}\n`,
+        `Open the "Dashboard:" link Orchids Tray printed; it signs this browser in. ${this.freshLink}\n`,
       );
       return true;
     }
@@ -120,7 +135,7 @@ export class HttpControlTransport {
     if (!caller)
       throw new ApiError(
         'authentication_error',
-        `Missing or expired dashboard session, or wrong install token. ${FRESH_LINK_HINT}`,
+        `Missing or expired dashboard session, or wrong install token. ${this.freshLink}`,
       );
     if (name === 'events' && req.method === 'GET') {
       this.events(req, res);
@@ -141,7 +156,7 @@ export class HttpControlTransport {
         error: {
           code: 'reauthenticate',
           message:
-            `Exporting every cookie needs a sign-in from the last ${minutes} minutes. ${FRESH_LINK_HINT} ` +
+            `Exporting every cookie needs a sign-in from the last ${minutes} minutes. ${this.freshLink} ` +
             'Open it in this browser, then export again.',
         },
       };
