@@ -1,7 +1,13 @@
 import fs from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { BodyError, MAX_JSON_DEPTH, decodeJson } from '../../main/core/server/json-body';
+import {
+  BodyError,
+  MAX_JSON_DEPTH,
+  YIELDING_PARSE_BYTES,
+  decodeJson,
+  decodeJsonBody,
+} from '../../main/core/server/json-body';
 import { seeded } from '../helpers/random';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
@@ -140,6 +146,20 @@ describe('decodeJson refuses bad bodies with 400', () => {
     const error = bodyError(Buffer.from(text, 'utf8'));
     expect(error.status).toBe(400);
     expect(error.message).toBe('The request body is empty: send a JSON object.');
+  });
+
+  it('a large body of nothing but whitespace is named as empty too, on the large-body path', async () => {
+    const blank = Buffer.alloc(YIELDING_PARSE_BYTES + 10, ' ');
+    blank[100] = 0x0a;
+    const error = await decodeJsonBody(blank).then(
+      () => undefined,
+      (caught: unknown) => caught as BodyError,
+    );
+    expect(error).toBeInstanceOf(BodyError);
+    expect(error!.message).toBe('The request body is empty: send a JSON object.');
+    // Something other than whitespace in it is still a syntax error, with its place.
+    blank[200] = 0x78;
+    await expect(decodeJsonBody(blank)).rejects.toThrow(/^The request body is not valid JSON: /);
   });
 
   it.each(['not json', '{"a":1', '{"a":1}x', '[1,]', "{'a':1}", '{"é":}', '{"a":é}', '{"k":"\\é"}', '{"k":"\\\\\\é"}'])(

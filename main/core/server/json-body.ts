@@ -178,12 +178,18 @@ export function decodeJson(buffer: Buffer, utf8Checked = false): unknown {
   } catch (error) {
     if (error instanceof BodyError) throw error;
     // JSON.parse calls an empty body "Unexpected end of JSON input", which reads like a body cut short.
-    if (isBlank(buffer)) throw new BodyError(400, 'The request body is empty: send a JSON object.');
+    if (isBlank(buffer)) throw new BodyError(400, EMPTY_BODY);
     throw new BodyError(400, `The request body is not valid JSON: ${(error as Error).message}`);
   }
 }
 
-const isBlank = (buffer: Buffer): boolean => buffer.toString('latin1').trim() === '';
+/** Nothing but JSON's whitespace (space, tab, LF, CR), read byte by byte: no string of a large body is made. */
+function isBlank(buffer: Buffer): boolean {
+  for (const byte of buffer) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return false;
+  return true;
+}
+
+const EMPTY_BODY = 'The request body is empty: send a JSON object.';
 
 function parseChecked(buffer: Buffer): unknown {
   const value: unknown = JSON.parse(jsonText(buffer));
@@ -222,8 +228,10 @@ export async function decodeJsonBody(buffer: Buffer, utf8Checked = false): Promi
     return await parseJsonInPieces(buffer, MAX_JSON_DEPTH);
   } catch (error) {
     if (error instanceof JsonDepthError) throw new BodyError(400, depthMessage());
-    if (error instanceof JsonSyntaxError)
+    if (error instanceof JsonSyntaxError) {
+      if (isBlank(buffer)) throw new BodyError(400, EMPTY_BODY);
       throw new BodyError(400, `The request body is not valid JSON: ${error.message}`);
+    }
     throw error;
   }
 }
