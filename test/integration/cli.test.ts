@@ -226,6 +226,12 @@ describe('npm run cli -- settings', () => {
     await expect(cli(env, 'settings', 'set', 'allowedHosts', '5')).rejects.toThrow(
       /^allowedHosts: expected a list \(comma-separated, or a JSON array\)$/,
     );
+    // Out of bounds, or not whole: the bound in words, not zod's "Too big: expected number to be <=65535".
+    await expect(cli(env, 'settings', 'set', 'port', '70000')).rejects.toThrow(/^port: must be at most 65,535$/);
+    await expect(cli(env, 'settings', 'set', 'wsPoolSize', '0')).rejects.toThrow(/^wsPoolSize: must be at least \d+$/);
+    await expect(cli(env, 'settings', 'set', 'wsPoolSize', '1.5')).rejects.toThrow(
+      /^wsPoolSize: expected a whole number$/,
+    );
   });
 });
 

@@ -33,15 +33,29 @@ type Listener = (key: SettingKey, value: unknown) => void;
 const WANTED: Record<string, string> = {
   boolean: 'true or false',
   number: 'a whole number',
+  int: 'a whole number',
   array: 'a list (comma-separated, or a JSON array)',
   string: 'text',
 };
 
+/** What a bound counts, after "at most 3": nothing for a number. */
+const UNITS: Record<string, string> = { string: ' characters', array: ' items' };
+
 function issueText(issues: readonly z.core.$ZodIssue[]): string {
   const issue = issues[0];
   if (!issue) return 'invalid value';
-  const wanted = issue.code === 'invalid_type' ? WANTED[issue.expected] : undefined;
-  return wanted ? `expected ${wanted}` : issue.message;
+  if (issue.code === 'invalid_type') {
+    const wanted = WANTED[issue.expected];
+    return wanted ? `expected ${wanted}` : issue.message;
+  }
+  // zod says "Too big: expected number to be <=65535"; a person typing a port wants the bound in words.
+  if (issue.code === 'too_big' || issue.code === 'too_small') {
+    const big = issue.code === 'too_big';
+    const bound = Number(big ? issue.maximum : issue.minimum);
+    const words = issue.inclusive ? (big ? 'at most' : 'at least') : big ? 'less than' : 'more than';
+    return `must be ${words} ${bound.toLocaleString('en-US')}${UNITS[issue.origin] ?? ''}`;
+  }
+  return issue.message;
 }
 
 /**
