@@ -64,15 +64,25 @@ export async function accounts(
       return;
     }
     case 'test': {
-      // The protocol is checked where every client's input is: a wrong one comes back as the contract's message.
-      const result = await api.accounts.test({
-        id: id(),
-        ...(flags.protocol === undefined ? {} : { protocol: flags.protocol as Input<'accounts:test'>['protocol'] }),
-        ...(flags.all ? { all: true } : {}),
-        ...(flags.model === undefined ? {} : { model: flags.model }),
-      });
-      out(flags.json ? JSON.stringify(result, null, 2) : formatAccountTest(result));
-      return result.works ? 0 : 1;
+      // Without an id, every enabled account in turn: "which of my accounts work now?" in one command.
+      const ids =
+        args[0] === undefined ? (await api.accounts.list()).filter((a) => a.enabled).map((a) => a.id) : [id()];
+      if (ids.length === 0) throw new CommandError('No enabled account to test (see accounts list).');
+      const results = [];
+      for (const accountId of ids) {
+        // The protocol is checked where every client's input is: a wrong one comes back as the contract's message.
+        const result = await api.accounts.test({
+          id: accountId,
+          ...(flags.protocol === undefined ? {} : { protocol: flags.protocol as Input<'accounts:test'>['protocol'] }),
+          ...(flags.all ? { all: true } : {}),
+          ...(flags.model === undefined ? {} : { model: flags.model }),
+        });
+        if (!flags.json) out(`${results.length ? '\n' : ''}${formatAccountTest(result)}`);
+        results.push(result);
+      }
+      // One account: its result, as before; several: a list, in the order tested.
+      if (flags.json) out(JSON.stringify(args[0] === undefined ? results : results[0], null, 2));
+      return results.every((r) => r.works) ? 0 : 1;
     }
     case 'enable':
     case 'disable': {

@@ -18,8 +18,9 @@ const USAGE = `Orchids Tray command line: manage accounts and settings, with or 
   npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
   npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
   npm run cli -- accounts credits [<id>] [--json]     read plan and credits from orchids.app now
-  npm run cli -- accounts test <id> [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
-                                                      one short real request: does the account work, over what
+  npm run cli -- accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
+                                                      one short real request: does the account (or each enabled
+                                                      one) work, and over what
   npm run cli -- logs [--limit <n>]                   recent requests, from history
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app

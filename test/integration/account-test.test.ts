@@ -198,6 +198,22 @@ describe('npm run cli -- accounts test', () => {
       steps: [{ step: 'sign-in' }, { step: 'ws', outcome: 'not-here', status: 404 }, {}, {}],
     });
 
+    // Without an id: every enabled account in turn; a disabled one is left out; 1 when any does not work.
+    sim.setProtocols({ ws: true, sseB: true, sseA: true });
+    await cli(env, 'accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Home');
+    await cli(env, 'accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Spare');
+    await cli(env, 'accounts', 'disable', '3');
+    const each = await cli(env, 'accounts', 'test');
+    expect(each.code).toBe(0);
+    expect(each.out.match(/^Account \d+ \([^)]+\)/gm)).toEqual(['Account 1 (Work)', 'Account 2 (Home)']);
+    const eachJson = JSON.parse((await cli(env, 'accounts', 'test', '--json')).out);
+    expect(eachJson.map((r: { id: number; works: string }) => [r.id, r.works])).toEqual([
+      [1, 'ws'],
+      [2, 'ws'],
+    ]);
+    sim.signOut(sim.listUsers()[1]!.userId);
+    expect((await cli(env, 'accounts', 'test')).code).toBe(1);
+
     await expect(cli(env, 'accounts', 'test', '1', '--protocol', 'http')).rejects.toThrow(
       'Protocol must be ws, sse-b or sse-a.',
     );
