@@ -126,7 +126,8 @@ describe('the headless app’s dashboard link', () => {
     const [, link] = await app.waitFor(/^Dashboard: (\S+)$/m);
     // Started by a test, as by a service or a pipe: no terminal, so no "press Enter" anywhere.
     const ways = process.platform === 'win32' ? 'run' : 'send SIGUSR2 or run';
-    expect(app.output()).toContain(`for another link ${ways}: npm run cli -- dashboard)`);
+    const [, said] = await app.waitFor(/for another link (.*)\)$/m);
+    expect(said).toBe(`${ways}: npm run cli -- dashboard`);
     expect((await fetch(link!, { redirect: 'manual' })).status).toBe(303);
     const used = await fetch(link!, { redirect: 'manual' });
     expect(used.status).toBe(401);
