@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
-import { CLI_LINK_WAY } from './core/control/http-transport';
+import { CLI_LINK_WAY, eitherOf } from './core/control/http-transport';
 import { DataFolderInUseError, type DataFolderClaim } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
@@ -84,8 +84,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  const spoken = `${ways.slice(0, -1).join(', ')}${ways.length > 1 ? ' or ' : ''}${ways.at(-1)}`;
-  console.log(`  (one browser, once, within 5 minutes; for another link ${spoken})`);
+  console.log(`  (one browser, once, within 5 minutes; for another link ${eitherOf(ways)})`);
   listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {

@@ -145,7 +145,6 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     setting: () => storage.settings.get('upstreamProtocol'),
     modelMap: () => storage.settings.get('modelMap'),
     thinkingMode: () => storage.settings.get('thinkingMode'),
-    tools: new PreparedToolsCache(1),
     stepLimitMs: options.accountTestStepLimitMs,
   });
   return {

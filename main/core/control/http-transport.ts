@@ -57,10 +57,9 @@ const LINK_PATH = '/_tray/link';
 /** What always works, the app running: the CLI asks it for a link. */
 export const CLI_LINK_WAY = 'run `npm run cli -- dashboard`';
 
-/** "Get a fresh link: press Enter in the terminal where Orchids Tray runs, or run `npm run cli -- dashboard`." */
-function freshLinkHint(ways: readonly string[]): string {
-  const spoken = ways.length > 1 ? `${ways.slice(0, -1).join(', ')} or ${ways.at(-1)}` : (ways[0] ?? CLI_LINK_WAY);
-  return `Get a fresh link: ${spoken}.`;
+/** Alternatives as a sentence says them: "a", "a or b", "a, b or c". */
+export function eitherOf(ways: readonly string[]): string {
+  return ways.length > 1 ? `${ways.slice(0, -1).join(', ')} or ${ways.at(-1)}` : (ways[0] ?? '');
 }
 
 type Caller = { kind: 'token' } | { kind: 'session'; session: DashboardSession };
@@ -75,7 +74,7 @@ export class HttpControlTransport {
   private readonly freshLink: string;
 
   constructor(private readonly options: HttpTransportOptions) {
-    this.freshLink = freshLinkHint(options.linkWays ?? [CLI_LINK_WAY]);
+    this.freshLink = `Get a fresh link: ${eitherOf(options.linkWays ?? [CLI_LINK_WAY])}.`;
   }
 
   /** A one-time sign-in link (each call makes a new one). */

@@ -11,7 +11,8 @@ export interface PreparedTools {
   tokens: number;
 }
 
-const NONE: PreparedTools = { tools: [], json: undefined, tokens: 0 };
+/** A request without tools: nothing to convert, splice or count. */
+export const NO_TOOLS: PreparedTools = { tools: [], json: undefined, tokens: 0 };
 
 interface Entry {
   /** The parsed definitions this entry was prepared from, kept to compare later lists against exactly. */
@@ -38,7 +39,7 @@ export class PreparedToolsCache {
   }
 
   prepare(tools: ToolDefinition[] | undefined): PreparedTools {
-    if (!tools || tools.length === 0) return NONE;
+    if (!tools || tools.length === 0) return NO_TOOLS;
     const key = signature(tools);
     const candidates = this.entries.get(key);
     if (candidates) {

@@ -5,7 +5,7 @@ import type { MessagesRequest } from '../anthropic/types';
 import type { TokenCache } from '../clerk/token-cache';
 import { ACCOUNT_FAILURES, type UpstreamFailure } from '../orchids/failure';
 import { mapModel, type ModelMap } from '../orchids/model-map';
-import type { PreparedToolsCache } from '../orchids/prepared-tools';
+import { NO_TOOLS } from '../orchids/prepared-tools';
 import { UpstreamBodies } from '../orchids/upstream-bodies';
 import { ProtocolChoice } from '../upstream/protocol-choice';
 import { UPSTREAM_PROTOCOLS, type ProtocolSetting, type UpstreamProtocol } from '../upstream/protocol';
@@ -35,7 +35,6 @@ export interface AccountTestDeps {
   setting: () => ProtocolSetting;
   modelMap: () => ModelMap;
   thinkingMode: () => 'auto' | 'enabled' | 'disabled';
-  tools: PreparedToolsCache;
   now?: () => number;
   /** How long one protocol's step may take before it is stopped and reported as failed. */
   stepLimitMs?: number;
@@ -64,7 +63,8 @@ export class AccountTester {
 
   async test(account: AccountRecord, options: AccountTestOptions = {}): Promise<AccountTestResult> {
     const setting = this.deps.setting();
-    const model = mapModel(options.model ?? TEST_MODEL, this.deps.modelMap());
+    const requested = options.model ?? TEST_MODEL;
+    const model = mapModel(requested, this.deps.modelMap());
     const order = options.protocol ? [options.protocol] : setting === 'auto' ? [...UPSTREAM_PROTOCOLS] : [setting];
     const steps: AccountTestStep[] = [];
     const base = { id: account.id, name: account.name, setting, model };
@@ -83,7 +83,7 @@ export class AccountTester {
         steps.push(skipped(protocol, `not tried: ${stopAfter.step} ${describeStop(stopAfter)}`));
         continue;
       }
-      const step = await this.tryProtocol(account, protocol, options.model ?? TEST_MODEL);
+      const step = await this.tryProtocol(account, protocol, requested, model);
       steps.push(step);
       if (step.outcome === 'answered') works ??= protocol;
       // As `auto` does: only "this address does not speak that" moves on to the next protocol.
@@ -116,10 +116,12 @@ export class AccountTester {
     }
   }
 
+  /** `model` is the id the client side asks for (echoed in the answer), `upstreamModel` what Orchids is sent. */
   private async tryProtocol(
     account: AccountRecord,
     protocol: UpstreamProtocol,
     model: string,
+    upstreamModel: string,
   ): Promise<AccountTestStep> {
     const request: MessagesRequest = {
       model,
@@ -127,11 +129,10 @@ export class AccountTester {
       stream: true,
       messages: [{ role: 'user', content: TEST_PROMPT }],
     };
-    const tools = this.deps.tools.prepare(undefined);
     const bodies = new UpstreamBodies(request, {
-      upstreamModel: mapModel(model, this.deps.modelMap()),
+      upstreamModel,
       chatSessionId: () => randomBase62(24),
-      tools,
+      tools: NO_TOOLS,
       thinkingMode: this.deps.thinkingMode(),
     });
     const responder = new CollectingResponder(this.now);
