@@ -17,7 +17,12 @@ export interface HistoryAppDeps {
 export class HistoryApp {
   constructor(private readonly deps: HistoryAppDeps) {}
 
-  query(query: HistoryQuery): HistoryView[] {
+  /**
+   * Rows are written in batches (up to a second late), so the queue is written first: a request that finished a
+   * moment ago is in the answer, as the person who just sent it expects (`logs` right after a request).
+   */
+  async query(query: HistoryQuery): Promise<HistoryView[]> {
+    await this.deps.writer.flushNow();
     return this.deps.repo.query(query).map(historyView);
   }
 
