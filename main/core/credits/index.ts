@@ -9,6 +9,7 @@ import { ActionDiscovery } from './action-discovery';
 import { CreditsReader } from './credits-reader';
 import type { CreditsFigure } from './credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from './credits-sync';
+import { RouterStateSource } from './router-state';
 
 export { CreditsSync } from './credits-sync';
 
@@ -28,7 +29,8 @@ export interface CreditsWiring {
 export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
   const http = { dispatcher: wiring.dispatcher, timeoutMs: SITE_TIMEOUT_MS };
   const discovery = new ActionDiscovery({ siteUrl: wiring.siteUrl, http });
-  const reader = new CreditsReader({ siteUrl: wiring.siteUrl, http, discovery });
+  const routerState = new RouterStateSource({ siteUrl: wiring.siteUrl, http });
+  const reader = new CreditsReader({ siteUrl: wiring.siteUrl, http, discovery, routerState });
   const { accounts } = wiring;
   return new CreditsSync({
     ...wiring.timing,
