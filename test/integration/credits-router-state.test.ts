@@ -171,6 +171,8 @@ describe('a credits check against a site that needs the router state', () => {
     expect(s.core.accounts.get(fine).credits).toMatchObject({ plan: 'MAX', left: 29_000_000 });
     expect(s.core.accounts.get(broken).credits).toBeNull();
     expect(s.logs).toContain(`[credits] account ${broken}: reading credits failed, keeping the last figure: ${reason}`);
+    const host = new URL(s.sim.siteUrl).host;
+    expect(first.site).toBe(host);
     expect(describeCreditsCheck(first)).toBe(
       `Read the credits of 1 of 2 accounts; not read: Account 1 (${reason}). Its last figure stays.`,
     );
@@ -180,7 +182,7 @@ describe('a credits check against a site that needs the router state', () => {
     const before = s.sim.siteCalls.length;
     const second = await s.core.accounts.checkCredits(fine);
     expect(second.outcomes).toEqual([{ id: fine, outcome: 'read' }]);
-    expect(describeCreditsCheck(second)).toBe(`Read the credits of 1 account from orchids.app.`);
+    expect(describeCreditsCheck(second)).toBe(`Read the credits of 1 account from ${host}.`);
     expect(calls(s.sim, before)).toEqual(['ok: tree current, deployment current']);
     expect(s.sim.stats.sitePrefetches).toBe(prefetches);
   });

@@ -245,6 +245,9 @@ describe('npm run cli -- accounts list / credits', () => {
       ).toBe(0);
       return lines.join('\n');
     };
+    const host = new URL(s.sim.siteUrl).host;
+    expect(await cli('help')).toContain(`read plan and credits from ${host} now`);
+    expect((await cli('help')).match(/orchids\.app/g)).toHaveLength(1); // the cookie's site, not the credits'
     await cli('accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work');
 
     const before = (await cli('accounts', 'list')).split('\n');
@@ -253,7 +256,8 @@ describe('npm run cli -- accounts list / credits', () => {
 
     const checked = (await cli('accounts', 'credits')).split('\n');
     expect(checked[1]).toMatch(/PRO 96,571 left\s+ready$/);
-    expect(checked.at(-1)).toBe('Read the credits of 1 account from orchids.app.');
+    // The simulator is not orchids.app: the sentence names the site ORCHIDS_SITE_URL points at.
+    expect(checked.at(-1)).toBe(`Read the credits of 1 account from ${host}.`);
     s.sim.scriptSiteReply('Internal Server Error', 500);
     s.sim.scriptSiteReply('Internal Server Error', 500);
     const [failed] = JSON.parse(await cli('accounts', 'credits', '1', '--json')) as Array<Record<string, unknown>>;

@@ -31,6 +31,7 @@ function sync(overrides: Partial<CreditsSyncDeps>): { sync: CreditsSync; saved: 
   const saved: number[] = [];
   const logs: string[] = [];
   const created = new CreditsSync({
+    site: 'orchids.app',
     accounts: () => [],
     token: async () => 'header.payload.signature',
     read: async () => FIGURE,

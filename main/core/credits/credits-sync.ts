@@ -10,6 +10,8 @@ export const CREDITS_FIRST_SYNC_MS = 10_000;
 export const CREDITS_SYNC_CONCURRENCY = 2;
 
 export interface CreditsSyncDeps {
+  /** The site read, by name (creditsSiteName), for whoever tells a person what a check did. */
+  site: string;
   accounts: () => readonly AccountRecord[];
   /** A session JWT for the account without minting one (undefined: none to hand, the account is skipped). */
   token: (account: AccountRecord) => Promise<string | undefined>;
@@ -58,6 +60,11 @@ export class CreditsSync {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The site read, by name: `orchids.app` unless ORCHIDS_SITE_URL names another. */
+  get site(): string {
+    return this.deps.site;
   }
 
   /** Whether the run-time switch lets anything be sent to the site. */

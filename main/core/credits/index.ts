@@ -2,6 +2,7 @@
  * Builds the credits sync from the core's parts: the site's action found and called through the shared upstream
  * pool, figures written through the account service (database, then cache), `accounts.changed` when one moved.
  */
+import { creditsSiteName } from '../../../contract/credits';
 import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../accounts/types';
 import type { Dispatcher } from 'undici';
@@ -34,6 +35,7 @@ export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
   const { accounts } = wiring;
   return new CreditsSync({
     ...wiring.timing,
+    site: creditsSiteName(wiring.siteUrl),
     accounts: () => accounts.list(),
     token: (account) => sessionToken(accounts, account),
     read: (jwt, userId) => reader.read(jwt, userId),
