@@ -129,9 +129,16 @@ describe('the credits sync', () => {
   });
 
   it('reads an account asked for by id even when signed out; an unchanged figure is read, not changed', async () => {
-    const { sync: s, saved } = sync({ accounts: () => [fakeAccount(4, { status: 'signed_out' })], save: () => false });
+    let told = 0;
+    const { sync: s, saved } = sync({
+      accounts: () => [fakeAccount(4, { status: 'signed_out' })],
+      save: () => false,
+      changed: () => (told += 1),
+    });
     expect(await s.syncOne(4)).toEqual({ outcomes: [{ id: 4, outcome: 'read' }], changed: 0 });
     expect(saved).toEqual([]);
+    // Its reading time moved all the same, and the windows show that time.
+    expect(told).toBe(1);
   });
 
   it('stopped mid-pass, a figure read after the stop is not saved and the accounts not reached say why', async () => {

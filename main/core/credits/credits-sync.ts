@@ -20,7 +20,10 @@ export interface CreditsSyncDeps {
   save: (accountId: number, figure: CreditsFigure, checkedAt: number) => boolean;
   /** The run-time switch; off, nothing is sent to the site. */
   enabled: () => boolean;
-  /** Told once after a pass (or a single check) in which any figure changed. */
+  /**
+   * Told once after a pass (or a single check) that read any account. A figure read again unchanged still moved its
+   * reading time, which every window shows ("read 2 minutes ago"); windows read the list again only when told.
+   */
   changed: () => void;
   log: (line: string) => void;
   now?: () => number;
@@ -118,7 +121,7 @@ export class CreditsSync {
     };
     const lanes = Math.max(1, Math.min(this.deps.concurrency ?? CREDITS_SYNC_CONCURRENCY, queue.length));
     await Promise.all(Array.from({ length: lanes }, worker));
-    if (result.changed > 0) this.deps.changed();
+    if (outcomes.some((o) => o.outcome === 'read')) this.deps.changed();
     return result;
   }
 

@@ -1,6 +1,6 @@
 /**
  * Builds the credits sync from the core's parts: the site's action found and called through the shared upstream
- * pool, figures written through the account service (database, then cache), `accounts.changed` when one moved.
+ * pool, figures written through the account service (database, then cache), `accounts.changed` after any was read.
  */
 import { creditsSiteName } from '../../../contract/credits';
 import type { AccountService } from '../accounts/account-service';
