@@ -153,6 +153,20 @@ describe('the router tree in an RSC prefetch', () => {
   });
 });
 
+describe('reading the router state', () => {
+  it('says why when the prefetch fails, and reads again on the next ask', async () => {
+    const sim = await OrchidsSimulator.start();
+    sims.push(sim);
+    const source = new RouterStateSource({
+      siteUrl: `${sim.siteUrl}/nowhere`,
+      http: { dispatcher: () => agent, timeoutMs: 5_000 },
+    });
+    await expect(source.get()).rejects.toThrow(/^its router state prefetch answered HTTP 404$/);
+    await expect(source.get()).rejects.toThrow(/HTTP 404/);
+    expect(source.kept()).toBeUndefined();
+  });
+});
+
 describe('a credits check against a site that needs the router state', () => {
   it('reads the accounts it can, says why per account for one it cannot, and reuses the state next pass', async () => {
     const s = await startStack({ accounts: 2, core: { creditsTiming: { firstSyncMs: 3_600_000 } } });
