@@ -2,12 +2,7 @@ import { decodeJwtPayload } from '../clerk/jwt';
 import type { ActionDiscovery } from './action-discovery';
 import { parseCreditsReply, MAX_REPLY_CHARS, type CreditsFigure } from './credits-reply';
 import type { RouterState, RouterStateSource } from './router-state';
-import { CreditsError, siteRequest, type SiteHttp } from './site-http';
-
-/** The browser the site's own page runs in; the action is the page's, so it is asked the way the page asks. */
-const BROWSER_USER_AGENT =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-  'Chrome/144.0.0.0 Safari/537.36';
+import { BROWSER_USER_AGENT, CreditsError, siteRequest, type SiteHttp } from './site-http';
 
 export interface CreditsReaderOptions {
   siteUrl: string;

@@ -1,4 +1,4 @@
-import { CreditsError, siteRequest, type SiteHttp } from './site-http';
+import { BROWSER_USER_AGENT, CreditsError, siteRequest, type SiteHttp } from './site-http';
 
 /**
  * What a Next.js page sends beside a server action when it wants the action run against its own route and
@@ -28,9 +28,6 @@ const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 /** A header, not a document: the root's tree is a few hundred bytes. */
 const MAX_TREE_CHARS = 8 * 1024;
 const DEPLOYMENT_ID = /dpl_[A-Za-z0-9]+/;
-const BROWSER_USER_AGENT =
-  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
-  'Chrome/144.0.0.0 Safari/537.36';
 
 export interface RouterStateSourceOptions {
   siteUrl: string;
