@@ -26,8 +26,22 @@ export function creditsTotal(
   };
 }
 
+/** Orchids' own marketing site, under either of the names it answers to. */
+const ORCHIDS_SITE_HOSTS: ReadonlySet<string> = new Set(['www.orchids.app', 'orchids.app']);
+
 /**
- * What a credits check did, in a sentence for the window and the CLI: how many accounts orchids.app answered for,
+ * The site credits are read from, as a person knows it: `orchids.app` for Orchids' own, else the configured URL's
+ * host (a simulator, a mirror), so a sentence never credits orchids.app with another site's answer.
+ */
+export function creditsSiteName(siteUrl: string): string {
+  // By pattern: the contract runs where neither Node's nor the DOM's URL is in its types.
+  const host = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]+)/i.exec(siteUrl)?.[1]?.toLowerCase();
+  if (!host) return siteUrl;
+  return ORCHIDS_SITE_HOSTS.has(host) ? 'orchids.app' : host;
+}
+
+/**
+ * What a credits check did, in a sentence for the window and the CLI: how many accounts the site answered for,
  * and by name (with why) those it did not. An account removed while it was read is left out.
  */
 export function describeCreditsCheck(result: CreditsCheckResult): string {
@@ -37,7 +51,7 @@ export function describeCreditsCheck(result: CreditsCheckResult): string {
   const missed = outcomes.filter((o) => o.outcome !== 'read');
   if (outcomes.length === 0) return 'No enabled account to read credits for.';
   const accounts = (n: number): string => `${n} ${n === 1 ? 'account' : 'accounts'}`;
-  if (missed.length === 0) return `Read the credits of ${accounts(read)} from orchids.app.`;
+  if (missed.length === 0) return `Read the credits of ${accounts(read)} from ${result.site}.`;
   // A reason may be a whole sentence of its own (Clerk's are): inside the parentheses it loses its full stop.
   const why = (reason: string | undefined): string => (reason ? ` (${reason.replace(/\.$/, '')})` : '');
   const who = missed.map((o) => `${names.get(o.id)!}${why(o.reason)}`).join(', ');

@@ -63,6 +63,8 @@ export interface CreditsCheckOutcome {
  * (every enabled account, or the one asked for). A failed or skipped account keeps its last figure.
  */
 export interface CreditsCheckResult {
+  /** The site asked, by name: `orchids.app` for Orchids' own, else the host ORCHIDS_SITE_URL names. */
+  site: string;
   accounts: AccountView[];
   outcomes: CreditsCheckOutcome[];
 }

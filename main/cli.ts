@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ContractError } from '../contract/api';
-import { ConfigError } from './core/config';
+import { creditsSiteName } from '../contract/credits';
+import { ConfigError, DEFAULT_SITE_URL } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { accounts } from './cli-accounts';
 import { connectCli, type CliConnection } from './cli-connection';
@@ -10,14 +11,16 @@ import { CommandError, UsageError, type Line } from './cli-errors';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
 
-const USAGE = `Orchids Tray command line: manage accounts and settings, with or without the app running.
+/** The help text; the credits line names the site this environment reads (a running app says its own). */
+const usage = (env: NodeJS.ProcessEnv, site = siteOf(env)): string =>
+  `Orchids Tray command line: manage accounts and settings, with or without the app running.
 
   npm run cli -- accounts add --cookie <value> [--name <name>] [--weight <1-100>]
   npm run cli -- accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
   npm run cli -- accounts list [--json]
   npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
   npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
-  npm run cli -- accounts credits [<id>] [--json]     read plan and credits from orchids.app now
+  npm run cli -- accounts credits [<id>] [--json]     read plan and credits from ${site} now
   npm run cli -- accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
                                                       one short real request: does the account (or each enabled
                                                       one) work, and over what
@@ -35,6 +38,10 @@ The cookie is the value of the __client cookie from orchids.app (or a whole Cook
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
 While Orchids Tray runs on the same data folder, commands go to it and take effect before they return; otherwise
 the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
+
+function siteOf(env: NodeJS.ProcessEnv): string {
+  return creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL);
+}
 
 /**
  * Runs one command. `out` is the command's output (stdout); `note` is for what the person should know besides
@@ -68,7 +75,7 @@ export async function runCli(
   // `help` too: it is the word a newcomer tries first.
   const help = values.help || group === 'help';
   if (help || !group) {
-    out(USAGE);
+    out(usage(env));
     return help ? 0 : 2;
   }
   if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
@@ -123,7 +130,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) {
-        console.error(`${error.message}\n\n${USAGE}`);
+        console.error(`${error.message}\n\n${usage(process.env)}`);
         process.exit(2);
       }
       const message = String((error as Error)?.message);
@@ -137,7 +144,7 @@ if (require.main === module) {
         process.exit(1);
       }
       if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        console.error(`${(error as Error).message}\n\n${USAGE}`);
+        console.error(`${(error as Error).message}\n\n${usage(process.env)}`);
         process.exit(2);
       }
       console.error(error);

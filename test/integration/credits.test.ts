@@ -73,6 +73,7 @@ describe('credits from orchids.app', () => {
       ]),
     );
     expect(s.sim.siteCalls).toHaveLength(2);
+    expect(s.sim.stats.sitePrefetches).toBe(0); // a site that answers plainly is never asked for its router state
     expect(s.sim.siteCalls[0]).toMatchObject({
       actionId: s.sim.siteActionId,
       accept: 'text/x-component',
@@ -83,16 +84,20 @@ describe('credits from orchids.app', () => {
     expect(s.sim.stats.tokenRequests + s.sim.stats.clientLookups).toBe(0);
     await until(() => events.some((e) => e.type === 'accounts.changed'), { what: 'accounts.changed' });
 
-    // The same figures again: stored, but nothing changed, so no event.
+    // The same figures again: only the time of the reading moves, and the windows are told, since they show it.
     events.length = 0;
+    const readAt = credits(s, first)!.checkedAt;
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await s.core.accounts.checkCredits(first);
+    expect(credits(s, first)).toMatchObject({ plan: 'PRO', left: 96_571 });
+    expect(credits(s, first)!.checkedAt).toBeGreaterThan(readAt);
+    await until(() => events.some((e) => e.type === 'accounts.changed'), { what: 'accounts.changed again' });
     expect(s.sim.stats.sitePages).toBe(1); // the id is kept
     await s.core.stop(1000);
 
     const reopened = await stack({ dataDir: s.dataDir, accounts: 0 });
     expect(reopened.core.accounts.get(first).credits).toMatchObject({ plan: 'PRO', left: 96_571 });
     expect(reopened.sim.stats.siteActions).toBe(0);
-    expect(events.some((e) => e.type === 'accounts.changed')).toBe(false);
     expectNoSecretsLogged(s);
   });
 
@@ -123,14 +128,24 @@ describe('credits from orchids.app', () => {
     expect(known).toMatchObject({ plan: 'PREMIUM', left: 1234 });
 
     s.sim.setCredits(s.users[0]!.userId, { plan: 'PREMIUM', credits: 1 });
-    s.sim.scriptSiteReply('0:{"a":"$@1"}\n1:{"credits":"lots","plan":{"x":1}}\n\u0000garbage{{{');
-    s.sim.scriptSiteReply('Internal Server Error', 500);
+    // Each answer twice: a failed call is made once more with the site's router state (protocol page 4.1).
+    const garbage = '0:{"a":"$@1"}\n1:{"credits":"lots","plan":{"x":1}}\n\u0000garbage{{{';
+    for (const [body, status] of [
+      [garbage, 200],
+      [garbage, 200],
+      ['Internal Server Error', 500],
+      ['', 500],
+    ] as const)
+      s.sim.scriptSiteReply(body, status);
     for (let i = 0; i < 2; i++) await s.core.accounts.checkCredits();
     expect(credits(s, id)).toEqual(known);
     const failures = s.logs.filter((line) => line.startsWith(`[credits] account ${id}: reading credits failed`));
     expect(failures).toHaveLength(2);
-    expect(failures[0]).toContain('no credits figure');
-    expect(failures[1]).toContain('HTTP 500');
+    expect(failures[0]).toContain('the reply held no credits figure, with and without its router state');
+    expect(failures[1]).toContain('the site answered HTTP 500, with and without its router state');
+    // The retries carried the tree and deployment id, read from the site once for both checks.
+    expect(s.sim.siteCalls.map((c) => c.routerStateTree !== '')).toEqual([false, false, true, false, true]);
+    expect(s.sim.stats.sitePrefetches).toBe(1);
     expectNoSecretsLogged(s);
   });
 
@@ -234,6 +249,9 @@ describe('npm run cli -- accounts list / credits', () => {
       ).toBe(0);
       return lines.join('\n');
     };
+    const host = new URL(s.sim.siteUrl).host;
+    expect(await cli('help')).toContain(`read plan and credits from ${host} now`);
+    expect((await cli('help')).match(/orchids\.app/g)).toHaveLength(1); // the cookie's site, not the credits'
     await cli('accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work');
 
     const before = (await cli('accounts', 'list')).split('\n');
@@ -242,11 +260,16 @@ describe('npm run cli -- accounts list / credits', () => {
 
     const checked = (await cli('accounts', 'credits')).split('\n');
     expect(checked[1]).toMatch(/PRO 96,571 left\s+ready$/);
-    expect(checked.at(-1)).toBe('Read the credits of 1 account from orchids.app.');
+    // The simulator is not orchids.app: the sentence names the site ORCHIDS_SITE_URL points at.
+    expect(checked.at(-1)).toBe(`Read the credits of 1 account from ${host}.`);
+    s.sim.scriptSiteReply('Internal Server Error', 500);
     s.sim.scriptSiteReply('Internal Server Error', 500);
     const [failed] = JSON.parse(await cli('accounts', 'credits', '1', '--json')) as Array<Record<string, unknown>>;
     expect(failed).toMatchObject({ id: 1, name: 'Work', credits: { plan: 'PRO', left: 96_571 } });
-    expect(failed!.creditsCheck).toEqual({ outcome: 'failed', reason: 'the site answered HTTP 500' });
+    expect(failed!.creditsCheck).toEqual({
+      outcome: 'failed',
+      reason: 'the site answered HTTP 500, with and without its router state',
+    });
     expect((await cli('accounts', 'list')).split('\n')[1]).toContain('PRO 96,571 left');
     const [json] = JSON.parse(await cli('accounts', 'list', '--json')) as Array<{ credits: unknown }>;
     expect(json!.credits).toEqual({

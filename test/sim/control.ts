@@ -68,6 +68,16 @@ function route(sim: OrchidsSimulator, key: string, body: Record<string, unknown>
       if (typeof body.body !== 'string') return [400, { error: 'site-reply needs body' }];
       sim.scriptSiteReply(body.body, typeof body.status === 'number' ? body.status : 200);
       return ok;
+    case 'POST /site-router-state':
+      // {required: true|false}: whether the credits action answers only calls with the router state headers
+      if (typeof body.required !== 'boolean') return [400, { error: 'site-router-state needs required' }];
+      sim.requireSiteRouterState(body.required);
+      return ok;
+    case 'POST /site-router-tree':
+      sim.changeSiteRouterTree();
+      return ok;
+    case 'GET /site-router-state':
+      return [200, sim.siteRouterState];
     case 'GET /site-calls':
       return [200, sim.siteCalls];
     case 'POST /recording':

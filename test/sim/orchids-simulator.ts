@@ -286,6 +286,21 @@ export class OrchidsSimulator {
   scriptSiteReply(body: string, status = 200): void {
     this.site.scriptReply(body, status);
   }
+  /**
+   * On, the credits action answers only calls carrying the site's current router state tree and deployment id;
+   * without them, HTTP 500 with an error digest, as a Next.js deployment that wants them does.
+   */
+  requireSiteRouterState(on: boolean): void {
+    this.site.requireRouterState(on);
+  }
+  /** The site's routes change: a new router state tree, same action id and deployment. */
+  changeSiteRouterTree(): void {
+    this.site.changeRouterTree();
+  }
+  /** The router state tree (as the header carries it) and deployment id the site currently expects. */
+  get siteRouterState(): { tree: string; deploymentId: string } {
+    return { tree: this.site.routerStateTree, deploymentId: this.site.deploymentId };
+  }
   /** Every credits action call the site received (the last 1,000). */
   get siteCalls(): readonly SiteActionCall[] {
     return this.site.calls;

@@ -1,7 +1,9 @@
 /**
  * The simulated marketing site (www.orchids.app) as far as credits need it (protocol page 4.1, gen-b 3.6): a home
  * page linking Next.js chunks, one chunk registering the profile server action, and `POST /` answering that action
- * with an RSC reply for the user whose session JWT comes in the `__session` cookie.
+ * with an RSC reply for the user whose session JWT comes in the `__session` cookie. The home page names its Vercel
+ * deployment id (`dpl_…`) and answers an RSC prefetch (`RSC: 1`) with its router state tree; a site set to need
+ * them answers the action only when both come with it.
  */
 import { randomBytes } from 'node:crypto';
 import type http from 'node:http';
@@ -24,8 +26,11 @@ export interface SiteActionCall {
   accept: string;
   contentType: string;
   origin: string;
+  /** The `Next-Router-State-Tree` and `x-deployment-id` headers as sent ('' when absent). */
+  routerStateTree: string;
+  deploymentId: string;
   /** How the call was answered. */
-  outcome: 'ok' | 'not-found' | 'no-session' | 'scripted';
+  outcome: 'ok' | 'not-found' | 'no-session' | 'scripted' | 'needs-router-state';
 }
 
 const DEFAULT_CREDITS: SimCredits = { plan: 'FREE', credits: 150_000 };
@@ -33,6 +38,18 @@ const MAX_RECORDED = 1_000;
 const CHUNKS = '/_next/static/chunks/';
 
 const newActionId = (): string => randomBytes(21).toString('hex');
+
+/**
+ * The root's router state tree, as a Next.js app router names it: `[segment, parallelRoutes, url, refresh,
+ * isRootLayout]`. Version 1 is the constant tree Orchids' first client sent; later versions put the page under a
+ * route group, as a site's restructuring would.
+ */
+function routerTree(version: number): unknown[] {
+  const page = ['__PAGE__', {}, null, null];
+  let children: unknown[] = page;
+  for (let i = 1; i < version; i++) children = [`(group-${i})`, { children }, null, null];
+  return ['', { children }, null, null, true];
+}
 
 export class SimSite {
   readonly calls: SiteActionCall[] = [];
@@ -42,6 +59,9 @@ export class SimSite {
   private readonly scripted: Array<{ status: number; body: string }> = [];
   private readonly credits = new Map<string, SimCredits>();
   private build = 1;
+  private treeVersion = 1;
+  /** Whether the action answers only calls that carry the current router state tree and deployment id. */
+  private needsRouterState = false;
 
   constructor(
     private readonly authority: SimAuthority,
@@ -62,6 +82,29 @@ export class SimSite {
     this.actionId = newActionId();
   }
 
+  /** Vercel's id of the current deployment, as the home page names it; each redeploy brings a new one. */
+  get deploymentId(): string {
+    return `dpl_sim${this.build}`;
+  }
+
+  /** The root's router state tree as the RSC prefetch gives it, JSON-encoded as the header carries it. */
+  get routerStateTree(): string {
+    return JSON.stringify(routerTree(this.treeVersion));
+  }
+
+  /**
+   * On, the action answers a call without the current router state tree and deployment id as a Next.js deployment
+   * that wants them does: HTTP 500 with an error digest (what Orchids' client saw, protocol page 4.1).
+   */
+  requireRouterState(on: boolean): void {
+    this.needsRouterState = on;
+  }
+
+  /** The site's routes are restructured: the router state tree changes, the action id and deployment do not. */
+  changeRouterTree(): void {
+    this.treeVersion += 1;
+  }
+
   /** The next action call gets this answer instead of the real one. */
   scriptReply(body: string, status = 200): void {
     this.scripted.push({ status, body });
@@ -70,6 +113,10 @@ export class SimSite {
   readonly handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const body = await readBody(req);
+    if (req.method === 'GET' && path === '/' && req.headers.rsc === '1') {
+      this.stats.sitePrefetches++;
+      return sendText(res, 200, this.prefetch(), { 'content-type': 'text/x-component', vary: 'RSC' });
+    }
     if (req.method === 'GET' && path === '/') {
       this.stats.sitePages++;
       return sendText(res, 200, this.homePage(), { 'content-type': 'text/html; charset=utf-8' });
@@ -96,9 +143,18 @@ export class SimSite {
       '<script>self.__next_f=self.__next_f||[]</script>',
       '</head><body><main>Simulated marketing page</main>',
       `<script src="${CHUNKS}main-app-b${this.build}.js" async=""></script>`,
-      `<script src="${CHUNKS}app/page-b${this.build}.js?dpl=dpl_sim${this.build}" async=""></script>`,
+      `<script src="${CHUNKS}app/page-b${this.build}.js?dpl=${this.deploymentId}" async=""></script>`,
       '</body></html>',
     ].join('\n');
+  }
+
+  /**
+   * The RSC prefetch of `/`: the first row holds the flight data, whose `f[0][0][0]` is the router state tree
+   * (protocol page 4.1); the rows after it are the page's components, which the client does not read.
+   */
+  private prefetch(): string {
+    const flight = [[[routerTree(this.treeVersion)], null, ['$', '$L1', null, {}], true]];
+    return `0:${JSON.stringify({ b: `sim-build-${this.build}`, f: flight, S: false })}\n1:I[7151,[],"default"]\n`;
   }
 
   private chunk(name: string): string | undefined {
@@ -130,6 +186,8 @@ export class SimSite {
         accept: req.headers.accept ?? '',
         contentType: req.headers['content-type'] ?? '',
         origin: req.headers.origin ?? '',
+        routerStateTree: header(req, 'next-router-state-tree'),
+        deploymentId: header(req, 'x-deployment-id'),
         outcome,
       });
       if (this.calls.length > MAX_RECORDED) this.calls.shift();
@@ -144,6 +202,14 @@ export class SimSite {
       return sendText(res, scripted.status, scripted.body, { 'content-type': 'text/x-component' });
     }
     const head = `0:{"a":"$@1","f":"","b":"sim-build-${this.build}"}\n`;
+    if (
+      this.needsRouterState &&
+      (header(req, 'next-router-state-tree') !== this.routerStateTree ||
+        header(req, 'x-deployment-id') !== this.deploymentId)
+    ) {
+      record('needs-router-state');
+      return sendText(res, 500, `${head}1:E{"digest":"2110345482"}\n`, { 'content-type': 'text/x-component' });
+    }
     // Next.js runs the action for any caller; without a session the profile action finds no user.
     if (!check.ok || body !== JSON.stringify([check.userId])) {
       record('no-session');
@@ -163,4 +229,9 @@ export class SimSite {
     };
     sendText(res, 200, `${head}1:${JSON.stringify(profile)}\n`, { 'content-type': 'text/x-component' });
   }
+}
+
+function header(req: http.IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : '';
 }

@@ -39,10 +39,14 @@ export interface SimStats {
   /** WebSocket pings received from clients */
   wsPings: number;
 
-  /** the marketing site (site.ts): home page loads, chunk loads, server-action calls (refused ones included) */
+  /**
+   * the marketing site (site.ts): home page loads, chunk loads, server-action calls (refused ones included), RSC
+   * prefetches of the home page (the router state)
+   */
   sitePages: number;
   siteChunks: number;
   siteActions: number;
+  sitePrefetches: number;
 }
 
 export const GAUGES: readonly (keyof SimStats)[] = ['openAgentConnections', 'openAgentBConnections', 'openWsSockets'];
@@ -70,5 +74,6 @@ export function emptyStats(): SimStats {
     sitePages: 0,
     siteChunks: 0,
     siteActions: 0,
+    sitePrefetches: 0,
   };
 }

@@ -31,6 +31,7 @@ function sync(overrides: Partial<CreditsSyncDeps>): { sync: CreditsSync; saved: 
   const saved: number[] = [];
   const logs: string[] = [];
   const created = new CreditsSync({
+    site: 'orchids.app',
     accounts: () => [],
     token: async () => 'header.payload.signature',
     read: async () => FIGURE,
@@ -128,9 +129,16 @@ describe('the credits sync', () => {
   });
 
   it('reads an account asked for by id even when signed out; an unchanged figure is read, not changed', async () => {
-    const { sync: s, saved } = sync({ accounts: () => [fakeAccount(4, { status: 'signed_out' })], save: () => false });
+    let told = 0;
+    const { sync: s, saved } = sync({
+      accounts: () => [fakeAccount(4, { status: 'signed_out' })],
+      save: () => false,
+      changed: () => (told += 1),
+    });
     expect(await s.syncOne(4)).toEqual({ outcomes: [{ id: 4, outcome: 'read' }], changed: 0 });
     expect(saved).toEqual([]);
+    // Its reading time moved all the same, and the windows show that time.
+    expect(told).toBe(1);
   });
 
   it('stopped mid-pass, a figure read after the stop is not saved and the accounts not reached say why', async () => {
@@ -251,6 +259,60 @@ describe("the simulator's site, driven through its control API", () => {
       ['ok', user.userId],
       ['scripted', user.userId],
       ['not-found', user.userId],
+    ]);
+  });
+
+  it('needs the router state when told to: a digest 500 without it, the credits with tree and deployment', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const control = (path: string, body?: unknown) =>
+      fetch(`${sim!.controlUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then((r) => r.json());
+    const lookup = (await (
+      await fetch(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } })
+    ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
+    const jwt = lookup.response.sessions[0]!.last_active_token.jwt;
+    const action = (headers: Record<string, string> = {}) =>
+      fetch(`${sim!.siteUrl}/`, {
+        method: 'POST',
+        headers: { 'next-action': sim!.siteActionId, cookie: `__session=${jwt}`, ...headers },
+        body: JSON.stringify([user.userId]),
+      });
+
+    expect(await control('/site-router-state', { required: true })).toEqual({ ok: true });
+    const refused = await action();
+    expect([refused.status, await refused.text()]).toEqual([
+      500,
+      expect.stringContaining('1:E{"digest":"2110345482"}'),
+    ]);
+    const prefetch = await fetch(`${sim.siteUrl}/`, { headers: { rsc: '1', 'next-router-prefetch': '1' } });
+    const firstRow = JSON.parse((await prefetch.text()).split('\n')[0]!.slice(2)) as { f: unknown[][][] };
+    const page = await (await fetch(`${sim.siteUrl}/`)).text();
+    const expected = (await control('/site-router-state')) as { tree: string; deploymentId: string };
+    expect(JSON.stringify(firstRow.f[0]![0]![0])).toBe(expected.tree);
+    expect(page).toContain(expected.deploymentId);
+    const answered = await action({
+      'next-router-state-tree': expected.tree,
+      'x-deployment-id': expected.deploymentId,
+    });
+    expect([answered.status, await answered.text()]).toEqual([200, expect.stringContaining('"credits":150000')]);
+
+    await control('/site-router-tree', {});
+    const changed = (await control('/site-router-state')) as { tree: string; deploymentId: string };
+    expect(changed.tree).not.toBe(expected.tree);
+    expect(changed.deploymentId).toBe(expected.deploymentId);
+    const stale = await action({ 'next-router-state-tree': expected.tree, 'x-deployment-id': expected.deploymentId });
+    expect(stale.status).toBe(500);
+    await control('/site-router-state', { required: false });
+    expect((await action()).status).toBe(200);
+    expect(((await control('/site-calls')) as Array<{ outcome: string }>).map((c) => c.outcome)).toEqual([
+      'needs-router-state',
+      'ok',
+      'needs-router-state',
+      'ok',
     ]);
   });
 });

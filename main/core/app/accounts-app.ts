@@ -25,7 +25,7 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
-  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn'>;
+  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site'>;
   tester: Pick<AccountTester, 'test'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
@@ -81,7 +81,7 @@ export class AccountsApp {
       throw new AccountError('invalid_input', 'Credits checks are off: turn on Credits in Settings first.');
     if (id !== undefined) this.deps.accounts.get(id);
     const pass = id === undefined ? await this.deps.credits.syncAll() : await this.deps.credits.syncOne(id);
-    return { accounts: this.list(), outcomes: pass.outcomes };
+    return { site: this.deps.credits.site, accounts: this.list(), outcomes: pass.outcomes };
   }
 
   /**

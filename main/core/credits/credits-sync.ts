@@ -10,6 +10,8 @@ export const CREDITS_FIRST_SYNC_MS = 10_000;
 export const CREDITS_SYNC_CONCURRENCY = 2;
 
 export interface CreditsSyncDeps {
+  /** The site read, by name (creditsSiteName), for whoever tells a person what a check did. */
+  site: string;
   accounts: () => readonly AccountRecord[];
   /** A session JWT for the account without minting one (undefined: none to hand, the account is skipped). */
   token: (account: AccountRecord) => Promise<string | undefined>;
@@ -18,7 +20,10 @@ export interface CreditsSyncDeps {
   save: (accountId: number, figure: CreditsFigure, checkedAt: number) => boolean;
   /** The run-time switch; off, nothing is sent to the site. */
   enabled: () => boolean;
-  /** Told once after a pass (or a single check) in which any figure changed. */
+  /**
+   * Told once after a pass (or a single check) that read any account. A figure read again unchanged still moved its
+   * reading time, which every window shows ("read 2 minutes ago"); windows read the list again only when told.
+   */
   changed: () => void;
   log: (line: string) => void;
   now?: () => number;
@@ -58,6 +63,11 @@ export class CreditsSync {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The site read, by name: `orchids.app` unless ORCHIDS_SITE_URL names another. */
+  get site(): string {
+    return this.deps.site;
   }
 
   /** Whether the run-time switch lets anything be sent to the site. */
@@ -111,7 +121,7 @@ export class CreditsSync {
     };
     const lanes = Math.max(1, Math.min(this.deps.concurrency ?? CREDITS_SYNC_CONCURRENCY, queue.length));
     await Promise.all(Array.from({ length: lanes }, worker));
-    if (result.changed > 0) this.deps.changed();
+    if (outcomes.some((o) => o.outcome === 'read')) this.deps.changed();
     return result;
   }
 

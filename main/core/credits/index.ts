@@ -1,7 +1,8 @@
 /**
  * Builds the credits sync from the core's parts: the site's action found and called through the shared upstream
- * pool, figures written through the account service (database, then cache), `accounts.changed` when one moved.
+ * pool, figures written through the account service (database, then cache), `accounts.changed` after any was read.
  */
+import { creditsSiteName } from '../../../contract/credits';
 import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../accounts/types';
 import type { Dispatcher } from 'undici';
@@ -9,6 +10,7 @@ import { ActionDiscovery } from './action-discovery';
 import { CreditsReader } from './credits-reader';
 import type { CreditsFigure } from './credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from './credits-sync';
+import { RouterStateSource } from './router-state';
 
 export { CreditsSync } from './credits-sync';
 
@@ -28,10 +30,12 @@ export interface CreditsWiring {
 export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
   const http = { dispatcher: wiring.dispatcher, timeoutMs: SITE_TIMEOUT_MS };
   const discovery = new ActionDiscovery({ siteUrl: wiring.siteUrl, http });
-  const reader = new CreditsReader({ siteUrl: wiring.siteUrl, http, discovery });
+  const routerState = new RouterStateSource({ siteUrl: wiring.siteUrl, http });
+  const reader = new CreditsReader({ siteUrl: wiring.siteUrl, http, discovery, routerState });
   const { accounts } = wiring;
   return new CreditsSync({
     ...wiring.timing,
+    site: creditsSiteName(wiring.siteUrl),
     accounts: () => accounts.list(),
     token: (account) => sessionToken(accounts, account),
     read: (jwt, userId) => reader.read(jwt, userId),

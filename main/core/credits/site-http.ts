@@ -1,6 +1,14 @@
 import { request, type Dispatcher } from 'undici';
 
 /** Why a credits read did not produce a figure, in words safe for a log line (no token, cookie or reply body). */
+/**
+ * The browser the site's own page runs in: the action and the router state are the page's, so they are asked for
+ * the way the page asks.
+ */
+export const BROWSER_USER_AGENT =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+  'Chrome/144.0.0.0 Safari/537.36';
+
 export class CreditsError extends Error {
   constructor(message: string) {
     super(message);
