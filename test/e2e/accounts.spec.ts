@@ -235,7 +235,8 @@ test('Check credits says what it read, even when no figure changed, and names an
   tray.sim.scriptSiteReply('Internal Server Error', 500);
   await check.click();
   await expect(note).toHaveText(
-    'Could not read the credits of Work (the site answered HTTP 500, with and without its router state). Its last figure stays.',
+    'Could not read the credits of Work (the site answered HTTP 500, with and without its router state). ' +
+      'Its last figure stays.',
   );
   await expect(await cellUnder(page, /Work/, 'Credits')).toHaveText('FREE · 150,000 left');
 });
