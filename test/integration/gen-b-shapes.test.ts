@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  bareTextDeltas,
   connected,
   drop,
   errorFrame,
   finish,
+  nested,
   respell,
   responseStarted,
   sse,
@@ -59,7 +61,32 @@ const SPELLINGS: Array<[string, ModelEventSpelling]> = [
     },
   ],
   ['nested, id and string input', { layout: 'nested', callIdKey: 'id', toolInput: 'string', usageCase: 'camel' }],
+  // An id key nobody has seen decodes as no id: the tool-call still repeats the streamed call (spec §10 items 3-4).
+  ['nested, a tool-call with no id', { layout: 'nested', callIdKey: 'none' }],
 ];
+
+/** Every content block opens, gets its deltas and closes before the next one opens; indices count up from 0. */
+function expectWellFormedBlocks(events: Array<{ event: string; data: any }>): void {
+  let open: number | undefined;
+  let next = 0;
+  for (const { event, data } of events) {
+    if (event === 'content_block_start') {
+      expect(open).toBeUndefined();
+      expect(data.index).toBe(next++);
+      open = data.index;
+    } else if (event === 'content_block_delta') {
+      expect(data.index).toBe(open);
+    } else if (event === 'content_block_stop') {
+      expect(data.index).toBe(open);
+      open = undefined;
+    } else if (event === 'message_delta') {
+      expect(open).toBeUndefined();
+    }
+  }
+  expect(events.at(-1)?.event).toBe('message_stop');
+}
+
+const FS_OPERATION = { data: { type: 'fs_operation', id: 'op_1', operation: 'read', path: 'README.md' } };
 
 describe('Generation B frames over a WebSocket, through the whole app', () => {
   it.each(SPELLINGS)('every key spelling gives the same answer (%s)', async (_name, spelling) => {
@@ -100,6 +127,75 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
       'message_delta',
       'message_stop',
     ]);
+  });
+
+  // Spec §10 items 7 and 16: response_started first, text deltas with no text-start, no text-end before finish.
+  it('text deltas with no text-start or text-end, around a tool call, still give well-formed blocks', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    stack.sim.enqueue(
+      sse(
+        nested([
+          ...responseStarted(),
+          ...bareTextDeltas(['Reading', ' ', 'it.\n']),
+          ...toolCall({ id: 'toolu_sim_shape_03', name: 'Read', input: { file_path: '/a' } }),
+          ...bareTextDeltas(['\n', 'Done.'], { id: '2' }),
+          ...finish('tool-calls'),
+        ]),
+      ),
+    );
+    const { events } = await ask({ tools: [READ_TOOL] });
+    expectWellFormedBlocks(events);
+    const blocks = events.filter((e) => e.event === 'content_block_start').map((e) => e.data.content_block.type);
+    expect(blocks).toEqual(['text', 'tool_use', 'text']);
+    expect(texts(events)).toBe('Reading it.\n\nDone.');
+    expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
+  });
+
+  // Spec §10 item 9: a `connected` sent once per socket, before any request, is neither an answer nor a fault.
+  it('a connected greeting on each new socket is skipped, and the socket is still reused', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    stack.sim.greetWsSockets(connected());
+    for (let i = 0; i < 2; i++) {
+      const { status, events } = await ask();
+      expect(status).toBe(200);
+      expect(texts(events)).toBe('Hello from the Orchids simulator.');
+      expectWellFormedBlocks(events);
+    }
+    expect(stack.sim.stats.wsUpgrades).toBe(1);
+    expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(1);
+  });
+
+  // Spec §10 item 10: frames carry no request id, so a socket that talks after finish must not carry the next one.
+  it('frames after finish never reach the next request: that socket is not reused', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    stack.sim.enqueue(
+      sse(nested([...text('First.'), ...finish(), ...text('STRAY'), { delayMs: 300 }, ...text('LATE STRAY')])),
+    );
+    const first = await ask();
+    expect(texts(first.events)).toBe('First.');
+    const second = await ask();
+    expect(second.status).toBe(200);
+    expect(texts(second.events)).toBe('Hello from the Orchids simulator.');
+    expectWellFormedBlocks(second.events);
+    // The old socket was still answering: a request sent on it would have been refused as busy, or read its strays.
+    expect(stack.sim.requests.filter((r) => r.rejected !== undefined)).toEqual([]);
+    expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(2);
+  });
+
+  // Spec §10 item 14: fs_operation is skipped; a server waiting for a reply the app never sends meets the idle limit.
+  it('an fs_operation frame is skipped; a server then waiting for a reply meets the idle timeout', async () => {
+    stack = await startStack({ protocol: 'ws', env: { ORCHIDS_TRAY_IDLE_TIMEOUT_MS: '400' } });
+    stack.sim.enqueue(sse(nested([...text('Before.'), FS_OPERATION, ...text(' After.'), ...finish()])));
+    const skipped = await ask();
+    expect(texts(skipped.events)).toBe('Before. After.');
+    expectWellFormedBlocks(skipped.events);
+
+    stack.sim.enqueue(sse(nested([...text('Waiting.'), FS_OPERATION, { delayMs: 5000 }, ...finish()])));
+    const started = Date.now();
+    const waiting = await ask();
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(texts(waiting.events)).toBe('Waiting.');
+    expect(waiting.events.at(-1)).toMatchObject({ event: 'error' });
   });
 
   it('a stream that ends (close 1000) after a tool call, without finish, stops for tool_use', async () => {
@@ -191,5 +287,38 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(3);
     expect(stack.sim.requests.filter((r) => r.rejected === 'busy')).toEqual([]);
+  });
+});
+
+describe('Generation B over SSE, through the whole app', () => {
+  it('the same frames decode the same way: flat AI-SDK names, an id-less tool-call, bare text deltas', async () => {
+    stack = await startStack({ protocol: 'sse-b' });
+    const steps = [
+      ...bareTextDeltas(['Let me look.', '\n']),
+      ...toolCall({ id: 'toolu_sim_shape_04', name: 'Read', input: { file_path: '/a' } }),
+      ...finish('tool-calls', { inputTokens: 5, outputTokens: 6 }),
+    ];
+    stack.sim.enqueue(sse(respell(steps, { layout: 'flat', callIdKey: 'none', toolNameKey: 'toolName' })));
+    const { events } = await ask({ tools: [READ_TOOL] });
+    expectWellFormedBlocks(events);
+    expect(texts(events)).toBe('Let me look.\n');
+    expect(toolUses(events)).toEqual([{ type: 'tool_use', id: 'toolu_sim_shape_04', name: 'Read', input: {} }]);
+    expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
+    expect(stack.sim.requests.map((r) => r.protocol)).toEqual(['sse-b']);
+  });
+
+  // Spec §10 item 20: the original posted a project preflight to the site before each SSE request and never used it.
+  it('a request makes no project preflight: the site hears nothing', async () => {
+    stack = await startStack({ protocol: 'sse-b', env: { ORCHIDS_TRAY_CREDITS_SYNC: '0' } });
+    stack.sim.resetStats();
+    expect((await ask()).status).toBe(200);
+    expect(stack.sim.stats).toMatchObject({
+      sseBRequests: 1,
+      sitePages: 0,
+      siteChunks: 0,
+      siteActions: 0,
+      sitePrefetches: 0,
+      siteOtherRequests: 0,
+    });
   });
 });

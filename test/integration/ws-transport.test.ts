@@ -16,6 +16,8 @@ import { until } from '../helpers/wait';
 
 const DELTA = JSON.stringify({ type: 'model', event: { data: { type: 'text-delta', delta: 'hi' } } });
 const FINISH = JSON.stringify({ type: 'model', event: { data: { type: 'finish', stop_reason: 'stop' } } });
+const STRAY = JSON.stringify({ type: 'model', event: { data: { type: 'text-delta', delta: 'stray' } } });
+const CONNECTED = JSON.stringify({ type: 'connected' });
 const MANY_DELTAS = 200;
 const COOKIE = '__client=fake_client_cookie; __session=fake_session_cookie';
 
@@ -36,6 +38,7 @@ type Scenario =
   | 'odd-frames'
   | 'error-frame'
   | 'wait-two-pings'
+  | 'stray-after-finish' // DELTA, FINISH, then one more DELTA that belongs to no request
   | 'many-frames'; // MANY_DELTAS deltas, then FINISH
 
 interface Received {
@@ -54,6 +57,8 @@ class TestUpstream {
   readonly pingsByConnection: number[] = [];
   refuse: { status: number; body: string; headers?: Record<string, string> } | undefined;
   stallUpgrades = false;
+  /** Sent on every accepted socket at once, before any request: a per-socket `connected`. */
+  greeting: string | undefined;
   private readonly stalled: Socket[] = [];
   private readonly held: ServerSocket[] = [];
   private readonly server: Server = createServer();
@@ -94,6 +99,7 @@ class TestUpstream {
 
   private accept(ws: ServerSocket): void {
     this.sockets.add(ws);
+    if (this.greeting !== undefined) ws.send(this.greeting);
     let requests = 0;
     let pings = 0;
     let onPing: (() => void) | undefined;
@@ -159,6 +165,11 @@ class TestUpstream {
         case 'many-frames':
           for (let i = 0; i < MANY_DELTAS; i++) ws.send(DELTA);
           ws.send(FINISH);
+          break;
+        case 'stray-after-finish':
+          ws.send(DELTA);
+          ws.send(FINISH);
+          ws.send(STRAY);
           break;
         case 'wait-two-pings':
           onPing = () => {
@@ -456,6 +467,31 @@ describe('WsTransport: sockets that die', () => {
     expect(answer.frames).toEqual([JSON.parse(FINISH)]);
     expect(upstream.received).toHaveLength(3);
     expect(transport!.stats).toMatchObject({ dials: 2, reuses: 1, retries: 1 });
+  });
+
+  // Spec §10 item 10: frames carry no request id, so a socket still talking after its turn cannot be trusted.
+  it('retires a socket that sends a frame after its turn ended: nothing of it reaches the next request', async () => {
+    await setUp();
+    const first = await roundTrip('stray-after-finish');
+    expect(first.frames).toEqual([JSON.parse(DELTA), JSON.parse(FINISH)]);
+    await until(() => transport!.stats.open === 0 && transport!.stats.idle === 0);
+    const second = await roundTrip('answer');
+    expect(second.frames).toEqual([JSON.parse(DELTA), JSON.parse(FINISH)]);
+    expect(transport!.stats).toMatchObject({ dials: 2, reuses: 0, retries: 0 });
+  });
+
+  // Spec §10 item 9: whether `connected` comes per socket or per request is unknown; per socket must not retire it.
+  it('keeps a socket whose server greets it with connected before its first request', async () => {
+    await setUp();
+    upstream.greeting = CONNECTED;
+    const first = await roundTrip('answer');
+    // The greeting goes to the first request or nowhere, depending on when it arrives; the answer is the same.
+    expect(first.frames.filter((frame) => JSON.stringify(frame) !== CONNECTED)).toEqual([
+      JSON.parse(DELTA),
+      JSON.parse(FINISH),
+    ]);
+    expect((await roundTrip('answer')).frames).toEqual([JSON.parse(DELTA), JSON.parse(FINISH)]);
+    expect(transport!.stats).toMatchObject({ dials: 1, reuses: 1, open: 1 });
   });
 
   it('reports a refusal of the retry dial as the exchange status', async () => {

@@ -34,6 +34,8 @@ export interface WsUpgradeInfo {
 export class GenBHost {
   readonly server: http.Server;
   refusal: UpgradeRefusal | undefined;
+  /** Text frames sent on every new socket right after the upgrade, before any request (a per-socket greeting). */
+  greeting: string[] | undefined;
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: false });
   private readonly sessions = new Set<WsSession>();
   private socketIds = 0;
@@ -114,6 +116,7 @@ export class GenBHost {
       const dial = { socketId, headers: req.headers, url: req.url ?? '', token: token ?? '', userId: auth.userId };
       const session = new WsSession(this.host, dial, ws, socket, this.options.idleTimeoutMs);
       this.sessions.add(session);
+      for (const frame of this.greeting ?? []) ws.send(frame);
       socket.once('close', () => {
         stats.openWsSockets--;
         this.sessions.delete(session);

@@ -14,7 +14,8 @@ import { GenBHost, SSE_B_PATH, WS_PATH, type WsUpgradeInfo } from './gen-b-host'
 import { createServer, listen, readBody, sendJson, type SimTls } from './http-util';
 import { SimSite, type SimCredits, type SiteActionCall } from './site';
 import { emptyStats, GAUGES, type SimStats } from './stats';
-import type { AgentRequestInfo, AgentResponse } from './steps';
+import type { AgentRequestInfo, AgentResponse, SimStep } from './steps';
+import { renderWsFrames } from './steps-gen-b';
 
 export * from './steps';
 export * from './steps-gen-b';
@@ -264,6 +265,14 @@ export class OrchidsSimulator {
    */
   refuseUpgrades(status: number | undefined, body?: string, headers?: Record<string, string>): void {
     this.genB.refusal = status === undefined ? undefined : { status, body, headers };
+  }
+
+  /**
+   * Sends these frames (data or raw steps only) on every WebSocket as soon as it is upgraded, before any request:
+   * the spec does not know whether `connected` comes once per socket or per request (§10 item 9). undefined stops.
+   */
+  greetWsSockets(steps: readonly SimStep[] | undefined): void {
+    this.genB.greeting = steps === undefined ? undefined : renderWsFrames(steps);
   }
 
   /**

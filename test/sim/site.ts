@@ -131,6 +131,7 @@ export class SimSite {
       this.stats.siteActions++;
       return this.action(req, res, body);
     }
+    this.stats.siteOtherRequests++;
     return sendText(res, 404, 'Not Found');
   };
 

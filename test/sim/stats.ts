@@ -41,12 +41,14 @@ export interface SimStats {
 
   /**
    * the marketing site (site.ts): home page loads, chunk loads, server-action calls (refused ones included), RSC
-   * prefetches of the home page (the router state)
+   * prefetches of the home page (the router state), and anything else (the original's `POST /api/projects/create`
+   * project preflight, spec §3.4, would land there)
    */
   sitePages: number;
   siteChunks: number;
   siteActions: number;
   sitePrefetches: number;
+  siteOtherRequests: number;
 }
 
 export const GAUGES: readonly (keyof SimStats)[] = ['openAgentConnections', 'openAgentBConnections', 'openWsSockets'];
@@ -75,5 +77,6 @@ export function emptyStats(): SimStats {
     siteChunks: 0,
     siteActions: 0,
     sitePrefetches: 0,
+    siteOtherRequests: 0,
   };
 }

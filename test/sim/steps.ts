@@ -80,6 +80,12 @@ export function textParts(deltas: string[], opts: { id?: string } = {}): SimStep
   ];
 }
 
+/** Text deltas with neither `text-start` nor `text-end` around them (spec §10 items 7 and 16). */
+export function bareTextDeltas(deltas: string[], opts: { id?: string } = {}): SimStep[] {
+  const id = opts.id ?? '1';
+  return deltas.map((delta) => model({ type: 'text-delta', id, delta }));
+}
+
 export function thinking(content: string, opts: { id?: string; signature?: string } = {}): SimStep[] {
   const id = opts.id ?? '0';
   const start: ModelEvent = { type: 'reasoning-start', id };
@@ -142,8 +148,8 @@ export function upstreamError(code: string, message: string): SimStep[] {
 export interface ModelEventSpelling {
   /** `nested`: fields in `event.data` (ec2ec10); `flat`: fields directly in `event` (older Gen B, and Gen A) */
   layout?: 'nested' | 'flat';
-  /** tool-call's id key; default `callId` */
-  callIdKey?: 'callId' | 'toolCallId' | 'id';
+  /** tool-call's id key; default `callId`; `none`: no id at all (a spelling no client knows reads as none) */
+  callIdKey?: 'callId' | 'toolCallId' | 'id' | 'none';
   /** tool-input-start/-delta/-end id key; default `id` */
   inputIdKey?: 'id' | 'toolCallId';
   /** default `tool_name` */
@@ -189,12 +195,9 @@ function spellEvent(event: ModelEvent, spelling: ModelEventSpelling): Record<str
     }
     case 'tool-call': {
       const input = spelling.toolInput === 'string' ? event.input : parsedInput(event.input);
-      return {
-        type: event.type,
-        [spelling.callIdKey ?? 'callId']: event.toolCallId,
-        [toolName]: event.toolName,
-        input,
-      };
+      const idKey = spelling.callIdKey ?? 'callId';
+      if (idKey === 'none') return { type: event.type, [toolName]: event.toolName, input };
+      return { type: event.type, [idKey]: event.toolCallId, [toolName]: event.toolName, input };
     }
     case 'finish': {
       const out: Record<string, unknown> = {

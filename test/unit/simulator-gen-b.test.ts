@@ -5,6 +5,7 @@ import { WebSocket } from 'ws';
 import {
   DEFAULT_RESPONSE_B,
   OrchidsSimulator,
+  bareTextDeltas,
   connected,
   drop,
   errorFrame,
@@ -153,6 +154,13 @@ describe('Generation B builders', () => {
     expect(ev(3, byId)).toEqual({
       data: { type: 'tool-call', id: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } },
     });
+    expect(ev(3, nested(steps, { callIdKey: 'none' }))).toEqual({
+      data: { type: 'tool-call', tool_name: 'Read', input: { file_path: '/x' } },
+    });
+    expect(nested(bareTextDeltas(['a', '\n'])).map((step) => ev(0, [step]))).toEqual([
+      { data: { type: 'text-delta', id: '1', delta: 'a' } },
+      { data: { type: 'text-delta', id: '1', delta: '\n' } },
+    ]);
     expect(ev(0, nested(tokensUsed(3, 4)))).toEqual({
       data: { type: 'tokens-used', input_tokens: 3, output_tokens: 4 },
     });
@@ -230,6 +238,23 @@ describe('Generation B WebSocket', () => {
     });
     sim.resetStats();
     expect(sim.stats).toMatchObject({ wsUpgrades: 0, wsRequests: 0, openWsSockets: 1, openAgentBConnections: 1 });
+  });
+
+  it('greets each new socket with the chosen frames before any request, until told to stop', async () => {
+    const { sim, wsUrl } = await withToken();
+    sim.greetWsSockets([...connected({ sid: 'greeting' }), { raw: 'hello' }]);
+    const greeted = await dial(wsUrl);
+    expect(await greeted.frame(0)).toEqual({ type: 'connected', sid: 'greeting' });
+    await until(() => greeted.frames.length === 2);
+    expect(greeted.frames[1]).toBe('hello');
+    greeted.send(WS_BODY);
+    await greeted.frame(1 + DEFAULT_FRAMES.length);
+    expect(greeted.frames.slice(2)).toEqual(DEFAULT_FRAMES);
+    sim.greetWsSockets(undefined);
+    const plain = await dial(wsUrl);
+    plain.send(WS_BODY);
+    await plain.frame(DEFAULT_FRAMES.length - 1);
+    expect(plain.frames).toEqual(DEFAULT_FRAMES);
   });
 
   it('works with a standards WebSocket client too (undici)', async () => {

@@ -347,6 +347,70 @@ describe('MessageAccumulator with a live call cut short', () => {
   });
 });
 
+/** Spec §10 items 3-4: a `tool-call` in an id spelling nobody has seen decodes with no id at all. */
+describe('StreamTranslator: a tool-call without an id after a streamed call', () => {
+  const idless = (name: string, input: string | Payload) => call(name, input, '');
+
+  it('is the live call announced again: one block, the streamed input', () => {
+    const { t, frames } = translator();
+    for (const event of [start('Bash'), delta('{"command":"ls"}'), end(), idless('Bash', { command: 'ls' })])
+      t.apply(event);
+    t.apply({ kind: 'finish', reason: 'tool-calls' });
+    t.complete();
+    expect(toolUseStarts(frames)).toHaveLength(1);
+    expect(toolInputs(frames)).toEqual([{ command: 'ls' }]);
+    expect(lines(frames).at(-2)).toBe('message_delta tool_use');
+  });
+
+  it('fills a live call whose stream ended empty, instead of waiting behind it', () => {
+    const { t, frames } = translator();
+    for (const event of [start('Bash'), end(), idless('Bash', { command: 'pwd' })]) t.apply(event);
+    expect(lines(frames)).toEqual(['start:0 tool_use Bash', 'delta:0 {"command":"pwd"}', 'stop:0']);
+  });
+
+  it('is a buffered call announced again: one block, repaired once', () => {
+    const { t, frames } = translator();
+    for (const event of [start('Read'), delta('{"path":"/a"}'), end(), idless('Read', { path: '/a' })]) t.apply(event);
+    t.complete();
+    expect(toolUseStarts(frames)).toHaveLength(1);
+    expect(toolInputs(frames)).toEqual([{ file_path: '/a' }]);
+  });
+
+  it('pairs with the oldest streamed call of its name; other names and later calls stay calls of their own', () => {
+    const { t, frames } = translator();
+    const events = [
+      start('Bash', 'toolu_stream_1'),
+      delta('{"command":"ls"}', 'toolu_stream_1'),
+      end('toolu_stream_1'),
+      start('Bash', 'toolu_stream_2'),
+      delta('{"command":"pwd"}', 'toolu_stream_2'),
+      end('toolu_stream_2'),
+      idless('Bash', { command: 'ls' }),
+      idless('Bash', { command: 'pwd' }),
+      idless('Read', { file_path: '/b' }),
+      idless('Bash', { command: 'whoami' }),
+    ];
+    for (const event of events) t.apply(event);
+    t.complete();
+    expect(toolInputs(frames)).toEqual([
+      { command: 'ls' },
+      { command: 'pwd' },
+      { file_path: '/b' },
+      { command: 'whoami' },
+    ]);
+  });
+
+  it('a same-id tool-call that confirmed the stream leaves nothing for an id-less one to repeat', () => {
+    const { t, frames } = translator();
+    for (const event of [start('Bash'), delta('{"command":"ls"}'), end(), call('Bash', { command: 'ls' })])
+      t.apply(event);
+    t.apply(idless('Bash', { command: 'ls' }));
+    t.complete();
+    // Announced three ways, but the last is a second call the agent made: the id-carrying pair was already whole.
+    expect(toolUseStarts(frames)).toHaveLength(2);
+  });
+});
+
 describe('StreamTranslator: a live call whose stream carried only whitespace', () => {
   it('still waits for the same-id tool-call, so the client never assembles " " as the input', () => {
     const { t, frames } = translator();

@@ -129,6 +129,10 @@ export class StreamTranslator {
   /** Applies one event; returns false once the turn is over (finish, error, exhausted credits). */
   apply(event: UpstreamEvent): boolean {
     if (this.finished || this.stopped) return false;
+    // A tool-call without an id may repeat a call streamed earlier; which one is fixed now, before it can wait.
+    if (event.kind === 'tool-call' && event.id === '' && this.calls) {
+      event = { ...event, id: this.calls.streamedIdFor(event.name) };
+    }
     const liveId = this.calls?.liveId;
     if (liveId !== undefined && opensOtherContent(event, liveId)) {
       this.deferred.push(event);

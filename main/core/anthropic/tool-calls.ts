@@ -60,6 +60,11 @@ export class ToolCalls {
   private readonly buffered = new Map<string, BufferedCall>();
   /** Upstream ids already sent (as tool_use, live or whole, or as text): later announcements are duplicates. */
   private readonly sent = new Set<string>();
+  /**
+   * Calls announced by `tool-input-start` that no `tool-call` has repeated yet, upstream id → upstream name, in
+   * order: what a `tool-call` without any id repeats (spec §10 items 3-4: the id key the server uses is unknown).
+   */
+  private readonly awaitingCall = new Map<string, string>();
   private live: LiveCall | undefined;
   readonly unmapped: UnmappedToolCall[] = [];
   toolUses = 0;
@@ -82,6 +87,7 @@ export class ToolCalls {
 
   start(id: string, name: string): void {
     if (this.sent.has(id) || this.buffered.has(id)) return;
+    this.awaitingCall.set(id, name);
     const match = this.live || !this.mayForward ? undefined : matchClientTool(name, this.tools);
     if (match && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
@@ -113,8 +119,23 @@ export class ToolCalls {
     else pending.ended = true;
   }
 
+  /**
+   * The id a `tool-call` that came without one stands for: the oldest streamed call of the same name that no
+   * `tool-call` has repeated yet, or '' when there is none (a call of its own). Read when the call arrives, so a
+   * call held behind a live one still pairs with what was streamed before it.
+   */
+  streamedIdFor(name: string): string {
+    for (const [id, streamedName] of this.awaitingCall) {
+      if (streamedName !== name) continue;
+      this.awaitingCall.delete(id);
+      return id;
+    }
+    return '';
+  }
+
   /** A complete call. False when it contradicts input already forwarded live: the turn cannot end well. */
   call(id: string, name: string, input: string | Record<string, unknown>): boolean {
+    if (id) this.awaitingCall.delete(id);
     if (this.live && this.live.upstreamId === id) return this.completeLive(input);
     if (id && this.sent.has(id)) return true;
     const pending = id ? this.buffered.get(id) : undefined;

@@ -21,8 +21,12 @@ const CLOSE_GRACE_MS = 5_000;
 
 /**
  * One upgraded WebSocket and what the pool needs to know about it: whose it is, where it goes, until when its
- * token holds. It listens once for its whole life and hands frames to whichever request is using it; frames that
- * arrive while it is idle belong to no request and are dropped.
+ * token holds. It listens once for its whole life and hands frames to whichever request is using it.
+ *
+ * A frame that arrives while it is idle belongs to no request. Before its first request that is a greeting (a
+ * `connected` sent per socket, spec §10 item 9) and is dropped. After a turn ended it means the server is still
+ * talking about that turn (spec §10 item 10), and Generation B frames carry no request id, so whatever else it
+ * sends would be read as the answer to the next request: the socket is closed instead of being reused.
  *
  * The listeners are functions, not the socket as a `handleEvent` object: Node's EventTarget calls an object
  * listener through an async wrapper, which costs four promises per frame and keeps each `MessageEvent` alive
@@ -30,6 +34,8 @@ const CLOSE_GRACE_MS = 5_000;
  */
 export class PooledSocket {
   user: SocketUser | undefined;
+  /** A request has used it: from then on a frame with no request to take it is out of step. */
+  private carried = false;
   private closeStarted = false;
   private isClosed = false;
   private graceTimer: NodeJS.Timeout | undefined;
@@ -54,9 +60,11 @@ export class PooledSocket {
     return !this.closeStarted && this.ws.readyState === WebSocket.OPEN;
   }
 
-  /** The request frame. A string, so it goes out as a text frame. */
-  send(text: string): void {
-    this.ws.send(text);
+  /** The request frame, for `user`, who gets every frame until it gives the socket up. */
+  send(user: SocketUser, text: string): void {
+    this.user = user;
+    this.carried = true;
+    this.ws.send(text); // a string, so it goes out as a text frame
   }
 
   ping(): void {
@@ -82,7 +90,10 @@ export class PooledSocket {
 
   private readonly onMessage = (event: MessageEvent): void => {
     const user = this.user;
-    if (!user) return;
+    if (!user) {
+      if (this.carried) this.close();
+      return;
+    }
     const data = event.data as unknown;
     user.frame(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8'));
   };

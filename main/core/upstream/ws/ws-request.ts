@@ -142,8 +142,7 @@ export class WsRequest implements SocketUser {
 
   private transmit(socket: PooledSocket): void {
     this.socket = socket;
-    socket.user = this;
-    socket.send((this.text ??= this.request.body.toString('utf8')));
+    socket.send(this, (this.text ??= this.request.body.toString('utf8')));
     const now = performance.now();
     this.sentAt = now;
     this.nextPingAt = now + this.host.pingIntervalMs;
