@@ -27,6 +27,8 @@ class ScriptedClerk {
   offeredLifetimeSeconds = 120;
   failWith: number | undefined;
   validClient = FIRST_CLIENT;
+  /** GET /v1/client lists another, older session of another user first; last_active_session_id still names ours. */
+  staleSessionFirst = false;
   /** While set, answers wait for it: a test can act between a request and its answer. */
   hold: Promise<void> | undefined;
   private rotations = 0;
@@ -79,11 +81,14 @@ class ScriptedClerk {
         user: { id: 'user_XXXX', email_addresses: [{ email_address: 'user1@example.test' }] },
         last_active_token: { jwt: offered },
       };
-      return send(
-        200,
-        { response: { id: 'client_XXXX', last_active_session_id: SESSION_ID, sessions: [session] } },
-        rotated,
-      );
+      const stale = {
+        id: 'sess_STALE',
+        status: 'active',
+        user: { id: 'user_STALE', email_addresses: [{ email_address: 'stale@example.test' }] },
+        last_active_token: { jwt: fakeJwt({ sid: 'sess_STALE', sub: 'user_STALE', exp: exp(3600), from: 'stale' }) },
+      };
+      const sessions = this.staleSessionFirst ? [stale, session] : [session];
+      return send(200, { response: { id: 'client_XXXX', last_active_session_id: SESSION_ID, sessions } }, rotated);
     }
     if (req.method === 'POST' && pathname === `/v1/client/sessions/${SESSION_ID}/tokens`) {
       return send(200, { jwt: fakeJwt({ sid: SESSION_ID, sub: 'user_XXXX', exp: exp(120), from: 'tokens' }) }, rotated);
@@ -187,6 +192,33 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     service.tokens.store(accountId, currentToken);
     await service.mintToken(accountId, 40_000);
     expect(clerk.calls[0]!.cookie).toContain(`; __session=${currentToken}; `);
+  });
+});
+
+// Spec §10 item 21: the original took the user and token from sessions[0] but the session id from the last active.
+describe('AccountService with several Clerk sessions: the last active one, never sessions[0] blindly', () => {
+  beforeEach(() => {
+    clerk.staleSessionFirst = true;
+  });
+
+  it('pasting the cookie again finds the same account, its user, email, session and offered token', async () => {
+    const result = await service.add({ cookie: clerk.validClient });
+    expect(result.created).toBe(false);
+    expect(result.account).toMatchObject({
+      id: accountId,
+      userId: 'user_XXXX',
+      email: 'user1@example.test',
+      sessionId: SESSION_ID,
+    });
+    expect(origin(service.tokens.current(accountId)!)).toBe('client');
+  });
+
+  it('a token comes from that session: the one Clerk offers with it, or one minted for its id', async () => {
+    clerk.offeredLifetimeSeconds = 120;
+    expect(origin(await service.mintToken(accountId, 40_000))).toBe('client');
+    clerk.offeredLifetimeSeconds = 35;
+    expect(origin(await service.mintToken(accountId, 40_000))).toBe('tokens');
+    expect(clerk.calls.at(-1)!.path).toBe(`/v1/client/sessions/${SESSION_ID}/tokens`);
   });
 });
 

@@ -195,6 +195,16 @@ describe('repairToolInput: what it never does', () => {
     expect(route('Bash', input, CLAUDE_CODE).input).toBe(input);
   });
 
+  // Spec §10 item 17: the original kept only `content` of Bash, *edit* and *write* inputs.
+  it.each([
+    ['Bash', { command: 'npm test', description: 'Run the tests', timeout: 60000, run_in_background: false }],
+    ['Edit', { file_path: '/a.ts', old_string: 'x', new_string: 'y', replace_all: true }],
+    ['Write', { file_path: '/a.ts', content: 'export {};\n' }],
+    ['NotebookEdit', { notebook_path: '/n.ipynb', cell_id: 'c1', new_source: 'print(1)', edit_mode: 'replace' }],
+  ])('passes every key of a fitting %s input through, not just content', (name, input) => {
+    expect(route(name, input, CLAUDE_CODE)).toEqual({ name, input });
+  });
+
   it('does not reshape text that is not a JSON object', () => {
     const readSchema = clientToolSchema('Read', CLAUDE_CODE);
     expect(repairToolInput('{"path": "/a', readSchema, { upstreamName: 'Read', clientName: 'Read' })).toEqual({
