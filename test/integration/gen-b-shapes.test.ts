@@ -129,6 +129,31 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     ]);
   });
 
+  // Spec §5.5: streamed tool events whose id sits in a key no client reads (decoded as no id at all), then the
+  // tool-call with its id in a known key, in an unknown one, or no tool-call at all.
+  it.each([
+    ['Bash', 'no tool-call', { command: 'ls -la' }, { alsoToolCall: false }, {}],
+    ['Read', 'a tool-call with callId', { file_path: '/tmp/demo.txt' }, {}, { callIdKey: 'callId' }],
+    ['Bash', 'a tool-call with no id', { command: 'pwd' }, {}, { callIdKey: 'none' }],
+  ] as const)(
+    'a %s call streamed without ids, then %s: one tool_use with its input',
+    async (name, _then, input, build, spelling) => {
+      stack = await startStack({ protocol: 'ws' });
+      const steps = [...toolCall({ id: 'toolu_sim_shape_05', name, input, chunks: 3, ...build }), ...finish()];
+      stack.sim.enqueue(sse(nested(steps, { inputIdKey: 'none', ...spelling })));
+      const bash = { name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } };
+      const { events } = await ask({ tools: [READ_TOOL, bash] });
+      expectWellFormedBlocks(events);
+      expect(toolUses(events)).toEqual([{ type: 'tool_use', id: expect.stringMatching(/^toolu_/), name, input: {} }]);
+      const json = events
+        .filter((e) => e.data?.delta?.type === 'input_json_delta')
+        .map((e) => e.data.delta.partial_json)
+        .join('');
+      expect(JSON.parse(json)).toEqual(input);
+      expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
+    },
+  );
+
   // Spec §10 items 7 and 16: response_started first, text deltas with no text-start, no text-end before finish.
   it('text deltas with no text-start or text-end, around a tool call, still give well-formed blocks', async () => {
     stack = await startStack({ protocol: 'ws' });

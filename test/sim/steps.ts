@@ -150,8 +150,8 @@ export interface ModelEventSpelling {
   layout?: 'nested' | 'flat';
   /** tool-call's id key; default `callId`; `none`: no id at all (a spelling no client knows reads as none) */
   callIdKey?: 'callId' | 'toolCallId' | 'id' | 'none';
-  /** tool-input-start/-delta/-end id key; default `id` */
-  inputIdKey?: 'id' | 'toolCallId';
+  /** tool-input-start/-delta/-end id key; default `id`; `none`: no id at all (as callIdKey) */
+  inputIdKey?: 'id' | 'toolCallId' | 'none';
   /** default `tool_name` */
   toolNameKey?: 'tool_name' | 'toolName';
   /** finish's reason key; default `stop_reason` */
@@ -185,13 +185,17 @@ function spellEvent(event: ModelEvent, spelling: ModelEventSpelling): Record<str
   const toolName = spelling.toolNameKey ?? 'tool_name';
   const usageCase = spelling.usageCase ?? 'snake';
   switch (event.type) {
-    case 'tool-input-start':
-      return { type: event.type, [spelling.inputIdKey ?? 'id']: event.id, [toolName]: event.toolName };
+    case 'tool-input-start': {
+      const idKey = spelling.inputIdKey ?? 'id';
+      if (idKey === 'none') return { type: event.type, [toolName]: event.toolName };
+      return { type: event.type, [idKey]: event.id, [toolName]: event.toolName };
+    }
     case 'tool-input-delta':
     case 'tool-input-end': {
-      if ((spelling.inputIdKey ?? 'id') === 'id') return { ...event };
+      const idKey = spelling.inputIdKey ?? 'id';
+      if (idKey === 'id') return { ...event };
       const { type, id, ...rest } = event;
-      return { type, [spelling.inputIdKey ?? 'id']: id, ...rest };
+      return idKey === 'none' ? { type, ...rest } : { type, [idKey]: id, ...rest };
     }
     case 'tool-call': {
       const input = spelling.toolInput === 'string' ? event.input : parsedInput(event.input);

@@ -431,6 +431,51 @@ describe('UpstreamEventDecoder: every Generation B key spelling (gen-b 5.5, 10.1
   });
 });
 
+// Spec §5.5: the original fed an id-less tool-input-delta to its open tool block and made up an id for a start
+// without one. A server whose id key is unknown here looks the same, so none of its tool input may be lost.
+describe('UpstreamEventDecoder: streamed tool calls without a readable id (gen-b 5.5, 10.3)', () => {
+  it('makes up a toolu_ id for the start; id-less deltas and the end belong to the call last started', () => {
+    const out = decodeAll(
+      genB({ type: 'tool-input-start', tool_name: 'Bash' }),
+      genB({ type: 'tool-input-delta', delta: '{"command":' }),
+      genB({ type: 'tool-input-delta', delta: '"ls"}' }),
+      genB({ type: 'tool-input-end' }),
+      genB({ type: 'tool-input-delta', delta: 'after the end: no call to belong to' }),
+    );
+    const id = (out[0] as { id: string }).id;
+    expect(id).toMatch(/^toolu_[0-9A-Za-z]{24}$/);
+    expect(out).toEqual([
+      { kind: 'tool-input-start', id, name: 'Bash' },
+      { kind: 'tool-input-delta', id, delta: '{"command":' },
+      { kind: 'tool-input-delta', id, delta: '"ls"}' },
+      { kind: 'tool-input-end', id },
+    ]);
+  });
+
+  it('gives a tool-call that repeats such a call its made-up id, whatever id the tool-call has', () => {
+    const out = decodeAll(
+      genB({ type: 'tool-input-start', tool_name: 'Read' }),
+      genB({ type: 'tool-input-end' }),
+      genB({ type: 'tool-input-start', tool_name: 'Bash' }),
+      genB({ type: 'tool-input-end' }),
+      genB({ type: 'tool-call', callId: 'call_bash_1', tool_name: 'Bash', input: { command: 'ls' } }),
+      genB({ type: 'tool-call', tool_name: 'Read', input: { path: '/a' } }),
+      genB({ type: 'tool-call', callId: 'call_bash_2', tool_name: 'Bash', input: { command: 'pwd' } }),
+    );
+    const [readId, bashId] = [(out[0] as { id: string }).id, (out[2] as { id: string }).id];
+    expect(out.slice(4).map((event) => (event as { id: string }).id)).toEqual([bashId, readId, 'call_bash_2']);
+  });
+
+  it('leaves a tool-call alone whose id a start carried', () => {
+    const out = decodeAll(
+      genB({ type: 'tool-input-start', tool_name: 'Bash' }),
+      genB({ type: 'tool-input-start', id: 'toolu_real_0001', tool_name: 'Bash' }),
+      genB({ type: 'tool-call', callId: 'toolu_real_0001', tool_name: 'Bash', input: {} }),
+    );
+    expect(out.at(-1)).toMatchObject({ kind: 'tool-call', id: 'toolu_real_0001' });
+  });
+});
+
 describe('UpstreamEventDecoder: deltas are never trimmed (gen-b 10.8)', () => {
   it('passes whitespace-only and space-edged deltas through byte for byte', () => {
     const out = decodeAll(

@@ -154,6 +154,12 @@ describe('Generation B builders', () => {
     expect(ev(3, byId)).toEqual({
       data: { type: 'tool-call', id: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } },
     });
+    const noInputIds = nested(steps, { inputIdKey: 'none' });
+    expect([0, 1, 2].map((i) => ev(i, noInputIds).data)).toEqual([
+      { type: 'tool-input-start', tool_name: 'Read' },
+      { type: 'tool-input-delta', delta: '{"file_path":"/x"}' },
+      { type: 'tool-input-end' },
+    ]);
     expect(ev(3, nested(steps, { callIdKey: 'none' }))).toEqual({
       data: { type: 'tool-call', tool_name: 'Read', input: { file_path: '/x' } },
     });

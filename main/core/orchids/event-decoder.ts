@@ -1,4 +1,5 @@
 import type { UpstreamEvent, UpstreamUsage } from './types';
+import { randomBase62 } from '../util/ids';
 
 type Json = Record<string, unknown>;
 
@@ -63,6 +64,19 @@ export class UpstreamEventDecoder {
   private lastText: string | undefined;
   private lastTextSource: string | undefined;
   private sawOrchidsFrame = false;
+  /**
+   * The streamed tool call that a `tool-input-delta` or `-end` without an id belongs to: the last one started and
+   * not yet ended. The original client fed such deltas to its open tool block, and made up an id for a start that
+   * had none (spec 5.5), so a server that leaves the id out of these events still worked with it.
+   */
+  private streamedCallId: string | undefined;
+  /** Ids of every `tool-input-start` of the stream, real or made up. */
+  private streamedIds: Set<string> | undefined;
+  /**
+   * Streamed calls whose id was made up here, id → tool name, until a `tool-call` of that name repeats them: the
+   * server had an id for the call, just not under a key this decoder reads, so the repeat cannot match it by id.
+   */
+  private inventedIds: Map<string, string> | undefined;
 
   /**
    * True once a payload in the Orchids vocabulary was decoded (preambles and error frames included), so a caller
@@ -116,27 +130,38 @@ export class UpstreamEventDecoder {
         if (textChannel) out.push({ kind: 'text-end' });
         return;
       case 'tool-input-start': {
-        const id = callIdOf(event, data);
         const name = toolNameOf(event, data);
-        if (id && name) out.push({ kind: 'tool-input-start', id, name });
+        if (!name) return;
+        let id = callIdOf(event, data);
+        if (!id) {
+          id = `toolu_${randomBase62(24)}`;
+          (this.inventedIds ??= new Map()).set(id, name);
+        }
+        this.streamedCallId = id;
+        (this.streamedIds ??= new Set()).add(id);
+        out.push({ kind: 'tool-input-start', id, name });
         return;
       }
       case 'tool-input-delta': {
-        const id = callIdOf(event, data);
+        const id = callIdOf(event, data) || this.streamedCallId;
         const delta = str(merged(event, data, 'delta')) ?? str(merged(event, data, 'inputTextDelta'));
         if (id && delta) out.push({ kind: 'tool-input-delta', id, delta });
         return;
       }
       case 'tool-input-end': {
-        const id = callIdOf(event, data);
-        if (id) out.push({ kind: 'tool-input-end', id });
+        const id = callIdOf(event, data) || this.streamedCallId;
+        if (!id) return;
+        if (id === this.streamedCallId) this.streamedCallId = undefined;
+        out.push({ kind: 'tool-input-end', id });
         return;
       }
       case 'tool-call': {
-        const id = callIdOf(event, data) ?? '';
         const name = toolNameOf(event, data);
+        if (!name) return;
+        let id = callIdOf(event, data) ?? '';
+        if (this.inventedIds?.size && !this.streamedIds!.has(id)) id = this.claimInventedId(name) ?? id;
         const input = merged(event, data, 'input') ?? merged(event, data, 'arguments');
-        if (name) out.push({ kind: 'tool-call', id, name, input: isObject(input) ? input : (str(input) ?? '') });
+        out.push({ kind: 'tool-call', id, name, input: isObject(input) ? input : (str(input) ?? '') });
         return;
       }
       case 'tokens-used': {
@@ -236,6 +261,16 @@ export class UpstreamEventDecoder {
       calls += 1;
     }
     out.push({ kind: 'finish', reason: calls > 0 ? 'tool-calls' : 'stop' });
+  }
+
+  /** The oldest made-up id of a streamed call of this name that no tool-call has repeated yet. */
+  private claimInventedId(name: string): string | undefined {
+    for (const [id, streamedName] of this.inventedIds!) {
+      if (streamedName !== name) continue;
+      this.inventedIds!.delete(id);
+      return id;
+    }
+    return undefined;
   }
 
   private thinking(text: string | undefined, out: UpstreamEvent[]): void {
