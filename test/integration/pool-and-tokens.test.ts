@@ -56,8 +56,10 @@ describe('the token cache on the request path', () => {
   });
 
   it('renews tokens in the background, so steady traffic never waits for Clerk', async () => {
-    // 32 s tokens minus the 30 s margin leave 2 s of use; refreshing 1.5 s early means one mint every ~0.5 s.
-    stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 32 }, core: { tokenRefreshLeadMs: 1500 } });
+    // 34 s tokens minus the 30 s margin leave 3-4 s of use (`exp` is whole seconds, floored); refreshing 2.5 s early,
+    // and never sooner than a second after a mint, renews every 1-1.5 s and leaves a renewal at least 2 s to land
+    // before its token runs out. (32 s tokens left between 0 and 1 s, which a busy machine's mint could miss.)
+    stack = await startStack({ sim: { ...ROTATING, tokenTtlSeconds: 34 }, core: { tokenRefreshLeadMs: 2500 } });
     await send(stack.url);
     const missesBefore = stack.core.internals.tokens.stats.misses;
     // Traffic runs until two renewals have happened under it, however long the machine takes to get there.
