@@ -118,7 +118,7 @@ type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
 export function composeCore(config: EnvConfig, options: CoreOptions, hooks: CoreHooks): CoreParts {
   const storage = openStorage(config, options);
   const recorders = buildRecorders(config, options, hooks, storage);
-  const upstream = buildUpstream(config, storage.settings);
+  const upstream = buildUpstream(config, storage.settings, hooks);
   const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
   const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {
     accounts,
@@ -289,7 +289,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
   };
 }
 
-function buildUpstream(config: EnvConfig, settings: SettingsService): Upstream {
+function buildUpstream(config: EnvConfig, settings: SettingsService, hooks: CoreHooks): Upstream {
   const pool = new UpstreamPool(() => ({
     extraCa: config.extraCa,
     connectTimeoutMs: settings.get('connectTimeoutMs'),
@@ -308,6 +308,7 @@ function buildUpstream(config: EnvConfig, settings: SettingsService): Upstream {
     url: () => config.agentWsUrl,
     connectTimeoutMs: () => settings.get('connectTimeoutMs'),
     poolSize: () => settings.get('wsPoolSize'),
+    log: hooks.log,
   });
   return {
     pool,

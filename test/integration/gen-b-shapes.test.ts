@@ -205,6 +205,11 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     // The old socket was still answering: a request sent on it would have been refused as busy, or read its strays.
     expect(stack.sim.requests.filter((r) => r.rejected !== undefined)).toEqual([]);
     expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(2);
+    // Said once, by type only: a person sees why sockets are not reused, and the log never holds answer text.
+    expect(stack.core.internals.ws.stats.strays).toBeGreaterThanOrEqual(1);
+    const said = stack.logs.filter((line) => line.includes('after its answer had ended'));
+    expect(said).toEqual([expect.stringContaining('(model/text-start)')]);
+    expect(said[0]).not.toContain('STRAY');
   });
 
   // Spec §10 item 14: fs_operation is skipped; a server waiting for a reply the app never sends meets the idle limit.

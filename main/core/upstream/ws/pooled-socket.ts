@@ -11,6 +11,8 @@ export interface SocketLifecycle {
   socketOpened(socket: PooledSocket): void;
   /** The socket's close event fired (whoever closed it); it must leave every list it is in. */
   socketClosed(socket: PooledSocket): void;
+  /** It sent a frame after its turn ended, with no request to take it, and is being closed for it. */
+  socketStrayed(socket: PooledSocket, raw: string): void;
 }
 
 /**
@@ -90,11 +92,13 @@ export class PooledSocket {
 
   private readonly onMessage = (event: MessageEvent): void => {
     const user = this.user;
+    const data = event.data as unknown;
     if (!user) {
-      if (this.carried) this.close();
+      if (!this.carried) return;
+      this.lifecycle.socketStrayed(this, typeof data === 'string' ? data : '(a binary frame)');
+      this.close();
       return;
     }
-    const data = event.data as unknown;
     user.frame(typeof data === 'string' ? data : Buffer.from(data as ArrayBuffer).toString('utf8'));
   };
 

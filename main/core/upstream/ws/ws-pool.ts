@@ -19,6 +19,8 @@ export interface WsPoolStats {
   reuses: number;
   /** Requests sent again on a fresh socket after a reused one closed before answering. */
   retries: number;
+  /** Sockets closed, not reused, because they sent a frame after their turn ended (spec §10 item 10). */
+  strays: number;
   /** Upgraded sockets not yet closed (busy and idle). */
   open: number;
   /** Sockets waiting for their account's next request. */
@@ -33,7 +35,7 @@ export interface WsPoolOptions {
 
 /** Idle sockets per account, most recently used last, and the counters the transport reports. */
 export class WsPool {
-  readonly stats: WsPoolStats = { dials: 0, reuses: 0, retries: 0, open: 0, idle: 0 };
+  readonly stats: WsPoolStats = { dials: 0, reuses: 0, retries: 0, strays: 0, open: 0, idle: 0 };
   private readonly idle = new Map<number, PooledSocket[]>();
   private sweeper: NodeJS.Timeout | undefined;
   private accepting = true;

@@ -24,6 +24,17 @@ export interface WsTransportOptions {
   pingIntervalMs?: number;
   /** Wall clock for token expiry. */
   now?: () => number;
+  /** For the app's log: said once a run, the first time a socket talks after its turn. */
+  log?: (line: string) => void;
+}
+
+/**
+ * What a stray frame is, for the log: its `type` and, for a `model` event, the event's (`model/finish`). Only the
+ * types: a frame may hold the person's conversation, which the app's log never carries.
+ */
+function frameTypes(raw: string): string {
+  const types = [...raw.matchAll(/"type"\s*:\s*"([\w.-]{1,40})"/g)].slice(0, 2).map((m) => m[1]);
+  return types.length > 0 ? types.join('/') : 'a frame without a type';
 }
 
 /**
@@ -43,6 +54,16 @@ export class WsTransport implements UpstreamTransport {
     const lifecycle: SocketLifecycle = {
       socketOpened: () => pool.opened(),
       socketClosed: (socket) => pool.closed(socket),
+      socketStrayed: (_socket, raw) => {
+        pool.stats.strays += 1;
+        // Once: an agent that always talks after `finish` would otherwise log every request. The line is what a
+        // person needs to see why sockets are never reused (each request then dials its own).
+        if (pool.stats.strays === 1)
+          options.log?.(
+            `[ws] the agent sent a frame after its answer had ended (${frameTypes(raw)}); such a ` +
+              'socket is closed instead of reused, since the frame could be read as the next answer',
+          );
+      },
     };
     this.host = {
       takeIdle: (accountId) => pool.take(accountId, options.url()),
