@@ -1,6 +1,24 @@
 // Bundles the main-process code (headless entry, CLI, Electron shell, preload) and the benchmark with esbuild:
 // a fraction of a second, where tsc would take many. Type checking is `npm run typecheck`'s job.
-import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { build as esbuild } from 'esbuild';
+
+/**
+ * esbuild rewrites an output in place (truncate, then write), so a process that starts from it mid-build loads half a
+ * file: tests build in one test file while another starts dist/main/headless.js, and a browser test's app serves
+ * dist/renderer-bridge/bridge.js while a build runs. Each output is written beside its target and renamed over it,
+ * so a reader sees the old file or the new one, whole.
+ */
+async function build(options) {
+  const { outputFiles } = await esbuild({ ...options, write: false });
+  for (const file of outputFiles) {
+    fs.mkdirSync(path.dirname(file.path), { recursive: true });
+    const temp = `${file.path}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, file.contents);
+    fs.renameSync(temp, file.path);
+  }
+}
 
 const common = {
   bundle: true,

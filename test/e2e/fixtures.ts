@@ -78,6 +78,9 @@ export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
     page.on('pageerror', (error) => pageErrors.push(error.message));
     if (jitterMaxMs() > 0) await addJitter(page, jitterMaxMs());
     await page.goto(tray.dashboardUrl);
+    // The navigation, not just a heading: the page that says it "needs Orchids Tray behind it" (no window.orchids,
+    // e.g. its bridge script did not load whole) has a heading too, and a test would only time out later on a link.
+    await expect(page.getByRole('navigation', { name: 'Main' })).toBeVisible();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await use(page);
     // Close now, not after the app's teardown: an open dashboard keeps its event stream in flight, and the app's

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -235,59 +235,74 @@ describe('npm run cli -- settings', () => {
   });
 });
 
+/**
+ * Runs dist/main/cli.js as its own process and waits for it without blocking: a spawnSync holds this worker's event
+ * loop for the whole start of a Node process (seconds on a busy machine), and five in one test came to 9.5 s in a
+ * loaded run, half way to the stall watchdog's 20 s (test/helpers/watchdog.ts), which would kill the worker.
+ */
+function builtCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/main/cli.js', ...args], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', reject);
+    // 'close', not 'exit': by then both pipes have been read to the end.
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 describe('the built CLI binary', () => {
   beforeAll(buildEntryPoints);
 
-  it('prints usage with exit code 2 for an unknown command and lists as a real process', () => {
+  it('prints usage with exit code 2 for an unknown command and lists as a real process', async () => {
     const dataDir = tempDir();
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
-    const bad = spawnSync(process.execPath, ['dist/main/cli.js', 'acounts'], { cwd: ROOT, env, encoding: 'utf8' });
+    const helps = ['help', '--help', '-h'];
+    const [bad, list, ...usages] = await Promise.all([
+      builtCli(['acounts'], env),
+      builtCli(['accounts', 'list', '--json'], env),
+      ...helps.map((help) => builtCli([help], env)),
+    ]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('Unknown command "acounts"');
     expect(bad.stderr).toContain('accounts add --cookie');
-    for (const help of ['help', '--help', '-h']) {
-      const usage = spawnSync(process.execPath, ['dist/main/cli.js', help], { cwd: ROOT, env, encoding: 'utf8' });
-      expect(usage.status, help).toBe(0);
-      expect(usage.stdout, help).toContain('accounts add --cookie');
-    }
-    const list = spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'list', '--json'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
+    usages.forEach((usage, i) => {
+      expect(usage.status, helps[i]).toBe(0);
+      expect(usage.stdout, helps[i]).toContain('accounts add --cookie');
     });
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);
   });
 
-  it('names a request id not in history with exit code 1 and no usage text', () => {
+  it('names a request id not in history with exit code 1 and no usage text', async () => {
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: tempDir() };
-    const show = spawnSync(process.execPath, ['dist/main/cli.js', 'logs', 'show', 'req_missing'], {
-      cwd: ROOT,
-      env,
-      encoding: 'utf8',
-    });
+    const show = await builtCli(['logs', 'show', 'req_missing'], env);
     expect(show.status).toBe(1);
     expect(show.stderr).toMatch(/^No request req_missing in history\.$/m);
     expect(show.stderr).not.toContain('npm run cli --');
   });
 
-  it('names a cookie file it cannot read in one line, with exit code 1 and no stack trace', () => {
+  it('names a cookie file it cannot read in one line, with exit code 1 and no stack trace', async () => {
     const dataDir = tempDir();
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
     const missing = path.join(dataDir, 'no-such-cookie.txt');
-    const add = (file: string) =>
-      spawnSync(process.execPath, ['dist/main/cli.js', 'accounts', 'add', '--cookie-file', file], {
-        cwd: ROOT,
-        env,
-        encoding: 'utf8',
-      });
-    const gone = add(missing);
+    const add = (file: string) => builtCli(['accounts', 'add', '--cookie-file', file], env);
+    const gone = await add(missing);
     expect(gone.status).toBe(1);
     // Only the line, and no stack (any note above it is about other apps running on this machine).
     const lastLine = (stderr: string) => stderr.trimEnd().split('\n').at(-1);
     expect(lastLine(gone.stderr)).toBe(`Cannot read the cookie file ${missing}: there is no such file.`);
     expect(gone.stderr).not.toMatch(/^\s+at /m);
-    const folder = add(dataDir);
+    const folder = await add(dataDir);
     expect(folder.status).toBe(1);
     expect(lastLine(folder.stderr)).toBe(`Cannot read the cookie file ${dataDir}: it is a folder.`);
   });
