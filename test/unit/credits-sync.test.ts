@@ -224,20 +224,24 @@ describe("the simulator's site, driven through its control API", () => {
     await sim?.close();
     sim = undefined;
   });
+  const control = (path: string, body?: unknown) =>
+    fetch(`${sim!.controlUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then((r) => r.json());
+  /** The session token Clerk offers for the cookie, as the app would send it to the site. */
+  const sessionJwtOf = async (clientCookie: string): Promise<string> => {
+    const lookup = (await (
+      await fetch(`${sim!.clerkUrl}/v1/client`, { headers: { cookie: `__client=${clientCookie}` } })
+    ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
+    return lookup.response.sessions[0]!.last_active_token.jwt;
+  };
 
   it('sets a user’s credits, scripts a reply, redeploys, and lists the calls it saw', async () => {
     sim = await OrchidsSimulator.start();
     const user = sim.addUser();
-    const control = (path: string, body?: unknown) =>
-      fetch(`${sim!.controlUrl}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then((r) => r.json());
-    const lookup = (await (
-      await fetch(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } })
-    ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
-    const jwt = lookup.response.sessions[0]!.last_active_token.jwt;
+    const jwt = await sessionJwtOf(user.clientCookie);
     const action = (id: string) =>
       fetch(`${sim!.siteUrl}/`, {
         method: 'POST',
@@ -265,16 +269,7 @@ describe("the simulator's site, driven through its control API", () => {
   it('needs the router state when told to: a digest 500 without it, the credits with tree and deployment', async () => {
     sim = await OrchidsSimulator.start();
     const user = sim.addUser();
-    const control = (path: string, body?: unknown) =>
-      fetch(`${sim!.controlUrl}${path}`, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      }).then((r) => r.json());
-    const lookup = (await (
-      await fetch(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } })
-    ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
-    const jwt = lookup.response.sessions[0]!.last_active_token.jwt;
+    const jwt = await sessionJwtOf(user.clientCookie);
     const action = (headers: Record<string, string> = {}) =>
       fetch(`${sim!.siteUrl}/`, {
         method: 'POST',
