@@ -28,7 +28,9 @@ export function startProcess(script: string, env: NodeJS.ProcessEnv, args: strin
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the process may be gone before its last output has been read from the pipes, and a test
+  // that awaits `exited` and then reads `output()` must see all of it.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   return {
     child,
     output: () => text,
