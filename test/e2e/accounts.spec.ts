@@ -133,7 +133,7 @@ test('keyboard only: Check credits, Reset and the enabled switch leave focus whe
   await expect(enabled).toBeChecked();
   await expect(enabled).toBeFocused();
 
-  // Reset goes with the state it clears; the row's Edit takes the focus.
+  // Reset goes with the state it clears; Test, beside it, takes the focus.
   tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
   await expect(tray.send(1)).rejects.toThrow();
   tray.sim.refuseUpgrades(undefined);
@@ -141,7 +141,7 @@ test('keyboard only: Check credits, Reset and the enabled switch leave focus whe
   await reset.focus();
   await page.keyboard.press('Enter');
   await expect(reset).toBeHidden();
-  await expect(page.getByRole('button', { name: 'Edit Work' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Test Work' })).toBeFocused();
 });
 
 test('export warns that the file holds cookies, then downloads; import reports what it did', async ({

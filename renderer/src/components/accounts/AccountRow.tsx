@@ -51,12 +51,13 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
     putAccount(await api.accounts.update({ id: account.id, enabled }));
     refreshStatus();
   });
-  // Reset goes with the state it clears: the keyboard carries on from the row's Edit, not from the page start.
-  const editButton = useRef<HTMLButtonElement>(null);
+  // Reset goes with the state it clears: the keyboard carries on from its neighbour, Test (the natural next step:
+  // does the account work now?), not from the page start.
+  const testButton = useRef<HTMLButtonElement>(null);
   const reset = useAction(async () => {
     putAccount(await api.accounts.reset({ id: account.id }));
     refreshStatus();
-    editButton.current?.focus();
+    testButton.current?.focus();
   });
   // Desktop only: a window on Orchids' sign-in page; the cookie it yields refreshes this account, nobody else's.
   const refreshSignIn = useAction(async () => {
@@ -115,6 +116,7 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
             </BusyButton>
           ) : null}
           <button
+            ref={testButton}
             type="button"
             className="button button-small"
             aria-label={`Test ${account.name}`}
@@ -154,7 +156,6 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
           </span>
           <span className="row-buttons">
             <button
-              ref={editButton}
               type="button"
               className="button button-small"
               aria-label={`Edit ${account.name}`}
