@@ -47,8 +47,13 @@ export class SimAuthority {
 
   constructor(
     private readonly stats: SimStats,
-    private readonly options: { tokenTtlSeconds: number; rotateClientCookie: boolean },
+    private readonly options: { tokenTtlSeconds: number; rotateClientCookie: boolean; clockOffsetMs: number },
   ) {}
+
+  /** Now on this Clerk's clock, which may run off this machine's (clockOffsetMs). */
+  clockNow(): number {
+    return Date.now() + this.options.clockOffsetMs;
+  }
 
   addUser(partial: Partial<SimUser> = {}): SimUser {
     const n = ++this.userCounter;
@@ -110,12 +115,13 @@ export class SimAuthority {
     const seq = ++this.mintSeq;
     const nowMs = Date.now();
     const expiresAtMs = nowMs + this.options.tokenTtlSeconds * 1000;
+    const claimedNowMs = nowMs + this.options.clockOffsetMs;
     // The claim is floored, so the proxy (which trusts `exp`) never believes a token lives longer than we accept it.
     const jwt = fakeJwt({
       sub: rec.user.userId,
       sid: rec.user.sessionId,
-      iat: Math.floor(nowMs / 1000),
-      exp: Math.floor(expiresAtMs / 1000),
+      iat: Math.floor(claimedNowMs / 1000),
+      exp: Math.floor((claimedNowMs + this.options.tokenTtlSeconds * 1000) / 1000),
       iss: this.issuer,
       jti: `jti_sim${seq}`,
     });
@@ -270,6 +276,7 @@ export function createClerkHandler(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     req.resume(); // the tokens body (`organization_id=`) carries nothing we need; drain it for keep-alive
+    res.setHeader('date', new Date(auth.clockNow()).toUTCString());
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const isClient = req.method === 'GET' && path === '/v1/client';
     const tokensMatch = req.method === 'POST' ? TOKENS_PATH.exec(path) : null;

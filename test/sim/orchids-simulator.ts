@@ -28,6 +28,11 @@ export type { SimCredits, SiteActionCall } from './site';
 
 export interface SimOptions {
   tokenTtlSeconds?: number;
+  /**
+   * How far Clerk's clock runs from this machine's, in seconds: its `Date` headers and its tokens' `iat` and `exp`
+   * are shifted by it, while a token is still accepted for `tokenTtlSeconds` of real time. Default 0.
+   */
+  clerkClockOffsetSeconds?: number;
   /** Clerk replaces `__client` on every successful /v1/client and tokens call, as the real one does; default true */
   rotateClientCookie?: boolean;
   clerkDelayMs?: number;
@@ -95,6 +100,7 @@ export class OrchidsSimulator {
     this.authority = new SimAuthority(this.stats, {
       tokenTtlSeconds: options.tokenTtlSeconds ?? 60,
       rotateClientCookie: options.rotateClientCookie ?? true,
+      clockOffsetMs: (options.clerkClockOffsetSeconds ?? 0) * 1000,
     });
     this.agentHost = {
       authority: this.authority,

@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ORCHIDS_DESKTOP_USER_AGENT, ORCHIDS_WEB_ORIGIN } from '../orchids/desktop-identity';
 import { clerkCookieHeader, rotatedFromSetCookie, type ClerkCookies, type RotatedCookies } from './cookie-header';
+import { observeServerDate } from './server-clock';
 
 export type { RotatedCookies } from './cookie-header';
 
@@ -129,6 +130,8 @@ export class ClerkClient {
     } catch (error) {
       throw new ClerkError('unavailable', `Clerk cannot be reached: ${(error as Error).message}`);
     }
+    // Read as the headers arrive: the tokens this answer carries are judged on Clerk's clock.
+    observeServerDate(response.headers.date);
     const text = await response.body.text();
     const status = response.statusCode;
     if (status === 401 || status === 403 || status === 404) {

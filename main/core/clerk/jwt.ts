@@ -1,3 +1,5 @@
+import { toLocalTime } from './server-clock';
+
 /** Reads a JWT's payload without verifying it: the proxy only needs `exp`, `sid` and `rotating_token` hints. */
 export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
   const first = token.indexOf('.');
@@ -13,10 +15,13 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | undef
   }
 }
 
-/** `exp` in milliseconds since the epoch, or undefined when the token has none. */
+/**
+ * When the token expires on this machine's clock (ms since the epoch), or undefined when it has no `exp`: `exp` is
+ * the issuer's time, corrected by the offset its answers' `Date` headers showed (server-clock.ts).
+ */
 export function jwtExpiryMs(token: string): number | undefined {
   const exp = decodeJwtPayload(token)?.exp;
-  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+  return typeof exp === 'number' && Number.isFinite(exp) ? toLocalTime(exp * 1000) : undefined;
 }
 
 export function looksLikeJwt(value: string): boolean {
