@@ -52,6 +52,28 @@ export async function until(check: () => boolean | Promise<boolean>, options: Un
  * A response body read as text for as long as a test needs: `await events.until((t) => t.includes('event: counts'))`.
  * It fails, naming what it waited for and quoting what the stream said, when the stream ends first or time runs out.
  */
+/**
+ * Sends one request after another (each `send` checks its own answer) until `done` holds for the count sent so far,
+ * or a send fails; resolves with that count. Steady traffic, for behaviour that must hold while requests keep coming.
+ */
+export async function sendUntil(
+  send: () => Promise<void>,
+  done: (sent: number) => boolean,
+  what: string,
+): Promise<number> {
+  let sent = 0;
+  let trafficOn = true;
+  const traffic = (async () => {
+    while (trafficOn) {
+      await send();
+      sent += 1;
+    }
+  })();
+  await Promise.race([traffic, until(() => done(sent), { what })]).finally(() => (trafficOn = false));
+  await traffic;
+  return sent;
+}
+
 export class StreamText {
   /** Everything read so far. */
   text = '';

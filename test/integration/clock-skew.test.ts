@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { observeServerDate, serverClockOffsetMs } from '../../main/core/clerk/server-clock';
 import { startStack, type Stack } from '../helpers/stack';
-import { until } from '../helpers/wait';
+import { sendUntil } from '../helpers/wait';
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -45,21 +45,11 @@ describe("this machine's clock against Clerk's", () => {
     });
     stack = running;
     expect(serverClockOffsetMs()).toBeGreaterThan(118_000);
-    let requests = 0;
-    let trafficOn = true;
-    const traffic = (async () => {
-      while (trafficOn) {
-        expect(await send(running.url)).toBe(200);
-        requests += 1;
-      }
-    })();
-    await Promise.race([
-      traffic,
-      until(() => running.core.internals.tokens.stats.backgroundRefreshes >= 2 && requests > 20, {
-        what: 'two background renewals under more than 20 requests',
-      }),
-    ]).finally(() => (trafficOn = false));
-    await traffic;
+    await sendUntil(
+      async () => expect(await send(running.url)).toBe(200),
+      (sent) => running.core.internals.tokens.stats.backgroundRefreshes >= 2 && sent > 20,
+      'two background renewals under more than 20 requests',
+    );
     expect(running.sim.stats.unauthorizedAgentRequests).toBe(0);
   });
 });

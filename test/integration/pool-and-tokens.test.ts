@@ -2,7 +2,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, sse, text } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { StreamText, until } from '../helpers/wait';
+import { sendUntil, StreamText, until } from '../helpers/wait';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -63,21 +63,11 @@ describe('the token cache on the request path', () => {
     await send(stack.url);
     const missesBefore = stack.core.internals.tokens.stats.misses;
     // Traffic runs until two renewals have happened under it, however long the machine takes to get there.
-    let requests = 0;
-    let trafficOn = true;
-    const traffic = (async () => {
-      while (trafficOn) {
-        expect(await send(stack.url)).toBe(200);
-        requests += 1;
-      }
-    })();
-    await Promise.race([
-      traffic,
-      until(() => stack.core.internals.tokens.stats.backgroundRefreshes >= 2 && requests > 20, {
-        what: 'two background renewals under more than 20 requests',
-      }),
-    ]).finally(() => (trafficOn = false));
-    await traffic;
+    const requests = await sendUntil(
+      async () => expect(await send(stack.url)).toBe(200),
+      (sent) => stack.core.internals.tokens.stats.backgroundRefreshes >= 2 && sent > 20,
+      'two background renewals under more than 20 requests',
+    );
     expect(requests).toBeGreaterThan(20);
     expect(stack.core.internals.tokens.stats.misses).toBe(missesBefore); // no request found the cache empty
     expect(stack.core.internals.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
