@@ -334,7 +334,11 @@ function buildAccounts(
   const accounts = new AccountService({
     repo,
     cache,
-    clerk: new ClerkClient({ baseUrl: config.clerkUrl, dispatcher: () => upstream.pool.dispatcher }),
+    clerk: new ClerkClient({
+      baseUrl: config.clerkUrl,
+      dispatcher: () => upstream.pool.dispatcher,
+      log: hooks.log,
+    }),
     secrets: storage.secrets,
     tokens: {
       refreshLeadMs: options.tokenRefreshLeadMs,

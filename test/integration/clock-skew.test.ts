@@ -35,6 +35,10 @@ describe("this machine's clock against Clerk's", () => {
     expect(after.misses - before.misses).toBe(0);
     expect(after.hits - before.hits).toBeGreaterThanOrEqual(20);
     expect(stack.sim.stats.tokenMints - mintsBefore).toBe(0);
+    // Said once, when first seen: it explains token behaviour a person would otherwise find odd.
+    expect(stack.logs.filter((line) => line.startsWith('[clerk]'))).toEqual([
+      "[clerk] this machine's clock runs 2 min ahead of Clerk's; token lifetimes are read on its clock",
+    ]);
   });
 
   it('two minutes behind: a token is renewed before Clerk lets it lapse, so no request meets a 401', async () => {

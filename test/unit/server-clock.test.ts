@@ -1,6 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jwtExpiryMs } from '../../main/core/clerk/jwt';
-import { observeServerDate, serverClockOffsetMs, SKEW_IGNORED_MS } from '../../main/core/clerk/server-clock';
+import {
+  describeServerClock,
+  observeServerDate,
+  serverClockOffsetMs,
+  SKEW_IGNORED_MS,
+} from '../../main/core/clerk/server-clock';
 import { fakeJwt } from '../sim/fake-jwt';
 
 const LOCAL = Date.UTC(2026, 11, 1, 12, 0, 0);
@@ -24,6 +29,16 @@ describe('the server clock offset', () => {
     expect(jwtExpiryMs(token)).toBe(LOCAL + 60_000);
     observeServerDate(header(LOCAL - 120_000), LOCAL); // Clerk two minutes behind this machine
     expect(jwtExpiryMs(token)).toBe(LOCAL + 180_000);
+  });
+
+  it('says when the offset moved, and in words', () => {
+    expect(observeServerDate(header(LOCAL + 45_000), LOCAL)).toBe(true);
+    expect(describeServerClock('Clerk')).toBe(
+      "this machine's clock runs 45 s behind Clerk's; token lifetimes are read on its clock",
+    );
+    expect(observeServerDate(header(LOCAL + 46_000), LOCAL)).toBe(false); // the header's rounding, not news
+    expect(observeServerDate(header(LOCAL + 1_000), LOCAL)).toBe(true);
+    expect(describeServerClock('Clerk')).toBe("this machine's clock agrees with Clerk's");
   });
 
   it('a missing or unreadable Date header changes nothing', () => {

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import { ORCHIDS_DESKTOP_USER_AGENT, ORCHIDS_WEB_ORIGIN } from '../orchids/desktop-identity';
 import { clerkCookieHeader, rotatedFromSetCookie, type ClerkCookies, type RotatedCookies } from './cookie-header';
-import { observeServerDate } from './server-clock';
+import { describeServerClock, observeServerDate } from './server-clock';
 
 export type { RotatedCookies } from './cookie-header';
 
@@ -45,6 +45,8 @@ export interface ClerkClientOptions {
   /** A function, so the core can swap its pool (a changed connect timeout) without rebuilding clients. */
   dispatcher: () => Dispatcher;
   timeoutMs?: number;
+  /** For the app's log: told when Clerk's clock is found to run apart from this machine's (or back in step). */
+  log?: (line: string) => void;
 }
 
 /**
@@ -131,7 +133,7 @@ export class ClerkClient {
       throw new ClerkError('unavailable', `Clerk cannot be reached: ${(error as Error).message}`);
     }
     // Read as the headers arrive: the tokens this answer carries are judged on Clerk's clock.
-    observeServerDate(response.headers.date);
+    if (observeServerDate(response.headers.date)) this.options.log?.(`[clerk] ${describeServerClock('Clerk')}`);
     const text = await response.body.text();
     const status = response.statusCode;
     if (status === 401 || status === 403 || status === 404) {

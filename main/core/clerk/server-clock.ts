@@ -12,12 +12,29 @@ export const SKEW_IGNORED_MS = 5_000;
 
 let offsetMs = 0;
 
-/** Reads a server's `Date` header against the local time it arrived at; a missing or unreadable one changes nothing. */
-export function observeServerDate(header: string | string[] | undefined, receivedAt = Date.now()): void {
+/**
+ * Reads a server's `Date` header against the local time it arrived at; a missing or unreadable one changes nothing.
+ * True when the offset moved by at least SKEW_IGNORED_MS: worth a line in the log, since it explains token
+ * behaviour a person would otherwise find odd.
+ */
+export function observeServerDate(header: string | string[] | undefined, receivedAt = Date.now()): boolean {
   const server = Date.parse(Array.isArray(header) ? (header[0] ?? '') : (header ?? ''));
-  if (!Number.isFinite(server)) return;
+  if (!Number.isFinite(server)) return false;
   const sample = server - receivedAt;
+  const before = offsetMs;
   offsetMs = Math.abs(sample) < SKEW_IGNORED_MS ? 0 : sample;
+  return Math.abs(offsetMs - before) >= SKEW_IGNORED_MS;
+}
+
+/** The offset in words, for the log. */
+export function describeServerClock(server: string): string {
+  if (offsetMs === 0) return `this machine's clock agrees with ${server}'s`;
+  const seconds = Math.round(Math.abs(offsetMs) / 1000);
+  const amount = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return (
+    `this machine's clock runs ${amount} ${offsetMs < 0 ? 'ahead of' : 'behind'} ${server}'s; ` +
+    'token lifetimes are read on its clock'
+  );
 }
 
 /** Clerk's time minus this machine's, in ms, as last observed (0 when within a few seconds). */
