@@ -3,7 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { describeCreditsCheck } from '../../contract/credits';
 import { ActionDiscovery } from '../../main/core/credits/action-discovery';
 import { CreditsReader } from '../../main/core/credits/credits-reader';
-import { RouterStateSource, ROUTER_STATE_MIN_AGE_MS, treeOf } from '../../main/core/credits/router-state';
+import { RouterStateSource, ROUTER_STATE_MIN_AGE_MS } from '../../main/core/credits/router-state';
 import { startStack, type Stack } from '../helpers/stack';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 
@@ -134,22 +134,6 @@ describe('the router-state retry', () => {
     sim.scriptSiteReply('Internal Server Error', 502);
     sim.scriptSiteReply('Internal Server Error', 502);
     await expect(read()).rejects.toThrow(/^the site answered HTTP 502, with and without its router state$/);
-  });
-});
-
-describe('the router tree in an RSC prefetch', () => {
-  it('is the first row’s f[0][0][0], JSON-encoded; any other shape is none', () => {
-    const tree = ['', { children: ['__PAGE__', {}, null, null] }, null, null, true];
-    const row = (f: unknown): string => `0:${JSON.stringify({ b: 'x', f, S: false })}\n1:I[1,[],"default"]\n`;
-    expect(treeOf(row([[[tree], null, [], true]]))).toBe(JSON.stringify(tree));
-    expect(treeOf(row([[tree, null, [], true]]))).toBeUndefined(); // f[0][0][0] is the segment '', not a tree
-    expect(treeOf(row(''))).toBeUndefined();
-    expect(treeOf(row([[['', 'children']]]))).toBeUndefined();
-    expect(treeOf(`1:I[1,[],"default"]\n${row([[[tree]]])}`)).toBeUndefined(); // the tree is in the first row only
-    expect(treeOf('<!DOCTYPE html><html>')).toBeUndefined();
-    // No header can carry these.
-    expect(treeOf(row([[[['', { children: ['p\u00e4ge', {}, null, null] }]]]]))).toBeUndefined();
-    expect(treeOf(row([[[['', { children: ['x'.repeat(9_000), {}, null, null] }]]]]))).toBeUndefined();
   });
 });
 

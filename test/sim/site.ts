@@ -150,12 +150,13 @@ export class SimSite {
   }
 
   /**
-   * The RSC prefetch of `/`: the first row holds the flight data, whose `f[0][0][0]` is the router state tree
-   * (protocol page 4.1); the rows after it are the page's components, which the client does not read.
+   * The RSC prefetch of `/` as Next.js 15 answers one sent without a tree (protocol page 4.1): the root model, row 0,
+   * is `{b, f, S}` with the router state tree at `f[0][0]` (the root's FlightDataPath, its '' segment sliced off), and
+   * React 19 writes client-reference rows before it, so it is not the first line.
    */
   private prefetch(): string {
-    const flight = [[[routerTree(this.treeVersion)], null, ['$', '$L1', null, {}], true]];
-    return `0:${JSON.stringify({ b: `sim-build-${this.build}`, f: flight, S: false })}\n1:I[7151,[],"default"]\n`;
+    const flight = [[routerTree(this.treeVersion), null, [null, null], true]];
+    return `1:I[7151,[],"default"]\n0:${JSON.stringify({ b: `sim-build-${this.build}`, f: flight, S: false })}\n`;
   }
 
   private chunk(name: string): string | undefined {

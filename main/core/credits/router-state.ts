@@ -27,6 +27,8 @@ const MAX_PREFETCH_BYTES = 512 * 1024;
 const MAX_PAGE_BYTES = 2 * 1024 * 1024;
 /** A header, not a document: the root's tree is a few hundred bytes. */
 const MAX_TREE_CHARS = 8 * 1024;
+/** Deeper than any real route: a bound, so a hostile reply cannot recurse without end. */
+const MAX_TREE_DEPTH = 32;
 const DEPLOYMENT_ID = /dpl_[A-Za-z0-9]+/;
 
 export interface RouterStateSourceOptions {
@@ -101,7 +103,7 @@ export class RouterStateSource {
     return state;
   }
 
-  /** The RSC prefetch of the root, as the site's router makes it; the tree is the first row's `f[0][0][0]`. */
+  /** The RSC prefetch of the root, as the site's router makes it; `treeOf` says where the tree sits. */
   private async readTree(): Promise<string> {
     const reply = await siteRequest(this.options.http, this.site.href, {
       method: 'GET',
@@ -133,28 +135,57 @@ export class RouterStateSource {
 }
 
 /**
- * The router tree in an RSC prefetch reply, JSON-encoded for the header, or undefined. The first row is
- * `0:{…,"f":[[[<tree>,…],…]],…}`; a tree is an array whose first item is the segment (a string) and whose
- * second holds the parallel routes (an object). Anything else, or a tree no header can carry, reads as none.
+ * The router tree in an RSC prefetch reply, JSON-encoded for the header, or undefined. Where Next.js puts it (read
+ * from its published `dist/server/app-render`, 13.4.19, 14.2.35, 15.0.0 and 15.5.29): the root model is row `0`, and
+ * React 19 (Next 15) flushes client-reference (`I`) and symbol rows before it, so it need not be the first line. Next
+ * 13.4 and 14 make it `[buildId, flightData]`, Next 15 `{b, f: flightData, S}` (the first render's payload has the
+ * same `f`). A prefetch of `/` sent without a tree renders from the root, whose FlightDataPath is `[segment, tree,
+ * seedData, head, (isHeadPartial)]` with the root segment sliced off, so the tree is `flightData[0][0]`. Orchids' own
+ * Go client read `f[0][0][0]`, one level deeper; that is accepted too. A tree is known by its shape, not its index:
+ * anything else, or a tree no header can carry, reads as none.
  */
 export function treeOf(reply: string): string | undefined {
-  const newline = reply.indexOf('\n');
-  const first = (newline < 0 ? reply : reply.slice(0, newline)).trim();
-  const colon = first.indexOf(':');
-  if (colon <= 0) return undefined;
-  let row: unknown;
-  try {
-    row = JSON.parse(first.slice(colon + 1));
-  } catch {
-    return undefined;
-  }
-  const tree = at(at(at((row as { f?: unknown } | null)?.f, 0), 0), 0);
-  if (!Array.isArray(tree) || typeof tree[0] !== 'string') return undefined;
-  if (tree[1] === null || typeof tree[1] !== 'object' || Array.isArray(tree[1])) return undefined;
+  const row = rootRow(reply);
+  const flightData = Array.isArray(row) ? at(row, 1) : (row as { f?: unknown } | null)?.f;
+  const path = at(flightData, 0);
+  const tree = [at(path, 0), at(at(path, 0), 0)].find((candidate) => isTree(candidate, 0));
+  if (tree === undefined) return undefined;
   const json = JSON.stringify(tree);
   // Printable ASCII only: a header value cannot carry a line break, and undici refuses what it cannot send.
   if (json.length > MAX_TREE_CHARS || !/^[\x20-\x7e]+$/.test(json)) return undefined;
   return json;
+}
+
+/** The root model: the payload of the first line whose row id is 0. */
+function rootRow(reply: string): unknown {
+  const line = reply.split('\n').find((candidate) => candidate.startsWith('0:'));
+  if (line === undefined) return undefined;
+  try {
+    return JSON.parse(line.slice(2)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A FlightRouterState: `[segment, parallelRoutes, …]`, the segment a string (the root's is '') or a dynamic one's
+ * `[param, value, type]`, and every parallel route's value a tree itself.
+ */
+function isTree(value: unknown, depth: number): boolean {
+  if (!Array.isArray(value) || depth > MAX_TREE_DEPTH || !isSegment(value[0])) return false;
+  const routes: unknown = value[1];
+  if (routes === null || typeof routes !== 'object' || Array.isArray(routes)) return false;
+  return Object.values(routes).every((child) => isTree(child, depth + 1));
+}
+
+function isSegment(value: unknown): boolean {
+  if (typeof value === 'string') return true;
+  if (!Array.isArray(value) || value.length !== 3) return false;
+  const [param, paramValue, type] = value as unknown[];
+  const valueOk =
+    typeof paramValue === 'string' ||
+    (Array.isArray(paramValue) && paramValue.every((part) => typeof part === 'string'));
+  return typeof param === 'string' && valueOk && typeof type === 'string';
 }
 
 function at(value: unknown, index: number): unknown {
