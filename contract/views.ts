@@ -32,7 +32,7 @@ export interface AccountView {
   statusReason: string;
   statusUntil: number | null;
   protocol: UpstreamProtocolName | '';
-  /** The account's Orchids plan and credits as last read from orchids.app; null until the first read. */
+  /** The account's Orchids plan and credits as last read from the credits site; null until the first read. */
   credits: AccountCredits | null;
   createdAt: number;
   updatedAt: number;
@@ -292,6 +292,8 @@ export interface ProxyStatus {
   dataDir: string;
   /** `desktop` when the Electron app runs this core; `headless` otherwise. */
   shell: 'desktop' | 'headless';
+  /** The site credits are read from, by name (creditsSiteName): `orchids.app` unless ORCHIDS_SITE_URL names another. */
+  creditsSite: string;
   apiKeySet: boolean;
   accounts: AccountTotals;
   /** Whether a request could be served now, and why not: the badge, the Overview and the tray word it alike. */

@@ -112,6 +112,7 @@ export class OrchidsCore {
         version: VERSION,
         dataDir: this.config.dataDir,
         shell: this.options.shell ?? 'headless',
+        creditsSite: parts.credits.site,
         running: () => this.started && !this.stopping,
       }),
     };

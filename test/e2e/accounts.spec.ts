@@ -196,17 +196,29 @@ test('an account added or removed elsewhere (another window, the CLI) shows in a
   await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
 });
 
-test("shows each account's plan and credits left as orchids.app tells them, on demand and from elsewhere", async ({
+test("shows each account's plan and credits left as the credits site tells them, on demand and from elsewhere", async ({
   page,
   tray,
 }) => {
+  // The background sync stays off until the dash has been seen: its first pass would otherwise race the look.
+  const sync = (value: boolean) => callBehindTheWindow(page, 'settings:set', { key: 'creditsSync', value });
+  expect((await sync(false)).ok).toBe(true);
   const user = tray.sim.addUser();
   tray.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
   await addAccount(page, user, 'Work');
-  await page.getByRole('button', { name: 'Check credits' }).click();
+  // The simulator's site is not orchids.app: every word about where a figure comes from names the host it is.
+  const site = new URL(tray.sim.siteUrl).host;
   const cell = await cellUnder(page, /Work/, 'Credits');
+  await expect(cell.getByText('—')).toHaveAttribute('title', `Not read from ${site} yet`);
+  const check = page.getByRole('button', { name: 'Check credits' });
+  await expect(check).toHaveAttribute('title', `Read each enabled account's plan and credits from ${site} now`);
+  expect((await sync(true)).ok).toBe(true);
+  await check.click();
   await expect(cell).toHaveText('PRO · 96,571 left');
-  await expect(cell.locator('.credits-figure')).toHaveAttribute('title', /of 2,000,000 monthly credits left/);
+  await expect(cell.locator('.credits-figure')).toHaveAttribute(
+    'title',
+    new RegExp(`^PRO plan: 96,571 of 2,000,000 monthly credits left, as ${site.replace(/\./g, '\\.')} said at `),
+  );
 
   // A check made elsewhere (another window, `accounts credits`) reaches this window through accountsChanged.
   tray.sim.setCredits(user.userId, { plan: 'PRO', credits: 90_000 });

@@ -285,3 +285,13 @@ test('a setting changed elsewhere shows in an open Settings view at once', async
   expect(changed.ok).toBe(true);
   await expect(records).toHaveValue('2468');
 });
+
+test('the credits switch names the site credits are read from', async ({ page, tray }) => {
+  await goTo(page, 'Settings');
+  // The simulator's site is not orchids.app, so the description names the host the core reads.
+  const site = new URL(tray.sim.siteUrl).host;
+  await expect(page.getByRole('switch', { name: 'Credits' })).toHaveAccessibleDescription(
+    `Read each enabled account's plan and credits left from ${site} every 15 minutes, with the account's own ` +
+      `session. Off, nothing is sent to ${site} and the figures stay as last read.`,
+  );
+});

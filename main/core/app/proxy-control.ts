@@ -13,6 +13,8 @@ export interface ProxyControlDeps {
   version: string;
   dataDir: string;
   shell: 'desktop' | 'headless';
+  /** The credits site by name, for the window's words about where figures come from. */
+  creditsSite: string;
   running: () => boolean;
   cache: AccountCache;
   settings: SettingsService;
@@ -58,6 +60,7 @@ export class ProxyControl {
       version: this.deps.version,
       dataDir: this.deps.dataDir,
       shell: this.deps.shell,
+      creditsSite: this.deps.creditsSite,
       apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),
       accounts: this.accountTotals(),
       serving: this.serving(),

@@ -141,7 +141,8 @@ export const SETTING_DEFINITIONS = {
   },
   creditsSync: {
     env: 'ORCHIDS_TRAY_CREDITS_SYNC',
-    // Reads each enabled account's plan and credits from orchids.app every 15 minutes (credits/credits-sync.ts).
+    // Reads each enabled account's plan and credits from the credits site (orchids.app unless ORCHIDS_SITE_URL names
+    // another) every 15 minutes (credits/credits-sync.ts).
     // Off, nothing is sent to the site at all, and the figures stay as last read.
     default: true,
     schema: z.boolean(),

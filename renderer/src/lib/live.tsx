@@ -191,3 +191,11 @@ export function useLive(): LiveData {
   if (!value) throw new Error('useLive() outside <LiveProvider>');
   return value;
 }
+
+/**
+ * The site credits are read from, by name, for the words that say where a figure came from: it need not be
+ * orchids.app (ORCHIDS_SITE_URL), and until the first status arrives the window does not know which it is.
+ */
+export function useCreditsSite(): string {
+  return useLive().status?.creditsSite ?? 'the credits site';
+}

@@ -10,7 +10,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView } from '../lib/api';
 import { useAction, useNow } from '../lib/hooks';
-import { useLive } from '../lib/live';
+import { useCreditsSite, useLive } from '../lib/live';
 
 export function AccountsView() {
   const api = useApi();
@@ -20,6 +20,7 @@ export function AccountsView() {
   const [testing, setTesting] = useState<AccountView | null>(null);
   const [removing, setRemoving] = useState<AccountView | null>(null);
   const now = useNow(15_000);
+  const creditsSite = useCreditsSite();
   const remove = useAction(async (id: number) => {
     await api.accounts.remove({ id });
     dropAccount(id);
@@ -53,7 +54,7 @@ export function AccountsView() {
           <>
             <BusyButton
               className="button"
-              title="Read each enabled account's plan and credits from orchids.app now"
+              title={`Read each enabled account's plan and credits from ${creditsSite} now`}
               disabled={!accounts?.length}
               busy={checkCredits.pending}
               onClick={() => void checkCredits.run()}

@@ -2,7 +2,7 @@ import { Fragment, useRef } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
 import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
-import { useLive } from '../../lib/live';
+import { useCreditsSite, useLive } from '../../lib/live';
 import { BusyButton } from '../BusyButton';
 import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
@@ -26,12 +26,13 @@ interface AccountRowProps {
   onRemove: (account: AccountView) => void;
 }
 
-/** "PRO · 96,571 left", with what it is out of and when orchids.app said so in its title; a dash before then. */
+/** "PRO · 96,571 left", with what it is out of and when the credits site said so in its title; a dash before then. */
 export function CreditsFigure({ credits }: { credits: AccountView['credits'] }) {
-  if (!credits) return <span title="Not read from orchids.app yet">—</span>;
+  const site = useCreditsSite();
+  if (!credits) return <span title={`Not read from ${site} yet`}>—</span>;
   const title =
     `${credits.plan} plan: ${formatCount(credits.left)} of ${formatCount(credits.monthlyLimit)} monthly credits ` +
-    `left, as orchids.app said at ${formatDateTime(credits.checkedAt)}`;
+    `left, as ${site} said at ${formatDateTime(credits.checkedAt)}`;
   return (
     <span className="credits-figure" title={title}>
       <span className="credits-plan">{credits.plan}</span>

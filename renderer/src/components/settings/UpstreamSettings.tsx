@@ -1,4 +1,5 @@
 import { formatDuration } from '../../lib/format';
+import { useCreditsSite } from '../../lib/live';
 import { Card } from '../ViewHeader';
 import { ChoiceSetting } from './ChoiceSetting';
 import type { SettingsGroupProps } from './ServerSettings';
@@ -37,6 +38,7 @@ const TIMEOUTS = [
 /** How Orchids Tray talks to Orchids, and how long it waits. */
 export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
   const { save } = common;
+  const creditsSite = useCreditsSite();
   return (
     <>
       <Card title="Upstream">
@@ -63,8 +65,8 @@ export function UpstreamSettings({ settings, ...common }: SettingsGroupProps) {
           view={settings.creditsSync!}
           label="Credits"
           description={
-            "Read each enabled account's plan and credits left from orchids.app every 15 minutes, with the " +
-            "account's own session. Off, nothing is sent to orchids.app and the figures stay as last read."
+            `Read each enabled account's plan and credits left from ${creditsSite} every 15 minutes, with the ` +
+            `account's own session. Off, nothing is sent to ${creditsSite} and the figures stay as last read.`
           }
           save={save}
         />
