@@ -92,7 +92,8 @@ export interface CoreParts {
   accounts: AccountService;
   tokens: TokenCache;
   states: AccountStates;
-  /** Each account's plan and credits, read from orchids.app in the background. */
+  /** Each account's plan and credits, read in the background from the credits site (orchids.app unless
+   * ORCHIDS_SITE_URL names another). */
   credits: CreditsSync;
   /** One short request through the real upstream path on an account, step by step (`accounts:test`). */
   tester: AccountTester;

@@ -14,7 +14,7 @@ export interface TrayAccount {
   status: AccountStatus;
   enabled: boolean;
   statusUntil: number | null;
-  /** As last read from orchids.app; null (or absent) before any reading. */
+  /** As last read from the credits site; null (or absent) before any reading. */
   credits?: Pick<AccountCredits, 'left' | 'checkedAt'> | null;
 }
 
