@@ -299,6 +299,8 @@ export interface ProxyStatus {
   /** Whether a request could be served now, and why not: the badge, the Overview and the tray word it alike. */
   serving: Serving;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
+  /** The same figures as `/health`'s, for `proxy status`. */
+  upstream: UpstreamHealth;
 }
 
 /**
@@ -313,6 +315,19 @@ export type Health = {
   history: { dropped: number; pending: number };
   events: { subscribers: number; dropped: number };
   server: ServerHealth;
+  upstream: UpstreamHealth;
+};
+
+/**
+ * What the upstream side is doing, for a person asking why requests are slow or meet 401s: the Generation B
+ * WebSocket pool's counters since start (one pool holds every account's sockets, so they are totals) and how far
+ * Clerk's clock runs from this machine's.
+ */
+export type UpstreamHealth = {
+  /** A `strays` count that climbs means sockets are closed instead of reused, so every request dials. */
+  ws: { dials: number; reuses: number; retries: number; strays: number; open: number; idle: number };
+  /** Clerk's clock minus this machine's, in whole seconds: negative when this machine runs ahead; 0 within 5 s. */
+  clerkClockOffsetSeconds: number;
 };
 
 /** The HTTP server's bounds at work: connections (and what the cap turned away) and the request body budget. */

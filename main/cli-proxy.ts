@@ -1,5 +1,6 @@
 import { servingWords } from '../contract/serving';
-import type { ProxyStatus } from '../contract/views';
+import type { ProxyStatus, UpstreamHealth } from '../contract/views';
+import { describeServerClock } from './core/clerk/server-clock';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
@@ -16,8 +17,14 @@ export async function proxyCommand(connection: CliConnection, command: string | 
     );
   }
   const { proxy } = connection.api;
-  const status = command === 'pause' ? await proxy.pause() : command === 'resume' ? await proxy.resume() : undefined;
-  printStatus(status ?? (await proxy.status()), out);
+  if (command === 'pause' || command === 'resume') {
+    printStatus(await proxy[command](), out);
+    return;
+  }
+  const status = await proxy.status();
+  printStatus(status, out);
+  // Only for `status`: pause and resume answer with what they changed.
+  printUpstream(status.upstream, out);
 }
 
 function printStatus(status: ProxyStatus, out: Line): void {
@@ -25,4 +32,20 @@ function printStatus(status: ProxyStatus, out: Line): void {
   out(`${words.headline}: ${words.detail}`);
   out(`Proxy: ${status.url}`);
   if (status.paused) out('Resume with: npm run cli -- proxy resume');
+}
+
+/** What a person debugging slow requests or 401s needs besides the log (the same figures as /health's `upstream`). */
+function printUpstream({ ws, clerkClockOffsetSeconds }: UpstreamHealth, out: Line): void {
+  out(
+    `WebSocket pool: ${ws.open} open (${ws.idle} idle), ${count(ws.dials, 'dial')}, ${count(ws.reuses, 'reuse')}, ` +
+      `${count(ws.retries, 'retry', 'retries')}, ${count(ws.strays, 'stray')}`,
+  );
+  if (clerkClockOffsetSeconds !== 0) {
+    const words = describeServerClock('Clerk', clerkClockOffsetSeconds * 1000);
+    out(`${words[0]!.toUpperCase()}${words.slice(1)}.`);
+  }
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 }

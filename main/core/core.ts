@@ -4,6 +4,7 @@ import { AccountsApp } from './app/accounts-app';
 import { HistoryApp } from './app/history-app';
 import { ProxyControl } from './app/proxy-control';
 import { SettingsApp } from './app/settings-app';
+import { serverClockOffsetMs } from './clerk/server-clock';
 import { composeCore, type CoreOptions, type CoreParts } from './compose';
 import { readEnvConfig, type EnvConfig } from './config';
 import { DataVersionWatcher } from './db/data-version-watcher';
@@ -114,6 +115,8 @@ export class OrchidsCore {
         shell: this.options.shell ?? 'headless',
         creditsSite: parts.credits.site,
         running: () => this.started && !this.stopping,
+        wsStats: () => parts.ws.stats,
+        clockOffsetMs: serverClockOffsetMs,
       }),
     };
   }

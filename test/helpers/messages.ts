@@ -1,4 +1,5 @@
 import { request, type Dispatcher } from 'undici';
+import type { Health } from '../../contract/views';
 
 /** The smallest Messages API request the tests send: one "hi", five tokens, answered in one piece. */
 export const HI = { model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };
@@ -43,4 +44,10 @@ export async function postRaw(
   });
   const text = await response.body.text();
   return { status: response.statusCode, headers: response.headers, json: text ? JSON.parse(text) : undefined };
+}
+
+/** `GET /health` on loopback: its details, as a monitor reads them. */
+export async function getHealth(baseUrl: string): Promise<Health> {
+  const response = await request(`${baseUrl}/health`);
+  return (await response.body.json()) as Health;
 }

@@ -356,11 +356,19 @@ describe('npm run cli -- proxy', () => {
     const { attachAppControl } = await import('../../main/core/control/app-control');
     attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
     const env = envFor(stack.dataDir, stack.sim);
+    // Two requests: auto tries ws first, so one socket is dialled and then reused.
+    for (let i = 0; i < 2; i++) expect(await hiStatus(stack.url)).toBe(200);
+    await until(() => stack!.core.internals.ws.stats.idle === 1);
     const status = await cli(env, 'proxy', 'status');
-    expect(status.out).toBe(`Running: 1 account ready.\nProxy: ${stack.url}`);
+    // No clock line: the clocks agree.
+    expect(status.out).toBe(
+      `Running: 1 account ready.\nProxy: ${stack.url}\n` +
+        'WebSocket pool: 1 open (1 idle), 1 dial, 1 reuse, 0 retries, 0 strays',
+    );
 
     const paused = await cli(env, 'proxy', 'pause');
     expect(paused.out).toMatch(/^Paused: New requests are refused until you resume\./);
+    expect(paused.out).not.toContain('WebSocket pool'); // pause and resume say what they changed, no more
     expect(stack.core.proxy.status().paused).toBe(true);
     expect(await hiStatus(stack.url)).toBe(529);
 

@@ -18,7 +18,7 @@ import {
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { until } from '../helpers/wait';
-import { HI, postMessages } from '../helpers/messages';
+import { getHealth, HI, postMessages } from '../helpers/messages';
 
 /**
  * Every frame shape and socket behaviour the Generation B specification lists, through the whole app over a
@@ -307,6 +307,16 @@ describe('Generation B frames over a WebSocket, through the whole app', () => {
     // The second request went out on a socket dialled with the fresh token, not on the first one.
     expect(stack.sim.stats.wsUpgrades).toBe(2);
     expect(new Set(stack.sim.requests.map((r) => r.socketId)).size).toBe(2);
+  });
+
+  it("/health shows the pool's counters: sequential requests dial once and reuse that socket", async () => {
+    stack = await startStack({ protocol: 'ws' });
+    for (let i = 0; i < 3; i++) expect((await ask()).status).toBe(200);
+    // The socket goes back to the pool just after the answer's last byte: wait for it, not for a time.
+    await until(() => stack.core.internals.ws.stats.idle === 1);
+    const { upstream } = await getHealth(stack.url);
+    expect(upstream.ws).toEqual({ dials: 1, reuses: 2, retries: 0, strays: 0, open: 1, idle: 1 });
+    expect(upstream.clerkClockOffsetSeconds).toBe(0);
   });
 
   it('parallel requests on one account each get a socket: none waits for another', async () => {

@@ -8,6 +8,7 @@ import { onlyServing } from '../helpers/upstream';
 import { simConfig } from '../helpers/sim-env';
 import { OrchidsCore } from '../../main/core/core';
 import { until } from '../helpers/wait';
+import { getHealth } from '../helpers/messages';
 
 /**
  * `auto`: per account, ws then sse-b then sse-a, staying on the first that answers like an Orchids agent, falling
@@ -159,6 +160,15 @@ describe('auto protocol detection', () => {
     stack.core.settings.set('upstreamProtocol', 'sse-a');
     expect((await ask()).status).toBe(200);
     expect(served()).toEqual(['sse-b', 'sse-a']);
+    // No socket was ever needed: the pool's counters say so rather than going missing.
+    expect((await getHealth(stack.url)).upstream.ws).toEqual({
+      dials: 0,
+      reuses: 0,
+      retries: 0,
+      strays: 0,
+      open: 0,
+      idle: 0,
+    });
     stack.core.settings.set('upstreamProtocol', 'ws');
     stack.sim.setProtocols({ ws: false });
     const refused = await ask();

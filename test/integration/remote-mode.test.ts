@@ -120,7 +120,12 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     expect(bare).toMatchObject({ status: 200, json: { status: 'ok' } });
     expect(Object.keys(bare.json)).toEqual(['status']);
     const detailed = await call('/health', REMOTE_HOST, { 'x-api-key': KEY });
-    expect(detailed.json).toMatchObject({ status: 'ok', accounts: { total: 1 }, server: { remote: true } });
+    expect(detailed.json).toMatchObject({
+      status: 'ok',
+      accounts: { total: 1 },
+      server: { remote: true },
+      upstream: { ws: { dials: 0 }, clerkClockOffsetSeconds: 0 },
+    });
   });
 
   it("refuses the OpenAI routes without the key in OpenAI's format, as on loopback", async () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { servingOf, type Serving } from '../../../contract/serving';
-import type { Health, ProxyStatus } from '../../../contract/views';
+import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
 import type { QueueWriter } from '../writers/queue-writer';
@@ -8,6 +8,7 @@ import type { HistoryEntry } from '../history/history-repo';
 import type { DebugLogWriter } from '../logs/debug-log-writer';
 import type { ProxyServer, ServerOptions } from '../server/http-server';
 import type { SettingsService } from '../settings/settings-service';
+import type { WsPoolStats } from '../upstream/ws/ws-pool';
 
 export interface ProxyControlDeps {
   version: string;
@@ -22,6 +23,10 @@ export interface ProxyControlDeps {
   bus: EventBus;
   history: QueueWriter<HistoryEntry>;
   debugLogs: DebugLogWriter;
+  /** The WebSocket pool's live counters: read only when someone asks, never copied on the request path. */
+  wsStats: () => Readonly<WsPoolStats>;
+  /** Clerk's time minus this machine's, in ms (serverClockOffsetMs). */
+  clockOffsetMs: () => number;
 }
 
 /**
@@ -71,6 +76,7 @@ export class ProxyControl {
         pending: debugLogs.pending,
         dir: debugLogs.dir,
       },
+      upstream: this.upstream(),
     };
   }
 
@@ -96,6 +102,7 @@ export class ProxyControl {
       history: { dropped: history.dropped, pending: history.pending },
       events: { subscribers: bus.subscriberCount, dropped: bus.dropped },
       server: this.deps.server.stats(),
+      upstream: this.upstream(),
     };
   }
 
@@ -113,6 +120,15 @@ export class ProxyControl {
     if (this.pausedNow === paused) return;
     this.pausedNow = paused;
     this.deps.bus.publish({ type: 'proxy.changed' });
+  }
+
+  private upstream(): UpstreamHealth {
+    // A copy: the pool keeps counting into its own object after this answer is made.
+    const { dials, reuses, retries, strays, open, idle } = this.deps.wsStats();
+    return {
+      ws: { dials, reuses, retries, strays, open, idle },
+      clerkClockOffsetSeconds: Math.round(this.deps.clockOffsetMs() / 1000),
+    };
   }
 
   private accountTotals(): Health['accounts'] {

@@ -26,13 +26,16 @@ export function observeServerDate(header: string | string[] | undefined, receive
   return Math.abs(offsetMs - before) >= SKEW_IGNORED_MS;
 }
 
-/** The offset in words, for the log. */
-export function describeServerClock(server: string): string {
-  if (offsetMs === 0) return `this machine's clock agrees with ${server}'s`;
-  const seconds = Math.round(Math.abs(offsetMs) / 1000);
+/**
+ * The offset in words, for the log; `offset` is for a process that has the figure from the app (`proxy status`),
+ * so that both say it alike.
+ */
+export function describeServerClock(server: string, offset = offsetMs): string {
+  if (offset === 0) return `this machine's clock agrees with ${server}'s`;
+  const seconds = Math.round(Math.abs(offset) / 1000);
   const amount = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
   return (
-    `this machine's clock runs ${amount} ${offsetMs < 0 ? 'ahead of' : 'behind'} ${server}'s; ` +
+    `this machine's clock runs ${amount} ${offset < 0 ? 'ahead of' : 'behind'} ${server}'s; ` +
     'token lifetimes are read on its clock'
   );
 }
