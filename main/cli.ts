@@ -32,7 +32,8 @@ const usage = (env: NodeJS.ProcessEnv, site = siteOf(env)): string =>
   npm run cli -- settings reset <key>
   npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
   npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
-  npm run cli -- proxy status | pause | resume        the running app: is it serving; pause refuses new requests
+  npm run cli -- proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
+                                                      clock when off from Clerk's); pause refuses new requests
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
