@@ -103,6 +103,10 @@ describe('Copy as curl', () => {
       ]);
       expect(JSON.parse(stdin)).toEqual(body);
       expect(replay).toMatchObject({ caveat: null });
+      // No `!` on the body's line for an interactive shell's history expansion to find, whichever shell it is.
+      const bodyLine = command(replay).split('\n').at(-3);
+      expect(bodyLine).toMatch(/^\{"model":/);
+      expect(bodyLine).not.toContain('!');
     },
   );
 

@@ -48,8 +48,9 @@ const quote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
  * The body goes through standard input (`--data-binary @-`) from a here-document with a quoted delimiter, not as a
  * single-quoted argument: Linux refuses any one argument over 128 KiB (MAX_ARG_STRLEN), and Claude Code's requests,
  * with their tools and history, are often larger. A quoted delimiter keeps `$`, backticks and backslashes literal;
- * the body is written as one line of JSON, so it cannot contain the delimiter's line; and `!`, which an interactive
- * bash still expands in a here-document's lines, only occurs inside JSON strings, where `\u0021` is the same text.
+ * the body is written as one line of JSON, so it cannot contain the delimiter's line. `!` is history expansion's
+ * character in interactive shells: bash 5.2 leaves it alone in a quoted here-document, but a person may paste into
+ * another shell, and `!` only occurs inside JSON strings, where `\u0021` is the same text.
  *
  * Debug records keep bodies whole (they are never cut to a size), so the only record with nothing to replay is one
  * without a body.
