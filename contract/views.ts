@@ -251,7 +251,15 @@ export interface DebugRecordView {
   requestId: string;
   file: string;
   summary: Omit<RequestView, 'debugLog' | 'statsSeq'>;
-  incoming: { headers: Record<string, unknown>; body: unknown };
+  incoming: {
+    /**
+     * The path the request came in on, with its query string (`/v1/messages?beta=true`): what a replay of it needs.
+     * Records written before it was kept have none.
+     */
+    path?: string;
+    headers: Record<string, unknown>;
+    body: unknown;
+  };
   upstream: UpstreamAttemptView[];
   /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
   client: Array<{ t: number; frame: string }>;

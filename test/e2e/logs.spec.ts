@@ -1,4 +1,30 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { addAccount, expect, goTo, screenshot, test } from './fixtures';
+
+/**
+ * Runs `script` as a shell reads a pasted command, and gives what it printed. Not execFileSync: the simulator that
+ * answers the app runs in this process, and must go on turning while the command waits for its answer.
+ */
+async function shell(script: string): Promise<string> {
+  const child = spawn('sh', ['-s'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  child.stdin.end(script);
+  const code = await exited;
+  if (code !== 0) throw new Error(`sh exited with ${code}: ${out}`);
+  return out;
+}
+
+/** Whether this machine has a curl to run the copied command with (`command -v curl`). */
+function hasCurl(): boolean {
+  try {
+    execFileSync('sh', ['-c', 'command -v curl'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 test('Logs: with debug logging turned on in Settings, a request opens to its full record', async ({ page, tray }) => {
   await addAccount(page, tray.sim.addUser(), 'Logger');
@@ -12,6 +38,14 @@ test('Logs: with debug logging turned on in Settings, a request opens to its ful
   let dialog = page.getByRole('dialog', { name: /^Request req_/ });
   await expect(dialog.getByText('No debug record: debug logging was off when this request ran')).toBeVisible();
   await expect(dialog.getByText('claude-sonnet-4-6', { exact: false }).first()).toBeVisible();
+  // Its row's facts copy as text, for a bug report.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await dialog.getByRole('button', { name: 'Copy summary' }).click();
+  await expect(dialog.getByRole('button', { name: 'Copy summary' })).toContainText('Copied');
+  const summary = await page.evaluate(() => navigator.clipboard.readText());
+  expect(summary).toMatch(/^Request req_\S+\nStarted: /);
+  expect(summary).toContain('\nModel: claude-sonnet-4-6');
+  expect(summary).toContain('\nStatus: 200\n');
   await page.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
 
@@ -50,6 +84,84 @@ test('Logs: with debug logging turned on in Settings, a request opens to its ful
   await screenshot(page, 'logs-record-events');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
+});
+
+test('Logs: a request copies as its record, and as a curl command that sends it to the app again', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Replayed');
+  await goTo(page, 'Settings');
+  await page.getByRole('switch', { name: 'Debug logging' }).click();
+  await expect(page.getByRole('switch', { name: 'Debug logging' })).toBeChecked();
+
+  // Through the beta endpoint, as Claude Code sends it: `?beta=true` and an anthropic-beta header. The text has what
+  // a shell would take for its own.
+  const text = "It's $HOME `id` $(id) !! !$ héllo 日本語 🎉";
+  await tray.client().beta.messages.create(
+    {
+      model: 'claude-sonnet-4-6',
+      max_tokens: 64,
+      betas: ['context-management-2025-06-27'],
+      messages: [{ role: 'user', content: text }],
+    },
+    { query: { beta: 'true' } },
+  );
+  await goTo(page, 'Logs');
+  const rows = page.getByRole('button', { name: /^Open request req_/ });
+  await expect(rows).toHaveCount(1);
+  const requestId = /^Open request (\S+)/.exec((await rows.first().getAttribute('aria-label')) ?? '')![1]!;
+  await rows.first().click();
+  const dialog = page.getByRole('dialog', { name: `Request ${requestId}` });
+  await expect(dialog.getByLabel('Incoming body')).toContainText(text);
+
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await dialog.getByRole('button', { name: 'Copy record' }).click();
+  await expect(dialog.getByRole('button', { name: 'Copy record' })).toContainText('Copied');
+  const record = JSON.parse(await page.evaluate(() => navigator.clipboard.readText())) as {
+    requestId: string;
+    incoming: { path: string; body: { messages: Array<{ content: string }> } };
+  };
+  expect(record.requestId).toBe(requestId);
+  expect(record.incoming.path).toBe('/v1/messages?beta=true');
+  expect(record.incoming.body.messages[0]!.content).toBe(text);
+
+  await dialog.getByRole('button', { name: 'Copy as curl' }).click();
+  await expect(dialog.getByRole('button', { name: 'Copy as curl' })).toContainText('Copied');
+  const command = await page.evaluate(() => navigator.clipboard.readText());
+  expect(command.split('\n')[0]).toBe(`curl '${tray.proxyUrl}/v1/messages?beta=true' \\`);
+  expect(command).toContain("-H 'anthropic-beta: context-management-2025-06-27'");
+  expect(command).toMatch(/^ {2}-H 'anthropic-version: \d{4}-\d{2}-\d{2}' \\$/m); // the SDK's own
+  expect(command).not.toMatch(/x-api-key|authorization/i);
+
+  // In a tray popover's width both copies, and what the hint says, stay inside the dialog, which does not scroll
+  // sideways (its code blocks scroll in their own boxes).
+  await page.setViewportSize({ width: 360, height: 800 });
+  expect(await dialog.evaluate((el) => el.scrollWidth - el.clientWidth)).toBe(0);
+  const box = (await dialog.boundingBox())!;
+  expect(box.x + box.width).toBeLessThanOrEqual(360);
+  for (const name of ['Copy record', 'Copy as curl']) {
+    const button = (await dialog.getByRole('button', { name }).boundingBox())!;
+    expect(button.x + button.width, `${name}'s right edge`).toBeLessThanOrEqual(box.x + box.width);
+  }
+  const hint = (await dialog.getByText(/^Copy as curl sends/).boundingBox())!;
+  expect(hint.x + hint.width).toBeLessThanOrEqual(box.x + box.width);
+  await screenshot(page, 'logs-record-copies-narrow');
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  test.skip(!hasCurl(), 'no curl on this machine: the command was checked as text only');
+  // The command as pasted into a shell, with the real curl; a function in front adds only the status to its output.
+  const out = await shell(`curl() { command curl -sS -w '\n%{http_code}' "$@"; }\n${command}`);
+  const status = out.slice(out.lastIndexOf('\n') + 1);
+  const answer = JSON.parse(out.slice(0, out.lastIndexOf('\n'))) as { type: string; content: Array<{ text: string }> };
+  expect(status).toBe('200');
+  expect(answer.type).toBe('message');
+  expect(answer.content[0]!.text).toBe('Hello from the Orchids simulator.');
+  // The app served it as a request of its own, with the same body.
+  await expect(rows).toHaveCount(2);
+  await rows.first().click();
+  await expect(page.getByRole('dialog', { name: /^Request req_/ }).getByLabel('Incoming body')).toContainText(text);
 });
 
 test('Logs: Pause holds new requests and counts them; filters narrow the list', async ({ page, tray }) => {

@@ -178,6 +178,8 @@ describe('the shared pipeline behind the OpenAI routes', () => {
     const row = stack.core.internals.historyRepo.get(requestId)!;
     const record = (await stack.core.internals.debugLogs.read(row.debugLog!))!;
     expect(record.incoming.body).toEqual(body);
+    // The path it came in on, for the window's Copy as curl to send it to the same route again.
+    expect(record.incoming.path).toBe('/v1/chat/completions');
     expect(record.summary).toMatchObject({ api: 'openai-chat', stream: true, status: 200 });
     expect(record.client.map((c) => c.frame).join('')).toBe(raw);
   });

@@ -12,9 +12,13 @@ function summary(): RequestReport {
 }
 
 /** A finished trace whose upstream attempts sent `bodies`, one attempt each. */
-function traced(bodies: Buffer[], headers: Record<string, unknown> = { 'content-type': 'application/json' }) {
+function traced(
+  bodies: Buffer[],
+  headers: Record<string, unknown> = { 'content-type': 'application/json' },
+  path?: string,
+) {
   const trace = new DebugTrace('req_line1', debugFileName(STARTED, 'req_line1'), STARTED, () => STARTED + 2);
-  trace.incoming(headers, { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] });
+  trace.incoming(headers, { model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] }, path);
   for (const body of bodies) {
     trace.upstreamRequest('sse-a', 'http://127.0.0.1:9/agent', { authorization: 'Bearer [redacted]' }, body, 1);
     trace.upstreamResponse(200, { 'content-type': 'text/event-stream', 'set-cookie': '__session=abcdefgh' });
@@ -75,6 +79,14 @@ describe('a debug record as one line', () => {
       '',
       '   ',
     ]);
+  });
+
+  it('keeps the path the request came in on, with its query, first in `incoming`, redacted like the rest', () => {
+    const line = recordLine(traced([Buffer.from('{}')], {}, `/v1/messages?beta=true&note=${FAKE_KEY}`), []);
+    expect(line).toContain('"incoming":{"path":"/v1/messages?beta=true&note=[redacted-key]","headers":{}');
+    expect(JSON.parse(line).incoming.path).toBe('/v1/messages?beta=true&note=[redacted-key]');
+    // A record without one (a test's trace; records from before) has no member at all, as JSON.stringify leaves it.
+    expect(JSON.parse(recordLine(traced([]), [])).incoming).not.toHaveProperty('path');
   });
 
   it("redacts the request's headers in the line without changing the request's own headers object", () => {

@@ -31,6 +31,7 @@ export interface DebugRecord extends DebugRecordView {
 export class DebugTrace implements RequestTrace {
   private incomingHeaders: Record<string, unknown> = {};
   private incomingBody: unknown;
+  private incomingPath: string | undefined;
   private readonly attempts: UpstreamAttemptRecord[] = [];
   private readonly frames: Array<{ t: number; frame: string }> = [];
 
@@ -41,9 +42,10 @@ export class DebugTrace implements RequestTrace {
     private readonly now: () => number = Date.now,
   ) {}
 
-  incoming(headers: Record<string, unknown>, body: unknown): void {
+  incoming(headers: Record<string, unknown>, body: unknown, path?: string): void {
     this.incomingHeaders = headers;
     this.incomingBody = body;
+    this.incomingPath = path;
   }
 
   upstreamRequest(
@@ -89,7 +91,7 @@ export class DebugTrace implements RequestTrace {
       requestId: this.requestId,
       file: this.file,
       summary,
-      incoming: { headers: this.incomingHeaders, body: this.incomingBody },
+      incoming: { path: this.incomingPath, headers: this.incomingHeaders, body: this.incomingBody },
       upstream: this.attempts,
       client: this.frames,
     };

@@ -13,7 +13,8 @@ export function recordLine(record: DebugRecord, secrets: readonly string[]): str
   let line =
     `{"version":${record.version},"requestId":${JSON.stringify(record.requestId)},` +
     `"file":${JSON.stringify(record.file)},"summary":${JSON.stringify(record.summary)},` +
-    `"incoming":{"headers":${JSON.stringify(redactHeaders(incoming.headers))}`;
+    `"incoming":{${incoming.path === undefined ? '' : `"path":${JSON.stringify(incoming.path)},`}` +
+    `"headers":${JSON.stringify(redactHeaders(incoming.headers))}`;
   if (incoming.body !== undefined) line += `,"body":${valueJson(incoming.body)}`;
   line += '},"upstream":[';
   for (let i = 0; i < record.upstream.length; i++) line += (i > 0 ? ',' : '') + attemptJson(record.upstream[i]!);

@@ -71,7 +71,7 @@ export class MessagesProxy {
     const stream = request.stream === true;
     const upstreamModel = mapModel(request.model, deps.modelMap());
     const trace = deps.observer.trace(requestId, receivedAt);
-    trace?.incoming(req.headers, options.incoming ?? request);
+    trace?.incoming(req.headers, options.incoming ?? request, req.url);
     const start: RequestStart = {
       requestId,
       startedAt: receivedAt,

@@ -26,7 +26,7 @@ export interface RequestReport extends Omit<FinishedRequest, 'debugLog' | 'stopR
 
 /** Full detail of one request for the debug log; only created while debug logging is on. */
 export interface RequestTrace {
-  incoming(headers: Record<string, unknown>, body: unknown): void;
+  incoming(headers: Record<string, unknown>, body: unknown, path?: string): void;
   upstreamRequest(
     protocol: UpstreamProtocol,
     url: string,

@@ -22,10 +22,12 @@ interface CopyButtonProps {
   text: string;
   /** What is copied, for the accessible name: "Copy base URL". */
   what: string;
+  /** The button's own text, where "Copy" alone would not say which of several copies it makes. */
+  label?: string;
   className?: string;
 }
 
-export function CopyButton({ text, what, className }: CopyButtonProps) {
+export function CopyButton({ text, what, label, className }: CopyButtonProps) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(timer.current), []);
@@ -35,6 +37,7 @@ export function CopyButton({ text, what, className }: CopyButtonProps) {
     clearTimeout(timer.current);
     timer.current = setTimeout(() => setState('idle'), 2000);
   };
+  const shown = state === 'copied' ? 'Copied' : state === 'failed' ? 'Select & copy' : (label ?? 'Copy');
   return (
     <button
       type="button"
@@ -42,10 +45,19 @@ export function CopyButton({ text, what, className }: CopyButtonProps) {
       aria-label={`Copy ${what}`}
       onClick={() => void onClick()}
     >
-      {/* Fixed width so the label change never moves the layout. */}
-      <span className="copy-label" aria-live="polite">
-        {state === 'copied' ? 'Copied' : state === 'failed' ? 'Select & copy' : 'Copy'}
-      </span>
+      {/* Fixed width so the label change never moves the layout: at least "Copy"'s, or the whole label's. */}
+      {label ? (
+        <span className="copy-label-stack">
+          <span className="copy-label-sizer" aria-hidden="true">
+            {label}
+          </span>
+          <span aria-live="polite">{shown}</span>
+        </span>
+      ) : (
+        <span className="copy-label" aria-live="polite">
+          {shown}
+        </span>
+      )}
     </button>
   );
 }

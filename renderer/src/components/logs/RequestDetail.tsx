@@ -1,10 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { errorMessage, useApi, type DebugRecordView, type HistoryView } from '../../lib/api';
+import { curlReplay } from '../../lib/curl-command';
+import { useLive } from '../../lib/live';
 import { href } from '../../lib/route';
+import { CopyButton } from '../CopyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
 import { RecordSections } from './RecordSections';
-import { RowSummary } from './RowSummary';
+import { RowSummary, rowSummaryText } from './RowSummary';
 
 type Loaded = { row: HistoryView | null; record: DebugRecordView | null };
 
@@ -66,16 +69,71 @@ function RequestBody({ requestId, accountName }: { requestId: string; accountNam
           <span className="spinner" aria-hidden="true" /> Loading the request…
         </p>
       ) : null}
-      {loaded?.record ? <RecordSections record={loaded.record} accountName={accountName} /> : null}
+      {loaded?.record ? (
+        <>
+          <RecordCopies record={loaded.record} />
+          <RecordSections record={loaded.record} accountName={accountName} />
+        </>
+      ) : null}
       {loaded && !loaded.record ? (
         <>
           <p className="note" role="note">
             {whyNoRecord(loaded.row)}
           </p>
-          {loaded.row ? <RowSummary row={loaded.row} accountName={accountName} /> : null}
+          {loaded.row ? (
+            <>
+              <div className="button-row">
+                <CopyButton text={rowSummaryText(loaded.row, accountName)} what="summary" label="Copy summary" />
+              </div>
+              <RowSummary row={loaded.row} accountName={accountName} />
+            </>
+          ) : null}
         </>
       ) : null}
     </>
+  );
+}
+
+/**
+ * The record to take elsewhere: as the app stored it (the writer redacted it before it reached the disk; nothing
+ * is added here), and as a curl command that sends its request to this app again, to tell the account, the
+ * upstream and the request apart.
+ */
+function RecordCopies({ record }: { record: DebugRecordView }) {
+  const { status } = useLive();
+  const url = status?.url;
+  const apiKeySet = status?.apiKeySet ?? false;
+  // Worked out once per record, not on every status the window is pushed: a record can be megabytes.
+  const json = useMemo(() => JSON.stringify(record, null, 2), [record]);
+  const replay = useMemo(
+    () =>
+      url === undefined
+        ? { command: null, reason: 'the proxy’s address is not known yet.' }
+        : curlReplay(record, { url, apiKeySet }),
+    [record, url, apiKeySet],
+  );
+  return (
+    <div className="record-copies">
+      <div className="button-row">
+        <CopyButton text={json} what="record" label="Copy record" />
+        {replay.command !== null ? <CopyButton text={replay.command} what="as curl" label="Copy as curl" /> : null}
+      </div>
+      {replay.command === null ? (
+        <p className="hint" role="note">
+          No Copy as curl: {replay.reason}
+        </p>
+      ) : (
+        <p className="hint">
+          Copy as curl sends this request’s body to this app again
+          {apiKeySet ? (
+            <>
+              , with the API key from <code>$ORCHIDS_TRAY_API_KEY</code> (set it in the shell first)
+            </>
+          ) : null}
+          . {replay.caveat}
+        </p>
+      )}
+    </div>
   );
 }
 

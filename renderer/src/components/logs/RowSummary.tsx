@@ -8,14 +8,11 @@ export const API_LABEL: Record<HistoryView['api'], string> = {
   'openai-responses': 'Responses',
 };
 
-/** A request's facts as a definition list: the history row, or a debug record's summary. */
-export function RowSummary({
-  row,
-  accountName,
-}: {
-  row: Omit<FinishedRequest, 'debugLog'>;
-  accountName: (id: number | null, asThen?: string | null) => string;
-}) {
+type Row = Omit<FinishedRequest, 'debugLog'>;
+type AccountName = (id: number | null, asThen?: string | null) => string;
+
+/** A request's facts as label and value, as the window shows them. */
+function summaryItems(row: Row, accountName: AccountName): Array<[string, string]> {
   const items: Array<[string, string]> = [
     ['Started', formatDateTime(row.startedAt)],
     // Debug records written before the API was recorded have none.
@@ -33,9 +30,20 @@ export function RowSummary({
     ['Accounts tried', row.accountsTried.length ? row.accountsTried.map((id) => accountName(id)).join(' → ') : '—'],
   ];
   if (row.errorType) items.push(['Error', `${row.errorType}: ${row.errorMessage ?? ''}`]);
+  return items;
+}
+
+/** The same facts as text, one a line under the request's id: what Copy puts on the clipboard for a bug report. */
+export function rowSummaryText(row: Row, accountName: AccountName): string {
+  const lines = summaryItems(row, accountName).map(([k, v]) => `${k}: ${v}`);
+  return `Request ${row.requestId}\n${lines.join('\n')}\n`;
+}
+
+/** A request's facts as a definition list: the history row, or a debug record's summary. */
+export function RowSummary({ row, accountName }: { row: Row; accountName: AccountName }) {
   return (
     <dl className="kv">
-      {items.map(([k, v]) => (
+      {summaryItems(row, accountName).map(([k, v]) => (
         <div key={k} className="kv-item">
           <dt>{k}</dt>
           <dd>{v}</dd>
