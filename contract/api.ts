@@ -17,6 +17,7 @@ import type {
   DebugRecordResult,
   ExportResult,
   GeneratedApiKey,
+  Health,
   InstallTokenRotated,
   HistoryView,
   ImportResult,
@@ -53,6 +54,8 @@ export interface Results {
   'history:query': HistoryView[];
   'history:record': DebugRecordResult;
   'proxy:status': ProxyStatus;
+  /** What `GET /health` answers, for the window's Diagnostics (read while it is open; never pushed). */
+  'proxy:health': Health;
   'proxy:pause': ProxyStatus;
   'proxy:resume': ProxyStatus;
 }

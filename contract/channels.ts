@@ -24,6 +24,7 @@ export const CHANNELS = [
   'history:query',
   'history:record',
   'proxy:status',
+  'proxy:health',
   'proxy:pause',
   'proxy:resume',
 ] as const;

@@ -56,6 +56,7 @@ export const INVOKE = {
   }),
   'history:record': z.object({ requestId: z.string().regex(/^req_[A-Za-z0-9]{1,64}$/) }),
   'proxy:status': z.undefined(),
+  'proxy:health': z.undefined(),
   'proxy:pause': z.undefined(),
   'proxy:resume': z.undefined(),
   // A channel without a schema, or a schema without a channel, fails to compile here.

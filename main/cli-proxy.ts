@@ -1,6 +1,6 @@
+import { clerkClockLine, wsPoolLine } from '../contract/diagnostics';
 import { servingWords } from '../contract/serving';
 import type { ProxyStatus, UpstreamHealth } from '../contract/views';
-import { describeServerClock } from './core/clerk/server-clock';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
@@ -36,16 +36,7 @@ function printStatus(status: ProxyStatus, out: Line): void {
 
 /** What a person debugging slow requests or 401s needs besides the log (the same figures as /health's `upstream`). */
 function printUpstream({ ws, clerkClockOffsetSeconds }: UpstreamHealth, out: Line): void {
-  out(
-    `WebSocket pool: ${ws.open} open (${ws.idle} idle), ${count(ws.dials, 'dial')}, ${count(ws.reuses, 'reuse')}, ` +
-      `${count(ws.retries, 'retry', 'retries')}, ${count(ws.strays, 'stray')}`,
-  );
-  if (clerkClockOffsetSeconds !== 0) {
-    const words = describeServerClock('Clerk', clerkClockOffsetSeconds * 1000);
-    out(`${words[0]!.toUpperCase()}${words.slice(1)}.`);
-  }
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+  out(wsPoolLine(ws));
+  const clock = clerkClockLine(clerkClockOffsetSeconds);
+  if (clock) out(clock);
 }

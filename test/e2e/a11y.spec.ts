@@ -40,6 +40,10 @@ test('every control in every view has an accessible name', async ({ page, tray }
     await expect(page.getByRole('heading', { level: 1, name: view })).toBeFocused(); // focus follows navigation
     expect(await unnamedControls(page), `unnamed controls in ${view}`).toEqual([]);
   }
+  await goTo(page, 'Overview');
+  await page.getByRole('button', { name: 'Diagnostics', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Copy diagnostics' })).toBeVisible();
+  expect(await unnamedControls(page), 'unnamed controls in the open Diagnostics').toEqual([]);
   await goTo(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
   expect(await unnamedControls(page), 'unnamed controls in the Add account dialog').toEqual([]);

@@ -150,6 +150,11 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], width: number
         .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
       expect.soft(rows, `rows of setup tabs at ${label}`).toBe(1);
     }
+    // Diagnostics open: its long lines (the data folder, the pool's counters) wrap inside the card.
+    await page.getByRole('button', { name: 'Diagnostics', exact: true }).click();
+    await expect(page.getByRole('list', { name: 'Diagnostics figures' })).toBeVisible();
+    const open = await page.evaluate(measure, MODEL_IDS);
+    expect.soft(open.problems, `Overview with Diagnostics open at ${label}`).toEqual([]);
   }
   if (view === 'Logs') {
     const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });

@@ -117,6 +117,12 @@ describe('the contract over HTTP (headless)', () => {
     expect(refused.headers['x-should-retry']).toBe('false');
     expect(((await refused.body.json()) as any).error.message).toMatch(/paused.*npm run cli -- proxy resume/);
     expect((await call('proxy:resume', undefined, auth)).json.value.paused).toBe(false);
+    // The window's Diagnostics reads the same object /health gives a monitor, figures and all.
+    const health = (await call('proxy:health', undefined, auth)).json.value;
+    const route = (await (await request(`${stack.url}/health`)).body.json()) as any;
+    expect(Object.keys(health).sort()).toEqual(Object.keys(route).sort());
+    expect(health).toMatchObject({ status: 'ok', version: paused.json.value.version, upstream: route.upstream });
+    expect(health.server.connections.open).toBeGreaterThan(0);
   });
 
   it('streams live events to an authorised client', async () => {

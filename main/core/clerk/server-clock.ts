@@ -1,3 +1,5 @@
+import { describeClockOffset } from '../../../contract/diagnostics';
+
 /**
  * How far Clerk's clock runs from this machine's. A session JWT's `exp` is Clerk's time, and this machine's clock can
  * be minutes off (a VM, or WSL after its host slept). Ahead, a 60 s token looks expired on arrival: every request
@@ -26,18 +28,9 @@ export function observeServerDate(header: string | string[] | undefined, receive
   return Math.abs(offsetMs - before) >= SKEW_IGNORED_MS;
 }
 
-/**
- * The offset in words, for the log; `offset` is for a process that has the figure from the app (`proxy status`),
- * so that both say it alike.
- */
-export function describeServerClock(server: string, offset = offsetMs): string {
-  if (offset === 0) return `this machine's clock agrees with ${server}'s`;
-  const seconds = Math.round(Math.abs(offset) / 1000);
-  const amount = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
-  return (
-    `this machine's clock runs ${amount} ${offset < 0 ? 'ahead of' : 'behind'} ${server}'s; ` +
-    'token lifetimes are read on its clock'
-  );
+/** This process's offset in words, for the log: the same words `proxy status` and the window's Diagnostics use. */
+export function describeServerClock(server: string): string {
+  return describeClockOffset(server, offsetMs);
 }
 
 /** Clerk's time minus this machine's, in ms, as last observed (0 when within a few seconds). */

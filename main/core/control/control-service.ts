@@ -61,6 +61,7 @@ export function createHandlers(core: ControlFacade, options: ControlOptions = {}
     'history:query': (query) => core.history.query(query),
     'history:record': ({ requestId }) => core.history.record(requestId),
     'proxy:status': () => core.proxy.status(),
+    'proxy:health': () => core.proxy.health(),
     'proxy:pause': () => core.proxy.pause(),
     'proxy:resume': () => core.proxy.resume(),
   };

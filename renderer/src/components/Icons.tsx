@@ -75,3 +75,10 @@ export const DarkThemeIcon = () => (
     <path d="M16.5 12.3A6.8 6.8 0 0 1 7.7 3.5a6.8 6.8 0 1 0 8.8 8.8Z" />
   </Icon>
 );
+
+/** A disclosure's arrow: points right while closed; CSS turns it down while `aria-expanded` is true. */
+export const DisclosureIcon = () => (
+  <Icon>
+    <path d="M8 5l5 5-5 5" />
+  </Icon>
+);

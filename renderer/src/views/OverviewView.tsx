@@ -3,6 +3,7 @@ import { servingWords } from '../../../contract/serving';
 import { useCallback, useEffect, useState } from 'react';
 import { BusyButton } from '../components/BusyButton';
 import { CopyButton } from '../components/CopyButton';
+import { DiagnosticsCard } from '../components/DiagnosticsCard';
 import { RequestsChart } from '../components/RequestsChart';
 import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
@@ -29,6 +30,7 @@ export function OverviewView() {
         <ProxyCard />
         <TrafficCard />
         <AccountCountsCard />
+        <DiagnosticsCard />
       </div>
     </>
   );
