@@ -1,4 +1,5 @@
 import type { Events, OrchidsApi } from '../contract/api';
+import { historyCsv } from '../contract/history-csv';
 import type { FinishedRequest } from '../contract/views';
 import type { CliConnection } from './cli-connection';
 
@@ -37,6 +38,21 @@ export async function printHistory(api: OrchidsApi, limit: number, out: Line): P
   const label = (id: number, asThen: string | null): string =>
     `#${id} ${names.get(id) ?? (asThen ? `${asThen} (removed)` : '(removed)')}`;
   for (const row of rows) out(formatRequest(row, (id) => (id === null ? '' : label(id, row.accountName))));
+}
+
+/**
+ * History for a script or a spreadsheet, newest first: `json` is one array of the rows as the contract's HistoryView
+ * has them; `csv` is the file the Logs view's Export CSV writes. Only the data goes to `out`.
+ */
+export async function exportHistory(api: OrchidsApi, limit: number, format: 'json' | 'csv', out: Line): Promise<void> {
+  const rows = await api.history.query({ limit });
+  if (format === 'json') {
+    out(JSON.stringify(rows, null, 2));
+    return;
+  }
+  const names = new Map((await api.accounts.list()).map((a) => [a.id, a.name]));
+  // `out` ends the text with its own newline: the last record's CRLF is left to it.
+  out(historyCsv(rows, names).replace(/\r\n$/, ''));
 }
 
 export async function printRecord(api: OrchidsApi, requestId: string, out: Line): Promise<boolean> {

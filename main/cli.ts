@@ -6,7 +6,7 @@ import { SettingError } from './core/settings/settings-service';
 import { accounts } from './cli-accounts';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
-import { followLogs, printHistory, printRecord } from './cli-logs';
+import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
 import { CommandError, UsageError, type Line } from './cli-errors';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
@@ -24,7 +24,8 @@ const usage = (env: NodeJS.ProcessEnv, site = siteOf(env)): string =>
   npm run cli -- accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
                                                       one short real request: does the account (or each enabled
                                                       one) work, and over what
-  npm run cli -- logs [--limit <n>]                   recent requests, from history
+  npm run cli -- logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
+                                                      first; --csv: a spreadsheet's file (RFC 4180, UTC times)
   npm run cli -- logs show <request-id>               one request's debug record (or history row)
   npm run cli -- logs --follow                        live: one line per request from the running app
   npm run cli -- settings list [--json]
@@ -64,6 +65,7 @@ export async function runCli(
       name: { type: 'string' },
       weight: { type: 'string' },
       json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
       follow: { type: 'boolean', short: 'f', default: false },
       limit: { type: 'string' },
       protocol: { type: 'string' },
@@ -85,13 +87,20 @@ export async function runCli(
     throw new UsageError(`Unknown proxy command "${command ?? ''}".`);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
   if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);
+  if (group === 'logs') checkLogsFormat(command, values);
   const connection = connectCli(env, note);
   try {
     // `accounts test` alone may answer 1: the account does not work, which a script can act on.
     if (group === 'accounts') return (await accounts(connection.api, command, rest, values, out, note)) ?? 0;
     else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
     else if (group === 'logs')
-      await logs(connection, command, rest, { follow: values.follow ?? false, limit: values.limit }, out);
+      await logs(
+        connection,
+        command,
+        rest,
+        { follow: values.follow ?? false, limit: values.limit, json: values.json ?? false, csv: values.csv ?? false },
+        out,
+      );
     else if (group === 'dashboard') await printDashboardLink(connection, out);
     else if (group === 'proxy') await proxyCommand(connection, command, out);
     else await rotateInstallToken(connection, out);
@@ -101,11 +110,19 @@ export async function runCli(
   }
 }
 
+/** A script reading stdout must get one format and nothing else, so the mixes are refused rather than guessed. */
+function checkLogsFormat(command: string | undefined, flags: { json?: boolean; csv?: boolean; follow?: boolean }) {
+  if (flags.json && flags.csv) throw new UsageError('logs takes --json or --csv, not both.');
+  const format = flags.json ? '--json' : flags.csv ? '--csv' : null;
+  if (format && command === 'show') throw new UsageError(`logs show prints JSON already; it takes no ${format}.`);
+  if (format && flags.follow) throw new UsageError(`logs --follow prints lines as they come; it takes no ${format}.`);
+}
+
 async function logs(
   connection: CliConnection,
   command: string | undefined,
   args: string[],
-  flags: { follow: boolean; limit?: string },
+  flags: { follow: boolean; limit?: string; json: boolean; csv: boolean },
   out: Line,
 ): Promise<void> {
   if (command === 'show') {
@@ -123,7 +140,8 @@ async function logs(
   const limit = flags.limit === undefined ? 30 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
     throw new UsageError('--limit takes a number from 1 to 1000.');
-  await printHistory(connection.api, limit, out);
+  if (flags.json || flags.csv) await exportHistory(connection.api, limit, flags.json ? 'json' : 'csv', out);
+  else await printHistory(connection.api, limit, out);
 }
 
 if (require.main === module) {

@@ -3,9 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
+import { UsageError } from '../../main/cli-errors';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { creditsExhausted } from '../sim/steps';
+import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
+import type { HistoryView } from '../../contract/views';
+import { parseCsv } from '../helpers/csv';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { buildEntryPoints, ROOT } from '../helpers/processes';
@@ -342,6 +346,59 @@ describe('npm run cli -- logs', () => {
     expect(history.out).toContain(requestId);
     const shown = await cli(envFor(stack.dataDir, stack.sim), 'logs', 'show', requestId);
     expect(JSON.parse(shown.out)).toMatchObject({ history: { requestId, status: 200 } });
+  });
+
+  it('--json and --csv print the same rows, newest first, from the data folder, and --limit cuts both', async () => {
+    stack = await startStack({ accounts: 1, sim: ROTATING });
+    expect(await hiStatus(stack.url)).toBe(200);
+    stack.sim.enqueue({ steps: creditsExhausted('Out of credits, "really"\nfor now') });
+    expect(await hiStatus(stack.url)).toBeGreaterThanOrEqual(400);
+    const { dataDir } = stack;
+    // The app is gone: the CLI reads the data folder itself, as after a day's work.
+    await stack.stop();
+    stack = undefined;
+    sim = await OrchidsSimulator.start(ROTATING);
+    const env = envFor(dataDir, sim);
+
+    const json = await cli(env, 'logs', '--json');
+    const rows = JSON.parse(json.out) as HistoryView[];
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.status).toBeGreaterThanOrEqual(400);
+    expect(rows[0]!.errorMessage).toBeTruthy();
+    expect(rows[1]).toMatchObject({ status: 200, model: 'claude-sonnet-4-6', inputTokens: 12, outputTokens: 7 });
+    expect(rows[0]!.id).toBeGreaterThan(rows[1]!.id);
+
+    const csv = await cli(env, 'logs', '--csv');
+    expect(csv.code).toBe(0);
+    // The CLI's line writer ends the text: the last record ends in its newline rather than CRLF.
+    const records = parseCsv(`${csv.out}\r\n`);
+    expect(records[0]).toEqual(HISTORY_CSV_HEADER);
+    expect(records).toHaveLength(3);
+    const at = (record: string[], column: string) => record[HISTORY_CSV_HEADER.indexOf(column)];
+    for (const [i, row] of rows.entries()) {
+      const record = records[i + 1]!;
+      expect(at(record, 'request_id')).toBe(row.requestId);
+      expect(at(record, 'time')).toBe(new Date(row.startedAt).toISOString());
+      expect(at(record, 'status')).toBe(String(row.status));
+      expect(at(record, 'account')).toBe('Account 1');
+      expect(at(record, 'error_message')).toBe(row.errorMessage ?? '');
+      expect(at(record, 'input_tokens')).toBe(String(row.inputTokens));
+    }
+
+    const one = await cli(env, 'logs', '--csv', '--limit', '1');
+    expect(parseCsv(`${one.out}\r\n`).map((r) => at(r, 'request_id'))).toEqual(['request_id', rows[0]!.requestId]);
+    expect((JSON.parse((await cli(env, 'logs', '--json', '--limit', '1')).out) as HistoryView[]).length).toBe(1);
+  });
+
+  it('refuses --json with --csv, and either with --follow or show, before touching the data folder', async () => {
+    sim = await OrchidsSimulator.start(ROTATING);
+    const dataDir = tempDir();
+    const env = envFor(dataDir, sim);
+    await expect(cli(env, 'logs', '--json', '--csv')).rejects.toThrow('logs takes --json or --csv, not both.');
+    await expect(cli(env, 'logs', '--csv', '--follow')).rejects.toThrow(/^logs --follow .* takes no --csv\.$/);
+    await expect(cli(env, 'logs', 'show', 'req_x', '--json')).rejects.toThrow(/^logs show .* takes no --json\.$/);
+    await expect(cli(env, 'logs', '--json', '--follow')).rejects.toBeInstanceOf(UsageError);
+    expect(fs.readdirSync(dataDir)).toEqual([]);
   });
 
   it('--follow says clearly when the app is not running', async () => {

@@ -1,0 +1,69 @@
+/**
+ * History rows as CSV (RFC 4180), for a spreadsheet or a script: `npm run cli -- logs --csv` and the Logs view's
+ * Export CSV write the same file through this one function, so the two never drift apart. Pure: it runs in the CLI
+ * and in the page alike.
+ */
+import type { HistoryView } from './views';
+
+/**
+ * The label the Logs view shows for an account: its name now, or, once it is removed, the name history kept from
+ * when it served. Empty for a request no account served.
+ */
+export function historyAccountLabel(
+  id: number | null,
+  asThen: string | null,
+  currentNames: ReadonlyMap<number, string>,
+): string {
+  if (id === null) return '';
+  const current = currentNames.get(id);
+  if (current) return current;
+  return asThen ? `${asThen} (removed)` : `#${id}`;
+}
+
+type Cell = string | number | boolean | null;
+
+// Column order is the file's contract with whoever reads it: new columns go at the end. No debug record body, no
+// cookie, token or key: history holds none, and only these fields are written.
+const COLUMNS: ReadonlyArray<readonly [string, (row: HistoryView, account: string) => Cell]> = [
+  ['time', (r) => new Date(r.startedAt).toISOString()],
+  ['request_id', (r) => r.requestId],
+  ['api', (r) => r.api],
+  ['model', (r) => r.model],
+  ['upstream_model', (r) => r.upstreamModel],
+  ['stream', (r) => r.stream],
+  ['status', (r) => r.status],
+  ['account_id', (r) => r.accountId],
+  ['account', (_r, account) => account],
+  ['account_email', (r) => r.accountEmail],
+  ['input_tokens', (r) => r.inputTokens],
+  ['output_tokens', (r) => r.outputTokens],
+  ['first_byte_ms', (r) => r.firstByteMs],
+  ['duration_ms', (r) => r.durationMs],
+  ['retries', (r) => r.retries],
+  ['protocol', (r) => r.protocol],
+  ['stop_reason', (r) => r.stopReason],
+  ['error_type', (r) => r.errorType],
+  ['error_message', (r) => r.errorMessage],
+];
+
+export const HISTORY_CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name);
+
+/** One field: quoted only when it holds a comma, a quote, CR or LF; quotes inside doubled; null is empty. */
+export function csvField(value: Cell): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/**
+ * The whole file: a header row, then one record per row in the order given, each ended by CRLF as RFC 4180 says.
+ * `currentNames` maps account ids to their names now, as the Logs view labels them.
+ */
+export function historyCsv(rows: readonly HistoryView[], currentNames: ReadonlyMap<number, string>): string {
+  const lines = [HISTORY_CSV_HEADER.map(csvField).join(',')];
+  for (const row of rows) {
+    const account = historyAccountLabel(row.accountId, row.accountName, currentNames);
+    lines.push(COLUMNS.map(([, cell]) => csvField(cell(row, account))).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
