@@ -3,7 +3,35 @@
  * Export CSV write the same file through this one function, so the two never drift apart. Pure: it runs in the CLI
  * and in the page alike.
  */
-import type { HistoryView } from './views';
+import type { HistoryQuery, HistoryView } from './views';
+
+/** Rows the window reads for one export at most: a bound on memory and on how long the button stays busy. */
+export const HISTORY_EXPORT_CAP = 50_000;
+
+/** The most rows one `history:query` answers (schemas.ts). */
+const HISTORY_PAGE = 1000;
+
+/**
+ * Every row `where` matches, newest first, read a page at a time through `query` until none is left or `cap` rows
+ * are in; `capped` says older matching rows were left out.
+ */
+export async function collectHistory(
+  query: (q: HistoryQuery) => Promise<HistoryView[]>,
+  where: Omit<HistoryQuery, 'limit' | 'beforeId'>,
+  cap = HISTORY_EXPORT_CAP,
+  page = HISTORY_PAGE,
+): Promise<{ rows: HistoryView[]; capped: boolean }> {
+  const rows: HistoryView[] = [];
+  for (;;) {
+    const limit = Math.min(page, cap - rows.length);
+    const got = await query({ ...where, limit, beforeId: rows.at(-1)?.id });
+    rows.push(...got);
+    // One more row tells a history of exactly the cap from one the cap cut short.
+    if (rows.length >= cap)
+      return { rows, capped: (await query({ ...where, limit: 1, beforeId: rows.at(-1)!.id })).length > 0 };
+    if (got.length < limit) return { rows, capped: false };
+  }
+}
 
 /**
  * The label the Logs view shows for an account: its name now, or, once it is removed, the name history kept from

@@ -1,4 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
+import { parseCsv } from '../helpers/csv';
+import { creditsExhausted } from '../sim/orchids-simulator';
 import { addAccount, expect, goTo, screenshot, test } from './fixtures';
 
 /**
@@ -198,4 +202,56 @@ test('Logs: a failed request says why in its row, and the whole reason on hover 
   const reason = row.getByTitle(/^No Orchids account can take/);
   await expect(reason).toBeVisible();
   expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
+});
+
+test('Logs: Export CSV saves every request the filters match, as a file a strict CSV reader takes', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Exporter');
+  // One more than the list's first page (100): the export reads history, not the rows on screen.
+  await tray.send(101);
+  tray.sim.enqueue({ steps: creditsExhausted('Out of credits, "for now"') });
+  await expect(tray.send(1)).rejects.toThrow();
+  await goTo(page, 'Logs');
+  const rows = page.getByRole('button', { name: /^Open request req_/ });
+  await expect(rows).toHaveCount(100);
+
+  const exportCsv = async (): Promise<{ name: string; records: string[][] }> => {
+    const button = page.getByRole('button', { name: 'Export CSV' });
+    await expect(button).toHaveAttribute('title', /newest 50,000 at most .*e-mails/);
+    const [download] = await Promise.all([page.waitForEvent('download'), button.click()]);
+    const text = fs.readFileSync(await download.path(), 'utf8');
+    await expect(page.getByRole('button', { name: 'Export CSV' })).not.toHaveAttribute('aria-busy');
+    return { name: download.suggestedFilename(), records: parseCsv(text) };
+  };
+  const at = (record: string[], column: string) => record[HISTORY_CSV_HEADER.indexOf(column)];
+
+  await page.getByLabel('Outcome', { exact: true }).selectOption('error');
+  await expect(rows).toHaveCount(1);
+  const errors = await exportCsv();
+  expect(errors.name).toMatch(/^orchids-tray-history-\d{4}-\d{2}-\d{2}\.csv$/);
+  expect(errors.records[0]).toEqual(HISTORY_CSV_HEADER);
+  expect(errors.records).toHaveLength(2);
+  expect(Number(at(errors.records[1]!, 'status'))).toBeGreaterThanOrEqual(400);
+  expect(at(errors.records[1]!, 'error_type')).toBe('billing_error');
+  // The upstream's words come through whole: a comma and quotes inside one field.
+  expect(at(errors.records[1]!, 'error_message')).toContain(
+    'Last error: Orchids credits exhausted: Out of credits, "for now"',
+  );
+  await expect(page.getByRole('status').filter({ hasText: 'Exported 1 request.' })).toBeVisible();
+
+  await page.getByLabel('Outcome', { exact: true }).selectOption('ok');
+  await page.getByLabel('Account', { exact: true }).selectOption({ label: 'Exporter' });
+  await expect(rows).toHaveCount(100);
+  await expect(page.getByRole('button', { name: 'Load older requests' })).toBeVisible();
+  const ok = await exportCsv();
+  expect(ok.records).toHaveLength(1 + 101);
+  expect(new Set(ok.records.slice(1).map((r) => `${at(r, 'status')} ${at(r, 'account')} ${at(r, 'model')}`))).toEqual(
+    new Set(['200 Exporter claude-sonnet-4-6']),
+  );
+  await expect(page.getByRole('status').filter({ hasText: 'Exported 101 requests.' })).toBeVisible();
+  // Newest first, as the list shows them; the one beyond the list's page comes last.
+  const shown = await rows.evaluateAll((buttons) => buttons.map((b) => /req_\S+/.exec(b.ariaLabel ?? '')?.[0]));
+  expect(ok.records.slice(1, 101).map((r) => at(r, 'request_id'))).toEqual(shown);
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { csvField, HISTORY_CSV_HEADER, historyAccountLabel, historyCsv } from '../../contract/history-csv';
-import type { HistoryView } from '../../contract/views';
+import {
+  collectHistory,
+  csvField,
+  HISTORY_CSV_HEADER,
+  historyAccountLabel,
+  historyCsv,
+} from '../../contract/history-csv';
+import type { HistoryQuery, HistoryView } from '../../contract/views';
 import { parseCsv } from '../helpers/csv';
 
 const row = (over: Partial<HistoryView> = {}): HistoryView => ({
@@ -91,5 +97,38 @@ describe('historyAccountLabel', () => {
     expect(historyAccountLabel(2, 'Then', names)).toBe('Then (removed)');
     expect(historyAccountLabel(2, null, names)).toBe('#2');
     expect(historyAccountLabel(null, null, names)).toBe('');
+  });
+});
+
+describe('collectHistory', () => {
+  // History as the core answers it: newest first, filtered, older than beforeId, at most `limit` rows.
+  const stored = Array.from({ length: 23 }, (_, i) =>
+    row({ id: i + 1, requestId: `req_${i + 1}`, status: i % 3 ? 200 : 500 }),
+  );
+  const calls: HistoryQuery[] = [];
+  const query = async (q: HistoryQuery): Promise<HistoryView[]> => {
+    calls.push(q);
+    return stored
+      .filter((r) => (q.beforeId === undefined || r.id < q.beforeId) && (q.outcome !== 'error' || r.status >= 400))
+      .reverse()
+      .slice(0, q.limit);
+  };
+
+  it('reads every matching row page by page, newest first, with the filters on every page', async () => {
+    calls.length = 0;
+    const { rows, capped } = await collectHistory(query, { outcome: 'error' }, 100, 3);
+    expect(rows.map((r) => r.id)).toEqual([22, 19, 16, 13, 10, 7, 4, 1]);
+    expect(capped).toBe(false);
+    expect(calls.every((c) => c.outcome === 'error' && c.limit === 3)).toBe(true);
+    expect(calls.map((c) => c.beforeId)).toEqual([undefined, 16, 7]);
+  });
+
+  it('stops at the cap and says whether older rows were left out', async () => {
+    const cut = await collectHistory(query, {}, 10, 4);
+    expect(cut.rows.map((r) => r.id)).toEqual([23, 22, 21, 20, 19, 18, 17, 16, 15, 14]);
+    expect(cut.capped).toBe(true);
+    const exact = await collectHistory(query, {}, 23, 5);
+    expect(exact.rows).toHaveLength(23);
+    expect(exact.capped).toBe(false);
   });
 });

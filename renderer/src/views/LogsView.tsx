@@ -1,4 +1,6 @@
 import { useId, useState, type ReactNode } from 'react';
+import { historyAccountLabel } from '../../../contract/history-csv';
+import { ExportCsvButton, useExportCsv } from '../components/logs/ExportCsv';
 import { RequestDetail } from '../components/logs/RequestDetail';
 import { API_LABEL } from '../components/logs/RowSummary';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
@@ -10,14 +12,12 @@ export function LogsView() {
   const { accounts, status } = useLive();
   const [filters, setFilters] = useState<LogFilters>({ outcome: '', accountId: null, model: '' });
   const log = useRequestLog(filters);
+  const exporter = useExportCsv(filters);
   const [open, setOpen] = useState<string | null>(null);
-  // The account's name now, or, once it is removed, the name history kept from when it served.
-  const accountName = (id: number | null, asThen?: string | null): string => {
-    if (id === null) return '—';
-    const current = accounts?.find((a) => a.id === id)?.name;
-    if (current) return current;
-    return asThen ? `${asThen} (removed)` : `#${id}`;
-  };
+  // The account's name now, or, once it is removed, the name history kept from when it served: as Export CSV says it.
+  const names = new Map(accounts?.map((a) => [a.id, a.name]));
+  const accountName = (id: number | null, asThen?: string | null): string =>
+    id === null ? '—' : historyAccountLabel(id, asThen ?? null, names);
   const filtered = filters.outcome !== '' || filters.accountId !== null || filters.model !== '';
 
   return (
@@ -30,16 +30,19 @@ export function LogsView() {
             : 'Every request, newest first. Turn on debug logging in Settings to keep each request’s full record.'
         }
         actions={
-          // "Pause" alone read as pausing the proxy (the Overview's Pause proxy); the label already says the state, so
-          // no aria-pressed on top of it ("Resume, pressed" contradicts itself).
-          <button
-            type="button"
-            className="button"
-            title="Hold new requests out of the list while you read it; the proxy keeps serving them"
-            onClick={() => log.setPaused(!log.paused)}
-          >
-            {log.paused ? 'Resume list' : 'Pause list'}
-          </button>
+          <>
+            <ExportCsvButton exporter={exporter} />
+            {/* "Pause" alone read as pausing the proxy (the Overview's Pause proxy); the label already says the state,
+                so no aria-pressed on top of it ("Resume, pressed" contradicts itself). */}
+            <button
+              type="button"
+              className="button"
+              title="Hold new requests out of the list while you read it; the proxy keeps serving them"
+              onClick={() => log.setPaused(!log.paused)}
+            >
+              {log.paused ? 'Resume list' : 'Pause list'}
+            </button>
+          </>
         }
       />
       <LogFilterBar filters={filters} onChange={setFilters} models={log.models}>
@@ -55,6 +58,12 @@ export function LogsView() {
         </p>
       </LogFilterBar>
       <ErrorNote>{log.error}</ErrorNote>
+      <ErrorNote>{exporter.error}</ErrorNote>
+      {exporter.note ? (
+        <p className="muted small" role="status">
+          {exporter.note}
+        </p>
+      ) : null}
       {log.entries === null ? (
         <p className="muted" aria-busy="true">
           Loading requests…
