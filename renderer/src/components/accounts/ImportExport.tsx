@@ -2,6 +2,7 @@ import { useRef, useState, type ChangeEvent } from 'react';
 import { errorMessage, useApi, type ImportResult } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
+import { fileDate, saveFile } from '../../lib/save-file';
 import { BusyButton } from '../BusyButton';
 import { Dialog } from '../Dialog';
 import { ErrorNote } from '../ViewHeader';
@@ -99,14 +100,7 @@ export function ExportButton({ count }: { count: number }) {
   const [open, setOpen] = useState(false);
   const exporter = useAction(async () => {
     const { json } = await api.accounts.export();
-    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `orchids-tray-accounts-${new Date().toISOString().slice(0, 10)}.json`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(json, 'application/json', `orchids-tray-accounts-${fileDate()}.json`);
     setOpen(false);
   });
   return (

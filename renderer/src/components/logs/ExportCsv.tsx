@@ -4,6 +4,7 @@ import type { HistoryQuery } from '../../../../contract/views';
 import { useApi } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
+import { fileDate, saveFile } from '../../lib/save-file';
 import type { LogFilters } from '../../lib/useRequestLog';
 import { BusyButton } from '../BusyButton';
 
@@ -27,14 +28,7 @@ export function useExportCsv(filters: LogFilters) {
     };
     const { rows, capped } = await collectHistory((q) => api.history.query(q), where);
     const names = new Map((accounts ?? []).map((a) => [a.id, a.name]));
-    const url = URL.createObjectURL(new Blob([historyCsv(rows, names)], { type: 'text/csv' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `orchids-tray-history-${new Date().toISOString().slice(0, 10)}.csv`;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveFile(historyCsv(rows, names), 'text/csv', `orchids-tray-history-${fileDate()}.csv`);
     const count = `${rows.length.toLocaleString('en-US')} request${rows.length === 1 ? '' : 's'}`;
     setNote(
       capped
