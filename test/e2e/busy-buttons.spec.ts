@@ -164,3 +164,14 @@ test('a choice (Protocol) stays focused while it saves, ignores a change meanwhi
   await expect(protocol).toHaveValue('auto');
   expect(held.count()).toBe(1);
 });
+
+test('Export CSV stays focused and busy while it reads, reads once, and keeps focus when it fails', async ({
+  page,
+}) => {
+  await goTo(page, 'Logs');
+  // The list's own first read is done before the export's is held: only the export asks from here on.
+  await expect(page.getByText('Live', { exact: true })).toBeVisible();
+  const exportCsv = page.getByRole('button', { name: /^(Export CSV|Exporting…)$/ });
+  await pressWhileHeld(page, exportCsv, 'history:query');
+  await expect(exportCsv).toHaveText('Export CSV');
+});
