@@ -307,8 +307,6 @@ export interface ProxyStatus {
   /** Whether a request could be served now, and why not: the badge, the Overview and the tray word it alike. */
   serving: Serving;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
-  /** The same figures as `/health`'s, for `proxy status`. */
-  upstream: UpstreamHealth;
 }
 
 /**

@@ -21,10 +21,9 @@ export async function proxyCommand(connection: CliConnection, command: string | 
     printStatus(await proxy[command](), out);
     return;
   }
-  const status = await proxy.status();
-  printStatus(status, out);
-  // Only for `status`: pause and resume answer with what they changed.
-  printUpstream(status.upstream, out);
+  printStatus(await proxy.status(), out);
+  // Only for `status`: pause and resume answer with what they changed. The figures are /health's own.
+  printUpstream((await proxy.health()).upstream, out);
 }
 
 function printStatus(status: ProxyStatus, out: Line): void {

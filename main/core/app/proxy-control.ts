@@ -76,7 +76,6 @@ export class ProxyControl {
         pending: debugLogs.pending,
         dir: debugLogs.dir,
       },
-      upstream: this.upstream(),
     };
   }
 
