@@ -130,12 +130,19 @@ function toolResultBlock(block: ClientBlock): GenBToolResultBlock {
   return out;
 }
 
+/**
+ * Every field of the Go struct behind these entries is `omitempty` (§4.2): an empty id and a missing or null
+ * content were left out, where the block beside it keeps `"content":null`. An interface holding `""` or `[]` is not
+ * empty to Go, so those stay.
+ */
 function toolResultEntry(block: ClientBlock): GenBToolResult {
-  const entry = {} as GenBToolResult;
+  const entry: GenBToolResult = {};
   const name = nonEmpty(block['name']);
   if (name !== undefined) entry.Name = name;
-  entry.ToolUseID = stringOr(block['tool_use_id']);
-  entry.Content = toolResultContent(block);
+  const toolUseId = nonEmpty(block['tool_use_id']);
+  if (toolUseId !== undefined) entry.ToolUseID = toolUseId;
+  const content = toolResultContent(block);
+  if (content !== null) entry.Content = content;
   if (block['is_error'] === true) entry.IsError = true;
   if (block['has_input'] === true) entry.HasInput = true;
   return entry;
