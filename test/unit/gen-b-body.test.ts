@@ -278,7 +278,7 @@ describe('content blocks', () => {
     for (const message of body.messages) expect(Object.keys(message)).toEqual(['role', 'content']);
   });
 
-  it('thinking and redacted thinking keep only their type; other blocks only theirs', () => {
+  it('thinking and redacted_thinking keep only their own type; other blocks only theirs', () => {
     const blocks = [
       { type: 'thinking', thinking: 'SECRET-THOUGHT', signature: 'SIG' },
       { type: 'redacted_thinking', data: 'REDACTED-DATA' },
@@ -286,9 +286,10 @@ describe('content blocks', () => {
       { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
     ];
     const content = build(loose([{ role: 'assistant', content: blocks }])).messages[0]?.content;
+    // §4.3: every type but text, image, document, tool_use and tool_result becomes `{"type":<its type>}`.
     expect(content).toEqual([
       { type: 'thinking' },
-      { type: 'thinking' },
+      { type: 'redacted_thinking' },
       { type: 'server_tool_use' },
       { type: 'web_search_tool_result' },
     ]);

@@ -52,11 +52,11 @@ function toGenBBlock(block: ClientBlock): GenBBlock {
     case 'tool_use':
       return toolUseBlock(block);
     case 'thinking':
-    case 'redacted_thinking':
       // The spec's client sent only the type (§4.3, §10.18): the signature proves the text to Anthropic's own
-      // models, not to Orchids, and a redacted block's payload is opaque to anyone else.
+      // models, not to Orchids.
       return { type: 'thinking' };
     default:
+      // `redacted_thinking` included: the reference client sent it under its own type, payload dropped (§4.3).
       return { type: block.type };
   }
 }
