@@ -361,6 +361,18 @@ describe('StreamTranslator: end of turn', () => {
     expect(messageDelta(frames).usage).toEqual(expected);
   });
 
+  // Spec §5.5: each tokens-used (and finish.usage) carries the turn's running totals; a later one replaces the
+  // earlier, field by field, and nothing is summed.
+  it('takes a later usage report over an earlier one instead of adding them up', () => {
+    const { result } = run([
+      { kind: 'usage', usage: { inputTokens: 10, outputTokens: 5 } },
+      td('Hello'),
+      { kind: 'usage', usage: { inputTokens: 12, outputTokens: 20 } },
+      { kind: 'finish', reason: 'stop', usage: { outputTokens: 34 } },
+    ]);
+    expect(result.usage).toEqual({ input_tokens: 12, output_tokens: 34 });
+  });
+
   it('ignores everything after finish', () => {
     const { t, frames } = translator();
     t.start();
