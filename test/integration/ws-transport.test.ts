@@ -280,6 +280,8 @@ describe('WsTransport: dialling and reuse', () => {
     expect(upgrade.headers.cookie).toBe(COOKIE);
     expect(upgrade.headers.authorization).toBeUndefined();
     expect(upgrade.headers['sec-websocket-extensions']).toBeUndefined();
+    // Spec §3.3: no subprotocol either; the URL's token is the only addition to a plain upgrade.
+    expect(upgrade.headers['sec-websocket-protocol']).toBeUndefined();
   });
 
   it('adds the token with & when the URL already has a query, escaping it', async () => {
