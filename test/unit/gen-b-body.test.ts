@@ -440,6 +440,8 @@ describe('the real Claude Code request', () => {
     const parts = [...(req.system as TextBlock[]).map((b) => b.text.trim()), systemMessage];
     expect(parts.every((p) => p.length > 0)).toBe(true);
     expect(body.config.system).toBe(parts.join('\n\n'));
+    // Spec §4.5: from 9a041b5 the reference client kept `cc_entrypoint=…` in Claude Code's billing line verbatim.
+    expect(body.config.system).toContain('cc_entrypoint=sdk-cli');
   });
 
   it('sends no tools and follows thinking: adaptive', () => {
