@@ -9,7 +9,8 @@ export function genBWireObject(body: GenBBody, transport: GenBTransport): unknow
         messages: body.messages,
         model: body.modelName,
         modelName: body.modelName,
-        system: config.system,
+        // `omitempty` in the reference client's struct: no top-level system when the text is empty (§4.1).
+        ...(config.system === '' ? {} : { system: config.system }),
         maxTokens: body.maxTokens,
         config,
       };

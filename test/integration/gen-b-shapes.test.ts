@@ -15,6 +15,7 @@ import {
   wsClose,
   type ModelEventSpelling,
 } from '../sim/orchids-simulator';
+import { ORCHIDS_DESKTOP_USER_AGENT } from '../../main/core/orchids/desktop-identity';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { until } from '../helpers/wait';
@@ -345,6 +346,29 @@ describe('Generation B over SSE, through the whole app', () => {
     expect(toolUses(events)).toEqual([{ type: 'tool_use', id: 'toolu_sim_shape_04', name: 'Read', input: {} }]);
     expect(events.find((e) => e.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
     expect(stack.sim.requests.map((r) => r.protocol)).toEqual(['sse-b']);
+  });
+
+  // Spec §6.2: the desktop app's user agent, the XHR marker, the bearer token and the Clerk cookie; no Origin and,
+  // since 32ad5a8, no X-Orchids-Api-Version (that header is Generation A's).
+  it('posts with the Generation B headers, and the body with model and system copies', async () => {
+    stack = await startStack({ protocol: 'sse-b' });
+    expect((await ask({ system: 'be brief' })).status).toBe(200);
+    const [request] = stack.sim.requests;
+    const { headers } = request!;
+    expect(headers).toMatchObject({
+      accept: 'text/event-stream',
+      'content-type': 'application/json',
+      'user-agent': ORCHIDS_DESKTOP_USER_AGENT,
+      'x-requested-with': 'XMLHttpRequest',
+    });
+    expect(headers.authorization).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]*$/);
+    expect(headers.cookie).toMatch(/^__client=[^;]+; (?:[^;]+; )*clerk_active_context=sess_[^;:]+:$/);
+    expect(headers.origin).toBeUndefined();
+    expect(headers['x-orchids-api-version']).toBeUndefined();
+    const body = request!.body as Record<string, unknown>;
+    expect(Object.keys(body)).toEqual(['messages', 'model', 'modelName', 'system', 'maxTokens', 'config']);
+    expect([body.model, body.system]).toEqual([body.modelName, 'be brief']);
+    expect(request!.rawBody.endsWith('}\n')).toBe(true);
   });
 
   // Spec §10 item 20: the original posted a project preflight to the site before each SSE request and never used it.

@@ -3,7 +3,7 @@ import { createServer, STATUS_CODES, type IncomingHttpHeaders, type Server } fro
 import type { AddressInfo, Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { WebSocketServer, type WebSocket as ServerSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { failureFromError, failureFromStatus } from '../../main/core/orchids/failure';
 import { ORCHIDS_DESKTOP_USER_AGENT } from '../../main/core/orchids/desktop-identity';
 import { UpstreamDispatcher } from '../../main/core/upstream/dispatcher';
@@ -280,6 +280,8 @@ describe('WsTransport: dialling and reuse', () => {
     expect(upgrade.headers.cookie).toBe(COOKIE);
     expect(upgrade.headers.authorization).toBeUndefined();
     expect(upgrade.headers['sec-websocket-extensions']).toBeUndefined();
+    // Spec §3.3: no subprotocol either; the URL's token is the only addition to a plain upgrade.
+    expect(upgrade.headers['sec-websocket-protocol']).toBeUndefined();
   });
 
   it('adds the token with & when the URL already has a query, escaping it', async () => {
@@ -547,6 +549,28 @@ describe('WsTransport: clients, timeouts and keepalive', () => {
     expect(upstream.pingsByConnection).toHaveLength(2);
     expect(upstream.pingsByConnection[0]).toBe(0);
     expect(upstream.pingsByConnection[1]).toBeGreaterThanOrEqual(2);
+  });
+
+  // Spec §5.3: the original pinged every 10 s. The interval is the transport's own default; compose.ts sets none.
+  it('pings every 10 s by default: none before 10 s, the second at 20 s', async () => {
+    await setUp({ firstByteTimeoutMs: () => 60_000, idleTimeoutMs: () => 60_000 });
+    // Only the request's clock is faked: socket I/O stays real, and `until` keeps its own real timer.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const answer = collect(await send('wait-two-pings'));
+      await vi.advanceTimersByTimeAsync(9_900);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(upstream.pings).toBe(0);
+      await vi.advanceTimersByTimeAsync(100);
+      await until(() => upstream.pings === 1);
+      await vi.advanceTimersByTimeAsync(9_900);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(upstream.pings).toBe(1);
+      await vi.advanceTimersByTimeAsync(100);
+      expect((await answer).frames).toEqual([JSON.parse(FINISH)]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('UND_ERR_HEADERS_TIMEOUT when no frame comes: after send() on a new socket, from it on a reused one', async () => {

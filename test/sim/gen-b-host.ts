@@ -104,6 +104,12 @@ export class GenBHost {
       return refuse(status, body ?? `${status} ${STATUS_CODES[status] ?? ''}`.trim(), headers);
     }
     if (!this.host.protocols.ws) return refuse(404, '404 Not Found: the simulator serves no WebSocket endpoint now');
+    // Spec §3.2: `token` is the only query parameter. The original's short-lived `orchids_api_version=2` was
+    // removed the day it was added; a client that brings it back is not speaking Generation B as last seen.
+    const extra = [...url.searchParams.keys()].find((key) => key !== 'token');
+    if (this.host.checkShapes && extra !== undefined) {
+      return refuse(400, `400 Bad Request: the WebSocket URL takes only \`token\`, not \`${extra}\``);
+    }
     const token = url.searchParams.get('token') ?? undefined;
     const auth = this.host.authority.checkToken(token);
     if (!auth.ok) return refuse(401, `401 Unauthorized: ${auth.reason}`, {}, auth.userId);

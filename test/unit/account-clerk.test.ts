@@ -10,6 +10,7 @@ import { AccountService } from '../../main/core/accounts/account-service';
 import { CLERK_API_VERSION, CLERK_JS_VERSION, ClerkClient, ClerkError } from '../../main/core/clerk/clerk-client';
 import { AccountsRepo } from '../../main/core/db/accounts-repo';
 import { openDatabase, type Db } from '../../main/core/db/database';
+import { ORCHIDS_DESKTOP_USER_AGENT } from '../../main/core/orchids/desktop-identity';
 import { KeyFileSecretBox, type SecretBox } from '../../main/core/secrets/secret-box';
 import { decodeFakeJwt, fakeJwt } from '../sim/fake-jwt';
 import { parseCookieHeader } from '../sim/clerk';
@@ -23,7 +24,14 @@ const FIRST_CLIENT = 'fake-client-cookie-XXXX-0';
  * status, and rotation that makes the previous `__client` stop working at once (as real Clerk's rotating token).
  */
 class ScriptedClerk {
-  readonly calls: Array<{ method: string; path: string; query: string; cookie: string }> = [];
+  readonly calls: Array<{
+    method: string;
+    path: string;
+    query: string;
+    cookie: string;
+    headers: http.IncomingHttpHeaders;
+    body: string;
+  }> = [];
   offeredLifetimeSeconds = 120;
   failWith: number | undefined;
   validClient = FIRST_CLIENT;
@@ -47,9 +55,19 @@ class ScriptedClerk {
   }
 
   private async answer(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    req.resume();
+    let body = '';
+    req.setEncoding('utf8');
+    for await (const chunk of req) body += chunk as string;
     const [pathname = '', query = ''] = (req.url ?? '').split('?');
-    this.calls.push({ method: req.method ?? '', path: pathname, query, cookie: String(req.headers.cookie ?? '') });
+    const { headers } = req;
+    this.calls.push({
+      method: req.method ?? '',
+      path: pathname,
+      query,
+      cookie: String(headers.cookie ?? ''),
+      headers,
+      body,
+    });
     await this.hold;
     const send = (status: number, body: unknown, setCookie: string[] = []): void => {
       res.writeHead(status, {
@@ -155,6 +173,13 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     expect(clerk.calls[0]!.query).toBe(
       `__clerk_api_version=${CLERK_API_VERSION}&_clerk_js_version=${CLERK_JS_VERSION}`,
     );
+    // Spec §2.3: the desktop app's headers, as the reference client sent them.
+    expect(clerk.calls[0]!.headers).toMatchObject({
+      'user-agent': ORCHIDS_DESKTOP_USER_AGENT,
+      'accept-language': 'zh-CN',
+      origin: 'https://www.orchids.app',
+      referer: 'https://www.orchids.app/',
+    });
     expect(storedClient()).toBe(clerk.validClient);
   });
 
@@ -170,6 +195,10 @@ describe('AccountService.mintToken: last_active_token first (spec §2.6)', () =>
     expect(clerk.calls[1]!.cookie).toBe(
       '__client=fake-client-cookie-XXXX-2; __client_uat=1800000002; clerk_active_context=sess_XXXX:',
     );
+    // Spec §2.5: a form body holding only an empty organization id, with the same version query as the GET.
+    expect(clerk.calls[1]!.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(clerk.calls[1]!.body).toBe('organization_id=');
+    expect(clerk.calls[1]!.query).toBe(clerk.calls[0]!.query);
     expect(storedClient()).toBe(clerk.validClient);
   });
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Message, MessagesRequest, TextBlock } from '../../main/core/anthropic/types';
-import { encodeGenBBody } from '../../main/core/orchids/gen-b/encode-body';
+import { encodeGenBBody, encodeGenBBodyYielding } from '../../main/core/orchids/gen-b/encode-body';
+import { TimeSlices } from '../../main/core/util/time-slices';
 import { buildGenBBody, GEN_B_MAX_TOKENS, thinkingModeFor } from '../../main/core/orchids/gen-b/request-builder';
 import type { GenBBody, GenBToolResultBlock, GenBTransport } from '../../main/core/orchids/gen-b/types';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
@@ -235,10 +236,37 @@ describe('content blocks', () => {
     const content = message?.content as GenBToolResultBlock[];
     expect(content[0]?.content).toBe(array);
     expect(message?.ToolResults?.[0]?.Content).toBe(array);
+    // The block keeps `"content":null` (a map entry in the reference client); the entry drops it (omitempty, §4.2).
     expect(JSON.stringify(message)).toBe(
       `{"role":"user","content":[{"content":${JSON.stringify(array)},"tool_use_id":"a","type":"tool_result"},` +
         '{"content":null,"tool_use_id":"b","type":"tool_result"},{"text":"and a note","type":"text"}],' +
-        `"ToolResults":[{"ToolUseID":"a","Content":${JSON.stringify(array)}},{"ToolUseID":"b","Content":null}]}`,
+        `"ToolResults":[{"ToolUseID":"a","Content":${JSON.stringify(array)}},{"ToolUseID":"b"}]}`,
+    );
+  });
+
+  it('ToolResults entries leave out what Go’s omitempty left out: a null content, an empty id; "" and [] stay', () => {
+    const body = build(
+      loose([
+        {
+          role: 'user',
+          content: [
+            { type: 'tool_result', tool_use_id: 'n', content: null },
+            { type: 'tool_result', tool_use_id: '', content: 'no id' },
+            { type: 'tool_result', tool_use_id: 'e', content: '' },
+            { type: 'tool_result', tool_use_id: 'a', content: [] },
+          ],
+        },
+      ]),
+    );
+    const wire = wireText(body, 'ws');
+    expect(wire).toContain(
+      '"ToolResults":[{"ToolUseID":"n"},{"Content":"no id"},{"ToolUseID":"e","Content":""},' +
+        '{"ToolUseID":"a","Content":[]}]',
+    );
+    // The blocks themselves keep every key: the reference client wrote them from a map, not a struct.
+    expect(wire).toContain(
+      '"content":[{"content":null,"tool_use_id":"n","type":"tool_result"},' +
+        '{"content":"no id","tool_use_id":"","type":"tool_result"},',
     );
   });
 
@@ -250,7 +278,7 @@ describe('content blocks', () => {
     for (const message of body.messages) expect(Object.keys(message)).toEqual(['role', 'content']);
   });
 
-  it('thinking and redacted thinking keep only their type; other blocks only theirs', () => {
+  it('thinking and redacted_thinking keep only their own type; other blocks only theirs', () => {
     const blocks = [
       { type: 'thinking', thinking: 'SECRET-THOUGHT', signature: 'SIG' },
       { type: 'redacted_thinking', data: 'REDACTED-DATA' },
@@ -258,9 +286,10 @@ describe('content blocks', () => {
       { type: 'web_search_tool_result', tool_use_id: 'srvtoolu_1', content: [] },
     ];
     const content = build(loose([{ role: 'assistant', content: blocks }])).messages[0]?.content;
+    // §4.3: every type but text, image, document, tool_use and tool_result becomes `{"type":<its type>}`.
     expect(content).toEqual([
       { type: 'thinking' },
-      { type: 'thinking' },
+      { type: 'redacted_thinking' },
       { type: 'server_tool_use' },
       { type: 'web_search_tool_result' },
     ]);
@@ -338,6 +367,26 @@ describe('the body around the messages', () => {
     expect(sse['system']).toBe('rules');
   });
 
+  it('the SSE form has no top-level system when the text is empty (omitempty); config.system stays', async () => {
+    const small = build([{ role: 'user', content: 'hi' }]);
+    expect(wireText(small, 'sse')).toBe(
+      '{"messages":[{"role":"user","content":"hi"}],"model":"claude-sonnet-4-6","modelName":"claude-sonnet-4-6",' +
+        '"maxTokens":12000,"config":{"system":"","thinkingMode":"enabled"}}\n',
+    );
+    // Past the one-string bound, and in time slices: the same bytes either way.
+    const large = build([{ role: 'user', content: 'x'.repeat(40_000) }]);
+    const expected =
+      `{"messages":[{"role":"user","content":"${'x'.repeat(40_000)}"}],"model":"claude-sonnet-4-6",` +
+      '"modelName":"claude-sonnet-4-6","maxTokens":12000,"config":{"system":"","thinkingMode":"enabled"}}\n';
+    expect(wireText(large, 'sse')).toBe(expected);
+    const sliced = await encodeGenBBodyYielding(large, 'sse', new TimeSlices(0), 40_100);
+    expect(sliced.toString('utf8')).toBe(expected);
+    const withSystem = build([{ role: 'user', content: 'x'.repeat(40_000) }], { system: 'rules' });
+    const slicedWithSystem = await encodeGenBBodyYielding(withSystem, 'sse', new TimeSlices(0), 40_100);
+    expect(slicedWithSystem.toString('utf8')).toBe(wireText(withSystem, 'sse'));
+    expect(wireText(withSystem, 'sse')).toContain('"modelName":"claude-sonnet-4-6","system":"rules","maxTokens"');
+  });
+
   it('writes exactly those keys whatever object it is handed', () => {
     const body = build([{ role: 'user', content: 'hi' }]);
     const untidy = {
@@ -391,6 +440,8 @@ describe('the real Claude Code request', () => {
     const parts = [...(req.system as TextBlock[]).map((b) => b.text.trim()), systemMessage];
     expect(parts.every((p) => p.length > 0)).toBe(true);
     expect(body.config.system).toBe(parts.join('\n\n'));
+    // Spec §4.5: from 9a041b5 the reference client kept `cc_entrypoint=…` in Claude Code's billing line verbatim.
+    expect(body.config.system).toContain('cc_entrypoint=sdk-cli');
   });
 
   it('sends no tools and follows thinking: adaptive', () => {

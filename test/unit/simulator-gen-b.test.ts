@@ -360,6 +360,56 @@ describe('Generation B WebSocket', () => {
     ]);
   });
 
+  // Spec §4.1–§4.3: each key the reference client wrote, spelled as it wrote it. A misspelled key is one a server
+  // reading the spelled keys never sees, so the simulator refuses it rather than let a regression through.
+  it('refuses misspelled or extra keys at every level of a Generation B body', async () => {
+    const { wsUrl } = await withToken();
+    const client = await dial(wsUrl);
+    const { maxTokens: _maxTokens, ...noMaxTokens } = WS_BODY;
+    const user = (content: unknown[], extra: Record<string, unknown> = {}) => ({
+      ...WS_BODY,
+      messages: [{ role: 'user', content, ...extra }],
+    });
+    const result = { type: 'tool_result', tool_use_id: 't1', content: 'ok' };
+    const cases: [unknown, string][] = [
+      [{ ...noMaxTokens, max_tokens: 12000 }, '`max_tokens`'],
+      [noMaxTokens, '`maxTokens`'],
+      [{ ...WS_BODY, modelname: 'x' }, '`modelname`'],
+      [{ ...WS_BODY, config: { system: 'rules', thinkingMode: 'enabled', thinking_mode: 'x' } }, '`thinking_mode`'],
+      [{ ...WS_BODY, config: { thinkingMode: 'enabled' } }, '`config.system`'],
+      [user([{ type: 'text', text: 'hi', cache_control: { type: 'ephemeral' } }]), '`cache_control`'],
+      [user([{ type: 'image', source: { type: 'base64', data: 'QUJD', media_type: 'image/png' } }]), '`type`'],
+      [user([{ type: 'thinking', thinking: 'secret', signature: 'sig' }]), '`thinking`'],
+      [user([result]), '`ToolResults`'],
+      [user([result], { toolResults: [{ ToolUseID: 't1', Content: 'ok' }] }), '`toolResults`'],
+      [user([result], { ToolResults: [{ toolUseId: 't1', Content: 'ok' }] }), '`toolUseId`'],
+      [user([result], { ToolResults: [{ ToolUseID: 't2', Content: 'ok' }] }), 'ToolUseID must be `t1`'],
+      [user([{ type: 'text', text: 'no results' }], { ToolResults: [] }), 'one entry per tool_result'],
+    ];
+    for (const [i, [body, mention]] of cases.entries()) {
+      client.send(body);
+      const frame = await client.frame(i);
+      expect(frame, mention).toMatchObject({ type: 'error', data: { code: 'bad_request' } });
+      expect(frame.data.message).toContain(mention);
+    }
+    // What the reference client wrote for §8.2's structured follow-up is accepted.
+    client.send(
+      user([{ content: 'ok', has_input: true, is_error: true, name: 'Read', tool_use_id: 't1', type: 'tool_result' }], {
+        ToolResults: [{ Name: 'Read', ToolUseID: 't1', Content: 'ok', IsError: true, HasInput: true }],
+      }),
+    );
+    expect(await client.frame(cases.length)).not.toMatchObject({ type: 'error' });
+  });
+
+  it('refuses an upgrade whose URL carries a query parameter besides token', async () => {
+    const { sim, wsUrl } = await withToken();
+    expect(await refusal(`${wsUrl}&orchids_api_version=2`)).toMatchObject({
+      status: 400,
+      body: expect.stringContaining('`orchids_api_version`'),
+    });
+    expect(sim.upgrades.map((u) => u.status)).toEqual([400]);
+  });
+
   it('plays scripted closes, drops, error frames and HTTP errors as frames', async () => {
     const { sim, wsUrl } = await withToken();
     sim.enqueue(sse(wsClose(1011, 'boom')));
@@ -480,6 +530,21 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
       agentRequests: 2,
       unauthorizedAgentRequests: 0,
     });
+
+    // The SSE body's top-level system is omitempty (§4.1): absent with an empty config.system, a copy otherwise.
+    const noSystem = { ...SSE_B_BODY, config: { system: '', thinkingMode: 'enabled' } };
+    const { system: _system, ...withoutCopy } = noSystem;
+    expect((await post(sim.agentBUrl, token, withoutCopy)).status).toBe(200);
+    for (const [body, mention] of [
+      [noSystem, 'leaves out `system`'],
+      [{ ...SSE_B_BODY, system: 'other rules' }, 'a copy of `config.system`'],
+      [{ ...SSE_B_BODY, model: 'claude-opus-4-6' }, 'a copy of `modelName`'],
+    ] as const) {
+      expect(await post(sim.agentBUrl, token, body)).toMatchObject({
+        status: 400,
+        text: expect.stringContaining(mention),
+      });
+    }
 
     const lenient = await withToken({ checkShapes: false });
     expect((await post(lenient.sim.agentUrl, lenient.token, { messages: [] })).status).toBe(200);

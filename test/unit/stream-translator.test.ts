@@ -306,6 +306,9 @@ describe('StreamTranslator: end of turn', () => {
     ['end_turn for stop', [td('x'), { kind: 'finish', reason: 'stop' }], 'end_turn'],
     ['end_turn for tool-calls without a tool', [td('x'), { kind: 'finish', reason: 'tool-calls' }], 'end_turn'],
     ['end_turn for a finish without a reason', [td('x'), { kind: 'finish' }], 'end_turn'],
+    // Spec §5.5: the original passed unknown reasons through; Anthropic clients accept only their own.
+    ['refusal for content-filter', [td('x'), { kind: 'finish', reason: 'content-filter' }], 'refusal'],
+    ['end_turn for a reason Anthropic has no name for', [td('x'), { kind: 'finish', reason: 'other' }], 'end_turn'],
     ['end_turn at EOF without finish', [td('x')], 'end_turn'],
   ] as Array<[string, UpstreamEvent[], string]>)('stop_reason is %s', (_label, events, expected) => {
     expect(stopReason(events)).toBe(expected);
@@ -356,6 +359,18 @@ describe('StreamTranslator: end of turn', () => {
     };
     expect(result.usage).toEqual(expected);
     expect(messageDelta(frames).usage).toEqual(expected);
+  });
+
+  // Spec §5.5: each tokens-used (and finish.usage) carries the turn's running totals; a later one replaces the
+  // earlier, field by field, and nothing is summed.
+  it('takes a later usage report over an earlier one instead of adding them up', () => {
+    const { result } = run([
+      { kind: 'usage', usage: { inputTokens: 10, outputTokens: 5 } },
+      td('Hello'),
+      { kind: 'usage', usage: { inputTokens: 12, outputTokens: 20 } },
+      { kind: 'finish', reason: 'stop', usage: { outputTokens: 34 } },
+    ]);
+    expect(result.usage).toEqual({ input_tokens: 12, output_tokens: 34 });
   });
 
   it('ignores everything after finish', () => {

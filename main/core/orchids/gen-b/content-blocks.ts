@@ -52,11 +52,11 @@ function toGenBBlock(block: ClientBlock): GenBBlock {
     case 'tool_use':
       return toolUseBlock(block);
     case 'thinking':
-    case 'redacted_thinking':
       // The spec's client sent only the type (§4.3, §10.18): the signature proves the text to Anthropic's own
-      // models, not to Orchids, and a redacted block's payload is opaque to anyone else.
+      // models, not to Orchids.
       return { type: 'thinking' };
     default:
+      // `redacted_thinking` included: the reference client sent it under its own type, payload dropped (§4.3).
       return { type: block.type };
   }
 }
@@ -130,12 +130,19 @@ function toolResultBlock(block: ClientBlock): GenBToolResultBlock {
   return out;
 }
 
+/**
+ * Every field of the Go struct behind these entries is `omitempty` (§4.2): an empty id and a missing or null
+ * content were left out, where the block beside it keeps `"content":null`. An interface holding `""` or `[]` is not
+ * empty to Go, so those stay.
+ */
 function toolResultEntry(block: ClientBlock): GenBToolResult {
-  const entry = {} as GenBToolResult;
+  const entry: GenBToolResult = {};
   const name = nonEmpty(block['name']);
   if (name !== undefined) entry.Name = name;
-  entry.ToolUseID = stringOr(block['tool_use_id']);
-  entry.Content = toolResultContent(block);
+  const toolUseId = nonEmpty(block['tool_use_id']);
+  if (toolUseId !== undefined) entry.ToolUseID = toolUseId;
+  const content = toolResultContent(block);
+  if (content !== null) entry.Content = content;
   if (block['is_error'] === true) entry.IsError = true;
   if (block['has_input'] === true) entry.HasInput = true;
   return entry;

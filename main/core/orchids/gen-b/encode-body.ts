@@ -28,6 +28,9 @@ const MESSAGES_KEY = Buffer.from('{"messages":');
  * WebSocket: {"messages":…,"modelName":…,"maxTokens":…,"config":{"system":…,"thinkingMode":…}}
  * SSE:       {"messages":…,"model":…,"modelName":…,"system":…,"maxTokens":…,"config":{…}}
  *
+ * The SSE form's top-level `system` is left out when the system text is empty: it was an `omitempty` field of the
+ * reference client's struct (§4.1), while `config.system` sat in a map and was always written.
+ *
  * The messages and the system text are encoded separately and the frame around them is written here, so the SSE
  * form's second copy of the system text (often 12K characters of Claude Code's prompt) costs a memcpy instead of a
  * second JSON.stringify. Each part is one JSON.stringify unless its text could pass V8's large-object threshold
@@ -57,9 +60,9 @@ function smallBodyText(body: GenBBody, transport: GenBTransport): string {
   const thinkingMode = JSON.stringify(body.config.thinkingMode);
   const maxTokens = JSON.stringify(body.maxTokens);
   const config = `,"maxTokens":${maxTokens},"config":{"system":${system},"thinkingMode":${thinkingMode}}}\n`;
-  return transport === 'ws'
-    ? `{"messages":${messages},"modelName":${model}${config}`
-    : `{"messages":${messages},"model":${model},"modelName":${model},"system":${system}${config}`;
+  if (transport === 'ws') return `{"messages":${messages},"modelName":${model}${config}`;
+  const topSystem = body.config.system === '' ? '' : `,"system":${system}`;
+  return `{"messages":${messages},"model":${model},"modelName":${model}${topSystem}${config}`;
 }
 
 /**
@@ -78,14 +81,14 @@ export async function encodeGenBBodyYielding(
   await writeMessagesYielding(writer, body.messages, slices);
   const model = JSON.stringify(body.modelName);
   const configOpen = `,"maxTokens":${JSON.stringify(body.maxTokens)},"config":{"system":`;
-  writer.text(
-    transport === 'ws' ? `,"modelName":${model}${configOpen}` : `,"model":${model},"modelName":${model},"system":`,
-  );
-  const systemAt = writer.offset();
   const text = body.config.system;
+  const twice = transport === 'sse' && text !== '';
+  const models = transport === 'ws' ? `,"modelName":${model}` : `,"model":${model},"modelName":${model}`;
+  writer.text(twice ? `${models},"system":` : `${models}${configOpen}`);
+  const systemAt = writer.offset();
   if (text.length <= RECENT_SYSTEM_MAX_CHARS) writer.bytes(systemJson(text));
   else await writeJsonYielding(writer, text, 0, slices);
-  if (transport === 'sse') {
+  if (twice) {
     // The SSE form holds the system text twice: the second is a copy of the first's bytes.
     const systemEnd = writer.offset();
     writer.text(configOpen);
@@ -103,8 +106,12 @@ function frame(body: GenBBody, transport: GenBTransport, messages: Buffer[], sys
   if (transport === 'ws') {
     return Buffer.concat([MESSAGES_KEY, ...messages, Buffer.from(`,"modelName":${model}${configOpen}`), system, end]);
   }
-  const models = Buffer.from(`,"model":${model},"modelName":${model},"system":`);
-  return Buffer.concat([MESSAGES_KEY, ...messages, models, system, Buffer.from(configOpen), system, end]);
+  const models = `,"model":${model},"modelName":${model}`;
+  if (body.config.system === '') {
+    return Buffer.concat([MESSAGES_KEY, ...messages, Buffer.from(`${models}${configOpen}`), system, end]);
+  }
+  const head = Buffer.from(`${models},"system":`);
+  return Buffer.concat([MESSAGES_KEY, ...messages, head, system, Buffer.from(configOpen), system, end]);
 }
 
 /**

@@ -45,8 +45,8 @@ export type GenBBlock = GenBTextBlock | GenBMediaBlock | GenBToolUseBlock | GenB
 /** One per `tool_result` block of a message, the same data under Go's default (capitalised) field names (§4.2). */
 export interface GenBToolResult {
   Name?: string;
-  ToolUseID: string;
-  Content: ToolResultContent | null;
+  ToolUseID?: string;
+  Content?: ToolResultContent;
   IsError?: true;
   HasInput?: true;
 }
