@@ -51,8 +51,9 @@ export async function exportHistory(api: OrchidsApi, limit: number, format: 'jso
     return;
   }
   const names = new Map((await api.accounts.list()).map((a) => [a.id, a.name]));
-  // `out` ends the text with its own newline: the last record's CRLF is left to it.
-  out(historyCsv(rows, names).replace(/\r\n$/, ''));
+  // `out` ends the text with its own LF: only the last LF is left to it, so the last record ends CRLF like every
+  // other (RFC 4180), and the file equals the one the Logs view's Export CSV writes.
+  out(historyCsv(rows, names).slice(0, -1));
 }
 
 export async function printRecord(api: OrchidsApi, requestId: string, out: Line): Promise<boolean> {

@@ -21,6 +21,7 @@ import { HistoryRepo, type HistoryEntry } from './history/history-repo';
 import { LiveStats } from './history/live-stats';
 import { HistoryRetention } from './history/retention';
 import { DebugLogWriter } from './logs/debug-log-writer';
+import type { SecretRedactor } from './logs/redact';
 import { PreparedToolsCache } from './orchids/prepared-tools';
 import { AccountTester } from './proxy/account-test';
 import { CoreObserver } from './proxy/core-observer';
@@ -75,6 +76,8 @@ export interface CoreOptions {
 /** What the graph needs from the core that owns it. */
 export interface CoreHooks {
   log: (line: string) => void;
+  /** The literal secrets the app holds and their redaction; composing adds the API key to it. */
+  redactor: SecretRedactor;
   paused: () => boolean;
   health: () => Health;
 }
@@ -102,6 +105,8 @@ export interface CoreParts {
   historyRepo: HistoryRepo;
   history: QueueWriter<HistoryEntry>;
   debugLogs: DebugLogWriter;
+  /** Every sink of exception or upstream text redacts with it: history, account reasons, logs, account tests. */
+  redactor: SecretRedactor;
   stats: LiveStats;
   pool: UpstreamPool;
   ws: WsTransport;
@@ -111,7 +116,7 @@ export interface CoreParts {
 }
 
 type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
-type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache'>;
+type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache' | 'redactor'>;
 type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
   transports: ConstructorParameters<typeof MessagesProxy>[0]['transports'];
 };
@@ -146,6 +151,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     setting: () => storage.settings.get('upstreamProtocol'),
     modelMap: () => storage.settings.get('modelMap'),
     thinkingMode: () => storage.settings.get('thinkingMode'),
+    redact: recorders.redactor.redact,
     stepLimitMs: options.accountTestStepLimitMs,
   });
   return {
@@ -190,6 +196,7 @@ function buildRequestPath(
       recorders.bus.countsChanged();
     },
     health: states,
+    redact: recorders.redactor.redact,
     observer:
       options.observer ??
       new CoreObserver({
@@ -256,10 +263,13 @@ function openStorage(config: EnvConfig, options: CoreOptions): Storage {
 
 function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHooks, storage: Storage): Recorders {
   const { settings, historyRepo, repo } = storage;
+  const { redactor } = hooks;
+  redactor.addSource(() => [settings.get('apiKey')].filter(Boolean));
   const cache = new AccountCache();
   const retention = new HistoryRetention(historyRepo, () => settings.get('historyRetentionDays'));
   return {
     cache,
+    redactor,
     bus: new EventBus(() =>
       cache.list().map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),
     ),
@@ -280,7 +290,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
         maxBytes: settings.get('logRetentionMb') * 1024 * 1024,
         maxAgeMs: settings.get('logRetentionDays') * 86_400_000,
       }),
-      secrets: () => [settings.get('apiKey')].filter(Boolean),
+      secrets: () => redactor.literals(),
       onError: (error) => hooks.log(`[debug-logs] write failed: ${(error as Error).message}`),
     }),
     counts: new CountWriter(repo.addCounts, options.countFlushMs ?? 1000, (error) =>
@@ -358,6 +368,7 @@ function buildAccounts(
     }),
     policy: options.statePolicy,
     forgetToken: (id) => accounts.tokens.invalidate(id),
+    redact: recorders.redactor.redact,
     onChange: (change) => bus.publish({ type: 'account.state', ...change, at: Date.now() }),
     onProtocolChange: (accountId, protocol) =>
       bus.publish({ type: 'account.protocol', accountId, protocol, at: Date.now() }),

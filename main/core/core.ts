@@ -9,6 +9,7 @@ import { composeCore, type CoreOptions, type CoreParts } from './compose';
 import { readEnvConfig, type EnvConfig } from './config';
 import { DataVersionWatcher } from './db/data-version-watcher';
 import { publishingLog } from './events/log-lines';
+import { SecretRedactor } from './logs/redact';
 import { secureDataDir } from './util/paths';
 import { withTimeout } from './util/timeout';
 import { version } from '../../package.json';
@@ -42,6 +43,8 @@ interface Composed {
 export class OrchidsCore {
   readonly config: EnvConfig;
   private readonly log: (line: string) => void;
+  /** Made before anything can log; the composed parts add the secrets they know (the API key, the install token). */
+  private readonly redactor = new SecretRedactor();
   private composed: Composed | undefined;
   private watcher: DataVersionWatcher | undefined;
   private started = false;
@@ -49,7 +52,10 @@ export class OrchidsCore {
 
   constructor(private readonly options: CoreOptions = {}) {
     this.config = { ...readEnvConfig(options.env ?? process.env), ...options.config };
-    this.log = publishingLog(options.log ?? ((line) => console.log(line)), () => this.composed?.internals.bus);
+    // Log lines quote exception and upstream text (a Clerk error, a socket error naming a URL): redacted before they
+    // are printed or published to the live stream.
+    const log = publishingLog(options.log ?? ((line) => console.log(line)), () => this.composed?.internals.bus);
+    this.log = (line) => log(this.redactor.redact(line));
   }
 
   get accounts(): AccountsApp {
@@ -93,6 +99,7 @@ export class OrchidsCore {
     if (this.stopping) throw new Error('This Orchids Tray core has stopped.');
     const parts = composeCore(this.config, this.options, {
       log: this.log,
+      redactor: this.redactor,
       paused: () => this.proxy.paused,
       health: () => this.proxy.health(),
     });
@@ -104,6 +111,7 @@ export class OrchidsCore {
         repo: parts.historyRepo,
         writer: parts.history,
         debugLogs: parts.debugLogs,
+        redactor: parts.redactor,
         stats: parts.stats,
         counts: () =>
           parts.cache.list().map((a) => ({ accountId: a.id, requestCount: a.requestCount, lastUsedAt: a.lastUsedAt })),

@@ -11,6 +11,7 @@ import { app, dialog, Menu, safeStorage } from 'electron';
 import { attachAppControl, claimAppFolder, type AppControl } from '../core/control/app-control';
 import type { DataFolderClaim } from '../core/control/runtime-file';
 import { OrchidsCore } from '../core/core';
+import { redactText } from '../core/logs/redact';
 import {
   applyLoginItem,
   connectWindow,
@@ -42,7 +43,8 @@ export interface DesktopOptions {
 }
 
 export async function runDesktop(options: DesktopOptions): Promise<void> {
-  const log = (line: string): void => console.log(line);
+  // Uncaught exceptions and start failures are printed here too, not only the core's (already redacted) lines.
+  const log = (line: string): void => console.log(redactText(line));
   const platform = process.platform;
   const startHidden =
     process.argv.includes(HIDDEN_ARG) ||

@@ -7,7 +7,7 @@ import { UsageError } from '../../main/cli-errors';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { creditsExhausted } from '../sim/steps';
-import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
+import { HISTORY_CSV_HEADER, historyCsv } from '../../contract/history-csv';
 import type { HistoryView } from '../../contract/views';
 import { parseCsv } from '../helpers/csv';
 import { startStack, type Stack } from '../helpers/stack';
@@ -370,8 +370,11 @@ describe('npm run cli -- logs', () => {
 
     const csv = await cli(env, 'logs', '--csv');
     expect(csv.code).toBe(0);
-    // The CLI's line writer ends the text: the last record ends in its newline rather than CRLF.
-    const records = parseCsv(`${csv.out}\r\n`);
+    // What stdout receives: the line writer adds the final LF, which completes the last record's CRLF.
+    const written = `${csv.out}\n`;
+    expect(written).toBe(historyCsv(rows, new Map([[rows[0]!.accountId!, 'Account 1']])));
+    expect(written.endsWith('\r\n')).toBe(true);
+    const records = parseCsv(written);
     expect(records[0]).toEqual(HISTORY_CSV_HEADER);
     expect(records).toHaveLength(3);
     const at = (record: string[], column: string) => record[HISTORY_CSV_HEADER.indexOf(column)];
@@ -386,7 +389,7 @@ describe('npm run cli -- logs', () => {
     }
 
     const one = await cli(env, 'logs', '--csv', '--limit', '1');
-    expect(parseCsv(`${one.out}\r\n`).map((r) => at(r, 'request_id'))).toEqual(['request_id', rows[0]!.requestId]);
+    expect(parseCsv(`${one.out}\n`).map((r) => at(r, 'request_id'))).toEqual(['request_id', rows[0]!.requestId]);
     expect((JSON.parse((await cli(env, 'logs', '--json', '--limit', '1')).out) as HistoryView[]).length).toBe(1);
   });
 

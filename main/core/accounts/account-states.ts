@@ -54,6 +54,8 @@ export interface AccountStatesDeps {
   /** Drops the account's cached token (a fresh sign-in, a reset, a 401). */
   forgetToken?: (accountId: number) => void;
   onProtocolChange?: (accountId: number, protocol: UpstreamProtocol | '') => void;
+  /** Redacts the secrets the app holds from a reason (SecretRedactor.redact); the reason is stored and shown. */
+  redact?: (text: string) => string;
 }
 
 const LABEL: Record<AccountStatus, [string, string]> = {
@@ -284,6 +286,8 @@ export class AccountStates implements AccountHealth {
     streak: number,
   ): void {
     const previous = account.status;
+    // A reason quotes failure text: redacted before the cache, the database and the event see it.
+    if (reason && this.deps.redact) reason = this.deps.redact(reason);
     this.apply(account, { status, statusReason: reason, statusUntil: until, failureStreak: streak });
     if (previous !== status || status !== 'ready') {
       this.deps.onChange?.({ accountId: account.id, previous, status, reason, until });

@@ -2,6 +2,7 @@ import type { AccountCount, DebugRecordResult, HistoryQuery, HistoryView, StatsV
 import type { HistoryEntry, HistoryRepo } from '../history/history-repo';
 import type { LiveStats } from '../history/live-stats';
 import type { DebugLogWriter } from '../logs/debug-log-writer';
+import type { SecretRedactor } from '../logs/redact';
 import type { QueueWriter } from '../writers/queue-writer';
 import { debugRecordView, historyView } from './views';
 
@@ -9,6 +10,7 @@ export interface HistoryAppDeps {
   repo: HistoryRepo;
   writer: QueueWriter<HistoryEntry>;
   debugLogs: DebugLogWriter;
+  redactor: SecretRedactor;
   stats: LiveStats;
   counts: () => AccountCount[];
 }
@@ -37,9 +39,12 @@ export class HistoryApp {
     return { row: row && historyView(row), record: record && debugRecordView(record) };
   }
 
-  /** Another source of secrets the app holds (the install token), redacted from every debug record. */
+  /**
+   * Another source of secrets the app holds (the install token), redacted from every debug record, history row,
+   * account reason and log line.
+   */
   redactSecrets(source: () => readonly string[]): void {
-    this.deps.debugLogs.addSecrets(source);
+    this.deps.redactor.addSource(source);
   }
 
   stats(): StatsView {

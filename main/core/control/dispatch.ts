@@ -1,4 +1,5 @@
 import { AccountError } from '../accounts/account-service';
+import { redactText } from '../logs/redact';
 import { SettingError } from '../settings/settings-service';
 import type { Envelope, Handlers } from '../../../contract/api';
 import { isChannel } from '../../../contract/channels';
@@ -28,7 +29,8 @@ export async function dispatch(
   } catch (error) {
     if (error instanceof AccountError) return { ok: false, error: { code: error.code, message: error.message } };
     if (error instanceof SettingError) return { ok: false, error: { code: 'invalid_setting', message: error.message } };
-    log(`[control] ${channel} failed: ${(error as Error)?.stack ?? String(error)}`);
+    // A stack's message may quote anything an exception carried; this log is the app's, not the core's redacted one.
+    log(redactText(`[control] ${channel} failed: ${(error as Error)?.stack ?? String(error)}`));
     return {
       ok: false,
       error: { code: 'internal', message: 'Orchids Tray hit an internal error; the details are in its log.' },

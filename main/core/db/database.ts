@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { redactText } from '../logs/redact';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -23,6 +24,10 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+  // For migration 8, which redacts error text written by older versions.
+  db.function('redact_secrets', { deterministic: true }, (text: unknown) =>
+    typeof text === 'string' ? redactText(text) : text,
+  );
   try {
     migrate(db);
   } catch (error) {

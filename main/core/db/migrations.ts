@@ -95,4 +95,19 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE accounts ADD COLUMN credits_limit INTEGER;      -- the plan's monthly credits
   ALTER TABLE accounts ADD COLUMN credits_checked_at INTEGER; -- ms since epoch
   `,
+  // 8: error text written before it was redacted at the point of writing. Once, here, rather than on every read:
+  // the window, the live view, both exports and the CLI each read these columns, and a redaction on read would have
+  // to be repeated (and not forgotten) in each. Only rows whose text changes are written; it runs once, at the
+  // first start of this version: about 0.4 s for 100,000 rows that all have an error (the worst case, successful
+  // rows have none), 1% of them holding a secret, measured on this 2-core machine. `redact_secrets` is the
+  // debug-log redactor's shape pass (database.ts). The install token, the generated API keys, Clerk's tokens and
+  // cookies and Anthropic keys all have shapes it knows; a hand-typed API key has none, and it is sealed in settings,
+  // which cannot be opened here: old text keeps one only if an upstream echoed a prompt that quoted it (the proxy
+  // never sends the client's key upstream).
+  `
+  UPDATE request_history SET error_message = redact_secrets(error_message)
+    WHERE error_message IS NOT NULL AND redact_secrets(error_message) IS NOT error_message;
+  UPDATE accounts SET status_reason = redact_secrets(status_reason)
+    WHERE status_reason <> '' AND redact_secrets(status_reason) IS NOT status_reason;
+  `,
 ];

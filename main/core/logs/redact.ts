@@ -56,3 +56,24 @@ export function redactText(text: string, literals: readonly string[] = []): stri
   for (const [pattern, replacement] of PATTERNS) out = out.replace(pattern, replacement);
   return out;
 }
+
+/**
+ * The literal secrets the app holds, gathered from each part that knows one (the settings know the API key, the
+ * control layer the install token), and the one redaction every sink of error text uses: debug records, history
+ * rows, account reasons, log lines, the account test's report. Sources are read at each call, so a rotated token
+ * or a new key is covered at once.
+ */
+export class SecretRedactor {
+  private readonly sources: Array<() => readonly string[]> = [];
+
+  addSource(source: () => readonly string[]): void {
+    this.sources.push(source);
+  }
+
+  literals(): string[] {
+    return this.sources.flatMap((source) => source());
+  }
+
+  /** Only failures call this (error text is short and rare): a successful request never pays for it. */
+  readonly redact = (text: string): string => redactText(text, this.literals());
+}

@@ -35,6 +35,8 @@ export interface AccountTestDeps {
   setting: () => ProtocolSetting;
   modelMap: () => ModelMap;
   thinkingMode: () => 'auto' | 'enabled' | 'disabled';
+  /** Redacts the secrets the app holds from text the service or an exception wrote (SecretRedactor.redact). */
+  redact: (text: string) => string;
   now?: () => number;
   /** How long one protocol's step may take before it is stopped and reported as failed. */
   stepLimitMs?: number;
@@ -61,7 +63,25 @@ export class AccountTester {
     this.now = deps.now ?? Date.now;
   }
 
+  /**
+   * The report quotes what the service and the sockets said (shown in the window, copied from it, printed by
+   * `accounts test`): redacted here, once, whichever step wrote it.
+   */
   async test(account: AccountRecord, options: AccountTestOptions = {}): Promise<AccountTestResult> {
+    const result = await this.run(account, options);
+    const { redact } = this.deps;
+    return {
+      ...result,
+      verdict: redact(result.verdict),
+      steps: result.steps.map((step) => ({
+        ...step,
+        detail: redact(step.detail),
+        ...(step.reply === undefined ? {} : { reply: redact(step.reply) }),
+      })),
+    };
+  }
+
+  private async run(account: AccountRecord, options: AccountTestOptions): Promise<AccountTestResult> {
     const setting = this.deps.setting();
     const requested = options.model ?? TEST_MODEL;
     const model = mapModel(requested, this.deps.modelMap());

@@ -21,6 +21,8 @@ export interface FailoverDeps extends AttemptDeps {
   retryBudgetMs: () => number;
   /** Pause before the n-th retry on the same account; injectable so tests need not wait. */
   sameAccountBackoffMs?: (retry: number) => number;
+  /** Redacts the secrets the app holds from failure text (SecretRedactor.redact). */
+  redact: (text: string) => string;
 }
 
 export type RunResult =
@@ -85,6 +87,9 @@ export class RequestRun {
         return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage };
       }
       const failure = outcome.failure;
+      // An upstream body, a Clerk error or a socket error naming a URL may quote a secret. Redacted here, before
+      // the debug trace, the account's reason and the client's answer see it; only failures pay.
+      failure.message = deps.redact(failure.message);
       lastFailure = failure;
       trace?.attemptFailed(account.id, failure.kind, failure.message);
       if (failure.kind !== 'client') deps.health.recordFailure(account.id, failure);

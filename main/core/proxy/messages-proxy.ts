@@ -194,7 +194,8 @@ export class MessagesProxy {
       accountName: run.lastAccount?.name ?? null,
       accountEmail: run.lastAccount?.email ?? null,
       errorType: aborted ? 'client_closed' : (error?.type ?? null),
-      errorMessage: aborted ? 'The client closed the connection.' : (error?.message ?? null),
+      // The history row, the live event and the exports all take it from here: redacted once, only on a failure.
+      errorMessage: aborted ? 'The client closed the connection.' : error ? this.deps.redact(error.message) : null,
     });
   }
 }
