@@ -147,7 +147,9 @@ export function servingWords(serving: Serving, time: (ms: number) => string = cl
     case 'signed_out':
       return {
         headline: 'All accounts signed out',
-        detail: 'Sign each account in again: paste a fresh __client cookie, or use Refresh sign-in in the desktop app.',
+        detail:
+          'Sign each account in again: paste a fresh __client cookie into Accounts → Add account, ' +
+          'or use Refresh sign-in in the desktop app.',
         tone: 'bad',
       };
     case 'out_of_credits':

@@ -1,8 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { servingWords } from '../../contract/serving';
 import { AccountsIcon, LogsIcon, OverviewIcon, SettingsIcon } from './components/Icons';
 import { ThemeSwitcher } from './components/ThemeSwitcher';
-import { LiveProvider, useLive } from './lib/live';
+import { LiveProvider, useLive, useServingWords } from './lib/live';
 import { href, useRoute, type Route } from './lib/route';
 import { AccountsView } from './views/AccountsView';
 import { LogsView } from './views/LogsView';
@@ -84,6 +83,7 @@ function Shell() {
         </div>
       </header>
       <main id="main" className="content" ref={mainRef}>
+        <ConnectionLost />
         {route === 'overview' && <OverviewView />}
         {route === 'accounts' && <AccountsView />}
         {route === 'logs' && <LogsView />}
@@ -93,15 +93,26 @@ function Shell() {
   );
 }
 
+/**
+ * Without it a stopped core left the window as it was, "Running" and all, until a button press failed. A headless
+ * restart ends the browser's session too, so the way back is a fresh Dashboard link, not waiting.
+ */
+function ConnectionLost() {
+  const { connected } = useLive();
+  if (connected) return null;
+  return (
+    <div className="connection-lost" role="alert">
+      <strong>Orchids Tray is not answering.</strong> What this window shows is as it was when the connection broke. If
+      the app stopped, start it again (<code>npm run headless</code>, or <code>npm start</code> for the desktop app) and
+      open the Dashboard link it prints. If it is still running, this window reconnects by itself.
+    </div>
+  );
+}
+
 function ProxyPill() {
-  const { status } = useLive();
-  let text = 'Connecting…';
-  let tone = 'muted';
-  if (status) {
-    // The same words the Overview, the tray and a refused client get (contract/serving.ts).
-    const words = servingWords(status.serving);
-    [text, tone] = [words.headline, words.tone];
-  }
+  // The same words the Overview, the tray and a refused client get (contract/serving.ts).
+  const words = useServingWords();
+  const [text, tone] = words ? [words.headline, words.tone] : ['Connecting…', 'muted'];
   return (
     <p className={`proxy-pill pill-${tone}`} role="status" title={text}>
       <span className="dot" aria-hidden="true" />

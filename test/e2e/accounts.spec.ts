@@ -307,3 +307,25 @@ test("a disabled account's details fade but its controls keep full contrast, sin
   expect(await seenOpacity(row.getByText('Ready', { exact: true }))).toBeLessThan(1);
   expect(await seenOpacity(row.getByRole('rowheader'))).toBeLessThan(1);
 });
+
+test('a signed-out account says where its fresh cookie goes: a button beside the state opens Add account', async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  await addAccount(page, user, 'Work');
+  const row = page.getByRole('row', { name: /Work/ });
+  await expect(row.getByRole('button', { name: 'Paste new cookie: Work' })).toHaveCount(0);
+
+  tray.sim.signOut(user.userId);
+  tray.sim.revokeTokens(user.userId);
+  await expect(tray.send(1)).rejects.toThrow();
+  await expect(row.getByText('Signed out')).toBeVisible();
+
+  await goTo(page, 'Overview');
+  await expect(page.locator('.proxy-state')).toContainText('paste a fresh __client cookie into Accounts → Add account');
+  await goTo(page, 'Accounts');
+  await row.getByRole('button', { name: 'Paste new cookie: Work' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  await expect(dialog.getByLabel('Cookie', { exact: true })).toBeVisible();
+});

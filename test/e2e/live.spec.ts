@@ -112,3 +112,32 @@ test('honest status: "Running" only while an account can serve, else the reason,
   await expect(page.locator('.proxy-state .badge')).toHaveText(until);
   await expect(page.locator('.proxy-state')).toContainText('requests are served again by themselves');
 });
+
+test('when the app behind the window stops, the window says so and how to get back, instead of its last state', async ({
+  page,
+  tray,
+  pageErrors,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Only');
+  await goTo(page, 'Overview');
+  await expect(page.getByRole('status').filter({ hasText: /^Running$/ })).toBeVisible();
+
+  tray.app.child.kill('SIGTERM');
+  await tray.app.exited;
+  const alert = page.getByRole('alert').filter({ hasText: 'Orchids Tray is not answering.' });
+  await expect(alert).toBeVisible();
+  await expect(alert).toContainText('npm run headless');
+  await expect(alert).toContainText('open the Dashboard link it prints');
+  // Neither the bar nor the Overview goes on saying "Running" about an app that is gone.
+  await expect(page.getByRole('status').filter({ hasText: /^Not connected$/ })).toBeVisible();
+  await expect(page.locator('.proxy-state .badge')).toHaveText('Not connected');
+  await expect(page.getByText('Running', { exact: true })).toHaveCount(0);
+  // On every view, not only the Overview.
+  await goTo(page, 'Accounts');
+  await expect(alert).toBeVisible();
+
+  // The live stream's retries against the stopped app are the browser's console noise, not the page's errors.
+  await page.close();
+  const rest = pageErrors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED'));
+  pageErrors.splice(0, pageErrors.length, ...rest);
+});

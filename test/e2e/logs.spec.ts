@@ -255,3 +255,30 @@ test('Logs: Export CSV saves every request the filters match, as a file a strict
   const shown = await rows.evaluateAll((buttons) => buttons.map((b) => /req_\S+/.exec(b.ariaLabel ?? '')?.[0]));
   expect(ok.records.slice(1, 101).map((r) => at(r, 'request_id'))).toEqual(shown);
 });
+
+test('an empty list says why a refused client is not in it: the API key, or the proxy paused', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Work');
+  await goTo(page, 'Settings');
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  await expect(page.getByLabel(/Your new API key/)).toHaveValue(/^ot-/);
+  // The fixture's client sends a made-up key: refused at the door, so never listed.
+  await expect(tray.send(1)).rejects.toThrow(/401/);
+  await goTo(page, 'Logs');
+  await expect(page.getByText('No requests yet')).toBeVisible();
+  await expect(
+    page.getByText(/^An API key is set: a request without it, or with another key, is refused \(401\)/),
+  ).toBeVisible();
+  await expect(page.getByText(/The proxy is paused/)).toHaveCount(0);
+
+  await goTo(page, 'Overview');
+  await page.getByRole('button', { name: 'Pause proxy' }).click();
+  await expect(page.getByRole('button', { name: 'Resume proxy' })).toBeVisible();
+  await goTo(page, 'Logs');
+  const paused = page.getByText(/^The proxy is paused: it refuses requests without listing them/);
+  await expect(paused).toBeVisible();
+  await paused.getByRole('link', { name: 'Overview' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+});

@@ -174,6 +174,9 @@ describe('auto protocol detection', () => {
     const refused = await ask();
     expect(refused.status).not.toBe(200);
     expect(stack.sim.stats.sseBRequests).toBe(1);
+    // The account still looks ready, so the error itself says the pin is the cause and what to set instead.
+    expect(refused.json.error.message).toContain('The upstream protocol is pinned to ws');
+    expect(refused.json.error.message).toContain('set upstreamProtocol to auto');
   });
 
   it('what an account answered on survives a restart', async () => {

@@ -103,7 +103,9 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       failure.mismatch === 'certain' ||
       (failure.mismatch === 'unless-confirmed' && !step.confirmed && !outcome.recognized);
     if (!mismatch || input.responder.contentSent || steps.length === 1) {
-      return { kind: 'failed', failure, protocol: step.protocol };
+      // A pin the service does not speak fails every request while the account looks ready: say what to change.
+      const pinned = mismatch && deps.protocols.setting !== 'auto';
+      return { kind: 'failed', failure: pinned ? pinnedMismatch(failure, step) : failure, protocol: step.protocol };
     }
     input.trace?.attemptFailed(account.id, failure.kind, `${step.protocol} is not answering here: ${failure.message}`);
     if (step.confirmed) deps.protocols.refused(account, step.protocol);
@@ -121,6 +123,16 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
         'The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL. ' +
         `Test in the Accounts view, or \`npm run cli -- accounts test ${account.id}\`, shows each protocol's answer.`,
     },
+  };
+}
+
+function pinnedMismatch(failure: UpstreamFailure, step: ProtocolStep): UpstreamFailure {
+  return {
+    ...failure,
+    message:
+      `${failure.message} The upstream protocol is pinned to ${step.protocol}, and Orchids does not answer on it ` +
+      'here: set upstreamProtocol to auto (Settings → Upstream, or ORCHIDS_TRAY_UPSTREAM_PROTOCOL when that pins ' +
+      'it) to find the one it speaks.',
   };
 }
 

@@ -1,10 +1,16 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { servingWords, type ServingWords } from '../../../contract/serving';
 import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
 import { useEvent } from './hooks';
 import { LatestRead, type Change } from './latest-read';
 
 interface LiveData {
   status: ProxyStatus | null;
+  /**
+   * False from the moment the live stream to the core breaks until it is back: the core stopped (or restarted, which
+   * ends a browser's session), or the machine slept. Everything shown meanwhile is as of the break.
+   */
+  connected: boolean;
   /**
    * Shows the status a call answered (pause, resume), or when a pushed status arrived while it was on its way (which
    * of the two is newer cannot be told), a status read after that push.
@@ -37,6 +43,7 @@ const LiveContext = createContext<LiveData | null>(null);
 export function LiveProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [status, setStatus] = useState<ProxyStatus | null>(null);
+  const [connected, setConnected] = useState(true);
   const [accounts, setAccounts] = useState<AccountView[] | null>(null);
   const [accountsError, setAccountsError] = useState<string | null>(null);
   const recent = useRef<RequestView[]>([]);
@@ -103,6 +110,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   // The transport says when its live stream came back after a break (the app restarted, the machine slept):
   // whatever changed meanwhile is read again then, and only then.
   useEvent('connection', (change) => {
+    setConnected(change.state === 'open');
     if (change.state !== 'open' || !change.resumed) return;
     refreshStatus();
     void refreshAccounts();
@@ -162,6 +170,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const value = useMemo<LiveData>(
     () => ({
       status,
+      connected,
       acceptStatus,
       refreshStatus,
       accounts,
@@ -173,6 +182,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }),
     [
       status,
+      connected,
       acceptStatus,
       refreshStatus,
       accounts,
@@ -190,6 +200,20 @@ export function useLive(): LiveData {
   const value = useContext(LiveContext);
   if (!value) throw new Error('useLive() outside <LiveProvider>');
   return value;
+}
+
+/** What the bar and the Overview say of a core this window cannot reach: not its last status, which may be stale. */
+const NOT_CONNECTED: ServingWords = {
+  headline: 'Not connected',
+  detail: 'This window cannot reach Orchids Tray, so the proxy may not be serving.',
+  tone: 'bad',
+};
+
+/** The serving summary in words (contract/serving.ts), or null before the first status arrives. */
+export function useServingWords(): ServingWords | null {
+  const { status, connected } = useLive();
+  if (!connected) return NOT_CONNECTED;
+  return status ? servingWords(status.serving) : null;
 }
 
 /**

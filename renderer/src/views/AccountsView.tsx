@@ -121,6 +121,7 @@ export function AccountsView() {
                   onEdit={setEditing}
                   onTest={setTesting}
                   onRemove={setRemoving}
+                  onPasteCookie={() => setAdding(true)}
                 />
               ))}
             </tbody>

@@ -6,6 +6,7 @@ import { API_LABEL } from '../components/logs/RowSummary';
 import { ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { formatCount, formatMs, formatTime } from '../lib/format';
 import { useLive } from '../lib/live';
+import { href } from '../lib/route';
 import { useRequestLog, type LogEntry, type LogFilters } from '../lib/useRequestLog';
 
 export function LogsView() {
@@ -76,6 +77,19 @@ export function LogsView() {
               ? 'Change or clear the filters above.'
               : `Requests appear here as soon as a client sends one to ${status?.url ?? 'the proxy'}.`}
           </p>
+          {/* A client refused at the door is never listed: without this, its person would wait here for a row. */}
+          {!filtered && status?.paused ? (
+            <p className="muted">
+              The proxy is paused: it refuses requests without listing them. Resume it on the{' '}
+              <a href={href('overview')}>Overview</a>.
+            </p>
+          ) : null}
+          {!filtered && status?.apiKeySet ? (
+            <p className="muted">
+              An API key is set: a request without it, or with another key, is refused (401) and not listed. Give your
+              client the key from Settings.
+            </p>
+          ) : null}
         </div>
       ) : (
         <div className="table-wrap">

@@ -1,5 +1,4 @@
 import { creditsTotal } from '../../../contract/credits';
-import { servingWords } from '../../../contract/serving';
 import { useCallback, useEffect, useState } from 'react';
 import { BusyButton } from '../components/BusyButton';
 import { CopyButton } from '../components/CopyButton';
@@ -13,7 +12,7 @@ import { formatAgo, formatCount } from '../lib/format';
 import { useAction, useEvent, useNow } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { withReports } from '../lib/live-totals';
-import { useLive } from '../lib/live';
+import { useLive, useServingWords } from '../lib/live';
 import { href } from '../lib/route';
 
 /** Stats are an in-memory snapshot in the core; re-read each half minute so the chart's window slides on. */
@@ -38,15 +37,15 @@ export function OverviewView() {
 
 function ProxyCard() {
   const api = useApi();
-  const { status, acceptStatus } = useLive();
+  const { status, connected, acceptStatus } = useLive();
+  const words = useServingWords();
   const toggle = useAction(() => acceptStatus(status?.paused ? api.proxy.resume() : api.proxy.pause()));
-  if (!status)
+  if (!status || !words)
     return (
       <Card title="Proxy" className="span-2">
         <p className="muted">Connecting to Orchids Tray…</p>
       </Card>
     );
-  const words = servingWords(status.serving);
   return (
     <Card
       title="Proxy"
@@ -60,7 +59,7 @@ function ProxyCard() {
       <p className="proxy-state">
         <span className={`badge badge-${words.tone}`}>{words.headline}</span>
         {/* With no account the sentence itself is the way forward, not a sentence then its words as a link. */}
-        {status.serving.state === 'no_accounts' ? (
+        {connected && status.serving.state === 'no_accounts' ? (
           <span className="muted">
             <a href={href('accounts')}>Add an Orchids account</a> to start serving requests.
           </span>

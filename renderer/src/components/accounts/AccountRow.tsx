@@ -24,6 +24,8 @@ interface AccountRowProps {
   onEdit: (account: AccountView) => void;
   onTest: (account: AccountView) => void;
   onRemove: (account: AccountView) => void;
+  /** Opens Add account, where a fresh cookie of the same Orchids user refreshes this account. */
+  onPasteCookie: () => void;
 }
 
 /** "PRO · 96,571 left", with what it is out of and when the credits site said so in its title; a dash before then. */
@@ -45,7 +47,7 @@ export function CreditsFigure({ credits }: { credits: AccountView['credits'] }) 
 }
 
 /** One account: who, its state and why, its share and traffic, and what can be done to it. */
-export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRowProps) {
+export function AccountRow({ account, now, onEdit, onTest, onRemove, onPasteCookie }: AccountRowProps) {
   const api = useApi();
   const { putAccount, refreshStatus, status } = useLive();
   const toggle = useAction(async (enabled: boolean) => {
@@ -68,6 +70,8 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
     refreshStatus();
   });
   const canRefreshSignIn = account.status === 'signed_out' && status?.shell === 'desktop';
+  // In a browser there is no sign-in window: the reason says to copy a fresh cookie, and this is where it goes.
+  const canPasteCookie = account.status === 'signed_out' && status !== null && status.shell !== 'desktop';
   const error = toggle.error ?? reset.error ?? refreshSignIn.error;
   return (
     <tr className={account.enabled ? undefined : 'disabled-row'}>
@@ -104,6 +108,17 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove }: AccountRo
             >
               {refreshSignIn.pending ? 'Signing in…' : 'Refresh sign-in'}
             </BusyButton>
+          ) : null}
+          {canPasteCookie ? (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Paste new cookie: ${account.name}`}
+              title="Open Add account: a fresh cookie of the same Orchids user signs this account in again"
+              onClick={onPasteCookie}
+            >
+              Paste new cookie
+            </button>
           ) : null}
           {account.status !== 'ready' ? (
             <BusyButton
