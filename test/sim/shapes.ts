@@ -36,10 +36,88 @@ const SOURCE_KEYS = new Set(['data', 'media_type']);
 const strayKey = (value: Json, allowed: Set<string>): string | undefined =>
   Object.keys(value).find((key) => !allowed.has(key));
 
+// Spec §2.2: the AgentRequest keys. `model` and `tools` are omitempty; `messages` and `system` were omitempty too and
+// always left empty by the last Generation A client, so a body carrying them is not one it sent.
+const GEN_A_REQUIRED = [
+  'prompt',
+  'chatHistory',
+  'projectId',
+  'currentPage',
+  'agentMode',
+  'mode',
+  'gitRepoUrl',
+  'email',
+  'chatSessionId',
+  'userId',
+  'apiVersion',
+];
+const GEN_A_KEYS = new Set([...GEN_A_REQUIRED, 'model', 'tools']);
+const HISTORY_KEYS = new Set(['role', 'content']);
+// Spec §7.4: a tool keeps the shape the client gave it, Anthropic or OpenAI, with an empty description left out.
+const ANTHROPIC_TOOL_KEYS = new Set(['name', 'description', 'input_schema']);
+const OPENAI_TOOL_KEYS = new Set(['type', 'function']);
+const OPENAI_FUNCTION_KEYS = new Set(['name', 'description', 'parameters']);
+
+function genAToolProblem(tool: unknown, where: string): string | undefined {
+  if (!isObject(tool)) return `${where} must be an object`;
+  const openAi = tool.type === 'function';
+  const stray = strayKey(tool, openAi ? OPENAI_TOOL_KEYS : ANTHROPIC_TOOL_KEYS);
+  if (stray !== undefined) return `${where} has no \`${stray}\``;
+  const fn = openAi ? tool.function : tool;
+  if (!isObject(fn)) return `${where}.function must be an object`;
+  if (openAi) {
+    const strayFn = strayKey(fn, OPENAI_FUNCTION_KEYS);
+    if (strayFn !== undefined) return `${where}.function has no \`${strayFn}\``;
+  }
+  if (typeof fn.name !== 'string' || fn.name === '') return `${where} needs a non-empty string \`name\``;
+  if ('description' in fn && (typeof fn.description !== 'string' || fn.description === '')) {
+    return `${where}.description must be a non-empty string, or left out`;
+  }
+  const schemaKey = openAi ? 'parameters' : 'input_schema';
+  if (schemaKey in fn && !isObject(fn[schemaKey])) return `${where}.${schemaKey} must be an object`;
+  return undefined;
+}
+
 function genAProblem(body: Json): string | undefined {
-  if (typeof body.prompt === 'string') return undefined;
-  const hint = Array.isArray(body.messages) ? ' (this looks like a Generation B body with `messages`)' : '';
-  return `this endpoint expects a Generation A body with a string \`prompt\`${hint}`;
+  if (typeof body.prompt !== 'string') {
+    const hint = Array.isArray(body.messages) ? ' (this looks like a Generation B body with `messages`)' : '';
+    return `this endpoint expects a Generation A body with a string \`prompt\`${hint}`;
+  }
+  const stray = strayKey(body, GEN_A_KEYS);
+  if (stray !== undefined) return `a Generation A body has no top-level \`${stray}\``;
+  const missing = GEN_A_REQUIRED.find((key) => !(key in body));
+  if (missing !== undefined) return `a Generation A body needs \`${missing}\``;
+  if (!Array.isArray(body.chatHistory)) return '`chatHistory` must be an array';
+  for (const [i, entry] of body.chatHistory.entries()) {
+    if (!isObject(entry)) return `chatHistory[${i}] must be an object`;
+    const strayEntry = strayKey(entry, HISTORY_KEYS);
+    if (strayEntry !== undefined) return `chatHistory[${i}] has no \`${strayEntry}\` (only role and content)`;
+    if (entry.role !== 'user' && entry.role !== 'assistant') return `chatHistory[${i}].role must be user or assistant`;
+    if (typeof entry.content !== 'string') return `chatHistory[${i}].content must be a string (plain text)`;
+  }
+  if (typeof body.projectId !== 'string' || body.projectId === '') return '`projectId` must be a non-empty string';
+  if (!isObject(body.currentPage) || Object.keys(body.currentPage).length > 0) return '`currentPage` must be `{}`';
+  if (typeof body.agentMode !== 'string' || body.agentMode === '') return '`agentMode` must be a non-empty string';
+  if (body.mode !== 'agent') return '`mode` must be "agent"';
+  if (body.gitRepoUrl !== '') return '`gitRepoUrl` must be ""';
+  if (typeof body.email !== 'string') return '`email` must be a string';
+  if (typeof body.userId !== 'string') return '`userId` must be a string';
+  // From February on a string `chat_…`; the integer of the first version was gone by the last Generation A client.
+  if (typeof body.chatSessionId !== 'string' || !/^chat_\S+$/.test(body.chatSessionId)) {
+    return '`chatSessionId` must be a string `chat_…`';
+  }
+  if (body.apiVersion !== 2) return '`apiVersion` must be the number 2';
+  if ('model' in body && (typeof body.model !== 'string' || body.model === '')) {
+    return '`model` must be a non-empty string, or left out';
+  }
+  if ('tools' in body) {
+    if (!Array.isArray(body.tools) || body.tools.length === 0) return '`tools` must be a non-empty array, or left out';
+    for (const [i, tool] of body.tools.entries()) {
+      const problem = genAToolProblem(tool, `tools[${i}]`);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
 }
 
 function blockProblem(block: unknown, where: string): string | undefined {

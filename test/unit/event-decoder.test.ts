@@ -183,6 +183,40 @@ describe('UpstreamEventDecoder: coding_agent events', () => {
     expect(decodeAll(payload)).toEqual([{ kind: 'text-delta', text: 'a' }]);
   });
 
+  // Spec 2.4: the reference client read a reasoning chunk with the same reader as a text chunk.
+  it.each([
+    ['data.text', { data: { text: 'r' } }],
+    ['text', { text: 'r' }],
+    ['delta', { delta: 'r' }],
+    ['a string chunk', { chunk: 'r' }],
+    ['chunk {text}', { chunk: { text: 'r' } }],
+    ['chunk {content}', { chunk: { content: 'r' } }],
+  ])('reads coding_agent.reasoning.chunk text from %s', (_label, fields) => {
+    expect(decodeAll({ type: 'coding_agent.reasoning.chunk', ...fields })).toEqual([
+      { kind: 'thinking-delta', text: 'r' },
+    ]);
+  });
+
+  it('takes delta, then text, then data.text, then chunk, as the reference client did; empty ones skipped', () => {
+    const all = { delta: 'd', text: 't', data: { text: 'x' }, chunk: { text: 'c', content: 'k' } };
+    expect(decodeAll({ type: 'output_text_delta', ...all })).toEqual([{ kind: 'text-delta', text: 'd' }]);
+    expect(decodeAll({ type: 'coding_agent.response.chunk', ...all, delta: '', text: '' })).toEqual([
+      { kind: 'text-delta', text: 'x' },
+    ]);
+    expect(decodeAll({ type: 'coding_agent.response.chunk', chunk: { text: '', content: 'k' } })).toEqual([
+      { kind: 'text-delta', text: 'k' },
+    ]);
+  });
+
+  it('does not switch to the coding_agent channel on an empty chunk', () => {
+    const out = decodeAll(
+      { type: 'coding_agent.response.chunk', chunk: { content: '' } },
+      { type: 'coding_agent.reasoning.chunk', data: { text: '' } },
+      model({ type: 'text-delta', id: '1', delta: 'kept' }),
+    );
+    expect(out).toEqual([{ kind: 'text-delta', text: 'kept' }]);
+  });
+
   it('reads coding_agent.tokens_used in snake_case and camelCase', () => {
     expect(
       decodeAll(

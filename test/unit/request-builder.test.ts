@@ -204,6 +204,18 @@ describe('buildOrchidsRequest details', () => {
     expect(body.prompt.startsWith(`<thinking_mode>enabled</thinking_mode><max_thinking_length>${budget}<`)).toBe(true);
   });
 
+  // Spec 7.2: the prefix is skipped for a suggestion-mode turn and when the prompt already holds a prefix.
+  it.each([
+    ['a suggestion-mode turn', '[SUGGESTION MODE: Suggest what the user might naturally type next into Claude Code.]'],
+    ['suggestion mode in any case', 'please answer in Suggestion Mode'],
+    ['a prompt that already has the mode tag', 'use <thinking_mode>disabled</thinking_mode> here'],
+    ['a prompt that already has the length tag', 'keep <max_thinking_length>2000</max_thinking_length>'],
+  ])('omits the thinking prefix for %s', (_label, text) => {
+    const req = request([{ role: 'user', content: text }], { thinking: { type: 'adaptive' } });
+    const body = buildOrchidsRequest(req, ctx);
+    expect(body.prompt).toBe(`<user_message>\n${text}\n</user_message>`);
+  });
+
   it('omits the thinking prefix when thinking is disabled', () => {
     const req = request([{ role: 'user', content: 'hi' }], { thinking: { type: 'disabled' } });
     const body = buildOrchidsRequest(req, ctx);

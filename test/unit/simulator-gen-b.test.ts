@@ -64,7 +64,20 @@ const WS_BODY = {
   config: { system: 'rules', thinkingMode: 'enabled' },
 };
 const SSE_B_BODY = { ...WS_BODY, model: 'claude-sonnet-4-6', system: 'rules' };
-const GEN_A_BODY = { prompt: 'hello', chatHistory: [], model: 'claude-sonnet-4-6' };
+const GEN_A_BODY = {
+  prompt: 'hello',
+  chatHistory: [],
+  projectId: '00000000-0000-0000-0000-000000000000',
+  currentPage: {},
+  agentMode: 'claude-sonnet-4-6',
+  mode: 'agent',
+  gitRepoUrl: '',
+  email: 'user@example.test',
+  chatSessionId: 'chat_0123456789abcdef',
+  userId: 'user_sim1',
+  apiVersion: 2,
+  model: 'claude-sonnet-4-6',
+};
 
 class Client {
   readonly frames: string[] = [];

@@ -60,7 +60,24 @@ async function mintFor(sim: OrchidsSimulator, user: SimUser): Promise<string> {
   expect(res.status).toBe(200);
   return res.json.jwt as string;
 }
-async function callAgent(sim: OrchidsSimulator, token: string | undefined, body = '{"prompt":"hi"}') {
+// Spec §2.2: every key the last Generation A client wrote (`model` and `tools` are omitempty).
+const GEN_A_BODY = {
+  prompt: 'hi',
+  chatHistory: [{ role: 'user', content: 'earlier' }],
+  projectId: '00000000-0000-0000-0000-000000000000',
+  currentPage: {},
+  agentMode: 'claude-sonnet-4-6',
+  mode: 'agent',
+  gitRepoUrl: '',
+  email: 'user@example.test',
+  chatSessionId: 'chat_0123456789abcdef',
+  userId: 'user_sim1',
+  apiVersion: 2,
+  model: 'claude-sonnet-4-6',
+};
+const genA = (extra: Record<string, unknown> = {}): string => JSON.stringify({ ...GEN_A_BODY, ...extra });
+
+async function callAgent(sim: OrchidsSimulator, token: string | undefined, body = genA()) {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
   if (token) headers.authorization = `Bearer ${token}`;
   const res = await request(sim.agentUrl, { method: 'POST', headers, body });
@@ -237,7 +254,7 @@ describe('simulated agent', () => {
   it('streams the default reply for a minted token and records the request', async () => {
     const sim = await startSim();
     const user = sim.addUser();
-    const res = await callAgent(sim, await mintFor(sim, user), '{"prompt":"hi","userId":"user_sim1"}');
+    const res = await callAgent(sim, await mintFor(sim, user), genA());
     expect(res.status).toBe(200);
     expect(res.type).toBe('text/event-stream');
     expect(res.text).toBe(renderSse((DEFAULT_RESPONSE as { steps: never[] }).steps));
@@ -271,6 +288,52 @@ describe('simulated agent', () => {
     });
   });
 
+  // Spec §2.2 and §7.4: a server reading the spelled keys would never see a misspelled one, so the simulator refuses
+  // every key, type and value the last Generation A client did not write, at every level of the body.
+  it('refuses misspelled, extra, missing or mistyped keys at every level of a Generation A body', async () => {
+    const sim = await startSim();
+    const token = await mintFor(sim, sim.addUser());
+    const { model: _model, ...noModel } = GEN_A_BODY;
+    const { currentPage: _currentPage, ...noCurrentPage } = GEN_A_BODY;
+    const read = { name: 'Read', description: 'Read a file', input_schema: { type: 'object' } };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...GEN_A_BODY, chat_history: [] }, '`chat_history`'],
+      [{ ...GEN_A_BODY, isLocal: false }, '`isLocal`'],
+      [{ ...GEN_A_BODY, messages: [{ role: 'user', content: 'hi' }] }, '`messages`'],
+      [{ ...GEN_A_BODY, system: [] }, '`system`'],
+      [noCurrentPage, 'needs `currentPage`'],
+      [{ ...GEN_A_BODY, chatHistory: [{ role: 'user', content: 'x', tool_calls: [] }] }, '`tool_calls`'],
+      [{ ...GEN_A_BODY, chatHistory: [{ role: 'system', content: 'x' }] }, 'user or assistant'],
+      [{ ...GEN_A_BODY, chatHistory: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] }, 'plain text'],
+      [{ ...GEN_A_BODY, projectId: '' }, '`projectId`'],
+      [{ ...GEN_A_BODY, currentPage: null }, '`currentPage` must be `{}`'],
+      [{ ...GEN_A_BODY, agentMode: '' }, '`agentMode`'],
+      [{ ...GEN_A_BODY, mode: 'chat' }, '`mode`'],
+      [{ ...GEN_A_BODY, gitRepoUrl: null }, '`gitRepoUrl`'],
+      [{ ...GEN_A_BODY, chatSessionId: 12345678 }, '`chatSessionId`'],
+      [{ ...GEN_A_BODY, apiVersion: '2' }, '`apiVersion`'],
+      [{ ...GEN_A_BODY, model: '' }, '`model`'],
+      [{ ...GEN_A_BODY, tools: [] }, '`tools`'],
+      [{ ...GEN_A_BODY, tools: [{ ...read, inputSchema: {} }] }, '`inputSchema`'],
+      [{ ...GEN_A_BODY, tools: [{ ...read, description: '' }] }, 'tools[0].description'],
+      [
+        { ...GEN_A_BODY, tools: [{ type: 'function', function: { name: 'Read', input_schema: {} } }] },
+        '`input_schema`',
+      ],
+      [{ ...GEN_A_BODY, tools: [{ description: 'no name', input_schema: {} }] }, '`name`'],
+    ];
+    for (const [body, mention] of cases) {
+      const res = await callAgent(sim, token, JSON.stringify(body));
+      expect(res.status, mention).toBe(400);
+      expect(res.text, mention).toContain(mention);
+    }
+    // What the reference client wrote is accepted: no model, tools in either shape, no description.
+    const fn = { type: 'function', function: { name: 'Bash', parameters: { type: 'object' } } };
+    for (const body of [noModel, { ...GEN_A_BODY, tools: [read, { name: 'Glob', input_schema: {} }, fn] }]) {
+      expect((await callAgent(sim, token, JSON.stringify(body))).status).toBe(200);
+    }
+  });
+
   it('answers per-user queues before the global queue, FIFO, then the responder, then the default', async () => {
     const sim = await startSim();
     const [a, b] = [sim.addUser(), sim.addUser()];
@@ -286,7 +349,7 @@ describe('simulated agent', () => {
     expect((await callAgent(sim, tb)).text).toContain('global 1');
     expect((await callAgent(sim, ta)).text).toContain('global 2');
     expect(sim.pendingResponses()).toBe(0);
-    expect((await callAgent(sim, ta, '{"prompt":"respond"}')).text).toContain('responder');
+    expect((await callAgent(sim, ta, genA({ prompt: 'respond' }))).text).toContain('responder');
     expect((await callAgent(sim, ta)).text).toContain('new default');
   });
 
@@ -303,7 +366,7 @@ describe('simulated agent', () => {
     const res = await request(sim.agentUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
-      body: '{"prompt":"hi"}',
+      body: genA(),
     });
     expect(res.statusCode).toBe(200);
     let received = '';
@@ -324,7 +387,7 @@ describe('simulated agent', () => {
     const res = await request(sim.agentUrl, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}` },
-      body: '{"prompt":"hi"}',
+      body: genA(),
       signal: abort.signal,
     });
     for await (const chunk of res.body) {
@@ -347,7 +410,7 @@ describe('simulated agent', () => {
         const res = await pool.request({
           path: url.pathname,
           method: 'POST',
-          body: '{"prompt":"hi"}',
+          body: genA(),
           headers: { authorization: `Bearer ${token}` },
         });
         expect(await res.body.text()).toContain('Hello from the Orchids simulator.');

@@ -155,6 +155,22 @@ describe('toOrchidsTools', () => {
     expect(JSON.stringify(schema)).toBe(before);
   });
 
+  // Spec 7.4 / the reference client's `omitempty`: a tool without a description has no description key at all.
+  it('leaves the description key out of a tool that has none, in either tool shape', () => {
+    const tools = toOrchidsTools([
+      { name: 'Ping', input_schema: { type: 'object' } },
+      { type: 'function', function: { name: 'Pong', parameters: { type: 'object' } } },
+      { name: 'Blank', description: '', input_schema: { type: 'object' } },
+    ] as never);
+    expect(tools).toEqual([
+      { name: 'Ping', input_schema: { type: 'object' } },
+      { name: 'Pong', input_schema: { type: 'object' } },
+      { name: 'Blank', input_schema: { type: 'object' } },
+    ]);
+    // toEqual takes a key holding undefined for a missing one: the JSON is what the upstream reads.
+    expect(JSON.stringify(tools)).not.toContain('description');
+  });
+
   it('gives a tool without a schema an object schema', () => {
     expect(toOrchidsTools([{ name: 'Ping', description: 'ping' }])[0]?.input_schema).toEqual({ type: 'object' });
   });

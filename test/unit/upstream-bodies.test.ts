@@ -50,4 +50,13 @@ describe('UpstreamBodies', () => {
     }
     expect(asked()).toBe(1);
   });
+
+  // Spec 2.2: projectId is the account's project id, the constant UUID only when the account has none.
+  it("sends the account's project id in the Generation A body, and the default UUID when it has none", () => {
+    const { bodies: upstream } = bodies();
+    const projectOf = (projectId: string): unknown =>
+      JSON.parse((upstream.for('sse-a', { ...account(1), projectId }) as Buffer).toString('utf8')).projectId;
+    expect(projectOf('5b1f0c2e-0000-4000-8000-000000000001')).toBe('5b1f0c2e-0000-4000-8000-000000000001');
+    expect(projectOf('')).toBe('00000000-0000-0000-0000-000000000000');
+  });
 });

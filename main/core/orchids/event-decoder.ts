@@ -193,10 +193,14 @@ export class UpstreamEventDecoder {
 
   private other(type: string, payload: Json, data: Json, out: UpstreamEvent[]): void {
     switch (type) {
-      case 'coding_agent.reasoning.chunk':
+      case 'coding_agent.reasoning.chunk': {
+        const text = codingAgentText(payload, data);
+        // An empty chunk says nothing, so it does not silence the model channel either (as in the reference client).
+        if (!text) return;
         this.preferCodingAgent = true;
-        this.thinking(str(data.text) ?? str(payload.text), out);
+        this.thinking(text, out);
         return;
+      }
       case 'coding_agent.reasoning.completed':
         this.preferCodingAgent = true;
         out.push({ kind: 'thinking-end' });
@@ -204,14 +208,9 @@ export class UpstreamEventDecoder {
       case 'output_text_delta':
       case 'coding_agent.output_text.delta':
       case 'coding_agent.response.chunk': {
+        const text = codingAgentText(payload, data);
+        if (!text) return;
         this.preferCodingAgent = true;
-        const chunk = payload.chunk;
-        const text =
-          str(payload.text) ??
-          str(payload.delta) ??
-          str(chunk) ??
-          (isObject(chunk) ? (str(chunk.content) ?? str(chunk.text)) : undefined) ??
-          str(data.text);
         this.text(text, type, out);
         return;
       }
@@ -286,6 +285,21 @@ export class UpstreamEventDecoder {
     if (!repeated) out.push({ kind: 'text-delta', text });
   }
 }
+
+/**
+ * The text of a `coding_agent` reasoning or text chunk, wherever the frame keeps it, in the order the reference
+ * client looked (spec 2.4): `delta`, `text`, `data.text`, then `chunk` as a string or as `{text}` / `{content}`.
+ * Reasoning and text chunks are read alike: the reference client had one reader for both.
+ */
+function codingAgentText(payload: Json, data: Json): string | undefined {
+  const found = nonEmpty(payload.delta) ?? nonEmpty(payload.text) ?? nonEmpty(data.text);
+  if (found !== undefined) return found;
+  const chunk = payload.chunk;
+  return isObject(chunk) ? (nonEmpty(chunk.text) ?? nonEmpty(chunk.content)) : nonEmpty(chunk);
+}
+
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
 
 function isOrchidsFrame(type: string, payload: Json): boolean {
   if (ORCHIDS_FRAME_TYPES.has(type) || type.startsWith('coding_agent.')) return true;

@@ -34,6 +34,7 @@ const ADAPTIVE_THINKING_BUDGET = 10000;
 const MIN_THINKING_BUDGET = 1024;
 const MAX_THINKING_BUDGET = 128000;
 const MAX_INLINE_BLOCK_JSON = 2000;
+const SUGGESTION_MODE = /suggestion mode/i;
 
 type Block = ContentBlock | OtherBlock;
 
@@ -73,10 +74,13 @@ export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): Or
   }
 
   const userText = current >= 0 ? renderContent((messages[current] as Message).content, tools) : '';
-  let prompt = thinkingPrefix(req.thinking);
-  if (system.length > 0) prompt = joinParts(prompt, `<system>\n${system.join('\n\n')}\n</system>`);
+  let prompt = system.length > 0 ? `<system>\n${system.join('\n\n')}\n</system>` : '';
   prompt = joinParts(prompt, `<user_message>\n${userText}\n</user_message>`);
   if (prefill.length > 0) prompt = joinParts(prompt, `<assistant_prefill>\n${prefill}\n</assistant_prefill>`);
+  // 7.2: Claude Code's "[SUGGESTION MODE: …]" turns want a few words fast, not a thought-out answer; and a prompt
+  // that already carries the tags must not get a second, contradicting pair.
+  const prefix = thinkingPrefix(req.thinking);
+  if (prefix && !SUGGESTION_MODE.test(userText) && !hasThinkingTag(prompt)) prompt = joinParts(prefix, prompt);
 
   const body: OrchidsRequestBody = {
     prompt,
@@ -114,6 +118,10 @@ function thinkingPrefix(thinking: ThinkingConfig | undefined): string {
     return '';
   }
   return `<thinking_mode>enabled</thinking_mode><max_thinking_length>${budget}</max_thinking_length>`;
+}
+
+function hasThinkingTag(prompt: string): boolean {
+  return prompt.includes('<thinking_mode>') || prompt.includes('<max_thinking_length>');
 }
 
 function pushSystem(system: MessagesRequest['system'], out: string[]): void {

@@ -26,7 +26,10 @@ export function toOrchidsTools(tools: ToolDefinition[] | undefined): OrchidsTool
       tool.description.length > MAX_DESCRIPTION ? tool.description.slice(0, MAX_DESCRIPTION) + '...' : tool.description;
     const schema = reduceSchema(tool.schema) ?? {};
     if (schema['type'] === undefined) schema['type'] = 'object';
-    out[i] = { name: upstream, description, input_schema: schema };
+    // The reference client wrote no description key for a tool without one: an empty string is not the same body.
+    out[i] = description
+      ? { name: upstream, description, input_schema: schema }
+      : { name: upstream, input_schema: schema };
   }
   return out;
 }

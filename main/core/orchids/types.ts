@@ -7,7 +7,8 @@ export interface ChatHistoryEntry {
 
 export interface OrchidsTool {
   name: string;
-  description: string;
+  /** Left out when empty, as the reference client's `omitempty` did (spec 7.4). */
+  description?: string;
   input_schema: Record<string, unknown>;
 }
 

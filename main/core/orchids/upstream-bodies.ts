@@ -59,6 +59,8 @@ export class UpstreamBodies {
         tools: this.context.tools.tools,
       });
       const body = { ...this.genA, email: account.email, userId: account.userId };
+      // Spec 2.2: the account's own project when it has one; the built body already holds the default otherwise.
+      if (account.projectId) body.projectId = account.projectId;
       const toolsJson = this.context.tools.json;
       return slices
         ? encodeOrchidsBodyYielding(body, toolsJson, slices, this.context.clientBytes ?? 0)

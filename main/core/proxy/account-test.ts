@@ -6,12 +6,13 @@ import type { TokenCache } from '../clerk/token-cache';
 import { ACCOUNT_FAILURES, type UpstreamFailure } from '../orchids/failure';
 import { mapModel, type ModelMap } from '../orchids/model-map';
 import { NO_TOOLS } from '../orchids/prepared-tools';
+import { chatSessionIdFor } from '../orchids/request-builder';
 import { UpstreamBodies } from '../orchids/upstream-bodies';
 import { ProtocolChoice } from '../upstream/protocol-choice';
 import { UPSTREAM_PROTOCOLS, type ProtocolSetting, type UpstreamProtocol } from '../upstream/protocol';
 import type { UpstreamTransport } from '../upstream/transport';
 import { Cancellation } from '../util/cancellation';
-import { newMessageId, randomBase62 } from '../util/ids';
+import { newMessageId } from '../util/ids';
 import type { Responder } from './responders';
 import { failureFromMint, runAttempt } from './upstream-attempt';
 import { UpstreamEventTally } from './upstream-event-tally';
@@ -151,7 +152,8 @@ export class AccountTester {
     };
     const bodies = new UpstreamBodies(request, {
       upstreamModel,
-      chatSessionId: () => randomBase62(24),
+      // The same `chat_…` form as a real request with no conversation key (spec 2.2), not a bare random string.
+      chatSessionId: () => chatSessionIdFor(request, {}),
       tools: NO_TOOLS,
       thinkingMode: this.deps.thinkingMode(),
     });
