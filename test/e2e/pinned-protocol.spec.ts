@@ -31,3 +31,23 @@ test('a pinned protocol the service does not speak is shown on the Overview, and
   await expect(warning).toHaveCount(0);
   await expect(pill).toHaveText('Running');
 });
+
+test.describe('pinned by the environment', () => {
+  test.use({ appEnv: { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'ws' } });
+
+  test('the warning says to change the variable, and offers no button the variable would overrule', async ({
+    page,
+    tray,
+  }) => {
+    await addAccount(page, tray.sim.addUser(), 'Only');
+    tray.sim.setProtocols({ ws: false });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Overview', exact: true }).click();
+    await expect(tray.send(1)).rejects.toThrow(/pinned to ws/);
+    const warning = page.getByRole('region', { name: 'Proxy' }).getByRole('alert');
+    await expect(warning).toContainText(
+      'ORCHIDS_TRAY_UPSTREAM_PROTOCOL pins it: set it to auto (or remove it) and restart Orchids Tray.',
+    );
+    await expect(warning.getByRole('button')).toHaveCount(0);
+    await expect(page.getByRole('status').filter({ hasText: /^Running/ })).toHaveText('Running · ws not answering');
+  });
+});

@@ -1,7 +1,11 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../../main/cli';
+import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';
+import { simEnv } from '../helpers/sim-env';
 import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
 
 /**
@@ -32,6 +36,16 @@ async function pinnedToRefusedWs(env: Record<string, string> = {}) {
   const pushes: CoreEvent[] = [];
   s.core.subscribe((batch) => pushes.push(...batch.filter((e) => e.type === 'proxy.changed')));
   return { s, pushes };
+}
+
+/** `npm run cli -- proxy status` against the running stack (its control attached), as a person runs it. */
+async function proxyStatus(running: Stack): Promise<string[]> {
+  const lines: string[] = [];
+  await runCli(['proxy', 'status'], (line) => lines.push(line), {
+    ORCHIDS_TRAY_DATA_DIR: running.dataDir,
+    ...simEnv(running.sim),
+  });
+  return lines;
 }
 
 describe('a pinned protocol the service does not speak', () => {
@@ -82,6 +96,23 @@ describe('a pinned protocol the service does not speak', () => {
     const { s } = await pinnedToRefusedWs({ ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'ws' });
     expect(await ask(s)).not.toBe(200);
     expect(s.core.proxy.status().pinnedMismatch).toMatchObject({ protocol: 'ws', fromEnv: true });
+  });
+
+  it('`proxy status` says it, with the command that sets auto, and says nothing once it is gone', async () => {
+    const { s } = await pinnedToRefusedWs();
+    attachAppControl(s.core, { distDir: tempDir() }).announce(s.url);
+    expect(await ask(s)).not.toBe(200);
+    const lines = await proxyStatus(s);
+    expect(lines[0]).toBe('Running · ws not answering: 1 account ready.');
+    expect(lines[1]).toBe(
+      'The upstream protocol is pinned to ws, and Orchids does not answer on it here, so every request fails. ' +
+        'Set auto to let Orchids Tray find the protocol the service speaks: ' +
+        'npm run cli -- settings set upstreamProtocol auto',
+    );
+    s.core.settings.set('upstreamProtocol', 'auto');
+    const after = await proxyStatus(s);
+    expect(after[0]).toBe('Running: 1 account ready.');
+    expect(after.join('\n')).not.toContain('pinned');
   });
 
   it('is never noted under auto, which moves on to a protocol that answers', async () => {
