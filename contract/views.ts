@@ -5,6 +5,7 @@
  * unless the field is optional.
  */
 import type { Serving } from './serving';
+import type { PinnedMismatch } from './pinned-protocol';
 
 /**
  * Why an account is or is not taking requests. `ready` serves; the others name the reason a person can act on.
@@ -306,6 +307,11 @@ export interface ProxyStatus {
   accounts: AccountTotals;
   /** Whether a request could be served now, and why not: the badge, the Overview and the tray word it alike. */
   serving: Serving;
+  /**
+   * The pinned `upstreamProtocol` met a wrong-protocol answer and has not answered since: every request fails while
+   * the accounts look ready. Null when nothing is pinned, or the pin works (contract/pinned-protocol.ts words it).
+   */
+  pinnedMismatch: PinnedMismatch | null;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
 }
 

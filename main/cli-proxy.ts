@@ -1,4 +1,5 @@
 import { clerkClockLine, wsPoolLine } from '../contract/diagnostics';
+import { pinnedMismatchWords, withPinnedMismatch } from '../contract/pinned-protocol';
 import { servingWords } from '../contract/serving';
 import type { ProxyStatus, UpstreamHealth } from '../contract/views';
 import type { CliConnection } from './cli-connection';
@@ -27,8 +28,12 @@ export async function proxyCommand(connection: CliConnection, command: string | 
 }
 
 function printStatus(status: ProxyStatus, out: Line): void {
-  const words = servingWords(status.serving);
+  const words = withPinnedMismatch(servingWords(status.serving), status.pinnedMismatch);
   out(`${words.headline}: ${words.detail}`);
+  if (status.pinnedMismatch) {
+    const pin = pinnedMismatchWords(status.pinnedMismatch, 'cli');
+    out(`${pin.detail} ${pin.way}`);
+  }
   out(`Proxy: ${status.url}`);
   if (status.paused) out('Resume with: npm run cli -- proxy resume');
 }

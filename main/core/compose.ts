@@ -35,6 +35,7 @@ import { isLargeBody } from './server/json-body';
 import { SettingsService } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
 import { ProtocolChoice } from './upstream/protocol-choice';
+import { PinnedMismatchWatch } from './proxy/pinned-mismatch';
 import { upstreamAnswers } from './upstream/reachability';
 import { SseTransport } from './upstream/sse-transport';
 import { prepareDataDir } from './util/paths';
@@ -111,6 +112,8 @@ export interface CoreParts {
   pool: UpstreamPool;
   ws: WsTransport;
   heartbeat: Heartbeat;
+  /** A pinned upstream protocol the service does not speak, as requests last met it (the window and tray show it). */
+  pinned: PinnedMismatchWatch;
   proxy: MessagesProxy;
   server: ProxyServer;
 }
@@ -143,6 +146,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     recorders.bus.publish({ type: 'settings.changed', at: Date.now() });
     if (key === 'allowedOrigins' || key === 'allowedHosts') requestPath.server.refreshGuard();
     if (key === 'connectTimeoutMs' || key === 'upstreamHttp2') upstream.pool.replace();
+    if (key === 'upstreamProtocol') requestPath.pinned.clear();
   });
   const tester = new AccountTester({
     tokens: accounts.tokens,
@@ -176,9 +180,11 @@ function buildRequestPath(
   recorders: Recorders,
   upstream: Upstream,
   { accounts, states }: Pick<CoreParts, 'accounts' | 'states'>,
-): Pick<CoreParts, 'heartbeat' | 'proxy' | 'server'> {
+): Pick<CoreParts, 'heartbeat' | 'pinned' | 'proxy' | 'server'> {
   const toolsCache = new PreparedToolsCache();
   const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
+  // Its appearing and going are pushed as a status change, as a pause is.
+  const pinned = new PinnedMismatchWatch(() => recorders.bus.publish({ type: 'proxy.changed' }));
   const proxy = new MessagesProxy({
     accounts: recorders.cache,
     tokens: accounts.tokens,
@@ -189,6 +195,7 @@ function buildRequestPath(
       reprobeMs: options.protocolReprobeMs,
     }),
     cookieHeader: (account) => accounts.cookieHeaderFor(account.id),
+    pinned,
     countRequest: (id) => {
       const at = Date.now();
       recorders.cache.noteRequest(id, at);
@@ -238,7 +245,7 @@ function buildRequestPath(
     log: hooks.log,
     paused: hooks.paused,
   });
-  return { heartbeat, proxy, server };
+  return { heartbeat, pinned, proxy, server };
 }
 
 function openStorage(config: EnvConfig, options: CoreOptions): Storage {

@@ -3,6 +3,7 @@
  * pure data out, so every rule here is tested in Node; tray.ts only turns the result into Electron objects.
  */
 import { creditsTotal } from '../../contract/credits';
+import { pinnedMismatchWords, withPinnedMismatch, type PinnedMismatch } from '../../contract/pinned-protocol';
 import { servingOf, servingWords } from '../../contract/serving';
 import type { AccountCredits } from '../../contract/views';
 import type { AccountStatus } from '../core/accounts/types';
@@ -29,6 +30,8 @@ export interface TrayInput {
   accounts: TrayAccount[];
   debugLogs: boolean;
   launchAtLogin: boolean;
+  /** The pinned upstream protocol is not answering (ProxyStatus.pinnedMismatch): every request fails. */
+  pinnedMismatch?: PinnedMismatch | null;
   /** A standing note for the menu, e.g. that cookies are sealed with the key file because there is no keychain. */
   secretsNote?: string;
 }
@@ -97,10 +100,15 @@ function summarize(input: TrayInput): { icon: TrayIconState; status: string; sho
   // The window's badge, the Overview and a refused client use these same words (contract/serving.ts).
   const usable = input.accounts.filter((a) => a.enabled && a.status === 'ready').length;
   const serving = servingOf(input.accounts, usable, { running: true, paused: input.paused });
-  const words = servingWords(serving);
+  const words = withPinnedMismatch(servingWords(serving), input.pinnedMismatch ?? null);
   const status = `${words.headline}: ${words.detail.replace(/\.$/, '')}`;
   if (serving.state === 'paused') return { icon: 'paused', status, short: 'paused' };
   if (serving.state !== 'serving') return { icon: 'trouble', status, short: words.headline };
+  // Every account is ready and every request fails: the way out is in the window (Overview, "Use auto").
+  if (input.pinnedMismatch) {
+    const pin = pinnedMismatchWords(input.pinnedMismatch);
+    return { icon: 'trouble', status: `${words.headline}: ${pin.detail.replace(/\.$/, '')}`, short: words.headline };
+  }
   const trouble = input.accounts.some((a) => a.enabled && NEEDS_ATTENTION.has(a.status));
   return {
     icon: trouble ? 'trouble' : 'running',

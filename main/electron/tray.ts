@@ -142,6 +142,7 @@ export function readTrayState(core: TrayCore, extra: { startError?: string; secr
     })),
     debugLogs: core.settings.get('debugLogs'),
     launchAtLogin: core.settings.get('launchAtLogin'),
+    pinnedMismatch: status.pinnedMismatch,
     secretsNote: extra.secretsNote,
   };
 }

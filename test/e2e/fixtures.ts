@@ -26,8 +26,11 @@ export interface Tray {
 
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
-export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
-  tray: async ({}, use, testInfo) => {
+export const test = base.extend<{ tray: Tray; pageErrors: string[]; appEnv: Record<string, string> }>({
+  /** More environment for the app (`test.use({ appEnv: {...} })`), e.g. a setting an environment variable pins. */
+  appEnv: [{}, { option: true }],
+
+  tray: async ({ appEnv }, use, testInfo) => {
     const headless = path.join(ROOT, 'dist/main/headless.js');
     if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
       throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
@@ -38,6 +41,7 @@ export const test = base.extend<{ tray: Tray; pageErrors: string[] }>({
       ORCHIDS_TRAY_DATA_DIR: dataDir,
       ORCHIDS_TRAY_PORT: String(await freePort()),
       ...simEnv(sim),
+      ...appEnv,
     });
     try {
       const proxyUrl = (await app.waitFor(/^Proxy: (\S+)$/m))[1]!;

@@ -64,6 +64,31 @@ describe('tray model', () => {
     expect(trayView(input({ todayRequests: 1 })).tooltip).toContain('Today: 1 request');
   });
 
+  it('a pinned protocol that is not answering: the tooltip and the status say so, and the icon asks for a look', () => {
+    const pinnedMismatch = { protocol: 'ws', at: 1, fromEnv: false } as const;
+    const view = trayView(input({ pinnedMismatch }));
+    expect(view.icon).toBe('trouble');
+    expect(view.tooltip).toBe(`Orchids Tray: Running · ws not answering\n${URL}\nToday: 42 requests`);
+    expect(view.status).toBe(
+      'Running · ws not answering: The upstream protocol is pinned to ws, and Orchids does not answer on it here, ' +
+        'so every request fails',
+    );
+    // A pause says more than the pin: nothing is being served either way.
+    expect(trayView(input({ pinnedMismatch, paused: true })).tooltip).toContain('Orchids Tray: paused');
+    expect(trayView(input({ pinnedMismatch: null })).tooltip).toContain('Orchids Tray: Running\n');
+  });
+
+  it('reads the pin from the core’s status', () => {
+    const pinnedMismatch = { protocol: 'sse-b', at: 5, fromEnv: true } as const;
+    const core = {
+      proxy: { status: () => ({ running: true, paused: false, url: URL, pinnedMismatch }) },
+      settings: { get: () => false },
+      history: { stats: () => ({ today: { requests: 0 } }) },
+      accounts: { list: () => [] },
+    } as unknown as TrayCore;
+    expect(readTrayState(core).pinnedMismatch).toEqual(pinnedMismatch);
+  });
+
   it('paused: paused icon and a Resume item', () => {
     const view = trayView(input({ paused: true }));
     expect(view.icon).toBe('paused');

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { servingOf, type Serving } from '../../../contract/serving';
+import type { PinnedMismatch } from '../../../contract/pinned-protocol';
 import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
@@ -7,6 +8,7 @@ import type { QueueWriter } from '../writers/queue-writer';
 import type { HistoryEntry } from '../history/history-repo';
 import type { DebugLogWriter } from '../logs/debug-log-writer';
 import type { ProxyServer, ServerOptions } from '../server/http-server';
+import type { PinnedMismatchWatch } from '../proxy/pinned-mismatch';
 import type { SettingsService } from '../settings/settings-service';
 import type { WsPoolStats } from '../upstream/ws/ws-pool';
 
@@ -23,6 +25,7 @@ export interface ProxyControlDeps {
   bus: EventBus;
   history: QueueWriter<HistoryEntry>;
   debugLogs: DebugLogWriter;
+  pinned: PinnedMismatchWatch;
   /** The WebSocket pool's live counters: read only when someone asks, never copied on the request path. */
   wsStats: () => Readonly<WsPoolStats>;
   /** Clerk's time minus this machine's, in ms (serverClockOffsetMs). */
@@ -69,6 +72,7 @@ export class ProxyControl {
       apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),
       accounts: this.accountTotals(),
       serving: this.serving(),
+      pinnedMismatch: this.pinnedMismatch(),
       debugLogs: {
         enabled: settings.get('debugLogs'),
         written: debugLogs.written,
@@ -103,6 +107,13 @@ export class ProxyControl {
       server: this.deps.server.stats(),
       upstream: this.upstream(),
     };
+  }
+
+  /** Copied out of the watch, with whether the environment holds the pin (then the setting cannot lift it). */
+  pinnedMismatch(): PinnedMismatch | null {
+    const note = this.deps.pinned.current;
+    if (!note) return null;
+    return { ...note, fromEnv: this.deps.settings.sourceOf('upstreamProtocol') === 'environment' };
   }
 
   /** Serves other paths on the proxy's own port: the control transport (dashboard, CLI, `logs --follow`). */

@@ -11,6 +11,7 @@ import type { ProtocolChoice, ProtocolStep } from '../upstream/protocol-choice';
 import type { UpstreamExchange, UpstreamTransport } from '../upstream/transport';
 import { readAnswer, type TryOutcome } from './answer-reader';
 import type { RequestTrace } from './observer';
+import type { PinnedMismatchWatch } from './pinned-mismatch';
 import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
 
@@ -27,6 +28,8 @@ export interface AttemptDeps {
   cookieHeader: (account: AccountRecord) => string;
   /** Counted once per account a request is sent to, the moment it is first sent. */
   countRequest: (accountId: number) => void;
+  /** Where a pin the service does not speak is noted for the window and the tray; absent for an account test. */
+  pinned?: PinnedMismatchWatch;
 }
 
 export interface AttemptInput {
@@ -95,6 +98,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     if (outcome.kind === 'aborted') return outcome;
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
+      deps.pinned?.answered(step.protocol);
       return { ...outcome, protocol: step.protocol };
     }
     const { failure } = outcome;
@@ -105,6 +109,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     if (!mismatch || input.responder.contentSent || steps.length === 1) {
       // A pin the service does not speak fails every request while the account looks ready: say what to change.
       const pinned = mismatch && deps.protocols.setting !== 'auto';
+      if (pinned) deps.pinned?.missed(step.protocol, Date.now());
       return { kind: 'failed', failure: pinned ? pinnedMismatch(failure, step) : failure, protocol: step.protocol };
     }
     input.trace?.attemptFailed(account.id, failure.kind, `${step.protocol} is not answering here: ${failure.message}`);

@@ -90,6 +90,11 @@ export class SettingsService {
     return this.values[key];
   }
 
+  /** Where a setting's value comes from: an environment variable, the database, or the default. */
+  sourceOf(key: SettingKey): SettingSource {
+    return this.sources[key];
+  }
+
   /** A secret is stored but cannot be unsealed (its key file was replaced): callers must fail closed. */
   isUnreadable(key: SettingKey): boolean {
     return this.unreadable.has(key);

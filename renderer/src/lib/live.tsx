@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { withPinnedMismatch } from '../../../contract/pinned-protocol';
 import { servingWords, type ServingWords } from '../../../contract/serving';
 import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
 import { useEvent } from './hooks';
@@ -209,11 +210,14 @@ const NOT_CONNECTED: ServingWords = {
   tone: 'bad',
 };
 
-/** The serving summary in words (contract/serving.ts), or null before the first status arrives. */
+/**
+ * The serving summary in words (contract/serving.ts), or null before the first status arrives. A pinned protocol
+ * that is not answering is in them ("Running · ws not answering"): "Running" alone would say all is well.
+ */
 export function useServingWords(): ServingWords | null {
   const { status, connected } = useLive();
   if (!connected) return NOT_CONNECTED;
-  return status ? servingWords(status.serving) : null;
+  return status ? withPinnedMismatch(servingWords(status.serving), status.pinnedMismatch) : null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { creditsTotal } from '../../../contract/credits';
+import { pinnedMismatchWords } from '../../../contract/pinned-protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { BusyButton } from '../components/BusyButton';
 import { CopyButton } from '../components/CopyButton';
@@ -67,6 +68,7 @@ function ProxyCard() {
           <span className="muted">{words.detail}</span>
         )}
       </p>
+      {connected ? <PinnedMismatchNote /> : null}
       <div className="base-url">
         <span className="field-label" id="base-url-label">
           Base URL
@@ -80,6 +82,35 @@ function ProxyCard() {
       <h3 className="subheading">Set up a client</h3>
       <SetupSnippets url={status.url} apiKeySet={status.apiKeySet} />
     </Card>
+  );
+}
+
+/**
+ * A pinned upstream protocol the service does not speak fails every request while every account reads "Ready":
+ * said here, where a person looks, with the way out beside it.
+ */
+function PinnedMismatchNote() {
+  const api = useApi();
+  const { status, refreshStatus } = useLive();
+  const toAuto = useAction(async () => {
+    await api.settings.set({ key: 'upstreamProtocol', value: 'auto' });
+    refreshStatus();
+  });
+  const pin = status?.pinnedMismatch;
+  if (!pin) return null;
+  const words = pinnedMismatchWords(pin);
+  return (
+    <div className="warning pinned-mismatch" role="alert">
+      <p>
+        <strong>{words.detail}</strong> {words.way}
+      </p>
+      {pin.fromEnv ? null : (
+        <BusyButton className="button" onClick={() => void toAuto.run()} busy={toAuto.pending}>
+          Use auto
+        </BusyButton>
+      )}
+      <ErrorNote>{toAuto.error}</ErrorNote>
+    </div>
   );
 }
 
