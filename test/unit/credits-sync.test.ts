@@ -5,6 +5,7 @@ import type { CreditsFigure } from '../../main/core/credits/credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from '../../main/core/credits/credits-sync';
 import { fakeAccount } from '../helpers/accounts';
 import { until } from '../helpers/wait';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 
 const FIGURE: CreditsFigure = { plan: 'PRO', credits: 10, monthlyLimit: 2_000_000 };
@@ -233,7 +234,7 @@ describe("the simulator's site, driven through its control API", () => {
   /** The session token Clerk offers for the cookie, as the app would send it to the site. */
   const sessionJwtOf = async (clientCookie: string): Promise<string> => {
     const lookup = (await (
-      await fetch(`${sim!.clerkUrl}/v1/client`, { headers: { cookie: `__client=${clientCookie}` } })
+      await fetch(`${sim!.clerkUrl}/v1/client?${SIM_CLERK_QUERY}`, { headers: { cookie: `__client=${clientCookie}` } })
     ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
     return lookup.response.sessions[0]!.last_active_token.jwt;
   };
@@ -264,6 +265,35 @@ describe("the simulator's site, driven through its control API", () => {
       ['scripted', user.userId],
       ['not-found', user.userId],
     ]);
+  });
+
+  // Next.js refuses an action call from another origin, and decodes a form-typed body as a form action.
+  it('refuses an action call whose Origin names another host or whose body is not text/plain', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const jwt = await sessionJwtOf(user.clientCookie);
+    const action = (headers: Record<string, string>) =>
+      fetch(`${sim!.siteUrl}/`, {
+        method: 'POST',
+        headers: { 'next-action': sim!.siteActionId, cookie: `__session=${jwt}`, ...headers },
+        body: JSON.stringify([user.userId]),
+      });
+    const plain = { 'content-type': 'text/plain;charset=UTF-8' };
+    for (const headers of [
+      { ...plain, origin: 'https://elsewhere.example.test' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+    ]) {
+      const refused = await action(headers);
+      expect([refused.status, await refused.text()], JSON.stringify(headers)).toEqual([
+        500,
+        'Invalid Server Actions request.',
+      ]);
+    }
+    const answered = await action({ ...plain, origin: sim.siteUrl });
+    expect([answered.status, await answered.text()]).toEqual([200, expect.stringContaining('"credits":150000')]);
+    const calls = (await control('/site-calls')) as Array<{ outcome: string }>;
+    expect(calls.map((c) => c.outcome)).toEqual(['refused', 'refused', 'refused', 'ok']);
   });
 
   it('needs the router state when told to: a digest 500 without it, the credits with tree and deployment', async () => {
