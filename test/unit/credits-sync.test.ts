@@ -1,8 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ActionDiscovery, ACTION_ID_TTL_MS } from '../../main/core/credits/action-discovery';
 import type { CreditsFigure } from '../../main/core/credits/credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from '../../main/core/credits/credits-sync';
+import { BROWSER_USER_AGENT } from '../../main/core/credits/site-http';
 import { fakeAccount } from '../helpers/accounts';
 import { until } from '../helpers/wait';
 import { SIM_CLERK_QUERY } from '../sim/clerk';
@@ -207,6 +210,33 @@ describe('finding the credits action on the site', () => {
     now += 1;
     expect(await discovery.actionId()).toBe(sim.siteActionId);
     expect(sim.stats.sitePages).toBe(2);
+  });
+
+  it('reads the page and its chunks as the browser the action call names (Chrome 144), not a cut-short agent', async () => {
+    const seen: Array<[string, string]> = [];
+    const id = 'ab'.repeat(21);
+    const server = http.createServer((req, res) => {
+      seen.push([req.url ?? '', req.headers['user-agent'] ?? '']);
+      if (req.url === '/') return res.end('<script src="/_next/static/chunks/page.js"></script>');
+      res.end(`(0,n.createServerReference)("${id}",n.callServer,void 0,n.findSourceMapURL,"getUserProfile")`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const discovery = new ActionDiscovery({
+        siteUrl: `http://127.0.0.1:${port}`,
+        http: { dispatcher: () => agent, timeoutMs: 5_000 },
+      });
+      expect(await discovery.actionId()).toBe(id);
+      expect(seen).toEqual([
+        ['/', BROWSER_USER_AGENT],
+        ['/_next/static/chunks/page.js', BROWSER_USER_AGENT],
+      ]);
+      expect(BROWSER_USER_AGENT).toMatch(/ Chrome\/144\.0\.0\.0 Safari\/537\.36$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('says why when the site has no such action', async () => {
