@@ -70,7 +70,7 @@ describe('ClerkClient: what each Clerk answer means for the account', () => {
     expect(await failure(() => clerk.mintToken('sess_XXXX', COOKIES))).toMatchObject({ kind: 'unavailable' });
   });
 
-  it('a client with no sessions (signed out) is rejected with what to do, as the original’s "no active sessions"', async () => {
+  it('no sessions (signed out) is rejected, saying to sign in again (“no active sessions”)', async () => {
     for (const response of [{ id: 'client_XXXX', sessions: [], last_active_session_id: null }, null]) {
       next = { status: 200, body: client(response) };
       const error = await failure(() => clerk.lookup(COOKIES));
@@ -100,7 +100,7 @@ describe('ClerkClient.lookup: the session it reads (spec 1.2, protocol-unknowns 
     });
   });
 
-  it('keeps an account whose user lists no e-mail address, with an empty e-mail (the original refused it)', async () => {
+  it('keeps a user without an e-mail address, with an empty e-mail (the original refused it)', async () => {
     next = { status: 200, body: client({ last_active_session_id: 'sess_A', sessions: [session('sess_A', 'user_A')] }) };
     expect((await clerk.lookup(COOKIES)).identity).toMatchObject({ userId: 'user_A', email: '' });
   });

@@ -66,7 +66,7 @@ function reader(ids: string[]) {
 }
 
 describe('the credits action call (protocol 4.1)', () => {
-  it('is POST / with the page’s headers, the session JWT as the only cookie and ["<user id>"] as the body', async () => {
+  it('is POST / with the page’s headers, the session JWT as the only cookie, ["<user id>"] as body', async () => {
     seen.length = 0;
     answers.set(ID_A, { status: 200, body: PROFILE });
     const jwt = fakeJwt({ sid: 'sess_XXXX', sub: 'user_XXXX', exp: 4_102_444_800 });

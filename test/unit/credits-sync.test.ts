@@ -212,7 +212,7 @@ describe('finding the credits action on the site', () => {
     expect(sim.stats.sitePages).toBe(2);
   });
 
-  it('reads the page and its chunks as the browser the action call names (Chrome 144), not a cut-short agent', async () => {
+  it('reads the page and chunks as the browser the action call names (Chrome 144)', async () => {
     const seen: Array<[string, string]> = [];
     const id = 'ab'.repeat(21);
     const server = http.createServer((req, res) => {

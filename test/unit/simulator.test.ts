@@ -219,7 +219,7 @@ describe('simulated Clerk', () => {
   });
 
   // Spec 1.1 and 1.3: a client that drops a version from the query, or posts the tokens call another way, fails here.
-  it('refuses a call without both pinned versions, and a tokens call that is not the organization_id= form', async () => {
+  it('refuses a call without both pinned versions, or a tokens call not in the organization_id= form', async () => {
     const sim = await startSim({ rotateClientCookie: false });
     const user = sim.addUser();
     const get = (query: string) =>
