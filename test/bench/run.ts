@@ -34,6 +34,7 @@ import { http2Connections } from './sections-h2';
 import { streamedGroup, streamingBurst } from './sections-streamed';
 import { abCompare } from './sections-ab';
 import type { SimUrlSet } from './harness';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 
 const SECTIONS: Array<[string, (bench: Bench, report: Report) => Promise<void>]> = [
   ['idle', idleMemory], // first, while the machine is quiet and the app has served nothing
@@ -94,10 +95,10 @@ let interrupted = false;
 /** A bearer token for the hops and direct rows, from Clerk's tokens endpoint (the app asks GET /v1/client first). */
 async function mintToken(sim: BenchChild, clerkUrl: string): Promise<string> {
   const [user] = await sim.call<Array<{ clientCookie: string; sessionId: string }>>('add-users', { count: 1 });
-  const response = await request(`${clerkUrl}/v1/client/sessions/${user!.sessionId}/tokens`, {
+  const response = await request(`${clerkUrl}/v1/client/sessions/${user!.sessionId}/tokens?${SIM_CLERK_QUERY}`, {
     method: 'POST',
     headers: { cookie: `__client=${user!.clientCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: '',
+    body: 'organization_id=',
   });
   const { jwt } = (await response.body.json()) as { jwt: string };
   return jwt;

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 import type { OrchidsSimulator, SimUser } from '../sim/orchids-simulator';
 
 /**
@@ -6,7 +7,9 @@ import type { OrchidsSimulator, SimUser } from '../sim/orchids-simulator';
  * way the page asks, so with rotation on the user's live cookie rotates, as it would in the browser.
  */
 export async function browserSessionToken(sim: OrchidsSimulator, user: SimUser): Promise<string> {
-  const response = await request(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } });
+  const response = await request(`${sim.clerkUrl}/v1/client?${SIM_CLERK_QUERY}`, {
+    headers: { cookie: `__client=${user.clientCookie}` },
+  });
   const json = (await response.body.json()) as {
     response?: { sessions?: Array<{ last_active_token?: { jwt?: string } }> };
   };

@@ -5,6 +5,7 @@ import { ActionDiscovery } from '../../main/core/credits/action-discovery';
 import { CreditsReader } from '../../main/core/credits/credits-reader';
 import { RouterStateSource, ROUTER_STATE_MIN_AGE_MS } from '../../main/core/credits/router-state';
 import { startStack, type Stack } from '../helpers/stack';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 
 /**
@@ -40,7 +41,9 @@ async function reader() {
 
 /** The session JWT Clerk offers for the user's cookie, as the app's token cache would hold it. */
 async function sessionJwt(sim: OrchidsSimulator, user: SimUser): Promise<string> {
-  const lookup = await fetch(`${sim.clerkUrl}/v1/client`, { headers: { cookie: `__client=${user.clientCookie}` } });
+  const lookup = await fetch(`${sim.clerkUrl}/v1/client?${SIM_CLERK_QUERY}`, {
+    headers: { cookie: `__client=${user.clientCookie}` },
+  });
   const body = (await lookup.json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
   return body.response.sessions[0]!.last_active_token.jwt;
 }

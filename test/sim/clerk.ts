@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeFakeJwt, fakeJwt, simRandom } from './fake-jwt';
+import { readBody } from './http-util';
 import type { SimStats } from './stats';
 
 export interface SimUser {
@@ -187,6 +188,33 @@ export interface ClerkControls {
 
 const TOKENS_PATH = /^\/v1\/client\/sessions\/([^/]+)\/tokens$/;
 
+/**
+ * The versions every Clerk call of Orchids' desktop client names (spec 1.1), written out here rather than imported
+ * from the app, so a change to the app's constants is a change the simulator refuses.
+ */
+export const SIM_CLERK_QUERY = '__clerk_api_version=2025-11-10&_clerk_js_version=5.117.0';
+const REQUIRED_QUERY = new URLSearchParams(SIM_CLERK_QUERY);
+
+/**
+ * Why the call does not have the shape Orchids' client gave it, or undefined: each pinned version in the query, and
+ * for the tokens call the form body of spec 1.3, `organization_id=`. Whether real Clerk refuses other versions is
+ * not known (docs/protocol-unknowns.md, item 22); refusing them here makes a regression fail a test instead of
+ * passing unnoticed.
+ */
+function malformed(req: IncomingMessage, body: string, isTokens: boolean): string | undefined {
+  const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+  for (const [name, value] of REQUIRED_QUERY) {
+    if (query.get(name) !== value) return `simulator: ${name}=${value} is required, got ${query.get(name) ?? 'none'}`;
+  }
+  if (!isTokens) return undefined;
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
+    return 'simulator: the tokens call posts a form (application/x-www-form-urlencoded)';
+  const form = new URLSearchParams(body);
+  if (!form.has('organization_id') || form.get('organization_id') !== '')
+    return 'simulator: the tokens call posts organization_id= (empty)';
+  return undefined;
+}
+
 export function parseCookieHeader(header: string | string[] | undefined): Map<string, string> {
   const out = new Map<string, string>();
   const joined = Array.isArray(header) ? header.join('; ') : (header ?? '');
@@ -274,8 +302,12 @@ export function createClerkHandler(
   stats: SimStats,
   controls: ClerkControls,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  return (req, res) => {
-    req.resume(); // the tokens body (`organization_id=`) carries nothing we need; drain it for keep-alive
+  return (req, res) =>
+    void readBody(req).then(
+      (body) => handle(req, res, body),
+      () => res.destroy(),
+    );
+  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
     res.setHeader('date', new Date(auth.clockNow()).toUTCString());
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const isClient = req.method === 'GET' && path === '/v1/client';
@@ -283,6 +315,8 @@ export function createClerkHandler(
     if (isClient) stats.clientLookups++;
     else if (tokensMatch) stats.tokenRequests++;
     else return sendJson(res, 404, clerkError('resource_not_found', `simulator: no Clerk route ${req.method} ${path}`));
+    const refused = malformed(req, body, tokensMatch !== null);
+    if (refused) return sendJson(res, 400, clerkError('request_invalid', refused));
 
     const answer = (): void => {
       if (res.destroyed) return;
@@ -309,5 +343,5 @@ export function createClerkHandler(
     };
     if (controls.delayMs > 0) setTimeout(answer, controls.delayMs).unref();
     else answer();
-  };
+  }
 }

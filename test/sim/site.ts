@@ -30,7 +30,7 @@ export interface SiteActionCall {
   routerStateTree: string;
   deploymentId: string;
   /** How the call was answered. */
-  outcome: 'ok' | 'not-found' | 'no-session' | 'scripted' | 'needs-router-state';
+  outcome: 'ok' | 'not-found' | 'no-session' | 'scripted' | 'needs-router-state' | 'refused';
 }
 
 const DEFAULT_CREDITS: SimCredits = { plan: 'FREE', credits: 150_000 };
@@ -194,6 +194,14 @@ export class SimSite {
       });
       if (this.calls.length > MAX_RECORDED) this.calls.shift();
     };
+    // What Next.js checks before it looks the action up: an Origin naming another host is a cross-site call, and a
+    // body that is not text/plain (a form, multipart) is decoded as a form action, not as the page's `["user_…"]`.
+    const origin = req.headers.origin;
+    const contentType = req.headers['content-type'] ?? '';
+    if ((origin !== undefined && hostOf(origin) !== req.headers.host) || !/^text\/plain\b/i.test(contentType)) {
+      record('refused');
+      return sendText(res, 500, 'Invalid Server Actions request.', { 'content-type': 'text/plain' });
+    }
     if (actionId !== this.actionId) {
       record('not-found');
       return sendText(res, 404, 'Server action not found.', { 'x-nextjs-action-not-found': '1' });
@@ -236,4 +244,12 @@ export class SimSite {
 function header(req: http.IncomingMessage, name: string): string {
   const value = req.headers[name];
   return typeof value === 'string' ? value : '';
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }

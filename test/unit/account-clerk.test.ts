@@ -37,6 +37,8 @@ class ScriptedClerk {
   validClient = FIRST_CLIENT;
   /** GET /v1/client lists another, older session of another user first; last_active_session_id still names ours. */
   staleSessionFirst = false;
+  /** Off: the same `__client` keeps working and no Set-Cookie comes back (Clerk without rotation). */
+  rotate = true;
   /** While set, answers wait for it: a test can act between a request and its answer. */
   hold: Promise<void> | undefined;
   private rotations = 0;
@@ -80,11 +82,10 @@ class ScriptedClerk {
       return send(this.failWith, { errors: [{ code: 'scripted', message: 'scripted failure' }] });
     if (parseCookieHeader(req.headers.cookie).get('__client') !== this.validClient)
       return send(401, { errors: [{ code: 'authentication_invalid' }] });
-    this.validClient = `fake-client-cookie-XXXX-${++this.rotations}`;
-    const rotated = [
-      `__client=${this.validClient}; Path=/; HttpOnly`,
-      `__client_uat=${1_800_000_000 + this.rotations}; Path=/`,
-    ];
+    if (this.rotate) this.validClient = `fake-client-cookie-XXXX-${++this.rotations}`;
+    const rotated = !this.rotate
+      ? []
+      : [`__client=${this.validClient}; Path=/; HttpOnly`, `__client_uat=${1_800_000_000 + this.rotations}; Path=/`];
     const exp = (seconds: number): number => Math.floor(Date.now() / 1000) + seconds;
     if (req.method === 'GET' && pathname === '/v1/client') {
       const offered = fakeJwt({
@@ -280,6 +281,24 @@ describe('AccountService: every Clerk call keeps what Clerk rotates', () => {
     release();
     await minting;
     expect(storedClient()).toBe('fake-pasted-cookie-XXXX');
+  });
+});
+
+// Spec 1.2: __client_uat comes from Set-Cookie, else the value held before, else now.
+describe('AccountService.add: where __client_uat comes from', () => {
+  it('Set-Cookie first, then the pasted or stored value, then now in Unix seconds', async () => {
+    expect(cache.get(accountId)!.clientUat).toBe('1800000001'); // rotated by the lookup that added it
+    clerk.rotate = false;
+    await service.add({ cookie: `__client=${clerk.validClient}; __client_uat=1800000500` });
+    expect(cache.get(accountId)!.clientUat).toBe('1800000500');
+    await service.add({ cookie: clerk.validClient });
+    expect(cache.get(accountId)!.clientUat).toBe('1800000500');
+
+    service.remove(accountId);
+    const before = Math.floor(Date.now() / 1000);
+    const added = (await service.add({ cookie: clerk.validClient })).account;
+    expect(Number(added.clientUat)).toBeGreaterThanOrEqual(before);
+    expect(Number(added.clientUat)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
   });
 });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CookieParseError, parseCookieInput } from '../../main/core/accounts/cookie-parser';
+import { resolvePastedCookies } from '../../main/core/accounts/pasted-cookies';
+import type { ClerkClient } from '../../main/core/clerk/clerk-client';
+import type { ClerkCookies } from '../../main/core/clerk/cookie-header';
 import { fakeJwt } from '../sim/fake-jwt';
 
 // Every value here is an obvious placeholder; fakeJwt signs with "sim-signature".
@@ -50,6 +53,26 @@ describe('parseCookieInput: bare values', () => {
     expect(parseCookieInput('0123456789abcdef')).toEqual({ client: '0123456789abcdef' });
   });
 
+  // Spec 1.5: values are unquoted and URL-decoded, a bare one as much as one inside a header.
+  it('takes the quotes and URL-encoding off a bare value, so they are never stored as part of the cookie', () => {
+    for (const quoted of [`"${CLIENT_JWT}"`, `'${CLIENT_JWT}'`, `%22${CLIENT_JWT}%22`, `"${CLIENT_JWT}"|note`]) {
+      expect(parseCookieInput(quoted)).toEqual({ client: CLIENT_JWT });
+    }
+    expect(parseCookieInput(`"${OPAQUE}"`)).toEqual({ client: OPAQUE });
+    expect(parseCookieInput(`'${SESSION_JWT}'`)).toEqual({ session: SESSION_JWT });
+  });
+
+  it('an opaque value ending in base64 padding is still a __client value; a name=value pair is not', () => {
+    expect(parseCookieInput(`${OPAQUE}==`)).toEqual({ client: `${OPAQUE}==` });
+    expect(parseCookieInput(`${OPAQUE}=`)).toEqual({ client: `${OPAQUE}=` });
+    expect(parseError(`consent=${OPAQUE}`).message).toMatch(/does not look like an Orchids cookie/);
+  });
+
+  it('a session JWT naming its session by id rather than sid (spec 1.4) is kept as the session cookie', () => {
+    const byId = fakeJwt({ id: 'sess_XXXX', sub: 'user_XXXX', exp: 1_800_000_060 });
+    expect(parseCookieInput(byId)).toEqual({ session: byId });
+  });
+
   it('short or spaced values are not taken as a token', () => {
     expect(parseError('0123456789abcde').message).toMatch(/does not look like an Orchids cookie/);
     expect(parseError('fake token with spaces XXXX').message).toMatch(/does not look like an Orchids cookie/);
@@ -76,6 +99,13 @@ describe('parseCookieInput: Cookie header strings', () => {
     expect(parseCookieInput(header)).toEqual({ client: OPAQUE, clientUat: UAT, session: SESSION_JWT });
     // __client_uat alone is not a client cookie.
     expect(parseError(`__client_uat=${UAT}`).message).toMatch(/No __client \(or __session\) cookie found/);
+  });
+
+  it('takes single quotes off a header value too', () => {
+    expect(parseCookieInput(`__client='${CLIENT_JWT}'; __client_uat='${UAT}'`)).toEqual({
+      client: CLIENT_JWT,
+      clientUat: UAT,
+    });
   });
 
   it('prefers the exact name over a namespaced one', () => {
@@ -205,5 +235,27 @@ describe('parseCookieInput: wrong pastes are named before Clerk is asked', () =>
       parseError('hello there').message,
     ];
     expect(new Set(messages).size).toBe(messages.length);
+  });
+});
+
+describe('resolvePastedCookies: the session a pasted __session names', () => {
+  it.each([
+    ['sid', { sid: 'sess_XXXX' }],
+    ['id, when there is no sid (spec 1.4)', { id: 'sess_XXXX' }],
+  ])('sends clerk_active_context for the session its %s names when bootstrapping', async (_name, claims) => {
+    const session = fakeJwt({ ...claims, sub: 'user_XXXX', exp: 4_102_444_800 });
+    const sent: ClerkCookies[] = [];
+    const clerk = {
+      bootstrap: (cookies: ClerkCookies) => (sent.push(cookies), Promise.resolve({ client: OPAQUE })),
+      lookup: (cookies: ClerkCookies) => (
+        sent.push(cookies),
+        Promise.resolve({
+          identity: { sessionId: 'sess_XXXX', userId: 'user_XXXX', email: '', lastActiveToken: undefined },
+          rotated: {},
+        })
+      ),
+    } as unknown as ClerkClient;
+    await resolvePastedCookies(clerk, parseCookieInput(session), () => 0);
+    expect(sent.map((c) => c.sessionId)).toEqual(['sess_XXXX', 'sess_XXXX']);
   });
 });

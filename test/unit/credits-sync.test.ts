@@ -1,10 +1,14 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ActionDiscovery, ACTION_ID_TTL_MS } from '../../main/core/credits/action-discovery';
 import type { CreditsFigure } from '../../main/core/credits/credits-reply';
 import { CreditsSync, type CreditsSyncDeps } from '../../main/core/credits/credits-sync';
+import { BROWSER_USER_AGENT } from '../../main/core/credits/site-http';
 import { fakeAccount } from '../helpers/accounts';
 import { until } from '../helpers/wait';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 
 const FIGURE: CreditsFigure = { plan: 'PRO', credits: 10, monthlyLimit: 2_000_000 };
@@ -208,6 +212,33 @@ describe('finding the credits action on the site', () => {
     expect(sim.stats.sitePages).toBe(2);
   });
 
+  it('reads the page and chunks as the browser the action call names (Chrome 144)', async () => {
+    const seen: Array<[string, string]> = [];
+    const id = 'ab'.repeat(21);
+    const server = http.createServer((req, res) => {
+      seen.push([req.url ?? '', req.headers['user-agent'] ?? '']);
+      if (req.url === '/') return res.end('<script src="/_next/static/chunks/page.js"></script>');
+      res.end(`(0,n.createServerReference)("${id}",n.callServer,void 0,n.findSourceMapURL,"getUserProfile")`);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const discovery = new ActionDiscovery({
+        siteUrl: `http://127.0.0.1:${port}`,
+        http: { dispatcher: () => agent, timeoutMs: 5_000 },
+      });
+      expect(await discovery.actionId()).toBe(id);
+      expect(seen).toEqual([
+        ['/', BROWSER_USER_AGENT],
+        ['/_next/static/chunks/page.js', BROWSER_USER_AGENT],
+      ]);
+      expect(BROWSER_USER_AGENT).toMatch(/ Chrome\/144\.0\.0\.0 Safari\/537\.36$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('says why when the site has no such action', async () => {
     sim = await OrchidsSimulator.start();
     const discovery = new ActionDiscovery({
@@ -233,7 +264,7 @@ describe("the simulator's site, driven through its control API", () => {
   /** The session token Clerk offers for the cookie, as the app would send it to the site. */
   const sessionJwtOf = async (clientCookie: string): Promise<string> => {
     const lookup = (await (
-      await fetch(`${sim!.clerkUrl}/v1/client`, { headers: { cookie: `__client=${clientCookie}` } })
+      await fetch(`${sim!.clerkUrl}/v1/client?${SIM_CLERK_QUERY}`, { headers: { cookie: `__client=${clientCookie}` } })
     ).json()) as { response: { sessions: Array<{ last_active_token: { jwt: string } }> } };
     return lookup.response.sessions[0]!.last_active_token.jwt;
   };
@@ -264,6 +295,35 @@ describe("the simulator's site, driven through its control API", () => {
       ['scripted', user.userId],
       ['not-found', user.userId],
     ]);
+  });
+
+  // Next.js refuses an action call from another origin, and decodes a form-typed body as a form action.
+  it('refuses an action call whose Origin names another host or whose body is not text/plain', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const jwt = await sessionJwtOf(user.clientCookie);
+    const action = (headers: Record<string, string>) =>
+      fetch(`${sim!.siteUrl}/`, {
+        method: 'POST',
+        headers: { 'next-action': sim!.siteActionId, cookie: `__session=${jwt}`, ...headers },
+        body: JSON.stringify([user.userId]),
+      });
+    const plain = { 'content-type': 'text/plain;charset=UTF-8' };
+    for (const headers of [
+      { ...plain, origin: 'https://elsewhere.example.test' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      { 'content-type': 'multipart/form-data; boundary=x' },
+    ]) {
+      const refused = await action(headers);
+      expect([refused.status, await refused.text()], JSON.stringify(headers)).toEqual([
+        500,
+        'Invalid Server Actions request.',
+      ]);
+    }
+    const answered = await action({ ...plain, origin: sim.siteUrl });
+    expect([answered.status, await answered.text()]).toEqual([200, expect.stringContaining('"credits":150000')]);
+    const calls = (await control('/site-calls')) as Array<{ outcome: string }>;
+    expect(calls.map((c) => c.outcome)).toEqual(['refused', 'refused', 'refused', 'ok']);
   });
 
   it('needs the router state when told to: a digest 500 without it, the credits with tree and deployment', async () => {

@@ -27,6 +27,7 @@ import {
   type SimStep,
 } from '../sim/orchids-simulator';
 import { frameText } from '../sim/ws-agent';
+import { SIM_CLERK_QUERY } from '../sim/clerk';
 import { until } from '../helpers/wait';
 
 const sims: OrchidsSimulator[] = [];
@@ -47,9 +48,9 @@ async function startSim(options?: SimOptions): Promise<OrchidsSimulator> {
 async function withToken(options?: SimOptions) {
   const sim = await startSim(options);
   const user = sim.addUser();
-  const res = await request(`${sim.clerkUrl}/v1/client/sessions/${user.sessionId}/tokens`, {
+  const res = await request(`${sim.clerkUrl}/v1/client/sessions/${user.sessionId}/tokens?${SIM_CLERK_QUERY}`, {
     method: 'POST',
-    headers: { cookie: `__client=${user.clientCookie}` },
+    headers: { cookie: `__client=${user.clientCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: 'organization_id=',
   });
   const { jwt } = (await res.body.json()) as { jwt: string };

@@ -235,6 +235,43 @@ describe('simulated Clerk', () => {
     expect(sim.userByEmail(user.email)!.clientCookie).not.toBe(next);
   });
 
+  // Spec 1.1 and 1.3: a client that drops a version from the query, or posts the tokens call another way, fails here.
+  it('refuses a call without both pinned versions, or a tokens call not in the organization_id= form', async () => {
+    const sim = await startSim({ rotateClientCookie: false });
+    const user = sim.addUser();
+    const get = (query: string) =>
+      request(`${sim.clerkUrl}/v1/client${query}`, { headers: { cookie: `__client=${user.clientCookie}` } });
+    for (const query of [
+      '',
+      '?__clerk_api_version=2025-11-10',
+      '?_clerk_js_version=5.117.0',
+      '?__clerk_api_version=2024-10-01&_clerk_js_version=5.117.0',
+    ]) {
+      const res = await get(query);
+      expect(res.statusCode, query).toBe(400);
+      expect(((await res.body.json()) as any).errors[0].code).toBe('request_invalid');
+    }
+    expect((await get(`?_clerk_js_version=5.117.0&__clerk_api_version=2025-11-10`)).statusCode).toBe(200);
+
+    const post = (headers: Record<string, string>, body: string | undefined) =>
+      request(`${sim.clerkUrl}/v1/client/sessions/${user.sessionId}/tokens${Q}`, {
+        method: 'POST',
+        headers: { cookie: `__client=${user.clientCookie}`, ...headers },
+        body,
+      });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const [headers, body] of [
+      [form, undefined],
+      [form, 'organization_id=org_XXXX'],
+      [{ 'content-type': 'application/json' }, '{"organization_id":""}'],
+      [{}, 'organization_id='],
+    ] as const) {
+      expect((await post(headers, body)).statusCode, `${JSON.stringify(headers)} ${body}`).toBe(400);
+    }
+    expect(sim.stats.tokenMints).toBe(1); // only the well-formed GET above minted
+    expect((await mint(sim, user.sessionId, user.clientCookie)).status).toBe(200);
+  });
+
   it('rotates by default, and keeps the pasted cookie when rotation is off', async () => {
     const rotating = await startSim();
     const user = rotating.addUser();

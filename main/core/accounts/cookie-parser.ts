@@ -42,10 +42,12 @@ export function parseCookieInput(input: string): ClerkCookies {
   if (/(^|[;\s])__(client|session)(_[A-Za-z0-9-]+)?=/.test(text)) return requireUsable(fromPairs(pairs), pairs.length);
   if (pairs.length >= 2) throw new CookieParseError(DOCUMENT_COOKIE);
 
-  const beforePipe = text.split('|', 1)[0]!.trim();
+  // A bare value is unquoted and URL-decoded like a header's (spec 1.5): a quoted copy must not store its quotes.
+  const beforePipe = cleanValue(text.split('|', 1)[0]!);
   if (/\s/.test(beforePipe)) throw new CookieParseError(looksLikeBrokenToken(beforePipe) ? HAS_SPACES : notACookie());
   if (looksLikeJwtStart(beforePipe)) return fromBareJwt(beforePipe);
-  if (beforePipe.length >= 16 && !/[;=]/.test(beforePipe)) return { client: beforePipe };
+  // `=` only as trailing base64 padding: anywhere else it is a `name=value` pair, which is not a bare value.
+  if (beforePipe.length >= 16 && !/;|=[^=]/.test(beforePipe)) return { client: beforePipe };
   throw new CookieParseError(notACookie());
 }
 
@@ -73,7 +75,7 @@ function fromBareJwt(token: string): ClerkCookies {
   if (isCutOffJwt(token)) throw new CookieParseError(CUT_OFF);
   const payload = decodeJwtPayload(token)!;
   if ('rotating_token' in payload) return { client: token };
-  if (typeof payload.sid === 'string') return { session: token };
+  if (jwtSessionId(payload) !== undefined) return { session: token };
   throw new CookieParseError(
     `That is a short-lived bearer token, not the __client cookie; it would stop working within minutes. ${ACCEPTED}`,
   );
@@ -92,11 +94,31 @@ function cookiePairs(header: string): Array<[string, string]> {
   return pairs;
 }
 
+/**
+ * A session JWT's session id: `sid`, else `id` (spec 1.4). A `__client` JWT carries an `id` too (its `client_…`), so
+ * callers rule those out by `rotating_token` first.
+ */
+export function jwtSessionId(payload: Record<string, unknown> | undefined): string | undefined {
+  for (const key of ['sid', 'id']) {
+    const value = payload?.[key];
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Quotes (either kind, each end on its own, as the reference client trimmed them) come off before and after the
+ * URL-decoding, so `"…"`, `'…'` and `%22…%22` all give the bare value.
+ */
 function cleanValue(raw: string): string {
-  let value = raw.trim();
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+  const unquote = (value: string): string =>
+    value
+      .trim()
+      .replace(/^["']+|["']+$/g, '')
+      .trim();
+  const value = unquote(raw);
   try {
-    return decodeURIComponent(value);
+    return unquote(decodeURIComponent(value));
   } catch {
     return value;
   }

@@ -2,7 +2,7 @@ import { ClerkError, type ClerkClient, type ClerkIdentity } from '../clerk/clerk
 import { withRotated, type ClerkCookies } from '../clerk/cookie-header';
 import { decodeJwtPayload, jwtExpiryMs } from '../clerk/jwt';
 import { AccountError } from './account-error';
-import { WHERE_CLIENT_LIVES } from './cookie-parser';
+import { jwtSessionId, WHERE_CLIENT_LIVES } from './cookie-parser';
 
 /** Shown after an account was added from `__session` alone: it worked, but it will not next time. */
 export const SESSION_PASTE_NOTICE =
@@ -73,6 +73,5 @@ async function bootstrap(clerk: ClerkClient, cookies: ClerkCookies): Promise<Cle
 }
 
 function sessionIdOf(session: string | undefined): string | undefined {
-  const sid = session === undefined ? undefined : decodeJwtPayload(session)?.sid;
-  return typeof sid === 'string' && sid ? sid : undefined;
+  return session === undefined ? undefined : jwtSessionId(decodeJwtPayload(session));
 }

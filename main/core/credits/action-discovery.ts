@@ -1,4 +1,4 @@
-import { CreditsError, siteRequest, type SiteHttp } from './site-http';
+import { BROWSER_USER_AGENT, CreditsError, siteRequest, type SiteHttp } from './site-http';
 
 /**
  * The server actions that answer with the signed-in user's profile and credits, most specific first (protocol
@@ -18,9 +18,10 @@ const SCRIPT_SRC = /<script\b[^>]*?\bsrc\s*=\s*["']([^"'<>]+?\.js(?:\?[^"'<>]*)?
 // Next.js compiles `'use server'` imports to `(0,x.createServerReference)("<id>",x.callServer,void 0,…,"<name>")`.
 const SERVER_REFERENCE = /createServerReference\)\(\s*"([0-9a-f]{40,})"[^"]{0,400}?"([A-Za-z_$][\w$]{0,63})"\s*\)/g;
 
+// The same browser as the action call itself (site-http.ts): Orchids' client read the page and chunks with it too.
 const PAGE_HEADERS = {
   accept: 'text/html,application/xhtml+xml',
-  'user-agent': 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko)',
+  'user-agent': BROWSER_USER_AGENT,
 };
 
 export interface ActionDiscoveryOptions {
