@@ -3,7 +3,7 @@
  * simulator serving each protocol in turn; counted nowhere and changing nothing a request would change.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli';
+import { cli } from '../helpers/cli';
 import { startStack, type Stack } from '../helpers/stack';
 import { onlyServing } from '../helpers/upstream';
 import { simEnv } from '../helpers/sim-env';
@@ -155,29 +155,12 @@ describe('accounts:test', () => {
 });
 
 describe('npm run cli -- accounts test', () => {
-  async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string }> {
-    const lines: string[] = [];
-    const code = await runCli(
-      args,
-      (line) => lines.push(line),
-      env,
-      () => undefined,
-    );
-    return { code, out: lines.join('\n') };
-  }
-
   it('prints each step and the verdict, answers 0 when the account works and 1 when it does not', async () => {
     sim = await OrchidsSimulator.start();
     const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ...simEnv(sim) };
-    const notes: string[] = [];
-    const added = await runCli(
-      ['accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Work'],
-      () => undefined,
-      env,
-      (line) => notes.push(line),
-    );
-    expect(added).toBe(0);
-    expect(notes).toContain('Test it with one short request: npm run cli -- accounts test 1');
+    const added = await cli(env, 'accounts', 'add', '--cookie', sim.addUser().clientCookie, '--name', 'Work');
+    expect(added.code).toBe(0);
+    expect(added.notes).toContain('Test it with one short request: npm run cli -- accounts test 1');
 
     const works = await cli(env, 'accounts', 'test', '1');
     expect(works.code).toBe(0);

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli';
+import { cli } from '../helpers/cli';
 import { UsageError } from '../../main/cli-errors';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -30,12 +30,6 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number; out: string }> {
-  const lines: string[] = [];
-  const code = await runCli(args, (line) => lines.push(line), env);
-  return { code, out: lines.join('\n') };
-}
-
 function envFor(dataDir: string, s: OrchidsSimulator): NodeJS.ProcessEnv {
   return { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(s) };
 }
@@ -45,12 +39,10 @@ describe('npm run cli -- accounts', () => {
     sim = await OrchidsSimulator.start(ROTATING);
     const user = sim.addUser();
     const env = envFor(tempDir(), sim);
-    expect(await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3')).toEqual(
-      {
-        code: 0,
-        out: `Added account 1: Work <${user.email}>`,
-      },
-    );
+    const added = await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work', '--weight', '3');
+    expect(added.code).toBe(0);
+    expect(added.out).toBe(`Added account 1: Work <${user.email}>`);
+    expect(added.notes).toEqual(['Test it with one short request: npm run cli -- accounts test 1']);
     const listed = JSON.parse((await cli(env, 'accounts', 'list', '--json')).out);
     expect(listed).toEqual([
       expect.objectContaining({

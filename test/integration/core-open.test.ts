@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../main/cli';
+import { cliOk } from '../helpers/cli';
 import { OrchidsCore } from '../../main/core/core';
 import { openDatabase } from '../../main/core/db/database';
 import { OsKeychainSecretBox } from '../../main/core/secrets/secret-box';
@@ -66,26 +66,11 @@ describe('opening a core', () => {
     await desktop.stop(0);
     const before = accountRows(dataDir);
 
-    const out: string[] = [];
     const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
-    expect(
-      await runCli(
-        ['settings', 'list'],
-        (line) => out.push(line),
-        env,
-        () => {},
-      ),
-    ).toBe(0);
-    expect(
-      await runCli(
-        ['accounts', 'list', '--json'],
-        (line) => out.push(line),
-        env,
-        () => {},
-      ),
-    ).toBe(0);
+    await cliOk(env, 'settings', 'list');
+    const listed = await cliOk(env, 'accounts', 'list', '--json');
     expect(accountRows(dataDir)).toEqual(before);
-    expect(out.join('\n')).toContain('"status": "ready"'); // as stored: this process decided nothing
+    expect(listed).toContain('"status": "ready"'); // as stored: this process decided nothing
 
     // A headless app is another matter: it takes the folder over, and says per account what it cannot open.
     const headless = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: () => {} });

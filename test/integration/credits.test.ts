@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../contract/api';
 import { describeCreditsCheck } from '../../contract/credits';
 import type { CreditsCheckResult } from '../../contract/views';
-import { runCli } from '../../main/cli';
+import { cliOk } from '../helpers/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';
 import { simEnv } from '../helpers/sim-env';
@@ -236,19 +236,7 @@ describe('npm run cli -- accounts list / credits', () => {
     const user = s.sim.addUser();
     s.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
     const env = { ORCHIDS_TRAY_DATA_DIR: s.dataDir, ...simEnv(s.sim) };
-    const lines: string[] = [];
-    const cli = async (...args: string[]): Promise<string> => {
-      lines.length = 0;
-      expect(
-        await runCli(
-          args,
-          (line) => lines.push(line),
-          env,
-          () => {},
-        ),
-      ).toBe(0);
-      return lines.join('\n');
-    };
+    const cli = (...args: string[]): Promise<string> => cliOk(env, ...args);
     const host = new URL(s.sim.siteUrl).host;
     expect(await cli('help')).toContain(`read plan and credits from ${host} now`);
     expect((await cli('help')).match(/orchids\.app/g)).toHaveLength(1); // the cookie's site, not the credits'

@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
 import type { HistoryView } from '../../contract/views';
-import { runCli } from '../../main/cli';
+import { cliOk } from '../helpers/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';
 import { parseCsv } from '../helpers/csv';
@@ -50,18 +50,7 @@ async function sinks(s: Stack, events: CoreEvent[]) {
   const states = events.filter((e) => e.type === 'account.state');
   await s.core.stop(1000);
   const env = { ORCHIDS_TRAY_DATA_DIR: s.dataDir, ...simEnv(s.sim) };
-  const cli = async (...args: string[]) => {
-    const lines: string[] = [];
-    expect(
-      await runCli(
-        args,
-        (line) => lines.push(line),
-        env,
-        () => {},
-      ),
-    ).toBe(0);
-    return lines.join('\n');
-  };
+  const cli = (...args: string[]): Promise<string> => cliOk(env, ...args);
   const json = await cli('logs', '--json');
   const csv = await cli('logs', '--csv');
   const list = await cli('accounts', 'list', '--json');
