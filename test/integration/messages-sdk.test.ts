@@ -1,3 +1,4 @@
+import { NotFoundError } from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
@@ -201,6 +202,39 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     stream.on('streamEvent', (event) => events.push(event as never));
     await stream.finalMessage();
     expect(events[0]?.message?.usage.input_tokens).toBe(counted.input_tokens);
+  });
+
+  it('reports cache counts in a non-streamed usage as message_start does', async () => {
+    stack = await startStack();
+    const params = { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
+    stack.sim.enqueue(sse(reply('Hi.', { inputTokens: 21, outputTokens: 2 })));
+    const message = await stack.client().messages.create(params);
+    expect(message.usage).toEqual({
+      input_tokens: 21,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 2,
+    });
+  });
+
+  it("names the request in an error's body as Anthropic does, the same id as its request-id header", async () => {
+    stack = await startStack();
+    const failure = await stack
+      .client()
+      .models.retrieve('no-such-model')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NotFoundError);
+    const notFound = failure as NotFoundError;
+    expect(notFound.requestID).toMatch(/^req_/);
+    expect(notFound.error).toEqual({
+      type: 'error',
+      error: { type: 'not_found_error', message: 'model: no-such-model' },
+      request_id: notFound.requestID,
+    });
+    // The server's own refusals (here a 405, before any handler) carry it too.
+    const refused = await fetch(`${stack.url}/v1/messages`, { headers: { 'x-api-key': 'test-not-a-real-key' } });
+    expect(refused.status).toBe(405);
+    expect(((await refused.json()) as { request_id: string }).request_id).toBe(refused.headers.get('request-id'));
   });
 
   it('lists models from the mapping table', async () => {
