@@ -326,6 +326,23 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     expect(ids).toContain('claude-sonnet-4-5');
     expect(ids).toContain('claude-opus-4-6');
     expect(ids.some((id) => id.includes('*'))).toBe(false);
+    // Every field of the SDK's ModelInfo is there, for a client that reads one; null where the map cannot know.
+    expect(await stack.client().models.retrieve('claude-sonnet-4-5')).toEqual({
+      type: 'model',
+      id: 'claude-sonnet-4-5',
+      display_name: 'claude-sonnet-4-5',
+      created_at: '2025-01-01T00:00:00Z',
+      capabilities: null,
+      deprecated_at: null,
+      lifecycle: 'active',
+      line: 'sonnet',
+      max_input_tokens: null,
+      max_tokens: null,
+      retires_at: null,
+      object: 'model',
+      created: 1735689600,
+      owned_by: 'orchids',
+    });
     stack.core.settings.set('modelMap', { 'my-model': 'claude-sonnet-4-6' });
     const after: string[] = [];
     for await (const model of stack.client().models.list()) after.push(model.id);
