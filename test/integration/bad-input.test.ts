@@ -287,6 +287,7 @@ describe('who may call', () => {
       expect(bearer.json).toEqual({
         type: 'error',
         error: { type: 'authentication_error', message: 'invalid x-api-key' },
+        request_id: bearer.headers['request-id'],
       });
       expect((await post(JSON.stringify(valid), { 'x-api-key': 'test-key-0123456789' })).status).toBe(200);
       expect((await post(JSON.stringify(valid), { authorization: 'Bearer test-key-0123456789' })).status).toBe(200);
@@ -611,6 +612,7 @@ describe('URLs and headers', () => {
       expect(await wrong.body.json()).toEqual({
         type: 'error',
         error: { type: 'not_found_error', message: `${target} accepts GET, HEAD, not ${method}.` },
+        request_id: wrong.headers['request-id'],
       });
     }
   });

@@ -1,3 +1,4 @@
+import { NotFoundError } from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
@@ -203,6 +204,121 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     expect(events[0]?.message?.usage.input_tokens).toBe(counted.input_tokens);
   });
 
+  it("answers a non-streamed message with Anthropic's fields and both cache counts in usage", async () => {
+    stack = await startStack();
+    const params = { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
+    stack.sim.enqueue(sse(reply('Hi.', { inputTokens: 21, outputTokens: 2 })));
+    const message = await stack.client().messages.create(params);
+    expect(message.id).toMatch(/^msg_[A-Za-z0-9]{24}$/);
+    expect(message).toEqual({
+      id: message.id,
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-6',
+      content: [{ type: 'text', text: 'Hi.' }],
+      stop_reason: 'end_turn',
+      stop_sequence: null,
+      usage: { input_tokens: 21, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 2 },
+    });
+  });
+
+  it("names the request in an error's body as Anthropic does, the same id as its request-id header", async () => {
+    stack = await startStack();
+    const failure = await stack
+      .client()
+      .models.retrieve('no-such-model')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(NotFoundError);
+    const notFound = failure as NotFoundError;
+    expect(notFound.requestID).toMatch(/^req_/);
+    expect(notFound.error).toEqual({
+      type: 'error',
+      error: { type: 'not_found_error', message: 'model: no-such-model' },
+      request_id: notFound.requestID,
+    });
+    // The server's own refusals (here a 405, before any handler) carry it too.
+    const refused = await fetch(`${stack.url}/v1/messages`, { headers: { 'x-api-key': 'test-not-a-real-key' } });
+    expect(refused.status).toBe(405);
+    expect(((await refused.json()) as { request_id: string }).request_id).toBe(refused.headers.get('request-id'));
+  });
+
+  it("streams Anthropic's events with exactly Anthropic's fields, each `event:` name its data's type", async () => {
+    stack = await startStack();
+    stack.sim.enqueue(
+      sse([
+        ...thinking('Hmm.', { signature: 'sig-1' }),
+        ...text('Reading.', { chunks: 1 }),
+        ...toolCall({ id: 'toolu_sim_wire_1', name: 'Read', input: { path: 'a' }, chunks: 1 }),
+        ...finish('tool-calls', { inputTokens: 9, outputTokens: 4 }),
+      ]),
+    );
+    const response = await fetch(`${stack.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': 'test-not-a-real-key', 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 2000,
+        stream: true,
+        thinking: { type: 'enabled', budget_tokens: 1024 },
+        tools: [{ name: 'Read', input_schema: { type: 'object', properties: { path: { type: 'string' } } } }],
+        messages: [{ role: 'user', content: 'read a' }],
+      }),
+    });
+    expect(response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    expect(response.headers.get('request-id')).toMatch(/^req_/);
+    const frames = (await response.text()).split('\n\n').filter(Boolean);
+    const events = frames
+      .map((frame) => {
+        const [eventLine, dataLine, ...rest] = frame.split('\n');
+        expect(rest).toEqual([]);
+        const data = JSON.parse(dataLine!.replace(/^data: /, '')) as Record<string, unknown>;
+        expect(eventLine).toBe(`event: ${String(data.type)}`);
+        return data;
+      })
+      .filter((event) => event.type !== 'ping');
+    const start = events[0] as { message: { id: string } };
+    expect(start.message.id).toMatch(/^msg_[A-Za-z0-9]{24}$/);
+    expect(events).toEqual([
+      {
+        type: 'message_start',
+        message: {
+          id: start.message.id,
+          type: 'message',
+          role: 'assistant',
+          content: [],
+          model: 'claude-sonnet-4-5',
+          stop_reason: null,
+          stop_sequence: null,
+          usage: expect.objectContaining({
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+            output_tokens: 1,
+          }),
+        },
+      },
+      { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hmm.' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'signature_delta', signature: 'sig-1' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Reading.' } },
+      { type: 'content_block_stop', index: 1 },
+      {
+        type: 'content_block_start',
+        index: 2,
+        content_block: { type: 'tool_use', id: 'toolu_sim_wire_1', name: 'Read', input: {} },
+      },
+      { type: 'content_block_delta', index: 2, delta: { type: 'input_json_delta', partial_json: '{"path":"a"}' } },
+      { type: 'content_block_stop', index: 2 },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'tool_use', stop_sequence: null },
+        usage: { input_tokens: 9, output_tokens: 4 },
+      },
+      { type: 'message_stop' },
+    ]);
+  });
+
   it('lists models from the mapping table', async () => {
     stack = await startStack();
     const ids: string[] = [];
@@ -210,6 +326,23 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     expect(ids).toContain('claude-sonnet-4-5');
     expect(ids).toContain('claude-opus-4-6');
     expect(ids.some((id) => id.includes('*'))).toBe(false);
+    // Every field of the SDK's ModelInfo is there, for a client that reads one; null where the map cannot know.
+    expect(await stack.client().models.retrieve('claude-sonnet-4-5')).toEqual({
+      type: 'model',
+      id: 'claude-sonnet-4-5',
+      display_name: 'claude-sonnet-4-5',
+      created_at: '2025-01-01T00:00:00Z',
+      capabilities: null,
+      deprecated_at: null,
+      lifecycle: 'active',
+      line: 'sonnet',
+      max_input_tokens: null,
+      max_tokens: null,
+      retires_at: null,
+      object: 'model',
+      created: 1735689600,
+      owned_by: 'orchids',
+    });
     stack.core.settings.set('modelMap', { 'my-model': 'claude-sonnet-4-6' });
     const after: string[] = [];
     for await (const model of stack.client().models.list()) after.push(model.id);

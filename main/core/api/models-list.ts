@@ -1,6 +1,6 @@
 /**
  * `GET /v1/models` in one body that both official SDKs read: Anthropic's list (`data`, `has_more`, `first_id`,
- * `last_id`, entries with `type`, `id`, `display_name`, `created_at`) whose entries also carry OpenAI's `object`,
+ * `last_id`, entries with every field of the SDK's `ModelInfo`) whose entries also carry OpenAI's `object`,
  * `created` and `owned_by`, with OpenAI's `object: "list"` beside them.
  */
 import { ApiError } from '../server/errors';
@@ -11,6 +11,17 @@ interface ModelEntry {
   id: string;
   display_name: string;
   created_at: string;
+  /**
+   * The rest of the SDK's `ModelInfo`, which a client compiled against it may read: what the map cannot know
+   * is null, as Anthropic leaves an unknown value.
+   */
+  capabilities: null;
+  deprecated_at: null;
+  lifecycle: 'active';
+  line: 'haiku' | 'sonnet' | 'opus' | null;
+  max_input_tokens: null;
+  max_tokens: null;
+  retires_at: null;
   object: 'model';
   created: number;
   owned_by: string;
@@ -35,10 +46,22 @@ function entry(id: string): ModelEntry {
     id,
     display_name: id,
     created_at: CREATED_AT,
+    capabilities: null,
+    deprecated_at: null,
+    lifecycle: 'active',
+    line: modelLine(id),
+    max_input_tokens: null,
+    max_tokens: null,
+    retires_at: null,
     object: 'model',
     created: CREATED,
     owned_by: 'orchids',
   };
+}
+
+/** The family an id names, as Anthropic's `line`; an id from a user's map may name none. */
+function modelLine(id: string): ModelEntry['line'] {
+  return /haiku/i.test(id) ? 'haiku' : /sonnet/i.test(id) ? 'sonnet' : /opus/i.test(id) ? 'opus' : null;
 }
 
 export function findModel(map: ModelMap, id: string): ModelEntry | undefined {

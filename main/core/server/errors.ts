@@ -16,8 +16,10 @@ export class ApiError extends Error {
   }
 }
 
-export function errorBody(type: AnthropicErrorType, message: string): string {
-  return JSON.stringify({ type: 'error', error: { type, message } });
+/** Anthropic's error body; a non-streamed one also names its request, as the SDKs' `ErrorResponse` reads it. */
+export function errorBody(type: AnthropicErrorType, message: string, requestId?: string): string {
+  const body = { type: 'error', error: { type, message } };
+  return JSON.stringify(requestId === undefined ? body : { ...body, request_id: requestId });
 }
 
 export function sendJson(
@@ -39,7 +41,10 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, error: ApiError): void {
-  sendJson(res, error.status, errorBody(error.type, error.message), error.headers);
+  // The server set the header before any handler ran, so every error answered here has one.
+  const requestId = res.getHeader('request-id');
+  const body = errorBody(error.type, error.message, typeof requestId === 'string' ? requestId : undefined);
+  sendJson(res, error.status, body, error.headers);
 }
 
 /** Node has no phrase for Anthropic's 529 and would write "unknown" on the status line. */
