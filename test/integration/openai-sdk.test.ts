@@ -111,6 +111,8 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     expect(choice.message.content).toBeNull();
     const call = choice.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
     expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    // OpenAI's tool-call ids, not the upstream's toolu_ ones; echoed back, the pair still matches upstream.
+    expect(call.id).toMatch(/^call_[A-Za-z0-9_-]+$/);
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
 
     stack.sim.enqueue(sse(reply('It is 18 °C in Paris.')));
@@ -148,7 +150,7 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     const completion = await stream.finalChatCompletion();
     expect(deltas[0]).toMatchObject({
       index: 0,
-      id: expect.any(String),
+      id: expect.stringMatching(/^call_/),
       type: 'function',
       function: { name: 'get_weather', arguments: '' },
     });
@@ -297,6 +299,8 @@ describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', 
       (item) => item.type === 'function_call',
     ) as OpenAI.Responses.ResponseFunctionToolCall;
     expect(call).toMatchObject({ name: 'get_weather', status: 'completed' });
+    expect(call.id).toMatch(/^fc_/);
+    expect(call.call_id).toMatch(/^call_[A-Za-z0-9_-]+$/);
     expect(JSON.parse(call.arguments)).toEqual({ city: 'Oslo' });
     expect(argumentDeltas.join('')).toBe(call.arguments);
 
@@ -312,6 +316,7 @@ describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', 
     });
     expect(second.output_text).toBe('Snowing in Oslo.');
     expect(upstreamText(stack.sim.requests.at(-1)!)).toContain('snow, -3 °C');
+    expect(upstreamText(stack.sim.requests.at(-1)!)).toContain(call.call_id);
   });
 
   it('text.format json_schema: the SDK parses the JSON answer', async () => {

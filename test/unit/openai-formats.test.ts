@@ -73,9 +73,9 @@ describe('Chat Completions', () => {
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Checking both.');
     const calls = deltas.flatMap((d) => d.tool_calls ?? []);
     expect(calls).toEqual([
-      { index: 0, id: 'toolu_weather_000001', type: 'function', function: { name: 'get_weather', arguments: '' } },
+      { index: 0, id: 'call_weather_000001', type: 'function', function: { name: 'get_weather', arguments: '' } },
       { index: 0, function: { arguments: '{"city":"Oslo"}' } },
-      { index: 1, id: 'toolu_time_000000002', type: 'function', function: { name: 'get_time', arguments: '' } },
+      { index: 1, id: 'call_time_000000002', type: 'function', function: { name: 'get_time', arguments: '' } },
       { index: 1, function: { arguments: '{"city":"Oslo"}' } },
     ]);
     expect(chunks.at(-1).choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' });
@@ -112,12 +112,12 @@ describe('Chat Completions', () => {
             content: 'Checking both.',
             tool_calls: [
               {
-                id: 'toolu_weather_000001',
+                id: 'call_weather_000001',
                 type: 'function',
                 function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
               },
               {
-                id: 'toolu_time_000000002',
+                id: 'call_time_000000002',
                 type: 'function',
                 function: { name: 'get_time', arguments: '{"city":"Oslo"}' },
               },
@@ -232,14 +232,14 @@ describe('Responses', () => {
       },
       {
         type: 'function_call',
-        call_id: 'toolu_weather_000001',
+        call_id: 'call_weather_000001',
         name: 'get_weather',
         arguments: '{"city":"Oslo"}',
         status: 'completed',
       },
       {
         type: 'function_call',
-        call_id: 'toolu_time_000000002',
+        call_id: 'call_time_000000002',
         name: 'get_time',
         arguments: '{"city":"Oslo"}',
         status: 'completed',

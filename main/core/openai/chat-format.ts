@@ -7,6 +7,7 @@ import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import type { ChatOptions } from './chat-request';
 import { openAIErrorObject, openAIStatus, sendOpenAIError } from './errors';
+import { openAICallId } from './shared';
 
 const FINISH_REASONS: Record<StopReason, string> = {
   end_turn: 'stop',
@@ -57,7 +58,7 @@ export class ChatFormat implements ApiFormat {
       else if (block.type === 'thinking') reasoning += block.thinking;
       else
         calls.push({
-          id: block.id,
+          id: openAICallId(block.id),
           type: 'function',
           function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
         });
@@ -154,7 +155,14 @@ class ChatStreamEncoder implements StreamEncoder {
     this.toolIndex.set(index, position);
     if (this.options.legacyFunctions) return this.chunk({ function_call: { name: block.name, arguments: '' } });
     return this.chunk({
-      tool_calls: [{ index: position, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
+      tool_calls: [
+        {
+          index: position,
+          id: openAICallId(block.id!),
+          type: 'function',
+          function: { name: block.name, arguments: '' },
+        },
+      ],
     });
   }
 

@@ -2,6 +2,7 @@
 import type { StopReason, Usage } from '../anthropic/types';
 import { randomBase62 } from '../util/ids';
 import type { ResponsesOptions } from './responses-request';
+import { openAICallId } from './shared';
 
 export type Item = Record<string, unknown>;
 
@@ -60,7 +61,7 @@ export const reasoningItem = (id: string, text: string): Item => ({
 export const callItem = (id: string, callId: string, name: string, args: string, status: string): Item => ({
   type: 'function_call',
   id,
-  call_id: callId,
+  call_id: openAICallId(callId),
   name,
   arguments: args,
   status,
