@@ -295,4 +295,22 @@ describe('Responses', () => {
       error: { type: 'server_error' },
     });
   });
+
+  it('response.failed names only codes OpenAI’s ResponseError has; the error event keeps the precise one', () => {
+    const cases: Array<[ApiError, string, string | null]> = [
+      [new ApiError('overloaded_error', 'busy', 529), 'server_error', 'overloaded'],
+      [new ApiError('billing_error', 'no credits', 402), 'server_error', 'insufficient_quota'],
+      [new ApiError('rate_limit_error', 'slow down', 429), 'rate_limit_exceeded', 'rate_limit_exceeded'],
+    ];
+    for (const [apiError, responseCode, eventCode] of cases) {
+      const encoder = responses().streamEncoder();
+      encoder.encode('message_start', {
+        type: 'message_start',
+        message: { id: 'msg_z', usage: { input_tokens: 1, output_tokens: 1 } },
+      });
+      const [failed, error] = events(encoder.failure(apiError));
+      expect(failed!.data.response.error).toEqual({ code: responseCode, message: apiError.message });
+      expect(error!.data).toMatchObject({ type: 'error', code: eventCode, message: apiError.message });
+    }
+  });
 });
