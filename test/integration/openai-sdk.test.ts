@@ -195,9 +195,15 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     expect(answered(stack.sim.requests)).toHaveLength(2);
   });
 
-  it('reasoning_effort returns the thinking as reasoning_content', async () => {
+  it('reasoning_effort returns the thinking as reasoning_content; usage counts its tokens on both APIs', async () => {
     stack = await start();
-    stack.sim.enqueue(sse([...thinking('Two and two.'), ...text('Four.'), ...finish()]));
+    const answer = () =>
+      sse([
+        ...thinking('Two and two make four, so the answer is four.'),
+        ...text('Four.'),
+        ...finish('stop', { inputTokens: 9, outputTokens: 40 }),
+      ]);
+    stack.sim.enqueue(answer());
     const completion = await openai().chat.completions.create({
       model: 'claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'What is 2+2?' }],
@@ -207,7 +213,40 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
       reasoning_content?: string;
     };
     expect(message.content).toBe('Four.');
-    expect(message.reasoning_content).toBe('Two and two.');
+    expect(message.reasoning_content).toBe('Two and two make four, so the answer is four.');
+    // OpenAI counts reasoning inside completion_tokens and says how much of it was reasoning.
+    const reasoningTokens = completion.usage!.completion_tokens_details!.reasoning_tokens!;
+    expect(reasoningTokens).toBeGreaterThan(5);
+    expect(reasoningTokens).toBeLessThan(40);
+
+    stack.sim.enqueue(answer());
+    const stream = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'What is 2+2?' }],
+      reasoning_effort: 'low',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(usage!.completion_tokens_details!.reasoning_tokens).toBe(reasoningTokens);
+
+    stack.sim.enqueue(answer());
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      input: 'What is 2+2?',
+      reasoning: { effort: 'low' },
+    });
+    expect(response.usage!.output_tokens_details.reasoning_tokens).toBe(reasoningTokens);
+    stack.sim.enqueue(answer());
+    const streamed = await openai()
+      .responses.stream({
+        model: 'claude-sonnet-4-6',
+        input: 'What is 2+2?',
+        reasoning: { effort: 'low' },
+      })
+      .finalResponse();
+    expect(streamed.usage!.output_tokens_details.reasoning_tokens).toBe(reasoningTokens);
   });
 
   it('images: a data URL goes up as the image, an http URL as a line naming it (never fetched)', async () => {

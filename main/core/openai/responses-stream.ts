@@ -77,7 +77,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const state = outcome(this.stopReason);
         const type = state.status === 'completed' ? 'response.completed' : 'response.incomplete';
         return this.event(type, {
-          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage) }),
+          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage, this.output) }),
         });
       }
       default:
