@@ -111,6 +111,8 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     expect(choice.message.content).toBeNull();
     const call = choice.message.tool_calls![0]! as OpenAI.Chat.ChatCompletionMessageFunctionToolCall;
     expect(call).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    // OpenAI's tool-call ids, not the upstream's toolu_ ones; echoed back, the pair still matches upstream.
+    expect(call.id).toMatch(/^call_[A-Za-z0-9_-]+$/);
     expect(JSON.parse(call.function.arguments)).toEqual({ city: 'Paris' });
 
     stack.sim.enqueue(sse(reply('It is 18 °C in Paris.')));
@@ -148,7 +150,7 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     const completion = await stream.finalChatCompletion();
     expect(deltas[0]).toMatchObject({
       index: 0,
-      id: expect.any(String),
+      id: expect.stringMatching(/^call_/),
       type: 'function',
       function: { name: 'get_weather', arguments: '' },
     });
@@ -193,9 +195,15 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
     expect(answered(stack.sim.requests)).toHaveLength(2);
   });
 
-  it('reasoning_effort returns the thinking as reasoning_content', async () => {
+  it('reasoning_effort returns the thinking as reasoning_content; usage counts its tokens on both APIs', async () => {
     stack = await start();
-    stack.sim.enqueue(sse([...thinking('Two and two.'), ...text('Four.'), ...finish()]));
+    const answer = () =>
+      sse([
+        ...thinking('Two and two make four, so the answer is four.'),
+        ...text('Four.'),
+        ...finish('stop', { inputTokens: 9, outputTokens: 40 }),
+      ]);
+    stack.sim.enqueue(answer());
     const completion = await openai().chat.completions.create({
       model: 'claude-sonnet-4-6',
       messages: [{ role: 'user', content: 'What is 2+2?' }],
@@ -205,7 +213,40 @@ describe.each(PINNED_MODES)('Chat Completions through the OpenAI SDK ($name)', (
       reasoning_content?: string;
     };
     expect(message.content).toBe('Four.');
-    expect(message.reasoning_content).toBe('Two and two.');
+    expect(message.reasoning_content).toBe('Two and two make four, so the answer is four.');
+    // OpenAI counts reasoning inside completion_tokens and says how much of it was reasoning.
+    const reasoningTokens = completion.usage!.completion_tokens_details!.reasoning_tokens!;
+    expect(reasoningTokens).toBeGreaterThan(5);
+    expect(reasoningTokens).toBeLessThan(40);
+
+    stack.sim.enqueue(answer());
+    const stream = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages: [{ role: 'user', content: 'What is 2+2?' }],
+      reasoning_effort: 'low',
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of stream) usage = chunk.usage ?? usage;
+    expect(usage!.completion_tokens_details!.reasoning_tokens).toBe(reasoningTokens);
+
+    stack.sim.enqueue(answer());
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      input: 'What is 2+2?',
+      reasoning: { effort: 'low' },
+    });
+    expect(response.usage!.output_tokens_details.reasoning_tokens).toBe(reasoningTokens);
+    stack.sim.enqueue(answer());
+    const streamed = await openai()
+      .responses.stream({
+        model: 'claude-sonnet-4-6',
+        input: 'What is 2+2?',
+        reasoning: { effort: 'low' },
+      })
+      .finalResponse();
+    expect(streamed.usage!.output_tokens_details.reasoning_tokens).toBe(reasoningTokens);
   });
 
   it('images: a data URL goes up as the image, an http URL as a line naming it (never fetched)', async () => {
@@ -297,6 +338,8 @@ describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', 
       (item) => item.type === 'function_call',
     ) as OpenAI.Responses.ResponseFunctionToolCall;
     expect(call).toMatchObject({ name: 'get_weather', status: 'completed' });
+    expect(call.id).toMatch(/^fc_/);
+    expect(call.call_id).toMatch(/^call_[A-Za-z0-9_-]+$/);
     expect(JSON.parse(call.arguments)).toEqual({ city: 'Oslo' });
     expect(argumentDeltas.join('')).toBe(call.arguments);
 
@@ -312,6 +355,7 @@ describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', 
     });
     expect(second.output_text).toBe('Snowing in Oslo.');
     expect(upstreamText(stack.sim.requests.at(-1)!)).toContain('snow, -3 °C');
+    expect(upstreamText(stack.sim.requests.at(-1)!)).toContain(call.call_id);
   });
 
   it('text.format json_schema: the SDK parses the JSON answer', async () => {

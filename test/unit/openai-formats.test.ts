@@ -73,9 +73,9 @@ describe('Chat Completions', () => {
     expect(deltas.map((d) => d.content ?? '').join('')).toBe('Checking both.');
     const calls = deltas.flatMap((d) => d.tool_calls ?? []);
     expect(calls).toEqual([
-      { index: 0, id: 'toolu_weather_000001', type: 'function', function: { name: 'get_weather', arguments: '' } },
+      { index: 0, id: 'call_weather_000001', type: 'function', function: { name: 'get_weather', arguments: '' } },
       { index: 0, function: { arguments: '{"city":"Oslo"}' } },
-      { index: 1, id: 'toolu_time_000000002', type: 'function', function: { name: 'get_time', arguments: '' } },
+      { index: 1, id: 'call_time_000000002', type: 'function', function: { name: 'get_time', arguments: '' } },
       { index: 1, function: { arguments: '{"city":"Oslo"}' } },
     ]);
     expect(chunks.at(-1).choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' });
@@ -112,12 +112,12 @@ describe('Chat Completions', () => {
             content: 'Checking both.',
             tool_calls: [
               {
-                id: 'toolu_weather_000001',
+                id: 'call_weather_000001',
                 type: 'function',
                 function: { name: 'get_weather', arguments: '{"city":"Oslo"}' },
               },
               {
-                id: 'toolu_time_000000002',
+                id: 'call_time_000000002',
                 type: 'function',
                 function: { name: 'get_time', arguments: '{"city":"Oslo"}' },
               },
@@ -232,14 +232,14 @@ describe('Responses', () => {
       },
       {
         type: 'function_call',
-        call_id: 'toolu_weather_000001',
+        call_id: 'call_weather_000001',
         name: 'get_weather',
         arguments: '{"city":"Oslo"}',
         status: 'completed',
       },
       {
         type: 'function_call',
-        call_id: 'toolu_time_000000002',
+        call_id: 'call_time_000000002',
         name: 'get_time',
         arguments: '{"city":"Oslo"}',
         status: 'completed',
@@ -294,5 +294,77 @@ describe('Responses', () => {
       message: 'The answer was cut off: reset',
       error: { type: 'server_error' },
     });
+  });
+
+  it('each event names its item: item_id, output_index and content_index match what was added', () => {
+    const { wire } = serve(responses(), [
+      { kind: 'thinking-delta', text: 'Plan.' },
+      { kind: 'thinking-end' },
+      ...ANSWER,
+    ]);
+    const stream = events(wire).map((e) => e.data);
+    const added = stream.filter((e) => e.type === 'response.output_item.added');
+    expect(added.map((e) => e.output_index)).toEqual([0, 1, 2, 3]);
+    expect(added.map((e) => e.item.id.split('_')[0])).toEqual(['rs', 'msg', 'fc', 'fc']);
+    const idAt = new Map(added.map((e) => [e.output_index, e.item.id]));
+    const perItem = stream.filter((e) => 'item_id' in e);
+    expect(perItem.length).toBeGreaterThan(0);
+    for (const event of perItem) expect(event.item_id).toBe(idAt.get(event.output_index));
+    const text = stream.filter((e) => e.type.startsWith('response.output_text.') || e.type.includes('content_part'));
+    expect(text.every((e) => e.content_index === 0)).toBe(true);
+    const done = stream.filter((e) => e.type === 'response.output_item.done');
+    expect(done.map((e) => [e.output_index, e.item.id, e.item.status ?? 'n/a'])).toEqual([
+      [0, idAt.get(0), 'n/a'],
+      [1, idAt.get(1), 'completed'],
+      [2, idAt.get(2), 'completed'],
+      [3, idAt.get(3), 'completed'],
+    ]);
+    // response.completed holds the very items the events built, ids included.
+    expect(stream.at(-1)!.response.output.map((item: { id: string }) => item.id)).toEqual([...idAt.values()]);
+  });
+
+  it('created and created_at are Unix seconds; ids are resp_, chatcmpl-; a chunk has system_fingerprint', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const chunks = dataLines(serve(chat(), ANSWER).wire)
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
+    const { json: completion } = serve(chat(), ANSWER);
+    const { wire, json: response } = serve(responses(), ANSWER);
+    const after = Math.ceil(Date.now() / 1000);
+    const streamed = events(wire).map((e) => e.data);
+    const times = [
+      ...chunks.map((c) => c.created),
+      completion.created,
+      response.created_at,
+      streamed[0]!.response.created_at,
+      streamed.at(-1)!.response.created_at,
+    ];
+    for (const time of times) {
+      expect(Number.isInteger(time)).toBe(true);
+      expect(time).toBeGreaterThanOrEqual(before);
+      expect(time).toBeLessThanOrEqual(after);
+    }
+    expect(chunks.every((c) => 'system_fingerprint' in c && c.id.startsWith('chatcmpl-'))).toBe(true);
+    expect(completion).toHaveProperty('system_fingerprint');
+    expect(response.id).toMatch(/^resp_/);
+    expect(new Set(streamed.filter((e) => e.response).map((e) => e.response.id))).toEqual(new Set([response.id]));
+  });
+
+  it('response.failed names only codes OpenAI’s ResponseError has; the error event keeps the precise one', () => {
+    const cases: Array<[ApiError, string, string | null]> = [
+      [new ApiError('overloaded_error', 'busy', 529), 'server_error', 'overloaded'],
+      [new ApiError('billing_error', 'no credits', 402), 'server_error', 'insufficient_quota'],
+      [new ApiError('rate_limit_error', 'slow down', 429), 'rate_limit_exceeded', 'rate_limit_exceeded'],
+    ];
+    for (const [apiError, responseCode, eventCode] of cases) {
+      const encoder = responses().streamEncoder();
+      encoder.encode('message_start', {
+        type: 'message_start',
+        message: { id: 'msg_z', usage: { input_tokens: 1, output_tokens: 1 } },
+      });
+      const [failed, error] = events(encoder.failure(apiError));
+      expect(failed!.data.response.error).toEqual({ code: responseCode, message: apiError.message });
+      expect(error!.data).toMatchObject({ type: 'error', code: eventCode, message: apiError.message });
+    }
   });
 });

@@ -157,6 +157,11 @@ describe('Chat Completions → Messages API', () => {
     [{ messages: [{ role: 'tool', content: 'x' }] }, 'messages[0].tool_call_id'],
     [{ tool_choice: 'required' }, 'tool_choice'],
     [{ tools: [{ type: 'function', function: { name: 'f', parameters: 'object' } }] }, 'tools[0].function.parameters'],
+    [{ presence_penalty: 2.5 }, 'presence_penalty'],
+    [{ frequency_penalty: -3 }, 'frequency_penalty'],
+    [{ temperature: 2.1 }, 'temperature'],
+    [{ top_logprobs: 2 }, 'top_logprobs'],
+    [{ audio: { voice: 'alloy', format: 'wav' } }, 'audio'],
   ])('refuses %j, naming %s', (extra, param) => {
     let error: unknown;
     try {
@@ -232,6 +237,9 @@ describe('Responses → Messages API', () => {
     [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
     [{ tools: [{ type: 'file_search' }] }, 'tools[0].type'],
     [{ input: [] }, 'input'],
+    [{ background: true }, 'background'],
+    [{ prompt: { id: 'pmpt_1' } }, 'prompt'],
+    [{ top_logprobs: 3 }, 'top_logprobs'],
   ])('refuses %j, naming %s', (extra, param) => {
     let error: unknown;
     try {
@@ -241,5 +249,33 @@ describe('Responses → Messages API', () => {
     }
     expect(error).toBeInstanceOf(OpenAIRequestError);
     expect((error as OpenAIRequestError).param).toBe(param);
+  });
+});
+
+describe('parameters the README lists as accepted and ignored', () => {
+  const ignored = {
+    seed: 7,
+    user: 'u-1',
+    metadata: { team: 'a' },
+    logit_bias: { '50256': -100 },
+    service_tier: 'auto',
+    prediction: { type: 'content', content: 'x' },
+    store: false,
+  };
+  it('Chat Completions: taken without a word, and none of them reaches the Messages request', () => {
+    const { request } = chat({ messages: [{ role: 'user', content: 'hi' }], ...ignored, presence_penalty: 1 });
+    for (const name of [...Object.keys(ignored), 'presence_penalty']) expect(request).not.toHaveProperty(name);
+  });
+  it('Responses: the same, plus truncation and include; truncation is echoed as OpenAI echoes it', () => {
+    const { request, options } = readResponsesRequest({
+      model: 'claude-sonnet-4-6',
+      input: 'hi',
+      ...ignored,
+      truncation: 'auto',
+      include: ['reasoning.encrypted_content'],
+      background: false,
+    });
+    for (const name of [...Object.keys(ignored), 'truncation', 'include']) expect(request).not.toHaveProperty(name);
+    expect(options.echo).toMatchObject({ truncation: 'auto', user: 'u-1', metadata: { team: 'a' }, store: false });
   });
 });

@@ -2,11 +2,13 @@
  * Answers in Chat Completions' shape: `chat.completion` objects, and `chat.completion.chunk` lines ending in
  * `data: [DONE]` when streamed. Built from the same Anthropic events every API's answer passes through.
  */
+import { estimateTextTokens } from '../anthropic/token-estimate';
 import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
 import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import type { ChatOptions } from './chat-request';
 import { openAIErrorObject, openAIStatus, sendOpenAIError } from './errors';
+import { openAICallId } from './shared';
 
 const FINISH_REASONS: Record<StopReason, string> = {
   end_turn: 'stop',
@@ -22,8 +24,11 @@ function finishReason(stopReason: StopReason | null, legacy: boolean): string {
   return legacy && reason === 'tool_calls' ? 'function_call' : reason;
 }
 
-/** Anthropic counts cached input apart from `input_tokens`; OpenAI's `prompt_tokens` includes it. */
-function chatUsage(usage: Usage): Record<string, unknown> {
+/**
+ * Anthropic counts cached input apart from `input_tokens`; OpenAI's `prompt_tokens` includes it. Reasoning tokens
+ * are an estimate of the thinking text (the upstream counts only output as a whole), never more than that whole.
+ */
+function chatUsage(usage: Usage, reasoningTokens: number): Record<string, unknown> {
   const cached = usage.cache_read_input_tokens ?? 0;
   const prompt = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
   return {
@@ -31,7 +36,7 @@ function chatUsage(usage: Usage): Record<string, unknown> {
     completion_tokens: usage.output_tokens,
     total_tokens: prompt + usage.output_tokens,
     prompt_tokens_details: { cached_tokens: cached },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: Math.min(reasoningTokens, usage.output_tokens) },
   };
 }
 
@@ -57,7 +62,7 @@ export class ChatFormat implements ApiFormat {
       else if (block.type === 'thinking') reasoning += block.thinking;
       else
         calls.push({
-          id: block.id,
+          id: openAICallId(block.id),
           type: 'function',
           function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
         });
@@ -85,7 +90,7 @@ export class ChatFormat implements ApiFormat {
           finish_reason: finishReason(message.stop_reason, this.options.legacyFunctions),
         },
       ],
-      usage: chatUsage(message.usage),
+      usage: chatUsage(message.usage, reasoning ? estimateTextTokens(reasoning) : 0),
       system_fingerprint: null,
     });
   }
@@ -106,6 +111,7 @@ class ChatStreamEncoder implements StreamEncoder {
   /** Content block index → the tool call's index in `tool_calls`. */
   private readonly toolIndex = new Map<number, number>();
   private usage: Usage | undefined;
+  private reasoningTokens = 0;
 
   constructor(private readonly options: ChatOptions) {}
 
@@ -137,6 +143,7 @@ class ChatStreamEncoder implements StreamEncoder {
 
   resetAttempt(): void {
     this.toolIndex.clear();
+    this.reasoningTokens = 0;
   }
 
   private start(message: { id: string; usage: Usage }): string {
@@ -154,7 +161,14 @@ class ChatStreamEncoder implements StreamEncoder {
     this.toolIndex.set(index, position);
     if (this.options.legacyFunctions) return this.chunk({ function_call: { name: block.name, arguments: '' } });
     return this.chunk({
-      tool_calls: [{ index: position, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }],
+      tool_calls: [
+        {
+          index: position,
+          id: openAICallId(block.id!),
+          type: 'function',
+          function: { name: block.name, arguments: '' },
+        },
+      ],
     });
   }
 
@@ -163,6 +177,7 @@ class ChatStreamEncoder implements StreamEncoder {
       case 'text_delta':
         return this.chunk({ content: delta.text });
       case 'thinking_delta':
+        this.reasoningTokens += estimateTextTokens(delta.thinking!);
         return this.chunk({ reasoning_content: delta.thinking });
       case 'input_json_delta': {
         const position = this.toolIndex.get(index);
@@ -191,6 +206,6 @@ class ChatStreamEncoder implements StreamEncoder {
   private usageChunk(): string {
     const usage = this.usage ?? { input_tokens: this.inputTokens, output_tokens: 0 };
     const head = this.head.slice(0, this.head.indexOf('"choices":'));
-    return `data: ${head}"choices":[],"usage":${JSON.stringify(chatUsage(usage))}}\n\n`;
+    return `data: ${head}"choices":[],"usage":${JSON.stringify(chatUsage(usage, this.reasoningTokens))}}\n\n`;
   }
 }

@@ -51,7 +51,7 @@ export class ResponsesFormat implements ApiFormat {
       responseObject(this.options, responseId(message.id), Math.floor(Date.now() / 1000), {
         ...outcome(message.stop_reason),
         output,
-        usage: responsesUsage(message.usage),
+        usage: responsesUsage(message.usage, output),
       }),
     );
   }

@@ -1,21 +1,29 @@
 /** The pieces of a Responses API answer: ids, usage, status, output items and the response object around them. */
+import { estimateTextTokens } from '../anthropic/token-estimate';
 import type { StopReason, Usage } from '../anthropic/types';
 import { randomBase62 } from '../util/ids';
 import type { ResponsesOptions } from './responses-request';
+import { openAICallId } from './shared';
 
 export type Item = Record<string, unknown>;
 
 export const itemId = (prefix: string): string => `${prefix}_${randomBase62(24)}`;
 export const responseId = (messageId: string): string => `resp_${messageId.replace(/^msg_/, '')}`;
 
-export function responsesUsage(usage: Usage): Record<string, unknown> {
+/** Reasoning tokens: an estimate of the reasoning items' text, as the upstream counts only output as a whole. */
+export function responsesUsage(usage: Usage, output: Item[]): Record<string, unknown> {
+  let reasoning = 0;
+  for (const item of output) {
+    if (item.type !== 'reasoning') continue;
+    for (const part of item.content as Array<{ text: string }>) reasoning += estimateTextTokens(part.text);
+  }
   const cached = usage.cache_read_input_tokens ?? 0;
   const input = usage.input_tokens + cached + (usage.cache_creation_input_tokens ?? 0);
   return {
     input_tokens: input,
     input_tokens_details: { cached_tokens: cached },
     output_tokens: usage.output_tokens,
-    output_tokens_details: { reasoning_tokens: 0 },
+    output_tokens_details: { reasoning_tokens: Math.min(reasoning, usage.output_tokens) },
     total_tokens: input + usage.output_tokens,
   };
 }
@@ -60,7 +68,7 @@ export const reasoningItem = (id: string, text: string): Item => ({
 export const callItem = (id: string, callId: string, name: string, args: string, status: string): Item => ({
   type: 'function_call',
   id,
-  call_id: callId,
+  call_id: openAICallId(callId),
   name,
   arguments: args,
   status,

@@ -15,6 +15,14 @@ import {
 } from './responses-items';
 import type { ResponsesOptions } from './responses-request';
 
+/**
+ * A failed response's `error.code` is one of a closed set in OpenAI's ResponseError (clients switch on it), which has
+ * no `overloaded` or `insufficient_quota`: those are `server_error` there, and the `error` event keeps the exact code.
+ */
+function failedCode(details: Record<string, unknown>): string {
+  return details.code === 'rate_limit_exceeded' ? 'rate_limit_exceeded' : 'server_error';
+}
+
 /** One output item being streamed, keyed by the content block that feeds it. */
 interface OpenBlock {
   kind: 'text' | 'reasoning' | 'call';
@@ -69,7 +77,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         const state = outcome(this.stopReason);
         const type = state.status === 'completed' ? 'response.completed' : 'response.incomplete';
         return this.event(type, {
-          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage) }),
+          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage, this.output) }),
         });
       }
       default:
@@ -82,7 +90,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const details = openAIErrorObject(error);
     const failed = this.response({
       status: 'failed',
-      error: { code: details.code ?? details.type, message: error.message },
+      error: { code: failedCode(details), message: error.message },
       output: this.output,
     });
     return (

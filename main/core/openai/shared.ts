@@ -283,3 +283,12 @@ export function parseArguments(value: unknown): unknown {
     return { _raw: value };
   }
 }
+
+/**
+ * OpenAI's tool-call ids are `call_…`; the upstream's are `toolu_…` or its own. Clients only ever echo the id back
+ * (in `tool_call_id` or `function_call_output.call_id`) and the upstream treats ids as opaque pairs within a
+ * conversation, so the renamed id needs no mapping on the way in.
+ */
+export function openAICallId(id: string): string {
+  return id.startsWith('call_') ? id : `call_${id.replace(/^toolu_/, '')}`;
+}
