@@ -29,6 +29,7 @@ import {
 import { frameText } from '../sim/ws-agent';
 import { SIM_CLERK_QUERY } from '../sim/clerk';
 import { until } from '../helpers/wait';
+import { GEN_A_SAMPLE_BODY } from '../helpers/gen-a';
 
 const sims: OrchidsSimulator[] = [];
 const sockets: WebSocket[] = [];
@@ -65,20 +66,6 @@ const WS_BODY = {
   config: { system: 'rules', thinkingMode: 'enabled' },
 };
 const SSE_B_BODY = { ...WS_BODY, model: 'claude-sonnet-4-6', system: 'rules' };
-const GEN_A_BODY = {
-  prompt: 'hello',
-  chatHistory: [],
-  projectId: '00000000-0000-0000-0000-000000000000',
-  currentPage: {},
-  agentMode: 'claude-sonnet-4-6',
-  mode: 'agent',
-  gitRepoUrl: '',
-  email: 'user@example.test',
-  chatSessionId: 'chat_0123456789abcdef',
-  userId: 'user_sim1',
-  apiVersion: 2,
-  model: 'claude-sonnet-4-6',
-};
 
 class Client {
   readonly frames: string[] = [];
@@ -348,7 +335,7 @@ describe('Generation B WebSocket', () => {
     const noThinking = { ...WS_BODY, config: { system: '' } };
     const cases: [unknown, string][] = [
       [SSE_B_BODY, '`model`'],
-      [GEN_A_BODY, '`prompt`'],
+      [GEN_A_SAMPLE_BODY, '`prompt`'],
       [{ ...WS_BODY, tools: [] }, '`tools`'],
       [{ ...WS_BODY, type: 'user_request' }, '`type`'],
       [noThinking, 'thinkingMode'],
@@ -512,7 +499,7 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
     const ok = await post(sim.agentBUrl, token, SSE_B_BODY);
     expect(ok).toMatchObject({ status: 200, type: 'text/event-stream' });
     expect(ok.text).toBe(renderSse((DEFAULT_RESPONSE_B as { steps: SimStep[] }).steps));
-    expect(await post(sim.agentBUrl, token, GEN_A_BODY)).toMatchObject({
+    expect(await post(sim.agentBUrl, token, GEN_A_SAMPLE_BODY)).toMatchObject({
       status: 400,
       text: expect.stringContaining('`prompt`'),
     });
@@ -529,7 +516,7 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
       status: 400,
       text: expect.stringMatching(/^400 Bad Request: .*Generation A.*`messages`/),
     });
-    expect((await post(sim.agentUrl, token, GEN_A_BODY)).status).toBe(200);
+    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(200);
     expect(sim.requests.map((r) => [r.protocol, r.rejected])).toEqual([
       ['sse-b', undefined],
       ['sse-b', 'bad_request'],
@@ -573,7 +560,7 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
     await client.frame(steps.length - 1);
     expect(client.frames).toEqual(renderWsFrames(steps));
     expect((await post(sim.agentBUrl, token, SSE_B_BODY)).text).toBe(renderSse(steps));
-    expect((await post(sim.agentUrl, token, GEN_A_BODY)).text).toBe(renderSse(steps));
+    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).text).toBe(renderSse(steps));
     expect(sim.pendingResponses()).toBe(0);
   });
 
@@ -582,9 +569,9 @@ describe('Generation B SSE, shapes on every endpoint, and protocol switches', ()
     expect(sim.setProtocols({ ws: false, sseB: false })).toEqual({ ws: false, sseB: false, sseA: true });
     expect(await refusal(wsUrl)).toMatchObject({ status: 404 });
     expect((await post(sim.agentBUrl, token, SSE_B_BODY)).status).toBe(404);
-    expect((await post(sim.agentUrl, token, GEN_A_BODY)).status).toBe(200);
+    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(200);
     sim.setProtocols({ sseA: false, ws: true });
-    expect((await post(sim.agentUrl, token, GEN_A_BODY)).status).toBe(404);
+    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(404);
     await dial(wsUrl);
     expect(sim.requests.map((r) => r.rejected)).toEqual(['disabled', undefined, 'disabled']);
     expect(sim.upgrades.map((u) => u.status)).toEqual([404, 101]);

@@ -29,6 +29,7 @@ import {
   type SimOptions,
   type SimUser,
 } from '../sim/orchids-simulator';
+import { GEN_A_SAMPLE_BODY } from '../helpers/gen-a';
 
 const Q = '?__clerk_api_version=2025-11-10&_clerk_js_version=5.117.0';
 const sims: OrchidsSimulator[] = [];
@@ -60,22 +61,7 @@ async function mintFor(sim: OrchidsSimulator, user: SimUser): Promise<string> {
   expect(res.status).toBe(200);
   return res.json.jwt as string;
 }
-// Spec §2.2: every key the last Generation A client wrote (`model` and `tools` are omitempty).
-const GEN_A_BODY = {
-  prompt: 'hi',
-  chatHistory: [{ role: 'user', content: 'earlier' }],
-  projectId: '00000000-0000-0000-0000-000000000000',
-  currentPage: {},
-  agentMode: 'claude-sonnet-4-6',
-  mode: 'agent',
-  gitRepoUrl: '',
-  email: 'user@example.test',
-  chatSessionId: 'chat_0123456789abcdef',
-  userId: 'user_sim1',
-  apiVersion: 2,
-  model: 'claude-sonnet-4-6',
-};
-const genA = (extra: Record<string, unknown> = {}): string => JSON.stringify({ ...GEN_A_BODY, ...extra });
+const genA = (extra: Record<string, unknown> = {}): string => JSON.stringify({ ...GEN_A_SAMPLE_BODY, ...extra });
 
 async function callAgent(sim: OrchidsSimulator, token: string | undefined, body = genA()) {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
@@ -330,34 +316,34 @@ describe('simulated agent', () => {
   it('refuses misspelled, extra, missing or mistyped keys at every level of a Generation A body', async () => {
     const sim = await startSim();
     const token = await mintFor(sim, sim.addUser());
-    const { model: _model, ...noModel } = GEN_A_BODY;
-    const { currentPage: _currentPage, ...noCurrentPage } = GEN_A_BODY;
+    const { model: _model, ...noModel } = GEN_A_SAMPLE_BODY;
+    const { currentPage: _currentPage, ...noCurrentPage } = GEN_A_SAMPLE_BODY;
     const read = { name: 'Read', description: 'Read a file', input_schema: { type: 'object' } };
     const cases: [Record<string, unknown>, string][] = [
-      [{ ...GEN_A_BODY, chat_history: [] }, '`chat_history`'],
-      [{ ...GEN_A_BODY, isLocal: false }, '`isLocal`'],
-      [{ ...GEN_A_BODY, messages: [{ role: 'user', content: 'hi' }] }, '`messages`'],
-      [{ ...GEN_A_BODY, system: [] }, '`system`'],
+      [{ ...GEN_A_SAMPLE_BODY, chat_history: [] }, '`chat_history`'],
+      [{ ...GEN_A_SAMPLE_BODY, isLocal: false }, '`isLocal`'],
+      [{ ...GEN_A_SAMPLE_BODY, messages: [{ role: 'user', content: 'hi' }] }, '`messages`'],
+      [{ ...GEN_A_SAMPLE_BODY, system: [] }, '`system`'],
       [noCurrentPage, 'needs `currentPage`'],
-      [{ ...GEN_A_BODY, chatHistory: [{ role: 'user', content: 'x', tool_calls: [] }] }, '`tool_calls`'],
-      [{ ...GEN_A_BODY, chatHistory: [{ role: 'system', content: 'x' }] }, 'user or assistant'],
-      [{ ...GEN_A_BODY, chatHistory: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] }, 'plain text'],
-      [{ ...GEN_A_BODY, projectId: '' }, '`projectId`'],
-      [{ ...GEN_A_BODY, currentPage: null }, '`currentPage` must be `{}`'],
-      [{ ...GEN_A_BODY, agentMode: '' }, '`agentMode`'],
-      [{ ...GEN_A_BODY, mode: 'chat' }, '`mode`'],
-      [{ ...GEN_A_BODY, gitRepoUrl: null }, '`gitRepoUrl`'],
-      [{ ...GEN_A_BODY, chatSessionId: 12345678 }, '`chatSessionId`'],
-      [{ ...GEN_A_BODY, apiVersion: '2' }, '`apiVersion`'],
-      [{ ...GEN_A_BODY, model: '' }, '`model`'],
-      [{ ...GEN_A_BODY, tools: [] }, '`tools`'],
-      [{ ...GEN_A_BODY, tools: [{ ...read, inputSchema: {} }] }, '`inputSchema`'],
-      [{ ...GEN_A_BODY, tools: [{ ...read, description: '' }] }, 'tools[0].description'],
+      [{ ...GEN_A_SAMPLE_BODY, chatHistory: [{ role: 'user', content: 'x', tool_calls: [] }] }, '`tool_calls`'],
+      [{ ...GEN_A_SAMPLE_BODY, chatHistory: [{ role: 'system', content: 'x' }] }, 'user or assistant'],
+      [{ ...GEN_A_SAMPLE_BODY, chatHistory: [{ role: 'user', content: [{ type: 'text', text: 'x' }] }] }, 'plain text'],
+      [{ ...GEN_A_SAMPLE_BODY, projectId: '' }, '`projectId`'],
+      [{ ...GEN_A_SAMPLE_BODY, currentPage: null }, '`currentPage` must be `{}`'],
+      [{ ...GEN_A_SAMPLE_BODY, agentMode: '' }, '`agentMode`'],
+      [{ ...GEN_A_SAMPLE_BODY, mode: 'chat' }, '`mode`'],
+      [{ ...GEN_A_SAMPLE_BODY, gitRepoUrl: null }, '`gitRepoUrl`'],
+      [{ ...GEN_A_SAMPLE_BODY, chatSessionId: 12345678 }, '`chatSessionId`'],
+      [{ ...GEN_A_SAMPLE_BODY, apiVersion: '2' }, '`apiVersion`'],
+      [{ ...GEN_A_SAMPLE_BODY, model: '' }, '`model`'],
+      [{ ...GEN_A_SAMPLE_BODY, tools: [] }, '`tools`'],
+      [{ ...GEN_A_SAMPLE_BODY, tools: [{ ...read, inputSchema: {} }] }, '`inputSchema`'],
+      [{ ...GEN_A_SAMPLE_BODY, tools: [{ ...read, description: '' }] }, 'tools[0].description'],
       [
-        { ...GEN_A_BODY, tools: [{ type: 'function', function: { name: 'Read', input_schema: {} } }] },
+        { ...GEN_A_SAMPLE_BODY, tools: [{ type: 'function', function: { name: 'Read', input_schema: {} } }] },
         '`input_schema`',
       ],
-      [{ ...GEN_A_BODY, tools: [{ description: 'no name', input_schema: {} }] }, '`name`'],
+      [{ ...GEN_A_SAMPLE_BODY, tools: [{ description: 'no name', input_schema: {} }] }, '`name`'],
     ];
     for (const [body, mention] of cases) {
       const res = await callAgent(sim, token, JSON.stringify(body));
@@ -366,7 +352,7 @@ describe('simulated agent', () => {
     }
     // What the reference client wrote is accepted: no model, tools in either shape, no description.
     const fn = { type: 'function', function: { name: 'Bash', parameters: { type: 'object' } } };
-    for (const body of [noModel, { ...GEN_A_BODY, tools: [read, { name: 'Glob', input_schema: {} }, fn] }]) {
+    for (const body of [noModel, { ...GEN_A_SAMPLE_BODY, tools: [read, { name: 'Glob', input_schema: {} }, fn] }]) {
       expect((await callAgent(sim, token, JSON.stringify(body))).status).toBe(200);
     }
   });
