@@ -1,5 +1,5 @@
 import type { ClerkCookies } from '../clerk/cookie-header';
-import { decodeJwtPayload, looksLikeJwt } from '../clerk/jwt';
+import { decodeJwtPayload, jwtSessionId, looksLikeJwt } from '../clerk/jwt';
 
 export type { ClerkCookies } from '../clerk/cookie-header';
 
@@ -92,18 +92,6 @@ function cookiePairs(header: string): Array<[string, string]> {
     pairs.push([name, cleanValue(part.slice(eq + 1))]);
   }
   return pairs;
-}
-
-/**
- * A session JWT's session id: `sid`, else `id` (spec 1.4). A `__client` JWT carries an `id` too (its `client_…`), so
- * callers rule those out by `rotating_token` first.
- */
-export function jwtSessionId(payload: Record<string, unknown> | undefined): string | undefined {
-  for (const key of ['sid', 'id']) {
-    const value = payload?.[key];
-    if (typeof value === 'string' && value) return value;
-  }
-  return undefined;
 }
 
 /**

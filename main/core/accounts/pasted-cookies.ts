@@ -1,8 +1,8 @@
 import { ClerkError, type ClerkClient, type ClerkIdentity } from '../clerk/clerk-client';
 import { withRotated, type ClerkCookies } from '../clerk/cookie-header';
-import { decodeJwtPayload, jwtExpiryMs } from '../clerk/jwt';
+import { decodeJwtPayload, jwtExpiryMs, jwtSessionId } from '../clerk/jwt';
 import { AccountError } from './account-error';
-import { jwtSessionId, WHERE_CLIENT_LIVES } from './cookie-parser';
+import { WHERE_CLIENT_LIVES } from './cookie-parser';
 
 /** Shown after an account was added from `__session` alone: it worked, but it will not next time. */
 export const SESSION_PASTE_NOTICE =

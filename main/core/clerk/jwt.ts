@@ -1,6 +1,7 @@
 import { toLocalTime } from './server-clock';
 
-/** Reads a JWT's payload without verifying it: the proxy only needs `exp`, `sid` and `rotating_token` hints. */
+/** Reads a JWT's payload without verifying it: the proxy only needs `exp`, `sid` (or `id`) and
+ * `rotating_token` hints. */
 export function decodeJwtPayload(token: string): Record<string, unknown> | undefined {
   const first = token.indexOf('.');
   const second = first < 0 ? -1 : token.indexOf('.', first + 1);
@@ -22,6 +23,18 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | undef
 export function jwtExpiryMs(token: string): number | undefined {
   const exp = decodeJwtPayload(token)?.exp;
   return typeof exp === 'number' && Number.isFinite(exp) ? toLocalTime(exp * 1000) : undefined;
+}
+
+/**
+ * A session JWT's session id: `sid`, else `id` (spec 1.4). A `__client` JWT carries an `id` too (its `client_…`), so
+ * callers rule those out by `rotating_token` first.
+ */
+export function jwtSessionId(payload: Record<string, unknown> | undefined): string | undefined {
+  for (const key of ['sid', 'id']) {
+    const value = payload?.[key];
+    if (typeof value === 'string' && value) return value;
+  }
+  return undefined;
 }
 
 export function looksLikeJwt(value: string): boolean {

@@ -194,7 +194,9 @@ export class MessagesProxy {
       accountName: run.lastAccount?.name ?? null,
       accountEmail: run.lastAccount?.email ?? null,
       errorType: aborted ? 'client_closed' : (error?.type ?? null),
-      // The history row, the live event and the exports all take it from here: redacted once, only on a failure.
+      // The history row, the live event and the exports all take it from here. Failover redacted what the upstream
+      // said already; this pass also covers errors raised elsewhere (validation quotes what the client sent), and
+      // costs a few short regex passes on a failure only.
       errorMessage: aborted ? 'The client closed the connection.' : error ? this.deps.redact(error.message) : null,
     });
   }
