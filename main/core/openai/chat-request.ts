@@ -27,6 +27,7 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readStreamOptions,
   readToolChoice,
   readTools,
   textContent,
@@ -74,7 +75,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   messages.forEach((message, i) => addMessage(conversation, message, `messages[${i}]`, legacyIds));
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
-  const streamOptions = optionalObject(body, 'stream_options', 'stream_options');
+  const streamOptions = readStreamOptions(body, stream, ['include_usage', 'include_obfuscation']);
   const maxTokens =
     optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1) ??
     optionalInteger(body, 'max_tokens', 'max_tokens', 1);
@@ -84,8 +85,9 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   optionalNumber(body, 'frequency_penalty', 'frequency_penalty', -2, 2);
   const thinking = thinkingFor(body.reasoning_effort, 'reasoning_effort');
   const format = optionalObject(body, 'response_format', 'response_format');
-  const jsonSchema = format && isObject(format.json_schema) ? format.json_schema : undefined;
-  const output = format ? jsonOutput(format.type, jsonSchema?.schema, 'response_format') : undefined;
+  const output = format
+    ? jsonOutput(format.type, format.json_schema, 'response_format', 'response_format.json_schema')
+    : undefined;
 
   const stop = readStop(body.stop);
   const request = conversation.request({
@@ -104,7 +106,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
     request,
     options: {
       model,
-      includeUsage: stream && streamOptions?.include_usage === true,
+      includeUsage: streamOptions?.include_usage === true,
       legacyFunctions,
     },
   };

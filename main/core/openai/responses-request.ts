@@ -30,6 +30,7 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readStreamOptions,
   readToolChoice,
   readTools,
   textContent,
@@ -73,6 +74,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   }
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
+  readStreamOptions(body, stream, ['include_obfuscation']);
   const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 1);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
@@ -80,7 +82,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const thinking = thinkingFor(reasoning?.effort, 'reasoning.effort');
   const text = optionalObject(body, 'text', 'text');
   const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
-  const output = format ? jsonOutput(format.type, format.schema, 'text.format') : undefined;
+  const output = format ? jsonOutput(format.type, format, 'text.format', 'text.format') : undefined;
 
   const request = conversation.request({
     model,
