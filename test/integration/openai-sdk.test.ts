@@ -499,6 +499,42 @@ describe('models and errors through the OpenAI SDK', () => {
       }),
     );
     expect(long).toMatchObject({ status: 400, param: 'tools[0].name', code: 'string_above_max_length' });
+    const described = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        tools: [{ type: 'function', function: { name: 'f', description: 7 as unknown as string } }],
+      }),
+    );
+    expect(described).toMatchObject({ status: 400, param: 'tools[0].function.description', code: 'invalid_type' });
+    for (const param of ['tool_choice', 'parallel_tool_calls'] as const) {
+      const toolless = await refusal(
+        openai().chat.completions.create({
+          model: 'claude-sonnet-4-6',
+          messages,
+          ...(param === 'tool_choice' ? { tool_choice: 'auto' } : { parallel_tool_calls: false }),
+        }),
+      );
+      expect(toolless).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(toolless).toMatchObject({
+        status: 400,
+        param,
+        message: `400 Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`,
+      });
+    }
+    const unnamedChoice = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        tools: [WEATHER],
+        tool_choice: { type: 'function' } as unknown as OpenAI.Chat.ChatCompletionNamedToolChoice,
+      }),
+    );
+    expect(unnamedChoice).toMatchObject({ status: 400, param: 'tool_choice.function' });
+    const tiny = await refusal(
+      openai().responses.create({ model: 'claude-sonnet-4-6', input: 'hi', max_output_tokens: 15 }),
+    );
+    expect(tiny).toMatchObject({ status: 400, param: 'max_output_tokens', code: 'integer_below_min_value' });
     // None of them reached the upstream.
     expect(stack.sim.requests).toHaveLength(0);
 

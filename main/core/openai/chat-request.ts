@@ -57,9 +57,15 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
     throw new OpenAIRequestError("Use either 'tools' or the deprecated 'functions', not both.", 'functions');
   }
   const tools = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
+  if (!legacyFunctions && tools === undefined) onlyWithTools(body);
   const toolChoice = legacyFunctions
     ? legacyToolChoice(body.function_call, tools)
-    : readToolChoice(body, tools, (choice) => (isObject(choice.function) ? choice.function.name : undefined));
+    : readToolChoice(
+        body,
+        tools,
+        (choice) => (isObject(choice.function) ? choice.function.name : missing('tool_choice.function')),
+        'tool_choice.function.name',
+      );
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -124,6 +130,18 @@ function refuseUnsupported(body: Json): void {
   if (body.audio !== undefined && body.audio !== null) unsupported('audio', 'the Orchids upstream does not speak.');
   if (Array.isArray(body.modalities) && body.modalities.includes('audio')) {
     unsupported('modalities', "the Orchids upstream answers in text only: use ['text'].");
+  }
+}
+
+/** Chat Completions refuses the tool parameters on a request that declares no tools, in these words. */
+function onlyWithTools(body: Json): void {
+  for (const param of ['tool_choice', 'parallel_tool_calls']) {
+    if (body[param] !== undefined && body[param] !== null) {
+      throw new OpenAIRequestError(
+        `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`,
+        param,
+      );
+    }
   }
 }
 

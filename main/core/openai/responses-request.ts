@@ -58,7 +58,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     unsupported('prompt', 'stored prompt templates live on OpenAI’s servers.');
 
   const tools = readTools(body.tools, false);
-  const toolChoice = readToolChoice(body, tools, (choice) => choice.name);
+  const toolChoice = readToolChoice(body, tools, (choice) => choice.name, 'tool_choice.name');
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -75,7 +75,8 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   readStreamOptions(body, stream, ['include_obfuscation']);
-  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 1);
+  // Responses' floor is 16, not Chat Completions' 1 (OpenAI: "Expected a value >= 16").
+  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
   const reasoning = optionalObject(body, 'reasoning', 'reasoning');

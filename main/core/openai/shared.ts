@@ -102,6 +102,9 @@ function percentDecoded(value: string, param: string): string {
 
 /** A function tool as the Messages API declares one. `strict` is not needed: forced calls are always checked. */
 function functionTool(name: string, description: unknown, parameters: unknown, param: string): ToolDefinition {
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    invalidType(`${param}.description`, 'a string', description);
+  }
   if (parameters !== undefined && parameters !== null && !isObject(parameters)) {
     invalidType(`${param}.parameters`, 'an object', parameters);
   }
@@ -142,6 +145,7 @@ export function readToolChoice(
   body: Json,
   tools: ToolDefinition[] | undefined,
   functionName: (choice: Json) => unknown,
+  namePath: string,
 ): Record<string, unknown> | undefined {
   const choice = body.tool_choice;
   const parallel = optionalBoolean(body, 'parallel_tool_calls', 'parallel_tool_calls');
@@ -167,7 +171,8 @@ export function readToolChoice(
     unsupported('tool_choice.type', `'${String(choice.type)}': only 'function' can be forced here.`);
   }
   const name = functionName(choice);
-  if (typeof name !== 'string') invalidType('tool_choice.name', 'a string', name);
+  if (name === undefined || name === null) missing(namePath);
+  if (typeof name !== 'string') invalidType(namePath, 'a string', name);
   if (!tools?.some((tool) => tool.name === name)) {
     throw new OpenAIRequestError(
       `Invalid value for 'tool_choice': no function named '${name}' is among the tools.`,
