@@ -535,6 +535,19 @@ describe('models and errors through the OpenAI SDK', () => {
       openai().responses.create({ model: 'claude-sonnet-4-6', input: 'hi', max_output_tokens: 15 }),
     );
     expect(tiny).toMatchObject({ status: 400, param: 'max_output_tokens', code: 'integer_below_min_value' });
+    // What a response repeats back is held to OpenAI's values, so it never echoes what OpenAI would refuse.
+    const summary = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'hi',
+        reasoning: { effort: 'low', summary: 'brief' as 'auto' },
+      }),
+    );
+    expect(summary).toMatchObject({ status: 400, param: 'reasoning.summary', code: 'invalid_value' });
+    const truncation = await refusal(
+      openai().responses.create({ model: 'claude-sonnet-4-6', input: 'hi', truncation: 'middle' as 'auto' }),
+    );
+    expect(truncation).toMatchObject({ status: 400, param: 'truncation', code: 'invalid_value' });
     // None of them reached the upstream.
     expect(stack.sim.requests).toHaveLength(0);
 

@@ -81,6 +81,9 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
   const reasoning = optionalObject(body, 'reasoning', 'reasoning');
   const thinking = thinkingFor(reasoning?.effort, 'reasoning.effort');
+  // Neither is carried upstream, but a response repeats both back: only values OpenAI takes.
+  const summary = reasoning ? oneOf(reasoning.summary, 'reasoning.summary', SUMMARIES) : undefined;
+  const truncation = oneOf(body.truncation, 'truncation', ['auto', 'disabled']);
   const text = optionalObject(body, 'text', 'text');
   const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
   const output = format ? jsonOutput(format.type, format, 'text.format', 'text.format') : undefined;
@@ -102,18 +105,26 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     max_output_tokens: maxTokens ?? null,
     parallel_tool_calls: body.parallel_tool_calls !== false,
     previous_response_id: null,
-    reasoning: { effort: reasoning?.effort ?? null, summary: reasoning?.summary ?? null },
+    reasoning: { effort: reasoning?.effort ?? null, summary: summary ?? null },
     store: false,
     temperature: temperature ?? 1,
     text: { format: format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
     tools: body.tools ?? [],
     top_p: topP ?? 1,
-    truncation: body.truncation ?? 'disabled',
+    truncation: truncation ?? 'disabled',
     user: body.user ?? null,
     metadata: isObject(body.metadata) ? body.metadata : {},
   };
   return { request, options: { model, echo } };
+}
+
+const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
+
+function oneOf(value: unknown, param: string, supported: readonly string[]): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !supported.includes(value)) invalidValue(param, value, supported);
+  return value;
 }
 
 function refuseStateful(body: Json): void {
