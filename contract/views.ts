@@ -328,6 +328,12 @@ export type Health = {
   events: { subscribers: number; dropped: number };
   server: ServerHealth;
   upstream: UpstreamHealth;
+  /**
+   * ProxyStatus.pinnedMismatch with its words (what is wrong, then the way out, as `proxy status` prints them):
+   * `status` stays `ok` because the server is up and the accounts are ready, so a monitor reads this to learn that
+   * every request fails. Null when nothing is pinned or the pin works.
+   */
+  pinnedMismatch: (PinnedMismatch & { message: string }) | null;
 };
 
 /**

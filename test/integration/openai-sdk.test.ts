@@ -411,6 +411,164 @@ describe('models and errors through the OpenAI SDK', () => {
     expect(allowed.choices[0]!.message.content).toBe('Hello from the Orchids simulator.');
   });
 
+  it('refuses what OpenAI refuses: stream_options not streamed, formats and functions misnamed', async () => {
+    stack = await startStack();
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'answered',
+        (error: unknown) => error,
+      );
+
+    // OpenAI's own words and fields for it: no code.
+    const unstreamed = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        stream_options: { include_usage: true },
+      }),
+    );
+    expect(unstreamed).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(unstreamed).toMatchObject({
+      status: 400,
+      type: 'invalid_request_error',
+      param: 'stream_options',
+      code: null,
+      message: "400 The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+    });
+    const unstreamedResponse = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'hi',
+        stream: false,
+        stream_options: { include_obfuscation: false },
+      }),
+    );
+    expect(unstreamedResponse).toMatchObject({ status: 400, param: 'stream_options', code: null });
+    const notABoolean = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        stream: true,
+        stream_options: { include_usage: 'yes' as unknown as boolean },
+      }),
+    );
+    expect(notABoolean).toMatchObject({ status: 400, param: 'stream_options.include_usage', code: 'invalid_type' });
+
+    const unnamed = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { schema: PERSON_SCHEMA } as unknown as OpenAI.ResponseFormatJSONSchema['json_schema'],
+        },
+      }),
+    );
+    expect(unnamed).toMatchObject({
+      status: 400,
+      param: 'response_format.json_schema.name',
+      code: 'missing_required_parameter',
+    });
+    const unnamedText = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'hi',
+        text: {
+          format: {
+            type: 'json_schema',
+            schema: PERSON_SCHEMA,
+          } as unknown as OpenAI.Responses.ResponseFormatTextConfig,
+        },
+      }),
+    );
+    expect(unnamedText).toMatchObject({ status: 400, param: 'text.format.name', code: 'missing_required_parameter' });
+    const dotted = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        tools: [{ type: 'function', function: { name: 'weather.get', parameters: { type: 'object' } } }],
+      }),
+    );
+    expect(dotted).toMatchObject({ status: 400, param: 'tools[0].function.name', code: 'invalid_value' });
+    const long = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'hi',
+        tools: [{ type: 'function', name: 'f'.repeat(65), parameters: null, strict: null }],
+      }),
+    );
+    expect(long).toMatchObject({ status: 400, param: 'tools[0].name', code: 'string_above_max_length' });
+    const described = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        tools: [{ type: 'function', function: { name: 'f', description: 7 as unknown as string } }],
+      }),
+    );
+    expect(described).toMatchObject({ status: 400, param: 'tools[0].function.description', code: 'invalid_type' });
+    for (const param of ['tool_choice', 'parallel_tool_calls'] as const) {
+      const toolless = await refusal(
+        openai().chat.completions.create({
+          model: 'claude-sonnet-4-6',
+          messages,
+          ...(param === 'tool_choice' ? { tool_choice: 'auto' } : { parallel_tool_calls: false }),
+        }),
+      );
+      expect(toolless).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(toolless).toMatchObject({
+        status: 400,
+        param,
+        message: `400 Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`,
+      });
+    }
+    const unnamedChoice = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages,
+        tools: [WEATHER],
+        tool_choice: { type: 'function' } as unknown as OpenAI.Chat.ChatCompletionNamedToolChoice,
+      }),
+    );
+    expect(unnamedChoice).toMatchObject({ status: 400, param: 'tool_choice.function' });
+    const tiny = await refusal(
+      openai().responses.create({ model: 'claude-sonnet-4-6', input: 'hi', max_output_tokens: 15 }),
+    );
+    expect(tiny).toMatchObject({ status: 400, param: 'max_output_tokens', code: 'integer_below_min_value' });
+    // What a response repeats back is held to OpenAI's values, so it never echoes what OpenAI would refuse.
+    const summary = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'hi',
+        reasoning: { effort: 'low', summary: 'brief' as 'auto' },
+      }),
+    );
+    expect(summary).toMatchObject({ status: 400, param: 'reasoning.summary', code: 'invalid_value' });
+    const truncation = await refusal(
+      openai().responses.create({ model: 'claude-sonnet-4-6', input: 'hi', truncation: 'middle' as 'auto' }),
+    );
+    expect(truncation).toMatchObject({ status: 400, param: 'truncation', code: 'invalid_value' });
+    // None of them reached the upstream.
+    expect(stack.sim.requests).toHaveLength(0);
+
+    // The same requests done right are answered.
+    const streamed = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let usage: OpenAI.CompletionUsage | null | undefined;
+    for await (const chunk of streamed) usage = chunk.usage ?? usage;
+    expect(usage?.total_tokens).toBeGreaterThan(0);
+    const nulled = await openai().chat.completions.create({
+      model: 'claude-sonnet-4-6',
+      messages,
+      stream_options: null,
+    });
+    expect(nulled.choices[0]!.message.content).toBe('Hello from the Orchids simulator.');
+  });
+
   it('a stream cut off after content: both streams raise an APIError instead of ending quietly', async () => {
     stack = await startStack();
     const cutOff = () => sse([...text('Half an ans'), { delayMs: 50 }, { destroy: true }]);

@@ -18,14 +18,21 @@ afterEach(async () => {
   stack = undefined;
 });
 
-async function ask(s: Stack): Promise<number> {
+async function ask(s: Stack, headers: Record<string, string> = {}): Promise<number> {
   const response = await request(`${s.url}/v1/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ model: 'claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'hi' }] }),
   });
   await response.body.text();
   return response.statusCode;
+}
+
+/** `GET /health` as a script reads it. */
+async function health(s: Stack, headers: Record<string, string> = {}): Promise<Record<string, any>> {
+  const response = await request(`${s.url}/health`, { headers });
+  expect(response.statusCode).toBe(200);
+  return (await response.body.json()) as Record<string, any>;
 }
 
 /** A pinned-to-ws core whose simulator refuses WebSocket upgrades, and the proxy.changed pushes it publishes. */
@@ -113,6 +120,49 @@ describe('a pinned protocol the service does not speak', () => {
     const after = await proxyStatus(s);
     expect(after[0]).toBe('Running: 1 account ready.');
     expect(after.join('\n')).not.toContain('pinned');
+  });
+
+  it('/health tells a script, with the command line’s way out, while status stays ok; and goes with it', async () => {
+    const { s } = await pinnedToRefusedWs();
+    expect((await health(s)).pinnedMismatch).toBeNull();
+    expect(await ask(s)).not.toBe(200);
+    const noted = await health(s);
+    // The server is up and the accounts ready: this field is what says every request fails.
+    expect(noted.status).toBe('ok');
+    expect(noted.pinnedMismatch).toEqual({
+      protocol: 'ws',
+      at: s.core.proxy.status().pinnedMismatch!.at,
+      fromEnv: false,
+      message:
+        'The upstream protocol is pinned to ws, and Orchids does not answer on it here, so every request fails. ' +
+        'Set auto to let Orchids Tray find the protocol the service speaks: ' +
+        'npm run cli -- settings set upstreamProtocol auto',
+    });
+    s.core.settings.set('upstreamProtocol', 'auto');
+    expect((await health(s)).pinnedMismatch).toBeNull();
+  });
+
+  it('/health names the environment as what to change when it holds the pin', async () => {
+    const { s } = await pinnedToRefusedWs({ ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'ws' });
+    expect(await ask(s)).not.toBe(200);
+    expect((await health(s)).pinnedMismatch).toMatchObject({
+      fromEnv: true,
+      message: expect.stringMatching(/ORCHIDS_TRAY_UPSTREAM_PROTOCOL pins it: set it to auto .* and restart/),
+    });
+  });
+
+  // Remote mode on a second loopback address (see remote-mode.test.ts): only the status is public there.
+  it.runIf(process.platform === 'linux')('/health in remote mode shows it only to a caller with the key', async () => {
+    const key = 'test-remote-key-0123456789';
+    const { s } = await pinnedToRefusedWs({
+      ORCHIDS_TRAY_HOST: '127.0.0.2',
+      ORCHIDS_TRAY_ALLOW_REMOTE: '1',
+      ORCHIDS_TRAY_API_KEY: key,
+    });
+    expect(await ask(s, { 'x-api-key': key })).not.toBe(200);
+    expect(s.core.proxy.status().pinnedMismatch).not.toBeNull();
+    expect(await health(s)).toEqual({ status: 'ok' });
+    expect((await health(s, { 'x-api-key': key })).pinnedMismatch).toMatchObject({ protocol: 'ws', fromEnv: false });
   });
 
   it('is never noted under auto, which moves on to a protocol that answers', async () => {

@@ -19,6 +19,7 @@ const health = (over: Partial<Health['upstream']> = {}): Health => ({
     clerkClockOffsetSeconds: 0,
     ...over,
   },
+  pinnedMismatch: null,
 });
 
 describe('the diagnostics wording', () => {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { servingOf, type Serving } from '../../../contract/serving';
-import type { PinnedMismatch } from '../../../contract/pinned-protocol';
+import { pinnedMismatchWords, type PinnedMismatch } from '../../../contract/pinned-protocol';
 import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
@@ -106,7 +106,16 @@ export class ProxyControl {
       events: { subscribers: bus.subscriberCount, dropped: bus.dropped },
       server: this.deps.server.stats(),
       upstream: this.upstream(),
+      pinnedMismatch: this.pinnedMismatchWithWords(),
     };
+  }
+
+  /** A script has no window button to press: it is told the command line's way out. */
+  private pinnedMismatchWithWords(): Health['pinnedMismatch'] {
+    const pin = this.pinnedMismatch();
+    if (!pin) return null;
+    const words = pinnedMismatchWords(pin, 'cli');
+    return { ...pin, message: `${words.detail} ${words.way}` };
   }
 
   /** Copied out of the watch, with whether the environment holds the pin (then the setting cannot lift it). */

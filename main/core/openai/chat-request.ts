@@ -27,6 +27,7 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readStreamOptions,
   readToolChoice,
   readTools,
   textContent,
@@ -56,9 +57,15 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
     throw new OpenAIRequestError("Use either 'tools' or the deprecated 'functions', not both.", 'functions');
   }
   const tools = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
+  if (!legacyFunctions && tools === undefined) onlyWithTools(body);
   const toolChoice = legacyFunctions
     ? legacyToolChoice(body.function_call, tools)
-    : readToolChoice(body, tools, (choice) => (isObject(choice.function) ? choice.function.name : undefined));
+    : readToolChoice(
+        body,
+        tools,
+        (choice) => (isObject(choice.function) ? choice.function.name : missing('tool_choice.function')),
+        'tool_choice.function.name',
+      );
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -74,7 +81,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   messages.forEach((message, i) => addMessage(conversation, message, `messages[${i}]`, legacyIds));
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
-  const streamOptions = optionalObject(body, 'stream_options', 'stream_options');
+  const streamOptions = readStreamOptions(body, stream, ['include_usage', 'include_obfuscation']);
   const maxTokens =
     optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1) ??
     optionalInteger(body, 'max_tokens', 'max_tokens', 1);
@@ -84,8 +91,9 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   optionalNumber(body, 'frequency_penalty', 'frequency_penalty', -2, 2);
   const thinking = thinkingFor(body.reasoning_effort, 'reasoning_effort');
   const format = optionalObject(body, 'response_format', 'response_format');
-  const jsonSchema = format && isObject(format.json_schema) ? format.json_schema : undefined;
-  const output = format ? jsonOutput(format.type, jsonSchema?.schema, 'response_format') : undefined;
+  const output = format
+    ? jsonOutput(format.type, format.json_schema, 'response_format', 'response_format.json_schema')
+    : undefined;
 
   const stop = readStop(body.stop);
   const request = conversation.request({
@@ -104,7 +112,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
     request,
     options: {
       model,
-      includeUsage: stream && streamOptions?.include_usage === true,
+      includeUsage: streamOptions?.include_usage === true,
       legacyFunctions,
     },
   };
@@ -122,6 +130,18 @@ function refuseUnsupported(body: Json): void {
   if (body.audio !== undefined && body.audio !== null) unsupported('audio', 'the Orchids upstream does not speak.');
   if (Array.isArray(body.modalities) && body.modalities.includes('audio')) {
     unsupported('modalities', "the Orchids upstream answers in text only: use ['text'].");
+  }
+}
+
+/** Chat Completions refuses the tool parameters on a request that declares no tools, in these words. */
+function onlyWithTools(body: Json): void {
+  for (const param of ['tool_choice', 'parallel_tool_calls']) {
+    if (body[param] !== undefined && body[param] !== null) {
+      throw new OpenAIRequestError(
+        `Invalid value for '${param}': '${param}' is only allowed when 'tools' are specified.`,
+        param,
+      );
+    }
   }
 }
 

@@ -106,6 +106,32 @@ export function optionalObject(owner: Json, key: string, path: string): Json | u
   return value;
 }
 
+/**
+ * A function's or a JSON format's name, held to the rule OpenAI documents for both: "a-z, A-Z, 0-9, or
+ * underscores and dashes, with a maximum length of 64".
+ */
+export function requireName(owner: Json, key: string, path: string): string {
+  const name = requireString(owner, key, path);
+  if (name.trim() === '') throw new OpenAIRequestError(`Invalid '${path}': empty string.`, path, 'empty_string');
+  if (name.length > 64) {
+    throw new OpenAIRequestError(
+      `Invalid '${path}': string too long. Expected a string with maximum length 64, but got a string with length ` +
+        `${name.length} instead.`,
+      path,
+      'string_above_max_length',
+    );
+  }
+  if (!/^[a-zA-Z0-9_-]+$/.test(name)) {
+    throw new OpenAIRequestError(
+      `Invalid '${path}': string does not match pattern. Expected a string that matches the pattern ` +
+        "'^[a-zA-Z0-9_-]+$'.",
+      path,
+      'invalid_value',
+    );
+  }
+  return name;
+}
+
 export function requireArray(owner: Json, key: string, path: string): unknown[] {
   const value = owner[key];
   if (value === undefined || value === null) missing(path);

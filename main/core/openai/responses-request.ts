@@ -30,6 +30,7 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readStreamOptions,
   readToolChoice,
   readTools,
   textContent,
@@ -57,7 +58,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     unsupported('prompt', 'stored prompt templates live on OpenAI’s servers.');
 
   const tools = readTools(body.tools, false);
-  const toolChoice = readToolChoice(body, tools, (choice) => choice.name);
+  const toolChoice = readToolChoice(body, tools, (choice) => choice.name, 'tool_choice.name');
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -73,14 +74,19 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   }
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
-  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 1);
+  readStreamOptions(body, stream, ['include_obfuscation']);
+  // Responses' floor is 16, not Chat Completions' 1 (OpenAI: "Expected a value >= 16").
+  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
   const reasoning = optionalObject(body, 'reasoning', 'reasoning');
   const thinking = thinkingFor(reasoning?.effort, 'reasoning.effort');
+  // Neither is carried upstream, but a response repeats both back: only values OpenAI takes.
+  const summary = reasoning ? oneOf(reasoning.summary, 'reasoning.summary', SUMMARIES) : undefined;
+  const truncation = oneOf(body.truncation, 'truncation', ['auto', 'disabled']);
   const text = optionalObject(body, 'text', 'text');
   const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
-  const output = format ? jsonOutput(format.type, format.schema, 'text.format') : undefined;
+  const output = format ? jsonOutput(format.type, format, 'text.format', 'text.format') : undefined;
 
   const request = conversation.request({
     model,
@@ -99,18 +105,26 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     max_output_tokens: maxTokens ?? null,
     parallel_tool_calls: body.parallel_tool_calls !== false,
     previous_response_id: null,
-    reasoning: { effort: reasoning?.effort ?? null, summary: reasoning?.summary ?? null },
+    reasoning: { effort: reasoning?.effort ?? null, summary: summary ?? null },
     store: false,
     temperature: temperature ?? 1,
     text: { format: format ?? { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
     tools: body.tools ?? [],
     top_p: topP ?? 1,
-    truncation: body.truncation ?? 'disabled',
+    truncation: truncation ?? 'disabled',
     user: body.user ?? null,
     metadata: isObject(body.metadata) ? body.metadata : {},
   };
   return { request, options: { model, echo } };
+}
+
+const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
+
+function oneOf(value: unknown, param: string, supported: readonly string[]): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string' || !supported.includes(value)) invalidValue(param, value, supported);
+  return value;
 }
 
 function refuseStateful(body: Json): void {

@@ -11,7 +11,9 @@ import {
   isObject,
   optionalBoolean,
   optionalObject,
+  missing,
   optionalString,
+  requireName,
   requireString,
   unsupported,
   type Json,
@@ -100,8 +102,9 @@ function percentDecoded(value: string, param: string): string {
 
 /** A function tool as the Messages API declares one. `strict` is not needed: forced calls are always checked. */
 function functionTool(name: string, description: unknown, parameters: unknown, param: string): ToolDefinition {
-  if (name.trim() === '')
-    throw new OpenAIRequestError(`Invalid '${param}.name': empty string.`, `${param}.name`, 'empty_string');
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    invalidType(`${param}.description`, 'a string', description);
+  }
   if (parameters !== undefined && parameters !== null && !isObject(parameters)) {
     invalidType(`${param}.parameters`, 'an object', parameters);
   }
@@ -129,7 +132,7 @@ export function readTools(value: unknown, nested: boolean): ToolDefinition[] | u
     const fn = nested ? optionalObject(tool, 'function', `${param}.function`) : tool;
     if (!fn) throw new OpenAIRequestError(`Missing required parameter: '${param}.function'.`, `${param}.function`);
     const where = nested ? `${param}.function` : param;
-    return functionTool(requireString(fn, 'name', `${where}.name`), fn.description, fn.parameters, where);
+    return functionTool(requireName(fn, 'name', `${where}.name`), fn.description, fn.parameters, where);
   });
 }
 
@@ -142,6 +145,7 @@ export function readToolChoice(
   body: Json,
   tools: ToolDefinition[] | undefined,
   functionName: (choice: Json) => unknown,
+  namePath: string,
 ): Record<string, unknown> | undefined {
   const choice = body.tool_choice;
   const parallel = optionalBoolean(body, 'parallel_tool_calls', 'parallel_tool_calls');
@@ -167,7 +171,8 @@ export function readToolChoice(
     unsupported('tool_choice.type', `'${String(choice.type)}': only 'function' can be forced here.`);
   }
   const name = functionName(choice);
-  if (typeof name !== 'string') invalidType('tool_choice.name', 'a string', name);
+  if (name === undefined || name === null) missing(namePath);
+  if (typeof name !== 'string') invalidType(namePath, 'a string', name);
   if (!tools?.some((tool) => tool.name === name)) {
     throw new OpenAIRequestError(
       `Invalid value for 'tool_choice': no function named '${name}' is among the tools.`,
@@ -205,20 +210,28 @@ export interface OutputConfig {
   format: { type: 'json_schema'; schema: Json };
 }
 
-/** A JSON answer format as the Messages API's `output_config.format`; undefined for plain text. */
-export function jsonOutput(type: unknown, schema: unknown, param: string): OutputConfig | undefined {
+/**
+ * A JSON answer format as the Messages API's `output_config.format`; undefined for plain text. `config` holds the
+ * json_schema format's `name`, `schema` and `strict` (Chat Completions nests them in `json_schema`; Responses puts
+ * them on the format itself), and `configPath` names it.
+ */
+export function jsonOutput(
+  type: unknown,
+  config: unknown,
+  param: string,
+  configPath: string,
+): OutputConfig | undefined {
   if (type === undefined || type === null || type === 'text') return undefined;
   if (type === 'json_object') return { format: { type: 'json_schema', schema: { type: 'object' } } };
   if (type !== 'json_schema') invalidValue(`${param}.type`, type, ['text', 'json_object', 'json_schema']);
-  const schemaParam = param === 'text.format' ? `${param}.schema` : `${param}.json_schema.schema`;
+  if (config === undefined || config === null) missing(configPath);
+  if (!isObject(config)) invalidType(configPath, 'an object', config);
+  requireName(config, 'name', `${configPath}.name`);
+  optionalBoolean(config, 'strict', `${configPath}.strict`);
+  const schema = config.schema;
+  const schemaParam = `${configPath}.schema`;
   if (!isObject(schema)) {
-    if (schema === undefined || schema === null) {
-      throw new OpenAIRequestError(
-        `Missing required parameter: '${schemaParam}'.`,
-        schemaParam,
-        'missing_required_parameter',
-      );
-    }
+    if (schema === undefined || schema === null) missing(schemaParam);
     invalidType(schemaParam, 'an object', schema);
   }
   try {
@@ -232,6 +245,25 @@ export function jsonOutput(type: unknown, schema: unknown, param: string): Outpu
     );
   }
   return { format: { type: 'json_schema', schema } };
+}
+
+/**
+ * `stream_options` (`include_usage` on Chat Completions, `include_obfuscation` on both): OpenAI documents it as
+ * "only set this when you set stream: true" and refuses it otherwise, so a client that would be refused there is
+ * refused here too rather than told nothing. Obfuscation pads events against a network observer; on loopback there
+ * is none, so it is read and left off.
+ */
+export function readStreamOptions(body: Json, stream: boolean, flags: readonly string[]): Json | undefined {
+  const options = optionalObject(body, 'stream_options', 'stream_options');
+  if (options === undefined) return undefined;
+  if (!stream) {
+    throw new OpenAIRequestError(
+      "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+      'stream_options',
+    );
+  }
+  for (const flag of flags) optionalBoolean(options, flag, `stream_options.${flag}`);
+  return options;
 }
 
 /** Forced tools' parameter schemas are compiled up front, so a broken one is a 400 named in OpenAI's terms. */
