@@ -146,6 +146,18 @@ describe('Chat Completions → Messages API', () => {
     );
   });
 
+  it('every effort the openai SDK declares is a budget, each a step above the one before', () => {
+    const efforts = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
+    const budgets = efforts.map((effort): number => {
+      const thinking = chat({ messages: [{ role: 'user', content: 'hi' }], reasoning_effort: effort }).request.thinking;
+      expect(thinking?.type).toBe('enabled');
+      return Number((thinking as { budget_tokens?: number } | undefined)?.budget_tokens ?? 0);
+    });
+    expect(budgets).toEqual([...budgets].sort((a, b) => a - b));
+    expect(new Set(budgets).size).toBe(efforts.length);
+    expect(() => chat({ messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'maximum' })).toThrow(/max/);
+  });
+
   it.each([
     [{ n: 2 }, 'n'],
     [{ logprobs: true }, 'logprobs'],

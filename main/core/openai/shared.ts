@@ -183,7 +183,7 @@ export function readToolChoice(
   return { type: 'tool', name, ...serial };
 }
 
-const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'] as const;
+const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
 /**
  * Reasoning effort as a thinking budget. Generation A reads the budget; Generation B only knows thinking on or off,
  * so there every effort above `minimal` is "on". Thinking comes back as `reasoning_content` (Chat) or a reasoning
@@ -196,6 +196,8 @@ const BUDGETS: Record<(typeof EFFORTS)[number], number> = {
   medium: 8192,
   high: 16384,
   xhigh: 32768,
+  // The openai SDK added `max` above `xhigh`; doubling again keeps each step a real step up for Generation A.
+  max: 65536,
 };
 
 export function thinkingFor(effort: unknown, param: string): ThinkingConfig | undefined {
