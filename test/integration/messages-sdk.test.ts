@@ -185,6 +185,57 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
       expect(turn.ToolResults).toEqual([{ ToolUseID: 'toolu_sim_read_1', Content: 'export function a() {}' }]);
     }
   });
+
+  // Anthropic refuses a tool_use id outside ^[a-zA-Z0-9_-]+$ when a client replays the conversation to it.
+  it.each([true, false])(
+    'gives an upstream tool id Anthropic would refuse an id in its form, which comes back as sent (streamed: %s)',
+    async (streamed) => {
+      stack = await start();
+      const tools = [{ name: 'Read', input_schema: { type: 'object' as const, properties: {} } }];
+      stack.sim.enqueue(
+        sse([
+          ...toolCall({ id: 'tool:1/abc.def', name: 'Read', input: { file_path: 'a.ts' } }),
+          ...toolCall({ id: 'tool:1/abc_def', name: 'Read', input: { file_path: 'b.ts' } }),
+          ...finish('tool-calls'),
+        ]),
+      );
+      const client = stack.client();
+      const ask = {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 500,
+        tools,
+        messages: [{ role: 'user' as const, content: 'Open' }],
+      };
+      const first = streamed ? await client.messages.stream(ask).finalMessage() : await client.messages.create(ask);
+      const ids = first.content.flatMap((block) => (block.type === 'tool_use' ? [block.id] : []));
+      expect(ids).toEqual(['toolu_o_tool_3a1_2fabc_2edef', 'toolu_o_tool_3a1_2fabc_5fdef']);
+
+      stack.sim.enqueue(sse(reply('Both read.')));
+      await client.messages.create({
+        ...ask,
+        messages: [
+          ...ask.messages,
+          { role: 'assistant', content: first.content as never },
+          {
+            role: 'user',
+            content: ids.map((id, i) => ({ type: 'tool_result' as const, tool_use_id: id, content: `file ${i}` })),
+          },
+        ],
+      });
+      const last = stack.sim.requests.at(-1)!;
+      if (mode.expect === 'sse-a') {
+        const said = last.body.chatHistory.find((turn: { role: string }) => turn.role === 'assistant').content;
+        for (const id of ids) expect(said).toContain(`<tool_use id="${id}" name="Read">`);
+        expect(last.body.prompt).toContain(`<tool_result tool_use_id="${ids[0]}">file 0</tool_result>`);
+        expect(last.body.prompt).toContain(`<tool_result tool_use_id="${ids[1]}">file 1</tool_result>`);
+      } else {
+        const [assistant, results] = last.body.messages.slice(-2);
+        expect(assistant.content.map((block: { id: string }) => block.id)).toEqual(ids);
+        expect(results.ToolResults.map((entry: { ToolUseID: string }) => entry.ToolUseID)).toEqual(ids);
+        expect(results.content.map((block: { tool_use_id: string }) => block.tool_use_id)).toEqual(ids);
+      }
+    },
+  );
 });
 
 describe('the official Anthropic SDK: what needs no upstream protocol', () => {
