@@ -1,4 +1,4 @@
-import { NotFoundError } from '@anthropic-ai/sdk';
+import { NotFoundError, type Anthropic } from '@anthropic-ai/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
@@ -6,6 +6,32 @@ import { ALL_MODES, upstreamModel, upstreamText, type ProtocolMode } from '../he
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
+
+/**
+ * Usage as Anthropic sends it for a request that used none of its extras. Typed with the SDK's own types, so a field
+ * a newer SDK adds fails the type check until it is sent too.
+ */
+const usageOf = (input: number, output: number): Anthropic.Messages.Usage => ({
+  input_tokens: input,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 },
+  output_tokens: output,
+  service_tier: 'standard',
+  inference_geo: 'not_available',
+  server_tool_use: null,
+  output_tokens_details: null,
+  speed: 'standard',
+});
+
+const deltaUsageOf = (input: number, output: number): Anthropic.Messages.MessageDeltaUsage => ({
+  input_tokens: input,
+  cache_creation_input_tokens: 0,
+  cache_read_input_tokens: 0,
+  output_tokens: output,
+  server_tool_use: null,
+  output_tokens_details: null,
+});
 
 /** The same client behaviour whichever protocol carries it: each pinned, and auto finding the only one served. */
 describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name)', (mode: ProtocolMode) => {
@@ -185,6 +211,57 @@ describe.each(ALL_MODES)('the official Anthropic SDK against Orchids Tray ($name
       expect(turn.ToolResults).toEqual([{ ToolUseID: 'toolu_sim_read_1', Content: 'export function a() {}' }]);
     }
   });
+
+  // Anthropic refuses a tool_use id outside ^[a-zA-Z0-9_-]+$ when a client replays the conversation to it.
+  it.each([true, false])(
+    'gives an upstream tool id Anthropic would refuse an id in its form, which comes back as sent (streamed: %s)',
+    async (streamed) => {
+      stack = await start();
+      const tools = [{ name: 'Read', input_schema: { type: 'object' as const, properties: {} } }];
+      stack.sim.enqueue(
+        sse([
+          ...toolCall({ id: 'tool:1/abc.def', name: 'Read', input: { file_path: 'a.ts' } }),
+          ...toolCall({ id: 'tool:1/abc_def', name: 'Read', input: { file_path: 'b.ts' } }),
+          ...finish('tool-calls'),
+        ]),
+      );
+      const client = stack.client();
+      const ask = {
+        model: 'claude-sonnet-4-6',
+        max_tokens: 500,
+        tools,
+        messages: [{ role: 'user' as const, content: 'Open' }],
+      };
+      const first = streamed ? await client.messages.stream(ask).finalMessage() : await client.messages.create(ask);
+      const ids = first.content.flatMap((block) => (block.type === 'tool_use' ? [block.id] : []));
+      expect(ids).toEqual(['toolu_o_tool_3a1_2fabc_2edef', 'toolu_o_tool_3a1_2fabc_5fdef']);
+
+      stack.sim.enqueue(sse(reply('Both read.')));
+      await client.messages.create({
+        ...ask,
+        messages: [
+          ...ask.messages,
+          { role: 'assistant', content: first.content as never },
+          {
+            role: 'user',
+            content: ids.map((id, i) => ({ type: 'tool_result' as const, tool_use_id: id, content: `file ${i}` })),
+          },
+        ],
+      });
+      const last = stack.sim.requests.at(-1)!;
+      if (mode.expect === 'sse-a') {
+        const said = last.body.chatHistory.find((turn: { role: string }) => turn.role === 'assistant').content;
+        for (const id of ids) expect(said).toContain(`<tool_use id="${id}" name="Read">`);
+        expect(last.body.prompt).toContain(`<tool_result tool_use_id="${ids[0]}">file 0</tool_result>`);
+        expect(last.body.prompt).toContain(`<tool_result tool_use_id="${ids[1]}">file 1</tool_result>`);
+      } else {
+        const [assistant, results] = last.body.messages.slice(-2);
+        expect(assistant.content.map((block: { id: string }) => block.id)).toEqual(ids);
+        expect(results.ToolResults.map((entry: { ToolUseID: string }) => entry.ToolUseID)).toEqual(ids);
+        expect(results.content.map((block: { tool_use_id: string }) => block.tool_use_id)).toEqual(ids);
+      }
+    },
+  );
 });
 
 describe('the official Anthropic SDK: what needs no upstream protocol', () => {
@@ -204,7 +281,7 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     expect(events[0]?.message?.usage.input_tokens).toBe(counted.input_tokens);
   });
 
-  it("answers a non-streamed message with Anthropic's fields and both cache counts in usage", async () => {
+  it("answers a non-streamed message with Anthropic's fields and every field of its usage", async () => {
     stack = await startStack();
     const params = { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
     stack.sim.enqueue(sse(reply('Hi.', { inputTokens: 21, outputTokens: 2 })));
@@ -218,8 +295,49 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
       content: [{ type: 'text', text: 'Hi.' }],
       stop_reason: 'end_turn',
       stop_sequence: null,
-      usage: { input_tokens: 21, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 2 },
+      usage: usageOf(21, 2),
     });
+    // In Anthropic's order, not only its fields.
+    expect(Object.keys(message.usage)).toEqual(Object.keys(usageOf(21, 2)));
+  });
+
+  it("streams every field of Anthropic's usage: message_start's, message_delta's, the final message's", async () => {
+    stack = await startStack();
+    const params = { model: 'claude-sonnet-4-6', max_tokens: 10, messages: [{ role: 'user' as const, content: 'x' }] };
+    const client = stack.client();
+    const estimate = (await client.messages.countTokens(params)).input_tokens;
+    const run = async () => {
+      const events: Anthropic.Messages.RawMessageStreamEvent[] = [];
+      const stream = client.messages.stream(params);
+      // A copy: the SDK accumulates the final message into message_start's own objects.
+      stream.on('streamEvent', (event) => events.push(structuredClone(event)));
+      const final = await stream.finalMessage();
+      const start = events.find((event) => event.type === 'message_start')!;
+      const delta = events.find((event) => event.type === 'message_delta')!;
+      return { start: start.message.usage, delta: delta.usage, final: final.usage };
+    };
+
+    // Orchids reports no input count: message_delta repeats message_start's estimate.
+    stack.sim.enqueue(sse([...text('Hi.'), ...finish('stop')]));
+    const estimated = await run();
+    expect(estimated.start).toEqual(usageOf(estimate, 1));
+    expect(Object.keys(estimated.start)).toEqual(Object.keys(usageOf(estimate, 1)));
+    expect(estimated.delta).toEqual(deltaUsageOf(estimate, estimated.final.output_tokens));
+    expect(estimated.final).toEqual(usageOf(estimate, estimated.final.output_tokens));
+
+    // Orchids reports a cache write without its lifetime: no split is made up where the answer is whole. A stream's
+    // message_start went out before the report, and message_delta has no cache_creation to correct it with.
+    const cacheCounts = { cacheReadInputTokens: 700, cacheCreationInputTokens: 30 };
+    const counts = { type: 'tokens-used', inputTokens: 40, outputTokens: 3, ...cacheCounts };
+    const steps = [...text('Hi.'), { data: { type: 'model', event: counts } }, ...finish('stop')];
+    stack.sim.enqueue(sse(steps));
+    const reported = await run();
+    const cached = { cache_creation_input_tokens: 30, cache_read_input_tokens: 700 };
+    expect(reported.delta).toEqual({ ...deltaUsageOf(40, 3), ...cached });
+    expect(reported.final).toEqual({ ...usageOf(40, 3), ...cached });
+    stack.sim.enqueue(sse(steps));
+    const whole = await client.messages.create(params);
+    expect(whole.usage).toEqual({ ...usageOf(40, 3), ...cached, cache_creation: null });
   });
 
   it("names the request in an error's body as Anthropic does, the same id as its request-id header", async () => {
@@ -276,7 +394,7 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
         return data;
       })
       .filter((event) => event.type !== 'ping');
-    const start = events[0] as { message: { id: string } };
+    const start = events[0] as { message: { id: string; usage: { input_tokens: number } } };
     expect(start.message.id).toMatch(/^msg_[A-Za-z0-9]{24}$/);
     expect(events).toEqual([
       {
@@ -289,11 +407,7 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
           model: 'claude-sonnet-4-5',
           stop_reason: null,
           stop_sequence: null,
-          usage: expect.objectContaining({
-            cache_creation_input_tokens: 0,
-            cache_read_input_tokens: 0,
-            output_tokens: 1,
-          }),
+          usage: usageOf(start.message.usage.input_tokens, 1),
         },
       },
       { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '', signature: '' } },
@@ -313,7 +427,7 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
       {
         type: 'message_delta',
         delta: { stop_reason: 'tool_use', stop_sequence: null },
-        usage: { input_tokens: 9, output_tokens: 4 },
+        usage: deltaUsageOf(9, 4),
       },
       { type: 'message_stop' },
     ]);

@@ -27,6 +27,9 @@ const ANSWER: UpstreamEvent[] = [
   { kind: 'finish', reason: 'tool-calls', usage: { inputTokens: 30, outputTokens: 12, cacheReadInputTokens: 10 } },
 ];
 
+/** An answer whose usage the upstream never reports: the input count stays the translator's estimate (25). */
+const UNCOUNTED: UpstreamEvent[] = [{ kind: 'text-delta', text: 'Hi.' }, { kind: 'text-end' }, { kind: 'finish' }];
+
 /** Streams the events through a translator into the format's encoder (and an accumulator, for the JSON body). */
 function serve(format: ApiFormat, events: UpstreamEvent[]) {
   const encoder = format.streamEncoder();
@@ -95,6 +98,14 @@ describe('Chat Completions', () => {
         prompt_tokens_details: { cached_tokens: 10 },
       },
     });
+  });
+
+  it("with include_usage and no count from the upstream: the usage chunk keeps message_start's input estimate", () => {
+    const { wire } = serve(chat({ includeUsage: true }), UNCOUNTED);
+    const chunks = dataLines(wire)
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
+    expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 25, prompt_tokens_details: { cached_tokens: 0 } });
   });
 
   it('non-streamed: text, the calls with JSON arguments, finish_reason, usage with cached tokens counted in', () => {
@@ -251,6 +262,11 @@ describe('Responses', () => {
       status: 'completed',
       store: false,
     });
+  });
+
+  it("streamed with no count from the upstream: response.completed keeps message_start's input estimate", () => {
+    const completed = events(serve(responses(), UNCOUNTED).wire).at(-1)!.data.response;
+    expect(completed.usage).toMatchObject({ input_tokens: 25, input_tokens_details: { cached_tokens: 0 } });
   });
 
   it('max_tokens leaves the response incomplete', () => {

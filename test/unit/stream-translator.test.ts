@@ -117,7 +117,14 @@ describe('StreamTranslator: text and thinking', () => {
       {
         type: 'message_delta',
         delta: { stop_reason: 'end_turn', stop_sequence: null },
-        usage: { input_tokens: 12, output_tokens: 7 },
+        usage: {
+          input_tokens: 12,
+          cache_creation_input_tokens: 0,
+          cache_read_input_tokens: 0,
+          output_tokens: 7,
+          server_tool_use: null,
+          output_tokens_details: null,
+        },
       },
       { type: 'message_stop' },
     ]);
@@ -336,13 +343,20 @@ describe('StreamTranslator: end of turn', () => {
     expect(result.stopReason).toBe('tool_use');
   });
 
-  it('estimates usage when the upstream reports none, and leaves input_tokens out of message_delta', () => {
+  it('estimates usage when the upstream reports none, and message_delta repeats the input estimate', () => {
     // Estimator (protocol 8.3): "Hello" 1 + "," 1 + "world" 1 + "!" 1 = 4 tokens.
     const { frames, result } = run([td('Hello, world!'), { kind: 'finish', reason: 'stop' }], {
       inputTokensEstimate: 321,
     });
     expect(result.usage).toEqual({ input_tokens: 321, output_tokens: 4 });
-    expect(messageDelta(frames).usage).toEqual({ output_tokens: 4 });
+    expect(messageDelta(frames).usage).toEqual({
+      input_tokens: 321,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 4,
+      server_tool_use: null,
+      output_tokens_details: null,
+    });
   });
 
   it('lets upstream usage win over the estimate, cache token fields included', () => {
@@ -358,7 +372,7 @@ describe('StreamTranslator: end of turn', () => {
       cache_creation_input_tokens: 30,
     };
     expect(result.usage).toEqual(expected);
-    expect(messageDelta(frames).usage).toEqual(expected);
+    expect(messageDelta(frames).usage).toEqual({ ...expected, server_tool_use: null, output_tokens_details: null });
   });
 
   // Spec §5.5: each tokens-used (and finish.usage) carries the turn's running totals; a later one replaces the

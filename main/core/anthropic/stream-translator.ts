@@ -2,7 +2,7 @@ import type { StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent } from '../orchids/types';
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
 import { StopScanner } from './stop-sequences';
-import { UsageTally } from './usage-tally';
+import { UsageTally, wireDeltaUsage, wireUsage } from './usage-tally';
 import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
 export type { UnmappedToolCall } from './tool-calls';
@@ -116,12 +116,7 @@ export class StreamTranslator {
         model: this.options.model,
         stop_reason: null,
         stop_sequence: null,
-        usage: {
-          input_tokens: this.options.inputTokensEstimate,
-          cache_creation_input_tokens: 0,
-          cache_read_input_tokens: 0,
-          output_tokens: 1,
-        },
+        usage: wireUsage({ input_tokens: this.options.inputTokensEstimate, output_tokens: 1 }),
       },
     });
   }
@@ -246,7 +241,7 @@ export class StreamTranslator {
     this.options.sink('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },
-      usage: this.tally.deltaUsage(usage),
+      usage: wireDeltaUsage(usage),
     });
     this.options.sink('message_stop', { type: 'message_stop' });
     return { stopReason, usage };

@@ -10,7 +10,7 @@
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
-import { randomBase62 } from '../util/ids';
+import { toolUseIdFor } from '../util/ids';
 
 /** What the tool calls need from the translator: blocks one at a time, numbered in order. */
 export interface BlockWriter {
@@ -181,7 +181,7 @@ export class ToolCalls {
   }
 
   private openLive(upstreamId: string, upstreamName: string, clientName: string): void {
-    const index = this.out.open({ type: 'tool_use', id: clientToolUseId(upstreamId), name: clientName, input: {} });
+    const index = this.out.open({ type: 'tool_use', id: toolUseIdFor(upstreamId), name: clientName, input: {} });
     this.sent.add(upstreamId);
     this.live = { upstreamId, upstreamName, clientName, index, parts: [], ended: false };
     this.toolUses += 1;
@@ -234,7 +234,7 @@ export class ToolCalls {
     }
     const route = { upstreamName, clientName: match.name };
     const json = JSON.stringify(repairToolInput(parsed, clientToolSchema(match.name, this.tools), route));
-    const index = this.out.open({ type: 'tool_use', id: clientToolUseId(upstreamId), name: match.name, input: {} });
+    const index = this.out.open({ type: 'tool_use', id: toolUseIdFor(upstreamId), name: match.name, input: {} });
     this.toolUses += 1;
     this.out.countOutput(match.name);
     this.out.countOutput(json);
@@ -258,11 +258,6 @@ export class ToolCalls {
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);
   }
-}
-
-/** Anthropic ids look like `toolu_…`; an upstream's short or missing id would not be unique across turns. */
-function clientToolUseId(upstreamId: string): string {
-  return upstreamId.length >= 8 ? upstreamId : `toolu_${randomBase62(24)}`;
 }
 
 function isCompleteJson(text: string): boolean {

@@ -123,6 +123,33 @@ export interface Usage {
   cache_creation_input_tokens?: number;
 }
 
+/**
+ * Usage as a client is sent it in `message_start` and the non-streamed message: every field of the Anthropic SDK's
+ * `Usage`, in the order Anthropic writes them.
+ */
+export interface WireUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  cache_creation: { ephemeral_5m_input_tokens: number; ephemeral_1h_input_tokens: number } | null;
+  output_tokens: number;
+  service_tier: 'standard';
+  inference_geo: string;
+  server_tool_use: null;
+  output_tokens_details: null;
+  speed: 'standard';
+}
+
+/** `message_delta`'s usage: every field of the SDK's `MessageDeltaUsage`. */
+export interface WireDeltaUsage {
+  input_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+  output_tokens: number;
+  server_tool_use: null;
+  output_tokens_details: null;
+}
+
 export type ResponseBlock =
   | { type: 'text'; text: string }
   | { type: 'thinking'; thinking: string; signature: string }

@@ -1,6 +1,6 @@
 import type { UpstreamUsage } from '../orchids/types';
 import { estimateTextTokens } from './token-estimate';
-import type { Usage } from './types';
+import type { Usage, WireDeltaUsage, WireUsage } from './types';
 
 /**
  * A turn's token counts: what the upstream reports wins; otherwise the input estimate made before sending, and an
@@ -31,16 +31,46 @@ export class UsageTally {
     }
     return usage;
   }
+}
 
-  /**
-   * `message_delta`'s usage: the output always; the input only when the upstream reported it (message_start had the
-   * estimate).
-   */
-  deltaUsage(usage: Usage): Record<string, number> {
-    const delta: Record<string, number> = { output_tokens: usage.output_tokens };
-    if (this.reported.inputTokens !== undefined) delta.input_tokens = usage.input_tokens;
-    if (usage.cache_read_input_tokens) delta.cache_read_input_tokens = usage.cache_read_input_tokens;
-    if (usage.cache_creation_input_tokens) delta.cache_creation_input_tokens = usage.cache_creation_input_tokens;
-    return delta;
-  }
+/**
+ * What Anthropic sends for a request that used none of its extras. The tier and the speed are the only ones
+ * Orchids has; where it ran is not known here, and `not_available` is Anthropic's own word for that.
+ */
+const INFERENCE_GEO = 'not_available';
+
+/**
+ * Usage as Anthropic writes it in `message_start` and the non-streamed message. `cache_creation` splits a cache write
+ * by lifetime: zeros when nothing was written, as Anthropic sends; null when the upstream counted a write without
+ * saying which lifetime it had.
+ */
+export function wireUsage(usage: Usage): WireUsage {
+  const created = usage.cache_creation_input_tokens ?? 0;
+  return {
+    input_tokens: usage.input_tokens,
+    cache_creation_input_tokens: created,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    cache_creation: created === 0 ? { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 } : null,
+    output_tokens: usage.output_tokens,
+    service_tier: 'standard',
+    inference_geo: INFERENCE_GEO,
+    server_tool_use: null,
+    output_tokens_details: null,
+    speed: 'standard',
+  };
+}
+
+/**
+ * `message_delta`'s usage: the whole turn's counts, as Anthropic sends them. The input count is there even when it is
+ * still message_start's estimate: the OpenAI encoders lay this usage over message_start's, and a null would wipe it.
+ */
+export function wireDeltaUsage(usage: Usage): WireDeltaUsage {
+  return {
+    input_tokens: usage.input_tokens,
+    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
+    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
+    output_tokens: usage.output_tokens,
+    server_tool_use: null,
+    output_tokens_details: null,
+  };
 }

@@ -1,5 +1,5 @@
 import type { UpstreamEvent, UpstreamUsage } from './types';
-import { randomBase62 } from '../util/ids';
+import { newToolUseId } from '../util/ids';
 
 type Json = Record<string, unknown>;
 
@@ -134,7 +134,7 @@ export class UpstreamEventDecoder {
         if (!name) return;
         let id = callIdOf(event, data);
         if (!id) {
-          id = `toolu_${randomBase62(24)}`;
+          id = newToolUseId();
           (this.inventedIds ??= new Map()).set(id, name);
         }
         this.streamedCallId = id;

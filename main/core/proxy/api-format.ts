@@ -1,7 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiName } from '../../../contract/views';
 import { anthropicFrame, PING_FRAME, sseFrame } from '../anthropic/sse-writer';
-import type { MessagesResponse, Usage } from '../anthropic/types';
+import type { MessagesResponse } from '../anthropic/types';
+import { wireUsage } from '../anthropic/usage-tally';
 import { type ApiError, sendError } from '../server/errors';
 
 /** Every API a request can come in on: a history row read back names one of these, or is taken as Anthropic's. */
@@ -55,16 +56,3 @@ export const ANTHROPIC_FORMAT: ApiFormat = {
   sendError,
   errorStatus: (error) => error.status,
 };
-
-/**
- * Usage as Anthropic sends it: both cache counts always present (0 when Orchids names none), as in
- * `message_start`, and in the order Anthropic writes them.
- */
-function wireUsage(usage: Usage): Usage {
-  return {
-    input_tokens: usage.input_tokens,
-    cache_creation_input_tokens: usage.cache_creation_input_tokens ?? 0,
-    cache_read_input_tokens: usage.cache_read_input_tokens ?? 0,
-    output_tokens: usage.output_tokens,
-  };
-}

@@ -55,3 +55,38 @@ export function newRequestId(now: number = Date.now()): string {
   return timePrefix + randomBase62(16);
 }
 export const newMessageId = (): string => `msg_${randomBase62(24)}`;
+
+/** Anthropic's own tool_use ids: `toolu_` and base62. */
+export const newToolUseId = (): string => `toolu_${randomBase62(24)}`;
+
+/**
+ * An upstream id already in this form passes as it is. `toolu_o_` starts every renamed id, so it is left out of
+ * what passes: the renamed and the passed-through ids can never meet.
+ */
+const ANTHROPIC_TOOL_USE_ID = /^toolu_(?!o_)[A-Za-z0-9_-]+$/;
+const RENAMED_PREFIX = 'toolu_o_';
+
+/**
+ * The tool_use id a client is sent for an upstream call id. Clients that replay a conversation to Anthropic itself
+ * send every id back, and Anthropic refuses ids outside `^[a-zA-Z0-9_-]+$`; so any other id is spelled out in that
+ * alphabet, one-to-one (letters and digits stay, other UTF-16 units become `_hh` or `-hhhh`: no spelling is the
+ * start of another, so two ids never share one). Clients only echo ids back and the upstream pairs them within a
+ * conversation, so the renamed id needs no mapping on the way in. An id shorter than 8 may be reused by the upstream
+ * turn after turn (`1`, `2`, …): it gets a random one.
+ */
+export function toolUseIdFor(upstreamId: string): string {
+  if (upstreamId.length < 8) return newToolUseId();
+  if (ANTHROPIC_TOOL_USE_ID.test(upstreamId)) return upstreamId;
+  let out = RENAMED_PREFIX;
+  // By UTF-16 unit, so a lone surrogate is spelled out too rather than turned into U+FFFD like another one.
+  for (let i = 0; i < upstreamId.length; i++) {
+    const code = upstreamId.charCodeAt(i);
+    if (isAlphanumeric(code)) out += upstreamId[i];
+    else out += code < 0x100 ? `_${code.toString(16).padStart(2, '0')}` : `-${code.toString(16).padStart(4, '0')}`;
+  }
+  return out;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}

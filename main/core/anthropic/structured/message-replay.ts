@@ -1,6 +1,7 @@
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from '../sse-writer';
 import type { AnthropicEventSink } from '../stream-translator';
 import type { ResponseBlock, StopReason, Usage } from '../types';
+import { wireDeltaUsage } from '../usage-tally';
 
 /**
  * Sends a whole, already-checked answer as the event sequence a live one would have had (after `message_start`),
@@ -38,13 +39,10 @@ export function replayMessage(
     }
     sink('content_block_stop', { type: 'content_block_stop', index });
   });
-  const deltaUsage: Record<string, number> = { input_tokens: usage.input_tokens, output_tokens: usage.output_tokens };
-  if (usage.cache_read_input_tokens) deltaUsage.cache_read_input_tokens = usage.cache_read_input_tokens;
-  if (usage.cache_creation_input_tokens) deltaUsage.cache_creation_input_tokens = usage.cache_creation_input_tokens;
   sink('message_delta', {
     type: 'message_delta',
     delta: { stop_reason: stopReason, stop_sequence: null },
-    usage: deltaUsage,
+    usage: wireDeltaUsage(usage),
   });
   sink('message_stop', { type: 'message_stop' });
 }

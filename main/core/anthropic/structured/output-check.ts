@@ -3,7 +3,7 @@
  * client expects: a `tool_use` block per call (from a real tool call, or from JSON the model wrote as text, which
  * is how Generation B answers), or one text block of clean JSON.
  */
-import { randomBase62 } from '../../util/ids';
+import { newToolUseId } from '../../util/ids';
 import type { MessagesResponse, ResponseBlock, StopReason } from '../types';
 import type { ForcedShape, ToolTarget } from './output-plan';
 
@@ -109,7 +109,7 @@ function readEnvelope(value: unknown): { name: string; input: unknown } | undefi
 }
 
 function toolUse(name: string, input: unknown): ToolUse {
-  return { type: 'tool_use', id: `toolu_${randomBase62(24)}`, name, input };
+  return { type: 'tool_use', id: newToolUseId(), name, input };
 }
 
 const textOf = (message: MessagesResponse): string =>
