@@ -146,6 +146,33 @@ describe('Chat Completions → Messages API', () => {
     );
   });
 
+  it('allowed_tools offers only the allowed functions, its mode mapped as auto and required are', () => {
+    const tools = ['a', 'b', 'c'].map((name) => ({ type: 'function', function: { name } }));
+    const allowed = (mode: string, names: string[]) => ({
+      type: 'allowed_tools',
+      allowed_tools: { mode, tools: names.map((name) => ({ type: 'function', function: { name } })) },
+    });
+    const required = chat({
+      messages: [{ role: 'user', content: 'hi' }],
+      tools,
+      tool_choice: allowed('required', ['c', 'a']),
+      parallel_tool_calls: false,
+    }).request;
+    // Declared order is kept, whatever order the choice names them in.
+    expect(required.tools?.map((tool) => tool.name)).toEqual(['a', 'c']);
+    expect(required.tool_choice).toEqual({ type: 'any', disable_parallel_tool_use: true });
+    const auto = chat({ messages: [{ role: 'user', content: 'hi' }], tools, tool_choice: allowed('auto', ['b']) });
+    expect(auto.request.tools?.map((tool) => tool.name)).toEqual(['b']);
+    expect(auto.request.tool_choice).toEqual({ type: 'auto' });
+    expect(() =>
+      chat({
+        messages: [{ role: 'user', content: 'hi' }],
+        tools,
+        tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'custom', name: 'x' }] } },
+      }),
+    ).toThrow(/only 'function' tools/);
+  });
+
   it('every effort the openai SDK declares is a budget, each a step above the one before', () => {
     const efforts = ['low', 'medium', 'high', 'xhigh', 'max'] as const;
     const budgets = efforts.map((effort): number => {

@@ -27,9 +27,11 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readMetadata,
   readStreamOptions,
   readToolChoice,
   readTools,
+  readTopLogprobs,
   textContent,
   thinkingFor,
   type Block,
@@ -56,16 +58,11 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   if (body.tools !== undefined && body.tools !== null && body.functions !== undefined && body.functions !== null) {
     throw new OpenAIRequestError("Use either 'tools' or the deprecated 'functions', not both.", 'functions');
   }
-  const tools = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
-  if (!legacyFunctions && tools === undefined) onlyWithTools(body);
-  const toolChoice = legacyFunctions
-    ? legacyToolChoice(body.function_call, tools)
-    : readToolChoice(
-        body,
-        tools,
-        (choice) => (isObject(choice.function) ? choice.function.name : missing('tool_choice.function')),
-        'tool_choice.function.name',
-      );
+  const declared = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
+  if (!legacyFunctions && declared === undefined) onlyWithTools(body);
+  const { tools, toolChoice } = legacyFunctions
+    ? { tools: declared, toolChoice: legacyToolChoice(body.function_call, declared) }
+    : readToolChoice(body, declared, true);
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -92,8 +89,9 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   const thinking = thinkingFor(body.reasoning_effort, 'reasoning_effort');
   const format = optionalObject(body, 'response_format', 'response_format');
   const output = format
-    ? jsonOutput(format.type, format.json_schema, 'response_format', 'response_format.json_schema')
+    ? jsonOutput(format.type, format.json_schema, 'response_format', 'response_format.json_schema', false)
     : undefined;
+  readMetadata(body);
 
   const stop = readStop(body.stop);
   const request = conversation.request({
@@ -124,8 +122,13 @@ function refuseUnsupported(body: Json): void {
   if (n !== undefined && n > 1)
     unsupported('n', 'Orchids Tray returns one choice per request; send n: 1 or leave it out.');
   if (body.logprobs === true) unsupported('logprobs', 'the Orchids upstream reports no log probabilities.');
-  if (body.top_logprobs !== undefined && body.top_logprobs !== null) {
-    unsupported('top_logprobs', 'the Orchids upstream reports no log probabilities.');
+  const topLogprobs = readTopLogprobs(body);
+  // logprobs: true is refused above, so any alternatives asked for are asked for without it: OpenAI's refusal.
+  if (topLogprobs !== undefined && topLogprobs > 0) {
+    throw new OpenAIRequestError(
+      "The 'top_logprobs' parameter is only allowed when 'logprobs' is enabled.",
+      'top_logprobs',
+    );
   }
   if (body.audio !== undefined && body.audio !== null) unsupported('audio', 'the Orchids upstream does not speak.');
   if (Array.isArray(body.modalities) && body.modalities.includes('audio')) {

@@ -30,9 +30,11 @@ import {
   imageBlock,
   jsonOutput,
   parseArguments,
+  readMetadata,
   readStreamOptions,
   readToolChoice,
   readTools,
+  readTopLogprobs,
   textContent,
   thinkingFor,
   type Block,
@@ -51,14 +53,14 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
   const model = requireModel(body);
   refuseStateful(body);
-  if (body.top_logprobs !== undefined && body.top_logprobs !== null && body.top_logprobs !== 0) {
+  const topLogprobs = readTopLogprobs(body);
+  if (topLogprobs !== undefined && topLogprobs > 0) {
     unsupported('top_logprobs', 'the Orchids upstream reports no log probabilities.');
   }
   if (body.prompt !== undefined && body.prompt !== null)
     unsupported('prompt', 'stored prompt templates live on OpenAI’s servers.');
 
-  const tools = readTools(body.tools, false);
-  const toolChoice = readToolChoice(body, tools, (choice) => choice.name, 'tool_choice.name');
+  const { tools, toolChoice } = readToolChoice(body, readTools(body.tools, false), false);
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -86,7 +88,8 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const truncation = oneOf(body.truncation, 'truncation', ['auto', 'disabled']);
   const text = optionalObject(body, 'text', 'text');
   const format = text ? optionalObject(text, 'format', 'text.format') : undefined;
-  const output = format ? jsonOutput(format.type, format, 'text.format', 'text.format') : undefined;
+  const output = format ? jsonOutput(format.type, format, 'text.format', 'text.format', true) : undefined;
+  const metadata = readMetadata(body);
 
   const request = conversation.request({
     model,
@@ -114,7 +117,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     top_p: topP ?? 1,
     truncation: truncation ?? 'disabled',
     user: body.user ?? null,
-    metadata: isObject(body.metadata) ? body.metadata : {},
+    metadata: metadata ?? {},
   };
   return { request, options: { model, echo } };
 }

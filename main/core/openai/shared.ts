@@ -10,6 +10,7 @@ import {
   invalidValue,
   isObject,
   optionalBoolean,
+  optionalInteger,
   optionalObject,
   missing,
   optionalString,
@@ -136,41 +137,42 @@ export function readTools(value: unknown, nested: boolean): ToolDefinition[] | u
   });
 }
 
+/** The tools offered upstream and the Messages API's tool_choice, from OpenAI's `tools` and `tool_choice`. */
+export interface ToolSelection {
+  tools: ToolDefinition[] | undefined;
+  toolChoice: Record<string, unknown> | undefined;
+}
+
 /**
  * `tool_choice` and `parallel_tool_calls` as the Messages API's tool_choice: required → any, a named function →
  * tool, parallel_tool_calls false → disable_parallel_tool_use. The forced ones are then honoured and checked by the
- * shared structured-output path.
+ * shared structured-output path. `nested` is Chat Completions' shape (`{function: {name}}`), where Responses puts
+ * the name on the choice itself.
  */
-export function readToolChoice(
-  body: Json,
-  tools: ToolDefinition[] | undefined,
-  functionName: (choice: Json) => unknown,
-  namePath: string,
-): Record<string, unknown> | undefined {
+export function readToolChoice(body: Json, tools: ToolDefinition[] | undefined, nested: boolean): ToolSelection {
   const choice = body.tool_choice;
   const parallel = optionalBoolean(body, 'parallel_tool_calls', 'parallel_tool_calls');
   const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
-  if (choice === undefined || choice === null) return parallel === false ? { type: 'auto', ...serial } : undefined;
+  if (choice === undefined || choice === null) {
+    return { tools, toolChoice: parallel === false ? { type: 'auto', ...serial } : undefined };
+  }
   if (typeof choice === 'string') {
-    if (choice === 'none') return { type: 'none' };
-    if (choice === 'auto') return { type: 'auto', ...serial };
-    if (choice === 'required') {
-      if (!tools?.length) {
-        throw new OpenAIRequestError(
-          "Invalid value for 'tool_choice': 'required' needs tools.",
-          'tool_choice',
-          'invalid_value',
-        );
-      }
-      return { type: 'any', ...serial };
-    }
+    if (choice === 'none') return { tools, toolChoice: { type: 'none' } };
+    if (choice === 'auto') return { tools, toolChoice: { type: 'auto', ...serial } };
+    if (choice === 'required') return { tools, toolChoice: requiredChoice(tools, serial) };
     invalidValue('tool_choice', choice, ['none', 'auto', 'required']);
   }
   if (!isObject(choice)) invalidType('tool_choice', 'a string or an object', choice);
+  if (choice.type === 'allowed_tools') return allowedTools(choice, tools, nested, serial);
   if (choice.type !== 'function') {
     unsupported('tool_choice.type', `'${String(choice.type)}': only 'function' can be forced here.`);
   }
-  const name = functionName(choice);
+  const name = nested
+    ? isObject(choice.function)
+      ? choice.function.name
+      : missing('tool_choice.function')
+    : choice.name;
+  const namePath = nested ? 'tool_choice.function.name' : 'tool_choice.name';
   if (name === undefined || name === null) missing(namePath);
   if (typeof name !== 'string') invalidType(namePath, 'a string', name);
   if (!tools?.some((tool) => tool.name === name)) {
@@ -180,7 +182,70 @@ export function readToolChoice(
       'invalid_value',
     );
   }
-  return { type: 'tool', name, ...serial };
+  return { tools, toolChoice: { type: 'tool', name, ...serial } };
+}
+
+function requiredChoice(tools: ToolDefinition[] | undefined, serial: Json): Record<string, unknown> {
+  if (!tools?.length) {
+    throw new OpenAIRequestError(
+      "Invalid value for 'tool_choice': 'required' needs tools.",
+      'tool_choice',
+      'invalid_value',
+    );
+  }
+  return { type: 'any', ...serial };
+}
+
+const ALLOWED_MODES = ['auto', 'required'] as const;
+
+/**
+ * An `allowed_tools` choice: the model may call only the functions it lists. Those alone are offered upstream, so
+ * the agent is never shown the others; the mode then maps as the string choices do (`required` → any, whose answer
+ * check takes only a call to an offered tool). Chat Completions nests the set in `allowed_tools` and each name in
+ * `function`; Responses puts both on the choice and the entry.
+ */
+function allowedTools(choice: Json, tools: ToolDefinition[] | undefined, nested: boolean, serial: Json): ToolSelection {
+  const base = nested ? 'tool_choice.allowed_tools' : 'tool_choice';
+  const config = nested ? (optionalObject(choice, 'allowed_tools', base) ?? missing(base)) : choice;
+  const mode = config.mode;
+  if (mode === undefined || mode === null) missing(`${base}.mode`);
+  if (typeof mode !== 'string' || !(ALLOWED_MODES as readonly string[]).includes(mode)) {
+    invalidValue(`${base}.mode`, mode, ALLOWED_MODES);
+  }
+  const entries = config.tools;
+  if (entries === undefined || entries === null) missing(`${base}.tools`);
+  if (!Array.isArray(entries)) invalidType(`${base}.tools`, 'an array', entries);
+  if (entries.length === 0) {
+    throw new OpenAIRequestError(
+      `Invalid '${base}.tools': empty array. Expected an array with minimum length 1, but got an empty array instead.`,
+      `${base}.tools`,
+      'empty_array',
+    );
+  }
+  const allowed = new Set<string>();
+  entries.forEach((entry: unknown, i) => {
+    const where = `${base}.tools[${i}]`;
+    if (!isObject(entry)) invalidType(where, 'an object', entry);
+    if (entry.type !== 'function') {
+      unsupported(
+        `${where}.type`,
+        `'${String(entry.type)}' tools cannot be allowed: the Orchids upstream runs no hosted tools, ` +
+          "so only 'function' tools are supported.",
+      );
+    }
+    const fn = nested
+      ? (optionalObject(entry, 'function', `${where}.function`) ?? missing(`${where}.function`))
+      : entry;
+    const name = requireString(fn, 'name', nested ? `${where}.function.name` : `${where}.name`);
+    // OpenAI's own words for a choice naming a tool the request does not declare.
+    if (!tools?.some((tool) => tool.name === name)) {
+      throw new OpenAIRequestError(`Tool choice '${name}' not found in 'tools' parameter.`, 'tool_choice');
+    }
+    allowed.add(name);
+  });
+  const offered = tools!.filter((tool) => allowed.has(tool.name));
+  const toolChoice = mode === 'required' ? requiredChoice(offered, serial) : { type: 'auto', ...serial };
+  return { tools: offered, toolChoice };
 }
 
 const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as const;
@@ -212,19 +277,27 @@ export interface OutputConfig {
   format: { type: 'json_schema'; schema: Json };
 }
 
+// A fresh object each time: the request built from it is the pipeline's to change.
+const anyJsonObject = (): OutputConfig => ({ format: { type: 'json_schema', schema: { type: 'object' } } });
+
 /**
  * A JSON answer format as the Messages API's `output_config.format`; undefined for plain text. `config` holds the
  * json_schema format's `name`, `schema` and `strict` (Chat Completions nests them in `json_schema`; Responses puts
  * them on the format itself), and `configPath` names it.
+ *
+ * DECISION: OpenAI's API declares `schema` optional in Chat Completions' `json_schema` and required in Responses'
+ * `text.format` (as the openai SDK's types do), and documents nothing about a Chat format without one. Chat's is
+ * read as "any JSON object", as `json_object` is, so a request OpenAI takes is answered; Responses' stays a 400.
  */
 export function jsonOutput(
   type: unknown,
   config: unknown,
   param: string,
   configPath: string,
+  schemaRequired: boolean,
 ): OutputConfig | undefined {
   if (type === undefined || type === null || type === 'text') return undefined;
-  if (type === 'json_object') return { format: { type: 'json_schema', schema: { type: 'object' } } };
+  if (type === 'json_object') return anyJsonObject();
   if (type !== 'json_schema') invalidValue(`${param}.type`, type, ['text', 'json_object', 'json_schema']);
   if (config === undefined || config === null) missing(configPath);
   if (!isObject(config)) invalidType(configPath, 'an object', config);
@@ -233,7 +306,10 @@ export function jsonOutput(
   const schema = config.schema;
   const schemaParam = `${configPath}.schema`;
   if (!isObject(schema)) {
-    if (schema === undefined || schema === null) missing(schemaParam);
+    if (schema === undefined || schema === null) {
+      if (!schemaRequired) return anyJsonObject();
+      missing(schemaParam);
+    }
     invalidType(schemaParam, 'an object', schema);
   }
   try {
@@ -266,6 +342,71 @@ export function readStreamOptions(body: Json, stream: boolean, flags: readonly s
   }
   for (const flag of flags) optionalBoolean(options, flag, `stream_options.${flag}`);
   return options;
+}
+
+const MAX_TOP_LOGPROBS = 20;
+
+/**
+ * `top_logprobs`, held to OpenAI's range (0 to 20), and the count it asks for. 0 asks for no alternatives, which is
+ * what the proxy reports, so it is answered; what to do with more is the route's.
+ */
+export function readTopLogprobs(body: Json): number | undefined {
+  const top = optionalInteger(body, 'top_logprobs', 'top_logprobs', 0);
+  if (top !== undefined && top > MAX_TOP_LOGPROBS) {
+    throw new OpenAIRequestError(
+      `Invalid 'top_logprobs': integer above maximum value. Expected a value <= ${MAX_TOP_LOGPROBS}, but got ${top} ` +
+        'instead.',
+      'top_logprobs',
+      'integer_above_max_value',
+    );
+  }
+  return top;
+}
+
+const METADATA_PAIRS = 16;
+const METADATA_KEY_LENGTH = 64;
+const METADATA_VALUE_LENGTH = 512;
+const characters = (text: string): number => [...text].length;
+
+/**
+ * `metadata`, held to OpenAI's rule for it (at most 16 pairs, keys of at most 64 characters, string values of at
+ * most 512), in OpenAI's words. Nothing upstream reads it, but a response repeats it back, and a client must never
+ * get back metadata OpenAI would not have taken.
+ */
+export function readMetadata(body: Json): Record<string, string> | undefined {
+  const metadata = optionalObject(body, 'metadata', 'metadata');
+  if (metadata === undefined) return undefined;
+  const keys = Object.keys(metadata);
+  if (keys.length > METADATA_PAIRS) {
+    throw new OpenAIRequestError(
+      `Invalid 'metadata': too many properties. Expected an object with at most ${METADATA_PAIRS} properties, but ` +
+        `got an object with ${keys.length} properties instead.`,
+      'metadata',
+      'object_above_max_properties',
+    );
+  }
+  for (const key of keys) {
+    const path = `metadata.${key}`;
+    if (characters(key) > METADATA_KEY_LENGTH) {
+      throw new OpenAIRequestError(
+        `Invalid property name in 'metadata': '${key}' is too long. Expected a string with maximum length ` +
+          `${METADATA_KEY_LENGTH}, but got a string with length ${characters(key)} instead.`,
+        path,
+        'property_name_above_max_length',
+      );
+    }
+    const value = metadata[key];
+    if (typeof value !== 'string') invalidType(path, 'a string', value);
+    if (characters(value) > METADATA_VALUE_LENGTH) {
+      throw new OpenAIRequestError(
+        `Invalid '${path}': string too long. Expected a string with maximum length ${METADATA_VALUE_LENGTH}, but ` +
+          `got a string with length ${characters(value)} instead.`,
+        path,
+        'string_above_max_length',
+      );
+    }
+  }
+  return metadata as Record<string, string>;
 }
 
 /** Forced tools' parameter schemas are compiled up front, so a broken one is a 400 named in OpenAI's terms. */
