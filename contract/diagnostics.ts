@@ -46,9 +46,12 @@ export type DiagnosticsStatus = Pick<ProxyStatus, 'version' | 'shell' | 'dataDir
 export function diagnosticsLines(status: DiagnosticsStatus, health: Health): string[] {
   const { connections, bodyBudget } = health.server;
   const clock = clerkClockLine(health.upstream.clerkClockOffsetSeconds);
+  const pin = health.pinnedMismatch;
   return [
     `Orchids Tray ${health.version} (${status.shell === 'desktop' ? 'desktop app' : 'headless'})`,
     `Data folder: ${status.dataDir}`,
+    // A report of "every request fails" is read first for this: it is the one cause the other figures do not show.
+    ...(pin ? [pinnedLine(pin)] : []),
     wsPoolLine(health.upstream.ws),
     ...(clock ? [clock] : []),
     `Connections: ${connections.open} open; ${connections.displaced} displaced, ${connections.refused} refused, ` +
@@ -60,6 +63,15 @@ export function diagnosticsLines(status: DiagnosticsStatus, health: Health): str
       `${health.debugLogs.dropped} dropped, ${health.debugLogs.pending} pending`,
     `History: ${health.history.pending} pending, ${health.history.dropped} dropped`,
   ];
+}
+
+/** The pin and when it last failed, in UTC so that a report reads the same in every time zone. */
+function pinnedLine(pin: NonNullable<Health['pinnedMismatch']>): string {
+  const where = pin.fromEnv ? 'by ORCHIDS_TRAY_UPSTREAM_PROTOCOL' : 'by the setting';
+  return (
+    `Upstream protocol: pinned to ${pin.protocol} ${where}, not answering ` +
+    `(last at ${new Date(pin.at).toISOString().replace('T', ' ').slice(0, 19)} UTC)`
+  );
 }
 
 function bytes(n: number): string {

@@ -62,4 +62,20 @@ describe('the diagnostics wording', () => {
     expect(off[3]).toBe("This machine's clock runs 45 s behind Clerk's; token lifetimes are read on its clock.");
     expect(off).toHaveLength(8);
   });
+
+  it('puts a pinned protocol that does not answer right under the data folder, saying what pins it', () => {
+    const status = { version: '1.2.3', shell: 'headless' as const, dataDir: '/d' };
+    const at = Date.UTC(2026, 11, 1, 9, 5, 7);
+    const pinned = (fromEnv: boolean): Health => ({
+      ...health(),
+      pinnedMismatch: { protocol: 'ws', at, fromEnv, message: 'words for a script' },
+    });
+    const lines = diagnosticsLines(status, pinned(false));
+    expect(lines[2]).toBe(
+      'Upstream protocol: pinned to ws by the setting, not answering (last at 2026-12-01 09:05:07 UTC)',
+    );
+    expect(lines).toHaveLength(8);
+    expect(diagnosticsLines(status, pinned(true))[2]).toContain('pinned to ws by ORCHIDS_TRAY_UPSTREAM_PROTOCOL');
+    expect(diagnosticsLines(status, health()).some((line) => line.startsWith('Upstream protocol'))).toBe(false);
+  });
 });
