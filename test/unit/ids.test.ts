@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openAICallId } from '../../main/core/openai/shared';
+import { openAICallId } from '../../main/core/openai/tool-params';
 import { seeded } from '../helpers/random';
 import {
   base62Fixed,

@@ -8,7 +8,7 @@ import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import type { ChatOptions } from './chat-request';
 import { openAIErrorObject, openAIStatus, sendOpenAIError } from './errors';
-import { openAICallId } from './shared';
+import { openAICallId } from './tool-params';
 
 const FINISH_REASONS: Record<StopReason, string> = {
   end_turn: 'stop',

@@ -22,20 +22,17 @@ import {
   type Json,
 } from './params';
 import {
-  checkForcedToolSchemas,
   fileBlock,
   imageBlock,
   jsonOutput,
-  parseArguments,
   readMetadata,
   readStreamOptions,
-  readToolChoice,
-  readTools,
   readTopLogprobs,
   textContent,
   thinkingFor,
   type Block,
 } from './shared';
+import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools } from './tool-params';
 
 export interface ChatOptions {
   /** The model as the client named it: the answer echoes it. */

@@ -3,7 +3,7 @@ import { estimateTextTokens } from '../anthropic/token-estimate';
 import type { StopReason, Usage } from '../anthropic/types';
 import { randomBase62 } from '../util/ids';
 import type { ResponsesOptions } from './responses-request';
-import { openAICallId } from './shared';
+import { openAICallId } from './tool-params';
 
 export type Item = Record<string, unknown>;
 

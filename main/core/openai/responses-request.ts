@@ -25,20 +25,17 @@ import {
   type Json,
 } from './params';
 import {
-  checkForcedToolSchemas,
   fileBlock,
   imageBlock,
   jsonOutput,
-  parseArguments,
   readMetadata,
   readStreamOptions,
-  readToolChoice,
-  readTools,
   readTopLogprobs,
   textContent,
   thinkingFor,
   type Block,
 } from './shared';
+import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools } from './tool-params';
 
 export interface ResponsesOptions {
   model: string;
