@@ -118,5 +118,33 @@ describe('ids', () => {
       for (const id of tricky) expect(openAICallId(toolUseIdFor(id))).toMatch(/^call_[a-zA-Z0-9_-]+$/);
       expect(openAICallId(toolUseIdFor('tool:1/abc.def'))).toBe('call_o_tool_3a1_2fabc_2edef');
     });
+
+    it('keeps ids within what tools carry between providers: 64 for tool_use, 40 (OpenAI) for call ids', () => {
+      const long = [
+        'x'.repeat(65),
+        'toolu_' + 'a'.repeat(80),
+        'функция-'.repeat(4),
+        '123e4567-e89b-12d3-a456-426614174000',
+        '123e4567-e89b-12d3-a456-426614174001',
+        'call_' + 'b'.repeat(50),
+      ];
+      const given = long.map(toolUseIdFor);
+      for (const id of given) {
+        expect(id).toMatch(ANTHROPIC_ID);
+        expect(id.length).toBeLessThanOrEqual(64);
+        expect(openAICallId(id).length).toBeLessThanOrEqual(40);
+        expect(openAICallId(id)).toMatch(/^call_[a-zA-Z0-9_-]+$/);
+      }
+      expect(new Set(given).size).toBe(long.length);
+      expect(new Set(given.map(openAICallId)).size).toBe(long.length);
+      // Digested, and the same each time: the upstream still sees back what it paired.
+      expect(given[0]).toMatch(/^toolu_h_[A-Za-z0-9_-]{24}$/);
+      expect(long.map(toolUseIdFor)).toEqual(given);
+      // Short enough ones keep their readable forms.
+      expect(toolUseIdFor('toolu_01A09q90qw90lq917835lq9')).toBe('toolu_01A09q90qw90lq917835lq9');
+      expect(openAICallId('toolu_01A09q90qw90lq917835lq9')).toBe('call_01A09q90qw90lq917835lq9');
+      // An upstream id cannot pose as a digested one either.
+      expect(toolUseIdFor('toolu_h_abcdefgh')).toBe('toolu_o_toolu_5fh_5fabcdefgh');
+    });
   });
 });

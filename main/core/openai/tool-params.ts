@@ -4,6 +4,7 @@
  */
 import { compileSchema, SchemaError } from '../anthropic/structured/json-schema';
 import type { ToolDefinition } from '../anthropic/types';
+import { digest24 } from '../util/ids';
 import { OpenAIRequestError } from './errors';
 import {
   invalidType,
@@ -199,11 +200,15 @@ export function parseArguments(value: unknown): unknown {
   }
 }
 
+/** OpenAI refuses a longer tool-call id when a client replays the conversation to it (`string_above_max_length`). */
+const MAX_CALL_ID = 40;
+
 /**
  * OpenAI's tool-call ids are `call_…`; the upstream's are `toolu_…` or its own. Clients only ever echo the id back
  * (in `tool_call_id` or `function_call_output.call_id`) and the upstream treats ids as opaque pairs within a
- * conversation, so the renamed id needs no mapping on the way in.
+ * conversation, so the renamed id needs no mapping on the way in. One longer than OpenAI takes is digested.
  */
 export function openAICallId(id: string): string {
-  return id.startsWith('call_') ? id : `call_${id.replace(/^toolu_/, '')}`;
+  const named = id.startsWith('call_') ? id : `call_${id.replace(/^toolu_/, '')}`;
+  return named.length <= MAX_CALL_ID ? named : `call_h_${digest24(id)}`;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -60,31 +60,43 @@ export const newMessageId = (): string => `msg_${randomBase62(24)}`;
 export const newToolUseId = (): string => `toolu_${randomBase62(24)}`;
 
 /**
- * An upstream id already in this form passes as it is. `toolu_o_` starts every renamed id, so it is left out of
- * what passes: the renamed and the passed-through ids can never meet.
+ * An upstream id already in this form passes as it is. `toolu_o_` starts every spelled-out id and `toolu_h_` every
+ * digested one, so both are left out of what passes: renamed and passed-through ids can never meet.
  */
-const ANTHROPIC_TOOL_USE_ID = /^toolu_(?!o_)[A-Za-z0-9_-]+$/;
-const RENAMED_PREFIX = 'toolu_o_';
+const ANTHROPIC_TOOL_USE_ID = /^toolu_(?![oh]_)[A-Za-z0-9_-]+$/;
+const SPELLED_PREFIX = 'toolu_o_';
+const DIGESTED_PREFIX = 'toolu_h_';
+/**
+ * Longer ids are digested: Anthropic states no limit, but tools that carry ids between providers cap them (64 is
+ * common), and a spelled-out id grows up to five characters for one.
+ */
+const MAX_CLIENT_ID = 64;
 
 /**
  * The tool_use id a client is sent for an upstream call id. Clients that replay a conversation to Anthropic itself
  * send every id back, and Anthropic refuses ids outside `^[a-zA-Z0-9_-]+$`; so any other id is spelled out in that
  * alphabet, one-to-one (letters and digits stay, other UTF-16 units become `_hh` or `-hhhh`: no spelling is the
- * start of another, so two ids never share one). Clients only echo ids back and the upstream pairs them within a
- * conversation, so the renamed id needs no mapping on the way in. An id shorter than 8 may be reused by the upstream
- * turn after turn (`1`, `2`, …): it gets a random one.
+ * start of another, so two ids never share one), or, past 64 characters, digested (144 bits of SHA-256: a shared
+ * one is not to be expected). Clients only echo ids back and the upstream pairs them within a conversation, so the
+ * renamed id needs no mapping on the way in. An id shorter than 8 may be reused by the upstream turn after turn
+ * (`1`, `2`, …): it gets a random one.
  */
 export function toolUseIdFor(upstreamId: string): string {
   if (upstreamId.length < 8) return newToolUseId();
-  if (ANTHROPIC_TOOL_USE_ID.test(upstreamId)) return upstreamId;
-  let out = RENAMED_PREFIX;
+  if (upstreamId.length <= MAX_CLIENT_ID && ANTHROPIC_TOOL_USE_ID.test(upstreamId)) return upstreamId;
+  let out = SPELLED_PREFIX;
   // By UTF-16 unit, so a lone surrogate is spelled out too rather than turned into U+FFFD like another one.
-  for (let i = 0; i < upstreamId.length; i++) {
+  for (let i = 0; i < upstreamId.length && out.length <= MAX_CLIENT_ID; i++) {
     const code = upstreamId.charCodeAt(i);
     if (isAlphanumeric(code)) out += upstreamId[i];
     else out += code < 0x100 ? `_${code.toString(16).padStart(2, '0')}` : `-${code.toString(16).padStart(4, '0')}`;
   }
-  return out;
+  return out.length <= MAX_CLIENT_ID ? out : DIGESTED_PREFIX + digest24(upstreamId);
+}
+
+/** 24 characters of an id's SHA-256 in base64url, whose alphabet is exactly the one tool ids allow. */
+export function digest24(id: string): string {
+  return createHash('sha256').update(id, 'utf16le').digest('base64url').slice(0, 24);
 }
 
 function isAlphanumeric(code: number): boolean {
