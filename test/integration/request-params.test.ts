@@ -194,6 +194,24 @@ describe('request parameters Anthropic refuses', () => {
       { system: [{ type: 'text', text: 'x', cache_control: { type: 'ephemeral', ttl: '2h' } }] },
       /^system\.0\.cache_control\.ttl: /,
     ],
+    ['speed', { speed: 'warp' }, /^speed: Input should be 'standard' or 'fast'/],
+    [
+      'an image media type',
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [{ type: 'image', source: { type: 'base64', media_type: 'image/bmp', data: 'Qk0=' } }],
+          },
+        ],
+      },
+      /^messages\.0\.content\.0\.source\.media_type: Input should be 'image\/jpeg'/,
+    ],
+    [
+      'a document source type',
+      { messages: [{ role: 'user', content: [{ type: 'document', source: { type: 'blob', data: 'x' } }] }] },
+      /^messages\.0\.content\.0\.source: Input tag 'blob'/,
+    ],
     ['an mcp_toolset without its server', { tools: [{ type: 'mcp_toolset' }] }, /^tools\.0\.mcp_server_name: Field/],
   ])('%s: a 400 invalid_request_error naming it, and nothing sent upstream', async (_name, change, message) => {
     const before = refusing.sim.requests.length;

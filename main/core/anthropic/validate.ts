@@ -122,6 +122,10 @@ export function validateMessagesRequest(body: unknown, options: ValidateOptions)
   // A budget at or past max_tokens is not refused: Anthropic allows it with interleaved thinking (Claude Code's).
   validateThinking(body.thinking);
   checkEnum(body, 'service_tier', SERVICE_TIERS, '');
+  checkEnum(body, 'speed', ['standard', 'fast'], '', true);
+  if (body.inference_geo !== undefined && body.inference_geo !== null && typeof body.inference_geo !== 'string') {
+    fail('inference_geo', 'Input should be a valid string');
+  }
   if (body.output_config !== undefined && body.output_config !== null) {
     if (!isObject(body.output_config)) fail('output_config', 'Input should be a valid dictionary');
     checkEnum(body.output_config, 'effort', EFFORTS, 'output_config.', true);
@@ -252,13 +256,55 @@ function validateBlock(block: unknown, path: string, inToolResult = false): void
     }
     case 'image':
     case 'document':
-      if (!isObject(block.source)) fail(`${path}.source`, 'Field required');
+      validateSource(block.source, type, `${path}.source`);
       break;
     case 'thinking':
       requireString(block, 'thinking', `${path}.`);
       break;
     default:
       break;
+  }
+}
+
+const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
+const SOURCE_TYPES: Record<'image' | 'document', string[]> = {
+  image: ['base64', 'url', 'file'],
+  document: ['base64', 'text', 'content', 'url', 'file'],
+};
+
+/** An image's or document's source, as Anthropic takes it: its kinds, and for inline data the media types. */
+function validateSource(source: unknown, kind: 'image' | 'document', path: string): void {
+  if (source === undefined) fail(path, 'Field required');
+  if (!isObject(source)) fail(path, 'Input should be a valid dictionary');
+  const type = source.type;
+  if (typeof type !== 'string' || !SOURCE_TYPES[kind].includes(type)) {
+    fail(
+      path,
+      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' does not match ` +
+        `any of the expected tags: ${SOURCE_TYPES[kind].map((t) => `'${t}'`).join(', ')}`,
+    );
+  }
+  const here = `${path}.`;
+  switch (type) {
+    case 'base64':
+      requireString(source, 'data', here);
+      if (kind === 'image') checkEnum(source, 'media_type', IMAGE_MEDIA_TYPES, here);
+      else checkEnum(source, 'media_type', ['application/pdf'], here);
+      if (source.media_type === undefined) fail(`${here}media_type`, 'Field required');
+      break;
+    case 'text':
+      requireString(source, 'data', here);
+      break;
+    case 'content':
+      if (typeof source.content !== 'string' && !Array.isArray(source.content)) {
+        fail(`${here}content`, 'Input should be a valid string or list');
+      }
+      break;
+    case 'url':
+      requireString(source, 'url', here);
+      break;
+    default:
+      requireString(source, 'file_id', here);
   }
 }
 
