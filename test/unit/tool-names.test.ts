@@ -110,10 +110,20 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     expect(resolveClientToolName('ls', globOnly)).toBe('Glob');
   });
 
-  it('never sends an Anthropic-defined tool upstream, whose schema the client did not write', () => {
-    expect(toOrchidsTools([...ANTHROPIC_DEFINED_TOOLS, ...CLINE_TOOLS.slice(0, 1)]).map((t) => t.name)).toEqual([
-      'execute_command',
+  it('sends Anthropic-defined tools upstream under their own names, with the schema the model is trained on', () => {
+    const sent = toOrchidsTools([
+      ...ANTHROPIC_DEFINED_TOOLS,
+      { type: 'memory_20250818', name: 'memory' },
+      ...CLINE_TOOLS.slice(0, 1),
     ]);
+    expect(sent.map((t) => t.name)).toEqual(['bash', 'str_replace_based_edit_tool', 'memory', 'execute_command']);
+    expect(Object.keys(sent[0]!.input_schema['properties'] as object)).toEqual(['command', 'restart']);
+    expect(sent[1]!.input_schema).toMatchObject({ required: ['command', 'path'] });
+    expect(sent[2]!.input_schema['properties']).toMatchObject({
+      command: { enum: ['view', 'create', 'str_replace', 'insert', 'delete', 'rename'] },
+      old_path: { type: 'string' },
+    });
+    for (const tool of sent.slice(0, 3)) expect(tool.description).toMatch(/\w/);
   });
 });
 

@@ -61,7 +61,7 @@ describe('validateMessagesRequest: accepted bodies', () => {
           role: 'user',
           content: [
             { type: 'text', text: 'hi' },
-            { type: 'image', source: { type: 'base64', data: 'AAAA' } },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AAAA' } },
           ],
         },
         {

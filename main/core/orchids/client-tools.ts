@@ -14,8 +14,6 @@ export interface ClientTool {
   name: string;
   description: string;
   schema: JsonObject | undefined;
-  /** An Anthropic-defined client tool (`bash_…`, `text_editor_…`): the client runs it, but declares no schema. */
-  anthropicDefined?: boolean;
 }
 
 const BLOCKED_NAMES = new Set(['web_search', 'WebSearch', 'SQL']);
@@ -41,31 +39,68 @@ export const FORWARD_ALIASES: ReadonlyMap<string, string> = new Map(
 
 const str = { type: 'string' };
 
-// The input the model is trained to send to Anthropic's own client tools (bash_20250124, text_editor_20250728 …).
-// The request carries only `type` and `name`, so input repair needs these to know what the client will accept.
-const ANTHROPIC_BASH_SCHEMA: JsonObject = {
-  type: 'object',
-  properties: { command: str, restart: { type: 'boolean' } },
-  additionalProperties: false,
-};
-const ANTHROPIC_EDITOR_SCHEMA: JsonObject = {
-  type: 'object',
-  properties: {
-    command: { type: 'string', enum: ['view', 'create', 'str_replace', 'insert', 'undo_edit'] },
-    path: str,
-    file_text: str,
-    old_str: str,
-    new_str: str,
-    insert_line: { type: 'integer' },
-    view_range: { type: 'array', items: { type: 'integer' } },
+// The input the model is trained to send to Anthropic's own client tools (bash_20250124, text_editor_20250728,
+// memory_20250818 …). The request carries only `type` and `name`: the upstream is shown these schemas so its model
+// can call the tools, and input repair reads them to know what the client will accept.
+const ANTHROPIC_BASH: Omit<ClientTool, 'name'> = {
+  description:
+    "Run a command in a persistent bash shell on the user's machine. Set restart to true to restart the shell.",
+  schema: {
+    type: 'object',
+    properties: { command: str, restart: { type: 'boolean' } },
+    additionalProperties: false,
   },
-  required: ['command', 'path'],
-  additionalProperties: false,
+};
+const ANTHROPIC_EDITOR: Omit<ClientTool, 'name'> = {
+  description:
+    "View, create and edit files on the user's machine. command view shows a file (view_range [start, end] lines) " +
+    'or lists a directory; create writes file_text to path; str_replace replaces old_str, which must occur exactly ' +
+    'once, with new_str; insert puts insert_text after line insert_line (0 for the top).',
+  schema: {
+    type: 'object',
+    properties: {
+      command: { type: 'string', enum: ['view', 'create', 'str_replace', 'insert', 'undo_edit'] },
+      path: str,
+      file_text: str,
+      old_str: str,
+      new_str: str,
+      insert_line: { type: 'integer' },
+      // text_editor_20250429 and later name the inserted text insert_text; earlier versions used new_str.
+      insert_text: str,
+      view_range: { type: 'array', items: { type: 'integer' } },
+    },
+    required: ['command', 'path'],
+    additionalProperties: false,
+  },
+};
+const ANTHROPIC_MEMORY: Omit<ClientTool, 'name'> = {
+  description:
+    'Read and write files in the /memories directory, which persists between conversations. Commands: view ' +
+    '(path, optional view_range), create (path, file_text), str_replace (path, old_str, new_str), insert (path, ' +
+    'insert_line, insert_text), delete (path), rename (old_path, new_path).',
+  schema: {
+    type: 'object',
+    properties: {
+      command: { type: 'string', enum: ['view', 'create', 'str_replace', 'insert', 'delete', 'rename'] },
+      path: str,
+      view_range: { type: 'array', items: { type: 'integer' } },
+      file_text: str,
+      old_str: str,
+      new_str: str,
+      insert_line: { type: 'integer' },
+      insert_text: str,
+      old_path: str,
+      new_path: str,
+    },
+    required: ['command'],
+    additionalProperties: false,
+  },
 };
 
-function anthropicDefinedSchema(type: string): JsonObject | undefined {
-  if (type.startsWith('bash_')) return ANTHROPIC_BASH_SCHEMA;
-  if (type.startsWith('text_editor_')) return ANTHROPIC_EDITOR_SCHEMA;
+function anthropicDefined(type: string): Omit<ClientTool, 'name'> | undefined {
+  if (type.startsWith('bash_')) return ANTHROPIC_BASH;
+  if (type.startsWith('text_editor_')) return ANTHROPIC_EDITOR;
+  if (type.startsWith('memory_')) return ANTHROPIC_MEMORY;
   return undefined;
 }
 
@@ -77,8 +112,8 @@ function readClientTool(tool: ToolDefinition): ClientTool | undefined {
   if (typeof tool.name !== 'string' || tool.name.length === 0) return undefined;
   if (tool.type !== undefined && tool.type !== 'custom' && tool.type !== 'function' && !tool.input_schema) {
     // Server tools (web_search_20250305, code_execution_…) run on Anthropic's side: the client cannot run them.
-    const schema = anthropicDefinedSchema(tool.type);
-    return schema ? { name: tool.name, description: '', schema, anthropicDefined: true } : undefined;
+    const known = anthropicDefined(tool.type);
+    return known ? { name: tool.name, ...known } : undefined;
   }
   return { name: tool.name, description: tool.description ?? '', schema: tool.input_schema };
 }
@@ -120,8 +155,7 @@ export function namingFor(declared: ToolDefinition[] | undefined): ToolNaming {
     seen.add(tool.name);
     all.push(tool);
     if (!byLowerName.has(tool.name.toLowerCase())) byLowerName.set(tool.name.toLowerCase(), tool);
-    // Anthropic-defined tools have no schema to show an upstream; Generation A never sent them.
-    if (!BLOCKED_NAMES.has(tool.name) && !tool.anthropicDefined) kept.push(tool);
+    if (!BLOCKED_NAMES.has(tool.name)) kept.push(tool);
   }
 
   // A tool the client declares under an Orchids name owns that name; an alias takes the Orchids name only while

@@ -176,6 +176,9 @@ function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string 
       return mediaHint('Image', block['source'] as MediaSource | undefined);
     case 'document':
       return renderDocument(block as OtherBlock);
+    case 'compaction':
+      // The summary Anthropic wrote of the turns it compacted away: the upstream has nothing else of them.
+      return typeof block['content'] === 'string' ? block['content'] : '';
     case 'thinking':
     case 'redacted_thinking':
       // Signed by Anthropic for Anthropic's own models; the upstream can neither verify nor use them.

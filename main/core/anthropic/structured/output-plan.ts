@@ -7,6 +7,7 @@
 import { RequestValidationError } from '../validate';
 import type { MessagesRequest, ToolDefinition } from '../types';
 import { compileSchema, SchemaError, type SchemaCheck } from './json-schema';
+import { namingFor } from '../../orchids/client-tools';
 
 type JsonObject = Record<string, unknown>;
 
@@ -67,9 +68,9 @@ export function planOutput(request: MessagesRequest): OutputPlan | undefined {
       if (typeof name !== 'string' || name === '') fail('tool_choice.name', 'Field required');
       const tool = tools.find((candidate) => toolName(candidate) === name);
       if (!tool) fail('tool_choice.name', `Tool '${name}' is not among the request's tools`);
-      shape = { kind: 'tool', tools: [toolTarget(tool, tools.indexOf(tool))], named: true, parallel };
+      shape = { kind: 'tool', tools: [toolTarget(tool, tools.indexOf(tool), tools)], named: true, parallel };
     } else {
-      shape = { kind: 'tool', tools: tools.map(toolTarget), named: false, parallel };
+      shape = { kind: 'tool', tools: tools.map(toolTarget).filter((t) => t.name !== ''), named: false, parallel };
     }
   } else if (format !== undefined && format !== null) {
     const path = isObject(outputConfig) && outputConfig.format !== undefined ? 'output_config.format' : 'output_format';
@@ -95,11 +96,15 @@ export function toolName(tool: ToolDefinition): string {
   return tool.name ?? tool.function?.name ?? '';
 }
 
-function toolTarget(tool: ToolDefinition, index: number): ToolTarget {
-  const schema = (isObject(tool.input_schema) ? tool.input_schema : tool.function?.parameters) ?? { type: 'object' };
-  const description = tool.description ?? tool.function?.description ?? '';
+function toolTarget(tool: ToolDefinition, index: number, tools: ToolDefinition[]): ToolTarget {
+  const name = toolName(tool);
+  // An Anthropic-defined tool (bash, text editor, memory) declares neither: the ones its model is trained on apply.
+  const known = tool.input_schema || tool.function ? undefined : namingFor(tools).all.find((t) => t.name === name);
+  const schema = (isObject(tool.input_schema) ? tool.input_schema : tool.function?.parameters) ??
+    known?.schema ?? { type: 'object' };
+  const description = tool.description ?? tool.function?.description ?? known?.description ?? '';
   return {
-    name: toolName(tool),
+    name,
     description: typeof description === 'string' ? description : '',
     schema,
     check: compileOrFail(schema, `tools.${index}.input_schema`),

@@ -51,6 +51,12 @@ function toGenBBlock(block: ClientBlock): GenBBlock {
       return documentBlock(block['source']);
     case 'tool_use':
       return toolUseBlock(block);
+    case 'compaction':
+      // The summary Anthropic wrote of the turns it compacted away: the upstream has nothing else of them. Without
+      // one (a failed compaction, or only encrypted content) the bare type goes, as for any other block.
+      return typeof block['content'] === 'string' && block['content'] !== ''
+        ? textBlock(block['content'])
+        : { type: 'compaction' };
     case 'thinking':
       // The spec's client sent only the type (§4.3, §10.18): the signature proves the text to Anthropic's own
       // models, not to Orchids.
