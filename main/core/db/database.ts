@@ -18,17 +18,19 @@ export interface OpenDatabaseOptions {
 export function openDatabase(file: string, options: OpenDatabaseOptions = {}): Db {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  db.pragma('journal_mode = WAL');
-  // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts; FULL would fsync
-  // every batch for no user-visible gain.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('foreign_keys = ON');
-  // For migration 8, which redacts error text written by older versions.
-  db.function('redact_secrets', { deterministic: true }, (text: unknown) =>
-    typeof text === 'string' ? redactText(text) : text,
-  );
   try {
+    // The first read of the file: a file that is not a database fails here, and must not stay open (Windows would
+    // refuse to rename it aside).
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses at most the last transactions on power loss, never corrupts; FULL would fsync
+    // every batch for no user-visible gain.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('foreign_keys = ON');
+    // For migration 8, which redacts error text written by older versions.
+    db.function('redact_secrets', { deterministic: true }, (text: unknown) =>
+      typeof text === 'string' ? redactText(text) : text,
+    );
     migrate(db);
   } catch (error) {
     db.close();
@@ -37,6 +39,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   return db;
 }
 
+/** The database is from a newer build: nothing is wrong with it, so it is left alone and the start stops. */
+export class NewerSchemaError extends Error {}
+
 export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
@@ -44,7 +49,7 @@ export function schemaVersion(db: Db): number {
 function migrate(db: Db): void {
   const current = schemaVersion(db);
   if (current > MIGRATIONS.length) {
-    throw new Error(
+    throw new NewerSchemaError(
       `The database was written by a newer Orchids Tray (schema ${current}; this build knows ${MIGRATIONS.length}). ` +
         'Update the app, or point ORCHIDS_TRAY_DATA_DIR at another folder.',
     );
