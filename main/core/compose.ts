@@ -15,8 +15,8 @@ import type { TokenCache } from './clerk/token-cache';
 import type { EnvConfig } from './config';
 import { buildCreditsSync, type CreditsSync } from './credits';
 import { AccountsRepo } from './db/accounts-repo';
-import { DamagedDatabaseNotice, damagedDatabaseCode, setAsideDamagedDatabase } from './db/damaged';
-import { openDatabase, type Db } from './db/database';
+import { DamagedDatabaseNotice } from './db/damaged';
+import { DatabaseSetAsideError, openDatabase, type Db } from './db/database';
 import type { DamagedDatabase } from '../../contract/damaged-database';
 import { EventBus } from './events/event-bus';
 import { HistoryRepo, type HistoryEntry } from './history/history-repo';
@@ -260,17 +260,16 @@ function openStorage(config: EnvConfig, options: CoreOptions): Storage & { setAs
   // install's looser modes are tightened at start (OrchidsCore.start).
   prepareDataDir(config.dataDir, [DATABASE_FILE]);
   const file = path.join(config.dataDir, DATABASE_FILE);
-  const open = (): Db => openDatabase(file, { nativeBinding: options.nativeBinding });
+  // A file SQLite cannot read would stop every start until someone found and deleted it: it is kept under another
+  // name (for sqlite3's .recover) and the app starts empty, saying so.
+  const open = (): Db => openDatabase(file, { nativeBinding: options.nativeBinding, setAsideDamaged: true });
   let db: Db;
   let setAside: DamagedDatabase | null = null;
   try {
     db = open();
   } catch (error) {
-    // A file SQLite cannot read would stop every start until someone found and deleted it: it is kept under
-    // another name (for sqlite3's .recover) and the app starts empty, saying so.
-    const code = damagedDatabaseCode(error);
-    if (!code) throw error;
-    setAside = setAsideDamagedDatabase(file, code);
+    if (!(error instanceof DatabaseSetAsideError)) throw error;
+    setAside = error.setAside;
     prepareDataDir(config.dataDir, [DATABASE_FILE]);
     db = open();
   }
