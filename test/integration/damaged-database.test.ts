@@ -47,7 +47,7 @@ function garbageFolder(): { dataDir: string; bytes: Buffer; wal: Buffer } {
 }
 
 describe('a database SQLite cannot read', () => {
-  it('is set aside byte for byte; the core starts on a fresh one, says so once, and the notice is in status and /health until dismissed', async () => {
+  it('is set aside byte for byte; the core starts fresh, says so in status and /health until dismissed', async () => {
     sim = await OrchidsSimulator.start();
     const user = sim.addUser();
     const { dataDir, bytes, wal } = garbageFolder();
