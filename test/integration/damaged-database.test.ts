@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectCli } from '../../main/cli-connection';
 import { OrchidsCore } from '../../main/core/core';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -142,6 +143,35 @@ describe('a database SQLite cannot read', () => {
     const next = await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'accounts', 'list');
     expect(next.notes.filter((line) => line.includes('could not be read'))).toEqual([]);
     expect(setAside(dataDir)).toHaveLength(3);
+  });
+});
+
+describe('the headless app on a damaged database', () => {
+  beforeAll(buildEntryPoints);
+
+  it('prints the notice once at start, and `proxy status` prints it until it is dismissed', async () => {
+    const { dataDir } = garbageFolder();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: '0' });
+    apps.push(app);
+    await app.waitFor(/^Use it: /m);
+    const said = app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('could not be read'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^\[data\] The database could not be read \(SQLITE_NOTADB\)/);
+    expect(app.output()).not.toMatch(/^\s+at /m);
+
+    const status = await cli(env, 'proxy', 'status');
+    expect(status.code).toBe(0);
+    expect(status.out).toContain(said[0]!.replace(/^\[data\] /, ''));
+    expect((await cli(env, 'proxy', 'status')).out).toContain('could not be read');
+    // Dismissed through the control API, as the window's button does.
+    const connection = connectCli(env, () => {});
+    expect((await connection.api.proxy.dismissDamagedDatabase()).damagedDatabase).toBeNull();
+    await connection.close();
+    expect((await cli(env, 'proxy', 'status')).out).not.toContain('could not be read');
   });
 });
 
