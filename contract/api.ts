@@ -58,6 +58,8 @@ export interface Results {
   'proxy:health': Health;
   'proxy:pause': ProxyStatus;
   'proxy:resume': ProxyStatus;
+  /** The notice of a database set aside at start is read: it goes, for this run. */
+  'proxy:dismissDamagedDatabase': ProxyStatus;
 }
 
 /** What each pushed event carries. */

@@ -27,6 +27,7 @@ export const CHANNELS = [
   'proxy:health',
   'proxy:pause',
   'proxy:resume',
+  'proxy:dismissDamagedDatabase',
 ] as const;
 
 export type Channel = (typeof CHANNELS)[number];

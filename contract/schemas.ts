@@ -59,6 +59,7 @@ export const INVOKE = {
   'proxy:health': z.undefined(),
   'proxy:pause': z.undefined(),
   'proxy:resume': z.undefined(),
+  'proxy:dismissDamagedDatabase': z.undefined(),
   // A channel without a schema, or a schema without a channel, fails to compile here.
 } as const satisfies Record<Channel, z.ZodType>;
 

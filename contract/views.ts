@@ -5,6 +5,7 @@
  * unless the field is optional.
  */
 import type { Serving } from './serving';
+import type { DamagedDatabase } from './damaged-database';
 import type { PinnedMismatch } from './pinned-protocol';
 
 /**
@@ -312,6 +313,11 @@ export interface ProxyStatus {
    * the accounts look ready. Null when nothing is pinned, or the pin works (contract/pinned-protocol.ts words it).
    */
   pinnedMismatch: PinnedMismatch | null;
+  /**
+   * This start found the database unreadable, set it aside and began with a fresh one (contract/damaged-database.ts
+   * words it). Null when the database opened, or once dismissed (`proxy:dismissDamagedDatabase`, for this run).
+   */
+  damagedDatabase: DamagedDatabase | null;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
 }
 
@@ -334,6 +340,8 @@ export type Health = {
    * every request fails. Null when nothing is pinned or the pin works.
    */
   pinnedMismatch: (PinnedMismatch & { message: string }) | null;
+  /** ProxyStatus.damagedDatabase with its words: accounts and history started empty at this start. */
+  damagedDatabase: (DamagedDatabase & { message: string }) | null;
 };
 
 /**

@@ -1,4 +1,5 @@
 import { clerkClockLine, wsPoolLine } from '../contract/diagnostics';
+import { damagedDatabaseLine } from '../contract/damaged-database';
 import { pinnedMismatchWords, withPinnedMismatch } from '../contract/pinned-protocol';
 import { servingWords } from '../contract/serving';
 import type { ProxyStatus, UpstreamHealth } from '../contract/views';
@@ -34,6 +35,7 @@ function printStatus(status: ProxyStatus, out: Line): void {
     const pin = pinnedMismatchWords(status.pinnedMismatch, 'cli');
     out(`${pin.detail} ${pin.way}`);
   }
+  if (status.damagedDatabase) out(damagedDatabaseLine(status.damagedDatabase));
   out(`Proxy: ${status.url}`);
   if (status.paused) out('Resume with: npm run cli -- proxy resume');
 }

@@ -3,6 +3,7 @@ import { ContractError } from '../contract/api';
 import { creditsSiteName } from '../contract/credits';
 import { ConfigError, DEFAULT_SITE_URL } from './core/config';
 import { SettingError } from './core/settings/settings-service';
+import { startFailureLine } from './core/util/start-errors';
 import { accounts } from './cli-accounts';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
@@ -158,8 +159,9 @@ if (require.main === module) {
         error instanceof SettingError ||
         error instanceof ConfigError ||
         error instanceof CommandError;
-      if (known || /^(Orchids Tray|Cannot reach)/.test(message)) {
-        console.error(message);
+      const line = startFailureLine(error, process.env.ORCHIDS_TRAY_DATA_DIR);
+      if (line || known || /^(Orchids Tray|Cannot reach)/.test(message)) {
+        console.error(line ?? message);
         process.exit(1);
       }
       if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

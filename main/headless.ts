@@ -7,6 +7,7 @@ import { DataFolderInUseError, type DataFolderClaim } from './core/control/runti
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
+import { startFailureLine } from './core/util/start-errors';
 
 /** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
 const SIGNAL_REPEAT_MS = 1000;
@@ -17,14 +18,14 @@ const SIGNAL_REPEAT_MS = 1000;
  * headless` (scripts/start.mjs) say why it runs headless before they build and start it.
  */
 export async function runHeadless(): Promise<OrchidsCore> {
-  let core: OrchidsCore;
+  let core: OrchidsCore | undefined;
   let claim: DataFolderClaim;
   try {
     core = new OrchidsCore({ shell: 'headless' });
     // Before anything opens the folder: a second app on it stops here, naming the first.
     claim = claimAppFolder(core.config.dataDir, 'headless');
   } catch (error) {
-    fatal(error);
+    fatal(error, core?.config.dataDir);
   }
   // Only the ways to a fresh dashboard link that work here: Enter needs a terminal on stdin (not a service or a
   // pipe), SIGUSR2 a POSIX system.
@@ -50,7 +51,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   } catch (error) {
     claim.release();
     await core.stop(0).catch(() => undefined);
-    fatal(error);
+    fatal(error, core.config.dataDir);
   }
   const ways = [
     ...(hasTerminal ? ['press Enter here'] : []),
@@ -99,7 +100,13 @@ export async function runHeadless(): Promise<OrchidsCore> {
   return core;
 }
 
-function fatal(error: unknown): never {
+function fatal(error: unknown, dataDir?: string): never {
+  // A newer database or a folder this user cannot write: one line that says what to do; a stack would bury it.
+  const line = startFailureLine(error, dataDir);
+  if (line) {
+    console.error(`Orchids Tray cannot start: ${line}`);
+    process.exit(1);
+  }
   const known =
     error instanceof ServerStartError ||
     error instanceof ConfigError ||

@@ -15,7 +15,9 @@ import type { TokenCache } from './clerk/token-cache';
 import type { EnvConfig } from './config';
 import { buildCreditsSync, type CreditsSync } from './credits';
 import { AccountsRepo } from './db/accounts-repo';
-import { openDatabase, type Db } from './db/database';
+import { DamagedDatabaseNotice } from './db/damaged';
+import { DatabaseSetAsideError, openDatabase, type Db } from './db/database';
+import type { DamagedDatabase } from '../../contract/damaged-database';
 import { EventBus } from './events/event-bus';
 import { HistoryRepo, type HistoryEntry } from './history/history-repo';
 import { LiveStats } from './history/live-stats';
@@ -116,6 +118,8 @@ export interface CoreParts {
   pinned: PinnedMismatchWatch;
   proxy: MessagesProxy;
   server: ProxyServer;
+  /** A database file this start found unreadable and set aside, until dismissed (the start line, window, /health). */
+  damaged: DamagedDatabaseNotice;
 }
 
 type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
@@ -125,8 +129,10 @@ type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
 };
 
 export function composeCore(config: EnvConfig, options: CoreOptions, hooks: CoreHooks): CoreParts {
-  const storage = openStorage(config, options);
+  const { setAside, ...storage } = openStorage(config, options);
   const recorders = buildRecorders(config, options, hooks, storage);
+  // Its going (Dismiss) is pushed as a status change, as a pause is.
+  const damaged = new DamagedDatabaseNotice(setAside, () => recorders.bus.publish({ type: 'proxy.changed' }));
   const upstream = buildUpstream(config, storage.settings, hooks);
   const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
   const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {
@@ -168,6 +174,7 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     states,
     credits,
     tester,
+    damaged,
   };
 }
 
@@ -248,11 +255,24 @@ function buildRequestPath(
   return { heartbeat, pinned, proxy, server };
 }
 
-function openStorage(config: EnvConfig, options: CoreOptions): Storage {
+function openStorage(config: EnvConfig, options: CoreOptions): Storage & { setAside: DamagedDatabase | null } {
   // Created private when new (the database 0600 before SQLite makes it, so its -wal and -shm follow); an older
   // install's looser modes are tightened at start (OrchidsCore.start).
   prepareDataDir(config.dataDir, [DATABASE_FILE]);
-  const db = openDatabase(path.join(config.dataDir, DATABASE_FILE), { nativeBinding: options.nativeBinding });
+  const file = path.join(config.dataDir, DATABASE_FILE);
+  // A file SQLite cannot read would stop every start until someone found and deleted it: it is kept under another
+  // name (for sqlite3's .recover) and the app starts empty, saying so.
+  const open = (): Db => openDatabase(file, { nativeBinding: options.nativeBinding, setAsideDamaged: true });
+  let db: Db;
+  let setAside: DamagedDatabase | null = null;
+  try {
+    db = open();
+  } catch (error) {
+    if (!(error instanceof DatabaseSetAsideError)) throw error;
+    setAside = error.setAside;
+    prepareDataDir(config.dataDir, [DATABASE_FILE]);
+    db = open();
+  }
   try {
     const keyFile = new KeyFileSecretBox(config.dataDir);
     const secrets =
@@ -260,7 +280,15 @@ function openStorage(config: EnvConfig, options: CoreOptions): Storage {
         ? new LayeredSecretBox(options.secrets, [keyFile])
         : keyFile;
     const settings = new SettingsService(db, keyFile, options.env ?? process.env);
-    return { db, keyFile, secrets, settings, repo: new AccountsRepo(db), historyRepo: new HistoryRepo(db) };
+    return {
+      db,
+      keyFile,
+      secrets,
+      settings,
+      repo: new AccountsRepo(db),
+      historyRepo: new HistoryRepo(db),
+      setAside,
+    };
   } catch (error) {
     // A bad setting in the environment or an unreadable key file: the caller reports it, the file must not stay open.
     db.close();

@@ -9,6 +9,7 @@ import { composeCore, type CoreOptions, type CoreParts } from './compose';
 import { readEnvConfig, type EnvConfig } from './config';
 import { DataVersionWatcher } from './db/data-version-watcher';
 import { publishingLog } from './events/log-lines';
+import { damagedDatabaseLine } from '../../contract/damaged-database';
 import { SecretRedactor } from './logs/redact';
 import { secureDataDir } from './util/paths';
 import { withTimeout } from './util/timeout';
@@ -132,6 +133,8 @@ export class OrchidsCore {
   async start(): Promise<string> {
     const parts = this.internals;
     if (this.started) return parts.server.url;
+    const damaged = parts.damaged.current;
+    if (damaged) this.log(`[data] ${damagedDatabaseLine(damaged)}`);
     const tightened = secureDataDir(this.config.dataDir);
     if (tightened > 0) {
       this.log(

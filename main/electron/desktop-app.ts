@@ -12,6 +12,7 @@ import { attachAppControl, claimAppFolder, type AppControl } from '../core/contr
 import type { DataFolderClaim } from '../core/control/runtime-file';
 import { OrchidsCore } from '../core/core';
 import { redactText } from '../core/logs/redact';
+import { startFailureLine } from '../core/util/start-errors';
 import {
   applyLoginItem,
   connectWindow,
@@ -140,7 +141,7 @@ function claimFolder(dataDir: string): DataFolderClaim | undefined {
     return claimAppFolder(dataDir, 'desktop');
   } catch (error) {
     // DataFolderInUseError names the folder and the other app's port; anything else is a folder we cannot write.
-    dialog.showErrorBox(CANNOT_START, (error as Error).message);
+    dialog.showErrorBox(CANNOT_START, startFailureLine(error, dataDir) ?? (error as Error).message);
     app.exit(1);
     return undefined;
   }
@@ -182,7 +183,8 @@ function openCore(
     }).open();
     return { core, secrets };
   } catch (error) {
-    dialog.showErrorBox(CANNOT_START, (error as Error).message);
+    // A newer database or a folder this user cannot write: the words that say what to do, as headless prints them.
+    dialog.showErrorBox(CANNOT_START, startFailureLine(error, dataDir) ?? (error as Error).message);
     app.exit(1);
     return undefined;
   }

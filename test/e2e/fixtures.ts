@@ -26,17 +26,27 @@ export interface Tray {
 
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
 
-export const test = base.extend<{ tray: Tray; pageErrors: string[]; appEnv: Record<string, string> }>({
+export const test = base.extend<{
+  tray: Tray;
+  pageErrors: string[];
+  appEnv: Record<string, string>;
+  appFiles: Record<string, string>;
+}>({
   /** More environment for the app (`test.use({ appEnv: {...} })`), e.g. a setting an environment variable pins. */
   appEnv: [{}, { option: true }],
+  /** Files in the data folder before the app starts, by name, their content in base64 (e.g. a damaged database). */
+  appFiles: [{}, { option: true }],
 
-  tray: async ({ appEnv }, use, testInfo) => {
+  tray: async ({ appEnv, appFiles }, use, testInfo) => {
     const headless = path.join(ROOT, 'dist/main/headless.js');
     if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
       throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
     }
     const sim = await OrchidsSimulator.start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-e2e-'));
+    for (const [name, base64] of Object.entries(appFiles)) {
+      fs.writeFileSync(path.join(dataDir, name), Buffer.from(base64, 'base64'), { mode: 0o600 });
+    }
     const app = startProcess(headless, {
       ORCHIDS_TRAY_DATA_DIR: dataDir,
       ORCHIDS_TRAY_PORT: String(await freePort()),

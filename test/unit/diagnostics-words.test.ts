@@ -20,6 +20,7 @@ const health = (over: Partial<Health['upstream']> = {}): Health => ({
     ...over,
   },
   pinnedMismatch: null,
+  damagedDatabase: null,
 });
 
 describe('the diagnostics wording', () => {

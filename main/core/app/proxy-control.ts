@@ -1,10 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { servingOf, type Serving } from '../../../contract/serving';
+import { damagedDatabaseLine, type DamagedDatabase } from '../../../contract/damaged-database';
 import { pinnedMismatchWords, type PinnedMismatch } from '../../../contract/pinned-protocol';
 import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
 import type { QueueWriter } from '../writers/queue-writer';
+import type { DamagedDatabaseNotice } from '../db/damaged';
 import type { HistoryEntry } from '../history/history-repo';
 import type { DebugLogWriter } from '../logs/debug-log-writer';
 import type { ProxyServer, ServerOptions } from '../server/http-server';
@@ -26,6 +28,7 @@ export interface ProxyControlDeps {
   history: QueueWriter<HistoryEntry>;
   debugLogs: DebugLogWriter;
   pinned: PinnedMismatchWatch;
+  damaged: DamagedDatabaseNotice;
   /** The WebSocket pool's live counters: read only when someone asks, never copied on the request path. */
   wsStats: () => Readonly<WsPoolStats>;
   /** Clerk's time minus this machine's, in ms (serverClockOffsetMs). */
@@ -59,6 +62,17 @@ export class ProxyControl {
     return this.status();
   }
 
+  dismissDamagedDatabase(): ProxyStatus {
+    this.deps.damaged.dismiss();
+    return this.status();
+  }
+
+  /** A copy of the notice of a database set aside at this start, or null (none, or dismissed). */
+  damagedDatabase(): DamagedDatabase | null {
+    const note = this.deps.damaged.current;
+    return note ? { ...note } : null;
+  }
+
   status(): ProxyStatus {
     const { settings, debugLogs } = this.deps;
     return {
@@ -73,6 +87,7 @@ export class ProxyControl {
       accounts: this.accountTotals(),
       serving: this.serving(),
       pinnedMismatch: this.pinnedMismatch(),
+      damagedDatabase: this.damagedDatabase(),
       debugLogs: {
         enabled: settings.get('debugLogs'),
         written: debugLogs.written,
@@ -107,6 +122,7 @@ export class ProxyControl {
       server: this.deps.server.stats(),
       upstream: this.upstream(),
       pinnedMismatch: this.pinnedMismatchWithWords(),
+      damagedDatabase: this.damagedDatabaseWithWords(),
     };
   }
 
@@ -116,6 +132,11 @@ export class ProxyControl {
     if (!pin) return null;
     const words = pinnedMismatchWords(pin, 'cli');
     return { ...pin, message: `${words.detail} ${words.way}` };
+  }
+
+  private damagedDatabaseWithWords(): Health['damagedDatabase'] {
+    const note = this.damagedDatabase();
+    return note ? { ...note, message: damagedDatabaseLine(note) } : null;
   }
 
   /** Copied out of the watch, with whether the environment holds the pin (then the setting cannot lift it). */

@@ -64,5 +64,6 @@ export function createHandlers(core: ControlFacade, options: ControlOptions = {}
     'proxy:health': () => core.proxy.health(),
     'proxy:pause': () => core.proxy.pause(),
     'proxy:resume': () => core.proxy.resume(),
+    'proxy:dismissDamagedDatabase': () => core.proxy.dismissDamagedDatabase(),
   };
 }

@@ -1,4 +1,5 @@
 import { creditsTotal } from '../../../contract/credits';
+import { damagedDatabaseWords } from '../../../contract/damaged-database';
 import { pinnedMismatchWords } from '../../../contract/pinned-protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { BusyButton } from '../components/BusyButton';
@@ -69,6 +70,7 @@ function ProxyCard() {
         )}
       </p>
       {connected ? <PinnedMismatchNote /> : null}
+      {connected ? <DamagedDatabaseNote /> : null}
       <div className="base-url">
         <span className="field-label" id="base-url-label">
           Base URL
@@ -110,6 +112,30 @@ function PinnedMismatchNote() {
         </BusyButton>
       )}
       <ErrorNote>{toAuto.error}</ErrorNote>
+    </div>
+  );
+}
+
+/**
+ * The database was unreadable at start and was set aside: the empty account list is explained here, with where the
+ * old file is, until the person has read it.
+ */
+function DamagedDatabaseNote() {
+  const api = useApi();
+  const { status, acceptStatus } = useLive();
+  const dismiss = useAction(() => acceptStatus(api.proxy.dismissDamagedDatabase()));
+  const damaged = status?.damagedDatabase;
+  if (!damaged) return null;
+  const words = damagedDatabaseWords(damaged);
+  return (
+    <div className="warning damaged-database" role="alert">
+      <p>
+        <strong>{words.detail}</strong> {words.way}
+      </p>
+      <BusyButton className="button" onClick={() => void dismiss.run()} busy={dismiss.pending}>
+        Dismiss
+      </BusyButton>
+      <ErrorNote>{dismiss.error}</ErrorNote>
     </div>
   );
 }

@@ -1,0 +1,230 @@
+/**
+ * A database SQLite cannot read does not stop Orchids Tray: the file is set aside byte for byte under another name,
+ * a fresh one is opened, and the notice reaches the start line, the status, /health and the CLI. A newer database or
+ * a folder this user cannot write stops the start with one line, no stack.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectCli } from '../../main/cli-connection';
+import { OrchidsCore } from '../../main/core/core';
+import { openDatabase } from '../../main/core/db/database';
+import { OrchidsSimulator } from '../sim/orchids-simulator';
+import { cli } from '../helpers/cli';
+import { buildEntryPoints, startProcess, type Running } from '../helpers/processes';
+import { simConfig, simEnv } from '../helpers/sim-env';
+import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
+
+const DB = 'orchids-tray.db';
+const DAMAGED = /^orchids-tray\.damaged-\d{8}T\d{6}Z\.db$/;
+
+let sim: OrchidsSimulator | undefined;
+const cores: OrchidsCore[] = [];
+const apps: Running[] = [];
+afterEach(async () => {
+  for (const core of cores.splice(0)) await core.stop(0);
+  for (const app of apps.splice(0)) {
+    app.child.kill('SIGTERM');
+    await app.exited;
+  }
+  await sim?.close();
+  sim = undefined;
+});
+
+const mode = (file: string): number => fs.statSync(file).mode & 0o777;
+
+/** The data folder's files set aside, by name. */
+const setAside = (dataDir: string): string[] => fs.readdirSync(dataDir).filter((name) => name.includes('.damaged-'));
+
+function garbageFolder(): { dataDir: string; bytes: Buffer; wal: Buffer } {
+  const dataDir = tempDir();
+  const bytes = crypto.randomBytes(8192);
+  const wal = crypto.randomBytes(4096);
+  fs.writeFileSync(path.join(dataDir, DB), bytes, { mode: 0o644 });
+  fs.writeFileSync(path.join(dataDir, `${DB}-wal`), wal, { mode: 0o644 });
+  return { dataDir, bytes, wal };
+}
+
+describe('a database SQLite cannot read', () => {
+  it('is set aside byte for byte; the core starts fresh, says so in status and /health until dismissed', async () => {
+    sim = await OrchidsSimulator.start();
+    const user = sim.addUser();
+    const { dataDir, bytes, wal } = garbageFolder();
+    const logs: string[] = [];
+    const core = new OrchidsCore({
+      env: {},
+      config: { dataDir, ...simConfig(sim) },
+      port: 0,
+      dataVersionPollMs: 50,
+      log: (line) => logs.push(line),
+    });
+    cores.push(core);
+    const url = await core.start();
+
+    // SQLite made a -shm beside them when it tried to open them; it goes with them.
+    const kept = setAside(dataDir).sort();
+    const [main] = kept as [string];
+    expect(main).toMatch(DAMAGED);
+    expect(kept).toEqual([main, `${main}-shm`, `${main}-wal`]);
+    expect(fs.readFileSync(path.join(dataDir, main)).equals(bytes)).toBe(true);
+    expect(fs.readFileSync(path.join(dataDir, `${main}-wal`)).equals(wal)).toBe(true);
+    if (process.platform !== 'win32') for (const name of kept) expect(mode(path.join(dataDir, name)), name).toBe(0o600);
+
+    const said = logs.filter((line) => line.includes('could not be read'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('SQLITE_NOTADB');
+    expect(said[0]).toContain(path.join(dataDir, main));
+    expect(said[0]).toContain('accounts must be added again');
+    expect(said[0]).toContain('.recover');
+
+    const status = core.proxy.status();
+    expect(status.damagedDatabase).toMatchObject({ keptAs: path.join(dataDir, main), code: 'SQLITE_NOTADB' });
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+    const body = (await health.json()) as { damagedDatabase: { keptAs: string; message: string } | null };
+    expect(body.damagedDatabase?.keptAs).toBe(path.join(dataDir, main));
+    expect(body.damagedDatabase?.message).toBe(said[0]!.replace(/^\[data\] /, ''));
+
+    // The fresh database works: an account added with the CLI reaches the running core.
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(sim) };
+    const added = await cli(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Again');
+    expect(added.code).toBe(0);
+    expect(added.notes.join('\n')).not.toContain('could not be read'); // the CLI found a good database
+    await until(() => core.accounts.list().length === 1);
+    expect(core.accounts.list()[0]).toMatchObject({ name: 'Again', email: user.email });
+    expect(setAside(dataDir)).toHaveLength(3);
+
+    expect(core.proxy.dismissDamagedDatabase().damagedDatabase).toBeNull();
+    expect(((await (await fetch(`${url}/health`)).json()) as { damagedDatabase: unknown }).damagedDatabase).toBeNull();
+  });
+
+  it('a valid header over a malformed page is found at open and set aside too', () => {
+    const dataDir = tempDir();
+    const file = path.join(dataDir, DB);
+    const db = openDatabase(file);
+    db.exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+      INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
+        input_tokens, output_tokens, duration_ms, retries, accounts_tried, protocol, api)
+      SELECT 'req_' || i, 1700000000000 + i * 1000, 1, 'claude-sonnet-4', 'claude-sonnet-4', 1, 200, 1000, 500,
+        1234, 0, '[1]', 'ws', 'messages' FROM n`);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const bytes = fs.readFileSync(file);
+    const pageSize = bytes.readUInt16BE(16);
+    const page = Math.floor((bytes.length / pageSize) * 0.6);
+    expect(page).toBeGreaterThan(10);
+    bytes.fill(0x5a, page * pageSize, (page + 1) * pageSize);
+    fs.writeFileSync(file, bytes);
+
+    const core = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: () => {} }).open();
+    cores.push(core);
+    expect(core.proxy.status().damagedDatabase).toMatchObject({ code: 'SQLITE_CORRUPT' });
+    const [main] = setAside(dataDir);
+    expect(fs.readFileSync(path.join(dataDir, main!)).equals(bytes)).toBe(true);
+    expect(core.history.stats().counted).toBe(0);
+    expect(core.internals.db.prepare('SELECT count(*) AS n FROM request_history').get()).toEqual({ n: 0 });
+  });
+
+  it('a CLI command on it sets it aside too, and says so on stderr', async () => {
+    const { dataDir, bytes } = garbageFolder();
+    const run = await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'accounts', 'list', '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toEqual([]);
+    // Other notes may name apps other tests run on other folders.
+    const said = run.notes.filter((line) => line.includes('could not be read'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain('could not be read (SQLITE_NOTADB)');
+    const [main] = setAside(dataDir).filter((name) => DAMAGED.test(name));
+    expect(said[0]).toContain(path.join(dataDir, main!));
+    expect(fs.readFileSync(path.join(dataDir, main!)).equals(bytes)).toBe(true);
+    // The next command finds the fresh database and has nothing to say.
+    const next = await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'accounts', 'list');
+    expect(next.notes.filter((line) => line.includes('could not be read'))).toEqual([]);
+    expect(setAside(dataDir)).toHaveLength(3);
+  });
+});
+
+describe('the headless app on a damaged database', () => {
+  beforeAll(buildEntryPoints);
+
+  it('prints the notice once at start, and `proxy status` prints it until it is dismissed', async () => {
+    const { dataDir } = garbageFolder();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: '0' });
+    apps.push(app);
+    await app.waitFor(/^Use it: /m);
+    const said = app
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('could not be read'));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/^\[data\] The database could not be read \(SQLITE_NOTADB\)/);
+    expect(app.output()).not.toMatch(/^\s+at /m);
+
+    const status = await cli(env, 'proxy', 'status');
+    expect(status.code).toBe(0);
+    expect(status.out).toContain(said[0]!.replace(/^\[data\] /, ''));
+    expect((await cli(env, 'proxy', 'status')).out).toContain('could not be read');
+    // Dismissed through the control API, as the window's button does.
+    const connection = connectCli(env, () => {});
+    expect((await connection.api.proxy.dismissDamagedDatabase()).damagedDatabase).toBeNull();
+    await connection.close();
+    expect((await cli(env, 'proxy', 'status')).out).not.toContain('could not be read');
+  });
+});
+
+describe('start failures the person can act on', () => {
+  beforeAll(buildEntryPoints);
+
+  const noStack = (output: string): void => {
+    expect(output).not.toMatch(/^\s+at /m);
+    expect(output.trim().split('\n')).toHaveLength(1);
+  };
+
+  it('a database from a newer Orchids Tray: one line, exit 1, the file left alone', async () => {
+    const dataDir = tempDir();
+    const db = openDatabase(path.join(dataDir, DB));
+    db.pragma('user_version = 999');
+    db.close();
+    const before = fs.readFileSync(path.join(dataDir, DB));
+    const app = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0' });
+    apps.push(app);
+    expect(await app.exited).toBe(1);
+    expect(app.output()).toContain('Orchids Tray cannot start: The database was written by a newer Orchids Tray');
+    expect(app.output()).toContain('point ORCHIDS_TRAY_DATA_DIR at another folder');
+    noStack(app.output());
+    expect(setAside(dataDir)).toEqual([]);
+    expect(fs.readFileSync(path.join(dataDir, DB)).equals(before)).toBe(true);
+  });
+
+  // Linux's /sys refuses a new folder even to root (EPERM): the same line as a folder without write access.
+  it.runIf(process.platform === 'linux' && fs.existsSync('/sys/kernel'))(
+    'a data folder that cannot be created: one line naming it, exit 1',
+    async () => {
+      const dataDir = '/sys/orchids-tray-test';
+      const app = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0' });
+      apps.push(app);
+      expect(await app.exited).toBe(1);
+      expect(app.output()).toContain(`Orchids Tray cannot start: The data folder ${dataDir} cannot be written`);
+      noStack(app.output());
+    },
+  );
+
+  // Root writes anywhere, so only another user meets EACCES here.
+  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)(
+    'a data folder this user cannot write: one line naming it, exit 1',
+    async () => {
+      const parent = tempDir();
+      fs.chmodSync(parent, 0o500);
+      const dataDir = path.join(parent, 'Orchids Tray');
+      const app = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0' });
+      apps.push(app);
+      expect(await app.exited).toBe(1);
+      fs.chmodSync(parent, 0o700);
+      expect(app.output()).toContain(`Orchids Tray cannot start: The data folder ${dataDir} cannot be written`);
+      noStack(app.output());
+    },
+  );
+});
