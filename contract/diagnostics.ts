@@ -52,6 +52,7 @@ export function diagnosticsLines(status: DiagnosticsStatus, health: Health): str
     `Data folder: ${status.dataDir}`,
     // A report of "every request fails" is read first for this: it is the one cause the other figures do not show.
     ...(pin ? [pinnedLine(pin)] : []),
+    ...(health.damagedDatabase ? [damagedLine(health.damagedDatabase)] : []),
     wsPoolLine(health.upstream.ws),
     ...(clock ? [clock] : []),
     `Connections: ${connections.open} open; ${connections.displaced} displaced, ${connections.refused} refused, ` +
@@ -72,6 +73,12 @@ function pinnedLine(pin: NonNullable<Health['pinnedMismatch']>): string {
     `Upstream protocol: pinned to ${pin.protocol} ${where}, not answering ` +
     `(last at ${new Date(pin.at).toISOString().replace('T', ' ').slice(0, 19)} UTC)`
   );
+}
+
+/** Why accounts vanished, if they did: the set-aside file by name only, since the data folder is a line above. */
+function damagedLine(damaged: NonNullable<Health['damagedDatabase']>): string {
+  const kept = damaged.keptAs.split(/[\\/]/).pop() ?? damaged.keptAs;
+  return `Database: replaced at this start (${damaged.code}); the old file is kept as ${kept}`;
 }
 
 function bytes(n: number): string {

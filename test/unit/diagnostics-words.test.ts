@@ -79,4 +79,24 @@ describe('the diagnostics wording', () => {
     expect(diagnosticsLines(status, pinned(true))[2]).toContain('pinned to ws by ORCHIDS_TRAY_UPSTREAM_PROTOCOL');
     expect(diagnosticsLines(status, health()).some((line) => line.startsWith('Upstream protocol'))).toBe(false);
   });
+
+  it('says the database was replaced at this start, naming the kept file, and nothing when it was not', () => {
+    const status = { version: '1.2.3', shell: 'headless' as const, dataDir: '/d' };
+    const damaged: Health = {
+      ...health(),
+      damagedDatabase: {
+        keptAs: '/d/orchids-tray.damaged-20261201T090507Z.db',
+        at: 0,
+        code: 'SQLITE_NOTADB',
+        message: 'words for a script',
+      },
+    };
+    const lines = diagnosticsLines(status, damaged);
+    expect(lines[2]).toBe(
+      'Database: replaced at this start (SQLITE_NOTADB); the old file is kept as ' +
+        'orchids-tray.damaged-20261201T090507Z.db',
+    );
+    expect(lines).toHaveLength(8);
+    expect(diagnosticsLines(status, health()).some((line) => line.startsWith('Database:'))).toBe(false);
+  });
 });
