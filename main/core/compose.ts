@@ -16,7 +16,7 @@ import type { EnvConfig } from './config';
 import { buildCreditsSync, type CreditsSync } from './credits';
 import { AccountsRepo } from './db/accounts-repo';
 import { DamagedDatabaseNotice } from './db/damaged';
-import { DatabaseSetAsideError, openDatabase, type Db } from './db/database';
+import { openOrReplaceDatabase, type Db } from './db/database';
 import type { DamagedDatabase } from '../../contract/damaged-database';
 import { EventBus } from './events/event-bus';
 import { HistoryRepo, type HistoryEntry } from './history/history-repo';
@@ -259,20 +259,11 @@ function openStorage(config: EnvConfig, options: CoreOptions): Storage & { setAs
   // Created private when new (the database 0600 before SQLite makes it, so its -wal and -shm follow); an older
   // install's looser modes are tightened at start (OrchidsCore.start).
   prepareDataDir(config.dataDir, [DATABASE_FILE]);
-  const file = path.join(config.dataDir, DATABASE_FILE);
-  // A file SQLite cannot read would stop every start until someone found and deleted it: it is kept under another
-  // name (for sqlite3's .recover) and the app starts empty, saying so.
-  const open = (): Db => openDatabase(file, { nativeBinding: options.nativeBinding, setAsideDamaged: true });
-  let db: Db;
-  let setAside: DamagedDatabase | null = null;
-  try {
-    db = open();
-  } catch (error) {
-    if (!(error instanceof DatabaseSetAsideError)) throw error;
-    setAside = error.setAside;
-    prepareDataDir(config.dataDir, [DATABASE_FILE]);
-    db = open();
-  }
+  const { db, setAside } = openOrReplaceDatabase(
+    path.join(config.dataDir, DATABASE_FILE),
+    { nativeBinding: options.nativeBinding },
+    () => prepareDataDir(config.dataDir, [DATABASE_FILE]),
+  );
   try {
     const keyFile = new KeyFileSecretBox(config.dataDir);
     const secrets =

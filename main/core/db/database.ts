@@ -60,6 +60,27 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   return db;
 }
 
+/**
+ * Opens the app's database, and when SQLite cannot read the file, sets it aside and opens a fresh one under the
+ * usual name: such a file would stop every start until someone found and deleted it, so it is kept under another
+ * name (for sqlite3's .recover) and the app starts empty, saying so. `beforeFresh` prepares the file's place again
+ * (its mode) before the fresh one is made.
+ */
+export function openOrReplaceDatabase(
+  file: string,
+  options: Pick<OpenDatabaseOptions, 'nativeBinding'>,
+  beforeFresh: () => void,
+): { db: Db; setAside: DamagedDatabase | null } {
+  const open = (): Db => openDatabase(file, { ...options, setAsideDamaged: true });
+  try {
+    return { db: open(), setAside: null };
+  } catch (error) {
+    if (!(error instanceof DatabaseSetAsideError)) throw error;
+    beforeFresh();
+    return { db: open(), setAside: error.setAside };
+  }
+}
+
 /** The database is from a newer build: nothing is wrong with it, so it is left alone and the start stops. */
 export class NewerSchemaError extends Error {}
 

@@ -34,6 +34,16 @@ function functionTool(name: string, description: unknown, parameters: unknown, p
   };
 }
 
+/** OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. */
+function onlyFunctions(type: unknown, param: string, verb: 'offered' | 'allowed'): void {
+  if (type === 'function') return;
+  unsupported(
+    param,
+    `'${String(type)}' tools cannot be ${verb}: the Orchids upstream runs no hosted tools, ` +
+      "so only 'function' tools are supported.",
+  );
+}
+
 /** Chat Completions nests a function's fields in `function`; Responses puts them on the tool. */
 export function readTools(value: unknown, nested: boolean): ToolDefinition[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -41,13 +51,7 @@ export function readTools(value: unknown, nested: boolean): ToolDefinition[] | u
   return value.map((tool, i) => {
     const param = `tools[${i}]`;
     if (!isObject(tool)) invalidType(param, 'an object', tool);
-    if (tool.type !== 'function') {
-      unsupported(
-        `${param}.type`,
-        `'${String(tool.type)}' tools cannot be offered: the Orchids upstream runs no hosted tools, ` +
-          "so only 'function' tools are supported.",
-      );
-    }
+    onlyFunctions(tool.type, `${param}.type`, 'offered');
     const fn = nested ? optionalObject(tool, 'function', `${param}.function`) : tool;
     if (!fn) throw new OpenAIRequestError(`Missing required parameter: '${param}.function'.`, `${param}.function`);
     const where = nested ? `${param}.function` : param;
@@ -144,13 +148,7 @@ function allowedTools(choice: Json, tools: ToolDefinition[] | undefined, nested:
   entries.forEach((entry: unknown, i) => {
     const where = `${base}.tools[${i}]`;
     if (!isObject(entry)) invalidType(where, 'an object', entry);
-    if (entry.type !== 'function') {
-      unsupported(
-        `${where}.type`,
-        `'${String(entry.type)}' tools cannot be allowed: the Orchids upstream runs no hosted tools, ` +
-          "so only 'function' tools are supported.",
-      );
-    }
+    onlyFunctions(entry.type, `${where}.type`, 'allowed');
     const fn = nested
       ? (optionalObject(entry, 'function', `${where}.function`) ?? missing(`${where}.function`))
       : entry;
