@@ -17,7 +17,7 @@ import { decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
-import { LargeBodyGc } from '../util/large-body-gc';
+import { QuietGc } from '../util/quiet-gc';
 import { largeBodyLane } from '../util/turn-lane';
 
 export { ServerStartError } from './listen';
@@ -73,7 +73,7 @@ export class ProxyServer {
   private readonly routes: ApiRoute[];
   /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
   private readonly largeBodies = largeBodyLane;
-  private readonly largeBodyGc = new LargeBodyGc();
+  private readonly quietGc = new QuietGc();
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -144,7 +144,7 @@ export class ProxyServer {
 
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then closes what is left. */
   async stop(graceMs = 10_000): Promise<void> {
-    this.largeBodyGc.stop();
+    this.quietGc.stop();
     const server = this.server;
     if (!server) return;
     this.server = undefined;
@@ -187,7 +187,8 @@ export class ProxyServer {
     // `on`, not `once`: a response closes only once, and `once` would wrap the listener in two more objects.
     res.on('close', () => {
       bodyReservation?.release();
-      if (largeBody) this.largeBodyGc.ended();
+      if (largeBody) this.quietGc.ended();
+      else this.quietGc.requestEnded();
       releaseApi?.();
       this.connections.wait(socket);
       this.inflight.end(res);
