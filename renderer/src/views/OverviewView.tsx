@@ -11,7 +11,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView, type StatsView } from '../lib/api';
 import { formatAgo, formatCount } from '../lib/format';
-import { useAction, useEvent, useNow } from '../lib/hooks';
+import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { withReports } from '../lib/live-totals';
 import { useLive, useServingWords } from '../lib/live';
@@ -100,19 +100,12 @@ function PinnedMismatchNote() {
   });
   const pin = status?.pinnedMismatch;
   if (!pin) return null;
-  const words = pinnedMismatchWords(pin);
   return (
-    <div className="warning pinned-mismatch" role="alert">
-      <p>
-        <strong>{words.detail}</strong> {words.way}
-      </p>
-      {pin.fromEnv ? null : (
-        <BusyButton className="button" onClick={() => void toAuto.run()} busy={toAuto.pending}>
-          Use auto
-        </BusyButton>
-      )}
-      <ErrorNote>{toAuto.error}</ErrorNote>
-    </div>
+    <StatusWarning
+      className="pinned-mismatch"
+      words={pinnedMismatchWords(pin)}
+      action={pin.fromEnv ? undefined : { label: 'Use auto', run: toAuto }}
+    />
   );
 }
 
@@ -126,16 +119,33 @@ function DamagedDatabaseNote() {
   const dismiss = useAction(() => acceptStatus(api.proxy.dismissDamagedDatabase()));
   const damaged = status?.damagedDatabase;
   if (!damaged) return null;
-  const words = damagedDatabaseWords(damaged);
   return (
-    <div className="warning damaged-database" role="alert">
+    <StatusWarning
+      className="damaged-database"
+      words={damagedDatabaseWords(damaged)}
+      action={{ label: 'Dismiss', run: dismiss }}
+    />
+  );
+}
+
+/** A warning the status carries: what happened in bold, the way out after it, and the one button that takes it. */
+function StatusWarning(props: {
+  className: string;
+  words: { detail: string; way: string };
+  action: { label: string; run: Action<[], unknown> } | undefined;
+}) {
+  const { className, words, action } = props;
+  return (
+    <div className={`warning ${className}`} role="alert">
       <p>
         <strong>{words.detail}</strong> {words.way}
       </p>
-      <BusyButton className="button" onClick={() => void dismiss.run()} busy={dismiss.pending}>
-        Dismiss
-      </BusyButton>
-      <ErrorNote>{dismiss.error}</ErrorNote>
+      {action ? (
+        <BusyButton className="button" onClick={() => void action.run.run()} busy={action.run.pending}>
+          {action.label}
+        </BusyButton>
+      ) : null}
+      <ErrorNote>{action?.run.error ?? null}</ErrorNote>
     </div>
   );
 }
