@@ -4,7 +4,7 @@ import { checkAnswer, parseJsonAnswer } from '../../main/core/anthropic/structur
 import { outputInstruction } from '../../main/core/anthropic/structured/output-instruction';
 import { planOutput, withSystemNote, type ForcedShape } from '../../main/core/anthropic/structured/output-plan';
 import type { MessagesRequest, MessagesResponse, ResponseBlock } from '../../main/core/anthropic/types';
-import { RequestValidationError } from '../../main/core/anthropic/validate';
+import { RequestValidationError } from '../../main/core/anthropic/validate-checks';
 
 const WEATHER = {
   name: 'get_weather',

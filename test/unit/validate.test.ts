@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KNOWN_BLOCK_TYPES, RequestValidationError, validateMessagesRequest } from '../../main/core/anthropic/validate';
+import { validateMessagesRequest } from '../../main/core/anthropic/validate';
+import { RequestValidationError } from '../../main/core/anthropic/validate-checks';
+import { KNOWN_BLOCK_TYPES } from '../../main/core/anthropic/validate-content';
 import { CLAUDE_CODE_REQUEST } from '../helpers/fixtures';
 
 const FIXTURE = CLAUDE_CODE_REQUEST;

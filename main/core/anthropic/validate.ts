@@ -1,49 +1,15 @@
 import type { MessagesRequest } from './types';
+import { validateMessage } from './validate-content';
+import { checkCacheControl, checkEnum, fail, isObject, requireString } from './validate-checks';
 
 /**
  * Validation of a Messages API body, written by hand rather than with a schema library because it runs on every
  * request: it walks the parsed body once without copying it (a Claude Code turn is 76 KB), ignores fields it does
  * not know, and words its errors the way Anthropic's API does (`messages.0.content.1.type: ...`).
+ *
+ * This file checks the request's own fields (limits, sampling, thinking, system, tools); a message's content blocks
+ * are checked in validate-content.ts, and the error and shared field checks live in validate-checks.ts.
  */
-
-export class RequestValidationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RequestValidationError';
-  }
-}
-
-/** Block types the Messages API defines; anything else is refused, as Anthropic refuses it. */
-export const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set([
-  'text',
-  'image',
-  'document',
-  'search_result',
-  'thinking',
-  'redacted_thinking',
-  'tool_use',
-  'tool_result',
-  'server_tool_use',
-  'web_search_tool_result',
-  'web_fetch_tool_result',
-  'code_execution_tool_result',
-  'bash_code_execution_tool_result',
-  'text_editor_code_execution_tool_result',
-  'tool_search_tool_result',
-  'mcp_tool_use',
-  'mcp_tool_result',
-  'container_upload',
-  // The beta Messages API's (`?beta=true`, which Claude Code calls): a client replays them in its history.
-  'advisor_tool_result',
-  'compaction',
-  'tool_addition',
-  'tool_removal',
-  'mcp_tool_listing',
-  'fallback',
-]);
-
-/** What a tool_result's content may hold besides the blocks above: a tool search's references, a browser's state. */
-const TOOL_RESULT_ONLY_TYPES: ReadonlySet<string> = new Set(['tool_reference', 'browser_state']);
 
 /** Tool types that declare a set of tools and carry no `name` of their own. */
 const NAMELESS_TOOL_TYPES: ReadonlySet<string> = new Set([
@@ -51,20 +17,6 @@ const NAMELESS_TOOL_TYPES: ReadonlySet<string> = new Set([
   'browser_toolset_20260801',
   'computer_toolset_20260801',
 ]);
-const EXPECTED_TAGS = [...KNOWN_BLOCK_TYPES].map((t) => `'${t}'`).join(', ');
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function fail(path: string, message: string): never {
-  throw new RequestValidationError(path ? `${path}: ${message}` : message);
-}
-
-function requireString(owner: Record<string, unknown>, key: string, path: string): void {
-  const value = owner[key];
-  if (value === undefined) fail(`${path}${key}`, 'Field required');
-  if (typeof value !== 'string') fail(`${path}${key}`, 'Input should be a valid string');
-}
 
 /** The most output tokens any Claude model offers (128K, with extended output); every Orchids model is below it. */
 const MAX_OUTPUT_TOKENS = 128_000;
@@ -154,23 +106,6 @@ const THINKING_DISPLAYS = ['summarized', 'omitted'];
 /** Anthropic's floor for an extended-thinking budget. */
 const MIN_THINKING_BUDGET = 1024;
 
-const quoted = (values: readonly string[]): string => {
-  const q = values.map((v) => `'${v}'`);
-  return q.length > 1 ? `${q.slice(0, -1).join(', ')} or ${q.at(-1)!}` : q.join('');
-};
-
-function checkEnum(
-  owner: Record<string, unknown>,
-  key: string,
-  values: readonly string[],
-  path: string,
-  nullable = false,
-): void {
-  const value = owner[key];
-  if (value === undefined || (nullable && value === null)) return;
-  if (typeof value !== 'string' || !values.includes(value)) fail(`${path}${key}`, `Input should be ${quoted(values)}`);
-}
-
 function validateThinking(thinking: unknown): void {
   if (thinking === undefined || thinking === null) return;
   if (!isObject(thinking)) fail('thinking', 'Input should be a valid dictionary');
@@ -193,118 +128,6 @@ function validateThinking(thinking: unknown): void {
     fail('thinking.enabled.budget_tokens', 'Input should be a valid integer');
   if (budget < MIN_THINKING_BUDGET) {
     fail('thinking.enabled.budget_tokens', `Input should be greater than or equal to ${MIN_THINKING_BUDGET}`);
-  }
-}
-
-/** `cache_control` wherever a block or tool may carry it: only `ephemeral`, with a `ttl` of 5 minutes or an hour. */
-function checkCacheControl(value: unknown, path: string): void {
-  if (value === undefined || value === null) return;
-  if (!isObject(value)) fail(path, 'Input should be a valid dictionary');
-  if (value.type !== 'ephemeral') fail(`${path}.type`, "Input should be 'ephemeral'");
-  checkEnum(value, 'ttl', ['5m', '1h'], `${path}.`);
-}
-
-function validateMessage(message: unknown, path: string): void {
-  if (!isObject(message)) fail(path, 'Input should be a valid dictionary');
-  const role = message.role;
-  if (role === undefined) fail(`${path}.role`, 'Field required');
-  if (role !== 'user' && role !== 'assistant' && role !== 'system') {
-    fail(`${path}.role`, "Input should be 'user', 'assistant' or 'system'");
-  }
-  const content = message.content;
-  if (content === undefined) fail(`${path}.content`, 'Field required');
-  if (typeof content === 'string') return;
-  if (!Array.isArray(content)) fail(`${path}.content`, 'Input should be a valid string or a list of content blocks');
-  for (let j = 0; j < content.length; j++) validateBlock(content[j], `${path}.content.${j}`);
-}
-
-function validateBlock(block: unknown, path: string, inToolResult = false): void {
-  if (!isObject(block)) fail(path, 'Input should be a valid dictionary');
-  const type = block.type;
-  if (type === undefined) fail(`${path}.type`, 'Field required');
-  if (inToolResult && typeof type === 'string' && TOOL_RESULT_ONLY_TYPES.has(type)) return;
-  if (typeof type !== 'string' || !KNOWN_BLOCK_TYPES.has(type)) {
-    fail(
-      `${path}.type`,
-      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' ` +
-        `does not match any of the expected tags: ${EXPECTED_TAGS}`,
-    );
-  }
-  checkCacheControl(block.cache_control, `${path}.cache_control`);
-  switch (type) {
-    case 'text':
-      requireString(block, 'text', `${path}.`);
-      break;
-    case 'tool_use':
-    case 'server_tool_use':
-      requireString(block, 'id', `${path}.`);
-      requireString(block, 'name', `${path}.`);
-      if (block.input !== undefined && !isObject(block.input))
-        fail(`${path}.input`, 'Input should be a valid dictionary');
-      break;
-    case 'tool_result': {
-      requireString(block, 'tool_use_id', `${path}.`);
-      const content = block.content;
-      if (content !== undefined && typeof content !== 'string') {
-        if (!Array.isArray(content)) fail(`${path}.content`, 'Input should be a valid string or list');
-        for (let k = 0; k < content.length; k++) validateBlock(content[k], `${path}.content.${k}`, true);
-      }
-      if (block.is_error !== undefined && typeof block.is_error !== 'boolean') {
-        fail(`${path}.is_error`, 'Input should be a valid boolean');
-      }
-      break;
-    }
-    case 'image':
-    case 'document':
-      validateSource(block.source, type, `${path}.source`);
-      break;
-    case 'thinking':
-      requireString(block, 'thinking', `${path}.`);
-      break;
-    default:
-      break;
-  }
-}
-
-const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'];
-const SOURCE_TYPES: Record<'image' | 'document', string[]> = {
-  image: ['base64', 'url', 'file'],
-  document: ['base64', 'text', 'content', 'url', 'file'],
-};
-
-/** An image's or document's source, as Anthropic takes it: its kinds, and for inline data the media types. */
-function validateSource(source: unknown, kind: 'image' | 'document', path: string): void {
-  if (source === undefined) fail(path, 'Field required');
-  if (!isObject(source)) fail(path, 'Input should be a valid dictionary');
-  const type = source.type;
-  if (typeof type !== 'string' || !SOURCE_TYPES[kind].includes(type)) {
-    fail(
-      path,
-      `Input tag '${typeof type === 'string' ? type : JSON.stringify(type)}' found using 'type' does not match ` +
-        `any of the expected tags: ${SOURCE_TYPES[kind].map((t) => `'${t}'`).join(', ')}`,
-    );
-  }
-  const here = `${path}.`;
-  switch (type) {
-    case 'base64':
-      requireString(source, 'data', here);
-      if (kind === 'image') checkEnum(source, 'media_type', IMAGE_MEDIA_TYPES, here);
-      else checkEnum(source, 'media_type', ['application/pdf'], here);
-      if (source.media_type === undefined) fail(`${here}media_type`, 'Field required');
-      break;
-    case 'text':
-      requireString(source, 'data', here);
-      break;
-    case 'content':
-      if (typeof source.content !== 'string' && !Array.isArray(source.content)) {
-        fail(`${here}content`, 'Input should be a valid string or list');
-      }
-      break;
-    case 'url':
-      requireString(source, 'url', here);
-      break;
-    default:
-      requireString(source, 'file_id', here);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { RequestValidationError } from '../anthropic/validate';
+import { RequestValidationError } from '../anthropic/validate-checks';
 import type { ApiRoute } from './api-routes';
 import { ApiError, errorBody, sendError } from './errors';
 import { BodyError, ClientGoneError } from './json-body';

@@ -4,7 +4,7 @@
  * one tool call (`disable_parallel_tool_use`). The OpenAI routes express their `tool_choice`, `response_format` and
  * `text.format` in these same fields, so both APIs share one implementation.
  */
-import { RequestValidationError } from '../validate';
+import { RequestValidationError } from '../validate-checks';
 import type { MessagesRequest, ToolDefinition } from '../types';
 import { compileSchema, SchemaError, type SchemaCheck } from './json-schema';
 import { namingFor } from '../../orchids/client-tools';
