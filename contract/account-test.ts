@@ -1,4 +1,4 @@
-import type { AccountTestResult, AccountTestStep } from './views';
+import type { AccountTestResult, AccountTestStep } from './account-views';
 
 /** A test step's upstream events as the window and the CLI both show them: "model/text-delta ×3, model/finish". */
 export function describeTestEvents(events: NonNullable<AccountTestStep['events']>): string {

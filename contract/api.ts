@@ -6,28 +6,20 @@
 import { CHANNELS, CONNECTION_EVENT, EVENT_NAMES, type Channel, type EventName } from './channels';
 import type { Input, ParsedInput } from './schemas';
 import type {
-  AccountCount,
   AccountProtocolChange,
   AccountStateChange,
   AccountTestResult,
   AccountView,
   AddAccountResult,
-  ConnectionChange,
   CreditsCheckResult,
-  DebugRecordResult,
   ExportResult,
-  GeneratedApiKey,
-  Health,
-  InstallTokenRotated,
-  HistoryView,
   ImportResult,
-  LogLine,
-  ProxyStatus,
-  RequestView,
-  SettingView,
   SignInResult,
-  StatsView,
-} from './views';
+} from './account-views';
+import type { AccountCount, DebugRecordResult, HistoryView, RequestView, StatsView } from './request-views';
+import type { GeneratedApiKey, InstallTokenRotated, SettingView } from './settings-views';
+import type { Health, ProxyStatus } from './status-views';
+import type { ConnectionChange, LogLine } from './views';
 
 /** The result of each channel. */
 export interface Results {

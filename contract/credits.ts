@@ -3,7 +3,7 @@
  * and the tray count the same accounts) and what a credits check did (the window and the CLI say the same). Plain
  * data and pure functions, shared by the renderer and the shell.
  */
-import type { AccountCredits, CreditsCheckResult } from './views';
+import type { AccountCredits, CreditsCheckResult } from './account-views';
 
 export interface CreditsTotal {
   left: number;

@@ -3,7 +3,7 @@
  * pool and clock lines, and the window's Diagnostics shows and copies every line. Pure, so the CLI, the core's log
  * and the renderer say it alike.
  */
-import type { Health, ProxyStatus, UpstreamHealth } from './views';
+import type { Health, ProxyStatus, UpstreamHealth } from './status-views';
 
 /** `1 dial`, `2 retries`: figures as a person reads them. */
 export function count(n: number, one: string, many = `${one}s`): string {

@@ -3,7 +3,7 @@
  * Export CSV write the same file through this one function, so the two never drift apart. Pure: it runs in the CLI
  * and in the page alike.
  */
-import type { HistoryQuery, HistoryView } from './views';
+import type { HistoryQuery, HistoryView } from './request-views';
 
 /** Rows the window reads for one export at most: a bound on memory and on how long the button stays busy. */
 export const HISTORY_EXPORT_CAP = 50_000;

@@ -4,7 +4,7 @@ import { formatAccountTest } from '../contract/account-test';
 import { describeCreditsCheck } from '../contract/credits';
 import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
-import type { AccountView } from '../contract/views';
+import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
 import { CommandError, UsageError, type Line } from './cli-errors';
 

@@ -1,6 +1,6 @@
 import type { Events, OrchidsApi } from '../contract/api';
 import { historyCsv } from '../contract/history-csv';
-import type { FinishedRequest } from '../contract/views';
+import type { FinishedRequest } from '../contract/request-views';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;

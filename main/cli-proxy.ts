@@ -2,7 +2,7 @@ import { clerkClockLine, wsPoolLine } from '../contract/diagnostics';
 import { damagedDatabaseLine } from '../contract/damaged-database';
 import { pinnedMismatchWords, withPinnedMismatch } from '../contract/pinned-protocol';
 import { servingWords } from '../contract/serving';
-import type { ProxyStatus, UpstreamHealth } from '../contract/views';
+import type { ProxyStatus, UpstreamHealth } from '../contract/status-views';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;

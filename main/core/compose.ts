@@ -4,7 +4,7 @@
  * `OrchidsCore.open()` calls it; the core's constructor stays free of I/O.
  */
 import path from 'node:path';
-import type { Health } from '../../contract/views';
+import type { Health } from '../../contract/status-views';
 import { AccountCache } from './accounts/account-cache';
 import { AccountService } from './accounts/account-service';
 import { AccountStates, type StatePolicy } from './accounts/account-states';

@@ -7,7 +7,7 @@
  */
 import type { Envelope, Events, Handlers } from '../../contract/api';
 import { CHANNELS, IPC_EVENT_CHANNEL, type Channel, type EventName } from '../../contract/channels';
-import type { ProxyStatus } from '../../contract/views';
+import type { ProxyStatus } from '../../contract/status-views';
 import { dispatch } from '../core/control/dispatch';
 import { toContractEvents } from '../core/control/event-adapter';
 import type { CoreEvent } from '../core/events/types';

@@ -4,7 +4,7 @@
  * The Electron objects are handed in through the small `…Like` interfaces below, so the tests run it with fakes.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddAccountResult, SignInResult } from '../../contract/views';
+import type { AddAccountResult, SignInResult } from '../../contract/account-views';
 import { AccountError } from '../core/accounts/account-error';
 import type { AddAccountInput } from '../core/accounts/account-service';
 import { ClientCookieCapture, type CaptureOutcome, type CookieStoreLike } from './sign-in-capture';

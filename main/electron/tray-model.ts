@@ -5,7 +5,7 @@
 import { creditsTotal } from '../../contract/credits';
 import { pinnedMismatchWords, withPinnedMismatch, type PinnedMismatch } from '../../contract/pinned-protocol';
 import { servingOf, servingWords } from '../../contract/serving';
-import type { AccountCredits } from '../../contract/views';
+import type { AccountCredits } from '../../contract/account-views';
 import type { AccountStatus } from '../core/accounts/types';
 
 export type TrayIconState = 'running' | 'paused' | 'trouble';

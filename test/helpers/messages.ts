@@ -1,5 +1,5 @@
 import { request, type Dispatcher } from 'undici';
-import type { Health } from '../../contract/views';
+import type { Health } from '../../contract/status-views';
 
 /** The smallest Messages API request the tests send: one "hi", five tokens, answered in one piece. */
 export const HI = { model: 'claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] };

@@ -8,7 +8,7 @@ import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { creditsExhausted } from '../sim/steps';
 import { HISTORY_CSV_HEADER, historyCsv } from '../../contract/history-csv';
-import type { HistoryView } from '../../contract/views';
+import type { HistoryView } from '../../contract/request-views';
 import { parseCsv } from '../helpers/csv';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';

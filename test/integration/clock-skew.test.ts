@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { observeServerDate, serverClockOffsetMs } from '../../main/core/clerk/server-clock';
-import type { Health } from '../../contract/views';
+import type { Health } from '../../contract/status-views';
 import { runCli } from '../../main/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import { getHealth } from '../helpers/messages';

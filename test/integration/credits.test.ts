@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope } from '../../contract/api';
 import { describeCreditsCheck } from '../../contract/credits';
-import type { CreditsCheckResult } from '../../contract/views';
+import type { CreditsCheckResult } from '../../contract/account-views';
 import { cliOk } from '../helpers/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Dispatcher } from 'undici';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
-import type { HistoryView } from '../../contract/views';
+import type { HistoryView } from '../../contract/request-views';
 import { cliOk } from '../helpers/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
 import type { CoreEvent } from '../../main/core/events/types';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { creditsSiteName, describeCreditsCheck } from '../../contract/credits';
-import type { AccountView, CreditsCheckOutcome } from '../../contract/views';
+import type { AccountView, CreditsCheckOutcome } from '../../contract/account-views';
 
 function account(id: number, name: string): AccountView {
   return {

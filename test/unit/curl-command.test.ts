@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DebugRecordView } from '../../contract/views';
+import type { DebugRecordView } from '../../contract/request-views';
 import { curlReplay, type ReplayTarget } from '../../renderer/src/lib/curl-command';
 
 /** A `curl` that answers with what it was given: its arguments and its standard input, as JSON. */

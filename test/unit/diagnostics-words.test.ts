@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clerkClockLine, describeClockOffset, diagnosticsLines, wsPoolLine } from '../../contract/diagnostics';
-import type { Health } from '../../contract/views';
+import type { Health } from '../../contract/status-views';
 
 const health = (over: Partial<Health['upstream']> = {}): Health => ({
   status: 'ok',

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../contract/api';
 import { CHANNELS, IPC_EVENT_CHANNEL, type Channel } from '../../contract/channels';
 import { INVOKE } from '../../contract/schemas';
-import type { ProxyStatus } from '../../contract/views';
+import type { ProxyStatus } from '../../contract/status-views';
 import { AccountError } from '../../main/core/accounts/account-service';
 import type { CoreEvent } from '../../main/core/events/types';
 import type { RequestReport } from '../../main/core/proxy/observer';

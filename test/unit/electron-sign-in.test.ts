@@ -4,7 +4,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { AddAccountResult } from '../../contract/views';
+import type { AddAccountResult } from '../../contract/account-views';
 import type { AddAccountInput } from '../../main/core/accounts/account-service';
 import { SignInWindows, type SignInWindowOptions } from '../../main/electron/sign-in';
 import { ORCHIDS_SIGN_IN_URL } from '../../main/electron/sign-in-policy';

@@ -6,7 +6,7 @@ import {
   historyAccountLabel,
   historyCsv,
 } from '../../contract/history-csv';
-import type { HistoryQuery, HistoryView } from '../../contract/views';
+import type { HistoryQuery, HistoryView } from '../../contract/request-views';
 import { parseCsv } from '../helpers/csv';
 
 const row = (over: Partial<HistoryView> = {}): HistoryView => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestView, StatsView } from '../../contract/views';
+import type { RequestView, StatsView } from '../../contract/request-views';
 import { LatestRead } from '../../renderer/src/lib/latest-read';
 import { withReports } from '../../renderer/src/lib/live-totals';
 

@@ -5,7 +5,7 @@ import type {
   CreditsCheckResult,
   ExportResult,
   ImportResult,
-} from '../../../contract/views';
+} from '../../../contract/account-views';
 import type { AccountCache } from '../accounts/account-cache';
 import {
   AccountError,

@@ -1,4 +1,10 @@
-import type { AccountCount, DebugRecordResult, HistoryQuery, HistoryView, StatsView } from '../../../contract/views';
+import type {
+  AccountCount,
+  DebugRecordResult,
+  HistoryQuery,
+  HistoryView,
+  StatsView,
+} from '../../../contract/request-views';
 import type { HistoryEntry, HistoryRepo } from '../history/history-repo';
 import type { LiveStats } from '../history/live-stats';
 import type { DebugLogWriter } from '../logs/debug-log-writer';

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { servingOf, type Serving } from '../../../contract/serving';
 import { damagedDatabaseLine, type DamagedDatabase } from '../../../contract/damaged-database';
 import { pinnedMismatchWords, type PinnedMismatch } from '../../../contract/pinned-protocol';
-import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/views';
+import type { Health, ProxyStatus, UpstreamHealth } from '../../../contract/status-views';
 import type { AccountCache } from '../accounts/account-cache';
 import type { EventBus } from '../events/event-bus';
 import type { QueueWriter } from '../writers/queue-writer';

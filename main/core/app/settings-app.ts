@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { GeneratedApiKey, SettingView } from '../../../contract/views';
+import type { GeneratedApiKey, SettingView } from '../../../contract/settings-views';
 import { SETTING_KEYS, type SettingKey, type Settings } from '../settings/definitions';
 import { SettingError, type SettingsService } from '../settings/settings-service';
 import { settingView } from './views';

@@ -3,7 +3,9 @@
  * added to a table stays inside the core until someone decides it belongs on the wire, and nothing sealed (cookies,
  * session ids, the API key) can leave by accident.
  */
-import type { AccountView, DebugRecordView, HistoryView, RequestView, SettingView } from '../../../contract/views';
+import type { AccountView } from '../../../contract/account-views';
+import type { DebugRecordView, HistoryView, RequestView } from '../../../contract/request-views';
+import type { SettingView } from '../../../contract/settings-views';
 import type { AccountRecord } from '../accounts/types';
 import type { HistoryRow } from '../history/history-repo';
 import type { DebugRecord } from '../logs/debug-trace';

@@ -1,4 +1,4 @@
-import type { CreditsCheckOutcome } from '../../../contract/views';
+import type { CreditsCheckOutcome } from '../../../contract/account-views';
 import type { AccountRecord } from '../accounts/types';
 import type { CreditsFigure } from './credits-reply';
 

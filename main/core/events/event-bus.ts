@@ -1,5 +1,5 @@
 import { RingQueue } from '../util/ring-queue';
-import type { AccountCount } from '../../../contract/views';
+import type { AccountCount } from '../../../contract/request-views';
 import type { CoreEvent } from './types';
 
 export interface SubscribeOptions {

@@ -1,4 +1,6 @@
-import type { AccountCount, AccountProtocolChange, AccountStateChange, LogLine } from '../../../contract/views';
+import type { AccountProtocolChange, AccountStateChange } from '../../../contract/account-views';
+import type { AccountCount } from '../../../contract/request-views';
+import type { LogLine } from '../../../contract/views';
 import type { RequestReport } from '../proxy/observer';
 
 /** Everything the core tells live views (the window, `logs --follow`, the tray). */

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { HistoryQuery as WireHistoryQuery, HistoryView } from '../../../contract/views';
+import type { HistoryQuery as WireHistoryQuery, HistoryView } from '../../../contract/request-views';
 import type { Db } from '../db/database';
 import type { RequestReport } from '../proxy/observer';
 import { isApiName } from '../proxy/api-format';

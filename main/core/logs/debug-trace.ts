@@ -1,4 +1,4 @@
-import type { DebugRecordView, UpstreamAttemptView } from '../../../contract/views';
+import type { DebugRecordView, UpstreamAttemptView } from '../../../contract/request-views';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';
 import type { UpstreamProtocol } from '../upstream/protocol';

@@ -1,4 +1,4 @@
-import type { AccountTestResult, AccountTestStep } from '../../../contract/views';
+import type { AccountTestResult, AccountTestStep } from '../../../contract/account-views';
 import type { AccountRecord } from '../accounts/types';
 import { MessageAccumulator } from '../anthropic/message-accumulator';
 import type { MessagesRequest } from '../anthropic/types';

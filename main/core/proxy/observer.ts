@@ -1,4 +1,5 @@
-import type { ApiName, FinishedRequest } from '../../../contract/views';
+import type { FinishedRequest } from '../../../contract/request-views';
+import type { ApiName } from '../../../contract/views';
 import type { StopReason } from '../anthropic/types';
 import type { UnmappedToolCall } from '../anthropic/stream-translator';
 import type { FailureKind } from '../orchids/failure';

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerHealth } from '../../../contract/views';
+import type { ServerHealth } from '../../../contract/status-views';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';

@@ -1,5 +1,5 @@
 import { diagnosticsLines } from '../../../contract/diagnostics';
-import type { Health } from '../../../contract/views';
+import type { Health } from '../../../contract/status-views';
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../lib/api';
 import { LatestRead } from '../lib/latest-read';

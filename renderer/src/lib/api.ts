@@ -1,18 +1,17 @@
 import type { OrchidsApi } from '../../../contract/api';
 
 export type { Subscribable, SubscribableName } from '../../../contract/api';
+export type { AccountView, ImportResult } from '../../../contract/account-views';
 export type {
-  AccountStatus,
-  AccountView,
   DebugRecordView,
   FinishedRequest,
   HistoryView,
-  ImportResult,
-  ProxyStatus,
   RequestView,
-  SettingView,
   StatsView,
-} from '../../../contract/views';
+} from '../../../contract/request-views';
+export type { SettingView } from '../../../contract/settings-views';
+export type { ProxyStatus } from '../../../contract/status-views';
+export type { AccountStatus } from '../../../contract/views';
 
 /** The contract's domain API. Whichever shell defined it (Electron preload or headless bridge) is not our business. */
 export function useApi(): OrchidsApi {

@@ -1,4 +1,5 @@
-import type { ApiName, DebugRecordView } from '../../../contract/views';
+import type { DebugRecordView } from '../../../contract/request-views';
+import type { ApiName } from '../../../contract/views';
 
 /** Where each API is served: the path of records written before the path itself was kept. */
 const API_PATH: Record<ApiName, string> = {

@@ -1,4 +1,4 @@
-import type { RequestView, StatsView } from '../../../contract/views';
+import type { RequestView, StatsView } from '../../../contract/request-views';
 
 const MINUTES = 60;
 

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { describeTestEvents, formatAccountTest } from '../../../../contract/account-test';
-import type { AccountTestResult, AccountTestStep } from '../../../../contract/views';
+import type { AccountTestResult, AccountTestStep } from '../../../../contract/account-views';
 import { useApi, type AccountView } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { BusyButton } from '../BusyButton';

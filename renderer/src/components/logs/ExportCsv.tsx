@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { collectHistory, HISTORY_EXPORT_CAP, historyCsv } from '../../../../contract/history-csv';
-import type { HistoryQuery } from '../../../../contract/views';
+import type { HistoryQuery } from '../../../../contract/request-views';
 import { useApi } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
 import { useLive } from '../../lib/live';
