@@ -1,38 +1,36 @@
 /**
  * Builds the core's object graph: storage, accounts, recorders, the upstream pool and transports, the request path
  * and the HTTP server, wired together. Opening the database is the first thing it does, so only
- * `OrchidsCore.open()` calls it; the core's constructor stays free of I/O.
+ * `OrchidsCore.open()` calls it; the core's constructor stays free of I/O. What it takes and gives is declared in
+ * core-parts.ts.
  */
 import path from 'node:path';
-import type { Health } from '../../contract/status-views';
 import { AccountCache } from './accounts/account-cache';
 import { AccountService } from './accounts/account-service';
-import { AccountStates, type StatePolicy } from './accounts/account-states';
+import { AccountStates } from './accounts/account-states';
 import { healProbe } from './accounts/heal-probe';
 import { estimateInputTokens, estimateInputTokensYielding } from './anthropic/token-estimate';
 import { ClerkClient } from './clerk/clerk-client';
-import type { TokenCache } from './clerk/token-cache';
 import type { EnvConfig } from './config';
-import { buildCreditsSync, type CreditsSync } from './credits';
+import type { CoreHooks, CoreOptions, CoreParts } from './core-parts';
+import { buildCreditsSync } from './credits';
 import { AccountsRepo } from './db/accounts-repo';
 import { DamagedDatabaseNotice } from './db/damaged';
-import { openOrReplaceDatabase, type Db } from './db/database';
+import { openOrReplaceDatabase } from './db/database';
 import type { DamagedDatabase } from '../../contract/damaged-database';
 import { EventBus } from './events/event-bus';
 import { HistoryRepo, type HistoryEntry } from './history/history-repo';
 import { LiveStats } from './history/live-stats';
 import { HistoryRetention } from './history/retention';
 import { DebugLogWriter } from './logs/debug-log-writer';
-import type { SecretRedactor } from './logs/redact';
 import { PreparedToolsCache } from './orchids/prepared-tools';
 import { AccountTester } from './proxy/account-test';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
 import { openAIRoutes } from './openai/routes';
 import { MessagesProxy } from './proxy/messages-proxy';
-import type { ProxyObserver } from './proxy/observer';
-import { KeyFileSecretBox, LayeredSecretBox, type SecretBox } from './secrets/secret-box';
-import { ProxyServer, type ServerOptions } from './server/http-server';
+import { KeyFileSecretBox, LayeredSecretBox } from './secrets/secret-box';
+import { ProxyServer } from './server/http-server';
 import { isLargeBody } from './server/json-body';
 import { SettingsService } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
@@ -46,81 +44,6 @@ import { CountWriter } from './writers/count-writer';
 import { QueueWriter } from './writers/queue-writer';
 
 const DATABASE_FILE = 'orchids-tray.db';
-
-export interface CoreOptions {
-  env?: NodeJS.ProcessEnv;
-  /** Overrides for what the environment would say (tests pass a temp dir, port 0 and simulator URLs). */
-  config?: Partial<EnvConfig>;
-  /** Listen on this port instead of the setting (0 = any free port). */
-  port?: number;
-  /** Which app runs this core; the window reads it from the proxy status. */
-  shell?: 'desktop' | 'headless';
-  secrets?: SecretBox;
-  nativeBinding?: string;
-  log?: (line: string) => void;
-  countFlushMs?: number;
-  dataVersionPollMs?: number;
-  pingIntervalMs?: number;
-  statePolicy?: Partial<StatePolicy>;
-  tokenRefreshLeadMs?: number;
-  observer?: ProxyObserver;
-  /** Connection cap and timeouts of the HTTP server (tests shrink them). */
-  serverLimits?: ServerOptions['limits'];
-  maxTransientRetries?: number;
-  sameAccountBackoffMs?: (retry: number) => number;
-  /** How long a remembered fallback protocol is trusted before the preferred ones are tried again. */
-  protocolReprobeMs?: number;
-  /** How long `accounts:test` waits for one protocol's whole answer (tests shorten it). */
-  accountTestStepLimitMs?: number;
-  /** When the credits sync's first pass runs after start, and how often after that (tests shorten them). */
-  creditsTiming?: { firstSyncMs?: number; intervalMs?: number };
-}
-
-/** What the graph needs from the core that owns it. */
-export interface CoreHooks {
-  log: (line: string) => void;
-  /** The literal secrets the app holds and their redaction; composing adds the API key to it. */
-  redactor: SecretRedactor;
-  paused: () => boolean;
-  health: () => Health;
-}
-
-/** Every part of a composed core. The app reaches them through the core's facade; tests through `internals`. */
-export interface CoreParts {
-  db: Db;
-  /** Seals account cookies: the OS keychain in the desktop app (the key file as a reader), the key file elsewhere. */
-  secrets: SecretBox;
-  /** The per-install key file, readable in every mode: it seals settings, so the API key works in all of them. */
-  keyFile: KeyFileSecretBox;
-  settings: SettingsService;
-  repo: AccountsRepo;
-  cache: AccountCache;
-  accounts: AccountService;
-  tokens: TokenCache;
-  states: AccountStates;
-  /** Each account's plan and credits, read in the background from the credits site (orchids.app unless
-   * ORCHIDS_SITE_URL names another). */
-  credits: CreditsSync;
-  /** One short request through the real upstream path on an account, step by step (`accounts:test`). */
-  tester: AccountTester;
-  counts: CountWriter;
-  bus: EventBus;
-  historyRepo: HistoryRepo;
-  history: QueueWriter<HistoryEntry>;
-  debugLogs: DebugLogWriter;
-  /** Every sink of exception or upstream text redacts with it: history, account reasons, logs, account tests. */
-  redactor: SecretRedactor;
-  stats: LiveStats;
-  pool: UpstreamPool;
-  ws: WsTransport;
-  heartbeat: Heartbeat;
-  /** A pinned upstream protocol the service does not speak, as requests last met it (the window and tray show it). */
-  pinned: PinnedMismatchWatch;
-  proxy: MessagesProxy;
-  server: ProxyServer;
-  /** A database file this start found unreadable and set aside, until dismissed (the start line, window, /health). */
-  damaged: DamagedDatabaseNotice;
-}
 
 type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
 type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache' | 'redactor'>;

@@ -5,7 +5,8 @@ import { HistoryApp } from './app/history-app';
 import { ProxyControl } from './app/proxy-control';
 import { SettingsApp } from './app/settings-app';
 import { serverClockOffsetMs } from './clerk/server-clock';
-import { composeCore, type CoreOptions, type CoreParts } from './compose';
+import { composeCore } from './compose';
+import type { CoreOptions, CoreParts } from './core-parts';
 import { readEnvConfig, type EnvConfig } from './config';
 import { DataVersionWatcher } from './db/data-version-watcher';
 import { publishingLog } from './events/log-lines';
@@ -15,7 +16,7 @@ import { secureDataDir } from './util/paths';
 import { withTimeout } from './util/timeout';
 import { version } from '../../package.json';
 
-export type { CoreOptions } from './compose';
+export type { CoreOptions } from './core-parts';
 export const VERSION: string = version;
 
 /** What tests and the benchmark may reach into; the app itself goes through the facade. */
