@@ -213,6 +213,14 @@ describe('request parameters Anthropic refuses', () => {
       /^messages\.0\.content\.0\.source: Input tag 'blob'/,
     ],
     ['an mcp_toolset without its server', { tools: [{ type: 'mcp_toolset' }] }, /^tools\.0\.mcp_server_name: Field/],
+    [
+      "a forced server tool (it runs on Anthropic's side, and nothing here runs it)",
+      {
+        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
+        tool_choice: { type: 'tool', name: 'web_search' },
+      },
+      /^tool_choice\.name: tool_choice 'web_search' forces a server tool/,
+    ],
   ])('%s: a 400 invalid_request_error naming it, and nothing sent upstream', async (_name, change, message) => {
     const before = refusing.sim.requests.length;
     const response = await postMessages(refusing.url, { ...HI, messages: user, ...change });

@@ -142,6 +142,28 @@ describe('planOutput', () => {
       /^output_format\.schema: not a usable JSON Schema/,
     );
   });
+
+  it('never forces a server tool, which nothing here can run: named, or as the only choice of any', () => {
+    const search = { type: 'web_search_20250305', name: 'web_search' };
+    const code = { type: 'code_execution_20250825', name: 'code_execution' };
+    expect(() =>
+      planOutput(request({ tools: [WEATHER, search], tool_choice: { type: 'tool', name: 'web_search' } })),
+    ).toThrow(/^tool_choice\.name: tool_choice 'web_search' forces a server tool/);
+    expect(() => planOutput(request({ tools: [search, code], tool_choice: { type: 'any' } }))).toThrow(
+      /^tool_choice: tool_choice 'any' forces a server tool/,
+    );
+    // any picks among the tools the client runs; Anthropic's client tools (bash) are among them
+    const bash = { type: 'bash_20250124', name: 'bash' };
+    const targets = (extra: Partial<MessagesRequest>): string[] => {
+      const shape = shapeOf(extra);
+      return shape.kind === 'tool' ? shape.tools.map((target) => target.name) : [];
+    };
+    expect(targets({ tools: [search, WEATHER, code, bash], tool_choice: { type: 'any' } })).toEqual([
+      'get_weather',
+      'bash',
+    ]);
+    expect(targets({ tools: [WEATHER, bash], tool_choice: { type: 'tool', name: 'bash' } })).toEqual(['bash']);
+  });
 });
 
 describe('checkAnswer: a forced tool', () => {

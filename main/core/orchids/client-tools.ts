@@ -104,14 +104,24 @@ function anthropicDefined(type: string): Omit<ClientTool, 'name'> | undefined {
   return undefined;
 }
 
+/** A tool of a type Anthropic defines and has no schema for here, so neither the client nor Orchids can run it. */
+const typedWithoutSchema = (tool: ToolDefinition): tool is ToolDefinition & { type: string } =>
+  tool.type !== undefined && tool.type !== 'custom' && tool.type !== 'function' && !tool.input_schema;
+
+/**
+ * Server tools (web_search_20250305, code_execution_…, tool_search_…) run on Anthropic's side: the client cannot
+ * run them and the Orchids upstream does not, so they are never offered and may not be forced.
+ */
+export const isServerTool = (tool: ToolDefinition): boolean =>
+  typedWithoutSchema(tool) && anthropicDefined(tool.type) === undefined;
+
 function readClientTool(tool: ToolDefinition): ClientTool | undefined {
   if (tool.type === 'function' && tool.function && typeof tool.function.name === 'string') {
     const f = tool.function;
     return { name: f.name, description: f.description ?? '', schema: f.parameters };
   }
   if (typeof tool.name !== 'string' || tool.name.length === 0) return undefined;
-  if (tool.type !== undefined && tool.type !== 'custom' && tool.type !== 'function' && !tool.input_schema) {
-    // Server tools (web_search_20250305, code_execution_…) run on Anthropic's side: the client cannot run them.
+  if (typedWithoutSchema(tool)) {
     const known = anthropicDefined(tool.type);
     return known ? { name: tool.name, ...known } : undefined;
   }

@@ -7,7 +7,7 @@
 import { RequestValidationError } from '../validate-checks';
 import type { MessagesRequest, ToolDefinition } from '../types';
 import { compileSchema, SchemaError, type SchemaCheck } from './json-schema';
-import { namingFor } from '../../orchids/client-tools';
+import { isServerTool, namingFor } from '../../orchids/client-tools';
 
 type JsonObject = Record<string, unknown>;
 
@@ -36,6 +36,10 @@ export interface OutputPlan {
 
 const isObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const serverToolForced = (what: string): string =>
+  `tool_choice '${what}' forces a server tool, which runs on Anthropic's side: the Orchids upstream runs none, so ` +
+  "Orchids Tray leaves server tools out. Force a tool your client runs, or use tool_choice 'auto'.";
 
 function fail(path: string, message: string): never {
   throw new RequestValidationError(`${path}: ${message}`);
@@ -68,9 +72,15 @@ export function planOutput(request: MessagesRequest): OutputPlan | undefined {
       if (typeof name !== 'string' || name === '') fail('tool_choice.name', 'Field required');
       const tool = tools.find((candidate) => toolName(candidate) === name);
       if (!tool) fail('tool_choice.name', `Tool '${name}' is not among the request's tools`);
+      if (isServerTool(tool)) fail('tool_choice.name', serverToolForced(name));
       shape = { kind: 'tool', tools: [toolTarget(tool, tools.indexOf(tool), tools)], named: true, parallel };
     } else {
-      shape = { kind: 'tool', tools: tools.map(toolTarget).filter((t) => t.name !== ''), named: false, parallel };
+      // `any` may only pick a tool the client can run: a server tool's call would reach a client that cannot run it.
+      const runnable = tools
+        .map(toolTarget)
+        .filter((t, i) => t.name !== '' && !isServerTool(tools[i] as ToolDefinition));
+      if (runnable.length === 0) fail('tool_choice', serverToolForced('any'));
+      shape = { kind: 'tool', tools: runnable, named: false, parallel };
     }
   } else if (format !== undefined && format !== null) {
     const path = isObject(outputConfig) && outputConfig.format !== undefined ? 'output_config.format' : 'output_format';
