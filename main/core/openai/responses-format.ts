@@ -3,13 +3,16 @@
  * (`response.created`, `response.output_item.added`, `response.output_text.delta`,
  * `response.function_call_arguments.delta`, …, `response.completed`) with increasing `sequence_number`s. A run of
  * text blocks is one assistant message item (a content part per block); a thinking block is a reasoning item; a
- * tool_use block is a function_call item whose `call_id` is the tool_use id.
+ * tool_use block is a function_call item whose `call_id` is the tool_use id, or a custom_tool_call item when it calls
+ * a custom tool.
  */
 import type { MessagesResponse } from '../anthropic/types';
 import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import { openAIStatus, sendOpenAIError } from './errors';
+import { customInput } from './custom-input';
 import {
   callItem,
+  customCallItem,
   itemId,
   outcome,
   reasoningItem,
@@ -45,6 +48,8 @@ export class ResponsesFormat implements ApiFormat {
       }
       message_ = undefined;
       if (block.type === 'thinking') output.push(reasoningItem(itemId('rs'), block.thinking));
+      else if (this.options.kinds.get(block.name) === 'custom')
+        output.push(customCallItem(itemId('ctc'), block.id, block.name, customInput(block.input)));
       else output.push(callItem(itemId('fc'), block.id, block.name, JSON.stringify(block.input ?? {}), 'completed'));
     }
     return JSON.stringify(

@@ -73,3 +73,12 @@ export const callItem = (id: string, callId: string, name: string, args: string,
   arguments: args,
   status,
 });
+
+/** A call to a custom tool: its input is the free text itself. It has no `status`, as OpenAI's item has none. */
+export const customCallItem = (id: string, callId: string, name: string, input: string): Item => ({
+  type: 'custom_tool_call',
+  id,
+  call_id: openAICallId(callId),
+  name,
+  input,
+});

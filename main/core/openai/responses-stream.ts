@@ -2,8 +2,10 @@ import type { StopReason, Usage } from '../anthropic/types';
 import type { StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import { openAIErrorObject } from './errors';
+import { CustomInputDecoder } from './custom-input';
 import {
   callItem,
+  customCallItem,
   itemId,
   outcome,
   reasoningItem,
@@ -25,13 +27,15 @@ function failedCode(details: Record<string, unknown>): string {
 
 /** One output item being streamed, keyed by the content block that feeds it. */
 interface OpenBlock {
-  kind: 'text' | 'reasoning' | 'call';
+  kind: 'text' | 'reasoning' | 'call' | 'custom';
   outputIndex: number;
   itemId: string;
   contentIndex: number;
   text: string;
   name?: string;
   callId?: string;
+  /** A custom tool's input, decoded from the call's JSON as it streams. */
+  input?: CustomInputDecoder;
 }
 
 /** The Responses API's streamed events, built from the pipeline's Anthropic events. */
@@ -158,6 +162,22 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         })
       );
     }
+    if (block.type === 'tool_use' && this.options.kinds.get(block.name!) === 'custom') {
+      const id = itemId('ctc');
+      const item = customCallItem(id, block.id!, block.name!, '');
+      this.output.push(item);
+      this.blocks.set(index, {
+        kind: 'custom',
+        outputIndex,
+        itemId: id,
+        contentIndex: 0,
+        text: '',
+        name: block.name,
+        callId: block.id,
+        input: new CustomInputDecoder(),
+      });
+      return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
+    }
     if (block.type === 'tool_use') {
       const id = itemId('fc');
       const item = callItem(id, block.id!, block.name!, '', 'in_progress');
@@ -197,6 +217,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       open.text += delta.partial_json;
       return this.event('response.function_call_arguments.delta', { ...where, delta: delta.partial_json });
     }
+    if (delta.type === 'input_json_delta' && open.kind === 'custom') {
+      return this.customDelta(open, open.input!.push(delta.partial_json!));
+    }
     return '';
   }
 
@@ -230,12 +253,32 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.output_item.done', { output_index: open.outputIndex, item })
       );
     }
+    if (open.kind === 'custom') {
+      const { whole, tail } = open.input!.finish();
+      const item = customCallItem(open.itemId, open.callId!, open.name!, whole);
+      this.output[open.outputIndex] = item;
+      return (
+        this.customDelta(open, tail) +
+        this.event('response.custom_tool_call_input.done', { ...where, input: whole }) +
+        this.event('response.output_item.done', { output_index: open.outputIndex, item })
+      );
+    }
     const item = callItem(open.itemId, open.callId!, open.name!, open.text, 'completed');
     this.output[open.outputIndex] = item;
     return (
       this.event('response.function_call_arguments.done', { ...where, name: open.name, arguments: open.text }) +
       this.event('response.output_item.done', { output_index: open.outputIndex, item })
     );
+  }
+
+  /** A piece of a custom tool's input, as decoded so far or as the tail the decoder could not stream. */
+  private customDelta(open: OpenBlock, decoded: string): string {
+    if (decoded === '') return '';
+    return this.event('response.custom_tool_call_input.delta', {
+      item_id: open.itemId,
+      output_index: open.outputIndex,
+      delta: decoded,
+    });
   }
 
   /** Ends the assistant message item, if one is open: another kind of item follows, or the answer is over. */
