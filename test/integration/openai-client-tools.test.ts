@@ -283,3 +283,154 @@ describe('client-run tool types OpenAI accepts, and hosted ones it would run', (
     expect(badSyntax).toMatchObject({ status: 400, param: 'tools[0].format.syntax', code: 'invalid_value' });
   });
 });
+
+const SHELL_INPUT = { commands: ['ls -la', 'cat "src/a.ts"'], timeout_ms: 5000 };
+const PATCH_INPUT = {
+  type: 'update_file' as const,
+  path: 'src/a.ts',
+  diff: '@@\n-const a = "old";\n+const a = "new";\n',
+};
+const LOCAL_INPUT = { command: ['bash', '-lc', 'ls'], working_directory: '/work' };
+
+/** One answer calling each typed tool, in turn: the simulated model calls them by the names the proxy offered. */
+const typedCalls = (n: number) =>
+  sse([
+    ...toolCall({ id: `toolu_sim_shell_${n}`, name: 'shell', input: SHELL_INPUT, chunks: 3 }),
+    ...toolCall({ id: `toolu_sim_apply_${n}`, name: 'apply_patch', input: PATCH_INPUT, chunks: 3 }),
+    ...toolCall({ id: `toolu_sim_local_${n}`, name: 'local_shell', input: LOCAL_INPUT }),
+    ...finish('tool-calls'),
+  ]);
+
+const TYPED: OpenAI.Responses.Tool[] = [{ type: 'shell' }, { type: 'apply_patch' }, { type: 'local_shell' }];
+
+describe.each(PINNED_MODES)('the typed client tools of the Responses API ($name)', (mode: ProtocolMode) => {
+  const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
+
+  it('calls come back as shell_call, apply_patch_call and local_shell_call items, streamed and not', async () => {
+    stack = await start();
+    const expected = [
+      {
+        type: 'shell_call',
+        action: { commands: SHELL_INPUT.commands, timeout_ms: 5000, max_output_length: null },
+        status: 'completed',
+      },
+      { type: 'apply_patch_call', operation: PATCH_INPUT, status: 'completed' },
+      {
+        type: 'local_shell_call',
+        action: {
+          type: 'exec',
+          command: LOCAL_INPUT.command,
+          env: {},
+          timeout_ms: null,
+          user: null,
+          working_directory: '/work',
+        },
+        status: 'completed',
+      },
+    ];
+    stack.sim.enqueue(typedCalls(1));
+    const whole = await openai().responses.create({ model: 'claude-sonnet-4-6', input: 'Fix a.ts', tools: TYPED });
+    expect(whole.output).toEqual(expected.map((item) => expect.objectContaining(item)));
+    for (const item of whole.output as Array<{ id: string; call_id: string }>) {
+      expect(item.id).toMatch(/^(sh|apc|lsh)_/);
+      expect(item.call_id).toMatch(/^call_[A-Za-z0-9_-]+$/);
+    }
+    // Upstream, each is a tool named after its type whose schema is its call's shape.
+    if (mode.expect === 'sse-a') {
+      const offered = JSON.stringify(stack.sim.requests.at(-1)!.body);
+      for (const name of ['"shell"', '"apply_patch"', '"local_shell"', '"commands"', '"diff"', '"working_directory"'])
+        expect(offered).toContain(name);
+    }
+
+    stack.sim.enqueue(typedCalls(2));
+    const stream = openai().responses.stream({ model: 'claude-sonnet-4-6', input: 'Fix a.ts', tools: TYPED });
+    const added: string[] = [];
+    stream.on('response.output_item.added', (event) => added.push(event.item.type));
+    const streamed = await stream.finalResponse();
+    expect(streamed.output).toEqual(expected.map((item) => expect.objectContaining(item)));
+    expect(added).toEqual(['shell_call', 'apply_patch_call', 'local_shell_call']);
+  });
+
+  it('replayed calls and their outputs reach the upstream as tool uses and results', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('All done.')));
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      tools: TYPED,
+      input: [
+        { role: 'user', content: 'Fix a.ts' },
+        { type: 'shell_call', call_id: 'call_sh_1', action: { commands: ['ls'], timeout_ms: null } },
+        {
+          type: 'shell_call_output',
+          call_id: 'call_sh_1',
+          output: [{ stdout: 'a.ts', stderr: '', outcome: { type: 'exit', exit_code: 0 } }],
+        },
+        { type: 'apply_patch_call', call_id: 'call_ap_1', status: 'completed', operation: PATCH_INPUT },
+        { type: 'apply_patch_call_output', call_id: 'call_ap_1', status: 'failed', output: 'hunk 1 did not apply' },
+        {
+          type: 'local_shell_call',
+          id: 'lsh_1',
+          call_id: 'call_ls_1',
+          status: 'completed',
+          action: { type: 'exec', command: ['pwd'], env: {} },
+        },
+        { type: 'local_shell_call_output', id: 'call_ls_1', output: '/work' },
+      ],
+    });
+    expect(response.output_text).toBe('All done.');
+    const upstream = stack.sim.requests.at(-1)!;
+    expect(sentToolPair(upstream, 'call_sh_1', 'shell', 'exit code 0')).toBe(true);
+    expect(sentToolPair(upstream, 'call_ap_1', 'apply_patch', 'hunk 1 did not apply')).toBe(true);
+    expect(sentToolPair(upstream, 'call_ls_1', 'local_shell', '/work')).toBe(true);
+    // Generation A writes the call's input as JSON in its prompt, so the diff is looked for without its quotes.
+    expect(upstreamText(upstream)).toContain('+const a = ');
+  });
+
+  it('tool_choice shell forces the shell tool', async () => {
+    stack = await start();
+    stack.sim.enqueue(sse(reply('I will not run anything.')));
+    stack.sim.enqueue(sse(reply(JSON.stringify({ commands: ['npm test'] }))));
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      input: 'Run the tests',
+      tools: TYPED,
+      tool_choice: { type: 'shell' },
+    });
+    expect(response.output).toEqual([
+      expect.objectContaining({ type: 'shell_call', action: expect.objectContaining({ commands: ['npm test'] }) }),
+    ]);
+    expect(answered(stack.sim.requests)).toHaveLength(2);
+  });
+});
+
+describe('typed client tools OpenAI would run itself, or that the API lacks', () => {
+  it('a shell in an OpenAI container, typed tools on Chat Completions, an undeclared forced tool: a 400', async () => {
+    stack = await startStack();
+    const container = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'ls',
+        tools: [{ type: 'shell', environment: { type: 'container_auto' } }],
+      }),
+    );
+    expect(container).toMatchObject({ status: 400, param: 'tools[0].environment.type' });
+    const chat = await refusal(
+      openai().chat.completions.create({
+        model: 'claude-sonnet-4-6',
+        messages: [{ role: 'user', content: 'ls' }],
+        tools: [{ type: 'shell' } as unknown as OpenAI.Chat.ChatCompletionTool],
+      }),
+    );
+    expect(chat).toMatchObject({ status: 400, param: 'tools[0].type', code: 'unsupported_parameter' });
+    const undeclared = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'patch it',
+        tools: [{ type: 'shell' }],
+        tool_choice: { type: 'apply_patch' },
+      }),
+    );
+    expect(undeclared).toMatchObject({ status: 400, param: 'tool_choice' });
+    expect(stack.sim.requests).toHaveLength(0);
+  });
+});

@@ -4,6 +4,7 @@ import type { StopReason, Usage } from '../anthropic/types';
 import { randomBase62 } from '../util/ids';
 import type { ResponsesOptions } from './responses-request';
 import { openAICallId } from './tool-params';
+import { TYPED_ITEM_PREFIX, typedCallItem, type TypedTool } from './typed-tools';
 
 export type Item = Record<string, unknown>;
 
@@ -82,3 +83,7 @@ export const customCallItem = (id: string, callId: string, name: string, input: 
   name,
   input,
 });
+
+/** A call to a typed client tool (`shell_call`, `apply_patch_call`, `local_shell_call`), from the call's input. */
+export const typedItem = (type: TypedTool, callId: string, input: unknown, status: string, id?: string): Item =>
+  typedCallItem(type, id ?? itemId(TYPED_ITEM_PREFIX[type]), openAICallId(callId), input, status);

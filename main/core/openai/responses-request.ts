@@ -8,6 +8,7 @@
  */
 import type { MessagesRequest } from '../anthropic/types';
 import { Conversation } from './conversation';
+import { typedReplay } from './typed-tools';
 import { OpenAIRequestError } from './errors';
 import {
   invalidType,
@@ -48,7 +49,7 @@ export interface ResponsesOptions {
   model: string;
   /** Request parameters a response object repeats back (instructions, tools, text format, ...). */
   echo: Record<string, unknown>;
-  /** Each declared tool's kind: a call to a custom tool comes back as a `custom_tool_call` item. */
+  /** Each declared tool's kind: a call to a custom or typed tool comes back as that tool's call item. */
   kinds: ToolKinds;
 }
 
@@ -189,6 +190,16 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         },
       ]);
       return;
+    case 'shell_call':
+    case 'shell_call_output':
+    case 'apply_patch_call':
+    case 'apply_patch_call_output':
+    case 'local_shell_call':
+    case 'local_shell_call_output': {
+      const { role, block } = typedReplay(item, param)!;
+      conversation.add(role, [block]);
+      return;
+    }
     case 'reasoning':
       // Reasoning is the upstream's own, and an encrypted one means nothing to it: the conversation goes on without.
       return;
@@ -200,7 +211,7 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
       return unsupported(
         `${param}.type`,
         `'${typeof type === 'string' ? type : JSON.stringify(type)}' items belong to hosted tools the Orchids ` +
-          'upstream does not run; only messages, function and custom tool calls and their outputs are read.',
+          'upstream does not run; only messages and the calls of tools the client runs, with their outputs, are read.',
       );
   }
 }

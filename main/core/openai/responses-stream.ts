@@ -6,6 +6,7 @@ import { CustomInputDecoder } from './custom-input';
 import {
   callItem,
   customCallItem,
+  typedItem,
   itemId,
   outcome,
   reasoningItem,
@@ -16,6 +17,8 @@ import {
   type Item,
 } from './responses-items';
 import type { ResponsesOptions } from './responses-request';
+import { parseArguments } from './tool-params';
+import { isTypedTool, TYPED_ITEM_PREFIX, type TypedTool } from './typed-tools';
 
 /**
  * A failed response's `error.code` is one of a closed set in OpenAI's ResponseError (clients switch on it), which has
@@ -27,7 +30,7 @@ function failedCode(details: Record<string, unknown>): string {
 
 /** One output item being streamed, keyed by the content block that feeds it. */
 interface OpenBlock {
-  kind: 'text' | 'reasoning' | 'call' | 'custom';
+  kind: 'text' | 'reasoning' | 'call' | 'custom' | TypedTool;
   outputIndex: number;
   itemId: string;
   contentIndex: number;
@@ -95,7 +98,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const failed = this.response({
       status: 'failed',
       error: { code: failedCode(details), message: error.message },
-      output: this.output,
+      // A typed call's place is held by an empty item until its input is whole: a failure leaves it out.
+      output: this.output.filter((item) => item.type !== undefined),
     });
     return (
       this.event('response.failed', { response: failed }) +
@@ -178,6 +182,14 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       });
       return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
     }
+    const typed = block.type === 'tool_use' ? this.options.kinds.get(block.name!) : undefined;
+    if (typed && isTypedTool(typed)) {
+      // These items have no delta events and their action is their whole input: they go out whole when it is.
+      const id = itemId(TYPED_ITEM_PREFIX[typed]);
+      this.output.push({});
+      this.blocks.set(index, { kind: typed, outputIndex, itemId: id, contentIndex: 0, text: '', callId: block.id });
+      return frames;
+    }
     if (block.type === 'tool_use') {
       const id = itemId('fc');
       const item = callItem(id, block.id!, block.name!, '', 'in_progress');
@@ -212,6 +224,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (delta.type === 'thinking_delta' && open.kind === 'reasoning') {
       open.text += delta.thinking;
       return this.event('response.reasoning_text.delta', { ...where, content_index: 0, delta: delta.thinking });
+    }
+    if (delta.type === 'input_json_delta' && isTypedTool(open.kind)) {
+      open.text += delta.partial_json;
+      return '';
     }
     if (delta.type === 'input_json_delta' && open.kind === 'call') {
       open.text += delta.partial_json;
@@ -251,6 +267,17 @@ export class ResponsesStreamEncoder implements StreamEncoder {
           part: { type: 'reasoning_text', text: open.text },
         }) +
         this.event('response.output_item.done', { output_index: open.outputIndex, item })
+      );
+    }
+    if (isTypedTool(open.kind)) {
+      const input = parseArguments(open.text);
+      const item = typedItem(open.kind, open.callId!, input, 'completed', open.itemId);
+      this.output[open.outputIndex] = item;
+      return (
+        this.event('response.output_item.added', {
+          output_index: open.outputIndex,
+          item: typedItem(open.kind, open.callId!, input, 'in_progress', open.itemId),
+        }) + this.event('response.output_item.done', { output_index: open.outputIndex, item })
       );
     }
     if (open.kind === 'custom') {

@@ -6,6 +6,7 @@ import { compileSchema, SchemaError } from '../anthropic/structured/json-schema'
 import type { ToolDefinition } from '../anthropic/types';
 import { digest24 } from '../util/ids';
 import { OpenAIRequestError } from './errors';
+import { isTypedTool, TYPED_TOOLS, typedTool, type TypedTool } from './typed-tools';
 import {
   invalidType,
   invalidValue,
@@ -36,9 +37,10 @@ function functionTool(name: string, description: unknown, parameters: unknown, p
 
 /**
  * The kind of tool a client declared under a name, which decides how a call to it is written back: a function
- * call, or a custom (freeform) tool call whose input is one string.
+ * call, a custom (freeform) tool call whose input is one string, or one of Responses' typed client tools' calls
+ * (declared by type alone: the type is the name).
  */
-export type ToolKind = 'function' | 'custom';
+export type ToolKind = 'function' | 'custom' | TypedTool;
 export type ToolKinds = ReadonlyMap<string, ToolKind>;
 
 /** The tools offered upstream, and each declared name's kind. */
@@ -47,15 +49,24 @@ export interface DeclaredTools {
   kinds: ToolKinds;
 }
 
-const CLIENT_RUN = ['function', 'custom'] as const;
-
-/** OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. */
-function onlyClientRun(type: unknown, param: string, verb: 'offered' | 'allowed'): asserts type is ToolKind {
-  if ((CLIENT_RUN as readonly unknown[]).includes(type)) return;
+/**
+ * OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. Chat
+ * Completions (`nested`) has no typed client tools.
+ */
+function onlyClientRun(
+  type: unknown,
+  param: string,
+  verb: 'offered' | 'allowed',
+  nested: boolean,
+): asserts type is ToolKind {
+  if (type === 'function' || type === 'custom' || (!nested && isTypedTool(type))) return;
+  const runs = nested
+    ? "'function' and 'custom'"
+    : "'function', 'custom', " + TYPED_TOOLS.map((t) => `'${t}'`).join(', ');
   unsupported(
     param,
     `'${String(type)}' tools cannot be ${verb}: the Orchids upstream runs no hosted tools, ` +
-      "so only tools the client runs ('function' and 'custom') are supported.",
+      `so only tools the client runs (${runs}) are supported.`,
   );
 }
 
@@ -124,25 +135,33 @@ export function readTools(value: unknown, nested: boolean): DeclaredTools {
     const param = `tools[${i}]`;
     if (!isObject(tool)) invalidType(param, 'an object', tool);
     const kind = tool.type;
-    onlyClientRun(kind, `${param}.type`, 'offered');
+    onlyClientRun(kind, `${param}.type`, 'offered', nested);
+    if (isTypedTool(kind)) {
+      declare(kinds, kind, kind, `${param}.type`);
+      return typedTool(kind, tool, param);
+    }
     const spec = nested ? optionalObject(tool, kind, `${param}.${kind}`) : tool;
     if (!spec) throw new OpenAIRequestError(`Missing required parameter: '${param}.${kind}'.`, `${param}.${kind}`);
     const where = nested ? `${param}.${kind}` : param;
     const name = requireName(spec, 'name', `${where}.name`);
-    const known = kinds.get(name);
-    if (known !== undefined && known !== kind) {
-      throw new OpenAIRequestError(
-        `Invalid '${where}.name': '${name}' is already the name of a ${known} tool.`,
-        `${where}.name`,
-        'invalid_value',
-      );
-    }
-    kinds.set(name, kind);
+    declare(kinds, name, kind, `${where}.name`);
     return kind === 'custom'
       ? customTool(name, spec.description, spec.format, where, nested)
       : functionTool(name, spec.description, spec.parameters, where);
   });
   return { tools, kinds };
+}
+
+function declare(kinds: Map<string, ToolKind>, name: string, kind: ToolKind, param: string): void {
+  const known = kinds.get(name);
+  if (known !== undefined && known !== kind) {
+    throw new OpenAIRequestError(
+      `Invalid '${param}': '${name}' is already the name of a ${known} tool.`,
+      param,
+      'invalid_value',
+    );
+  }
+  kinds.set(name, kind);
 }
 
 /** The tools offered upstream and the Messages API's tool_choice, from OpenAI's `tools` and `tool_choice`. */
@@ -175,8 +194,15 @@ export function readToolChoice(body: Json, declared: DeclaredTools, nested: bool
   if (!isObject(choice)) invalidType('tool_choice', 'a string or an object', choice);
   if (choice.type === 'allowed_tools') return allowedTools(choice, declared, nested, serial);
   const kind = choice.type;
+  if (!nested && (kind === 'shell' || kind === 'apply_patch')) {
+    if (kinds.get(kind) !== kind) {
+      throw new OpenAIRequestError(`Tool choice '${kind}' not found in 'tools' parameter.`, 'tool_choice');
+    }
+    return { tools, toolChoice: { type: 'tool', name: kind, ...serial } };
+  }
   if (kind !== 'function' && kind !== 'custom') {
-    unsupported('tool_choice.type', `'${String(kind)}': only 'function' and 'custom' tools can be forced here.`);
+    const forced = nested ? "'function' and 'custom'" : "'function', 'custom', 'shell' and 'apply_patch'";
+    unsupported('tool_choice.type', `'${String(kind)}': only ${forced} tools can be forced here.`);
   }
   const name = nested ? (isObject(choice[kind]) ? choice[kind].name : missing(`tool_choice.${kind}`)) : choice.name;
   const namePath = nested ? `tool_choice.${kind}.name` : 'tool_choice.name';
@@ -236,9 +262,11 @@ function allowedTools(choice: Json, declared: DeclaredTools, nested: boolean, se
     const where = `${base}.tools[${i}]`;
     if (!isObject(entry)) invalidType(where, 'an object', entry);
     const kind = entry.type;
-    onlyClientRun(kind, `${where}.type`, 'allowed');
+    onlyClientRun(kind, `${where}.type`, 'allowed', nested);
     const spec = nested ? (optionalObject(entry, kind, `${where}.${kind}`) ?? missing(`${where}.${kind}`)) : entry;
-    const name = requireString(spec, 'name', nested ? `${where}.${kind}.name` : `${where}.name`);
+    const name = isTypedTool(kind)
+      ? kind
+      : requireString(spec, 'name', nested ? `${where}.${kind}.name` : `${where}.name`);
     // OpenAI's own words for a choice naming a tool the request does not declare.
     if (kinds.get(name) !== kind) {
       throw new OpenAIRequestError(`Tool choice '${name}' not found in 'tools' parameter.`, 'tool_choice');
