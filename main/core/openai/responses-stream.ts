@@ -83,8 +83,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'message_stop': {
         const state = outcome(this.stopReason);
         const type = state.status === 'completed' ? 'response.completed' : 'response.incomplete';
+        const output = this.finishedOutput();
         return this.event(type, {
-          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage, this.output) }),
+          response: this.response({ ...state, output, usage: responsesUsage(this.usage, output) }),
         });
       }
       default:
@@ -98,8 +99,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const failed = this.response({
       status: 'failed',
       error: { code: failedCode(details), message: error.message },
-      // A typed call's place is held by an empty item until its input is whole: a failure leaves it out.
-      output: this.output.filter((item) => item.type !== undefined),
+      output: this.finishedOutput(),
     });
     return (
       this.event('response.failed', { response: failed }) +
@@ -296,6 +296,11 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       this.event('response.function_call_arguments.done', { ...where, name: open.name, arguments: open.text }) +
       this.event('response.output_item.done', { output_index: open.outputIndex, item })
     );
+  }
+
+  /** A typed call's place is held by an empty item until its input is whole: one never finished is left out. */
+  private finishedOutput(): Item[] {
+    return this.output.filter((item) => item.type !== undefined);
   }
 
   /** A piece of a custom tool's input, as decoded so far or as the tail the decoder could not stream. */
