@@ -59,7 +59,7 @@ const dataLines = (wire: string): string[] =>
     .map((frame) => /^data: (.*)$/m.exec(frame)![1]!);
 
 const chat = (options: Partial<ChatOptions> = {}) =>
-  new ChatFormat({ model: 'my-model', includeUsage: false, legacyFunctions: false, ...options });
+  new ChatFormat({ model: 'my-model', includeUsage: false, legacyFunctions: false, kinds: new Map(), ...options });
 
 describe('Chat Completions', () => {
   it('streams a role chunk, content, one tool_calls entry per call by index, a finish chunk and [DONE]', () => {
@@ -176,7 +176,11 @@ describe('Chat Completions', () => {
 });
 
 const responses = () =>
-  new ResponsesFormat({ model: 'my-model', echo: { instructions: 'Be brief.', store: false, tools: [] } });
+  new ResponsesFormat({
+    model: 'my-model',
+    echo: { instructions: 'Be brief.', store: false, tools: [] },
+    kinds: new Map(),
+  });
 
 function events(wire: string): Array<{ event: string; data: any }> {
   return wire

@@ -138,7 +138,12 @@ describe('Chat Completions → Messages API', () => {
       stream: true,
       temperature: 0.2,
     });
-    expect(options).toEqual({ model: 'claude-sonnet-4-6', includeUsage: true, legacyFunctions: false });
+    expect(options).toEqual({
+      model: 'claude-sonnet-4-6',
+      includeUsage: true,
+      legacyFunctions: false,
+      kinds: new Map([['f', 'function']]),
+    });
     expect(chat({ messages: [{ role: 'user', content: 'hi' }], reasoning_effort: 'minimal' }).request.thinking).toEqual(
       {
         type: 'disabled',
@@ -168,9 +173,9 @@ describe('Chat Completions → Messages API', () => {
       chat({
         messages: [{ role: 'user', content: 'hi' }],
         tools,
-        tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'custom', name: 'x' }] } },
+        tool_choice: { type: 'allowed_tools', allowed_tools: { mode: 'auto', tools: [{ type: 'web_search' }] } },
       }),
-    ).toThrow(/only 'function' tools/);
+    ).toThrow(/runs no hosted tools/);
   });
 
   it('every effort the openai SDK declares is a budget, each a step above the one before', () => {

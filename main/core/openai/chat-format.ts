@@ -8,6 +8,7 @@ import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import type { ChatOptions } from './chat-request';
 import { openAIErrorObject, openAIStatus, sendOpenAIError } from './errors';
+import { CustomInputDecoder, customInput } from './custom-input';
 import { openAICallId } from './tool-params';
 
 const FINISH_REASONS: Record<StopReason, string> = {
@@ -40,6 +41,13 @@ function chatUsage(usage: Usage, reasoningTokens: number): Record<string, unknow
   };
 }
 
+interface FunctionCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+type ToolCall = FunctionCall | { id: string; type: 'custom'; custom: { name: string; input: string } };
+
 /** `msg_…` → `chatcmpl-…`: one id per answer, derived so the debug record's two forms are easy to match. */
 const completionId = (messageId: string): string => `chatcmpl-${messageId.replace(/^msg_/, '')}`;
 const unixSeconds = (): number => Math.floor(Date.now() / 1000);
@@ -56,10 +64,16 @@ export class ChatFormat implements ApiFormat {
   renderMessage(message: MessagesResponse): string {
     let text = '';
     let reasoning = '';
-    const calls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
+    const calls: ToolCall[] = [];
     for (const block of message.content) {
       if (block.type === 'text') text += block.text;
       else if (block.type === 'thinking') reasoning += block.thinking;
+      else if (this.options.kinds.get(block.name) === 'custom')
+        calls.push({
+          id: openAICallId(block.id),
+          type: 'custom',
+          custom: { name: block.name, input: customInput(block.input) },
+        });
       else
         calls.push({
           id: openAICallId(block.id),
@@ -73,7 +87,8 @@ export class ChatFormat implements ApiFormat {
     };
     if (reasoning) reply.reasoning_content = reasoning;
     if (calls.length > 0) {
-      if (this.options.legacyFunctions) reply.function_call = calls[0]!.function;
+      // Legacy `functions` requests declare functions only, so their one call is a function call.
+      if (this.options.legacyFunctions) reply.function_call = (calls[0] as FunctionCall).function;
       else reply.tool_calls = calls;
     }
     reply.refusal = null;
@@ -110,6 +125,8 @@ class ChatStreamEncoder implements StreamEncoder {
   private inputTokens = 0;
   /** Content block index → the tool call's index in `tool_calls`. */
   private readonly toolIndex = new Map<number, number>();
+  /** Content block index → the input decoder of a call to a custom tool. */
+  private readonly customInputs = new Map<number, CustomInputDecoder>();
   private usage: Usage | undefined;
   private reasoningTokens = 0;
 
@@ -123,6 +140,8 @@ class ChatStreamEncoder implements StreamEncoder {
         return this.blockStart(payload.index as number, payload.content_block as Record<string, string>);
       case 'content_block_delta':
         return this.delta(payload.index as number, payload.delta as Record<string, string>);
+      case 'content_block_stop':
+        return this.blockStop(payload.index as number);
       case 'message_delta': {
         const delta = payload.delta as { stop_reason: StopReason | null };
         this.usage = { input_tokens: this.inputTokens, ...(payload.usage as Partial<Usage>) } as Usage;
@@ -143,6 +162,7 @@ class ChatStreamEncoder implements StreamEncoder {
 
   resetAttempt(): void {
     this.toolIndex.clear();
+    this.customInputs.clear();
     this.reasoningTokens = 0;
   }
 
@@ -160,6 +180,14 @@ class ChatStreamEncoder implements StreamEncoder {
     const position = this.toolIndex.size;
     this.toolIndex.set(index, position);
     if (this.options.legacyFunctions) return this.chunk({ function_call: { name: block.name, arguments: '' } });
+    if (this.options.kinds.get(block.name!) === 'custom') {
+      this.customInputs.set(index, new CustomInputDecoder());
+      return this.chunk({
+        tool_calls: [
+          { index: position, id: openAICallId(block.id!), type: 'custom', custom: { name: block.name, input: '' } },
+        ],
+      });
+    }
     return this.chunk({
       tool_calls: [
         {
@@ -182,6 +210,8 @@ class ChatStreamEncoder implements StreamEncoder {
       case 'input_json_delta': {
         const position = this.toolIndex.get(index);
         if (position === undefined) return '';
+        const custom = this.customInputs.get(index);
+        if (custom) return this.customChunk(position, custom.push(delta.partial_json!));
         const args = { arguments: delta.partial_json };
         return this.chunk(
           this.options.legacyFunctions
@@ -192,6 +222,23 @@ class ChatStreamEncoder implements StreamEncoder {
       default:
         return '';
     }
+  }
+
+  /** A custom tool's input is decoded as it streams; what the decoder could not stream goes out at the end. */
+  private blockStop(index: number): string {
+    const custom = this.customInputs.get(index);
+    if (!custom) return '';
+    this.customInputs.delete(index);
+    return this.customChunk(this.toolIndex.get(index)!, custom.finish().tail);
+  }
+
+  /**
+   * DECISION: the SDK's chunk type has no custom form for a streamed tool call (its `type` is only `function`), so a
+   * streamed custom call takes the shape of the finished one: `type: "custom"` and `custom: {name, input}` first,
+   * then `custom: {input}` pieces to append, as `function.arguments` pieces are appended.
+   */
+  private customChunk(position: number, input: string): string {
+    return input === '' ? '' : this.chunk({ tool_calls: [{ index: position, custom: { input } }] });
   }
 
   private chunk(delta: Record<string, unknown>): string {

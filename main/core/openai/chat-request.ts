@@ -32,7 +32,15 @@ import {
   thinkingFor,
   type Block,
 } from './shared';
-import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools } from './tool-params';
+import {
+  checkForcedToolSchemas,
+  CUSTOM_INPUT,
+  parseArguments,
+  readToolChoice,
+  readTools,
+  type DeclaredTools,
+  type ToolKinds,
+} from './tool-params';
 
 export interface ChatOptions {
   /** The model as the client named it: the answer echoes it. */
@@ -41,6 +49,8 @@ export interface ChatOptions {
   includeUsage: boolean;
   /** The client declared `functions`, not `tools`: calls come back as the legacy `function_call`. */
   legacyFunctions: boolean;
+  /** Each declared tool's kind: a call to a custom tool comes back as a `custom` tool call. */
+  kinds: ToolKinds;
 }
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
@@ -56,9 +66,9 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
     throw new OpenAIRequestError("Use either 'tools' or the deprecated 'functions', not both.", 'functions');
   }
   const declared = legacyFunctions ? readLegacyFunctions(body.functions) : readTools(body.tools, true);
-  if (!legacyFunctions && declared === undefined) onlyWithTools(body);
+  if (!legacyFunctions && declared.tools === undefined) onlyWithTools(body);
   const { tools, toolChoice } = legacyFunctions
-    ? { tools: declared, toolChoice: legacyToolChoice(body.function_call, declared) }
+    ? { tools: declared.tools, toolChoice: legacyToolChoice(body.function_call, declared.tools) }
     : readToolChoice(body, declared, true);
   checkForcedToolSchemas(toolChoice, tools);
 
@@ -109,6 +119,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
       model,
       includeUsage: streamOptions?.include_usage === true,
       legacyFunctions,
+      kinds: declared.kinds,
     },
   };
 }
@@ -157,12 +168,12 @@ function readStop(value: unknown): string[] | undefined {
   return value.length > 0 ? (value as string[]) : undefined;
 }
 
-function readLegacyFunctions(value: unknown): ToolDefinition[] {
+function readLegacyFunctions(value: unknown): DeclaredTools {
   if (!Array.isArray(value)) invalidType('functions', 'an array', value);
   return readTools(
     value.map((fn: unknown) => ({ type: 'function', function: fn })),
     true,
-  )!;
+  );
 }
 
 /** The legacy `function_call` parameter; legacy answers hold one call, so parallel calls are off. */
@@ -249,10 +260,18 @@ function assistantContent(message: Json, param: string, legacyIds: LegacyCallIds
     toolCalls.forEach((call, i) => {
       const where = `${param}.tool_calls[${i}]`;
       if (!isObject(call)) invalidType(where, 'an object', call);
+      const id = requireString(call, 'id', `${where}.id`);
+      if (call.type === 'custom') {
+        const custom = isObject(call.custom) ? call.custom : missing(`${where}.custom`);
+        const name = requireString(custom, 'name', `${where}.custom.name`);
+        const input = requireString(custom, 'input', `${where}.custom.input`);
+        blocks.push({ type: 'tool_use', id, name, input: { [CUSTOM_INPUT]: input } });
+        return;
+      }
       const fn = isObject(call.function) ? call.function : missing(`${where}.function`);
       blocks.push({
         type: 'tool_use',
-        id: requireString(call, 'id', `${where}.id`),
+        id,
         name: requireString(fn, 'name', `${where}.function.name`),
         input: parseArguments(fn.arguments),
       });

@@ -3,13 +3,17 @@
  * (`response.created`, `response.output_item.added`, `response.output_text.delta`,
  * `response.function_call_arguments.delta`, …, `response.completed`) with increasing `sequence_number`s. A run of
  * text blocks is one assistant message item (a content part per block); a thinking block is a reasoning item; a
- * tool_use block is a function_call item whose `call_id` is the tool_use id.
+ * tool_use block is a function_call item whose `call_id` is the tool_use id, or the call item of the custom or typed
+ * client tool it calls (custom_tool_call, shell_call, apply_patch_call, local_shell_call).
  */
 import type { MessagesResponse } from '../anthropic/types';
 import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import { openAIStatus, sendOpenAIError } from './errors';
+import { customInput } from './custom-input';
 import {
   callItem,
+  customCallItem,
+  typedItem,
   itemId,
   outcome,
   reasoningItem,
@@ -21,6 +25,7 @@ import {
 } from './responses-items';
 import type { ResponsesOptions } from './responses-request';
 import { ResponsesStreamEncoder } from './responses-stream';
+import { isTypedTool } from './typed-tools';
 
 export class ResponsesFormat implements ApiFormat {
   readonly api = 'openai-responses' as const;
@@ -45,7 +50,13 @@ export class ResponsesFormat implements ApiFormat {
       }
       message_ = undefined;
       if (block.type === 'thinking') output.push(reasoningItem(itemId('rs'), block.thinking));
-      else output.push(callItem(itemId('fc'), block.id, block.name, JSON.stringify(block.input ?? {}), 'completed'));
+      else {
+        const kind = this.options.kinds.get(block.name);
+        if (kind === 'custom')
+          output.push(customCallItem(itemId('ctc'), block.id, block.name, customInput(block.input)));
+        else if (kind && isTypedTool(kind)) output.push(typedItem(kind, block.id, block.input, 'completed'));
+        else output.push(callItem(itemId('fc'), block.id, block.name, JSON.stringify(block.input ?? {}), 'completed'));
+      }
     }
     return JSON.stringify(
       responseObject(this.options, responseId(message.id), Math.floor(Date.now() / 1000), {

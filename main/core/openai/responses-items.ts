@@ -4,6 +4,7 @@ import type { StopReason, Usage } from '../anthropic/types';
 import { randomBase62 } from '../util/ids';
 import type { ResponsesOptions } from './responses-request';
 import { openAICallId } from './tool-params';
+import { TYPED_ITEM_PREFIX, typedCallItem, type TypedTool } from './typed-tools';
 
 export type Item = Record<string, unknown>;
 
@@ -73,3 +74,16 @@ export const callItem = (id: string, callId: string, name: string, args: string,
   arguments: args,
   status,
 });
+
+/** A call to a custom tool: its input is the free text itself. It has no `status`, as OpenAI's item has none. */
+export const customCallItem = (id: string, callId: string, name: string, input: string): Item => ({
+  type: 'custom_tool_call',
+  id,
+  call_id: openAICallId(callId),
+  name,
+  input,
+});
+
+/** A call to a typed client tool (`shell_call`, `apply_patch_call`, `local_shell_call`), from the call's input. */
+export const typedItem = (type: TypedTool, callId: string, input: unknown, status: string, id?: string): Item =>
+  typedCallItem(type, id ?? itemId(TYPED_ITEM_PREFIX[type]), openAICallId(callId), input, status);

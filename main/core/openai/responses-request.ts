@@ -8,6 +8,7 @@
  */
 import type { MessagesRequest } from '../anthropic/types';
 import { Conversation } from './conversation';
+import { typedReplay } from './typed-tools';
 import { OpenAIRequestError } from './errors';
 import {
   invalidType,
@@ -35,12 +36,21 @@ import {
   thinkingFor,
   type Block,
 } from './shared';
-import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools } from './tool-params';
+import {
+  checkForcedToolSchemas,
+  CUSTOM_INPUT,
+  parseArguments,
+  readToolChoice,
+  readTools,
+  type ToolKinds,
+} from './tool-params';
 
 export interface ResponsesOptions {
   model: string;
   /** Request parameters a response object repeats back (instructions, tools, text format, ...). */
   echo: Record<string, unknown>;
+  /** Each declared tool's kind: a call to a custom or typed tool comes back as that tool's call item. */
+  kinds: ToolKinds;
 }
 
 const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
@@ -57,7 +67,8 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   if (body.prompt !== undefined && body.prompt !== null)
     unsupported('prompt', 'stored prompt templates live on OpenAI’s servers.');
 
-  const { tools, toolChoice } = readToolChoice(body, readTools(body.tools, false), false);
+  const declared = readTools(body.tools, false);
+  const { tools, toolChoice } = readToolChoice(body, declared, false);
   checkForcedToolSchemas(toolChoice, tools);
 
   const conversation = new Conversation();
@@ -116,7 +127,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     user: body.user ?? null,
     metadata: metadata ?? {},
   };
-  return { request, options: { model, echo } };
+  return { request, options: { model, echo, kinds: declared.kinds } };
 }
 
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
@@ -159,7 +170,18 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         },
       ]);
       return;
+    case 'custom_tool_call':
+      conversation.add('assistant', [
+        {
+          type: 'tool_use',
+          id: requireString(item, 'call_id', `${param}.call_id`),
+          name: requireString(item, 'name', `${param}.name`),
+          input: { [CUSTOM_INPUT]: requireString(item, 'input', `${param}.input`) },
+        },
+      ]);
+      return;
     case 'function_call_output':
+    case 'custom_tool_call_output':
       conversation.add('user', [
         {
           type: 'tool_result',
@@ -168,6 +190,16 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         },
       ]);
       return;
+    case 'shell_call':
+    case 'shell_call_output':
+    case 'apply_patch_call':
+    case 'apply_patch_call_output':
+    case 'local_shell_call':
+    case 'local_shell_call_output': {
+      const { role, block } = typedReplay(item, param)!;
+      conversation.add(role, [block]);
+      return;
+    }
     case 'reasoning':
       // Reasoning is the upstream's own, and an encrypted one means nothing to it: the conversation goes on without.
       return;
@@ -178,8 +210,8 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
     default:
       return unsupported(
         `${param}.type`,
-        `'${typeof type === 'string' ? type : JSON.stringify(type)}' items belong to hosted tools ` +
-          'the Orchids upstream does not run; only messages, function_call and function_call_output are read.',
+        `'${typeof type === 'string' ? type : JSON.stringify(type)}' items belong to hosted tools the Orchids ` +
+          'upstream does not run; only messages and the calls of tools the client runs, with their outputs, are read.',
       );
   }
 }

@@ -2,8 +2,11 @@ import type { StopReason, Usage } from '../anthropic/types';
 import type { StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';
 import { openAIErrorObject } from './errors';
+import { CustomInputDecoder } from './custom-input';
 import {
   callItem,
+  customCallItem,
+  typedItem,
   itemId,
   outcome,
   reasoningItem,
@@ -14,6 +17,8 @@ import {
   type Item,
 } from './responses-items';
 import type { ResponsesOptions } from './responses-request';
+import { parseArguments } from './tool-params';
+import { isTypedTool, TYPED_ITEM_PREFIX, type TypedTool } from './typed-tools';
 
 /**
  * A failed response's `error.code` is one of a closed set in OpenAI's ResponseError (clients switch on it), which has
@@ -25,13 +30,15 @@ function failedCode(details: Record<string, unknown>): string {
 
 /** One output item being streamed, keyed by the content block that feeds it. */
 interface OpenBlock {
-  kind: 'text' | 'reasoning' | 'call';
+  kind: 'text' | 'reasoning' | 'call' | 'custom' | TypedTool;
   outputIndex: number;
   itemId: string;
   contentIndex: number;
   text: string;
   name?: string;
   callId?: string;
+  /** A custom tool's input, decoded from the call's JSON as it streams. */
+  input?: CustomInputDecoder;
 }
 
 /** The Responses API's streamed events, built from the pipeline's Anthropic events. */
@@ -76,8 +83,9 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'message_stop': {
         const state = outcome(this.stopReason);
         const type = state.status === 'completed' ? 'response.completed' : 'response.incomplete';
+        const output = this.finishedOutput();
         return this.event(type, {
-          response: this.response({ ...state, output: this.output, usage: responsesUsage(this.usage, this.output) }),
+          response: this.response({ ...state, output, usage: responsesUsage(this.usage, output) }),
         });
       }
       default:
@@ -91,7 +99,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const failed = this.response({
       status: 'failed',
       error: { code: failedCode(details), message: error.message },
-      output: this.output,
+      output: this.finishedOutput(),
     });
     return (
       this.event('response.failed', { response: failed }) +
@@ -158,6 +166,30 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         })
       );
     }
+    if (block.type === 'tool_use' && this.options.kinds.get(block.name!) === 'custom') {
+      const id = itemId('ctc');
+      const item = customCallItem(id, block.id!, block.name!, '');
+      this.output.push(item);
+      this.blocks.set(index, {
+        kind: 'custom',
+        outputIndex,
+        itemId: id,
+        contentIndex: 0,
+        text: '',
+        name: block.name,
+        callId: block.id,
+        input: new CustomInputDecoder(),
+      });
+      return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
+    }
+    const typed = block.type === 'tool_use' ? this.options.kinds.get(block.name!) : undefined;
+    if (typed && isTypedTool(typed)) {
+      // These items have no delta events and their action is their whole input: they go out whole when it is.
+      const id = itemId(TYPED_ITEM_PREFIX[typed]);
+      this.output.push({});
+      this.blocks.set(index, { kind: typed, outputIndex, itemId: id, contentIndex: 0, text: '', callId: block.id });
+      return frames;
+    }
     if (block.type === 'tool_use') {
       const id = itemId('fc');
       const item = callItem(id, block.id!, block.name!, '', 'in_progress');
@@ -193,9 +225,16 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       open.text += delta.thinking;
       return this.event('response.reasoning_text.delta', { ...where, content_index: 0, delta: delta.thinking });
     }
+    if (delta.type === 'input_json_delta' && isTypedTool(open.kind)) {
+      open.text += delta.partial_json;
+      return '';
+    }
     if (delta.type === 'input_json_delta' && open.kind === 'call') {
       open.text += delta.partial_json;
       return this.event('response.function_call_arguments.delta', { ...where, delta: delta.partial_json });
+    }
+    if (delta.type === 'input_json_delta' && open.kind === 'custom') {
+      return this.customDelta(open, open.input!.push(delta.partial_json!));
     }
     return '';
   }
@@ -230,12 +269,48 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.output_item.done', { output_index: open.outputIndex, item })
       );
     }
+    if (isTypedTool(open.kind)) {
+      const input = parseArguments(open.text);
+      const item = typedItem(open.kind, open.callId!, input, 'completed', open.itemId);
+      this.output[open.outputIndex] = item;
+      return (
+        this.event('response.output_item.added', {
+          output_index: open.outputIndex,
+          item: typedItem(open.kind, open.callId!, input, 'in_progress', open.itemId),
+        }) + this.event('response.output_item.done', { output_index: open.outputIndex, item })
+      );
+    }
+    if (open.kind === 'custom') {
+      const { whole, tail } = open.input!.finish();
+      const item = customCallItem(open.itemId, open.callId!, open.name!, whole);
+      this.output[open.outputIndex] = item;
+      return (
+        this.customDelta(open, tail) +
+        this.event('response.custom_tool_call_input.done', { ...where, input: whole }) +
+        this.event('response.output_item.done', { output_index: open.outputIndex, item })
+      );
+    }
     const item = callItem(open.itemId, open.callId!, open.name!, open.text, 'completed');
     this.output[open.outputIndex] = item;
     return (
       this.event('response.function_call_arguments.done', { ...where, name: open.name, arguments: open.text }) +
       this.event('response.output_item.done', { output_index: open.outputIndex, item })
     );
+  }
+
+  /** A typed call's place is held by an empty item until its input is whole: one never finished is left out. */
+  private finishedOutput(): Item[] {
+    return this.output.filter((item) => item.type !== undefined);
+  }
+
+  /** A piece of a custom tool's input, as decoded so far or as the tail the decoder could not stream. */
+  private customDelta(open: OpenBlock, decoded: string): string {
+    if (decoded === '') return '';
+    return this.event('response.custom_tool_call_input.delta', {
+      item_id: open.itemId,
+      output_index: open.outputIndex,
+      delta: decoded,
+    });
   }
 
   /** Ends the assistant message item, if one is open: another kind of item follows, or the answer is over. */

@@ -6,6 +6,7 @@ import { compileSchema, SchemaError } from '../anthropic/structured/json-schema'
 import type { ToolDefinition } from '../anthropic/types';
 import { digest24 } from '../util/ids';
 import { OpenAIRequestError } from './errors';
+import { isTypedTool, TYPED_TOOLS, typedTool, type TypedTool } from './typed-tools';
 import {
   invalidType,
   invalidValue,
@@ -34,29 +35,133 @@ function functionTool(name: string, description: unknown, parameters: unknown, p
   };
 }
 
-/** OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. */
-function onlyFunctions(type: unknown, param: string, verb: 'offered' | 'allowed'): void {
-  if (type === 'function') return;
+/**
+ * The kind of tool a client declared under a name, which decides how a call to it is written back: a function
+ * call, a custom (freeform) tool call whose input is one string, or one of Responses' typed client tools' calls
+ * (declared by type alone: the type is the name).
+ */
+export type ToolKind = 'function' | 'custom' | TypedTool;
+export type ToolKinds = ReadonlyMap<string, ToolKind>;
+
+/** The tools offered upstream, and each declared name's kind. */
+export interface DeclaredTools {
+  tools: ToolDefinition[] | undefined;
+  kinds: ToolKinds;
+}
+
+/**
+ * OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. Chat
+ * Completions (`nested`) has no typed client tools.
+ */
+function onlyClientRun(
+  type: unknown,
+  param: string,
+  verb: 'offered' | 'allowed',
+  nested: boolean,
+): asserts type is ToolKind {
+  if (type === 'function' || type === 'custom' || (!nested && isTypedTool(type))) return;
+  const runs = nested
+    ? "'function' and 'custom'"
+    : "'function', 'custom', " + TYPED_TOOLS.map((t) => `'${t}'`).join(', ');
   unsupported(
     param,
     `'${String(type)}' tools cannot be ${verb}: the Orchids upstream runs no hosted tools, ` +
-      "so only 'function' tools are supported.",
+      `so only tools the client runs (${runs}) are supported.`,
   );
 }
 
-/** Chat Completions nests a function's fields in `function`; Responses puts them on the tool. */
-export function readTools(value: unknown, nested: boolean): ToolDefinition[] | undefined {
-  if (value === undefined || value === null) return undefined;
+/** The one string property a custom tool's free-text input travels in, upstream and back. */
+export const CUSTOM_INPUT = 'input';
+
+/**
+ * A custom tool as a Messages API tool: its free text goes in one string property, and a grammar is given to the
+ * model as words, since nothing upstream can hold an answer to a Lark grammar or a regular expression. Chat
+ * Completions nests a grammar's `definition` and `syntax` in `grammar`; Responses puts them on the format.
+ */
+function customTool(
+  name: string,
+  description: unknown,
+  format: unknown,
+  param: string,
+  nested: boolean,
+): ToolDefinition {
+  if (description !== undefined && description !== null && typeof description !== 'string') {
+    invalidType(`${param}.description`, 'a string', description);
+  }
+  const rule = inputRule(format, `${param}.format`, nested);
+  const told = `This tool takes free text, not JSON arguments: send all of it as the string "${CUSTOM_INPUT}".`;
+  return {
+    name,
+    description: [typeof description === 'string' ? description : '', told, rule].filter(Boolean).join('\n\n'),
+    input_schema: {
+      type: 'object',
+      properties: { [CUSTOM_INPUT]: { type: 'string', description: 'The whole input, as free text.' } },
+      required: [CUSTOM_INPUT],
+      additionalProperties: false,
+    },
+  };
+}
+
+const SYNTAXES = ['lark', 'regex'] as const;
+
+/** A custom tool's format in words: undefined for free text, the grammar for a grammar format. */
+function inputRule(format: unknown, param: string, nested: boolean): string | undefined {
+  if (format === undefined || format === null) return undefined;
+  if (!isObject(format)) invalidType(param, 'an object', format);
+  if (format.type === 'text') return undefined;
+  if (format.type !== 'grammar') invalidValue(`${param}.type`, format.type, ['text', 'grammar']);
+  const grammar = nested
+    ? (optionalObject(format, 'grammar', `${param}.grammar`) ?? missing(`${param}.grammar`))
+    : format;
+  const where = nested ? `${param}.grammar` : param;
+  const definition = requireString(grammar, 'definition', `${where}.definition`);
+  const syntax = grammar.syntax;
+  if (syntax === undefined || syntax === null) missing(`${where}.syntax`);
+  if (syntax !== 'lark' && syntax !== 'regex') invalidValue(`${where}.syntax`, syntax, SYNTAXES);
+  return syntax === 'lark'
+    ? `The input must be a sentence of this Lark grammar:\n${definition}`
+    : `The input must match this regular expression in full:\n${definition}`;
+}
+
+/**
+ * Chat Completions nests a tool's fields in `function` or `custom`; Responses puts them on the tool. A name
+ * declared twice with different kinds is refused: a call to it could not be written back as either.
+ */
+export function readTools(value: unknown, nested: boolean): DeclaredTools {
+  const kinds = new Map<string, ToolKind>();
+  if (value === undefined || value === null) return { tools: undefined, kinds };
   if (!Array.isArray(value)) invalidType('tools', 'an array', value);
-  return value.map((tool, i) => {
+  const tools = value.map((tool, i) => {
     const param = `tools[${i}]`;
     if (!isObject(tool)) invalidType(param, 'an object', tool);
-    onlyFunctions(tool.type, `${param}.type`, 'offered');
-    const fn = nested ? optionalObject(tool, 'function', `${param}.function`) : tool;
-    if (!fn) throw new OpenAIRequestError(`Missing required parameter: '${param}.function'.`, `${param}.function`);
-    const where = nested ? `${param}.function` : param;
-    return functionTool(requireName(fn, 'name', `${where}.name`), fn.description, fn.parameters, where);
+    const kind = tool.type;
+    onlyClientRun(kind, `${param}.type`, 'offered', nested);
+    if (isTypedTool(kind)) {
+      declare(kinds, kind, kind, `${param}.type`);
+      return typedTool(kind, tool, param);
+    }
+    const spec = nested ? optionalObject(tool, kind, `${param}.${kind}`) : tool;
+    if (!spec) throw new OpenAIRequestError(`Missing required parameter: '${param}.${kind}'.`, `${param}.${kind}`);
+    const where = nested ? `${param}.${kind}` : param;
+    const name = requireName(spec, 'name', `${where}.name`);
+    declare(kinds, name, kind, `${where}.name`);
+    return kind === 'custom'
+      ? customTool(name, spec.description, spec.format, where, nested)
+      : functionTool(name, spec.description, spec.parameters, where);
   });
+  return { tools, kinds };
+}
+
+function declare(kinds: Map<string, ToolKind>, name: string, kind: ToolKind, param: string): void {
+  const known = kinds.get(name);
+  if (known !== undefined && known !== kind) {
+    throw new OpenAIRequestError(
+      `Invalid '${param}': '${name}' is already the name of a ${known} tool.`,
+      param,
+      'invalid_value',
+    );
+  }
+  kinds.set(name, kind);
 }
 
 /** The tools offered upstream and the Messages API's tool_choice, from OpenAI's `tools` and `tool_choice`. */
@@ -66,12 +171,14 @@ export interface ToolSelection {
 }
 
 /**
- * `tool_choice` and `parallel_tool_calls` as the Messages API's tool_choice: required → any, a named function →
- * tool, parallel_tool_calls false → disable_parallel_tool_use. The forced ones are then honoured and checked by the
- * shared structured-output path. `nested` is Chat Completions' shape (`{function: {name}}`), where Responses puts
- * the name on the choice itself.
+ * `tool_choice` and `parallel_tool_calls` as the Messages API's tool_choice: required → any, a named function or
+ * custom tool → tool, parallel_tool_calls false → disable_parallel_tool_use. The forced ones are then honoured and
+ * checked by the shared structured-output path. `nested` is Chat Completions' shape (`{function: {name}}`,
+ * `{custom: {name}}`), where Responses puts the name on the choice itself. A named choice must name a tool of its
+ * own kind.
  */
-export function readToolChoice(body: Json, tools: ToolDefinition[] | undefined, nested: boolean): ToolSelection {
+export function readToolChoice(body: Json, declared: DeclaredTools, nested: boolean): ToolSelection {
+  const { tools, kinds } = declared;
   const choice = body.tool_choice;
   const parallel = optionalBoolean(body, 'parallel_tool_calls', 'parallel_tool_calls');
   const serial = parallel === false ? { disable_parallel_tool_use: true } : {};
@@ -85,21 +192,26 @@ export function readToolChoice(body: Json, tools: ToolDefinition[] | undefined, 
     invalidValue('tool_choice', choice, ['none', 'auto', 'required']);
   }
   if (!isObject(choice)) invalidType('tool_choice', 'a string or an object', choice);
-  if (choice.type === 'allowed_tools') return allowedTools(choice, tools, nested, serial);
-  if (choice.type !== 'function') {
-    unsupported('tool_choice.type', `'${String(choice.type)}': only 'function' can be forced here.`);
+  if (choice.type === 'allowed_tools') return allowedTools(choice, declared, nested, serial);
+  const kind = choice.type;
+  if (!nested && (kind === 'shell' || kind === 'apply_patch')) {
+    if (kinds.get(kind) !== kind) {
+      throw new OpenAIRequestError(`Tool choice '${kind}' not found in 'tools' parameter.`, 'tool_choice');
+    }
+    return { tools, toolChoice: { type: 'tool', name: kind, ...serial } };
   }
-  const name = nested
-    ? isObject(choice.function)
-      ? choice.function.name
-      : missing('tool_choice.function')
-    : choice.name;
-  const namePath = nested ? 'tool_choice.function.name' : 'tool_choice.name';
+  if (kind !== 'function' && kind !== 'custom') {
+    const forced = nested ? "'function' and 'custom'" : "'function', 'custom', 'shell' and 'apply_patch'";
+    unsupported('tool_choice.type', `'${String(kind)}': only ${forced} tools can be forced here.`);
+  }
+  const name = nested ? (isObject(choice[kind]) ? choice[kind].name : missing(`tool_choice.${kind}`)) : choice.name;
+  const namePath = nested ? `tool_choice.${kind}.name` : 'tool_choice.name';
   if (name === undefined || name === null) missing(namePath);
   if (typeof name !== 'string') invalidType(namePath, 'a string', name);
-  if (!tools?.some((tool) => tool.name === name)) {
+  if (kinds.get(name) !== kind) {
+    const what = kind === 'function' ? 'function' : 'custom tool';
     throw new OpenAIRequestError(
-      `Invalid value for 'tool_choice': no function named '${name}' is among the tools.`,
+      `Invalid value for 'tool_choice': no ${what} named '${name}' is among the tools.`,
       'tool_choice',
       'invalid_value',
     );
@@ -126,7 +238,8 @@ const ALLOWED_MODES = ['auto', 'required'] as const;
  * check takes only a call to an offered tool). Chat Completions nests the set in `allowed_tools` and each name in
  * `function`; Responses puts both on the choice and the entry.
  */
-function allowedTools(choice: Json, tools: ToolDefinition[] | undefined, nested: boolean, serial: Json): ToolSelection {
+function allowedTools(choice: Json, declared: DeclaredTools, nested: boolean, serial: Json): ToolSelection {
+  const { tools, kinds } = declared;
   const base = nested ? 'tool_choice.allowed_tools' : 'tool_choice';
   const config = nested ? (optionalObject(choice, 'allowed_tools', base) ?? missing(base)) : choice;
   const mode = config.mode;
@@ -148,13 +261,14 @@ function allowedTools(choice: Json, tools: ToolDefinition[] | undefined, nested:
   entries.forEach((entry: unknown, i) => {
     const where = `${base}.tools[${i}]`;
     if (!isObject(entry)) invalidType(where, 'an object', entry);
-    onlyFunctions(entry.type, `${where}.type`, 'allowed');
-    const fn = nested
-      ? (optionalObject(entry, 'function', `${where}.function`) ?? missing(`${where}.function`))
-      : entry;
-    const name = requireString(fn, 'name', nested ? `${where}.function.name` : `${where}.name`);
+    const kind = entry.type;
+    onlyClientRun(kind, `${where}.type`, 'allowed', nested);
+    const spec = nested ? (optionalObject(entry, kind, `${where}.${kind}`) ?? missing(`${where}.${kind}`)) : entry;
+    const name = isTypedTool(kind)
+      ? kind
+      : requireString(spec, 'name', nested ? `${where}.${kind}.name` : `${where}.name`);
     // OpenAI's own words for a choice naming a tool the request does not declare.
-    if (!tools?.some((tool) => tool.name === name)) {
+    if (kinds.get(name) !== kind) {
       throw new OpenAIRequestError(`Tool choice '${name}' not found in 'tools' parameter.`, 'tool_choice');
     }
     allowed.add(name);
