@@ -8,7 +8,6 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectCli } from '../../main/cli-connection';
 import { OrchidsCore } from '../../main/core/core';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -258,11 +257,13 @@ describe('the headless app on a damaged database', () => {
     expect(status.code).toBe(0);
     expect(status.out).toContain(said[0]!.replace(/^\[data\] /, ''));
     expect((await cli(env, 'proxy', 'status')).out).toContain('could not be read');
-    // Dismissed through the control API, as the window's button does.
-    const connection = connectCli(env, () => {});
-    expect((await connection.api.proxy.dismissDamagedDatabase()).damagedDatabase).toBeNull();
-    await connection.close();
+    // Dismissed from the command line: it goes to the running app through the control API, as the window's button.
+    const dismissed = await cliOk(env, 'proxy', 'dismiss-notice');
+    expect(dismissed).toMatch(/^Dismissed the notice of the database replaced at /);
     expect((await cli(env, 'proxy', 'status')).out).not.toContain('could not be read');
+    expect((await cliOk(env, 'proxy', 'dismiss-notice')).trim()).toBe(
+      'There is no notice of a replaced database to dismiss.',
+    );
   });
 });
 
