@@ -50,7 +50,7 @@ export interface Results {
   'proxy:health': Health;
   'proxy:pause': ProxyStatus;
   'proxy:resume': ProxyStatus;
-  /** The notice of a database set aside at start is read: it goes, for this run. */
+  /** The notice of a database set aside is read: it goes for good (deleted from the database). */
   'proxy:dismissDamagedDatabase': ProxyStatus;
 }
 

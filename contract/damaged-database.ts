@@ -28,8 +28,9 @@ export function damagedDatabaseWords(damaged: DamagedDatabase): DamagedDatabaseW
     detail:
       `The database could not be read (${damaged.code}), so Orchids Tray set it aside and started with a fresh, ` +
       'empty one: accounts must be added again, and history and settings start empty.',
+    // When: the notice is said at every start until dismissed, so it may be read days later.
     way:
-      `The old file is kept, unchanged, as ${damaged.keptAs}; ` +
+      `The old file was set aside at ${setAsideAt(damaged)} and is kept, unchanged, as ${damaged.keptAs}; ` +
       "rows may be recovered from it with sqlite3's .recover.",
   };
 }
@@ -38,4 +39,12 @@ export function damagedDatabaseWords(damaged: DamagedDatabase): DamagedDatabaseW
 export function damagedDatabaseLine(damaged: DamagedDatabase): string {
   const words = damagedDatabaseWords(damaged);
   return `${words.detail} ${words.way}`;
+}
+
+/** The command line's way to dismiss the notice, which the window's Dismiss button also does. */
+export const DISMISS_DAMAGED_NOTICE = 'npm run cli -- proxy dismiss-notice';
+
+/** 2026-12-01 19:54:03 UTC: in UTC, so that a bug report reads the same in every time zone. */
+export function setAsideAt(damaged: Pick<DamagedDatabase, 'at'>): string {
+  return `${new Date(damaged.at).toISOString().replace('T', ' ').slice(0, 19)} UTC`;
 }

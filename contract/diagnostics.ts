@@ -3,6 +3,7 @@
  * pool and clock lines, and the window's Diagnostics shows and copies every line. Pure, so the CLI, the core's log
  * and the renderer say it alike.
  */
+import { setAsideAt } from './damaged-database';
 import type { Health, ProxyStatus, UpstreamHealth } from './status-views';
 
 /** `1 dial`, `2 retries`: figures as a person reads them. */
@@ -75,10 +76,13 @@ function pinnedLine(pin: NonNullable<Health['pinnedMismatch']>): string {
   );
 }
 
-/** Why accounts vanished, if they did: the set-aside file by name only, since the data folder is a line above. */
+/**
+ * Why accounts vanished, if they did, and when (the notice outlives restarts until dismissed): the set-aside file
+ * by name only, since the data folder is a line above.
+ */
 function damagedLine(damaged: NonNullable<Health['damagedDatabase']>): string {
   const kept = damaged.keptAs.split(/[\\/]/).pop() ?? damaged.keptAs;
-  return `Database: replaced at this start (${damaged.code}); the old file is kept as ${kept}`;
+  return `Database: replaced at ${setAsideAt(damaged)} (${damaged.code}); the old file is kept as ${kept}`;
 }
 
 function bytes(n: number): string {

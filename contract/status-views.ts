@@ -32,8 +32,9 @@ export interface ProxyStatus {
    */
   pinnedMismatch: PinnedMismatch | null;
   /**
-   * This start found the database unreadable, set it aside and began with a fresh one (contract/damaged-database.ts
-   * words it). Null when the database opened, or once dismissed (`proxy:dismissDamagedDatabase`, for this run).
+   * A start (this one or an earlier one, of the app or the CLI) found the database unreadable, set it aside and began
+   * with a fresh one (contract/damaged-database.ts words it). Kept in the fresh database until dismissed
+   * (`proxy:dismissDamagedDatabase`, for good); null when there is none.
    */
   damagedDatabase: DamagedDatabase | null;
   debugLogs: { enabled: boolean; written: number; dropped: number; pending: number; dir: string };
@@ -58,7 +59,7 @@ export type Health = {
    * every request fails. Null when nothing is pinned or the pin works.
    */
   pinnedMismatch: (PinnedMismatch & { message: string }) | null;
-  /** ProxyStatus.damagedDatabase with its words: accounts and history started empty at this start. */
+  /** ProxyStatus.damagedDatabase with its words: accounts and history started empty then. */
   damagedDatabase: (DamagedDatabase & { message: string }) | null;
 };
 

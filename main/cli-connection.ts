@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApi, type OrchidsApi } from '../contract/api';
-import { damagedDatabaseLine } from '../contract/damaged-database';
+import { DISMISS_DAMAGED_NOTICE, damagedDatabaseLine } from '../contract/damaged-database';
 import { readEnvConfig } from './core/config';
 import { createHandlers } from './core/control/control-service';
 import { dispatch } from './core/control/dispatch';
@@ -47,9 +47,13 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
   }
   noteOtherFolders(dataDir, env, note);
   const core = new OrchidsCore({ env, log: () => undefined }).open();
-  // This command found the database unreadable and set it aside: no app will say so, so the command does.
-  const damaged = core.proxy.damagedDatabase();
-  if (damaged) note(damagedDatabaseLine(damaged));
+  // This command found the database unreadable and set it aside: no app may be running to say so, so the command
+  // does, once; the app says it at each start until it is dismissed.
+  const damaged = core.proxy.damagedDatabaseSetAsideHere();
+  if (damaged) {
+    note(damagedDatabaseLine(damaged));
+    note(`The app says this at each start until it is dismissed: ${DISMISS_DAMAGED_NOTICE}`);
+  }
   // No app holds the token in memory: the file is all there is.
   const handlers = createHandlers(core, { rotateInstallToken: () => void rotateControlToken(dataDir) });
   // An unexpected failure is printed whole: on the command line, stderr is the log.

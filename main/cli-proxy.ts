@@ -1,5 +1,5 @@
 import { clerkClockLine, wsPoolLine } from '../contract/diagnostics';
-import { damagedDatabaseLine } from '../contract/damaged-database';
+import { damagedDatabaseLine, setAsideAt } from '../contract/damaged-database';
 import { pinnedMismatchWords, withPinnedMismatch } from '../contract/pinned-protocol';
 import { servingWords } from '../contract/serving';
 import type { ProxyStatus, UpstreamHealth } from '../contract/status-views';
@@ -8,10 +8,15 @@ import type { CliConnection } from './cli-connection';
 type Line = (text: string) => void;
 
 /**
- * `proxy status | pause | resume`. A pause lives in the running app only (a restart serves again), so with no app
- * running there is nothing to pause: the command says so rather than storing something nobody reads.
+ * `proxy status | pause | resume | dismiss-notice`. A pause lives in the running app only (a restart serves again),
+ * so with no app running there is nothing to pause: the command says so rather than storing something nobody reads.
+ * The notice of a replaced database is kept in the database, so it can be dismissed with or without the app.
  */
 export async function proxyCommand(connection: CliConnection, command: string | undefined, out: Line): Promise<void> {
+  if (command === 'dismiss-notice') {
+    await dismissNotice(connection, out);
+    return;
+  }
   if (!connection.app) {
     throw new Error(
       `Orchids Tray is not running for ${connection.dataDir}, so it serves nothing to ${command ?? 'show'}. ` +
@@ -26,6 +31,19 @@ export async function proxyCommand(connection: CliConnection, command: string | 
   printStatus(await proxy.status(), out);
   // Only for `status`: pause and resume answer with what they changed. The figures are /health's own.
   printUpstream((await proxy.health()).upstream, out);
+}
+
+async function dismissNotice(connection: CliConnection, out: Line): Promise<void> {
+  const { proxy } = connection.api;
+  const before = (await proxy.status()).damagedDatabase;
+  if (!before) {
+    out('There is no notice of a replaced database to dismiss.');
+    return;
+  }
+  await proxy.dismissDamagedDatabase();
+  out(
+    `Dismissed the notice of the database replaced at ${setAsideAt(before)}; the old file stays as ${before.keptAs}.`,
+  );
 }
 
 function printStatus(status: ProxyStatus, out: Line): void {

@@ -36,6 +36,8 @@ const usage = (env: NodeJS.ProcessEnv, site = siteOf(env)): string =>
   npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
   npm run cli -- proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
                                                       clock when off from Clerk's); pause refuses new requests
+  npm run cli -- proxy dismiss-notice                 forget the notice of a replaced (damaged) database, which
+                                                      is said at every start until then; app running or not
 
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
 export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
@@ -84,7 +86,7 @@ export async function runCli(
   }
   if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
-  if (group === 'proxy' && !['status', 'pause', 'resume', undefined].includes(command))
+  if (group === 'proxy' && !['status', 'pause', 'resume', 'dismiss-notice', undefined].includes(command))
     throw new UsageError(`Unknown proxy command "${command ?? ''}".`);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
   if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);

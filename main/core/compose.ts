@@ -54,8 +54,11 @@ type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
 export function composeCore(config: EnvConfig, options: CoreOptions, hooks: CoreHooks): CoreParts {
   const { setAside, ...storage } = openStorage(config, options);
   const recorders = buildRecorders(config, options, hooks, storage);
-  // Its going (Dismiss) is pushed as a status change, as a pause is.
-  const damaged = new DamagedDatabaseNotice(setAside, () => recorders.bus.publish({ type: 'proxy.changed' }));
+  // Read from the database (kept there by whoever set the old file aside); its going (Dismiss) is pushed as a status
+  // change, as a pause is.
+  const damaged = new DamagedDatabaseNotice(storage.db, setAside, () =>
+    recorders.bus.publish({ type: 'proxy.changed' }),
+  );
   const upstream = buildUpstream(config, storage.settings, hooks);
   const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
   const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {

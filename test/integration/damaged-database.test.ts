@@ -1,17 +1,17 @@
 /**
  * A database SQLite cannot read does not stop Orchids Tray: the file is set aside byte for byte under another name,
- * a fresh one is opened, and the notice reaches the start line, the status, /health and the CLI. A newer database or
+ * a fresh one is opened, and the notice reaches the start line, the status, /health and the CLI, at every start
+ * until it is dismissed. A newer database or
  * a folder this user cannot write stops the start with one line, no stack.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectCli } from '../../main/cli-connection';
 import { OrchidsCore } from '../../main/core/core';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { cli } from '../helpers/cli';
+import { cli, cliOk } from '../helpers/cli';
 import { buildEntryPoints, startProcess, type Running } from '../helpers/processes';
 import { simConfig, simEnv } from '../helpers/sim-env';
 import { tempDir } from '../helpers/temp-dir';
@@ -146,6 +146,96 @@ describe('a database SQLite cannot read', () => {
   });
 });
 
+describe('the notice of a replaced database', () => {
+  /** An app start on the folder, as the desktop and headless shells make it: what it logged, and its answers. */
+  async function startApp(dataDir: string) {
+    const logs: string[] = [];
+    const core = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: (line) => logs.push(line) });
+    cores.push(core);
+    const url = await core.start();
+    const health = (await (await fetch(`${url}/health`)).json()) as {
+      damagedDatabase: { keptAs: string; code: string; message: string } | null;
+    };
+    return { core, said: logs.filter((line) => line.includes('could not be read')), health };
+  }
+  const stop = async (core: OrchidsCore): Promise<void> => {
+    await core.stop(0);
+    cores.splice(cores.indexOf(core), 1);
+  };
+
+  it('set aside by a CLI command, is said by every later app start until dismissed in the window', async () => {
+    const { dataDir } = garbageFolder();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const run = await cli(env, 'accounts', 'list', '--json');
+    expect(run.code).toBe(0);
+    const [main] = setAside(dataDir).filter((name) => DAMAGED.test(name));
+    const keptAs = path.join(dataDir, main!);
+    expect(run.notes).toContain(
+      'The app says this at each start until it is dismissed: npm run cli -- proxy dismiss-notice',
+    );
+
+    // No app ran when the file was set aside, and the app started later still says why its accounts are gone.
+    for (let start = 1; start <= 2; start++) {
+      const app = await startApp(dataDir);
+      expect(app.said, `start ${start}`).toHaveLength(1);
+      expect(app.said[0]).toContain(keptAs);
+      expect(app.said[0]).toMatch(/set aside at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+      expect(app.core.proxy.status().damagedDatabase).toMatchObject({ keptAs, code: 'SQLITE_NOTADB' });
+      expect(app.health.damagedDatabase?.keptAs).toBe(keptAs);
+      expect(app.health.damagedDatabase?.message).toBe(app.said[0]!.replace(/^\[data\] /, ''));
+      if (start === 2) expect(app.core.proxy.dismissDamagedDatabase().damagedDatabase).toBeNull();
+      await stop(app.core);
+    }
+
+    // Dismissed for good: neither the next start nor a CLI command brings it back.
+    const after = await startApp(dataDir);
+    expect(after.said).toEqual([]);
+    expect(after.core.proxy.status().damagedDatabase).toBeNull();
+    expect(after.health.damagedDatabase).toBeNull();
+    await stop(after.core);
+    expect((await cliOk(env, 'proxy', 'dismiss-notice')).trim()).toBe(
+      'There is no notice of a replaced database to dismiss.',
+    );
+    expect(setAside(dataDir)).toHaveLength(3);
+  });
+
+  it('is dismissed from the command line with no app running, for good', async () => {
+    const { dataDir } = garbageFolder();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
+    expect((await cli(env, 'accounts', 'list')).code).toBe(0);
+    const [main] = setAside(dataDir).filter((name) => DAMAGED.test(name));
+    const dismissed = await cli(env, 'proxy', 'dismiss-notice');
+    expect(dismissed.code).toBe(0);
+    expect(dismissed.out).toMatch(/^Dismissed the notice of the database replaced at \d{4}-\d\d-\d\d [\d:]{8} UTC; /);
+    expect(dismissed.out).toContain(`the old file stays as ${path.join(dataDir, main!)}`);
+    const app = await startApp(dataDir);
+    expect(app.said).toEqual([]);
+    expect(app.health.damagedDatabase).toBeNull();
+  });
+
+  it('replaced again before it was dismissed: the newest replacement is the one said', async () => {
+    const { dataDir } = garbageFolder();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir };
+    const kept = (): string[] => setAside(dataDir).filter((name) => DAMAGED.test(name) || /-2\.db$/.test(name));
+    expect((await cli(env, 'accounts', 'list')).code).toBe(0);
+    const [older] = kept();
+    // The fresh database is damaged in turn, and another command meets it (in the same second, a counter in the name).
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(path.join(dataDir, DB + suffix), { force: true });
+    fs.writeFileSync(path.join(dataDir, DB), crypto.randomBytes(8192));
+    expect((await cli(env, 'accounts', 'list')).code).toBe(0);
+    const [newer] = kept().filter((name) => name !== older);
+    expect(newer).toBeDefined();
+
+    const app = await startApp(dataDir);
+    expect(app.said).toHaveLength(1);
+    expect(app.said[0]).toContain(path.join(dataDir, newer!));
+    expect(app.said[0]).not.toContain(path.join(dataDir, older!));
+    expect(app.health.damagedDatabase?.keptAs).toBe(path.join(dataDir, newer!));
+    // The older file itself stays where it was put.
+    expect(fs.existsSync(path.join(dataDir, older!))).toBe(true);
+  });
+});
+
 describe('the headless app on a damaged database', () => {
   beforeAll(buildEntryPoints);
 
@@ -167,11 +257,13 @@ describe('the headless app on a damaged database', () => {
     expect(status.code).toBe(0);
     expect(status.out).toContain(said[0]!.replace(/^\[data\] /, ''));
     expect((await cli(env, 'proxy', 'status')).out).toContain('could not be read');
-    // Dismissed through the control API, as the window's button does.
-    const connection = connectCli(env, () => {});
-    expect((await connection.api.proxy.dismissDamagedDatabase()).damagedDatabase).toBeNull();
-    await connection.close();
+    // Dismissed from the command line: it goes to the running app through the control API, as the window's button.
+    const dismissed = await cliOk(env, 'proxy', 'dismiss-notice');
+    expect(dismissed).toMatch(/^Dismissed the notice of the database replaced at /);
     expect((await cli(env, 'proxy', 'status')).out).not.toContain('could not be read');
+    expect((await cliOk(env, 'proxy', 'dismiss-notice')).trim()).toBe(
+      'There is no notice of a replaced database to dismiss.',
+    );
   });
 });
 

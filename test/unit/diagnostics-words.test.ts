@@ -80,20 +80,20 @@ describe('the diagnostics wording', () => {
     expect(diagnosticsLines(status, health()).some((line) => line.startsWith('Upstream protocol'))).toBe(false);
   });
 
-  it('says the database was replaced at this start, naming the kept file, and nothing when it was not', () => {
+  it('says when the database was replaced, naming the kept file, and nothing when it was not', () => {
     const status = { version: '1.2.3', shell: 'headless' as const, dataDir: '/d' };
     const damaged: Health = {
       ...health(),
       damagedDatabase: {
         keptAs: '/d/orchids-tray.damaged-20261201T090507Z.db',
-        at: 0,
+        at: Date.UTC(2026, 11, 1, 9, 5, 7),
         code: 'SQLITE_NOTADB',
         message: 'words for a script',
       },
     };
     const lines = diagnosticsLines(status, damaged);
     expect(lines[2]).toBe(
-      'Database: replaced at this start (SQLITE_NOTADB); the old file is kept as ' +
+      'Database: replaced at 2026-12-01 09:05:07 UTC (SQLITE_NOTADB); the old file is kept as ' +
         'orchids-tray.damaged-20261201T090507Z.db',
     );
     expect(lines).toHaveLength(8);

@@ -67,9 +67,15 @@ export class ProxyControl {
     return this.status();
   }
 
-  /** A copy of the notice of a database set aside at this start, or null (none, or dismissed). */
+  /** A copy of the notice of a database set aside (at this start or an earlier one), or null (none, or dismissed). */
   damagedDatabase(): DamagedDatabase | null {
     const note = this.deps.damaged.current;
+    return note ? { ...note } : null;
+  }
+
+  /** What this process's own open set aside, if anything, dismissed or not. */
+  damagedDatabaseSetAsideHere(): DamagedDatabase | null {
+    const note = this.deps.damaged.setAsideHere;
     return note ? { ...note } : null;
   }
 

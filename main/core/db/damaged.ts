@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DamagedDatabase } from '../../../contract/damaged-database';
+import type { Db } from './database';
 
 /**
  * SQLite's words for a file it cannot read as a database: NOTADB when the header is not SQLite's, CORRUPT (and its
@@ -44,15 +45,38 @@ export function setAsideDamagedDatabase(file: string, code: string, at = Date.no
   return { keptAs, at, code };
 }
 
-/** The notice of a database set aside at this start, until the person dismisses it (for this run). */
+/**
+ * Writes the notice into the fresh database that replaced the damaged one, so that whoever set the file aside (the
+ * app, a headless start, a CLI command) leaves it for every later start to say. A fresh database has no older
+ * notice; the older one, if any, went aside with the database that held it.
+ */
+export function keepDamagedDatabaseNotice(db: Db, note: DamagedDatabase): void {
+  db.prepare('INSERT OR REPLACE INTO damaged_database_notice (id, kept_as, at, code) VALUES (1, ?, ?, ?)').run(
+    note.keptAs,
+    note.at,
+    note.code,
+  );
+}
+
+/**
+ * The notice of a database set aside, read from the database at open: it is said at every start until the person
+ * dismisses it, which deletes it for good.
+ */
 export class DamagedDatabaseNotice {
   private note: DamagedDatabase | null;
 
+  /**
+   * @param setAsideHere what this process's own open set aside, if anything: a CLI command says so itself, once,
+   *   since no app may be running to say it.
+   */
   constructor(
-    note: DamagedDatabase | null,
+    private readonly db: Db,
+    readonly setAsideHere: DamagedDatabase | null = null,
     private readonly changed: () => void = () => {},
   ) {
-    this.note = note;
+    const row = db.prepare('SELECT kept_as, at, code FROM damaged_database_notice WHERE id = 1').get() as
+      { kept_as: string; at: number; code: string } | undefined;
+    this.note = row ? { keptAs: row.kept_as, at: row.at, code: row.code } : null;
   }
 
   get current(): DamagedDatabase | null {
@@ -60,7 +84,9 @@ export class DamagedDatabaseNotice {
   }
 
   dismiss(): void {
-    if (!this.note) return;
+    // Deleted even when this process read none: another one (the CLI beside the app) may have kept one since.
+    const deleted = this.db.prepare('DELETE FROM damaged_database_notice').run().changes > 0;
+    if (!this.note && !deleted) return;
     this.note = null;
     this.changed();
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DamagedDatabase } from '../../../contract/damaged-database';
 import { redactText } from '../logs/redact';
-import { damagedDatabaseCode, setAsideDamagedDatabase } from './damaged';
+import { damagedDatabaseCode, keepDamagedDatabaseNotice, setAsideDamagedDatabase } from './damaged';
 import { MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -63,8 +63,9 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
 /**
  * Opens the app's database, and when SQLite cannot read the file, sets it aside and opens a fresh one under the
  * usual name: such a file would stop every start until someone found and deleted it, so it is kept under another
- * name (for sqlite3's .recover) and the app starts empty, saying so. `beforeFresh` prepares the file's place again
- * (its mode) before the fresh one is made.
+ * name (for sqlite3's .recover) and the app starts empty, saying so: the notice is kept in the fresh database
+ * (keepDamagedDatabaseNotice) until dismissed. `setAside` is what this call set aside, if anything. `beforeFresh`
+ * prepares the file's place again (its mode) before the fresh one is made.
  */
 export function openOrReplaceDatabase(
   file: string,
@@ -77,7 +78,14 @@ export function openOrReplaceDatabase(
   } catch (error) {
     if (!(error instanceof DatabaseSetAsideError)) throw error;
     beforeFresh();
-    return { db: open(), setAside: error.setAside };
+    const db = open();
+    try {
+      keepDamagedDatabaseNotice(db, error.setAside);
+    } catch (keepError) {
+      db.close();
+      throw keepError;
+    }
+    return { db, setAside: error.setAside };
   }
 }
 

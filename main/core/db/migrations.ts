@@ -110,4 +110,14 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE accounts SET status_reason = redact_secrets(status_reason)
     WHERE status_reason <> '' AND redact_secrets(status_reason) IS NOT status_reason;
   `,
+  // 9: the notice of a database set aside, kept in the fresh one that replaced it until someone dismisses it: a CLI
+  // command or a headless start may meet the damaged file long before anyone opens the window. One row at most.
+  `
+  CREATE TABLE damaged_database_notice (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    kept_as TEXT    NOT NULL,                -- the set-aside file's full path
+    at      INTEGER NOT NULL,                -- ms since epoch, when it was set aside
+    code    TEXT    NOT NULL                 -- SQLite's code: SQLITE_NOTADB, SQLITE_CORRUPT…
+  );
+  `,
 ];
