@@ -232,6 +232,22 @@ describe('resolveClientToolName', () => {
     expect(resolveClientToolName('agent', cline)).toBe('new_task');
   });
 
+  it("step 3 maps the agent's Bash onto Codex CLI's exec_command, its command given as cmd", () => {
+    // Codex CLI 0.171's shell tool: a closed schema whose command key is `cmd`.
+    const execCommand: ToolDefinition = {
+      name: 'exec_command',
+      description: 'Runs a command in a PTY.',
+      input_schema: {
+        ...obj({ cmd: str, workdir: str, tty: { type: 'boolean' } }, ['cmd']),
+        additionalProperties: false,
+      },
+    };
+    const codex = [execCommand, tool('view_image', { path: str })];
+    expect(resolveClientToolName('Bash', codex, { command: 'ls', description: 'List' })).toBe('exec_command');
+    const schema = clientToolSchema('exec_command', codex);
+    expect(repairToolInput({ command: 'ls', description: 'List' }, schema)).toEqual({ cmd: 'ls' });
+  });
+
   it('step 4: the declared tool whose schema holds every input key with the fewest extra properties', () => {
     expect(resolveClientToolName('shell_exec', CLAUDE_CODE_TOOLS, { command: 'ls' })).toBe('Bash');
     expect(resolveClientToolName('save', CLAUDE_CODE_TOOLS, { file_path: '/a', content: 'x' })).toBe('Write');

@@ -4,8 +4,8 @@
  * Data only; tool-names.ts and tool-input-repair.ts act on it.
  *
  * Sources for the client side: Claude Code 2.1.197's request (test/fixtures/claude-code), Cline's tool specs
- * (src/core/prompts/system-prompt/tools/*.ts), opencode's tools (packages/opencode/src/tool/*.ts) and Anthropic's
- * text editor and bash tool documentation.
+ * (src/core/prompts/system-prompt/tools/*.ts), opencode's tools (packages/opencode/src/tool/*.ts), Anthropic's
+ * text editor and bash tool documentation, and Codex CLI 0.171's request (its shell tool is `exec_command`).
  */
 
 /**
@@ -27,7 +27,18 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
     'text_editor',
   ],
   ['MultiEdit', 'multiedit', 'multi_edit'],
-  ['Bash', 'execute_command', 'bash', 'run_command', 'launch-process', 'execute', 'exec', 'shell', 'run_terminal_cmd'],
+  [
+    'Bash',
+    'execute_command',
+    'bash',
+    'run_command',
+    'launch-process',
+    'execute',
+    'exec',
+    'shell',
+    'run_terminal_cmd',
+    'exec_command',
+  ],
   ['Glob', 'glob', 'find_files', 'file_search'],
   ['LS', 'list_files', 'list', 'ls', 'list_dir', 'list_directory'],
   ['Grep', 'grep', 'search_files', 'ripgrep', 'search_code', 'grep_search', 'rg'],

@@ -1,0 +1,155 @@
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { tempDir } from './temp-dir';
+
+/** The real Codex CLI, pinned in devDependencies (its platform binary comes as an optional dependency). */
+const CODEX = path.resolve(__dirname, '../../node_modules/.bin/codex');
+
+/** The model id Codex asks the proxy for: one the model table maps, as a user would pick. */
+export const CODEX_MODEL = 'claude-sonnet-4-6';
+
+/** The environment variable the provider's `env_key` names: Codex sends its value as the bearer token. */
+const KEY_VARIABLE = 'ORCHIDS_TRAY_API_KEY';
+
+/** One line of `codex exec --json`: `thread.started`, `turn.started`, `item.completed`, `turn.completed`, … */
+export interface CodexEvent {
+  type: string;
+  item?: { id: string; type: string; text?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export interface CodexRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** The JSONL transcript, parsed. */
+  events: CodexEvent[];
+  /** Items Codex finished (`agent_message`, `command_execution`, `file_change`, `error`, …), in order. */
+  items: NonNullable<CodexEvent['item']>[];
+  /** The text of the last `agent_message`: what Codex answers the user. */
+  finalMessage: string | undefined;
+  ms: number;
+}
+
+let catalog: string | undefined;
+
+/**
+ * Codex declares its tools from its model catalog: for an id it does not know (every Claude id) it falls back to
+ * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex
+ * 0.171 ships for gpt-5.5, under our model id, gets the freeform `apply_patch` tool declared as it is for OpenAI's
+ * models; its `tool_search` tool (a tool type the proxy refuses, as the upstream has no deferred tools to find) is
+ * switched off. Read from the pinned binary itself, once per test file, so it stays in step with the version.
+ */
+function modelCatalog(home: string): string {
+  if (catalog === undefined) {
+    const bundled = JSON.parse(
+      execFileSync(CODEX, ['debug', 'models'], {
+        env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home },
+        encoding: 'utf8',
+        timeout: 30_000,
+      }),
+    ) as { models: Array<Record<string, unknown>> };
+    const template = bundled.models.find((m) => m.slug === 'gpt-5.5');
+    if (!template) throw new Error('codex debug models no longer lists gpt-5.5: pick another template');
+    catalog = JSON.stringify({
+      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL, supports_search_tool: false }],
+    });
+  }
+  return catalog;
+}
+
+/**
+ * The `config.toml` a user writes to point Codex at the proxy (README "Point your tools at it"), plus the settings a
+ * test needs: no update check, no analytics, no retries (a failure should fail the test now, not after back-off).
+ * Web search and sub-agents are off: Codex declares them as a hosted `web_search` tool and a `namespace` of tools,
+ * types the proxy refuses with a 400 (the upstream runs no hosted tools).
+ */
+function configToml(baseUrl: string, catalogPath: string | undefined): string {
+  return [
+    `model = "${CODEX_MODEL}"`,
+    'model_provider = "orchids-tray"',
+    ...(catalogPath ? [`model_catalog_json = ${JSON.stringify(catalogPath)}`] : []),
+    'web_search = "disabled"',
+    'check_for_update_on_startup = false',
+    '',
+    '[analytics]',
+    'enabled = false',
+    '',
+    '[agents]',
+    'enabled = false',
+    '',
+    '[model_providers.orchids-tray]',
+    'name = "Orchids Tray"',
+    `base_url = ${JSON.stringify(`${baseUrl}/v1`)}`,
+    'wire_api = "responses"',
+    `env_key = "${KEY_VARIABLE}"`,
+    'request_max_retries = 0',
+    'stream_max_retries = 0',
+    '',
+  ].join('\n');
+}
+
+export interface CodexOptions {
+  /** Give Codex a catalog entry for the model, so it declares its apply_patch tool (default true). */
+  catalog?: boolean;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `codex exec --json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh `CODEX_HOME` whose
+ * config.toml names it as the model provider, with `apiKey` in the provider's key variable: no login, nothing
+ * reached but loopback (this machine, like CI, has no internet). Commands run without Codex's sandbox: the
+ * container has none to offer, and the test scripts every command it runs in a temp folder. Killed after
+ * `timeoutMs`.
+ */
+export function runCodex(
+  cwd: string,
+  prompt: string,
+  baseUrl: string,
+  apiKey: string,
+  options: CodexOptions = {},
+): Promise<CodexRun> {
+  const home = tempDir('orchids-codex-home-');
+  let catalogPath: string | undefined;
+  if (options.catalog !== false) {
+    catalogPath = path.join(home, 'orchids-models.json');
+    fs.writeFileSync(catalogPath, modelCatalog(home));
+  }
+  fs.writeFileSync(path.join(home, 'config.toml'), configToml(baseUrl, catalogPath));
+  const args = [
+    'exec',
+    // A setting this version does not know fails the run instead of being ignored with a warning.
+    '--strict-config',
+    '--json',
+    '--ephemeral',
+    '--skip-git-repo-check',
+    '--color',
+    'never',
+    '--dangerously-bypass-approvals-and-sandbox',
+    prompt,
+  ];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(CODEX, args, {
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [KEY_VARIABLE]: apiKey },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      const events = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as CodexEvent);
+      const items = events.flatMap((e) => (e.type === 'item.completed' && e.item ? [e.item] : []));
+      const finalMessage = items.filter((i) => i.type === 'agent_message').at(-1)?.text;
+      resolve({ code, stdout, stderr, events, items, finalMessage, ms: Date.now() - started });
+    });
+  });
+}

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { runCodex } from '../helpers/codex';
+
+/**
+ * The real Codex CLI (pinned in devDependencies) pointed at Orchids Tray's Responses API the way a user would: a
+ * config.toml naming the proxy as a `wire_api = "responses"` model provider, then `codex exec …`. The simulator
+ * plays the model and answers only once what Codex's tool produced comes back to it, so each answer proves the
+ * whole loop: our tool call items, Codex running the tool, Codex's next request with the tool's output, and our
+ * rendering of that output upstream.
+ *
+ * Generation A (`sse-a`) is shown Codex's tools, so the simulated model calls them as declared: `exec_command` for
+ * the shell, and the freeform `apply_patch` with the patch text as its one string input. Generation B (`ws`,
+ * `sse-b`) is shown no client tools: its agent calls its own (`Bash`, `Write`), which the proxy renames to what
+ * Codex declared where one fits.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-codex-key';
+const SECRET = 'PINEAPPLE-42';
+
+async function start(mode: (typeof ALL_MODES)[number]): Promise<Stack> {
+  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+  stack.core.settings.set('apiKey', KEY);
+  return stack;
+}
+
+/** The upstream turns of this conversation: Codex's own requests, never the simulator's other traffic. */
+function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
+  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
+}
+
+describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
+  const genA = mode.expect === 'sse-a';
+
+  it('runs its shell tool and answers from the output', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    const shellCall = genA
+      ? { name: 'exec_command', input: { cmd: 'cat secret-plan.txt' } }
+      : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
+      if (seen.includes('secret-plan.txt')) {
+        return sse([
+          ...text('Let me read it.'),
+          ...toolCall({ id: 'toolu_sim_shell_0001', ...shellCall }),
+          ...finish('tool-calls'),
+        ]);
+      }
+      return undefined;
+    });
+
+    const run = await runCodex(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`The file says the plan is ${SECRET}.`);
+    // Codex ran the command itself: the secret reached the model only through the command's output.
+    const command = run.items.find((i) => i.type === 'command_execution');
+    expect(command).toMatchObject({ command: expect.stringContaining('cat secret-plan.txt'), exit_code: 0 });
+    expect(command?.aggregated_output).toContain(SECRET);
+
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(SECRET);
+    if (genA) {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
+      expect(second.body.prompt).toMatch(
+        new RegExp(`<tool_result tool_use_id="call_sim_shell_0001">[\\s\\S]*${SECRET}`),
+      );
+    } else {
+      expect(first.body.tools).toBeUndefined();
+      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
+      // Codex ran the agent's Bash call as its exec_command, and replays it under that name.
+      const toolUse = messages
+        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
+        .find((b) => b.type === 'tool_use');
+      expect(toolUse).toMatchObject({
+        id: 'call_sim_shell_0001',
+        name: 'exec_command',
+        input: { cmd: 'cat secret-plan.txt' },
+      });
+      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'call_sim_shell_0001' })]);
+      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+    }
+  });
+
+  it('creates a file with its apply_patch tool', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    const patch = '*** Begin Patch\n*** Add File: hello.txt\n+HELLO-CODEX-7\n+second line\n*** End Patch\n';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (/Success\. Updated the following files/.test(seen)) return sse(reply('Created hello.txt.'));
+      if (!seen.includes('hello.txt')) return undefined;
+      const call = genA
+        ? { name: 'apply_patch', input: { input: patch } }
+        : {
+            name: 'Write',
+            input: { file_path: path.join(work, 'hello.txt'), content: 'HELLO-CODEX-7\nsecond line\n' },
+          };
+      return sse([...toolCall({ id: 'toolu_sim_patch_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCodex(work, 'Create hello.txt in this folder with two lines.', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    const turns = turnsAbout(/hello\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual(genA ? [mode.expect, mode.expect] : [mode.expect]);
+
+    if (genA) {
+      expect(fs.readFileSync(path.join(work, 'hello.txt'), 'utf8')).toBe('HELLO-CODEX-7\nsecond line\n');
+      expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
+        status: 'completed',
+        changes: [{ path: path.join(work, 'hello.txt'), kind: 'add' }],
+      });
+      expect(run.finalMessage).toBe('Created hello.txt.');
+    } else {
+      // Generation B's agent writes files with its own Write tool, and Codex declares no tool of that kind (its
+      // apply_patch takes a patch, not a path and content), so the call cannot be passed on as one: it reaches Codex
+      // as a line of text, and nothing is written. The proxy does not compose patches.
+      expect(fs.existsSync(path.join(work, 'hello.txt'))).toBe(false);
+      expect(run.items.some((i) => i.type === 'file_change')).toBe(false);
+      expect(run.finalMessage).toContain('The agent called the tool "Write", which this client does not provide');
+    }
+  });
+});
+
+describe('Codex CLI without a catalog entry for the model id', () => {
+  it('declares no apply_patch tool, and its shell still runs through the proxy', { timeout: 90_000 }, async () => {
+    const mode = ALL_MODES.find((m) => m.setting === 'sse-a')!;
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`It says ${SECRET}.`));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      const call = { id: 'toolu_sim_shell_0002', name: 'exec_command', input: { cmd: 'cat secret-plan.txt' } };
+      return sse([...toolCall(call), ...finish('tool-calls')]);
+    });
+
+    const run = await runCodex(work, 'What does secret-plan.txt say?', stack.url, KEY, { catalog: false });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`It says ${SECRET}.`);
+    // Codex warns that it does not know the model id and falls back to metadata that patches through the shell.
+    expect(
+      run.items.some(
+        (i) => i.type === 'error' && /Model metadata for `claude-sonnet-4-6` not found/.test(i.message as string),
+      ),
+    ).toBe(true);
+    const [first] = turnsAbout(/secret-plan\.txt/);
+    const offered = (first?.body.tools as Array<{ name: string }>).map((t) => t.name);
+    expect(offered).toContain('exec_command');
+    expect(offered).not.toContain('apply_patch');
+  });
+});
