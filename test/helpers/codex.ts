@@ -38,8 +38,8 @@ let catalog: string | undefined;
  * Codex declares its tools from its model catalog: for an id it does not know (every Claude id) it falls back to
  * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex
  * 0.171 ships for gpt-5.5, under our model id, gets the freeform `apply_patch` tool declared as it is for OpenAI's
- * models; its `tool_search` tool (a tool type the proxy refuses, as the upstream has no deferred tools to find) is
- * switched off. Read from the pinned binary itself, once per test file, so it stays in step with the version.
+ * models (its `tool_search` tool too, which the proxy leaves out, as the upstream has no deferred tools to find).
+ * Read from the pinned binary itself, once per test file, so it stays in step with the version.
  */
 function modelCatalog(home: string): string {
   if (catalog === undefined) {
@@ -53,7 +53,7 @@ function modelCatalog(home: string): string {
     const template = bundled.models.find((m) => m.slug === 'gpt-5.5');
     if (!template) throw new Error('codex debug models no longer lists gpt-5.5: pick another template');
     catalog = JSON.stringify({
-      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL, supports_search_tool: false }],
+      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL }],
     });
   }
   return catalog;
@@ -62,21 +62,17 @@ function modelCatalog(home: string): string {
 /**
  * The `config.toml` a user writes to point Codex at the proxy (README "Point your tools at it"), plus the settings a
  * test needs: no update check, no analytics, no retries (a failure should fail the test now, not after back-off).
- * Web search and sub-agents are off: Codex declares them as a hosted `web_search` tool and a `namespace` of tools,
- * types the proxy refuses with a 400 (the upstream runs no hosted tools).
+ * Web search and sub-agents stay as Codex sets them by default: it declares a hosted `web_search` tool and a
+ * `namespace` of sub-agent tools, which the proxy leaves out (README "OpenAI's APIs").
  */
 function configToml(baseUrl: string, catalogPath: string | undefined): string {
   return [
     `model = "${CODEX_MODEL}"`,
     'model_provider = "orchids-tray"',
     ...(catalogPath ? [`model_catalog_json = ${JSON.stringify(catalogPath)}`] : []),
-    'web_search = "disabled"',
     'check_for_update_on_startup = false',
     '',
     '[analytics]',
-    'enabled = false',
-    '',
-    '[agents]',
     'enabled = false',
     '',
     '[model_providers.orchids-tray]',

@@ -240,15 +240,61 @@ const refusal = (promise: Promise<unknown>) =>
   );
 
 describe('client-run tool types OpenAI accepts, and hosted ones it would run', () => {
-  it('hosted tools stay a 400; a choice or allowed list names a tool of its own kind', async () => {
-    stack = await startStack();
-    const hosted = await refusal(
-      openai().responses.create({ model: 'claude-sonnet-4-6', input: 'news?', tools: [{ type: 'web_search' }] }),
-    );
-    expect(hosted).toBeInstanceOf(OpenAI.BadRequestError);
-    expect(hosted).toMatchObject({ param: 'tools[0].type', code: 'unsupported_parameter' });
-    expect((hosted as Error).message).toContain('runs no hosted tools');
+  it('hosted tools, a namespace and tool_search are left out, as Codex CLI declares them; forcing one is a 400', async () => {
+    stack = await startStack({ protocol: 'sse-a' });
+    stack.sim.enqueue(sse(reply('No news here.')));
+    const lookup: OpenAI.Responses.FunctionTool = {
+      type: 'function',
+      name: 'lookup_word',
+      description: 'Look a word up',
+      parameters: { type: 'object', properties: { word: { type: 'string' } } },
+      strict: false,
+    };
+    const response = await openai().responses.create({
+      model: 'claude-sonnet-4-6',
+      input: 'news?',
+      tools: [
+        { type: 'web_search' },
+        { type: 'file_search', vector_store_ids: ['vs_fake_0001'] },
+        {
+          type: 'namespace',
+          name: 'agents',
+          description: 'Sub-agents',
+          tools: [{ type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: {} } }],
+        },
+        { type: 'tool_search', execution: 'client', description: 'Find more tools' },
+        lookup,
+      ],
+    });
+    expect(response.output_text).toBe('No news here.');
+    const offered = bodyText(stack.sim.requests.at(-1)!);
+    expect(offered).toContain('lookup_word');
+    expect(offered).not.toMatch(/web_search|file_search|spawn_agent|tool_search|Find more tools/);
 
+    const forced = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'news?',
+        tools: [{ type: 'web_search' }, lookup],
+        tool_choice: { type: 'web_search_preview' },
+      }),
+    );
+    expect(forced).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(forced).toMatchObject({ param: 'tool_choice.type', code: 'unsupported_parameter' });
+
+    const unknown = await refusal(
+      openai().responses.create({
+        model: 'claude-sonnet-4-6',
+        input: 'news?',
+        tools: [{ type: 'telepathy' } as unknown as OpenAI.Responses.Tool],
+      }),
+    );
+    expect(unknown).toMatchObject({ status: 400, param: 'tools[0].type', code: 'unsupported_parameter' });
+    expect(stack.sim.requests).toHaveLength(1);
+  });
+
+  it('a choice or allowed list names a tool of its own kind', async () => {
+    stack = await startStack();
     const wrongKind = await refusal(
       openai().responses.create({
         model: 'claude-sonnet-4-6',

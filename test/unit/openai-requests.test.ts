@@ -279,7 +279,7 @@ describe('Responses → Messages API', () => {
     [{ conversation: 'conv_1' }, 'conversation'],
     [{ input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0].type'],
     [{ input: [{ type: 'web_search_call', id: 'ws_1' }] }, 'input[0].type'],
-    [{ tools: [{ type: 'file_search' }] }, 'tools[0].type'],
+    [{ tools: [{ type: 'telepathy' }] }, 'tools[0].type'],
     [{ input: [] }, 'input'],
     [{ background: true }, 'background'],
     [{ prompt: { id: 'pmpt_1' } }, 'prompt'],

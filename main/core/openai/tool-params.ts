@@ -50,9 +50,29 @@ export interface DeclaredTools {
 }
 
 /**
- * OpenAI's hosted tools (web search, file search, …) would need servers the Orchids upstream does not have. Chat
- * Completions (`nested`) has no typed client tools.
+ * Responses' tool types that neither the client nor the Orchids upstream can run here: OpenAI's hosted tools (they
+ * need OpenAI's servers), a `namespace` (its calls carry a namespace the answer cannot give) and `tool_search` (the
+ * upstream has no deferred tools to find). Like Anthropic's server tools on /v1/messages they are accepted and left
+ * out, so a client that declares them by default (Codex CLI declares `web_search` and a `namespace` of sub-agent
+ * tools) still works; forcing or allowing one stays a 400, since its call could never come.
  */
+const LEFT_OUT_TYPES: ReadonlySet<unknown> = new Set([
+  'web_search',
+  'web_search_2025_08_26',
+  'web_search_preview',
+  'web_search_preview_2025_03_11',
+  'file_search',
+  'code_interpreter',
+  'computer',
+  'computer_use_preview',
+  'image_generation',
+  'mcp',
+  'programmatic_tool_calling',
+  'namespace',
+  'tool_search',
+]);
+
+/** Only tools the client runs can be offered, forced or allowed. Chat Completions (`nested`) has no typed ones. */
 function onlyClientRun(
   type: unknown,
   param: string,
@@ -131,25 +151,31 @@ export function readTools(value: unknown, nested: boolean): DeclaredTools {
   const kinds = new Map<string, ToolKind>();
   if (value === undefined || value === null) return { tools: undefined, kinds };
   if (!Array.isArray(value)) invalidType('tools', 'an array', value);
-  const tools = value.map((tool, i) => {
+  const tools: ToolDefinition[] = [];
+  value.forEach((tool: unknown, i) => {
     const param = `tools[${i}]`;
     if (!isObject(tool)) invalidType(param, 'an object', tool);
     const kind = tool.type;
+    if (!nested && LEFT_OUT_TYPES.has(kind)) return;
     onlyClientRun(kind, `${param}.type`, 'offered', nested);
-    if (isTypedTool(kind)) {
-      declare(kinds, kind, kind, `${param}.type`);
-      return typedTool(kind, tool, param);
-    }
-    const spec = nested ? optionalObject(tool, kind, `${param}.${kind}`) : tool;
-    if (!spec) throw new OpenAIRequestError(`Missing required parameter: '${param}.${kind}'.`, `${param}.${kind}`);
-    const where = nested ? `${param}.${kind}` : param;
-    const name = requireName(spec, 'name', `${where}.name`);
-    declare(kinds, name, kind, `${where}.name`);
-    return kind === 'custom'
-      ? customTool(name, spec.description, spec.format, where, nested)
-      : functionTool(name, spec.description, spec.parameters, where);
+    tools.push(readTool(tool, kind, param, kinds, nested));
   });
-  return { tools, kinds };
+  return { tools: tools.length > 0 || value.length === 0 ? tools : undefined, kinds };
+}
+
+function readTool(tool: Json, kind: ToolKind, param: string, kinds: Map<string, ToolKind>, nested: boolean) {
+  if (isTypedTool(kind)) {
+    declare(kinds, kind, kind, `${param}.type`);
+    return typedTool(kind, tool, param);
+  }
+  const spec = nested ? optionalObject(tool, kind, `${param}.${kind}`) : tool;
+  if (!spec) throw new OpenAIRequestError(`Missing required parameter: '${param}.${kind}'.`, `${param}.${kind}`);
+  const where = nested ? `${param}.${kind}` : param;
+  const name = requireName(spec, 'name', `${where}.name`);
+  declare(kinds, name, kind, `${where}.name`);
+  return kind === 'custom'
+    ? customTool(name, spec.description, spec.format, where, nested)
+    : functionTool(name, spec.description, spec.parameters, where);
 }
 
 function declare(kinds: Map<string, ToolKind>, name: string, kind: ToolKind, param: string): void {
