@@ -240,7 +240,7 @@ const refusal = (promise: Promise<unknown>) =>
   );
 
 describe('client-run tool types OpenAI accepts, and hosted ones it would run', () => {
-  it('hosted tools, a namespace and tool_search are left out, as Codex CLI declares them; forcing one is a 400', async () => {
+  it('leaves out hosted tools, a namespace and tool_search (Codex declares them); forcing one is a 400', async () => {
     stack = await startStack({ protocol: 'sse-a' });
     stack.sim.enqueue(sse(reply('No news here.')));
     const lookup: OpenAI.Responses.FunctionTool = {
