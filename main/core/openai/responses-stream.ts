@@ -166,46 +166,32 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         })
       );
     }
-    if (block.type === 'tool_use' && this.options.kinds.get(block.name!) === 'custom') {
-      const id = itemId('ctc');
-      const item = customCallItem(id, block.id!, block.name!, '');
-      this.output.push(item);
-      this.blocks.set(index, {
-        kind: 'custom',
-        outputIndex,
-        itemId: id,
-        contentIndex: 0,
-        text: '',
-        name: block.name,
-        callId: block.id,
-        input: new CustomInputDecoder(),
-      });
-      return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
-    }
-    const typed = block.type === 'tool_use' ? this.options.kinds.get(block.name!) : undefined;
-    if (typed && isTypedTool(typed)) {
+    if (block.type !== 'tool_use') return frames;
+    const kind = this.options.kinds.get(block.name!);
+    if (kind && isTypedTool(kind)) {
       // These items have no delta events and their action is their whole input: they go out whole when it is.
-      const id = itemId(TYPED_ITEM_PREFIX[typed]);
+      const id = itemId(TYPED_ITEM_PREFIX[kind]);
       this.output.push({});
-      this.blocks.set(index, { kind: typed, outputIndex, itemId: id, contentIndex: 0, text: '', callId: block.id });
+      this.blocks.set(index, { kind, outputIndex, itemId: id, contentIndex: 0, text: '', callId: block.id });
       return frames;
     }
-    if (block.type === 'tool_use') {
-      const id = itemId('fc');
-      const item = callItem(id, block.id!, block.name!, '', 'in_progress');
-      this.output.push(item);
-      this.blocks.set(index, {
-        kind: 'call',
-        outputIndex,
-        itemId: id,
-        contentIndex: 0,
-        text: '',
-        name: block.name,
-        callId: block.id,
-      });
-      return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
-    }
-    return frames;
+    const custom = kind === 'custom';
+    const id = itemId(custom ? 'ctc' : 'fc');
+    const item = custom
+      ? customCallItem(id, block.id!, block.name!, '')
+      : callItem(id, block.id!, block.name!, '', 'in_progress');
+    this.output.push(item);
+    this.blocks.set(index, {
+      kind: custom ? 'custom' : 'call',
+      outputIndex,
+      itemId: id,
+      contentIndex: 0,
+      text: '',
+      name: block.name,
+      callId: block.id,
+      input: custom ? new CustomInputDecoder() : undefined,
+    });
+    return frames + this.event('response.output_item.added', { output_index: outputIndex, item });
   }
 
   private blockDelta(index: number, delta: Record<string, string>): string {
