@@ -16,8 +16,8 @@ import { runCodex } from '../helpers/codex';
  *
  * Generation A (`sse-a`) is shown Codex's tools, so the simulated model calls them as declared: `exec_command` for
  * the shell, and the freeform `apply_patch` with the patch text as its one string input. Generation B (`ws`,
- * `sse-b`) is shown no client tools: its agent calls its own (`Bash`, `Write`), which the proxy renames to what
- * Codex declared where one fits.
+ * `sse-b`) is shown no client tools: its agent calls its own (`Bash`, `Write`, `Edit`), which the proxy renames to
+ * what Codex declared where one fits, writing a Write or an Edit as the patch Codex's `apply_patch` takes.
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -115,23 +115,42 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
     const run = await runCodex(work, 'Create hello.txt in this folder with two lines.', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const turns = turnsAbout(/hello\.txt/);
-    expect(turns.map((t) => t.protocol)).toEqual(genA ? [mode.expect, mode.expect] : [mode.expect]);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    // Generation B's agent wrote with its own Write: the proxy gave it to Codex as an Add File patch.
+    expect(fs.readFileSync(path.join(work, 'hello.txt'), 'utf8')).toBe('HELLO-CODEX-7\nsecond line\n');
+    expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
+      status: 'completed',
+      changes: [{ path: path.join(work, 'hello.txt'), kind: 'add' }],
+    });
+    expect(run.finalMessage).toBe('Created hello.txt.');
+  });
+});
 
-    if (genA) {
-      expect(fs.readFileSync(path.join(work, 'hello.txt'), 'utf8')).toBe('HELLO-CODEX-7\nsecond line\n');
-      expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
-        status: 'completed',
-        changes: [{ path: path.join(work, 'hello.txt'), kind: 'add' }],
-      });
-      expect(run.finalMessage).toBe('Created hello.txt.');
-    } else {
-      // Generation B's agent writes files with its own Write tool, and Codex declares no tool of that kind (its
-      // apply_patch takes a patch, not a path and content), so the call cannot be passed on as one: it reaches Codex
-      // as a line of text, and nothing is written. The proxy does not compose patches.
-      expect(fs.existsSync(path.join(work, 'hello.txt'))).toBe(false);
-      expect(run.items.some((i) => i.type === 'file_change')).toBe(false);
-      expect(run.finalMessage).toContain('The agent called the tool "Write", which this client does not provide');
-    }
+describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))('Codex CLI edits on Generation B ($name)', (mode) => {
+  it("applies the agent's Edit as an apply_patch update", { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    const file = path.join(work, 'notes.txt');
+    fs.writeFileSync(file, 'first line\nsecond line\nthird line\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (/Success\. Updated the following files/.test(seen)) return sse(reply('Edited notes.txt.'));
+      if (!seen.includes('notes.txt')) return undefined;
+      const input = { file_path: file, old_string: 'second line\n', new_string: 'second line, EDITED-9\n' };
+      return sse([...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCodex(work, 'Edit the second line of notes.txt.', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('first line\nsecond line, EDITED-9\nthird line\n');
+    expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
+      status: 'completed',
+      changes: [{ path: file, kind: 'update' }],
+    });
+    expect(run.finalMessage).toBe('Edited notes.txt.');
+    // Codex replays its own call, under its own name, with the patch the proxy composed.
+    const [, second] = turnsAbout(/notes\.txt/) as [AgentRequestInfo, AgentRequestInfo];
+    expect(JSON.stringify(second.body.messages)).toContain('*** Update File: ');
   });
 });
 

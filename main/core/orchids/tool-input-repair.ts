@@ -6,6 +6,7 @@
  */
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
+import { composePatch } from './patch-compose';
 import { coerceObject, parseJson } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 import {
@@ -28,6 +29,7 @@ const SYNONYMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
 const SEARCHES_CWD_BY_DEFAULT = new Set(['Grep', 'Glob', 'LS']);
 const OLD_TEXT_KEYS = new Set(['oldstring', 'oldstr', 'oldtext']);
 const NEW_TEXT_KEYS = new Set(['newstring', 'newstr', 'newtext']);
+const PATCHED_AGENT_TOOLS = new Set(['Write', 'Edit', 'MultiEdit']);
 
 /**
  * Turns a tool call's input into the object the client's tool expects.
@@ -49,6 +51,8 @@ export function repairToolInput(
     if (!parsed) return { _raw: raw };
     input = parsed;
   }
+  const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
+  if (patch) return patch;
   return coerceObject(reshapeKeys(input, schema, route, true), schema);
 }
 
@@ -67,6 +71,8 @@ export function inputRepairMayApply(
   const keys = canonical === undefined ? undefined : AGENT_INPUT_KEYS.get(canonical);
   // An agent tool we know nothing about is taken to speak the client's schema, as Generation A's agent did.
   if (!keys) return false;
+  // A write or edit becomes a whole patch, which cannot be sent before the whole input is in.
+  if (clientName === 'apply_patch' && PATCHED_AGENT_TOOLS.has(canonical!)) return true;
   const schema = clientToolSchema(clientName, declared);
   const route = { upstreamName, clientName };
   for (const key of keys) {

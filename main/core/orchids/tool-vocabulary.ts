@@ -58,7 +58,10 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
 export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['LS', ['Glob', 'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']],
   ['Read', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']],
-  ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']],
+  ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch']],
+  // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
+  ['Edit', ['apply_patch']],
+  ['MultiEdit', ['apply_patch']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */

@@ -1,0 +1,85 @@
+/**
+ * The agent's file writes and edits as a patch, for a client whose only file tool takes one: Codex CLI's
+ * `apply_patch`, declared as a freeform (custom) tool whose one string carries the whole patch, or as the Responses
+ * API's typed `apply_patch` tool (`type`, `path`, `diff`). Generation B's agent writes files with its own `Write`
+ * (`file_path`, `content`) and `Edit` (`file_path`, `old_string`, `new_string`) tools and is shown no client tools,
+ * so without this such a call reaches Codex as a line of text and nothing is written.
+ *
+ * The patch is the V4A form Codex applies: `*** Add File:` with every line prefixed `+` for a write, `*** Update
+ * File:` with one `@@` hunk whose `-` lines are the old text and `+` lines the new for an edit. Codex finds the `-`
+ * lines in the file as whole lines: an edit of part of a line fails there and Codex tells the model so, which is a
+ * failed tool call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`)
+ * has no patch form and is not composed.
+ */
+import type { JsonObject } from './client-tools';
+import { asRecord } from './client-tools';
+import { canonicalToolName } from './tool-names';
+
+/** The one string property a custom tool's free text travels in (openai/tool-params.ts `CUSTOM_INPUT`). */
+const FREEFORM_KEY = 'input';
+
+interface FileChange {
+  kind: 'add' | 'update';
+  path: string;
+  /** The patch body after the file header: `+` lines for an added file, `@@` hunks for an update. */
+  body: string;
+}
+
+/** A patch-taking client tool's input for an agent write or edit, or undefined when neither applies. */
+export function composePatch(
+  input: JsonObject,
+  schema: JsonObject | undefined,
+  upstreamName: string,
+  clientName: string,
+): JsonObject | undefined {
+  if (clientName !== 'apply_patch') return undefined;
+  const props = asRecord(schema?.['properties']);
+  if (!props) return undefined;
+  const freeform = Object.keys(props).length === 1 && Object.hasOwn(props, FREEFORM_KEY);
+  const typed = Object.hasOwn(props, 'type') && Object.hasOwn(props, 'path') && Object.hasOwn(props, 'diff');
+  if (!freeform && !typed) return undefined;
+  const change = fileChange(input, canonicalToolName(upstreamName));
+  if (!change) return undefined;
+  if (typed)
+    return { type: change.kind === 'add' ? 'create_file' : 'update_file', path: change.path, diff: change.body };
+  const header = change.kind === 'add' ? '*** Add File: ' : '*** Update File: ';
+  return { [FREEFORM_KEY]: `*** Begin Patch\n${header}${change.path}\n${change.body}*** End Patch\n` };
+}
+
+function fileChange(input: JsonObject, agentTool: string | undefined): FileChange | undefined {
+  const path = input['file_path'] ?? input['path'];
+  if (typeof path !== 'string' || path === '') return undefined;
+  if (agentTool === 'Write') {
+    const content = input['content'];
+    return typeof content === 'string' ? { kind: 'add', path, body: prefixed('+', content) } : undefined;
+  }
+  if (agentTool === 'Edit') {
+    const edit = oneEdit(input);
+    if (!edit) return undefined;
+    // An edit with no old text writes the file anew, as the agent's Edit does for a file that does not exist.
+    if (edit.old === '') return { kind: 'add', path, body: prefixed('+', edit.new) };
+    return { kind: 'update', path, body: hunk(edit) };
+  }
+  if (agentTool === 'MultiEdit' && Array.isArray(input['edits'])) {
+    const edits = input['edits'].map((item) => oneEdit(asRecord(item) ?? {}));
+    if (edits.length === 0 || edits.some((edit) => !edit || edit.old === '')) return undefined;
+    return { kind: 'update', path, body: edits.map((edit) => hunk(edit!)).join('') };
+  }
+  return undefined;
+}
+
+function oneEdit(input: JsonObject): { old: string; new: string } | undefined {
+  const before = input['old_string'];
+  const after = input['new_string'];
+  if (typeof before !== 'string' || typeof after !== 'string' || input['replace_all'] === true) return undefined;
+  return { old: before, new: after };
+}
+
+const hunk = (edit: { old: string; new: string }): string => `@@\n${prefixed('-', edit.old)}${prefixed('+', edit.new)}`;
+
+/** Each line of `text` after `mark`, each ending in a newline; a final newline adds no empty line. */
+function prefixed(mark: '+' | '-', text: string): string {
+  if (text === '') return '';
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  return lines.map((line) => `${mark}${line}\n`).join('');
+}
