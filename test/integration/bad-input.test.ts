@@ -428,8 +428,8 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
       { param: 'temperature', code: 'invalid_value' },
     ],
     [
-      'a hosted tool the upstream cannot run',
-      () => send({ ...route.valid, tools: [{ type: 'web_search' }] }),
+      'a tool type OpenAI does not define',
+      () => send({ ...route.valid, tools: [{ type: 'telepathy' }] }),
       400,
       { param: 'tools[0].type', code: 'unsupported_parameter' },
     ],
