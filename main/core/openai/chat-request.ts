@@ -34,13 +34,13 @@ import {
 } from './shared';
 import {
   checkForcedToolSchemas,
-  CUSTOM_INPUT,
   parseArguments,
   readToolChoice,
   readTools,
   type DeclaredTools,
   type ToolKinds,
 } from './tool-params';
+import { CUSTOM_INPUT } from './custom-tool';
 
 export interface ChatOptions {
   /** The model as the client named it: the answer echoes it. */

@@ -2,7 +2,7 @@
  * A custom tool's free-text input, which travels upstream as the one string property `input` of a tool call.
  * Clients get it back as the string itself: whole, or streamed as it is decoded from the call's JSON fragments.
  */
-import { CUSTOM_INPUT } from './tool-params';
+import { CUSTOM_INPUT } from './custom-tool';
 
 /** The text a call to a custom tool carries; a call that strayed from the one string property is shown as JSON. */
 export function customInput(input: unknown): string {

@@ -36,14 +36,8 @@ import {
   thinkingFor,
   type Block,
 } from './shared';
-import {
-  checkForcedToolSchemas,
-  CUSTOM_INPUT,
-  parseArguments,
-  readToolChoice,
-  readTools,
-  type ToolKinds,
-} from './tool-params';
+import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools, type ToolKinds } from './tool-params';
+import { CUSTOM_INPUT } from './custom-tool';
 
 export interface ResponsesOptions {
   model: string;

@@ -15,7 +15,7 @@ import type { JsonObject } from './client-tools';
 import { asRecord } from './client-tools';
 import { canonicalToolName } from './tool-names';
 
-/** The one string property a custom tool's free text travels in (openai/tool-params.ts `CUSTOM_INPUT`). */
+/** The one string property a custom tool's free text travels in (openai/custom-tool.ts `CUSTOM_INPUT`). */
 const FREEFORM_KEY = 'input';
 
 interface FileChange {
