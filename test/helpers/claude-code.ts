@@ -1,17 +1,11 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
 
 /** The real Claude Code CLI, pinned in devDependencies. */
 const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
 
-export interface ClaudeRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** Wall time from spawn to exit. */
-  ms: number;
-}
+export type ClaudeRun = Exited;
 
 /**
  * Runs `claude -p <prompt>` as a user would, pointed at the proxy through `env` (ANTHROPIC_BASE_URL, a key), with a
@@ -31,29 +25,17 @@ export function runClaude(
     'claude-sonnet-4-6',
     ...(options.json === false ? [] : ['--output-format', 'json']),
   ];
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(CLAUDE, args, {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH,
-        HOME: tempDir('orchids-cc-home-'),
-        DISABLE_TELEMETRY: '1',
-        DISABLE_AUTOUPDATER: '1',
-        DISABLE_ERROR_REPORTING: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        ...env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
+  return runToExit(CLAUDE, args, {
+    cwd,
+    timeoutMs: options.timeoutMs,
+    env: {
+      PATH: process.env.PATH,
+      HOME: tempDir('orchids-cc-home-'),
+      DISABLE_TELEMETRY: '1',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_ERROR_REPORTING: '1',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      ...env,
+    },
   });
 }

@@ -1,6 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
 
 /** The real Codex CLI, pinned in devDependencies (its platform binary comes as an optional dependency). */
@@ -19,17 +20,13 @@ export interface CodexEvent {
   [key: string]: unknown;
 }
 
-export interface CodexRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+export interface CodexRun extends Exited {
   /** The JSONL transcript, parsed. */
   events: CodexEvent[];
   /** Items Codex finished (`agent_message`, `command_execution`, `file_change`, `error`, …), in order. */
   items: NonNullable<CodexEvent['item']>[];
   /** The text of the last `agent_message`: what Codex answers the user. */
   finalMessage: string | undefined;
-  ms: number;
 }
 
 let catalog: string | undefined;
@@ -125,27 +122,18 @@ export function runCodex(
     '--dangerously-bypass-approvals-and-sandbox',
     prompt,
   ];
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(CODEX, args, {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [KEY_VARIABLE]: apiKey },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      const events = stdout
-        .split('\n')
-        .filter((line) => line.startsWith('{'))
-        .map((line) => JSON.parse(line) as CodexEvent);
-      const items = events.flatMap((e) => (e.type === 'item.completed' && e.item ? [e.item] : []));
-      const finalMessage = items.filter((i) => i.type === 'agent_message').at(-1)?.text;
-      resolve({ code, stdout, stderr, events, items, finalMessage, ms: Date.now() - started });
-    });
+  const run = runToExit(CODEX, args, {
+    cwd,
+    timeoutMs: options.timeoutMs,
+    env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [KEY_VARIABLE]: apiKey },
+  });
+  return run.then((exited) => {
+    const events = exited.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as CodexEvent);
+    const items = events.flatMap((e) => (e.type === 'item.completed' && e.item ? [e.item] : []));
+    const finalMessage = items.filter((i) => i.type === 'agent_message').at(-1)?.text;
+    return { ...exited, events, items, finalMessage };
   });
 }

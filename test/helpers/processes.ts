@@ -82,3 +82,35 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A command run to its end: exit code, both outputs, wall time from spawn to exit. */
+export interface Exited {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs a real client's binary (the Claude Code and Codex CLIs) to its exit with no stdin, as a user's one-shot
+ * command would; killed after `timeoutMs`, so a client that hangs fails its test instead of the suite.
+ */
+export function runToExit(
+  bin: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Exited> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(bin, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
