@@ -5,7 +5,7 @@ import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../si
 import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { runCodex } from '../helpers/codex';
+import { runCodex, tinyMcpServer } from '../helpers/codex';
 
 /**
  * The real Codex CLI (pinned in devDependencies) pointed at Orchids Tray's Responses API the way a user would: a
@@ -123,6 +123,64 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
       changes: [{ path: path.join(work, 'hello.txt'), kind: 'add' }],
     });
     expect(run.finalMessage).toBe('Created hello.txt.');
+  });
+});
+
+/**
+ * Codex declares an MCP server's tools as a Responses `namespace` (`mcp__<server>`, its tools as functions), and its
+ * sub-agent tools as another (`multi_agent_v1`), when its catalog entry says `supports_search_tool: false` (the
+ * helper's does; with `true` it declares a `tool_search` tool instead and neither namespace). Generation A is offered
+ * `mcp__tiny__word_of_day`; Generation B's agent is offered nothing, and a call it makes under that name is mapped
+ * onto the declared tool by name.
+ */
+describe.each(ALL_MODES)('Codex CLI runs an MCP tool it declares in a namespace ($name)', (mode) => {
+  const WORD = 'MARMALADE-93';
+
+  it('the model calls the namespaced tool, Codex runs it and the loop completes', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    const server = tinyMcpServer(tempDir('orchids-codex-mcp-'), WORD);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(WORD)) return sse(reply(`The word of the day is ${WORD}.`));
+      if (!seen.includes('word of the day')) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_mcp_0001', name: 'mcp__tiny__word_of_day', input: { lang: 'en' } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCodex(work, 'What is the word of the day? Ask the tiny server.', stack.url, KEY, {
+      mcpServers: { tiny: server },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`The word of the day is ${WORD}.`);
+    // Codex ran the MCP tool itself, by its server and own name: the word reached the model only through it.
+    expect(run.items.find((i) => i.type === 'mcp_tool_call')).toMatchObject({
+      server: 'tiny',
+      tool: 'word_of_day',
+      status: 'completed',
+    });
+
+    const turns = turnsAbout(/word of the day/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(WORD);
+    // Codex replays its call with the namespace: it goes upstream under the joined name again.
+    if (mode.expect === 'sse-a') {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['mcp__tiny__word_of_day', 'multi_agent_v1__spawn_agent']));
+      expect(upstreamText(second)).toContain('<tool_use id="call_sim_mcp_0001" name="mcp__tiny__word_of_day">');
+    } else {
+      const blocks = (second.body.messages as Array<{ content: unknown }>).flatMap((m) =>
+        Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : [],
+      );
+      expect(blocks.find((b) => b.type === 'tool_use')).toMatchObject({
+        id: 'call_sim_mcp_0001',
+        name: 'mcp__tiny__word_of_day',
+        input: { lang: 'en' },
+      });
+    }
   });
 });
 
