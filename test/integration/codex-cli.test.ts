@@ -184,6 +184,43 @@ describe.each(ALL_MODES)('Codex CLI runs an MCP tool it declares in a namespace 
   });
 });
 
+/**
+ * Codex's sub-agent tools, declared as the `multi_agent_v1` namespace: the parent model spawns a sub-agent, which
+ * Codex runs as a conversation of its own through the proxy, then waits for it and answers from what it said.
+ */
+describe.each(ALL_MODES)('Codex CLI spawns a sub-agent through its namespace tools ($name)', (mode) => {
+  const ASK = 'Ask a sub-agent for the fruit word.';
+  const TASK = 'Reply with exactly the word for pear.';
+  const FRUIT = 'PEAR-57';
+
+  it('spawn_agent and wait_agent run, and the sub-agent answers through the proxy', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const asked = (name: string, id: string, input: Record<string, unknown>) =>
+      sse([...toolCall({ id, name: `multi_agent_v1__${name}`, input }), ...finish('tool-calls')]);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      // The sub-agent's conversation starts from the task alone.
+      if (!seen.includes(ASK)) return seen.includes(TASK) ? sse(reply(FRUIT)) : undefined;
+      if (seen.includes(FRUIT)) return sse(reply(`The sub-agent said ${FRUIT}.`));
+      const spawned = /"agent_id":"([^"]+)"/.exec(seen);
+      if (spawned) return asked('wait_agent', 'toolu_sim_wait_0001', { targets: [spawned[1]], timeout_ms: 20_000 });
+      return asked('spawn_agent', 'toolu_sim_spawn_0001', { message: TASK });
+    });
+
+    const run = await runCodex(tempDir('orchids-codex-work-'), ASK, stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`The sub-agent said ${FRUIT}.`);
+    expect(run.items.filter((i) => i.type === 'collab_tool_call')).toHaveLength(2);
+    // The parent's turns (spawn, wait, answer; one more when the sub-agent's end arrives between them) and the
+    // sub-agent's own, all on this mode's protocol.
+    const parent = turnsAbout(new RegExp(ASK));
+    expect(parent.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(parent.map((t) => t.protocol))).toEqual(new Set([mode.expect]));
+    const child = answered(stack.sim.requests).filter((r) => !upstreamText(r).includes(ASK));
+    expect(child.some((r) => r.protocol === mode.expect && upstreamText(r).includes(TASK))).toBe(true);
+  });
+});
+
 describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))('Codex CLI edits on Generation B ($name)', (mode) => {
   it("applies the agent's Edit as an apply_patch update", { timeout: 90_000 }, async () => {
     await start(mode);
