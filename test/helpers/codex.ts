@@ -35,10 +35,11 @@ let catalog: string | undefined;
  * Codex declares its tools from its model catalog: for an id it does not know (every Claude id) it falls back to
  * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex
  * 0.171 ships for gpt-5.5, under our model id, gets the freeform `apply_patch` tool declared as it is for OpenAI's
- * models (its `tool_search` tool too, which the proxy leaves out, as the upstream has no deferred tools to find).
- * Read from the pinned binary itself, once per test file, so it stays in step with the version. Users need no such
- * file since the proxy answers Codex's catalog request (`catalog: 'provider'`); the default keeps the tests on the
- * tool set Codex gives gpt-5.5.
+ * models. That entry says `supports_search_tool: true`, with which Codex declares a `tool_search` tool (which the
+ * proxy leaves out: the upstream has no deferred tools to find) instead of its sub-agent and MCP namespaces, meant to
+ * be found through it; the entry is given `false`, so they are declared. Read from the pinned binary itself, once per
+ * test file, so it stays in step with the version. Users need no such file since the proxy answers Codex's catalog
+ * request (`catalog: 'provider'`); the default keeps the tests on the tool set Codex gives gpt-5.5.
  */
 function modelCatalog(home: string): string {
   if (catalog === undefined) {
@@ -52,7 +53,7 @@ function modelCatalog(home: string): string {
     const template = bundled.models.find((m) => m.slug === 'gpt-5.5');
     if (!template) throw new Error('codex debug models no longer lists gpt-5.5: pick another template');
     catalog = JSON.stringify({
-      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL }],
+      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL, supports_search_tool: false }],
     });
   }
   return catalog;
@@ -61,10 +62,16 @@ function modelCatalog(home: string): string {
 /**
  * The `config.toml` a user writes to point Codex at the proxy (README "Point your tools at it"), plus the settings a
  * test needs: no update check, no analytics, no retries (a failure should fail the test now, not after back-off).
- * Web search and sub-agents stay as Codex sets them by default: it declares a hosted `web_search` tool and a
- * `namespace` of sub-agent tools, which the proxy leaves out (README "OpenAI's APIs").
+ * Web search and sub-agents stay as Codex sets them by default: it declares a hosted `web_search` tool, which the
+ * proxy leaves out, and a `namespace` of sub-agent tools, which it offers (README "OpenAI's APIs"). An MCP server
+ * named in `mcpServers` is started by Codex over stdio (`node <script>`).
  */
-function configToml(baseUrl: string, catalogPath: string | undefined, catalogUrl: boolean): string {
+function configToml(
+  baseUrl: string,
+  catalogPath: string | undefined,
+  catalogUrl: boolean,
+  mcpServers: Record<string, string>,
+): string {
   return [
     `model = "${CODEX_MODEL}"`,
     'model_provider = "orchids-tray"',
@@ -84,7 +91,46 @@ function configToml(baseUrl: string, catalogPath: string | undefined, catalogUrl
     'request_max_retries = 0',
     'stream_max_retries = 0',
     '',
+    ...Object.entries(mcpServers).flatMap(([name, script]) => [
+      `[mcp_servers.${name}]`,
+      'command = "node"',
+      `args = [${JSON.stringify(script)}]`,
+      '',
+    ]),
   ].join('\n');
+}
+
+/**
+ * A stdio MCP server (newline-delimited JSON-RPC, as Codex speaks it) with one tool, `word_of_day`, answering
+ * `The word is <word>.`: written to a file in `dir`, whose path goes into `mcpServers`.
+ */
+export function tinyMcpServer(dir: string, word: string): string {
+  const script = path.join(dir, 'tiny-mcp-server.cjs');
+  const tool = {
+    name: 'word_of_day',
+    description: 'Tells the word of the day.',
+    inputSchema: { type: 'object', properties: { lang: { type: 'string' } } },
+  };
+  fs.writeFileSync(
+    script,
+    [
+      "const lines = require('node:readline').createInterface({ input: process.stdin });",
+      "const send = (id, result) => process.stdout.write(JSON.stringify({ jsonrpc: '2.0', id, result }) + '\\n');",
+      "lines.on('line', (line) => {",
+      '  const message = JSON.parse(line);',
+      '  if (message.id === undefined) return;',
+      "  if (message.method === 'initialize') {",
+      '    send(message.id, { protocolVersion: message.params.protocolVersion, capabilities: { tools: {} },',
+      "      serverInfo: { name: 'tiny', version: '1.0.0' } });",
+      `  } else if (message.method === 'tools/list') send(message.id, { tools: [${JSON.stringify(tool)}] });`,
+      "  else if (message.method === 'tools/call') {",
+      `    send(message.id, { content: [{ type: 'text', text: ${JSON.stringify(`The word is ${word}.`)} }] });`,
+      '  } else send(message.id, {});',
+      '});',
+      '',
+    ].join('\n'),
+  );
+  return script;
 }
 
 export interface CodexOptions {
@@ -94,6 +140,8 @@ export interface CodexOptions {
    * user; `false`, nowhere (Codex falls back to metadata without apply_patch).
    */
   catalog?: boolean | 'provider';
+  /** MCP servers for Codex to start: name → a Node script speaking MCP over stdio (see `tinyMcpServer`). */
+  mcpServers?: Record<string, string>;
   timeoutMs?: number;
 }
 
@@ -118,7 +166,10 @@ export function runCodex(
     catalogPath = path.join(home, 'orchids-models.json');
     fs.writeFileSync(catalogPath, modelCatalog(home));
   }
-  fs.writeFileSync(path.join(home, 'config.toml'), configToml(baseUrl, catalogPath, metadata === 'provider'));
+  fs.writeFileSync(
+    path.join(home, 'config.toml'),
+    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}),
+  );
   const args = [
     'exec',
     // A setting this version does not know fails the run instead of being ignored with a warning.

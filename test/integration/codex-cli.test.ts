@@ -5,7 +5,7 @@ import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../si
 import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { runCodex } from '../helpers/codex';
+import { runCodex, tinyMcpServer } from '../helpers/codex';
 
 /**
  * The real Codex CLI (pinned in devDependencies) pointed at Orchids Tray's Responses API the way a user would: a
@@ -126,6 +126,101 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
   });
 });
 
+/**
+ * Codex declares an MCP server's tools as a Responses `namespace` (`mcp__<server>`, its tools as functions), and its
+ * sub-agent tools as another (`multi_agent_v1`), when its catalog entry says `supports_search_tool: false` (the
+ * helper's does; with `true` it declares a `tool_search` tool instead and neither namespace). Generation A is offered
+ * `mcp__tiny__word_of_day`; Generation B's agent is offered nothing, and a call it makes under that name is mapped
+ * onto the declared tool by name.
+ */
+describe.each(ALL_MODES)('Codex CLI runs an MCP tool it declares in a namespace ($name)', (mode) => {
+  const WORD = 'MARMALADE-93';
+
+  it('the model calls the namespaced tool, Codex runs it and the loop completes', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    const server = tinyMcpServer(tempDir('orchids-codex-mcp-'), WORD);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(WORD)) return sse(reply(`The word of the day is ${WORD}.`));
+      if (!seen.includes('word of the day')) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_mcp_0001', name: 'mcp__tiny__word_of_day', input: { lang: 'en' } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCodex(work, 'What is the word of the day? Ask the tiny server.', stack.url, KEY, {
+      mcpServers: { tiny: server },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`The word of the day is ${WORD}.`);
+    // Codex ran the MCP tool itself, by its server and own name: the word reached the model only through it.
+    expect(run.items.find((i) => i.type === 'mcp_tool_call')).toMatchObject({
+      server: 'tiny',
+      tool: 'word_of_day',
+      status: 'completed',
+    });
+
+    const turns = turnsAbout(/word of the day/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(WORD);
+    // Codex replays its call with the namespace: it goes upstream under the joined name again.
+    if (mode.expect === 'sse-a') {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['mcp__tiny__word_of_day', 'multi_agent_v1__spawn_agent']));
+      expect(upstreamText(second)).toContain('<tool_use id="call_sim_mcp_0001" name="mcp__tiny__word_of_day">');
+    } else {
+      const blocks = (second.body.messages as Array<{ content: unknown }>).flatMap((m) =>
+        Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : [],
+      );
+      expect(blocks.find((b) => b.type === 'tool_use')).toMatchObject({
+        id: 'call_sim_mcp_0001',
+        name: 'mcp__tiny__word_of_day',
+        input: { lang: 'en' },
+      });
+    }
+  });
+});
+
+/**
+ * Codex's sub-agent tools, declared as the `multi_agent_v1` namespace: the parent model spawns a sub-agent, which
+ * Codex runs as a conversation of its own through the proxy, then waits for it and answers from what it said.
+ */
+describe.each(ALL_MODES)('Codex CLI spawns a sub-agent through its namespace tools ($name)', (mode) => {
+  const ASK = 'Ask a sub-agent for the fruit word.';
+  const TASK = 'Reply with exactly the word for pear.';
+  const FRUIT = 'PEAR-57';
+
+  it('spawn_agent and wait_agent run, and the sub-agent answers through the proxy', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const asked = (name: string, id: string, input: Record<string, unknown>) =>
+      sse([...toolCall({ id, name: `multi_agent_v1__${name}`, input }), ...finish('tool-calls')]);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      // The sub-agent's conversation starts from the task alone.
+      if (!seen.includes(ASK)) return seen.includes(TASK) ? sse(reply(FRUIT)) : undefined;
+      if (seen.includes(FRUIT)) return sse(reply(`The sub-agent said ${FRUIT}.`));
+      const spawned = /"agent_id":"([^"]+)"/.exec(seen);
+      if (spawned) return asked('wait_agent', 'toolu_sim_wait_0001', { targets: [spawned[1]], timeout_ms: 20_000 });
+      return asked('spawn_agent', 'toolu_sim_spawn_0001', { message: TASK });
+    });
+
+    const run = await runCodex(tempDir('orchids-codex-work-'), ASK, stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe(`The sub-agent said ${FRUIT}.`);
+    expect(run.items.filter((i) => i.type === 'collab_tool_call')).toHaveLength(2);
+    // The parent's turns (spawn, wait, answer; one more when the sub-agent's end arrives between them) and the
+    // sub-agent's own, all on this mode's protocol.
+    const parent = turnsAbout(new RegExp(ASK));
+    expect(parent.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(parent.map((t) => t.protocol))).toEqual(new Set([mode.expect]));
+    const child = answered(stack.sim.requests).filter((r) => !upstreamText(r).includes(ASK));
+    expect(child.some((r) => r.protocol === mode.expect && upstreamText(r).includes(TASK))).toBe(true);
+  });
+});
+
 describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))('Codex CLI edits on Generation B ($name)', (mode) => {
   it("applies the agent's Edit as an apply_patch update", { timeout: 90_000 }, async () => {
     await start(mode);
@@ -218,6 +313,9 @@ describe.each(PINNED_MODES)('Codex CLI with its model catalog from the proxy ($n
     if (genA) {
       const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
       expect(offered).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
+      // The catalog asks for no search tool, so Codex declares its sub-agents as a namespace the model is offered.
+      expect(offered).toContain('multi_agent_v1__spawn_agent');
+      expect(offered).not.toContain('tool_search');
     } else {
       // Generation B is shown no client tools: the agent's Write became Codex's apply_patch, which Codex declared
       // and ran, and replays under that name.

@@ -240,7 +240,7 @@ const refusal = (promise: Promise<unknown>) =>
   );
 
 describe('client-run tool types OpenAI accepts, and hosted ones it would run', () => {
-  it('leaves out hosted tools, a namespace and tool_search (Codex declares them); forcing one is a 400', async () => {
+  it('leaves out hosted tools and tool_search (Codex declares both), not a namespace; forcing one: 400', async () => {
     stack = await startStack({ protocol: 'sse-a' });
     stack.sim.enqueue(sse(reply('No news here.')));
     const lookup: OpenAI.Responses.FunctionTool = {
@@ -269,7 +269,8 @@ describe('client-run tool types OpenAI accepts, and hosted ones it would run', (
     expect(response.output_text).toBe('No news here.');
     const offered = bodyText(stack.sim.requests.at(-1)!);
     expect(offered).toContain('lookup_word');
-    expect(offered).not.toMatch(/web_search|file_search|spawn_agent|tool_search|Find more tools/);
+    expect(offered).toContain('agents__spawn_agent');
+    expect(offered).not.toMatch(/web_search|file_search|tool_search|Find more tools/);
 
     const forced = await refusal(
       openai().responses.create({

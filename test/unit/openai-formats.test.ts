@@ -4,6 +4,7 @@ import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { ChatFormat } from '../../main/core/openai/chat-format';
 import type { ChatOptions } from '../../main/core/openai/chat-request';
+import { NamespaceNames } from '../../main/core/openai/namespaces';
 import { ResponsesFormat } from '../../main/core/openai/responses-format';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 import type { ApiFormat } from '../../main/core/proxy/api-format';
@@ -180,6 +181,7 @@ const responses = () =>
     model: 'my-model',
     echo: { instructions: 'Be brief.', store: false, tools: [] },
     kinds: new Map(),
+    namespaces: new NamespaceNames(new Set()),
   });
 
 function events(wire: string): Array<{ event: string; data: any }> {

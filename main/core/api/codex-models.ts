@@ -27,6 +27,7 @@ interface CodexModelEntry {
   support_verbosity: false;
   truncation_policy: { mode: 'tokens'; limit: number };
   experimental_supported_tools: [];
+  supports_search_tool: false;
   apply_patch_tool_type: 'freeform';
   input_modalities: ['text', 'image'];
   base_instructions: string;
@@ -80,6 +81,9 @@ function codexEntry(id: string, priority: number): CodexModelEntry {
     support_verbosity: false,
     truncation_policy: { mode: 'tokens', limit: TOOL_OUTPUT_TOKENS },
     experimental_supported_tools: [],
+    // With a search tool Codex declares its sub-agent and MCP tools only behind `tool_search`, which the upstream
+    // cannot run (it is left out): without one, they come as namespaces, which the proxy offers.
+    supports_search_tool: false,
     apply_patch_tool_type: 'freeform',
     input_modalities: ['text', 'image'],
     base_instructions: INSTRUCTIONS,

@@ -11,6 +11,7 @@ import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
 import { openAIStatus, sendOpenAIError } from './errors';
 import { customInput } from './custom-input';
 import {
+  calledName,
   callItem,
   customCallItem,
   typedItem,
@@ -52,10 +53,10 @@ export class ResponsesFormat implements ApiFormat {
       if (block.type === 'thinking') output.push(reasoningItem(itemId('rs'), block.thinking));
       else {
         const kind = this.options.kinds.get(block.name);
-        if (kind === 'custom')
-          output.push(customCallItem(itemId('ctc'), block.id, block.name, customInput(block.input)));
+        const called = calledName(this.options, block.name);
+        if (kind === 'custom') output.push(customCallItem(itemId('ctc'), block.id, called, customInput(block.input)));
         else if (kind && isTypedTool(kind)) output.push(typedItem(kind, block.id, block.input, 'completed'));
-        else output.push(callItem(itemId('fc'), block.id, block.name, JSON.stringify(block.input ?? {}), 'completed'));
+        else output.push(callItem(itemId('fc'), block.id, called, JSON.stringify(block.input ?? {}), 'completed'));
       }
     }
     return JSON.stringify(

@@ -66,21 +66,34 @@ export const reasoningItem = (id: string, text: string): Item => ({
   content: [{ type: 'reasoning_text', text }],
 });
 
-export const callItem = (id: string, callId: string, name: string, args: string, status: string): Item => ({
+/**
+ * The name a call item gives for the tool the upstream called: a namespaced tool's own name with its `namespace`
+ * (the field `ResponseFunctionToolCall` and `ResponseCustomToolCall` have), a top-level tool's name alone.
+ */
+export function calledName(options: ResponsesOptions, upstream: string): { name: string; namespace?: string } {
+  return options.namespaces.split(upstream) ?? { name: upstream };
+}
+
+type Called = ReturnType<typeof calledName>;
+const namespaceOf = (called: Called) => (called.namespace === undefined ? {} : { namespace: called.namespace });
+
+export const callItem = (id: string, callId: string, called: Called, args: string, status: string): Item => ({
   type: 'function_call',
   id,
   call_id: openAICallId(callId),
-  name,
+  name: called.name,
+  ...namespaceOf(called),
   arguments: args,
   status,
 });
 
 /** A call to a custom tool: its input is the free text itself. It has no `status`, as OpenAI's item has none. */
-export const customCallItem = (id: string, callId: string, name: string, input: string): Item => ({
+export const customCallItem = (id: string, callId: string, called: Called, input: string): Item => ({
   type: 'custom_tool_call',
   id,
   call_id: openAICallId(callId),
-  name,
+  name: called.name,
+  ...namespaceOf(called),
   input,
 });
 

@@ -38,6 +38,7 @@ import {
 } from './shared';
 import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools, type ToolKinds } from './tool-params';
 import { CUSTOM_INPUT } from './custom-tool';
+import type { NamespaceNames } from './namespaces';
 
 export interface ResponsesOptions {
   model: string;
@@ -45,6 +46,8 @@ export interface ResponsesOptions {
   echo: Record<string, unknown>;
   /** Each declared tool's kind: a call to a custom or typed tool comes back as that tool's call item. */
   kinds: ToolKinds;
+  /** The tools declared in a namespace: a call to one comes back with its own name and its `namespace`. */
+  namespaces: NamespaceNames;
 }
 
 const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
@@ -71,8 +74,9 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const input = body.input;
   if (input === undefined || input === null) missing('input');
   if (typeof input === 'string') conversation.add('user', input);
-  else if (Array.isArray(input)) input.forEach((item, i) => addItem(conversation, item, `input[${i}]`));
-  else invalidType('input', 'a string or an array', input);
+  else if (Array.isArray(input)) {
+    input.forEach((item, i) => addItem(conversation, item, `input[${i}]`, declared.namespaces));
+  } else invalidType('input', 'a string or an array', input);
   if (conversation.messages.length === 0) {
     throw new OpenAIRequestError("Invalid 'input': it holds no message to answer.", 'input', 'empty_array');
   }
@@ -121,7 +125,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     user: body.user ?? null,
     metadata: metadata ?? {},
   };
-  return { request, options: { model, echo, kinds: declared.kinds } };
+  return { request, options: { model, echo, kinds: declared.kinds, namespaces: declared.namespaces } };
 }
 
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
@@ -143,7 +147,16 @@ function refuseStateful(body: Json): void {
   if (body.background === true) unsupported('background', 'Orchids Tray answers in the foreground only.');
 }
 
-function addItem(conversation: Conversation, item: unknown, param: string): void {
+/**
+ * A replayed call's upstream name: a call carrying `namespace` was made to the tool offered under the joined name.
+ */
+function callName(item: Json, param: string, namespaces: NamespaceNames): string {
+  const name = requireString(item, 'name', `${param}.name`);
+  const namespace = optionalString(item, 'namespace', `${param}.namespace`);
+  return namespace === undefined ? name : namespaces.upstreamName(namespace, name);
+}
+
+function addItem(conversation: Conversation, item: unknown, param: string, namespaces: NamespaceNames): void {
   if (typeof item === 'string') {
     conversation.add('user', item);
     return;
@@ -159,7 +172,7 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         {
           type: 'tool_use',
           id: requireString(item, 'call_id', `${param}.call_id`),
-          name: requireString(item, 'name', `${param}.name`),
+          name: callName(item, param, namespaces),
           input: parseArguments(item.arguments),
         },
       ]);
@@ -169,7 +182,7 @@ function addItem(conversation: Conversation, item: unknown, param: string): void
         {
           type: 'tool_use',
           id: requireString(item, 'call_id', `${param}.call_id`),
-          name: requireString(item, 'name', `${param}.name`),
+          name: callName(item, param, namespaces),
           input: { [CUSTOM_INPUT]: requireString(item, 'input', `${param}.input`) },
         },
       ]);

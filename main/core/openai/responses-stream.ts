@@ -4,6 +4,7 @@ import type { ApiError } from '../server/errors';
 import { openAIErrorObject } from './errors';
 import { CustomInputDecoder } from './custom-input';
 import {
+  calledName,
   callItem,
   customCallItem,
   typedItem,
@@ -35,7 +36,8 @@ interface OpenBlock {
   itemId: string;
   contentIndex: number;
   text: string;
-  name?: string;
+  /** The called tool's own name, and its namespace if it has one. */
+  called?: ReturnType<typeof calledName>;
   callId?: string;
   /** A custom tool's input, decoded from the call's JSON as it streams. */
   input?: CustomInputDecoder;
@@ -177,9 +179,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
     const custom = kind === 'custom';
     const id = itemId(custom ? 'ctc' : 'fc');
+    const called = calledName(this.options, block.name!);
     const item = custom
-      ? customCallItem(id, block.id!, block.name!, '')
-      : callItem(id, block.id!, block.name!, '', 'in_progress');
+      ? customCallItem(id, block.id!, called, '')
+      : callItem(id, block.id!, called, '', 'in_progress');
     this.output.push(item);
     this.blocks.set(index, {
       kind: custom ? 'custom' : 'call',
@@ -187,7 +190,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       itemId: id,
       contentIndex: 0,
       text: '',
-      name: block.name,
+      called,
       callId: block.id,
       input: custom ? new CustomInputDecoder() : undefined,
     });
@@ -268,7 +271,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
     if (open.kind === 'custom') {
       const { whole, tail } = open.input!.finish();
-      const item = customCallItem(open.itemId, open.callId!, open.name!, whole);
+      const item = customCallItem(open.itemId, open.callId!, open.called!, whole);
       this.output[open.outputIndex] = item;
       return (
         this.customDelta(open, tail) +
@@ -276,10 +279,10 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         this.event('response.output_item.done', { output_index: open.outputIndex, item })
       );
     }
-    const item = callItem(open.itemId, open.callId!, open.name!, open.text, 'completed');
+    const item = callItem(open.itemId, open.callId!, open.called!, open.text, 'completed');
     this.output[open.outputIndex] = item;
     return (
-      this.event('response.function_call_arguments.done', { ...where, name: open.name, arguments: open.text }) +
+      this.event('response.function_call_arguments.done', { ...where, name: open.called!.name, arguments: open.text }) +
       this.event('response.output_item.done', { output_index: open.outputIndex, item })
     );
   }

@@ -7,6 +7,7 @@ import type { ToolDefinition } from '../anthropic/types';
 import { digest24 } from '../util/ids';
 import { customTool } from './custom-tool';
 import { OpenAIRequestError } from './errors';
+import { NamespaceNames } from './namespaces';
 import { isTypedTool, TYPED_TOOLS, typedTool, type TypedTool } from './typed-tools';
 import {
   invalidType,
@@ -15,6 +16,8 @@ import {
   missing,
   optionalBoolean,
   optionalObject,
+  optionalString,
+  requireArray,
   requireName,
   requireString,
   unsupported,
@@ -44,18 +47,20 @@ function functionTool(name: string, description: unknown, parameters: unknown, p
 export type ToolKind = 'function' | 'custom' | TypedTool;
 export type ToolKinds = ReadonlyMap<string, ToolKind>;
 
-/** The tools offered upstream, and each declared name's kind. */
+/** The tools offered upstream, each declared name's kind, and the tools declared inside a `namespace`. */
 export interface DeclaredTools {
   tools: ToolDefinition[] | undefined;
+  /** By upstream name: a namespaced tool's is its joined name. */
   kinds: ToolKinds;
+  namespaces: NamespaceNames;
 }
 
 /**
  * Responses' tool types that neither the client nor the Orchids upstream can run here: OpenAI's hosted tools (they
- * need OpenAI's servers), a `namespace` (its calls carry a namespace the answer cannot give) and `tool_search` (the
- * upstream has no deferred tools to find). Like Anthropic's server tools on /v1/messages they are accepted and left
- * out, so a client that declares them by default (Codex CLI declares `web_search` and a `namespace` of sub-agent
- * tools) still works; forcing or allowing one stays a 400, since its call could never come.
+ * need OpenAI's servers) and `tool_search` (the upstream has no deferred tools to find, and its model has no way to
+ * ask for one). Like Anthropic's server tools on /v1/messages they are accepted and left out, so a client that
+ * declares them by default (Codex CLI declares `web_search`, and `tool_search` for a model its catalog says can
+ * search) still works; forcing or allowing one stays a 400, since its call could never come.
  */
 const LEFT_OUT_TYPES: ReadonlySet<unknown> = new Set([
   'web_search',
@@ -69,7 +74,6 @@ const LEFT_OUT_TYPES: ReadonlySet<unknown> = new Set([
   'image_generation',
   'mcp',
   'programmatic_tool_calling',
-  'namespace',
   'tool_search',
 ]);
 
@@ -94,21 +98,62 @@ function onlyClientRun(
 /**
  * Chat Completions nests a tool's fields in `function` or `custom`; Responses puts them on the tool. A name
  * declared twice with different kinds is refused: a call to it could not be written back as either.
+ *
+ * A Responses `namespace`'s function and custom tools are offered like top-level ones, each under a name joining the
+ * namespace and the tool (`namespaces.ts`), which is handed out once every top-level name is known, so a top-level
+ * tool always keeps its own name. DECISION: a tool marked `defer_loading` (meant to be found by `tool_search`, which
+ * is left out) is offered directly: the upstream has no tool search, so a deferred tool would otherwise never be
+ * reachable, and offering it costs only prompt space.
  */
 export function readTools(value: unknown, nested: boolean): DeclaredTools {
   const kinds = new Map<string, ToolKind>();
-  if (value === undefined || value === null) return { tools: undefined, kinds };
+  const taken = new Set<string>();
+  const namespaces = new NamespaceNames(taken);
+  if (value === undefined || value === null) return { tools: undefined, kinds, namespaces };
   if (!Array.isArray(value)) invalidType('tools', 'an array', value);
-  const tools: ToolDefinition[] = [];
+  // A namespace's slot is filled once every top-level name is taken, keeping the tools in the client's order.
+  const slots: Array<ToolDefinition | (() => ToolDefinition[])> = [];
   value.forEach((tool: unknown, i) => {
     const param = `tools[${i}]`;
     if (!isObject(tool)) invalidType(param, 'an object', tool);
     const kind = tool.type;
     if (!nested && LEFT_OUT_TYPES.has(kind)) return;
+    if (!nested && kind === 'namespace') {
+      slots.push(() => readNamespace(tool, param, kinds, namespaces));
+      return;
+    }
     onlyClientRun(kind, `${param}.type`, 'offered', nested);
-    tools.push(readTool(tool, kind, param, kinds, nested));
+    const read = readTool(tool, kind, param, kinds, nested);
+    taken.add(read.name);
+    slots.push(read);
   });
-  return { tools: tools.length > 0 || value.length === 0 ? tools : undefined, kinds };
+  const tools = slots.flatMap((slot) => (typeof slot === 'function' ? slot() : [slot]));
+  return { tools: tools.length > 0 || value.length === 0 ? tools : undefined, kinds, namespaces };
+}
+
+/** The longest part of a namespace's description each of its tools carries: it is repeated in every one. */
+const NAMESPACE_NOTE = 300;
+
+function readNamespace(tool: Json, param: string, kinds: Map<string, ToolKind>, names: NamespaceNames) {
+  const namespace = requireName(tool, 'name', `${param}.name`);
+  const about = optionalString(tool, 'description', `${param}.description`)?.trim() ?? '';
+  const brief = about.length > NAMESPACE_NOTE ? about.slice(0, NAMESPACE_NOTE) + '…' : about;
+  const note = (name: string) => `(Tool '${name}' of the '${namespace}' namespace${brief ? `: ${brief}` : ''})`;
+  const members = requireArray(tool, 'tools', `${param}.tools`);
+  return members.map((member: unknown, j) => {
+    const where = `${param}.tools[${j}]`;
+    if (!isObject(member)) invalidType(where, 'an object', member);
+    const kind = member.type;
+    if (kind !== 'function' && kind !== 'custom') invalidValue(`${where}.type`, kind, ['function', 'custom']);
+    const name = requireName(member, 'name', `${where}.name`);
+    const upstream = names.assign(namespace, name, `${where}.name`);
+    declare(kinds, upstream, kind, `${where}.name`);
+    const read =
+      kind === 'custom'
+        ? customTool(upstream, member.description, member.format, where, false)
+        : functionTool(upstream, member.description, member.parameters, where);
+    return { ...read, description: [read.description, note(name)].filter(Boolean).join('\n\n') };
+  });
 }
 
 function readTool(tool: Json, kind: ToolKind, param: string, kinds: Map<string, ToolKind>, nested: boolean) {
@@ -182,15 +227,30 @@ export function readToolChoice(body: Json, declared: DeclaredTools, nested: bool
   const namePath = nested ? `tool_choice.${kind}.name` : 'tool_choice.name';
   if (name === undefined || name === null) missing(namePath);
   if (typeof name !== 'string') invalidType(namePath, 'a string', name);
-  if (kinds.get(name) !== kind) {
+  const namespace = nested ? undefined : optionalString(choice, 'namespace', 'tool_choice.namespace');
+  const upstream = upstreamOf(declared, kind, name, namespace);
+  if (upstream === undefined) {
     const what = kind === 'function' ? 'function' : 'custom tool';
+    const within = namespace === undefined ? '' : ` in namespace '${namespace}'`;
     throw new OpenAIRequestError(
-      `Invalid value for 'tool_choice': no ${what} named '${name}' is among the tools.`,
+      `Invalid value for 'tool_choice': no ${what} named '${name}'${within} is among the tools.`,
       'tool_choice',
       'invalid_value',
     );
   }
-  return { tools, toolChoice: { type: 'tool', name, ...serial } };
+  return { tools, toolChoice: { type: 'tool', name: upstream, ...serial } };
+}
+
+/**
+ * The upstream name of a declared tool of this kind, or undefined. OpenAI's `ToolChoiceFunction` and
+ * `ToolChoiceCustom` have no namespace field: a choice names a namespaced tool with `namespace` beside `name`, as the
+ * call items do, and a choice without one names only a top-level tool, never a namespaced tool by its joined name.
+ */
+function upstreamOf(declared: DeclaredTools, kind: ToolKind, name: string, namespace: string | undefined) {
+  const upstream = namespace === undefined ? name : declared.namespaces.find(namespace, name);
+  if (upstream === undefined || declared.kinds.get(upstream) !== kind) return undefined;
+  if (namespace === undefined && declared.namespaces.split(upstream)) return undefined;
+  return upstream;
 }
 
 function requiredChoice(tools: ToolDefinition[] | undefined, serial: Json): Record<string, unknown> {
@@ -213,7 +273,7 @@ const ALLOWED_MODES = ['auto', 'required'] as const;
  * `function`; Responses puts both on the choice and the entry.
  */
 function allowedTools(choice: Json, declared: DeclaredTools, nested: boolean, serial: Json): ToolSelection {
-  const { tools, kinds } = declared;
+  const { tools } = declared;
   const base = nested ? 'tool_choice.allowed_tools' : 'tool_choice';
   const config = nested ? (optionalObject(choice, 'allowed_tools', base) ?? missing(base)) : choice;
   const mode = config.mode;
@@ -241,11 +301,14 @@ function allowedTools(choice: Json, declared: DeclaredTools, nested: boolean, se
     const name = isTypedTool(kind)
       ? kind
       : requireString(spec, 'name', nested ? `${where}.${kind}.name` : `${where}.name`);
+    const namespace = nested ? undefined : optionalString(entry, 'namespace', `${where}.namespace`);
+    const upstream = upstreamOf(declared, kind, name, namespace);
     // OpenAI's own words for a choice naming a tool the request does not declare.
-    if (kinds.get(name) !== kind) {
-      throw new OpenAIRequestError(`Tool choice '${name}' not found in 'tools' parameter.`, 'tool_choice');
+    if (upstream === undefined) {
+      const named = namespace === undefined ? name : `${namespace}.${name}`;
+      throw new OpenAIRequestError(`Tool choice '${named}' not found in 'tools' parameter.`, 'tool_choice');
     }
-    allowed.add(name);
+    allowed.add(upstream);
   });
   const offered = tools!.filter((tool) => allowed.has(tool.name));
   const toolChoice = mode === 'required' ? requiredChoice(offered, serial) : { type: 'auto', ...serial };
