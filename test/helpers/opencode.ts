@@ -9,6 +9,15 @@ import { tempDir } from './temp-dir';
  */
 const OPENCODE = process.env.ORCHIDS_TEST_OPENCODE ?? path.resolve(__dirname, '../../node_modules/.bin/opencode');
 
+/**
+ * opencode's glob and grep tools run ripgrep, which opencode downloads from GitHub when there is none on PATH (this
+ * machine and CI have none, and reach no GitHub): the static one the pinned Codex CLI ships serves instead.
+ */
+const RIPGREP_DIR = path.resolve(
+  __dirname,
+  '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
+);
+
 /** The version the config folder below claims to have installed its plugin package at. */
 const OPENCODE_VERSION = '1.18.33';
 
@@ -116,7 +125,7 @@ export function runOpencode(
     cwd,
     timeoutMs: options.timeoutMs,
     env: {
-      PATH: process.env.PATH,
+      PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
       HOME: home,
       XDG_CONFIG_HOME: path.join(home, '.config'),
       XDG_DATA_HOME: path.join(home, '.local', 'share'),

@@ -15,10 +15,10 @@ import { runOpencode, type OpencodeApi } from '../helpers/opencode';
  * tool produced comes back to it, so each answer proves the whole loop: our streamed tool call, opencode running
  * the tool, opencode's next request with the tool's output, and our rendering of that output upstream.
  *
- * Generation A (`sse-a`) is shown opencode's tools, so the simulated model calls them as declared (`bash`, `read`
- * with `filePath`). Generation B (`ws`, `sse-b`) is shown no client tools: its agent calls its own (`Bash`, `Read`
- * with `file_path`), which the proxy renames to what opencode declared and whose input keys it spells as opencode's
- * schema does.
+ * Generation A (`sse-a`) is shown opencode's tools, so the simulated model calls them as the upstream is shown them
+ * (`bash`, `read` with `filePath`, `Glob` for opencode's glob). Generation B (`ws`, `sse-b`) is shown no client
+ * tools: its agent calls its own (`Bash`, `Read` with `file_path`, `LS`), which the proxy renames to what opencode
+ * declared and whose input it shapes as opencode's schema wants.
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -162,6 +162,34 @@ describe.each(ALL_MODES)('opencode through Orchids Tray ($name)', (mode) => {
     ]);
     expect(run.tools[0]?.state.output).toContain('1: Remember MANGO-77.');
     expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+
+  // opencode lower-cases a tool name it does not know (`Bash` → `bash`) by itself, so the bash test above would pass
+  // on Generation B even if the proxy renamed nothing. opencode has no `ls`: only the proxy can turn the agent's LS
+  // into opencode's glob, and give it the pattern a glob needs.
+  it('lists the folder with its glob tool', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-opencode-work-');
+    fs.writeFileSync(path.join(work, 'KIWI-FILE-31.txt'), 'x\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('KIWI-FILE-31')) return sse(reply('The folder holds KIWI-FILE-31.txt.'));
+      if (!seen.includes('Which files are here?')) return undefined;
+      const call = genA ? { name: 'Glob', input: { pattern: '*', path: work } } : { name: 'LS', input: { path: work } };
+      return sse([...toolCall({ id: 'toolu_sim_list_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runOpencode(work, 'Which files are here?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The folder holds KIWI-FILE-31.txt.');
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'glob',
+        state: expect.objectContaining({ status: 'completed', input: { pattern: '*', path: work } }),
+      }),
+    ]);
+    expect(run.tools[0]?.state.output).toContain(path.join(work, 'KIWI-FILE-31.txt'));
+    expect(turnsAbout(/Which files are here\?/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
   });
 });
 
