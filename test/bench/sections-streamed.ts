@@ -4,7 +4,7 @@
  * burst of 200 streaming clients leaves behind (`--only burst`).
  */
 import { chatBody, shortBody } from './bodies';
-import { countRow, measureGroup, type AppHandle, type Bench, type Row, type Variant } from './harness';
+import { countRow, measureGroup, warmApp, type AppHandle, type Bench, type Row, type Variant } from './harness';
 import type { Report } from './report';
 import { fmt, fmtInt, mb, sleep } from './stats';
 
@@ -82,6 +82,8 @@ export async function streamedGroup(bench: Bench, report: Report): Promise<void>
   // A loop to iterate on: 2 s of measured time per variant (unless --duration asks for less) keeps the group near
   // a minute; the four palindromes still spread each over the whole window.
   const quick: Bench = { ...bench, opts: { ...bench.opts, durationMs: Math.min(bench.opts.durationMs, 2_000) } };
+  // The run's warm-up covers the main app's /v1/messages only; the ws app is started here and chat is a new route.
+  for (const [p] of pairs) await warmApp(bench, p.app.app, [p.app.request]);
   for (const [p, streamed] of pairs) {
     const rows = await measureGroup(quick, [p.hop, p.app], bench.opts.quick ? 1 : 4);
     const app = rows.get('app')!;

@@ -6,7 +6,7 @@
 import type { UpstreamProtocol } from '../../main/core/upstream/protocol';
 import type { SimProtocols } from '../sim/orchids-simulator';
 import { shortBody } from './bodies';
-import { countRow, measureGroup, type AppHandle, type Bench } from './harness';
+import { countRow, measureGroup, warmApp, type AppHandle, type Bench } from './harness';
 import { LOAD_COLUMNS, loadCells, type Report } from './report';
 import { fmt, fmtInt, median } from './stats';
 
@@ -29,6 +29,12 @@ async function withAccount(bench: Bench, app: AppHandle, alone = false): Promise
 export async function webSockets(bench: Bench, report: Report): Promise<void> {
   const app = await bench.startApp({ protocol: 'ws' });
   await withAccount(bench, app);
+  // A fresh process beside a long-running hop-ws: run T's c=1 stream row read +1.02 ms over the hop, cold.
+  await warmApp(
+    bench,
+    app,
+    [true, false].map((stream) => ({ body: shortBody(stream), concurrency: 16 })),
+  );
   await loadRows(bench, report, app);
   await warmPath(bench, report, app);
   await autoFirstRequest(bench, report);

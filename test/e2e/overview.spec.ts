@@ -15,6 +15,18 @@ test('the Claude Code line gives a placeholder key while none is set, and asks f
   await expect(snippet).not.toContainText('not-needed');
 });
 
+test('the Codex CLI tab gives a config.toml for this proxy, with the catalog Claude ids need for apply_patch', async ({
+  page,
+}) => {
+  await page.getByRole('tab', { name: 'Codex CLI' }).click();
+  const snippet = page.getByRole('tabpanel', { name: 'Codex CLI' });
+  const url = new URL(page.url()).origin;
+  await expect(snippet).toContainText(`base_url = "${url}/v1"`);
+  await expect(snippet).toContainText(`model_catalog_url = "${url}/v1/models"`);
+  await expect(snippet).toContainText('wire_api = "responses"');
+  await expect(snippet).toContainText('ORCHIDS_TRAY_API_KEY=not-needed codex');
+});
+
 test('with no account, the proxy line is itself the link to add one', async ({ page }) => {
   const proxy = page.getByRole('region', { name: 'Proxy' });
   await expect(proxy.getByText('No accounts', { exact: true })).toBeVisible();

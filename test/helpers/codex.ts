@@ -36,7 +36,9 @@ let catalog: string | undefined;
  * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex
  * 0.171 ships for gpt-5.5, under our model id, gets the freeform `apply_patch` tool declared as it is for OpenAI's
  * models (its `tool_search` tool too, which the proxy leaves out, as the upstream has no deferred tools to find).
- * Read from the pinned binary itself, once per test file, so it stays in step with the version.
+ * Read from the pinned binary itself, once per test file, so it stays in step with the version. Users need no such
+ * file since the proxy answers Codex's catalog request (`catalog: 'provider'`); the default keeps the tests on the
+ * tool set Codex gives gpt-5.5.
  */
 function modelCatalog(home: string): string {
   if (catalog === undefined) {
@@ -62,7 +64,7 @@ function modelCatalog(home: string): string {
  * Web search and sub-agents stay as Codex sets them by default: it declares a hosted `web_search` tool and a
  * `namespace` of sub-agent tools, which the proxy leaves out (README "OpenAI's APIs").
  */
-function configToml(baseUrl: string, catalogPath: string | undefined): string {
+function configToml(baseUrl: string, catalogPath: string | undefined, catalogUrl: boolean): string {
   return [
     `model = "${CODEX_MODEL}"`,
     'model_provider = "orchids-tray"',
@@ -75,6 +77,8 @@ function configToml(baseUrl: string, catalogPath: string | undefined): string {
     '[model_providers.orchids-tray]',
     'name = "Orchids Tray"',
     `base_url = ${JSON.stringify(`${baseUrl}/v1`)}`,
+    // The proxy answers Codex's catalog request with metadata for every id it lists (README "Point your tools at it").
+    ...(catalogUrl ? [`model_catalog_url = ${JSON.stringify(`${baseUrl}/v1/models`)}`] : []),
     'wire_api = "responses"',
     `env_key = "${KEY_VARIABLE}"`,
     'request_max_retries = 0',
@@ -84,8 +88,12 @@ function configToml(baseUrl: string, catalogPath: string | undefined): string {
 }
 
 export interface CodexOptions {
-  /** Give Codex a catalog entry for the model, so it declares its apply_patch tool (default true). */
-  catalog?: boolean;
+  /**
+   * Where Codex finds metadata for the model id: `true` (the default), a catalog file made from Codex's own gpt-5.5
+   * entry; `'provider'`, the proxy's `GET /v1/models` through the provider's `model_catalog_url`, as README tells a
+   * user; `false`, nowhere (Codex falls back to metadata without apply_patch).
+   */
+  catalog?: boolean | 'provider';
   timeoutMs?: number;
 }
 
@@ -105,11 +113,12 @@ export function runCodex(
 ): Promise<CodexRun> {
   const home = tempDir('orchids-codex-home-');
   let catalogPath: string | undefined;
-  if (options.catalog !== false) {
+  const metadata = options.catalog ?? true;
+  if (metadata === true) {
     catalogPath = path.join(home, 'orchids-models.json');
     fs.writeFileSync(catalogPath, modelCatalog(home));
   }
-  fs.writeFileSync(path.join(home, 'config.toml'), configToml(baseUrl, catalogPath));
+  fs.writeFileSync(path.join(home, 'config.toml'), configToml(baseUrl, catalogPath, metadata === 'provider'));
   const args = [
     'exec',
     // A setting this version does not know fails the run instead of being ignored with a warning.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
+import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runCodex } from '../helpers/codex';
@@ -181,5 +181,51 @@ describe('Codex CLI without a catalog entry for the model id', () => {
     const offered = (first?.body.tools as Array<{ name: string }>).map((t) => t.name);
     expect(offered).toContain('exec_command');
     expect(offered).not.toContain('apply_patch');
+  });
+});
+
+/**
+ * Set up as README says, with no catalog file: the provider's `model_catalog_url` points Codex at the proxy's
+ * `GET /v1/models`, whose answer to Codex's catalog request gives the Claude id the freeform apply_patch tool.
+ */
+describe.each(PINNED_MODES)('Codex CLI with its model catalog from the proxy ($name)', (mode) => {
+  it('knows the Claude id, declares apply_patch, and a patch creates the file', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const genA = mode.expect === 'sse-a';
+    const work = tempDir('orchids-codex-work-');
+    const patch = '*** Begin Patch\n*** Add File: catalog.txt\n+CATALOG-OK-3\n*** End Patch\n';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (/Success\. Updated the following files/.test(seen)) return sse(reply('Created catalog.txt.'));
+      if (!seen.includes('catalog.txt')) return undefined;
+      const call = genA
+        ? { name: 'apply_patch', input: { input: patch } }
+        : { name: 'Write', input: { file_path: path.join(work, 'catalog.txt'), content: 'CATALOG-OK-3\n' } };
+      return sse([...toolCall({ id: 'toolu_sim_catalog_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCodex(work, 'Create catalog.txt in this folder.', stack.url, KEY, { catalog: 'provider' });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.items.filter((i) => i.type === 'error')).toEqual([]);
+    expect(fs.readFileSync(path.join(work, 'catalog.txt'), 'utf8')).toBe('CATALOG-OK-3\n');
+    expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
+      status: 'completed',
+      changes: [{ path: path.join(work, 'catalog.txt'), kind: 'add' }],
+    });
+    expect(run.finalMessage).toBe('Created catalog.txt.');
+
+    const [first, second] = turnsAbout(/catalog\.txt/) as [AgentRequestInfo, AgentRequestInfo];
+    if (genA) {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['exec_command', 'apply_patch']));
+    } else {
+      // Generation B is shown no client tools: the agent's Write became Codex's apply_patch, which Codex declared
+      // and ran, and replays under that name.
+      const toolUse = (second.body.messages as Array<{ content: unknown }>)
+        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string; name?: string }>) : []))
+        .find((b) => b.type === 'tool_use');
+      expect(toolUse).toMatchObject({ name: 'apply_patch' });
+      expect(JSON.stringify(toolUse)).toContain('*** Add File: ');
+    }
   });
 });

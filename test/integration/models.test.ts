@@ -87,3 +87,53 @@ describe('GET /v1/models', () => {
     expect(body.error.message).toMatch(message);
   });
 });
+
+describe('GET /v1/models as Codex CLI asks for it (its `client_version` query parameter)', () => {
+  it('answers with Codex’s model catalog: every listed id, with the freeform apply_patch tool', async () => {
+    const { status, body } = await get('?client_version=0.171.0');
+    expect(status).toBe(200);
+    expect(Object.keys(body)).toEqual(['models']);
+    expect(body.models.map((m: { slug: string }) => m.slug)).toEqual(allIds());
+    const sonnet = body.models.find((m: { slug: string }) => m.slug === 'claude-sonnet-4-6');
+    expect(sonnet).toMatchObject({
+      display_name: 'claude-sonnet-4-6',
+      apply_patch_tool_type: 'freeform',
+      shell_type: 'unified_exec',
+      visibility: 'list',
+      supported_in_api: true,
+      support_verbosity: false,
+      truncation_policy: { mode: 'tokens', limit: 10_000 },
+      experimental_supported_tools: [],
+      input_modalities: ['text', 'image'],
+    });
+    // Codex refuses an entry without instructions; ours is one line of our own, not Codex's prompt for GPT.
+    expect(sonnet.base_instructions).toMatch(/apply_patch/);
+    expect(sonnet.base_instructions).not.toContain('\n');
+    // Each effort offered is one the Responses route turns into a thinking budget.
+    expect(sonnet.supported_reasoning_levels.map((l: { effort: string }) => l.effort)).toEqual([
+      'none',
+      'low',
+      'medium',
+      'high',
+      'xhigh',
+    ]);
+    expect(sonnet.default_reasoning_level).toBeUndefined();
+    // Only Codex's parameter switches the shape: other clients keep the list, whatever else the query holds.
+    const other = await get('?limit=2&beta=true');
+    expect(other.body.models).toBeUndefined();
+    expect(other.body).toMatchObject({ object: 'list', has_more: true });
+  });
+
+  it('follows the model map: an id the user adds is in the catalog, a pattern is not', async () => {
+    const map = stack.core.settings.get('modelMap');
+    try {
+      stack.core.settings.set('modelMap', { ...map, 'my-claude': 'claude-opus-4-6' });
+      const { body } = await get('?client_version=0.171.0');
+      const slugs = body.models.map((m: { slug: string }) => m.slug);
+      expect(slugs).toContain('my-claude');
+      expect(slugs.some((s: string) => s.includes('*'))).toBe(false);
+    } finally {
+      stack.core.settings.set('modelMap', map);
+    }
+  });
+});

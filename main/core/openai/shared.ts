@@ -107,7 +107,7 @@ const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh', 'max'] as 
  * so there every effort above `minimal` is "on". Thinking comes back as `reasoning_content` (Chat) or a reasoning
  * item (Responses) only when an effort asked for it.
  */
-const BUDGETS: Record<(typeof EFFORTS)[number], number> = {
+export const REASONING_BUDGETS: Record<(typeof EFFORTS)[number], number> = {
   none: 0,
   minimal: 0,
   low: 2048,
@@ -122,7 +122,7 @@ export function thinkingFor(effort: unknown, param: string): ThinkingConfig | un
   if (effort === undefined || effort === null) return undefined;
   if (typeof effort !== 'string' || !(EFFORTS as readonly string[]).includes(effort))
     invalidValue(param, effort, EFFORTS);
-  const budget = BUDGETS[effort as (typeof EFFORTS)[number]];
+  const budget = REASONING_BUDGETS[effort as (typeof EFFORTS)[number]];
   return budget === 0 ? { type: 'disabled' } : { type: 'enabled', budget_tokens: budget };
 }
 

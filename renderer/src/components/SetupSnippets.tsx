@@ -17,6 +17,25 @@ function snippets(
       code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
     },
     {
+      id: 'codex',
+      label: 'Codex',
+      suffix: ' CLI',
+      // model_catalog_url: without it Codex knows no Claude id and declares no apply_patch (README, Codex CLI).
+      code: `# ~/.codex/config.toml
+model = "claude-sonnet-4-6"
+model_provider = "orchids-tray"
+
+[model_providers.orchids-tray]
+name = "Orchids Tray"
+base_url = "${url}/v1"
+model_catalog_url = "${url}/v1/models"
+wire_api = "responses"
+env_key = "ORCHIDS_TRAY_API_KEY"
+
+# then, in a terminal:
+ORCHIDS_TRAY_API_KEY=${key} codex`,
+    },
+    {
       id: 'ts',
       label: 'TypeScript',
       suffix: ' SDK',
@@ -56,7 +75,7 @@ print(message.content)`,
       id: 'openai',
       label: 'OpenAI',
       suffix: '-compatible',
-      // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider, Codex CLI ...) takes these two values.
+      // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider ...) takes these two values.
       code: `Base URL: ${url}/v1
 API key:  ${key}
 Model:    claude-sonnet-4-6   (or any id from ${url}/v1/models)
