@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runToExit, type Exited } from './processes';
+import { tempDir } from './temp-dir';
+
+/**
+ * The real opencode CLI, pinned in devDependencies (its platform binary comes as an optional dependency).
+ * ORCHIDS_TEST_OPENCODE runs another copy of it, e.g. one installed outside the project to try a new version.
+ */
+const OPENCODE = process.env.ORCHIDS_TEST_OPENCODE ?? path.resolve(__dirname, '../../node_modules/.bin/opencode');
+
+/**
+ * opencode's glob and grep tools run ripgrep, which opencode downloads from GitHub when there is none on PATH (this
+ * machine and CI have none, and reach no GitHub): the static one the pinned Codex CLI ships serves instead.
+ */
+const RIPGREP_DIR = path.resolve(
+  __dirname,
+  '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
+);
+
+/** The version the config folder below claims to have installed its plugin package at. */
+const OPENCODE_VERSION = '1.18.33';
+
+/** The model id opencode asks the proxy for: one the model table maps, as a user would pick. */
+export const OPENCODE_MODEL = 'claude-sonnet-4-6';
+
+/** How opencode talks to the proxy: the Vercel AI SDK's Anthropic provider, or its OpenAI-compatible one. */
+export type OpencodeApi = 'anthropic' | 'openai-chat';
+
+const PROVIDER_PACKAGE: Record<OpencodeApi, string> = {
+  anthropic: '@ai-sdk/anthropic',
+  'openai-chat': '@ai-sdk/openai-compatible',
+};
+
+/** One tool call opencode ran, as its `tool_use` event reports it once finished. */
+export interface OpencodeToolPart {
+  tool: string;
+  callID: string;
+  state: { status: string; input?: Record<string, unknown>; output?: string; error?: string };
+}
+
+/** One line of `opencode run --format json`: `step_start`, `text`, `tool_use`, `step_finish`, `error`. */
+export interface OpencodeEvent {
+  type: string;
+  part?: { type: string; text?: string; reason?: string } & Partial<OpencodeToolPart>;
+  error?: unknown;
+  [key: string]: unknown;
+}
+
+export interface OpencodeRun extends Exited {
+  /** The JSON lines of the transcript, parsed. */
+  events: OpencodeEvent[];
+  /** The tool calls opencode ran, in order. */
+  tools: OpencodeToolPart[];
+  /** The text of the last `text` part: what opencode answers the user. */
+  finalText: string | undefined;
+}
+
+/**
+ * The `opencode.json` a user writes to point opencode at the proxy (README "Point your tools at it"), plus what a
+ * test needs: no auto-update, no sharing.
+ */
+function config(baseUrl: string, apiKey: string, api: OpencodeApi): string {
+  return JSON.stringify(
+    {
+      $schema: 'https://opencode.ai/config.json',
+      provider: {
+        'orchids-tray': {
+          npm: PROVIDER_PACKAGE[api],
+          name: 'Orchids Tray',
+          options: { baseURL: `${baseUrl}/v1`, apiKey },
+          models: { [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray' } },
+        },
+      },
+      model: `orchids-tray/${OPENCODE_MODEL}`,
+      autoupdate: false,
+      share: 'disabled',
+    },
+    null,
+    2,
+  );
+}
+
+export interface OpencodeOptions {
+  api?: OpencodeApi;
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `opencode run --format json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh home whose
+ * `~/.config/opencode/opencode.json` names it as a provider, with every call it would make beyond loopback switched
+ * off (this machine, like CI, reaches no model host): models.dev (it uses the catalog built into the binary), the
+ * auto-updater, LSP server downloads, sharing, the default plugins, and the npm install of `@opencode-ai/plugin`
+ * it starts in its config folder on every run (see below). Killed after `timeoutMs`.
+ */
+export function runOpencode(
+  cwd: string,
+  prompt: string,
+  baseUrl: string,
+  apiKey: string,
+  options: OpencodeOptions = {},
+): Promise<OpencodeRun> {
+  const home = tempDir('orchids-opencode-home-');
+  const configDir = path.join(home, '.config', 'opencode');
+  fs.mkdirSync(path.join(configDir, 'node_modules'), { recursive: true });
+  fs.writeFileSync(path.join(configDir, 'opencode.json'), config(baseUrl, apiKey, options.api ?? 'anthropic'));
+  // opencode installs its plugin package from the npm registry into its config folder, in the background, unless
+  // the folder's node_modules exists and package.json and package-lock.json both list it: say it is installed.
+  const dependencies = { '@opencode-ai/plugin': OPENCODE_VERSION };
+  fs.writeFileSync(path.join(configDir, 'package.json'), JSON.stringify({ dependencies }));
+  fs.writeFileSync(
+    path.join(configDir, 'package-lock.json'),
+    JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies } } }),
+  );
+  const args = [
+    'run',
+    '--format',
+    'json',
+    // Without a title opencode asks the model for one in a request of its own, beside the conversation's.
+    '--title',
+    'orchids-tray test',
+    prompt,
+  ];
+  const run = runToExit(OPENCODE, args, {
+    cwd,
+    timeoutMs: options.timeoutMs,
+    env: {
+      PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_DATA_HOME: path.join(home, '.local', 'share'),
+      XDG_CACHE_HOME: path.join(home, '.cache'),
+      XDG_STATE_HOME: path.join(home, '.local', 'state'),
+      NO_COLOR: '1',
+      OPENCODE_DISABLE_AUTOUPDATE: '1',
+      OPENCODE_DISABLE_MODELS_FETCH: '1',
+      OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+      OPENCODE_DISABLE_SHARE: '1',
+      OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+      // Only the config above: none found in the folders above the temp work folder.
+      OPENCODE_DISABLE_PROJECT_CONFIG: '1',
+    },
+  });
+  return run.then((exited) => {
+    const events = exited.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as OpencodeEvent);
+    const tools = events.flatMap((e) => (e.type === 'tool_use' && e.part ? [e.part as OpencodeToolPart] : []));
+    const finalText = events.filter((e) => e.type === 'text').at(-1)?.part?.text;
+    return { ...exited, events, tools, finalText };
+  });
+}

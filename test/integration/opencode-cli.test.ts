@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { ALL_MODES, PINNED_MODES, answered, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { runOpencode, type OpencodeApi } from '../helpers/opencode';
+
+/**
+ * The real opencode CLI (pinned in devDependencies) pointed at Orchids Tray the way a user would: an opencode.json
+ * naming the proxy as a provider through the Vercel AI SDK's Anthropic provider (`/v1/messages`) or its
+ * OpenAI-compatible one (`/v1/chat/completions`), then `opencode run …`. A third client stack beside Claude Code's
+ * and Codex's, and one that only ever streams. The simulator plays the model and answers only once what opencode's
+ * tool produced comes back to it, so each answer proves the whole loop: our streamed tool call, opencode running
+ * the tool, opencode's next request with the tool's output, and our rendering of that output upstream.
+ *
+ * Generation A (`sse-a`) is shown opencode's tools, so the simulated model calls them as the upstream is shown them
+ * (`bash`, `read` with `filePath`, `Glob` for opencode's glob). Generation B (`ws`, `sse-b`) is shown no client
+ * tools: its agent calls its own (`Bash`, `Read` with `file_path`, `LS`), which the proxy renames to what opencode
+ * declared and whose input it shapes as opencode's schema wants.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-opencode-key';
+const SECRET = 'PINEAPPLE-42';
+
+async function start(mode: ProtocolMode): Promise<Stack> {
+  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+  stack.core.settings.set('apiKey', KEY);
+  return stack;
+}
+
+/** The upstream turns of this conversation. */
+function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
+  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
+}
+
+/** What the app's history recorded for the run: which API each request came in on, streamed or not, its status. */
+async function served(): Promise<Array<{ api: string; stream: boolean; status: number; protocol: string | null }>> {
+  await stack.core.internals.history.flushNow();
+  return stack.core.internals.historyRepo
+    .query({})
+    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
+}
+
+/** The shell call the agent makes: opencode's declared `bash` on Generation A, the agent's own `Bash` on B. */
+function shellCall(genA: boolean, id: string) {
+  const input = { command: 'cat secret-plan.txt', description: 'Show the plan' };
+  return { id, name: genA ? 'bash' : 'Bash', input };
+}
+
+/** Scripts the simulator to ask for the shell and answer once the secret comes back. */
+function scriptShellLoop(genA: boolean, callId: string): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
+    if (seen.includes('secret-plan.txt')) {
+      return sse([...text('Let me read it.'), ...toolCall(shellCall(genA, callId)), ...finish('tool-calls')]);
+    }
+    return undefined;
+  });
+}
+
+function workWithSecret(): string {
+  const work = tempDir('orchids-opencode-work-');
+  fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+  return work;
+}
+
+describe.each(ALL_MODES)('opencode through Orchids Tray ($name)', (mode) => {
+  const genA = mode.expect === 'sse-a';
+
+  it('shows a streamed answer', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const answer = 'Hello from Orchids, in five streamed pieces.';
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Say hello') ? sse([...text(answer, { chunks: 5 }), ...finish()]) : undefined,
+    );
+
+    const run = await runOpencode(tempDir('orchids-opencode-work-'), 'Say hello', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(answer);
+    expect(run.events.find((e) => e.type === 'step_finish')?.part?.reason).toBe('stop');
+    expect(turnsAbout(/Say hello/).map((t) => t.protocol)).toEqual([mode.expect]);
+    expect(await served()).toEqual([{ api: 'anthropic', stream: true, status: 200, protocol: mode.expect }]);
+  });
+
+  it('runs its bash tool and answers from the output', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = workWithSecret();
+    scriptShellLoop(genA, 'toolu_sim_shell_0001');
+
+    const run = await runOpencode(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
+    // opencode ran the command itself: the secret reached the model only through the command's output.
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'bash',
+        callID: 'toolu_sim_shell_0001',
+        state: expect.objectContaining({
+          status: 'completed',
+          input: { command: 'cat secret-plan.txt', description: 'Show the plan' },
+          output: `The plan is ${SECRET}.\n`,
+        }),
+      }),
+    ]);
+
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(SECRET);
+    if (genA) {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      // opencode's glob goes upstream under the agent's own name for it; the others as opencode declares them.
+      expect(offered).toEqual(expect.arrayContaining(['bash', 'read', 'edit', 'write', 'grep', 'Glob']));
+      expect(second.body.prompt).toMatch(
+        new RegExp(`<tool_result tool_use_id="toolu_sim_shell_0001">[\\s\\S]*${SECRET}`),
+      );
+    } else {
+      expect(first.body.tools).toBeUndefined();
+      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
+      // opencode ran the agent's Bash as its own bash, and replays it under that name.
+      const toolUse = messages
+        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
+        .find((b) => b.type === 'tool_use');
+      expect(toolUse).toMatchObject({ id: 'toolu_sim_shell_0001', name: 'bash' });
+      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_shell_0001' })]);
+      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+    }
+    expect(await served()).toEqual([
+      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
+      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
+    ]);
+  });
+
+  it('reads a file with its read tool', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-opencode-work-');
+    const file = path.join(work, 'notes.txt');
+    fs.writeFileSync(file, 'Remember MANGO-77.\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('MANGO-77')) return sse(reply('The notes say MANGO-77.'));
+      if (!seen.includes('notes.txt')) return undefined;
+      const call = genA ? { name: 'read', input: { filePath: file } } : { name: 'Read', input: { file_path: file } };
+      return sse([...toolCall({ id: 'toolu_sim_read_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runOpencode(work, 'What do my notes.txt say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The notes say MANGO-77.');
+    // On Generation B the agent's file_path reached opencode as the filePath its read tool requires.
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'read',
+        state: expect.objectContaining({ status: 'completed', input: { filePath: file } }),
+      }),
+    ]);
+    expect(run.tools[0]?.state.output).toContain('1: Remember MANGO-77.');
+    expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+
+  // opencode lower-cases a tool name it does not know (`Bash` → `bash`) by itself, so the bash test above would pass
+  // on Generation B even if the proxy renamed nothing. opencode has no `ls`: only the proxy can turn the agent's LS
+  // into opencode's glob, and give it the pattern a glob needs.
+  it('lists the folder with its glob tool', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-opencode-work-');
+    fs.writeFileSync(path.join(work, 'KIWI-FILE-31.txt'), 'x\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('KIWI-FILE-31')) return sse(reply('The folder holds KIWI-FILE-31.txt.'));
+      if (!seen.includes('Which files are here?')) return undefined;
+      const call = genA ? { name: 'Glob', input: { pattern: '*', path: work } } : { name: 'LS', input: { path: work } };
+      return sse([...toolCall({ id: 'toolu_sim_list_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runOpencode(work, 'Which files are here?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The folder holds KIWI-FILE-31.txt.');
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'glob',
+        state: expect.objectContaining({ status: 'completed', input: { pattern: '*', path: work } }),
+      }),
+    ]);
+    expect(run.tools[0]?.state.output).toContain(path.join(work, 'KIWI-FILE-31.txt'));
+    expect(turnsAbout(/Which files are here\?/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+});
+
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-b'))(
+  'opencode through the OpenAI-compatible provider ($name)',
+  (mode) => {
+    it('runs its bash tool over /v1/chat/completions', { timeout: 90_000 }, async () => {
+      await start(mode);
+      const work = workWithSecret();
+      scriptShellLoop(mode.expect === 'sse-a', 'toolu_sim_shell_0002');
+      const api: OpencodeApi = 'openai-chat';
+
+      const run = await runOpencode(work, 'What does secret-plan.txt say?', stack.url, KEY, { api });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
+      // The OpenAI routes give a tool call OpenAI's id prefix; opencode ran it and sent the output back under it.
+      expect(run.tools).toEqual([
+        expect.objectContaining({
+          tool: 'bash',
+          callID: 'call_sim_shell_0002',
+          state: expect.objectContaining({ status: 'completed', output: `The plan is ${SECRET}.\n` }),
+        }),
+      ]);
+      expect(turnsAbout(/secret-plan\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+      expect(await served()).toEqual([
+        { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+        { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+      ]);
+    });
+  },
+);
