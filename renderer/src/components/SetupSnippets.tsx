@@ -3,11 +3,14 @@ import { CopyButton } from './CopyButton';
 
 const KEY = '<your API key>';
 
-/** `suffix` is left out of the tab when the card is narrow; the accessible name keeps the whole label. */
+/**
+ * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: six tabs
+ * share one row in a 420 px window only so. The accessible name keeps the whole label.
+ */
 function snippets(
   url: string,
   apiKeySet: boolean,
-): Array<{ id: string; label: string; suffix?: string; code: string }> {
+): Array<{ id: string; label: string; suffix?: string; narrow?: string; code: string }> {
   const key = apiKeySet ? KEY : 'not-needed';
   return [
     {
@@ -39,6 +42,7 @@ ORCHIDS_TRAY_API_KEY=${key} codex`,
       id: 'ts',
       label: 'TypeScript',
       suffix: ' SDK',
+      narrow: 'TS',
       code: `import Anthropic from '@anthropic-ai/sdk';
 
 const client = new Anthropic({
@@ -138,7 +142,14 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
             aria-label={item.label + (item.suffix ?? '')}
             onClick={() => setSelected(i)}
           >
-            {item.label}
+            {item.narrow ? (
+              <>
+                <span className="tab-wide">{item.label}</span>
+                <span className="tab-narrow">{item.narrow}</span>
+              </>
+            ) : (
+              item.label
+            )}
             {item.suffix ? <span className="tab-suffix">{item.suffix}</span> : null}
           </button>
         ))}
