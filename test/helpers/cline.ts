@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { runToExit, type Exited } from './processes';
+import { tempDir } from './temp-dir';
+
+/**
+ * The real Cline CLI, pinned in devDependencies (its platform binary comes as an optional dependency).
+ * ORCHIDS_TEST_CLINE runs another copy of it, e.g. one installed outside the project to try a new version.
+ */
+const CLINE = process.env.ORCHIDS_TEST_CLINE ?? path.resolve(__dirname, '../../node_modules/.bin/cline');
+
+/** The model id Cline asks the proxy for: one the model table maps, as a user would pick. */
+export const CLINE_MODEL = 'claude-sonnet-4-6';
+
+/** One line of `cline --json`: `agent_event`, `hook_event`, `run_result` or `error`. */
+export interface ClineLine {
+  type: string;
+  event?: { type: string; [key: string]: unknown };
+  text?: string;
+  finishReason?: string;
+  message?: string;
+  [key: string]: unknown;
+}
+
+export interface ClineRun extends Exited {
+  /** The JSON lines of the transcript, parsed. */
+  lines: ClineLine[];
+  /** The agent events (`content_start`, `tool_call_start`, `done` …), in order. */
+  events: Array<{ type: string; [key: string]: unknown }>;
+  /** The `run_result` line's text: what Cline answers the user. */
+  finalText: string | undefined;
+  /** The `run_result` line's finish reason (`completed` when the model ended its turn). */
+  finishReason: string | undefined;
+}
+
+/**
+ * Cline's provider settings as `cline auth anthropic -k … -m …` writes them, plus the base URL, which `cline auth`
+ * only takes for OpenAI-style providers but the Anthropic provider reads from this file. The URL ends in `/v1`:
+ * the provider posts to `<baseUrl>/messages`.
+ */
+function providers(baseUrl: string, apiKey: string): string {
+  const settings = { provider: 'anthropic', apiKey, model: CLINE_MODEL, baseUrl: `${baseUrl}/v1` };
+  return JSON.stringify({
+    version: 1,
+    lastUsedProvider: 'anthropic',
+    modes: {},
+    providers: { anthropic: { settings, updatedAt: new Date().toISOString(), tokenSource: 'manual' } },
+  });
+}
+
+export interface ClineOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `cline --json -P anthropic -m <model> <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh
+ * home whose `~/.cline/data/settings/providers.json` names it, with every call it would make beyond loopback
+ * switched off (this machine, like CI, reaches no model host): OpenTelemetry export to otel.cline.bot
+ * (`telemetryOptOut`), the update check, and the PostHog feature flags from data.cline.bot, which only
+ * `IS_TEST=true` turns off (it does nothing else in 3.0.65). Killed after `timeoutMs`; Cline's own `--timeout`
+ * ends the task a little earlier, so a hang shows as Cline's error rather than a kill.
+ */
+export function runCline(
+  cwd: string,
+  prompt: string,
+  baseUrl: string,
+  apiKey: string,
+  options: ClineOptions = {},
+): Promise<ClineRun> {
+  const home = tempDir('orchids-cline-home-');
+  const settingsDir = path.join(home, '.cline', 'data', 'settings');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey));
+  fs.writeFileSync(
+    path.join(settingsDir, 'global-settings.json'),
+    JSON.stringify({ telemetryOptOut: true, autoUpdateEnabled: false }),
+  );
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const args = [
+    '--json',
+    '-P',
+    'anthropic',
+    '-m',
+    CLINE_MODEL,
+    '-c',
+    cwd,
+    '--timeout',
+    String(Math.max(1, Math.floor(timeoutMs / 1000) - 5)),
+    prompt,
+  ];
+  const run = runToExit(CLINE, args, {
+    cwd,
+    timeoutMs,
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      NO_COLOR: '1',
+      // Without it Cline starts a hub daemon that outlives the run, detached, and keeps the session there.
+      CLINE_SESSION_BACKEND_MODE: 'local',
+      CLINE_NO_AUTO_UPDATE: '1',
+      IS_TEST: 'true',
+    },
+  });
+  return run.then((exited) => {
+    const lines = exited.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as ClineLine);
+    const events = lines.flatMap((l) => (l.type === 'agent_event' && l.event ? [l.event] : []));
+    const result = lines.find((l) => l.type === 'run_result');
+    return { ...exited, lines, events, finalText: result?.text, finishReason: result?.finishReason };
+  });
+}

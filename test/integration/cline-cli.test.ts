@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { ALL_MODES, answered, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { runCline, type ClineRun } from '../helpers/cline';
+
+/**
+ * The real Cline CLI (3.x, pinned in devDependencies) pointed at Orchids Tray the way a user would: a
+ * providers.json naming the proxy as the Anthropic provider's base URL, then `cline --json -P anthropic …`. Cline
+ * declares its tools as Anthropic tools (`run_commands` with a list of commands, `read_files` with a list of file
+ * entries …), not as XML in its system prompt, and streams every answer. The simulator plays the model and answers
+ * only once what Cline's tool produced comes back to it, so each answer proves the whole loop: our streamed tool
+ * call, Cline running the tool, Cline's next request with the tool's output, and our rendering of it upstream.
+ *
+ * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-cline-key';
+const SECRET = 'PINEAPPLE-42';
+const GEN_A_MODES = ALL_MODES.filter((m) => m.expect === 'sse-a');
+
+async function start(mode: ProtocolMode): Promise<Stack> {
+  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+  stack.core.settings.set('apiKey', KEY);
+  return stack;
+}
+
+/** The upstream turns of this conversation. */
+function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
+  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
+}
+
+/** What the app's history recorded for the run: which API each request came in on, streamed or not, its status. */
+async function served(): Promise<Array<{ api: string; stream: boolean; status: number; protocol: string | null }>> {
+  await stack.core.internals.history.flushNow();
+  return stack.core.internals.historyRepo
+    .query({})
+    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
+}
+
+/** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
+function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
+  return run.events
+    .filter((e) => e.type === 'content_end' && e.contentType === 'tool')
+    .map(({ toolName, toolCallId, output }) => ({ toolName, toolCallId, output }));
+}
+
+/** The input each tool call reached Cline with. */
+function toolInputs(run: ClineRun): unknown[] {
+  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'tool').map((e) => e.input);
+}
+
+describe.each(ALL_MODES)('Cline through Orchids Tray ($name)', (mode) => {
+  it('shows a streamed answer', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const answer = 'Hello from Orchids, in five streamed pieces.';
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Say hello') ? sse([...text(answer, { chunks: 5 }), ...finish()]) : undefined,
+    );
+
+    const run = await runCline(tempDir('orchids-cline-work-'), 'Say hello', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(answer);
+    expect(run.finishReason).toBe('completed');
+    expect(run.lines.filter((l) => l.type === 'error')).toEqual([]);
+    expect(turnsAbout(/Say hello/).map((t) => t.protocol)).toEqual([mode.expect]);
+    expect(await served()).toEqual([{ api: 'anthropic', stream: true, status: 200, protocol: mode.expect }]);
+  });
+});
+
+describe.each(GEN_A_MODES)('Cline runs its tools through Orchids Tray ($name)', (mode) => {
+  it('runs a command with run_commands and answers from the output', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      const call = { id: 'toolu_sim_shell_0001', name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } };
+      return sse([...text('Let me read it.'), ...toolCall(call), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
+    // Cline ran the command itself: the secret reached the model only through the command's output.
+    expect(toolInputs(run)).toEqual([{ commands: ['cat secret-plan.txt'] }]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'run_commands',
+        toolCallId: 'toolu_sim_shell_0001',
+        output: [expect.objectContaining({ result: `The plan is ${SECRET}.\n`, success: true })],
+      },
+    ]);
+
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(SECRET);
+    const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+    expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
+    // Cline's web_search is one the proxy never offers upstream.
+    expect(offered).not.toContain('web_search');
+    expect(second.body.prompt).toMatch(
+      new RegExp(`<tool_result tool_use_id="toolu_sim_shell_0001">[\\s\\S]*${SECRET}`),
+    );
+    expect(await served()).toEqual([
+      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
+      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
+    ]);
+  });
+
+  it('reads a file with read_files', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    const file = path.join(work, 'notes.txt');
+    fs.writeFileSync(file, 'Remember MANGO-77.\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('MANGO-77')) return sse(reply('The notes say MANGO-77.'));
+      if (!seen.includes('notes.txt')) return undefined;
+      const call = { id: 'toolu_sim_read_0001', name: 'read_files', input: { files: [{ path: file }] } };
+      return sse([...toolCall(call), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(work, 'What do my notes.txt say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The notes say MANGO-77.');
+    expect(toolInputs(run)).toEqual([{ files: [{ path: file }] }]);
+    expect(toolRuns(run)).toEqual([
+      { toolName: 'read_files', toolCallId: 'toolu_sim_read_0001', output: expect.anything() },
+    ]);
+    expect(JSON.stringify(toolRuns(run)[0]?.output)).toContain('Remember MANGO-77.');
+    expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+});
