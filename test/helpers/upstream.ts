@@ -16,6 +16,26 @@ export function upstreamText(request: AgentRequestInfo): string {
   return parts.join('\n');
 }
 
+/**
+ * Whether the upstream was sent a tool use with this id and name, and a result for it holding this text:
+ * Generation B sends the blocks themselves, Generation A renders them as tags in its prompt.
+ */
+export function sentToolPair(request: AgentRequestInfo, id: string, name: string, output: string): boolean {
+  if (request.protocol === 'sse-a') {
+    const text = upstreamText(request);
+    return (
+      text.includes(`<tool_use id="${id}" name="${name}">`) &&
+      new RegExp(`<tool_result tool_use_id="${id}"[^>]*>[^<]*${output}`).test(text)
+    );
+  }
+  const blocks = (request.body.messages as Array<{ content: unknown }>).flatMap((message) =>
+    Array.isArray(message.content) ? (message.content as Array<Record<string, unknown>>) : [],
+  );
+  const use = blocks.find((block) => block.type === 'tool_use' && block.id === id);
+  const result = blocks.find((block) => block.type === 'tool_result' && block.tool_use_id === id);
+  return use?.name === name && JSON.stringify(result?.content ?? '').includes(output);
+}
+
 /** Every string in a parsed JSON value, as text (not JSON-escaped), ids and inputs included. */
 function collectStrings(value: unknown, out: string[]): void {
   if (typeof value === 'string') out.push(value);

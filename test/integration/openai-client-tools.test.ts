@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
 
 /**
  * OpenAI's tools that the client runs but that are not functions: `custom` (freeform) tools on both APIs, through
@@ -33,26 +33,6 @@ const CHAT_PATCH: OpenAI.Chat.ChatCompletionCustomTool = {
 /** The simulated model calls the custom tool as the proxy offered it: its text in the one string property. */
 const patchCall = (id: string) =>
   sse([...toolCall({ id, name: 'apply_patch', input: { input: PATCH }, chunks: 9 }), ...finish('tool-calls')]);
-
-/**
- * Whether the upstream was sent a tool use with this id and name, and a result for it holding this text:
- * Generation B sends the blocks themselves, Generation A renders them as tags in its prompt.
- */
-function sentToolPair(request: AgentRequestInfo, id: string, name: string, output: string): boolean {
-  if (request.protocol === 'sse-a') {
-    const text = upstreamText(request);
-    return (
-      text.includes(`<tool_use id="${id}" name="${name}">`) &&
-      new RegExp(`<tool_result tool_use_id="${id}"[^>]*>[^<]*${output}`).test(text)
-    );
-  }
-  const blocks = (request.body.messages as Array<{ content: unknown }>).flatMap((message) =>
-    Array.isArray(message.content) ? (message.content as Array<Record<string, unknown>>) : [],
-  );
-  const use = blocks.find((block) => block.type === 'tool_use' && block.id === id);
-  const result = blocks.find((block) => block.type === 'tool_result' && block.tool_use_id === id);
-  return use?.name === name && JSON.stringify(result?.content ?? '').includes(output);
-}
 
 /** Every string the upstream body holds, unescaped: the tools Generation A is offered, as well as the text. */
 function bodyText(request: AgentRequestInfo): string {

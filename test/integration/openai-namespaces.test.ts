@@ -4,7 +4,7 @@ import { NamespaceNames } from '../../main/core/openai/namespaces';
 import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
 
 /**
  * Responses `namespace` tools (Codex CLI's sub-agents and MCP servers), through the official SDK against the real
@@ -45,23 +45,6 @@ const call = (id: string, name: string, input: Record<string, unknown> = ARGS) =
 /** The tool names Generation A was offered (Generation B is offered none). */
 const offered = (request: AgentRequestInfo): string[] =>
   ((request.body.tools as Array<{ name: string }> | undefined) ?? []).map((tool) => tool.name);
-
-/** Whether the upstream was sent a tool use with this id and name and a result for it holding this text. */
-function sentToolPair(request: AgentRequestInfo, id: string, name: string, output: string): boolean {
-  if (request.protocol === 'sse-a') {
-    const text = upstreamText(request);
-    return (
-      text.includes(`<tool_use id="${id}" name="${name}">`) &&
-      new RegExp(`<tool_result tool_use_id="${id}"[^>]*>[^<]*${output}`).test(text)
-    );
-  }
-  const blocks = (request.body.messages as Array<{ content: unknown }>).flatMap((message) =>
-    Array.isArray(message.content) ? (message.content as Array<Record<string, unknown>>) : [],
-  );
-  const use = blocks.find((block) => block.type === 'tool_use' && block.id === id);
-  const result = blocks.find((block) => block.type === 'tool_result' && block.tool_use_id === id);
-  return use?.name === name && JSON.stringify(result?.content ?? '').includes(output);
-}
 
 const refusal = (promise: Promise<unknown>) =>
   promise.then(
