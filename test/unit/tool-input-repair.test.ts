@@ -189,6 +189,67 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
   });
 });
 
+describe('repairToolInput: Cline CLI 3 tools that take a list of one', () => {
+  // As Cline CLI 3.0.65 declares them (its request's tools, descriptions cut).
+  const CLINE_CLI: ToolDefinition[] = [
+    {
+      name: 'run_commands',
+      description: 'Run non-interactive shell commands.',
+      input_schema: {
+        type: 'object',
+        properties: { commands: { type: 'array', items: { type: 'string' } } },
+        required: ['commands'],
+        additionalProperties: false,
+      },
+    },
+    {
+      name: 'read_files',
+      description: 'Read the content of files.',
+      input_schema: {
+        type: 'object',
+        properties: {
+          files: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                path: { type: 'string' },
+                start_line: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+                end_line: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+              },
+              required: ['path'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['files'],
+        additionalProperties: false,
+      },
+    },
+  ];
+
+  it("gives the agent's Bash command as run_commands' one command", () => {
+    expect(route('Bash', { command: 'cat plan.txt', description: 'Show it' }, CLINE_CLI)).toEqual({
+      name: 'run_commands',
+      input: { commands: ['cat plan.txt'] },
+    });
+  });
+
+  it("gives the agent's Read file_path as read_files' one file entry", () => {
+    expect(route('Read', { file_path: '/w/notes.txt', offset: 3 }, CLINE_CLI)).toEqual({
+      name: 'read_files',
+      input: { files: [{ path: '/w/notes.txt' }] },
+    });
+  });
+
+  it('leaves a call that already has the list, or has nothing to put in it, as it was', () => {
+    const schema = clientToolSchema('run_commands', CLINE_CLI);
+    expect(repairToolInput({ commands: ['ls'] }, schema)).toEqual({ commands: ['ls'] });
+    expect(repairToolInput({ description: 'x' }, schema)).toEqual({});
+    expect(repairToolInput({ offset: 3 }, clientToolSchema('read_files', CLINE_CLI))).toEqual({});
+  });
+});
+
 describe('repairToolInput: what it never does', () => {
   it('passes an input that already fits through as the same object', () => {
     const input = { command: 'ls', timeout: 5 };

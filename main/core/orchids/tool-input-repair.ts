@@ -53,7 +53,39 @@ export function repairToolInput(
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
   if (patch) return patch;
+  const listed = wrapAsList(input, schema);
+  if (listed) return coerceObject(listed, schema);
   return coerceObject(reshapeKeys(input, schema, route, true), schema);
+}
+
+/**
+ * Cline CLI 3's tools take a list where the agent's take one item: `run_commands` wants `commands: [command]`,
+ * `read_files` wants `files: [{ path }]`. When the client's schema requires exactly one key, an array the input
+ * lacks, the call becomes a list of one: the input's value for the singular key (or a synonym of it) for a list of
+ * strings, the input reshaped to the item schema for a list of objects, provided the item then has every key the
+ * item schema requires. Keys the list has no room for (Bash's `description`, Read's `offset`) are dropped.
+ */
+function wrapAsList(input: JsonObject, schema: JsonObject | undefined): JsonObject | undefined {
+  const props = asRecord(schema?.['properties']);
+  const required: unknown = schema?.['required'];
+  if (!props || !Array.isArray(required) || required.length !== 1) return undefined;
+  const key: unknown = required[0];
+  if (typeof key !== 'string' || Object.hasOwn(input, key)) return undefined;
+  const prop = asRecord(props[key]);
+  if (prop?.['type'] !== 'array') return undefined;
+  const items = asRecord(prop['items']);
+  if (items?.['type'] === 'object') {
+    const item = reshapeKeys(input, items, undefined, true);
+    const itemRequired = Array.isArray(items['required']) ? (items['required'] as unknown[]) : [];
+    const complete = itemRequired.every((k) => typeof k === 'string' && Object.hasOwn(item, k));
+    return complete && Object.keys(item).length > 0 ? { [key]: [coerceObject(item, items)] } : undefined;
+  }
+  if (items?.['type'] !== 'string') return undefined;
+  const singular = normalizeKey(key).replace(/s$/, '');
+  const names = new Set([singular, ...(SYNONYMS_OF.get(singular) ?? []).map(normalizeKey)]);
+  const from = Object.keys(input).find((k) => names.has(normalizeKey(k)));
+  const value = from === undefined ? undefined : input[from];
+  return typeof value === 'string' ? { [key]: [value] } : undefined;
 }
 
 /**

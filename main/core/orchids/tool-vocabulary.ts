@@ -4,8 +4,9 @@
  * Data only; tool-names.ts and tool-input-repair.ts act on it.
  *
  * Sources for the client side: Claude Code 2.1.197's request (test/fixtures/claude-code), Cline's tool specs
- * (src/core/prompts/system-prompt/tools/*.ts), opencode's tools (packages/opencode/src/tool/*.ts), Anthropic's
- * text editor and bash tool documentation, and Codex CLI 0.171's request (its shell tool is `exec_command`).
+ * (src/core/prompts/system-prompt/tools/*.ts) and Cline CLI 3.0's request (`run_commands`, `read_files`),
+ * opencode's tools (packages/opencode/src/tool/*.ts), Anthropic's text editor and bash tool documentation, and
+ * Codex CLI 0.171's request (its shell tool is `exec_command`).
  */
 
 /**
@@ -13,7 +14,7 @@
  * name; the rest are in order of preference when the client declares more than one of them.
  */
 export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
-  ['Read', 'read_file', 'readfile', 'read', 'view', 'view_file', 'file_read'],
+  ['Read', 'read_file', 'readfile', 'read', 'view', 'view_file', 'file_read', 'read_files'],
   ['Write', 'write_to_file', 'write_file', 'create_file', 'write', 'file_write'],
   [
     'Edit',
@@ -38,6 +39,7 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
     'shell',
     'run_terminal_cmd',
     'exec_command',
+    'run_commands',
   ],
   ['Glob', 'glob', 'find_files', 'file_search'],
   ['LS', 'list_files', 'list', 'ls', 'list_dir', 'list_directory'],
