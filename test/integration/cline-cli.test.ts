@@ -15,14 +15,15 @@ import { runCline, type ClineRun } from '../helpers/cline';
  * only once what Cline's tool produced comes back to it, so each answer proves the whole loop: our streamed tool
  * call, Cline running the tool, Cline's next request with the tool's output, and our rendering of it upstream.
  *
- * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared.
+ * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared. Generation B (`ws`,
+ * `sse-b`) is shown no client tools: its agent calls its own `Bash` and `Read`, which the proxy renames to Cline's
+ * `run_commands` and `read_files` and turns into the one-item lists those take.
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
 const KEY = 'test-cline-key';
 const SECRET = 'PINEAPPLE-42';
-const GEN_A_MODES = ALL_MODES.filter((m) => m.expect === 'sse-a');
 
 async function start(mode: ProtocolMode): Promise<Stack> {
   stack = await startStack({ protocol: mode.setting, serves: mode.serves });
@@ -73,7 +74,9 @@ describe.each(ALL_MODES)('Cline through Orchids Tray ($name)', (mode) => {
   });
 });
 
-describe.each(GEN_A_MODES)('Cline runs its tools through Orchids Tray ($name)', (mode) => {
+describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (mode) => {
+  const genA = mode.expect === 'sse-a';
+
   it('runs a command with run_commands and answers from the output', { timeout: 90_000 }, async () => {
     await start(mode);
     const work = tempDir('orchids-cline-work-');
@@ -82,8 +85,14 @@ describe.each(GEN_A_MODES)('Cline runs its tools through Orchids Tray ($name)', 
       const seen = upstreamText(req);
       if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
       if (!seen.includes('secret-plan.txt')) return undefined;
-      const call = { id: 'toolu_sim_shell_0001', name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } };
-      return sse([...text('Let me read it.'), ...toolCall(call), ...finish('tool-calls')]);
+      const call = genA
+        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
+        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+      return sse([
+        ...text('Let me read it.'),
+        ...toolCall({ id: 'toolu_sim_shell_0001', ...call }),
+        ...finish('tool-calls'),
+      ]);
     });
 
     const run = await runCline(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
@@ -103,13 +112,26 @@ describe.each(GEN_A_MODES)('Cline runs its tools through Orchids Tray ($name)', 
     expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
     const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
     expect(upstreamText(first)).not.toContain(SECRET);
-    const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
-    expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
-    // Cline's web_search is one the proxy never offers upstream.
-    expect(offered).not.toContain('web_search');
-    expect(second.body.prompt).toMatch(
-      new RegExp(`<tool_result tool_use_id="toolu_sim_shell_0001">[\\s\\S]*${SECRET}`),
-    );
+    if (genA) {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
+      // Cline's web_search is one the proxy never offers upstream.
+      expect(offered).not.toContain('web_search');
+      expect(second.body.prompt).toMatch(
+        new RegExp(`<tool_result tool_use_id="toolu_sim_shell_0001">[\\s\\S]*${SECRET}`),
+      );
+    } else {
+      expect(first.body.tools).toBeUndefined();
+      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
+      // Cline ran the agent's Bash as its run_commands, and replays it under that name.
+      const toolUse = messages
+        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
+        .find((b) => b.type === 'tool_use');
+      expect(toolUse).toMatchObject({ id: 'toolu_sim_shell_0001', name: 'run_commands' });
+      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_shell_0001' })]);
+      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+    }
     expect(await served()).toEqual([
       { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
       { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
@@ -125,13 +147,16 @@ describe.each(GEN_A_MODES)('Cline runs its tools through Orchids Tray ($name)', 
       const seen = upstreamText(req);
       if (seen.includes('MANGO-77')) return sse(reply('The notes say MANGO-77.'));
       if (!seen.includes('notes.txt')) return undefined;
-      const call = { id: 'toolu_sim_read_0001', name: 'read_files', input: { files: [{ path: file }] } };
+      const call = genA
+        ? { id: 'toolu_sim_read_0001', name: 'read_files', input: { files: [{ path: file }] } }
+        : { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file, offset: 1, limit: 50 } };
       return sse([...toolCall(call), ...finish('tool-calls')]);
     });
 
     const run = await runCline(work, 'What do my notes.txt say?', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('The notes say MANGO-77.');
+    // On Generation B the agent's one file_path reached Cline as the list of file entries read_files requires.
     expect(toolInputs(run)).toEqual([{ files: [{ path: file }] }]);
     expect(toolRuns(run)).toEqual([
       { toolName: 'read_files', toolCallId: 'toolu_sim_read_0001', output: expect.anything() },
