@@ -33,7 +33,7 @@ const electronPkg = readJson(path.join(root, 'node_modules/electron/package.json
 const sqliteDir = path.join(root, 'node_modules/better-sqlite3');
 const sqlitePkg = readJson(path.join(sqliteDir, 'package.json'));
 if (!electronPkg || !sqlitePkg)
-  fail('node_modules is incomplete (electron or better-sqlite3 is missing): run `npm ci` first.');
+  fail('node_modules is incomplete (electron or better-sqlite3 is missing): run `npm install` first.');
 const electronVersion = electronPkg.version;
 const abi = readAbi(electronVersion);
 const outDir = path.join(root, 'build', 'electron-sqlite', `${platform}-${arch}`);
