@@ -2,8 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, answered, upstreamText, type ProtocolMode } from '../helpers/upstream';
-import { startStack, type Stack } from '../helpers/stack';
+import { ALL_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import {
+  startCliStack,
+  turnsAbout as turnsIn,
+  served as servedBy,
+  type ServedRow,
+  replayedToolUse,
+} from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCline, type ClineRun } from '../helpers/cline';
 
@@ -26,23 +33,13 @@ const KEY = 'test-cline-key';
 const SECRET = 'PINEAPPLE-42';
 
 async function start(mode: ProtocolMode): Promise<Stack> {
-  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-  stack.core.settings.set('apiKey', KEY);
+  stack = await startCliStack(mode, KEY);
   return stack;
 }
 
-/** The upstream turns of this conversation. */
-function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
-  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
-}
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
 
-/** What the app's history recorded for the run: which API each request came in on, streamed or not, its status. */
-async function served(): Promise<Array<{ api: string; stream: boolean; status: number; protocol: string | null }>> {
-  await stack.core.internals.history.flushNow();
-  return stack.core.internals.historyRepo
-    .query({})
-    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
-}
+const served = (): Promise<ServedRow[]> => servedBy(stack);
 
 /** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
 function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
@@ -124,9 +121,7 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
       expect(first.body.tools).toBeUndefined();
       const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
       // Cline ran the agent's Bash as its run_commands, and replays it under that name.
-      const toolUse = messages
-        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
-        .find((b) => b.type === 'tool_use');
+      const toolUse = replayedToolUse(second);
       expect(toolUse).toMatchObject({ id: 'toolu_sim_shell_0001', name: 'run_commands' });
       const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
       expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_shell_0001' })]);

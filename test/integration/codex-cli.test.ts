@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
-import { startStack, type Stack } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
+import { replayedToolUse, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCodex, tinyMcpServer } from '../helpers/codex';
 
@@ -26,15 +27,11 @@ const KEY = 'test-codex-key';
 const SECRET = 'PINEAPPLE-42';
 
 async function start(mode: (typeof ALL_MODES)[number]): Promise<Stack> {
-  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-  stack.core.settings.set('apiKey', KEY);
+  stack = await startCliStack(mode, KEY);
   return stack;
 }
 
-/** The upstream turns of this conversation: Codex's own requests, never the simulator's other traffic. */
-function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
-  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
-}
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
 
 describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
   const genA = mode.expect === 'sse-a';
@@ -81,9 +78,7 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
       expect(first.body.tools).toBeUndefined();
       const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
       // Codex ran the agent's Bash call as its exec_command, and replays it under that name.
-      const toolUse = messages
-        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
-        .find((b) => b.type === 'tool_use');
+      const toolUse = replayedToolUse(second);
       expect(toolUse).toMatchObject({
         id: 'call_sim_shell_0001',
         name: 'exec_command',
@@ -172,10 +167,7 @@ describe.each(ALL_MODES)('Codex CLI runs an MCP tool it declares in a namespace 
       expect(offered).toEqual(expect.arrayContaining(['mcp__tiny__word_of_day', 'multi_agent_v1__spawn_agent']));
       expect(upstreamText(second)).toContain('<tool_use id="call_sim_mcp_0001" name="mcp__tiny__word_of_day">');
     } else {
-      const blocks = (second.body.messages as Array<{ content: unknown }>).flatMap((m) =>
-        Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : [],
-      );
-      expect(blocks.find((b) => b.type === 'tool_use')).toMatchObject({
+      expect(replayedToolUse(second)).toMatchObject({
         id: 'call_sim_mcp_0001',
         name: 'mcp__tiny__word_of_day',
         input: { lang: 'en' },
@@ -319,9 +311,7 @@ describe.each(PINNED_MODES)('Codex CLI with its model catalog from the proxy ($n
     } else {
       // Generation B is shown no client tools: the agent's Write became Codex's apply_patch, which Codex declared
       // and ran, and replays under that name.
-      const toolUse = (second.body.messages as Array<{ content: unknown }>)
-        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string; name?: string }>) : []))
-        .find((b) => b.type === 'tool_use');
+      const toolUse = replayedToolUse(second);
       expect(toolUse).toMatchObject({ name: 'apply_patch' });
       expect(JSON.stringify(toolUse)).toContain('*** Add File: ');
     }

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, PINNED_MODES, answered, upstreamText, type ProtocolMode } from '../helpers/upstream';
-import { startStack, type Stack } from '../helpers/stack';
+import { ALL_MODES, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import { startCliStack, turnsAbout as turnsIn, served as servedBy, type ServedRow } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runContinue } from '../helpers/continue';
 
@@ -26,23 +27,13 @@ const KEY = 'test-continue-key';
 const SECRET = 'PAPAYA-58';
 
 async function start(mode: ProtocolMode): Promise<Stack> {
-  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-  stack.core.settings.set('apiKey', KEY);
+  stack = await startCliStack(mode, KEY);
   return stack;
 }
 
-/** The upstream turns of this conversation. */
-function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
-  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
-}
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
 
-/** What the app's history recorded for the run: which API each request came in on, streamed or not, its status. */
-async function served(): Promise<Array<{ api: string; stream: boolean; status: number; protocol: string | null }>> {
-  await stack.core.internals.history.flushNow();
-  return stack.core.internals.historyRepo
-    .query({})
-    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
-}
+const served = (): Promise<ServedRow[]> => servedBy(stack);
 
 function workWithSecret(): string {
   const work = tempDir('orchids-continue-work-');

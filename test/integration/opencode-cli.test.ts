@@ -2,8 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, PINNED_MODES, answered, upstreamText, type ProtocolMode } from '../helpers/upstream';
-import { startStack, type Stack } from '../helpers/stack';
+import { ALL_MODES, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import {
+  startCliStack,
+  turnsAbout as turnsIn,
+  served as servedBy,
+  type ServedRow,
+  replayedToolUse,
+} from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runOpencode, type OpencodeApi } from '../helpers/opencode';
 
@@ -27,23 +34,13 @@ const KEY = 'test-opencode-key';
 const SECRET = 'PINEAPPLE-42';
 
 async function start(mode: ProtocolMode): Promise<Stack> {
-  stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-  stack.core.settings.set('apiKey', KEY);
+  stack = await startCliStack(mode, KEY);
   return stack;
 }
 
-/** The upstream turns of this conversation. */
-function turnsAbout(pattern: RegExp): AgentRequestInfo[] {
-  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
-}
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
 
-/** What the app's history recorded for the run: which API each request came in on, streamed or not, its status. */
-async function served(): Promise<Array<{ api: string; stream: boolean; status: number; protocol: string | null }>> {
-  await stack.core.internals.history.flushNow();
-  return stack.core.internals.historyRepo
-    .query({})
-    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
-}
+const served = (): Promise<ServedRow[]> => servedBy(stack);
 
 /** The shell call the agent makes: opencode's declared `bash` on Generation A, the agent's own `Bash` on B. */
 function shellCall(genA: boolean, id: string) {
@@ -123,9 +120,7 @@ describe.each(ALL_MODES)('opencode through Orchids Tray ($name)', (mode) => {
       expect(first.body.tools).toBeUndefined();
       const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
       // opencode ran the agent's Bash as its own bash, and replays it under that name.
-      const toolUse = messages
-        .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<{ type: string }>) : []))
-        .find((b) => b.type === 'tool_use');
+      const toolUse = replayedToolUse(second);
       expect(toolUse).toMatchObject({ id: 'toolu_sim_shell_0001', name: 'bash' });
       const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
       expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_shell_0001' })]);

@@ -1,0 +1,41 @@
+/**
+ * What the tests that drive a real coding CLI through the app (Codex, opencode, Cline, Continue) share: an app on the
+ * simulator for one protocol mode with an API key set, the upstream turns one conversation made, what the app's
+ * history recorded, and the tool call a Generation B turn replays.
+ */
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
+import { startStack, type Stack } from './stack';
+import { answered, upstreamText, type ProtocolMode } from './upstream';
+
+export async function startCliStack(mode: ProtocolMode, apiKey: string): Promise<Stack> {
+  const stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+  stack.core.settings.set('apiKey', apiKey);
+  return stack;
+}
+
+/** The upstream turns of one conversation (those whose text matches), never the simulator's other traffic. */
+export function turnsAbout(stack: Stack, pattern: RegExp): AgentRequestInfo[] {
+  return answered(stack.sim.requests).filter((r) => pattern.test(upstreamText(r)));
+}
+
+export interface ServedRow {
+  api: string;
+  stream: boolean;
+  status: number;
+  protocol: string | null;
+}
+
+/** What the app's history recorded: which API each request came in on, streamed or not, its status, its protocol. */
+export async function served(stack: Stack): Promise<ServedRow[]> {
+  await stack.core.internals.history.flushNow();
+  return stack.core.internals.historyRepo
+    .query({})
+    .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
+}
+
+/** The first `tool_use` block a Generation B turn sends back upstream (the call the client ran, as it replays it). */
+export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
+  return (request.body.messages as Array<{ content: unknown }>)
+    .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
+    .find((b) => b.type === 'tool_use');
+}
