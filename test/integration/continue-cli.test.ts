@@ -120,6 +120,26 @@ describe.each(ALL_MODES)('Continue CLI through Orchids Tray ($name)', (mode) => 
     expect(run.answer).toBe('The notes say MANGO-77.');
     expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
   });
+
+  it('lists a folder with its List tool', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-continue-work-');
+    fs.writeFileSync(path.join(work, 'KIWI-31.txt'), 'fruit\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('KIWI-31.txt')) return sse(reply('The folder holds KIWI-31.txt.'));
+      if (!seen.includes('which files')) return undefined;
+      // Generation B's agent lists with LS and `path`; Continue's List requires `dirpath`.
+      const input = genA ? { dirpath: work } : { path: work };
+      const name = genA ? 'List' : 'LS';
+      return sse([...toolCall({ id: 'toolu_sim_list_0001', name, input }), ...finish('tool-calls')]);
+    });
+
+    const run = await runContinue(work, 'Tell me which files are here.', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('The folder holds KIWI-31.txt.');
+    expect(turnsAbout(/which files/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
 });
 
 describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-b'))(

@@ -61,6 +61,19 @@ describe('repairToolInput: keys renamed toward the client schema', () => {
     });
   });
 
+  // Continue CLI's List requires `dirpath` (its own name, read from the request `cn` 1.5.47 sends).
+  const CONTINUE_LIST: ToolDefinition[] = [
+    {
+      name: 'List',
+      input_schema: { type: 'object', required: ['dirpath'], properties: { dirpath: { type: 'string' } } },
+    },
+  ];
+
+  it("renames the agent's LS path to Continue's dirpath, and lists the working directory when it names none", () => {
+    expect(route('LS', { path: '/repo' }, CONTINUE_LIST)).toEqual({ name: 'List', input: { dirpath: '/repo' } });
+    expect(route('LS', {}, CONTINUE_LIST)).toEqual({ name: 'List', input: { dirpath: '.' } });
+  });
+
   it('renames cmd to command', () => {
     expect(route('Bash', { cmd: 'ls' }, CLAUDE_CODE).input).toEqual({ command: 'ls' });
   });

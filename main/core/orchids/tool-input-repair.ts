@@ -199,8 +199,8 @@ function composeSearchReplace(input: JsonObject, props: JsonObject): { text: str
  * - `requires_approval` true (Cline's execute_command): the agent cannot judge it, so the user is asked.
  * - `command` for Anthropic's text editor, from what the agent's tool did (Read → view, Write → create …).
  * - `format` "markdown" (opencode's webfetch), the format it defaults to itself.
- * - `path` "." for a search or listing (Cline requires it): the agent's Grep, Glob and LS search the working
- *   directory when they name none.
+ * - `path` (`dirpath`, `directory`) "." for a search or listing (Cline and Continue require it): the agent's Grep,
+ *   Glob and LS search the working directory when they name none.
  */
 function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRoute | undefined): unknown {
   const type = prop?.['type'];
@@ -218,7 +218,9 @@ function defaultFor(key: string, prop: JsonObject | undefined, route: ToolCallRo
       const command = source === undefined ? undefined : TEXT_EDITOR_COMMAND.get(source);
       return command !== undefined && allowed(command) ? command : undefined;
     }
-    case 'path': {
+    case 'path':
+    case 'dirpath':
+    case 'directory': {
       const source = route && canonicalToolName(route.upstreamName);
       return source && SEARCHES_CWD_BY_DEFAULT.has(source) && accepts('string') ? '.' : undefined;
     }

@@ -107,7 +107,8 @@ export const AGENT_INPUT_KEYS: ReadonlyMap<string, readonly string[]> = new Map(
  * `replaceAll`/`replace_all`) need no entry: keys are compared without case, `_` and `-`.
  */
 export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
-  ['file_path', 'path', 'absolute_path', 'target_file', 'file', 'filename'],
+  // `dirpath` last: only a tool naming none of the file's keys (Continue's List) takes a path under it.
+  ['file_path', 'path', 'absolute_path', 'target_file', 'file', 'filename', 'dirpath', 'directory'],
   ['command', 'cmd'],
   ['pattern', 'regex'],
   ['glob', 'include', 'file_pattern'],
