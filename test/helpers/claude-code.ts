@@ -16,7 +16,7 @@ export function runClaude(
   cwd: string,
   prompt: string,
   env: Record<string, string>,
-  options: { json?: boolean; timeoutMs?: number } = {},
+  options: { json?: boolean; timeoutMs?: number; allowedTools?: string[] } = {},
 ): Promise<ClaudeRun> {
   const args = [
     '-p',
@@ -24,6 +24,9 @@ export function runClaude(
     '--model',
     'claude-sonnet-4-6',
     ...(options.json === false ? [] : ['--output-format', 'json']),
+    // What a user grants with `--allowedTools`: in `-p` mode nothing can ask for approval, so a tool not granted
+    // (Bash, for one) is refused.
+    ...(options.allowedTools ? ['--allowedTools', options.allowedTools.join(',')] : []),
   ];
   return runToExit(CLAUDE, args, {
     cwd,

@@ -80,3 +80,45 @@ describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
     },
   );
 });
+
+describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
+  'Claude Code searches through its Bash on Generation B ($name)',
+  (mode) => {
+    it(
+      "runs the agent's Grep, which Claude Code 2.1 no longer declares, as a Bash command",
+      { timeout: 90_000 },
+      async () => {
+        stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+        const work = tempDir('orchids-cc-work-');
+        fs.writeFileSync(path.join(work, 'ledger.txt'), 'The vault code is GUAVA-73.\n');
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (seen.includes('GUAVA-73')) return sse(reply('The vault code is GUAVA-73.'));
+          if (!seen.includes('vault code')) return undefined;
+          const grep = { pattern: 'vault code', path: work, output_mode: 'content' };
+          return sse([...toolCall({ id: 'toolu_sim_grep_0002', name: 'Grep', input: grep }), ...finish('tool-calls')]);
+        });
+        stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+        const result = await runClaude(
+          work,
+          'Find the vault code in this folder.',
+          { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: 'test-claude-code-key' },
+          { allowedTools: ['Bash'] },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
+        expect(output).toMatchObject({ is_error: false, num_turns: 2, result: 'The vault code is GUAVA-73.' });
+        const [, second] = answered(stack.sim.requests).filter((r) => /vault code/.test(upstreamText(r)));
+        const toolUse = (second!.body.messages as Array<{ content: unknown }>)
+          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
+          .find((b) => b.type === 'tool_use');
+        expect(toolUse).toMatchObject({
+          id: 'toolu_sim_grep_0002',
+          name: 'Bash',
+          input: { command: expect.stringContaining("-e 'vault code'") },
+        });
+      },
+    );
+  },
+);

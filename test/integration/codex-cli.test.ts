@@ -213,33 +213,74 @@ describe.each(ALL_MODES)('Codex CLI spawns a sub-agent through its namespace too
   });
 });
 
-describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))('Codex CLI edits on Generation B ($name)', (mode) => {
-  it("applies the agent's Edit as an apply_patch update", { timeout: 90_000 }, async () => {
-    await start(mode);
-    const work = tempDir('orchids-codex-work-');
-    const file = path.join(work, 'notes.txt');
-    fs.writeFileSync(file, 'first line\nsecond line\nthird line\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (/Success\. Updated the following files/.test(seen)) return sse(reply('Edited notes.txt.'));
-      if (!seen.includes('notes.txt')) return undefined;
-      const input = { file_path: file, old_string: 'second line\n', new_string: 'second line, EDITED-9\n' };
-      return sse([...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }), ...finish('tool-calls')]);
-    });
+describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
+  'Codex CLI edits and reads on Generation B ($name)',
+  (mode) => {
+    it(
+      "runs the agent's Grep and Read as shell commands, Codex having no tool for either",
+      { timeout: 90_000 },
+      async () => {
+        await start(mode);
+        const work = tempDir('orchids-codex-work-');
+        fs.mkdirSync(path.join(work, 'docs'));
+        fs.writeFileSync(path.join(work, 'docs', 'plan.txt'), `Draft one.\nThe plan is ${SECRET}.\n`);
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (seen.includes(SECRET)) return sse(reply(`The plan is ${SECRET}.`));
+          if (seen.includes('docs/plan.txt')) {
+            const read = { id: 'toolu_sim_read_0002', name: 'Read', input: { file_path: 'docs/plan.txt', offset: 2 } };
+            return sse([...toolCall(read), ...finish('tool-calls')]);
+          }
+          if (!seen.includes('Where is the plan')) return undefined;
+          const grep = { id: 'toolu_sim_grep_0001', name: 'Grep', input: { pattern: 'plan is', path: '.' } };
+          return sse([...toolCall(grep), ...finish('tool-calls')]);
+        });
 
-    const run = await runCodex(work, 'Edit the second line of notes.txt.', stack.url, KEY);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(fs.readFileSync(file, 'utf8')).toBe('first line\nsecond line, EDITED-9\nthird line\n');
-    expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
-      status: 'completed',
-      changes: [{ path: file, kind: 'update' }],
+        const run = await runCodex(work, 'Where is the plan kept, and what is it?', stack.url, KEY);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.finalMessage).toBe(`The plan is ${SECRET}.`);
+        const commands = run.items.filter((i) => i.type === 'command_execution');
+        expect(commands).toHaveLength(2);
+        // The search named the file without showing its contents; the read then showed its second line, numbered.
+        expect(commands[0]).toMatchObject({ command: expect.stringContaining("-e 'plan is'"), exit_code: 0 });
+        expect(commands[0]!.aggregated_output).toContain('docs/plan.txt');
+        expect(commands[0]!.aggregated_output).not.toContain(SECRET);
+        expect(commands[1]).toMatchObject({
+          command: expect.stringContaining("cat -n -- 'docs/plan.txt'"),
+          exit_code: 0,
+        });
+        expect(commands[1]!.aggregated_output).toBe(`     2\tThe plan is ${SECRET}.\n`);
+        expect(turnsAbout(/Where is the plan/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+      },
+    );
+
+    it("applies the agent's Edit as an apply_patch update", { timeout: 90_000 }, async () => {
+      await start(mode);
+      const work = tempDir('orchids-codex-work-');
+      const file = path.join(work, 'notes.txt');
+      fs.writeFileSync(file, 'first line\nsecond line\nthird line\n');
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (/Success\. Updated the following files/.test(seen)) return sse(reply('Edited notes.txt.'));
+        if (!seen.includes('notes.txt')) return undefined;
+        const input = { file_path: file, old_string: 'second line\n', new_string: 'second line, EDITED-9\n' };
+        return sse([...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }), ...finish('tool-calls')]);
+      });
+
+      const run = await runCodex(work, 'Edit the second line of notes.txt.', stack.url, KEY);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe('first line\nsecond line, EDITED-9\nthird line\n');
+      expect(run.items.find((i) => i.type === 'file_change')).toMatchObject({
+        status: 'completed',
+        changes: [{ path: file, kind: 'update' }],
+      });
+      expect(run.finalMessage).toBe('Edited notes.txt.');
+      // Codex replays its own call, under its own name, with the patch the proxy composed.
+      const [, second] = turnsAbout(/notes\.txt/) as [AgentRequestInfo, AgentRequestInfo];
+      expect(JSON.stringify(second.body.messages)).toContain('*** Update File: ');
     });
-    expect(run.finalMessage).toBe('Edited notes.txt.');
-    // Codex replays its own call, under its own name, with the patch the proxy composed.
-    const [, second] = turnsAbout(/notes\.txt/) as [AgentRequestInfo, AgentRequestInfo];
-    expect(JSON.stringify(second.body.messages)).toContain('*** Update File: ');
-  });
-});
+  },
+);
 
 describe('Codex CLI without a catalog entry for the model id', () => {
   it('declares no apply_patch tool, and its shell still runs through the proxy', { timeout: 90_000 }, async () => {

@@ -263,10 +263,10 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
   it('becomes a text block naming the tool and its input, recorded, and the turn does not end in tool_use', () => {
     const { t, frames } = translator();
     for (const event of [
-      start('Grep'),
-      delta('{"pattern":"TODO","path":"src"}'),
+      start('TodoWrite'),
+      delta('{"todos":[{"content":"TODO"}]}'),
       end(),
-      call('Grep', { pattern: 'TODO', path: 'src' }),
+      call('TodoWrite', { todos: [{ content: 'TODO' }] }),
     ]) {
       t.apply(event);
     }
@@ -274,27 +274,27 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
     const { stopReason } = t.complete();
     expect(toolUseStarts(frames)).toEqual([]);
     const text = frames.find((f) => (f.delta as Payload | undefined)?.type === 'text_delta')!.delta as Payload;
-    expect(text.text).toContain('"Grep"');
-    expect(text.text).toContain('{"pattern":"TODO","path":"src"}');
-    expect(t.unmappedToolCalls).toEqual([{ name: 'Grep', input: { pattern: 'TODO', path: 'src' } }]);
+    expect(text.text).toContain('"TodoWrite"');
+    expect(text.text).toContain('{"todos":[{"content":"TODO"}]}');
+    expect(t.unmappedToolCalls).toEqual([{ name: 'TodoWrite', input: { todos: [{ content: 'TODO' }] } }]);
     expect(stopReason).toBe('end_turn');
   });
 
   it('truncates a long input in the text, but records it whole', () => {
     const content = 'x'.repeat(5000);
     const { t, frames } = translator();
-    t.apply(call('Grep', { pattern: content }));
+    t.apply(call('TodoWrite', { todos: content }));
     const text = String((frames.find((f) => f.type === 'content_block_delta')!.delta as Payload).text);
     expect(text.length).toBeLessThan(600);
     expect(text).toContain('…');
-    expect(t.unmappedToolCalls[0]!.input).toEqual({ pattern: content });
+    expect(t.unmappedToolCalls[0]!.input).toEqual({ todos: content });
   });
 
   it('sits between text blocks, and keeps tool_use when another call did map', () => {
     const { t, frames } = translator();
     for (const event of [
       td('Looking.'),
-      call('LS', { path: '/repo' }, 'toolu_ls_00001'),
+      call('TodoWrite', { todos: [] }, 'toolu_todo_0001'),
       call('Bash', { command: 'ls' }),
       td('Done.'),
     ]) {
@@ -316,11 +316,11 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
   it('is recorded once however often it is announced', () => {
     const { t } = translator();
     for (const event of [
-      start('Glob'),
-      delta('{"pattern":"*"}'),
+      start('TodoWrite'),
+      delta('{"todos":[]}'),
       end(),
-      call('Glob', '{"pattern":"*"}'),
-      call('Glob', '{"pattern":"*"}'),
+      call('TodoWrite', '{"todos":[]}'),
+      call('TodoWrite', '{"todos":[]}'),
     ]) {
       t.apply(event);
     }

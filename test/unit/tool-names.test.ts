@@ -31,10 +31,14 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBe(client);
   });
 
-  it.each([['Glob'], ['Grep'], ['LS'], ['ls'], ['list_dir'], ['TodoWrite'], ['MultiEdit']])(
-    'Claude Code 2.1.197 declares no %s: no match',
+  it.each([['TodoWrite'], ['MultiEdit']])('Claude Code 2.1.197 declares no %s: no match', (upstream) => {
+    expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBeUndefined();
+  });
+
+  it.each([['Glob'], ['Grep'], ['LS'], ['ls'], ['list_dir']])(
+    'Claude Code 2.1.197 declares no %s: its Bash runs it as a command',
     (upstream) => {
-      expect(resolveClientToolName(upstream, CLAUDE_CODE)).toBeUndefined();
+      expect(matchClientTool(upstream, CLAUDE_CODE)).toEqual({ name: 'Bash', by: 'alias' });
     },
   );
 
@@ -60,11 +64,13 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     ['WebFetch', 'web_fetch'],
     ['Task', 'new_task'],
     ['Agent', 'new_task'],
+    // As a command on Cline's shell: it has no tool that matches a pattern.
+    ['Glob', 'execute_command'],
   ])('Cline: %s → %s', (upstream, client) => {
     expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBe(client);
   });
 
-  it.each([['Glob'], ['TodoWrite'], ['MultiEdit'], ['NotebookEdit']])('Cline has nothing for %s', (upstream) => {
+  it.each([['TodoWrite'], ['MultiEdit'], ['NotebookEdit']])('Cline has nothing for %s', (upstream) => {
     expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBeUndefined();
   });
 
@@ -96,10 +102,11 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     expect(resolveClientToolName(upstream, ANTHROPIC_DEFINED_TOOLS)).toBe(client);
   });
 
-  it("maps onto Anthropic's older text editor name too, and finds nothing for a search", () => {
+  it("maps onto Anthropic's older text editor name too; a search goes to the bash tool, or nowhere without one", () => {
     const older: ToolDefinition[] = [{ type: 'text_editor_20250124', name: 'str_replace_editor' }];
     expect(resolveClientToolName('Write', older)).toBe('str_replace_editor');
-    expect(resolveClientToolName('Grep', ANTHROPIC_DEFINED_TOOLS)).toBeUndefined();
+    expect(resolveClientToolName('Grep', older)).toBeUndefined();
+    expect(resolveClientToolName('Grep', ANTHROPIC_DEFINED_TOOLS)).toBe('bash');
   });
 
   it('prefers a dedicated tool over the text editor, and a directory listing over a glob', () => {
@@ -140,8 +147,11 @@ describe('matchClientTool: how the tool was found', () => {
 
   it('does not guess a known agent tool onto an unrelated client tool that shares a key', () => {
     // EnterWorktree takes {name, path}: a directory listing must not create a git worktree.
-    expect(matchClientTool('LS', CLAUDE_CODE, { path: '/repo' })).toBeUndefined();
-    expect(matchClientTool('Grep', CLAUDE_CODE, { pattern: 'x', path: '/repo' })).toBeUndefined();
+    const onlyWorktree = CLAUDE_CODE.filter((t) => t.name === 'EnterWorktree');
+    expect(onlyWorktree).toHaveLength(1);
+    expect(matchClientTool('LS', onlyWorktree, { path: '/repo' })).toBeUndefined();
+    expect(matchClientTool('Grep', onlyWorktree, { pattern: 'x', path: '/repo' })).toBeUndefined();
+    expect(matchClientTool('LS', CLAUDE_CODE, { path: '/repo' })?.name).toBe('Bash');
   });
 
   it('does not guess a tool whose required keys the input lacks', () => {

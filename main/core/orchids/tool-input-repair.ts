@@ -7,6 +7,7 @@
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
 import { composePatch } from './patch-compose';
+import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 import {
@@ -53,6 +54,9 @@ export function repairToolInput(
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
   if (patch) return patch;
+  const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
+  // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
+  if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   return coerceObject(reshapeKeys(input, schema, route, true), schema);
@@ -103,8 +107,9 @@ export function inputRepairMayApply(
   const keys = canonical === undefined ? undefined : AGENT_INPUT_KEYS.get(canonical);
   // An agent tool we know nothing about is taken to speak the client's schema, as Generation A's agent did.
   if (!keys) return false;
-  // A write or edit becomes a whole patch, which cannot be sent before the whole input is in.
+  // A write or edit becomes a whole patch, and a read a whole command: neither can be sent before the input is in.
   if (clientName === 'apply_patch' && PATCHED_AGENT_TOOLS.has(canonical!)) return true;
+  if (composesShellCommand(upstreamName, clientName)) return true;
   const schema = clientToolSchema(clientName, declared);
   const route = { upstreamName, clientName };
   for (const key of keys) {

@@ -55,11 +55,14 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
 
 /**
  * When a client declares nothing of a group, a tool of these groups serves instead: a directory listing is a glob
- * of one level, and Anthropic's text editor views, creates and edits files.
+ * of one level, Anthropic's text editor views, creates and edits files, and a shell reads, lists and searches as a
+ * last resort (orchids/shell-compose.ts writes the command).
  */
 export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['LS', ['Glob', 'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']],
-  ['Read', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor']],
+  ['LS', ['Glob', 'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
+  ['Read', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
+  ['Glob', ['Bash']],
+  ['Grep', ['Bash']],
   ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch']],
   // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
   ['Edit', ['apply_patch']],

@@ -1,0 +1,138 @@
+/**
+ * The agent's file-reading tools as one shell command, for a client whose only tool that can look at files is its
+ * shell. Codex CLI declares `exec_command` and `apply_patch` and nothing that reads, lists or searches; Generation
+ * B's agent is shown no client tools and reads with its own `Read`, `LS`, `Glob` and `Grep`. Without this each
+ * such call reaches Codex as a line of text saying the tool is missing, and the turn ends there.
+ *
+ * The command is written for a POSIX shell (the one Codex runs commands in on Linux and macOS): every value the
+ * agent chose is a single-quoted word, so nothing in a path or pattern is read as shell syntax. Searches use
+ * ripgrep where the machine has it (the agent's Grep and Glob are ripgrep's options under other names) and
+ * `grep`/`find` where it does not. The command only reads, and the client runs it as it runs any other: under its
+ * own approval rules.
+ */
+import type { JsonObject } from './client-tools';
+import { canonicalToolName } from './tool-names';
+
+/** The agent tools a shell can stand in for: each only looks at files. */
+const SHELL_COMPOSED = new Set(['Read', 'LS', 'Glob', 'Grep']);
+
+/** How many lines the agent's Read returns when it names no limit (Claude Code's Read, whose parameters it has). */
+const READ_DEFAULT_LINES = 2000;
+/** How many paths a Glob lists at most: a pattern that matches a whole tree must not flood the conversation. */
+const GLOB_MAX_PATHS = 500;
+
+/** Whether a call from `upstreamName` to the client's `clientName` becomes a shell command. */
+export function composesShellCommand(upstreamName: string, clientName: string): boolean {
+  const source = canonicalToolName(upstreamName);
+  return source !== undefined && SHELL_COMPOSED.has(source) && canonicalToolName(clientName) === 'Bash';
+}
+
+/**
+ * `{ command }` for the client's shell tool (the caller then renames `command` to the key the client's schema has,
+ * such as Codex's `cmd`), or undefined when the call is not one a shell stands in for or lacks what it needs.
+ */
+export function composeShellCommand(
+  input: JsonObject,
+  upstreamName: string,
+  clientName: string,
+): JsonObject | undefined {
+  if (!composesShellCommand(upstreamName, clientName)) return undefined;
+  let command: string | undefined;
+  switch (canonicalToolName(upstreamName)) {
+    case 'Read':
+      command = readCommand(input);
+      break;
+    case 'LS':
+      command = `ls -la -- ${quote(text(input['path']) ?? '.')}`;
+      break;
+    case 'Glob':
+      command = globCommand(input);
+      break;
+    case 'Grep':
+      command = grepCommand(input);
+      break;
+  }
+  return command === undefined ? undefined : { command };
+}
+
+/** A word a POSIX shell reads literally: single quotes hold anything but a single quote, which is closed around. */
+export function quote(word: string): string {
+  return `'${word.replaceAll("'", `'\\''`)}'`;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A whole number ≥ 1 from a number or a numeric string (models send both), else undefined. */
+function count(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
+/** Numbered lines, as the agent's Read shows them, from `offset` (the first line is 1) for `limit` lines. */
+function readCommand(input: JsonObject): string | undefined {
+  const path = text(input['file_path']) ?? text(input['path']);
+  if (path === undefined) return undefined;
+  const first = count(input['offset']) ?? 1;
+  const last = first + (count(input['limit']) ?? READ_DEFAULT_LINES) - 1;
+  // `q` stops at the last line wanted, so a long file is not read to its end.
+  return `cat -n -- ${quote(path)} | sed -n '${first},${last}p;${last}q'`;
+}
+
+/** A folder argument without trailing slashes, so `find` prints paths the pattern can be matched against. */
+function folder(value: unknown): string {
+  const path = text(value) ?? '.';
+  return path.length > 1 ? path.replace(/\/+$/, '') || '/' : path;
+}
+
+/**
+ * Files matching the pattern under the folder. ripgrep reads the pattern as the agent means it (gitignore-style:
+ * one without a `/` matches at any depth); `find -path` matches `*` across folders too, so its list may be longer,
+ * and it skips `.git` and `node_modules`, which ripgrep leaves out by the ignore files.
+ */
+function globCommand(input: JsonObject): string | undefined {
+  const pattern = text(input['pattern']);
+  if (pattern === undefined) return undefined;
+  const root = folder(input['path']);
+  const findPattern = `${root === '/' ? '' : root}/${pattern.replaceAll('**/', '')}`;
+  const rg = `rg --files --glob ${quote(pattern)} -- ${quote(root)}`;
+  const find =
+    `find ${quote(root)} \\( -name .git -o -name node_modules \\) -prune ` +
+    `-o -type f -path ${quote(findPattern)} -print`;
+  return `{ if command -v rg >/dev/null 2>&1; then ${rg}; else ${find}; fi; } | head -n ${GLOB_MAX_PATHS}`;
+}
+
+/**
+ * The agent's Grep (ripgrep's options under Claude Code's names): file names by default, counts, or matching lines
+ * with their numbers and context. `grep -E` is the fallback; it has no file type or multiline mode, so those
+ * options apply only where ripgrep is installed.
+ */
+function grepCommand(input: JsonObject): string | undefined {
+  const pattern = text(input['pattern']);
+  if (pattern === undefined) return undefined;
+  const root = quote(text(input['path']) ?? '.');
+  const mode = text(input['output_mode']) ?? 'files_with_matches';
+  const shared: string[] = [];
+  if (mode === 'files_with_matches') shared.push('-l');
+  else if (mode === 'count') shared.push('-c');
+  else if (input['-n'] !== false && input['-n'] !== 'false') shared.push('-n');
+  if (input['-i'] === true || input['-i'] === 'true') shared.push('-i');
+  if (mode === 'content')
+    for (const flag of ['-A', '-B', '-C'] as const) {
+      const lines = count(input[flag]);
+      if (lines !== undefined) shared.push(`${flag} ${lines}`);
+    }
+  const glob = text(input['glob']);
+  const type = text(input['type']);
+  const rg = ['rg', ...shared];
+  if (glob !== undefined) rg.push(`--glob ${quote(glob)}`);
+  if (type !== undefined) rg.push(`--type ${quote(type)}`);
+  if (input['multiline'] === true || input['multiline'] === 'true') rg.push('-U --multiline-dotall');
+  const grep = ['grep -r -E', ...shared];
+  if (glob !== undefined) grep.push(`--include=${quote(glob)}`);
+  const tail = `-e ${quote(pattern)} -- ${root}`;
+  const search = `if command -v rg >/dev/null 2>&1; then ${rg.join(' ')} ${tail}; else ${grep.join(' ')} ${tail}; fi`;
+  const limit = count(input['head_limit']);
+  return limit === undefined ? search : `{ ${search}; } | head -n ${limit}`;
+}
