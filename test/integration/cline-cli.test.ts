@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
@@ -24,12 +26,25 @@ import { runCline, type ClineRun } from '../helpers/cline';
  * call, Cline running the tool, Cline's next request with the tool's output, and our rendering of it upstream.
  *
  * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared. Generation B (`ws`,
- * `sse-b`) is shown no client tools: its agent calls its own `Bash`, `Read`, `Grep`, `Write` and `Edit`, which the
- * proxy renames to Cline's `run_commands`, `read_files`, `search_codebase` and `editor` and reshapes into the
- * inputs those take (one-item lists, Read's line range as a first and last line, Edit's texts as old and new text).
+ * `sse-b`) is shown no client tools: its agent calls its own `Bash`, `Read`, `Grep`, `WebFetch`, `Write` and
+ * `Edit`, which the proxy renames to Cline's `run_commands`, `read_files`, `search_codebase`, `fetch_web_content`
+ * and `editor` and reshapes into the inputs those take (one-item lists, Read's line range as a first and last line,
+ * Write's content and Edit's texts as the editor's new and old text).
  */
 let stack: Stack;
-afterEach(async () => stack?.stop());
+let page: http.Server | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  page?.close();
+  page = undefined;
+});
+
+/** A web page on loopback for Cline's fetch_web_content to read; its URL. */
+async function servePage(html: string): Promise<string> {
+  page = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => page!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(page.address() as AddressInfo).port}/release-notes`;
+}
 
 const KEY = 'test-cline-key';
 const SECRET = 'PINEAPPLE-42';
@@ -234,6 +249,40 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
       expect(results).toEqual(['toolu_sim_write_0001', 'toolu_sim_edit_0002']);
     }
     expect((await served()).map((row) => row.status)).toEqual([200, 200, 200]);
+  });
+
+  it('reads a web page with fetch_web_content', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const url = await servePage('<html><body><h1>Release notes</h1><p>Version LYCHEE-9 ships today.</p></body></html>');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('LYCHEE-9')) return sse(reply('LYCHEE-9 ships today.'));
+      if (!seen.includes('release notes')) return undefined;
+      const request = { url, prompt: 'Which version ships?' };
+      const call = genA
+        ? { name: 'fetch_web_content', input: { requests: [request] } }
+        : { name: 'WebFetch', input: request };
+      return sse([...toolCall({ id: 'toolu_sim_fetch_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(
+      tempDir('orchids-cline-work-'),
+      `Which version do the release notes at ${url} name?`,
+      stack.url,
+      KEY,
+    );
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('LYCHEE-9 ships today.');
+    // The page's text reached the model only through Cline's fetch.
+    expect(toolInputs(run)).toEqual([{ requests: [{ url, prompt: 'Which version ships?' }] }]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'fetch_web_content',
+        toolCallId: 'toolu_sim_fetch_0001',
+        output: [expect.objectContaining({ result: expect.stringContaining('LYCHEE-9'), success: true })],
+      },
+    ]);
+    expect(turnsAbout(/release notes/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
   });
 
   it('searches file contents with search_codebase', { timeout: 90_000 }, async () => {
