@@ -33,9 +33,14 @@ export async function served(stack: Stack): Promise<ServedRow[]> {
     .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
 }
 
-/** The first `tool_use` block a Generation B turn sends back upstream (the call the client ran, as it replays it). */
-export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
+/** The `tool_use` blocks a Generation B turn sends back upstream (the calls the client ran, as it replays them). */
+export function replayedToolUses(request: AgentRequestInfo): Array<Record<string, unknown>> {
   return (request.body.messages as Array<{ content: unknown }>)
     .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
-    .find((b) => b.type === 'tool_use');
+    .filter((b) => b.type === 'tool_use');
+}
+
+/** The first of them. */
+export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
+  return replayedToolUses(request)[0];
 }

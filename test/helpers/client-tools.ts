@@ -75,3 +75,46 @@ export const ANTHROPIC_DEFINED_TOOLS: ToolDefinition[] = [
   { type: 'bash_20250124', name: 'bash' },
   { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
 ];
+
+const lineNumber = { anyOf: [{ type: 'integer', exclusiveMinimum: 0 }, { type: 'null' }] };
+const listOf = (items: Props): Props => ({ type: 'array', items });
+const closedObject = (properties: Props, required: string[]): Props => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+/**
+ * Cline CLI 3.0.65 as its request declares its tools (test/integration/cline-cli.test.ts runs it), the file, shell,
+ * search and fetch tools and the sub-agent one; the `team_*` tools and `ask_question` left out, and `web_search`,
+ * which is a server tool.
+ */
+export const CLINE_CLI_TOOLS: ToolDefinition[] = [
+  tool(
+    'read_files',
+    { files: listOf(closedObject({ path: str, start_line: lineNumber, end_line: lineNumber }, ['path'])) },
+    ['files'],
+    true,
+  ),
+  tool('search_codebase', { queries: listOf(str) }, ['queries'], true),
+  tool('run_commands', { commands: listOf(str) }, ['commands'], true),
+  tool(
+    'fetch_web_content',
+    { requests: listOf(closedObject({ url: str, prompt: { type: 'string', minLength: 2 } }, ['url', 'prompt'])) },
+    ['requests'],
+    true,
+  ),
+  tool(
+    'editor',
+    {
+      path: { type: 'string', minLength: 1 },
+      old_text: { anyOf: [str, { type: 'null' }] },
+      new_text: str,
+      insert_line: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
+    },
+    ['path', 'new_text'],
+    true,
+  ),
+  tool('spawn_agent', { systemPrompt: str, task: str }, ['systemPrompt', 'task'], true),
+];

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
@@ -10,6 +12,7 @@ import {
   served as servedBy,
   type ServedRow,
   replayedToolUse,
+  replayedToolUses,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCline, type ClineRun } from '../helpers/cline';
@@ -23,11 +26,25 @@ import { runCline, type ClineRun } from '../helpers/cline';
  * call, Cline running the tool, Cline's next request with the tool's output, and our rendering of it upstream.
  *
  * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared. Generation B (`ws`,
- * `sse-b`) is shown no client tools: its agent calls its own `Bash` and `Read`, which the proxy renames to Cline's
- * `run_commands` and `read_files` and turns into the one-item lists those take.
+ * `sse-b`) is shown no client tools: its agent calls its own `Bash`, `Read`, `Grep`, `WebFetch`, `Write` and
+ * `Edit`, which the proxy renames to Cline's `run_commands`, `read_files`, `search_codebase`, `fetch_web_content`
+ * and `editor` and reshapes into the inputs those take (one-item lists, Read's line range as a first and last line,
+ * Write's content and Edit's texts as the editor's new and old text).
  */
 let stack: Stack;
-afterEach(async () => stack?.stop());
+let page: http.Server | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  page?.close();
+  page = undefined;
+});
+
+/** A web page on loopback for Cline's fetch_web_content to read; its URL. */
+async function servePage(html: string): Promise<string> {
+  page = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+  await new Promise<void>((resolve) => page!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(page.address() as AddressInfo).port}/release-notes`;
+}
 
 const KEY = 'test-cline-key';
 const SECRET = 'PINEAPPLE-42';
@@ -133,30 +150,164 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
     ]);
   });
 
-  it('reads a file with read_files', { timeout: 90_000 }, async () => {
+  it('reads a line range of a file with read_files', { timeout: 90_000 }, async () => {
     await start(mode);
     const work = tempDir('orchids-cline-work-');
     const file = path.join(work, 'notes.txt');
-    fs.writeFileSync(file, 'Remember MANGO-77.\n');
+    fs.writeFileSync(file, 'Shopping: GRAPE-12.\nRemember MANGO-77.\nCall PAPAYA-5.\n');
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
       if (seen.includes('MANGO-77')) return sse(reply('The notes say MANGO-77.'));
       if (!seen.includes('notes.txt')) return undefined;
       const call = genA
-        ? { id: 'toolu_sim_read_0001', name: 'read_files', input: { files: [{ path: file }] } }
-        : { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file, offset: 1, limit: 50 } };
-      return sse([...toolCall(call), ...finish('tool-calls')]);
+        ? { name: 'read_files', input: { files: [{ path: file, start_line: 2, end_line: 2 }] } }
+        : { name: 'Read', input: { file_path: file, offset: 2, limit: 1 } };
+      return sse([...toolCall({ id: 'toolu_sim_read_0001', ...call }), ...finish('tool-calls')]);
     });
 
-    const run = await runCline(work, 'What do my notes.txt say?', stack.url, KEY);
+    const run = await runCline(work, 'What does line 2 of my notes.txt say?', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('The notes say MANGO-77.');
-    // On Generation B the agent's one file_path reached Cline as the list of file entries read_files requires.
-    expect(toolInputs(run)).toEqual([{ files: [{ path: file }] }]);
+    // On Generation B the agent's file_path, offset and limit reached Cline as the one file entry read_files
+    // requires, its range as the first and last line.
+    expect(toolInputs(run)).toEqual([{ files: [{ path: file, start_line: 2, end_line: 2 }] }]);
     expect(toolRuns(run)).toEqual([
       { toolName: 'read_files', toolCallId: 'toolu_sim_read_0001', output: expect.anything() },
     ]);
-    expect(JSON.stringify(toolRuns(run)[0]?.output)).toContain('Remember MANGO-77.');
+    const output = JSON.stringify(toolRuns(run)[0]?.output);
+    expect(output).toContain('Remember MANGO-77.');
+    expect(output).not.toContain('GRAPE-12');
+    expect(output).not.toContain('PAPAYA-5');
     expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+
+  it('creates a file and then edits it with editor', { timeout: 120_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    const file = path.join(work, 'settings.ini');
+    const created = `File created successfully at: ${file}`;
+    const edited = `Edited ${file}`;
+    const write = genA
+      ? { name: 'editor', input: { path: file, new_text: '[run]\nmode = slow\n' } }
+      : { name: 'Write', input: { file_path: file, content: '[run]\nmode = slow\n' } };
+    const edit = genA
+      ? { name: 'editor', input: { path: file, old_text: 'mode = slow', new_text: 'mode = fast' } }
+      : {
+          name: 'Edit',
+          input: { file_path: file, old_string: 'mode = slow', new_string: 'mode = fast', replace_all: false },
+        };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('settings.ini')) return undefined;
+      if (seen.includes(edited)) return sse(reply('settings.ini now runs fast.'));
+      if (seen.includes(created))
+        // In pieces, as a long edit streams: the proxy must hold it whole before it can become editor's input.
+        return sse([...toolCall({ id: 'toolu_sim_edit_0002', ...edit, chunks: 4 }), ...finish('tool-calls')]);
+      return sse([
+        ...text('Creating it.'),
+        ...toolCall({ id: 'toolu_sim_write_0001', ...write }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCline(work, 'Create settings.ini with a slow run mode, then make it fast.', stack.url, KEY, {
+      timeoutMs: 100_000,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('settings.ini now runs fast.');
+    // Cline's editor wrote the file and then changed it: the agent's Write and Edit reached it as editor calls.
+    expect(fs.readFileSync(file, 'utf8')).toBe('[run]\nmode = fast\n');
+    expect(toolInputs(run)).toEqual([
+      { path: file, new_text: '[run]\nmode = slow\n' },
+      { path: file, old_text: 'mode = slow', new_text: 'mode = fast' },
+    ]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'editor',
+        toolCallId: 'toolu_sim_write_0001',
+        output: expect.objectContaining({ result: created, success: true }),
+      },
+      {
+        toolName: 'editor',
+        toolCallId: 'toolu_sim_edit_0002',
+        output: expect.objectContaining({ result: expect.stringContaining(edited), success: true }),
+      },
+    ]);
+
+    const turns = turnsAbout(/settings\.ini/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+    if (!genA) {
+      // Cline replays both calls under its own tool's name, and each result answers its call.
+      const last = turns[2]!;
+      expect(replayedToolUses(last)).toEqual([
+        expect.objectContaining({ id: 'toolu_sim_write_0001', name: 'editor' }),
+        expect.objectContaining({ id: 'toolu_sim_edit_0002', name: 'editor' }),
+      ]);
+      const results = (last.body.messages as Array<{ ToolResults?: Array<{ ToolUseID: string }> }>).flatMap(
+        (m) => m.ToolResults?.map((r) => r.ToolUseID) ?? [],
+      );
+      expect(results).toEqual(['toolu_sim_write_0001', 'toolu_sim_edit_0002']);
+    }
+    expect((await served()).map((row) => row.status)).toEqual([200, 200, 200]);
+  });
+
+  it('reads a web page with fetch_web_content', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const url = await servePage('<html><body><h1>Release notes</h1><p>Version LYCHEE-9 ships today.</p></body></html>');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('LYCHEE-9')) return sse(reply('LYCHEE-9 ships today.'));
+      if (!seen.includes('release notes')) return undefined;
+      const request = { url, prompt: 'Which version ships?' };
+      const call = genA
+        ? { name: 'fetch_web_content', input: { requests: [request] } }
+        : { name: 'WebFetch', input: request };
+      return sse([...toolCall({ id: 'toolu_sim_fetch_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(
+      tempDir('orchids-cline-work-'),
+      `Which version do the release notes at ${url} name?`,
+      stack.url,
+      KEY,
+    );
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('LYCHEE-9 ships today.');
+    // The page's text reached the model only through Cline's fetch.
+    expect(toolInputs(run)).toEqual([{ requests: [{ url, prompt: 'Which version ships?' }] }]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'fetch_web_content',
+        toolCallId: 'toolu_sim_fetch_0001',
+        output: [expect.objectContaining({ result: expect.stringContaining('LYCHEE-9'), success: true })],
+      },
+    ]);
+    expect(turnsAbout(/release notes/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+
+  it('searches file contents with search_codebase', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    fs.writeFileSync(path.join(work, 'fruit.txt'), 'apples\nthe code is KIWI-31\npears\n');
+    fs.writeFileSync(path.join(work, 'other.txt'), 'nothing here\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('KIWI-31')) return sse(reply('fruit.txt holds KIWI-31.'));
+      if (!seen.includes('kiwi code')) return undefined;
+      const call = genA
+        ? { name: 'search_codebase', input: { queries: ['KIWI-\\d+'] } }
+        : { name: 'Grep', input: { pattern: 'KIWI-\\d+', path: work, output_mode: 'content' } };
+      return sse([...toolCall({ id: 'toolu_sim_grep_0001', ...call }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(work, 'Which file has the kiwi code?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('fruit.txt holds KIWI-31.');
+    expect(toolInputs(run)).toEqual([{ queries: ['KIWI-\\d+'] }]);
+    expect(toolRuns(run)).toEqual([
+      { toolName: 'search_codebase', toolCallId: 'toolu_sim_grep_0001', output: expect.anything() },
+    ]);
+    expect(JSON.stringify(toolRuns(run)[0]?.output)).toMatch(/fruit\.txt:2/);
+    expect(turnsAbout(/kiwi code/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
   });
 });

@@ -4,7 +4,7 @@ import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { UpstreamEventDecoder } from '../../main/core/orchids/event-decoder';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
-import { claudeCodeTools } from '../helpers/client-tools';
+import { CLINE_CLI_TOOLS, claudeCodeTools } from '../helpers/client-tools';
 
 type Payload = Record<string, any>;
 const CLAUDE_CODE = claudeCodeTools();
@@ -249,6 +249,33 @@ describe('StreamTranslator: a tool call that may need repair is buffered and sen
     t.apply(end());
     expect(toolInputs(frames)).toEqual([{ file_path: '/tmp/demo.txt' }]);
     expect(toolUseStarts(frames)).toHaveLength(1);
+  });
+
+  it("buffers the agent's Edit for Cline CLI and sends it once, whole, as its editor's input", () => {
+    const { t, frames } = translator(CLINE_CLI_TOOLS);
+    t.apply(start('Edit'));
+    t.apply(delta('{"file_path":"/w/a.ts","old_string":"let x",'));
+    t.apply(delta('"new_string":"const x","replace_all":false}'));
+    expect(frames).toEqual([]);
+    t.apply(end());
+    t.apply(call('Edit', { file_path: '/w/a.ts', old_string: 'let x', new_string: 'const x', replace_all: false }));
+    t.apply({ kind: 'finish', reason: 'tool-calls' });
+    t.complete();
+    expect(lines(frames)).toEqual([
+      'start:0 tool_use editor',
+      'delta:0 {"path":"/w/a.ts","old_text":"let x","new_text":"const x"}',
+      'stop:0',
+      'message_delta tool_use',
+      'message_stop',
+    ]);
+  });
+
+  it("buffers the agent's ranged Read for Cline CLI and keeps the range in read_files' entry", () => {
+    const { t, frames } = translator(CLINE_CLI_TOOLS);
+    for (const event of [start('Read'), delta('{"file_path":"/w/a.ts",'), delta('"offset":5,"limit":10}'), end()])
+      t.apply(event);
+    expect(toolInputs(frames)).toEqual([{ files: [{ path: '/w/a.ts', start_line: 5, end_line: 14 }] }]);
+    expect((toolUseStarts(frames)[0]!.content_block as Payload).name).toBe('read_files');
   });
 
   it('buffers a call whose name maps to nothing by name, so its input can still find a tool', () => {

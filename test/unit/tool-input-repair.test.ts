@@ -9,6 +9,7 @@ import {
 import {
   ANTHROPIC_DEFINED_TOOLS,
   CLAUDE_CODE_SEARCH_TOOLS,
+  CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
   claudeCodeTools,
@@ -203,43 +204,7 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
 });
 
 describe('repairToolInput: Cline CLI 3 tools that take a list of one', () => {
-  // As Cline CLI 3.0.65 declares them (its request's tools, descriptions cut).
-  const CLINE_CLI: ToolDefinition[] = [
-    {
-      name: 'run_commands',
-      description: 'Run non-interactive shell commands.',
-      input_schema: {
-        type: 'object',
-        properties: { commands: { type: 'array', items: { type: 'string' } } },
-        required: ['commands'],
-        additionalProperties: false,
-      },
-    },
-    {
-      name: 'read_files',
-      description: 'Read the content of files.',
-      input_schema: {
-        type: 'object',
-        properties: {
-          files: {
-            type: 'array',
-            items: {
-              type: 'object',
-              properties: {
-                path: { type: 'string' },
-                start_line: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
-                end_line: { anyOf: [{ type: 'integer' }, { type: 'null' }] },
-              },
-              required: ['path'],
-              additionalProperties: false,
-            },
-          },
-        },
-        required: ['files'],
-        additionalProperties: false,
-      },
-    },
-  ];
+  const CLINE_CLI = CLINE_CLI_TOOLS;
 
   it("gives the agent's Bash command as run_commands' one command", () => {
     expect(route('Bash', { command: 'cat plan.txt', description: 'Show it' }, CLINE_CLI)).toEqual({
@@ -249,9 +214,53 @@ describe('repairToolInput: Cline CLI 3 tools that take a list of one', () => {
   });
 
   it("gives the agent's Read file_path as read_files' one file entry", () => {
-    expect(route('Read', { file_path: '/w/notes.txt', offset: 3 }, CLINE_CLI)).toEqual({
+    expect(route('Read', { file_path: '/w/notes.txt' }, CLINE_CLI)).toEqual({
       name: 'read_files',
       input: { files: [{ path: '/w/notes.txt' }] },
+    });
+  });
+
+  it.each([
+    [
+      { offset: 10, limit: 5 },
+      { start_line: 10, end_line: 14 },
+    ],
+    [{ offset: 7 }, { start_line: 7 }],
+    [{ limit: 20 }, { start_line: 1, end_line: 20 }],
+    // The agent's offset 0 is the top of the file, as 1 is; read_files' lines start at 1.
+    [
+      { offset: 0, limit: 3 },
+      { start_line: 1, end_line: 3 },
+    ],
+    [
+      { offset: '4', limit: '2' },
+      { start_line: 4, end_line: 5 },
+    ],
+  ])("keeps the agent's Read line range %j as read_files' first and last line %j", (range, lines) => {
+    expect(route('Read', { file_path: '/w/notes.txt', ...range }, CLINE_CLI)).toEqual({
+      name: 'read_files',
+      input: { files: [{ path: '/w/notes.txt', ...lines }] },
+    });
+  });
+
+  it('drops a line range that is no line number rather than send Cline one it rejects', () => {
+    expect(route('Read', { file_path: '/w/a', offset: -2, limit: 'many' }, CLINE_CLI).input).toEqual({
+      files: [{ path: '/w/a' }],
+    });
+  });
+
+  it("gives the agent's Grep pattern as search_codebase's one query, without the filters it has no room for", () => {
+    const grep = { pattern: 'TODO\\(\\w+\\)', path: '/w/src', glob: '*.ts', output_mode: 'content', '-i': true };
+    expect(route('Grep', grep, CLINE_CLI)).toEqual({
+      name: 'search_codebase',
+      input: { queries: ['TODO\\(\\w+\\)'] },
+    });
+  });
+
+  it("gives the agent's WebFetch as fetch_web_content's one request", () => {
+    expect(route('WebFetch', { url: 'https://example.test/a', prompt: 'Summarize it' }, CLINE_CLI)).toEqual({
+      name: 'fetch_web_content',
+      input: { requests: [{ url: 'https://example.test/a', prompt: 'Summarize it' }] },
     });
   });
 
@@ -260,6 +269,38 @@ describe('repairToolInput: Cline CLI 3 tools that take a list of one', () => {
     expect(repairToolInput({ commands: ['ls'] }, schema)).toEqual({ commands: ['ls'] });
     expect(repairToolInput({ description: 'x' }, schema)).toEqual({});
     expect(repairToolInput({ offset: 3 }, clientToolSchema('read_files', CLINE_CLI))).toEqual({});
+  });
+});
+
+describe("repairToolInput: the agent's file edits as Cline CLI's editor", () => {
+  it("gives Edit's old and new text as editor's old_text and new_text, and drops replace_all", () => {
+    const edit = { file_path: '/w/a.ts', old_string: 'let x', new_string: 'const x', replace_all: false };
+    expect(route('Edit', edit, CLINE_CLI_TOOLS)).toEqual({
+      name: 'editor',
+      input: { path: '/w/a.ts', old_text: 'let x', new_text: 'const x' },
+    });
+  });
+
+  it("keeps an empty old text, with which the editor creates a missing file as the agent's Edit does", () => {
+    expect(route('Edit', { file_path: '/w/new.ts', old_string: '', new_string: 'x\n' }, CLINE_CLI_TOOLS)).toEqual({
+      name: 'editor',
+      input: { path: '/w/new.ts', old_text: '', new_text: 'x\n' },
+    });
+  });
+
+  it("gives Write's content as the new text of a file the editor creates, with no old text", () => {
+    expect(route('Write', { file_path: '/w/b.md', content: '# B\n' }, CLINE_CLI_TOOLS)).toEqual({
+      name: 'editor',
+      input: { path: '/w/b.md', new_text: '# B\n' },
+    });
+  });
+
+  it("still writes through a client's own Write, or Anthropic's text editor, before Cline's editor", () => {
+    const both = [...CLINE_CLI_TOOLS, ...ANTHROPIC_DEFINED_TOOLS];
+    expect(route('Write', { file_path: '/w/b.md', content: 'B' }, both)).toEqual({
+      name: 'str_replace_based_edit_tool',
+      input: { path: '/w/b.md', file_text: 'B', command: 'create' },
+    });
   });
 });
 
@@ -324,6 +365,31 @@ describe('inputRepairMayApply: whether a call may be forwarded before its input 
     ['Bash', 'bash', ANTHROPIC_DEFINED_TOOLS, true],
   ] as Array<[string, string, ToolDefinition[], boolean]>)('%s → %s', (upstream, client, declared, expected) => {
     expect(inputRepairMayApply(upstream, client, declared)).toBe(expected);
+  });
+
+  it.each([
+    ['Read', 'read_files'],
+    ['Bash', 'run_commands'],
+    ['Grep', 'search_codebase'],
+    ['WebFetch', 'fetch_web_content'],
+    ['Edit', 'editor'],
+    ['Write', 'editor'],
+  ])('Cline CLI: %s → %s is held until its input is whole', (upstream, client) => {
+    expect(inputRepairMayApply(upstream, client, CLINE_CLI_TOOLS)).toBe(true);
+  });
+
+  it('holds a call that becomes a list of one even where the schema is open and no key is dropped', () => {
+    const open: ToolDefinition[] = [
+      {
+        name: 'run_commands',
+        input_schema: {
+          type: 'object',
+          properties: { commands: { type: 'array', items: { type: 'string' } } },
+          required: ['commands'],
+        },
+      },
+    ];
+    expect(inputRepairMayApply('Bash', 'run_commands', open)).toBe(true);
   });
 
   it('takes an agent tool it knows nothing about to speak the client schema', () => {

@@ -4,6 +4,7 @@ import { matchClientTool, resolveClientToolName, toOrchidsTools } from '../../ma
 import {
   ANTHROPIC_DEFINED_TOOLS,
   CLAUDE_CODE_SEARCH_TOOLS,
+  CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
   claudeCodeTools,
@@ -72,6 +73,25 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
 
   it.each([['TodoWrite'], ['MultiEdit'], ['NotebookEdit']])('Cline has nothing for %s', (upstream) => {
     expect(resolveClientToolName(upstream, CLINE_TOOLS)).toBeUndefined();
+  });
+
+  it.each([
+    ['Read', 'read_files'],
+    ['Bash', 'run_commands'],
+    ['Edit', 'editor'],
+    ['Write', 'editor'],
+    ['Grep', 'search_codebase'],
+    ['WebFetch', 'fetch_web_content'],
+    // No Cline CLI tool lists or matches file names: those run as a command on its shell.
+    ['Glob', 'run_commands'],
+    ['LS', 'run_commands'],
+  ])('Cline CLI 3: %s → %s', (upstream, client) => {
+    expect(resolveClientToolName(upstream, CLINE_CLI_TOOLS)).toBe(client);
+  });
+
+  // The editor makes one edit a call (MultiEdit has several).
+  it.each([['MultiEdit'], ['TodoWrite']])('Cline CLI 3 has nothing for %s', (upstream) => {
+    expect(resolveClientToolName(upstream, CLINE_CLI_TOOLS, { file_path: '/w/a', pattern: '*' })).toBeUndefined();
   });
 
   it.each([

@@ -13,6 +13,8 @@ import { canonicalToolName } from './tool-names';
 import {
   AGENT_INPUT_KEYS,
   KEY_SYNONYMS,
+  KEY_SYNONYMS_BY_TOOL,
+  LINE_RANGE,
   TEXT_EDITOR_COMMAND,
   TEXT_EDITOR_NAMES,
   normalizeKey,
@@ -24,8 +26,12 @@ export interface ToolCallRoute {
   clientName: string;
 }
 
-const SYNONYMS_OF: ReadonlyMap<string, readonly string[]> = new Map(
-  KEY_SYNONYMS.flatMap((group) => group.map((key) => [normalizeKey(key), group] as const)),
+function synonymsOf(groups: ReadonlyArray<readonly string[]>): ReadonlyMap<string, readonly string[]> {
+  return new Map(groups.flatMap((group) => group.map((key) => [normalizeKey(key), group] as const)));
+}
+const SYNONYMS_OF = synonymsOf(KEY_SYNONYMS);
+const SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>> = new Map(
+  [...KEY_SYNONYMS_BY_TOOL].map(([tool, groups]) => [tool, synonymsOf(groups)] as const),
 );
 const SEARCHES_CWD_BY_DEFAULT = new Set(['Grep', 'Glob', 'LS']);
 const OLD_TEXT_KEYS = new Set(['oldstring', 'oldstr', 'oldtext']);
@@ -64,10 +70,12 @@ export function repairToolInput(
 
 /**
  * Cline CLI 3's tools take a list where the agent's take one item: `run_commands` wants `commands: [command]`,
- * `read_files` wants `files: [{ path }]`. When the client's schema requires exactly one key, an array the input
- * lacks, the call becomes a list of one: the input's value for the singular key (or a synonym of it) for a list of
- * strings, the input reshaped to the item schema for a list of objects, provided the item then has every key the
- * item schema requires. Keys the list has no room for (Bash's `description`, Read's `offset`) are dropped.
+ * `read_files` wants `files: [{ path, start_line, end_line }]`, `search_codebase` wants `queries: [pattern]`,
+ * `fetch_web_content` wants `requests: [{ url, prompt }]`. When the client's schema requires exactly one key, an
+ * array the input lacks, the call becomes a list of one: the input's value for the singular key (or a synonym of
+ * it) for a list of strings, the input reshaped to the item schema for a list of objects, provided the item then
+ * has every key the item schema requires. Keys the list has no room for (Bash's `description`, Grep's `path` and
+ * `glob`) are dropped.
  */
 function wrapAsList(input: JsonObject, schema: JsonObject | undefined): JsonObject | undefined {
   const props = asRecord(schema?.['properties']);
@@ -85,7 +93,7 @@ function wrapAsList(input: JsonObject, schema: JsonObject | undefined): JsonObje
     return complete && Object.keys(item).length > 0 ? { [key]: [coerceObject(item, items)] } : undefined;
   }
   if (items?.['type'] !== 'string') return undefined;
-  const singular = normalizeKey(key).replace(/s$/, '');
+  const singular = normalizeKey(key).replace(/ies$/, 'y').replace(/s$/, '');
   const names = new Set([singular, ...(SYNONYMS_OF.get(singular) ?? []).map(normalizeKey)]);
   const from = Object.keys(input).find((k) => names.has(normalizeKey(k)));
   const value = from === undefined ? undefined : input[from];
@@ -117,7 +125,8 @@ export function inputRepairMayApply(
     if (reshapeKeys(probe, schema, route, false) !== probe) return true;
   }
   const all = Object.fromEntries(keys.map((key) => [key, '']));
-  return reshapeKeys(all, schema, route, true) !== all;
+  // A list of one is built whole, and may be built where the schema is open and no key is renamed or dropped.
+  return wrapAsList(all, schema) !== undefined || reshapeKeys(all, schema, route, true) !== all;
 }
 
 /** Copy-on-write: returns `input` itself when nothing changes. */
@@ -143,12 +152,19 @@ function reshapeKeys(
     added.push(['diff', diff.text]);
     for (const key of diff.consumed) drop.add(key);
   }
+  const range = composeLineRange(input, props);
+  if (range) {
+    added.push(...range.added);
+    for (const key of range.consumed) drop.add(key);
+  }
 
   const propByNormal = new Map(Object.keys(props).map((key) => [normalizeKey(key), key] as const));
   const present = new Set(keys.filter((key) => Object.hasOwn(props, key)));
+  const source = route && canonicalToolName(route.upstreamName);
+  const toolSynonyms = source === undefined ? undefined : SYNONYMS_BY_TOOL.get(source);
   for (const key of keys) {
     if (present.has(key) || drop.has(key)) continue;
-    const target = renameTarget(key, propByNormal, present);
+    const target = renameTarget(key, propByNormal, present, toolSynonyms);
     if (target !== undefined) {
       rename.set(key, target);
       present.add(target);
@@ -171,15 +187,48 @@ function reshapeKeys(
   return Object.fromEntries([...entries, ...added]);
 }
 
-function renameTarget(key: string, propByNormal: Map<string, string>, taken: Set<string>): string | undefined {
+function renameTarget(
+  key: string,
+  propByNormal: Map<string, string>,
+  taken: Set<string>,
+  toolSynonyms: ReadonlyMap<string, readonly string[]> | undefined,
+): string | undefined {
   const normal = normalizeKey(key);
   const spelled = propByNormal.get(normal);
   if (spelled !== undefined) return taken.has(spelled) ? undefined : spelled;
-  for (const synonym of SYNONYMS_OF.get(normal) ?? []) {
+  const synonyms = [...(SYNONYMS_OF.get(normal) ?? []), ...(toolSynonyms?.get(normal) ?? [])];
+  for (const synonym of synonyms) {
     const target = propByNormal.get(normalizeKey(synonym));
     if (target !== undefined && !taken.has(target)) return target;
   }
   return undefined;
+}
+
+/**
+ * The agent's first line and count as the first and last line a client tool takes instead (LINE_RANGE), for a
+ * schema that has the one but not the other: without it a closed schema drops the range and the whole file is read.
+ */
+function composeLineRange(
+  input: JsonObject,
+  props: JsonObject,
+): { added: Array<[string, number]>; consumed: string[] } | undefined {
+  const { agent, client } = LINE_RANGE;
+  if (!Object.hasOwn(props, client.first) || Object.hasOwn(props, agent.first)) return undefined;
+  if (Object.hasOwn(input, client.first) || Object.hasOwn(input, client.last)) return undefined;
+  const offset = lineCount(input[agent.first]);
+  const limit = lineCount(input[agent.count]);
+  if (offset === undefined && limit === undefined) return undefined;
+  const first = Math.max(1, offset ?? 1);
+  const added: Array<[string, number]> = [[client.first, first]];
+  if (limit !== undefined && limit > 0 && Object.hasOwn(props, client.last))
+    added.push([client.last, first + limit - 1]);
+  return { added, consumed: [agent.first, agent.count].filter((key) => Object.hasOwn(input, key)) };
+}
+
+/** A whole number of lines, as the agent sends it or as its model quoted it. */
+function lineCount(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /**

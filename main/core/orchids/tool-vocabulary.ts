@@ -4,9 +4,24 @@
  * Data only; tool-names.ts and tool-input-repair.ts act on it.
  *
  * Sources for the client side: Claude Code 2.1.197's request (test/fixtures/claude-code), Cline's tool specs
- * (src/core/prompts/system-prompt/tools/*.ts) and Cline CLI 3.0's request (`run_commands`, `read_files`),
- * opencode's tools (packages/opencode/src/tool/*.ts), Anthropic's text editor and bash tool documentation, and
- * Codex CLI 0.171's request (its shell tool is `exec_command`).
+ * (src/core/prompts/system-prompt/tools/*.ts), Cline CLI 3.0.65's request, opencode's tools
+ * (packages/opencode/src/tool/*.ts), Anthropic's text editor and bash tool documentation, and Codex CLI 0.171's
+ * request (its shell tool is `exec_command`).
+ *
+ * Cline CLI 3.0.65 declares every schema closed (`additionalProperties: false`), each taking a list where the
+ * agent's tool takes one item, except `editor`:
+ * - `run_commands`: `commands` (required), a list of command strings.
+ * - `read_files`: `files` (required), a list of `{ path (required), start_line, end_line }`, the lines one-based
+ *   and inclusive, each an integer above 0 or null.
+ * - `search_codebase`: `queries` (required), a list of regular expressions searched for in the contents of the
+ *   workspace's files (not their names), with no path or file filter.
+ * - `fetch_web_content`: `requests` (required), a list of `{ url, prompt }`, both required, the prompt at least two
+ *   characters.
+ * - `editor`: `path` and `new_text` (required), `old_text` (string or null), `insert_line` (integer or null); no
+ *   command key. With `old_text` it replaces that text, which must occur exactly once; without it, it creates a
+ *   missing file from `new_text` and refuses an existing one; `old_text` "" on a missing file creates it too.
+ * - also `ask_question`, `spawn_agent` (`systemPrompt`, `task`), the `team_*` tools, and `web_search`, a server
+ *   tool (web_search_20250305).
  */
 
 /**
@@ -26,6 +41,7 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
     'str_replace_based_edit_tool',
     'str_replace_editor',
     'text_editor',
+    'editor',
   ],
   ['MultiEdit', 'multiedit', 'multi_edit'],
   [
@@ -43,11 +59,11 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
   ],
   ['Glob', 'glob', 'find_files', 'file_search'],
   ['LS', 'list_files', 'list', 'ls', 'list_dir', 'list_directory'],
-  ['Grep', 'grep', 'search_files', 'ripgrep', 'search_code', 'grep_search', 'rg'],
+  ['Grep', 'grep', 'search_files', 'ripgrep', 'search_code', 'grep_search', 'rg', 'search_codebase'],
   ['TodoWrite', 'todowrite', 'todo_write', 'update_todo_list'],
   ['TodoRead', 'todoread', 'todo_read'],
   ['Task', 'Agent', 'task', 'new_task', 'subagent', 'spawn_agent', 'dispatch_agent'],
-  ['WebFetch', 'web_fetch', 'webfetch', 'fetch', 'fetch_url'],
+  ['WebFetch', 'web_fetch', 'webfetch', 'fetch', 'fetch_url', 'fetch_web_content'],
   ['WebSearch', 'web_search', 'websearch'],
   ['NotebookEdit', 'notebook_edit', 'edit_notebook'],
   ['Skill', 'use_skill'],
@@ -55,15 +71,22 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
 
 /**
  * When a client declares nothing of a group, a tool of these groups serves instead: a directory listing is a glob
- * of one level, Anthropic's text editor views, creates and edits files, and a shell reads, lists and searches as a
- * last resort (orchids/shell-compose.ts writes the command).
+ * of one level, Anthropic's text editor views, creates and edits files, Cline CLI's `editor` creates a file that
+ * does not exist yet from its `new_text` (a Write over an existing file it refuses, and says so to the agent), and a
+ * shell reads, lists and searches as a last resort (orchids/shell-compose.ts writes the command).
+ *
+ * DECISION: no MultiEdit → `editor`. The editor replaces one text per call and the agent's MultiEdit is one call
+ * with several edits; as several tool_uses its one call would get several results, and as one edit spanning them
+ * the old text would have to be the file's text between the first and the last, which the call does not carry.
+ * The agent's Glob and LS have no Cline CLI tool (`search_codebase` searches contents, not file names): they run
+ * on its shell.
  */
 export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['LS', ['Glob', 'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
   ['Read', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
   ['Glob', ['Bash']],
   ['Grep', ['Bash']],
-  ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch']],
+  ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch', 'editor']],
   // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
   ['Edit', ['apply_patch']],
   ['MultiEdit', ['apply_patch']],
@@ -113,13 +136,32 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
   // `dirpath` last: only a tool naming none of the file's keys (Continue's List) takes a path under it.
   ['file_path', 'path', 'absolute_path', 'target_file', 'file', 'filename', 'dirpath', 'directory'],
   ['command', 'cmd'],
-  ['pattern', 'regex'],
+  ['pattern', 'regex', 'query'],
   ['glob', 'include', 'file_pattern'],
   ['content', 'file_text', 'contents'],
   ['old_string', 'old_str', 'old_text'],
   ['new_string', 'new_str', 'new_text'],
   ['prompt', 'context'],
 ];
+
+/**
+ * Keys that mean the same only in a call from one agent tool, tried after KEY_SYNONYMS: a Write's `content` is the
+ * whole new text of a file, which an editor that creates a missing file from its new text (Cline CLI's `editor`)
+ * takes in the key an Edit's `new_string` goes to.
+ */
+export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly string[]>> = new Map([
+  ['Write', [['content', 'new_text', 'new_string', 'new_str']]],
+]);
+
+/**
+ * A line range in the two forms agents and clients give it. The agent's Read sends the first line (`offset`, where
+ * 0 and 1 both mean the top) and a count (`limit`); Cline CLI's `read_files` takes the first and the last line, both
+ * one-based and inclusive.
+ */
+export const LINE_RANGE = {
+  agent: { first: 'offset', count: 'limit' },
+  client: { first: 'start_line', last: 'end_line' },
+} as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
 export function normalizeKey(key: string): string {
