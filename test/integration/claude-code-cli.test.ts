@@ -120,5 +120,37 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         });
       },
     );
+
+    it("goes on past the agent's TodoWrite, which Claude Code 2.1 does not declare", { timeout: 90_000 }, async () => {
+      stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+      const work = tempDir('orchids-cc-work-');
+      fs.writeFileSync(path.join(work, 'recipe.txt'), 'The secret spice is SAFFRON-19.\n');
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (seen.includes('SAFFRON-19')) return sse(reply('The secret spice is SAFFRON-19.'));
+        if (seen.includes('no tool named "TodoWrite"')) {
+          const read = { file_path: path.join(work, 'recipe.txt') };
+          return sse([...toolCall({ id: 'toolu_sim_read_0003', name: 'Read', input: read }), ...finish('tool-calls')]);
+        }
+        if (!seen.includes('secret spice')) return undefined;
+        const todos = [{ content: 'Read the recipe', status: 'in_progress', activeForm: 'Reading the recipe' }];
+        return sse([
+          ...toolCall({ id: 'toolu_sim_todo_0003', name: 'TodoWrite', input: { todos } }),
+          ...finish('tool-calls'),
+        ]);
+      });
+      stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+      const result = await runClaude(work, 'What is the secret spice in recipe.txt?', {
+        ANTHROPIC_BASE_URL: stack.url,
+        ANTHROPIC_API_KEY: 'test-claude-code-key',
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
+      expect(output).toMatchObject({ is_error: false, num_turns: 2, result: 'The secret spice is SAFFRON-19.' });
+      // Three agent turns for Claude Code's two requests: the proxy answered the TodoWrite itself.
+      const upstream = answered(stack.sim.requests).filter((r) => /secret spice/.test(upstreamText(r)));
+      expect(upstream.map((r) => r.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+    });
   },
 );

@@ -3,9 +3,15 @@ import type { UpstreamEvent } from '../orchids/types';
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
 import { StopScanner } from './stop-sequences';
 import { UsageTally, wireDeltaUsage, wireUsage } from './usage-tally';
-import { ToolCalls, type BlockWriter, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
+import {
+  ToolCalls,
+  type BlockWriter,
+  type DeclinedToolCall,
+  type ToolCallPolicy,
+  type UnmappedToolCall,
+} from './tool-calls';
 
-export type { UnmappedToolCall } from './tool-calls';
+export type { DeclinedToolCall, UnmappedToolCall } from './tool-calls';
 
 const NO_UNMAPPED_CALLS: readonly UnmappedToolCall[] = [];
 
@@ -27,7 +33,25 @@ export interface TranslatorOptions {
   toolPolicy?: ToolCallPolicy;
   /** The request's stop_sequences: the text ends at the first one (neither upstream takes them). */
   stopSequences?: readonly string[];
+  /**
+   * A turn whose only tool calls the client could not be sent (it declares no such tool) is left open instead of
+   * ended, for the proxy to tell the agent so and let it go on in the same message (proxy/declined-calls.ts).
+   */
+  holdDeclined?: boolean;
   sink: AnthropicEventSink;
+}
+
+/** A turn left open: the calls the client was not sent, and how many blocks the message has so far. */
+export interface HeldTurn {
+  calls: readonly DeclinedToolCall[];
+  blocks: number;
+}
+
+/** How a turn ended: closed with a stop reason, or (with `held`) left open and nothing final sent. */
+export interface TurnEnd {
+  stopReason: StopReason;
+  usage: Usage;
+  held?: HeldTurn;
 }
 
 /** Why a turn ended without a normal finish. */
@@ -226,7 +250,7 @@ export class StreamTranslator {
    * Closes the message after a finish or a clean EOF: pending whole tool calls go out, then the stop reason and
    * usage.
    */
-  complete(): { stopReason: StopReason; usage: Usage } {
+  complete(): TurnEnd {
     // A live call still open (its tool-input-end never came) closes as it stands; what waited behind it follows.
     while ((this.calls?.liveId !== undefined || this.deferred.length > 0) && !this.stopped) {
       this.calls?.endLive();
@@ -236,8 +260,13 @@ export class StreamTranslator {
     if (this.open) this.close();
     // Calls still buffered after a stop sequence came later in the answer than where it was cut.
     if (this.stopSequence === undefined) this.calls?.finish();
-    const stopReason = this.stopReason();
     const usage = this.usage();
+    const stopReason = this.stopReason();
+    const calls = this.calls;
+    // Only a turn that ended to wait for its calls' results: not one cut by max_tokens, a stop sequence or a refusal.
+    if (this.options.holdDeclined && stopReason === 'end_turn' && calls && calls.declined.length > 0) {
+      return { stopReason: 'tool_use', usage, held: { calls: calls.declined, blocks: this.nextIndex } };
+    }
     this.options.sink('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: stopReason, stop_sequence: stopReason === 'stop_sequence' ? this.stopSequence : null },

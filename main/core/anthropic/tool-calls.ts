@@ -30,6 +30,14 @@ export interface UnmappedToolCall {
   input: Record<string, unknown>;
 }
 
+/**
+ * A call turned into text because the client declared no tool it could be, with the agent's own id: what the
+ * proxy answers for the client when it lets the agent go on (proxy/declined-calls.ts).
+ */
+export interface DeclinedToolCall extends UnmappedToolCall {
+  id: string;
+}
+
 interface BufferedCall {
   name: string;
   parts: string[];
@@ -67,6 +75,7 @@ export class ToolCalls {
   private readonly awaitingCall = new Map<string, string>();
   private live: LiveCall | undefined;
   readonly unmapped: UnmappedToolCall[] = [];
+  readonly declined: DeclinedToolCall[] = [];
   toolUses = 0;
 
   constructor(
@@ -229,7 +238,7 @@ export class ToolCalls {
     }
     const match = matchClientTool(upstreamName, this.tools, parsed);
     if (!match) {
-      this.emitUnmapped(upstreamName, parsed);
+      this.emitUnmapped(upstreamId, upstreamName, parsed);
       return;
     }
     const route = { upstreamName, clientName: match.name };
@@ -246,8 +255,9 @@ export class ToolCalls {
    * DECISION: a call to a tool the client never declared becomes a line of text. Clients abort the whole turn on
    * a tool_use they cannot resolve; as text, the user and the model both still see what the agent wanted.
    */
-  private emitUnmapped(name: string, input: Record<string, unknown>): void {
+  private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
+    this.declined.push({ id, name, input });
     let json = JSON.stringify(input);
     if (json.length > UNMAPPED_INPUT_LIMIT) json = `${json.slice(0, UNMAPPED_INPUT_LIMIT)}…`;
     const text =

@@ -1,4 +1,4 @@
-import { StreamTranslator } from '../anthropic/stream-translator';
+import { StreamTranslator, type HeldTurn } from '../anthropic/stream-translator';
 import type { StopReason, Usage } from '../anthropic/types';
 import { UpstreamEventDecoder } from '../orchids/event-decoder';
 import { failureFromError, failureFromUpstreamError, type UpstreamFailure } from '../orchids/failure';
@@ -9,7 +9,7 @@ import type { AttemptInput } from './upstream-attempt';
 
 /** How one protocol's try at a request ended. */
 export type TryOutcome =
-  | { kind: 'done'; stopReason: StopReason; usage: Usage }
+  | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn }
   | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean }
   | { kind: 'aborted' };
 
@@ -119,7 +119,7 @@ class AnswerReader implements FrameSink {
       return;
     }
     // A finish, or an end without one: either way the turn closes cleanly with what arrived.
-    const { stopReason, usage } = translator.complete();
-    this.settle({ kind: 'done', stopReason, usage });
+    const { stopReason, usage, held } = translator.complete();
+    this.settle({ kind: 'done', stopReason, usage, held });
   }
 }

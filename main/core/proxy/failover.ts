@@ -1,5 +1,6 @@
 import type { AccountCache } from '../accounts/account-cache';
 import type { AccountRecord } from '../accounts/types';
+import type { HeldTurn } from '../anthropic/stream-translator';
 import type { AnthropicErrorType, StopReason, Usage } from '../anthropic/types';
 import { ACCOUNT_FAILURES, TRANSIENT_FAILURES, type UpstreamFailure } from '../orchids/failure';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
@@ -26,7 +27,9 @@ export interface FailoverDeps extends AttemptDeps {
 }
 
 export type RunResult =
-  { kind: 'done'; stopReason: StopReason; usage: Usage } | { kind: 'failed'; error: ApiError } | { kind: 'aborted' };
+  | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn }
+  | { kind: 'failed'; error: ApiError }
+  | { kind: 'aborted' };
 
 /** With no other account free, a transient failure is tried again on the same account this many more times. */
 export const MAX_SAME_ACCOUNT_RETRIES = 2;
@@ -84,7 +87,7 @@ export class RequestRun {
       this.protocol = outcome.protocol ?? this.protocol;
       if (outcome.kind === 'done') {
         deps.health.recordSuccess(account.id);
-        return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage };
+        return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage, held: outcome.held };
       }
       const failure = outcome.failure;
       // An upstream body, a Clerk error or a socket error naming a URL may quote a secret. Redacted here, before

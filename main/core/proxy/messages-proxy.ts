@@ -18,6 +18,7 @@ import type { Heartbeat } from './heartbeat';
 import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
+import { runWithDeclinedCalls } from './declined-calls';
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -110,7 +111,17 @@ export class MessagesProxy {
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     const result = plan?.shape
       ? await serveChecked(run, job, plan.shape, responder, trace)
-      : await run.run(job.bodies(), responder, job.translator);
+      : await runWithDeclinedCalls(
+          run,
+          request,
+          job,
+          (conversation) =>
+            this.prepare(conversation, req, upstreamModel, plan, {
+              tools,
+              inputTokensEstimate: estimateInputTokens(conversation, tools.tokens),
+            }),
+          responder,
+        );
 
     runOver = true;
     if (result.kind === 'done') responder.finish(result.stopReason, result.usage);
@@ -152,6 +163,8 @@ export class MessagesProxy {
         includeThinking: thinkingType === 'enabled' || thinkingType === 'adaptive',
         toolPolicy: plan && { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses },
         stopSequences: request.stop_sequences,
+        // A forced shape's answer is checked whole (structured-run.ts), never continued.
+        holdDeclined: !plan?.shape,
       },
       bodies: (rejected) =>
         new UpstreamBodies(request, plan ? { ...context, variants: instructed(request, plan, rejected) } : context),

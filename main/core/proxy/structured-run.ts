@@ -6,6 +6,7 @@ import { StreamTranslator } from '../anthropic/stream-translator';
 import type { Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import { ApiError } from '../server/errors';
+import { addUsage } from './declined-calls';
 import type { RequestRun, RunResult } from './failover';
 import type { RequestTrace } from './observer';
 import { CollectingResponder, type Responder } from './responders';
@@ -66,16 +67,4 @@ export async function serveChecked(
 function wanted(shape: ForcedShape): string {
   if (shape.kind === 'json') return 'JSON matching the requested schema';
   return shape.named ? `a valid call to the tool "${shape.tools[0]!.name}"` : 'a valid call to one of the tools';
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const sum: Usage = {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-  };
-  const read = (a.cache_read_input_tokens ?? 0) + (b.cache_read_input_tokens ?? 0);
-  const created = (a.cache_creation_input_tokens ?? 0) + (b.cache_creation_input_tokens ?? 0);
-  if (read) sum.cache_read_input_tokens = read;
-  if (created) sum.cache_creation_input_tokens = created;
-  return sum;
 }

@@ -1,4 +1,4 @@
-import type { TranslatorOptions } from '../anthropic/stream-translator';
+import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
 import type { StopReason, Usage } from '../anthropic/types';
 import type { AccountRecord } from '../accounts/types';
 import { AccountError } from '../accounts/account-service';
@@ -16,7 +16,7 @@ import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
 
 export type AttemptOutcome =
-  | { kind: 'done'; stopReason: StopReason; usage: Usage; protocol: UpstreamProtocol }
+  | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn; protocol: UpstreamProtocol }
   | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined }
   | { kind: 'aborted' };
 

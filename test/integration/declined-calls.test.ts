@@ -1,0 +1,187 @@
+import type { Anthropic } from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, httpError, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { claudeCodeTools } from '../helpers/client-tools';
+import { parseSse } from '../helpers/sse';
+import { postMessages } from '../helpers/messages';
+
+/**
+ * The agent calls a tool the client does not declare (Claude Code 2.1 has no TodoWrite): the client is told so in a
+ * line of text, the proxy answers the call for it, and the agent's next turn goes on in the same message, so the
+ * client's loop does not stop there. The simulator plays the agent and moves on only once the proxy's answer to its
+ * call comes back.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const MODEL = 'claude-sonnet-4-6';
+const CLAUDE_CODE = claudeCodeTools() as unknown as Anthropic.Messages.Tool[];
+const TODO = { todos: [{ content: 'Fix the parser', status: 'in_progress', activeForm: 'Fixing the parser' }] };
+const DECLINED = 'no tool named "TodoWrite"';
+
+const todoCall = (id: string) => [...text('Planning.'), ...toolCall({ id, name: 'TodoWrite', input: TODO })];
+const readCall = (id: string) => toolCall({ id, name: 'Read', input: { file_path: '/work/parser.ts' } });
+
+/** Plans with TodoWrite first; once told the client lacks it, reads the file with Read. */
+function scriptPlanThenRead(): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (seen.includes(DECLINED)) {
+      return sse([...text('Reading the parser.'), ...readCall('toolu_sim_read_0009'), ...finish('tool-calls')]);
+    }
+    if (!seen.includes('Fix the parser bug')) return undefined;
+    return sse([...todoCall('toolu_sim_todo_0001'), ...finish('tool-calls')]);
+  });
+}
+
+const turns = (): AgentRequestInfo[] =>
+  answered(stack.sim.requests).filter((r) => /Fix the parser bug/.test(upstreamText(r)));
+
+describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it ($name)', (mode: ProtocolMode) => {
+  const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
+  const ask = {
+    model: MODEL,
+    max_tokens: 200,
+    tools: CLAUDE_CODE,
+    messages: [{ role: 'user' as const, content: 'Fix the parser bug.' }],
+  };
+
+  it("streams the agent's next turn on in the same message, its blocks numbered after the note", async () => {
+    stack = await start();
+    scriptPlanThenRead();
+    const stream = stack.client().messages.stream(ask);
+    const events: Anthropic.Messages.RawMessageStreamEvent[] = [];
+    stream.on('streamEvent', (event) => events.push(event));
+    const message = await stream.finalMessage();
+
+    expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'text', 'tool_use']);
+    expect((message.content[1] as Anthropic.Messages.TextBlock).text).toContain('"TodoWrite"');
+    expect((message.content[2] as Anthropic.Messages.TextBlock).text).toBe('Reading the parser.');
+    expect(message.content[3]).toMatchObject({ name: 'Read', input: { file_path: '/work/parser.ts' } });
+    expect(message.stop_reason).toBe('tool_use');
+    // One message: one start and one stop, and every block index once, in order.
+    expect(events.filter((e) => e.type === 'message_start')).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'message_stop')).toHaveLength(1);
+    const starts = events.filter((e) => e.type === 'content_block_start').map((e) => e.index);
+    expect(starts).toEqual([0, 1, 2, 3]);
+
+    const [first, second] = turns();
+    expect(turns()).toHaveLength(2);
+    expect(second!.protocol).toBe(mode.expect);
+    // The agent was sent its own call back, with a result naming the tools the client has.
+    const told = upstreamText(second!);
+    expect(told).toContain('toolu_sim_todo_0001');
+    expect(told).toMatch(/no tool named "TodoWrite", so the call was not run\. Its tools are: Agent, Bash,/);
+    expect(upstreamText(first!)).not.toContain(DECLINED);
+  });
+
+  it('gives a non-streamed client the whole message, with the usage of both turns', async () => {
+    stack = await start();
+    scriptPlanThenRead();
+    const message = await stack.client().messages.create(ask);
+    expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'text', 'tool_use']);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(turns()).toHaveLength(2);
+    // One history row for the request, its tokens those of both turns.
+    await stack.core.internals.history.flushNow();
+    const rows = stack.core.internals.historyRepo.query({});
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: 200, stopReason: 'tool_use', outputTokens: message.usage.output_tokens });
+  });
+
+  it('goes on at most twice: an agent that keeps calling missing tools ends as before', async () => {
+    stack = await start();
+    let n = 0;
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Fix the parser bug')
+        ? sse([...todoCall(`toolu_sim_todo_000${++n}`), ...finish('tool-calls')])
+        : undefined,
+    );
+    const message = await stack.client().messages.create(ask);
+    expect(turns()).toHaveLength(3);
+    expect(message.stop_reason).toBe('end_turn');
+    const notes = message.content.filter((b) => b.type === 'text' && b.text.includes('"TodoWrite"'));
+    expect(notes).toHaveLength(3);
+  });
+
+  it('does not go on when the turn also called a tool the client has', async () => {
+    stack = await start();
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Fix the parser bug')
+        ? sse([...todoCall('toolu_sim_todo_0001'), ...readCall('toolu_sim_read_0001'), ...finish('tool-calls')])
+        : undefined,
+    );
+    const message = await stack.client().messages.create(ask);
+    expect(turns()).toHaveLength(1);
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'tool_use']);
+  });
+
+  it('ends a streamed answer with an error event when the next turn fails, after what came before', async () => {
+    stack = await start();
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(DECLINED)) return httpError(400, 'The agent refused the conversation.');
+      return seen.includes('Fix the parser bug')
+        ? sse([...todoCall('toolu_sim_todo_0001'), ...finish('tool-calls')])
+        : undefined;
+    });
+    const response = await postMessages(stack.url, { ...ask, stream: true });
+    expect(response.statusCode).toBe(200);
+    const events = parseSse(await response.body.text());
+    const names = events.map((e) => e.event);
+    expect(names.filter((n) => n === 'content_block_start')).toHaveLength(2);
+    expect(names.at(-1)).toBe('error');
+    expect(names).not.toContain('message_stop');
+  });
+});
+
+describe('the same through the OpenAI routes', () => {
+  const openai = (): OpenAI => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'test-not-a-real-key', maxRetries: 0 });
+  const READ: OpenAI.Chat.ChatCompletionTool = {
+    type: 'function',
+    function: { name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' } } } },
+  };
+
+  it('Chat Completions: one streamed completion, the call after the note', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    scriptPlanThenRead();
+    const stream = await openai().chat.completions.create({
+      model: MODEL,
+      stream: true,
+      tools: [READ],
+      messages: [{ role: 'user', content: 'Fix the parser bug.' }],
+    });
+    let content = '';
+    const calls: Array<{ index: number; name?: string }> = [];
+    let finishReason: string | null = null;
+    for await (const chunk of stream) {
+      const choice = chunk.choices[0];
+      content += choice?.delta.content ?? '';
+      for (const call of choice?.delta.tool_calls ?? []) calls.push({ index: call.index, name: call.function?.name });
+      finishReason = choice?.finish_reason ?? finishReason;
+    }
+    expect(content).toContain('"TodoWrite"');
+    expect(content).toContain('Reading the parser.');
+    expect(calls.filter((c) => c.name !== undefined)).toEqual([{ index: 0, name: 'Read' }]);
+    expect(finishReason).toBe('tool_calls');
+    expect(turns()).toHaveLength(2);
+  });
+
+  it('Responses: the note and the call as output items of one response', async () => {
+    stack = await startStack({ protocol: 'ws' });
+    scriptPlanThenRead();
+    const response = await openai().responses.create({
+      model: MODEL,
+      tools: [{ type: 'function', name: 'Read', parameters: READ.function.parameters ?? null, strict: false }],
+      input: 'Fix the parser bug.',
+    });
+    expect(response.output.map((item) => item.type)).toEqual(['message', 'function_call']);
+    expect(response.output_text).toContain('Reading the parser.');
+    expect(response.output[1]).toMatchObject({ name: 'Read', call_id: expect.any(String) });
+    expect(turns()).toHaveLength(2);
+  });
+});
