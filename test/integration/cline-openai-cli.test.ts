@@ -187,6 +187,48 @@ describe.each(ALL_MODES)('Cline runs its tools through the OpenAI-compatible pro
     ]);
   });
 
+  it('thinks before a tool call and replays that thinking with the call', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    const reasoning = 'The plan is in a file; cat will show it.';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`The plan is ${SECRET}.`));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      const call = genA
+        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
+        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+      return sse([
+        ...thinking(reasoning, { signature: 'sig-sim-2' }),
+        ...toolCall({ id: 'toolu_sim_shell_0003', ...call }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCline(work, 'What does secret-plan.txt say?', stack.url, KEY, {
+      provider: 'openai-compatible',
+      thinking: 'high',
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`The plan is ${SECRET}.`);
+    expect(toolRuns(run).map((r) => r.toolCallId)).toEqual(['call_sim_shell_0003']);
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    if (!genA) {
+      // Cline sends the thinking back as the assistant message's `reasoning_content`; it goes upstream where the
+      // Messages API's thinking block would, ahead of the call (Generation B carries the block's type alone).
+      const replayed = (turns[1]!.body.messages as Array<{ role: string; content: unknown }>).find(
+        (m) => m.role === 'assistant',
+      );
+      expect(replayed?.content).toEqual([
+        { type: 'thinking' },
+        expect.objectContaining({ type: 'tool_use', id: 'call_sim_shell_0003', name: 'run_commands' }),
+      ]);
+      expect(turns.map((t) => t.body.config.thinkingMode)).toEqual(['enabled', 'enabled']);
+    }
+  });
+
   it('reads a file with read_files', { timeout: 90_000 }, async () => {
     await start(mode);
     const work = tempDir('orchids-cline-work-');
