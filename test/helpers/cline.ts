@@ -34,26 +34,36 @@ export interface ClineRun extends Exited {
 }
 
 /**
- * Cline's provider settings as `cline auth anthropic -k … -m …` writes them, plus the base URL, which `cline auth`
- * only takes for OpenAI-style providers but the Anthropic provider reads from this file. The URL ends in `/v1`:
- * the provider posts to `<baseUrl>/messages`.
+ * Which of Cline's providers talks to the proxy: `anthropic` posts to `<baseUrl>/messages`, `openai-compatible`
+ * (the "OpenAI Compatible" provider, the Vercel AI SDK's) to `<baseUrl>/chat/completions`.
  */
-function providers(baseUrl: string, apiKey: string): string {
-  const settings = { provider: 'anthropic', apiKey, model: CLINE_MODEL, baseUrl: `${baseUrl}/v1` };
+export type ClineProvider = 'anthropic' | 'openai-compatible';
+
+/**
+ * Cline's provider settings as `cline auth <provider> -k … -m …` writes them, with the base URL, which `cline auth`
+ * takes (`-b`) only for OpenAI-style providers but the Anthropic provider reads from this file too. The URL ends
+ * in `/v1` for both.
+ */
+function providers(baseUrl: string, apiKey: string, provider: ClineProvider): string {
+  const settings = { provider, apiKey, model: CLINE_MODEL, baseUrl: `${baseUrl}/v1` };
   return JSON.stringify({
     version: 1,
-    lastUsedProvider: 'anthropic',
+    lastUsedProvider: provider,
     modes: {},
-    providers: { anthropic: { settings, updatedAt: new Date().toISOString(), tokenSource: 'manual' } },
+    providers: { [provider]: { settings, updatedAt: new Date().toISOString(), tokenSource: 'manual' } },
   });
 }
 
 export interface ClineOptions {
   timeoutMs?: number;
+  /** `anthropic` unless given. */
+  provider?: ClineProvider;
+  /** Cline's `--thinking <level>`: the reasoning effort it asks the provider for. */
+  thinking?: 'none' | 'low' | 'medium' | 'high' | 'xhigh';
 }
 
 /**
- * Runs `cline --json -P anthropic -m <model> <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh
+ * Runs `cline --json -P <provider> -m <model> <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh
  * home whose `~/.cline/data/settings/providers.json` names it, with every call it would make beyond loopback
  * switched off (this machine, like CI, reaches no model host): OpenTelemetry export to otel.cline.bot
  * (`telemetryOptOut`), the update check, and the PostHog feature flags from data.cline.bot, which only
@@ -70,7 +80,8 @@ export function runCline(
   const home = tempDir('orchids-cline-home-');
   const settingsDir = path.join(home, '.cline', 'data', 'settings');
   fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey));
+  const provider = options.provider ?? 'anthropic';
+  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey, provider));
   fs.writeFileSync(
     path.join(settingsDir, 'global-settings.json'),
     JSON.stringify({ telemetryOptOut: true, autoUpdateEnabled: false }),
@@ -79,13 +90,14 @@ export function runCline(
   const args = [
     '--json',
     '-P',
-    'anthropic',
+    provider,
     '-m',
     CLINE_MODEL,
     '-c',
     cwd,
     '--timeout',
     String(Math.max(1, Math.floor(timeoutMs / 1000) - 5)),
+    ...(options.thinking ? ['--thinking', options.thinking] : []),
     prompt,
   ];
   const run = runToExit(CLINE, args, {

@@ -97,6 +97,33 @@ describe('Chat Completions → Messages API', () => {
     ]);
   });
 
+  it('reasoning_content an assistant message replays is its thinking block, first in the turn', () => {
+    const { request } = chat({
+      reasoning_effort: 'high',
+      messages: [
+        { role: 'user', content: 'List the files.' },
+        {
+          role: 'assistant',
+          content: 'Running.',
+          reasoning_content: 'I will run ls.',
+          tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'run', arguments: '{"cmd":"ls"}' } }],
+        },
+        { role: 'tool', tool_call_id: 'call_1', content: 'a.txt' },
+        { role: 'assistant', content: 'One file.', reasoning_content: '' },
+      ],
+    });
+    expect(request.messages.slice(1).map((m) => m.content)).toEqual([
+      [
+        // No signature: OpenAI's API carries none, and neither generation sends one upstream.
+        { type: 'thinking', thinking: 'I will run ls.', signature: '' },
+        { type: 'text', text: 'Running.' },
+        { type: 'tool_use', id: 'call_1', name: 'run', input: { cmd: 'ls' } },
+      ],
+      [{ type: 'tool_result', tool_use_id: 'call_1', content: 'a.txt' }],
+      [{ type: 'text', text: 'One file.' }],
+    ]);
+  });
+
   it('legacy functions: calls get ids their results answer, and calls come back one at a time', () => {
     const { request, options } = chat({
       functions: [{ name: 'lookup', parameters: { type: 'object' } }],

@@ -252,6 +252,13 @@ function userContent(content: unknown, param: string): string | Block[] {
 
 function assistantContent(message: Json, param: string, legacyIds: LegacyCallIds): Block[] {
   const blocks: Block[] = [];
+  // Clients that show thinking as `reasoning_content` (Cline's OpenAI Compatible provider, DeepSeek-style ones)
+  // send it back with the turn: it goes upstream as the thinking block the Messages API would replay in its place,
+  // so the conversation reaches the upstream the same whichever API carried it.
+  const reasoning = message.reasoning_content;
+  if (typeof reasoning === 'string' && reasoning !== '') {
+    blocks.push({ type: 'thinking', thinking: reasoning, signature: '' });
+  }
   const text = textContent(message.content, `${param}.content`, ['text', 'refusal']);
   if (text !== '') blocks.push({ type: 'text', text });
   const toolCalls = message.tool_calls;

@@ -1,0 +1,259 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, thinking, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { ALL_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import {
+  startCliStack,
+  turnsAbout as turnsIn,
+  served as servedBy,
+  type ServedRow,
+  replayedToolUse,
+} from '../helpers/cli-clients';
+import { tempDir } from '../helpers/temp-dir';
+import { runCline, type ClineRun } from '../helpers/cline';
+
+/**
+ * The real Cline CLI (3.x, pinned in devDependencies) pointed at Orchids Tray through its "OpenAI Compatible"
+ * provider, as many Cline users set up a proxy: a providers.json naming the proxy's `/v1` as the
+ * `openai-compatible` provider's base URL (what `cline auth openai-compatible -k … -m … -b …` writes), then
+ * `cline --json -P openai-compatible …`. Cline then speaks Chat Completions (`POST /v1/chat/completions`, always
+ * streamed, with `stream_options.include_usage`) through the Vercel AI SDK, and declares its tools as OpenAI
+ * function tools. The simulator plays the model and answers only once what Cline's tool produced comes back to it,
+ * so each answer proves the whole loop over the OpenAI route: our streamed `tool_calls`, Cline running the tool,
+ * Cline's next request with a `tool` message, and our rendering of it upstream.
+ *
+ * Generation A (`sse-a`) is shown Cline's tools, so the simulated model calls them as declared. Generation B (`ws`,
+ * `sse-b`) is shown no client tools: its agent calls its own `Bash` and `Read`, which the proxy renames to Cline's
+ * `run_commands` and `read_files` and turns into the one-item lists those take.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-cline-openai-key';
+const SECRET = 'PINEAPPLE-42';
+
+async function start(mode: ProtocolMode): Promise<Stack> {
+  stack = await startCliStack(mode, KEY);
+  return stack;
+}
+
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
+
+const served = (): Promise<ServedRow[]> => servedBy(stack);
+
+const viaOpenAI = (cwd: string, prompt: string): Promise<ClineRun> =>
+  runCline(cwd, prompt, stack.url, KEY, { provider: 'openai-compatible' });
+
+/** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
+function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
+  return run.events
+    .filter((e) => e.type === 'content_end' && e.contentType === 'tool')
+    .map(({ toolName, toolCallId, output }) => ({ toolName, toolCallId, output }));
+}
+
+/** The input each tool call reached Cline with. */
+function toolInputs(run: ClineRun): unknown[] {
+  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'tool').map((e) => e.input);
+}
+
+/** The text Cline streamed to its output, piece by piece, as its `content_start` text events carry it. */
+function textPieces(run: ClineRun): unknown[] {
+  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'text').map((e) => e.text);
+}
+
+/** The token counts Cline read for each model turn (its `usage` events). */
+function usages(run: ClineRun): Array<{ inputTokens: unknown; outputTokens: unknown }> {
+  return run.events
+    .filter((e) => e.type === 'usage')
+    .map(({ inputTokens, outputTokens }) => ({ inputTokens, outputTokens }));
+}
+
+describe.each(ALL_MODES)('Cline through the OpenAI-compatible provider ($name)', (mode) => {
+  it('shows a streamed answer, with the usage the last chunk carries', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const answer = 'Hello from Orchids, in five streamed pieces.';
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Say hello')
+        ? sse([...text(answer, { chunks: 5 }), ...finish('stop', { inputTokens: 321, outputTokens: 17 })])
+        : undefined,
+    );
+
+    const run = await viaOpenAI(tempDir('orchids-cline-work-'), 'Say hello');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(answer);
+    expect(run.finishReason).toBe('completed');
+    expect(run.lines.filter((l) => l.type === 'error')).toEqual([]);
+    // Streamed: the answer reached Cline in the pieces the upstream sent, not as one block at the end.
+    expect(textPieces(run).length).toBeGreaterThan(1);
+    expect(textPieces(run).join('')).toBe(answer);
+    // Cline asks for `stream_options.include_usage` and reads the counts from the usage chunk alone.
+    expect(usages(run)).toEqual([{ inputTokens: 321, outputTokens: 17 }]);
+    expect(turnsAbout(/Say hello/).map((t) => t.protocol)).toEqual([mode.expect]);
+    expect(await served()).toEqual([{ api: 'openai-chat', stream: true, status: 200, protocol: mode.expect }]);
+  });
+
+  it(
+    'asks for thinking at --thinking high and shows the reasoning apart from the answer',
+    { timeout: 90_000 },
+    async () => {
+      await start(mode);
+      const reasoning = 'The user wants a greeting; one short line will do.';
+      stack.sim.onAgentRequest((req) =>
+        upstreamText(req).includes('Greet me')
+          ? sse([...thinking(reasoning, { signature: 'sig-sim-1' }), ...text('Hello.'), ...finish()])
+          : undefined,
+      );
+
+      const run = await runCline(tempDir('orchids-cline-work-'), 'Greet me', stack.url, KEY, {
+        provider: 'openai-compatible',
+        thinking: 'high',
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('Hello.');
+      // Cline sends `reasoning_effort: "high"`, which asks the upstream to think (Generation A: a 16,384-token
+      // budget); the thinking comes back as `reasoning_content`, which Cline shows as reasoning, not as answer text.
+      const [turn] = turnsAbout(/Greet me/);
+      if (mode.expect === 'sse-a') {
+        expect(turn!.body.prompt).toContain('<thinking_mode>enabled</thinking_mode>');
+        expect(turn!.body.prompt).toContain('<max_thinking_length>16384</max_thinking_length>');
+      } else expect(turn!.body.config.thinkingMode).toBe('enabled');
+      const shown = run.events.filter((e) => e.type === 'content_end' && e.contentType === 'reasoning');
+      expect(shown.map((e) => e.reasoning)).toEqual([reasoning]);
+      expect(textPieces(run).join('')).toBe('Hello.');
+    },
+  );
+});
+
+describe.each(ALL_MODES)('Cline runs its tools through the OpenAI-compatible provider ($name)', (mode) => {
+  const genA = mode.expect === 'sse-a';
+
+  it('runs a command with run_commands and answers from the output', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      const call = genA
+        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
+        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+      return sse([
+        ...text('Let me read it.'),
+        ...toolCall({ id: 'toolu_sim_shell_0001', ...call }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await viaOpenAI(work, 'What does secret-plan.txt in this folder say?');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
+    // Cline ran the command itself: the secret reached the model only through the command's output. The call's
+    // id is OpenAI's `call_…` form of the upstream's.
+    expect(toolInputs(run)).toEqual([{ commands: ['cat secret-plan.txt'] }]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'run_commands',
+        toolCallId: 'call_sim_shell_0001',
+        output: [expect.objectContaining({ result: `The plan is ${SECRET}.\n`, success: true })],
+      },
+    ]);
+
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(SECRET);
+    if (genA) {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
+      // Cline's `tool` message came back under the id it was given, paired with the call it answers.
+      expect(second.body.prompt).toMatch(
+        new RegExp(`<tool_result tool_use_id="call_sim_shell_0001">[\\s\\S]*${SECRET}`),
+      );
+    } else {
+      expect(first.body.tools).toBeUndefined();
+      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
+      // Cline ran the agent's Bash as its run_commands, and replays it under that name.
+      expect(replayedToolUse(second)).toMatchObject({ id: 'call_sim_shell_0001', name: 'run_commands' });
+      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'call_sim_shell_0001' })]);
+      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+    }
+    expect(await served()).toEqual([
+      { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+      { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+    ]);
+  });
+
+  it('thinks before a tool call and replays that thinking with the call', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    const reasoning = 'The plan is in a file; cat will show it.';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SECRET)) return sse(reply(`The plan is ${SECRET}.`));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      const call = genA
+        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
+        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+      return sse([
+        ...thinking(reasoning, { signature: 'sig-sim-2' }),
+        ...toolCall({ id: 'toolu_sim_shell_0003', ...call }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCline(work, 'What does secret-plan.txt say?', stack.url, KEY, {
+      provider: 'openai-compatible',
+      thinking: 'high',
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`The plan is ${SECRET}.`);
+    expect(toolRuns(run).map((r) => r.toolCallId)).toEqual(['call_sim_shell_0003']);
+    const turns = turnsAbout(/secret-plan\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    if (!genA) {
+      // Cline sends the thinking back as the assistant message's `reasoning_content`; it goes upstream where the
+      // Messages API's thinking block would, ahead of the call (Generation B carries the block's type alone).
+      const replayed = (turns[1]!.body.messages as Array<{ role: string; content: unknown }>).find(
+        (m) => m.role === 'assistant',
+      );
+      expect(replayed?.content).toEqual([
+        { type: 'thinking' },
+        expect.objectContaining({ type: 'tool_use', id: 'call_sim_shell_0003', name: 'run_commands' }),
+      ]);
+      expect(turns.map((t) => t.body.config.thinkingMode)).toEqual(['enabled', 'enabled']);
+    }
+  });
+
+  it('reads a file with read_files', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-cline-work-');
+    const file = path.join(work, 'notes.txt');
+    fs.writeFileSync(file, 'Remember MANGO-77.\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('MANGO-77')) return sse(reply('The notes say MANGO-77.'));
+      if (!seen.includes('notes.txt')) return undefined;
+      const call = genA
+        ? { id: 'toolu_sim_read_0001', name: 'read_files', input: { files: [{ path: file }] } }
+        : { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file, offset: 1, limit: 50 } };
+      return sse([...toolCall(call), ...finish('tool-calls')]);
+    });
+
+    const run = await viaOpenAI(work, 'What do my notes.txt say?');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The notes say MANGO-77.');
+    // On Generation B the agent's one file_path reached Cline as the list of file entries read_files requires.
+    expect(toolInputs(run)).toEqual([{ files: [{ path: file }] }]);
+    expect(toolRuns(run)).toEqual([
+      { toolName: 'read_files', toolCallId: 'call_sim_read_0001', output: expect.anything() },
+    ]);
+    expect(JSON.stringify(toolRuns(run)[0]?.output)).toContain('Remember MANGO-77.');
+    expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    expect((await served()).map((row) => row.api)).toEqual(['openai-chat', 'openai-chat']);
+  });
+});
