@@ -247,8 +247,10 @@ describe.each(ALL_MODES)('Cline runs its tools through the OpenAI-compatible pro
     const run = await viaOpenAI(work, 'What do my notes.txt say?');
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('The notes say MANGO-77.');
-    // On Generation B the agent's one file_path reached Cline as the list of file entries read_files requires.
-    expect(toolInputs(run)).toEqual([{ files: [{ path: file }] }]);
+    // On Generation B the agent's one file_path reached Cline as the list of file entries read_files requires, its
+    // offset and limit as the first and last line.
+    const entry = genA ? { path: file } : { path: file, start_line: 1, end_line: 50 };
+    expect(toolInputs(run)).toEqual([{ files: [entry] }]);
     expect(toolRuns(run)).toEqual([
       { toolName: 'read_files', toolCallId: 'call_sim_read_0001', output: expect.anything() },
     ]);
