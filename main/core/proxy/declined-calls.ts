@@ -31,18 +31,18 @@ export interface TurnJob {
 }
 
 /**
- * Runs the request's first turn and, while a turn is held for declined calls, the continuations. The client sees
- * one message: the continuations' blocks are numbered after the ones before, and only the last turn ends it.
+ * Goes on from a first turn held for declined calls, while a turn is held: the client sees one message, the
+ * continuations' blocks numbered after the ones before, and only the last turn ends it.
  */
-export async function runWithDeclinedCalls(
+export async function continueAfterDeclined(
   run: RequestRun,
   request: MessagesRequest,
   first: TurnJob,
-  prepare: (conversation: MessagesRequest) => TurnJob | Promise<TurnJob>,
+  held: RunResult & { kind: 'done' },
   responder: Responder,
+  prepare: (conversation: MessagesRequest) => TurnJob | Promise<TurnJob>,
 ): Promise<RunResult> {
-  // `first.translator` holds declined calls already (MessagesProxy.prepare): no copy of it per request.
-  let result = await run.run(first.bodies(), responder, first.translator);
+  let result: RunResult = held;
   let conversation = request;
   let blocks = 0;
   let spent: Usage | undefined;

@@ -18,7 +18,7 @@ import type { Heartbeat } from './heartbeat';
 import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
-import { runWithDeclinedCalls } from './declined-calls';
+import { continueAfterDeclined } from './declined-calls';
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -109,19 +109,18 @@ export class MessagesProxy {
       clientBytes: options.bodyBytes,
     });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
-    const result = plan?.shape
+    let result = plan?.shape
       ? await serveChecked(run, job, plan.shape, responder, trace)
-      : await runWithDeclinedCalls(
-          run,
-          request,
-          job,
-          (conversation) =>
-            this.prepare(conversation, req, upstreamModel, plan, {
-              tools,
-              inputTokensEstimate: estimateInputTokens(conversation, tools.tokens),
-            }),
-          responder,
-        );
+      : await run.run(job.bodies(), responder, job.translator);
+    // Rare, and off the common path: no closure or extra await for a turn that was not held.
+    if (result.kind === 'done' && result.held) {
+      result = await continueAfterDeclined(run, request, job, result, responder, (conversation) =>
+        this.prepare(conversation, req, upstreamModel, plan, {
+          tools,
+          inputTokensEstimate: estimateInputTokens(conversation, tools.tokens),
+        }),
+      );
+    }
 
     runOver = true;
     if (result.kind === 'done') responder.finish(result.stopReason, result.usage);
