@@ -123,3 +123,15 @@ export function runCline(
     return { ...exited, lines, events, finalText: result?.text, finishReason: result?.finishReason };
   });
 }
+
+/** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
+export function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
+  return run.events
+    .filter((e) => e.type === 'content_end' && e.contentType === 'tool')
+    .map(({ toolName, toolCallId, output }) => ({ toolName, toolCallId, output }));
+}
+
+/** The input each tool call reached Cline with. */
+export function toolInputs(run: ClineRun): unknown[] {
+  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'tool').map((e) => e.input);
+}

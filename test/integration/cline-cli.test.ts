@@ -15,7 +15,7 @@ import {
   replayedToolUses,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
-import { runCline, type ClineRun } from '../helpers/cline';
+import { runCline, toolInputs, toolRuns } from '../helpers/cline';
 
 /**
  * The real Cline CLI (3.x, pinned in devDependencies) pointed at Orchids Tray the way a user would: a
@@ -57,18 +57,6 @@ async function start(mode: ProtocolMode): Promise<Stack> {
 const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
 
 const served = (): Promise<ServedRow[]> => servedBy(stack);
-
-/** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
-function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
-  return run.events
-    .filter((e) => e.type === 'content_end' && e.contentType === 'tool')
-    .map(({ toolName, toolCallId, output }) => ({ toolName, toolCallId, output }));
-}
-
-/** The input each tool call reached Cline with. */
-function toolInputs(run: ClineRun): unknown[] {
-  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'tool').map((e) => e.input);
-}
 
 describe.each(ALL_MODES)('Cline through Orchids Tray ($name)', (mode) => {
   it('shows a streamed answer', { timeout: 90_000 }, async () => {

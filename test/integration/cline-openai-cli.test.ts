@@ -12,7 +12,7 @@ import {
   replayedToolUse,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
-import { runCline, type ClineRun } from '../helpers/cline';
+import { runCline, toolInputs, toolRuns, type ClineRun } from '../helpers/cline';
 
 /**
  * The real Cline CLI (3.x, pinned in devDependencies) pointed at Orchids Tray through its "OpenAI Compatible"
@@ -45,18 +45,6 @@ const served = (): Promise<ServedRow[]> => servedBy(stack);
 
 const viaOpenAI = (cwd: string, prompt: string): Promise<ClineRun> =>
   runCline(cwd, prompt, stack.url, KEY, { provider: 'openai-compatible' });
-
-/** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */
-function toolRuns(run: ClineRun): Array<{ toolName: unknown; toolCallId: unknown; output: unknown }> {
-  return run.events
-    .filter((e) => e.type === 'content_end' && e.contentType === 'tool')
-    .map(({ toolName, toolCallId, output }) => ({ toolName, toolCallId, output }));
-}
-
-/** The input each tool call reached Cline with. */
-function toolInputs(run: ClineRun): unknown[] {
-  return run.events.filter((e) => e.type === 'content_start' && e.contentType === 'tool').map((e) => e.input);
-}
 
 /** The text Cline streamed to its output, piece by piece, as its `content_start` text events carry it. */
 function textPieces(run: ClineRun): unknown[] {
