@@ -79,64 +79,71 @@ describe.each(ALL_MODES)('Cline through Orchids Tray ($name)', (mode) => {
 describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (mode) => {
   const genA = mode.expect === 'sse-a';
 
-  it('runs a command with run_commands and answers from the output', { timeout: 90_000 }, async () => {
-    await start(mode);
-    const work = tempDir('orchids-cline-work-');
-    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
-      if (!seen.includes('secret-plan.txt')) return undefined;
-      const call = genA
-        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
-        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
-      return sse([
-        ...text('Let me read it.'),
-        ...toolCall({ id: 'toolu_sim_shell_0001', ...call }),
-        ...finish('tool-calls'),
+  // The same loop through both of Cline's providers: the Messages API, and Chat Completions, where the call's id is
+  // OpenAI's `call_…` form of the upstream's and Cline's `tool` message comes back under it.
+  it.each([
+    { provider: 'anthropic', api: 'anthropic', id: 'toolu_sim_shell_0001' },
+    { provider: 'openai-compatible', api: 'openai-chat', id: 'call_sim_shell_0001' },
+  ] as const)(
+    'runs a command with run_commands through its $provider provider and answers from the output',
+    { timeout: 90_000 },
+    async ({ provider, api, id }) => {
+      await start(mode);
+      const work = tempDir('orchids-cline-work-');
+      fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
+        if (!seen.includes('secret-plan.txt')) return undefined;
+        const call = genA
+          ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
+          : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
+        return sse([
+          ...text('Let me read it.'),
+          ...toolCall({ id: 'toolu_sim_shell_0001', ...call }),
+          ...finish('tool-calls'),
+        ]);
+      });
+
+      const prompt = 'What does secret-plan.txt in this folder say?';
+      const run = await runCline(work, prompt, stack.url, KEY, { provider });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
+      // Cline ran the command itself: the secret reached the model only through the command's output.
+      expect(toolInputs(run)).toEqual([{ commands: ['cat secret-plan.txt'] }]);
+      expect(toolRuns(run)).toEqual([
+        {
+          toolName: 'run_commands',
+          toolCallId: id,
+          output: [expect.objectContaining({ result: `The plan is ${SECRET}.\n`, success: true })],
+        },
       ]);
-    });
 
-    const run = await runCline(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
-    // Cline ran the command itself: the secret reached the model only through the command's output.
-    expect(toolInputs(run)).toEqual([{ commands: ['cat secret-plan.txt'] }]);
-    expect(toolRuns(run)).toEqual([
-      {
-        toolName: 'run_commands',
-        toolCallId: 'toolu_sim_shell_0001',
-        output: [expect.objectContaining({ result: `The plan is ${SECRET}.\n`, success: true })],
-      },
-    ]);
-
-    const turns = turnsAbout(/secret-plan\.txt/);
-    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
-    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
-    expect(upstreamText(first)).not.toContain(SECRET);
-    if (genA) {
-      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
-      expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
-      // Cline's web_search is one the proxy never offers upstream.
-      expect(offered).not.toContain('web_search');
-      expect(second.body.prompt).toMatch(
-        new RegExp(`<tool_result tool_use_id="toolu_sim_shell_0001">[\\s\\S]*${SECRET}`),
-      );
-    } else {
-      expect(first.body.tools).toBeUndefined();
-      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
-      // Cline ran the agent's Bash as its run_commands, and replays it under that name.
-      const toolUse = replayedToolUse(second);
-      expect(toolUse).toMatchObject({ id: 'toolu_sim_shell_0001', name: 'run_commands' });
-      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
-      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'toolu_sim_shell_0001' })]);
-      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
-    }
-    expect(await served()).toEqual([
-      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
-      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
-    ]);
-  });
+      const turns = turnsAbout(/secret-plan\.txt/);
+      expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+      const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
+      expect(upstreamText(first)).not.toContain(SECRET);
+      if (genA) {
+        const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+        expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
+        // Cline's web_search is one the proxy never offers upstream.
+        if (provider === 'anthropic') expect(offered).not.toContain('web_search');
+        expect(second.body.prompt).toMatch(new RegExp(`<tool_result tool_use_id="${id}">[\\s\\S]*${SECRET}`));
+      } else {
+        expect(first.body.tools).toBeUndefined();
+        const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
+        // Cline ran the agent's Bash as its run_commands, and replays it under that name.
+        expect(replayedToolUse(second)).toMatchObject({ id, name: 'run_commands' });
+        const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
+        expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: id })]);
+        expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+      }
+      expect(await served()).toEqual([
+        { api, stream: true, status: 200, protocol: mode.expect },
+        { api, stream: true, status: 200, protocol: mode.expect },
+      ]);
+    },
+  );
 
   it('reads a line range of a file with read_files', { timeout: 90_000 }, async () => {
     await start(mode);

@@ -4,13 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { ALL_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import {
-  startCliStack,
-  turnsAbout as turnsIn,
-  served as servedBy,
-  type ServedRow,
-  replayedToolUse,
-} from '../helpers/cli-clients';
+import { startCliStack, turnsAbout as turnsIn, served as servedBy, type ServedRow } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCline, toolInputs, toolRuns, type ClineRun } from '../helpers/cline';
 
@@ -117,63 +111,7 @@ describe.each(ALL_MODES)('Cline through the OpenAI-compatible provider ($name)',
 describe.each(ALL_MODES)('Cline runs its tools through the OpenAI-compatible provider ($name)', (mode) => {
   const genA = mode.expect === 'sse-a';
 
-  it('runs a command with run_commands and answers from the output', { timeout: 90_000 }, async () => {
-    await start(mode);
-    const work = tempDir('orchids-cline-work-');
-    fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
-      if (!seen.includes('secret-plan.txt')) return undefined;
-      const call = genA
-        ? { name: 'run_commands', input: { commands: ['cat secret-plan.txt'] } }
-        : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
-      return sse([
-        ...text('Let me read it.'),
-        ...toolCall({ id: 'toolu_sim_shell_0001', ...call }),
-        ...finish('tool-calls'),
-      ]);
-    });
-
-    const run = await viaOpenAI(work, 'What does secret-plan.txt in this folder say?');
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.finalText).toBe(`The file says the plan is ${SECRET}.`);
-    // Cline ran the command itself: the secret reached the model only through the command's output. The call's
-    // id is OpenAI's `call_…` form of the upstream's.
-    expect(toolInputs(run)).toEqual([{ commands: ['cat secret-plan.txt'] }]);
-    expect(toolRuns(run)).toEqual([
-      {
-        toolName: 'run_commands',
-        toolCallId: 'call_sim_shell_0001',
-        output: [expect.objectContaining({ result: `The plan is ${SECRET}.\n`, success: true })],
-      },
-    ]);
-
-    const turns = turnsAbout(/secret-plan\.txt/);
-    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
-    const [first, second] = turns as [AgentRequestInfo, AgentRequestInfo];
-    expect(upstreamText(first)).not.toContain(SECRET);
-    if (genA) {
-      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
-      expect(offered).toEqual(expect.arrayContaining(['run_commands', 'read_files', 'editor', 'search_codebase']));
-      // Cline's `tool` message came back under the id it was given, paired with the call it answers.
-      expect(second.body.prompt).toMatch(
-        new RegExp(`<tool_result tool_use_id="call_sim_shell_0001">[\\s\\S]*${SECRET}`),
-      );
-    } else {
-      expect(first.body.tools).toBeUndefined();
-      const messages = second.body.messages as Array<{ content: unknown; ToolResults?: unknown[] }>;
-      // Cline ran the agent's Bash as its run_commands, and replays it under that name.
-      expect(replayedToolUse(second)).toMatchObject({ id: 'call_sim_shell_0001', name: 'run_commands' });
-      const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
-      expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'call_sim_shell_0001' })]);
-      expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
-    }
-    expect(await served()).toEqual([
-      { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
-      { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
-    ]);
-  });
+  // Its run_commands loop through this provider runs beside the Anthropic provider's, in cline-cli.test.ts.
 
   it('thinks before a tool call and replays that thinking with the call', { timeout: 90_000 }, async () => {
     await start(mode);

@@ -11,6 +11,7 @@
  * own approval rules.
  */
 import type { JsonObject } from './client-tools';
+import { wholeNumber } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 
 /** The agent tools a shell can stand in for: each only looks at files. */
@@ -64,10 +65,10 @@ function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A whole number ≥ 1 from a number or a numeric string (models send both), else undefined. */
+/** A whole number ≥ 1, as a count of lines or results is, else undefined. */
 function count(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 ? n : undefined;
+  const n = wholeNumber(value);
+  return n !== undefined && n >= 1 ? n : undefined;
 }
 
 /** Numbered lines, as the agent's Read shows them, from `offset` (the first line is 1) for `limit` lines. */

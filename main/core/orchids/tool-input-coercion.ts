@@ -72,3 +72,9 @@ export function parseJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** A whole number ≥ 0 from a number or a numeric string (models quote numbers), else undefined. */
+export function wholeNumber(value: unknown): number | undefined {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}

@@ -8,7 +8,7 @@ import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
 import { composePatch } from './patch-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
-import { coerceObject, parseJson } from './tool-input-coercion';
+import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 import {
   AGENT_INPUT_KEYS,
@@ -215,20 +215,14 @@ function composeLineRange(
   const { agent, client } = LINE_RANGE;
   if (!Object.hasOwn(props, client.first) || Object.hasOwn(props, agent.first)) return undefined;
   if (Object.hasOwn(input, client.first) || Object.hasOwn(input, client.last)) return undefined;
-  const offset = lineCount(input[agent.first]);
-  const limit = lineCount(input[agent.count]);
+  const offset = wholeNumber(input[agent.first]);
+  const limit = wholeNumber(input[agent.count]);
   if (offset === undefined && limit === undefined) return undefined;
   const first = Math.max(1, offset ?? 1);
   const added: Array<[string, number]> = [[client.first, first]];
   if (limit !== undefined && limit > 0 && Object.hasOwn(props, client.last))
     added.push([client.last, first + limit - 1]);
   return { added, consumed: [agent.first, agent.count].filter((key) => Object.hasOwn(input, key)) };
-}
-
-/** A whole number of lines, as the agent sends it or as its model quoted it. */
-function lineCount(value: unknown): number | undefined {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
 
 /**
