@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { finish, httpError, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
@@ -77,6 +77,46 @@ describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
         expect(JSON.stringify(resultMessage.content)).toContain('PINEAPPLE-42');
         expect(first.body.tools).toBeUndefined();
       }
+    },
+  );
+
+  it(
+    'compacts its history by itself when the upstream says the conversation outgrew the model, and goes on',
+    { timeout: 90_000 },
+    async () => {
+      stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+      const work = tempDir('orchids-cc-work-');
+      fs.writeFileSync(path.join(work, 'notes.txt'), 'The colour is ORANGE-17.\n');
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        // Checked newest first: each later request also carries what the earlier ones did.
+        if (seen.includes('continued from a previous conversation')) {
+          return sse(reply('After compacting: the colour is ORANGE-17.'));
+        }
+        if (/provide your summary/i.test(seen)) return sse(reply('<summary>notes.txt says ORANGE-17.</summary>'));
+        if (seen.includes('ORANGE-17')) return httpError(400, '{"error":"input is too long"}');
+        if (!seen.includes('notes.txt')) return undefined;
+        return sse([
+          ...toolCall({ id: 'toolu_sim_read_0002', name: 'Read', input: { file_path: path.join(work, 'notes.txt') } }),
+          ...finish('tool-calls'),
+        ]);
+      });
+      stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+      const result = await runClaude(work, 'What colour does notes.txt in this folder name?', {
+        ANTHROPIC_BASE_URL: stack.url,
+        ANTHROPIC_API_KEY: 'test-claude-code-key',
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const output = JSON.parse(result.stdout) as { is_error: boolean; result: string };
+      expect(output).toMatchObject({ is_error: false, result: 'After compacting: the colour is ORANGE-17.' });
+      // The refused turn, then Claude Code's own summary request, then the turn again on the summary alone: the
+      // tool_result that made the conversation too long is gone from it.
+      const texts = answered(stack.sim.requests)
+        .map(upstreamText)
+        .filter((t) => t.includes('notes.txt'));
+      expect(texts.map((t) => /provide your summary/i.test(t))).toEqual([false, false, true, false]);
+      expect(texts.at(-1)).toContain('continued from a previous conversation');
     },
   );
 });

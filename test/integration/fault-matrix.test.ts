@@ -1,7 +1,16 @@
 import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AgentRequestInfo, AgentResponse } from '../sim/orchids-simulator';
-import { creditsExhausted, finish, httpError, reply, sse, text, wsClose } from '../sim/orchids-simulator';
+import {
+  creditsExhausted,
+  finish,
+  httpError,
+  reply,
+  sse,
+  text,
+  upstreamError,
+  wsClose,
+} from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { until } from '../helpers/wait';
@@ -310,10 +319,33 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     expect(result.status).toBe(400);
     expect(result.json.error).toMatchObject({
       type: 'invalid_request_error',
-      message: expect.stringMatching(/input is too long/),
+      // Anthropic's own words first, the ones Claude Code reads to compact its history and try again.
+      message: expect.stringMatching(/^prompt is too long: .*input is too long/),
     });
     expect(result.report.accountsTried).toHaveLength(1);
     for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 0 });
+  });
+
+  it('an error event saying the context window is exceeded: a 400 in Anthropic’s words, streamed or not', async () => {
+    await twoAccounts();
+    stack.sim.onAgentRequest(() => sse(upstreamError('context_window_exceeded', 'conversation exceeds the window')));
+    for (const stream of [true, false]) {
+      const result = await ask({ stream });
+      expect(result.status).toBe(400);
+      expect(result.json.error.type).toBe('invalid_request_error');
+      expect(result.json.error.message).toMatch(/^prompt is too long: .*context_window_exceeded/);
+      expect(result.report.accountsTried).toHaveLength(1);
+    }
+    for (const id of stack.accountIds) expect(state(id)).toMatchObject({ status: 'ready', failureStreak: 0 });
+  });
+
+  it('a 400 about something else is not told as a context overflow', async () => {
+    await twoAccounts();
+    stack.sim.onAgentRequest(() => httpError(400, '{"error":"messages must be an array"}'));
+    const result = await ask();
+    expect(result.status).toBe(400);
+    expect(result.json.error.message).not.toMatch(/prompt is too long/);
+    expect(result.json.error.message).toMatch(/messages must be an array/);
   });
 
   it('all accounts fail a stream before any content: a real HTTP status, not a 200 with an error inside', async () => {

@@ -118,6 +118,11 @@ describe('GET /v1/models as Codex CLI asks for it (its `client_version` query pa
       'xhigh',
     ]);
     expect(sonnet.default_reasoning_level).toBeUndefined();
+    // A Claude model's window, which Codex compacts its history before reaching; another vendor's id gets none.
+    expect(sonnet.context_window).toBe(200_000);
+    const gemini = body.models.find((m: { slug: string }) => m.slug === 'gemini-3-pro');
+    expect(gemini).toBeDefined();
+    expect(gemini).not.toHaveProperty('context_window');
     // Only Codex's parameter switches the shape: other clients keep the list, whatever else the query holds.
     const other = await get('?limit=2&beta=true');
     expect(other.body.models).toBeUndefined();
@@ -127,10 +132,14 @@ describe('GET /v1/models as Codex CLI asks for it (its `client_version` query pa
   it('follows the model map: an id the user adds is in the catalog, a pattern is not', async () => {
     const map = stack.core.settings.get('modelMap');
     try {
-      stack.core.settings.set('modelMap', { ...map, 'my-claude': 'claude-opus-4-6' });
+      stack.core.settings.set('modelMap', { ...map, 'my-claude': 'claude-opus-4-6', 'claude-named-gpt': 'gpt-5.2' });
       const { body } = await get('?client_version=0.171.0');
       const slugs = body.models.map((m: { slug: string }) => m.slug);
       expect(slugs).toContain('my-claude');
+      // The window follows the model the id reaches upstream, not how the id is spelled.
+      const entry = (slug: string) => body.models.find((m: { slug: string }) => m.slug === slug);
+      expect(entry('my-claude').context_window).toBe(200_000);
+      expect(entry('claude-named-gpt')).not.toHaveProperty('context_window');
       expect(slugs.some((s: string) => s.includes('*'))).toBe(false);
     } finally {
       stack.core.settings.set('modelMap', map);

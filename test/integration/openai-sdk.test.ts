@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, thinking, toolCall, upstreamError } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, upstreamModel, upstreamText, type ProtocolMode } from '../helpers/upstream';
 
@@ -810,6 +810,33 @@ describe('models and errors through the OpenAI SDK', () => {
       .catch((error: unknown) => error);
     expect(responseFailure).toBeInstanceOf(OpenAI.APIError);
     expect((responseFailure as Error).message).toContain('cut off');
+  });
+
+  it('a conversation too long for the model: context_length_exceeded on both APIs, streamed or not', async () => {
+    stack = await startStack();
+    stack.sim.onAgentRequest(() => sse(upstreamError('context_window_exceeded', 'conversation exceeds the window')));
+    const messages: OpenAI.Chat.ChatCompletionMessageParam[] = [{ role: 'user', content: 'hi' }];
+    const failures = [
+      await openai()
+        .chat.completions.create({ model: 'claude-sonnet-4-6', messages })
+        .catch((error: unknown) => error),
+      await openai()
+        .chat.completions.create({ model: 'claude-sonnet-4-6', messages, stream: true })
+        .catch((error: unknown) => error),
+      await openai()
+        .responses.create({ model: 'claude-sonnet-4-6', input: 'hi' })
+        .catch((error: unknown) => error),
+      await openai()
+        .responses.stream({ model: 'claude-sonnet-4-6', input: 'hi' })
+        .finalResponse()
+        .catch((error: unknown) => error),
+    ];
+    for (const failure of failures) {
+      // Before any content, a real status: the SDK's BadRequestError with the code Codex reads to compact.
+      expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+      expect(failure).toMatchObject({ status: 400, code: 'context_length_exceeded', type: 'invalid_request_error' });
+      expect((failure as Error).message).toContain('context_window_exceeded');
+    }
   });
 
   it('no account at all: an error, not retried, that says how to add one', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failureFromUpstreamError } from '../../main/core/orchids/failure';
+import { failureFromStatus, failureFromUpstreamError } from '../../main/core/orchids/failure';
 
 /**
  * Generation B has no frame of its own for credits or quota (spec §10 item 13): only the code and message of an
@@ -40,5 +40,37 @@ describe('failureFromUpstreamError: which account state an error frame means', (
       kind: 'client',
       mismatch: 'unless-confirmed',
     });
+  });
+
+  it.each([
+    ['bad_request', 'input is too long'],
+    ['context_window_exceeded', 'the conversation exceeds the window'],
+    ['invalid_request_error', 'prompt is too long: 212000 tokens > 200000 maximum'],
+    ['upstream_error', "This model's maximum context length is 400000 tokens (context_length_exceeded)"],
+  ])('%s / "%s" says the conversation outgrew the model, which the client can compact', (code, message) => {
+    expect(failureFromUpstreamError(code, message)).toMatchObject({ kind: 'client', contextOverflow: true });
+  });
+
+  it.each([
+    ['max_token_limit', 'max_tokens is above the limit'],
+    ['bad_request', 'messages must be an array'],
+    ['credits_exhausted', 'input is too long to bill: out of credits'],
+  ])('%s / "%s" is not a context overflow', (code, message) => {
+    expect(failureFromUpstreamError(code, message).contextOverflow).toBeUndefined();
+  });
+});
+
+describe('failureFromStatus: a context overflow in an HTTP refusal', () => {
+  it('a 400 whose body says the input is too long is one; a 400 about something else, or a 413, is not', () => {
+    expect(failureFromStatus(400, '{"error":"input is too long"}')).toMatchObject({
+      kind: 'client',
+      status: 400,
+      contextOverflow: true,
+    });
+    expect(failureFromStatus(400, '{"error":"messages must be an array"}').contextOverflow).toBeUndefined();
+    // A body too large for the server's limit is not about the model's window.
+    expect(failureFromStatus(413, 'Request Entity Too Large').contextOverflow).toBeUndefined();
+    // Only the request's own fault: a 500 quoting the words stays a server failure to retry.
+    expect(failureFromStatus(500, 'input is too long').contextOverflow).toBeUndefined();
   });
 });

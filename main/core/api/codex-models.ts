@@ -31,6 +31,7 @@ interface CodexModelEntry {
   apply_patch_tool_type: 'freeform';
   input_modalities: ['text', 'image'];
   base_instructions: string;
+  context_window?: number;
 }
 
 /**
@@ -61,13 +62,21 @@ const REASONING_LEVELS: ReasoningLevel[] = (['none', 'low', 'medium', 'high', 'x
 }));
 
 /**
+ * Every Claude model the upstream serves reads 200,000 tokens (Anthropic's published window; the 1M one is a beta
+ * only Anthropic's own API grants). Codex compacts its history on its own as it nears the window it is told; without
+ * one it never does, and a long session runs into the upstream's refusal. Other vendors' ids get none: their window
+ * varies by model and the upstream's is not known.
+ */
+const CLAUDE_CONTEXT_WINDOW = 200_000;
+
+/**
  * How much of a tool's output Codex keeps in the conversation; 10,000 tokens is the bound Codex applies to its own
  * models, which a Claude context window holds as easily.
  */
 const TOOL_OUTPUT_TOKENS = 10_000;
 
-function codexEntry(id: string, priority: number): CodexModelEntry {
-  return {
+function codexEntry(id: string, upstreamModel: string, priority: number): CodexModelEntry {
+  const entry: CodexModelEntry = {
     slug: id,
     display_name: id,
     description: `${id} through Orchids Tray`,
@@ -88,15 +97,16 @@ function codexEntry(id: string, priority: number): CodexModelEntry {
     input_modalities: ['text', 'image'],
     base_instructions: INSTRUCTIONS,
   };
+  if (upstreamModel.startsWith('claude-')) entry.context_window = CLAUDE_CONTEXT_WINDOW;
+  return entry;
 }
 
 /**
  * Every id the model map lists, as Codex's catalog. A pattern (`claude-sonnet-*`) names no id, so an id only a
- * pattern maps is not in it, and Codex falls back for it as before. Context window sizes are left out: the map
- * cannot know them (as `max_input_tokens` is null in the other shape).
+ * pattern maps is not in it, and Codex falls back for it as before.
  */
 export function codexCatalog(map: ModelMap): { models: CodexModelEntry[] } {
-  return { models: listedModels(map).map((id, i) => codexEntry(id, i)) };
+  return { models: listedModels(map).map((id, i) => codexEntry(id, map[id]!, i)) };
 }
 
 /** Whether a `GET /v1/models` query string is Codex's catalog request. */

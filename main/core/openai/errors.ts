@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { AnthropicErrorType } from '../anthropic/types';
-import { ApiError, sendJson } from '../server/errors';
+import { ApiError, ContextOverflowError, sendJson } from '../server/errors';
 import { WrongApiKeyError } from '../server/guards';
 
 /**
@@ -56,6 +56,9 @@ export function openAIErrorObject(error: ApiError): Record<string, unknown> {
       param: null,
       code: 'invalid_api_key',
     };
+  }
+  if (error instanceof ContextOverflowError) {
+    return { message: error.message, type: 'invalid_request_error', param: null, code: 'context_length_exceeded' };
   }
   // A known path asked with another method (the server's own 405, whose Anthropic type is not_found_error).
   if (error.status === 405) {

@@ -42,6 +42,11 @@ export interface UpstreamFailure {
    * the request itself is wrong.
    */
   mismatch?: 'certain' | 'unless-confirmed';
+  /**
+   * The conversation is longer than the model's context window: a `client` failure the client's own agent can act
+   * on (Claude Code and Codex compact their history when told so in their API's words), not just show.
+   */
+  contextOverflow?: true;
 }
 
 /** Failures that belong to the account rather than to the request: try another account. */
@@ -65,6 +70,7 @@ export function failureFromStatus(status: number, body: string, retryAfter?: str
   const detail = summarizeBody(body);
   const message = `Orchids answered HTTP ${status}${detail ? `: ${detail}` : ''}`;
   const failure: UpstreamFailure = { kind: kindForStatus(status, body), message, status };
+  if (failure.kind === 'client' && saysContextOverflow(body)) failure.contextOverflow = true;
   const mismatch = mismatchForStatus(status);
   if (mismatch) failure.mismatch = mismatch;
   const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
@@ -98,15 +104,25 @@ export function failureFromUpstreamError(code: string, message: string): Upstrea
   else if (/\b429\b|too many requests|rate.?limit/.test(lower)) kind = 'rate_limited';
   else if (/\b401\b|unauthori[sz]ed|signed.?out|invalid_api_key|no active sessions/.test(lower)) kind = 'signed_out';
   else if (/\b403\b|forbidden/.test(lower)) kind = 'blocked';
-  else if (
-    /model not found|input is too long|context_window_exceeded|max_token_limit|bad_request|\b400\b/.test(lower)
-  ) {
+  else if (saysContextOverflow(lower) || /model not found|max_token_limit|bad_request|\b400\b/.test(lower)) {
     kind = 'client';
   } else if (/timeout|deadline exceeded/.test(lower)) kind = 'timeout';
   else if (/\b50[0-4]\b|llm_unavailable|internal_error|overloaded|unavailable/.test(lower)) kind = 'server';
   const failure: UpstreamFailure = { kind, message: `Orchids reported ${text}` };
   if (kind === 'client' && /bad_request|invalid_request|\b400\b/.test(lower)) failure.mismatch = 'unless-confirmed';
+  if (kind === 'client' && saysContextOverflow(lower)) failure.contextOverflow = true;
   return failure;
+}
+
+/**
+ * The upstream's words for a conversation too long for the model (protocol page 6's `input is too long` and
+ * `context_window_exceeded`), and the two model vendors' own wordings, which an upstream error may quote.
+ * `max_token_limit` is left out: it can as well be about the answer's length, which compacting would not help.
+ */
+const CONTEXT_OVERFLOW = /input is too long|context_window_exceeded|prompt is too long|context_length_exceeded/i;
+
+function saysContextOverflow(text: string): boolean {
+  return CONTEXT_OVERFLOW.test(text);
 }
 
 const MENTIONS_CREDITS =

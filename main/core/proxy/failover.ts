@@ -4,7 +4,7 @@ import type { HeldTurn } from '../anthropic/stream-translator';
 import type { AnthropicErrorType, StopReason, Usage } from '../anthropic/types';
 import { ACCOUNT_FAILURES, TRANSIENT_FAILURES, type UpstreamFailure } from '../orchids/failure';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
-import { ApiError } from '../server/errors';
+import { ApiError, ContextOverflowError } from '../server/errors';
 import type { UpstreamProtocol } from '../upstream/protocol';
 import type { Cancellation } from '../util/cancellation';
 import type { AccountHealth } from './account-health';
@@ -131,6 +131,8 @@ const failed = (error: ApiError): RunResult => ({ kind: 'failed', error });
 
 /** How a failure reads to the client once no other account will be tried. */
 function clientError(failure: UpstreamFailure, midStream: boolean): ApiError {
+  // Before any content only: a client told mid-answer to compact would drop the part it already showed.
+  if (failure.contextOverflow && !midStream) return new ContextOverflowError(failure.message);
   const prefix = midStream ? 'The answer was cut off: ' : '';
   const type: AnthropicErrorType =
     failure.kind === 'client'

@@ -16,6 +16,23 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The upstream found the conversation longer than the model's context window. Its message begins as Anthropic's own
+ * does ("prompt is too long"), the words Claude Code reads to compact its history and try again; the OpenAI routes
+ * answer it with OpenAI's code for it (`context_length_exceeded`), which Codex reads the same way.
+ */
+export class ContextOverflowError extends ApiError {
+  constructor(detail: string) {
+    super(
+      'invalid_request_error',
+      `prompt is too long: the conversation does not fit the model's context window (${detail}). ` +
+        'Compact it or start a new one.',
+      400,
+    );
+    this.name = 'ContextOverflowError';
+  }
+}
+
 /** Anthropic's error body; a non-streamed one also names its request, as the SDKs' `ErrorResponse` reads it. */
 export function errorBody(type: AnthropicErrorType, message: string, requestId?: string): string {
   const body = { type: 'error', error: { type, message } };
