@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { finish, httpError, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUse, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
@@ -356,5 +356,54 @@ describe.each(PINNED_MODES)('Codex CLI with its model catalog from the proxy ($n
       expect(toolUse).toMatchObject({ name: 'apply_patch' });
       expect(JSON.stringify(toolUse)).toContain('*** Add File: ');
     }
+  });
+
+  const shellCall = (genA: boolean) =>
+    genA
+      ? { name: 'exec_command', input: { cmd: 'cat notes.txt' } }
+      : { name: 'Bash', input: { command: 'cat notes.txt', description: 'Show the notes' } };
+
+  it('compacts its history before a Claude model’s window runs out', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    fs.writeFileSync(path.join(work, 'notes.txt'), 'ORANGE-17\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (/CONTEXT CHECKPOINT COMPACTION/.test(seen)) return sse(reply('Summary: notes.txt says ORANGE-17.'));
+      if (seen.includes('Summary: notes.txt')) return sse(reply('After compacting: ORANGE-17.'));
+      if (!seen.includes('notes.txt')) return undefined;
+      // A turn that filled 195,000 of the 200,000 tokens the catalog gives the model.
+      return sse([
+        ...toolCall({ id: 'toolu_sim_shell_0017', ...shellCall(mode.expect === 'sse-a') }),
+        ...finish('tool-calls', { inputTokens: 195_000, outputTokens: 20 }),
+      ]);
+    });
+
+    const run = await runCodex(work, 'What does notes.txt say?', stack.url, KEY, { catalog: 'provider' });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe('After compacting: ORANGE-17.');
+    // Codex's own summary request came between the full turn and the one that goes on from the summary.
+    const turns = turnsAbout(/notes\.txt/).map(upstreamText);
+    expect(turns.map((t) => /CONTEXT CHECKPOINT COMPACTION/.test(t))).toEqual([false, true, false]);
+  });
+
+  it('says it ran out of room when the upstream finds the conversation too long', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = tempDir('orchids-codex-work-');
+    fs.writeFileSync(path.join(work, 'notes.txt'), 'ORANGE-17\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('ORANGE-17')) return httpError(400, '{"error":"input is too long"}');
+      if (!seen.includes('notes.txt')) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_shell_0018', ...shellCall(mode.expect === 'sse-a') }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runCodex(work, 'What does notes.txt say?', stack.url, KEY, { catalog: 'provider' });
+    // Codex reads the code context_length_exceeded as its own "out of room", not as a raw error body.
+    const failure = run.events.find((e) => e.type === 'turn.failed') as { error?: { message: string } } | undefined;
+    expect(failure?.error?.message).toMatch(/ran out of room in the model's context window/);
   });
 });
