@@ -450,13 +450,15 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
       deprecated_at: null,
       lifecycle: 'active',
       line: 'sonnet',
-      max_input_tokens: null,
+      // Anthropic's published window for a Claude model; another vendor's is not known (below).
+      max_input_tokens: 200_000,
       max_tokens: null,
       retires_at: null,
       object: 'model',
       created: 1735689600,
       owned_by: 'orchids',
     });
+    expect((await stack.client().models.retrieve('gemini-3-pro')).max_input_tokens).toBeNull();
     stack.core.settings.set('modelMap', { 'my-model': 'claude-sonnet-4-6' });
     const after: string[] = [];
     for await (const model of stack.client().models.list()) after.push(model.id);

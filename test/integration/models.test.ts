@@ -33,7 +33,7 @@ describe('GET /v1/models', () => {
       deprecated_at: null,
       lifecycle: 'active',
       line: /haiku|sonnet|opus/.exec(allIds()[0]!)?.[0] ?? null,
-      max_input_tokens: null,
+      max_input_tokens: allIds()[0]!.startsWith('claude-') ? 200_000 : null,
       max_tokens: null,
       retires_at: null,
       object: 'model',

@@ -7,7 +7,7 @@
  * `supported_in_api`, `priority`, `support_verbosity`, `truncation_policy`, `experimental_supported_tools`, or
  * without instructions (`base_instructions`); the rest are optional.
  */
-import { listedModels, type ModelMap } from '../orchids/model-map';
+import { contextWindowFor, listedModels, type ModelMap } from '../orchids/model-map';
 import { REASONING_BUDGETS } from '../openai/shared';
 
 interface ReasoningLevel {
@@ -62,14 +62,6 @@ const REASONING_LEVELS: ReasoningLevel[] = (['none', 'low', 'medium', 'high', 'x
 }));
 
 /**
- * Every Claude model the upstream serves reads 200,000 tokens (Anthropic's published window; the 1M one is a beta
- * only Anthropic's own API grants). Codex compacts its history on its own as it nears the window it is told; without
- * one it never does, and a long session runs into the upstream's refusal. Other vendors' ids get none: their window
- * varies by model and the upstream's is not known.
- */
-const CLAUDE_CONTEXT_WINDOW = 200_000;
-
-/**
  * How much of a tool's output Codex keeps in the conversation; 10,000 tokens is the bound Codex applies to its own
  * models, which a Claude context window holds as easily.
  */
@@ -97,7 +89,10 @@ function codexEntry(id: string, upstreamModel: string, priority: number): CodexM
     input_modalities: ['text', 'image'],
     base_instructions: INSTRUCTIONS,
   };
-  if (upstreamModel.startsWith('claude-')) entry.context_window = CLAUDE_CONTEXT_WINDOW;
+  // Codex compacts its history on its own as it nears the window it is told; without one it never does, and a long
+  // session runs into the upstream's refusal.
+  const window = contextWindowFor(upstreamModel);
+  if (window !== undefined) entry.context_window = window;
   return entry;
 }
 

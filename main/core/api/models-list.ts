@@ -4,7 +4,7 @@
  * `created` and `owned_by`, with OpenAI's `object: "list"` beside them.
  */
 import { ApiError } from '../server/errors';
-import { listedModels, type ModelMap } from '../orchids/model-map';
+import { contextWindowFor, listedModels, type ModelMap } from '../orchids/model-map';
 
 interface ModelEntry {
   type: 'model';
@@ -13,13 +13,13 @@ interface ModelEntry {
   created_at: string;
   /**
    * The rest of the SDK's `ModelInfo`, which a client compiled against it may read: what the map cannot know
-   * is null, as Anthropic leaves an unknown value.
+   * is null, as Anthropic leaves an unknown value. The input window is known for the Claude models.
    */
   capabilities: null;
   deprecated_at: null;
   lifecycle: 'active';
   line: 'haiku' | 'sonnet' | 'opus' | null;
-  max_input_tokens: null;
+  max_input_tokens: number | null;
   max_tokens: null;
   retires_at: null;
   object: 'model';
@@ -40,7 +40,7 @@ const CREATED_AT = '2025-01-01T00:00:00Z';
 const CREATED = Date.parse(CREATED_AT) / 1000;
 const MAX_LIMIT = 1000;
 
-function entry(id: string): ModelEntry {
+function entry(id: string, map: ModelMap): ModelEntry {
   return {
     type: 'model',
     id,
@@ -50,7 +50,7 @@ function entry(id: string): ModelEntry {
     deprecated_at: null,
     lifecycle: 'active',
     line: modelLine(id),
-    max_input_tokens: null,
+    max_input_tokens: contextWindowFor(map[id]!) ?? null,
     max_tokens: null,
     retires_at: null,
     object: 'model',
@@ -65,7 +65,7 @@ function modelLine(id: string): ModelEntry['line'] {
 }
 
 export function findModel(map: ModelMap, id: string): ModelEntry | undefined {
-  return listedModels(map).includes(id) ? entry(id) : undefined;
+  return listedModels(map).includes(id) ? entry(id, map) : undefined;
 }
 
 /**
@@ -95,7 +95,7 @@ export function listModels(map: ModelMap, queryString: string): ModelPage {
     page = ids.slice(start, end);
     hasMore = end < ids.length;
   }
-  const data = page.map(entry);
+  const data = page.map((id) => entry(id, map));
   return { object: 'list', data, has_more: hasMore, first_id: page[0] ?? null, last_id: page.at(-1) ?? null };
 }
 

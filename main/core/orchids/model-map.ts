@@ -113,6 +113,17 @@ export function mapModel(requested: string, map: ModelMap): string {
   return id;
 }
 
+/**
+ * Every Claude model the upstream serves reads 200,000 tokens (Anthropic's published window; the 1M one is a beta
+ * only Anthropic's own API grants). Other vendors' windows vary by model and the upstream's is not known: none.
+ */
+const CLAUDE_CONTEXT_WINDOW = 200_000;
+
+/** The context window of the model an id reaches upstream, when it is known. */
+export function contextWindowFor(upstreamModel: string): number | undefined {
+  return upstreamModel.startsWith('claude-') ? CLAUDE_CONTEXT_WINDOW : undefined;
+}
+
 export function listedModels(map: ModelMap): string[] {
   return Object.keys(map).filter((key) => !key.includes('*'));
 }
