@@ -170,7 +170,7 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
   });
 
   it.each([
-    ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', command: 'view' }],
+    ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', view_range: [10, 14], command: 'view' }],
     ['LS', { path: '/repo' }, { path: '/repo', command: 'view' }],
     [
       'Write',
@@ -186,6 +186,35 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
     expect(route(upstream, input, ANTHROPIC_DEFINED_TOOLS)).toEqual({
       name: 'str_replace_based_edit_tool',
       input: expected,
+    });
+  });
+
+  it.each([
+    [{ offset: 7 }, [7, -1]],
+    [{ limit: 20 }, [1, 20]],
+    // Offset 0 is the top of the file, as for read_files; a limit of 0 sets no end.
+    [{ offset: 0, limit: 3 }, [1, 3]],
+    [{ offset: 5, limit: 0 }, [5, -1]],
+    [{ offset: '4', limit: '2' }, [4, 5]],
+  ])("keeps the agent's Read line range %j as the text editor's view_range %j", (range, viewRange) => {
+    for (const declared of [ANTHROPIC_DEFINED_TOOLS, [{ type: 'text_editor_20250124', name: 'str_replace_editor' }]])
+      expect(route('Read', { file_path: '/a.ts', ...range }, declared).input).toEqual({
+        path: '/a.ts',
+        view_range: viewRange,
+        command: 'view',
+      });
+  });
+
+  it('sends the text editor no view_range for a line range that is no line number, and keeps one it was given', () => {
+    expect(route('Read', { file_path: '/a.ts', offset: -2, limit: 'many' }, ANTHROPIC_DEFINED_TOOLS).input).toEqual({
+      path: '/a.ts',
+      command: 'view',
+    });
+    const given = { file_path: '/a.ts', offset: 3, view_range: [8, 9] };
+    expect(route('Read', given, ANTHROPIC_DEFINED_TOOLS).input).toEqual({
+      path: '/a.ts',
+      view_range: [8, 9],
+      command: 'view',
     });
   });
 

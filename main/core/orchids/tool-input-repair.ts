@@ -207,22 +207,28 @@ function renameTarget(
 /**
  * The agent's first line and count as the first and last line a client tool takes instead (LINE_RANGE), for a
  * schema that has the one but not the other: without it a closed schema drops the range and the whole file is read.
+ * Read's `limit` is a count and the client's last line inclusive, so the last line is first + limit - 1; with no
+ * count the text editor's pair reads to the end (-1), and `read_files` gets no last line, which means the same.
  */
 function composeLineRange(
   input: JsonObject,
   props: JsonObject,
-): { added: Array<[string, number]>; consumed: string[] } | undefined {
-  const { agent, client } = LINE_RANGE;
-  if (!Object.hasOwn(props, client.first) || Object.hasOwn(props, agent.first)) return undefined;
-  if (Object.hasOwn(input, client.first) || Object.hasOwn(input, client.last)) return undefined;
+): { added: Array<[string, number | number[]]>; consumed: string[] } | undefined {
+  const { agent, client, clientPair } = LINE_RANGE;
+  if (Object.hasOwn(props, agent.first)) return undefined;
+  const asPair = Object.hasOwn(props, clientPair.key);
+  if (!asPair && !Object.hasOwn(props, client.first)) return undefined;
+  if ([client.first, client.last, clientPair.key].some((key) => Object.hasOwn(input, key))) return undefined;
   const offset = wholeNumber(input[agent.first]);
   const limit = wholeNumber(input[agent.count]);
   if (offset === undefined && limit === undefined) return undefined;
   const first = Math.max(1, offset ?? 1);
+  const last = limit !== undefined && limit > 0 ? first + limit - 1 : undefined;
+  const consumed = [agent.first, agent.count].filter((key) => Object.hasOwn(input, key));
+  if (asPair) return { added: [[clientPair.key, [first, last ?? clientPair.toEnd]]], consumed };
   const added: Array<[string, number]> = [[client.first, first]];
-  if (limit !== undefined && limit > 0 && Object.hasOwn(props, client.last))
-    added.push([client.last, first + limit - 1]);
-  return { added, consumed: [agent.first, agent.count].filter((key) => Object.hasOwn(input, key)) };
+  if (last !== undefined && Object.hasOwn(props, client.last)) added.push([client.last, last]);
+  return { added, consumed };
 }
 
 /**

@@ -22,6 +22,9 @@
  *   missing file from `new_text` and refuses an existing one; `old_text` "" on a missing file creates it too.
  * - also `ask_question`, `spawn_agent` (`systemPrompt`, `task`), the `team_*` tools, and `web_search`, a server
  *   tool (web_search_20250305).
+ *
+ * Anthropic's text editor `view` takes `view_range: [first, last]`, one-based and inclusive, last -1 for the end
+ * of the file.
  */
 
 /**
@@ -154,13 +157,14 @@ export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly st
 ]);
 
 /**
- * A line range in the two forms agents and clients give it. The agent's Read sends the first line (`offset`, where
- * 0 and 1 both mean the top) and a count (`limit`); Cline CLI's `read_files` takes the first and the last line, both
- * one-based and inclusive.
+ * A line range in the forms agents and clients give it. The agent's Read sends the first line (`offset`, where 0
+ * and 1 both mean the top) and a count (`limit`); Cline CLI's `read_files` takes the first and the last line, both
+ * one-based and inclusive; Anthropic's text editor takes the same two lines as one pair, -1 for "to the end".
  */
 export const LINE_RANGE = {
   agent: { first: 'offset', count: 'limit' },
   client: { first: 'start_line', last: 'end_line' },
+  clientPair: { key: 'view_range', toEnd: -1 },
 } as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
