@@ -333,6 +333,63 @@ describe("repairToolInput: the agent's file edits as Cline CLI's editor", () => 
   });
 });
 
+describe("repairToolInput: the agent's Task as a client's sub-agent tool", () => {
+  const task = {
+    description: 'Find config files.',
+    prompt: 'List every *.ini file under /w and say what each sets.',
+    subagent_type: 'general-purpose',
+  };
+
+  it("gives Cline CLI's spawn_agent the prompt as its task and a system prompt from the kind and description", () => {
+    expect(route('Task', task, CLINE_CLI_TOOLS)).toEqual({
+      name: 'spawn_agent',
+      input: {
+        task: 'List every *.ini file under /w and say what each sets.',
+        systemPrompt: 'You are a general-purpose sub-agent. Your task: Find config files.',
+      },
+    });
+  });
+
+  it.each([
+    [
+      { subagent_type: 'Explore', description: 'scan the repo' },
+      'You are an Explore sub-agent. Your task: scan the repo.',
+    ],
+    [{ subagent_type: 'Plan' }, 'You are a Plan sub-agent.'],
+    [{ description: 'scan the repo' }, 'You are a sub-agent. Your task: scan the repo.'],
+    [{ description: '  ', subagent_type: 3 }, 'You are a sub-agent.'],
+    [{}, 'You are a sub-agent.'],
+  ])('gives spawn_agent for a Task with %j the system prompt %j', (said, systemPrompt) => {
+    expect(route('Agent', { prompt: 'Do it.', ...said }, CLINE_CLI_TOOLS).input).toEqual({
+      task: 'Do it.',
+      systemPrompt,
+    });
+  });
+
+  it('keeps a system prompt or a task the call already has', () => {
+    const own = { systemPrompt: 'You review code.', task: 'Review a.ts.', description: 'review' };
+    expect(route('Task', own, CLINE_CLI_TOOLS).input).toEqual({
+      systemPrompt: 'You review code.',
+      task: 'Review a.ts.',
+    });
+  });
+
+  it('writes no system prompt for a call from any other agent tool', () => {
+    const schema = clientToolSchema('spawn_agent', CLINE_CLI_TOOLS);
+    const route = { upstreamName: 'Bash', clientName: 'spawn_agent' };
+    expect(repairToolInput({ description: 'x' }, schema, route)).toEqual({});
+  });
+
+  it.each([
+    ['Claude Code', CLAUDE_CODE, 'Agent'],
+    ['opencode', OPENCODE_TOOLS, 'task'],
+  ])("gives %s's own Task-like tool the agent's Task unchanged", (_client, declared, name) => {
+    const out = route('Task', task, declared);
+    expect(out).toEqual({ name, input: task });
+    expect(out.input).toBe(task);
+  });
+});
+
 describe('repairToolInput: what it never does', () => {
   it('passes an input that already fits through as the same object', () => {
     const input = { command: 'ls', timeout: 5 };
@@ -403,6 +460,7 @@ describe('inputRepairMayApply: whether a call may be forwarded before its input 
     ['WebFetch', 'fetch_web_content'],
     ['Edit', 'editor'],
     ['Write', 'editor'],
+    ['Task', 'spawn_agent'],
   ])('Cline CLI: %s → %s is held until its input is whole', (upstream, client) => {
     expect(inputRepairMayApply(upstream, client, CLINE_CLI_TOOLS)).toBe(true);
   });
