@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { ALL_MODES, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
   startCliStack,
@@ -29,7 +29,8 @@ import { runCline, toolInputs, toolRuns } from '../helpers/cline';
  * `sse-b`) is shown no client tools: its agent calls its own `Bash`, `Read`, `Grep`, `WebFetch`, `Write` and
  * `Edit`, which the proxy renames to Cline's `run_commands`, `read_files`, `search_codebase`, `fetch_web_content`
  * and `editor` and reshapes into the inputs those take (one-item lists, Read's line range as a first and last line,
- * Write's content and Edit's texts as the editor's new and old text).
+ * Write's content and Edit's texts as the editor's new and old text), and its `Task`, which becomes `spawn_agent`
+ * with a task and a system prompt (tested on ws only: one Cline run with a sub-agent's turn in it).
  */
 let stack: Stack;
 let page: http.Server | undefined;
@@ -304,5 +305,54 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
     ]);
     expect(JSON.stringify(toolRuns(run)[0]?.output)).toMatch(/fruit\.txt:2/);
     expect(turnsAbout(/kiwi code/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+  });
+});
+
+describe("Cline runs the agent's Task as its spawn_agent (Generation B, pinned ws)", () => {
+  const ws = PINNED_MODES.find((m) => m.expect === 'ws')!;
+
+  it('the sub-agent runs on the task and its answer comes back to the agent', { timeout: 120_000 }, async () => {
+    await start(ws);
+    const task = 'Count the orchids listed in the greenhouse log and give the number.';
+    const agentTask = { description: 'Count orchids.', prompt: task, subagent_type: 'general-purpose' };
+    const systemPrompt = 'You are a general-purpose sub-agent. Your task: Count orchids.';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('ORCHID-88')) return sse(reply('The helper counted ORCHID-88.'));
+      // The sub-agent's own turn: its system prompt and task are all it is given.
+      if (seen.includes(task)) return sse(reply('The log lists ORCHID-88 orchids.'));
+      if (!seen.includes('greenhouse helper')) return undefined;
+      return sse([...toolCall({ id: 'toolu_sim_task_0001', name: 'Task', input: agentTask }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCline(tempDir('orchids-cline-work-'), 'Ask a greenhouse helper to count.', stack.url, KEY, {
+      timeoutMs: 100_000,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The helper counted ORCHID-88.');
+    // The agent's Task reached Cline as the spawn_agent call its schema requires, and Cline ran it: its sub-agent
+    // answered, and that answer is the call's output.
+    expect(toolInputs(run)).toEqual([{ task, systemPrompt }]);
+    expect(toolRuns(run)).toEqual([
+      {
+        toolName: 'spawn_agent',
+        toolCallId: 'toolu_sim_task_0001',
+        output: expect.objectContaining({ text: 'The log lists ORCHID-88 orchids.', finishReason: 'completed' }),
+      },
+    ]);
+
+    // Three turns upstream: the agent's, the sub-agent's (its system prompt and its task all it was given), the
+    // agent's again with Cline's spawn_agent call and its result.
+    const [first, sub, last] = stack.sim.requests as [AgentRequestInfo, AgentRequestInfo, AgentRequestInfo];
+    expect(stack.sim.requests.map((r) => r.protocol)).toEqual(['ws', 'ws', 'ws']);
+    expect(upstreamText(first)).toContain('greenhouse helper');
+    expect(sub.body.config.system).toBe(systemPrompt);
+    expect(sub.body.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: task }] }]);
+    expect(replayedToolUse(last)).toMatchObject({
+      id: 'toolu_sim_task_0001',
+      name: 'spawn_agent',
+      input: { task, systemPrompt },
+    });
+    expect(upstreamText(last)).toContain('The log lists ORCHID-88 orchids.');
   });
 });

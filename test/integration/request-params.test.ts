@@ -132,6 +132,61 @@ describe.each(PINNED_MODES)('Anthropic-defined client tools ($name)', (mode: Pro
   });
 });
 
+describe.each(PINNED_MODES.slice(0, 2))("the agent's Read as Anthropic's text editor ($name)", (mode: ProtocolMode) => {
+  // Generation B's agent calls its own Read with Claude Code's offset and limit; a client that declares only the
+  // text editor gets a `view` of the same lines, not of the whole file.
+  const read = { file_path: '/w/notes.txt', offset: 40, limit: 10 };
+  const view = { path: '/w/notes.txt', view_range: [40, 49], command: 'view' };
+
+  it.each<Anthropic.ToolTextEditor20250728 | Anthropic.ToolTextEditor20250124>([
+    { type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' },
+    { type: 'text_editor_20250124', name: 'str_replace_editor' },
+  ])('$type ($name): a non-streamed view carries the line range', async (tool) => {
+    stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+    stack.sim.enqueue(
+      sse([...toolCall({ id: 'toolu_sim_view_1', name: 'Read', input: read, chunks: 3 }), ...finish('tool-calls')]),
+    );
+    const message = await stack.client().messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 200,
+      tools: [tool],
+      messages: [{ role: 'user', content: 'show lines 40 to 49 of notes.txt' }],
+    });
+    expect(message.stop_reason).toBe('tool_use');
+    expect(message.content).toEqual([{ type: 'tool_use', id: 'toolu_sim_view_1', name: tool.name, input: view }]);
+  });
+
+  it('a streamed view is sent whole, its pieces one JSON input with the line range', async () => {
+    stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+    stack.sim.enqueue(
+      sse([
+        ...text('Looking.'),
+        ...toolCall({ id: 'toolu_sim_view_2', name: 'Read', input: read, chunks: 4 }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const pieces: string[] = [];
+    const stream = stack.client().messages.stream({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 200,
+      tools: [{ type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' }],
+      messages: [{ role: 'user', content: 'show lines 40 to 49 of notes.txt' }],
+    });
+    stream.on('streamEvent', (event) => {
+      if (event.type === 'content_block_delta' && event.delta.type === 'input_json_delta')
+        pieces.push(event.delta.partial_json);
+    });
+    const message = await stream.finalMessage();
+    // The agent's own keys never reach the client, not even in a first piece sent before the input was whole.
+    expect(pieces.join('')).not.toMatch(/offset|limit|file_path/);
+    expect(JSON.parse(pieces.join(''))).toEqual(view);
+    expect(message.content).toEqual([
+      expect.objectContaining({ type: 'text', text: 'Looking.' }),
+      { type: 'tool_use', id: 'toolu_sim_view_2', name: 'str_replace_based_edit_tool', input: view },
+    ]);
+  });
+});
+
 describe.each(PINNED_MODES.slice(0, 2))('a forced Anthropic-defined tool ($name)', (mode: ProtocolMode) => {
   it('is described to Generation B with its trained schema, and the answer is checked against it', async () => {
     stack = await startStack({ protocol: mode.setting, serves: mode.serves });

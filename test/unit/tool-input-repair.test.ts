@@ -170,7 +170,7 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
   });
 
   it.each([
-    ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', command: 'view' }],
+    ['Read', { file_path: '/a.ts', offset: 10, limit: 5 }, { path: '/a.ts', view_range: [10, 14], command: 'view' }],
     ['LS', { path: '/repo' }, { path: '/repo', command: 'view' }],
     [
       'Write',
@@ -186,6 +186,35 @@ describe('repairToolInput: defaults for a required key the agent’s tool does n
     expect(route(upstream, input, ANTHROPIC_DEFINED_TOOLS)).toEqual({
       name: 'str_replace_based_edit_tool',
       input: expected,
+    });
+  });
+
+  it.each([
+    [{ offset: 7 }, [7, -1]],
+    [{ limit: 20 }, [1, 20]],
+    // Offset 0 is the top of the file, as for read_files; a limit of 0 sets no end.
+    [{ offset: 0, limit: 3 }, [1, 3]],
+    [{ offset: 5, limit: 0 }, [5, -1]],
+    [{ offset: '4', limit: '2' }, [4, 5]],
+  ])("keeps the agent's Read line range %j as the text editor's view_range %j", (range, viewRange) => {
+    for (const declared of [ANTHROPIC_DEFINED_TOOLS, [{ type: 'text_editor_20250124', name: 'str_replace_editor' }]])
+      expect(route('Read', { file_path: '/a.ts', ...range }, declared).input).toEqual({
+        path: '/a.ts',
+        view_range: viewRange,
+        command: 'view',
+      });
+  });
+
+  it('sends the text editor no view_range for a line range that is no line number, and keeps one it was given', () => {
+    expect(route('Read', { file_path: '/a.ts', offset: -2, limit: 'many' }, ANTHROPIC_DEFINED_TOOLS).input).toEqual({
+      path: '/a.ts',
+      command: 'view',
+    });
+    const given = { file_path: '/a.ts', offset: 3, view_range: [8, 9] };
+    expect(route('Read', given, ANTHROPIC_DEFINED_TOOLS).input).toEqual({
+      path: '/a.ts',
+      view_range: [8, 9],
+      command: 'view',
     });
   });
 
@@ -304,6 +333,63 @@ describe("repairToolInput: the agent's file edits as Cline CLI's editor", () => 
   });
 });
 
+describe("repairToolInput: the agent's Task as a client's sub-agent tool", () => {
+  const task = {
+    description: 'Find config files.',
+    prompt: 'List every *.ini file under /w and say what each sets.',
+    subagent_type: 'general-purpose',
+  };
+
+  it("gives Cline CLI's spawn_agent the prompt as its task and a system prompt from the kind and description", () => {
+    expect(route('Task', task, CLINE_CLI_TOOLS)).toEqual({
+      name: 'spawn_agent',
+      input: {
+        task: 'List every *.ini file under /w and say what each sets.',
+        systemPrompt: 'You are a general-purpose sub-agent. Your task: Find config files.',
+      },
+    });
+  });
+
+  it.each([
+    [
+      { subagent_type: 'Explore', description: 'scan the repo' },
+      'You are an Explore sub-agent. Your task: scan the repo.',
+    ],
+    [{ subagent_type: 'Plan' }, 'You are a Plan sub-agent.'],
+    [{ description: 'scan the repo' }, 'You are a sub-agent. Your task: scan the repo.'],
+    [{ description: '  ', subagent_type: 3 }, 'You are a sub-agent.'],
+    [{}, 'You are a sub-agent.'],
+  ])('gives spawn_agent for a Task with %j the system prompt %j', (said, systemPrompt) => {
+    expect(route('Agent', { prompt: 'Do it.', ...said }, CLINE_CLI_TOOLS).input).toEqual({
+      task: 'Do it.',
+      systemPrompt,
+    });
+  });
+
+  it('keeps a system prompt or a task the call already has', () => {
+    const own = { systemPrompt: 'You review code.', task: 'Review a.ts.', description: 'review' };
+    expect(route('Task', own, CLINE_CLI_TOOLS).input).toEqual({
+      systemPrompt: 'You review code.',
+      task: 'Review a.ts.',
+    });
+  });
+
+  it('writes no system prompt for a call from any other agent tool', () => {
+    const schema = clientToolSchema('spawn_agent', CLINE_CLI_TOOLS);
+    const route = { upstreamName: 'Bash', clientName: 'spawn_agent' };
+    expect(repairToolInput({ description: 'x' }, schema, route)).toEqual({});
+  });
+
+  it.each([
+    ['Claude Code', CLAUDE_CODE, 'Agent'],
+    ['opencode', OPENCODE_TOOLS, 'task'],
+  ])("gives %s's own Task-like tool the agent's Task unchanged", (_client, declared, name) => {
+    const out = route('Task', task, declared);
+    expect(out).toEqual({ name, input: task });
+    expect(out.input).toBe(task);
+  });
+});
+
 describe('repairToolInput: what it never does', () => {
   it('passes an input that already fits through as the same object', () => {
     const input = { command: 'ls', timeout: 5 };
@@ -374,6 +460,7 @@ describe('inputRepairMayApply: whether a call may be forwarded before its input 
     ['WebFetch', 'fetch_web_content'],
     ['Edit', 'editor'],
     ['Write', 'editor'],
+    ['Task', 'spawn_agent'],
   ])('Cline CLI: %s → %s is held until its input is whole', (upstream, client) => {
     expect(inputRepairMayApply(upstream, client, CLINE_CLI_TOOLS)).toBe(true);
   });

@@ -15,6 +15,7 @@ import {
   KEY_SYNONYMS,
   KEY_SYNONYMS_BY_TOOL,
   LINE_RANGE,
+  SUB_AGENT,
   TEXT_EDITOR_COMMAND,
   TEXT_EDITOR_NAMES,
   normalizeKey,
@@ -157,10 +158,15 @@ function reshapeKeys(
     added.push(...range.added);
     for (const key of range.consumed) drop.add(key);
   }
+  const source = route && canonicalToolName(route.upstreamName);
+  const instructions = source === 'Task' ? composeSubAgentPrompt(input, props) : undefined;
+  if (instructions) {
+    added.push([SUB_AGENT.client.instructions, instructions.text]);
+    for (const key of instructions.consumed) drop.add(key);
+  }
 
   const propByNormal = new Map(Object.keys(props).map((key) => [normalizeKey(key), key] as const));
   const present = new Set(keys.filter((key) => Object.hasOwn(props, key)));
-  const source = route && canonicalToolName(route.upstreamName);
   const toolSynonyms = source === undefined ? undefined : SYNONYMS_BY_TOOL.get(source);
   for (const key of keys) {
     if (present.has(key) || drop.has(key)) continue;
@@ -207,22 +213,49 @@ function renameTarget(
 /**
  * The agent's first line and count as the first and last line a client tool takes instead (LINE_RANGE), for a
  * schema that has the one but not the other: without it a closed schema drops the range and the whole file is read.
+ * Read's `limit` is a count and the client's last line inclusive, so the last line is first + limit - 1; with no
+ * count the text editor's pair reads to the end (-1), and `read_files` gets no last line, which means the same.
  */
 function composeLineRange(
   input: JsonObject,
   props: JsonObject,
-): { added: Array<[string, number]>; consumed: string[] } | undefined {
-  const { agent, client } = LINE_RANGE;
-  if (!Object.hasOwn(props, client.first) || Object.hasOwn(props, agent.first)) return undefined;
-  if (Object.hasOwn(input, client.first) || Object.hasOwn(input, client.last)) return undefined;
+): { added: Array<[string, number | number[]]>; consumed: string[] } | undefined {
+  const { agent, client, clientPair } = LINE_RANGE;
+  if (Object.hasOwn(props, agent.first)) return undefined;
+  const asPair = Object.hasOwn(props, clientPair.key);
+  if (!asPair && !Object.hasOwn(props, client.first)) return undefined;
+  if ([client.first, client.last, clientPair.key].some((key) => Object.hasOwn(input, key))) return undefined;
   const offset = wholeNumber(input[agent.first]);
   const limit = wholeNumber(input[agent.count]);
   if (offset === undefined && limit === undefined) return undefined;
   const first = Math.max(1, offset ?? 1);
+  const last = limit !== undefined && limit > 0 ? first + limit - 1 : undefined;
+  const consumed = [agent.first, agent.count].filter((key) => Object.hasOwn(input, key));
+  if (asPair) return { added: [[clientPair.key, [first, last ?? clientPair.toEnd]]], consumed };
   const added: Array<[string, number]> = [[client.first, first]];
-  if (limit !== undefined && limit > 0 && Object.hasOwn(props, client.last))
-    added.push([client.last, first + limit - 1]);
-  return { added, consumed: [agent.first, agent.count].filter((key) => Object.hasOwn(input, key)) };
+  if (last !== undefined && Object.hasOwn(props, client.last)) added.push([client.last, last]);
+  return { added, consumed };
+}
+
+/**
+ * A system prompt for a client's sub-agent tool that requires one (SUB_AGENT: Cline CLI's `spawn_agent`), from the
+ * kind of agent and the few words the agent's Task gives; its `prompt` carries the instructions themselves (it
+ * becomes `task`), so this only tells the sub-agent what it is and what for, e.g. "You are an Explore sub-agent.
+ * Your task: Find the config files." A Task that names neither still gets "You are a sub-agent.": Cline refuses the
+ * call without one.
+ */
+function composeSubAgentPrompt(input: JsonObject, props: JsonObject): { text: string; consumed: string[] } | undefined {
+  const { agent, client } = SUB_AGENT;
+  if (!Object.hasOwn(props, client.instructions) || Object.hasOwn(input, client.instructions)) return undefined;
+  const said = (key: string): string | undefined => {
+    const value = Object.hasOwn(props, key) ? undefined : input[key];
+    return typeof value === 'string' && value.trim() !== '' ? value.trim().replace(/\.+$/, '') : undefined;
+  };
+  const kind = said(agent.kind);
+  const summary = said(agent.summary);
+  const who = kind === undefined ? 'a sub-agent' : `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} sub-agent`;
+  const text = `You are ${who}.${summary === undefined ? '' : ` Your task: ${summary}.`}`;
+  return { text, consumed: [agent.kind, agent.summary].filter((key) => said(key) !== undefined) };
 }
 
 /**

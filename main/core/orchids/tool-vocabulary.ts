@@ -20,8 +20,12 @@
  * - `editor`: `path` and `new_text` (required), `old_text` (string or null), `insert_line` (integer or null); no
  *   command key. With `old_text` it replaces that text, which must occur exactly once; without it, it creates a
  *   missing file from `new_text` and refuses an existing one; `old_text` "" on a missing file creates it too.
- * - also `ask_question`, `spawn_agent` (`systemPrompt`, `task`), the `team_*` tools, and `web_search`, a server
- *   tool (web_search_20250305).
+ * - `spawn_agent`: `systemPrompt` ("System prompt defining the sub-agent's behavior") and `task` ("Task for the
+ *   sub-agent to complete"), both required strings; it waits for the sub-agent and returns its result.
+ * - also `ask_question`, the `team_*` tools, and `web_search`, a server tool (web_search_20250305).
+ *
+ * Anthropic's text editor `view` takes `view_range: [first, last]`, one-based and inclusive, last -1 for the end
+ * of the file.
  */
 
 /**
@@ -151,16 +155,29 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
  */
 export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly string[]>> = new Map([
   ['Write', [['content', 'new_text', 'new_string', 'new_str']]],
+  // A Task's prompt is the whole of what the sub-agent is to do: Cline CLI's spawn_agent calls that its task.
+  ['Task', [['prompt', 'task']]],
 ]);
 
 /**
- * A line range in the two forms agents and clients give it. The agent's Read sends the first line (`offset`, where
- * 0 and 1 both mean the top) and a count (`limit`); Cline CLI's `read_files` takes the first and the last line, both
- * one-based and inclusive.
+ * A line range in the forms agents and clients give it. The agent's Read sends the first line (`offset`, where 0
+ * and 1 both mean the top) and a count (`limit`); Cline CLI's `read_files` takes the first and the last line, both
+ * one-based and inclusive; Anthropic's text editor takes the same two lines as one pair, -1 for "to the end".
  */
 export const LINE_RANGE = {
   agent: { first: 'offset', count: 'limit' },
   client: { first: 'start_line', last: 'end_line' },
+  clientPair: { key: 'view_range', toEnd: -1 },
+} as const;
+
+/**
+ * A sub-agent as the agent's Task describes it and as a client that wants its instructions spelled out takes it.
+ * The Task names a kind of agent (`subagent_type`, which picks a preset prompt in Claude Code and opencode) and a
+ * few words on its job (`description`); Cline CLI's `spawn_agent` has no presets and requires a `systemPrompt`.
+ */
+export const SUB_AGENT = {
+  agent: { kind: 'subagent_type', summary: 'description' },
+  client: { instructions: 'systemPrompt' },
 } as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
