@@ -3,24 +3,46 @@ import { CopyButton } from './CopyButton';
 
 const KEY = '<your API key>';
 
+/** The coding agents a person runs in a terminal, or the SDKs and raw HTTP for their own code. */
+type Group = 'agents' | 'code';
+
 /**
- * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: six tabs
- * share one row in a 420 px window only so. The accessible name keeps the whole label.
+ * Nine tabs do not share one row in a 420 px window, and a tab row wrapped onto two lines puts the selected tab's
+ * underline in the middle of the other row's labels. So the card first asks which kind of client (a two-way switch,
+ * the theme switcher's control), then shows that kind's tabs, five at most, on one row at every width from 420 px.
+ * A person who came for their agent sees it without a click; one who came for an SDK makes one more.
  */
-function snippets(
-  url: string,
-  apiKeySet: boolean,
-): Array<{ id: string; label: string; suffix?: string; narrow?: string; code: string }> {
+const GROUPS: ReadonlyArray<{ id: Group; label: string }> = [
+  { id: 'agents', label: 'Coding agents' },
+  { id: 'code', label: 'Code' },
+];
+
+interface Snippet {
+  id: string;
+  group: Group;
+  label: string;
+  suffix?: string;
+  narrow?: string;
+  code: string;
+}
+
+/**
+ * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: a
+ * group's tabs share one row in a 420 px window only so. The accessible name keeps the whole label.
+ */
+function snippets(url: string, apiKeySet: boolean): Snippet[] {
   const key = apiKeySet ? KEY : 'not-needed';
   return [
     {
       id: 'claude',
+      group: 'agents',
       label: 'Claude Code',
       // Claude Code with no key at all (and no Claude login) stops at "Not logged in": it always gets one.
       code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
     },
     {
       id: 'codex',
+      group: 'agents',
       label: 'Codex',
       suffix: ' CLI',
       // model_catalog_url: without it Codex knows no Claude id and declares no apply_patch (README, Codex CLI).
@@ -39,7 +61,65 @@ env_key = "ORCHIDS_TRAY_API_KEY"
 ORCHIDS_TRAY_API_KEY=${key} codex`,
     },
     {
+      id: 'opencode',
+      group: 'agents',
+      label: 'opencode',
+      // JSONC, as opencode reads its config: the comment lines may go into the file with the rest.
+      code: `// ~/.config/opencode/opencode.json (or opencode.json in your project)
+{
+  "$schema": "https://opencode.ai/config.json",
+  "provider": {
+    "orchids-tray": {
+      "npm": "@ai-sdk/anthropic",
+      "name": "Orchids Tray",
+      "options": { "baseURL": "${url}/v1", "apiKey": "${key}" },
+      "models": { "claude-sonnet-4-6": { "name": "Claude Sonnet 4.6 via Orchids Tray" } }
+    }
+  },
+  "model": "orchids-tray/claude-sonnet-4-6"
+}
+// then, in a terminal: opencode`,
+    },
+    {
+      id: 'cline',
+      group: 'agents',
+      label: 'Cline',
+      suffix: ' CLI',
+      // `cline auth` takes a base URL only for OpenAI-style providers; the Anthropic one reads it from the file.
+      code: `# Cline CLI 3, its Anthropic provider:
+cline auth anthropic -k ${key} -m claude-sonnet-4-6
+# then add to the "anthropic" entry's "settings" in ~/.cline/data/settings/providers.json
+# (with /v1: Cline posts to <baseUrl>/messages):
+#   "baseUrl": "${url}/v1"
+cline -P anthropic "…"
+
+# or its OpenAI Compatible provider (Chat Completions), in one command:
+cline auth openai-compatible -k ${key} -m claude-sonnet-4-6 -b ${url}/v1
+cline -P openai-compatible "…"`,
+    },
+    {
+      id: 'continue',
+      group: 'agents',
+      label: 'Continue',
+      suffix: ' CLI',
+      // apiBase with its trailing slash, as the Continue test runs it.
+      code: `# ~/.continue/config.yaml (or any file: cn --config <file>)
+name: Orchids Tray
+version: 1.0.0
+schema: v1
+models:
+  - name: Claude via Orchids Tray
+    provider: anthropic
+    model: claude-sonnet-4-6
+    apiBase: ${url}/v1/
+    apiKey: ${key}
+    roles: [chat, edit, apply]
+
+# then, in a terminal: cn (or cn -p "…" for one answer)`,
+    },
+    {
       id: 'ts',
+      group: 'code',
       label: 'TypeScript',
       suffix: ' SDK',
       narrow: 'TS',
@@ -59,6 +139,7 @@ console.log(message.content);`,
     },
     {
       id: 'python',
+      group: 'code',
       label: 'Python',
       suffix: ' SDK',
       code: `import anthropic
@@ -77,6 +158,7 @@ print(message.content)`,
     },
     {
       id: 'openai',
+      group: 'code',
       label: 'OpenAI',
       suffix: '-compatible',
       // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider ...) takes these two values.
@@ -95,6 +177,7 @@ console.log(completion.choices[0].message.content);`,
     },
     {
       id: 'curl',
+      group: 'code',
       label: 'curl',
       code: `curl ${url}/v1/messages \\
   -H 'content-type: application/json' \\
@@ -104,14 +187,20 @@ console.log(completion.choices[0].message.content);`,
   ];
 }
 
-/** Ready-to-paste setup per client, as tabs (arrow keys move between them, per the ARIA tabs pattern). */
+/**
+ * Ready-to-paste setup per client, under its heading: the kind of client, then its tabs (arrow keys move between
+ * them, per the ARIA tabs pattern). Each kind keeps the tab last chosen in it, so switching back finds it again.
+ */
 export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: boolean }) {
-  const items = snippets(url, apiKeySet);
-  const [selected, setSelected] = useState(0);
+  const [group, setGroup] = useState<Group>('agents');
+  const [chosen, setChosen] = useState<Record<Group, number>>({ agents: 0, code: 0 });
   const base = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
-  const current = items[selected] ?? items[0]!;
+  const items = snippets(url, apiKeySet).filter((item) => item.group === group);
+  const selected = Math.min(chosen[group], items.length - 1);
+  const current = items[selected]!;
   const currentLabel = current.label + (current.suffix ?? '');
+  const select = (i: number): void => setChosen((was) => ({ ...was, [group]: i }));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -119,13 +208,30 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
     if (!delta && jump === null) return;
     event.preventDefault();
     const next = jump ?? (selected + delta + items.length) % items.length;
-    setSelected(next);
+    select(next);
     tabs.current[next]?.focus();
   };
 
   return (
     <div className="snippets">
-      <div role="tablist" aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
+      <div className="snippets-head">
+        <h3 className="subheading">Set up a client</h3>
+        <div className="segmented snippet-groups" role="group" aria-label="Kind of client">
+          {GROUPS.map(({ id, label }) => (
+            <button
+              key={id}
+              type="button"
+              className="segment"
+              aria-pressed={group === id}
+              aria-controls={`${base}-tabs`}
+              onClick={() => setGroup(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div role="tablist" id={`${base}-tabs`} aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
         {items.map((item, i) => (
           <button
             key={item.id}
@@ -140,7 +246,7 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
             tabIndex={i === selected ? 0 : -1}
             className="tab"
             aria-label={item.label + (item.suffix ?? '')}
-            onClick={() => setSelected(i)}
+            onClick={() => select(i)}
           >
             {item.narrow ? (
               <>
