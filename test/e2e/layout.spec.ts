@@ -138,17 +138,23 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], width: number
     expect.soft(await linesOf(longAddress), `the long address's lines at ${label}`).toBeLessThanOrEqual(3);
   }
   if (view === 'Overview') {
-    // Every setup tab reads whole ("c…" for curl was the bug in a tray popover).
-    const cut = await page
-      .getByRole('tab')
-      .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
-    expect.soft(cut, `setup tabs cut short at ${label}`).toEqual([]);
-    // From 420 px up the five tabs share one row ("curl" went to a second one); a tray popover may wrap them.
-    if (width >= 420) {
-      const rows = await page
+    // Both kinds of client: every setup tab reads whole ("c…" for curl was the bug in a tray popover).
+    for (const kind of ['Code', 'Coding agents']) {
+      await page.getByRole('button', { name: kind, exact: true }).click();
+      await expect(page.getByRole('button', { name: kind, exact: true })).toHaveAttribute('aria-pressed', 'true');
+      const shown = await page.evaluate(measure, MODEL_IDS);
+      expect.soft(shown.problems, `Overview with the ${kind} tabs at ${label}`).toEqual([]);
+      const cut = await page
         .getByRole('tab')
-        .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
-      expect.soft(rows, `rows of setup tabs at ${label}`).toBe(1);
+        .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+      expect.soft(cut, `${kind} tabs cut short at ${label}`).toEqual([]);
+      // From 420 px up a kind's tabs share one row ("curl" went to a second one); a tray popover may wrap them.
+      if (width >= 420) {
+        const rows = await page
+          .getByRole('tab')
+          .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
+        expect.soft(rows, `rows of ${kind} tabs at ${label}`).toBe(1);
+      }
     }
     // Diagnostics open: its long lines (the data folder, the pool's counters) wrap inside the card.
     await page.getByRole('button', { name: 'Diagnostics', exact: true }).click();

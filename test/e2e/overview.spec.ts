@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test';
 import { addAccount, expect, goTo, test } from './fixtures';
 
 test('the Claude Code line gives a placeholder key while none is set, and asks for yours once one is', async ({
@@ -25,6 +26,125 @@ test('the Codex CLI tab gives a config.toml for this proxy, with the catalog Cla
   await expect(snippet).toContainText(`model_catalog_url = "${url}/v1/models"`);
   await expect(snippet).toContainText('wire_api = "responses"');
   await expect(snippet).toContainText('ORCHIDS_TRAY_API_KEY=not-needed codex');
+});
+
+/** The setup tabs shown, by accessible name (a narrow card shows some shorter). */
+function tabNames(page: Page): Promise<Array<string | null>> {
+  return page.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label')));
+}
+
+test('each coding agent the README covers has a tab, with this proxy in the setup the real-client tests run', async ({
+  page,
+}) => {
+  const url = new URL(page.url()).origin;
+  const agents = page.getByRole('button', { name: 'Coding agents' });
+  await expect(agents).toHaveAttribute('aria-pressed', 'true');
+  await expect
+    .poll(() => tabNames(page))
+    .toEqual(['Claude Code', 'Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI']);
+
+  await page.getByRole('tab', { name: 'opencode' }).click();
+  const opencode = page.getByRole('tabpanel', { name: 'opencode' });
+  await expect(opencode).toContainText('~/.config/opencode/opencode.json');
+  await expect(opencode).toContainText('"npm": "@ai-sdk/anthropic"');
+  await expect(opencode).toContainText(`"options": { "baseURL": "${url}/v1", "apiKey": "not-needed" }`);
+  await expect(opencode).toContainText('"model": "orchids-tray/claude-sonnet-4-6"');
+
+  await page.getByRole('tab', { name: 'Cline CLI' }).click();
+  const cline = page.getByRole('tabpanel', { name: 'Cline CLI' });
+  await expect(cline).toContainText('cline auth anthropic -k not-needed -m claude-sonnet-4-6');
+  await expect(cline).toContainText(`"baseUrl": "${url}/v1"`);
+  await expect(cline).toContainText(`cline auth openai-compatible -k not-needed -m claude-sonnet-4-6 -b ${url}/v1`);
+  await expect(cline).toContainText('cline -P openai-compatible');
+
+  await page.getByRole('tab', { name: 'Continue CLI' }).click();
+  const cont = page.getByRole('tabpanel', { name: 'Continue CLI' });
+  await expect(cont).toContainText('provider: anthropic');
+  await expect(cont).toContainText(`apiBase: ${url}/v1/`);
+  await expect(cont).toContainText('apiKey: not-needed');
+
+  // The SDKs and curl are one switch away, and the agents' tab is still the one chosen on the way back.
+  await page.getByRole('button', { name: 'Code', exact: true }).click();
+  await expect(agents).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => tabNames(page)).toEqual(['TypeScript SDK', 'Python SDK', 'OpenAI-compatible', 'curl']);
+  await expect(page.getByRole('tabpanel', { name: 'TypeScript SDK' })).toContainText(`baseURL: '${url}'`);
+  await agents.click();
+  await expect(page.getByRole('tab', { name: 'Continue CLI' })).toHaveAttribute('aria-selected', 'true');
+
+  // With a key set, each asks for it in the key's place.
+  await goTo(page, 'Settings');
+  await page.getByRole('button', { name: 'Generate key' }).click();
+  await expect(page.getByLabel(/Your new API key/)).toHaveValue(/^ot-/);
+  await goTo(page, 'Overview');
+  const keyed: Array<[string, string[]]> = [
+    ['opencode', [`"baseURL": "${url}/v1", "apiKey": "<your API key>"`]],
+    [
+      'Cline CLI',
+      [
+        'cline auth anthropic -k <your API key> -m claude-sonnet-4-6',
+        `-k <your API key> -m claude-sonnet-4-6 -b ${url}/v1`,
+      ],
+    ],
+    ['Continue CLI', ['apiKey: <your API key>']],
+  ];
+  for (const [name, lines] of keyed) {
+    await page.getByRole('tab', { name }).click();
+    const panel = page.getByRole('tabpanel', { name });
+    for (const line of lines) await expect(panel).toContainText(line);
+    await expect(panel).not.toContainText('not-needed');
+  }
+});
+
+test("each new agent's Copy puts its whole setup on the clipboard", async ({ page }) => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const url = new URL(page.url()).origin;
+  for (const name of ['opencode', 'Cline CLI', 'Continue CLI']) {
+    await page.getByRole('tab', { name }).click();
+    const code = page.getByRole('tabpanel', { name }).getByLabel(`${name} setup`, { exact: true });
+    const copy = page.getByRole('button', { name: `Copy ${name} setup` });
+    await copy.click();
+    await expect(copy).toHaveText('Copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied, name).toBe(await code.textContent());
+    expect(copied, name).toContain(`${url}/v1`);
+  }
+  // The opencode one is a whole opencode.json as opencode reads it (JSONC): without its comment lines, JSON.
+  await page.getByRole('tab', { name: 'opencode' }).click();
+  await page.getByRole('button', { name: 'Copy opencode setup' }).click();
+  const json = (await page.evaluate(() => navigator.clipboard.readText()))
+    .split('\n')
+    .filter((line) => !line.startsWith('//'))
+    .join('\n');
+  expect(JSON.parse(json)).toMatchObject({
+    provider: { 'orchids-tray': { options: { baseURL: `${url}/v1`, apiKey: 'not-needed' } } },
+  });
+});
+
+test('arrow keys, Home and End move through the tabs of the kind of client shown, and wrap', async ({ page }) => {
+  const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+  await tab('Claude Code').focus();
+  for (const name of ['Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI', 'Claude Code']) {
+    await page.keyboard.press('ArrowRight');
+    await expect(tab(name)).toBeFocused();
+    await expect(tab(name)).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('tabpanel', { name })).toBeVisible();
+  }
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab('Continue CLI')).toBeFocused();
+  await page.keyboard.press('Home');
+  await expect(tab('Claude Code')).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(tab('Continue CLI')).toBeFocused();
+  // The chosen tab is the one Tab reaches: one stop for the whole list.
+  await expect(page.getByRole('tab').and(page.locator('[tabindex="0"]'))).toHaveText('Continue CLI');
+
+  await page.getByRole('button', { name: 'Code', exact: true }).click();
+  await tab('TypeScript SDK').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(tab('curl')).toBeFocused();
+  await expect(page.getByRole('tabpanel', { name: 'curl' })).toBeVisible();
+  await page.keyboard.press('Home');
+  await expect(tab('TypeScript SDK')).toBeFocused();
 });
 
 test('with no account, the proxy line is itself the link to add one', async ({ page }) => {

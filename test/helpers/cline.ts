@@ -44,7 +44,7 @@ export type ClineProvider = 'anthropic' | 'openai-compatible';
  * takes (`-b`) only for OpenAI-style providers but the Anthropic provider reads from this file too. The URL ends
  * in `/v1` for both.
  */
-function providers(baseUrl: string, apiKey: string, provider: ClineProvider): string {
+export function providers(baseUrl: string, apiKey: string, provider: ClineProvider): string {
   const settings = { provider, apiKey, model: CLINE_MODEL, baseUrl: `${baseUrl}/v1` };
   return JSON.stringify({
     version: 1,
@@ -122,6 +122,25 @@ export function runCline(
     const result = lines.find((l) => l.type === 'run_result');
     return { ...exited, lines, events, finalText: result?.text, finishReason: result?.finishReason };
   });
+}
+
+/**
+ * Runs `cline <args>` (e.g. `auth …`) in a fresh home that has opted out of telemetry, as the README says to, so it
+ * contacts nothing beyond loopback; returns what it left in `~/.cline/data/settings/providers.json`, parsed.
+ */
+export async function clineSettingsAfter(...commands: string[][]): Promise<unknown> {
+  const home = tempDir('orchids-cline-home-');
+  const settingsDir = path.join(home, '.cline', 'data', 'settings');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'global-settings.json'), JSON.stringify({ telemetryOptOut: true }));
+  for (const args of commands) {
+    const exited = await runToExit(CLINE, args, {
+      cwd: home,
+      env: { PATH: process.env.PATH, HOME: home, NO_COLOR: '1', CLINE_NO_AUTO_UPDATE: '1', IS_TEST: 'true' },
+    });
+    if (exited.code !== 0) throw new Error(`cline ${args.join(' ')} exited ${exited.code}: ${exited.stderr}`);
+  }
+  return JSON.parse(fs.readFileSync(path.join(settingsDir, 'providers.json'), 'utf8'));
 }
 
 /** The tool calls Cline ran, as its `content_end` events for tools report them once finished. */

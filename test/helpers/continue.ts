@@ -30,7 +30,7 @@ globalThis.fetch = (input, init) => {
 `)}`;
 
 /** The `config.yaml` a user writes to point Continue at the proxy (README "Point your tools at it"). */
-function config(baseUrl: string, apiKey: string, api: ContinueApi): string {
+export function config(baseUrl: string, apiKey: string, api: ContinueApi): string {
   return [
     'name: Orchids Tray',
     'version: 1.0.0',

@@ -60,7 +60,7 @@ export interface OpencodeRun extends Exited {
  * The `opencode.json` a user writes to point opencode at the proxy (README "Point your tools at it"), plus what a
  * test needs: no auto-update, no sharing.
  */
-function config(baseUrl: string, apiKey: string, api: OpencodeApi): string {
+export function config(baseUrl: string, apiKey: string, api: OpencodeApi): string {
   return JSON.stringify(
     {
       $schema: 'https://opencode.ai/config.json',
@@ -87,23 +87,17 @@ export interface OpencodeOptions {
 }
 
 /**
- * Runs `opencode run --format json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh home whose
- * `~/.config/opencode/opencode.json` names it as a provider, with every call it would make beyond loopback switched
- * off (this machine, like CI, reaches no model host): models.dev (it uses the catalog built into the binary), the
- * auto-updater, LSP server downloads, sharing, the default plugins, and the npm install of `@opencode-ai/plugin`
- * it starts in its config folder on every run (see below). Killed after `timeoutMs`.
+ * A fresh home whose `~/.config/opencode/opencode.json` is `configText`, and the environment that runs opencode in it
+ * with every call it would make beyond loopback switched off (this machine, like CI, reaches no model host):
+ * models.dev (it uses the catalog built into the binary), the auto-updater, LSP server downloads, sharing, the
+ * default plugins, and the npm install of `@opencode-ai/plugin` it starts in its config folder on every run (see
+ * inside).
  */
-export function runOpencode(
-  cwd: string,
-  prompt: string,
-  baseUrl: string,
-  apiKey: string,
-  options: OpencodeOptions = {},
-): Promise<OpencodeRun> {
+function opencodeHome(configText: string): NodeJS.ProcessEnv {
   const home = tempDir('orchids-opencode-home-');
   const configDir = path.join(home, '.config', 'opencode');
   fs.mkdirSync(path.join(configDir, 'node_modules'), { recursive: true });
-  fs.writeFileSync(path.join(configDir, 'opencode.json'), config(baseUrl, apiKey, options.api ?? 'anthropic'));
+  fs.writeFileSync(path.join(configDir, 'opencode.json'), configText);
   // opencode installs its plugin package from the npm registry into its config folder, in the background, unless
   // the folder's node_modules exists and package.json and package-lock.json both list it: say it is installed.
   const dependencies = { '@opencode-ai/plugin': OPENCODE_VERSION };
@@ -112,6 +106,47 @@ export function runOpencode(
     path.join(configDir, 'package-lock.json'),
     JSON.stringify({ lockfileVersion: 3, packages: { '': { dependencies } } }),
   );
+  return {
+    PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_STATE_HOME: path.join(home, '.local', 'state'),
+    NO_COLOR: '1',
+    OPENCODE_DISABLE_AUTOUPDATE: '1',
+    OPENCODE_DISABLE_MODELS_FETCH: '1',
+    OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
+    OPENCODE_DISABLE_SHARE: '1',
+    OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
+    // Only the config above: none found in the folders above the temp work folder.
+    OPENCODE_DISABLE_PROJECT_CONFIG: '1',
+  };
+}
+
+/** The configuration opencode reads from `configText` as its opencode.json (`opencode debug config`), as JSON. */
+export async function opencodeReads(configText: string): Promise<Record<string, unknown>> {
+  const exited = await runToExit(OPENCODE, ['debug', 'config'], {
+    cwd: tempDir('orchids-opencode-work-'),
+    env: opencodeHome(configText),
+  });
+  if (exited.code !== 0) throw new Error(`opencode debug config exited ${exited.code}: ${exited.stderr}`);
+  return JSON.parse(exited.stdout) as Record<string, unknown>;
+}
+
+/**
+ * Runs `opencode run --format json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh home whose
+ * `~/.config/opencode/opencode.json` names it as a provider, with nothing beyond loopback (see opencodeHome).
+ * Killed after `timeoutMs`.
+ */
+export function runOpencode(
+  cwd: string,
+  prompt: string,
+  baseUrl: string,
+  apiKey: string,
+  options: OpencodeOptions = {},
+): Promise<OpencodeRun> {
+  const env = opencodeHome(config(baseUrl, apiKey, options.api ?? 'anthropic'));
   const args = [
     'run',
     '--format',
@@ -124,22 +159,7 @@ export function runOpencode(
   const run = runToExit(OPENCODE, args, {
     cwd,
     timeoutMs: options.timeoutMs,
-    env: {
-      PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
-      HOME: home,
-      XDG_CONFIG_HOME: path.join(home, '.config'),
-      XDG_DATA_HOME: path.join(home, '.local', 'share'),
-      XDG_CACHE_HOME: path.join(home, '.cache'),
-      XDG_STATE_HOME: path.join(home, '.local', 'state'),
-      NO_COLOR: '1',
-      OPENCODE_DISABLE_AUTOUPDATE: '1',
-      OPENCODE_DISABLE_MODELS_FETCH: '1',
-      OPENCODE_DISABLE_LSP_DOWNLOAD: '1',
-      OPENCODE_DISABLE_SHARE: '1',
-      OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
-      // Only the config above: none found in the folders above the temp work folder.
-      OPENCODE_DISABLE_PROJECT_CONFIG: '1',
-    },
+    env,
   });
   return run.then((exited) => {
     const events = exited.stdout

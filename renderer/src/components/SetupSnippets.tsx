@@ -1,117 +1,21 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
+import { GROUPS, KEY, snippets, type Group } from '../lib/setup-snippets';
 import { CopyButton } from './CopyButton';
 
-const KEY = '<your API key>';
-
 /**
- * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: six tabs
- * share one row in a 420 px window only so. The accessible name keeps the whole label.
+ * Ready-to-paste setup per client, under its heading: the kind of client, then its tabs (arrow keys move between
+ * them, per the ARIA tabs pattern). Each kind keeps the tab last chosen in it, so switching back finds it again.
  */
-function snippets(
-  url: string,
-  apiKeySet: boolean,
-): Array<{ id: string; label: string; suffix?: string; narrow?: string; code: string }> {
-  const key = apiKeySet ? KEY : 'not-needed';
-  return [
-    {
-      id: 'claude',
-      label: 'Claude Code',
-      // Claude Code with no key at all (and no Claude login) stops at "Not logged in": it always gets one.
-      code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
-    },
-    {
-      id: 'codex',
-      label: 'Codex',
-      suffix: ' CLI',
-      // model_catalog_url: without it Codex knows no Claude id and declares no apply_patch (README, Codex CLI).
-      code: `# ~/.codex/config.toml
-model = "claude-sonnet-4-6"
-model_provider = "orchids-tray"
-
-[model_providers.orchids-tray]
-name = "Orchids Tray"
-base_url = "${url}/v1"
-model_catalog_url = "${url}/v1/models"
-wire_api = "responses"
-env_key = "ORCHIDS_TRAY_API_KEY"
-
-# then, in a terminal:
-ORCHIDS_TRAY_API_KEY=${key} codex`,
-    },
-    {
-      id: 'ts',
-      label: 'TypeScript',
-      suffix: ' SDK',
-      narrow: 'TS',
-      code: `import Anthropic from '@anthropic-ai/sdk';
-
-const client = new Anthropic({
-  baseURL: '${url}',
-  apiKey: '${key}',
-});
-
-const message = await client.messages.create({
-  model: 'claude-sonnet-4-6',
-  max_tokens: 1024,
-  messages: [{ role: 'user', content: 'Hello' }],
-});
-console.log(message.content);`,
-    },
-    {
-      id: 'python',
-      label: 'Python',
-      suffix: ' SDK',
-      code: `import anthropic
-
-client = anthropic.Anthropic(
-    base_url="${url}",
-    api_key="${key}",
-)
-
-message = client.messages.create(
-    model="claude-sonnet-4-6",
-    max_tokens=1024,
-    messages=[{"role": "user", "content": "Hello"}],
-)
-print(message.content)`,
-    },
-    {
-      id: 'openai',
-      label: 'OpenAI',
-      suffix: '-compatible',
-      // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider ...) takes these two values.
-      code: `Base URL: ${url}/v1
-API key:  ${key}
-Model:    claude-sonnet-4-6   (or any id from ${url}/v1/models)
-
-import OpenAI from 'openai';
-
-const client = new OpenAI({ baseURL: '${url}/v1', apiKey: '${key}' });
-const completion = await client.chat.completions.create({
-  model: 'claude-sonnet-4-6',
-  messages: [{ role: 'user', content: 'Hello' }],
-});
-console.log(completion.choices[0].message.content);`,
-    },
-    {
-      id: 'curl',
-      label: 'curl',
-      code: `curl ${url}/v1/messages \\
-  -H 'content-type: application/json' \\
-  -H 'anthropic-version: 2023-06-01' \\${apiKeySet ? `\n  -H 'x-api-key: ${KEY}' \\` : ''}
-  -d '{"model":"claude-sonnet-4-6","max_tokens":256,"messages":[{"role":"user","content":"Hello"}]}'`,
-    },
-  ];
-}
-
-/** Ready-to-paste setup per client, as tabs (arrow keys move between them, per the ARIA tabs pattern). */
 export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: boolean }) {
-  const items = snippets(url, apiKeySet);
-  const [selected, setSelected] = useState(0);
+  const [group, setGroup] = useState<Group>('agents');
+  const [chosen, setChosen] = useState<Record<Group, number>>({ agents: 0, code: 0 });
   const base = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
-  const current = items[selected] ?? items[0]!;
+  const items = snippets(url, apiKeySet).filter((item) => item.group === group);
+  const selected = Math.min(chosen[group], items.length - 1);
+  const current = items[selected]!;
   const currentLabel = current.label + (current.suffix ?? '');
+  const select = (i: number): void => setChosen((was) => ({ ...was, [group]: i }));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -119,13 +23,30 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
     if (!delta && jump === null) return;
     event.preventDefault();
     const next = jump ?? (selected + delta + items.length) % items.length;
-    setSelected(next);
+    select(next);
     tabs.current[next]?.focus();
   };
 
   return (
     <div className="snippets">
-      <div role="tablist" aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
+      <div className="snippets-head">
+        <h3 className="subheading">Set up a client</h3>
+        <div className="segmented snippet-groups" role="group" aria-label="Kind of client">
+          {GROUPS.map(({ id, label }) => (
+            <button
+              key={id}
+              type="button"
+              className="segment"
+              aria-pressed={group === id}
+              aria-controls={`${base}-tabs`}
+              onClick={() => setGroup(id)}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <div role="tablist" id={`${base}-tabs`} aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
         {items.map((item, i) => (
           <button
             key={item.id}
@@ -140,7 +61,7 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
             tabIndex={i === selected ? 0 : -1}
             className="tab"
             aria-label={item.label + (item.suffix ?? '')}
-            onClick={() => setSelected(i)}
+            onClick={() => select(i)}
           >
             {item.narrow ? (
               <>

@@ -81,7 +81,6 @@ function ProxyCard() {
         <CopyButton text={status.url} what="base URL" />
       </div>
       <ErrorNote>{toggle.error}</ErrorNote>
-      <h3 className="subheading">Set up a client</h3>
       <SetupSnippets url={status.url} apiKeySet={status.apiKeySet} />
     </Card>
   );
