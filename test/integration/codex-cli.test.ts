@@ -1,7 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, httpError, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import {
+  finish,
+  httpError,
+  reply,
+  sse,
+  text,
+  thinking,
+  toolCall,
+  type AgentRequestInfo,
+} from '../sim/orchids-simulator';
 import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUse, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
@@ -40,6 +49,7 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
     await start(mode);
     const work = tempDir('orchids-codex-work-');
     fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);
+    const reasoning = 'The plan is in a file; cat will show it.';
     const shellCall = genA
       ? { name: 'exec_command', input: { cmd: 'cat secret-plan.txt' } }
       : { name: 'Bash', input: { command: 'cat secret-plan.txt', description: 'Show the plan' } };
@@ -48,6 +58,7 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
       if (seen.includes(SECRET)) return sse(reply(`The file says the plan is ${SECRET}.`));
       if (seen.includes('secret-plan.txt')) {
         return sse([
+          ...thinking(reasoning, { signature: 'sig-sim-codex' }),
           ...text('Let me read it.'),
           ...toolCall({ id: 'toolu_sim_shell_0001', ...shellCall }),
           ...finish('tool-calls'),
@@ -87,7 +98,18 @@ describe.each(ALL_MODES)('Codex CLI through Orchids Tray ($name)', (mode) => {
       const resultMessage = messages.find((m) => m.ToolResults !== undefined)!;
       expect(resultMessage.ToolResults).toEqual([expect.objectContaining({ ToolUseID: 'call_sim_shell_0001' })]);
       expect(JSON.stringify(resultMessage.content)).toContain(SECRET);
+      // Codex sent the first turn's reasoning item back: it opens the replayed turn as its thinking block (type alone).
+      const replayed = (second.body.messages as Array<{ role: string; content: unknown }>).find(
+        (m) => m.role === 'assistant',
+      );
+      expect(replayed?.content).toEqual([
+        { type: 'thinking' },
+        { type: 'text', text: 'Let me read it.' },
+        expect.objectContaining({ type: 'tool_use', id: 'call_sim_shell_0001' }),
+      ]);
     }
+    // Generation A renders no thinking from any API; the text is never sent back as plain text either.
+    expect(upstreamText(second)).not.toContain(reasoning);
   });
 
   it('creates a file with its apply_patch tool', { timeout: 90_000 }, async () => {

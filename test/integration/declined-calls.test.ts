@@ -1,7 +1,7 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, httpError, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { finish, httpError, sse, text, thinking, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { claudeCodeTools } from '../helpers/client-tools';
@@ -21,6 +21,7 @@ const MODEL = 'claude-sonnet-4-6';
 const CLAUDE_CODE = claudeCodeTools() as unknown as Anthropic.Messages.Tool[];
 const TODO = { todos: [{ content: 'Fix the parser', status: 'in_progress', activeForm: 'Fixing the parser' }] };
 const DECLINED = 'no tool named "TodoWrite"';
+const THINKING = { type: 'enabled' as const, budget_tokens: 2048 };
 
 const todoCall = (id: string) => [...text('Planning.'), ...toolCall({ id, name: 'TodoWrite', input: TODO })];
 const readCall = (id: string) => toolCall({ id, name: 'Read', input: { file_path: '/work/parser.ts' } });
@@ -118,6 +119,50 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     expect(turns()).toHaveLength(1);
     expect(message.stop_reason).toBe('tool_use');
     expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'tool_use']);
+  });
+
+  it("sends the agent its held turn's thinking and text back ahead of its calls", async () => {
+    stack = await start();
+    const plan = 'The parser bug needs a plan first.';
+    let n = 0;
+    stack.sim.onAgentRequest((req) => {
+      if (!upstreamText(req).includes('Fix the parser bug')) return undefined;
+      n += 1;
+      // The second turn plans again (held again); the third reads.
+      if (n === 3) return sse([...readCall('toolu_sim_read_0009'), ...finish('tool-calls')]);
+      return sse([
+        ...thinking(plan, { signature: `sig-sim-plan-${n}` }),
+        ...text(`Planning, take ${n}.`),
+        ...toolCall({ id: `toolu_sim_todo_000${n}`, name: 'TodoWrite', input: TODO }),
+        ...finish('tool-calls'),
+      ]);
+    });
+    const message = await stack
+      .client()
+      .messages.stream({ ...ask, thinking: THINKING })
+      .finalMessage();
+    expect(message.content.at(-1)).toMatchObject({ type: 'tool_use', name: 'Read' });
+
+    const [, second, third] = turns();
+    expect(turns()).toHaveLength(3);
+    if (mode.expect === 'sse-a') {
+      // Generation A renders the turn into its chat history: what the agent said, then its call (no thinking).
+      const said = (take: number) => `Planning, take ${take}\\.\\s*<tool_use id="toolu_sim_todo_000${take}"`;
+      expect(upstreamText(second!)).toMatch(new RegExp(said(1)));
+      expect(upstreamText(third!)).toMatch(new RegExp(`${said(1)}[\\s\\S]*${said(2)}`));
+    } else {
+      const replayed = (request: AgentRequestInfo) =>
+        (request.body.messages as Array<{ role: string; content: unknown }>).filter((m) => m.role === 'assistant');
+      const turnOf = (take: number) => [
+        { type: 'thinking' },
+        { type: 'text', text: `Planning, take ${take}.` },
+        expect.objectContaining({ type: 'tool_use', id: `toolu_sim_todo_000${take}`, name: 'TodoWrite' }),
+      ];
+      expect(replayed(second!).map((m) => m.content)).toEqual([turnOf(1)]);
+      expect(replayed(third!).map((m) => m.content)).toEqual([turnOf(1), turnOf(2)]);
+    }
+    // The proxy's own line naming the call is the client's, not something the agent said.
+    expect(upstreamText(third!)).not.toContain('which this client does not provide');
   });
 
   it('ends a streamed answer with an error event when the next turn fails, after what came before', async () => {

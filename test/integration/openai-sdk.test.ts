@@ -358,6 +358,75 @@ describe.each(PINNED_MODES)('the Responses API through the OpenAI SDK ($name)', 
     expect(upstreamText(stack.sim.requests.at(-1)!)).toContain(call.call_id);
   });
 
+  it('a reasoning item replayed in input goes upstream as the thinking /v1/messages would replay', async () => {
+    stack = await start();
+    const reasoning = 'Oslo is in Norway; the tool needs the city alone.';
+    stack.sim.enqueue(
+      sse([
+        ...thinking(reasoning, { signature: 'sig-sim-oslo' }),
+        ...toolCall({ id: 'toolu_sim_weather_4', name: 'get_weather', input: { city: 'Oslo' } }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const tools: OpenAI.Responses.FunctionTool[] = [
+      { type: 'function', name: 'get_weather', parameters: WEATHER.function.parameters!, strict: false },
+    ];
+    const ask = { model: 'claude-sonnet-4-6', tools, reasoning: { effort: 'high' as const } };
+    const first = await openai().responses.create({ ...ask, input: 'Weather in Oslo?' });
+    expect(first.output.map((item) => item.type)).toEqual(['reasoning', 'function_call']);
+    const call = first.output[1] as OpenAI.Responses.ResponseFunctionToolCall;
+
+    // Every output item goes back in the next input, the reasoning item first, as Codex CLI sends them.
+    stack.sim.enqueue(sse(reply('Snowing in Oslo.')));
+    const second = await openai().responses.create({
+      ...ask,
+      input: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: 'function_call_output', call_id: call.call_id, output: 'snow, -3 °C' },
+      ],
+    });
+    expect(second.output_text).toBe('Snowing in Oslo.');
+    const viaResponses = stack.sim.requests.at(-1)!;
+
+    // The same turn through /v1/messages, its thinking block replayed as Anthropic clients do.
+    stack.sim.enqueue(sse(reply('Snowing in Oslo.')));
+    await stack.client().messages.create({
+      model: 'claude-sonnet-4-6',
+      max_tokens: 1024,
+      thinking: { type: 'enabled', budget_tokens: 16384 },
+      tools: [{ name: 'get_weather', input_schema: WEATHER.function.parameters as { type: 'object' } }],
+      messages: [
+        { role: 'user', content: 'Weather in Oslo?' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'thinking', thinking: reasoning, signature: 'sig-sim-oslo' },
+            { type: 'tool_use', id: call.call_id, name: 'get_weather', input: { city: 'Oslo' } },
+          ],
+        },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.call_id, content: 'snow, -3 °C' }] },
+      ],
+    });
+    const viaMessages = stack.sim.requests.at(-1)!;
+    if (mode.expect === 'sse-a') {
+      // Generation A renders no thinking into its prompt, from either API.
+      expect(upstreamText(viaResponses)).not.toContain(reasoning);
+      expect(viaResponses.body.prompt).toBe(viaMessages.body.prompt);
+      expect(viaResponses.body.chatHistory).toEqual(viaMessages.body.chatHistory);
+    } else {
+      // Generation B carries the thinking block's type alone, ahead of the call it led to.
+      const assistant = (viaResponses.body.messages as Array<{ role: string; content: unknown }>).find(
+        (m) => m.role === 'assistant',
+      );
+      expect(assistant?.content).toEqual([
+        { type: 'thinking' },
+        expect.objectContaining({ type: 'tool_use', id: call.call_id, name: 'get_weather' }),
+      ]);
+      expect(viaResponses.body.messages).toEqual(viaMessages.body.messages);
+    }
+  });
+
   it('text.format json_schema: the SDK parses the JSON answer', async () => {
     stack = await start();
     stack.sim.enqueue(sse(reply('{"name": "Ada", "age": 36}')));

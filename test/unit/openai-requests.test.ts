@@ -246,7 +246,7 @@ describe('Chat Completions → Messages API', () => {
 });
 
 describe('Responses → Messages API', () => {
-  it('reads input items: messages, function calls and outputs; skips reasoning; instructions are the system', () => {
+  it('reads input items: messages, calls and outputs; skips encrypted reasoning; instructions are the system', () => {
     const { request, options } = readResponsesRequest({
       model: 'claude-sonnet-4-6',
       instructions: 'Be brief.',
@@ -298,6 +298,108 @@ describe('Responses → Messages API', () => {
       max_output_tokens: 500,
       reasoning: { effort: 'high', summary: 'auto' },
     });
+  });
+
+  it('a replayed reasoning item is the thinking block opening the assistant turn it preceded', () => {
+    const { request } = readResponsesRequest({
+      model: 'claude-sonnet-4-6',
+      input: [
+        { role: 'user', content: 'List the files.' },
+        {
+          type: 'reasoning',
+          id: 'rs_1',
+          summary: [],
+          content: [{ type: 'reasoning_text', text: 'I will run ls.' }],
+          encrypted_content: null,
+        },
+        { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{"cmd":"ls"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'a.txt' },
+        // Only a summary to read: its parts are the thinking.
+        {
+          type: 'reasoning',
+          id: 'rs_2',
+          summary: [
+            { type: 'summary_text', text: 'One file.' },
+            { type: 'summary_text', text: 'Say so.' },
+          ],
+        },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'a.txt' }] },
+        { type: 'function_call', call_id: 'call_2', name: 'shell', arguments: '{"cmd":"wc a.txt"}' },
+        { type: 'function_call_output', call_id: 'call_2', output: '3' },
+        // Sealed by OpenAI: nothing readable, nothing sent.
+        { type: 'reasoning', id: 'rs_3', summary: [], encrypted_content: 'gAAAA-opaque' },
+        { type: 'message', role: 'assistant', content: 'Three lines.' },
+        // Reasoning that led to no kept output before the user spoke again is dropped, not moved to a later turn.
+        { type: 'reasoning', id: 'rs_4', summary: [], content: [{ type: 'reasoning_text', text: 'Interrupted.' }] },
+        { role: 'user', content: 'Thanks.' },
+      ],
+    });
+    expect(request.messages).toEqual([
+      { role: 'user', content: 'List the files.' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'I will run ls.', signature: '' },
+          { type: 'tool_use', id: 'call_1', name: 'shell', input: { cmd: 'ls' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_1', content: 'a.txt' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'thinking', thinking: 'One file.\n\nSay so.', signature: '' },
+          { type: 'text', text: 'a.txt' },
+          { type: 'tool_use', id: 'call_2', name: 'shell', input: { cmd: 'wc a.txt' } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_2', content: '3' }] },
+      { role: 'assistant', content: 'Three lines.' },
+      { role: 'user', content: 'Thanks.' },
+    ]);
+  });
+
+  it("reasoning between a turn's text and its call joins that turn where it came", () => {
+    const { request } = readResponsesRequest({
+      model: 'claude-sonnet-4-6',
+      input: [
+        { role: 'user', content: 'Go.' },
+        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Looking.' }] },
+        { type: 'reasoning', id: 'rs_1', summary: [], content: [{ type: 'reasoning_text', text: 'ls first.' }] },
+        { type: 'function_call', call_id: 'call_1', name: 'shell', arguments: '{}' },
+      ],
+    });
+    expect(request.messages.at(-1)).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 'Looking.' },
+        { type: 'thinking', thinking: 'ls first.', signature: '' },
+        { type: 'tool_use', id: 'call_1', name: 'shell', input: {} },
+      ],
+    });
+  });
+
+  it.each([
+    [{ content: 'thought' }, 'input[1].content', 'invalid_type'],
+    [{ content: ['thought'] }, 'input[1].content[0]', 'invalid_type'],
+    [{ content: [{ type: 'output_text', text: 'x' }] }, 'input[1].content[0].type', 'invalid_value'],
+    [{ content: [{ type: 'reasoning_text' }] }, 'input[1].content[0].text', 'missing_required_parameter'],
+    [{ summary: [{ type: 'summary_text', text: 7 }] }, 'input[1].summary[0].text', 'invalid_type'],
+    [{ summary: {} }, 'input[1].summary', 'invalid_type'],
+  ])('a reasoning item shaped %j is a 400 naming %s', (shape, param, code) => {
+    let error: unknown;
+    try {
+      readResponsesRequest({
+        model: 'claude-sonnet-4-6',
+        input: [
+          { role: 'user', content: 'hi' },
+          { type: 'reasoning', id: 'rs_1', ...shape },
+        ],
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(OpenAIRequestError);
+    expect(error).toMatchObject({ param, code, status: 400 });
   });
 
   it.each([

@@ -497,3 +497,51 @@ describe('StreamTranslator end to end with Generation B frames', () => {
     expect(t.complete().stopReason).toBe('tool_use');
   });
 });
+
+describe('StreamTranslator: a turn held for calls the client lacks', () => {
+  const held = (events: UpstreamEvent[], includeThinking = true) => {
+    const t = new StreamTranslator({
+      messageId: 'msg_test',
+      model: 'm',
+      inputTokensEstimate: 1,
+      tools: CLAUDE_CODE,
+      includeThinking,
+      holdDeclined: true,
+      stopSequences: ['STOP'],
+      sink: () => {},
+    });
+    t.start();
+    for (const event of [...events, { kind: 'finish', reason: 'tool-calls' } as UpstreamEvent]) t.apply(event);
+    return t.complete().held;
+  };
+  const think = (text: string): UpstreamEvent => ({ kind: 'thinking-delta', text });
+  const todo = (id: string) => call('TodoWrite', { todos: [] }, id);
+
+  it('keeps what the agent said, block by block, in order; not the line naming the call', () => {
+    const turn = held([
+      { kind: 'thinking-start', signature: 'sig-1' },
+      think('Plan '),
+      think('first.'),
+      { kind: 'thinking-end' },
+      td('Planning'),
+      // Held back in case it began the stop sequence: released when the text ends, and kept.
+      td(' ST'),
+      { kind: 'text-end' },
+      todo('toolu_todo_1'),
+      td('Then more.'),
+      todo('toolu_todo_2'),
+    ]);
+    expect(turn?.calls.map((c) => c.id)).toEqual(['toolu_todo_1', 'toolu_todo_2']);
+    expect(turn?.said).toEqual([
+      { type: 'thinking', thinking: 'Plan first.', signature: 'sig-1' },
+      { type: 'text', text: 'Planning ST' },
+      { type: 'text', text: 'Then more.' },
+    ]);
+    expect(turn?.blocks).toBe(5);
+  });
+
+  it('keeps no thinking the client was not sent', () => {
+    const turn = held([think('Hidden.'), td('Shown.'), todo('toolu_todo_1')], false);
+    expect(turn?.said).toEqual([{ type: 'text', text: 'Shown.' }]);
+  });
+});

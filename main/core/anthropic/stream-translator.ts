@@ -1,4 +1,4 @@
-import type { StopReason, ToolDefinition, Usage } from './types';
+import type { ContentBlock, StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent } from '../orchids/types';
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
 import { StopScanner } from './stop-sequences';
@@ -41,10 +41,22 @@ export interface TranslatorOptions {
   sink: AnthropicEventSink;
 }
 
-/** A turn left open: the calls the client was not sent, and how many blocks the message has so far. */
+/**
+ * A turn left open: the calls the client was not sent, how many blocks the message has so far, and the text and
+ * thinking the agent wrote in it (what the client was sent of them, in order), which go back to the agent with its
+ * calls.
+ */
 export interface HeldTurn {
   calls: readonly DeclinedToolCall[];
   blocks: number;
+  said: ContentBlock[];
+}
+
+/** A text or thinking block being written. */
+interface OpenBlock {
+  type: 'text' | 'thinking';
+  index: number;
+  signature?: string;
 }
 
 /** How a turn ended: closed with a stop reason, or (with `held`) left open and nothing final sent. */
@@ -67,7 +79,15 @@ export type TerminalFailure =
  */
 export class StreamTranslator {
   private nextIndex = 0;
-  private open: { type: 'text' | 'thinking'; index: number; signature?: string } | undefined;
+  private open: OpenBlock | undefined;
+  /**
+   * With `holdDeclined`, what the agent said this turn: each text or thinking block as it opens, then its deltas. A
+   * held turn goes back to the agent with it; whether a turn is held is known only at its end, after the text went
+   * to the client, so it is kept from the start. It costs one array a turn and a push a delta, of the block and the
+   * strings the translator holds anyway: nothing is copied or joined unless the turn is held (measured in
+   * docs/performance.md, "A held turn's text").
+   */
+  private readonly said: Array<OpenBlock | string> | undefined;
   /** Made at the first tool event: most answers are text only, and need neither it nor its block writer. */
   private calls: ToolCalls | undefined;
   private deferred: UpstreamEvent[] = [];
@@ -86,6 +106,7 @@ export class StreamTranslator {
     this.tally = new UsageTally(options.inputTokensEstimate);
     const stops = options.stopSequences?.filter((sequence) => sequence !== '');
     if (stops?.length) this.stops = new StopScanner(stops);
+    if (options.holdDeclined) this.said = [];
   }
 
   /**
@@ -170,7 +191,7 @@ export class StreamTranslator {
       case 'thinking-delta':
         if (this.options.includeThinking) {
           this.ensureOpen('thinking');
-          this.delta({ type: 'thinking_delta', thinking: event.text });
+          this.delta({ type: 'thinking_delta', thinking: event.text }, event.text);
         }
         this.tally.countOutput(event.text);
         break;
@@ -187,7 +208,7 @@ export class StreamTranslator {
         const text = scan ? scan.emit : event.text;
         if (text) {
           this.ensureOpen('text');
-          this.delta({ type: 'text_delta', text });
+          this.delta({ type: 'text_delta', text }, text);
           this.tally.countOutput(text);
         }
         if (scan?.matched !== undefined) {
@@ -265,7 +286,11 @@ export class StreamTranslator {
     const calls = this.calls;
     // Only a turn that ended to wait for its calls' results: not one cut by max_tokens, a stop sequence or a refusal.
     if (this.options.holdDeclined && stopReason === 'end_turn' && calls && calls.declined.length > 0) {
-      return { stopReason: 'tool_use', usage, held: { calls: calls.declined, blocks: this.nextIndex } };
+      return {
+        stopReason: 'tool_use',
+        usage,
+        held: { calls: calls.declined, blocks: this.nextIndex, said: saidBlocks(this.said!) },
+      };
     }
     this.options.sink('message_delta', {
       type: 'message_delta',
@@ -302,6 +327,7 @@ export class StreamTranslator {
     if (type === 'thinking') this.releaseHeldText();
     const index = this.openBlock(type === 'text' ? EMPTY_TEXT_BLOCK : EMPTY_THINKING_BLOCK);
     this.open = { type, index };
+    this.said?.push(this.open);
     if (type === 'thinking' && this.pendingSignature) {
       this.open.signature = this.pendingSignature;
       this.pendingSignature = undefined;
@@ -317,7 +343,9 @@ export class StreamTranslator {
     return index;
   }
 
-  private delta(delta: Record<string, unknown>): void {
+  /** A text or thinking delta to the open block. */
+  private delta(delta: Record<string, unknown>, text: string): void {
+    this.said?.push(text);
     this.options.sink('content_block_delta', { type: 'content_block_delta', index: this.open!.index, delta });
   }
 
@@ -329,18 +357,39 @@ export class StreamTranslator {
     const rest = this.stops?.flush();
     if (!rest) return;
     this.ensureOpen('text');
-    this.delta({ type: 'text_delta', text: rest });
+    this.delta({ type: 'text_delta', text: rest }, rest);
     this.tally.countOutput(rest);
   }
 
   private close(): void {
     const open = this.open!;
     if (open.type === 'thinking' && open.signature) {
-      this.delta({ type: 'signature_delta', signature: open.signature });
+      this.options.sink('content_block_delta', {
+        type: 'content_block_delta',
+        index: open.index,
+        delta: { type: 'signature_delta', signature: open.signature },
+      });
     }
     this.options.sink('content_block_stop', { type: 'content_block_stop', index: open.index });
     this.open = undefined;
   }
+}
+
+/** What a held turn said, as the blocks the Messages API replays. */
+function saidBlocks(said: ReadonlyArray<OpenBlock | string>): ContentBlock[] {
+  const blocks: ContentBlock[] = [];
+  let i = 0;
+  while (i < said.length) {
+    const block = said[i++] as OpenBlock;
+    let text = '';
+    while (i < said.length && typeof said[i] === 'string') text += said[i++] as string;
+    blocks.push(
+      block.type === 'text'
+        ? { type: 'text', text }
+        : { type: 'thinking', thinking: text, signature: block.signature ?? '' },
+    );
+  }
+  return blocks;
 }
 
 /** Whether an event would open or feed a block other than the live tool call's. */

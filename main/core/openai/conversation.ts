@@ -30,6 +30,8 @@ export interface RequestParameters {
 export class Conversation {
   readonly messages: Message[] = [];
   private readonly leadingSystem: string[] = [];
+  /** Thinking replayed ahead of the assistant content it preceded, waiting for that content to arrive. */
+  private thinking: Block[] | undefined;
 
   addSystem(text: string): void {
     if (text === '') return;
@@ -37,8 +39,22 @@ export class Conversation {
     else this.messages.push({ role: 'system', content: text });
   }
 
+  /**
+   * Thinking the model did before its next assistant content (a Responses `reasoning` item comes as an item of its
+   * own, ahead of the message or call it led to). It opens that content, as the Messages API replays a turn; if a
+   * user entry comes first, the thinking led to nothing the conversation kept and is dropped.
+   */
+  addThinking(text: string): void {
+    if (text === '') return;
+    (this.thinking ??= []).push({ type: 'thinking', thinking: text, signature: '' });
+  }
+
   add(role: 'user' | 'assistant', content: string | Block[]): void {
     if (content.length === 0) return;
+    if (this.thinking) {
+      if (role === 'assistant') content = [...this.thinking, ...asBlocks(content)];
+      this.thinking = undefined;
+    }
     const last = this.messages.at(-1);
     if (last?.role !== role) {
       this.messages.push({ role, content });

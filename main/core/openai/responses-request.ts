@@ -208,7 +208,7 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
       return;
     }
     case 'reasoning':
-      // Reasoning is the upstream's own, and an encrypted one means nothing to it: the conversation goes on without.
+      conversation.addThinking(reasoningText(item, param));
       return;
     case 'item_reference':
       return unsupported(`${param}.type`, `${STATELESS} of referring to item ${String(item.id)}.`);
@@ -221,6 +221,29 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
           'upstream does not run; only messages and the calls of tools the client runs, with their outputs, are read.',
       );
   }
+}
+
+/**
+ * A replayed reasoning item's readable text: its `reasoning_text` parts (what this proxy's own reasoning items
+ * carry), else its `summary_text` parts. It goes upstream as the thinking block the Messages API would replay in its
+ * place, as Chat Completions' `reasoning_content` does. An item with only `encrypted_content` gives '' and is left
+ * out: that is OpenAI's own sealed reasoning, which only OpenAI can open, so the upstream could read nothing of it.
+ */
+function reasoningText(item: Json, param: string): string {
+  const content = readableParts(item.content, `${param}.content`, 'reasoning_text');
+  return content !== '' ? content : readableParts(item.summary, `${param}.summary`, 'summary_text');
+}
+
+function readableParts(parts: unknown, param: string, type: string): string {
+  if (parts === undefined || parts === null) return '';
+  if (!Array.isArray(parts)) invalidType(param, 'an array', parts);
+  const texts = parts.map((part, i) => {
+    const where = `${param}[${i}]`;
+    if (!isObject(part)) invalidType(where, 'an object', part);
+    if (part.type !== type) invalidValue(`${where}.type`, part.type, [type]);
+    return requireString(part, 'text', `${where}.text`);
+  });
+  return texts.filter((text) => text !== '').join('\n\n');
 }
 
 function addMessage(conversation: Conversation, item: Json, param: string): void {

@@ -3,16 +3,15 @@
  * the agent go on, in the same message. Generation B's agent is shown no client tools and calls its own (TodoWrite,
  * MultiEdit, …); a client without them is sent each such call as a line of text (anthropic/tool-calls.ts), and a
  * turn with no tool_use in it ends the client's loop: Claude Code 2.1, which declares no TodoWrite, would stop
- * mid-task whenever the agent updated its plan. Instead the proxy sends the agent its own turn back with a result
- * for each call saying the client lacks that tool and naming the ones it has, and streams the agent's next turn on
- * as more of the same message.
+ * mid-task whenever the agent updated its plan. Instead the proxy sends the agent its own turn back (its thinking
+ * and text, which the translator kept for this, then its calls) with a result for each call saying the client lacks
+ * that tool and naming the ones it has, and streams the agent's next turn on as more of the same message.
  *
  * At most `MAX_CONTINUATIONS` times per request: an agent that keeps calling missing tools ends with its last turn
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
  * ends the answer with an error, as any failure after content does.
  */
-import type { TranslatorOptions } from '../anthropic/stream-translator';
-import type { DeclinedToolCall } from '../anthropic/tool-calls';
+import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
 import type { Message, MessagesRequest, Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import type { ApiError } from '../server/errors';
@@ -49,7 +48,7 @@ export async function continueAfterDeclined(
   for (let round = 1; result.kind === 'done' && result.held; round++) {
     spent = spent ? addUsage(spent, result.usage) : result.usage;
     blocks += result.held.blocks;
-    conversation = withDeclinedCalls(conversation, result.held.calls);
+    conversation = withDeclinedCalls(conversation, result.held);
     // What the held turn left queued goes out now: the client sees the agent's note while the next turn is asked.
     responder.flush();
     const next = await prepare(conversation);
@@ -61,8 +60,12 @@ export async function continueAfterDeclined(
   return result.kind === 'done' && spent ? { ...result, usage: addUsage(spent, result.usage) } : result;
 }
 
-/** The conversation with the agent's held turn and, for each call, a result saying the client lacks the tool. */
-export function withDeclinedCalls(request: MessagesRequest, calls: readonly DeclinedToolCall[]): MessagesRequest {
+/**
+ * The conversation with the agent's held turn (what it said, then its calls) and, for each call, a result saying the
+ * client lacks the tool.
+ */
+export function withDeclinedCalls(request: MessagesRequest, held: Pick<HeldTurn, 'calls' | 'said'>): MessagesRequest {
+  const { calls } = held;
   const names = (request.tools ?? []).map((tool) => tool.name).filter((name) => typeof name === 'string');
   const offered =
     names.length === 0
@@ -72,7 +75,10 @@ export function withDeclinedCalls(request: MessagesRequest, calls: readonly Decl
   const ids = calls.map((call, i) => toolUseIdFor(call.id || `declined_${i + 1}`));
   const turn: Message = {
     role: 'assistant',
-    content: calls.map((call, i) => ({ type: 'tool_use', id: ids[i]!, name: call.name, input: call.input })),
+    content: [
+      ...held.said,
+      ...calls.map((call, i) => ({ type: 'tool_use' as const, id: ids[i]!, name: call.name, input: call.input })),
+    ],
   };
   const results: Message = {
     role: 'user',
