@@ -120,6 +120,31 @@ test("each new agent's Copy puts its whole setup on the clipboard", async ({ pag
   });
 });
 
+test('the card opens on the tab chosen last, after another view and after a restart of the window', async ({
+  page,
+}) => {
+  const selected = (name: string) => expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+  await selected('Claude Code');
+  await page.getByRole('tab', { name: 'Codex CLI' }).click();
+  await goTo(page, 'Accounts');
+  await goTo(page, 'Overview');
+  await selected('Codex CLI');
+  await page.reload();
+  await selected('Codex CLI');
+  await expect(page.getByRole('tabpanel', { name: 'Codex CLI' })).toContainText('wire_api = "responses"');
+
+  // The kind of client comes back with its tab: the SDK chosen last, under Code.
+  await page.getByRole('button', { name: 'Code', exact: true }).click();
+  await page.getByRole('tab', { name: 'Python SDK' }).click();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Code', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await selected('Python SDK');
+  // Switching kinds alone is remembered too, with the tab that kind had.
+  await page.getByRole('button', { name: 'Coding agents' }).click();
+  await page.reload();
+  await selected('Codex CLI');
+});
+
 test('arrow keys, Home and End move through the tabs of the kind of client shown, and wrap', async ({ page }) => {
   const tab = (name: string) => page.getByRole('tab', { name, exact: true });
   await tab('Claude Code').focus();

@@ -1,21 +1,83 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { GROUPS, KEY, snippets, type Group } from '../lib/setup-snippets';
+import { GROUPS, KEY, snippets, type Group, type Snippet } from '../lib/setup-snippets';
 import { CopyButton } from './CopyButton';
+
+const STORED_CHOICE = 'orchids-tray-setup-tab';
+
+/** The kind of client shown and each kind's tab, by snippet id. */
+interface Choice {
+  group: Group;
+  tabs: Partial<Record<Group, string>>;
+}
+
+/**
+ * The card's choice is kept in localStorage: a person comes back to the card for the same client (a new project, a
+ * new machine's config), and should find it where they left it, not on Claude Code again.
+ */
+function storedChoice(): Choice | undefined {
+  try {
+    const value: unknown = JSON.parse(localStorage.getItem(STORED_CHOICE) ?? 'null');
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { group, tabs } = value as Partial<Choice>;
+    if (!GROUPS.some((g) => g.id === group) || typeof tabs !== 'object' || tabs === null) return undefined;
+    return { group: group!, tabs };
+  } catch {
+    // Storage off (private mode) or a value this version did not write: the card opens as new.
+    return undefined;
+  }
+}
+
+function storeChoice(choice: Choice): void {
+  try {
+    localStorage.setItem(STORED_CHOICE, JSON.stringify(choice));
+  } catch {
+    // Storage can be off (private mode); the choice still holds while the card is shown.
+  }
+}
+
+/** Where the card opens: as it was left (stored), else on the first agent. */
+function openingChoice(all: readonly Snippet[]): { group: Group; chosen: Record<Group, number> } {
+  const chosen: Record<Group, number> = { agents: 0, code: 0 };
+  const stored = storedChoice();
+  if (!stored) return { group: 'agents', chosen };
+  for (const { id: kind } of GROUPS) {
+    const index = all.filter((item) => item.group === kind).findIndex((item) => item.id === stored.tabs[kind]);
+    if (index >= 0) chosen[kind] = index;
+  }
+  return { group: stored.group, chosen };
+}
 
 /**
  * Ready-to-paste setup per client, under its heading: the kind of client, then its tabs (arrow keys move between
- * them, per the ARIA tabs pattern). Each kind keeps the tab last chosen in it, so switching back finds it again.
+ * them, per the ARIA tabs pattern). Each kind keeps the tab last chosen in it, so switching back finds it again, and
+ * the card opens where it was left, across visits and restarts.
  */
 export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: boolean }) {
-  const [group, setGroup] = useState<Group>('agents');
-  const [chosen, setChosen] = useState<Record<Group, number>>({ agents: 0, code: 0 });
+  const all = snippets(url, apiKeySet);
+  const [opening] = useState(() => openingChoice(all));
+  const [group, setGroupState] = useState<Group>(opening.group);
+  const [chosen, setChosen] = useState<Record<Group, number>>(opening.chosen);
   const base = useId();
   const tabs = useRef<Array<HTMLButtonElement | null>>([]);
-  const items = snippets(url, apiKeySet).filter((item) => item.group === group);
+  const inGroup = (kind: Group) => all.filter((item) => item.group === kind);
+  const items = inGroup(group);
   const selected = Math.min(chosen[group], items.length - 1);
   const current = items[selected]!;
   const currentLabel = current.label + (current.suffix ?? '');
-  const select = (i: number): void => setChosen((was) => ({ ...was, [group]: i }));
+  const remember = (kind: Group, picked: Record<Group, number>): void =>
+    storeChoice({
+      group: kind,
+      tabs: { agents: inGroup('agents')[picked.agents]?.id, code: inGroup('code')[picked.code]?.id },
+    });
+  const select = (i: number): void => {
+    const next = { ...chosen, [group]: i };
+    setChosen(next);
+    remember(group, next);
+  };
+  const setGroup = (kind: Group): void => {
+    setGroupState(kind);
+    remember(kind, chosen);
+  };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const delta = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;

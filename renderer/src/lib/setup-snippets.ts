@@ -161,7 +161,7 @@ print(message.content)`,
       group: 'code',
       label: 'OpenAI',
       suffix: '-compatible',
-      // Every client that speaks OpenAI's API (Cursor, Continue, Zed, aider ...) takes these two values.
+      // Every other client that speaks OpenAI's API (Cursor, Zed, aider ...) takes these two values.
       code: `Base URL: ${url}/v1
 API key:  ${key}
 Model:    claude-sonnet-4-6   (or any id from ${url}/v1/models)
