@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
 import { GROUPS, KEY, snippets, type Group, type Snippet } from '../lib/setup-snippets';
+import { readStored, writeStored } from '../lib/local-store';
 import { CopyButton } from './CopyButton';
 
 const STORED_CHOICE = 'orchids-tray-setup-tab';
@@ -16,23 +17,19 @@ interface Choice {
  */
 function storedChoice(): Choice | undefined {
   try {
-    const value: unknown = JSON.parse(localStorage.getItem(STORED_CHOICE) ?? 'null');
+    const value: unknown = JSON.parse(readStored(STORED_CHOICE) ?? 'null');
     if (typeof value !== 'object' || value === null) return undefined;
     const { group, tabs } = value as Partial<Choice>;
     if (!GROUPS.some((g) => g.id === group) || typeof tabs !== 'object' || tabs === null) return undefined;
     return { group: group!, tabs };
   } catch {
-    // Storage off (private mode) or a value this version did not write: the card opens as new.
+    // A value this version did not write: the card opens as new.
     return undefined;
   }
 }
 
 function storeChoice(choice: Choice): void {
-  try {
-    localStorage.setItem(STORED_CHOICE, JSON.stringify(choice));
-  } catch {
-    // Storage can be off (private mode); the choice still holds while the card is shown.
-  }
+  writeStored(STORED_CHOICE, JSON.stringify(choice));
 }
 
 /** Where the card opens: as it was left (stored), else on the first agent. */

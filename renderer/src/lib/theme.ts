@@ -1,15 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
+import { readStored, writeStored } from './local-store';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 const KEY = 'orchids-tray-theme';
 
 export function storedTheme(): ThemeChoice {
-  try {
-    const value = localStorage.getItem(KEY);
-    return value === 'light' || value === 'dark' ? value : 'system';
-  } catch {
-    return 'system';
-  }
+  const value = readStored(KEY);
+  return value === 'light' || value === 'dark' ? value : 'system';
 }
 
 /** `data-theme` on <html> overrides prefers-color-scheme; "system" removes it. Called before the first render too. */
@@ -22,12 +19,7 @@ export function useTheme(): { theme: ThemeChoice; setTheme: (choice: ThemeChoice
   const [theme, setState] = useState<ThemeChoice>(storedTheme);
   useEffect(() => applyTheme(theme), [theme]);
   const setTheme = useCallback((choice: ThemeChoice) => {
-    try {
-      if (choice === 'system') localStorage.removeItem(KEY);
-      else localStorage.setItem(KEY, choice);
-    } catch {
-      // Storage can be off (private mode); the choice still holds for this session.
-    }
+    writeStored(KEY, choice === 'system' ? undefined : choice);
     setState(choice);
   }, []);
   return { theme, setTheme };
