@@ -191,6 +191,8 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
       // Three agent turns for Claude Code's two requests: the proxy answered the TodoWrite itself.
       const upstream = answered(stack.sim.requests).filter((r) => /secret spice/.test(upstreamText(r)));
       expect(upstream.map((r) => r.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+      // Claude Code was shown the plan as a checklist, and keeps it in the history it sends back.
+      expect(upstreamText(upstream[2]!)).toContain('- [ ] Read the recipe (in progress)');
     });
   },
 );

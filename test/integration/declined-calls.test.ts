@@ -21,6 +21,9 @@ const MODEL = 'claude-sonnet-4-6';
 const CLAUDE_CODE = claudeCodeTools() as unknown as Anthropic.Messages.Tool[];
 const TODO = { todos: [{ content: 'Fix the parser', status: 'in_progress', activeForm: 'Fixing the parser' }] };
 const DECLINED = 'no tool named "TodoWrite"';
+/** What the client is shown for the agent's TodoWrite: its plan as a checklist (anthropic/unmapped-call-text.ts). */
+const PLAN_SHOWN =
+  "The agent's plan (this client has no to-do tool to show it in):\n- [ ] Fix the parser (in progress)";
 const THINKING = { type: 'enabled' as const, budget_tokens: 2048 };
 
 const todoCall = (id: string) => [...text('Planning.'), ...toolCall({ id, name: 'TodoWrite', input: TODO })];
@@ -59,7 +62,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const message = await stream.finalMessage();
 
     expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'text', 'tool_use']);
-    expect((message.content[1] as Anthropic.Messages.TextBlock).text).toContain('"TodoWrite"');
+    expect((message.content[1] as Anthropic.Messages.TextBlock).text).toBe(PLAN_SHOWN);
     expect((message.content[2] as Anthropic.Messages.TextBlock).text).toBe('Reading the parser.');
     expect(message.content[3]).toMatchObject({ name: 'Read', input: { file_path: '/work/parser.ts' } });
     expect(message.stop_reason).toBe('tool_use');
@@ -104,7 +107,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const message = await stack.client().messages.create(ask);
     expect(turns()).toHaveLength(3);
     expect(message.stop_reason).toBe('end_turn');
-    const notes = message.content.filter((b) => b.type === 'text' && b.text.includes('"TodoWrite"'));
+    const notes = message.content.filter((b) => b.type === 'text' && b.text === PLAN_SHOWN);
     expect(notes).toHaveLength(3);
   });
 
@@ -162,7 +165,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
       expect(replayed(third!).map((m) => m.content)).toEqual([turnOf(1), turnOf(2)]);
     }
     // The proxy's own line naming the call is the client's, not something the agent said.
-    expect(upstreamText(third!)).not.toContain('which this client does not provide');
+    expect(upstreamText(third!)).not.toContain("The agent's plan");
   });
 
   it('ends a streamed answer with an error event when the next turn fails, after what came before', async () => {
@@ -209,8 +212,8 @@ describe('the same through the OpenAI routes', () => {
       for (const call of choice?.delta.tool_calls ?? []) calls.push({ index: call.index, name: call.function?.name });
       finishReason = choice?.finish_reason ?? finishReason;
     }
-    expect(content).toContain('"TodoWrite"');
-    expect(content).toContain('Reading the parser.');
+    // One content string where Messages has blocks: the note stands as a paragraph of its own.
+    expect(content).toBe(`Planning.\n\n${PLAN_SHOWN}\n\nReading the parser.`);
     expect(calls.filter((c) => c.name !== undefined)).toEqual([{ index: 0, name: 'Read' }]);
     expect(finishReason).toBe('tool_calls');
     expect(turns()).toHaveLength(2);

@@ -109,6 +109,31 @@ describe('Chat Completions', () => {
     expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 25, prompt_tokens_details: { cached_tokens: 0 } });
   });
 
+  it('joins text blocks that would run together with a paragraph break, streamed and not, others as they are', () => {
+    const blocks: UpstreamEvent[] = [
+      { kind: 'text-delta', text: 'Read it.' },
+      { kind: 'text-end' },
+      { kind: 'thinking-delta', text: 'Tests next.' },
+      { kind: 'thinking-end' },
+      { kind: 'text-delta', text: '' },
+      { kind: 'text-delta', text: 'Now the tests.' },
+      { kind: 'text-end' },
+      { kind: 'text-delta', text: ' All pass.' },
+      { kind: 'text-end' },
+      { kind: 'text-delta', text: 'Done' },
+      { kind: 'text-delta', text: '.' },
+      { kind: 'finish' },
+    ];
+    const { wire, json } = serve(chat(), blocks);
+    const expected = 'Read it.\n\nNow the tests. All pass.\n\nDone.';
+    const chunks = dataLines(wire)
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
+    expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toBe(expected);
+    expect(json.choices[0].message.content).toBe(expected);
+    expect(json.choices[0].message.reasoning_content).toBe('Tests next.');
+  });
+
   it('non-streamed: text, the calls with JSON arguments, finish_reason, usage with cached tokens counted in', () => {
     const { json } = serve(chat(), ANSWER);
     expect(json).toMatchObject({

@@ -9,6 +9,7 @@
  */
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
+import { unmappedCallText } from './unmapped-call-text';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { toolUseIdFor } from '../util/ids';
 
@@ -53,8 +54,6 @@ interface LiveCall {
   parts: string[];
   ended: boolean;
 }
-
-const UNMAPPED_INPUT_LIMIT = 400;
 
 /** What the request allows to reach the client. */
 export interface ToolCallPolicy {
@@ -258,11 +257,7 @@ export class ToolCalls {
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
     this.declined.push({ id, name, input });
-    let json = JSON.stringify(input);
-    if (json.length > UNMAPPED_INPUT_LIMIT) json = `${json.slice(0, UNMAPPED_INPUT_LIMIT)}…`;
-    const text =
-      `[The agent called the tool "${name}", which this client does not provide, so it was not run. ` +
-      `Input: ${json}]`;
+    const text = unmappedCallText(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });

@@ -52,6 +52,22 @@ type ToolCall = FunctionCall | { id: string; type: 'custom'; custom: { name: str
 const completionId = (messageId: string): string => `chatcmpl-${messageId.replace(/^msg_/, '')}`;
 const unixSeconds = (): number => Math.floor(Date.now() / 1000);
 
+/**
+ * Between two text blocks of one message that would otherwise run together. Chat Completions has one `content`
+ * string where Messages has blocks, and the agent's text around a tool call, or the proxy's note for a call the
+ * client lacks, read "Planning.Reading the parser."; a paragraph break is what the blocks meant. Blocks that already
+ * meet at whitespace are joined as they are, as other Messages-to-Chat bridges join them.
+ */
+const BLOCK_SEPARATOR = '\n\n';
+
+function runTogether(before: string, next: string): boolean {
+  return before !== '' && next !== '' && !isSpace(before.charCodeAt(before.length - 1)) && !isSpace(next.charCodeAt(0));
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
+}
+
 export class ChatFormat implements ApiFormat {
   readonly api = 'openai-chat' as const;
 
@@ -66,7 +82,7 @@ export class ChatFormat implements ApiFormat {
     let reasoning = '';
     const calls: ToolCall[] = [];
     for (const block of message.content) {
-      if (block.type === 'text') text += block.text;
+      if (block.type === 'text') text += runTogether(text, block.text) ? `${BLOCK_SEPARATOR}${block.text}` : block.text;
       else if (block.type === 'thinking') reasoning += block.thinking;
       else if (this.options.kinds.get(block.name) === 'custom')
         calls.push({
@@ -129,6 +145,10 @@ class ChatStreamEncoder implements StreamEncoder {
   private readonly customInputs = new Map<number, CustomInputDecoder>();
   private usage: Usage | undefined;
   private reasoningTokens = 0;
+  /** The last content text sent in this attempt ('' before any): where the next text block would join it. */
+  private lastSent = '';
+  /** A text block has started since `lastSent` went out, so its first text may need a paragraph break. */
+  private newBlock = false;
 
   constructor(private readonly options: ChatOptions) {}
 
@@ -164,6 +184,8 @@ class ChatStreamEncoder implements StreamEncoder {
     this.toolIndex.clear();
     this.customInputs.clear();
     this.reasoningTokens = 0;
+    this.lastSent = '';
+    this.newBlock = false;
   }
 
   private start(message: { id: string; usage: Usage }): string {
@@ -176,6 +198,7 @@ class ChatStreamEncoder implements StreamEncoder {
   }
 
   private blockStart(index: number, block: Record<string, string>): string {
+    if (block.type === 'text') this.newBlock = true;
     if (block.type !== 'tool_use') return '';
     const position = this.toolIndex.size;
     this.toolIndex.set(index, position);
@@ -202,8 +225,15 @@ class ChatStreamEncoder implements StreamEncoder {
 
   private delta(index: number, delta: Record<string, string>): string {
     switch (delta.type) {
-      case 'text_delta':
-        return this.chunk({ content: delta.text });
+      case 'text_delta': {
+        let text = delta.text!;
+        if (text !== '') {
+          if (this.newBlock && runTogether(this.lastSent, text)) text = BLOCK_SEPARATOR + text;
+          this.newBlock = false;
+          this.lastSent = text;
+        }
+        return this.chunk({ content: text });
+      }
       case 'thinking_delta':
         this.reasoningTokens += estimateTextTokens(delta.thinking!);
         return this.chunk({ reasoning_content: delta.thinking });
