@@ -194,5 +194,57 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
       // Claude Code was shown the plan as a checklist, and keeps it in the history it sends back.
       expect(upstreamText(upstream[2]!)).toContain('- [ ] Read the recipe (in progress)');
     });
+
+    it(
+      "makes the agent's MultiEdit, which Claude Code 2.1 does not declare, one Edit an edit",
+      { timeout: 90_000 },
+      async () => {
+        stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+        const work = tempDir('orchids-cc-work-');
+        const file = path.join(work, 'settings.txt');
+        fs.writeFileSync(file, 'alpha = 1\nbeta = 2\n');
+        const multiEdit = {
+          file_path: file,
+          edits: [
+            { old_string: 'alpha = 1', new_string: 'gamma = 1' },
+            { old_string: 'beta = 2', new_string: 'delta = 2' },
+          ],
+        };
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (seen.includes('toolu_sim_multi_0001_2')) return sse(reply('Both settings are renamed.'));
+          if (seen.includes('alpha = 1')) {
+            return sse([
+              ...toolCall({ id: 'toolu_sim_multi_0001', name: 'MultiEdit', input: multiEdit }),
+              ...finish('tool-calls'),
+            ]);
+          }
+          if (!seen.includes('settings.txt')) return undefined;
+          return sse([
+            ...toolCall({ id: 'toolu_sim_read_0004', name: 'Read', input: { file_path: file } }),
+            ...finish('tool-calls'),
+          ]);
+        });
+        stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+        const result = await runClaude(
+          work,
+          'Rename alpha to gamma and beta to delta in settings.txt.',
+          { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: 'test-claude-code-key' },
+          { allowedTools: ['Edit'] },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        const output = JSON.parse(result.stdout) as { is_error: boolean; result: string };
+        expect(output).toMatchObject({ is_error: false, result: 'Both settings are renamed.' });
+        // Claude Code ran both edits, in order, on the file, and three agent turns were all it took: none was spent
+        // on a declined call. (Claude Code's own num_turns counts each tool_use block of a turn.)
+        expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
+        const upstream = answered(stack.sim.requests).filter((r) => /settings\.txt/.test(upstreamText(r)));
+        expect(upstream).toHaveLength(3);
+        const last = upstreamText(upstream[2]!);
+        expect(last).not.toContain('no tool named');
+        for (const id of ['toolu_sim_multi_0001', 'toolu_sim_multi_0001_2']) expect(last).toContain(id);
+      },
+    );
   },
 );

@@ -286,6 +286,68 @@ describe('StreamTranslator: a tool call that may need repair is buffered and sen
   });
 });
 
+describe("StreamTranslator: the agent's MultiEdit for a client with only an Edit", () => {
+  const multiEdit = {
+    file_path: '/work/app.ts',
+    edits: [
+      { old_string: 'let a = 1;', new_string: 'const a = 1;' },
+      { old_string: 'old()', new_string: 'renamed()', replace_all: true },
+    ],
+  };
+
+  it('becomes one Edit call an edit, in order, the first with the agent id, and the turn ends in tool_use', () => {
+    const { t, frames } = translator();
+    for (const event of [start('MultiEdit'), delta(JSON.stringify(multiEdit)), end()]) t.apply(event);
+    t.apply({ kind: 'finish', reason: 'tool-calls' });
+    const { stopReason } = t.complete();
+    expect(toolUseStarts(frames).map((f) => (f.content_block as Payload).id)).toEqual([ID, `${ID}_2`]);
+    expect(lines(frames)).toEqual([
+      'start:0 tool_use Edit',
+      'delta:0 {"file_path":"/work/app.ts","old_string":"let a = 1;","new_string":"const a = 1;"}',
+      'stop:0',
+      'start:1 tool_use Edit',
+      'delta:1 {"file_path":"/work/app.ts","old_string":"old()","new_string":"renamed()","replace_all":true}',
+      'stop:1',
+      'message_delta tool_use',
+      'message_stop',
+    ]);
+    expect(stopReason).toBe('tool_use');
+    expect(t.unmappedToolCalls).toEqual([]);
+  });
+
+  it("reaches Anthropic's text editor as str_replace commands", () => {
+    const { t, frames } = translator([{ type: 'text_editor_20250728', name: 'str_replace_based_edit_tool' }] as never);
+    t.apply(call('MultiEdit', multiEdit));
+    const inputs = frames
+      .filter((f) => f.type === 'content_block_delta')
+      .map((f) => JSON.parse(String((f.delta as Payload).partial_json)));
+    expect(inputs).toEqual([
+      { command: 'str_replace', path: '/work/app.ts', old_str: 'let a = 1;', new_str: 'const a = 1;' },
+      expect.objectContaining({ command: 'str_replace', old_str: 'old()', new_str: 'renamed()' }),
+    ]);
+  });
+
+  it('stays declined where the client allows one call a turn, or has a MultiEdit of its own', () => {
+    const frames: Payload[] = [];
+    const single = new StreamTranslator({
+      messageId: 'msg_test',
+      model: 'claude-sonnet-4-6',
+      inputTokensEstimate: 10,
+      tools: CLAUDE_CODE,
+      includeThinking: false,
+      toolPolicy: { maxToolUses: 1 },
+      sink: (_name, payload) => frames.push(payload),
+    });
+    single.apply(call('MultiEdit', multiEdit));
+    expect(toolUseStarts(frames)).toEqual([]);
+    expect(single.unmappedToolCalls.map((c) => c.name)).toEqual(['MultiEdit']);
+
+    const own = translator([...CLAUDE_CODE, { name: 'MultiEdit', input_schema: { type: 'object' } }]);
+    own.t.apply(call('MultiEdit', multiEdit));
+    expect(toolUseStarts(own.frames).map((f) => (f.content_block as Payload).name)).toEqual(['MultiEdit']);
+  });
+});
+
 describe('StreamTranslator: a call to a tool the client did not declare', () => {
   it("becomes a text block showing the agent's plan, recorded, and the turn does not end in tool_use", () => {
     const { t, frames } = translator();

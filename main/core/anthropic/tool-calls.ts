@@ -9,6 +9,7 @@
  */
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
+import { multiEditAsEdits } from './multi-edit';
 import { unmappedCallText } from './unmapped-call-text';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { toolUseIdFor } from '../util/ids';
@@ -237,17 +238,41 @@ export class ToolCalls {
     }
     const match = matchClientTool(upstreamName, this.tools, parsed);
     if (!match) {
-      this.emitUnmapped(upstreamId, upstreamName, parsed);
+      if (!this.emitEditByEdit(upstreamId, upstreamName, parsed)) this.emitUnmapped(upstreamId, upstreamName, parsed);
       return;
     }
     const route = { upstreamName, clientName: match.name };
     const json = JSON.stringify(repairToolInput(parsed, clientToolSchema(match.name, this.tools), route));
-    const index = this.out.open({ type: 'tool_use', id: toolUseIdFor(upstreamId), name: match.name, input: {} });
+    this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
+  }
+
+  /** One whole tool_use block: its input in one delta. */
+  private emitToolUse(id: string, name: string, json: string): void {
+    const index = this.out.open({ type: 'tool_use', id, name, input: {} });
     this.toolUses += 1;
-    this.out.countOutput(match.name);
+    this.out.countOutput(name);
     this.out.countOutput(json);
     this.out.delta(index, { type: 'input_json_delta', partial_json: json });
     this.out.stop(index);
+  }
+
+  /**
+   * A MultiEdit for a client with an Edit and no MultiEdit, as one Edit call an edit (anthropic/multi-edit.ts); false
+   * when it is not one, cannot be split, or the calls would pass `disable_parallel_tool_use`'s one.
+   */
+  private emitEditByEdit(upstreamId: string, upstreamName: string, input: Record<string, unknown>): boolean {
+    const edit = matchClientTool('Edit', this.tools);
+    const calls = edit ? multiEditAsEdits(upstreamName, input, edit.name) : undefined;
+    if (!edit || !calls) return false;
+    if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;
+    const schema = clientToolSchema(edit.name, this.tools);
+    const route = { upstreamName: 'Edit', clientName: edit.name };
+    calls.forEach((call, i) => {
+      // The first keeps the agent's id; the others are told apart by their place, so each result pairs with its edit.
+      const id = toolUseIdFor(i === 0 ? upstreamId : `${upstreamId}_${i + 1}`);
+      this.emitToolUse(id, edit.name, JSON.stringify(repairToolInput(call, schema, route)));
+    });
+    return true;
   }
 
   /**

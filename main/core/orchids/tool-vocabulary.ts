@@ -79,9 +79,10 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
  * does not exist yet from its `new_text` (a Write over an existing file it refuses, and says so to the agent), and a
  * shell reads, lists and searches as a last resort (orchids/shell-compose.ts writes the command).
  *
- * DECISION: no MultiEdit → `editor`. The editor replaces one text per call and the agent's MultiEdit is one call
- * with several edits; as several tool_uses its one call would get several results, and as one edit spanning them
- * the old text would have to be the file's text between the first and the last, which the call does not carry.
+ * DECISION: no MultiEdit → an Edit-group tool here. Such a tool replaces one text per call and the agent's MultiEdit
+ * is one call with several edits; as one edit spanning them the old text would have to be the file's text between
+ * the first and the last, which the call does not carry. A client with an Edit gets one call an edit instead
+ * (anthropic/multi-edit.ts), Cline CLI's `editor` excepted.
  * The agent's Glob and LS have no Cline CLI tool (`search_codebase` searches contents, not file names): they run
  * on its shell.
  */
