@@ -356,3 +356,45 @@ describe("Cline runs the agent's Task as its spawn_agent (Generation B, pinned w
     expect(upstreamText(last)).toContain('The log lists ORCHID-88 orchids.');
   });
 });
+
+// On ws alone, as the Task test: the proxy's side is the same on sse-b, and each real Cline run costs ~20 s.
+describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
+  "Cline runs the agent's MultiEdit as one editor call an edit (Generation B, $name)",
+  (mode) => {
+    it('makes both edits, in order, in the one turn', { timeout: 120_000 }, async () => {
+      await start(mode);
+      const work = tempDir('orchids-cline-work-');
+      const file = path.join(work, 'limits.ini');
+      fs.writeFileSync(file, 'alpha = 1\nbeta = 2\n');
+      const multiEdit = {
+        file_path: file,
+        edits: [
+          { old_string: 'alpha = 1', new_string: 'gamma = 1' },
+          { old_string: 'beta = 2', new_string: 'delta = 2' },
+        ],
+      };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('limits.ini')) return undefined;
+        if (seen.includes('toolu_sim_multi_0002_2')) return sse(reply('Both limits are renamed.'));
+        return sse([
+          ...toolCall({ id: 'toolu_sim_multi_0002', name: 'MultiEdit', input: multiEdit }),
+          ...finish('tool-calls'),
+        ]);
+      });
+
+      const run = await runCline(work, 'Rename alpha to gamma and beta to delta in limits.ini.', stack.url, KEY, {
+        timeoutMs: 100_000,
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('Both limits are renamed.');
+      expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
+      expect(toolRuns(run)).toEqual([
+        expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002' }),
+        expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002_2' }),
+      ]);
+      // Two agent turns: the MultiEdit and the answer, none spent on a declined call.
+      expect(turnsAbout(/limits\.ini/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    });
+  },
+);

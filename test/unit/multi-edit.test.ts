@@ -9,21 +9,21 @@ const edits = [
 
 describe('multiEditAsEdits: the agent MultiEdit as one Edit call an edit', () => {
   it('gives each edit, in order, with the file and replace_all only where the edit asked for it', () => {
-    expect(multiEditAsEdits('MultiEdit', { file_path: FILE, edits }, 'Edit')).toEqual([
+    expect(multiEditAsEdits('MultiEdit', { file_path: FILE, edits })).toEqual([
       { file_path: FILE, old_string: 'let a = 1;', new_string: 'const a = 1;' },
       { file_path: FILE, old_string: 'old()', new_string: 'renamed()', replace_all: true },
     ]);
   });
 
   it('knows MultiEdit by its aliases, and the file under `path`', () => {
-    expect(multiEditAsEdits('multi_edit', { path: FILE, edits: edits.slice(0, 1) }, 'edit')).toEqual([
+    expect(multiEditAsEdits('multi_edit', { path: FILE, edits: edits.slice(0, 1) })).toEqual([
       { file_path: FILE, old_string: 'let a = 1;', new_string: 'const a = 1;' },
     ]);
   });
 
-  it('leaves other tools, and Cline CLI’s editor, alone', () => {
-    expect(multiEditAsEdits('Edit', { file_path: FILE, edits }, 'Edit')).toBeUndefined();
-    expect(multiEditAsEdits('MultiEdit', { file_path: FILE, edits }, 'editor')).toBeUndefined();
+  it('leaves other tools alone', () => {
+    expect(multiEditAsEdits('Edit', { file_path: FILE, edits })).toBeUndefined();
+    expect(multiEditAsEdits('TodoWrite', { file_path: FILE, edits })).toBeUndefined();
   });
 
   it('does not split a call it cannot split whole: no file, no edits, a bad edit, too many edits', () => {
@@ -36,6 +36,6 @@ describe('multiEditAsEdits: the agent MultiEdit as one Edit call an edit', () =>
       { file_path: FILE, edits: [...edits, 'x'] },
       { file_path: FILE, edits: Array.from({ length: 21 }, (_, i) => ({ old_string: `${i}`, new_string: '' })) },
     ];
-    for (const input of bad) expect(multiEditAsEdits('MultiEdit', input, 'Edit')).toBeUndefined();
+    for (const input of bad) expect(multiEditAsEdits('MultiEdit', input)).toBeUndefined();
   });
 });

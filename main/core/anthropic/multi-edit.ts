@@ -1,33 +1,22 @@
 /**
  * The agent's MultiEdit as the one-edit calls a client without a MultiEdit makes them. Generation B's agent is shown
  * no client tools and edits several places of a file with its own MultiEdit (`file_path`, `edits` of `old_string`,
- * `new_string`, `replace_all`); Claude Code 2.1 declares only `Edit`, so the call was declined and the agent had to
- * spend a whole turn doing the same again edit by edit. Sent instead as consecutive Edit calls of one turn, which
- * the client runs in order, each on the file as the one before left it: what MultiEdit itself does, except that a
- * failing edit does not undo the ones before it (MultiEdit applies all or none). The client's result for each edit
- * goes back to the agent as it is.
+ * `new_string`, `replace_all`); Claude Code 2.1 declares only `Edit` and Cline CLI only its one-edit `editor`, so
+ * the call was declined and the agent had to spend a whole turn doing the same again edit by edit. Sent instead as
+ * consecutive Edit calls of one turn, which both clients run in order, each on the file as the one before left it
+ * (tested with each): what MultiEdit itself does, except that a failing edit does not undo the ones before it
+ * (MultiEdit applies all or none). The client's result for each edit goes back to the agent as it is.
  */
 import type { JsonObject } from '../orchids/client-tools';
 import { asRecord } from '../orchids/client-tools';
 import { canonicalToolName } from '../orchids/tool-names';
 
-/**
- * The client tools this is not done for. Cline CLI's `editor` takes one edit a call too, but whether Cline runs every
- * call of one message, in order, is not tested here; its MultiEdit stays declined, which is (the agent is told and
- * goes on).
- */
-const ONE_CALL_A_MESSAGE = new Set(['editor']);
-
 /** At most this many edits are split out; a longer MultiEdit is declined as before, not sent as a flood of calls. */
 const MAX_EDITS = 20;
 
 /** Each edit of a MultiEdit call as an Edit call's input, or undefined when the call is not one or cannot be split. */
-export function multiEditAsEdits(
-  upstreamName: string,
-  input: JsonObject,
-  clientEditTool: string,
-): JsonObject[] | undefined {
-  if (canonicalToolName(upstreamName) !== 'MultiEdit' || ONE_CALL_A_MESSAGE.has(clientEditTool)) return undefined;
+export function multiEditAsEdits(upstreamName: string, input: JsonObject): JsonObject[] | undefined {
+  if (canonicalToolName(upstreamName) !== 'MultiEdit') return undefined;
   const file = input['file_path'] ?? input['path'];
   const edits = input['edits'];
   if (typeof file !== 'string' || file === '' || !Array.isArray(edits)) return undefined;

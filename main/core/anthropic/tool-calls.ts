@@ -262,7 +262,7 @@ export class ToolCalls {
    */
   private emitEditByEdit(upstreamId: string, upstreamName: string, input: Record<string, unknown>): boolean {
     const edit = matchClientTool('Edit', this.tools);
-    const calls = edit ? multiEditAsEdits(upstreamName, input, edit.name) : undefined;
+    const calls = edit ? multiEditAsEdits(upstreamName, input) : undefined;
     if (!edit || !calls) return false;
     if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;
     const schema = clientToolSchema(edit.name, this.tools);

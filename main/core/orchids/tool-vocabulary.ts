@@ -82,7 +82,7 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
  * DECISION: no MultiEdit → an Edit-group tool here. Such a tool replaces one text per call and the agent's MultiEdit
  * is one call with several edits; as one edit spanning them the old text would have to be the file's text between
  * the first and the last, which the call does not carry. A client with an Edit gets one call an edit instead
- * (anthropic/multi-edit.ts), Cline CLI's `editor` excepted.
+ * (anthropic/multi-edit.ts).
  * The agent's Glob and LS have no Cline CLI tool (`search_codebase` searches contents, not file names): they run
  * on its shell.
  */
