@@ -36,6 +36,8 @@ export interface UnmappedToolCall {
  */
 export interface DeclinedToolCall extends UnmappedToolCall {
   id: string;
+  /** The block of the client's message that names it: where the call stands among what the agent said. */
+  index: number;
 }
 
 interface BufferedCall {
@@ -257,13 +259,13 @@ export class ToolCalls {
    */
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
-    this.declined.push({ id, name, input });
     let json = JSON.stringify(input);
     if (json.length > UNMAPPED_INPUT_LIMIT) json = `${json.slice(0, UNMAPPED_INPUT_LIMIT)}…`;
     const text =
       `[The agent called the tool "${name}", which this client does not provide, so it was not run. ` +
       `Input: ${json}]`;
     const index = this.out.open(EMPTY_TEXT_BLOCK);
+    this.declined.push({ id, name, input, index });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);
