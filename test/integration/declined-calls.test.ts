@@ -29,15 +29,15 @@ const THINKING = { type: 'enabled' as const, budget_tokens: 2048 };
 const todoCall = (id: string) => [...text('Planning.'), ...toolCall({ id, name: 'TodoWrite', input: TODO })];
 const readCall = (id: string) => toolCall({ id, name: 'Read', input: { file_path: '/work/parser.ts' } });
 
-/** Plans with TodoWrite first; once told the client lacks it, reads the file with Read. */
-function scriptPlanThenRead(): void {
+/** Plans with TodoWrite first (or as `plan` has it); once told the client lacks it, reads the file with Read. */
+function scriptPlanThenRead(plan = () => sse([...todoCall('toolu_sim_todo_0001'), ...finish('tool-calls')])): void {
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
     if (seen.includes(DECLINED)) {
       return sse([...text('Reading the parser.'), ...readCall('toolu_sim_read_0009'), ...finish('tool-calls')]);
     }
     if (!seen.includes('Fix the parser bug')) return undefined;
-    return sse([...todoCall('toolu_sim_todo_0001'), ...finish('tool-calls')]);
+    return plan();
   });
 }
 
@@ -166,6 +166,43 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     }
     // The proxy's own line naming the call is the client's, not something the agent said.
     expect(upstreamText(third!)).not.toContain("The agent's plan");
+  });
+
+  it("sends the held turn back in the agent's order: text between two calls stays between them", async () => {
+    stack = await start();
+    scriptPlanThenRead(() =>
+      sse([
+        ...text('First the plan.', { id: 'a' }),
+        ...toolCall({ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: TODO }),
+        ...text('Then the plan again.', { id: 'b' }),
+        ...toolCall({ id: 'toolu_sim_todo_0002', name: 'TodoWrite', input: TODO }),
+        ...finish('tool-calls'),
+      ]),
+    );
+    const message = await stack.client().messages.create(ask);
+    expect(message.content.at(-1)).toMatchObject({ type: 'tool_use', name: 'Read' });
+
+    const [, second] = turns();
+    expect(turns()).toHaveLength(2);
+    expect(second!.protocol).toBe(mode.expect);
+    if (mode.expect === 'sse-a') {
+      // Generation A renders the turn into its chat history as text, in the same order.
+      const call = (n: number) => `<tool_use id="toolu_sim_todo_000${n}"`;
+      const order = `First the plan\\.\\s*${call(1)}[^]*?</tool_use>\\s*Then the plan again\\.\\s*${call(2)}`;
+      expect(upstreamText(second!)).toMatch(new RegExp(order));
+    } else {
+      const assistant = (second!.body.messages as Array<{ role: string; content: unknown }>).filter(
+        (m) => m.role === 'assistant',
+      );
+      expect(assistant.map((m) => m.content)).toEqual([
+        [
+          { type: 'text', text: 'First the plan.' },
+          expect.objectContaining({ type: 'tool_use', id: 'toolu_sim_todo_0001', name: 'TodoWrite' }),
+          { type: 'text', text: 'Then the plan again.' },
+          expect.objectContaining({ type: 'tool_use', id: 'toolu_sim_todo_0002', name: 'TodoWrite' }),
+        ],
+      ]);
+    }
   });
 
   it('ends a streamed answer with an error event when the next turn fails, after what came before', async () => {

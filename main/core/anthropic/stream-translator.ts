@@ -50,6 +50,11 @@ export interface HeldTurn {
   calls: readonly DeclinedToolCall[];
   blocks: number;
   said: ContentBlock[];
+  /**
+   * For each call, how many of `said` the agent wrote before it: the turn goes back in the agent's own order, text
+   * written between two calls between them.
+   */
+  saidBefore: readonly number[];
 }
 
 /** A text or thinking block being written. */
@@ -289,7 +294,7 @@ export class StreamTranslator {
       return {
         stopReason: 'tool_use',
         usage,
-        held: { calls: calls.declined, blocks: this.nextIndex, said: saidBlocks(this.said!) },
+        held: { calls: calls.declined, blocks: this.nextIndex, ...saidBlocks(this.said!, calls.declined) },
       };
     }
     this.options.sink('message_delta', {
@@ -375,12 +380,24 @@ export class StreamTranslator {
   }
 }
 
-/** What a held turn said, as the blocks the Messages API replays. */
-function saidBlocks(said: ReadonlyArray<OpenBlock | string>): ContentBlock[] {
+/**
+ * What a held turn said, as the blocks the Messages API replays, and where each call stands among them. Both were
+ * numbered as the client was sent them, which is the order the agent wrote them in: a declined call waits only
+ * until its input is whole, and a held turn has no live call anything could wait behind. A call whose input was
+ * whole only at the end of the turn goes back last, where the client was shown it.
+ */
+function saidBlocks(
+  said: ReadonlyArray<OpenBlock | string>,
+  calls: readonly DeclinedToolCall[],
+): Pick<HeldTurn, 'said' | 'saidBefore'> {
   const blocks: ContentBlock[] = [];
+  const saidBefore: number[] = [];
   let i = 0;
   while (i < said.length) {
     const block = said[i++] as OpenBlock;
+    while (saidBefore.length < calls.length && calls[saidBefore.length]!.index < block.index) {
+      saidBefore.push(blocks.length);
+    }
     let text = '';
     while (i < said.length && typeof said[i] === 'string') text += said[i++] as string;
     blocks.push(
@@ -389,7 +406,8 @@ function saidBlocks(said: ReadonlyArray<OpenBlock | string>): ContentBlock[] {
         : { type: 'thinking', thinking: text, signature: block.signature ?? '' },
     );
   }
-  return blocks;
+  while (saidBefore.length < calls.length) saidBefore.push(blocks.length);
+  return { said: blocks, saidBefore };
 }
 
 /** Whether an event would open or feed a block other than the live tool call's. */

@@ -38,6 +38,8 @@ export interface UnmappedToolCall {
  */
 export interface DeclinedToolCall extends UnmappedToolCall {
   id: string;
+  /** The block of the client's message that names it: where the call stands among what the agent said. */
+  index: number;
 }
 
 interface BufferedCall {
@@ -281,9 +283,9 @@ export class ToolCalls {
    */
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
-    this.declined.push({ id, name, input });
     const text = unmappedCallText(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
+    this.declined.push({ id, name, input, index });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);

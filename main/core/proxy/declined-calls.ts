@@ -3,16 +3,17 @@
  * the agent go on, in the same message. Generation B's agent is shown no client tools and calls its own (TodoWrite,
  * MultiEdit, …); a client without them is sent each such call as a line of text (anthropic/tool-calls.ts), and a
  * turn with no tool_use in it ends the client's loop: Claude Code 2.1, which declares no TodoWrite, would stop
- * mid-task whenever the agent updated its plan. Instead the proxy sends the agent its own turn back (its thinking
- * and text, which the translator kept for this, then its calls) with a result for each call saying the client lacks
- * that tool and naming the ones it has, and streams the agent's next turn on as more of the same message.
+ * mid-task whenever the agent updated its plan. Instead the proxy sends the agent its own turn back (its thinking,
+ * text and calls in the order it wrote them; the translator kept what it said for this) with a result for each call
+ * saying the client lacks that tool and naming the ones it has, and streams the agent's next turn on as more of the
+ * same message.
  *
  * At most `MAX_CONTINUATIONS` times per request: an agent that keeps calling missing tools ends with its last turn
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
  * ends the answer with an error, as any failure after content does.
  */
 import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
-import type { Message, MessagesRequest, Usage } from '../anthropic/types';
+import type { ContentBlock, Message, MessagesRequest, Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import type { ApiError } from '../server/errors';
 import { toolUseIdFor } from '../util/ids';
@@ -61,11 +62,14 @@ export async function continueAfterDeclined(
 }
 
 /**
- * The conversation with the agent's held turn (what it said, then its calls) and, for each call, a result saying the
- * client lacks the tool.
+ * The conversation with the agent's held turn (what it said and its calls, in the order it wrote them) and, for each
+ * call, a result saying the client lacks the tool.
  */
-export function withDeclinedCalls(request: MessagesRequest, held: Pick<HeldTurn, 'calls' | 'said'>): MessagesRequest {
-  const { calls } = held;
+export function withDeclinedCalls(
+  request: MessagesRequest,
+  held: Pick<HeldTurn, 'calls' | 'said' | 'saidBefore'>,
+): MessagesRequest {
+  const { calls, said } = held;
   const names = (request.tools ?? []).map((tool) => tool.name).filter((name) => typeof name === 'string');
   const offered =
     names.length === 0
@@ -73,13 +77,15 @@ export function withDeclinedCalls(request: MessagesRequest, held: Pick<HeldTurn,
       : `Its tools are: ${names.slice(0, NAMES_LISTED).join(', ')}${names.length > NAMES_LISTED ? ', …' : ''}. ` +
         'Use one of those, or go on without it.';
   const ids = calls.map((call, i) => toolUseIdFor(call.id || `declined_${i + 1}`));
-  const turn: Message = {
-    role: 'assistant',
-    content: [
-      ...held.said,
-      ...calls.map((call, i) => ({ type: 'tool_use' as const, id: ids[i]!, name: call.name, input: call.input })),
-    ],
-  };
+  // The agent's history as it wrote it: text between two calls moved ahead of both would be a turn it never wrote.
+  const content: ContentBlock[] = [];
+  let next = 0;
+  calls.forEach((call, i) => {
+    for (const before = held.saidBefore[i]!; next < before; next++) content.push(said[next]!);
+    content.push({ type: 'tool_use', id: ids[i]!, name: call.name, input: call.input });
+  });
+  for (; next < said.length; next++) content.push(said[next]!);
+  const turn: Message = { role: 'assistant', content };
   const results: Message = {
     role: 'user',
     content: calls.map((call, i) => ({
