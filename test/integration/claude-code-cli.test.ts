@@ -168,7 +168,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (seen.includes('SAFFRON-19')) return sse(reply('The secret spice is SAFFRON-19.'));
-        if (seen.includes('no tool named "TodoWrite"')) {
+        if (seen.includes('your plan was shown to the user as a checklist')) {
           const read = { file_path: path.join(work, 'recipe.txt') };
           return sse([...toolCall({ id: 'toolu_sim_read_0003', name: 'Read', input: read }), ...finish('tool-calls')]);
         }

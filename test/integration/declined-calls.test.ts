@@ -1,7 +1,16 @@
 import type { Anthropic } from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, httpError, sse, text, thinking, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import {
+  finish,
+  httpError,
+  reply,
+  sse,
+  text,
+  thinking,
+  toolCall,
+  type AgentRequestInfo,
+} from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { claudeCodeTools } from '../helpers/client-tools';
@@ -20,7 +29,8 @@ afterEach(async () => stack?.stop());
 const MODEL = 'claude-sonnet-4-6';
 const CLAUDE_CODE = claudeCodeTools() as unknown as Anthropic.Messages.Tool[];
 const TODO = { todos: [{ content: 'Fix the parser', status: 'in_progress', activeForm: 'Fixing the parser' }] };
-const DECLINED = 'no tool named "TodoWrite"';
+/** What the agent is told of its TodoWrite once the client was shown the plan (proxy/declined-calls.ts). */
+const DECLINED = 'your plan was shown to the user as a checklist';
 /** What the client is shown for the agent's TodoWrite: its plan as a checklist (anthropic/unmapped-call-text.ts). */
 const PLAN_SHOWN =
   "The agent's plan (this client has no to-do tool to show it in):\n- [ ] Fix the parser (in progress)";
@@ -75,11 +85,36 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const [first, second] = turns();
     expect(turns()).toHaveLength(2);
     expect(second!.protocol).toBe(mode.expect);
-    // The agent was sent its own call back, with a result naming the tools the client has.
+    // The agent was sent its own call back, with a result saying the plan reached the user.
     const told = upstreamText(second!);
     expect(told).toContain('toolu_sim_todo_0001');
-    expect(told).toMatch(/no tool named "TodoWrite", so the call was not run\. Its tools are: Agent, Bash,/);
+    expect(told).toContain(
+      'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
+        'Go on with the task, and call TodoWrite again when the plan changes.',
+    );
     expect(upstreamText(first!)).not.toContain(DECLINED);
+  });
+
+  it('tells the agent which tools the client has when it called any other tool the client lacks', async () => {
+    stack = await start();
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
+      if (!seen.includes('Fix the parser bug')) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+    const message = await stack.client().messages.create(ask);
+    expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
+      '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
+        'Input: {"plan":"Fix it"}]',
+      'Then I will just explain the fix.',
+    ]);
+    expect(upstreamText(turns()[1]!)).toMatch(
+      /no tool named "ExitPlanMode", so the call was not run\. Its tools are: Agent, Bash,/,
+    );
   });
 
   it('gives a non-streamed client the whole message, with the usage of both turns', async () => {

@@ -10,7 +10,7 @@
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { multiEditAsEdits } from './multi-edit';
-import { unmappedCallText } from './unmapped-call-text';
+import { planText, unmappedCallText } from './unmapped-call-text';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { toolUseIdFor } from '../util/ids';
 
@@ -40,6 +40,8 @@ export interface DeclinedToolCall extends UnmappedToolCall {
   id: string;
   /** The block of the client's message that names it: where the call stands among what the agent said. */
   index: number;
+  /** That block showed the call's to-do list as a checklist: the call did what it was for. */
+  planShown: boolean;
 }
 
 interface BufferedCall {
@@ -283,9 +285,10 @@ export class ToolCalls {
    */
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
-    const text = unmappedCallText(name, input);
+    const plan = planText(name, input);
+    const text = plan ?? unmappedCallText(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
-    this.declined.push({ id, name, input, index });
+    this.declined.push({ id, name, input, index, planShown: plan !== undefined });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);

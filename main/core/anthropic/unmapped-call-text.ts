@@ -15,8 +15,15 @@ const PLAN_ITEMS_SHOWN = 50;
 const PLAN_ITEM_CHARS = 200;
 
 export function unmappedCallText(name: string, input: Record<string, unknown>): string {
-  const plan = canonicalToolName(name) === 'TodoWrite' ? planLines(input.todos) : undefined;
-  if (plan !== undefined) return plan;
+  return planText(name, input) ?? callText(name, input);
+}
+
+/** The agent's to-do list as a checklist, when the call is one; undefined for any other call. */
+export function planText(name: string, input: Record<string, unknown>): string | undefined {
+  return canonicalToolName(name) === 'TodoWrite' ? planLines(input.todos) : undefined;
+}
+
+function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}…`;
   return `[The agent called the tool "${name}", which this client does not provide, so it was not run. Input: ${json}]`;

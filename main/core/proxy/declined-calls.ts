@@ -88,12 +88,24 @@ export function withDeclinedCalls(
   const turn: Message = { role: 'assistant', content };
   const results: Message = {
     role: 'user',
-    content: calls.map((call, i) => ({
-      type: 'tool_result',
-      tool_use_id: ids[i]!,
-      is_error: true,
-      content: `This client has no tool named "${call.name}", so the call was not run. ${offered}`,
-    })),
+    content: calls.map((call, i) =>
+      // The plan reached the user, which is what the call was for: said so, the agent keeps it up to date instead of
+      // looking among the client's tools for another way to plan.
+      call.planShown
+        ? {
+            type: 'tool_result',
+            tool_use_id: ids[i]!,
+            content:
+              'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
+              `Go on with the task, and call ${call.name} again when the plan changes.`,
+          }
+        : {
+            type: 'tool_result',
+            tool_use_id: ids[i]!,
+            is_error: true,
+            content: `This client has no tool named "${call.name}", so the call was not run. ${offered}`,
+          },
+    ),
   };
   return { ...request, messages: [...request.messages, turn, results] };
 }
