@@ -1,5 +1,6 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { addAccount, expect, goTo, test } from './fixtures';
+import { linesOf, linesOfOwnText, measure, MODEL_IDS, optionOverflow } from './fit';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
@@ -7,115 +8,8 @@ import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase
  * their frame, one more than tables.css's breakpoint), a desktop window.
  */
 const WIDTHS = [360, 420, 800, 1262, 1280] as const;
-const MODEL_IDS = ['claude-sonnet-4-6', 'claude-opus-4-8', 'claude-opus-4-6'];
 
-interface Measurement {
-  /** Everything that sticks out sideways, described; empty when the view fits. */
-  problems: string[];
-  headerHeight: number;
-}
-
-/**
- * Runs in the page. A view fits when the document has no horizontal scroll, no control is even partly outside the
- * viewport (inside a scrolling box too: a control you must scroll sideways to reach is off-screen), and no element or
- * text outside a clipping box sticks out. Model ids must sit on one line ("claude-/sonnet-/4-6" is the bug).
- */
-function measure(modelIds: string[]): Measurement {
-  const width = document.documentElement.clientWidth;
-  const problems: string[] = [];
-  const slack = 0.5; // sub-pixel layout
-  const describe = (el: Element): string => {
-    const labelledBy = el.getAttribute('aria-labelledby');
-    const name =
-      el.getAttribute('aria-label') ??
-      (labelledBy ? document.getElementById(labelledBy)?.textContent : el.textContent)?.trim().replace(/\s+/g, ' ') ??
-      '';
-    const classes =
-      typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
-    return `<${el.tagName.toLowerCase()}${classes}> "${name.slice(0, 50)}"`;
-  };
-  const outside = (rect: DOMRect): boolean => rect.left < -slack || rect.right > width + slack;
-  const shown = (rect: DOMRect): boolean => rect.width > 1 && rect.height > 1; // .visually-hidden is 1 px
-  /** Inside a box that clips or scrolls sideways (for text, its own element counts: .visually-hidden clips). */
-  const clipped = (el: Element, self = false): boolean => {
-    for (let a = self ? el : el.parentElement; a && a !== document.documentElement; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== 'visible') return true;
-    }
-    return false;
-  };
-
-  const scrollWidth = Math.max(document.documentElement.scrollWidth, document.body.scrollWidth);
-  if (scrollWidth > window.innerWidth)
-    problems.push(`the page scrolls sideways: ${scrollWidth} px in ${window.innerWidth}`);
-
-  const controls = document.querySelectorAll(
-    'a[href], button, input, select, textarea, summary, [tabindex], [role="switch"], [role="tab"], [role="button"]',
-  );
-  for (const el of controls) {
-    const rect = el.getBoundingClientRect();
-    if (shown(rect) && outside(rect))
-      problems.push(`control off-screen (${Math.round(rect.left)}–${Math.round(rect.right)}): ${describe(el)}`);
-  }
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.closest('dialog:not([open])') || clipped(el)) continue;
-    const rect = el.getBoundingClientRect();
-    if (shown(rect) && outside(rect))
-      problems.push(`element off-screen (${Math.round(rect.left)}–${Math.round(rect.right)}): ${describe(el)}`);
-  }
-
-  const texts = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
-    const parent = node.parentElement;
-    const text = (node.textContent ?? '').trim();
-    if (!parent || !text) continue;
-    range.selectNodeContents(node);
-    const lines = new Set([...range.getClientRects()].filter(shown).map((r) => Math.round(r.top)));
-    if (modelIds.includes(text) && lines.size > 1) problems.push(`model id wraps over ${lines.size} lines: "${text}"`);
-    if (clipped(parent, true) || parent.closest('dialog:not([open])')) continue;
-    const rect = range.getBoundingClientRect();
-    if (shown(rect) && outside(rect)) problems.push(`text off-screen: "${text.slice(0, 50)}" in ${describe(parent)}`);
-  }
-
-  const header = document.querySelector('header.app-bar');
-  const shownProblems =
-    problems.length > 30 ? [...problems.slice(0, 30), `…and ${problems.length - 30} more`] : problems;
-  return { problems: shownProblems, headerHeight: header ? header.getBoundingClientRect().height : -1 };
-}
-
-/** How many lines an element's text takes. */
-async function linesOf(locator: Locator): Promise<number> {
-  return locator.evaluate((el) => {
-    const range = document.createRange();
-    range.selectNodeContents(el);
-    return new Set([...range.getClientRects()].filter((r) => r.width > 1).map((r) => Math.round(r.top))).size;
-  });
-}
-
-/**
- * The widest option text of a select against the room its box leaves for text: its padding and, at the right, the
- * drop-down arrow (Chromium draws it in about 16 px; the automatic protocol, cut at 420 px, needed 8 more than it had).
- * A select never scrolls, so its scrollWidth cannot tell a cut option; the text is measured in the select's own font.
- */
-async function optionOverflow(select: Locator): Promise<{ text: string; over: number }> {
-  return select.evaluate((el: HTMLSelectElement) => {
-    const style = getComputedStyle(el);
-    const probe = document.createElement('span');
-    probe.style.cssText = `position: absolute; visibility: hidden; white-space: pre; font: ${style.font}`;
-    document.body.append(probe);
-    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
-    let widest = { text: '', over: -Infinity };
-    for (const option of el.options) {
-      probe.textContent = option.text;
-      const over = probe.getBoundingClientRect().width - room;
-      if (over > widest.over) widest = { text: option.text, over };
-    }
-    probe.remove();
-    return widest;
-  });
-}
-
-async function checkView(page: Page, view: (typeof VIEWS)[number], width: number, label: string): Promise<number> {
+async function checkView(page: Page, view: (typeof VIEWS)[number], label: string): Promise<number> {
   const { problems, headerHeight } = await page.evaluate(measure, MODEL_IDS);
   expect.soft(problems, `${view} at ${label}`).toEqual([]);
 
@@ -148,14 +42,23 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], width: number
         .getByRole('tab')
         .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
       expect.soft(cut, `${kind} tabs cut short at ${label}`).toEqual([]);
-      // From 420 px up a kind's tabs share one row ("curl" went to a second one); a tray popover may wrap them.
-      if (width >= 420) {
-        const rows = await page
-          .getByRole('tab')
-          .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
-        expect.soft(rows, `rows of ${kind} tabs at ${label}`).toBe(1);
-      }
+      // A kind's tabs share one row at every width ("curl", then "Continue" at 360 px, went to a second one).
+      const rows = await page
+        .getByRole('tab')
+        .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
+      expect.soft(rows, `rows of ${kind} tabs at ${label}`).toBe(1);
     }
+    // A short label on screen, the whole name for assistive tech, and the arrow keys still go round.
+    const agents = ['Claude Code', 'Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI'];
+    await page.getByRole('button', { name: 'Coding agents', exact: true }).click();
+    expect
+      .soft(await page.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label'))), label)
+      .toEqual(agents);
+    await page.getByRole('tab', { name: 'Claude Code' }).click();
+    await page.keyboard.press('ArrowLeft');
+    await expect.soft(page.getByRole('tab', { name: 'Continue CLI' }), label).toBeFocused();
+    await page.keyboard.press('ArrowRight');
+    await expect.soft(page.getByRole('tab', { name: 'Claude Code' }), label).toHaveAttribute('aria-selected', 'true');
     // Diagnostics open: its long lines (the data folder, the pool's counters) wrap inside the card.
     await page.getByRole('button', { name: 'Diagnostics', exact: true }).click();
     await expect(page.getByRole('list', { name: 'Diagnostics figures' })).toBeVisible();
@@ -165,6 +68,14 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], width: number
   if (view === 'Logs') {
     const names = page.getByRole('cell', { name: 'Rate-limited', exact: true });
     expect.soft(await linesOf(names.first()), `Rate-limited's lines in Logs at ${label}`).toBe(1);
+    // A row's tokens read as one figure ("12 /" over "7" was the bug at 360 px).
+    const tokens = page.getByRole('row', { name: /claude-opus-4-8/ }).getByRole('cell', { name: /12 \/ 7/ });
+    expect.soft(await linesOfOwnText(tokens), `the tokens' lines in Logs at ${label}`).toBe(1);
+    // Each filter shows its choice whole ("All accou" at 360 px).
+    for (const name of ['Outcome', 'Account', 'Model']) {
+      const shown = await optionOverflow(page.getByLabel(name, { exact: true }), 'chosen');
+      expect.soft(shown.over, `"${shown.text}" in the ${name} filter at ${label}: px too wide`).toBeLessThanOrEqual(0);
+    }
   }
   if (view === 'Settings') {
     const removers = page.getByRole('button', { name: /^Remove mapping/ });
@@ -173,12 +84,15 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], width: number
     expect.soft(await removers.count(), label).toBe(rows);
     await expect.soft(removers.last(), label).toBeVisible();
     // The Protocol select shows its longest choice whole ("Automatic (WebSocket, then SSE B, then SSE A" was cut).
-    if (width >= 420) {
-      const widest = await optionOverflow(page.getByLabel('Protocol', { exact: true }));
-      expect
-        .soft(widest.over, `"${widest.text}" in the Protocol select at ${label}: px too wide`)
-        .toBeLessThanOrEqual(0);
-    }
+    const widest = await optionOverflow(page.getByLabel('Protocol', { exact: true }));
+    expect.soft(widest.over, `"${widest.text}" in the Protocol select at ${label}: px too wide`).toBeLessThanOrEqual(0);
+    // Every built-in model id reads whole in its box ("claude-sonnet-4-5-t" at 360 px).
+    const cut = await page
+      .getByRole('textbox', { name: /^(Requested|Upstream) model, row/ })
+      .evaluateAll((inputs) =>
+        inputs.filter((i) => i.scrollWidth > i.clientWidth).map((i) => (i as HTMLInputElement).value),
+      );
+    expect.soft(cut, `model ids cut short in the mapping at ${label}`).toEqual([]);
   }
   return headerHeight;
 }
@@ -188,6 +102,7 @@ for (const theme of ['light', 'dark'] as Theme[]) {
     page,
     tray,
   }) => {
+    test.setTimeout(60_000); // five widths of four views, each measured whole: about 25 s on a quiet machine
     await seedShowcase(page, tray);
     await chooseTheme(page, theme);
     for (const width of WIDTHS) {
@@ -197,7 +112,7 @@ for (const theme of ['light', 'dark'] as Theme[]) {
         for (const view of VIEWS) {
           await goTo(page, view);
           await settle(page, view);
-          heights[view] = await checkView(page, view, width, `${width} px, ${theme}`);
+          heights[view] = await checkView(page, view, `${width} px, ${theme}`);
         }
         // The frame's own controls are on screen at every width (the walk above checked where they are).
         await expect.soft(page.getByRole('navigation', { name: 'Main' }).getByRole('link')).toHaveCount(4);

@@ -9,7 +9,7 @@ export type Group = 'agents' | 'code';
 /**
  * Nine tabs do not share one row in a 420 px window, and a tab row wrapped onto two lines puts the selected tab's
  * underline in the middle of the other row's labels. So the card first asks which kind of client (a two-way switch,
- * the theme switcher's control), then shows that kind's tabs, five at most, on one row at every width from 420 px.
+ * the theme switcher's control), then shows that kind's tabs, five at most, on one row at every width from 360 px.
  * A person who came for their agent sees it without a click; one who came for an SDK makes one more.
  */
 export const GROUPS: ReadonlyArray<{ id: Group; label: string }> = [
@@ -28,7 +28,8 @@ export interface Snippet {
 
 /**
  * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: a
- * group's tabs share one row in a 420 px window only so. The accessible name keeps the whole label.
+ * group's tabs share one row down to a 360 px window only so ("Claude Code" alone would push "Continue" onto a second
+ * row). The accessible name keeps the whole label.
  */
 export function snippets(url: string, apiKeySet: boolean): Snippet[] {
   const key = apiKeySet ? KEY : 'not-needed';
@@ -37,6 +38,7 @@ export function snippets(url: string, apiKeySet: boolean): Snippet[] {
       id: 'claude',
       group: 'agents',
       label: 'Claude Code',
+      narrow: 'Claude',
       // Claude Code with no key at all (and no Claude login) stops at "Not logged in": it always gets one.
       code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
     },

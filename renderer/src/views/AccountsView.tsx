@@ -1,6 +1,6 @@
 import { describeCreditsCheck } from '../../../contract/credits';
 import { useState } from 'react';
-import { AccountRow } from '../components/accounts/AccountRow';
+import { AccountRow, BreakableEmail } from '../components/accounts/AccountRow';
 import { AddAccountDialog } from '../components/accounts/AddAccountDialog';
 import { EditAccountDialog } from '../components/accounts/EditAccountDialog';
 import { TestAccountDialog } from '../components/accounts/TestAccountDialog';
@@ -152,8 +152,9 @@ export function AccountsView() {
         }}
       >
         <p>
-          {removing?.email ?? 'This account'} stops taking requests and its cookie is deleted from this computer. Its
-          past requests stay in the logs. You can add it again later with a fresh cookie.
+          {removing ? <BreakableEmail email={removing.email} /> : 'This account'} stops taking requests and its cookie
+          is deleted from this computer. Its past requests stay in the logs. You can add it again later with a fresh
+          cookie.
         </p>
       </ConfirmDialog>
     </>

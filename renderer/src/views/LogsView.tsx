@@ -174,7 +174,7 @@ function LogFilterBar({ filters, onChange: setFilters, models, children }: LogFi
           ))}
         </select>
       </div>
-      <div className="field field-inline">
+      <div className="field field-inline field-model">
         <label htmlFor={ids.model}>Model</label>
         <select
           id={ids.model}
@@ -229,7 +229,9 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
         ) : null}
       </td>
       <td className="num cell-tokens" data-label="Tokens in / out">
-        {formatCount(entry.inputTokens)} / {formatCount(entry.outputTokens)}
+        <span className="tokens-figure">
+          {formatCount(entry.inputTokens)} / {formatCount(entry.outputTokens)}
+        </span>
       </td>
       <td className="num cell-duration">{formatMs(entry.durationMs)}</td>
     </tr>

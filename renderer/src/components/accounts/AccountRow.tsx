@@ -7,8 +7,8 @@ import { BusyButton } from '../BusyButton';
 import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
 
-/** A long address may wrap, after its "@" or a dot rather than mid-word, so it never widens the table. */
-function BreakableEmail({ email }: { email: string }) {
+/** A long address may wrap, after its "@" or a dot rather than mid-word, so it never widens its row or dialog. */
+export function BreakableEmail({ email }: { email: string }) {
   const parts = email.split(/(?<=[@.])/);
   return parts.map((part, i) => (
     <Fragment key={i}>

@@ -90,9 +90,13 @@ function MappingRow({ row, index, inputRef, onChange, onRemove }: MappingRowProp
           type="button"
           className="button button-small button-danger-quiet"
           aria-label={`Remove mapping ${row.from || `row ${index + 1}`}`}
+          title="Remove mapping"
           onClick={onRemove}
         >
-          Remove
+          <span className="remove-word">Remove</span>
+          <span className="remove-mark" aria-hidden="true">
+            ×
+          </span>
         </button>
       </td>
     </tr>
