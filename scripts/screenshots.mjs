@@ -1,4 +1,4 @@
-// `npm run screenshots` (after `npm run build`): retakes the README's pictures of the window, docs/screenshots/*.png,
+// `npm run screenshots` (it builds first): retakes the README's pictures of the window, docs/screenshots/*.png,
 // with the Playwright fixtures: the real headless app, the Orchids simulator and fake accounts. Not part of `npm test`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -10,7 +10,9 @@ import { toContractEvents } from './event-adapter';
 import { EXPORT_FRESH_MS, SESSION_TTL_MS, type DashboardAccess, type DashboardSession } from './dashboard-access';
 
 export const DASHBOARD_PATH = '/_tray/';
-const API_PREFIX = '/_tray/api/';
+/** The contract's channels over HTTP: `POST <prefix><channel>`, and the live events as `GET <prefix>events`. */
+export const API_PREFIX = '/_tray/api/';
+export const EVENTS_CHANNEL = 'events';
 const SESSION_COOKIE = 'orchids_tray_session';
 /** A live-events client this far behind is skipping deltas rather than growing our memory. */
 const MAX_BUFFERED_EVENTS_BYTES = 1 << 20;
@@ -53,7 +55,7 @@ export interface HttpTransportOptions {
   linkWays?: readonly string[];
 }
 
-const LINK_PATH = '/_tray/link';
+export const LINK_PATH = '/_tray/link';
 /** What always works, the app running: the CLI asks it for a link. */
 export const CLI_LINK_WAY = 'run `npm run cli -- dashboard`';
 
@@ -136,7 +138,7 @@ export class HttpControlTransport {
         'authentication_error',
         `Missing or expired dashboard session, or wrong install token. ${this.freshLink}`,
       );
-    if (name === 'events' && req.method === 'GET') {
+    if (name === EVENTS_CHANNEL && req.method === 'GET') {
       this.events(req, res);
       return;
     }

@@ -24,6 +24,9 @@ export { ServerStartError } from './listen';
 
 /** Anthropic's own limit for Messages API bodies. */
 export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** The server's own read-only paths beside the `/v1/` routes and the dashboard: GET and HEAD only. */
+export const HEALTH_PATH = '/health';
+export const ROOT_PATH = '/';
 
 export interface ServerOptions {
   host: string;
@@ -212,7 +215,7 @@ export class ProxyServer {
       const readOnly = method === 'GET' || method === 'HEAD';
 
       if (method === 'OPTIONS') return answerPreflight(res, origin);
-      if (path === '/health' && readOnly) {
+      if (path === HEALTH_PATH && readOnly) {
         const details = this.options.health();
         return sendJson(
           res,
@@ -226,7 +229,7 @@ export class ProxyServer {
       // route's API format.
       route = found && ('route' in found ? found.route : found.sameFormat);
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
-      if (path === '/' && readOnly) {
+      if (path === ROOT_PATH && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
       }
       if (path.startsWith('/v1/')) {
@@ -278,7 +281,7 @@ export class ProxyServer {
       this.connections.serve(socket);
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
       // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
-      if (path === '/health' || path === '/') {
+      if (path === HEALTH_PATH || path === ROOT_PATH) {
         throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
       }
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
