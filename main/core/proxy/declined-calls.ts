@@ -5,8 +5,8 @@
  * turn with no tool_use in it ends the client's loop: Claude Code 2.1, which declares no TodoWrite, would stop
  * mid-task whenever the agent updated its plan. Instead the proxy sends the agent its own turn back (its thinking,
  * text and calls in the order it wrote them; the translator kept what it said for this) with a result for each call
- * saying the client lacks that tool and naming the ones it has, and streams the agent's next turn on as more of the
- * same message.
+ * saying the client lacks that tool and naming the ones it has (a to-do list the client was shown as a checklist is
+ * answered as done), and streams the agent's next turn on as more of the same message.
  *
  * At most `MAX_CONTINUATIONS` times per request: an agent that keeps calling missing tools ends with its last turn
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
