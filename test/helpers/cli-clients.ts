@@ -1,10 +1,14 @@
 /**
- * What the tests that drive a real coding CLI through the app (Codex, opencode, Cline, Continue) share: an app on the
- * simulator for one protocol mode with an API key set, the upstream turns one conversation made, what the app's
- * history recorded, and the tool call a Generation B turn replays.
+ * What the tests that drive a real coding CLI through the app (Codex, opencode, Cline, Continue; Claude Code's the
+ * MultiEdit fixture) share: an app on the simulator for one protocol mode with an API key set, the upstream turns one
+ * conversation made, what the app's history recorded, the tool call a Generation B turn replays, and a file for the
+ * agent's MultiEdit.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from './stack';
+import { tempDir } from './temp-dir';
 import { answered, upstreamText, type ProtocolMode } from './upstream';
 
 export async function startCliStack(mode: ProtocolMode, apiKey: string): Promise<Stack> {
@@ -43,4 +47,22 @@ export function replayedToolUses(request: AgentRequestInfo): Array<Record<string
 /** The first of them. */
 export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
   return replayedToolUses(request)[0];
+}
+
+/**
+ * A file of two settings in a fresh folder and the agent's MultiEdit renaming both: what each real client's
+ * MultiEdit test hands it, and the text the file holds once both edits ran in order.
+ */
+export function twoSettingsToRename(workPrefix: string, fileName: string) {
+  const work = tempDir(workPrefix);
+  const file = path.join(work, fileName);
+  fs.writeFileSync(file, 'alpha = 1\nbeta = 2\n');
+  const multiEdit = {
+    file_path: file,
+    edits: [
+      { old_string: 'alpha = 1', new_string: 'gamma = 1' },
+      { old_string: 'beta = 2', new_string: 'delta = 2' },
+    ],
+  };
+  return { work, file, multiEdit, renamed: 'gamma = 1\ndelta = 2\n' };
 }

@@ -6,6 +6,7 @@ import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
+import { twoSettingsToRename } from '../helpers/cli-clients';
 
 /**
  * The real Claude Code CLI (pinned in devDependencies) pointed at Orchids Tray, exactly as a user would run it:
@@ -200,16 +201,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
       { timeout: 90_000 },
       async () => {
         stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-        const work = tempDir('orchids-cc-work-');
-        const file = path.join(work, 'settings.txt');
-        fs.writeFileSync(file, 'alpha = 1\nbeta = 2\n');
-        const multiEdit = {
-          file_path: file,
-          edits: [
-            { old_string: 'alpha = 1', new_string: 'gamma = 1' },
-            { old_string: 'beta = 2', new_string: 'delta = 2' },
-          ],
-        };
+        const { work, file, multiEdit, renamed } = twoSettingsToRename('orchids-cc-work-', 'settings.txt');
         stack.sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
           if (seen.includes('toolu_sim_multi_0001_2')) return sse(reply('Both settings are renamed.'));
@@ -238,7 +230,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         expect(output).toMatchObject({ is_error: false, result: 'Both settings are renamed.' });
         // Claude Code ran both edits, in order, on the file, and three agent turns were all it took: none was spent
         // on a declined call. (Claude Code's own num_turns counts each tool_use block of a turn.)
-        expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
+        expect(fs.readFileSync(file, 'utf8')).toBe(renamed);
         const upstream = answered(stack.sim.requests).filter((r) => /settings\.txt/.test(upstreamText(r)));
         expect(upstream).toHaveLength(3);
         const last = upstreamText(upstream[2]!);

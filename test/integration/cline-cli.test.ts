@@ -13,6 +13,7 @@ import {
   type ServedRow,
   replayedToolUse,
   replayedToolUses,
+  twoSettingsToRename,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCline, toolInputs, toolRuns } from '../helpers/cline';
@@ -363,16 +364,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
   (mode) => {
     it('makes both edits, in order, in the one turn', { timeout: 120_000 }, async () => {
       await start(mode);
-      const work = tempDir('orchids-cline-work-');
-      const file = path.join(work, 'limits.ini');
-      fs.writeFileSync(file, 'alpha = 1\nbeta = 2\n');
-      const multiEdit = {
-        file_path: file,
-        edits: [
-          { old_string: 'alpha = 1', new_string: 'gamma = 1' },
-          { old_string: 'beta = 2', new_string: 'delta = 2' },
-        ],
-      };
+      const { work, file, multiEdit, renamed } = twoSettingsToRename('orchids-cline-work-', 'limits.ini');
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (!seen.includes('limits.ini')) return undefined;
@@ -388,7 +380,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
       });
       expect(run.code, run.stderr + run.stdout).toBe(0);
       expect(run.finalText).toBe('Both limits are renamed.');
-      expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
+      expect(fs.readFileSync(file, 'utf8')).toBe(renamed);
       expect(toolRuns(run)).toEqual([
         expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002' }),
         expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002_2' }),
