@@ -10,7 +10,7 @@
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { multiEditAsEdits } from './multi-edit';
-import { planText, unmappedCallText } from './unmapped-call-text';
+import { callText, planText } from './unmapped-call-text';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { toolUseIdFor } from '../util/ids';
 
@@ -265,9 +265,9 @@ export class ToolCalls {
    * when it is not one, cannot be split, or the calls would pass `disable_parallel_tool_use`'s one.
    */
   private emitEditByEdit(upstreamId: string, upstreamName: string, input: Record<string, unknown>): boolean {
-    const edit = matchClientTool('Edit', this.tools);
-    const calls = edit ? multiEditAsEdits(upstreamName, input) : undefined;
-    if (!edit || !calls) return false;
+    const calls = multiEditAsEdits(upstreamName, input);
+    const edit = calls && matchClientTool('Edit', this.tools);
+    if (!calls || !edit) return false;
     if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;
     const schema = clientToolSchema(edit.name, this.tools);
     const route = { upstreamName: 'Edit', clientName: edit.name };
@@ -286,7 +286,7 @@ export class ToolCalls {
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
     const plan = planText(name, input);
-    const text = plan ?? unmappedCallText(name, input);
+    const text = plan ?? callText(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
     this.declined.push({ id, name, input, index, planShown: plan !== undefined });
     this.out.countOutput(text);

@@ -23,7 +23,8 @@ export function planText(name: string, input: Record<string, unknown>): string |
   return canonicalToolName(name) === 'TodoWrite' ? planLines(input.todos) : undefined;
 }
 
-function callText(name: string, input: Record<string, unknown>): string {
+/** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters. */
+export function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}…`;
   return `[The agent called the tool "${name}", which this client does not provide, so it was not run. Input: ${json}]`;
