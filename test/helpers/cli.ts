@@ -8,8 +8,12 @@ export interface CliRun {
   notes: string[];
 }
 
-/** `npm run cli -- <args>`, run in this process against the data folder and simulator `env` names. */
-export async function cli(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
+/**
+ * `npm run cli -- <args>`, run in this process against the data folder and simulator `env` names, and this test
+ * file's own registry of running apps (test/helpers/vitest-setup.ts) unless `env` names another.
+ */
+export async function cli(givenEnv: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
+  const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, ...givenEnv };
   const lines: string[] = [];
   const notes: string[] = [];
   const code = await runCli(
