@@ -33,7 +33,7 @@ import { SignInWindows } from './sign-in';
 import { browserUserAgent } from './sign-in-policy';
 import { TrayController, menuTemplate, readTrayState, trayActions } from './tray';
 import { trayIconFile } from './tray-model';
-import { guardSession, guardWebContents, MainWindow, secureWebPreferences } from './window';
+import { guardSession, guardWebContents, MAIN_WINDOW_SIZE, MainWindow, secureWebPreferences } from './window';
 
 /** What exists so far; the shutdown reads it when it runs, so it stops whatever start-up got to. */
 export interface Running {
@@ -106,11 +106,7 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
       }),
     create: () => {
       const window = new BrowserWindow({
-        width: 1120,
-        height: 780,
-        // The window works from a tray popover's width up (issue 13).
-        minWidth: 360,
-        minHeight: 520,
+        ...MAIN_WINDOW_SIZE,
         show: false,
         title: 'Orchids Tray',
         autoHideMenuBar: true,

@@ -74,6 +74,8 @@ function signInWindowOptions(partition: string) {
     height: 760,
     minWidth: 360,
     minHeight: 480,
+    // The page's size, as the main window's (window.ts MAIN_WINDOW_SIZE): Orchids' sign-in page gets its 360 px.
+    useContentSize: true,
     title: SIGN_IN_WINDOW_TITLE,
     autoHideMenuBar: true,
     show: true,

@@ -33,6 +33,19 @@ export function secureWebPreferences(preload: string, options: { devTools: boole
   return { preload, ...LOCKED_WEB_PREFERENCES, devTools: options.devTools };
 }
 
+/**
+ * The main window's size. The narrowest page is a tray popover's width, which test/e2e/layout.spec.ts measures every
+ * view at (issue 13). Sizes are the page's, not the frame's (`useContentSize`): on Windows a frame-sized minimum
+ * left the page ~14 px narrower than asked, below the width the layout is proven at.
+ */
+export const MAIN_WINDOW_SIZE = {
+  width: 1120,
+  height: 780,
+  minWidth: 360,
+  minHeight: 520,
+  useContentSize: true,
+} as const;
+
 /** Links the window may hand to the system browser: https only (no file:, no custom schemes, no http). */
 export function isSafeExternalUrl(url: string): boolean {
   try {

@@ -131,6 +131,8 @@ describe('Sign in with Orchids (fake window, real core)', () => {
       devTools: false,
     });
     expect(options.webPreferences).not.toHaveProperty('preload');
+    // The minimum is the page's width, not the frame's (on Windows a frame-sized minimum left the page narrower).
+    expect(options).toMatchObject({ minWidth: 360, useContentSize: true });
     const partition = options.webPreferences.partition;
     expect(partition).toMatch(/^orchids-sign-in-[0-9a-f-]{36}$/); // no "persist:": memory only
     expect(f.window().loaded).toEqual([ORCHIDS_SIGN_IN_URL]);

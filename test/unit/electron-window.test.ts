@@ -5,6 +5,7 @@ import {
   guardSession,
   guardWebContents,
   isSafeExternalUrl,
+  MAIN_WINDOW_SIZE,
   secureWebPreferences,
   withCsp,
 } from '../../main/electron/window';
@@ -96,6 +97,13 @@ describe('window hardening', () => {
     const event = { preventDefault: vi.fn() };
     contents.emit('will-attach-webview', event);
     expect(event.preventDefault).toHaveBeenCalled();
+  });
+
+  it('sizes the page, not the frame, and never below the 360 px the layout tests measure', () => {
+    // On Windows a frame-sized minWidth of 360 left a page of ~346 px, narrower than test/e2e/layout.spec.ts proves.
+    expect(MAIN_WINDOW_SIZE).toMatchObject({ minWidth: 360, useContentSize: true });
+    expect(MAIN_WINDOW_SIZE.width).toBeGreaterThanOrEqual(MAIN_WINDOW_SIZE.minWidth);
+    expect(MAIN_WINDOW_SIZE.height).toBeGreaterThanOrEqual(MAIN_WINDOW_SIZE.minHeight);
   });
 
   it('isSafeExternalUrl takes https only', () => {
