@@ -283,3 +283,30 @@ describe('README: files and scripts', () => {
     expect([...named].filter((name) => !(name in scripts))).toEqual([]);
   });
 });
+
+describe('the Benchmark section', () => {
+  const benchmark = section(readme, 'Benchmark');
+  const run = fs.readFileSync(path.join(ROOT, 'test/bench/run.ts'), 'utf8');
+
+  it('explains every flag `npm run bench` reads, and names none it does not', () => {
+    // run.ts reads its flags as argv.includes('--x'), value('--x') or seconds('--x', …).
+    const read = new Set([...run.matchAll(/(?:includes|value|seconds)\('(--[a-z-]+)'/g)].map((match) => match[1]!));
+    expect(read.size).toBeGreaterThanOrEqual(8);
+    const explained = new Set(
+      [...benchmark.matchAll(/^- `(--[a-z-]+)[^`]*`(?: and `(--[a-z-]+)[^`]*`)?:/gm)].flatMap((match) =>
+        match.slice(1).filter((flag): flag is string => flag !== undefined),
+      ),
+    );
+    expect([...explained].sort()).toEqual([...read].sort());
+  });
+
+  it('lists the sections `--only` takes, as run.ts names them', () => {
+    const table = run.slice(run.indexOf('const SECTIONS'), run.indexOf('];', run.indexOf('const SECTIONS')));
+    const named = [...table.matchAll(/^\s*\['(\w+)',/gm)].map((match) => match[1]!);
+    const only = benchmark.slice(benchmark.indexOf('- `--only'), benchmark.indexOf('(never part of'));
+    // The list, then `--only ab`, the one section a full run leaves out.
+    expect(spans(only)).toContain('--only ab');
+    const listed = spans(only).filter((span) => /^\w+$/.test(span));
+    expect([...listed, 'ab'].sort()).toEqual(named.sort());
+  });
+});
