@@ -1,5 +1,6 @@
 import type { ContentBlock, StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent } from '../orchids/types';
+import type { DeferredToolSource } from './deferred-tools';
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
 import { StopScanner } from './stop-sequences';
 import { UsageTally, wireDeltaUsage, wireUsage } from './usage-tally';
@@ -24,6 +25,8 @@ export interface TranslatorOptions {
   model: string;
   inputTokensEstimate: number;
   tools: ToolDefinition[] | undefined;
+  /** The request, where a client with a tool search names the tools it holds back (anthropic/deferred-tools.ts). */
+  deferredToolSource?: DeferredToolSource;
   /**
    * Anthropic returns thinking blocks only when the request turned thinking on; clients not asking may not expect
    * them.
@@ -137,7 +140,12 @@ export class StreamTranslator {
   }
 
   private get toolCalls(): ToolCalls {
-    this.calls ??= new ToolCalls(this.options.tools, this.blockWriter(), this.options.toolPolicy);
+    this.calls ??= new ToolCalls(
+      this.options.tools,
+      this.blockWriter(),
+      this.options.toolPolicy,
+      this.options.deferredToolSource,
+    );
     return this.calls;
   }
 

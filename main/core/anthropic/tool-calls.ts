@@ -9,9 +9,11 @@
  */
 import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
+import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
 import { callText, planText } from './unmapped-call-text';
 import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
+import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
 
 /** What the tool calls need from the translator: blocks one at a time, numbered in order. */
@@ -82,11 +84,30 @@ export class ToolCalls {
   readonly declined: DeclinedToolCall[] = [];
   toolUses = 0;
 
+  /** The request's reminders were read for tools the client holds back (done at most once, and only if needed). */
+  private deferredRead = false;
+
   constructor(
-    private readonly tools: ToolDefinition[] | undefined,
+    private tools: ToolDefinition[] | undefined,
     private readonly out: BlockWriter,
     private readonly policy: ToolCallPolicy = {},
+    /** Where a client with a tool search names the tools it holds back (anthropic/deferred-tools.ts). */
+    private readonly deferredSource?: DeferredToolSource,
   ) {}
+
+  /**
+   * The client tool a call goes to. A call that names no declared tool may name one the client's tool search holds
+   * back: those are read once, at the first such call, and from then on count as declared.
+   */
+  private match(upstreamName: string, input?: Record<string, unknown>): ToolMatch | undefined {
+    const match = matchClientTool(upstreamName, this.tools, input);
+    if (match?.by === 'name' || this.deferredRead || !this.deferredSource) return match;
+    this.deferredRead = true;
+    const withDeferred = withDeferredTools(this.tools, this.deferredSource);
+    if (withDeferred === this.tools) return match;
+    this.tools = withDeferred;
+    return matchClientTool(upstreamName, withDeferred, input);
+  }
 
   /** Whether another tool_use may still reach the client. */
   private get mayForward(): boolean {
@@ -101,7 +122,7 @@ export class ToolCalls {
   start(id: string, name: string): void {
     if (this.sent.has(id) || this.buffered.has(id)) return;
     this.awaitingCall.set(id, name);
-    const match = this.live || !this.mayForward ? undefined : matchClientTool(name, this.tools);
+    const match = this.live || !this.mayForward ? undefined : this.match(name);
     if (match && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
   }
@@ -240,7 +261,7 @@ export class ToolCalls {
       this.unmapped.push({ name: upstreamName, input: parsed });
       return;
     }
-    const match = matchClientTool(upstreamName, this.tools, parsed);
+    const match = this.match(upstreamName, parsed);
     if (!match) {
       if (!this.emitEditByEdit(upstreamId, upstreamName, parsed)) this.emitUnmapped(upstreamId, upstreamName, parsed);
       return;

@@ -159,6 +159,7 @@ export class MessagesProxy {
         model: request.model,
         inputTokensEstimate,
         tools: request.tools,
+        deferredToolSource: request,
         includeThinking: thinkingType === 'enabled' || thinkingType === 'adaptive',
         toolPolicy: plan && { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses },
         stopSequences: request.stop_sequences,

@@ -1,0 +1,84 @@
+/**
+ * Tools a client holds back behind its tool search. Claude Code 2.1.3xx declares its `ToolSearch` and only a few
+ * tools in `tools`; the rest (WebFetch, WebSearch, NotebookEdit, TodoWrite when its task tools are off, …) it names
+ * in a system reminder, schemas left out, for the model to load before calling. Claude Code runs a call to one of
+ * them without that step all the same (tried with 2.1.332: a direct WebFetch call ran). Generation B's agent is
+ * shown no client tools and calls its own WebFetch or TodoWrite by name, so a tool named only there counts as one the
+ * client declares: its call goes out as the client's own tool, not as text the proxy answers for it.
+ *
+ * Read only when a call names no declared tool (anthropic/tool-calls.ts), never on the way in.
+ */
+import type { Message, MessagesRequest, ToolDefinition } from './types';
+
+/** The tool Claude Code loads deferred tools with: without it, no reminder is read as a list of tools. */
+const TOOL_SEARCH = 'ToolSearch';
+
+/**
+ * The reminder's first line, as Claude Code writes it ("The following deferred tools are now available via
+ * ToolSearch. …" and, in a shortened list, "… are available via ToolSearch. …"); the names follow it a line each.
+ */
+const ANNOUNCEMENT = /^The following deferred tools are (?:now )?available via ToolSearch\b/;
+
+/** A line that is one tool's name. A shortened list's `mcp__server__* (42)` rows stand for tools it does not name. */
+const TOOL_NAME_LINE = /^[A-Za-z][\w.-]{0,127}$/;
+
+const REMINDER_OPEN = '<system-reminder>';
+const REMINDER_CLOSE = '</system-reminder>';
+
+export type DeferredToolSource = Pick<MessagesRequest, 'system' | 'messages'>;
+
+/**
+ * The client's tools with the ones its tool search holds back added as tools without a schema (their input goes out
+ * as the agent wrote it), or `declared` itself when there are none to add.
+ */
+export function withDeferredTools(
+  declared: ToolDefinition[] | undefined,
+  source: DeferredToolSource,
+): ToolDefinition[] | undefined {
+  if (!declared?.some((tool) => tool.name === TOOL_SEARCH)) return declared;
+  const known = new Set(declared.map((tool) => tool.name));
+  const added = deferredToolNames(source).filter((name) => !known.has(name));
+  return added.length === 0 ? declared : [...declared, ...added.map((name) => ({ name }))];
+}
+
+/** Every tool name the request's reminders announce as deferred, in order, each once. */
+export function deferredToolNames(source: DeferredToolSource): string[] {
+  const names = new Set<string>();
+  const read = (text: string): void => {
+    for (const reminder of reminders(text)) readAnnouncement(reminder, names);
+  };
+  const { system } = source;
+  if (typeof system === 'string') read(system);
+  else if (Array.isArray(system)) for (const block of system) if (block.type === 'text') read(String(block.text));
+  for (const message of source.messages) if (message.role !== 'assistant') readMessage(message, read);
+  return [...names];
+}
+
+function readMessage(message: Message, read: (text: string) => void): void {
+  if (typeof message.content === 'string') return read(message.content);
+  if (!Array.isArray(message.content)) return;
+  for (const block of message.content) {
+    if (block.type === 'text' && typeof block.text === 'string') read(block.text);
+  }
+}
+
+/** The bodies of the text's `<system-reminder>` elements; only the client writes those, not the user's prose. */
+function* reminders(text: string): Generator<string> {
+  let from = text.indexOf(REMINDER_OPEN);
+  while (from >= 0) {
+    const start = from + REMINDER_OPEN.length;
+    const end = text.indexOf(REMINDER_CLOSE, start);
+    if (end < 0) return;
+    yield text.slice(start, end);
+    from = text.indexOf(REMINDER_OPEN, end + REMINDER_CLOSE.length);
+  }
+}
+
+function readAnnouncement(reminder: string, names: Set<string>): void {
+  const lines = reminder.trim().split('\n');
+  if (!ANNOUNCEMENT.test(lines[0] ?? '')) return;
+  for (const line of lines.slice(1)) {
+    const name = line.trim();
+    if (TOOL_NAME_LINE.test(name)) names.add(name);
+  }
+}

@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import {
+  deferredToolNames,
+  withDeferredTools,
+  type DeferredToolSource,
+} from '../../main/core/anthropic/deferred-tools';
+import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
+import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import type { UpstreamEvent } from '../../main/core/orchids/types';
+import { claudeCodeTools } from '../helpers/client-tools';
+
+type Payload = Record<string, any>;
+
+const TOOL_SEARCH: ToolDefinition = {
+  name: 'ToolSearch',
+  description: 'Loads the schemas of deferred tools.',
+  input_schema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
+};
+
+/** What Claude Code 2.1.332 declares with its tool search on: a few tools whole, the rest named in a reminder. */
+const RESIDENT = ['Agent', 'Bash', 'Edit', 'Read', 'Skill', 'Write'];
+const withToolSearch = (): ToolDefinition[] => [
+  ...claudeCodeTools().filter((tool) => RESIDENT.includes(tool.name)),
+  TOOL_SEARCH,
+  { name: 'DeferredToolPlaceholder', input_schema: { type: 'object', properties: {} }, defer_loading: true },
+];
+
+const announcement = (names: string[], now = 'now '): string =>
+  `<system-reminder>\nThe following deferred tools are ${now}available via ToolSearch. Load them first:\n` +
+  `${names.join('\n')}\n</system-reminder>`;
+
+const userTurn = (...texts: string[]): Message => ({
+  role: 'user',
+  content: texts.map((text) => ({ type: 'text' as const, text })),
+});
+
+describe('deferredToolNames', () => {
+  it('reads the names a reminder announces, from the system prompt and user turns, each once', () => {
+    const source: DeferredToolSource = {
+      system: [{ type: 'text', text: announcement(['CronCreate']) }],
+      messages: [
+        userTurn(
+          '<system-reminder>\nToday is a fine day.\n</system-reminder>',
+          announcement(['WebFetch', 'TodoWrite']),
+        ),
+        { role: 'assistant', content: announcement(['NotAnnouncedByTheClient']) },
+        { role: 'user', content: `Please fix the build.\n${announcement(['WebFetch', 'NotebookEdit'], '')}` },
+      ],
+    };
+    expect(deferredToolNames(source)).toEqual(['CronCreate', 'WebFetch', 'TodoWrite', 'NotebookEdit']);
+  });
+
+  it('skips rows that stand for unnamed tools, and text outside a reminder', () => {
+    const shortened = announcement(['WebSearch', 'mcp__slack__* (42)', 'two words', '']);
+    const prose = 'The following deferred tools are now available via ToolSearch. Load them first:\nSneaky\n';
+    expect(deferredToolNames({ messages: [userTurn(shortened, prose)] })).toEqual(['WebSearch']);
+  });
+});
+
+describe('withDeferredTools', () => {
+  const messages = [userTurn(announcement(['WebFetch', 'Read', 'TodoWrite']))];
+
+  it('adds the announced tools without a schema, after the declared ones, none twice', () => {
+    const declared = withToolSearch();
+    const tools = withDeferredTools(declared, { messages })!;
+    expect(tools.slice(0, declared.length)).toEqual(declared);
+    expect(tools.slice(declared.length)).toEqual([{ name: 'WebFetch' }, { name: 'TodoWrite' }]);
+  });
+
+  it('leaves the declared list itself when the client has no tool search, or announces nothing', () => {
+    const noSearch = claudeCodeTools().filter((tool) => RESIDENT.includes(tool.name));
+    expect(withDeferredTools(noSearch, { messages })).toBe(noSearch);
+    const declared = withToolSearch();
+    expect(withDeferredTools(declared, { messages: [userTurn('hello')] })).toBe(declared);
+  });
+});
+
+describe('StreamTranslator: calls to tools the client holds back behind its tool search', () => {
+  function translate(tools: ToolDefinition[], source: DeferredToolSource, events: UpstreamEvent[]) {
+    const frames: Payload[] = [];
+    const t = new StreamTranslator({
+      messageId: 'msg_test',
+      model: 'claude-sonnet-4-6',
+      inputTokensEstimate: 10,
+      tools,
+      deferredToolSource: source,
+      includeThinking: false,
+      sink: (_name, payload) => frames.push(payload),
+    });
+    t.start();
+    for (const event of events) t.apply(event);
+    t.apply({ kind: 'finish', reason: 'tool-calls' });
+    const { stopReason } = t.complete();
+    const blocks = frames
+      .filter((f) => f.type === 'content_block_start')
+      .map((f) => {
+        const deltas = frames.filter((d) => d.type === 'content_block_delta' && d.index === f.index);
+        const body = deltas.map((d) => String(d.delta.partial_json ?? d.delta.text)).join('');
+        return f.content_block.type === 'tool_use'
+          ? { tool: f.content_block.name as string, id: f.content_block.id as string, input: JSON.parse(body) }
+          : { text: body };
+      });
+    return { blocks, stopReason, unmapped: t.unmappedToolCalls };
+  }
+  const streamed = (id: string, name: string, input: Payload): UpstreamEvent[] => [
+    { kind: 'tool-input-start', id, name },
+    { kind: 'tool-input-delta', id, delta: JSON.stringify(input) },
+    { kind: 'tool-input-end', id },
+  ];
+  const fetchInput = { url: 'https://docs.example.test/guide', prompt: 'What does it say about setup?' };
+  const todos = [{ content: 'Read the guide', status: 'in_progress', activeForm: 'Reading the guide' }];
+  const source = { messages: [userTurn(announcement(['WebFetch', 'TodoWrite', 'NotebookEdit']))] };
+
+  it("go out as the client's own tools, with the agent's ids and inputs, streamed or whole", () => {
+    const { blocks, stopReason, unmapped } = translate(withToolSearch(), source, [
+      ...streamed('toolu_fetch_0001', 'WebFetch', fetchInput),
+      { kind: 'tool-call', id: 'toolu_todo_0002', name: 'TodoWrite', input: { todos } },
+    ]);
+    expect(blocks).toEqual([
+      { tool: 'WebFetch', id: 'toolu_fetch_0001', input: fetchInput },
+      { tool: 'TodoWrite', id: 'toolu_todo_0002', input: { todos } },
+    ]);
+    expect(stopReason).toBe('tool_use');
+    expect(unmapped).toEqual([]);
+  });
+
+  it('are declined as before where the client has no tool search, or did not announce the tool', () => {
+    const noSearch = withToolSearch().filter((tool) => tool.name !== 'ToolSearch');
+    const declined = translate(noSearch, source, streamed('toolu_fetch_0003', 'WebFetch', fetchInput));
+    expect(declined.blocks).toEqual([{ text: expect.stringContaining('"WebFetch"') }]);
+    expect(declined.unmapped).toEqual([{ name: 'WebFetch', input: fetchInput }]);
+    const plan = translate(withToolSearch(), { messages: [userTurn(announcement(['WebFetch']))] }, [
+      { kind: 'tool-call', id: 'toolu_todo_0004', name: 'TodoWrite', input: { todos } },
+    ]);
+    expect(plan.blocks).toEqual([{ text: expect.stringContaining('- [ ] Read the guide (in progress)') }]);
+  });
+
+  it('leave the fallbacks as they were, and the request unread while every call names a declared tool', () => {
+    let reads = 0;
+    const counted: DeferredToolSource = {
+      get messages() {
+        reads += 1;
+        return source.messages;
+      },
+    };
+    const read = translate(withToolSearch(), counted, streamed('toolu_read_0005', 'Read', { file_path: '/w/a.ts' }));
+    expect(read.blocks).toEqual([{ tool: 'Read', id: 'toolu_read_0005', input: { file_path: '/w/a.ts' } }]);
+    expect(reads).toBe(0);
+    // The agent's Grep has no tool of Claude Code 2.1's, announced or not: it still runs as a shell command.
+    const grep = translate(withToolSearch(), counted, streamed('toolu_grep_0006', 'Grep', { pattern: 'setup' }));
+    expect(grep.blocks).toEqual([{ tool: 'Bash', id: 'toolu_grep_0006', input: expect.objectContaining({}) }]);
+    expect(String((grep.blocks[0] as { input: Payload }).input.command)).toContain('setup');
+    expect(reads).toBe(1);
+  });
+});
