@@ -24,6 +24,27 @@ export function claudeCodeTools(): ToolDefinition[] {
   return (JSON.parse(fs.readFileSync(CLAUDE_CODE_REQUEST, 'utf8')) as { tools: ToolDefinition[] }).tools;
 }
 
+/**
+ * Claude Code 2.1.3xx with its tool search on: a few tools whole, its ToolSearch, and a placeholder that is never to
+ * be called; the rest it names in a reminder (`deferredToolsReminder`).
+ */
+export function claudeCodeWithToolSearch(): ToolDefinition[] {
+  const resident = ['Agent', 'Bash', 'Edit', 'Read', 'Skill', 'Write'];
+  return [
+    ...claudeCodeTools().filter((declared) => resident.includes(declared.name)),
+    tool('ToolSearch', { query: str, max_results: num }, ['query'], true),
+    { name: 'DeferredToolPlaceholder', input_schema: { type: 'object', properties: {} }, defer_loading: true },
+  ];
+}
+
+/** The reminder in which Claude Code names the tools its tool search holds back (this wording, not its prose). */
+export function deferredToolsReminder(names: string[], now = 'now '): string {
+  return (
+    `<system-reminder>\nThe following deferred tools are ${now}available via ToolSearch. Load them first:\n` +
+    `${names.join('\n')}\n</system-reminder>`
+  );
+}
+
 /** Claude Code's file-search tools of earlier versions (2.1.197 searches through Bash instead). */
 export const CLAUDE_CODE_SEARCH_TOOLS: ToolDefinition[] = [
   tool('Glob', { pattern: str, path: str }, ['pattern'], true),

@@ -13,7 +13,7 @@ import {
 } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
-import { claudeCodeTools } from '../helpers/client-tools';
+import { claudeCodeTools, claudeCodeWithToolSearch, deferredToolsReminder } from '../helpers/client-tools';
 import { parseSse } from '../helpers/sse';
 import { postMessages } from '../helpers/messages';
 
@@ -114,6 +114,36 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     ]);
     expect(upstreamText(turns()[1]!)).toMatch(
       /no tool named "ExitPlanMode", so the call was not run\. Its tools are: Agent, Bash,/,
+    );
+  });
+
+  it('names the tools a tool search holds back among the client tools, and not its placeholder', async () => {
+    stack = await start();
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
+      if (!seen.includes('Fix the parser bug')) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_plan_0002', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+    const reminder = deferredToolsReminder(['NotebookEdit', 'WebFetch']);
+    await stack.client().messages.create({
+      ...ask,
+      tools: claudeCodeWithToolSearch() as unknown as Anthropic.Messages.Tool[],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: reminder },
+            { type: 'text', text: ask.messages[0]!.content },
+          ],
+        },
+      ],
+    });
+    expect(upstreamText(turns()[1]!)).toContain(
+      'Its tools are: Agent, Bash, Edit, Read, Skill, Write, ToolSearch, NotebookEdit, WebFetch. Use one of those',
     );
   });
 

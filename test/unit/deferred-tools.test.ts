@@ -7,27 +7,12 @@ import {
 import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
-import { claudeCodeTools } from '../helpers/client-tools';
+import {
+  claudeCodeWithToolSearch as withToolSearch,
+  deferredToolsReminder as announcement,
+} from '../helpers/client-tools';
 
 type Payload = Record<string, any>;
-
-const TOOL_SEARCH: ToolDefinition = {
-  name: 'ToolSearch',
-  description: 'Loads the schemas of deferred tools.',
-  input_schema: { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] },
-};
-
-/** What Claude Code 2.1.332 declares with its tool search on: a few tools whole, the rest named in a reminder. */
-const RESIDENT = ['Agent', 'Bash', 'Edit', 'Read', 'Skill', 'Write'];
-const withToolSearch = (): ToolDefinition[] => [
-  ...claudeCodeTools().filter((tool) => RESIDENT.includes(tool.name)),
-  TOOL_SEARCH,
-  { name: 'DeferredToolPlaceholder', input_schema: { type: 'object', properties: {} }, defer_loading: true },
-];
-
-const announcement = (names: string[], now = 'now '): string =>
-  `<system-reminder>\nThe following deferred tools are ${now}available via ToolSearch. Load them first:\n` +
-  `${names.join('\n')}\n</system-reminder>`;
 
 const userTurn = (...texts: string[]): Message => ({
   role: 'user',
@@ -68,7 +53,7 @@ describe('withDeferredTools', () => {
   });
 
   it('leaves the declared list itself when the client has no tool search, or announces nothing', () => {
-    const noSearch = claudeCodeTools().filter((tool) => RESIDENT.includes(tool.name));
+    const noSearch = withToolSearch().filter((tool) => tool.name !== 'ToolSearch');
     expect(withDeferredTools(noSearch, { messages })).toBe(noSearch);
     const declared = withToolSearch();
     expect(withDeferredTools(declared, { messages: [userTurn('hello')] })).toBe(declared);

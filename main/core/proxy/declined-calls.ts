@@ -12,6 +12,7 @@
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
  * ends the answer with an error, as any failure after content does.
  */
+import { withDeferredTools } from '../anthropic/deferred-tools';
 import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
 import type { ContentBlock, Message, MessagesRequest, Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
@@ -70,7 +71,12 @@ export function withDeclinedCalls(
   held: Pick<HeldTurn, 'calls' | 'said' | 'saidBefore'>,
 ): MessagesRequest {
   const { calls, said } = held;
-  const names = (request.tools ?? []).map((tool) => tool.name).filter((name) => typeof name === 'string');
+  // The tools a tool search holds back are the client's as much as those it declares whole; a placeholder it marks
+  // as deferred only to keep that search on is not one to offer.
+  const names = (withDeferredTools(request.tools, request) ?? [])
+    .filter((tool) => tool.defer_loading !== true)
+    .map((tool) => tool.name)
+    .filter((name) => typeof name === 'string');
   const offered =
     names.length === 0
       ? 'It has no tools: answer in text.'
