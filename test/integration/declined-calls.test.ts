@@ -51,6 +51,19 @@ function scriptPlanThenRead(plan = () => sse([...todoCall('toolu_sim_todo_0001')
   });
 }
 
+/** Leaves plan mode (a tool no client here declares); once told the client lacks it, explains the fix instead. */
+function scriptExitPlanMode(): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
+    if (!seen.includes('Fix the parser bug')) return undefined;
+    return sse([
+      ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
+      ...finish('tool-calls'),
+    ]);
+  });
+}
+
 const turns = (): AgentRequestInfo[] =>
   answered(stack.sim.requests).filter((r) => /Fix the parser bug/.test(upstreamText(r)));
 
@@ -97,15 +110,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
 
   it('tells the agent which tools the client has when it called any other tool the client lacks', async () => {
     stack = await start();
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
-      if (!seen.includes('Fix the parser bug')) return undefined;
-      return sse([
-        ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
-        ...finish('tool-calls'),
-      ]);
-    });
+    scriptExitPlanMode();
     const message = await stack.client().messages.create(ask);
     expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
       '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
@@ -119,15 +124,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
 
   it('names the tools a tool search holds back among the client tools, and not its placeholder', async () => {
     stack = await start();
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
-      if (!seen.includes('Fix the parser bug')) return undefined;
-      return sse([
-        ...toolCall({ id: 'toolu_sim_plan_0002', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
-        ...finish('tool-calls'),
-      ]);
-    });
+    scriptExitPlanMode();
     const reminder = deferredToolsReminder(['NotebookEdit', 'WebFetch']);
     await stack.client().messages.create({
       ...ask,
