@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { claudeCodeCommand } from '../contract/claude-code-env';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
@@ -93,9 +94,9 @@ export async function runHeadless(): Promise<OrchidsCore> {
   } else {
     console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
   }
-  // Claude Code with no key at all stops at "Not logged in"; without a key set here, the proxy ignores the value.
+  // Without a key set here, the proxy ignores the value Claude Code must still be given.
   const key = core.settings.get('apiKey') ? '<your API key>' : 'not-needed';
-  console.log(`Use it: ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`);
+  console.log(`Use it: ${claudeCodeCommand(url, key)}`);
 
   return core;
 }

@@ -2,6 +2,7 @@
  * What the tray shows, computed from the core's state: the icon's look, the tooltip and the menu. Pure data in,
  * pure data out, so every rule here is tested in Node; tray.ts only turns the result into Electron objects.
  */
+import { claudeCodeEnv } from '../../contract/claude-code-env';
 import { creditsTotal } from '../../contract/credits';
 import { pinnedMismatchWords, withPinnedMismatch, type PinnedMismatch } from '../../contract/pinned-protocol';
 import { servingOf, servingWords } from '../../contract/serving';
@@ -135,10 +136,7 @@ function clip(text: string, max: number): string {
  * Claude Code with no key at all (and no Claude login) stops at "Not logged in" before it sends anything.
  */
 export function claudeCodeSetup(url: string, apiKey: string, platform: NodeJS.Platform = process.platform): string {
-  const vars: Array<[string, string]> = [
-    ['ANTHROPIC_BASE_URL', url],
-    ['ANTHROPIC_API_KEY', apiKey || 'not-needed'],
-  ];
+  const vars = claudeCodeEnv(url, apiKey || 'not-needed');
   if (platform === 'win32') return vars.map(([name, value]) => `$env:${name}="${value}"`).join('\n') + '\n';
   return vars.map(([name, value]) => `export ${name}=${value}`).join('\n') + '\n';
 }

@@ -5,14 +5,14 @@ test('the Claude Code line gives a placeholder key while none is set, and asks f
   page,
 }) => {
   const snippet = page.getByRole('tabpanel', { name: 'Claude Code' });
-  await expect(snippet).toContainText('ANTHROPIC_API_KEY=not-needed claude');
+  await expect(snippet).toContainText('ANTHROPIC_API_KEY=not-needed CLAUDE_CODE_ENABLE_TASKS=false claude');
   await expect(snippet).not.toContainText('<your API key>');
 
   await goTo(page, 'Settings');
   await page.getByRole('button', { name: 'Generate key' }).click();
   await expect(page.getByLabel(/Your new API key/)).toHaveValue(/^ot-/);
   await goTo(page, 'Overview');
-  await expect(snippet).toContainText('ANTHROPIC_API_KEY=<your API key> claude');
+  await expect(snippet).toContainText('ANTHROPIC_API_KEY=<your API key> CLAUDE_CODE_ENABLE_TASKS=false claude');
   await expect(snippet).not.toContainText('not-needed');
 });
 

@@ -76,7 +76,9 @@ test('API key: generate shows it once with a copy button; the setup then asks fo
   await expect(sdk.models.list()).resolves.toBeTruthy();
 
   await goTo(page, 'Overview');
-  await expect(page.getByRole('tabpanel')).toContainText('ANTHROPIC_API_KEY=<your API key> claude');
+  await expect(page.getByRole('tabpanel')).toContainText(
+    'ANTHROPIC_API_KEY=<your API key> CLAUDE_CODE_ENABLE_TASKS=false claude',
+  );
 });
 
 test('model mapping: add a row, see validation, save, reset to default', async ({ page }) => {

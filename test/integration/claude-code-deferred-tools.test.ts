@@ -6,6 +6,7 @@ import { ALL_MODES, answered, sentToolPair, upstreamText } from '../helpers/upst
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
+import { claudeCodeEnv } from '../../contract/claude-code-env';
 
 /**
  * Claude Code 2.1 declares only a few tools whole and names the rest (NotebookEdit, WebFetch, TodoWrite when its
@@ -64,7 +65,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
     });
 
     it(
-      "with Claude Code's task tools off, the agent's plan goes to Claude Code's own TodoWrite",
+      "with Claude Code's task tools off, as the app's setup has it, the agent's plan goes to its own TodoWrite",
       { timeout: 90_000 },
       async () => {
         stack = await startStack({ protocol: mode.setting, serves: mode.serves });
@@ -89,11 +90,10 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         });
         stack.core.settings.set('apiKey', KEY);
 
-        const result = await runClaude(work, 'What is the secret spice in recipe.txt?', {
-          ANTHROPIC_BASE_URL: stack.url,
-          ANTHROPIC_API_KEY: KEY,
-          CLAUDE_CODE_ENABLE_TASKS: 'false',
-        });
+        // The environment the app hands out for Claude Code turns its task tools off.
+        const env = Object.fromEntries(claudeCodeEnv(stack.url, KEY));
+        expect(env).toMatchObject({ CLAUDE_CODE_ENABLE_TASKS: 'false' });
+        const result = await runClaude(work, 'What is the secret spice in recipe.txt?', env);
         expect(result.code, result.stderr).toBe(0);
         const output = JSON.parse(result.stdout) as { is_error: boolean; num_turns: number; result: string };
         expect(output).toMatchObject({ is_error: false, num_turns: 3, result: 'The secret spice is SAFFRON-19.' });

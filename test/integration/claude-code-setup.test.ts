@@ -25,7 +25,7 @@ afterEach(async () => {
 
 /** `A=1 B=2 claude` or `export A=1` lines: the variables they set. */
 function variables(text: string): Record<string, string> {
-  return Object.fromEntries([...text.matchAll(/(ANTHROPIC_[A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
+  return Object.fromEntries([...text.matchAll(/\b([A-Z][A-Z_]+)=(\S+)/g)].map((m) => [m[1]!, m[2]!]));
 }
 
 describe('the Claude Code setup Orchids Tray prints', () => {

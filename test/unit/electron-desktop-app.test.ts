@@ -318,7 +318,8 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     };
     (menuItem('Copy Claude Code setup').click as () => void)();
     expect(state.clipboard.at(-1)).toBe(
-      `export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}\nexport ANTHROPIC_API_KEY=${generated.value.apiKey}\n`,
+      `export ANTHROPIC_BASE_URL=http://127.0.0.1:${port}\nexport ANTHROPIC_API_KEY=${generated.value.apiKey}\n` +
+        'export CLAUDE_CODE_ENABLE_TASKS=false\n',
     );
 
     // Resume from the window: the tray follows.

@@ -241,15 +241,16 @@ describe('tray model', () => {
     expect(trayView(input({ url: `http://${'h'.repeat(200)}:3002` })).tooltip.length).toBeLessThanOrEqual(127);
   });
 
-  it('Claude Code setup: the base URL, and the API key when one is set (a placeholder otherwise)', () => {
+  it('Claude Code setup: the base URL, the API key when one is set (a placeholder otherwise), task tools off', () => {
+    const tasksOff = 'CLAUDE_CODE_ENABLE_TASKS';
     expect(claudeCodeSetup(URL, '', 'linux')).toBe(
-      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\n`,
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\nexport ${tasksOff}=false\n`,
     );
     expect(claudeCodeSetup(URL, KEY, 'darwin')).toBe(
-      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`,
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\nexport ${tasksOff}=false\n`,
     );
     expect(claudeCodeSetup(URL, KEY, 'win32')).toBe(
-      `$env:ANTHROPIC_BASE_URL="${URL}"\n$env:ANTHROPIC_API_KEY="${KEY}"\n`,
+      `$env:ANTHROPIC_BASE_URL="${URL}"\n$env:ANTHROPIC_API_KEY="${KEY}"\n$env:${tasksOff}="false"\n`,
     );
   });
 
@@ -425,12 +426,12 @@ describe('tray actions', () => {
     a.act('copy-claude-setup');
     expect(a.clipboard.writeText.mock.calls).toEqual([
       [URL],
-      [`export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\n`],
+      [`export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=${KEY}\nexport CLAUDE_CODE_ENABLE_TASKS=false\n`],
     ]);
     const b = actions(fakeCore().core);
     b.act('copy-claude-setup');
     expect(b.clipboard.writeText).toHaveBeenCalledWith(
-      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\n`,
+      `export ANTHROPIC_BASE_URL=${URL}\nexport ANTHROPIC_API_KEY=not-needed\nexport CLAUDE_CODE_ENABLE_TASKS=false\n`,
     );
   });
 

@@ -1,4 +1,5 @@
 /** The Overview's ready-to-paste setup per client (components/SetupSnippets.tsx shows it). */
+import { claudeCodeCommand } from '../../../contract/claude-code-env';
 
 /** Where a snippet's API key goes once the app has one: the window never holds the key itself. */
 export const KEY = '<your API key>';
@@ -39,8 +40,7 @@ export function snippets(url: string, apiKeySet: boolean): Snippet[] {
       group: 'agents',
       label: 'Claude Code',
       narrow: 'Claude',
-      // Claude Code with no key at all (and no Claude login) stops at "Not logged in": it always gets one.
-      code: `ANTHROPIC_BASE_URL=${url} ANTHROPIC_API_KEY=${key} claude`,
+      code: claudeCodeCommand(url, key),
     },
     {
       id: 'codex',
