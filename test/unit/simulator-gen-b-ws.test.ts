@@ -1,203 +1,26 @@
-import type { IncomingHttpHeaders } from 'node:http';
 import { request, WebSocket as UndiciWebSocket } from 'undici';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import {
-  DEFAULT_RESPONSE_B,
-  OrchidsSimulator,
-  bareTextDeltas,
   connected,
   drop,
   errorFrame,
   finish,
   httpError,
   nested,
-  renderSse,
-  renderWsFrames,
   reply,
-  respell,
   responseStarted,
   sse,
   text,
-  textParts,
-  toolCall,
-  tokensUsed,
   wsClose,
-  type SimOptions,
-  type SimStep,
 } from '../sim/orchids-simulator';
-import { frameText } from '../sim/ws-agent';
-import { SIM_CLERK_QUERY } from '../sim/clerk';
-import { until } from '../helpers/wait';
+import { DEFAULT_FRAMES, genBSimulators, SSE_B_BODY, WS_BODY } from '../helpers/gen-b-sim';
 import { GEN_A_SAMPLE_BODY } from '../helpers/gen-a';
+import { until } from '../helpers/wait';
 
-const sims: OrchidsSimulator[] = [];
-const sockets: WebSocket[] = [];
-afterEach(async () => {
-  vi.useRealTimers();
-  for (const ws of sockets.splice(0)) ws.terminate();
-  await Promise.all(sims.splice(0).map((sim) => sim.close()));
-});
+/** The simulator's Generation B WebSocket endpoint, as a client of it meets it: upgrades, frames, closes, refusals. */
 
-async function startSim(options?: SimOptions): Promise<OrchidsSimulator> {
-  const sim = await OrchidsSimulator.start(options);
-  sims.push(sim);
-  return sim;
-}
-
-/** A simulator with one user and a token minted for it through Clerk, as a client would get it. */
-async function withToken(options?: SimOptions) {
-  const sim = await startSim(options);
-  const user = sim.addUser();
-  const res = await request(`${sim.clerkUrl}/v1/client/sessions/${user.sessionId}/tokens?${SIM_CLERK_QUERY}`, {
-    method: 'POST',
-    headers: { cookie: `__client=${user.clientCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'organization_id=',
-  });
-  const { jwt } = (await res.body.json()) as { jwt: string };
-  return { sim, user, token: jwt, wsUrl: `${sim.agentWsUrl}?token=${encodeURIComponent(jwt)}` };
-}
-
-// Spec §8.1 / §8.3: the WebSocket body, and the SSE body with its top-level copies.
-const WS_BODY = {
-  messages: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
-  modelName: 'claude-sonnet-4-6',
-  maxTokens: 12000,
-  config: { system: 'rules', thinkingMode: 'enabled' },
-};
-const SSE_B_BODY = { ...WS_BODY, model: 'claude-sonnet-4-6', system: 'rules' };
-
-class Client {
-  readonly frames: string[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => this.frames.push(frameText(data)));
-    ws.on('error', () => {}); // a dropped socket errors; the close event carries what the tests check
-    this.closed = new Promise((resolve) =>
-      ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-  }
-  send(body: unknown): void {
-    this.ws.send(`${typeof body === 'string' ? body : JSON.stringify(body)}\n`); // gorilla's WriteJSON adds the newline
-  }
-  async frame(index: number): Promise<any> {
-    await until(() => this.frames.length > index);
-    return JSON.parse(this.frames[index]!);
-  }
-}
-
-async function dial(url: string, headers?: Record<string, string>): Promise<Client> {
-  const ws = new WebSocket(url, { headers });
-  sockets.push(ws);
-  const client = new Client(ws);
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
-  });
-  return client;
-}
-
-/** Dials expecting a refusal; the real HTTP answer of the upgrade. */
-function refusal(url: string): Promise<{ status: number; body: string; headers: IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    sockets.push(ws);
-    ws.on('error', () => {});
-    ws.once('open', () => reject(new Error('the upgrade was accepted')));
-    ws.once('unexpected-response', (_req, res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-  });
-}
-
-async function post(url: string, token: string | undefined, body: unknown) {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'text/event-stream' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  const res = await request(url, { method: 'POST', headers, body: `${JSON.stringify(body)}\n` });
-  return { status: res.statusCode, type: res.headers['content-type'], text: await res.body.text() };
-}
-
-const DEFAULT_FRAMES = renderWsFrames((DEFAULT_RESPONSE_B as { steps: SimStep[] }).steps);
-
-describe('Generation B builders', () => {
-  it('spells model events every way the spec allows', () => {
-    const steps = [
-      ...toolCall({ id: 'toolu_sim1', name: 'Read', input: { file_path: '/x' } }),
-      ...finish('tool-calls', { inputTokens: 1, outputTokens: 2 }),
-    ];
-    const flat = respell(steps, {
-      layout: 'flat',
-      callIdKey: 'toolCallId',
-      inputIdKey: 'toolCallId',
-      toolNameKey: 'toolName',
-      stopReasonKey: 'finishReason',
-      usageCase: 'camel',
-      toolInput: 'string',
-    });
-    const ev = (i: number, list: SimStep[]) => (list[i] as { data: { event: any } }).data.event;
-    expect(ev(0, flat)).toEqual({ type: 'tool-input-start', toolCallId: 'toolu_sim1', toolName: 'Read' });
-    expect(ev(1, flat)).toEqual({ type: 'tool-input-delta', toolCallId: 'toolu_sim1', delta: '{"file_path":"/x"}' });
-    expect(ev(3, flat)).toEqual({
-      type: 'tool-call',
-      toolCallId: 'toolu_sim1',
-      toolName: 'Read',
-      input: '{"file_path":"/x"}',
-    });
-    expect(ev(4, flat)).toEqual({
-      type: 'finish',
-      finishReason: 'tool-calls',
-      usage: { inputTokens: 1, outputTokens: 2 },
-    });
-    const byId = nested(steps, { callIdKey: 'id' });
-    expect(ev(3, byId)).toEqual({
-      data: { type: 'tool-call', id: 'toolu_sim1', tool_name: 'Read', input: { file_path: '/x' } },
-    });
-    const noInputIds = nested(steps, { inputIdKey: 'none' });
-    expect([0, 1, 2].map((i) => ev(i, noInputIds).data)).toEqual([
-      { type: 'tool-input-start', tool_name: 'Read' },
-      { type: 'tool-input-delta', delta: '{"file_path":"/x"}' },
-      { type: 'tool-input-end' },
-    ]);
-    expect(ev(3, nested(steps, { callIdKey: 'none' }))).toEqual({
-      data: { type: 'tool-call', tool_name: 'Read', input: { file_path: '/x' } },
-    });
-    expect(nested(bareTextDeltas(['a', '\n'])).map((step) => ev(0, [step]))).toEqual([
-      { data: { type: 'text-delta', id: '1', delta: 'a' } },
-      { data: { type: 'text-delta', id: '1', delta: '\n' } },
-    ]);
-    expect(ev(0, nested(tokensUsed(3, 4)))).toEqual({
-      data: { type: 'tokens-used', input_tokens: 3, output_tokens: 4 },
-    });
-    expect(ev(0, nested(tokensUsed(3, 4), { usageCase: 'camel' }))).toEqual({
-      data: { type: 'tokens-used', inputTokens: 3, outputTokens: 4 },
-    });
-  });
-
-  it('builds preambles, both error shapes, closes and a whitespace-only delta', () => {
-    expect(connected()).toEqual([{ data: { type: 'connected' } }]);
-    expect(responseStarted({ id: 'r1' })).toEqual([{ data: { type: 'response_started', id: 'r1' } }]);
-    expect(errorFrame('rate_limit', 'too many requests')).toEqual([
-      { data: { type: 'error', data: { code: 'rate_limit', message: 'too many requests' } } },
-    ]);
-    expect(errorFrame('rate_limit', 'too many requests', 'flat')).toEqual([
-      { data: { type: 'error', code: 'rate_limit', message: 'too many requests' } },
-    ]);
-    expect(wsClose(1008, 'policy')).toEqual([{ close: 1008, reason: 'policy' }]);
-    expect(drop()).toEqual([{ destroy: true }]);
-    const parts = nested(textParts(['Hi', '\n', 'there']));
-    expect(renderWsFrames(parts)[2]).toBe(
-      '{"type":"model","event":{"data":{"type":"text-delta","id":"1","delta":"\\n"}}}',
-    );
-    expect(renderWsFrames([{ raw: 'not json' }, { delayMs: 1 }, { close: 1000 }, ...finish()])).toHaveLength(2);
-    expect(DEFAULT_FRAMES.at(-1)).toBe(
-      '{"type":"model","event":{"data":{"type":"finish","stop_reason":"stop",' +
-        '"usage":{"input_tokens":12,"output_tokens":7}}}}',
-    );
-  });
-});
+const { withToken, dial, refusal } = genBSimulators();
 
 describe('Generation B WebSocket', () => {
   it('answers sequential requests on one socket and records them with the upgrade headers', async () => {
@@ -489,118 +312,5 @@ describe('Generation B WebSocket', () => {
     client.ws.ping();
     client.ws.ping();
     await until(() => sim.stats.wsPings === 2);
-  });
-});
-
-describe('Generation B SSE, shapes on every endpoint, and protocol switches', () => {
-  it('serves Generation B SSE on its own host and refuses the other bodies with 400', async () => {
-    const { sim, token } = await withToken();
-    expect(new URL(sim.agentBUrl).port).not.toBe(new URL(sim.agentUrl).port);
-    const ok = await post(sim.agentBUrl, token, SSE_B_BODY);
-    expect(ok).toMatchObject({ status: 200, type: 'text/event-stream' });
-    expect(ok.text).toBe(renderSse((DEFAULT_RESPONSE_B as { steps: SimStep[] }).steps));
-    expect(await post(sim.agentBUrl, token, GEN_A_SAMPLE_BODY)).toMatchObject({
-      status: 400,
-      text: expect.stringContaining('`prompt`'),
-    });
-    expect(await post(sim.agentBUrl, token, WS_BODY)).toMatchObject({
-      status: 400,
-      text: expect.stringContaining('`model`'),
-    });
-    expect(await post(sim.agentBUrl, undefined, SSE_B_BODY)).toMatchObject({
-      status: 401,
-      text: '401 Unauthorized: invalid token',
-    });
-    const genA = await post(sim.agentUrl, token, SSE_B_BODY);
-    expect(genA).toMatchObject({
-      status: 400,
-      text: expect.stringMatching(/^400 Bad Request: .*Generation A.*`messages`/),
-    });
-    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(200);
-    expect(sim.requests.map((r) => [r.protocol, r.rejected])).toEqual([
-      ['sse-b', undefined],
-      ['sse-b', 'bad_request'],
-      ['sse-b', 'bad_request'],
-      ['sse-b', 'invalid token'],
-      ['sse-a', 'bad_request'],
-      ['sse-a', undefined],
-    ]);
-    expect(sim.stats).toMatchObject({
-      sseBRequests: 4,
-      unauthorizedSseBRequests: 1,
-      agentRequests: 2,
-      unauthorizedAgentRequests: 0,
-    });
-
-    // The SSE body's top-level system is omitempty (§4.1): absent with an empty config.system, a copy otherwise.
-    const noSystem = { ...SSE_B_BODY, config: { system: '', thinkingMode: 'enabled' } };
-    const { system: _system, ...withoutCopy } = noSystem;
-    expect((await post(sim.agentBUrl, token, withoutCopy)).status).toBe(200);
-    for (const [body, mention] of [
-      [noSystem, 'leaves out `system`'],
-      [{ ...SSE_B_BODY, system: 'other rules' }, 'a copy of `config.system`'],
-      [{ ...SSE_B_BODY, model: 'claude-opus-4-6' }, 'a copy of `modelName`'],
-    ] as const) {
-      expect(await post(sim.agentBUrl, token, body)).toMatchObject({
-        status: 400,
-        text: expect.stringContaining(mention),
-      });
-    }
-
-    const lenient = await withToken({ checkShapes: false });
-    expect((await post(lenient.sim.agentUrl, lenient.token, { messages: [] })).status).toBe(200);
-  });
-
-  it('drives all three protocols from one script', async () => {
-    const { sim, wsUrl, token } = await withToken();
-    const steps = [...connected(), ...nested([...text('same'), ...finish()])];
-    for (let i = 0; i < 3; i++) sim.enqueue(sse(steps));
-    const client = await dial(wsUrl);
-    client.send(WS_BODY);
-    await client.frame(steps.length - 1);
-    expect(client.frames).toEqual(renderWsFrames(steps));
-    expect((await post(sim.agentBUrl, token, SSE_B_BODY)).text).toBe(renderSse(steps));
-    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).text).toBe(renderSse(steps));
-    expect(sim.pendingResponses()).toBe(0);
-  });
-
-  it('turns single endpoints off (404) so a client can meet a one-protocol upstream', async () => {
-    const { sim, token, wsUrl } = await withToken();
-    expect(sim.setProtocols({ ws: false, sseB: false })).toEqual({ ws: false, sseB: false, sseA: true });
-    expect(await refusal(wsUrl)).toMatchObject({ status: 404 });
-    expect((await post(sim.agentBUrl, token, SSE_B_BODY)).status).toBe(404);
-    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(200);
-    sim.setProtocols({ sseA: false, ws: true });
-    expect((await post(sim.agentUrl, token, GEN_A_SAMPLE_BODY)).status).toBe(404);
-    await dial(wsUrl);
-    expect(sim.requests.map((r) => r.rejected)).toEqual(['disabled', undefined, 'disabled']);
-    expect(sim.upgrades.map((u) => u.status)).toEqual([404, 101]);
-  });
-
-  it('offers the new controls over the /__sim API', async () => {
-    const { sim, wsUrl } = await withToken();
-    const control = async (method: 'GET' | 'POST', route: string, body?: unknown) => {
-      const res = await request(`${sim.controlUrl}${route}`, {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.statusCode, json: (await res.body.json()) as any };
-    };
-    expect((await control('GET', '/urls')).json).toEqual(sim.urls());
-    expect((await control('POST', '/protocols', { ws: false })).json).toEqual({ ws: false, sseB: true, sseA: true });
-    expect((await refusal(wsUrl)).status).toBe(404);
-    await control('POST', '/protocols', { ws: true });
-    await control('POST', '/refuse-upgrades', { status: 429, headers: { 'retry-after': '3' } });
-    expect(await refusal(wsUrl)).toMatchObject({ status: 429, headers: { 'retry-after': '3' } });
-    await control('POST', '/refuse-upgrades', {});
-    await control('POST', '/default-response', { response: sse(nested(reply('b default'))), generation: 'b' });
-    const client = await dial(wsUrl);
-    client.send(WS_BODY);
-    expect((await client.frame(1)).event.data.delta).toBe('b default');
-    await client.frame(3);
-    expect((await control('POST', '/close-idle-ws', { code: 4000 })).json).toEqual({ closed: 1 });
-    expect((await client.closed).code).toBe(4000);
-    expect((await control('GET', '/upgrades')).json.map((u: { status: number }) => u.status)).toEqual([404, 429, 101]);
-    expect((await control('GET', '/stats')).json).toMatchObject({ wsUpgrades: 1, wsRefusedUpgrades: 2 });
   });
 });
