@@ -16,6 +16,7 @@ import { answered, PINNED_MODES, upstreamText, type ProtocolMode } from '../help
 import { claudeCodeTools, claudeCodeWithToolSearch, deferredToolsReminder } from '../helpers/client-tools';
 import { parseSse } from '../helpers/sse';
 import { postMessages } from '../helpers/messages';
+import { openaiFor } from '../helpers/openai-sdk';
 
 /**
  * The agent calls a tool the client does not declare (Claude Code 2.1 has no TodoWrite): the client is told so in a
@@ -287,7 +288,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
 });
 
 describe('the same through the OpenAI routes', () => {
-  const openai = (): OpenAI => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'test-not-a-real-key', maxRetries: 0 });
+  const openai = (): OpenAI => openaiFor(stack);
   const READ: OpenAI.Chat.ChatCompletionTool = {
     type: 'function',
     function: { name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' } } } },

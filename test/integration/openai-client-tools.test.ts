@@ -4,6 +4,7 @@ import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { openaiFor, refusal } from '../helpers/openai-sdk';
 
 /**
  * OpenAI's tools that the client runs but that are not functions: `custom` (freeform) tools on both APIs, through
@@ -13,7 +14,7 @@ import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode }
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
-const openai = (): OpenAI => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'test-not-a-real-key', maxRetries: 0 });
+const openai = (): OpenAI => openaiFor(stack);
 
 // Quotes, backslashes, newlines and a character outside ASCII: every escape the input's JSON can carry.
 const PATCH =
@@ -212,12 +213,6 @@ describe.each(PINNED_MODES)('custom tools on Chat Completions ($name)', (mode: P
     expect(sent).toContain('^v\\d+\\.\\d+\\.\\d+$');
   });
 });
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'answered',
-    (error: unknown) => error,
-  );
 
 describe('client-run tool types OpenAI accepts, and hosted ones it would run', () => {
   it('leaves out hosted tools and tool_search (Codex declares both), not a namespace; forcing one: 400', async () => {

@@ -5,6 +5,7 @@ import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { openaiFor, refusal } from '../helpers/openai-sdk';
 
 /**
  * Responses `namespace` tools (Codex CLI's sub-agents and MCP servers), through the official SDK against the real
@@ -14,7 +15,7 @@ import { answered, PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode }
 let stack: Stack;
 afterEach(async () => stack?.stop());
 
-const openai = (): OpenAI => new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: 'test-not-a-real-key', maxRetries: 0 });
+const openai = (): OpenAI => openaiFor(stack);
 
 const WORD: OpenAI.Responses.NamespaceTool = {
   type: 'namespace',
@@ -45,12 +46,6 @@ const call = (id: string, name: string, input: Record<string, unknown> = ARGS) =
 /** The tool names Generation A was offered (Generation B is offered none). */
 const offered = (request: AgentRequestInfo): string[] =>
   ((request.body.tools as Array<{ name: string }> | undefined) ?? []).map((tool) => tool.name);
-
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'answered',
-    (error: unknown) => error,
-  );
 
 describe.each(PINNED_MODES)('namespace tools on the Responses API ($name)', (mode: ProtocolMode) => {
   const start = () => startStack({ protocol: mode.setting, serves: mode.serves });
