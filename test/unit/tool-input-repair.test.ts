@@ -380,13 +380,20 @@ describe("repairToolInput: the agent's Task as a client's sub-agent tool", () =>
     expect(repairToolInput({ description: 'x' }, schema, route)).toEqual({});
   });
 
-  it.each([
-    ['Claude Code', CLAUDE_CODE, 'Agent'],
-    ['opencode', OPENCODE_TOOLS, 'task'],
-  ])("gives %s's own Task-like tool the agent's Task unchanged", (_client, declared, name) => {
-    const out = route('Task', task, declared);
-    expect(out).toEqual({ name, input: task });
+  it("gives opencode's own Task-like tool the agent's Task unchanged", () => {
+    const out = route('Task', task, OPENCODE_TOOLS);
+    expect(out).toEqual({ name: 'task', input: task });
     expect(out.input).toBe(task);
+  });
+
+  it("runs Claude Code's Agent in the foreground, as the agent's Task waits for its sub-agent", () => {
+    expect(route('Task', task, CLAUDE_CODE)).toEqual({ name: 'Agent', input: { ...task, run_in_background: false } });
+    // Where the agent chose itself, its choice stands.
+    const chosen = { ...task, run_in_background: true };
+    expect(route('Task', chosen, CLAUDE_CODE).input).toEqual(chosen);
+    // Another tool's call to the same schema is not a sub-agent the agent waits for.
+    const schema = clientToolSchema('Agent', CLAUDE_CODE);
+    expect(repairToolInput(task, schema, { upstreamName: 'Skill', clientName: 'Agent' })).toEqual(task);
   });
 });
 
@@ -434,7 +441,7 @@ describe('inputRepairMayApply: whether a call may be forwarded before its input 
     ['Write', 'Write', true, 'the agent may send overwrite, which the closed schema forbids'],
     ['Edit', 'Edit', false, "the agent's keys are Claude Code's"],
     ['Bash', 'Bash', false, "the agent's keys are Claude Code's"],
-    ['Task', 'Agent', false, 'description, prompt and subagent_type all exist'],
+    ['Task', 'Agent', true, 'its run_in_background is set to false'],
     ['WebFetch', 'WebFetch', false, 'url and prompt exist'],
   ])('Claude Code: %s → %s: %s (%s)', (upstream, client, expected) => {
     expect(inputRepairMayApply(upstream, client, CLAUDE_CODE)).toBe(expected);

@@ -164,6 +164,7 @@ function reshapeKeys(
     added.push([SUB_AGENT.client.instructions, instructions.text]);
     for (const key of instructions.consumed) drop.add(key);
   }
+  if (source === 'Task' && runsInBackgroundUnlessTold(input, props)) added.push([SUB_AGENT.client.background, false]);
 
   const propByNormal = new Map(Object.keys(props).map((key) => [normalizeKey(key), key] as const));
   const present = new Set(keys.filter((key) => Object.hasOwn(props, key)));
@@ -256,6 +257,16 @@ function composeSubAgentPrompt(input: JsonObject, props: JsonObject): { text: st
   const who = kind === undefined ? 'a sub-agent' : `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} ${kind} sub-agent`;
   const text = `You are ${who}.${summary === undefined ? '' : ` Your task: ${summary}.`}`;
   return { text, consumed: [agent.kind, agent.summary].filter((key) => said(key) !== undefined) };
+}
+
+/**
+ * The agent's Task waits for its sub-agent and reads the result in the call's answer. Claude Code 2.1's Agent runs
+ * one in the background unless told not to, and answers at once that it started (its result comes in a later
+ * turn): a sub-agent the agent asks for runs to its end first, as it would have.
+ */
+function runsInBackgroundUnlessTold(input: JsonObject, props: JsonObject): boolean {
+  const key = SUB_AGENT.client.background;
+  return asRecord(props[key])?.['type'] === 'boolean' && !Object.hasOwn(input, key);
 }
 
 /**

@@ -178,7 +178,7 @@ export const LINE_RANGE = {
  */
 export const SUB_AGENT = {
   agent: { kind: 'subagent_type', summary: 'description' },
-  client: { instructions: 'systemPrompt' },
+  client: { instructions: 'systemPrompt', background: 'run_in_background' },
 } as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
