@@ -391,6 +391,7 @@ describe("repairToolInput: the agent's Task as a client's sub-agent tool", () =>
     // Where the agent chose itself, its choice stands.
     const chosen = { ...task, run_in_background: true };
     expect(route('Task', chosen, CLAUDE_CODE).input).toEqual(chosen);
+    expect(route('Task', { ...task, runInBackground: true }, CLAUDE_CODE).input).toEqual(chosen);
     // Another tool's call to the same schema is not a sub-agent the agent waits for.
     const schema = clientToolSchema('Agent', CLAUDE_CODE);
     expect(repairToolInput(task, schema, { upstreamName: 'Skill', clientName: 'Agent' })).toEqual(task);

@@ -266,7 +266,9 @@ function composeSubAgentPrompt(input: JsonObject, props: JsonObject): { text: st
  */
 function runsInBackgroundUnlessTold(input: JsonObject, props: JsonObject): boolean {
   const key = SUB_AGENT.client.background;
-  return asRecord(props[key])?.['type'] === 'boolean' && !Object.hasOwn(input, key);
+  // In whatever spelling the agent chose (`runInBackground` is the same key), its choice stands.
+  const chose = Object.keys(input).some((given) => normalizeKey(given) === normalizeKey(key));
+  return asRecord(props[key])?.['type'] === 'boolean' && !chose;
 }
 
 /**
