@@ -28,17 +28,27 @@ export function runClaude(
     // (Bash, for one) is refused.
     ...(options.allowedTools ? ['--allowedTools', options.allowedTools.join(',')] : []),
   ];
-  return runToExit(CLAUDE, args, {
-    cwd,
-    timeoutMs: options.timeoutMs,
-    env: {
-      PATH: process.env.PATH,
-      HOME: tempDir('orchids-cc-home-'),
-      DISABLE_TELEMETRY: '1',
-      DISABLE_AUTOUPDATER: '1',
-      DISABLE_ERROR_REPORTING: '1',
-      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-      ...env,
-    },
-  });
+  return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
+}
+
+/**
+ * `claude doctor`, which checks the connection to the base URL in `env`, run as `runClaude` runs Claude Code but
+ * with the non-essential traffic allowed: with it off, doctor skips that check ("Not tested").
+ */
+export function runClaudeDoctor(cwd: string, env: Record<string, string>): Promise<ClaudeRun> {
+  const { CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: _checksConnection, ...doctorEnv } = isolated(env);
+  return runToExit(CLAUDE, ['doctor'], { cwd, timeoutMs: 60_000, env: doctorEnv });
+}
+
+/** A fresh home folder, and every call Claude Code would make anywhere but `env`'s base URL switched off. */
+function isolated(env: Record<string, string>): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: tempDir('orchids-cc-home-'),
+    DISABLE_TELEMETRY: '1',
+    DISABLE_AUTOUPDATER: '1',
+    DISABLE_ERROR_REPORTING: '1',
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    ...env,
+  };
 }

@@ -109,7 +109,7 @@ describe('URLs and headers', () => {
   });
 
   it('HEAD answers every GET route with its headers and no body', async () => {
-    for (const target of ['/', '/health', '/v1/models', '/v1/models/claude-sonnet-4-6']) {
+    for (const target of ['/', '/health', '/api/hello', '/v1/models', '/v1/models/claude-sonnet-4-6']) {
       const get = await request(`${stack.url}${target}`);
       const getBody = await get.body.text();
       const head = await request(`${stack.url}${target}`, { method: 'HEAD' });
@@ -123,11 +123,12 @@ describe('URLs and headers', () => {
     expect(wrong.headers.allow).toBe('POST');
   });
 
-  it('/health and / asked with another method are a 405 naming GET and HEAD, as API routes are', async () => {
+  it("the server's own GET paths asked with another method are a 405 naming GET and HEAD", async () => {
     for (const [method, target] of [
       ['POST', '/health'],
       ['DELETE', '/health'],
       ['POST', '/'],
+      ['POST', '/api/hello'],
     ] as const) {
       const wrong = await request(`${stack.url}${target}`, { method });
       expect(wrong.statusCode, `${method} ${target}`).toBe(405);

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { claudeCodeSetup } from '../../main/electron/tray-model';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { DEFAULT_REPLY_TEXT } from '../sim/steps';
-import { runClaude } from '../helpers/claude-code';
+import { runClaude, runClaudeDoctor } from '../helpers/claude-code';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { simEnv } from '../helpers/sim-env';
 import { tempDir } from '../helpers/temp-dir';
@@ -42,5 +42,16 @@ describe('the Claude Code setup Orchids Tray prints', () => {
       expect(result.code, `${setup}\n${result.stdout}${result.stderr}`).toBe(0);
       expect(result.stdout).toContain(DEFAULT_REPLY_TEXT);
     }
+  });
+
+  it("passes Claude Code's own connectivity check (claude doctor)", { timeout: 90_000 }, async () => {
+    sim = await OrchidsSimulator.start();
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ...simEnv(sim) };
+    app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
+    const [, line = ''] = await app.waitFor(/^Use it: (.+) claude$/m);
+
+    const doctor = await runClaudeDoctor(tempDir('orchids-cc-work-'), variables(line));
+    expect(doctor.code, doctor.stdout + doctor.stderr).toBe(0);
+    expect(doctor.stdout).toMatch(/API \(custom host\): answered HTTP 200 in \d+ ms/);
   });
 });

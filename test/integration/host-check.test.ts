@@ -20,6 +20,7 @@ afterAll(async () => {
 const ROUTE_GROUPS: Array<[string, string, string?]> = [
   ['GET', '/'],
   ['GET', '/health'],
+  ['GET', '/api/hello'],
   ['GET', '/v1/models'],
   ['POST', '/v1/messages', '{"model":"claude-sonnet-4-6","max_tokens":5,"messages":[{"role":"user","content":"hi"}]}'],
   ['GET', '/_tray/'],

@@ -119,6 +119,8 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     const bare = await call('/health', REMOTE_HOST);
     expect(bare).toMatchObject({ status: 200, json: { status: 'ok' } });
     expect(Object.keys(bare.json)).toEqual(['status']);
+    // Claude Code's connectivity check sends no key; its answer says no more than the bare /health.
+    expect(await call('/api/hello', REMOTE_HOST)).toMatchObject({ status: 200, json: { status: 'ok' } });
     const detailed = await call('/health', REMOTE_HOST, { 'x-api-key': KEY });
     expect(detailed.json).toMatchObject({
       status: 'ok',

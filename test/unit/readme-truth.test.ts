@@ -13,7 +13,7 @@ import { API_PREFIX, DASHBOARD_PATH, EVENTS_CHANNEL, LINK_PATH } from '../../mai
 import { openAIRoutes } from '../../main/core/openai/routes';
 import type { MessagesProxy } from '../../main/core/proxy/messages-proxy';
 import { anthropicRoutes } from '../../main/core/server/api-routes';
-import { HEALTH_PATH, ROOT_PATH } from '../../main/core/server/http-server';
+import { HEALTH_PATH, HELLO_PATH, ROOT_PATH } from '../../main/core/server/http-server';
 import { SETTING_DEFINITIONS, SETTING_KEYS } from '../../main/core/settings/definitions';
 import { codeTexts, commandWords, flags, readReadme, ROOT, section, spans, tableRows } from '../helpers/readme';
 
@@ -157,6 +157,7 @@ describe('README: What it serves', () => {
       ...apiRoutes.map((route) => routeKey(route.method, route.path)),
       routeKey('GET', HEALTH_PATH),
       routeKey('GET', ROOT_PATH),
+      routeKey('GET', HELLO_PATH),
       routeKey('GET', DASHBOARD_PATH),
       routeKey('GET', API_PREFIX + EVENTS_CHANNEL),
       routeKey('POST', API_PREFIX),

@@ -27,6 +27,12 @@ export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 /** The server's own read-only paths beside the `/v1/` routes and the dashboard: GET and HEAD only. */
 export const HEALTH_PATH = '/health';
 export const ROOT_PATH = '/';
+/**
+ * Claude Code's connectivity check (`claude doctor`, and its sign-in screen's) asks `<base URL>/api/hello` for a 200
+ * and names any other status as a failure to connect. It sends no key, and the answer says nothing, so it is
+ * answered before any key is asked for, remote mode's included.
+ */
+export const HELLO_PATH = '/api/hello';
 
 export interface ServerOptions {
   host: string;
@@ -223,6 +229,7 @@ export class ProxyServer {
           JSON.stringify(this.remote ? remoteHealth(req, details, this.options.apiKey()) : details),
         );
       }
+      if (path === HELLO_PATH && readOnly) return sendJson(res, 200, '{"status":"ok"}');
       const apiKey = this.options.apiKey();
       const found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
       // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
@@ -281,7 +288,7 @@ export class ProxyServer {
       this.connections.serve(socket);
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
       // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
-      if (path === HEALTH_PATH || path === ROOT_PATH) {
+      if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
         throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
       }
       throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
