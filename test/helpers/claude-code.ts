@@ -16,7 +16,7 @@ export function runClaude(
   cwd: string,
   prompt: string,
   env: Record<string, string>,
-  options: { json?: boolean; timeoutMs?: number; allowedTools?: string[] } = {},
+  options: { json?: boolean; timeoutMs?: number; allowedTools?: string[]; permissionMode?: string } = {},
 ): Promise<ClaudeRun> {
   const args = [
     '-p',
@@ -27,6 +27,7 @@ export function runClaude(
     // What a user grants with `--allowedTools`: in `-p` mode nothing can ask for approval, so a tool not granted
     // (Bash, for one) is refused.
     ...(options.allowedTools ? ['--allowedTools', options.allowedTools.join(',')] : []),
+    ...(options.permissionMode ? ['--permission-mode', options.permissionMode] : []),
   ];
   return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
 }
