@@ -49,6 +49,11 @@ describe('mapModel with the default table', () => {
     expect(mapModel('claude-haiku-9-1', DEFAULT_MODEL_MAP)).toBe('claude-haiku-4-5');
   });
 
+  it("sends Claude Code's Fable, a family the upstream lacks, to the upstream's most capable model", () => {
+    expect(mapModel('claude-fable-5-2', DEFAULT_MODEL_MAP)).toBe('claude-opus-4-6');
+    expect(mapModel('claude-fable-5', DEFAULT_MODEL_MAP)).toBe('claude-opus-4-6');
+  });
+
   it('accepts the dotted spelling and stray case/whitespace', () => {
     expect(mapModel('claude-opus-4.5', DEFAULT_MODEL_MAP)).toBe('claude-opus-4-6');
     expect(mapModel(' Claude-Sonnet-4.6-Thinking ', DEFAULT_MODEL_MAP)).toBe('claude-sonnet-4-6');

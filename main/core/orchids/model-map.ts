@@ -37,6 +37,9 @@ export const DEFAULT_MODEL_MAP: ModelMap = Object.freeze({
   'claude-opus-*': 'claude-opus-4-6',
   'claude-sonnet-*': 'claude-sonnet-4-6',
   'claude-haiku-*': 'claude-haiku-4-5',
+  // Claude Code 2.1.332's model picker offers a family above Opus ("Fable 5.2 · Most capable for your hardest and
+  // longest-running tasks"), which the upstream does not serve: its most capable model is the closest answer.
+  'claude-fable-*': 'claude-opus-4-6',
 });
 
 export function normalizeModelId(model: string): string {
