@@ -111,6 +111,25 @@ describe.each(PINNED_MODES)('structured output ($name)', (mode: ProtocolMode) =>
     );
   });
 
+  it('a one-string schema answered in plain words needs no retry: the words are the string', async () => {
+    stack = await start();
+    // Claude Code names each session this way, and asks again several times when the answer does not parse.
+    const TITLE_SCHEMA = {
+      type: 'object',
+      properties: { title: { type: 'string' } },
+      required: ['title'],
+      additionalProperties: false,
+    } as const;
+    stack.sim.enqueue(sse(reply('Weather lookup for Paris')));
+    const message = await stack.client().messages.parse({
+      ...ask,
+      messages: [{ role: 'user', content: 'Name this session.' }],
+      output_config: { format: jsonSchemaOutputFormat(TITLE_SCHEMA) },
+    });
+    expect(message.parsed_output).toEqual({ title: 'Weather lookup for Paris' });
+    expect(answered(stack.sim.requests)).toHaveLength(1);
+  });
+
   it('an invalid answer is retried once upstream, with the reason, before the client hears anything', async () => {
     stack = await start();
     stack.sim.enqueue(sse(reply('{"name": "Ada", "age": "thirty-six"}', { inputTokens: 40, outputTokens: 9 })));

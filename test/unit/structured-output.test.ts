@@ -257,6 +257,43 @@ describe('checkAnswer: a JSON schema', () => {
     });
   });
 
+  it('a schema of one required string, answered in plain words, gets those words as the string', () => {
+    const title = (extra: Record<string, unknown> = {}) => ({
+      type: 'object',
+      properties: { title: { type: 'string', ...extra } },
+      required: ['title'],
+      additionalProperties: false,
+    });
+    const shape = shapeOf({ output_config: { format: { type: 'json_schema', schema: title() } } });
+    expect(
+      checkAnswer(
+        shape,
+        answer({ type: 'thinking', thinking: 'hm', signature: 's' }, { type: 'text', text: ' Fix login bug\n' }),
+      ),
+    ).toEqual({
+      ok: true,
+      stopReason: 'end_turn',
+      content: [
+        { type: 'thinking', thinking: 'hm', signature: 's' },
+        { type: 'text', text: '{"title":"Fix login bug"}' },
+      ],
+    });
+    // Not for an attempt at JSON, an empty answer, words the schema refuses, or any other schema.
+    expect(checkAnswer(shape, says('{"title": 42}'))).toMatchObject({ ok: false });
+    expect(checkAnswer(shape, says('Title: [draft] Fix login'))).toMatchObject({ ok: false });
+    expect(checkAnswer(shape, says('  '))).toMatchObject({ ok: false, problem: 'the answer was empty' });
+    const short = shapeOf({ output_config: { format: { type: 'json_schema', schema: title({ maxLength: 5 }) } } });
+    expect(checkAnswer(short, says('Fix login bug'))).toMatchObject({ ok: false });
+    for (const schema of [
+      { type: 'object', properties: { title: { type: 'string' } } },
+      { type: 'object', properties: { title: { type: 'string' }, tag: { type: 'string' } }, required: ['title'] },
+      { type: 'object', properties: { n: { type: 'number' } }, required: ['n'] },
+    ]) {
+      const other = shapeOf({ output_config: { format: { type: 'json_schema', schema } } });
+      expect(checkAnswer(other, says('Fix login bug')), JSON.stringify(schema)).toMatchObject({ ok: false });
+    }
+  });
+
   it('with tools allowed, a turn that calls them passes unchecked', () => {
     const shape = shapeOf({ output_config: format, tools: [WEATHER] });
     const call = answer({ type: 'tool_use', id: 't', name: 'get_weather', input: { city: 'Rome' } });

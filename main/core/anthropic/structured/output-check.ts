@@ -24,7 +24,11 @@ function checkJson(shape: Extract<ForcedShape, { kind: 'json' }>, message: Messa
   if (shape.toolsAllowed && calls.length > 0) return { ok: true, content: message.content, stopReason: 'tool_use' };
   const text = textOf(message);
   const parsed = parseJsonAnswer(text);
-  if (!parsed.ok) return { ok: false, problem: parsed.problem, answer: text };
+  if (!parsed.ok) {
+    const worded = inSoleStringField(shape, message, text);
+    if (worded) return worded;
+    return { ok: false, problem: parsed.problem, answer: text };
+  }
   const problem = shape.check(parsed.value);
   if (problem) return { ok: false, problem: `the JSON does not match the schema: ${problem}`, answer: text };
   return {
@@ -32,6 +36,41 @@ function checkJson(shape: Extract<ForcedShape, { kind: 'json' }>, message: Messa
     content: [...thinkingOf(message), { type: 'text', text: JSON.stringify(parsed.value) }],
     stopReason: 'end_turn',
   };
+}
+
+/**
+ * A schema that asks for one string and nothing else (Claude Code names each session with `{"title": string}`),
+ * answered in plain words with no attempt at JSON: the words are that string. Generation B's agent is a coding
+ * agent, not a bare model, and may answer such a question as it answers a person; retrying it costs an upstream
+ * turn, and the client more (Claude Code asks for a session title again several times). An answer with any `{` or
+ * `[` tried for JSON and stays a failure, and the value must still pass the schema (its length, pattern or enum).
+ */
+function inSoleStringField(
+  shape: Extract<ForcedShape, { kind: 'json' }>,
+  message: MessagesResponse,
+  text: string,
+): Verdict | undefined {
+  const field = soleStringField(shape.schema);
+  const words = text.trim();
+  if (field === undefined || words === '' || /[[{]/.test(words)) return undefined;
+  const value = { [field]: words };
+  if (shape.check(value) !== undefined) return undefined;
+  return {
+    ok: true,
+    content: [...thinkingOf(message), { type: 'text', text: JSON.stringify(value) }],
+    stopReason: 'end_turn',
+  };
+}
+
+function soleStringField(schema: Record<string, unknown>): string | undefined {
+  const { properties, required } = schema;
+  if (schema.type !== 'object' || !isObject(properties)) return undefined;
+  const names = Object.keys(properties);
+  if (names.length !== 1 || !Array.isArray(required) || required.length !== 1 || required[0] !== names[0]) {
+    return undefined;
+  }
+  const property = properties[names[0]!];
+  return isObject(property) && property.type === 'string' ? names[0] : undefined;
 }
 
 function checkToolCall(shape: Extract<ForcedShape, { kind: 'tool' }>, message: MessagesResponse): Verdict {
