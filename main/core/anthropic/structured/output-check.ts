@@ -39,11 +39,12 @@ function checkJson(shape: Extract<ForcedShape, { kind: 'json' }>, message: Messa
 }
 
 /**
- * A schema that asks for one string and nothing else (Claude Code names each session with `{"title": string}`),
- * answered in plain words with no attempt at JSON: the words are that string. Generation B's agent is a coding
- * agent, not a bare model, and may answer such a question as it answers a person; retrying it costs an upstream
- * turn, and the client more (Claude Code asks for a session title again several times). An answer with any `{` or
- * `[` tried for JSON and stays a failure, and the value must still pass the schema (its length, pattern or enum).
+ * A schema that asks for one string and nothing else (Claude Code and Codex 0.171 name each session with
+ * `{"title": string}`), answered in plain words with no attempt at JSON: the words are that string. Generation B's
+ * agent is a coding agent, not a bare model, and may answer such a question as it answers a person; retrying it
+ * costs an upstream turn, and the client more (Claude Code asks for a session title again several times, Codex four).
+ * An answer with any `{` or `[` tried for JSON and stays a failure, and the value must still pass the schema (its
+ * length, pattern or enum).
  */
 function inSoleStringField(
   shape: Extract<ForcedShape, { kind: 'json' }>,
