@@ -7,6 +7,7 @@
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
 import { composePatch } from './patch-compose';
+import { composePlan } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
@@ -61,6 +62,8 @@ export function repairToolInput(
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
   if (patch) return patch;
+  const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
+  if (plan) return plan;
   const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });

@@ -95,6 +95,8 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
   ['Edit', ['apply_patch']],
   ['MultiEdit', ['apply_patch']],
+  // Codex CLI's plan tool, declared when its config turns it on (orchids/plan-compose.ts rewrites the list).
+  ['TodoWrite', ['update_plan']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */
