@@ -183,6 +183,17 @@ export const SUB_AGENT = {
   client: { instructions: 'systemPrompt', background: 'run_in_background' },
 } as const;
 
+/**
+ * How long a shell call waits for its command. The agent's Bash waits for the command to end, up to its `timeout`
+ * (ms; two minutes when it names none), unless it runs it in the background; Codex CLI's `exec_command` waits
+ * `yield_time_ms` (10 s by default, at most 30 s in Codex 0.171, which clamps a larger value) and then answers with
+ * a session id instead of the output, which the agent cannot poll: it has no tool for Codex's `write_stdin`.
+ */
+export const SHELL_WAIT = {
+  agent: { timeout: 'timeout', background: 'run_in_background', defaultMs: 120_000 },
+  client: { wait: 'yield_time_ms' },
+} as const;
+
 /** `filePath`, `file_path` and `file-path` are one key. */
 export function normalizeKey(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();

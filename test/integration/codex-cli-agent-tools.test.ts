@@ -7,6 +7,8 @@ import { tempDir } from '../helpers/temp-dir';
 import { runCodex } from '../helpers/codex';
 
 /**
+ * Generation B's agent's own tools on what Codex CLI declares, where the two differ in more than names.
+ *
  * Codex CLI's plan tool, `update_plan` (`plan: [{step, status}]`, `explanation`), which Codex 0.171 declares when
  * its config turns it on (`[tools.update_plan] enabled = true`). Generation B's agent plans with its own TodoWrite
  * (`todos: [{content, status, activeForm}]`); with the plan tool declared, the call lands on it and Codex shows the
@@ -69,3 +71,32 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
     });
   },
 );
+
+/**
+ * The agent's Bash waits for its command (up to its `timeout`, two minutes by default); Codex's `exec_command`
+ * answers after `yield_time_ms` (10 s by default) with a session id instead of the output, and the agent has no tool
+ * to poll that session. The proxy passes the agent's wait on, which Codex keeps within its own 30 s cap.
+ */
+describe('Codex CLI runs a command longer than its default wait for the agent (pinned ws)', () => {
+  it('gets the output of a command of 11 s instead of a session id', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(PINNED_MODES[0]!, KEY);
+    const work = tempDir('orchids-codex-work-');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Run the slow check')) return undefined;
+      if (/Output:\s*SLOW-CHECK-DONE/.test(seen)) return sse(reply('The check finished.'));
+      if (/Process running with session ID/.test(seen)) return sse(reply('The check is still running.'));
+      const input = { command: 'sleep 11; echo SLOW-CHECK-DONE', description: 'Run the slow check' };
+      return sse([...toolCall({ id: 'toolu_sim_slow_0001', name: 'Bash', input }), ...finish('tool-calls')]);
+    });
+
+    const run = await runCodex(work, 'Run the slow check.', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe('The check finished.');
+    const [, second] = turnsAbout(stack, /Run the slow check/) as [AgentRequestInfo, AgentRequestInfo];
+    expect(replayedToolUse(second)).toMatchObject({
+      name: 'exec_command',
+      input: { cmd: 'sleep 11; echo SLOW-CHECK-DONE', yield_time_ms: 120_000 },
+    });
+  });
+});
