@@ -71,6 +71,7 @@ function configToml(
   catalogPath: string | undefined,
   catalogUrl: boolean,
   mcpServers: Record<string, string>,
+  updatePlan: boolean,
 ): string {
   return [
     `model = "${CODEX_MODEL}"`,
@@ -91,6 +92,8 @@ function configToml(
     'request_max_retries = 0',
     'stream_max_retries = 0',
     '',
+    // Codex 0.171 declares its `update_plan` tool only when this is on (off by default, in the TUI as in exec).
+    ...(updatePlan ? ['[tools.update_plan]', 'enabled = true', ''] : []),
     ...Object.entries(mcpServers).flatMap(([name, script]) => [
       `[mcp_servers.${name}]`,
       'command = "node"',
@@ -142,6 +145,8 @@ export interface CodexOptions {
   catalog?: boolean | 'provider';
   /** MCP servers for Codex to start: name → a Node script speaking MCP over stdio (see `tinyMcpServer`). */
   mcpServers?: Record<string, string>;
+  /** Turns on Codex's `update_plan` tool (`[tools.update_plan] enabled = true`), off unless config.toml says so. */
+  updatePlan?: boolean;
   timeoutMs?: number;
 }
 
@@ -168,7 +173,7 @@ export function runCodex(
   }
   fs.writeFileSync(
     path.join(home, 'config.toml'),
-    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}),
+    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false),
   );
   const args = [
     'exec',

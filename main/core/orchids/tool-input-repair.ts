@@ -7,6 +7,7 @@
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
 import { composePatch } from './patch-compose';
+import { composePlan } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
@@ -15,6 +16,7 @@ import {
   KEY_SYNONYMS,
   KEY_SYNONYMS_BY_TOOL,
   LINE_RANGE,
+  SHELL_WAIT,
   SUB_AGENT,
   TEXT_EDITOR_COMMAND,
   TEXT_EDITOR_NAMES,
@@ -61,6 +63,8 @@ export function repairToolInput(
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
   if (patch) return patch;
+  const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
+  if (plan) return plan;
   const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
@@ -165,6 +169,11 @@ function reshapeKeys(
     for (const key of instructions.consumed) drop.add(key);
   }
   if (source === 'Task' && runsInBackgroundUnlessTold(input, props)) added.push([SUB_AGENT.client.background, false]);
+  const wait = source === 'Bash' ? composeShellWait(input, props) : undefined;
+  if (wait) {
+    added.push([SHELL_WAIT.client.wait, wait.ms]);
+    for (const key of wait.consumed) drop.add(key);
+  }
 
   const propByNormal = new Map(Object.keys(props).map((key) => [normalizeKey(key), key] as const));
   const present = new Set(keys.filter((key) => Object.hasOwn(props, key)));
@@ -269,6 +278,23 @@ function runsInBackgroundUnlessTold(input: JsonObject, props: JsonObject): boole
   // In whatever spelling the agent chose (`runInBackground` is the same key), its choice stands.
   const chose = Object.keys(input).some((given) => normalizeKey(given) === normalizeKey(key));
   return asRecord(props[key])?.['type'] === 'boolean' && !chose;
+}
+
+/**
+ * The agent's Bash wait as the client shell's (SHELL_WAIT: Codex CLI's `exec_command`), for a schema that has the
+ * one and not the other. Without it Codex answers a command that runs past its 10 s default with a session id and
+ * no output, and the agent never learns how it ended; with it, Codex waits as long as it allows (30 s in 0.171),
+ * and a command that ends sooner answers at once. A call the agent sends to the background keeps Codex's default.
+ */
+function composeShellWait(input: JsonObject, props: JsonObject): { ms: number; consumed: string[] } | undefined {
+  const { agent, client } = SHELL_WAIT;
+  if (!Object.hasOwn(props, client.wait) || Object.hasOwn(input, client.wait)) return undefined;
+  if (Object.hasOwn(props, agent.timeout)) return undefined;
+  const background = input[agent.background];
+  if (background === true || background === 'true') return undefined;
+  const given = wholeNumber(input[agent.timeout]);
+  const consumed = Object.hasOwn(input, agent.timeout) ? [agent.timeout] : [];
+  return { ms: given !== undefined && given > 0 ? given : agent.defaultMs, consumed };
 }
 
 /**

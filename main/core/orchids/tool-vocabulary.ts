@@ -95,6 +95,8 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
   ['Edit', ['apply_patch']],
   ['MultiEdit', ['apply_patch']],
+  // Codex CLI's plan tool, declared when its config turns it on (orchids/plan-compose.ts rewrites the list).
+  ['TodoWrite', ['update_plan']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */
@@ -179,6 +181,17 @@ export const LINE_RANGE = {
 export const SUB_AGENT = {
   agent: { kind: 'subagent_type', summary: 'description' },
   client: { instructions: 'systemPrompt', background: 'run_in_background' },
+} as const;
+
+/**
+ * How long a shell call waits for its command. The agent's Bash waits for the command to end, up to its `timeout`
+ * (ms; two minutes when it names none), unless it runs it in the background; Codex CLI's `exec_command` waits
+ * `yield_time_ms` (10 s by default, at most 30 s in Codex 0.171, which clamps a larger value) and then answers with
+ * a session id instead of the output, which the agent cannot poll: it has no tool for Codex's `write_stdin`.
+ */
+export const SHELL_WAIT = {
+  agent: { timeout: 'timeout', background: 'run_in_background', defaultMs: 120_000 },
+  client: { wait: 'yield_time_ms' },
 } as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
