@@ -216,3 +216,78 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-b'))(
     });
   },
 );
+
+/**
+ * Generation B's agent writes Claude Code's tool inputs and never sees opencode's tools, whose schemas and lists are
+ * opencode's own: what opencode refused in its terminal window until the proxy fitted the values (seen with the
+ * real opencode 1.18.33 TUI over `ws`: "SchemaError(Missing key at ["todos"][0]["priority"])" for every plan, and
+ * "Unknown agent type: general-purpose is not a valid agent type" for every sub-agent).
+ */
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's agent in opencode ($name)", (mode) => {
+  it('keeps its plan in opencode’s todowrite', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const todos = [
+      { content: 'Read the notes', status: 'in_progress', activeForm: 'Reading the notes' },
+      { content: 'Answer', status: 'pending', activeForm: 'Answering' },
+    ];
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Plan the LYCHEE-8 work')) return undefined;
+      if (seen.includes('toolu_sim_todo_0001')) return sse(reply('Planned LYCHEE-8.'));
+      return sse([
+        ...toolCall({ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: { todos } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runOpencode(tempDir('orchids-opencode-work-'), 'Plan the LYCHEE-8 work', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('Planned LYCHEE-8.');
+    // opencode requires a priority on every item, which the agent's items never carry.
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'todowrite',
+        callID: 'toolu_sim_todo_0001',
+        state: expect.objectContaining({
+          status: 'completed',
+          input: { todos: todos.map((todo) => ({ ...todo, priority: 'medium' })) },
+        }),
+      }),
+    ]);
+    const [, second] = turnsAbout(/LYCHEE-8/);
+    expect(JSON.stringify(second?.body.messages)).not.toContain('is_error');
+  });
+
+  it('runs a sub-agent through opencode’s task', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const job = 'Find where DURIAN-5 is defined and report the file.';
+    const task = { description: 'Find DURIAN-5', prompt: job, subagent_type: 'general-purpose' };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      const messages = req.body.messages as Array<{ content: unknown }>;
+      // The sub-agent's own conversation starts with the Task's prompt as its user turn.
+      if (JSON.stringify(messages[0]).includes(job)) return sse(reply('DURIAN-5 is defined in fruit.ts.'));
+      if (!seen.includes('Where is DURIAN-5?')) return undefined;
+      if (seen.includes('DURIAN-5 is defined in fruit.ts.')) return sse(reply('The sub-agent found it in fruit.ts.'));
+      if (seen.includes('toolu_sim_task_0001')) return sse(reply('The sub-agent did not run.'));
+      return sse([...toolCall({ id: 'toolu_sim_task_0001', name: 'Task', input: task }), ...finish('tool-calls')]);
+    });
+
+    const run = await runOpencode(tempDir('orchids-opencode-work-'), 'Where is DURIAN-5?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('The sub-agent found it in fruit.ts.');
+    // The agent's Claude Code kind reached opencode as the general-purpose kind opencode lists, `general`.
+    expect(run.tools).toEqual([
+      expect.objectContaining({
+        tool: 'task',
+        callID: 'toolu_sim_task_0001',
+        state: expect.objectContaining({ status: 'completed', input: { ...task, subagent_type: 'general' } }),
+      }),
+    ]);
+    expect(run.tools[0]?.state.output).toContain('DURIAN-5 is defined in fruit.ts.');
+    expect(turnsAbout(new RegExp(job.replace(/\./g, '\\.'))).map((t) => t.protocol)).toEqual([
+      mode.expect,
+      mode.expect,
+    ]);
+  });
+});

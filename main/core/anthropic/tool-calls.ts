@@ -12,7 +12,7 @@ import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
 import { callText, planText } from './unmapped-call-text';
-import { clientToolSchema, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
+import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
 
@@ -227,8 +227,7 @@ export class ToolCalls {
     const streamed = live.parts.join('');
     if (!streamed.trim()) {
       // Nothing went out yet, so the whole input can still be checked against the client's schema.
-      const route = { upstreamName: live.upstreamName, clientName: live.clientName };
-      const json = JSON.stringify(repairToolInput(input, clientToolSchema(live.clientName, this.tools), route));
+      const json = JSON.stringify(this.repaired(input, live.upstreamName, live.clientName));
       this.out.delta(live.index, { type: 'input_json_delta', partial_json: json });
       this.out.countOutput(json);
     } else if (!isJsonObjectText(streamed)) {
@@ -266,9 +265,15 @@ export class ToolCalls {
       if (!this.emitEditByEdit(upstreamId, upstreamName, parsed)) this.emitUnmapped(upstreamId, upstreamName, parsed);
       return;
     }
-    const route = { upstreamName, clientName: match.name };
-    const json = JSON.stringify(repairToolInput(parsed, clientToolSchema(match.name, this.tools), route));
+    const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
     this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
+  }
+
+  /** A call's input as the declared client tool takes it. */
+  private repaired(input: string | Record<string, unknown>, upstreamName: string, clientName: string) {
+    const tool = clientTool(clientName, this.tools);
+    const route = { upstreamName, clientName, clientDescription: tool?.description };
+    return repairToolInput(input, tool?.schema, route);
   }
 
   /** One whole tool_use block: its input in one delta. */
@@ -290,12 +295,10 @@ export class ToolCalls {
     const edit = calls && matchClientTool('Edit', this.tools);
     if (!calls || !edit) return false;
     if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;
-    const schema = clientToolSchema(edit.name, this.tools);
-    const route = { upstreamName: 'Edit', clientName: edit.name };
     calls.forEach((call, i) => {
       // The first keeps the agent's id; the others are told apart by their place, so each result pairs with its edit.
       const id = toolUseIdFor(i === 0 ? upstreamId : `${upstreamId}_${i + 1}`);
-      this.emitToolUse(id, edit.name, JSON.stringify(repairToolInput(call, schema, route)));
+      this.emitToolUse(id, edit.name, JSON.stringify(this.repaired(call, 'Edit', edit.name)));
     });
     return true;
   }

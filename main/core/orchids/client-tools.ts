@@ -185,8 +185,12 @@ export function namingFor(declared: ToolDefinition[] | undefined): ToolNaming {
   return naming;
 }
 
+/** A declared tool by its client name. */
+export function clientTool(clientName: string, declared: ToolDefinition[] | undefined): ClientTool | undefined {
+  return namingFor(declared).all.find((tool) => tool.name === clientName);
+}
+
 /** The client's own schema for a declared tool, for input repair. */
 export function clientToolSchema(clientName: string, declared: ToolDefinition[] | undefined): JsonObject | undefined {
-  for (const tool of namingFor(declared).all) if (tool.name === clientName) return tool.schema;
-  return undefined;
+  return clientTool(clientName, declared)?.schema;
 }

@@ -5,11 +5,12 @@
  * are coerced by type. Everything else passes through unchanged.
  */
 import type { ToolDefinition } from '../anthropic/types';
-import { asRecord, clientToolSchema, type JsonObject } from './client-tools';
+import { asRecord, clientTool, type JsonObject } from './client-tools';
 import { composePatch } from './patch-compose';
 import { composePlan } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
+import { fitValues, valuesMayChange } from './tool-input-values';
 import { canonicalToolName } from './tool-names';
 import {
   AGENT_INPUT_KEYS,
@@ -27,6 +28,8 @@ import {
 export interface ToolCallRoute {
   upstreamName: string;
   clientName: string;
+  /** The client tool's description, where some clients list the values a key takes (tool-input-values.ts). */
+  clientDescription?: string;
 }
 
 function synonymsOf(groups: ReadonlyArray<readonly string[]>): ReadonlyMap<string, readonly string[]> {
@@ -70,7 +73,8 @@ export function repairToolInput(
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
-  return coerceObject(reshapeKeys(input, schema, route, true), schema);
+  const shaped = coerceObject(reshapeKeys(input, schema, route, true), schema);
+  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route.clientDescription) : shaped;
 }
 
 /**
@@ -123,7 +127,9 @@ export function inputRepairMayApply(
   // A write or edit becomes a whole patch, and a read a whole command: neither can be sent before the input is in.
   if (clientName === 'apply_patch' && PATCHED_AGENT_TOOLS.has(canonical!)) return true;
   if (composesShellCommand(upstreamName, clientName)) return true;
-  const schema = clientToolSchema(clientName, declared);
+  const tool = clientTool(clientName, declared);
+  const schema = tool?.schema;
+  if (valuesMayChange(canonical, schema, tool?.description)) return true;
   const route = { upstreamName, clientName };
   for (const key of keys) {
     const probe = { [key]: '' };

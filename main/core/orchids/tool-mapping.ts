@@ -11,7 +11,7 @@ import { asRecord, FORWARD_ALIASES, namingFor, type JsonObject } from './client-
 import type { OrchidsTool } from './types';
 
 // The way back (upstream call → client tool) lives in its own modules; re-exported so callers keep one import.
-export { clientToolSchema } from './client-tools';
+export { clientTool, clientToolSchema } from './client-tools';
 export { matchClientTool, resolveClientToolName } from './tool-names';
 export { inputRepairMayApply, repairToolInput } from './tool-input-repair';
 

@@ -194,6 +194,13 @@ export const SHELL_WAIT = {
   client: { wait: 'yield_time_ms' },
 } as const;
 
+/**
+ * What a to-do item the agent writes (Claude Code 2's `{content, status, activeForm}`) lacks and a client's to-do
+ * tool may require of each item, with the value it gets: opencode's `todowrite` requires a `priority` (high, medium
+ * or low), which the agent never says; the middle one claims nothing.
+ */
+export const TODO_ITEM_DEFAULTS: ReadonlyArray<readonly [string, string]> = [['priority', 'medium']];
+
 /** `filePath`, `file_path` and `file-path` are one key. */
 export function normalizeKey(key: string): string {
   return key.replace(/[_-]/g, '').toLowerCase();

@@ -1,0 +1,119 @@
+/**
+ * Values inside an agent tool's input that the client's tool only takes from its own vocabulary. Generation B's
+ * agent is never shown the client's tools, so it writes Claude Code's values; where the client refuses them, they
+ * are fitted here, after the keys are reshaped (tool-input-repair.ts):
+ * - the kind of sub-agent a Task names (`general-purpose`), for a client whose tool lists the kinds it has;
+ * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack.
+ */
+import { asRecord, type JsonObject } from './client-tools';
+import { SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
+
+/**
+ * The kinds of sub-agent a client's tool says it has, from its description: opencode's `task` writes "Available
+ * agent types and the tools they have access to:" and then one `- <kind>: <what it is for>` line a kind (indented
+ * lines continue one). Empty when the description lists none, as Claude Code 2.1's `Agent` does (its kinds come in
+ * the conversation): then any kind is passed on as the agent wrote it.
+ */
+export function listedAgentKinds(description: string | undefined): string[] {
+  const heading = description?.match(/available agent types[^\n]*:[ \t]*\n/i);
+  if (!description || heading?.index === undefined) return [];
+  const kinds: string[] = [];
+  for (const line of description.slice(heading.index + heading[0].length).split('\n')) {
+    const kind = /^- ([^\s:]+):\s/.exec(line)?.[1];
+    if (kind !== undefined) kinds.push(kind);
+    else if (!/^\s+\S/.test(line)) break;
+  }
+  return kinds;
+}
+
+/**
+ * The listed kind the agent's choice stands for: the same name in another case (`Explore` → `explore`), or a
+ * listed kind the choice begins with (`general-purpose` → opencode's `general`); a kind the client lacks (`Plan`)
+ * goes to the client's general-purpose kind, since the Task's prompt says what to do and a general agent can do it,
+ * where the client would otherwise refuse the call. Undefined when the choice is listed as it is or when there is
+ * no list.
+ */
+export function clientAgentKind(kind: string, listed: readonly string[]): string | undefined {
+  if (listed.length === 0 || listed.includes(kind)) return undefined;
+  const lower = kind.toLowerCase();
+  const same = listed.find((k) => k.toLowerCase() === lower);
+  if (same !== undefined) return same;
+  const prefix = listed.find((k) => lower.startsWith(k.toLowerCase()) && /^[^a-z0-9]/.test(lower.slice(k.length)));
+  return prefix ?? listed.find((k) => /^general/i.test(k));
+}
+
+/**
+ * The to-do list with each item given the required fields Claude Code's `{content, status, activeForm}` lacks
+ * (TODO_ITEM_DEFAULTS): opencode 1.18's `todowrite` refuses the whole list when an item has no `priority`.
+ * Copy-on-write: `input` itself when nothing is missing.
+ */
+function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonObject {
+  const props = asRecord(schema?.['properties']);
+  if (!props) return input;
+  let out: JsonObject | undefined;
+  for (const key of Object.keys(input)) {
+    const value = input[key];
+    const fill = itemFill(asRecord(props[key]));
+    if (!Array.isArray(value) || fill.length === 0) continue;
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, i) => {
+      const record = asRecord(item);
+      const missing = record ? fill.filter(([field]) => !Object.hasOwn(record, field)) : [];
+      if (missing.length > 0) (copy ??= value.slice())[i] = { ...record, ...Object.fromEntries(missing) };
+    });
+    if (copy) (out ??= { ...input })[key] = copy;
+  }
+  return out ?? input;
+}
+
+type Fill = readonly [string, string];
+
+/** The defaults an array property's items require and a to-do item may lack, where the item schema takes them. */
+function itemFill(prop: JsonObject | undefined): Fill[] {
+  if (prop?.['type'] !== 'array') return [];
+  const items = asRecord(prop['items']);
+  const itemProps = asRecord(items?.['properties']);
+  const required = items?.['required'];
+  if (!itemProps || !Array.isArray(required)) return [];
+  const fill: Fill[] = [];
+  for (const [field, value] of TODO_ITEM_DEFAULTS) {
+    if (!required.includes(field)) continue;
+    const spec = asRecord(itemProps[field]);
+    const type = spec?.['type'];
+    if (type !== undefined && type !== 'string') continue;
+    const choices = spec?.['enum'];
+    if (Array.isArray(choices) && !choices.includes(value)) continue;
+    fill.push([field, value]);
+  }
+  return fill;
+}
+
+/** Whether a call of this agent tool may have values fitted for this client tool: it may not stream as it arrives. */
+export function valuesMayChange(
+  canonical: string | undefined,
+  schema: JsonObject | undefined,
+  description: string | undefined,
+): boolean {
+  const props = asRecord(schema?.['properties']);
+  if (!props) return false;
+  if (canonical === 'Task')
+    return Object.hasOwn(props, SUB_AGENT.agent.kind) && listedAgentKinds(description).length > 0;
+  if (canonical === 'TodoWrite') return Object.values(props).some((prop) => itemFill(asRecord(prop)).length > 0);
+  return false;
+}
+
+/** The input with its values fitted (see above); `input` itself when nothing changes. */
+export function fitValues(
+  input: JsonObject,
+  schema: JsonObject | undefined,
+  canonical: string | undefined,
+  description: string | undefined,
+): JsonObject {
+  if (canonical === 'TodoWrite') return fillTodoItems(input, schema);
+  if (canonical !== 'Task') return input;
+  const key = SUB_AGENT.agent.kind;
+  const kind = input[key];
+  if (typeof kind !== 'string' || !Object.hasOwn(asRecord(schema?.['properties']) ?? {}, key)) return input;
+  const listed = clientAgentKind(kind, listedAgentKinds(description));
+  return listed === undefined ? input : { ...input, [key]: listed };
+}
