@@ -46,6 +46,52 @@ describe('request history', () => {
   });
 });
 
+describe('a stream the client closes mid-answer', () => {
+  it.each(PINNED_MODES)('keeps its row’s protocol and the tokens it was sent ($name)', async (mode) => {
+    stack = await startStack({ protocol: mode.setting });
+    stack.sim.enqueue(
+      sse([...text('A first sentence the client reads. '), { delayMs: 10_000 }, ...text('Never read.'), ...finish()]),
+    );
+    const controller = new AbortController();
+    const response = await postMessages(
+      stack.url,
+      { ...HI, max_tokens: 50, stream: true },
+      { signal: controller.signal },
+    );
+    const requestId = String(response.headers['request-id']);
+    let seen = '';
+    for await (const chunk of response.body) {
+      seen += String(chunk);
+      if (seen.includes('text_delta')) break;
+    }
+    controller.abort();
+    const history = stack.core.internals;
+    await until(async () => (await history.history.flushNow(), history.historyRepo.get(requestId) !== undefined), {
+      what: 'the closed request’s history row',
+    });
+    expect(stack.core.internals.historyRepo.get(requestId)).toMatchObject({
+      status: 499,
+      errorType: 'client_closed',
+      protocol: mode.expect,
+      accountsTried: [stack.accountIds[0]],
+    });
+    expect(stack.core.internals.historyRepo.get(requestId)!.outputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe('an answer the upstream cuts off mid-stream', () => {
+  it.each(PINNED_MODES)('leaves a row with its protocol and the tokens the client was sent ($name)', async (mode) => {
+    stack = await startStack({ protocol: mode.setting });
+    stack.sim.enqueue(sse([...text('A first sentence the client reads. '), { destroy: true }]));
+    const { requestId, raw } = await ask({});
+    expect(raw).toContain('The answer was cut off');
+    await stack.core.internals.history.flushNow();
+    const row = stack.core.internals.historyRepo.get(requestId)!;
+    expect(row).toMatchObject({ errorType: 'api_error', protocol: mode.expect, stopReason: null });
+    expect(row.outputTokens).toBeGreaterThan(0);
+  });
+});
+
 describe('the debug log', () => {
   it.each(PINNED_MODES)(
     'is off by default, switches on while running, and records the whole story of a request ($name)',

@@ -10,8 +10,8 @@ import type { AttemptInput } from './upstream-attempt';
 /** How one protocol's try at a request ended. */
 export type TryOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn }
-  | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean }
-  | { kind: 'aborted' };
+  | { kind: 'failed'; failure: UpstreamFailure; recognized: boolean; sent?: Usage }
+  | { kind: 'aborted'; sent?: Usage };
 
 /** Reads an accepted upstream answer into the client's responder; resolves once the turn is over. */
 export function readAnswer(exchange: UpstreamExchange, input: AttemptInput, step: ProtocolStep): Promise<TryOutcome> {
@@ -63,8 +63,19 @@ class AnswerReader implements FrameSink {
 
   error(error: Error): void {
     if (this.settled) return;
-    if (this.input.signal.aborted) this.settle({ kind: 'aborted' });
-    else this.settle({ kind: 'failed', failure: failureFromError(error), recognized: this.decoder.recognized });
+    if (this.input.signal.aborted) this.settle({ kind: 'aborted', sent: this.sent() });
+    else {
+      const failure = failureFromError(error);
+      this.settle({ kind: 'failed', failure, recognized: this.decoder.recognized, sent: this.sent() });
+    }
+  }
+
+  /**
+   * The counts of an answer that ends without its finish, once the client has been sent some of it: the history row
+   * shows what it cost rather than nothing (the failure itself is the row's error).
+   */
+  private sent(): Usage | undefined {
+    return this.translator.contentStarted ? this.translator.usage() : undefined;
   }
 
   private settle(outcome: TryOutcome): void {
@@ -98,6 +109,7 @@ class AnswerReader implements FrameSink {
       this.settle({
         kind: 'failed',
         recognized,
+        sent: this.sent(),
         failure:
           failure.kind === 'credits-exhausted'
             ? { kind: 'quota', message: `Orchids credits exhausted: ${failure.message}` }

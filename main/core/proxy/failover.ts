@@ -28,8 +28,9 @@ export interface FailoverDeps extends AttemptDeps {
 
 export type RunResult =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn }
-  | { kind: 'failed'; error: ApiError }
-  | { kind: 'aborted' };
+  /** `sent`: the counts of what reached the client before the answer broke off, when anything did. */
+  | { kind: 'failed'; error: ApiError; sent?: Usage }
+  | { kind: 'aborted'; sent?: Usage };
 
 /** With no other account free, a transient failure is tried again on the same account this many more times. */
 export const MAX_SAME_ACCOUNT_RETRIES = 2;
@@ -83,8 +84,8 @@ export class RequestRun {
       excluded.add(account.id);
       responder.resetAttempt();
       const outcome = await runAttempt(deps, { account, bodies, responder, translator, signal: this.signal, trace });
-      if (outcome.kind === 'aborted') return outcome;
       this.protocol = outcome.protocol ?? this.protocol;
+      if (outcome.kind === 'aborted') return { kind: 'aborted', sent: outcome.sent };
       if (outcome.kind === 'done') {
         deps.health.recordSuccess(account.id);
         return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage, held: outcome.held };
@@ -96,8 +97,8 @@ export class RequestRun {
       lastFailure = failure;
       trace?.attemptFailed(account.id, failure.kind, failure.message);
       if (failure.kind !== 'client') deps.health.recordFailure(account.id, failure);
-      if (responder.contentSent || failure.kind === 'client')
-        return failed(clientError(failure, responder.contentSent));
+      if (responder.contentSent) return { kind: 'failed', error: clientError(failure, true), sent: outcome.sent };
+      if (failure.kind === 'client') return failed(clientError(failure, false));
       if (ACCOUNT_FAILURES.has(failure.kind)) continue;
       if (!TRANSIENT_FAILURES.has(failure.kind)) return failed(clientError(failure, false));
       next = deps.accounts.pick(excluded);

@@ -183,6 +183,7 @@ export class MessagesProxy {
     const done = result.kind === 'done' ? result : undefined;
     const error = result.kind === 'failed' ? result.error : undefined;
     const aborted = result.kind === 'aborted';
+    const usage = result.kind === 'done' ? result.usage : result.sent;
     // Every field written out, no `...start`: an object cloned from a 6-field one and then given 17 more goes past
     // V8's limit for fast out-of-object properties and turns into a dictionary, and that cost ~40 µs a request here
     // (a CPU profile charged it to each line of this literal).
@@ -196,8 +197,8 @@ export class MessagesProxy {
       finishedAt,
       status: done ? 200 : error ? format.errorStatus(error) : 499,
       stopReason: done?.stopReason ?? null,
-      inputTokens: done?.usage.input_tokens ?? inputTokensEstimate,
-      outputTokens: done?.usage.output_tokens ?? 0,
+      inputTokens: usage?.input_tokens ?? inputTokensEstimate,
+      outputTokens: usage?.output_tokens ?? 0,
       firstByteMs: firstByteAt === null ? null : firstByteAt - start.startedAt,
       durationMs: finishedAt - start.startedAt,
       accountId: run.tried.at(-1) ?? null,

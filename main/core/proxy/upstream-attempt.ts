@@ -17,8 +17,8 @@ import type { Cancellation } from '../util/cancellation';
 
 export type AttemptOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn; protocol: UpstreamProtocol }
-  | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined }
-  | { kind: 'aborted' };
+  | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined; sent?: Usage }
+  | { kind: 'aborted'; protocol?: UpstreamProtocol; sent?: Usage };
 
 export interface AttemptDeps {
   tokens: TokenCache;
@@ -95,7 +95,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       : exchange.status !== 200 || exchange.refusedUpgrade
         ? await refusal(deps, account, exchange)
         : await readAnswer(exchange, input, step);
-    if (outcome.kind === 'aborted') return outcome;
+    if (outcome.kind === 'aborted') return { ...outcome, protocol: step.protocol };
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
       deps.pinned?.answered(step.protocol);
@@ -110,7 +110,12 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       // A pin the service does not speak fails every request while the account looks ready: say what to change.
       const pinned = mismatch && deps.protocols.setting !== 'auto';
       if (pinned) deps.pinned?.missed(step.protocol, Date.now());
-      return { kind: 'failed', failure: pinned ? pinnedMismatch(failure, step) : failure, protocol: step.protocol };
+      return {
+        kind: 'failed',
+        failure: pinned ? pinnedMismatch(failure, step) : failure,
+        protocol: step.protocol,
+        sent: outcome.sent,
+      };
     }
     input.trace?.attemptFailed(account.id, failure.kind, `${step.protocol} is not answering here: ${failure.message}`);
     if (step.confirmed) deps.protocols.refused(account, step.protocol);
