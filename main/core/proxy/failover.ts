@@ -83,8 +83,8 @@ export class RequestRun {
       excluded.add(account.id);
       responder.resetAttempt();
       const outcome = await runAttempt(deps, { account, bodies, responder, translator, signal: this.signal, trace });
-      if (outcome.kind === 'aborted') return outcome;
       this.protocol = outcome.protocol ?? this.protocol;
+      if (outcome.kind === 'aborted') return { kind: 'aborted' };
       if (outcome.kind === 'done') {
         deps.health.recordSuccess(account.id);
         return { kind: 'done', stopReason: outcome.stopReason, usage: outcome.usage, held: outcome.held };

@@ -18,7 +18,8 @@ import type { Cancellation } from '../util/cancellation';
 export type AttemptOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn; protocol: UpstreamProtocol }
   | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined }
-  | { kind: 'aborted' };
+  /** `protocol`: the one the request had gone out on when the client left, if it had. */
+  | { kind: 'aborted'; protocol?: UpstreamProtocol };
 
 export interface AttemptDeps {
   tokens: TokenCache;
@@ -95,7 +96,9 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       : exchange.status !== 200 || exchange.refusedUpgrade
         ? await refusal(deps, account, exchange)
         : await readAnswer(exchange, input, step);
-    if (outcome.kind === 'aborted') return outcome;
+    // A client that leaves mid-answer (Esc in Cline's or Codex's window) was being answered over this protocol.
+    if (outcome.kind === 'aborted')
+      return 'status' in exchange ? { kind: 'aborted', protocol: step.protocol } : outcome;
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
       deps.pinned?.answered(step.protocol);
