@@ -86,8 +86,11 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const message = await stream.finalMessage();
 
     expect(message.content.map((b) => b.type)).toEqual(['text', 'text', 'text', 'tool_use']);
-    expect((message.content[1] as Anthropic.Messages.TextBlock).text).toBe(PLAN_SHOWN);
-    expect((message.content[2] as Anthropic.Messages.TextBlock).text).toBe('Reading the parser.');
+    expect((message.content[1] as Anthropic.Messages.TextBlock).text).toBe(`\n\n${PLAN_SHOWN}`);
+    expect((message.content[2] as Anthropic.Messages.TextBlock).text).toBe('\n\nReading the parser.');
+    // A client that joins the blocks as they are (Cline) reads the note as a paragraph of its own.
+    const joined = message.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    expect(joined).toBe(`Planning.\n\n${PLAN_SHOWN}\n\nReading the parser.`);
     expect(message.content[3]).toMatchObject({ name: 'Read', input: { file_path: '/work/parser.ts' } });
     expect(message.stop_reason).toBe('tool_use');
     // One message: one start and one stop, and every block index once, in order.
@@ -116,7 +119,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
       '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
         'Input: {"plan":"Fix it"}]',
-      'Then I will just explain the fix.',
+      '\n\nThen I will just explain the fix.',
     ]);
     expect(upstreamText(turns()[1]!)).toMatch(
       /no tool named "ExitPlanMode", so the call was not run\. Its tools are: Agent, Bash,/,
@@ -170,7 +173,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const message = await stack.client().messages.create(ask);
     expect(turns()).toHaveLength(3);
     expect(message.stop_reason).toBe('end_turn');
-    const notes = message.content.filter((b) => b.type === 'text' && b.text === PLAN_SHOWN);
+    const notes = message.content.filter((b) => b.type === 'text' && b.text === `\n\n${PLAN_SHOWN}`);
     expect(notes).toHaveLength(3);
   });
 

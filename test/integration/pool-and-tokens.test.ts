@@ -137,6 +137,13 @@ describe.each(['sse-a', 'ws'] as const)('the upstream path over %s', (column) =>
     controller.abort();
     await until(() => agentStats(column).open === 0);
     await until(() => stack.core.internals.server.inflightRequests === 0);
+    // Its history row says which protocol had been answering it, as a finished request's does.
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.query({})[0]).toMatchObject({
+      status: 499,
+      errorType: 'client_closed',
+      protocol: column,
+    });
   });
 });
 

@@ -87,11 +87,11 @@ describe('stop sequences in the translator', () => {
       ],
       ['STOP'],
     );
-    // No tools declared, so the call is a line of text of its own, between the two.
+    // No tools declared, so the call is a line of text of its own, between the two (a paragraph apart from each).
     expect(message.content.map((block) => (block.type === 'text' ? block.text : block.type))).toEqual([
       'see S',
-      expect.stringContaining('"Read"'),
-      'and S',
+      expect.stringMatching(/^\n\n\[The agent called the tool "Read"/),
+      '\n\nand S',
     ]);
   });
 

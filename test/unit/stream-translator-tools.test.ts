@@ -368,6 +368,28 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
     expect(stopReason).toBe('end_turn');
   });
 
+  // Cline joins a message's text blocks as they are: the note is set apart only where texts would run together.
+  it.each([
+    { before: 'Planning.', after: 'Reading.', texts: ['Planning.', '\n\n[The agent', '\n\nReading.'] },
+    { before: 'Planning.\n', after: ' Reading.', texts: ['Planning.\n', '[The agent', ' Reading.'] },
+  ])('sets the note apart from $before and $after by a paragraph break where they would meet', (c) => {
+    const { t, frames } = translator();
+    t.apply({ kind: 'text-start' });
+    t.apply(td(c.before));
+    t.apply({ kind: 'text-end' });
+    t.apply(call('ExitPlanMode', { plan: 'Fix it' }));
+    t.apply(td(c.after));
+    t.apply({ kind: 'finish', reason: 'stop' });
+    t.complete();
+    const texts = frames.flatMap((f) => {
+      const d = f.delta as Payload | undefined;
+      return d?.type === 'text_delta' ? [d.text as string] : [];
+    });
+    expect(texts.map((x) => (x.includes('[The agent') ? x.slice(0, x.indexOf('[The agent') + 10) : x))).toEqual(
+      c.texts,
+    );
+  });
+
   it('truncates a long input in the text, but records it whole', () => {
     const content = 'x'.repeat(5000);
     const { t, frames } = translator();

@@ -41,6 +41,8 @@ export interface TranslatorOptions {
    * ended, for the proxy to tell the agent so and let it go on in the same message (proxy/declined-calls.ts).
    */
   holdDeclined?: boolean;
+  /** The turn goes on a message whose text so far ends with the proxy's note (a continuation, declined-calls.ts). */
+  followsNote?: boolean;
   sink: AnthropicEventSink;
 }
 
@@ -78,6 +80,9 @@ export interface TurnEnd {
 export type TerminalFailure =
   { kind: 'upstream-error'; code: string; message: string } | { kind: 'credits-exhausted'; message: string };
 
+/** What sets the proxy's note apart from the agent's text around it. */
+const PARAGRAPH_BREAK = '\n\n';
+
 /**
  * The state machine from upstream events to Anthropic's event sequence: block indices from 0, one open block at a
  * time, lazy block opening so no empty block is ever sent, and each tool call sent once (tool-calls.ts).
@@ -106,6 +111,19 @@ export class StreamTranslator {
   private readonly stops: StopScanner | undefined;
   /** The stop sequence that ended the answer. */
   private stopSequence: string | undefined;
+  /**
+   * DECISION: the proxy's notes (a call the client lacks, the agent's plan as a checklist) are paragraphs of their
+   * own. Cline joins a message's text blocks as they are, in its window and in the history it sends back, so the note
+   * ran into the agent's words on both sides ("…change level to 3.[The agent called …]Plan ready.", a checklist
+   * whose last item swallowed the agent's next sentence). A break goes only where two texts would run together (as
+   * Chat Completions' encoder joins blocks), so a note or an answer that stands alone is sent as before, and the
+   * agent is never sent the break back as its own words.
+   *
+   * Here: the last text the client was sent ended without whitespace, so a note would run into it.
+   */
+  private textOpenEnded: boolean;
+  /** The last text the client was sent was a note, which the agent's next words would run into. */
+  private noteLast: boolean;
   /** Set once the client has been sent anything beyond message_start and pings. */
   contentStarted = false;
   finished = false;
@@ -115,6 +133,7 @@ export class StreamTranslator {
     const stops = options.stopSequences?.filter((sequence) => sequence !== '');
     if (stops?.length) this.stops = new StopScanner(stops);
     if (options.holdDeclined) this.said = [];
+    this.textOpenEnded = this.noteLast = options.followsNote === true;
   }
 
   /**
@@ -159,6 +178,12 @@ export class StreamTranslator {
       stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
       countOutput: (text) => {
         this.tally.countOutput(text);
+      },
+      noteSeparator: () => {
+        const separator = this.textOpenEnded ? PARAGRAPH_BREAK : '';
+        // A note ends in a word or a bracket, never in whitespace.
+        this.textOpenEnded = this.noteLast = true;
+        return separator;
       },
     };
   }
@@ -359,6 +384,13 @@ export class StreamTranslator {
   /** A text or thinking delta to the open block. */
   private delta(delta: Record<string, unknown>, text: string): void {
     this.said?.push(text);
+    if (this.open!.type === 'text' && text !== '') {
+      if (this.noteLast) {
+        this.noteLast = false;
+        if (!isSpace(text.charCodeAt(0))) delta = { ...delta, text: PARAGRAPH_BREAK + text };
+      }
+      this.textOpenEnded = !isSpace(text.charCodeAt(text.length - 1));
+    }
     this.options.sink('content_block_delta', { type: 'content_block_delta', index: this.open!.index, delta });
   }
 
@@ -434,4 +466,8 @@ function opensOtherContent(event: UpstreamEvent, liveId: string): boolean {
     default:
       return true;
   }
+}
+
+function isSpace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 }

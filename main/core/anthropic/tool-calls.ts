@@ -23,6 +23,11 @@ export interface BlockWriter {
   delta(index: number, delta: Record<string, unknown>): void;
   stop(index: number): void;
   countOutput(text: string): void;
+  /**
+   * For a note the proxy writes (not the agent): what must go before it, a paragraph break when the message's text
+   * so far would run into it; the agent's next text starts with one too.
+   */
+  noteSeparator(): string;
 }
 
 /**
@@ -310,8 +315,8 @@ export class ToolCalls {
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
     const plan = planText(name, input);
-    const text = plan ?? callText(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
+    const text = this.out.noteSeparator() + (plan ?? callText(name, input));
     this.declined.push({ id, name, input, index, planShown: plan !== undefined });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });

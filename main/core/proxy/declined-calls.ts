@@ -55,7 +55,8 @@ export async function continueAfterDeclined(
     responder.flush();
     const next = await prepare(conversation);
     const continued = new ContinuedResponder(responder, blocks, spent);
-    const translator = { ...next.translator, messageId: first.translator.messageId };
+    // The held turn's text ends with its notes, which the agent's next words must not run into.
+    const translator = { ...next.translator, messageId: first.translator.messageId, followsNote: true };
     result = await run.run(next.bodies(), continued, { ...translator, holdDeclined: round < MAX_CONTINUATIONS });
     continued.commit();
   }

@@ -18,6 +18,7 @@ import type { Cancellation } from '../util/cancellation';
 export type AttemptOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn; protocol: UpstreamProtocol }
   | { kind: 'failed'; failure: UpstreamFailure; protocol: UpstreamProtocol | undefined; sent?: Usage }
+  /** `protocol`: the one the request had gone out on when the client left, if it had. */
   | { kind: 'aborted'; protocol?: UpstreamProtocol; sent?: Usage };
 
 export interface AttemptDeps {
@@ -95,7 +96,8 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       : exchange.status !== 200 || exchange.refusedUpgrade
         ? await refusal(deps, account, exchange)
         : await readAnswer(exchange, input, step);
-    if (outcome.kind === 'aborted') return { ...outcome, protocol: step.protocol };
+    // A client that leaves mid-answer (Esc in Cline's or Codex's window) was being answered over this protocol.
+    if (outcome.kind === 'aborted') return 'status' in exchange ? { ...outcome, protocol: step.protocol } : outcome;
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
       deps.pinned?.answered(step.protocol);

@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import { startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { tempDir } from '../helpers/temp-dir';
+import { runCline, toolRuns } from '../helpers/cline';
+
+/**
+ * The proxy's own notes in the real Cline CLI (3.x): Generation B's agent plans with a TodoWrite Cline has no tool
+ * for, so Cline is shown the plan as a checklist, in the same message as the agent's words before and after it (the
+ * proxy answers the call for Cline and streams the agent's next turn on). Cline joins a message's text blocks as
+ * they are, in its terminal window and in the history it sends back, so without a paragraph break around the note
+ * it read "Planning.The agent's plan …\n- [ ] Check the parser (in progress)Reading it." (seen in Cline's TUI over
+ * ws), the agent's next sentence swallowed by the checklist's last item, and the agent read it that way next turn.
+ */
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+const KEY = 'test-cline-key';
+const SECRET = 'FIG-7';
+const PLAN = "The agent's plan (this client has no to-do tool to show it in):\n- [ ] Check the parser (in progress)";
+
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
+  "Cline shows the agent's plan as a paragraph of its own (Generation B, $name)",
+  (mode) => {
+    it('the checklist runs into neither the words before it nor those after', { timeout: 120_000 }, async () => {
+      stack = await startCliStack(mode, KEY);
+      const work = tempDir('orchids-cline-work-');
+      fs.writeFileSync(path.join(work, 'parser.txt'), `The parser bug is ${SECRET}.\n`);
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('parser.txt')) return undefined;
+        if (seen.includes(SECRET)) return sse(reply(`The bug is ${SECRET}.`));
+        if (seen.includes('no to-do tool')) {
+          return sse([
+            ...text('Reading it.'),
+            ...toolCall({ id: 'toolu_sim_shell_0001', name: 'Bash', input: { command: 'cat parser.txt' } }),
+            ...finish('tool-calls'),
+          ]);
+        }
+        const todos = [{ content: 'Check the parser', status: 'in_progress', activeForm: 'Checking the parser' }];
+        return sse([
+          ...text('Planning.'),
+          ...toolCall({ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: { todos } }),
+          ...finish('tool-calls'),
+        ]);
+      });
+
+      const run = await runCline(work, 'What is the bug in parser.txt?', stack.url, KEY, { timeoutMs: 100_000 });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe(`The bug is ${SECRET}.`);
+      expect(toolRuns(run).map((r) => r.toolName)).toEqual(['run_commands']);
+
+      // Three agent turns: the plan, the command (the proxy's continuation), the answer from its output.
+      const turns = turnsAbout(stack, /parser\.txt/);
+      expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+      // What Cline sends back as the message it was shown: the agent's words, the plan, the agent's words.
+      expect(assistantText(turns[2]!)).toBe(`Planning.\n\n${PLAN}\n\nReading it.`);
+    });
+  },
+);
+
+/** The text of the assistant message Cline replays with the command's call in it. */
+function assistantText(request: AgentRequestInfo): string {
+  const messages = request.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+  const turn = messages.find(
+    (m) => m.role === 'assistant' && m.content.some((b) => b.type === 'tool_use' && b.id === 'toolu_sim_shell_0001'),
+  );
+  return (turn?.content ?? [])
+    .filter((b) => b.type === 'text')
+    .map((b) => b.text as string)
+    .join('');
+}
