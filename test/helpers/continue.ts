@@ -49,6 +49,11 @@ export function config(baseUrl: string, apiKey: string, api: ContinueApi): strin
 export interface ContinueOptions {
   api?: ContinueApi;
   timeoutMs?: number;
+  /**
+   * More of cn's flags, before the prompt. `-p` leaves out every tool that would ask first (Write, MultiEdit);
+   * `--auto` declares them all, as the terminal window does.
+   */
+  args?: string[];
 }
 
 export interface ContinueRun extends Exited {
@@ -71,7 +76,7 @@ export function runContinue(
   const home = tempDir('orchids-continue-home-');
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic'));
-  const args = ['-p', '--config', configFile, prompt];
+  const args = ['-p', ...(options.args ?? []), '--config', configFile, prompt];
   const run = runToExit(CONTINUE, args, {
     cwd,
     timeoutMs: options.timeoutMs,

@@ -6,8 +6,9 @@
  */
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientTool, type JsonObject } from './client-tools';
+import { composeEditList, composesEditList } from './edit-compose';
 import { composePatch } from './patch-compose';
-import { composePlan } from './plan-compose';
+import { composePlan, composesChecklist } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
 import { fitValues, valuesMayChange } from './tool-input-values';
@@ -68,6 +69,9 @@ export function repairToolInput(
   if (patch) return patch;
   const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
   if (plan) return plan;
+  const edits = route && composeEditList(input, schema, route.upstreamName);
+  // From here the call is a MultiEdit: its path goes under the key the client's tool names.
+  if (edits) return repairToolInput(edits, schema, { ...route, upstreamName: 'MultiEdit' });
   const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
@@ -129,6 +133,7 @@ export function inputRepairMayApply(
   if (composesShellCommand(upstreamName, clientName)) return true;
   const tool = clientTool(clientName, declared);
   const schema = tool?.schema;
+  if (composesEditList(upstreamName, schema) || composesChecklist(upstreamName, clientName, schema)) return true;
   if (valuesMayChange(canonical, schema, tool?.description)) return true;
   const route = { upstreamName, clientName };
   for (const key of keys) {

@@ -92,11 +92,13 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['Glob', ['Bash']],
   ['Grep', ['Bash']],
   ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch', 'editor']],
-  // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
-  ['Edit', ['apply_patch']],
+  // Continue's CLI has a MultiEdit and no Edit (orchids/edit-compose.ts makes the edit a list of one); Codex CLI
+  // edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
+  ['Edit', ['MultiEdit', 'apply_patch']],
   ['MultiEdit', ['apply_patch']],
-  // Codex CLI's plan tool, declared when its config turns it on (orchids/plan-compose.ts rewrites the list).
-  ['TodoWrite', ['update_plan']],
+  // Codex CLI's plan tool, declared when its config turns it on, and Continue's Markdown checklist
+  // (orchids/plan-compose.ts rewrites the list for either).
+  ['TodoWrite', ['update_plan', 'Checklist']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */

@@ -1,0 +1,100 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import { replayedToolUses, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
+import { tempDir } from '../helpers/temp-dir';
+import { runContinue } from '../helpers/continue';
+
+/**
+ * Generation B's agent edits with its Edit and plans with its TodoWrite, and never sees Continue's tools: the real
+ * Continue CLI (`cn` 1.5.47) declares a MultiEdit and no Edit, and a Checklist (one Markdown string) and no to-do
+ * list. Before the proxy mapped them, the agent's every Edit reached Continue's window as a line saying the tool
+ * was missing (and the file stayed as it was), and its plan as text beside Continue's own checklist (seen in cn's
+ * terminal window over `ws`). `--auto` makes cn declare its edit tools with `-p`, as its window does.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-continue-key';
+
+const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, pattern);
+
+/** The tool results one upstream turn carries back, as text. */
+function toolResults(request: AgentRequestInfo): string {
+  const messages = request.body.messages as Array<{ content: unknown }>;
+  return JSON.stringify(
+    messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => b.type === 'tool_result'),
+  );
+}
+
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's agent in Continue ($name)", (mode) => {
+  it('edits a file through Continue’s MultiEdit', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(mode, KEY);
+    const work = tempDir('orchids-continue-work-');
+    const file = path.join(work, 'settings.txt');
+    fs.writeFileSync(file, 'fruit = FIG-12\nsize = 3\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Rename FIG-12')) return undefined;
+      if (seen.includes('toolu_sim_edit_0001')) return sse(reply('Renamed it to FIG-13.'));
+      if (!seen.includes('toolu_sim_read_0001')) {
+        // Continue edits only a file read in the same session.
+        const read = { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file } };
+        return sse([...toolCall(read), ...finish('tool-calls')]);
+      }
+      const edit = { file_path: file, old_string: 'FIG-12', new_string: 'FIG-13' };
+      return sse([
+        ...text('Renaming.'),
+        ...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input: edit }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runContinue(work, 'Rename FIG-12 in settings.txt', stack.url, KEY, { args: ['--auto'] });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe('fruit = FIG-13\nsize = 3\n');
+    expect(run.answer).toContain('Renamed it to FIG-13.');
+    expect(run.answer).not.toContain('does not provide');
+    const turns = turnsAbout(/Rename FIG-12/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+    // Continue ran the edit as a MultiEdit of one, and said so to the agent.
+    expect(replayedToolUses(turns[2]!).at(-1)).toMatchObject({
+      id: 'toolu_sim_edit_0001',
+      name: 'MultiEdit',
+      input: { file_path: file, edits: [{ old_string: 'FIG-12', new_string: 'FIG-13' }] },
+    });
+    expect(toolResults(turns[2]!)).toContain('Successfully edited');
+  });
+
+  it('keeps its plan in Continue’s Checklist', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(mode, KEY);
+    const todos = [
+      { content: 'Read the notes', status: 'completed', activeForm: 'Reading the notes' },
+      { content: 'Answer about GUAVA-4', status: 'in_progress', activeForm: 'Answering' },
+    ];
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Plan the GUAVA-4 work')) return undefined;
+      if (seen.includes('toolu_sim_todo_0001')) return sse(reply('Planned GUAVA-4.'));
+      return sse([
+        ...toolCall({ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: { todos } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runContinue(tempDir('orchids-continue-work-'), 'Plan the GUAVA-4 work', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Planned GUAVA-4.');
+    const [, second] = turnsAbout(/GUAVA-4/) as [AgentRequestInfo, AgentRequestInfo];
+    const checklist = '- [x] Read the notes\n- [ ] Answer about GUAVA-4 (in progress)';
+    expect(replayedToolUses(second)).toEqual([
+      expect.objectContaining({ id: 'toolu_sim_todo_0001', name: 'Checklist', input: { checklist } }),
+    ]);
+    // Continue's own answer to its Checklist, not the proxy's "no to-do tool" one.
+    expect(toolResults(second)).toContain('Task list status:');
+    expect(toolResults(second)).not.toContain('no to-do tool');
+  });
+});

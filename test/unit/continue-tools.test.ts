@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { inputRepairMayApply, repairToolInput, resolveClientToolName } from '../../main/core/orchids/tool-mapping';
+import type { ToolDefinition } from '../../main/core/anthropic/types';
+
+/** Continue CLI 1.5.47's MultiEdit and Checklist, as it declares them (with `--auto`, or in its window). */
+const MULTI_EDIT = {
+  type: 'object',
+  properties: {
+    file_path: { type: 'string' },
+    edits: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          old_string: { type: 'string' },
+          new_string: { type: 'string' },
+          replace_all: { type: 'boolean' },
+        },
+        required: ['old_string', 'new_string'],
+      },
+    },
+  },
+  required: ['file_path', 'edits'],
+};
+const CHECKLIST = {
+  type: 'object',
+  properties: { checklist: { type: 'string' } },
+  required: ['checklist'],
+};
+const CONTINUE_TOOLS: ToolDefinition[] = [
+  { name: 'Read', input_schema: { type: 'object', properties: { filepath: { type: 'string' } } } },
+  { name: 'Bash', input_schema: { type: 'object', properties: { command: { type: 'string' } } } },
+  { name: 'Checklist', input_schema: CHECKLIST },
+  { name: 'MultiEdit', input_schema: MULTI_EDIT },
+];
+
+describe("the agent's Edit on a client with a MultiEdit and no Edit (Continue CLI)", () => {
+  const route = { upstreamName: 'Edit', clientName: 'MultiEdit' };
+
+  it('lands on MultiEdit, and on a declared Edit where there is one', () => {
+    const edit = { file_path: 'a.txt', old_string: 'a', new_string: 'b' };
+    expect(resolveClientToolName('Edit', CONTINUE_TOOLS, edit)).toBe('MultiEdit');
+    const withEdit = [...CONTINUE_TOOLS, { name: 'Edit', input_schema: { type: 'object' } }];
+    expect(resolveClientToolName('Edit', withEdit, edit)).toBe('Edit');
+  });
+
+  it('becomes a list of one edit, replace_all and the path kept, and is never streamed half-built', () => {
+    const edit = { path: 'a.txt', old_str: 'x = 1', new_str: 'x = 2', replace_all: true };
+    expect(repairToolInput(JSON.stringify(edit), MULTI_EDIT, route)).toEqual({
+      file_path: 'a.txt',
+      edits: [{ old_string: 'x = 1', new_string: 'x = 2', replace_all: true }],
+    });
+    expect(inputRepairMayApply('Edit', 'MultiEdit', CONTINUE_TOOLS)).toBe(true);
+  });
+
+  it('leaves a call with no replacement, or a MultiEdit already, to the usual repair', () => {
+    expect(repairToolInput({ file_path: 'a.txt', old_string: 'x' }, MULTI_EDIT, route)).toEqual({
+      file_path: 'a.txt',
+      old_string: 'x',
+    });
+    const edits = [{ old_string: 'a', new_string: 'b' }];
+    expect(repairToolInput({ file_path: 'a.txt', edits }, MULTI_EDIT, route)).toEqual({ file_path: 'a.txt', edits });
+  });
+});
+
+describe("the agent's TodoWrite on Continue's Checklist", () => {
+  const route = { upstreamName: 'TodoWrite', clientName: 'Checklist' };
+
+  it('lands on Checklist, as one Markdown checklist, and is never streamed half-built', () => {
+    const todos = [
+      { content: 'Read', status: 'completed', activeForm: 'Reading' },
+      { content: 'Fix', status: 'in_progress', activeForm: 'Fixing' },
+      { content: 'Test', status: 'pending', activeForm: 'Testing' },
+    ];
+    expect(resolveClientToolName('TodoWrite', CONTINUE_TOOLS, { todos })).toBe('Checklist');
+    expect(repairToolInput({ todos }, CHECKLIST, route)).toEqual({
+      checklist: '- [x] Read\n- [ ] Fix (in progress)\n- [ ] Test',
+    });
+    expect(inputRepairMayApply('TodoWrite', 'Checklist', CONTINUE_TOOLS)).toBe(true);
+  });
+
+  it('takes a list sent as JSON text and bare strings', () => {
+    const todos = JSON.stringify(['Plain item', { content: 'Dropped idea', status: 'cancelled' }]);
+    expect(repairToolInput(JSON.stringify({ todos }), CHECKLIST, route)).toEqual({
+      checklist: '- [ ] Plain item\n- [ ] ~~Dropped idea~~ (cancelled)',
+    });
+  });
+});
