@@ -97,4 +97,37 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's 
     expect(toolResults(second)).toContain('Task list status:');
     expect(toolResults(second)).not.toContain('no to-do tool');
   });
+
+  it(
+    'hands a Task to Continue’s Subagent under the name of the sub-agent its config has',
+    { timeout: 90_000 },
+    async () => {
+      stack = await startCliStack(mode, KEY);
+      const task = { description: 'Look around', prompt: 'List what is here.', subagent_type: 'general-purpose' };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('Delegate the QUINCE-6 look')) return undefined;
+        if (seen.includes('toolu_sim_task_0001')) return sse(reply('Delegated QUINCE-6.'));
+        return sse([...toolCall({ id: 'toolu_sim_task_0001', name: 'Task', input: task }), ...finish('tool-calls')]);
+      });
+
+      const run = await runContinue(tempDir('orchids-continue-work-'), 'Delegate the QUINCE-6 look', stack.url, KEY, {
+        args: ['--beta-subagent-tool'],
+        subagents: ['scout'],
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const [, second] = turnsAbout(/QUINCE-6/) as [AgentRequestInfo, AgentRequestInfo];
+      // Continue requires `subagent_name`, one of the sub-agent models its config lists; the agent's kind is neither.
+      expect(replayedToolUses(second)).toEqual([
+        expect.objectContaining({
+          id: 'toolu_sim_task_0001',
+          name: 'Subagent',
+          input: { description: task.description, prompt: task.prompt, subagent_name: 'scout' },
+        }),
+      ]);
+      // Past Continue's checks of the call's arguments. With -p, cn 1.5.47 has no session to start the sub-agent in
+      // ("No active session found"); its terminal window runs it, and its report is the call's result.
+      expect(toolResults(second)).not.toMatch(/Required parameter|Unknown agent type/);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { inputRepairMayApply, repairToolInput, resolveClientToolName } from '../../main/core/orchids/tool-mapping';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
+import { keyListedAgentKinds } from '../../main/core/orchids/tool-input-values';
 
 /** Continue CLI 1.5.47's MultiEdit and Checklist, as it declares them (with `--auto`, or in its window). */
 const MULTI_EDIT = {
@@ -84,5 +85,57 @@ describe("the agent's TodoWrite on Continue's Checklist", () => {
     expect(repairToolInput(JSON.stringify({ todos }), CHECKLIST, route)).toEqual({
       checklist: '- [ ] Plain item\n- [ ] ~~Dropped idea~~ (cancelled)',
     });
+  });
+});
+
+/** Continue CLI 1.5.47's Subagent (`--beta-subagent-tool`), listing the sub-agent models of the user's config. */
+const str = { type: 'string' };
+const kindKey = (names: string[]) => ({
+  type: 'string',
+  description: `The type of specialized agent to use for this task. Available agents: ${names.join(', ')}`,
+});
+function subagentTool(names: string[]): ToolDefinition {
+  const listed = names.map((n) => `  - ${n}: You are ${n}.`).join('\n');
+  const intro = 'Launch a specialized subagent to handle a specific task.';
+  return {
+    name: 'Subagent',
+    description: `${intro}\n\nHere are the available subagents:\n${listed}`,
+    input_schema: {
+      type: 'object',
+      properties: { description: str, prompt: str, subagent_name: kindKey(names) },
+      required: ['description', 'prompt', 'subagent_name'],
+    },
+  };
+}
+
+describe("the agent's Task on Continue's Subagent", () => {
+  const task = { description: 'Look around', prompt: 'List what is here.', subagent_type: 'general-purpose' };
+  const repaired = (input: Record<string, unknown>, names: string[]) => {
+    const tool = subagentTool(names);
+    const route = { upstreamName: 'Task', clientName: 'Subagent', clientDescription: tool.description };
+    return repairToolInput(input, tool.input_schema, route);
+  };
+  const { subagent_type: _kind, ...rest } = task;
+
+  it('reads the names the subagent_name key lists', () => {
+    expect(keyListedAgentKinds(kindKey(['scout', 'Code Reviewer']))).toEqual(['scout', 'Code Reviewer']);
+    expect(keyListedAgentKinds(kindKey([]))).toEqual([]);
+  });
+
+  it('lands on Subagent, the kind under subagent_name, and is never streamed half-built', () => {
+    expect(resolveClientToolName('Task', [subagentTool(['scout'])], task)).toBe('Subagent');
+    expect(inputRepairMayApply('Task', 'Subagent', [subagentTool(['scout'])])).toBe(true);
+  });
+
+  it.each([
+    [['scout'], 'general-purpose', 'scout'],
+    [['scout'], undefined, 'scout'],
+    [['general', 'reviewer'], 'general-purpose', 'general'],
+    [['explorer', 'reviewer'], 'Reviewer', 'reviewer'],
+    [['explorer', 'reviewer'], 'general-purpose', 'general-purpose'],
+    [[], 'general-purpose', 'general-purpose'],
+  ])('with %j configured, a Task of kind %s names %s', (names, kind, expected) => {
+    const input = kind === undefined ? rest : { ...task, subagent_type: kind };
+    expect(repaired(input, names)).toEqual({ ...rest, subagent_name: expected });
   });
 });

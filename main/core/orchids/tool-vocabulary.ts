@@ -160,8 +160,15 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
  */
 export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly string[]>> = new Map([
   ['Write', [['content', 'new_text', 'new_string', 'new_str']]],
-  // A Task's prompt is the whole of what the sub-agent is to do: Cline CLI's spawn_agent calls that its task.
-  ['Task', [['prompt', 'task']]],
+  // A Task's prompt is the whole of what the sub-agent is to do: Cline CLI's spawn_agent calls that its task. The
+  // kind of sub-agent it asks for is the one Continue's Subagent names (tool-input-values.ts fits the value).
+  [
+    'Task',
+    [
+      ['prompt', 'task'],
+      ['subagent_type', 'subagent_name'],
+    ],
+  ],
 ]);
 
 /**
@@ -181,7 +188,8 @@ export const LINE_RANGE = {
  * few words on its job (`description`); Cline CLI's `spawn_agent` has no presets and requires a `systemPrompt`.
  */
 export const SUB_AGENT = {
-  agent: { kind: 'subagent_type', summary: 'description' },
+  /** `kinds`: the keys a kind of sub-agent is named under, the agent's first (Continue's Subagent: `subagent_name`). */
+  agent: { kind: 'subagent_type', summary: 'description', kinds: ['subagent_type', 'subagent_name'] },
   client: { instructions: 'systemPrompt', background: 'run_in_background' },
 } as const;
 
