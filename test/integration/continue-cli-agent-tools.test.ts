@@ -130,4 +130,54 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's 
       expect(toolResults(second)).not.toMatch(/Required parameter|Unknown agent type/);
     },
   );
+
+  it(
+    'stops a Bash command after the timeout the agent gave, which Continue takes in seconds',
+    { timeout: 90_000 },
+    async () => {
+      stack = await startCliStack(mode, KEY);
+      // The agent's timeout is in milliseconds: 1,000 is one second, and the command outlives it by far.
+      const bash = { command: 'echo EARLY-PEAR; sleep 6; echo LATE-PEAR', description: 'Wait', timeout: 1_000 };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('Run the PEAR-2 check')) return undefined;
+        if (seen.includes('toolu_sim_bash_0001')) return sse(reply('Checked PEAR-2.'));
+        return sse([...toolCall({ id: 'toolu_sim_bash_0001', name: 'Bash', input: bash }), ...finish('tool-calls')]);
+      });
+
+      const run = await runContinue(tempDir('orchids-continue-work-'), 'Run the PEAR-2 check', stack.url, KEY);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const [, second] = turnsAbout(/PEAR-2/) as [AgentRequestInfo, AgentRequestInfo];
+      expect(replayedToolUses(second)).toEqual([
+        expect.objectContaining({ id: 'toolu_sim_bash_0001', name: 'Bash', input: { ...bash, timeout: 1 } }),
+      ]);
+      // Continue stopped it after one second, not after 1,000 (which it would cut to ten minutes).
+      expect(toolResults(second)).toContain('EARLY-PEAR');
+      expect(toolResults(second)).toContain('timed out');
+      expect(toolResults(second)).not.toContain('LATE-PEAR');
+    },
+  );
+});
+
+describe('Generation A in Continue (pinned sse-a)', () => {
+  it('keeps the Bash timeout its model gives in seconds, as Continue declares it', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(
+      PINNED_MODES.find((m) => m.expect === 'sse-a')!,
+      KEY,
+    );
+    // Generation A is shown Continue's Bash ("timeout in seconds"): 30 means 30 s, long enough for the command.
+    // The output's last line is not in the command's text, which goes upstream too.
+    const bash = { command: 'echo EARLY-PLUM; sleep 2; echo LATE-PLUM-$((40 + 2))', timeout: 30 };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Run the PLUM-3 check')) return undefined;
+      if (seen.includes('LATE-PLUM-42')) return sse(reply('Checked PLUM-3.'));
+      if (seen.includes('toolu_sim_bash_0002')) return sse(reply('The check was cut short.'));
+      return sse([...toolCall({ id: 'toolu_sim_bash_0002', name: 'Bash', input: bash }), ...finish('tool-calls')]);
+    });
+
+    const run = await runContinue(tempDir('orchids-continue-work-'), 'Run the PLUM-3 check', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Checked PLUM-3.');
+  });
 });

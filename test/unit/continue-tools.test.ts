@@ -139,3 +139,38 @@ describe("the agent's Task on Continue's Subagent", () => {
     expect(repaired(input, names)).toEqual({ ...rest, subagent_name: expected });
   });
 });
+
+describe("the agent's Bash timeout on a shell that takes seconds (Continue CLI's Bash)", () => {
+  const shell = (unit: string) => ({
+    type: 'object',
+    properties: {
+      command: { type: 'string' },
+      timeout: { type: 'number', description: `Optional timeout in ${unit} (max 600).` },
+    },
+    required: ['command'],
+  });
+  const route = { upstreamName: 'Bash', clientName: 'Bash', agentTools: true };
+
+  it('goes in whole seconds, at least one, and is never streamed half-built', () => {
+    expect(repairToolInput({ command: 'make', timeout: 10_000 }, shell('seconds'), route)).toEqual({
+      command: 'make',
+      timeout: 10,
+    });
+    expect(repairToolInput({ command: 'make', timeout: 1_500 }, shell('seconds'), route)).toMatchObject({ timeout: 2 });
+    expect(repairToolInput({ command: 'make', timeout: 20 }, shell('seconds'), route)).toMatchObject({ timeout: 1 });
+    expect(inputRepairMayApply('Bash', 'Bash', [{ name: 'Bash', input_schema: shell('seconds') }])).toBe(true);
+  });
+
+  it('stays as it is for a shell that takes milliseconds, and where the agent gave none', () => {
+    const call = { command: 'make', timeout: 10_000 };
+    expect(repairToolInput(call, shell('milliseconds'), route)).toEqual(call);
+    expect(repairToolInput({ command: 'make' }, shell('seconds'), route)).toEqual({ command: 'make' });
+    expect(inputRepairMayApply('Bash', 'Bash', [{ name: 'Bash', input_schema: shell('milliseconds') }])).toBe(false);
+  });
+
+  it("stays as it is from Generation A's model, which is shown the client's schema and gives seconds", () => {
+    const call = { command: 'make', timeout: 30 };
+    expect(repairToolInput(call, shell('seconds'), { ...route, agentTools: false })).toEqual(call);
+    expect(repairToolInput(call, shell('seconds'), { upstreamName: 'Bash', clientName: 'Bash' })).toEqual(call);
+  });
+});

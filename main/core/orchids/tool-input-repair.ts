@@ -31,6 +31,8 @@ export interface ToolCallRoute {
   clientName: string;
   /** The client tool's description, where some clients list the values a key takes (tool-input-values.ts). */
   clientDescription?: string;
+  /** The call is to the agent's own tool, in its units (Generation B; see ToolCallPolicy in tool-calls.ts). */
+  agentTools?: boolean;
 }
 
 function synonymsOf(groups: ReadonlyArray<readonly string[]>): ReadonlyMap<string, readonly string[]> {
@@ -78,7 +80,7 @@ export function repairToolInput(
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   const shaped = coerceObject(reshapeKeys(input, schema, route, true), schema);
-  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route.clientDescription) : shaped;
+  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route) : shaped;
 }
 
 /**

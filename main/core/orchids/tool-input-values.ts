@@ -4,10 +4,12 @@
  * are fitted here, after the keys are reshaped (tool-input-repair.ts):
  * - the kind of sub-agent a Task names (`general-purpose`), for a client whose tool lists the kinds it has (opencode's
  *   `task`, Continue's `Subagent`, whose kinds are the sub-agent models of the user's config);
- * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack.
+ * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack;
+ * - a shell command's timeout, which the agent gives in milliseconds, for a client whose shell takes seconds.
  */
 import { asRecord, type JsonObject } from './client-tools';
-import { SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
+import { wholeNumber } from './tool-input-coercion';
+import { SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
 
 /**
  * The kinds of sub-agent a client's tool says it has, from its description: opencode's `task` writes "Available
@@ -119,6 +121,24 @@ function itemFill(prop: JsonObject | undefined): Fill[] {
   return fill;
 }
 
+/**
+ * Whether the client's shell takes its `timeout` in seconds, as its description says: Continue CLI 1.5's `Bash`
+ * ("Optional timeout in seconds (max 600)"), where the agent's 10,000 ms would be 10,000 s, cut to ten minutes, so
+ * a command the agent meant to stop after 10 s (a server, a watcher) held the session for ten minutes.
+ */
+function takesSeconds(prop: JsonObject | undefined): boolean {
+  const description = prop?.['description'];
+  return typeof description === 'string' && /\bseconds\b/i.test(description) && !/millisecond/i.test(description);
+}
+
+/** The agent's timeout in whole seconds, at least one, or undefined when it gave none or one that is not a number. */
+function timeoutInSeconds(input: JsonObject, props: JsonObject): JsonObject {
+  const key = SHELL_WAIT.agent.timeout;
+  const ms = wholeNumber(input[key]);
+  if (ms === undefined || ms <= 0 || !takesSeconds(asRecord(props[key]))) return input;
+  return { ...input, [key]: Math.max(1, Math.ceil(ms / 1000)) };
+}
+
 /** Whether a call of this agent tool may have values fitted for this client tool: it may not stream as it arrives. */
 export function valuesMayChange(
   canonical: string | undefined,
@@ -129,6 +149,7 @@ export function valuesMayChange(
   if (!props) return false;
   if (canonical === 'Task') return (agentKinds(props, description)?.listed.length ?? 0) > 0;
   if (canonical === 'TodoWrite') return Object.values(props).some((prop) => itemFill(asRecord(prop)).length > 0);
+  if (canonical === 'Bash') return takesSeconds(asRecord(props[SHELL_WAIT.agent.timeout]));
   return false;
 }
 
@@ -137,9 +158,11 @@ export function fitValues(
   input: JsonObject,
   schema: JsonObject | undefined,
   canonical: string | undefined,
-  description: string | undefined,
+  { clientDescription: description, agentTools }: { clientDescription?: string; agentTools?: boolean },
 ): JsonObject {
   if (canonical === 'TodoWrite') return fillTodoItems(input, schema);
+  // Generation A's model reads the client's schema and gives seconds already.
+  if (canonical === 'Bash') return agentTools ? timeoutInSeconds(input, asRecord(schema?.['properties']) ?? {}) : input;
   if (canonical !== 'Task') return input;
   const kinds = agentKinds(asRecord(schema?.['properties']) ?? {}, description);
   if (!kinds) return input;
