@@ -131,7 +131,7 @@ function takesSeconds(prop: JsonObject | undefined): boolean {
   return typeof description === 'string' && /\bseconds\b/i.test(description) && !/millisecond/i.test(description);
 }
 
-/** The agent's timeout in whole seconds, at least one, or undefined when it gave none or one that is not a number. */
+/** The agent's timeout in whole seconds, at least one; `input` itself when it gave none, or no whole number. */
 function timeoutInSeconds(input: JsonObject, props: JsonObject): JsonObject {
   const key = SHELL_WAIT.agent.timeout;
   const ms = wholeNumber(input[key]);
