@@ -29,8 +29,21 @@ globalThis.fetch = (input, init) => {
 };
 `)}`;
 
-/** The `config.yaml` a user writes to point Continue at the proxy (README "Point your tools at it"). */
-export function config(baseUrl: string, apiKey: string, api: ContinueApi): string {
+/**
+ * The `config.yaml` a user writes to point Continue at the proxy (README "Point your tools at it"), with a model of
+ * the `subagent` role for each of `subagents` (the agents Continue's Subagent tool lists, by name).
+ */
+export function config(baseUrl: string, apiKey: string, api: ContinueApi, subagents: readonly string[] = []): string {
+  const subagentModels = subagents.flatMap((name) => [
+    `  - name: ${name}`,
+    `    provider: ${api}`,
+    `    model: ${CONTINUE_MODEL}`,
+    `    apiBase: ${baseUrl}/v1/`,
+    `    apiKey: ${apiKey}`,
+    '    roles: [subagent]',
+    '    chatOptions:',
+    `      baseSystemMessage: You are ${name}, a sub-agent who looks into things.`,
+  ]);
   return [
     'name: Orchids Tray',
     'version: 1.0.0',
@@ -42,6 +55,7 @@ export function config(baseUrl: string, apiKey: string, api: ContinueApi): strin
     `    apiBase: ${baseUrl}/v1/`,
     `    apiKey: ${apiKey}`,
     '    roles: [chat, edit, apply]',
+    ...subagentModels,
     '',
   ].join('\n');
 }
@@ -49,6 +63,13 @@ export function config(baseUrl: string, apiKey: string, api: ContinueApi): strin
 export interface ContinueOptions {
   api?: ContinueApi;
   timeoutMs?: number;
+  /**
+   * More of cn's flags, before the prompt. `-p` leaves out every tool that would ask first (Write, MultiEdit);
+   * `--auto` declares them all, as the terminal window does.
+   */
+  args?: string[];
+  /** Sub-agent models to add to the config (see config). */
+  subagents?: string[];
 }
 
 export interface ContinueRun extends Exited {
@@ -70,8 +91,8 @@ export function runContinue(
 ): Promise<ContinueRun> {
   const home = tempDir('orchids-continue-home-');
   const configFile = path.join(home, 'config.yaml');
-  fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic'));
-  const args = ['-p', '--config', configFile, prompt];
+  fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic', options.subagents));
+  const args = ['-p', ...(options.args ?? []), '--config', configFile, prompt];
   const run = runToExit(CONTINUE, args, {
     cwd,
     timeoutMs: options.timeoutMs,

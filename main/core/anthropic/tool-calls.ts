@@ -73,6 +73,11 @@ export interface ToolCallPolicy {
   withhold?: boolean;
   /** `disable_parallel_tool_use`: calls beyond this many are held back. */
   maxToolUses?: number;
+  /**
+   * The calls are Generation B's agent's, to its own tools, in their units (a Bash timeout in milliseconds), not to
+   * the client's tools as declared, as Generation A's are: only then are values converted to the client's units.
+   */
+  agentTools?: boolean;
 }
 
 export class ToolCalls {
@@ -277,7 +282,12 @@ export class ToolCalls {
   /** A call's input as the declared client tool takes it. */
   private repaired(input: string | Record<string, unknown>, upstreamName: string, clientName: string) {
     const tool = clientTool(clientName, this.tools);
-    const route = { upstreamName, clientName, clientDescription: tool?.description };
+    const route = {
+      upstreamName,
+      clientName,
+      clientDescription: tool?.description,
+      agentTools: this.policy.agentTools,
+    };
     return repairToolInput(input, tool?.schema, route);
   }
 

@@ -6,8 +6,9 @@
  */
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientTool, type JsonObject } from './client-tools';
+import { composeEditList, composesEditList } from './edit-compose';
 import { composePatch } from './patch-compose';
-import { composePlan } from './plan-compose';
+import { composePlan, composesChecklist } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
 import { fitValues, valuesMayChange } from './tool-input-values';
@@ -30,6 +31,8 @@ export interface ToolCallRoute {
   clientName: string;
   /** The client tool's description, where some clients list the values a key takes (tool-input-values.ts). */
   clientDescription?: string;
+  /** The call is to the agent's own tool, in its units (Generation B; see ToolCallPolicy in tool-calls.ts). */
+  agentTools?: boolean;
 }
 
 function synonymsOf(groups: ReadonlyArray<readonly string[]>): ReadonlyMap<string, readonly string[]> {
@@ -68,13 +71,16 @@ export function repairToolInput(
   if (patch) return patch;
   const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
   if (plan) return plan;
+  const edits = route && composeEditList(input, schema, route.upstreamName);
+  // From here the call is a MultiEdit: its path goes under the key the client's tool names.
+  if (edits) return repairToolInput(edits, schema, { ...route, upstreamName: 'MultiEdit' });
   const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   const shaped = coerceObject(reshapeKeys(input, schema, route, true), schema);
-  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route.clientDescription) : shaped;
+  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route) : shaped;
 }
 
 /**
@@ -129,6 +135,7 @@ export function inputRepairMayApply(
   if (composesShellCommand(upstreamName, clientName)) return true;
   const tool = clientTool(clientName, declared);
   const schema = tool?.schema;
+  if (composesEditList(upstreamName, schema) || composesChecklist(upstreamName, clientName, schema)) return true;
   if (valuesMayChange(canonical, schema, tool?.description)) return true;
   const route = { upstreamName, clientName };
   for (const key of keys) {

@@ -2,11 +2,14 @@
  * Values inside an agent tool's input that the client's tool only takes from its own vocabulary. Generation B's
  * agent is never shown the client's tools, so it writes Claude Code's values; where the client refuses them, they
  * are fitted here, after the keys are reshaped (tool-input-repair.ts):
- * - the kind of sub-agent a Task names (`general-purpose`), for a client whose tool lists the kinds it has;
- * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack.
+ * - the kind of sub-agent a Task names (`general-purpose`), for a client whose tool lists the kinds it has (opencode's
+ *   `task`, Continue's `Subagent`, whose kinds are the sub-agent models of the user's config);
+ * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack;
+ * - a shell command's timeout, which the agent gives in milliseconds, for a client whose shell takes seconds.
  */
 import { asRecord, type JsonObject } from './client-tools';
-import { SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
+import { wholeNumber } from './tool-input-coercion';
+import { SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
 
 /**
  * The kinds of sub-agent a client's tool says it has, from its description: opencode's `task` writes "Available
@@ -27,6 +30,20 @@ export function listedAgentKinds(description: string | undefined): string[] {
 }
 
 /**
+ * The kinds Continue CLI 1.5's `Subagent` lists at the end of its `subagent_name` key's description ("The type of
+ * specialized agent to use for this task. Available agents: reviewer, tester"): the names of the models its config
+ * gives the `subagent` role. Empty when it lists none.
+ */
+export function keyListedAgentKinds(prop: JsonObject | undefined): string[] {
+  const description = prop?.['description'];
+  const listed = typeof description === 'string' ? /available agents:[ \t]*([^\n]*)$/i.exec(description) : null;
+  return (listed?.[1] ?? '')
+    .split(',')
+    .map((kind) => kind.trim())
+    .filter((kind) => kind !== '');
+}
+
+/**
  * The listed kind the agent's choice stands for: the same name in another case (`Explore` → `explore`), or a
  * listed kind the choice begins with (`general-purpose` → opencode's `general`); a kind the client lacks (`Plan`)
  * goes to the client's general-purpose kind, since the Task's prompt says what to do and a general agent can do it,
@@ -40,6 +57,22 @@ export function clientAgentKind(kind: string, listed: readonly string[]): string
   if (same !== undefined) return same;
   const prefix = listed.find((k) => lower.startsWith(k.toLowerCase()) && /^[^a-z0-9]/.test(lower.slice(k.length)));
   return prefix ?? listed.find((k) => /^general/i.test(k));
+}
+
+/**
+ * The key the client's sub-agent tool names the kind under, the kinds it lists (in its description or the key's),
+ * and the one any kind goes to where none fits: the only sub-agent a Continue config has, since each is a model the
+ * user gave that role to, with its own instructions, and not a specialist the agent's kind would be wrong for.
+ */
+function agentKinds(
+  props: JsonObject,
+  description: string | undefined,
+): { key: string; listed: string[]; only: string | undefined } | undefined {
+  const key = SUB_AGENT.agent.kinds.find((k) => Object.hasOwn(props, k));
+  if (key === undefined) return undefined;
+  const configured = keyListedAgentKinds(asRecord(props[key]));
+  const only = configured.length === 1 ? configured[0] : undefined;
+  return { key, listed: [...listedAgentKinds(description), ...configured], only };
 }
 
 /**
@@ -88,6 +121,24 @@ function itemFill(prop: JsonObject | undefined): Fill[] {
   return fill;
 }
 
+/**
+ * Whether the client's shell takes its `timeout` in seconds, as its description says: Continue CLI 1.5's `Bash`
+ * ("Optional timeout in seconds (max 600)"), where the agent's 10,000 ms would be 10,000 s, cut to ten minutes, so
+ * a command the agent meant to stop after 10 s (a server, a watcher) held the session for ten minutes.
+ */
+function takesSeconds(prop: JsonObject | undefined): boolean {
+  const description = prop?.['description'];
+  return typeof description === 'string' && /\bseconds\b/i.test(description) && !/millisecond/i.test(description);
+}
+
+/** The agent's timeout in whole seconds, at least one; `input` itself when it gave none, or no whole number. */
+function timeoutInSeconds(input: JsonObject, props: JsonObject): JsonObject {
+  const key = SHELL_WAIT.agent.timeout;
+  const ms = wholeNumber(input[key]);
+  if (ms === undefined || ms <= 0 || !takesSeconds(asRecord(props[key]))) return input;
+  return { ...input, [key]: Math.max(1, Math.ceil(ms / 1000)) };
+}
+
 /** Whether a call of this agent tool may have values fitted for this client tool: it may not stream as it arrives. */
 export function valuesMayChange(
   canonical: string | undefined,
@@ -96,9 +147,9 @@ export function valuesMayChange(
 ): boolean {
   const props = asRecord(schema?.['properties']);
   if (!props) return false;
-  if (canonical === 'Task')
-    return Object.hasOwn(props, SUB_AGENT.agent.kind) && listedAgentKinds(description).length > 0;
+  if (canonical === 'Task') return (agentKinds(props, description)?.listed.length ?? 0) > 0;
   if (canonical === 'TodoWrite') return Object.values(props).some((prop) => itemFill(asRecord(prop)).length > 0);
+  if (canonical === 'Bash') return takesSeconds(asRecord(props[SHELL_WAIT.agent.timeout]));
   return false;
 }
 
@@ -107,13 +158,18 @@ export function fitValues(
   input: JsonObject,
   schema: JsonObject | undefined,
   canonical: string | undefined,
-  description: string | undefined,
+  { clientDescription: description, agentTools }: { clientDescription?: string; agentTools?: boolean },
 ): JsonObject {
   if (canonical === 'TodoWrite') return fillTodoItems(input, schema);
+  // Generation A's model reads the client's schema and gives seconds already.
+  if (canonical === 'Bash') return agentTools ? timeoutInSeconds(input, asRecord(schema?.['properties']) ?? {}) : input;
   if (canonical !== 'Task') return input;
-  const key = SUB_AGENT.agent.kind;
-  const kind = input[key];
-  if (typeof kind !== 'string' || !Object.hasOwn(asRecord(schema?.['properties']) ?? {}, key)) return input;
-  const listed = clientAgentKind(kind, listedAgentKinds(description));
-  return listed === undefined ? input : { ...input, [key]: listed };
+  const kinds = agentKinds(asRecord(schema?.['properties']) ?? {}, description);
+  if (!kinds) return input;
+  const kind = input[kinds.key];
+  // A Task that names no kind (Continue requires one) gets the only one the client has.
+  if (kind === undefined && kinds.only !== undefined) return { ...input, [kinds.key]: kinds.only };
+  if (typeof kind !== 'string' || kinds.listed.includes(kind)) return input;
+  const listed = clientAgentKind(kind, kinds.listed) ?? kinds.only;
+  return listed === undefined ? input : { ...input, [kinds.key]: listed };
 }

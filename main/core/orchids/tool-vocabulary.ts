@@ -92,11 +92,13 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   ['Glob', ['Bash']],
   ['Grep', ['Bash']],
   ['Write', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'apply_patch', 'editor']],
-  // Codex CLI edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
-  ['Edit', ['apply_patch']],
+  // Continue's CLI has a MultiEdit and no Edit (orchids/edit-compose.ts makes the edit a list of one); Codex CLI
+  // edits files only through a patch (orchids/patch-compose.ts writes the agent's edits as one).
+  ['Edit', ['MultiEdit', 'apply_patch']],
   ['MultiEdit', ['apply_patch']],
-  // Codex CLI's plan tool, declared when its config turns it on (orchids/plan-compose.ts rewrites the list).
-  ['TodoWrite', ['update_plan']],
+  // Codex CLI's plan tool, declared when its config turns it on, and Continue's Markdown checklist
+  // (orchids/plan-compose.ts rewrites the list for either).
+  ['TodoWrite', ['update_plan', 'Checklist']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */
@@ -158,8 +160,15 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
  */
 export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly string[]>> = new Map([
   ['Write', [['content', 'new_text', 'new_string', 'new_str']]],
-  // A Task's prompt is the whole of what the sub-agent is to do: Cline CLI's spawn_agent calls that its task.
-  ['Task', [['prompt', 'task']]],
+  // A Task's prompt is the whole of what the sub-agent is to do: Cline CLI's spawn_agent calls that its task. The
+  // kind of sub-agent it asks for is the one Continue's Subagent names (tool-input-values.ts fits the value).
+  [
+    'Task',
+    [
+      ['prompt', 'task'],
+      ['subagent_type', 'subagent_name'],
+    ],
+  ],
 ]);
 
 /**
@@ -179,7 +188,8 @@ export const LINE_RANGE = {
  * few words on its job (`description`); Cline CLI's `spawn_agent` has no presets and requires a `systemPrompt`.
  */
 export const SUB_AGENT = {
-  agent: { kind: 'subagent_type', summary: 'description' },
+  /** `kinds`: the keys a kind of sub-agent is named under, the agent's first (Continue's Subagent: `subagent_name`). */
+  agent: { kind: 'subagent_type', summary: 'description', kinds: ['subagent_type', 'subagent_name'] },
   client: { instructions: 'systemPrompt', background: 'run_in_background' },
 } as const;
 

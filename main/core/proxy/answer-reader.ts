@@ -35,7 +35,9 @@ class AnswerReader implements FrameSink {
     private readonly step: ProtocolStep,
     private readonly resolve: (outcome: TryOutcome) => void,
   ) {
-    this.translator = new StreamTranslator({ ...input.translator, sink: input.responder.sink });
+    // Generation A's model calls the client's tools as declared; Generation B's agent its own (tool-calls.ts).
+    const toolPolicy = { ...input.translator.toolPolicy, agentTools: step.protocol !== 'sse-a' };
+    this.translator = new StreamTranslator({ ...input.translator, toolPolicy, sink: input.responder.sink });
     this.translator.start();
   }
 
