@@ -19,8 +19,12 @@ export interface FinishedRequest {
   firstByteMs: number | null;
   durationMs: number;
   accountId: number | null;
-  /** Every account tried, in order; the last served (or failed) the request. */
+  /**
+   * Each attempt's account, in order (an account tried again after a failure is listed again); the last served (or
+   * failed) the request. A continuation after declined calls, on the account that answered, does not list it twice.
+   */
   accountsTried: number[];
+  /** Attempts made because one before failed (failover, a same-account retry, a refused structured answer). */
   retries: number;
   /** The protocol of the last attempt (the one that served, or failed last); null when no upstream was reached. */
   protocol: UpstreamProtocolName | null;
@@ -67,6 +71,11 @@ export interface UpstreamAttemptView {
   /** Raw upstream payloads with milliseconds since the request arrived. */
   events: Array<{ t: number; data: string }>;
   failure?: { kind: string; message: string };
+  /**
+   * True when this attempt goes on with the agent's turn after the proxy answered, for the client, calls to tools it
+   * lacks: one more upstream run of the same request, not a retry (the summary's `retries` does not count it).
+   */
+  continues?: true;
   /** The agent's tool calls the client had not declared: sent to it as text, kept here whole. */
   unmappedToolCalls?: Array<{ name: string; input: Record<string, unknown> }>;
 }

@@ -62,6 +62,13 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
       expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
       // What Cline sends back as the message it was shown: the agent's words, the plan, the agent's words.
       expect(assistantText(turns[2]!)).toBe(`Planning.\n\n${PLAN}\n\nReading it.`);
+      // The continued request is no retry: nothing failed, and its one account is listed once (Cline's history
+      // read "1 retry" and the account twice).
+      await stack.core.internals.history.flushNow();
+      const rows = stack.core.internals.historyRepo.query({});
+      expect(rows.length).toBeGreaterThanOrEqual(2);
+      for (const row of rows)
+        expect(row).toMatchObject({ status: 200, retries: 0, accountsTried: [stack.accountIds[0]] });
     });
   },
 );

@@ -162,6 +162,81 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     expect(rows[0]).toMatchObject({ status: 200, stopReason: 'tool_use', outputTokens: message.usage.output_tokens });
   });
 
+  it('leaves a row with no retry and the account once: going on is not trying again', async () => {
+    // Three accounts: a continuation chosen at random would land elsewhere two times in three.
+    stack = await startStack({ protocol: mode.setting, serves: mode.serves, accounts: 3 });
+    stack.core.settings.set('debugLogs', true);
+    scriptPlanThenRead();
+    const response = await postMessages(stack.url, { ...ask, stream: true });
+    const requestId = String(response.headers['request-id']);
+    expect(parseSse(await response.body.text()).at(-1)?.event).toBe('message_stop');
+    expect(turns()).toHaveLength(2);
+    const [first, second] = turns();
+    await stack.core.internals.history.flushNow();
+    const account = stack.accountIds[stack.users.findIndex((u) => u.userId === first!.userId)];
+    expect(stack.core.internals.historyRepo.get(requestId)).toMatchObject({
+      status: 200,
+      stopReason: 'tool_use',
+      accountId: account,
+      accountsTried: [account],
+      retries: 0,
+    });
+    // The turn went on where it was answered.
+    expect(second!.userId).toBe(first!.userId);
+    // The debug record shows both upstream runs, the second marked as going on with the turn.
+    await stack.core.internals.debugLogs.flushNow();
+    const row = stack.core.internals.historyRepo.get(requestId)!;
+    const record = (await stack.core.internals.debugLogs.read(row.debugLog!))!;
+    expect(record.summary).toMatchObject({ retries: 0, accountsTried: [account] });
+    expect(record.upstream.map((a) => [a.accountId, a.status, a.continues])).toEqual([
+      [account, 200, undefined],
+      [account, 200, true],
+    ]);
+  });
+
+  it('counts a retry when a continuation fails before anything reached the client and moves on', async () => {
+    stack = await startStack({ protocol: mode.setting, serves: mode.serves, accounts: 2 });
+    stack.core.settings.set('debugLogs', true);
+    let failedOnce = false;
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes(DECLINED)) {
+        return seen.includes('Fix the parser bug')
+          ? sse([...todoCall('toolu_sim_todo_0001'), ...finish('tool-calls')])
+          : undefined;
+      }
+      if (failedOnce)
+        return sse([...text('Reading the parser.'), ...readCall('toolu_sim_read_0009'), ...finish('tool-calls')]);
+      failedOnce = true;
+      return httpError(502, 'bad gateway');
+    });
+    // Not streamed: nothing reaches the client before the end, so the failed continuation goes to the other account.
+    const message = await stack.client().messages.create(ask);
+    expect(message.stop_reason).toBe('tool_use');
+    const [first, failed, second] = answered(stack.sim.requests).filter((r) =>
+      /Fix the parser bug/.test(upstreamText(r)),
+    );
+    expect(failed!.userId).toBe(first!.userId);
+    expect(second!.userId).not.toBe(first!.userId);
+    await stack.core.internals.history.flushNow();
+    const accountOf = (userId: string | undefined) =>
+      stack.accountIds[stack.users.findIndex((u) => u.userId === userId)];
+    const row = stack.core.internals.historyRepo.query({})[0]!;
+    expect(row).toMatchObject({
+      status: 200,
+      accountsTried: [accountOf(first!.userId), accountOf(second!.userId)],
+      retries: 1,
+    });
+    // Only the continuation's first attempt is marked: the one after its failure is a retry.
+    await stack.core.internals.debugLogs.flushNow();
+    const record = (await stack.core.internals.debugLogs.read(row.debugLog!))!;
+    expect(record.upstream.map((a) => [a.accountId, a.continues, a.failure?.kind])).toEqual([
+      [accountOf(first!.userId), undefined, undefined],
+      [accountOf(first!.userId), true, 'server'],
+      [accountOf(second!.userId), undefined, undefined],
+    ]);
+  });
+
   it('goes on at most twice: an agent that keeps calling missing tools ends as before', async () => {
     stack = await start();
     let n = 0;
@@ -175,6 +250,11 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     expect(message.stop_reason).toBe('end_turn');
     const notes = message.content.filter((b) => b.type === 'text' && b.text === `\n\n${PLAN_SHOWN}`);
     expect(notes).toHaveLength(3);
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.query({})[0]).toMatchObject({
+      accountsTried: [stack.accountIds[0]],
+      retries: 0,
+    });
   });
 
   it('does not go on when the turn also called a tool the client has', async () => {

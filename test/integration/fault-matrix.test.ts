@@ -109,6 +109,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     expectCleanAnswer(result);
     const failed = accountOf(first());
     expect(result.report.accountsTried).toEqual([failed, otherThan(failed)]);
+    expect(result.report.retries).toBe(1);
     expect(state(failed)).toMatchObject({ status: 'signed_out' });
     expect(state(failed).statusReason).toMatch(/401 token expired\. Paste a fresh cookie/);
     expect(state(otherThan(failed)).status).toBe('ready');
@@ -375,6 +376,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     const result = await ask();
     expectCleanAnswer(result);
     expect(result.report.accountsTried).toEqual([stack.accountIds[0], stack.accountIds[0]]);
+    expect(result.report.retries).toBe(1);
     expect(state(stack.accountIds[0]!)).toMatchObject({ status: 'ready', failureStreak: 0 });
   });
 
@@ -390,6 +392,7 @@ describe.each(COLUMNS)('fault matrix (%s)', (name) => {
     expect(result.status).toBe(529);
     expect(result.json.error.message).toMatch(/1 account (failed this request|failing).*503/s);
     expect(result.report.accountsTried).toEqual([stack.accountIds[0], stack.accountIds[0], stack.accountIds[0]]);
+    expect(result.report.retries).toBe(2);
   });
 
   it('no account can take a request: 529 saying why and when the next is ready', async () => {

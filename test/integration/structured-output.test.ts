@@ -146,6 +146,10 @@ describe.each(PINNED_MODES)('structured output ($name)', (mode: ProtocolMode) =>
     expect(upstreamText(first!)).not.toContain('rejected');
     expect(upstreamText(second!)).toContain('Your previous answer to this request was rejected because');
     expect(upstreamText(second!)).toContain('/age: must be integer');
+    // The refused answer was a failed attempt: the second round is a retry, its account listed again.
+    await stack.core.internals.history.flushNow();
+    const row = stack.core.internals.historyRepo.query({ limit: 1 })[0]!;
+    expect(row).toMatchObject({ status: 200, retries: 1, accountsTried: [stack.accountIds[0], stack.accountIds[0]] });
   });
 
   it('a forced tool answered invalidly twice is a clear 502 naming what failed, never an end_turn', async () => {
@@ -170,7 +174,7 @@ describe.each(PINNED_MODES)('structured output ($name)', (mode: ProtocolMode) =>
     expect(answered(stack.sim.requests)).toHaveLength(2);
     await stack.core.internals.history.flushNow();
     const row = stack.core.internals.historyRepo.query({ limit: 1 })[0]!;
-    expect(row).toMatchObject({ status: 502, errorType: 'api_error', stopReason: null });
+    expect(row).toMatchObject({ status: 502, errorType: 'api_error', stopReason: null, retries: 1 });
   });
 
   it('invalid twice on a stream: an error, not a message that quietly ends', async () => {

@@ -58,6 +58,11 @@ describe('AccountCache.pick weighting', () => {
     expect(cache.usableCount).toBe(1);
     const random = seeded(1);
     for (let i = 0; i < 200; i++) expect(cache.pick(undefined, random)?.id).toBe(6);
+    // `usable` answers for one account what `pick` may choose (a continuation asks it of the account that answered).
+    const none = undefined;
+    expect([1, 2, 3, 4, 5, 6, 7].map((id) => cache.usable(id)?.id)).toEqual([none, none, none, none, none, 6, none]);
+    cache.upsert(account(6, { status: 'cooling_down' }));
+    expect(cache.usable(6)).toBeUndefined();
   });
 
   it('returns undefined when no account is eligible', () => {

@@ -99,6 +99,25 @@ describe('a debug record as one line', () => {
     });
     expect(headers).toEqual({ 'x-api-key': 'test-key-abcdef', Cookie: '__client=abcdefghijkl', accept: '*/*' });
   });
+
+  it('marks the attempt that goes on with a held turn, where JSON.stringify would put it, and only that one', () => {
+    const trace = new DebugTrace('req_line1', debugFileName(STARTED, 'req_line1'), STARTED, () => STARTED + 2);
+    const attempt = () => {
+      trace.upstreamRequest('sse-a', 'http://127.0.0.1:9/agent', {}, Buffer.from('{}'), 1);
+      trace.upstreamResponse(200, {});
+    };
+    attempt();
+    trace.continuation();
+    attempt();
+    // A continuation that failed before reaching the upstream: the retry after it is not marked.
+    trace.continuation();
+    trace.attemptFailed(1, 'network', 'refused');
+    attempt();
+    const record = trace.finish(summary());
+    const parsed = JSON.parse(recordLine(record, [])) as { upstream: Array<Record<string, unknown>> };
+    expect(parsed.upstream.map((a) => a['continues'])).toEqual([undefined, true, undefined]);
+    expect(Object.keys(parsed.upstream[1]!)).toEqual(Object.keys(JSON.parse(JSON.stringify(record.upstream[1]))));
+  });
 });
 
 describe('debug file names', () => {

@@ -47,6 +47,11 @@ export class AccountCache {
     return this.byId.get(id);
   }
 
+  /** The account, if a request could be sent to it right now (what `pick` may choose). */
+  usable(id: number): AccountRecord | undefined {
+    return this.slotOf.has(id) ? this.byId.get(id) : undefined;
+  }
+
   list(): AccountRecord[] {
     return [...this.byId.values()].sort((a, b) => a.id - b.id);
   }

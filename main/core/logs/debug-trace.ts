@@ -34,6 +34,7 @@ export class DebugTrace implements RequestTrace {
   private incomingPath: string | undefined;
   private readonly attempts: UpstreamAttemptRecord[] = [];
   private readonly frames: Array<{ t: number; frame: string }> = [];
+  private continuing = false;
 
   constructor(
     readonly requestId: string,
@@ -55,7 +56,10 @@ export class DebugTrace implements RequestTrace {
     body: Buffer,
     accountId: number,
   ): void {
-    this.attempts.push({ accountId, protocol, url, headers, body, events: [] });
+    const attempt: UpstreamAttemptRecord = { accountId, protocol, url, headers, body, events: [] };
+    if (this.continuing) attempt.continues = true;
+    this.continuing = false;
+    this.attempts.push(attempt);
   }
 
   upstreamResponse(status: number, headers: Record<string, unknown>): void {
@@ -80,8 +84,14 @@ export class DebugTrace implements RequestTrace {
   }
 
   attemptFailed(_accountId: number, kind: FailureKind, message: string): void {
+    // A continuation that failed before it reached the upstream leaves its mark to no retry that follows it.
+    this.continuing = false;
     const attempt = this.attempts.at(-1);
     if (attempt) attempt.failure = { kind, message };
+  }
+
+  continuation(): void {
+    this.continuing = true;
   }
 
   /** The finished record, for the writer's queue: redaction happens there, with the serialisation. */

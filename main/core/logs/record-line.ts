@@ -29,6 +29,7 @@ function attemptJson(attempt: UpstreamAttemptRecord): string {
     `"url":${JSON.stringify(attempt.url)},"headers":${JSON.stringify(redactHeaders(attempt.headers))}`;
   if (attempt.body !== undefined) json += `,"body":${valueJson(attempt.body)}`;
   json += `,"events":${JSON.stringify(attempt.events)}`;
+  if (attempt.continues) json += ',"continues":true';
   if (attempt.status !== undefined) json += `,"status":${JSON.stringify(attempt.status)}`;
   if (attempt.responseHeaders !== undefined)
     json += `,"responseHeaders":${JSON.stringify(redactHeaders(attempt.responseHeaders))}`;

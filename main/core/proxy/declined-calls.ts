@@ -57,7 +57,12 @@ export async function continueAfterDeclined(
     const continued = new ContinuedResponder(responder, blocks, spent);
     // The held turn's text ends with its notes, which the agent's next words must not run into.
     const translator = { ...next.translator, messageId: first.translator.messageId, followsNote: true };
-    result = await run.run(next.bodies(), continued, { ...translator, holdDeclined: round < MAX_CONTINUATIONS });
+    result = await run.run(
+      next.bodies(),
+      continued,
+      { ...translator, holdDeclined: round < MAX_CONTINUATIONS },
+      'continued',
+    );
     continued.commit();
   }
   return result.kind === 'done' && spent ? { ...result, usage: addUsage(spent, result.usage) } : result;

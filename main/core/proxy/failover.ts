@@ -47,13 +47,30 @@ const SAME_ACCOUNT_RETRYABLE: ReadonlySet<UpstreamFailure['kind']> = new Set([
 ]);
 
 /**
+ * Why `run` is called again for the same request. `rejected`: the answer before was refused (structured-run.ts), so
+ * this run is a retry. `continued`: the answer before was fine and held for declined calls (declined-calls.ts), so
+ * this run goes on with the same turn: not a retry, and on the account that answered it.
+ */
+export type RunAfter = 'rejected' | 'continued';
+
+/**
  * One client request's way through the accounts. Failover happens only while nothing but the message's start has
  * reached the client; afterwards a failure ends the answer with an error, never a fake finish. `run` may be called
- * more than once for one request (a structured-output retry); what it learns about accounts accumulates here.
+ * more than once for one request (a structured-output retry, a continuation); what it learns accumulates here.
  */
 export class RequestRun {
-  /** Every account tried, in order, over every run: the history row's `accounts_tried`. */
+  /**
+   * The history row's `accounts_tried`: each attempt's account, in order, over every run, so an account tried again
+   * after a failure is listed again. A continuation on the account that answered the turn before is not an attempt
+   * at the request anew and does not list it twice.
+   */
   readonly tried: number[] = [];
+  /**
+   * The history row's `retries`: attempts made because an earlier one failed (another account, the same one after a
+   * transient failure, or a structured answer asked for again). Not `tried.length - 1`: a continuation adds a run
+   * that follows a success, and a user reading "1 retry" looks for a failure that never happened.
+   */
+  retries = 0;
   /** The protocol of the last attempt. */
   protocol: UpstreamProtocol | undefined;
   /** Who the last attempt's account was, as named then. */
@@ -67,19 +84,31 @@ export class RequestRun {
     private readonly now: () => number,
   ) {}
 
-  async run(bodies: UpstreamBodies, responder: Responder, translator: AttemptInput['translator']): Promise<RunResult> {
+  async run(
+    bodies: UpstreamBodies,
+    responder: Responder,
+    translator: AttemptInput['translator'],
+    after?: RunAfter,
+  ): Promise<RunResult> {
     const { deps, trace } = this;
     const excluded = new Set<number>();
     let transientRetries = 0;
     let sameAccountRetries = 0;
     let lastFailure: UpstreamFailure | undefined;
-    let next: AccountRecord | undefined;
+    // The account that answered the turn has just worked, and the row names one account for the request: the turn
+    // goes on there while it can still serve, else wherever a new request would go.
+    const answered = after === 'continued' ? this.tried.at(-1) : undefined;
+    let next: AccountRecord | undefined = answered === undefined ? undefined : deps.accounts.usable(answered);
+    let first = true;
+    if (after === 'continued') trace?.continuation();
 
     for (;;) {
       const account = next ?? deps.accounts.pick(excluded);
       next = undefined;
       if (!account) return failed(this.noAccountError(excluded.size, lastFailure));
-      this.tried.push(account.id);
+      if (!first || after === 'rejected') this.retries += 1;
+      if (!first || account.id !== answered) this.tried.push(account.id);
+      first = false;
       this.lastAccount = { name: account.name, email: account.email };
       excluded.add(account.id);
       responder.resetAttempt();

@@ -203,7 +203,7 @@ export class MessagesProxy {
       durationMs: finishedAt - start.startedAt,
       accountId: run.tried.at(-1) ?? null,
       accountsTried: run.tried,
-      retries: Math.max(0, run.tried.length - 1),
+      retries: run.retries,
       protocol: run.protocol ?? null,
       accountName: run.lastAccount?.name ?? null,
       accountEmail: run.lastAccount?.email ?? null,

@@ -41,6 +41,8 @@ export interface RequestTrace {
   /** Tool calls of the agent that matched no tool the client declared, and went to the client as text instead. */
   unmappedToolCalls(calls: readonly UnmappedToolCall[]): void;
   attemptFailed(accountId: number, kind: FailureKind, message: string): void;
+  /** The next attempt goes on with a turn held for declined calls (declined-calls.ts) rather than trying again. */
+  continuation(): void;
 }
 
 export interface ProxyObserver {

@@ -39,7 +39,9 @@ export async function serveChecked(
   let rejected: Rejection | undefined;
   let spent: Usage | undefined;
   for (let round = 1; ; round++) {
-    const result = await run.run(job.bodies(rejected), collector, job.translator);
+    // The second round is a retry (retries: 1 in history): the first answer was refused, which is a failure of that
+    // attempt as much as a 502 is, and the client waited for it. Unlike a continuation, nothing of it was kept.
+    const result = await run.run(job.bodies(rejected), collector, job.translator, rejected ? 'rejected' : undefined);
     if (result.kind !== 'done') return result;
     // Both rounds were paid for upstream: the usage reported is their sum.
     spent = spent ? addUsage(spent, result.usage) : result.usage;

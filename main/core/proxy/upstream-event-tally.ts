@@ -66,6 +66,7 @@ export class UpstreamEventTally {
       clientFrame: () => undefined,
       unmappedToolCalls: () => undefined,
       attemptFailed: () => undefined,
+      continuation: () => undefined,
     };
   }
 }

@@ -56,6 +56,14 @@ export function RecordSections({
           <div key={i} className="attempt">
             <p className="attempt-title">
               Attempt {i + 1} · {accountName(attempt.accountId)} · {attempt.status ?? 'no answer'}
+              {attempt.continues ? (
+                <span
+                  className="badge badge-muted"
+                  title="The proxy answered the agent's calls to tools the client lacks"
+                >
+                  continues the turn, not a retry
+                </span>
+              ) : null}
               {attempt.failure ? (
                 <span className="badge badge-bad">
                   {attempt.failure.kind}: {attempt.failure.message}
