@@ -2,9 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { ALL_MODES, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { startCliStack, turnsAbout as turnsIn, served as servedBy, type ServedRow } from '../helpers/cli-clients';
+import {
+  replayedToolUses,
+  startCliStack,
+  turnsAbout as turnsIn,
+  served as servedBy,
+  type ServedRow,
+} from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCline, toolInputs, toolRuns, type ClineRun } from '../helpers/cline';
 
@@ -185,3 +191,82 @@ describe.each(ALL_MODES)('Cline runs its tools through the OpenAI-compatible pro
     expect((await served()).map((row) => row.api)).toEqual(['openai-chat', 'openai-chat']);
   });
 });
+
+/**
+ * What a user does in Cline's window, in one turn of the agent's: it reads one file, edits another and writes a
+ * third, three calls in the one Chat Completions answer (`tool_calls` at index 0, 1 and 2). The Read streams as it
+ * arrives; the Edit and the Write become `editor` calls the proxy holds whole first (their inputs change shape), so
+ * a call that streams and calls that are held must still reach Cline in the agent's order, each under its own
+ * index and `call_…` id, and each result must go back upstream paired with its call. Generation B alone: Generation
+ * A is shown Cline's tools and calls them as declared, with nothing held.
+ */
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
+  "Cline runs three of the agent's calls in one turn through the OpenAI-compatible provider ($name)",
+  (mode) => {
+    it('reads, edits and writes, in order, and the agent gets each result', { timeout: 120_000 }, async () => {
+      await start(mode);
+      const work = tempDir('orchids-cline-work-');
+      const readme = path.join(work, 'readme.txt');
+      const config = path.join(work, 'config.ini');
+      const created = path.join(work, 'created.txt');
+      fs.writeFileSync(readme, 'The code word is KIWI-31.\n');
+      fs.writeFileSync(config, 'name = demo\nlevel = 1\n');
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('config.ini')) return undefined;
+        if (seen.includes('KIWI-31') && seen.includes(`Edited ${config}`) && seen.includes('File created'))
+          return sse(reply('KIWI-31 read, level 2 set, created.txt written.'));
+        return sse([
+          ...text('Reading, editing and writing.'),
+          ...toolCall({ id: 'toolu_sim_read_0007', name: 'Read', input: { file_path: readme } }),
+          ...toolCall({
+            id: 'toolu_sim_edit_0007',
+            name: 'Edit',
+            input: { file_path: config, old_string: 'level = 1', new_string: 'level = 2' },
+            chunks: 3,
+          }),
+          ...toolCall({
+            id: 'toolu_sim_write_0007',
+            name: 'Write',
+            input: { file_path: created, content: 'made by the agent\n' },
+            chunks: 2,
+          }),
+          ...finish('tool-calls'),
+        ]);
+      });
+
+      const run = await viaOpenAI(work, 'Read readme.txt, set level to 2 in config.ini, and create created.txt.');
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('KIWI-31 read, level 2 set, created.txt written.');
+      expect(fs.readFileSync(config, 'utf8')).toBe('name = demo\nlevel = 2\n');
+      expect(fs.readFileSync(created, 'utf8')).toBe('made by the agent\n');
+      expect(toolInputs(run)).toEqual([
+        { files: [{ path: readme }] },
+        { path: config, old_text: 'level = 1', new_text: 'level = 2' },
+        { path: created, new_text: 'made by the agent\n' },
+      ]);
+      expect(toolRuns(run).map(({ toolName, toolCallId }) => ({ toolName, toolCallId }))).toEqual([
+        { toolName: 'read_files', toolCallId: 'call_sim_read_0007' },
+        { toolName: 'editor', toolCallId: 'call_sim_edit_0007' },
+        { toolName: 'editor', toolCallId: 'call_sim_write_0007' },
+      ]);
+
+      // Two agent turns: the three calls, then the answer from their three results, each paired with its call.
+      const turns = turnsAbout(/config\.ini/);
+      expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+      expect(replayedToolUses(turns[1]!).map(({ id, name }) => ({ id, name }))).toEqual([
+        { id: 'call_sim_read_0007', name: 'read_files' },
+        { id: 'call_sim_edit_0007', name: 'editor' },
+        { id: 'call_sim_write_0007', name: 'editor' },
+      ]);
+      const results = (turns[1]!.body.messages as Array<{ ToolResults?: Array<{ ToolUseID: string }> }>).flatMap(
+        (m) => m.ToolResults?.map((r) => r.ToolUseID) ?? [],
+      );
+      expect(results).toEqual(['call_sim_read_0007', 'call_sim_edit_0007', 'call_sim_write_0007']);
+      expect(await served()).toEqual([
+        { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+        { api: 'openai-chat', stream: true, status: 200, protocol: mode.expect },
+      ]);
+    });
+  },
+);
