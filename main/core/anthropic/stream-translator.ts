@@ -1,23 +1,21 @@
+/**
+ * What the upstream's events mean for the client's message: decoded events in, Anthropic stream events out. The
+ * blocks they are written as, and the Messages API's rules for those, are content-blocks.ts's part (the translator's
+ * base class); here are the events' order (what waits behind a live tool call), stop sequences, usage, and how the
+ * turn ends: its stop reason, a failure, or a turn held open for the calls the client was not sent.
+ */
 import type { ContentBlock, StopReason, ToolDefinition, Usage } from './types';
 import type { UpstreamEvent } from '../orchids/types';
 import type { DeferredToolSource } from './deferred-tools';
-import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
+import { ContentBlocks, type AnthropicEventSink } from './content-blocks';
 import { StopScanner } from './stop-sequences';
 import { UsageTally, wireDeltaUsage, wireUsage } from './usage-tally';
-import {
-  ToolCalls,
-  type BlockWriter,
-  type DeclinedToolCall,
-  type ToolCallPolicy,
-  type UnmappedToolCall,
-} from './tool-calls';
+import { ToolCalls, type DeclinedToolCall, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
 
+export type { AnthropicEventSink } from './content-blocks';
 export type { DeclinedToolCall, UnmappedToolCall } from './tool-calls';
 
 const NO_UNMAPPED_CALLS: readonly UnmappedToolCall[] = [];
-
-/** Receives Anthropic stream events in order: an SSE writer when streaming, an accumulator otherwise. */
-export type AnthropicEventSink = (name: string, payload: Record<string, unknown>) => void;
 
 export interface TranslatorOptions {
   messageId: string;
@@ -62,13 +60,6 @@ export interface HeldTurn {
   saidBefore: readonly number[];
 }
 
-/** A text or thinking block being written. */
-interface OpenBlock {
-  type: 'text' | 'thinking';
-  index: number;
-  signature?: string;
-}
-
 /** How a turn ended: closed with a stop reason, or (with `held`) left open and nothing final sent. */
 export interface TurnEnd {
   stopReason: StopReason;
@@ -80,60 +71,30 @@ export interface TurnEnd {
 export type TerminalFailure =
   { kind: 'upstream-error'; code: string; message: string } | { kind: 'credits-exhausted'; message: string };
 
-/** What sets the proxy's note apart from the agent's text around it. */
-const PARAGRAPH_BREAK = '\n\n';
-
 /**
- * The state machine from upstream events to Anthropic's event sequence: block indices from 0, one open block at a
- * time, lazy block opening so no empty block is ever sent, and each tool call sent once (tool-calls.ts).
+ * The state machine from upstream events to Anthropic's event sequence: each tool call sent once (tool-calls.ts),
+ * into blocks numbered from 0, one open at a time, none sent empty (content-blocks.ts).
  *
  * While a tool call is being forwarded live, its block is the open one: text, thinking and other calls that
  * arrive meanwhile wait, in order, until it closes.
  */
-export class StreamTranslator {
-  private nextIndex = 0;
-  private open: OpenBlock | undefined;
-  /**
-   * With `holdDeclined`, what the agent said this turn: each text or thinking block as it opens, then its deltas. A
-   * held turn goes back to the agent with it; whether a turn is held is known only at its end, after the text went
-   * to the client, so it is kept from the start. It costs one array a turn and a push a delta, of the block and the
-   * strings the translator holds anyway: nothing is copied or joined unless the turn is held (measured in
-   * docs/performance.md, "A held turn's text").
-   */
-  private readonly said: Array<OpenBlock | string> | undefined;
+export class StreamTranslator extends ContentBlocks<TranslatorOptions> {
   /** Made at the first tool event: most answers are text only, and need neither it nor its block writer. */
   private calls: ToolCalls | undefined;
   private deferred: UpstreamEvent[] = [];
   private readonly tally: UsageTally;
   private finishReason: string | undefined;
-  private pendingSignature: string | undefined;
   private stopped: TerminalFailure | undefined;
   private readonly stops: StopScanner | undefined;
   /** The stop sequence that ended the answer. */
   private stopSequence: string | undefined;
-  /**
-   * DECISION: the proxy's notes (a call the client lacks, the agent's plan as a checklist) are paragraphs of their
-   * own. Cline joins a message's text blocks as they are, in its window and in the history it sends back, so the note
-   * ran into the agent's words on both sides ("…change level to 3.[The agent called …]Plan ready.", a checklist
-   * whose last item swallowed the agent's next sentence). A break goes only where two texts would run together (as
-   * Chat Completions' encoder joins blocks), so a note or an answer that stands alone is sent as before, and the
-   * agent is never sent the break back as its own words.
-   *
-   * Here: the last text the client was sent ended without whitespace, so a note would run into it.
-   */
-  private textOpenEnded: boolean;
-  /** The last text the client was sent was a note, which the agent's next words would run into. */
-  private noteLast: boolean;
-  /** Set once the client has been sent anything beyond message_start and pings. */
-  contentStarted = false;
   finished = false;
 
-  constructor(private readonly options: TranslatorOptions) {
+  constructor(options: TranslatorOptions) {
+    super(options);
     this.tally = new UsageTally(options.inputTokensEstimate);
     const stops = options.stopSequences?.filter((sequence) => sequence !== '');
     if (stops?.length) this.stops = new StopScanner(stops);
-    if (options.holdDeclined) this.said = [];
-    this.textOpenEnded = this.noteLast = options.followsNote === true;
   }
 
   /**
@@ -161,31 +122,11 @@ export class StreamTranslator {
   private get toolCalls(): ToolCalls {
     this.calls ??= new ToolCalls(
       this.options.tools,
-      this.blockWriter(),
+      this.blockWriter((text) => this.tally.countOutput(text)),
       this.options.toolPolicy,
       this.options.deferredToolSource,
     );
     return this.calls;
-  }
-
-  private blockWriter(): BlockWriter {
-    return {
-      open: (contentBlock) => {
-        this.releaseHeldText();
-        return this.openBlock(contentBlock);
-      },
-      delta: (index, delta) => this.options.sink('content_block_delta', { type: 'content_block_delta', index, delta }),
-      stop: (index) => this.options.sink('content_block_stop', { type: 'content_block_stop', index }),
-      countOutput: (text) => {
-        this.tally.countOutput(text);
-      },
-      noteSeparator: () => {
-        const separator = this.textOpenEnded ? PARAGRAPH_BREAK : '';
-        // A note ends in a word or a bracket, never in whitespace.
-        this.textOpenEnded = this.noteLast = true;
-        return separator;
-      },
-    };
   }
 
   start(): void {
@@ -224,7 +165,7 @@ export class StreamTranslator {
   private handle(event: UpstreamEvent): boolean {
     switch (event.kind) {
       case 'thinking-start':
-        if (event.signature) this.pendingSignature = event.signature;
+        this.startThinking(event.signature);
         break;
       case 'thinking-delta':
         if (this.options.includeThinking) {
@@ -234,10 +175,7 @@ export class StreamTranslator {
         this.tally.countOutput(event.text);
         break;
       case 'thinking-end':
-        if (event.signature && this.open?.type === 'thinking') this.open.signature = event.signature;
-        if (this.open?.type === 'thinking') this.close();
-        // A signature from a reasoning block that never produced text must not stick to the next one.
-        this.pendingSignature = undefined;
+        this.endThinking(event.signature);
         break;
       case 'text-start':
         break; // opened by the first non-empty delta
@@ -259,7 +197,7 @@ export class StreamTranslator {
       }
       case 'text-end':
         this.releaseHeldText();
-        if (this.open?.type === 'text') this.close();
+        this.endText();
         break;
       case 'tool-input-start':
         this.toolCalls.start(event.id, event.name);
@@ -316,7 +254,7 @@ export class StreamTranslator {
       this.replayDeferred();
     }
     this.releaseHeldText();
-    if (this.open) this.close();
+    this.endOpen();
     // Calls still buffered after a stop sequence came later in the answer than where it was cut.
     if (this.stopSequence === undefined) this.calls?.finish();
     const usage = this.usage();
@@ -327,7 +265,7 @@ export class StreamTranslator {
       return {
         stopReason: 'tool_use',
         usage,
-        held: { calls: calls.declined, blocks: this.nextIndex, ...saidBlocks(this.said!, calls.declined) },
+        held: { calls: calls.declined, ...this.saidSoFar(calls.declined) },
       };
     }
     this.options.sink('message_delta', {
@@ -341,7 +279,7 @@ export class StreamTranslator {
 
   /** Ends an open block before an error event, so the client's partial message stays well formed. */
   closeOpen(): void {
-    if (this.open) this.close();
+    this.endOpen();
     this.calls?.endLive();
     this.deferred = [];
   }
@@ -360,94 +298,17 @@ export class StreamTranslator {
     return 'end_turn';
   }
 
-  private ensureOpen(type: 'text' | 'thinking'): void {
-    if (this.open?.type === type) return;
-    if (type === 'thinking') this.releaseHeldText();
-    const index = this.openBlock(type === 'text' ? EMPTY_TEXT_BLOCK : EMPTY_THINKING_BLOCK);
-    this.open = { type, index };
-    this.said?.push(this.open);
-    if (type === 'thinking' && this.pendingSignature) {
-      this.open.signature = this.pendingSignature;
-      this.pendingSignature = undefined;
-    }
-  }
-
-  /** Starts a block after closing the open text or thinking block; tool blocks are closed by their owner. */
-  private openBlock(contentBlock: Readonly<Record<string, unknown>>): number {
-    if (this.open) this.close();
-    const index = this.nextIndex++;
-    this.contentStarted = true;
-    this.options.sink('content_block_start', { type: 'content_block_start', index, content_block: contentBlock });
-    return index;
-  }
-
-  /** A text or thinking delta to the open block. */
-  private delta(delta: Record<string, unknown>, text: string): void {
-    this.said?.push(text);
-    if (this.open!.type === 'text' && text !== '') {
-      if (this.noteLast) {
-        this.noteLast = false;
-        if (!isSpace(text.charCodeAt(0))) delta = { ...delta, text: PARAGRAPH_BREAK + text };
-      }
-      this.textOpenEnded = !isSpace(text.charCodeAt(text.length - 1));
-    }
-    this.options.sink('content_block_delta', { type: 'content_block_delta', index: this.open!.index, delta });
-  }
-
   /**
    * Text held back in case it began a stop sequence is sent once its text ends (a text-end, another kind of block,
    * the end of the turn): a sequence is matched within one text, not across two.
    */
-  private releaseHeldText(): void {
+  protected override releaseHeldText(): void {
     const rest = this.stops?.flush();
     if (!rest) return;
     this.ensureOpen('text');
     this.delta({ type: 'text_delta', text: rest }, rest);
     this.tally.countOutput(rest);
   }
-
-  private close(): void {
-    const open = this.open!;
-    if (open.type === 'thinking' && open.signature) {
-      this.options.sink('content_block_delta', {
-        type: 'content_block_delta',
-        index: open.index,
-        delta: { type: 'signature_delta', signature: open.signature },
-      });
-    }
-    this.options.sink('content_block_stop', { type: 'content_block_stop', index: open.index });
-    this.open = undefined;
-  }
-}
-
-/**
- * What a held turn said, as the blocks the Messages API replays, and where each call stands among them. Both were
- * numbered as the client was sent them, which is the order the agent wrote them in: a declined call waits only
- * until its input is whole, and a held turn has no live call anything could wait behind. A call whose input was
- * whole only at the end of the turn goes back last, where the client was shown it.
- */
-function saidBlocks(
-  said: ReadonlyArray<OpenBlock | string>,
-  calls: readonly DeclinedToolCall[],
-): Pick<HeldTurn, 'said' | 'saidBefore'> {
-  const blocks: ContentBlock[] = [];
-  const saidBefore: number[] = [];
-  let i = 0;
-  while (i < said.length) {
-    const block = said[i++] as OpenBlock;
-    while (saidBefore.length < calls.length && calls[saidBefore.length]!.index < block.index) {
-      saidBefore.push(blocks.length);
-    }
-    let text = '';
-    while (i < said.length && typeof said[i] === 'string') text += said[i++] as string;
-    blocks.push(
-      block.type === 'text'
-        ? { type: 'text', text }
-        : { type: 'thinking', thinking: text, signature: block.signature ?? '' },
-    );
-  }
-  while (saidBefore.length < calls.length) saidBefore.push(blocks.length);
-  return { said: blocks, saidBefore };
 }
 
 /** Whether an event would open or feed a block other than the live tool call's. */
@@ -466,8 +327,4 @@ function opensOtherContent(event: UpstreamEvent, liveId: string): boolean {
     default:
       return true;
   }
-}
-
-function isSpace(code: number): boolean {
-  return code === 0x20 || code === 0x0a || code === 0x09 || code === 0x0d;
 }
