@@ -6,7 +6,20 @@ import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
-import { CommandError, UsageError, type Line } from './cli-errors';
+import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
+
+const COMMANDS = [
+  'add',
+  'list',
+  'credits',
+  'test',
+  'enable',
+  'disable',
+  'remove',
+  'reset',
+  'rename',
+  'weight',
+] as const;
 
 /** `npm run cli -- accounts …`: answers an exit code only when the command has one of its own (`test`). */
 export async function accounts(
@@ -27,9 +40,14 @@ export async function accounts(
   note: Line,
 ): Promise<number | undefined> {
   const id = (): number => {
+    if (args[0] === undefined) throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
     const value = Number(args[0]);
-    if (!Number.isInteger(value) || value <= 0)
-      throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
+    // Saying "needs an id" to someone who typed one (a name, an e-mail) sends them looking for the wrong mistake.
+    if (!/^\d+$/.test(args[0]) || !Number.isSafeInteger(value) || value <= 0)
+      throw new UsageError(
+        `accounts ${command}: "${args[0]}" is not an account id; ` +
+          'ids are the numbers in the ID column of accounts list.',
+      );
     return value;
   };
   switch (command) {
@@ -111,7 +129,7 @@ export async function accounts(
       return;
     }
     default:
-      throw new UsageError(`Unknown accounts command "${command ?? ''}".`);
+      throw unknownSubcommand('accounts', command, COMMANDS);
   }
 }
 

@@ -5,3 +5,16 @@ export class CommandError extends Error {}
 
 /** One line of the command's output, or of what the person should know besides. */
 export type Line = (line: string) => void;
+
+/**
+ * A command group typed alone (`accounts`): say which commands it takes, not that "" is unknown.
+ * `given` is what followed the group, undefined when nothing did.
+ */
+export function unknownSubcommand(group: string, given: string | undefined, commands: readonly string[]): UsageError {
+  const list = commands.join(', ');
+  return new UsageError(
+    given === undefined
+      ? `${group} needs a command: ${list}.`
+      : `Unknown ${group} command "${given}". ${group} takes: ${list}.`,
+  );
+}

@@ -1,7 +1,7 @@
 import type { OrchidsApi } from '../contract/api';
 import { commaList } from '../contract/lists';
 import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
-import { CommandError, UsageError, type Line } from './cli-errors';
+import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
 
 /** `npm run cli -- settings …`. */
 export async function settings(
@@ -65,6 +65,6 @@ export async function settings(
       return;
     }
     default:
-      throw new UsageError(`Unknown settings command "${command ?? ''}".`);
+      throw unknownSubcommand('settings', command, ['list', 'set', 'reset']);
   }
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ContractError } from '../contract/api';
 import { creditsSiteName } from '../contract/credits';
+import { INVOKE } from '../contract/schemas';
 import { ConfigError, DEFAULT_SITE_URL } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { startFailureLine } from './core/util/start-errors';
@@ -8,7 +9,7 @@ import { accounts } from './cli-accounts';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
-import { CommandError, UsageError, type Line } from './cli-errors';
+import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
 
@@ -58,25 +59,7 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
   note: Line = console.error,
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      cookie: { type: 'string' },
-      'cookie-file': { type: 'string' },
-      name: { type: 'string' },
-      weight: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      csv: { type: 'boolean', default: false },
-      follow: { type: 'boolean', short: 'f', default: false },
-      limit: { type: 'string' },
-      protocol: { type: 'string' },
-      all: { type: 'boolean', default: false },
-      model: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parse(argv);
   const [group, command, ...rest] = positionals;
   // `help` too: it is the word a newcomer tries first.
   const help = values.help || group === 'help';
@@ -87,9 +70,9 @@ export async function runCli(
   if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
     throw new UsageError(`Unknown command "${group}".`);
   if (group === 'proxy' && !['status', 'pause', 'resume', 'dismiss-notice', undefined].includes(command))
-    throw new UsageError(`Unknown proxy command "${command ?? ''}".`);
+    throw unknownSubcommand('proxy', command, ['status', 'pause', 'resume', 'dismiss-notice']);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
-  if (group === 'token' && command !== 'rotate') throw new UsageError(`Unknown token command "${command ?? ''}".`);
+  if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, ['rotate']);
   if (group === 'logs') checkLogsFormat(command, values);
   const connection = connectCli(env, note);
   try {
@@ -113,6 +96,44 @@ export async function runCli(
   }
 }
 
+/** The flags every command shares; what Node's parser says about a mistyped one is put in this CLI's words. */
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        cookie: { type: 'string' },
+        'cookie-file': { type: 'string' },
+        name: { type: 'string' },
+        weight: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        csv: { type: 'boolean', default: false },
+        follow: { type: 'boolean', short: 'f', default: false },
+        limit: { type: 'string' },
+        protocol: { type: 'string' },
+        all: { type: 'boolean', default: false },
+        model: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw usageOf(error);
+  }
+}
+
+function usageOf(error: unknown): unknown {
+  const code = (error as { code?: string }).code;
+  const message = String((error as Error)?.message);
+  // Node's text goes on about positionals after '--', which no command here takes.
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return new UsageError(`Unknown option ${unknown[1]}.`);
+  const missing = /^Option '(-\S+ )?(--[\w-]+) <value>' argument missing/.exec(message);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && missing) return new UsageError(`${missing[2]} needs a value.`);
+  return code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message) : error;
+}
+
 /** A script reading stdout must get one format and nothing else, so the mixes are refused rather than guessed. */
 function checkLogsFormat(command: string | undefined, flags: { json?: boolean; csv?: boolean; follow?: boolean }) {
   if (flags.json && flags.csv) throw new UsageError('logs takes --json or --csv, not both.');
@@ -130,10 +151,16 @@ async function logs(
 ): Promise<void> {
   if (command === 'show') {
     if (!args[0]) throw new UsageError('logs show needs a request id (the req_… at the end of each line).');
+    // Checked here so that a mistyped id is named as such, not answered with the contract's regular expression.
+    if (!INVOKE['history:record'].safeParse({ requestId: args[0] }).success)
+      throw new UsageError(
+        `"${args[0]}" is not a request id: ` +
+          'they look like req_ and letters and digits, at the end of each line of logs.',
+      );
     if (!(await printRecord(connection.api, args[0], out))) throw new CommandError(`No request ${args[0]} in history.`);
     return;
   }
-  if (command !== undefined) throw new UsageError(`Unknown logs command "${command}".`);
+  if (command !== undefined) throw unknownSubcommand('logs', command, ['show']);
   if (flags.follow) {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
@@ -165,10 +192,6 @@ if (require.main === module) {
       if (line || known || /^(Orchids Tray|Cannot reach)/.test(message)) {
         console.error(line ?? message);
         process.exit(1);
-      }
-      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        console.error(`${(error as Error).message}\n\n${usage(process.env)}`);
-        process.exit(2);
       }
       console.error(error);
       process.exit(1);

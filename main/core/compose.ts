@@ -158,6 +158,11 @@ function buildRequestPath(
     host: settings.get('host'),
     port: options.port ?? settings.get('port'),
     allowNonLoopback: config.allowNonLoopback,
+    hostUndo: {
+      environment: 'unset ORCHIDS_TRAY_HOST',
+      database: 'run: npm run cli -- settings reset host',
+      default: undefined,
+    }[settings.sourceOf('host')],
     maxBodyBytes: config.maxBodyBytes,
     bodyBudgetBytes: () => settings.get('requestBodyBudgetMb') * 1024 * 1024,
     allowedHosts: () => settings.get('allowedHosts'),

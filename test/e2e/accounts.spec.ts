@@ -4,7 +4,10 @@ import { addAccount, callBehindTheWindow, cellUnder, expect, goTo, screenshot, t
 test('adds an account by pasting its cookie and shows the e-mail Clerk found', async ({ page, tray }) => {
   const user = tray.sim.addUser();
   await goTo(page, 'Accounts');
-  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  // The title says what is so; the button under it is the one way on (the title once read "— Add account" as if
+  // it were a link, above a button saying the same).
+  await expect(page.getByText('No accounts yet', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Add your first account' })).toBeVisible();
   await screenshot(page, 'accounts-empty');
 
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
@@ -104,11 +107,11 @@ test('rename, reweight, disable, and remove after confirming', async ({ page, tr
   await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
   await confirm.getByRole('button', { name: 'Remove account' }).click();
   await expect(confirm).toBeHidden();
-  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  await expect(page.getByText('No accounts yet', { exact: true })).toBeVisible();
 
   // Nothing above needed a reload, and a reload agrees.
   await page.reload();
-  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  await expect(page.getByText('No accounts yet', { exact: true })).toBeVisible();
 });
 
 test('keyboard only: Check credits, Reset and the enabled switch leave focus where the keyboard can go on', async ({
@@ -184,7 +187,7 @@ test('an account added or removed elsewhere (another window, the CLI) shows in a
 }) => {
   const user = tray.sim.addUser();
   await goTo(page, 'Accounts');
-  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  await expect(page.getByText('No accounts yet', { exact: true })).toBeVisible();
   const added = await callBehindTheWindow(page, 'accounts:add', { cookie: user.clientCookie });
   expect(added.ok).toBe(true);
   const row = page.getByRole('row', { name: new RegExp(user.email) });
@@ -193,7 +196,7 @@ test('an account added or removed elsewhere (another window, the CLI) shows in a
   const { id } = (added.value as { account: { id: number } }).account;
   expect((await callBehindTheWindow(page, 'accounts:remove', { id })).ok).toBe(true);
   await expect(row).toBeHidden();
-  await expect(page.getByText('No accounts yet — Add account')).toBeVisible();
+  await expect(page.getByText('No accounts yet', { exact: true })).toBeVisible();
 });
 
 test("shows each account's plan and credits left as the credits site tells them, on demand and from elsewhere", async ({

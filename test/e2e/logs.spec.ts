@@ -256,6 +256,27 @@ test('Logs: Export CSV saves every request the filters match, as a file a strict
   expect(ok.records.slice(1, 101).map((r) => at(r, 'request_id'))).toEqual(shown);
 });
 
+test('Logs: Export CSV with nothing to export saves no file and says why', async ({ page, tray }) => {
+  const downloads: string[] = [];
+  page.on('download', (download) => downloads.push(download.suggestedFilename()));
+  await goTo(page, 'Logs');
+  await expect(page.getByText('No requests yet', { exact: true })).toBeVisible();
+  const button = page.getByRole('button', { name: 'Export CSV' });
+  await button.click();
+  await expect(page.getByRole('status').filter({ hasText: 'Nothing to export: no requests yet.' })).toBeVisible();
+
+  await addAccount(page, tray.sim.addUser(), 'Exporter');
+  await tray.send(1);
+  await goTo(page, 'Logs');
+  await page.getByLabel('Outcome', { exact: true }).selectOption('error');
+  await expect(page.getByText('No requests match these filters', { exact: true })).toBeVisible();
+  await button.click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Nothing to export: no request matches these filters.' }),
+  ).toBeVisible();
+  expect(downloads).toEqual([]);
+});
+
 test('an empty list says why a refused client is not in it: the API key, or the proxy paused', async ({
   page,
   tray,

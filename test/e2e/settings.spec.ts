@@ -14,6 +14,10 @@ test('a changed retention value persists after a reload; environment settings ar
   const port = page.getByLabel('Port', { exact: true });
   await expect(port).toHaveAttribute('readonly', '');
   await expect(page.getByText('ORCHIDS_TRAY_PORT', { exact: true })).toBeVisible();
+  // A host beyond loopback stops the next start unless remote mode is asked for: said before it is saved.
+  await expect(page.getByLabel('Host', { exact: true })).toHaveAccessibleDescription(
+    /any other address also needs ORCHIDS_TRAY_ALLOW_REMOTE=1 and an API key, or the next start stops\./,
+  );
   // Launch at login belongs to the desktop app; headless says so.
   await expect(page.getByRole('switch', { name: 'Launch at login' })).toBeDisabled();
   await expect(page.getByText(/Desktop app only/)).toBeVisible();

@@ -6,6 +6,7 @@ import { OrchidsCore } from '../../main/core/core';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
+import { cliOk } from '../helpers/cli';
 import { simEnv } from '../helpers/sim-env';
 import { hiStatus } from '../helpers/messages';
 
@@ -67,5 +68,30 @@ describe('headless mode as a process', () => {
     });
     await expect(core.start()).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0.*ORCHIDS_TRAY_ALLOW_REMOTE/);
     await core.stop(0);
+  });
+
+  it('says how to go back to loopback: unset the variable, or reset the saved host (then it starts)', async () => {
+    const fromEnv = new OrchidsCore({
+      env: { ORCHIDS_TRAY_HOST: '0.0.0.0' },
+      config: { dataDir: tempDir() },
+      port: 0,
+      log: () => {},
+    });
+    await expect(fromEnv.start()).rejects.toThrow(/; to listen on this machine only, unset ORCHIDS_TRAY_HOST\.$/);
+    await fromEnv.stop(0);
+
+    const dataDir = tempDir();
+    await cliOk({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'set', 'host', '0.0.0.0');
+    const saved = () => new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: () => {} });
+    const refused = saved();
+    await expect(refused.start()).rejects.toThrow(
+      /; to listen on this machine only, run: npm run cli -- settings reset host\.$/,
+    );
+    await refused.stop(0);
+    // The command it names is the way back.
+    await cliOk({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'reset', 'host');
+    const back = saved();
+    await back.start();
+    await back.stop(0);
   });
 });

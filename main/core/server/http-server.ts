@@ -39,6 +39,11 @@ export interface ServerOptions {
   port: number;
   /** Binding beyond loopback exposes the user's accounts to the network: it must be asked for by name. */
   allowNonLoopback: boolean;
+  /**
+   * How to put the host back to loopback, named in the refusal: a host saved in Settings by someone who did not mean
+   * remote mode must not leave them with only "set ORCHIDS_TRAY_ALLOW_REMOTE=1".
+   */
+  hostUndo?: string;
   maxBodyBytes: number;
   /** Request bodies in flight, in bytes, across all requests (setting requestBodyBudgetMb). */
   bodyBudgetBytes?: () => number;
@@ -132,7 +137,8 @@ export class ProxyServer {
     if (!isLoopbackHost(host) && !this.options.allowNonLoopback) {
       throw new ServerStartError(
         `Refusing to listen on ${host}: that would let other machines use your Orchids accounts. ` +
-          'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it.',
+          'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it' +
+          (this.options.hostUndo ? `; to listen on this machine only, ${this.options.hostUndo}.` : '.'),
       );
     }
     if (this.remote && !this.options.apiKey()) {

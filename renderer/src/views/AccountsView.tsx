@@ -79,7 +79,7 @@ export function AccountsView() {
         </p>
       ) : accounts.length === 0 ? (
         <div className="empty-state">
-          <p className="empty-title">No accounts yet — Add account</p>
+          <p className="empty-title">No accounts yet</p>
           <p className="muted">
             Paste the cookie of an Orchids account you are signed in to; Clerk confirms whose it is.
           </p>

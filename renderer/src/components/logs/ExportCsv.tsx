@@ -13,7 +13,7 @@ const CAP = HISTORY_EXPORT_CAP.toLocaleString('en-US');
 /**
  * Export CSV: reads every history row the filters match, newest first, a page at a time up to the cap (not just the
  * rows the list holds), and saves them as `logs --csv` prints them, through a blob link as Accounts' Export does.
- * Says afterwards how many it saved, and when the cap left older ones out.
+ * Says afterwards how many it saved, and when the cap left older ones out; with none to save, it saves no file.
  */
 export function useExportCsv(filters: LogFilters) {
   const api = useApi();
@@ -27,6 +27,14 @@ export function useExportCsv(filters: LogFilters) {
       model: filters.model || undefined,
     };
     const { rows, capped } = await collectHistory((q) => api.history.query(q), where);
+    // A file of one header row answers nothing; asked from an empty list, say so instead of saving it.
+    if (rows.length === 0) {
+      const filtered = Object.values(where).some((value) => value !== undefined);
+      setNote(
+        filtered ? 'Nothing to export: no request matches these filters.' : 'Nothing to export: no requests yet.',
+      );
+      return;
+    }
     const names = new Map((accounts ?? []).map((a) => [a.id, a.name]));
     saveFile(historyCsv(rows, names), 'text/csv', `orchids-tray-history-${fileDate()}.csv`);
     const count = `${rows.length.toLocaleString('en-US')} request${rows.length === 1 ? '' : 's'}`;

@@ -17,7 +17,10 @@ export function ServerSettings({ settings, ...common }: SettingsGroupProps) {
         view={settings.host!}
         label="Host"
         kind="text"
-        hint="The address the proxy listens on. Keep 127.0.0.1 unless other machines must reach it."
+        hint={
+          'The address the proxy listens on. Keep 127.0.0.1 unless other machines must reach it: any other address ' +
+          'also needs ORCHIDS_TRAY_ALLOW_REMOTE=1 and an API key, or the next start stops.'
+        }
       />
       <ValueSetting {...common} view={settings.port!} label="Port" kind="integer" min={1} max={65535} />
       <ValueSetting

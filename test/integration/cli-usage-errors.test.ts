@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli';
+import { UsageError } from '../../main/cli-errors';
+import { tempDir } from '../helpers/temp-dir';
+
+// What a newcomer types wrong first, run through the real CLI on a data folder of its own (no app running): each
+// mistake is named as what it is, in the CLI's words, never as an empty name or a parser's or a schema's text.
+const usageError = async (...args: string[]): Promise<string> => {
+  const error: unknown = await cli({ ORCHIDS_TRAY_DATA_DIR: tempDir() }, ...args).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  expect(error, args.join(' ')).toBeInstanceOf(UsageError);
+  return (error as Error).message;
+};
+
+describe('npm run cli -- usage mistakes', () => {
+  it('lists the commands of a group typed alone, and of one given an unknown command', async () => {
+    expect(await usageError('accounts')).toBe(
+      'accounts needs a command: add, list, credits, test, enable, disable, remove, reset, rename, weight.',
+    );
+    expect(await usageError('settings')).toBe('settings needs a command: list, set, reset.');
+    expect(await usageError('token')).toBe('token needs a command: rotate.');
+    expect(await usageError('accounts', 'lst')).toBe(
+      'Unknown accounts command "lst". accounts takes: add, list, credits, test, enable, disable, remove, reset, ' +
+        'rename, weight.',
+    );
+    expect(await usageError('proxy', 'stop')).toBe(
+      'Unknown proxy command "stop". proxy takes: status, pause, resume, dismiss-notice.',
+    );
+  });
+
+  it('names an account id that is not one, rather than asking for the id it was given', async () => {
+    for (const id of ['Work', 'user1@example.test', '1.5', '0'])
+      expect(await usageError('accounts', 'remove', id)).toBe(
+        `accounts remove: "${id}" is not an account id; ids are the numbers in the ID column of accounts list.`,
+      );
+    expect(await usageError('accounts', 'enable')).toBe('accounts enable needs an account id (see accounts list).');
+  });
+
+  it('names a request id of the wrong shape without the schema’s regular expression', async () => {
+    const message = await usageError('logs', 'show', 'nope');
+    expect(message).toBe(
+      '"nope" is not a request id: they look like req_ and letters and digits, at the end of each line of logs.',
+    );
+  });
+
+  it('names an unknown flag and a flag without its value in one short sentence', async () => {
+    expect(await usageError('accounts', 'list', '--bogus')).toBe('Unknown option --bogus.');
+    expect(await usageError('accounts', 'add', '--cookie')).toBe('--cookie needs a value.');
+    expect(await usageError('logs', '--limit')).toBe('--limit needs a value.');
+  });
+});
