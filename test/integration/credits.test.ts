@@ -174,6 +174,20 @@ describe('credits from orchids.app', () => {
     expectNoSecretsLogged(s);
   });
 
+  it('reads a newly added account soon, not at the next pass', async () => {
+    const s = await stack({ accounts: 1, core: { creditsTiming: { firstSyncMs: 50, intervalMs: 3_600_000 } } });
+    await until(() => credits(s, s.accountIds[0]!) !== null, { what: 'the first background read' });
+    const user = s.sim.addUser();
+    s.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
+    const callsBefore = s.sim.siteCalls.length;
+    const { account } = await s.core.accounts.add({ cookie: user.clientCookie, name: 'Added later' });
+    expect(account.credits).toBeNull(); // the add itself waits for nothing
+    await until(() => credits(s, account.id) !== null, { what: 'the new account read' });
+    expect(credits(s, account.id)).toMatchObject({ plan: 'PRO', left: 96_571 });
+    // One read, of the new account only: the pass an hour away is still an hour away.
+    expect(s.sim.siteCalls.slice(callsBefore).map((c) => c.sessionUser)).toEqual([user.userId]);
+  });
+
   it('reads an account whose token lapsed with the token Clerk offers, not a mint', async () => {
     const s = await stack({ accounts: 1 });
     const [id] = s.accountIds as [number];

@@ -25,7 +25,7 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
-  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site'>;
+  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site' | 'accountAdded'>;
   tester: Pick<AccountTester, 'test'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
@@ -46,6 +46,7 @@ export class AccountsApp {
   async add(input: AddAccountInput): Promise<AddAccountResult> {
     const { account, created, notice } = await this.deps.accounts.add(input);
     this.changed();
+    if (created) this.deps.credits.accountAdded(account.id);
     return { account: accountView(account), created, ...(notice ? { notice } : {}) };
   }
 

@@ -46,6 +46,10 @@ export interface CreditsPass {
  */
 export class CreditsSync {
   private timer: NodeJS.Timeout | undefined;
+  /** When the timer's next pass runs (undefined while none is armed). */
+  private nextPassAt: number | undefined;
+  /** Reads of newly added accounts, waiting their turn; cleared by `stop`. */
+  private readonly addedReads = new Set<NodeJS.Timeout>();
   private running: Promise<CreditsPass> | undefined;
   private stopped = false;
   private readonly now: () => number;
@@ -63,6 +67,27 @@ export class CreditsSync {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.nextPassAt = undefined;
+    for (const read of this.addedReads) clearTimeout(read);
+    this.addedReads.clear();
+  }
+
+  /**
+   * A newly added account is read soon, not at the next pass: until then the window shows "—" for its credits, up
+   * to 15 minutes, which reads as broken. It waits as long as the first pass after start does, for the same reason
+   * (the person's first requests come first), and is left to the pass when one runs by then.
+   */
+  accountAdded(accountId: number): void {
+    if (this.stopped || !this.deps.enabled()) return;
+    const delayMs = this.deps.firstSyncMs ?? CREDITS_FIRST_SYNC_MS;
+    if (this.nextPassAt !== undefined && this.nextPassAt <= this.now() + delayMs) return;
+    const read = setTimeout(() => {
+      this.addedReads.delete(read);
+      // A failure is logged by the check and leaves the account as it was: nothing to add here.
+      this.syncOne(accountId).catch(() => undefined);
+    }, delayMs);
+    read.unref();
+    this.addedReads.add(read);
   }
 
   /** The site read, by name: `orchids.app` unless ORCHIDS_SITE_URL names another. */
@@ -93,8 +118,10 @@ export class CreditsSync {
   private arm(delayMs: number): void {
     if (this.stopped) return;
     clearTimeout(this.timer);
+    this.nextPassAt = this.now() + delayMs;
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.nextPassAt = undefined;
       const next = (): void => this.arm(this.deps.intervalMs ?? CREDITS_SYNC_INTERVAL_MS);
       if (!this.deps.enabled()) return next();
       this.syncAll().then(next, next);
