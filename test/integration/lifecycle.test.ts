@@ -13,6 +13,9 @@ import { hiStatus } from '../helpers/messages';
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
 beforeAll(buildEntryPoints);
+/** A core on a free port that logs nothing, as the app would build it from `env` and the folder. */
+const quietCore = (env: NodeJS.ProcessEnv, dataDir = tempDir()) =>
+  new OrchidsCore({ env, config: { dataDir }, port: 0, log: () => {} });
 afterEach(async () => {
   running?.child.kill('SIGKILL');
   await running?.exited; // before its data folder is removed
@@ -60,29 +63,19 @@ describe('headless mode as a process', () => {
   });
 
   it('refuses to listen beyond loopback unless asked to explicitly', async () => {
-    const core = new OrchidsCore({
-      env: { ORCHIDS_TRAY_HOST: '0.0.0.0' },
-      config: { dataDir: tempDir() },
-      port: 0,
-      log: () => {},
-    });
+    const core = quietCore({ ORCHIDS_TRAY_HOST: '0.0.0.0' });
     await expect(core.start()).rejects.toThrow(/Refusing to listen on 0\.0\.0\.0.*ORCHIDS_TRAY_ALLOW_REMOTE/);
     await core.stop(0);
   });
 
   it('says how to go back to loopback: unset the variable, or reset the saved host (then it starts)', async () => {
-    const fromEnv = new OrchidsCore({
-      env: { ORCHIDS_TRAY_HOST: '0.0.0.0' },
-      config: { dataDir: tempDir() },
-      port: 0,
-      log: () => {},
-    });
+    const fromEnv = quietCore({ ORCHIDS_TRAY_HOST: '0.0.0.0' });
     await expect(fromEnv.start()).rejects.toThrow(/; to listen on this machine only, unset ORCHIDS_TRAY_HOST\.$/);
     await fromEnv.stop(0);
 
     const dataDir = tempDir();
     await cliOk({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'set', 'host', '0.0.0.0');
-    const saved = () => new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: () => {} });
+    const saved = () => quietCore({}, dataDir);
     const refused = saved();
     await expect(refused.start()).rejects.toThrow(
       /; to listen on this machine only, run: npm run cli -- settings reset host\.$/,
