@@ -53,7 +53,7 @@ export async function accounts(
   switch (command) {
     case 'add': {
       const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
-      if (!cookie) throw new UsageError('accounts add needs --cookie <value> or --cookie-file <path>.');
+      if (!cookie) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
       out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);

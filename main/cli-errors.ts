@@ -1,4 +1,4 @@
-/** A command typed wrong (unknown, a missing argument): its message, then the usage. */
+/** A command typed wrong (unknown, a missing argument): its message, then where its help is (exit code 2). */
 export class UsageError extends Error {}
 /** A well-formed command that cannot be done (a request id not in history): its message alone, without the usage. */
 export class CommandError extends Error {}

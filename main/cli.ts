@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ContractError } from '../contract/api';
-import { creditsSiteName } from '../contract/credits';
 import { INVOKE } from '../contract/schemas';
-import { ConfigError, DEFAULT_SITE_URL } from './core/config';
+import { ConfigError } from './core/config';
 import { SettingError } from './core/settings/settings-service';
 import { startFailureLine } from './core/util/start-errors';
 import { accounts } from './cli-accounts';
@@ -10,44 +9,9 @@ import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
+import { GROUPS, helpPointer, OPTIONS, usage } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
-
-/** The help text; the credits line names the site this environment reads (a running app says its own). */
-const usage = (env: NodeJS.ProcessEnv, site = siteOf(env)): string =>
-  `Orchids Tray command line: manage accounts and settings, with or without the app running.
-
-  npm run cli -- accounts add --cookie <value> [--name <name>] [--weight <1-100>]
-  npm run cli -- accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
-  npm run cli -- accounts list [--json]
-  npm run cli -- accounts enable <id> | disable <id> | remove <id> | reset <id>
-  npm run cli -- accounts rename <id> <name> | weight <id> <1-100>
-  npm run cli -- accounts credits [<id>] [--json]     read plan and credits from ${site} now
-  npm run cli -- accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
-                                                      one short real request: does the account (or each enabled
-                                                      one) work, and over what
-  npm run cli -- logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
-                                                      first; --csv: a spreadsheet's file (RFC 4180, UTC times)
-  npm run cli -- logs show <request-id>               one request's debug record (or history row)
-  npm run cli -- logs --follow                        live: one line per request from the running app
-  npm run cli -- settings list [--json]
-  npm run cli -- settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
-  npm run cli -- settings reset <key>
-  npm run cli -- dashboard                            a fresh one-time sign-in link from the running app
-  npm run cli -- token rotate                         a new install token: every dashboard browser signs in again
-  npm run cli -- proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
-                                                      clock when off from Clerk's); pause refuses new requests
-  npm run cli -- proxy dismiss-notice                 forget the notice of a replaced (damaged) database, which
-                                                      is said at every start until then; app running or not
-
-The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
-export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history.
-While Orchids Tray runs on the same data folder, commands go to it and take effect before they return; otherwise
-the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
-
-function siteOf(env: NodeJS.ProcessEnv): string {
-  return creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL);
-}
 
 /**
  * Runs one command. `out` is the command's output (stdout); `note` is for what the person should know besides
@@ -61,14 +25,17 @@ export async function runCli(
 ): Promise<number> {
   const { values, positionals } = parse(argv);
   const [group, command, ...rest] = positionals;
-  // `help` too: it is the word a newcomer tries first.
-  const help = values.help || group === 'help';
-  if (help || !group) {
-    out(usage(env));
-    return help ? 0 : 2;
+  // `help` too: it is the word a newcomer tries first. With a group (`accounts --help`, `help accounts`): its part.
+  if (values.help || group === 'help') {
+    out(usage(env, group === 'help' ? command : group));
+    return 0;
   }
-  if (!['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'].includes(group))
-    throw new UsageError(`Unknown command "${group}".`);
+  // Nothing typed is no mistake to keep on screen: the whole help is what there is to say.
+  if (!group) {
+    out(usage(env));
+    return 2;
+  }
+  if (!(GROUPS as readonly string[]).includes(group)) throw new UsageError(`Unknown command "${group}".`);
   if (group === 'proxy' && !['status', 'pause', 'resume', 'dismiss-notice', undefined].includes(command))
     throw unknownSubcommand('proxy', command, ['status', 'pause', 'resume', 'dismiss-notice']);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
@@ -103,20 +70,7 @@ function parse(argv: string[]) {
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        cookie: { type: 'string' },
-        'cookie-file': { type: 'string' },
-        name: { type: 'string' },
-        weight: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        csv: { type: 'boolean', default: false },
-        follow: { type: 'boolean', short: 'f', default: false },
-        limit: { type: 'string' },
-        protocol: { type: 'string' },
-        all: { type: 'boolean', default: false },
-        model: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
+      options: OPTIONS,
     });
   } catch (error) {
     throw usageOf(error);
@@ -179,7 +133,7 @@ if (require.main === module) {
     (code) => process.exit(code),
     (error: unknown) => {
       if (error instanceof UsageError) {
-        console.error(`${error.message}\n\n${usage(process.env)}`);
+        console.error(`${error.message}\n${helpPointer(process.argv.slice(2))}`);
         process.exit(2);
       }
       const message = String((error as Error)?.message);

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { claudeCodeCommand } from '../contract/claude-code-env';
+import { CLI_ADD_ACCOUNT } from './core/accounts/cookie-parser';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
@@ -90,7 +91,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {
-    console.log('No accounts yet. Add one with: npm run cli -- accounts add --cookie "<__client cookie>"');
+    console.log(`No accounts yet. Add one with: ${CLI_ADD_ACCOUNT}`);
   } else {
     console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
   }

@@ -50,4 +50,42 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await usageError('accounts', 'add', '--cookie')).toBe('--cookie needs a value.');
     expect(await usageError('logs', '--limit')).toBe('--limit needs a value.');
   });
+
+  it('asks accounts add for a cookie file first, the form that keeps it out of shell history', async () => {
+    expect(await usageError('accounts', 'add')).toBe('accounts add needs --cookie-file <path> (or --cookie <value>).');
+  });
+});
+
+describe('npm run cli -- <group> --help', () => {
+  const help = async (...args: string[]): Promise<string> => {
+    const run = await cli({ ORCHIDS_TRAY_DATA_DIR: tempDir() }, ...args);
+    expect(run.code, args.join(' ')).toBe(0);
+    return run.out;
+  };
+
+  it('prints that group’s commands and notes, not every command', async () => {
+    for (const args of [
+      ['accounts', '--help'],
+      ['help', 'accounts'],
+      ['accounts', 'add', '-h'],
+    ]) {
+      const out = await help(...args);
+      expect(out, args.join(' ')).toContain('npm run cli -- accounts add --cookie-file <path>');
+      expect(out, args.join(' ')).toContain('Prefer --cookie-file');
+      expect(out, args.join(' ')).not.toContain('settings set');
+      expect(out, args.join(' ')).toContain('Every command: npm run cli -- --help');
+    }
+    const proxy = await help('proxy', '--help');
+    expect(proxy).toContain('npm run cli -- proxy dismiss-notice');
+    expect(proxy).not.toContain('accounts add');
+    expect(proxy).not.toContain('cookie');
+  });
+
+  it('prints every command for --help or help alone, or for a group it does not know', async () => {
+    for (const args of [['--help'], ['help'], ['acounts', '--help']]) {
+      const out = await help(...args);
+      for (const group of ['accounts add', 'logs show', 'settings set', 'dashboard', 'token rotate', 'proxy status'])
+        expect(out, args.join(' ')).toContain(`npm run cli -- ${group}`);
+    }
+  });
 });

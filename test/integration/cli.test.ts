@@ -259,21 +259,34 @@ function builtCli(
 describe('the built CLI binary', () => {
   beforeAll(buildEntryPoints);
 
-  it('prints usage with exit code 2 for an unknown command and lists as a real process', async () => {
+  it('says a usage mistake in one line and where its help is, with exit code 2; lists as a real process', async () => {
     const dataDir = tempDir();
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
     const helps = ['help', '--help', '-h'];
-    const [bad, list, ...usages] = await Promise.all([
+    const [bad, badFlag, list, ...usages] = await Promise.all([
       builtCli(['acounts'], env),
+      builtCli(['accounts', 'list', '--bogus'], env),
       builtCli(['accounts', 'list', '--json'], env),
       ...helps.map((help) => builtCli([help], env)),
     ]);
+    // The mistake stays on screen: the whole help under it would push it off.
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('Unknown command "acounts"');
-    expect(bad.stderr).toContain('accounts add --cookie');
+    expect(bad.stderr).toBe('Unknown command "acounts".\nRun `npm run cli -- --help` for the commands.\n');
+    expect(badFlag.status).toBe(2);
+    expect(badFlag.stderr).toBe(
+      'Unknown option --bogus.\nRun `npm run cli -- accounts --help` for its commands and options.\n',
+    );
+    for (const mistake of [bad, badFlag])
+      expect(mistake.stdout + mistake.stderr).not.toContain('accounts list [--json]');
+    // The help it points at covers the command typed wrong.
+    const pointed = /`npm run cli -- (.+)`/.exec(badFlag.stderr)![1]!.split(' ');
+    const help = await builtCli(pointed, env);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('accounts list [--json]');
     usages.forEach((usage, i) => {
       expect(usage.status, helps[i]).toBe(0);
-      expect(usage.stdout, helps[i]).toContain('accounts add --cookie');
+      expect(usage.stdout, helps[i]).toContain('accounts add --cookie-file <path>');
+      expect(usage.stdout, helps[i]).toContain('settings set <key>');
     });
     expect(list.status).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual([]);

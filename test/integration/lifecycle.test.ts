@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +44,20 @@ describe('headless mode as a process', () => {
     const row = db.prepare('SELECT request_count FROM account_usage').get() as { request_count: number };
     db.close();
     expect(row.request_count).toBe(25);
+  });
+
+  it('with no accounts, says how to add one from a file, and that command works as printed', async () => {
+    sim = await OrchidsSimulator.start();
+    const dataDir = tempDir();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(sim) };
+    running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
+    const [, command = ''] = await running.waitFor(/^No accounts yet\. Add one with: npm run cli -- (.+)$/m);
+    // Not the cookie itself: typed as an argument it stays in shell history and shows in ps.
+    expect(command).toMatch(/^accounts add --cookie-file <[^>]+>$/);
+    const file = path.join(dataDir, 'cookie.txt');
+    fs.writeFileSync(file, sim.addUser().clientCookie);
+    const added = await runBuiltCli(command.replace(/<[^>]+>/, file).split(' '), env);
+    expect(added.stdout).toMatch(/^Added account 1: /);
   });
 
   it('a busy port is a clear error naming the port, with exit code 1', async () => {

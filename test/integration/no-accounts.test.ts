@@ -20,7 +20,8 @@ describe('when no account can serve', () => {
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(424);
     expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get('x-should-retry')).toBe('false');
-    expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add/i);
+    // From a file: a cookie typed as an argument stays in shell history and shows in ps.
+    expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add --cookie-file <[^>]+>/i);
     expect(stack.sim.stats.agentRequests).toBe(0);
   });
 

@@ -15,6 +15,8 @@ const ACCEPTED =
   'or a browser cookie export (JSON).';
 /** Where `__client` is: an HttpOnly cookie of Clerk's own domain, so page scripts and the orchids.app list miss it. */
 export const WHERE_CLIENT_LIVES = "in the browser's developer tools, Application → Cookies → clerk.orchids.app";
+/** How to add one from the terminal: a file, since a cookie typed as an argument lands in shell history and `ps`. */
+export const CLI_ADD_ACCOUNT = 'npm run cli -- accounts add --cookie-file <file holding the __client cookie>';
 
 const CUT_OFF =
   'That token is cut off, so it cannot be read: a whole one is three parts joined by dots, and the middle part ' +

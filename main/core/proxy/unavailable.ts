@@ -1,5 +1,6 @@
 import { servingOf, servingWords, type Serving } from '../../../contract/serving';
 import type { AccountCache } from '../accounts/account-cache';
+import { CLI_ADD_ACCOUNT } from '../accounts/cookie-parser';
 import type { UpstreamFailure } from '../orchids/failure';
 import { ApiError } from '../server/errors';
 
@@ -42,8 +43,7 @@ export function unavailableError(
     case 'no_accounts':
       return new ApiError(
         'api_error',
-        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, ' +
-          'or run: npm run cli -- accounts add --cookie "<__client cookie>"',
+        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, ' + `or run: ${CLI_ADD_ACCOUNT}`,
         424,
         dontRetry,
       );

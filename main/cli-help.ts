@@ -1,0 +1,100 @@
+import { parseArgs } from 'node:util';
+import { creditsSiteName } from '../contract/credits';
+import { DEFAULT_SITE_URL } from './core/config';
+
+/** How the person runs the CLI: every command in the help and every pointer to it is written this way. */
+const CLI = 'npm run cli --';
+
+/** The flags every command shares (a value's flag must be known, or `--limit 5 logs` reads 5 as the command). */
+export const OPTIONS = {
+  cookie: { type: 'string' },
+  'cookie-file': { type: 'string' },
+  name: { type: 'string' },
+  weight: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  csv: { type: 'boolean', default: false },
+  follow: { type: 'boolean', short: 'f', default: false },
+  limit: { type: 'string' },
+  protocol: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  model: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+export const GROUPS = ['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'] as const;
+type Group = (typeof GROUPS)[number];
+
+const isGroup = (word: string | undefined): word is Group => GROUPS.includes(word as Group);
+
+const HEADER = 'Orchids Tray command line: manage accounts and settings, with or without the app running.';
+
+/** Each command's line, and the lines that go on explaining it; the credits line names the site this env reads. */
+const commands = (site: string): string =>
+  `  ${CLI} accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
+  ${CLI} accounts add --cookie <value> [--name <name>] [--weight <1-100>]
+  ${CLI} accounts list [--json]
+  ${CLI} accounts enable <id> | disable <id> | remove <id> | reset <id>
+  ${CLI} accounts rename <id> <name> | weight <id> <1-100>
+  ${CLI} accounts credits [<id>] [--json]     read plan and credits from ${site} now
+  ${CLI} accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
+                                                      one short real request: does the account (or each enabled
+                                                      one) work, and over what
+  ${CLI} logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
+                                                      first; --csv: a spreadsheet's file (RFC 4180, UTC times)
+  ${CLI} logs show <request-id>               one request's debug record (or history row)
+  ${CLI} logs --follow                        live: one line per request from the running app
+  ${CLI} settings list [--json]
+  ${CLI} settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
+  ${CLI} settings reset <key>
+  ${CLI} dashboard                            a fresh one-time sign-in link from the running app
+  ${CLI} token rotate                         a new install token: every dashboard browser signs in again
+  ${CLI} proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
+                                                      clock when off from Clerk's); pause refuses new requests
+  ${CLI} proxy dismiss-notice                 forget the notice of a replaced (damaged) database, which
+                                                      is said at every start until then; app running or not`;
+
+const COOKIE_NOTE = `\
+The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
+export as JSON). Prefer --cookie-file: a cookie typed on the command line lands in your shell history, and in the
+process list (ps) while the command runs.`;
+
+const DATA_NOTE = `\
+While Orchids Tray runs on the same data folder, commands go to it and take effect before they return; otherwise
+the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
+
+const GROUP_HELP = `Every command takes --help: after a group (${CLI} logs --help), it prints that group's part alone.`;
+
+/** The lines of one group's commands, each with the lines that go on explaining it. */
+function linesOf(all: string, group: Group): string {
+  const kept: string[] = [];
+  let current: string | undefined;
+  for (const line of all.split('\n')) {
+    current = new RegExp(`^  ${CLI} (\\S+)`).exec(line)?.[1] ?? current;
+    if (current === group) kept.push(line);
+  }
+  return kept.join('\n');
+}
+
+/** The whole help, or one group's part of it (`accounts --help`), with the notes that bear on it. */
+export function usage(env: NodeJS.ProcessEnv, group?: string): string {
+  const all = commands(creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL));
+  if (!isGroup(group)) return [HEADER, all, [COOKIE_NOTE, DATA_NOTE, GROUP_HELP].join('\n')].join('\n\n');
+  const notes = group === 'accounts' ? [COOKIE_NOTE, DATA_NOTE] : [DATA_NOTE];
+  return [HEADER, linesOf(all, group), notes.join('\n'), `Every command: ${CLI} --help`].join('\n\n');
+}
+
+/**
+ * The one line printed under a usage mistake instead of the whole help, which would push the mistake off the
+ * screen: where the help for what was typed is. Read leniently, since what was typed did not parse.
+ */
+export function helpPointer(argv: string[]): string {
+  let group: string | undefined;
+  try {
+    group = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
+  } catch {
+    group = undefined;
+  }
+  return isGroup(group)
+    ? `Run \`${CLI} ${group} --help\` for its commands and options.`
+    : `Run \`${CLI} --help\` for the commands.`;
+}
