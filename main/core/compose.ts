@@ -71,6 +71,10 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     accounts,
     enabled: () => storage.settings.get('creditsSync'),
     changed: () => recorders.bus.publish({ type: 'accounts.changed', at: Date.now() }),
+    signedOut: (id, sentCookie, message) => {
+      if (recorders.cache.get(id)?.sealedCookie === sentCookie)
+        states.recordFailure(id, { kind: 'signed_out', message });
+    },
     log: hooks.log,
     timing: options.creditsTiming,
   });
