@@ -120,8 +120,8 @@ export const MIGRATIONS: readonly string[] = [
     code    TEXT    NOT NULL                 -- SQLite's code: SQLITE_NOTADB, SQLITE_CORRUPT…
   );
   `,
-  // 10: a pinned upstream protocol the service did not answer on (proxy/pinned-mismatch.ts), kept so that a restart
-  // (which the warning itself may advise) and a CLI command on the folder still say it. One row at most.
+  // 10: a pinned upstream protocol the service did not answer on (proxy/pinned-mismatch.ts), kept so that the start
+  // after a restart (which the warning itself may advise) still says it. One row at most.
   `
   CREATE TABLE pinned_mismatch (
     id       INTEGER PRIMARY KEY CHECK (id = 1),

@@ -15,10 +15,9 @@ const KEEP_TIME_EVERY_MS = 60_000;
  * The request path pays a field write on such a failure and a field read on success; `changed` (a status push)
  * runs only when the note appears, moves to another protocol, or goes.
  *
- * The note is kept in the database too. Held in memory only, a restart (which the warning advises when the
- * environment holds the pin) put "Running" back while the pin still failed every request, and a CLI command on the
- * folder with no app running never saw it. A row is written when the note appears, moves or goes, and its time at
- * most once a minute: a failing pin costs no SQLite write per request.
+ * The note is kept in the database too: held in memory only, a restart (which the warning advises when the
+ * environment holds the pin) put "Running" back while the pin still failed every request. A row is written when the
+ * note appears, moves or goes, and its time at most once a minute: a failing pin costs no SQLite write per request.
  */
 export class PinnedMismatchWatch {
   private note: PinnedMismatchNote | null;
