@@ -61,9 +61,16 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
   );
   const upstream = buildUpstream(config, storage.settings, hooks);
   const { accounts, states } = buildAccounts(config, options, hooks, storage, recorders, upstream);
+  // Its appearing and going are pushed as a status change, as a pause is. Kept in the database across starts.
+  const pinned = new PinnedMismatchWatch(
+    () => recorders.bus.publish({ type: 'proxy.changed' }),
+    storage.db,
+    storage.settings.get('upstreamProtocol'),
+  );
   const requestPath = buildRequestPath(config, options, hooks, storage.settings, recorders, upstream, {
     accounts,
     states,
+    pinned,
   });
   const credits = buildCreditsSync({
     siteUrl: config.siteUrl,
@@ -71,6 +78,10 @@ export function composeCore(config: EnvConfig, options: CoreOptions, hooks: Core
     accounts,
     enabled: () => storage.settings.get('creditsSync'),
     changed: () => recorders.bus.publish({ type: 'accounts.changed', at: Date.now() }),
+    signedOut: (id, sentCookie, message) => {
+      if (recorders.cache.get(id)?.sealedCookie === sentCookie)
+        states.recordFailure(id, { kind: 'signed_out', message });
+    },
     log: hooks.log,
     timing: options.creditsTiming,
   });
@@ -112,12 +123,10 @@ function buildRequestPath(
   settings: SettingsService,
   recorders: Recorders,
   upstream: Upstream,
-  { accounts, states }: Pick<CoreParts, 'accounts' | 'states'>,
+  { accounts, states, pinned }: Pick<CoreParts, 'accounts' | 'states' | 'pinned'>,
 ): Pick<CoreParts, 'heartbeat' | 'pinned' | 'proxy' | 'server'> {
   const toolsCache = new PreparedToolsCache();
   const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
-  // Its appearing and going are pushed as a status change, as a pause is.
-  const pinned = new PinnedMismatchWatch(() => recorders.bus.publish({ type: 'proxy.changed' }));
   const proxy = new MessagesProxy({
     accounts: recorders.cache,
     tokens: accounts.tokens,

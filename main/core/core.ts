@@ -205,7 +205,7 @@ export class OrchidsCore {
     parts.db.close();
   }
 
-  /** Picks up what another process (the CLI) wrote: accounts and settings, without a restart. */
+  /** Picks up what another process (the CLI) wrote: accounts, settings and the damaged-database notice. */
   private adoptExternalChanges(parts: CoreParts): void {
     parts.states.flushWrites();
     parts.accounts.reload((id) => parts.counts.pendingFor(id));
@@ -213,6 +213,7 @@ export class OrchidsCore {
     this.reconcileSealedCookies(parts);
     parts.settings.reload();
     parts.states.schedule();
+    parts.damaged.reread();
   }
 
   private reconcileSealedCookies(parts: CoreParts): SealReport {

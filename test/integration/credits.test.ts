@@ -197,6 +197,28 @@ describe('credits from orchids.app', () => {
     expect(s.sim.stats.clientLookups).toBe(1);
     expect(s.sim.stats.tokenRequests).toBe(0); // no POST …/tokens: the offered token was enough
   });
+
+  it('a cookie Clerk refuses signs the account out at the read, and later passes do not ask Clerk again', async () => {
+    const s = await stack({ accounts: 1 });
+    const [id] = s.accountIds as [number];
+    s.core.internals.tokens.forget(id); // idle: no token held, so the pass asks Clerk
+    s.sim.signOut(s.users[0]!.userId);
+
+    const first = await s.core.accounts.checkCredits();
+    expect(first.outcomes).toEqual([{ id, outcome: 'failed', reason: expect.stringMatching(/no active session/) }]);
+    expect(s.sim.stats.clientLookups).toBe(1);
+    // What a request would have found: the window says so now, and no request picks it first to learn it.
+    await until(() => s.core.accounts.get(id).status === 'signed_out', { what: 'the account signed out' });
+    expect(s.core.accounts.get(id).statusReason).toMatch(/fresh cookie/);
+
+    for (let pass = 0; pass < 3; pass++) {
+      const again = await s.core.accounts.checkCredits();
+      expect(again.outcomes).toEqual([{ id, outcome: 'skipped', reason: 'signed out' }]);
+    }
+    expect(s.sim.stats.clientLookups).toBe(1);
+    expect(s.sim.siteCalls).toHaveLength(0);
+    expectNoSecretsLogged(s);
+  });
 });
 
 describe('the accounts:checkCredits channel', () => {

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrchidsCore } from '../../main/core/core';
+import type { CoreEvent } from '../../main/core/events/types';
 import { openDatabase } from '../../main/core/db/database';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { cli, cliOk } from '../helpers/cli';
@@ -211,6 +212,23 @@ describe('the notice of a replaced database', () => {
     const app = await startApp(dataDir);
     expect(app.said).toEqual([]);
     expect(app.health.damagedDatabase).toBeNull();
+  });
+
+  it('dismissed by a CLI command that opened the folder itself beside a running core: it goes there too', async () => {
+    const { dataDir } = garbageFolder();
+    const core = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, dataVersionPollMs: 50, log: () => {} });
+    cores.push(core);
+    await core.start();
+    expect(core.proxy.status().damagedDatabase).not.toBeNull();
+    const pushed: CoreEvent[] = [];
+    core.subscribe((batch) => pushed.push(...batch));
+    // This core wrote no runtime.json, as an app still starting has not: the command opens the folder itself.
+    const dismissed = await cli({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'proxy', 'dismiss-notice');
+    expect(dismissed.out).toMatch(/^Dismissed the notice/);
+    await until(() => core.proxy.status().damagedDatabase === null, { what: 'the notice gone from the status' });
+    expect(core.proxy.health().damagedDatabase).toBeNull();
+    // Pushed, so an open window drops it too, without a reload.
+    await until(() => pushed.some((event) => event.type === 'proxy.changed'), { what: 'a status push' });
   });
 
   it('replaced again before it was dismissed: the newest replacement is the one said', async () => {

@@ -2,8 +2,9 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
 import { attachAppControl } from '../../main/core/control/app-control';
+import { OrchidsCore } from '../../main/core/core';
 import type { CoreEvent } from '../../main/core/events/types';
-import { simEnv } from '../helpers/sim-env';
+import { simConfig, simEnv } from '../helpers/sim-env';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
@@ -13,10 +14,22 @@ import { until } from '../helpers/wait';
  * core keeps a note of it in the status the window, the tray and the CLI read, until the pin answers or changes.
  */
 let stack: Stack | undefined;
+const restarted: OrchidsCore[] = [];
 afterEach(async () => {
+  for (const core of restarted.splice(0)) await core.stop(0);
   await stack?.stop();
   stack = undefined;
 });
+
+/** The app started again on the stack's folder and simulator, after its own core stopped. */
+async function restart(s: Stack, env: Record<string, string> = {}): Promise<OrchidsCore> {
+  for (const core of restarted.splice(0)) await core.stop(0);
+  await s.core.stop(1000);
+  const core = new OrchidsCore({ env, config: { dataDir: s.dataDir, ...simConfig(s.sim) }, port: 0, log: () => {} });
+  restarted.push(core);
+  await core.start();
+  return core;
+}
 
 async function ask(s: Stack, headers: Record<string, string> = {}): Promise<number> {
   const response = await request(`${s.url}/v1/messages`, {
@@ -179,5 +192,36 @@ describe('a pinned protocol the service does not speak', () => {
     s.sim.refuseUpgrades(429);
     expect(await ask(s)).not.toBe(200);
     expect(s.core.proxy.status().pinnedMismatch).toBeNull();
+  });
+
+  it('is said again after a restart while the pin holds, before any request meets it', async () => {
+    const { s } = await pinnedToRefusedWs();
+    expect(await ask(s)).not.toBe(200);
+    const { at } = s.core.proxy.status().pinnedMismatch!;
+    const again = await restart(s);
+    // With when a request last met it: "Running · ws not answering", not "Running" while every request fails.
+    expect(again.proxy.status().pinnedMismatch).toEqual({ protocol: 'ws', at, fromEnv: false });
+    expect(again.proxy.health().pinnedMismatch).toMatchObject({ protocol: 'ws', at });
+  });
+
+  it('after a restart, goes with a request served on the pin, for good', async () => {
+    const { s } = await pinnedToRefusedWs();
+    expect(await ask(s)).not.toBe(200);
+    const again = await restart(s);
+    expect(again.proxy.status().pinnedMismatch).not.toBeNull();
+    s.sim.setProtocols({ ws: true });
+    expect(await ask({ ...s, url: again.proxy.url })).toBe(200);
+    expect(again.proxy.status().pinnedMismatch).toBeNull();
+    expect((await restart(s)).proxy.status().pinnedMismatch).toBeNull();
+  });
+
+  it('is not said after a restart that lifted the environment’s pin, nor later when it pins again', async () => {
+    const { s } = await pinnedToRefusedWs({ ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'ws' });
+    expect(await ask(s)).not.toBe(200);
+    expect(s.core.proxy.status().pinnedMismatch).toMatchObject({ protocol: 'ws', fromEnv: true });
+    expect((await restart(s, { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'auto' })).proxy.status().pinnedMismatch).toBeNull();
+    // Gone, not hidden: pinned again, nothing is said until a request meets it again.
+    const pinnedAgain = await restart(s, { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'ws' });
+    expect(pinnedAgain.proxy.status().pinnedMismatch).toBeNull();
   });
 });

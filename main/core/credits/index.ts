@@ -5,6 +5,7 @@
 import { creditsSiteName } from '../../../contract/credits';
 import type { AccountService } from '../accounts/account-service';
 import type { AccountRecord } from '../accounts/types';
+import { ClerkError } from '../clerk/clerk-client';
 import type { Dispatcher } from 'undici';
 import { ActionDiscovery } from './action-discovery';
 import { CreditsReader } from './credits-reader';
@@ -23,6 +24,11 @@ export interface CreditsWiring {
   accounts: Pick<AccountService, 'list' | 'get' | 'write' | 'checkSignIn' | 'tokens'>;
   enabled: () => boolean;
   changed: () => void;
+  /**
+   * Clerk refused the account's cookie while its credits were read: it is signed out, as a request would find it.
+   * `sentCookie` is the sealed cookie the read was made with (a cookie pasted meanwhile is not signed out).
+   */
+  signedOut: (accountId: number, sentCookie: string, reason: string) => void;
   log: (line: string) => void;
   timing?: Pick<CreditsSyncDeps, 'intervalMs' | 'firstSyncMs' | 'concurrency'>;
 }
@@ -37,7 +43,7 @@ export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
     ...wiring.timing,
     site: creditsSiteName(wiring.siteUrl),
     accounts: () => accounts.list(),
-    token: (account) => sessionToken(accounts, account),
+    token: (account) => sessionToken(wiring, account),
     read: (jwt, userId) => reader.read(jwt, userId),
     save: (id, figure, at) => save(accounts, id, figure, at),
     enabled: wiring.enabled,
@@ -49,11 +55,22 @@ export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {
 /**
  * The token the request path already holds; failing that, the one Clerk offers with the client (a read, which also
  * keeps what Clerk rotates). Never a mint: credits are not worth a token of their own, nor worth keeping one warm.
+ * A cookie Clerk refuses signs the account out here too: left "ready", it would cost a refused Clerk read at every
+ * pass, and the first request to pick it would meet the refusal; signed out, the passes skip it and the state's own
+ * check (every 30 minutes) asks Clerk instead.
  */
-async function sessionToken(accounts: CreditsWiring['accounts'], account: AccountRecord): Promise<string | undefined> {
+async function sessionToken(wiring: CreditsWiring, account: AccountRecord): Promise<string | undefined> {
+  const { accounts } = wiring;
   const held = accounts.tokens.current(account.id);
   if (held) return held;
-  await accounts.checkSignIn(account.id);
+  // As stored now, not as the pass found it: a call made since may have kept a cookie Clerk rotated.
+  const sent = accounts.get(account.id).sealedCookie;
+  try {
+    await accounts.checkSignIn(account.id);
+  } catch (error) {
+    if (error instanceof ClerkError && error.kind === 'rejected') wiring.signedOut(account.id, sent, error.message);
+    throw error;
+  }
   return accounts.tokens.current(account.id);
 }
 

@@ -74,13 +74,24 @@ export class DamagedDatabaseNotice {
     readonly setAsideHere: DamagedDatabase | null = null,
     private readonly changed: () => void = () => {},
   ) {
-    const row = db.prepare('SELECT kept_as, at, code FROM damaged_database_notice WHERE id = 1').get() as
-      { kept_as: string; at: number; code: string } | undefined;
-    this.note = row ? { keptAs: row.kept_as, at: row.at, code: row.code } : null;
+    this.note = readNotice(db);
   }
 
   get current(): DamagedDatabase | null {
     return this.note;
+  }
+
+  /**
+   * Reads the notice again after another connection committed (the data-version watcher): a CLI command that ran on
+   * its own while the app was starting may have dismissed it, and the window would otherwise show it until the next
+   * start. Told (`changed`) only when it differs.
+   */
+  reread(): void {
+    const row = readNotice(this.db);
+    const now = this.note;
+    if (row?.keptAs === now?.keptAs && row?.at === now?.at && row?.code === now?.code) return;
+    this.note = row;
+    this.changed();
   }
 
   dismiss(): void {
@@ -90,4 +101,10 @@ export class DamagedDatabaseNotice {
     this.note = null;
     this.changed();
   }
+}
+
+function readNotice(db: Db): DamagedDatabase | null {
+  const row = db.prepare('SELECT kept_as, at, code FROM damaged_database_notice WHERE id = 1').get() as
+    { kept_as: string; at: number; code: string } | undefined;
+  return row ? { keptAs: row.kept_as, at: row.at, code: row.code } : null;
 }

@@ -120,4 +120,13 @@ export const MIGRATIONS: readonly string[] = [
     code    TEXT    NOT NULL                 -- SQLite's code: SQLITE_NOTADB, SQLITE_CORRUPT…
   );
   `,
+  // 10: a pinned upstream protocol the service did not answer on (proxy/pinned-mismatch.ts), kept so that the start
+  // after a restart (which the warning itself may advise) still says it. One row at most.
+  `
+  CREATE TABLE pinned_mismatch (
+    id       INTEGER PRIMARY KEY CHECK (id = 1),
+    protocol TEXT    NOT NULL,               -- ws, sse-b or sse-a: the pin that met a wrong-protocol answer
+    at       INTEGER NOT NULL                -- ms since epoch, when a request last met it (kept to the minute)
+  );
+  `,
 ];
