@@ -147,6 +147,10 @@ export interface CodexOptions {
   mcpServers?: Record<string, string>;
   /** Turns on Codex's `update_plan` tool (`[tools.update_plan] enabled = true`), off unless config.toml says so. */
   updatePlan?: boolean;
+  /** Extra config.toml lines (features, collaboration modes …), appended as written. */
+  extraConfig?: string[];
+  /** Keeps the session (no `--ephemeral`): Codex declares its goal tools only on a thread it persists. */
+  persistent?: boolean;
   timeoutMs?: number;
 }
 
@@ -173,14 +177,15 @@ export function runCodex(
   }
   fs.writeFileSync(
     path.join(home, 'config.toml'),
-    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false),
+    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false) +
+      (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
   );
   const args = [
     'exec',
     // A setting this version does not know fails the run instead of being ignored with a warning.
     '--strict-config',
     '--json',
-    '--ephemeral',
+    ...(options.persistent ? [] : ['--ephemeral']),
     '--skip-git-repo-check',
     '--color',
     'never',

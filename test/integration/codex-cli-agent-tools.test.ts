@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUse, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -100,3 +100,93 @@ describe('Codex CLI runs a command longer than its default wait for the agent (p
     });
   });
 });
+
+/**
+ * Codex CLI's goal tools (`create_goal`, `update_goal`, `get_goal`), which Codex 0.171 declares by default. While a
+ * goal is active Codex sends, in every request, the goal as an output no call asked for (a `function_call_output`
+ * with `name: "goal_objective"`, `namespace: "agent"` and no `call_id`): it reaches the upstream as the user's text in
+ * a `<goal_objective>` tag. Generation A is shown the goal tools; Generation B's agent reaches them by name.
+ */
+describe.each(PINNED_MODES)("Codex CLI's goal tools ($name)", (mode) => {
+  it('creates a goal, keeps it in view of the model and completes it', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(mode, KEY);
+    const work = tempDir('orchids-codex-work-');
+    const goal = '<goal_objective namespace="agent">\nShip the adder fix\n</goal_objective>';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Set a goal')) return undefined;
+      if (seen.includes('call_sim_goal_0002')) return sse(reply('The goal is complete.'));
+      const call = seen.includes(goal)
+        ? { id: 'toolu_sim_goal_0002', name: 'update_goal', input: { status: 'complete' } }
+        : { id: 'toolu_sim_goal_0001', name: 'create_goal', input: { objective: 'Ship the adder fix' } };
+      return sse([...toolCall(call), ...finish('tool-calls')]);
+    });
+
+    // Codex keeps goals only on a thread it persists (with --ephemeral, create_goal refuses).
+    const run = await runCodex(work, 'Set a goal: ship the adder fix.', stack.url, KEY, { persistent: true });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe('The goal is complete.');
+    const turns = turnsAbout(stack, /Set a goal/);
+    expect(turns).toHaveLength(3);
+    const [first, second, third] = turns as [AgentRequestInfo, AgentRequestInfo, AgentRequestInfo];
+    expect(upstreamText(first)).not.toContain(goal);
+    // Codex ran create_goal (its result names the goal) and then attached the goal to the conversation.
+    expect(sentToolPair(second, 'call_sim_goal_0001', 'create_goal', 'Ship the adder fix')).toBe(true);
+    expect(upstreamText(second)).toContain(goal);
+    expect(sentToolPair(third, 'call_sim_goal_0002', 'update_goal', 'complete')).toBe(true);
+    if (mode.expect === 'sse-a') {
+      const offered = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(offered).toEqual(expect.arrayContaining(['get_goal', 'create_goal', 'update_goal']));
+    }
+  });
+});
+
+/**
+ * Generation B's agent asks the user with its AskUserQuestion; Codex CLI 0.171 declares `request_user_input`, the
+ * same list of questions but each with a required `id`, which the agent never writes (without one Codex refuses the
+ * call: "missing field `id`"). Codex answers it only in its Plan mode (in its TUI), and in `codex exec` with its
+ * `default_mode_request_user_input` feature on, where nobody is there to answer: it returns no answers, which Codex's
+ * instructions tell the model to take as "go on with your best judgment".
+ */
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
+  "Codex CLI's request_user_input on Generation B ($name)",
+  (mode) => {
+    it("runs the agent's AskUserQuestion, each question given an id", { timeout: 90_000 }, async () => {
+      stack = await startCliStack(mode, KEY);
+      const work = tempDir('orchids-codex-work-');
+      const options = [
+        { label: 'Red (Recommended)', description: 'Matches the logo.' },
+        { label: 'Blue', description: 'Calmer.' },
+      ];
+      const question = {
+        question: 'Which colour should the button be?',
+        header: 'Colour',
+        options,
+        multiSelect: false,
+      };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (!seen.includes('Style the button')) return undefined;
+        if (seen.includes('call_sim_ask_0001')) return sse(reply('Going with red.'));
+        const input = { questions: [question] };
+        return sse([
+          ...toolCall({ id: 'toolu_sim_ask_0001', name: 'AskUserQuestion', input }),
+          ...finish('tool-calls'),
+        ]);
+      });
+
+      const run = await runCodex(work, 'Style the button.', stack.url, KEY, {
+        extraConfig: ['[features]', 'default_mode_request_user_input = true'],
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalMessage).toBe('Going with red.');
+      const [, second] = turnsAbout(stack, /Style the button/) as [AgentRequestInfo, AgentRequestInfo];
+      expect(replayedToolUse(second)).toMatchObject({
+        name: 'request_user_input',
+        input: { questions: [{ id: 'colour', ...question }] },
+      });
+      // Codex took the call and answered it (no one answered): not "failed to parse function arguments".
+      expect(sentToolPair(second, 'call_sim_ask_0001', 'request_user_input', '{\\"answers\\":{}}')).toBe(true);
+    });
+  },
+);

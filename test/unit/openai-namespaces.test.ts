@@ -192,3 +192,32 @@ describe('a Responses request with namespace tools', () => {
     });
   });
 });
+
+describe('an output no call asked for', () => {
+  it("is the user's text in a tag of its name (Codex CLI's goal); without call_id or name it is a 400", () => {
+    const call = { type: 'function_call', call_id: 'call_1', name: 'create_goal', arguments: '{"objective":"Ship"}' };
+    const { request } = read({
+      input: [
+        { role: 'user', content: 'Set a goal.' },
+        call,
+        { type: 'function_call_output', call_id: 'call_1', output: '{"goal":{"objective":"Ship"}}' },
+        { type: 'function_call_output', name: 'goal_objective', namespace: 'agent', output: 'Ship' },
+        { type: 'custom_tool_call_output', name: 'notes', output: [{ type: 'input_text', text: 'Two.' }] },
+      ],
+    });
+    expect(request.messages.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'call_1', content: '{"goal":{"objective":"Ship"}}' },
+        { type: 'text', text: '<goal_objective namespace="agent">\nShip\n</goal_objective>' },
+        { type: 'text', text: '<notes>\n' },
+        { type: 'text', text: 'Two.' },
+        { type: 'text', text: '\n</notes>' },
+      ],
+    });
+    expect(refusal({ input: [{ type: 'function_call_output', output: 'x' }] })).toMatchObject({
+      param: 'input[0].call_id',
+      code: 'missing_required_parameter',
+    });
+  });
+});

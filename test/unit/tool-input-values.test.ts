@@ -105,12 +105,83 @@ describe('to-do items', () => {
   });
 });
 
+/** Codex CLI 0.171's request_user_input as its request declares it (descriptions left out). */
+const option = { type: 'object', properties: { label: str, description: str }, required: ['label', 'description'] };
+const codexQuestion = {
+  type: 'object',
+  properties: { id: str, header: str, question: str, options: { type: 'array', items: option } },
+  required: ['id', 'header', 'question', 'options'],
+};
+const codexTools: ToolDefinition[] = [
+  {
+    name: 'request_user_input',
+    input_schema: {
+      type: 'object',
+      properties: { questions: { type: 'array', items: codexQuestion } },
+      required: ['questions'],
+    },
+  },
+];
+
+/** Claude Code's AskUserQuestion, as the agent's own: no id of a question. */
+const claudeCodeAsk: ToolDefinition[] = [
+  {
+    name: 'AskUserQuestion',
+    input_schema: {
+      type: 'object',
+      properties: {
+        questions: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { question: str, header: str, options: { type: 'array', items: option }, multiSelect: {} },
+            required: ['question', 'header', 'options', 'multiSelect'],
+          },
+        },
+      },
+      required: ['questions'],
+    },
+  },
+];
+
+describe("the agent's questions to the user", () => {
+  const options = [
+    { label: 'Red', description: 'Warm.' },
+    { label: 'Blue', description: 'Cool.' },
+  ];
+  it("get the id Codex's request_user_input requires: the header (else the question) in snake_case, unique", () => {
+    const questions = [
+      { question: 'Which colour?', header: 'Button colour', options, multiSelect: false },
+      { question: 'And the border?', header: 'Button colour!', options, multiSelect: false },
+      { question: 'Size?', header: '', options, multiSelect: false },
+      { question: '??', options, multiSelect: false },
+      { id: 'kept', question: 'Kept?', header: 'Kept', options, multiSelect: false },
+    ];
+    const out = repaired('AskUserQuestion', 'request_user_input', { questions }, codexTools);
+    expect((out.questions as Array<{ id: string }>).map((q) => q.id)).toEqual([
+      'button_colour',
+      'button_colour_2',
+      'size',
+      'question_4',
+      'kept',
+    ]);
+    expect(out.questions).toMatchObject(questions.map(({ id: _id, ...rest }) => rest));
+  });
+
+  it("are left as they are for a tool that requires no id (Claude Code's AskUserQuestion)", () => {
+    const input = { questions: [{ question: 'Which colour?', header: 'Colour', options, multiSelect: false }] };
+    expect(repaired('AskUserQuestion', 'AskUserQuestion', input, claudeCodeAsk)).toBe(input);
+  });
+});
+
 describe('a call whose values may be fitted is sent whole, not streamed', () => {
   it.each([
     ['Task', 'task', opencodeTools(), true],
     ['TodoWrite', 'todowrite', opencodeTools(), true],
     ['TodoWrite', 'todowrite', opencodeTools({ type: 'string', enum: ['high', 'low'] }), false],
     ['Bash', 'Bash', claudeCodeTools(), false],
+    ['AskUserQuestion', 'request_user_input', codexTools, true],
+    ['AskUserQuestion', 'AskUserQuestion', claudeCodeAsk, false],
   ] as Array<[string, string, ToolDefinition[], boolean]>)('%s → %s', (upstream, client, declared, expected) => {
     expect(inputRepairMayApply(upstream, client, declared)).toBe(expected);
   });

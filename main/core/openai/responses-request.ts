@@ -189,6 +189,10 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
       return;
     case 'function_call_output':
     case 'custom_tool_call_output':
+      if ((item.call_id === undefined || item.call_id === null) && typeof item.name === 'string') {
+        conversation.add('user', attachedOutput(item, param));
+        return;
+      }
       conversation.add('user', [
         {
           type: 'tool_result',
@@ -221,6 +225,23 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
           'upstream does not run; only messages and the calls of tools the client runs, with their outputs, are read.',
       );
   }
+}
+
+/**
+ * An output no call asked for, named instead: Codex CLI 0.171 keeps the goal a user set (`/goal …` in its TUI, or its
+ * `create_goal` tool) in view of the model this way, as `goal_objective` of namespace `agent`, in every request while
+ * the goal is active. With no call to pair it with it cannot go upstream as a tool result, so it goes as the user's
+ * text, wrapped in a tag of its name, which Codex's own instructions refer to ("Use the current goal_objective
+ * context …").
+ */
+function attachedOutput(item: Json, param: string): Block[] {
+  const name = requireString(item, 'name', `${param}.name`);
+  const namespace = optionalString(item, 'namespace', `${param}.namespace`);
+  const output = toolOutput(item.output, `${param}.output`);
+  const open = `<${name}${namespace === undefined ? '' : ` namespace="${namespace}"`}>\n`;
+  const close = `\n</${name}>`;
+  if (typeof output === 'string') return [{ type: 'text', text: open + output + close }];
+  return [{ type: 'text', text: open }, ...output, { type: 'text', text: close }];
 }
 
 /**

@@ -5,11 +5,12 @@
  * - the kind of sub-agent a Task names (`general-purpose`), for a client whose tool lists the kinds it has (opencode's
  *   `task`, Continue's `Subagent`, whose kinds are the sub-agent models of the user's config);
  * - the fields of each to-do item, for a client whose to-do tool requires ones Claude Code's items lack;
- * - a shell command's timeout, which the agent gives in milliseconds, for a client whose shell takes seconds.
+ * - a shell command's timeout, which the agent gives in milliseconds, for a client whose shell takes seconds;
+ * - an id for each question the agent asks, for a client whose question tool requires one (Codex CLI's).
  */
 import { asRecord, type JsonObject } from './client-tools';
 import { wholeNumber } from './tool-input-coercion';
-import { SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
+import { QUESTIONS, SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
 
 /**
  * The kinds of sub-agent a client's tool says it has, from its description: opencode's `task` writes "Available
@@ -139,6 +140,44 @@ function timeoutInSeconds(input: JsonObject, props: JsonObject): JsonObject {
   return { ...input, [key]: Math.max(1, Math.ceil(ms / 1000)) };
 }
 
+/** Whether the client's question tool requires an id of each question (QUESTIONS). */
+function requiresQuestionIds(schema: JsonObject | undefined): boolean {
+  const list = asRecord(asRecord(schema?.['properties'])?.[QUESTIONS.list]);
+  const required = asRecord(list?.['items'])?.['required'];
+  return Array.isArray(required) && required.includes(QUESTIONS.id);
+}
+
+/**
+ * Each question without an id given one: its header (else its text) in snake_case, cut at 40 characters, made
+ * unique within the call with `_2`, `_3` …; `question_<n>` where neither has a letter or digit. The ids only map
+ * the client's answers back to the questions. Copy-on-write: `input` itself when every question has one.
+ */
+function fillQuestionIds(input: JsonObject, schema: JsonObject | undefined): JsonObject {
+  const list = input[QUESTIONS.list];
+  if (!Array.isArray(list) || !requiresQuestionIds(schema)) return input;
+  const used = new Set(list.map((q) => asRecord(q)?.[QUESTIONS.id]).filter((id) => typeof id === 'string'));
+  let copy: unknown[] | undefined;
+  list.forEach((item: unknown, i) => {
+    const question = asRecord(item);
+    if (!question || typeof question[QUESTIONS.id] === 'string') return;
+    const from = QUESTIONS.idFrom.map((key) => question[key]).find((v) => typeof v === 'string' && /\w/.test(v));
+    const base = typeof from === 'string' ? snakeCase(from) : `question_${i + 1}`;
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}_${n}`;
+    used.add(id);
+    (copy ??= list.slice())[i] = { [QUESTIONS.id]: id, ...question };
+  });
+  return copy ? { ...input, [QUESTIONS.list]: copy } : input;
+}
+
+function snakeCase(text: string): string {
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  return (words || 'question').slice(0, 40).replace(/_+$/, '');
+}
+
 /** Whether a call of this agent tool may have values fitted for this client tool: it may not stream as it arrives. */
 export function valuesMayChange(
   canonical: string | undefined,
@@ -150,6 +189,7 @@ export function valuesMayChange(
   if (canonical === 'Task') return (agentKinds(props, description)?.listed.length ?? 0) > 0;
   if (canonical === 'TodoWrite') return Object.values(props).some((prop) => itemFill(asRecord(prop)).length > 0);
   if (canonical === 'Bash') return takesSeconds(asRecord(props[SHELL_WAIT.agent.timeout]));
+  if (canonical === 'AskUserQuestion') return requiresQuestionIds(schema);
   return false;
 }
 
@@ -161,6 +201,7 @@ export function fitValues(
   { clientDescription: description, agentTools }: { clientDescription?: string; agentTools?: boolean },
 ): JsonObject {
   if (canonical === 'TodoWrite') return fillTodoItems(input, schema);
+  if (canonical === 'AskUserQuestion') return fillQuestionIds(input, schema);
   // Generation A's model reads the client's schema and gives seconds already.
   if (canonical === 'Bash') return agentTools ? timeoutInSeconds(input, asRecord(schema?.['properties']) ?? {}) : input;
   if (canonical !== 'Task') return input;

@@ -71,6 +71,8 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
   ['WebSearch', 'web_search', 'websearch'],
   ['NotebookEdit', 'notebook_edit', 'edit_notebook'],
   ['Skill', 'use_skill'],
+  // Claude Code's questions to the user and Codex CLI's (declared by default; it answers only in its Plan mode).
+  ['AskUserQuestion', 'ask_user_question', 'request_user_input'],
 ];
 
 /**
@@ -135,6 +137,7 @@ export const AGENT_INPUT_KEYS: ReadonlyMap<string, readonly string[]> = new Map(
   ['WebFetch', ['url', 'prompt']],
   ['WebSearch', ['query', 'allowed_domains', 'blocked_domains']],
   ['NotebookEdit', ['notebook_path', 'cell_id', 'new_source', 'cell_type', 'edit_mode']],
+  ['AskUserQuestion', ['questions']],
 ]);
 
 /**
@@ -210,6 +213,14 @@ export const SHELL_WAIT = {
  * or low), which the agent never says; the middle one claims nothing.
  */
 export const TODO_ITEM_DEFAULTS: ReadonlyArray<readonly [string, string]> = [['priority', 'medium']];
+
+/**
+ * Questions to the user. The agent's AskUserQuestion (Claude Code's) takes `questions: [{question, header, options:
+ * [{label, description}], multiSelect}]`; Codex CLI 0.171's `request_user_input` takes the same list but requires
+ * each question's `id` ("Stable identifier for mapping answers (snake_case)"), which the agent never writes, and
+ * refuses the whole call without it. The id is made from the question's header, else its text.
+ */
+export const QUESTIONS = { list: 'questions', id: 'id', idFrom: ['header', 'question'] } as const;
 
 /** `filePath`, `file_path` and `file-path` are one key. */
 export function normalizeKey(key: string): string {
