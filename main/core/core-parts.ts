@@ -56,8 +56,11 @@ export interface CoreOptions {
   protocolReprobeMs?: number;
   /** How long `accounts:test` waits for one protocol's whole answer (tests shorten it). */
   accountTestStepLimitMs?: number;
-  /** When the credits sync's first pass runs after start, and how often after that (tests shorten them). */
-  creditsTiming?: { firstSyncMs?: number; intervalMs?: number };
+  /**
+   * When the credits sync's first pass runs after start, how often after that, and how long its reads leave a
+   * throttled Clerk alone (tests shorten them).
+   */
+  creditsTiming?: { firstSyncMs?: number; intervalMs?: number; clerkQuietMs?: number };
 }
 
 /** What the graph needs from the core that owns it. */

@@ -219,6 +219,32 @@ describe('credits from orchids.app', () => {
     expect(s.sim.siteCalls).toHaveLength(0);
     expectNoSecretsLogged(s);
   });
+
+  it('after Clerk throttles, the rest of the pass and the next minute ask it nothing, then it is asked', async () => {
+    const s = await stack({ accounts: 4, core: { creditsTiming: { firstSyncMs: 3_600_000, clerkQuietMs: 1_500 } } });
+    for (const id of s.accountIds) s.core.internals.tokens.forget(id); // idle: every account needs Clerk
+    s.sim.setClerkFailure(429);
+
+    const throttled = await s.core.accounts.checkCredits();
+    // The two lanes asked at once and met the 429; the two accounts after them were not asked.
+    expect(s.sim.stats.clientLookups).toBe(2);
+    expect(throttled.outcomes.map((o) => o.outcome)).toEqual(['failed', 'failed', 'skipped', 'skipped']);
+    expect(throttled.outcomes[0]!.reason).toMatch(/HTTP 429/);
+    expect(throttled.outcomes[3]!.reason).toMatch(/Clerk was throttling or out of reach/);
+
+    s.sim.setClerkFailure(undefined);
+    const soon = await s.core.accounts.checkCredits();
+    expect(soon.outcomes.every((o) => o.outcome === 'skipped')).toBe(true);
+    expect(s.sim.stats.clientLookups).toBe(2);
+    // Throttling is no verdict on the accounts: none is signed out.
+    for (const id of s.accountIds) expect(s.core.accounts.get(id).status).not.toBe('signed_out');
+
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const later = await s.core.accounts.checkCredits();
+    expect(later.outcomes.map((o) => o.outcome)).toEqual(['read', 'read', 'read', 'read']);
+    expect(s.sim.stats.clientLookups).toBe(6);
+    expectNoSecretsLogged(s);
+  });
 });
 
 describe('the accounts:checkCredits channel', () => {

@@ -32,6 +32,9 @@ export interface CreditsSyncDeps {
   concurrency?: number;
 }
 
+/** Thrown by `token` for an account not worth asking for now: its outcome is "skipped" with this message. */
+export class CreditsSkip extends Error {}
+
 /** What a pass did, for whoever asked for it: one outcome per account it was for, in the order it was given them. */
 export interface CreditsPass {
   outcomes: CreditsCheckOutcome[];
@@ -165,6 +168,10 @@ export class CreditsSync {
       if (this.deps.save(id, figure, this.now())) result.changed += 1;
       return { id, outcome: 'read' };
     } catch (error) {
+      if (error instanceof CreditsSkip) {
+        this.deps.log(`[credits] account ${id}: skipped, ${error.message}`);
+        return { id, outcome: 'skipped', reason: error.message };
+      }
       // Messages come from CreditsError and Clerk errors, which never carry a token, cookie or reply body.
       const reason = (error as Error).message;
       this.deps.log(`[credits] account ${id}: reading credits failed, keeping the last figure: ${reason}`);
