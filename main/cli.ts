@@ -8,7 +8,7 @@ import { accounts } from './cli-accounts';
 import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
-import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
+import { CommandError, didYouMean, UsageError, unknownSubcommand, type Line } from './cli-errors';
 import { GROUPS, helpPointer, OPTIONS, usage } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
@@ -35,7 +35,8 @@ export async function runCli(
     out(usage(env));
     return 2;
   }
-  if (!(GROUPS as readonly string[]).includes(group)) throw new UsageError(`Unknown command "${group}".`);
+  if (!(GROUPS as readonly string[]).includes(group))
+    throw new UsageError(`Unknown command "${group}".${didYouMean(group, [...GROUPS, 'help'])}`);
   if (group === 'proxy' && !['status', 'pause', 'resume', 'dismiss-notice', undefined].includes(command))
     throw unknownSubcommand('proxy', command, ['status', 'pause', 'resume', 'dismiss-notice']);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
@@ -82,7 +83,10 @@ function usageOf(error: unknown): unknown {
   const message = String((error as Error)?.message);
   // Node's text goes on about positionals after '--', which no command here takes.
   const unknown = /^Unknown option '([^']+)'/.exec(message);
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) return new UsageError(`Unknown option ${unknown[1]}.`);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown) {
+    const flags = Object.keys(OPTIONS).map((name) => `--${name}`);
+    return new UsageError(`Unknown option ${unknown[1]}.${didYouMean(unknown[1]!, flags, false)}`);
+  }
   const missing = /^Option '(-\S+ )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && missing) return new UsageError(`${missing[2]} needs a value.`);
   return code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message) : error;

@@ -30,6 +30,17 @@ describe('npm run cli -- usage mistakes', () => {
     );
   });
 
+  it('suggests the command or option a slip of the fingers meant, and guesses nothing for a far-off word', async () => {
+    expect(await usageError('setings', 'list')).toBe('Unknown command "setings". Did you mean "settings"?');
+    expect(await usageError('hlep')).toBe('Unknown command "hlep". Did you mean "help"?');
+    expect(await usageError('accounts', 'list', '--jsno')).toBe('Unknown option --jsno. Did you mean --json?');
+    expect(await usageError('accounts', 'add', '--cookie-fiel', 'x')).toBe(
+      'Unknown option --cookie-fiel. Did you mean --cookie-file?',
+    );
+    expect(await usageError('deploy')).toBe('Unknown command "deploy".');
+    expect(await usageError('accounts', 'list', '--bogus')).toBe('Unknown option --bogus.');
+  });
+
   it('names an account id that is not one, rather than asking for the id it was given', async () => {
     for (const id of ['Work', 'user1@example.test', '1.5', '0'])
       expect(await usageError('accounts', 'remove', id)).toBe(

@@ -271,7 +271,9 @@ describe('the built CLI binary', () => {
     ]);
     // The mistake stays on screen: the whole help under it would push it off.
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toBe('Unknown command "acounts".\nRun `npm run cli -- --help` for the commands.\n');
+    expect(bad.stderr).toBe(
+      'Unknown command "acounts". Did you mean "accounts"?\nRun `npm run cli -- --help` for the commands.\n',
+    );
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toBe(
       'Unknown option --bogus.\nRun `npm run cli -- accounts --help` for its commands and options.\n',
