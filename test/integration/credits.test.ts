@@ -188,6 +188,42 @@ describe('credits from orchids.app', () => {
     expect(s.sim.siteCalls.slice(callsBefore).map((c) => c.sessionUser)).toEqual([user.userId]);
   });
 
+  it('reads the new accounts of an import soon, together, and not a disabled one', async () => {
+    const s = await stack({ accounts: 1, core: { creditsTiming: { firstSyncMs: 50, intervalMs: 3_600_000 } } });
+    const [existing] = s.accountIds as [number];
+    await until(() => credits(s, existing) !== null, { what: 'the first background read' });
+    const [pro, max, off] = [s.sim.addUser(), s.sim.addUser(), s.sim.addUser()];
+    s.sim.setCredits(pro.userId, { plan: 'PRO', credits: 96_571 });
+    s.sim.setCredits(max.userId, { plan: 'MAX', credits: 29_000_000 });
+    const callsBefore = s.sim.siteCalls.length;
+    const file = {
+      version: 1,
+      accounts: [
+        { name: 'Imported pro', cookie: pro.clientCookie },
+        { name: 'Imported max', cookie: max.clientCookie },
+        { name: 'Imported off', cookie: off.clientCookie, enabled: false },
+      ],
+    };
+    const result = await s.core.accounts.importJson(JSON.stringify(file));
+    expect(result).toMatchObject({ added: 3, updated: 0, failed: [] });
+    const byName = (name: string) => s.core.accounts.list().find((a) => a.name === name)!;
+    await until(() => byName('Imported pro').credits !== null && byName('Imported max').credits !== null, {
+      what: 'the imported accounts read',
+    });
+    expect(byName('Imported pro').credits).toMatchObject({ plan: 'PRO', left: 96_571 });
+    expect(byName('Imported max').credits).toMatchObject({ plan: 'MAX', left: 29_000_000 });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(byName('Imported off').credits).toBeNull();
+    // The two new enabled accounts, each once; not the account already read, not the disabled one.
+    expect(
+      s.sim.siteCalls
+        .slice(callsBefore)
+        .map((c) => c.sessionUser)
+        .sort(),
+    ).toEqual([pro.userId, max.userId].sort());
+    expectNoSecretsLogged(s);
+  });
+
   it('reads an account whose token lapsed with the token Clerk offers, not a mint', async () => {
     const s = await stack({ accounts: 1 });
     const [id] = s.accountIds as [number];

@@ -378,13 +378,13 @@ describe('a newly added account', () => {
     const accounts = [fakeAccount(1), fakeAccount(2), fakeAccount(3)];
     const { sync: s, saved } = sync({ accounts: () => accounts, firstSyncMs: 30, intervalMs: 3_600_000 });
     s.start();
-    s.accountAdded(1); // the first pass, due as soon, reads it: no read of its own
+    s.accountsAdded([1]); // the first pass, due as soon, reads it: no read of its own
     await until(() => saved.length >= 3, { what: 'the first pass' });
     expect(saved.sort()).toEqual([1, 2, 3]);
-    s.accountAdded(2);
+    s.accountsAdded([2]);
     await until(() => saved.length >= 4, { what: 'the new account read' });
     expect(saved.slice(3)).toEqual([2]);
-    s.accountAdded(3);
+    s.accountsAdded([3]);
     s.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(saved).toHaveLength(4);

@@ -25,7 +25,7 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
-  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site' | 'accountAdded'>;
+  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site' | 'accountsAdded'>;
   tester: Pick<AccountTester, 'test'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
@@ -46,7 +46,7 @@ export class AccountsApp {
   async add(input: AddAccountInput): Promise<AddAccountResult> {
     const { account, created, notice } = await this.deps.accounts.add(input);
     this.changed();
-    if (created) this.deps.credits.accountAdded(account.id);
+    if (created) this.deps.credits.accountsAdded([account.id]);
     return { account: accountView(account), created, ...(notice ? { notice } : {}) };
   }
 
@@ -128,6 +128,7 @@ export class AccountsApp {
     if (!Array.isArray(list))
       throw new AccountError('invalid_input', 'No "accounts" list in that file. Import takes a file made by Export.');
     const result: ImportResult = { added: 0, updated: 0, failed: [] };
+    const toRead: number[] = [];
     // One at a time: each is a Clerk round trip, and Clerk should not see a burst from one address.
     for (const [index, entry] of list.entries()) {
       const item = entry as { cookie?: unknown; name?: unknown; weight?: unknown; enabled?: unknown; email?: unknown };
@@ -141,19 +142,24 @@ export class AccountsApp {
         continue;
       }
       try {
-        const { account, created } = await this.deps.accounts.add({
+        const { account, created: wasCreated } = await this.deps.accounts.add({
           cookie: item.cookie,
           name: typeof item.name === 'string' ? item.name : undefined,
           weight: typeof item.weight === 'number' ? item.weight : undefined,
         });
-        if (item.enabled === false) this.deps.accounts.update(account.id, { enabled: false });
-        if (created) result.added += 1;
-        else result.updated += 1;
+        const disabled = item.enabled === false;
+        if (disabled) this.deps.accounts.update(account.id, { enabled: false });
+        if (wasCreated) {
+          result.added += 1;
+          // A disabled account is left out of every pass, so its import does not read it either.
+          if (!disabled) toRead.push(account.id);
+        } else result.updated += 1;
       } catch (error) {
         result.failed.push({ index, email, error: (error as Error).message });
       }
     }
     if (result.added + result.updated > 0) this.changed();
+    this.deps.credits.accountsAdded(toRead);
     return result;
   }
 }

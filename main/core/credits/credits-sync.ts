@@ -76,18 +76,24 @@ export class CreditsSync {
   }
 
   /**
-   * A newly added account is read soon, not at the next pass: until then the window shows "—" for its credits, up
-   * to 15 minutes, which reads as broken. It waits as long as the first pass after start does, for the same reason
-   * (the person's first requests come first), and is left to the pass when one runs by then.
+   * Newly added accounts (one pasted, or the new ones of an import) are read soon, not at the next pass: until then
+   * the window shows "—" for their credits, up to 15 minutes, which reads as broken. They wait as long as the first
+   * pass after start does, for the same reason (the person's first requests come first), and are left to the pass
+   * when one runs by then. An import's accounts are one read of them together, in the pass's few lanes: a trickle at
+   * the site and at Clerk, however many the file held.
    */
-  accountAdded(accountId: number): void {
-    if (this.stopped || !this.deps.enabled()) return;
+  accountsAdded(accountIds: readonly number[]): void {
+    if (accountIds.length === 0 || this.stopped || !this.deps.enabled()) return;
     const delayMs = this.deps.firstSyncMs ?? CREDITS_FIRST_SYNC_MS;
     if (this.nextPassAt !== undefined && this.nextPassAt <= this.now() + delayMs) return;
+    const ids = new Set(accountIds);
     const read = setTimeout(() => {
       this.addedReads.delete(read);
       // A failure is logged by the check and leaves the account as it was: nothing to add here.
-      this.syncOne(accountId).catch(() => undefined);
+      this.pass(
+        this.deps.accounts().filter((a) => ids.has(a.id)),
+        { askAnyway: true },
+      ).catch(() => undefined);
     }, delayMs);
     read.unref();
     this.addedReads.add(read);
