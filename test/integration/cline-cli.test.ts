@@ -293,14 +293,15 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
       if (!seen.includes('kiwi code')) return undefined;
       const call = genA
         ? { name: 'search_codebase', input: { queries: ['KIWI-\\d+'] } }
-        : { name: 'Grep', input: { pattern: 'KIWI-\\d+', path: work, output_mode: 'content' } };
+        : // Lower case and -i: Cline's search has no case switch, so it finds KIWI only if the pattern is caseless.
+          { name: 'Grep', input: { pattern: 'kiwi-\\d+', path: work, output_mode: 'content', '-i': true } };
       return sse([...toolCall({ id: 'toolu_sim_grep_0001', ...call }), ...finish('tool-calls')]);
     });
 
     const run = await runCline(work, 'Which file has the kiwi code?', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('fruit.txt holds KIWI-31.');
-    expect(toolInputs(run)).toEqual([{ queries: ['KIWI-\\d+'] }]);
+    expect(toolInputs(run)).toEqual([{ queries: [genA ? 'KIWI-\\d+' : '[kK][iI][wW][iI]-\\d+'] }]);
     expect(toolRuns(run)).toEqual([
       { toolName: 'search_codebase', toolCallId: 'toolu_sim_grep_0001', output: expect.anything() },
     ]);

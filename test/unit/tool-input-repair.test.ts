@@ -278,11 +278,11 @@ describe('repairToolInput: Cline CLI 3 tools that take a list of one', () => {
     });
   });
 
-  it("gives the agent's Grep pattern as search_codebase's one query, without the filters it has no room for", () => {
+  it("gives the agent's Grep pattern as search_codebase's one query (caseless for -i), not its other filters", () => {
     const grep = { pattern: 'TODO\\(\\w+\\)', path: '/w/src', glob: '*.ts', output_mode: 'content', '-i': true };
     expect(route('Grep', grep, CLINE_CLI)).toEqual({
       name: 'search_codebase',
-      input: { queries: ['TODO\\(\\w+\\)'] },
+      input: { queries: ['[Tt][Oo][Dd][Oo]\\(\\w+\\)'] },
     });
   });
 

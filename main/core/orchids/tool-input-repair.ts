@@ -7,6 +7,7 @@
 import type { ToolDefinition } from '../anthropic/types';
 import { asRecord, clientTool, type JsonObject } from './client-tools';
 import { composeEditList, composesEditList } from './edit-compose';
+import { caselessSearch, foldsCase } from './grep-case';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
@@ -77,6 +78,8 @@ export function repairToolInput(
   const shell = route && composeShellCommand(input, route.upstreamName, route.clientName);
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
+  // A search the client's tool has no case switch for: its pattern is made caseless (grep-case.ts).
+  if (route && canonicalToolName(route.upstreamName) === 'Grep') input = caselessSearch(input, schema);
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   const shaped = coerceObject(reshapeKeys(input, schema, route, true), schema);
@@ -137,6 +140,7 @@ export function inputRepairMayApply(
   const schema = tool?.schema;
   if (composesEditList(upstreamName, schema) || composesChecklist(upstreamName, clientName, schema)) return true;
   if (valuesMayChange(canonical, schema, tool?.description)) return true;
+  if (canonical === 'Grep' && foldsCase(schema)) return true;
   const route = { upstreamName, clientName };
   for (const key of keys) {
     const probe = { [key]: '' };

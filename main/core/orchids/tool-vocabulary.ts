@@ -154,6 +154,8 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
   ['old_string', 'old_str', 'old_text'],
   ['new_string', 'new_str', 'new_text'],
   ['prompt', 'context'],
+  // The agent Grep's case switch, for a client tool that takes one under another name (else grep-case.ts).
+  ['-i', 'ignore_case', 'case_insensitive'],
 ];
 
 /**
