@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
-import { caseFoldedPattern } from '../../main/core/orchids/grep-case';
+import { IRREGULAR_FOLDS, caseFoldedPattern, foldOf } from '../../main/core/orchids/grep-case';
 import {
   clientToolSchema,
   inputRepairMayApply,
@@ -38,9 +38,12 @@ const LINES = [
   'nothing here',
 ];
 
-/** The lines a pattern matches: `new RegExp(p, 'i')` against the folded pattern without the flag. */
+/**
+ * The lines a pattern matches, in JavaScript's Unicode mode, whose `i` applies Unicode's simple case folding as
+ * ripgrep's does: `matching(p, 'i')` against `matching(caseFoldedPattern(p))`.
+ */
 function matching(pattern: string, flags = ''): string[] {
-  const regex = new RegExp(pattern, flags);
+  const regex = new RegExp(pattern, `${flags}u`);
   return LINES.filter((line) => regex.test(line));
 }
 
@@ -69,7 +72,7 @@ describe('caseFoldedPattern', () => {
     'b[aeiou]z',
   ];
 
-  it.each(PATTERNS)('%s: the same lines as a case-insensitive JavaScript RegExp', (pattern) => {
+  it.each(PATTERNS)('%s: the same lines as a case-insensitive JavaScript RegExp (/iu)', (pattern) => {
     const folded = caseFoldedPattern(pattern);
     expect(matching(folded)).toEqual(matching(pattern, 'i'));
   });
@@ -81,8 +84,8 @@ describe('caseFoldedPattern', () => {
     },
   );
 
-  it('leaves escapes, hex and Unicode arguments, group names and inline flags as written', () => {
-    expect(caseFoldedPattern('\\w+\\x4a\\u00e9\\p{Lu}\\D')).toBe('\\w+\\x4a\\u00e9\\p{Lu}\\D');
+  it('leaves escapes and their arguments, group names and inline flags as written', () => {
+    expect(caseFoldedPattern('\\w+\\p{Lu}\\D\\cJ')).toBe('\\w+\\p{Lu}\\D\\cJ');
     expect(caseFoldedPattern('(?<word>ab)\\k<word>')).toBe('(?<word>[aA][bB])\\k<word>');
     expect(caseFoldedPattern('(?P<n>a)(?P=n)')).toBe('(?P<n>[aA])(?P=n)');
     expect(caseFoldedPattern('(?s:a.b)')).toBe('(?s:[aA].[bB])');
@@ -100,8 +103,90 @@ describe('caseFoldedPattern', () => {
     expect(() => new RegExp(caseFoldedPattern('[a-][-b][c-d-]'))).not.toThrow();
   });
 
-  it('leaves a letter with no single other case (ß, digits) alone', () => {
-    expect(caseFoldedPattern('straße')).toBe('[sS][tT][rR][aA]ß[eE]');
+  it('folds as Unicode does: the Kelvin sign, the long s, final sigma, ẞ; not the Turkish i, not SS for ß', () => {
+    expect(caseFoldedPattern('kiss')).toBe('[kK\u212a][iI][sSſ][sSſ]');
+    expect(caseFoldedPattern('Σ')).toBe('[Σσς]');
+    expect(caseFoldedPattern('straße')).toBe('[sSſ][tT][rR][aA][ßẞ][eE]');
+    expect(caseFoldedPattern('İı7_')).toBe('İı7_');
+  });
+
+  it('a letter given as a code escape is folded too, its escape kept', () => {
+    expect(caseFoldedPattern('\\x41\\u0062\\u{63}')).toBe('[\\x41a][\\u0062B][\\u{63}C]');
+    expect(caseFoldedPattern('[\\x41]')).toBe('[\\x41a]');
+    expect(caseFoldedPattern('\\x31')).toBe('\\x31');
+  });
+
+  it('the table of irregular folds is what Node’s own case data gives, for every code point', () => {
+    const derived: string[] = [];
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const char = String.fromCodePoint(code);
+      const fold = foldOf(char);
+      if (fold !== undefined && char !== fold && char !== fold.toUpperCase()) derived.push(char + fold);
+    }
+    expect(IRREGULAR_FOLDS).toEqual(derived);
+  });
+
+  it('random patterns: a valid one stays valid and matches what /iu matches, on random text', () => {
+    // A seeded generator (mulberry32), so a failure names a pattern that fails again.
+    let seed = 0x5eed;
+    const random = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
+    };
+    const atoms = [
+      'a',
+      'B',
+      'k',
+      'K',
+      's',
+      'ß',
+      'Σ',
+      'ς',
+      'é',
+      '.',
+      '[a-c]',
+      '[^xY]',
+      '[j-t]',
+      '(?:ab|Cd)',
+      '(?<n>q)',
+      '\\x41',
+      '\\u0061',
+      '[-a]',
+      '[a-]',
+      '\\.',
+      '-',
+      '_',
+      '1',
+      '*',
+      '+',
+      '?',
+      '(?=b)',
+      '|',
+      '^',
+      '$',
+      'µ',
+      '\\d',
+    ];
+    const letters = [...'abkKsSxyY_ 1.-éÉßẞſΣσςµμ\u212a'];
+    for (let round = 0; round < 3000; round++) {
+      let pattern = '';
+      for (let i = 1 + random(5); i > 0; i--) pattern += atoms[random(atoms.length)];
+      let caseless: RegExp;
+      try {
+        caseless = new RegExp(pattern, 'iu');
+      } catch {
+        continue;
+      }
+      const folded = new RegExp(caseFoldedPattern(pattern), 'u');
+      for (let sample = 0; sample < 10; sample++) {
+        let text = '';
+        for (let i = random(6); i > 0; i--) text += letters[random(letters.length)];
+        expect({ pattern, text, matches: folded.test(text) }).toEqual({ pattern, text, matches: caseless.test(text) });
+      }
+    }
   });
 });
 
