@@ -125,3 +125,22 @@ export function findRoute(
   }
   return sameFormat ? { allowed: allowed!, sameFormat } : undefined;
 }
+
+/**
+ * A word for a client whose path is one of these routes with `/v1` doubled or left out, the commonest setup slip: a
+ * base URL ending in `/v1` for a client that adds its own (the Anthropic SDK, Claude Code), or one without it for a
+ * client that does not (OpenAI's SDK, most IDEs). Empty when the path is no such near miss.
+ */
+export function baseUrlHint(routes: readonly ApiRoute[], method: string, path: string): string {
+  const served = (candidate: string): boolean => {
+    const found = findRoute(routes, method, candidate);
+    return found !== undefined && 'route' in found;
+  };
+  if (path.startsWith('/v1/v1/') && served(path.slice(3))) {
+    return ' The path has /v1 twice: this client adds /v1 itself, so its base URL should not end in /v1.';
+  }
+  if (!path.startsWith('/v1/') && served(`/v1${path}`)) {
+    return ` Did you mean /v1${path}? A client that does not add /v1 itself takes a base URL ending in /v1.`;
+  }
+  return '';
+}

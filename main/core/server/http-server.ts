@@ -6,7 +6,7 @@ import type { MessagesRequest } from '../anthropic/types';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
-import { anthropicRoutes, findRoute, type ApiRoute, type RouteContext } from './api-routes';
+import { anthropicRoutes, baseUrlHint, findRoute, type ApiRoute, type RouteContext } from './api-routes';
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, sendJson } from './errors';
@@ -248,7 +248,12 @@ export class ProxyServer {
       if (path.startsWith('/v1/')) {
         if (apiKey === null) throw unreadableKey();
         checkApiKey(req, apiKey);
-        if (!found) throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
+        if (!found) {
+          throw new ApiError(
+            'not_found_error',
+            `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`,
+          );
+        }
         if ('allowed' in found) {
           throw new ApiError('not_found_error', `${path} accepts ${found.allowed.join(', ')}, not ${method}.`, 405, {
             allow: found.allowed.join(', '),
@@ -297,7 +302,7 @@ export class ProxyServer {
       if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
         throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
       }
-      throw new ApiError('not_found_error', `Not found: ${method} ${path}`);
+      throw new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`);
     } catch (error) {
       answerFailure(req, res, error, {
         requestId,
