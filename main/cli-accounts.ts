@@ -56,7 +56,9 @@ export async function accounts(
       if (!cookie) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
-      out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${account.name} <${account.email}>`);
+      // An account added without a name is named by its e-mail address, which then needs saying once.
+      const who = account.name === account.email ? account.email : `${account.name} <${account.email}>`;
+      out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${who}`);
       if (notice) out(notice);
       // Advice, not output: stdout stays the one line a script reads.
       if (created) note(`Test it with one short request: npm run cli -- accounts test ${account.id}`);

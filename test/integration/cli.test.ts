@@ -106,7 +106,7 @@ describe('npm run cli -- accounts', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
     expect(code).toBe(0);
     const [added, notice] = out.split('\n');
-    expect(added).toBe(`Added account 1: ${user.email} <${user.email}>`);
+    expect(added).toBe(`Added account 1: ${user.email}`); // named by its address, said once
     expect(notice).toMatch(
       new RegExp(
         String.raw`^You pasted the short-lived __session cookie\. .* next time copy __client instead: ` +
