@@ -2,12 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { IRREGULAR_FOLDS, caseFoldedPattern, foldOf } from '../../main/core/orchids/grep-case';
-import {
-  clientToolSchema,
-  inputRepairMayApply,
-  repairToolInput,
-  resolveClientToolName,
-} from '../../main/core/orchids/tool-mapping';
+import { clientToolSchema, inputRepairMayApply, repairToolInput } from '../../main/core/orchids/tool-mapping';
 import {
   CLAUDE_CODE_SEARCH_TOOLS,
   CLINE_CLI_TOOLS,
@@ -15,15 +10,7 @@ import {
   OPENCODE_TOOLS,
   claudeCodeTools,
 } from '../helpers/client-tools';
-
-function route(upstreamName: string, input: Record<string, unknown>, declared: ToolDefinition[]) {
-  const clientName = resolveClientToolName(upstreamName, declared, input);
-  if (clientName === undefined) throw new Error(`${upstreamName} resolved to nothing`);
-  return {
-    name: clientName,
-    input: repairToolInput(input, clientToolSchema(clientName, declared), { upstreamName, clientName }),
-  };
-}
+import { routeToolCall as route } from '../helpers/tool-routing';
 
 const LINES = [
   'TODO: fix the parser',

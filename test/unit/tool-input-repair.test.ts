@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
-import {
-  clientToolSchema,
-  inputRepairMayApply,
-  repairToolInput,
-  resolveClientToolName,
-} from '../../main/core/orchids/tool-mapping';
+import { clientToolSchema, inputRepairMayApply, repairToolInput } from '../../main/core/orchids/tool-mapping';
 import {
   ANTHROPIC_DEFINED_TOOLS,
   CLAUDE_CODE_SEARCH_TOOLS,
@@ -14,19 +9,10 @@ import {
   OPENCODE_TOOLS,
   claudeCodeTools,
 } from '../helpers/client-tools';
+import { routeToolCall as route } from '../helpers/tool-routing';
 
 const CLAUDE_CODE = claudeCodeTools();
 const EARLIER_CLAUDE_CODE = [...CLAUDE_CODE, ...CLAUDE_CODE_SEARCH_TOOLS];
-
-/** What the translator does with a whole call: resolve the client tool, then repair toward its schema. */
-function route(upstreamName: string, input: Record<string, unknown>, declared: ToolDefinition[]) {
-  const clientName = resolveClientToolName(upstreamName, declared, input);
-  if (clientName === undefined) throw new Error(`${upstreamName} resolved to nothing`);
-  return {
-    name: clientName,
-    input: repairToolInput(input, clientToolSchema(clientName, declared), { upstreamName, clientName }),
-  };
-}
 
 describe('repairToolInput: keys renamed toward the client schema', () => {
   it("renames the agent's Read path to Claude Code's file_path, and still coerces by type", () => {
