@@ -7,19 +7,7 @@ import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
-
-const COMMANDS = [
-  'add',
-  'list',
-  'credits',
-  'test',
-  'enable',
-  'disable',
-  'remove',
-  'reset',
-  'rename',
-  'weight',
-] as const;
+import { SUBCOMMANDS } from './cli-help';
 
 /** `npm run cli -- accounts …`: answers an exit code only when the command has one of its own (`test`). */
 export async function accounts(
@@ -131,7 +119,7 @@ export async function accounts(
       return;
     }
     default:
-      throw unknownSubcommand('accounts', command, COMMANDS);
+      throw unknownSubcommand('accounts', command, SUBCOMMANDS.accounts);
   }
 }
 

@@ -21,8 +21,20 @@ export const OPTIONS = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 
-export const GROUPS = ['accounts', 'settings', 'logs', 'dashboard', 'token', 'proxy'] as const;
-type Group = (typeof GROUPS)[number];
+/**
+ * Each group's commands, as the CLI dispatches them: the one list its refusals, its help test and the README's test
+ * read, so a command added here and nowhere else is seen. `dashboard` is a command by itself; `logs` alone lists.
+ */
+export const SUBCOMMANDS = {
+  accounts: ['add', 'list', 'credits', 'test', 'enable', 'disable', 'remove', 'reset', 'rename', 'weight'],
+  settings: ['list', 'set', 'reset'],
+  logs: ['show'],
+  dashboard: [],
+  token: ['rotate'],
+  proxy: ['status', 'pause', 'resume', 'dismiss-notice'],
+} as const;
+type Group = keyof typeof SUBCOMMANDS;
+export const GROUPS = Object.keys(SUBCOMMANDS) as Group[];
 
 const isGroup = (word: string | undefined): word is Group => GROUPS.includes(word as Group);
 

@@ -2,6 +2,7 @@ import type { OrchidsApi } from '../contract/api';
 import { commaList } from '../contract/lists';
 import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
+import { SUBCOMMANDS } from './cli-help';
 
 /** `npm run cli -- settings …`. */
 export async function settings(
@@ -65,6 +66,6 @@ export async function settings(
       return;
     }
     default:
-      throw unknownSubcommand('settings', command, ['list', 'set', 'reset']);
+      throw unknownSubcommand('settings', command, SUBCOMMANDS.settings);
   }
 }

@@ -9,7 +9,7 @@ import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
 import { CommandError, didYouMean, UsageError, unknownSubcommand, type Line } from './cli-errors';
-import { GROUPS, helpPointer, OPTIONS, usage } from './cli-help';
+import { GROUPS, helpPointer, OPTIONS, SUBCOMMANDS, usage } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
 
@@ -37,10 +37,10 @@ export async function runCli(
   }
   if (!(GROUPS as readonly string[]).includes(group))
     throw new UsageError(`Unknown command "${group}".${didYouMean(group, [...GROUPS, 'help'])}`);
-  if (group === 'proxy' && !['status', 'pause', 'resume', 'dismiss-notice', undefined].includes(command))
-    throw unknownSubcommand('proxy', command, ['status', 'pause', 'resume', 'dismiss-notice']);
+  if (group === 'proxy' && command !== undefined && !(SUBCOMMANDS.proxy as readonly string[]).includes(command))
+    throw unknownSubcommand('proxy', command, SUBCOMMANDS.proxy);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
-  if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, ['rotate']);
+  if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, SUBCOMMANDS.token);
   if (group === 'logs') checkLogsFormat(command, values);
   const connection = connectCli(env, note);
   try {
@@ -118,7 +118,7 @@ async function logs(
     if (!(await printRecord(connection.api, args[0], out))) throw new CommandError(`No request ${args[0]} in history.`);
     return;
   }
-  if (command !== undefined) throw unknownSubcommand('logs', command, ['show']);
+  if (command !== undefined) throw unknownSubcommand('logs', command, SUBCOMMANDS.logs);
   if (flags.follow) {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());

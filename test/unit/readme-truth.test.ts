@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
 import { runCli } from '../../main/cli';
+import { OPTIONS, SUBCOMMANDS } from '../../main/cli-help';
 import { readEnvConfig } from '../../main/core/config';
 import { API_PREFIX, DASHBOARD_PATH, EVENTS_CHANNEL, LINK_PATH } from '../../main/core/control/http-transport';
 import { openAIRoutes } from '../../main/core/openai/routes';
@@ -220,6 +221,39 @@ describe('README: command line', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('shows every command the CLI dispatches, in its help and in the README, and every flag it takes', async () => {
+    const help: string[] = [];
+    await runCli(
+      ['help'],
+      (line) => help.push(line),
+      {},
+      () => {},
+    );
+    const commandLine = section(readme, 'Command line');
+    // The command's words after `npm run cli --`, per line: the help's lines, and the README section's fenced block.
+    const commandsIn = (lines: string[]): string[][] =>
+      lines.flatMap((line) => {
+        const match = /npm run(?: -s)? cli -- ([^#`]+)/.exec(line);
+        return match ? [commandWords(match[1]!)] : [];
+      });
+    const where = { help: commandsIn(help.join('\n').split('\n')), README: commandsIn(codeTexts(commandLine)) };
+    const missing: string[] = [];
+    for (const [group, commands] of Object.entries(SUBCOMMANDS)) {
+      const wanted: readonly string[] = commands.length > 0 ? commands : [group];
+      for (const [place, shown] of Object.entries(where))
+        for (const command of wanted)
+          if (!shown.some((words) => words[0] === group && words.includes(command)))
+            missing.push(`${place}: ${group} ${command}`);
+    }
+    // A flag may be named in the section's prose too (`-h`), so any mention as a whole word counts.
+    for (const [name, option] of Object.entries(OPTIONS)) {
+      const spellings = [`--${name}`, ...('short' in option ? [`-${option.short}`] : [])];
+      for (const flag of spellings)
+        if (!new RegExp(`(?<![\\w-])${flag}(?![\\w-])`).test(commandLine)) missing.push(`README: ${flag}`);
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('gives the columns of `logs --csv` in the file’s order', () => {
     const listed = spans(section(readme, 'Command line')).find((span) => span.startsWith('time, '));
     expect(listed?.split(/,\s*/)).toEqual(HISTORY_CSV_HEADER);
@@ -283,6 +317,19 @@ describe('README: files and scripts', () => {
       ...[...readme.matchAll(/npm (start|test)\b/g)].map((match) => match[1]!),
     ]);
     expect([...named].filter((name) => !(name in scripts))).toEqual([]);
+  });
+
+  it('names every npm script package.json has', () => {
+    const scripts = Object.keys(
+      (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: object }).scripts,
+    );
+    // Run (`npm run x`, `npm start`), or named as itself (`typecheck:node`, in the sentence on the typecheck).
+    const named = new Set([
+      ...[...readme.matchAll(/npm run(?: -s)? ([\w:-]+)/g)].map((match) => match[1]!),
+      ...[...readme.matchAll(/npm (start|test)\b/g)].map((match) => match[1]!),
+      ...spans(readme),
+    ]);
+    expect(scripts.filter((name) => !named.has(name))).toEqual([]);
   });
 });
 
