@@ -11,7 +11,7 @@ const CODEX = path.resolve(__dirname, '../../node_modules/.bin/codex');
 export const CODEX_MODEL = 'claude-sonnet-4-6';
 
 /** The environment variable the provider's `env_key` names: Codex sends its value as the bearer token. */
-const KEY_VARIABLE = 'ORCHIDS_TRAY_API_KEY';
+export const CODEX_KEY_VARIABLE = 'ORCHIDS_TRAY_API_KEY';
 
 /** One line of `codex exec --json`: `thread.started`, `turn.started`, `item.completed`, `turn.completed`, … */
 export interface CodexEvent {
@@ -88,7 +88,7 @@ function configToml(
     // The proxy answers Codex's catalog request with metadata for every id it lists (README "Point your tools at it").
     ...(catalogUrl ? [`model_catalog_url = ${JSON.stringify(`${baseUrl}/v1/models`)}`] : []),
     'wire_api = "responses"',
-    `env_key = "${KEY_VARIABLE}"`,
+    `env_key = "${CODEX_KEY_VARIABLE}"`,
     'request_max_retries = 0',
     'stream_max_retries = 0',
     '',
@@ -155,6 +155,26 @@ export interface CodexOptions {
 }
 
 /**
+ * A fresh `CODEX_HOME` whose config.toml names the proxy at `baseUrl` as the model provider (README "Point your tools
+ * at it"), for `codex exec` or Codex's TUI.
+ */
+export function codexHome(baseUrl: string, options: CodexOptions = {}): string {
+  const home = tempDir('orchids-codex-home-');
+  let catalogPath: string | undefined;
+  const metadata = options.catalog ?? true;
+  if (metadata === true) {
+    catalogPath = path.join(home, 'orchids-models.json');
+    fs.writeFileSync(catalogPath, modelCatalog(home));
+  }
+  fs.writeFileSync(
+    path.join(home, 'config.toml'),
+    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false) +
+      (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
+  );
+  return home;
+}
+
+/**
  * Runs `codex exec --json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh `CODEX_HOME` whose
  * config.toml names it as the model provider, with `apiKey` in the provider's key variable: no login, nothing
  * reached but loopback (this machine, like CI, has no internet). Commands run without Codex's sandbox: the
@@ -168,18 +188,7 @@ export function runCodex(
   apiKey: string,
   options: CodexOptions = {},
 ): Promise<CodexRun> {
-  const home = tempDir('orchids-codex-home-');
-  let catalogPath: string | undefined;
-  const metadata = options.catalog ?? true;
-  if (metadata === true) {
-    catalogPath = path.join(home, 'orchids-models.json');
-    fs.writeFileSync(catalogPath, modelCatalog(home));
-  }
-  fs.writeFileSync(
-    path.join(home, 'config.toml'),
-    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false) +
-      (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
-  );
+  const home = codexHome(baseUrl, options);
   const args = [
     'exec',
     // A setting this version does not know fails the run instead of being ignored with a warning.
@@ -195,7 +204,7 @@ export function runCodex(
   const run = runToExit(CODEX, args, {
     cwd,
     timeoutMs: options.timeoutMs,
-    env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [KEY_VARIABLE]: apiKey },
+    env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [CODEX_KEY_VARIABLE]: apiKey },
   });
   return run.then((exited) => {
     const events = exited.stdout

@@ -165,6 +165,35 @@ describe('matchClientTool: how the tool was found', () => {
     });
   });
 
+  it("never guesses a tool that changes the client's own state: goals, threads, sub-agents, the task's end", () => {
+    // Codex CLI 0.171's declarations (its TUI's namespace joined as the proxy offers it), schemas as it sends them.
+    const object = (properties: Record<string, unknown>, required: string[]) => ({
+      type: 'object',
+      properties,
+      required,
+    });
+    const str = { type: 'string' };
+    const codex: ToolDefinition[] = [
+      { name: 'exec_command', input_schema: object({ cmd: str, workdir: str, yield_time_ms: str }, ['cmd']) },
+      { name: 'create_goal', input_schema: object({ objective: str, token_budget: str }, ['objective']) },
+      { name: 'update_goal', input_schema: object({ status: str }, ['status']) },
+      {
+        name: 'mcp__codex_tui__create_thread',
+        input_schema: object({ model: str, prompt: str, title: str }, ['prompt']),
+      },
+      { name: 'multi_agent_v1__close_agent', input_schema: object({ target: str }, ['target']) },
+    ];
+    expect(matchClientTool('SetStatus', codex, { status: 'complete' })).toBeUndefined();
+    expect(matchClientTool('NewObjective', codex, { objective: 'Ship it' })).toBeUndefined();
+    expect(matchClientTool('StartChat', codex, { prompt: 'Hello' })).toBeUndefined();
+    expect(matchClientTool('Stop', codex, { target: 'agent-1' })).toBeUndefined();
+    expect(matchClientTool('Finish', CLINE_TOOLS, { result: 'Done.' })).toBeUndefined();
+    // By name they are still reached, and a tool that works on files is still guessed.
+    expect(matchClientTool('update_goal', codex)).toEqual({ name: 'update_goal', by: 'name' });
+    expect(matchClientTool('mcp__codex_tui__create_thread', codex)?.name).toBe('mcp__codex_tui__create_thread');
+    expect(matchClientTool('RunIt', codex, { cmd: 'ls' })).toEqual({ name: 'exec_command', by: 'schema' });
+  });
+
   it('does not guess a known agent tool onto an unrelated client tool that shares a key', () => {
     // EnterWorktree takes {name, path}: a directory listing must not create a git worktree.
     const onlyWorktree = CLAUDE_CODE.filter((t) => t.name === 'EnterWorktree');

@@ -12,6 +12,7 @@ import { pausedError } from '../proxy/unavailable';
 import type { ApiRoute, RouteContext } from '../server/api-routes';
 import { ChatFormat } from './chat-format';
 import { readChatRequest } from './chat-request';
+import { goalStoppedMessage, idleGoalTurns, MAX_IDLE_GOAL_TURNS } from './goal-turns';
 import { OpenAIRequestError, sendOpenAIError } from './errors';
 import { ResponsesFormat } from './responses-format';
 import { readResponsesRequest } from './responses-request';
@@ -22,7 +23,7 @@ interface OpenAIRoutesDeps {
   paused: () => boolean;
 }
 
-type Convert = (body: unknown) => { request: MessagesRequest; format: ApiFormat };
+type Convert = (body: unknown) => { request: MessagesRequest; format: ApiFormat; genBRefusal?: string };
 
 export function openAIRoutes(deps: OpenAIRoutesDeps): ApiRoute[] {
   const chat = serve(deps, (body) => {
@@ -31,7 +32,10 @@ export function openAIRoutes(deps: OpenAIRoutesDeps): ApiRoute[] {
   });
   const responses = serve(deps, (body) => {
     const { request, options } = readResponsesRequest(body);
-    return { request, format: new ResponsesFormat(options) };
+    // Read after the body passed as valid: a turn of Codex's goal loop that Generation B would never end.
+    const idle = idleGoalTurns((body as { input?: unknown }).input);
+    const genBRefusal = idle >= MAX_IDLE_GOAL_TURNS ? goalStoppedMessage(idle) : undefined;
+    return { request, format: new ResponsesFormat(options), genBRefusal };
   });
   // Retrieving, cancelling or deleting a stored response: nothing is stored to find.
   const stored = (method: ApiRoute['method']): ApiRoute => ({
@@ -62,10 +66,10 @@ export function openAIRoutes(deps: OpenAIRoutesDeps): ApiRoute[] {
 function serve(deps: OpenAIRoutesDeps, convert: Convert): (ctx: RouteContext) => Promise<void> {
   return async (ctx) => {
     const body = await ctx.json();
-    const { request, format } = convert(body);
+    const { request, format, genBRefusal } = convert(body);
     if (deps.paused()) throw pausedError();
     const { req, res, requestId, receivedAt } = ctx;
-    const options = { format, incoming: body, bodyBytes: ctx.bodyBytes };
+    const options = { format, incoming: body, bodyBytes: ctx.bodyBytes, genBRefusal };
     await deps.proxy.handle(request, req, res, requestId, receivedAt, options);
   };
 }

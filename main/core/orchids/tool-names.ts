@@ -69,8 +69,46 @@ function findByAlias(name: string, naming: ToolNaming): string | undefined {
 }
 
 /**
+ * Words that, in a client tool's name, mark a tool that changes the client itself rather than the user's files: its
+ * goals, threads, sub-agents, worktrees, plan, to-dos, modes, or the end of its task. Codex declares `update_goal`
+ * (`{status}`), `create_goal` (`{objective}`) and `mcp__codex_tui__create_thread` (`{prompt}`), Claude Code
+ * `EnterWorktree` and `Agent`, Cline `new_task` and `attempt_completion` (`{result}`): an unknown agent tool whose
+ * input happens to have those keys must not mark a goal complete, start a thread or end the task. Such a tool is
+ * reached by name or alias only, never guessed from input keys.
+ */
+const CLIENT_STATE_WORDS: ReadonlySet<string> = new Set([
+  'goal',
+  'goals',
+  'thread',
+  'threads',
+  'agent',
+  'agents',
+  'worktree',
+  'worktrees',
+  'task',
+  'tasks',
+  'plan',
+  'todo',
+  'todos',
+  'mode',
+  'completion',
+]);
+
+/** Whether a client tool's own name (past any namespace) says it acts on the client's state (CLIENT_STATE_WORDS). */
+function changesClientState(name: string): boolean {
+  const namespaced = name.lastIndexOf('__');
+  const own = lastSegment(namespaced < 0 ? name : name.slice(namespaced + 2));
+  const words = own
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/);
+  return words.some((word) => CLIENT_STATE_WORDS.has(word));
+}
+
+/**
  * The declared tool whose schema holds every input key, with the fewest extra properties, and whose required keys
- * the input all has: a call that would fail the client's validation is no match.
+ * the input all has: a call that would fail the client's validation is no match. A tool that changes the client's
+ * own state is never a guess (see CLIENT_STATE_WORDS).
  */
 function findBySchema(input: Record<string, unknown>, tools: ClientTool[]): string | undefined {
   const keys = Object.keys(input);
@@ -79,6 +117,7 @@ function findBySchema(input: Record<string, unknown>, tools: ClientTool[]): stri
   let best: string | undefined;
   let bestExtra = Infinity;
   for (const tool of tools) {
+    if (changesClientState(tool.name)) continue;
     const props = asRecord(tool.schema?.['properties']);
     if (!props) continue;
     if (!keys.every((key) => Object.hasOwn(props, key))) continue;

@@ -1,6 +1,7 @@
 import type { AccountRecord } from '../accounts/types';
 import type { MessagesRequest } from '../anthropic/types';
 import type { UpstreamProtocol } from '../upstream/protocol';
+import type { UpstreamFailure } from './failure';
 import type { TimeSlices } from '../util/time-slices';
 import { encodeOrchidsBody, encodeOrchidsBodyYielding } from './encode-body';
 import { encodeGenBBody, encodeGenBBodyYielding } from './gen-b/encode-body';
@@ -29,6 +30,8 @@ export interface BodiesContext {
   slices?: TimeSlices;
   /** The size of the client's body: a large body's upstream form is written into one Buffer sized from it. */
   clientBytes?: number;
+  /** Why Generation B must not be sent this request, in words for the user (Codex's goal loop, goal-turns.ts). */
+  genBRefusal?: string;
 }
 
 /**
@@ -45,6 +48,16 @@ export class UpstreamBodies {
     private readonly request: MessagesRequest,
     private readonly context: BodiesContext,
   ) {}
+
+  /**
+   * The request refused on `protocol` before anything is sent, as the client's own mistake would be (a 400, no other
+   * account tried): nothing else would stop it, and each try would be a request paid with the user's credits.
+   */
+  refusal(protocol: UpstreamProtocol): UpstreamFailure | undefined {
+    const reason = this.context.genBRefusal;
+    if (reason === undefined || protocol === 'sse-a') return undefined;
+    return { kind: 'client', status: 400, message: reason };
+  }
 
   /** A Buffer, or for a large body (`context.slices`) a promise of it. */
   for(protocol: UpstreamProtocol, account: AccountRecord): Buffer | Promise<Buffer> {

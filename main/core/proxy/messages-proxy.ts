@@ -37,6 +37,8 @@ export interface ServeOptions {
   incoming?: unknown;
   /** The size of the body as received: a large one is estimated and encoded in time slices (see isLargeBody). */
   bodyBytes?: number;
+  /** Why Generation B must not be sent this request (see UpstreamBodies.refusal); Generation A still serves it. */
+  genBRefusal?: string;
 }
 
 interface PreparedJob extends CheckedJob {
@@ -107,6 +109,7 @@ export class MessagesProxy {
       inputTokensEstimate,
       slices,
       clientBytes: options.bodyBytes,
+      genBRefusal: options.genBRefusal,
     });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     let result = plan?.shape
@@ -138,7 +141,14 @@ export class MessagesProxy {
       inputTokensEstimate,
       slices,
       clientBytes,
-    }: { tools: PreparedTools; inputTokensEstimate: number; slices?: TimeSlices; clientBytes?: number },
+      genBRefusal,
+    }: {
+      tools: PreparedTools;
+      inputTokensEstimate: number;
+      slices?: TimeSlices;
+      clientBytes?: number;
+      genBRefusal?: string;
+    },
   ): PreparedJob {
     const { deps } = this;
     // Without a conversation key the id is random: made once, so every attempt of this request shares it.
@@ -150,6 +160,7 @@ export class MessagesProxy {
       thinkingMode: deps.thinkingMode(),
       slices,
       clientBytes,
+      genBRefusal,
     };
     const thinkingType = (request.thinking as { type?: string } | undefined)?.type;
     return {

@@ -61,6 +61,10 @@ const TRACED_REQUEST: Record<UpstreamProtocol, (url: string) => [string, Record<
  */
 export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promise<AttemptOutcome> {
   const { account, signal } = input;
+  const steps = deps.protocols.plan(account);
+  // Before the token and the count: a refused request reaches neither Clerk nor Orchids.
+  const refused = input.bodies.refusal(steps[0]!.protocol);
+  if (refused) return { kind: 'failed', failure: refused, protocol: steps[0]!.protocol };
   const token = { value: '' };
   try {
     token.value = deps.tokens.peek(account.id) ?? (await deps.tokens.get(account.id));
@@ -71,7 +75,6 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
   }
   deps.countRequest(account.id);
 
-  const steps = deps.protocols.plan(account);
   const refusals: string[] = [];
   let last: { step: ProtocolStep; failure: UpstreamFailure } | undefined;
   for (const step of steps) {
