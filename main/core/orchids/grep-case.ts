@@ -1,9 +1,9 @@
 /**
  * The agent's Grep asks for a case-insensitive search with `-i`. A client search tool with no such switch (opencode's
- * `grep`, Cline's `search_files`, Continue's `grep_search`) would drop it and search case-sensitively: the agent
+ * `grep`, Cline's `search_files`, Cline CLI's `search_codebase`) would drop it and search case-sensitively: the agent
  * reads "no matches" for text that is there and goes on believing it. The pattern itself is made caseless instead.
  *
- * DECISION: each letter becomes a class of its two cases (`todo` → `[tT][oO][dD][oO]`) rather than an inline
+ * DECISION: each letter becomes a class of its cases (`todo` → `[tT][oO][dD][oO]`) rather than an inline
  * `(?i)` flag. The clients' engines differ (ripgrep's Rust regex takes `(?i)`; a JavaScript RegExp rejects it as an
  * invalid group), while a class means the same in every engine the agent's patterns are written for.
  */
@@ -29,9 +29,10 @@ export function caselessSearch(input: JsonObject, schema: JsonObject | undefined
 }
 
 /**
- * The pattern with every letter that has a single other case matching both. Escapes (`\w`, `\x4a`, `\p{Lu}`,
- * `\k<name>`), group names and inline flags are copied as written: folding a letter there would change what the
- * pattern means or make it invalid. Inside a class the other case of each letter and letter range is added.
+ * The pattern with every letter matching each of its cases, a letter written as a code escape (`\x4a`) included.
+ * Other escapes (`\w`, `\p{Lu}`, `\k<name>`), group names and inline flags are copied as written: folding a
+ * letter there would change what the pattern means or make it invalid. Inside a class the other cases of each letter
+ * and letter range are added.
  */
 export function caseFoldedPattern(pattern: string): string {
   const chars = Array.from(pattern);
@@ -179,7 +180,7 @@ function escapeEnd(chars: readonly string[], start: number): number {
   return end;
 }
 
-/** The character a code escape names (`\\x41`, `\\u0061`, `\\x{1F600}`), which is as much a letter as one typed. */
+/** The character a code escape names (`\x41`, `\u0061`, `\x{1F600}`), which is as much a letter as one typed. */
 function escapedLetter(escape: string): string | undefined {
   const hex = /^\\[xu](?:([0-9a-fA-F]{2}|[0-9a-fA-F]{4})|\{([0-9a-fA-F]{1,6})\})$/.exec(escape);
   const code = hex && parseInt(hex[1] ?? hex[2]!, 16);
@@ -246,7 +247,6 @@ function foldClass(chars: readonly string[], start: number): { text: string; end
         continue;
       }
       text += `${char}-${last}`;
-      // Only a range within one case of ASCII letters has a plain counterpart (a-f → A-F).
       // A range of ASCII letters within one case gains its other case's range (a-f → A-F); with the Kelvin sign
       // and the long s, which also fold to ASCII letters, where the range holds k or s.
       if (/^(?:[a-z]{2}|[A-Z]{2})$/.test(char + last)) text += rangeVariants(char, last);
