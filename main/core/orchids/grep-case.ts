@@ -8,6 +8,7 @@
  * invalid group), while a class means the same in every engine the agent's patterns are written for.
  */
 import { asRecord, type JsonObject } from './client-tools';
+import { switchedOn } from './tool-input-coercion';
 import { normalizeKey } from './tool-vocabulary';
 
 /** The keys, normalised, under which a client tool takes the agent's `-i` itself (KEY_SYNONYMS renames it). */
@@ -21,9 +22,8 @@ export function foldsCase(schema: JsonObject | undefined): boolean {
 
 /** The call with a caseless pattern and no `-i`, when it asks for one and the tool cannot; else `input` itself. */
 export function caselessSearch(input: JsonObject, schema: JsonObject | undefined): JsonObject {
-  const ignoreCase = input['-i'] === true || input['-i'] === 'true';
   const pattern = input['pattern'];
-  if (!ignoreCase || typeof pattern !== 'string' || !foldsCase(schema)) return input;
+  if (!switchedOn(input['-i']) || typeof pattern !== 'string' || !foldsCase(schema)) return input;
   const { '-i': _asked, ...rest } = input;
   return { ...rest, pattern: caseFoldedPattern(pattern) };
 }

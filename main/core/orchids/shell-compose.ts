@@ -11,7 +11,7 @@
  * own approval rules.
  */
 import type { JsonObject } from './client-tools';
-import { wholeNumber } from './tool-input-coercion';
+import { switchedOn, wholeNumber } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 
 /** The agent tools a shell can stand in for: each only looks at files. */
@@ -118,7 +118,7 @@ function grepCommand(input: JsonObject): string | undefined {
   if (mode === 'files_with_matches') shared.push('-l');
   else if (mode === 'count') shared.push('-c');
   else if (input['-n'] !== false && input['-n'] !== 'false') shared.push('-n');
-  if (input['-i'] === true || input['-i'] === 'true') shared.push('-i');
+  if (switchedOn(input['-i'])) shared.push('-i');
   if (mode === 'content')
     for (const flag of ['-A', '-B', '-C'] as const) {
       const lines = count(input[flag]);
@@ -129,7 +129,7 @@ function grepCommand(input: JsonObject): string | undefined {
   const rg = ['rg', ...shared];
   if (glob !== undefined) rg.push(`--glob ${quote(glob)}`);
   if (type !== undefined) rg.push(`--type ${quote(type)}`);
-  if (input['multiline'] === true || input['multiline'] === 'true') rg.push('-U --multiline-dotall');
+  if (switchedOn(input['multiline'])) rg.push('-U --multiline-dotall');
   const grep = ['grep -r -E', ...shared];
   if (glob !== undefined) grep.push(`--include=${quote(glob)}`);
   const tail = `-e ${quote(pattern)} -- ${root}`;

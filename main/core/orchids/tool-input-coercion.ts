@@ -78,3 +78,8 @@ export function wholeNumber(value: unknown): number | undefined {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
   return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
 }
+
+/** Whether an agent's switch is on: `true`, or `"true"` (models quote booleans as they do numbers). */
+export function switchedOn(value: unknown): boolean {
+  return value === true || value === 'true';
+}

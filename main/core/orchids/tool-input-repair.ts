@@ -11,7 +11,7 @@ import { caselessSearch, foldsCase } from './grep-case';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
-import { coerceObject, parseJson, wholeNumber } from './tool-input-coercion';
+import { coerceObject, parseJson, switchedOn, wholeNumber } from './tool-input-coercion';
 import { fitValues, valuesMayChange } from './tool-input-values';
 import { canonicalToolName } from './tool-names';
 import {
@@ -307,8 +307,7 @@ function composeShellWait(input: JsonObject, props: JsonObject): { ms: number; c
   const { agent, client } = SHELL_WAIT;
   if (!Object.hasOwn(props, client.wait) || Object.hasOwn(input, client.wait)) return undefined;
   if (Object.hasOwn(props, agent.timeout)) return undefined;
-  const background = input[agent.background];
-  if (background === true || background === 'true') return undefined;
+  if (switchedOn(input[agent.background])) return undefined;
   const given = wholeNumber(input[agent.timeout]);
   const consumed = Object.hasOwn(input, agent.timeout) ? [agent.timeout] : [];
   return { ms: given !== undefined && given > 0 ? given : agent.defaultMs, consumed };
