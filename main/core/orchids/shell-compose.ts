@@ -18,7 +18,7 @@ import { canonicalToolName } from './tool-names';
 const SHELL_COMPOSED = new Set(['Read', 'LS', 'Glob', 'Grep']);
 
 /** How many lines the agent's Read returns when it names no limit (Claude Code's Read, whose parameters it has). */
-const READ_DEFAULT_LINES = 2000;
+export const READ_DEFAULT_LINES = 2000;
 /** How many paths a Glob lists at most: a pattern that matches a whole tree must not flood the conversation. */
 const GLOB_MAX_PATHS = 500;
 

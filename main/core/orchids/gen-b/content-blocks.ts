@@ -4,6 +4,7 @@
  * data) are referenced, never copied: the body only lives until it is serialised, and nothing writes to it.
  */
 import type { MediaSource, Message, ToolResultContent } from '../../anthropic/types';
+import { sliceReadResult, type ReadRange } from './read-range';
 import type {
   GenBBareBlock,
   GenBBlock,
@@ -18,7 +19,12 @@ import type {
 /** A client block as parsed JSON: the validator guarantees an object with a string `type`, nothing more. */
 type ClientBlock = { type: string; [key: string]: unknown };
 
-export function toGenBMessage(role: string, content: Message['content']): GenBMessage {
+/** `ranges`: the ranged reads whose results go up as the asked lines alone (./read-range.ts). */
+export function toGenBMessage(
+  role: string,
+  content: Message['content'],
+  ranges?: ReadonlyMap<string, ReadRange>,
+): GenBMessage {
   if (typeof content === 'string') return { role, content };
   const blocks: GenBBlock[] = [];
   let toolResults: GenBToolResult[] | undefined;
@@ -27,10 +33,11 @@ export function toGenBMessage(role: string, content: Message['content']): GenBMe
       const block = content[i] as ClientBlock | null;
       if (block === null || typeof block !== 'object' || typeof block.type !== 'string') continue;
       if (block.type === 'tool_result') {
-        blocks.push(toolResultBlock(block));
+        const result = ranges === undefined ? block : ranged(block, ranges);
+        blocks.push(toolResultBlock(result));
         // The same result again under Go's field names (§4.2). Whether the server reads these or the blocks is
         // unknown (§10.19), so both go up, as they always did; the second copy costs bytes, not a copy in memory.
-        (toolResults ??= []).push(toolResultEntry(block));
+        (toolResults ??= []).push(toolResultEntry(result));
       } else {
         blocks.push(toGenBBlock(block));
       }
@@ -39,6 +46,16 @@ export function toGenBMessage(role: string, content: Message['content']): GenBMe
   const message: GenBMessage = { role, content: blocks };
   if (toolResults) message.ToolResults = toolResults;
   return message;
+}
+
+/** A ranged read's result as its lines alone; an error goes as the client wrote it. */
+function ranged(block: ClientBlock, ranges: ReadonlyMap<string, ReadRange>): ClientBlock {
+  const id = block['tool_use_id'];
+  const range = typeof id === 'string' && block['is_error'] !== true ? ranges.get(id) : undefined;
+  if (range === undefined) return block;
+  const content = block['content'] as ToolResultContent | undefined;
+  const sliced = sliceReadResult(content, range);
+  return sliced === content ? block : { ...block, content: sliced };
 }
 
 function toGenBBlock(block: ClientBlock): GenBBlock {
