@@ -4,6 +4,7 @@ import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
 import { parseCsv } from '../helpers/csv';
 import { creditsExhausted } from '../sim/orchids-simulator';
 import { addAccount, expect, goTo, screenshot, test } from './fixtures';
+import { linesOf } from './fit';
 
 /**
  * Runs `script` as a shell reads a pasted command, and gives what it printed. Not execFileSync: the simulator that
@@ -202,6 +203,27 @@ test('Logs: a failed request says why in its row, and the whole reason on hover 
   const reason = row.getByTitle(/^No Orchids account can take/);
   await expect(reason).toBeVisible();
   expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
+});
+
+test("Logs: a failed request's dialog gives its reason the summary's whole width, not one column of it", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Limited');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  await goTo(page, 'Logs');
+  await page.getByRole('button', { name: /^Open request req_/ }).click();
+  const summary = page.getByRole('dialog').locator('dl.kv');
+  const reason = summary.locator('dd').filter({ hasText: /^overloaded_error: No Orchids account can take/ });
+  // A column of the grid is 200 px or a half: the reason (about 170 characters) ran six lines down it at 1280 px.
+  for (const width of [1280, 420]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [room, used] = [await summary.boundingBox(), await reason.boundingBox()];
+    expect(used!.width, `the reason's width at ${width} px`).toBeGreaterThan(room!.width - 1);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await linesOf(reason), 'lines of the reason at 1280 px').toBeLessThanOrEqual(2);
 });
 
 test('Logs: Export CSV saves every request the filters match, as a file a strict CSV reader takes', async ({
