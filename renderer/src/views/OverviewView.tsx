@@ -238,7 +238,14 @@ function AccountCountsCard() {
                 <strong>{a.name}</strong>
                 {a.name !== a.email ? <span className="muted"> {a.email}</span> : null}
               </span>
-              <StatusBadge account={a} showReason={false} />
+              {/* Switched off, it takes no requests whatever its state: "Ready" in a faded row read as serving. */}
+              {a.enabled ? (
+                <StatusBadge account={a} showReason={false} />
+              ) : (
+                <span className="status">
+                  <span className="badge badge-muted">Disabled</span>
+                </span>
+              )}
               <span className="count-value">
                 {formatCount(a.requestCount)}
                 <span className="visually-hidden"> requests</span>
