@@ -325,3 +325,24 @@ test('an empty list says why a refused client is not in it: the API key, or the 
   await paused.getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
 });
+
+test('Logs: the filters keep one row beside a 100-character account name and a long model id', async ({
+  page,
+  tray,
+}) => {
+  // The longest name an account may have, and a model id a client made up.
+  const name = `Team account ${'shared by everyone on the platform side '.repeat(3)}`.slice(0, 100);
+  await addAccount(page, tray.sim.addUser(), name);
+  const model = 'claude-sonnet-4-6-custom-deployment-with-a-long-suffix-20260101';
+  await tray.client().messages.create({ model, max_tokens: 16, messages: [{ role: 'user', content: 'Hello' }] });
+  await goTo(page, 'Logs');
+  await expect(page.getByRole('button', { name: /^Open request req_/ })).toHaveCount(1);
+  const filters = page.getByRole('group', { name: 'Filters' }).getByRole('combobox');
+  await expect(filters.nth(1).getByRole('option', { name, exact: true })).toBeAttached();
+  await expect(filters.nth(2).getByRole('option', { name: model, exact: true })).toBeAttached();
+  for (const width of [800, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const tops = await filters.evaluateAll((selects) => selects.map((s) => Math.round(s.getBoundingClientRect().top)));
+    expect(new Set(tops).size, `rows of filters at ${width} px`).toBe(1);
+  }
+});
