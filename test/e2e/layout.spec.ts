@@ -176,3 +176,28 @@ test('the top bar shows a long proxy state whole at 360 and 420 px and in the si
     expect.soft((await look()).headerHeight, `the bar's height at ${label}`).toBe(heights[label]);
   }
 });
+
+/**
+ * Where a narrow window cuts a name with an ellipsis (the Overview's list, Logs' stacked rows), nothing else on the
+ * view gives the rest of it: the whole name (and the Overview's e-mail) is the cut text's tooltip.
+ */
+test('a long account name cut short at 420 px reads whole on hover, in the Overview and in Logs', async ({
+  page,
+  tray,
+}) => {
+  const name = 'A rather long account name for the team that shares it';
+  await addAccount(page, tray.sim.addUser({ email: 'shared.team@example.test' }), name);
+  await tray.send(1);
+  await page.setViewportSize({ width: 420, height: 800 });
+  const isCut = (el: Element) => el.scrollWidth > el.clientWidth;
+
+  await goTo(page, 'Overview');
+  const inList = page.getByRole('list', { name: 'Requests per account' }).locator('.count-name');
+  expect(await inList.evaluate(isCut), 'the name cut short in the Overview').toBe(true);
+  await expect(inList).toHaveAttribute('title', `${name} shared.team@example.test`);
+
+  await goTo(page, 'Logs');
+  const inRow = page.getByRole('cell', { name, exact: true });
+  expect(await inRow.evaluate(isCut), 'the name cut short in Logs').toBe(true);
+  await expect(inRow).toHaveAttribute('title', name);
+});

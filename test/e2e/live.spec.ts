@@ -1,4 +1,4 @@
-import { addAccount, cellUnder, expect, goTo, screenshot, test } from './fixtures';
+import { addAccount, callBehindTheWindow, cellUnder, expect, goTo, screenshot, test } from './fixtures';
 
 test('request counts rise live, without a reload, on Accounts and Overview', async ({ page, tray }) => {
   const user = tray.sim.addUser();
@@ -77,6 +77,51 @@ test('an account cools down live when Orchids answers 429 with Retry-After, with
   await row.getByRole('button', { name: 'Reset Busy' }).click();
   await expect(row.getByText('Ready')).toBeVisible();
   await expect(row.getByRole('timer')).toHaveCount(0);
+});
+
+/**
+ * A countdown runs every second, and each row of the Overview's list gives its state the room its words take: as
+ * "retry in 58 min 55 s" became "retry in 9 s", the state's badge slid right and the name's room grew. The page's
+ * clock is driven, so each wording is looked at without waiting for it.
+ */
+test("a countdown ticking down moves nothing else: the Overview's badge stays where it was", async ({ page, tray }) => {
+  await page.clock.install();
+  await page.reload();
+  await addAccount(page, tray.sim.addUser(), 'Busy');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  tray.sim.refuseUpgrades(undefined);
+  const listed = await callBehindTheWindow(page, 'accounts:list', undefined);
+  const until = (listed.value as Array<{ name: string; statusUntil: number | null }>).find(
+    (a) => a.name === 'Busy',
+  )!.statusUntil!;
+  await goTo(page, 'Overview');
+  const row = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem');
+  const where = async (width: number) => {
+    await page.setViewportSize({ width, height: 800 });
+    return row.evaluate((li) => {
+      const left = (el: Element | null) => Math.round(el!.getBoundingClientRect().left);
+      const right = (el: Element | null) => Math.round(el!.getBoundingClientRect().right);
+      return [left(li.querySelector('.badge')), right(li.querySelector('.count-name'))];
+    });
+  };
+  const widths = [1280, 800];
+  const seen: Record<string, number[][]> = {};
+  for (const [left, text] of [
+    [3_535_000, 'retry in 58 min 55 s'], // a minute's slack for a slow machine to get here
+    [61_000, 'retry in 1 min 1 s'],
+    [59_000, 'retry in 59 s'],
+    [9_000, 'retry in 9 s'],
+  ] as const) {
+    await page.clock.pauseAt(until - left);
+    await expect(row.getByRole('timer')).toHaveText(text);
+    seen[text] = [];
+    for (const width of widths) seen[text].push(await where(width));
+  }
+  const first = Object.values(seen)[0]!;
+  expect(seen, `the badge's left and the name's right at ${widths.join(' and ')} px`).toEqual(
+    Object.fromEntries(Object.keys(seen).map((text) => [text, first])),
+  );
 });
 
 test('pause and resume the proxy from the Overview', async ({ page, tray }) => {

@@ -4,6 +4,7 @@ import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
 import { parseCsv } from '../helpers/csv';
 import { creditsExhausted } from '../sim/orchids-simulator';
 import { addAccount, expect, goTo, screenshot, test } from './fixtures';
+import { linesOf } from './fit';
 
 /**
  * Runs `script` as a shell reads a pasted command, and gives what it printed. Not execFileSync: the simulator that
@@ -204,6 +205,27 @@ test('Logs: a failed request says why in its row, and the whole reason on hover 
   expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
 });
 
+test("Logs: a failed request's dialog gives its reason the summary's whole width, not one column of it", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Limited');
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  await expect(tray.send(1)).rejects.toThrow();
+  await goTo(page, 'Logs');
+  await page.getByRole('button', { name: /^Open request req_/ }).click();
+  const summary = page.getByRole('dialog').locator('dl.kv');
+  const reason = summary.locator('dd').filter({ hasText: /^overloaded_error: No Orchids account can take/ });
+  // A column of the grid is 200 px or a half: the reason (about 170 characters) ran six lines down it at 1280 px.
+  for (const width of [1280, 420]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [room, used] = [await summary.boundingBox(), await reason.boundingBox()];
+    expect(used!.width, `the reason's width at ${width} px`).toBeGreaterThan(room!.width - 1);
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  expect(await linesOf(reason), 'lines of the reason at 1280 px').toBeLessThanOrEqual(2);
+});
+
 test('Logs: Export CSV saves every request the filters match, as a file a strict CSV reader takes', async ({
   page,
   tray,
@@ -302,4 +324,25 @@ test('an empty list says why a refused client is not in it: the API key, or the 
   await expect(paused).toBeVisible();
   await paused.getByRole('link', { name: 'Overview' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+});
+
+test('Logs: the filters keep one row beside a 100-character account name and a long model id', async ({
+  page,
+  tray,
+}) => {
+  // The longest name an account may have, and a model id a client made up.
+  const name = `Team account ${'shared by everyone on the platform side '.repeat(3)}`.slice(0, 100);
+  await addAccount(page, tray.sim.addUser(), name);
+  const model = 'claude-sonnet-4-6-custom-deployment-with-a-long-suffix-20260101';
+  await tray.client().messages.create({ model, max_tokens: 16, messages: [{ role: 'user', content: 'Hello' }] });
+  await goTo(page, 'Logs');
+  await expect(page.getByRole('button', { name: /^Open request req_/ })).toHaveCount(1);
+  const filters = page.getByRole('group', { name: 'Filters' }).getByRole('combobox');
+  await expect(filters.nth(1).getByRole('option', { name, exact: true })).toBeAttached();
+  await expect(filters.nth(2).getByRole('option', { name: model, exact: true })).toBeAttached();
+  for (const width of [800, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const tops = await filters.evaluateAll((selects) => selects.map((s) => Math.round(s.getBoundingClientRect().top)));
+    expect(new Set(tops).size, `rows of filters at ${width} px`).toBe(1);
+  }
 });

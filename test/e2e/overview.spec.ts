@@ -181,6 +181,29 @@ test('with no account, the proxy line is itself the link to add one', async ({ p
   await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible();
 });
 
+test("an account switched off reads Disabled in the Overview's list, not the Ready it would be", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Resting');
+  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
+  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).not.toBeChecked();
+  await goTo(page, 'Overview');
+  const item = page
+    .getByRole('list', { name: 'Requests per account' })
+    .getByRole('listitem')
+    .filter({ hasText: 'Resting' });
+  await expect(item.locator('.badge')).toHaveText('Disabled');
+  // The row fades; the word that says why does not.
+  expect(await item.locator('.status').evaluate((el) => getComputedStyle(el).opacity)).toBe('1');
+
+  await goTo(page, 'Accounts');
+  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
+  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).toBeChecked();
+  await goTo(page, 'Overview');
+  await expect(item.locator('.badge')).toHaveText('Ready');
+});
+
 test('shows the credits the enabled accounts have left between them, once any figure is known', async ({
   page,
   tray,

@@ -209,7 +209,10 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
         </button>
       </td>
       <td className="cell-api">{API_LABEL[entry.api] ?? entry.api}</td>
-      <td className="cell-account">{account}</td>
+      {/* Stacked rows cut a long name with an ellipsis: the whole of it on hover. */}
+      <td className="cell-account" title={account}>
+        {account}
+      </td>
       <td className="cell-model">
         <span className="mono model-id">{entry.model}</span>
         {entry.upstreamModel && entry.upstreamModel !== entry.model ? (

@@ -234,11 +234,19 @@ function AccountCountsCard() {
         <ul className="count-list" aria-label="Requests per account">
           {accounts.map((a) => (
             <li key={a.id} className={a.enabled ? '' : 'disabled-row'}>
-              <span className="count-name">
+              {/* One line, cut with an ellipsis where the row is narrow: the whole of it on hover. */}
+              <span className="count-name" title={a.name !== a.email ? `${a.name} ${a.email}` : a.name}>
                 <strong>{a.name}</strong>
                 {a.name !== a.email ? <span className="muted"> {a.email}</span> : null}
               </span>
-              <StatusBadge account={a} showReason={false} />
+              {/* Switched off, it takes no requests whatever its state: "Ready" in a faded row read as serving. */}
+              {a.enabled ? (
+                <StatusBadge account={a} showReason={false} />
+              ) : (
+                <span className="status">
+                  <span className="badge badge-muted">Disabled</span>
+                </span>
+              )}
               <span className="count-value">
                 {formatCount(a.requestCount)}
                 <span className="visually-hidden"> requests</span>

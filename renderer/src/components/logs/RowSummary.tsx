@@ -39,12 +39,15 @@ export function rowSummaryText(row: Row, accountName: AccountName): string {
   return `Request ${row.requestId}\n${lines.join('\n')}\n`;
 }
 
+/** Facts that are sentences, not figures: squeezed into one column of the grid, a failure's reason took six lines. */
+const WHOLE_ROW = new Set(['Error']);
+
 /** A request's facts as a definition list: the history row, or a debug record's summary. */
 export function RowSummary({ row, accountName }: { row: Row; accountName: AccountName }) {
   return (
     <dl className="kv">
       {summaryItems(row, accountName).map(([k, v]) => (
-        <div key={k} className="kv-item">
+        <div key={k} className={WHOLE_ROW.has(k) ? 'kv-item kv-item-whole' : 'kv-item'}>
           <dt>{k}</dt>
           <dd>{v}</dd>
         </div>
