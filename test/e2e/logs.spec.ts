@@ -1,9 +1,10 @@
+import type { Page } from '@playwright/test';
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { HISTORY_CSV_HEADER } from '../../contract/history-csv';
 import { parseCsv } from '../helpers/csv';
 import { creditsExhausted } from '../sim/orchids-simulator';
-import { addAccount, expect, goTo, screenshot, test } from './fixtures';
+import { addAccount, expect, goTo, screenshot, test, type Tray } from './fixtures';
 import { linesOf } from './fit';
 
 /**
@@ -190,14 +191,19 @@ test('Logs: Pause holds new requests and counts them; filters narrow the list', 
   await expect(rows).toHaveCount(2);
 });
 
-test('Logs: a failed request says why in its row, and the whole reason on hover where the row cuts it short', async ({
-  page,
-  tray,
-}) => {
+/** One request that no account can take (the only one refuses with a 429), and the Logs view that lists it. */
+async function failOneRequestAndOpenLogs(page: Page, tray: Tray): Promise<void> {
   await addAccount(page, tray.sim.addUser(), 'Limited');
   tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
   await expect(tray.send(1)).rejects.toThrow();
   await goTo(page, 'Logs');
+}
+
+test('Logs: a failed request says why in its row, and the whole reason on hover where the row cuts it short', async ({
+  page,
+  tray,
+}) => {
+  await failOneRequestAndOpenLogs(page, tray);
   const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Open request req_/ }) });
   await expect(row).toHaveCount(1);
   const reason = row.getByTitle(/^No Orchids account can take/);
@@ -209,10 +215,7 @@ test("Logs: a failed request's dialog gives its reason the summary's whole width
   page,
   tray,
 }) => {
-  await addAccount(page, tray.sim.addUser(), 'Limited');
-  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
-  await expect(tray.send(1)).rejects.toThrow();
-  await goTo(page, 'Logs');
+  await failOneRequestAndOpenLogs(page, tray);
   await page.getByRole('button', { name: /^Open request req_/ }).click();
   const summary = page.getByRole('dialog').locator('dl.kv');
   const reason = summary.locator('dd').filter({ hasText: /^overloaded_error: No Orchids account can take/ });
