@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { test as base, expect, type Page } from '@playwright/test';
-import { freePort, ROOT, startProcess, type Running } from '../helpers/processes';
+import { freePort, ROOT, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 import { simEnv } from '../helpers/sim-env';
 import { addJitter, jitterMaxMs } from './jitter';
@@ -31,13 +31,19 @@ export const test = base.extend<{
   pageErrors: string[];
   appEnv: Record<string, string>;
   appFiles: Record<string, string>;
+  storedPort: boolean;
 }>({
   /** More environment for the app (`test.use({ appEnv: {...} })`), e.g. a setting an environment variable pins. */
   appEnv: [{}, { option: true }],
   /** Files in the data folder before the app starts, by name, their content in base64 (e.g. a damaged database). */
   appFiles: [{}, { option: true }],
+  /**
+   * The free port stored as the `port` setting (with the CLI, before the app starts) rather than given in
+   * ORCHIDS_TRAY_PORT, so the window can edit the Port field (a variable would lock it).
+   */
+  storedPort: [false, { option: true }],
 
-  tray: async ({ appEnv, appFiles }, use, testInfo) => {
+  tray: async ({ appEnv, appFiles, storedPort }, use, testInfo) => {
     const headless = path.join(ROOT, 'dist/main/headless.js');
     if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
       throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
@@ -47,9 +53,12 @@ export const test = base.extend<{
     for (const [name, base64] of Object.entries(appFiles)) {
       fs.writeFileSync(path.join(dataDir, name), Buffer.from(base64, 'base64'), { mode: 0o600 });
     }
+    const port = String(await freePort());
+    if (storedPort)
+      await runBuiltCli(['settings', 'set', 'port', port], { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '' });
     const app = startProcess(headless, {
       ORCHIDS_TRAY_DATA_DIR: dataDir,
-      ORCHIDS_TRAY_PORT: String(await freePort()),
+      ...(storedPort ? {} : { ORCHIDS_TRAY_PORT: port }),
       ...simEnv(sim),
       ...appEnv,
     });

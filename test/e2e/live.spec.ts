@@ -177,6 +177,14 @@ test('when the app behind the window stops, the window says so and how to get ba
   await expect(page.getByRole('status').filter({ hasText: /^Not connected$/ })).toBeVisible();
   await expect(page.locator('.proxy-state .badge')).toHaveText('Not connected');
   await expect(page.getByText('Running', { exact: true })).toHaveCount(0);
+  // Pause proxy stays, and pressed it says what the banner says, not a failed fetch's words; the keyboard stays on it.
+  const pause = page.getByRole('button', { name: 'Pause proxy' });
+  await pause.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'Proxy' }).getByRole('alert')).toHaveText(
+    'Orchids Tray is not answering. Is it still running?',
+  );
+  await expect(pause).toBeFocused();
   // On every view, not only the Overview.
   await goTo(page, 'Accounts');
   await expect(alert).toBeVisible();

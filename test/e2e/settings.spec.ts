@@ -301,3 +301,28 @@ test('the credits switch names the site credits are read from', async ({ page, t
       `session. Off, nothing is sent to ${site} and the figures stay as last read.`,
   );
 });
+
+test.describe('a port the window may change', () => {
+  test.use({ storedPort: true });
+
+  test('Port takes 0 as the setting does, says what it does, and refuses anything else inline', async ({ page }) => {
+    await goTo(page, 'Settings');
+    const port = page.getByLabel('Port', { exact: true });
+    await expect(port).not.toHaveAttribute('readonly', '');
+    const form = page.locator('form.setting').filter({ has: port });
+    // 0 is what the setting and ORCHIDS_TRAY_PORT take for "any free port".
+    await port.fill('0');
+    await port.press('Enter');
+    await expect(form.getByText('Saved — restart Orchids Tray to use it', { exact: true })).toBeVisible();
+    await expect(port).toHaveAccessibleDescription(/0 lets the system pick a free port at each start/);
+
+    for (const wrong of ['65536', '-1', '80.5']) {
+      await port.fill(wrong);
+      await port.press('Enter');
+      await expect(form.getByRole('alert')).toHaveText('Enter a whole number from 0 to 65535.');
+      await expect(port).toHaveAttribute('aria-invalid', 'true');
+    }
+    await page.reload();
+    await expect(page.getByLabel('Port', { exact: true })).toHaveValue('0');
+  });
+});

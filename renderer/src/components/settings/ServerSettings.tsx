@@ -22,7 +22,18 @@ export function ServerSettings({ settings, ...common }: SettingsGroupProps) {
           'also needs ORCHIDS_TRAY_ALLOW_REMOTE=1 and an API key, or the next start stops.'
         }
       />
-      <ValueSetting {...common} view={settings.port!} label="Port" kind="integer" min={1} max={65535} />
+      <ValueSetting
+        {...common}
+        view={settings.port!}
+        label="Port"
+        kind="integer"
+        min={0}
+        max={65535}
+        hint={
+          '0 lets the system pick a free port at each start: the Overview shows the one in use, and clients must ' +
+          'be pointed at it again after every restart.'
+        }
+      />
       <ValueSetting
         {...common}
         view={settings.requestBodyBudgetMb!}
