@@ -11,6 +11,7 @@ import { caselessSearch, foldsCase } from './grep-case';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
+import { composesSpawn, spawnInput } from './gen-b/sub-agent-task';
 import { coerceObject, parseJson, switchedOn, wholeNumber } from './tool-input-coercion';
 import { fitValues, valuesMayChange } from './tool-input-values';
 import { canonicalToolName } from './tool-names';
@@ -67,6 +68,10 @@ export function repairToolInput(
     const parsed = asRecord(parseJson(raw));
     if (!parsed) return { _raw: raw };
     input = parsed;
+  }
+  // A Task on Codex's asynchronous spawn: written whole, its Task kept for the fold (gen-b/sub-agent-task.ts).
+  if (route && composesSpawn(route.upstreamName, route.clientName, canonicalToolName(route.upstreamName))) {
+    return spawnInput(input);
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
   if (patch) return patch;
@@ -135,7 +140,7 @@ export function inputRepairMayApply(
   if (!keys) return false;
   // A write or edit becomes a whole patch, and a read a whole command: neither can be sent before the input is in.
   if (clientName === 'apply_patch' && PATCHED_AGENT_TOOLS.has(canonical!)) return true;
-  if (composesShellCommand(upstreamName, clientName)) return true;
+  if (composesShellCommand(upstreamName, clientName) || composesSpawn(upstreamName, clientName, canonical)) return true;
   const tool = clientTool(clientName, declared);
   const schema = tool?.schema;
   if (composesEditList(upstreamName, schema) || composesChecklist(upstreamName, clientName, schema)) return true;

@@ -101,6 +101,8 @@ export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
   // Codex CLI's plan tool, declared when its config turns it on, and Continue's Markdown checklist
   // (orchids/plan-compose.ts rewrites the list for either).
   ['TodoWrite', ['update_plan', 'Checklist']],
+  // Codex CLI's sub-agents are asynchronous: a Task becomes a spawn the proxy then waits on (gen-b/sub-agent-task.ts).
+  ['Task', ['multi_agent_v1__spawn_agent']],
 ]);
 
 /** Anthropic's text editor: one tool whose `command` says what the call does. */

@@ -19,6 +19,7 @@ import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
+import { subAgentWaits, writeWaits } from './sub-agent-wait';
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -97,6 +98,17 @@ export class MessagesProxy {
     res.on('close', () => {
       if (!runOver && !res.writableFinished) cancellation.abort();
     });
+
+    // A Task's sub-agent to wait for: the proxy's own answer, no account and no upstream (./sub-agent-wait.ts).
+    const waits = subAgentWaits(request);
+    if (waits) {
+      runOver = true;
+      responder.finish('tool_use', writeWaits(responder.sink, waits, newMessageId(), request.model));
+      const result: RunResult = { kind: 'done', stopReason: 'tool_use', usage: { input_tokens: 0, output_tokens: 0 } };
+      const unserved: Served = { tried: [], retries: 0, protocol: undefined, lastAccount: undefined };
+      this.report(start, format, result, unserved, 0, responder.firstFrameAt);
+      return;
+    }
 
     const tools = deps.tools.prepare(request.tools);
     // A large body's estimate and encoding take hundreds of milliseconds: worked in slices, other clients go on.
@@ -186,7 +198,7 @@ export class MessagesProxy {
     start: RequestStart,
     format: ApiFormat,
     result: RunResult,
-    run: RequestRun,
+    run: Served,
     inputTokensEstimate: number,
     firstByteAt: number | null,
   ): void {
@@ -226,6 +238,9 @@ export class MessagesProxy {
     });
   }
 }
+
+/** What the history row says of the accounts and protocol that served a request. */
+type Served = Pick<RequestRun, 'tried' | 'retries' | 'protocol' | 'lastAccount'>;
 
 /** The request each generation is sent: the plan's instruction in its system text (the same request when none). */
 function instructed(

@@ -5,6 +5,7 @@
 import type { Message, MessagesRequest } from '../../anthropic/types';
 import { toGenBMessage } from './content-blocks';
 import { rangedReads } from './read-range';
+import { foldSubAgentTasks } from './sub-agent-task';
 import type { GenBBody, GenBMessage, GenBThinkingMode } from './types';
 
 /**
@@ -21,7 +22,9 @@ export interface GenBBuildContext {
 }
 
 export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): GenBBody {
-  const source: readonly Message[] = Array.isArray(request.messages) ? request.messages : [];
+  const given: readonly Message[] = Array.isArray(request.messages) ? request.messages : [];
+  // Codex's spawn and waits for a Task go up as the agent's one Task call and its report (./sub-agent-task.ts).
+  const source = foldSubAgentTasks(given, request.tools);
   const messages: GenBMessage[] = [];
   const system: string[] = [];
   addSystemParts(request.system, system);

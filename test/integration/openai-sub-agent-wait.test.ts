@@ -1,0 +1,119 @@
+import type OpenAI from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { reply, sse } from '../sim/orchids-simulator';
+import { startStack, type Stack } from '../helpers/stack';
+import { answered, PINNED_MODES } from '../helpers/upstream';
+import { openaiFor } from '../helpers/openai-sdk';
+
+/**
+ * The proxy's own answers to a Task's spawn (Generation B's Task on Codex CLI, README "Point your tools at it"):
+ * when the newest output is the id of a sub-agent the agent's Task spawned, the answer is Codex's `wait_agent` on it,
+ * written by the proxy, streamed and not, in the Responses API's shape, with nothing sent upstream and a history row
+ * that names no account and no protocol. A spawn that was not a Task's goes upstream as before.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const AGENT = '01a2-agent';
+const SUB_AGENTS: OpenAI.Responses.NamespaceTool = {
+  type: 'namespace',
+  name: 'multi_agent_v1',
+  description: 'Tools for spawning and managing sub-agents.',
+  tools: ['spawn_agent', 'wait_agent', 'close_agent'].map((name) => ({
+    type: 'function' as const,
+    name,
+    description: `${name} tool`,
+    parameters: { type: 'object', properties: {} },
+  })),
+};
+
+function input(spawnArguments: Record<string, unknown>): OpenAI.Responses.ResponseInput {
+  return [
+    { role: 'user', content: 'Ask a sub-agent for the fruit word.' },
+    {
+      type: 'function_call',
+      call_id: 'call_t1',
+      namespace: 'multi_agent_v1',
+      name: 'spawn_agent',
+      arguments: JSON.stringify(spawnArguments),
+    },
+    { type: 'function_call_output', call_id: 'call_t1', output: JSON.stringify({ agent_id: AGENT }) },
+  ];
+}
+const TASK_SPAWN = { message: 'Reply with the word for pear.', agent_task: { description: 'Find the fruit word' } };
+const WAIT = {
+  type: 'function_call',
+  call_id: 'call_t1_wait1',
+  namespace: 'multi_agent_v1',
+  name: 'wait_agent',
+  arguments: JSON.stringify({ targets: [AGENT], timeout_ms: 300_000 }),
+  status: 'completed',
+};
+
+describe('the wait on a Task’s sub-agent', () => {
+  it('is answered by the proxy, streamed and not, without the upstream', async () => {
+    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    const openai = openaiFor(stack);
+    const ask = { model: 'claude-sonnet-4-6', input: input(TASK_SPAWN), tools: [SUB_AGENTS] };
+    const whole = await openai.responses.create(ask);
+    expect(whole.status).toBe('completed');
+    expect(whole.output).toEqual([expect.objectContaining(WAIT)]);
+    const streamed = await openai.responses.stream(ask).finalResponse();
+    expect(streamed.output).toEqual([expect.objectContaining(WAIT)]);
+    expect(answered(stack.sim.requests)).toHaveLength(0);
+
+    await stack.core.internals.history.flushNow();
+    const rows = stack.core.internals.historyRepo.query({});
+    expect(rows.map((r) => [r.stream, r.status, r.protocol, r.accountId, r.accountsTried, r.stopReason])).toEqual([
+      [true, 200, null, null, [], 'tool_use'],
+      [false, 200, null, null, [], 'tool_use'],
+    ]);
+  });
+
+  it('is followed by a close of the agent once it brings the final message', async () => {
+    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    const waited: OpenAI.Responses.ResponseInput = [
+      ...input(TASK_SPAWN),
+      {
+        type: 'function_call',
+        call_id: WAIT.call_id,
+        namespace: 'multi_agent_v1',
+        name: 'wait_agent',
+        arguments: WAIT.arguments,
+      },
+      {
+        type: 'function_call_output',
+        call_id: WAIT.call_id,
+        output: JSON.stringify({ status: { [AGENT]: { completed: 'PEAR-57' } }, timed_out: false }),
+      },
+    ];
+    const whole = await openaiFor(stack).responses.create({
+      model: 'claude-sonnet-4-6',
+      input: waited,
+      tools: [SUB_AGENTS],
+    });
+    expect(whole.output).toEqual([
+      expect.objectContaining({
+        type: 'function_call',
+        call_id: 'call_t1_close',
+        namespace: 'multi_agent_v1',
+        name: 'close_agent',
+        arguments: JSON.stringify({ target: AGENT }),
+      }),
+    ]);
+    expect(answered(stack.sim.requests)).toHaveLength(0);
+  });
+
+  it("is not written for a spawn that was not a Task's: that conversation goes upstream", async () => {
+    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack.sim.enqueue(sse(reply('Spawned.')));
+    const tools = [SUB_AGENTS];
+    const whole = await openaiFor(stack).responses.create({
+      model: 'claude-sonnet-4-6',
+      input: input({ message: 'x' }),
+      tools,
+    });
+    expect(whole.output_text).toBe('Spawned.');
+    expect(answered(stack.sim.requests)).toHaveLength(1);
+  });
+});
