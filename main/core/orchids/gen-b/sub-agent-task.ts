@@ -25,6 +25,7 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, namingFor, type JsonObject } from '../client-tools';
+import { parseJson } from '../tool-input-coercion';
 
 /** Codex's sub-agent tools under the names its namespace is offered by (../../openai/namespaces.ts). */
 const CODEX_SPAWN = 'multi_agent_v1__spawn_agent';
@@ -259,9 +260,9 @@ export function foldSubAgentTasks(
   }
   // Codex's note that a folded sub-agent ended says what Task's result says already; only a note a message cannot do
   // without (the turn Codex starts for it after the answer) stays, as the user's text it then is.
-  for (let i = 0; i < out.length; i++) {
+  for (let i = 0; ended.size > 0 && i < out.length; i++) {
     const content = (out[i] as Message).content;
-    if (!Array.isArray(content) || ended.size === 0) continue;
+    if (!Array.isArray(content)) continue;
     const told = (content as Block[]).filter((block) => !notesEnd(block, ended));
     if (told.length > 0 && told.length < content.length) out[i] = { ...(out[i] as Message), content: told } as Message;
   }
@@ -271,7 +272,7 @@ export function foldSubAgentTasks(
 /** Codex's `<subagent_notification>{"agent_path": id, "status": …}</subagent_notification>` for one of `ids`. */
 function notesEnd(block: Block, ids: ReadonlySet<string>): boolean {
   const text = block['type'] === 'text' ? block['text'] : undefined;
-  if (ids.size === 0 || typeof text !== 'string') return false;
+  if (typeof text !== 'string') return false;
   const found = /^\s*<subagent_notification>([\s\S]*)<\/subagent_notification>\s*$/.exec(text);
   const path = found ? asRecord(parseJson(found[1] as string))?.['agent_path'] : undefined;
   return typeof path === 'string' && ids.has(path);
@@ -287,12 +288,4 @@ function resultText(block: Block): string {
     if (block?.['type'] === 'text' && typeof block['text'] === 'string') text += block['text'];
   }
   return text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
