@@ -2,7 +2,8 @@ import type OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, sse } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { answered, PINNED_MODES } from '../helpers/upstream';
+import { answered, PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { replayedToolUses } from '../helpers/cli-clients';
 import { openaiFor } from '../helpers/openai-sdk';
 
 /**
@@ -102,6 +103,60 @@ describe('the wait on a Task’s sub-agent', () => {
       }),
     ]);
     expect(answered(stack.sim.requests)).toHaveLength(0);
+  });
+
+  it('is asked again while the agent runs, then the agent is closed and the upstream told it was stopped', async () => {
+    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    const openai = openaiFor(stack);
+    stack.sim.enqueue(sse(reply('The sub-agent was stopped.')));
+    // Codex's conversation grows by each call the proxy answers with and the output Codex gives it: the waits time
+    // out (Codex's `{status: {}, timed_out: true}`, the agent still running) until the last, then the close.
+    const conversation: OpenAI.Responses.ResponseInput = input(TASK_SPAWN);
+    const calls: string[] = [];
+    for (let turn = 0; turn < 8; turn++) {
+      const answer = await openai.responses.create({
+        model: 'claude-sonnet-4-6',
+        input: conversation,
+        tools: [SUB_AGENTS],
+      });
+      const [call] = answer.output;
+      if (call?.type !== 'function_call') {
+        expect(answer.output_text).toBe('The sub-agent was stopped.');
+        break;
+      }
+      expect(answer.output).toHaveLength(1);
+      expect(call.namespace).toBe('multi_agent_v1');
+      calls.push(`${call.name} ${call.call_id} ${call.arguments}`);
+      const { namespace, name, call_id, arguments: args } = call;
+      conversation.push({ type: 'function_call', namespace, name, call_id, arguments: args });
+      const output =
+        name === 'close_agent'
+          ? JSON.stringify({ previous_status: 'running' })
+          : JSON.stringify({ status: {}, timed_out: true });
+      conversation.push({ type: 'function_call_output', call_id, output });
+    }
+    const waitArgs = JSON.stringify({ targets: [AGENT], timeout_ms: 300_000 });
+    expect(calls).toEqual([
+      ...[1, 2, 3, 4].map((n) => `wait_agent call_t1_wait${n} ${waitArgs}`),
+      `close_agent call_t1_close ${JSON.stringify({ target: AGENT })}`,
+    ]);
+
+    // Exactly one upstream turn, after the close: one Task call whose error says the sub-agent was stopped.
+    const upstream = answered(stack.sim.requests);
+    expect(upstream).toHaveLength(1);
+    const sent = JSON.stringify(upstream[0]!.body.messages);
+    expect(sent).not.toContain('multi_agent_v1__');
+    expect(replayedToolUses(upstream[0]!)).toEqual([
+      {
+        type: 'tool_use',
+        id: 'call_t1',
+        name: 'Task',
+        input: { description: 'Find the fruit word', prompt: TASK_SPAWN.message },
+      },
+    ]);
+    expect(upstreamText(upstream[0]!)).toContain(
+      `The sub-agent (Codex agent ${AGENT}) was stopped after 20 minutes, still running`,
+    );
   });
 
   it("is not written for a spawn that was not a Task's: that conversation goes upstream", async () => {

@@ -103,6 +103,11 @@ describe("the agent's Task on Codex's spawn_agent", () => {
 
 const WAIT_NAME = 'multi_agent_v1__wait_agent';
 const CLOSE_NAME = 'multi_agent_v1__close_agent';
+/** The proxy's close of the agent and Codex's output for it (`previous_status`: its status before the close). */
+const closedBy = (output: string, isError = false): Message[] => [
+  assistant(use('call_t1_close', CLOSE_NAME, { target: AGENT })),
+  user(result('call_t1_close', output, isError)),
+];
 
 describe('the calls the proxy answers with', () => {
   it("waits on the agent once the spawn's id comes back", () => {
@@ -129,17 +134,24 @@ describe('the calls the proxy answers with', () => {
     ).toBeUndefined();
   });
 
-  it('waits again after a wait that timed out, up to MAX_WAITS, then not', () => {
+  it('waits again after a wait that timed out, up to MAX_WAITS, then closes the agent still running', () => {
     expect(callsDue(afterWaits([TIMED_OUT]), CODEX_TOOLS)).toEqual([
       { id: 'call_t1_wait2', name: WAIT_NAME, input: { targets: [AGENT], timeout_ms: WAIT_MS } },
     ]);
     const allTimedOut = Array.from({ length: MAX_WAITS }, () => TIMED_OUT);
-    expect(callsDue(afterWaits(allTimedOut), CODEX_TOOLS)).toBeUndefined();
+    expect(callsDue(afterWaits(allTimedOut), CODEX_TOOLS)).toEqual([
+      { id: 'call_t1_close', name: CLOSE_NAME, input: { target: AGENT } },
+    ]);
+    const closed = [...afterWaits(allTimedOut), ...closedBy(JSON.stringify({ previous_status: 'running' }))];
+    expect(callsDue(closed, CODEX_TOOLS)).toBeUndefined();
+    // Without Codex's close there is nothing to stop it with: the conversation goes upstream.
+    const noClose = CODEX_TOOLS.filter((t) => t.name !== CLOSE_NAME);
+    expect(callsDue(afterWaits(allTimedOut), noClose)).toBeUndefined();
   });
 
   it('does not wait when the spawn failed, the last wait gave up, or the output is not the newest', () => {
     const allTimedOut = Array.from({ length: MAX_WAITS }, () => TIMED_OUT);
-    expect(callsDue(afterWaits(allTimedOut), CODEX_TOOLS)).toBeUndefined();
+    expect(callsDue(afterWaits(allTimedOut), CODEX_TOOLS)?.map((c) => c.name)).toEqual([CLOSE_NAME]);
     expect(callsDue(afterWaits([], 'agent limit reached', true), CODEX_TOOLS)).toBeUndefined();
     const later = [
       ...afterWaits([]),
@@ -226,11 +238,20 @@ describe('the conversation the upstream sees', () => {
       result('call_t1', 'The sub-agent failed: model refused', true),
     ]);
     const allTimedOut = Array.from({ length: MAX_WAITS }, () => TIMED_OUT);
-    const folded = foldSubAgentTasks(afterWaits(allTimedOut), CODEX_TOOLS);
-    expect(folded).toHaveLength(3);
-    const [running] = (folded[2] as Message).content as Array<{ content: string; is_error: boolean }>;
-    expect(running).toMatchObject({ is_error: true });
-    expect(running!.content).toMatch(/^The sub-agent \(Codex agent 01a2-agent\) was still running after 20 minutes/);
+    const taskError = (messages: Message[]) => {
+      const folded = foldSubAgentTasks(messages, CODEX_TOOLS);
+      expect(folded).toHaveLength(3);
+      const [error] = (folded[2] as Message).content as Array<{ content: string; is_error: boolean }>;
+      expect(error).toMatchObject({ is_error: true });
+      return error!.content;
+    };
+    // Closed by the proxy (the waits and the close folded out): stopped, and the agent is told so.
+    const stopped = taskError([...afterWaits(allTimedOut), ...closedBy('{"previous_status":"running"}')]);
+    expect(stopped).toMatch(/^The sub-agent \(Codex agent 01a2-agent\) was stopped after 20 minutes, still running/);
+    // No close Codex took: it runs on, and the agent is told that instead.
+    const refused = taskError([...afterWaits(allTimedOut), ...closedBy('agent not found', true)]);
+    expect(refused).toMatch(/^The sub-agent \(Codex agent 01a2-agent\) was still running after 20 minutes/);
+    expect(taskError(afterWaits(allTimedOut))).toBe(refused);
   });
 
   it('is the same array while the sub-agent still runs, and for a client without Codex spawns', () => {

@@ -1,11 +1,11 @@
 /**
  * The only answer the proxy writes without asking the upstream: a Codex `wait_agent` call on the sub-agent a Task's
- * spawn started, or, once it ended, a `close_agent` of it (orchids/gen-b/sub-agent-task.ts says why a Task becomes a
- * spawn). The agent's Task is synchronous and Codex's spawn is not; the agent has no tool to wait with, and asking it
- * to would cost an upstream turn (and credits) to say nothing but "wait". What to wait on is read from the
- * conversation alone, so the proxy still keeps nothing between requests. Kept apart from the request path it
- * short-cuts (messages-proxy.ts calls it before any account is picked) so that path stays as it was for every other
- * request.
+ * spawn started, or, once it ended or the last wait ran out, a `close_agent` of it (orchids/gen-b/sub-agent-task.ts
+ * says why a Task becomes a spawn). The agent's Task is synchronous and Codex's spawn is not; the agent has no tool
+ * to wait with, and asking it to would cost an upstream turn (and credits) to say nothing but "wait". What to wait
+ * on is read from the conversation alone, so the proxy still keeps nothing between requests. Kept apart from the
+ * request path it short-cuts (messages-proxy.ts calls it before any account is picked) so that path stays as it was
+ * for every other request.
  *
  * The answer goes through the request's own responder, so it is a valid answer in whatever API and mode the client
  * asked (a Responses `function_call` with `namespace: "multi_agent_v1"`, streamed or not), and the request is

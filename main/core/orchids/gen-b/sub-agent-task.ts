@@ -19,9 +19,11 @@
  * without the key (one Generation A's model, or the agent by name, made) is Codex's own and left alone.
  *
  * DECISION: a wait that times out while the sub-agent still runs is asked again, up to MAX_WAITS times of WAIT_MS
- * each (20 minutes in all); then the agent gets, as Task's error, that the sub-agent is still running, rather than
- * the proxy holding Codex in a loop with no end. A failed spawn, or a sub-agent that ends in an error, is Task's
- * error result with Codex's words.
+ * each (20 minutes in all); then the proxy closes the sub-agent and the agent gets, as Task's error, that it was
+ * stopped, rather than the proxy holding Codex in a loop with no end. Closed, not left running: nothing would ever
+ * read its report (the agent's Task is over), and it would go on working, and counting toward Codex's limit of open
+ * agents, for nobody. A failed spawn, or a sub-agent that ends in an error, is Task's error result with Codex's
+ * words.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, namingFor, type JsonObject } from '../client-tools';
@@ -64,8 +66,9 @@ export interface DueCall {
 }
 
 /**
- * What a Task's spawn has come to, read from the conversation. `ended`: the agent that reached a final status, which
- * Codex keeps open (and counts toward its limit of open agents) until it is closed.
+ * What a Task's spawn has come to, read from the conversation. `ended`: the agent to close, with the output after
+ * which the close is due: one that reached a final status, which Codex keeps open (and counts toward its limit of
+ * open agents) until it is closed, or one still running after the last wait.
  */
 type SubAgentState =
   | { kind: 'running' }
@@ -158,13 +161,19 @@ function subAgentState(call: SubAgentCall): SubAgentState {
   if (status) return { ...finalStatus(status, waitText), ended: { agentId, after: last.result } };
   if (last.n < MAX_WAITS) return { kind: 'wait', n: last.n + 1, agentId, after: last.result };
   const minutes = Math.round((last.n * WAIT_MS) / 60_000);
-  return {
-    kind: 'done',
-    content:
+  const ended = { agentId, after: last.result };
+  const closed = call.close?.result;
+  // Without a close that Codex took (a client that declares none, or a close it refused), the agent runs on.
+  if (!closed || closed['is_error'] === true) {
+    const content =
       `The sub-agent (Codex agent ${agentId}) was still running after ${minutes} minutes, so its report has not ` +
-      'arrived. It goes on in Codex, which will show it when it ends; do not start the same task again.',
-    isError: true,
-  };
+      'arrived. It goes on in Codex, which will show it when it ends; do not start the same task again.';
+    return { kind: 'done', content, isError: true, ended };
+  }
+  const content =
+    `The sub-agent (Codex agent ${agentId}) was stopped after ${minutes} minutes, still running, so there is no ` +
+    'report. What it had done by then (files it changed) is left as it was.';
+  return { kind: 'done', content, isError: true, ended };
 }
 
 /** Codex's final status of an agent: `{completed: message}`, `{errored: message}`, or a word (`shutdown`, …). */
@@ -181,7 +190,8 @@ function finalStatus(status: JsonObject, raw: string): { kind: 'done'; content: 
 
 /**
  * The calls the proxy should answer this request with: a wait for each Task sub-agent whose spawn or last wait the
- * newest message answers, still running; a close for each whose last wait brought its final status, since Codex
+ * newest message answers, still running; a close for each whose last wait brought its final status or was the last
+ * one (the agent still running is stopped: see the DECISION above), since Codex
  * keeps an ended agent open, counted toward its limit of open agents (`agents.max_threads`), until it is closed,
  * and a Task's sub-agent is never spoken to again (its conversation is folded away). Only a result in the last
  * message counts, so an old conversation whose wait was dropped (an interrupted turn) goes to the upstream as it is
