@@ -27,6 +27,8 @@ export interface CodexRun extends Exited {
   items: NonNullable<CodexEvent['item']>[];
   /** The text of the last `agent_message`: what Codex answers the user. */
   finalMessage: string | undefined;
+  /** The run's `CODEX_HOME`, where a persistent run's session is kept (see `resumeIn`). */
+  home: string;
 }
 
 let catalog: string | undefined;
@@ -151,6 +153,11 @@ export interface CodexOptions {
   extraConfig?: string[];
   /** Keeps the session (no `--ephemeral`): Codex declares its goal tools only on a thread it persists. */
   persistent?: boolean;
+  /**
+   * Goes on with the newest session kept in `home` (`codex exec resume --last`), the prompt as the next turn's input:
+   * the `CODEX_HOME` of an earlier run with `persistent` (`CodexRun.home`).
+   */
+  resumeIn?: string;
   timeoutMs?: number;
 }
 
@@ -188,16 +195,17 @@ export function runCodex(
   apiKey: string,
   options: CodexOptions = {},
 ): Promise<CodexRun> {
-  const home = codexHome(baseUrl, options);
+  const home = options.resumeIn ?? codexHome(baseUrl, options);
   const args = [
     'exec',
+    ...(options.resumeIn ? ['resume', '--last'] : []),
     // A setting this version does not know fails the run instead of being ignored with a warning.
     '--strict-config',
     '--json',
-    ...(options.persistent ? [] : ['--ephemeral']),
+    ...(options.persistent || options.resumeIn ? [] : ['--ephemeral']),
     '--skip-git-repo-check',
-    '--color',
-    'never',
+    // `exec resume` takes no --color (its output is JSON here anyway).
+    ...(options.resumeIn ? [] : ['--color', 'never']),
     '--dangerously-bypass-approvals-and-sandbox',
     prompt,
   ];
@@ -213,6 +221,6 @@ export function runCodex(
       .map((line) => JSON.parse(line) as CodexEvent);
     const items = events.flatMap((e) => (e.type === 'item.completed' && e.item ? [e.item] : []));
     const finalMessage = items.filter((i) => i.type === 'agent_message').at(-1)?.text;
-    return { ...exited, events, items, finalMessage };
+    return { ...exited, events, items, finalMessage, home };
   });
 }

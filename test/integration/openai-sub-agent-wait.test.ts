@@ -159,6 +159,81 @@ describe('the wait on a Task’s sub-agent', () => {
     );
   });
 
+  it("ends, with nothing, the turn Codex starts for its note that the Task's agent ended", async () => {
+    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    const openai = openaiFor(stack);
+    const note = (agent: string) =>
+      `<subagent_notification>\n${JSON.stringify({ agent_path: agent, status: { completed: 'PEAR-57' } })}\n` +
+      '</subagent_notification>';
+    // Codex's conversation after the proxy's wait and close and the agent's answer, then a turn of the note alone.
+    const closed: OpenAI.Responses.ResponseInput = [
+      ...input(TASK_SPAWN),
+      {
+        type: 'function_call',
+        call_id: WAIT.call_id,
+        namespace: 'multi_agent_v1',
+        name: 'wait_agent',
+        arguments: WAIT.arguments,
+      },
+      {
+        type: 'function_call_output',
+        call_id: WAIT.call_id,
+        output: JSON.stringify({ status: { [AGENT]: { completed: 'PEAR-57' } }, timed_out: false }),
+      },
+      {
+        type: 'function_call',
+        call_id: 'call_t1_close',
+        namespace: 'multi_agent_v1',
+        name: 'close_agent',
+        arguments: JSON.stringify({ target: AGENT }),
+      },
+      { type: 'function_call_output', call_id: 'call_t1_close', output: '{"previous_status":{"completed":"PEAR-57"}}' },
+      { role: 'assistant', content: 'The sub-agent said PEAR-57.' },
+    ];
+    const ask = {
+      model: 'claude-sonnet-4-6',
+      input: [...closed, { role: 'user' as const, content: [{ type: 'input_text' as const, text: note(AGENT) }] }],
+      tools: [SUB_AGENTS],
+    };
+    const whole = await openai.responses.create(ask);
+    expect(whole.status).toBe('completed');
+    expect(whole.output).toEqual([]);
+    const streamed = await openai.responses.stream(ask).finalResponse();
+    expect(streamed.status).toBe('completed');
+    expect(streamed.output).toEqual([]);
+    expect(answered(stack.sim.requests)).toHaveLength(0);
+    await stack.core.internals.history.flushNow();
+    const rows = stack.core.internals.historyRepo.query({});
+    expect(rows.map((r) => [r.status, r.protocol, r.accountId, r.stopReason, r.outputTokens])).toEqual([
+      [200, null, null, 'end_turn', 0],
+      [200, null, null, 'end_turn', 0],
+    ]);
+
+    // A note of an agent no Task of the proxy's started, or one beside the user's words, goes upstream.
+    stack.sim.enqueue(sse(reply('Noted.')));
+    stack.sim.enqueue(sse(reply('Written.')));
+    const other = await openai.responses.create({
+      ...ask,
+      input: [...closed, { role: 'user', content: [{ type: 'input_text', text: note('someone-else') }] }],
+    });
+    expect(other.output_text).toBe('Noted.');
+    const beside = await openai.responses.create({
+      ...ask,
+      input: [
+        ...closed,
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: note(AGENT) },
+            { type: 'input_text', text: 'Write it.' },
+          ],
+        },
+      ],
+    });
+    expect(beside.output_text).toBe('Written.');
+    expect(answered(stack.sim.requests)).toHaveLength(2);
+  });
+
   it("is not written for a spawn that was not a Task's: that conversation goes upstream", async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
     stack.sim.enqueue(sse(reply('Spawned.')));

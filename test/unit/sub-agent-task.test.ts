@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, MessagesRequest, ToolDefinition } from '../../main/core/anthropic/types';
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
-import { MAX_WAITS, WAIT_MS, foldSubAgentTasks, callsDue } from '../../main/core/orchids/gen-b/sub-agent-task';
+import { MAX_WAITS, WAIT_MS, answerDue, foldSubAgentTasks } from '../../main/core/orchids/gen-b/sub-agent-task';
 import {
   clientToolSchema,
   inputRepairMayApply,
@@ -101,6 +101,8 @@ describe("the agent's Task on Codex's spawn_agent", () => {
   });
 });
 
+/** The calls the proxy answers with (undefined: none, the request goes upstream unless it is a note's turn). */
+const callsDue = (messages: Message[], tools: ToolDefinition[]) => answerDue(messages, tools)?.calls;
 const WAIT_NAME = 'multi_agent_v1__wait_agent';
 const CLOSE_NAME = 'multi_agent_v1__close_agent';
 /** The proxy's close of the agent and Codex's output for it (`previous_status`: its status before the close). */
@@ -170,6 +172,66 @@ describe('the calls the proxy answers with', () => {
     expect(callsDue(own, CODEX_TOOLS)).toBeUndefined();
     const noWait = CODEX_TOOLS.filter((t) => t.name !== 'multi_agent_v1__wait_agent');
     expect(callsDue(afterWaits([]), noWait)).toBeUndefined();
+  });
+});
+
+/** Codex's note that an agent ended, as the text it puts in the parent's conversation. */
+const noteOf = (agent: string, status: unknown = { completed: 'PEAR-57' }) => ({
+  type: 'text',
+  text: `<subagent_notification>\n${JSON.stringify({ agent_path: agent, status })}\n</subagent_notification>`,
+});
+/** A Task whose sub-agent the proxy waited for and closed, and the agent's answer after it. */
+const answeredTask = (): Message[] => [
+  ...afterWaits([completed('PEAR-57')]),
+  ...closedBy('{"previous_status":{"completed":"PEAR-57"}}'),
+  assistant({ type: 'text', text: 'The sub-agent said PEAR-57.' }),
+];
+
+describe("the turn Codex starts for a note that a Task's sub-agent ended", () => {
+  it('is answered by the proxy with nothing, the reason saying why, as the waits and the close say theirs', () => {
+    expect(answerDue([...answeredTask(), user(noteOf(AGENT))], CODEX_TOOLS)).toEqual({
+      reason: 'sub-agent notification',
+      calls: [],
+    });
+    // Two notes at once, the second of a Task stopped after its last wait, are one such turn too.
+    expect(answerDue([...answeredTask(), user(noteOf(AGENT), noteOf(AGENT, 'shutdown'))], CODEX_TOOLS)?.reason).toBe(
+      'sub-agent notification',
+    );
+    expect(answerDue(afterWaits([]), CODEX_TOOLS)?.reason).toBe('sub-agent wait');
+    expect(answerDue(afterWaits([completed('PEAR')]), CODEX_TOOLS)?.reason).toBe('sub-agent close');
+  });
+
+  it("goes upstream beside the user's words, for a spawn not a Task's, or for an agent still running", () => {
+    const words = { type: 'text', text: 'Now write it down.' };
+    expect(answerDue([...answeredTask(), user(noteOf(AGENT), words)], CODEX_TOOLS)).toBeUndefined();
+    // Codex's own spawn (no agent_task: the agent called it by name) ended: its note is the agent's to read.
+    const own = [
+      ...answeredTask(),
+      user(words),
+      assistant(use('call_s', 'multi_agent_v1__spawn_agent', { message: 'Do it.' })),
+      user(result('call_s', JSON.stringify({ agent_id: 'own-agent' }))),
+      assistant({ type: 'text', text: 'Spawned.' }),
+      user(noteOf('own-agent')),
+    ];
+    expect(answerDue(own, CODEX_TOOLS)).toBeUndefined();
+    // A Task's sub-agent the proxy still waits for is not over.
+    const waiting = [
+      ...afterWaits([]),
+      assistant(use('call_t1_wait1', WAIT_NAME, { targets: [AGENT] })),
+      user(noteOf(AGENT)),
+    ];
+    expect(answerDue(waiting, CODEX_TOOLS)).toBeUndefined();
+  });
+
+  it('is left out of the conversation the upstream sees later, with the empty answer it had', () => {
+    const later = [...answeredTask(), user(noteOf(AGENT)), user({ type: 'text', text: 'Thanks. Now write it down.' })];
+    expect(foldSubAgentTasks(later, CODEX_TOOLS)).toEqual([
+      ASK,
+      assistant(use('call_t1', 'Task', TASK)),
+      user(result('call_t1', 'PEAR-57')),
+      assistant({ type: 'text', text: 'The sub-agent said PEAR-57.' }),
+      user({ type: 'text', text: 'Thanks. Now write it down.' }),
+    ]);
   });
 });
 

@@ -19,7 +19,7 @@ import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
-import { subAgentWaits, writeWaits } from './sub-agent-wait';
+import { ownAnswer, ownStopReason, writeOwnAnswer } from './sub-agent-wait';
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -100,11 +100,12 @@ export class MessagesProxy {
     });
 
     // A Task's sub-agent to wait for: the proxy's own answer, no account and no upstream (./sub-agent-wait.ts).
-    const waits = subAgentWaits(request);
-    if (waits) {
+    const own = ownAnswer(request);
+    if (own) {
       runOver = true;
-      responder.finish('tool_use', writeWaits(responder.sink, waits, newMessageId(), request.model));
-      const result: RunResult = { kind: 'done', stopReason: 'tool_use', usage: { input_tokens: 0, output_tokens: 0 } };
+      const stopReason = ownStopReason(own);
+      responder.finish(stopReason, writeOwnAnswer(responder.sink, own, newMessageId(), request.model));
+      const result: RunResult = { kind: 'done', stopReason, usage: { input_tokens: 0, output_tokens: 0 } };
       const unserved: Served = { tried: [], retries: 0, protocol: undefined, lastAccount: undefined };
       this.report(start, format, result, unserved, 0, responder.firstFrameAt);
       return;

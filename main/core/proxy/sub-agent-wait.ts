@@ -1,40 +1,37 @@
 /**
- * The only answer the proxy writes without asking the upstream: a Codex `wait_agent` call on the sub-agent a Task's
+ * The only answers the proxy writes without asking the upstream: a Codex `wait_agent` call on the sub-agent a Task's
  * spawn started, or, once it ended or the last wait ran out, a `close_agent` of it (orchids/gen-b/sub-agent-task.ts
- * says why a Task becomes a spawn). The agent's Task is synchronous and Codex's spawn is not; the agent has no tool
- * to wait with, and asking it to would cost an upstream turn (and credits) to say nothing but "wait". What to wait
- * on is read from the conversation alone, so the proxy still keeps nothing between requests. Kept apart from the
- * request path it short-cuts (messages-proxy.ts calls it before any account is picked) so that path stays as it was
- * for every other request.
+ * says why a Task becomes a spawn); and an empty end of the turn Codex starts for nothing but its note that such a
+ * sub-agent ended. The agent's Task is synchronous and Codex's spawn is not; the agent has no tool to wait with, and
+ * asking it to would cost an upstream turn (and credits) to say nothing but "wait". What to answer is read from the
+ * conversation alone, so the proxy still keeps nothing between requests. Kept apart from the request path it
+ * short-cuts (messages-proxy.ts calls it before any account is picked) so that path stays as it was for every other
+ * request.
  *
  * The answer goes through the request's own responder, so it is a valid answer in whatever API and mode the client
- * asked (a Responses `function_call` with `namespace: "multi_agent_v1"`, streamed or not), and the request is
- * reported like any other: a history row and live event with status 200, stop reason `tool_use`, no account, no
- * protocol (the contract's "no upstream was reached"), no tokens and no retries; a debug record, when on, with the
- * incoming body and the frames written and no upstream attempt. No account is picked, so none counts a request.
+ * asked (a Responses `function_call` with `namespace: "multi_agent_v1"`, or a response with no output items, streamed
+ * or not), and the request is reported like any other: a history row and live event with status 200, stop reason
+ * `tool_use` (`end_turn` for a note's turn), no account, no protocol (the contract's "no upstream was reached"), no
+ * tokens and no retries; a debug record, when on, with the incoming body, the frames written and no upstream
+ * attempt. No account is picked, so none counts a request.
  */
 import type { AnthropicEventSink } from '../anthropic/stream-translator';
 import type { MessagesRequest, Usage } from '../anthropic/types';
 import { wireDeltaUsage, wireUsage } from '../anthropic/usage-tally';
-import { callsDue, type DueCall } from '../orchids/gen-b/sub-agent-task';
+import { answerDue, type OwnAnswer } from '../orchids/gen-b/sub-agent-task';
 
-/** The waits (or the close) this request is answered with, or undefined when it goes upstream as usual. */
-export function subAgentWaits(request: MessagesRequest): DueCall[] | undefined {
+/** The answer the proxy writes for this request itself, or undefined when it goes upstream as usual. */
+export function ownAnswer(request: MessagesRequest): OwnAnswer | undefined {
   // Only an answer whose shape the client left free: a forced tool or a withheld one is the upstream's to serve.
   const choice = (request.tool_choice as { type?: unknown } | undefined)?.type;
   if (choice !== undefined && choice !== 'auto') return undefined;
-  return Array.isArray(request.messages) ? callsDue(request.messages, request.tools) : undefined;
+  return Array.isArray(request.messages) ? answerDue(request.messages, request.tools) : undefined;
 }
 
 const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0 };
 
-/** Writes the calls as one assistant message that stops for them; the usage it reports is none. */
-export function writeWaits(
-  sink: AnthropicEventSink,
-  calls: readonly DueCall[],
-  messageId: string,
-  model: string,
-): Usage {
+/** Writes the answer as one assistant message that stops for its calls, or ends the turn when it has none. */
+export function writeOwnAnswer(sink: AnthropicEventSink, answer: OwnAnswer, messageId: string, model: string): Usage {
   sink('message_start', {
     type: 'message_start',
     message: {
@@ -48,7 +45,7 @@ export function writeWaits(
       usage: wireUsage(NO_USAGE),
     },
   });
-  calls.forEach((call, index) => {
+  answer.calls.forEach((call, index) => {
     const block = { type: 'tool_use', id: call.id, name: call.name, input: {} };
     sink('content_block_start', { type: 'content_block_start', index, content_block: block });
     const delta = { type: 'input_json_delta', partial_json: JSON.stringify(call.input) };
@@ -57,9 +54,14 @@ export function writeWaits(
   });
   sink('message_delta', {
     type: 'message_delta',
-    delta: { stop_reason: 'tool_use', stop_sequence: null },
+    delta: { stop_reason: ownStopReason(answer), stop_sequence: null },
     usage: wireDeltaUsage(NO_USAGE),
   });
   sink('message_stop', { type: 'message_stop' });
   return NO_USAGE;
+}
+
+/** What the answer stops for: its calls, or the end of the turn. */
+export function ownStopReason(answer: OwnAnswer): 'tool_use' | 'end_turn' {
+  return answer.calls.length > 0 ? 'tool_use' : 'end_turn';
 }

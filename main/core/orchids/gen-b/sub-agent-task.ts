@@ -65,6 +65,19 @@ export interface DueCall {
   input: JsonObject;
 }
 
+/** Why the proxy answered a request itself: what the debug record says (README "Requests and history"). */
+export type OwnAnswerReason =
+  'sub-agent wait' | 'sub-agent close' | 'sub-agent wait and close' | 'sub-agent notification';
+
+/**
+ * The answer the proxy writes itself: Codex's calls, or, for a turn that is nothing but Codex's notes that Task
+ * sub-agents ended, no calls (an empty assistant message that ends the turn).
+ */
+export interface OwnAnswer {
+  reason: OwnAnswerReason;
+  calls: DueCall[];
+}
+
 /**
  * What a Task's spawn has come to, read from the conversation. `ended`: the agent to close, with the output after
  * which the close is due: one that reached a final status, which Codex keeps open (and counts toward its limit of
@@ -196,8 +209,13 @@ function finalStatus(status: JsonObject, raw: string): { kind: 'done'; content: 
  * and a Task's sub-agent is never spoken to again (its conversation is folded away). Only a result in the last
  * message counts, so an old conversation whose wait was dropped (an interrupted turn) goes to the upstream as it is
  * instead of being answered again and again.
+ *
+ * DECISION: a newest message that is nothing but Codex's notes that Task sub-agents ended (the turn Codex starts for
+ * a note that came after the Task's answer) is answered with nothing, ending the turn. The agent's Task had the
+ * report already, and the note, sent upstream as the user's words, would cost a turn (and credits) for an answer to
+ * a message the agent cannot read. A note of a spawn that was not a Task's, or beside anything else, is not.
  */
-export function callsDue(messages: readonly Message[], tools: ToolDefinition[] | undefined): DueCall[] | undefined {
+export function answerDue(messages: readonly Message[], tools: ToolDefinition[] | undefined): OwnAnswer | undefined {
   const last = messages.at(-1);
   if (last?.role !== 'user' || !Array.isArray(last.content)) return undefined;
   const declared = namingFor(tools).byLowerName;
@@ -205,19 +223,33 @@ export function callsDue(messages: readonly Message[], tools: ToolDefinition[] |
   const calls = subAgentCalls(messages, tools);
   if (!calls) return undefined;
   const newest = new Set<unknown>(last.content);
-  let due: DueCall[] | undefined;
+  const due: DueCall[] = [];
+  let waits = 0;
+  let ended: Set<string> | undefined;
   for (const [spawnId, call] of calls) {
     const state = subAgentState(call);
     if (state.kind === 'wait' && newest.has(state.after)) {
       const input = { targets: [state.agentId], timeout_ms: WAIT_MS };
-      (due ??= []).push({ id: waitId(spawnId, state.n), name: CODEX_WAIT, input });
-    } else if (state.kind === 'done' && state.ended && !call.close && declared.has(CODEX_CLOSE)) {
-      if (!newest.has(state.ended.after)) continue;
+      due.push({ id: waitId(spawnId, state.n), name: CODEX_WAIT, input });
+      waits++;
+    } else if (state.kind === 'done' && state.ended) {
+      (ended ??= new Set()).add(state.ended.agentId);
+      if (call.close || !declared.has(CODEX_CLOSE) || !newest.has(state.ended.after)) continue;
       const input = { target: state.ended.agentId };
-      (due ??= []).push({ id: `${spawnId}${CLOSE_SUFFIX}`, name: CODEX_CLOSE, input });
+      due.push({ id: `${spawnId}${CLOSE_SUFFIX}`, name: CODEX_CLOSE, input });
     }
   }
-  return due;
+  if (due.length > 0) {
+    const reason =
+      waits === due.length ? 'sub-agent wait' : waits === 0 ? 'sub-agent close' : 'sub-agent wait and close';
+    return { reason, calls: due };
+  }
+  const notes = ended;
+  const blocks = last.content as Array<Block | null>;
+  if (notes && blocks.length > 0 && blocks.every((block) => block !== null && notesEnd(block, notes))) {
+    return { reason: 'sub-agent notification', calls: [] };
+  }
+  return undefined;
 }
 
 /**
@@ -250,31 +282,31 @@ export function foldSubAgentTasks(
   if (replaced.size === 0) return messages;
   const out: Message[] = [];
   let removedBefore = false;
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     if (!Array.isArray(message?.content)) {
       out.push(message);
       removedBefore = false;
       continue;
     }
     const blocks = message.content as Block[];
-    const kept = blocks.filter((block) => !dropped.has(block)).map((block) => replaced.get(block) ?? block);
+    // Codex's note that a folded sub-agent ended says what Task's result says already; a turn of nothing but notes
+    // the proxy answered itself (answerDue), so the upstream never saw it. Only the last message, when it is all
+    // notes (a request the proxy did not answer: a forced tool), stays, as the user's text it then is.
+    let kept = blocks
+      .filter((block) => !dropped.has(block) && !(ended.size > 0 && block !== null && notesEnd(block, ended)))
+      .map((block) => replaced.get(block) ?? block);
     if (kept.length === 0 && blocks.length > 0) {
-      removedBefore = true;
-      continue;
+      if (index < messages.length - 1 || blocks.some((block) => dropped.has(block))) {
+        removedBefore = true;
+        continue;
+      }
+      kept = blocks;
     }
     const previous = out.at(-1);
     if (removedBefore && previous && previous.role === message.role && Array.isArray(previous.content)) {
       out[out.length - 1] = { ...previous, content: [...previous.content, ...kept] } as Message;
     } else out.push({ ...message, content: kept } as Message);
     removedBefore = false;
-  }
-  // Codex's note that a folded sub-agent ended says what Task's result says already; only a note a message cannot do
-  // without (the turn Codex starts for it after the answer) stays, as the user's text it then is.
-  for (let i = 0; ended.size > 0 && i < out.length; i++) {
-    const content = (out[i] as Message).content;
-    if (!Array.isArray(content)) continue;
-    const told = (content as Block[]).filter((block) => !notesEnd(block, ended));
-    if (told.length > 0 && told.length < content.length) out[i] = { ...(out[i] as Message), content: told } as Message;
   }
   return out;
 }
