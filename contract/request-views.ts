@@ -98,6 +98,12 @@ export interface DebugRecordView {
   upstream: UpstreamAttemptView[];
   /** What the client was sent, frame by frame, with milliseconds since the request arrived. */
   client: Array<{ t: number; frame: string }>;
+  /**
+   * Set when the proxy wrote the answer itself, with nothing sent upstream and no account (README "Requests and
+   * history"), with why: `sub-agent wait`, `sub-agent close`, `sub-agent wait and close`, `sub-agent notification`.
+   * Absent on every other record.
+   */
+  answeredBy?: { by: 'proxy'; reason: string };
 }
 
 export interface DebugRecordResult {

@@ -170,6 +170,51 @@ test('Logs: a request copies as its record, and as a curl command that sends it 
   await expect(page.getByRole('dialog', { name: /^Request req_/ }).getByLabel('Incoming body')).toContainText(text);
 });
 
+test("Logs: an answer the proxy wrote itself (a Codex sub-agent's wait) says so in its record", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Waiter');
+  await goTo(page, 'Settings');
+  await page.getByRole('switch', { name: 'Debug logging' }).click();
+  await expect(page.getByRole('switch', { name: 'Debug logging' })).toBeChecked();
+
+  // Codex's sub-agent tools, and the id of the sub-agent a Task's spawn started (README "Codex CLI"): the proxy
+  // answers with a wait on it, and sends nothing upstream.
+  const tool = (name: string) => ({ name, input_schema: { type: 'object' as const, properties: {} } });
+  const answer = await tray.client().messages.create({
+    model: 'claude-sonnet-4-6',
+    max_tokens: 64,
+    tools: [tool('multi_agent_v1__spawn_agent'), tool('multi_agent_v1__wait_agent')],
+    messages: [
+      { role: 'user', content: 'Ask a sub-agent for the fruit word.' },
+      {
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool_use',
+            id: 'call_t1',
+            name: 'multi_agent_v1__spawn_agent',
+            input: { message: 'Reply with the word for pear.', agent_task: { description: 'Find the fruit word' } },
+          },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_t1', content: '{"agent_id":"agent-1"}' }] },
+    ],
+  });
+  expect(answer.content).toEqual([expect.objectContaining({ name: 'multi_agent_v1__wait_agent' })]);
+  await goTo(page, 'Logs');
+  const rows = page.getByRole('button', { name: /^Open request req_/ });
+  await expect(rows).toHaveCount(1);
+  await rows.first().click();
+  const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+  await expect(
+    dialog.getByText('Answered by the proxy itself (sub-agent wait): nothing was sent upstream.'),
+  ).toBeVisible();
+  await expect(dialog.getByText('Nothing was sent upstream.', { exact: true })).toHaveCount(0);
+  await dialog.getByRole('button', { name: 'Close' }).click();
+});
+
 test('Logs: Pause holds new requests and counts them; filters narrow the list', async ({ page, tray }) => {
   await addAccount(page, tray.sim.addUser(), 'Filtered');
   await goTo(page, 'Logs');

@@ -5,6 +5,8 @@ import { startStack, type Stack } from '../helpers/stack';
 import { answered, PINNED_MODES, upstreamText } from '../helpers/upstream';
 import { replayedToolUses } from '../helpers/cli-clients';
 import { openaiFor } from '../helpers/openai-sdk';
+import { cli } from '../helpers/cli';
+import { simEnv } from '../helpers/sim-env';
 
 /**
  * The proxy's own answers to a Task's spawn (Generation B's Task on Codex CLI, README "Point your tools at it"):
@@ -14,6 +16,14 @@ import { openaiFor } from '../helpers/openai-sdk';
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
+
+/** What the debug record of each request in the history, newest first, says answered it (`answeredBy`). */
+async function answeredBy(): Promise<unknown[]> {
+  await stack.core.internals.history.flushNow();
+  await stack.core.internals.debugLogs.flushNow();
+  const rows = stack.core.internals.historyRepo.query({});
+  return Promise.all(rows.map(async (r) => (await stack.core.internals.debugLogs.read(r.debugLog!))?.answeredBy));
+}
 
 const AGENT = '01a2-agent';
 const SUB_AGENTS: OpenAI.Responses.NamespaceTool = {
@@ -54,6 +64,7 @@ const WAIT = {
 describe('the wait on a Task’s sub-agent', () => {
   it('is answered by the proxy, streamed and not, without the upstream', async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack.core.settings.set('debugLogs', true);
     const openai = openaiFor(stack);
     const ask = { model: 'claude-sonnet-4-6', input: input(TASK_SPAWN), tools: [SUB_AGENTS] };
     const whole = await openai.responses.create(ask);
@@ -69,10 +80,17 @@ describe('the wait on a Task’s sub-agent', () => {
       [true, 200, null, null, [], 'tool_use'],
       [false, 200, null, null, [], 'tool_use'],
     ]);
+    // The debug record says whose answer it was, and why; `logs show` prints it.
+    const wait = { by: 'proxy', reason: 'sub-agent wait' };
+    expect(await answeredBy()).toEqual([wait, wait]);
+    const env = { ORCHIDS_TRAY_DATA_DIR: stack.dataDir, ...simEnv(stack.sim) };
+    const shown = await cli(env, 'logs', 'show', rows[0]!.requestId);
+    expect(JSON.parse(shown.out)).toMatchObject({ answeredBy: wait, upstream: [] });
   });
 
   it('is followed by a close of the agent once it brings the final message', async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack.core.settings.set('debugLogs', true);
     const waited: OpenAI.Responses.ResponseInput = [
       ...input(TASK_SPAWN),
       {
@@ -103,6 +121,7 @@ describe('the wait on a Task’s sub-agent', () => {
       }),
     ]);
     expect(answered(stack.sim.requests)).toHaveLength(0);
+    expect(await answeredBy()).toEqual([{ by: 'proxy', reason: 'sub-agent close' }]);
   });
 
   it('is asked again while the agent runs, then the agent is closed and the upstream told it was stopped', async () => {
@@ -161,6 +180,7 @@ describe('the wait on a Task’s sub-agent', () => {
 
   it("ends, with nothing, the turn Codex starts for its note that the Task's agent ended", async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack.core.settings.set('debugLogs', true);
     const openai = openaiFor(stack);
     const note = (agent: string) =>
       `<subagent_notification>\n${JSON.stringify({ agent_path: agent, status: { completed: 'PEAR-57' } })}\n` +
@@ -232,6 +252,9 @@ describe('the wait on a Task’s sub-agent', () => {
     });
     expect(beside.output_text).toBe('Written.');
     expect(answered(stack.sim.requests)).toHaveLength(2);
+    // Only the proxy's own answers say so in their debug records.
+    const own = { by: 'proxy', reason: 'sub-agent notification' };
+    expect(await answeredBy()).toEqual([undefined, undefined, own, own]);
   });
 
   it("is not written for a spawn that was not a Task's: that conversation goes upstream", async () => {

@@ -120,6 +120,20 @@ describe('a debug record as one line', () => {
   });
 });
 
+describe("a debug record of the proxy's own answer", () => {
+  it('says so, with the reason, after what the client was sent, as JSON.stringify would; other records do not', () => {
+    const trace = new DebugTrace('req_line1', debugFileName(STARTED, 'req_line1'), STARTED, () => STARTED + 2);
+    trace.incoming({}, { model: 'claude-sonnet-4-6' });
+    trace.answeredByProxy('sub-agent wait');
+    trace.clientFrame('{"type":"message"}');
+    const record = trace.finish(summary());
+    const line = recordLine(record, []);
+    expect(JSON.parse(line)).toMatchObject({ upstream: [], answeredBy: { by: 'proxy', reason: 'sub-agent wait' } });
+    expect(line).toBe(`${JSON.stringify(record)}\n`);
+    expect(JSON.parse(recordLine(traced([]), []))).not.toHaveProperty('answeredBy');
+  });
+});
+
 describe('debug file names', () => {
   it('carry the UTC time to the millisecond, across seconds, days and out-of-order times', () => {
     const at = Date.UTC(2026, 10, 25, 23, 59, 59, 999);

@@ -35,6 +35,7 @@ export class DebugTrace implements RequestTrace {
   private readonly attempts: UpstreamAttemptRecord[] = [];
   private readonly frames: Array<{ t: number; frame: string }> = [];
   private continuing = false;
+  private ownReason: string | undefined;
 
   constructor(
     readonly requestId: string,
@@ -94,9 +95,13 @@ export class DebugTrace implements RequestTrace {
     this.continuing = true;
   }
 
+  answeredByProxy(reason: string): void {
+    this.ownReason = reason;
+  }
+
   /** The finished record, for the writer's queue: redaction happens there, with the serialisation. */
   finish(summary: RequestReport): DebugRecord {
-    return {
+    const record: DebugRecord = {
       version: 1,
       requestId: this.requestId,
       file: this.file,
@@ -105,6 +110,8 @@ export class DebugTrace implements RequestTrace {
       upstream: this.attempts,
       client: this.frames,
     };
+    if (this.ownReason !== undefined) record.answeredBy = { by: 'proxy', reason: this.ownReason };
+    return record;
   }
 }
 

@@ -18,7 +18,9 @@ export function recordLine(record: DebugRecord, secrets: readonly string[]): str
   if (incoming.body !== undefined) line += `,"body":${valueJson(incoming.body)}`;
   line += '},"upstream":[';
   for (let i = 0; i < record.upstream.length; i++) line += (i > 0 ? ',' : '') + attemptJson(record.upstream[i]!);
-  line += `],"client":${JSON.stringify(record.client)}}`;
+  line += `],"client":${JSON.stringify(record.client)}`;
+  if (record.answeredBy !== undefined) line += `,"answeredBy":${JSON.stringify(record.answeredBy)}`;
+  line += '}';
   return `${redactText(line, secrets)}\n`;
 }
 

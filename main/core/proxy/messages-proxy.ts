@@ -103,6 +103,7 @@ export class MessagesProxy {
     const own = ownAnswer(request);
     if (own) {
       runOver = true;
+      trace?.answeredByProxy(own.reason);
       const stopReason = ownStopReason(own);
       responder.finish(stopReason, writeOwnAnswer(responder.sink, own, newMessageId(), request.model));
       const result: RunResult = { kind: 'done', stopReason, usage: { input_tokens: 0, output_tokens: 0 } };

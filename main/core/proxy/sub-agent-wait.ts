@@ -12,8 +12,8 @@
  * asked (a Responses `function_call` with `namespace: "multi_agent_v1"`, or a response with no output items, streamed
  * or not), and the request is reported like any other: a history row and live event with status 200, stop reason
  * `tool_use` (`end_turn` for a note's turn), no account, no protocol (the contract's "no upstream was reached"), no
- * tokens and no retries; a debug record, when on, with the incoming body, the frames written and no upstream
- * attempt. No account is picked, so none counts a request.
+ * tokens and no retries; a debug record, when on, with the incoming body, the frames written, no upstream attempt,
+ * and `answeredBy: {by: "proxy", reason}`. No account is picked, so none counts a request.
  */
 import type { AnthropicEventSink } from '../anthropic/stream-translator';
 import type { MessagesRequest, Usage } from '../anthropic/types';

@@ -67,6 +67,7 @@ export class UpstreamEventTally {
       unmappedToolCalls: () => undefined,
       attemptFailed: () => undefined,
       continuation: () => undefined,
+      answeredByProxy: () => undefined,
     };
   }
 }

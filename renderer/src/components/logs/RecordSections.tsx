@@ -51,7 +51,11 @@ export function RecordSections({
       </section>
       <section aria-labelledby="rec-upstream">
         <h3 id="rec-upstream">Upstream request</h3>
-        {record.upstream.length === 0 ? <p className="muted">Nothing was sent upstream.</p> : null}
+        {record.answeredBy ? (
+          <p className="muted">Answered by the proxy itself ({record.answeredBy.reason}): nothing was sent upstream.</p>
+        ) : record.upstream.length === 0 ? (
+          <p className="muted">Nothing was sent upstream.</p>
+        ) : null}
         {record.upstream.map((attempt, i) => (
           <div key={i} className="attempt">
             <p className="attempt-title">
