@@ -6,9 +6,19 @@ import { until } from './wait';
 
 const CODEX = path.resolve(__dirname, '../../node_modules/.bin/codex');
 
+export interface CodexTuiOptions extends CodexOptions {
+  /**
+   * Codex's own defaults, as a user who sets nothing runs it: approvals `on-request` in its workspace sandbox (it
+   * asks before a command it deems risky). Without it, no approvals and no sandbox.
+   */
+  approvals?: boolean;
+}
+
 export interface CodexTui {
   /** Types `text` into Codex's prompt and presses Enter. */
   submit: (text: string) => Promise<void>;
+  /** Presses one key, as tmux names it (`y`, `Escape`, `Enter`). */
+  press: (key: string) => void;
   /** What the terminal shows now. */
   screen: () => string;
   /** Waits until the screen matches `pattern`; fails quoting the screen. */
@@ -26,7 +36,7 @@ export async function startCodexTui(
   cwd: string,
   baseUrl: string,
   apiKey: string,
-  options: CodexOptions = {},
+  options: CodexTuiOptions = {},
 ): Promise<CodexTui> {
   const home = codexHome(baseUrl, options);
   const socket = `orchids-codex-${process.pid}-${Date.now()}`;
@@ -34,7 +44,8 @@ export async function startCodexTui(
     execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
   const env = { HOME: home, CODEX_HOME: home, NO_COLOR: '1', TERM: 'xterm-256color', [CODEX_KEY_VARIABLE]: apiKey };
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
-  const command = ['env', ...assignments, shellQuote(CODEX), '--dangerously-bypass-approvals-and-sandbox'].join(' ');
+  const flags = options.approvals ? [] : ['--dangerously-bypass-approvals-and-sandbox'];
+  const command = ['env', ...assignments, shellQuote(CODEX), ...flags].join(' ');
   tmux('-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', '-c', cwd, command);
   const screen = (): string => tmux('capture-pane', '-p', '-t', '0');
   const waitFor = async (pattern: RegExp, timeoutMs = 20_000): Promise<void> => {
@@ -47,6 +58,9 @@ export async function startCodexTui(
   const tui: CodexTui = {
     screen,
     waitFor,
+    press: (key) => {
+      tmux('send-keys', '-t', '0', key);
+    },
     submit: async (text) => {
       tmux('send-keys', '-t', '0', '-l', text);
       // Codex ignores Enter until its app server is up (seconds after the window shows): pressed again until the
