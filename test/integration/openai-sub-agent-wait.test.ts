@@ -61,6 +61,25 @@ const WAIT = {
   status: 'completed',
 };
 
+/** The Task's spawn, then the proxy's wait, whose output brought the sub-agent's final message. */
+function waitedToTheEnd(): OpenAI.Responses.ResponseInput {
+  return [
+    ...input(TASK_SPAWN),
+    {
+      type: 'function_call',
+      call_id: WAIT.call_id,
+      namespace: 'multi_agent_v1',
+      name: 'wait_agent',
+      arguments: WAIT.arguments,
+    },
+    {
+      type: 'function_call_output',
+      call_id: WAIT.call_id,
+      output: JSON.stringify({ status: { [AGENT]: { completed: 'PEAR-57' } }, timed_out: false }),
+    },
+  ];
+}
+
 describe('the wait on a Task’s sub-agent', () => {
   it('is answered by the proxy, streamed and not, without the upstream', async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
@@ -91,21 +110,7 @@ describe('the wait on a Task’s sub-agent', () => {
   it('is followed by a close of the agent once it brings the final message', async () => {
     stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
     stack.core.settings.set('debugLogs', true);
-    const waited: OpenAI.Responses.ResponseInput = [
-      ...input(TASK_SPAWN),
-      {
-        type: 'function_call',
-        call_id: WAIT.call_id,
-        namespace: 'multi_agent_v1',
-        name: 'wait_agent',
-        arguments: WAIT.arguments,
-      },
-      {
-        type: 'function_call_output',
-        call_id: WAIT.call_id,
-        output: JSON.stringify({ status: { [AGENT]: { completed: 'PEAR-57' } }, timed_out: false }),
-      },
-    ];
+    const waited: OpenAI.Responses.ResponseInput = [...waitedToTheEnd()];
     const whole = await openaiFor(stack).responses.create({
       model: 'claude-sonnet-4-6',
       input: waited,
@@ -187,19 +192,7 @@ describe('the wait on a Task’s sub-agent', () => {
       '</subagent_notification>';
     // Codex's conversation after the proxy's wait and close and the agent's answer, then a turn of the note alone.
     const closed: OpenAI.Responses.ResponseInput = [
-      ...input(TASK_SPAWN),
-      {
-        type: 'function_call',
-        call_id: WAIT.call_id,
-        namespace: 'multi_agent_v1',
-        name: 'wait_agent',
-        arguments: WAIT.arguments,
-      },
-      {
-        type: 'function_call_output',
-        call_id: WAIT.call_id,
-        output: JSON.stringify({ status: { [AGENT]: { completed: 'PEAR-57' } }, timed_out: false }),
-      },
+      ...waitedToTheEnd(),
       {
         type: 'function_call',
         call_id: 'call_t1_close',
