@@ -2,10 +2,12 @@
  * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), and a read or search the proxy ran as a
- * shell command (./shell-output.ts).
+ * shell command (./shell-output.ts), and answers to the agent's questions keyed by ids the proxy made
+ * (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
+import { questionCalls, wordAnswers } from './question-answers';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult } from './shell-output';
 
@@ -33,6 +35,13 @@ export function resultRewrites(
       return unwrapped.isError || block['is_error'] === true
         ? { ...rest, content: unwrapped.content, is_error: true }
         : { ...rest, content: unwrapped.content };
+    });
+  }
+  for (const [id, questions] of questionCalls(messages) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+      if (block['is_error'] === true) return block;
+      const worded = wordAnswers(block['content'] as ToolResultContent | undefined, questions);
+      return worded === undefined ? block : { ...block, content: worded };
     });
   }
   return rewrites;
