@@ -185,8 +185,10 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
         name: 'request_user_input',
         input: { questions: [{ id: 'colour', ...question }] },
       });
-      // Codex took the call and answered it (no one answered): not "failed to parse function arguments".
-      expect(sentToolPair(second, 'call_sim_ask_0001', 'request_user_input', '{\\"answers\\":{}}')).toBe(true);
+      // Codex took the call and answered it (no one answered): not "failed to parse function arguments", and the
+      // agent is told so in words, not given Codex's empty `{"answers":{}}`.
+      const noAnswers = 'The user gave no answers: go on with your best judgment.';
+      expect(sentToolPair(second, 'call_sim_ask_0001', 'request_user_input', noAnswers)).toBe(true);
     });
   },
 );

@@ -272,7 +272,17 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
           exit_code: 0,
         });
         expect(commands[1]!.aggregated_output).toBe(`     2\tThe plan is ${SECRET}.\n`);
-        expect(turnsAbout(/Where is the plan/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+        const turns = turnsAbout(/Where is the plan/);
+        expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+        // The agent gets what its own Grep and Read return: the output alone, without Codex's exec wrapper.
+        const results = (turns[2]!.body.messages as Array<{ content: unknown }>)
+          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
+          .filter((b) => b.type === 'tool_result');
+        expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
+          ['call_sim_grep_0001', './docs/plan.txt', undefined],
+          ['call_sim_read_0002', `     2\tThe plan is ${SECRET}.`, undefined],
+        ]);
+        expect(upstreamText(turns[2]!)).not.toContain('Chunk ID');
       },
     );
 

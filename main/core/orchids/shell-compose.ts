@@ -56,6 +56,41 @@ export function composeShellCommand(
   return command === undefined ? undefined : { command };
 }
 
+/** One word as quote() writes it: single quotes around anything, each `'` inside written `'\\''`. */
+const WORD = String.raw`'[^']*(?:'\\''[^']*)*'`;
+const RG_OR = String.raw`if command -v rg >/dev/null 2>&1; then `;
+/** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
+const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
+  ['Read', new RegExp(String.raw`^cat -n -- ${WORD} \| sed -n '(\d+),(\d+)p;\2q'$`)],
+  ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
+  [
+    'Glob',
+    new RegExp(
+      String.raw`^\{ ${RG_OR}rg --files --glob ${WORD} -- ${WORD}; else find ${WORD} \\\( -name \.git -o ` +
+        String.raw`-name node_modules \\\) -prune -o -type f -path ${WORD} -print; fi; \} ` +
+        String.raw`\| head -n ${GLOB_MAX_PATHS}$`,
+    ),
+  ],
+  [
+    'Grep',
+    new RegExp(
+      String.raw`^(?:\{ )?${RG_OR}rg .*-e ${WORD} -- ${WORD}; else grep -r -E .*-e ${WORD} -- ${WORD}; fi` +
+        String.raw`(?:; \} \| head -n \d+)?$`,
+    ),
+  ],
+];
+
+export type ComposedTool = 'Read' | 'LS' | 'Glob' | 'Grep';
+
+/**
+ * Which of the agent's tools a shell command was composed for, or undefined for any other command: the command the
+ * client replays in its call is matched whole against the shapes above, since nothing else in the call survives
+ * (Codex's `exec_command` is closed to keys it does not declare).
+ */
+export function composedCommandTool(command: string): ComposedTool | undefined {
+  return COMPOSED.find(([, shape]) => shape.test(command))?.[0];
+}
+
 /** A word a POSIX shell reads literally: single quotes hold anything but a single quote, which is closed around. */
 export function quote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;

@@ -4,7 +4,6 @@
  * data) are referenced, never copied: the body only lives until it is serialised, and nothing writes to it.
  */
 import type { MediaSource, Message, ToolResultContent } from '../../anthropic/types';
-import { sliceReadResult, type ReadRange } from './read-range';
 import type {
   GenBBareBlock,
   GenBBlock,
@@ -17,14 +16,12 @@ import type {
 } from './types';
 
 /** A client block as parsed JSON: the validator guarantees an object with a string `type`, nothing more. */
-type ClientBlock = { type: string; [key: string]: unknown };
+export type ClientBlock = { type: string; [key: string]: unknown };
 
-/** `ranges`: the ranged reads whose results go up as the asked lines alone (./read-range.ts). */
-export function toGenBMessage(
-  role: string,
-  content: Message['content'],
-  ranges?: ReadonlyMap<string, ReadRange>,
-): GenBMessage {
+/** A result as the agent's own tool would have given it, by the id of the call it answers (./result-rewrites.ts). */
+export type ResultRewrites = ReadonlyMap<string, (block: ClientBlock) => ClientBlock>;
+
+export function toGenBMessage(role: string, content: Message['content'], rewrites?: ResultRewrites): GenBMessage {
   if (typeof content === 'string') return { role, content };
   const blocks: GenBBlock[] = [];
   let toolResults: GenBToolResult[] | undefined;
@@ -33,7 +30,9 @@ export function toGenBMessage(
       const block = content[i] as ClientBlock | null;
       if (block === null || typeof block !== 'object' || typeof block.type !== 'string') continue;
       if (block.type === 'tool_result') {
-        const result = ranges === undefined ? block : ranged(block, ranges);
+        const id = block['tool_use_id'];
+        const rewrite = typeof id === 'string' ? rewrites?.get(id) : undefined;
+        const result = rewrite === undefined ? block : rewrite(block);
         blocks.push(toolResultBlock(result));
         // The same result again under Go's field names (§4.2). Whether the server reads these or the blocks is
         // unknown (§10.19), so both go up, as they always did; the second copy costs bytes, not a copy in memory.
@@ -46,16 +45,6 @@ export function toGenBMessage(
   const message: GenBMessage = { role, content: blocks };
   if (toolResults) message.ToolResults = toolResults;
   return message;
-}
-
-/** A ranged read's result as its lines alone; an error goes as the client wrote it. */
-function ranged(block: ClientBlock, ranges: ReadonlyMap<string, ReadRange>): ClientBlock {
-  const id = block['tool_use_id'];
-  const range = typeof id === 'string' && block['is_error'] !== true ? ranges.get(id) : undefined;
-  if (range === undefined) return block;
-  const content = block['content'] as ToolResultContent | undefined;
-  const sliced = sliceReadResult(content, range);
-  return sliced === content ? block : { ...block, content: sliced };
 }
 
 function toGenBBlock(block: ClientBlock): GenBBlock {

@@ -4,7 +4,7 @@
  */
 import type { Message, MessagesRequest } from '../../anthropic/types';
 import { toGenBMessage } from './content-blocks';
-import { rangedReads } from './read-range';
+import { resultRewrites } from './result-rewrites';
 import { foldSubAgentTasks } from './sub-agent-task';
 import type { GenBBody, GenBMessage, GenBThinkingMode } from './types';
 
@@ -28,7 +28,7 @@ export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): 
   const messages: GenBMessage[] = [];
   const system: string[] = [];
   addSystemParts(request.system, system);
-  const ranges = rangedReads(source, request.tools);
+  const rewrites = resultRewrites(source, request.tools);
   for (let i = 0; i < source.length; i++) {
     const message = source[i];
     if (message === null || typeof message !== 'object') continue;
@@ -37,7 +37,7 @@ export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): 
     // A system message also stays in `messages`, where the reference client left it (§4.5): the upstream sees the
     // conversation as the client wrote it, and its system text in config.system as well.
     if (role.toLowerCase() === 'system') addSystemParts(message.content, system);
-    messages.push(toGenBMessage(role, message.content, ranges));
+    messages.push(toGenBMessage(role, message.content, rewrites));
   }
   return {
     messages,

@@ -1,0 +1,83 @@
+/**
+ * The answers to the agent's AskUserQuestion, given to it as its own tool words them. On Codex CLI the call runs as
+ * `request_user_input`, whose questions need an `id` the agent never writes, so the proxy makes one from each
+ * question's header or text (../tool-input-values.ts); Codex answers by those ids (`{"answers":{"colour":
+ * {"answers":["Blue"]}}}`, a typed note for "None of the above" as an answer `"user_note: …"`), names the agent has
+ * never seen. The upstream is sent instead Claude Code's wording of an answered AskUserQuestion, each question by its
+ * own text: `User has answered your questions: "Which colour?"="Blue". You can now continue with the user's answers
+ * in mind.`
+ *
+ * The proxy keeps nothing between requests, so the questions are read from the call the result answers, which Codex
+ * replays with the ids it was given. A result of any other shape (an error, Codex's "unavailable in Default mode", an
+ * id no question has) goes as it was.
+ */
+import type { Message, ToolResultContent } from '../../anthropic/types';
+import { asRecord } from '../client-tools';
+import { parseJson } from '../tool-input-coercion';
+import { canonicalToolName } from '../tool-names';
+import { QUESTIONS } from '../tool-vocabulary';
+
+/** How Codex 0.171 marks the note typed with "None of the above" among a question's answers. */
+const NOTE_PREFIX = 'user_note: ';
+
+/** Each question's text by its id, for every question call of a conversation with ids, by `tool_use` id. */
+export function questionCalls(messages: readonly Message[]): Map<string, Map<string, string>> | undefined {
+  let calls: Map<string, Map<string, string>> | undefined;
+  for (const message of messages) {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<Record<string, unknown> | null>) {
+      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
+      if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'AskUserQuestion') continue;
+      const list = asRecord(block['input'])?.[QUESTIONS.list];
+      if (!Array.isArray(list)) continue;
+      const texts = new Map<string, string>();
+      for (const item of list) {
+        const question = asRecord(item);
+        const id = question?.[QUESTIONS.id];
+        const text = question?.['question'] ?? question?.['header'];
+        if (typeof id === 'string' && typeof text === 'string') texts.set(id, text);
+      }
+      if (texts.size > 0) (calls ??= new Map()).set(block['id'], texts);
+    }
+  }
+  return calls;
+}
+
+/** The answers in the agent's words, or undefined for a result that is not Codex's answers to these questions. */
+export function wordAnswers(
+  content: ToolResultContent | undefined,
+  questions: ReadonlyMap<string, string>,
+): string | undefined {
+  const text = typeof content === 'string' ? content : onlyText(content);
+  const parsed = text === undefined ? undefined : asRecord(parseJson(text));
+  const answers = asRecord(onlyKey(parsed));
+  if (answers === undefined) return undefined;
+  const pairs: string[] = [];
+  for (const [id, entry] of Object.entries(answers)) {
+    const question = questions.get(id);
+    const given = onlyKey(asRecord(entry));
+    if (question === undefined || !Array.isArray(given) || !given.every((a) => typeof a === 'string')) return undefined;
+    pairs.push(pair(question, given));
+  }
+  if (pairs.length === 0) return 'The user gave no answers: go on with your best judgment.';
+  return `User has answered your questions: ${pairs.join(', ')}. You can now continue with the user's answers in mind.`;
+}
+
+/** `"question"="A, B"`, and the note typed with it, if any, after it. */
+function pair(question: string, given: string[]): string {
+  const chosen = given.filter((a) => !a.startsWith(NOTE_PREFIX));
+  const notes = given.filter((a) => a.startsWith(NOTE_PREFIX)).map((a) => a.slice(NOTE_PREFIX.length));
+  const answer = chosen.length > 0 ? `"${chosen.join(', ')}"` : '(no option selected)';
+  return `"${question}"=${answer}${notes.length > 0 ? ` user notes: ${notes.join('; ')}` : ''}`;
+}
+
+/** The value of `answers` in an object with no other key: the one shape Codex writes, at both levels. */
+function onlyKey(value: Record<string, unknown> | undefined): unknown {
+  return value !== undefined && Object.keys(value).length === 1 ? value['answers'] : undefined;
+}
+
+function onlyText(content: ToolResultContent | undefined): string | undefined {
+  if (!Array.isArray(content) || content.length !== 1) return undefined;
+  const only = content[0] as { type?: unknown; text?: unknown };
+  return only.type === 'text' && typeof only.text === 'string' ? only.text : undefined;
+}

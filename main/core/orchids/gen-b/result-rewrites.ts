@@ -1,0 +1,48 @@
+/**
+ * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
+ * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
+ * read on a client whose read tool reads whole files (./read-range.ts), and a read or search the proxy ran as a
+ * shell command (./shell-output.ts), and answers to the agent's questions keyed by ids the proxy made
+ * (./question-answers.ts).
+ */
+import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
+import type { ClientBlock, ResultRewrites } from './content-blocks';
+import { questionCalls, wordAnswers } from './question-answers';
+import { rangedReads, sliceReadResult } from './read-range';
+import { composedShellCalls, unwrapShellResult } from './shell-output';
+
+type Rewrite = (block: ClientBlock) => ClientBlock;
+
+export function resultRewrites(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): ResultRewrites | undefined {
+  let rewrites: Map<string, Rewrite> | undefined;
+  for (const [id, range] of rangedReads(messages, tools) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+      // An error goes as the client wrote it.
+      if (block['is_error'] === true) return block;
+      const content = block['content'] as ToolResultContent | undefined;
+      const sliced = sliceReadResult(content, range);
+      return sliced === content ? block : { ...block, content: sliced };
+    });
+  }
+  for (const [id, tool] of composedShellCalls(messages) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+      const unwrapped = unwrapShellResult(block['content'] as ToolResultContent | undefined, tool);
+      if (unwrapped === undefined) return block;
+      const { is_error: _, ...rest } = block;
+      return unwrapped.isError || block['is_error'] === true
+        ? { ...rest, content: unwrapped.content, is_error: true }
+        : { ...rest, content: unwrapped.content };
+    });
+  }
+  for (const [id, questions] of questionCalls(messages) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+      if (block['is_error'] === true) return block;
+      const worded = wordAnswers(block['content'] as ToolResultContent | undefined, questions);
+      return worded === undefined ? block : { ...block, content: worded };
+    });
+  }
+  return rewrites;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Message, MessagesRequest } from '../../main/core/anthropic/types';
+import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
+import { unwrapShellResult } from '../../main/core/orchids/gen-b/shell-output';
+import { composeShellCommand, composedCommandTool } from '../../main/core/orchids/shell-compose';
+
+/** What Codex CLI 0.171 answered a composed Read with (captured from test/integration/codex-cli.test.ts). */
+const wrapped = (code: number, output: string): string =>
+  `Chunk ID: 8421c2\nWall time: 0.0000 seconds\nProcess exited with code ${code}\n` +
+  `Original token count: 9\nOutput:\n${output}`;
+
+const composed = (tool: string, input: Record<string, unknown>): string =>
+  composeShellCommand(input, tool, 'exec_command')!['command'] as string;
+
+describe('the commands the proxy composes, told from the agent’s own', () => {
+  it.each([
+    ['Read', { file_path: "it's here/b.txt", offset: 2, limit: 5 }],
+    ['Read', { file_path: 'docs/plan.txt' }],
+    ['LS', { path: 'src/' }],
+    ['Glob', { pattern: '**/*.ts', path: "a 'b'" }],
+    ['Grep', { pattern: 'plan is', path: '.' }],
+    [
+      'Grep',
+      { pattern: "a;b'c", glob: '*.ts', type: 'js', output_mode: 'content', '-i': true, '-C': 2, head_limit: 5 },
+    ],
+  ])('recognises a composed %s', (tool, input) => {
+    expect(composedCommandTool(composed(tool, input))).toBe(tool);
+  });
+
+  it.each([
+    'cat -n -- docs/plan.txt',
+    "cat -n -- 'docs/plan.txt' | sed -n '1,20p'",
+    "cat -n -- 'a' | sed -n '1,20p;21q'",
+    "ls -la -- 'src' && rm -rf 'src'",
+    'ls -la',
+    'echo hi',
+    "rg -l -e 'x' -- '.'",
+  ])('leaves a command the agent wrote: %s', (command) => {
+    expect(composedCommandTool(command)).toBeUndefined();
+  });
+});
+
+describe("Codex's exec wrapper around a composed command's output", () => {
+  it('gives the output alone, as the agent’s Read does', () => {
+    expect(unwrapShellResult(wrapped(0, '     2\tThe plan is here.\n'), 'Read')).toEqual({
+      content: '     2\tThe plan is here.',
+      isError: false,
+    });
+    expect(unwrapShellResult([{ type: 'text', text: wrapped(0, 'a.ts\nb.ts\n') }], 'Glob')).toEqual({
+      content: [{ type: 'text', text: 'a.ts\nb.ts' }],
+      isError: false,
+    });
+  });
+
+  it('keeps a failure an error, in the command’s words', () => {
+    expect(unwrapShellResult(wrapped(2, "ls: cannot access 'nope': No such file or directory\n"), 'LS')).toEqual({
+      content: "ls: cannot access 'nope': No such file or directory",
+      isError: true,
+    });
+    expect(unwrapShellResult(wrapped(127, ''), 'LS')).toEqual({
+      content: 'The command exited with code 127.',
+      isError: true,
+    });
+  });
+
+  it('says a search found nothing where rg and grep exit 1 without output', () => {
+    expect(unwrapShellResult(wrapped(1, ''), 'Grep')).toEqual({ content: 'No matches found.', isError: false });
+    expect(unwrapShellResult(wrapped(0, ''), 'Glob')).toEqual({ content: 'No files found.', isError: false });
+  });
+
+  it('leaves anything that is not the wrapper exactly', () => {
+    const running = 'Chunk ID: 1a\nWall time: 10.0 seconds\nProcess running with session ID 7\nOutput:\n';
+    for (const text of [running, 'plain text', `Note\n${wrapped(0, 'x')}`, wrapped(0, 'x').replace('Output:\n', '')]) {
+      expect(unwrapShellResult(text, 'Read')).toBeUndefined();
+    }
+    expect(
+      unwrapShellResult(
+        [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+        'Read',
+      ),
+    ).toBeUndefined();
+  });
+});
+
+describe('Generation B’s body for a Codex conversation', () => {
+  const readCommand = composed('Read', { file_path: 'docs/plan.txt', offset: 2 });
+  const messages = [
+    { role: 'user', content: 'Read the plan, then run the check.' },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'tool_use', id: 'call_read', name: 'exec_command', input: { cmd: readCommand } },
+        { type: 'tool_use', id: 'call_bash', name: 'exec_command', input: { cmd: 'npm test' } },
+        { type: 'tool_use', id: 'call_miss', name: 'exec_command', input: { cmd: composed('LS', { path: 'x' }) } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'call_read', content: wrapped(0, '     2\tThe plan.\n') },
+        { type: 'tool_result', tool_use_id: 'call_bash', content: wrapped(1, 'FAIL\n') },
+        { type: 'tool_result', tool_use_id: 'call_miss', content: wrapped(2, 'ls: no x\n') },
+      ],
+    },
+  ] as unknown as Message[];
+  const request = { model: 'm', max_tokens: 1, messages } as MessagesRequest;
+  const body = buildGenBBody(request, { upstreamModel: 'm', thinkingMode: 'enabled' });
+
+  it("sends a composed call's output alone, and the agent's own command with Codex's wrapper", () => {
+    expect(body.messages[2]?.content).toEqual([
+      { content: '     2\tThe plan.', tool_use_id: 'call_read', type: 'tool_result' },
+      { content: wrapped(1, 'FAIL\n'), tool_use_id: 'call_bash', type: 'tool_result' },
+      { content: 'ls: no x', is_error: true, tool_use_id: 'call_miss', type: 'tool_result' },
+    ]);
+    expect(body.messages[2]?.ToolResults?.[2]).toEqual({ ToolUseID: 'call_miss', Content: 'ls: no x', IsError: true });
+  });
+});
