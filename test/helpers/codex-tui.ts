@@ -62,20 +62,32 @@ export async function startCodexTui(
       tmux('send-keys', '-t', '0', key);
     },
     submit: async (text) => {
-      tmux('send-keys', '-t', '0', '-l', text);
+      // The prompt is the last line opening with Codex's chevron (the conversation above shows sent ones too).
+      const prompt = (): string | undefined =>
+        screen()
+          .split('\n')
+          .filter((line) => line.startsWith('›'))
+          .at(-1)
+          ?.trimEnd();
+      // Keys that arrive while Codex redraws at the end of a turn can be lost (seen in CI: the text never reached the
+      // prompt, whose placeholder then read as "taken"), so the text is typed again until the prompt shows it.
+      // Typed again only when none of it shows, so a slow redraw cannot make it twice.
+      await until(
+        async () => {
+          if (prompt() === `› ${text}`) return true;
+          if (!prompt()?.includes(text.slice(0, 12))) tmux('send-keys', '-t', '0', '-l', text);
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          return prompt() === `› ${text}`;
+        },
+        { timeoutMs: 30_000, what: `Codex's prompt to show "${text}"` },
+      );
       // Codex ignores Enter until its app server is up (seconds after the window shows): pressed again until the
       // prompt has taken the text. Typed apart from the text, or Codex reads a paste ending in a newline.
       await until(
         async () => {
-          await new Promise((resolve) => setTimeout(resolve, 500));
           tmux('send-keys', '-t', '0', 'Enter');
           await new Promise((resolve) => setTimeout(resolve, 500));
-          // The prompt is the last line opening with Codex's chevron (the conversation above shows sent ones too).
-          const prompt = screen()
-            .split('\n')
-            .filter((line) => line.startsWith('›'))
-            .at(-1);
-          return prompt?.trimEnd() !== `› ${text}`;
+          return prompt() !== `› ${text}`;
         },
         { timeoutMs: 60_000, what: `Codex to take "${text}"` },
       );
