@@ -139,3 +139,28 @@ export const CLINE_CLI_TOOLS: ToolDefinition[] = [
   ),
   tool('spawn_agent', { systemPrompt: str, task: str }, ['systemPrompt', 'task'], true),
 ];
+
+/**
+ * Codex CLI 0.171's tools as far as these tests need them: its shell, its only tool that can look at files, and its
+ * question tool, each of whose questions needs an id.
+ */
+export const CODEX_TOOLS: ToolDefinition[] = [
+  tool('exec_command', { cmd: str, workdir: str }, ['cmd'], true),
+  tool(
+    'request_user_input',
+    {
+      questions: listOf({
+        type: 'object',
+        properties: {
+          id: str,
+          header: str,
+          question: str,
+          options: listOf(closedObject({ label: str, description: str }, ['label', 'description'])),
+        },
+        required: ['id', 'header', 'question', 'options'],
+      }),
+    },
+    ['questions'],
+    true,
+  ),
+];

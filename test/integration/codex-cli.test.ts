@@ -251,7 +251,8 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
           if (seen.includes(SECRET)) return sse(reply(`The plan is ${SECRET}.`));
           if (seen.includes('docs/plan.txt')) {
             const read = { id: 'toolu_sim_read_0002', name: 'Read', input: { file_path: 'docs/plan.txt', offset: 2 } };
-            return sse([...toolCall(read), ...finish('tool-calls')]);
+            const gone = { id: 'toolu_sim_read_0003', name: 'Read', input: { file_path: 'docs/gone.txt' } };
+            return sse([...toolCall(read), ...toolCall(gone), ...finish('tool-calls')]);
           }
           if (!seen.includes('Where is the plan')) return undefined;
           const grep = { id: 'toolu_sim_grep_0001', name: 'Grep', input: { pattern: 'plan is', path: '.' } };
@@ -262,16 +263,17 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         expect(run.code, run.stderr + run.stdout).toBe(0);
         expect(run.finalMessage).toBe(`The plan is ${SECRET}.`);
         const commands = run.items.filter((i) => i.type === 'command_execution');
-        expect(commands).toHaveLength(2);
+        expect(commands).toHaveLength(3);
         // The search named the file without showing its contents; the read then showed its second line, numbered.
         expect(commands[0]).toMatchObject({ command: expect.stringContaining("-e 'plan is'"), exit_code: 0 });
         expect(commands[0]!.aggregated_output).toContain('docs/plan.txt');
         expect(commands[0]!.aggregated_output).not.toContain(SECRET);
-        expect(commands[1]).toMatchObject({
-          command: expect.stringContaining("cat -n -- 'docs/plan.txt'"),
-          exit_code: 0,
-        });
-        expect(commands[1]!.aggregated_output).toBe(`     2\tThe plan is ${SECRET}.\n`);
+        // Codex runs the two reads side by side: each is found by its file.
+        const plan = commands.find((c) => String(c.command).includes("cat -n -- 'docs/plan.txt'"));
+        expect(plan).toMatchObject({ exit_code: 0, aggregated_output: `     2\tThe plan is ${SECRET}.\n` });
+        // A file that is not there: the pipe exits with sed's 0, and cat's complaint is all the output.
+        const gone = commands.find((c) => String(c.command).includes("'docs/gone.txt'"));
+        expect(gone).toMatchObject({ exit_code: 0, aggregated_output: expect.stringMatching(/^cat: .*No such file/) });
         const turns = turnsAbout(/Where is the plan/);
         expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
         // The agent gets what its own Grep and Read return: the output alone, without Codex's exec wrapper.
@@ -281,6 +283,8 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
           ['call_sim_grep_0001', './docs/plan.txt', undefined],
           ['call_sim_read_0002', `     2\tThe plan is ${SECRET}.`, undefined],
+          // …which the agent is told is an error, as its own Read of a missing file is.
+          ['call_sim_read_0003', 'cat: docs/gone.txt: No such file or directory', true],
         ]);
         expect(upstreamText(turns[2]!)).not.toContain('Chunk ID');
       },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, MessagesRequest } from '../../main/core/anthropic/types';
+import type { Message, MessagesRequest, ToolDefinition } from '../../main/core/anthropic/types';
 import { questionCalls, wordAnswers } from '../../main/core/orchids/gen-b/question-answers';
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
+import { CODEX_TOOLS } from '../helpers/client-tools';
 
 /** The agent's AskUserQuestion as Codex replays it: `request_user_input`, each question with the proxy's id. */
 const call = {
@@ -15,7 +16,8 @@ const call = {
     ],
   },
 };
-const questions = questionCalls([{ role: 'assistant', content: [call] }] as unknown as Message[])!.get('call_ask')!;
+const asked = [{ role: 'assistant', content: [call] }] as unknown as Message[];
+const questions = questionCalls(asked, CODEX_TOOLS)!.get('call_ask')!;
 const answers = (value: unknown): string => JSON.stringify({ answers: value });
 
 describe("Codex's answers to request_user_input, in the agent's words", () => {
@@ -65,7 +67,23 @@ describe("Codex's answers to request_user_input, in the agent's words", () => {
 
   it('reads no questions from a call without ids', () => {
     const bare = { ...call, id: 'call_bare', input: { questions: [{ question: 'Which?' }] } };
-    expect(questionCalls([{ role: 'assistant', content: [bare] }] as unknown as Message[])).toBeUndefined();
+    expect(
+      questionCalls([{ role: 'assistant', content: [bare] }] as unknown as Message[], CODEX_TOOLS),
+    ).toBeUndefined();
+  });
+
+  it('reads nothing for a client whose question tool takes no ids, or that has none', () => {
+    const claudeCodeAsk: ToolDefinition[] = [
+      {
+        name: 'AskUserQuestion',
+        input_schema: {
+          type: 'object',
+          properties: { questions: { type: 'array', items: { type: 'object', properties: { question: {} } } } },
+        },
+      },
+    ];
+    expect(questionCalls(asked, claudeCodeAsk)).toBeUndefined();
+    expect(questionCalls(asked, undefined)).toBeUndefined();
   });
 });
 
@@ -83,7 +101,7 @@ describe('Generation B’s body', () => {
         ],
       },
     ] as unknown as Message[];
-    const request = { model: 'm', max_tokens: 1, messages } as MessagesRequest;
+    const request = { model: 'm', max_tokens: 1, messages, tools: CODEX_TOOLS } as MessagesRequest;
     const body = buildGenBBody(request, { upstreamModel: 'm', thinkingMode: 'enabled' });
     expect(body.messages[2]?.content).toEqual([
       {

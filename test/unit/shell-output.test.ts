@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, MessagesRequest } from '../../main/core/anthropic/types';
+import type { Message, MessagesRequest, ToolDefinition } from '../../main/core/anthropic/types';
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
-import { unwrapShellResult } from '../../main/core/orchids/gen-b/shell-output';
+import { composedShellCalls, unwrapShellResult } from '../../main/core/orchids/gen-b/shell-output';
 import { composeShellCommand, composedCommandTool } from '../../main/core/orchids/shell-compose';
+import { CODEX_TOOLS } from '../helpers/client-tools';
 
 /** What Codex CLI 0.171 answered a composed Read with (captured from test/integration/codex-cli.test.ts). */
 const wrapped = (code: number, output: string): string =>
@@ -63,6 +64,19 @@ describe("Codex's exec wrapper around a composed command's output", () => {
     });
   });
 
+  it("makes a Read of a file cat could not read an error, though sed's exit is 0", () => {
+    expect(unwrapShellResult(wrapped(0, 'cat: docs/gone.txt: No such file or directory\n'), 'Read')).toEqual({
+      content: 'cat: docs/gone.txt: No such file or directory',
+      isError: true,
+    });
+    // The file's own line that says the same is numbered, and stays what it is.
+    expect(unwrapShellResult(wrapped(0, '     1\tcat: x: No such file\n'), 'Read')).toEqual({
+      content: '     1\tcat: x: No such file',
+      isError: false,
+    });
+    expect(unwrapShellResult(wrapped(0, 'cat: notes\n'), 'Grep')).toEqual({ content: 'cat: notes', isError: false });
+  });
+
   it('says a search found nothing where rg and grep exit 1 without output', () => {
     expect(unwrapShellResult(wrapped(1, ''), 'Grep')).toEqual({ content: 'No matches found.', isError: false });
     expect(unwrapShellResult(wrapped(0, ''), 'Glob')).toEqual({ content: 'No files found.', isError: false });
@@ -106,8 +120,14 @@ describe('Generation B’s body for a Codex conversation', () => {
       ],
     },
   ] as unknown as Message[];
-  const request = { model: 'm', max_tokens: 1, messages } as MessagesRequest;
+  const request = { model: 'm', max_tokens: 1, messages, tools: CODEX_TOOLS } as MessagesRequest;
   const body = buildGenBBody(request, { upstreamModel: 'm', thinkingMode: 'enabled' });
+
+  it('reads no calls from the conversation of a client whose own tools read and search', () => {
+    const own = ['Read', 'LS', 'Glob', 'Grep', 'Bash'].map((name) => ({ name, input_schema: { type: 'object' } }));
+    expect(composedShellCalls(messages, own as ToolDefinition[])).toBeUndefined();
+    expect(composedShellCalls(messages, CODEX_TOOLS)?.get('call_miss')).toBe('LS');
+  });
 
   it("sends a composed call's output alone, and the agent's own command with Codex's wrapper", () => {
     expect(body.messages[2]?.content).toEqual([

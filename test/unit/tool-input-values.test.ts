@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { clientAgentKind, listedAgentKinds } from '../../main/core/orchids/tool-input-values';
 import { clientTool, inputRepairMayApply, repairToolInput } from '../../main/core/orchids/tool-mapping';
-import { claudeCodeTools } from '../helpers/client-tools';
+import { claudeCodeTools, CODEX_TOOLS } from '../helpers/client-tools';
 
 const str = { type: 'string' };
 
@@ -105,23 +105,7 @@ describe('to-do items', () => {
   });
 });
 
-/** Codex CLI 0.171's request_user_input as its request declares it (descriptions left out). */
 const option = { type: 'object', properties: { label: str, description: str }, required: ['label', 'description'] };
-const codexQuestion = {
-  type: 'object',
-  properties: { id: str, header: str, question: str, options: { type: 'array', items: option } },
-  required: ['id', 'header', 'question', 'options'],
-};
-const codexTools: ToolDefinition[] = [
-  {
-    name: 'request_user_input',
-    input_schema: {
-      type: 'object',
-      properties: { questions: { type: 'array', items: codexQuestion } },
-      required: ['questions'],
-    },
-  },
-];
 
 /** Claude Code's AskUserQuestion, as the agent's own: no id of a question. */
 const claudeCodeAsk: ToolDefinition[] = [
@@ -157,7 +141,7 @@ describe("the agent's questions to the user", () => {
       { question: '??', options, multiSelect: false },
       { id: 'kept', question: 'Kept?', header: 'Kept', options, multiSelect: false },
     ];
-    const out = repaired('AskUserQuestion', 'request_user_input', { questions }, codexTools);
+    const out = repaired('AskUserQuestion', 'request_user_input', { questions }, CODEX_TOOLS);
     expect((out.questions as Array<{ id: string }>).map((q) => q.id)).toEqual([
       'button_colour',
       'button_colour_2',
@@ -180,7 +164,7 @@ describe('a call whose values may be fitted is sent whole, not streamed', () => 
     ['TodoWrite', 'todowrite', opencodeTools(), true],
     ['TodoWrite', 'todowrite', opencodeTools({ type: 'string', enum: ['high', 'low'] }), false],
     ['Bash', 'Bash', claudeCodeTools(), false],
-    ['AskUserQuestion', 'request_user_input', codexTools, true],
+    ['AskUserQuestion', 'request_user_input', CODEX_TOOLS, true],
     ['AskUserQuestion', 'AskUserQuestion', claudeCodeAsk, false],
   ] as Array<[string, string, ToolDefinition[], boolean]>)('%s → %s', (upstream, client, declared, expected) => {
     expect(inputRepairMayApply(upstream, client, declared)).toBe(expected);

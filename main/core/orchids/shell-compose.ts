@@ -10,9 +10,10 @@
  * `grep`/`find` where it does not. The command only reads, and the client runs it as it runs any other: under its
  * own approval rules.
  */
+import type { ToolDefinition } from '../anthropic/types';
 import type { JsonObject } from './client-tools';
 import { switchedOn, wholeNumber } from './tool-input-coercion';
-import { canonicalToolName } from './tool-names';
+import { canonicalToolName, resolveClientToolName } from './tool-names';
 
 /** The agent tools a shell can stand in for: each only looks at files. */
 const SHELL_COMPOSED = new Set(['Read', 'LS', 'Glob', 'Grep']);
@@ -26,6 +27,15 @@ const GLOB_MAX_PATHS = 500;
 export function composesShellCommand(upstreamName: string, clientName: string): boolean {
   const source = canonicalToolName(upstreamName);
   return source !== undefined && SHELL_COMPOSED.has(source) && canonicalToolName(clientName) === 'Bash';
+}
+
+/** Whether any of the agent's file-looking tools reaches one of `declared` as a shell command. */
+export function shellStandsIn(declared: ToolDefinition[] | undefined): boolean {
+  for (const agentTool of SHELL_COMPOSED) {
+    const clientName = resolveClientToolName(agentTool, declared);
+    if (clientName !== undefined && composesShellCommand(agentTool, clientName)) return true;
+  }
+  return false;
 }
 
 /**

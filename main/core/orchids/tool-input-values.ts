@@ -141,7 +141,7 @@ function timeoutInSeconds(input: JsonObject, props: JsonObject): JsonObject {
 }
 
 /** Whether the client's question tool requires an id of each question (QUESTIONS). */
-function requiresQuestionIds(schema: JsonObject | undefined): boolean {
+export function requiresQuestionIds(schema: JsonObject | undefined): boolean {
   const list = asRecord(asRecord(schema?.['properties'])?.[QUESTIONS.list]);
   const required = asRecord(list?.['items'])?.['required'];
   return Array.isArray(required) && required.includes(QUESTIONS.id);

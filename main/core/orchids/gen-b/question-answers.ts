@@ -11,17 +11,27 @@
  * replays with the ids it was given. A result of any other shape (an error, Codex's "unavailable in Default mode", an
  * id no question has) goes as it was.
  */
-import type { Message, ToolResultContent } from '../../anthropic/types';
-import { asRecord } from '../client-tools';
+import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
 import { parseJson } from '../tool-input-coercion';
-import { canonicalToolName } from '../tool-names';
+import { requiresQuestionIds } from '../tool-input-values';
+import { canonicalToolName, resolveClientToolName } from '../tool-names';
 import { QUESTIONS } from '../tool-vocabulary';
+import { resultText } from './result-text';
 
 /** How Codex 0.171 marks the note typed with "None of the above" among a question's answers. */
 const NOTE_PREFIX = 'user_note: ';
 
-/** Each question's text by its id, for every question call of a conversation with ids, by `tool_use` id. */
-export function questionCalls(messages: readonly Message[]): Map<string, Map<string, string>> | undefined {
+/**
+ * Each question's text by its id, for every question call of a conversation with ids, by `tool_use` id. Undefined
+ * when the client's question tool takes no ids (Claude Code's AskUserQuestion): its conversation is not walked.
+ */
+export function questionCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): Map<string, Map<string, string>> | undefined {
+  const questionTool = resolveClientToolName('AskUserQuestion', tools);
+  if (questionTool === undefined || !requiresQuestionIds(clientToolSchema(questionTool, tools))) return undefined;
   let calls: Map<string, Map<string, string>> | undefined;
   for (const message of messages) {
     if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
@@ -48,7 +58,7 @@ export function wordAnswers(
   content: ToolResultContent | undefined,
   questions: ReadonlyMap<string, string>,
 ): string | undefined {
-  const text = typeof content === 'string' ? content : onlyText(content);
+  const text = resultText(content);
   const parsed = text === undefined ? undefined : asRecord(parseJson(text));
   const answers = asRecord(onlyKey(parsed));
   if (answers === undefined) return undefined;
@@ -74,10 +84,4 @@ function pair(question: string, given: string[]): string {
 /** The value of `answers` in an object with no other key: the one shape Codex writes, at both levels. */
 function onlyKey(value: Record<string, unknown> | undefined): unknown {
   return value !== undefined && Object.keys(value).length === 1 ? value['answers'] : undefined;
-}
-
-function onlyText(content: ToolResultContent | undefined): string | undefined {
-  if (!Array.isArray(content) || content.length !== 1) return undefined;
-  const only = content[0] as { type?: unknown; text?: unknown };
-  return only.type === 'text' && typeof only.text === 'string' ? only.text : undefined;
 }

@@ -21,6 +21,7 @@ import { READ_DEFAULT_LINES } from '../shell-compose';
 import { wholeNumber } from '../tool-input-coercion';
 import { canonicalToolName } from '../tool-names';
 import { LINE_RANGE } from '../tool-vocabulary';
+import { inShapeOf, resultText } from './result-text';
 
 /** The lines one Read asked for: 1-based and inclusive. */
 export interface ReadRange {
@@ -99,12 +100,9 @@ export function sliceReadResult(
   content: ToolResultContent | undefined,
   range: ReadRange,
 ): ToolResultContent | undefined {
-  if (typeof content === 'string') return sliceText(content, range) ?? content;
-  if (!Array.isArray(content) || content.length !== 1) return content;
-  const only = content[0] as { type?: unknown; text?: unknown };
-  if (only.type !== 'text' || typeof only.text !== 'string') return content;
-  const sliced = sliceText(only.text, range);
-  return sliced === undefined ? content : [{ type: 'text', text: sliced }];
+  const text = resultText(content);
+  const sliced = text === undefined ? undefined : sliceText(text, range);
+  return sliced === undefined ? content : inShapeOf(content, sliced);
 }
 
 function sliceText(text: string, range: ReadRange): string | undefined {

@@ -27,7 +27,7 @@ export function resultRewrites(
       return sliced === content ? block : { ...block, content: sliced };
     });
   }
-  for (const [id, tool] of composedShellCalls(messages) ?? []) {
+  for (const [id, tool] of composedShellCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
       const unwrapped = unwrapShellResult(block['content'] as ToolResultContent | undefined, tool);
       if (unwrapped === undefined) return block;
@@ -37,7 +37,7 @@ export function resultRewrites(
         : { ...rest, content: unwrapped.content };
     });
   }
-  for (const [id, questions] of questionCalls(messages) ?? []) {
+  for (const [id, questions] of questionCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
       const worded = wordAnswers(block['content'] as ToolResultContent | undefined, questions);

@@ -10,14 +10,16 @@
  * wrapper, whose exit code and time are part of what a command tells. A result that is not that wrapper exactly (a
  * command still running, another client's shape) goes as it was.
  *
- * DECISION: a non-zero exit becomes `is_error` with the command's output (its stderr: `cat: …: No such file or
- * directory`), so the agent still reads a failure as one; except a search's exit 1 with no output, which is how
+ * DECISION: a non-zero exit becomes `is_error` with the command's output (its stderr: `ls: cannot access …: No such
+ * file or directory`), so the agent still reads a failure as one, and so does a Read whose `cat` could not read the
+ * file (the pipe's exit is `sed`'s); except a search's exit 1 with no output, which is how
  * `rg` and `grep` say they found nothing, and which the agent's Grep reports as no matches, not as an error.
  */
-import type { Message, ToolResultContent } from '../../anthropic/types';
+import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
-import { composedCommandTool, type ComposedTool } from '../shell-compose';
+import { composedCommandTool, shellStandsIn, type ComposedTool } from '../shell-compose';
 import { canonicalToolName } from '../tool-names';
+import { inShapeOf, resultText } from './result-text';
 
 /** Codex 0.171's wrapper of a finished command, whole: anything else is not unwrapped. */
 const WRAPPER = new RegExp(
@@ -25,14 +27,26 @@ const WRAPPER = new RegExp(
     String.raw`Original token count: \d+\nOutput:\n([\s\S]*)$`,
 );
 
+/**
+ * How `cat` begins what it says of a file it cannot read (`cat: x: No such file or directory`, `…: Is a directory`).
+ * A composed Read exits with `sed`'s 0 even then, and Codex gives stderr with stdout; every line `cat -n` prints of a
+ * file starts with its number, so output that starts with this is the complaint.
+ */
+const CAT_COMPLAINT = 'cat: ';
+
 /** Keys a shell tool takes its command under (Codex's `cmd`, the agent's `command`). */
 const COMMAND_KEYS = ['cmd', 'command'];
 
 /**
  * The calls of a conversation the proxy composed as shell commands, by `tool_use` id, with the agent tool each
- * stands for. Undefined when there are none.
+ * stands for. Undefined when there are none, or when no shell stands in for the agent's reads and searches on this
+ * client (its own tools do them all): then its conversation is not walked at all.
  */
-export function composedShellCalls(messages: readonly Message[]): Map<string, ComposedTool> | undefined {
+export function composedShellCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): Map<string, ComposedTool> | undefined {
+  if (!shellStandsIn(tools)) return undefined;
   let calls: Map<string, ComposedTool> | undefined;
   for (const message of messages) {
     if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
@@ -55,15 +69,9 @@ export interface Unwrapped {
 
 /** The output alone, and whether it is an error; undefined for a result that is not Codex's wrapper exactly. */
 export function unwrapShellResult(content: ToolResultContent | undefined, tool: ComposedTool): Unwrapped | undefined {
-  if (typeof content === 'string') {
-    const out = unwrapText(content, tool);
-    return out && { content: out.text, isError: out.isError };
-  }
-  if (!Array.isArray(content) || content.length !== 1) return undefined;
-  const only = content[0] as { type?: unknown; text?: unknown };
-  if (only.type !== 'text' || typeof only.text !== 'string') return undefined;
-  const out = unwrapText(only.text, tool);
-  return out && { content: [{ type: 'text', text: out.text }], isError: out.isError };
+  const text = resultText(content);
+  const out = text === undefined ? undefined : unwrapText(text, tool);
+  return out && { content: inShapeOf(content, out.text), isError: out.isError };
 }
 
 function unwrapText(text: string, tool: ComposedTool): { text: string; isError: boolean } | undefined {
@@ -73,7 +81,7 @@ function unwrapText(text: string, tool: ComposedTool): { text: string; isError: 
   // A final newline ends the last line; the agent's own tools end theirs without one.
   const output = match[2]!.replace(/\n$/, '');
   if (output === '' && (code === 0 || (code === 1 && tool === 'Grep'))) return { text: nothing(tool), isError: false };
-  if (code === 0) return { text: output, isError: false };
+  if (code === 0) return { text: output, isError: tool === 'Read' && output.startsWith(CAT_COMPLAINT) };
   return { text: output === '' ? `The command exited with code ${code}.` : output, isError: true };
 }
 
