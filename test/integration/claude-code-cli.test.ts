@@ -162,6 +162,50 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
       },
     );
 
+    it(
+      "tells the agent its search found nothing as its own Grep and Glob do, not as Bash's exit 1",
+      {
+        timeout: 90_000,
+      },
+      async () => {
+        stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+        const work = tempDir('orchids-cc-work-');
+        fs.writeFileSync(path.join(work, 'ledger.txt'), 'Nothing about vaults.\n');
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          // Answered whatever the results say, so a wrong result fails the assertions below rather than the run.
+          if (JSON.stringify(req.body.messages).includes('toolu_sim_glob_0007')) {
+            return sse(reply('There is no vault code here.'));
+          }
+          if (!seen.includes('vault code')) return undefined;
+          return sse([
+            ...toolCall({ id: 'toolu_sim_grep_0006', name: 'Grep', input: { pattern: 'VAULT-\\d+', path: work } }),
+            ...toolCall({ id: 'toolu_sim_glob_0007', name: 'Glob', input: { pattern: '*.vault', path: work } }),
+            ...finish('tool-calls'),
+          ]);
+        });
+        stack.core.settings.set('apiKey', 'test-claude-code-key');
+
+        const result = await runClaude(
+          work,
+          'Find the vault code in this folder.',
+          { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: 'test-claude-code-key' },
+          { allowedTools: ['Bash'] },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        const [, second] = answered(stack.sim.requests).filter((r) => /vault code/.test(upstreamText(r)));
+        const results = (second!.body.messages as Array<{ content: unknown }>)
+          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
+          .filter((b) => b.type === 'tool_result');
+        // Claude Code's Bash said `Exit code 1` (an error) and `(Bash completed with no output)`; any notes Claude Code
+        // added after a result are kept.
+        expect(results.map((b) => [b.tool_use_id, String(b.content).split('\n')[0], b.is_error])).toEqual([
+          ['toolu_sim_grep_0006', 'No matches found.', undefined],
+          ['toolu_sim_glob_0007', 'No files found.', undefined],
+        ]);
+      },
+    );
+
     it("goes on past the agent's TodoWrite, which Claude Code 2.1 does not declare", { timeout: 90_000 }, async () => {
       stack = await startStack({ protocol: mode.setting, serves: mode.serves });
       const work = tempDir('orchids-cc-work-');

@@ -43,49 +43,54 @@ describe('the commands the proxy composes, told from the agent’s own', () => {
 
 describe("Codex's exec wrapper around a composed command's output", () => {
   it('gives the output alone, as the agent’s Read does', () => {
-    expect(unwrapShellResult(wrapped(0, '     2\tThe plan is here.\n'), 'Read')).toEqual({
+    expect(unwrapShellResult(wrapped(0, '     2\tThe plan is here.\n'), 'Read', false)).toEqual({
       content: '     2\tThe plan is here.',
       isError: false,
     });
-    expect(unwrapShellResult([{ type: 'text', text: wrapped(0, 'a.ts\nb.ts\n') }], 'Glob')).toEqual({
+    expect(unwrapShellResult([{ type: 'text', text: wrapped(0, 'a.ts\nb.ts\n') }], 'Glob', false)).toEqual({
       content: [{ type: 'text', text: 'a.ts\nb.ts' }],
       isError: false,
     });
   });
 
   it('keeps a failure an error, in the command’s words', () => {
-    expect(unwrapShellResult(wrapped(2, "ls: cannot access 'nope': No such file or directory\n"), 'LS')).toEqual({
-      content: "ls: cannot access 'nope': No such file or directory",
-      isError: true,
-    });
-    expect(unwrapShellResult(wrapped(127, ''), 'LS')).toEqual({
+    expect(unwrapShellResult(wrapped(2, "ls: cannot access 'nope': No such file or directory\n"), 'LS', false)).toEqual(
+      {
+        content: "ls: cannot access 'nope': No such file or directory",
+        isError: true,
+      },
+    );
+    expect(unwrapShellResult(wrapped(127, ''), 'LS', false)).toEqual({
       content: 'The command exited with code 127.',
       isError: true,
     });
   });
 
   it("makes a Read of a file cat could not read an error, though sed's exit is 0", () => {
-    expect(unwrapShellResult(wrapped(0, 'cat: docs/gone.txt: No such file or directory\n'), 'Read')).toEqual({
+    expect(unwrapShellResult(wrapped(0, 'cat: docs/gone.txt: No such file or directory\n'), 'Read', false)).toEqual({
       content: 'cat: docs/gone.txt: No such file or directory',
       isError: true,
     });
     // The file's own line that says the same is numbered, and stays what it is.
-    expect(unwrapShellResult(wrapped(0, '     1\tcat: x: No such file\n'), 'Read')).toEqual({
+    expect(unwrapShellResult(wrapped(0, '     1\tcat: x: No such file\n'), 'Read', false)).toEqual({
       content: '     1\tcat: x: No such file',
       isError: false,
     });
-    expect(unwrapShellResult(wrapped(0, 'cat: notes\n'), 'Grep')).toEqual({ content: 'cat: notes', isError: false });
+    expect(unwrapShellResult(wrapped(0, 'cat: notes\n'), 'Grep', false)).toEqual({
+      content: 'cat: notes',
+      isError: false,
+    });
   });
 
   it('says a search found nothing where rg and grep exit 1 without output', () => {
-    expect(unwrapShellResult(wrapped(1, ''), 'Grep')).toEqual({ content: 'No matches found.', isError: false });
-    expect(unwrapShellResult(wrapped(0, ''), 'Glob')).toEqual({ content: 'No files found.', isError: false });
+    expect(unwrapShellResult(wrapped(1, ''), 'Grep', false)).toEqual({ content: 'No matches found.', isError: false });
+    expect(unwrapShellResult(wrapped(0, ''), 'Glob', false)).toEqual({ content: 'No files found.', isError: false });
   });
 
   it('leaves anything that is not the wrapper exactly', () => {
     const running = 'Chunk ID: 1a\nWall time: 10.0 seconds\nProcess running with session ID 7\nOutput:\n';
     for (const text of [running, 'plain text', `Note\n${wrapped(0, 'x')}`, wrapped(0, 'x').replace('Output:\n', '')]) {
-      expect(unwrapShellResult(text, 'Read')).toBeUndefined();
+      expect(unwrapShellResult(text, 'Read', false)).toBeUndefined();
     }
     expect(
       unwrapShellResult(
@@ -94,8 +99,49 @@ describe("Codex's exec wrapper around a composed command's output", () => {
           { type: 'text', text: 'b' },
         ],
         'Read',
+        false,
       ),
     ).toBeUndefined();
+  });
+});
+
+/** Claude Code 2.1.332's Bash results, as the real one sent them (captured through the simulator on `ws`). */
+describe("Claude Code's Bash result of a composed command", () => {
+  const notes = '\n\n<system-reminder>\nThe task list is empty.\n</system-reminder>';
+
+  it('says a search found nothing, not an error, where Bash says `Exit code 1`', () => {
+    expect(unwrapShellResult('Exit code 1', 'Grep', true)).toEqual({ content: 'No matches found.', isError: false });
+    expect(unwrapShellResult([{ type: 'text', text: `Exit code 1${notes}` }], 'Grep', true)).toEqual({
+      content: [{ type: 'text', text: `No matches found.${notes}` }],
+      isError: false,
+    });
+    expect(unwrapShellResult('(Bash completed with no output)', 'Glob', false)).toEqual({
+      content: 'No files found.',
+      isError: false,
+    });
+  });
+
+  it("keeps a failure an error, in the command's words alone", () => {
+    const ls = "Exit code 2\nls: cannot access '/w/nope': No such file or directory";
+    expect(unwrapShellResult(ls, 'LS', true)).toEqual({
+      content: "ls: cannot access '/w/nope': No such file or directory",
+      isError: true,
+    });
+    expect(unwrapShellResult('Exit code 2', 'Grep', true)).toEqual({
+      content: 'The command exited with code 2.',
+      isError: true,
+    });
+  });
+
+  it('leaves a result with output, and one whose flag and words disagree', () => {
+    for (const [text, flagged] of [
+      ['/w/ledger.txt', false],
+      ['Exit code 1', false],
+      ['(Bash completed with no output)', true],
+      ['Error: the command was interrupted', true],
+    ] as const) {
+      expect(unwrapShellResult(text, 'Grep', flagged)).toBeUndefined();
+    }
   });
 });
 

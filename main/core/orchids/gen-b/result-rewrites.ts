@@ -29,10 +29,11 @@ export function resultRewrites(
   }
   for (const [id, tool] of composedShellCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
-      const unwrapped = unwrapShellResult(block['content'] as ToolResultContent | undefined, tool);
+      const content = block['content'] as ToolResultContent | undefined;
+      const unwrapped = unwrapShellResult(content, tool, block['is_error'] === true);
       if (unwrapped === undefined) return block;
       const { is_error: _, ...rest } = block;
-      return unwrapped.isError || block['is_error'] === true
+      return unwrapped.isError
         ? { ...rest, content: unwrapped.content, is_error: true }
         : { ...rest, content: unwrapped.content };
     });

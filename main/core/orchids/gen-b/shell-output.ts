@@ -1,19 +1,24 @@
 /**
  * The output of a read or search the proxy ran for the agent on the client's shell (../shell-compose.ts), given to
- * the agent as its own tool would give it. Codex CLI 0.171 answers every `exec_command` with a wrapper before the
- * output (`Chunk ID: …`, `Wall time: … seconds`, `Process exited with code N`, `Original token count: N`,
- * `Output:`); the agent's Read returns only the numbered lines, and its Grep, Glob and LS only what they found.
+ * the agent as its own tool would give it: the agent's Read returns only the numbered lines, and its Grep, Glob and
+ * LS only what they found, or a line saying they found nothing. Two clients' shells say more:
+ * - Codex CLI 0.171 answers every `exec_command` with a wrapper before the output (`Chunk ID: …`, `Wall time: …
+ *   seconds`, `Process exited with code N`, `Original token count: N`, `Output:`).
+ * - Claude Code 2.1's Bash marks a failed command `is_error` and begins it `Exit code N` (the output, if any, on the
+ *   lines after), and says `(Bash completed with no output)` for a silent success; it may end any result with notes
+ *   of its own (`<system-reminder>…`), which are kept. So a search that found nothing reached the agent as an error
+ *   reading `Exit code 1`.
  *
  * The proxy keeps nothing between requests, so which results to unwrap is read from the conversation: the call a
  * result answers, replayed by the client, is a shell call whose command is one the proxy composes, matched whole
- * (Codex's closed schema keeps no marker beside it). A command the agent wrote itself in its Bash keeps the
- * wrapper, whose exit code and time are part of what a command tells. A result that is not that wrapper exactly (a
- * command still running, another client's shape) goes as it was.
+ * (Codex's closed schema keeps no marker beside it). A command the agent wrote itself in its Bash keeps its shell's
+ * words, whose exit code and time are part of what a command tells. A result of no shape above exactly (a command
+ * still running, another client's shape) goes as it was.
  *
  * DECISION: a non-zero exit becomes `is_error` with the command's output (its stderr: `ls: cannot access …: No such
  * file or directory`), so the agent still reads a failure as one, and so does a Read whose `cat` could not read the
- * file (the pipe's exit is `sed`'s); except a search's exit 1 with no output, which is how
- * `rg` and `grep` say they found nothing, and which the agent's Grep reports as no matches, not as an error.
+ * file (the pipe's exit is `sed`'s); except a search's exit 1 with no output, which is how `rg` and `grep` say they
+ * found nothing, and which the agent's Grep reports as no matches, not as an error.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
@@ -27,10 +32,16 @@ const WRAPPER = new RegExp(
     String.raw`Original token count: \d+\nOutput:\n([\s\S]*)$`,
 );
 
+/** Claude Code 2.1's Bash: a failure's first line, and what it says of a success with no output. */
+const CLAUDE_CODE_FAILED = /^Exit code (-?\d+)(?:\n([\s\S]*))?$/;
+const CLAUDE_CODE_SILENT = '(Bash completed with no output)';
+/** Claude Code's own notes at the end of a result, kept whole after the rewrite. */
+const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\s*$/;
+
 /**
  * How `cat` begins what it says of a file it cannot read (`cat: x: No such file or directory`, `…: Is a directory`).
- * A composed Read exits with `sed`'s 0 even then, and Codex gives stderr with stdout; every line `cat -n` prints of a
- * file starts with its number, so output that starts with this is the complaint.
+ * A composed Read exits with `sed`'s 0 even then, and both shells give stderr with stdout; every line `cat -n`
+ * prints of a file starts with its number, so output that starts with this is the complaint.
  */
 const CAT_COMPLAINT = 'cat: ';
 
@@ -67,19 +78,51 @@ export interface Unwrapped {
   isError: boolean;
 }
 
-/** The output alone, and whether it is an error; undefined for a result that is not Codex's wrapper exactly. */
-export function unwrapShellResult(content: ToolResultContent | undefined, tool: ComposedTool): Unwrapped | undefined {
+/**
+ * The output alone, and whether it is an error, for a result the client flagged as an error or not (`flagged`);
+ * undefined for a result in neither shell's words exactly.
+ */
+export function unwrapShellResult(
+  content: ToolResultContent | undefined,
+  tool: ComposedTool,
+  flagged: boolean,
+): Unwrapped | undefined {
   const text = resultText(content);
-  const out = text === undefined ? undefined : unwrapText(text, tool);
-  return out && { content: inShapeOf(content, out.text), isError: out.isError };
+  const out = text === undefined ? undefined : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged));
+  if (out === undefined) return undefined;
+  const told = tell(out, tool);
+  return { content: inShapeOf(content, told.text + out.notes), isError: told.isError || out.failed };
 }
 
-function unwrapText(text: string, tool: ComposedTool): { text: string; isError: boolean } | undefined {
+/** A finished command as a shell reported it: its exit code, its output, and what the result is to keep. */
+interface ShellRun {
+  code: number;
+  output: string;
+  /** The client's own notes after the output, kept as they were. */
+  notes: string;
+  /** The client flagged the result an error for a reason other than the exit code read here. */
+  failed: boolean;
+}
+
+function codexRun(text: string, flagged: boolean): ShellRun | undefined {
   const match = WRAPPER.exec(text);
-  if (!match) return undefined;
-  const code = Number(match[1]);
+  return match ? { code: Number(match[1]), output: match[2]!, notes: '', failed: flagged } : undefined;
+}
+
+function claudeCodeRun(text: string, flagged: boolean): ShellRun | undefined {
+  const notes = CLAUDE_CODE_NOTES.exec(text)?.[0] ?? '';
+  const body = text.slice(0, text.length - notes.length);
+  if (!flagged) return body === CLAUDE_CODE_SILENT ? { code: 0, output: '', notes, failed: false } : undefined;
+  // Claude Code's flag is the exit code itself: it is read here, not kept.
+  const match = CLAUDE_CODE_FAILED.exec(body);
+  return match ? { code: Number(match[1]), output: match[2] ?? '', notes, failed: false } : undefined;
+}
+
+/** The run told as the agent's tool tells it. */
+function tell(run: ShellRun, tool: ComposedTool): { text: string; isError: boolean } {
+  const { code } = run;
   // A final newline ends the last line; the agent's own tools end theirs without one.
-  const output = match[2]!.replace(/\n$/, '');
+  const output = run.output.replace(/\n$/, '');
   if (output === '' && (code === 0 || (code === 1 && tool === 'Grep'))) return { text: nothing(tool), isError: false };
   if (code === 0) return { text: output, isError: tool === 'Read' && output.startsWith(CAT_COMPLAINT) };
   return { text: output === '' ? `The command exited with code ${code}.` : output, isError: true };
