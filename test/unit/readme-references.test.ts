@@ -1,0 +1,115 @@
+/**
+ * Two kinds of README drift that readme-truth.test.ts does not see: a cross-reference (`see "Tool ids"`) left
+ * pointing at a heading or paragraph that was renamed or moved, and a client's setup in "Point your tools at it"
+ * that no longer matches what the window hands out. The window's setup is held to the real clients' tests
+ * (integration/setup-snippets.test.ts), so holding the README to the window holds it to what those clients read.
+ */
+import { describe, expect, it } from 'vitest';
+import { claudeCodeCommand } from '../../contract/claude-code-env';
+import { snippets } from '../../renderer/src/lib/setup-snippets';
+import { codeTexts, readReadme, section, spans } from '../helpers/readme';
+
+const readme = readReadme();
+/** Line breaks read as spaces, as Markdown reads them inside a sentence. */
+const flat = readme.replace(/\s+/g, ' ');
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Where a name is defined: a `##`/`###` heading (or one starting `Name:`), or a paragraph's bold lead-in. */
+function definition(name: string): { at: number; heading: boolean } | undefined {
+  const heading = new RegExp(`^#{2,3} ${escape(name)}(?::|$)`, 'm').exec(readme);
+  if (heading) return { at: flat.indexOf(heading[0].replace(/\s+/g, ' ').trim()), heading: true };
+  // `**Tool ids.**`, `**Stateless, by decision**:`, `**Testing an account: …**`: not `**Usage counts**` for "Usage".
+  const bold = new RegExp(`\\*\\*${escape(name)}(?:\\*\\*|[.:])`).exec(flat);
+  return bold ? { at: bold.index, heading: false } : undefined;
+}
+
+/** Where the text a definition opens ends: the end of the `##` section it opens or sits in. */
+function extent(start: { at: number; heading: boolean }): number {
+  const rest = flat.slice(start.at + 3);
+  const next = /(?:^| )## /.exec(rest);
+  return next ? start.at + 3 + next.index : flat.length;
+}
+
+describe('README: cross-references', () => {
+  const references = [...flat.matchAll(/\b[Ss]ee "([^"]+)"/g)].map((match) => match[1]!);
+  const nested = [...flat.matchAll(/"([^"]+)" under (?:"([^"]+)"|([A-Z][\w']*))/g)].map((match) => ({
+    name: match[1]!,
+    under: match[2] ?? match[3]!,
+  }));
+
+  it('names, after "see", only headings and bold lead-ins that exist', () => {
+    expect(references.length).toBeGreaterThan(20);
+    expect([...new Set(references)].filter((name) => !definition(name))).toEqual([]);
+  });
+
+  it('finds each "X" under Y inside Y', () => {
+    expect(nested.length).toBeGreaterThanOrEqual(4);
+    const wrong = nested.flatMap(({ name, under }) => {
+      const outer = definition(under);
+      const inner = definition(name);
+      if (!outer || !inner) return [`"${name}" under ${under}: ${outer ? name : under} is not in the README`];
+      const inside = inner.at > outer.at && inner.at < extent(outer);
+      return inside ? [] : [`"${name}" is not under ${under}`];
+    });
+    expect(wrong).toEqual([]);
+  });
+});
+
+const URL = 'http://127.0.0.1:3002';
+
+/** A config's lines without comments (whole-line or trailing) and blank lines, with the API key as `KEY`. */
+function settingLines(text: string, comment: '#' | '//', key: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(key).join('KEY'))
+    .filter((line) => !line.trimStart().startsWith(comment))
+    .map((line) => line.replace(new RegExp(`\\s+${escape(comment)}\\s.*$`), '').trimEnd())
+    .filter((line) => line !== '');
+}
+
+/** The window's snippet up to its "then, in a terminal" line: the file's part. */
+function windowConfig(id: string): string {
+  const code = snippets(URL, false).find((snippet) => snippet.id === id)?.code;
+  if (code === undefined) throw new Error(`the window has no ${id} snippet`);
+  return code.split(/^(?:#|\/\/) then\b/m)[0]!;
+}
+
+describe('README: the setup in "Point your tools at it"', () => {
+  const point = section(readme, 'Point your tools at it');
+  const fenced = (language: string): string => {
+    const blocks = [...point.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))];
+    expect(blocks, `one ${language} block`).toHaveLength(1);
+    return blocks[0]![1]!;
+  };
+  const readmeKey = '<key, or anything when none is set>';
+
+  it.each([
+    ['toml', 'codex', '#'],
+    ['json', 'opencode', '//'],
+    ['yaml', 'continue', '#'],
+  ] as const)("gives the %s file of the window's %s setup, comments aside", (language, id, comment) => {
+    expect(settingLines(fenced(language), comment, readmeKey)).toEqual(
+      settingLines(windowConfig(id), comment, 'not-needed'),
+    );
+  });
+
+  it("gives Claude Code's command line as the window, the tray and the headless app do", () => {
+    const command = claudeCodeCommand(URL, 'not-needed');
+    expect(codeTexts(point)).toContain(command);
+    // The headless app's "Use it:" line in "Set up a fresh machine" comes from the same function.
+    expect(readme).toContain(`Use it: ${command}`);
+  });
+
+  it("gives Cline CLI's commands and base URL as the window does", () => {
+    const normalise = (text: string): string =>
+      text.replaceAll('<key>', 'KEY').replaceAll('not-needed', 'KEY').replaceAll('http://127.0.0.1:<port>', URL);
+    const cline = snippets(URL, false).find((snippet) => snippet.id === 'cline')!.code;
+    const windowLines = cline.split('\n').map((line) => normalise(line.replace(/^#\s+/, '')));
+    const commands = spans(point)
+      .filter((span) => span.startsWith('cline auth ') || span.startsWith('"baseUrl"'))
+      .map(normalise);
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    expect(commands.filter((command) => !windowLines.includes(command))).toEqual([]);
+  });
+});
