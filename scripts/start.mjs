@@ -50,7 +50,13 @@ if (mode.desktop) {
 
 function chooseMode() {
   if (args.includes('--headless')) return { reason: 'asked for with npm run headless.' };
-  if (process.env.ORCHIDS_TRAY_HEADLESS === '1') return { reason: 'ORCHIDS_TRAY_HEADLESS=1 is set.' };
+  const headless = process.env.ORCHIDS_TRAY_HEADLESS?.trim() ?? '';
+  // The on/off words of every other switch (main/core/util/switch-word.ts; this script runs before any build).
+  if (/^(1|true|yes|on)$/i.test(headless)) return { reason: `ORCHIDS_TRAY_HEADLESS=${headless} is set.` };
+  if (headless !== '' && !/^(0|false|no|off)$/i.test(headless)) {
+    console.error(`ORCHIDS_TRAY_HEADLESS is "${headless}": use 1 (or true, yes, on) or 0 (false, no, off).`);
+    process.exit(2);
+  }
   const binary = electronBinary();
   if (!binary) return { reason: 'the Electron binary is not installed (ELECTRON_SKIP_BINARY_DOWNLOAD).' };
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)

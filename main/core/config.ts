@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
+import { switchWord } from './util/switch-word';
 import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
 import { DEFAULT_AGENT_B_URL, DEFAULT_AGENT_WS_URL } from './upstream/protocol';
 
@@ -41,7 +42,7 @@ export function readEnvConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
     agentUrl: url(env, 'ORCHIDS_AGENT_URL', DEFAULT_AGENT_URL),
     agentWsUrl: url(env, 'ORCHIDS_AGENT_WS_URL', DEFAULT_AGENT_WS_URL, 'ws'),
     agentBUrl: url(env, 'ORCHIDS_AGENT_B_URL', DEFAULT_AGENT_B_URL),
-    allowNonLoopback: /^(1|true|yes)$/i.test(env.ORCHIDS_TRAY_ALLOW_REMOTE ?? ''),
+    allowNonLoopback: onOff(env, 'ORCHIDS_TRAY_ALLOW_REMOTE'),
     maxBodyBytes: positiveInt(env, 'ORCHIDS_TRAY_MAX_BODY_BYTES', DEFAULT_MAX_BODY_BYTES),
     ...caFile(env),
   };
@@ -90,6 +91,14 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, kind: 'http
       `${name} must be ${kind === 'http' ? 'an http(s)' : 'a ws(s)'} URL, not ${JSON.stringify(raw)}.`,
     );
   }
+}
+
+function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name]?.trim();
+  if (!raw) return false;
+  const on = switchWord(raw);
+  if (on === undefined) throw new ConfigError(`${name} is "${raw}": use 1 (or true, yes, on) or 0 (false, no, off).`);
+  return on;
 }
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {

@@ -23,6 +23,7 @@ import type { Handlers } from '../../contract/api';
 import type { AppControl } from '../core/control/app-control';
 import type { DataFolderClaim } from '../core/control/runtime-file';
 import type { OrchidsCore } from '../core/core';
+import { switchWord } from '../core/util/switch-word';
 import { AccountAlerts, type StateChangeLike } from './alerts';
 import { EventPush, registerIpc, type TrustedWindow } from './ipc';
 import type { Shutdown } from './lifecycle';
@@ -113,7 +114,8 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
         backgroundColor: nativeTheme.shouldUseDarkColors ? '#16131c' : '#ffffff',
         ...(platform === 'linux' ? { icon: path.join(desktop.assetsDir, 'icon.png') } : {}),
         webPreferences: secureWebPreferences(path.join(desktop.distDir, 'preload', 'index.js'), {
-          devTools: !app.isPackaged || process.env.ORCHIDS_TRAY_DEVTOOLS === '1',
+          // An unclear word is off: developer tools in an installed app are asked for, never guessed.
+          devTools: !app.isPackaged || switchWord(process.env.ORCHIDS_TRAY_DEVTOOLS ?? '') === true,
         }),
       });
       if (!fs.existsSync(rendererIndex)) log(`[window] ${rendererIndex} is missing: run \`npm run build\``);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { commaList } from '../../../contract/lists';
 import { DEFAULT_MODEL_MAP, validateModelMap, type ModelMap } from '../orchids/model-map';
 import { PROTOCOL_SETTINGS, type ProtocolSetting } from '../upstream/protocol';
+import { switchWord } from '../util/switch-word';
 
 /**
  * Every setting a user can change at run time, with its default, its schema and the environment variable that
@@ -11,12 +12,7 @@ import { PROTOCOL_SETTINGS, type ProtocolSetting } from '../upstream/protocol';
 // Strict on purpose: parseInt read "3002abc" as 3002 and "120000ms" as 120000, and an unknown word read as false,
 // so a typo in an environment variable silently became a different setting. Anything not clearly a whole number or
 // a yes/no word is handed to the schema as is, which refuses it with a SettingError naming the variable.
-const boolFromEnv = (raw: string): boolean | string => {
-  const word = raw.trim();
-  if (/^(1|true|yes|on)$/i.test(word)) return true;
-  if (/^(0|false|no|off)$/i.test(word)) return false;
-  return word;
-};
+const boolFromEnv = (raw: string): boolean | string => switchWord(raw) ?? raw.trim();
 const intFromEnv = (raw: string): number => (/^[+-]?\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN);
 
 /** Stores the validated map, whose keys are normalised the way lookups normalise requested ids. */
