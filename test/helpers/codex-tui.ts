@@ -36,8 +36,8 @@ export async function startCodexTui(
   });
   return {
     ...terminal,
-    stop: () => {
-      terminal.stop();
+    stop: async () => {
+      await terminal.stop();
       // The TUI starts an app-server daemon of its own per CODEX_HOME, detached, which outlives it: this run's only.
       for (const pid of processesMentioning(home)) {
         try {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import { until, type UntilOptions } from './wait';
 
 /** A coding CLI's TUI running in a terminal of its own, driven as a person at the keyboard would. */
@@ -7,14 +8,19 @@ export interface Terminal {
   submit: (text: string) => Promise<void>;
   /** Presses one key, as tmux names it (`y`, `1`, `Escape`, `Enter`). */
   press: (key: string) => void;
+  /** Answers the question the screen shows (`dialog`) with `key`, pressed again until the question is gone. */
+  choose: (key: string, dialog: RegExp) => Promise<void>;
   /** What the terminal shows now. */
   screen: () => string;
   /** The terminal's title, which the TUI may set (Claude Code names the session there). */
   title: () => string;
   /** Waits until the screen matches `pattern`; fails quoting the screen. */
   waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
-  /** Ends the terminal, and with it the TUI and what the TUI started in it. */
-  stop: () => void;
+  /**
+   * Ends the terminal, and with it the TUI and what the TUI started in it, once the TUI has exited (so its home
+   * folder can be removed: Claude Code writes its session there as it ends).
+   */
+  stop: () => Promise<void>;
 }
 
 export interface TerminalOptions {
@@ -44,6 +50,8 @@ export function startTerminal(options: TerminalOptions): Terminal {
   const envFlags = options.isolated ? ['-i'] : [];
   const command = ['env', ...envFlags, ...assignments, ...options.command.map(shellQuote)].join(' ');
   tmux('-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', '-c', options.cwd, command);
+  // `env` runs the command in its own process: the pane's.
+  const tui = Number(tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim());
   const screen = (): string => tmux('capture-pane', '-p', '-t', '0');
   /** `until`, failing with the screen quoted. */
   const awaitScreen = async (check: () => boolean | Promise<boolean>, wait: UntilOptions): Promise<void> => {
@@ -70,6 +78,19 @@ export function startTerminal(options: TerminalOptions): Terminal {
     title: () => tmux('display-message', '-p', '-t', '0', '#{pane_title}').trim(),
     press: (key) => {
       tmux('send-keys', '-t', '0', key);
+    },
+    choose: async (key, dialog) => {
+      // A key pressed as the question is drawn can be lost (seen with Claude Code's edit prompt on a busy machine):
+      // pressed again until the question is gone. A second press that lands after the answer goes to the prompt,
+      // which `submit` clears.
+      await awaitScreen(
+        async () => {
+          tmux('send-keys', '-t', '0', key);
+          await new Promise((resolve) => setTimeout(resolve, 1_000));
+          return !dialog.test(screen());
+        },
+        { timeoutMs: 30_000, what: `the answer ${key} to take ${String(dialog)} away` },
+      );
     },
     submit: async (text) => {
       const typed = `${options.promptMark} ${text}`;
@@ -102,14 +123,30 @@ export function startTerminal(options: TerminalOptions): Terminal {
         { timeoutMs: 60_000, what: `the TUI to take "${text}"` },
       );
     },
-    stop: () => {
+    stop: async () => {
       try {
         tmux('kill-server');
       } catch {
         // Already gone.
       }
+      // The server's end hangs the TUI up; one that does not exit in time is killed.
+      try {
+        await until(() => !running(tui), { timeoutMs: 10_000, what: `the TUI (pid ${tui}) to exit` });
+      } catch {
+        process.kill(tui, 'SIGKILL');
+        await until(() => !running(tui), { what: `the TUI (pid ${tui}) to die` });
+      }
     },
   };
+}
+
+/** Whether `pid` runs (a zombie does not: in a container nobody may reap it). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 function shellQuote(value: string): string {

@@ -19,7 +19,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 let stack: Stack;
 let tui: Terminal | undefined;
 afterEach(async () => {
-  tui?.stop();
+  await tui?.stop();
   tui = undefined;
   await stack?.stop();
 });
@@ -72,9 +72,10 @@ describe("Claude Code's TUI through the proxy (pinned ws)", () => {
     tui = startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' });
 
     await tui.submit('What does notes.txt say? Make the colour blue.');
-    await tui.waitFor(/Do you want to make this edit to notes\.txt\?[\s\S]*1\. Yes/, 60_000);
+    const question = /Do you want to make this edit to notes\.txt\?[\s\S]*1\. Yes/;
+    await tui.waitFor(question, 60_000);
     expect(fs.readFileSync(notes, 'utf8')).toBe('colour = red\nsize = 3\n');
-    tui.press('1');
+    await tui.choose('1', question);
     await tui.waitFor(/The colour is blue now\./, 30_000);
     expect(fs.readFileSync(notes, 'utf8')).toBe('colour = blue\nsize = 3\n');
     const edited = agentTurns();
