@@ -3,7 +3,7 @@ import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
 
 /** The real Claude Code CLI, pinned in devDependencies. */
-const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
+export const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
 
 export type ClaudeRun = Exited;
 

@@ -20,7 +20,7 @@ import { until } from '../helpers/wait';
 let stack: Stack;
 let tui: CodexTui | undefined;
 afterEach(async () => {
-  tui?.stop();
+  await tui?.stop();
   tui = undefined;
   await stack?.stop();
 });

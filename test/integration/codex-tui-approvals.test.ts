@@ -18,7 +18,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 let stack: Stack;
 let tui: CodexTui | undefined;
 afterEach(async () => {
-  tui?.stop();
+  await tui?.stop();
   tui = undefined;
   await stack?.stop();
 });

@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { CLAUDE } from './claude-code';
+import { tempDir } from './temp-dir';
+import { startTerminal, type Terminal } from './tmux-terminal';
+
+/**
+ * Claude Code's interactive TUI, as a user runs it (`ANTHROPIC_BASE_URL=… ANTHROPIC_API_KEY=… claude`), in a terminal
+ * of its own (see `startTerminal`), with a fresh home folder whose `~/.claude.json` holds the answers a user gives
+ * once: onboarding done, the key from the environment approved, `cwd` trusted. The TUI sends requests `claude -p`
+ * does not (the session's title, with a JSON schema) and asks before an edit or a command.
+ *
+ * Telemetry, error reports and the updater are off; the rest of Claude Code's "non-essential traffic" is left on,
+ * since the title request is part of it (nothing else of it reaches the proxy: it goes to Anthropic's hosts, which
+ * this machine, like CI, cannot reach).
+ */
+export function startClaudeCodeTui(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  options: { permissionMode?: string } = {},
+): Terminal {
+  const home = tempDir('orchids-cc-home-');
+  const settings = {
+    hasCompletedOnboarding: true,
+    theme: 'dark',
+    // Claude Code keeps the last 20 characters of a key the user approved.
+    customApiKeyResponses: { approved: [apiKey.slice(-20)], rejected: [] },
+    projects: { [fs.realpathSync(cwd)]: { hasTrustDialogAccepted: true, allowedTools: [] } },
+  };
+  fs.writeFileSync(path.join(home, '.claude.json'), JSON.stringify(settings));
+  return startTerminal({
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: home,
+      DISABLE_TELEMETRY: '1',
+      DISABLE_AUTOUPDATER: '1',
+      DISABLE_ERROR_REPORTING: '1',
+      ANTHROPIC_BASE_URL: baseUrl,
+      ANTHROPIC_API_KEY: apiKey,
+      CLAUDE_CODE_ENABLE_TASKS: 'false',
+    },
+    command: [CLAUDE, ...(options.permissionMode ? ['--permission-mode', options.permissionMode] : [])],
+    isolated: true,
+    promptMark: '❯',
+  });
+}
