@@ -156,8 +156,9 @@ describe.each(PINNED_MODES)('structured output ($name)', (mode: ProtocolMode) =>
     stack = await start();
     stack.sim.enqueue(sse(reply('I would rather chat about the weather.')));
     stack.sim.enqueue(sse(reply('{"city": 42}')));
+    // The SDK's own retries, as a client that sets nothing has them: the proxy has retried already, and says so.
     const failure = await stack
-      .client()
+      .client({ maxRetries: 2 })
       .messages.create({
         ...ask,
         messages: weatherQuestion,
@@ -168,6 +169,7 @@ describe.each(PINNED_MODES)('structured output ($name)', (mode: ProtocolMode) =>
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     const apiError = failure as InstanceType<typeof Anthropic.APIError>;
     expect(apiError.status).toBe(502);
+    expect(apiError.headers?.get('x-should-retry')).toBe('false');
     const { message } = (apiError.error as { error: { message: string } }).error;
     expect(message).toContain('did not answer with a valid call to the tool "get_weather", twice');
     expect(message).toContain('/city: must be string');

@@ -59,6 +59,10 @@ export async function serveChecked(
           `The upstream model did not answer with ${wanted(shape)}, twice (the request was retried once): ` +
             `${verdict.problem}.`,
           502,
+          // The proxy has asked again already. Without this the SDKs ask again and again, each ask two upstream
+          // turns: Claude Code's TUI sent its session-title request six times on one turn when the agent would
+          // not answer it in JSON.
+          { 'x-should-retry': 'false' },
         ),
       };
     }
