@@ -392,3 +392,43 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
     });
   },
 );
+
+describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
+  "Cline's run_commands results for the agent's LS and Glob (Generation B, $name)",
+  (mode) => {
+    it(
+      'reach the agent as its own tools word them: a failure an error, nothing found said so',
+      {
+        timeout: 120_000,
+      },
+      async () => {
+        await start(mode);
+        const work = tempDir('orchids-cline-work-');
+        fs.writeFileSync(path.join(work, 'a.txt'), 'x\n');
+        stack.sim.onAgentRequest((req) => {
+          if (!upstreamText(req).includes('List the drafts')) return undefined;
+          // Answered whatever the results say, so a wrong result fails the assertions below rather than the run.
+          if (JSON.stringify(req.body.messages).includes('toolu_sim_glob_0008')) return sse(reply('No drafts.'));
+          return sse([
+            ...toolCall({ id: 'toolu_sim_ls_0007', name: 'LS', input: { path: path.join(work, 'drafts') } }),
+            ...toolCall({ id: 'toolu_sim_glob_0008', name: 'Glob', input: { pattern: '*.draft', path: work } }),
+            ...finish('tool-calls'),
+          ]);
+        });
+
+        const run = await runCline(work, 'List the drafts.', stack.url, KEY, { timeoutMs: 100_000 });
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(toolRuns(run).map((r) => r.toolName)).toEqual(['run_commands', 'run_commands']);
+        const [, second] = turnsAbout(/List the drafts/);
+        const results = (second!.body.messages as Array<{ content: unknown }>)
+          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
+          .filter((b) => b.type === 'tool_result');
+        // Cline answered with JSON about each run (`query`, `result`, `success`), the failed one unflagged.
+        expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
+          ['toolu_sim_ls_0007', `ls: cannot access '${path.join(work, 'drafts')}': No such file or directory`, true],
+          ['toolu_sim_glob_0008', 'No files found.', undefined],
+        ]);
+      },
+    );
+  },
+);

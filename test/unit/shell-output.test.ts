@@ -3,7 +3,7 @@ import type { Message, MessagesRequest, ToolDefinition } from '../../main/core/a
 import { buildGenBBody } from '../../main/core/orchids/gen-b/request-builder';
 import { composedShellCalls, unwrapShellResult } from '../../main/core/orchids/gen-b/shell-output';
 import { composeShellCommand, composedCommandTool } from '../../main/core/orchids/shell-compose';
-import { CODEX_TOOLS } from '../helpers/client-tools';
+import { CLINE_CLI_TOOLS, CODEX_TOOLS } from '../helpers/client-tools';
 
 /** What Codex CLI 0.171 answered a composed Read with (captured from test/integration/codex-cli.test.ts). */
 const wrapped = (code: number, output: string): string =>
@@ -182,5 +182,49 @@ describe('Generation B’s body for a Codex conversation', () => {
       { content: 'ls: no x', is_error: true, tool_use_id: 'call_miss', type: 'tool_result' },
     ]);
     expect(body.messages[2]?.ToolResults?.[2]).toEqual({ ToolUseID: 'call_miss', Content: 'ls: no x', IsError: true });
+  });
+});
+
+/** Cline CLI 3.0.65's run_commands results, as the real one sent them (captured through the simulator on `ws`). */
+describe("Cline CLI's run_commands result of a composed command", () => {
+  const runs = (result: string, success: boolean, error?: string): string =>
+    JSON.stringify([{ query: "ls -la -- '/w/nope'", result, ...(error ? { error } : {}), success }]);
+
+  it('gives the output alone, and a search that found nothing in the words of the agent’s own tools', () => {
+    expect(unwrapShellResult(runs('a.ts\nb.ts\n', true), 'Glob', false)).toEqual({
+      content: 'a.ts\nb.ts',
+      isError: false,
+    });
+    expect(unwrapShellResult(runs('', true), 'Glob', false)).toEqual({ content: 'No files found.', isError: false });
+    expect(unwrapShellResult(runs('[Command exited with code 1]', false, 'x'), 'Grep', false)).toEqual({
+      content: 'No matches found.',
+      isError: false,
+    });
+  });
+
+  it('makes a failed run an error, which Cline never flags, in the command’s words', () => {
+    const failed = "[Command exited with code 2]\n\n[stderr]\nls: cannot access '/w/nope': No such file or directory\n";
+    expect(unwrapShellResult(runs(failed, false, 'Command exited with code 2'), 'LS', false)).toEqual({
+      content: "ls: cannot access '/w/nope': No such file or directory",
+      isError: true,
+    });
+  });
+
+  it('finds a composed command in run_commands’ list of one', () => {
+    const command = composed('LS', { path: '/w/nope' });
+    const call = { type: 'tool_use', id: 'call_ls', name: 'run_commands', input: { commands: [command] } };
+    const both = { ...call, id: 'call_two', input: { commands: [command, command] } };
+    const messages = [{ role: 'assistant', content: [call, both] }] as unknown as Message[];
+    expect([...composedShellCalls(messages, CLINE_CLI_TOOLS)!]).toEqual([['call_ls', 'LS']]);
+  });
+
+  it('leaves two runs, or a shape it does not know', () => {
+    const two = JSON.stringify([
+      { query: 'a', result: '', success: true },
+      { query: 'b', result: '', success: true },
+    ]);
+    for (const text of [two, runs('Killed', false), '[{"query":"a","result":""}]', '[{not json']) {
+      expect(unwrapShellResult(text, 'LS', false)).toBeUndefined();
+    }
   });
 });

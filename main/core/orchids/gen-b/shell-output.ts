@@ -1,13 +1,15 @@
 /**
  * The output of a read or search the proxy ran for the agent on the client's shell (../shell-compose.ts), given to
  * the agent as its own tool would give it: the agent's Read returns only the numbered lines, and its Grep, Glob and
- * LS only what they found, or a line saying they found nothing. Two clients' shells say more:
+ * LS only what they found, or a line saying they found nothing. Three clients' shells say more:
  * - Codex CLI 0.171 answers every `exec_command` with a wrapper before the output (`Chunk ID: …`, `Wall time: …
  *   seconds`, `Process exited with code N`, `Original token count: N`, `Output:`).
  * - Claude Code 2.1's Bash marks a failed command `is_error` and begins it `Exit code N` (the output, if any, on the
  *   lines after), and says `(Bash completed with no output)` for a silent success; it may end any result with notes
  *   of its own (`<system-reminder>…`), which are kept. So a search that found nothing reached the agent as an error
  *   reading `Exit code 1`.
+ * - Cline CLI 3's `run_commands` answers with JSON about its runs (`query`, `result`, `success`), unflagged even
+ *   when the command failed.
  *
  * The proxy keeps nothing between requests, so which results to unwrap is read from the conversation: the call a
  * result answers, replayed by the client, is a shell call whose command is one the proxy composes, matched whole
@@ -22,6 +24,7 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
+import { parseJson } from '../tool-input-coercion';
 import { composedCommandTool, shellStandsIn, type ComposedTool } from '../shell-compose';
 import { canonicalToolName } from '../tool-names';
 import { inShapeOf, resultText } from './result-text';
@@ -35,6 +38,8 @@ const WRAPPER = new RegExp(
 /** Claude Code 2.1's Bash: a failure's first line, and what it says of a success with no output. */
 const CLAUDE_CODE_FAILED = /^Exit code (-?\d+)(?:\n([\s\S]*))?$/;
 const CLAUDE_CODE_SILENT = '(Bash completed with no output)';
+/** Cline CLI 3's failed run: the exit code, then the output, its stderr under a `[stderr]` line. */
+const CLINE_FAILED = /^\[Command exited with code (-?\d+)\]\n*(?:\[stderr\]\n)?([\s\S]*)$/;
 /** Claude Code's own notes at the end of a result, kept whole after the rewrite. */
 const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\s*$/;
 
@@ -47,6 +52,14 @@ const CAT_COMPLAINT = 'cat: ';
 
 /** Keys a shell tool takes its command under (Codex's `cmd`, the agent's `command`). */
 const COMMAND_KEYS = ['cmd', 'command'];
+
+/** The command of a shell call: under one of COMMAND_KEYS, or Cline CLI's list of commands when it holds one. */
+function commandOf(input: Record<string, unknown> | undefined): string | undefined {
+  const command = COMMAND_KEYS.map((key) => input?.[key]).find((value) => typeof value === 'string');
+  if (typeof command === 'string') return command;
+  const list = input?.['commands'];
+  return Array.isArray(list) && list.length === 1 && typeof list[0] === 'string' ? list[0] : undefined;
+}
 
 /**
  * The calls of a conversation the proxy composed as shell commands, by `tool_use` id, with the agent tool each
@@ -64,9 +77,8 @@ export function composedShellCalls(
     for (const block of message.content as Array<Record<string, unknown> | null>) {
       if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
       if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'Bash') continue;
-      const input = asRecord(block['input']);
-      const command = COMMAND_KEYS.map((key) => input?.[key]).find((value) => typeof value === 'string');
-      const tool = typeof command === 'string' ? composedCommandTool(command) : undefined;
+      const command = commandOf(asRecord(block['input']));
+      const tool = command === undefined ? undefined : composedCommandTool(command);
       if (tool) (calls ??= new Map()).set(block['id'], tool);
     }
   }
@@ -88,7 +100,8 @@ export function unwrapShellResult(
   flagged: boolean,
 ): Unwrapped | undefined {
   const text = resultText(content);
-  const out = text === undefined ? undefined : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged));
+  const out =
+    text === undefined ? undefined : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged) ?? clineRun(text));
   if (out === undefined) return undefined;
   const told = tell(out, tool);
   return { content: inShapeOf(content, told.text + out.notes), isError: told.isError || out.failed };
@@ -116,6 +129,21 @@ function claudeCodeRun(text: string, flagged: boolean): ShellRun | undefined {
   // Claude Code's flag is the exit code itself: it is read here, not kept.
   const match = CLAUDE_CODE_FAILED.exec(body);
   return match ? { code: Number(match[1]), output: match[2] ?? '', notes, failed: false } : undefined;
+}
+
+/**
+ * Cline CLI 3's `run_commands` answers with its runs as JSON, `[{"query", "result", "success", "error"?}]`, and never
+ * flags the result: a failed run's `result` begins `[Command exited with code N]`, its stderr after a `[stderr]` line.
+ */
+function clineRun(text: string): ShellRun | undefined {
+  const runs = text.startsWith('[{') ? parseJson(text) : undefined;
+  if (!Array.isArray(runs) || runs.length !== 1) return undefined;
+  const run = asRecord(runs[0]);
+  const result = run?.['result'];
+  if (typeof result !== 'string' || typeof run?.['success'] !== 'boolean') return undefined;
+  if (run['success']) return { code: 0, output: result, notes: '', failed: false };
+  const match = CLINE_FAILED.exec(result);
+  return match ? { code: Number(match[1]), output: match[2]!, notes: '', failed: false } : undefined;
 }
 
 /** The run told as the agent's tool tells it. */
