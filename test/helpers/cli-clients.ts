@@ -37,11 +37,21 @@ export async function served(stack: Stack): Promise<ServedRow[]> {
     .map(({ api, stream, status, protocol }) => ({ api, stream, status, protocol }));
 }
 
-/** The `tool_use` blocks a Generation B turn sends back upstream (the calls the client ran, as it replays them). */
-export function replayedToolUses(request: AgentRequestInfo): Array<Record<string, unknown>> {
+/** The blocks of one type a Generation B turn sends upstream, in the conversation's order. */
+function sentBlocks(request: AgentRequestInfo, type: string): Array<Record<string, unknown>> {
   return (request.body.messages as Array<{ content: unknown }>)
     .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
-    .filter((b) => b.type === 'tool_use');
+    .filter((b) => b.type === type);
+}
+
+/** The `tool_use` blocks a Generation B turn sends back upstream (the calls the client ran, as it replays them). */
+export function replayedToolUses(request: AgentRequestInfo): Array<Record<string, unknown>> {
+  return sentBlocks(request, 'tool_use');
+}
+
+/** The `tool_result` blocks a Generation B turn sends upstream: what the client's tools gave, as the agent reads it. */
+export function sentToolResults(request: AgentRequestInfo): Array<Record<string, unknown>> {
+  return sentBlocks(request, 'tool_result');
 }
 
 /** The first of them. */

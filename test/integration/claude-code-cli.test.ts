@@ -6,7 +6,7 @@ import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
-import { twoSettingsToRename } from '../helpers/cli-clients';
+import { sentToolResults, twoSettingsToRename } from '../helpers/cli-clients';
 
 /**
  * The real Claude Code CLI (pinned in devDependencies) pointed at Orchids Tray, exactly as a user would run it:
@@ -194,9 +194,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         );
         expect(result.code, result.stderr).toBe(0);
         const [, second] = answered(stack.sim.requests).filter((r) => /vault code/.test(upstreamText(r)));
-        const results = (second!.body.messages as Array<{ content: unknown }>)
-          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
-          .filter((b) => b.type === 'tool_result');
+        const results = sentToolResults(second!);
         // Claude Code's Bash said `Exit code 1` (an error) and `(Bash completed with no output)`; any notes Claude Code
         // added after a result are kept.
         expect(results.map((b) => [b.tool_use_id, String(b.content).split('\n')[0], b.is_error])).toEqual([

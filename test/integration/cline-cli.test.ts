@@ -13,6 +13,7 @@ import {
   type ServedRow,
   replayedToolUse,
   replayedToolUses,
+  sentToolResults,
   twoSettingsToRename,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -420,9 +421,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
         expect(run.code, run.stderr + run.stdout).toBe(0);
         expect(toolRuns(run).map((r) => r.toolName)).toEqual(['run_commands', 'run_commands']);
         const [, second] = turnsAbout(/List the drafts/);
-        const results = (second!.body.messages as Array<{ content: unknown }>)
-          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
-          .filter((b) => b.type === 'tool_result');
+        const results = sentToolResults(second!);
         // Cline answered with JSON about each run (`query`, `result`, `success`), the failed one unflagged.
         expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
           ['toolu_sim_ls_0007', `ls: cannot access '${path.join(work, 'drafts')}': No such file or directory`, true],

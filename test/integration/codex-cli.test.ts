@@ -13,7 +13,7 @@ import {
 } from '../sim/orchids-simulator';
 import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUse, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
+import { replayedToolUse, sentToolResults, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runCodex, tinyMcpServer } from '../helpers/codex';
 
@@ -277,9 +277,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         const turns = turnsAbout(/Where is the plan/);
         expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
         // The agent gets what its own Grep and Read return: the output alone, without Codex's exec wrapper.
-        const results = (turns[2]!.body.messages as Array<{ content: unknown }>)
-          .flatMap((m) => (Array.isArray(m.content) ? (m.content as Array<Record<string, unknown>>) : []))
-          .filter((b) => b.type === 'tool_result');
+        const results = sentToolResults(turns[2]!);
         expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
           ['call_sim_grep_0001', './docs/plan.txt', undefined],
           ['call_sim_read_0002', `     2\tThe plan is ${SECRET}.`, undefined],

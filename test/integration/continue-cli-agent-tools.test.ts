@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUses, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
+import { replayedToolUses, sentToolResults, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runContinue } from '../helpers/continue';
 
@@ -24,10 +24,7 @@ const turnsAbout = (pattern: RegExp): AgentRequestInfo[] => turnsIn(stack, patte
 
 /** The tool results one upstream turn carries back, as text. */
 function toolResults(request: AgentRequestInfo): string {
-  const messages = request.body.messages as Array<{ content: unknown }>;
-  return JSON.stringify(
-    messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((b) => b.type === 'tool_result'),
-  );
+  return JSON.stringify(sentToolResults(request));
 }
 
 describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's agent in Continue ($name)", (mode) => {

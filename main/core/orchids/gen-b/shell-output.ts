@@ -92,7 +92,7 @@ export interface Unwrapped {
 
 /**
  * The output alone, and whether it is an error, for a result the client flagged as an error or not (`flagged`);
- * undefined for a result in neither shell's words exactly.
+ * undefined for a result in none of the shells' words above exactly.
  */
 export function unwrapShellResult(
   content: ToolResultContent | undefined,
@@ -123,7 +123,8 @@ function codexRun(text: string, flagged: boolean): ShellRun | undefined {
 }
 
 function claudeCodeRun(text: string, flagged: boolean): ShellRun | undefined {
-  const notes = CLAUDE_CODE_NOTES.exec(text)?.[0] ?? '';
+  // The notes are looked for only where a result ends with one: most results are not read twice.
+  const notes = text.trimEnd().endsWith('</system-reminder>') ? (CLAUDE_CODE_NOTES.exec(text)?.[0] ?? '') : '';
   const body = text.slice(0, text.length - notes.length);
   if (!flagged) return body === CLAUDE_CODE_SILENT ? { code: 0, output: '', notes, failed: false } : undefined;
   // Claude Code's flag is the exit code itself: it is read here, not kept.
