@@ -27,7 +27,7 @@ export const OPTIONS = {
  */
 export const SUBCOMMANDS = {
   accounts: ['add', 'list', 'credits', 'test', 'enable', 'disable', 'remove', 'reset', 'rename', 'weight'],
-  settings: ['list', 'set', 'reset'],
+  settings: ['list', 'get', 'set', 'reset'],
   logs: ['show'],
   dashboard: [],
   token: ['rotate'],
@@ -56,6 +56,7 @@ const commands = (site: string): string =>
   ${CLI} logs show <request-id>               one request's debug record (or history row)
   ${CLI} logs --follow                        live: one line per request from the running app
   ${CLI} settings list [--json]
+  ${CLI} settings get <key> [--json]          one setting's value and where it comes from
   ${CLI} settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
   ${CLI} settings reset <key>
   ${CLI} dashboard                            a fresh one-time sign-in link from the running app

@@ -1,7 +1,8 @@
 import type { OrchidsApi } from '../contract/api';
 import { commaList } from '../contract/lists';
+import type { SettingView } from '../contract/settings-views';
 import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
-import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
+import { CommandError, UsageError, didYouMean, unknownSubcommand, type Line } from './cli-errors';
 import { SUBCOMMANDS } from './cli-help';
 
 /** `npm run cli -- settings …`. */
@@ -12,10 +13,16 @@ export async function settings(
   json: boolean,
   out: Line,
 ): Promise<void> {
-  // The key is checked where every client's is: an unknown one comes back with the list of known ones.
+  // A name that is no setting is a slip of the fingers like an unknown flag: named here with a guess (exit code 2)
+  // before anything is asked of the app, which checks it again for every other client.
   const key = (): string => {
-    if (!args[0]) throw new UsageError(`settings ${command} needs a setting name (see settings list).`);
-    return args[0];
+    const name = args[0];
+    if (!name) throw new UsageError(`settings ${command} needs a setting name (see settings list).`);
+    if (!Object.hasOwn(SETTING_DEFINITIONS, name)) {
+      const guess = didYouMean(name, Object.keys(SETTING_DEFINITIONS));
+      throw new UsageError(`"${name}" is not a setting.${guess || ' settings list shows every one.'}`);
+    }
+    return name;
   };
   switch (command) {
     case 'list': {
@@ -23,10 +30,15 @@ export async function settings(
       if (json) out(JSON.stringify(view, null, 2));
       else
         // `env` names the variable that would override a setting; it is the source only when it is set.
-        for (const s of view) {
-          const source = s.source === 'environment' ? `env ${s.env}` : s.source;
-          out(`${s.key.padEnd(22)} ${JSON.stringify(s.value)}  (${source})`);
-        }
+        for (const s of view) out(settingLine(s));
+      return;
+    }
+    case 'get': {
+      // One value for a script (`--json`: its view alone) or a person, in the list's words.
+      const name = key();
+      const view = (await api.settings.get()).find((s) => s.key === name)!;
+      if (json) out(JSON.stringify(view, null, 2));
+      else out(settingLine(view));
       return;
     }
     case 'set': {
@@ -68,4 +80,10 @@ export async function settings(
     default:
       throw unknownSubcommand('settings', command, SUBCOMMANDS.settings);
   }
+}
+
+/** A setting as `settings list` and `settings get` print it: `env` names the variable only when it is the source. */
+function settingLine(view: SettingView): string {
+  const source = view.source === 'environment' ? `env ${view.env}` : view.source;
+  return `${view.key.padEnd(22)} ${JSON.stringify(view.value)}  (${source})`;
 }

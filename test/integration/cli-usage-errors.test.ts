@@ -19,7 +19,7 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await usageError('accounts')).toBe(
       'accounts needs a command: add, list, credits, test, enable, disable, remove, reset, rename, weight.',
     );
-    expect(await usageError('settings')).toBe('settings needs a command: list, set, reset.');
+    expect(await usageError('settings')).toBe('settings needs a command: list, get, set, reset.');
     expect(await usageError('token')).toBe('token needs a command: rotate.');
     expect(await usageError('accounts', 'lst')).toBe(
       'Unknown accounts command "lst". accounts takes: add, list, credits, test, enable, disable, remove, reset, ' +
@@ -39,6 +39,22 @@ describe('npm run cli -- usage mistakes', () => {
     );
     expect(await usageError('deploy')).toBe('Unknown command "deploy".');
     expect(await usageError('accounts', 'list', '--bogus')).toBe('Unknown option --bogus.');
+  });
+
+  it('names a setting that is not one as a slip, with a guess when one is near, before asking the app', async () => {
+    expect(await usageError('settings', 'set', 'upstreamProtocl', 'ws')).toBe(
+      '"upstreamProtocl" is not a setting. Did you mean "upstreamProtocol"?',
+    );
+    expect(await usageError('settings', 'get', 'debuglogs')).toBe(
+      '"debuglogs" is not a setting. Did you mean "debugLogs"?',
+    );
+    expect(await usageError('settings', 'reset', 'colour')).toBe(
+      '"colour" is not a setting. settings list shows every one.',
+    );
+    // An inherited name of every object is no setting either.
+    expect(await usageError('settings', 'get', 'constructor')).toBe(
+      '"constructor" is not a setting. settings list shows every one.',
+    );
   });
 
   it('names an account id that is not one, rather than asking for the id it was given', async () => {

@@ -182,6 +182,23 @@ describe('npm run cli -- settings', () => {
     expect(overridden).toMatch(/^debugLogs +true {2}\(database\)$/m);
   });
 
+  it('settings get prints one setting as the list does, its view alone with --json, a secret masked', async () => {
+    const dataDir = tempDir();
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '4100' };
+    expect((await cli(env, 'settings', 'get', 'port')).out).toMatch(/^port +4100 {2}\(env ORCHIDS_TRAY_PORT\)$/);
+    await cli(env, 'settings', 'set', 'upstreamProtocol', 'sse-b');
+    const view = JSON.parse((await cli(env, 'settings', 'get', 'upstreamProtocol', '--json')).out) as {
+      key: string;
+      value: unknown;
+      source: string;
+    };
+    expect(view).toMatchObject({ key: 'upstreamProtocol', value: 'sse-b', source: 'database' });
+    await cli(env, 'settings', 'set', 'apiKey', 'test-cli-key-get-1');
+    const apiKey = (await cli(env, 'settings', 'get', 'apiKey')).out;
+    expect(apiKey).toMatch(/^apiKey +"••••••••" {2}\(database\)$/);
+    expect(apiKey).not.toContain('test-cli-key-get-1');
+  });
+
   it('settings set under an environment variable says the value is stored and which value is in force', async () => {
     const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), ORCHIDS_TRAY_DEBUG_LOGS: '1' };
     expect((await cli(env, 'settings', 'set', 'debugLogs', 'false')).out).toBe(
