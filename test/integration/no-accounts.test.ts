@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Anthropic from '@anthropic-ai/sdk';
 import { startStack, type Stack } from '../helpers/stack';
+import { runCodex } from '../helpers/codex';
+import { tempDir } from '../helpers/temp-dir';
+import { until } from '../helpers/wait';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -23,6 +26,21 @@ describe('when no account can serve', () => {
     // From a file: a cookie typed as an argument stays in shell history and shows in ps.
     expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add --cookie-file <[^>]+>/i);
     expect(stack.sim.stats.agentRequests).toBe(0);
+  });
+
+  it('reaches the real Codex CLI at once: it fails the turn with the message, asking only once', async () => {
+    const key = 'test-codex-no-accounts-key';
+    stack = await startStack({ accounts: 0, env: { ORCHIDS_TRAY_API_KEY: key } });
+    const finished: string[] = [];
+    stack.core.subscribe((batch) =>
+      finished.push(...batch.filter((e) => e.type === 'request.finished').map((e) => e.type)),
+    );
+    const run = await runCodex(tempDir('orchids-codex-work-'), 'Say hello', stack.url, key);
+    const failure = run.events.find((e) => e.type === 'turn.failed') as { error?: { message: string } } | undefined;
+    // Codex retries a 5xx (its own backoff, minutes with a stream's retries); a 424 is shown as it comes.
+    expect(failure?.error?.message).toMatch(/424 Failed Dependency: Orchids Tray has no accounts yet\..*accounts add/);
+    await until(() => finished.length > 0);
+    expect(finished).toHaveLength(1);
   });
 
   it('says every account is disabled', async () => {
