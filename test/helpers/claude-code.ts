@@ -16,7 +16,14 @@ export function runClaude(
   cwd: string,
   prompt: string,
   env: Record<string, string>,
-  options: { json?: boolean; timeoutMs?: number; allowedTools?: string[]; permissionMode?: string } = {},
+  options: {
+    json?: boolean;
+    timeoutMs?: number;
+    allowedTools?: string[];
+    permissionMode?: string;
+    /** An `mcpServers` config, the only MCP servers Claude Code then starts (`--strict-mcp-config`). */
+    mcpServers?: Record<string, unknown>;
+  } = {},
 ): Promise<ClaudeRun> {
   const args = [
     '-p',
@@ -28,6 +35,10 @@ export function runClaude(
     // (Bash, for one) is refused.
     ...(options.allowedTools ? ['--allowedTools', options.allowedTools.join(',')] : []),
     ...(options.permissionMode ? ['--permission-mode', options.permissionMode] : []),
+    // Strict: only these servers start, none from a config Claude Code would read otherwise (the user's, a project's).
+    ...(options.mcpServers
+      ? ['--mcp-config', JSON.stringify({ mcpServers: options.mcpServers }), '--strict-mcp-config']
+      : []),
   ];
   return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
 }

@@ -3,7 +3,7 @@ import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { MessagesRequest } from '../../main/core/anthropic/types';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 import { withDeclinedCalls } from '../../main/core/proxy/declined-calls';
-import { claudeCodeTools } from '../helpers/client-tools';
+import { claudeCodeTools, claudeCodeWithToolSearch, deferredToolsReminder } from '../helpers/client-tools';
 
 /**
  * A turn whose only calls name tools the client lacks is held (proxy/declined-calls.ts): what the agent said in it
@@ -134,5 +134,49 @@ describe('a held turn goes back to the agent in the order it wrote it', () => {
         false,
       ),
     ).toEqual(['text A', 'call TodoWrite toolu_todo_x', 'text B', 'call TodoWrite toolu_todo_y']);
+  });
+});
+
+describe('the tools a declined call is told the client has', () => {
+  /** The list in the result withDeclinedCalls answers an ExitPlanMode call with. */
+  function offered(request: MessagesRequest): string[] {
+    const call = { id: 'toolu_plan_1', name: 'ExitPlanMode', input: {}, index: 0, planShown: false };
+    const results = withDeclinedCalls(request, { calls: [call], said: [], saidBefore: [0] }).messages.at(-1)!;
+    const text = String((results.content as Array<{ content: unknown }>)[0]!.content);
+    return /Its tools are: ([^.]*)\./.exec(text)![1]!.split(', ');
+  }
+  // Claude Code 2.1.332 once its ToolSearch loaded an MCP tool: that tool declared, still marked `defer_loading`,
+  // beside its placeholder; the tool it did not load only named in the reminder.
+  const lookup = 'mcp__warehouse__lookup_stock';
+  const mcpTool = { name: lookup, input_schema: { type: 'object', properties: {} }, defer_loading: true };
+  const request = (loaded: boolean): MessagesRequest => ({
+    model: 'm',
+    max_tokens: 10,
+    tools: [...claudeCodeWithToolSearch(), ...(loaded ? [mcpTool] : [])],
+    messages: [
+      { role: 'user', content: [{ type: 'text', text: deferredToolsReminder([lookup, 'mcp__warehouse__open']) }] },
+      ...(loaded
+        ? ([
+            { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_s', name: 'ToolSearch', input: {} }] },
+            {
+              role: 'user',
+              content: [
+                {
+                  type: 'tool_result',
+                  tool_use_id: 'toolu_s',
+                  content: [{ type: 'tool_reference', tool_name: lookup }],
+                },
+              ],
+            },
+          ] as MessagesRequest['messages'])
+        : []),
+    ],
+  });
+
+  it('names a tool its tool search loaded, declared marked deferred, and never the placeholder', () => {
+    const names = offered(request(true));
+    expect(names).toEqual(expect.arrayContaining([lookup, 'mcp__warehouse__open']));
+    expect(names).not.toContain('DeferredToolPlaceholder');
+    expect(offered(request(false))).toEqual(expect.arrayContaining([lookup, 'mcp__warehouse__open']));
   });
 });

@@ -54,6 +54,25 @@ export function deferredToolNames(source: DeferredToolSource): string[] {
   return [...names];
 }
 
+/**
+ * The tools a tool search has loaded: those a `tool_reference` in a tool result of the conversation names (Claude
+ * Code's ToolSearch answers with one a tool). Claude Code declares a loaded tool from then on, still marked
+ * `defer_loading`, as Anthropic's API reads that flag: held back until a reference loads it.
+ */
+export function loadedToolNames(messages: readonly Message[]): Set<string> {
+  const names = new Set<string>();
+  for (const message of messages) {
+    if (message.role !== 'user' || !Array.isArray(message.content)) continue;
+    for (const block of message.content) {
+      if (block.type !== 'tool_result' || !Array.isArray(block.content)) continue;
+      for (const item of block.content as Array<{ type?: unknown; tool_name?: unknown }>) {
+        if (item.type === 'tool_reference' && typeof item.tool_name === 'string') names.add(item.tool_name);
+      }
+    }
+  }
+  return names;
+}
+
 function readMessage(message: Message, read: (text: string) => void): void {
   if (typeof message.content === 'string') return read(message.content);
   if (!Array.isArray(message.content)) return;
