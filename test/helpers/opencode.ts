@@ -7,7 +7,8 @@ import { tempDir } from './temp-dir';
  * The real opencode CLI, pinned in devDependencies (its platform binary comes as an optional dependency).
  * ORCHIDS_TEST_OPENCODE runs another copy of it, e.g. one installed outside the project to try a new version.
  */
-const OPENCODE = process.env.ORCHIDS_TEST_OPENCODE ?? path.resolve(__dirname, '../../node_modules/.bin/opencode');
+export const OPENCODE =
+  process.env.ORCHIDS_TEST_OPENCODE ?? path.resolve(__dirname, '../../node_modules/.bin/opencode');
 
 /**
  * opencode's glob and grep tools run ripgrep, which opencode downloads from GitHub when there is none on PATH (this
@@ -23,6 +24,9 @@ const OPENCODE_VERSION = '1.18.33';
 
 /** The model id opencode asks the proxy for: one the model table maps, as a user would pick. */
 export const OPENCODE_MODEL = 'claude-sonnet-4-6';
+
+/** What the model takes and gives: text, pictures and PDFs in, text out. */
+const MODALITIES = { input: ['text', 'image', 'pdf'], output: ['text'] };
 
 /** How opencode talks to the proxy: the Vercel AI SDK's Anthropic provider, or its OpenAI-compatible one. */
 export type OpencodeApi = 'anthropic' | 'openai-chat';
@@ -69,7 +73,9 @@ export function config(baseUrl: string, apiKey: string, api: OpencodeApi): strin
           npm: PROVIDER_PACKAGE[api],
           name: 'Orchids Tray',
           options: { baseURL: `${baseUrl}/v1`, apiKey },
-          models: { [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray' } },
+          // Without `modalities` opencode takes the model for text-only: it replaces a pasted picture or PDF, and one
+          // its read tool opens, by "ERROR: Cannot read … (this model does not support image input)".
+          models: { [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray', modalities: MODALITIES } },
         },
       },
       model: `orchids-tray/${OPENCODE_MODEL}`,
@@ -93,7 +99,7 @@ export interface OpencodeOptions {
  * default plugins, and the npm install of `@opencode-ai/plugin` it starts in its config folder on every run (see
  * inside).
  */
-function opencodeHome(configText: string): NodeJS.ProcessEnv {
+export function opencodeHome(configText: string): NodeJS.ProcessEnv {
   const home = tempDir('orchids-opencode-home-');
   const configDir = path.join(home, '.config', 'opencode');
   fs.mkdirSync(path.join(configDir, 'node_modules'), { recursive: true });
@@ -132,6 +138,22 @@ export async function opencodeReads(configText: string): Promise<Record<string, 
   });
   if (exited.code !== 0) throw new Error(`opencode debug config exited ${exited.code}: ${exited.stderr}`);
   return JSON.parse(exited.stdout) as Record<string, unknown>;
+}
+
+/**
+ * The proxy's model as opencode makes it out from `configText` (`opencode models orchids-tray --verbose`): what it
+ * takes as input decides whether opencode sends a pasted picture or an error line in its place.
+ */
+export async function opencodeModel(configText: string): Promise<{ capabilities: { input: Record<string, boolean> } }> {
+  const exited = await runToExit(OPENCODE, ['models', 'orchids-tray', '--verbose'], {
+    cwd: tempDir('orchids-opencode-work-'),
+    env: opencodeHome(configText),
+  });
+  if (exited.code !== 0) throw new Error(`opencode models exited ${exited.code}: ${exited.stderr}`);
+  // The model's id on a line of its own, then the model as JSON.
+  return JSON.parse(exited.stdout.slice(exited.stdout.indexOf('\n{') + 1)) as {
+    capabilities: { input: Record<string, boolean> };
+  };
 }
 
 /**

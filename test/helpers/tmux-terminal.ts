@@ -8,6 +8,8 @@ export interface Terminal {
   submit: (text: string) => Promise<void>;
   /** Presses one key, as tmux names it (`y`, `1`, `Escape`, `Enter`). */
   press: (key: string) => void;
+  /** Pastes `text` as a terminal paste (bracketed), as a user pasting a file's path does. */
+  paste: (text: string) => void;
   /** Answers the question the screen shows (`dialog`) with `key`, pressed again until the question is gone. */
   choose: (key: string, dialog: RegExp) => Promise<void>;
   /** What the terminal shows now. */
@@ -34,6 +36,11 @@ export interface TerminalOptions {
   command: string[];
   /** The character the TUI's prompt line starts with (Codex `›`, Claude Code `❯`). */
   promptMark: string;
+  /**
+   * The prompt line, as `<promptMark> <text>`, for a TUI whose prompt line is not the last line opening with the mark
+   * (opencode draws its box's edge before the prompt and before the lines under it).
+   */
+  promptLine?: (lines: string[]) => string | undefined;
 }
 
 /**
@@ -65,19 +72,25 @@ export function startTerminal(options: TerminalOptions): Terminal {
     awaitScreen(() => pattern.test(screen()), { timeoutMs, what: String(pattern) });
   // The prompt is the last line opening with the TUI's mark (the conversation above shows sent ones too). Claude Code
   // writes a no-break space after its mark.
-  const prompt = (): string | undefined =>
-    screen()
-      .split('\n')
+  const prompt = (): string | undefined => {
+    const lines = screen().split('\n');
+    if (options.promptLine) return options.promptLine(lines);
+    return lines
       .filter((line) => line.startsWith(options.promptMark))
       .at(-1)
       ?.replace(/\u00a0/g, ' ')
       .trimEnd();
+  };
   return {
     screen,
     waitFor,
     title: () => tmux('display-message', '-p', '-t', '0', '#{pane_title}').trim(),
     press: (key) => {
       tmux('send-keys', '-t', '0', key);
+    },
+    paste: (text) => {
+      tmux('set-buffer', '--', text);
+      tmux('paste-buffer', '-p', '-t', '0');
     },
     choose: async (key, dialog) => {
       // A key pressed as the question is drawn can be lost (seen with Claude Code's edit prompt on a busy machine):

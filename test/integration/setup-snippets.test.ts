@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { snippets } from '../../renderer/src/lib/setup-snippets';
 import { clineSettingsAfter, providers as clineProviders, type ClineProvider } from '../helpers/cline';
 import { config as continueConfig } from '../helpers/continue';
-import { config as opencodeConfig, opencodeReads } from '../helpers/opencode';
+import { config as opencodeConfig, opencodeModel, opencodeReads } from '../helpers/opencode';
 
 /**
  * The Overview's setup for opencode, Cline and Continue is what their real-client tests (opencode-cli, cline-cli,
@@ -36,6 +36,12 @@ describe('the setup card', () => {
       .join('\n');
     const { autoupdate: _a, share: _s, ...usersPart } = tested;
     expect(JSON.parse(withoutComments)).toEqual(usersPart);
+  }, 60_000);
+
+  it("opencode's snippet gives a model opencode sends pictures and PDFs to", async () => {
+    // Without it opencode sends "ERROR: Cannot read … (this model does not support image input)" in their place.
+    const model = await opencodeModel(snippet('opencode'));
+    expect(model.capabilities.input).toMatchObject({ text: true, image: true, pdf: true });
   }, 60_000);
 
   it("Cline's commands, run as given, leave the providers.json the Cline tests run, both providers", async () => {

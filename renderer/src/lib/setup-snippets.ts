@@ -75,7 +75,12 @@ ORCHIDS_TRAY_API_KEY=${key} codex`,
       "npm": "@ai-sdk/anthropic",
       "name": "Orchids Tray",
       "options": { "baseURL": "${url}/v1", "apiKey": "${key}" },
-      "models": { "claude-sonnet-4-6": { "name": "Claude Sonnet 4.6 via Orchids Tray" } }
+      "models": {
+        "claude-sonnet-4-6": {
+          "name": "Claude Sonnet 4.6 via Orchids Tray",
+          "modalities": { "input": ["text", "image", "pdf"], "output": ["text"] }
+        }
+      }
     }
   },
   "model": "orchids-tray/claude-sonnet-4-6"
