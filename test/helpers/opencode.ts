@@ -28,6 +28,12 @@ export const OPENCODE_MODEL = 'claude-sonnet-4-6';
 /** What the model takes and gives: text, pictures and PDFs in, text out. */
 const MODALITIES = { input: ['text', 'image', 'pdf'], output: ['text'] };
 
+/**
+ * The window of the model the id reaches upstream (what `/v1/models` gives as `max_input_tokens`), and the most
+ * opencode asks for in one answer anyway (its own cap, 32,000): it compacts once a turn's tokens pass the difference.
+ */
+const LIMIT = { context: 200_000, output: 32_000 };
+
 /** How opencode talks to the proxy: the Vercel AI SDK's Anthropic provider, or its OpenAI-compatible one. */
 export type OpencodeApi = 'anthropic' | 'openai-chat';
 
@@ -75,7 +81,10 @@ export function config(baseUrl: string, apiKey: string, api: OpencodeApi): strin
           options: { baseURL: `${baseUrl}/v1`, apiKey },
           // Without `modalities` opencode takes the model for text-only: it replaces a pasted picture or PDF, and one
           // its read tool opens, by "ERROR: Cannot read … (this model does not support image input)".
-          models: { [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray', modalities: MODALITIES } },
+          // `limit` tells it the model's window: without it opencode never compacts on its own.
+          models: {
+            [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray', modalities: MODALITIES, limit: LIMIT },
+          },
         },
       },
       model: `orchids-tray/${OPENCODE_MODEL}`,
@@ -140,20 +149,25 @@ export async function opencodeReads(configText: string): Promise<Record<string, 
   return JSON.parse(exited.stdout) as Record<string, unknown>;
 }
 
+/** What `opencode models --verbose` says of a model: what it takes in, and the window it compacts by. */
+interface OpencodeModel {
+  capabilities: { input: Record<string, boolean> };
+  limit: { context: number; output: number };
+}
+
 /**
  * The proxy's model as opencode makes it out from `configText` (`opencode models orchids-tray --verbose`): what it
- * takes as input decides whether opencode sends a pasted picture or an error line in its place.
+ * takes as input decides whether opencode sends a pasted picture or an error line in its place, and its `limit` when
+ * it compacts on its own.
  */
-export async function opencodeModel(configText: string): Promise<{ capabilities: { input: Record<string, boolean> } }> {
+export async function opencodeModel(configText: string): Promise<OpencodeModel> {
   const exited = await runToExit(OPENCODE, ['models', 'orchids-tray', '--verbose'], {
     cwd: tempDir('orchids-opencode-work-'),
     env: opencodeHome(configText),
   });
   if (exited.code !== 0) throw new Error(`opencode models exited ${exited.code}: ${exited.stderr}`);
   // The model's id on a line of its own, then the model as JSON.
-  return JSON.parse(exited.stdout.slice(exited.stdout.indexOf('\n{') + 1)) as {
-    capabilities: { input: Record<string, boolean> };
-  };
+  return JSON.parse(exited.stdout.slice(exited.stdout.indexOf('\n{') + 1)) as OpencodeModel;
 }
 
 /**

@@ -258,6 +258,34 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's 
     expect(JSON.stringify(second?.body.messages)).not.toContain('is_error');
   });
 
+  it('compacts on its own once a turn nears the window the setup gives', { timeout: 90_000 }, async () => {
+    await start(mode);
+    const work = workWithSecret();
+    const summary = 'SUMMARY-KIWI: the plan file was read; it says ' + SECRET + '.';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('SUMMARY-KIWI')) return sse(reply(`After the summary: the plan is ${SECRET}.`));
+      // The turn with the command's output: opencode's summary request when it compacts, the next turn otherwise.
+      if (seen.includes(SECRET)) return sse(reply(summary));
+      if (!seen.includes('secret-plan.txt')) return undefined;
+      // 190,000 tokens in: past the 168,000 opencode keeps free of its 32,000 answer cap in a 200,000 window.
+      const usage = { inputTokens: 190_000, outputTokens: 40 };
+      return sse([...toolCall(shellCall(false, 'toolu_sim_shell_0003')), ...finish('tool-calls', usage)]);
+    });
+
+    const run = await runOpencode(work, 'What does secret-plan.txt in this folder say?', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(`After the summary: the plan is ${SECRET}.`);
+    const turns = turnsAbout(/secret-plan\.txt|SUMMARY-KIWI/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+    // The turn after the summary carries it in place of the conversation: the call and its output are gone.
+    const after = upstreamText(turns[2]!);
+    expect(after).toContain('SUMMARY-KIWI');
+    expect(after).not.toContain('toolu_sim_shell_0003');
+    expect(after).not.toContain(`The plan is ${SECRET}.`);
+    expect((await served()).map((row) => row.status)).toEqual([200, 200, 200]);
+  });
+
   it('runs a sub-agent through opencode’s task', { timeout: 90_000 }, async () => {
     await start(mode);
     const job = 'Find where DURIAN-5 is defined and report the file.';

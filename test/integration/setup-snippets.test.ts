@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { snippets } from '../../renderer/src/lib/setup-snippets';
 import { clineSettingsAfter, providers as clineProviders, type ClineProvider } from '../helpers/cline';
 import { config as continueConfig } from '../helpers/continue';
-import { config as opencodeConfig, opencodeModel, opencodeReads } from '../helpers/opencode';
+import { config as opencodeConfig, OPENCODE_MODEL, opencodeModel, opencodeReads } from '../helpers/opencode';
+import { contextWindowFor, DEFAULT_MODEL_MAP, mapModel } from '../../main/core/orchids/model-map';
 
 /**
  * The Overview's setup for opencode, Cline and Continue is what their real-client tests (opencode-cli, cline-cli,
@@ -38,10 +39,14 @@ describe('the setup card', () => {
     expect(JSON.parse(withoutComments)).toEqual(usersPart);
   }, 60_000);
 
-  it("opencode's snippet gives a model opencode sends pictures and PDFs to", async () => {
+  it("opencode's snippet gives a model opencode sends pictures and PDFs to, with the proxy's window", async () => {
     // Without it opencode sends "ERROR: Cannot read … (this model does not support image input)" in their place.
     const model = await opencodeModel(snippet('opencode'));
     expect(model.capabilities.input).toMatchObject({ text: true, image: true, pdf: true });
+    // The window it compacts by is the one the proxy's /v1/models gives for the model the id reaches upstream.
+    const window = contextWindowFor(mapModel(OPENCODE_MODEL, DEFAULT_MODEL_MAP));
+    expect(window).toBeGreaterThan(0);
+    expect(model.limit.context).toBe(window);
   }, 60_000);
 
   it("Cline's commands, run as given, leave the providers.json the Cline tests run, both providers", async () => {

@@ -78,7 +78,8 @@ ORCHIDS_TRAY_API_KEY=${key} codex`,
       "models": {
         "claude-sonnet-4-6": {
           "name": "Claude Sonnet 4.6 via Orchids Tray",
-          "modalities": { "input": ["text", "image", "pdf"], "output": ["text"] }
+          "modalities": { "input": ["text", "image", "pdf"], "output": ["text"] },
+          "limit": { "context": 200000, "output": 32000 }
         }
       }
     }
