@@ -85,11 +85,19 @@ describe.each(ALL_MODES)("Claude Code runs an MCP server's tools through Orchids
 
       const turns = turnsAbout(stack, /stock of A1/);
       expect(turns.map((t) => t.protocol)).toEqual(Array(4).fill(mode.expect));
-      const [, loaded, , last] = turns as [AgentRequestInfo, AgentRequestInfo, AgentRequestInfo, AgentRequestInfo];
+      const [first, loaded, , last] = turns as [AgentRequestInfo, AgentRequestInfo, AgentRequestInfo, AgentRequestInfo];
       expect(sentToolPair(last, 'toolu_sim_mcp_lookup_01', LOOKUP, 'A1: 17 in WH-7')).toBe(true);
       expect(sentToolPair(last, 'toolu_sim_mcp_badge_02', BADGE, 'Badge for A1:')).toBe(true);
       expect(sentToolPair(last, 'toolu_sim_mcp_archive_03', ARCHIVE, 'LOCKED-88')).toBe(true);
       if (mode.expect === 'sse-a') {
+        // Generation A is shown what Anthropic's API would show the model: neither Claude Code's placeholder, which
+        // is never to be called, nor an MCP tool before a ToolSearch loaded it.
+        const offered = (turn: AgentRequestInfo) => (turn.body.tools as Array<{ name: string }>).map((t) => t.name);
+        expect(offered(first)).toContain('ToolSearch');
+        expect(offered(first)).not.toContain('DeferredToolPlaceholder');
+        expect(offered(first).filter((name) => name.startsWith('mcp__'))).toEqual([]);
+        expect(offered(loaded)).toEqual(expect.arrayContaining([LOOKUP, BADGE]));
+        expect(offered(loaded)).not.toContain('DeferredToolPlaceholder');
         // Generation A is shown the two tools once loaded, their nested schema reduced but whole; the image is a
         // line naming it, and the error keeps its flag.
         const shown = (loaded.body.tools as Array<{ name: string; input_schema: unknown }>).find(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   deferredToolNames,
+  offeredTools,
   withDeferredTools,
   type DeferredToolSource,
 } from '../../main/core/anthropic/deferred-tools';
@@ -57,6 +58,53 @@ describe('withDeferredTools', () => {
     expect(withDeferredTools(noSearch, { messages })).toBe(noSearch);
     const declared = withToolSearch();
     expect(withDeferredTools(declared, { messages: [userTurn('hello')] })).toBe(declared);
+  });
+});
+
+describe('offeredTools', () => {
+  const mcpTool = (name: string): ToolDefinition => ({
+    name,
+    input_schema: { type: 'object', properties: { label: { type: 'string' } } },
+    defer_loading: true,
+  });
+  /** Claude Code's ToolSearch answering with a reference a tool, as it loads them. */
+  const searchResult = (...names: string[]): Message => ({
+    role: 'user',
+    content: [
+      {
+        type: 'tool_result',
+        tool_use_id: 'toolu_search_1',
+        content: names.map((name) => ({ type: 'tool_reference', tool_name: name })),
+      },
+    ],
+  });
+  const names = (tools: ToolDefinition[] | undefined) => tools?.map((tool) => tool.name);
+
+  it('holds back the placeholder and every deferred tool until a tool search loads it', () => {
+    const declared = [...withToolSearch(), mcpTool('mcp__shop__badge'), mcpTool('mcp__shop__archive')];
+    const before = offeredTools(declared, [userTurn('Make a badge')]);
+    expect(names(before)).toEqual(['Agent', 'Bash', 'Edit', 'Read', 'Skill', 'Write', 'ToolSearch']);
+    const after = offeredTools(declared, [userTurn('Make a badge'), searchResult('mcp__shop__badge')]);
+    expect(names(after)).toEqual([...names(before)!, 'mcp__shop__badge']);
+    // The loaded tool goes as declared, its schema whole.
+    expect(after?.at(-1)).toBe(declared.at(-2));
+  });
+
+  it('gives the same list back for the same loaded tools, and the declared one when nothing is held back', () => {
+    const declared = [...withToolSearch(), mcpTool('mcp__shop__badge')];
+    const messages = [userTurn('Make a badge'), searchResult('mcp__shop__badge')];
+    const first = offeredTools(declared, messages);
+    expect(offeredTools(declared, [...messages, userTurn('And another')])).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(offeredTools(declared, [userTurn('Make a badge')])).not.toBe(first);
+    const whole = withToolSearch().filter((tool) => tool.defer_loading !== true);
+    expect(offeredTools(whole, messages)).toBe(whole);
+    expect(offeredTools(undefined, messages)).toBeUndefined();
+  });
+
+  it('offers deferred tools directly where the client has no tool search to load them', () => {
+    const declared = [...withToolSearch().filter((tool) => tool.name !== 'ToolSearch'), mcpTool('mcp__shop__badge')];
+    expect(offeredTools(declared, [userTurn('Make a badge')])).toBe(declared);
   });
 });
 

@@ -59,7 +59,7 @@ export function deferredToolNames(source: DeferredToolSource): string[] {
  * Code's ToolSearch answers with one a tool). Claude Code declares a loaded tool from then on, still marked
  * `defer_loading`, as Anthropic's API reads that flag: held back until a reference loads it.
  */
-export function loadedToolNames(messages: readonly Message[]): Set<string> {
+function loadedToolNames(messages: readonly Message[]): Set<string> {
   const names = new Set<string>();
   for (const message of messages) {
     if (message.role !== 'user' || !Array.isArray(message.content)) continue;
@@ -71,6 +71,38 @@ export function loadedToolNames(messages: readonly Message[]): Set<string> {
     }
   }
   return names;
+}
+
+/** The list last offered for a declared list, and which of its deferred tools were loaded then. */
+const offeredCache = new WeakMap<ToolDefinition[], { loadedKey: string; offered: ToolDefinition[] }>();
+
+/**
+ * The client's tools as Anthropic's API shows them to the model: one marked `defer_loading` only once a tool search
+ * has loaded it, so Claude Code's DeferredToolPlaceholder (declared to keep its search on, never to be called) and
+ * MCP tools not yet searched for stay out of what Generation A is shown. Only where the client runs that search
+ * itself (its ToolSearch): without one nothing could ever load a deferred tool, so it is offered directly, as the
+ * OpenAI routes decide too.
+ *
+ * The declared list itself comes back when nothing is held back, and the same frozen list while the same tools are
+ * loaded, so the prepared-tools cache keeps matching by identity.
+ */
+export function offeredTools(
+  declared: ToolDefinition[] | undefined,
+  messages: readonly Message[],
+): ToolDefinition[] | undefined {
+  if (!declared?.some((tool) => tool.defer_loading === true)) return declared;
+  if (!declared.some((tool) => tool.name === TOOL_SEARCH)) return declared;
+  const loaded = loadedToolNames(messages);
+  const shown = (tool: ToolDefinition): boolean => tool.defer_loading !== true || loaded.has(tool.name);
+  const loadedKey = declared
+    .filter((tool) => tool.defer_loading === true && shown(tool))
+    .map((tool) => tool.name)
+    .join('\n');
+  const cached = offeredCache.get(declared);
+  if (cached?.loadedKey === loadedKey) return cached.offered;
+  const offered = Object.freeze(declared.filter(shown)) as ToolDefinition[];
+  offeredCache.set(declared, { loadedKey, offered });
+  return offered;
 }
 
 function readMessage(message: Message, read: (text: string) => void): void {

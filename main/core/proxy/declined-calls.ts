@@ -12,7 +12,7 @@
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
  * ends the answer with an error, as any failure after content does.
  */
-import { loadedToolNames, withDeferredTools } from '../anthropic/deferred-tools';
+import { offeredTools, withDeferredTools } from '../anthropic/deferred-tools';
 import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
 import type { ContentBlock, Message, MessagesRequest, Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
@@ -79,10 +79,8 @@ export function withDeclinedCalls(
   const { calls, said } = held;
   // The tools a tool search holds back are the client's as much as those it declares whole. Of those it declares
   // marked as deferred, the ones its search loaded are offered (Claude Code declares a loaded MCP tool so), the
-  // placeholder it declares only to keep that search on, never loaded, is not.
-  const loaded = loadedToolNames(request.messages);
-  const names = (withDeferredTools(request.tools, request) ?? [])
-    .filter((tool) => tool.defer_loading !== true || loaded.has(tool.name))
+  // placeholder it declares only to keep that search on, never loaded, is not: the tools Generation A is shown.
+  const names = (withDeferredTools(offeredTools(request.tools, request.messages), request) ?? [])
     .map((tool) => tool.name)
     .filter((name) => typeof name === 'string');
   const offered =

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { offeredTools } from '../anthropic/deferred-tools';
 import { outputInstruction, type Rejection } from '../anthropic/structured/output-instruction';
 import { planOutput, withSystemNote, type OutputPlan } from '../anthropic/structured/output-plan';
 import { estimateInputTokens, estimateInputTokensYielding } from '../anthropic/token-estimate';
@@ -112,7 +113,7 @@ export class MessagesProxy {
       return;
     }
 
-    const tools = deps.tools.prepare(request.tools);
+    const tools = deps.tools.prepare(offeredTools(request.tools, request.messages));
     // A large body's estimate and encoding take hundreds of milliseconds: worked in slices, other clients go on.
     const slices = isLargeBody(options.bodyBytes ?? 0) ? new TimeSlices() : undefined;
     const inputTokensEstimate = slices
