@@ -7,7 +7,7 @@ import { tempDir } from './temp-dir';
  * The real Continue CLI (`cn`), pinned in devDependencies. ORCHIDS_TEST_CONTINUE runs another copy of it, e.g. one
  * installed outside the project to try a new version.
  */
-const CONTINUE = process.env.ORCHIDS_TEST_CONTINUE ?? path.resolve(__dirname, '../../node_modules/.bin/cn');
+export const CONTINUE = process.env.ORCHIDS_TEST_CONTINUE ?? path.resolve(__dirname, '../../node_modules/.bin/cn');
 
 /** The model id Continue asks the proxy for: one the model table maps, as a user would pick. */
 export const CONTINUE_MODEL = 'claude-sonnet-4-6';
@@ -93,20 +93,24 @@ export function runContinue(
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic', options.subagents));
   const args = ['-p', ...(options.args ?? []), '--config', configFile, prompt];
-  const run = runToExit(CONTINUE, args, {
-    cwd,
-    timeoutMs: options.timeoutMs,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      CONTINUE_GLOBAL_DIR: path.join(home, '.continue'),
-      NO_COLOR: '1',
-      NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
-      CONTINUE_CLI_ENABLE_TELEMETRY: '0',
-      CONTINUE_METRICS_ENABLED: '0',
-      // Tells cn it has just updated itself, so it does not `npm install -g` a newer version of itself.
-      CONTINUE_CLI_AUTO_UPDATED: '1',
-    },
-  });
+  const run = runToExit(CONTINUE, args, { cwd, timeoutMs: options.timeoutMs, env: continueEnv(home) });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
+}
+
+/**
+ * The environment cn runs in, in a fresh `home` (cn keeps sessions, logs and its global context in `~/.continue`):
+ * telemetry off, no auto-update, no network beyond loopback (see LOOPBACK_ONLY).
+ */
+export function continueEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    CONTINUE_GLOBAL_DIR: path.join(home, '.continue'),
+    NO_COLOR: '1',
+    NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
+    CONTINUE_CLI_ENABLE_TELEMETRY: '0',
+    CONTINUE_METRICS_ENABLED: '0',
+    // Tells cn it has just updated itself, so it does not `npm install -g` a newer version of itself.
+    CONTINUE_CLI_AUTO_UPDATED: '1',
+  };
 }

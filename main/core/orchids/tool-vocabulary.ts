@@ -71,8 +71,9 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
   ['WebSearch', 'web_search', 'websearch'],
   ['NotebookEdit', 'notebook_edit', 'edit_notebook'],
   ['Skill', 'use_skill'],
-  // Claude Code's questions to the user and Codex CLI's (declared by default; it answers only in its Plan mode).
-  ['AskUserQuestion', 'ask_user_question', 'request_user_input'],
+  // Claude Code's questions to the user, Codex CLI's (declared by default; it answers only in its Plan mode) and
+  // Continue CLI's one question at a time (orchids/question-compose.ts rewrites the list for it).
+  ['AskUserQuestion', 'ask_user_question', 'request_user_input', 'AskQuestion'],
 ];
 
 /**

@@ -10,6 +10,10 @@
  * The proxy keeps nothing between requests, so the questions are read from the call the result answers, which Codex
  * replays with the ids it was given. A result of any other shape (an error, Codex's "unavailable in Default mode", an
  * id no question has) goes as it was.
+ *
+ * On Continue's CLI the call runs as `AskQuestion`, one question (../question-compose.ts), which answers `User
+ * selected option 1: "Blue"`, `User provided custom answer: "…"` or `User answered: "…"`: the agent is sent the
+ * same wording, with the question Continue replays.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -70,6 +74,41 @@ export function wordAnswers(
     pairs.push(pair(question, given));
   }
   if (pairs.length === 0) return 'The user gave no answers: go on with your best judgment.';
+  return answered(pairs);
+}
+
+/**
+ * The question of each one-question call of a conversation (Continue's AskQuestion, replayed as the proxy wrote it),
+ * by `tool_use` id; undefined when there is none.
+ */
+export function singleQuestionCalls(messages: readonly Message[]): Map<string, string> | undefined {
+  let calls: Map<string, string> | undefined;
+  for (const message of messages) {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<Record<string, unknown> | null>) {
+      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
+      if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'AskUserQuestion') continue;
+      const input = asRecord(block['input']);
+      const question = input?.['question'];
+      if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;
+      (calls ??= new Map()).set(block['id'], question);
+    }
+  }
+  return calls;
+}
+
+/** Continue 1.5's answer to its AskQuestion: an option picked, or words typed. */
+const SINGLE_ANSWER = /^User (?:selected option \d+|provided custom answer|answered): "([\s\S]*)"$/;
+
+/** The answer in the agent's words, or undefined for a result that is not Continue's answer. */
+export function wordSingleAnswer(content: ToolResultContent | undefined, question: string): string | undefined {
+  const answer = SINGLE_ANSWER.exec(resultText(content)?.trim() ?? '')?.[1];
+  if (answer === undefined) return undefined;
+  return answered([pair(question, [answer])]);
+}
+
+/** Claude Code's wording of an answered AskUserQuestion. */
+function answered(pairs: string[]): string {
   return `User has answered your questions: ${pairs.join(', ')}. You can now continue with the user's answers in mind.`;
 }
 

@@ -2,12 +2,12 @@
  * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), and a read or search the proxy ran as a
- * shell command (./shell-output.ts), and answers to the agent's questions keyed by ids the proxy made
- * (./question-answers.ts).
+ * shell command (./shell-output.ts), and answers to the agent's questions keyed by ids the proxy made or asked one
+ * at a time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
-import { questionCalls, wordAnswers } from './question-answers';
+import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult } from './shell-output';
 
@@ -42,6 +42,13 @@ export function resultRewrites(
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
       const worded = wordAnswers(block['content'] as ToolResultContent | undefined, questions);
+      return worded === undefined ? block : { ...block, content: worded };
+    });
+  }
+  for (const [id, question] of singleQuestionCalls(messages) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+      if (block['is_error'] === true) return block;
+      const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, question);
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
