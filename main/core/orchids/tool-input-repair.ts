@@ -10,6 +10,7 @@ import { composeEditList, composesEditList } from './edit-compose';
 import { caselessSearch, foldsCase } from './grep-case';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
+import { asksOneQuestion, composeQuestion } from './question-compose';
 import { composeShellCommand, composesShellCommand } from './shell-compose';
 import { composesSpawn, spawnInput } from './gen-b/sub-agent-task';
 import { coerceObject, parseJson, switchedOn, wholeNumber } from './tool-input-coercion';
@@ -77,6 +78,8 @@ export function repairToolInput(
   if (patch) return patch;
   const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
   if (plan) return plan;
+  const question = route && composeQuestion(input, schema, route.upstreamName);
+  if (question) return question;
   const edits = route && composeEditList(input, schema, route.upstreamName);
   // From here the call is a MultiEdit: its path goes under the key the client's tool names.
   if (edits) return repairToolInput(edits, schema, { ...route, upstreamName: 'MultiEdit' });
@@ -144,6 +147,7 @@ export function inputRepairMayApply(
   const tool = clientTool(clientName, declared);
   const schema = tool?.schema;
   if (composesEditList(upstreamName, schema) || composesChecklist(upstreamName, clientName, schema)) return true;
+  if (asksOneQuestion(upstreamName, schema)) return true;
   if (valuesMayChange(canonical, schema, tool?.description)) return true;
   if (canonical === 'Grep' && foldsCase(schema)) return true;
   const route = { upstreamName, clientName };
