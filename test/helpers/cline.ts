@@ -7,7 +7,7 @@ import { tempDir } from './temp-dir';
  * The real Cline CLI, pinned in devDependencies (its platform binary comes as an optional dependency).
  * ORCHIDS_TEST_CLINE runs another copy of it, e.g. one installed outside the project to try a new version.
  */
-const CLINE = process.env.ORCHIDS_TEST_CLINE ?? path.resolve(__dirname, '../../node_modules/.bin/cline');
+export const CLINE = process.env.ORCHIDS_TEST_CLINE ?? path.resolve(__dirname, '../../node_modules/.bin/cline');
 
 /** The model id Cline asks the proxy for: one the model table maps, as a user would pick. */
 export const CLINE_MODEL = 'claude-sonnet-4-6';
@@ -77,15 +77,7 @@ export function runCline(
   apiKey: string,
   options: ClineOptions = {},
 ): Promise<ClineRun> {
-  const home = tempDir('orchids-cline-home-');
-  const settingsDir = path.join(home, '.cline', 'data', 'settings');
-  fs.mkdirSync(settingsDir, { recursive: true });
   const provider = options.provider ?? 'anthropic';
-  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey, provider));
-  fs.writeFileSync(
-    path.join(settingsDir, 'global-settings.json'),
-    JSON.stringify({ telemetryOptOut: true, autoUpdateEnabled: false }),
-  );
   const timeoutMs = options.timeoutMs ?? 60_000;
   const args = [
     '--json',
@@ -103,15 +95,7 @@ export function runCline(
   const run = runToExit(CLINE, args, {
     cwd,
     timeoutMs,
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      NO_COLOR: '1',
-      // Without it Cline starts a hub daemon that outlives the run, detached, and keeps the session there.
-      CLINE_SESSION_BACKEND_MODE: 'local',
-      CLINE_NO_AUTO_UPDATE: '1',
-      IS_TEST: 'true',
-    },
+    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider), NO_COLOR: '1' },
   });
   return run.then((exited) => {
     const lines = exited.stdout
@@ -122,6 +106,28 @@ export function runCline(
     const result = lines.find((l) => l.type === 'run_result');
     return { ...exited, lines, events, finalText: result?.text, finishReason: result?.finishReason };
   });
+}
+
+/**
+ * The environment of a Cline run pointed at the proxy: a fresh home whose `~/.cline/data/settings/providers.json`
+ * names it, opted out of telemetry and updates, and the switches that keep Cline on loopback (see runCline).
+ */
+export function clineEnv(baseUrl: string, apiKey: string, provider: ClineProvider): Record<string, string> {
+  const home = tempDir('orchids-cline-home-');
+  const settingsDir = path.join(home, '.cline', 'data', 'settings');
+  fs.mkdirSync(settingsDir, { recursive: true });
+  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey, provider));
+  fs.writeFileSync(
+    path.join(settingsDir, 'global-settings.json'),
+    JSON.stringify({ telemetryOptOut: true, autoUpdateEnabled: false }),
+  );
+  return {
+    HOME: home,
+    // Without it Cline starts a hub daemon that outlives the run, detached, and keeps the session there.
+    CLINE_SESSION_BACKEND_MODE: 'local',
+    CLINE_NO_AUTO_UPDATE: '1',
+    IS_TEST: 'true',
+  };
 }
 
 /**

@@ -22,7 +22,9 @@
  *   missing file from `new_text` and refuses an existing one; `old_text` "" on a missing file creates it too.
  * - `spawn_agent`: `systemPrompt` ("System prompt defining the sub-agent's behavior") and `task` ("Task for the
  *   sub-agent to complete"), both required strings; it waits for the sub-agent and returns its result.
- * - also `ask_question`, the `team_*` tools, and `web_search`, a server tool (web_search_20250305).
+ * - `ask_question`: `question` and `options` (both required), one question and a list of 2-5 option strings, which
+ *   its window shows for the user to pick from (or type an answer); the result is the answer's text.
+ * - also the `team_*` tools, and `web_search`, a server tool (web_search_20250305).
  *
  * Anthropic's text editor `view` takes `view_range: [first, last]`, one-based and inclusive, last -1 for the end
  * of the file.
@@ -72,8 +74,8 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
   ['NotebookEdit', 'notebook_edit', 'edit_notebook'],
   ['Skill', 'use_skill'],
   // Claude Code's questions to the user, Codex CLI's (declared by default; it answers only in its Plan mode) and
-  // Continue CLI's one question at a time (orchids/question-compose.ts rewrites the list for it).
-  ['AskUserQuestion', 'ask_user_question', 'request_user_input', 'AskQuestion'],
+  // Continue CLI's and Cline CLI's, one question a call (orchids/question-compose.ts rewrites the list for them).
+  ['AskUserQuestion', 'ask_user_question', 'request_user_input', 'AskQuestion', 'ask_question'],
 ];
 
 /**

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import { CLINE, CLINE_MODEL, clineEnv, type ClineProvider } from './cline';
+import { startTerminal, type Terminal } from './tmux-terminal';
+import { until } from './wait';
+
+/**
+ * Cline CLI's interactive window (`cline` with no prompt, in a project folder), in a terminal of its own (see
+ * startTerminal), with the fresh home and switches of `cline --json`'s tests (see clineEnv): the proxy named as the
+ * provider's base URL in its providers.json. Returned once the prompt is up; auto-approve is left as Cline starts it
+ * (on: Shift+Tab turns it off).
+ */
+export async function startClineTui(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  provider: ClineProvider,
+): Promise<Terminal> {
+  const tui = startTerminal({
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider) },
+    command: [CLINE, '-P', provider, '-m', CLINE_MODEL],
+    isolated: true,
+    promptMark: '❯',
+    promptLine,
+  });
+  // The window starts Cline's hub daemon whatever CLINE_SESSION_BACKEND_MODE says, detached, in a session of its own,
+  // so the terminal's end leaves it running: it is ended too, found by the project folder it was started for.
+  const stopTerminal = tui.stop;
+  tui.stop = async () => {
+    await stopTerminal();
+    await endHubDaemons(cwd);
+  };
+  // Cline 3.0.65 may open on an advert for its subscription ("Try ClinePass … any other key to close").
+  await tui.waitFor(/What can I do for you\?|Ask anything|ClinePass/, 60_000);
+  if (/ClinePass/.test(tui.screen())) await tui.choose('Escape', /ClinePass/);
+  return tui;
+}
+
+/**
+ * The prompt is the line under a rule of `─` that opens with `❯`: the messages sent above it open with ` ❯` too, and on
+ * the first screen the prompt's box is centred, so it does not start the line.
+ */
+function promptLine(lines: string[]): string | undefined {
+  const at = lines.findLastIndex((line, i) => i > 0 && /^\s*─+\s*$/.test(lines[i - 1]!) && /^\s*❯/.test(line));
+  return at < 0 ? undefined : lines[at]!.trim();
+}
+
+/**
+ * Turns Cline's auto-approve off (Shift+Tab), as a careful user does, so an edit or a command asks first. A key pressed
+ * while the window is still settling can be lost: pressed again while the footer still says it is on (each press
+ * toggles, so never once it says off).
+ */
+export async function autoApproveOff(tui: Terminal): Promise<void> {
+  await until(
+    async () => {
+      if (/Auto-approve all disabled/.test(tui.screen())) return true;
+      if (/Auto-approve all enabled/.test(tui.screen())) tui.press('BTab');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return /Auto-approve all disabled/.test(tui.screen());
+    },
+    { timeoutMs: 30_000, what: "Cline's footer to say auto-approve is off" },
+  );
+}
+
+/** Ends the hub daemons Cline started for `cwd` (`cline --cline-hub-daemon --cwd <cwd> …`), each by its pid. */
+async function endHubDaemons(cwd: string): Promise<void> {
+  const daemons = fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const args = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.includes('--cline-hub-daemon') && args[args.indexOf('--cwd') + 1] === cwd;
+      } catch {
+        return false; // Gone meanwhile.
+      }
+    })
+    .map(Number);
+  for (const pid of daemons) process.kill(pid, 'SIGTERM');
+  try {
+    await until(() => daemons.every((pid) => !fs.existsSync(`/proc/${pid}`)), { what: "Cline's hub daemon to exit" });
+  } catch {
+    for (const pid of daemons) if (fs.existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+  }
+}
