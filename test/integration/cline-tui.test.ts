@@ -151,6 +151,11 @@ describe.each(CASES)(
         expect(sentToolPair(edit!, `${id}edit`, 'editor', 'colour = blue')).toBe(true);
         const [ask] = after(/Ask me about the size/);
         expect(sentToolPair(ask!, `${id}ask`, 'ask_question', 'Small')).toBe(true);
+        // Cline answers with the label picked; the agent reads it as its own AskUserQuestion words an answer.
+        expect(sentToolResults(ask!).find((r) => r.tool_use_id === `${id}ask`)?.content).toBe(
+          'User has answered your questions: "Which size?"="Small". ' +
+            "You can now continue with the user's answers in mind.",
+        );
 
         // Six requests, one history row each: three calls, three answers, all on the pinned protocol.
         expect(await served(stack)).toEqual(

@@ -57,7 +57,7 @@ describe("the agent's AskUserQuestion as Continue's one-question AskQuestion", (
   });
 });
 
-describe("Continue's answer to AskQuestion, in the agent's words", () => {
+describe("Continue's and Cline's answers to their one question, in the agent's words", () => {
   const asked = [
     {
       role: 'assistant',
@@ -75,6 +75,26 @@ describe("Continue's answer to AskQuestion, in the agent's words", () => {
       worded('Teal'),
     );
     expect(wordSingleAnswer('User answered: "Green, "light" please"', question)).toBe(worded('Green, "light" please'));
+  });
+
+  it("words Cline's answer, the option picked, and leaves its typed answer as it was", () => {
+    const clineAsked = [
+      {
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool_use',
+            id: 'toolu_cl',
+            name: 'ask_question',
+            input: { question: 'Which colour?', options: ['Red', 'Blue'] },
+          },
+        ],
+      },
+    ] as unknown as Message[];
+    const call = singleQuestionCalls(clineAsked)!.get('toolu_cl')!;
+    expect(wordSingleAnswer('Blue', call)).toBe(worded('Blue'));
+    expect(wordSingleAnswer([{ type: 'text', text: 'Red\n' }], call)).toBe(worded('Red'));
+    expect(wordSingleAnswer('Something in between', call)).toBeUndefined();
   });
 
   it('leaves any other result as it was, and reads no call that asks a list', () => {

@@ -12,8 +12,9 @@
  * id no question has) goes as it was.
  *
  * On Continue's CLI the call runs as `AskQuestion`, one question (../question-compose.ts), which answers `User
- * selected option 1: "Blue"`, `User provided custom answer: "…"` or `User answered: "…"`: the agent is sent the
- * same wording, with the question Continue replays.
+ * selected option 1: "Blue"`, `User provided custom answer: "…"` or `User answered: "…"`; on Cline CLI as
+ * `ask_question`, which answers with the option picked, its label alone (`Blue`). The agent is sent the same wording,
+ * with the question the client replays. Cline's typed answer, plain text like any other result, goes as it was.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -77,12 +78,18 @@ export function wordAnswers(
   return answered(pairs);
 }
 
+/** A one-question call as the client replays it: the question, and the options it offered. */
+export interface SingleQuestion {
+  question: string;
+  options: readonly string[];
+}
+
 /**
- * The question of each one-question call of a conversation (Continue's AskQuestion, replayed as the proxy wrote it),
- * by `tool_use` id; undefined when there is none.
+ * Each one-question call of a conversation (Continue's AskQuestion, Cline's ask_question, replayed as the proxy wrote
+ * it), by `tool_use` id; undefined when there is none.
  */
-export function singleQuestionCalls(messages: readonly Message[]): Map<string, string> | undefined {
-  let calls: Map<string, string> | undefined;
+export function singleQuestionCalls(messages: readonly Message[]): Map<string, SingleQuestion> | undefined {
+  let calls: Map<string, SingleQuestion> | undefined;
   for (const message of messages) {
     if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
     for (const block of message.content as Array<Record<string, unknown> | null>) {
@@ -91,7 +98,9 @@ export function singleQuestionCalls(messages: readonly Message[]): Map<string, s
       const input = asRecord(block['input']);
       const question = input?.['question'];
       if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;
-      (calls ??= new Map()).set(block['id'], question);
+      const offered = Array.isArray(input?.['options']) ? (input['options'] as unknown[]) : [];
+      const options = offered.filter((option): option is string => typeof option === 'string');
+      (calls ??= new Map()).set(block['id'], { question, options });
     }
   }
   return calls;
@@ -100,11 +109,15 @@ export function singleQuestionCalls(messages: readonly Message[]): Map<string, s
 /** Continue 1.5's answer to its AskQuestion: an option picked, or words typed. */
 const SINGLE_ANSWER = /^User (?:selected option \d+|provided custom answer|answered): "([\s\S]*)"$/;
 
-/** The answer in the agent's words, or undefined for a result that is not Continue's answer. */
-export function wordSingleAnswer(content: ToolResultContent | undefined, question: string): string | undefined {
-  const answer = SINGLE_ANSWER.exec(resultText(content)?.trim() ?? '')?.[1];
+/**
+ * The answer in the agent's words, or undefined for a result that is neither Continue's answer nor one of the options
+ * offered (Cline's pick).
+ */
+export function wordSingleAnswer(content: ToolResultContent | undefined, call: SingleQuestion): string | undefined {
+  const text = resultText(content)?.trim() ?? '';
+  const answer = SINGLE_ANSWER.exec(text)?.[1] ?? (call.options.includes(text) ? text : undefined);
   if (answer === undefined) return undefined;
-  return answered([pair(question, [answer])]);
+  return answered([pair(call.question, [answer])]);
 }
 
 /** Claude Code's wording of an answered AskUserQuestion. */

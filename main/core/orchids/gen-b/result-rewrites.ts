@@ -45,10 +45,10 @@ export function resultRewrites(
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
-  for (const [id, question] of singleQuestionCalls(messages) ?? []) {
+  for (const [id, call] of singleQuestionCalls(messages) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
-      const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, question);
+      const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, call);
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
