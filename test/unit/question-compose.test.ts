@@ -26,6 +26,7 @@ const colour = {
     { label: 'Blue', description: 'A calm blue' },
   ],
 };
+const CONTINUE_TOOLS: ToolDefinition[] = [{ name: 'AskQuestion', input_schema: CONTINUE_ASK }];
 const continueRoute = { upstreamName: 'AskUserQuestion', clientName: 'AskQuestion' };
 
 describe("the agent's AskUserQuestion as Continue's one-question AskQuestion", () => {
@@ -64,7 +65,7 @@ describe("Continue's and Cline's answers to their one question, in the agent's w
       content: [{ type: 'tool_use', id: 'toolu_ask', name: 'AskQuestion', input: { question: 'Which colour?' } }],
     },
   ] as unknown as Message[];
-  const question = singleQuestionCalls(asked)!.get('toolu_ask')!;
+  const question = singleQuestionCalls(asked, CONTINUE_TOOLS)!.get('toolu_ask')!;
   const worded = (answer: string) =>
     `User has answered your questions: "Which colour?"="${answer}". ` +
     "You can now continue with the user's answers in mind.";
@@ -91,7 +92,7 @@ describe("Continue's and Cline's answers to their one question, in the agent's w
         ],
       },
     ] as unknown as Message[];
-    const call = singleQuestionCalls(clineAsked)!.get('toolu_cl')!;
+    const call = singleQuestionCalls(clineAsked, CLINE)!.get('toolu_cl')!;
     expect(wordSingleAnswer('Blue', call)).toBe(worded('Blue'));
     expect(wordSingleAnswer([{ type: 'text', text: 'Red\n' }], call)).toBe(worded('Red'));
     expect(wordSingleAnswer('Something in between', call)).toBeUndefined();
@@ -105,7 +106,13 @@ describe("Continue's and Cline's answers to their one question, in the agent's w
         content: [{ type: 'tool_use', id: 'x', name: 'AskUserQuestion', input: { questions: [] } }],
       },
     ] as unknown as Message[];
-    expect(singleQuestionCalls(listed)).toBeUndefined();
+    expect(singleQuestionCalls(listed, CONTINUE_TOOLS)).toBeUndefined();
+    // A client whose question tool takes the list (Claude Code's) has its conversation left unread.
+    expect(
+      singleQuestionCalls(asked, [
+        { name: 'AskUserQuestion', input_schema: { type: 'object', properties: { questions: { type: 'array' } } } },
+      ]),
+    ).toBeUndefined();
   });
 });
 

@@ -18,6 +18,7 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
+import { composesQuestion } from '../question-compose';
 import { parseJson } from '../tool-input-coercion';
 import { requiresQuestionIds } from '../tool-input-values';
 import { canonicalToolName, resolveClientToolName } from '../tool-names';
@@ -86,15 +87,23 @@ export interface SingleQuestion {
 
 /**
  * Each one-question call of a conversation (Continue's AskQuestion, Cline's ask_question, replayed as the proxy wrote
- * it), by `tool_use` id; undefined when there is none.
+ * it), by `tool_use` id; undefined when there is none. Undefined too, the conversation not walked, when the client's
+ * question tool is not one that asks one question (Claude Code's, Codex's).
  */
-export function singleQuestionCalls(messages: readonly Message[]): Map<string, SingleQuestion> | undefined {
+export function singleQuestionCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): Map<string, SingleQuestion> | undefined {
+  const questionTool = resolveClientToolName('AskUserQuestion', tools);
+  if (questionTool === undefined || !composesQuestion('AskUserQuestion', clientToolSchema(questionTool, tools))) {
+    return undefined;
+  }
   let calls: Map<string, SingleQuestion> | undefined;
   for (const message of messages) {
     if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
     for (const block of message.content as Array<Record<string, unknown> | null>) {
       if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
-      if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'AskUserQuestion') continue;
+      if (block['name'] !== questionTool) continue;
       const input = asRecord(block['input']);
       const question = input?.['question'];
       if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;

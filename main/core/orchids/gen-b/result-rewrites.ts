@@ -45,7 +45,7 @@ export function resultRewrites(
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
-  for (const [id, call] of singleQuestionCalls(messages) ?? []) {
+  for (const [id, call] of singleQuestionCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
       const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, call);
