@@ -176,7 +176,15 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
     expect(output).toContain('Remember MANGO-77.');
     expect(output).not.toContain('GRAPE-12');
     expect(output).not.toContain('PAPAYA-5');
-    expect(turnsAbout(/notes\.txt/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    const turns = turnsAbout(/notes\.txt/);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    // Generation B's agent reads the line as its own Read gives it (numbered as `cat -n` numbers it), not in Cline's
+    // JSON about the read, which Generation A's model, shown read_files, is sent as it is.
+    if (!genA) {
+      expect(sentToolResults(turns[1]!)).toEqual([
+        { type: 'tool_result', tool_use_id: 'toolu_sim_read_0001', content: '     2\tRemember MANGO-77.' },
+      ]);
+    }
   });
 
   it('creates a file and then edits it with editor', { timeout: 120_000 }, async () => {

@@ -147,6 +147,10 @@ describe.each(CASES)(
         const after = (asked: RegExp) => turnsAbout(stack, asked).filter((t) => newestUser(t).results > 0);
         const [read] = after(/What does notes\.txt say/);
         expect(sentToolPair(read!, `${id}read`, 'read_files', 'MANGO-77')).toBe(true);
+        // Cline answers read_files with JSON about the read; the agent reads the file as its own Read gives it.
+        expect(sentToolResults(read!).find((r) => r.tool_use_id === `${id}read`)?.content).toBe(
+          '     1\tThe password is MANGO-77.',
+        );
         const [edit] = after(/Make the colour blue/);
         expect(sentToolPair(edit!, `${id}edit`, 'editor', 'colour = blue')).toBe(true);
         const [ask] = after(/Ask me about the size/);

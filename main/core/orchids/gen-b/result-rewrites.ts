@@ -1,15 +1,16 @@
 /**
  * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
- * read on a client whose read tool reads whole files (./read-range.ts), and a read or search the proxy ran as a
- * shell command (./shell-output.ts), and answers to the agent's questions keyed by ids the proxy made or asked one
- * at a time (./question-answers.ts).
+ * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
+ * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), and answers to the agent's
+ * questions keyed by ids the proxy made or asked one at a time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
+import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
-import { composedShellCalls, unwrapShellResult } from './shell-output';
+import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
 
 type Rewrite = (block: ClientBlock) => ClientBlock;
 
@@ -28,15 +29,14 @@ export function resultRewrites(
     });
   }
   for (const [id, tool] of composedShellCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
-      const content = block['content'] as ToolResultContent | undefined;
-      const unwrapped = unwrapShellResult(content, tool, block['is_error'] === true);
-      if (unwrapped === undefined) return block;
-      const { is_error: _, ...rest } = block;
-      return unwrapped.isError
-        ? { ...rest, content: unwrapped.content, is_error: true }
-        : { ...rest, content: unwrapped.content };
-    });
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+      unwrapped(block, unwrapShellResult(block['content'] as ToolResultContent | undefined, tool, flagged(block))),
+    );
+  }
+  for (const [id, read] of clineReadCalls(messages, tools) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+      unwrapped(block, unwrapClineRead(block['content'] as ToolResultContent | undefined, read, flagged(block))),
+    );
   }
   for (const [id, questions] of questionCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
@@ -53,4 +53,13 @@ export function resultRewrites(
     });
   }
   return rewrites;
+}
+
+const flagged = (block: ClientBlock): boolean => block['is_error'] === true;
+
+/** The block with the content unwrapped from it, flagged an error or not as the unwrapping says; else as it was. */
+function unwrapped(block: ClientBlock, out: Unwrapped | undefined): ClientBlock {
+  if (out === undefined) return block;
+  const { is_error: _, ...rest } = block;
+  return out.isError ? { ...rest, content: out.content, is_error: true } : { ...rest, content: out.content };
 }

@@ -157,11 +157,14 @@ function tell(run: ShellRun, tool: ComposedTool): { text: string; isError: boole
   return { text: output === '' ? `The command exited with code ${code}.` : output, isError: true };
 }
 
+/** What the agent's Read is told of a read with no lines. */
+export const NO_LINES = 'No lines: the file is empty, or shorter than the requested offset.';
+
 /** What an empty output means for each tool. */
 function nothing(tool: ComposedTool): string {
   switch (tool) {
     case 'Read':
-      return 'No lines: the file is empty, or shorter than the requested offset.';
+      return NO_LINES;
     case 'Grep':
       return 'No matches found.';
     case 'Glob':

@@ -1,0 +1,113 @@
+/**
+ * The agent's Read, run on Cline CLI 3 as `read_files` (../tool-input-repair.ts: one `files` entry, the agent's
+ * `offset` and `limit` as `start_line` and `end_line`), answered to the agent as its own Read answers. Cline 3.0.65
+ * answers `read_files` with JSON about each file it read, never flagged as an error:
+ * `[{"query":"/w/notes.txt:2-2","result":"2 | Remember MANGO-77.","success":true}]`, its lines numbered `N | ` (the
+ * number right-aligned to the widest one shown), a failure as `"result":"","error":"Error reading file: ENOENT: …",
+ * "success":false`. The agent's Read gives the lines alone, each after its number as `cat -n` writes it (six columns
+ * and a tab), as the composed-shell Read does (./shell-output.ts), so a read that failed reached the agent as a
+ * success and every line with a number in a form it did not write.
+ *
+ * The proxy keeps nothing between requests, so which results to rewrite is read from the conversation: the call a
+ * result answers, replayed by Cline, is a call to its `read_files` with one file, and the result's `query` is the one
+ * Cline writes for that file and range. Cline has already read only the lines asked for (the range went to it as its
+ * own first and last line), so nothing is cut here, only renumbered (./read-range.ts cuts only a whole-file read
+ * with the agent's range beside it, which this call never is). A result of another shape (several files, lines not
+ * numbered on from the first asked, Cline's words for a rejected call) goes as it was; a failure becomes an error.
+ */
+import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
+import { parseJson, wholeNumber } from '../tool-input-coercion';
+import { resolveClientToolName } from '../tool-names';
+import { LINE_RANGE } from '../tool-vocabulary';
+import { inShapeOf, resultText } from './result-text';
+import { NO_LINES, type Unwrapped } from './shell-output';
+
+/** The key under which Cline's `read_files` takes its list of files. */
+const FILES = 'files';
+
+/** Cline's line: the number right-aligned, ` | `, the line's text. */
+const CLINE_LINE = /^ *(\d+) \| (.*)$/;
+
+/** One `read_files` call of one file: the `query` Cline names it by in its result, and the first line it asked for. */
+interface ClineRead {
+  query: string;
+  first: number;
+}
+
+/**
+ * Each `read_files` call of one file in a conversation, by `tool_use` id; undefined when there is none, or when the
+ * client's read tool takes no list of files (every client but Cline CLI): then the conversation is not walked.
+ */
+export function clineReadCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): Map<string, ClineRead> | undefined {
+  const readTool = resolveClientToolName('Read', tools);
+  const props = asRecord(clientToolSchema(readTool ?? '', tools)?.['properties']);
+  if (readTool === undefined || asRecord(props?.[FILES])?.['type'] !== 'array') return undefined;
+  let calls: Map<string, ClineRead> | undefined;
+  for (const message of messages) {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<Record<string, unknown> | null>) {
+      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== readTool) continue;
+      const read = oneFile(asRecord(block['input'])?.[FILES]);
+      if (read) (calls ??= new Map()).set(block['id'], read);
+    }
+  }
+  return calls;
+}
+
+/** The one file of a `files` list, named as Cline 3.0.65 names it in its result (`path`, or `path:first-last|EOF`). */
+function oneFile(files: unknown): ClineRead | undefined {
+  if (!Array.isArray(files) || files.length !== 1) return undefined;
+  const entry = asRecord(files[0]);
+  const path = entry?.['path'];
+  if (typeof path !== 'string') return undefined;
+  const start = entry?.[LINE_RANGE.client.first];
+  const end = entry?.[LINE_RANGE.client.last];
+  const first = start == null ? undefined : wholeNumber(start);
+  const last = end == null ? undefined : wholeNumber(end);
+  if ((start != null && first === undefined) || (end != null && last === undefined)) return undefined;
+  if (first === undefined && last === undefined) return { query: path, first: 1 };
+  return { query: `${path}:${first ?? 1}-${last ?? 'EOF'}`, first: first ?? 1 };
+}
+
+/**
+ * The result as the agent's Read gives it, and whether it is an error, for a result the client flagged as an error
+ * or not (`flagged`); undefined for a result that is not Cline's answer to this read.
+ */
+export function unwrapClineRead(
+  content: ToolResultContent | undefined,
+  read: ClineRead,
+  flagged: boolean,
+): Unwrapped | undefined {
+  const text = resultText(content);
+  const runs = text?.startsWith('[{') ? parseJson(text) : undefined;
+  if (!Array.isArray(runs) || runs.length !== 1) return undefined;
+  const run = asRecord(runs[0]);
+  const result = run?.['result'];
+  if (run?.['query'] !== read.query || typeof result !== 'string' || typeof run['success'] !== 'boolean') {
+    return undefined;
+  }
+  if (!run['success']) {
+    const error = run['error'];
+    return typeof error === 'string' && result === ''
+      ? { content: inShapeOf(content, error), isError: true }
+      : undefined;
+  }
+  const lines = renumbered(result, read.first);
+  return lines === undefined ? undefined : { content: inShapeOf(content, lines), isError: flagged };
+}
+
+/** Cline's numbered lines as `cat -n` numbers them, or undefined unless each is numbered on from `first`. */
+function renumbered(result: string, first: number): string | undefined {
+  if (result === '') return NO_LINES;
+  const out: string[] = [];
+  for (const [index, line] of result.split('\n').entries()) {
+    const match = CLINE_LINE.exec(line);
+    if (!match || Number(match[1]) !== first + index) return undefined;
+    out.push(`${match[1]!.padStart(6)}\t${match[2]}`);
+  }
+  return out.join('\n');
+}

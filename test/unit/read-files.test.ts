@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { Message } from '../../main/core/anthropic/types';
+import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
+import { CODEX_TOOLS, CLINE_CLI_TOOLS } from '../helpers/client-tools';
+
+/**
+ * Cline CLI 3.0.65's `read_files` results, as the real one sent them back (captured through the simulator on `ws`
+ * from test/integration/cline-cli.test.ts's kind of run: the agent's Read mapped to `read_files`), the folder
+ * renamed `/w`.
+ */
+const W = '/w';
+const CAPTURED = {
+  whole:
+    `[{"query":"${W}/notes.txt","result":"1 | Shopping: GRAPE-12.\\n2 | Remember MANGO-77.\\n` +
+    `3 | Call PAPAYA-5.","success":true}]`,
+  range: `[{"query":"${W}/notes.txt:2-2","result":"2 | Remember MANGO-77.","success":true}]`,
+  missing:
+    `[{"query":"${W}/missing.txt","result":"","error":"Error reading file: ENOENT: no such file or directory, ` +
+    `statx '${W}/missing.txt'","success":false}]`,
+  folder: `[{"query":"${W}","result":"","error":"Error reading file: Path is not a file: ${W}","success":false}]`,
+  pastEnd: `[{"query":"${W}/notes.txt:10-11","result":"","success":true}]`,
+  toEnd:
+    `[{"query":"${W}/long.txt:8-EOF","result":" 8 |   line 8 | x\\t\\n 9 |   line 9 | x\\t\\n10 | \\n` +
+    `11 |   line 11 | x\\t\\n12 |   line 12 | x\\t","success":true}]`,
+};
+
+/** The calls as Cline replays them: the agent's Read as the one `files` entry the proxy gave `read_files`. */
+const CALLS: Record<keyof typeof CAPTURED, Record<string, unknown>> = {
+  whole: { path: `${W}/notes.txt` },
+  range: { path: `${W}/notes.txt`, start_line: 2, end_line: 2 },
+  missing: { path: `${W}/missing.txt` },
+  folder: { path: W },
+  pastEnd: { path: `${W}/notes.txt`, start_line: 10, end_line: 11 },
+  toEnd: { path: `${W}/long.txt`, start_line: 8 },
+};
+
+/** The result block the upstream is sent for `content`, answering `call` in a conversation on Cline's tools. */
+function sent(
+  call: Record<string, unknown>,
+  content: unknown,
+  extra: Record<string, unknown> = {},
+  tools = CLINE_CLI_TOOLS,
+): Record<string, unknown> {
+  const messages = [
+    { role: 'user', content: 'Read it.' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_r', name: 'read_files', input: { files: [call] } }] },
+  ] as unknown as Message[];
+  const block = { type: 'tool_result', tool_use_id: 'toolu_r', content, ...extra };
+  const rewrite = resultRewrites(messages, tools)?.get('toolu_r');
+  return rewrite ? rewrite(block) : block;
+}
+
+describe("Cline CLI's read_files result, given to the agent as its own Read gives it", () => {
+  it('numbers a whole file’s lines as cat -n does', () => {
+    expect(sent(CALLS.whole, CAPTURED.whole)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_r',
+      content: '     1\tShopping: GRAPE-12.\n     2\tRemember MANGO-77.\n     3\tCall PAPAYA-5.',
+    });
+  });
+
+  it('gives a range’s lines under their own numbers, as Cline read them, not cut again', () => {
+    expect(sent(CALLS.range, [{ type: 'text', text: CAPTURED.range }])['content']).toEqual([
+      { type: 'text', text: '     2\tRemember MANGO-77.' },
+    ]);
+    expect(sent(CALLS.toEnd, CAPTURED.toEnd)['content']).toBe(
+      '     8\t  line 8 | x\t\n     9\t  line 9 | x\t\n    10\t\n    11\t  line 11 | x\t\n    12\t  line 12 | x\t',
+    );
+    expect(sent(CALLS.pastEnd, CAPTURED.pastEnd)['content']).toBe(
+      'No lines: the file is empty, or shorter than the requested offset.',
+    );
+  });
+
+  it('makes a failed read an error, which Cline never flags, in Cline’s words', () => {
+    expect(sent(CALLS.missing, CAPTURED.missing)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_r',
+      content: `Error reading file: ENOENT: no such file or directory, statx '${W}/missing.txt'`,
+      is_error: true,
+    });
+    expect(sent(CALLS.folder, CAPTURED.folder)).toMatchObject({
+      content: `Error reading file: Path is not a file: ${W}`,
+      is_error: true,
+    });
+  });
+
+  it('leaves a result of another shape, another read’s, an error Cline flagged, or another client’s', () => {
+    const rejected = { content: 'This tool call was rejected by the user', is_error: true };
+    expect(sent(CALLS.whole, rejected.content, { is_error: true })).toMatchObject(rejected);
+    // The lines do not follow on from the first asked, or the query names another range.
+    expect(sent(CALLS.range, CAPTURED.whole)['content']).toBe(CAPTURED.whole);
+    expect(sent(CALLS.whole, CAPTURED.range)['content']).toBe(CAPTURED.range);
+    const two = CAPTURED.whole.replace(/\]$/, `,${CAPTURED.range.slice(1)}`);
+    expect(sent(CALLS.whole, two)['content']).toBe(two);
+    expect(sent(CALLS.whole, CAPTURED.whole, {}, CODEX_TOOLS)['content']).toBe(CAPTURED.whole);
+  });
+});
