@@ -9,14 +9,16 @@ import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { PINNED_MODES, sentToolPair } from '../helpers/upstream';
+import { until } from '../helpers/wait';
 
 /**
  * Cline CLI 3.0.65's interactive window through the proxy, as a user at the keyboard meets it (the other Cline tests
  * run `cline --json` with a prompt): auto-approve turned off (Shift+Tab), a read Cline runs unasked, an edit approved
- * at Cline's prompt, and a question the agent asks with its AskUserQuestion, which Cline shows as its own
- * `ask_question` (before, the proxy answered that call itself, naming Cline's tools, and the user never saw it), each
- * followed by the agent's turn carrying the call and its result. One stack per Generation B transport, each through
- * one of Cline's two providers (Messages and Chat Completions).
+ * at Cline's prompt, and questions the agent asks with its AskUserQuestion, which Cline shows as its own
+ * `ask_question` (before, the proxy answered that call itself, naming Cline's tools, and the user never saw it), one
+ * answered with an option picked and one with words typed instead, each followed by the agent's turn carrying the
+ * call and its result. One stack per Generation B transport, each through one of Cline's two providers (Messages and
+ * Chat Completions).
  */
 let stack: Stack;
 let tui: Terminal | undefined;
@@ -62,7 +64,7 @@ describe.each(CASES)(
   "Cline's terminal window through the proxy ($protocol, $provider)",
   ({ protocol, provider, api, id }) => {
     it(
-      'reads, edits once approved, asks the user, and carries each call and result',
+      'reads, edits once approved, asks the user twice, and carries each call and result',
       { timeout: 120_000 },
       async () => {
         stack = await startCliStack(
@@ -111,6 +113,27 @@ describe.each(CASES)(
             }),
             answer: (seen) => (seen.includes('Small') ? 'Small it is.' : `No size came back: ${seen.slice(0, 200)}`),
           },
+          {
+            asked: /Ask me about the colour/,
+            call: toolCall({
+              id: 'toolu_sim_type',
+              name: 'AskUserQuestion',
+              input: {
+                questions: [
+                  {
+                    question: 'Which colour?',
+                    header: 'Colour',
+                    multiSelect: false,
+                    options: [
+                      { label: 'Red', description: 'Warm.' },
+                      { label: 'Blue', description: 'Calm.' },
+                    ],
+                  },
+                ],
+              },
+            }),
+            answer: (seen) => (seen.includes('Teal') ? 'Teal it is.' : `No colour came back: ${seen.slice(0, 200)}`),
+          },
         ];
         stack.sim.onAgentRequest((req) => {
           const step = steps.find((s) => s.asked.test(newestPrompt(req)));
@@ -142,6 +165,24 @@ describe.each(CASES)(
         await tui.waitFor(/Small it is\.|No size came back/, 30_000);
         expect(tui.screen()).toContain('Small it is.');
 
+        // An answer typed instead of an option picked: the first key moves Cline to its "Type a response" line. A key
+        // pressed as the question is drawn can be lost: the line is cleared (Delete) and typed again until it shows.
+        await tui.submit('Ask me about the colour');
+        await tui.waitFor(/Cline is asking a question[\s\S]*Which colour\?[\s\S]*Red[\s\S]*Blue/, 30_000);
+        await until(
+          async () => {
+            if (/Teal please/.test(tui!.screen())) return true;
+            tui!.press('Delete');
+            tui!.press('Teal please');
+            await new Promise((resolve) => setTimeout(resolve, 1_000));
+            return /Teal please/.test(tui!.screen());
+          },
+          { timeoutMs: 30_000, what: 'the typed answer to show in Cline’s question' },
+        );
+        await tui.choose('Enter', /Cline is asking a question/);
+        await tui.waitFor(/Teal it is\.|No colour came back/, 30_000);
+        expect(tui.screen()).toContain('Teal it is.');
+
         // Each answer's turn carried the call Cline ran, under Cline's name and the id it reached Cline with, and its
         // result.
         const after = (asked: RegExp) => turnsAbout(stack, asked).filter((t) => newestUser(t).results > 0);
@@ -160,10 +201,17 @@ describe.each(CASES)(
           'User has answered your questions: "Which size?"="Small". ' +
             "You can now continue with the user's answers in mind.",
         );
+        // Cline answers with the words typed alone; the agent reads them as its own AskUserQuestion words an answer
+        // typed under "Other".
+        const [typed] = after(/Ask me about the colour/);
+        expect(sentToolResults(typed!).find((r) => r.tool_use_id === `${id}type`)?.content).toBe(
+          'User has answered your questions: "Which colour?"="Teal please". ' +
+            "You can now continue with the user's answers in mind.",
+        );
 
-        // Six requests, one history row each: three calls, three answers, all on the pinned protocol.
+        // Eight requests, one history row each: four calls, four answers, all on the pinned protocol.
         expect(await served(stack)).toEqual(
-          Array.from({ length: 6 }, () => ({ api, stream: true, status: 200, protocol })),
+          Array.from({ length: 8 }, () => ({ api, stream: true, status: 200, protocol })),
         );
       },
     );

@@ -78,7 +78,7 @@ describe("Continue's and Cline's answers to their one question, in the agent's w
     expect(wordSingleAnswer('User answered: "Green, "light" please"', question)).toBe(worded('Green, "light" please'));
   });
 
-  it("words Cline's answer, the option picked, and leaves its typed answer as it was", () => {
+  it("words Cline's answer, the option picked or the words typed, and leaves its dismissal as it was", () => {
     const clineAsked = [
       {
         role: 'assistant',
@@ -95,7 +95,13 @@ describe("Continue's and Cline's answers to their one question, in the agent's w
     const call = singleQuestionCalls(clineAsked, CLINE)!.get('toolu_cl')!;
     expect(wordSingleAnswer('Blue', call)).toBe(worded('Blue'));
     expect(wordSingleAnswer([{ type: 'text', text: 'Red\n' }], call)).toBe(worded('Red'));
-    expect(wordSingleAnswer('Something in between', call)).toBeUndefined();
+    // Typed in Cline's window instead of a pick, it comes as the words alone (Cline 3.0.65 trims them), and the
+    // agent's own AskUserQuestion words what was typed under "Other" as the answer itself.
+    expect(wordSingleAnswer('Something in between', call)).toBe(worded('Something in between'));
+    expect(wordSingleAnswer('[User dismissed the question]', call)).toBeUndefined();
+    expect(wordSingleAnswer('', call)).toBeUndefined();
+    // Continue's AskQuestion words its answers itself: text in none of its words is not an answer.
+    expect(wordSingleAnswer('Something in between', question)).toBeUndefined();
   });
 
   it('leaves any other result as it was, and reads no call that asks a list', () => {

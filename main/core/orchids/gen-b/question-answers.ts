@@ -13,8 +13,10 @@
  *
  * On Continue's CLI the call runs as `AskQuestion`, one question (../question-compose.ts), which answers `User
  * selected option 1: "Blue"`, `User provided custom answer: "…"` or `User answered: "…"`; on Cline CLI as
- * `ask_question`, which answers with the option picked, its label alone (`Blue`). The agent is sent the same wording,
- * with the question the client replays. Cline's typed answer, plain text like any other result, goes as it was.
+ * `ask_question`, which answers with the option picked, its label alone (`Blue`), or the words typed instead, alone
+ * too (`Teal, please`). The agent is sent the same wording, with the question the client replays: a typed answer is
+ * worded as the agent's own AskUserQuestion words what was typed under "Other", as the answer itself. Cline's words
+ * for a question dismissed (Esc), and a result it flagged as an error, go as they were.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -83,7 +85,17 @@ export function wordAnswers(
 export interface SingleQuestion {
   question: string;
   options: readonly string[];
+  /** The client answers with the words typed alone, as it does with an option picked (Cline's `ask_question`). */
+  typedAlone: boolean;
 }
+
+/**
+ * The question tool that answers with the answer's text alone, typed or picked: Cline CLI 3's. Continue's answers in
+ * words of its own, which tell a pick from a typed answer (SINGLE_ANSWER).
+ */
+const ANSWERS_ALONE = 'ask_question';
+/** What Cline 3.0.65's window answers when the user dismisses its question (Esc). */
+const CLINE_DISMISSED = '[User dismissed the question]';
 
 /**
  * Each one-question call of a conversation (Continue's AskQuestion, Cline's ask_question, replayed as the proxy wrote
@@ -109,7 +121,7 @@ export function singleQuestionCalls(
       if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;
       const offered = Array.isArray(input?.['options']) ? (input['options'] as unknown[]) : [];
       const options = offered.filter((option): option is string => typeof option === 'string');
-      (calls ??= new Map()).set(block['id'], { question, options });
+      (calls ??= new Map()).set(block['id'], { question, options, typedAlone: questionTool === ANSWERS_ALONE });
     }
   }
   return calls;
@@ -119,12 +131,13 @@ export function singleQuestionCalls(
 const SINGLE_ANSWER = /^User (?:selected option \d+|provided custom answer|answered): "([\s\S]*)"$/;
 
 /**
- * The answer in the agent's words, or undefined for a result that is neither Continue's answer nor one of the options
- * offered (Cline's pick).
+ * The answer in the agent's words, or undefined for a result that is neither Continue's answer nor, from a client
+ * that answers with the text alone, an answer (Cline's pick, or its typed words; not its dismissal).
  */
 export function wordSingleAnswer(content: ToolResultContent | undefined, call: SingleQuestion): string | undefined {
   const text = resultText(content)?.trim() ?? '';
-  const answer = SINGLE_ANSWER.exec(text)?.[1] ?? (call.options.includes(text) ? text : undefined);
+  const alone = call.options.includes(text) || (call.typedAlone && text !== '' && text !== CLINE_DISMISSED);
+  const answer = SINGLE_ANSWER.exec(text)?.[1] ?? (alone ? text : undefined);
   if (answer === undefined) return undefined;
   return answered([pair(call.question, [answer])]);
 }
