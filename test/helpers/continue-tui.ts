@@ -7,16 +7,23 @@ import { startTerminal, type Terminal } from './tmux-terminal';
 /**
  * Continue's interactive window (`cn --config <file>`, no `-p`), as a user runs it in a project folder, in a terminal
  * of its own (see `startTerminal`), with the fresh home and switches of `cn -p`'s tests (see continueEnv) and the
- * config.yaml README gives, through `api`. With a config file named, cn 1.5.47 asks no first-run questions.
+ * config.yaml README gives, through `api`. With a config file named, cn 1.5.47 asks no first-run questions. `home`
+ * is cn's home (a fresh one by default), where an earlier run left the session `--resume` picks up; `args` more of
+ * cn's flags.
  */
-export function startContinueTui(cwd: string, baseUrl: string, apiKey: string, api: ContinueApi): Terminal {
-  const home = tempDir('orchids-continue-home-');
+export function startContinueTui(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  api: ContinueApi,
+  { home = tempDir('orchids-continue-home-'), args = [] }: { home?: string; args?: string[] } = {},
+): Terminal {
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, config(baseUrl, apiKey, api));
   return startTerminal({
     cwd,
     env: continueEnv(home),
-    command: [CONTINUE, '--config', configFile],
+    command: [CONTINUE, '--config', configFile, ...args],
     isolated: true,
     promptMark: '●',
     promptLine,

@@ -70,6 +70,8 @@ export interface ContinueOptions {
   args?: string[];
   /** Sub-agent models to add to the config (see config). */
   subagents?: string[];
+  /** cn's home, for a run that leaves a session for a later `cn --resume` there; by default a fresh one. */
+  home?: string;
 }
 
 export interface ContinueRun extends Exited {
@@ -89,7 +91,7 @@ export function runContinue(
   apiKey: string,
   options: ContinueOptions = {},
 ): Promise<ContinueRun> {
-  const home = tempDir('orchids-continue-home-');
+  const home = options.home ?? tempDir('orchids-continue-home-');
   const configFile = path.join(home, 'config.yaml');
   fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic', options.subagents));
   const args = ['-p', ...(options.args ?? []), '--config', configFile, prompt];

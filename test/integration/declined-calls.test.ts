@@ -118,7 +118,7 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     const message = await stack.client().messages.create(ask);
     expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
       '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
-        'Input: {"plan":"Fix it"}]',
+        'Input: `{"plan":"Fix it"}`]',
       '\n\nThen I will just explain the fix.',
     ]);
     expect(upstreamText(turns()[1]!)).toMatch(

@@ -7,7 +7,7 @@ describe('unmappedCallText: a call the client has no tool for, as the line it is
   it('names the tool and its JSON input for a tool that is not a to-do list', () => {
     expect(unmappedCallText('ExitPlanMode', { plan: 'Ship it' })).toBe(
       '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
-        'Input: {"plan":"Ship it"}]',
+        'Input: `{"plan":"Ship it"}`]',
     );
   });
 
@@ -62,9 +62,18 @@ describe('unmappedCallText: a call the client has no tool for, as the line it is
     }
   });
 
+  it('fences the JSON as inline code, one backtick longer than the longest run in it: Markdown shows it as is', () => {
+    expect(unmappedCallText('Edit', { file_path: 'a_b.txt', old_string: '**x**' })).toMatch(
+      /Input: `\{"file_path":"a_b\.txt","old_string":"\*\*x\*\*"\}`\]$/,
+    );
+    expect(unmappedCallText('Bash', { command: 'echo `date` ``x``' })).toMatch(
+      /Input: ```\{"command":"echo `date` ``x``"\}```\]$/,
+    );
+  });
+
   it('cuts a long JSON input, marking the cut', () => {
     const text = unmappedCallText('ExitPlanMode', { plan: 'x'.repeat(5000) });
     expect(text.length).toBeLessThan(600);
-    expect(text).toMatch(/x…\]$/);
+    expect(text).toMatch(/x…`\]$/);
   });
 });

@@ -20,11 +20,25 @@ export function planText(name: string, input: Record<string, unknown>): string |
   return canonicalToolName(name) === 'TodoWrite' ? planLines(input.todos) : undefined;
 }
 
-/** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters. */
+/** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. */
 export function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}…`;
-  return `[The agent called the tool "${name}", which this client does not provide, so it was not run. Input: ${json}]`;
+  const why = 'which this client does not provide, so it was not run';
+  return `[The agent called the tool "${name}", ${why}. Input: ${inlineCode(json)}]`;
+}
+
+/**
+ * `text` as Markdown inline code, fenced by one backtick more than its longest run of them (CommonMark), so a
+ * client that renders its answers as Markdown shows the JSON as written: Continue's window read the `_` pair in
+ * `{"file_path":…,"old_string":…}` as italics and showed `filepath`, and pairs of `*` (a glob's) can read as
+ * emphasis in any Markdown. The text is JSON of an object, cut or not, so it never begins or ends with a backtick
+ * (which would need a space inside the fence).
+ */
+function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  return `${fence}${text}${fence}`;
 }
 
 /** The agent's to-do list as a checklist with a line saying why it is text, or undefined (orchids/plan-compose.ts). */
