@@ -55,6 +55,16 @@ function newestPrompt(request: AgentRequestInfo): string {
   return '';
 }
 
+/** The agent's AskUserQuestion with one question, its options as `[label, description]` pairs. */
+function askCall(id: string, question: string, header: string, options: Array<[string, string]>): SimStep[] {
+  const offered = options.map(([label, description]) => ({ label, description }));
+  return toolCall({
+    id,
+    name: 'AskUserQuestion',
+    input: { questions: [{ question, header, multiSelect: false, options: offered }] },
+  });
+}
+
 const CASES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; provider: ClineProvider; api: string; id: string }> = [
   { protocol: 'ws', provider: 'anthropic', api: 'anthropic', id: 'toolu_sim_' },
   { protocol: 'sse-b', provider: 'openai-compatible', api: 'openai-chat', id: 'call_sim_' },
@@ -94,44 +104,18 @@ describe.each(CASES)(
           },
           {
             asked: /Ask me about the size/,
-            call: toolCall({
-              id: 'toolu_sim_ask',
-              name: 'AskUserQuestion',
-              input: {
-                questions: [
-                  {
-                    question: 'Which size?',
-                    header: 'Size',
-                    multiSelect: false,
-                    options: [
-                      { label: 'Small', description: 'Fits a pocket.' },
-                      { label: 'Large', description: 'Fills a desk.' },
-                    ],
-                  },
-                ],
-              },
-            }),
+            call: askCall('toolu_sim_ask', 'Which size?', 'Size', [
+              ['Small', 'Fits a pocket.'],
+              ['Large', 'Fills a desk.'],
+            ]),
             answer: (seen) => (seen.includes('Small') ? 'Small it is.' : `No size came back: ${seen.slice(0, 200)}`),
           },
           {
             asked: /Ask me about the colour/,
-            call: toolCall({
-              id: 'toolu_sim_type',
-              name: 'AskUserQuestion',
-              input: {
-                questions: [
-                  {
-                    question: 'Which colour?',
-                    header: 'Colour',
-                    multiSelect: false,
-                    options: [
-                      { label: 'Red', description: 'Warm.' },
-                      { label: 'Blue', description: 'Calm.' },
-                    ],
-                  },
-                ],
-              },
-            }),
+            call: askCall('toolu_sim_type', 'Which colour?', 'Colour', [
+              ['Red', 'Warm.'],
+              ['Blue', 'Calm.'],
+            ]),
             answer: (seen) => (seen.includes('Teal') ? 'Teal it is.' : `No colour came back: ${seen.slice(0, 200)}`),
           },
         ];
