@@ -17,10 +17,10 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
-import { parseJson, wholeNumber } from '../tool-input-coercion';
+import { wholeNumber } from '../tool-input-coercion';
 import { resolveClientToolName } from '../tool-names';
 import { LINE_RANGE } from '../tool-vocabulary';
-import { inShapeOf, resultText } from './result-text';
+import { inShapeOf, oneClineRun, resultText } from './result-text';
 import { NO_LINES, type Unwrapped } from './shell-output';
 
 /** The key under which Cline's `read_files` takes its list of files. */
@@ -82,21 +82,14 @@ export function unwrapClineRead(
   read: ClineRead,
   flagged: boolean,
 ): Unwrapped | undefined {
-  const text = resultText(content);
-  const runs = text?.startsWith('[{') ? parseJson(text) : undefined;
-  if (!Array.isArray(runs) || runs.length !== 1) return undefined;
-  const run = asRecord(runs[0]);
-  const result = run?.['result'];
-  if (run?.['query'] !== read.query || typeof result !== 'string' || typeof run['success'] !== 'boolean') {
-    return undefined;
-  }
-  if (!run['success']) {
-    const error = run['error'];
-    return typeof error === 'string' && result === ''
-      ? { content: inShapeOf(content, error), isError: true }
+  const run = oneClineRun(resultText(content));
+  if (run?.query !== read.query) return undefined;
+  if (!run.success) {
+    return typeof run.error === 'string' && run.result === ''
+      ? { content: inShapeOf(content, run.error), isError: true }
       : undefined;
   }
-  const lines = renumbered(result, read.first);
+  const lines = renumbered(run.result, read.first);
   return lines === undefined ? undefined : { content: inShapeOf(content, lines), isError: flagged };
 }
 

@@ -24,10 +24,9 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
-import { parseJson } from '../tool-input-coercion';
 import { composedCommandTool, shellStandsIn, type ComposedTool } from '../shell-compose';
 import { canonicalToolName } from '../tool-names';
-import { inShapeOf, resultText } from './result-text';
+import { inShapeOf, oneClineRun, resultText } from './result-text';
 
 /** Codex 0.171's wrapper of a finished command, whole: anything else is not unwrapped. */
 const WRAPPER = new RegExp(
@@ -137,13 +136,10 @@ function claudeCodeRun(text: string, flagged: boolean): ShellRun | undefined {
  * flags the result: a failed run's `result` begins `[Command exited with code N]`, its stderr after a `[stderr]` line.
  */
 function clineRun(text: string): ShellRun | undefined {
-  const runs = text.startsWith('[{') ? parseJson(text) : undefined;
-  if (!Array.isArray(runs) || runs.length !== 1) return undefined;
-  const run = asRecord(runs[0]);
-  const result = run?.['result'];
-  if (typeof result !== 'string' || typeof run?.['success'] !== 'boolean') return undefined;
-  if (run['success']) return { code: 0, output: result, notes: '', failed: false };
-  const match = CLINE_FAILED.exec(result);
+  const run = oneClineRun(text);
+  if (run === undefined) return undefined;
+  if (run.success) return { code: 0, output: run.result, notes: '', failed: false };
+  const match = CLINE_FAILED.exec(run.result);
   return match ? { code: Number(match[1]), output: match[2]!, notes: '', failed: false } : undefined;
 }
 
