@@ -439,3 +439,50 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
     );
   },
 );
+
+describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
+  "Cline's read of a long file reaches the agent as its own Read (Generation B, $name)",
+  (mode) => {
+    it(
+      'numbered, with where Cline cut its middle and where its page ended said in words',
+      { timeout: 120_000 },
+      async () => {
+        await start(mode);
+        const work = tempDir('orchids-cline-work-');
+        const file = path.join(work, 'journal.log');
+        fs.writeFileSync(file, `${Array.from({ length: 2010 }, (_, i) => `entry ${i + 1}`).join('\n')}\n`);
+        stack.sim.onAgentRequest((req) => {
+          if (!upstreamText(req).includes('journal.log')) return undefined;
+          // Answered whatever the result says, so a wrong one fails the assertions below rather than the run.
+          if (sentToolResults(req).length > 0) return sse(reply('Read the page.'));
+          return sse([
+            ...toolCall({ id: 'toolu_sim_page_0009', name: 'Read', input: { file_path: file, offset: 5 } }),
+            ...finish('tool-calls'),
+          ]);
+        });
+
+        const run = await runCline(work, 'Read journal.log from entry 5.', stack.url, KEY, { timeoutMs: 100_000 });
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.finalText).toBe('Read the page.');
+        expect(toolInputs(run)).toEqual([{ files: [{ path: file, start_line: 5 }] }]);
+        const [, second] = turnsAbout(/journal\.log/);
+        const content = sentToolResults(second!)[0]?.content as string;
+        // Not Cline's JSON: the agent's own numbered lines, from the first asked, to where Cline's cut began.
+        const lines = content.split('\n');
+        expect(lines[0]).toBe('     5\tentry 5');
+        const gap = lines.findIndex((line) => line.startsWith('[Lines '));
+        expect(gap).toBeGreaterThan(100);
+        expect(lines[gap - 1]).toBe(`${String(4 + gap).padStart(6)}\tentry ${4 + gap}`);
+        // After it, the lines Cline kept from the end of its page, numbered on from the one the gap names last.
+        const [, from, to] = /^\[Lines (\d+)-(\d+) are not shown: Cline cuts/.exec(lines[gap]!)!;
+        expect(Number(from)).toBe(5 + gap);
+        expect(lines[gap + 1]).toBe(`${String(Number(to) + 1).padStart(6)}\tentry ${Number(to) + 1}`);
+        expect(lines.slice(-3)).toEqual([
+          '  2004\tentry 2004',
+          '',
+          '[Showing lines 5-2004 of 2010. Use offset and limit to read other sections.]',
+        ]);
+      },
+    );
+  },
+);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
+import { CUT_WORDS } from '../../main/core/orchids/gen-b/read-files';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_TOOLS, CLINE_CLI_TOOLS } from '../helpers/client-tools';
 
@@ -23,6 +24,23 @@ const CAPTURED = {
     `[{"query":"${W}/long.txt:8-EOF","result":" 8 |   line 8 | x\\t\\n 9 |   line 9 | x\\t\\n10 | \\n` +
     `11 |   line 11 | x\\t\\n12 |   line 12 | x\\t","success":true}]`,
 };
+
+/** Lines `from` to `to` of a file of `entry N` lines, as Cline numbers them: right-aligned to `width`. */
+const clineLines = (from: number, to: number, width = 4): string[] =>
+  Array.from({ length: to - from + 1 }, (_, i) => `${String(from + i).padStart(width)} | entry ${from + i}`);
+
+/**
+ * A long read's result string, as Cline sent it for a Read from line 5 of a file of 2,010 `entry N` lines: 2,000
+ * lines and its note, then the middle cut out to fit its 8,000 characters, mid-line on both sides. The whole lines
+ * are written by the loop above; the cut's place and the partial lines are the ones captured.
+ */
+const LONG_READ =
+  [...clineLines(5, 244), ' 24'].join('\n') +
+  '\n\n...[truncated 27019 chars]...\n\n' +
+  ['8 | entry 1788', ...clineLines(1789, 2004)].join('\n') +
+  '\n\n[Showing lines 5-2004 of 2010. Use start_line/end_line to read other sections.]';
+const longRead = (result: string): string =>
+  JSON.stringify([{ query: `${W}/journal.log:5-EOF`, result, success: true }]);
 
 /** The calls as Cline replays them: the agent's Read as the one `files` entry the proxy gave `read_files`. */
 const CALLS: Record<keyof typeof CAPTURED, Record<string, unknown>> = {
@@ -69,6 +87,38 @@ describe("Cline CLI's read_files result, given to the agent as its own Read give
     expect(sent(CALLS.pastEnd, CAPTURED.pastEnd)['content']).toBe(
       'No lines: the file is empty, or shorter than the requested offset.',
     );
+  });
+
+  it('gives a long read’s lines either side of Cline’s cut, and its page note, in the agent’s terms', () => {
+    const call = { path: `${W}/journal.log`, start_line: 5 };
+    const agentLines = (from: number, to: number): string[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => `${String(from + i).padStart(6)}\tentry ${from + i}`);
+    expect(sent(call, longRead(LONG_READ))['content']).toBe(
+      [
+        ...agentLines(5, 244),
+        `[Lines 245-1788 are not shown: ${CUT_WORDS}]`,
+        ...agentLines(1789, 2004),
+        '',
+        '[Showing lines 5-2004 of 2010. Use offset and limit to read other sections.]',
+      ].join('\n'),
+    );
+    // Cut inside one line: that line alone is missing. A page note with no cut: the lines and the note.
+    const oneLine = [...clineLines(5, 6), '   7 | en\n\n...[truncated 9 chars]...\n\ntry 7', ...clineLines(8, 9)];
+
+    expect(sent(call, longRead(oneLine.join('\n')))['content']).toBe(
+      [...agentLines(5, 6), `[Line 7 is not shown: ${CUT_WORDS}]`, ...agentLines(8, 9)].join('\n'),
+    );
+    const note = (use: string): string => `\n\n[Showing lines 5-6 of 50004+ lines. Use ${use} to read other sections.]`;
+    expect(sent(call, longRead(clineLines(5, 6).join('\n') + note('start_line/end_line')))['content']).toBe(
+      agentLines(5, 6).join('\n') + note('offset and limit'),
+    );
+    // Lines that do not follow on either side of the cut, or the cut's mark twice: Cline's JSON as it was.
+    for (const broken of [
+      LONG_READ.replace(' 100 | entry 100\n', ''),
+      LONG_READ.replace('1900 | entry 1900\n', ''),
+      LONG_READ.replace('8 | entry 1788', '8 | entry 1788\n\n...[truncated 5 chars]...\n\n'),
+    ])
+      expect(sent(call, longRead(broken))['content']).toBe(longRead(broken));
   });
 
   it('makes a failed read an error, which Cline never flags, in Cline’s words', () => {

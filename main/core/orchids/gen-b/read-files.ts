@@ -14,6 +14,14 @@
  * own first and last line), so nothing is cut here, only renumbered (./read-range.ts cuts only a whole-file read
  * with the agent's range beside it, which this call never is). A result of another shape (several files, lines not
  * numbered on from the first asked, Cline's words for a rejected call) goes as it was; a failure becomes an error.
+ *
+ * A long read carries Cline's own words twice over. Its `read_files` stops at 2,000 lines or 48,000 characters and
+ * says so after the lines (`[Showing lines 5-2004 of 2010. Use start_line/end_line to read other sections.]`), and
+ * before a result goes upstream Cline cuts the middle out of any string in it over 8,000 characters (its
+ * `CLINE_MESSAGE_BUILDER_MAX_TOOL_RESULT_CHARS`), leaving `\n\n...[truncated 27019 chars]...\n\n` mid-line. Both
+ * come on nearly every read of a file of more than about 200 lines, so they are read too: the note is kept in the
+ * agent's terms (offset and limit), and the cut becomes a line naming the lines not shown, the partial lines either
+ * side of it dropped, rather than the whole answer going as Cline's JSON.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -93,11 +101,53 @@ export function unwrapClineRead(
   return lines === undefined ? undefined : { content: inShapeOf(content, lines), isError: flagged };
 }
 
+/** Cline's note after a read it stopped short of the lines asked; its numbers are kept, its advice is reworded. */
+const CLINE_PAGE_NOTE =
+  /\n\n\[Showing lines (\d+)-(\d+) of ([^\]\n]+)\. Use start_line\/end_line to read other sections\.\]$/;
+
+/** The mark Cline leaves where it cut the middle out of a long result, anywhere in a line. */
+const CLINE_CUT = /\n\n\.\.\.\[truncated \d+ chars\]\.\.\.\n\n/;
+
+/** Why lines are missing, after which: the agent can read them with a smaller `limit`. */
+export const CUT_WORDS = 'Cline cuts the middle out of a long tool result. Read fewer lines to see them.';
+
 /** Cline's numbered lines as `cat -n` numbers them, or undefined unless each is numbered on from `first`. */
 function renumbered(result: string, first: number): string | undefined {
   if (result === '') return NO_LINES;
+  const paged = CLINE_PAGE_NOTE.exec(result);
+  const lines = paged ? result.slice(0, paged.index) : result;
+  const cut = CLINE_CUT.exec(lines);
+  const text = cut ? aroundCut(lines, cut, first) : numbered(lines.split('\n'), first);
+  if (text === undefined || !paged) return text;
+  const [, shownFrom, shownTo, total] = paged;
+  return `${text}\n\n[Showing lines ${shownFrom}-${shownTo} of ${total}. Use offset and limit to read other sections.]`;
+}
+
+/**
+ * The whole lines either side of Cline's cut, and a line between them naming those it left out. The line the cut
+ * went through on each side is dropped: a cut can fall anywhere, and a partial `8 | entry 1788` reads as line 8.
+ */
+function aroundCut(lines: string, cut: RegExpExecArray, first: number): string | undefined {
+  const head = lines.slice(0, cut.index).split('\n').slice(0, -1);
+  const tail = lines
+    .slice(cut.index + cut[0].length)
+    .split('\n')
+    .slice(1);
+  const missingFrom = first + head.length;
+  const resumesAt = Number(CLINE_LINE.exec(tail[0] ?? '')?.[1]);
+  if (!(resumesAt > missingFrom)) return undefined;
+  const before = numbered(head, first);
+  const after = numbered(tail, resumesAt);
+  if (before === undefined || after === undefined) return undefined;
+  const missing =
+    resumesAt - 1 === missingFrom ? `Line ${missingFrom} is` : `Lines ${missingFrom}-${resumesAt - 1} are`;
+  const gap = `[${missing} not shown: ${CUT_WORDS}]`;
+  return [...(head.length > 0 ? [before] : []), gap, after].join('\n');
+}
+
+function numbered(lines: readonly string[], first: number): string | undefined {
   const out: string[] = [];
-  for (const [index, line] of result.split('\n').entries()) {
+  for (const [index, line] of lines.entries()) {
     const match = CLINE_LINE.exec(line);
     if (!match || Number(match[1]) !== first + index) return undefined;
     out.push(`${match[1]!.padStart(6)}\t${match[2]}`);
