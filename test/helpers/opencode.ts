@@ -99,6 +99,10 @@ export function config(baseUrl: string, apiKey: string, api: OpencodeApi): strin
 export interface OpencodeOptions {
   api?: OpencodeApi;
   timeoutMs?: number;
+  /** More of `opencode run`'s options, before the prompt: `--agent plan`, `--continue`, `--session <id>`. */
+  args?: string[];
+  /** The environment of a home made by opencodeHome, to run again in one that keeps an earlier run's sessions. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -182,7 +186,7 @@ export function runOpencode(
   apiKey: string,
   options: OpencodeOptions = {},
 ): Promise<OpencodeRun> {
-  const env = opencodeHome(config(baseUrl, apiKey, options.api ?? 'anthropic'));
+  const env = options.env ?? opencodeHome(config(baseUrl, apiKey, options.api ?? 'anthropic'));
   const args = [
     'run',
     '--format',
@@ -190,6 +194,7 @@ export function runOpencode(
     // Without a title opencode asks the model for one in a request of its own, beside the conversation's.
     '--title',
     'orchids-tray test',
+    ...(options.args ?? []),
     prompt,
   ];
   const run = runToExit(OPENCODE, args, {
