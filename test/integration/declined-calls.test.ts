@@ -52,18 +52,29 @@ function scriptPlanThenRead(plan = () => sse([...todoCall('toolu_sim_todo_0001')
   });
 }
 
-/** Leaves plan mode (a tool no client here declares); once told the client lacks it, explains the fix instead. */
+/** Enters plan mode (a tool no client here declares); once told the client lacks it, explains the fix instead. */
+function scriptEnterPlanMode(): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (seen.includes('no tool named "EnterPlanMode"')) return sse(reply('Then I will just explain the fix.'));
+    if (!seen.includes('Fix the parser bug')) return undefined;
+    return sse([...toolCall({ id: 'toolu_sim_plan_0001', name: 'EnterPlanMode', input: {} }), ...finish('tool-calls')]);
+  });
+}
+
+/** Asks approval for its plan (ExitPlanMode, not declared); once told the user was shown it, waits for the answer. */
 function scriptExitPlanMode(): void {
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
-    if (seen.includes('no tool named "ExitPlanMode"')) return sse(reply('Then I will just explain the fix.'));
+    if (seen.includes('your plan was shown to the user as text')) return sse(reply('Tell me if I should go ahead.'));
     if (!seen.includes('Fix the parser bug')) return undefined;
     return sse([
-      ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: 'Fix it' } }),
+      ...toolCall({ id: 'toolu_sim_plan_0002', name: 'ExitPlanMode', input: { plan: PLAN_FOR_APPROVAL } }),
       ...finish('tool-calls'),
     ]);
   });
 }
+const PLAN_FOR_APPROVAL = '## Fix the parser\n\n1. Anchor the regex in `parse_line`.\n2. Add a test for a blank line.';
 
 const turns = (): AgentRequestInfo[] =>
   answered(stack.sim.requests).filter((r) => /Fix the parser bug/.test(upstreamText(r)));
@@ -114,21 +125,40 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
 
   it('tells the agent which tools the client has when it called any other tool the client lacks', async () => {
     stack = await start();
-    scriptExitPlanMode();
+    scriptEnterPlanMode();
     const message = await stack.client().messages.create(ask);
     expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
-      '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
-        'Input: `{"plan":"Fix it"}`]',
+      '[The agent called the tool "EnterPlanMode", which this client does not provide, so it was not run. ' +
+        'Input: `{}`]',
       '\n\nThen I will just explain the fix.',
     ]);
     expect(upstreamText(turns()[1]!)).toMatch(
-      /no tool named "ExitPlanMode", so the call was not run\. Its tools are: Agent, Bash,/,
+      /no tool named "EnterPlanMode", so the call was not run\. Its tools are: Agent, Bash,/,
     );
+  });
+
+  it("shows the agent's plan for approval whole, as written, and the agent waits for the user's answer", async () => {
+    stack = await start();
+    scriptExitPlanMode();
+    const message = await stack.client().messages.create(ask);
+    expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
+      `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${PLAN_FOR_APPROVAL}`,
+      '\n\nTell me if I should go ahead.',
+    ]);
+    expect(message.stop_reason).toBe('end_turn');
+    // The agent was sent its own call back, with a result saying the plan reached the user, who answers it.
+    const told = upstreamText(turns()[1]!);
+    expect(told).toContain('toolu_sim_plan_0002');
+    expect(told).toContain(
+      'This client has no tool to approve a plan, so your plan was shown to the user as text instead. ' +
+        'End your turn now: the user will answer it in their next message.',
+    );
+    expect(told).not.toContain('no tool named "ExitPlanMode"');
   });
 
   it('names the tools a tool search holds back among the client tools, and not its placeholder', async () => {
     stack = await start();
-    scriptExitPlanMode();
+    scriptEnterPlanMode();
     const reminder = deferredToolsReminder(['NotebookEdit', 'WebFetch']);
     await stack.client().messages.create({
       ...ask,

@@ -140,7 +140,7 @@ describe('a held turn goes back to the agent in the order it wrote it', () => {
 describe('the tools a declined call is told the client has', () => {
   /** The list in the result withDeclinedCalls answers an ExitPlanMode call with. */
   function offered(request: MessagesRequest): string[] {
-    const call = { id: 'toolu_plan_1', name: 'ExitPlanMode', input: {}, index: 0, planShown: false };
+    const call = { id: 'toolu_plan_1', name: 'ExitPlanMode', input: {}, index: 0 };
     const results = withDeclinedCalls(request, { calls: [call], said: [], saidBefore: [0] }).messages.at(-1)!;
     const text = String((results.content as Array<{ content: unknown }>)[0]!.content);
     return /Its tools are: ([^.]*)\./.exec(text)![1]!.split(', ');

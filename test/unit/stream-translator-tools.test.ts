@@ -377,7 +377,7 @@ describe('StreamTranslator: a call to a tool the client did not declare', () => 
     t.apply({ kind: 'text-start' });
     t.apply(td(c.before));
     t.apply({ kind: 'text-end' });
-    t.apply(call('ExitPlanMode', { plan: 'Fix it' }));
+    t.apply(call('EnterPlanMode', {}));
     t.apply(td(c.after));
     t.apply({ kind: 'finish', reason: 'stop' });
     t.complete();

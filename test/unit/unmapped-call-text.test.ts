@@ -4,11 +4,22 @@ import { unmappedCallText } from '../../main/core/anthropic/unmapped-call-text';
 const PLAN_HEADING = "The agent's plan (this client has no to-do tool to show it in):";
 
 describe('unmappedCallText: a call the client has no tool for, as the line it is shown', () => {
-  it('names the tool and its JSON input for a tool that is not a to-do list', () => {
-    expect(unmappedCallText('ExitPlanMode', { plan: 'Ship it' })).toBe(
-      '[The agent called the tool "ExitPlanMode", which this client does not provide, so it was not run. ' +
-        'Input: `{"plan":"Ship it"}`]',
+  it('names the tool and its JSON input for a tool that is not a to-do list or a plan', () => {
+    expect(unmappedCallText('EnterPlanMode', { reason: 'fix' })).toBe(
+      '[The agent called the tool "EnterPlanMode", which this client does not provide, so it was not run. ' +
+        'Input: `{"reason":"fix"}`]',
     );
+    // An ExitPlanMode with no plan in it has nothing to show but the call.
+    expect(unmappedCallText('ExitPlanMode', { plan: ' ' })).toMatch(/^\[The agent called the tool "ExitPlanMode"/);
+  });
+
+  it('shows a plan the agent asks approval for whole, as written, however long, by any spelling of the name', () => {
+    const plan = `## Plan\n\n1. Rename \`file_path\` in *every* caller.\n${'2. More. '.repeat(100)}`;
+    for (const name of ['ExitPlanMode', 'exit_plan_mode']) {
+      expect(unmappedCallText(name, { plan: `\n${plan}\n` })).toBe(
+        `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${plan.trim()}`,
+      );
+    }
   });
 
   it("shows the agent's to-do list as a checklist, each status marked, in the agent's order", () => {
@@ -72,7 +83,7 @@ describe('unmappedCallText: a call the client has no tool for, as the line it is
   });
 
   it('cuts a long JSON input, marking the cut', () => {
-    const text = unmappedCallText('ExitPlanMode', { plan: 'x'.repeat(5000) });
+    const text = unmappedCallText('Workflow', { script: 'x'.repeat(5000) });
     expect(text.length).toBeLessThan(600);
     expect(text).toMatch(/x…`\]$/);
   });

@@ -11,7 +11,7 @@ import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
-import { callText, planText } from './unmapped-call-text';
+import { callText, shownCall } from './unmapped-call-text';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
@@ -47,8 +47,8 @@ export interface DeclinedToolCall extends UnmappedToolCall {
   id: string;
   /** The block of the client's message that names it: where the call stands among what the agent said. */
   index: number;
-  /** That block showed the call's to-do list as a checklist: the call did what it was for. */
-  planShown: boolean;
+  /** What the agent is told for a call that block showed as what it was for (a to-do list, a plan); else none. */
+  shownAnswer?: string;
 }
 
 interface BufferedCall {
@@ -324,10 +324,10 @@ export class ToolCalls {
    */
   private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
     this.unmapped.push({ name, input });
-    const plan = planText(name, input);
+    const shown = shownCall(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
-    const text = this.out.noteSeparator() + (plan ?? callText(name, input));
-    this.declined.push({ id, name, input, index, planShown: plan !== undefined });
+    const text = this.out.noteSeparator() + (shown?.text ?? callText(name, input));
+    this.declined.push({ id, name, input, index, shownAnswer: shown?.answer });
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);

@@ -3,21 +3,47 @@
  * tool-calls.ts). Most such calls are rare and read well enough as their name and JSON input. One is not rare:
  * Generation B's agent plans with its own TodoWrite, and Claude Code 2.1 (TaskCreate instead) and Codex declare
  * none, so a person watching a long task saw the agent's whole to-do list as a JSON line every few turns.
- * That one is shown as the checklist it is.
+ * That one is shown as the checklist it is. So is a plan the agent asks approval for (ExitPlanMode, Claude Code's)
+ * in a client that has a plan mode of its own but no such tool (opencode's plan agent, Continue's and Cline's plan
+ * modes): the plan is the whole of what the call was for, and as a JSON line it was cut at 400 characters.
  */
 import { checklistLines } from '../orchids/plan-compose';
 import { canonicalToolName } from '../orchids/tool-names';
+import { normalizeKey } from '../orchids/tool-vocabulary';
+
+/** A call shown as what it was for: its text for the user, and what the agent is told in the call's place. */
+export interface ShownCall {
+  text: string;
+  answer: string;
+}
 
 /** How much of a call's JSON input the generic line shows; the call itself is recorded whole. */
 const INPUT_SHOWN = 400;
 
 export function unmappedCallText(name: string, input: Record<string, unknown>): string {
-  return planText(name, input) ?? callText(name, input);
+  return shownCall(name, input)?.text ?? callText(name, input);
 }
 
-/** The agent's to-do list as a checklist, when the call is one; undefined for any other call. */
-export function planText(name: string, input: Record<string, unknown>): string | undefined {
-  return canonicalToolName(name) === 'TodoWrite' ? planLines(input.todos) : undefined;
+/** The agent's to-do list as a checklist, or its plan for approval as written; undefined for any other call. */
+export function shownCall(name: string, input: Record<string, unknown>): ShownCall | undefined {
+  if (canonicalToolName(name) === 'TodoWrite') {
+    const text = planLines(input.todos);
+    // The plan reached the user, which is what the call was for: said so, the agent keeps it up to date instead of
+    // looking among the client's tools for another way to plan.
+    const answer =
+      'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
+      `Go on with the task, and call ${name} again when the plan changes.`;
+    return text === undefined ? undefined : { text, answer };
+  }
+  const plan = input.plan;
+  if (normalizeKey(name) !== 'exitplanmode' || typeof plan !== 'string' || plan.trim() === '') return undefined;
+  // The user approves a plan by answering it; going on would start the work the client's plan mode holds back.
+  return {
+    text: `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${plan.trim()}`,
+    answer:
+      'This client has no tool to approve a plan, so your plan was shown to the user as text instead. ' +
+      'End your turn now: the user will answer it in their next message.',
+  };
 }
 
 /** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. */

@@ -101,16 +101,8 @@ export function withDeclinedCalls(
   const results: Message = {
     role: 'user',
     content: calls.map((call, i) =>
-      // The plan reached the user, which is what the call was for: said so, the agent keeps it up to date instead of
-      // looking among the client's tools for another way to plan.
-      call.planShown
-        ? {
-            type: 'tool_result',
-            tool_use_id: ids[i]!,
-            content:
-              'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
-              `Go on with the task, and call ${call.name} again when the plan changes.`,
-          }
+      call.shownAnswer !== undefined
+        ? { type: 'tool_result', tool_use_id: ids[i]!, content: call.shownAnswer }
         : {
             type: 'tool_result',
             tool_use_id: ids[i]!,
