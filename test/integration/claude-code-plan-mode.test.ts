@@ -100,14 +100,6 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
       // The refusal reached the agent with the user's next words; the plan file was written where Claude Code said.
       expect(sentToolPair(turns[1]!, 'toolu_sim_edit_0001', 'Edit', "doesn't want to proceed")).toBe(true);
       expect(sentToolPair(turns[2]!, 'toolu_sim_write_0002', 'Write', 'File created')).toBe(true);
-      console.log(
-        'SCREEN',
-        tui
-          .screen()
-          .split('\n')
-          .filter((l) => /\d\. /.test(l))
-          .join('\n'),
-      );
       await tui.choose('2', approval);
       await tui.waitFor(/Plan approved, editing next\./, 30_000);
       const last = agentTurns().at(-1)!;
