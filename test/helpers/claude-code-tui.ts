@@ -18,9 +18,15 @@ export function startClaudeCodeTui(
   cwd: string,
   baseUrl: string,
   apiKey: string,
-  options: { permissionMode?: string } = {},
+  options: {
+    permissionMode?: string;
+    /** A home folder Claude Code ran in before (`claude -p`), whose sessions `--resume` then finds. */
+    home?: string;
+    /** More of Claude Code's arguments (`--resume <session id>`). */
+    args?: string[];
+  } = {},
 ): Terminal {
-  const home = tempDir('orchids-cc-home-');
+  const home = options.home ?? tempDir('orchids-cc-home-');
   const settings = {
     hasCompletedOnboarding: true,
     theme: 'dark',
@@ -41,7 +47,11 @@ export function startClaudeCodeTui(
       ANTHROPIC_API_KEY: apiKey,
       CLAUDE_CODE_ENABLE_TASKS: 'false',
     },
-    command: [CLAUDE, ...(options.permissionMode ? ['--permission-mode', options.permissionMode] : [])],
+    command: [
+      CLAUDE,
+      ...(options.permissionMode ? ['--permission-mode', options.permissionMode] : []),
+      ...(options.args ?? []),
+    ],
     isolated: true,
     promptMark: '❯',
   });

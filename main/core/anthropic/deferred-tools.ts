@@ -50,7 +50,15 @@ export function deferredToolNames(source: DeferredToolSource): string[] {
   const { system } = source;
   if (typeof system === 'string') read(system);
   else if (Array.isArray(system)) for (const block of system) if (block.type === 'text') read(String(block.text));
-  for (const message of source.messages) if (message.role !== 'assistant') readMessage(message, read);
+  // Claude Code 2.1.332's window sends its environment as a `system` message, the list a paragraph of it with no
+  // reminder around it: only the client writes a system message, so each of its paragraphs is read as a reminder.
+  const readParagraphs = (text: string): void => {
+    for (const paragraph of text.split(/\n\s*\n/)) readAnnouncement(paragraph, names);
+  };
+  for (const message of source.messages) {
+    if (message.role === 'system') readMessage(message, readParagraphs);
+    if (message.role !== 'assistant') readMessage(message, read);
+  }
   return [...names];
 }
 
