@@ -1,8 +1,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { CLAUDE } from './claude-code';
+import { turnsAbout } from './cli-clients';
+import type { Stack } from './stack';
 import { tempDir } from './temp-dir';
 import { startTerminal, type Terminal } from './tmux-terminal';
+import { upstreamText } from './upstream';
+
+/** Claude Code's title request: its own system prompt, the user's first message inside `<session>`. */
+export const CLAUDE_CODE_TITLE = /naming a coding session/;
+
+/**
+ * The agent's turns about `about`, in order: the requests the window makes of its own (its title, which quotes the
+ * user's words, and any of `others`) left out.
+ */
+export function agentTurnsAbout(stack: Stack, about: RegExp, others: RegExp[] = []): AgentRequestInfo[] {
+  const own = [CLAUDE_CODE_TITLE, ...others];
+  return turnsAbout(stack, about).filter((r) => !own.some((pattern) => pattern.test(upstreamText(r))));
+}
 
 /**
  * Claude Code's interactive TUI, as a user runs it (`ANTHROPIC_BASE_URL=… ANTHROPIC_API_KEY=… claude`), in a terminal

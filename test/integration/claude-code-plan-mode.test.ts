@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { startClaudeCodeTui } from '../helpers/claude-code-tui';
-import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import { served, startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
@@ -26,15 +26,12 @@ afterEach(async () => {
 
 const KEY = 'test-claude-code-plan-key';
 const ABOUT = /notes\.txt/;
-const TITLE = /naming a coding session/;
 /** Claude Code's request for the plan's name (a JSON schema of `{"name": string}`), sent as the plan is shown. */
 const PLAN_NAME = /Generate a short kebab-case name/;
 /** Where Claude Code's plan-mode reminder tells the model to write its plan. */
 const PLAN_FILE = /create your plan at (\S+\.md)/;
 
-function agentTurns(): AgentRequestInfo[] {
-  return turnsAbout(stack, ABOUT).filter((r) => !TITLE.test(upstreamText(r)) && !PLAN_NAME.test(upstreamText(r)));
-}
+const agentTurns = (): AgentRequestInfo[] => agentTurnsAbout(stack, ABOUT, [PLAN_NAME]);
 
 describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
   it(
@@ -47,7 +44,7 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
       fs.writeFileSync(notes, 'colour = red\n');
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
-        if (TITLE.test(seen)) return sse(reply('{"title": "Plan the colour"}'));
+        if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Plan the colour"}'));
         if (PLAN_NAME.test(seen)) return sse(reply('{"name": "blue-colour-plan"}'));
         if (!ABOUT.test(seen)) return undefined;
         if (seen.includes('toolu_sim_exit_0003')) return sse(reply('Plan approved, editing next.'));

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { runClaude } from '../helpers/claude-code';
-import { startClaudeCodeTui } from '../helpers/claude-code-tui';
-import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import { served, startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
@@ -25,11 +25,7 @@ afterEach(async () => {
 
 const KEY = 'test-claude-code-resume-key';
 const ABOUT = /notes\.txt/;
-const TITLE = /naming a coding session/;
-
-function agentTurns(): AgentRequestInfo[] {
-  return turnsAbout(stack, ABOUT).filter((r) => !TITLE.test(upstreamText(r)));
-}
+const agentTurns = (): AgentRequestInfo[] => agentTurnsAbout(stack, ABOUT);
 
 /** The roles and block types of a Generation B turn, `system` messages (Claude Code's environment) left out. */
 function shape(request: AgentRequestInfo): string[] {
@@ -51,7 +47,7 @@ describe('claude --resume through the proxy (pinned ws)', () => {
     fs.writeFileSync(notes, 'colour = red\n');
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
-      if (TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
+      if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
       if (!ABOUT.test(seen)) return undefined;
       if (seen.includes('Is it still red?')) return sse(reply('Yes, still red.'));
       if (seen.includes('colour = red')) return sse(reply('The colour is red.'));

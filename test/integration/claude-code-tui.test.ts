@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { startClaudeCodeTui } from '../helpers/claude-code-tui';
+import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,13 +26,7 @@ afterEach(async () => {
 
 const KEY = 'test-claude-code-tui-key';
 const ABOUT = /notes\.txt/;
-/** Claude Code's title request: its own system prompt, the user's first message inside `<session>`. */
-const TITLE = /naming a coding session/;
-
-/** The agent's turns of this conversation, in order (the title requests quote the user's words too). */
-function agentTurns(): AgentRequestInfo[] {
-  return turnsAbout(stack, ABOUT).filter((r) => !TITLE.test(upstreamText(r)));
-}
+const agentTurns = (): AgentRequestInfo[] => agentTurnsAbout(stack, ABOUT);
 
 /** The text of the newest user message (Claude Code sends its environment as a `system` message after it). */
 function lastUserText(request: AgentRequestInfo): string {
@@ -48,7 +42,7 @@ describe("Claude Code's TUI through the proxy (pinned ws)", () => {
     fs.writeFileSync(notes, 'colour = red\nsize = 3\n');
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
-      if (TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
+      if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
       if (!ABOUT.test(seen)) return undefined;
       const last = lastUserText(req);
       if (last.includes('And the size?')) return sse(reply('The size is 3.'));
@@ -93,7 +87,7 @@ describe("Claude Code's TUI through the proxy (pinned ws)", () => {
     expect(lastUserText(turns[3]!)).toContain('And the size?');
 
     // The title request, answered with JSON matching Claude Code's schema, names the session in the terminal's title.
-    expect(turnsAbout(stack, TITLE).length).toBeGreaterThanOrEqual(1);
+    expect(turnsAbout(stack, CLAUDE_CODE_TITLE).length).toBeGreaterThanOrEqual(1);
     await until(() => tui!.title().includes('Notes colour'), { what: `the terminal's title (${tui.title()})` });
     // Every request (the four turns and the title) answered in full, on ws: nothing failed or was cut off.
     const rows = await served(stack);
