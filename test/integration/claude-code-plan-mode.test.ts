@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
 import { served, startCliStack } from '../helpers/cli-clients';
@@ -18,11 +19,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-claude-code-plan-key';
 const ABOUT = /notes\.txt/;
@@ -38,7 +35,7 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
     "refuses the agent's edit, and its ExitPlanMode asks the user to approve the plan",
     { timeout: 90_000 },
     async () => {
-      stack = await startCliStack(PINNED_MODES[0]!, KEY);
+      stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
       const work = tempDir('orchids-cc-work-');
       const notes = path.join(work, 'notes.txt');
       fs.writeFileSync(notes, 'colour = red\n');
@@ -68,7 +65,7 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
           ...finish('tool-calls'),
         ]);
       });
-      tui = startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' });
+      tui = stopAfter(startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' }));
       await tui.waitFor(/shift\+tab to cycle|❯/, 30_000);
       // Shift+Tab cycles the modes; a press lost while the window draws is made up for by the next.
       await until(

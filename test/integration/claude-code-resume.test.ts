@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { runClaude } from '../helpers/claude-code';
 import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
@@ -17,11 +18,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-claude-code-resume-key';
 const ABOUT = /notes\.txt/;
@@ -41,7 +38,7 @@ function shape(request: AgentRequestInfo): string[] {
 
 describe('claude --resume through the proxy (pinned ws)', () => {
   it("carries a -p session's call and result on into the window", { timeout: 90_000 }, async () => {
-    stack = await startCliStack(PINNED_MODES[0]!, KEY);
+    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-cc-work-');
     const notes = path.join(work, 'notes.txt');
     fs.writeFileSync(notes, 'colour = red\n');
@@ -65,7 +62,9 @@ describe('claude --resume through the proxy (pinned ws)', () => {
     expect(result).toBe('The colour is red.');
     expect(agentTurns()).toHaveLength(2);
 
-    tui = startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default', home, args: ['--resume', session] });
+    tui = stopAfter(
+      startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default', home, args: ['--resume', session] }),
+    );
     await tui.waitFor(/The colour is red\./, 30_000);
     await tui.submit('Is it still red?');
     await tui.waitFor(/Yes, still red\./, 30_000);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
@@ -18,11 +19,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-claude-code-tui-key';
 const ABOUT = /notes\.txt/;
@@ -36,7 +33,7 @@ function lastUserText(request: AgentRequestInfo): string {
 
 describe("Claude Code's TUI through the proxy (pinned ws)", () => {
   it('reads, edits after the user allows it, names the session, and goes on', { timeout: 90_000 }, async () => {
-    stack = await startCliStack(PINNED_MODES[0]!, KEY);
+    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-cc-work-');
     const notes = path.join(work, 'notes.txt');
     fs.writeFileSync(notes, 'colour = red\nsize = 3\n');
@@ -63,7 +60,7 @@ describe("Claude Code's TUI through the proxy (pinned ws)", () => {
       ]);
     });
     // Manual mode, where Claude Code asks before an edit (its default, auto mode, is README's "auto mode" topic).
-    tui = startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' });
+    tui = stopAfter(startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' }));
 
     await tui.submit('What does notes.txt say? Make the colour blue.');
     const question = /Do you want to make this edit to notes\.txt\?[\s\S]*1\. Yes/;

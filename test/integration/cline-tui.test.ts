@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
 import { served, startCliStack, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import type { ClineProvider } from '../helpers/cline';
@@ -22,11 +23,7 @@ import { until } from '../helpers/wait';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-cline-tui-key';
 
@@ -77,9 +74,11 @@ describe.each(CASES)(
       'reads, edits once approved, asks the user twice, and carries each call and result',
       { timeout: 120_000 },
       async () => {
-        stack = await startCliStack(
-          PINNED_MODES.find((m) => m.expect === protocol)!,
-          KEY,
+        stack = stopAfter(
+          await startCliStack(
+            PINNED_MODES.find((m) => m.expect === protocol)!,
+            KEY,
+          ),
         );
         const work = tempDir('orchids-cline-tui-work-');
         const notes = path.join(work, 'notes.txt');
@@ -127,7 +126,7 @@ describe.each(CASES)(
           return sse(reply(step.answer(JSON.stringify(sentToolResults(req)))));
         });
 
-        tui = await startClineTui(work, stack.url, KEY, provider);
+        tui = stopAfter(await startClineTui(work, stack.url, KEY, provider));
         // Auto-approve all is on as Cline starts: turned off, as a careful user does, so the edit asks first.
         await autoApproveOff(tui);
 

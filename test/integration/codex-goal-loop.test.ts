@@ -1,5 +1,6 @@
 import { request } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { MAX_IDLE_GOAL_TURNS } from '../../main/core/openai/goal-turns';
 import { reply, sse } from '../sim/orchids-simulator';
 import { startCodexTui, type CodexTui } from '../helpers/codex-tui';
@@ -19,11 +20,7 @@ import { until } from '../helpers/wait';
  */
 let stack: Stack;
 let tui: CodexTui | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-codex-key';
 const GOAL_TURN = /Continue working toward the active thread goal/;
@@ -32,11 +29,11 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
   "Codex's TUI with a goal on Generation B ($name)",
   (mode) => {
     it('stops the goal after a bounded number of turns that did nothing', { timeout: 120_000 }, async () => {
-      stack = await startCliStack(mode, KEY);
+      stack = stopAfter(await startCliStack(mode, KEY));
       stack.sim.onAgentRequest((req) =>
         GOAL_TURN.test(JSON.stringify(req.body)) ? sse(reply('Working on it.')) : undefined,
       );
-      tui = await startCodexTui(tempDir('orchids-codex-work-'), stack.url, KEY);
+      tui = stopAfter(await startCodexTui(tempDir('orchids-codex-work-'), stack.url, KEY));
       const goalTurns = () => turnsAbout(stack, GOAL_TURN).length;
 
       await tui.submit('/goal Ship the adder fix');
@@ -97,7 +94,7 @@ async function postResponses(body: Record<string, unknown>) {
 
 describe.each(PINNED_MODES)('a turn of a goal that did nothing for a while ($name)', (mode) => {
   it('is refused before it reaches Generation B, and served on Generation A', async () => {
-    stack = await startCliStack(mode, KEY);
+    stack = stopAfter(await startCliStack(mode, KEY));
     stack.sim.onAgentRequest(() => sse(reply('Working on it.')));
 
     const requestCount = () => stack.core.internals.cache.list()[0]!.requestCount;

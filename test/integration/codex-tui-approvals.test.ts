@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { startCodexTui, type CodexTui } from '../helpers/codex-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
@@ -17,11 +18,7 @@ import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
  */
 let stack: Stack;
 let tui: CodexTui | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-codex-key';
 const CLEAN = /Clean the build folder/;
@@ -42,7 +39,7 @@ function lastResults(request: AgentRequestInfo): string {
 
 describe("Codex's TUI asks before the agent's risky command (pinned ws)", () => {
   it('runs it when approved and tells the agent when declined', { timeout: 90_000 }, async () => {
-    stack = await startCliStack(PINNED_MODES[0]!, KEY);
+    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-codex-work-');
     const build = path.join(work, 'build');
     fs.mkdirSync(build);
@@ -56,7 +53,7 @@ describe("Codex's TUI asks before the agent's risky command (pinned ws)", () => 
       const input = { command: 'rm -rf build', description: 'Remove the build folder' };
       return sse([...toolCall({ id: `toolu_sim_rm_000${++calls}`, name: 'Bash', input }), ...finish('tool-calls')]);
     });
-    tui = await startCodexTui(work, stack.url, KEY, { approvals: true });
+    tui = stopAfter(await startCodexTui(work, stack.url, KEY, { approvals: true }));
 
     await tui.submit('Clean the build folder.');
     await tui.waitFor(/Would you like to run the following command\?[\s\S]*\$ rm -rf build/);

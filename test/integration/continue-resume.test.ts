@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { runContinue } from '../helpers/continue';
@@ -21,11 +22,7 @@ import { PINNED_MODES, upstreamText } from '../helpers/upstream';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-continue-resume-key';
 
@@ -33,9 +30,11 @@ it(
   "carries a saved session's call and result on after `cn --resume` (ws, anthropic)",
   { timeout: 90_000 },
   async () => {
-    stack = await startCliStack(
-      PINNED_MODES.find((m) => m.expect === 'ws')!,
-      KEY,
+    stack = stopAfter(
+      await startCliStack(
+        PINNED_MODES.find((m) => m.expect === 'ws')!,
+        KEY,
+      ),
     );
     const work = tempDir('orchids-continue-work-');
     const file = path.join(work, 'settings.txt');
@@ -59,7 +58,7 @@ it(
     const first = await runContinue(work, 'What does settings.txt hold?', stack.url, KEY, { home, timeoutMs: 60_000 });
     expect(first.answer).toContain('It holds FIG-12.');
 
-    tui = startContinueTui(work, stack.url, KEY, 'anthropic', { home, args: ['--resume'] });
+    tui = stopAfter(startContinueTui(work, stack.url, KEY, 'anthropic', { home, args: ['--resume'] }));
     // The window opens on the saved conversation (drawn after the prompt box), the call shown as Continue ran it.
     await tui.waitFor(/What does settings\.txt hold\?[\s\S]*Read\(settings\.txt\)[\s\S]*It holds FIG-12\./, 60_000);
     // The line for the agent's Edit as written, not as Markdown: cn showed `"filepath"` and `"oldstring"` before the

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { ContinueApi } from '../helpers/continue';
@@ -22,11 +23,7 @@ import { until } from '../helpers/wait';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-continue-tui-key';
 /** Continue's title request, made once the first answer is in: its own words, no system text, not streamed. */
@@ -56,9 +53,11 @@ describe.each(CASES)("Continue's window through the proxy ($protocol, $api)", ({
       timeout: 120_000,
     },
     async () => {
-      stack = await startCliStack(
-        PINNED_MODES.find((m) => m.expect === protocol)!,
-        KEY,
+      stack = stopAfter(
+        await startCliStack(
+          PINNED_MODES.find((m) => m.expect === protocol)!,
+          KEY,
+        ),
       );
       const work = tempDir('orchids-continue-work-');
       const file = path.join(work, 'settings.txt');
@@ -82,7 +81,7 @@ describe.each(CASES)("Continue's window through the proxy ($protocol, $api)", ({
         const answered = /User has answered your questions: "Which colour should the button be\?"="Blue"/.test(seen);
         return sse(reply(answered ? 'Renamed it to FIG-13; the button will be blue.' : 'No answer came back.'));
       });
-      tui = startContinueTui(work, stack.url, KEY, api);
+      tui = stopAfter(startContinueTui(work, stack.url, KEY, api));
 
       await tui.waitFor(/Ask anything/, 60_000);
       await tui.submit('Rename FIG-12 in settings.txt');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { OpencodeApi } from '../helpers/opencode';
@@ -19,11 +20,7 @@ import { until } from '../helpers/wait';
  */
 let stack: Stack;
 let tui: Terminal | undefined;
-afterEach(async () => {
-  await tui?.stop();
-  tui = undefined;
-  await stack?.stop();
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-opencode-tui-key';
 /** opencode's title request: its own system prompt, the user's first message after it. */
@@ -51,9 +48,11 @@ const CASES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: OpencodeApi }> = [
 
 describe.each(CASES)("opencode's TUI through the proxy ($protocol, $api)", ({ protocol, api }) => {
   it('names the session, stops on Esc, and sees a pasted picture the next turn', { timeout: 120_000 }, async () => {
-    stack = await startCliStack(
-      PINNED_MODES.find((m) => m.expect === protocol)!,
-      KEY,
+    stack = stopAfter(
+      await startCliStack(
+        PINNED_MODES.find((m) => m.expect === protocol)!,
+        KEY,
+      ),
     );
     const work = tempDir('orchids-opencode-work-');
     const picture = path.join(work, 'picture.png');
@@ -67,7 +66,7 @@ describe.each(CASES)("opencode's TUI through the proxy ($protocol, $api)", ({ pr
       if (JSON.stringify(last).includes('Tell me a long story')) return sse([...story(), ...finish()]);
       return undefined;
     });
-    tui = startOpencodeTui(work, stack.url, KEY, api);
+    tui = stopAfter(startOpencodeTui(work, stack.url, KEY, api));
 
     // opencode's start (a 180 MB binary) takes seconds, more on a busy machine: its prompt's placeholder says it is up.
     await tui.waitFor(/Ask anything/, 60_000);
