@@ -60,6 +60,8 @@ export interface ClineOptions {
   provider?: ClineProvider;
   /** Cline's `--thinking <level>`: the reasoning effort it asks the provider for. */
   thinking?: 'none' | 'low' | 'medium' | 'high' | 'xhigh';
+  /** More of Cline's environment, e.g. one of its `CLINE_MESSAGE_BUILDER_*` limits. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -95,7 +97,7 @@ export function runCline(
   const run = runToExit(CLINE, args, {
     cwd,
     timeoutMs,
-    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider), NO_COLOR: '1' },
+    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider), NO_COLOR: '1', ...options.env },
   });
   return run.then((exited) => {
     const lines = exited.stdout

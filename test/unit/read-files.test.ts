@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
-import { CUT_WORDS } from '../../main/core/orchids/gen-b/read-files';
+import { CUT_WORDS, OUTDATED_READ } from '../../main/core/orchids/gen-b/read-files';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_TOOLS, CLINE_CLI_TOOLS } from '../helpers/client-tools';
 
@@ -119,6 +119,19 @@ describe("Cline CLI's read_files result, given to the agent as its own Read give
       LONG_READ.replace('8 | entry 1788', '8 | entry 1788\n\n...[truncated 5 chars]...\n\n'),
     ])
       expect(sent(call, longRead(broken))['content']).toBe(longRead(broken));
+  });
+
+  it('says so of an earlier read Cline no longer shows, rather than giving its JSON', () => {
+    // Cline 3.0.65 replaces only the `result` of each entry of its JSON, or the whole text when it is not JSON.
+    const outdated = (query: string): string =>
+      JSON.stringify([{ query, result: '[outdated - see the latest file content]', success: true }]);
+    expect(sent(CALLS.whole, outdated(`${W}/notes.txt`))['content']).toBe(OUTDATED_READ);
+    expect(sent(CALLS.range, [{ type: 'text', text: outdated(`${W}/notes.txt:2-2`) }])['content']).toEqual([
+      { type: 'text', text: OUTDATED_READ },
+    ]);
+    expect(sent(CALLS.whole, '[outdated - see the latest file content]')['content']).toBe(OUTDATED_READ);
+    // Another read's entry stays as Cline gave it.
+    expect(sent(CALLS.whole, outdated(`${W}/other.txt`))['content']).toBe(outdated(`${W}/other.txt`));
   });
 
   it('makes a failed read an error, which Cline never flags, in Cline’s words', () => {

@@ -22,6 +22,10 @@
  * come on nearly every read of a file of more than about 200 lines, so they are read too: the note is kept in the
  * agent's terms (offset and limit), and the cut becomes a line naming the lines not shown, the partial lines either
  * side of it dropped, rather than the whole answer going as Cline's JSON.
+ *
+ * Once a file has been read again, Cline may replace an earlier read's lines with `[outdated - see the latest file
+ * content]` (when doing so saves it 64 KiB or more of the conversation; its `CLINE_MESSAGE_BUILDER_MIN_OUTDATED_
+ * REWRITE_BYTES`): that read reaches the agent as a line saying so in its terms, not as Cline's JSON about it.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -90,16 +94,30 @@ export function unwrapClineRead(
   read: ClineRead,
   flagged: boolean,
 ): Unwrapped | undefined {
-  const run = oneClineRun(resultText(content));
+  const text = resultText(content);
+  // Cline writes the whole result as its mark when the result it replaces is not its JSON.
+  if (text === CLINE_OUTDATED) return { content: inShapeOf(content, OUTDATED_READ), isError: flagged };
+  const run = oneClineRun(text);
   if (run?.query !== read.query) return undefined;
   if (!run.success) {
     return typeof run.error === 'string' && run.result === ''
       ? { content: inShapeOf(content, run.error), isError: true }
       : undefined;
   }
+  if (run.result === CLINE_OUTDATED) return { content: inShapeOf(content, OUTDATED_READ), isError: flagged };
   const lines = renumbered(run.result, read.first);
   return lines === undefined ? undefined : { content: inShapeOf(content, lines), isError: flagged };
 }
+
+/** What Cline leaves of an earlier read of a file it has read since (Cline 3.0.65's words). */
+const CLINE_OUTDATED = '[outdated - see the latest file content]';
+
+/**
+ * An outdated read as the agent is told of it. Cline marks a read outdated only when a later one in the conversation
+ * covers the same lines (the same range, or the whole file), so the agent is pointed there rather than to read again.
+ */
+export const OUTDATED_READ =
+  "[This read's lines are no longer shown: the client keeps only the latest read of them. See the later Read.]";
 
 /** Cline's note after a read it stopped short of the lines asked; its numbers are kept, its advice is reworded. */
 const CLINE_PAGE_NOTE =
