@@ -209,9 +209,36 @@ export function runCodex(
     '--dangerously-bypass-approvals-and-sandbox',
     prompt,
   ];
+  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
+}
+
+/**
+ * Runs Codex's code review of the uncommitted changes in `cwd` (`codex exec review --uncommitted --json`), as
+ * `runCodex` runs a prompt: a review is a turn of its own whose final message Codex reads as JSON findings.
+ */
+export function runCodexReview(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  options: CodexOptions = {},
+): Promise<CodexRun> {
+  const home = codexHome(baseUrl, options);
+  // `exec review` takes no --color; its output is JSON here anyway.
+  const args = ['exec', 'review', '--uncommitted', '--strict-config', '--json', '--ephemeral'];
+  args.push('--dangerously-bypass-approvals-and-sandbox');
+  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
+}
+
+function runCodexArgs(
+  cwd: string,
+  args: string[],
+  home: string,
+  apiKey: string,
+  timeoutMs: number | undefined,
+): Promise<CodexRun> {
   const run = runToExit(CODEX, args, {
     cwd,
-    timeoutMs: options.timeoutMs,
+    timeoutMs,
     env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [CODEX_KEY_VARIABLE]: apiKey },
   });
   return run.then((exited) => {
