@@ -23,6 +23,8 @@ export function runClaude(
     permissionMode?: string;
     /** An `mcpServers` config, the only MCP servers Claude Code then starts (`--strict-mcp-config`). */
     mcpServers?: Record<string, unknown>;
+    /** Settings as a user writes them in settings.json, given with `--settings` (merged over the fresh home's). */
+    settings?: Record<string, unknown>;
   } = {},
 ): Promise<ClaudeRun> {
   const args = [
@@ -39,6 +41,7 @@ export function runClaude(
     ...(options.mcpServers
       ? ['--mcp-config', JSON.stringify({ mcpServers: options.mcpServers }), '--strict-mcp-config']
       : []),
+    ...(options.settings ? ['--settings', JSON.stringify(options.settings)] : []),
   ];
   return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
 }

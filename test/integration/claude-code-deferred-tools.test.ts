@@ -101,6 +101,13 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         // answer, not the proxy's checklist and note.
         const upstream = answered(stack.sim.requests).filter((r) => /secret spice/.test(upstreamText(r)));
         expect(upstream).toHaveLength(3);
+        // Claude Code 2.1.332 does not declare TodoWrite whole: it names it in its deferred-tools reminder, where its
+        // task tools (TaskCreate …) are named when they are on.
+        const reminder = /deferred tools are now available via ToolSearch[\s\S]*?<\/system-reminder>/.exec(
+          upstreamText(upstream[0]!),
+        )?.[0];
+        expect(reminder).toContain('\nTodoWrite\n');
+        expect(reminder).not.toContain('\nTaskCreate\n');
         const second = upstreamText(upstream[1]!);
         expect(second).not.toContain('checklist');
         expect(sentToolPair(upstream[1]!, 'toolu_sim_todo_0005', 'TodoWrite', 'Todos have been modified')).toBe(true);
