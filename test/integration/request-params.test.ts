@@ -269,12 +269,13 @@ describe('request parameters Anthropic refuses', () => {
     ],
     ['an mcp_toolset without its server', { tools: [{ type: 'mcp_toolset' }] }, /^tools\.0\.mcp_server_name: Field/],
     [
+      // A forced web search is answered instead (web-search-answer.test.ts).
       "a forced server tool (it runs on Anthropic's side, and nothing here runs it)",
       {
-        tools: [{ type: 'web_search_20250305', name: 'web_search' }],
-        tool_choice: { type: 'tool', name: 'web_search' },
+        tools: [{ type: 'code_execution_20250825', name: 'code_execution' }],
+        tool_choice: { type: 'tool', name: 'code_execution' },
       },
-      /^tool_choice\.name: tool_choice 'web_search' forces a server tool/,
+      /^tool_choice\.name: tool_choice 'code_execution' forces a server tool/,
     ],
   ])('%s: a 400 invalid_request_error naming it, and nothing sent upstream', async (_name, change, message) => {
     const before = refusing.sim.requests.length;

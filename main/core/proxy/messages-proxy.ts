@@ -71,7 +71,9 @@ export class MessagesProxy {
     options: ServeOptions = {},
   ): Promise<void> {
     const { deps } = this;
-    const plan = planOutput(request);
+    // Before planOutput: a forced web search, which it refuses, is answered by the proxy (./web-search-answer.ts).
+    const own = ownAnswer(request);
+    const plan = own ? undefined : planOutput(request);
     const format = options.format ?? ANTHROPIC_FORMAT;
     const stream = request.stream === true;
     const upstreamModel = mapModel(request.model, deps.modelMap());
@@ -100,8 +102,8 @@ export class MessagesProxy {
       if (!runOver && !res.writableFinished) cancellation.abort();
     });
 
-    // A Task's sub-agent to wait for: the proxy's own answer, no account and no upstream (./sub-agent-wait.ts).
-    const own = ownAnswer(request);
+    // A Task's sub-agent to wait for, or a web search: the proxy's own answer, no account and no upstream
+    // (./sub-agent-wait.ts).
     if (own) {
       runOver = true;
       trace?.answeredByProxy(own.reason);

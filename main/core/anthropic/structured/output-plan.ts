@@ -72,6 +72,7 @@ export function planOutput(request: MessagesRequest): OutputPlan | undefined {
       if (typeof name !== 'string' || name === '') fail('tool_choice.name', 'Field required');
       const tool = tools.find((candidate) => toolName(candidate) === name);
       if (!tool) fail('tool_choice.name', `Tool '${name}' is not among the request's tools`);
+      // A forced web search never gets here: the proxy answers it (proxy/web-search-answer.ts).
       if (isServerTool(tool)) fail('tool_choice.name', serverToolForced(name));
       shape = { kind: 'tool', tools: [toolTarget(tool, tools.indexOf(tool), tools)], named: true, parallel };
     } else {

@@ -67,7 +67,11 @@ export interface DueCall {
 
 /** Why the proxy answered a request itself: what the debug record says (README "Requests and history"). */
 export type OwnAnswerReason =
-  'sub-agent wait' | 'sub-agent close' | 'sub-agent wait and close' | 'sub-agent notification';
+  | 'sub-agent wait'
+  | 'sub-agent close'
+  | 'sub-agent wait and close'
+  | 'sub-agent notification'
+  | 'web search unavailable';
 
 /**
  * The answer the proxy writes itself: Codex's calls, or, for a turn that is nothing but Codex's notes that Task
@@ -76,6 +80,8 @@ export type OwnAnswerReason =
 export interface OwnAnswer {
   reason: OwnAnswerReason;
   calls: DueCall[];
+  /** A text written before the calls (proxy/web-search-answer.ts: why no web search was run). */
+  text?: string;
 }
 
 /**

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { answered, PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { runClaude } from '../helpers/claude-code';
+
+/**
+ * Claude Code 2.1.332 names its WebSearch only in its deferred-tools reminder, and Generation B's agent calls it by
+ * name. Claude Code then asks the API to search: a side request whose only tool is Anthropic's `web_search_20250305`
+ * server tool, forced by `tool_choice`. The upstream cannot search, so the proxy answers that request itself, saying
+ * so (main/core/proxy/web-search-answer.ts): nothing of it goes upstream, and the agent reads that answer as the
+ * search's result instead of results a model made up.
+ */
+let stack: Stack;
+afterEach(async () => {
+  await stack?.stop();
+});
+
+const KEY = 'test-claude-code-key';
+const CALL = 'toolu_sim_wsearch_0001';
+const QUERY = 'harbour ferry timetable KESTREL';
+/** What a model would write if the side request reached it: results no search found. */
+const INVENTED = 'Ferry timetable at https://ferries.example/kestrel: 09:15 daily.';
+const NOT_SEARCHED = 'No web search was run: Orchids Tray cannot search the web';
+const FINAL = 'I could not search the web here; give me the timetable page address and I will fetch it.';
+
+describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
+  "Claude Code runs the agent's WebSearch on Generation B ($name)",
+  (mode) => {
+    it(
+      'gets the proxy\'s "cannot search" answer, nothing goes upstream for it, and the agent reads that as the result',
+      { timeout: 90_000 },
+      async () => {
+        stack = await startStack({ protocol: mode.setting, serves: mode.serves });
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          // Claude Code's side request, were it sent on: a model answering from memory.
+          if (seen.includes('Perform a web search')) return sse(reply(INVENTED));
+          if (!seen.includes('timetable')) return undefined;
+          if (seen.includes(CALL)) return sse(reply(FINAL));
+          return sse([...toolCall({ id: CALL, name: 'WebSearch', input: { query: QUERY } }), ...finish('tool-calls')]);
+        });
+        stack.core.settings.set('apiKey', KEY);
+
+        const result = await runClaude(
+          tempDir('orchids-cc-work-'),
+          'Search the web for the harbour ferry timetable.',
+          { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: KEY },
+          { allowedTools: ['WebSearch'] },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        const output = JSON.parse(result.stdout) as { is_error: boolean; result: string };
+        expect(output).toMatchObject({ is_error: false, result: FINAL });
+
+        // Two requests reached the upstream: the agent's call and its turn with the result. The search was not one.
+        const upstream = answered(stack.sim.requests);
+        expect(upstream.map((r) => r.protocol)).toEqual([mode.expect, mode.expect]);
+        expect(upstream.map(upstreamText).join('\n')).not.toContain('Perform a web search');
+        // The agent's result: Claude Code's "Web search results for query" heading over the proxy's answer, not an
+        // API error and not an invented result.
+        const turn = upstreamText(upstream[1]!);
+        expect(sentToolPair(upstream[1]!, CALL, 'WebSearch', NOT_SEARCHED)).toBe(true);
+        expect(turn).toContain(`Web search results for query: "${QUERY}"`);
+        expect(turn).toContain('use WebFetch on that URL');
+        expect(turn).not.toContain('API Error');
+        expect(turn).not.toContain(INVENTED);
+
+        // Claude Code's side request is in the history, answered by the proxy: no account, no protocol, no tokens.
+        await stack.core.internals.history.flushNow();
+        const rows = stack.core.internals.historyRepo.query({});
+        expect(rows).toHaveLength(3);
+        const own = rows.filter((r) => r.protocol === null || r.protocol === undefined);
+        expect(own.map((r) => [r.status, r.accountId, r.stopReason])).toEqual([[200, null, 'end_turn']]);
+      },
+    );
+  },
+);
