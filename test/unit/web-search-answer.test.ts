@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MessagesRequest } from '../../main/core/anthropic/types';
 import { forcesWebSearch } from '../../main/core/proxy/web-search-answer';
-import { ownAnswer } from '../../main/core/proxy/sub-agent-wait';
+import { ownAnswer } from '../../main/core/proxy/own-answer';
 
 const SEARCH = { type: 'web_search_20250305', name: 'web_search', max_uses: 8 };
 const FETCH = { type: 'web_fetch_20250910', name: 'web_fetch' };

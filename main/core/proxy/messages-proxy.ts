@@ -20,7 +20,7 @@ import type { ProxyObserver, RequestStart } from './observer';
 import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
-import { ownAnswer, ownStopReason, writeOwnAnswer } from './sub-agent-wait';
+import { ownAnswer, ownStopReason, writeOwnAnswer } from './own-answer';
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -103,7 +103,7 @@ export class MessagesProxy {
     });
 
     // A Task's sub-agent to wait for, or a web search: the proxy's own answer, no account and no upstream
-    // (./sub-agent-wait.ts).
+    // (./own-answer.ts).
     if (own) {
       runOver = true;
       trace?.answeredByProxy(own.reason);

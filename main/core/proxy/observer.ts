@@ -43,7 +43,7 @@ export interface RequestTrace {
   attemptFailed(accountId: number, kind: FailureKind, message: string): void;
   /** The next attempt goes on with a turn held for declined calls (declined-calls.ts) rather than trying again. */
   continuation(): void;
-  /** The proxy wrote the answer itself, with nothing sent upstream (sub-agent-wait.ts), for this reason. */
+  /** The proxy wrote the answer itself, with nothing sent upstream (own-answer.ts), for this reason. */
   answeredByProxy(reason: string): void;
 }
 

@@ -3,7 +3,7 @@
  * subagent_type}` runs a sub-agent and expects its report as the call's result. Codex declares no such tool: its
  * `spawn_agent` (namespace `multi_agent_v1`, offered as `multi_agent_v1__spawn_agent`) answers at once with an agent
  * id, and `wait_agent` waits for the sub-agent's final message. So a Task goes to Codex as a spawn, the proxy answers
- * the spawn's output itself with a wait on that agent (../../proxy/sub-agent-wait.ts), then the wait's with a close
+ * the spawn's output itself with a wait on that agent (../../proxy/own-answer.ts), then the wait's with a close
  * of the ended agent, and the upstream sees ONE Task call with the report as its result: the spawn, wait and close
  * plumbing, and Codex's note that the agent ended beside it, are folded out.
  *
