@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentRequestInfo } from '../sim/orchids-simulator';
+import { reply, sse, type AgentRequestInfo, type AgentResponder } from '../sim/orchids-simulator';
 import { CLAUDE } from './claude-code';
 import { turnsAbout } from './cli-clients';
 import type { Stack } from './stack';
@@ -10,6 +10,19 @@ import { upstreamText } from './upstream';
 
 /** Claude Code's title request: its own system prompt, the user's first message inside `<session>`. */
 export const CLAUDE_CODE_TITLE = /naming a coding session/;
+
+/** A work folder holding `notes.txt` with `content`: the file each window test's conversation is about. */
+export function notesFolder(content: string): { work: string; notes: string } {
+  const work = tempDir('orchids-cc-work-');
+  const notes = path.join(work, 'notes.txt');
+  fs.writeFileSync(notes, content);
+  return { work, notes };
+}
+
+/** Answers the window's title request with `title` (as the JSON it asks for), and every other request with `agent`. */
+export function titled(title: string, agent: AgentResponder): AgentResponder {
+  return (req) => (CLAUDE_CODE_TITLE.test(upstreamText(req)) ? sse(reply(JSON.stringify({ title }))) : agent(req));
+}
 
 /**
  * The agent's turns about `about`, in order: the requests the window makes of its own (its title, which quotes the

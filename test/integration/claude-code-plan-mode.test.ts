@@ -1,12 +1,10 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import { agentTurnsAbout, notesFolder, titled, startClaudeCodeTui } from '../helpers/claude-code-tui';
 import { served, startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
-import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { until } from '../helpers/wait';
 import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
@@ -36,35 +34,34 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
     { timeout: 90_000 },
     async () => {
       stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
-      const work = tempDir('orchids-cc-work-');
-      const notes = path.join(work, 'notes.txt');
-      fs.writeFileSync(notes, 'colour = red\n');
-      stack.sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Plan the colour"}'));
-        if (PLAN_NAME.test(seen)) return sse(reply('{"name": "blue-colour-plan"}'));
-        if (!ABOUT.test(seen)) return undefined;
-        if (seen.includes('toolu_sim_exit_0003')) return sse(reply('Plan approved, editing next.'));
-        if (seen.includes('toolu_sim_write_0002')) {
+      const { work, notes } = notesFolder('colour = red\n');
+      stack.sim.onAgentRequest(
+        titled('Plan the colour', (req) => {
+          const seen = upstreamText(req);
+          if (PLAN_NAME.test(seen)) return sse(reply('{"name": "blue-colour-plan"}'));
+          if (!ABOUT.test(seen)) return undefined;
+          if (seen.includes('toolu_sim_exit_0003')) return sse(reply('Plan approved, editing next.'));
+          if (seen.includes('toolu_sim_write_0002')) {
+            return sse([
+              ...toolCall({ id: 'toolu_sim_exit_0003', name: 'ExitPlanMode', input: {} }),
+              ...finish('tool-calls'),
+            ]);
+          }
+          if (seen.includes('toolu_sim_edit_0001')) {
+            const input = {
+              file_path: PLAN_FILE.exec(seen)?.[1],
+              content: '# Plan\n\n1. Set the colour in notes.txt to blue.\n',
+            };
+            return sse([...toolCall({ id: 'toolu_sim_write_0002', name: 'Write', input }), ...finish('tool-calls')]);
+          }
+          const input = { file_path: notes, old_string: 'colour = red', new_string: 'colour = blue' };
           return sse([
-            ...toolCall({ id: 'toolu_sim_exit_0003', name: 'ExitPlanMode', input: {} }),
+            ...text('Changing it.'),
+            ...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }),
             ...finish('tool-calls'),
           ]);
-        }
-        if (seen.includes('toolu_sim_edit_0001')) {
-          const input = {
-            file_path: PLAN_FILE.exec(seen)?.[1],
-            content: '# Plan\n\n1. Set the colour in notes.txt to blue.\n',
-          };
-          return sse([...toolCall({ id: 'toolu_sim_write_0002', name: 'Write', input }), ...finish('tool-calls')]);
-        }
-        const input = { file_path: notes, old_string: 'colour = red', new_string: 'colour = blue' };
-        return sse([
-          ...text('Changing it.'),
-          ...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }),
-          ...finish('tool-calls'),
-        ]);
-      });
+        }),
+      );
       tui = stopAfter(startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' }));
       await tui.waitFor(/shift\+tab to cycle|❯/, 30_000);
       // Shift+Tab cycles the modes; a press lost while the window draws is made up for by the next.

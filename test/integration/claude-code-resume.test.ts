@@ -1,10 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { runClaude } from '../helpers/claude-code';
-import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import { agentTurnsAbout, notesFolder, titled, startClaudeCodeTui } from '../helpers/claude-code-tui';
 import { served, startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
@@ -39,21 +37,20 @@ function shape(request: AgentRequestInfo): string[] {
 describe('claude --resume through the proxy (pinned ws)', () => {
   it("carries a -p session's call and result on into the window", { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
-    const work = tempDir('orchids-cc-work-');
-    const notes = path.join(work, 'notes.txt');
-    fs.writeFileSync(notes, 'colour = red\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
-      if (!ABOUT.test(seen)) return undefined;
-      if (seen.includes('Is it still red?')) return sse(reply('Yes, still red.'));
-      if (seen.includes('colour = red')) return sse(reply('The colour is red.'));
-      return sse([
-        ...text('Reading it.'),
-        ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: notes } }),
-        ...finish('tool-calls'),
-      ]);
-    });
+    const { work, notes } = notesFolder('colour = red\n');
+    stack.sim.onAgentRequest(
+      titled('Notes colour', (req) => {
+        const seen = upstreamText(req);
+        if (!ABOUT.test(seen)) return undefined;
+        if (seen.includes('Is it still red?')) return sse(reply('Yes, still red.'));
+        if (seen.includes('colour = red')) return sse(reply('The colour is red.'));
+        return sse([
+          ...text('Reading it.'),
+          ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: notes } }),
+          ...finish('tool-calls'),
+        ]);
+      }),
+    );
     const home = tempDir('orchids-cc-home-');
     const env = { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: KEY, HOME: home };
     const first = await runClaude(work, 'What colour does notes.txt give?', env);

@@ -1,12 +1,16 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { agentTurnsAbout, CLAUDE_CODE_TITLE, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import {
+  agentTurnsAbout,
+  CLAUDE_CODE_TITLE,
+  notesFolder,
+  titled,
+  startClaudeCodeTui,
+} from '../helpers/claude-code-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
-import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
@@ -34,31 +38,30 @@ function lastUserText(request: AgentRequestInfo): string {
 describe("Claude Code's TUI through the proxy (pinned ws)", () => {
   it('reads, edits after the user allows it, names the session, and goes on', { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
-    const work = tempDir('orchids-cc-work-');
-    const notes = path.join(work, 'notes.txt');
-    fs.writeFileSync(notes, 'colour = red\nsize = 3\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (CLAUDE_CODE_TITLE.test(seen)) return sse(reply('{"title": "Notes colour"}'));
-      if (!ABOUT.test(seen)) return undefined;
-      const last = lastUserText(req);
-      if (last.includes('And the size?')) return sse(reply('The size is 3.'));
-      if (last.includes('has been updated successfully')) return sse(reply('The colour is blue now.'));
-      if (last.includes('colour = red')) {
-        const input = { file_path: notes, old_string: 'colour = red', new_string: 'colour = blue' };
+    const { work, notes } = notesFolder('colour = red\nsize = 3\n');
+    stack.sim.onAgentRequest(
+      titled('Notes colour', (req) => {
+        const seen = upstreamText(req);
+        if (!ABOUT.test(seen)) return undefined;
+        const last = lastUserText(req);
+        if (last.includes('And the size?')) return sse(reply('The size is 3.'));
+        if (last.includes('has been updated successfully')) return sse(reply('The colour is blue now.'));
+        if (last.includes('colour = red')) {
+          const input = { file_path: notes, old_string: 'colour = red', new_string: 'colour = blue' };
+          return sse([
+            ...text('Changing it.'),
+            ...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }),
+            ...finish('tool-calls'),
+          ]);
+        }
+        const input = { file_path: notes };
         return sse([
-          ...text('Changing it.'),
-          ...toolCall({ id: 'toolu_sim_edit_0001', name: 'Edit', input }),
+          ...text('Reading it.'),
+          ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input }),
           ...finish('tool-calls'),
         ]);
-      }
-      const input = { file_path: notes };
-      return sse([
-        ...text('Reading it.'),
-        ...toolCall({ id: 'toolu_sim_read_0001', name: 'Read', input }),
-        ...finish('tool-calls'),
-      ]);
-    });
+      }),
+    );
     // Manual mode, where Claude Code asks before an edit (its default, auto mode, is README's "auto mode" topic).
     tui = stopAfter(startClaudeCodeTui(work, stack.url, KEY, { permissionMode: 'default' }));
 
