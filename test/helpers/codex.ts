@@ -213,18 +213,19 @@ export function runCodex(
 }
 
 /**
- * Runs Codex's code review of the uncommitted changes in `cwd` (`codex exec review --uncommitted --json`), as
- * `runCodex` runs a prompt: a review is a turn of its own whose final message Codex reads as JSON findings.
+ * Runs Codex's code review in `cwd` (`codex exec review --json`, of the uncommitted changes unless `target` names
+ * another preset: `['--base', branch]`, `['--commit', sha]`, or custom instructions), as `runCodex` runs a prompt: a
+ * review is a turn of its own whose final message Codex reads as JSON findings.
  */
 export function runCodexReview(
   cwd: string,
   baseUrl: string,
   apiKey: string,
-  options: CodexOptions = {},
+  options: CodexOptions & { target?: string[] } = {},
 ): Promise<CodexRun> {
   const home = codexHome(baseUrl, options);
   // `exec review` takes no --color; its output is JSON here anyway.
-  const args = ['exec', 'review', '--uncommitted', '--strict-config', '--json', '--ephemeral'];
+  const args = ['exec', 'review', ...(options.target ?? ['--uncommitted']), '--strict-config', '--json', '--ephemeral'];
   args.push('--dangerously-bypass-approvals-and-sandbox');
   return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
 }
