@@ -53,6 +53,8 @@ export function startClaudeCodeTui(
     home?: string;
     /** More of Claude Code's arguments (`--resume <session id>`). */
     args?: string[];
+    /** More of its environment (`NODE_EXTRA_CA_CERTS` for a page on loopback its WebFetch reads). */
+    env?: Record<string, string>;
   } = {},
 ): Terminal {
   const home = options.home ?? tempDir('orchids-cc-home-');
@@ -75,6 +77,7 @@ export function startClaudeCodeTui(
       ANTHROPIC_BASE_URL: baseUrl,
       ANTHROPIC_API_KEY: apiKey,
       CLAUDE_CODE_ENABLE_TASKS: 'false',
+      ...options.env,
     },
     command: [
       CLAUDE,

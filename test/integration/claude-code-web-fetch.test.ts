@@ -1,14 +1,13 @@
-import fs from 'node:fs';
-import https from 'node:https';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { describe, expect, it } from 'vitest';
+import { finish, reply, sse, toolCall, type AgentResponder } from '../sim/orchids-simulator';
 import { answered, PINNED_MODES, sentToolPair, upstreamModel, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
-import { loopbackCertificate } from '../helpers/loopback-cert';
+import { servePage } from '../helpers/loopback-cert';
+import { agentTurnsAbout, startClaudeCodeTui, titled } from '../helpers/claude-code-tui';
+import { served, startCliStack } from '../helpers/cli-clients';
+import { stopsAfterEach } from '../helpers/stops-after-each';
 
 /**
  * Claude Code 2.1.332 names its WebFetch only in its deferred-tools reminder (see deferred-tools.ts). Generation B's
@@ -19,32 +18,29 @@ import { loopbackCertificate } from '../helpers/loopback-cert';
  * Claude Code documents for it (`skipWebFetchPreflight`).
  */
 let stack: Stack;
-let page: https.Server | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  page?.closeAllConnections();
-  await new Promise<void>((resolve) => (page?.listening ? page.close(() => resolve()) : resolve()));
-});
+const stopAfter = stopsAfterEach();
 
 const KEY = 'test-claude-code-key';
 const CALL = 'toolu_sim_wf_0001';
 /** In the page only: the tool result must carry the side request's answer, not the page itself. */
 const PAGE_FACT = 'The ferry leaves at 07:45 from pier KESTREL-9.';
 const GIST = 'GIST: pier KESTREL-9, at 07:45.';
+const ANSWER = 'The ferry leaves from pier KESTREL-9.';
+const HARBOUR_PAGE = `<html><body><h1>Harbour</h1><p>${PAGE_FACT}</p></body></html>`;
 
-/** An HTTPS page on 127.0.0.1 (certificate made at run time), and every request it was sent. */
-async function servePage(): Promise<{ url: string; caFile: string; hits: string[] }> {
-  const { cert, key } = await loopbackCertificate();
-  const hits: string[] = [];
-  page = https.createServer({ cert, key }, (req, res) => {
-    hits.push(`${req.method} ${req.url}`);
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(`<html><body><h1>Harbour</h1><p>${PAGE_FACT}</p></body></html>`);
-  });
-  await new Promise<void>((resolve) => page!.listen(0, '127.0.0.1', resolve));
-  const caFile = path.join(tempDir('orchids-cc-ca-'), 'loopback.pem');
-  fs.writeFileSync(caFile, cert);
-  return { url: `https://127.0.0.1:${(page.address() as AddressInfo).port}/ferry`, caFile, hits };
+/** The agent: fetches the harbour page at `url` and answers from what Claude Code's reading of it gives. */
+function ferryAgent(url: string): AgentResponder {
+  return (req) => {
+    const seen = upstreamText(req);
+    // Claude Code's side request: the page and the agent's prompt, outside the agent's conversation.
+    if (seen.includes('KESTREL-9') && !seen.includes(CALL)) return sse(reply(GIST));
+    if (!seen.includes('ferry')) return undefined;
+    if (seen.includes(GIST)) return sse(reply(ANSWER));
+    return sse([
+      ...toolCall({ id: CALL, name: 'WebFetch', input: { url, prompt: 'Which pier does the ferry leave from?' } }),
+      ...finish('tool-calls'),
+    ]);
+  };
 }
 
 describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
@@ -56,23 +52,9 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
         timeout: 90_000,
       },
       async () => {
-        stack = await startStack({ protocol: mode.setting, serves: mode.serves });
-        const { url, caFile, hits } = await servePage();
-        stack.sim.onAgentRequest((req) => {
-          const seen = upstreamText(req);
-          // Claude Code's side request: the page and the agent's prompt, outside the agent's conversation.
-          if (seen.includes('KESTREL-9') && !seen.includes(CALL)) return sse(reply(GIST));
-          if (!seen.includes('ferry')) return undefined;
-          if (seen.includes(GIST)) return sse(reply('The ferry leaves from pier KESTREL-9.'));
-          return sse([
-            ...toolCall({
-              id: CALL,
-              name: 'WebFetch',
-              input: { url, prompt: 'Which pier does the ferry leave from?' },
-            }),
-            ...finish('tool-calls'),
-          ]);
-        });
+        stack = stopAfter(await startStack({ protocol: mode.setting, serves: mode.serves }));
+        const { url, caFile, hits } = stopAfter(await servePage('ferry', HARBOUR_PAGE));
+        stack.sim.onAgentRequest(ferryAgent(url));
         stack.core.settings.set('apiKey', KEY);
 
         const result = await runClaude(
@@ -83,7 +65,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
         );
         expect(result.code, result.stderr).toBe(0);
         const output = JSON.parse(result.stdout) as { is_error: boolean; result: string };
-        expect(output).toMatchObject({ is_error: false, result: 'The ferry leaves from pier KESTREL-9.' });
+        expect(output).toMatchObject({ is_error: false, result: ANSWER });
         // Claude Code fetched the page once, itself.
         expect(hits).toEqual(['GET /ferry']);
         // Three requests reached the upstream, in order: the agent's call, Claude Code's reading of the page (the
@@ -102,3 +84,44 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
     );
   },
 );
+
+describe("Claude Code's window runs the agent's WebFetch once the user allows it (pinned ws)", () => {
+  it(
+    'asks to fetch the page, fetches it once allowed, and the agent gets the reading',
+    { timeout: 90_000 },
+    async () => {
+      stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+      const { url, caFile, hits } = stopAfter(await servePage('ferry', HARBOUR_PAGE));
+      stack.sim.onAgentRequest(titled('Harbour ferry', ferryAgent(url)));
+      const tui = stopAfter(
+        startClaudeCodeTui(tempDir('orchids-cc-work-'), stack.url, KEY, {
+          permissionMode: 'default',
+          args: ['--settings', JSON.stringify({ skipWebFetchPreflight: true })],
+          env: { NODE_EXTRA_CA_CERTS: caFile },
+        }),
+      );
+      await tui.submit('Which pier does the ferry leave from? The harbour page says.');
+      const question =
+        /Claude wants to fetch content from 127\.0\.0\.1[\s\S]*Do you want to allow Claude to fetch this content\?/;
+      await tui.waitFor(question, 60_000);
+      // Asked before anything is fetched: the page unread, nothing of it upstream.
+      expect(hits).toEqual([]);
+      expect(agentTurnsAbout(stack, /ferry/)).toHaveLength(1);
+      await tui.choose('1', question);
+      // Claude Code's line for the fetch, then the agent's answer from its reading.
+      await tui.waitFor(
+        /Fetch\(https:\/\/127[^\n]*\n[^\n]*Received \d+ bytes \(200 OK\)[\s\S]*pier KESTREL-9\./,
+        30_000,
+      );
+      expect(hits).toEqual(['GET /ferry']);
+      // The agent's call, Claude Code's reading of the page, and the agent's turn with that reading as the result.
+      const turns = agentTurnsAbout(stack, /ferry/);
+      expect(turns).toHaveLength(3);
+      expect(upstreamText(turns[1]!)).toContain(PAGE_FACT);
+      expect(upstreamText(turns[1]!)).not.toContain(CALL);
+      expect(sentToolPair(turns[2]!, CALL, 'WebFetch', GIST)).toBe(true);
+      const rows = await served(stack);
+      expect(rows.filter((r) => r.status !== 200 || r.protocol !== 'ws')).toEqual([]);
+    },
+  );
+});

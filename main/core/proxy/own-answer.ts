@@ -1,5 +1,5 @@
 /**
- * The only answers the proxy writes without asking the upstream: a request forcing Anthropic's web search, which the
+ * The only answers the proxy writes without asking the upstream: a request asking for Anthropic's web search, which the
  * proxy cannot run (./web-search-answer.ts says why it answers that in words); a Codex `wait_agent` call on the
  * sub-agent a Task's spawn started, or, once it ended or the last wait ran out, a `close_agent` of it
  * (orchids/gen-b/sub-agent-task.ts says why a Task becomes a spawn); and an empty end of the turn Codex starts for
@@ -20,12 +20,12 @@ import type { AnthropicEventSink } from '../anthropic/stream-translator';
 import type { MessagesRequest, Usage } from '../anthropic/types';
 import { wireDeltaUsage, wireUsage } from '../anthropic/usage-tally';
 import { answerDue, type OwnAnswer } from '../orchids/gen-b/sub-agent-task';
-import { forcesWebSearch, NO_WEB_SEARCH_TEXT } from './web-search-answer';
+import { asksForWebSearch, NO_WEB_SEARCH_TEXT } from './web-search-answer';
 
 /** The answer the proxy writes for this request itself, or undefined when it goes upstream as usual. */
 export function ownAnswer(request: MessagesRequest): OwnAnswer | undefined {
   // Read before the forced-tool rule below, which would leave it to the upstream (and planOutput would refuse it).
-  if (forcesWebSearch(request)) return { reason: 'web search unavailable', calls: [], text: NO_WEB_SEARCH_TEXT };
+  if (asksForWebSearch(request)) return { reason: 'web search unavailable', calls: [], text: NO_WEB_SEARCH_TEXT };
   // Only an answer whose shape the client left free: a forced tool or a withheld one is the upstream's to serve.
   const choice = (request.tool_choice as { type?: unknown } | undefined)?.type;
   if (choice !== undefined && choice !== 'auto') return undefined;

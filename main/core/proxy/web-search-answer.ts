@@ -1,9 +1,11 @@
 /**
- * A request that forces Anthropic's web search server tool is answered by the proxy itself, with a text saying that
- * Orchids Tray cannot search the web. Claude Code's WebSearch is such a request (tried with 2.1.332): when the agent
- * calls WebSearch, Claude Code sends a side request whose only tool is `{type: "web_search_20250305", name:
- * "web_search"}`, forced with `tool_choice: {type: "tool", name: "web_search"}`, and a user message "Perform a web
- * search for the query: …"; it reads the answer's text (and `web_search_tool_result` blocks) as the tool's result.
+ * A request that asks for nothing but Anthropic's web search server tool is answered by the proxy itself, with a text
+ * saying that Orchids Tray cannot search the web. Claude Code's WebSearch is such a request (tried with 2.1.332): when
+ * the agent calls WebSearch, Claude Code sends a side request whose only tool is `{type: "web_search_20250305", name:
+ * "web_search"}` and a user message "Perform a web search for the query: …"; it reads the answer's text (and
+ * `web_search_tool_result` blocks) as the tool's result. On Sonnet 4.6 it forces the tool (`tool_choice: {type:
+ * "tool", name: "web_search"}`); on Opus 5.5, its default model, it leaves the choice to the model (`auto`, with a
+ * system prompt saying "Search once"), which sent on would be a model with no tools answering from memory.
  *
  * Why answer rather than go upstream or refuse:
  * - The upstream runs no web search. Sent on without the tool, the side request's model could only answer from
@@ -31,12 +33,30 @@ export const NO_WEB_SEARCH_TEXT =
 const isWebSearch = (tool: ToolDefinition): boolean =>
   typeof tool.type === 'string' && tool.type.startsWith('web_search_') && isServerTool(tool);
 
-/** True when the request forces a web search the proxy cannot run, so it answers with NO_WEB_SEARCH_TEXT. */
-export function forcesWebSearch(request: MessagesRequest): boolean {
+/** Claude Code's words for the search it asks of the API, opening the side request's only user message. */
+const CLAUDE_CODE_SEARCH = 'Perform a web search for the query: ';
+
+/** True when the request asks for a web search the proxy cannot run, so it answers with NO_WEB_SEARCH_TEXT. */
+export function asksForWebSearch(request: MessagesRequest): boolean {
   const tools = Array.isArray(request.tools) ? request.tools : [];
+  if (tools.length === 0) return false;
   const choice = request.tool_choice as { type?: unknown; name?: unknown } | undefined;
-  if (!choice || typeof choice !== 'object' || tools.length === 0) return false;
+  if (choice === undefined || (typeof choice === 'object' && choice?.type === 'auto')) {
+    return tools.every(isWebSearch) && lastUserText(request).startsWith(CLAUDE_CODE_SEARCH);
+  }
+  if (!choice || typeof choice !== 'object') return false;
   if (choice.type === 'tool') return tools.some((tool) => tool.name === choice.name && isWebSearch(tool));
   if (choice.type === 'any') return tools.every(isWebSearch);
   return false;
+}
+
+/** The text of the request's last message when it is the user's, its text blocks joined; '' otherwise. */
+function lastUserText(request: MessagesRequest): string {
+  const last = Array.isArray(request.messages) ? request.messages.at(-1) : undefined;
+  if (last?.role !== 'user') return '';
+  if (typeof last.content === 'string') return last.content;
+  if (!Array.isArray(last.content)) return '';
+  return last.content
+    .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : ''))
+    .join('');
 }
