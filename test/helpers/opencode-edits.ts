@@ -175,11 +175,26 @@ function expectSentAll(outcome: Outcome, ids: string[], name: string, output: st
   expect(sentErrors(outcome.last)).toEqual([]);
 }
 
-export async function writesThenEdits(route: EditRoute): Promise<void> {
+/** A stack on `route` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
+async function withFile(
+  route: EditRoute,
+  name: string,
+  content: string | undefined,
+  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
+): Promise<void> {
   const stack = await startCliStack(route.mode, KEY);
   try {
     const work = tempDir('orchids-opencode-work-');
-    const file = path.join(work, 'fig.txt');
+    const file = path.join(work, name);
+    if (content !== undefined) fs.writeFileSync(file, content);
+    await scenario(stack, work, file);
+  } finally {
+    await stack.stop();
+  }
+}
+
+export function writesThenEdits(route: EditRoute): Promise<void> {
+  return withFile(route, 'fig.txt', undefined, async (stack, work, file) => {
     const steps: Step[] = [
       { id: 'toolu_sim_write_0001', tool: 'write', input: { filePath: file, content: 'fig = 3\n' } },
       {
@@ -199,19 +214,13 @@ export async function writesThenEdits(route: EditRoute): Promise<void> {
     expectSentAll(outcome, ['toolu_sim_write_0001'], 'write', WROTE);
     expectSentAll(outcome, ['toolu_sim_edit_0001'], 'edit', EDITED);
     expect((await served(stack)).map((row) => [row.api, row.status])).toEqual(Array(3).fill([route.api, 200]));
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
 // opencode 1.18 edits a file the session never read (it asks for no read first, unlike Claude Code): the agent
 // reads nothing here.
-export async function replacesAllAndMultiEdits(route: EditRoute): Promise<void> {
-  const stack = await startCliStack(route.mode, KEY);
-  try {
-    const work = tempDir('orchids-opencode-work-');
-    const file = path.join(work, 'plum.txt');
-    fs.writeFileSync(file, 'plum = 1\nplum = 1\npear = 2\nlime = 3\n');
+export function replacesAllAndMultiEdits(route: EditRoute): Promise<void> {
+  return withFile(route, 'plum.txt', 'plum = 1\nplum = 1\npear = 2\nlime = 3\n', async (stack, work, file) => {
     const edit = (id: string, input: Record<string, unknown>): Ran => ({
       id,
       tool: 'edit',
@@ -237,17 +246,11 @@ export async function replacesAllAndMultiEdits(route: EditRoute): Promise<void> 
     const ids = outcome.run.tools.map((tool) => tool.callID);
     expect(ids).toHaveLength(3);
     expectSentAll(outcome, ids, 'edit', EDITED);
-  } finally {
-    await stack.stop();
-  }
+  });
 }
 
-export async function failsAnEdit(route: EditRoute): Promise<void> {
-  const stack = await startCliStack(route.mode, KEY);
-  try {
-    const work = tempDir('orchids-opencode-work-');
-    const file = path.join(work, 'date.txt');
-    fs.writeFileSync(file, 'date = 1\n');
+export function failsAnEdit(route: EditRoute): Promise<void> {
+  return withFile(route, 'date.txt', 'date = 1\n', async (stack, work, file) => {
     const missing: Ran = {
       id: 'toolu_sim_edit_0003',
       tool: 'edit',
@@ -279,7 +282,5 @@ export async function failsAnEdit(route: EditRoute): Promise<void> {
         outcome.last.protocol === 'sse-a' ? `<tool_result tool_use_id="${id}" is_error="true">` : id,
       ]);
     }
-  } finally {
-    await stack.stop();
-  }
+  });
 }
