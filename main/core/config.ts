@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
-import { switchWord } from './util/switch-word';
+import { SWITCH_WORDS_HINT, switchWord } from './util/switch-word';
 import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
 import { DEFAULT_AGENT_B_URL, DEFAULT_AGENT_WS_URL } from './upstream/protocol';
 
@@ -97,7 +97,7 @@ function onOff(env: NodeJS.ProcessEnv, name: string): boolean {
   const raw = env[name]?.trim();
   if (!raw) return false;
   const on = switchWord(raw);
-  if (on === undefined) throw new ConfigError(`${name} is "${raw}": use 1 (or true, yes, on) or 0 (false, no, off).`);
+  if (on === undefined) throw new ConfigError(`${name} is "${raw}": ${SWITCH_WORDS_HINT}.`);
   return on;
 }
 

@@ -10,6 +10,7 @@ import { tempDir } from '../helpers/temp-dir';
 import { cliOk } from '../helpers/cli';
 import { simEnv } from '../helpers/sim-env';
 import { hiStatus } from '../helpers/messages';
+import { readReadme, section } from '../helpers/readme';
 
 let sim: OrchidsSimulator | undefined;
 let running: Running | undefined;
@@ -58,6 +59,27 @@ describe('headless mode as a process', () => {
     fs.writeFileSync(file, sim.addUser().clientCookie);
     const added = await runBuiltCli(command.replace(/<[^>]+>/, file).split(' '), env);
     expect(added.stdout).toMatch(/^Added account 1: /);
+  });
+
+  it('a clean start with no accounts prints the lines "Set up a fresh machine" shows, and nothing else', async () => {
+    const block = /```\n(Running headless:[\s\S]*?)```/.exec(section(readReadme(), 'Set up a fresh machine'))?.[1];
+    const dataDir = tempDir();
+    // After npm start's own first line (which app runs, and why), with no terminal: no "press Enter here".
+    const expected = block!
+      .split('\n')
+      .slice(1, -1)
+      .map((line) => line.replace('press Enter here, ', '').replace('/home/you/.config/Orchids Tray', dataDir));
+    running = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0' });
+    const [, port] = await running.waitFor(/^Proxy: http:\/\/127\.0\.0\.1:(\d+)$/m);
+    await running.waitFor(/^Use it: .*$/m);
+    // Anything printed late (a warning from a timer) would be a line the README does not show.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const printed = running
+      .output()
+      .trimEnd()
+      .split('\n')
+      .map((line) => line.replaceAll(`:${port}`, ':3002').replace(/code=otc_[\w-]+$/, 'code=otc_…'));
+    expect(printed).toEqual(expected);
   });
 
   it('a busy port is a clear error naming the port, with exit code 1', async () => {

@@ -118,11 +118,13 @@ describe('SettingsService environment overrides', () => {
   });
 
   it.each([
-    ['ORCHIDS_TRAY_DEBUG_LOGS', 'maybe', 'true or false'],
-    ['ORCHIDS_TRAY_PORT', 'abc', 'a whole number'],
+    // Every on/off word, as ORCHIDS_TRAY_ALLOW_REMOTE's refusal says: "true or false" hid that 1, yes and on work.
+    ['ORCHIDS_TRAY_DEBUG_LOGS', 'maybe', 'use 1 (or true, yes, on) or 0 (false, no, off)'],
+    ['ORCHIDS_TRAY_CREDITS_SYNC', 'enabled', 'use 1 (or true, yes, on) or 0 (false, no, off)'],
+    ['ORCHIDS_TRAY_PORT', 'abc', 'expected a whole number'],
   ])('%s=%j says which values work: %s', (name, raw, wanted) => {
     expect(settingError(() => service({ [name]: raw })).message).toBe(
-      `${name}: cannot use ${JSON.stringify(raw)}: expected ${wanted}`,
+      `${name}: cannot use ${JSON.stringify(raw)}: ${wanted}`,
     );
   });
 

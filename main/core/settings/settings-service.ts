@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../db/database';
 import type { SecretBox } from '../secrets/secret-box';
 import { SECRET_SETTINGS, SETTING_DEFINITIONS, SETTING_KEYS, type SettingKey, type Settings } from './definitions';
+import { SWITCH_WORDS_HINT } from '../util/switch-word';
 
 export type SettingSource = 'environment' | 'database' | 'default';
 
@@ -149,7 +150,9 @@ export class SettingsService {
       if (envName && raw !== undefined && raw !== '' && definition.fromEnv) {
         const parsed = definition.schema.safeParse(definition.fromEnv(raw));
         if (!parsed.success) {
-          throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${issueText(parsed.error.issues)}`);
+          // An on/off variable takes more words than the `true` or `false` that `settings set` takes as JSON.
+          const wanted = typeof definition.default === 'boolean' ? SWITCH_WORDS_HINT : issueText(parsed.error.issues);
+          throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${wanted}`);
         }
         next[key] = parsed.data;
         this.sources[key] = 'environment';

@@ -9,3 +9,6 @@ export function switchWord(raw: string): boolean | undefined {
   if (/^(0|false|no|off)$/i.test(word)) return false;
   return undefined;
 }
+
+/** How a refusal of another word says which ones work, the same for every on/off variable. */
+export const SWITCH_WORDS_HINT = 'use 1 (or true, yes, on) or 0 (false, no, off)';
