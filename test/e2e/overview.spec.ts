@@ -172,6 +172,16 @@ test('arrow keys, Home and End move through the tabs of the kind of client shown
   await expect(tab('TypeScript SDK')).toBeFocused();
 });
 
+test('an hour without requests says so in the chart rather than leaving it a blank frame', async ({ page, tray }) => {
+  const requests = page.getByRole('region', { name: 'Requests' });
+  await expect(requests.getByText('No requests in the last hour', { exact: true })).toBeVisible();
+  await addAccount(page, tray.sim.addUser());
+  await tray.send(1);
+  await goTo(page, 'Overview');
+  await expect(requests.getByRole('img', { name: /1 in all/ })).toBeVisible();
+  await expect(requests.getByText('No requests in the last hour')).toHaveCount(0);
+});
+
 test('with no account, the proxy line is itself the link to add one', async ({ page }) => {
   const proxy = page.getByRole('region', { name: 'Proxy' });
   await expect(proxy.getByText('No accounts', { exact: true })).toBeVisible();

@@ -60,6 +60,12 @@ export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute']
           );
         })}
       </svg>
+      {/* An empty hour drew only an axis and a dashed line, which reads as a chart that failed to load. */}
+      {total === 0 ? (
+        <p className="chart-empty" aria-hidden="true">
+          No requests in the last hour
+        </p>
+      ) : null}
       <figcaption className="chart-caption">
         <span>60 min ago</span>
         <span>peak {total === 0 ? 0 : peak}/min</span>
