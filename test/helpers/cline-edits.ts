@@ -1,0 +1,271 @@
+/**
+ * The file edits the real Cline CLI runs for the agent, one scenario a function, each run through a route: the
+ * upstream generation and the provider Cline speaks to the proxy through. Generation B's agent calls its own Write,
+ * Edit and MultiEdit in Claude Code's keys, which the proxy gives Cline as its `editor` (`old_text`, `new_text`);
+ * Generation A's is shown Cline's tools and calls `editor` itself. Each scenario checks the file on disk, what Cline
+ * ran, and the call and result pairs the next upstream turn carries, where Generation B's agent must read a failed
+ * edit as an error on either provider, as its own Edit's would be.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
+import type { Stack } from './stack';
+import { sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
+import { tempDir } from './temp-dir';
+import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
+
+export interface ClineEditRoute {
+  mode: ProtocolMode;
+  provider: ClineProvider;
+}
+
+/** What each test gives a real Cline run (one takes ~20 s here). */
+export const CLINE_EDIT_TIMEOUT = { timeout: 120_000 };
+
+const KEY = 'test-cline-edits-key';
+
+/** One call the agent makes, in the keys of the tool it names. */
+interface Call {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** One editor call Cline runs, in Cline's keys, under the id the agent gave it (the upstream's `toolu_…`). */
+interface Ran {
+  id: string;
+  input: { path: string; new_text: string; old_text?: string };
+}
+
+const genA = (route: ClineEditRoute) => route.mode.expect === 'sse-a';
+
+/** The id Cline and the upstream see: the OpenAI Compatible provider gets OpenAI's `call_` prefix. */
+const seenId = (route: ClineEditRoute, id: string) =>
+  route.provider === 'openai-compatible' ? id.replace(/^toolu_/, 'call_') : id;
+
+/**
+ * The call the agent makes for one of Cline's editor calls: Generation A calls `editor` as declared; Generation B
+ * its own Write (no old text) or Edit, in Claude Code's keys, `extra` (e.g. `replace_all`) added.
+ */
+function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<string, unknown> = {}): Call {
+  if (genA(route)) return { id, name: 'editor', input };
+  if (input.old_text === undefined) {
+    return { id, name: 'Write', input: { file_path: input.path, content: input.new_text } };
+  }
+  return {
+    id,
+    name: 'Edit',
+    input: { file_path: input.path, old_string: input.old_text, new_string: input.new_text, ...extra },
+  };
+}
+
+/**
+ * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
+ * whose text holds `topic`, then to answer `done`.
+ */
+function scriptCalls(stack: Stack, route: ClineEditRoute, topic: string, calls: Call[], done: string): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes(topic)) return undefined;
+    const next = calls.find((call) => !seen.includes(seenId(route, call.id)));
+    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
+  });
+}
+
+interface Scenario {
+  topic: string;
+  prompt: string;
+  calls: Call[];
+  done: string;
+}
+
+interface Outcome {
+  run: ClineRun;
+  /** The conversation's last upstream turn (the answer's): it carries every call and result. */
+  last: AgentRequestInfo;
+  /** The id Cline and the upstream see for the agent's. */
+  id: (id: string) => string;
+}
+
+/**
+ * Runs Cline on `scenario` through `route` in `work` and checks what every scenario shares: Cline exits 0 with the
+ * agent's answer, after one upstream turn a call the agent made and one for the answer, all on the route's protocol
+ * and API.
+ */
+async function runScenario(stack: Stack, route: ClineEditRoute, work: string, scenario: Scenario): Promise<Outcome> {
+  scriptCalls(stack, route, scenario.topic, scenario.calls, scenario.done);
+  const run = await runCline(work, scenario.prompt, stack.url, KEY, { provider: route.provider, timeoutMs: 100_000 });
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  expect(run.finalText).toBe(scenario.done);
+  const count = scenario.calls.length + 1;
+  const turns = turnsAbout(stack, new RegExp(scenario.topic));
+  expect(turns.map((turn) => turn.protocol)).toEqual(Array<string>(count).fill(route.mode.expect));
+  const api = route.provider === 'anthropic' ? 'anthropic' : 'openai-chat';
+  expect((await served(stack)).map((row) => [row.api, row.status])).toEqual(Array(count).fill([api, 200]));
+  return { run, last: turns.at(-1)!, id: (id) => seenId(route, id) };
+}
+
+/** What Cline ran: each editor call's id, input and whether it succeeded, in order. */
+function expectRan(outcome: Outcome, ran: Array<Ran & { success: boolean }>): void {
+  expect(toolInputs(outcome.run)).toEqual(ran.map((r) => r.input));
+  expect(
+    toolRuns(outcome.run).map(({ toolName, toolCallId, output }) => ({
+      toolName,
+      toolCallId,
+      success: (output as { success?: unknown }).success,
+    })),
+  ).toEqual(ran.map((r) => ({ toolName: 'editor', toolCallId: outcome.id(r.id), success: r.success })));
+}
+
+/** The ids of the results the upstream was sent flagged an error (Generation A renders the flag in its prompt). */
+function sentErrors(request: AgentRequestInfo): string[] {
+  if (request.protocol === 'sse-a') {
+    return [...upstreamText(request).matchAll(/<tool_result tool_use_id="([^"]+)" is_error="true">/g)].map(
+      (m) => m[1]!,
+    );
+  }
+  return sentToolResults(request).flatMap((r) => (r.is_error === true ? [String(r.tool_use_id)] : []));
+}
+
+/** The upstream was sent `id` as Cline's `editor` with a result holding `words` (Cline's JSON about it), unflagged. */
+function expectSent(outcome: Outcome, id: string, words: string): void {
+  const seen = outcome.id(id);
+  expect(sentToolPair(outcome.last, seen, 'editor', words), `${seen} → ${words}`).toBe(true);
+  expect(sentErrors(outcome.last)).not.toContain(seen);
+}
+
+/** A stack on `route` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
+async function withFile(
+  name: string,
+  content: string | undefined,
+  route: ClineEditRoute,
+  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
+): Promise<void> {
+  const stack = await startCliStack(route.mode, KEY);
+  try {
+    const work = tempDir('orchids-cline-work-');
+    const file = path.join(work, name);
+    if (content !== undefined) fs.writeFileSync(file, content);
+    await scenario(stack, work, file);
+  } finally {
+    await stack.stop();
+  }
+}
+
+const created = (file: string) => `File created successfully at: ${file}`;
+const edited = (file: string) => `Edited ${file}`;
+const notFound = (file: string) => `Editor operation failed: No replacement performed: text not found in ${file}.`;
+const several = (file: string) =>
+  `Editor operation failed: No replacement performed: multiple occurrences of text found in ${file}.`;
+
+export function createsThenEdits(route: ClineEditRoute): Promise<void> {
+  return withFile('fig.txt', undefined, route, async (stack, work, file) => {
+    const write: Ran = { id: 'toolu_sim_write_0011', input: { path: file, new_text: 'fig = 3\n' } };
+    const edit: Ran = { id: 'toolu_sim_edit_0011', input: { path: file, old_text: 'fig = 3', new_text: 'fig = 4' } };
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Create FIG-3',
+      prompt: 'Create FIG-3 in fig.txt, then make it 4',
+      calls: [agentCall(route, write), agentCall(route, edit)],
+      done: 'Created fig.txt and set fig to 4.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('fig = 4\n');
+    expectRan(outcome, [
+      { ...write, success: true },
+      { ...edit, success: true },
+    ]);
+    expectSent(outcome, write.id, created(file));
+    expectSent(outcome, edit.id, edited(file));
+  });
+}
+
+export function failsAnEdit(route: ClineEditRoute): Promise<void> {
+  return withFile('date.txt', 'date = 1\n', route, async (stack, work, file) => {
+    const missing: Ran = {
+      id: 'toolu_sim_edit_0012',
+      input: { path: file, old_text: 'date = 9', new_text: 'date = 2' },
+    };
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Change DATE-7',
+      prompt: 'Change DATE-7 in date.txt',
+      calls: [agentCall(route, missing)],
+      done: 'date.txt has no date = 9 to change.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('date = 1\n');
+    expectRan(outcome, [{ ...missing, success: false }]);
+    expect(toolRuns(outcome.run)[0]?.output).toMatchObject({ error: notFound(file), success: false });
+    expectFailure(outcome, route, missing.id, notFound(file));
+  });
+}
+
+/**
+ * A failed edit's result upstream: Generation B's agent reads Cline's words alone, flagged an error by the proxy on
+ * either provider (Cline flags none, and Chat Completions' `tool` message has no flag to carry); Generation A's
+ * model, which called `editor` itself, reads Cline's JSON about the run (`"success":false`), unflagged as Cline sent
+ * it.
+ */
+function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, words: string): void {
+  const seen = outcome.id(id);
+  if (genA(route)) {
+    expect(sentToolPair(outcome.last, seen, 'editor', '"success":false')).toBe(true);
+    expect(sentErrors(outcome.last)).toEqual([]);
+    return;
+  }
+  expect(sentToolResults(outcome.last)).toEqual([
+    { type: 'tool_result', tool_use_id: seen, content: words, is_error: true },
+  ]);
+}
+
+/**
+ * Generation B's Edit with `replace_all` reaches Cline's editor as one replacement (it has no such switch), which
+ * Cline refuses when the old text occurs more than once; the agent is told why, as an error.
+ */
+export function replacesAllFails(route: ClineEditRoute): Promise<void> {
+  return withFile('plum.txt', 'plum = 1\nplum = 1\n', route, async (stack, work, file) => {
+    const all: Ran = { id: 'toolu_sim_edit_0013', input: { path: file, old_text: 'plum = 1', new_text: 'sloe = 1' } };
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Rename PLUM-6',
+      prompt: 'Rename PLUM-6 plums in plum.txt',
+      calls: [agentCall(route, all, { replace_all: true })],
+      done: 'Cline could not replace both plums at once.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('plum = 1\nplum = 1\n');
+    expectRan(outcome, [{ ...all, success: false }]);
+    expectFailure(outcome, route, all.id, several(file));
+  });
+}
+
+/**
+ * Generation B's MultiEdit reaches Cline as one editor call an edit, in the one turn, the first under the
+ * MultiEdit's id and each after it told apart by its place (`…_2`); Cline runs them in order.
+ */
+export function multiEdits(route: ClineEditRoute): Promise<void> {
+  return withFile('pear.txt', 'pear = 2\nlime = 3\n', route, async (stack, work, file) => {
+    const id = 'toolu_sim_multi_0011';
+    const edits: Ran[] = [
+      { id, input: { path: file, old_text: 'pear = 2', new_text: 'quince = 2' } },
+      { id: `${id}_2`, input: { path: file, old_text: 'lime = 3', new_text: 'yuzu = 3' } },
+    ];
+    const multi: Call = {
+      id,
+      name: 'MultiEdit',
+      input: {
+        file_path: file,
+        edits: edits.map(({ input }) => ({ old_string: input.old_text, new_string: input.new_text })),
+      },
+    };
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Rename PEAR-8',
+      prompt: 'Rename PEAR-8 fruits in pear.txt',
+      calls: [multi],
+      done: 'Renamed both fruits in pear.txt.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('quince = 2\nyuzu = 3\n');
+    expectRan(
+      outcome,
+      edits.map((edit) => ({ ...edit, success: true })),
+    );
+    for (const edit of edits) expectSent(outcome, edit.id, edited(file));
+  });
+}

@@ -1,0 +1,40 @@
+import { describe, it } from 'vitest';
+import { PINNED_MODES } from '../helpers/upstream';
+import {
+  CLINE_EDIT_TIMEOUT,
+  createsThenEdits,
+  failsAnEdit,
+  multiEdits,
+  replacesAllFails,
+  type ClineEditRoute,
+} from '../helpers/cline-edits';
+
+/**
+ * The real Cline CLI's file edits (test/helpers/cline-edits.ts) through both of its providers, the Messages API and
+ * Chat Completions (`call_…` ids), on Generation B (`ws`; `sse-b` renders the same results) and Generation A, whose
+ * model is shown Cline's `editor` and calls it as declared (it has no `replace_all` and no MultiEdit, so those two
+ * run on Generation B alone). About 2 s a Cline run here; the file takes about 30 s.
+ */
+const ROUTES: Array<ClineEditRoute & { name: string }> = PINNED_MODES.filter((m) => m.expect !== 'sse-b').flatMap(
+  (mode) =>
+    (['anthropic', 'openai-compatible'] as const).map((provider) => ({
+      name: `${provider === 'anthropic' ? 'Anthropic' : 'OpenAI Compatible'}, ${mode.name}`,
+      mode,
+      provider,
+    })),
+);
+
+describe.each(ROUTES)('the agent editing files in Cline ($name)', (route) => {
+  it('creates a file, then edits it', CLINE_EDIT_TIMEOUT, () => createsThenEdits(route));
+  it('is told, as an error on Generation B, that the old text of its edit is not there', CLINE_EDIT_TIMEOUT, () =>
+    failsAnEdit(route),
+  );
+});
+
+describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
+  "the agent's Edit with replace_all and its MultiEdit in Cline ($name)",
+  (route) => {
+    it('is told, as an error, that Cline replaces one match only', CLINE_EDIT_TIMEOUT, () => replacesAllFails(route));
+    it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
+  },
+);
