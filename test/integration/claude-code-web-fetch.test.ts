@@ -4,7 +4,7 @@ import { answered, PINNED_MODES, sentToolPair, upstreamModel, upstreamText } fro
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
-import { servePage } from '../helpers/loopback-cert';
+import { servePage } from '../helpers/loopback-page';
 import { agentTurnsAbout, startClaudeCodeTui, titled } from '../helpers/claude-code-tui';
 import { served, startCliStack } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
