@@ -54,6 +54,16 @@ export function sentToolResults(request: AgentRequestInfo): Array<Record<string,
   return sentBlocks(request, 'tool_result');
 }
 
+/** The ids of the results a turn sent upstream flagged an error (Generation A renders the flag in its prompt). */
+export function sentErrorIds(request: AgentRequestInfo): string[] {
+  if (request.protocol === 'sse-a') {
+    return [...upstreamText(request).matchAll(/<tool_result tool_use_id="([^"]+)" is_error="true">/g)].map(
+      (m) => m[1]!,
+    );
+  }
+  return sentToolResults(request).flatMap((r) => (r.is_error === true ? [String(r.tool_use_id)] : []));
+}
+
 /** The first of them. */
 export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
   return replayedToolUses(request)[0];

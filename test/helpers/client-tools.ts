@@ -140,6 +140,20 @@ export const CLINE_CLI_TOOLS: ToolDefinition[] = [
   tool('spawn_agent', { systemPrompt: str, task: str }, ['systemPrompt', 'task'], true),
 ];
 
+/** Continue CLI 1.5.47's file tools as `cn -p --auto` declares them (test/integration/continue-edit-routes.test.ts). */
+export const CONTINUE_CLI_TOOLS: ToolDefinition[] = [
+  tool('Read', { filepath: str }, ['filepath']),
+  tool('Write', { filepath: str, content: str }, ['filepath', 'content']),
+  tool(
+    'MultiEdit',
+    {
+      file_path: str,
+      edits: listOf({ type: 'object', properties: { old_string: str, new_string: str, replace_all: bool } }),
+    },
+    ['file_path', 'edits'],
+  ),
+];
+
 /**
  * Codex CLI 0.171's tools as far as these tests need them: its shell, its only tool that can look at files, and its
  * question tool, each of whose questions needs an id.

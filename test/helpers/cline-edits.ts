@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
-import { sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
+import { sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
 
@@ -119,21 +119,11 @@ function expectRan(outcome: Outcome, ran: Array<Ran & { success: boolean }>): vo
   ).toEqual(ran.map((r) => ({ toolName: 'editor', toolCallId: outcome.id(r.id), success: r.success })));
 }
 
-/** The ids of the results the upstream was sent flagged an error (Generation A renders the flag in its prompt). */
-function sentErrors(request: AgentRequestInfo): string[] {
-  if (request.protocol === 'sse-a') {
-    return [...upstreamText(request).matchAll(/<tool_result tool_use_id="([^"]+)" is_error="true">/g)].map(
-      (m) => m[1]!,
-    );
-  }
-  return sentToolResults(request).flatMap((r) => (r.is_error === true ? [String(r.tool_use_id)] : []));
-}
-
 /** The upstream was sent `id` as Cline's `editor` with a result holding `words` (Cline's JSON about it), unflagged. */
 function expectSent(outcome: Outcome, id: string, words: string): void {
   const seen = outcome.id(id);
   expect(sentToolPair(outcome.last, seen, 'editor', words), `${seen} → ${words}`).toBe(true);
-  expect(sentErrors(outcome.last)).not.toContain(seen);
+  expect(sentErrorIds(outcome.last)).not.toContain(seen);
 }
 
 /** A stack on `route` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
@@ -209,7 +199,7 @@ function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, word
   const seen = outcome.id(id);
   if (genA(route)) {
     expect(sentToolPair(outcome.last, seen, 'editor', '"success":false')).toBe(true);
-    expect(sentErrors(outcome.last)).toEqual([]);
+    expect(sentErrorIds(outcome.last)).toEqual([]);
     return;
   }
   expect(sentToolResults(outcome.last)).toEqual([

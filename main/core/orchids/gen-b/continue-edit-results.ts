@@ -1,0 +1,56 @@
+/**
+ * The agent's Edit and MultiEdit, run on Continue CLI's `MultiEdit` (`file_path`, `edits`), whose failures must reach
+ * the agent as its own Edit's do: as errors. Continue (cn 1.5.47) sends every tool result without `is_error`, on its
+ * `anthropic` provider as on its `openai` one, whose `tool` message has no flag to carry; a refused edit is only its
+ * words, e.g. `Edit at index 0: string not found in file: "date = 9"` or `You must use the Read tool to read
+ * /w/date.txt before editing it.`, so an edit that changed nothing reached the agent as a success. A result in the
+ * words of one of Continue's refusals becomes an error in the same words; any other goes as Continue wrote it.
+ *
+ * The proxy keeps nothing between requests, so which results to read is found in the conversation: the call a result
+ * answers, replayed by Continue, is a call to its MultiEdit.
+ */
+import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
+import { resultText } from './result-text';
+import type { Unwrapped } from './shell-output';
+
+const MULTI_EDIT = 'MultiEdit';
+
+/** How Continue's MultiEdit words a refusal (cn 1.5.47's errors for it), each the start of the whole result. */
+const REFUSALS = [
+  // Each edit's check: old text not found, found more than once, empty, the same as the new text.
+  /^Edit at index \d+: /,
+  /^You must use the \w+ tool to read .+ before editing it\.$/s,
+  /^File .+ does not exist$/s,
+  /^Reading or Editing .+ is not allowed because it is a security concern\./s,
+  // A throw while writing the file, which Continue words as its own.
+  /^Error executing tool MultiEdit: /,
+];
+
+/**
+ * The ids of the calls to Continue's MultiEdit in a conversation; undefined when there is none, or when the client
+ * declares no MultiEdit in Continue's keys: then the conversation is not walked.
+ */
+export function continueEditCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): Set<string> | undefined {
+  const props = asRecord(clientToolSchema(MULTI_EDIT, tools)?.['properties']);
+  if (props?.['file_path'] === undefined || props['edits'] === undefined) return undefined;
+  let calls: Set<string> | undefined;
+  for (const message of messages) {
+    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<Record<string, unknown> | null>) {
+      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== MULTI_EDIT) continue;
+      (calls ??= new Set()).add(block['id']);
+    }
+  }
+  return calls;
+}
+
+/** Continue's refused edit as an error in its words; undefined for any other result, which goes as it was. */
+export function flagContinueEditFailure(content: ToolResultContent | undefined): Unwrapped | undefined {
+  const text = resultText(content);
+  if (text === undefined || !REFUSALS.some((refusal) => refusal.test(text))) return undefined;
+  return { content: content as ToolResultContent, isError: true };
+}
