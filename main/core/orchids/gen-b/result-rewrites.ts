@@ -3,13 +3,14 @@
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
  * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), a failed edit on its `editor`
- * (./editor-results.ts), and answers to the agent's
+ * (./editor-results.ts) or on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the agent's
  * questions keyed by ids the proxy made or asked one at a time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { clineEditorCalls, unwrapClineEditorFailure } from './editor-results';
+import { flagRefusedPatch, patchCalls } from './patch-results';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
@@ -43,6 +44,11 @@ export function resultRewrites(
   for (const [id, path] of clineEditorCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
       unwrapped(block, unwrapClineEditorFailure(block['content'] as ToolResultContent | undefined, path)),
+    );
+  }
+  for (const id of patchCalls(messages, tools) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+      unwrapped(block, flagRefusedPatch(block['content'] as ToolResultContent | undefined)),
     );
   }
   for (const [id, questions] of questionCalls(messages, tools) ?? []) {
