@@ -3,15 +3,16 @@
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
  * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), a failed edit on its `editor`
- * (./editor-results.ts), and answers to the agent's
- * questions keyed by ids the proxy made or asked one at a time (./question-answers.ts). A refused edit on Continue
- * CLI's MultiEdit goes as an error (./continue-edit-results.ts).
+ * (./editor-results.ts), on Codex CLI's `apply_patch` (./patch-results.ts) or on Continue CLI's MultiEdit
+ * (./continue-edit-results.ts), and answers to the agent's questions keyed by ids the proxy made or asked one at a
+ * time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { clineEditorCalls, unwrapClineEditorFailure } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
+import { flagRefusedPatch, patchCalls } from './patch-results';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
@@ -50,6 +51,11 @@ export function resultRewrites(
   for (const id of continueEditCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
+    );
+  }
+  for (const id of patchCalls(messages, tools) ?? []) {
+    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+      unwrapped(block, flagRefusedPatch(block['content'] as ToolResultContent | undefined)),
     );
   }
   for (const [id, questions] of questionCalls(messages, tools) ?? []) {

@@ -1,0 +1,262 @@
+/**
+ * The file edits the real Codex CLI runs for the agent, one scenario a function, each run through an upstream
+ * generation. Generation B's agent calls its own Write, Edit and MultiEdit in Claude Code's keys, which the proxy
+ * gives Codex as the patch its freeform `apply_patch` takes (main/core/orchids/patch-compose.ts); Generation A's
+ * model is shown `apply_patch` and writes the same patch itself. Each scenario checks the file on disk, the file
+ * changes Codex reports (`codex exec --json`'s `file_change` items: it reports none for a patch it refuses), and the
+ * call and result pairs the next upstream turn carries, where Generation B's agent must read a failed edit as an
+ * error, as its own Edit's would be.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { upstreamText, type ProtocolMode } from './upstream';
+import type { Stack } from './stack';
+import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
+import { tempDir } from './temp-dir';
+import { runCodex, type CodexRun } from './codex';
+
+/** What each test gives a real Codex run (one takes a second or two here). */
+export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
+
+const KEY = 'test-codex-edits-key';
+
+/** One call the agent makes, in the keys of the tool it names. */
+interface Call {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** One apply_patch call Codex is given, under the id the agent gave it, and the patch it carries. */
+interface Ran {
+  id: string;
+  patch: string;
+}
+
+/** What Codex answers one apply_patch call with (a pattern of it), and whether the agent is to read it as an error. */
+interface Result {
+  id: string;
+  pattern: string;
+  isError: boolean;
+}
+
+const genA = (mode: ProtocolMode) => mode.expect === 'sse-a';
+
+/** The id Codex and the upstream see: the Responses API's `call_` prefix for the upstream's `toolu_`. */
+const seenId = (id: string) => id.replace(/^toolu_/, 'call_');
+
+const patch = (body: string) => `*** Begin Patch\n${body}*** End Patch\n`;
+const added = (file: string, text: string) => patch(`*** Add File: ${file}\n+${text}\n`);
+const updated = (file: string, ...hunks: Array<[string, string]>) =>
+  patch(`*** Update File: ${file}\n${hunks.map(([from, to]) => `@@\n-${from}\n+${to}\n`).join('')}`);
+
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Codex's words for each outcome, as patterns: a patch applied comes in the wrapper of a command's run (the agent
+ * reads it so; nothing says otherwise), a patch refused as Codex's words alone.
+ */
+const WRAPPER = 'Exit code: 0\nWall time: \\d+(\\.\\d+)? seconds\nOutput:\n';
+const changed = (kind: 'A' | 'M', file: string) =>
+  WRAPPER + escaped(`Success. Updated the following files:\n${kind} ${file}\n`);
+const notFound = (file: string, lines: string) =>
+  escaped(`apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}`);
+const EMPTY = escaped(
+  "apply_patch verification failed: invalid patch: The last line of the patch must be '*** End Patch'",
+);
+
+/**
+ * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
+ * whose text holds `topic`, then to answer `done`.
+ */
+function scriptCalls(stack: Stack, topic: string, calls: Call[], done: string): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes(topic)) return undefined;
+    const next = calls.find((call) => !seen.includes(seenId(call.id)));
+    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
+  });
+}
+
+interface Scenario {
+  topic: string;
+  prompt: string;
+  calls: Call[];
+  done: string;
+}
+
+/**
+ * Runs Codex on `scenario` in `work` and checks what every scenario shares: Codex exits 0 with the agent's answer,
+ * after one upstream turn a call the agent made and one for the answer, all on the mode's protocol and served on
+ * the Responses API. Returns the run and the last upstream turn, which carries every call and result.
+ */
+async function runScenario(
+  stack: Stack,
+  mode: ProtocolMode,
+  work: string,
+  scenario: Scenario,
+): Promise<{ run: CodexRun; last: AgentRequestInfo }> {
+  scriptCalls(stack, scenario.topic, scenario.calls, scenario.done);
+  const run = await runCodex(work, scenario.prompt, stack.url, KEY, { timeoutMs: 80_000 });
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  expect(run.finalMessage).toBe(scenario.done);
+  const count = scenario.calls.length + 1;
+  const turns = turnsAbout(stack, new RegExp(scenario.topic));
+  expect(turns.map((turn) => turn.protocol)).toEqual(Array<string>(count).fill(mode.expect));
+  expect((await served(stack)).map((row) => [row.api, row.status])).toEqual(
+    Array(count).fill(['openai-responses', 200]),
+  );
+  return { run, last: turns.at(-1)! };
+}
+
+/** The file changes Codex reports having made, in order: `[kind, path]` of each. */
+function fileChanges(run: CodexRun): Array<Array<[string, string]>> {
+  return run.items
+    .filter((item) => item.type === 'file_change')
+    .map((item) => {
+      expect(item['status']).toBe('completed');
+      return (item['changes'] as Array<{ kind: string; path: string }>).map(({ kind, path: file }) => [kind, file]);
+    });
+}
+
+/**
+ * The upstream was sent each of Codex's apply_patch calls, under Codex's name with the patch it ran, and Codex's
+ * words as its result, flagged an error where `isError` (Generation A's prompt renders the flag as an attribute).
+ */
+function expectSent(mode: ProtocolMode, last: AgentRequestInfo, ran: Ran[], results: Result[]): void {
+  if (genA(mode)) {
+    const text = upstreamText(last);
+    for (const { id, patch: sent } of ran) {
+      expect(text).toContain(`<tool_use id="${seenId(id)}" name="apply_patch">${JSON.stringify({ input: sent })}`);
+    }
+    for (const { id, pattern, isError } of results) {
+      const flag = isError ? ' is_error="true"' : '';
+      expect(text).toMatch(new RegExp(`<tool_result tool_use_id="${seenId(id)}"${flag}>${pattern}</tool_result>`));
+    }
+    return;
+  }
+  expect(replayedToolUses(last).map(({ id, name, input }) => ({ id, name, input }))).toEqual(
+    ran.map(({ id, patch: sent }) => ({ id: seenId(id), name: 'apply_patch', input: { input: sent } })),
+  );
+  expect(sentToolResults(last)).toEqual(
+    results.map(({ id, pattern, isError }) => ({
+      type: 'tool_result',
+      tool_use_id: seenId(id),
+      content: expect.stringMatching(new RegExp(`^${pattern}$`)),
+      ...(isError ? { is_error: true } : {}),
+    })),
+  );
+}
+
+/** A stack on `mode` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
+async function withFile(
+  name: string,
+  content: string | undefined,
+  mode: ProtocolMode,
+  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
+): Promise<void> {
+  const stack = await startCliStack(mode, KEY);
+  try {
+    const work = tempDir('orchids-codex-work-');
+    const file = path.join(work, name);
+    if (content !== undefined) fs.writeFileSync(file, content);
+    await scenario(stack, work, file);
+  } finally {
+    await stack.stop();
+  }
+}
+
+export function createsThenEdits(mode: ProtocolMode): Promise<void> {
+  return withFile('fig.txt', undefined, mode, async (stack, work, file) => {
+    const ran: Ran[] = [
+      { id: 'toolu_sim_write_0021', patch: added(file, 'fig = 3') },
+      { id: 'toolu_sim_edit_0021', patch: updated(file, ['fig = 3', 'fig = 4']) },
+    ];
+    const calls: Call[] = genA(mode)
+      ? ran.map(({ id, patch: sent }) => ({ id, name: 'apply_patch', input: { input: sent } }))
+      : [
+          { id: ran[0]!.id, name: 'Write', input: { file_path: file, content: 'fig = 3\n' } },
+          { id: ran[1]!.id, name: 'Edit', input: { file_path: file, old_string: 'fig = 3', new_string: 'fig = 4' } },
+        ];
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Create FIG-3',
+      prompt: 'Create FIG-3 in fig.txt, then make it 4',
+      calls,
+      done: 'Created fig.txt and set fig to 4.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('fig = 4\n');
+    expect(fileChanges(run)).toEqual([[['add', file]], [['update', file]]]);
+    expectSent(mode, last, ran, [
+      { id: ran[0]!.id, pattern: changed('A', file), isError: false },
+      { id: ran[1]!.id, pattern: changed('M', file), isError: false },
+    ]);
+  });
+}
+
+/**
+ * An edit whose old text is not in the file: Codex changes nothing and answers in words with no error flag (a
+ * Responses API `function_call_output` has none). Generation B's agent, whose own Edit fails with an error, is told
+ * so as an error; Generation A's model, which wrote the patch itself, reads Codex's words as Codex sent them.
+ */
+export function failsAnEdit(mode: ProtocolMode): Promise<void> {
+  return withFile('date.txt', 'date = 1\n', mode, async (stack, work, file) => {
+    const ran: Ran = { id: 'toolu_sim_edit_0022', patch: updated(file, ['date = 9', 'date = 2']) };
+    const call: Call = genA(mode)
+      ? { id: ran.id, name: 'apply_patch', input: { input: ran.patch } }
+      : { id: ran.id, name: 'Edit', input: { file_path: file, old_string: 'date = 9', new_string: 'date = 2' } };
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Change DATE-7',
+      prompt: 'Change DATE-7 in date.txt',
+      calls: [call],
+      done: 'date.txt has no date = 9 to change.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('date = 1\n');
+    expect(fileChanges(run)).toEqual([]);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern: notFound(file, 'date = 9'), isError: !genA(mode) }]);
+  });
+}
+
+/**
+ * Generation B's Edit with `replace_all` has no patch form (patch-compose.ts): it reaches Codex's apply_patch as an
+ * empty patch, which Codex refuses; the agent is told so, as an error.
+ */
+export function replacesAllFails(mode: ProtocolMode): Promise<void> {
+  return withFile('plum.txt', 'plum = 1\nplum = 1\n', mode, async (stack, work, file) => {
+    const ran: Ran = { id: 'toolu_sim_edit_0023', patch: '' };
+    const input = { file_path: file, old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true };
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Rename PLUM-6',
+      prompt: 'Rename PLUM-6 plums in plum.txt',
+      calls: [{ id: ran.id, name: 'Edit', input }],
+      done: 'Codex could not replace both plums at once.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('plum = 1\nplum = 1\n');
+    expect(fileChanges(run)).toEqual([]);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern: EMPTY, isError: true }]);
+  });
+}
+
+/** Generation B's MultiEdit reaches Codex as one patch of a hunk an edit, which Codex applies in order. */
+export function multiEdits(mode: ProtocolMode): Promise<void> {
+  return withFile('pear.txt', 'pear = 2\nlime = 3\n', mode, async (stack, work, file) => {
+    const ran: Ran = {
+      id: 'toolu_sim_multi_0021',
+      patch: updated(file, ['pear = 2', 'quince = 2'], ['lime = 3', 'yuzu = 3']),
+    };
+    const edits = [
+      { old_string: 'pear = 2', new_string: 'quince = 2' },
+      { old_string: 'lime = 3', new_string: 'yuzu = 3' },
+    ];
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Rename PEAR-8',
+      prompt: 'Rename PEAR-8 fruits in pear.txt',
+      calls: [{ id: ran.id, name: 'MultiEdit', input: { file_path: file, edits } }],
+      done: 'Renamed both fruits in pear.txt.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('quince = 2\nyuzu = 3\n');
+    expect(fileChanges(run)).toEqual([[['update', file]]]);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern: changed('M', file), isError: false }]);
+  });
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
+import { CODEX_TOOLS } from '../helpers/client-tools';
+
+/** Codex CLI 0.171's freeform apply_patch, as the Responses API route declares it to the proxy's core. */
+const APPLY_PATCH: ToolDefinition = {
+  name: 'apply_patch',
+  input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] },
+};
+
+/** Codex's apply_patch results, as the real one sent them (codex-edit-routes.test.ts), the folder `/w`. */
+const REFUSED = 'apply_patch verification failed: Failed to find expected lines in /w/date.txt:\ndate = 9';
+const APPLIED = 'Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM /w/date.txt\n';
+
+/** The result block the upstream is sent for `content`, answering a call `name`d so. */
+function sent(content: unknown, name = 'apply_patch', tools = [...CODEX_TOOLS, APPLY_PATCH]) {
+  const input = { input: '*** Begin Patch\n*** Update File: /w/date.txt\n@@\n-date = 9\n+date = 2\n*** End Patch\n' };
+  const messages = [
+    { role: 'user', content: 'Change it.' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'call_p', name, input }] },
+  ] as unknown as Message[];
+  const block = { type: 'tool_result', tool_use_id: 'call_p', content };
+  const rewrite = resultRewrites(messages, tools)?.get('call_p');
+  return rewrite ? rewrite(block) : block;
+}
+
+describe("Codex CLI's apply_patch result, a refused patch given to the agent as an error", () => {
+  it('flags a refused patch an error, its words and shape kept', () => {
+    expect(sent(REFUSED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: REFUSED, is_error: true });
+    expect(sent([{ type: 'text', text: REFUSED }])).toMatchObject({
+      content: [{ type: 'text', text: REFUSED }],
+      is_error: true,
+    });
+  });
+
+  it('leaves an applied patch, another tool’s result and a client without apply_patch as they were', () => {
+    expect(sent(APPLIED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: APPLIED });
+    expect(sent(REFUSED, 'exec_command')).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: REFUSED });
+    expect(sent(REFUSED, 'apply_patch', CODEX_TOOLS)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: REFUSED,
+    });
+  });
+});
