@@ -13,6 +13,7 @@ import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic
 import { asRecord, clientToolSchema } from '../client-tools';
 import { resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
+import { replayedCalls } from './replayed-calls';
 
 const MULTI_EDIT = 'MultiEdit';
 
@@ -38,13 +39,7 @@ export function continueEditCalls(
   const props = asRecord(clientToolSchema(MULTI_EDIT, tools)?.['properties']);
   if (props?.['file_path'] === undefined || props['edits'] === undefined) return undefined;
   let calls: Set<string> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== MULTI_EDIT) continue;
-      (calls ??= new Set()).add(block['id']);
-    }
-  }
+  for (const call of replayedCalls(messages)) if (call.name === MULTI_EDIT) (calls ??= new Set()).add(call.id);
   return calls;
 }
 

@@ -17,6 +17,7 @@ import { parseJson } from '../tool-input-coercion';
 import { resolveClientToolName } from '../tool-names';
 import { inShapeOf, resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
+import { replayedCalls } from './replayed-calls';
 
 /** The keys that tell Cline's `editor` from other clients' edit tools (Anthropic's text editor takes `old_str`). */
 const EDITOR_KEYS = ['path', 'old_text', 'new_text'];
@@ -33,13 +34,9 @@ export function clineEditorCalls(
   const props = asRecord(clientToolSchema(editor ?? '', tools)?.['properties']);
   if (editor === undefined || !EDITOR_KEYS.every((key) => props?.[key] !== undefined)) return undefined;
   let calls: Map<string, string> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== editor) continue;
-      const path = asRecord(block['input'])?.['path'];
-      if (typeof path === 'string') (calls ??= new Map()).set(block['id'], path);
-    }
+  for (const { id, name, input } of replayedCalls(messages)) {
+    const path = name === editor ? asRecord(input)?.['path'] : undefined;
+    if (typeof path === 'string') (calls ??= new Map()).set(id, path);
   }
   return calls;
 }

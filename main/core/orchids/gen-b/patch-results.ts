@@ -14,6 +14,7 @@ import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic
 import { resolveClientToolName } from '../tool-names';
 import { resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
+import { replayedCalls } from './replayed-calls';
 
 const PATCH_TOOL = 'apply_patch';
 const REFUSED = 'apply_patch verification failed: ';
@@ -25,13 +26,7 @@ const REFUSED = 'apply_patch verification failed: ';
 export function patchCalls(messages: readonly Message[], tools: ToolDefinition[] | undefined): Set<string> | undefined {
   if (resolveClientToolName('Edit', tools) !== PATCH_TOOL) return undefined;
   let calls: Set<string> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== PATCH_TOOL) continue;
-      (calls ??= new Set()).add(block['id']);
-    }
-  }
+  for (const call of replayedCalls(messages)) if (call.name === PATCH_TOOL) (calls ??= new Set()).add(call.id);
   return calls;
 }
 

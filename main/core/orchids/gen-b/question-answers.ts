@@ -26,6 +26,7 @@ import { requiresQuestionIds } from '../tool-input-values';
 import { canonicalToolName, resolveClientToolName } from '../tool-names';
 import { QUESTIONS } from '../tool-vocabulary';
 import { resultText } from './result-text';
+import { replayedCalls } from './replayed-calls';
 
 /** How Codex 0.171 marks the note typed with "None of the above" among a question's answers. */
 const NOTE_PREFIX = 'user_note: ';
@@ -41,22 +42,18 @@ export function questionCalls(
   const questionTool = resolveClientToolName('AskUserQuestion', tools);
   if (questionTool === undefined || !requiresQuestionIds(clientToolSchema(questionTool, tools))) return undefined;
   let calls: Map<string, Map<string, string>> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
-      if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'AskUserQuestion') continue;
-      const list = asRecord(block['input'])?.[QUESTIONS.list];
-      if (!Array.isArray(list)) continue;
-      const texts = new Map<string, string>();
-      for (const item of list) {
-        const question = asRecord(item);
-        const id = question?.[QUESTIONS.id];
-        const text = question?.['question'] ?? question?.['header'];
-        if (typeof id === 'string' && typeof text === 'string') texts.set(id, text);
-      }
-      if (texts.size > 0) (calls ??= new Map()).set(block['id'], texts);
+  for (const call of replayedCalls(messages)) {
+    if (canonicalToolName(call.name) !== 'AskUserQuestion') continue;
+    const list = asRecord(call.input)?.[QUESTIONS.list];
+    if (!Array.isArray(list)) continue;
+    const texts = new Map<string, string>();
+    for (const item of list) {
+      const question = asRecord(item);
+      const id = question?.[QUESTIONS.id];
+      const text = question?.['question'] ?? question?.['header'];
+      if (typeof id === 'string' && typeof text === 'string') texts.set(id, text);
     }
+    if (texts.size > 0) (calls ??= new Map()).set(call.id, texts);
   }
   return calls;
 }
@@ -111,18 +108,14 @@ export function singleQuestionCalls(
     return undefined;
   }
   let calls: Map<string, SingleQuestion> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
-      if (block['name'] !== questionTool) continue;
-      const input = asRecord(block['input']);
-      const question = input?.['question'];
-      if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;
-      const offered = Array.isArray(input?.['options']) ? (input['options'] as unknown[]) : [];
-      const options = offered.filter((option): option is string => typeof option === 'string');
-      (calls ??= new Map()).set(block['id'], { question, options, typedAlone: questionTool === ANSWERS_ALONE });
-    }
+  for (const call of replayedCalls(messages)) {
+    if (call.name !== questionTool) continue;
+    const input = asRecord(call.input);
+    const question = input?.['question'];
+    if (typeof question !== 'string' || Object.hasOwn(input ?? {}, QUESTIONS.list)) continue;
+    const offered = Array.isArray(input?.['options']) ? (input['options'] as unknown[]) : [];
+    const options = offered.filter((option): option is string => typeof option === 'string');
+    (calls ??= new Map()).set(call.id, { question, options, typedAlone: questionTool === ANSWERS_ALONE });
   }
   return calls;
 }

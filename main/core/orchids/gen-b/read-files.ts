@@ -34,6 +34,7 @@ import { resolveClientToolName } from '../tool-names';
 import { LINE_RANGE } from '../tool-vocabulary';
 import { inShapeOf, oneClineRun, resultText } from './result-text';
 import { NO_LINES, type Unwrapped } from './shell-output';
+import { replayedCalls } from './replayed-calls';
 
 /** The key under which Cline's `read_files` takes its list of files. */
 const FILES = 'files';
@@ -59,13 +60,9 @@ export function clineReadCalls(
   const props = asRecord(clientToolSchema(readTool ?? '', tools)?.['properties']);
   if (readTool === undefined || asRecord(props?.[FILES])?.['type'] !== 'array') return undefined;
   let calls: Map<string, ClineRead> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string' || block['name'] !== readTool) continue;
-      const read = oneFile(asRecord(block['input'])?.[FILES]);
-      if (read) (calls ??= new Map()).set(block['id'], read);
-    }
+  for (const { id, name, input } of replayedCalls(messages)) {
+    const read = name === readTool ? oneFile(asRecord(input)?.[FILES]) : undefined;
+    if (read) (calls ??= new Map()).set(id, read);
   }
   return calls;
 }

@@ -22,6 +22,7 @@ import { wholeNumber } from '../tool-input-coercion';
 import { canonicalToolName } from '../tool-names';
 import { LINE_RANGE } from '../tool-vocabulary';
 import { inShapeOf, resultText } from './result-text';
+import { replayedCalls } from './replayed-calls';
 
 /** The lines one Read asked for: 1-based and inclusive. */
 export interface ReadRange {
@@ -78,13 +79,9 @@ export function rangedReads(
   );
   if (names.size === 0) return undefined;
   let ranges: Map<string, ReadRange> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
-      const range = names.has(block['name'] as string) ? rangeOf(block['input']) : undefined;
-      if (range) (ranges ??= new Map()).set(block['id'], range);
-    }
+  for (const { id, name, input } of replayedCalls(messages)) {
+    const range = names.has(name) ? rangeOf(input) : undefined;
+    if (range) (ranges ??= new Map()).set(id, range);
   }
   return ranges;
 }

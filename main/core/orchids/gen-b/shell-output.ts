@@ -27,6 +27,7 @@ import { asRecord } from '../client-tools';
 import { composedCommandTool, shellStandsIn, type ComposedTool } from '../shell-compose';
 import { canonicalToolName } from '../tool-names';
 import { inShapeOf, oneClineRun, resultText } from './result-text';
+import { replayedCalls } from './replayed-calls';
 
 /** Codex 0.171's wrapper of a finished command, whole: anything else is not unwrapped. */
 const WRAPPER = new RegExp(
@@ -71,15 +72,10 @@ export function composedShellCalls(
 ): Map<string, ComposedTool> | undefined {
   if (!shellStandsIn(tools)) return undefined;
   let calls: Map<string, ComposedTool> | undefined;
-  for (const message of messages) {
-    if (message?.role !== 'assistant' || !Array.isArray(message.content)) continue;
-    for (const block of message.content as Array<Record<string, unknown> | null>) {
-      if (block?.['type'] !== 'tool_use' || typeof block['id'] !== 'string') continue;
-      if (typeof block['name'] !== 'string' || canonicalToolName(block['name']) !== 'Bash') continue;
-      const command = commandOf(asRecord(block['input']));
-      const tool = command === undefined ? undefined : composedCommandTool(command);
-      if (tool) (calls ??= new Map()).set(block['id'], tool);
-    }
+  for (const { id, name, input } of replayedCalls(messages)) {
+    const command = canonicalToolName(name) === 'Bash' ? commandOf(asRecord(input)) : undefined;
+    const tool = command === undefined ? undefined : composedCommandTool(command);
+    if (tool) (calls ??= new Map()).set(id, tool);
   }
   return calls;
 }
