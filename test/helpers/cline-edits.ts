@@ -9,12 +9,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
+import { sentToolPair, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
+import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
 
 export interface ClineEditRoute {
   mode: ProtocolMode;
@@ -26,13 +27,6 @@ export const CLINE_EDIT_TIMEOUT = { timeout: 120_000 };
 
 const KEY = 'test-cline-edits-key';
 
-/** One call the agent makes, in the keys of the tool it names. */
-interface Call {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
-
 /** One editor call Cline runs, in Cline's keys, under the id the agent gave it (the upstream's `toolu_…`). */
 interface Ran {
   id: string;
@@ -42,14 +36,14 @@ interface Ran {
 const genA = (route: ClineEditRoute) => route.mode.expect === 'sse-a';
 
 /** The id Cline and the upstream see: the OpenAI Compatible provider gets OpenAI's `call_` prefix. */
-const seenId = (route: ClineEditRoute, id: string) =>
-  route.provider === 'openai-compatible' ? id.replace(/^toolu_/, 'call_') : id;
+const openai = (route: ClineEditRoute) => route.provider === 'openai-compatible';
+const seenId = (route: ClineEditRoute, id: string) => seenCallId(id, openai(route));
 
 /**
  * The call the agent makes for one of Cline's editor calls: Generation A calls `editor` as declared; Generation B
  * its own Write (no old text) or Edit, in Claude Code's keys, `extra` (e.g. `replace_all`) added.
  */
-function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<string, unknown> = {}): Call {
+function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<string, unknown> = {}): AgentCall {
   if (genA(route)) return { id, name: 'editor', input };
   if (input.old_text === undefined) {
     return { id, name: 'Write', input: { file_path: input.path, content: input.new_text } };
@@ -61,23 +55,10 @@ function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<stri
   };
 }
 
-/**
- * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
- * whose text holds `topic`, then to answer `done`.
- */
-function scriptCalls(stack: Stack, route: ClineEditRoute, topic: string, calls: Call[], done: string): void {
-  stack.sim.onAgentRequest((req) => {
-    const seen = upstreamText(req);
-    if (!seen.includes(topic)) return undefined;
-    const next = calls.find((call) => !seen.includes(seenId(route, call.id)));
-    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
-  });
-}
-
 interface Scenario {
   topic: string;
   prompt: string;
-  calls: Call[];
+  calls: AgentCall[];
   done: string;
 }
 
@@ -95,7 +76,7 @@ interface Outcome {
  * and API.
  */
 async function runScenario(stack: Stack, route: ClineEditRoute, work: string, scenario: Scenario): Promise<Outcome> {
-  scriptCalls(stack, route, scenario.topic, scenario.calls, scenario.done);
+  scriptCalls(stack, scenario.topic, scenario.calls, scenario.done, openai(route));
   const run = await runCline(work, scenario.prompt, stack.url, KEY, { provider: route.provider, timeoutMs: 100_000 });
   expect(run.code, run.stderr + run.stdout).toBe(0);
   expect(run.finalText).toBe(scenario.done);
@@ -237,7 +218,7 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
       { id, input: { path: file, old_text: 'pear = 2', new_text: 'quince = 2' } },
       { id: `${id}_2`, input: { path: file, old_text: 'lime = 3', new_text: 'yuzu = 3' } },
     ];
-    const multi: Call = {
+    const multi: AgentCall = {
       id,
       name: 'MultiEdit',
       input: {

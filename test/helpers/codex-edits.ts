@@ -10,24 +10,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runCodex, type CodexRun } from './codex';
+import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
 export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
 
 const KEY = 'test-codex-edits-key';
-
-/** One call the agent makes, in the keys of the tool it names. */
-interface Call {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
 
 /** One apply_patch call Codex is given, under the id the agent gave it, and the patch it carries. */
 interface Ran {
@@ -45,7 +39,7 @@ interface Result {
 const genA = (mode: ProtocolMode) => mode.expect === 'sse-a';
 
 /** The id Codex and the upstream see: the Responses API's `call_` prefix for the upstream's `toolu_`. */
-const seenId = (id: string) => id.replace(/^toolu_/, 'call_');
+const seenId = (id: string) => seenCallId(id, true);
 
 const patch = (body: string) => `*** Begin Patch\n${body}*** End Patch\n`;
 const added = (file: string, text: string) => patch(`*** Add File: ${file}\n+${text}\n`);
@@ -67,23 +61,10 @@ const EMPTY = escaped(
   "apply_patch verification failed: invalid patch: The last line of the patch must be '*** End Patch'",
 );
 
-/**
- * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
- * whose text holds `topic`, then to answer `done`.
- */
-function scriptCalls(stack: Stack, topic: string, calls: Call[], done: string): void {
-  stack.sim.onAgentRequest((req) => {
-    const seen = upstreamText(req);
-    if (!seen.includes(topic)) return undefined;
-    const next = calls.find((call) => !seen.includes(seenId(call.id)));
-    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
-  });
-}
-
 interface Scenario {
   topic: string;
   prompt: string;
-  calls: Call[];
+  calls: AgentCall[];
   done: string;
 }
 
@@ -98,7 +79,7 @@ async function runScenario(
   work: string,
   scenario: Scenario,
 ): Promise<{ run: CodexRun; last: AgentRequestInfo }> {
-  scriptCalls(stack, scenario.topic, scenario.calls, scenario.done);
+  scriptCalls(stack, scenario.topic, scenario.calls, scenario.done, true);
   const run = await runCodex(work, scenario.prompt, stack.url, KEY, { timeoutMs: 80_000 });
   expect(run.code, run.stderr + run.stdout).toBe(0);
   expect(run.finalMessage).toBe(scenario.done);
@@ -174,7 +155,7 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
       { id: 'toolu_sim_write_0021', patch: added(file, 'fig = 3') },
       { id: 'toolu_sim_edit_0021', patch: updated(file, ['fig = 3', 'fig = 4']) },
     ];
-    const calls: Call[] = genA(mode)
+    const calls: AgentCall[] = genA(mode)
       ? ran.map(({ id, patch: sent }) => ({ id, name: 'apply_patch', input: { input: sent } }))
       : [
           { id: ran[0]!.id, name: 'Write', input: { file_path: file, content: 'fig = 3\n' } },
@@ -203,7 +184,7 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
 export function failsAnEdit(mode: ProtocolMode): Promise<void> {
   return withFile('date.txt', 'date = 1\n', mode, async (stack, work, file) => {
     const ran: Ran = { id: 'toolu_sim_edit_0022', patch: updated(file, ['date = 9', 'date = 2']) };
-    const call: Call = genA(mode)
+    const call: AgentCall = genA(mode)
       ? { id: ran.id, name: 'apply_patch', input: { input: ran.patch } }
       : { id: ran.id, name: 'Edit', input: { file_path: file, old_string: 'date = 9', new_string: 'date = 2' } };
     const { run, last } = await runScenario(stack, mode, work, {

@@ -11,12 +11,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
-import type { Stack } from './stack';
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
+import { sentToolPair, type ProtocolMode } from './upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runContinue, type ContinueApi, type ContinueRun } from './continue';
+import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
 
 export interface ContinueEditRoute {
   mode: ProtocolMode;
@@ -39,42 +39,23 @@ interface Ran {
   words: string;
 }
 
-/** One call the agent makes, in the keys of the tool it names. */
-interface Call {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
-
 const genA = (route: ContinueEditRoute) => route.mode.expect === 'sse-a';
 
 /** The id Continue and the upstream see: Continue's `openai` provider gets OpenAI's `call_` prefix. */
-const seenId = (route: ContinueEditRoute, id: string) => (route.api === 'openai' ? id.replace(/^toolu_/, 'call_') : id);
+const openai = (route: ContinueEditRoute) => route.api === 'openai';
+const seenId = (route: ContinueEditRoute, id: string) => seenCallId(id, openai(route));
 
 /**
  * The call the agent makes for one Continue runs: Generation A calls Continue's tool as declared; Generation B its own
  * Read or Write (`file_path`), its Edit for a MultiEdit of one edit, its MultiEdit for more.
  */
-function agentCall(route: ContinueEditRoute, { id, name, input }: Ran): Call {
+function agentCall(route: ContinueEditRoute, { id, name, input }: Ran): AgentCall {
   if (genA(route)) return { id, name, input };
   if (name === 'Read') return { id, name, input: { file_path: input['filepath'] } };
   if (name === 'Write') return { id, name, input: { file_path: input['filepath'], content: input['content'] } };
   const edits = input['edits'] as Array<Record<string, unknown>>;
   if (edits.length > 1) return { id, name, input };
   return { id, name: 'Edit', input: { file_path: input['file_path'], ...edits[0] } };
-}
-
-/**
- * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
- * whose text holds `topic`, then to answer `done`.
- */
-function scriptCalls(stack: Stack, route: ContinueEditRoute, topic: string, calls: Call[], done: string): void {
-  stack.sim.onAgentRequest((req) => {
-    const seen = upstreamText(req);
-    if (!seen.includes(topic)) return undefined;
-    const next = calls.find((call) => !seen.includes(seenId(route, call.id)));
-    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
-  });
 }
 
 interface Outcome {
@@ -107,13 +88,8 @@ async function runScenario(route: ContinueEditRoute, work: string, topic: string
   const stack = await startCliStack(route.mode, KEY);
   try {
     const done = `Done with ${topic}.`;
-    scriptCalls(
-      stack,
-      route,
-      topic,
-      ran.map((call) => agentCall(route, call)),
-      done,
-    );
+    const calls = ran.map((call) => agentCall(route, call));
+    scriptCalls(stack, topic, calls, done, openai(route));
     const home = tempDir('orchids-continue-home-');
     const options = { api: route.api, args: ['--auto'], home, timeoutMs: 100_000 };
     const run = await runContinue(work, `${topic} in this folder`, stack.url, KEY, options);

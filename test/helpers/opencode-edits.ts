@@ -9,12 +9,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runOpencode, type OpencodeApi, type OpencodeRun } from './opencode';
+import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
 
 export interface EditRoute {
   mode: ProtocolMode;
@@ -41,12 +42,6 @@ interface Ran {
 /** A call the agent makes: one opencode runs as it is, or Generation B's MultiEdit, which opencode runs as edits. */
 type Step = Ran | { multi: Ran[] };
 
-interface Call {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
-
 const isMulti = (step: Step): step is { multi: Ran[] } => 'multi' in step;
 
 /** Claude Code's keys for one of opencode's edits. */
@@ -61,13 +56,13 @@ const claudeEdit = ({ filePath, oldString, newString, replaceAll }: Record<strin
  * The calls the agent makes for `steps`: Generation A's calls opencode's tools as declared (a MultiEdit as its
  * edits, one call each); Generation B's its own, in Claude Code's keys.
  */
-function agentCalls(genA: boolean, steps: Step[]): Call[] {
+function agentCalls(genA: boolean, steps: Step[]): AgentCall[] {
   if (genA) {
     return steps
       .flatMap((step) => (isMulti(step) ? step.multi : [step]))
       .map(({ id, tool, input }) => ({ id, name: tool, input }));
   }
-  return steps.map((step): Call => {
+  return steps.map((step): AgentCall => {
     if (isMulti(step)) {
       const [first] = step.multi as [Ran];
       const edits = step.multi.map(({ input: { oldString, newString } }) => ({
@@ -84,20 +79,8 @@ function agentCalls(genA: boolean, steps: Step[]): Call[] {
 }
 
 /** The id opencode and the upstream see: the OpenAI routes give a call OpenAI's `call_` prefix. */
-const seenId = (route: EditRoute, id: string) => (route.api === 'openai-chat' ? id.replace(/^toolu_/, 'call_') : id);
-
-/**
- * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
- * whose text holds `topic`, then to answer `done`.
- */
-function scriptCalls(stack: Stack, route: EditRoute, topic: string, calls: Call[], done: string): void {
-  stack.sim.onAgentRequest((req) => {
-    const seen = upstreamText(req);
-    if (!seen.includes(topic)) return undefined;
-    const next = calls.find((call) => !seen.includes(seenId(route, call.id)));
-    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
-  });
-}
+const openai = (route: EditRoute) => route.api === 'openai-chat';
+const seenId = (route: EditRoute, id: string) => seenCallId(id, openai(route));
 
 /** The keys of opencode's `write` and `edit` as opencode declares them: what Generation A is shown. */
 const OPENCODE_EDIT_TOOLS = {
@@ -137,7 +120,7 @@ interface Outcome {
 async function runScenario(stack: Stack, route: EditRoute, work: string, scenario: Scenario): Promise<Outcome> {
   const genA = route.mode.expect === 'sse-a';
   const calls = agentCalls(genA, scenario.steps);
-  scriptCalls(stack, route, scenario.topic, calls, scenario.done);
+  scriptCalls(stack, scenario.topic, calls, scenario.done, openai(route));
   const run = await runOpencode(work, scenario.prompt, stack.url, KEY, { api: route.api });
   expect(run.code, run.stderr + run.stdout).toBe(0);
   expect(run.finalText).toBe(scenario.done);

@@ -1,0 +1,30 @@
+/**
+ * The agent of a conversation scripted to make a list of tool calls, one a turn, as the file-edit scenarios of every
+ * real client (./cline-edits.ts, ./codex-edits.ts, ./continue-edits.ts, ./opencode-edits.ts) have it do.
+ */
+import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import type { Stack } from './stack';
+import { upstreamText } from './upstream';
+
+/** One call the agent makes, in the keys of the tool it names. */
+export interface AgentCall {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+/** The id a client and the upstream see for the agent's `toolu_…` call: OpenAI's APIs carry it as `call_…`. */
+export const seenCallId = (id: string, openai: boolean): string => (openai ? id.replace(/^toolu_/, 'call_') : id);
+
+/**
+ * Scripts the agent to make `calls` one turn at a time, each once the one before has come back, in the conversation
+ * whose text holds `topic`, then to answer `done`; `openai` when the client speaks one of OpenAI's APIs.
+ */
+export function scriptCalls(stack: Stack, topic: string, calls: AgentCall[], done: string, openai: boolean): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes(topic)) return undefined;
+    const next = calls.find((call) => !seen.includes(seenCallId(call.id, openai)));
+    return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
+  });
+}
