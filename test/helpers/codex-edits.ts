@@ -17,6 +17,7 @@ import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } 
 import { tempDir } from './temp-dir';
 import { runCodex, type CodexRun } from './codex';
 import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
+import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
 export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
@@ -57,9 +58,8 @@ const changed = (kind: 'A' | 'M', file: string) =>
   WRAPPER + escaped(`Success. Updated the following files:\n${kind} ${file}\n`);
 const notFound = (file: string, lines: string) =>
   escaped(`apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}`);
-const EMPTY = escaped(
-  "apply_patch verification failed: invalid patch: The last line of the patch must be '*** End Patch'",
-);
+/** What the agent is told for the empty patch an edit without a patch form became, in place of Codex's words. */
+const EMPTY = escaped(NO_PATCH_FORM);
 
 interface Scenario {
   topic: string;
@@ -201,7 +201,8 @@ export function failsAnEdit(mode: ProtocolMode): Promise<void> {
 
 /**
  * Generation B's Edit with `replace_all` has no patch form (patch-compose.ts): it reaches Codex's apply_patch as an
- * empty patch, which Codex refuses; the agent is told so, as an error.
+ * empty patch, which Codex refuses ("invalid patch: The last line of the patch must be '*** End Patch'"); the agent
+ * is told, as an error, that the edit was not made and how to make it instead.
  */
 export function replacesAllFails(mode: ProtocolMode): Promise<void> {
   return withFile('plum.txt', 'plum = 1\nplum = 1\n', mode, async (stack, work, file) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_TOOLS } from '../helpers/client-tools';
 
@@ -13,9 +14,14 @@ const APPLY_PATCH: ToolDefinition = {
 const REFUSED = 'apply_patch verification failed: Failed to find expected lines in /w/date.txt:\ndate = 9';
 const APPLIED = 'Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM /w/date.txt\n';
 
+const DATE_PATCH = '*** Begin Patch\n*** Update File: /w/date.txt\n@@\n-date = 9\n+date = 2\n*** End Patch\n';
+/** Codex's words for the empty patch an Edit with replace_all becomes (it has no patch form). */
+const EMPTY_REFUSED =
+  "apply_patch verification failed: invalid patch: The last line of the patch must be '*** End Patch'";
+
 /** The result block the upstream is sent for `content`, answering a call `name`d so. */
-function sent(content: unknown, name = 'apply_patch', tools = [...CODEX_TOOLS, APPLY_PATCH]) {
-  const input = { input: '*** Begin Patch\n*** Update File: /w/date.txt\n@@\n-date = 9\n+date = 2\n*** End Patch\n' };
+function sent(content: unknown, name = 'apply_patch', tools = [...CODEX_TOOLS, APPLY_PATCH], patch = DATE_PATCH) {
+  const input = { input: patch };
   const messages = [
     { role: 'user', content: 'Change it.' },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'call_p', name, input }] },
@@ -32,6 +38,22 @@ describe("Codex CLI's apply_patch result, a refused patch given to the agent as 
       content: [{ type: 'text', text: REFUSED }],
       is_error: true,
     });
+  });
+
+  it('tells the agent what an empty patch was, in place of Codex’s words about a patch the agent never wrote', () => {
+    const tools = [...CODEX_TOOLS, APPLY_PATCH];
+    expect(sent(EMPTY_REFUSED, 'apply_patch', tools, '')).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: NO_PATCH_FORM,
+      is_error: true,
+    });
+    expect(sent([{ type: 'text', text: EMPTY_REFUSED }], 'apply_patch', tools, '')).toMatchObject({
+      content: [{ type: 'text', text: NO_PATCH_FORM }],
+      is_error: true,
+    });
+    // A patch with text keeps Codex's words, whatever they say.
+    expect(sent(EMPTY_REFUSED)).toMatchObject({ content: EMPTY_REFUSED, is_error: true });
   });
 
   it('leaves an applied patch, another tool’s result and a client without apply_patch as they were', () => {

@@ -53,9 +53,9 @@ export function resultRewrites(
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
     );
   }
-  for (const id of patchCalls(messages, tools) ?? []) {
+  for (const [id, call] of patchCalls(messages, tools) ?? []) {
     (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
-      unwrapped(block, flagRefusedPatch(block['content'] as ToolResultContent | undefined)),
+      unwrapped(block, flagRefusedPatch(block['content'] as ToolResultContent | undefined, call)),
     );
   }
   for (const [id, questions] of questionCalls(messages, tools) ?? []) {
