@@ -7,15 +7,13 @@
  * edit as an error on either provider, as its own Edit's would be.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { sentToolPair, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
-import { sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
-import { tempDir } from './temp-dir';
+import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
 import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
-import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
+import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
 
 export interface ClineEditRoute {
   mode: ProtocolMode;
@@ -107,24 +105,6 @@ function expectSent(outcome: Outcome, id: string, words: string): void {
   expect(sentErrorIds(outcome.last)).not.toContain(seen);
 }
 
-/** A stack on `route` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
-async function withFile(
-  name: string,
-  content: string | undefined,
-  route: ClineEditRoute,
-  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
-): Promise<void> {
-  const stack = await startCliStack(route.mode, KEY);
-  try {
-    const work = tempDir('orchids-cline-work-');
-    const file = path.join(work, name);
-    if (content !== undefined) fs.writeFileSync(file, content);
-    await scenario(stack, work, file);
-  } finally {
-    await stack.stop();
-  }
-}
-
 const created = (file: string) => `File created successfully at: ${file}`;
 const edited = (file: string) => `Edited ${file}`;
 const notFound = (file: string) => `Editor operation failed: No replacement performed: text not found in ${file}.`;
@@ -132,7 +112,7 @@ const several = (file: string) =>
   `Editor operation failed: No replacement performed: multiple occurrences of text found in ${file}.`;
 
 export function createsThenEdits(route: ClineEditRoute): Promise<void> {
-  return withFile('fig.txt', undefined, route, async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'fig.txt', undefined, async (stack, work, file) => {
     const write: Ran = { id: 'toolu_sim_write_0011', input: { path: file, new_text: 'fig = 3\n' } };
     const edit: Ran = { id: 'toolu_sim_edit_0011', input: { path: file, old_text: 'fig = 3', new_text: 'fig = 4' } };
     const outcome = await runScenario(stack, route, work, {
@@ -152,7 +132,7 @@ export function createsThenEdits(route: ClineEditRoute): Promise<void> {
 }
 
 export function failsAnEdit(route: ClineEditRoute): Promise<void> {
-  return withFile('date.txt', 'date = 1\n', route, async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'date.txt', 'date = 1\n', async (stack, work, file) => {
     const missing: Ran = {
       id: 'toolu_sim_edit_0012',
       input: { path: file, old_text: 'date = 9', new_text: 'date = 2' },
@@ -193,7 +173,7 @@ function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, word
  * Cline refuses when the old text occurs more than once; the agent is told why, as an error.
  */
 export function replacesAllFails(route: ClineEditRoute): Promise<void> {
-  return withFile('plum.txt', 'plum = 1\nplum = 1\n', route, async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'plum.txt', 'plum = 1\nplum = 1\n', async (stack, work, file) => {
     const all: Ran = { id: 'toolu_sim_edit_0013', input: { path: file, old_text: 'plum = 1', new_text: 'sloe = 1' } };
     const outcome = await runScenario(stack, route, work, {
       topic: 'Rename PLUM-6',
@@ -212,7 +192,7 @@ export function replacesAllFails(route: ClineEditRoute): Promise<void> {
  * MultiEdit's id and each after it told apart by its place (`…_2`); Cline runs them in order.
  */
 export function multiEdits(route: ClineEditRoute): Promise<void> {
-  return withFile('pear.txt', 'pear = 2\nlime = 3\n', route, async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'pear.txt', 'pear = 2\nlime = 3\n', async (stack, work, file) => {
     const id = 'toolu_sim_multi_0011';
     const edits: Ran[] = [
       { id, input: { path: file, old_text: 'pear = 2', new_text: 'quince = 2' } },

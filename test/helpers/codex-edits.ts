@@ -8,15 +8,13 @@
  * error, as its own Edit's would be.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
-import { replayedToolUses, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
-import { tempDir } from './temp-dir';
+import { replayedToolUses, sentToolResults, served, turnsAbout } from './cli-clients';
 import { runCodex, type CodexRun } from './codex';
-import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
+import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
 import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
@@ -131,26 +129,8 @@ function expectSent(mode: ProtocolMode, last: AgentRequestInfo, ran: Ran[], resu
   );
 }
 
-/** A stack on `mode` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
-async function withFile(
-  name: string,
-  content: string | undefined,
-  mode: ProtocolMode,
-  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
-): Promise<void> {
-  const stack = await startCliStack(mode, KEY);
-  try {
-    const work = tempDir('orchids-codex-work-');
-    const file = path.join(work, name);
-    if (content !== undefined) fs.writeFileSync(file, content);
-    await scenario(stack, work, file);
-  } finally {
-    await stack.stop();
-  }
-}
-
 export function createsThenEdits(mode: ProtocolMode): Promise<void> {
-  return withFile('fig.txt', undefined, mode, async (stack, work, file) => {
+  return withEditFile(mode, KEY, 'fig.txt', undefined, async (stack, work, file) => {
     const ran: Ran[] = [
       { id: 'toolu_sim_write_0021', patch: added(file, 'fig = 3') },
       { id: 'toolu_sim_edit_0021', patch: updated(file, ['fig = 3', 'fig = 4']) },
@@ -182,7 +162,7 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
  * so as an error; Generation A's model, which wrote the patch itself, reads Codex's words as Codex sent them.
  */
 export function failsAnEdit(mode: ProtocolMode): Promise<void> {
-  return withFile('date.txt', 'date = 1\n', mode, async (stack, work, file) => {
+  return withEditFile(mode, KEY, 'date.txt', 'date = 1\n', async (stack, work, file) => {
     const ran: Ran = { id: 'toolu_sim_edit_0022', patch: updated(file, ['date = 9', 'date = 2']) };
     const call: AgentCall = genA(mode)
       ? { id: ran.id, name: 'apply_patch', input: { input: ran.patch } }
@@ -205,7 +185,7 @@ export function failsAnEdit(mode: ProtocolMode): Promise<void> {
  * is told, as an error, that the edit was not made and how to make it instead.
  */
 export function replacesAllFails(mode: ProtocolMode): Promise<void> {
-  return withFile('plum.txt', 'plum = 1\nplum = 1\n', mode, async (stack, work, file) => {
+  return withEditFile(mode, KEY, 'plum.txt', 'plum = 1\nplum = 1\n', async (stack, work, file) => {
     const ran: Ran = { id: 'toolu_sim_edit_0023', patch: '' };
     const input = { file_path: file, old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true };
     const { run, last } = await runScenario(stack, mode, work, {
@@ -222,7 +202,7 @@ export function replacesAllFails(mode: ProtocolMode): Promise<void> {
 
 /** Generation B's MultiEdit reaches Codex as one patch of a hunk an edit, which Codex applies in order. */
 export function multiEdits(mode: ProtocolMode): Promise<void> {
-  return withFile('pear.txt', 'pear = 2\nlime = 3\n', mode, async (stack, work, file) => {
+  return withEditFile(mode, KEY, 'pear.txt', 'pear = 2\nlime = 3\n', async (stack, work, file) => {
     const ran: Ran = {
       id: 'toolu_sim_multi_0021',
       patch: updated(file, ['pear = 2', 'quince = 2'], ['lime = 3', 'yuzu = 3']),

@@ -16,7 +16,7 @@ import { sentToolPair, type ProtocolMode } from './upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
 import { tempDir } from './temp-dir';
 import { runContinue, type ContinueApi, type ContinueRun } from './continue';
-import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
+import { scriptCalls, seenCallId, type AgentCall } from './edit-scenarios';
 
 export interface ContinueEditRoute {
   mode: ProtocolMode;

@@ -7,15 +7,13 @@
  * failed edit must reach the agent as an error.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
-import { sentToolResults, served, startCliStack, turnsAbout } from './cli-clients';
-import { tempDir } from './temp-dir';
+import { sentToolResults, served, turnsAbout } from './cli-clients';
 import { runOpencode, type OpencodeApi, type OpencodeRun } from './opencode';
-import { scriptCalls, seenCallId, type AgentCall } from './scripted-calls';
+import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
 
 export interface EditRoute {
   mode: ProtocolMode;
@@ -158,26 +156,8 @@ function expectSentAll(outcome: Outcome, ids: string[], name: string, output: st
   expect(sentErrors(outcome.last)).toEqual([]);
 }
 
-/** A stack on `route` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
-async function withFile(
-  route: EditRoute,
-  name: string,
-  content: string | undefined,
-  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
-): Promise<void> {
-  const stack = await startCliStack(route.mode, KEY);
-  try {
-    const work = tempDir('orchids-opencode-work-');
-    const file = path.join(work, name);
-    if (content !== undefined) fs.writeFileSync(file, content);
-    await scenario(stack, work, file);
-  } finally {
-    await stack.stop();
-  }
-}
-
 export function writesThenEdits(route: EditRoute): Promise<void> {
-  return withFile(route, 'fig.txt', undefined, async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'fig.txt', undefined, async (stack, work, file) => {
     const steps: Step[] = [
       { id: 'toolu_sim_write_0001', tool: 'write', input: { filePath: file, content: 'fig = 3\n' } },
       {
@@ -203,37 +183,43 @@ export function writesThenEdits(route: EditRoute): Promise<void> {
 // opencode 1.18 edits a file the session never read (it asks for no read first, unlike Claude Code): the agent
 // reads nothing here.
 export function replacesAllAndMultiEdits(route: EditRoute): Promise<void> {
-  return withFile(route, 'plum.txt', 'plum = 1\nplum = 1\npear = 2\nlime = 3\n', async (stack, work, file) => {
-    const edit = (id: string, input: Record<string, unknown>): Ran => ({
-      id,
-      tool: 'edit',
-      input: { filePath: file, ...input },
-    });
-    const steps: Step[] = [
-      edit('toolu_sim_edit_0002', { oldString: 'plum = 1', newString: 'sloe = 1', replaceAll: true }),
-      {
-        multi: [
-          edit('toolu_sim_multi_0001', { oldString: 'pear = 2', newString: 'quince = 2' }),
-          edit('toolu_sim_multi_0002', { oldString: 'lime = 3', newString: 'yuzu = 3' }),
-        ],
-      },
-    ];
-    const outcome = await runScenario(stack, route, work, {
-      topic: 'Rename PLUM-6',
-      prompt: 'Rename PLUM-6 fruits in plum.txt',
-      steps,
-      done: 'Renamed every fruit in plum.txt.',
-    });
-    expect(fs.readFileSync(file, 'utf8')).toBe('sloe = 1\nsloe = 1\nquince = 2\nyuzu = 3\n');
-    expectRan(outcome, steps, route);
-    const ids = outcome.run.tools.map((tool) => tool.callID);
-    expect(ids).toHaveLength(3);
-    expectSentAll(outcome, ids, 'edit', EDITED);
-  });
+  return withEditFile(
+    route.mode,
+    KEY,
+    'plum.txt',
+    'plum = 1\nplum = 1\npear = 2\nlime = 3\n',
+    async (stack, work, file) => {
+      const edit = (id: string, input: Record<string, unknown>): Ran => ({
+        id,
+        tool: 'edit',
+        input: { filePath: file, ...input },
+      });
+      const steps: Step[] = [
+        edit('toolu_sim_edit_0002', { oldString: 'plum = 1', newString: 'sloe = 1', replaceAll: true }),
+        {
+          multi: [
+            edit('toolu_sim_multi_0001', { oldString: 'pear = 2', newString: 'quince = 2' }),
+            edit('toolu_sim_multi_0002', { oldString: 'lime = 3', newString: 'yuzu = 3' }),
+          ],
+        },
+      ];
+      const outcome = await runScenario(stack, route, work, {
+        topic: 'Rename PLUM-6',
+        prompt: 'Rename PLUM-6 fruits in plum.txt',
+        steps,
+        done: 'Renamed every fruit in plum.txt.',
+      });
+      expect(fs.readFileSync(file, 'utf8')).toBe('sloe = 1\nsloe = 1\nquince = 2\nyuzu = 3\n');
+      expectRan(outcome, steps, route);
+      const ids = outcome.run.tools.map((tool) => tool.callID);
+      expect(ids).toHaveLength(3);
+      expectSentAll(outcome, ids, 'edit', EDITED);
+    },
+  );
 }
 
 export function failsAnEdit(route: EditRoute): Promise<void> {
-  return withFile(route, 'date.txt', 'date = 1\n', async (stack, work, file) => {
+  return withEditFile(route.mode, KEY, 'date.txt', 'date = 1\n', async (stack, work, file) => {
     const missing: Ran = {
       id: 'toolu_sim_edit_0003',
       tool: 'edit',

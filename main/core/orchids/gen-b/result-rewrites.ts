@@ -23,9 +23,9 @@ export function resultRewrites(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): ResultRewrites | undefined {
-  let rewrites: Map<string, Rewrite> | undefined;
+  const rewrites = new Map<string, Rewrite>();
   for (const [id, range] of rangedReads(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+    rewrites.set(id, (block: ClientBlock) => {
       // An error goes as the client wrote it.
       if (block['is_error'] === true) return block;
       const content = block['content'] as ToolResultContent | undefined;
@@ -34,45 +34,45 @@ export function resultRewrites(
     });
   }
   for (const [id, tool] of composedShellCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+    rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, unwrapShellResult(block['content'] as ToolResultContent | undefined, tool, flagged(block))),
     );
   }
   for (const [id, read] of clineReadCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+    rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, unwrapClineRead(block['content'] as ToolResultContent | undefined, read, flagged(block))),
     );
   }
   for (const [id, path] of clineEditorCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+    rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, unwrapClineEditorFailure(block['content'] as ToolResultContent | undefined, path)),
     );
   }
   for (const id of continueEditCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+    rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
     );
   }
   for (const [id, call] of patchCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) =>
+    rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, flagRefusedPatch(block['content'] as ToolResultContent | undefined, call)),
     );
   }
   for (const [id, questions] of questionCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+    rewrites.set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
       const worded = wordAnswers(block['content'] as ToolResultContent | undefined, questions);
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
   for (const [id, call] of singleQuestionCalls(messages, tools) ?? []) {
-    (rewrites ??= new Map<string, Rewrite>()).set(id, (block: ClientBlock) => {
+    rewrites.set(id, (block: ClientBlock) => {
       if (block['is_error'] === true) return block;
       const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, call);
       return worded === undefined ? block : { ...block, content: worded };
     });
   }
-  return rewrites;
+  return rewrites.size > 0 ? rewrites : undefined;
 }
 
 const flagged = (block: ClientBlock): boolean => block['is_error'] === true;

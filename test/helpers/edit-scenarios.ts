@@ -1,10 +1,15 @@
 /**
- * The agent of a conversation scripted to make a list of tool calls, one a turn, as the file-edit scenarios of every
- * real client (./cline-edits.ts, ./codex-edits.ts, ./continue-edits.ts, ./opencode-edits.ts) have it do.
+ * What the file-edit scenarios of every real client (./cline-edits.ts, ./codex-edits.ts, ./continue-edits.ts,
+ * ./opencode-edits.ts) share: a stack and a work folder for one file, and the agent scripted to make a list of tool
+ * calls, one a turn.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { startCliStack } from './cli-clients';
 import type { Stack } from './stack';
-import { upstreamText } from './upstream';
+import { tempDir } from './temp-dir';
+import { upstreamText, type ProtocolMode } from './upstream';
 
 /** One call the agent makes, in the keys of the tool it names. */
 export interface AgentCall {
@@ -27,4 +32,23 @@ export function scriptCalls(stack: Stack, topic: string, calls: AgentCall[], don
     const next = calls.find((call) => !seen.includes(seenCallId(call.id, openai)));
     return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
   });
+}
+
+/** A stack on `mode` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
+export async function withEditFile(
+  mode: ProtocolMode,
+  key: string,
+  name: string,
+  content: string | undefined,
+  scenario: (stack: Stack, work: string, file: string) => Promise<void>,
+): Promise<void> {
+  const stack = await startCliStack(mode, key);
+  try {
+    const work = tempDir('orchids-edit-work-');
+    const file = path.join(work, name);
+    if (content !== undefined) fs.writeFileSync(file, content);
+    await scenario(stack, work, file);
+  } finally {
+    await stack.stop();
+  }
 }
