@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import type { StatsView } from '../../contract/request-views';
+import { linesOf } from './fit';
 import { addAccount, expect, goTo, test } from './fixtures';
 
 test('the Claude Code line gives a placeholder key while none is set, and asks for yours once one is', async ({
@@ -214,6 +216,19 @@ test("an account switched off reads Disabled in the Overview's list, not the Rea
   await expect(item.locator('.badge')).toHaveText('Ready');
 });
 
+test("an account's count in the Overview's list says it counts since the account was added, not today", async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Counted');
+  await tray.send(1);
+  await goTo(page, 'Overview');
+  const list = page.getByRole('list', { name: 'Requests per account' });
+  const count = list.getByRole('listitem').filter({ hasText: 'Counted' }).locator('.count-value');
+  await expect(count).toHaveAttribute('title', '1 request since it was added');
+  expect(await list.ariaSnapshot()).toContain('1 request since it was added');
+});
+
 test('shows the credits the enabled accounts have left between them, once any figure is known', async ({
   page,
   tray,
@@ -251,4 +266,73 @@ test("in a tray popover the bar's proxy state reads whole", async ({ page, tray 
   await expect(pill).toBeVisible();
   const cut = await pill.locator('.proxy-pill-text').evaluate((el) => el.scrollWidth > el.clientWidth);
   expect(cut, 'the state cut short with an ellipsis').toBe(false);
+});
+
+/**
+ * The core's stats, changed by `change` on their way to the window, then read afresh: the core always sends the last
+ * 60 minutes and a fresh app has counted no tokens, so other shapes and sizes are made from its answer.
+ */
+async function reshapeStats(page: Page, change: (stats: StatsView) => void): Promise<void> {
+  await page.route('**/_tray/api/stats:get', async (route) => {
+    const response = await route.fetch();
+    const body = (await response.json()) as { ok: boolean; value: StatsView };
+    change(body.value);
+    await route.fulfill({ response, json: body });
+  });
+  await goTo(page, 'Accounts');
+  await goTo(page, 'Overview');
+}
+
+test("each of today's totals says it is today's, on one line, with a day of millions of tokens whole", async ({
+  page,
+}) => {
+  await reshapeStats(page, (stats) => {
+    stats.today.inputTokens = 123_456_789;
+    stats.today.outputTokens = 2_345_678;
+  });
+  const requests = page.getByRole('region', { name: 'Requests' });
+  const totals = requests.getByRole('definition');
+  await expect(requests.getByRole('term')).toHaveText([
+    'Requests today',
+    'Failed today',
+    'Tokens in today',
+    'Tokens out today',
+  ]);
+  // A tray popover (two columns) and the narrowest four-column card, beside the sidebar.
+  for (const width of [360, 900]) {
+    await page.setViewportSize({ width, height: 860 });
+    for (const term of await requests.getByRole('term').all())
+      expect(await linesOf(term), `${await term.textContent()} at ${width} px`).toBe(1);
+    const overflow = await totals.evaluateAll((dds) => dds.map((dd) => dd.scrollWidth - dd.clientWidth));
+    expect(overflow, `figures wider than their box at ${width} px`).toEqual([0, 0, 0, 0]);
+  }
+  // Shortened where it would not fit, the whole figure is the tooltip and what a screen reader reads.
+  await expect(totals.nth(2)).toHaveAttribute('title', '123,456,789');
+  await expect(totals.nth(3)).toHaveAttribute('title', '2,345,678');
+  await expect(totals.nth(2).locator('[aria-hidden="true"]')).toHaveText('123.5M');
+  const spoken = await requests.locator('dl').ariaSnapshot();
+  expect(spoken).toContain('123,456,789');
+  expect(spoken).not.toContain('123.5M');
+});
+
+test("the chart's caption gives the minutes its data spans, gaps included, and the busiest of them", async ({
+  page,
+}) => {
+  await reshapeStats(page, (stats) => {
+    const last = stats.perMinute.length - 1;
+    stats.perMinute[last - 10]!.requests = 7;
+    stats.perMinute[last - 10]!.errors = 2;
+    // Fifteen minutes with only three in the data, as a live report past a quiet stretch leaves them.
+    stats.perMinute = [last - 14, last - 10, last].map((i) => stats.perMinute[i]!);
+  });
+  const requests = page.getByRole('region', { name: 'Requests' });
+  await expect(requests.locator('figcaption')).toHaveText(/^15 min ago\s*peak 7\/min\s*now$/);
+  await expect(
+    requests.getByRole('img', {
+      name: 'Requests per minute over the last 15 minutes: 7 in all, at most 7 in one minute.',
+    }),
+  ).toBeVisible();
+  // The busy minute is drawn where it fell, 4 of 15 minutes in (600 units wide, 1 of gap), not second of three.
+  const busy = requests.locator('g').filter({ has: page.locator('title', { hasText: '7 requests, 2 failed' }) });
+  await expect(busy.locator('.chart-hit')).toHaveAttribute('x', '161');
 });

@@ -13,12 +13,13 @@ const GAP = 2;
 export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute'] }) {
   const peak = Math.max(1, ...perMinute.map((m) => m.requests));
   const total = perMinute.reduce((sum, m) => sum + m.requests, 0);
-  const barWidth = WIDTH / Math.max(1, perMinute.length);
+  // The minutes the data covers, not how many entries it has: a live report can add a minute past a gap.
+  const first = perMinute[0]?.minute ?? 0;
+  const span = perMinute.length ? ((perMinute.at(-1)?.minute ?? first) - first) / 60_000 + 1 : 0;
+  const barWidth = WIDTH / Math.max(1, span);
   const scale = (n: number): number => (n / peak) * (HEIGHT - 16);
   const most = peak === 1 && total === 0 ? 0 : peak;
-  const summary =
-    `Requests per minute over the last ${perMinute.length} minutes: ` +
-    `${total} in all, at most ${most} in one minute.`;
+  const summary = `Requests per minute over the last ${span} minutes: ${total} in all, at most ${most} in one minute.`;
   return (
     <figure className="chart">
       <svg
@@ -31,9 +32,9 @@ export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute']
         <title>{summary}</title>
         <line x1="0" x2={WIDTH} y1={HEIGHT - 0.5} y2={HEIGHT - 0.5} className="chart-axis" />
         <line x1="0" x2={WIDTH} y1={HEIGHT - scale(peak)} y2={HEIGHT - scale(peak)} className="chart-grid" />
-        {perMinute.map((m, i) => {
+        {perMinute.map((m) => {
           const ok = m.requests - m.errors;
-          const x = i * barWidth + GAP / 2;
+          const x = ((m.minute - first) / 60_000) * barWidth + GAP / 2;
           const w = Math.max(1, barWidth - GAP);
           const time = new Date(m.minute).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
           const failed = m.errors ? `, ${m.errors} failed` : '';
@@ -63,12 +64,12 @@ export function RequestsChart({ perMinute }: { perMinute: StatsView['perMinute']
       {/* An empty hour drew only an axis and a dashed line, which reads as a chart that failed to load. */}
       {total === 0 ? (
         <p className="chart-empty" aria-hidden="true">
-          No requests in the last hour
+          No requests in the last {span === 60 ? 'hour' : `${span} minutes`}
         </p>
       ) : null}
       <figcaption className="chart-caption">
-        <span>60 min ago</span>
-        <span>peak {total === 0 ? 0 : peak}/min</span>
+        <span>{span} min ago</span>
+        <span>peak {most}/min</span>
         <span>now</span>
       </figcaption>
     </figure>

@@ -24,6 +24,10 @@ export const STATUS_TONE: Record<AccountStatus, 'good' | 'warn' | 'bad'> = {
 const integer = new Intl.NumberFormat();
 export const formatCount = (n: number): string => integer.format(n);
 
+const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+/** 123_456_789 → "123.5M": a day's tokens run to millions, and "123,456,789" overflows a total in a narrow window. */
+export const formatShortCount = (n: number): string => (n < 1_000_000 ? integer.format(n) : compact.format(n));
+
 /** 75_000 → "1 min 15 s"; 3_725_000 → "1 h 2 min". Whole seconds, rounded up so a countdown never shows 0 early. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));

@@ -10,7 +10,7 @@ import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView, type StatsView } from '../lib/api';
-import { formatAgo, formatCount } from '../lib/format';
+import { formatAgo, formatCount, formatShortCount } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { withReports } from '../lib/live-totals';
@@ -185,11 +185,13 @@ function TrafficCard() {
     <Card title="Requests" className="span-2">
       {stats ? (
         <>
+          {/* Each says "today" in its own words: "Input tokens" under "Requests today" read as all-time. "Tokens
+              in/out" as Logs says it, so "today" fits on one line in a tray popover's two columns. */}
           <dl className="totals" aria-label="Today">
             <Total label="Requests today" value={stats.today.requests} />
             <Total label="Failed today" value={stats.today.errors} tone={stats.today.errors ? 'bad' : undefined} />
-            <Total label="Input tokens" value={stats.today.inputTokens} />
-            <Total label="Output tokens" value={stats.today.outputTokens} />
+            <Total label="Tokens in today" value={stats.today.inputTokens} />
+            <Total label="Tokens out today" value={stats.today.outputTokens} />
           </dl>
           <RequestsChart perMinute={stats.perMinute} />
         </>
@@ -203,10 +205,20 @@ function TrafficCard() {
 }
 
 function Total({ label, value, tone }: { label: string; value: number; tone?: 'bad' }) {
+  const exact = formatCount(value);
+  const short = formatShortCount(value);
   return (
     <div className={`total ${tone === 'bad' ? 'total-bad' : ''}`}>
       <dt>{label}</dt>
-      <dd>{formatCount(value)}</dd>
+      {/* Shortened, the whole figure is the tooltip and what a screen reader says. */}
+      {short === exact ? (
+        <dd>{exact}</dd>
+      ) : (
+        <dd title={exact}>
+          <span aria-hidden="true">{short}</span>
+          <span className="visually-hidden">{exact}</span>
+        </dd>
+      )}
     </div>
   );
 }
@@ -247,9 +259,10 @@ function AccountCountsCard() {
                   <span className="badge badge-muted">Disabled</span>
                 </span>
               )}
-              <span className="count-value">
+              {/* Every request since the account was added, not today's: said so, as it sits beside today's. */}
+              <span className="count-value" title={`${formatCount(a.requestCount)}${sinceAdded(a.requestCount)}`}>
                 {formatCount(a.requestCount)}
-                <span className="visually-hidden"> requests</span>
+                <span className="visually-hidden">{sinceAdded(a.requestCount)}</span>
               </span>
             </li>
           ))}
@@ -259,6 +272,8 @@ function AccountCountsCard() {
     </Card>
   );
 }
+
+const sinceAdded = (n: number): string => ` ${n === 1 ? 'request' : 'requests'} since it was added`;
 
 /** What the enabled accounts have left between them (contract/credits.ts); nothing before any read. */
 function CreditsTotal({ accounts }: { accounts: AccountView[] }) {
