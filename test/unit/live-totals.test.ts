@@ -64,6 +64,29 @@ describe('withReports', () => {
     expect(moved.perMinute.at(-1)).toEqual({ minute: minute(1), requests: 1, errors: 0 });
     expect(moved.perMinute[0]!.minute).toBe(minute(-58));
   });
+
+  it('a request after a quiet spell keeps one entry per minute and an hour of them, as the snapshot draws it', () => {
+    const full: StatsView = {
+      ...stats(0, 0),
+      perMinute: Array.from({ length: 60 }, (_, i) => ({
+        minute: minute(i - 59),
+        requests: i === 59 ? 2 : 0,
+        errors: 0,
+      })),
+    };
+    const moved = withReports(full, [report(1, 200, minute(10) + 1)]);
+    expect(moved.perMinute).toHaveLength(60);
+    expect(moved.perMinute.map((m) => m.minute)).toEqual(Array.from({ length: 60 }, (_, i) => minute(i - 49)));
+    expect(moved.perMinute.find((m) => m.minute === minute(0))).toEqual({ minute: minute(0), requests: 2, errors: 0 });
+    expect(moved.perMinute.at(-1)).toEqual({ minute: minute(10), requests: 1, errors: 0 });
+    expect(moved.perMinute.slice(50, 59).every((m) => m.requests === 0)).toBe(true);
+  });
+
+  it('a request more than an hour after the last keeps only the new hour', () => {
+    const moved = withReports(stats(0, 4), [report(1, 200, minute(200) + 1)]);
+    expect(moved.perMinute.map((m) => m.minute)).toEqual(Array.from({ length: 60 }, (_, i) => minute(i + 141)));
+    expect(moved.perMinute.reduce((n, m) => n + m.requests, 0)).toBe(1);
+  });
 });
 
 describe('statistics read through LatestRead, moved by withReports', () => {

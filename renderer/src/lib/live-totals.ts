@@ -22,14 +22,29 @@ export function withReports(stats: StatsView, reports: readonly RequestView[]): 
     today.outputTokens += r.outputTokens;
     const minute = Math.floor(r.startedAt / 60_000) * 60_000;
     let slot = perMinute.find((m) => m.minute === minute);
-    if (!slot && minute > (perMinute.at(-1)?.minute ?? 0)) {
-      perMinute.push((slot = { minute, requests: 0, errors: 0 }));
-      perMinute.splice(0, perMinute.length - MINUTES);
-    }
+    if (!slot && minute > (perMinute.at(-1)?.minute ?? 0)) slot = openMinute(perMinute, minute);
     if (slot) {
       slot.requests += 1;
       if (failed) slot.errors += 1;
     }
   }
   return { ...stats, today, perMinute, counted };
+}
+
+/**
+ * Opens `minute` at the end of the hour the way the core's snapshot draws it: one entry per minute, the quiet ones
+ * empty, the last sixty minutes only. Pushing the one new minute alone made a request after a quiet spell stretch
+ * the sixty entries over more than an hour until the next snapshot.
+ */
+function openMinute(perMinute: StatsView['perMinute'], minute: number): StatsView['perMinute'][number] {
+  const hourStart = minute - (MINUTES - 1) * 60_000;
+  const last = perMinute.at(-1)?.minute;
+  for (let m = Math.max(hourStart, last === undefined ? minute : last + 60_000); m < minute; m += 60_000) {
+    perMinute.push({ minute: m, requests: 0, errors: 0 });
+  }
+  const slot = { minute, requests: 0, errors: 0 };
+  perMinute.push(slot);
+  const firstKept = perMinute.findIndex((m) => m.minute >= hourStart);
+  perMinute.splice(0, firstKept);
+  return slot;
 }
