@@ -8,13 +8,15 @@
  * error, as its own Edit's would be.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { replayedToolUses, sentToolResults, served, turnsAbout } from './cli-clients';
-import { runCodex, type CodexRun } from './codex';
+import { runCodex, type CodexOptions, type CodexRun } from './codex';
 import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
+import { tempDir } from './temp-dir';
 import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
@@ -45,17 +47,26 @@ const added = (file: string, text: string) => patch(`*** Add File: ${file}\n+${t
 const updated = (file: string, ...hunks: Array<[string, string]>) =>
   patch(`*** Update File: ${file}\n${hunks.map(([from, to]) => `@@\n-${from}\n+${to}\n`).join('')}`);
 
+/** Generation A's model calling apply_patch with the patch itself. */
+const patchCall = ({ id, patch: sent }: Ran): AgentCall => ({ id, name: 'apply_patch', input: { input: sent } });
+
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
- * Codex's words for each outcome, as patterns: a patch applied comes in the wrapper of a command's run (the agent
- * reads it so; nothing says otherwise), a patch refused as Codex's words alone.
+ * Codex's words for each outcome, as patterns: a patch it ran comes in the wrapper of a command's run, which
+ * Generation B's agent is given its output alone of (its own Edit's result has no exit code or time), a patch
+ * refused as Codex's words alone.
  */
-const WRAPPER = 'Exit code: 0\nWall time: \\d+(\\.\\d+)? seconds\nOutput:\n';
-const changed = (kind: 'A' | 'M', file: string) =>
-  WRAPPER + escaped(`Success. Updated the following files:\n${kind} ${file}\n`);
+const runOutput = (mode: ProtocolMode, code: number, output: string) =>
+  genA(mode)
+    ? `Exit code: ${code}\nWall time: \\d+(\\.\\d+)? seconds\nOutput:\n${escaped(`${output}\n`)}`
+    : escaped(output);
+const changed = (mode: ProtocolMode, kind: 'A' | 'M', file: string) =>
+  runOutput(mode, 0, `Success. Updated the following files:\n${kind} ${file}`);
 const notFound = (file: string, lines: string) =>
   escaped(`apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}`);
+/** Codex's sandbox refusing, without asking, a patch of a file outside the workspace (`CodexOptions.workspaceOnly`). */
+const OUTSIDE = escaped('patch rejected: writing outside of the project; rejected by user approval settings');
 /** What the agent is told for the empty patch an edit without a patch form became, in place of Codex's words. */
 const EMPTY = escaped(NO_PATCH_FORM);
 
@@ -64,6 +75,7 @@ interface Scenario {
   prompt: string;
   calls: AgentCall[];
   done: string;
+  codex?: CodexOptions;
 }
 
 /**
@@ -78,7 +90,7 @@ async function runScenario(
   scenario: Scenario,
 ): Promise<{ run: CodexRun; last: AgentRequestInfo }> {
   scriptCalls(stack, scenario.topic, scenario.calls, scenario.done, true);
-  const run = await runCodex(work, scenario.prompt, stack.url, KEY, { timeoutMs: 80_000 });
+  const run = await runCodex(work, scenario.prompt, stack.url, KEY, { ...scenario.codex, timeoutMs: 80_000 });
   expect(run.code, run.stderr + run.stdout).toBe(0);
   expect(run.finalMessage).toBe(scenario.done);
   const count = scenario.calls.length + 1;
@@ -90,12 +102,12 @@ async function runScenario(
   return { run, last: turns.at(-1)! };
 }
 
-/** The file changes Codex reports having made, in order: `[kind, path]` of each. */
-function fileChanges(run: CodexRun): Array<Array<[string, string]>> {
+/** The file changes Codex reports having made (or tried: `status`), in order: `[kind, path]` of each. */
+function fileChanges(run: CodexRun, status = 'completed'): Array<Array<[string, string]>> {
   return run.items
     .filter((item) => item.type === 'file_change')
     .map((item) => {
-      expect(item['status']).toBe('completed');
+      expect(item['status']).toBe(status);
       return (item['changes'] as Array<{ kind: string; path: string }>).map(({ kind, path: file }) => [kind, file]);
     });
 }
@@ -136,7 +148,7 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
       { id: 'toolu_sim_edit_0021', patch: updated(file, ['fig = 3', 'fig = 4']) },
     ];
     const calls: AgentCall[] = genA(mode)
-      ? ran.map(({ id, patch: sent }) => ({ id, name: 'apply_patch', input: { input: sent } }))
+      ? ran.map(patchCall)
       : [
           { id: ran[0]!.id, name: 'Write', input: { file_path: file, content: 'fig = 3\n' } },
           { id: ran[1]!.id, name: 'Edit', input: { file_path: file, old_string: 'fig = 3', new_string: 'fig = 4' } },
@@ -150,8 +162,8 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
     expect(fs.readFileSync(file, 'utf8')).toBe('fig = 4\n');
     expect(fileChanges(run)).toEqual([[['add', file]], [['update', file]]]);
     expectSent(mode, last, ran, [
-      { id: ran[0]!.id, pattern: changed('A', file), isError: false },
-      { id: ran[1]!.id, pattern: changed('M', file), isError: false },
+      { id: ran[0]!.id, pattern: changed(mode, 'A', file), isError: false },
+      { id: ran[1]!.id, pattern: changed(mode, 'M', file), isError: false },
     ]);
   });
 }
@@ -165,7 +177,7 @@ export function failsAnEdit(mode: ProtocolMode): Promise<void> {
   return withEditFile(mode, KEY, 'date.txt', 'date = 1\n', async (stack, work, file) => {
     const ran: Ran = { id: 'toolu_sim_edit_0022', patch: updated(file, ['date = 9', 'date = 2']) };
     const call: AgentCall = genA(mode)
-      ? { id: ran.id, name: 'apply_patch', input: { input: ran.patch } }
+      ? patchCall(ran)
       : { id: ran.id, name: 'Edit', input: { file_path: file, old_string: 'date = 9', new_string: 'date = 2' } };
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Change DATE-7',
@@ -219,6 +231,70 @@ export function multiEdits(mode: ProtocolMode): Promise<void> {
     });
     expect(fs.readFileSync(file, 'utf8')).toBe('quince = 2\nyuzu = 3\n');
     expect(fileChanges(run)).toEqual([[['update', file]]]);
-    expectSent(mode, last, [ran], [{ id: ran.id, pattern: changed('M', file), isError: false }]);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern: changed(mode, 'M', file), isError: false }]);
+  });
+}
+
+/**
+ * A Write and an Edit outside the workspace, in Codex's `workspace-write` sandbox with approvals off (`codex exec`'s
+ * default): Codex refuses each patch without running it or asking, in words with no error flag, which Generation B's
+ * agent is told as an error. Without a sandbox, as the other scenarios run Codex, it applies them.
+ */
+export function refusedOutside(mode: ProtocolMode): Promise<void> {
+  return withEditFile(mode, KEY, 'kiwi.txt', undefined, async (stack, work) => {
+    const outside = tempDir('orchids-edit-outside-');
+    const made = path.join(outside, 'new.txt');
+    const kept = path.join(outside, 'kiwi.txt');
+    fs.writeFileSync(kept, 'kiwi = 1\n');
+    const ran: Ran[] = [
+      { id: 'toolu_sim_write_0024', patch: added(made, 'kiwi = 2') },
+      { id: 'toolu_sim_edit_0024', patch: updated(kept, ['kiwi = 1', 'kiwi = 2']) },
+    ];
+    const calls: AgentCall[] = genA(mode)
+      ? ran.map(patchCall)
+      : [
+          { id: ran[0]!.id, name: 'Write', input: { file_path: made, content: 'kiwi = 2\n' } },
+          { id: ran[1]!.id, name: 'Edit', input: { file_path: kept, old_string: 'kiwi = 1', new_string: 'kiwi = 2' } },
+        ];
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Copy KIWI-4',
+      prompt: 'Copy KIWI-4 next door',
+      calls,
+      done: 'Codex may not write outside this folder.',
+      codex: { workspaceOnly: true },
+    });
+    expect(fs.existsSync(made)).toBe(false);
+    expect(fs.readFileSync(kept, 'utf8')).toBe('kiwi = 1\n');
+    expect(fileChanges(run)).toEqual([]);
+    expectSent(
+      mode,
+      last,
+      ran,
+      ran.map(({ id }) => ({ id, pattern: OUTSIDE, isError: !genA(mode) })),
+    );
+  });
+}
+
+/**
+ * A Write Codex runs and fails (the file's folder is a file): Codex answers in its wrapper of a command's run, exit
+ * 1 and its words, with no error flag; Generation B's agent gets the words alone, as an error.
+ */
+export function failsToWrite(mode: ProtocolMode): Promise<void> {
+  return withEditFile(mode, KEY, 'lime.txt', 'lime = 1\n', async (stack, work, file) => {
+    const target = path.join(file, 'zest.txt');
+    const ran: Ran = { id: 'toolu_sim_write_0025', patch: added(target, 'zest = 1') };
+    const call: AgentCall = genA(mode)
+      ? patchCall(ran)
+      : { id: ran.id, name: 'Write', input: { file_path: target, content: 'zest = 1\n' } };
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Zest LIME-5',
+      prompt: 'Zest LIME-5 into lime.txt/zest.txt',
+      calls: [call],
+      done: 'lime.txt is a file, so zest.txt cannot go in it.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('lime = 1\n');
+    expect(fileChanges(run, 'failed')).toEqual([[['add', target]]]);
+    const pattern = runOutput(mode, 1, `Failed to write file ${target}`);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern, isError: !genA(mode) }]);
   });
 }

@@ -158,6 +158,11 @@ export interface CodexOptions {
    * the `CODEX_HOME` of an earlier run with `persistent` (`CodexRun.home`).
    */
   resumeIn?: string;
+  /**
+   * Runs `codex exec` in Codex's `workspace-write` sandbox, approvals off (exec's default), with the temp folders not
+   * writable, so that only `cwd` (a temp folder itself) is: instead of without sandbox or approvals.
+   */
+  workspaceOnly?: boolean;
   timeoutMs?: number;
 }
 
@@ -184,9 +189,9 @@ export function codexHome(baseUrl: string, options: CodexOptions = {}): string {
 /**
  * Runs `codex exec --json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh `CODEX_HOME` whose
  * config.toml names it as the model provider, with `apiKey` in the provider's key variable: no login, nothing
- * reached but loopback (this machine, like CI, has no internet). Commands run without Codex's sandbox: the
- * container has none to offer, and the test scripts every command it runs in a temp folder. Killed after
- * `timeoutMs`.
+ * reached but loopback (this machine, like CI, has no internet). Commands run without Codex's sandbox (unless
+ * `workspaceOnly`): the container has none to offer, and the test scripts every command it runs in a temp folder.
+ * Killed after `timeoutMs`.
  */
 export function runCodex(
   cwd: string,
@@ -206,11 +211,16 @@ export function runCodex(
     '--skip-git-repo-check',
     // `exec resume` takes no --color (its output is JSON here anyway).
     ...(options.resumeIn ? [] : ['--color', 'never']),
-    '--dangerously-bypass-approvals-and-sandbox',
+    ...(options.workspaceOnly
+      ? ['--sandbox', 'workspace-write', ...['exclude_slash_tmp', 'exclude_tmpdir_env_var'].flatMap(notWritable)]
+      : ['--dangerously-bypass-approvals-and-sandbox']),
     prompt,
   ];
   return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
 }
+
+/** A `-c` override turning on one of `[sandbox_workspace_write]`'s exclusions of a temp folder. */
+const notWritable = (key: string): string[] => ['-c', `sandbox_workspace_write.${key}=true`];
 
 /**
  * Runs Codex's code review in `cwd` (`codex exec review --json`, of the uncommitted changes unless `target` names

@@ -4,7 +4,9 @@ import {
   CODEX_EDIT_TIMEOUT,
   createsThenEdits,
   failsAnEdit,
+  failsToWrite,
   multiEdits,
+  refusedOutside,
   replacesAllFails,
 } from '../helpers/codex-edits';
 
@@ -13,7 +15,7 @@ import {
  * --json`, on Generation B (`ws`; `sse-b` renders the same results) and Generation A, whose model is shown Codex's
  * freeform `apply_patch` and writes the patch itself (it has no `replace_all` and no MultiEdit, so those two run on
  * Generation B alone; `sse-b` was run by hand too and passes). Under a second a Codex run here; the file takes
- * about 7 s.
+ * about 9 s.
  */
 const MODES = PINNED_MODES.filter((mode) => mode.expect !== 'sse-b');
 
@@ -21,6 +23,14 @@ describe.each(MODES)('the agent editing files in Codex ($name)', (mode) => {
   it('creates a file, then edits it', CODEX_EDIT_TIMEOUT, () => createsThenEdits(mode));
   it('is told, as an error on Generation B, that the old text of its edit is not there', CODEX_EDIT_TIMEOUT, () =>
     failsAnEdit(mode),
+  );
+  it(
+    'is told, as an error on Generation B, that Codex’s sandbox refuses an edit outside the workspace',
+    CODEX_EDIT_TIMEOUT,
+    () => refusedOutside(mode),
+  );
+  it('is told, as an error on Generation B, that Codex could not write the file', CODEX_EDIT_TIMEOUT, () =>
+    failsToWrite(mode),
   );
 });
 

@@ -12,7 +12,13 @@ const APPLY_PATCH: ToolDefinition = {
 
 /** Codex's apply_patch results, as the real one sent them (codex-edit-routes.test.ts), the folder `/w`. */
 const REFUSED = 'apply_patch verification failed: Failed to find expected lines in /w/date.txt:\ndate = 9';
-const APPLIED = 'Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM /w/date.txt\n';
+const UPDATED = 'Success. Updated the following files:\nM /w/date.txt';
+const APPLIED = `Exit code: 0\nWall time: 0 seconds\nOutput:\n${UPDATED}\n`;
+/** Codex's sandbox (`workspace-write`, `read-only`), approvals off, refusing a patch without running it. */
+const OUTSIDE = 'patch rejected: writing outside of the project; rejected by user approval settings';
+const READ_ONLY = 'patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings';
+/** A patch Codex ran and could not write. */
+const FAILED_WRITE = 'Exit code: 1\nWall time: 0.1 seconds\nOutput:\nFailed to write file /w/date.txt/x.txt\n';
 
 const DATE_PATCH = '*** Begin Patch\n*** Update File: /w/date.txt\n@@\n-date = 9\n+date = 2\n*** End Patch\n';
 /** Codex's words for the empty patch an Edit with replace_all becomes (it has no patch form). */
@@ -31,13 +37,43 @@ function sent(content: unknown, name = 'apply_patch', tools = [...CODEX_TOOLS, A
   return rewrite ? rewrite(block) : block;
 }
 
-describe("Codex CLI's apply_patch result, a refused patch given to the agent as an error", () => {
+describe("Codex CLI's apply_patch result, as the agent's Edit gives it", () => {
   it('flags a refused patch an error, its words and shape kept', () => {
     expect(sent(REFUSED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: REFUSED, is_error: true });
     expect(sent([{ type: 'text', text: REFUSED }])).toMatchObject({
       content: [{ type: 'text', text: REFUSED }],
       is_error: true,
     });
+  });
+
+  it('flags the sandbox’s refusal an error, in its words', () => {
+    expect(sent(OUTSIDE)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: OUTSIDE, is_error: true });
+    expect(sent([{ type: 'text', text: READ_ONLY }])).toMatchObject({
+      content: [{ type: 'text', text: READ_ONLY }],
+      is_error: true,
+    });
+  });
+
+  it('gives a patch Codex ran its output alone, an error unless it exited 0', () => {
+    expect(sent(APPLIED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: UPDATED });
+    expect(sent([{ type: 'text', text: APPLIED }])).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: [{ type: 'text', text: UPDATED }],
+    });
+    expect(sent(FAILED_WRITE)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: 'Failed to write file /w/date.txt/x.txt',
+      is_error: true,
+    });
+    expect(sent('Exit code: 2\nWall time: 0 seconds\nOutput:\n')).toMatchObject({
+      content: 'apply_patch exited with code 2.',
+      is_error: true,
+    });
+    // Not Codex's wrapper whole (its shell's, with a chunk id): as it was.
+    const shell = `Chunk ID: 1a\nWall time: 0 seconds\nProcess exited with code 0\nOutput:\n${UPDATED}\n`;
+    expect(sent(shell)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: shell });
   });
 
   it('tells the agent what an empty patch was, in place of Codex’s words about a patch the agent never wrote', () => {
@@ -56,8 +92,8 @@ describe("Codex CLI's apply_patch result, a refused patch given to the agent as 
     expect(sent(EMPTY_REFUSED)).toMatchObject({ content: EMPTY_REFUSED, is_error: true });
   });
 
-  it('leaves an applied patch, another tool’s result and a client without apply_patch as they were', () => {
-    expect(sent(APPLIED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: APPLIED });
+  it('leaves another tool’s result and a client without apply_patch as they were', () => {
+    expect(sent(APPLIED, 'exec_command')).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: APPLIED });
     expect(sent(REFUSED, 'exec_command')).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: REFUSED });
     expect(sent(REFUSED, 'apply_patch', CODEX_TOOLS)).toEqual({
       type: 'tool_result',

@@ -1,12 +1,17 @@
 /**
  * The agent's Write, Edit and MultiEdit, run on Codex CLI's `apply_patch` as a patch (../patch-compose.ts), whose
- * failures must reach the agent as its own Edit's do: as errors. Codex 0.171 answers a patch it refuses with its
- * reason alone, `apply_patch verification failed: Failed to find expected lines in /w/date.txt:\ndate = 9` (also for
- * an Edit with `replace_all`, which has no patch form and reaches Codex as an empty patch: `… invalid patch: The last
- * line of the patch must be '*** End Patch'`), in a Responses API `function_call_output`, which has no error flag. So
- * an edit that changed nothing reached the agent as a success. A result in those words becomes an error, its words
- * kept but for the empty patch's (NO_PATCH_FORM); any other (a patch applied, in Codex's wrapper of a command's run)
- * goes as Codex wrote it.
+ * results must reach the agent as its own Edit's do. Codex 0.171 answers in a Responses API `function_call_output`,
+ * which has no error flag, in one of three shapes, all seen from the real Codex:
+ * - a patch it refuses before running it, its reason alone: `apply_patch verification failed: Failed to find expected
+ *   lines in /w/date.txt:\ndate = 9` (also for an Edit with `replace_all`, which has no patch form and reaches Codex
+ *   as an empty patch: `… invalid patch: The last line of the patch must be '*** End Patch'`), or, from its sandbox
+ *   with approvals off (`codex exec`), `patch rejected: writing outside of the project; rejected by user approval
+ *   settings` (`… writing is blocked by read-only sandbox; …` in a read-only one);
+ * - a patch it ran, in its wrapper of a command's run: `Exit code: 0\nWall time: 0 seconds\nOutput:\n` before
+ *   `Success. Updated the following files:\nM /w/date.txt\n`, or exit 1 before `Failed to write file /w/x/y.txt`.
+ * So an edit that changed nothing reached the agent as a success. A refusal becomes an error, its words kept but for
+ * the empty patch's (NO_PATCH_FORM); a run becomes its output alone, as the agent's own Edit answers, an error when
+ * its exit code is not 0. A result of any other shape goes as Codex wrote it.
  *
  * The proxy keeps nothing between requests, so which results to read is found in the conversation: the calls Codex
  * replays to its `apply_patch`, the tool the agent's edits land on.
@@ -19,7 +24,10 @@ import type { Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 
 const PATCH_TOOL = 'apply_patch';
-const REFUSED = 'apply_patch verification failed: ';
+/** How Codex's refusals begin: its check of the patch, then its sandbox's. */
+const REFUSALS = ['apply_patch verification failed: ', 'patch rejected: '];
+/** Codex 0.171's wrapper of a patch it ran, whole: its exit code, then the output. */
+const RAN = /^Exit code: (-?\d+)\nWall time: \d+(?:\.\d+)? seconds\nOutput:\n([\s\S]*)$/;
 /** The one string property Codex's freeform apply_patch carries its patch in (../patch-compose.ts). */
 const FREEFORM_KEY = 'input';
 
@@ -52,13 +60,21 @@ export function patchCalls(
 }
 
 /**
- * Codex's refused patch as an error: in its words, or for an empty patch (an edit the proxy could not compose) in
- * NO_PATCH_FORM's; undefined for any other result, which goes as it was.
+ * Codex's result as the agent's Edit would give it: a refusal as an error, in Codex's words, or for an empty patch
+ * (an edit the proxy could not compose) in NO_PATCH_FORM's; a patch run as its output alone, an error unless it
+ * exited 0; undefined for any other result, which goes as it was.
  */
-export function flagRefusedPatch(
-  content: ToolResultContent | undefined,
-  call: { empty: boolean },
-): Unwrapped | undefined {
-  if (content === undefined || !resultText(content)?.startsWith(REFUSED)) return undefined;
-  return { content: call.empty ? inShapeOf(content, NO_PATCH_FORM) : content, isError: true };
+export function patchResult(content: ToolResultContent | undefined, call: { empty: boolean }): Unwrapped | undefined {
+  const text = resultText(content);
+  if (content === undefined || text === undefined) return undefined;
+  if (REFUSALS.some((start) => text.startsWith(start))) {
+    return { content: call.empty ? inShapeOf(content, NO_PATCH_FORM) : content, isError: true };
+  }
+  const ran = RAN.exec(text);
+  if (!ran) return undefined;
+  const code = Number(ran[1]);
+  // A final newline ends Codex's last line; the agent's own tools end theirs without one.
+  const output = ran[2]!.replace(/\n$/, '');
+  const told = output === '' && code !== 0 ? `apply_patch exited with code ${code}.` : output;
+  return { content: inShapeOf(content, told), isError: code !== 0 };
 }
