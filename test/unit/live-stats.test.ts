@@ -55,6 +55,27 @@ describe('LiveStats', () => {
     expect(stats.snapshot().today.requests).toBe(1);
   });
 
+  it('counts a request that runs across midnight in the day it started, as a restart would', () => {
+    const midnight = startOfLocalDay(noon) + 24 * 3600_000;
+    let now = midnight + 30_000;
+    const stats = new LiveStats(() => now);
+    stats.record(report(midnight - 60_000));
+    const late = { ...report(midnight - 20_000), finishedAt: midnight + 20_000, durationMs: 40_000 };
+    expect(stats.record(late)).toBe(2); // numbered all the same, so the window's sequence has no hole
+    expect(stats.snapshot().today.requests).toBe(0);
+    stats.record(report(midnight + 10_000));
+    now = midnight + 60_000;
+    expect(stats.snapshot().today).toEqual({ requests: 1, errors: 0, inputTokens: 10, outputTokens: 5 });
+
+    const db = openDatabase(path.join(tempDir('orchids-stats-'), 'db.sqlite'));
+    const history = new HistoryRepo(db);
+    history.insertMany([late, report(midnight + 10_000)].map((r) => ({ report: r, debugLog: null })));
+    const restarted = new LiveStats(() => now);
+    restarted.seed(history);
+    expect(restarted.snapshot().today).toEqual(stats.snapshot().today);
+    db.close();
+  });
+
   it('is seeded from history, so a restart does not reset today', () => {
     const db = openDatabase(path.join(tempDir('orchids-stats-'), 'db.sqlite'));
     const history = new HistoryRepo(db);

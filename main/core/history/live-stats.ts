@@ -27,7 +27,8 @@ const MINUTES = 60;
  * requests flow. Seeded from history at start, so a restart does not reset "today".
  */
 export class LiveStats {
-  /** When "today" ends (local midnight): a number compare per request instead of building a date string. */
+  /** When "today" starts and ends (local midnights): number compares per request instead of building a date string. */
+  private dayStartsAt = 0;
   private dayEndsAt = 0;
   private today: DayTotals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   private readonly minutes = new Map<number, { requests: number; errors: number }>();
@@ -37,8 +38,9 @@ export class LiveStats {
 
   seed(history: HistoryRepo): void {
     const now = this.now();
+    this.dayStartsAt = startOfLocalDay(now);
     this.dayEndsAt = startOfNextLocalDay(now);
-    this.today = history.totalsSince(startOfLocalDay(now));
+    this.today = history.totalsSince(this.dayStartsAt);
     for (const row of history.perMinuteSince(now - MINUTES * 60_000)) {
       this.minutes.set(row.minute, { requests: row.requests, errors: row.errors });
     }
@@ -48,10 +50,14 @@ export class LiveStats {
   record(report: RequestReport): number {
     this.rollDay(report.finishedAt);
     const failed = report.status >= 400;
-    this.today.requests += 1;
-    if (failed) this.today.errors += 1;
-    this.today.inputTokens += report.inputTokens;
-    this.today.outputTokens += report.outputTokens;
+    // A request belongs to the day it started in, as the seed from history counts it (started_at), so one that runs
+    // across midnight is in neither day's live figures twice, nor moves day when the app restarts.
+    if (report.startedAt >= this.dayStartsAt) {
+      this.today.requests += 1;
+      if (failed) this.today.errors += 1;
+      this.today.inputTokens += report.inputTokens;
+      this.today.outputTokens += report.outputTokens;
+    }
     const minute = Math.floor(report.startedAt / 60_000);
     let slot = this.minutes.get(minute);
     if (!slot) {
@@ -79,6 +85,7 @@ export class LiveStats {
 
   private rollDay(at: number): void {
     if (at < this.dayEndsAt) return;
+    this.dayStartsAt = startOfLocalDay(at);
     this.dayEndsAt = startOfNextLocalDay(at);
     this.today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   }
