@@ -148,7 +148,11 @@ export const CONTINUE_CLI_TOOLS: ToolDefinition[] = [
     'MultiEdit',
     {
       file_path: str,
-      edits: listOf({ type: 'object', properties: { old_string: str, new_string: str, replace_all: bool } }),
+      edits: listOf({
+        type: 'object',
+        properties: { old_string: str, new_string: str, replace_all: bool },
+        required: ['old_string', 'new_string'],
+      }),
     },
     ['file_path', 'edits'],
   ),

@@ -9,9 +9,9 @@
 import fs from 'node:fs';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
-import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
+import { sentToolPair, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
-import { sentToolResults, served, turnsAbout } from './cli-clients';
+import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
 import { runOpencode, type OpencodeApi, type OpencodeRun } from './opencode';
 import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
 
@@ -144,16 +144,10 @@ function expectRan(outcome: Outcome, steps: Step[], route: EditRoute): void {
   ).toEqual(expected.map(({ id, tool, input }) => ({ tool, callID: outcome.id(id), status: 'completed', input })));
 }
 
-/** The results the upstream was sent flagged an error: Generation A renders the flag in its prompt. */
-function sentErrors(request: AgentRequestInfo): string[] {
-  if (request.protocol === 'sse-a') return upstreamText(request).match(/<tool_result [^>]*is_error="true">/g) ?? [];
-  return sentToolResults(request).flatMap((r) => (r.is_error === true ? [String(r.tool_use_id)] : []));
-}
-
 /** The upstream was sent each of `ids` as opencode's tool `name` with a result holding `output`, none an error. */
 function expectSentAll(outcome: Outcome, ids: string[], name: string, output: string): void {
   for (const id of ids) expect(sentToolPair(outcome.last, outcome.id(id), name, output), id).toBe(true);
-  expect(sentErrors(outcome.last)).toEqual([]);
+  expect(sentErrorIds(outcome.last)).toEqual([]);
 }
 
 export function writesThenEdits(route: EditRoute): Promise<void> {
@@ -241,15 +235,51 @@ export function failsAnEdit(route: EditRoute): Promise<void> {
       }),
     ]);
     expect(sentToolPair(outcome.last, id, 'edit', NOT_FOUND)).toBe(true);
-    if (route.api === 'openai-chat') {
-      // Chat Completions' tool message has no error flag: the agent reads opencode's words in a plain result.
+    // Chat Completions' tool message has no error flag: the proxy knows the refusal by opencode's words.
+    expect(sentErrorIds(outcome.last)).toEqual([id]);
+    if (outcome.last.protocol !== 'sse-a') {
       expect(sentToolResults(outcome.last)).toEqual([
-        { type: 'tool_result', tool_use_id: id, content: expect.stringContaining(NOT_FOUND) },
-      ]);
-    } else {
-      expect(sentErrors(outcome.last)).toEqual([
-        outcome.last.protocol === 'sse-a' ? `<tool_result tool_use_id="${id}" is_error="true">` : id,
+        { type: 'tool_result', tool_use_id: id, content: expect.stringContaining(NOT_FOUND), is_error: true },
       ]);
     }
+  });
+}
+
+/** opencode's words for an old text found more than once. */
+const MANY = 'Found multiple matches for oldString.';
+
+/**
+ * An Edit whose old text is there twice, then a MultiEdit whose second edit's old text is not there. Generation B's
+ * MultiEdit reaches opencode as two edits, which opencode runs in turn and does not undo: the agent is told the first
+ * was applied and the second refused, each by its own result, the refusals as errors on every route.
+ */
+export function refusesEditsInItsWords(route: EditRoute): Promise<void> {
+  return withEditFile(route.mode, KEY, 'kiwi.txt', 'kiwi = 1\nkiwi = 1\nlime = 3\n', async (stack, work, file) => {
+    const edit = (id: string, oldString: string, newString: string): Ran => ({
+      id,
+      tool: 'edit',
+      input: { filePath: file, oldString, newString },
+    });
+    const twice = edit('toolu_sim_edit_0004', 'kiwi = 1', 'kiwi = 2');
+    const applied = edit('toolu_sim_multi_0003', 'lime = 3', 'yuzu = 3');
+    const missing = edit('toolu_sim_multi_0004', 'pear = 9', 'pear = 2');
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Change KIWI-8',
+      prompt: 'Change KIWI-8 in kiwi.txt',
+      steps: [twice, { multi: [applied, missing] }],
+      done: 'kiwi.txt keeps its kiwis; lime is yuzu; there was no pear.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('kiwi = 1\nkiwi = 1\nyuzu = 3\n');
+    const ids = outcome.run.tools.map((tool) => tool.callID);
+    const genA = route.mode.expect === 'sse-a';
+    expect(ids).toEqual([twice, applied, genA ? missing : { id: `${applied.id}_2` }].map(({ id }) => outcome.id(id)));
+    expect(outcome.run.tools.map(({ tool, state }) => [tool, state.status, state.input])).toEqual(
+      [twice, applied, missing].map(({ input }, i) => ['edit', i === 1 ? 'completed' : 'error', input]),
+    );
+    expect(sentToolPair(outcome.last, ids[0]!, 'edit', MANY)).toBe(true);
+    expect(sentToolPair(outcome.last, ids[1]!, 'edit', EDITED)).toBe(true);
+    expect(sentToolPair(outcome.last, ids[2]!, 'edit', NOT_FOUND)).toBe(true);
+    // Generation A's prompt need not hold the turns in order.
+    expect(sentErrorIds(outcome.last).sort()).toEqual([ids[0], ids[2]].sort());
   });
 }

@@ -3,6 +3,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import {
   EDIT_TIMEOUT,
   failsAnEdit,
+  refusesEditsInItsWords,
   replacesAllAndMultiEdits,
   writesThenEdits,
   type EditRoute,
@@ -32,5 +33,10 @@ describe.each(ROUTES)('the agent editing files in opencode ($name)', (route) => 
   it('replaces every match, and makes several edits in turn', EDIT_TIMEOUT, () => replacesAllAndMultiEdits(route));
   it('gives the agent opencode’s error for an edit whose old text is not there', EDIT_TIMEOUT, () =>
     failsAnEdit(route),
+  );
+  it(
+    'gives the agent opencode’s errors in its words, and a split MultiEdit’s applied part as applied',
+    EDIT_TIMEOUT,
+    () => refusesEditsInItsWords(route),
   );
 });

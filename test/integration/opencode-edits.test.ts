@@ -1,6 +1,12 @@
 import { describe, it } from 'vitest';
 import { PINNED_MODES } from '../helpers/upstream';
-import { EDIT_TIMEOUT, failsAnEdit, replacesAllAndMultiEdits, writesThenEdits } from '../helpers/opencode-edits';
+import {
+  EDIT_TIMEOUT,
+  failsAnEdit,
+  refusesEditsInItsWords,
+  replacesAllAndMultiEdits,
+  writesThenEdits,
+} from '../helpers/opencode-edits';
 
 /**
  * The real opencode CLI running Generation B's file edits through its Anthropic provider: the agent's Write, Edit
@@ -17,6 +23,11 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
     it('replaces every match, and runs a MultiEdit as two edits', EDIT_TIMEOUT, () => replacesAllAndMultiEdits(route));
     it('gives the agent opencode’s error for an edit whose old text is not there', EDIT_TIMEOUT, () =>
       failsAnEdit(route),
+    );
+    it(
+      'gives the agent opencode’s errors in its words, and a split MultiEdit’s applied part as applied',
+      EDIT_TIMEOUT,
+      () => refusesEditsInItsWords(route),
     );
   },
 );

@@ -2,27 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { inputRepairMayApply, repairToolInput, resolveClientToolName } from '../../main/core/orchids/tool-mapping';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { keyListedAgentKinds } from '../../main/core/orchids/tool-input-values';
+import { CONTINUE_CLI_TOOLS } from '../helpers/client-tools';
 
 /** Continue CLI 1.5.47's MultiEdit and Checklist, as it declares them (with `--auto`, or in its window). */
-const MULTI_EDIT = {
-  type: 'object',
-  properties: {
-    file_path: { type: 'string' },
-    edits: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          old_string: { type: 'string' },
-          new_string: { type: 'string' },
-          replace_all: { type: 'boolean' },
-        },
-        required: ['old_string', 'new_string'],
-      },
-    },
-  },
-  required: ['file_path', 'edits'],
-};
+const MULTI_EDIT = CONTINUE_CLI_TOOLS.find((tool) => tool.name === 'MultiEdit')!.input_schema;
 const CHECKLIST = {
   type: 'object',
   properties: { checklist: { type: 'string' } },

@@ -11,7 +11,7 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
-import { resultText } from './result-text';
+import { flagRefusal } from './result-text';
 import type { Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 
@@ -45,7 +45,5 @@ export function continueEditCalls(
 
 /** Continue's refused edit as an error in its words; undefined for any other result, which goes as it was. */
 export function flagContinueEditFailure(content: ToolResultContent | undefined): Unwrapped | undefined {
-  const text = resultText(content);
-  if (text === undefined || !REFUSALS.some((refusal) => refusal.test(text))) return undefined;
-  return { content: content as ToolResultContent, isError: true };
+  return flagRefusal(content, REFUSALS);
 }

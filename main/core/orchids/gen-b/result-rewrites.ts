@@ -3,15 +3,16 @@
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
  * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), a failed edit on its `editor`
- * (./editor-results.ts) or on Continue CLI's MultiEdit (./continue-edit-results.ts), an edit on Codex CLI's
- * `apply_patch` (./patch-results.ts), and answers to the agent's questions keyed by ids the proxy made or asked one
- * at a time (./question-answers.ts).
+ * (./editor-results.ts), on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's `edit`
+ * (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the
+ * agent's questions keyed by ids the proxy made or asked one at a time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { clineEditorCalls, unwrapClineEditorFailure } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
+import { flagOpencodeEditFailure, opencodeEditCalls } from './opencode-edit-results';
 import { patchResult, patchCalls } from './patch-results';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
@@ -51,6 +52,11 @@ export function resultRewrites(
   for (const id of continueEditCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
+    );
+  }
+  for (const id of opencodeEditCalls(messages, tools) ?? []) {
+    rewrites.set(id, (block: ClientBlock) =>
+      unwrapped(block, flagOpencodeEditFailure(block['content'] as ToolResultContent | undefined)),
     );
   }
   for (const [id, call] of patchCalls(messages, tools) ?? []) {

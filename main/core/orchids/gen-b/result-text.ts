@@ -6,6 +6,7 @@
 import type { ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
 import { parseJson } from '../tool-input-coercion';
+import type { Unwrapped } from './shell-output';
 
 /** The text of a result that is nothing but text; undefined for any other (an image, several blocks, none). */
 export function resultText(content: ToolResultContent | undefined): string | undefined {
@@ -18,6 +19,19 @@ export function resultText(content: ToolResultContent | undefined): string | und
 /** `text` in the shape `content` had: a string for a string, else a list of one text block. */
 export function inShapeOf(content: ToolResultContent | undefined, text: string): ToolResultContent {
   return typeof content === 'string' ? text : [{ type: 'text', text }];
+}
+
+/**
+ * A client's refused edit, which it sent unflagged, as an error in its words: a result whose whole text is in the
+ * words of one of `refusals`, each anchored at its start; undefined for any other, which goes as it was.
+ */
+export function flagRefusal(
+  content: ToolResultContent | undefined,
+  refusals: readonly RegExp[],
+): Unwrapped | undefined {
+  const text = resultText(content);
+  if (text === undefined || !refusals.some((refusal) => refusal.test(text))) return undefined;
+  return { content: content as ToolResultContent, isError: true };
 }
 
 /** One run as Cline CLI 3 reports its `run_commands` and `read_files` runs. */
