@@ -5,7 +5,9 @@
  * the call was declined and the agent had to spend a whole turn doing the same again edit by edit. Sent instead as
  * consecutive Edit calls of one turn, which both clients run in order, each on the file as the one before left it
  * (tested with each): what MultiEdit itself does, except that a failing edit does not undo the ones before it
- * (MultiEdit applies all or none). The client's result for each edit goes back to the agent as it is.
+ * (MultiEdit applies all or none). The client's result for each edit goes back to the agent in the client's words,
+ * so it learns which edits were made; on Generation B a refusal the client's API cannot flag is flagged on the way
+ * (../orchids/gen-b/result-rewrites.ts).
  */
 import type { JsonObject } from '../orchids/client-tools';
 import { asRecord } from '../orchids/client-tools';
