@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { codexHome, CODEX_KEY_VARIABLE, type CodexOptions } from './codex';
+import { codexHome, CODEX_KEY_VARIABLE, WORKSPACE_ONLY, type CodexOptions } from './codex';
 import { startTerminal, type Terminal } from './tmux-terminal';
 
 const CODEX = path.resolve(__dirname, '../../node_modules/.bin/codex');
@@ -8,7 +8,8 @@ const CODEX = path.resolve(__dirname, '../../node_modules/.bin/codex');
 export interface CodexTuiOptions extends CodexOptions {
   /**
    * Codex's own defaults, as a user who sets nothing runs it: approvals `on-request` in its workspace sandbox (it
-   * asks before a command it deems risky). Without it, no approvals and no sandbox.
+   * asks before a command it deems risky), in a folder it is not told to trust (no git repository) its sandbox
+   * read-only. Without it (or `workspaceOnly`), no approvals and no sandbox.
    */
   approvals?: boolean;
 }
@@ -27,7 +28,11 @@ export async function startCodexTui(
   options: CodexTuiOptions = {},
 ): Promise<CodexTui> {
   const home = codexHome(baseUrl, options);
-  const flags = options.approvals ? [] : ['--dangerously-bypass-approvals-and-sandbox'];
+  const flags = options.workspaceOnly
+    ? WORKSPACE_ONLY
+    : options.approvals
+      ? []
+      : ['--dangerously-bypass-approvals-and-sandbox'];
   const terminal = startTerminal({
     cwd,
     env: { HOME: home, CODEX_HOME: home, [CODEX_KEY_VARIABLE]: apiKey },

@@ -159,8 +159,9 @@ export interface CodexOptions {
    */
   resumeIn?: string;
   /**
-   * Runs `codex exec` in Codex's `workspace-write` sandbox, approvals off (exec's default), with the temp folders not
-   * writable, so that only `cwd` (a temp folder itself) is: instead of without sandbox or approvals.
+   * Runs Codex in its `workspace-write` sandbox with the temp folders not writable, so that only `cwd` (a temp folder
+   * itself) is, under Codex's default approvals (`codex exec`: none; its TUI: `on-request`): instead of without
+   * sandbox or approvals.
    */
   workspaceOnly?: boolean;
   timeoutMs?: number;
@@ -211,16 +212,21 @@ export function runCodex(
     '--skip-git-repo-check',
     // `exec resume` takes no --color (its output is JSON here anyway).
     ...(options.resumeIn ? [] : ['--color', 'never']),
-    ...(options.workspaceOnly
-      ? ['--sandbox', 'workspace-write', ...['exclude_slash_tmp', 'exclude_tmpdir_env_var'].flatMap(notWritable)]
-      : ['--dangerously-bypass-approvals-and-sandbox']),
+    ...(options.workspaceOnly ? WORKSPACE_ONLY : ['--dangerously-bypass-approvals-and-sandbox']),
     prompt,
   ];
   return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
 }
 
-/** A `-c` override turning on one of `[sandbox_workspace_write]`'s exclusions of a temp folder. */
-const notWritable = (key: string): string[] => ['-c', `sandbox_workspace_write.${key}=true`];
+/**
+ * Codex's `workspace-write` sandbox with the temp folders it allows by default excluded (`[sandbox_workspace_write]`),
+ * so that only the work folder (a temp folder itself) is writable: `CodexOptions.workspaceOnly`'s flags.
+ */
+export const WORKSPACE_ONLY = [
+  '--sandbox',
+  'workspace-write',
+  ...['exclude_slash_tmp', 'exclude_tmpdir_env_var'].flatMap((key) => ['-c', `sandbox_workspace_write.${key}=true`]),
+];
 
 /**
  * Runs Codex's code review in `cwd` (`codex exec review --json`, of the uncommitted changes unless `target` names

@@ -17,6 +17,8 @@ const APPLIED = `Exit code: 0\nWall time: 0 seconds\nOutput:\n${UPDATED}\n`;
 /** Codex's sandbox (`workspace-write`, `read-only`), approvals off, refusing a patch without running it. */
 const OUTSIDE = 'patch rejected: writing outside of the project; rejected by user approval settings';
 const READ_ONLY = 'patch rejected: writing is blocked by read-only sandbox; rejected by user approval settings';
+/** The user declining the patch when Codex's TUI asked (`on-request`): Codex's turn ends there. */
+const DECLINED = 'aborted by user after 1.0s';
 /** A patch Codex ran and could not write. */
 const FAILED_WRITE = 'Exit code: 1\nWall time: 0.1 seconds\nOutput:\nFailed to write file /w/date.txt/x.txt\n';
 
@@ -52,6 +54,13 @@ describe("Codex CLI's apply_patch result, as the agent's Edit gives it", () => {
       content: [{ type: 'text', text: READ_ONLY }],
       is_error: true,
     });
+  });
+
+  it('flags the user’s decline an error, in Codex’s words', () => {
+    expect(sent(DECLINED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: DECLINED, is_error: true });
+    expect(sent([{ type: 'text', text: 'aborted by user' }])).toMatchObject({ is_error: true });
+    // Words that only begin so are not Codex's decline.
+    expect(sent('aborted by user request; see log')).not.toHaveProperty('is_error');
   });
 
   it('gives a patch Codex ran its output alone, an error unless it exited 0', () => {
