@@ -239,8 +239,10 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
 }
 
 /**
- * Cline's editor refuses a Write over an existing file (it wants the old text to replace), which the agent is told
- * as an error, and writes and edits outside its working folder (`-c`) as inside it, without asking.
+ * Cline's editor refuses a Write over an existing file (it wants the old text to replace) and fails one under a file,
+ * which the agent is told as errors; it writes and edits outside its working folder (`-c`) as inside it, without
+ * asking, and an Edit of a missing file creates it holding the new text, as Cline says (the agent's own Edit would
+ * refuse; the file is there by the time the result comes back, so the agent is told so, not an error).
  */
 export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
   return withEditFile(route.mode, KEY, 'kiwi.txt', 'kiwi = 1\n', async (stack, work, file) => {
@@ -253,19 +255,27 @@ export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
       id: 'toolu_sim_edit_0016',
       input: { path: awayOld, old_text: 'old = 1', new_text: 'old = 2' },
     };
+    const under: Ran = { id: 'toolu_sim_write_0017', input: { path: path.join(file, 'sub.txt'), new_text: 's\n' } };
+    const missing: Ran = {
+      id: 'toolu_sim_edit_0018',
+      input: { path: path.join(away, 'gone.txt'), old_text: 'gone = 1', new_text: 'gone = 2' },
+    };
     const outcome = await runScenario(stack, route, work, {
       topic: 'Write KIWI-4',
       prompt: 'Write KIWI-4 in kiwi.txt, and the files next door',
-      calls: [agentCall(route, over), agentCall(route, awayNew), agentCall(route, awayEdit)],
+      calls: [over, awayNew, awayEdit, under, missing].map((ran) => agentCall(route, ran)),
       done: 'Wrote the files next door; kiwi.txt needs an Edit.',
     });
     expect(fs.readFileSync(file, 'utf8')).toBe('kiwi = 1\n');
     expect(fs.readFileSync(awayNew.input.path, 'utf8')).toBe('n\n');
     expect(fs.readFileSync(awayOld, 'utf8')).toBe('old = 2\n');
+    expect(fs.readFileSync(missing.input.path, 'utf8')).toBe('gone = 2');
     expectRan(outcome, [
       { ...over, success: false },
       { ...awayNew, success: true },
       { ...awayEdit, success: true },
+      { ...under, success: false },
+      { ...missing, success: true },
     ]);
     expectFailure(
       outcome,
@@ -277,5 +287,7 @@ export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
     );
     expectSuccess(outcome, route, awayNew, created(awayNew.input.path));
     expectSuccess(outcome, route, awayEdit, edited(awayOld, '-1: old = 1', '+1: old = 2'));
+    expectFailure(outcome, route, under.id, `Editor operation failed: EEXIST: file already exists, mkdir '${file}'`);
+    expectSuccess(outcome, route, missing, created(missing.input.path));
   });
 }
