@@ -3,17 +3,19 @@
  * upstream generation and the provider Cline speaks to the proxy through. Generation B's agent calls its own Write,
  * Edit and MultiEdit in Claude Code's keys, which the proxy gives Cline as its `editor` (`old_text`, `new_text`);
  * Generation A's is shown Cline's tools and calls `editor` itself. Each scenario checks the file on disk, what Cline
- * ran, and the call and result pairs the next upstream turn carries, where Generation B's agent must read a failed
- * edit as an error on either provider, as its own Edit's would be.
+ * ran, and the call and result pairs the next upstream turn carries, where Generation B's agent must read each result
+ * as its own Edit's would be, on either provider: a success as Cline's words about it, a failure as an error.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
-import { sentToolPair, type ProtocolMode } from './upstream';
+import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
 import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
 import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
+import { tempDir } from './temp-dir';
 
 export interface ClineEditRoute {
   mode: ProtocolMode;
@@ -98,15 +100,31 @@ function expectRan(outcome: Outcome, ran: Array<Ran & { success: boolean }>): vo
   ).toEqual(ran.map((r) => ({ toolName: 'editor', toolCallId: outcome.id(r.id), success: r.success })));
 }
 
-/** The upstream was sent `id` as Cline's `editor` with a result holding `words` (Cline's JSON about it), unflagged. */
-function expectSent(outcome: Outcome, id: string, words: string): void {
-  const seen = outcome.id(id);
-  expect(sentToolPair(outcome.last, seen, 'editor', words), `${seen} → ${words}`).toBe(true);
+/** The result the upstream was sent for `id` (Generation B's blocks). */
+const sentResult = (outcome: Outcome, id: string) =>
+  sentToolResults(outcome.last).find((result) => result.tool_use_id === outcome.id(id));
+
+/**
+ * A successful edit of `file`'s result upstream, unflagged: Generation B's agent reads Cline's `words` about it alone,
+ * as its own Edit answers in words (Cline sends them in JSON about the run); Generation A's model, which called
+ * `editor` itself, reads that JSON as Cline sent it.
+ */
+function expectSuccess(outcome: Outcome, route: ClineEditRoute, ran: Ran, words: string): void {
+  const seen = outcome.id(ran.id);
   expect(sentErrorIds(outcome.last)).not.toContain(seen);
+  // Generation B's result is matched whole below; here only that it answers a call to `editor`.
+  expect(sentToolPair(outcome.last, seen, 'editor', genA(route) ? '"success":true' : ''), seen).toBe(true);
+  if (genA(route)) {
+    const json = JSON.stringify({ query: `edit:${ran.input.path}`, result: words, success: true });
+    expect(upstreamText(outcome.last)).toContain(json);
+    return;
+  }
+  expect(sentResult(outcome, ran.id)).toEqual({ type: 'tool_result', tool_use_id: seen, content: words });
 }
 
 const created = (file: string) => `File created successfully at: ${file}`;
-const edited = (file: string) => `Edited ${file}`;
+/** Cline's words for an edit: the file, then the lines it changed as a diff, numbered. */
+const edited = (file: string, ...diff: string[]) => `Edited ${file}\n\`\`\`diff\n${diff.join('\n')}\n\`\`\``;
 const notFound = (file: string) => `Editor operation failed: No replacement performed: text not found in ${file}.`;
 const several = (file: string) =>
   `Editor operation failed: No replacement performed: multiple occurrences of text found in ${file}.`;
@@ -126,8 +144,8 @@ export function createsThenEdits(route: ClineEditRoute): Promise<void> {
       { ...write, success: true },
       { ...edit, success: true },
     ]);
-    expectSent(outcome, write.id, created(file));
-    expectSent(outcome, edit.id, edited(file));
+    expectSuccess(outcome, route, write, created(file));
+    expectSuccess(outcome, route, edit, edited(file, '-1: fig = 3', '+1: fig = 4'));
   });
 }
 
@@ -163,9 +181,7 @@ function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, word
     expect(sentErrorIds(outcome.last)).toEqual([]);
     return;
   }
-  expect(sentToolResults(outcome.last)).toEqual([
-    { type: 'tool_result', tool_use_id: seen, content: words, is_error: true },
-  ]);
+  expect(sentResult(outcome, id)).toEqual({ type: 'tool_result', tool_use_id: seen, content: words, is_error: true });
 }
 
 /**
@@ -217,6 +233,61 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
       outcome,
       edits.map((edit) => ({ ...edit, success: true })),
     );
-    for (const edit of edits) expectSent(outcome, edit.id, edited(file));
+    expectSuccess(outcome, route, edits[0]!, edited(file, '-1: pear = 2', '+1: quince = 2'));
+    expectSuccess(outcome, route, edits[1]!, edited(file, '-2: lime = 3', '+2: yuzu = 3'));
+  });
+}
+
+/**
+ * Cline's editor refuses a Write over an existing file (it wants the old text to replace) and fails one under a file,
+ * which the agent is told as errors; it writes and edits outside its working folder (`-c`) as inside it, without
+ * asking, and an Edit of a missing file creates it holding the new text, as Cline says (the agent's own Edit would
+ * refuse; the file is there by the time the result comes back, so the agent is told so, not an error).
+ */
+export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
+  return withEditFile(route.mode, KEY, 'kiwi.txt', 'kiwi = 1\n', async (stack, work, file) => {
+    const away = tempDir('orchids-edit-away-');
+    const awayOld = path.join(away, 'old.txt');
+    fs.writeFileSync(awayOld, 'old = 1\n');
+    const over: Ran = { id: 'toolu_sim_write_0014', input: { path: file, new_text: 'kiwi = 2\n' } };
+    const awayNew: Ran = { id: 'toolu_sim_write_0015', input: { path: path.join(away, 'new.txt'), new_text: 'n\n' } };
+    const awayEdit: Ran = {
+      id: 'toolu_sim_edit_0016',
+      input: { path: awayOld, old_text: 'old = 1', new_text: 'old = 2' },
+    };
+    const under: Ran = { id: 'toolu_sim_write_0017', input: { path: path.join(file, 'sub.txt'), new_text: 's\n' } };
+    const missing: Ran = {
+      id: 'toolu_sim_edit_0018',
+      input: { path: path.join(away, 'gone.txt'), old_text: 'gone = 1', new_text: 'gone = 2' },
+    };
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Write KIWI-4',
+      prompt: 'Write KIWI-4 in kiwi.txt, and the files next door',
+      calls: [over, awayNew, awayEdit, under, missing].map((ran) => agentCall(route, ran)),
+      done: 'Wrote the files next door; kiwi.txt needs an Edit.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('kiwi = 1\n');
+    expect(fs.readFileSync(awayNew.input.path, 'utf8')).toBe('n\n');
+    expect(fs.readFileSync(awayOld, 'utf8')).toBe('old = 2\n');
+    expect(fs.readFileSync(missing.input.path, 'utf8')).toBe('gone = 2');
+    expectRan(outcome, [
+      { ...over, success: false },
+      { ...awayNew, success: true },
+      { ...awayEdit, success: true },
+      { ...under, success: false },
+      { ...missing, success: true },
+    ]);
+    expectFailure(
+      outcome,
+      route,
+      over.id,
+      `Editor operation failed: ${file} already exists, but \`old_text\` was omitted. To edit an existing file, set ` +
+        '`old_text` to the exact text in the file that `new_text` should replace (read the file first if needed). To ' +
+        'insert instead, provide `insert_line`. Do not re-send this call unchanged.',
+    );
+    expectSuccess(outcome, route, awayNew, created(awayNew.input.path));
+    expectSuccess(outcome, route, awayEdit, edited(awayOld, '-1: old = 1', '+1: old = 2'));
+    expectFailure(outcome, route, under.id, `Editor operation failed: EEXIST: file already exists, mkdir '${file}'`);
+    expectSuccess(outcome, route, missing, created(missing.input.path));
   });
 }

@@ -6,6 +6,7 @@ import {
   failsAnEdit,
   multiEdits,
   replacesAllFails,
+  writesOverAndOutside,
   type ClineEditRoute,
 } from '../helpers/cline-edits';
 
@@ -32,9 +33,12 @@ describe.each(ROUTES)('the agent editing files in Cline ($name)', (route) => {
 });
 
 describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
-  "the agent's Edit with replace_all and its MultiEdit in Cline ($name)",
+  "the agent's Edit with replace_all, its MultiEdit and its Writes in Cline ($name)",
   (route) => {
     it('is told, as an error, that Cline replaces one match only', CLINE_EDIT_TIMEOUT, () => replacesAllFails(route));
     it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
+    it('is told of Writes over and under a file as errors, and edits outside its folder', CLINE_EDIT_TIMEOUT, () =>
+      writesOverAndOutside(route),
+    );
   },
 );

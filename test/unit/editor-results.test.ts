@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
+import { EDITED } from '../../main/core/orchids/gen-b/editor-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CLINE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 
 /** Cline CLI 3.0.65's `editor` results, as the real one sent them (cline-edit-routes.test.ts), the folder `/w`. */
 const NOT_FOUND = 'Editor operation failed: No replacement performed: text not found in /w/date.txt.';
+const EDITED_WORDS = 'Edited /w/date.txt\n```diff\n-1: date = 1\n+1: date = 2\n```';
+const CREATED_WORDS = 'File created successfully at: /w/date.txt';
+const run = (result: string) => JSON.stringify({ query: 'edit:/w/date.txt', result, success: true });
 const CAPTURED = {
   notFound: JSON.stringify({ query: 'edit:/w/date.txt', result: '', error: NOT_FOUND, success: false }),
-  edited: JSON.stringify({ query: 'edit:/w/date.txt', result: 'Edited /w/date.txt', success: true }),
+  edited: run(EDITED_WORDS),
+  created: run(CREATED_WORDS),
 };
 
 /** The result block the upstream is sent for `content`, answering an editor call of `/w/date.txt`. */
@@ -22,7 +27,7 @@ function sent(content: unknown, extra: Record<string, unknown> = {}, tools = CLI
   return rewrite ? rewrite(block) : block;
 }
 
-describe("Cline CLI's editor result, a failure given to the agent as an error", () => {
+describe("Cline CLI's editor result, given to the agent as its own Edit's: a failure as an error", () => {
   it('gives a failed edit as an error in Cline’s words, in the shape it came', () => {
     expect(sent(CAPTURED.notFound)).toEqual({
       type: 'tool_result',
@@ -36,12 +41,34 @@ describe("Cline CLI's editor result, a failure given to the agent as an error", 
     });
   });
 
-  it('leaves a success, a refusal, another file’s result and another client’s edit tool as they were', () => {
-    expect(sent(CAPTURED.edited)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: CAPTURED.edited });
+  it('gives a success as Cline’s words about it alone, in the shape it came', () => {
+    expect(sent(CAPTURED.edited)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: EDITED_WORDS });
+    expect(sent(CAPTURED.created)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: CREATED_WORDS });
+    expect(sent([{ type: 'text', text: CAPTURED.edited }])).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_e',
+      content: [{ type: 'text', text: EDITED_WORDS }],
+    });
+  });
+
+  it('names the file of a success Cline said nothing about', () => {
+    expect(sent(run(''))).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: EDITED('/w/date.txt') });
+    expect(sent(run(' \n'))).toMatchObject({ content: 'The file /w/date.txt was edited.' });
+  });
+
+  it('leaves a refusal, another file’s result, another shape and another client’s edit tool as they were', () => {
     const refused = { content: 'This tool call was rejected by the user', is_error: true };
     expect(sent(refused.content, { is_error: true })).toMatchObject(refused);
     const other = CAPTURED.notFound.replace('edit:/w/date.txt', 'edit:/w/fig.txt');
+    expect(sent(other)).toMatchObject({ content: other });
     expect(sent(other)).not.toHaveProperty('is_error');
+    const otherSuccess = CAPTURED.edited.replace('edit:/w/date.txt', 'edit:/w/fig.txt');
+    expect(sent(otherSuccess)).toMatchObject({ content: otherSuccess });
+    const list = `[${CAPTURED.edited}]`;
+    expect(sent(list)).toMatchObject({ content: list });
+    const halfway = JSON.stringify({ ...JSON.parse(CAPTURED.edited), error: 'Editor operation failed: …' });
+    expect(sent(halfway)).toMatchObject({ content: halfway });
     expect(sent(CAPTURED.notFound, {}, OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent(CAPTURED.edited, {}, OPENCODE_TOOLS)).toMatchObject({ content: CAPTURED.edited });
   });
 });

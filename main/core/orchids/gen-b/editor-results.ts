@@ -1,12 +1,15 @@
 /**
  * The agent's Write, Edit and MultiEdit, run on Cline CLI 3 as its `editor` (../tool-input-repair.ts: `path`,
- * `old_text`, `new_text`), whose failures must reach the agent as its own Edit's do: as errors. Cline 3.0.65 answers
- * `editor` with JSON about the run, never flagged as an error, a failure as
- * `{"query":"edit:/w/date.txt","result":"","error":"Editor operation failed: No replacement performed: text not found
- * in /w/date.txt.","success":false}` (also for old text found more than once, which an Edit with `replace_all` meets,
- * and for a Write over an existing file). So an edit that changed nothing reached the agent as a success it had to
- * read the JSON to doubt. A failure becomes an error in Cline's words; a success goes as Cline wrote it (its words,
- * `Edited …` with the changed lines, say what was done).
+ * `old_text`, `new_text`), whose results must reach the agent as its own Edit's do: words saying what was done, a
+ * failure flagged an error. Cline 3.0.65 answers `editor` with JSON about the run, never flagged as an error:
+ * - a failure as `{"query":"edit:/w/date.txt","result":"","error":"Editor operation failed: No replacement
+ *   performed: text not found in /w/date.txt.","success":false}` (also for old text found more than once, which an
+ *   Edit with `replace_all` meets, a Write over an existing file, and a Write under a file: `EEXIST: … mkdir …`);
+ * - a success as `{"query":"edit:/w/date.txt","result":"Edited /w/date.txt\n```diff\n-1: date = 1\n+1: date =
+ *   2\n```","success":true}` (`File created successfully at: /w/fig.txt` for a new file).
+ * So an edit that changed nothing reached the agent as a success it had to read the JSON to doubt, and one that
+ * worked as JSON no tool of its own answers in. A failure becomes an error in Cline's words; a success becomes its
+ * `result` alone, which says what was done and where (EDITED stands in should it ever be empty).
  *
  * The proxy keeps nothing between requests, so which results to rewrite is read from the conversation: the call a
  * result answers, replayed by Cline, is a call to its editor, and the result's `query` names that call's path.
@@ -42,15 +45,26 @@ export function clineEditorCalls(
 }
 
 /**
- * Cline's failed edit of `path` as an error in its words; undefined for any other result (a success, a rejected
- * call's words, another shape), which goes as it was.
+ * What the agent is told for a success whose `result` Cline left empty: 3.0.65 names the file in every success seen,
+ * but an empty result would leave the agent with nothing, where its own Edit says which file it changed.
  */
-export function unwrapClineEditorFailure(content: ToolResultContent | undefined, path: string): Unwrapped | undefined {
+export const EDITED = (path: string): string => `The file ${path} was edited.`;
+
+/**
+ * Cline's edit of `path` as the agent's own Edit answers: a failure as an error in its words, a success as its
+ * `result` (or EDITED); undefined for any other result (a rejected call's words, another file's, another shape),
+ * which goes as it was.
+ */
+export function unwrapClineEditorResult(content: ToolResultContent | undefined, path: string): Unwrapped | undefined {
   const text = resultText(content);
   const run = asRecord(text?.startsWith('{') ? parseJson(text) : undefined);
   const query = run?.['query'];
+  const result = run?.['result'];
   const error = run?.['error'];
-  if (run?.['success'] !== false || run['result'] !== '' || typeof error !== 'string') return undefined;
-  if (typeof query !== 'string' || !query.endsWith(`:${path}`)) return undefined;
+  if (typeof query !== 'string' || !query.endsWith(`:${path}`) || typeof result !== 'string') return undefined;
+  if (run?.['success'] === true && error === undefined) {
+    return { content: inShapeOf(content, result.trim() === '' ? EDITED(path) : result), isError: false };
+  }
+  if (run?.['success'] !== false || result !== '' || typeof error !== 'string') return undefined;
   return { content: inShapeOf(content, error), isError: true };
 }

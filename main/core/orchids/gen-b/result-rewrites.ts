@@ -2,15 +2,15 @@
  * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
  * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
  * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
- * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), a failed edit on its `editor`
- * (./editor-results.ts), on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's `edit`
- * (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the
+ * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
+ * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's
+ * `edit` (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the
  * agent's questions keyed by ids the proxy made or asked one at a time (./question-answers.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
-import { clineEditorCalls, unwrapClineEditorFailure } from './editor-results';
+import { clineEditorCalls, unwrapClineEditorResult } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
 import { flagOpencodeEditFailure, opencodeEditCalls } from './opencode-edit-results';
 import { patchResult, patchCalls } from './patch-results';
@@ -46,7 +46,7 @@ export function resultRewrites(
   }
   for (const [id, path] of clineEditorCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
-      unwrapped(block, unwrapClineEditorFailure(block['content'] as ToolResultContent | undefined, path)),
+      unwrapped(block, unwrapClineEditorResult(block['content'] as ToolResultContent | undefined, path)),
     );
   }
   for (const id of continueEditCalls(messages, tools) ?? []) {
