@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
+import { WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
@@ -240,9 +241,10 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
 
 /**
  * Cline's editor refuses a Write over an existing file (it wants the old text to replace) and fails one under a file,
- * which the agent is told as errors; it writes and edits outside its working folder (`-c`) as inside it, without
- * asking, and an Edit of a missing file creates it holding the new text, as Cline says (the agent's own Edit would
- * refuse; the file is there by the time the result comes back, so the agent is told so, not an error).
+ * which the agent is told as errors (the first in its own tools' terms, not Cline's keys); it writes and edits outside
+ * its working folder (`-c`) as inside it, without asking, and an Edit of a missing file creates it holding the new
+ * text, as Cline says (the agent's own Edit would refuse; the file is there by the time the result comes back, so the
+ * agent is told so, not an error).
  */
 export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
   return withEditFile(route.mode, KEY, 'kiwi.txt', 'kiwi = 1\n', async (stack, work, file) => {
@@ -277,14 +279,7 @@ export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
       { ...under, success: false },
       { ...missing, success: true },
     ]);
-    expectFailure(
-      outcome,
-      route,
-      over.id,
-      `Editor operation failed: ${file} already exists, but \`old_text\` was omitted. To edit an existing file, set ` +
-        '`old_text` to the exact text in the file that `new_text` should replace (read the file first if needed). To ' +
-        'insert instead, provide `insert_line`. Do not re-send this call unchanged.',
-    );
+    expectFailure(outcome, route, over.id, WRITE_OVER_EXISTING(file));
     expectSuccess(outcome, route, awayNew, created(awayNew.input.path));
     expectSuccess(outcome, route, awayEdit, edited(awayOld, '-1: old = 1', '+1: old = 2'));
     expectFailure(outcome, route, under.id, `Editor operation failed: EEXIST: file already exists, mkdir '${file}'`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
-import { EDITED } from '../../main/core/orchids/gen-b/editor-results';
+import { EDITED, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CLINE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 
@@ -49,6 +49,23 @@ describe("Cline CLI's editor result, given to the agent as its own Edit's: a fai
       tool_use_id: 'toolu_e',
       content: [{ type: 'text', text: EDITED_WORDS }],
     });
+  });
+
+  it('tells a Write over an existing file in the agent’s tools, not Cline’s keys, as an error', () => {
+    // Cline 3.0.65's words, as cline-edit-routes.test.ts saw them.
+    const exists =
+      'Editor operation failed: /w/date.txt already exists, but `old_text` was omitted. To edit an existing file, ' +
+      'set `old_text` to the exact text in the file that `new_text` should replace (read the file first if ' +
+      'needed). To insert instead, provide `insert_line`. Do not re-send this call unchanged.';
+    const told = sent(JSON.stringify({ query: 'edit:/w/date.txt', result: '', error: exists, success: false }));
+    expect(told).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_e',
+      content: WRITE_OVER_EXISTING('/w/date.txt'),
+      is_error: true,
+    });
+    expect(told['content']).toMatch(/^\/w\/date\.txt already exists.*Edit \(old_string/);
+    expect(told['content']).not.toMatch(/old_text|insert_line/);
   });
 
   it('names the file of a success Cline said nothing about', () => {

@@ -9,7 +9,8 @@
  *   2\n```","success":true}` (`File created successfully at: /w/fig.txt` for a new file).
  * So an edit that changed nothing reached the agent as a success it had to read the JSON to doubt, and one that
  * worked as JSON no tool of its own answers in. A failure becomes an error in Cline's words; a success becomes its
- * `result` alone, which says what was done and where (EDITED stands in should it ever be empty).
+ * `result` alone, which says what was done and where (EDITED stands in should it ever be empty); a refused Write over
+ * an existing file is told in the agent's tools' terms (WRITE_OVER_EXISTING).
  *
  * The proxy keeps nothing between requests, so which results to rewrite is read from the conversation: the call a
  * result answers, replayed by Cline, is a call to its editor, and the result's `query` names that call's path.
@@ -51,6 +52,16 @@ export function clineEditorCalls(
 export const EDITED = (path: string): string => `The file ${path} was edited.`;
 
 /**
+ * Cline's refusal of a Write over an existing file tells the agent to set `old_text` or `insert_line`, keys of
+ * Cline's editor that no tool of the agent's takes; WRITE_OVER_EXISTING says the same in the agent's own tools.
+ */
+const EXISTS = /^Editor operation failed: .+ already exists, but `old_text` was omitted\./;
+export const WRITE_OVER_EXISTING = (path: string): string =>
+  `${path} already exists, and this client does not overwrite a file with Write: nothing was changed. Read it, ` +
+  'then change it with Edit (old_string: the exact text to replace, the whole file to replace all of it; ' +
+  'new_string: what replaces it), or with MultiEdit for several places.';
+
+/**
  * Cline's edit of `path` as the agent's own Edit answers: a failure as an error in its words, a success as its
  * `result` (or EDITED); undefined for any other result (a rejected call's words, another file's, another shape),
  * which goes as it was.
@@ -66,5 +77,5 @@ export function unwrapClineEditorResult(content: ToolResultContent | undefined, 
     return { content: inShapeOf(content, result.trim() === '' ? EDITED(path) : result), isError: false };
   }
   if (run?.['success'] !== false || result !== '' || typeof error !== 'string') return undefined;
-  return { content: inShapeOf(content, error), isError: true };
+  return { content: inShapeOf(content, EXISTS.test(error) ? WRITE_OVER_EXISTING(path) : error), isError: true };
 }
