@@ -8,6 +8,7 @@ import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAb
 import { tempDir } from '../helpers/temp-dir';
 import { config, opencodeHome, runOpencode } from '../helpers/opencode';
 import { runContinue } from '../helpers/continue';
+import { runCline } from '../helpers/cline';
 
 /**
  * A call the user declines, or the client's permission rules refuse, reaches Generation B's agent as an error through
@@ -20,6 +21,10 @@ afterEach(async () => stack?.stop());
 const KEY = 'test-refused-calls-key';
 const GEN_B = PINNED_MODES.filter((m) => m.expect !== 'sse-a');
 const DECLINED = 'The user rejected permission to use this specific tool call.';
+/** Cline's words for a call that needs approval in a run with no terminal to ask in. */
+const NEEDS_APPROVAL =
+  '{"error":"Tool \\"run_commands\\" requires approval in a TTY session -- NOT a tool or system failure. ' +
+  'Clarify with user before proceeding."}';
 /** cn's words for a call its permission policy refuses. */
 const BLOCKED = 'Command blocked by security policy';
 const RULED = 'The user has specified a rule which prevents you from using this specific tool call.';
@@ -117,4 +122,30 @@ describe.each(GEN_B)('a call Continue’s permission policy refuses, through its
       expect(results['call_sim_cat']).not.toHaveProperty('is_error');
     },
   );
+});
+
+describe.each(GEN_B)('a call Cline declines, through its OpenAI Compatible provider ($name)', (mode) => {
+  // Cline's `--auto-approve false` without a terminal refuses every call that would ask, and goes on.
+  it('goes to the agent as an error in Cline’s words', { timeout: 120_000 }, async () => {
+    stack = await startCliStack(mode, KEY);
+    const work = tempDir('orchids-cline-work-');
+    fs.mkdirSync(path.join(work, 'build'));
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Tidy the work folder')) return undefined;
+      if (seen.includes('call_sim_rm')) return sse(reply('Nothing was removed.'));
+      return sse([...bash('toolu_sim_rm', 'rm -rf build'), ...finish('tool-calls')]);
+    });
+    const run = await runCline(work, 'Tidy the work folder', stack.url, KEY, {
+      provider: 'openai-compatible',
+      args: ['--auto-approve', 'false'],
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('Nothing was removed.');
+    expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+    const [, told] = turnsAbout(stack, /Tidy the work folder/);
+    expect(sentToolResults(told!)).toEqual([
+      { type: 'tool_result', tool_use_id: 'call_sim_rm', content: NEEDS_APPROVAL, is_error: true },
+    ]);
+  });
 });

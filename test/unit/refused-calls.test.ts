@@ -12,7 +12,8 @@ import {
 /**
  * A call the user declined or the client's rules refused, as each client words it on an OpenAI route (no error flag):
  * opencode 1.18.33 and cn 1.5.47 as the real ones sent them (refused-calls.test.ts in test/integration), Codex 0.171
- * as codex-tui-approvals.test.ts saw it, Cline CLI 3.0.65 as README's Cline section quotes it.
+ * as codex-tui-approvals.test.ts saw it, Cline CLI 3.0.65 as README's Cline section quotes
+ * it and as the real one sent it with `--auto-approve false`.
  */
 const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refusals: string[] }> = [
   {
@@ -36,7 +37,11 @@ const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refu
     name: 'Cline',
     tools: CLINE_CLI_TOOLS,
     call: 'run_commands',
-    refusals: ['This tool call was rejected by the user'],
+    refusals: [
+      'This tool call was rejected by the user',
+      '{"error":"Tool \\"run_commands\\" requires approval in a TTY session -- NOT a tool or system failure. ' +
+        'Clarify with user before proceeding."}',
+    ],
   },
   {
     name: 'Continue',

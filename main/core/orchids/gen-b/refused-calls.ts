@@ -37,9 +37,13 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     refusals: [/^(?:Wall time: \d+(?:\.\d+)? seconds\n)?(?:command )?aborted by user(?: after \S+)?$/],
   },
   {
-    // Cline CLI 3.0.65: a call the user rejected.
+    // Cline CLI 3.0.65: a call the user rejected, or one that needs approval in a run with no terminal to ask in
+    // (`--auto-approve false`), in JSON.
     declared: (tools) => clineEditorTool(tools) !== undefined,
-    refusals: [/^This tool call was rejected by the user\.?$/],
+    refusals: [
+      /^This tool call was rejected by the user\.?$/,
+      /^\{"error":"Tool \\"\w+\\" requires approval in a TTY session -- NOT a tool or system failure\. [^"]*"\}$/,
+    ],
   },
   {
     // Continue CLI (cn 1.5.47): denied at its prompt, or by its permission policy (in headless mode, any tool it
