@@ -182,3 +182,9 @@ export const CODEX_TOOLS: ToolDefinition[] = [
     true,
   ),
 ];
+
+/** Codex CLI 0.171's freeform apply_patch, as the Responses API route declares it to the proxy's core. */
+export const CODEX_APPLY_PATCH: ToolDefinition = {
+  name: 'apply_patch',
+  input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] },
+};

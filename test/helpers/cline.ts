@@ -62,6 +62,8 @@ export interface ClineOptions {
   thinking?: 'none' | 'low' | 'medium' | 'high' | 'xhigh';
   /** More of Cline's environment, e.g. one of its `CLINE_MESSAGE_BUILDER_*` limits. */
   env?: Record<string, string>;
+  /** More of Cline's options, before the prompt: `--auto-approve false`. */
+  args?: string[];
 }
 
 /**
@@ -92,6 +94,7 @@ export function runCline(
     '--timeout',
     String(Math.max(1, Math.floor(timeoutMs / 1000) - 5)),
     ...(options.thinking ? ['--thinking', options.thinking] : []),
+    ...(options.args ?? []),
     prompt,
   ];
   const run = runToExit(CLINE, args, {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { startCodexTui, type CodexTui } from '../helpers/codex-tui';
-import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { sentErrorIds, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
@@ -80,6 +80,8 @@ describe("Codex's TUI asks before the agent's risky command (pinned ws)", () => 
     const declined = agentTurns();
     expect(declined).toHaveLength(4);
     expect(sentToolPair(declined[3]!, 'call_sim_rm_0002', 'exec_command', 'aborted by user')).toBe(true);
+    // Its Responses result has no error flag: the proxy flags Codex's words, and only the declined call's.
+    expect(sentErrorIds(declined[3]!)).toEqual(['call_sim_rm_0002']);
     expect(JSON.stringify(declined[3]!.body.messages.at(-1))).toContain('Leave it, then.');
     expect(fs.existsSync(build)).toBe(true);
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import type { Message } from '../../main/core/anthropic/types';
 import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
-import { CODEX_TOOLS } from '../helpers/client-tools';
-
-/** Codex CLI 0.171's freeform apply_patch, as the Responses API route declares it to the proxy's core. */
-const APPLY_PATCH: ToolDefinition = {
-  name: 'apply_patch',
-  input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] },
-};
+import { CODEX_APPLY_PATCH as APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
 
 /** Codex's apply_patch results, as the real one sent them (codex-edit-routes.test.ts), the folder `/w`. */
 const REFUSED = 'apply_patch verification failed: Failed to find expected lines in /w/date.txt:\ndate = 9';

@@ -28,6 +28,12 @@ const REFUSALS = [
   /^Error executing tool MultiEdit: /,
 ];
 
+/** Whether the client declares a MultiEdit in Continue's keys: the mark of Continue's tool set. */
+export function declaresContinueMultiEdit(tools: ToolDefinition[] | undefined): boolean {
+  const props = asRecord(clientToolSchema(MULTI_EDIT, tools)?.['properties']);
+  return props?.['file_path'] !== undefined && props['edits'] !== undefined;
+}
+
 /**
  * The ids of the calls to Continue's MultiEdit in a conversation; undefined when there is none, or when the client
  * declares no MultiEdit in Continue's keys: then the conversation is not walked.
@@ -36,8 +42,7 @@ export function continueEditCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): Set<string> | undefined {
-  const props = asRecord(clientToolSchema(MULTI_EDIT, tools)?.['properties']);
-  if (props?.['file_path'] === undefined || props['edits'] === undefined) return undefined;
+  if (!declaresContinueMultiEdit(tools)) return undefined;
   let calls: Set<string> | undefined;
   for (const call of replayedCalls(messages)) if (call.name === MULTI_EDIT) (calls ??= new Set()).add(call.id);
   return calls;

@@ -26,6 +26,13 @@ import { replayedCalls } from './replayed-calls';
 /** The keys that tell Cline's `editor` from other clients' edit tools (Anthropic's text editor takes `old_str`). */
 const EDITOR_KEYS = ['path', 'old_text', 'new_text'];
 
+/** The name of Cline's `editor` among the client's tools; undefined when the client's edit tool is another's. */
+export function clineEditorTool(tools: ToolDefinition[] | undefined): string | undefined {
+  const editor = resolveClientToolName('Edit', tools);
+  const props = asRecord(clientToolSchema(editor ?? '', tools)?.['properties']);
+  return editor !== undefined && EDITOR_KEYS.every((key) => props?.[key] !== undefined) ? editor : undefined;
+}
+
 /**
  * The path of each call to Cline's `editor` in a conversation, by `tool_use` id; undefined when there is none, or
  * when the client's edit tool is not Cline's: then the conversation is not walked.
@@ -34,9 +41,8 @@ export function clineEditorCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): Map<string, string> | undefined {
-  const editor = resolveClientToolName('Edit', tools);
-  const props = asRecord(clientToolSchema(editor ?? '', tools)?.['properties']);
-  if (editor === undefined || !EDITOR_KEYS.every((key) => props?.[key] !== undefined)) return undefined;
+  const editor = clineEditorTool(tools);
+  if (editor === undefined) return undefined;
   let calls: Map<string, string> | undefined;
   for (const { id, name, input } of replayedCalls(messages)) {
     const path = name === editor ? asRecord(input)?.['path'] : undefined;

@@ -31,6 +31,13 @@ const REFUSALS = [
   /^Path is a directory, not a file: /,
 ];
 
+/** The name of opencode's edit tool among the client's tools; undefined when the client's edit tool is another's. */
+export function opencodeEditTool(tools: ToolDefinition[] | undefined): string | undefined {
+  const edit = resolveClientToolName('Edit', tools);
+  const props = asRecord(clientToolSchema(edit ?? '', tools)?.['properties']);
+  return edit !== undefined && EDIT_KEYS.every((key) => props?.[key] !== undefined) ? edit : undefined;
+}
+
 /**
  * The ids of the calls to opencode's edit tool in a conversation; undefined when there is none, or when the client's
  * edit tool is not opencode's: then the conversation is not walked.
@@ -39,9 +46,8 @@ export function opencodeEditCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): Set<string> | undefined {
-  const edit = resolveClientToolName('Edit', tools);
-  const props = asRecord(clientToolSchema(edit ?? '', tools)?.['properties']);
-  if (edit === undefined || !EDIT_KEYS.every((key) => props?.[key] !== undefined)) return undefined;
+  const edit = opencodeEditTool(tools);
+  if (edit === undefined) return undefined;
   let calls: Set<string> | undefined;
   for (const call of replayedCalls(messages)) if (call.name === edit) (calls ??= new Set()).add(call.id);
   return calls;

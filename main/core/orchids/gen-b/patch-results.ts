@@ -43,6 +43,11 @@ export const NO_PATCH_FORM =
   'patch form (an Edit with replace_all, or a MultiEdit with an empty old text), so it reached the client empty and ' +
   'was refused. Give each occurrence with enough surrounding lines to be unique, as one Edit each or one MultiEdit.';
 
+/** Whether the client's edit tool is Codex's `apply_patch`: the mark of Codex's tool set. */
+export function editsByPatch(tools: ToolDefinition[] | undefined): boolean {
+  return resolveClientToolName('Edit', tools) === PATCH_TOOL;
+}
+
 /**
  * The calls to Codex's `apply_patch` in a conversation, by id, each with whether the patch it was given is empty;
  * undefined when there is none, or when the client's edit tool is not `apply_patch`: then the conversation is not
@@ -52,7 +57,7 @@ export function patchCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): Map<string, { empty: boolean }> | undefined {
-  if (resolveClientToolName('Edit', tools) !== PATCH_TOOL) return undefined;
+  if (!editsByPatch(tools)) return undefined;
   let calls: Map<string, { empty: boolean }> | undefined;
   for (const { id, name, input } of replayedCalls(messages)) {
     if (name !== PATCH_TOOL) continue;

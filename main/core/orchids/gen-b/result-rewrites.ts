@@ -5,7 +5,8 @@
  * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
  * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's
  * `edit` (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the
- * agent's questions keyed by ids the proxy made or asked one at a time (./question-answers.ts).
+ * agent's questions keyed by ids the proxy made or asked one at a time (./question-answers.ts). Before any of those, a
+ * call the user declined or the client's rules refused, in the client's words (./refused-calls.ts), goes as an error.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
@@ -14,6 +15,8 @@ import { clineEditorCalls, unwrapClineEditorResult } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
 import { flagOpencodeEditFailure, opencodeEditCalls } from './opencode-edit-results';
 import { patchResult, patchCalls } from './patch-results';
+import { refusableCalls } from './refused-calls';
+import { flagRefusal } from './result-text';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
@@ -76,6 +79,16 @@ export function resultRewrites(
       if (block['is_error'] === true) return block;
       const worded = wordSingleAnswer(block['content'] as ToolResultContent | undefined, call);
       return worded === undefined ? block : { ...block, content: worded };
+    });
+  }
+  const { ids = [], refusals = [] } = refusableCalls(messages, tools) ?? {};
+  for (const id of ids) {
+    // A refusal is no output of the tool's: no other rewrite reads it.
+    const other = rewrites.get(id);
+    rewrites.set(id, (block: ClientBlock) => {
+      const refused = flagRefusal(block['content'] as ToolResultContent | undefined, refusals);
+      if (refused !== undefined) return unwrapped(block, refused);
+      return other ? other(block) : block;
     });
   }
   return rewrites.size > 0 ? rewrites : undefined;

@@ -22,8 +22,8 @@ export function inShapeOf(content: ToolResultContent | undefined, text: string):
 }
 
 /**
- * A client's refused edit, which it sent unflagged, as an error in its words: a result whose whole text is in the
- * words of one of `refusals`, each anchored at its start; undefined for any other, which goes as it was.
+ * A client's refused edit or call, which it sent unflagged, as an error in its words: a result whose whole text is in
+ * the words of one of `refusals`, each anchored at its start; undefined for any other, which goes as it was.
  */
 export function flagRefusal(
   content: ToolResultContent | undefined,

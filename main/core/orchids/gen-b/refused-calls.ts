@@ -1,0 +1,73 @@
+/**
+ * Any call of the agent's that the user declined, or the client's permission rules refused, must reach the agent as
+ * an error, as its own tools' refusals do. On an OpenAI route the client cannot flag one (a Chat Completions `tool`
+ * message and a Responses `function_call_output` have no error flag), so it came as bare words the agent could read
+ * as a run with an odd output. A result whose whole text is the client's refusal becomes an error in the same words;
+ * each client's wordings are matched only when the request carries its tool set, so no other client's result is read.
+ *
+ * The proxy keeps nothing between requests: every call the client replays in the conversation may be answered so.
+ */
+import type { Message, ToolDefinition } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
+import { declaresContinueMultiEdit } from './continue-edit-results';
+import { clineEditorTool } from './editor-results';
+import { opencodeEditTool } from './opencode-edit-results';
+import { editsByPatch } from './patch-results';
+import { replayedCalls } from './replayed-calls';
+
+/** opencode's words for a call its permission rules refuse, before the rules it quotes. */
+const RULED = /The user has specified a rule which prevents you from using this specific tool call\./;
+
+/** Each client's words for a refused call, matched against a result's whole text, and how its tool set is told. */
+const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) => boolean; refusals: RegExp[] }> = [
+  {
+    // opencode 1.18.33: declined (`opencode run` declines every call its permission config sets to `ask`), declined
+    // with the user's feedback, or refused by a rule (`deny` in its permission config, or its plan agent's rules).
+    declared: (tools) => opencodeEditTool(tools) !== undefined,
+    refusals: [
+      /^The user rejected permission to use this specific tool call\.$/,
+      /^The user rejected permission to use this specific tool call with the following feedback: /,
+      new RegExp(`^${RULED.source} Here are some of the relevant rules \\[.*\\]$`, 's'),
+    ],
+  },
+  {
+    // Codex 0.171: a call declined at its approval prompt (after its wrapper's wall time, for a command), or one the
+    // user interrupted.
+    declared: editsByPatch,
+    refusals: [/^(?:Wall time: \d+(?:\.\d+)? seconds\n)?(?:command )?aborted by user(?: after \S+)?$/],
+  },
+  {
+    // Cline CLI 3.0.65: a call the user rejected, or one that needs approval in a run with no terminal to ask in
+    // (`--auto-approve false`), in JSON.
+    declared: (tools) => clineEditorTool(tools) !== undefined,
+    refusals: [
+      /^This tool call was rejected by the user\.?$/,
+      /^\{"error":"Tool \\"\w+\\" requires approval in a TTY session -- NOT a tool or system failure\. [^"]*"\}$/,
+    ],
+  },
+  {
+    // Continue CLI (cn 1.5.47): denied at its prompt, or by its permission policy (in headless mode, any tool it
+    // would ask about).
+    declared: (tools) => declaresContinueMultiEdit(tools) || declaresContinueRead(tools),
+    refusals: [/^Permission denied by user$/, /^Command blocked by security policy$/],
+  },
+];
+
+/** Whether the client's Read takes Continue's `filepath`: the mark of `cn -p`, which declares no MultiEdit. */
+function declaresContinueRead(tools: ToolDefinition[] | undefined): boolean {
+  return asRecord(clientToolSchema('Read', tools)?.['properties'])?.['filepath'] !== undefined;
+}
+
+/**
+ * The ids of every call in a conversation, with the wordings of the client whose tool set the request carries;
+ * undefined when it carries none of theirs, or the conversation has no call.
+ */
+export function refusableCalls(
+  messages: readonly Message[],
+  tools: ToolDefinition[] | undefined,
+): { ids: Set<string>; refusals: readonly RegExp[] } | undefined {
+  const client = CLIENTS.find(({ declared }) => declared(tools));
+  if (client === undefined) return undefined;
+  const ids = new Set([...replayedCalls(messages)].map((call) => call.id));
+  return ids.size > 0 ? { ids, refusals: client.refusals } : undefined;
+}

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
+import {
+  CLINE_CLI_TOOLS,
+  CODEX_APPLY_PATCH,
+  CODEX_TOOLS,
+  CONTINUE_CLI_TOOLS,
+  OPENCODE_TOOLS,
+} from '../helpers/client-tools';
+
+/**
+ * A call the user declined or the client's rules refused, as each client words it on an OpenAI route (no error flag):
+ * opencode 1.18.33 and cn 1.5.47 as the real ones sent them (refused-calls.test.ts in test/integration), Codex 0.171
+ * as codex-tui-approvals.test.ts saw it, Cline CLI 3.0.65 as README's Cline section quotes
+ * it and as the real one sent it with `--auto-approve false`.
+ */
+const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refusals: string[] }> = [
+  {
+    name: 'opencode',
+    tools: OPENCODE_TOOLS,
+    call: 'bash',
+    refusals: [
+      'The user rejected permission to use this specific tool call.',
+      'The user rejected permission to use this specific tool call with the following feedback: not now',
+      'The user has specified a rule which prevents you from using this specific tool call. Here are some of the ' +
+        'relevant rules [{"permission":"bash","pattern":"*","action":"deny"}]',
+    ],
+  },
+  {
+    name: 'Codex',
+    tools: [...CODEX_TOOLS, CODEX_APPLY_PATCH],
+    call: 'exec_command',
+    refusals: ['Wall time: 1.0 seconds\naborted by user', 'aborted by user'],
+  },
+  {
+    name: 'Cline',
+    tools: CLINE_CLI_TOOLS,
+    call: 'run_commands',
+    refusals: [
+      'This tool call was rejected by the user',
+      '{"error":"Tool \\"run_commands\\" requires approval in a TTY session -- NOT a tool or system failure. ' +
+        'Clarify with user before proceeding."}',
+    ],
+  },
+  {
+    name: 'Continue',
+    tools: CONTINUE_CLI_TOOLS,
+    call: 'Bash',
+    refusals: ['Command blocked by security policy', 'Permission denied by user'],
+  },
+];
+
+/** The result block the upstream is sent for `content`, answering the call `name` of a client of `tools`. */
+function sent(content: unknown, name: string, tools: ToolDefinition[]) {
+  const messages = [
+    { role: 'user', content: 'Clean the build folder.' },
+    { role: 'assistant', content: [{ type: 'tool_use', id: 'call_r', name, input: { command: 'rm -rf build' } }] },
+  ] as unknown as Message[];
+  const block = { type: 'tool_result', tool_use_id: 'call_r', content };
+  const rewrite = resultRewrites(messages, tools)?.get('call_r');
+  return rewrite ? rewrite(block) : block;
+}
+
+describe.each(CLIENTS)("$name's refusal of a call, given to the agent as an error", ({ tools, call, refusals }) => {
+  it('flags the refusal of any call, its words and shape as they came', () => {
+    for (const words of refusals) {
+      expect(sent(words, call, tools)).toEqual({
+        type: 'tool_result',
+        tool_use_id: 'call_r',
+        content: words,
+        is_error: true,
+      });
+      expect(sent([{ type: 'text', text: words }], call, tools)).toEqual({
+        type: 'tool_result',
+        tool_use_id: 'call_r',
+        content: [{ type: 'text', text: words }],
+        is_error: true,
+      });
+    }
+  });
+
+  it('leaves output that only holds the words, and the words sent by another client', () => {
+    for (const words of refusals) {
+      expect(sent(`$ grep -r refused log\n${words}`, call, tools)).not.toHaveProperty('is_error');
+      // A refusal with the user's feedback ends in whatever they wrote.
+      if (!words.includes('feedback')) expect(sent(`${words}\nexit 0`, call, tools)).not.toHaveProperty('is_error');
+      for (const other of CLIENTS.filter((c) => c.tools !== tools)) {
+        if (other.refusals.includes(words)) continue;
+        expect(sent(words, other.call, other.tools)).not.toHaveProperty('is_error');
+      }
+    }
+  });
+});
+
+describe('Continue told by its tool set', () => {
+  it('flags a refusal on `cn -p`, which declares no MultiEdit, by its Read’s `filepath`', () => {
+    const headless = CONTINUE_CLI_TOOLS.filter((tool) => tool.name !== 'MultiEdit');
+    expect(sent('Command blocked by security policy', 'Bash', headless)).toMatchObject({ is_error: true });
+  });
+});
+
+describe('a refusal beside the rewrites of a tool’s output', () => {
+  it('flags an edit refused on opencode, and still flags its failed edit', () => {
+    const input = { filePath: '/w/date.txt', oldString: 'a', newString: 'b' };
+    const messages = [
+      { role: 'user', content: 'Change it.' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_e', name: 'edit', input }] },
+    ] as unknown as Message[];
+    const rewrite = resultRewrites(messages, OPENCODE_TOOLS)!.get('call_e')!;
+    const declined = 'The user rejected permission to use this specific tool call.';
+    expect(rewrite({ type: 'tool_result', tool_use_id: 'call_e', content: declined })).toMatchObject({
+      is_error: true,
+    });
+    const missing = 'File /w/date.txt not found';
+    expect(rewrite({ type: 'tool_result', tool_use_id: 'call_e', content: missing })).toMatchObject({ is_error: true });
+    expect(
+      rewrite({ type: 'tool_result', tool_use_id: 'call_e', content: 'Edit applied successfully.' }),
+    ).not.toHaveProperty('is_error');
+  });
+});
