@@ -10,6 +10,12 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await page.evaluate(() => ((window as unknown as { noReload: boolean }).noReload = true));
   await tray.send(3);
   await expect(requests).toHaveText('3');
+  // The count is the account's since it was added, not today's, which the Overview's totals are.
+  await expect(requests).toHaveAttribute('title', '3 requests since it was added');
+  await expect(page.getByRole('columnheader', { name: 'Requests' })).toHaveAttribute(
+    'title',
+    /since the account was added/,
+  );
   await expect(page.getByRole('row', { name: /Counter/ })).toContainText('just now');
   // Which upstream protocol served it arrived live too (auto found the simulator's WebSocket).
   await expect(page.getByRole('row', { name: /Counter/ })).toContainText('via ws');

@@ -28,6 +28,12 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 /** 123_456_789 → "123.5M": a day's tokens run to millions, and "123,456,789" overflows a total in a narrow window. */
 export const formatShortCount = (n: number): string => (n < 1_000_000 ? integer.format(n) : compact.format(n));
 
+/**
+ * " 3 requests since it was added": an account's count runs from when it was added, never reset, and sits near
+ * today's totals, so where it is shown bare its tooltip and screen-reader text say so.
+ */
+export const sinceAdded = (n: number): string => ` ${n === 1 ? 'request' : 'requests'} since it was added`;
+
 /** 75_000 → "1 min 15 s"; 3_725_000 → "1 h 2 min". Whole seconds, rounded up so a countdown never shows 0 early. */
 export function formatDuration(ms: number): string {
   const total = Math.max(0, Math.ceil(ms / 1000));

@@ -98,7 +98,11 @@ export function AccountsView() {
                 <th scope="col" className="num col-fit">
                   Weight
                 </th>
-                <th scope="col" className="num col-fit">
+                <th
+                  scope="col"
+                  className="num col-fit"
+                  title="Every request since the account was added, not only today's"
+                >
                   Requests
                 </th>
                 <th scope="col" className="col-fit">

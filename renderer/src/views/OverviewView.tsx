@@ -10,7 +10,7 @@ import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView, type StatsView } from '../lib/api';
-import { formatAgo, formatCount, formatShortCount } from '../lib/format';
+import { formatAgo, formatCount, formatShortCount, sinceAdded } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { withReports } from '../lib/live-totals';
@@ -272,8 +272,6 @@ function AccountCountsCard() {
     </Card>
   );
 }
-
-const sinceAdded = (n: number): string => ` ${n === 1 ? 'request' : 'requests'} since it was added`;
 
 /** What the enabled accounts have left between them (contract/credits.ts); nothing before any read. */
 function CreditsTotal({ accounts }: { accounts: AccountView[] }) {

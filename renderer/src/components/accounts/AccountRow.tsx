@@ -1,6 +1,6 @@
 import { Fragment, useRef } from 'react';
 import { useApi, type AccountView } from '../../lib/api';
-import { formatAgo, formatCount, formatDateTime } from '../../lib/format';
+import { formatAgo, formatCount, formatDateTime, sinceAdded } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { useCreditsSite, useLive } from '../../lib/live';
 import { BusyButton } from '../BusyButton';
@@ -146,7 +146,11 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove, onPasteCook
       <td className="num cell-weight" data-label="Weight">
         {account.weight}
       </td>
-      <td className="num cell-requests" data-label="Requests">
+      <td
+        className="num cell-requests"
+        data-label="Requests"
+        title={`${formatCount(account.requestCount)}${sinceAdded(account.requestCount)}`}
+      >
         {formatCount(account.requestCount)}
       </td>
       <td className="cell-credits" data-label="Credits">
