@@ -50,6 +50,27 @@ const updated = (file: string, ...hunks: Array<[string, string]>) =>
 /** Generation A's model calling apply_patch with the patch itself. */
 const patchCall = ({ id, patch: sent }: Ran): AgentCall => ({ id, name: 'apply_patch', input: { input: sent } });
 
+/**
+ * The agent's Write of `text` to `file` and Edit of `from` to `to` in it: the patch Codex is given for each, and the
+ * call that makes it (the agent's own tool on Generation B; on Generation A the model writes the patch itself).
+ */
+interface Step {
+  ran: Ran;
+  call: AgentCall;
+}
+function writeStep(mode: ProtocolMode, id: string, file: string, text: string): Step {
+  const ran = { id, patch: added(file, text) };
+  return {
+    ran,
+    call: genA(mode) ? patchCall(ran) : { id, name: 'Write', input: { file_path: file, content: `${text}\n` } },
+  };
+}
+function editStep(mode: ProtocolMode, id: string, file: string, from: string, to: string): Step {
+  const ran = { id, patch: updated(file, [from, to]) };
+  const input = { file_path: file, old_string: from, new_string: to };
+  return { ran, call: genA(mode) ? patchCall(ran) : { id, name: 'Edit', input } };
+}
+
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -143,16 +164,12 @@ function expectSent(mode: ProtocolMode, last: AgentRequestInfo, ran: Ran[], resu
 
 export function createsThenEdits(mode: ProtocolMode): Promise<void> {
   return withEditFile(mode, KEY, 'fig.txt', undefined, async (stack, work, file) => {
-    const ran: Ran[] = [
-      { id: 'toolu_sim_write_0021', patch: added(file, 'fig = 3') },
-      { id: 'toolu_sim_edit_0021', patch: updated(file, ['fig = 3', 'fig = 4']) },
+    const steps = [
+      writeStep(mode, 'toolu_sim_write_0021', file, 'fig = 3'),
+      editStep(mode, 'toolu_sim_edit_0021', file, 'fig = 3', 'fig = 4'),
     ];
-    const calls: AgentCall[] = genA(mode)
-      ? ran.map(patchCall)
-      : [
-          { id: ran[0]!.id, name: 'Write', input: { file_path: file, content: 'fig = 3\n' } },
-          { id: ran[1]!.id, name: 'Edit', input: { file_path: file, old_string: 'fig = 3', new_string: 'fig = 4' } },
-        ];
+    const ran = steps.map((step) => step.ran);
+    const calls = steps.map((step) => step.call);
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Create FIG-3',
       prompt: 'Create FIG-3 in fig.txt, then make it 4',
@@ -175,10 +192,7 @@ export function createsThenEdits(mode: ProtocolMode): Promise<void> {
  */
 export function failsAnEdit(mode: ProtocolMode): Promise<void> {
   return withEditFile(mode, KEY, 'date.txt', 'date = 1\n', async (stack, work, file) => {
-    const ran: Ran = { id: 'toolu_sim_edit_0022', patch: updated(file, ['date = 9', 'date = 2']) };
-    const call: AgentCall = genA(mode)
-      ? patchCall(ran)
-      : { id: ran.id, name: 'Edit', input: { file_path: file, old_string: 'date = 9', new_string: 'date = 2' } };
+    const { ran, call } = editStep(mode, 'toolu_sim_edit_0022', file, 'date = 9', 'date = 2');
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Change DATE-7',
       prompt: 'Change DATE-7 in date.txt',
@@ -246,16 +260,12 @@ export function refusedOutside(mode: ProtocolMode): Promise<void> {
     const made = path.join(outside, 'new.txt');
     const kept = path.join(outside, 'kiwi.txt');
     fs.writeFileSync(kept, 'kiwi = 1\n');
-    const ran: Ran[] = [
-      { id: 'toolu_sim_write_0024', patch: added(made, 'kiwi = 2') },
-      { id: 'toolu_sim_edit_0024', patch: updated(kept, ['kiwi = 1', 'kiwi = 2']) },
+    const steps = [
+      writeStep(mode, 'toolu_sim_write_0024', made, 'kiwi = 2'),
+      editStep(mode, 'toolu_sim_edit_0024', kept, 'kiwi = 1', 'kiwi = 2'),
     ];
-    const calls: AgentCall[] = genA(mode)
-      ? ran.map(patchCall)
-      : [
-          { id: ran[0]!.id, name: 'Write', input: { file_path: made, content: 'kiwi = 2\n' } },
-          { id: ran[1]!.id, name: 'Edit', input: { file_path: kept, old_string: 'kiwi = 1', new_string: 'kiwi = 2' } },
-        ];
+    const ran = steps.map((step) => step.ran);
+    const calls = steps.map((step) => step.call);
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Copy KIWI-4',
       prompt: 'Copy KIWI-4 next door',
@@ -282,10 +292,7 @@ export function refusedOutside(mode: ProtocolMode): Promise<void> {
 export function failsToWrite(mode: ProtocolMode): Promise<void> {
   return withEditFile(mode, KEY, 'lime.txt', 'lime = 1\n', async (stack, work, file) => {
     const target = path.join(file, 'zest.txt');
-    const ran: Ran = { id: 'toolu_sim_write_0025', patch: added(target, 'zest = 1') };
-    const call: AgentCall = genA(mode)
-      ? patchCall(ran)
-      : { id: ran.id, name: 'Write', input: { file_path: target, content: 'zest = 1\n' } };
+    const { ran, call } = writeStep(mode, 'toolu_sim_write_0025', target, 'zest = 1');
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Zest LIME-5',
       prompt: 'Zest LIME-5 into lime.txt/zest.txt',

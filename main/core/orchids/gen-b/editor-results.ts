@@ -16,22 +16,18 @@
  * result answers, replayed by Cline, is a call to its editor, and the result's `query` names that call's path.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
-import { asRecord, clientToolSchema } from '../client-tools';
+import { asRecord } from '../client-tools';
 import { parseJson } from '../tool-input-coercion';
-import { resolveClientToolName } from '../tool-names';
 import { inShapeOf, resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
-import { replayedCalls } from './replayed-calls';
+import { editToolTaking, replayedCalls } from './replayed-calls';
 
 /** The keys that tell Cline's `editor` from other clients' edit tools (Anthropic's text editor takes `old_str`). */
 const EDITOR_KEYS = ['path', 'old_text', 'new_text'];
 
 /** The name of Cline's `editor` among the client's tools; undefined when the client's edit tool is another's. */
-export function clineEditorTool(tools: ToolDefinition[] | undefined): string | undefined {
-  const editor = resolveClientToolName('Edit', tools);
-  const props = asRecord(clientToolSchema(editor ?? '', tools)?.['properties']);
-  return editor !== undefined && EDITOR_KEYS.every((key) => props?.[key] !== undefined) ? editor : undefined;
-}
+export const clineEditorTool = (tools: ToolDefinition[] | undefined): string | undefined =>
+  editToolTaking(EDITOR_KEYS, tools);
 
 /**
  * The path of each call to Cline's `editor` in a conversation, by `tool_use` id; undefined when there is none, or

@@ -11,11 +11,9 @@
  * answers, replayed by opencode, is a call to its edit tool.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
-import { asRecord, clientToolSchema } from '../client-tools';
-import { resolveClientToolName } from '../tool-names';
 import { flagRefusal } from './result-text';
 import type { Unwrapped } from './shell-output';
-import { replayedCalls } from './replayed-calls';
+import { editToolTaking, replayedCalls } from './replayed-calls';
 
 /** The keys that tell opencode's `edit` from other clients' edit tools. */
 const EDIT_KEYS = ['filePath', 'oldString', 'newString'];
@@ -32,11 +30,8 @@ const REFUSALS = [
 ];
 
 /** The name of opencode's edit tool among the client's tools; undefined when the client's edit tool is another's. */
-export function opencodeEditTool(tools: ToolDefinition[] | undefined): string | undefined {
-  const edit = resolveClientToolName('Edit', tools);
-  const props = asRecord(clientToolSchema(edit ?? '', tools)?.['properties']);
-  return edit !== undefined && EDIT_KEYS.every((key) => props?.[key] !== undefined) ? edit : undefined;
-}
+export const opencodeEditTool = (tools: ToolDefinition[] | undefined): string | undefined =>
+  editToolTaking(EDIT_KEYS, tools);
 
 /**
  * The ids of the calls to opencode's edit tool in a conversation; undefined when there is none, or when the client's

@@ -1,4 +1,6 @@
-import type { Message } from '../../anthropic/types';
+import type { Message, ToolDefinition } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
+import { resolveClientToolName } from '../tool-names';
 
 /** A tool call as the client replays it in the conversation it sends: its id, the tool's name and its input. */
 export interface ReplayedCall {
@@ -21,4 +23,14 @@ export function* replayedCalls(messages: readonly Message[]): Generator<Replayed
       if (typeof id === 'string' && typeof name === 'string') yield { id, name, input: block['input'] };
     }
   }
+}
+
+/**
+ * The name of the client's tool the agent's Edit lands on, when its schema has every one of `keys`: how a result
+ * rewrite tells its client's edit tool (Cline's `editor`, opencode's `edit`) from another client's of the same role.
+ */
+export function editToolTaking(keys: readonly string[], tools: ToolDefinition[] | undefined): string | undefined {
+  const edit = resolveClientToolName('Edit', tools);
+  const props = asRecord(clientToolSchema(edit ?? '', tools)?.['properties']);
+  return edit !== undefined && keys.every((key) => props?.[key] !== undefined) ? edit : undefined;
 }
