@@ -10,17 +10,19 @@ import {
 } from '../helpers/opencode-edits';
 
 /**
- * opencode-edits.test.ts's file edits through the routes it does not take: opencode's OpenAI-compatible provider
- * (`/v1/chat/completions`) on Generation B, where every call id reaches opencode and goes upstream as `call_…`; and
- * its Anthropic provider on Generation A, whose model is shown opencode's `write` and `edit` as opencode declares them
- * and calls them in opencode's keys (two edits where Generation B's agent makes one MultiEdit).
+ * The real opencode CLI running the agent's file edits (helpers/opencode-edits.ts) on every route. On Generation B
+ * the agent's Write, Edit (with and without `replace_all`) and MultiEdit, in Claude Code's keys, reach opencode's
+ * `write` and `edit` in opencode's (`filePath`, `oldString`, `newString`, `replaceAll`); opencode 1.18 declares no
+ * multiedit, so the proxy sends a MultiEdit as one `edit` an edit (anthropic/multi-edit.ts). Through its Anthropic
+ * provider and its OpenAI-compatible one (`/v1/chat/completions`, where every call id reaches opencode and goes
+ * upstream as `call_…`). On Generation A, through the Anthropic provider, the model is shown opencode's `write` and
+ * `edit` as opencode declares them and calls them in opencode's keys (two edits where Generation B's agent makes one
+ * MultiEdit).
  */
+const GEN_B = PINNED_MODES.filter((m) => m.expect !== 'sse-a');
 const ROUTES: Array<EditRoute & { name: string }> = [
-  ...PINNED_MODES.filter((m) => m.expect !== 'sse-a').map((mode) => ({
-    name: `Chat Completions, ${mode.name}`,
-    mode,
-    api: 'openai-chat' as const,
-  })),
+  ...GEN_B.map((mode) => ({ name: `Anthropic, ${mode.name}`, mode, api: 'anthropic' as const })),
+  ...GEN_B.map((mode) => ({ name: `Chat Completions, ${mode.name}`, mode, api: 'openai-chat' as const })),
   ...PINNED_MODES.filter((m) => m.expect === 'sse-a').map((mode) => ({
     name: `Anthropic, ${mode.name}`,
     mode,

@@ -6,13 +6,13 @@
  *   lines in /w/date.txt:\ndate = 9` (also for an Edit with `replace_all`, which has no patch form and reaches Codex
  *   as an empty patch: `… invalid patch: The last line of the patch must be '*** End Patch'`), or, from its sandbox
  *   with approvals off (`codex exec`), `patch rejected: writing outside of the project; rejected by user approval
- *   settings` (`… writing is blocked by read-only sandbox; …` in a read-only one), or, with approvals on (its TUI's
- *   `on-request`), the user's decline when asked: `aborted by user after 1.0s`;
+ *   settings` (`… writing is blocked by read-only sandbox; …` in a read-only one); the user's decline when asked
+ *   (`aborted by user after 1.0s`, its TUI's `on-request`) is any call's, flagged before this (./refused-calls.ts);
  * - a patch it ran, in its wrapper of a command's run: `Exit code: 0\nWall time: 0 seconds\nOutput:\n` before
  *   `Success. Updated the following files:\nM /w/date.txt\n`, or exit 1 before `Failed to write file /w/x/y.txt`.
- * So an edit that changed nothing reached the agent as a success. A refusal or decline becomes an error, its words kept
- * but for the empty patch's (NO_PATCH_FORM); a run becomes its output alone, as the agent's own Edit answers, an error
- * when its exit code is not 0. A result of any other shape goes as Codex wrote it.
+ * So an edit that changed nothing reached the agent as a success. A refusal becomes an error, its words kept but for
+ * the empty patch's (NO_PATCH_FORM); a run becomes its output alone, as the agent's own Edit answers, an error when
+ * its exit code is not 0. A result of any other shape goes as Codex wrote it.
  *
  * The proxy keeps nothing between requests, so which results to read is found in the conversation: the calls Codex
  * replays to its `apply_patch`, the tool the agent's edits land on.
@@ -27,8 +27,6 @@ import { replayedCalls } from './replayed-calls';
 const PATCH_TOOL = 'apply_patch';
 /** How Codex's refusals begin: its check of the patch, then its sandbox's. */
 const REFUSALS = ['apply_patch verification failed: ', 'patch rejected: '];
-/** Codex's result for a patch its user declined when asked (which ends Codex's turn), whole. */
-const DECLINED = /^aborted by user(?: after \d+(?:\.\d+)?s)?$/;
 /** Codex 0.171's wrapper of a patch it ran, whole: its exit code, then the output. */
 const RAN = /^Exit code: (-?\d+)\nWall time: \d+(?:\.\d+)? seconds\nOutput:\n([\s\S]*)$/;
 /** The one string property Codex's freeform apply_patch carries its patch in (../patch-compose.ts). */
@@ -68,14 +66,14 @@ export function patchCalls(
 }
 
 /**
- * Codex's result as the agent's Edit would give it: a refusal or the user's decline as an error, in Codex's words,
- * or for an empty patch (an edit the proxy could not compose) in NO_PATCH_FORM's; a patch run as its output alone,
- * an error unless it exited 0; undefined for any other result, which goes as it was.
+ * Codex's result as the agent's Edit would give it: a refusal as an error, in Codex's words, or for an empty patch
+ * (an edit the proxy could not compose) in NO_PATCH_FORM's; a patch run as its output alone, an error unless it
+ * exited 0; undefined for any other result, which goes as it was.
  */
 export function patchResult(content: ToolResultContent | undefined, call: { empty: boolean }): Unwrapped | undefined {
   const text = resultText(content);
   if (content === undefined || text === undefined) return undefined;
-  if (REFUSALS.some((start) => text.startsWith(start)) || DECLINED.test(text)) {
+  if (REFUSALS.some((start) => text.startsWith(start))) {
     return { content: call.empty ? inShapeOf(content, NO_PATCH_FORM) : content, isError: true };
   }
   const ran = RAN.exec(text);
