@@ -25,6 +25,10 @@ describe('when no account can serve', () => {
     expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get('x-should-retry')).toBe('false');
     // From a file: a cookie typed as an argument stays in shell history and shows in ps.
     expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add --cookie-file <[^>]+>/i);
+    // The SDK's message names the request id, which `logs show` takes, so a user can find the row behind the error.
+    const requestId = (error as InstanceType<typeof Anthropic.APIError>).headers?.get('request-id');
+    expect(String((error as Error).message)).toContain(`request_id: ${requestId}`);
+    expect(requestId).toMatch(/^req_/);
     expect(stack.sim.stats.agentRequests).toBe(0);
   });
 
