@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -60,8 +60,17 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
       // Three agent turns: the plan, the command (the proxy's continuation), the answer from its output.
       const turns = turnsAbout(stack, /parser\.txt/);
       expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
-      // What Cline sends back as the message it was shown: the agent's words, the plan, the agent's words.
-      expect(assistantText(turns[2]!)).toBe(`Planning.\n\n${PLAN}\n\nReading it.`);
+      // Cline sends back the message it was shown, the agent's words, the plan, the agent's words, joined in one text
+      // (`Planning.\n\n${PLAN}\n\nReading it.`); the agent is sent what it did: its words, its TodoWrite and the answer
+      // it was given, then its words after as its next turn.
+      expect(JSON.stringify(turns[2]!.body.messages)).not.toContain(PLAN.split('\n')[0]);
+      const planned = turnWith(turns[2]!, (b) => b.type === 'tool_use' && b.name === 'TodoWrite');
+      expect(planned).toEqual([
+        expect.objectContaining({ type: 'text', text: 'Planning.' }),
+        expect.objectContaining({ input: { todos: [{ content: 'Check the parser', status: 'in_progress' }] } }),
+      ]);
+      expect(sentToolPair(turns[2]!, planned[1]!.id as string, 'TodoWrite', 'no to-do tool')).toBe(true);
+      expect(assistantText(turns[2]!)).toBe('Reading it.');
       // The continued request is no retry: nothing failed, and its one account is listed once (Cline's history
       // read "1 retry" and the account twice).
       await stack.core.internals.history.flushNow();
@@ -73,13 +82,17 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
   },
 );
 
+/** The blocks of the first assistant message of the upstream request with a block `which` picks. */
+function turnWith(request: AgentRequestInfo, which: (block: Record<string, unknown>) => boolean) {
+  const messages = request.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+  return (
+    messages.find((m) => m.role === 'assistant' && Array.isArray(m.content) && m.content.some(which))?.content ?? []
+  );
+}
+
 /** The text of the assistant message Cline replays with the command's call in it. */
 function assistantText(request: AgentRequestInfo): string {
-  const messages = request.body.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
-  const turn = messages.find(
-    (m) => m.role === 'assistant' && m.content.some((b) => b.type === 'tool_use' && b.id === 'toolu_sim_shell_0001'),
-  );
-  return (turn?.content ?? [])
+  return turnWith(request, (b) => b.type === 'tool_use' && b.id === 'toolu_sim_shell_0001')
     .filter((b) => b.type === 'text')
     .map((b) => b.text as string)
     .join('');

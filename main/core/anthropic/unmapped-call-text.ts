@@ -20,6 +20,29 @@ export interface ShownCall {
 /** How much of a call's JSON input the generic line shows; the call itself is recorded whole. */
 const INPUT_SHOWN = 400;
 
+/**
+ * The first line of each note, exactly as the client is shown it. The client sends its history back with the notes
+ * in the agent's turn, so these are also what a later request is read for (orchids/shown-calls.ts): exported, the
+ * two can never drift apart.
+ */
+export const TODO_HEADING = "The agent's plan (this client has no to-do tool to show it in):";
+export const PLAN_HEADING = "The agent's plan, for your approval (this client has no tool to approve it with):";
+export const CALL_NOTE_START = '[The agent called the tool "';
+export const NOT_RUN = 'which this client does not provide, so it was not run';
+
+/** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
+export function todoAnswer(name: string): string {
+  return (
+    'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
+    `Go on with the task, and call ${name} again when the plan changes.`
+  );
+}
+
+/** What the agent is told in place of its ExitPlanMode's result. */
+export const PLAN_ANSWER =
+  'This client has no tool to approve a plan, so your plan was shown to the user as text instead. ' +
+  'End your turn now: the user will answer it in their next message.';
+
 export function unmappedCallText(name: string, input: Record<string, unknown>): string {
   return shownCall(name, input)?.text ?? callText(name, input);
 }
@@ -30,28 +53,19 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
     const text = planLines(input.todos);
     // The plan reached the user, which is what the call was for: said so, the agent keeps it up to date instead of
     // looking among the client's tools for another way to plan.
-    const answer =
-      'This client has no to-do tool, so your plan was shown to the user as a checklist instead. ' +
-      `Go on with the task, and call ${name} again when the plan changes.`;
-    return text === undefined ? undefined : { text, answer };
+    return text === undefined ? undefined : { text, answer: todoAnswer(name) };
   }
   const plan = input.plan;
   if (normalizeKey(name) !== 'exitplanmode' || typeof plan !== 'string' || plan.trim() === '') return undefined;
   // The user approves a plan by answering it; going on would start the work the client's plan mode holds back.
-  return {
-    text: `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${plan.trim()}`,
-    answer:
-      'This client has no tool to approve a plan, so your plan was shown to the user as text instead. ' +
-      'End your turn now: the user will answer it in their next message.',
-  };
+  return { text: `${PLAN_HEADING}\n\n${plan.trim()}`, answer: PLAN_ANSWER };
 }
 
 /** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. */
 export function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}…`;
-  const why = 'which this client does not provide, so it was not run';
-  return `[The agent called the tool "${name}", ${why}. Input: ${inlineCode(json)}]`;
+  return `${CALL_NOTE_START}${name}", ${NOT_RUN}. Input: ${inlineCode(json)}]`;
 }
 
 /**
@@ -70,5 +84,5 @@ function inlineCode(text: string): string {
 /** The agent's to-do list as a checklist with a line saying why it is text, or undefined (orchids/plan-compose.ts). */
 function planLines(todos: unknown): string | undefined {
   const lines = checklistLines(todos);
-  return lines && `The agent's plan (this client has no to-do tool to show it in):\n${lines.join('\n')}`;
+  return lines && `${TODO_HEADING}\n${lines.join('\n')}`;
 }

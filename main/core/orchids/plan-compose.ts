@@ -79,6 +79,28 @@ export function checklistLines(todos: unknown): string[] | undefined {
   return lines;
 }
 
+/** One checklist line read back: the item's words and status (each form `checklistItem` writes). */
+const CHECKLIST_LINES: ReadonlyArray<[RegExp, string]> = [
+  [/^- \[x\] (.+)$/, 'completed'],
+  [/^- \[ \] ~~(.+)~~ \(cancelled\)$/, 'cancelled'],
+  [/^- \[ \] (.+) \(in progress\)$/, 'in_progress'],
+  [/^- \[ \] (.+)$/, 'pending'],
+];
+
+/**
+ * A line `checklistLines` writes, read back as the to-do item it shows; `cut` when it shows less than the agent wrote
+ * (an item's words cut, or the count of items left off); undefined for any other line.
+ */
+export function checklistTodo(line: string): { content: string; status: string } | 'cut' | undefined {
+  if (/^- … and \d+ more$/.test(line)) return 'cut';
+  for (const [form, status] of CHECKLIST_LINES) {
+    const content = form.exec(line)?.[1];
+    if (content === undefined) continue;
+    return content.length > PLAN_ITEM_CHARS && content.endsWith('…') ? 'cut' : { content, status };
+  }
+  return undefined;
+}
+
 function checklistItem(todo: unknown): string | undefined {
   const record = typeof todo === 'string' ? { content: todo } : (todo as Record<string, unknown> | null);
   if (record === null || typeof record !== 'object') return undefined;

@@ -17,6 +17,7 @@ import {
   type ToolDefinition,
 } from '../anthropic/types';
 import type { ChatHistoryEntry, OrchidsRequestBody, OrchidsTool } from './types';
+import { restoreShownCalls } from './shown-calls';
 import { toOrchidsTools, upstreamToolName } from './tool-mapping';
 
 export interface BuildContext {
@@ -39,7 +40,8 @@ const SUGGESTION_MODE = /suggestion mode/i;
 type Block = ContentBlock | OtherBlock;
 
 export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): OrchidsRequestBody {
-  const messages: Message[] = Array.isArray(req.messages) ? req.messages : [];
+  // The proxy's notes of calls the client lacks go up as the calls they stand for (./shown-calls.ts).
+  const messages = restoreShownCalls(Array.isArray(req.messages) ? req.messages : []);
   const tools = req.tools;
 
   let current = -1;

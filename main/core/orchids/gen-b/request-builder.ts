@@ -5,6 +5,7 @@
 import type { Message, MessagesRequest } from '../../anthropic/types';
 import { toGenBMessage } from './content-blocks';
 import { resultRewrites } from './result-rewrites';
+import { restoreShownCalls } from '../shown-calls';
 import { foldSubAgentTasks } from './sub-agent-task';
 import type { GenBBody, GenBMessage, GenBThinkingMode } from './types';
 
@@ -24,7 +25,8 @@ export interface GenBBuildContext {
 export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): GenBBody {
   const given: readonly Message[] = Array.isArray(request.messages) ? request.messages : [];
   // Codex's spawn and waits for a Task go up as the agent's one Task call and its report (./sub-agent-task.ts).
-  const source = foldSubAgentTasks(given, request.tools);
+  // The proxy's notes of calls the client lacks go up as the calls they stand for (../shown-calls.ts).
+  const source = foldSubAgentTasks(restoreShownCalls(given), request.tools);
   const messages: GenBMessage[] = [];
   const system: string[] = [];
   addSystemParts(request.system, system);

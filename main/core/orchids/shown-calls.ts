@@ -1,0 +1,214 @@
+/**
+ * The proxy's notes in the history a client sends back, turned back into what the agent did. A call to a tool the
+ * client lacks is shown to it as a note of the proxy's (anthropic/unmapped-call-text.ts), and the client replays
+ * that note in the agent's turn as if the agent had written it: the agent would read words it never wrote and not
+ * the call it made. A note that can be read back whole (the to-do checklist; the plan for approval) goes up as the
+ * call and the result the proxy gave it at the time (proxy/declined-calls.ts), the agent's words after it as its
+ * next turn; the generic line, whose input was cut, is dropped.
+ *
+ * Only an assistant turn is read, and only from a note's exact first line at the start of a line: the agent's words
+ * around it go up as the client sent them, less the paragraph breaks the proxy put around the note.
+ */
+import {
+  CALL_NOTE_START,
+  NOT_RUN,
+  PLAN_ANSWER,
+  PLAN_HEADING,
+  TODO_HEADING,
+  todoAnswer,
+} from '../anthropic/unmapped-call-text';
+import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
+import { checklistTodo } from './plan-compose';
+
+type Block = ContentBlock | OtherBlock;
+
+/** A note found in a text: where it starts and ends, and the call it stands for (none: dropped). */
+interface Note {
+  start: number;
+  end: number;
+  call?: { name: string; input: Record<string, unknown>; answer: string };
+}
+
+const BREAK = '\n\n';
+/**
+ * DECISION: the generic line is dropped, not kept marked as the proxy's. Its input is cut at 400 characters, so it
+ * cannot become the call the agent made; kept in the agent's turn, marked or not, it is still text the agent reads as
+ * its own, which it then writes itself in place of calls. The call was not run and the agent was told so at the time;
+ * without the line it loses nothing it could act on. The fence is the backtick run that opened it (inlineCode).
+ */
+const CALL_NOTE = new RegExp(
+  `${escaped(CALL_NOTE_START)}[^"\\n]*", ${escaped(NOT_RUN)}\\. Input: (\`+)[\\s\\S]*?\\1\\]`,
+  'y',
+);
+
+/** The conversation with each note in an assistant turn turned back into the agent's call; the same array if none. */
+export function restoreShownCalls(messages: readonly Message[]): readonly Message[] {
+  let out: Message[] | undefined;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    // A note as the conversation's last turn is a prefill, which the agent is to go on from: split, it would not be.
+    const restored =
+      message?.role === 'assistant' && i < messages.length - 1 && holdsNote(message.content)
+        ? restoreTurn(message.content, `toolu_shown_${i}`)
+        : undefined;
+    if (restored === undefined) {
+      out?.push(message);
+      continue;
+    }
+    out ??= messages.slice(0, i);
+    out.push(...restored.turns);
+    if (restored.pending.length > 0) {
+      const next = messages[i + 1]!;
+      if (next?.role === 'user') {
+        out.push(withResults(next, restored.pending));
+        i++;
+      } else out.push({ role: 'user', content: restored.pending });
+    }
+  }
+  return out ?? messages;
+}
+
+/** The cheap test, before any parsing: some text of the turn holds a note's first line. */
+function holdsNote(content: Message['content']): boolean {
+  if (typeof content === 'string') return hasHeading(content);
+  if (!Array.isArray(content)) return false;
+  return content.some((block) => block?.type === 'text' && typeof block.text === 'string' && hasHeading(block.text));
+}
+
+function hasHeading(text: string): boolean {
+  return text.includes(TODO_HEADING) || text.includes(PLAN_HEADING) || text.includes(CALL_NOTE_START);
+}
+
+/**
+ * One assistant turn as the turns the agent wrote: each call a note stands for ends one, its result follows as a user
+ * turn, and what follows the note starts the next. A call after a call of the client's, whose result comes in the
+ * client's next turn, stays in the same turn, its result with that one (`pending`). Undefined when no note is there.
+ */
+function restoreTurn(
+  content: Message['content'],
+  idPrefix: string,
+): { turns: Message[]; pending: ContentBlock[] } | undefined {
+  const blocks: Block[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
+  const turns: Message[] = [];
+  let current: Block[] = [];
+  let pending: ContentBlock[] = [];
+  let clientCalls = false;
+  let found = 0;
+  const add = (block: Block, ours = false): void => {
+    if (pending.length > 0 && !clientCalls) {
+      turns.push({ role: 'assistant', content: current }, { role: 'user', content: pending });
+      current = [];
+      pending = [];
+    }
+    if (block?.type === 'tool_use' && !ours) clientCalls = true;
+    current.push(block);
+  };
+  const addText = (text: string): void => {
+    if (text.trim() !== '') add({ type: 'text', text });
+  };
+  // The agent's words after a note start with the paragraph break the proxy put there, in the note's text or the next.
+  let afterNote = false;
+  for (const block of blocks) {
+    if (block?.type !== 'text' || typeof block.text !== 'string') {
+      afterNote = false;
+      add(block);
+      continue;
+    }
+    let text = afterNote && block.text.startsWith(BREAK) ? block.text.slice(BREAK.length) : block.text;
+    if (!hasHeading(text)) {
+      if (text.trim() !== '') afterNote = false;
+      addText(text);
+      continue;
+    }
+    for (let note = findNote(text); note !== undefined; note = findNote(text)) {
+      found++;
+      const before = text.slice(0, note.start);
+      addText(before.endsWith(BREAK) ? before.slice(0, -BREAK.length) : before);
+      if (note.call) {
+        const id = `${idPrefix}_${found}`;
+        add({ type: 'tool_use', id, name: note.call.name, input: note.call.input }, true);
+        pending.push({ type: 'tool_result', tool_use_id: id, content: note.call.answer });
+      }
+      text = text.slice(note.end);
+      if (text.startsWith(BREAK)) text = text.slice(BREAK.length);
+      afterNote = true;
+    }
+    if (text.trim() !== '') afterNote = false;
+    addText(text);
+  }
+  if (found === 0) return undefined;
+  if (current.length > 0) turns.push({ role: 'assistant', content: current });
+  return { turns, pending };
+}
+
+/** The first note in `text` whose first line starts a line there. */
+function findNote(text: string): Note | undefined {
+  let best: Note | undefined;
+  for (const heading of [TODO_HEADING, PLAN_HEADING, CALL_NOTE_START]) {
+    for (let at = text.indexOf(heading); at !== -1; at = text.indexOf(heading, at + 1)) {
+      if (best !== undefined && at >= best.start) break;
+      if (at > 0 && text[at - 1] !== '\n') continue;
+      const note = readNote(text, at, heading);
+      if (note !== undefined) {
+        best = note;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+function readNote(text: string, start: number, heading: string): Note | undefined {
+  if (heading === TODO_HEADING) return readChecklist(text, start);
+  if (heading === PLAN_HEADING) {
+    // DECISION: the plan runs to the end of the text. The client is shown it as a block of its own, which most
+    // clients send back so; one that joins a turn's texts (Cline, a Chat Completions string) has the agent's next
+    // words after it too, where nothing tells them from the plan's own paragraphs. They stay the agent's words, in
+    // its plan; the agent was told to end its turn there, so there are seldom any.
+    const body = text.slice(start + heading.length);
+    if (!body.startsWith(BREAK) || body.trim() === '') return undefined;
+    const plan = body.slice(BREAK.length).trimEnd();
+    return { start, end: text.length, call: { name: 'ExitPlanMode', input: { plan }, answer: PLAN_ANSWER } };
+  }
+  CALL_NOTE.lastIndex = start;
+  const match = CALL_NOTE.exec(text);
+  return match === null ? undefined : { start, end: start + match[0].length };
+}
+
+/**
+ * The checklist under its heading, line by line up to the first line that is not one of its items. A list that
+ * shows less than the agent wrote (an item cut, items left off) cannot be the call it made, so it is dropped, as the
+ * generic line is.
+ */
+function readChecklist(text: string, start: number): Note | undefined {
+  let at = start + TODO_HEADING.length;
+  if (text[at] !== '\n') return undefined;
+  const todos: Array<{ content: string; status: string }> = [];
+  let cut = false;
+  let end = at;
+  while (text[at] === '\n') {
+    const lineEnd = text.indexOf('\n', at + 1);
+    const line = text.slice(at + 1, lineEnd === -1 ? text.length : lineEnd);
+    const todo = checklistTodo(line);
+    if (todo === undefined) break;
+    if (todo === 'cut') cut = true;
+    else todos.push(todo);
+    end = at = lineEnd === -1 ? text.length : lineEnd;
+  }
+  if (end === start + TODO_HEADING.length) return undefined;
+  if (cut) return { start, end };
+  return { start, end, call: { name: 'TodoWrite', input: { todos }, answer: todoAnswer('TodoWrite') } };
+}
+
+/** The client's turn after the agent's, with the results of the agent's calls first, where results go. */
+function withResults(message: Message, results: ContentBlock[]): Message {
+  const content: Block[] =
+    typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+  const first = content.findIndex((block) => block?.type !== 'tool_result');
+  content.splice(first === -1 ? content.length : first, 0, ...results);
+  return { ...message, content };
+}
+
+function escaped(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
