@@ -30,6 +30,24 @@ test('the Codex CLI tab gives a config.toml for this proxy, with the catalog Cla
   await expect(snippet).toContainText('ORCHIDS_TRAY_API_KEY=not-needed codex');
 });
 
+test('a setup line too long for the card scrolls in a box ending where Copy begins: Copy hides none of it', async ({
+  page,
+}) => {
+  // Wide enough to keep Copy over the code's corner (a narrow card moves it under the code), too narrow for the line.
+  await page.setViewportSize({ width: 800, height: 860 });
+  const code = page.getByRole('tabpanel', { name: 'Claude Code' }).getByLabel('Claude Code setup', { exact: true });
+  const copy = page.getByRole('button', { name: 'Copy Claude Code setup' });
+  const scroller = await code.evaluate((pre) => {
+    const box = pre.getBoundingClientRect();
+    // Where the scrolled text shows: the box's inside, whatever padding it keeps at the end of the line.
+    return { overflows: pre.scrollWidth > pre.clientWidth, shownUpTo: box.left + pre.clientLeft + pre.clientWidth };
+  });
+  const copyBox = (await copy.boundingBox())!;
+  expect(scroller.overflows).toBe(true);
+  expect(copyBox.y).toBeLessThan((await code.boundingBox())!.y + 20);
+  expect(scroller.shownUpTo).toBeLessThanOrEqual(copyBox.x);
+});
+
 /** The setup tabs shown, by accessible name (a narrow card shows some shorter). */
 function tabNames(page: Page): Promise<Array<string | null>> {
   return page.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label')));

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestView, StatsView } from '../../contract/request-views';
 import { LatestRead } from '../../renderer/src/lib/latest-read';
-import { withReports } from '../../renderer/src/lib/live-totals';
+import { dayStamped, withReports, type DayStats } from '../../renderer/src/lib/live-totals';
 
 const minute = (n: number): number => 1_800_000_000_000 + n * 60_000;
 
-function stats(counted: number, requests: number): StatsView {
+function stats(counted: number, requests: number): DayStats {
   return {
+    dayStartsAt: new Date(minute(0)).setHours(0, 0, 0, 0),
     today: { requests, errors: 0, inputTokens: requests * 10, outputTokens: requests },
     perMinute: [
       { minute: minute(0), requests: 0, errors: 0 },
@@ -55,7 +56,7 @@ describe('withReports', () => {
   });
 
   it('opens a new minute at the end of the hour and drops the oldest past sixty', () => {
-    const full: StatsView = {
+    const full: DayStats = {
       ...stats(0, 0),
       perMinute: Array.from({ length: 60 }, (_, i) => ({ minute: minute(i - 59), requests: 0, errors: 0 })),
     };
@@ -66,7 +67,7 @@ describe('withReports', () => {
   });
 
   it('a request after a quiet spell keeps one entry per minute and an hour of them, as the snapshot draws it', () => {
-    const full: StatsView = {
+    const full: DayStats = {
       ...stats(0, 0),
       perMinute: Array.from({ length: 60 }, (_, i) => ({
         minute: minute(i - 59),
@@ -90,17 +91,17 @@ describe('withReports', () => {
 });
 
 describe('statistics read through LatestRead, moved by withReports', () => {
-  const moving = (reports: RequestView[]) => (s: StatsView) => withReports(s, reports);
+  const moving = (reports: RequestView[]) => (s: DayStats) => withReports(s, reports);
 
   it('a snapshot taken before reports that arrive ahead of it loses none of them', () => {
-    const read = new LatestRead<StatsView>();
+    const read = new LatestRead<DayStats>();
     const ticket = read.ask();
     read.keep(moving([report(4), report(5)])); // finished after the snapshot was taken, delivered before it landed
     expect(read.answer(ticket, stats(3, 3))!.today.requests).toBe(5);
   });
 
   it('a snapshot that already counts the reports delivered after it does not count them twice', () => {
-    const read = new LatestRead<StatsView>();
+    const read = new LatestRead<DayStats>();
     const ticket = read.ask();
     read.keep(moving([report(4), report(5)])); // already in the snapshot below
     const current = read.answer(ticket, stats(5, 5))!;
@@ -116,10 +117,54 @@ describe('statistics read through LatestRead, moved by withReports', () => {
   });
 
   it('only the answer to the newest question is used', () => {
-    const read = new LatestRead<StatsView>();
+    const read = new LatestRead<DayStats>();
     const older = read.ask();
     const newer = read.ask();
     expect(read.answer(older, stats(1, 1))).toBeNull();
     expect(read.answer(newer, stats(2, 2))!.today.requests).toBe(2);
+  });
+});
+
+describe('withReports across local midnight', () => {
+  // Local times, so the test means the same midnight in any time zone.
+  const at = (day: number, h: number, m: number, s = 0): number => new Date(2027, 0, day, h, m, s).getTime();
+  const minuteOf = (t: number): number => Math.floor(t / 60_000) * 60_000;
+
+  /** A snapshot the core took at `takenAt`, stamped with its day as the window stamps each read. */
+  function snapshotAt(takenAt: number, counted: number, requests: number): DayStats {
+    return {
+      ...stats(counted, requests),
+      perMinute: [{ minute: minuteOf(takenAt), requests, errors: 0 }],
+      dayStartsAt: new Date(2027, 0, new Date(takenAt).getDate()).getTime(),
+    };
+  }
+  const finished = (seq: number, startedAt: number, finishedAt: number, status = 200): RequestView => ({
+    ...report(seq, status, startedAt),
+    finishedAt,
+  });
+
+  it("the new day's first requests start the new day's totals instead of joining yesterday's", () => {
+    const evening = snapshotAt(at(1, 23, 59, 30), 7, 7);
+    const moved = withReports(evening, [finished(8, at(2, 0, 0, 5), at(2, 0, 0, 6), 529)]);
+    expect(moved.today).toEqual({ requests: 1, errors: 1, inputTokens: 10, outputTokens: 1 });
+    expect(moved.dayStartsAt).toBe(at(2, 0, 0));
+    // The next report of the new day adds to it, and yesterday's do not come back.
+    expect(withReports(moved, [finished(9, at(2, 0, 1), at(2, 0, 1, 2))]).today.requests).toBe(2);
+  });
+
+  it('a request that ran across midnight counts in the day it started, as the core counts it', () => {
+    const evening = snapshotAt(at(1, 23, 59, 30), 7, 7);
+    const before = withReports(evening, [finished(8, at(1, 23, 59, 40), at(1, 23, 59, 50))]);
+    expect(before.today.requests).toBe(8);
+    const across = withReports(before, [finished(9, at(1, 23, 59, 55), at(2, 0, 0, 20))]);
+    expect(across.today).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 });
+    // Its minute still has it: the chart is by start, across the day as the snapshot's is.
+    expect(across.perMinute.at(-1)).toEqual({ minute: minuteOf(at(1, 23, 59)), requests: 9, errors: 0 });
+    expect(withReports(across, [finished(10, at(2, 0, 0, 30), at(2, 0, 0, 40))]).today.requests).toBe(1);
+  });
+
+  it('a snapshot is stamped with the day the core took it in, not the day it arrived in', () => {
+    const taken: StatsView = { ...stats(3, 3), perMinute: [{ minute: at(1, 23, 59), requests: 3, errors: 0 }] };
+    expect(dayStamped(taken).dayStartsAt).toBe(at(1, 0, 0));
   });
 });

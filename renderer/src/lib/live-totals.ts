@@ -2,24 +2,47 @@ import type { RequestView, StatsView } from '../../../contract/request-views';
 
 const MINUTES = 60;
 
+/** The statistics as the window shows them: with the local day whose totals `today` holds. */
+export interface DayStats extends StatsView {
+  dayStartsAt: number;
+}
+
+/**
+ * A snapshot with its day: the day of its last minute, which is the minute the core took it in (it draws the hour up
+ * to then), so one taken just before midnight and read just after keeps yesterday's day, as its totals do.
+ */
+export function dayStamped(stats: StatsView): DayStats {
+  return { ...stats, dayStartsAt: startOfLocalDay(stats.perMinute.at(-1)?.minute ?? Date.now()) };
+}
+
 /**
  * `stats` moved by the reports it does not count yet; reports come in the order the core numbered them. Each report
  * carries its number in the core's count and each snapshot says how many it counts, so a report that crosses a
  * snapshot in flight is applied once: not lost when the snapshot lands after it, not doubled when it already had it.
+ * Days turn as in the core's LiveStats: a report finished after midnight starts the new day's totals, and a request
+ * counts in the day it started, so one running across midnight is in neither day's live totals (history has it in
+ * the day before, where the next snapshot keeps it).
  */
-export function withReports(stats: StatsView, reports: readonly RequestView[]): StatsView {
+export function withReports(stats: DayStats, reports: readonly RequestView[]): DayStats {
   if (!reports.some((r) => r.statsSeq > stats.counted)) return stats;
-  const today = { ...stats.today };
+  let today = { ...stats.today };
+  let dayStartsAt = stats.dayStartsAt;
   const perMinute = stats.perMinute.map((m) => ({ ...m }));
   let counted = stats.counted;
   for (const r of reports) {
     if (r.statsSeq <= counted) continue;
     counted = r.statsSeq;
     const failed = r.status >= 400;
-    today.requests += 1;
-    if (failed) today.errors += 1;
-    today.inputTokens += r.inputTokens;
-    today.outputTokens += r.outputTokens;
+    if (r.finishedAt >= startOfNextLocalDay(dayStartsAt)) {
+      dayStartsAt = startOfLocalDay(r.finishedAt);
+      today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+    }
+    if (r.startedAt >= dayStartsAt) {
+      today.requests += 1;
+      if (failed) today.errors += 1;
+      today.inputTokens += r.inputTokens;
+      today.outputTokens += r.outputTokens;
+    }
     const minute = Math.floor(r.startedAt / 60_000) * 60_000;
     let slot = perMinute.find((m) => m.minute === minute);
     if (!slot && minute > (perMinute.at(-1)?.minute ?? 0)) slot = openMinute(perMinute, minute);
@@ -28,7 +51,7 @@ export function withReports(stats: StatsView, reports: readonly RequestView[]): 
       if (failed) slot.errors += 1;
     }
   }
-  return { ...stats, today, perMinute, counted };
+  return { ...stats, today, perMinute, counted, dayStartsAt };
 }
 
 /**
@@ -47,4 +70,16 @@ function openMinute(perMinute: StatsView['perMinute'], minute: number): StatsVie
   const firstKept = perMinute.findIndex((m) => m.minute >= hourStart);
   perMinute.splice(0, firstKept);
   return slot;
+}
+
+function startOfLocalDay(at: number): number {
+  const d = new Date(at);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+function startOfNextLocalDay(dayStartsAt: number): number {
+  const d = new Date(dayStartsAt);
+  d.setHours(24, 0, 0, 0);
+  return d.getTime();
 }

@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { historyAccountLabel } from '../../../contract/history-csv';
 import { ExportCsvButton, useExportCsv } from '../components/logs/ExportCsv';
 import { RequestDetail } from '../components/logs/RequestDetail';
@@ -9,9 +9,12 @@ import { useLive } from '../lib/live';
 import { href } from '../lib/route';
 import { useRequestLog, type LogEntry, type LogFilters } from '../lib/useRequestLog';
 
+const NO_FILTERS: LogFilters = { outcome: '', accountId: null, model: '' };
+
 export function LogsView() {
   const { accounts, status } = useLive();
-  const [filters, setFilters] = useState<LogFilters>({ outcome: '', accountId: null, model: '' });
+  const [filters, setFilters] = useState<LogFilters>(NO_FILTERS);
+  const firstFilter = useRef<HTMLSelectElement>(null);
   const log = useRequestLog(filters);
   const exporter = useExportCsv(filters);
   const [open, setOpen] = useState<string | null>(null);
@@ -20,6 +23,11 @@ export function LogsView() {
   const accountName = (id: number | null, asThen?: string | null): string =>
     id === null ? '—' : historyAccountLabel(id, asThen ?? null, names);
   const filtered = filters.outcome !== '' || filters.accountId !== null || filters.model !== '';
+  // Clear filters goes away with the empty list it sits in: focus moves to the filters rather than to the page.
+  const clearFilters = (): void => {
+    setFilters(NO_FILTERS);
+    firstFilter.current?.focus();
+  };
 
   return (
     <>
@@ -46,7 +54,7 @@ export function LogsView() {
           </>
         }
       />
-      <LogFilterBar filters={filters} onChange={setFilters} models={log.models}>
+      <LogFilterBar filters={filters} onChange={setFilters} models={log.models} firstRef={firstFilter}>
         <p className="toolbar-note" role="status">
           {log.paused ? (
             `Paused — ${log.heldCount} new request${log.heldCount === 1 ? '' : 's'} waiting`
@@ -74,9 +82,14 @@ export function LogsView() {
           <p className="empty-title">{filtered ? 'No requests match these filters' : 'No requests yet'}</p>
           <p className="muted">
             {filtered
-              ? 'Change or clear the filters above.'
+              ? 'Change the filters above, or clear them to list every request.'
               : `Requests appear here as soon as a client sends one to ${status?.url ?? 'the proxy'}.`}
           </p>
+          {filtered ? (
+            <button type="button" className="button button-small" onClick={clearFilters}>
+              Clear filters
+            </button>
+          ) : null}
           {/* A client refused at the door is never listed: without this, its person would wait here for a row. */}
           {!filtered && status?.paused ? (
             <p className="muted">
@@ -138,11 +151,13 @@ interface LogFilterBarProps {
   onChange: (filters: LogFilters) => void;
   /** The models seen so far; the chosen one stays listed even when no loaded request has it. */
   models: readonly string[];
+  /** The first filter, where Clear filters leaves the keyboard. */
+  firstRef: RefObject<HTMLSelectElement | null>;
   children: ReactNode;
 }
 
 /** Outcome, account and model filters, with whatever the view shows beside them (live or paused). */
-function LogFilterBar({ filters, onChange: setFilters, models, children }: LogFilterBarProps) {
+function LogFilterBar({ filters, onChange: setFilters, models, firstRef, children }: LogFilterBarProps) {
   const { accounts } = useLive();
   const ids = { outcome: useId(), account: useId(), model: useId() };
   return (
@@ -151,6 +166,7 @@ function LogFilterBar({ filters, onChange: setFilters, models, children }: LogFi
         <label htmlFor={ids.outcome}>Outcome</label>
         <select
           id={ids.outcome}
+          ref={firstRef}
           value={filters.outcome}
           onChange={(e) => setFilters({ ...filters, outcome: e.target.value as LogFilters['outcome'] })}
         >
