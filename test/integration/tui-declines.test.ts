@@ -18,7 +18,7 @@ import { PINNED_MODES, upstreamText } from '../helpers/upstream';
  * results carry no error flag), reaches Generation B's agent as an error in the client's own words: Cline's rejection
  * at once (before, its window's JSON wording went as a success), opencode's Reject, cn's "No" and Codex's Esc while a
  * command runs with the user's next message, and opencode's Reject with a reason in a sub-agent's session at once.
- * `refused-calls.test.ts` covers the refusals a run with no terminal makes.
+ * One stack per Generation B transport. `refused-calls.test.ts` covers the refusals a run with no terminal makes.
  */
 let stack: Stack;
 let tui: Terminal | undefined;
@@ -32,7 +32,7 @@ const CLINE_REJECTED =
 /** The title requests cn, Codex and opencode make beside the first turn, quoting the user's prompt: not the agent's. */
 const TITLES =
   /please reply with a title for the chat|Generate a concise, single-line task title|You are a title generator/;
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const GEN_B = PINNED_MODES.filter((m) => m.expect !== 'sse-a');
 
 /** The agent's Bash call of `command`, its words first. */
 const bash = (id: string, command: string) => [
@@ -71,9 +71,9 @@ async function rejectInOpencode(terminal: Terminal): Promise<void> {
   }
 }
 
-describe('Cline rejected in its window, through its OpenAI Compatible provider (ws)', () => {
+describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatible provider ($expect)', (mode) => {
   it('goes to the agent at once as an error in Cline’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(WS, KEY));
+    stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-cline-decline-');
     fs.mkdirSync(path.join(work, 'build'));
     stack.sim.onAgentRequest((req) => {
@@ -101,9 +101,9 @@ describe('Cline rejected in its window, through its OpenAI Compatible provider (
   });
 });
 
-describe('opencode rejected in its window, through Chat Completions (ws)', () => {
+describe.each(GEN_B)('opencode rejected in its window, through Chat Completions ($expect)', (mode) => {
   it('goes to the agent with the next message as an error in opencode’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(WS, KEY));
+    stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-opencode-decline-');
     const outside = tempDir('orchids-opencode-outside-');
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
@@ -134,52 +134,55 @@ describe('opencode rejected in its window, through Chat Completions (ws)', () =>
   });
 });
 
-describe('opencode rejected with feedback in a sub-agent’s session, through Chat Completions (ws)', () => {
-  // opencode 1.18.33 asks what to do instead only for a call of a sub-agent's (a session with a parent).
-  it('goes to the sub-agent as an error in opencode’s words, the feedback in them', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(WS, KEY));
-    const work = tempDir('orchids-opencode-decline-');
-    const outside = tempDir('orchids-opencode-outside-');
-    fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
-    const job = 'Read the secret file outside the folder.';
-    const task = { description: 'Read the secret', prompt: job, subagent_type: 'general-purpose' };
-    /** Whether the request is the sub-agent's: its conversation starts with the Task's prompt. */
-    const subAgents = (request: AgentRequestInfo) => JSON.stringify(request.body.messages[0]).includes(job);
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (TITLES.test(seen)) return sse(reply('A read refused'));
-      if (subAgents(req)) {
-        if (sentToolResults(req).length > 0) return sse(reply('SUB-DONE: told to read notes.txt instead.'));
-        return sse(readOutside(outside));
-      }
-      if (!seen.includes('Have a helper read the secret')) return undefined;
-      if (seen.includes('SUB-DONE')) return sse(reply('The helper was told no.'));
-      return sse([...toolCall({ id: 'toolu_sim_task', name: 'Task', input: task }), ...finish('tool-calls')]);
+describe.each(GEN_B)(
+  'opencode rejected with feedback in a sub-agent’s session, through Chat Completions ($expect)',
+  (mode) => {
+    // opencode 1.18.33 asks what to do instead only for a call of a sub-agent's (a session with a parent).
+    it('goes to the sub-agent as an error in opencode’s words, the feedback in them', { timeout: 90_000 }, async () => {
+      stack = stopAfter(await startCliStack(mode, KEY));
+      const work = tempDir('orchids-opencode-decline-');
+      const outside = tempDir('orchids-opencode-outside-');
+      fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
+      const job = 'Read the secret file outside the folder.';
+      const task = { description: 'Read the secret', prompt: job, subagent_type: 'general-purpose' };
+      /** Whether the request is the sub-agent's: its conversation starts with the Task's prompt. */
+      const subAgents = (request: AgentRequestInfo) => JSON.stringify(request.body.messages[0]).includes(job);
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (TITLES.test(seen)) return sse(reply('A read refused'));
+        if (subAgents(req)) {
+          if (sentToolResults(req).length > 0) return sse(reply('SUB-DONE: told to read notes.txt instead.'));
+          return sse(readOutside(outside));
+        }
+        if (!seen.includes('Have a helper read the secret')) return undefined;
+        if (seen.includes('SUB-DONE')) return sse(reply('The helper was told no.'));
+        return sse([...toolCall({ id: 'toolu_sim_task', name: 'Task', input: task }), ...finish('tool-calls')]);
+      });
+      tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
+      await tui.waitFor(/Ask anything/, 60_000);
+      await tui.submit('Have a helper read the secret');
+      await rejectInOpencode(tui);
+      await tui.waitFor(/Tell OpenCode what to do differently/);
+      tui.press('Read notes.txt instead');
+      await tui.waitFor(/Read notes\.txt instead/);
+      tui.press('Enter');
+      await tui.waitFor(/The helper was told no\./, 30_000);
+      const turns = agentTurns(/Read the secret file outside/).filter((t) => subAgents(t));
+      expect(turns).toHaveLength(2);
+      expect(onlyResult(turns[1]!)).toMatchObject({
+        type: 'tool_result',
+        content:
+          'The user rejected permission to use this specific tool call with the following feedback: ' +
+          'Read notes.txt instead',
+        is_error: true,
+      });
     });
-    tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
-    await tui.waitFor(/Ask anything/, 60_000);
-    await tui.submit('Have a helper read the secret');
-    await rejectInOpencode(tui);
-    await tui.waitFor(/Tell OpenCode what to do differently/);
-    tui.press('Read notes.txt instead');
-    await tui.waitFor(/Read notes\.txt instead/);
-    tui.press('Enter');
-    await tui.waitFor(/The helper was told no\./, 30_000);
-    const turns = agentTurns(/Read the secret file outside/).filter((t) => subAgents(t));
-    expect(turns).toHaveLength(2);
-    expect(onlyResult(turns[1]!)).toMatchObject({
-      type: 'tool_result',
-      content:
-        'The user rejected permission to use this specific tool call with the following feedback: ' +
-        'Read notes.txt instead',
-      is_error: true,
-    });
-  });
-});
+  },
+);
 
-describe('Continue denied in its window, through its OpenAI provider (ws)', () => {
+describe.each(GEN_B)('Continue denied in its window, through its OpenAI provider ($expect)', (mode) => {
   it('goes to the agent with the next message as an error in Continue’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(WS, KEY));
+    stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-continue-decline-');
     fs.mkdirSync(path.join(work, 'build'));
     stack.sim.onAgentRequest((req) => {
@@ -210,9 +213,9 @@ describe('Continue denied in its window, through its OpenAI provider (ws)', () =
   });
 });
 
-describe('Codex interrupted by the user while a command runs (ws)', () => {
+describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expect)', (mode) => {
   it('goes to the agent with the next message as an error in Codex’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(WS, KEY));
+    stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-codex-interrupt-');
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
