@@ -13,7 +13,7 @@ import {
  * A call the user declined or the client's rules refused, as each client words it on an OpenAI route (no error flag):
  * opencode 1.18.33 and cn 1.5.47 as the real ones sent them (refused-calls.test.ts in test/integration), Codex 0.171
  * as codex-tui-approvals.test.ts saw it, Cline CLI 3.0.65 as README's Cline section quotes
- * it and as the real one sent it with `--auto-approve false`.
+ * it, as its window sent a rejection (tui-declines.test.ts) and as the real one sent it with `--auto-approve false`.
  */
 const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refusals: string[] }> = [
   {
@@ -39,6 +39,8 @@ const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refu
     call: 'run_commands',
     refusals: [
       'This tool call was rejected by the user',
+      '{"error":"This tool call was rejected by the user and not executed. -- NOT a tool or system failure. ' +
+        'Clarify with user before proceeding."}',
       '{"error":"Tool \\"run_commands\\" requires approval in a TTY session -- NOT a tool or system failure. ' +
         'Clarify with user before proceeding."}',
     ],

@@ -18,6 +18,9 @@ import { replayedCalls } from './replayed-calls';
 /** opencode's words for a call its permission rules refuse, before the rules it quotes. */
 const RULED = /The user has specified a rule which prevents you from using this specific tool call\./;
 
+/** Cline's words after its reason for a refused call, in JSON. */
+const NOT_A_FAILURE = /-- NOT a tool or system failure\. [^"]*"\}/;
+
 /** Each client's words for a refused call, matched against a result's whole text, and how its tool set is told. */
 const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) => boolean; refusals: RegExp[] }> = [
   {
@@ -37,12 +40,13 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     refusals: [/^(?:Wall time: \d+(?:\.\d+)? seconds\n)?(?:command )?aborted by user(?: after \S+)?$/],
   },
   {
-    // Cline CLI 3.0.65: a call the user rejected, or one that needs approval in a run with no terminal to ask in
-    // (`--auto-approve false`), in JSON.
+    // Cline CLI 3.0.65: a call the user rejected (its window sends the reason in JSON), or one that needs approval in
+    // a run with no terminal to ask in (`--auto-approve false`), in JSON.
     declared: (tools) => clineEditorTool(tools) !== undefined,
     refusals: [
       /^This tool call was rejected by the user\.?$/,
-      /^\{"error":"Tool \\"\w+\\" requires approval in a TTY session -- NOT a tool or system failure\. [^"]*"\}$/,
+      new RegExp(`^\\{"error":"Tool \\\\"\\w+\\\\" requires approval in a TTY session ${NOT_A_FAILURE.source}$`),
+      new RegExp(`^\\{"error":"This tool call was rejected by the user and not executed\\. ${NOT_A_FAILURE.source}$`),
     ],
   },
   {

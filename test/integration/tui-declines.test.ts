@@ -1,0 +1,246 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { stopsAfterEach } from '../helpers/stops-after-each';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
+import { startCodexTui } from '../helpers/codex-tui';
+import { startContinueTui } from '../helpers/continue-tui';
+import { startOpencodeTui } from '../helpers/opencode-tui';
+import type { Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import type { Terminal } from '../helpers/tmux-terminal';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+
+/**
+ * A call the user declines or interrupts in a real client's window, through the client's OpenAI provider (whose
+ * results carry no error flag), reaches Generation B's agent as an error in the client's own words: Cline's rejection
+ * at once (before, its window's JSON wording went as a success), opencode's Reject, cn's "No" and Codex's Esc while a
+ * command runs with the user's next message, and opencode's Reject with a reason in a sub-agent's session at once.
+ * One stack per Generation B transport. `refused-calls.test.ts` covers the refusals a run with no terminal makes.
+ */
+let stack: Stack;
+let tui: Terminal | undefined;
+const stopAfter = stopsAfterEach();
+
+const KEY = 'test-tui-declines-key';
+/** What Cline 3.0.65's window sends for a call the user rejected. */
+const CLINE_REJECTED =
+  '{"error":"This tool call was rejected by the user and not executed. -- NOT a tool or system failure. ' +
+  'Clarify with user before proceeding."}';
+/** The title requests cn, Codex and opencode make beside the first turn, quoting the user's prompt: not the agent's. */
+const TITLES =
+  /please reply with a title for the chat|Generate a concise, single-line task title|You are a title generator/;
+const GEN_B = PINNED_MODES.filter((m) => m.expect !== 'sse-a');
+
+/** The agent's Bash call of `command`, its words first. */
+const bash = (id: string, command: string) => [
+  ...text('Running it.'),
+  ...toolCall({ id, name: 'Bash', input: { command, description: 'As asked' } }),
+  ...finish('tool-calls'),
+];
+
+/** The agent's turns of the conversation about `pattern`, in order. */
+const agentTurns = (pattern: RegExp) => turnsAbout(stack, pattern).filter((t) => !TITLES.test(upstreamText(t)));
+
+/** The one result the request carries, as the agent reads it. */
+function onlyResult(request: AgentRequestInfo): Record<string, unknown> {
+  const results = sentToolResults(request);
+  expect(results).toHaveLength(1);
+  return results[0]!;
+}
+
+/** Whether the request's last message holds the user's `words` (after the results it carries). */
+const lastMessageHolds = (request: AgentRequestInfo, words: string) =>
+  JSON.stringify(request.body.messages.at(-1)).includes(words);
+
+/** The agent's Read of a secret file in the folder `outside` the project: opencode asks first. */
+const readOutside = (outside: string) => [
+  ...text('Reading it.'),
+  ...toolCall({ id: 'toolu_sim_read', name: 'Read', input: { file_path: path.join(outside, 'secret.txt') } }),
+  ...finish('tool-calls'),
+];
+
+/** Picks Reject, the third of the answers opencode's question offers (its marker shows only in colour). */
+async function rejectInOpencode(terminal: Terminal): Promise<void> {
+  await terminal.waitFor(/Permission required[\s\S]*Reject/, 30_000);
+  for (const key of ['Right', 'Right', 'Enter']) {
+    terminal.press(key);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+  }
+}
+
+describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatible provider ($expect)', (mode) => {
+  it('goes to the agent at once as an error in Cline’s words', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(mode, KEY));
+    const work = tempDir('orchids-cline-decline-');
+    fs.mkdirSync(path.join(work, 'build'));
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Clean the build folder')) return undefined;
+      if (sentToolResults(req).length > 0) return sse(reply('Left the build folder alone.'));
+      return sse(bash('toolu_sim_rm', 'rm -rf build'));
+    });
+    tui = stopAfter(await startClineTui(work, stack.url, KEY, 'openai-compatible'));
+    await autoApproveOff(tui);
+    await tui.submit('Clean the build folder');
+    await tui.waitFor(/Approve tool call\?/, 30_000);
+    await tui.choose('n', /Approve tool call\?/);
+    await tui.waitFor(/Left the build folder alone\./, 30_000);
+    expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+    // Cline goes on at once: the agent's next turn carries the rejection, flagged.
+    const turns = agentTurns(/Clean the build folder/);
+    expect(turns).toHaveLength(2);
+    expect(onlyResult(turns[1]!)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_sim_rm',
+      content: CLINE_REJECTED,
+      is_error: true,
+    });
+  });
+});
+
+describe.each(GEN_B)('opencode rejected in its window, through Chat Completions ($expect)', (mode) => {
+  it('goes to the agent with the next message as an error in opencode’s words', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(mode, KEY));
+    const work = tempDir('orchids-opencode-decline-');
+    const outside = tempDir('orchids-opencode-outside-');
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (TITLES.test(seen)) return sse(reply('A read refused'));
+      if (!seen.includes('Read the secret')) return undefined;
+      if (sentToolResults(req).length > 0) return sse(reply('Not reading it, then.'));
+      return sse(readOutside(outside));
+    });
+    tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
+    await tui.waitFor(/Ask anything/, 60_000);
+    await tui.submit('Read the secret file');
+    await rejectInOpencode(tui);
+    await tui.waitFor(/ctrl\+p commands/, 30_000);
+    expect(tui.screen()).not.toMatch(/Permission required/);
+    // The rejection ends opencode's turn: the agent hears of it with the user's next message.
+    await tui.submit('Leave it, then.');
+    await tui.waitFor(/Not reading it, then\./, 30_000);
+    const turns = agentTurns(/Read the secret file/);
+    expect(turns).toHaveLength(2);
+    expect(onlyResult(turns[1]!)).toMatchObject({
+      type: 'tool_result',
+      content: 'The user rejected permission to use this specific tool call.',
+      is_error: true,
+    });
+    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+  });
+});
+
+describe.each(GEN_B)(
+  'opencode rejected with feedback in a sub-agent’s session, through Chat Completions ($expect)',
+  (mode) => {
+    // opencode 1.18.33 asks what to do instead only for a call of a sub-agent's (a session with a parent).
+    it('goes to the sub-agent as an error in opencode’s words, the feedback in them', { timeout: 90_000 }, async () => {
+      stack = stopAfter(await startCliStack(mode, KEY));
+      const work = tempDir('orchids-opencode-decline-');
+      const outside = tempDir('orchids-opencode-outside-');
+      fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
+      const job = 'Read the secret file outside the folder.';
+      const task = { description: 'Read the secret', prompt: job, subagent_type: 'general-purpose' };
+      /** Whether the request is the sub-agent's: its conversation starts with the Task's prompt. */
+      const subAgents = (request: AgentRequestInfo) => JSON.stringify(request.body.messages[0]).includes(job);
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (TITLES.test(seen)) return sse(reply('A read refused'));
+        if (subAgents(req)) {
+          if (sentToolResults(req).length > 0) return sse(reply('SUB-DONE: told to read notes.txt instead.'));
+          return sse(readOutside(outside));
+        }
+        if (!seen.includes('Have a helper read the secret')) return undefined;
+        if (seen.includes('SUB-DONE')) return sse(reply('The helper was told no.'));
+        return sse([...toolCall({ id: 'toolu_sim_task', name: 'Task', input: task }), ...finish('tool-calls')]);
+      });
+      tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
+      await tui.waitFor(/Ask anything/, 60_000);
+      await tui.submit('Have a helper read the secret');
+      await rejectInOpencode(tui);
+      await tui.waitFor(/Tell OpenCode what to do differently/);
+      tui.press('Read notes.txt instead');
+      await tui.waitFor(/Read notes\.txt instead/);
+      tui.press('Enter');
+      await tui.waitFor(/The helper was told no\./, 30_000);
+      const turns = agentTurns(/Read the secret file outside/).filter((t) => subAgents(t));
+      expect(turns).toHaveLength(2);
+      expect(onlyResult(turns[1]!)).toMatchObject({
+        type: 'tool_result',
+        content:
+          'The user rejected permission to use this specific tool call with the following feedback: ' +
+          'Read notes.txt instead',
+        is_error: true,
+      });
+    });
+  },
+);
+
+describe.each(GEN_B)('Continue denied in its window, through its OpenAI provider ($expect)', (mode) => {
+  it('goes to the agent with the next message as an error in Continue’s words', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(mode, KEY));
+    const work = tempDir('orchids-continue-decline-');
+    fs.mkdirSync(path.join(work, 'build'));
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (TITLES.test(seen)) return sse(reply('Build cleaning'));
+      if (!seen.includes('Clean the build folder')) return undefined;
+      if (sentToolResults(req).length > 0) return sse(reply('Left the build folder alone.'));
+      return sse(bash('toolu_sim_rm', 'rm -rf build'));
+    });
+    tui = stopAfter(startContinueTui(work, stack.url, KEY, 'openai'));
+    await tui.waitFor(/Ask anything/, 60_000);
+    await tui.submit('Clean the build folder');
+    await tui.waitFor(/Would you like to continue\?/, 30_000);
+    // "No" (Esc) ends cn's turn: the agent hears of it with the user's next message.
+    await tui.choose('Escape', /Would you like to continue\?/);
+    await tui.submit('Leave it, then.');
+    await tui.waitFor(/Left the build folder alone\./, 30_000);
+    expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+    const turns = agentTurns(/Clean the build folder/);
+    expect(turns).toHaveLength(2);
+    expect(onlyResult(turns[1]!)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_sim_rm',
+      content: 'Permission denied by user',
+      is_error: true,
+    });
+    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+  });
+});
+
+describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expect)', (mode) => {
+  it('goes to the agent with the next message as an error in Codex’s words', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(mode, KEY));
+    const work = tempDir('orchids-codex-interrupt-');
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (TITLES.test(seen)) return undefined;
+      if (!seen.includes('Wait a while')) return undefined;
+      if (sentToolResults(req).length > 0) return sse(reply('Stopped waiting.'));
+      return sse(bash('toolu_sim_sleep', 'sleep 60'));
+    });
+    tui = stopAfter(await startCodexTui(work, stack.url, KEY));
+    await tui.submit('Wait a while.');
+    await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    tui.press('Escape');
+    await tui.waitFor(/interrupted/i, 30_000);
+    await tui.submit('Leave it, then.');
+    await tui.waitFor(/Stopped waiting\./, 30_000);
+    const turns = agentTurns(/Wait a while/);
+    expect(turns).toHaveLength(2);
+    // Codex 0.171 words an interrupted command as it does a declined one.
+    expect(onlyResult(turns[1]!)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_sim_sleep',
+      content: expect.stringMatching(/^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/),
+      is_error: true,
+    });
+    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+  });
+});
