@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
-import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
 import { sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import { startCodexTui } from '../helpers/codex-tui';
@@ -41,8 +41,36 @@ const bash = (id: string, command: string) => [
   ...finish('tool-calls'),
 ];
 
+/**
+ * The agent asked for `task`: it makes its `call` (its steps), and once a result comes back says `after`. The title
+ * requests some clients make beside the first turn get `title`, or the simulator's own answer.
+ */
+function playAgent(task: string, call: SimStep[], after: string, title?: string) {
+  return (req: AgentRequestInfo) => {
+    const seen = upstreamText(req);
+    if (TITLES.test(seen)) return title === undefined ? undefined : sse(reply(title));
+    if (!seen.includes(task)) return undefined;
+    if (sentToolResults(req).length > 0) return sse(reply(after));
+    return sse(call);
+  };
+}
+
 /** The agent's turns of the conversation about `pattern`, in order. */
 const agentTurns = (pattern: RegExp) => turnsAbout(stack, pattern).filter((t) => !TITLES.test(upstreamText(t)));
+
+/** The agent's second turn of those `turns`, the one that carries the client's answer to its call. */
+function secondTurn(turns: AgentRequestInfo[]): AgentRequestInfo {
+  expect(turns).toHaveLength(2);
+  return turns[1]!;
+}
+
+/** A result as the agent reads a call that did not run: an error, in the client's `words`. */
+const flagged = (id: string, words: unknown) => ({
+  type: 'tool_result',
+  tool_use_id: id,
+  content: words,
+  is_error: true,
+});
 
 /** The one result the request carries, as the agent reads it. */
 function onlyResult(request: AgentRequestInfo): Record<string, unknown> {
@@ -76,12 +104,9 @@ describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatibl
     stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-cline-decline-');
     fs.mkdirSync(path.join(work, 'build'));
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (!seen.includes('Clean the build folder')) return undefined;
-      if (sentToolResults(req).length > 0) return sse(reply('Left the build folder alone.'));
-      return sse(bash('toolu_sim_rm', 'rm -rf build'));
-    });
+    stack.sim.onAgentRequest(
+      playAgent('Clean the build folder', bash('toolu_sim_rm', 'rm -rf build'), 'Left the build folder alone.'),
+    );
     tui = stopAfter(await startClineTui(work, stack.url, KEY, 'openai-compatible'));
     await autoApproveOff(tui);
     await tui.submit('Clean the build folder');
@@ -90,14 +115,8 @@ describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatibl
     await tui.waitFor(/Left the build folder alone\./, 30_000);
     expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
     // Cline goes on at once: the agent's next turn carries the rejection, flagged.
-    const turns = agentTurns(/Clean the build folder/);
-    expect(turns).toHaveLength(2);
-    expect(onlyResult(turns[1]!)).toEqual({
-      type: 'tool_result',
-      tool_use_id: 'call_sim_rm',
-      content: CLINE_REJECTED,
-      is_error: true,
-    });
+    const second = secondTurn(agentTurns(/Clean the build folder/));
+    expect(onlyResult(second)).toEqual(flagged('call_sim_rm', CLINE_REJECTED));
   });
 });
 
@@ -107,13 +126,9 @@ describe.each(GEN_B)('opencode rejected in its window, through Chat Completions 
     const work = tempDir('orchids-opencode-decline-');
     const outside = tempDir('orchids-opencode-outside-');
     fs.writeFileSync(path.join(outside, 'secret.txt'), 'MANGO-77\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (TITLES.test(seen)) return sse(reply('A read refused'));
-      if (!seen.includes('Read the secret')) return undefined;
-      if (sentToolResults(req).length > 0) return sse(reply('Not reading it, then.'));
-      return sse(readOutside(outside));
-    });
+    stack.sim.onAgentRequest(
+      playAgent('Read the secret', readOutside(outside), 'Not reading it, then.', 'A read refused'),
+    );
     tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
     await tui.waitFor(/Ask anything/, 60_000);
     await tui.submit('Read the secret file');
@@ -123,14 +138,13 @@ describe.each(GEN_B)('opencode rejected in its window, through Chat Completions 
     // The rejection ends opencode's turn: the agent hears of it with the user's next message.
     await tui.submit('Leave it, then.');
     await tui.waitFor(/Not reading it, then\./, 30_000);
-    const turns = agentTurns(/Read the secret file/);
-    expect(turns).toHaveLength(2);
-    expect(onlyResult(turns[1]!)).toMatchObject({
+    const second = secondTurn(agentTurns(/Read the secret file/));
+    expect(onlyResult(second)).toMatchObject({
       type: 'tool_result',
       content: 'The user rejected permission to use this specific tool call.',
       is_error: true,
     });
-    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+    expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
   });
 });
 
@@ -167,9 +181,8 @@ describe.each(GEN_B)(
       await tui.waitFor(/Read notes\.txt instead/);
       tui.press('Enter');
       await tui.waitFor(/The helper was told no\./, 30_000);
-      const turns = agentTurns(/Read the secret file outside/).filter((t) => subAgents(t));
-      expect(turns).toHaveLength(2);
-      expect(onlyResult(turns[1]!)).toMatchObject({
+      const second = secondTurn(agentTurns(/Read the secret file outside/).filter((t) => subAgents(t)));
+      expect(onlyResult(second)).toMatchObject({
         type: 'tool_result',
         content:
           'The user rejected permission to use this specific tool call with the following feedback: ' +
@@ -185,13 +198,14 @@ describe.each(GEN_B)('Continue denied in its window, through its OpenAI provider
     stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-continue-decline-');
     fs.mkdirSync(path.join(work, 'build'));
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (TITLES.test(seen)) return sse(reply('Build cleaning'));
-      if (!seen.includes('Clean the build folder')) return undefined;
-      if (sentToolResults(req).length > 0) return sse(reply('Left the build folder alone.'));
-      return sse(bash('toolu_sim_rm', 'rm -rf build'));
-    });
+    stack.sim.onAgentRequest(
+      playAgent(
+        'Clean the build folder',
+        bash('toolu_sim_rm', 'rm -rf build'),
+        'Left the build folder alone.',
+        'Build cleaning',
+      ),
+    );
     tui = stopAfter(startContinueTui(work, stack.url, KEY, 'openai'));
     await tui.waitFor(/Ask anything/, 60_000);
     await tui.submit('Clean the build folder');
@@ -201,15 +215,9 @@ describe.each(GEN_B)('Continue denied in its window, through its OpenAI provider
     await tui.submit('Leave it, then.');
     await tui.waitFor(/Left the build folder alone\./, 30_000);
     expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
-    const turns = agentTurns(/Clean the build folder/);
-    expect(turns).toHaveLength(2);
-    expect(onlyResult(turns[1]!)).toEqual({
-      type: 'tool_result',
-      tool_use_id: 'call_sim_rm',
-      content: 'Permission denied by user',
-      is_error: true,
-    });
-    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+    const second = secondTurn(agentTurns(/Clean the build folder/));
+    expect(onlyResult(second)).toEqual(flagged('call_sim_rm', 'Permission denied by user'));
+    expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
   });
 });
 
@@ -217,13 +225,7 @@ describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expec
   it('goes to the agent with the next message as an error in Codex’s words', { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(mode, KEY));
     const work = tempDir('orchids-codex-interrupt-');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (TITLES.test(seen)) return undefined;
-      if (!seen.includes('Wait a while')) return undefined;
-      if (sentToolResults(req).length > 0) return sse(reply('Stopped waiting.'));
-      return sse(bash('toolu_sim_sleep', 'sleep 60'));
-    });
+    stack.sim.onAgentRequest(playAgent('Wait a while', bash('toolu_sim_sleep', 'sleep 60'), 'Stopped waiting.'));
     tui = stopAfter(await startCodexTui(work, stack.url, KEY));
     await tui.submit('Wait a while.');
     await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
@@ -232,15 +234,11 @@ describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expec
     await tui.waitFor(/interrupted/i, 30_000);
     await tui.submit('Leave it, then.');
     await tui.waitFor(/Stopped waiting\./, 30_000);
-    const turns = agentTurns(/Wait a while/);
-    expect(turns).toHaveLength(2);
+    const second = secondTurn(agentTurns(/Wait a while/));
     // Codex 0.171 words an interrupted command as it does a declined one.
-    expect(onlyResult(turns[1]!)).toEqual({
-      type: 'tool_result',
-      tool_use_id: 'call_sim_sleep',
-      content: expect.stringMatching(/^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/),
-      is_error: true,
-    });
-    expect(lastMessageHolds(turns[1]!, 'Leave it, then.')).toBe(true);
+    expect(onlyResult(second)).toEqual(
+      flagged('call_sim_sleep', expect.stringMatching(/^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/)),
+    );
+    expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
   });
 });
