@@ -17,15 +17,22 @@ export function upstreamText(request: AgentRequestInfo): string {
 }
 
 /**
- * Whether the upstream was sent a tool use with this id and name, and a result for it holding this text:
- * Generation B sends the blocks themselves, Generation A renders them as tags in its prompt.
+ * Whether the upstream was sent a tool use with this id and name, and a result for it holding this text (flagged as
+ * an error when `error`): Generation B sends the blocks themselves, Generation A renders them as tags in its prompt.
  */
-export function sentToolPair(request: AgentRequestInfo, id: string, name: string, output: string): boolean {
+export function sentToolPair(
+  request: AgentRequestInfo,
+  id: string,
+  name: string,
+  output: string,
+  error = false,
+): boolean {
   if (request.protocol === 'sse-a') {
     const text = upstreamText(request);
+    const flag = error ? ' is_error="true"' : '[^>]*';
     return (
       text.includes(`<tool_use id="${id}" name="${name}">`) &&
-      new RegExp(`<tool_result tool_use_id="${id}"[^>]*>[^<]*${output}`).test(text)
+      new RegExp(`<tool_result tool_use_id="${id}"${flag}>[^<]*${output}`).test(text)
     );
   }
   const blocks = (request.body.messages as Array<{ content: unknown }>).flatMap((message) =>
@@ -33,6 +40,7 @@ export function sentToolPair(request: AgentRequestInfo, id: string, name: string
   );
   const use = blocks.find((block) => block.type === 'tool_use' && block.id === id);
   const result = blocks.find((block) => block.type === 'tool_result' && block.tool_use_id === id);
+  if (error && result?.is_error !== true) return false;
   return use?.name === name && JSON.stringify(result?.content ?? '').includes(output);
 }
 

@@ -9,8 +9,9 @@ import { openaiFor } from '../helpers/openai-sdk';
 
 /**
  * The client sends the agent's turn back with the proxy's note of a call it lacks in it (the checklist for a
- * TodoWrite, the plan shown for approval), as if the agent had written it. On the next request the agent is sent the
- * call it made and the result the proxy gave it, not the note. The simulator plays the agent.
+ * TodoWrite, the plan shown for approval, the line naming any other call), as if the agent had written it. On the next
+ * request the agent is sent the call it made and the result the proxy gave it, not the note. The simulator plays the
+ * agent.
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -22,18 +23,19 @@ const PLAN = '## Fix the parser\n\n1. Anchor the regex in `parse_line`.\n2. Add 
 /** What the agent is told of each call (anthropic/unmapped-call-text.ts). */
 const TODO_TOLD = 'your plan was shown to the user as a checklist';
 const PLAN_TOLD = 'your plan was shown to the user as text';
-/** The first line of each note the client is shown. */
+/** The first line of each note the client is shown; the start of the line naming any other call. */
 const NOTE = /The agent's plan[ ,(]/;
+const CALL_NOTE = '[The agent called the tool "';
 const SOURCE = 'export function parse_line() {}';
 /** The id the proxy gives the call it rebuilds: the first in the conversation's second message. */
 const REBUILT = 'toolu_shown_1_1';
 
-/** Plans with TodoWrite, then (told the client lacks it) reads the file, then (given the file) is done. */
-function scriptPlanReadDone(): void {
+/** Calls a tool (TodoWrite unless told), then (told `told` of it) reads the file, then (given the file) is done. */
+function scriptCallReadDone(call = { name: 'TodoWrite', input: TODO as object }, told = TODO_TOLD): void {
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
     if (seen.includes(SOURCE)) return sse(reply('Fixed.'));
-    if (seen.includes(TODO_TOLD)) {
+    if (seen.includes(told)) {
       return sse([
         ...text('Reading the parser.'),
         ...toolCall({ id: 'toolu_sim_read_0009', name: 'Read', input: { file_path: '/work/parser.ts' } }),
@@ -41,11 +43,28 @@ function scriptPlanReadDone(): void {
       ]);
     }
     if (!seen.includes(ASK)) return undefined;
-    return sse([
-      ...text('Planning.'),
-      ...toolCall({ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: TODO }),
-      ...finish('tool-calls'),
-    ]);
+    return sse([...text('Planning.'), ...toolCall({ id: 'toolu_sim_call_0001', ...call }), ...finish('tool-calls')]);
+  });
+}
+
+/**
+ * Claude Code's round: the ask, answered with a note (`shows` tells it in the answer's text) and the Read; then the
+ * answer sent back with the file as the Read's result. What the second request was answered.
+ */
+async function showThenReplay(shows: (said: string) => boolean): Promise<Anthropic.Messages.Message> {
+  const client = stack.client();
+  const ask = { model: MODEL, max_tokens: 200, tools: claudeCodeTools() as unknown as Anthropic.Messages.Tool[] };
+  const user = { role: 'user' as const, content: ASK };
+  const first = await client.messages.create({ ...ask, messages: [user] });
+  expect(first.content.some((b) => b.type === 'text' && shows(b.text))).toBe(true);
+  const read = first.content.find((b) => b.type === 'tool_use')!;
+  return client.messages.create({
+    ...ask,
+    messages: [
+      user,
+      { role: 'assistant', content: first.content },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: read.id, content: SOURCE }] },
+    ],
   });
 }
 
@@ -74,23 +93,25 @@ describe.each(MODES)("the proxy's note in the history a client sends back ($name
 
   it('Messages: the agent is sent its TodoWrite and the answer it was given, not the checklist', async () => {
     stack = await start();
-    scriptPlanReadDone();
-    const client = stack.client();
-    const ask = { model: MODEL, max_tokens: 200, tools: claudeCodeTools() as unknown as Anthropic.Messages.Tool[] };
-    const user = { role: 'user' as const, content: ASK };
-    const first = await client.messages.create({ ...ask, messages: [user] });
-    expect(first.content.some((b) => b.type === 'text' && NOTE.test(b.text))).toBe(true);
-    const read = first.content.find((b) => b.type === 'tool_use')!;
-    const second = await client.messages.create({
-      ...ask,
-      messages: [
-        user,
-        { role: 'assistant', content: first.content },
-        { role: 'user', content: [{ type: 'tool_result', tool_use_id: read.id, content: SOURCE }] },
-      ],
-    });
+    scriptCallReadDone();
+    const second = await showThenReplay((said) => NOTE.test(said));
     expect(second.content).toMatchObject([{ type: 'text', text: 'Fixed.' }]);
     expectCallNotNote(afterReplay(), mode);
+  });
+
+  it('Messages: a line naming another tool, its input whole, goes back as that call and its error', async () => {
+    stack = await start();
+    const lookup = { name: 'FindSymbol', input: { symbol: 'parse_line', kind: '`function`' } };
+    // The words the proxy answered the call with, the first of the client's tools among them (proxy/declined-calls.ts).
+    const told = 'so the call was not run. Its tools are: Agent, Bash,';
+    scriptCallReadDone(lookup, told);
+    await showThenReplay((said) => said.includes(CALL_NOTE));
+    const request = afterReplay();
+    expect(request.protocol).toBe(mode.expect);
+    expect(sentToolPair(request, REBUILT, 'FindSymbol', told, true)).toBe(true);
+    const seen = upstreamText(request);
+    expect(seen).toContain('Reading the parser.');
+    expect(seen).not.toContain(CALL_NOTE);
   });
 
   it('Messages: a plan shown for approval goes back as the ExitPlanMode and its answer', async () => {
@@ -122,7 +143,7 @@ describe.each(MODES)("the proxy's note in the history a client sends back ($name
 
   it('Chat Completions: the content string with the checklist in it goes back as the call and its answer', async () => {
     stack = await start();
-    scriptPlanReadDone();
+    scriptCallReadDone();
     const openai: OpenAI = openaiFor(stack);
     const tools: OpenAI.Chat.ChatCompletionTool[] = [
       {

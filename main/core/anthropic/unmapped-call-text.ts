@@ -6,10 +6,15 @@
  * That one is shown as the checklist it is. So is a plan the agent asks approval for (ExitPlanMode, Claude Code's)
  * in a client that has a plan mode of its own but no such tool (opencode's plan agent, Continue's and Cline's plan
  * modes): the plan is the whole of what the call was for, and as a JSON line it was cut at 400 characters.
+ *
+ * What the agent is told in each call's place is here too, in one place for the two that say it: the proxy answering
+ * the call (proxy/declined-calls.ts), and a later request reading the note back as the call (orchids/shown-calls.ts).
  */
 import { checklistLines } from '../orchids/plan-compose';
 import { canonicalToolName } from '../orchids/tool-names';
 import { normalizeKey } from '../orchids/tool-vocabulary';
+import { offeredTools, withDeferredTools } from './deferred-tools';
+import type { MessagesRequest } from './types';
 
 /** A call shown as what it was for: its text for the user, and what the agent is told in the call's place. */
 export interface ShownCall {
@@ -19,6 +24,10 @@ export interface ShownCall {
 
 /** How much of a call's JSON input the generic line shows; the call itself is recorded whole. */
 const INPUT_SHOWN = 400;
+/** What ends an input the generic line shows cut. No JSON ends with it: the whole one of an object ends with `}`. */
+const CUT = '…';
+/** How many of the client's tool names a declined call's result lists: enough to steer the agent, not a tool list. */
+const NAMES_LISTED = 40;
 
 /**
  * The first line of each note, exactly as the client is shown it. The client sends its history back with the notes
@@ -43,6 +52,34 @@ export const PLAN_ANSWER =
   'This client has no tool to approve a plan, so your plan was shown to the user as text instead. ' +
   'End your turn now: the user will answer it in their next message.';
 
+/** The parts of a request that say which tools the client has. */
+export type ClientToolsSource = Pick<MessagesRequest, 'tools' | 'system' | 'messages'>;
+
+/**
+ * What the agent is told in place of the result of a call to a tool the client lacks (`name` as it called the tool),
+ * by the request's tools: that the call was not run, and the tools it could call instead. Those are read at the first
+ * answer, once, so a request that needs none reads nothing.
+ */
+export function declinedAnswers(request: ClientToolsSource): (name: string) => string {
+  let offered: string | undefined;
+  return (name) => {
+    offered ??= offeredSentence(request);
+    return `This client has no tool named "${name}", so the call was not run. ${offered}`;
+  };
+}
+
+function offeredSentence(request: ClientToolsSource): string {
+  // The tools a tool search holds back are the client's as much as those it declares whole. Of those it declares
+  // marked as deferred, the ones its search loaded are offered (Claude Code declares a loaded MCP tool so), the
+  // placeholder it declares only to keep that search on, never loaded, is not: the tools Generation A is shown.
+  const names = (withDeferredTools(offeredTools(request.tools, request.messages), request) ?? [])
+    .map((tool) => tool.name)
+    .filter((name) => typeof name === 'string');
+  if (names.length === 0) return 'It has no tools: answer in text.';
+  const listed = `${names.slice(0, NAMES_LISTED).join(', ')}${names.length > NAMES_LISTED ? ', …' : ''}`;
+  return `Its tools are: ${listed}. Use one of those, or go on without it.`;
+}
+
 export function unmappedCallText(name: string, input: Record<string, unknown>): string {
   return shownCall(name, input)?.text ?? callText(name, input);
 }
@@ -64,8 +101,26 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
 /** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. */
 export function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
-  if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}…`;
+  if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}${CUT}`;
   return `${CALL_NOTE_START}${name}", ${NOT_RUN}. Input: ${inlineCode(json)}]`;
+}
+
+/**
+ * The input the generic line shows (the text inside its inline code), read back as the object the agent wrote.
+ * Undefined when it was cut, which the mark at its end says, or is not what `callText` writes whole (longer than it
+ * shows, not an object's JSON): only the input the agent wrote can go back as its call.
+ */
+export function shownInput(code: string): Record<string, unknown> | undefined {
+  if (code.endsWith(CUT) || code.length > INPUT_SHOWN) return undefined;
+  let input: unknown;
+  try {
+    input = JSON.parse(code);
+  } catch {
+    return undefined;
+  }
+  return typeof input === 'object' && input !== null && !Array.isArray(input)
+    ? (input as Record<string, unknown>)
+    : undefined;
 }
 
 /**

@@ -4,52 +4,63 @@
  * that note in the agent's turn as if the agent had written it: the agent would read words it never wrote and not
  * the call it made. A note that can be read back whole (the to-do checklist; the plan for approval) goes up as the
  * call and the result the proxy gave it at the time (proxy/declined-calls.ts), the agent's words after it as its
- * next turn; the generic line, whose input was cut, is dropped.
+ * next turn. So does the generic line naming any other tool, when its input is shown whole: its result is the error
+ * the agent was given, which names the tools of the request (read only when such a line is found).
  *
  * Only an assistant turn is read, and only from a note's exact first line at the start of a line: the agent's words
  * around it go up as the client sent them, less the paragraph breaks the proxy put around the note.
  */
 import {
   CALL_NOTE_START,
+  declinedAnswers,
   NOT_RUN,
   PLAN_ANSWER,
   PLAN_HEADING,
+  shownInput,
   TODO_HEADING,
   todoAnswer,
+  type ClientToolsSource,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
 import { checklistTodo } from './plan-compose';
 
 type Block = ContentBlock | OtherBlock;
+/** What the agent was told of a call to a tool the client lacks, by the call's name. */
+type Declined = (name: string) => string;
 
 /** A note found in a text: where it starts and ends, and the call it stands for (none: dropped). */
 interface Note {
   start: number;
   end: number;
-  call?: { name: string; input: Record<string, unknown>; answer: string };
+  call?: { name: string; input: Record<string, unknown>; answer: string; isError?: true };
 }
 
 const BREAK = '\n\n';
 /**
- * DECISION: the generic line is dropped, not kept marked as the proxy's. Its input is cut at 400 characters, so it
- * cannot become the call the agent made; kept in the agent's turn, marked or not, it is still text the agent reads as
- * its own, which it then writes itself in place of calls. The call was not run and the agent was told so at the time;
- * without the line it loses nothing it could act on. The fence is the backtick run that opened it (inlineCode).
+ * DECISION: a generic line whose input was cut is dropped, not kept marked as the proxy's. It cannot become the call
+ * the agent made; kept in the agent's turn, marked or not, it is still text the agent reads as its own, which it then
+ * writes itself in place of calls. The call was not run and the agent was told so at the time; without the line it
+ * loses nothing it could act on. The fence is the backtick run that opened it (inlineCode): any run in the input is
+ * shorter.
  */
 const CALL_NOTE = new RegExp(
-  `${escaped(CALL_NOTE_START)}[^"\\n]*", ${escaped(NOT_RUN)}\\. Input: (\`+)[\\s\\S]*?\\1\\]`,
+  `${escaped(CALL_NOTE_START)}([^"\\n]*)", ${escaped(NOT_RUN)}\\. Input: (\`+)([\\s\\S]*?)\\2\\]`,
   'y',
 );
 
-/** The conversation with each note in an assistant turn turned back into the agent's call; the same array if none. */
-export function restoreShownCalls(messages: readonly Message[]): readonly Message[] {
+/**
+ * The conversation with each note in an assistant turn turned back into the agent's call; the same array if none.
+ * `request` is the one `messages` came in: its tools are what a declined call's result names.
+ */
+export function restoreShownCalls(messages: readonly Message[], request: ClientToolsSource): readonly Message[] {
   let out: Message[] | undefined;
+  let declined: Declined | undefined;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     // A note as the conversation's last turn is a prefill, which the agent is to go on from: split, it would not be.
     const restored =
       message?.role === 'assistant' && i < messages.length - 1 && holdsNote(message.content)
-        ? restoreTurn(message.content, `toolu_shown_${i}`)
+        ? restoreTurn(message.content, `toolu_shown_${i}`, (declined ??= declinedAnswers(request)))
         : undefined;
     if (restored === undefined) {
       out?.push(message);
@@ -87,6 +98,7 @@ function hasHeading(text: string): boolean {
 function restoreTurn(
   content: Message['content'],
   idPrefix: string,
+  declined: Declined,
 ): { turns: Message[]; pending: ContentBlock[] } | undefined {
   const blocks: Block[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
   const turns: Message[] = [];
@@ -120,14 +132,15 @@ function restoreTurn(
       addText(text);
       continue;
     }
-    for (let note = findNote(text); note !== undefined; note = findNote(text)) {
+    for (let note = findNote(text, declined); note !== undefined; note = findNote(text, declined)) {
       found++;
       const before = text.slice(0, note.start);
       addText(before.endsWith(BREAK) ? before.slice(0, -BREAK.length) : before);
       if (note.call) {
         const id = `${idPrefix}_${found}`;
         add({ type: 'tool_use', id, name: note.call.name, input: note.call.input }, true);
-        pending.push({ type: 'tool_result', tool_use_id: id, content: note.call.answer });
+        const result: ContentBlock = { type: 'tool_result', tool_use_id: id, content: note.call.answer };
+        pending.push(note.call.isError ? { ...result, is_error: true } : result);
       }
       text = text.slice(note.end);
       if (text.startsWith(BREAK)) text = text.slice(BREAK.length);
@@ -142,13 +155,13 @@ function restoreTurn(
 }
 
 /** The first note in `text` whose first line starts a line there. */
-function findNote(text: string): Note | undefined {
+function findNote(text: string, declined: Declined): Note | undefined {
   let best: Note | undefined;
   for (const heading of [TODO_HEADING, PLAN_HEADING, CALL_NOTE_START]) {
     for (let at = text.indexOf(heading); at !== -1; at = text.indexOf(heading, at + 1)) {
       if (best !== undefined && at >= best.start) break;
       if (at > 0 && text[at - 1] !== '\n') continue;
-      const note = readNote(text, at, heading);
+      const note = readNote(text, at, heading, declined);
       if (note !== undefined) {
         best = note;
         break;
@@ -158,7 +171,7 @@ function findNote(text: string): Note | undefined {
   return best;
 }
 
-function readNote(text: string, start: number, heading: string): Note | undefined {
+function readNote(text: string, start: number, heading: string, declined: Declined): Note | undefined {
   if (heading === TODO_HEADING) return readChecklist(text, start);
   if (heading === PLAN_HEADING) {
     // DECISION: the plan runs to the end of the text. The client is shown it as a block of its own, which most
@@ -172,7 +185,12 @@ function readNote(text: string, start: number, heading: string): Note | undefine
   }
   CALL_NOTE.lastIndex = start;
   const match = CALL_NOTE.exec(text);
-  return match === null ? undefined : { start, end: start + match[0].length };
+  if (match === null) return undefined;
+  const end = start + match[0].length;
+  const name = match[1]!;
+  const input = shownInput(match[3]!);
+  if (input === undefined) return { start, end };
+  return { start, end, call: { name, input, answer: declined(name), isError: true } };
 }
 
 /**

@@ -12,9 +12,9 @@
  * as before. Each continuation is one more upstream request, counted and paid like any other. A failure during one
  * ends the answer with an error, as any failure after content does.
  */
-import { offeredTools, withDeferredTools } from '../anthropic/deferred-tools';
 import type { HeldTurn, TranslatorOptions } from '../anthropic/stream-translator';
 import type { ContentBlock, Message, MessagesRequest, Usage } from '../anthropic/types';
+import { declinedAnswers } from '../anthropic/unmapped-call-text';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import type { ApiError } from '../server/errors';
 import { toolUseIdFor } from '../util/ids';
@@ -22,8 +22,6 @@ import type { RequestRun, RunResult } from './failover';
 import type { Responder } from './responders';
 
 export const MAX_CONTINUATIONS = 2;
-/** How many of the client's tool names the result lists: enough to steer the agent, not a second tool list. */
-const NAMES_LISTED = 40;
 
 /** What one upstream turn of the request needs: how to translate it and what to send. */
 export interface TurnJob {
@@ -77,17 +75,8 @@ export function withDeclinedCalls(
   held: Pick<HeldTurn, 'calls' | 'said' | 'saidBefore'>,
 ): MessagesRequest {
   const { calls, said } = held;
-  // The tools a tool search holds back are the client's as much as those it declares whole. Of those it declares
-  // marked as deferred, the ones its search loaded are offered (Claude Code declares a loaded MCP tool so), the
-  // placeholder it declares only to keep that search on, never loaded, is not: the tools Generation A is shown.
-  const names = (withDeferredTools(offeredTools(request.tools, request.messages), request) ?? [])
-    .map((tool) => tool.name)
-    .filter((name) => typeof name === 'string');
-  const offered =
-    names.length === 0
-      ? 'It has no tools: answer in text.'
-      : `Its tools are: ${names.slice(0, NAMES_LISTED).join(', ')}${names.length > NAMES_LISTED ? ', …' : ''}. ` +
-        'Use one of those, or go on without it.';
+  // The same words as a call the client replays as the proxy's note is read back with (orchids/shown-calls.ts).
+  const declined = declinedAnswers(request);
   const ids = calls.map((call, i) => toolUseIdFor(call.id || `declined_${i + 1}`));
   // The agent's history as it wrote it: text between two calls moved ahead of both would be a turn it never wrote.
   const content: ContentBlock[] = [];
@@ -107,7 +96,7 @@ export function withDeclinedCalls(
             type: 'tool_result',
             tool_use_id: ids[i]!,
             is_error: true,
-            content: `This client has no tool named "${call.name}", so the call was not run. ${offered}`,
+            content: declined(call.name),
           },
     ),
   };
