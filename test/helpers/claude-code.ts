@@ -25,6 +25,8 @@ export function runClaude(
     mcpServers?: Record<string, unknown>;
     /** Settings as a user writes them in settings.json, given with `--settings` (merged over the fresh home's). */
     settings?: Record<string, unknown>;
+    /** Goes on with the newest session of `cwd` kept in `env`'s HOME (`--continue`), the prompt as its next turn. */
+    continueSession?: boolean;
   } = {},
 ): Promise<ClaudeRun> {
   const args = [
@@ -42,6 +44,7 @@ export function runClaude(
       ? ['--mcp-config', JSON.stringify({ mcpServers: options.mcpServers }), '--strict-mcp-config']
       : []),
     ...(options.settings ? ['--settings', JSON.stringify(options.settings)] : []),
+    ...(options.continueSession ? ['--continue'] : []),
   ];
   return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
 }
