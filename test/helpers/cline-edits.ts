@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
-import { WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import { EDIT_OF_MISSING, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
@@ -242,9 +242,9 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
 /**
  * Cline's editor refuses a Write over an existing file (it wants the old text to replace) and fails one under a file,
  * which the agent is told as errors (the first in its own tools' terms, not Cline's keys); it writes and edits outside
- * its working folder (`-c`) as inside it, without asking, and an Edit of a missing file creates it holding the new
- * text, as Cline says (the agent's own Edit would refuse; the file is there by the time the result comes back, so the
- * agent is told so, not an error).
+ * its working folder (`-c`) as inside it, without asking, and an Edit of a missing file creates it holding only the
+ * new text, saying it created it, which the agent's own Edit would refuse: it is told so as an error, in its own
+ * tools' terms, lest it believe it changed a whole file.
  */
 export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
   return withEditFile(route.mode, KEY, 'kiwi.txt', 'kiwi = 1\n', async (stack, work, file) => {
@@ -283,6 +283,7 @@ export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
     expectSuccess(outcome, route, awayNew, created(awayNew.input.path));
     expectSuccess(outcome, route, awayEdit, edited(awayOld, '-1: old = 1', '+1: old = 2'));
     expectFailure(outcome, route, under.id, `Editor operation failed: EEXIST: file already exists, mkdir '${file}'`);
-    expectSuccess(outcome, route, missing, created(missing.input.path));
+    expectFailure(outcome, route, missing.id, EDIT_OF_MISSING(missing.input.path));
+    expect(toolRuns(outcome.run)[4]?.output).toMatchObject({ result: created(missing.input.path), success: true });
   });
 }

@@ -37,8 +37,10 @@ describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
   (route) => {
     it('is told, as an error, that Cline replaces one match only', CLINE_EDIT_TIMEOUT, () => replacesAllFails(route));
     it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
-    it('is told of Writes over and under a file as errors, and edits outside its folder', CLINE_EDIT_TIMEOUT, () =>
-      writesOverAndOutside(route),
+    it(
+      'is told of Writes over and under a file and an Edit of a missing one as errors, and edits outside its folder',
+      CLINE_EDIT_TIMEOUT,
+      () => writesOverAndOutside(route),
     );
   },
 );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
-import { EDITED, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import { EDITED, EDIT_OF_MISSING, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CLINE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 
@@ -15,9 +15,12 @@ const CAPTURED = {
   created: run(CREATED_WORDS),
 };
 
+/** The agent's Edit and Write of `/w/date.txt`, as Cline's editor calls. */
+const EDIT = { path: '/w/date.txt', old_text: 'date = 9', new_text: 'date = 2' };
+const WRITE = { path: '/w/date.txt', new_text: 'date = 2\n' };
+
 /** The result block the upstream is sent for `content`, answering an editor call of `/w/date.txt`. */
-function sent(content: unknown, extra: Record<string, unknown> = {}, tools = CLINE_CLI_TOOLS) {
-  const input = { path: '/w/date.txt', old_text: 'date = 9', new_text: 'date = 2' };
+function sent(content: unknown, extra: Record<string, unknown> = {}, tools = CLINE_CLI_TOOLS, input: object = EDIT) {
   const messages = [
     { role: 'user', content: 'Change it.' },
     { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_e', name: 'editor', input }] },
@@ -43,7 +46,10 @@ describe("Cline CLI's editor result, given to the agent as its own Edit's: a fai
 
   it('gives a success as Cline’s words about it alone, in the shape it came', () => {
     expect(sent(CAPTURED.edited)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: EDITED_WORDS });
-    expect(sent(CAPTURED.created)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: CREATED_WORDS });
+    const created = { type: 'tool_result', tool_use_id: 'toolu_e', content: CREATED_WORDS };
+    expect(sent(CAPTURED.created, {}, CLINE_CLI_TOOLS, WRITE)).toEqual(created);
+    // An Edit whose old text is empty creates a missing file, as the agent's own does.
+    expect(sent(CAPTURED.created, {}, CLINE_CLI_TOOLS, { ...EDIT, old_text: '' })).toEqual(created);
     expect(sent([{ type: 'text', text: CAPTURED.edited }])).toEqual({
       type: 'tool_result',
       tool_use_id: 'toolu_e',
@@ -66,6 +72,21 @@ describe("Cline CLI's editor result, given to the agent as its own Edit's: a fai
     });
     expect(told['content']).toMatch(/^\/w\/date\.txt already exists.*Edit \(old_string/);
     expect(told['content']).not.toMatch(/old_text|insert_line/);
+  });
+
+  it('tells an Edit that Cline ran by creating the missing file, holding only the new text, as an error', () => {
+    const told = sent(CAPTURED.created);
+    expect(told).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_e',
+      content: EDIT_OF_MISSING('/w/date.txt'),
+      is_error: true,
+    });
+    expect(told['content']).toMatch(/^\/w\/date\.txt did not exist.*only new_string.*Read it.*Write the whole file/);
+    expect(sent([{ type: 'text', text: CAPTURED.created }])).toMatchObject({
+      content: [{ type: 'text', text: EDIT_OF_MISSING('/w/date.txt') }],
+      is_error: true,
+    });
   });
 
   it('names the file of a success Cline said nothing about', () => {

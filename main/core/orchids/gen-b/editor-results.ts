@@ -10,7 +10,8 @@
  * So an edit that changed nothing reached the agent as a success it had to read the JSON to doubt, and one that
  * worked as JSON no tool of its own answers in. A failure becomes an error in Cline's words; a success becomes its
  * `result` alone, which says what was done and where (EDITED stands in should it ever be empty); a refused Write over
- * an existing file is told in the agent's tools' terms (WRITE_OVER_EXISTING).
+ * an existing file is told in the agent's tools' terms (WRITE_OVER_EXISTING), and so is an Edit of a missing file,
+ * which Cline answers by creating it (EDIT_OF_MISSING).
  *
  * The proxy keeps nothing between requests, so which results to rewrite is read from the conversation: the call a
  * result answers, replayed by Cline, is a call to its editor, and the result's `query` names that call's path.
@@ -29,20 +30,30 @@ const EDITOR_KEYS = ['path', 'old_text', 'new_text'];
 export const clineEditorTool = (tools: ToolDefinition[] | undefined): string | undefined =>
   editToolTaking(EDITOR_KEYS, tools);
 
+/** One call to Cline's `editor`: its path, and whether it replaces old text (an Edit) rather than writes a file. */
+export interface ClineEditorCall {
+  path: string;
+  edits: boolean;
+}
+
 /**
- * The path of each call to Cline's `editor` in a conversation, by `tool_use` id; undefined when there is none, or
- * when the client's edit tool is not Cline's: then the conversation is not walked.
+ * Each call to Cline's `editor` in a conversation, by `tool_use` id; undefined when there is none, or when the
+ * client's edit tool is not Cline's: then the conversation is not walked.
  */
 export function clineEditorCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
-): Map<string, string> | undefined {
+): Map<string, ClineEditorCall> | undefined {
   const editor = clineEditorTool(tools);
   if (editor === undefined) return undefined;
-  let calls: Map<string, string> | undefined;
+  let calls: Map<string, ClineEditorCall> | undefined;
   for (const { id, name, input } of replayedCalls(messages)) {
-    const path = name === editor ? asRecord(input)?.['path'] : undefined;
-    if (typeof path === 'string') (calls ??= new Map()).set(id, path);
+    const args = name === editor ? asRecord(input) : undefined;
+    const path = args?.['path'];
+    // An empty old text creates a missing file, as the agent's own Edit does.
+    const oldText = args?.['old_text'];
+    if (typeof path === 'string')
+      (calls ??= new Map()).set(id, { path, edits: typeof oldText === 'string' && oldText !== '' });
   }
   return calls;
 }
@@ -64,11 +75,23 @@ export const WRITE_OVER_EXISTING = (path: string): string =>
   'new_string: what replaces it), or with MultiEdit for several places.';
 
 /**
- * Cline's edit of `path` as the agent's own Edit answers: a failure as an error in its words, a success as its
- * `result` (or EDITED); undefined for any other result (a rejected call's words, another file's, another shape),
- * which goes as it was.
+ * Cline 3.0.65 runs an edit of a missing file by creating it from the new text alone, where the agent's own Edit
+ * refuses: the agent would believe it changed a whole file that now holds a fragment, so it is told, as an error.
  */
-export function unwrapClineEditorResult(content: ToolResultContent | undefined, path: string): Unwrapped | undefined {
+const CREATED = /^File created successfully at: /;
+export const EDIT_OF_MISSING = (path: string): string =>
+  `${path} did not exist, so instead of editing it this client created it, holding only new_string. Read it to ` +
+  'check, then Write the whole file, or remove it if that was not meant.';
+
+/**
+ * Cline's run of `call` as the agent's own Edit answers: a failure as an error in its words, a success as its
+ * `result` (or EDITED), an edit that created the file as EDIT_OF_MISSING; undefined for any other result (a rejected
+ * call's words, another file's, another shape), which goes as it was.
+ */
+export function unwrapClineEditorResult(
+  content: ToolResultContent | undefined,
+  { path, edits }: ClineEditorCall,
+): Unwrapped | undefined {
   const text = resultText(content);
   const run = asRecord(text?.startsWith('{') ? parseJson(text) : undefined);
   const query = run?.['query'];
@@ -76,6 +99,7 @@ export function unwrapClineEditorResult(content: ToolResultContent | undefined, 
   const error = run?.['error'];
   if (typeof query !== 'string' || !query.endsWith(`:${path}`) || typeof result !== 'string') return undefined;
   if (run?.['success'] === true && error === undefined) {
+    if (edits && CREATED.test(result)) return { content: inShapeOf(content, EDIT_OF_MISSING(path)), isError: true };
     return { content: inShapeOf(content, result.trim() === '' ? EDITED(path) : result), isError: false };
   }
   if (run?.['success'] !== false || result !== '' || typeof error !== 'string') return undefined;

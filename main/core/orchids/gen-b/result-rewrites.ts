@@ -47,9 +47,9 @@ export function resultRewrites(
       unwrapped(block, unwrapClineRead(block['content'] as ToolResultContent | undefined, read, flagged(block))),
     );
   }
-  for (const [id, path] of clineEditorCalls(messages, tools) ?? []) {
+  for (const [id, call] of clineEditorCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
-      unwrapped(block, unwrapClineEditorResult(block['content'] as ToolResultContent | undefined, path)),
+      unwrapped(block, unwrapClineEditorResult(block['content'] as ToolResultContent | undefined, call)),
     );
   }
   for (const id of continueEditCalls(messages, tools) ?? []) {
