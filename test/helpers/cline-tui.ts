@@ -7,18 +7,21 @@ import { until } from './wait';
  * Cline CLI's interactive window (`cline` with no prompt, in a project folder), in a terminal of its own (see
  * startTerminal), with the fresh home and switches of `cline --json`'s tests (see clineEnv): the proxy named as the
  * provider's base URL in its providers.json. Returned once the prompt is up; auto-approve is left as Cline starts it
- * (on: Shift+Tab turns it off).
+ * (on: Shift+Tab turns it off). `args` are more of Cline's options: `-p` opens it in plan mode.
  */
 export async function startClineTui(
   cwd: string,
   baseUrl: string,
   apiKey: string,
   provider: ClineProvider,
+  args: string[] = [],
 ): Promise<Terminal> {
   const tui = startTerminal({
     cwd,
-    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider) },
-    command: [CLINE, '-P', provider, '-m', CLINE_MODEL],
+    // Cline 3.0.65 may open an advert for its subscription ("Try ClinePass … any other key to close") once its prompt
+    // is up, which takes the next keys pressed: this switch of Cline's keeps it (and its other notices) closed.
+    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider), CLINE_DISABLE_CLINE_PASS_NOTICE: '1' },
+    command: [CLINE, '-P', provider, '-m', CLINE_MODEL, ...args],
     isolated: true,
     promptMark: '❯',
     promptLine,
@@ -30,9 +33,7 @@ export async function startClineTui(
     await stopTerminal();
     await endHubDaemons(cwd);
   };
-  // Cline 3.0.65 may open on an advert for its subscription ("Try ClinePass … any other key to close").
-  await tui.waitFor(/What can I do for you\?|Ask anything|ClinePass/, 60_000);
-  if (/ClinePass/.test(tui.screen())) await tui.choose('Escape', /ClinePass/);
+  await tui.waitFor(/What can I do for you\?|Ask anything/, 60_000);
   return tui;
 }
 

@@ -9,13 +9,16 @@ import { startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
 import { runCodex } from '../helpers/codex';
+import { startClineTui } from '../helpers/cline-tui';
+import { config, opencodeHome, runOpencode } from '../helpers/opencode';
 
 /**
  * The proxy's checklist note for the agent's TodoWrite, sent back by real clients that have no to-do tool in the
  * agent's turn of their next request: Claude Code 2.1 with its task tools (the default) and Codex without
  * `update_plan` (its default). On that request the agent must be sent the call it made and the answer it was given,
  * its words around the note as its own, and none of the note (orchids/shown-calls.ts). Cline's case is
- * cline-notes.test.ts.
+ * cline-notes.test.ts. Then the plan shown for approval, sent back by the clients in plan mode that have no tool to
+ * approve it with (Cline, opencode's plan agent), which the agent must get back as its ExitPlanMode.
  */
 let stack: Stack;
 const stopAfter = stopsAfterEach();
@@ -60,6 +63,8 @@ function scriptPlan(): string {
 
 type Sent = { role: string; content: unknown };
 type SentBlock = Record<string, unknown>;
+const blocks = (m: Sent): SentBlock[] =>
+  typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content as SentBlock[]);
 
 /**
  * The upstream request of the client's second turn (`asked`): the agent's TodoWrite (the checklist's items) with
@@ -69,8 +74,6 @@ type SentBlock = Record<string, unknown>;
 function expectCallNotNote(asked: AgentRequestInfo): void {
   expect(asked.protocol).toBe('ws');
   const messages = asked.body.messages as Sent[];
-  const blocks = (m: Sent): SentBlock[] =>
-    typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content as SentBlock[]);
   const called = messages.findIndex((m) => blocks(m).some((b) => b.type === 'tool_use' && b.name === 'TodoWrite'));
   expect(called, JSON.stringify(messages, null, 1)).toBeGreaterThan(-1);
   // The agent's words before the call, exactly as it wrote them, then the call with the checklist's items.
@@ -130,5 +133,99 @@ describe("real clients send the agent's checklist back, and the agent gets its T
     expect(turns).toHaveLength(4);
     expectCallNotNote(turns[3]!);
     expectNoNote(turns);
+  });
+});
+
+const PLAN_ASK = 'How should alpha in settings.txt be renamed?';
+const PLAN_ABOUT = /How should alpha in settings\.txt be renamed\?/;
+const APPROVED = 'Yes, go ahead with the plan.';
+/** Markdown as an agent writes a plan: headings, a list, code spans, paragraphs. */
+const PLAN = [
+  '## Rename alpha',
+  'The setting is read in one place only.',
+  '### Steps\n\n1. Change `alpha = 1` to `gamma = 1` in settings.txt.\n2. Leave the other lines as they are.',
+  '### Check\n\n- `cat settings.txt` shows `gamma = 1`.',
+].join('\n\n');
+const PLAN_TOLD = 'End your turn now: the user will answer it in their next message.';
+const WAITING = 'I will wait for your answer.';
+const PLAN_HEADING = "The agent's plan, for your approval (this client has no tool to approve it with):";
+
+/**
+ * Writes a sentence and asks approval for its plan; told it was shown, ends its turn (with words `after`, or none);
+ * approved, is done.
+ */
+function scriptPlanApproval(after?: string): void {
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes(PLAN_ASK)) return undefined;
+    if (seen.includes(APPROVED)) return sse(reply('Done.'));
+    if (seen.includes(PLAN_TOLD)) return sse(after === undefined ? finish('stop') : reply(after));
+    return sse([
+      ...text('Here is the plan.'),
+      ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: PLAN } }),
+      ...finish('tool-calls'),
+    ]);
+  });
+}
+
+/**
+ * The upstream request of the user's answer: the agent's sentence and its ExitPlanMode with the plan as written, the
+ * answer the proxy gave it, its words `after` as its next turn, then the user's answer; the note's heading nowhere.
+ */
+function expectPlanCall(asked: AgentRequestInfo, after?: string): void {
+  expect(asked.protocol).toBe('ws');
+  const messages = asked.body.messages as Sent[];
+  const called = messages.findIndex((m) => blocks(m).some((b) => b.type === 'tool_use' && b.name === 'ExitPlanMode'));
+  expect(called, JSON.stringify(messages, null, 1)).toBeGreaterThan(-1);
+  expect(messages[called]!.role).toBe('assistant');
+  expect(blocks(messages[called]!)).toEqual([
+    expect.objectContaining({ type: 'text', text: 'Here is the plan.' }),
+    expect.objectContaining({ type: 'tool_use', name: 'ExitPlanMode', input: { plan: PLAN } }),
+  ]);
+  const call = blocks(messages[called]!)[1]!;
+  expect(sentToolPair(asked, call.id as string, 'ExitPlanMode', PLAN_TOLD)).toBe(true);
+  expect(messages[called + 1]!.role).toBe('user');
+  expect(blocks(messages[called + 1]!)[0]).toMatchObject({ type: 'tool_result', tool_use_id: call.id });
+  if (after !== undefined) {
+    expect(messages[called + 2]).toEqual({ role: 'assistant', content: [expect.objectContaining({ text: after })] });
+  }
+  expect(JSON.stringify(messages.slice(called + 1))).toContain(APPROVED);
+  expect(JSON.stringify(messages)).not.toContain(PLAN_HEADING);
+}
+
+describe("real clients in plan mode send the agent's plan back, and the agent gets its ExitPlanMode (ws)", () => {
+  // No words of the agent's after the plan: Cline would join them to it, where nothing tells them from its paragraphs.
+  it("Cline CLI 3's window in plan mode (cline -p), which joins a turn's texts", { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(WS, KEY));
+    scriptPlanApproval();
+    // Cline resumes a session (--id) only in its window: `cline --json` takes one prompt.
+    const tui = stopAfter(await startClineTui(tempDir('orchids-cline-work-'), stack.url, KEY, 'anthropic', ['-p']));
+    await tui.submit(PLAN_ASK);
+    await tui.waitFor(/cat settings\.txt/, 30_000);
+    await tui.submit(APPROVED);
+    await tui.waitFor(/Done\./, 30_000);
+    const turns = turnsAbout(stack, PLAN_ABOUT);
+    expect(turns).toHaveLength(3);
+    // In plan mode Cline declares no editor but a switch to its act mode.
+    expect(upstreamText(turns[0]!)).toContain('switch_to_act_mode');
+    expectPlanCall(turns[2]!);
+  });
+
+  // opencode sends the note back as a text of its own, so the agent's words after it are told from the plan.
+  it('opencode (--agent plan, then --continue)', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(WS, KEY));
+    scriptPlanApproval(WAITING);
+    const work = tempDir('orchids-opencode-work-');
+    const env = opencodeHome(config(stack.url, KEY, 'anthropic'));
+    const args = ['--agent', 'plan'];
+    const first = await runOpencode(work, PLAN_ASK, stack.url, KEY, { env, args, timeoutMs: 40_000 });
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    const second = await runOpencode(work, APPROVED, stack.url, KEY, { env, args: [...args, '--continue'] });
+    expect(second.code, second.stderr + second.stdout).toBe(0);
+    expect(second.finalText).toBe('Done.');
+    const turns = turnsAbout(stack, PLAN_ABOUT);
+    expect(turns).toHaveLength(3);
+    expect(upstreamText(turns[0]!)).toContain('Plan mode ACTIVE');
+    expectPlanCall(turns[2]!, WAITING);
   });
 });
