@@ -71,11 +71,26 @@ it(
     const resumed = turnsAbout(stack, /Which fruit now\?/);
     expect(resumed).toHaveLength(1);
     const messages = resumed[0]!.body.messages as Array<{ role: string }>;
-    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    // The line cn saved for the Edit goes up as the agent's Edit and the error it was told (orchids/shown-calls.ts).
+    expect(messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+    ]);
+    const edit = { file_path: file, old_string: 'FIG-12', new_string: 'FIG-13' };
     expect(replayedToolUses(resumed[0]!)).toEqual([
       { type: 'tool_use', id: 'toolu_sim_read_0001', name: 'Read', input: { filepath: file } },
+      expect.objectContaining({ type: 'tool_use', name: 'Edit', input: edit }),
     ]);
-    expect(sentToolResults(resumed[0]!)).toMatchObject([{ tool_use_id: 'toolu_sim_read_0001' }]);
+    expect(sentToolResults(resumed[0]!)).toMatchObject([
+      { tool_use_id: 'toolu_sim_read_0001' },
+      { is_error: true, content: expect.stringContaining('no tool named "Edit"') },
+    ]);
+    expect(upstreamText(resumed[0]!)).not.toContain('which this client does not provide');
     expect(JSON.stringify(sentToolResults(resumed[0]!))).toContain('fruit = FIG-12');
     // Each request answered on the pinned protocol.
     const rows = await served(stack);
