@@ -258,11 +258,43 @@ test('Logs: a failed request says why in its row, and the whole reason on hover 
   tray,
 }) => {
   await failOneRequestAndOpenLogs(page, tray);
-  const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Open request req_/ }) });
-  await expect(row).toHaveCount(1);
-  const reason = row.getByTitle(/^No Orchids account can take/);
+  const rows = page.getByRole('row').filter({ has: page.getByRole('button', { name: /^Open request req_/ }) });
+  await expect(rows).toHaveCount(1);
+  const reason = rows.getByTitle(/^No Orchids account can take/);
   await expect(reason).toBeVisible();
   expect(await reason.getAttribute('title')).toBe((await reason.textContent())?.trim());
+
+  // A request sent while the account cools down gets the typical reason alone (no upstream's last error after it).
+  // The Status column takes the room the narrow columns leave, and at 1280 px the badge and this reason read whole
+  // in their two lines, where a one-line cut of 22 characters showed "No Orchids account can t…".
+  await expect(tray.send(1)).rejects.toThrow();
+  await expect(rows).toHaveCount(2);
+  const typical = page
+    .getByRole('row')
+    .nth(1)
+    .getByTitle(/^No Orchids account can take this request: [^.]*\.$/);
+  await expect(typical).toBeVisible();
+  const cut = (): Promise<{ across: number; down: number; sideways: number }> =>
+    typical.evaluate((el) => {
+      // The reason, and the box around it that clips the badge and the reason to their lines.
+      const boxes = [el, el.parentElement!];
+      const wrap = el.closest('.table-wrap')!;
+      return {
+        across: Math.max(...boxes.map((b) => b.scrollWidth - b.clientWidth)),
+        down: Math.max(...boxes.map((b) => b.scrollHeight - b.clientHeight)),
+        sideways: wrap.scrollWidth - wrap.clientWidth,
+      };
+    });
+  for (const width of [1280, 800, 360]) {
+    await page.setViewportSize({ width, height: 860 });
+    const { across, down, sideways } = await cut();
+    expect(sideways, `the table's sideways scroll at ${width} px`).toBe(0);
+    if (width === 1280) {
+      expect(across, `the reason cut across at ${width} px`).toBeLessThanOrEqual(0);
+      expect(down, `the reason cut down at ${width} px`).toBeLessThanOrEqual(0);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 860 });
 });
 
 test("Logs: a failed request's dialog gives its reason the summary's whole width, not one column of it", async ({

@@ -115,8 +115,9 @@ export function LogsView() {
                 <th scope="col">Account</th>
                 <th scope="col">Model</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Tokens in / out
+                {/* Two lines ("Tokens" over "in / out") where the reason needs the width. */}
+                <th scope="col" className="num col-tokens">
+                  Tokens <span className="nowrap">in / out</span>
                 </th>
                 <th scope="col" className="num">
                   Duration
@@ -238,14 +239,18 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
           </>
         ) : null}
       </td>
+      {/* The reason follows the badge on its line and may take one more, cut with an ellipsis past that: a table cell
+          cannot clamp its own lines, so a box inside it does. */}
       <td className="cell-status">
-        <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
-        {failed && entry.errorMessage ? (
-          <span className="muted small row-error-text" title={entry.errorMessage}>
-            {' '}
-            {entry.errorMessage}
-          </span>
-        ) : null}
+        <span className="status-lines">
+          <span className={`badge ${failed ? 'badge-bad' : 'badge-good'}`}>{entry.status}</span>
+          {failed && entry.errorMessage ? (
+            <span className="muted small row-error-text" title={entry.errorMessage}>
+              {' '}
+              {entry.errorMessage}
+            </span>
+          ) : null}
+        </span>
       </td>
       <td className="num cell-tokens" data-label="Tokens in / out">
         <span className="tokens-figure">
