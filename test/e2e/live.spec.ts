@@ -103,6 +103,11 @@ test("a countdown ticking down moves nothing else: the Overview's badge stays wh
   )!.statusUntil!;
   await goTo(page, 'Overview');
   const row = page.getByRole('list', { name: 'Requests per account' }).getByRole('listitem');
+  // The countdown's ticking starts in an effect, after it is drawn: paused before that effect ran (a loaded CI
+  // machine), the clock would never fire it, and the countdown kept its first words. A frame and a task after it
+  // is drawn, the effect has run.
+  await expect(row.getByRole('timer')).toBeVisible();
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
   const where = async (width: number) => {
     await page.setViewportSize({ width, height: 800 });
     return row.evaluate((li) => {
