@@ -1,3 +1,4 @@
+import { startOfLocalDay, startOfNextLocalDay } from '../../../contract/local-day';
 import type { RequestReport } from '../proxy/observer';
 import type { HistoryRepo } from './history-repo';
 
@@ -93,16 +94,4 @@ export class LiveStats {
   private trim(current: number): void {
     for (const minute of this.minutes.keys()) if (minute <= current - MINUTES) this.minutes.delete(minute);
   }
-}
-
-function startOfNextLocalDay(at: number): number {
-  const d = new Date(at);
-  d.setHours(24, 0, 0, 0);
-  return d.getTime();
-}
-
-export function startOfLocalDay(at: number): number {
-  const d = new Date(at);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
 }

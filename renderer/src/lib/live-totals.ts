@@ -1,3 +1,4 @@
+import { startOfLocalDay, startOfNextLocalDay } from '../../../contract/local-day';
 import type { RequestView, StatsView } from '../../../contract/request-views';
 
 const MINUTES = 60;
@@ -70,16 +71,4 @@ function openMinute(perMinute: StatsView['perMinute'], minute: number): StatsVie
   const firstKept = perMinute.findIndex((m) => m.minute >= hourStart);
   perMinute.splice(0, firstKept);
   return slot;
-}
-
-function startOfLocalDay(at: number): number {
-  const d = new Date(at);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
-function startOfNextLocalDay(dayStartsAt: number): number {
-  const d = new Date(dayStartsAt);
-  d.setHours(24, 0, 0, 0);
-  return d.getTime();
 }
