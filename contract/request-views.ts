@@ -130,5 +130,11 @@ export interface StatsView {
   perMinute: Array<{ minute: number; requests: number; errors: number }>;
   /** How many finished requests the figures include since the app started (see `RequestView.statsSeq`). */
   counted: number;
+  /**
+   * The local midnight that began the day `today` counts, and the one that ends it, as the core's clock and time zone
+   * have them: the window turns its running totals at `nextDayAt` instead of guessing the day from its own clock.
+   */
+  dayStartsAt: number;
+  nextDayAt: number;
   accounts: AccountCount[];
 }

@@ -135,6 +135,35 @@ test("a countdown ticking down moves nothing else: the Overview's badge stays wh
   );
 });
 
+/**
+ * With no request after midnight, the totals turned only at the next half-minute re-read: the window inferred the day
+ * from the snapshot's last minute. The core now states its day's end and the window turns there on its own. The page's
+ * clock is driven to the core's midnight; the core's own clock is not, so its re-reads still say yesterday's figures
+ * and the zeroes can only be the window's own turn.
+ */
+test("today's totals start again from nothing at the core's midnight, with no request and no re-read", async ({
+  page,
+  tray,
+}) => {
+  await page.clock.install();
+  await page.reload();
+  await addAccount(page, tray.sim.addUser(), 'Late');
+  await goTo(page, 'Overview');
+  await tray.send(2);
+  const requests = page.getByRole('region', { name: 'Requests' });
+  const totals = requests.getByRole('definition');
+  await expect(totals.first()).toHaveText('2');
+  const { nextDayAt } = (await callBehindTheWindow(page, 'stats:get', undefined)).value as { nextDayAt: number };
+  // The turn's timer is set in an effect after the figures are drawn: a frame and a task later it is (see above).
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+  await page.clock.pauseAt(nextDayAt - 5_000);
+  await expect(totals.first()).toHaveText('2');
+  await page.clock.runFor(5_000);
+  await expect(totals).toHaveText(['0', '0', '0', '0']);
+  // The chart is the last hour, not the day: the requests before midnight stay in it.
+  await expect(requests.getByRole('img', { name: /over the last 60 minutes: 2 in all/ })).toBeVisible();
+});
+
 test('pause and resume the proxy from the Overview', async ({ page, tray }) => {
   await addAccount(page, tray.sim.addUser(), 'Pausable');
   await goTo(page, 'Overview');

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
 import { readRuntimeInfo } from '../../main/core/control/runtime-file';
+import { startOfLocalDay, startOfNextLocalDay } from '../../contract/local-day';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { StreamText } from '../helpers/wait';
@@ -141,8 +142,12 @@ describe('the contract over HTTP (headless)', () => {
     const lines = withReport.split('\n');
     const reportLine = lines[lines.indexOf('event: requestsFinished') + 1];
     const [report] = JSON.parse(reportLine!.replace(/^data: /, '')) as Array<{ statsSeq: number }>;
+    const asked = Date.now();
     const snapshot = (await call('stats:get', undefined, { authorization: `Bearer ${token}` })).json.value;
     expect(snapshot.today.requests).toBe(1);
+    // It says which local day its totals are, so the window turns "today" at the core's midnight, not its own.
+    expect([startOfLocalDay(asked), startOfLocalDay(Date.now())]).toContain(snapshot.dayStartsAt);
+    expect(snapshot.nextDayAt).toBe(startOfNextLocalDay(snapshot.dayStartsAt));
     expect(report!.statsSeq).toBe(1);
     expect(snapshot.counted).toBe(report!.statsSeq);
   });

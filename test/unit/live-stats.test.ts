@@ -45,12 +45,17 @@ describe('LiveStats', () => {
     expect(stats.snapshot().perMinute.reduce((sum, m) => sum + m.requests, 0)).toBe(2);
   });
 
-  it('starts a new day at local midnight', () => {
+  it('starts a new day at local midnight, and each snapshot states the day it counts by the core’s clock', () => {
     let now = noon;
     const stats = new LiveStats(() => now);
     stats.record(report(noon));
-    const tomorrow = startOfLocalDay(noon) + 24 * 3600_000 + 60_000;
+    const midnight = new Date(2026, 10, 26).getTime();
+    expect(stats.snapshot()).toMatchObject({ dayStartsAt: new Date(2026, 10, 25).getTime(), nextDayAt: midnight });
+    now = midnight - 1;
+    expect(stats.snapshot()).toMatchObject({ today: { requests: 1 }, nextDayAt: midnight });
+    const tomorrow = midnight + 60_000;
     now = tomorrow;
+    expect(stats.snapshot()).toMatchObject({ dayStartsAt: midnight, nextDayAt: new Date(2026, 10, 27).getTime() });
     expect(stats.snapshot().today.requests).toBe(0);
     stats.record(report(tomorrow));
     expect(stats.snapshot().today.requests).toBe(1);

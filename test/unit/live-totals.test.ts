@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestView, StatsView } from '../../contract/request-views';
 import { LatestRead } from '../../renderer/src/lib/latest-read';
-import { dayStamped, withReports, type DayStats } from '../../renderer/src/lib/live-totals';
+import { asOf, withReports } from '../../renderer/src/lib/live-totals';
 
+// Local times, so the tests mean the same midnight in any time zone.
+const at = (day: number, h: number, m: number, s = 0): number => new Date(2027, 0, day, h, m, s).getTime();
 const minute = (n: number): number => 1_800_000_000_000 + n * 60_000;
 
-function stats(counted: number, requests: number): DayStats {
+function stats(counted: number, requests: number): StatsView {
   return {
     dayStartsAt: new Date(minute(0)).setHours(0, 0, 0, 0),
+    nextDayAt: new Date(minute(0)).setHours(24, 0, 0, 0),
     today: { requests, errors: 0, inputTokens: requests * 10, outputTokens: requests },
     perMinute: [
       { minute: minute(0), requests: 0, errors: 0 },
@@ -56,7 +59,7 @@ describe('withReports', () => {
   });
 
   it('opens a new minute at the end of the hour and drops the oldest past sixty', () => {
-    const full: DayStats = {
+    const full: StatsView = {
       ...stats(0, 0),
       perMinute: Array.from({ length: 60 }, (_, i) => ({ minute: minute(i - 59), requests: 0, errors: 0 })),
     };
@@ -67,7 +70,7 @@ describe('withReports', () => {
   });
 
   it('a request after a quiet spell keeps one entry per minute and an hour of them, as the snapshot draws it', () => {
-    const full: DayStats = {
+    const full: StatsView = {
       ...stats(0, 0),
       perMinute: Array.from({ length: 60 }, (_, i) => ({
         minute: minute(i - 59),
@@ -91,17 +94,17 @@ describe('withReports', () => {
 });
 
 describe('statistics read through LatestRead, moved by withReports', () => {
-  const moving = (reports: RequestView[]) => (s: DayStats) => withReports(s, reports);
+  const moving = (reports: RequestView[]) => (s: StatsView) => withReports(s, reports);
 
   it('a snapshot taken before reports that arrive ahead of it loses none of them', () => {
-    const read = new LatestRead<DayStats>();
+    const read = new LatestRead<StatsView>();
     const ticket = read.ask();
     read.keep(moving([report(4), report(5)])); // finished after the snapshot was taken, delivered before it landed
     expect(read.answer(ticket, stats(3, 3))!.today.requests).toBe(5);
   });
 
   it('a snapshot that already counts the reports delivered after it does not count them twice', () => {
-    const read = new LatestRead<DayStats>();
+    const read = new LatestRead<StatsView>();
     const ticket = read.ask();
     read.keep(moving([report(4), report(5)])); // already in the snapshot below
     const current = read.answer(ticket, stats(5, 5))!;
@@ -117,7 +120,7 @@ describe('statistics read through LatestRead, moved by withReports', () => {
   });
 
   it('only the answer to the newest question is used', () => {
-    const read = new LatestRead<DayStats>();
+    const read = new LatestRead<StatsView>();
     const older = read.ask();
     const newer = read.ask();
     expect(read.answer(older, stats(1, 1))).toBeNull();
@@ -126,16 +129,16 @@ describe('statistics read through LatestRead, moved by withReports', () => {
 });
 
 describe('withReports across local midnight', () => {
-  // Local times, so the test means the same midnight in any time zone.
-  const at = (day: number, h: number, m: number, s = 0): number => new Date(2027, 0, day, h, m, s).getTime();
   const minuteOf = (t: number): number => Math.floor(t / 60_000) * 60_000;
 
-  /** A snapshot the core took at `takenAt`, stamped with its day as the window stamps each read. */
-  function snapshotAt(takenAt: number, counted: number, requests: number): DayStats {
+  /** A snapshot the core took at `takenAt`, with the day it states. */
+  function snapshotAt(takenAt: number, counted: number, requests: number): StatsView {
+    const day = new Date(takenAt).getDate();
     return {
       ...stats(counted, requests),
       perMinute: [{ minute: minuteOf(takenAt), requests, errors: 0 }],
-      dayStartsAt: new Date(2027, 0, new Date(takenAt).getDate()).getTime(),
+      dayStartsAt: at(day, 0, 0),
+      nextDayAt: at(day + 1, 0, 0),
     };
   }
   const finished = (seq: number, startedAt: number, finishedAt: number, status = 200): RequestView => ({
@@ -163,8 +166,47 @@ describe('withReports across local midnight', () => {
     expect(withReports(across, [finished(10, at(2, 0, 0, 30), at(2, 0, 0, 40))]).today.requests).toBe(1);
   });
 
-  it('a snapshot is stamped with the day the core took it in, not the day it arrived in', () => {
-    const taken: StatsView = { ...stats(3, 3), perMinute: [{ minute: at(1, 23, 59), requests: 3, errors: 0 }] };
-    expect(dayStamped(taken).dayStartsAt).toBe(at(1, 0, 0));
+  it("the day turns where the core says it does, not at the window's own midnight", () => {
+    // A core whose day runs 05:00 to 05:00 by the window's reckoning (another time zone, say): the window keeps
+    // counting into the core's day past its own midnight, and turns at the core's.
+    const core: StatsView = {
+      ...snapshotAt(at(1, 23, 59, 30), 7, 7),
+      dayStartsAt: at(1, 5, 0),
+      nextDayAt: at(2, 5, 0),
+    };
+    const late = withReports(core, [finished(8, at(2, 0, 0, 5), at(2, 0, 0, 6))]);
+    expect(late.today.requests).toBe(8);
+    expect(late.dayStartsAt).toBe(at(1, 5, 0));
+    const turned = withReports(late, [finished(9, at(2, 5, 0, 1), at(2, 5, 0, 2))]);
+    expect(turned.today.requests).toBe(1);
+    expect([turned.dayStartsAt, turned.nextDayAt]).toEqual([at(2, 5, 0), at(3, 0, 0)]);
+  });
+});
+
+describe('asOf: the day turning with no request', () => {
+  const evening: StatsView = { ...stats(7, 7), dayStartsAt: at(1, 0, 0), nextDayAt: at(2, 0, 0) };
+
+  it("keeps today's totals until the core's next day starts, then zeroes them and moves to that day", () => {
+    expect(asOf(evening, at(1, 23, 59, 59))).toBe(evening);
+    const turned = asOf(evening, at(2, 0, 0));
+    expect(turned.today).toEqual({ requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 });
+    expect([turned.dayStartsAt, turned.nextDayAt]).toEqual([at(2, 0, 0), at(3, 0, 0)]);
+    // The chart is the last hour, not the day: it keeps the minutes before midnight.
+    expect(turned.perMinute).toEqual(evening.perMinute);
+    expect(turned.counted).toBe(7);
+    // A report after the turn starts the new day's count, and a second turn at the same instant changes nothing.
+    expect(withReports(turned, [report(8, 200, at(2, 0, 0, 5))]).today.requests).toBe(1);
+    expect(asOf(turned, at(2, 0, 0))).toBe(turned);
+  });
+
+  it("a window asleep across days wakes in the day that holds the instant, counted from the core's", () => {
+    const woke = asOf(evening, at(4, 9, 0));
+    expect([woke.dayStartsAt, woke.nextDayAt]).toEqual([at(4, 0, 0), at(5, 0, 0)]);
+    expect(woke.today.requests).toBe(0);
+  });
+
+  it("applied on top of a read taken after midnight, the turn leaves the new day's figures alone", () => {
+    const morning: StatsView = { ...stats(9, 2), dayStartsAt: at(2, 0, 0), nextDayAt: at(3, 0, 0) };
+    expect(asOf(morning, evening.nextDayAt)).toBe(morning);
   });
 });

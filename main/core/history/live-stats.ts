@@ -19,6 +19,10 @@ export interface StatsSnapshot {
    * loses nor doubles one.
    */
   counted: number;
+  /** The local midnight that began the day `today` counts, by the core's clock and time zone. */
+  dayStartsAt: number;
+  /** The local midnight that ends it: the window zeroes its "today" there without asking the core what day it is. */
+  nextDayAt: number;
 }
 
 const MINUTES = 60;
@@ -30,7 +34,7 @@ const MINUTES = 60;
 export class LiveStats {
   /** When "today" starts and ends (local midnights): number compares per request instead of building a date string. */
   private dayStartsAt = 0;
-  private dayEndsAt = 0;
+  private nextDayAt = 0;
   private today: DayTotals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   private readonly minutes = new Map<number, { requests: number; errors: number }>();
   private counted = 0;
@@ -40,7 +44,7 @@ export class LiveStats {
   seed(history: HistoryRepo): void {
     const now = this.now();
     this.dayStartsAt = startOfLocalDay(now);
-    this.dayEndsAt = startOfNextLocalDay(now);
+    this.nextDayAt = startOfNextLocalDay(now);
     this.today = history.totalsSince(this.dayStartsAt);
     for (const row of history.perMinuteSince(now - MINUTES * 60_000)) {
       this.minutes.set(row.minute, { requests: row.requests, errors: row.errors });
@@ -81,13 +85,14 @@ export class LiveStats {
       const slot = this.minutes.get(minute);
       perMinute.push({ minute: minute * 60_000, requests: slot?.requests ?? 0, errors: slot?.errors ?? 0 });
     }
-    return { today: { ...this.today }, perMinute, counted: this.counted };
+    const { dayStartsAt, nextDayAt } = this;
+    return { today: { ...this.today }, perMinute, counted: this.counted, dayStartsAt, nextDayAt };
   }
 
   private rollDay(at: number): void {
-    if (at < this.dayEndsAt) return;
+    if (at < this.nextDayAt) return;
     this.dayStartsAt = startOfLocalDay(at);
-    this.dayEndsAt = startOfNextLocalDay(at);
+    this.nextDayAt = startOfNextLocalDay(at);
     this.today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
   }
 

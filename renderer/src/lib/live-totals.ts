@@ -1,19 +1,27 @@
-import { startOfLocalDay, startOfNextLocalDay } from '../../../contract/local-day';
+import { startOfNextLocalDay } from '../../../contract/local-day';
 import type { RequestView, StatsView } from '../../../contract/request-views';
 
 const MINUTES = 60;
 
-/** The statistics as the window shows them: with the local day whose totals `today` holds. */
-export interface DayStats extends StatsView {
-  dayStartsAt: number;
+/**
+ * `stats` as of the instant `at` by the window's clock: past the core's `nextDayAt`, "today" is a new day with nothing
+ * in it yet (the next read brings its figures). The window's clock only says when that instant has come; which day the
+ * totals are and where it ends are the core's, from the core's clock and time zone, as every snapshot states them.
+ */
+export function asOf(stats: StatsView, at: number): StatsView {
+  if (at < stats.nextDayAt) return stats;
+  return { ...stats, today: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 }, ...dayAfter(stats, at) };
 }
 
 /**
- * A snapshot with its day: the day of its last minute, which is the minute the core took it in (it draws the hour up
- * to then), so one taken just before midnight and read just after keeps yesterday's day, as its totals do.
+ * The day that holds `at`, counted on from the core's `nextDayAt`, where the day after the core's begins. Only that
+ * day's end is reckoned here, and a re-read within half a minute replaces both with the core's own.
  */
-export function dayStamped(stats: StatsView): DayStats {
-  return { ...stats, dayStartsAt: startOfLocalDay(stats.perMinute.at(-1)?.minute ?? Date.now()) };
+function dayAfter(day: Pick<StatsView, 'nextDayAt'>, at: number): Pick<StatsView, 'dayStartsAt' | 'nextDayAt'> {
+  let dayStartsAt = day.nextDayAt;
+  let nextDayAt = startOfNextLocalDay(dayStartsAt);
+  while (at >= nextDayAt) [dayStartsAt, nextDayAt] = [nextDayAt, startOfNextLocalDay(nextDayAt)];
+  return { dayStartsAt, nextDayAt };
 }
 
 /**
@@ -24,21 +32,21 @@ export function dayStamped(stats: StatsView): DayStats {
  * counts in the day it started, so one running across midnight is in neither day's live totals (history has it in
  * the day before, where the next snapshot keeps it).
  */
-export function withReports(stats: DayStats, reports: readonly RequestView[]): DayStats {
+export function withReports(stats: StatsView, reports: readonly RequestView[]): StatsView {
   if (!reports.some((r) => r.statsSeq > stats.counted)) return stats;
   let today = { ...stats.today };
-  let dayStartsAt = stats.dayStartsAt;
+  let day = { dayStartsAt: stats.dayStartsAt, nextDayAt: stats.nextDayAt };
   const perMinute = stats.perMinute.map((m) => ({ ...m }));
   let counted = stats.counted;
   for (const r of reports) {
     if (r.statsSeq <= counted) continue;
     counted = r.statsSeq;
     const failed = r.status >= 400;
-    if (r.finishedAt >= startOfNextLocalDay(dayStartsAt)) {
-      dayStartsAt = startOfLocalDay(r.finishedAt);
+    if (r.finishedAt >= day.nextDayAt) {
+      day = dayAfter(day, r.finishedAt);
       today = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
     }
-    if (r.startedAt >= dayStartsAt) {
+    if (r.startedAt >= day.dayStartsAt) {
       today.requests += 1;
       if (failed) today.errors += 1;
       today.inputTokens += r.inputTokens;
@@ -52,7 +60,7 @@ export function withReports(stats: DayStats, reports: readonly RequestView[]): D
       if (failed) slot.errors += 1;
     }
   }
-  return { ...stats, today, perMinute, counted, dayStartsAt };
+  return { ...stats, today, perMinute, counted, ...day };
 }
 
 /**

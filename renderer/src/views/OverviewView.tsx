@@ -9,11 +9,11 @@ import { RequestsChart } from '../components/RequestsChart';
 import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
-import { useApi, type AccountView } from '../lib/api';
+import { useApi, type AccountView, type StatsView } from '../lib/api';
 import { formatAgo, formatCount, formatShortCount, sinceAdded } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
-import { dayStamped, withReports, type DayStats } from '../lib/live-totals';
+import { asOf, withReports } from '../lib/live-totals';
 import { useLive, useServingWords } from '../lib/live';
 import { href } from '../lib/route';
 
@@ -151,14 +151,14 @@ function StatusWarning(props: {
 
 function TrafficCard() {
   const api = useApi();
-  const [stats, setStats] = useState<DayStats | null>(null);
+  const [stats, setStats] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [statsRead] = useState(() => new LatestRead<DayStats>());
+  const [statsRead] = useState(() => new LatestRead<StatsView>());
   const load = useCallback(() => {
     const ticket = statsRead.ask();
     api.stats.get().then(
       (s) => {
-        const current = statsRead.answer(ticket, dayStamped(s));
+        const current = statsRead.answer(ticket, s);
         if (!current) return;
         setStats(current);
         setError(null);
@@ -176,10 +176,25 @@ function TrafficCard() {
 
   // Finished requests move today's totals and the current minute's bar straight away.
   useEvent('requestsFinished', (reports) => {
-    const change = (s: DayStats): DayStats => withReports(s, reports);
+    const change = (s: StatsView): StatsView => withReports(s, reports);
     statsRead.keep(change);
     setStats((s) => s && change(s));
   });
+
+  // At the core's next local midnight "today" starts again from nothing, with no request or re-read needed to say so.
+  // The window's clock only times the wait for that instant; the day and where it ends are the core's (its clock and
+  // time zone), which every read restates, so a window whose clock or zone differs turns late or early by that much
+  // at worst until the next read, and never shows a day the core does not.
+  const nextDayAt = stats?.nextDayAt;
+  useEffect(() => {
+    if (nextDayAt === undefined) return;
+    const timer = setTimeout(() => {
+      const change = (s: StatsView): StatsView => asOf(s, nextDayAt);
+      statsRead.keep(change);
+      setStats((s) => s && change(s));
+    }, nextDayAt - Date.now());
+    return () => clearTimeout(timer);
+  }, [nextDayAt, statsRead]);
 
   return (
     <Card title="Requests" className="span-2">
