@@ -245,6 +245,26 @@ test("an account's count in the Overview's list says it counts since the account
   const count = list.getByRole('listitem').filter({ hasText: 'Counted' }).locator('.count-value');
   await expect(count).toHaveAttribute('title', '1 request since it was added');
   expect(await list.ariaSnapshot()).toContain('1 request since it was added');
+  // In sight it says one of what (a bare "1" beside "Cooling down" did not), on one line and clear of the name, in
+  // a window and in a tray popover.
+  const seen = await count.evaluate((el) => {
+    const copy = el.cloneNode(true) as Element;
+    for (const hidden of copy.querySelectorAll('.visually-hidden')) hidden.remove();
+    return copy.textContent?.trim();
+  });
+  expect(seen).toBe('1 request');
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: 800 });
+    const [name, unit, row] = await count.evaluate((el) =>
+      [el.previousElementSibling?.previousElementSibling, el.querySelector('.count-unit'), el.parentElement].map(
+        (e) => e!.getBoundingClientRect().toJSON() as DOMRect,
+      ),
+    );
+    const figure = (await count.boundingBox())!;
+    expect(figure.x, `the count clear of the name at ${width} px`).toBeGreaterThanOrEqual(name!.right);
+    expect(unit!.right, `the unit inside the row at ${width} px`).toBeLessThanOrEqual(row!.right);
+    expect(unit!.bottom - unit!.top, `the unit on one line at ${width} px`).toBeLessThan(figure.height + 1);
+  }
 });
 
 test('shows the credits the enabled accounts have left between them, once any figure is known', async ({

@@ -32,7 +32,9 @@ export const formatShortCount = (n: number): string => (n < 1_000_000 ? integer.
  * " 3 requests since it was added": an account's count runs from when it was added, never reset, and sits near
  * today's totals, so where it is shown bare its tooltip and screen-reader text say so.
  */
-export const sinceAdded = (n: number): string => ` ${n === 1 ? 'request' : 'requests'} since it was added`;
+export const sinceAdded = (n: number): string => ` ${requestsWord(n)} since it was added`;
+
+export const requestsWord = (n: number): string => (n === 1 ? 'request' : 'requests');
 
 /** 75_000 → "1 min 15 s"; 3_725_000 → "1 h 2 min". Whole seconds, rounded up so a countdown never shows 0 early. */
 export function formatDuration(ms: number): string {

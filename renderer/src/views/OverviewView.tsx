@@ -10,7 +10,7 @@ import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView, type StatsView } from '../lib/api';
-import { formatAgo, formatCount, formatShortCount, sinceAdded } from '../lib/format';
+import { formatAgo, formatCount, formatShortCount, requestsWord, sinceAdded } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { asOf, withReports } from '../lib/live-totals';
@@ -274,10 +274,12 @@ function AccountCountsCard() {
                   <span className="badge badge-muted">Disabled</span>
                 </span>
               )}
-              {/* Every request since the account was added, not today's: said so, as it sits beside today's. */}
+              {/* Every request since the account was added, not today's: said so, as it sits beside today's. The
+                  unit is in sight: a bare "1" beside "Cooling down" did not say one of what. */}
               <span className="count-value" title={`${formatCount(a.requestCount)}${sinceAdded(a.requestCount)}`}>
                 {formatCount(a.requestCount)}
-                <span className="visually-hidden">{sinceAdded(a.requestCount)}</span>
+                <span className="count-unit"> {requestsWord(a.requestCount)}</span>
+                <span className="visually-hidden"> since it was added</span>
               </span>
             </li>
           ))}
