@@ -142,7 +142,8 @@ describe.each(PINNED_MODES)('a call to a tool the client lacks, answered for it 
     scriptExitPlanMode();
     const message = await stack.client().messages.create(ask);
     expect(message.content.map((b) => (b.type === 'text' ? b.text : b.type))).toEqual([
-      `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${PLAN_FOR_APPROVAL}`,
+      `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${PLAN_FOR_APPROVAL}` +
+        '\n\n(End of the plan.)',
       '\n\nTell me if I should go ahead.',
     ]);
     expect(message.stop_reason).toBe('end_turn');

@@ -151,15 +151,15 @@ const WAITING = 'I will wait for your answer.';
 const PLAN_HEADING = "The agent's plan, for your approval (this client has no tool to approve it with):";
 
 /**
- * Writes a sentence and asks approval for its plan; told it was shown, ends its turn (with words `after`, or none);
- * approved, is done.
+ * Writes a sentence and asks approval for its plan; told it was shown, ends its turn with words `after`; approved, is
+ * done.
  */
-function scriptPlanApproval(after?: string): void {
+function scriptPlanApproval(after: string): void {
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
     if (!seen.includes(PLAN_ASK)) return undefined;
     if (seen.includes(APPROVED)) return sse(reply('Done.'));
-    if (seen.includes(PLAN_TOLD)) return sse(after === undefined ? finish('stop') : reply(after));
+    if (seen.includes(PLAN_TOLD)) return sse(reply(after));
     return sse([
       ...text('Here is the plan.'),
       ...toolCall({ id: 'toolu_sim_plan_0001', name: 'ExitPlanMode', input: { plan: PLAN } }),
@@ -172,7 +172,7 @@ function scriptPlanApproval(after?: string): void {
  * The upstream request of the user's answer: the agent's sentence and its ExitPlanMode with the plan as written, the
  * answer the proxy gave it, its words `after` as its next turn, then the user's answer; the note's heading nowhere.
  */
-function expectPlanCall(asked: AgentRequestInfo, after?: string): void {
+function expectPlanCall(asked: AgentRequestInfo, after: string): void {
   expect(asked.protocol).toBe('ws');
   const messages = asked.body.messages as Sent[];
   const called = messages.findIndex((m) => blocks(m).some((b) => b.type === 'tool_use' && b.name === 'ExitPlanMode'));
@@ -186,18 +186,16 @@ function expectPlanCall(asked: AgentRequestInfo, after?: string): void {
   expect(sentToolPair(asked, call.id as string, 'ExitPlanMode', PLAN_TOLD)).toBe(true);
   expect(messages[called + 1]!.role).toBe('user');
   expect(blocks(messages[called + 1]!)[0]).toMatchObject({ type: 'tool_result', tool_use_id: call.id });
-  if (after !== undefined) {
-    expect(messages[called + 2]).toEqual({ role: 'assistant', content: [expect.objectContaining({ text: after })] });
-  }
+  expect(messages[called + 2]).toEqual({ role: 'assistant', content: [expect.objectContaining({ text: after })] });
   expect(JSON.stringify(messages.slice(called + 1))).toContain(APPROVED);
   expect(JSON.stringify(messages)).not.toContain(PLAN_HEADING);
 }
 
 describe("real clients in plan mode send the agent's plan back, and the agent gets its ExitPlanMode (ws)", () => {
-  // No words of the agent's after the plan: Cline would join them to it, where nothing tells them from its paragraphs.
+  // Cline joins the agent's words after the plan to it; the plan's last line tells them apart.
   it("Cline CLI 3's window in plan mode (cline -p), which joins a turn's texts", { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(WS, KEY));
-    scriptPlanApproval();
+    scriptPlanApproval(WAITING);
     // Cline resumes a session (--id) only in its window: `cline --json` takes one prompt.
     const tui = stopAfter(await startClineTui(tempDir('orchids-cline-work-'), stack.url, KEY, 'anthropic', ['-p']));
     await tui.submit(PLAN_ASK);
@@ -208,7 +206,7 @@ describe("real clients in plan mode send the agent's plan back, and the agent ge
     expect(turns).toHaveLength(3);
     // In plan mode Cline declares no editor but a switch to its act mode.
     expect(upstreamText(turns[0]!)).toContain('switch_to_act_mode');
-    expectPlanCall(turns[2]!);
+    expectPlanCall(turns[2]!, WAITING);
   });
 
   // opencode sends the note back as a text of its own, so the agent's words after it are told from the plan.

@@ -108,10 +108,12 @@ describe.each(MODES)("the proxy's note in the history a client sends back ($name
     await showThenReplay((said) => said.includes(CALL_NOTE));
     const request = afterReplay();
     expect(request.protocol).toBe(mode.expect);
-    expect(sentToolPair(request, REBUILT, 'FindSymbol', told, true)).toBe(true);
+    // Read back, the same words less the tools, which were the earlier request's (unmapped-call-text.ts, notRunAnswer).
+    expect(sentToolPair(request, REBUILT, 'FindSymbol', 'so the call was not run.', true)).toBe(true);
     const seen = upstreamText(request);
     expect(seen).toContain('Reading the parser.');
     expect(seen).not.toContain(CALL_NOTE);
+    expect(seen).not.toContain('Its tools are');
   });
 
   it('Messages: a plan shown for approval goes back as the ExitPlanMode and its answer', async () => {
@@ -139,6 +141,40 @@ describe.each(MODES)("the proxy's note in the history a client sends back ($name
     const told = upstreamText(request);
     expect(told).toContain('Tell me if I should go ahead.');
     expect(told).not.toMatch(NOTE);
+  });
+
+  it("Chat Completions: the agent's words after a plan in the content string go back as its next turn", async () => {
+    stack = await start();
+    const after = 'Tell me if I should go ahead.\n\nI will wait.';
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes(SOURCE)) return sse(reply('Going ahead.'));
+      if (seen.includes(PLAN_TOLD)) return sse(reply(after));
+      if (!seen.includes(ASK)) return undefined;
+      return sse([
+        ...toolCall({ id: 'toolu_sim_plan_0002', name: 'ExitPlanMode', input: { plan: PLAN } }),
+        ...finish('tool-calls'),
+      ]);
+    });
+    const openai: OpenAI = openaiFor(stack);
+    const user = { role: 'user' as const, content: ASK };
+    const first = await openai.chat.completions.create({ model: MODEL, messages: [user] });
+    const said = first.choices[0]!.message.content!;
+    expect(said).toMatch(NOTE);
+    expect(said).toContain(after);
+    await openai.chat.completions.create({
+      model: MODEL,
+      messages: [user, { role: 'assistant', content: said }, { role: 'user', content: `Yes. ${SOURCE}` }],
+    });
+    const request = afterReplay();
+    expect(request.protocol).toBe(mode.expect);
+    expect(sentToolPair(request, REBUILT, 'ExitPlanMode', PLAN_TOLD)).toBe(true);
+    const seen = upstreamText(request);
+    expect(seen).not.toMatch(NOTE);
+    // The plan went up as written, the words after it apart from it.
+    expect(seen).toContain(after);
+    expect(JSON.stringify(request.body)).not.toContain(JSON.stringify(`${PLAN}\n\nTell me`).slice(1, -1));
+    expect(seen).not.toContain('(End of the plan.)');
   });
 
   it('Chat Completions: the content string with the checklist in it goes back as the call and its answer', async () => {

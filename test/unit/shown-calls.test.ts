@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
-import { PLAN_ANSWER, todoAnswer, unmappedCallText } from '../../main/core/anthropic/unmapped-call-text';
+import type { Message } from '../../main/core/anthropic/types';
+import { PLAN_ANSWER, PLAN_END, todoAnswer, unmappedCallText } from '../../main/core/anthropic/unmapped-call-text';
 import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
 import { withDeclinedCalls } from '../../main/core/proxy/declined-calls';
 import { claudeCodeWithToolSearch, deferredToolsReminder } from '../helpers/client-tools';
@@ -17,15 +17,12 @@ const PLAN = '## Fix the parser\n\n1. Anchor the regex.\n2. Add a test for a bla
 const PLAN_NOTE = unmappedCallText('ExitPlanMode', { plan: PLAN });
 const TICKS = { reason: 'a `tick` and ``two``' };
 const CALL_LINE = unmappedCallText('EnterPlanMode', TICKS);
-const TOOLS: ToolDefinition[] = [{ name: 'Read' }, { name: 'Bash' }];
-/** What the proxy told the agent of a call to a tool the client lacks, for a client with `TOOLS`. */
-const lacks = (name: string) =>
-  `This client has no tool named "${name}", so the call was not run. Its tools are: Read, Bash. ` +
-  'Use one of those, or go on without it.';
+/** What a call to a tool the client lacks is answered with, read back: not the tools listed then (see below). */
+const lacks = (name: string) => `This client has no tool named "${name}", so the call was not run.`;
 
-/** The notes read back from a conversation sent in a request with these tools. */
-function restore(messages: Message[], tools: ToolDefinition[] = TOOLS): readonly Message[] {
-  return restoreShownCalls(messages, { messages, tools });
+/** The notes read back from a conversation. */
+function restore(messages: Message[]): readonly Message[] {
+  return restoreShownCalls(messages);
 }
 
 const READ = { type: 'tool_use' as const, id: 'toolu_read_1', name: 'Read', input: { file_path: '/w/p.ts' } };
@@ -87,6 +84,29 @@ describe('restoreShownCalls: the proxy notes a client replays in the agent turn,
     ]);
   });
 
+  it("reads the plan's end in texts joined into one: the agent's words after it are its next turn", () => {
+    const answer: Message = { role: 'user', content: 'Go ahead.' };
+    const plan = { type: 'tool_use', id: 'toolu_shown_1_1', name: 'ExitPlanMode', input: { plan: PLAN } };
+    const expected = [
+      ASK,
+      { role: 'assistant', content: [{ type: 'text', text: 'Here is the plan.' }, plan] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_shown_1_1', content: PLAN_ANSWER }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'I will wait.\n\nTell me.' }] },
+      answer,
+    ];
+    const joined = `Here is the plan.\n\n${PLAN_NOTE}\n\nI will wait.\n\nTell me.`;
+    expect(restore([ASK, { role: 'assistant', content: [{ type: 'text', text: joined }] }, answer])).toEqual(expected);
+    expect(restore([ASK, { role: 'assistant', content: joined }, answer])).toEqual(expected);
+    // The words after, in a block of their own, are the same next turn.
+    const blocks = [`Here is the plan.`, `\n\n${PLAN_NOTE}`, '\n\nI will wait.\n\nTell me.'];
+    const content = blocks.map((text) => ({ type: 'text' as const, text }));
+    expect(restore([ASK, { role: 'assistant', content }, answer])).toEqual(expected);
+    // A plan note shown before it had a last line runs to the end of the text, the words after it in the plan.
+    const old = `${PLAN_NOTE.slice(0, -PLAN_END.length - 2)}\n\nI will wait.`;
+    const read = restore([ASK, { role: 'assistant', content: old }, answer]);
+    expect(read[1]).toMatchObject({ content: [{ input: { plan: `${PLAN}\n\nI will wait.` } }] });
+  });
+
   it('turns a line naming another tool, its input whole, into that call and the error the agent was given', () => {
     const input = { url: 'https://example.test/parser', prompt: 'What does it say about blank lines?' };
     const line = unmappedCallText('WebFetch', input);
@@ -104,24 +124,59 @@ describe('restoreShownCalls: the proxy notes a client replays in the agent turn,
       { role: 'assistant', content: [{ type: 'text', text: 'Then I will just explain.' }] },
       ASK,
     ]);
-    // The same words the proxy answered the call with, in a request whose tool search holds tools back.
-    const tools = claudeCodeWithToolSearch();
+  });
+
+  it('answers a line read back with the words the agent was given less the tools listed then, not known now', () => {
+    // Answered in a request whose tool search had loaded NotebookEdit; read back in one with other tools.
+    const input = { url: 'https://example.test/parser' };
     const held: Message[] = [
       { role: 'user', content: `${deferredToolsReminder(['NotebookEdit'])}\n\nFix the parser bug.` },
     ];
     const call = { id: 'toolu_w', name: 'WebFetch', input, index: 0 };
-    const then = withDeclinedCalls(
-      { model: 'm', max_tokens: 1, tools, messages: held },
-      {
-        calls: [call],
-        said: [],
-        saidBefore: [0],
-      },
-    );
+    const request = { model: 'm', max_tokens: 1, tools: claudeCodeWithToolSearch(), messages: held };
+    const then = withDeclinedCalls(request, { calls: [call], said: [], saidBefore: [0] });
     const told = (then.messages.at(-1)!.content as Array<{ content: string }>)[0]!.content;
     expect(told).toContain(', NotebookEdit.');
-    const later = restore([...held, { role: 'assistant', content: line }, ASK], tools);
-    expect((later[2]!.content as Array<{ content: string }>)[0]!.content).toBe(told);
+    const later = restore([ASK, { role: 'assistant', content: unmappedCallText('WebFetch', input) }, ASK]);
+    const answer = (later[2]!.content as Array<{ content: string }>)[0]!.content;
+    expect(answer).toBe(lacks('WebFetch'));
+    expect(told.startsWith(`${answer} Its tools are: `)).toBe(true);
+  });
+
+  it('reads back the name the line shows whatever it holds: quotes, backslashes, line breaks, any character', () => {
+    const names = [
+      'say "hi"',
+      'C:\\tools\\run',
+      'two\nlines',
+      'tab\there',
+      '\\"',
+      '"',
+      'ends with \\',
+      `a", ${'which this client does not provide, so it was not run. Input: `{}`]'} [x`,
+      'Ünïcödé 工具 \u2028 \ud800 \u0000',
+      '',
+    ];
+    for (const name of names) {
+      const line = unmappedCallText(name, { n: 1 });
+      expect(line.split('\n')).toHaveLength(1);
+      const out = restore([ASK, { role: 'assistant', content: `Trying.\n\n${line}\n\nDone.` }, ASK]);
+      expect(out.slice(1, 4), JSON.stringify(name)).toEqual([
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Trying.' },
+            { type: 'tool_use', id: 'toolu_shown_1_1', name, input: { n: 1 } },
+          ],
+        },
+        {
+          role: 'user',
+          content: [{ type: 'tool_result', tool_use_id: 'toolu_shown_1_1', is_error: true, content: lacks(name) }],
+        },
+        { role: 'assistant', content: [{ type: 'text', text: 'Done.' }] },
+      ]);
+    }
+    // A plain name is shown as itself, as before.
+    expect(unmappedCallText('mcp__git__log-2', { n: 1 })).toContain('tool "mcp__git__log-2", which');
   });
 
   it('reads an input with backticks inside, whose fence is a longer backtick run', () => {

@@ -17,7 +17,8 @@ describe('unmappedCallText: a call the client has no tool for, as the line it is
     const plan = `## Plan\n\n1. Rename \`file_path\` in *every* caller.\n${'2. More. '.repeat(100)}`;
     for (const name of ['ExitPlanMode', 'exit_plan_mode']) {
       expect(unmappedCallText(name, { plan: `\n${plan}\n` })).toBe(
-        `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${plan.trim()}`,
+        `The agent's plan, for your approval (this client has no tool to approve it with):\n\n${plan.trim()}` +
+          '\n\n(End of the plan.)',
       );
     }
   });

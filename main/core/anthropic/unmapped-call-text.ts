@@ -38,6 +38,14 @@ export const TODO_HEADING = "The agent's plan (this client has no to-do tool to 
 export const PLAN_HEADING = "The agent's plan, for your approval (this client has no tool to approve it with):";
 export const CALL_NOTE_START = '[The agent called the tool "';
 export const NOT_RUN = 'which this client does not provide, so it was not run';
+/**
+ * The last line of the plan for approval, a paragraph of its own. A client that joins a turn's texts into one (Cline,
+ * a Chat Completions string) sends the agent's words after the plan in the same text, where nothing else tells them
+ * from the plan's own paragraphs: read back, they went up inside the plan. A line the user sees says where the plan
+ * stops; a mark they could not see (a zero-width character, an HTML comment) is the kind of thing a client trims or
+ * shows raw.
+ */
+export const PLAN_END = '(End of the plan.)';
 
 /** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
 export function todoAnswer(name: string): string {
@@ -64,8 +72,19 @@ export function declinedAnswers(request: ClientToolsSource): (name: string) => s
   let offered: string | undefined;
   return (name) => {
     offered ??= offeredSentence(request);
-    return `This client has no tool named "${name}", so the call was not run. ${offered}`;
+    return `${notRunAnswer(name)} ${offered}`;
   };
+}
+
+/**
+ * The start of `declinedAnswers`' words, without the client's tools: what a call read back from a later request's
+ * history is answered with (orchids/shown-calls.ts). The tools the agent was offered then are the earlier request's,
+ * which the later one does not carry (a tool search may have loaded more since, a plan mode switched them); listed
+ * from the later request's, the answer would be words the agent was never given, and would change with each request's
+ * tools. The agent is shown the tools it has now in the request itself.
+ */
+export function notRunAnswer(name: string): string {
+  return `This client has no tool named "${name}", so the call was not run.`;
 }
 
 function offeredSentence(request: ClientToolsSource): string {
@@ -95,14 +114,28 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
   const plan = input.plan;
   if (normalizeKey(name) !== 'exitplanmode' || typeof plan !== 'string' || plan.trim() === '') return undefined;
   // The user approves a plan by answering it; going on would start the work the client's plan mode holds back.
-  return { text: `${PLAN_HEADING}\n\n${plan.trim()}`, answer: PLAN_ANSWER };
+  return { text: `${PLAN_HEADING}\n\n${plan.trim()}\n\n${PLAN_END}`, answer: PLAN_ANSWER };
 }
 
-/** The generic line: the tool's name and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. */
+/**
+ * The generic line: the tool's name, quoted as a JSON string is (a plain word shows as itself), and its JSON input,
+ * cut at `INPUT_SHOWN` characters, as inline code. Quoted so, the name reads back whole whatever it holds
+ * (`shownName`): a `"` or a line break in it, written raw, ended the name early or the line.
+ */
 export function callText(name: string, input: Record<string, unknown>): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}${CUT}`;
-  return `${CALL_NOTE_START}${name}", ${NOT_RUN}. Input: ${inlineCode(json)}]`;
+  return `${CALL_NOTE_START}${JSON.stringify(name).slice(1, -1)}", ${NOT_RUN}. Input: ${inlineCode(json)}]`;
+}
+
+/** The name the generic line shows (between its quotes), read back; undefined if `callText` never writes it so. */
+export function shownName(quoted: string): string | undefined {
+  try {
+    const name: unknown = JSON.parse(`"${quoted}"`);
+    return typeof name === 'string' ? name : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

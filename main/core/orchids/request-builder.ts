@@ -41,7 +41,7 @@ type Block = ContentBlock | OtherBlock;
 
 export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): OrchidsRequestBody {
   // The proxy's notes of calls the client lacks go up as the calls they stand for (./shown-calls.ts).
-  const messages = restoreShownCalls(Array.isArray(req.messages) ? req.messages : [], req);
+  const messages = restoreShownCalls(Array.isArray(req.messages) ? req.messages : []);
   const tools = req.tools;
 
   let current = -1;

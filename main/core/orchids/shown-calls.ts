@@ -5,28 +5,27 @@
  * the call it made. A note that can be read back whole (the to-do checklist; the plan for approval) goes up as the
  * call and the result the proxy gave it at the time (proxy/declined-calls.ts), the agent's words after it as its
  * next turn. So does the generic line naming any other tool, when its input is shown whole: its result is the error
- * the agent was given, which names the tools of the request (read only when such a line is found).
+ * the agent was given, less the client's tools it listed then (`notRunAnswer` says why).
  *
  * Only an assistant turn is read, and only from a note's exact first line at the start of a line: the agent's words
  * around it go up as the client sent them, less the paragraph breaks the proxy put around the note.
  */
 import {
   CALL_NOTE_START,
-  declinedAnswers,
   NOT_RUN,
+  notRunAnswer,
   PLAN_ANSWER,
+  PLAN_END,
   PLAN_HEADING,
   shownInput,
+  shownName,
   TODO_HEADING,
   todoAnswer,
-  type ClientToolsSource,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
 import { checklistTodo } from './plan-compose';
 
 type Block = ContentBlock | OtherBlock;
-/** What the agent was told of a call to a tool the client lacks, by the call's name. */
-type Declined = (name: string) => string;
 
 /** A note found in a text: where it starts and ends, and the call it stands for (none: dropped). */
 interface Note {
@@ -41,26 +40,24 @@ const BREAK = '\n\n';
  * the agent made; kept in the agent's turn, marked or not, it is still text the agent reads as its own, which it then
  * writes itself in place of calls. The call was not run and the agent was told so at the time; without the line it
  * loses nothing it could act on. The fence is the backtick run that opened it (inlineCode): any run in the input is
- * shorter.
+ * shorter. The name is quoted as a JSON string (callText): no `"` in it but an escaped one.
  */
 const CALL_NOTE = new RegExp(
-  `${escaped(CALL_NOTE_START)}([^"\\n]*)", ${escaped(NOT_RUN)}\\. Input: (\`+)([\\s\\S]*?)\\2\\]`,
+  `${escaped(CALL_NOTE_START)}((?:[^"\\\\\\n]|\\\\[^\\n])*)", ${escaped(NOT_RUN)}\\. Input: (\`+)([\\s\\S]*?)\\2\\]`,
   'y',
 );
+/** The plan's last line, after the paragraph break that ends the plan, and ending the text or a line. */
+const PLAN_CLOSE = `${BREAK}${PLAN_END}`;
 
-/**
- * The conversation with each note in an assistant turn turned back into the agent's call; the same array if none.
- * `request` is the one `messages` came in: its tools are what a declined call's result names.
- */
-export function restoreShownCalls(messages: readonly Message[], request: ClientToolsSource): readonly Message[] {
+/** The conversation with each note in an assistant turn turned back into the agent's call; the same array if none. */
+export function restoreShownCalls(messages: readonly Message[]): readonly Message[] {
   let out: Message[] | undefined;
-  let declined: Declined | undefined;
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
     // A note as the conversation's last turn is a prefill, which the agent is to go on from: split, it would not be.
     const restored =
       message?.role === 'assistant' && i < messages.length - 1 && holdsNote(message.content)
-        ? restoreTurn(message.content, `toolu_shown_${i}`, (declined ??= declinedAnswers(request)))
+        ? restoreTurn(message.content, `toolu_shown_${i}`)
         : undefined;
     if (restored === undefined) {
       out?.push(message);
@@ -98,7 +95,6 @@ function hasHeading(text: string): boolean {
 function restoreTurn(
   content: Message['content'],
   idPrefix: string,
-  declined: Declined,
 ): { turns: Message[]; pending: ContentBlock[] } | undefined {
   const blocks: Block[] = typeof content === 'string' ? [{ type: 'text', text: content }] : content;
   const turns: Message[] = [];
@@ -132,7 +128,7 @@ function restoreTurn(
       addText(text);
       continue;
     }
-    for (let note = findNote(text, declined); note !== undefined; note = findNote(text, declined)) {
+    for (let note = findNote(text); note !== undefined; note = findNote(text)) {
       found++;
       const before = text.slice(0, note.start);
       addText(before.endsWith(BREAK) ? before.slice(0, -BREAK.length) : before);
@@ -155,13 +151,13 @@ function restoreTurn(
 }
 
 /** The first note in `text` whose first line starts a line there. */
-function findNote(text: string, declined: Declined): Note | undefined {
+function findNote(text: string): Note | undefined {
   let best: Note | undefined;
   for (const heading of [TODO_HEADING, PLAN_HEADING, CALL_NOTE_START]) {
     for (let at = text.indexOf(heading); at !== -1; at = text.indexOf(heading, at + 1)) {
       if (best !== undefined && at >= best.start) break;
       if (at > 0 && text[at - 1] !== '\n') continue;
-      const note = readNote(text, at, heading, declined);
+      const note = readNote(text, at, heading);
       if (note !== undefined) {
         best = note;
         break;
@@ -171,26 +167,39 @@ function findNote(text: string, declined: Declined): Note | undefined {
   return best;
 }
 
-function readNote(text: string, start: number, heading: string, declined: Declined): Note | undefined {
+function readNote(text: string, start: number, heading: string): Note | undefined {
   if (heading === TODO_HEADING) return readChecklist(text, start);
-  if (heading === PLAN_HEADING) {
-    // DECISION: the plan runs to the end of the text. The client is shown it as a block of its own, which most
-    // clients send back so; one that joins a turn's texts (Cline, a Chat Completions string) has the agent's next
-    // words after it too, where nothing tells them from the plan's own paragraphs. They stay the agent's words, in
-    // its plan; the agent was told to end its turn there, so there are seldom any.
-    const body = text.slice(start + heading.length);
-    if (!body.startsWith(BREAK) || body.trim() === '') return undefined;
-    const plan = body.slice(BREAK.length).trimEnd();
-    return { start, end: text.length, call: { name: 'ExitPlanMode', input: { plan }, answer: PLAN_ANSWER } };
-  }
+  if (heading === PLAN_HEADING) return readPlan(text, start);
   CALL_NOTE.lastIndex = start;
   const match = CALL_NOTE.exec(text);
-  if (match === null) return undefined;
+  const name = match === null ? undefined : shownName(match[1]!);
+  if (match === null || name === undefined) return undefined;
   const end = start + match[0].length;
-  const name = match[1]!;
   const input = shownInput(match[3]!);
   if (input === undefined) return { start, end };
-  return { start, end, call: { name, input, answer: declined(name), isError: true } };
+  return { start, end, call: { name, input, answer: notRunAnswer(name), isError: true } };
+}
+
+/**
+ * The plan under its heading, up to its last line (`PLAN_END`): the first one that is a line of its own after a
+ * paragraph break. DECISION: with no such line (a note shown before the proxy wrote one) the plan runs to the end of
+ * the text, the agent's words after it in a joined text with it: nothing tells them from the plan's own paragraphs, and
+ * a plan cut short would be a call the agent never made; the agent was told to end its turn there, so there are seldom
+ * any. A plan that holds that line itself is cut there: the agent is sent its call, never the line, so has no cause
+ * to write it.
+ */
+function readPlan(text: string, start: number): Note | undefined {
+  const from = start + PLAN_HEADING.length;
+  if (!text.startsWith(BREAK, from) || text.slice(from).trim() === '') return undefined;
+  let close = text.indexOf(PLAN_CLOSE, from);
+  for (; close !== -1; close = text.indexOf(PLAN_CLOSE, close + 1)) {
+    const after = close + PLAN_CLOSE.length;
+    if (after === text.length || text[after] === '\n') break;
+  }
+  const end = close === -1 ? text.length : close + PLAN_CLOSE.length;
+  const plan = text.slice(from + BREAK.length, close === -1 ? text.length : close).trimEnd();
+  if (plan.trim() === '') return undefined;
+  return { start, end, call: { name: 'ExitPlanMode', input: { plan }, answer: PLAN_ANSWER } };
 }
 
 /**

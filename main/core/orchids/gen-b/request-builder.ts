@@ -26,7 +26,7 @@ export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): 
   const given: readonly Message[] = Array.isArray(request.messages) ? request.messages : [];
   // Codex's spawn and waits for a Task go up as the agent's one Task call and its report (./sub-agent-task.ts).
   // The proxy's notes of calls the client lacks go up as the calls they stand for (../shown-calls.ts).
-  const source = foldSubAgentTasks(restoreShownCalls(given, request), request.tools);
+  const source = foldSubAgentTasks(restoreShownCalls(given), request.tools);
   const messages: GenBMessage[] = [];
   const system: string[] = [];
   addSystemParts(request.system, system);
