@@ -7,6 +7,19 @@ export const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
 
 export type ClaudeRun = Exited;
 
+/** A user message as `--input-format stream-json` takes it on stdin, one JSON object a line. */
+export function streamJsonUserLine(content: unknown[]): string {
+  return `${JSON.stringify({ type: 'user', message: { role: 'user', content } })}\n`;
+}
+
+/** The events a `stream` run printed, one JSON object a line, in order (the last is the `result`). */
+export function streamJsonEvents<T = Record<string, unknown>>(stdout: string): T[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as T);
+}
+
 /**
  * Runs `claude -p <prompt>` as a user would, pointed at the proxy through `env` (ANTHROPIC_BASE_URL, a key), with a
  * fresh home folder and every call it would make anywhere else switched off (this machine, like CI, has no
@@ -18,6 +31,15 @@ export function runClaude(
   env: Record<string, string>,
   options: {
     json?: boolean;
+    /** `--model`: an alias (`haiku`, `sonnet`, `opus`) or a model id; `claude-sonnet-4-6` unless given. */
+    model?: string;
+    /**
+     * Every event as a JSON line (`--output-format stream-json --verbose`), the text and thinking deltas among them
+     * (`--include-partial-messages`). With `stdin`, the prompt comes as stream-json lines there instead.
+     */
+    stream?: boolean;
+    /** Lines written to stdin as `--input-format stream-json` takes them (see streamJsonUserLine); needs `stream`. */
+    stdin?: string;
     timeoutMs?: number;
     allowedTools?: string[];
     permissionMode?: string;
@@ -29,12 +51,16 @@ export function runClaude(
     continueSession?: boolean;
   } = {},
 ): Promise<ClaudeRun> {
+  const output = options.stream
+    ? ['--output-format', 'stream-json', '--verbose', '--include-partial-messages']
+    : options.json === false
+      ? []
+      : ['--output-format', 'json'];
   const args = [
-    '-p',
-    prompt,
+    ...(options.stdin === undefined ? ['-p', prompt] : ['-p', '--input-format', 'stream-json']),
     '--model',
-    'claude-sonnet-4-6',
-    ...(options.json === false ? [] : ['--output-format', 'json']),
+    options.model ?? 'claude-sonnet-4-6',
+    ...output,
     // What a user grants with `--allowedTools`: in `-p` mode nothing can ask for approval, so a tool not granted
     // (Bash, for one) is refused.
     ...(options.allowedTools ? ['--allowedTools', options.allowedTools.join(',')] : []),
@@ -46,7 +72,7 @@ export function runClaude(
     ...(options.settings ? ['--settings', JSON.stringify(options.settings)] : []),
     ...(options.continueSession ? ['--continue'] : []),
   ];
-  return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env) });
+  return runToExit(CLAUDE, args, { cwd, timeoutMs: options.timeoutMs, env: isolated(env), stdin: options.stdin });
 }
 
 /**

@@ -93,16 +93,22 @@ export interface Exited {
 
 /**
  * Runs a real client's binary (the Claude Code and Codex CLIs) to its exit with no stdin, as a user's one-shot
- * command would; killed after `timeoutMs`, so a client that hangs fails its test instead of the suite.
+ * command would, or with `stdin` written and closed, as a script piping into it would; killed after `timeoutMs`, so a
+ * client that hangs fails its test instead of the suite.
  */
 export function runToExit(
   bin: string,
   args: string[],
-  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; stdin?: string },
 ): Promise<Exited> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(bin, args, { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: options.env });
+    const { cwd, env, stdin } = options;
+    const child =
+      stdin === undefined
+        ? spawn(bin, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env })
+        : spawn(bin, args, { cwd, stdio: ['pipe', 'pipe', 'pipe'], env });
+    if (stdin !== undefined) child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

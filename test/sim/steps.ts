@@ -86,11 +86,15 @@ export function bareTextDeltas(deltas: string[], opts: { id?: string } = {}): Si
   return deltas.map((delta) => model({ type: 'text-delta', id, delta }));
 }
 
-export function thinking(content: string, opts: { id?: string; signature?: string } = {}): SimStep[] {
+export function thinking(content: string, opts: { id?: string; signature?: string; chunks?: number } = {}): SimStep[] {
   const id = opts.id ?? '0';
   const start: ModelEvent = { type: 'reasoning-start', id };
   if (opts.signature !== undefined) start.signature = opts.signature;
-  return [model(start), model({ type: 'reasoning-delta', id, delta: content }), model({ type: 'reasoning-end', id })];
+  return [
+    model(start),
+    ...splitChunks(content, opts.chunks).map((delta) => model({ type: 'reasoning-delta', id, delta })),
+    model({ type: 'reasoning-end', id }),
+  ];
 }
 
 export interface ToolCallOptions {
