@@ -17,7 +17,8 @@ import { replayedToolUses, sentToolResults, served, turnsAbout } from './cli-cli
 import { runCodex, type CodexOptions, type CodexRun } from './codex';
 import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
 import { tempDir } from './temp-dir';
-import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
+import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
+import { NO_PATCH_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
 export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
@@ -88,8 +89,6 @@ const notFound = (file: string, lines: string) =>
   escaped(`apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}`);
 /** Codex's sandbox refusing, without asking, a patch of a file outside the workspace (`CodexOptions.workspaceOnly`). */
 const OUTSIDE = escaped('patch rejected: writing outside of the project; rejected by user approval settings');
-/** What the agent is told for the empty patch an edit without a patch form became, in place of Codex's words. */
-const EMPTY = escaped(NO_PATCH_FORM);
 
 interface Scenario {
   topic: string;
@@ -97,6 +96,8 @@ interface Scenario {
   calls: AgentCall[];
   done: string;
   codex?: CodexOptions;
+  /** Codex's requests: one a call and one for the answer, but for calls the proxy answers within a request. */
+  requests?: number;
 }
 
 /**
@@ -118,7 +119,7 @@ async function runScenario(
   const turns = turnsAbout(stack, new RegExp(scenario.topic));
   expect(turns.map((turn) => turn.protocol)).toEqual(Array<string>(count).fill(mode.expect));
   expect((await served(stack)).map((row) => [row.api, row.status])).toEqual(
-    Array(count).fill(['openai-responses', 200]),
+    Array(scenario.requests ?? count).fill(['openai-responses', 200]),
   );
   return { run, last: turns.at(-1)! };
 }
@@ -206,23 +207,48 @@ export function failsAnEdit(mode: ProtocolMode): Promise<void> {
 }
 
 /**
- * Generation B's Edit with `replace_all` has no patch form (patch-compose.ts): it reaches Codex's apply_patch as an
- * empty patch, which Codex refuses ("invalid patch: The last line of the patch must be '*** End Patch'"); the agent
- * is told, as an error, that the edit was not made and how to make it instead.
+ * Generation B's Edit with `replace_all` has no patch form (patch-compose.ts): the proxy answers it for the agent,
+ * as an error saying how to make the edit instead, and the agent goes on in the same request with an Edit a patch
+ * says. Codex is sent no call for the first (it used to get an empty patch, refused as "invalid patch"), only the
+ * proxy's note, which its next request replays and the proxy reads back as the agent's Edit and that error.
  */
-export function replacesAllFails(mode: ProtocolMode): Promise<void> {
-  return withEditFile(mode, KEY, 'plum.txt', 'plum = 1\nplum = 1\n', async (stack, work, file) => {
-    const ran: Ran = { id: 'toolu_sim_edit_0023', patch: '' };
-    const input = { file_path: file, old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true };
+export function replacesAllDeclined(mode: ProtocolMode): Promise<void> {
+  return withEditFile(mode, KEY, 'plum.txt', 'plum = 1\nplum = 2\n', async (stack, work, file) => {
+    const all = { file_path: file, old_string: 'plum', new_string: 'sloe', replace_all: true };
+    const both = { file_path: file, old_string: 'plum = 1\nplum = 2', new_string: 'sloe = 1\nsloe = 2' };
+    // One hunk of both lines: the Edit the agent makes instead, as its error told it.
+    const ran: Ran = {
+      id: 'toolu_sim_edit_0026',
+      patch: patch(`*** Update File: ${file}\n@@\n-plum = 1\n-plum = 2\n+sloe = 1\n+sloe = 2\n`),
+    };
     const { run, last } = await runScenario(stack, mode, work, {
       topic: 'Rename PLUM-6',
       prompt: 'Rename PLUM-6 plums in plum.txt',
-      calls: [{ id: ran.id, name: 'Edit', input }],
-      done: 'Codex could not replace both plums at once.',
+      calls: [
+        { id: 'toolu_sim_edit_0023', name: 'Edit', input: all, answeredBy: NO_PATCH_FORM },
+        { id: ran.id, name: 'Edit', input: both },
+      ],
+      done: 'Renamed both plums in plum.txt.',
+      requests: 2,
     });
-    expect(fs.readFileSync(file, 'utf8')).toBe('plum = 1\nplum = 1\n');
-    expect(fileChanges(run)).toEqual([]);
-    expectSent(mode, last, [ran], [{ id: ran.id, pattern: EMPTY, isError: true }]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('sloe = 1\nsloe = 2\n');
+    expect(fileChanges(run)).toEqual([[['update', file]]]);
+    // Codex was shown the proxy's note in the first request's message, before the patch it ran.
+    const shown = run.items.filter((item) => item.type === 'agent_message').map((item) => String(item['text']));
+    expect(shown[0]).toContain(`[The agent called the tool "Edit", ${NO_PATCH_NOT_RUN}. Input: `);
+    const uses = replayedToolUses(last);
+    expect(uses.map(({ name, input }) => ({ name, input }))).toEqual([
+      { name: 'Edit', input: all },
+      { name: 'apply_patch', input: { input: ran.patch } },
+    ]);
+    expect(sentToolResults(last)).toEqual([
+      { type: 'tool_result', tool_use_id: uses[0]!.id, content: NO_PATCH_FORM, is_error: true },
+      {
+        type: 'tool_result',
+        tool_use_id: seenId(ran.id),
+        content: expect.stringMatching(`^${changed(mode, 'M', file)}$`),
+      },
+    ]);
   });
 }
 

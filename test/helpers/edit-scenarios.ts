@@ -16,6 +16,11 @@ export interface AgentCall {
   id: string;
   name: string;
   input: Record<string, unknown>;
+  /**
+   * Words the conversation holds once the call was answered, for a call the proxy answers itself: the client never
+   * sees its id, and replays it as the proxy's note, read back under an id of the proxy's.
+   */
+  answeredBy?: string;
 }
 
 /** The id a client and the upstream see for the agent's `toolu_…` call: OpenAI's APIs carry it as `call_…`. */
@@ -29,7 +34,7 @@ export function scriptCalls(stack: Stack, topic: string, calls: AgentCall[], don
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
     if (!seen.includes(topic)) return undefined;
-    const next = calls.find((call) => !seen.includes(seenCallId(call.id, openai)));
+    const next = calls.find((call) => !seen.includes(call.answeredBy ?? seenCallId(call.id, openai)));
     return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply(done));
   });
 }

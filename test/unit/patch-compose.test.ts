@@ -79,7 +79,7 @@ describe("the agent's writes and edits, for a client that edits only by patch (C
 
   it('composes nothing it cannot say as a patch: replace_all, an input without a path, another client tool', () => {
     const all = { file_path: 'a', old_string: 'x', new_string: 'y', replace_all: true };
-    // Not composed: the input goes on as it was, minus what the closed schema forbids, and Codex refuses it.
+    // Not composed: the proxy answers such a call itself (hasNoPatchForm, test/unit/no-patch-form.test.ts).
     expect(mapped([FREEFORM], 'Edit', all)?.input).not.toHaveProperty('input');
     expect(mapped([FREEFORM], 'Write', { content: 'no path' })?.input).not.toHaveProperty('input');
     // A client with its own Write tool keeps getting the agent's Write as it is.

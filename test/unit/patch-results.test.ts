@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
-import { NO_PATCH_FORM } from '../../main/core/orchids/gen-b/patch-results';
+import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_APPLY_PATCH as APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
 

@@ -11,7 +11,8 @@ import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
-import { callText, shownCall } from './unmapped-call-text';
+import { callText, noPatchFormCall, shownCall, type ShownCall } from './unmapped-call-text';
+import { hasNoPatchForm } from '../orchids/patch-compose';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
@@ -47,8 +48,13 @@ export interface DeclinedToolCall extends UnmappedToolCall {
   id: string;
   /** The block of the client's message that names it: where the call stands among what the agent said. */
   index: number;
-  /** What the agent is told for a call that block showed as what it was for (a to-do list, a plan); else none. */
+  /**
+   * What the agent is told for a call that block showed as what it was for (a to-do list, a plan) or said why it was
+   * not run (an edit with no patch form); else none.
+   */
   shownAnswer?: string;
+  /** That answer is the call's error. */
+  answerIsError?: true;
 }
 
 interface BufferedCall {
@@ -275,6 +281,12 @@ export class ToolCalls {
       if (!this.emitEditByEdit(upstreamId, upstreamName, parsed)) this.emitUnmapped(upstreamId, upstreamName, parsed);
       return;
     }
+    // DECISION: an edit the client's apply_patch is its tool for, but that no patch can say, is declined as a call to
+    // a tool the client lacks: sent, it was an empty patch the client refused, after a round trip of its user's.
+    if (hasNoPatchForm(parsed, clientTool(match.name, this.tools)?.schema, upstreamName, match.name)) {
+      this.emitUnmapped(upstreamId, upstreamName, parsed, noPatchFormCall(upstreamName, parsed));
+      return;
+    }
     const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
     this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
   }
@@ -322,12 +334,18 @@ export class ToolCalls {
    * DECISION: a call to a tool the client never declared becomes a line of text. Clients abort the whole turn on
    * a tool_use they cannot resolve; as text, the user and the model both still see what the agent wanted.
    */
-  private emitUnmapped(id: string, name: string, input: Record<string, unknown>): void {
+  private emitUnmapped(
+    id: string,
+    name: string,
+    input: Record<string, unknown>,
+    shown: ShownCall | undefined = shownCall(name, input),
+  ): void {
     this.unmapped.push({ name, input });
-    const shown = shownCall(name, input);
     const index = this.out.open(EMPTY_TEXT_BLOCK);
     const text = this.out.noteSeparator() + (shown?.text ?? callText(name, input));
-    this.declined.push({ id, name, input, index, shownAnswer: shown?.answer });
+    const declined: DeclinedToolCall = { id, name, input, index, shownAnswer: shown?.answer };
+    if (shown?.isError) declined.answerIsError = true;
+    this.declined.push(declined);
     this.out.countOutput(text);
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);

@@ -10,6 +10,7 @@
  * What the agent is told in each call's place is here too, in one place for the two that say it: the proxy answering
  * the call (proxy/declined-calls.ts), and a later request reading the note back as the call (orchids/shown-calls.ts).
  */
+import { NO_PATCH_FORM } from '../orchids/patch-compose';
 import { checklistLines } from '../orchids/plan-compose';
 import { canonicalToolName } from '../orchids/tool-names';
 import { normalizeKey } from '../orchids/tool-vocabulary';
@@ -20,6 +21,8 @@ import type { MessagesRequest } from './types';
 export interface ShownCall {
   text: string;
   answer: string;
+  /** The answer says the call failed: the agent reads it as its tool's error. */
+  isError?: true;
 }
 
 /** How much of a call's JSON input the generic line shows; the call itself is recorded whole. */
@@ -46,6 +49,8 @@ export const NOT_RUN = 'which this client does not provide, so it was not run';
  * shows raw.
  */
 export const PLAN_END = '(End of the plan.)';
+/** The generic line's words for an edit the client has the tool for but no patch can say (`noPatchFormCall`). */
+export const NO_PATCH_NOT_RUN = "whose edit has no patch form for this client's apply_patch, so it was not run";
 
 /** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
 export function todoAnswer(name: string): string {
@@ -118,14 +123,24 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
 }
 
 /**
- * The generic line: the tool's name, quoted as a JSON string is (a plain word shows as itself), and its JSON input,
- * cut at `INPUT_SHOWN` characters, as inline code. Quoted so, the name reads back whole whatever it holds
- * (`shownName`): a `"` or a line break in it, written raw, ended the name early or the line.
+/**
+ * An edit for Codex's apply_patch that no patch can say (orchids/patch-compose.ts `hasNoPatchForm`): sent, it was an
+ * empty patch Codex refused, a failed call in the user's window and a request spent on it. The user is shown the
+ * generic line in words saying why it was not run; the agent is told, as its edit's error, how to make it instead.
  */
-export function callText(name: string, input: Record<string, unknown>): string {
+export function noPatchFormCall(name: string, input: Record<string, unknown>): ShownCall {
+  return { text: callText(name, input, NO_PATCH_NOT_RUN), answer: NO_PATCH_FORM, isError: true };
+}
+
+/**
+ * The generic line: the tool's name, quoted as a JSON string is (a plain word shows as itself), why it was not run,
+ * and its JSON input, cut at `INPUT_SHOWN` characters, as inline code. Quoted so, the name reads back whole whatever
+ * it holds (`shownName`): a `"` or a line break in it, written raw, ended the name early or the line.
+ */
+export function callText(name: string, input: Record<string, unknown>, why = NOT_RUN): string {
   let json = JSON.stringify(input);
   if (json.length > INPUT_SHOWN) json = `${json.slice(0, INPUT_SHOWN)}${CUT}`;
-  return `${CALL_NOTE_START}${JSON.stringify(name).slice(1, -1)}", ${NOT_RUN}. Input: ${inlineCode(json)}]`;
+  return `${CALL_NOTE_START}${JSON.stringify(name).slice(1, -1)}", ${why}. Input: ${inlineCode(json)}]`;
 }
 
 /** The name the generic line shows (between its quotes), read back; undefined if `callText` never writes it so. */

@@ -8,11 +8,13 @@
  * The patch is the V4A form Codex applies: `*** Add File:` with every line prefixed `+` for a write, `*** Update
  * File:` with one `@@` hunk whose `-` lines are the old text and `+` lines the new for an edit. Codex finds the `-`
  * lines in the file as whole lines: an edit of part of a line fails there and Codex tells the model so, which is a
- * failed tool call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`)
- * has no patch form and is not composed.
+ * failed tool call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`),
+ * or a MultiEdit one of whose edits has no old text, has no patch form: it is not composed, and the call is answered
+ * for the agent instead of reaching the client (`hasNoPatchForm`, anthropic/tool-calls.ts).
  */
 import type { JsonObject } from './client-tools';
 import { asRecord } from './client-tools';
+import { switchedOn } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 
 /** The one string property a custom tool's free text travels in (openai/custom-tool.ts `CUSTOM_INPUT`). */
@@ -25,6 +27,18 @@ interface FileChange {
   body: string;
 }
 
+/** An edit of the agent's that no patch can say: a patch states each change once, at one place. */
+const FORMLESS = 'formless';
+
+/**
+ * What the agent is told in place of the result of an edit with no patch form (the proxy answers it: the client
+ * never sees the call; or, in an older conversation, Codex refused it as an empty patch: gen-b/patch-results.ts).
+ */
+export const NO_PATCH_FORM =
+  'The edit was not made: this client changes files only through patches (its apply_patch), and this edit has no ' +
+  'patch form (an Edit with replace_all, or a MultiEdit with an empty old text). Give each occurrence with enough ' +
+  'surrounding lines to be unique, as one Edit each or one MultiEdit.';
+
 /** A patch-taking client tool's input for an agent write or edit, or undefined when neither applies. */
 export function composePatch(
   input: JsonObject,
@@ -32,21 +46,39 @@ export function composePatch(
   upstreamName: string,
   clientName: string,
 ): JsonObject | undefined {
-  if (clientName !== 'apply_patch') return undefined;
-  const props = asRecord(schema?.['properties']);
-  if (!props) return undefined;
-  const freeform = Object.keys(props).length === 1 && Object.hasOwn(props, FREEFORM_KEY);
-  const typed = Object.hasOwn(props, 'type') && Object.hasOwn(props, 'path') && Object.hasOwn(props, 'diff');
-  if (!freeform && !typed) return undefined;
-  const change = fileChange(input, canonicalToolName(upstreamName));
-  if (!change) return undefined;
-  if (typed)
+  const form = patchForm(schema, clientName);
+  const change = form && fileChange(input, canonicalToolName(upstreamName));
+  if (!change || change === FORMLESS) return undefined;
+  if (form === 'typed')
     return { type: change.kind === 'add' ? 'create_file' : 'update_file', path: change.path, diff: change.body };
   const header = change.kind === 'add' ? '*** Add File: ' : '*** Update File: ';
   return { [FREEFORM_KEY]: `*** Begin Patch\n${header}${change.path}\n${change.body}*** End Patch\n` };
 }
 
-function fileChange(input: JsonObject, agentTool: string | undefined): FileChange | undefined {
+/**
+ * Whether the agent's call is a write or edit for a patch-taking client tool that has no patch form: sent, it would
+ * reach the client as an empty patch, which Codex refuses ("invalid patch").
+ */
+export function hasNoPatchForm(
+  input: JsonObject,
+  schema: JsonObject | undefined,
+  upstreamName: string,
+  clientName: string,
+): boolean {
+  return patchForm(schema, clientName) !== undefined && fileChange(input, canonicalToolName(upstreamName)) === FORMLESS;
+}
+
+/** Which patch the client's tool takes: one free string, or the Responses API's typed operation; else none. */
+function patchForm(schema: JsonObject | undefined, clientName: string): 'freeform' | 'typed' | undefined {
+  if (clientName !== 'apply_patch') return undefined;
+  const props = asRecord(schema?.['properties']);
+  if (!props) return undefined;
+  if (Object.keys(props).length === 1 && Object.hasOwn(props, FREEFORM_KEY)) return 'freeform';
+  if (Object.hasOwn(props, 'type') && Object.hasOwn(props, 'path') && Object.hasOwn(props, 'diff')) return 'typed';
+  return undefined;
+}
+
+function fileChange(input: JsonObject, agentTool: string | undefined): FileChange | typeof FORMLESS | undefined {
   const path = input['file_path'] ?? input['path'];
   if (typeof path !== 'string' || path === '') return undefined;
   if (agentTool === 'Write') {
@@ -55,24 +87,30 @@ function fileChange(input: JsonObject, agentTool: string | undefined): FileChang
   }
   if (agentTool === 'Edit') {
     const edit = oneEdit(input);
-    if (!edit) return undefined;
+    if (edit === FORMLESS || !edit) return edit;
     // An edit with no old text writes the file anew, as the agent's Edit does for a file that does not exist.
     if (edit.old === '') return { kind: 'add', path, body: prefixed('+', edit.new) };
     return { kind: 'update', path, body: hunk(edit) };
   }
   if (agentTool === 'MultiEdit' && Array.isArray(input['edits'])) {
     const edits = input['edits'].map((item) => oneEdit(asRecord(item) ?? {}));
-    if (edits.length === 0 || edits.some((edit) => !edit || edit.old === '')) return undefined;
-    return { kind: 'update', path, body: edits.map((edit) => hunk(edit!)).join('') };
+    if (edits.length === 0 || edits.includes(undefined)) return undefined;
+    const hunks: string[] = [];
+    for (const edit of edits) {
+      // An empty old text has no lines for a hunk to find: as an edit of its own it writes the file anew, not here.
+      if (edit === undefined || edit === FORMLESS || edit.old === '') return FORMLESS;
+      hunks.push(hunk(edit));
+    }
+    return { kind: 'update', path, body: hunks.join('') };
   }
   return undefined;
 }
 
-function oneEdit(input: JsonObject): { old: string; new: string } | undefined {
+function oneEdit(input: JsonObject): { old: string; new: string } | typeof FORMLESS | undefined {
   const before = input['old_string'];
   const after = input['new_string'];
-  if (typeof before !== 'string' || typeof after !== 'string' || input['replace_all'] === true) return undefined;
-  return { old: before, new: after };
+  if (typeof before !== 'string' || typeof after !== 'string') return undefined;
+  return switchedOn(input['replace_all']) ? FORMLESS : { old: before, new: after };
 }
 
 const hunk = (edit: { old: string; new: string }): string => `@@\n${prefixed('-', edit.old)}${prefixed('+', edit.new)}`;

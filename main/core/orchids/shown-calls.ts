@@ -5,13 +5,15 @@
  * the call it made. A note that can be read back whole (the to-do checklist; the plan for approval) goes up as the
  * call and the result the proxy gave it at the time (proxy/declined-calls.ts), the agent's words after it as its
  * next turn. So does the generic line naming any other tool, when its input is shown whole: its result is the error
- * the agent was given, less the client's tools it listed then (`notRunAnswer` says why).
+ * the agent was given, less the client's tools it listed then (`notRunAnswer` says why), or, for an edit with no
+ * patch form (the line says so), the error saying how to make it instead.
  *
  * Only an assistant turn is read, and only from a note's exact first line at the start of a line: the agent's words
  * around it go up as the client sent them, less the paragraph breaks the proxy put around the note.
  */
 import {
   CALL_NOTE_START,
+  NO_PATCH_NOT_RUN,
   NOT_RUN,
   notRunAnswer,
   PLAN_ANSWER,
@@ -23,6 +25,7 @@ import {
   todoAnswer,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
+import { NO_PATCH_FORM } from './patch-compose';
 import { checklistTodo } from './plan-compose';
 
 type Block = ContentBlock | OtherBlock;
@@ -42,8 +45,10 @@ const BREAK = '\n\n';
  * loses nothing it could act on. The fence is the backtick run that opened it (inlineCode): any run in the input is
  * shorter. The name is quoted as a JSON string (callText): no `"` in it but an escaped one.
  */
+/** Why the generic line says the call was not run: the client lacks the tool, or the edit has no patch form. */
+const WHY_NOT_RUN = `(${escaped(NOT_RUN)}|${escaped(NO_PATCH_NOT_RUN)})`;
 const CALL_NOTE = new RegExp(
-  `${escaped(CALL_NOTE_START)}((?:[^"\\\\\\n]|\\\\[^\\n])*)", ${escaped(NOT_RUN)}\\. Input: (\`+)([\\s\\S]*?)\\2\\]`,
+  `${escaped(CALL_NOTE_START)}((?:[^"\\\\\\n]|\\\\[^\\n])*)", ${WHY_NOT_RUN}\\. Input: (\`+)([\\s\\S]*?)\\3\\]`,
   'y',
 );
 /** The plan's last line, after the paragraph break that ends the plan, and ending the text or a line. */
@@ -175,9 +180,10 @@ function readNote(text: string, start: number, heading: string): Note | undefine
   const name = match === null ? undefined : shownName(match[1]!);
   if (match === null || name === undefined) return undefined;
   const end = start + match[0].length;
-  const input = shownInput(match[3]!);
+  const input = shownInput(match[4]!);
   if (input === undefined) return { start, end };
-  return { start, end, call: { name, input, answer: notRunAnswer(name), isError: true } };
+  const answer = match[2] === NO_PATCH_NOT_RUN ? NO_PATCH_FORM : notRunAnswer(name);
+  return { start, end, call: { name, input, answer, isError: true } };
 }
 
 /**

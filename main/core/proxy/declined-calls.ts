@@ -91,7 +91,12 @@ export function withDeclinedCalls(
     role: 'user',
     content: calls.map((call, i) =>
       call.shownAnswer !== undefined
-        ? { type: 'tool_result', tool_use_id: ids[i]!, content: call.shownAnswer }
+        ? {
+            type: 'tool_result',
+            tool_use_id: ids[i]!,
+            content: call.shownAnswer,
+            ...(call.answerIsError ? { is_error: true } : {}),
+          }
         : {
             type: 'tool_result',
             tool_use_id: ids[i]!,

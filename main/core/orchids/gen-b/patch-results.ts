@@ -3,10 +3,11 @@
  * results must reach the agent as its own Edit's do. Codex 0.171 answers in a Responses API `function_call_output`,
  * which has no error flag, in one of three shapes, all seen from the real Codex:
  * - a patch it refuses before running it, its reason alone: `apply_patch verification failed: Failed to find expected
- *   lines in /w/date.txt:\ndate = 9` (also for an Edit with `replace_all`, which has no patch form and reaches Codex
- *   as an empty patch: `… invalid patch: The last line of the patch must be '*** End Patch'`), or, from its sandbox
- *   with approvals off (`codex exec`), `patch rejected: writing outside of the project; rejected by user approval
- *   settings` (`… writing is blocked by read-only sandbox; …` in a read-only one); the user's decline when asked
+ *   lines in /w/date.txt:\ndate = 9` (also for an empty patch: `… invalid patch: The last line of the patch must be
+ *   '*** End Patch'`, which an Edit with `replace_all` became before the proxy answered such an edit itself, and
+ *   which a conversation from then still holds), or, from its sandbox with approvals off (`codex exec`), `patch
+ *   rejected: writing outside of the project; rejected by user approval settings` (`… writing is blocked by
+ *   read-only sandbox; …` in a read-only one); the user's decline when asked
  *   (`aborted by user after 1.0s`, its TUI's `on-request`) is any call's, flagged before this (./refused-calls.ts);
  * - a patch it ran, in its wrapper of a command's run: `Exit code: 0\nWall time: 0 seconds\nOutput:\n` before
  *   `Success. Updated the following files:\nM /w/date.txt\n`, or exit 1 before `Failed to write file /w/x/y.txt`.
@@ -23,6 +24,7 @@ import { asRecord } from '../client-tools';
 import { inShapeOf, resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
+import { NO_PATCH_FORM } from '../patch-compose';
 
 const PATCH_TOOL = 'apply_patch';
 /** How Codex's refusals begin: its check of the patch, then its sandbox's. */
@@ -31,15 +33,6 @@ const REFUSALS = ['apply_patch verification failed: ', 'patch rejected: '];
 const RAN = /^Exit code: (-?\d+)\nWall time: \d+(?:\.\d+)? seconds\nOutput:\n([\s\S]*)$/;
 /** The one string property Codex's freeform apply_patch carries its patch in (../patch-compose.ts). */
 const FREEFORM_KEY = 'input';
-
-/**
- * What the agent is told for an edit that reached Codex as an empty patch, in place of Codex's "invalid patch: The
- * last line of the patch must be '*** End Patch'", which names a patch the agent never wrote. Nothing was changed.
- */
-export const NO_PATCH_FORM =
-  'The edit was not made: this client changes files only through patches (its apply_patch), and this edit has no ' +
-  'patch form (an Edit with replace_all, or a MultiEdit with an empty old text), so it reached the client empty and ' +
-  'was refused. Give each occurrence with enough surrounding lines to be unique, as one Edit each or one MultiEdit.';
 
 /** Whether the client's edit tool is Codex's `apply_patch`: the mark of Codex's tool set. */
 export function editsByPatch(tools: ToolDefinition[] | undefined): boolean {
