@@ -102,6 +102,15 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
       400,
       { param: route.limit, code: 'invalid_type' },
     ],
+    // 1e308 and 2^63 are integers to JavaScript: held to the output limit /v1/messages holds max_tokens to.
+    ...[1e308, 2 ** 63, 128_001].map(
+      (tooMany): [string, () => ReturnType<typeof post>, number, { param: string; code: string }] => [
+        `${route.limit} of ${tooMany}`,
+        () => send({ ...route.valid, [route.limit]: tooMany }),
+        400,
+        { param: route.limit, code: 'integer_above_max_value' },
+      ],
+    ),
     [
       'an unknown content part type',
       () => send({ ...route.valid, ...route.withParts([route.text, { type: 'hologram' }]) }),

@@ -141,6 +141,36 @@ describe('URLs and headers', () => {
     }
   });
 
+  it("the dashboard's routes asked with another method are a 405 naming the methods they take", async () => {
+    const token = fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
+    const authorization = `Bearer ${token}`;
+    for (const [method, target, allow] of [
+      ['GET', '/_tray/link', 'POST'],
+      ['DELETE', '/_tray/link', 'POST'],
+      ['GET', '/_tray/api/accounts:list', 'POST'],
+      ['PUT', '/_tray/api/accounts:list', 'POST'],
+      ['POST', '/_tray/api/events', 'GET, HEAD'],
+      ['DELETE', '/_tray/api/events', 'GET, HEAD'],
+    ] as const) {
+      const wrong = await request(`${stack.url}${target}`, {
+        method,
+        headers: { authorization, 'x-orchids-tray': '1' },
+      });
+      expect(wrong.statusCode, `${method} ${target}`).toBe(405);
+      expect(wrong.headers.allow, `${method} ${target}`).toBe(allow);
+      expect(await wrong.body.json()).toEqual({
+        type: 'error',
+        error: { type: 'not_found_error', message: `${target} accepts ${allow}, not ${method}.` },
+        request_id: wrong.headers['request-id'],
+      });
+    }
+    // The live events' GET, asked with HEAD: its headers, and no stream held open.
+    const head = await request(`${stack.url}/_tray/api/events`, { method: 'HEAD', headers: { authorization } });
+    expect(head.statusCode).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(await head.body.text()).toBe('');
+  });
+
   it('400 fuzzed request targets and 200 fuzzed header values: never a 5xx, and the server keeps serving', async () => {
     const random = seeded(12_005);
     const int = (n: number) => Math.floor(random() * n);

@@ -105,3 +105,40 @@ describe('the Host check, table-driven', () => {
     });
   }
 });
+
+/**
+ * The host a request names in its request line (the absolute form a client sends to a proxy) counts instead of its
+ * Host header, as HTTP says; a second Host header is refused outright: a proxy in front could read the other one.
+ */
+describe('the host of an absolute-form target, and a Host sent twice', () => {
+  for (const [method, target, body] of ROUTE_GROUPS) {
+    it(`refuses a hostile name in the request line on ${method} ${target}`, async () => {
+      const port = new URL(stack.url).port;
+      for (const name of ['evil.example.test', '127.0.0.1.evil.test', `127.0.0.1:${port}@evil.test`, 'evil.test']) {
+        const absolute = `http://${name}${target}`;
+        expect(await status(method, absolute, `127.0.0.1:${port}`, body), absolute).toBe(403);
+      }
+    });
+
+    it(`serves a loopback name in the request line on ${method} ${target}`, async () => {
+      const port = new URL(stack.url).port;
+      for (const name of ['127.0.0.1', `localhost:${port}`, `[::1]:${port}`]) {
+        const code = await status(method, `http://${name}${target}`, 'evil.example.test', body);
+        expect(code, name).not.toBe(403);
+        expect(code, name).toBeLessThan(500);
+        expect(code, name).toBe(await status(method, target, `127.0.0.1:${port}`, body));
+      }
+    });
+
+    it(`refuses a Host header sent twice on ${method} ${target}`, async () => {
+      const port = new URL(stack.url).port;
+      for (const [first, second] of [
+        [`127.0.0.1:${port}`, 'evil.example.test'],
+        ['evil.example.test', `127.0.0.1:${port}`],
+        [`127.0.0.1:${port}`, `127.0.0.1:${port}`],
+      ]) {
+        expect(await status(method, target, `${first}\r\nhost: ${second}`, body), `${first}, ${second}`).toBe(400);
+      }
+    });
+  }
+});

@@ -18,8 +18,11 @@ const NAMELESS_TOOL_TYPES: ReadonlySet<string> = new Set([
   'computer_toolset_20260801',
 ]);
 
-/** The most output tokens any Claude model offers (128K, with extended output); every Orchids model is below it. */
-const MAX_OUTPUT_TOKENS = 128_000;
+/**
+ * The most output tokens any Claude model offers (128K, with extended output); every Orchids model is below it. The
+ * OpenAI routes hold their output limits to it too.
+ */
+export const MAX_OUTPUT_TOKENS = 128_000;
 
 function checkRange(body: Record<string, unknown>, key: string, min: number, max: number): void {
   const value = body[key];

@@ -138,11 +138,13 @@ export class HttpControlTransport {
         'authentication_error',
         `Missing or expired dashboard session, or wrong install token. ${this.freshLink}`,
       );
-    if (name === EVENTS_CHANNEL && req.method === 'GET') {
+    if (name === EVENTS_CHANNEL) {
+      if (req.method === 'HEAD') return this.eventsHead(res);
+      if (req.method !== 'GET') throw notAllowed(`${API_PREFIX}${name}`, 'GET, HEAD', req.method);
       this.events(req, res);
       return;
     }
-    if (req.method !== 'POST') throw new ApiError('not_found_error', `POST ${API_PREFIX}${name}`, 405);
+    if (req.method !== 'POST') throw notAllowed(`${API_PREFIX}${name}`, 'POST', req.method);
     if (req.headers['x-orchids-tray'] !== '1') {
       throw new ApiError('permission_error', 'Missing the x-orchids-tray header.', 403);
     }
@@ -180,7 +182,7 @@ export class HttpControlTransport {
 
   /** `POST /_tray/link` with the install token: a fresh sign-in link, for `npm run cli -- dashboard`. */
   private link(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'POST') throw new ApiError('not_found_error', `POST ${LINK_PATH}`, 405);
+    if (req.method !== 'POST') throw notAllowed(LINK_PATH, 'POST', req.method);
     if (this.caller(req)?.kind !== 'token') {
       throw new ApiError('authentication_error', 'A sign-in link needs the install token as a Bearer header.');
     }
@@ -194,14 +196,16 @@ export class HttpControlTransport {
     res.end(message);
   }
 
+  /** HEAD on the live events: their headers, and no stream to hold open. */
+  private eventsHead(res: ServerResponse): void {
+    res.writeHead(200, EVENTS_HEADERS);
+    res.end();
+  }
+
   private events(req: IncomingMessage, res: ServerResponse): void {
     const { core } = this.options;
     core.proxy.markLongLived(res);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
+    res.writeHead(200, { ...EVENTS_HEADERS, connection: 'keep-alive' });
     const send = (name: string, payload: unknown): void => {
       if (res.writableLength > MAX_BUFFERED_EVENTS_BYTES) return;
       res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`);
@@ -269,6 +273,13 @@ export class HttpControlTransport {
     const session = cookie ? this.options.access.session(cookie.slice(SESSION_COOKIE.length + 1)) : undefined;
     return session ? { kind: 'session', session } : undefined;
   }
+}
+
+const EVENTS_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };
+
+/** A known path asked with another method: a 405 with `Allow`, worded like the server's own (http-server.ts). */
+function notAllowed(path: string, allow: string, method: string | undefined): ApiError {
+  return new ApiError('not_found_error', `${path} accepts ${allow}, not ${method ?? 'GET'}.`, 405, { allow });
 }
 
 function sessionCookie(value: string): string {

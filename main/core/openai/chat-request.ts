@@ -4,6 +4,7 @@
  * dropped in the README (sampling parameters neither upstream generation carries).
  */
 import type { MessagesRequest, ToolDefinition } from '../anthropic/types';
+import { MAX_OUTPUT_TOKENS } from '../anthropic/validate';
 import { OpenAIRequestError } from './errors';
 import { Conversation } from './conversation';
 import {
@@ -87,8 +88,8 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   const streamOptions = readStreamOptions(body, stream, ['include_usage', 'include_obfuscation']);
   const maxTokens =
-    optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1) ??
-    optionalInteger(body, 'max_tokens', 'max_tokens', 1);
+    optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1, MAX_OUTPUT_TOKENS) ??
+    optionalInteger(body, 'max_tokens', 'max_tokens', 1, MAX_OUTPUT_TOKENS);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
   optionalNumber(body, 'presence_penalty', 'presence_penalty', -2, 2);

@@ -71,7 +71,13 @@ export function optionalBoolean(owner: Json, key: string, path: string): boolean
   return value;
 }
 
-export function optionalInteger(owner: Json, key: string, path: string, min: number): number | undefined {
+export function optionalInteger(
+  owner: Json,
+  key: string,
+  path: string,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   const value = owner[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value)) invalidType(path, 'an integer', value);
@@ -80,6 +86,14 @@ export function optionalInteger(owner: Json, key: string, path: string, min: num
       `Invalid '${path}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
       path,
       'integer_below_min_value',
+    );
+  }
+  // 1e308 and 2^63 pass Number.isInteger.
+  if (value > max) {
+    throw new OpenAIRequestError(
+      `Invalid '${path}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
+      path,
+      'integer_above_max_value',
     );
   }
   return value;

@@ -7,6 +7,7 @@
  * mean holding every conversation in the proxy's memory or database, and losing it on a restart anyway.
  */
 import type { MessagesRequest } from '../anthropic/types';
+import { MAX_OUTPUT_TOKENS } from '../anthropic/validate';
 import { Conversation } from './conversation';
 import { typedReplay } from './typed-tools';
 import { OpenAIRequestError } from './errors';
@@ -84,7 +85,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   readStreamOptions(body, stream, ['include_obfuscation']);
   // Responses' floor is 16, not Chat Completions' 1 (OpenAI: "Expected a value >= 16").
-  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16);
+  const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16, MAX_OUTPUT_TOKENS);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
   const topP = optionalNumber(body, 'top_p', 'top_p', 0, 1);
   const reasoning = optionalObject(body, 'reasoning', 'reasoning');

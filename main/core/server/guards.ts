@@ -44,12 +44,31 @@ export interface GuardConfig {
   ownOrigins: ReadonlySet<string>;
 }
 
+/** `scheme://authority` at the start of an absolute-form request target, the form clients send to a proxy. */
+const ABSOLUTE_FORM = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i;
+
+/** The request target as a path and query: an absolute-form target (`http://host/path?q`) without its authority. */
+export function originForm(target: string): string {
+  if (target.charCodeAt(0) === 0x2f) return target;
+  const match = ABSOLUTE_FORM.exec(target);
+  if (!match) return target;
+  const rest = target.slice(match[0].length);
+  return rest.charCodeAt(0) === 0x2f ? rest : `/${rest}`;
+}
+
 /**
  * A web page can reach a loopback server by pointing its own domain at 127.0.0.1 (DNS rebinding); its requests
  * then carry that domain in `Host`. Only loopback names (and, in remote mode, the names listed above) are answered.
+ * An absolute-form target's host counts instead of the header, as HTTP has it (RFC 9112 §3.2.2), and two Host
+ * headers are refused (§3.2): Node reads the first, and a proxy in front of it might have read the other.
  */
 export function checkHost(req: IncomingMessage, config: GuardConfig): void {
-  const header = req.headers.host;
+  if (hostLines(req.rawHeaders) > 1) {
+    throw new ApiError('invalid_request_error', 'The request has more than one Host header.', 400);
+  }
+  const target = req.url ?? '/';
+  const header =
+    target.charCodeAt(0) === 0x2f ? req.headers.host : (ABSOLUTE_FORM.exec(target)?.[1] ?? req.headers.host);
   if (!header) throw new ApiError('permission_error', 'A Host header is required.', 403);
   const name = hostName(header);
   if (name !== undefined && (isLoopbackHost(name) || config.extraHosts.has(name))) return;
@@ -62,6 +81,15 @@ export function checkHost(req: IncomingMessage, config: GuardConfig): void {
       : `Host "${shown}" is not this server. Orchids Tray answers only to 127.0.0.1, localhost and [::1].`,
     403,
   );
+}
+
+function hostLines(rawHeaders: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === 4 && name.toLowerCase() === 'host') count++;
+  }
+  return count;
 }
 
 /** Browsers attach `Origin` to cross-site requests; a page the user merely visits must not drive their accounts. */

@@ -12,7 +12,15 @@ import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './con
 import { ApiError, sendJson } from './errors';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
-import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, isLoopbackHost, type GuardConfig } from './guards';
+import {
+  checkApiKey,
+  checkHost,
+  checkOrigin,
+  isDefaultLoopbackBind,
+  isLoopbackHost,
+  originForm,
+  type GuardConfig,
+} from './guards';
 import { decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
 import { createServer, listen, ServerStartError } from './listen';
 import { checkJsonContentType } from './media-type';
@@ -219,7 +227,7 @@ export class ProxyServer {
       }
       // The API's paths are plain ASCII: splitting off the query is enough, and much cheaper than a URL object
       // on every request. Only other paths (the dashboard) get a parsed URL.
-      const raw = req.url ?? '/';
+      const raw = originForm(req.url ?? '/');
       const queryAt = raw.indexOf('?');
       const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
       const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
