@@ -171,6 +171,40 @@ describe('URLs and headers', () => {
     expect(await head.body.text()).toBe('');
   });
 
+  it('a streamed answer to a request that says Connection: close closes the connection when it ends', async () => {
+    const port = Number(new URL(stack.url).port);
+    const messages = [{ role: 'user', content: 'hi' }];
+    for (const [target, body] of [
+      ['/v1/messages', { ...valid, stream: true }],
+      ['/v1/chat/completions', { model: 'claude-sonnet-4-6', stream: true, messages }],
+      ['/v1/responses', { model: 'claude-sonnet-4-6', stream: true, input: 'hi' }],
+    ] as const) {
+      const text = JSON.stringify(body);
+      const reply = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect(port, '127.0.0.1', () =>
+          socket.write(
+            `POST ${target} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\ncontent-type: application/json\r\n` +
+              `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n${text}`,
+          ),
+        );
+        // Kept open, the socket would wait for the keep-alive timeout (65 s): far past this.
+        const timer = setTimeout(() => {
+          socket.destroy();
+          reject(new Error(`${target}: the connection stayed open after the stream ended`));
+        }, 3_000);
+        let received = '';
+        socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+        socket.on('error', reject);
+        socket.on('close', () => {
+          clearTimeout(timer);
+          resolve(received);
+        });
+      });
+      expect(reply, target).toMatch(/^HTTP\/1\.1 200 /);
+      expect(reply, target).toMatch(/\r\nconnection: close\r\n/i);
+    }
+  });
+
   it('400 fuzzed request targets and 200 fuzzed header values: never a 5xx, and the server keeps serving', async () => {
     const random = seeded(12_005);
     const int = (n: number) => Math.floor(random() * n);

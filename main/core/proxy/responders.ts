@@ -23,14 +23,16 @@ export interface Responder {
   readonly firstFrameAt: number | null;
 }
 
-/** Names and values in one flat list, as `writeHead` takes them: no object to build and walk per request. */
+/**
+ * Names and values in one flat list, as `writeHead` takes them: no object to build and walk per request. No
+ * `connection` header: Node writes the right one, and a `keep-alive` of ours overrode a client's `Connection: close`,
+ * leaving its socket open for the keep-alive timeout after the stream ended.
+ */
 const SSE_HEADERS = [
   'content-type',
   'text/event-stream; charset=utf-8',
   'cache-control',
   'no-cache',
-  'connection',
-  'keep-alive',
   'x-accel-buffering',
   'no',
 ];
