@@ -133,6 +133,9 @@ function launchHeadless() {
       stdio: 'inherit',
       env: appEnv,
     }),
+    // The headless app's start line says to send SIGUSR2 for a fresh dashboard link; sent to this process, it would
+    // otherwise end it (SIGUSR2's default) and leave the app running with no parent.
+    process.platform === 'win32' ? [] : ['SIGUSR2'],
   );
 }
 
@@ -150,7 +153,7 @@ function parseEnv(text) {
  * The app is a child (it needs its own node flags): its exit is ours, and a signal sent to this process reaches it.
  * A Ctrl+C in a terminal reaches both at once; the app counts signals a moment apart as one.
  */
-function follow(child) {
+function follow(child, alsoForward = []) {
   child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 0)));
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  for (const signal of ['SIGINT', 'SIGTERM', ...alsoForward]) process.on(signal, () => child.kill(signal));
 }

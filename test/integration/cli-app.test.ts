@@ -139,6 +139,41 @@ describe('the headless app’s dashboard link', () => {
     );
     expect(page).not.toContain('press Enter');
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'SIGUSR2 sent to npm start’s own process (scripts/start.mjs) prints a fresh link, and the app keeps running',
+    async () => {
+      sim = await OrchidsSimulator.start();
+      const { env } = world(sim);
+      // start.mjs builds first, through the npm that ran it: a stand-in npm that does nothing keeps this test from
+      // rebuilding dist/ under the other test files (buildEntryPoints built what it runs).
+      const noBuild = path.join(dir(), 'npm-cli.js');
+      fs.writeFileSync(noBuild, '');
+      const port = await freePort();
+      const dataDir = dir();
+      const start = startProcess(
+        'scripts/start.mjs',
+        { ...env(dataDir), ORCHIDS_TRAY_PORT: String(port), npm_execpath: noBuild },
+        ['--headless'],
+      );
+      apps.push(start);
+      await start.waitFor(/^Use it: /m);
+      const app = JSON.parse(fs.readFileSync(path.join(dataDir, RUNTIME_FILE), 'utf8')) as { pid: number };
+      try {
+        start.child.kill('SIGUSR2');
+        await start.waitFor(/^Dashboard: [^]*^Dashboard: /m); // the start's link, then the fresh one
+        expect(start.child.exitCode).toBe(null);
+      } catch (error) {
+        // Before the fix, start.mjs died of the signal and left the app running on its own: end it here.
+        process.kill(app.pid, 'SIGKILL');
+        throw error;
+      }
+      expect(await hiStatus(`http://127.0.0.1:${port}`)).toBe(424); // still serving (no accounts, but it answers)
+      start.child.kill('SIGTERM');
+      expect(await start.exited).toBe(0);
+    },
+    30_000,
+  );
 });
 
 describe('one app per data folder', () => {

@@ -28,11 +28,10 @@ function sourceFiles(dir: string, pattern: RegExp): string[] {
 }
 
 /**
- * The variables these files read from an environment, of the project's own prefixes: `env.X`, `env['X']`,
- * `url(env, 'X', …)`, `positiveEnv('X', …)`.
+ * The variables these files read from an environment, of the project's own prefixes unless `name` matches others:
+ * `env.X`, `env['X']`, `url(env, 'X', …)`, `positiveEnv('X', …)`.
  */
-function envReads(files: string[]): Set<string> {
-  const name = '((?:ORCHIDS|BENCH|E2E)_\\w+|CHROMIUM_PATH)';
+function envReads(files: string[], name = '((?:ORCHIDS|BENCH|E2E)_\\w+|CHROMIUM_PATH)'): Set<string> {
   const reads = new RegExp(`env\\??\\.${name}|env\\[['"]${name}['"]\\]|\\(env, '${name}'|Env\\('${name}'`, 'g');
   const names = new Set<string>();
   for (const file of files) {
@@ -63,6 +62,18 @@ describe('README: environment variables', () => {
   it('documents in Configuration every ORCHIDS_* variable the app reads, and no other', () => {
     const documented = variableRows.map((row) => row.variable).sort();
     expect(documented).toEqual([...appReads].filter((name) => name.startsWith('ORCHIDS_')).sort());
+  });
+
+  it('names every other variable the app reads (XDG_*, DISPLAY, …), so a newcomer knows what changes it', () => {
+    const reads = envReads(
+      [...sourceFiles('main', /\.ts$/), ...sourceFiles('scripts', /\.mjs$/)],
+      '([A-Z][A-Z0-9_]*|npm_\\w+)',
+    );
+    // npm's own (the npm that ran a script, to build through), and one cleared for Electron rather than read.
+    const notTheUsers = new Set(['npm_execpath', 'ELECTRON_RUN_AS_NODE']);
+    const unnamed = [...reads].filter((name) => !notTheUsers.has(name) && !new RegExp(`\\b${name}\\b`).test(readme));
+    expect(reads.size).toBeGreaterThan(15);
+    expect(unnamed).toEqual([]);
   });
 
   it('names no variable that nothing reads (the app’s, the tests’ and the benchmark’s)', () => {
@@ -121,6 +132,37 @@ describe('README: settings', () => {
         break;
       }
     }
+    expect(wrong).toEqual([]);
+  });
+
+  it('gives the default of each setting no variable overrides, beside its key', () => {
+    // `(\`logRetentionCount\`, \`logRetentionMb\`, \`logRetentionDays\`: newest 50,000 records, 200 MB, 7 days)`: a run
+    // of keys takes the numbers after it in order; a word setting's default is the first value named after it.
+    const start = configuration.indexOf('Run-time settings without a variable');
+    const paragraph = configuration.slice(start, configuration.indexOf('\n\n', start));
+    // The settings no variable overrides whose default a sentence can give: a number, or a word.
+    const defaults = new Map<string, number | string>(
+      SETTING_KEYS.flatMap((key) => {
+        const { default: value, env } = SETTING_DEFINITIONS[key] as { default: unknown; env?: string };
+        return !env && (typeof value === 'number' || typeof value === 'string') ? [[key, value] as const] : [];
+      }),
+    );
+    const said = new Map<string, string>();
+    const run: string[] = [];
+    let word: string | undefined;
+    for (const [, span, number] of paragraph.matchAll(/`([^`]+)`|(\d+(?:,\d{3})*)/g)) {
+      const value = span === undefined ? undefined : defaults.get(span);
+      if (typeof value === 'number') run.push(span!);
+      else if (typeof value === 'string') word = span;
+      else if (span !== undefined && word) {
+        said.set(word, span);
+        word = undefined;
+      } else if (number !== undefined && run.length > 0) said.set(run.shift()!, number.replace(/,/g, ''));
+    }
+    const wrong = [...defaults].flatMap(([key, value]) =>
+      said.get(key) === String(value) ? [] : [`${key}: ${said.get(key) ?? 'no default'}, not ${value}`],
+    );
+    expect(said.size).toBeGreaterThan(5);
     expect(wrong).toEqual([]);
   });
 
