@@ -70,7 +70,11 @@ export interface OpencodeRun extends Exited {
  * The `opencode.json` a user writes to point opencode at the proxy (README "Point your tools at it"), plus what a
  * test needs: no auto-update, no sharing.
  */
-export function config(baseUrl: string, apiKey: string, api: OpencodeApi): string {
+export function config(baseUrl: string, apiKey: string, api: OpencodeApi, model: OpencodeModelChoice = {}): string {
+  const id = model.id ?? OPENCODE_MODEL;
+  const reasoning = model.reasoning ? { reasoning: true } : {};
+  // The default's name is the window's setup snippet's (setup-snippets.test.ts compares the two).
+  const name = model.id === undefined ? 'Claude Sonnet 4.6 via Orchids Tray' : `${id} via Orchids Tray`;
   return JSON.stringify(
     {
       $schema: 'https://opencode.ai/config.json',
@@ -82,12 +86,10 @@ export function config(baseUrl: string, apiKey: string, api: OpencodeApi): strin
           // Without `modalities` opencode takes the model for text-only: it replaces a pasted picture or PDF, and one
           // its read tool opens, by "ERROR: Cannot read … (this model does not support image input)".
           // `limit` tells it the model's window: without it opencode never compacts on its own.
-          models: {
-            [OPENCODE_MODEL]: { name: 'Claude Sonnet 4.6 via Orchids Tray', modalities: MODALITIES, limit: LIMIT },
-          },
+          models: { [id]: { name, modalities: MODALITIES, limit: LIMIT, ...reasoning } },
         },
       },
-      model: `orchids-tray/${OPENCODE_MODEL}`,
+      model: `orchids-tray/${id}`,
       autoupdate: false,
       share: 'disabled',
     },
@@ -96,8 +98,20 @@ export function config(baseUrl: string, apiKey: string, api: OpencodeApi): strin
   );
 }
 
+/**
+ * The model a test's config names, when not OPENCODE_MODEL: another `id` the proxy serves (opencode picks its tools
+ * by the id: a `gpt-` one gets `apply_patch` in place of `edit` and `write`), and `reasoning`, which gives the model
+ * opencode's variants (`--variant high` asks for thinking).
+ */
+export interface OpencodeModelChoice {
+  id?: string;
+  reasoning?: boolean;
+}
+
 export interface OpencodeOptions {
   api?: OpencodeApi;
+  /** The model the config names (see OpencodeModelChoice); ignored with `env`. */
+  model?: OpencodeModelChoice;
   timeoutMs?: number;
   /** More of `opencode run`'s options, before the prompt: `--agent plan`, `--continue`, `--session <id>`. */
   args?: string[];
@@ -186,7 +200,7 @@ export function runOpencode(
   apiKey: string,
   options: OpencodeOptions = {},
 ): Promise<OpencodeRun> {
-  const env = options.env ?? opencodeHome(config(baseUrl, apiKey, options.api ?? 'anthropic'));
+  const env = options.env ?? opencodeHome(config(baseUrl, apiKey, options.api ?? 'anthropic', options.model));
   const args = [
     'run',
     '--format',

@@ -25,6 +25,18 @@ const TYPED: ToolDefinition = {
     additionalProperties: false,
   },
 };
+/** opencode 1.18.33's apply_patch, which it declares in place of edit and write for a `gpt-` model. */
+const OPENCODE_PATCH: ToolDefinition = {
+  name: 'apply_patch',
+  description: 'Use the `apply_patch` tool to edit files.',
+  input_schema: {
+    type: 'object',
+    properties: {
+      patchText: { type: 'string', description: 'The full patch text describing add, update, and delete operations' },
+    },
+    required: ['patchText'],
+  },
+};
 const SHELL: ToolDefinition = {
   name: 'exec_command',
   input_schema: { type: 'object', properties: { cmd: { type: 'string' } } },
@@ -90,6 +102,23 @@ describe("the agent's writes and edits, for a client that edits only by patch (C
     expect(mapped([ownWrite, FREEFORM], 'Write', { file_path: 'a', content: 'b' })).toEqual({
       name: 'Write',
       input: { file_path: 'a', content: 'b' },
+    });
+  });
+
+  it("puts the same patch in opencode's `patchText`", () => {
+    const multi = {
+      file_path: 'b.md',
+      edits: [
+        { old_string: 'x', new_string: 'y' },
+        { old_string: 'p', new_string: 'r' },
+      ],
+    };
+    expect(mapped([OPENCODE_PATCH], 'MultiEdit', multi)).toEqual({
+      name: 'apply_patch',
+      input: { patchText: '*** Begin Patch\n*** Update File: b.md\n@@\n-x\n+y\n@@\n-p\n+r\n*** End Patch\n' },
+    });
+    expect(mapped([OPENCODE_PATCH], 'Write', { file_path: 'a', content: 'b' })?.input).toEqual({
+      patchText: '*** Begin Patch\n*** Add File: a\n+b\n*** End Patch\n',
     });
   });
 

@@ -102,6 +102,23 @@ describe('Continue told by its tool set', () => {
   });
 });
 
+describe('a failed tool of Continue’s, given to the agent as an error', () => {
+  // cn 1.5.47's words for a tool that threw, as the real one sent them (continue-cli-headless.test.ts).
+  const failures = [
+    'Error executing tool Read: File does not exist: /w/missing.txt',
+    "Error executing tool Bash: Error (exit code 2): ls: cannot access 'missing.txt': No such file or directory\n",
+  ];
+
+  it('flags cn’s words for it, however the message goes on', () => {
+    for (const words of failures) expect(sent(words, 'Bash', CONTINUE_CLI_TOOLS)).toMatchObject({ is_error: true });
+  });
+
+  it('leaves output that only holds the words, and the words sent by another client', () => {
+    expect(sent(`$ cat log\n${failures[1]}`, 'Bash', CONTINUE_CLI_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent(failures[1], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+  });
+});
+
 describe('a refusal beside the rewrites of a tool’s output', () => {
   it('flags an edit refused on opencode, and still flags its failed edit', () => {
     const input = { filePath: '/w/date.txt', oldString: 'a', newString: 'b' };

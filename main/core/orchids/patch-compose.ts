@@ -1,24 +1,29 @@
 /**
- * The agent's file writes and edits as a patch, for a client whose only file tool takes one: Codex CLI's
- * `apply_patch`, declared as a freeform (custom) tool whose one string carries the whole patch, or as the Responses
- * API's typed `apply_patch` tool (`type`, `path`, `diff`). Generation B's agent writes files with its own `Write`
- * (`file_path`, `content`) and `Edit` (`file_path`, `old_string`, `new_string`) tools and is shown no client tools,
- * so without this such a call reaches Codex as a line of text and nothing is written.
+ * The agent's file writes and edits as a patch, for a client whose only file tool takes one: Codex CLI's `apply_patch`,
+ * declared as a freeform (custom) tool whose one string carries the whole patch, or as the Responses API's typed
+ * `apply_patch` tool (`type`, `path`, `diff`); or opencode's `apply_patch` (`patchText`, the same patch form), which
+ * opencode 1.18 declares in place of `edit` and `write` for a model whose id holds `gpt-` (not `gpt-4`). A MultiEdit is
+ * one patch of a hunk an edit, which opencode applies all or none, as MultiEdit itself does. Generation B's agent
+ * writes files with its own `Write` (`file_path`, `content`) and `Edit` (`file_path`, `old_string`, `new_string`) tools
+ * and is shown no client tools, so without this such a call reaches Codex as a line of text and nothing is written.
  *
- * The patch is the V4A form Codex applies: `*** Add File:` with every line prefixed `+` for a write, `*** Update
- * File:` with one `@@` hunk whose `-` lines are the old text and `+` lines the new for an edit. Codex finds the `-`
- * lines in the file as whole lines: an edit of part of a line fails there and Codex tells the model so, which is a
- * failed tool call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`),
- * or a MultiEdit one of whose edits has no old text, has no patch form: it is not composed, and the call is answered
- * for the agent instead of reaching the client (`hasNoPatchForm`, anthropic/tool-calls.ts).
+ * The patch is the V4A form Codex applies: `*** Add File:` with every line prefixed `+` for a write, `*** Update File:`
+ * with one `@@` hunk whose `-` lines are the old text and `+` lines the new for an edit. Codex finds the `-` lines in
+ * the file as whole lines: an edit of part of a line fails there and Codex tells the model so, which is a failed tool
+ * call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`), or a MultiEdit
+ * one of whose edits has no old text, has no patch form: it is not composed, and the call is answered for the agent
+ * instead of reaching the client (`hasNoPatchForm`, anthropic/tool-calls.ts).
  */
 import type { JsonObject } from './client-tools';
 import { asRecord } from './client-tools';
 import { switchedOn } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
 
-/** The one string property a custom tool's free text travels in (openai/custom-tool.ts `CUSTOM_INPUT`). */
-const FREEFORM_KEY = 'input';
+/**
+ * The one string property a whole patch travels in: a custom tool's free text (openai/custom-tool.ts
+ * `CUSTOM_INPUT`, Codex), or opencode's `patchText`.
+ */
+const FREEFORM_KEYS: ReadonlySet<string> = new Set(['input', 'patchText']);
 
 interface FileChange {
   kind: 'add' | 'update';
@@ -52,7 +57,7 @@ export function composePatch(
   if (form === 'typed')
     return { type: change.kind === 'add' ? 'create_file' : 'update_file', path: change.path, diff: change.body };
   const header = change.kind === 'add' ? '*** Add File: ' : '*** Update File: ';
-  return { [FREEFORM_KEY]: `*** Begin Patch\n${header}${change.path}\n${change.body}*** End Patch\n` };
+  return { [form.key]: `*** Begin Patch\n${header}${change.path}\n${change.body}*** End Patch\n` };
 }
 
 /**
@@ -68,12 +73,16 @@ export function hasNoPatchForm(
   return patchForm(schema, clientName) !== undefined && fileChange(input, canonicalToolName(upstreamName)) === FORMLESS;
 }
 
-/** Which patch the client's tool takes: one free string, or the Responses API's typed operation; else none. */
-function patchForm(schema: JsonObject | undefined, clientName: string): 'freeform' | 'typed' | undefined {
+/**
+ * Which patch the client's tool takes: one free string (under the key it names), or the Responses API's typed
+ * operation; else none.
+ */
+function patchForm(schema: JsonObject | undefined, clientName: string): { key: string } | 'typed' | undefined {
   if (clientName !== 'apply_patch') return undefined;
   const props = asRecord(schema?.['properties']);
   if (!props) return undefined;
-  if (Object.keys(props).length === 1 && Object.hasOwn(props, FREEFORM_KEY)) return 'freeform';
+  const keys = Object.keys(props);
+  if (keys.length === 1 && FREEFORM_KEYS.has(keys[0]!)) return { key: keys[0]! };
   if (Object.hasOwn(props, 'type') && Object.hasOwn(props, 'path') && Object.hasOwn(props, 'diff')) return 'typed';
   return undefined;
 }

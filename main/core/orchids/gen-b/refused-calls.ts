@@ -1,9 +1,10 @@
 /**
- * Any call of the agent's that the user declined, or the client's permission rules refused, must reach the agent as
- * an error, as its own tools' refusals do. On an OpenAI route the client cannot flag one (a Chat Completions `tool`
- * message and a Responses `function_call_output` have no error flag), so it came as bare words the agent could read
- * as a run with an odd output. A result whose whole text is the client's refusal becomes an error in the same words;
- * each client's wordings are matched only when the request carries its tool set, so no other client's result is read.
+ * Any call of the agent's that the user declined, or the client's permission rules refused (or, for Continue, whose
+ * tool failed), must reach the agent as an error, as its own tools' refusals do. On an OpenAI route the client cannot
+ * flag one (a Chat Completions `tool` message and a Responses `function_call_output` have no error flag), so it came as
+ * bare words the agent could read as a run with an odd output. A result whose whole text is the client's refusal
+ * becomes an error in the same words; each client's wordings are matched only when the request carries its tool set, so
+ * no other client's result is read.
  *
  * The proxy keeps nothing between requests: every call the client replays in the conversation may be answered so.
  */
@@ -51,9 +52,15 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
   },
   {
     // Continue CLI (cn 1.5.47): denied at its prompt, or by its permission policy (in headless mode, any tool it
-    // would ask about).
+    // would ask about); or a tool that failed, which cn words as its own and flags no more than a refusal (a missing
+    // file's Read: `Error executing tool Read: File does not exist: …`; a command that exits non-zero: `Error
+    // executing tool Bash: Error (exit code 2): …`), where the agent's own tools answer with an error.
     declared: (tools) => declaresContinueMultiEdit(tools) || declaresContinueRead(tools),
-    refusals: [/^Permission denied by user$/, /^Command blocked by security policy$/],
+    refusals: [
+      /^Permission denied by user$/,
+      /^Command blocked by security policy$/,
+      /^Error executing tool [A-Z]\w*: /,
+    ],
   },
 ];
 

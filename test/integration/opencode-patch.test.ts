@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { PINNED_MODES } from '../helpers/upstream';
+import { sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
+import { scriptCalls, seenCallId, withEditFile } from '../helpers/edit-scenarios';
+import { runOpencode, type OpencodeApi } from '../helpers/opencode';
+
+/**
+ * opencode 1.18.33 picks its file tools by the model's id: for a `gpt-` one (not `gpt-4`, not `-oss`), such as the
+ * `gpt-5.2` the proxy serves, it declares `apply_patch` (one `patchText`, the patch format Codex applies) in place of
+ * `edit` and `write`. Generation B's agent still writes with its own Write, Edit and MultiEdit, which reach opencode
+ * as one patch each; a MultiEdit is then one patch of several hunks, which opencode applies all or none.
+ */
+const KEY = 'test-opencode-patch-key';
+const GPT = { id: 'gpt-5.2' };
+const ROUTES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: OpencodeApi }> = [
+  { protocol: 'ws', api: 'anthropic' },
+  { protocol: 'sse-b', api: 'openai-chat' },
+];
+const TIMEOUT = { timeout: 90_000 };
+
+describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $api)", ({ protocol, api }) => {
+  const mode = PINNED_MODES.find((m) => m.expect === protocol)!;
+  const openai = api === 'openai-chat';
+  const id = (raw: string): string => seenCallId(raw, openai);
+
+  it('writes over a file, then makes a MultiEdit of it as one patch', TIMEOUT, () =>
+    withEditFile(mode, KEY, 'settings.txt', 'omega = 0\n', async (stack, work, file) => {
+      const edits = [
+        { old_string: 'alpha = 1', new_string: 'gamma = 1' },
+        { old_string: 'beta = 2', new_string: 'delta = 2' },
+      ];
+      scriptCalls(
+        stack,
+        'Set up PLUM-4',
+        [
+          { id: 'toolu_sim_patch_write', name: 'Write', input: { file_path: file, content: 'alpha = 1\nbeta = 2\n' } },
+          { id: 'toolu_sim_patch_multi', name: 'MultiEdit', input: { file_path: file, edits } },
+        ],
+        'PLUM-4 is set up.',
+        openai,
+      );
+
+      const run = await runOpencode(work, 'Set up PLUM-4 in settings.txt', stack.url, KEY, { api, model: GPT });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('PLUM-4 is set up.');
+      expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
+      expect(run.tools.map((t) => [t.tool, t.callID, t.state.status])).toEqual([
+        ['apply_patch', id('toolu_sim_patch_write'), 'completed'],
+        ['apply_patch', id('toolu_sim_patch_multi'), 'completed'],
+      ]);
+      expect(run.tools[1]?.state.input).toEqual({
+        patchText:
+          `*** Begin Patch\n*** Update File: ${file}\n` +
+          '@@\n-alpha = 1\n+gamma = 1\n@@\n-beta = 2\n+delta = 2\n*** End Patch\n',
+      });
+      const last = turnsAbout(stack, /Set up PLUM-4/).at(-1)!;
+      expect(sentErrorIds(last)).toEqual([]);
+      // opencode's words reach the agent as they are: `A` for the file written whole, `M` for the file changed.
+      expect(sentToolResults(last).map((r) => r.content)).toEqual([
+        expect.stringMatching(/^Success\. Updated the following files:\nA .*settings\.txt$/),
+        expect.stringMatching(/^Success\. Updated the following files:\nM .*settings\.txt$/),
+      ]);
+    }),
+  );
+
+  it('makes none of a MultiEdit whose second edit fails, and tells the agent why', TIMEOUT, () =>
+    withEditFile(mode, KEY, 'settings.txt', 'alpha = 1\nbeta = 2\n', async (stack, work, file) => {
+      const edits = [
+        { old_string: 'alpha = 1', new_string: 'gamma = 1' },
+        { old_string: 'omega = 9', new_string: 'delta = 2' },
+      ];
+      const call = { id: 'toolu_sim_patch_fail', name: 'MultiEdit', input: { file_path: file, edits } };
+      scriptCalls(stack, 'Rename PEAR-6', [call], 'PEAR-6 was not renamed.', openai);
+
+      const run = await runOpencode(work, 'Rename PEAR-6 in settings.txt', stack.url, KEY, { api, model: GPT });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('PEAR-6 was not renamed.');
+      expect(fs.readFileSync(file, 'utf8')).toBe('alpha = 1\nbeta = 2\n');
+      expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([['apply_patch', 'error']]);
+      const last = turnsAbout(stack, /Rename PEAR-6/).at(-1)!;
+      // Through Chat Completions, which has no error flag, the proxy flags opencode's refusal by its words.
+      expect(sentErrorIds(last)).toEqual([id('toolu_sim_patch_fail')]);
+      expect(sentToolResults(last).map((r) => r.content)).toEqual([
+        `apply_patch verification failed: Error: Failed to find expected lines in ${file}:\nomega = 9`,
+      ]);
+    }),
+  );
+});
