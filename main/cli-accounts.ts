@@ -6,6 +6,7 @@ import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
+import { WHERE_CLIENT_LIVES } from './core/accounts/cookie-parser';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
 import { SUBCOMMANDS } from './cli-help';
 
@@ -41,7 +42,12 @@ export async function accounts(
   switch (command) {
     case 'add': {
       const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
-      if (!cookie) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
+      // Only a missing flag is a usage slip: an empty file or value was given, and is named as the empty cookie it is.
+      if (cookie === undefined) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
+      if (!cookie.trim()) {
+        const given = flags['cookie-file'] ? `The cookie file ${flags['cookie-file']}` : '--cookie';
+        throw new CommandError(`${given} is empty: it needs the value of the __client cookie, ${WHERE_CLIENT_LIVES}.`);
+      }
       const weight = flags.weight === undefined ? undefined : Number(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
       // An account added without a name is named by its e-mail address, which then needs saying once.

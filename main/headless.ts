@@ -30,9 +30,10 @@ export async function runHeadless(): Promise<OrchidsCore> {
     fatal(error, core?.config.dataDir);
   }
   // Only the ways to a fresh dashboard link that work here: Enter needs a terminal on stdin (not a service or a
-  // pipe), SIGUSR2 a POSIX system.
+  // pipe), SIGUSR2 a POSIX system. The signal names this process: sent to npm's own, it would end npm and leave us
+  // running with no parent.
   const hasTerminal = Boolean(process.stdin.isTTY);
-  const posix = process.platform !== 'win32';
+  const signalCommand = process.platform === 'win32' ? undefined : `kill -USR2 ${process.pid}`;
   let url: string;
   let control: AppControl;
   try {
@@ -44,7 +45,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
       // The refusal pages name the same ways the start lines do, worded for someone reading them in a browser.
       linkWays: [
         ...(hasTerminal ? ['press Enter in the terminal where Orchids Tray runs'] : []),
-        ...(posix ? ['send it SIGUSR2'] : []),
+        ...(signalCommand ? [`run \`${signalCommand}\``] : []),
         CLI_LINK_WAY,
       ],
     });
@@ -57,8 +58,8 @@ export async function runHeadless(): Promise<OrchidsCore> {
   }
   const ways = [
     ...(hasTerminal ? ['press Enter here'] : []),
-    ...(posix ? ['send SIGUSR2'] : []),
-    'run: npm run cli -- dashboard',
+    ...(signalCommand ? [signalCommand] : []),
+    'npm run cli -- dashboard',
   ];
   let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
@@ -87,7 +88,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
-  console.log(`  (one browser, once, within 5 minutes; for another link ${eitherOf(ways)})`);
+  console.log(`  (one browser, once, within 5 minutes; for another: ${eitherOf(ways)})`);
   listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {

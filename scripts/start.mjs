@@ -133,8 +133,8 @@ function launchHeadless() {
       stdio: 'inherit',
       env: appEnv,
     }),
-    // The headless app's start line says to send SIGUSR2 for a fresh dashboard link; sent to this process, it would
-    // otherwise end it (SIGUSR2's default) and leave the app running with no parent.
+    // The headless app's start line names its own pid for SIGUSR2 (a fresh dashboard link); one sent here instead,
+    // to the process `npm start` shows, would otherwise end this one (SIGUSR2's default) and orphan the app.
     process.platform === 'win32' ? [] : ['SIGUSR2'],
   );
 }

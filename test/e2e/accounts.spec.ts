@@ -36,7 +36,7 @@ test("a wrong cookie shows Clerk's reason, word for word", async ({ page }) => {
   await goTo(page, 'Accounts');
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Add account' });
-  await dialog.getByLabel('Cookie', { exact: true }).fill('__client=this-cookie-was-never-issued-by-clerk');
+  await dialog.getByLabel('Cookie', { exact: true }).fill('__client=fake-cookie-never-issued-by-clerk-XXXX');
   await dialog.getByRole('button', { name: 'Add account' }).click();
   await expect(dialog.getByRole('alert')).toHaveText(
     'Clerk rejected the cookie (HTTP 401): sign in to orchids.app again and copy a fresh cookie.',

@@ -60,6 +60,21 @@ test('headless: wrong pastes are named before Clerk is asked, each in its own wo
   await expect(dialog.getByRole('alert')).toContainText("the page's whole cookie list (document.cookie)");
   await expect(dialog.getByRole('alert')).toContainText('Application → Cookies → clerk.orchids.app');
 
+  // Typed words, bare or as __client=, cannot be a token Clerk issued: what was expected, and where it is.
+  for (const [typed, opening] of [
+    ['fake-not-a-cookie', 'That is not a __client cookie'],
+    ['__client=fake-not-a-cookie', 'The __client value there is not a __client cookie'],
+  ] as const) {
+    await cookie.fill(typed);
+    await submit.click();
+    await expect(dialog.getByRole('alert')).toHaveText(
+      `${opening}: the value expected is one long, random-looking token of letters and digits (usually three ` +
+        "parts joined by dots, starting eyJ). Copy it in the browser's developer tools, Application → Cookies → " +
+        'clerk.orchids.app, or paste a whole Cookie header holding __client=….',
+    );
+    await expect(cookie).toHaveAttribute('aria-invalid', 'true');
+  }
+
   expect(tray.sim.stats.clientLookups).toBe(0);
 });
 

@@ -125,9 +125,9 @@ describe('the headless app’s dashboard link', () => {
     const { app } = await startApp(env(dir()));
     const [, link] = await app.waitFor(/^Dashboard: (\S+)$/m);
     // Started by a test, as by a service or a pipe: no terminal, so no "press Enter" anywhere.
-    const ways = process.platform === 'win32' ? 'run' : 'send SIGUSR2 or run';
-    const [, said] = await app.waitFor(/for another link (.*)\)$/m);
-    expect(said).toBe(`${ways}: npm run cli -- dashboard`);
+    const signal = `kill -USR2 ${app.child.pid}`;
+    const [, said] = await app.waitFor(/for another: (.*)\)$/m);
+    expect(said).toBe(`${process.platform === 'win32' ? '' : `${signal} or `}npm run cli -- dashboard`);
     expect((await fetch(link!, { redirect: 'manual' })).status).toBe(303);
     const used = await fetch(link!, { redirect: 'manual' });
     expect(used.status).toBe(401);
@@ -135,10 +135,27 @@ describe('the headless app’s dashboard link', () => {
     expect(page).toContain(
       process.platform === 'win32'
         ? 'Get a fresh link: run `npm run cli -- dashboard`.'
-        : 'Get a fresh link: send it SIGUSR2 or run `npm run cli -- dashboard`.',
+        : `Get a fresh link: run \`${signal}\` or run \`npm run cli -- dashboard\`.`,
     );
     expect(page).not.toContain('press Enter');
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'the pid the start line names is the app’s, under npm start too, and answers SIGUSR2 with a fresh link',
+    async () => {
+      sim = await OrchidsSimulator.start();
+      const { env } = world(sim);
+      const { app } = await startApp(env(dir()));
+      const [, pid] = await app.waitFor(/for another: kill -USR2 (\d+) or /m);
+      expect(Number(pid)).toBe(app.child.pid);
+      const [, first] = await app.waitFor(/^Dashboard: (\S+)$/m);
+      process.kill(Number(pid), 'SIGUSR2');
+      const [, , fresh] = await app.waitFor(/^Dashboard: (\S+)$[^]*^Dashboard: (\S+)$/m);
+      expect(fresh).not.toBe(first);
+      expect((await fetch(fresh!, { redirect: 'manual' })).status).toBe(303); // a link that signs a browser in
+      expect(app.child.exitCode).toBe(null);
+    },
+  );
 
   it.skipIf(process.platform === 'win32')(
     'SIGUSR2 sent to npm start’s own process (scripts/start.mjs) prints a fresh link, and the app keeps running',
@@ -159,6 +176,9 @@ describe('the headless app’s dashboard link', () => {
       apps.push(start);
       await start.waitFor(/^Use it: /m);
       const app = JSON.parse(fs.readFileSync(path.join(dataDir, RUNTIME_FILE), 'utf8')) as { pid: number };
+      // The line names the app (start.mjs's child), whose own pid answers as well as start.mjs's does.
+      expect((await start.waitFor(/kill -USR2 (\d+)/))[1]).toBe(String(app.pid));
+      expect(app.pid).not.toBe(start.child.pid);
       try {
         start.child.kill('SIGUSR2');
         await start.waitFor(/^Dashboard: [^]*^Dashboard: /m); // the start's link, then the fresh one

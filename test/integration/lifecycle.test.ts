@@ -78,7 +78,13 @@ describe('headless mode as a process', () => {
       .output()
       .trimEnd()
       .split('\n')
-      .map((line) => line.replaceAll(`:${port}`, ':3002').replace(/code=otc_[\w-]+$/, 'code=otc_…'));
+      .map((line) =>
+        line
+          .replaceAll(`:${port}`, ':3002')
+          .replace(/code=otc_[\w-]+$/, 'code=otc_…')
+          // The pid the README shows stands for the app's own, the one its signal must reach.
+          .replace(`kill -USR2 ${running!.child.pid} `, 'kill -USR2 12345 '),
+      );
     expect(printed).toEqual(expected);
   });
 

@@ -238,6 +238,40 @@ describe('parseCookieInput: wrong pastes are named before Clerk is asked', () =>
   });
 });
 
+describe('parseCookieInput: values that cannot be a __client token are refused before Clerk is asked', () => {
+  const NOT_A_TOKEN = /not a __client cookie: the value expected is one long, random-looking token/;
+
+  it.each([
+    ['typed words', 'fake-not-a-cookie'],
+    ['typed words with underscores and dots', 'my_orchids.cookie_value'],
+    ['characters no token has', 'fake!cookie$value#XXXX'],
+    ['a link', 'https://www.orchids.app/XXXX'],
+  ])('a bare value of %s', (_name, input) => {
+    const { message } = parseError(input);
+    expect(message).toMatch(new RegExp(`^That is ${NOT_A_TOKEN.source}`));
+    expect(message).toContain('Application → Cookies → clerk.orchids.app');
+  });
+
+  it.each([
+    ['__client=fake-not-a-cookie'],
+    ['Cookie: theme=dark; __client=fake-not-a-cookie; __client_uat=1800000000'],
+    [JSON.stringify([{ name: '__client', value: 'fake-not-a-cookie' }])],
+  ])('the same words as the __client of a header or an export: %s', (input) => {
+    expect(parseError(input).message).toMatch(new RegExp(`^The __client value there is ${NOT_A_TOKEN.source}`));
+  });
+
+  it('keeps taking anything that could be a real token: a JWT, an opaque v2_ token, random-looking characters', () => {
+    const opaqueV2 = `v2_${Buffer.from('{"fake":"XXXX"}').toString('base64url')}`;
+    for (const token of [CLIENT_JWT, opaqueV2, OPAQUE, `${OPAQUE}==`, '0123456789abcdef', 'fakeclienttokenX']) {
+      expect(parseCookieInput(token)).toEqual({ client: token });
+      expect(parseCookieInput(`Cookie: __client=${token}; __client_uat=${UAT}`).client).toBe(token);
+    }
+    // Three dot-separated base64url parts are left to the JWT checks, never called typed words.
+    expect(parseCookieInput('__client=aaaa.bbbb.cccc')).toEqual({ client: 'aaaa.bbbb.cccc' });
+    expect(parseCookieInput(`__client=${OPAQUE}/plus+slash`)).toEqual({ client: `${OPAQUE}/plus+slash` });
+  });
+});
+
 describe('resolvePastedCookies: the session a pasted __session names', () => {
   it.each([
     ['sid', { sid: 'sess_XXXX' }],

@@ -24,6 +24,10 @@ const CUT_OFF =
 const HAS_SPACES =
   'That value has a space or line break inside it, and cookie values never do: part of it probably came from a ' +
   'wrapped line or the next column. Copy just the value, in one piece.';
+/** Said of a value that cannot be any token Clerk issues, before Clerk is asked about it. */
+const NOT_A_CLIENT_TOKEN =
+  'the value expected is one long, random-looking token of letters and digits (usually three parts joined by dots, ' +
+  `starting eyJ). Copy it ${WHERE_CLIENT_LIVES}, or paste a whole Cookie header holding __client=….`;
 const DOCUMENT_COOKIE =
   "That looks like the page's whole cookie list (document.cookie), which never includes __client: Clerk hides it " +
   `from page scripts. Copy the __client value ${WHERE_CLIENT_LIVES} instead.`;
@@ -49,7 +53,10 @@ export function parseCookieInput(input: string): ClerkCookies {
   if (/\s/.test(beforePipe)) throw new CookieParseError(looksLikeBrokenToken(beforePipe) ? HAS_SPACES : notACookie());
   if (looksLikeJwtStart(beforePipe)) return fromBareJwt(beforePipe);
   // `=` only as trailing base64 padding: anywhere else it is a `name=value` pair, which is not a bare value.
-  if (beforePipe.length >= 16 && !/;|=[^=]/.test(beforePipe)) return { client: beforePipe };
+  if (beforePipe.length >= 16 && !/;|=[^=]/.test(beforePipe)) {
+    if (couldBeClientToken(beforePipe)) return { client: beforePipe };
+    throw new CookieParseError(`That is not a __client cookie: ${NOT_A_CLIENT_TOKEN}`);
+  }
   throw new CookieParseError(notACookie());
 }
 
@@ -60,6 +67,17 @@ function notACookie(): string {
 /** A JWT's header is base64url JSON, so it starts `eyJ`; anything starting so is meant to be a whole JWT. */
 function looksLikeJwtStart(value: string): boolean {
   return value.startsWith('eyJ') || looksLikeJwt(value);
+}
+
+/**
+ * Whether a value that is not a JWT can still be a `__client` Clerk issued. Clerk's are JWTs or opaque tokens
+ * (`v2_eyJ…`, gen-b §2.1), so anything of token characters that is a JWT's three parts, or random-looking (a capital
+ * or a digit somewhere, which 16 random base64 characters lack about once in 500,000 draws), passes: only typed
+ * words (`fake-not-a-cookie`, `my-orchids-cookie`) and values with other characters are refused.
+ */
+function couldBeClientToken(value: string): boolean {
+  if (looksLikeJwt(value)) return true;
+  return /^[A-Za-z0-9._~+/-]{16,}={0,2}$/.test(value) && /[A-Z0-9]/.test(value);
 }
 
 /** Token-like pieces split by whitespace, one of them long: a token broken across lines or columns. */
@@ -175,6 +193,8 @@ function requireUsable(cookies: ClerkCookies, pairCount: number): ClerkCookies {
   }
   // `__client` may be opaque (dots and all), so only one that starts as a JWT header must be a whole JWT.
   if (cookies.client?.startsWith('eyJ') && isCutOffJwt(cookies.client)) throw new CookieParseError(CUT_OFF);
+  if (cookies.client && !cookies.client.startsWith('eyJ') && !couldBeClientToken(cookies.client))
+    throw new CookieParseError(`The __client value there is not a __client cookie: ${NOT_A_CLIENT_TOKEN}`);
   if (cookies.session && isCutOffJwt(cookies.session)) {
     if (cookies.client)
       delete cookies.session; // useless, but the __client beside it is all that is needed
