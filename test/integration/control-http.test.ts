@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attachAppControl, type AppControl } from '../../main/core/control/app-control';
@@ -8,8 +9,10 @@ import { startOfLocalDay, startOfNextLocalDay } from '../../contract/local-day';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { StreamText } from '../helpers/wait';
-import { postMessages } from '../helpers/messages';
+import { postMessages, postRaw } from '../helpers/messages';
 
+/** The control API's cap on a call's body (MAX_CALL_BODY_BYTES), past which it is a 413. */
+const MAX_CALL_BODY_BYTES = 16 * 1024 * 1024;
 let stack: Stack;
 let control: AppControl;
 afterEach(async () => stack?.stop());
@@ -124,6 +127,75 @@ describe('the contract over HTTP (headless)', () => {
     expect(Object.keys(health).sort()).toEqual(Object.keys(route).sort());
     expect(health).toMatchObject({ status: 'ok', version: paused.json.value.version, upstream: route.upstream });
     expect(health.server.connections.open).toBeGreaterThan(0);
+  });
+
+  it('refuses a body /v1 would refuse, in the same format and with the same statuses; accepts UTF-8 JSON', async () => {
+    const token = await setup();
+    const headers = { authorization: `Bearer ${token}`, 'x-orchids-tray': '1' };
+    const body = '{}';
+    const notJson = /^Content-Type must be application\/json\.$/;
+    const refusals: Array<[string | undefined, string | Buffer, number, RegExp]> = [
+      [undefined, body, 400, notJson],
+      ['text/plain', body, 400, notJson],
+      ['text/plain; charset=utf-16', Buffer.from(body, 'utf16le'), 400, notJson],
+      ['application/json; charset=utf-16', Buffer.from(body, 'utf16le'), 415, /charset "utf-16" is not supported/],
+      ['application/json; charset=iso-8859-1', body, 415, /charset "iso-8859-1" is not supported/],
+      ['application/json', Buffer.from([0x7b, 0xff, 0x7d]), 400, /not valid UTF-8/],
+      ['application/json', '', 400, /body is empty/],
+      ['application/json', 'null', 400, /must be a JSON object/],
+      ['application/json', '[]', 400, /must be a JSON object/],
+    ];
+    const answers = [];
+    for (const [type, sent] of refusals) {
+      // undici leaves out a header whose value is undefined: postRaw's default type is then not sent.
+      const answer = await postRaw(stack.url, sent, {
+        path: '/_tray/api/accounts:list',
+        headers: { ...headers, 'content-type': type as string },
+      });
+      answers.push({ type, status: answer.status, json: answer.json, requestId: answer.headers['request-id'] });
+    }
+    // Every row at once, so a failure shows the whole table.
+    expect(answers).toMatchObject(
+      refusals.map(([type, , status, message]) => ({
+        type,
+        status,
+        json: { type: 'error', error: { type: 'invalid_request_error', message: expect.stringMatching(message) } },
+      })),
+    );
+    for (const answer of answers) expect(answer.json.request_id).toBe(answer.requestId);
+    for (const type of ['application/json; charset=UTF-8', 'Application/JSON;charset="utf8"']) {
+      const answer = await postRaw(stack.url, body, {
+        path: '/_tray/api/accounts:list',
+        headers: { ...headers, 'content-type': type },
+      });
+      expect({ type, status: answer.status, ok: answer.json.ok }).toEqual({ type, status: 200, ok: true });
+    }
+  });
+
+  it('refuses a body past its cap with 413, declared or not, before reading it all', async () => {
+    const token = await setup();
+    const headers = { authorization: `Bearer ${token}`, 'x-orchids-tray': '1', 'content-type': 'application/json' };
+    const tooBig = Buffer.alloc(MAX_CALL_BODY_BYTES + 1, 0x20);
+    const declared = await postRaw(stack.url, tooBig, { path: '/_tray/api/accounts:list', headers });
+    // Sent in chunks without a length: refused once the bytes pass the cap.
+    const chunked = await request(`${stack.url}/_tray/api/accounts:list`, {
+      method: 'POST',
+      headers,
+      body: Readable.from([tooBig.subarray(0, MAX_CALL_BODY_BYTES), tooBig.subarray(MAX_CALL_BODY_BYTES)]),
+    }).then(async (r) => ({ status: r.statusCode, json: (await r.body.json()) as any }));
+    for (const answer of [declared, chunked]) {
+      expect(answer).toMatchObject({
+        status: 413,
+        json: {
+          type: 'error',
+          error: {
+            type: 'request_too_large',
+            message: `Request exceeds the maximum allowed number of bytes (${MAX_CALL_BODY_BYTES}).`,
+          },
+        },
+      });
+    }
+    expect(stack.core.proxy.health().server.bodyBudget.inUse).toBe(0);
   });
 
   it('streams live events to an authorised client', async () => {

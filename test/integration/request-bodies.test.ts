@@ -1,8 +1,12 @@
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import zlib from 'node:zlib';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachAppControl } from '../../main/core/control/app-control';
 import { startStack, type Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
 import {
   claudeCodeJson,
@@ -252,6 +256,36 @@ describe('the body budget', () => {
     expect(budget().inUse).toBe(0);
     expect((await post(padded(1.5 * MB), {}, '/v1/messages/count_tokens')).status).toBe(200);
     for (const socket of stalled) socket.destroy();
+  });
+
+  it("a control call's body shares the budget: 529 while others hold it, 413 past its ceiling", async () => {
+    attachAppControl(stack.core, { distDir: tempDir() });
+    const token = fs.readFileSync(path.join(stack.dataDir, 'control-token'), 'utf8').trim();
+    // Padding beside the input: the channel reads only `input`. The /v1 body limit (2 MB here) is not the control's.
+    const call = (bytes: number) =>
+      post(
+        JSON.stringify({ pad: 'x'.repeat(bytes) }),
+        { authorization: `Bearer ${token}`, 'x-orchids-tray': '1' },
+        '/_tray/api/accounts:list',
+      );
+    const held = [...Array.from({ length: 6 }, () => heldUpload(2 * MB)), heldUpload(MB)];
+    await until(() => budget().inUse === 13 * MB - 7, { timeoutMs: 4000 });
+    const large = await call(1.5 * MB);
+    expect(large.status).toBe(529);
+    expect(large.json).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    expect(large.json.error.message).toMatch(/requestBodyBudgetMb/);
+    expect(large.headers['retry-after']).toBe('2');
+    expect((await call(64 * 1024)).json).toMatchObject({ ok: true });
+    for (const socket of held) socket.destroy();
+    await until(() => budget().inUse === 0, { timeoutMs: 4000 });
+    expect((await call(1.5 * MB)).json).toMatchObject({ ok: true });
+    // 15 MB is under the control API's own 16 MiB cap, but more than this budget could ever hold for one body.
+    const past = await call(15 * MB);
+    expect(past.status).toBe(413);
+    expect(past.json.error).toMatchObject({
+      type: 'request_too_large',
+      message: expect.stringMatching(/requestBodyBudgetMb/),
+    });
   });
 
   it('a body bigger than the budget could ever hold is a 413 naming the setting, not a 529 to retry', async () => {

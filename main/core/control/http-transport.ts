@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
-import { decodeJson, readBody } from '../server/json-body';
 import { ApiError } from '../server/errors';
+import type { JsonBody } from '../server/http-server';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
 import { EXPORT_FRESH_MS, SESSION_TTL_MS, type DashboardAccess, type DashboardSession } from './dashboard-access';
@@ -14,6 +14,11 @@ export const DASHBOARD_PATH = '/_tray/';
 export const API_PREFIX = '/_tray/api/';
 export const EVENTS_CHANNEL = 'events';
 const SESSION_COOKIE = 'orchids_tray_session';
+/**
+ * The largest call body: an accounts import of thousands of accounts fits many times over. It is also held against
+ * the server's body budget, whose own ceiling can be lower (the budget's setting, requestBodyBudgetMb, is then named).
+ */
+const MAX_CALL_BODY_BYTES = 16 * 1024 * 1024;
 /** A live-events client this far behind is skipping deltas rather than growing our memory. */
 const MAX_BUFFERED_EVENTS_BYTES = 1 << 20;
 
@@ -84,8 +89,15 @@ export class HttpControlTransport {
     return this.options.access.signInLink(baseUrl).url;
   }
 
-  /** The server's extra route: true when the path belonged here. */
-  readonly handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+  /**
+   * The server's extra route: true when the path belonged here. Refusals (a status other than 200) are thrown as
+   * ApiErrors, so they are in Anthropic's error format like every other refusal of the server's, not in the
+   * envelope's `{ok, error}`: the server's own (Host, Origin, remote mode's key, the connection reserve) come before
+   * this runs, on these paths too, and would stay in that format anyway. The window's bridge and the CLI read only
+   * `error.message` from a refusal, which both formats have, and name it by its status (`http_415`). A 200 with an
+   * envelope means the call reached its channel; any other status, that it did not.
+   */
+  readonly handle = async (req: IncomingMessage, res: ServerResponse, url: URL, json: JsonBody): Promise<boolean> => {
     if (url.pathname === '/_tray') {
       res.writeHead(302, { location: DASHBOARD_PATH + url.search });
       res.end();
@@ -93,7 +105,7 @@ export class HttpControlTransport {
     }
     if (!url.pathname.startsWith(DASHBOARD_PATH)) return false;
     if (url.pathname.startsWith(API_PREFIX)) {
-      await this.api(req, res, url.pathname.slice(API_PREFIX.length));
+      await this.api(req, res, url.pathname.slice(API_PREFIX.length), json);
       return true;
     }
     if (url.pathname === LINK_PATH) {
@@ -131,7 +143,7 @@ export class HttpControlTransport {
     return true;
   };
 
-  private async api(req: IncomingMessage, res: ServerResponse, name: string): Promise<void> {
+  private async api(req: IncomingMessage, res: ServerResponse, name: string, json: JsonBody): Promise<void> {
     const caller = this.caller(req);
     if (!caller)
       throw new ApiError(
@@ -148,8 +160,12 @@ export class HttpControlTransport {
     if (req.headers['x-orchids-tray'] !== '1') {
       throw new ApiError('permission_error', 'Missing the x-orchids-tray header.', 403);
     }
-    const body = await readBody(req, 16 * 1024 * 1024);
-    const input = body.length === 0 ? undefined : (decodeJson(body) as { input?: unknown }).input;
+    // The same checks as a /v1 body's (JSON in UTF-8, the size limit, the body budget), and it must be an object.
+    const body = await json(MAX_CALL_BODY_BYTES);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new ApiError('invalid_request_error', 'The request body must be a JSON object: {"input": …}.');
+    }
+    const { input } = body as { input?: unknown };
     const headers: Record<string, string> = {};
     let envelope;
     if (name === 'accounts:export' && caller.kind === 'session' && !this.options.access.isFresh(caller.session)) {

@@ -74,11 +74,17 @@ export interface ServerOptions {
   /** More API routes under /v1/, after the Anthropic ones. */
   routes?: ApiRoute[];
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
-  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, json: JsonBody) => boolean | Promise<boolean>;
   log?: (line: string) => void;
   /** While paused, /v1 requests get a clear 529 instead of reaching Orchids. */
   paused?: () => boolean;
 }
+
+/**
+ * Reads the request's body as JSON with every check the `/v1` routes apply (the media type, UTF-8, the encodings),
+ * refused past `limit` bytes decoded, and held against the server's body budget until the response is over.
+ */
+export type JsonBody = (limit: number) => Promise<unknown>;
 
 /**
  * The local Anthropic-compatible endpoint. Every response carries a `request-id`; every failure is an Anthropic
@@ -217,6 +223,21 @@ export class ProxyServer {
       this.inflight.end(res);
     });
     let route: ApiRoute | undefined;
+    let bodyBytes = 0;
+    const readJson: JsonBody = async (limit) => {
+      checkJsonContentType(req.headers['content-type']);
+      const reservation = (bodyReservation = this.budget.open());
+      const body = await readBody(req, limit, {
+        reservation,
+        largestReservable: this.budget.largestBody,
+        checkUtf8: true,
+      });
+      bodyBytes = body.length;
+      largeBody = isLargeBody(body.length);
+      // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
+      // (its promise and its hop) between a short request's last byte and its handler.
+      return body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
+    };
     try {
       const guard = this.guard!;
       checkHost(req, guard);
@@ -283,18 +304,8 @@ export class ProxyServer {
           rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
           json: async () => {
-            checkJsonContentType(req.headers['content-type']);
-            const reservation = (bodyReservation = this.budget.open());
-            const body = await readBody(req, this.options.maxBodyBytes, {
-              reservation,
-              largestReservable: this.budget.largestBody,
-              checkUtf8: true,
-            });
-            ctx.bodyBytes = body.length;
-            largeBody = isLargeBody(body.length);
-            // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
-            // (its promise and its hop) between a short request's last byte and its handler.
-            const value = body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
+            const value = await readJson(this.options.maxBodyBytes);
+            ctx.bodyBytes = bodyBytes;
             startServing();
             return value;
           },
@@ -305,7 +316,7 @@ export class ProxyServer {
         return await found.route.handle(ctx);
       }
       this.connections.serve(socket);
-      if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw)))) return;
+      if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw), readJson))) return;
       // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
       if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
         throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
