@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/temp-dir';
 import { runClaude, streamJsonEvents, streamJsonUserLine } from '../helpers/claude-code';
 import { sentToolResults, served, startCliStack } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
+import { RED_SQUARE_PNG } from '../helpers/pictures';
 
 /**
  * Pictures from the real Claude Code 2.1.332 (`claude -p`) through the proxy on Generation B's WebSocket: one the
@@ -19,8 +20,6 @@ const stopAfter = stopsAfterEach();
 const KEY = 'test-claude-code-key';
 const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
 
-/** A 4×4 PNG, small enough that Claude Code sends it unchanged. */
-const PICTURE = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==';
 const CALL = 'toolu_sim_png_0001';
 
 type Block = Record<string, unknown>;
@@ -40,7 +39,7 @@ describe('Claude Code sends pictures to Generation B (pinned ws)', () => {
       const stack = stopAfter(await startCliStack(WS, KEY));
       const work = tempDir('orchids-cc-work-');
       const chart = path.join(work, 'chart.png');
-      fs.writeFileSync(chart, Buffer.from(PICTURE, 'base64'));
+      fs.writeFileSync(chart, Buffer.from(RED_SQUARE_PNG, 'base64'));
       stack.sim.onAgentRequest((req) => {
         if (!upstreamText(req).includes('chart.png')) return undefined;
         const image = sentToolResults(req)
@@ -62,7 +61,7 @@ describe('Claude Code sends pictures to Generation B (pinned ws)', () => {
       expect(turns).toHaveLength(2);
       // The tool result's content as Claude Code wrote it (spec §4.3: copied as parsed), `source.type` kept, in the
       // block and again in the message's ToolResults entry.
-      const sent = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: PICTURE } };
+      const sent = { type: 'image', source: { type: 'base64', media_type: 'image/png', data: RED_SQUARE_PNG } };
       const readResult = sentToolResults(turns[1]!).find((r) => r.tool_use_id === CALL);
       expect(readResult?.content).toContainEqual(sent);
       const entries = (turns[1]!.body.messages as Array<{ ToolResults?: Block[] }>).flatMap((m) => m.ToolResults ?? []);
@@ -83,7 +82,7 @@ describe('Claude Code sends pictures to Generation B (pinned ws)', () => {
         return sse(reply(image ? 'A grey square.' : 'No picture came through.'));
       });
 
-      const picture = { type: 'base64', media_type: 'image/png', data: PICTURE };
+      const picture = { type: 'base64', media_type: 'image/png', data: RED_SQUARE_PNG };
       const result = await runClaude(
         tempDir('orchids-cc-work-'),
         '',
@@ -101,7 +100,9 @@ describe('Claude Code sends pictures to Generation B (pinned ws)', () => {
       expect(events.at(-1)).toMatchObject({ type: 'result', is_error: false, result: 'A grey square.' });
       const [turn] = answered(stack.sim.requests);
       // Spec §4.3: the message's image keeps its media type and data, and drops `source.type`.
-      expect(messageImages(turn!)).toEqual([{ source: { data: PICTURE, media_type: 'image/png' }, type: 'image' }]);
+      expect(messageImages(turn!)).toEqual([
+        { source: { data: RED_SQUARE_PNG, media_type: 'image/png' }, type: 'image' },
+      ]);
       expect(upstreamText(turn!)).toContain('What is in this picture?');
     },
   );

@@ -9,6 +9,7 @@ import { stopsAfterEach } from '../helpers/stops-after-each';
 import { replayedToolUse, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { runOpencode } from '../helpers/opencode';
+import { RED_SQUARE_PNG } from '../helpers/pictures';
 
 /**
  * The real opencode CLI's headless run (`opencode run --format json`) on Generation B (`ws`), in what the other
@@ -19,8 +20,6 @@ import { runOpencode } from '../helpers/opencode';
 const stopAfter = stopsAfterEach();
 const KEY = 'test-opencode-headless-key';
 const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
-/** A 4×4 red PNG. */
-const PICTURE = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==';
 
 describe("opencode run's headless features through the proxy (pinned ws)", () => {
   it(
@@ -79,7 +78,7 @@ describe("opencode run's headless features through the proxy (pinned ws)", () =>
     const stack = stopAfter(await startCliStack(WS, KEY));
     const work = tempDir('orchids-opencode-work-');
     const picture = path.join(work, 'picture.png');
-    fs.writeFileSync(picture, Buffer.from(PICTURE, 'base64'));
+    fs.writeFileSync(picture, Buffer.from(RED_SQUARE_PNG, 'base64'));
     stack.sim.onAgentRequest((req) => (upstreamText(req).includes('What colour') ? sse(reply('Red.')) : undefined));
 
     // `--file` takes any number of files: `--` ends them, and the prompt follows.
@@ -93,7 +92,7 @@ describe("opencode run's headless features through the proxy (pinned ws)", () =>
     expect(message!.content).toEqual([
       { type: 'text', text: `Called the Read tool with the following input: {"filePath":"${picture}"}` },
       { type: 'text', text: 'Image read successfully' },
-      { type: 'image', source: { media_type: 'image/png', data: PICTURE } },
+      { type: 'image', source: { media_type: 'image/png', data: RED_SQUARE_PNG } },
       { type: 'text', text: '"What colour is it?"' },
     ]);
   });

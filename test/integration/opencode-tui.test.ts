@@ -11,6 +11,7 @@ import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
+import { RED_SQUARE_PNG } from '../helpers/pictures';
 
 /**
  * opencode's interactive TUI through the proxy, as a user at the keyboard meets it (the other opencode tests run
@@ -25,8 +26,6 @@ const stopAfter = stopsAfterEach();
 const KEY = 'test-opencode-tui-key';
 /** opencode's title request: its own system prompt, the user's first message after it. */
 const TITLE = /You are a title generator/;
-/** A 4×4 red PNG. */
-const PICTURE = 'iVBORw0KGgoAAAANSUhEUgAAAAQAAAAECAIAAAAmkwkpAAAAEElEQVR4nGP4z8AARwzEcQCukw/x0F8jngAAAABJRU5ErkJggg==';
 
 /** The content blocks of the newest user message (Generation B sends the messages themselves, text as a string too). */
 function lastUserBlocks(request: AgentRequestInfo): Array<Record<string, unknown>> {
@@ -56,12 +55,12 @@ describe.each(CASES)("opencode's TUI through the proxy ($protocol, $api)", ({ pr
     );
     const work = tempDir('orchids-opencode-work-');
     const picture = path.join(work, 'picture.png');
-    fs.writeFileSync(picture, Buffer.from(PICTURE, 'base64'));
+    fs.writeFileSync(picture, Buffer.from(RED_SQUARE_PNG, 'base64'));
     stack.sim.onAgentRequest((req) => {
       if (TITLE.test(upstreamText(req))) return sse(reply('A story and a picture'));
       const last = lastUserBlocks(req);
       const image = last.find((b) => b.type === 'image') as { source?: { data?: string } } | undefined;
-      if (image) return sse(reply(image.source?.data === PICTURE ? 'A red square.' : 'Another picture.'));
+      if (image) return sse(reply(image.source?.data === RED_SQUARE_PNG ? 'A red square.' : 'Another picture.'));
       if (JSON.stringify(last).includes('[Image 1]')) return sse(reply('No picture came through.'));
       if (JSON.stringify(last).includes('Tell me a long story')) return sse([...story(), ...finish()]);
       return undefined;
