@@ -44,8 +44,8 @@ export type ClineProvider = 'anthropic' | 'openai-compatible';
  * takes (`-b`) only for OpenAI-style providers but the Anthropic provider reads from this file too. The URL ends
  * in `/v1` for both.
  */
-export function providers(baseUrl: string, apiKey: string, provider: ClineProvider): string {
-  const settings = { provider, apiKey, model: CLINE_MODEL, baseUrl: `${baseUrl}/v1` };
+export function providers(baseUrl: string, apiKey: string, provider: ClineProvider, model = CLINE_MODEL): string {
+  const settings = { provider, apiKey, model, baseUrl: `${baseUrl}/v1` };
   return JSON.stringify({
     version: 1,
     lastUsedProvider: provider,
@@ -64,6 +64,11 @@ export interface ClineOptions {
   env?: Record<string, string>;
   /** More of Cline's options, before the prompt: `--auto-approve false`. */
   args?: string[];
+  /**
+   * The model id, CLINE_MODEL unless given: Cline picks its file tool by it (an id holding `gpt` or `codex` gets
+   * `apply_patch` in place of `editor`).
+   */
+  model?: string;
 }
 
 /**
@@ -82,13 +87,14 @@ export function runCline(
   options: ClineOptions = {},
 ): Promise<ClineRun> {
   const provider = options.provider ?? 'anthropic';
+  const model = options.model ?? CLINE_MODEL;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const args = [
     '--json',
     '-P',
     provider,
     '-m',
-    CLINE_MODEL,
+    model,
     '-c',
     cwd,
     '--timeout',
@@ -100,7 +106,7 @@ export function runCline(
   const run = runToExit(CLINE, args, {
     cwd,
     timeoutMs,
-    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider), NO_COLOR: '1', ...options.env },
+    env: { PATH: process.env.PATH ?? '', ...clineEnv(baseUrl, apiKey, provider, model), NO_COLOR: '1', ...options.env },
   });
   return run.then((exited) => {
     const lines = exited.stdout
@@ -117,11 +123,16 @@ export function runCline(
  * The environment of a Cline run pointed at the proxy: a fresh home whose `~/.cline/data/settings/providers.json`
  * names it, opted out of telemetry and updates, and the switches that keep Cline on loopback (see runCline).
  */
-export function clineEnv(baseUrl: string, apiKey: string, provider: ClineProvider): Record<string, string> {
+export function clineEnv(
+  baseUrl: string,
+  apiKey: string,
+  provider: ClineProvider,
+  model = CLINE_MODEL,
+): Record<string, string> {
   const home = tempDir('orchids-cline-home-');
   const settingsDir = path.join(home, '.cline', 'data', 'settings');
   fs.mkdirSync(settingsDir, { recursive: true });
-  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey, provider));
+  fs.writeFileSync(path.join(settingsDir, 'providers.json'), providers(baseUrl, apiKey, provider, model));
   fs.writeFileSync(
     path.join(settingsDir, 'global-settings.json'),
     JSON.stringify({ telemetryOptOut: true, autoUpdateEnabled: false }),

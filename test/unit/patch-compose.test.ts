@@ -105,6 +105,17 @@ describe("the agent's writes and edits, for a client that edits only by patch (C
     });
   });
 
+  it("ends a written file in its newline on Cline's apply_patch, which joins the added lines", () => {
+    const write = { file_path: '/w/a.txt', content: 'one\ntwo\n' };
+    const route = { upstreamName: 'Write', clientName: 'apply_patch', joinsAddedLines: true };
+    expect(repairToolInput(write, clientToolSchema('apply_patch', [FREEFORM]), route)).toEqual({
+      input: '*** Begin Patch\n*** Add File: /w/a.txt\n+one\n+two\n+\n*** End Patch\n',
+    });
+    expect(repairToolInput({ ...write, content: 'one' }, clientToolSchema('apply_patch', [FREEFORM]), route)).toEqual({
+      input: '*** Begin Patch\n*** Add File: /w/a.txt\n+one\n*** End Patch\n',
+    });
+  });
+
   it("puts the same patch in opencode's `patchText`", () => {
     const multi = {
       file_path: 'b.md',

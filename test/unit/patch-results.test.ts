@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
 import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
+import { WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_APPLY_PATCH as APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
 
@@ -102,6 +103,34 @@ describe("Codex CLI's apply_patch result, as the agent's Edit gives it", () => {
       type: 'tool_result',
       tool_use_id: 'call_p',
       content: REFUSED,
+    });
+  });
+});
+
+describe("Cline CLI's apply_patch result (a gpt or codex model), as the agent's Edit gives it", () => {
+  /** Cline 3.0.65's words, as the real one sent them (model-tool-sets.test.ts), the folder `/w`. */
+  const cline = (run: Record<string, unknown>) => JSON.stringify({ query: 'apply_patch', ...run });
+  const APPLIED_CLINE = 'Successfully applied patch to the following files:\n/w/date.txt';
+  const MISMATCH =
+    'apply_patch failed: Patch could not be applied because 1 hunk did not match the current file content.';
+
+  it('gives a success its words alone, and flags a failure an error in its words', () => {
+    expect(sent(cline({ result: APPLIED_CLINE, success: true }))).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: APPLIED_CLINE,
+    });
+    expect(sent(cline({ result: '', error: MISMATCH, success: false }))).toMatchObject({
+      content: MISMATCH,
+      is_error: true,
+    });
+  });
+
+  it("tells the agent a Write over an existing file was refused, in its own tools' terms", () => {
+    const exists = 'apply_patch failed: Add File Error: File already exists: /w/date.txt';
+    expect(sent([{ type: 'text', text: cline({ result: '', error: exists, success: false }) }])).toMatchObject({
+      content: [{ type: 'text', text: WRITE_OVER_EXISTING('/w/date.txt') }],
+      is_error: true,
     });
   });
 });

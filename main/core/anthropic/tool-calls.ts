@@ -12,7 +12,7 @@ import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
 import { callText, noPatchFormCall, shownCall, type ShownCall } from './unmapped-call-text';
-import { hasNoPatchForm } from '../orchids/patch-compose';
+import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
@@ -299,6 +299,7 @@ export class ToolCalls {
       clientName,
       clientDescription: tool?.description,
       agentTools: this.policy.agentTools,
+      joinsAddedLines: addsWithoutFinalNewline(this.tools),
     };
     return repairToolInput(input, tool?.schema, route);
   }

@@ -30,6 +30,17 @@ interface FileChange {
   path: string;
   /** The patch body after the file header: `+` lines for an added file, `@@` hunks for an update. */
   body: string;
+  /** An added file's text ends in a newline (Codex and opencode end every added line in one; Cline does not). */
+  finalNewline?: boolean;
+}
+
+/**
+ * Whether the client's apply_patch is Cline CLI 3's (its tool set has `read_files`): Cline joins an added file's `+`
+ * lines with newlines and ends the file without one, where Codex and opencode end every line in one. Cline 3.0.65
+ * declares it in place of `editor` for a model id holding `gpt` or `codex`.
+ */
+export function addsWithoutFinalNewline(tools: ReadonlyArray<{ name: string }> | undefined): boolean {
+  return tools?.some((tool) => tool.name === 'read_files') ?? false;
 }
 
 /** An edit of the agent's that no patch can say: a patch states each change once, at one place. */
@@ -50,6 +61,7 @@ export function composePatch(
   schema: JsonObject | undefined,
   upstreamName: string,
   clientName: string,
+  joinsAddedLines = false,
 ): JsonObject | undefined {
   const form = patchForm(schema, clientName);
   const change = form && fileChange(input, canonicalToolName(upstreamName));
@@ -57,7 +69,9 @@ export function composePatch(
   if (form === 'typed')
     return { type: change.kind === 'add' ? 'create_file' : 'update_file', path: change.path, diff: change.body };
   const header = change.kind === 'add' ? '*** Add File: ' : '*** Update File: ';
-  return { [form.key]: `*** Begin Patch\n${header}${change.path}\n${change.body}*** End Patch\n` };
+  // An empty last line is how a client that joins the lines ends the file in the newline the agent wrote.
+  const body = joinsAddedLines && change.finalNewline ? `${change.body}+\n` : change.body;
+  return { [form.key]: `*** Begin Patch\n${header}${change.path}\n${body}*** End Patch\n` };
 }
 
 /**
@@ -92,13 +106,13 @@ function fileChange(input: JsonObject, agentTool: string | undefined): FileChang
   if (typeof path !== 'string' || path === '') return undefined;
   if (agentTool === 'Write') {
     const content = input['content'];
-    return typeof content === 'string' ? { kind: 'add', path, body: prefixed('+', content) } : undefined;
+    return typeof content === 'string' ? added(path, content) : undefined;
   }
   if (agentTool === 'Edit') {
     const edit = oneEdit(input);
     if (edit === FORMLESS || !edit) return edit;
     // An edit with no old text writes the file anew, as the agent's Edit does for a file that does not exist.
-    if (edit.old === '') return { kind: 'add', path, body: prefixed('+', edit.new) };
+    if (edit.old === '') return added(path, edit.new);
     return { kind: 'update', path, body: hunk(edit) };
   }
   if (agentTool === 'MultiEdit' && Array.isArray(input['edits'])) {
@@ -114,6 +128,13 @@ function fileChange(input: JsonObject, agentTool: string | undefined): FileChang
   }
   return undefined;
 }
+
+const added = (path: string, text: string): FileChange => ({
+  kind: 'add',
+  path,
+  body: prefixed('+', text),
+  finalNewline: text.endsWith('\n'),
+});
 
 function oneEdit(input: JsonObject): { old: string; new: string } | typeof FORMLESS | undefined {
   const before = input['old_string'];

@@ -36,6 +36,8 @@ export interface ToolCallRoute {
   clientDescription?: string;
   /** The call is to the agent's own tool, in its units (Generation B; see ToolCallPolicy in tool-calls.ts). */
   agentTools?: boolean;
+  /** The client's apply_patch ends an added file without a newline (patch-compose.ts addsWithoutFinalNewline). */
+  joinsAddedLines?: boolean;
 }
 
 function synonymsOf(groups: ReadonlyArray<readonly string[]>): ReadonlyMap<string, readonly string[]> {
@@ -74,7 +76,7 @@ export function repairToolInput(
   if (route && composesSpawn(route.upstreamName, route.clientName, canonicalToolName(route.upstreamName))) {
     return spawnInput(input);
   }
-  const patch = route && composePatch(input, schema, route.upstreamName, route.clientName);
+  const patch = route && composePatch(input, schema, route.upstreamName, route.clientName, route.joinsAddedLines);
   if (patch) return patch;
   const plan = route && composePlan(input, schema, route.upstreamName, route.clientName);
   if (plan) return plan;

@@ -15,6 +15,12 @@
  * the empty patch's (NO_PATCH_FORM); a run becomes its output alone, as the agent's own Edit answers, an error when
  * its exit code is not 0. A result of any other shape goes as Codex wrote it.
  *
+ * Cline CLI 3.0.65's `apply_patch` (declared for a `gpt` or `codex` model id) answers as it answers its `editor`
+ * (./editor-results.ts), never flagged: `{"query":"apply_patch","result":"Successfully applied patch to the
+ * following files:\n/w/x.txt","success":true}`, or `"result":""`, `"success":false` and `"error":"apply_patch
+ * failed: …"`, a Write over an existing file among those (`Add File Error: File already exists: /w/x.txt`). A
+ * success becomes its `result`, a failure an error in Cline's words, the Write over a file as WRITE_OVER_EXISTING.
+ *
  * The proxy keeps nothing between requests, so which results to read is found in the conversation: the calls Codex
  * replays to its `apply_patch`, the tool the agent's edits land on.
  */
@@ -25,6 +31,8 @@ import { inShapeOf, resultText } from './result-text';
 import type { Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 import { NO_PATCH_FORM } from '../patch-compose';
+import { WRITE_OVER_EXISTING } from './editor-results';
+import { parseJson } from '../tool-input-coercion';
 
 const PATCH_TOOL = 'apply_patch';
 /** How Codex's refusals begin: its check of the patch, then its sandbox's. */
@@ -66,6 +74,14 @@ export function patchCalls(
 export function patchResult(content: ToolResultContent | undefined, call: { empty: boolean }): Unwrapped | undefined {
   const text = resultText(content);
   if (content === undefined || text === undefined) return undefined;
+  const cline = clinePatchRun(text);
+  if (cline) {
+    const exists = cline.success ? null : ADD_OVER_EXISTING.exec(cline.told);
+    return {
+      content: inShapeOf(content, exists ? WRITE_OVER_EXISTING(exists[1]!) : cline.told),
+      isError: !cline.success,
+    };
+  }
   if (REFUSALS.some((start) => text.startsWith(start))) {
     return { content: call.empty ? inShapeOf(content, NO_PATCH_FORM) : content, isError: true };
   }
@@ -76,4 +92,16 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
   const output = ran[2]!.replace(/\n$/, '');
   const told = output === '' && code !== 0 ? `apply_patch exited with code ${code}.` : output;
   return { content: inShapeOf(content, told), isError: code !== 0 };
+}
+
+/** How Cline's patch refuses an added file that exists: the path follows. */
+const ADD_OVER_EXISTING = /^apply_patch failed: Add File Error: File already exists: (.+)$/;
+
+/** Cline's answer to its `apply_patch`: whether it was applied, and its words (the result, else the error). */
+function clinePatchRun(text: string): { success: boolean; told: string } | undefined {
+  const run = asRecord(text.startsWith('{') ? parseJson(text) : undefined);
+  const { query, result, success, error } = run ?? {};
+  if (query !== PATCH_TOOL || typeof result !== 'string' || typeof success !== 'boolean') return undefined;
+  if (success) return { success, told: result };
+  return typeof error === 'string' ? { success, told: error } : undefined;
 }
