@@ -159,6 +159,19 @@ export const CONTINUE_CLI_TOOLS: ToolDefinition[] = [
 ];
 
 /**
+ * The same, for a model cn 1.5.47 does not count as capable (an id and config name without `claude`, `gpt`, `gemini`
+ * and the like, e.g. `glm-5`): its one-edit `Edit` in Claude Code's keys in place of `MultiEdit`.
+ */
+export const CONTINUE_CLI_EDIT_TOOLS: ToolDefinition[] = [
+  ...CONTINUE_CLI_TOOLS.filter((t) => t.name !== 'MultiEdit'),
+  tool('Edit', { file_path: str, old_string: str, new_string: str, replace_all: bool }, [
+    'file_path',
+    'old_string',
+    'new_string',
+  ]),
+];
+
+/**
  * Codex CLI 0.171's tools as far as these tests need them: its shell, its only tool that can look at files, and its
  * question tool, each of whose questions needs an id.
  */

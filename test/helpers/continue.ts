@@ -29,11 +29,25 @@ globalThis.fetch = (input, init) => {
 };
 `)}`;
 
+/** The model a config names: cn picks its edit tool by `model` and `name` (README, Continue CLI). */
+export interface ContinueModel {
+  model: string;
+  name: string;
+}
+
+const CLAUDE: ContinueModel = { model: CONTINUE_MODEL, name: 'Claude via Orchids Tray' };
+
 /**
  * The `config.yaml` a user writes to point Continue at the proxy (README "Point your tools at it"), with a model of
  * the `subagent` role for each of `subagents` (the agents Continue's Subagent tool lists, by name).
  */
-export function config(baseUrl: string, apiKey: string, api: ContinueApi, subagents: readonly string[] = []): string {
+export function config(
+  baseUrl: string,
+  apiKey: string,
+  api: ContinueApi,
+  subagents: readonly string[] = [],
+  model: ContinueModel = CLAUDE,
+): string {
   const subagentModels = subagents.flatMap((name) => [
     `  - name: ${name}`,
     `    provider: ${api}`,
@@ -49,9 +63,9 @@ export function config(baseUrl: string, apiKey: string, api: ContinueApi, subage
     'version: 1.0.0',
     'schema: v1',
     'models:',
-    '  - name: Claude via Orchids Tray',
+    `  - name: ${model.name}`,
     `    provider: ${api}`,
-    `    model: ${CONTINUE_MODEL}`,
+    `    model: ${model.model}`,
     `    apiBase: ${baseUrl}/v1/`,
     `    apiKey: ${apiKey}`,
     '    roles: [chat, edit, apply]',
@@ -70,6 +84,8 @@ export interface ContinueOptions {
   args?: string[];
   /** Sub-agent models to add to the config (see config). */
   subagents?: string[];
+  /** The config's model, by default Claude (CONTINUE_MODEL). */
+  model?: ContinueModel;
   /** cn's home, for a run that leaves a session for a later `cn --resume` there; by default a fresh one. */
   home?: string;
 }
@@ -93,7 +109,7 @@ export function runContinue(
 ): Promise<ContinueRun> {
   const home = options.home ?? tempDir('orchids-continue-home-');
   const configFile = path.join(home, 'config.yaml');
-  fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic', options.subagents));
+  fs.writeFileSync(configFile, config(baseUrl, apiKey, options.api ?? 'anthropic', options.subagents, options.model));
   const args = ['-p', ...(options.args ?? []), '--config', configFile, prompt];
   const run = runToExit(CONTINUE, args, { cwd, timeoutMs: options.timeoutMs, env: continueEnv(home) });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
-import { CONTINUE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
+import { claudeCodeTools, CONTINUE_CLI_EDIT_TOOLS, CONTINUE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 
 /** Continue CLI 1.5.47's MultiEdit results, as the real one sent them (continue-edit-routes.test.ts), folder `/w`. */
 const NOT_FOUND = 'Edit at index 0: string not found in file: "date = 9"';
@@ -35,5 +35,25 @@ describe("Continue CLI's MultiEdit result, a refusal given to the agent as an er
     expect(sent(EDITED)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: EDITED });
     expect(sent(NOT_FOUND, { name: 'Bash' })).not.toHaveProperty('is_error');
     expect(sent(NOT_FOUND, { tools: OPENCODE_TOOLS })).not.toHaveProperty('is_error');
+  });
+});
+
+describe("Continue CLI's Edit result (a model cn does not count as capable), a refusal given as an error", () => {
+  const edit = { name: 'Edit', tools: CONTINUE_CLI_EDIT_TOOLS };
+
+  it('flags a refused edit in the words cn gives its MultiEdit’s, or a throw while writing', () => {
+    for (const words of [NOT_FOUND, NOT_READ, 'Error executing tool Edit: EACCES: permission denied']) {
+      expect(sent(words, edit)).toEqual({
+        type: 'tool_result',
+        tool_use_id: 'toolu_e',
+        content: words,
+        is_error: true,
+      });
+    }
+  });
+
+  it('leaves a success as it was, and the same words answering Claude Code’s Edit', () => {
+    expect(sent('Successfully edited /w/date.txt\nDiff:\n', edit)).not.toHaveProperty('is_error');
+    expect(sent(NOT_FOUND, { name: 'Edit', tools: claudeCodeTools() })).not.toHaveProperty('is_error');
   });
 });

@@ -13,6 +13,12 @@ import type { JsonObject } from '../orchids/client-tools';
 import { asRecord } from '../orchids/client-tools';
 import { canonicalToolName } from '../orchids/tool-names';
 
+/** What the agent is told for a MultiEdit on Continue's Edit, which makes a turn's edits on the file as it found it. */
+export const ONE_EDIT_A_TURN =
+  "The edits were not made: this client's Edit makes one edit a call, and works out all of a turn's calls on the " +
+  'file as the turn found it (each writes the whole file, so the last undoes the others). Make each edit with its ' +
+  'own Edit call, one call a turn.';
+
 /** At most this many edits are split out; a longer MultiEdit is declined as before, not sent as a flood of calls. */
 const MAX_EDITS = 20;
 

@@ -11,8 +11,9 @@ import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
-import { callText, noPatchFormCall, shownCall, type ShownCall } from './unmapped-call-text';
+import { callText, noPatchFormCall, oneEditATurnCall, shownCall, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
+import { declaresContinueRead } from '../orchids/gen-b/continue-edit-results';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import type { ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
@@ -317,11 +318,18 @@ export class ToolCalls {
   /**
    * A MultiEdit for a client with an Edit and no MultiEdit, as one Edit call an edit (anthropic/multi-edit.ts); false
    * when it is not one, cannot be split, or the calls would pass `disable_parallel_tool_use`'s one.
+   * DECISION: never on Continue's Edit, where it is declined with words saying how to make the edits. cn (1.5.47)
+   * works out every call of a turn on the file as the turn found it before it runs any, and each Edit writes the whole
+   * file: the last edit's write undid the ones before it, each reported a success (seen with the real cn on `glm-5`).
    */
   private emitEditByEdit(upstreamId: string, upstreamName: string, input: Record<string, unknown>): boolean {
     const calls = multiEditAsEdits(upstreamName, input);
     const edit = calls && matchClientTool('Edit', this.tools);
     if (!calls || !edit) return false;
+    if (declaresContinueRead(this.tools)) {
+      this.emitUnmapped(upstreamId, upstreamName, input, oneEditATurnCall(upstreamName, input));
+      return true;
+    }
     if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;
     calls.forEach((call, i) => {
       // The first keeps the agent's id; the others are told apart by their place, so each result pairs with its edit.

@@ -11,6 +11,7 @@
  * the call (proxy/declined-calls.ts), and a later request reading the note back as the call (orchids/shown-calls.ts).
  */
 import { NO_PATCH_FORM } from '../orchids/patch-compose';
+import { ONE_EDIT_A_TURN } from './multi-edit';
 import { checklistLines } from '../orchids/plan-compose';
 import { canonicalToolName } from '../orchids/tool-names';
 import { normalizeKey } from '../orchids/tool-vocabulary';
@@ -51,6 +52,9 @@ export const NOT_RUN = 'which this client does not provide, so it was not run';
 export const PLAN_END = '(End of the plan.)';
 /** The generic line's words for an edit the client has the tool for but no patch can say (`noPatchFormCall`). */
 export const NO_PATCH_NOT_RUN = "whose edit has no patch form for this client's apply_patch, so it was not run";
+/** The generic line's words for a MultiEdit on Continue's one-edit Edit (`oneEditATurnCall`). */
+export const ONE_EDIT_NOT_RUN =
+  "whose edits this client's Edit would make each on the file as the turn found it, so it was not run";
 
 /** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
 export function todoAnswer(name: string): string {
@@ -130,6 +134,14 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
  */
 export function noPatchFormCall(name: string, input: Record<string, unknown>): ShownCall {
   return { text: callText(name, input, NO_PATCH_NOT_RUN), answer: NO_PATCH_FORM, isError: true };
+}
+
+/**
+ * A MultiEdit on Continue's one-edit Edit (anthropic/tool-calls.ts says why it is not split): the user is shown why
+ * it was not run; the agent is told, as its edit's error, how to make the edits instead.
+ */
+export function oneEditATurnCall(name: string, input: Record<string, unknown>): ShownCall {
+  return { text: callText(name, input, ONE_EDIT_NOT_RUN), answer: ONE_EDIT_A_TURN, isError: true };
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   NO_PATCH_NOT_RUN,
   NOT_RUN,
   notRunAnswer,
+  ONE_EDIT_NOT_RUN,
   PLAN_ANSWER,
   PLAN_END,
   PLAN_HEADING,
@@ -25,6 +26,7 @@ import {
   todoAnswer,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
+import { ONE_EDIT_A_TURN } from '../anthropic/multi-edit';
 import { NO_PATCH_FORM } from './patch-compose';
 import { checklistTodo } from './plan-compose';
 
@@ -45,8 +47,15 @@ const BREAK = '\n\n';
  * loses nothing it could act on. The fence is the backtick run that opened it (inlineCode): any run in the input is
  * shorter. The name is quoted as a JSON string (callText): no `"` in it but an escaped one.
  */
-/** Why the generic line says the call was not run: the client lacks the tool, or the edit has no patch form. */
-const WHY_NOT_RUN = `(${escaped(NOT_RUN)}|${escaped(NO_PATCH_NOT_RUN)})`;
+/**
+ * Why the generic line says the call was not run: the client lacks the tool, the edit has no patch form, or its edits
+ * are a MultiEdit Continue's Edit would undo; with what the agent was told for each reason but the first.
+ */
+const TOLD: ReadonlyMap<string, string> = new Map([
+  [NO_PATCH_NOT_RUN, NO_PATCH_FORM],
+  [ONE_EDIT_NOT_RUN, ONE_EDIT_A_TURN],
+]);
+const WHY_NOT_RUN = `(${[NOT_RUN, ...TOLD.keys()].map(escaped).join('|')})`;
 const CALL_NOTE = new RegExp(
   `${escaped(CALL_NOTE_START)}((?:[^"\\\\\\n]|\\\\[^\\n])*)", ${WHY_NOT_RUN}\\. Input: (\`+)([\\s\\S]*?)\\3\\]`,
   'y',
@@ -182,7 +191,7 @@ function readNote(text: string, start: number, heading: string): Note | undefine
   const end = start + match[0].length;
   const input = shownInput(match[4]!);
   if (input === undefined) return { start, end };
-  const answer = match[2] === NO_PATCH_NOT_RUN ? NO_PATCH_FORM : notRunAnswer(name);
+  const answer = TOLD.get(match[2]!) ?? notRunAnswer(name);
   return { start, end, call: { name, input, answer, isError: true } };
 }
 

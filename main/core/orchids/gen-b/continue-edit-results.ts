@@ -1,5 +1,7 @@
 /**
- * The agent's Edit and MultiEdit, run on Continue CLI's `MultiEdit` (`file_path`, `edits`), whose failures must reach
+ * The agent's Edit and MultiEdit, run on Continue CLI's `MultiEdit` (`file_path`, `edits`), or its `Edit` (Claude
+ * Code's keys) for a model cn does not count as capable (an id and config name matching none of `claude`, `gpt`,
+ * `gemini`, `o<digit>`, …, such as `glm-5`; cn 1.5.47 declares one or the other), whose failures must reach
  * the agent as its own Edit's do: as errors. Continue (cn 1.5.47) sends every tool result without `is_error`, on its
  * `anthropic` provider as on its `openai` one, whose `tool` message has no flag to carry; a refused edit is only its
  * words, e.g. `Edit at index 0: string not found in file: "date = 9"` or `You must use the Read tool to read
@@ -7,7 +9,8 @@
  * words of one of Continue's refusals becomes an error in the same words; any other goes as Continue wrote it.
  *
  * The proxy keeps nothing between requests, so which results to read is found in the conversation: the call a result
- * answers, replayed by Continue, is a call to its MultiEdit.
+ * answers, replayed by Continue, is a call to its MultiEdit or Edit. cn words its Edit's refusals as its MultiEdit's
+ * (`Edit at index 0: …`: both run the same checks).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
@@ -16,6 +19,7 @@ import type { Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 
 const MULTI_EDIT = 'MultiEdit';
+const EDIT = 'Edit';
 
 /** How Continue's MultiEdit words a refusal (cn 1.5.47's errors for it), each the start of the whole result. */
 const REFUSALS = [
@@ -25,7 +29,7 @@ const REFUSALS = [
   /^File .+ does not exist$/s,
   /^Reading or Editing .+ is not allowed because it is a security concern\./s,
   // A throw while writing the file, which Continue words as its own.
-  /^Error executing tool MultiEdit: /,
+  /^Error executing tool (?:Multi)?Edit: /,
 ];
 
 /** Whether the client declares a MultiEdit in Continue's keys: the mark of Continue's tool set. */
@@ -34,17 +38,30 @@ export function declaresContinueMultiEdit(tools: ToolDefinition[] | undefined): 
   return props?.['file_path'] !== undefined && props['edits'] !== undefined;
 }
 
+/** Whether the client's Read takes Continue's `filepath`: the mark of cn's tool set, whichever edit tool it has. */
+export function declaresContinueRead(tools: ToolDefinition[] | undefined): boolean {
+  return asRecord(clientToolSchema('Read', tools)?.['properties'])?.['filepath'] !== undefined;
+}
+
+/** Whether the client declares Continue's one-edit Edit: its Read beside an Edit that takes a `file_path`. */
+function declaresContinueEdit(tools: ToolDefinition[] | undefined): boolean {
+  return (
+    declaresContinueRead(tools) && asRecord(clientToolSchema(EDIT, tools)?.['properties'])?.['file_path'] !== undefined
+  );
+}
+
 /**
- * The ids of the calls to Continue's MultiEdit in a conversation; undefined when there is none, or when the client
- * declares no MultiEdit in Continue's keys: then the conversation is not walked.
+ * The ids of the calls to Continue's MultiEdit or Edit in a conversation; undefined when there is none, or when the
+ * client declares neither in Continue's keys: then the conversation is not walked.
  */
 export function continueEditCalls(
   messages: readonly Message[],
   tools: ToolDefinition[] | undefined,
 ): Set<string> | undefined {
-  if (!declaresContinueMultiEdit(tools)) return undefined;
+  const name = declaresContinueMultiEdit(tools) ? MULTI_EDIT : declaresContinueEdit(tools) ? EDIT : undefined;
+  if (name === undefined) return undefined;
   let calls: Set<string> | undefined;
-  for (const call of replayedCalls(messages)) if (call.name === MULTI_EDIT) (calls ??= new Set()).add(call.id);
+  for (const call of replayedCalls(messages)) if (call.name === name) (calls ??= new Set()).add(call.id);
   return calls;
 }
 

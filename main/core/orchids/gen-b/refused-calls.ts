@@ -9,8 +9,7 @@
  * The proxy keeps nothing between requests: every call the client replays in the conversation may be answered so.
  */
 import type { Message, ToolDefinition } from '../../anthropic/types';
-import { asRecord, clientToolSchema } from '../client-tools';
-import { declaresContinueMultiEdit } from './continue-edit-results';
+import { declaresContinueMultiEdit, declaresContinueRead } from './continue-edit-results';
 import { clineEditorTool } from './editor-results';
 import { opencodeEditTool } from './opencode-edit-results';
 import { editsByPatch } from './patch-results';
@@ -63,11 +62,6 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     ],
   },
 ];
-
-/** Whether the client's Read takes Continue's `filepath`: the mark of `cn -p`, which declares no MultiEdit. */
-function declaresContinueRead(tools: ToolDefinition[] | undefined): boolean {
-  return asRecord(clientToolSchema('Read', tools)?.['properties'])?.['filepath'] !== undefined;
-}
 
 /**
  * The ids of every call in a conversation, with the wordings of the client whose tool set the request carries;
