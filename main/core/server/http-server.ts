@@ -223,8 +223,9 @@ export class ProxyServer {
       this.inflight.end(res);
     });
     let route: ApiRoute | undefined;
-    let bodyBytes = 0;
-    const readJson: JsonBody = async (limit) => {
+    // `parsed` runs once the body is parsed: an API route counts its bytes and starts serving there, inside this one
+    // async step (a wrapper awaiting it was two more promises a request).
+    const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
       checkJsonContentType(req.headers['content-type']);
       const reservation = (bodyReservation = this.budget.open());
       const body = await readBody(req, limit, {
@@ -232,11 +233,12 @@ export class ProxyServer {
         largestReservable: this.budget.largestBody,
         checkUtf8: true,
       });
-      bodyBytes = body.length;
       largeBody = isLargeBody(body.length);
       // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
       // (its promise and its hop) between a short request's last byte and its handler.
-      return body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
+      const value = body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
+      parsed?.(body.length);
+      return value;
     };
     try {
       const guard = this.guard!;
@@ -303,12 +305,11 @@ export class ProxyServer {
           path,
           rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
-          json: async () => {
-            const value = await readJson(this.options.maxBodyBytes);
-            ctx.bodyBytes = bodyBytes;
-            startServing();
-            return value;
-          },
+          json: () =>
+            readJson(this.options.maxBodyBytes, (bytes) => {
+              ctx.bodyBytes = bytes;
+              startServing();
+            }),
           bodyBytes: 0,
         };
         // A route without a body is being worked on from the start; one with a body once it has arrived.
