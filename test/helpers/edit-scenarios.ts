@@ -39,6 +39,23 @@ export function scriptCalls(stack: Stack, topic: string, calls: AgentCall[], don
   });
 }
 
+/**
+ * As scriptCalls, with each of `turns` the calls of one turn, each turn made once, in order: the next comes once all
+ * of one came back, or a call lost on the way would have the agent make its turn again without end.
+ */
+export function scriptTurns(stack: Stack, topic: string, turns: AgentCall[][], done: string, openai: boolean): void {
+  let at = 0;
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes(topic)) return undefined;
+    const back = (call: AgentCall) => seen.includes(call.answeredBy ?? seenCallId(call.id, openai));
+    while (at < turns.length && turns[at]!.every(back)) at += 1;
+    const next = turns[at];
+    at += 1;
+    return sse(next ? [...next.flatMap((call) => toolCall(call)), ...finish('tool-calls')] : reply(done));
+  });
+}
+
 /** A stack on `mode` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
 export async function withEditFile(
   mode: ProtocolMode,

@@ -11,11 +11,18 @@ import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
-import { callText, noPatchFormCall, oneEditATurnCall, shownCall, type ShownCall } from './unmapped-call-text';
+import {
+  callText,
+  noPatchFormCall,
+  oneEditATurnCall,
+  sameFileCall,
+  shownCall,
+  type ShownCall,
+} from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
 import { declaresContinueRead } from '../orchids/gen-b/continue-edit-results';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
-import type { ToolMatch } from '../orchids/tool-names';
+import { canonicalToolName, type ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
 
 /** What the tool calls need from the translator: blocks one at a time, numbered in order. */
@@ -101,6 +108,9 @@ export class ToolCalls {
   readonly declined: DeclinedToolCall[] = [];
   toolUses = 0;
 
+  /** The files the turn's edit calls on Continue's tools edit (see `editsFileAgain`). */
+  private readonly editedFiles = new Set<string>();
+
   /** The request's reminders were read for tools the client holds back (done at most once, and only if needed). */
   private deferredRead = false;
 
@@ -140,7 +150,9 @@ export class ToolCalls {
     if (this.sent.has(id) || this.buffered.has(id)) return;
     this.awaitingCall.set(id, name);
     const match = this.live || !this.mayForward ? undefined : this.match(name);
-    if (match && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
+    // An edit on Continue's tools waits for its input: its file decides whether it goes (`editsFileAgain`).
+    const waits = isEditCall(name) && declaresContinueRead(this.tools);
+    if (match && !waits && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
   }
 
@@ -277,6 +289,10 @@ export class ToolCalls {
       this.unmapped.push({ name: upstreamName, input: parsed });
       return;
     }
+    if (this.editsFileAgain(upstreamName, parsed)) {
+      this.emitUnmapped(upstreamId, upstreamName, parsed, sameFileCall(upstreamName, parsed));
+      return;
+    }
     const match = this.match(upstreamName, parsed);
     if (!match) {
       if (!this.emitEditByEdit(upstreamId, upstreamName, parsed)) this.emitUnmapped(upstreamId, upstreamName, parsed);
@@ -290,6 +306,25 @@ export class ToolCalls {
     }
     const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
     this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
+  }
+
+  /**
+   * An edit on Continue's tools of a file an edit call before it in the turn edits. cn (1.5.47) works out every call
+   * of a turn on the files as the turn found them before it runs any, and each edit writes the whole file: the
+   * second of two Edit calls to one file undid the first, both reported a success (seen with the real cn).
+   * DECISION: the later call is declined, the agent told as its error to make one file's edits one MultiEdit or one a
+   * turn, rather than merged with the first into one MultiEdit call. The proxy keeps nothing between requests and the
+   * client replays one call under one id, so the agent's second call would have no result of its own to go back
+   * under; and MultiEdit applies all or none, so a failing second edit would have undone a first the agent made
+   * apart. Edits of different files in one turn go as before.
+   */
+  private editsFileAgain(upstreamName: string, input: Record<string, unknown>): boolean {
+    if (!isEditCall(upstreamName) || !declaresContinueRead(this.tools)) return false;
+    const file = input['file_path'] ?? input['path'];
+    if (typeof file !== 'string' || file === '') return false;
+    if (this.editedFiles.has(file)) return true;
+    this.editedFiles.add(file);
+    return false;
   }
 
   /** A call's input as the declared client tool takes it. */
@@ -359,6 +394,11 @@ export class ToolCalls {
     this.out.delta(index, { type: 'text_delta', text });
     this.out.stop(index);
   }
+}
+
+function isEditCall(name: string): boolean {
+  const canonical = canonicalToolName(name);
+  return canonical === 'Edit' || canonical === 'MultiEdit';
 }
 
 function isCompleteJson(text: string): boolean {

@@ -11,7 +11,7 @@
  * the call (proxy/declined-calls.ts), and a later request reading the note back as the call (orchids/shown-calls.ts).
  */
 import { NO_PATCH_FORM } from '../orchids/patch-compose';
-import { ONE_EDIT_A_TURN } from './multi-edit';
+import { ONE_EDIT_A_TURN, SAME_FILE_THIS_TURN } from './multi-edit';
 import { checklistLines } from '../orchids/plan-compose';
 import { canonicalToolName } from '../orchids/tool-names';
 import { normalizeKey } from '../orchids/tool-vocabulary';
@@ -55,6 +55,9 @@ export const NO_PATCH_NOT_RUN = "whose edit has no patch form for this client's 
 /** The generic line's words for a MultiEdit on Continue's one-edit Edit (`oneEditATurnCall`). */
 export const ONE_EDIT_NOT_RUN =
   "whose edits this client's Edit would make each on the file as the turn found it, so it was not run";
+/** The generic line's words for a later edit of a file the turn already edits, on Continue's tools (`sameFileCall`). */
+export const SAME_FILE_NOT_RUN =
+  'whose file a call before it in this turn edits, which this client would have undone, so it was not run';
 
 /** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
 export function todoAnswer(name: string): string {
@@ -142,6 +145,14 @@ export function noPatchFormCall(name: string, input: Record<string, unknown>): S
  */
 export function oneEditATurnCall(name: string, input: Record<string, unknown>): ShownCall {
   return { text: callText(name, input, ONE_EDIT_NOT_RUN), answer: ONE_EDIT_A_TURN, isError: true };
+}
+
+/**
+ * A later edit of a file one of the turn's calls already edits, on Continue's tools (anthropic/tool-calls.ts says
+ * why): the user is shown why it was not run; the agent is told, as its edit's error, how to make it instead.
+ */
+export function sameFileCall(name: string, input: Record<string, unknown>): ShownCall {
+  return { text: callText(name, input, SAME_FILE_NOT_RUN), answer: SAME_FILE_THIS_TURN, isError: true };
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   NOT_RUN,
   notRunAnswer,
   ONE_EDIT_NOT_RUN,
+  SAME_FILE_NOT_RUN,
   PLAN_ANSWER,
   PLAN_END,
   PLAN_HEADING,
@@ -26,7 +27,7 @@ import {
   todoAnswer,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
-import { ONE_EDIT_A_TURN } from '../anthropic/multi-edit';
+import { ONE_EDIT_A_TURN, SAME_FILE_THIS_TURN } from '../anthropic/multi-edit';
 import { NO_PATCH_FORM } from './patch-compose';
 import { checklistTodo } from './plan-compose';
 
@@ -48,12 +49,14 @@ const BREAK = '\n\n';
  * shorter. The name is quoted as a JSON string (callText): no `"` in it but an escaped one.
  */
 /**
- * Why the generic line says the call was not run: the client lacks the tool, the edit has no patch form, or its edits
- * are a MultiEdit Continue's Edit would undo; with what the agent was told for each reason but the first.
+ * Why the generic line says the call was not run: the client lacks the tool, the edit has no patch form, its edits
+ * are a MultiEdit Continue's Edit would undo, or it edits again a file the turn edits on Continue's tools; with what
+ * the agent was told for each reason but the first.
  */
 const TOLD: ReadonlyMap<string, string> = new Map([
   [NO_PATCH_NOT_RUN, NO_PATCH_FORM],
   [ONE_EDIT_NOT_RUN, ONE_EDIT_A_TURN],
+  [SAME_FILE_NOT_RUN, SAME_FILE_THIS_TURN],
 ]);
 const WHY_NOT_RUN = `(${[NOT_RUN, ...TOLD.keys()].map(escaped).join('|')})`;
 const CALL_NOTE = new RegExp(

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { SAME_FILE_THIS_TURN } from '../../main/core/anthropic/multi-edit';
+import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
+import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
+import { SAME_FILE_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
+import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
+import { CONTINUE_CLI_EDIT_TOOLS, CONTINUE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
+
+/**
+ * Two edit calls of one turn on Continue CLI's tools: cn 1.5.47 works out every call of a turn on the files as the
+ * turn found them before it runs any, so a later edit of a file the turn already edits would undo the earlier one.
+ * It is declined, the agent told how to make it; edits of different files, and any client but Continue, go as before.
+ */
+interface Call {
+  id: string;
+  name: string;
+  input: Record<string, unknown>;
+}
+
+const edit = (id: string, file: string, old_string: string): Call => ({
+  id,
+  name: 'Edit',
+  input: { file_path: file, old_string, new_string: `${old_string}!` },
+});
+const multi = (id: string, file: string): Call => ({
+  id,
+  name: 'MultiEdit',
+  input: { file_path: file, edits: [{ old_string: 'c', new_string: 'd' }] },
+});
+
+/** The agent's calls as one turn through the translator: the tool_use names the client was sent, and its text. */
+function turn(tools: ToolDefinition[], calls: Call[]) {
+  const texts: string[] = [];
+  const uses: string[] = [];
+  const t = new StreamTranslator({
+    messageId: 'msg_test',
+    model: 'claude-sonnet-4-6',
+    inputTokensEstimate: 1,
+    tools,
+    includeThinking: false,
+    holdDeclined: true,
+    sink: (_name, payload: Record<string, any>) => {
+      if (payload['content_block']?.type === 'tool_use') uses.push(payload['content_block'].name as string);
+      if (payload['delta']?.type === 'text_delta') texts.push(payload['delta'].text as string);
+    },
+  });
+  t.start();
+  for (const call of calls) {
+    t.apply({ kind: 'tool-input-start', id: call.id, name: call.name });
+    t.apply({ kind: 'tool-input-delta', id: call.id, delta: JSON.stringify(call.input) });
+    t.apply({ kind: 'tool-input-end', id: call.id });
+  }
+  t.apply({ kind: 'finish', reason: 'tool-calls' });
+  t.complete();
+  return { uses, text: texts.join('') };
+}
+
+const declinedLine = (call: Call) =>
+  `[The agent called the tool "${call.name}", ${SAME_FILE_NOT_RUN}. Input: \`${JSON.stringify(call.input)}\`]`;
+
+const A = '/w/plan.txt';
+const B = '/w/other.txt';
+const cases: Array<{ about: string; tools: ToolDefinition[]; calls: Call[]; uses: string[]; declined?: number }> = [
+  {
+    about: 'two Edits of one file on cn’s MultiEdit: the second declined',
+    tools: CONTINUE_CLI_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), edit('toolu_2', A, 'b')],
+    uses: ['MultiEdit'],
+    declined: 1,
+  },
+  {
+    about: 'an Edit then a MultiEdit of one file on cn’s MultiEdit: the MultiEdit declined',
+    tools: CONTINUE_CLI_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), multi('toolu_2', A)],
+    uses: ['MultiEdit'],
+    declined: 1,
+  },
+  {
+    about: 'two Edits of one file on cn’s one-edit Edit: the second declined',
+    tools: CONTINUE_CLI_EDIT_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), edit('toolu_2', A, 'b')],
+    uses: ['Edit'],
+    declined: 1,
+  },
+  {
+    about: 'Edits of two files on cn’s MultiEdit: both go',
+    tools: CONTINUE_CLI_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), edit('toolu_2', B, 'b'), edit('toolu_3', A, 'c')],
+    uses: ['MultiEdit', 'MultiEdit'],
+    declined: 2,
+  },
+  {
+    about: 'two Edits of one file on opencode, which runs them in order: both go',
+    tools: OPENCODE_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), edit('toolu_2', A, 'b')],
+    uses: ['edit', 'edit'],
+  },
+];
+
+describe('edit calls of one turn to one file on Continue CLI', () => {
+  it.each(cases)('$about', ({ tools, calls, uses, declined }) => {
+    const result = turn(tools, calls);
+    expect(result.uses).toEqual(uses);
+    expect(result.text).toBe(declined === undefined ? '' : declinedLine(calls[declined]!));
+  });
+
+  it('reads the declined call back from the line cn replays, with the error the agent was told', () => {
+    const call = edit('toolu_2', A, 'b');
+    const { text } = turn(CONTINUE_CLI_TOOLS, [edit('toolu_1', A, 'a'), call]);
+    const ask: Message = { role: 'user', content: 'Finish the plan.' };
+    const restored = restoreShownCalls([ask, { role: 'assistant', content: [{ type: 'text', text }] }, ask]);
+    const [, use, result] = restored as unknown as Array<{ content: Array<Record<string, unknown>> }>;
+    expect(use!.content).toEqual([{ type: 'tool_use', id: 'toolu_shown_1_1', name: 'Edit', input: call.input }]);
+    expect(result!.content[0]).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_shown_1_1',
+      is_error: true,
+      content: SAME_FILE_THIS_TURN,
+    });
+  });
+});
