@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ONE_EDIT_A_TURN } from '../../main/core/anthropic/multi-edit';
-import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Message } from '../../main/core/anthropic/types';
 import { ONE_EDIT_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
 import { withDeclinedCalls } from '../../main/core/proxy/declined-calls';
 import { CONTINUE_CLI_EDIT_TOOLS } from '../helpers/client-tools';
+import { translateTurn } from '../helpers/translated-turn';
 
 /**
  * The agent's MultiEdit for Continue CLI's one-edit Edit (cn 1.5.47 with a model it does not count as capable):
@@ -22,26 +22,7 @@ const MULTI = {
 };
 
 /** The agent's MultiEdit through the translator, its turn held to be answered, and the text the client was sent. */
-function multiEditTurn() {
-  const texts: string[] = [];
-  const calls: string[] = [];
-  const t = new StreamTranslator({
-    messageId: 'msg_test',
-    model: 'glm-5',
-    inputTokensEstimate: 1,
-    tools: CONTINUE_CLI_EDIT_TOOLS,
-    includeThinking: false,
-    holdDeclined: true,
-    sink: (_name, payload: Record<string, any>) => {
-      if (payload['content_block']?.type === 'tool_use') calls.push(payload['content_block'].name as string);
-      if (payload['delta']?.type === 'text_delta') texts.push(payload['delta'].text as string);
-    },
-  });
-  t.start();
-  t.apply({ kind: 'tool-call', id: ID, name: 'MultiEdit', input: MULTI });
-  t.apply({ kind: 'finish', reason: 'tool-calls' });
-  return { end: t.complete(), calls, text: texts.join('') };
-}
+const multiEditTurn = () => translateTurn(CONTINUE_CLI_EDIT_TOOLS, [{ id: ID, name: 'MultiEdit', input: MULTI }]);
 
 const told = [
   { role: 'assistant', content: [{ type: 'tool_use', id: ID, name: 'MultiEdit', input: MULTI }] },
@@ -50,8 +31,8 @@ const told = [
 
 describe("the agent's MultiEdit on Continue's one-edit Edit", () => {
   it('reaches cn as no call: the user is shown why, the agent told as an error to edit one call a turn', () => {
-    const { end, calls, text } = multiEditTurn();
-    expect(calls).toEqual([]);
+    const { end, uses, text } = multiEditTurn();
+    expect(uses).toEqual([]);
     expect(text).toBe(
       `[The agent called the tool "MultiEdit", ${ONE_EDIT_NOT_RUN}. Input: \`${JSON.stringify(MULTI)}\`]`,
     );

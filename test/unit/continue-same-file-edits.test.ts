@@ -1,21 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { SAME_FILE_THIS_TURN } from '../../main/core/anthropic/multi-edit';
-import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
 import { SAME_FILE_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
 import { CONTINUE_CLI_EDIT_TOOLS, CONTINUE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
+import { translateTurn, type TurnCall } from '../helpers/translated-turn';
 
 /**
  * Two edit calls of one turn on Continue CLI's tools: cn 1.5.47 works out every call of a turn on the files as the
  * turn found them before it runs any, so a later edit of a file the turn already edits would undo the earlier one.
  * It is declined, the agent told how to make it; edits of different files, and any client but Continue, go as before.
  */
-interface Call {
-  id: string;
-  name: string;
-  input: Record<string, unknown>;
-}
+type Call = TurnCall;
 
 const edit = (id: string, file: string, old_string: string): Call => ({
   id,
@@ -28,32 +24,8 @@ const multi = (id: string, file: string): Call => ({
   input: { file_path: file, edits: [{ old_string: 'c', new_string: 'd' }] },
 });
 
-/** The agent's calls as one turn through the translator: the tool_use names the client was sent, and its text. */
-function turn(tools: ToolDefinition[], calls: Call[]) {
-  const texts: string[] = [];
-  const uses: string[] = [];
-  const t = new StreamTranslator({
-    messageId: 'msg_test',
-    model: 'claude-sonnet-4-6',
-    inputTokensEstimate: 1,
-    tools,
-    includeThinking: false,
-    holdDeclined: true,
-    sink: (_name, payload: Record<string, any>) => {
-      if (payload['content_block']?.type === 'tool_use') uses.push(payload['content_block'].name as string);
-      if (payload['delta']?.type === 'text_delta') texts.push(payload['delta'].text as string);
-    },
-  });
-  t.start();
-  for (const call of calls) {
-    t.apply({ kind: 'tool-input-start', id: call.id, name: call.name });
-    t.apply({ kind: 'tool-input-delta', id: call.id, delta: JSON.stringify(call.input) });
-    t.apply({ kind: 'tool-input-end', id: call.id });
-  }
-  t.apply({ kind: 'finish', reason: 'tool-calls' });
-  t.complete();
-  return { uses, text: texts.join('') };
-}
+/** The agent's calls as one turn through the translator, each call's input streamed as the upstream streams it. */
+const turn = (tools: ToolDefinition[], calls: Call[]) => translateTurn(tools, calls, { streamed: true });
 
 const declinedLine = (call: Call) =>
   `[The agent called the tool "${call.name}", ${SAME_FILE_NOT_RUN}. Input: \`${JSON.stringify(call.input)}\`]`;

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Message, MessagesRequest, ToolDefinition } from '../../main/core/anthropic/types';
 import { NO_PATCH_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 import { hasNoPatchForm, NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
 import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
-import type { UpstreamEvent } from '../../main/core/orchids/types';
 import { withDeclinedCalls } from '../../main/core/proxy/declined-calls';
 import { CODEX_APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
+import { translateTurn, type TurnCall } from '../helpers/translated-turn';
 
 /**
  * The agent's edit that no patch can say (an Edit with replace_all, a MultiEdit with an empty old text), for Codex,
@@ -16,29 +15,8 @@ const TOOLS: ToolDefinition[] = [...CODEX_TOOLS, CODEX_APPLY_PATCH];
 const ALL = { file_path: '/w/plum.txt', old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true };
 const ID = 'toolu_sim_all_0001';
 
-/** One agent turn of `calls` through the translator, as a request that may go on after declined calls runs it. */
-function turn(calls: Array<{ name: string; input: Record<string, unknown>; id: string }>) {
-  const frames: Array<Record<string, any>> = [];
-  const t = new StreamTranslator({
-    messageId: 'msg_test',
-    model: 'claude-sonnet-4-6',
-    inputTokensEstimate: 1,
-    tools: TOOLS,
-    includeThinking: false,
-    holdDeclined: true,
-    sink: (_name, payload) => frames.push(payload),
-  });
-  t.start();
-  const events: UpstreamEvent[] = calls.map(({ id, name, input }) => ({ kind: 'tool-call', id, name, input }));
-  for (const event of [...events, { kind: 'finish', reason: 'tool-calls' } as UpstreamEvent]) t.apply(event);
-  const end = t.complete();
-  const blocks = frames.filter((f) => f['type'] === 'content_block_start').map((f) => f['content_block']);
-  const text = frames
-    .filter((f) => f['type'] === 'content_block_delta' && f['delta']?.type === 'text_delta')
-    .map((f) => f['delta'].text as string)
-    .join('');
-  return { end, blocks, text };
-}
+/** One agent turn of `calls` through the translator for Codex. */
+const turn = (calls: TurnCall[]) => translateTurn(TOOLS, calls);
 
 describe('hasNoPatchForm: which of the agent’s edits no patch for apply_patch can say', () => {
   const schema = CODEX_APPLY_PATCH.input_schema;
