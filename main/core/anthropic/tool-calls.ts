@@ -11,14 +11,7 @@ import { EMPTY_TEXT_BLOCK } from './sse-writer';
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
-import {
-  callText,
-  noPatchFormCall,
-  oneEditATurnCall,
-  sameFileCall,
-  shownCall,
-  type ShownCall,
-} from './unmapped-call-text';
+import { callText, declinedEdit, shownCall, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
 import { declaresContinueRead } from '../orchids/gen-b/continue-edit-results';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
@@ -63,6 +56,14 @@ export interface DeclinedToolCall extends UnmappedToolCall {
   shownAnswer?: string;
   /** That answer is the call's error. */
   answerIsError?: true;
+}
+
+/** Marks of one client's tool set that change how a call goes to it. */
+interface ClientMarks {
+  /** Continue CLI's (its Read takes `filepath`): it works out a turn's edits on the files as the turn found them. */
+  continue: boolean;
+  /** Cline's apply_patch, which ends an added file without a newline (orchids/patch-compose.ts). */
+  joinsAddedLines: boolean;
 }
 
 interface BufferedCall {
@@ -110,6 +111,11 @@ export class ToolCalls {
 
   /** The files the turn's edit calls on Continue's tools edit (see `editsFileAgain`). */
   private readonly editedFiles = new Set<string>();
+  /**
+   * Which client's tool set the request carries, where a call's route depends on it: read from the declared tools at
+   * the first call that asks, not at every call (a tool search adds only tools held back, never these marks).
+   */
+  private marks: ClientMarks | undefined;
 
   /** The request's reminders were read for tools the client holds back (done at most once, and only if needed). */
   private deferredRead = false;
@@ -136,6 +142,13 @@ export class ToolCalls {
     return matchClientTool(upstreamName, withDeferred, input);
   }
 
+  private get clientMarks(): ClientMarks {
+    return (this.marks ??= {
+      continue: declaresContinueRead(this.tools),
+      joinsAddedLines: addsWithoutFinalNewline(this.tools),
+    });
+  }
+
   /** Whether another tool_use may still reach the client. */
   private get mayForward(): boolean {
     return !this.policy.withhold && (this.policy.maxToolUses === undefined || this.toolUses < this.policy.maxToolUses);
@@ -151,7 +164,7 @@ export class ToolCalls {
     this.awaitingCall.set(id, name);
     const match = this.live || !this.mayForward ? undefined : this.match(name);
     // An edit on Continue's tools waits for its input: its file decides whether it goes (`editsFileAgain`).
-    const waits = isEditCall(name) && declaresContinueRead(this.tools);
+    const waits = isEditCall(name) && this.clientMarks.continue;
     if (match && !waits && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
   }
@@ -290,7 +303,7 @@ export class ToolCalls {
       return;
     }
     if (this.editsFileAgain(upstreamName, parsed)) {
-      this.emitUnmapped(upstreamId, upstreamName, parsed, sameFileCall(upstreamName, parsed));
+      this.emitUnmapped(upstreamId, upstreamName, parsed, declinedEdit(upstreamName, parsed, 'sameFile'));
       return;
     }
     const match = this.match(upstreamName, parsed);
@@ -301,7 +314,7 @@ export class ToolCalls {
     // DECISION: an edit the client's apply_patch is its tool for, but that no patch can say, is declined as a call to
     // a tool the client lacks: sent, it was an empty patch the client refused, after a round trip of its user's.
     if (hasNoPatchForm(parsed, clientTool(match.name, this.tools)?.schema, upstreamName, match.name)) {
-      this.emitUnmapped(upstreamId, upstreamName, parsed, noPatchFormCall(upstreamName, parsed));
+      this.emitUnmapped(upstreamId, upstreamName, parsed, declinedEdit(upstreamName, parsed, 'noPatchForm'));
       return;
     }
     const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
@@ -319,7 +332,7 @@ export class ToolCalls {
    * apart. Edits of different files in one turn go as before.
    */
   private editsFileAgain(upstreamName: string, input: Record<string, unknown>): boolean {
-    if (!isEditCall(upstreamName) || !declaresContinueRead(this.tools)) return false;
+    if (!isEditCall(upstreamName) || !this.clientMarks.continue) return false;
     const file = input['file_path'] ?? input['path'];
     if (typeof file !== 'string' || file === '') return false;
     if (this.editedFiles.has(file)) return true;
@@ -335,7 +348,7 @@ export class ToolCalls {
       clientName,
       clientDescription: tool?.description,
       agentTools: this.policy.agentTools,
-      joinsAddedLines: addsWithoutFinalNewline(this.tools),
+      joinsAddedLines: this.clientMarks.joinsAddedLines,
     };
     return repairToolInput(input, tool?.schema, route);
   }
@@ -361,8 +374,8 @@ export class ToolCalls {
     const calls = multiEditAsEdits(upstreamName, input);
     const edit = calls && matchClientTool('Edit', this.tools);
     if (!calls || !edit) return false;
-    if (declaresContinueRead(this.tools)) {
-      this.emitUnmapped(upstreamId, upstreamName, input, oneEditATurnCall(upstreamName, input));
+    if (this.clientMarks.continue) {
+      this.emitUnmapped(upstreamId, upstreamName, input, declinedEdit(upstreamName, input, 'oneEditATurn'));
       return true;
     }
     if (this.policy.maxToolUses !== undefined && this.toolUses + calls.length > this.policy.maxToolUses) return false;

@@ -50,12 +50,12 @@ export const NOT_RUN = 'which this client does not provide, so it was not run';
  * shows raw.
  */
 export const PLAN_END = '(End of the plan.)';
-/** The generic line's words for an edit the client has the tool for but no patch can say (`noPatchFormCall`). */
+/** The generic line's words for an edit the client has the tool for but no patch can say (`EDIT_DECLINES`). */
 export const NO_PATCH_NOT_RUN = "whose edit has no patch form for this client's apply_patch, so it was not run";
-/** The generic line's words for a MultiEdit on Continue's one-edit Edit (`oneEditATurnCall`). */
+/** The generic line's words for a MultiEdit on Continue's one-edit Edit (`EDIT_DECLINES`). */
 export const ONE_EDIT_NOT_RUN =
   "whose edits this client's Edit would make each on the file as the turn found it, so it was not run";
-/** The generic line's words for a later edit of a file the turn already edits, on Continue's tools (`sameFileCall`). */
+/** The generic line's words for an edit of a file an earlier call of the turn edits, on Continue's tools. */
 export const SAME_FILE_NOT_RUN =
   'whose file a call before it in this turn edits, which this client would have undone, so it was not run';
 
@@ -130,29 +130,28 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
 }
 
 /**
-/**
- * An edit for Codex's apply_patch that no patch can say (orchids/patch-compose.ts `hasNoPatchForm`): sent, it was an
- * empty patch Codex refused, a failed call in the user's window and a request spent on it. The user is shown the
- * generic line in words saying why it was not run; the agent is told, as its edit's error, how to make it instead.
+ * Why an edit of the agent's, for a client that has the tool, was declined (anthropic/tool-calls.ts says why each is):
+ * the words the generic line shows the user, and what the agent is told as its edit's error. One table for the two
+ * that say them: the proxy answering the call, and a later request reading the line back (orchids/shown-calls.ts).
+ * - `noPatchForm`: an edit Codex's apply_patch cannot say (orchids/patch-compose.ts `hasNoPatchForm`); sent, it was an
+ *   empty patch Codex refused, a failed call in the user's window and a request spent on it.
+ * - `oneEditATurn`: a MultiEdit on Continue's one-edit Edit.
+ * - `sameFile`: a later edit of a file one of the turn's calls already edits, on Continue's tools.
  */
-export function noPatchFormCall(name: string, input: Record<string, unknown>): ShownCall {
-  return { text: callText(name, input, NO_PATCH_NOT_RUN), answer: NO_PATCH_FORM, isError: true };
-}
+export const EDIT_DECLINES = {
+  noPatchForm: { why: NO_PATCH_NOT_RUN, told: NO_PATCH_FORM },
+  oneEditATurn: { why: ONE_EDIT_NOT_RUN, told: ONE_EDIT_A_TURN },
+  sameFile: { why: SAME_FILE_NOT_RUN, told: SAME_FILE_THIS_TURN },
+} as const;
 
-/**
- * A MultiEdit on Continue's one-edit Edit (anthropic/tool-calls.ts says why it is not split): the user is shown why
- * it was not run; the agent is told, as its edit's error, how to make the edits instead.
- */
-export function oneEditATurnCall(name: string, input: Record<string, unknown>): ShownCall {
-  return { text: callText(name, input, ONE_EDIT_NOT_RUN), answer: ONE_EDIT_A_TURN, isError: true };
-}
-
-/**
- * A later edit of a file one of the turn's calls already edits, on Continue's tools (anthropic/tool-calls.ts says
- * why): the user is shown why it was not run; the agent is told, as its edit's error, how to make it instead.
- */
-export function sameFileCall(name: string, input: Record<string, unknown>): ShownCall {
-  return { text: callText(name, input, SAME_FILE_NOT_RUN), answer: SAME_FILE_THIS_TURN, isError: true };
+/** The agent's edit declined for `reason`: the line the user is shown, the error the agent is told. */
+export function declinedEdit(
+  name: string,
+  input: Record<string, unknown>,
+  reason: keyof typeof EDIT_DECLINES,
+): ShownCall {
+  const { why, told } = EDIT_DECLINES[reason];
+  return { text: callText(name, input, why), answer: told, isError: true };
 }
 
 /**

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
-import { ApiError } from '../server/errors';
+import { ApiError, methodNotAllowed } from '../server/errors';
 import type { JsonBody } from '../server/http-server';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
@@ -152,11 +152,11 @@ export class HttpControlTransport {
       );
     if (name === EVENTS_CHANNEL) {
       if (req.method === 'HEAD') return this.eventsHead(res);
-      if (req.method !== 'GET') throw notAllowed(`${API_PREFIX}${name}`, 'GET, HEAD', req.method);
+      if (req.method !== 'GET') throw methodNotAllowed(`${API_PREFIX}${name}`, 'GET, HEAD', req.method);
       this.events(req, res);
       return;
     }
-    if (req.method !== 'POST') throw notAllowed(`${API_PREFIX}${name}`, 'POST', req.method);
+    if (req.method !== 'POST') throw methodNotAllowed(`${API_PREFIX}${name}`, 'POST', req.method);
     if (req.headers['x-orchids-tray'] !== '1') {
       throw new ApiError('permission_error', 'Missing the x-orchids-tray header.', 403);
     }
@@ -198,7 +198,7 @@ export class HttpControlTransport {
 
   /** `POST /_tray/link` with the install token: a fresh sign-in link, for `npm run cli -- dashboard`. */
   private link(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'POST') throw notAllowed(LINK_PATH, 'POST', req.method);
+    if (req.method !== 'POST') throw methodNotAllowed(LINK_PATH, 'POST', req.method);
     if (this.caller(req)?.kind !== 'token') {
       throw new ApiError('authentication_error', 'A sign-in link needs the install token as a Bearer header.');
     }
@@ -292,11 +292,6 @@ export class HttpControlTransport {
 }
 
 const EVENTS_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };
-
-/** A known path asked with another method: a 405 with `Allow`, worded like the server's own (http-server.ts). */
-function notAllowed(path: string, allow: string, method: string | undefined): ApiError {
-  return new ApiError('not_found_error', `${path} accepts ${allow}, not ${method ?? 'GET'}.`, 405, { allow });
-}
 
 function sessionCookie(value: string): string {
   return `${SESSION_COOKIE}=${value}; Path=/_tray; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`;

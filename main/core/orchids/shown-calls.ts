@@ -5,19 +5,17 @@
  * the call it made. A note that can be read back whole (the to-do checklist; the plan for approval) goes up as the
  * call and the result the proxy gave it at the time (proxy/declined-calls.ts), the agent's words after it as its
  * next turn. So does the generic line naming any other tool, when its input is shown whole: its result is the error
- * the agent was given, less the client's tools it listed then (`notRunAnswer` says why), or, for an edit with no
- * patch form (the line says so), the error saying how to make it instead.
+ * the agent was given, less the client's tools it listed then (`notRunAnswer` says why), or, for an edit declined
+ * for a reason the line gives (`EDIT_DECLINES`), the error saying how to make it instead.
  *
  * Only an assistant turn is read, and only from a note's exact first line at the start of a line: the agent's words
  * around it go up as the client sent them, less the paragraph breaks the proxy put around the note.
  */
 import {
   CALL_NOTE_START,
-  NO_PATCH_NOT_RUN,
+  EDIT_DECLINES,
   NOT_RUN,
   notRunAnswer,
-  ONE_EDIT_NOT_RUN,
-  SAME_FILE_NOT_RUN,
   PLAN_ANSWER,
   PLAN_END,
   PLAN_HEADING,
@@ -27,8 +25,6 @@ import {
   todoAnswer,
 } from '../anthropic/unmapped-call-text';
 import type { ContentBlock, Message, OtherBlock } from '../anthropic/types';
-import { ONE_EDIT_A_TURN, SAME_FILE_THIS_TURN } from '../anthropic/multi-edit';
-import { NO_PATCH_FORM } from './patch-compose';
 import { checklistTodo } from './plan-compose';
 
 type Block = ContentBlock | OtherBlock;
@@ -42,23 +38,18 @@ interface Note {
 
 const BREAK = '\n\n';
 /**
+ * Why the generic line says the call was not run: the client lacks the tool, or one of the reasons an edit of the
+ * agent's was declined; with what the agent was told for each reason but the first.
+ */
+const TOLD: ReadonlyMap<string, string> = new Map(Object.values(EDIT_DECLINES).map(({ why, told }) => [why, told]));
+const WHY_NOT_RUN = `(${[NOT_RUN, ...TOLD.keys()].map(escaped).join('|')})`;
+/**
  * DECISION: a generic line whose input was cut is dropped, not kept marked as the proxy's. It cannot become the call
  * the agent made; kept in the agent's turn, marked or not, it is still text the agent reads as its own, which it then
  * writes itself in place of calls. The call was not run and the agent was told so at the time; without the line it
  * loses nothing it could act on. The fence is the backtick run that opened it (inlineCode): any run in the input is
  * shorter. The name is quoted as a JSON string (callText): no `"` in it but an escaped one.
  */
-/**
- * Why the generic line says the call was not run: the client lacks the tool, the edit has no patch form, its edits
- * are a MultiEdit Continue's Edit would undo, or it edits again a file the turn edits on Continue's tools; with what
- * the agent was told for each reason but the first.
- */
-const TOLD: ReadonlyMap<string, string> = new Map([
-  [NO_PATCH_NOT_RUN, NO_PATCH_FORM],
-  [ONE_EDIT_NOT_RUN, ONE_EDIT_A_TURN],
-  [SAME_FILE_NOT_RUN, SAME_FILE_THIS_TURN],
-]);
-const WHY_NOT_RUN = `(${[NOT_RUN, ...TOLD.keys()].map(escaped).join('|')})`;
 const CALL_NOTE = new RegExp(
   `${escaped(CALL_NOTE_START)}((?:[^"\\\\\\n]|\\\\[^\\n])*)", ${WHY_NOT_RUN}\\. Input: (\`+)([\\s\\S]*?)\\3\\]`,
   'y',

@@ -64,6 +64,11 @@ export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, body, error.headers);
 }
 
+/** A known path asked with a method it does not take: a 405 that names the ones it does, in `Allow` too. */
+export function methodNotAllowed(path: string, allow: string, method: string | undefined): ApiError {
+  return new ApiError('not_found_error', `${path} accepts ${allow}, not ${method ?? 'GET'}.`, 405, { allow });
+}
+
 /** Node has no phrase for Anthropic's 529 and would write "unknown" on the status line. */
 export function reasonPhrase(status: number): string {
   return status === 529 ? 'Overloaded' : (STATUS_CODES[status] ?? 'Error');

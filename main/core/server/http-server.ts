@@ -9,7 +9,7 @@ import { newRequestId } from '../util/ids';
 import { anthropicRoutes, baseUrlHint, findRoute, type ApiRoute, type RouteContext } from './api-routes';
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
-import { ApiError, sendJson } from './errors';
+import { ApiError, methodNotAllowed, sendJson } from './errors';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
 import {
@@ -286,9 +286,7 @@ export class ProxyServer {
           );
         }
         if ('allowed' in found) {
-          throw new ApiError('not_found_error', `${path} accepts ${found.allowed.join(', ')}, not ${method}.`, 405, {
-            allow: found.allowed.join(', '),
-          });
+          throw methodNotAllowed(path, found.allowed.join(', '), method);
         }
         // An API request takes one of the connections not kept in reserve once it is being worked on; until
         // its body has arrived it is only waiting, and may be displaced like any other waiting connection.
@@ -320,7 +318,7 @@ export class ProxyServer {
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw), readJson))) return;
       // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
       if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
-        throw new ApiError('not_found_error', `${path} accepts GET, HEAD, not ${method}.`, 405, { allow: 'GET, HEAD' });
+        throw methodNotAllowed(path, 'GET, HEAD', method);
       }
       throw new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`);
     } catch (error) {
