@@ -18,6 +18,8 @@ import { ONE_EDIT_A_TURN } from '../../main/core/anthropic/multi-edit';
 const KEY = 'test-continue-edit-tool-key';
 const mode = PINNED_MODES.find((m) => m.expect === 'ws')!;
 const GLM = { model: 'glm-5', name: 'GLM via Orchids Tray' };
+/** cn's capable-model check is a substring test (`/o\d/` among them), so this name picks its MultiEdit for glm-5. */
+const TURBO = { model: 'glm-5', name: 'Turbo1 via Orchids Tray' };
 
 describe.each<ContinueApi>(['anthropic', 'openai'])('the agent editing in Continue on glm-5 (%s)', (api) => {
   it('edits through cn’s Edit, one edit a turn, told of each failure as an error', { timeout: 120_000 }, () =>
@@ -84,5 +86,34 @@ describe.each<ContinueApi>(['anthropic', 'openai'])('the agent editing in Contin
         expect(resultOf(seen('toolu_sim_ce_write'))).toMatch(/^Successfully created file: .*notes\.md$/);
       },
     ),
+  );
+
+  it(
+    'follows the edit tool cn declares, not the model: glm-5 named `Turbo1 …` gets MultiEdit',
+    { timeout: 120_000 },
+    () =>
+      withEditFile(mode, KEY, 'plan.txt', 'stage = draft\nowner = nobody\n', async (stack, work, file) => {
+        const edit = (old_string: string, new_string: string) => ({ file_path: file, old_string, new_string });
+        const calls = [
+          { id: 'toolu_sim_ct_read', name: 'Read', input: { file_path: file } },
+          { id: 'toolu_sim_ct_edit', name: 'Edit', input: edit('stage = draft', 'stage = final') },
+          {
+            id: 'toolu_sim_ct_multi',
+            name: 'MultiEdit',
+            input: {
+              file_path: file,
+              edits: [edit('stage = final', 'stage = done'), edit('owner = nobody', 'owner = kiwi')],
+            },
+          },
+        ];
+        scriptCalls(stack, 'Finish KIWI-8', calls, 'KIWI-8 is finished.', api === 'openai');
+        const options = { api, args: ['--auto'], model: TURBO, timeoutMs: 100_000 };
+        const run = await runContinue(work, 'Finish KIWI-8 in plan.txt', stack.url, KEY, options);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(fs.readFileSync(file, 'utf8')).toBe('stage = done\nowner = kiwi\n');
+        const last = turnsAbout(stack, /Finish KIWI-8/).at(-1)!;
+        expect(replayedToolUses(last).map((use) => use['name'])).toEqual(['Read', 'MultiEdit', 'MultiEdit']);
+        expect(sentErrorIds(last)).toEqual([]);
+      }),
   );
 });

@@ -21,8 +21,9 @@ function sent(content: unknown, { name = 'MultiEdit', tools = CONTINUE_CLI_TOOLS
 }
 
 describe("Continue CLI's MultiEdit result, a refusal given to the agent as an error", () => {
-  it('flags a refused edit, its words and shape as they came', () => {
-    for (const words of [NOT_FOUND, NOT_READ, 'File /w/date.txt does not exist']) {
+  it('flags a refused edit, or a throw while writing, its words and shape as they came', () => {
+    const threw = 'Error executing tool MultiEdit: EACCES: permission denied';
+    for (const words of [NOT_FOUND, NOT_READ, 'File /w/date.txt does not exist', threw]) {
       expect(sent(words)).toEqual({ type: 'tool_result', tool_use_id: 'toolu_e', content: words, is_error: true });
     }
     expect(sent([{ type: 'text', text: NOT_FOUND }])).toMatchObject({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAME_FILE_THIS_TURN } from '../../main/core/anthropic/multi-edit';
 import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
-import { SAME_FILE_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
+import { ONE_EDIT_NOT_RUN, SAME_FILE_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 import { restoreShownCalls } from '../../main/core/orchids/shown-calls';
 import { CONTINUE_CLI_EDIT_TOOLS, CONTINUE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 import { translateTurn, type TurnCall } from '../helpers/translated-turn';
@@ -9,7 +9,8 @@ import { translateTurn, type TurnCall } from '../helpers/translated-turn';
 /**
  * Two edit calls of one turn on Continue CLI's tools: cn 1.5.47 works out every call of a turn on the files as the
  * turn found them before it runs any, so a later edit of a file the turn already edits would undo the earlier one.
- * It is declined, the agent told how to make it; edits of different files, and any client but Continue, go as before.
+ * It is declined, the agent told how to make it, as is an edit after a Write of its file (the edit would undo the
+ * Write); a declined call changes no file, and edits of different files, and any client but Continue, go as before.
  */
 type Call = TurnCall;
 
@@ -18,6 +19,7 @@ const edit = (id: string, file: string, old_string: string): Call => ({
   name: 'Edit',
   input: { file_path: file, old_string, new_string: `${old_string}!` },
 });
+const write = (id: string, file: string): Call => ({ id, name: 'Write', input: { file_path: file, content: 'w\n' } });
 const multi = (id: string, file: string): Call => ({
   id,
   name: 'MultiEdit',
@@ -55,6 +57,19 @@ const cases: Array<{ about: string; tools: ToolDefinition[]; calls: Call[]; uses
     declined: 1,
   },
   {
+    about: 'a Write then an Edit of one file on cn’s MultiEdit: the Edit declined',
+    tools: CONTINUE_CLI_TOOLS,
+    calls: [write('toolu_1', A), edit('toolu_2', A, 'a')],
+    uses: ['Write'],
+    declined: 1,
+  },
+  {
+    about: 'an Edit then a Write of one file, or two Writes: all go, the last Write whole as it would run last',
+    tools: CONTINUE_CLI_TOOLS,
+    calls: [edit('toolu_1', A, 'a'), write('toolu_2', A), write('toolu_3', A)],
+    uses: ['MultiEdit', 'Write', 'Write'],
+  },
+  {
     about: 'Edits of two files on cn’s MultiEdit: both go',
     tools: CONTINUE_CLI_TOOLS,
     calls: [edit('toolu_1', A, 'a'), edit('toolu_2', B, 'b'), edit('toolu_3', A, 'c')],
@@ -74,6 +89,15 @@ describe('edit calls of one turn to one file on Continue CLI', () => {
     const result = turn(tools, calls);
     expect(result.uses).toEqual(uses);
     expect(result.text).toBe(declined === undefined ? '' : declinedLine(calls[declined]!));
+  });
+
+  it('runs an Edit of a file after its MultiEdit was declined on cn’s one-edit Edit, which ran nothing', () => {
+    const calls = [multi('toolu_1', A), edit('toolu_2', A, 'a')];
+    const result = turn(CONTINUE_CLI_EDIT_TOOLS, calls);
+    expect(result.uses).toEqual(['Edit']);
+    expect(result.text).toBe(
+      `[The agent called the tool "MultiEdit", ${ONE_EDIT_NOT_RUN}. Input: \`${JSON.stringify(calls[0]!.input)}\`]`,
+    );
   });
 
   it('reads the declined call back from the line cn replays, with the error the agent was told', () => {

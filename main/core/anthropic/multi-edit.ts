@@ -40,8 +40,8 @@ export function multiEditAsEdits(upstreamName: string, input: JsonObject): JsonO
   return calls;
 }
 
-/** What the agent is told for a later edit of a file a call of the same turn already edits, on Continue's tools. */
+/** What the agent is told for a later edit of a file a call of the same turn already edits or writes, on Continue's. */
 export const SAME_FILE_THIS_TURN =
   "The edit was not made: this client works out all of a turn's edits on the file as the turn found it, and each " +
-  "writes the whole file, so it would have undone this turn's earlier edit of the same file. Make the edits of " +
-  'one file in one MultiEdit call, or one edit a turn.';
+  "writes the whole file, so it would have undone this turn's earlier edit or write of the same file. Make the " +
+  'edits of one file in one MultiEdit call, or one edit a turn.';

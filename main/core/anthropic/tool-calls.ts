@@ -109,8 +109,8 @@ export class ToolCalls {
   readonly declined: DeclinedToolCall[] = [];
   toolUses = 0;
 
-  /** The files the turn's edit calls on Continue's tools edit (see `editsFileAgain`). */
-  private readonly editedFiles = new Set<string>();
+  /** The files the turn's calls on Continue's tools that the client was sent write (see `changedFile`). */
+  private readonly changedFiles = new Set<string>();
   /**
    * Which client's tool set the request carries, where a call's route depends on it: read from the declared tools at
    * the first call that asks, not at every call (a tool search adds only tools held back, never these marks).
@@ -163,8 +163,9 @@ export class ToolCalls {
     if (this.sent.has(id) || this.buffered.has(id)) return;
     this.awaitingCall.set(id, name);
     const match = this.live || !this.mayForward ? undefined : this.match(name);
-    // An edit on Continue's tools waits for its input: its file decides whether it goes (`editsFileAgain`).
-    const waits = isEditCall(name) && this.clientMarks.continue;
+    // A write on Continue's tools waits for its input: its file decides whether it, or a later edit, goes
+    // (`changedFile`).
+    const waits = writesFile(name) && this.clientMarks.continue;
     if (match && !waits && !inputRepairMayApply(name, match.name, this.tools)) this.openLive(id, name, match.name);
     else this.buffered.set(id, { name, parts: [] });
   }
@@ -302,7 +303,8 @@ export class ToolCalls {
       this.unmapped.push({ name: upstreamName, input: parsed });
       return;
     }
-    if (this.editsFileAgain(upstreamName, parsed)) {
+    const changed = this.changedFile(upstreamName, parsed);
+    if (changed !== undefined && isEditCall(upstreamName) && this.changedFiles.has(changed)) {
       this.emitUnmapped(upstreamId, upstreamName, parsed, declinedEdit(upstreamName, parsed, 'sameFile'));
       return;
     }
@@ -319,25 +321,26 @@ export class ToolCalls {
     }
     const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
     this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
+    // Only a call the client runs changes its file: a declined one leaves the file free for the turn's next edit.
+    if (changed !== undefined) this.changedFiles.add(changed);
   }
 
   /**
-   * An edit on Continue's tools of a file an edit call before it in the turn edits. cn (1.5.47) works out every call
-   * of a turn on the files as the turn found them before it runs any, and each edit writes the whole file: the
-   * second of two Edit calls to one file undid the first, both reported a success (seen with the real cn).
-   * DECISION: the later call is declined, the agent told as its error to make one file's edits one MultiEdit or one a
-   * turn, rather than merged with the first into one MultiEdit call. The proxy keeps nothing between requests and the
-   * client replays one call under one id, so the agent's second call would have no result of its own to go back
-   * under; and MultiEdit applies all or none, so a failing second edit would have undone a first the agent made
-   * apart. Edits of different files in one turn go as before.
+   * The file a call on Continue's tools writes whole (an Edit, a MultiEdit, a Write), else undefined. cn (1.5.47) works
+   * out every call of a turn on the files as the turn found them before it runs any, and each edit writes the whole
+   * file: the second of two Edit calls to one file undid the first, and an Edit after a Write of its file undid the
+   * Write, each reporting a success (seen with the real cn).
+   * DECISION: an edit of a file a call before it in the turn writes is declined, the agent told as its error to make
+   * one file's edits one MultiEdit or one a turn, rather than merged with the first into one MultiEdit call. The proxy
+   * keeps nothing between requests and the client replays one call under one id, so the agent's second call would have
+   * no result of its own to go back under; and MultiEdit applies all or none, so a failing second edit would have
+   * undone a first the agent made apart. A Write after an edit of its file goes: it replaces the file whole, as it
+   * would have run after the edit. Calls to different files in one turn go as before.
    */
-  private editsFileAgain(upstreamName: string, input: Record<string, unknown>): boolean {
-    if (!isEditCall(upstreamName) || !this.clientMarks.continue) return false;
-    const file = input['file_path'] ?? input['path'];
-    if (typeof file !== 'string' || file === '') return false;
-    if (this.editedFiles.has(file)) return true;
-    this.editedFiles.add(file);
-    return false;
+  private changedFile(upstreamName: string, input: Record<string, unknown>): string | undefined {
+    if (!writesFile(upstreamName) || !this.clientMarks.continue) return undefined;
+    const file = input['file_path'] ?? input['path'] ?? input['filepath'];
+    return typeof file === 'string' && file !== '' ? file : undefined;
   }
 
   /** A call's input as the declared client tool takes it. */
@@ -412,6 +415,10 @@ export class ToolCalls {
 function isEditCall(name: string): boolean {
   const canonical = canonicalToolName(name);
   return canonical === 'Edit' || canonical === 'MultiEdit';
+}
+
+function writesFile(name: string): boolean {
+  return isEditCall(name) || canonicalToolName(name) === 'Write';
 }
 
 function isCompleteJson(text: string): boolean {

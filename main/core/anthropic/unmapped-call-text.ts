@@ -55,7 +55,7 @@ export const NO_PATCH_NOT_RUN = "whose edit has no patch form for this client's 
 /** The generic line's words for a MultiEdit on Continue's one-edit Edit (`EDIT_DECLINES`). */
 export const ONE_EDIT_NOT_RUN =
   "whose edits this client's Edit would make each on the file as the turn found it, so it was not run";
-/** The generic line's words for an edit of a file an earlier call of the turn edits, on Continue's tools. */
+/** The generic line's words for an edit of a file an earlier call of the turn edits or writes, on Continue's tools. */
 export const SAME_FILE_NOT_RUN =
   'whose file a call before it in this turn edits, which this client would have undone, so it was not run';
 
@@ -136,7 +136,7 @@ export function shownCall(name: string, input: Record<string, unknown>): ShownCa
  * - `noPatchForm`: an edit Codex's apply_patch cannot say (orchids/patch-compose.ts `hasNoPatchForm`); sent, it was an
  *   empty patch Codex refused, a failed call in the user's window and a request spent on it.
  * - `oneEditATurn`: a MultiEdit on Continue's one-edit Edit.
- * - `sameFile`: a later edit of a file one of the turn's calls already edits, on Continue's tools.
+ * - `sameFile`: a later edit of a file one of the turn's calls already edits or writes, on Continue's tools.
  */
 export const EDIT_DECLINES = {
   noPatchForm: { why: NO_PATCH_NOT_RUN, told: NO_PATCH_FORM },

@@ -21,15 +21,17 @@ import { replayedCalls } from './replayed-calls';
 const MULTI_EDIT = 'MultiEdit';
 const EDIT = 'Edit';
 
-/** How Continue's MultiEdit words a refusal (cn 1.5.47's errors for it), each the start of the whole result. */
+/**
+ * How Continue's MultiEdit words a refusal (cn 1.5.47's errors for it), each the start of the whole result. A throw
+ * while writing the file (`Error executing tool MultiEdit: …`) is in cn's words for any tool of its that fails, which
+ * ./refused-calls.ts flags for every call on Continue's tool set, before this is read.
+ */
 const REFUSALS = [
   // Each edit's check: old text not found, found more than once, empty, the same as the new text.
   /^Edit at index \d+: /,
   /^You must use the \w+ tool to read .+ before editing it\.$/s,
   /^File .+ does not exist$/s,
   /^Reading or Editing .+ is not allowed because it is a security concern\./s,
-  // A throw while writing the file, which Continue words as its own.
-  /^Error executing tool (?:Multi)?Edit: /,
 ];
 
 /** Whether the client declares a MultiEdit in Continue's keys: the mark of Continue's tool set. */
