@@ -19,6 +19,7 @@ import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-sc
 import { tempDir } from './temp-dir';
 import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
 import { NO_PATCH_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
+import { WHOLE_LINES } from '../../main/core/orchids/gen-b/patch-results';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
 export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
@@ -85,8 +86,12 @@ const runOutput = (mode: ProtocolMode, code: number, output: string) =>
     : escaped(output);
 const changed = (mode: ProtocolMode, kind: 'A' | 'M', file: string) =>
   runOutput(mode, 0, `Success. Updated the following files:\n${kind} ${file}`);
-const notFound = (file: string, lines: string) =>
-  escaped(`apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}`);
+/** Generation B's agent, whose own Edit finds any text, is told after Codex's words how a patch finds lines. */
+const notFound = (mode: ProtocolMode, file: string, lines: string) =>
+  escaped(
+    `apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}` +
+      (genA(mode) ? '' : `\n\n${WHOLE_LINES}`),
+  );
 /** Codex's sandbox refusing, without asking, a patch of a file outside the workspace (`CodexOptions.workspaceOnly`). */
 const OUTSIDE = escaped('patch rejected: writing outside of the project; rejected by user approval settings');
 
@@ -202,7 +207,7 @@ export function failsAnEdit(mode: ProtocolMode): Promise<void> {
     });
     expect(fs.readFileSync(file, 'utf8')).toBe('date = 1\n');
     expect(fileChanges(run)).toEqual([]);
-    expectSent(mode, last, [ran], [{ id: ran.id, pattern: notFound(file, 'date = 9'), isError: !genA(mode) }]);
+    expectSent(mode, last, [ran], [{ id: ran.id, pattern: notFound(mode, file, 'date = 9'), isError: !genA(mode) }]);
   });
 }
 

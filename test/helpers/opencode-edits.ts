@@ -281,5 +281,13 @@ export function refusesEditsInItsWords(route: EditRoute): Promise<void> {
     expect(sentToolPair(outcome.last, ids[2]!, 'edit', NOT_FOUND)).toBe(true);
     // Generation A's prompt need not hold the turns in order.
     expect(sentErrorIds(outcome.last).sort()).toEqual([ids[0], ids[2]].sort());
+    if (genA) return;
+    // Generation B's agent made one MultiEdit, which opencode ran as two edits: the failed one says what was made.
+    const split = sentToolResults(outcome.last).find((result) => result.tool_use_id === ids[2]);
+    expect(split?.content).toBe(
+      'Could not find oldString in the file. It must match exactly, including whitespace, indentation, and line ' +
+        'endings.\n\nThis was edit 2 of the 2 of a MultiEdit, which this client makes as one edit call an edit, in ' +
+        'order, a failing one undoing none of the others: edit 1 was made, the others not.',
+    );
   });
 }

@@ -4,12 +4,14 @@ import { PINNED_MODES } from '../helpers/upstream';
 import { sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId, withEditFile } from '../helpers/edit-scenarios';
 import { runOpencode, type OpencodeApi } from '../helpers/opencode';
+import { WHOLE_LINES } from '../../main/core/orchids/gen-b/patch-results';
 
 /**
  * opencode 1.18.33 picks its file tools by the model's id: for a `gpt-` one (not `gpt-4`, not `-oss`), such as the
  * `gpt-5.2` the proxy serves, it declares `apply_patch` (one `patchText`, the patch format Codex applies) in place of
  * `edit` and `write`. Generation B's agent still writes with its own Write, Edit and MultiEdit, which reach opencode
- * as one patch each; a MultiEdit is then one patch of several hunks, which opencode applies all or none.
+ * as one patch each; a MultiEdit is then one patch of several hunks, which opencode applies all or none. opencode
+ * finds a hunk's lines as whole lines: an edit of part of a line is refused, and the agent told how to give it.
  */
 const KEY = 'test-opencode-patch-key';
 const GPT = { id: 'gpt-5.2' };
@@ -82,8 +84,49 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
       // Through Chat Completions, which has no error flag, the proxy flags opencode's refusal by its words.
       expect(sentErrorIds(last)).toEqual([id('toolu_sim_patch_fail')]);
       expect(sentToolResults(last).map((r) => r.content)).toEqual([
-        `apply_patch verification failed: Error: Failed to find expected lines in ${file}:\nomega = 9`,
+        `apply_patch verification failed: Error: Failed to find expected lines in ${file}:\nomega = 9` +
+          `\n\n${WHOLE_LINES}`,
       ]);
     }),
+  );
+
+  it(
+    'changes a line twice in one MultiEdit, and tells the agent an edit of part of a line needs the line',
+    TIMEOUT,
+    () =>
+      withEditFile(mode, KEY, 'settings.txt', 'alpha = 1, beta = 2\nomega = 0\n', async (stack, work, file) => {
+        // opencode finds a hunk's `-` lines as whole lines, each hunk after the one before, in the file as it was: the
+        // second edit is of text the first wrote, so it must be made in the first's hunk.
+        const edits = [
+          { old_string: 'alpha = 1, beta = 2', new_string: 'alpha = 3, beta = 2' },
+          { old_string: 'beta = 2', new_string: 'beta = 4' },
+        ];
+        const part = { file_path: file, old_string: 'omega', new_string: 'sigma' };
+        scriptCalls(
+          stack,
+          'Tune FIG-2',
+          [
+            { id: 'toolu_sim_patch_twice', name: 'MultiEdit', input: { file_path: file, edits } },
+            { id: 'toolu_sim_patch_part', name: 'Edit', input: part },
+          ],
+          'FIG-2 is tuned.',
+          openai,
+        );
+
+        const run = await runOpencode(work, 'Tune FIG-2 in settings.txt', stack.url, KEY, { api, model: GPT });
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.finalText).toBe('FIG-2 is tuned.');
+        expect(fs.readFileSync(file, 'utf8')).toBe('alpha = 3, beta = 4\nomega = 0\n');
+        expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
+          ['apply_patch', 'completed'],
+          ['apply_patch', 'error'],
+        ]);
+        const last = turnsAbout(stack, /Tune FIG-2/).at(-1)!;
+        expect(sentErrorIds(last)).toEqual([id('toolu_sim_patch_part')]);
+        expect(sentToolResults(last).map((r) => r.content)).toEqual([
+          expect.stringMatching(/^Success\. Updated the following files:\nM .*settings\.txt$/),
+          `apply_patch verification failed: Error: Failed to find expected lines in ${file}:\nomega\n\n${WHOLE_LINES}`,
+        ]);
+      }),
   );
 });

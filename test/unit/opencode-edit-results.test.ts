@@ -49,3 +49,53 @@ describe("opencode's edit result, a refusal given to the agent as an error", () 
     }
   });
 });
+
+describe("a MultiEdit the proxy split into opencode's one-edit calls, each part's failure saying what was made", () => {
+  /** The results the upstream is sent for parts `a`, `a_2`, `a_3`… answered with `contents` (undefined: none). */
+  function sentParts(contents: Array<string | undefined>, flagged: boolean[] = []) {
+    const ids = contents.map((_, i) => (i === 0 ? 'call_a' : `call_a_${i + 1}`));
+    const uses = ids.map((id) => ({ type: 'tool_use', id, name: 'edit', input: { filePath: '/w/a.txt' } }));
+    const blocks = contents.flatMap((content, i) =>
+      content === undefined
+        ? []
+        : [{ type: 'tool_result', tool_use_id: ids[i], content, ...(flagged[i] ? { is_error: true } : {}) }],
+    );
+    const messages = [
+      { role: 'user', content: 'Change it.' },
+      { role: 'assistant', content: uses },
+      { role: 'user', content: blocks },
+    ] as unknown as Message[];
+    const rewrites = resultRewrites(messages, OPENCODE_TOOLS);
+    return blocks.map((block) => {
+      const rewrite = rewrites?.get(block.tool_use_id!);
+      return rewrite ? rewrite(block) : block;
+    });
+  }
+  const note = (place: number, count: number, outcome: string) =>
+    `This was edit ${place} of the ${count} of a MultiEdit, which this client makes as one edit call an edit, in ` +
+    `order, a failing one undoing none of the others: ${outcome}.`;
+
+  it('names the parts made in each failed part, flagged or known by its words', () => {
+    const sent = sentParts([EDITED, REFUSED[0], EDITED, 'Something else went wrong.'], [false, false, false, true]);
+    expect(sent.map((block) => block.content)).toEqual([
+      EDITED,
+      `${REFUSED[0]}\n\n${note(2, 4, 'edits 1 and 3 were made, the others not')}`,
+      EDITED,
+      `Something else went wrong.\n\n${note(4, 4, 'edits 1 and 3 were made, the others not')}`,
+    ]);
+    expect(sent.map((block) => block.is_error === true)).toEqual([false, true, false, true]);
+    expect(sentParts([REFUSED[0], REFUSED[1]]).map((block) => block.content)).toEqual([
+      `${REFUSED[0]}\n\n${note(1, 2, 'none of them was made')}`,
+      `${REFUSED[1]}\n\n${note(2, 2, 'none of them was made')}`,
+    ]);
+    expect(sentParts([EDITED, REFUSED[0]])[1]?.content).toBe(
+      `${REFUSED[0]}\n\n${note(2, 2, 'edit 1 was made, the others not')}`,
+    );
+  });
+
+  it('says nothing when every part was made, when a part has no result yet, or for an edit of its own', () => {
+    expect(sentParts([EDITED, EDITED]).map((block) => block.content)).toEqual([EDITED, EDITED]);
+    expect(sentParts([REFUSED[0], undefined]).map((block) => block.content)).toEqual([REFUSED[0]]);
+    expect(sentParts([REFUSED[0]]).map((block) => block.content)).toEqual([REFUSED[0]]);
+  });
+});

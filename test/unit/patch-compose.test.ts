@@ -133,6 +133,22 @@ describe("the agent's writes and edits, for a client that edits only by patch (C
     });
   });
 
+  it("makes an edit of text an earlier edit of the MultiEdit wrote in that edit's hunk", () => {
+    const multi = {
+      file_path: 'c.txt',
+      edits: [
+        { old_string: 'a = 1, b = 2', new_string: 'a = 3, b = 2' },
+        { old_string: 'z = 0', new_string: 'z = 1' },
+        { old_string: 'b = 2', new_string: 'b = 4' },
+      ],
+    };
+    expect(mapped([OPENCODE_PATCH], 'MultiEdit', multi)?.input).toEqual({
+      patchText:
+        '*** Begin Patch\n*** Update File: c.txt\n' +
+        '@@\n-a = 1, b = 2\n+a = 3, b = 4\n@@\n-z = 0\n+z = 1\n*** End Patch\n',
+    });
+  });
+
   it('holds a call to be patched until its input is whole: half a patch cannot be streamed', () => {
     expect(inputRepairMayApply('Write', 'apply_patch', [FREEFORM])).toBe(true);
     expect(inputRepairMayApply('Edit', 'apply_patch', [TYPED])).toBe(true);

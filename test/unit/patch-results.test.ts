@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
 import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
 import { WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import { WHOLE_LINES } from '../../main/core/orchids/gen-b/patch-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CODEX_APPLY_PATCH as APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
 
@@ -35,12 +36,15 @@ function sent(content: unknown, name = 'apply_patch', tools = [...CODEX_TOOLS, A
 }
 
 describe("Codex CLI's apply_patch result, as the agent's Edit gives it", () => {
-  it('flags a refused patch an error, its words and shape kept', () => {
-    expect(sent(REFUSED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: REFUSED, is_error: true });
+  it('flags a refused patch an error, its words and shape kept, lines not found followed by how to give them', () => {
+    const told = `${REFUSED}\n\n${WHOLE_LINES}`;
+    expect(sent(REFUSED)).toEqual({ type: 'tool_result', tool_use_id: 'call_p', content: told, is_error: true });
     expect(sent([{ type: 'text', text: REFUSED }])).toMatchObject({
-      content: [{ type: 'text', text: REFUSED }],
+      content: [{ type: 'text', text: told }],
       is_error: true,
     });
+    const outside = 'patch rejected: writing outside of the project; rejected by user approval settings';
+    expect(sent(outside)).toMatchObject({ content: outside, is_error: true });
   });
 
   it('flags the sandbox’s refusal an error, in its words', () => {

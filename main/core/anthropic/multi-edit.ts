@@ -7,7 +7,7 @@
  * (tested with each): what MultiEdit itself does, except that a failing edit does not undo the ones before it
  * (MultiEdit applies all or none). The client's result for each edit goes back to the agent in the client's words,
  * so it learns which edits were made; on Generation B a refusal the client's API cannot flag is flagged on the way
- * (../orchids/gen-b/result-rewrites.ts).
+ * (../orchids/gen-b/result-rewrites.ts), and on opencode's `edit` a failed one names the edits that were made.
  */
 import type { JsonObject } from '../orchids/client-tools';
 import { asRecord } from '../orchids/client-tools';

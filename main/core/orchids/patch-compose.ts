@@ -3,16 +3,19 @@
  * declared as a freeform (custom) tool whose one string carries the whole patch, or as the Responses API's typed
  * `apply_patch` tool (`type`, `path`, `diff`); or opencode's `apply_patch` (`patchText`, the same patch form), which
  * opencode 1.18 declares in place of `edit` and `write` for a model whose id holds `gpt-` (not `gpt-4`). A MultiEdit is
- * one patch of a hunk an edit, which opencode applies all or none, as MultiEdit itself does. Generation B's agent
- * writes files with its own `Write` (`file_path`, `content`) and `Edit` (`file_path`, `old_string`, `new_string`) tools
- * and is shown no client tools, so without this such a call reaches Codex as a line of text and nothing is written.
+ * one patch of a hunk an edit (an edit of text an earlier one wrote goes in that one's hunk), which opencode applies
+ * all or none, as MultiEdit itself does. Generation B's agent writes files with its own `Write` (`file_path`,
+ * `content`) and `Edit` (`file_path`, `old_string`, `new_string`) tools and is shown no client tools, so without this
+ * such a call reaches Codex as a line of text and nothing is written.
  *
  * The patch is the V4A form Codex applies: `*** Add File:` with every line prefixed `+` for a write, `*** Update File:`
  * with one `@@` hunk whose `-` lines are the old text and `+` lines the new for an edit. Codex finds the `-` lines in
- * the file as whole lines: an edit of part of a line fails there and Codex tells the model so, which is a failed tool
- * call the model can retry, not a silent one. An edit that replaces every occurrence (`replace_all`), or a MultiEdit
- * one of whose edits has no old text, has no patch form: it is not composed, and the call is answered for the agent
- * instead of reaching the client (`hasNoPatchForm`, anthropic/tool-calls.ts).
+ * the file as whole lines, each hunk after the one before it (so do opencode and Cline): an edit of part of a line, or
+ * a MultiEdit whose edits are not in the file's order, fails there and the client tells the model so, which is a failed
+ * tool call the model can retry, not a silent one (the proxy, which never sees the file, adds how: WHOLE_LINES,
+ * gen-b/patch-results.ts). An edit that replaces every occurrence (`replace_all`), or a MultiEdit one of whose edits
+ * has no old text, has no patch form: it is not composed, and the call is answered for the agent instead of reaching
+ * the client (`hasNoPatchForm`, anthropic/tool-calls.ts).
  */
 import type { JsonObject } from './client-tools';
 import { asRecord } from './client-tools';
@@ -118,13 +121,17 @@ function fileChange(input: JsonObject, agentTool: string | undefined): FileChang
   if (agentTool === 'MultiEdit' && Array.isArray(input['edits'])) {
     const edits = input['edits'].map((item) => oneEdit(asRecord(item) ?? {}));
     if (edits.length === 0 || edits.includes(undefined)) return undefined;
-    const hunks: string[] = [];
+    const hunks: Array<{ old: string; new: string }> = [];
     for (const edit of edits) {
       // An empty old text has no lines for a hunk to find: as an edit of its own it writes the file anew, not here.
       if (edit === undefined || edit === FORMLESS || edit.old === '') return FORMLESS;
-      hunks.push(hunk(edit));
+      // A MultiEdit's edit works on the file as the edits before it left it, a hunk on the file as it was: an edit of
+      // text an earlier edit wrote (a second change to one line) is made in that edit's hunk, or no patch finds it.
+      const earlier = hunks.find((h) => h.new.includes(edit.old));
+      if (earlier) earlier.new = earlier.new.replace(edit.old, () => edit.new);
+      else hunks.push({ ...edit });
     }
-    return { kind: 'update', path, body: hunks.join('') };
+    return { kind: 'update', path, body: hunks.map(hunk).join('') };
   }
   return undefined;
 }

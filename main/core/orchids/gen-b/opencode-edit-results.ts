@@ -52,3 +52,50 @@ export function opencodeEditCalls(
 export function flagOpencodeEditFailure(content: ToolResultContent | undefined): Unwrapped | undefined {
   return flagRefusal(content, REFUSALS);
 }
+
+/**
+ * What the agent is told, after opencode's words, for each part of a split MultiEdit that was not made, by the part's
+ * id. The proxy sends a MultiEdit to opencode's one-edit `edit` as one call an edit, the first under the agent's id
+ * and the others under it with `_2`, `_3`… (../../anthropic/multi-edit.ts), and opencode runs each on its own: a
+ * failing edit undoes none before it and stops none after it, where the agent's MultiEdit makes all or none. Each
+ * part's result goes back as its own, and the one that failed says which of the MultiEdit's edits were made, so the
+ * agent does not take the file for as it was. On a `gpt-` id opencode has `apply_patch`, and a MultiEdit is one patch
+ * of all its edits (../patch-compose.ts), made all or none.
+ */
+export function splitEditNotes(messages: readonly Message[], calls: ReadonlySet<string>): Map<string, string> {
+  const failed = new Map<string, boolean>();
+  for (const message of messages) {
+    if (message?.role !== 'user' || !Array.isArray(message.content)) continue;
+    for (const block of message.content as Array<Record<string, unknown> | null>) {
+      const id = block?.['tool_use_id'];
+      if (block?.['type'] !== 'tool_result' || typeof id !== 'string' || !calls.has(id)) continue;
+      const content = block['content'] as ToolResultContent | undefined;
+      failed.set(id, block['is_error'] === true || flagOpencodeEditFailure(content) !== undefined);
+    }
+  }
+  const notes = new Map<string, string>();
+  for (const first of calls) {
+    const parts = [first];
+    while (calls.has(`${first}_${parts.length + 1}`)) parts.push(`${first}_${parts.length + 1}`);
+    // A part whose result the conversation lacks leaves what was made unknown: nothing is said.
+    if (parts.length < 2 || !parts.every((part) => failed.has(part))) continue;
+    const made = parts.flatMap((part, i) => (failed.get(part) ? [] : [i + 1]));
+    parts.forEach((part, i) => {
+      if (failed.get(part)) notes.set(part, splitEditNote(i + 1, parts.length, made));
+    });
+  }
+  return notes;
+}
+
+function splitEditNote(place: number, count: number, made: number[]): string {
+  const words = made.map(String);
+  const list = words.length < 2 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`;
+  const outcome =
+    made.length === 0
+      ? 'none of them was made'
+      : `${made.length === 1 ? 'edit' : 'edits'} ${list} ${made.length === 1 ? 'was' : 'were'} made, the others not`;
+  return (
+    `This was edit ${place} of the ${count} of a MultiEdit, which this client makes as one edit call an edit, in ` +
+    `order, a failing one undoing none of the others: ${outcome}.`
+  );
+}

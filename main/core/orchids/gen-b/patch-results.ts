@@ -12,8 +12,10 @@
  * - a patch it ran, in its wrapper of a command's run: `Exit code: 0\nWall time: 0 seconds\nOutput:\n` before
  *   `Success. Updated the following files:\nM /w/date.txt\n`, or exit 1 before `Failed to write file /w/x/y.txt`.
  * So an edit that changed nothing reached the agent as a success. A refusal becomes an error, its words kept but for
- * the empty patch's (NO_PATCH_FORM); a run becomes its output alone, as the agent's own Edit answers, an error when
- * its exit code is not 0. A result of any other shape goes as Codex wrote it.
+ * the empty patch's (NO_PATCH_FORM), lines not found followed by how a patch finds them (WHOLE_LINES; opencode
+ * 1.18.33's `apply_patch` refuses in the same words, `Error: ` before the reason); a run becomes its output alone, as
+ * the agent's own Edit answers, an error when its exit code is not 0. A result of any other shape goes as Codex wrote
+ * it.
  *
  * Cline CLI 3.0.65's `apply_patch` (declared for a `gpt` or `codex` model id) answers as it answers its `editor`
  * (./editor-results.ts), never flagged: `{"query":"apply_patch","result":"Successfully applied patch to the
@@ -83,7 +85,9 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
     };
   }
   if (REFUSALS.some((start) => text.startsWith(start))) {
-    return { content: call.empty ? inShapeOf(content, NO_PATCH_FORM) : content, isError: true };
+    if (call.empty) return { content: inShapeOf(content, NO_PATCH_FORM), isError: true };
+    const told = NOT_FOUND.test(text) ? inShapeOf(content, `${text}\n\n${WHOLE_LINES}`) : content;
+    return { content: told, isError: true };
   }
   const ran = RAN.exec(text);
   if (!ran) return undefined;
@@ -93,6 +97,18 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
   const told = output === '' && code !== 0 ? `apply_patch exited with code ${code}.` : output;
   return { content: inShapeOf(content, told), isError: code !== 0 };
 }
+
+/** How Codex and opencode refuse a hunk whose `-` lines they do not find (opencode puts `Error: ` before it). */
+const NOT_FOUND = /^apply_patch verification failed: (?:Error: )?Failed to find expected lines in /;
+
+/**
+ * What follows that refusal for the agent, whose Edit replaces any unique text and whose MultiEdit makes each edit on
+ * the text the one before it left, where a patch finds its `-` lines only as whole lines, each hunk after the one
+ * before it: the edit of part of a line, or a MultiEdit out of the file's order, refused for text the file holds.
+ */
+export const WHOLE_LINES =
+  "This client's apply_patch finds old text only as whole lines, and a MultiEdit's edits each after the one before " +
+  "it: give old_string as the whole lines it stands in, and a MultiEdit's edits in the order they stand in the file.";
 
 /** How Cline's patch refuses an added file that exists: the path follows. */
 const ADD_OVER_EXISTING = /^apply_patch failed: Add File Error: File already exists: (.+)$/;

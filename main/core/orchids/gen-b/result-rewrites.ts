@@ -1,22 +1,23 @@
 /**
- * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found
- * by the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged
- * read on a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell
- * command (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
- * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's
- * `edit` (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the
- * agent's questions keyed by ids the proxy made or asked one at a time (./question-answers.ts). Before any of those, a
- * call the user declined or the client's rules refused, in the client's words (./refused-calls.ts), goes as an error.
+ * Tool results rewritten on their way upstream so the agent reads what its own tool would have returned, each found by
+ * the call it answers in the conversation the client sent (the proxy keeps nothing between requests): a ranged read on
+ * a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell command
+ * (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
+ * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's `edit`
+ * (./opencode-edit-results.ts: a failed part of a split MultiEdit says which parts were made), an edit on Codex CLI's
+ * `apply_patch` (./patch-results.ts), and answers to the agent's questions keyed by ids the proxy made or asked one at
+ * a time (./question-answers.ts). Before any of those, a call the user declined or the client's rules refused, in the
+ * client's words (./refused-calls.ts), goes as an error.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { clineEditorCalls, unwrapClineEditorResult } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
-import { flagOpencodeEditFailure, opencodeEditCalls } from './opencode-edit-results';
+import { flagOpencodeEditFailure, opencodeEditCalls, splitEditNotes } from './opencode-edit-results';
 import { patchResult, patchCalls } from './patch-results';
 import { refusableCalls } from './refused-calls';
-import { flagRefusal } from './result-text';
+import { flagRefusal, inShapeOf, resultText } from './result-text';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
@@ -57,10 +58,14 @@ export function resultRewrites(
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
     );
   }
-  for (const id of opencodeEditCalls(messages, tools) ?? []) {
-    rewrites.set(id, (block: ClientBlock) =>
-      unwrapped(block, flagOpencodeEditFailure(block['content'] as ToolResultContent | undefined)),
-    );
+  const opencodeEdits = opencodeEditCalls(messages, tools);
+  const splitNotes = opencodeEdits && splitEditNotes(messages, opencodeEdits);
+  for (const id of opencodeEdits ?? []) {
+    rewrites.set(id, (block: ClientBlock) => {
+      const out = unwrapped(block, flagOpencodeEditFailure(block['content'] as ToolResultContent | undefined));
+      const note = splitNotes?.get(id);
+      return note === undefined ? out : noted(out, note);
+    });
   }
   for (const [id, call] of patchCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
@@ -95,6 +100,13 @@ export function resultRewrites(
 }
 
 const flagged = (block: ClientBlock): boolean => block['is_error'] === true;
+
+/** The block with `note` after its words (a result that is not one text goes as it was). */
+function noted(block: ClientBlock, note: string): ClientBlock {
+  const content = block['content'] as ToolResultContent | undefined;
+  const text = resultText(content);
+  return text === undefined ? block : { ...block, content: inShapeOf(content, `${text}\n\n${note}`) };
+}
 
 /** The block with the content unwrapped from it, flagged an error or not as the unwrapping says; else as it was. */
 function unwrapped(block: ClientBlock, out: Unwrapped | undefined): ClientBlock {
