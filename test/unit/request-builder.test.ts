@@ -260,7 +260,7 @@ describe('buildOrchidsRequest details', () => {
       '[Image unknown url https://example.com/a.png]',
       'plain document text',
       '[Document application/pdf base64 bytes≈3 "Spec"]',
-      '[search_result] {"source":"kb","title":"Hit"}',
+      '[Search result "Hit" from kb]',
       `[web_search_tool_result] (${bigJsonLength} characters of block data not shown)`,
       '<tool_result tool_use_id="toolu_9">[Image image/jpeg base64 bytes≈3]</tool_result>',
     ]);

@@ -17,6 +17,7 @@ import {
   type ToolDefinition,
 } from '../anthropic/types';
 import type { ChatHistoryEntry, OrchidsRequestBody, OrchidsTool } from './types';
+import { searchResultText } from '../anthropic/search-result';
 import { restoreShownCalls } from './shown-calls';
 import { toOrchidsTools, upstreamToolName } from './tool-mapping';
 
@@ -178,6 +179,8 @@ function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string 
       return mediaHint('Image', block['source'] as MediaSource | undefined);
     case 'document':
       return renderDocument(block as OtherBlock);
+    case 'search_result':
+      return searchResultText(block);
     case 'compaction':
       // The summary Anthropic wrote of the turns it compacted away: the upstream has nothing else of them.
       return typeof block['content'] === 'string' ? block['content'] : '';

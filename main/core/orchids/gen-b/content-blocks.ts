@@ -3,6 +3,7 @@
  * keys Generation B defines, in the wire order of ./types.ts. Large values (text, tool inputs, tool results, image
  * data) are referenced, never copied: the body only lives until it is serialised, and nothing writes to it.
  */
+import { searchResultText } from '../../anthropic/search-result';
 import type { MediaSource, Message, ToolResultContent } from '../../anthropic/types';
 import type {
   GenBBareBlock,
@@ -57,6 +58,8 @@ function toGenBBlock(block: ClientBlock): GenBBlock {
       return documentBlock(block['source']);
     case 'tool_use':
       return toolUseBlock(block);
+    case 'search_result':
+      return textBlock(searchResultText(block));
     case 'compaction':
       // The summary Anthropic wrote of the turns it compacted away: the upstream has nothing else of them. Without
       // one (a failed compaction, or only encrypted content) the bare type goes, as for any other block.
