@@ -17,7 +17,20 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
   const cases: Array<
     [string, () => Promise<ReturnType<typeof post> extends Promise<infer R> ? R : never>, number, string, RegExp]
   > = [
-    ['a body that is not JSON', () => post('{"model": "x",'), 400, 'invalid_request_error', /not valid JSON/],
+    [
+      'a body that is not JSON',
+      () => post('{"model": "x",'),
+      400,
+      'invalid_request_error',
+      /JSON: expected a property name in double quotes, but the body ends at line 1, column 15 \(byte 14\)\.$/,
+    ],
+    [
+      'a body that is not JSON where a key is pasted: where it broke, not the key',
+      () => post('{"model": "x", "key": sk-ant-FAKE}'),
+      400,
+      'invalid_request_error',
+      /^The request body is not valid JSON: expected a value at line 1, column 23 \(byte 22\)\.$/,
+    ],
     [
       'an empty body',
       () => post(''),

@@ -58,7 +58,18 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
   const cases: Array<
     [string, () => ReturnType<typeof post>, number, { message?: RegExp; param?: string; code?: string }]
   > = [
-    ['a body that is not JSON', () => send('{"model": "x",'), 400, { message: /not valid JSON/ }],
+    [
+      'a body that is not JSON',
+      () => send('{"model": "x",'),
+      400,
+      { message: /^The request body is not valid JSON: expected a property name in double quotes, but the body ends/ },
+    ],
+    [
+      'a body that is not JSON where a key is pasted: where it broke, not the key',
+      () => send('{"model": "x", "key": sk-ant-FAKE}'),
+      400,
+      { message: /^The request body is not valid JSON: expected a value at line 1, column 23 \(byte 22\)\.$/ },
+    ],
     ['an empty body', () => send(''), 400, { message: /^The request body is empty: send a JSON object\.$/ }],
     [
       'the wrong content type',

@@ -142,6 +142,13 @@ describe('the contract over HTTP (headless)', () => {
       ['application/json; charset=iso-8859-1', body, 415, /charset "iso-8859-1" is not supported/],
       ['application/json', Buffer.from([0x7b, 0xff, 0x7d]), 400, /not valid UTF-8/],
       ['application/json', '', 400, /body is empty/],
+      // Where it broke, not the body's bytes there: a body may hold a cookie.
+      [
+        'application/json',
+        '{"input": {"cookie": __client=FAKE}}',
+        400,
+        /^The request body is not valid JSON: expected a value at line 1, column 22 \(byte 21\)\.$/,
+      ],
       ['application/json', 'null', 400, /must be a JSON object/],
       ['application/json', '[]', 400, /must be a JSON object/],
     ];

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli';
@@ -104,6 +105,35 @@ describe('the dashboard link', () => {
     const link = /^Dashboard: (\S+)$/m.exec(lines.join('\n'))![1]!;
     expect(link).toMatch(/\/_tray\/\?code=otc_/);
     expect((await open(link)).status).toBe(303);
+  });
+
+  it('is asked for with no body; a body, declared or chunked, is refused rather than ignored', async () => {
+    await setup();
+    const ask = async (body?: string | Readable, headers: Record<string, string> = {}) => {
+      const response = await request(`${stack!.url}/_tray/link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token()}`, ...headers },
+        body,
+      });
+      return { status: response.statusCode, json: (await response.body.json()) as any };
+    };
+    // As the CLI asks, with an empty body declared, and with an empty chunked one.
+    for (const answer of [await ask(), await ask(''), await ask(Readable.from([]))]) {
+      expect(answer).toMatchObject({ status: 200, json: { url: expect.stringMatching(/\/_tray\/\?code=otc_/) } });
+    }
+    const refused = {
+      status: 400,
+      json: {
+        type: 'error',
+        error: { type: 'invalid_request_error', message: '/_tray/link takes no request body: send none.' },
+      },
+    };
+    const json = { 'content-type': 'application/json' };
+    expect(await ask('{"ttl": 3600}', json)).toMatchObject(refused);
+    expect(await ask('not json')).toMatchObject(refused);
+    expect(await ask(Readable.from([Buffer.from('{"ttl":'), Buffer.from(' 3600}')]), json)).toMatchObject(refused);
+    // The connection is still good for the next request.
+    expect((await ask()).status).toBe(200);
   });
 });
 

@@ -107,6 +107,30 @@ describe('restoreShownCalls: the proxy notes a client replays in the agent turn,
     expect(read[1]).toMatchObject({ content: [{ input: { plan: `${PLAN}\n\nI will wait.` } }] });
   });
 
+  it('reads the notes the same from a client that sends the history back with \\r\\n line ends', () => {
+    const answer: Message = { role: 'user', content: 'Go ahead.' };
+    const crlf = (text: string) => text.replace(/\n/g, '\r\n');
+    const joined = crlf(`Here is the plan.\n\n${PLAN_NOTE}\n\nI will wait.\n\nTell me.`);
+    const out = restore([ASK, { role: 'assistant', content: joined }, answer]);
+    expect(out.slice(1, 4)).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Here is the plan.' },
+          { type: 'tool_use', id: 'toolu_shown_1_1', name: 'ExitPlanMode', input: { plan: PLAN } },
+        ],
+      },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_shown_1_1', content: PLAN_ANSWER }] },
+      { role: 'assistant', content: [{ type: 'text', text: 'I will wait.\n\nTell me.' }] },
+    ]);
+    // The checklist too, its lines read one by one.
+    const blocks = [`Planning.`, `\n\n${CHECKLIST}`, '\n\nReading it.'].map((text) => ({
+      type: 'text' as const,
+      text: crlf(text),
+    }));
+    expect(restore(afterChecklist([...blocks, READ]))).toEqual(restored);
+  });
+
   it('turns a line naming another tool, its input whole, into that call and the error the agent was given', () => {
     const input = { url: 'https://example.test/parser', prompt: 'What does it say about blank lines?' };
     const line = unmappedCallText('WebFetch', input);
@@ -174,6 +198,15 @@ describe('restoreShownCalls: the proxy notes a client replays in the agent turn,
         },
         { role: 'assistant', content: [{ type: 'text', text: 'Done.' }] },
       ]);
+      // The answer read back is the start of the one the proxy gave at the time: the line quotes the name as JSON
+      // and the answer writes it raw, but both sides write the answer from the name itself, so they cannot differ.
+      const call = { id: 'toolu_n', name, input: { n: 1 }, index: 0 };
+      const then = withDeclinedCalls(
+        { model: 'm', max_tokens: 1, messages: [ASK] },
+        { calls: [call], said: [], saidBefore: [0] },
+      );
+      const told = (then.messages.at(-1)!.content as Array<{ content: string }>)[0]!.content;
+      expect(told, JSON.stringify(name)).toBe(`${lacks(name)} It has no tools: answer in text.`);
     }
     // A plain name is shown as itself, as before.
     expect(unmappedCallText('mcp__git__log-2', { n: 1 })).toContain('tool "mcp__git__log-2", which');

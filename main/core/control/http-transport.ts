@@ -5,6 +5,7 @@ import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
 import { ApiError, methodNotAllowed } from '../server/errors';
 import type { JsonBody } from '../server/http-server';
+import { BodyError, readBody } from '../server/json-body';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
 import { EXPORT_FRESH_MS, SESSION_TTL_MS, type DashboardAccess, type DashboardSession } from './dashboard-access';
@@ -109,7 +110,7 @@ export class HttpControlTransport {
       return true;
     }
     if (url.pathname === LINK_PATH) {
-      this.link(req, res);
+      await this.link(req, res);
       return true;
     }
     const code = url.searchParams.get('code');
@@ -196,11 +197,21 @@ export class HttpControlTransport {
     res.end(text);
   }
 
-  /** `POST /_tray/link` with the install token: a fresh sign-in link, for `npm run cli -- dashboard`. */
-  private link(req: IncomingMessage, res: ServerResponse): void {
+  /**
+   * `POST /_tray/link` with the install token: a fresh sign-in link, for `npm run cli -- dashboard`. It takes no body,
+   * and refuses one: a body sent (options, say) would otherwise be ignored without a word.
+   */
+  private async link(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') throw methodNotAllowed(LINK_PATH, 'POST', req.method);
     if (this.caller(req)?.kind !== 'token') {
       throw new ApiError('authentication_error', 'A sign-in link needs the install token as a Bearer header.');
+    }
+    // Read to its end even when empty (a chunked body of no bytes), so that the connection can be kept.
+    try {
+      await readBody(req, 0);
+    } catch (error) {
+      if (!(error instanceof BodyError) || error.status !== 413) throw error;
+      throw new ApiError('invalid_request_error', `${LINK_PATH} takes no request body: send none.`);
     }
     const text = JSON.stringify(this.options.access.signInLink(this.options.core.proxy.url));
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });

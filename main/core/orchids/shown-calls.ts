@@ -37,6 +37,7 @@ interface Note {
 }
 
 const BREAK = '\n\n';
+const CRLF = /\r\n/g;
 /**
  * Why the generic line says the call was not run: the client lacks the tool, or one of the reasons an edit of the
  * agent's was declined; with what the agent was told for each reason but the first.
@@ -130,7 +131,10 @@ function restoreTurn(
       add(block);
       continue;
     }
-    let text = afterNote && block.text.startsWith(BREAK) ? block.text.slice(BREAK.length) : block.text;
+    // The proxy wrote the turn with \n; a client may send it back with \r\n (a Windows one), and every line of a note
+    // is read exactly: its plan's last line unmatched, a plan ran to the end of the text, the words after it in it.
+    const sent = block.text.includes('\r\n') ? block.text.replace(CRLF, '\n') : block.text;
+    let text = afterNote && sent.startsWith(BREAK) ? sent.slice(BREAK.length) : sent;
     if (!hasHeading(text)) {
       if (text.trim() !== '') afterNote = false;
       addText(text);

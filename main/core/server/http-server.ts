@@ -234,9 +234,12 @@ export class ProxyServer {
         checkUtf8: true,
       });
       largeBody = isLargeBody(body.length);
+      // A file saved with a UTF-8 byte order mark (Windows Notepad's way) and sent as it is, `curl -d @file`:
+      // RFC 8259 lets a parser ignore the mark, which JSON.parse would call a character where a value belongs.
+      const json = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
       // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
       // (its promise and its hop) between a short request's last byte and its handler.
-      const value = body.length < YIELDING_PARSE_BYTES ? decodeJson(body, true) : await this.parseLargeJson(body);
+      const value = json.length < YIELDING_PARSE_BYTES ? decodeJson(json, true) : await this.parseLargeJson(json);
       parsed?.(body.length);
       return value;
     };

@@ -12,8 +12,15 @@ import { largeBodyLane } from '../util/turn-lane';
  * The caller has already checked that the bytes are valid UTF-8.
  */
 
+/**
+ * Where the JSON broke (a byte offset) and what was wrong there, in words that quote nothing of the input: a body may
+ * hold a secret (a pasted cookie, an API key), and the error goes back to the client and into logs.
+ */
 export class JsonSyntaxError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
     this.name = 'JsonSyntaxError';
   }
@@ -114,7 +121,7 @@ class YieldingParser {
       if ((++tokens & 255) === 0 && performance.now() > deadline) return;
       let c = bytes[this.pos];
       while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = bytes[++this.pos];
-      if (this.pos >= end) throw this.syntax('Unexpected end of JSON input');
+      if (this.pos >= end) throw this.syntax(`expected ${this.expected()}, but the body ends`);
       switch (this.expect) {
         case Expect.Value:
         case Expect.ValueOrEnd:
@@ -229,13 +236,15 @@ class YieldingParser {
           i++; // the escaped character cannot end the string; JSON.parse checks the escape itself
         } else if (b < 0x20) {
           this.pos = i;
-          throw this.syntax(`Bad control character in string literal at position ${i}`);
+          throw this.syntax(
+            `a control character (U+${b.toString(16).padStart(4, '0').toUpperCase()}) in a string: escape it`,
+          );
         } else if (b >= 0x80) this.stringHigh = true;
       }
       if (i < sliceEnd || (i < end && bytes[i] === QUOTE)) break;
       if (i >= end) {
-        this.pos = end;
-        throw this.syntax('Unterminated string in JSON');
+        this.pos = this.stringStart;
+        throw this.syntax('a string starts here and is not closed before the body ends');
       }
       if (performance.now() > deadline) {
         this.stringScan = i;
@@ -249,9 +258,9 @@ class YieldingParser {
     if (this.stringEscaped) {
       try {
         text = JSON.parse(bytes.toString('utf8', start, i + 1)) as string;
-      } catch (error) {
-        this.pos = start;
-        throw this.syntax(`${(error as Error).message} (in the string at position ${start})`);
+      } catch {
+        this.pos = badEscape(bytes, start + 1, i);
+        throw this.syntax('an invalid escape in a string');
       }
     } else text = bytes.toString(this.stringHigh ? 'utf8' : 'latin1', start + 1, i);
     if (this.stringIsKey) {
@@ -293,20 +302,71 @@ class YieldingParser {
     }
   }
 
+  /** Inside a number: the digit its grammar needs at `at`. */
   private failAt(at: number): never {
     this.pos = at;
-    throw at >= this.bytes.length ? this.syntax('Unexpected end of JSON input') : this.unexpected();
+    throw this.syntax(at >= this.bytes.length ? 'expected a digit, but the body ends' : 'expected a digit');
   }
 
+  /** What was found is not said, only what was expected: the byte is the input's. */
   private unexpected(): JsonSyntaxError {
-    const c = this.bytes[this.pos]!;
-    const shown = c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16)}`;
-    return this.syntax(`Unexpected token ${shown} in JSON at position ${this.pos}`);
+    return this.syntax(`expected ${this.expected()}`);
+  }
+
+  private expected(): string {
+    switch (this.expect) {
+      case Expect.Value:
+        return 'a value';
+      case Expect.ValueOrEnd:
+        return "a value or ']'";
+      case Expect.KeyOrEnd:
+        return "a property name in double quotes or '}'";
+      case Expect.Key:
+        return 'a property name in double quotes';
+      case Expect.Colon:
+        return "':' after the property name";
+      case Expect.CommaOrEnd:
+        return this.stack[this.stack.length - 1]!.array ? "',' or ']'" : "',' or '}'";
+      case Expect.Done:
+        return 'nothing more after the JSON value';
+    }
   }
 
   private syntax(message: string): JsonSyntaxError {
-    return new JsonSyntaxError(message);
+    return new JsonSyntaxError(message, this.pos);
   }
+}
+
+/** Where the first invalid escape in the string's bytes from `from` to `to` is (`from` if none is found). */
+function badEscape(bytes: Buffer, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    if (bytes[i] !== BACKSLASH) continue;
+    const next = bytes[i + 1]!;
+    if (next === 0x75) {
+      for (let k = i + 2; k < i + 6; k++) if (!HEX.test(String.fromCharCode(bytes[k] ?? 0))) return i;
+      i += 5;
+    } else if (!SIMPLE_ESCAPES.has(next)) return i;
+    else i++;
+  }
+  return from;
+}
+
+const HEX = /^[0-9a-fA-F]$/;
+/** The characters JSON allows after a backslash, `u` aside. */
+const SIMPLE_ESCAPES = new Set([...'"\\/bfnrt'].map((c) => c.charCodeAt(0)));
+
+/**
+ * The first syntax error in `bytes` (valid UTF-8), found by reading them in one go: for a small body JSON.parse
+ * refused, whose own message quotes the body around the error.
+ */
+export function findJsonSyntaxError(bytes: Buffer): JsonSyntaxError | undefined {
+  try {
+    new YieldingParser(bytes, Infinity).run(Infinity);
+  } catch (error) {
+    if (error instanceof JsonSyntaxError) return error;
+    throw error;
+  }
+  return undefined;
 }
 
 /** JSON.parse makes `"__proto__"` an own property; a plain assignment would set the prototype instead. */

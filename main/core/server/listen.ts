@@ -1,4 +1,5 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { errorBody } from './errors';
 import type { ServerLimits } from './connection-guard';
 
 export class ServerStartError extends Error {}
@@ -20,12 +21,29 @@ export function createServer(
     },
     handle,
   );
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
-    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
-    else socket.destroy();
+  server.on('clientError', (error: NodeJS.ErrnoException & { reason?: unknown }, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, message] = clientErrorAnswer(error);
+    const body = errorBody('invalid_request_error', message);
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   return server;
+}
+
+/**
+ * A request Node's parser refused (two Content-Lengths, one beside Transfer-Encoding, a malformed chunk): answered
+ * with an error body like every other refusal, not a bare status line. The parser's reason is one of its fixed
+ * sentences, never the request's bytes; anything else is left out.
+ */
+function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: unknown }): [number, string] {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'The request did not arrive in time.'];
+  if (error.code === 'HPE_HEADER_OVERFLOW') return [431, 'The request headers are too large.'];
+  const { reason } = error;
+  const why = typeof reason === 'string' && /^[\x20-\x7e]{1,100}$/.test(reason) ? `: ${reason}` : '';
+  return [400, `The request is not valid HTTP/1.1${why}.`];
 }
 
 /** Listens, turning the usual failures into a sentence that says what to do. */
