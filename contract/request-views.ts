@@ -136,5 +136,10 @@ export interface StatsView {
    */
   dayStartsAt: number;
   nextDayAt: number;
+  /**
+   * The core's clock when it took these figures. A window whose clock differs from the core's times its wait for
+   * `nextDayAt` by the difference, so it turns at the core's midnight, not at its own clock's reading of it.
+   */
+  takenAt: number;
   accounts: AccountCount[];
 }

@@ -1,3 +1,4 @@
+import type { StatsView } from '../../contract/request-views';
 import { addAccount, callBehindTheWindow, cellUnder, expect, goTo, screenshot, test } from './fixtures';
 
 test('request counts rise live, without a reload, on Accounts and Overview', async ({ page, tray }) => {
@@ -137,32 +138,47 @@ test("a countdown ticking down moves nothing else: the Overview's badge stays wh
 
 /**
  * With no request after midnight, the totals turned only at the next half-minute re-read: the window inferred the day
- * from the snapshot's last minute. The core now states its day's end and the window turns there on its own. The page's
- * clock is driven to the core's midnight; the core's own clock is not, so its re-reads still say yesterday's figures
- * and the zeroes can only be the window's own turn.
+ * from the snapshot's last minute. The core now states its day's end and the window turns there on its own, timed by
+ * the core's clock, not its own: a window clock half a minute off turned that much early or late. The page's clock is
+ * set off the core's (Playwright's clock, running on from there) and the core's stated midnight is moved to 20 s after
+ * the Overview's read of it, on its way to the window; the page is then driven to 2 s before and 1 s after that
+ * midnight as the core's clock has it. No request or re-read comes between, so the zeroes can only be the window's own
+ * turn, and they come at the core's midnight.
  */
-test("today's totals start again from nothing at the core's midnight, with no request and no re-read", async ({
-  page,
-  tray,
-}) => {
-  await page.clock.install();
-  await page.reload();
-  await addAccount(page, tray.sim.addUser(), 'Late');
-  await goTo(page, 'Overview');
-  await tray.send(2);
-  const requests = page.getByRole('region', { name: 'Requests' });
-  const totals = requests.getByRole('definition');
-  await expect(totals.first()).toHaveText('2');
-  const { nextDayAt } = (await callBehindTheWindow(page, 'stats:get', undefined)).value as { nextDayAt: number };
-  // The turn's timer is set in an effect after the figures are drawn: a frame and a task later it is (see above).
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
-  await page.clock.pauseAt(nextDayAt - 5_000);
-  await expect(totals.first()).toHaveText('2');
-  await page.clock.runFor(5_000);
-  await expect(totals).toHaveText(['0', '0', '0', '0']);
-  // The chart is the last hour, not the day: the requests before midnight stay in it.
-  await expect(requests.getByRole('img', { name: /over the last 60 minutes: 2 in all/ })).toBeVisible();
-});
+for (const [skew, way] of [
+  [30_000, 'ahead of'],
+  [-30_000, 'behind'],
+] as const) {
+  test(`today's totals start again from nothing at the core's midnight, the window's clock 30 s ${way} it`, async ({
+    page,
+    tray,
+  }) => {
+    await page.clock.install({ time: Date.now() + skew });
+    await page.reload();
+    await addAccount(page, tray.sim.addUser(), 'Late');
+    await tray.send(2);
+    let midnight: number | undefined;
+    await page.route('**/_tray/api/stats:get', async (route) => {
+      const response = await route.fetch();
+      const body = (await response.json()) as { ok: boolean; value: StatsView };
+      midnight ??= body.value.takenAt + 20_000;
+      body.value.nextDayAt = midnight;
+      await route.fulfill({ response, json: body });
+    });
+    await goTo(page, 'Overview');
+    const requests = page.getByRole('region', { name: 'Requests' });
+    const totals = requests.getByRole('definition');
+    await expect(totals.first()).toHaveText('2');
+    // The turn's timer is set in an effect after the figures are drawn: a frame and a task later it is (see above).
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve))));
+    await page.clock.pauseAt(midnight! + skew - 2_000);
+    await expect(totals.first()).toHaveText('2');
+    await page.clock.runFor(3_000);
+    await expect(totals).toHaveText(['0', '0', '0', '0']);
+    // The chart is the last hour, not the day: the requests before midnight stay in it.
+    await expect(requests.getByRole('img', { name: /over the last 60 minutes: 2 in all/ })).toBeVisible();
+  });
+}
 
 test('pause and resume the proxy from the Overview', async ({ page, tray }) => {
   await addAccount(page, tray.sim.addUser(), 'Pausable');

@@ -221,10 +221,11 @@ test('allowed web origins: a comma-separated list that opens the API to exactly 
   await expect(page.getByLabel('Allowed web origins', { exact: true })).toHaveValue(
     'https://app.example.test, https://tools.example.test',
   );
-  // A value the core refuses (not a URL) keeps the old list and says why.
-  await page.getByLabel('Allowed web origins', { exact: true }).fill('not a url');
+  // A value the core refuses (not a URL) keeps the old list and says why: which entry, and what one looks like, in
+  // the field's words ("allowedOrigins: Invalid URL" named neither, in the setting's code name).
+  await page.getByLabel('Allowed web origins', { exact: true }).fill('https://app.example.test, not a url');
   await page.getByLabel('Allowed web origins', { exact: true }).press('Enter');
-  await expect(page.getByRole('alert')).toBeVisible();
+  await expect(page.getByRole('alert')).toHaveText('"not a url" is not a URL such as https://app.example.test');
   expect(await fromPage('https://app.example.test')).toBe(200);
 
   await page.getByRole('button', { name: 'Use default for Allowed web origins' }).click();

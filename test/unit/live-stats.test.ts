@@ -45,14 +45,14 @@ describe('LiveStats', () => {
     expect(stats.snapshot().perMinute.reduce((sum, m) => sum + m.requests, 0)).toBe(2);
   });
 
-  it('starts a new day at local midnight, and each snapshot states the day it counts by the core’s clock', () => {
+  it('starts a new day at local midnight; each snapshot states its day and the time by the core’s clock', () => {
     let now = noon;
     const stats = new LiveStats(() => now);
     stats.record(report(noon));
     const midnight = new Date(2026, 10, 26).getTime();
     expect(stats.snapshot()).toMatchObject({ dayStartsAt: new Date(2026, 10, 25).getTime(), nextDayAt: midnight });
     now = midnight - 1;
-    expect(stats.snapshot()).toMatchObject({ today: { requests: 1 }, nextDayAt: midnight });
+    expect(stats.snapshot()).toMatchObject({ today: { requests: 1 }, nextDayAt: midnight, takenAt: midnight - 1 });
     const tomorrow = midnight + 60_000;
     now = tomorrow;
     expect(stats.snapshot()).toMatchObject({ dayStartsAt: midnight, nextDayAt: new Date(2026, 10, 27).getTime() });

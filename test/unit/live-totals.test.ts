@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestView, StatsView } from '../../contract/request-views';
 import { LatestRead } from '../../renderer/src/lib/latest-read';
-import { asOf, withReports } from '../../renderer/src/lib/live-totals';
+import { asOf, coreClockAhead, withReports } from '../../renderer/src/lib/live-totals';
 
 // Local times, so the tests mean the same midnight in any time zone.
 const at = (day: number, h: number, m: number, s = 0): number => new Date(2027, 0, day, h, m, s).getTime();
@@ -11,6 +11,7 @@ function stats(counted: number, requests: number): StatsView {
   return {
     dayStartsAt: new Date(minute(0)).setHours(0, 0, 0, 0),
     nextDayAt: new Date(minute(0)).setHours(24, 0, 0, 0),
+    takenAt: minute(1) + 30_000,
     today: { requests, errors: 0, inputTokens: requests * 10, outputTokens: requests },
     perMinute: [
       { minute: minute(0), requests: 0, errors: 0 },
@@ -139,6 +140,7 @@ describe('withReports across local midnight', () => {
       perMinute: [{ minute: minuteOf(takenAt), requests, errors: 0 }],
       dayStartsAt: at(day, 0, 0),
       nextDayAt: at(day + 1, 0, 0),
+      takenAt,
     };
   }
   const finished = (seq: number, startedAt: number, finishedAt: number, status = 200): RequestView => ({
@@ -208,5 +210,13 @@ describe('asOf: the day turning with no request', () => {
   it("applied on top of a read taken after midnight, the turn leaves the new day's figures alone", () => {
     const morning: StatsView = { ...stats(9, 2), dayStartsAt: at(2, 0, 0), nextDayAt: at(3, 0, 0) };
     expect(asOf(morning, evening.nextDayAt)).toBe(morning);
+  });
+});
+
+describe("coreClockAhead: the core's clock against the window's", () => {
+  it('reckons the snapshot taken half way between the ask and the answer', () => {
+    // Asked at 1,000 and answered at 1,200 by the window's clock; the core's said 31,100: 30 s ahead.
+    expect(coreClockAhead(31_100, 1_000, 1_200)).toBe(30_000);
+    expect(coreClockAhead(1_100 - 30_000, 1_000, 1_200)).toBe(-30_000);
   });
 });

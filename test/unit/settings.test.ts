@@ -162,6 +162,11 @@ describe('SettingsService.set validation', () => {
     expect(rawValue(key)).toBeUndefined();
   });
 
+  it('a list entry that is not a URL is named, with what one looks like', () => {
+    const error = settingError(() => service().set('allowedOrigins', ['https://a.example.com', 'not a url']));
+    expect(error.message).toBe('allowedOrigins: "not a url" is not a URL such as https://app.example.test');
+  });
+
   it('an unknown key is a SettingError', () => {
     const error = settingError(() => service().set('nope' as never, 1));
     expect(error.message).toBe('nope: no such setting');

@@ -23,6 +23,8 @@ export interface StatsSnapshot {
   dayStartsAt: number;
   /** The local midnight that ends it: the window zeroes its "today" there without asking the core what day it is. */
   nextDayAt: number;
+  /** The core's clock when it took the snapshot: the window times its wait for `nextDayAt` by it, not by its own. */
+  takenAt: number;
 }
 
 const MINUTES = 60;
@@ -86,7 +88,7 @@ export class LiveStats {
       perMinute.push({ minute: minute * 60_000, requests: slot?.requests ?? 0, errors: slot?.errors ?? 0 });
     }
     const { dayStartsAt, nextDayAt } = this;
-    return { today: { ...this.today }, perMinute, counted: this.counted, dayStartsAt, nextDayAt };
+    return { today: { ...this.today }, perMinute, counted: this.counted, dayStartsAt, nextDayAt, takenAt: now };
   }
 
   private rollDay(at: number): void {

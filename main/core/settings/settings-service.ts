@@ -42,9 +42,15 @@ const WANTED: Record<string, string> = {
 /** What a bound counts, after "at most 3": nothing for a number. */
 const UNITS: Record<string, string> = { string: ' characters', array: ' items' };
 
-function issueText(issues: readonly z.core.$ZodIssue[]): string {
+function issueText(issues: readonly z.core.$ZodIssue[], value: unknown): string {
   const issue = issues[0];
   if (!issue) return 'invalid value';
+  // zod says "Invalid URL" of one entry of a list without saying which: the entry, and what one looks like.
+  if (issue.code === 'invalid_format' && issue.format === 'url') {
+    const at = issue.path[0];
+    const entry: unknown = Array.isArray(value) && typeof at === 'number' ? (value as unknown[])[at] : value;
+    return `${JSON.stringify(entry)} is not a URL such as https://app.example.test`;
+  }
   if (issue.code === 'invalid_type') {
     const wanted = WANTED[issue.expected];
     return wanted ? `expected ${wanted}` : issue.message;
@@ -120,7 +126,7 @@ export class SettingsService {
     const definition = SETTING_DEFINITIONS[key];
     if (!definition) throw new SettingError(String(key), 'no such setting');
     const parsed = definition.schema.safeParse(value);
-    if (!parsed.success) throw new SettingError(key, issueText(parsed.error.issues));
+    if (!parsed.success) throw new SettingError(key, issueText(parsed.error.issues, value));
     const json = JSON.stringify(parsed.data);
     this.upsert.run(key, SECRET_SETTINGS.has(key) ? JSON.stringify(this.secrets.seal(json)) : json, this.now());
     this.reload();
@@ -148,10 +154,12 @@ export class SettingsService {
       const envName = definition.env;
       const raw = envName ? this.env[envName] : undefined;
       if (envName && raw !== undefined && raw !== '' && definition.fromEnv) {
-        const parsed = definition.schema.safeParse(definition.fromEnv(raw));
+        const fromEnv = definition.fromEnv(raw);
+        const parsed = definition.schema.safeParse(fromEnv);
         if (!parsed.success) {
           // An on/off variable takes more words than the `true` or `false` that `settings set` takes as JSON.
-          const wanted = typeof definition.default === 'boolean' ? SWITCH_WORDS_HINT : issueText(parsed.error.issues);
+          const wanted =
+            typeof definition.default === 'boolean' ? SWITCH_WORDS_HINT : issueText(parsed.error.issues, fromEnv);
           throw new SettingError(envName, `cannot use ${JSON.stringify(raw)}: ${wanted}`);
         }
         next[key] = parsed.data;

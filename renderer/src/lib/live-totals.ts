@@ -4,13 +4,21 @@ import type { RequestView, StatsView } from '../../../contract/request-views';
 const MINUTES = 60;
 
 /**
- * `stats` as of the instant `at` by the window's clock: past the core's `nextDayAt`, "today" is a new day with nothing
- * in it yet (the next read brings its figures). The window's clock only says when that instant has come; which day the
- * totals are and where it ends are the core's, from the core's clock and time zone, as every snapshot states them.
+ * `stats` as of the instant `at` on the core's clock: past the core's `nextDayAt`, "today" is a new day with nothing
+ * in it yet (the next read brings its figures). Which day the totals are and where it ends are the core's, from the
+ * core's clock and time zone, as every snapshot states them.
  */
 export function asOf(stats: StatsView, at: number): StatsView {
   if (at < stats.nextDayAt) return stats;
   return { ...stats, today: { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 }, ...dayAfter(stats, at) };
+}
+
+/**
+ * How far the core's clock is ahead of the window's (behind, when negative), from a snapshot's `takenAt` and the
+ * window's clock when it asked and when the answer came: the core took it in between, reckoned half way.
+ */
+export function coreClockAhead(takenAt: number, askedAt: number, answeredAt: number): number {
+  return takenAt - (askedAt + answeredAt) / 2;
 }
 
 /**

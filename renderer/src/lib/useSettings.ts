@@ -79,7 +79,10 @@ export function useSettings() {
           (list) => list,
         );
       } catch (caught) {
-        throw new Error(errorMessage(caught), { cause: caught });
+        // The core names the setting by its key for the CLI ("allowedOrigins: …"); here the field says which it is.
+        const message = errorMessage(caught);
+        const own = `${key}: `;
+        throw new Error(message.startsWith(own) ? message.slice(own.length) : message, { cause: caught });
       }
     },
     [api, change],

@@ -13,7 +13,7 @@ import { useApi, type AccountView, type StatsView } from '../lib/api';
 import { formatAgo, formatCount, formatShortCount, requestsWord, sinceAdded } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
-import { asOf, withReports } from '../lib/live-totals';
+import { asOf, coreClockAhead, withReports } from '../lib/live-totals';
 import { useLive, useServingWords } from '../lib/live';
 import { href } from '../lib/route';
 
@@ -154,12 +154,15 @@ function TrafficCard() {
   const [stats, setStats] = useState<StatsView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [statsRead] = useState(() => new LatestRead<StatsView>());
+  const [coreAhead, setCoreAhead] = useState(0);
   const load = useCallback(() => {
     const ticket = statsRead.ask();
+    const askedAt = Date.now();
     api.stats.get().then(
       (s) => {
         const current = statsRead.answer(ticket, s);
         if (!current) return;
+        setCoreAhead(coreClockAhead(s.takenAt, askedAt, Date.now()));
         setStats(current);
         setError(null);
       },
@@ -182,19 +185,22 @@ function TrafficCard() {
   });
 
   // At the core's next local midnight "today" starts again from nothing, with no request or re-read needed to say so.
-  // The window's clock only times the wait for that instant; the day and where it ends are the core's (its clock and
-  // time zone), which every read restates, so a window whose clock or zone differs turns late or early by that much
-  // at worst until the next read, and never shows a day the core does not.
+  // The day and where it ends are the core's (its clock and time zone), and so is the wait for it: timed by the
+  // window's clock moved by how far the core's was ahead at the last read, so a window whose clock is off turns with
+  // the core, not half a minute early or late, and never shows a day the core does not.
   const nextDayAt = stats?.nextDayAt;
   useEffect(() => {
     if (nextDayAt === undefined) return;
-    const timer = setTimeout(() => {
-      const change = (s: StatsView): StatsView => asOf(s, nextDayAt);
-      statsRead.keep(change);
-      setStats((s) => s && change(s));
-    }, nextDayAt - Date.now());
+    const timer = setTimeout(
+      () => {
+        const change = (s: StatsView): StatsView => asOf(s, nextDayAt);
+        statsRead.keep(change);
+        setStats((s) => s && change(s));
+      },
+      nextDayAt - (Date.now() + coreAhead),
+    );
     return () => clearTimeout(timer);
-  }, [nextDayAt, statsRead]);
+  }, [nextDayAt, coreAhead, statsRead]);
 
   return (
     <Card title="Requests" className="span-2">

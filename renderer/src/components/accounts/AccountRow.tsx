@@ -76,7 +76,10 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove, onPasteCook
   return (
     <tr className={account.enabled ? undefined : 'disabled-row'}>
       <th scope="row" className="account-cell">
-        <span className="account-name">{account.name}</span>
+        {/* Added without a name, the account is named by its e-mail: one long run that breaks as the address does. */}
+        <span className="account-name">
+          {account.name === account.email ? <BreakableEmail email={account.name} /> : account.name}
+        </span>
         {account.email && account.email !== account.name ? (
           <span className="account-email">
             <BreakableEmail email={account.email} />
