@@ -190,6 +190,10 @@ describe.each(AI_SDK_MODELS)('the AI SDK (%s)', (which: AiSdkModel) => {
     stack.sim.enqueue(sse(reply('Next.')));
     const next = await sdk.ai.generateText({ model: model(), prompt: 'again' });
     expect(next.text).toBe('Next.');
+    // The aborted request is recorded as the client's going (499), not as an answer or the proxy's failure.
+    await stack.core.internals.history.flushNow();
+    const rows = stack.core.internals.historyRepo.query({ limit: 2 });
+    expect(rows.map((row) => row.status).sort()).toEqual([200, 499]);
   });
 });
 
