@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, thinking, toolCall } from '../sim/orchids-simulator';
-import { loadAiSdk } from '../helpers/ai-sdk';
+import { loadAnthropicAiSdk } from '../helpers/ai-sdk';
 import { startStack, type Stack } from '../helpers/stack';
 import { upstreamText } from '../helpers/upstream';
 
@@ -15,7 +15,7 @@ const WEATHER_SCHEMA = {
 
 /** The AI SDK's Anthropic provider pointed at the proxy, as its docs say: a base URL ending in /v1. */
 async function aiClient(target: Stack) {
-  const { ai, anthropic: provider } = await loadAiSdk();
+  const { ai, anthropic: provider } = await loadAnthropicAiSdk();
   const anthropic = provider.createAnthropic({ baseURL: `${target.url}/v1`, apiKey: 'test-not-a-real-key' });
   return { ai, anthropic, provider };
 }
