@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
-import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { startCodexTui } from '../helpers/codex-tui';
 import { sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { seenCallId, type AgentCall } from '../helpers/edit-scenarios';
@@ -16,8 +16,8 @@ import { PINNED_MODES, upstreamText } from '../helpers/upstream';
  * excluded so that only the work folder is writable. Generation B's Edit reaches Codex as its `apply_patch` (see
  * codex-edit-routes.test.ts for `codex exec`): Codex applies an edit in the work folder without asking, and asks before
  * one outside it. The agent is told what its own Edit would tell it: the success in plain words when applied, and when
- * declined (Esc, which ends Codex's turn), Codex's "aborted by user", as an error, with the user's next message. About
- * 10 s.
+ * declined (Esc, which ends Codex's turn), Codex's "aborted by user", as an error, with the user's next message. And
+ * an ordinary task (read, edit, run the test) shows each step once, as Codex shows its own model's. About 11 s.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-codex-key';
@@ -126,6 +126,56 @@ describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)
     expect(JSON.stringify(turns().at(-1)!.body.messages.at(-1))).toContain('Leave it, then.');
     expect(fs.readFileSync(kiwi, 'utf8')).toBe('kiwi = 2\n');
 
+    const rows = await served(stack);
+    expect(rows.filter((r) => r.status !== 200 || r.protocol !== 'ws')).toEqual([]);
+  });
+});
+
+describe("an ordinary task in Codex's TUI (pinned ws)", () => {
+  it('reads, edits and runs the test, each step shown once', { timeout: 90_000 }, async () => {
+    const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    const work = tempDir('orchids-codex-work-');
+    const add = path.join(work, 'add.js');
+    fs.writeFileSync(add, 'exports.add = (a, b) => a - b;\n');
+    const test = "const { add } = require('./add');\nif (add(2, 3) !== 5) process.exit(1);\nconsole.log('PASS add');\n";
+    fs.writeFileSync(path.join(work, 'test.js'), test);
+    const steps: Array<[string, AgentCall]> = [
+      ['Reading add.js first.', { id: 'toolu_sim_read_0051', name: 'Read', input: { file_path: add } }],
+      [
+        'It subtracts; fixing it.',
+        edit('toolu_sim_edit_0052', add, 'exports.add = (a, b) => a - b;', 'exports.add = (a, b) => a + b;'),
+      ],
+      [
+        'Now the test.',
+        { id: 'toolu_sim_bash_0053', name: 'Bash', input: { command: 'node test.js', description: 'Test' } },
+      ],
+    ];
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Fix add.js') || TITLE.test(seen)) return undefined;
+      const next = steps.find(([, call]) => !seen.includes(seenCallId(call.id, true)));
+      if (!next) return sse(reply('Fixed: add.js adds, and the test passes.'));
+      return sse([...text(next[0]), ...toolCall(next[1]), ...finish('tool-calls')]);
+    });
+    const tui = stopAfter(await startCodexTui(work, stack.url, KEY, { workspaceOnly: true }));
+    await tui.submit('Fix add.js so the test passes.');
+    await tui.waitFor(/Fixed: add\.js adds, and the test passes\.\n\s+Worked for/, 60_000);
+    expect(fs.readFileSync(add, 'utf8')).toBe('exports.add = (a, b) => a + b;\n');
+    const screen = tui.screen();
+    const shown = [
+      '• Reading add.js first.',
+      '• Explored\n  └ Read add.js',
+      '• It subtracts; fixing it.',
+      '• Edited add.js (+1 -1)',
+      '• Now the test.',
+      '• Ran node test.js\n  └ PASS add',
+      '• Fixed: add.js adds, and the test passes.',
+    ];
+    // In this order, each once, and nothing of the proxy's own between them.
+    const at = shown.map((line) => screen.indexOf(line));
+    expect(at.every((index, i) => index >= 0 && (i === 0 || index > at[i - 1]!))).toBe(true);
+    for (const line of shown) expect(screen.split(line)).toHaveLength(2);
+    expect(screen).not.toMatch(/\[The agent called|Failed|error/i);
     const rows = await served(stack);
     expect(rows.filter((r) => r.status !== 200 || r.protocol !== 'ws')).toEqual([]);
   });

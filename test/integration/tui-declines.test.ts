@@ -12,6 +12,7 @@ import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { until } from '../helpers/wait';
 
 /**
  * A call the user declines or interrupts in a real client's window, through the client's OpenAI provider (whose
@@ -82,6 +83,19 @@ function onlyResult(request: AgentRequestInfo): Record<string, unknown> {
 /** Whether the request's last message holds the user's `words` (after the results it carries). */
 const lastMessageHolds = (request: AgentRequestInfo, words: string) =>
   JSON.stringify(request.body.messages.at(-1)).includes(words);
+
+/** Whether a `sleep` runs in `dir` (a folder made for one test, so nobody else's). */
+function runningIn(dir: string): boolean {
+  return fs.readdirSync('/proc').some((entry) => {
+    try {
+      return (
+        fs.readlinkSync(`/proc/${entry}/cwd`) === dir && fs.readFileSync(`/proc/${entry}/comm`, 'utf8') === 'sleep\n'
+      );
+    } catch {
+      return false; // Not a process, ended meanwhile, or not ours to read.
+    }
+  });
+}
 
 /** The agent's Read of a secret file in the folder `outside` the project: opencode asks first. */
 const readOutside = (outside: string) => [
@@ -231,7 +245,10 @@ describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expec
     await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     tui.press('Escape');
-    await tui.waitFor(/interrupted/i, 30_000);
+    // Codex leaves the command running in its background terminal (as it does with a plain `exec_command` from any
+    // server, seen with a bare Responses stub), says so, and tells the agent so with the user's next message.
+    await tui.waitFor(/Conversation interrupted[\s\S]*1 background terminal running · \/ps to view/, 30_000);
+    expect(runningIn(work)).toBe(true);
     await tui.submit('Leave it, then.');
     await tui.waitFor(/Stopped waiting\./, 30_000);
     const second = secondTurn(agentTurns(/Wait a while/));
@@ -240,5 +257,11 @@ describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expec
       flagged('call_sim_sleep', expect.stringMatching(/^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/)),
     );
     expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
+    expect(lastMessageHolds(second, 'Any running unified exec processes may still be running')).toBe(true);
+    // Codex's /stop ends it.
+    await tui.submit('/stop');
+    await tui.waitFor(/Stopping all background terminals/);
+    await until(() => !runningIn(work), { timeoutMs: 10_000, what: 'the sleep ended' });
+    expect(tui.screen()).not.toMatch(/background terminal running/);
   });
 });

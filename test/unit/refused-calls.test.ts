@@ -31,7 +31,14 @@ const CLIENTS: Array<{ name: string; tools: ToolDefinition[]; call: string; refu
     name: 'Codex',
     tools: [...CODEX_TOOLS, CODEX_APPLY_PATCH],
     call: 'exec_command',
-    refusals: ['Wall time: 1.0 seconds\naborted by user', 'aborted by user'],
+    // The last two, its words for a plain "no" (an app-server client's decline), are in 0.171's binary; its TUI
+    // offers only Esc's abort (codex-tui-edits.test.ts).
+    refusals: [
+      'Wall time: 1.0 seconds\naborted by user',
+      'aborted by user',
+      'patch rejected by user',
+      'exec command rejected by user',
+    ],
   },
   {
     name: 'Cline',
@@ -120,6 +127,23 @@ describe('a failed tool of Continue’s, given to the agent as an error', () => 
 });
 
 describe('a refusal beside the rewrites of a tool’s output', () => {
+  it('flags a patch Codex was told no to, and still unwraps a patch it ran', () => {
+    const messages = [
+      { role: 'user', content: 'Change it.' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_p', name: 'apply_patch', input: { input: 'x' } }] },
+    ] as unknown as Message[];
+    const rewrite = resultRewrites(messages, [...CODEX_TOOLS, CODEX_APPLY_PATCH])!.get('call_p')!;
+    const declined = 'patch rejected by user';
+    expect(rewrite({ type: 'tool_result', tool_use_id: 'call_p', content: declined })).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'call_p',
+      content: declined,
+      is_error: true,
+    });
+    const ran = 'Exit code: 0\nWall time: 0 seconds\nOutput:\nSuccess. Updated the following files:\nM /w/a.txt\n';
+    expect(rewrite({ type: 'tool_result', tool_use_id: 'call_p', content: ran })).not.toHaveProperty('is_error');
+  });
+
   it('flags an edit refused on opencode, and still flags its failed edit', () => {
     const input = { filePath: '/w/date.txt', oldString: 'a', newString: 'b' };
     const messages = [

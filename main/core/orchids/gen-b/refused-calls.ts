@@ -35,9 +35,13 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
   },
   {
     // Codex 0.171: a call declined at its approval prompt (after its wrapper's wall time, for a command), or one the
-    // user interrupted.
+    // user interrupted; or told a plain "no" (its words for that decision, which its TUI does not offer but an
+    // app-server client may send).
     declared: editsByPatch,
-    refusals: [/^(?:Wall time: \d+(?:\.\d+)? seconds\n)?(?:command )?aborted by user(?: after \S+)?$/],
+    refusals: [
+      /^(?:Wall time: \d+(?:\.\d+)? seconds\n)?(?:command )?aborted by user(?: after \S+)?$/,
+      /^(?:patch|exec command) rejected by user$/,
+    ],
   },
   {
     // Cline CLI 3.0.65: a call the user rejected (its window sends the reason in JSON), or one that needs approval in
