@@ -115,12 +115,16 @@ export async function accounts(
       return;
     }
     case 'rename': {
+      const accountId = id();
+      if (args[1] === undefined) throw new UsageError('accounts rename needs a name: accounts rename <id> <name>.');
       const name = args.slice(1).join(' ');
-      out(`Renamed account ${(await api.accounts.update({ id: id(), name })).id} to ${name}.`);
+      out(`Renamed account ${(await api.accounts.update({ id: accountId, name })).id} to ${name}.`);
       return;
     }
     case 'weight': {
-      const account = await api.accounts.update({ id: id(), weight: Number(args[1]) });
+      const accountId = id();
+      if (args[1] === undefined) throw new UsageError('accounts weight needs a weight: accounts weight <id> <1-100>.');
+      const account = await api.accounts.update({ id: accountId, weight: Number(args[1]) });
       out(`Account ${account.id} now has weight ${account.weight}.`);
       return;
     }

@@ -34,6 +34,45 @@ export const SUBCOMMANDS = {
   proxy: ['status', 'pause', 'resume', 'dismiss-notice'],
 } as const;
 type Group = keyof typeof SUBCOMMANDS;
+type Flag = keyof typeof OPTIONS;
+
+/** What one command takes besides --help: its flags, and the words after it (`rest`: the rest is one value). */
+export interface Takes {
+  flags: readonly Flag[];
+  args: string;
+  rest?: true;
+}
+const none = (args = ''): Takes => ({ flags: [], args });
+const ID = none('<id>');
+
+/**
+ * Each command's flags and words, so that one it does not take is refused rather than ignored: `accounts disable 1 2`
+ * disabled 1 alone and said nothing of 2. `''` is the group typed without a command (`logs`, `proxy`).
+ */
+export const TAKES: { [G in Group]: Record<(typeof SUBCOMMANDS)[G][number], Takes> & { ''?: Takes } } = {
+  accounts: {
+    add: { flags: ['cookie', 'cookie-file', 'name', 'weight'], args: '' },
+    list: { flags: ['json'], args: '' },
+    credits: { flags: ['json'], args: '[<id>]' },
+    test: { flags: ['protocol', 'all', 'model', 'json'], args: '[<id>]' },
+    enable: ID,
+    disable: ID,
+    remove: ID,
+    reset: ID,
+    rename: { flags: [], args: '<id> <name>', rest: true },
+    weight: none('<id> <1-100>'),
+  },
+  settings: {
+    list: { flags: ['json'], args: '' },
+    get: { flags: ['json'], args: '<key>' },
+    set: { flags: [], args: '<key> <json value>', rest: true },
+    reset: none('<key>'),
+  },
+  logs: { '': { flags: ['json', 'csv', 'follow', 'limit'], args: '' }, show: none('<request-id>') },
+  dashboard: { '': none() },
+  token: { rotate: none() },
+  proxy: { '': none(), status: none(), pause: none(), resume: none(), 'dismiss-notice': none() },
+};
 export const GROUPS = Object.keys(SUBCOMMANDS) as Group[];
 
 const isGroup = (word: string | undefined): word is Group => GROUPS.includes(word as Group);

@@ -9,7 +9,7 @@ import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
 import { CommandError, didYouMean, UsageError, unknownSubcommand, type Line } from './cli-errors';
-import { GROUPS, helpPointer, OPTIONS, SUBCOMMANDS, usage } from './cli-help';
+import { GROUPS, helpPointer, OPTIONS, SUBCOMMANDS, TAKES, usage, type Takes } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
 
@@ -23,7 +23,7 @@ export async function runCli(
   env: NodeJS.ProcessEnv = process.env,
   note: Line = console.error,
 ): Promise<number> {
-  const { values, positionals } = parse(argv);
+  const { values, positionals, tokens } = parse(argv);
   const [group, command, ...rest] = positionals;
   // `help` too: it is the word a newcomer tries first. With a group (`accounts --help`, `help accounts`): its part.
   if (values.help || group === 'help') {
@@ -42,6 +42,12 @@ export async function runCli(
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
   if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, SUBCOMMANDS.token);
   if (group === 'logs') checkLogsFormat(command, values);
+  checkTakes(
+    group as keyof typeof TAKES,
+    command,
+    rest,
+    tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])),
+  );
   const connection = connectCli(env, note);
   try {
     // `accounts test` alone may answer 1: the account does not work, which a script can act on.
@@ -71,6 +77,7 @@ function parse(argv: string[]) {
       args: argv,
       allowPositionals: true,
       strict: true,
+      tokens: true,
       options: OPTIONS,
     });
   } catch (error) {
@@ -98,6 +105,23 @@ function checkLogsFormat(command: string | undefined, flags: { json?: boolean; c
   const format = flags.json ? '--json' : flags.csv ? '--csv' : null;
   if (format && command === 'show') throw new UsageError(`logs show prints JSON already; it takes no ${format}.`);
   if (format && flags.follow) throw new UsageError(`logs --follow prints lines as they come; it takes no ${format}.`);
+}
+
+/** Doing less than was typed, saying nothing of it, misleads: a flag or a word the command does not take is a slip. */
+function checkTakes(group: keyof typeof TAKES, command: string | undefined, rest: string[], typed: string[]): void {
+  const takes = (TAKES[group] as Record<string, Takes | undefined>)[command ?? ''];
+  if (!takes) return;
+  const name = command === undefined ? group : `${group} ${command}`;
+  const stray = typed.find((flag) => flag !== 'help' && !(takes.flags as readonly string[]).includes(flag));
+  if (stray) {
+    const flags = takes.flags.length ? takes.flags.map((flag) => `--${flag}`).join(', ') : 'no options';
+    throw new UsageError(`${name} does not take --${stray} (it takes ${flags}).`);
+  }
+  const extra = takes.rest ? [] : rest.slice(takes.args.split(' ').filter(Boolean).length);
+  if (extra.length)
+    throw new UsageError(
+      `${name} takes ${takes.args ? `${takes.args} alone` : 'no arguments'}; "${extra.join(' ')}" is left over.`,
+    );
 }
 
 async function logs(

@@ -78,6 +78,40 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await usageError('logs', '--limit')).toBe('--limit needs a value.');
   });
 
+  it('refuses a word left over or a flag the command does not take, rather than doing less than typed', async () => {
+    // `accounts disable 1 2` disabled account 1 alone and said nothing of 2; `accounts add … --json` printed text.
+    expect(await usageError('accounts', 'disable', '1', '2')).toBe(
+      'accounts disable takes <id> alone; "2" is left over.',
+    );
+    expect(await usageError('settings', 'get', 'port', 'host')).toBe(
+      'settings get takes <key> alone; "host" is left over.',
+    );
+    expect(await usageError('accounts', 'list', 'all', 'of', 'them')).toBe(
+      'accounts list takes no arguments; "all of them" is left over.',
+    );
+    expect(await usageError('accounts', 'add', '--cookie-file', 'c.txt', '--json')).toBe(
+      'accounts add does not take --json (it takes --cookie, --cookie-file, --name, --weight).',
+    );
+    expect(await usageError('accounts', 'list', '-f')).toBe('accounts list does not take --follow (it takes --json).');
+    expect(await usageError('proxy', 'status', '--json')).toBe(
+      'proxy status does not take --json (it takes no options).',
+    );
+    expect(await usageError('logs', '--protocol', 'ws')).toBe(
+      'logs does not take --protocol (it takes --json, --csv, --follow, --limit).',
+    );
+    // The ones that take the rest of the line as one value still do, and --help goes with every command.
+    expect(await cli({ ORCHIDS_TRAY_DATA_DIR: tempDir() }, 'accounts', 'list', '--help')).toMatchObject({ code: 0 });
+  });
+
+  it('names a missing name or weight as the usage slip it is, not as a value the account refuses', async () => {
+    expect(await usageError('accounts', 'rename', '1')).toBe(
+      'accounts rename needs a name: accounts rename <id> <name>.',
+    );
+    expect(await usageError('accounts', 'weight', '1')).toBe(
+      'accounts weight needs a weight: accounts weight <id> <1-100>.',
+    );
+  });
+
   it('asks accounts add for a cookie file first, the form that keeps it out of shell history', async () => {
     expect(await usageError('accounts', 'add')).toBe('accounts add needs --cookie-file <path> (or --cookie <value>).');
   });
