@@ -139,7 +139,8 @@ export class OrchidsCore {
     const tightened = secureDataDir(this.config.dataDir);
     if (tightened > 0) {
       this.log(
-        `[data] Made ${this.config.dataDir} private: ${tightened} files and folders were open to other users ` +
+        `[data] Made ${this.config.dataDir} private: ${tightened} ` +
+          `${tightened === 1 ? 'file or folder was' : 'files and folders were'} open to other users ` +
           '(now 0700 folders, 0600 files).',
       );
     }

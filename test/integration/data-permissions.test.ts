@@ -74,6 +74,19 @@ describe.runIf(process.platform !== 'win32')('the data folder is private to the 
     );
   });
 
+  it('counts one open entry in the singular', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    fs.chmodSync(dataDir, 0o755);
+    const logs: string[] = [];
+    const core = new OrchidsCore({ env: {}, config: { dataDir }, port: 0, log: (line) => logs.push(line) });
+    await core.start();
+    await core.stop(0);
+    expect(logs.filter((line) => /private/.test(line))).toEqual([
+      `[data] Made ${dataDir} private: 1 file or folder was open to other users (now 0700 folders, 0600 files).`,
+    ]);
+  });
+
   it('leaves symbolic links and their targets alone', () => {
     const dataDir = tempDir();
     const outside = tempDir();
