@@ -231,6 +231,16 @@ test('allowed web origins: a comma-separated list that opens the API to exactly 
   await page.getByRole('button', { name: 'Use default for Allowed web origins' }).click();
   await expect(page.getByLabel('Allowed web origins', { exact: true })).toHaveValue('');
   expect(await fromPage('https://app.example.test')).toBe(403);
+
+  // The host names' field says which entry is wrong the same way ("allowedHosts: a host name without a port" did not).
+  const hosts = page.getByLabel('Host names for remote clients', { exact: true });
+  await hosts.fill('mybox.lan, mybox.lan:8080');
+  await hosts.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText(
+    '"mybox.lan:8080" is not a host name without a port, such as mybox.lan',
+  );
+  await page.reload();
+  await expect(hosts).toHaveValue('');
 });
 
 test('HTTP/2 to the upstream: on by default, switched off from Settings, and still off after a reload', async ({

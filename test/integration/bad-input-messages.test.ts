@@ -133,6 +133,21 @@ describe('bad input gets a clear Anthropic error and the server keeps serving', 
       /charset "utf-16" is not supported/,
     ],
     [
+      // What is echoed is capped: the header is the client's, and a 3,000-character one came back whole.
+      'a 3,000-character charset',
+      () => post(JSON.stringify(valid), { 'content-type': `application/json; charset=${'x'.repeat(3000)}` }),
+      415,
+      'invalid_request_error',
+      /^Content-Type charset "x{40}…" is not supported: send the JSON body as UTF-8\.$/,
+    ],
+    [
+      'a 3,000-character Content-Encoding',
+      () => post(JSON.stringify(valid), { 'content-encoding': 'z'.repeat(3000) }),
+      415,
+      'invalid_request_error',
+      /^Content-Encoding "z{40}…" is not supported\. /,
+    ],
+    [
       'an unknown Content-Encoding',
       () => post(JSON.stringify(valid), { 'content-encoding': 'compress' }),
       415,

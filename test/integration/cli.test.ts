@@ -239,6 +239,9 @@ describe('npm run cli -- settings', () => {
     await expect(cli(env, 'settings', 'set', 'allowedHosts', '5')).rejects.toThrow(
       /^allowedHosts: expected a list \(comma-separated, or a JSON array\)$/,
     );
+    await expect(cli(env, 'settings', 'set', 'allowedHosts', 'box.lan,http://box.lan')).rejects.toThrow(
+      /^allowedHosts: "http:\/\/box\.lan" is not a host name without a port, such as mybox\.lan$/,
+    );
     // Out of bounds, or not whole: the bound in words, not zod's "Too big: expected number to be <=65535".
     await expect(cli(env, 'settings', 'set', 'port', '70000')).rejects.toThrow(/^port: must be at most 65,535$/);
     await expect(cli(env, 'settings', 'set', 'wsPoolSize', '0')).rejects.toThrow(/^wsPoolSize: must be at least \d+$/);

@@ -140,6 +140,7 @@ describe('the contract over HTTP (headless)', () => {
       ['text/plain; charset=utf-16', Buffer.from(body, 'utf16le'), 400, notJson],
       ['application/json; charset=utf-16', Buffer.from(body, 'utf16le'), 415, /charset "utf-16" is not supported/],
       ['application/json; charset=iso-8859-1', body, 415, /charset "iso-8859-1" is not supported/],
+      [`application/json; charset=${'x'.repeat(3000)}`, body, 415, /^Content-Type charset "x{40}…" is not supported/],
       ['application/json', Buffer.from([0x7b, 0xff, 0x7d]), 400, /not valid UTF-8/],
       ['application/json', '', 400, /body is empty/],
       // Where it broke, not the body's bytes there: a body may hold a cookie.

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CoreEvent } from '../../main/core/events/types';
-import { finish, sse, text, toolCall } from '../sim/orchids-simulator';
+import { finish, httpError, sse, text, toolCall } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { parseSse } from '../helpers/sse';
 import { PINNED_MODES } from '../helpers/upstream';
@@ -43,6 +43,26 @@ describe('request history', () => {
       debugLog: null,
     });
     expect(stack.core.internals.historyRepo.get(requestId)!.firstByteMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('a request the upstream never answered', () => {
+  // The upstream said no before any answer, so nothing was read or billed: the row and "Tokens in today" stay at 0
+  // instead of counting the proxy's own estimate of the prompt, and the two agree.
+  it('counts no tokens in its row or in today’s totals', async () => {
+    stack = await startStack({ accounts: 1 });
+    stack.sim.onAgentRequest(() => httpError(500, 'upstream exploded'));
+    const before = stack.core.history.stats().today;
+    const { status, requestId } = await ask({ stream: false });
+    expect(status).toBeGreaterThanOrEqual(500);
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.get(requestId)).toMatchObject({ status, inputTokens: 0, outputTokens: 0 });
+    expect(stack.core.history.stats().today).toMatchObject({
+      requests: before.requests + 1,
+      errors: before.errors + 1,
+      inputTokens: before.inputTokens,
+      outputTokens: before.outputTokens,
+    });
   });
 });
 

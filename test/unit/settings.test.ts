@@ -167,6 +167,11 @@ describe('SettingsService.set validation', () => {
     expect(error.message).toBe('allowedOrigins: "not a url" is not a URL such as https://app.example.test');
   });
 
+  it('a host name that is not one is named, with what one looks like', () => {
+    const error = settingError(() => service().set('allowedHosts', ['box.lan', 'box.lan:8080']));
+    expect(error.message).toBe('allowedHosts: "box.lan:8080" is not a host name without a port, such as mybox.lan');
+  });
+
   it('an unknown key is a SettingError', () => {
     const error = settingError(() => service().set('nope' as never, 1));
     expect(error.message).toBe('nope: no such setting');

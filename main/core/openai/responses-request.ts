@@ -216,7 +216,12 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
       conversation.addThinking(reasoningText(item, param));
       return;
     case 'item_reference':
-      return unsupported(`${param}.type`, `${STATELESS} of referring to item ${String(item.id)}.`);
+      // The one client seen sending these is the Vercel AI SDK, which stops once told the server stores nothing.
+      return unsupported(
+        `${param}.type`,
+        `${STATELESS} of referring to item ${String(item.id)} ` +
+          '(the Vercel AI SDK does so unless providerOptions.openai.store is false).',
+      );
     case undefined:
       return missing(`${param}.type`);
     default:

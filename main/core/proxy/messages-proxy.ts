@@ -225,7 +225,9 @@ export class MessagesProxy {
       finishedAt,
       status: done ? 200 : error ? format.errorStatus(error) : 499,
       stopReason: done?.stopReason ?? null,
-      inputTokens: usage?.input_tokens ?? inputTokensEstimate,
+      // A failure before any answer was read or billed upstream: counting the prompt's estimate put tokens into the
+      // row and "Tokens in today" for work that never happened. A client that left still had the upstream at work.
+      inputTokens: usage?.input_tokens ?? (error ? 0 : inputTokensEstimate),
       outputTokens: usage?.output_tokens ?? 0,
       firstByteMs: firstByteAt === null ? null : firstByteAt - start.startedAt,
       durationMs: finishedAt - start.startedAt,

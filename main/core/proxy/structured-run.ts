@@ -52,6 +52,10 @@ export async function serveChecked(
     }
     trace?.attemptFailed(run.tried.at(-1)!, 'unknown', `The answer was not ${wanted(shape)}: ${verdict.problem}`);
     if (round === ROUNDS) {
+      // A 5xx, not a 4xx (422, or 400 with OpenAI's invalid_request_error): the request was valid and the failure is
+      // the upstream model's, whose next answer may well match, so a client is right to treat it as a server's
+      // failure. OpenAI and Anthropic decode to the schema and have no status for this to copy. The cost is the
+      // Vercel AI SDK's retries (it ignores x-should-retry); its users can set maxRetries: 0 (README says so).
       return {
         kind: 'failed',
         error: new ApiError(

@@ -1,6 +1,7 @@
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { FzstdDecoder, ZstdFrameCheck } from './zstd-decode';
+import { quotedHeaderValue } from './errors';
 
 export { EncodedBodyError } from './zstd-frames';
 
@@ -65,7 +66,7 @@ export function parseContentEncoding(header: string | string[] | undefined): Cod
     const coding = ALIASES[name];
     if (!coding) {
       throw new UnsupportedEncodingError(
-        `Content-Encoding "${name}" is not supported. ` +
+        `Content-Encoding ${quotedHeaderValue(name)} is not supported. ` +
           `Send the body uncompressed, or as ${supportedCodings().join(', ')}.`,
       );
     }

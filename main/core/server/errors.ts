@@ -73,3 +73,11 @@ export function methodNotAllowed(path: string, allow: string, method: string | u
 export function reasonPhrase(status: number): string {
   return status === 529 ? 'Overloaded' : (STATUS_CODES[status] ?? 'Error');
 }
+
+/**
+ * A header value quoted back in an error, cut to its first 40 characters: the value is the client's and unbounded
+ * (a 3,000-character charset came back whole), and its start is enough to recognise it.
+ */
+export function quotedHeaderValue(value: string): string {
+  return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+}

@@ -1,4 +1,4 @@
-import { ApiError } from './errors';
+import { ApiError, quotedHeaderValue } from './errors';
 
 /**
  * The body must be JSON, and JSON on the wire is UTF-8 (RFC 8259). A `charset` naming anything else used to be
@@ -22,7 +22,7 @@ export function checkJsonContentType(header: string | undefined): void {
     if (charset !== 'utf-8' && charset !== 'utf8') {
       throw new ApiError(
         'invalid_request_error',
-        `Content-Type charset "${charset}" is not supported: send the JSON body as UTF-8.`,
+        `Content-Type charset ${quotedHeaderValue(charset)} is not supported: send the JSON body as UTF-8.`,
         415,
       );
     }

@@ -182,7 +182,8 @@ export const SETTING_DEFINITIONS = {
       .array(
         z
           .string()
-          .regex(/^[a-z0-9.-]+$/i, 'a host name without a port')
+          // Read after the entry: `"mybox.lan:8080" is not a host name without a port, such as mybox.lan`.
+          .regex(/^[a-z0-9.-]+$/i, 'a host name without a port, such as mybox.lan')
           .max(253),
       )
       .max(50),

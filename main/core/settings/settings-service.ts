@@ -45,11 +45,13 @@ const UNITS: Record<string, string> = { string: ' characters', array: ' items' }
 function issueText(issues: readonly z.core.$ZodIssue[], value: unknown): string {
   const issue = issues[0];
   if (!issue) return 'invalid value';
-  // zod says "Invalid URL" of one entry of a list without saying which: the entry, and what one looks like.
-  if (issue.code === 'invalid_format' && issue.format === 'url') {
+  // zod says "Invalid URL" (or a pattern's own words) of one entry of a list without saying which: the entry, and
+  // what one looks like. A pattern's message is written to follow "is not" (definitions.ts).
+  if (issue.code === 'invalid_format' && (issue.format === 'url' || issue.format === 'regex')) {
     const at = issue.path[0];
     const entry: unknown = Array.isArray(value) && typeof at === 'number' ? (value as unknown[])[at] : value;
-    return `${JSON.stringify(entry)} is not a URL such as https://app.example.test`;
+    const wanted = issue.format === 'url' ? 'a URL such as https://app.example.test' : issue.message;
+    return `${JSON.stringify(entry)} is not ${wanted}`;
   }
   if (issue.code === 'invalid_type') {
     const wanted = WANTED[issue.expected];
