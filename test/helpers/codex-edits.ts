@@ -336,3 +336,37 @@ export function failsToWrite(mode: ProtocolMode): Promise<void> {
     expectSent(mode, last, [ran], [{ id: ran.id, pattern, isError: !genA(mode) }]);
   });
 }
+
+/**
+ * The agent's Edit of part of a line, after its Read of the file: Codex's run of the Read shows the proxy the whole
+ * file, so the patch Codex is sent holds the whole line (orchids/patch-widen.ts), which Codex applies at once. Sent as
+ * the fragment, it was refused (a patch finds only whole lines) and the agent, told so, made it again.
+ */
+export function editsPartOfALine(mode: ProtocolMode): Promise<void> {
+  const before = 'const a = 1;\nexport const sum = a - b;\n';
+  return withEditFile(mode, KEY, 'sum.ts', before, async (stack, work, file) => {
+    const ran: Ran = {
+      id: 'toolu_sim_edit_0027',
+      patch: updated(file, ['export const sum = a - b;', 'export const sum = a + b;']),
+    };
+    const { run, last } = await runScenario(stack, mode, work, {
+      topic: 'Fix SUM-9',
+      prompt: 'Fix SUM-9 in sum.ts: it should add',
+      calls: [
+        { id: 'toolu_sim_read_0027', name: 'Read', input: { file_path: file } },
+        { id: ran.id, name: 'Edit', input: { file_path: file, old_string: 'a - b', new_string: 'a + b' } },
+      ],
+      done: 'sum.ts now adds.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
+    expect(fileChanges(run)).toEqual([[['update', file]]]);
+    const uses = replayedToolUses(last);
+    expect(uses.map(({ name }) => name)).toEqual(['exec_command', 'apply_patch']);
+    expect(uses[1]!.input).toEqual({ input: ran.patch });
+    expect(sentToolResults(last)[1]).toEqual({
+      type: 'tool_result',
+      tool_use_id: seenId(ran.id),
+      content: expect.stringMatching(new RegExp(`^${changed(mode, 'M', file)}$`)),
+    });
+  });
+}

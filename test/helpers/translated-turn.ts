@@ -1,5 +1,5 @@
 import { StreamTranslator, type TurnEnd } from '../../main/core/anthropic/stream-translator';
-import type { ToolDefinition } from '../../main/core/anthropic/types';
+import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 
 /** One call of the agent's, as the upstream names it. */
@@ -13,9 +13,14 @@ export interface TurnCall {
  * One agent turn of `calls` through the translator for a client declaring `tools`, its declined calls held to be
  * answered (proxy/declined-calls.ts): the blocks the client was sent (`content_block_start`'s), the names of its
  * tool_use blocks, its text, and how the turn ended. `streamed` sends each call's input in pieces, as the upstream
- * does for a call it streams, where the default sends each whole.
+ * does for a call it streams, where the default sends each whole; `history` is the conversation the turn answers.
+ * `inputs` are the tool_use blocks' inputs, each as the client assembles it from its deltas.
  */
-export function translateTurn(tools: ToolDefinition[], calls: TurnCall[], { streamed = false } = {}) {
+export function translateTurn(
+  tools: ToolDefinition[],
+  calls: TurnCall[],
+  { streamed = false, history }: { streamed?: boolean; history?: Message[] } = {},
+) {
   const frames: Array<Record<string, any>> = [];
   const t = new StreamTranslator({
     messageId: 'msg_test',
@@ -24,6 +29,7 @@ export function translateTurn(tools: ToolDefinition[], calls: TurnCall[], { stre
     tools,
     includeThinking: false,
     holdDeclined: true,
+    ...(history && { deferredToolSource: { messages: history } }),
     sink: (_name, payload) => frames.push(payload),
   });
   t.start();
@@ -44,5 +50,12 @@ export function translateTurn(tools: ToolDefinition[], calls: TurnCall[], { stre
     .map((f) => f['delta'].text as string)
     .join('');
   const uses = blocks.filter((block) => block.type === 'tool_use').map((block) => block.name as string);
-  return { end, blocks, uses, text };
+  const starts = frames.filter((f) => f['type'] === 'content_block_start');
+  const inputs = starts
+    .filter((f) => f['content_block'].type === 'tool_use')
+    .map((start) => {
+      const deltas = frames.filter((f) => f['type'] === 'content_block_delta' && f['index'] === start['index']);
+      return JSON.parse(deltas.map((f) => f['delta'].partial_json as string).join('')) as Record<string, unknown>;
+    });
+  return { end, blocks, uses, text, inputs };
 }

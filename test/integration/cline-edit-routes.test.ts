@@ -3,6 +3,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import {
   CLINE_EDIT_TIMEOUT,
   createsThenEdits,
+  editsPartOfALineByPatch,
   failsAnEdit,
   multiEdits,
   replacesAllFails,
@@ -41,6 +42,9 @@ describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
       'is told of Writes over and under a file and an Edit of a missing one as errors, and edits outside its folder',
       CLINE_EDIT_TIMEOUT,
       () => writesOverAndOutside(route),
+    );
+    it('edits part of a line it read in one request on a gpt id, Cline sent the whole line', CLINE_EDIT_TIMEOUT, () =>
+      editsPartOfALineByPatch(route),
     );
   },
 );

@@ -3,6 +3,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import {
   CODEX_EDIT_TIMEOUT,
   createsThenEdits,
+  editsPartOfALine,
   failsAnEdit,
   failsToWrite,
   multiEdits,
@@ -43,5 +44,8 @@ describe.each(MODES.filter((mode) => mode.expect === 'ws'))(
       () => replacesAllDeclined(mode),
     );
     it('makes the edits of a MultiEdit as one patch', CODEX_EDIT_TIMEOUT, () => multiEdits(mode));
+    it('edits part of a line it read in one request, Codex sent the whole line', CODEX_EDIT_TIMEOUT, () =>
+      editsPartOfALine(mode),
+    );
   },
 );

@@ -129,4 +129,38 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
         ]);
       }),
   );
+
+  it('edits part of a line it read in one request, opencode sent the whole line', TIMEOUT, () =>
+    withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
+      // opencode's read showed the whole file, so the proxy makes the hunk of the line (orchids/patch-widen.ts).
+      const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
+      scriptCalls(
+        stack,
+        'Fix SUM-9',
+        [
+          { id: 'toolu_sim_patch_read', name: 'Read', input: { file_path: file } },
+          { id: 'toolu_sim_patch_line', name: 'Edit', input: part },
+        ],
+        'SUM-9 is fixed.',
+        openai,
+      );
+
+      const run = await runOpencode(work, 'Fix SUM-9 in sum.ts', stack.url, KEY, { api, model: GPT });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.finalText).toBe('SUM-9 is fixed.');
+      expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
+      expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
+        ['read', 'completed'],
+        ['apply_patch', 'completed'],
+      ]);
+      expect(run.tools[1]?.state.input).toEqual({
+        patchText:
+          `*** Begin Patch\n*** Update File: ${file}\n` +
+          '@@\n-export const sum = a - b;\n+export const sum = a + b;\n*** End Patch\n',
+      });
+      const last = turnsAbout(stack, /Fix SUM-9/).at(-1)!;
+      expect(sentErrorIds(last)).toEqual([]);
+      expect(turnsAbout(stack, /Fix SUM-9/)).toHaveLength(3);
+    }),
+  );
 });

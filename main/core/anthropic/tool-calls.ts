@@ -13,6 +13,7 @@ import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { multiEditAsEdits } from './multi-edit';
 import { callText, declinedEdit, shownCall, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
+import { KnownFiles } from '../orchids/patch-widen';
 import { declaresContinueRead } from '../orchids/gen-b/continue-edit-results';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { canonicalToolName, type ToolMatch } from '../orchids/tool-names';
@@ -119,6 +120,8 @@ export class ToolCalls {
 
   /** The request's reminders were read for tools the client holds back (done at most once, and only if needed). */
   private deferredRead = false;
+  /** What the conversation shows of the files the turn's edits go to (orchids/patch-widen.ts). */
+  private readonly known = new KnownFiles();
 
   constructor(
     private tools: ToolDefinition[] | undefined,
@@ -260,6 +263,7 @@ export class ToolCalls {
   private openLive(upstreamId: string, upstreamName: string, clientName: string): void {
     const index = this.out.open({ type: 'tool_use', id: toolUseIdFor(upstreamId), name: clientName, input: {} });
     this.sent.add(upstreamId);
+    this.known.seen(upstreamName);
     this.live = { upstreamId, upstreamName, clientName, index, parts: [], ended: false };
     this.toolUses += 1;
     this.out.countOutput(clientName);
@@ -319,7 +323,11 @@ export class ToolCalls {
       this.emitUnmapped(upstreamId, upstreamName, parsed, declinedEdit(upstreamName, parsed, 'noPatchForm'));
       return;
     }
-    const json = JSON.stringify(this.repaired(parsed, upstreamName, match.name));
+    // An edit the client applies as a patch goes on whole lines where the conversation shows the file (patch-widen.ts).
+    const messages = this.deferredSource?.messages;
+    const input = match.name === 'apply_patch' ? this.known.widen(upstreamName, parsed, messages) : parsed;
+    this.known.seen(upstreamName);
+    const json = JSON.stringify(this.repaired(input, upstreamName, match.name));
     this.emitToolUse(toolUseIdFor(upstreamId), match.name, json);
     // Only a call the client runs changes its file: a declined one leaves the file free for the turn's next edit.
     if (changed !== undefined) this.changedFiles.add(changed);

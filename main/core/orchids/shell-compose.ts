@@ -69,9 +69,11 @@ export function composeShellCommand(
 /** One word as quote() writes it: single quotes around anything, each `'` inside written `'\\''`. */
 const WORD = String.raw`'[^']*(?:'\\''[^']*)*'`;
 const RG_OR = String.raw`if command -v rg >/dev/null 2>&1; then `;
+/** A composed Read's command: its file's quoted word, its first and last line. */
+const READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
 /** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
 const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
-  ['Read', new RegExp(String.raw`^cat -n -- ${WORD} \| sed -n '(\d+),(\d+)p;\2q'$`)],
+  ['Read', READ_SHAPE],
   ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
   [
     'Glob',
@@ -99,6 +101,14 @@ export type ComposedTool = 'Read' | 'LS' | 'Glob' | 'Grep';
  */
 export function composedCommandTool(command: string): ComposedTool | undefined {
   return COMPOSED.find(([, shape]) => shape.test(command))?.[0];
+}
+
+/** The file and lines (`first` to `last`, from 1) a composed Read prints, or undefined for another command. */
+export function composedReadRange(command: string): { path: string; first: number; last: number } | undefined {
+  const match = READ_SHAPE.exec(command);
+  if (!match) return undefined;
+  const path = match[1]!.slice(1, -1).replaceAll(`'\\''`, "'");
+  return { path, first: Number(match[2]), last: Number(match[3]) };
 }
 
 /** A word a POSIX shell reads literally: single quotes hold anything but a single quote, which is closed around. */

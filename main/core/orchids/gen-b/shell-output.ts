@@ -112,7 +112,7 @@ interface ShellRun {
   failed: boolean;
 }
 
-function codexRun(text: string, flagged: boolean): ShellRun | undefined {
+export function codexRun(text: string, flagged = false): ShellRun | undefined {
   const match = WRAPPER.exec(text);
   return match ? { code: Number(match[1]), output: match[2]!, notes: '', failed: flagged } : undefined;
 }
