@@ -124,8 +124,17 @@ describe("Cline CLI's apply_patch result (a gpt or codex model), as the agent's 
       tool_use_id: 'call_p',
       content: APPLIED_CLINE,
     });
-    expect(sent(cline({ result: '', error: MISMATCH, success: false }))).toMatchObject({
-      content: MISMATCH,
+    const failed = 'apply_patch failed: Cannot create /w/date.txt with no content';
+    expect(sent(cline({ result: '', error: failed, success: false }))).toMatchObject({
+      content: failed,
+      is_error: true,
+    });
+  });
+
+  it('follows a hunk it did not find with how a patch finds old text, as for Codex', () => {
+    const told = `${MISMATCH}\n/w/date.txt: hunk 1: Could not find matching context (similarity: 0.25). Chunk skipped.`;
+    expect(sent(cline({ result: '', error: told, success: false }))).toMatchObject({
+      content: `${told}\n\n${WHOLE_LINES}`,
       is_error: true,
     });
   });

@@ -79,10 +79,9 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
   const cline = clinePatchRun(text);
   if (cline) {
     const exists = cline.success ? null : ADD_OVER_EXISTING.exec(cline.told);
-    return {
-      content: inShapeOf(content, exists ? WRITE_OVER_EXISTING(exists[1]!) : cline.told),
-      isError: !cline.success,
-    };
+    const unmatched = !cline.success && CLINE_NOT_FOUND.test(cline.told);
+    const told = exists ? WRITE_OVER_EXISTING(exists[1]!) : unmatched ? `${cline.told}\n\n${WHOLE_LINES}` : cline.told;
+    return { content: inShapeOf(content, told), isError: !cline.success };
   }
   if (REFUSALS.some((start) => text.startsWith(start))) {
     if (call.empty) return { content: inShapeOf(content, NO_PATCH_FORM), isError: true };
@@ -100,6 +99,9 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
 
 /** How Codex and opencode refuse a hunk whose `-` lines they do not find (opencode puts `Error: ` before it). */
 const NOT_FOUND = /^apply_patch verification failed: (?:Error: )?Failed to find expected lines in /;
+
+/** Cline's words for the same refusal: the count of hunks, then each hunk's path, number and closest context. */
+const CLINE_NOT_FOUND = /^apply_patch failed: Patch could not be applied because \d+ hunks? did not match /;
 
 /**
  * What follows that refusal for the agent, whose Edit replaces any unique text and whose MultiEdit makes each edit on
