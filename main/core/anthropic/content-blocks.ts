@@ -11,7 +11,8 @@
  */
 import type { ContentBlock } from './types';
 import { EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK } from './sse-writer';
-import type { BlockWriter, DeclinedToolCall } from './tool-calls';
+import type { DeclinedToolCall } from './call-route';
+import type { BlockWriter } from './tool-calls';
 
 /** Receives Anthropic stream events in order: an SSE writer when streaming, an accumulator otherwise. */
 export type AnthropicEventSink = (name: string, payload: Record<string, unknown>) => void;

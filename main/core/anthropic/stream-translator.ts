@@ -10,10 +10,11 @@ import type { DeferredToolSource } from './deferred-tools';
 import { ContentBlocks, type AnthropicEventSink } from './content-blocks';
 import { StopScanner } from './stop-sequences';
 import { UsageTally, wireDeltaUsage, wireUsage } from './usage-tally';
-import { ToolCalls, type DeclinedToolCall, type ToolCallPolicy, type UnmappedToolCall } from './tool-calls';
+import type { DeclinedToolCall, ToolCallPolicy, UnmappedToolCall } from './call-route';
+import { ToolCalls } from './tool-calls';
 
 export type { AnthropicEventSink } from './content-blocks';
-export type { DeclinedToolCall, UnmappedToolCall } from './tool-calls';
+export type { DeclinedToolCall, UnmappedToolCall } from './call-route';
 
 const NO_UNMAPPED_CALLS: readonly UnmappedToolCall[] = [];
 
