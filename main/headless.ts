@@ -85,11 +85,13 @@ export async function runHeadless(): Promise<OrchidsCore> {
   // A bug in one request must not take every other client down with it.
   process.on('uncaughtException', (error) => console.error('[uncaught]', error));
   process.on('unhandledRejection', (error) => console.error('[unhandled rejection]', error));
+  // Also before: until a SIGUSR2 handler is in place the signal's default ends the process, and the line naming it
+  // may be read and acted on the moment it is written.
+  listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   const { accounts } = core.proxy.status();
   console.log(`Proxy: ${url}`);
   console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`);
   console.log(`  (one browser, once, within 5 minutes; for another: ${eitherOf(ways)})`);
-  listenForLinkRequests(() => console.log(`Dashboard: ${control.transport.dashboardUrl(url)}`));
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {
     console.log(`No accounts yet. Add one with: ${CLI_ADD_ACCOUNT}`);

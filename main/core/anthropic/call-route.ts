@@ -131,8 +131,9 @@ export class CallRouter {
       return { declined: true, shown: declinedEdit(upstreamName, input, 'noPatchForm') };
     }
     // An edit the client applies as a patch goes on whole lines where the conversation shows the file (patch-widen.ts).
-    const messages = this.deferredSource?.messages;
-    const widened = match.name === 'apply_patch' ? this.known.widen(upstreamName, input, messages) : input;
+    // Only such a call reads the request's messages: any other leaves the request unread, as deferred tools want.
+    const widened =
+      match.name === 'apply_patch' ? this.known.widen(upstreamName, input, this.deferredSource?.messages) : input;
     this.known.seen(upstreamName);
     const json = JSON.stringify(this.repaired(widened, upstreamName, match.name));
     const call = { id: toolUseIdFor(upstreamId), name: match.name, json };
