@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { PINNED_MODES } from '../helpers/upstream';
 import { sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
-import { scriptCalls, seenCallId, withEditFile } from '../helpers/edit-scenarios';
+import { scriptCalls, seenCallId, withEditFile, type AgentCall } from '../helpers/edit-scenarios';
+import type { Stack } from '../helpers/stack';
 import { runOpencode, type OpencodeApi } from '../helpers/opencode';
 import { WHOLE_LINES } from '../../main/core/orchids/gen-b/patch-results';
 
@@ -25,6 +26,14 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
   const mode = PINNED_MODES.find((m) => m.expect === protocol)!;
   const openai = api === 'openai-chat';
   const id = (raw: string): string => seenCallId(raw, openai);
+  /** The agent's calls for a task on one file, opencode run on it to the end, and the agent's last words its answer. */
+  const runTask = async (stack: Stack, work: string, task: string, file: string, calls: AgentCall[], done: string) => {
+    scriptCalls(stack, task, calls, done, openai);
+    const run = await runOpencode(work, `${task} in ${file}`, stack.url, KEY, { api, model: GPT });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(done);
+    return run;
+  };
 
   it('writes over a file, then makes a MultiEdit of it as one patch', TIMEOUT, () =>
     withEditFile(mode, KEY, 'settings.txt', 'omega = 0\n', async (stack, work, file) => {
@@ -32,20 +41,17 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
         { old_string: 'alpha = 1', new_string: 'gamma = 1' },
         { old_string: 'beta = 2', new_string: 'delta = 2' },
       ];
-      scriptCalls(
+      const run = await runTask(
         stack,
+        work,
         'Set up PLUM-4',
+        'settings.txt',
         [
           { id: 'toolu_sim_patch_write', name: 'Write', input: { file_path: file, content: 'alpha = 1\nbeta = 2\n' } },
           { id: 'toolu_sim_patch_multi', name: 'MultiEdit', input: { file_path: file, edits } },
         ],
         'PLUM-4 is set up.',
-        openai,
       );
-
-      const run = await runOpencode(work, 'Set up PLUM-4 in settings.txt', stack.url, KEY, { api, model: GPT });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.finalText).toBe('PLUM-4 is set up.');
       expect(fs.readFileSync(file, 'utf8')).toBe('gamma = 1\ndelta = 2\n');
       expect(run.tools.map((t) => [t.tool, t.callID, t.state.status])).toEqual([
         ['apply_patch', id('toolu_sim_patch_write'), 'completed'],
@@ -73,11 +79,7 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
         { old_string: 'omega = 9', new_string: 'delta = 2' },
       ];
       const call = { id: 'toolu_sim_patch_fail', name: 'MultiEdit', input: { file_path: file, edits } };
-      scriptCalls(stack, 'Rename PEAR-6', [call], 'PEAR-6 was not renamed.', openai);
-
-      const run = await runOpencode(work, 'Rename PEAR-6 in settings.txt', stack.url, KEY, { api, model: GPT });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.finalText).toBe('PEAR-6 was not renamed.');
+      const run = await runTask(stack, work, 'Rename PEAR-6', 'settings.txt', [call], 'PEAR-6 was not renamed.');
       expect(fs.readFileSync(file, 'utf8')).toBe('alpha = 1\nbeta = 2\n');
       expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([['apply_patch', 'error']]);
       const last = turnsAbout(stack, /Rename PEAR-6/).at(-1)!;
@@ -102,20 +104,17 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
           { old_string: 'beta = 2', new_string: 'beta = 4' },
         ];
         const part = { file_path: file, old_string: 'omega', new_string: 'sigma' };
-        scriptCalls(
+        const run = await runTask(
           stack,
+          work,
           'Tune FIG-2',
+          'settings.txt',
           [
             { id: 'toolu_sim_patch_twice', name: 'MultiEdit', input: { file_path: file, edits } },
             { id: 'toolu_sim_patch_part', name: 'Edit', input: part },
           ],
           'FIG-2 is tuned.',
-          openai,
         );
-
-        const run = await runOpencode(work, 'Tune FIG-2 in settings.txt', stack.url, KEY, { api, model: GPT });
-        expect(run.code, run.stderr + run.stdout).toBe(0);
-        expect(run.finalText).toBe('FIG-2 is tuned.');
         expect(fs.readFileSync(file, 'utf8')).toBe('alpha = 3, beta = 4\nomega = 0\n');
         expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
           ['apply_patch', 'completed'],
@@ -134,20 +133,17 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
     withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
       // opencode's read showed the whole file, so the proxy makes the hunk of the line (orchids/patch-widen.ts).
       const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
-      scriptCalls(
+      const run = await runTask(
         stack,
+        work,
         'Fix SUM-9',
+        'sum.ts',
         [
           { id: 'toolu_sim_patch_read', name: 'Read', input: { file_path: file } },
           { id: 'toolu_sim_patch_line', name: 'Edit', input: part },
         ],
         'SUM-9 is fixed.',
-        openai,
       );
-
-      const run = await runOpencode(work, 'Fix SUM-9 in sum.ts', stack.url, KEY, { api, model: GPT });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.finalText).toBe('SUM-9 is fixed.');
       expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
       expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
         ['read', 'completed'],
