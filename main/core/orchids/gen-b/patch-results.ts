@@ -79,14 +79,14 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
   const cline = clinePatchRun(text);
   if (cline) {
     const exists = cline.success ? null : ADD_OVER_EXISTING.exec(cline.told);
-    const unmatched = !cline.success && CLINE_NOT_FOUND.test(cline.told);
-    const told = exists ? WRITE_OVER_EXISTING(exists[1]!) : unmatched ? `${cline.told}\n\n${WHOLE_LINES}` : cline.told;
+    // A success is "Successfully applied patch …", which no refusal's words match.
+    const told = exists ? WRITE_OVER_EXISTING(exists[1]!) : withHowLinesAreFound(cline.told);
     return { content: inShapeOf(content, told), isError: !cline.success };
   }
   if (REFUSALS.some((start) => text.startsWith(start))) {
     if (call.empty) return { content: inShapeOf(content, NO_PATCH_FORM), isError: true };
-    const told = NOT_FOUND.test(text) ? inShapeOf(content, `${text}\n\n${WHOLE_LINES}`) : content;
-    return { content: told, isError: true };
+    const told = withHowLinesAreFound(text);
+    return { content: told === text ? content : inShapeOf(content, told), isError: true };
   }
   const ran = RAN.exec(text);
   if (!ran) return undefined;
@@ -97,11 +97,19 @@ export function patchResult(content: ToolResultContent | undefined, call: { empt
   return { content: inShapeOf(content, told), isError: code !== 0 };
 }
 
-/** How Codex and opencode refuse a hunk whose `-` lines they do not find (opencode puts `Error: ` before it). */
-const NOT_FOUND = /^apply_patch verification failed: (?:Error: )?Failed to find expected lines in /;
+/**
+ * How each patch client refuses a hunk whose `-` lines it does not find: Codex and opencode (which puts `Error: `
+ * before it), and Cline (the count of hunks, then each hunk's path, number and closest context).
+ */
+const NOT_FOUND = [
+  /^apply_patch verification failed: (?:Error: )?Failed to find expected lines in /,
+  /^apply_patch failed: Patch could not be applied because \d+ hunks? did not match /,
+];
 
-/** Cline's words for the same refusal: the count of hunks, then each hunk's path, number and closest context. */
-const CLINE_NOT_FOUND = /^apply_patch failed: Patch could not be applied because \d+ hunks? did not match /;
+/** A refusal's words, followed by WHOLE_LINES when they say a hunk's lines were not found. */
+function withHowLinesAreFound(told: string): string {
+  return NOT_FOUND.some((refusal) => refusal.test(told)) ? `${told}\n\n${WHOLE_LINES}` : told;
+}
 
 /**
  * What follows that refusal for the agent, whose Edit replaces any unique text and whose MultiEdit makes each edit on
