@@ -98,7 +98,8 @@ describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)
 
     await tui.submit(steps[1]!.prompt);
     await tui.waitFor(asked(kiwi));
-    tui.press('y');
+    // A key pressed as the question is drawn can be lost (codex-tui-approvals.test.ts): pressed until it is gone.
+    await tui.choose('y', /Would you like to make the following edits\?/);
     await tui.waitFor(/Kiwi is 2\./);
     expect(fs.readFileSync(kiwi, 'utf8')).toBe('kiwi = 2\n');
     expect(results().at(-1)).toEqual({
