@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { startCodexTui, type CodexTui } from '../helpers/codex-tui';
+import { CODEX_TUI_RETRY, startCodexTui, type CodexTui } from '../helpers/codex-tui';
 import { sentErrorIds, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
@@ -37,7 +37,7 @@ function lastResults(request: AgentRequestInfo): string {
   return JSON.stringify(blocks.filter((b) => b.type === 'tool_result'));
 }
 
-describe("Codex's TUI asks before the agent's risky command (pinned ws)", () => {
+describe("Codex's TUI asks before the agent's risky command (pinned ws)", CODEX_TUI_RETRY, () => {
   it('runs it when approved and tells the agent when declined', { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-codex-work-');

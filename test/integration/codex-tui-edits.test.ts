@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
-import { startCodexTui } from '../helpers/codex-tui';
+import { CODEX_TUI_RETRY, startCodexTui } from '../helpers/codex-tui';
 import { sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { seenCallId, type AgentCall } from '../helpers/edit-scenarios';
 import type { Stack } from '../helpers/stack';
@@ -56,7 +56,7 @@ function scriptSteps(stack: Stack, steps: Step[]): void {
   });
 }
 
-describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)", () => {
+describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)", CODEX_TUI_RETRY, () => {
   it('applies one in the work folder unasked, and asks before one outside it', { timeout: 120_000 }, async () => {
     const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-codex-work-');
@@ -132,7 +132,7 @@ describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)
   });
 });
 
-describe("an ordinary task in Codex's TUI (pinned ws)", () => {
+describe("an ordinary task in Codex's TUI (pinned ws)", CODEX_TUI_RETRY, () => {
   it('reads, edits and runs the test, each step shown once', { timeout: 90_000 }, async () => {
     const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const work = tempDir('orchids-codex-work-');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { reply, sse } from '../sim/orchids-simulator';
-import { startCodexTui } from '../helpers/codex-tui';
+import { CODEX_TUI_RETRY, startCodexTui } from '../helpers/codex-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { REVIEW_ASK, findingsFor, repoWithChange, reviewTurns } from '../helpers/codex-review';
 import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
@@ -17,7 +17,7 @@ const KEY = 'test-codex-key';
 const TITLE = /Generate a concise, single-line task title/;
 const PRESETS = /Select a review preset/;
 
-describe("Codex's TUI reviews a change through Orchids Tray (pinned ws)", () => {
+describe("Codex's TUI reviews a change through Orchids Tray (pinned ws)", CODEX_TUI_RETRY, () => {
   it('shows the findings of a /review', { timeout: 120_000 }, async () => {
     const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
     const { work, file } = repoWithChange();
