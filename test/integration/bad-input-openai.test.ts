@@ -40,6 +40,16 @@ const OPENAI_ROUTES = [
     withParts: (parts: unknown[]) => ({ messages: [{ role: 'user', content: parts }] }),
     partPath: 'messages[0].content[1].type',
     text: { type: 'text', text: 'a' },
+    // Parameters OpenAI defines and nothing here reads, each with a value of the wrong type.
+    unused: {
+      user: 5,
+      seed: 'x',
+      logit_bias: [],
+      store: 'x',
+      service_tier: 5,
+      prompt_cache_key: {},
+      safety_identifier: 1,
+    },
   },
   {
     path: '/v1/responses',
@@ -49,6 +59,16 @@ const OPENAI_ROUTES = [
     withParts: (parts: unknown[]) => ({ input: [{ role: 'user', content: parts }] }),
     partPath: 'input[0].content[1].type',
     text: { type: 'input_text', text: 'a' },
+    unused: {
+      user: 5,
+      store: 'x',
+      background: 'x',
+      include: 'x',
+      max_tool_calls: 'x',
+      service_tier: 5,
+      prompt_cache_key: {},
+      safety_identifier: 1,
+    },
   },
 ] as const;
 
@@ -120,6 +140,26 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
         () => send({ ...route.valid, [route.limit]: tooMany }),
         400,
         { param: route.limit, code: 'integer_above_max_value' },
+      ],
+    ),
+    [
+      `a negative ${route.limit}`,
+      () => send({ ...route.valid, [route.limit]: -5 }),
+      400,
+      { param: route.limit, code: 'integer_below_min_value' },
+    ],
+    [
+      'a number JSON can spell but not hold (1e400)',
+      () => send(`${JSON.stringify(route.valid).slice(0, -1)},"temperature":1e400}`),
+      400,
+      { param: 'temperature', code: 'invalid_type', message: /got a number too large to represent instead/ },
+    ],
+    ...Object.entries(route.unused).map(
+      ([param, value]): [string, () => ReturnType<typeof post>, number, { param: string; code: string }] => [
+        `${param} of the wrong type (${JSON.stringify(value)})`,
+        () => send({ ...route.valid, [param]: value }),
+        400,
+        { param, code: 'invalid_type' },
       ],
     ),
     [

@@ -135,7 +135,7 @@ describe('URLs and headers', () => {
       expect(wrong.headers.allow, `${method} ${target}`).toBe('GET, HEAD');
       expect(await wrong.body.json()).toEqual({
         type: 'error',
-        error: { type: 'not_found_error', message: `${target} accepts GET, HEAD, not ${method}.` },
+        error: { type: 'invalid_request_error', message: `${target} accepts GET, HEAD, not ${method}.` },
         request_id: wrong.headers['request-id'],
       });
     }
@@ -160,7 +160,7 @@ describe('URLs and headers', () => {
       expect(wrong.headers.allow, `${method} ${target}`).toBe(allow);
       expect(await wrong.body.json()).toEqual({
         type: 'error',
-        error: { type: 'not_found_error', message: `${target} accepts ${allow}, not ${method}.` },
+        error: { type: 'invalid_request_error', message: `${target} accepts ${allow}, not ${method}.` },
         request_id: wrong.headers['request-id'],
       });
     }

@@ -8,6 +8,7 @@ import { MAX_OUTPUT_TOKENS } from '../anthropic/validate';
 import { OpenAIRequestError } from './errors';
 import { Conversation } from './conversation';
 import {
+  checkUnusedParams,
   invalidType,
   invalidValue,
   isObject,
@@ -87,6 +88,15 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   const streamOptions = readStreamOptions(body, stream, ['include_usage', 'include_obfuscation']);
+  checkUnusedParams(body, {
+    user: 'a string',
+    seed: 'an integer',
+    logit_bias: 'an object',
+    store: 'a boolean',
+    service_tier: 'a string',
+    prompt_cache_key: 'a string',
+    safety_identifier: 'a string',
+  });
   const maxTokens =
     optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1, MAX_OUTPUT_TOKENS) ??
     optionalInteger(body, 'max_tokens', 'max_tokens', 1, MAX_OUTPUT_TOKENS);

@@ -60,7 +60,9 @@ export function openAIErrorObject(error: ApiError): Record<string, unknown> {
   if (error instanceof ContextOverflowError) {
     return { message: error.message, type: 'invalid_request_error', param: null, code: 'context_length_exceeded' };
   }
-  // A known path asked with another method (the server's own 405, whose Anthropic type is not_found_error).
+  // A known path asked with another method (the server's own 405). OpenAI's type for a request at a wrong URL is
+  // invalid_request_error ("Invalid URL (GET /)", code null); what code its 405 carries is not published, so the
+  // code names the case for a client to branch on.
   if (error.status === 405) {
     return { message: error.message, type: 'invalid_request_error', param: null, code: 'method_not_allowed' };
   }

@@ -14,7 +14,10 @@ function typeName(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : `a ${typeof value}`;
+  if (typeof value === 'string') return 'a string';
+  // JSON's 1e400 parses as Infinity: "expected a number, but got a number" would say nothing.
+  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : 'a number too large to represent';
+  return `a ${typeof value}`;
 }
 
 export function invalidType(param: string, expected: string, value: unknown): never {
@@ -151,4 +154,37 @@ export function requireArray(owner: Json, key: string, path: string): unknown[] 
   if (value === undefined || value === null) missing(path);
   if (!Array.isArray(value)) invalidType(path, 'an array', value);
   return value;
+}
+
+type UnusedParam = 'a string' | 'a boolean' | 'an integer' | 'an object' | 'an array of strings';
+
+/**
+ * Parameters OpenAI defines that nothing here reads (the upstream has no use for them), held to their type all the
+ * same: a client sending `"seed": "x"` or `"user": 5` is told so by name, as OpenAI would tell it, rather than
+ * answered as if the request were fine (and, for `user`, having its 5 repeated back in the response).
+ */
+export function checkUnusedParams(body: Json, params: Record<string, UnusedParam>): void {
+  for (const [key, expected] of Object.entries(params)) {
+    const value = body[key];
+    if (value === undefined || value === null) continue;
+    switch (expected) {
+      case 'a string':
+        optionalString(body, key, key);
+        break;
+      case 'a boolean':
+        optionalBoolean(body, key, key);
+        break;
+      case 'an integer':
+        optionalInteger(body, key, key, 0);
+        break;
+      case 'an object':
+        optionalObject(body, key, key);
+        break;
+      case 'an array of strings':
+        if (!Array.isArray(value)) invalidType(key, expected, value);
+        value.forEach((item, i) => {
+          if (typeof item !== 'string') invalidType(`${key}[${i}]`, 'a string', item);
+        });
+    }
+  }
 }

@@ -12,6 +12,7 @@ import { Conversation } from './conversation';
 import { typedReplay } from './typed-tools';
 import { OpenAIRequestError } from './errors';
 import {
+  checkUnusedParams,
   invalidType,
   invalidValue,
   isObject,
@@ -84,6 +85,16 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   readStreamOptions(body, stream, ['include_obfuscation']);
+  checkUnusedParams(body, {
+    user: 'a string',
+    store: 'a boolean',
+    background: 'a boolean',
+    include: 'an array of strings',
+    max_tool_calls: 'an integer',
+    service_tier: 'a string',
+    prompt_cache_key: 'a string',
+    safety_identifier: 'a string',
+  });
   // Responses' floor is 16, not Chat Completions' 1 (OpenAI: "Expected a value >= 16").
   const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16, MAX_OUTPUT_TOKENS);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);

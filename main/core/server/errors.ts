@@ -64,9 +64,14 @@ export function sendError(res: ServerResponse, error: ApiError): void {
   sendJson(res, error.status, body, error.headers);
 }
 
-/** A known path asked with a method it does not take: a 405 that names the ones it does, in `Allow` too. */
+/**
+ * A known path asked with a method it does not take: a 405 that names the ones it does, in `Allow` too. Typed
+ * `invalid_request_error`: Anthropic's error list (docs.anthropic.com, "HTTP errors") pairs each type with one status
+ * and says that type is also used "for other 4XX status codes not listed", and 405 is not listed. `not_found_error`
+ * would tell a client the path does not exist, when it does.
+ */
 export function methodNotAllowed(path: string, allow: string, method: string | undefined): ApiError {
-  return new ApiError('not_found_error', `${path} accepts ${allow}, not ${method ?? 'GET'}.`, 405, { allow });
+  return new ApiError('invalid_request_error', `${path} accepts ${allow}, not ${method ?? 'GET'}.`, 405, { allow });
 }
 
 /** Node has no phrase for Anthropic's 529 and would write "unknown" on the status line. */

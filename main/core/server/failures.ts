@@ -19,7 +19,7 @@ export function toApiError(error: unknown): ApiError | undefined {
       case 415:
         return new ApiError('invalid_request_error', error.message, 415);
       default:
-        return new ApiError('invalid_request_error', error.message);
+        return new ApiError('invalid_request_error', error.message, error.status);
     }
   }
   if (error instanceof RequestValidationError) return new ApiError('invalid_request_error', error.message);

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ServerHealth } from '../../../contract/status-views';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ModelMap } from '../orchids/model-map';
@@ -80,6 +80,16 @@ export interface ServerOptions {
   paused?: () => boolean;
 }
 
+/** The request a connection is reading or answering, for a failure of the connection under it. */
+interface InFlight {
+  req: IncomingMessage;
+  res: ServerResponse;
+  /** Set while its body is being read: aborting it refuses the body. */
+  interrupt: AbortController | undefined;
+  /** The connection already failed under it: Node's parser reports each later byte again. */
+  failed: boolean;
+}
+
 /**
  * Reads the request's body as JSON with every check the `/v1` routes apply (the media type, UTF-8, the encodings),
  * refused past `limit` bytes decoded, and held against the server's body budget until the response is over.
@@ -102,6 +112,7 @@ export class ProxyServer {
   /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
   private readonly largeBodies = largeBodyLane;
   private readonly quietGc = new QuietGc();
+  private readonly inFlight = new WeakMap<Socket, InFlight>();
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -162,7 +173,11 @@ export class ProxyServer {
           'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
       );
     }
-    const server = createServer(this.limits, (req, res) => void this.route(req, res));
+    const server = createServer(
+      this.limits,
+      (req, res) => void this.route(req, res),
+      (error, socket) => this.failedUnder(error, socket),
+    );
     server.on('connection', (socket) => this.connections.admit(socket));
     await listen(server, host, port);
     this.server = server;
@@ -210,6 +225,8 @@ export class ProxyServer {
     res.setHeader('request-id', requestId);
     this.inflight.begin();
     const socket = req.socket;
+    const current: InFlight = { req, res, interrupt: undefined, failed: false };
+    this.inFlight.set(socket, current);
     let bodyReservation: BodyReservation | undefined;
     let releaseApi: (() => void) | undefined;
     let largeBody = false;
@@ -221,6 +238,7 @@ export class ProxyServer {
       releaseApi?.();
       this.connections.wait(socket);
       this.inflight.end(res);
+      if (this.inFlight.get(socket) === current) this.inFlight.delete(socket);
     });
     let route: ApiRoute | undefined;
     // `parsed` runs once the body is parsed: an API route counts its bytes and starts serving there, inside this one
@@ -228,11 +246,13 @@ export class ProxyServer {
     const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
       checkJsonContentType(req.headers['content-type']);
       const reservation = (bodyReservation = this.budget.open());
+      const interrupt = (current.interrupt = new AbortController());
       const body = await readBody(req, limit, {
         reservation,
         largestReservable: this.budget.largestBody,
         checkUtf8: true,
-      });
+        interrupted: interrupt.signal,
+      }).finally(() => (current.interrupt = undefined));
       largeBody = isLargeBody(body.length);
       // A file saved with a UTF-8 byte order mark (Windows Notepad's way) and sent as it is, `curl -d @file`:
       // RFC 8259 lets a parser ignore the mark, which JSON.parse would call a character where a value belongs.
@@ -332,6 +352,33 @@ export class ProxyServer {
         clientGone: () => this.connections.noteAbortedUpload(),
       });
     }
+  }
+
+  /**
+   * Node's parser failed on the connection (the client half-closed before its body's last byte, bytes that are not
+   * HTTP followed, the request timed out) while a request on it is being read or answered. A body being read is
+   * refused in the route's own format, saying how much came; a request already whole is answered as usual. Either
+   * way the connection closes after that answer, so nothing is written over it and nothing waits on a dead parser.
+   * False when no request is in flight, or its body is read by a route that does not say (the raw answer then).
+   */
+  private failedUnder(error: Error, socket: Socket): boolean {
+    const current = this.inFlight.get(socket);
+    if (!current) return false;
+    if (current.failed) return true;
+    const { req, res, interrupt } = current;
+    // Whole is whole even while its last bytes are still on their way to the route (they arrived in the same read as
+    // the bytes the parser refused).
+    if (!req.complete && !interrupt) return false;
+    current.failed = true;
+    if (!res.headersSent) res.setHeader('connection', 'close');
+    // Counted as before, when the connection was closed under it: a client that destroys its socket mid-upload is
+    // seen here as one that half-closed it.
+    if (!req.complete) {
+      this.connections.noteAbortedUpload();
+      interrupt!.abort(error);
+    } else if (res.writableFinished) socket.destroySoon();
+    else res.once('finish', () => socket.destroySoon());
+    return true;
   }
 
   private async parseLargeJson(body: Buffer): Promise<unknown> {

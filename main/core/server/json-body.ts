@@ -5,12 +5,13 @@ import type { BodyReservation } from './body-budget';
 import { decoderChain, EncodedBodyError, parseContentEncoding, type Coding } from './content-encoding';
 import { parseJsonInPieces } from './json-pieces';
 import { findJsonSyntaxError, JsonDepthError, JsonSyntaxError } from './json-yielding';
+import { clientErrorAnswer } from './listen';
 import { Utf8Progress } from './utf8-progress';
 import { ReusedTools } from '../util/json-reused-tools';
 
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413 | 415 | 529,
+    readonly status: 400 | 408 | 413 | 415 | 529,
     message: string,
   ) {
     super(message);
@@ -42,6 +43,11 @@ interface ReadBodyOptions {
    * needs no pass over all of it in one go afterwards (31 MB: ~4 ms during which no other client is served).
    */
   checkUtf8?: boolean;
+  /**
+   * Aborted with Node's parser error when the connection fails under the body (the client half-closed before its
+   * last byte, the request timed out, bytes that are not HTTP): the body is refused saying how much of it came.
+   */
+  interrupted?: AbortSignal;
 }
 
 /**
@@ -77,6 +83,8 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
+    const { interrupted } = options;
+    const cut = (): void => finish(interruptedBody(interrupted!.reason, known === undefined ? undefined : size, known));
     const finish = (error: Error | undefined, body?: Buffer): void => {
       if (settled) return;
       settled = true;
@@ -85,6 +93,7 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
       // more): listeners left on it would keep this scope, and with it the whole body, in memory that long.
       request.off('aborted', gone);
       request.off('error', gone);
+      interrupted?.removeEventListener('abort', cut);
       whole = undefined;
       chunks.length = 0;
       if (error) {
@@ -119,7 +128,27 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     }
     request.once('aborted', gone);
     request.once('error', gone);
+    if (interrupted?.aborted) cut();
+    else interrupted?.addEventListener('abort', cut, { once: true });
   });
+}
+
+/**
+ * The body the connection failed under. A client that half-closes before its last byte (a Content-Length larger
+ * than what it sent) is told how much came; the other failures keep the words the server answers them with.
+ */
+function interruptedBody(reason: unknown, received: number | undefined, declared: number | undefined): BodyError {
+  const error = reason as NodeJS.ErrnoException & { reason?: unknown };
+  if (error?.code === 'HPE_INVALID_EOF_STATE') {
+    return new BodyError(
+      400,
+      received === undefined || declared === undefined
+        ? 'The request body ended before its last chunk: the client closed its side of the connection.'
+        : `The request body ended after ${received} of the ${declared} bytes its Content-Length declared.`,
+    );
+  }
+  const [status, message] = clientErrorAnswer(error);
+  return new BodyError(status === 408 ? 408 : 400, message);
 }
 
 function decodingError(error: Error, codings: Coding[], ceiling: number, limit: number): BodyError {

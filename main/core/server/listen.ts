@@ -1,4 +1,5 @@
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { errorBody } from './errors';
 import type { ServerLimits } from './connection-guard';
 
@@ -8,6 +9,8 @@ export class ServerStartError extends Error {}
 export function createServer(
   limits: ServerLimits,
   handle: (req: IncomingMessage, res: ServerResponse) => void,
+  /** Answers the failure through the request in flight on the socket, if there is one; true when it did. */
+  inFlight: (error: Error, socket: Socket) => boolean = () => false,
 ): http.Server {
   const server = http.createServer(
     {
@@ -23,6 +26,9 @@ export function createServer(
   );
   server.on('clientError', (error: NodeJS.ErrnoException & { reason?: unknown }, socket) => {
     if (!socket.writable) return socket.destroy();
+    // Written straight to the socket, this answer would go out before (or in the middle of) the answer to a request
+    // the server is still reading or working on, which the client would then never see.
+    if (inFlight(error, socket as Socket)) return;
     const [status, message] = clientErrorAnswer(error);
     const body = errorBody('invalid_request_error', message);
     socket.end(
@@ -38,7 +44,7 @@ export function createServer(
  * with an error body like every other refusal, not a bare status line. The parser's reason is one of its fixed
  * sentences, never the request's bytes; anything else is left out.
  */
-function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: unknown }): [number, string] {
+export function clientErrorAnswer(error: NodeJS.ErrnoException & { reason?: unknown }): [number, string] {
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'The request did not arrive in time.'];
   if (error.code === 'HPE_HEADER_OVERFLOW') return [431, 'The request headers are too large.'];
   const { reason } = error;
