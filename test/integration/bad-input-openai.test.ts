@@ -50,6 +50,16 @@ const OPENAI_ROUTES = [
       prompt_cache_key: {},
       safety_identifier: 1,
     },
+    // The same parameters as clients send them; OpenAI's seed is any int64, so a negative one is fine.
+    wellTyped: {
+      user: 'u',
+      seed: -1,
+      logit_bias: { '50256': -100 },
+      store: false,
+      service_tier: 'auto',
+      prompt_cache_key: 'k',
+      safety_identifier: 's',
+    },
   },
   {
     path: '/v1/responses',
@@ -68,6 +78,16 @@ const OPENAI_ROUTES = [
       service_tier: 5,
       prompt_cache_key: {},
       safety_identifier: 1,
+    },
+    wellTyped: {
+      user: 'u',
+      store: false,
+      background: false,
+      include: ['reasoning.encrypted_content'],
+      max_tool_calls: 0,
+      service_tier: 'auto',
+      prompt_cache_key: 'k',
+      safety_identifier: 's',
     },
   },
 ] as const;
@@ -248,6 +268,10 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
     const response = await request(`${stack.url}${route.path}`);
     expect(response.statusCode).toBe(405);
     expect(await response.body.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+
+  it('the parameters nothing reads, sent with values of their own type, are accepted', async () => {
+    expect((await send({ ...route.valid, ...route.wellTyped })).status).toBe(200);
   });
 
   it('with an API key set, a missing or wrong one is a 401 invalid_api_key; Bearer works', async () => {

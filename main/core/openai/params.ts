@@ -156,7 +156,7 @@ export function requireArray(owner: Json, key: string, path: string): unknown[] 
   return value;
 }
 
-type UnusedParam = 'a string' | 'a boolean' | 'an integer' | 'an object' | 'an array of strings';
+type UnusedParam = 'a string' | 'a boolean' | 'an integer' | 'a count' | 'an object' | 'an array of strings';
 
 /**
  * Parameters OpenAI defines that nothing here reads (the upstream has no use for them), held to their type all the
@@ -174,7 +174,11 @@ export function checkUnusedParams(body: Json, params: Record<string, UnusedParam
       case 'a boolean':
         optionalBoolean(body, key, key);
         break;
+      // `seed` may be negative in OpenAI's API (any int64); only counts such as `max_tool_calls` start at 0.
       case 'an integer':
+        optionalInteger(body, key, key, Number.MIN_SAFE_INTEGER);
+        break;
+      case 'a count':
         optionalInteger(body, key, key, 0);
         break;
       case 'an object':

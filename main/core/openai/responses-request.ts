@@ -90,7 +90,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     store: 'a boolean',
     background: 'a boolean',
     include: 'an array of strings',
-    max_tool_calls: 'an integer',
+    max_tool_calls: 'a count',
     service_tier: 'a string',
     prompt_cache_key: 'a string',
     safety_identifier: 'a string',
