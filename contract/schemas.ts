@@ -8,6 +8,7 @@ import type { Channel } from './channels';
 const id = z.number().int().positive();
 const WEIGHT = 'Weight must be a whole number from 1 to 100.';
 const NAME = 'Name must be 1 to 100 characters.';
+const MODEL = 'Model must be a model id of 1 to 200 characters, such as claude-sonnet-4-6.';
 const name = z.string().trim().min(1, { error: NAME }).max(100, { error: NAME });
 const weight = z.number({ error: WEIGHT }).int({ error: WEIGHT }).min(1, { error: WEIGHT }).max(100, { error: WEIGHT });
 const settingKey = z.string().min(1).max(64);
@@ -39,7 +40,7 @@ export const INVOKE = {
     id,
     protocol: z.enum(['ws', 'sse-b', 'sse-a'], { error: 'Protocol must be ws, sse-b or sse-a.' }).optional(),
     all: z.boolean().optional(),
-    model: z.string().trim().min(1).max(200).optional(),
+    model: z.string().trim().min(1, { error: MODEL }).max(200, { error: MODEL }).optional(),
   }),
   'settings:get': z.undefined(),
   'settings:set': z.object({ key: settingKey, value: z.unknown() }),

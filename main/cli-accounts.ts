@@ -41,6 +41,9 @@ export async function accounts(
   };
   switch (command) {
     case 'add': {
+      // Reading one and dropping the other unsaid would add an account other than the one meant.
+      if (flags['cookie-file'] !== undefined && flags.cookie !== undefined)
+        throw new UsageError('accounts add takes --cookie-file or --cookie, not both.');
       const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
       // Only a missing flag is a usage slip: an empty file or value was given, and is named as the empty cookie it is.
       if (cookie === undefined) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
@@ -48,7 +51,7 @@ export async function accounts(
         const given = flags['cookie-file'] ? `The cookie file ${flags['cookie-file']}` : '--cookie';
         throw new CommandError(`${given} is empty: it needs the value of the __client cookie, ${WHERE_CLIENT_LIVES}.`);
       }
-      const weight = flags.weight === undefined ? undefined : Number(flags.weight);
+      const weight = flags.weight === undefined ? undefined : wholeNumber(flags.weight);
       const { account, created, notice } = await api.accounts.add({ cookie, name: flags.name, weight });
       // An account added without a name is named by its e-mail address, which then needs saying once.
       const who = account.name === account.email ? account.email : `${account.name} <${account.email}>`;
@@ -78,6 +81,9 @@ export async function accounts(
       return;
     }
     case 'test': {
+      // --all goes on past the first protocol that answers; with one protocol there is none to go on to.
+      if (flags.all && flags.protocol !== undefined)
+        throw new UsageError('accounts test takes --protocol (one protocol) or --all (every one), not both.');
       // Without an id, every enabled account in turn: "which of my accounts work now?" in one command.
       const ids =
         args[0] === undefined ? (await api.accounts.list()).filter((a) => a.enabled).map((a) => a.id) : [id()];
@@ -96,6 +102,14 @@ export async function accounts(
       }
       // One account: its result, as before; several: a list, in the order tested.
       if (flags.json) out(JSON.stringify(args[0] === undefined ? results : results[0], null, 2));
+      // Each account's report runs to a screen: what they came to, in accounts list's columns, is read at the end.
+      else if (args[0] === undefined)
+        out(
+          `\n${columns(
+            ['ID', 'NAME', 'PROTOCOL', 'RESULT'],
+            results.map((r) => [String(r.id), r.name, r.works ?? '-', r.works ? 'works' : 'does not work']),
+          )}`,
+        );
       return results.every((r) => r.works) ? 0 : 1;
     }
     case 'enable':
@@ -124,13 +138,21 @@ export async function accounts(
     case 'weight': {
       const accountId = id();
       if (args[1] === undefined) throw new UsageError('accounts weight needs a weight: accounts weight <id> <1-100>.');
-      const account = await api.accounts.update({ id: accountId, weight: Number(args[1]) });
+      const account = await api.accounts.update({ id: accountId, weight: wholeNumber(args[1]) });
       out(`Account ${account.id} now has weight ${account.weight}.`);
       return;
     }
     default:
       throw unknownSubcommand('accounts', command, SUBCOMMANDS.accounts);
   }
+}
+
+/**
+ * Digits alone, else NaN for the contract to refuse in its own words: Number() would take 0x10, 1e1 or " 5" as a
+ * weight nobody typed.
+ */
+function wholeNumber(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : NaN;
 }
 
 /** The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). */
@@ -191,7 +213,11 @@ function table(list: AccountView[]): string {
     describeCredits(a.credits),
     describeState(a),
   ]);
-  const header = ['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'CREDITS', 'STATE'];
+  return columns(['ID', 'NAME', 'EMAIL', 'ENABLED', 'WEIGHT', 'REQUESTS', 'PROTOCOL', 'CREDITS', 'STATE'], rows);
+}
+
+/** A header and rows in columns two spaces apart; the last column is left ragged. */
+function columns(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [header, ...rows]
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '))

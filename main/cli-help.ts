@@ -87,13 +87,14 @@ const commands = (site: string): string =>
   ${CLI} accounts enable <id> | disable <id> | remove <id> | reset <id>
   ${CLI} accounts rename <id> <name> | weight <id> <1-100>
   ${CLI} accounts credits [<id>] [--json]     read plan and credits from ${site} now
-  ${CLI} accounts test [<id>] [--protocol ws|sse-b|sse-a] [--all] [--model <id>] [--json]
+  ${CLI} accounts test [<id>] [--protocol ws|sse-b|sse-a | --all] [--model <id>] [--json]
                                                       one short real request: does the account (or each enabled
                                                       one) work, and over what
   ${CLI} logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
                                                       first; --csv: a spreadsheet's file (RFC 4180, UTC times)
   ${CLI} logs show <request-id>               one request's debug record (or history row)
-  ${CLI} logs --follow                        live: one line per request from the running app
+  ${CLI} logs --follow [--limit <n>]          live: one line per request from the running app; with
+                                                      --limit, the last <n> from history first (tail -n <n> -f)
   ${CLI} settings list [--json]
   ${CLI} settings get <key> [--json]          one setting's value and where it comes from
   ${CLI} settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes

@@ -31,13 +31,22 @@ function formatDuration(ms: number): string {
 }
 
 export async function printHistory(api: OrchidsApi, limit: number, out: Line): Promise<void> {
+  const rows = await historyLines(api, limit);
+  if (rows.length === 0) out('No requests yet.');
+  for (const { line } of rows) out(line);
+}
+
+/** The last `limit` requests, oldest first, as `logs` prints them. */
+async function historyLines(api: OrchidsApi, limit: number): Promise<Array<{ requestId: string; line: string }>> {
   const names = new Map((await api.accounts.list()).map((a) => [a.id, a.name]));
   const rows = (await api.history.query({ limit })).reverse();
-  if (rows.length === 0) out('No requests yet.');
   // A removed account keeps the name it had when it served (history stores it).
   const label = (id: number, asThen: string | null): string =>
     `#${id} ${names.get(id) ?? (asThen ? `${asThen} (removed)` : '(removed)')}`;
-  for (const row of rows) out(formatRequest(row, (id) => (id === null ? '' : label(id, row.accountName))));
+  return rows.map((row) => ({
+    requestId: row.requestId,
+    line: formatRequest(row, (id) => (id === null ? '' : label(id, row.accountName))),
+  }));
 }
 
 /**
@@ -71,9 +80,15 @@ export async function printRecord(api: OrchidsApi, requestId: string, out: Line)
 
 /**
  * Follows the running app's live event stream: one line per finished request, plus account state changes and
- * log lines. Stops when the app does, or when `signal` aborts.
+ * log lines. Stops when the app does, or when `signal` aborts. With `history`, the last that many requests come
+ * first, as `tail -n N -f` starts with the file's last lines.
  */
-export async function followLogs(connection: CliConnection, out: Line, signal?: AbortSignal): Promise<void> {
+export async function followLogs(
+  connection: CliConnection,
+  out: Line,
+  signal?: AbortSignal,
+  history?: number,
+): Promise<void> {
   const { app } = connection;
   if (!app)
     throw new Error(
@@ -86,12 +101,23 @@ export async function followLogs(connection: CliConnection, out: Line, signal?: 
   try {
     // The stream opens with a status: once it is here, the app is listening to us.
     let announced = false;
+    // History is read once the stream listens, so that no request falls between the two; one that finished in
+    // that moment is in both, and is printed once.
+    let printed = new Set<string>();
     for await (const { name, payload } of events) {
       if (!announced) {
         announced = true;
+        if (history !== undefined) {
+          const rows = await historyLines(connection.api, history);
+          for (const { line } of rows) out(line);
+          printed = new Set(rows.map((row) => row.requestId));
+        }
         out(`Following ${app.url} (Ctrl+C to stop)`);
       }
-      printEvent(name, payload, accountName, out);
+      if (name === 'requestsFinished' && printed.size) {
+        const fresh = (payload as Events['requestsFinished']).filter((r) => !printed.has(r.requestId));
+        printEvent(name, fresh, accountName, out);
+      } else printEvent(name, payload, accountName, out);
     }
   } catch (error) {
     if (signal?.aborted) return;

@@ -96,6 +96,9 @@ function usageOf(error: unknown): unknown {
   }
   const missing = /^Option '(-\S+ )?(--[\w-]+) <value>' argument missing/.exec(message);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && missing) return new UsageError(`${missing[2]} needs a value.`);
+  const switchWithValue = /^Option '(--[\w-]+)' does not take an argument/.exec(message);
+  if (switchWithValue)
+    return new UsageError(`${switchWithValue[1]} takes no value: write ${switchWithValue[1]} alone, or leave it out.`);
   return code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message) : error;
 }
 
@@ -143,15 +146,17 @@ async function logs(
     return;
   }
   if (command !== undefined) throw unknownSubcommand('logs', command, SUBCOMMANDS.logs);
+  // Digits alone: Number() would read 0x10 or 1e2 as a count nobody typed.
+  const limit = flags.limit === undefined ? 30 : /^\d+$/.test(flags.limit) ? Number(flags.limit) : NaN;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    throw new UsageError('--limit takes a number from 1 to 1000.');
   if (flags.follow) {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
-    await followLogs(connection, out, stop.signal);
+    // As `tail -f`: live lines alone, unless --limit asks for history first (`tail -n N -f`).
+    await followLogs(connection, out, stop.signal, flags.limit === undefined ? undefined : limit);
     return;
   }
-  const limit = flags.limit === undefined ? 30 : Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    throw new UsageError('--limit takes a number from 1 to 1000.');
   if (flags.json || flags.csv) await exportHistory(connection.api, limit, flags.json ? 'json' : 'csv', out);
   else await printHistory(connection.api, limit, out);
 }

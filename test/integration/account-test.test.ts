@@ -189,13 +189,24 @@ describe('npm run cli -- accounts test', () => {
     const each = await cli(env, 'accounts', 'test');
     expect(each.code).toBe(0);
     expect(each.out.match(/^Account \d+ \([^)]+\)/gm)).toEqual(['Account 1 (Work)', 'Account 2 (Home)']);
+    // Then what each came to, in accounts list's columns: the protocol it answered on.
+    expect(each.out.split('\n').slice(-3)).toEqual([
+      'ID  NAME  PROTOCOL  RESULT',
+      '1   Work  ws        works',
+      '2   Home  ws        works',
+    ]);
     const eachJson = JSON.parse((await cli(env, 'accounts', 'test', '--json')).out);
     expect(eachJson.map((r: { id: number; works: string }) => [r.id, r.works])).toEqual([
       [1, 'ws'],
       [2, 'ws'],
     ]);
     sim.signOut(sim.listUsers()[1]!.userId);
-    expect((await cli(env, 'accounts', 'test')).code).toBe(1);
+    const oneFails = await cli(env, 'accounts', 'test');
+    expect(oneFails.code).toBe(1);
+    expect(oneFails.out.split('\n').slice(-2)).toEqual([
+      '1   Work  ws        works',
+      '2   Home  -         does not work',
+    ]);
 
     await expect(cli(env, 'accounts', 'test', '1', '--protocol', 'http')).rejects.toThrow(
       'Protocol must be ws, sse-b or sse-a.',

@@ -103,6 +103,37 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await cli({ ORCHIDS_TRAY_DATA_DIR: tempDir() }, 'accounts', 'list', '--help')).toMatchObject({ code: 0 });
   });
 
+  it('refuses two flags of which one would be dropped unsaid, and a value given to a switch', async () => {
+    // The cookie file was read and --cookie dropped; --protocol tested its one protocol and --all did nothing.
+    expect(await usageError('accounts', 'add', '--cookie-file', 'c.txt', '--cookie', 'x')).toBe(
+      'accounts add takes --cookie-file or --cookie, not both.',
+    );
+    expect(await usageError('accounts', 'test', '1', '--protocol', 'ws', '--all')).toBe(
+      'accounts test takes --protocol (one protocol) or --all (every one), not both.',
+    );
+    expect(await usageError('accounts', 'list', '--json=false')).toBe(
+      '--json takes no value: write --json alone, or leave it out.',
+    );
+  });
+
+  it('reads a count or a weight as digits alone, not as whatever Number() makes of it', async () => {
+    for (const limit of ['1e2', '0x10', ' 5'])
+      expect(await usageError('logs', '--limit', limit), limit).toBe('--limit takes a number from 1 to 1000.');
+    // Taken before, as weights 10 and 16; the contract's own words refuse them now, before any account is looked up.
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    for (const args of [
+      ['accounts', 'weight', '1', '1e1'],
+      ['accounts', 'add', '--cookie', 'x', '--weight', '0x10'],
+    ])
+      await expect(cli(env, ...args), args.join(' ')).rejects.toThrow(
+        /^weight: Weight must be a whole number from 1 to 100\.$/,
+      );
+    // An empty --model was answered in zod's words ("Too small: expected string to have >=1 characters").
+    await expect(cli(env, 'accounts', 'test', '1', '--model', ' ')).rejects.toThrow(
+      'model: Model must be a model id of 1 to 200 characters, such as claude-sonnet-4-6.',
+    );
+  });
+
   it('names a missing name or weight as the usage slip it is, not as a value the account refuses', async () => {
     expect(await usageError('accounts', 'rename', '1')).toBe(
       'accounts rename needs a name: accounts rename <id> <name>.',

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli';
+import { runCli } from '../../main/cli';
 import { UsageError } from '../../main/cli-errors';
 import { KeyFileSecretBox } from '../../main/core/secrets/secret-box';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
@@ -373,6 +374,35 @@ describe('npm run cli -- logs', () => {
     expect(history.out).toContain(requestId);
     const shown = await cli(envFor(stack.dataDir, stack.sim), 'logs', 'show', requestId);
     expect(JSON.parse(shown.out)).toMatchObject({ history: { requestId, status: 200 } });
+  });
+
+  it('--follow --limit N prints the last N requests first, as tail -n N -f does, then follows', async () => {
+    stack = await startStack({ accounts: 1, sim: ROTATING });
+    const { attachAppControl } = await import('../../main/core/control/app-control');
+    attachAppControl(stack.core, { distDir: tempDir() }).announce(stack.url);
+    const send = async () => {
+      const response = await postMessages(stack!.url);
+      await response.body.dump();
+      return String(response.headers['request-id']);
+    };
+    const [first, second, third] = [await send(), await send(), await send()];
+    const lines: string[] = [];
+    const env = { XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR, ...envFor(stack.dataDir, stack.sim) };
+    const following = runCli(
+      ['logs', '--follow', '--limit', '2'],
+      (line) => lines.push(line),
+      env,
+      () => {},
+    );
+    await until(() => lines.some((line) => line.startsWith('Following')));
+    const fourth = await send();
+    await until(() => lines.some((line) => line.includes(fourth)), { what: `a --follow line for ${fourth}` });
+    // The app stopping ends the command, as it ends a person's --follow.
+    await stack.stop();
+    stack = undefined;
+    expect(await following).toBe(0);
+    const shown = lines.map((line) => [first, second, third, fourth].find((id) => line.includes(id)) ?? line);
+    expect(shown).toEqual([second, third, expect.stringMatching(/^Following /), fourth, 'Orchids Tray stopped.']);
   });
 
   it('--json and --csv print the same rows, newest first, from the data folder, and --limit cuts both', async () => {

@@ -172,6 +172,19 @@ describe('SettingsService.set validation', () => {
     expect(error.message).toBe('allowedHosts: "box.lan:8080" is not a host name without a port, such as mybox.lan');
   });
 
+  it('a list entry too long is named by its place and its start, as a wrong-looking one is', () => {
+    const long = `${'a'.repeat(250)}.lan`;
+    const hosts = settingError(() => service().set('allowedHosts', ['box.lan', long]));
+    expect(hosts.message).toBe(
+      `allowedHosts: entry 2, "${'a'.repeat(40)}…" (254 characters), must be at most 253 characters`,
+    );
+    const url = `https://${'b'.repeat(510)}.test`;
+    const origins = settingError(() => service().set('allowedOrigins', [url]));
+    expect(origins.message).toBe(
+      `allowedOrigins: entry 1, "https://${'b'.repeat(32)}…" (523 characters), must be at most 512 characters`,
+    );
+  });
+
   it('an unknown key is a SettingError', () => {
     const error = settingError(() => service().set('nope' as never, 1));
     expect(error.message).toBe('nope: no such setting');

@@ -62,7 +62,14 @@ function issueText(issues: readonly z.core.$ZodIssue[], value: unknown): string 
     const big = issue.code === 'too_big';
     const bound = Number(big ? issue.maximum : issue.minimum);
     const words = issue.inclusive ? (big ? 'at most' : 'at least') : big ? 'less than' : 'more than';
-    return `must be ${words} ${bound.toLocaleString('en-US')}${UNITS[issue.origin] ?? ''}`;
+    const must = `must be ${words} ${bound.toLocaleString('en-US')}${UNITS[issue.origin] ?? ''}`;
+    // One entry of a list too long: which one, as a wrong-looking entry is named (its start: it is long).
+    const at = issue.path[0];
+    if (typeof at !== 'number' || !Array.isArray(value)) return must;
+    const entry: unknown = value[at];
+    if (typeof entry !== 'string') return must;
+    const start = entry.length > 40 ? `${entry.slice(0, 40)}…` : entry;
+    return `entry ${at + 1}, ${JSON.stringify(start)} (${entry.length.toLocaleString('en-US')} characters), ${must}`;
   }
   return issue.message;
 }
