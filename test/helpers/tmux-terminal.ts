@@ -68,7 +68,10 @@ export function startTerminal(options: TerminalOptions): Terminal {
   const pids = tmuxRaw('display-message', '-p', '-t', '0', '#{pane_pid} #{pid}').trim().split(' ');
   const tui = Number(pids[0]);
   const server = Number(pids[1]);
-  /** The last screen read, kept for a failure after the session has gone (a full-screen TUI clears it as it ends). */
+  /**
+   * The last screen read that showed anything, kept for a failure after the session has gone (a full-screen TUI
+   * clears it as it ends).
+   */
   let seen = '';
   /** What the TUI and its terminal have come to, for a failure's message: whether it runs, its exit, its screens. */
   const postMortem = (): string => {
@@ -78,7 +81,11 @@ export function startTerminal(options: TerminalOptions): Terminal {
       const [dead, status, signal] = tmuxRaw('display-message', '-p', '-t', '0', PANE_END).trim().split('|');
       // A TUI that ended left its normal screen behind, with what it wrote as it ended (scrolled up by tmux's note).
       now = tmuxRaw('capture-pane', '-p', '-t', '0', ...(dead === '1' ? ['-S', '-50'] : []));
-      const end = signal ? `killed by signal ${signal}` : `exit status ${status}`;
+      const end = signal
+        ? `killed by signal ${signal}`
+        : status
+          ? `exit status ${status}`
+          : 'its exit status not yet known';
       if (dead === '1') state = `the TUI (pid ${tui}) has exited, ${end}`;
       else state = `the TUI (pid ${tui}) ${running(tui) ? 'is running' : 'has exited, its exit status not yet known'}`;
     } catch (error) {
@@ -91,7 +98,9 @@ export function startTerminal(options: TerminalOptions): Terminal {
   };
   const paneDead = (): boolean => {
     try {
-      return tmuxRaw('display-message', '-p', '-t', '0', '#{pane_dead}').trim() === '1';
+      // Dead as its output ends, with a status only once tmux has reaped it.
+      const [dead, status, signal] = tmuxRaw('display-message', '-p', '-t', '0', PANE_END).trim().split('|');
+      return dead === '1' && Boolean(status || signal);
     } catch {
       return true; // The session has gone, and the pane with it.
     }
@@ -104,7 +113,12 @@ export function startTerminal(options: TerminalOptions): Terminal {
       throw new TerminalError(`tmux ${args[0]} failed (${tmuxError(error)}); ${postMortem()}`, error);
     }
   };
-  const screen = (): string => (seen = tmux('capture-pane', '-p', '-t', '0'));
+  const screen = (): string => {
+    const now = tmux('capture-pane', '-p', '-t', '0');
+    // A server ending as it is read may show a blank screen, which would hide the last that said anything.
+    if (now.trim()) seen = now;
+    return now;
+  };
   /**
    * `until`, failing with the post-mortem; at once when the TUI has exited, since nothing it has not drawn will come.
    */
@@ -113,7 +127,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
       await until(async () => {
         // Checked first: a TUI that has gone has taken its question and its prompt away too, which reads as answered.
         if (!running(tui)) {
-          // tmux learns of the exit a moment later, and only then has its status.
+          // tmux learns of the exit a moment later, and of its status later still.
           await until(paneDead, { timeoutMs: 5_000, what: 'tmux to see the TUI exit' }).catch(() => undefined);
           throw new Error(`The TUI exited while waiting for ${wait.what}`);
         }
@@ -228,14 +242,14 @@ class TerminalError extends Error {
   }
 }
 
-/** A screen without its trailing spaces, and its runs of blank lines (most of a 50-line terminal) made one. */
+/** A screen without its trailing spaces, its runs of blank lines (most of a 50-line terminal) made one. */
 function trimScreen(screen: string): string {
   return screen
     .split('\n')
     .map((line) => line.trimEnd())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    .replace(/^\n+|\n+$/g, ''); // Not trim(): the first line's indent is the TUI's layout.
 }
 
 /** What tmux said on stderr when a command failed ("no server running on …", "can't find pane: 0"). */

@@ -26,7 +26,8 @@ describe('a TUI in a tmux terminal', () => {
   };
 
   it('that exits fails the wait with its exit status and its last screen', async () => {
-    const waited = (async () => run('echo last words of the TUI; exit 3').waitFor(/never shown/, 5_000))();
+    // The pause: tmux may not read what a program writes in the instant it ends (a real TUI runs for seconds).
+    const waited = (async () => run('echo last words of the TUI; sleep 1; exit 3').waitFor(/never shown/, 5_000))();
     await expect(waited).rejects.toThrow(/has exited, exit status 3; its screen now:\nlast words of the TUI/);
   });
 
