@@ -43,6 +43,9 @@ export interface TerminalOptions {
   promptLine?: (lines: string[]) => string | undefined;
 }
 
+/** Whether the pane's process has ended, its exit status, the signal that killed it (the pane is kept: see below). */
+const PANE_END = '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}';
+
 /**
  * Starts `command` in a tmux server on a socket named for this run (so `stop` ends this server alone, and with it
  * the TUI and what the TUI started), 160×50, colours off so the screen reads as plain text. What the Codex and
@@ -50,22 +53,90 @@ export interface TerminalOptions {
  */
 export function startTerminal(options: TerminalOptions): Terminal {
   const socket = `orchids-tui-${process.pid}-${Date.now()}`;
-  const tmux = (...args: string[]): string =>
-    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000 });
+  const tmuxRaw = (...args: string[]): string =>
+    execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8', timeout: 10_000, stdio: 'pipe' });
   const env = { NO_COLOR: '1', TERM: 'xterm-256color', ...options.env };
   const assignments = Object.entries(env).map(([name, value]) => `${name}=${shellQuote(value)}`);
   const envFlags = options.isolated ? ['-i'] : [];
   const command = ['env', ...envFlags, ...assignments, ...options.command.map(shellQuote)].join(' ');
-  tmux('-f', '/dev/null', 'new-session', '-d', '-x', '160', '-y', '50', '-c', options.cwd, command);
-  // `env` runs the command in its own process: the pane's.
-  const tui = Number(tmux('display-message', '-p', '-t', '0', '#{pane_pid}').trim());
-  const screen = (): string => tmux('capture-pane', '-p', '-t', '0');
-  /** `until`, failing with the screen quoted. */
+  // The pane outlives the TUI (remain-on-exit, set before the TUI starts, which may end at once), so a TUI that exits
+  // or crashes leaves its last words and its exit status to read instead of a missing session.
+  const session = ['new-session', '-d', '-x', '160', '-y', '50', '-c', options.cwd, command];
+  tmuxRaw('-f', '/dev/null', 'set-option', '-g', 'remain-on-exit', 'on', ';', ...session);
+  // `env` runs the command in its own process: the pane's. The server is awaited at `stop` too: with the TUI gone
+  // already (its pane kept), nothing else says the server has finished ending.
+  const pids = tmuxRaw('display-message', '-p', '-t', '0', '#{pane_pid} #{pid}').trim().split(' ');
+  const tui = Number(pids[0]);
+  const server = Number(pids[1]);
+  /**
+   * The last screen read that showed anything, kept for a failure after the session has gone (a full-screen TUI
+   * clears it as it ends).
+   */
+  let seen = '';
+  /** What the TUI and its terminal have come to, for a failure's message: whether it runs, its exit, its screens. */
+  const postMortem = (): string => {
+    let state: string;
+    let now = '';
+    try {
+      const [dead, status, signal] = tmuxRaw('display-message', '-p', '-t', '0', PANE_END).trim().split('|');
+      // A TUI that ended left its normal screen behind, with what it wrote as it ended (scrolled up by tmux's note).
+      now = tmuxRaw('capture-pane', '-p', '-t', '0', ...(dead === '1' ? ['-S', '-50'] : []));
+      const end = signal
+        ? `killed by signal ${signal}`
+        : status
+          ? `exit status ${status}`
+          : 'its exit status not yet known';
+      if (dead === '1') state = `the TUI (pid ${tui}) has exited, ${end}`;
+      else state = `the TUI (pid ${tui}) ${running(tui) ? 'is running' : 'has exited, its exit status not yet known'}`;
+    } catch (error) {
+      const alive = running(tui) ? 'still running' : 'not running, its exit status unknown';
+      state = `the terminal's tmux session is gone (${tmuxError(error)}); the TUI (pid ${tui}) is ${alive}`;
+    }
+    const screens = [now && `its screen now:\n${trimScreen(now)}`];
+    if (seen && trimScreen(seen) !== trimScreen(now)) screens.push(`the last screen read before:\n${trimScreen(seen)}`);
+    return [state, ...screens.filter(Boolean)].join('; ');
+  };
+  const paneDead = (): boolean => {
+    try {
+      // Dead as its output ends, with a status only once tmux has reaped it.
+      const [dead, status, signal] = tmuxRaw('display-message', '-p', '-t', '0', PANE_END).trim().split('|');
+      return dead === '1' && Boolean(status || signal);
+    } catch {
+      return true; // The session has gone, and the pane with it.
+    }
+  };
+  /** tmux, failing with the post-mortem: a key sent to a terminal that is gone says what became of the TUI. */
+  const tmux = (...args: string[]): string => {
+    try {
+      return tmuxRaw(...args);
+    } catch (error) {
+      throw new TerminalError(`tmux ${args[0]} failed (${tmuxError(error)}); ${postMortem()}`, error);
+    }
+  };
+  const screen = (): string => {
+    const now = tmux('capture-pane', '-p', '-t', '0');
+    // A server ending as it is read may show a blank screen, which would hide the last that said anything.
+    if (now.trim()) seen = now;
+    return now;
+  };
+  /**
+   * `until`, failing with the post-mortem; at once when the TUI has exited, since nothing it has not drawn will come.
+   */
   const awaitScreen = async (check: () => boolean | Promise<boolean>, wait: UntilOptions): Promise<void> => {
     try {
-      await until(check, wait);
+      await until(async () => {
+        // Checked first: a TUI that has gone has taken its question and its prompt away too, which reads as answered.
+        if (!running(tui)) {
+          // tmux learns of the exit a moment later, and of its status later still.
+          await until(paneDead, { timeoutMs: 5_000, what: 'tmux to see the TUI exit' }).catch(() => undefined);
+          throw new Error(`The TUI exited while waiting for ${wait.what}`);
+        }
+        return check();
+      }, wait);
     } catch (error) {
-      throw new Error(`${(error as Error).message}; the screen:\n${screen()}`, { cause: error });
+      // A tmux command that failed in the check has said it all already.
+      if (error instanceof TerminalError) throw new TerminalError(`Waiting for ${wait.what}: ${error.message}`, error);
+      throw new TerminalError(`${(error as Error).message}; ${postMortem()}`, error);
     }
   };
   const waitFor = (pattern: RegExp, timeoutMs = 20_000): Promise<void> =>
@@ -138,16 +209,18 @@ export function startTerminal(options: TerminalOptions): Terminal {
     },
     stop: async () => {
       try {
-        tmux('kill-server');
+        tmuxRaw('kill-server');
       } catch {
         // Already gone.
       }
-      // The server's end hangs the TUI up; one that does not exit in time is killed.
+      // The server's end hangs the TUI up; one that does not exit in time is killed, and so is a server that lingers.
+      const ending = [tui, server];
+      const which = `the TUI and tmux (pids ${ending.join(', ')})`;
       try {
-        await until(() => !running(tui), { timeoutMs: 10_000, what: `the TUI (pid ${tui}) to exit` });
+        await until(() => !ending.some(running), { timeoutMs: 10_000, what: `${which} to exit` });
       } catch {
-        process.kill(tui, 'SIGKILL');
-        await until(() => !running(tui), { what: `the TUI (pid ${tui}) to die` });
+        for (const pid of ending.filter(running)) process.kill(pid, 'SIGKILL');
+        await until(() => !ending.some(running), { what: `${which} to die` });
       }
     },
   };
@@ -160,6 +233,29 @@ function running(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A failure of the terminal's, its message saying what became of the TUI. */
+class TerminalError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+  }
+}
+
+/** A screen without its trailing spaces, its runs of blank lines (most of a 50-line terminal) made one. */
+function trimScreen(screen: string): string {
+  return screen
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+|\n+$/g, ''); // Not trim(): the first line's indent is the TUI's layout.
+}
+
+/** What tmux said on stderr when a command failed ("no server running on …", "can't find pane: 0"). */
+function tmuxError(error: unknown): string {
+  const stderr = (error as { stderr?: string }).stderr;
+  return (typeof stderr === 'string' && stderr.trim()) || (error as Error).message;
 }
 
 function shellQuote(value: string): string {
