@@ -28,6 +28,7 @@ import { AccountTester } from './proxy/account-test';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
 import { openAIRoutes } from './openai/routes';
+import { openAIUnserved } from './openai/unserved';
 import { MessagesProxy } from './proxy/messages-proxy';
 import { KeyFileSecretBox, LayeredSecretBox } from './secrets/secret-box';
 import { ProxyServer } from './server/http-server';
@@ -188,6 +189,7 @@ function buildRequestPath(
     health: hooks.health,
     proxy,
     routes: openAIRoutes({ proxy, paused: hooks.paused }),
+    unserved: openAIUnserved,
     limits: options.serverLimits,
     log: hooks.log,
     paused: hooks.paused,

@@ -163,6 +163,18 @@ describe.each(OPENAI_ROUTES)('bad input on $path gets a clear OpenAI error', (ro
       ],
     ),
     [
+      `a fractional ${route.limit}, named as OpenAI names it`,
+      () => send({ ...route.valid, [route.limit]: 1.5 }),
+      400,
+      {
+        param: route.limit,
+        code: 'invalid_type',
+        message: new RegExp(
+          `^Invalid type for '${route.limit}': expected an integer, but got a decimal number instead\\.$`,
+        ),
+      },
+    ],
+    [
       `a negative ${route.limit}`,
       () => send({ ...route.valid, [route.limit]: -5 }),
       400,

@@ -15,8 +15,12 @@ function typeName(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
   if (typeof value === 'string') return 'a string';
-  // JSON's 1e400 parses as Infinity: "expected a number, but got a number" would say nothing.
-  if (typeof value === 'number') return Number.isFinite(value) ? 'a number' : 'a number too large to represent';
+  // JSON's 1e400 parses as Infinity: "expected a number, but got a number" would say nothing. A fraction is "a
+  // decimal number", as OpenAI words it: "expected an integer, but got a number" would not say what was wrong.
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return 'a number too large to represent';
+    return Number.isInteger(value) ? 'a number' : 'a decimal number';
+  }
   return `a ${typeof value}`;
 }
 

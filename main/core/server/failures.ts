@@ -76,7 +76,7 @@ export function answerPreflight(res: ServerResponse, origin: string | undefined)
 export interface FailureContext {
   requestId: string;
   /** The route the request was for, when known: a refusal is answered in that route's API format. */
-  route: ApiRoute | undefined;
+  route: Pick<ApiRoute, 'sendError'> | undefined;
   log: ((line: string) => void) | undefined;
   /** The client left mid-upload: counted, never logged (it used to be a five-line stack per stalled upload). */
   clientGone: () => void;

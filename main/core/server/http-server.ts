@@ -73,6 +73,15 @@ export interface ServerOptions {
   proxy: MessagesProxy;
   /** More API routes under /v1/, after the Anthropic ones. */
   routes?: ApiRoute[];
+  /**
+   * For a `/v1` path no route serves: another API's 404 and the format it is answered in, when that API defines the
+   * path (OpenAI's `/v1/embeddings`); undefined for Anthropic's 404.
+   */
+  unserved?: (
+    req: IncomingMessage,
+    method: string,
+    path: string,
+  ) => { error: ApiError; format: Pick<ApiRoute, 'sendError'> } | undefined;
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, json: JsonBody) => boolean | Promise<boolean>;
   log?: (line: string) => void;
@@ -240,7 +249,7 @@ export class ProxyServer {
       this.inflight.end(res);
       if (this.inFlight.get(socket) === current) this.inFlight.delete(socket);
     });
-    let route: ApiRoute | undefined;
+    let route: Pick<ApiRoute, 'sendError'> | undefined;
     // `parsed` runs once the body is parsed: an API route counts its bytes and starts serving there, inside this one
     // async step (a wrapper awaiting it was two more promises a request).
     const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
@@ -292,9 +301,10 @@ export class ProxyServer {
       if (path === HELLO_PATH && readOnly) return sendJson(res, 200, '{"status":"ok"}');
       const apiKey = this.options.apiKey();
       const found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
+      const unserved = path.startsWith('/v1/') && !found ? this.options.unserved?.(req, method, path) : undefined;
       // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
       // route's API format.
-      route = found && ('route' in found ? found.route : found.sameFormat);
+      route = found ? ('route' in found ? found.route : found.sameFormat) : unserved?.format;
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === ROOT_PATH && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
@@ -302,6 +312,7 @@ export class ProxyServer {
       if (path.startsWith('/v1/')) {
         if (apiKey === null) throw unreadableKey();
         checkApiKey(req, apiKey);
+        if (unserved) throw unserved.error;
         if (!found) {
           throw new ApiError(
             'not_found_error',

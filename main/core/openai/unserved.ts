@@ -1,0 +1,66 @@
+/**
+ * The paths OpenAI's API defines that Orchids Tray does not serve (`/v1/embeddings`, `/v1/images/generations`, …).
+ * An OpenAI client asking one gets its 404 in OpenAI's format, which its SDK reads as a NotFoundError with this
+ * message, saying what is not offered and what is: Anthropic's format would leave its `code` and `param` empty and
+ * name no route it could use instead.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { ApiRoute } from '../server/api-routes';
+import { OpenAIRequestError, sendOpenAIError } from './errors';
+
+/** What each of OpenAI's top-level paths offers, by its first segment after `/v1/`. */
+const UNSERVED: Readonly<Record<string, string>> = {
+  embeddings: 'embeddings',
+  completions: 'the legacy Completions API',
+  images: 'image generation',
+  audio: 'audio (speech, transcriptions and translations)',
+  moderations: 'moderations',
+  files: 'files',
+  uploads: 'uploads',
+  batches: 'the Batch API',
+  fine_tuning: 'fine-tuning',
+  vector_stores: 'vector stores',
+  assistants: 'the Assistants API',
+  threads: 'the Assistants API',
+  realtime: 'the Realtime API',
+  evals: 'evals',
+  containers: 'containers',
+  conversations: 'stored conversations',
+  videos: 'video generation',
+};
+
+const SERVED = 'it serves /v1/chat/completions, /v1/responses and /v1/models.';
+
+/** Answered in OpenAI's format, as the OpenAI routes' own refusals are. */
+const OPENAI_FORMAT: Pick<ApiRoute, 'sendError'> = { sendError: sendOpenAIError };
+
+/**
+ * The 404 for a `/v1` path no route serves, when OpenAI defines it, with the format it is answered in; undefined for
+ * any other path. A client that says it speaks Anthropic's API (`anthropic-version`) keeps Anthropic's 404: both
+ * APIs define `/v1/files`.
+ */
+export function openAIUnserved(
+  req: IncomingMessage,
+  method: string,
+  path: string,
+): { error: OpenAIRequestError; format: Pick<ApiRoute, 'sendError'> } | undefined {
+  if (req.headers['anthropic-version'] !== undefined) return undefined;
+  const [first = '', second] = path.slice('/v1/'.length).split('/');
+  // A stored completion (`GET /v1/chat/completions/{id}`, its messages, updating or deleting it): none is stored.
+  const what =
+    first === 'chat' && second === 'completions'
+      ? 'stored chat completions'
+      : Object.hasOwn(UNSERVED, first)
+        ? UNSERVED[first]
+        : undefined;
+  if (!what) return undefined;
+  return {
+    error: new OpenAIRequestError(
+      `Orchids Tray does not offer ${what} (${method} ${path}): ${SERVED}`,
+      null,
+      'not_found',
+      404,
+    ),
+    format: OPENAI_FORMAT,
+  };
+}
