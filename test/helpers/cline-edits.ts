@@ -15,7 +15,7 @@ import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
 import { runCline, toolInputs, toolRuns, type ClineProvider, type ClineRun } from './cline';
-import { scriptCalls, seenCallId, withEditFile, type AgentCall } from './edit-scenarios';
+import { scriptCalls, seenCallId, splitEditNote, withEditFile, type AgentCall } from './edit-scenarios';
 import { tempDir } from './temp-dir';
 
 export interface ClineEditRoute {
@@ -206,27 +206,19 @@ export function replacesAllFails(route: ClineEditRoute): Promise<void> {
 
 /**
  * Generation B's MultiEdit reaches Cline as one editor call an edit, in the one turn, the first under the
- * MultiEdit's id and each after it told apart by its place (`…_2`); Cline runs them in order.
+ * MultiEdit's id and each after it told apart by its place (`…-2`); Cline runs them in order.
  */
 export function multiEdits(route: ClineEditRoute): Promise<void> {
   return withEditFile(route.mode, KEY, 'pear.txt', 'pear = 2\nlime = 3\n', async (stack, work, file) => {
     const id = 'toolu_sim_multi_0011';
     const edits: Ran[] = [
       { id, input: { path: file, old_text: 'pear = 2', new_text: 'quince = 2' } },
-      { id: `${id}_2`, input: { path: file, old_text: 'lime = 3', new_text: 'yuzu = 3' } },
+      { id: `${id}-2`, input: { path: file, old_text: 'lime = 3', new_text: 'yuzu = 3' } },
     ];
-    const multi: AgentCall = {
-      id,
-      name: 'MultiEdit',
-      input: {
-        file_path: file,
-        edits: edits.map(({ input }) => ({ old_string: input.old_text, new_string: input.new_text })),
-      },
-    };
     const outcome = await runScenario(stack, route, work, {
       topic: 'Rename PEAR-8',
       prompt: 'Rename PEAR-8 fruits in pear.txt',
-      calls: [multi],
+      calls: [multiEditOf(file, edits)],
       done: 'Renamed both fruits in pear.txt.',
     });
     expect(fs.readFileSync(file, 'utf8')).toBe('quince = 2\nyuzu = 3\n');
@@ -236,6 +228,42 @@ export function multiEdits(route: ClineEditRoute): Promise<void> {
     );
     expectSuccess(outcome, route, edits[0]!, edited(file, '-1: pear = 2', '+1: quince = 2'));
     expectSuccess(outcome, route, edits[1]!, edited(file, '-2: lime = 3', '+2: yuzu = 3'));
+  });
+}
+
+/** The agent's MultiEdit of `file` whose edits Cline runs as `edits`, one editor call each, under the first's id. */
+function multiEditOf(file: string, edits: Ran[]): AgentCall {
+  const edit = ({ input }: Ran) => ({ old_string: input.old_text, new_string: input.new_text });
+  return { id: edits[0]!.id, name: 'MultiEdit', input: { file_path: file, edits: edits.map(edit) } };
+}
+
+/**
+ * A split MultiEdit whose second of three edits fails: Cline runs all three, in order, making the first and third,
+ * and the failed one's result, in Cline's words and flagged an error, says which of the MultiEdit's edits were made.
+ */
+export function multiEditPartFails(route: ClineEditRoute): Promise<void> {
+  return withEditFile(route.mode, KEY, 'quince.txt', 'pear = 2\nfig = 4\nlime = 3\n', async (stack, work, file) => {
+    const id = 'toolu_sim_multi_0019';
+    const edits: Ran[] = [
+      { id, input: { path: file, old_text: 'pear = 2', new_text: 'quince = 2' } },
+      { id: `${id}-2`, input: { path: file, old_text: 'plum = 9', new_text: 'sloe = 9' } },
+      { id: `${id}-3`, input: { path: file, old_text: 'lime = 3', new_text: 'yuzu = 3' } },
+    ];
+    const outcome = await runScenario(stack, route, work, {
+      topic: 'Rename QUINCE-5',
+      prompt: 'Rename QUINCE-5 fruits in quince.txt',
+      calls: [multiEditOf(file, edits)],
+      done: 'Renamed two fruits; there was no plum.',
+    });
+    expect(fs.readFileSync(file, 'utf8')).toBe('quince = 2\nfig = 4\nyuzu = 3\n');
+    expectRan(
+      outcome,
+      edits.map((edit, i) => ({ ...edit, success: i !== 1 })),
+    );
+    expectSuccess(outcome, route, edits[0]!, edited(file, '-1: pear = 2', '+1: quince = 2'));
+    expectSuccess(outcome, route, edits[2]!, edited(file, '-3: lime = 3', '+3: yuzu = 3'));
+    const note = splitEditNote(2, 3, 'edits 1 and 3 were made, the others not');
+    expectFailure(outcome, route, edits[1]!.id, `${notFound(file)}\n\n${note}`);
   });
 }
 

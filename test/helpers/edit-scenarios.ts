@@ -56,6 +56,14 @@ export function scriptTurns(stack: Stack, topic: string, turns: AgentCall[][], d
   });
 }
 
+/**
+ * What the agent is told after a client's words for the failed edit at `place` of a MultiEdit of `count` edits the
+ * proxy split into one-edit calls, `outcome` saying which were made.
+ */
+export const splitEditNote = (place: number, count: number, outcome: string): string =>
+  `This was edit ${place} of the ${count} of a MultiEdit, which this client makes as one edit call an edit, in ` +
+  `order, a failing one undoing none of the others: ${outcome}.`;
+
 /** A stack on `mode` and a work folder for `name` (holding `content` when given), stopped once `scenario` ends. */
 export async function withEditFile(
   mode: ProtocolMode,

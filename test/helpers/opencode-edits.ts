@@ -130,13 +130,13 @@ async function runScenario(stack: Stack, route: EditRoute, work: string, scenari
 
 /**
  * What opencode ran: each tool's name, call id, status and input. Generation B's MultiEdit runs as its edits, the
- * first under the MultiEdit's id, each after it told apart by its place (`…_2`).
+ * first under the MultiEdit's id, each after it told apart by its place (`…-2`).
  */
 function expectRan(outcome: Outcome, steps: Step[], route: EditRoute): void {
   const genA = route.mode.expect === 'sse-a';
   const expected = steps.flatMap((step) =>
     isMulti(step)
-      ? step.multi.map((ran, i) => ({ ...ran, id: i === 0 || genA ? ran.id : `${step.multi[0]!.id}_${i + 1}` }))
+      ? step.multi.map((ran, i) => ({ ...ran, id: i === 0 || genA ? ran.id : `${step.multi[0]!.id}-${i + 1}` }))
       : [step],
   );
   expect(
@@ -272,7 +272,7 @@ export function refusesEditsInItsWords(route: EditRoute): Promise<void> {
     expect(fs.readFileSync(file, 'utf8')).toBe('kiwi = 1\nkiwi = 1\nyuzu = 3\n');
     const ids = outcome.run.tools.map((tool) => tool.callID);
     const genA = route.mode.expect === 'sse-a';
-    expect(ids).toEqual([twice, applied, genA ? missing : { id: `${applied.id}_2` }].map(({ id }) => outcome.id(id)));
+    expect(ids).toEqual([twice, applied, genA ? missing : { id: `${applied.id}-2` }].map(({ id }) => outcome.id(id)));
     expect(outcome.run.tools.map(({ tool, state }) => [tool, state.status, state.input])).toEqual(
       [twice, applied, missing].map(({ input }, i) => ['edit', i === 1 ? 'completed' : 'error', input]),
     );

@@ -250,7 +250,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         const { work, file, multiEdit, renamed } = twoSettingsToRename('orchids-cc-work-', 'settings.txt');
         stack.sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
-          if (seen.includes('toolu_sim_multi_0001_2')) return sse(reply('Both settings are renamed.'));
+          if (seen.includes('toolu_sim_multi_0001-2')) return sse(reply('Both settings are renamed.'));
           if (seen.includes('alpha = 1')) {
             return sse([
               ...toolCall({ id: 'toolu_sim_multi_0001', name: 'MultiEdit', input: multiEdit }),
@@ -281,7 +281,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         expect(upstream).toHaveLength(3);
         const last = upstreamText(upstream[2]!);
         expect(last).not.toContain('no tool named');
-        for (const id of ['toolu_sim_multi_0001', 'toolu_sim_multi_0001_2']) expect(last).toContain(id);
+        for (const id of ['toolu_sim_multi_0001', 'toolu_sim_multi_0001-2']) expect(last).toContain(id);
       },
     );
   },

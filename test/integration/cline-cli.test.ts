@@ -379,7 +379,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (!seen.includes('limits.ini')) return undefined;
-        if (seen.includes('toolu_sim_multi_0002_2')) return sse(reply('Both limits are renamed.'));
+        if (seen.includes('toolu_sim_multi_0002-2')) return sse(reply('Both limits are renamed.'));
         return sse([
           ...toolCall({ id: 'toolu_sim_multi_0002', name: 'MultiEdit', input: multiEdit }),
           ...finish('tool-calls'),
@@ -394,7 +394,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect === 'ws'))(
       expect(fs.readFileSync(file, 'utf8')).toBe(renamed);
       expect(toolRuns(run)).toEqual([
         expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002' }),
-        expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002_2' }),
+        expect.objectContaining({ toolName: 'editor', toolCallId: 'toolu_sim_multi_0002-2' }),
       ]);
       // Two agent turns: the MultiEdit and the answer, none spent on a declined call.
       expect(turnsAbout(/limits\.ini/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);

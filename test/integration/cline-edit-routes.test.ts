@@ -5,6 +5,7 @@ import {
   createsThenEdits,
   editsPartOfALineByPatch,
   failsAnEdit,
+  multiEditPartFails,
   multiEdits,
   replacesAllFails,
   writesOverAndOutside,
@@ -38,6 +39,9 @@ describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
   (route) => {
     it('is told, as an error, that Cline replaces one match only', CLINE_EDIT_TIMEOUT, () => replacesAllFails(route));
     it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
+    it('says in a split MultiEdit’s failed edit which of its edits were made', CLINE_EDIT_TIMEOUT, () =>
+      multiEditPartFails(route),
+    );
     it(
       'is told of Writes over and under a file and an Edit of a missing one as errors, and edits outside its folder',
       CLINE_EDIT_TIMEOUT,

@@ -51,9 +51,9 @@ describe("opencode's edit result, a refusal given to the agent as an error", () 
 });
 
 describe("a MultiEdit the proxy split into opencode's one-edit calls, each part's failure saying what was made", () => {
-  /** The results the upstream is sent for parts `a`, `a_2`, `a_3`… answered with `contents` (undefined: none). */
+  /** The results the upstream is sent for parts `a`, `a-2`, `a-3`… answered with `contents` (undefined: none). */
   function sentParts(contents: Array<string | undefined>, flagged: boolean[] = []) {
-    const ids = contents.map((_, i) => (i === 0 ? 'call_a' : `call_a_${i + 1}`));
+    const ids = contents.map((_, i) => (i === 0 ? 'call_a' : `call_a-${i + 1}`));
     const uses = ids.map((id) => ({ type: 'tool_use', id, name: 'edit', input: { filePath: '/w/a.txt' } }));
     const blocks = contents.flatMap((content, i) =>
       content === undefined

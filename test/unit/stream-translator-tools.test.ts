@@ -300,7 +300,7 @@ describe("StreamTranslator: the agent's MultiEdit for a client with only an Edit
     for (const event of [start('MultiEdit'), delta(JSON.stringify(multiEdit)), end()]) t.apply(event);
     t.apply({ kind: 'finish', reason: 'tool-calls' });
     const { stopReason } = t.complete();
-    expect(toolUseStarts(frames).map((f) => (f.content_block as Payload).id)).toEqual([ID, `${ID}_2`]);
+    expect(toolUseStarts(frames).map((f) => (f.content_block as Payload).id)).toEqual([ID, `${ID}-2`]);
     expect(lines(frames)).toEqual([
       'start:0 tool_use Edit',
       'delta:0 {"file_path":"/work/app.ts","old_string":"let a = 1;","new_string":"const a = 1;"}',

@@ -10,7 +10,7 @@
  */
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
-import { multiEditAsEdits } from './multi-edit';
+import { editPartId, multiEditAsEdits } from './multi-edit';
 import { declinedEdit, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
 import { KnownFiles } from '../orchids/patch-widen';
@@ -214,9 +214,9 @@ export class CallRouter {
       return { declined: true, shown: declinedEdit(upstreamName, input, 'oneEditATurn') };
     }
     if (this.policy.maxToolUses !== undefined && toolUses + edits.length > this.policy.maxToolUses) return undefined;
+    const first = toolUseIdFor(upstreamId);
     const calls = edits.map((call, i) => ({
-      // The first keeps the agent's id; the others are told apart by their place, so each result pairs with its edit.
-      id: toolUseIdFor(i === 0 ? upstreamId : `${upstreamId}_${i + 1}`),
+      id: editPartId(first, i + 1),
       name: edit.name,
       json: JSON.stringify(this.repaired(call, 'Edit', edit.name)),
     }));

@@ -7,7 +7,7 @@
  * (tested with each): what MultiEdit itself does, except that a failing edit does not undo the ones before it
  * (MultiEdit applies all or none). The client's result for each edit goes back to the agent in the client's words,
  * so it learns which edits were made; on Generation B a refusal the client's API cannot flag is flagged on the way
- * (../orchids/gen-b/result-rewrites.ts), and on opencode's `edit` a failed one names the edits that were made.
+ * (../orchids/gen-b/result-rewrites.ts), and a failed one names the edits that were made (split-edit-notes.ts there).
  */
 import type { JsonObject } from '../orchids/client-tools';
 import { asRecord } from '../orchids/client-tools';
@@ -18,6 +18,15 @@ export const ONE_EDIT_A_TURN =
   "The edits were not made: this client's Edit makes one edit a call, and works out all of a turn's calls on the " +
   'file as the turn found it (each writes the whole file, so the last undoes the others). Make each edit with its ' +
   'own Edit call, one call a turn.';
+
+/**
+ * The id a split MultiEdit's edit at `place` (1 for the first) goes to the client under, the first keeping the agent's
+ * call's and each after it told apart by its place (`…-2`, `…-3`), so each result pairs with its edit and a result
+ * rewrite can find a MultiEdit's parts in the conversation (../orchids/gen-b/split-edit-notes.ts). Never `…_2`:
+ * Claude Code 2.1.332 drops the result of a call whose id is another of the turn's with `_2` after it, and sends the
+ * upstream `[Tool result missing due to internal error]` in its place (seen with the real client).
+ */
+export const editPartId = (first: string, place: number): string => (place === 1 ? first : `${first}-${place}`);
 
 /** At most this many edits are split out; a longer MultiEdit is declined as before, not sent as a flood of calls. */
 const MAX_EDITS = 20;

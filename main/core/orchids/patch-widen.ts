@@ -16,8 +16,12 @@
  * as it would have. The read must show the whole file, numbered from line 1 and known to end (Codex's run printed fewer
  * lines than it asked for, opencode said so, Cline read the whole file and said of stopping short nothing), every line
  * whole (no cut line, no carriage return): a ranged read cannot show an old text stands in the file once, and a patch
- * client takes the first place its lines stand. Every old text must stand in the file exactly once (as the agent's Edit
- * requires) and never in text an earlier edit of the MultiEdit wrote; and the widened hunks, applied as the client
+ * client takes the first place its lines stand. So a ranged read (Read's `offset`/`limit`, a composed `sed -n 'a,bp'`,
+ * Cline's read of a line range) is not used even when it shows every line an edit touches: from a line past the first,
+ * the same lines may stand above it, unseen, and the client patches them; from line 1, the client's first match is in
+ * the lines shown, but the old text may stand again below them, where the agent's Edit refuses an old text found twice
+ * and the widened edit would be made, at the first. Every old text must stand in the file exactly once (as the agent's
+ * Edit requires) and never in text an earlier edit of the MultiEdit wrote; and the widened hunks, applied as the client
  * applies them, must give the text the agent's edits give. A read in the same turn as a call that may write, any call
  * after the read that is not a composed read or search, or a call that goes to the client earlier in this turn, leaves
  * the file unknown.

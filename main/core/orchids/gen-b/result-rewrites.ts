@@ -4,23 +4,24 @@
  * a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell command
  * (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
  * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's `edit`
- * (./opencode-edit-results.ts: a failed part of a split MultiEdit says which parts were made), an edit on Codex CLI's
- * `apply_patch` (./patch-results.ts), and answers to the agent's questions keyed by ids the proxy made or asked one at
- * a time (./question-answers.ts). Before any of those, a call the user declined or the client's rules refused, in the
- * client's words (./refused-calls.ts), goes as an error.
+ * (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the agent's
+ * questions keyed by ids the proxy made or asked one at a time (./question-answers.ts). Before any of those, a call the
+ * user declined or the client's rules refused, in the client's words (./refused-calls.ts), goes as an error. After
+ * them all, a failed part of a MultiEdit split into one-edit calls says which parts were made (./split-edit-notes.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
 import { questionCalls, singleQuestionCalls, wordAnswers, wordSingleAnswer } from './question-answers';
 import { clineEditorCalls, unwrapClineEditorResult } from './editor-results';
 import { continueEditCalls, flagContinueEditFailure } from './continue-edit-results';
-import { flagOpencodeEditFailure, opencodeEditCalls, splitEditNotes } from './opencode-edit-results';
+import { flagOpencodeEditFailure, opencodeEditCalls } from './opencode-edit-results';
 import { patchResult, patchCalls } from './patch-results';
 import { refusableCalls } from './refused-calls';
 import { flagRefusal, inShapeOf, resultText } from './result-text';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
+import { splitEditNotes } from './split-edit-notes';
 
 type Rewrite = (block: ClientBlock) => ClientBlock;
 
@@ -58,14 +59,10 @@ export function resultRewrites(
       unwrapped(block, flagContinueEditFailure(block['content'] as ToolResultContent | undefined)),
     );
   }
-  const opencodeEdits = opencodeEditCalls(messages, tools);
-  const splitNotes = opencodeEdits && splitEditNotes(messages, opencodeEdits);
-  for (const id of opencodeEdits ?? []) {
-    rewrites.set(id, (block: ClientBlock) => {
-      const out = unwrapped(block, flagOpencodeEditFailure(block['content'] as ToolResultContent | undefined));
-      const note = splitNotes?.get(id);
-      return note === undefined ? out : noted(out, note);
-    });
+  for (const id of opencodeEditCalls(messages, tools) ?? []) {
+    rewrites.set(id, (block: ClientBlock) =>
+      unwrapped(block, flagOpencodeEditFailure(block['content'] as ToolResultContent | undefined)),
+    );
   }
   for (const [id, call] of patchCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
@@ -95,6 +92,12 @@ export function resultRewrites(
       if (refused !== undefined) return unwrapped(block, refused);
       return other ? other(block) : block;
     });
+  }
+  // A part failed when the agent reads its result as an error: the client flagged it, or a rewrite above did.
+  const rewritten = (id: string, block: ClientBlock) => rewrites.get(id)?.(block) ?? block;
+  for (const [id, note] of splitEditNotes(messages, tools, (id, block) => flagged(rewritten(id, block))) ?? []) {
+    const other = rewrites.get(id);
+    rewrites.set(id, (block: ClientBlock) => noted(other ? other(block) : block, note));
   }
   return rewrites.size > 0 ? rewrites : undefined;
 }
