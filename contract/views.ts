@@ -29,4 +29,7 @@ export interface LogLine {
 }
 
 /** The transport's own news about its live stream (see CONNECTION_EVENT). */
-export type ConnectionChange = { state: 'open'; resumed: boolean } | { state: 'lost' };
+export type ConnectionChange =
+  | { state: 'open'; resumed: boolean }
+  /** `sessionEnded`: the app answers again but refuses this window's session (it restarted: sessions die with it). */
+  | { state: 'lost'; sessionEnded?: true };

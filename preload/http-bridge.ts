@@ -30,6 +30,8 @@ function connect(): void {
     emit(CONNECTION_EVENT, change);
   });
   source.addEventListener('error', () => {
+    // An EventSource retries a network failure by itself but gives up for good on an HTTP refusal (CLOSED).
+    if (source?.readyState === EventSource.CLOSED) void afterRefusal();
     // Fired on every failed retry too: one `lost` per break is enough.
     if (lost || !everOpened) return;
     lost = true;
@@ -38,6 +40,22 @@ function connect(): void {
   for (const name of EVENT_NAMES) {
     source.addEventListener(name, (event) => emit(name, JSON.parse((event as MessageEvent<string>).data) as unknown));
   }
+}
+
+/**
+ * The app refused the stream: after a restart it is back but knows no session from before it (they live in memory),
+ * which no retry mends; the window says to open a fresh link. Any other refusal is tried again in a while.
+ */
+async function afterRefusal(): Promise<void> {
+  source = undefined;
+  const status = await fetch('/_tray/api/events', { method: 'HEAD' }).then(
+    (response) => response.status,
+    () => 0,
+  );
+  if (status === 401) {
+    lost = true;
+    emit(CONNECTION_EVENT, { state: 'lost', sessionEnded: true } satisfies ConnectionChange);
+  } else setTimeout(connect, 3_000);
 }
 
 async function invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {

@@ -98,8 +98,17 @@ function Shell() {
  * restart ends the browser's session too, so the way back is a fresh Dashboard link, not waiting.
  */
 function ConnectionLost() {
-  const { connected } = useLive();
+  const { connected, sessionEnded } = useLive();
   if (connected) return null;
+  if (sessionEnded) {
+    return (
+      <div className="connection-lost" role="alert">
+        <strong>Orchids Tray is back, but this window is signed out.</strong> The app restarted (a restart ends every
+        window's sign-in) or the sign-in expired. Open the Dashboard link the app printed, or get a fresh one with{' '}
+        <code>npm run cli -- dashboard</code>; until then this window shows things as they were.
+      </div>
+    );
+  }
   return (
     <div className="connection-lost" role="alert">
       <strong>Orchids Tray is not answering.</strong> What this window shows is as it was when the connection broke. If

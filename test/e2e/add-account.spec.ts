@@ -78,6 +78,41 @@ test('headless: wrong pastes are named before Clerk is asked, each in its own wo
   expect(tray.sim.stats.clientLookups).toBe(0);
 });
 
+test('keyboard only: Enter in the Cookie field adds the account, Escape and Done give the focus back', async ({
+  page,
+  tray,
+}) => {
+  const user = tray.sim.addUser();
+  await goTo(page, 'Accounts');
+  const opener = page.getByRole('button', { name: 'Add account', exact: true });
+  const dialog = page.getByRole('dialog', { name: 'Add account' });
+  const cookie = dialog.getByLabel('Cookie', { exact: true });
+
+  await opener.focus();
+  await page.keyboard.press('Enter');
+  await expect(cookie).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener).toBeFocused();
+
+  await page.keyboard.press('Enter');
+  await page.keyboard.insertText(`Cookie: theme=dark; __client_uat=1700000000; __client=${user.clientCookie}`);
+  await page.keyboard.press('Enter');
+  await expect(dialog.getByText(user.email, { exact: true })).toBeVisible();
+  await expect(dialog.getByRole('button', { name: 'Done' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('row', { name: new RegExp(user.email) })).toBeVisible();
+  await expect(opener).toBeFocused();
+
+  // Shift+Enter still breaks a line, for whoever wants one in a pasted export.
+  await page.keyboard.press('Enter');
+  await page.keyboard.insertText('[');
+  await page.keyboard.press('Shift+Enter');
+  await expect(cookie).toHaveValue('[\n');
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
+});
+
 test('desktop: Sign in with Orchids shows progress, a cancelled window, then the account the window yielded', async ({
   page,
   tray,

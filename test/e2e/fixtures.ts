@@ -22,6 +22,8 @@ export interface Tray {
   /** Sends `n` small requests one after another and waits for each answer. */
   send: (n: number) => Promise<void>;
   app: Running;
+  /** Starts the app again on the same port and data folder, once the test has stopped it; waits until it serves. */
+  restart: () => Promise<Running>;
 }
 
 const SCREENSHOTS = path.join(ROOT, 'test-results', 'screenshots');
@@ -56,12 +58,13 @@ export const test = base.extend<{
     const port = String(await freePort());
     if (storedPort)
       await runBuiltCli(['settings', 'set', 'port', port], { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '' });
-    const app = startProcess(headless, {
+    const env = {
       ORCHIDS_TRAY_DATA_DIR: dataDir,
       ...(storedPort ? {} : { ORCHIDS_TRAY_PORT: port }),
       ...simEnv(sim),
       ...appEnv,
-    });
+    };
+    let app = startProcess(headless, env);
     try {
       const proxyUrl = (await app.waitFor(/^Proxy: (\S+)$/m))[1]!;
       const dashboardUrl = (await app.waitFor(/^Dashboard: (\S+)$/m))[1]!;
@@ -76,7 +79,13 @@ export const test = base.extend<{
           });
         }
       };
-      await use({ sim, proxyUrl, dashboardUrl, client, send, app });
+      const restart = async (): Promise<Running> => {
+        await app.exited;
+        app = startProcess(headless, env);
+        await app.waitFor(/^Dashboard: (\S+)$/m);
+        return app;
+      };
+      await use({ sim, proxyUrl, dashboardUrl, client, send, app, restart });
     } finally {
       if (testInfo.status !== testInfo.expectedStatus)
         await testInfo.attach('headless app output', { body: app.output(), contentType: 'text/plain' });

@@ -250,3 +250,32 @@ test('when the app behind the window stops, the window says so and how to get ba
   const rest = pageErrors.filter((e) => !e.includes('net::ERR_CONNECTION_REFUSED'));
   pageErrors.splice(0, pageErrors.length, ...rest);
 });
+
+test('when the app behind the window restarts, the window says it is signed out and how to get a fresh link', async ({
+  page,
+  tray,
+  pageErrors,
+}) => {
+  await goTo(page, 'Overview');
+  tray.app.child.kill('SIGTERM');
+  const gone = page.getByRole('alert').filter({ hasText: 'Orchids Tray is not answering.' });
+  await expect(gone).toBeVisible();
+
+  const again = await tray.restart();
+  // Back, it refuses the old session (sessions live in memory): "reconnects by itself" would wait for ever.
+  const ended = page.getByRole('alert').filter({ hasText: 'Orchids Tray is back, but this window is signed out.' });
+  await expect(ended).toBeVisible({ timeout: 15_000 });
+  await expect(ended).toContainText('npm run cli -- dashboard');
+  await expect(gone).toHaveCount(0);
+  await expect(page.getByRole('status').filter({ hasText: /^Not connected$/ })).toBeVisible();
+
+  // The fresh link it printed signs the browser in again, and the window is live.
+  await page.goto((await again.waitFor(/^Dashboard: (\S+)$/m))[1]!);
+  await expect(page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
+  await expect(ended).toHaveCount(0);
+
+  // The stream's retries against the stopped app, and its refusal after, are the browser's console noise.
+  await page.close();
+  const rest = pageErrors.filter((e) => !/net::ERR_CONNECTION_REFUSED|401 \(Unauthorized\)/.test(e));
+  pageErrors.splice(0, pageErrors.length, ...rest);
+});

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrchidsApi } from '../../contract/api';
 
 class FakeEventSource {
+  static readonly CLOSED = 2;
   static last: FakeEventSource | undefined;
+  /** 0 CONNECTING, as a real one is while it retries; 2 CLOSED once it gave up (an HTTP refusal). */
+  readyState = 0;
   readonly listeners = new Map<string, Array<(event: { data?: string }) => void>>();
   constructor(readonly url: string) {
     FakeEventSource.last = this;
@@ -47,6 +50,39 @@ describe('the HTTP bridge', () => {
     expect(changes).toEqual([{ state: 'open', resumed: false }, { state: 'lost' }, { state: 'open', resumed: true }]);
     // A status push is only a status: it says nothing about the connection.
     expect(statuses).toEqual([{ paused: false }, { paused: true }]);
+  });
+
+  it('says the session ended when the app is back and refuses it, and retries after any other refusal', async () => {
+    vi.useFakeTimers();
+    const changes: unknown[] = [];
+    api.on('connection', (change) => changes.push(change));
+    const answers = [503, 401];
+    const heads: string[] = [];
+    vi.stubGlobal('fetch', (url: string, init: { method: string }) => {
+      heads.push(`${init.method} ${url}`);
+      return Promise.resolve({ status: answers.shift() });
+    });
+    const refuse = async (): Promise<void> => {
+      const source = FakeEventSource.last!;
+      source.readyState = FakeEventSource.CLOSED;
+      source.fire('error');
+      await vi.advanceTimersByTimeAsync(0);
+    };
+    try {
+      await refuse(); // a 503: the same stream is asked for again a little later
+      expect(changes).toEqual([{ state: 'lost' }]);
+      const first = FakeEventSource.last;
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(FakeEventSource.last).not.toBe(first);
+      await refuse(); // a 401: no retry mends it
+      expect(changes).toEqual([{ state: 'lost' }, { state: 'lost', sessionEnded: true }]);
+      expect(heads).toEqual(['HEAD /_tray/api/events', 'HEAD /_tray/api/events']);
+      const last = FakeEventSource.last;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(FakeEventSource.last).toBe(last);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('refuses events that are not in the contract', () => {

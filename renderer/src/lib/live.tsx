@@ -12,6 +12,8 @@ interface LiveData {
    * ends a browser's session), or the machine slept. Everything shown meanwhile is as of the break.
    */
   connected: boolean;
+  /** The app is back but refused this window's session: it restarted, and only a fresh Dashboard link signs in. */
+  sessionEnded: boolean;
   /**
    * Shows the status a call answered (pause, resume), or when a pushed status arrived while it was on its way (which
    * of the two is newer cannot be told), a status read after that push.
@@ -45,6 +47,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const [status, setStatus] = useState<ProxyStatus | null>(null);
   const [connected, setConnected] = useState(true);
+  const [sessionEnded, setSessionEnded] = useState(false);
   const [accounts, setAccounts] = useState<AccountView[] | null>(null);
   const [accountsError, setAccountsError] = useState<string | null>(null);
   const recent = useRef<RequestView[]>([]);
@@ -112,6 +115,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   // whatever changed meanwhile is read again then, and only then.
   useEvent('connection', (change) => {
     setConnected(change.state === 'open');
+    setSessionEnded(change.state === 'lost' && change.sessionEnded === true);
     if (change.state !== 'open' || !change.resumed) return;
     refreshStatus();
     void refreshAccounts();
@@ -172,6 +176,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     () => ({
       status,
       connected,
+      sessionEnded,
       acceptStatus,
       refreshStatus,
       accounts,
@@ -184,6 +189,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     [
       status,
       connected,
+      sessionEnded,
       acceptStatus,
       refreshStatus,
       accounts,

@@ -118,6 +118,12 @@ function AddAccountForm({ onClose, onTest }: Omit<AddAccountDialogProps, 'open'>
           rows={5}
           value={cookie}
           onChange={(e) => setCookie(e.target.value)}
+          // A cookie has no line to break (a pasted export keeps its own), so Enter adds, as in the other fields.
+          onKeyDown={(e) => {
+            if (e.key !== 'Enter' || e.shiftKey || e.nativeEvent.isComposing) return;
+            e.preventDefault();
+            e.currentTarget.form?.requestSubmit();
+          }}
           aria-describedby={ids.help}
           aria-invalid={phase.kind === 'failed' ? true : undefined}
           spellCheck={false}
