@@ -444,7 +444,8 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
     expect(await stack.client().models.retrieve('claude-sonnet-4-5')).toEqual({
       type: 'model',
       id: 'claude-sonnet-4-5',
-      display_name: 'claude-sonnet-4-5',
+      // The table sends claude-sonnet-4-5 to claude-sonnet-4-6, and the name says so.
+      display_name: 'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)',
       created_at: '2025-01-01T00:00:00Z',
       capabilities: null,
       deprecated_at: null,

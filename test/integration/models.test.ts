@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listedModels } from '../../main/core/orchids/model-map';
+import { DEFAULT_MODEL_MAP, listedModels } from '../../main/core/orchids/model-map';
 import { startStack, type Stack } from '../helpers/stack';
 
 /** `GET /v1/models`: one body both SDKs read, paged the way the Anthropic API pages (limit, after_id, before_id). */
@@ -27,7 +27,7 @@ describe('GET /v1/models', () => {
     expect(body.data[0]).toEqual({
       type: 'model',
       id: allIds()[0],
-      display_name: allIds()[0],
+      display_name: body.data[0].display_name,
       created_at: '2025-01-01T00:00:00Z',
       capabilities: null,
       deprecated_at: null,
@@ -40,6 +40,25 @@ describe('GET /v1/models', () => {
       created: 1735689600,
       owned_by: 'orchids',
     });
+  });
+
+  it('names Claude ids as Anthropic names the model, and says which model answers an id sent on', async () => {
+    const names = Object.fromEntries((await get('')).body.data.map((m: any) => [m.id, m.display_name]));
+    expect(names).toMatchObject({
+      'claude-sonnet-4-6': 'Claude Sonnet 4.6',
+      'claude-sonnet-4-6-thinking': 'Claude Sonnet 4.6 Thinking',
+      'claude-sonnet-4-5': 'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)',
+      'claude-sonnet-4-5-thinking': 'Claude Sonnet 4.5 Thinking',
+      'claude-opus-4-5': 'Claude Opus 4.5 (runs Claude Opus 4.6)',
+      'claude-haiku-4-5': 'Claude Haiku 4.5',
+      'claude-sonnet-4-20250514': 'Claude Sonnet 4',
+      'claude-3-7-sonnet-20250219': 'Claude Sonnet 3.7',
+      'gemini-3-pro': 'gemini-3-pro',
+    });
+    stack.core.settings.set('modelMap', { 'my-model': 'claude-opus-4-6', 'my-gemini': 'gemini-3-pro' });
+    const mine = (await get('')).body.data.map((m: any) => m.display_name);
+    stack.core.settings.set('modelMap', DEFAULT_MODEL_MAP);
+    expect(mine).toEqual(['my-model (runs Claude Opus 4.6)', 'my-gemini (runs gemini-3-pro)']);
   });
 
   it('pages forward with limit and after_id, and back with before_id', async () => {

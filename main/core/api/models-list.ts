@@ -44,7 +44,7 @@ function entry(id: string, map: ModelMap): ModelEntry {
   return {
     type: 'model',
     id,
-    display_name: id,
+    display_name: displayName(id, map[id]!),
     created_at: CREATED_AT,
     capabilities: null,
     deprecated_at: null,
@@ -57,6 +57,30 @@ function entry(id: string, map: ModelMap): ModelEntry {
     created: CREATED,
     owned_by: 'orchids',
   };
+}
+
+/**
+ * A Claude id as Anthropic names the model (`claude-opus-4-6` → "Claude Opus 4.6"), and, when the table sends the id
+ * to another model, which one answers: a client that shows the name (Claude Code's gateway model list) then says
+ * what runs. Other ids are their own name.
+ */
+function displayName(id: string, upstream: string): string {
+  const name = claudeName(id);
+  const runs = claudeName(upstream);
+  // A thinking id the table sends to its model's plain id asks that model to think: it runs the model it names.
+  return runs === name || runs === name.replace(/ Thinking$/, '') ? name : `${name} (runs ${runs})`;
+}
+
+function claudeName(id: string): string {
+  const family = (word: string) => word[0]!.toUpperCase() + word.slice(1);
+  const current = /^claude-([a-z]+)-(\d+)(?:-(\d))?(-thinking)?(?:-\d{8})?$/.exec(id);
+  if (current) {
+    const [, line, major, minor, thinking] = current;
+    return `Claude ${family(line!)} ${major}${minor ? `.${minor}` : ''}${thinking ? ' Thinking' : ''}`;
+  }
+  // The older order, family after the version: claude-3-7-sonnet-20250219.
+  const older = /^claude-(\d+)-(\d)-([a-z]+)(?:-\d{8})?$/.exec(id);
+  return older ? `Claude ${family(older[3]!)} ${older[1]}.${older[2]}` : id;
 }
 
 /** The family an id names, as Anthropic's `line`; an id from a user's map may name none. */
