@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { creditsSiteName } from '../contract/credits';
 import { DEFAULT_SITE_URL } from './core/config';
+import { didYouMean, UsageError } from './cli-errors';
 
 /** How the person runs the CLI: every command in the help and every pointer to it is written this way. */
 const CLI = 'npm run cli --';
@@ -75,7 +76,11 @@ export const TAKES: { [G in Group]: Record<(typeof SUBCOMMANDS)[G][number], Take
 };
 export const GROUPS = Object.keys(SUBCOMMANDS) as Group[];
 
-const isGroup = (word: string | undefined): word is Group => GROUPS.includes(word as Group);
+export const isGroup = (word: string | undefined): word is Group => GROUPS.includes(word as Group);
+
+/** A first word that is no command, with a guess at the one a slip of the fingers meant (`acounts`). */
+export const unknownCommand = (word: string): UsageError =>
+  new UsageError(`Unknown command "${word}".${didYouMean(word, [...GROUPS, 'help'])}`);
 
 const HEADER = 'Orchids Tray command line: manage accounts and settings, with or without the app running.';
 

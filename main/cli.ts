@@ -9,7 +9,7 @@ import { connectCli, type CliConnection } from './cli-connection';
 import { printDashboardLink, rotateInstallToken } from './cli-dashboard';
 import { exportHistory, followLogs, printHistory, printRecord } from './cli-logs';
 import { CommandError, didYouMean, UsageError, unknownSubcommand, type Line } from './cli-errors';
-import { GROUPS, helpPointer, OPTIONS, SUBCOMMANDS, TAKES, usage, type Takes } from './cli-help';
+import { helpPointer, isGroup, OPTIONS, SUBCOMMANDS, TAKES, unknownCommand, usage, type Takes } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
 
@@ -27,7 +27,11 @@ export async function runCli(
   const [group, command, ...rest] = positionals;
   // `help` too: it is the word a newcomer tries first. With a group (`accounts --help`, `help accounts`): its part.
   if (values.help || group === 'help') {
-    out(usage(env, group === 'help' ? command : group));
+    const topic = group === 'help' ? command : group;
+    // Help for a command that is not one (`acounts --help`, `help nope`) is the slip `acounts` is, with its guess:
+    // the whole help with exit code 0 hid the mistake and answered a script as if the command existed.
+    if (topic !== undefined && topic !== 'help' && !isGroup(topic)) throw unknownCommand(topic);
+    out(usage(env, topic));
     return 0;
   }
   // Nothing typed is no mistake to keep on screen: the whole help is what there is to say.
@@ -35,15 +39,14 @@ export async function runCli(
     out(usage(env));
     return 2;
   }
-  if (!(GROUPS as readonly string[]).includes(group))
-    throw new UsageError(`Unknown command "${group}".${didYouMean(group, [...GROUPS, 'help'])}`);
+  if (!isGroup(group)) throw unknownCommand(group);
   if (group === 'proxy' && command !== undefined && !(SUBCOMMANDS.proxy as readonly string[]).includes(command))
     throw unknownSubcommand('proxy', command, SUBCOMMANDS.proxy);
   if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
   if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, SUBCOMMANDS.token);
   if (group === 'logs') checkLogsFormat(command, values);
   checkTakes(
-    group as keyof typeof TAKES,
+    group,
     command,
     rest,
     tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])),

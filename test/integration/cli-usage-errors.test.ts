@@ -38,6 +38,11 @@ describe('npm run cli -- usage mistakes', () => {
       'Unknown option --cookie-fiel. Did you mean --cookie-file?',
     );
     expect(await usageError('deploy')).toBe('Unknown command "deploy".');
+    // Help asked for a command that is not one is the same slip, not a wish for every command: an exit code of 0
+    // and the whole help hid that `acounts --help` named nothing, and left no guess on screen.
+    expect(await usageError('acounts', '--help')).toBe('Unknown command "acounts". Did you mean "accounts"?');
+    expect(await usageError('help', 'setings')).toBe('Unknown command "setings". Did you mean "settings"?');
+    expect(await usageError('help', 'nope')).toBe('Unknown command "nope".');
     expect(await usageError('accounts', 'list', '--bogus')).toBe('Unknown option --bogus.');
   });
 
@@ -173,8 +178,8 @@ describe('npm run cli -- <group> --help', () => {
     expect(proxy).not.toContain('cookie');
   });
 
-  it('prints every command for --help or help alone, or for a group it does not know', async () => {
-    for (const args of [['--help'], ['help'], ['acounts', '--help']]) {
+  it('prints every command for --help or help alone, or for help itself', async () => {
+    for (const args of [['--help'], ['help'], ['help', '--help'], ['help', 'help']]) {
       const out = await help(...args);
       for (const group of ['accounts add', 'logs show', 'settings set', 'dashboard', 'token rotate', 'proxy status'])
         expect(out, args.join(' ')).toContain(`npm run cli -- ${group}`);

@@ -284,8 +284,9 @@ describe('the built CLI binary', () => {
     const dataDir = tempDir();
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
     const helps = ['help', '--help', '-h'];
-    const [bad, badFlag, list, ...usages] = await Promise.all([
+    const [bad, badHelp, badFlag, list, ...usages] = await Promise.all([
       builtCli(['acounts'], env),
+      builtCli(['acounts', '--help'], env),
       builtCli(['accounts', 'list', '--bogus'], env),
       builtCli(['accounts', 'list', '--json'], env),
       ...helps.map((help) => builtCli([help], env)),
@@ -295,6 +296,8 @@ describe('the built CLI binary', () => {
     expect(bad.stderr).toBe(
       'Unknown command "acounts". Did you mean "accounts"?\nRun `npm run cli -- --help` for the commands.\n',
     );
+    // Help for a command that is not one is that mistake too, not every command with exit code 0.
+    expect(badHelp).toMatchObject({ status: 2, stdout: '', stderr: bad.stderr });
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toBe(
       'Unknown option --bogus.\nRun `npm run cli -- accounts --help` for its commands and options.\n',

@@ -14,7 +14,8 @@ import { ONE_EDIT_A_TURN, SAME_FILE_THIS_TURN } from '../../main/core/anthropic/
  * before it runs any, and each edit writes the whole file: a second edit of the same file undid the first, and an Edit
  * after a Write of its file undid the Write, while both reported a success. The proxy declines the later edit (the
  * agent makes it again in a turn of its own); edits of two files in one turn both run, and a declined edit (a MultiEdit
- * on cn's one-edit Edit) leaves its file free for the turn's next edit. About 2 s a run.
+ * on cn's one-edit Edit) leaves its file free for the turn's next edit; a file is one file however the agent spells
+ * its path. About 2 s a run.
  */
 const KEY = 'test-continue-same-file-edits-key';
 const mode = PINNED_MODES.find((m) => m.expect === 'ws')!;
@@ -83,6 +84,31 @@ describe.each<ContinueApi>(['anthropic', 'openai'])('one file changed twice in o
       expect(errors).toEqual([declinedId]);
       expect(resultOf(declinedId)).toBe(SAME_FILE_THIS_TURN);
       for (const id of ['toolu_sim_sf_stage', 'toolu_sim_sf_again', 'toolu_sim_sf_size', 'toolu_sim_sf_last']) {
+        expect(resultOf(seen(id)), id).toMatch(/^Successfully edited /);
+      }
+    }),
+  );
+
+  it('counts a relative and an absolute path to one file as one file', { timeout: 120_000 }, () =>
+    withEditFile(mode, KEY, 'plan.txt', 'stage = draft\nowner = nobody\nsize = small\n', async (stack, work, file) => {
+      // cn resolves a relative path against its working directory, which its system prompt's <env> names.
+      const owner = edit(file, 'owner = nobody', 'owner = kiwi');
+      const size = edit('./plan.txt', 'size = small', 'size = large');
+      const turns = [
+        [{ id: 'toolu_sim_rp_read', name: 'Read', input: { file_path: 'plan.txt' } }],
+        [
+          { id: 'toolu_sim_rp_stage', name: 'Edit', input: edit('plan.txt', 'stage = draft', 'stage = final') },
+          { id: 'toolu_sim_rp_owner', name: 'Edit', input: owner, answeredBy: 'or one edit a turn.' },
+          { id: 'toolu_sim_rp_size', name: 'Edit', input: size, answeredBy: 'or one edit a turn.' },
+        ],
+        [{ id: 'toolu_sim_rp_owner2', name: 'Edit', input: owner }],
+        [{ id: 'toolu_sim_rp_size2', name: 'Edit', input: size }],
+      ];
+      const { errors, resultOf } = await runTurns(stack, work, api, 'Finish KIWI-8', turns);
+      expect(fs.readFileSync(file, 'utf8')).toBe('stage = final\nowner = kiwi\nsize = large\n');
+      expect(errors).toHaveLength(2);
+      for (const id of errors) expect(resultOf(id)).toBe(SAME_FILE_THIS_TURN);
+      for (const id of ['toolu_sim_rp_stage', 'toolu_sim_rp_owner2', 'toolu_sim_rp_size2']) {
         expect(resultOf(seen(id)), id).toMatch(/^Successfully edited /);
       }
     }),

@@ -10,6 +10,7 @@
  */
 import type { ToolDefinition } from './types';
 import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
+import { continueWorkingDirectory, sameFileKey } from './continue-paths';
 import { editPartId, multiEditAsEdits } from './multi-edit';
 import { declinedEdit, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
@@ -82,6 +83,8 @@ interface ClientMarks {
 export class CallRouter {
   /** The files the turn's calls on Continue's tools that the client was sent write (see `changedFile`). */
   private readonly changedFiles = new Set<string>();
+  /** cn's working directory, read from the request at the first call that changes a file (continue-paths.ts). */
+  private cwd: { dir: string | undefined } | undefined;
   /**
    * Which client's tool set the request carries, where a call's route depends on it: read from the declared tools at
    * the first call that asks, not at every call (a tool search adds only tools held back, never these marks).
@@ -95,7 +98,10 @@ export class CallRouter {
   constructor(
     private tools: ToolDefinition[] | undefined,
     private readonly policy: ToolCallPolicy,
-    /** Where a client with a tool search names the tools it holds back (anthropic/deferred-tools.ts). */
+    /**
+     * Where a client with a tool search names the tools it holds back (anthropic/deferred-tools.ts), and Continue
+     * its working directory (continue-paths.ts).
+     */
     private readonly deferredSource?: DeferredToolSource,
   ) {}
 
@@ -186,12 +192,15 @@ export class CallRouter {
    * keeps nothing between requests and the client replays one call under one id, so the agent's second call would have
    * no result of its own to go back under; and MultiEdit applies all or none, so a failing second edit would have
    * undone a first the agent made apart. A Write after an edit of its file goes: it replaces the file whole, as it
-   * would have run after the edit. Calls to different files in one turn go as before.
+   * would have run after the edit. Calls to different files in one turn go as before. A file is known by its path
+   * as cn resolves it, however the agent spells it (continue-paths.ts).
    */
   private changedFile(upstreamName: string, input: Record<string, unknown>): string | undefined {
     if (!writesFile(upstreamName) || !this.clientMarks.continue) return undefined;
     const file = input['file_path'] ?? input['path'] ?? input['filepath'];
-    return typeof file === 'string' && file !== '' ? file : undefined;
+    if (typeof file !== 'string' || file === '') return undefined;
+    this.cwd ??= { dir: continueWorkingDirectory(this.deferredSource) };
+    return sameFileKey(file, this.cwd.dir);
   }
 
   /**
