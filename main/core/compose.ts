@@ -10,6 +10,7 @@ import { AccountService } from './accounts/account-service';
 import { AccountStates } from './accounts/account-states';
 import { healProbe } from './accounts/heal-probe';
 import { estimateInputTokens, estimateInputTokensYielding } from './anthropic/token-estimate';
+import type { MessagesRequest } from './anthropic/types';
 import { ClerkClient } from './clerk/clerk-client';
 import type { EnvConfig } from './config';
 import type { CoreHooks, CoreOptions, CoreParts } from './core-parts';
@@ -28,7 +29,7 @@ import { AccountTester } from './proxy/account-test';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
 import { openAIRoutes } from './openai/routes';
-import { openAIUnserved } from './openai/unserved';
+import { openAIModelsFormat, openAIUnserved } from './openai/unserved';
 import { MessagesProxy } from './proxy/messages-proxy';
 import { KeyFileSecretBox, LayeredSecretBox } from './secrets/secret-box';
 import { ProxyServer } from './server/http-server';
@@ -164,6 +165,13 @@ function buildRequestPath(
     retryBudgetMs: () => settings.get('firstByteTimeoutMs'),
     sameAccountBackoffMs: options.sameAccountBackoffMs,
   });
+  // One estimate for count_tokens, Responses' input_tokens and message_start: a large body's worked out while yielding.
+  const estimateInput = (request: MessagesRequest, bodyBytes: number): number | Promise<number> => {
+    const toolsTokens = toolsCache.prepare(request.tools).tokens;
+    return isLargeBody(bodyBytes)
+      ? estimateInputTokensYielding(request, toolsTokens)
+      : estimateInputTokens(request, toolsTokens);
+  };
   const server = new ProxyServer({
     host: settings.get('host'),
     port: options.port ?? settings.get('port'),
@@ -180,16 +188,12 @@ function buildRequestPath(
     apiKey: () => (settings.isUnreadable('apiKey') ? null : settings.get('apiKey')),
     allowedOrigins: () => settings.get('allowedOrigins'),
     modelMap: () => settings.get('modelMap'),
-    estimateInput: (request, bodyBytes) => {
-      const toolsTokens = toolsCache.prepare(request.tools).tokens;
-      return isLargeBody(bodyBytes)
-        ? estimateInputTokensYielding(request, toolsTokens)
-        : estimateInputTokens(request, toolsTokens);
-    },
+    estimateInput,
     health: hooks.health,
     proxy,
-    routes: openAIRoutes({ proxy, paused: hooks.paused }),
+    routes: openAIRoutes({ proxy, paused: hooks.paused, estimateInput }),
     unserved: openAIUnserved,
+    sharedPathFormat: openAIModelsFormat,
     limits: options.serverLimits,
     log: hooks.log,
     paused: hooks.paused,

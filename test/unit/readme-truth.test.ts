@@ -194,7 +194,7 @@ describe('README: What it serves', () => {
     const proxy = { handle: unused } as unknown as MessagesProxy;
     const apiRoutes = [
       ...anthropicRoutes({ modelMap: unused, estimateInput: unused, proxy }),
-      ...openAIRoutes({ proxy, paused: unused }),
+      ...openAIRoutes({ proxy, paused: unused, estimateInput: unused }),
     ];
     const served = new Set([
       ...apiRoutes.map((route) => routeKey(route.method, route.path)),

@@ -10,6 +10,7 @@ import type { ApiFormat } from '../proxy/api-format';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { pausedError } from '../proxy/unavailable';
 import type { ApiRoute, RouteContext } from '../server/api-routes';
+import { sendJson } from '../server/errors';
 import { ChatFormat } from './chat-format';
 import { readChatRequest } from './chat-request';
 import { goalStoppedMessage, idleGoalTurns, MAX_IDLE_GOAL_TURNS } from './goal-turns';
@@ -19,6 +20,8 @@ import { readResponsesRequest } from './responses-request';
 
 interface OpenAIRoutesDeps {
   proxy: MessagesProxy;
+  /** The input-token estimate `/v1/messages/count_tokens` returns, for the same request read from Responses' body. */
+  estimateInput: (request: MessagesRequest, bodyBytes: number) => number | Promise<number>;
   /** While paused, requests get a clear "paused" error instead of reaching Orchids. */
   paused: () => boolean;
 }
@@ -53,9 +56,37 @@ export function openAIRoutes(deps: OpenAIRoutesDeps): ApiRoute[] {
       );
     },
   });
+  // Before the stored-response prefix routes, which would take both paths for a response id.
+  const inputTokens: ApiRoute = {
+    method: 'POST',
+    path: '/v1/responses/input_tokens',
+    sendError: sendOpenAIError,
+    handle: async (ctx) => {
+      const { request } = readResponsesRequest(await ctx.json());
+      const count = await deps.estimateInput(request, ctx.bodyBytes);
+      sendJson(ctx.res, 200, JSON.stringify({ object: 'response.input_tokens', input_tokens: count }));
+    },
+  };
+  const compact: ApiRoute = {
+    method: 'POST',
+    path: '/v1/responses/compact',
+    sendError: sendOpenAIError,
+    handle: () => {
+      throw new OpenAIRequestError(
+        'Orchids Tray does not offer compaction (POST /v1/responses/compact): the Orchids upstream has no ' +
+          'compacted state to return. Compact by asking for a summary in an ordinary POST /v1/responses turn, ' +
+          'as Codex does with a custom model provider.',
+        null,
+        'not_found',
+        404,
+      );
+    },
+  };
   return [
     { method: 'POST', path: '/v1/chat/completions', sendError: sendOpenAIError, handle: chat },
     { method: 'POST', path: '/v1/responses', sendError: sendOpenAIError, handle: responses },
+    inputTokens,
+    compact,
     stored('GET'),
     stored('POST'),
     stored('DELETE'),

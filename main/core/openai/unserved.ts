@@ -64,3 +64,14 @@ export function openAIUnserved(
     format: OPENAI_FORMAT,
   };
 }
+
+/**
+ * OpenAI's format for a 405 on `/v1/models`, which both APIs define, when the client is OpenAI's: a bearer key with no
+ * `anthropic-version` (Anthropic's SDKs always send it), or the OpenAI SDK's own user agent. Others keep Anthropic's.
+ */
+export function openAIModelsFormat(req: IncomingMessage, path: string): Pick<ApiRoute, 'sendError'> | undefined {
+  if (path !== '/v1/models' && !path.startsWith('/v1/models/')) return undefined;
+  if (req.headers['anthropic-version'] !== undefined) return undefined;
+  const bearer = /^bearer\s/i.test(req.headers.authorization ?? '');
+  return bearer || (req.headers['user-agent'] ?? '').startsWith('OpenAI/') ? OPENAI_FORMAT : undefined;
+}

@@ -82,6 +82,11 @@ export interface ServerOptions {
     method: string,
     path: string,
   ) => { error: ApiError; format: Pick<ApiRoute, 'sendError'> } | undefined;
+  /**
+   * For a path another API defines too (the models list) asked with a method no route takes: that API's format for
+   * the 405 when the request is its client's; undefined for the route's own format.
+   */
+  sharedPathFormat?: (req: IncomingMessage, path: string) => Pick<ApiRoute, 'sendError'> | undefined;
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse, url: URL, json: JsonBody) => boolean | Promise<boolean>;
   log?: (line: string) => void;
@@ -304,7 +309,11 @@ export class ProxyServer {
       const unserved = path.startsWith('/v1/') && !found ? this.options.unserved?.(req, method, path) : undefined;
       // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
       // route's API format.
-      route = found ? ('route' in found ? found.route : found.sameFormat) : unserved?.format;
+      route = found
+        ? 'route' in found
+          ? found.route
+          : (this.options.sharedPathFormat?.(req, path) ?? found.sameFormat)
+        : unserved?.format;
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === ROOT_PATH && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
