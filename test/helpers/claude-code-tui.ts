@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { reply, sse, type AgentRequestInfo, type AgentResponder } from '../sim/orchids-simulator';
-import { CLAUDE } from './claude-code';
+import { CLAUDE, claudeTmpDir } from './claude-code';
 import { turnsAbout } from './cli-clients';
 import type { Stack } from './stack';
 import { tempDir } from './temp-dir';
@@ -71,6 +71,7 @@ export function startClaudeCodeTui(
     env: {
       PATH: process.env.PATH ?? '',
       HOME: home,
+      ...claudeTmpDir(),
       DISABLE_TELEMETRY: '1',
       DISABLE_AUTOUPDATER: '1',
       DISABLE_ERROR_REPORTING: '1',

@@ -84,11 +84,20 @@ export function runClaudeDoctor(cwd: string, env: Record<string, string>): Promi
   return runToExit(CLAUDE, ['doctor'], { cwd, timeoutMs: 60_000, env: doctorEnv });
 }
 
+/**
+ * A temp folder of the test's own for Claude Code's: it keeps its background tasks' output, its file-watch probes and
+ * the like under `claude-<uid>` in `CLAUDE_CODE_TMPDIR` (else the system's), and leaves them there when it exits.
+ */
+export function claudeTmpDir(): { CLAUDE_CODE_TMPDIR: string } {
+  return { CLAUDE_CODE_TMPDIR: tempDir('orchids-cc-tmp-') };
+}
+
 /** A fresh home folder, and every call Claude Code would make anywhere but `env`'s base URL switched off. */
 function isolated(env: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
     HOME: tempDir('orchids-cc-home-'),
+    ...claudeTmpDir(),
     DISABLE_TELEMETRY: '1',
     DISABLE_AUTOUPDATER: '1',
     DISABLE_ERROR_REPORTING: '1',

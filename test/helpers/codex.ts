@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { displayName } from '../../main/core/api/models-list';
 import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
 
@@ -35,13 +36,14 @@ let catalog: string | undefined;
 
 /**
  * Codex declares its tools from its model catalog: for an id it does not know (every Claude id) it falls back to
- * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex
- * 0.171 ships for gpt-5.5, under our model id, gets the freeform `apply_patch` tool declared as it is for OpenAI's
- * models. That entry says `supports_search_tool: true`, with which Codex declares a `tool_search` tool (which the
- * proxy leaves out: the upstream has no deferred tools to find) instead of its sub-agent and MCP namespaces, meant to
- * be found through it; the entry is given `false`, so they are declared. Read from the pinned binary itself, once per
- * test file, so it stays in step with the version. Users need no such file since the proxy answers Codex's catalog
- * request (`catalog: 'provider'`); the default keeps the tests on the tool set Codex gives gpt-5.5.
+ * metadata that has no apply_patch tool (the model is told to patch through the shell). The catalog entry Codex 0.171
+ * ships for gpt-5.5, under our model id and the name the proxy's catalog gives it, gets the freeform `apply_patch` tool
+ * declared as it is for OpenAI's models. That entry says `supports_search_tool: true`, with which Codex declares a
+ * `tool_search` tool (which the proxy leaves out: the upstream has no deferred tools to find) instead of its sub-agent
+ * and MCP namespaces, meant to be found through it; the entry is given `false`, so they are declared. Read from the
+ * pinned binary itself, once per test file, so it stays in step with the version. Users need no such file since the
+ * proxy answers Codex's catalog request (`catalog: 'provider'`); the default keeps the tests on the tool set Codex
+ * gives gpt-5.5.
  */
 function modelCatalog(home: string): string {
   if (catalog === undefined) {
@@ -55,7 +57,14 @@ function modelCatalog(home: string): string {
     const template = bundled.models.find((m) => m.slug === 'gpt-5.5');
     if (!template) throw new Error('codex debug models no longer lists gpt-5.5: pick another template');
     catalog = JSON.stringify({
-      models: [{ ...template, slug: CODEX_MODEL, display_name: CODEX_MODEL, supports_search_tool: false }],
+      models: [
+        {
+          ...template,
+          slug: CODEX_MODEL,
+          display_name: displayName(CODEX_MODEL, CODEX_MODEL),
+          supports_search_tool: false,
+        },
+      ],
     });
   }
   return catalog;
@@ -256,7 +265,7 @@ function runCodexArgs(
   const run = runToExit(CODEX, args, {
     cwd,
     timeoutMs,
-    env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [CODEX_KEY_VARIABLE]: apiKey },
+    env: codexEnv(home, apiKey),
   });
   return run.then((exited) => {
     const events = exited.stdout
@@ -267,4 +276,19 @@ function runCodexArgs(
     const finalMessage = items.filter((i) => i.type === 'agent_message').at(-1)?.text;
     return { ...exited, events, items, finalMessage, home };
   });
+}
+
+function codexEnv(home: string, apiKey: string): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [CODEX_KEY_VARIABLE]: apiKey };
+}
+
+/**
+ * The model catalog Codex works from, set up as README says (the provider's `model_catalog_url`): `codex debug
+ * models` fetches it as Codex does before a session and prints it, the names its model picker shows included.
+ */
+export async function codexModels(baseUrl: string, apiKey: string): Promise<Array<Record<string, unknown>>> {
+  const home = codexHome(baseUrl, { catalog: 'provider' });
+  const run = await runToExit(CODEX, ['debug', 'models'], { cwd: home, env: codexEnv(home, apiKey) });
+  if (run.code !== 0) throw new Error(`codex debug models exited ${run.code}: ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { models: Array<Record<string, unknown>> }).models;
 }

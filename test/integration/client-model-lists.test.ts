@@ -4,15 +4,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listedModels } from '../../main/core/orchids/model-map';
 import { runClaude } from '../helpers/claude-code';
 import { startClineTui } from '../helpers/cline-tui';
+import { codexModels } from '../helpers/codex';
+import { startContinueTui } from '../helpers/continue-tui';
 import { config, OPENCODE, opencodeHome } from '../helpers/opencode';
 import { runToExit } from '../helpers/processes';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 
 /**
- * What real clients list as the proxy's models. opencode lists what its opencode.json declares and nothing else;
- * Claude Code 2.1's gateway model discovery reads `GET /v1/models` and keeps the Claude entries for its `/model`;
- * Cline's `/model` lists the ids of `GET /v1/models` under its OpenAI Compatible provider.
+ * What real clients list as the proxy's models. opencode lists what its opencode.json declares and nothing else; Claude
+ * Code 2.1's gateway model discovery reads `GET /v1/models` and keeps the Claude entries for its `/model`; Cline's
+ * `/model` lists the ids of `GET /v1/models` under its OpenAI Compatible provider; Codex's catalog, fetched from `GET
+ * /v1/models` too, names each model as the proxy's list does. Continue's `cn` has no listing but its `/model` picker,
+ * which, like opencode, shows what its config declares.
  */
 let stack: Stack;
 beforeAll(async () => {
@@ -128,6 +132,21 @@ describe('Claude Code', () => {
   );
 });
 
+describe('Codex debug models', () => {
+  it(
+    'prints the catalog it fetched from the proxy, each model named as /v1/models names it',
+    { timeout: 120_000 },
+    async () => {
+      const catalog = await codexModels(stack.url, KEY);
+      const names = Object.fromEntries(catalog.map((m) => [m.slug, m.display_name]));
+      expect(names).toEqual(Object.fromEntries((await proxyModels()).map((m) => [m.id, m.display_name])));
+      expect(names['claude-opus-4-6']).toBe('Claude Opus 4.6');
+      // An id the table sends to another model says which one answers it, in Codex's picker as in Claude Code's.
+      expect(names['claude-opus-4-5']).toBe('Claude Opus 4.5 (runs Claude Opus 4.6)');
+    },
+  );
+});
+
 describe("Cline's /model", () => {
   it('under OpenAI Compatible lists the ids of /v1/models, and no id of its own', { timeout: 120_000 }, async () => {
     const tui = await startClineTui(tempDir('orchids-cline-tui-work-'), stack.url, KEY, 'openai-compatible');
@@ -143,6 +162,28 @@ describe("Cline's /model", () => {
       expect([...new Set(rows)].sort()).toEqual(served.sort());
       // Cline's own catalog (Claude Opus 5.5 and the like, under its Anthropic provider) is not offered here.
       expect(tui.screen()).not.toMatch(/Opus 5|claude-opus-5/);
+    } finally {
+      await tui.stop();
+    }
+  });
+});
+
+describe("Continue's /model", () => {
+  it('lists the models config.yaml declares, none of /v1/models', { timeout: 120_000 }, async () => {
+    const tui = startContinueTui(tempDir('orchids-continue-work-'), stack.url, KEY, 'openai');
+    try {
+      await tui.waitFor(/Ask anything/, 60_000);
+      await tui.submit('/model');
+      const picker = /Select Model([\s\S]*)↑\/↓ to navigate/;
+      await tui.waitFor(picker, 30_000);
+      // cn has no model listing of its own (no `cn models`): its picker shows the chat models of its config only.
+      const rows = picker
+        .exec(tui.screen())![1]!
+        .split('\n')
+        .map((line) => line.replace(/│/g, '').trim())
+        .filter(Boolean);
+      expect(rows).toEqual(['➤ Claude via Orchids Tray ✔']);
+      expect(tui.screen()).not.toMatch(/claude-opus|Claude Opus/);
     } finally {
       await tui.stop();
     }

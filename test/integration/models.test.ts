@@ -115,7 +115,7 @@ describe('GET /v1/models as Codex CLI asks for it (its `client_version` query pa
     expect(body.models.map((m: { slug: string }) => m.slug)).toEqual(allIds());
     const sonnet = body.models.find((m: { slug: string }) => m.slug === 'claude-sonnet-4-6');
     expect(sonnet).toMatchObject({
-      display_name: 'claude-sonnet-4-6',
+      display_name: 'Claude Sonnet 4.6',
       apply_patch_tool_type: 'freeform',
       shell_type: 'unified_exec',
       visibility: 'list',

@@ -9,6 +9,7 @@
  */
 import { contextWindowFor, listedModels, type ModelMap } from '../orchids/model-map';
 import { REASONING_BUDGETS } from '../openai/shared';
+import { displayName } from './models-list';
 
 interface ReasoningLevel {
   effort: string;
@@ -70,7 +71,8 @@ const TOOL_OUTPUT_TOKENS = 10_000;
 function codexEntry(id: string, upstreamModel: string, priority: number): CodexModelEntry {
   const entry: CodexModelEntry = {
     slug: id,
-    display_name: id,
+    // The name Codex's model picker shows: the one `GET /v1/models` gives every other client.
+    display_name: displayName(id, upstreamModel),
     description: `${id} through Orchids Tray`,
     supported_reasoning_levels: REASONING_LEVELS,
     // exec_command and write_stdin: the shell Codex gives its own models, which the proxy maps Bash onto.

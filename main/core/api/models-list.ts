@@ -64,7 +64,7 @@ function entry(id: string, map: ModelMap): ModelEntry {
  * to another model, which one answers: a client that shows the name (Claude Code's gateway model list) then says
  * what runs. Other ids are their own name.
  */
-function displayName(id: string, upstream: string): string {
+export function displayName(id: string, upstream: string): string {
   const name = claudeName(id);
   const runs = claudeName(upstream);
   // A thinking id the table sends to its model's plain id asks that model to think: it runs the model it names.
