@@ -7,6 +7,7 @@ import {
   CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
+  QWEN_CODE_TOOLS,
   claudeCodeTools,
 } from '../helpers/client-tools';
 import { routeToolCall as route } from '../helpers/tool-routing';
@@ -63,6 +64,13 @@ describe('repairToolInput: keys renamed toward the client schema', () => {
 
   it('renames cmd to command', () => {
     expect(route('Bash', { cmd: 'ls' }, CLAUDE_CODE).input).toEqual({ command: 'ls' });
+  });
+
+  it("runs the agent's Bash on Qwen Code's run_shell_command, in the background under its is_background", () => {
+    expect(route('Bash', { command: 'npm run dev', run_in_background: true }, QWEN_CODE_TOOLS)).toMatchObject({
+      name: 'run_shell_command',
+      input: { command: 'npm run dev', is_background: true },
+    });
   });
 
   it('does not rename onto a key the input already has, nor without declared properties', () => {
