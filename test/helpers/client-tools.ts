@@ -206,7 +206,19 @@ export const CODEX_APPLY_PATCH: ToolDefinition = {
  * Qwen Code 0.24.4's file and shell tools as its bundle declares them (it sends the rest through `tool_search`).
  */
 export const QWEN_CODE_TOOLS: ToolDefinition[] = [
-  tool('read_file', { file_path: str, offset: num, limit: num }, ['file_path']),
+  tool(
+    'read_file',
+    {
+      file_path: str,
+      offset: {
+        type: ['integer', 'null'],
+        description:
+          "Optional: For text files, the 0-based line number to start reading from. Requires 'limit' to be set.",
+      },
+      limit: { type: ['integer', 'null'] },
+    },
+    ['file_path'],
+  ),
   tool('edit', { file_path: str, old_string: str, new_string: str, replace_all: bool }, [
     'file_path',
     'old_string',

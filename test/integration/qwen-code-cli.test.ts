@@ -48,7 +48,8 @@ describe('Qwen Code through Orchids Tray (pinned ws)', () => {
   it('reads a file, edits it and runs a shell command, each on disk', TIMEOUT, async () => {
     const { work, file } = workWithPlan('step one: MANGO\nstep two: KIWI\n');
     const calls = [
-      { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file } },
+      // The agent's second line: Qwen's read_file counts its offset from 0.
+      { id: 'toolu_sim_read_0001', name: 'Read', input: { file_path: file, offset: 2, limit: 1 } },
       { id: 'toolu_sim_edit_0001', name: 'Edit', input: { file_path: file, old_string: 'KIWI', new_string: 'PAPAYA' } },
       // The agent's Bash, which Qwen Code declares as run_shell_command.
       { id: 'toolu_sim_bash_0001', name: 'Bash', input: { command: 'wc -l plan.txt > count.txt' } },
@@ -63,6 +64,9 @@ describe('Qwen Code through Orchids Tray (pinned ws)', () => {
     const last = turnsAbout(stack, /Fix the plan/).at(-1)!;
     expect(sentToolResults(last).map((r) => r.tool_use_id)).toEqual(calls.map((c) => seenCallId(c.id, true)));
     expect(sentErrorIds(last)).toEqual([]);
+    const read = String(sentToolResults(last)[0]!.content);
+    expect(read).toContain('step two: KIWI');
+    expect(read).not.toContain('step one');
   });
 
   it('gives the agent a failed edit or read as an error, in Qwen’s words', TIMEOUT, async () => {
