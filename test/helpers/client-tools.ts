@@ -201,3 +201,31 @@ export const CODEX_APPLY_PATCH: ToolDefinition = {
   name: 'apply_patch',
   input_schema: { type: 'object', properties: { input: { type: 'string' } }, required: ['input'] },
 };
+
+/**
+ * Qwen Code 0.24.4's file and shell tools as its bundle declares them (it sends the rest through `tool_search`).
+ */
+export const QWEN_CODE_TOOLS: ToolDefinition[] = [
+  tool(
+    'read_file',
+    {
+      file_path: str,
+      offset: {
+        type: ['integer', 'null'],
+        description:
+          "Optional: For text files, the 0-based line number to start reading from. Requires 'limit' to be set.",
+      },
+      limit: { type: ['integer', 'null'] },
+    },
+    ['file_path'],
+  ),
+  tool('edit', { file_path: str, old_string: str, new_string: str, replace_all: bool }, [
+    'file_path',
+    'old_string',
+    'new_string',
+  ]),
+  tool('write_file', { file_path: str, content: str }, ['file_path', 'content']),
+  tool('run_shell_command', { command: str, is_background: bool, timeout: num, description: str, directory: str }, [
+    'command',
+  ]),
+];

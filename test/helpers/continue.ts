@@ -20,7 +20,7 @@ export type ContinueApi = 'anthropic' | 'openai';
  * or environment says: loaded first, this module makes every fetch beyond loopback fail at once, so no run leaves
  * the machine (CI reaches the internet) and none waits on a DNS timeout (this machine reaches nothing).
  */
-const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
+export const LOOPBACK_ONLY = `data:text/javascript,${encodeURIComponent(`
 const realFetch = globalThis.fetch;
 globalThis.fetch = (input, init) => {
   const url = new URL(input instanceof Request ? input.url : String(input));

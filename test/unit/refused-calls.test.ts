@@ -7,6 +7,7 @@ import {
   CODEX_TOOLS,
   CONTINUE_CLI_TOOLS,
   OPENCODE_TOOLS,
+  QWEN_CODE_TOOLS,
 } from '../helpers/client-tools';
 
 /**
@@ -122,6 +123,28 @@ describe('a failed tool of Continue’s, given to the agent as an error', () => 
 
   it('leaves output that only holds the words, and the words sent by another client', () => {
     expect(sent(`$ cat log\n${failures[1]}`, 'Bash', CONTINUE_CLI_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent(failures[1], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+  });
+});
+
+describe('a failed edit or read of Qwen Code’s, given to the agent as an error', () => {
+  // Qwen Code 0.24.4's words, the first and last as the real one sent them (qwen-code-cli.test.ts).
+  const failures = [
+    'File /w/plan.txt has not been read in this session. Use the read_file tool first to load the current content ' +
+      '(a partial read with offset / limit is fine — you only need to have seen the bytes you intend to edit) ' +
+      'before editing it.',
+    'Failed to edit, 0 occurrences found for old_string in /w/plan.txt. No edits made.',
+    'Failed to edit. Found 2 occurrences for old_string in /w/plan.txt but replace_all was not enabled.',
+    'Error executing edit: EACCES: permission denied',
+    'File not found: /w/nope.txt',
+  ];
+
+  it('flags its words for it', () => {
+    for (const words of failures) expect(sent(words, 'edit', QWEN_CODE_TOOLS)).toMatchObject({ is_error: true });
+  });
+
+  it('leaves output that only holds the words, and the words sent by another client', () => {
+    expect(sent(`$ cat log\n${failures[4]}`, 'run_shell_command', QWEN_CODE_TOOLS)).not.toHaveProperty('is_error');
     expect(sent(failures[1], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
   });
 });

@@ -7,6 +7,7 @@ import {
   CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
+  QWEN_CODE_TOOLS,
   claudeCodeTools,
 } from '../helpers/client-tools';
 import { routeToolCall as route } from '../helpers/tool-routing';
@@ -63,6 +64,40 @@ describe('repairToolInput: keys renamed toward the client schema', () => {
 
   it('renames cmd to command', () => {
     expect(route('Bash', { cmd: 'ls' }, CLAUDE_CODE).input).toEqual({ command: 'ls' });
+  });
+
+  it("counts the agent's Read offset from 0 for Qwen Code's read_file, 2,000 lines when it names no limit", () => {
+    const file_path = '/w/plan.txt';
+    expect(route('Read', { file_path, offset: 3, limit: 2 }, QWEN_CODE_TOOLS).input).toEqual({
+      file_path,
+      limit: 2,
+      offset: 2,
+    });
+    expect(route('Read', { file_path, offset: 1 }, QWEN_CODE_TOOLS).input).toEqual({
+      file_path,
+      offset: 0,
+      limit: 2000,
+    });
+    expect(route('Read', { file_path, offset: 0, limit: 5 }, QWEN_CODE_TOOLS).input).toEqual({
+      file_path,
+      limit: 5,
+      offset: 0,
+    });
+    expect(route('Read', { file_path }, QWEN_CODE_TOOLS).input).toEqual({ file_path });
+    expect(inputRepairMayApply('Read', 'read_file', QWEN_CODE_TOOLS)).toBe(true);
+    // A read tool that does not say it counts from 0 (opencode's) gets the agent's offset as it is.
+    expect(route('Read', { file_path, offset: 3, limit: 2 }, OPENCODE_TOOLS).input).toEqual({
+      filePath: file_path,
+      offset: 3,
+      limit: 2,
+    });
+  });
+
+  it("runs the agent's Bash on Qwen Code's run_shell_command, in the background under its is_background", () => {
+    expect(route('Bash', { command: 'npm run dev', run_in_background: true }, QWEN_CODE_TOOLS)).toMatchObject({
+      name: 'run_shell_command',
+      input: { command: 'npm run dev', is_background: true },
+    });
   });
 
   it('does not rename onto a key the input already has, nor without declared properties', () => {

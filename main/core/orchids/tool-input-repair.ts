@@ -11,7 +11,7 @@ import { caselessSearch, foldsCase } from './grep-case';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
 import { composeQuestion, composesQuestion } from './question-compose';
-import { composeShellCommand, composesShellCommand } from './shell-compose';
+import { READ_DEFAULT_LINES, composeShellCommand, composesShellCommand } from './shell-compose';
 import { composesSpawn, spawnInput } from './gen-b/sub-agent-task';
 import { coerceObject, parseJson, switchedOn, wholeNumber } from './tool-input-coercion';
 import { fitValues, valuesMayChange } from './tool-input-values';
@@ -152,6 +152,7 @@ export function inputRepairMayApply(
   if (composesQuestion(upstreamName, schema)) return true;
   if (valuesMayChange(canonical, schema, tool?.description)) return true;
   if (canonical === 'Grep' && foldsCase(schema)) return true;
+  if (canonical === 'Read' && takesZeroBasedOffset(asRecord(schema?.['properties']))) return true;
   const route = { upstreamName, clientName };
   for (const key of keys) {
     const probe = { [key]: '' };
@@ -185,12 +186,13 @@ function reshapeKeys(
     added.push(['diff', diff.text]);
     for (const key of diff.consumed) drop.add(key);
   }
-  const range = composeLineRange(input, props);
+  const source = route && canonicalToolName(route.upstreamName);
+  const range =
+    composeLineRange(input, props) ?? (source === 'Read' ? composeZeroBasedOffset(input, props) : undefined);
   if (range) {
     added.push(...range.added);
     for (const key of range.consumed) drop.add(key);
   }
-  const source = route && canonicalToolName(route.upstreamName);
   const instructions = source === 'Task' ? composeSubAgentPrompt(input, props) : undefined;
   if (instructions) {
     added.push([SUB_AGENT.client.instructions, instructions.text]);
@@ -273,6 +275,32 @@ function composeLineRange(
   const added: Array<[string, number]> = [[client.first, first]];
   if (last !== undefined && Object.hasOwn(props, client.last)) added.push([client.last, last]);
   return { added, consumed };
+}
+
+/**
+ * Whether the client's read tool counts `offset` from 0, as Qwen Code 0.24's `read_file` does ("the 0-based line
+ * number to start reading from. Requires 'limit' to be set."); the agent's Read counts from 1.
+ */
+function takesZeroBasedOffset(props: JsonObject | undefined): boolean {
+  const description = asRecord(props?.[LINE_RANGE.agent.first])?.['description'];
+  return typeof description === 'string' && /\b0-based\b/i.test(description);
+}
+
+/**
+ * The agent's first line as such a client's offset: one less (0 and 1 both the top, as the agent means them), with
+ * the agent's 2,000 lines as the limit its description asks for when the agent names none (Qwen 0.24 reads its own
+ * default without one). Before, the read began one line down.
+ */
+function composeZeroBasedOffset(
+  input: JsonObject,
+  props: JsonObject,
+): { added: Array<[string, number]>; consumed: string[] } | undefined {
+  const { first, count } = LINE_RANGE.agent;
+  const offset = wholeNumber(input[first]);
+  if (offset === undefined || !takesZeroBasedOffset(props)) return undefined;
+  const added: Array<[string, number]> = [[first, Math.max(0, offset - 1)]];
+  if (!Object.hasOwn(input, count) && Object.hasOwn(props, count)) added.push([count, READ_DEFAULT_LINES]);
+  return { added, consumed: [first] };
 }
 
 /**

@@ -62,6 +62,7 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
     'run_terminal_cmd',
     'exec_command',
     'run_commands',
+    'run_shell_command',
   ],
   ['Glob', 'glob', 'find_files', 'file_search'],
   ['LS', 'list_files', 'list', 'ls', 'list_dir', 'list_directory'],
@@ -153,6 +154,8 @@ export const KEY_SYNONYMS: ReadonlyArray<readonly string[]> = [
   // `dirpath` last: only a tool naming none of the file's keys (Continue's List) takes a path under it.
   ['file_path', 'path', 'absolute_path', 'target_file', 'file', 'filename', 'dirpath', 'directory'],
   ['command', 'cmd'],
+  // Qwen Code's shell runs a command in the background under its own name for the agent Bash's switch.
+  ['run_in_background', 'is_background'],
   ['pattern', 'regex', 'query'],
   ['glob', 'include', 'file_pattern'],
   ['content', 'file_text', 'contents'],

@@ -1,14 +1,15 @@
 /**
- * Any call of the agent's that the user declined, or the client's permission rules refused (or, for Continue, whose
- * tool failed), must reach the agent as an error, as its own tools' refusals do. On an OpenAI route the client cannot
- * flag one (a Chat Completions `tool` message and a Responses `function_call_output` have no error flag), so it came as
- * bare words the agent could read as a run with an odd output. A result whose whole text is the client's refusal
- * becomes an error in the same words; each client's wordings are matched only when the request carries its tool set, so
- * no other client's result is read.
+ * Any call of the agent's that the user declined, or the client's permission rules refused (or, for Continue and Qwen
+ * Code, whose tool failed), must reach the agent as an error, as its own tools' refusals do. On an OpenAI route the
+ * client cannot flag one (a Chat Completions `tool` message and a Responses `function_call_output` have no error flag),
+ * so it came as bare words the agent could read as a run with an odd output. A result whose whole text is the client's
+ * refusal becomes an error in the same words; each client's wordings are matched only when the request carries its tool
+ * set, so no other client's result is read.
  *
  * The proxy keeps nothing between requests: every call the client replays in the conversation may be answered so.
  */
 import type { Message, ToolDefinition } from '../../anthropic/types';
+import { asRecord, clientToolSchema } from '../client-tools';
 import { declaresContinueMultiEdit, declaresContinueRead } from './continue-edit-results';
 import { clineEditorTool } from './editor-results';
 import { opencodeEditTool } from './opencode-edit-results';
@@ -20,6 +21,11 @@ const RULED = /The user has specified a rule which prevents you from using this 
 
 /** Cline's words after its reason for a refused call, in JSON. */
 const NOT_A_FAILURE = /-- NOT a tool or system failure\. [^"]*"\}/;
+
+/** Whether the client declares Qwen Code's shell (`run_shell_command`, which takes `is_background`). */
+function declaresQwenShell(tools: ToolDefinition[] | undefined): boolean {
+  return asRecord(clientToolSchema('run_shell_command', tools)?.['properties'])?.['is_background'] !== undefined;
+}
 
 /** Each client's words for a refused call, matched against a result's whole text, and how its tool set is told. */
 const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) => boolean; refusals: RegExp[] }> = [
@@ -63,6 +69,18 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
       /^Permission denied by user$/,
       /^Command blocked by security policy$/,
       /^Error executing tool [A-Z]\w*: /,
+    ],
+  },
+  {
+    // Qwen Code 0.24.4 sends a failed call's result as its words alone on Chat Completions: its edit refusing a file
+    // not read in this session, an old text found nowhere or more than once, a file it would create that exists, or
+    // a throw; its read_file on a missing file.
+    declared: declaresQwenShell,
+    refusals: [
+      /^File .+ has not been read in this session\. Use the read_file tool first /s,
+      /^Failed to edit[,.] /,
+      /^Error (?:preparing|executing) edit: /,
+      /^File not found: /,
     ],
   },
 ];

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LOOPBACK_ONLY } from './continue';
+import { runToExit, type Exited } from './processes';
+import { tempDir } from './temp-dir';
+
+/**
+ * The real Qwen Code CLI (`qwen`), pinned in devDependencies. ORCHIDS_TEST_QWEN runs another copy of it, e.g. one
+ * installed outside the project to try a new version.
+ */
+export const QWEN = process.env.ORCHIDS_TEST_QWEN ?? path.resolve(__dirname, '../../node_modules/.bin/qwen');
+
+/** The model id Qwen Code asks the proxy for: one the model table maps, as a user would pick. */
+export const QWEN_MODEL = 'claude-sonnet-4-6';
+
+/**
+ * `~/.qwen/settings.json` as a user writes it to point Qwen Code at the proxy (README "Qwen Code"): its `openai`
+ * auth (Chat Completions), no usage statistics or telemetry, no update check.
+ */
+export function qwenSettings(): Record<string, unknown> {
+  return {
+    security: { auth: { selectedType: 'openai' } },
+    model: { name: QWEN_MODEL },
+    general: { enableAutoUpdate: false },
+    privacy: { usageStatisticsEnabled: false },
+    telemetry: { enabled: false },
+    // Qwen Code's managed memory asks the model, after each answer, what to remember: a second paid turn a prompt.
+    memory: { enableManagedAutoMemory: false, enableManagedAutoDream: false },
+  };
+}
+
+export interface QwenOptions {
+  timeoutMs?: number;
+  /** More of qwen's flags, before the prompt; by default `--yolo`, so each tool runs without asking. */
+  args?: string[];
+}
+
+export interface QwenRun extends Exited {
+  /** What `qwen -p` printed as its answer, trimmed. */
+  answer: string;
+}
+
+/**
+ * Runs `qwen -p <prompt>` in `cwd` as a user would, with the proxy's URL and key in the environment variables
+ * Qwen Code's `openai` auth reads, in a fresh home (Qwen keeps settings, sessions and logs in `~/.qwen`), no network
+ * beyond loopback (see LOOPBACK_ONLY).
+ */
+export function runQwen(
+  cwd: string,
+  prompt: string,
+  baseUrl: string,
+  apiKey: string,
+  options: QwenOptions = {},
+): Promise<QwenRun> {
+  const home = tempDir('orchids-qwen-home-');
+  fs.mkdirSync(path.join(home, '.qwen'));
+  fs.writeFileSync(path.join(home, '.qwen', 'settings.json'), JSON.stringify(qwenSettings(), null, 2));
+  const args = [...(options.args ?? ['--yolo']), '-p', prompt];
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    NO_COLOR: '1',
+    NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
+    OPENAI_API_KEY: apiKey,
+    OPENAI_BASE_URL: `${baseUrl}/v1`,
+    OPENAI_MODEL: QWEN_MODEL,
+  };
+  const run = runToExit(QWEN, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
+  return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
+}
