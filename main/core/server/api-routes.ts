@@ -106,11 +106,9 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
  * The route for `path`, or, when the path is known but not for this method, the methods it allows and one of its
  * routes, whose API format the 405 is answered in.
  */
-export function findRoute(
-  routes: readonly ApiRoute[],
-  method: string,
-  path: string,
-): { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute } | undefined {
+export type FoundRoute = { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute };
+
+export function findRoute(routes: readonly ApiRoute[], method: string, path: string): FoundRoute | undefined {
   const wanted = method === 'HEAD' ? 'GET' : method;
   // Made only for a 405: every served request passes through here.
   let allowed: string[] | undefined;
@@ -143,4 +141,21 @@ export function baseUrlHint(routes: readonly ApiRoute[], method: string, path: s
     return ` Did you mean /v1${path}? A client that does not add /v1 itself takes a base URL ending in /v1.`;
   }
   return '';
+}
+
+type ErrorFormat = Pick<ApiRoute, 'sendError'>;
+
+/**
+ * The API format a refusal is answered in: a route's own; a 405 on a path another API defines too (the models list),
+ * `shared`'s when the request is that API's client's; on a path no route serves,
+ * `unserved`'s (the API that defines the path), else Anthropic's (undefined). Worked out only when there is a refusal
+ * to answer, so that a request served without one pays nothing for it.
+ */
+export function refusalFormat(
+  found: FoundRoute | undefined,
+  unserved: ErrorFormat | undefined,
+  shared: () => ErrorFormat | undefined,
+): ErrorFormat | undefined {
+  if (!found) return unserved;
+  return 'route' in found ? found.route : (shared() ?? found.sameFormat);
 }
