@@ -117,6 +117,9 @@ export function findRoute(routes: readonly ApiRoute[], method: string, path: str
     const prefix = route.path.endsWith('/');
     const matches = prefix ? path.startsWith(route.path) && path.length > route.path.length : path === route.path;
     if (!matches) continue;
+    // A path a route names exactly (`/v1/responses/input_tokens`) is no prefix route's remainder (a stored response's
+    // id) with another method: a 405. Exact routes come before the prefix routes they sit under.
+    if (prefix && sameFormat && !sameFormat.path.endsWith('/')) continue;
     if (route.method === wanted) return { route, rest: prefix ? path.slice(route.path.length) : '' };
     (allowed ??= []).push(route.method === 'GET' ? 'GET, HEAD' : route.method);
     sameFormat ??= route;
@@ -146,8 +149,9 @@ export function baseUrlHint(routes: readonly ApiRoute[], method: string, path: s
 type ErrorFormat = Pick<ApiRoute, 'sendError'>;
 
 /**
- * The API format a refusal is answered in: a route's own; a 405 on a path another API defines too (the models list),
- * `shared`'s when the request is that API's client's; on a path no route serves,
+ * The API format a refusal is answered in: a route's own; on a path another API defines too, served in Anthropic's
+ * format (the models list, a model: its 405, its 404), `shared`'s when the request is that API's client's; on a path
+ * no route serves,
  * `unserved`'s (the API that defines the path), else Anthropic's (undefined). Worked out only when there is a refusal
  * to answer, so that a request served without one pays nothing for it.
  */
@@ -157,5 +161,6 @@ export function refusalFormat(
   shared: () => ErrorFormat | undefined,
 ): ErrorFormat | undefined {
   if (!found) return unserved;
-  return 'route' in found ? found.route : (shared() ?? found.sameFormat);
+  const own = 'route' in found ? found.route : found.sameFormat;
+  return own.sendError ? own : (shared() ?? own);
 }

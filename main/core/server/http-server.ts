@@ -263,7 +263,7 @@ export class ProxyServer {
     const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
       checkJsonContentType(req.headers['content-type']);
       const reservation = (bodyReservation = this.budget.open());
-      const interrupt = (current.interrupt = new AbortController());
+      const interrupt = this.parserFailures.reading(current);
       const body = await readBody(req, limit, {
         reservation,
         largestReservable: this.budget.largestBody,

@@ -9,6 +9,8 @@ export interface InFlight {
   interrupt: AbortController | undefined;
   /** The connection already failed under it: Node's parser reports each later byte again. */
   failed: boolean;
+  /** The connection failed under its body before its handler began to read it: reading it refuses it at once. */
+  cutShort: Error | undefined;
 }
 
 /**
@@ -27,38 +29,56 @@ export class ParserFailures {
 
   /** The request now in flight on its socket: the one record a request gets, kept until `done`. */
   track(req: IncomingMessage, res: ServerResponse): InFlight {
-    const current: InFlight = { req, res, interrupt: undefined, failed: false };
+    const current: InFlight = { req, res, interrupt: undefined, failed: false, cutShort: undefined };
     this.bySocket.set(req.socket, current);
     return current;
   }
 
-  /** Its response is over. A pipelined request after it may already be the socket's: that one stays. */
+  /**
+   * Its response is over. A pipelined request after it may already be the socket's: that one stays. One refused before
+   * its body was read stays until that body has passed (Node reads it off the wire): a failure under it is no new
+   * request's, and the refusal stays the only answer.
+   */
   done(socket: Socket, current: InFlight): void {
-    if (this.bySocket.get(socket) === current) this.bySocket.delete(socket);
+    if (this.bySocket.get(socket) !== current) return;
+    if (current.req.complete) this.bySocket.delete(socket);
+    else current.req.once('end', () => this.done(socket, current));
+  }
+
+  /** Its body is being read: aborted with the connection's failure under it (at once if that came first). */
+  reading(current: InFlight): AbortController {
+    const interrupt = (current.interrupt = new AbortController());
+    if (current.cutShort) interrupt.abort(current.cutShort);
+    return interrupt;
   }
 
   /**
-   * Node's parser failed on the connection while a request on it is being read or answered. A body being read is
-   * refused in the route's own format, saying how much came; a request already whole is answered as usual. Either
-   * way the connection closes after that answer, so nothing is written over it and nothing waits on a dead parser.
-   * False when no request is in flight, or its body is read by a route that does not say (the raw answer then).
+   * Node's parser failed on the connection while a request on it is being read or answered. A body being read, or
+   * still to be read by a handler that has not begun, is refused in the route's own format, saying how much came; a
+   * request already whole, or refused before its body was read, is answered as usual. Either way the connection
+   * closes after that answer, so nothing is written over it and nothing waits on a dead parser. False when no request
+   * is in flight (the raw answer then).
    */
   failedUnder(error: Error, socket: Socket): boolean {
     const current = this.bySocket.get(socket);
     if (!current) return false;
     if (current.failed) return true;
+    current.failed = true;
     const { req, res, interrupt } = current;
+    if (!res.headersSent) res.setHeader('connection', 'close');
     // Whole is whole even while its last bytes are still on their way to the route (they arrived in the same read as
     // the bytes the parser refused).
-    if (!req.complete && !interrupt) return false;
-    current.failed = true;
-    if (!res.headersSent) res.setHeader('connection', 'close');
-    // Counted as before, when the connection was closed under it: a client that destroys its socket mid-upload is
-    // seen here as one that half-closed it.
-    if (!req.complete) {
+    if (!req.complete && (interrupt || !res.headersSent)) {
+      // Counted as before, when the connection was closed under it: a client that destroys its socket mid-upload is
+      // seen here as one that half-closed it.
       this.abortedUpload();
-      interrupt!.abort(error);
-    } else if (res.writableFinished) socket.destroySoon();
+      if (interrupt) {
+        interrupt.abort(error);
+        return true;
+      }
+      current.cutShort = error;
+    }
+    if (res.writableFinished) socket.destroySoon();
     else res.once('finish', () => socket.destroySoon());
     return true;
   }
