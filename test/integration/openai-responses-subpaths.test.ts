@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { BadRequestError, NotFoundError } from 'openai';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,8 +8,9 @@ import { startStack, type Stack } from '../helpers/stack';
 /**
  * The paths under `/v1/responses/` that are no stored response's id: `input_tokens` (OpenAI's token count for a
  * Responses request) counts with the estimate `/v1/messages/count_tokens` gives; `compact` is refused with a word on
- * compacting through an ordinary turn. And `/v1/models`, which both APIs define, asked with a wrong method: the 405
- * is in OpenAI's format for an OpenAI client, in Anthropic's for any other.
+ * compacting through an ordinary turn; either asked with another method is a 405, not a stored response's 404. And
+ * `/v1/models`, which both APIs define, asked with a wrong method or for a model it does not know: the 405 and the
+ * 404 are in OpenAI's format for an OpenAI client, in Anthropic's for any other.
  */
 let stack: Stack;
 beforeAll(async () => {
@@ -104,6 +106,28 @@ describe('POST /v1/responses/compact', () => {
   });
 });
 
+describe('the sub-paths asked with a method they do not take', () => {
+  it('is a 405 allowing POST, in OpenAI’s format, not the stored-response 404', async () => {
+    for (const [method, path] of [
+      ['GET', '/v1/responses/input_tokens'],
+      ['DELETE', '/v1/responses/input_tokens'],
+      ['GET', '/v1/responses/compact'],
+    ] as const) {
+      const answer = await request(`${stack.url}${path}`, { method });
+      expect(answer.statusCode, `${method} ${path}`).toBe(405);
+      expect(answer.headers.allow, `${method} ${path}`).toBe('POST');
+      expect(await answer.body.json(), `${method} ${path}`).toEqual({
+        error: {
+          message: `${path} accepts POST, not ${method}.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'method_not_allowed',
+        },
+      });
+    }
+  });
+});
+
 describe('/v1/models asked with a method it does not take', () => {
   const MODEL_PATH = '/v1/models/claude-sonnet-4-6';
 
@@ -143,5 +167,30 @@ describe('/v1/models asked with a method it does not take', () => {
         error: { type: 'invalid_request_error', message: `${MODEL_PATH} accepts GET, HEAD, not DELETE.` },
       });
     }
+  });
+});
+
+describe('GET /v1/models/{id} of a model it does not know', () => {
+  it('is a NotFoundError with OpenAI’s error body for the OpenAI SDK', async () => {
+    const error = await refusal(openaiFor(stack).models.retrieve('nope'));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as NotFoundError).error).toEqual({
+      message: 'model: nope',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'not_found',
+    });
+  });
+
+  it('stays Anthropic’s 404 for the Anthropic SDK and for a request that says nothing', async () => {
+    const error = await refusal(stack.client().models.retrieve('nope'));
+    expect(error).toBeInstanceOf(Anthropic.NotFoundError);
+    expect((error as InstanceType<typeof Anthropic.NotFoundError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'not_found_error', message: 'model: nope' },
+    });
+    const bare = await request(`${stack.url}/v1/models/nope`);
+    expect(bare.statusCode).toBe(404);
+    expect(await bare.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
   });
 });

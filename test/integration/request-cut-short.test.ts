@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sendOpenAIError } from '../../main/core/openai/errors';
+import { DEFAULT_MODEL_MAP } from '../../main/core/orchids/model-map';
+import type { MessagesProxy } from '../../main/core/proxy/messages-proxy';
+import { sendJson } from '../../main/core/server/errors';
+import { ProxyServer } from '../../main/core/server/http-server';
 import { parsedReply, rawExchange, serveOnce, valid } from '../helpers/bad-input';
 import type { Stack } from '../helpers/stack';
 
@@ -72,7 +78,56 @@ describe('a body cut short', () => {
     await stillServing();
   });
 
+  it('refused before its body is read, the rest not HTTP → that refusal alone, in its format', async () => {
+    // One write: the route refuses (an OpenAI path not offered), then the parser fails on the malformed chunk after it.
+    const reply = await rawExchange(stack.url, [
+      `${head('/v1/embeddings', 'transfer-encoding: chunked\r\n')}5\r\n{"inp\r\nnot a chunk size\r\n`,
+    ]);
+    expect(reply.match(/HTTP\/1\.1 /g), reply).toHaveLength(1);
+    const { status, json } = parsedReply(reply);
+    expect(status).toBe(404);
+    expect(json).toEqual({ error: expect.objectContaining({ type: 'invalid_request_error', code: 'not_found' }) });
+    await stillServing();
+  });
+
   it('none of it is logged as an internal error', () => {
     expect(stack.logs.filter((line) => /unexpected error/i.test(line))).toEqual([]);
+  });
+});
+
+describe('a body cut short before its handler began to read it', () => {
+  // No route of the app's waits before reading its body; one that does (an OpenAI-format route here) still gets the
+  // failure as its body's refusal, in its own format, instead of the parser's raw answer.
+  const server = new ProxyServer({
+    host: '127.0.0.1',
+    port: 0,
+    allowNonLoopback: false,
+    maxBodyBytes: 1024,
+    apiKey: () => '',
+    allowedOrigins: () => [],
+    modelMap: () => DEFAULT_MODEL_MAP,
+    estimateInput: () => 0,
+    health: () => ({}),
+    proxy: {} as MessagesProxy,
+    routes: [
+      {
+        method: 'POST',
+        path: '/v1/later',
+        sendError: sendOpenAIError,
+        handle: async (ctx) => {
+          await sleep(300);
+          sendJson(ctx.res, 200, JSON.stringify(await ctx.json()));
+        },
+      },
+    ],
+  });
+  afterAll(() => server.stop(0));
+
+  it('half-closed before the last byte → its route’s 400, saying how much came', async () => {
+    const url = await server.start();
+    const reply = await rawExchange(url, [head('/v1/later', 'content-length: 100\r\n'), START], { halfClose: true });
+    expect(errorOf(reply, '/v1/later', 400)).toBe(
+      `The request body ended after ${START.length} of the 100 bytes its Content-Length declared.`,
+    );
   });
 });

@@ -66,8 +66,9 @@ export function openAIUnserved(
 }
 
 /**
- * OpenAI's format for a 405 on `/v1/models`, which both APIs define, when the client is OpenAI's: a bearer key with no
- * `anthropic-version` (Anthropic's SDKs always send it), or the OpenAI SDK's own user agent. Others keep Anthropic's.
+ * OpenAI's format for a refusal on `/v1/models` and `/v1/models/{id}`, which both APIs define (a 405, a model it does
+ * not know, a wrong key), when the client is OpenAI's: a bearer key with no `anthropic-version` (Anthropic's SDKs
+ * always send it), or the OpenAI SDK's own user agent. Others keep Anthropic's.
  */
 export function openAIModelsFormat(req: IncomingMessage, path: string): Pick<ApiRoute, 'sendError'> | undefined {
   if (path !== '/v1/models' && !path.startsWith('/v1/models/')) return undefined;

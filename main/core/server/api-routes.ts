@@ -106,11 +106,9 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
  * The route for `path`, or, when the path is known but not for this method, the methods it allows and one of its
  * routes, whose API format the 405 is answered in.
  */
-export function findRoute(
-  routes: readonly ApiRoute[],
-  method: string,
-  path: string,
-): { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute } | undefined {
+export type FoundRoute = { route: ApiRoute; rest: string } | { allowed: string[]; sameFormat: ApiRoute };
+
+export function findRoute(routes: readonly ApiRoute[], method: string, path: string): FoundRoute | undefined {
   const wanted = method === 'HEAD' ? 'GET' : method;
   // Made only for a 405: every served request passes through here.
   let allowed: string[] | undefined;
@@ -119,6 +117,9 @@ export function findRoute(
     const prefix = route.path.endsWith('/');
     const matches = prefix ? path.startsWith(route.path) && path.length > route.path.length : path === route.path;
     if (!matches) continue;
+    // A path a route names exactly (`/v1/responses/input_tokens`) is no prefix route's remainder (a stored response's
+    // id) with another method: a 405. Exact routes come before the prefix routes they sit under.
+    if (prefix && sameFormat && !sameFormat.path.endsWith('/')) continue;
     if (route.method === wanted) return { route, rest: prefix ? path.slice(route.path.length) : '' };
     (allowed ??= []).push(route.method === 'GET' ? 'GET, HEAD' : route.method);
     sameFormat ??= route;
@@ -143,4 +144,23 @@ export function baseUrlHint(routes: readonly ApiRoute[], method: string, path: s
     return ` Did you mean /v1${path}? A client that does not add /v1 itself takes a base URL ending in /v1.`;
   }
   return '';
+}
+
+type ErrorFormat = Pick<ApiRoute, 'sendError'>;
+
+/**
+ * The API format a refusal is answered in: a route's own; on a path another API defines too, served in Anthropic's
+ * format (the models list, a model: its 405, its 404), `shared`'s when the request is that API's client's; on a path
+ * no route serves,
+ * `unserved`'s (the API that defines the path), else Anthropic's (undefined). Worked out only when there is a refusal
+ * to answer, so that a request served without one pays nothing for it.
+ */
+export function refusalFormat(
+  found: FoundRoute | undefined,
+  unserved: ErrorFormat | undefined,
+  shared: () => ErrorFormat | undefined,
+): ErrorFormat | undefined {
+  if (!found) return unserved;
+  const own = 'route' in found ? found.route : found.sameFormat;
+  return own.sendError ? own : (shared() ?? own);
 }

@@ -1,12 +1,20 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { ServerHealth } from '../../../contract/status-views';
 import type { MessagesRequest } from '../anthropic/types';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { newRequestId } from '../util/ids';
-import { anthropicRoutes, baseUrlHint, findRoute, type ApiRoute, type RouteContext } from './api-routes';
+import {
+  anthropicRoutes,
+  baseUrlHint,
+  findRoute,
+  refusalFormat,
+  type ApiRoute,
+  type FoundRoute,
+  type RouteContext,
+} from './api-routes';
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, methodNotAllowed, sendJson } from './errors';
@@ -23,6 +31,7 @@ import {
 } from './guards';
 import { decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
 import { createServer, listen, ServerStartError } from './listen';
+import { ParserFailures } from './parser-failures';
 import { checkJsonContentType } from './media-type';
 import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
 import { QuietGc } from '../util/quiet-gc';
@@ -83,8 +92,8 @@ export interface ServerOptions {
     path: string,
   ) => { error: ApiError; format: Pick<ApiRoute, 'sendError'> } | undefined;
   /**
-   * For a path another API defines too (the models list) asked with a method no route takes: that API's format for
-   * the 405 when the request is its client's; undefined for the route's own format.
+   * For a path another API defines too (the models list, a model) served by a route in Anthropic's format: that API's
+   * format for a refusal (a 405, a model it does not know) when the request is its client's; undefined for Anthropic's.
    */
   sharedPathFormat?: (req: IncomingMessage, path: string) => Pick<ApiRoute, 'sendError'> | undefined;
   /** Serves other paths (the headless dashboard); returns false to fall through to 404. */
@@ -92,16 +101,6 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** While paused, /v1 requests get a clear 529 instead of reaching Orchids. */
   paused?: () => boolean;
-}
-
-/** The request a connection is reading or answering, for a failure of the connection under it. */
-interface InFlight {
-  req: IncomingMessage;
-  res: ServerResponse;
-  /** Set while its body is being read: aborting it refuses the body. */
-  interrupt: AbortController | undefined;
-  /** The connection already failed under it: Node's parser reports each later byte again. */
-  failed: boolean;
 }
 
 /**
@@ -126,7 +125,7 @@ export class ProxyServer {
   /** Large bodies continue past their parse one per turn of the event loop (util/turn-lane.ts). */
   private readonly largeBodies = largeBodyLane;
   private readonly quietGc = new QuietGc();
-  private readonly inFlight = new WeakMap<Socket, InFlight>();
+  private readonly parserFailures: ParserFailures;
   /** Listening beyond loopback on purpose: every route needs the API key, and listed Host names are accepted. */
   readonly remote: boolean;
   boundPort = 0;
@@ -137,6 +136,7 @@ export class ProxyServer {
     this.extraRoutes = options.extraRoutes;
     this.limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
     this.connections = new ConnectionGuard(this.limits);
+    this.parserFailures = new ParserFailures(() => this.connections.noteAbortedUpload());
     this.budget = new BodyBudget(options.bodyBudgetBytes ?? (() => 256 * 1024 * 1024));
     this.routes = [...anthropicRoutes(options), ...(options.routes ?? [])];
     this.remote = options.allowNonLoopback && !isDefaultLoopbackBind(options.host);
@@ -190,7 +190,7 @@ export class ProxyServer {
     const server = createServer(
       this.limits,
       (req, res) => void this.route(req, res),
-      (error, socket) => this.failedUnder(error, socket),
+      (error, socket) => this.parserFailures.failedUnder(error, socket),
     );
     server.on('connection', (socket) => this.connections.admit(socket));
     await listen(server, host, port);
@@ -239,8 +239,7 @@ export class ProxyServer {
     res.setHeader('request-id', requestId);
     this.inflight.begin();
     const socket = req.socket;
-    const current: InFlight = { req, res, interrupt: undefined, failed: false };
-    this.inFlight.set(socket, current);
+    const current = this.parserFailures.track(req, res);
     let bodyReservation: BodyReservation | undefined;
     let releaseApi: (() => void) | undefined;
     let largeBody = false;
@@ -252,15 +251,19 @@ export class ProxyServer {
       releaseApi?.();
       this.connections.wait(socket);
       this.inflight.end(res);
-      if (this.inFlight.get(socket) === current) this.inFlight.delete(socket);
+      this.parserFailures.done(socket, current);
     });
-    let route: Pick<ApiRoute, 'sendError'> | undefined;
+    // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
+    // route's API format (chosen only when there is one to answer: refusalFormat).
+    let path = '';
+    let found: FoundRoute | undefined;
+    let unserved: ReturnType<NonNullable<ServerOptions['unserved']>>;
     // `parsed` runs once the body is parsed: an API route counts its bytes and starts serving there, inside this one
     // async step (a wrapper awaiting it was two more promises a request).
     const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
       checkJsonContentType(req.headers['content-type']);
       const reservation = (bodyReservation = this.budget.open());
-      const interrupt = (current.interrupt = new AbortController());
+      const interrupt = this.parserFailures.reading(current);
       const body = await readBody(req, limit, {
         reservation,
         largestReservable: this.budget.largestBody,
@@ -290,7 +293,7 @@ export class ProxyServer {
       const raw = originForm(req.url ?? '/');
       const queryAt = raw.indexOf('?');
       const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
-      const path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
+      path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
       const method = req.method ?? 'GET';
       const readOnly = method === 'GET' || method === 'HEAD';
 
@@ -305,15 +308,8 @@ export class ProxyServer {
       }
       if (path === HELLO_PATH && readOnly) return sendJson(res, 200, '{"status":"ok"}');
       const apiKey = this.options.apiKey();
-      const found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
-      const unserved = path.startsWith('/v1/') && !found ? this.options.unserved?.(req, method, path) : undefined;
-      // Known before any key is checked (remote mode's included), so that every refusal on a known path is in that
-      // route's API format.
-      route = found
-        ? 'route' in found
-          ? found.route
-          : (this.options.sharedPathFormat?.(req, path) ?? found.sameFormat)
-        : unserved?.format;
+      found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
+      unserved = path.startsWith('/v1/') && !found ? this.options.unserved?.(req, method, path) : undefined;
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === ROOT_PATH && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
@@ -367,38 +363,11 @@ export class ProxyServer {
     } catch (error) {
       answerFailure(req, res, error, {
         requestId,
-        route,
+        route: refusalFormat(found, unserved?.format, () => this.options.sharedPathFormat?.(req, path)),
         log: this.options.log,
         clientGone: () => this.connections.noteAbortedUpload(),
       });
     }
-  }
-
-  /**
-   * Node's parser failed on the connection (the client half-closed before its body's last byte, bytes that are not
-   * HTTP followed, the request timed out) while a request on it is being read or answered. A body being read is
-   * refused in the route's own format, saying how much came; a request already whole is answered as usual. Either
-   * way the connection closes after that answer, so nothing is written over it and nothing waits on a dead parser.
-   * False when no request is in flight, or its body is read by a route that does not say (the raw answer then).
-   */
-  private failedUnder(error: Error, socket: Socket): boolean {
-    const current = this.inFlight.get(socket);
-    if (!current) return false;
-    if (current.failed) return true;
-    const { req, res, interrupt } = current;
-    // Whole is whole even while its last bytes are still on their way to the route (they arrived in the same read as
-    // the bytes the parser refused).
-    if (!req.complete && !interrupt) return false;
-    current.failed = true;
-    if (!res.headersSent) res.setHeader('connection', 'close');
-    // Counted as before, when the connection was closed under it: a client that destroys its socket mid-upload is
-    // seen here as one that half-closed it.
-    if (!req.complete) {
-      this.connections.noteAbortedUpload();
-      interrupt!.abort(error);
-    } else if (res.writableFinished) socket.destroySoon();
-    else res.once('finish', () => socket.destroySoon());
-    return true;
   }
 
   private async parseLargeJson(body: Buffer): Promise<unknown> {

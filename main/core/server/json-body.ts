@@ -84,7 +84,11 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     let size = 0;
     let settled = false;
     const { interrupted } = options;
-    const cut = (): void => finish(interruptedBody(interrupted!.reason, known === undefined ? undefined : size, known));
+    // What came and is not read yet counts: a handler may begin reading after the connection failed.
+    const cut = (): void =>
+      finish(
+        interruptedBody(interrupted!.reason, known === undefined ? undefined : size + request.readableLength, known),
+      );
     const finish = (error: Error | undefined, body?: Buffer): void => {
       if (settled) return;
       settled = true;
