@@ -77,19 +77,23 @@ function windowConfig(id: string): string {
 
 describe('README: the setup in "Point your tools at it"', () => {
   const point = section(readme, 'Point your tools at it');
-  const fenced = (language: string): string => {
-    const blocks = [...point.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))];
-    expect(blocks, `one ${language} block`).toHaveLength(1);
+  // Looked for under the client's own heading: other clients' setups have blocks in the same languages (Qwen Code's
+  // settings.json beside opencode's).
+  const fenced = (language: string, client: string): string => {
+    const part = point.split(/^### /m).find((sub) => sub.startsWith(`${client}\n`));
+    expect(part, `a "### ${client}" part`).toBeDefined();
+    const blocks = [...part!.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))];
+    expect(blocks, `one ${language} block under ${client}`).toHaveLength(1);
     return blocks[0]![1]!;
   };
   const readmeKey = '<key, or anything when none is set>';
 
   it.each([
-    ['toml', 'codex', '#'],
-    ['json', 'opencode', '//'],
-    ['yaml', 'continue', '#'],
-  ] as const)("gives the %s file of the window's %s setup, comments aside", (language, id, comment) => {
-    expect(settingLines(fenced(language), comment, readmeKey)).toEqual(
+    ['toml', 'codex', 'Codex CLI', '#'],
+    ['json', 'opencode', 'opencode', '//'],
+    ['yaml', 'continue', 'Continue CLI', '#'],
+  ] as const)("gives the %s file of the window's %s setup, comments aside", (language, id, client, comment) => {
+    expect(settingLines(fenced(language, client), comment, readmeKey)).toEqual(
       settingLines(windowConfig(id), comment, 'not-needed'),
     );
   });
