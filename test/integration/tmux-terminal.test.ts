@@ -28,7 +28,12 @@ describe('a TUI in a tmux terminal', () => {
   it('that exits fails the wait with its exit status and its last screen', async () => {
     // The pause: tmux may not read what a program writes in the instant it ends (a real TUI runs for seconds).
     const waited = (async () => run('echo last words of the TUI; sleep 1; exit 3').waitFor(/never shown/, 5_000))();
-    await expect(waited).rejects.toThrow(/has exited, exit status 3; its screen now:\nlast words of the TUI/);
+    // tmux 3.3a now and then never reports a dead pane's status (seen in CI and in a loop here: `pane_dead` 1,
+    // `pane_dead_status` empty seconds later), so the message may only say it is not known; it must say the TUI
+    // exited and show its last words either way, and give the status whenever tmux has it.
+    await expect(waited).rejects.toThrow(
+      /has exited, (exit status 3|its exit status not yet known); its screen now:\nlast words of the TUI/,
+    );
   });
 
   it('whose terminal has gone fails the wait saying so, whether it runs, and the last screen read', async () => {
@@ -45,7 +50,7 @@ describe('a TUI in a tmux terminal', () => {
     const running = run(`echo ${marker}; sleep 300`);
     await running.waitFor(new RegExp(marker));
     const exited = run(`echo ${marker}; exit 0`);
-    await expect(exited.waitFor(/never shown/, 5_000)).rejects.toThrow(/exit status 0/);
+    await expect(exited.waitFor(/never shown/, 5_000)).rejects.toThrow(/has exited/);
     expect(processesMentioning(marker).length).toBeGreaterThan(0);
     for (const terminal of terminals.splice(0)) await terminal.stop();
     expect(processesMentioning(marker)).toEqual([]);
