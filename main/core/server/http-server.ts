@@ -270,7 +270,7 @@ export class ProxyServer {
           reservation,
           largestReservable: this.budget.largestBody,
           checkUtf8: true,
-          interrupted: interrupt.signal,
+          interrupted: interrupt,
         });
       } finally {
         // A block, not `.finally()` on the promise: that was three more promises a request (request-promises.test.ts).

@@ -47,7 +47,28 @@ interface ReadBodyOptions {
    * Aborted with Node's parser error when the connection fails under the body (the client half-closed before its
    * last byte, the request timed out, bytes that are not HTTP): the body is refused saying how much of it came.
    */
-  interrupted?: AbortSignal;
+  interrupted?: BodyInterrupt;
+}
+
+/**
+ * Refuses a body being read when the connection fails under it. A plain slot for one callback rather than an
+ * AbortController: making one and listening on its signal, on every request, cost the streamed benchmark rows 10 to
+ * 30 µs of CPU a request (side by side with the build before, this stop).
+ */
+export class BodyInterrupt {
+  reason: Error | undefined;
+  private onInterrupt: (() => void) | undefined;
+
+  interrupt(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.onInterrupt?.();
+  }
+
+  /** The one reader's callback, or none once its read has settled. */
+  listen(onInterrupt: (() => void) | undefined): void {
+    this.onInterrupt = onInterrupt;
+  }
 }
 
 /**
@@ -97,7 +118,7 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
       // more): listeners left on it would keep this scope, and with it the whole body, in memory that long.
       request.off('aborted', gone);
       request.off('error', gone);
-      interrupted?.removeEventListener('abort', cut);
+      interrupted?.listen(undefined);
       whole = undefined;
       chunks.length = 0;
       if (error) {
@@ -132,8 +153,8 @@ export function readBody(request: IncomingMessage, limit: number, options: ReadB
     }
     request.once('aborted', gone);
     request.once('error', gone);
-    if (interrupted?.aborted) cut();
-    else interrupted?.addEventListener('abort', cut, { once: true });
+    if (interrupted?.reason) cut();
+    else interrupted?.listen(cut);
   });
 }
 

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { BodyInterrupt } from './json-body';
 
 /** The request a connection is reading or answering, for a failure of the connection under it. */
 export interface InFlight {
   req: IncomingMessage;
   res: ServerResponse;
   /** Set while its body is being read: aborting it refuses the body. */
-  interrupt: AbortController | undefined;
+  interrupt: BodyInterrupt | undefined;
   /** The connection already failed under it: Node's parser reports each later byte again. */
   failed: boolean;
   /** The connection failed under its body before its handler began to read it: reading it refuses it at once. */
@@ -46,9 +47,9 @@ export class ParserFailures {
   }
 
   /** Its body is being read: aborted with the connection's failure under it (at once if that came first). */
-  reading(current: InFlight): AbortController {
-    const interrupt = (current.interrupt = new AbortController());
-    if (current.cutShort) interrupt.abort(current.cutShort);
+  reading(current: InFlight): BodyInterrupt {
+    const interrupt = (current.interrupt = new BodyInterrupt());
+    if (current.cutShort) interrupt.interrupt(current.cutShort);
     return interrupt;
   }
 
@@ -73,7 +74,7 @@ export class ParserFailures {
       // seen here as one that half-closed it.
       this.abortedUpload();
       if (interrupt) {
-        interrupt.abort(error);
+        interrupt.interrupt(error);
         return true;
       }
       current.cutShort = error;
