@@ -28,23 +28,31 @@ export function splitEditNotes(
 ): Map<string, string> | undefined {
   const edit = resolveClientToolName('Edit', tools);
   if (edit === undefined) return undefined;
-  const calls = new Set<string>();
-  for (const call of replayedCalls(messages)) if (call.name === edit) calls.add(call.id);
+  const edits = new Set<string>();
+  for (const call of replayedCalls(messages)) if (call.name === edit) edits.add(call.id);
+  // The MultiEdits the proxy split, found first: most conversations hold none, and then no result is read or rewritten.
+  const splits: string[][] = [];
+  for (const first of edits) {
+    if (!edits.has(editPartId(first, 2))) continue;
+    const parts = [first];
+    while (edits.has(editPartId(first, parts.length + 1))) parts.push(editPartId(first, parts.length + 1));
+    splits.push(parts);
+  }
+  if (splits.length === 0) return undefined;
+  const inSplit = new Set(splits.flat());
   const outcomes = new Map<string, boolean>();
   for (const message of messages) {
     if (message?.role !== 'user' || !Array.isArray(message.content)) continue;
     for (const block of message.content as Array<ClientBlock | null>) {
       const id = block?.['tool_use_id'];
-      if (block?.['type'] !== 'tool_result' || typeof id !== 'string' || !calls.has(id)) continue;
+      if (block?.['type'] !== 'tool_result' || typeof id !== 'string' || !inSplit.has(id)) continue;
       outcomes.set(id, failed(id, block));
     }
   }
   const notes = new Map<string, string>();
-  for (const first of calls) {
-    const parts = [first];
-    while (calls.has(editPartId(first, parts.length + 1))) parts.push(editPartId(first, parts.length + 1));
+  for (const parts of splits) {
     // A part whose result the conversation lacks leaves what was made unknown: nothing is said.
-    if (parts.length < 2 || !parts.every((part) => outcomes.has(part))) continue;
+    if (!parts.every((part) => outcomes.has(part))) continue;
     const made = parts.flatMap((part, i) => (outcomes.get(part) ? [] : [i + 1]));
     parts.forEach((part, i) => {
       if (outcomes.get(part)) notes.set(part, splitEditNote(i + 1, parts.length, made));
