@@ -159,4 +159,33 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
       expect(turnsAbout(stack, /Fix SUM-9/)).toHaveLength(3);
     }),
   );
+
+  it('edits part of a line it read and then searched for in one request, as the whole line', TIMEOUT, () =>
+    withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
+      // opencode's grep cannot write: the file its read showed is still known (orchids/patch-widen.ts).
+      const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
+      const run = await runTask(
+        stack,
+        work,
+        'Fix SUM-7',
+        'sum.ts',
+        [
+          { id: 'toolu_sim_patch_read7', name: 'Read', input: { file_path: file } },
+          { id: 'toolu_sim_patch_grep7', name: 'Grep', input: { pattern: 'a - b', path: work } },
+          { id: 'toolu_sim_patch_line7', name: 'Edit', input: part },
+        ],
+        'SUM-7 is fixed.',
+      );
+      expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
+      expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
+        ['read', 'completed'],
+        ['grep', 'completed'],
+        ['apply_patch', 'completed'],
+      ]);
+      expect(run.tools[1]?.state.output).toContain('sum.ts');
+      const turns = turnsAbout(stack, /Fix SUM-7/);
+      expect(sentErrorIds(turns.at(-1)!)).toEqual([]);
+      expect(turns).toHaveLength(4);
+    }),
+  );
 });

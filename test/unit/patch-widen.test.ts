@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, ToolDefinition } from '../../main/core/anthropic/types';
 import { filesShown, wholeLineEdits } from '../../main/core/orchids/patch-widen';
+import { typedTool } from '../../main/core/openai/typed-tools';
 import { CODEX_APPLY_PATCH, CODEX_TOOLS } from '../helpers/client-tools';
 import { translateTurn } from '../helpers/translated-turn';
 
@@ -9,6 +10,8 @@ import { translateTurn } from '../helpers/translated-turn';
  * conversation shows the file whole: Codex's run of the agent's Read as a composed `cat -n | sed -n`.
  */
 const TOOLS: ToolDefinition[] = [...CODEX_TOOLS, CODEX_APPLY_PATCH];
+/** The Responses API's typed apply_patch, as the proxy declares it upstream. */
+const TYPED_APPLY_PATCH = typedTool('apply_patch', {}, 'tools[0]');
 const FILE = '/w/calc.ts';
 const LINES = ['const a = 1;', 'const b = 2;', 'export const sum = a - b;', 'export const twice = a * 2;'];
 
@@ -163,6 +166,23 @@ describe("filesShown: opencode's read", () => {
     expect(filesShown(opencodeRead([...LINES, `${'x'.repeat(2000)}...`])).size).toBe(0);
     expect(filesShown(opencodeRead(LINES, { total: 5 })).size).toBe(0);
   });
+
+  it('keeps the file over its own tools that cannot write, not over another or one with a key it lacks', () => {
+    const grep = exchange('grep', { pattern: 'sum', path: '/w', include: '*.ts' }, 'Found 1 matches\n/w/calc.ts:');
+    const glob = exchange('glob', { pattern: '**/*.ts', path: '/w' }, FILE);
+    const fetched = exchange('webfetch', { url: 'https://example.test/', format: 'text' }, 'Example');
+    const other = opencodeRead(LINES.slice(0, 1), { total: 9, file: '/w/other.ts' });
+    expect(filesShown([...opencodeRead(LINES), ...grep, ...glob, ...fetched, ...other])).toEqual(
+      new Map([[FILE, LINES]]),
+    );
+    const bash = exchange('bash', { command: 'npm test', description: 'Test' }, 'ok');
+    const task = exchange('task', { description: 'Fix', prompt: 'Fix it', subagent_type: 'general' }, 'done');
+    const skill = exchange('skill', { name: 'fix' }, 'Skill loaded');
+    const writingGrep = exchange('grep', { pattern: 'sum', replacement: 'total' }, 'ok');
+    for (const call of [bash, task, skill, writingGrep]) {
+      expect(filesShown([...opencodeRead(LINES), ...call]).size).toBe(0);
+    }
+  });
 });
 
 /** Cline 3.0.65's `read_files` of `file` (in `range` when given) and its answer of `lines`, numbered from `from`. */
@@ -199,6 +219,20 @@ describe("filesShown: Cline's read_files", () => {
     ).toBe(0);
     expect(filesShown([call!, answer('', false)]).size).toBe(0);
   });
+
+  it('keeps the file over its own tools that cannot write, not over its commands, agents or teammates', () => {
+    const search = exchange('search_codebase', { queries: ['a - b'] }, '[]');
+    const ranged = exchange('read_files', { files: [{ path: '/w/other.ts', start_line: 2 }, { path: FILE }] }, '[]');
+    const fetched = exchange('fetch_web_content', { requests: [{ url: 'https://example.test/', prompt: 'Gist' }] }, '');
+    expect(filesShown([...clineRead(LINES), ...search, ...ranged, ...fetched])).toEqual(new Map([[FILE, LINES]]));
+    const commands = exchange('run_commands', { commands: ['npm test'] }, '[]');
+    const agent = exchange('spawn_agent', { systemPrompt: 'You fix', task: 'Fix it' }, 'done');
+    const team = exchange('team_run_task', { agentId: 'a1', task: 'Fix it' }, 'started');
+    const question = exchange('ask_question', { question: 'Go on?', options: ['Yes', 'No'] }, 'Yes');
+    for (const call of [commands, agent, team, question]) {
+      expect(filesShown([...clineRead(LINES), ...call]).size).toBe(0);
+    }
+  });
 });
 
 describe("the agent's Edit on Codex's apply_patch after a read of the file", () => {
@@ -226,6 +260,17 @@ describe("the agent's Edit on Codex's apply_patch after a read of the file", () 
     expect(sent(read('/w/other.ts'), 'Edit', edit('a - b', 'a + b'))).toEqual(asIs);
     expect(sent(read(FILE, LINES.slice(2), 3), 'Edit', edit('a - b', 'a + b'))).toEqual(asIs);
     expect(sent(read(FILE, [...LINES, 'const c = a - b;']), 'Edit', edit('a - b', 'a + b'))).toEqual(asIs);
+  });
+
+  it("goes as the whole line in the Responses API's typed apply_patch too", () => {
+    const { inputs } = translateTurn(
+      [...CODEX_TOOLS, TYPED_APPLY_PATCH],
+      [{ id: 'toolu_sim_w_0001', name: 'Edit', input: { file_path: FILE, ...edit('a - b', 'a + b') } }],
+      { history: [ASK, ...read()] },
+    );
+    expect(inputs).toEqual([
+      { type: 'update_file', path: FILE, diff: hunk(['export const sum = a - b;'], ['export const sum = a + b;']) },
+    ]);
   });
 
   it('widens only the first of two edits of the file in one turn: the second finds the file it changed', () => {

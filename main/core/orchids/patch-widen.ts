@@ -23,8 +23,10 @@
  * and the widened edit would be made, at the first. Every old text must stand in the file exactly once (as the agent's
  * Edit requires) and never in text an earlier edit of the MultiEdit wrote; and the widened hunks, applied as the client
  * applies them, must give the text the agent's edits give. A read in the same turn as a call that may write, any call
- * after the read that is not a composed read or search, or a call that goes to the client earlier in this turn, leaves
- * the file unknown.
+ * after the read that may write, or a call that goes to the client earlier in this turn, leaves the file unknown. A
+ * call known not to write is a composed read or search, or one of the client's own tools that cannot write, such as
+ * opencode's `grep` or Cline's `search_codebase` (CLIENT_LOOKS_ONLY); any other tool, or one of those with a key its
+ * declaration lacks, may write.
  */
 import type { Message, ToolResultContent } from '../anthropic/types';
 import type { JsonObject } from './client-tools';
@@ -84,7 +86,7 @@ export function filesShown(messages: readonly Message[]): Map<string, string[]> 
         if (block?.['type'] !== 'tool_use') continue;
         const read = readOf(block['name'], asRecord(block['input']));
         if (read && typeof block['id'] === 'string') reads.set(block['id'], read);
-        else if (!read) writes ||= !looksOnly(block['input']);
+        else if (!read) writes ||= !looksOnly(block['name'], block['input']);
       }
       if (!writes) continue;
       // A call that may write, beside or after the reads: no file read so far is known as it is now.
@@ -151,9 +153,33 @@ function clineWholeFile(text: string, path: string): string[] | undefined {
   return numberedLines(run.result.split('\n'), CLINE_NUMBERED);
 }
 
-/** A call that only looks at files: the composed command of the agent's LS, Glob or Grep. */
-function looksOnly(input: unknown): boolean {
-  const command = commandOf(asRecord(input));
+/**
+ * The client's own tools that cannot write, by name, with the keys their declaration has: opencode 1.18.33's (on a
+ * `gpt-` id it declares `apply_patch`, `bash`, `glob`, `grep`, `read`, `skill`, `task`, `todowrite` and `webfetch`)
+ * and Cline CLI 3.0.65's (on a `gpt` or `codex` id `read_files`, `search_codebase`, `fetch_web_content`,
+ * `apply_patch`, `run_commands`, `ask_question`, `spawn_agent` and the `team_*` tools). A read of part of a file, or of
+ * another, lands here too. Left out, as not known to leave every file as it was: a shell, a sub-agent or teammate
+ * (which may write while it runs), a skill, a question, a to-do list.
+ */
+const CLIENT_LOOKS_ONLY: ReadonlyMap<string, readonly string[]> = new Map([
+  ['glob', ['pattern', 'path']],
+  ['grep', ['pattern', 'path', 'include']],
+  ['webfetch', ['url', 'format', 'timeout']],
+  ['read_files', ['files']],
+  ['search_codebase', ['queries']],
+  ['fetch_web_content', ['requests']],
+]);
+
+/**
+ * A call that only looks at files: the composed command of the agent's LS, Glob or Grep, or one of the client's tools
+ * that cannot write, with no key its declaration lacks (a tool of another client that shares the name is not taken
+ * for it).
+ */
+function looksOnly(name: unknown, input: unknown): boolean {
+  const fields = asRecord(input);
+  const keys = typeof name === 'string' ? CLIENT_LOOKS_ONLY.get(name) : undefined;
+  if (keys && fields && Object.keys(fields).every((key) => keys.includes(key))) return true;
+  const command = commandOf(fields);
   return command !== undefined && composedCommandTool(command) !== undefined;
 }
 
