@@ -91,7 +91,7 @@ function TestSteps({ result }: { result: AccountTestResult }) {
   return (
     <>
       <p className="hint">
-        Model {result.model}; upstream protocol setting {result.setting}.
+        Model <span className="model-id">{result.model}</span>; upstream protocol setting {result.setting}.
       </p>
       <ol className="account-test-steps">
         {result.steps.map((step) => (

@@ -1,0 +1,227 @@
+import fs from 'node:fs';
+import type { Page } from '@playwright/test';
+import { expect, goTo, test } from './fixtures';
+import { LONG_ADDRESS, openings } from './dialog-openings';
+import { measure, MODEL_IDS, optionOverflow } from './fit';
+import { seedShowcase, settle, VIEWS, type ViewName } from './showcase';
+
+/**
+ * The 360 px tray window at 200% zoom (or a system font scale of 2) is 180 CSS px wide: the narrowest the window is
+ * tested at. The device scale factor makes the pixels a zoomed window has, so the text is rasterised as it is there.
+ */
+const WIDTH = 180;
+test.use({ deviceScaleFactor: 2 });
+
+/** What is cut short (an ellipsis, a clipped box) and does not carry its whole text in a tooltip; runs in the page. */
+function cutWithoutTitle(): string[] {
+  const root = document.querySelector('dialog[open]') ?? document.body;
+  const cut: string[] = [];
+  for (const el of root.querySelectorAll('*')) {
+    if (el.closest('dialog:not([open])') || !(el instanceof HTMLElement)) continue;
+    const own = [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+    // Out of sight on purpose (.visually-hidden): read by assistive tech, not cut.
+    if (!own || el.clientWidth <= 1 || el.scrollWidth <= el.clientWidth + 1) continue;
+    const style = getComputedStyle(el);
+    // A box that scrolls is read by scrolling it (a code block); only what hides its overflow loses words.
+    if (style.overflowX !== 'hidden' && style.overflowX !== 'clip') continue;
+    const whole = (el.textContent ?? '').trim().replace(/\s+/g, ' ');
+    const title = el.closest('[title]')?.getAttribute('title') ?? '';
+    if (!title.includes(whole)) cut.push(`"${whole.slice(0, 60)}" in <${el.tagName.toLowerCase()}.${el.className}>`);
+  }
+  return cut;
+}
+
+/**
+ * Words of letters split over lines ("B/a/s/e/U/R/L" down a squeezed column), and a row's cells drawn over each other
+ * (a stacked Logs row's time under its API): text, not controls, so measure() does not see them; runs in the page.
+ */
+function unreadable(): string[] {
+  const root = document.querySelector('dialog[open]') ?? document.body;
+  const found: string[] = [];
+  const range = document.createRange();
+  /** Out of sight for assistive tech only (a table's header row in stacked rows): a 1 px box around it. */
+  const hidden = (el: Element): boolean => {
+    for (let a: Element | null = el; a; a = a.parentElement) if (a.getBoundingClientRect().width <= 1) return true;
+    return false;
+  };
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest('dialog:not([open])') || hidden(parent)) continue;
+    // A word of letters only: an address, an id or a hyphenated word may break where it must.
+    for (const match of (node.textContent ?? '').matchAll(/\S+/g)) {
+      const word = /^\(?(\p{L}{2,})[.,;:!?)]*$/u.exec(match[0])?.[1];
+      if (!word) continue;
+      const start = match.index + match[0].indexOf(word);
+      range.setStart(node, start);
+      range.setEnd(node, start + word.length);
+      const tops = new Set([...range.getClientRects()].filter((b) => b.width > 1).map((b) => Math.round(b.top)));
+      if (tops.size > 1) found.push(`"${word}" broken over lines in <${parent.tagName.toLowerCase()}>`);
+    }
+  }
+  /** Where a cell's words are drawn: each text's box, cut by any box between it and the cell that clips it. */
+  const drawn = (cell: Element): DOMRect[] => {
+    const boxes: DOMRect[] = [];
+    const texts = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+      if (!node.textContent?.trim() || !node.parentElement || hidden(node.parentElement)) continue;
+      range.selectNodeContents(node);
+      let { left, right, top, bottom } = range.getBoundingClientRect();
+      for (let a: Element | null = node.parentElement; a && a !== cell.parentElement; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX === 'visible') continue;
+        const clip = a.getBoundingClientRect();
+        [left, right, top, bottom] = [
+          Math.max(left, clip.left),
+          Math.min(right, clip.right),
+          Math.max(top, clip.top),
+          Math.min(bottom, clip.bottom),
+        ];
+      }
+      if (right - left > 1 && bottom - top > 1) boxes.push(new DOMRect(left, top, right - left, bottom - top));
+    }
+    return boxes;
+  };
+  for (const row of root.querySelectorAll('tr')) {
+    const cells = [...row.children].map((cell) => ({ cell, boxes: drawn(cell) }));
+    for (let i = 0; i < cells.length; i++)
+      for (let j = i + 1; j < cells.length; j++) {
+        const over = cells[i]!.boxes.some((a) =>
+          cells[j]!.boxes.some(
+            (b) =>
+              Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+              Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1,
+          ),
+        );
+        if (over) found.push(`"${cells[i]!.cell.textContent?.trim()}" over "${cells[j]!.cell.textContent?.trim()}"`);
+      }
+  }
+  return found;
+}
+
+/** The page itself never scrolls sideways; measured on its own, as the brief for this width words it. */
+async function pageScrollsSideways(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+/** Each control the view is for: scrolled to, wholly inside the window, and a press lands on it (not on a cover). */
+async function reachable(page: Page, view: ViewName): Promise<void> {
+  const main = page.getByRole('main');
+  const names: Record<ViewName, (string | RegExp)[]> = {
+    Overview: ['Code', 'Coding agents', 'Diagnostics'],
+    Accounts: ['Add account', 'Check credits', 'Import', 'Export', 'Edit Work', 'Test Work', 'Remove Work'],
+    Logs: [/^Open request req_/],
+    Settings: ['Rotate install token', 'Add mapping'],
+  };
+  const buttons = names[view].map((name) =>
+    main.getByRole('button', typeof name === 'string' ? { name, exact: true } : { name }).first(),
+  );
+  if (view === 'Accounts') buttons.push(main.getByRole('switch', { name: 'Enabled: Work' }));
+  if (view === 'Logs') buttons.push(main.getByLabel('Model', { exact: true }));
+  if (view === 'Settings')
+    buttons.push(
+      main.getByRole('button', { name: /^Remove mapping/ }).last(),
+      main.getByRole('button', { name: 'Hide', exact: true }),
+    );
+  for (const button of buttons) {
+    // Centred: "if needed" leaves a control that is nearly all in sight where it is, a pixel under the edge.
+    await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await expect.soft(button, `${view}: in the window`).toBeInViewport({ ratio: 1 });
+    await button.click({ trial: true, timeout: 3_000 });
+  }
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+/** Tabs through the first controls of the view: each shows a focus ring, and the ring is inside the window. */
+async function focusRings(page: Page, view: ViewName): Promise<void> {
+  await goTo(page, view); // focus is on the heading, the start of the view
+  for (let i = 0; i < 8; i++) {
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate((width) => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      const rect = el.getBoundingClientRect();
+      const out = parseFloat(style.outlineWidth) + parseFloat(style.outlineOffset);
+      return {
+        name: el.getAttribute('aria-label') ?? el.textContent?.trim().slice(0, 30) ?? el.tagName,
+        shown: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        inside: rect.left - out >= -0.5 && rect.right + out <= width + 0.5 && rect.width > 1,
+      };
+    }, WIDTH);
+    if (!ring) continue;
+    expect.soft(ring.shown, `${view}: focus ring on "${ring.name}"`).toBe(true);
+    expect.soft(ring.inside, `${view}: focus ring of "${ring.name}" inside the window`).toBe(true);
+  }
+}
+
+test(`every view fits a window ${WIDTH} px wide (360 px at 200% zoom): nothing cut, covered or off-screen`, async ({
+  page,
+  tray,
+}) => {
+  test.setTimeout(120_000);
+  await seedShowcase(page, tray);
+  await page.setViewportSize({ width: WIDTH, height: 800 });
+  for (const view of VIEWS) {
+    await test.step(view, async () => {
+      await goTo(page, view);
+      await settle(page, view);
+      // Each view with its longest state open: Diagnostics' figures, a new API key with its buttons.
+      if (view === 'Overview') await page.getByRole('button', { name: 'Diagnostics', exact: true }).click();
+      if (view === 'Settings') {
+        await page.getByRole('button', { name: 'Generate key', exact: true }).click();
+        await expect(page.getByRole('textbox', { name: /^Your new API key/ })).toBeVisible();
+      }
+      expect.soft(await pageScrollsSideways(page), `${view}: the page scrolls sideways`).toBe(false);
+      const { problems } = await page.evaluate(measure, MODEL_IDS);
+      expect.soft(problems, view).toEqual([]);
+      expect.soft(await page.evaluate(cutWithoutTitle), `${view}: cut short with no tooltip`).toEqual([]);
+      expect.soft(await page.evaluate(unreadable), `${view}: text broken or drawn over`).toEqual([]);
+      // Each filter shows its choice whole ("All acc" beside Outcome).
+      if (view === 'Logs')
+        for (const name of ['Outcome', 'Account', 'Model']) {
+          const shown = await optionOverflow(page.getByLabel(name, { exact: true }), 'chosen');
+          expect.soft(shown.over, `"${shown.text}" in the ${name} filter: px too wide`).toBeLessThanOrEqual(0);
+        }
+      // The frame's own controls, on every view.
+      for (const link of VIEWS)
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click({ trial: true });
+      for (const name of ['System theme', 'Light theme', 'Dark theme'])
+        await page.getByRole('button', { name }).click({ trial: true });
+      await reachable(page, view);
+      await focusRings(page, view);
+      if (process.env.ZOOM_SHOTS)
+        await page.screenshot({ path: `/tmp/h-window-shots/${view}.png`, animations: 'disabled' });
+    });
+  }
+});
+
+test(`every dialog fits a window ${WIDTH} px wide, its buttons reachable`, async ({ page, tray }, testInfo) => {
+  test.setTimeout(120_000);
+  await seedShowcase(page, tray);
+  const importFile = testInfo.outputPath('import.json');
+  fs.writeFileSync(importFile, JSON.stringify({ accounts: [{ email: LONG_ADDRESS, cookie: '' }] }));
+  await page.setViewportSize({ width: WIDTH, height: 800 });
+  for (const { name, open } of openings(importFile)) {
+    await test.step(name, async () => {
+      await open(page);
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toBeVisible();
+      await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+      expect.soft(await pageScrollsSideways(page), `${name}: the page scrolls sideways`).toBe(false);
+      const { problems } = await page.evaluate(measure, MODEL_IDS);
+      expect.soft(problems, name).toEqual([]);
+      expect.soft(await page.evaluate(cutWithoutTitle), `${name}: cut short with no tooltip`).toEqual([]);
+      expect.soft(await page.evaluate(unreadable), `${name}: text broken or drawn over`).toEqual([]);
+      // Every button of its footer can be reached, and pressed where it can be (Add account waits for a cookie).
+      for (const button of await dialog.locator('.dialog-footer button').all()) {
+        await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+        await expect.soft(button, `${name}: a button in the window`).toBeInViewport({ ratio: 1 });
+        if (await button.isEnabled()) await button.click({ trial: true, timeout: 3_000 });
+      }
+      if (process.env.ZOOM_SHOTS)
+        await page.screenshot({ path: `/tmp/h-window-shots/dialog-${name}.png`, animations: 'disabled' });
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    });
+  }
+});
