@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finish, sse, text } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
@@ -11,6 +11,7 @@ import {
   served,
   startCliStack,
   turnsAbout,
+  twoSettingsToRename,
 } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
@@ -139,6 +140,35 @@ describe('pi through Orchids Tray (pinned ws)', () => {
 
   it('does the same on Chat Completions', TIMEOUT, async () => {
     await fixesThePlan(stack(), 'openai-completions', 'openai', 'ws');
+  });
+
+  it('makes the agent’s MultiEdit as pi’s edits, in order, on disk', TIMEOUT, async () => {
+    const { work, file, multiEdit, renamed } = twoSettingsToRename('orchids-pi-work-', 'limits.ini');
+    stack().sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('limits.ini')) return undefined;
+      if (seen.includes('toolu_sim_multi_0001-2')) return sse(reply('Both limits are renamed.'));
+      return sse([
+        ...toolCall({ id: 'toolu_sim_multi_0001', name: 'MultiEdit', input: multiEdit }),
+        ...finish('tool-calls'),
+      ]);
+    });
+
+    const run = await runPi(work, 'Rename alpha and beta in limits.ini', stack().url, KEY, 'anthropic-messages');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Both limits are renamed.');
+    const last = turnsAbout(stack(), /limits\.ini/).at(-1)!;
+    // One pi edit an edit, each a list of one: pi matches a list's edits against the file as it was, the agent's
+    // MultiEdit each edit against the file as the one before left it.
+    expect(replayedToolUses(last).map((u) => [u.id, u.name, u.input])).toEqual(
+      multiEdit.edits.map((edit, at) => [
+        at === 0 ? 'toolu_sim_multi_0001' : `toolu_sim_multi_0001-${at + 1}`,
+        'edit',
+        { path: file, edits: [{ oldText: edit.old_string, newText: edit.new_string }] },
+      ]),
+    );
+    expect(sentErrorIds(last)).toEqual([]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(renamed);
   });
 
   it('shows the proxy’s error when no account can serve, and asks once', TIMEOUT, async () => {
