@@ -229,3 +229,19 @@ export const QWEN_CODE_TOOLS: ToolDefinition[] = [
     'command',
   ]),
 ];
+
+/**
+ * pi 0.73.1's (`@mariozechner/pi-coding-agent`) built-in tools as its bundle declares them, every schema closed:
+ * its edit takes a list of edits whose keys are `oldText` and `newText`.
+ */
+export const PI_TOOLS: ToolDefinition[] = [
+  tool('read', { path: str, offset: num, limit: num }, ['path'], true),
+  tool('bash', { command: str, timeout: num }, ['command'], true),
+  tool(
+    'edit',
+    { path: str, edits: listOf(closedObject({ oldText: str, newText: str }, ['oldText', 'newText'])) },
+    ['path', 'edits'],
+    true,
+  ),
+  tool('write', { path: str, content: str }, ['path', 'content'], true),
+];

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCodeCommand } from '../../contract/claude-code-env';
 import { snippets } from '../../renderer/src/lib/setup-snippets';
+import { piModels } from '../helpers/pi';
 import { codeTexts, readReadme, section, spans } from '../helpers/readme';
 
 const readme = readReadme();
@@ -96,6 +97,10 @@ describe('README: the setup in "Point your tools at it"', () => {
     expect(settingLines(fenced(language, client), comment, readmeKey)).toEqual(
       settingLines(windowConfig(id), comment, 'not-needed'),
     );
+  });
+
+  it("gives pi's models.json as pi's tests write it", () => {
+    expect(JSON.parse(fenced('json', 'pi'))).toEqual(piModels(URL));
   });
 
   it("gives Claude Code's command line as the window, the tray and the headless app do", () => {

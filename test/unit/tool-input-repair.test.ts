@@ -7,6 +7,7 @@ import {
   CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
+  PI_TOOLS,
   QWEN_CODE_TOOLS,
   claudeCodeTools,
 } from '../helpers/client-tools';
@@ -416,6 +417,29 @@ describe("repairToolInput: the agent's Task as a client's sub-agent tool", () =>
     // Another tool's call to the same schema is not a sub-agent the agent waits for.
     const schema = clientToolSchema('Agent', CLAUDE_CODE);
     expect(repairToolInput(task, schema, { upstreamName: 'Skill', clientName: 'Agent' })).toEqual(task);
+  });
+});
+
+describe("repairToolInput: the agent's file tools as pi's", () => {
+  it("gives the agent's Edit as pi's edit of one edit, in pi's oldText and newText", () => {
+    const edit = { file_path: '/w/plan.txt', old_string: 'KIWI', new_string: 'PAPAYA' };
+    expect(route('Edit', edit, PI_TOOLS)).toEqual({
+      name: 'edit',
+      input: { path: '/w/plan.txt', edits: [{ oldText: 'KIWI', newText: 'PAPAYA' }] },
+    });
+    expect(inputRepairMayApply('Edit', 'edit', PI_TOOLS)).toBe(true);
+  });
+
+  it("gives the agent's Read, Write and Bash pi's path and keeps their other keys", () => {
+    expect(route('Read', { file_path: '/w/a', offset: 2, limit: 1 }, PI_TOOLS)).toEqual({
+      name: 'read',
+      input: { path: '/w/a', offset: 2, limit: 1 },
+    });
+    expect(route('Write', { file_path: '/w/a', content: 'x' }, PI_TOOLS).input).toEqual({ path: '/w/a', content: 'x' });
+    expect(route('Bash', { command: 'ls', description: 'List' }, PI_TOOLS)).toEqual({
+      name: 'bash',
+      input: { command: 'ls' },
+    });
   });
 });
 

@@ -92,8 +92,29 @@ export function repairToolInput(
   if (route && canonicalToolName(route.upstreamName) === 'Grep') input = caselessSearch(input, schema);
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
-  const shaped = coerceObject(reshapeKeys(input, schema, route, true), schema);
+  let shaped = reshapeKeys(input, schema, route, true);
+  if (route && canonicalToolName(route.upstreamName) === 'MultiEdit') shaped = reshapeEditItems(shaped, schema);
+  shaped = coerceObject(shaped, schema);
   return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route) : shaped;
+}
+
+/**
+ * A MultiEdit's edits in the keys of the client's item schema: pi 0.73's `edit` takes `edits` of `oldText` and
+ * `newText` in a closed schema, and refuses the agent's `old_string` and `new_string` there. Only a MultiEdit's list
+ * is reshaped: other lists (todos, questions) have their own fitting (tool-input-values.ts). Copy-on-write.
+ */
+function reshapeEditItems(input: JsonObject, schema: JsonObject | undefined): JsonObject {
+  const items = asRecord(asRecord(asRecord(schema?.['properties'])?.['edits'])?.['items']);
+  const edits = input['edits'];
+  if (!items || !Array.isArray(edits)) return input;
+  let changed = false;
+  const reshaped = edits.map((edit: unknown) => {
+    const record = asRecord(edit);
+    const fitted = record ? reshapeKeys(record, items, undefined, false) : edit;
+    changed ||= fitted !== edit;
+    return fitted;
+  });
+  return changed ? { ...input, edits: reshaped } : input;
 }
 
 /**
