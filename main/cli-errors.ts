@@ -7,7 +7,8 @@ export class CommandError extends Error {}
 export type Line = (line: string) => void;
 
 /**
- * A command group typed alone (`accounts`): say which commands it takes, not that "" is unknown.
+ * A command group typed alone (`accounts`): say which commands it takes, not that "" is unknown; a slip of the fingers
+ * (`accounts lst`) gets its guess, as an unknown group does.
  * `given` is what followed the group, undefined when nothing did.
  */
 export function unknownSubcommand(group: string, given: string | undefined, commands: readonly string[]): UsageError {
@@ -15,7 +16,7 @@ export function unknownSubcommand(group: string, given: string | undefined, comm
   return new UsageError(
     given === undefined
       ? `${group} needs a command: ${list}.`
-      : `Unknown ${group} command "${given}". ${group} takes: ${list}.`,
+      : `Unknown ${group} command "${given}".${didYouMean(given, commands)} ${group} takes: ${list}.`,
   );
 }
 

@@ -27,10 +27,11 @@ export async function runCli(
   const [group, command, ...rest] = positionals;
   // `help` too: it is the word a newcomer tries first. With a group (`accounts --help`, `help accounts`): its part.
   if (values.help || group === 'help') {
-    const topic = group === 'help' ? command : group;
-    // Help for a command that is not one (`acounts --help`, `help nope`) is the slip `acounts` is, with its guess:
-    // the whole help with exit code 0 hid the mistake and answered a script as if the command existed.
+    const [topic, subcommand] = group === 'help' ? [command, rest[0]] : [group, command];
+    // Help for a command that is not one (`acounts --help`, `help nope`, `accounts lst --help`) is the slip `acounts`
+    // is, with its guess: the help with exit code 0 hid the mistake and answered a script as if the command existed.
     if (topic !== undefined && topic !== 'help' && !isGroup(topic)) throw unknownCommand(topic);
+    if (isGroup(topic) && subcommand !== undefined) checkCommand(topic, subcommand);
     out(usage(env, topic));
     return 0;
   }
@@ -40,17 +41,11 @@ export async function runCli(
     return 2;
   }
   if (!isGroup(group)) throw unknownCommand(group);
-  if (group === 'proxy' && command !== undefined && !(SUBCOMMANDS.proxy as readonly string[]).includes(command))
-    throw unknownSubcommand('proxy', command, SUBCOMMANDS.proxy);
-  if (group === 'dashboard' && command !== undefined) throw new UsageError('dashboard takes no arguments.');
-  if (group === 'token' && command !== 'rotate') throw unknownSubcommand('token', command, SUBCOMMANDS.token);
+  checkCommand(group, command);
+  const typed = tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : []));
+  checkRepeats(typed);
   if (group === 'logs') checkLogsFormat(command, values);
-  checkTakes(
-    group,
-    command,
-    rest,
-    tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])),
-  );
+  checkTakes(group, command, rest, typed);
   const connection = connectCli(env, note);
   try {
     // `accounts test` alone may answer 1: the account does not work, which a script can act on.
@@ -68,6 +63,12 @@ export async function runCli(
     else if (group === 'proxy') await proxyCommand(connection, command, out);
     else await rotateInstallToken(connection, out);
     return 0;
+  } catch (error) {
+    // A value the contract refuses before any handler runs (a weight of 0, an empty name or model, a protocol that is
+    // none) is wrong whatever the accounts hold, as --limit 0 is: a usage slip, exit code 2. A command refused for
+    // what is there (no account 9) or a value a setting refuses stays exit code 1.
+    if (error instanceof ContractError && error.code === 'invalid_input') throw new UsageError(error.message);
+    throw error;
   } finally {
     await connection.close();
   }
@@ -103,6 +104,27 @@ function usageOf(error: unknown): unknown {
   if (switchWithValue)
     return new UsageError(`${switchWithValue[1]} takes no value: write ${switchWithValue[1]} alone, or leave it out.`);
   return code?.startsWith('ERR_PARSE_ARGS') ? new UsageError(message) : error;
+}
+
+/**
+ * The word after a group is one of its commands, or nothing where the group does without one (`logs`, `proxy`), else
+ * the slip is named with its guess before anything is opened.
+ */
+function checkCommand(group: keyof typeof SUBCOMMANDS, command: string | undefined): void {
+  const commands: readonly string[] = SUBCOMMANDS[group];
+  if (command === undefined) {
+    if (!('' in TAKES[group])) throw unknownSubcommand(group, undefined, commands);
+  } else if (group === 'dashboard') throw new UsageError('dashboard takes no arguments.');
+  else if (!commands.includes(command)) throw unknownSubcommand(group, command, commands);
+}
+
+/** A flag given twice took its last value and dropped the first unsaid (`--weight 5 --weight 50`); none repeats. */
+function checkRepeats(typed: string[]): void {
+  const seen = new Set<string>();
+  for (const flag of typed) {
+    if (flag !== 'help' && seen.has(flag)) throw new UsageError(`--${flag} is given more than once; give it once.`);
+    seen.add(flag);
+  }
 }
 
 /** A script reading stdout must get one format and nothing else, so the mixes are refused rather than guessed. */

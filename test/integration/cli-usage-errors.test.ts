@@ -22,8 +22,8 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await usageError('settings')).toBe('settings needs a command: list, get, set, reset.');
     expect(await usageError('token')).toBe('token needs a command: rotate.');
     expect(await usageError('accounts', 'lst')).toBe(
-      'Unknown accounts command "lst". accounts takes: add, list, credits, test, enable, disable, remove, reset, ' +
-        'rename, weight.',
+      'Unknown accounts command "lst". Did you mean "list"? accounts takes: add, list, credits, test, enable, ' +
+        'disable, remove, reset, rename, weight.',
     );
     expect(await usageError('proxy', 'stop')).toBe(
       'Unknown proxy command "stop". proxy takes: status, pause, resume, dismiss-notice.',
@@ -44,6 +44,43 @@ describe('npm run cli -- usage mistakes', () => {
     expect(await usageError('help', 'setings')).toBe('Unknown command "setings". Did you mean "settings"?');
     expect(await usageError('help', 'nope')).toBe('Unknown command "nope".');
     expect(await usageError('accounts', 'list', '--bogus')).toBe('Unknown option --bogus.');
+  });
+
+  it('names a mistyped command of a group as the slip it is when help is asked of it, with its guess', async () => {
+    // `accounts lst --help` printed the accounts help with exit code 0, as if lst were one of its commands.
+    const lst = await usageError('accounts', 'lst');
+    expect(await usageError('accounts', 'lst', '--help')).toBe(lst);
+    expect(await usageError('help', 'accounts', 'lst')).toBe(lst);
+    expect(await usageError('settings', 'gte', '-h')).toBe(
+      'Unknown settings command "gte". Did you mean "get"? settings takes: list, get, set, reset.',
+    );
+    expect(await usageError('logs', 'shwo', '--help')).toBe(
+      'Unknown logs command "shwo". Did you mean "show"? logs takes: show.',
+    );
+    expect(await usageError('proxy', 'stop', '--help')).toBe(
+      'Unknown proxy command "stop". proxy takes: status, pause, resume, dismiss-notice.',
+    );
+    expect(await usageError('dashboard', 'now', '--help')).toBe('dashboard takes no arguments.');
+  });
+
+  it('refuses a flag given twice rather than taking its last value unsaid', async () => {
+    // `--weight 5 … --weight 50` added the account with weight 50 and said nothing of the 5.
+    expect(await usageError('accounts', 'add', '--cookie', 'x', '--weight', '5', '--weight', '50')).toBe(
+      '--weight is given more than once; give it once.',
+    );
+    expect(await usageError('accounts', 'add', '--cookie-file', 'a.txt', '--cookie-file', 'b.txt')).toBe(
+      '--cookie-file is given more than once; give it once.',
+    );
+    expect(await usageError('logs', '--limit', '5', '--limit', '9')).toBe(
+      '--limit is given more than once; give it once.',
+    );
+    // A switch's short and long forms are the one flag.
+    expect(await usageError('logs', '-f', '--follow')).toBe('--follow is given more than once; give it once.');
+    expect(await usageError('accounts', 'list', '--json', '--json')).toBe(
+      '--json is given more than once; give it once.',
+    );
+    // Help asked twice is still help.
+    expect(await cli({ ORCHIDS_TRAY_DATA_DIR: tempDir() }, 'accounts', '-h', '--help')).toMatchObject({ code: 0 });
   });
 
   it('names a setting that is not one as a slip, with a guess when one is near, before asking the app', async () => {
@@ -124,18 +161,26 @@ describe('npm run cli -- usage mistakes', () => {
   it('reads a count or a weight as digits alone, not as whatever Number() makes of it', async () => {
     for (const limit of ['1e2', '0x10', ' 5'])
       expect(await usageError('logs', '--limit', limit), limit).toBe('--limit takes a number from 1 to 1000.');
-    // Taken before, as weights 10 and 16; the contract's own words refuse them now, before any account is looked up.
-    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir() };
+    // Taken before, as weights 10 and 16; the contract's own words refuse them now, before any account is looked up,
+    // as the usage slip they are (exit code 2), like a --limit of 1e2: the value is wrong whatever the accounts.
     for (const args of [
       ['accounts', 'weight', '1', '1e1'],
+      ['accounts', 'weight', '1', '0'],
       ['accounts', 'add', '--cookie', 'x', '--weight', '0x10'],
     ])
-      await expect(cli(env, ...args), args.join(' ')).rejects.toThrow(
-        /^weight: Weight must be a whole number from 1 to 100\.$/,
-      );
+      expect(await usageError(...args), args.join(' ')).toBe('weight: Weight must be a whole number from 1 to 100.');
     // An empty --model was answered in zod's words ("Too small: expected string to have >=1 characters").
-    await expect(cli(env, 'accounts', 'test', '1', '--model', ' ')).rejects.toThrow(
+    expect(await usageError('accounts', 'test', '1', '--model', ' ')).toBe(
       'model: Model must be a model id of 1 to 200 characters, such as claude-sonnet-4-6.',
+    );
+    expect(await usageError('accounts', 'add', '--cookie', 'x', '--name', ' ')).toBe(
+      'name: Name must be 1 to 100 characters.',
+    );
+    expect(await usageError('accounts', 'rename', '1', 'n'.repeat(101))).toBe(
+      'name: Name must be 1 to 100 characters.',
+    );
+    expect(await usageError('accounts', 'test', '1', '--protocol', 'http')).toBe(
+      'protocol: Protocol must be ws, sse-b or sse-a.',
     );
   });
 

@@ -284,11 +284,14 @@ describe('the built CLI binary', () => {
     const dataDir = tempDir();
     const env = { ...process.env, ORCHIDS_TRAY_DATA_DIR: dataDir };
     const helps = ['help', '--help', '-h'];
-    const [bad, badHelp, badFlag, list, ...usages] = await Promise.all([
+    const [bad, badHelp, badFlag, list, badCommandHelp, badWeight, ...usages] = await Promise.all([
       builtCli(['acounts'], env),
       builtCli(['acounts', '--help'], env),
       builtCli(['accounts', 'list', '--bogus'], env),
       builtCli(['accounts', 'list', '--json'], env),
+      builtCli(['accounts', 'lst', '--help'], env),
+      // A data folder of its own: two processes creating one database at once may find it busy.
+      builtCli(['accounts', 'weight', '1', '0'], { ...env, ORCHIDS_TRAY_DATA_DIR: tempDir() }),
       ...helps.map((help) => builtCli([help], env)),
     ]);
     // The mistake stays on screen: the whole help under it would push it off.
@@ -298,6 +301,14 @@ describe('the built CLI binary', () => {
     );
     // Help for a command that is not one is that mistake too, not every command with exit code 0.
     expect(badHelp).toMatchObject({ status: 2, stdout: '', stderr: bad.stderr });
+    const accountsPointer = 'Run `npm run cli -- accounts --help` for its commands and options.\n';
+    expect(badCommandHelp).toMatchObject({ status: 2, stdout: '' });
+    expect(badCommandHelp.stderr).toMatch(/^Unknown accounts command "lst"\. Did you mean "list"\? accounts takes: /);
+    expect(badCommandHelp.stderr.endsWith(`weight.\n${accountsPointer}`)).toBe(true);
+    // A weight the contract refuses is the same kind of slip as an unknown flag (any note above is about other apps).
+    expect(badWeight).toMatchObject({ status: 2, stdout: '' });
+    expect(badWeight.stderr).toMatch(/(^|\n)weight: Weight must be a whole number from 1 to 100\.\n/);
+    expect(badWeight.stderr.endsWith(accountsPointer)).toBe(true);
     expect(badFlag.status).toBe(2);
     expect(badFlag.stderr).toBe(
       'Unknown option --bogus.\nRun `npm run cli -- accounts --help` for its commands and options.\n',

@@ -35,8 +35,21 @@ describe('sameFileKey', () => {
     expect(sameFileKey('/x/./y.txt', undefined)).toBe('/x/y.txt');
   });
 
-  it("goes by Windows' rules where cn's working directory has a drive letter", () => {
-    expect(sameFileKey('src\\a.ts', 'C:\\work')).toBe('C:\\work\\src\\a.ts');
-    expect(sameFileKey('C:/work/src/a.ts', 'C:\\work')).toBe('C:\\work\\src\\a.ts');
+  it("goes by Windows' rules, case-folded, where cn's working directory has a drive letter", () => {
+    for (const file of ['src\\a.ts', 'SRC\\A.ts', 'C:/work/src/a.ts', 'c:\\Work\\Src\\.\\A.TS', '..\\WORK\\src\\a.ts'])
+      expect(sameFileKey(file, 'C:\\Work'), file).toBe('c:\\work\\src\\a.ts');
+    // A UNC share is a Windows working directory too.
+    expect(sameFileKey('Docs\\Plan.md', '\\\\Server\\Share')).toBe(sameFileKey('docs/plan.md', '\\\\server\\share'));
+  });
+
+  it('takes a path with a drive letter or backslashes as Windows’ when the working directory is not known', () => {
+    expect(sameFileKey('C:\\Work\\A.ts', undefined)).toBe(sameFileKey('c:/work/a.ts', undefined));
+    expect(sameFileKey('Src\\..\\A.ts', undefined)).toBe(sameFileKey('a.ts', undefined));
+  });
+
+  it('keeps case and backslashes as they are on Linux and macOS, where they make other files', () => {
+    expect(sameFileKey('Plan.txt', '/tmp/work')).not.toBe(sameFileKey('plan.txt', '/tmp/work'));
+    expect(sameFileKey('a\\b.txt', '/tmp/work')).toBe('/tmp/work/a\\b.txt');
+    expect(sameFileKey('/X/y.txt', undefined)).toBe('/X/y.txt');
   });
 });

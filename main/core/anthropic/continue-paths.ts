@@ -32,13 +32,26 @@ export function continueWorkingDirectory(source: DeferredToolSource | undefined)
 }
 
 /**
+ * A drive letter (`C:\work`, `C:/work`) or a backslash (`\\server\share`, `src\a.ts`) in a path that does not
+ * start with `/`, as every Linux and macOS working directory does: a Windows path.
+ */
+const WINDOWS_PATH = /^(?!\/)(?:[A-Za-z]:|.*\\)/;
+
+/**
  * `file` as one key for every spelling of it: resolved against `cwd` when that is known. Without it a relative path
  * stays relative, only normalised (`./a`, `a/../a` and `a//a` as `a`, `a/a`): it cannot be matched to an absolute
- * one. Symbolic links are not followed (cn follows them, but the proxy does not look at the client's files), nor is
- * case folded on Windows, where cn's working directory has a drive letter and its paths go by Windows' rules.
+ * one. The working directory, when known, says which system cn runs on (a name with a backslash is one file on
+ * Linux); without it the path does. On Windows the key goes by `path.win32` and is case-folded, as Windows' file
+ * systems match names: `src\A.ts` and `C:/Work/src/a.ts` are one file there.
+ * DECISION: symbolic links are not followed, though cn follows them. Reading them needs the file system on the
+ * request path, where nothing waits on disk (a synchronous `realpath` blocks every request being served, an
+ * asynchronous one makes this call wait); and the proxy may serve a client on another machine (remote mode), where
+ * the paths are not this machine's files at all. A link and its target spelt apart are two keys: a second edit
+ * through the other name goes out as it did before this check.
  */
 export function sameFileKey(file: string, cwd: string | undefined): string {
-  const paths = /^[A-Za-z]:[\\/]/.test(cwd ?? file) ? path.win32 : path.posix;
-  if (cwd !== undefined && paths.isAbsolute(cwd)) return paths.resolve(cwd, file);
-  return paths.normalize(file);
+  const windows = WINDOWS_PATH.test(cwd ?? file);
+  const paths = windows ? path.win32 : path.posix;
+  const key = cwd !== undefined && paths.isAbsolute(cwd) ? paths.resolve(cwd, file) : paths.normalize(file);
+  return windows ? key.toLowerCase() : key;
 }
