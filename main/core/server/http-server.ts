@@ -29,7 +29,8 @@ import {
   originForm,
   type GuardConfig,
 } from './guards';
-import { decodeJson, decodeJsonBody, isLargeBody, readBody, YIELDING_PARSE_BYTES } from './json-body';
+import { decodeJson, decodeJsonBody, isLargeBody, YIELDING_PARSE_BYTES } from './json-body';
+import { readBody } from './read-body';
 import { createServer, listen, ServerStartError } from './listen';
 import { ParserFailures } from './parser-failures';
 import { checkJsonContentType } from './media-type';
