@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Handlers } from '../../../contract/api';
 import type { OrchidsCore } from '../core';
 import { ApiError, methodNotAllowed } from '../server/errors';
-import type { JsonBody } from '../server/http-server';
+import type { JsonBody } from '../server/server-options';
 import { BodyError } from '../server/json-body';
 import { readBody } from '../server/read-body';
 import { dispatch } from './dispatch';
