@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { defaultDataDir } from './util/paths';
 import { SWITCH_WORDS_HINT, switchWord } from './util/switch-word';
-import { DEFAULT_MAX_BODY_BYTES } from './server/http-server';
+import { DEFAULT_MAX_BODY_BYTES } from './server/server-options';
 import { DEFAULT_AGENT_B_URL, DEFAULT_AGENT_WS_URL } from './upstream/protocol';
 
 /** Where the Orchids upstream lived in Generation A (protocol page 2.1); configurable because it moves. */

@@ -4,7 +4,7 @@ import net, { type AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readBody } from '../../main/core/server/json-body';
+import { readBody } from '../../main/core/server/read-body';
 import { until } from '../helpers/wait';
 
 /**

@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../anthropic/validate-checks';
 import type { ApiRoute } from './api-routes';
 import { ApiError, errorBody, sendError } from './errors';
-import { BodyError, ClientGoneError } from './json-body';
+import { BodyError } from './json-body';
+import { ClientGoneError } from './read-body';
 
 /** Seconds a client is told to wait when the body budget or the connection reserve turns it away. */
 const BUSY_RETRY_AFTER_S = 2;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { BodyInterrupt } from './json-body';
+import { BodyInterrupt } from './read-body';
 
 /** The request a connection is reading or answering, for a failure of the connection under it. */
 export interface InFlight {
