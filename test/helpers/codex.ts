@@ -83,25 +83,38 @@ function configToml(
   catalogUrl: boolean,
   mcpServers: Record<string, string>,
   updatePlan: boolean,
+  builtin: boolean,
+  compactAt: number | undefined,
 ): string {
+  // Codex's built-in `openai` provider takes only its base URL from config.toml (`openai_base_url`), the key from
+  // CODEX_API_KEY (codexEnv: `codex exec` 0.171 reads no OPENAI_API_KEY), and keeps its own retry settings.
+  const provider = builtin
+    ? [`openai_base_url = ${JSON.stringify(`${baseUrl}/v1`)}`]
+    : [
+        '',
+        '[model_providers.orchids-tray]',
+        'name = "Orchids Tray"',
+        `base_url = ${JSON.stringify(`${baseUrl}/v1`)}`,
+        // The proxy answers Codex's catalog request with metadata for every id it lists (README "Point your tools at
+        // it").
+        ...(catalogUrl ? [`model_catalog_url = ${JSON.stringify(`${baseUrl}/v1/models`)}`] : []),
+        'wire_api = "responses"',
+        `env_key = "${CODEX_KEY_VARIABLE}"`,
+        'request_max_retries = 0',
+        'stream_max_retries = 0',
+      ];
   return [
     `model = "${CODEX_MODEL}"`,
-    'model_provider = "orchids-tray"',
+    ...(builtin ? [] : ['model_provider = "orchids-tray"']),
     ...(catalogPath ? [`model_catalog_json = ${JSON.stringify(catalogPath)}`] : []),
     'check_for_update_on_startup = false',
     '',
+    ...(builtin ? provider : []),
+    ...(compactAt === undefined ? [] : [`model_auto_compact_token_limit = ${compactAt}`]),
+    '',
     '[analytics]',
     'enabled = false',
-    '',
-    '[model_providers.orchids-tray]',
-    'name = "Orchids Tray"',
-    `base_url = ${JSON.stringify(`${baseUrl}/v1`)}`,
-    // The proxy answers Codex's catalog request with metadata for every id it lists (README "Point your tools at it").
-    ...(catalogUrl ? [`model_catalog_url = ${JSON.stringify(`${baseUrl}/v1/models`)}`] : []),
-    'wire_api = "responses"',
-    `env_key = "${CODEX_KEY_VARIABLE}"`,
-    'request_max_retries = 0',
-    'stream_max_retries = 0',
+    ...(builtin ? [] : provider),
     '',
     // Codex 0.171 declares its `update_plan` tool only when this is on (off by default, in the TUI as in exec).
     ...(updatePlan ? ['[tools.update_plan]', 'enabled = true', ''] : []),
@@ -158,6 +171,13 @@ export interface CodexOptions {
   mcpServers?: Record<string, string>;
   /** Turns on Codex's `update_plan` tool (`[tools.update_plan] enabled = true`), off unless config.toml says so. */
   updatePlan?: boolean;
+  /**
+   * Points Codex's built-in `openai` provider at the proxy (`openai_base_url`, the key in CODEX_API_KEY) instead of
+   * declaring a model provider: WebSocket first, remote compaction (README "Point your tools at it").
+   */
+  builtinProvider?: boolean;
+  /** Codex compacts the conversation once it holds this many tokens (`model_auto_compact_token_limit`). */
+  compactAt?: number;
   /** Extra config.toml lines (features, collaboration modes …), appended as written. */
   extraConfig?: string[];
   /** Keeps the session (no `--ephemeral`): Codex declares its goal tools only on a thread it persists. */
@@ -190,8 +210,15 @@ export function codexHome(baseUrl: string, options: CodexOptions = {}): string {
   }
   fs.writeFileSync(
     path.join(home, 'config.toml'),
-    configToml(baseUrl, catalogPath, metadata === 'provider', options.mcpServers ?? {}, options.updatePlan ?? false) +
-      (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
+    configToml(
+      baseUrl,
+      catalogPath,
+      metadata === 'provider',
+      options.mcpServers ?? {},
+      options.updatePlan ?? false,
+      options.builtinProvider ?? false,
+      options.compactAt,
+    ) + (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
   );
   return home;
 }
@@ -224,7 +251,7 @@ export function runCodex(
     ...(options.workspaceOnly ? WORKSPACE_ONLY : ['--dangerously-bypass-approvals-and-sandbox']),
     prompt,
   ];
-  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs);
+  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs, options.builtinProvider);
 }
 
 /**
@@ -261,11 +288,12 @@ function runCodexArgs(
   home: string,
   apiKey: string,
   timeoutMs: number | undefined,
+  builtin = false,
 ): Promise<CodexRun> {
   const run = runToExit(CODEX, args, {
     cwd,
     timeoutMs,
-    env: codexEnv(home, apiKey),
+    env: codexEnv(home, apiKey, builtin),
   });
   return run.then((exited) => {
     const events = exited.stdout
@@ -278,8 +306,9 @@ function runCodexArgs(
   });
 }
 
-function codexEnv(home: string, apiKey: string): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [CODEX_KEY_VARIABLE]: apiKey };
+function codexEnv(home: string, apiKey: string, builtin = false): NodeJS.ProcessEnv {
+  const key = builtin ? 'CODEX_API_KEY' : CODEX_KEY_VARIABLE;
+  return { PATH: process.env.PATH, HOME: home, CODEX_HOME: home, NO_COLOR: '1', [key]: apiKey };
 }
 
 /**

@@ -46,6 +46,27 @@ describe('a base URL with /v1 doubled or left out', () => {
     expect((models as OpenAINotFound).message).toContain('Did you mean /v1/models?');
   });
 
+  it('OpenAI’s SDK without /v1 asking a path it does not serve gets OpenAI’s 404 and the hint', async () => {
+    const client = new OpenAI({ baseURL: stack.url, apiKey: 'test-not-a-real-key', maxRetries: 0 });
+    const error = await client.embeddings
+      .create({ model: 'text-embedding-3-small', input: 'hi' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenAINotFound);
+    expect((error as OpenAINotFound).error).toEqual({
+      message:
+        "Not found: POST /embeddings. OpenAI's paths start with /v1: a client that does not add /v1 itself takes a " +
+        'base URL ending in /v1. Orchids Tray does not offer embeddings under /v1 either: it serves ' +
+        '/v1/chat/completions, /v1/responses and /v1/models.',
+      type: 'invalid_request_error',
+      param: null,
+      code: 'not_found',
+    });
+    // An Anthropic client there keeps Anthropic's 404.
+    const anthropic = await request(`${stack.url}/embeddings`, { headers: { 'anthropic-version': '2023-06-01' } });
+    expect(anthropic.statusCode).toBe(404);
+    expect(await anthropic.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
   it('a path that is no near miss, or a near miss by the wrong method, gets no hint', async () => {
     for (const [method, target] of [
       ['POST', '/v1/nothing'],

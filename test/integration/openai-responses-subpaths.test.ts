@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { BadRequestError, NotFoundError } from 'openai';
+import http from 'node:http';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openaiFor, refusal, WEATHER } from '../helpers/openai-sdk';
@@ -175,10 +176,10 @@ describe('GET /v1/models/{id} of a model it does not know', () => {
     const error = await refusal(openaiFor(stack).models.retrieve('nope'));
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).error).toEqual({
-      message: 'model: nope',
+      message: 'The model `nope` does not exist or you do not have access to it.',
       type: 'invalid_request_error',
       param: null,
-      code: 'not_found',
+      code: 'model_not_found',
     });
   });
 
@@ -192,5 +193,41 @@ describe('GET /v1/models/{id} of a model it does not know', () => {
     const bare = await request(`${stack.url}/v1/models/nope`);
     expect(bare.statusCode).toBe(404);
     expect(await bare.body.json()).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+});
+
+describe('a WebSocket handshake on GET /v1/responses', () => {
+  /** The handshake Codex's built-in `openai` provider opens before it posts; node:http, as undici sends no Upgrade. */
+  function handshake(headers: Record<string, string>): Promise<{ status: number; json: any }> {
+    return new Promise((resolve, reject) => {
+      const req = http.get(`${stack.url}/v1/responses`, { headers: { authorization: 'Bearer test-key', ...headers } });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, json: JSON.parse(body) }));
+      });
+      req.on('upgrade', () => reject(new Error('the server upgraded the connection')));
+      req.on('error', reject);
+    });
+  }
+
+  it('is a 426 (Codex then posts over HTTP at once), in OpenAI’s format; a plain GET stays a 405', async () => {
+    const upgrade = await handshake({
+      connection: 'Upgrade',
+      upgrade: 'websocket',
+      'sec-websocket-version': '13',
+      'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+    });
+    expect(upgrade.status).toBe(426);
+    expect(upgrade.json).toEqual({
+      error: {
+        message: 'Orchids Tray serves /v1/responses over HTTP only, not as a WebSocket: POST the request instead.',
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
+    expect((await handshake({})).status).toBe(405);
   });
 });

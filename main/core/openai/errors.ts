@@ -5,7 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { AnthropicErrorType } from '../anthropic/types';
-import { ApiError, ContextOverflowError, sendJson } from '../server/errors';
+import { ApiError, ContextOverflowError, ModelNotFoundError, sendJson } from '../server/errors';
 import { WrongApiKeyError } from '../server/guards';
 
 /**
@@ -55,6 +55,14 @@ export function openAIErrorObject(error: ApiError): Record<string, unknown> {
       type: 'invalid_request_error',
       param: null,
       code: 'invalid_api_key',
+    };
+  }
+  if (error instanceof ModelNotFoundError) {
+    return {
+      message: `The model \`${error.model}\` does not exist or you do not have access to it.`,
+      type: 'invalid_request_error',
+      param: null,
+      code: 'model_not_found',
     };
   }
   if (error instanceof ContextOverflowError) {

@@ -26,6 +26,7 @@ import {
 } from './responses-items';
 import type { ResponsesOptions } from './responses-request';
 import { ResponsesStreamEncoder } from './responses-stream';
+import { CompactionStreamEncoder, compactedOutput } from './compaction';
 import { isTypedTool } from './typed-tools';
 
 export class ResponsesFormat implements ApiFormat {
@@ -34,11 +35,12 @@ export class ResponsesFormat implements ApiFormat {
   constructor(private readonly options: ResponsesOptions) {}
 
   streamEncoder(): StreamEncoder {
-    return new ResponsesStreamEncoder(this.options);
+    const encoder = new ResponsesStreamEncoder(this.options);
+    return this.options.compaction ? new CompactionStreamEncoder(encoder) : encoder;
   }
 
   renderMessage(message: MessagesResponse): string {
-    const output: Item[] = [];
+    let output: Item[] = [];
     let message_: Item | undefined;
     for (const block of message.content) {
       if (block.type === 'text') {
@@ -59,6 +61,7 @@ export class ResponsesFormat implements ApiFormat {
         else output.push(callItem(itemId('fc'), block.id, called, JSON.stringify(block.input ?? {}), 'completed'));
       }
     }
+    if (this.options.compaction) output = compactedOutput(output);
     return JSON.stringify(
       responseObject(this.options, responseId(message.id), Math.floor(Date.now() / 1000), {
         ...outcome(message.stop_reason),

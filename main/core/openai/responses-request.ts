@@ -41,6 +41,7 @@ import {
 import { checkForcedToolSchemas, parseArguments, readToolChoice, readTools, type ToolKinds } from './tool-params';
 import { CUSTOM_INPUT } from './custom-tool';
 import type { NamespaceNames } from './namespaces';
+import { COMPACTION_REQUEST, compactedHistory, isCompaction } from './compaction';
 
 export interface ResponsesOptions {
   model: string;
@@ -50,6 +51,8 @@ export interface ResponsesOptions {
   kinds: ToolKinds;
   /** The tools declared in a namespace: a call to one comes back with its own name and its `namespace`. */
   namespaces: NamespaceNames;
+  /** The input ends in Codex's `compaction_trigger`: the answer is one `compaction` item (compaction.ts). */
+  compaction?: boolean;
 }
 
 const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
@@ -137,7 +140,8 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
     user: body.user ?? null,
     metadata: metadata ?? {},
   };
-  return { request, options: { model, echo, kinds: declared.kinds, namespaces: declared.namespaces } };
+  const compaction = isCompaction(input);
+  return { request, options: { model, echo, kinds: declared.kinds, namespaces: declared.namespaces, compaction } };
 }
 
 const SUMMARIES = ['auto', 'concise', 'detailed'] as const;
@@ -226,6 +230,14 @@ function addItem(conversation: Conversation, item: unknown, param: string, names
     case 'reasoning':
       conversation.addThinking(reasoningText(item, param));
       return;
+    case 'compaction_trigger':
+      conversation.add('user', COMPACTION_REQUEST);
+      return;
+    case 'compaction': {
+      const summary = compactedHistory(item, param);
+      if (summary !== undefined) conversation.add('user', summary);
+      return;
+    }
     case 'item_reference':
       // The one client seen sending these is the Vercel AI SDK, which stops once told the server stores nothing.
       return unsupported(

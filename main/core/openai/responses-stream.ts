@@ -95,6 +95,16 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     }
   }
 
+  /** An item made whole elsewhere (a compaction's), added and done at once, in the final response's output. */
+  finishItem(item: Item): string {
+    const outputIndex = this.output.length;
+    this.output.push(item);
+    return (
+      this.event('response.output_item.added', { output_index: outputIndex, item }) +
+      this.event('response.output_item.done', { output_index: outputIndex, item })
+    );
+  }
+
   /** `response.failed` for clients that read the events, then `error`, which makes the official SDK throw. */
   failure(error: ApiError): string {
     const details = openAIErrorObject(error);

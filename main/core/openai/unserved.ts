@@ -45,6 +45,7 @@ export function openAIUnserved(
   path: string,
 ): { error: OpenAIRequestError; format: Pick<ApiRoute, 'sendError'> } | undefined {
   if (req.headers['anthropic-version'] !== undefined) return undefined;
+  if (!path.startsWith('/v1/')) return withoutV1(method, path);
   const [first = '', second] = path.slice('/v1/'.length).split('/');
   // A stored completion (`GET /v1/chat/completions/{id}`, its messages, updating or deleting it): none is stored.
   const what =
@@ -57,6 +58,29 @@ export function openAIUnserved(
   return {
     error: new OpenAIRequestError(
       `Orchids Tray does not offer ${what} (${method} ${path}): ${SERVED}`,
+      null,
+      'not_found',
+      404,
+    ),
+    format: OPENAI_FORMAT,
+  };
+}
+
+/**
+ * One of OpenAI's paths it does not serve asked without its `/v1` (`POST /embeddings`): what the OpenAI SDK asks when
+ * given the proxy's bare address as its base URL, where OpenAI's SDKs take one ending in `/v1`. Answered in OpenAI's
+ * format, so the SDK's NotFoundError carries the hint; the served paths keep the server's own hint (baseUrlHint).
+ */
+function withoutV1(
+  method: string,
+  path: string,
+): { error: OpenAIRequestError; format: Pick<ApiRoute, 'sendError'> } | undefined {
+  const first = path.split('/')[1] ?? '';
+  if (!Object.hasOwn(UNSERVED, first)) return undefined;
+  return {
+    error: new OpenAIRequestError(
+      `Not found: ${method} ${path}. OpenAI's paths start with /v1: a client that does not add /v1 itself takes a ` +
+        `base URL ending in /v1. Orchids Tray does not offer ${UNSERVED[first]} under /v1 either: ${SERVED}`,
       null,
       'not_found',
       404,

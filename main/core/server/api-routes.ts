@@ -6,7 +6,7 @@ import { findModel, listModels } from '../api/models-list';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { pausedError } from '../proxy/unavailable';
-import { ApiError, sendJson } from './errors';
+import { ApiError, ModelNotFoundError, sendJson } from './errors';
 
 /** What a route's handler gets: the request, its id, and the body reader that applies every limit. */
 export interface RouteContext {
@@ -75,7 +75,7 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
       path: '/v1/models/',
       handle: ({ res, rest }) => {
         const model = findModel(options.modelMap(), rest);
-        if (!model) throw new ApiError('not_found_error', `model: ${rest}`);
+        if (!model) throw new ModelNotFoundError(rest);
         sendJson(res, 200, JSON.stringify(model));
       },
     },

@@ -65,6 +65,17 @@ export function sendError(res: ServerResponse, error: ApiError): void {
 }
 
 /**
+ * `GET /v1/models/{id}` of an id the model table does not have. Anthropic's API words it `model: <id>`; OpenAI's
+ * format gives it OpenAI's own wording and `model_not_found` code (openai/errors.ts), which its SDKs and clients match.
+ */
+export class ModelNotFoundError extends ApiError {
+  constructor(readonly model: string) {
+    super('not_found_error', `model: ${model}`);
+    this.name = 'ModelNotFoundError';
+  }
+}
+
+/**
  * A known path asked with a method it does not take: a 405 that names the ones it does, in `Allow` too. Typed
  * `invalid_request_error`: Anthropic's error list (docs.anthropic.com, "HTTP errors") pairs each type with one status
  * and says that type is also used "for other 4XX status codes not listed", and 405 is not listed. `not_found_error`

@@ -15,6 +15,7 @@ import {
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, methodNotAllowed, sendJson } from './errors';
+import { websocketRefusal } from './websocket-upgrade';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
 import {
@@ -254,7 +255,7 @@ export class ProxyServer {
       if (path === HELLO_PATH && readOnly) return sendJson(res, 200, '{"status":"ok"}');
       const apiKey = this.options.apiKey();
       found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
-      unserved = path.startsWith('/v1/') && !found ? this.options.unserved?.(req, method, path) : undefined;
+      unserved = found ? undefined : this.options.unserved?.(req, method, path);
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
       if (path === ROOT_PATH && readOnly) {
         return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
@@ -270,7 +271,7 @@ export class ProxyServer {
           );
         }
         if ('allowed' in found) {
-          throw methodNotAllowed(path, found.allowed.join(', '), method);
+          throw websocketRefusal(req, path) ?? methodNotAllowed(path, found.allowed.join(', '), method);
         }
         // An API request takes one of the connections not kept in reserve once it is being worked on; until
         // its body has arrived it is only waiting, and may be displaced like any other waiting connection.
@@ -304,7 +305,10 @@ export class ProxyServer {
       if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
         throw methodNotAllowed(path, 'GET, HEAD', method);
       }
-      throw new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`);
+      throw (
+        unserved?.error ??
+        new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`)
+      );
     } catch (error) {
       answerFailure(req, res, error, {
         requestId,

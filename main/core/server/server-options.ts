@@ -45,8 +45,8 @@ export interface ServerOptions {
   /** More API routes under /v1/, after the Anthropic ones. */
   routes?: ApiRoute[];
   /**
-   * For a `/v1` path no route serves: another API's 404 and the format it is answered in, when that API defines the
-   * path (OpenAI's `/v1/embeddings`); undefined for Anthropic's 404.
+   * For a path no route serves: another API's 404 and the format it is answered in, when that API defines the path
+   * (OpenAI's `/v1/embeddings`, or `/embeddings` without its `/v1`); undefined for Anthropic's 404.
    */
   unserved?: (
     req: IncomingMessage,

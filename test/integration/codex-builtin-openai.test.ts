@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { tempDir } from '../helpers/temp-dir';
+import { runCodex, type CodexRun } from '../helpers/codex';
+
+/**
+ * The real Codex CLI on its built-in `openai` provider, pointed at the proxy by `openai_base_url` with the key in
+ * CODEX_API_KEY, as users set it up instead of README's custom provider. That provider opens a WebSocket on
+ * `GET /v1/responses` before it posts (the proxy's 426 sends it to HTTP at once: server/websocket-upgrade.ts), and
+ * compacts remotely, with a `compaction_trigger` input item it needs one `compaction` item back for
+ * (openai/compaction.ts). Generation B (`ws`): its agent calls its own Bash, which the proxy renames to Codex's shell.
+ */
+let stack: Stack;
+afterEach(async () => stack?.stop());
+
+const KEY = 'test-codex-builtin-key';
+const WS = PINNED_MODES.find((mode) => mode.expect === 'ws')!;
+
+/** What went wrong on screen: Codex's `Reconnecting…` and `Falling back…` lines, a failed turn. */
+const troubles = (run: CodexRun) =>
+  run.events.filter((e) => e.type === 'error' || e.type === 'turn.failed').map((e) => JSON.stringify(e));
+
+describe('Codex CLI on its built-in openai provider (ws)', () => {
+  it('answers a plain exec over HTTP with no WebSocket retries and nothing refused', { timeout: 90_000 }, async () => {
+    stack = await startCliStack(WS, KEY);
+    stack.sim.onAgentRequest((req) => (upstreamText(req).includes('Name a fruit') ? sse(reply('A kiwi.')) : undefined));
+    const run = await runCodex(tempDir('orchids-codex-work-'), 'Name a fruit.', stack.url, KEY, {
+      builtinProvider: true,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalMessage).toBe('A kiwi.');
+    expect(troubles(run)).toEqual([]);
+    expect(turnsAbout(stack, /Name a fruit/)).toHaveLength(1);
+    const rows = await served(stack);
+    expect(rows.filter((r) => r.status === 405 || r.status === 400)).toEqual([]);
+  });
+
+  it('compacts remotely mid-turn and goes on from the summary', { timeout: 120_000 }, async () => {
+    stack = await startCliStack(WS, KEY);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('Write a summary of the conversation')) return sse(reply('SUMMARY: echo printed KIWI-7.'));
+      if (seen.includes('SUMMARY: echo printed KIWI-7.')) return sse(reply('Carried on: the code is KIWI-7.'));
+      if (seen.includes('Print the code')) {
+        return sse([
+          ...toolCall({
+            id: 'toolu_sim_compact_01',
+            name: 'Bash',
+            input: { command: 'echo KIWI-7', description: 'Print' },
+          }),
+          ...finish('tool-calls'),
+        ]);
+      }
+      return undefined;
+    });
+    // Far below one request's size (Codex's own instructions alone are thousands of tokens): the request after the
+    // command's output is over the limit, and Codex compacts before sending it.
+    const run = await runCodex(tempDir('orchids-codex-work-'), 'Print the code with echo.', stack.url, KEY, {
+      builtinProvider: true,
+      compactAt: 2000,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(troubles(run)).toEqual([]);
+    expect(run.items.find((i) => i.type === 'command_execution')).toMatchObject({ exit_code: 0 });
+    expect(run.finalMessage).toBe('Carried on: the code is KIWI-7.');
+    expect(turnsAbout(stack, /Write a summary of the conversation/)).toHaveLength(1);
+    const rows = await served(stack);
+    expect(rows.filter((r) => r.status === 405 || r.status === 400)).toEqual([]);
+  });
+});
