@@ -33,6 +33,10 @@ export interface QwenOptions {
   timeoutMs?: number;
   /** More of qwen's flags, before the prompt; by default `--yolo`, so each tool runs without asking. */
   args?: string[];
+  /** Settings over qwenSettings()'s, key by key (e.g. `tools` to turn on Qwen's opt-in `todo_write`). */
+  settings?: Record<string, unknown>;
+  /** More environment, e.g. NODE_EXTRA_CA_CERTS for a loopback HTTPS page. */
+  env?: Record<string, string>;
 }
 
 export interface QwenRun extends Exited {
@@ -54,7 +58,10 @@ export function runQwen(
 ): Promise<QwenRun> {
   const home = tempDir('orchids-qwen-home-');
   fs.mkdirSync(path.join(home, '.qwen'));
-  fs.writeFileSync(path.join(home, '.qwen', 'settings.json'), JSON.stringify(qwenSettings(), null, 2));
+  fs.writeFileSync(
+    path.join(home, '.qwen', 'settings.json'),
+    JSON.stringify({ ...qwenSettings(), ...options.settings }, null, 2),
+  );
   const args = [...(options.args ?? ['--yolo']), '-p', prompt];
   const env = {
     PATH: process.env.PATH ?? '',
@@ -64,6 +71,7 @@ export function runQwen(
     OPENAI_API_KEY: apiKey,
     OPENAI_BASE_URL: `${baseUrl}/v1`,
     OPENAI_MODEL: QWEN_MODEL,
+    ...options.env,
   };
   const run = runToExit(QWEN, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));

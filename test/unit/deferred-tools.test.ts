@@ -200,4 +200,41 @@ describe('StreamTranslator: calls to tools the client holds back behind its tool
     expect(String((grep.blocks[0] as { input: Payload }).input.command)).toContain('setup');
     expect(reads).toBe(1);
   });
+
+  describe("Qwen Code 0.24.4's bridge", () => {
+    const object = { type: 'object' };
+    const qwenTools = (...names: string[]): ToolDefinition[] =>
+      names.map((name) => ({
+        name,
+        input_schema:
+          name === 'tool_call'
+            ? { type: 'object', properties: { name: { type: 'string' }, arguments: object }, required: ['name'] }
+            : { type: 'object', properties: { query: { type: 'string' } } },
+      }));
+    const qwenReminder =
+      '<system-reminder>\nThe following tools are reachable through `tool_search` and `tool_call`. Review a ' +
+      'schema with `select:<name>` or a keyword query, then invoke it with `tool_call`.\n\n### Bundled\n' +
+      '- "cron_create": "Schedule a prompt."\n- "web_fetch": "Fetches content from a specified URL"\n' +
+      '</system-reminder>';
+    const qwenSource = { messages: [userTurn('Hello', qwenReminder)] };
+
+    it('reads the names of its reminder only where it declares both tool_search and tool_call', () => {
+      expect(deferredToolNames(qwenSource, true)).toEqual(['cron_create', 'web_fetch']);
+      expect(deferredToolNames(qwenSource)).toEqual([]);
+      expect(withDeferredTools(qwenTools('tool_call'), qwenSource)).toEqual(qwenTools('tool_call'));
+    });
+
+    it("sends a call to a held-back tool as its tool_call, the agent's input whole as the arguments", () => {
+      const { blocks, unmapped } = translate(qwenTools('tool_search', 'tool_call'), qwenSource, [
+        ...streamed('toolu_fetch_0007', 'WebFetch', fetchInput),
+      ]);
+      expect(blocks).toEqual([
+        { tool: 'tool_call', id: 'toolu_fetch_0007', input: { name: 'web_fetch', arguments: fetchInput } },
+      ]);
+      expect(unmapped).toEqual([]);
+      // Claude Code's reminder names no tool behind Qwen's bridge.
+      const other = translate(qwenTools('tool_search', 'tool_call'), source, streamed('toolu_f_8', 'WebFetch', {}));
+      expect(other.blocks).toEqual([{ text: expect.stringContaining('"WebFetch"') }]);
+    });
+  });
 });

@@ -103,6 +103,19 @@ describe('to-do items', () => {
     const ranked = opencodeTools({ type: 'string', enum: ['high', 'low'] });
     expect(repaired('TodoWrite', 'todowrite', input, ranked)).toBe(input);
   });
+
+  it("gives each item Qwen Code's todo_write requires an id, its place in the list, keeping one it has", () => {
+    const item = { type: 'object', properties: { content: str, status: str, id: str }, required: ['content', 'id'] };
+    const schema = { type: 'object', properties: { todos: { type: 'array', items: item } }, required: ['todos'] };
+    const qwen: ToolDefinition[] = [{ name: 'todo_write', input_schema: schema }];
+    const input = { todos: [todos[0], { ...todos[1], id: 'mine' }] };
+    expect(repaired('TodoWrite', 'todo_write', input, qwen)).toEqual({
+      todos: [
+        { ...todos[0], id: '1' },
+        { ...todos[1], id: 'mine' },
+      ],
+    });
+  });
 });
 
 const option = { type: 'object', properties: { label: str, description: str }, required: ['label', 'description'] };

@@ -9,7 +9,7 @@
  * The records of calls that did not go are here too: what the proxy answers for them later is the policy's word.
  */
 import type { ToolDefinition } from './types';
-import { withDeferredTools, type DeferredToolSource } from './deferred-tools';
+import { BRIDGE_CALL, declaresBridge, withDeferredTools, type DeferredToolSource } from './deferred-tools';
 import { continueWorkingDirectory, sameFileKey } from './continue-paths';
 import { editPartId, multiEditAsEdits } from './multi-edit';
 import { declinedEdit, type ShownCall } from './unmapped-call-text';
@@ -92,6 +92,8 @@ export class CallRouter {
   private marks: ClientMarks | undefined;
   /** The request's reminders were read for tools the client holds back (done at most once, and only if needed). */
   private deferredRead = false;
+  /** The tools Qwen Code holds back behind its `tool_call`, read with the others: a call to one goes as that call. */
+  private bridged: ReadonlySet<string> | undefined;
   /** What the conversation shows of the files the turn's edits go to (orchids/patch-widen.ts). */
   private readonly known = new KnownFiles();
 
@@ -113,8 +115,8 @@ export class CallRouter {
   liveTool(upstreamName: string, mayOpen: boolean): string | undefined {
     const match = mayOpen ? this.match(upstreamName) : undefined;
     // A write on Continue's tools waits for its input: its file decides whether it, or a later edit, goes
-    // (`changedFile`).
-    const waits = writesFile(upstreamName) && this.clientMarks.continue;
+    // (`changedFile`); a call behind Qwen Code's bridge goes as a `tool_call` wrapping its whole input (`route`).
+    const waits = (writesFile(upstreamName) && this.clientMarks.continue) || this.bridged?.has(match?.name ?? '');
     return match && !waits && !inputRepairMayApply(upstreamName, match.name, this.tools) ? match.name : undefined;
   }
 
@@ -141,8 +143,11 @@ export class CallRouter {
     const widened =
       match.name === 'apply_patch' ? this.known.widen(upstreamName, input, this.deferredSource?.messages) : input;
     this.known.seen(upstreamName);
-    const json = JSON.stringify(this.repaired(widened, upstreamName, match.name));
-    const call = { id: toolUseIdFor(upstreamId), name: match.name, json };
+    const repaired = this.repaired(widened, upstreamName, match.name);
+    const id = toolUseIdFor(upstreamId);
+    const call = this.bridged?.has(match.name)
+      ? { id, name: BRIDGE_CALL, json: JSON.stringify({ name: match.name, arguments: repaired }) }
+      : { id, name: match.name, json: JSON.stringify(repaired) };
     // Only a call the client runs changes its file: a declined one leaves the file free for the turn's next edit.
     if (changed !== undefined) this.changedFiles.add(changed);
     return { declined: false, calls: [call] };
@@ -171,6 +176,11 @@ export class CallRouter {
     this.deferredRead = true;
     const withDeferred = withDeferredTools(this.tools, this.deferredSource);
     if (withDeferred === this.tools) return match;
+    // withDeferredTools adds the held-back tools after the declared ones.
+    const declared = this.tools;
+    if (declared && withDeferred && declaresBridge(declared)) {
+      this.bridged = new Set(withDeferred.slice(declared.length).map((tool) => tool.name));
+    }
     this.tools = withDeferred;
     return matchClientTool(upstreamName, withDeferred, input);
   }

@@ -6,6 +6,14 @@
  * shown no client tools and calls its own WebFetch or TodoWrite by name, so a tool named only there counts as one the
  * client declares: its call goes out as the client's own tool, not as text the proxy answers for it.
  *
+ * Qwen Code 0.24.4 holds tools back the same way (its `web_fetch`, cron, worktree and other tools), declaring its
+ * `tool_search` and `tool_call` and naming the rest in a reminder of its first user message (`- "web_fetch": "…"` a
+ * line). Its `tool_call` takes `{name, arguments}` and runs the named tool; a direct call to a held-back tool makes
+ * Qwen re-declare it, which its `tool_search` tells the model not to do. DECISION: such a tool is called through
+ * `tool_call` (anthropic/call-route.ts wraps it), without a `tool_search` first: Qwen's bridge checks only that the
+ * tool is held back and registered, not that it was searched for (its `resolveDeferredToolCall`), so the search
+ * would cost a round trip and show the agent nothing it needs (it calls its own WebFetch by its own schema).
+ *
  * Read only when a call names no declared tool (anthropic/tool-calls.ts), never on the way in.
  */
 import type { Message, MessagesRequest, ToolDefinition } from './types';
@@ -22,6 +30,14 @@ const ANNOUNCEMENT = /^The following deferred tools are (?:now )?available via T
 /** A line that is one tool's name. A shortened list's `mcp__server__* (42)` rows stand for tools it does not name. */
 const TOOL_NAME_LINE = /^[A-Za-z][\w.-]{0,127}$/;
 
+/** Qwen Code's bridge: the search and the call that runs a held-back tool by name. */
+const BRIDGE_SEARCH = 'tool_search';
+export const BRIDGE_CALL = 'tool_call';
+
+/** The first line of Qwen Code's reminder; each tool follows on a line of its own, `- "name": "description"`. */
+const BRIDGE_ANNOUNCEMENT = /^The following tools are reachable through `tool_search` and `tool_call`\./;
+const BRIDGE_LINE = /^- "([A-Za-z][\w.-]{0,127})":/;
+
 const REMINDER_OPEN = '<system-reminder>';
 const REMINDER_CLOSE = '</system-reminder>';
 
@@ -35,17 +51,34 @@ export function withDeferredTools(
   declared: ToolDefinition[] | undefined,
   source: DeferredToolSource,
 ): ToolDefinition[] | undefined {
-  if (!declared?.some((tool) => tool.name === TOOL_SEARCH)) return declared;
+  if (!declared) return declared;
+  const bridge = declaresBridge(declared);
+  if (!bridge && !declared.some((tool) => tool.name === TOOL_SEARCH)) return declared;
   const known = new Set(declared.map((tool) => tool.name));
-  const added = deferredToolNames(source).filter((name) => !known.has(name));
+  const added = deferredToolNames(source, bridge).filter((name) => !known.has(name));
   return added.length === 0 ? declared : [...declared, ...added.map((name) => ({ name }))];
 }
 
-/** Every tool name the request's reminders announce as deferred, in order, each once. */
-export function deferredToolNames(source: DeferredToolSource): string[] {
+/**
+ * Whether the client declares Qwen Code's bridge: its `tool_search`, and a `tool_call` taking the tool's `name` and
+ * its `arguments`. The tools withDeferredTools adds for such a client are reached only through that `tool_call`.
+ */
+export function declaresBridge(declared: readonly ToolDefinition[] | undefined): boolean {
+  if (!declared?.some((tool) => tool.name === BRIDGE_SEARCH)) return false;
+  const call = declared.find((tool) => tool.name === BRIDGE_CALL);
+  const props = call?.input_schema?.['properties'] as Record<string, unknown> | undefined;
+  return props?.['name'] !== undefined && props['arguments'] !== undefined;
+}
+
+/**
+ * Every tool name the request's reminders announce as deferred, in order, each once: Claude Code's, or with `bridge`
+ * Qwen Code's.
+ */
+export function deferredToolNames(source: DeferredToolSource, bridge = false): string[] {
   const names = new Set<string>();
+  const announcement = bridge ? readBridgeAnnouncement : readAnnouncement;
   const read = (text: string): void => {
-    for (const reminder of reminders(text)) readAnnouncement(reminder, names);
+    for (const reminder of reminders(text)) announcement(reminder, names);
   };
   const { system } = source;
   if (typeof system === 'string') read(system);
@@ -53,7 +86,7 @@ export function deferredToolNames(source: DeferredToolSource): string[] {
   // Claude Code 2.1.332's window sends its environment as a `system` message, the list a paragraph of it with no
   // reminder around it: only the client writes a system message, so each of its paragraphs is read as a reminder.
   const readParagraphs = (text: string): void => {
-    for (const paragraph of text.split(/\n\s*\n/)) readAnnouncement(paragraph, names);
+    for (const paragraph of text.split(/\n\s*\n/)) announcement(paragraph, names);
   };
   for (const message of source.messages) {
     if (message.role === 'system') readMessage(message, readParagraphs);
@@ -130,6 +163,15 @@ function* reminders(text: string): Generator<string> {
     if (end < 0) return;
     yield text.slice(start, end);
     from = text.indexOf(REMINDER_OPEN, end + REMINDER_CLOSE.length);
+  }
+}
+
+function readBridgeAnnouncement(reminder: string, names: Set<string>): void {
+  const lines = reminder.trim().split('\n');
+  if (!BRIDGE_ANNOUNCEMENT.test(lines[0] ?? '')) return;
+  for (const line of lines.slice(1)) {
+    const name = BRIDGE_LINE.exec(line.trim())?.[1];
+    if (name !== undefined) names.add(name);
   }
 }
 

@@ -10,7 +10,7 @@
  */
 import { asRecord, type JsonObject } from './client-tools';
 import { wholeNumber } from './tool-input-coercion';
-import { QUESTIONS, SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS } from './tool-vocabulary';
+import { QUESTIONS, SHELL_WAIT, SUB_AGENT, TODO_ITEM_DEFAULTS, TODO_ITEM_ID } from './tool-vocabulary';
 
 /**
  * The kinds of sub-agent a client's tool says it has, from its description: opencode's `task` writes "Available
@@ -78,7 +78,8 @@ function agentKinds(
 
 /**
  * The to-do list with each item given the required fields Claude Code's `{content, status, activeForm}` lacks
- * (TODO_ITEM_DEFAULTS): opencode 1.18's `todowrite` refuses the whole list when an item has no `priority`.
+ * (TODO_ITEM_DEFAULTS, TODO_ITEM_ID): opencode 1.18's `todowrite` refuses the whole list when an item has no
+ * `priority`, Qwen Code 0.24.4's `todo_write` when one has no `id`.
  * Copy-on-write: `input` itself when nothing is missing.
  */
 function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonObject {
@@ -93,14 +94,16 @@ function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonO
     value.forEach((item: unknown, i) => {
       const record = asRecord(item);
       const missing = record ? fill.filter(([field]) => !Object.hasOwn(record, field)) : [];
-      if (missing.length > 0) (copy ??= value.slice())[i] = { ...record, ...Object.fromEntries(missing) };
+      if (missing.length === 0) return;
+      (copy ??= value.slice())[i] = { ...record, ...Object.fromEntries(missing.map(([field, v]) => [field, v(i)])) };
     });
     if (copy) (out ??= { ...input })[key] = copy;
   }
   return out ?? input;
 }
 
-type Fill = readonly [string, string];
+/** A field an item lacks and the value it gets, from the item's place in the list. */
+type Fill = readonly [string, (index: number) => string];
 
 /** The defaults an array property's items require and a to-do item may lack, where the item schema takes them. */
 function itemFill(prop: JsonObject | undefined): Fill[] {
@@ -117,7 +120,11 @@ function itemFill(prop: JsonObject | undefined): Fill[] {
     if (type !== undefined && type !== 'string') continue;
     const choices = spec?.['enum'];
     if (Array.isArray(choices) && !choices.includes(value)) continue;
-    fill.push([field, value]);
+    fill.push([field, () => value]);
+  }
+  const id = asRecord(itemProps[TODO_ITEM_ID])?.['type'];
+  if (required.includes(TODO_ITEM_ID) && (id === undefined || id === 'string')) {
+    fill.push([TODO_ITEM_ID, (index) => String(index + 1)]);
   }
   return fill;
 }

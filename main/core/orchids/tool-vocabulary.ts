@@ -225,6 +225,13 @@ export const SHELL_WAIT = {
 export const TODO_ITEM_DEFAULTS: ReadonlyArray<readonly [string, string]> = [['priority', 'medium']];
 
 /**
+ * The key a client's to-do tool may require each item to be known by, which the agent's items lack: Qwen Code 0.24.4's
+ * `todo_write` (declared when its `tools.todoWrite.enabled` setting is on) requires an `id` string. An item is given
+ * its place in the list, from 1.
+ */
+export const TODO_ITEM_ID = 'id';
+
+/**
  * Questions to the user. The agent's AskUserQuestion (Claude Code's) takes `questions: [{question, header, options:
  * [{label, description}], multiSelect}]`; Codex CLI 0.171's `request_user_input` takes the same list but requires
  * each question's `id` ("Stable identifier for mapping answers (snake_case)"), which the agent never writes, and

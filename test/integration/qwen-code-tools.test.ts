@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import type { Stack } from '../helpers/stack';
+import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
+import { servePage } from '../helpers/loopback-page';
+import { tempDir } from '../helpers/temp-dir';
+import { runQwen } from '../helpers/qwen';
+
+/**
+ * The real Qwen Code CLI's tools beyond reading, editing and running commands (qwen-code-cli.test.ts): its `web_fetch`,
+ * which Qwen Code 0.24.4 holds back behind its `tool_call` (anthropic/deferred-tools.ts), its opt-in `todo_write`,
+ * and a tool loop on `sse-b`. `qwen --yolo -p …`, Chat Completions.
+ */
+const KEY = 'test-qwen-key';
+const TIMEOUT = { timeout: 120_000 };
+const stacks: Stack[] = [];
+afterAll(async () => Promise.all(stacks.map((s) => s.stop())));
+
+async function stackFor(protocol: string): Promise<Stack> {
+  const stack = await startCliStack(
+    PINNED_MODES.find((m) => m.expect === protocol)!,
+    KEY,
+  );
+  stacks.push(stack);
+  return stack;
+}
+
+describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await stackFor('ws');
+  });
+
+  it('runs the agent’s WebFetch through its tool_call, and the agent gets Qwen’s reading', TIMEOUT, async () => {
+    const CALL = 'toolu_sim_wf_0001';
+    const GIST = 'GIST: pier KESTREL-9, at 07:45.';
+    const page = await servePage(
+      'ferry',
+      '<html><body><p>The ferry leaves at 07:45 from pier KESTREL-9.</p></body></html>',
+    );
+    try {
+      const input = { url: page.url, prompt: 'Which pier does the ferry leave from?' };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        // Qwen's own reading of the page, a request of its own through the proxy, outside the agent's conversation.
+        if (seen.includes('KESTREL-9') && !seen.includes(seenCallId(CALL, true))) return sse(reply(GIST));
+        if (!seen.includes('harbour page')) return undefined;
+        if (seen.includes(GIST)) return sse(reply('The ferry leaves from pier KESTREL-9.'));
+        return sse([...toolCall({ id: CALL, name: 'WebFetch', input }), ...finish('tool-calls')]);
+      });
+
+      const run = await runQwen(tempDir('orchids-qwen-work-'), 'Which pier? The harbour page says.', stack.url, KEY, {
+        env: { NODE_EXTRA_CA_CERTS: page.caFile },
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.answer).toBe('The ferry leaves from pier KESTREL-9.');
+      expect(page.hits).toEqual(['GET /ferry']);
+      const last = turnsAbout(stack, /harbour page/).at(-1)!;
+      // Qwen replays the call as it ran it: its tool_call naming web_fetch, with the agent's input whole.
+      expect(replayedToolUses(last)).toEqual([
+        expect.objectContaining({ name: 'tool_call', input: { name: 'web_fetch', arguments: input } }),
+      ]);
+      expect(sentErrorIds(last)).toEqual([]);
+      const [result] = sentToolResults(last);
+      expect(result!.tool_use_id).toBe(seenCallId(CALL, true));
+      expect(String(result!.content)).toContain(GIST);
+      expect(upstreamText(last)).not.toContain('has no tool named');
+    } finally {
+      await page.stop();
+    }
+  });
+
+  it('writes the agent’s TodoWrite to Qwen’s todo_write, and the agent gets its list back', TIMEOUT, async () => {
+    const todos = [
+      { content: 'Read the plan', status: 'in_progress', activeForm: 'Reading the plan' },
+      { content: 'Fix the plan', status: 'pending', activeForm: 'Fixing the plan' },
+    ];
+    const calls = [{ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: { todos } }];
+    scriptCalls(stack, 'Plan the fix', calls, 'Planned.', true);
+
+    // Qwen Code 0.24.4 declares its todo_write only with this setting on; it requires each item's `id`.
+    const run = await runQwen(tempDir('orchids-qwen-work-'), 'Plan the fix of plan.txt', stack.url, KEY, {
+      settings: { tools: { todoWrite: { enabled: true } } },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Planned.');
+    const last = turnsAbout(stack, /Plan the fix/).at(-1)!;
+    expect(replayedToolUses(last)).toEqual([
+      expect.objectContaining({
+        name: 'todo_write',
+        input: { todos: todos.map((todo, i) => ({ ...todo, id: String(i + 1) })) },
+      }),
+    ]);
+    expect(sentErrorIds(last)).toEqual([]);
+    const [result] = sentToolResults(last);
+    expect(result!.tool_use_id).toBe(seenCallId(calls[0]!.id, true));
+    expect(String(result!.content)).toMatch(/^Todos have been modified successfully\./);
+    expect(String(result!.content)).toContain('Fix the plan');
+  });
+});
+
+describe('Qwen Code through Orchids Tray (pinned sse-b)', () => {
+  it('reads a file and runs a command, each result back to the agent', TIMEOUT, async () => {
+    const stack = await stackFor('sse-b');
+    const work = tempDir('orchids-qwen-work-');
+    const file = path.join(work, 'plan.txt');
+    fs.writeFileSync(file, 'step one: MANGO\n');
+    const calls = [
+      { id: 'toolu_sim_read_0101', name: 'Read', input: { file_path: file } },
+      { id: 'toolu_sim_bash_0101', name: 'Bash', input: { command: 'echo done > out.txt' } },
+    ];
+    scriptCalls(stack, 'Check the plan', calls, 'Checked.', true);
+
+    const run = await runQwen(work, 'Check the plan in plan.txt', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Checked.');
+    expect(fs.readFileSync(path.join(work, 'out.txt'), 'utf8')).toBe('done\n');
+    const turns = turnsAbout(stack, /Check the plan/);
+    expect(turns.map((t) => t.protocol)).toEqual(['sse-b', 'sse-b', 'sse-b']);
+    const last = turns.at(-1)!;
+    expect(sentToolResults(last).map((r) => r.tool_use_id)).toEqual(calls.map((c) => seenCallId(c.id, true)));
+    expect(sentErrorIds(last)).toEqual([]);
+    expect(String(sentToolResults(last)[0]!.content)).toContain('step one: MANGO');
+  });
+});
