@@ -104,6 +104,28 @@ describe('KeyFileSecretBox', () => {
     expect(openError(() => box.open('otk1:onlyonepart')).message).toMatch(/damaged/);
   });
 
+  it('uses the key another process made first, never a key file half written', () => {
+    const keyFile = path.join(dir, 'secret.key');
+    const theirs = Buffer.alloc(32, 7);
+    const link = fs.linkSync.bind(fs);
+    // The other process (the CLI beside the app) puts its whole key in place just before this one does.
+    const spy = vi.spyOn(fs, 'linkSync').mockImplementation((from, to) => {
+      fs.writeFileSync(keyFile, theirs, { mode: 0o600 });
+      link(from, to);
+    });
+    try {
+      const box = new KeyFileSecretBox(dir);
+      expect(spy).toHaveBeenCalledOnce();
+      expect(fs.readFileSync(keyFile).equals(theirs)).toBe(true);
+      const ours = new KeyFileSecretBox(dir);
+      expect(ours.open(box.seal(PLAIN))).toBe(PLAIN);
+      // The draft this process wrote its key to first is gone.
+      expect(fs.readdirSync(dir)).toEqual(['secret.key']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('refuses a key file of the wrong size instead of using it', () => {
     fs.writeFileSync(path.join(dir, 'secret.key'), Buffer.alloc(16));
     expect(() => new KeyFileSecretBox(dir)).toThrow(/not a 32-byte key/);

@@ -116,13 +116,17 @@ function migrate(db: Db): void {
         'Update the app, or point ORCHIDS_TRAY_DATA_DIR at another folder.',
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
-    const step = MIGRATIONS[version]!;
-    db.transaction(() => {
-      db.exec(step);
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
-  }
+  // The version is read again inside each write transaction: another process opening the same fresh folder (the CLI
+  // beside the app, two commands a script starts together) may have run the step while this one waited for the lock,
+  // and running it twice fails ("table accounts already exists").
+  const nextStep = db.transaction((): boolean => {
+    const version = schemaVersion(db);
+    if (version >= MIGRATIONS.length) return false;
+    db.exec(MIGRATIONS[version]!);
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (nextStep.immediate());
 }
 
 /**

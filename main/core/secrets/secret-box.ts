@@ -85,27 +85,43 @@ export class KeyFileSecretBox implements SecretBox {
 }
 
 function loadOrCreateKey(file: string): Buffer {
-  try {
-    const existing = fs.readFileSync(file);
-    if (existing.length === 32) return existing;
-    throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
+  const existing = readKey(file);
+  if (existing) return existing;
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const key = randomBytes(32);
+  // Written whole under a name of this process's own, then linked into place: a link either makes the name, whole, or
+  // fails because another process (the CLI beside the app) made it first. Creating the name itself and then writing
+  // left an instant in which another process read an empty file and refused it as "not a 32-byte key".
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.writeFileSync(draft, key, { mode: 0o600, flag: 'wx' });
   try {
-    // 'wx' fails if another process (the CLI beside the app) created it first; then read theirs.
-    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+    fs.linkSync(draft, file);
     return key;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return readKey(file) ?? notAKey(file);
+    // A file system without hard links (FAT, exFAT): make the name and write it, as before, the instant left open.
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS') throw error;
+    fs.writeFileSync(file, key, { mode: 0o600, flag: 'wx' });
+    return key;
+  } finally {
+    fs.rmSync(draft, { force: true });
   }
-  // Another process (the CLI beside the app) created it first: use theirs, once it is whole.
-  const theirs = fs.readFileSync(file);
-  if (theirs.length !== 32)
-    throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
-  return theirs;
+}
+
+/** The key in `file`, or undefined when there is none yet. */
+function readKey(file: string): Buffer | undefined {
+  try {
+    const existing = fs.readFileSync(file);
+    return existing.length === 32 ? existing : notAKey(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function notAKey(file: string): never {
+  throw new Error(`${file} is not a 32-byte key; move it aside to let Orchids Tray create a new one`);
 }
 
 /** Adapts an Electron-safeStorage-like object; kept here so the shell stays thin and this stays testable. */
