@@ -245,3 +245,15 @@ export const PI_TOOLS: ToolDefinition[] = [
   ),
   tool('write', { path: str, content: str }, ['path', 'content'], true),
 ];
+
+/** pi 0.73.1's search tools, declared only when its `--tools` names them, each schema closed. */
+export const PI_SEARCH_TOOLS: ToolDefinition[] = [
+  tool(
+    'grep',
+    { pattern: str, path: str, glob: str, ignoreCase: bool, literal: bool, context: num, limit: num },
+    ['pattern'],
+    true,
+  ),
+  tool('find', { pattern: str, path: str, limit: num }, ['pattern'], true),
+  tool('ls', { path: str, limit: num }, [], true),
+];

@@ -1,8 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startCliStack } from './cli-clients';
 import { LOOPBACK_ONLY } from './continue';
 import { runToExit, type Exited } from './processes';
+import type { Stack } from './stack';
 import { tempDir } from './temp-dir';
+import { startTerminal, type Terminal } from './tmux-terminal';
+import type { ProtocolMode } from './upstream';
 
 /**
  * The real pi coding agent (`pi`, from `@mariozechner/pi-coding-agent`, pinned in devDependencies). ORCHIDS_TEST_PI
@@ -51,6 +56,10 @@ export interface PiOptions {
   timeoutMs?: number;
   /** `json` prints every event as a line of JSON; by default pi prints only its answer. */
   mode?: 'text' | 'json';
+  /** pi's `--tools`: the tools it declares, in place of its default read, bash, edit and write. */
+  tools?: string[];
+  /** Folders put before PATH, where pi looks for the `rg` its grep runs (it downloads none offline). */
+  pathBefore?: string[];
 }
 
 export interface PiRun extends Exited {
@@ -58,10 +67,37 @@ export interface PiRun extends Exited {
   answer: string;
 }
 
+/** pi's agent dir (settings, models, sessions): a fresh folder with the `models.json` README gives. */
+function piAgentDir(baseUrl: string): string {
+  const agentDir = tempDir('orchids-pi-agent-');
+  fs.writeFileSync(path.join(agentDir, 'models.json'), JSON.stringify(piModels(baseUrl), null, 2));
+  return agentDir;
+}
+
 /**
- * Runs `pi -p <prompt>` in `cwd` as a user would, its agent dir (settings, models, sessions) a fresh folder named by
- * PI_CODING_AGENT_DIR, offline (no update check or telemetry), without sessions, extensions, skills or context files,
- * and no network beyond loopback (see LOOPBACK_ONLY).
+ * pi's switches for `api`: offline (no update check or telemetry), without extensions, skills or context files, so
+ * the run sees nothing of the machine's; then `extra`.
+ */
+function piArgs(api: PiApi, extra: string[]): string[] {
+  const quiet = ['--offline', '--no-extensions', '--no-skills', '--no-context-files'];
+  return [...quiet, '--provider', PI_PROVIDER[api], '--model', PI_MODEL, ...extra];
+}
+
+/** pi's environment: its agent dir named by PI_CODING_AGENT_DIR and as HOME, no network beyond loopback. */
+function piEnv(agentDir: string, apiKey: string, pathBefore: string[] = []): Record<string, string> {
+  return {
+    PATH: [...pathBefore, process.env.PATH ?? ''].join(path.delimiter),
+    HOME: agentDir,
+    NO_COLOR: '1',
+    NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
+    PI_CODING_AGENT_DIR: agentDir,
+    ORCHIDS_TRAY_API_KEY: apiKey,
+  };
+}
+
+/**
+ * Runs `pi -p <prompt>` in `cwd` as a user would, in a fresh agent dir, without sessions (see piArgs and piEnv, and
+ * LOOPBACK_ONLY).
  */
 export function runPi(
   cwd: string,
@@ -71,31 +107,52 @@ export function runPi(
   api: PiApi,
   options: PiOptions = {},
 ): Promise<PiRun> {
-  const agentDir = tempDir('orchids-pi-agent-');
-  fs.writeFileSync(path.join(agentDir, 'models.json'), JSON.stringify(piModels(baseUrl), null, 2));
-  const args = [
-    '--offline',
-    '--no-session',
-    '--no-extensions',
-    '--no-skills',
-    '--no-context-files',
-    '--provider',
-    PI_PROVIDER[api],
-    '--model',
-    PI_MODEL,
-    '--mode',
-    options.mode ?? 'text',
-    '-p',
-    prompt,
-  ];
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: agentDir,
-    NO_COLOR: '1',
-    NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
-    PI_CODING_AGENT_DIR: agentDir,
-    ORCHIDS_TRAY_API_KEY: apiKey,
-  };
+  const agentDir = piAgentDir(baseUrl);
+  const tools = options.tools ? ['--tools', options.tools.join(',')] : [];
+  const args = piArgs(api, ['--no-session', '--mode', options.mode ?? 'text', ...tools, '-p', prompt]);
+  const env = piEnv(agentDir, apiKey, options.pathBefore);
   const run = runToExit(PI, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
+}
+
+/** pi's interactive window (no `-p`) in a terminal of its own (see startTerminal), a fresh agent dir, through `api`. */
+export function startPiTui(cwd: string, baseUrl: string, apiKey: string, api: PiApi): Terminal {
+  return startTerminal({
+    cwd,
+    env: piEnv(piAgentDir(baseUrl), apiKey),
+    command: [PI, ...piArgs(api, [])],
+    isolated: true,
+    promptMark: PI_PROMPT_MARK,
+    promptLine: piPromptLine,
+  });
+}
+
+/** An app on the simulator for one protocol mode, the key set, for the tests of a describe block. */
+export function piStack(mode: ProtocolMode, apiKey: string): () => Stack {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startCliStack(mode, apiKey);
+  });
+  afterAll(async () => stack?.stop());
+  return () => stack!;
+}
+
+/** A folder holding ripgrep (`rg`), which pi's grep needs: the static one Codex CLI (a devDependency) ships. */
+export const RIPGREP_DIR = path.resolve(
+  __dirname,
+  '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
+);
+
+/** A mark of the tests' own for pi's prompt line: pi draws none, only a rule above and below the text. */
+const PI_PROMPT_MARK = '>';
+
+/** The text between the last two rules (`────…`) of pi's screen, after PI_PROMPT_MARK; undefined before it draws. */
+function piPromptLine(lines: string[]): string | undefined {
+  const rules = lines.flatMap((line, at) => (/^─{20,}\s*$/.test(line) ? [at] : []));
+  if (rules.length < 2) return undefined;
+  const text = lines
+    .slice(rules.at(-2)! + 1, rules.at(-1))
+    .map((line) => line.trim())
+    .join(' ');
+  return `${PI_PROMPT_MARK} ${text}`.trimEnd();
 }

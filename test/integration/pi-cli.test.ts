@@ -1,21 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
   replayedToolUses,
   sentErrorIds,
   sentToolResults,
   served,
-  startCliStack,
   turnsAbout,
   twoSettingsToRename,
 } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { runPi, type PiApi } from '../helpers/pi';
+import { piStack, runPi, type PiApi } from '../helpers/pi';
 
 /**
  * The real pi coding agent (`pi` 0.73.1, `@mariozechner/pi-coding-agent`, pinned in devDependencies) pointed at
@@ -79,17 +78,8 @@ async function fixesThePlan(stack: Stack, api: PiApi, topic: string, protocol: s
   expect((await served(stack)).slice(0, 5)).toEqual([row, row, row, row, row]);
 }
 
-function piStack(mode: ProtocolMode): () => Stack {
-  let stack: Stack | undefined;
-  beforeAll(async () => {
-    stack = await startCliStack(mode, KEY);
-  });
-  afterAll(async () => stack?.stop());
-  return () => stack!;
-}
-
 describe('pi through Orchids Tray (pinned ws)', () => {
-  const stack = piStack(WS);
+  const stack = piStack(WS, KEY);
 
   it('prints a streamed answer on the Anthropic Messages API, in one upstream turn', TIMEOUT, async () => {
     const answer = 'Hello from Orchids, in five streamed pieces.';
@@ -197,9 +187,51 @@ describe('pi through Orchids Tray (pinned ws)', () => {
 });
 
 describe('pi through Orchids Tray (pinned sse-b)', () => {
-  const stack = piStack(SSE_B);
+  const stack = piStack(SSE_B, KEY);
 
   it('reads, edits and writes files and runs a shell command on the Anthropic Messages API', TIMEOUT, async () => {
     await fixesThePlan(stack(), 'anthropic-messages', 'sseb', 'sse-b');
+  });
+});
+
+describe('pi through Orchids Tray (pinned sse-a)', () => {
+  const SSE_A = PINNED_MODES.find((m) => m.expect === 'sse-a')!;
+  const stack = piStack(SSE_A, KEY);
+
+  it('prints a streamed answer on the Messages API', TIMEOUT, async () => {
+    const answer = 'Hello from Generation A, in three pieces.';
+    stack().sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Greet me') ? sse([...text(answer, { chunks: 3 }), ...finish()]) : undefined,
+    );
+
+    const run = await runPi(tempDir('orchids-pi-work-'), 'Greet me', stack().url, KEY, 'anthropic-messages');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe(answer);
+    expect(turnsAbout(stack(), /Greet me/).map((t) => t.protocol)).toEqual(['sse-a']);
+  });
+
+  it('is shown pi’s tools and runs its bash on Chat Completions, the output read back', TIMEOUT, async () => {
+    const work = tempDir('orchids-pi-work-');
+    fs.writeFileSync(path.join(work, 'code.txt'), 'The code is QUINCE-41.\n');
+    const id = 'toolu_sim_genabash_0001';
+    stack().sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (!seen.includes('Show code.txt')) return undefined;
+      if (seen.includes('QUINCE-41')) return sse(reply('The code is QUINCE-41.'));
+      return sse([...toolCall({ id, name: 'bash', input: { command: 'cat code.txt' } }), ...finish('tool-calls')]);
+    });
+
+    const run = await runPi(work, 'Show code.txt', stack().url, KEY, 'openai-completions');
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('The code is QUINCE-41.');
+    const [first, second] = turnsAbout(stack(), /Show code\.txt/);
+    expect((first!.body.tools as Array<{ name: string }>).map((t) => t.name)).toEqual(
+      expect.arrayContaining(['read', 'bash', 'edit', 'write']),
+    );
+    expect(upstreamText(first!)).not.toContain('QUINCE-41');
+    expect(second!.body.prompt).toMatch(
+      new RegExp(`<tool_result tool_use_id="${seenCallId(id, true)}">[\\s\\S]*The code is QUINCE-41`),
+    );
+    expect(sentErrorIds(second!)).toEqual([]);
   });
 });

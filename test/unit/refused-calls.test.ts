@@ -7,6 +7,7 @@ import {
   CODEX_TOOLS,
   CONTINUE_CLI_TOOLS,
   OPENCODE_TOOLS,
+  PI_TOOLS,
   QWEN_CODE_TOOLS,
 } from '../helpers/client-tools';
 
@@ -146,6 +147,34 @@ describe('a failed edit or read of Qwen Code’s, given to the agent as an error
   it('leaves output that only holds the words, and the words sent by another client', () => {
     expect(sent(`$ cat log\n${failures[4]}`, 'run_shell_command', QWEN_CODE_TOOLS)).not.toHaveProperty('is_error');
     expect(sent(failures[1], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+  });
+});
+
+describe('a failed edit or read of pi’s on Chat Completions, given to the agent as an error', () => {
+  // pi 0.73.1's words, the first two as the real one sent them (pi-tools.test.ts), the rest from its bundle.
+  const failures = [
+    'Could not find the exact text in /w/plan.txt. The old text must match exactly including all whitespace and ' +
+      'newlines.',
+    "ENOENT: no such file or directory, access '/w/gone.txt'",
+    'Could not find edits[1] in /w/plan.txt. The oldText must match exactly including all whitespace and newlines.',
+    'Found 2 occurrences of the text in /w/plan.txt. The text must be unique. Please provide more context to make ' +
+      'it unique.',
+    'edits[0].oldText must not be empty in /w/plan.txt.',
+    'edits[0] and edits[1] overlap in /w/plan.txt. Merge them into one edit or target disjoint regions.',
+    'No changes made to /w/plan.txt. The replacements produced identical content.',
+    'Offset 9 is beyond end of file (2 lines total)',
+    'Validation failed for tool "edit":\n  - edits/0: must have required property \'oldText\'',
+  ];
+
+  it('flags its words for it', () => {
+    for (const words of failures) expect(sent(words, 'edit', PI_TOOLS)).toMatchObject({ is_error: true });
+  });
+
+  it('leaves a file or output that only holds the words, and the words sent by another client', () => {
+    expect(sent(`1\tnotes\n${failures[1]}`, 'read', PI_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent(`${failures[1]}\nnext line`, 'bash', PI_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent('Successfully replaced 1 block(s) in /w/plan.txt.', 'edit', PI_TOOLS)).not.toHaveProperty('is_error');
+    expect(sent(failures[0], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
   });
 });
 

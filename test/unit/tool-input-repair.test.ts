@@ -7,6 +7,7 @@ import {
   CLINE_CLI_TOOLS,
   CLINE_TOOLS,
   OPENCODE_TOOLS,
+  PI_SEARCH_TOOLS,
   PI_TOOLS,
   QWEN_CODE_TOOLS,
   claudeCodeTools,
@@ -440,6 +441,27 @@ describe("repairToolInput: the agent's file tools as pi's", () => {
       name: 'bash',
       input: { command: 'ls' },
     });
+  });
+});
+
+describe("repairToolInput: the agent's searches as pi's grep, find and ls (on when its --tools names them)", () => {
+  const PI = [...PI_TOOLS, ...PI_SEARCH_TOOLS];
+
+  it("gives the agent's Grep pi's grep with its case switch, lines of context and cap under pi's keys", () => {
+    const grep = { pattern: 'MANGO', path: '/w', glob: '*.txt', '-i': true, output_mode: 'content', '-n': true };
+    expect(route('Grep', { ...grep, '-C': 2, head_limit: 5 }, PI)).toEqual({
+      name: 'grep',
+      input: { pattern: 'MANGO', path: '/w', glob: '*.txt', ignoreCase: true, context: 2, limit: 5 },
+    });
+    expect(route('Grep', { pattern: 'MANGO' }, PI)).toEqual({ name: 'grep', input: { pattern: 'MANGO' } });
+  });
+
+  it("gives the agent's Glob pi's find, which takes the same glob, and its LS pi's ls", () => {
+    expect(route('Glob', { pattern: '**/*.txt', path: '/w' }, PI)).toEqual({
+      name: 'find',
+      input: { pattern: '**/*.txt', path: '/w' },
+    });
+    expect(route('LS', { path: '/w', ignore: ['*.log'] }, PI)).toEqual({ name: 'ls', input: { path: '/w' } });
   });
 });
 

@@ -64,7 +64,8 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
     'run_commands',
     'run_shell_command',
   ],
-  ['Glob', 'glob', 'find_files', 'file_search'],
+  // pi's `find` takes the agent's glob as its `pattern`.
+  ['Glob', 'glob', 'find_files', 'file_search', 'find'],
   ['LS', 'list_files', 'list', 'ls', 'list_dir', 'list_directory'],
   ['Grep', 'grep', 'search_files', 'ripgrep', 'search_code', 'grep_search', 'rg', 'search_codebase'],
   ['TodoWrite', 'todowrite', 'todo_write', 'update_todo_list'],
@@ -180,6 +181,15 @@ export const KEY_SYNONYMS_BY_TOOL: ReadonlyMap<string, ReadonlyArray<readonly st
     [
       ['prompt', 'task'],
       ['subagent_type', 'subagent_name'],
+    ],
+  ],
+  // The agent Grep's lines around each match and its cap on what it returns, as pi's grep names them (`context`, a
+  // Task's prompt elsewhere; `limit`, the most matches it gives).
+  [
+    'Grep',
+    [
+      ['-C', 'context'],
+      ['head_limit', 'limit'],
     ],
   ],
 ]);

@@ -1,6 +1,6 @@
 /**
- * Any call of the agent's that the user declined, or the client's permission rules refused (or, for Continue and Qwen
- * Code, whose tool failed), must reach the agent as an error, as its own tools' refusals do. On an OpenAI route the
+ * Any call of the agent's that the user declined, or the client's permission rules refused (or, for Continue, Qwen Code
+ * and pi, whose tool failed), must reach the agent as an error, as its own tools' refusals do. On an OpenAI route the
  * client cannot flag one (a Chat Completions `tool` message and a Responses `function_call_output` have no error flag),
  * so it came as bare words the agent could read as a run with an odd output. A result whose whole text is the client's
  * refusal becomes an error in the same words; each client's wordings are matched only when the request carries its tool
@@ -25,6 +25,12 @@ const NOT_A_FAILURE = /-- NOT a tool or system failure\. [^"]*"\}/;
 /** Whether the client declares Qwen Code's shell (`run_shell_command`, which takes `is_background`). */
 function declaresQwenShell(tools: ToolDefinition[] | undefined): boolean {
   return asRecord(clientToolSchema('run_shell_command', tools)?.['properties'])?.['is_background'] !== undefined;
+}
+
+/** Whether the client declares pi's `edit`: a list of `edits`, each an `oldText` and a `newText`. */
+function declaresPiEdit(tools: ToolDefinition[] | undefined): boolean {
+  const edits = asRecord(asRecord(clientToolSchema('edit', tools)?.['properties'])?.['edits']);
+  return asRecord(asRecord(edits?.['items'])?.['properties'])?.['oldText'] !== undefined;
 }
 
 /** Each client's words for a refused call, matched against a result's whole text, and how its tool set is told. */
@@ -81,6 +87,24 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
       /^Failed to edit[,.] /,
       /^Error (?:preparing|executing) edit: /,
       /^File not found: /,
+    ],
+  },
+  {
+    // pi 0.73.1 flags a failed call on the Messages API but cannot on Chat Completions, where its words came bare: its
+    // edit's old text found nowhere, more than once or empty, edits that overlap or change nothing; its read of a
+    // missing or unreadable file (Node's words for the error, `ENOENT: no such file or directory, access '…'`) or past
+    // the file's end; a call whose arguments its schema refuses. A command's non-zero exit is left as its output.
+    declared: declaresPiEdit,
+    refusals: [
+      /^Could not find (?:the exact text|edits\[\d+\]) in .+\. The (?:old text|oldText) must match exactly /s,
+      /^Found \d+ occurrences of (?:the text|edits\[\d+\]) in .+\. (?:The text|Each oldText) must be unique\. /s,
+      /^(?:edits\[\d+\]\.)?oldText must not be empty in .+\.$/s,
+      /^edits\[\d+\] and edits\[\d+\] overlap in /,
+      /^No changes made to .+\. The replacements? produced identical content\./s,
+      /^Could not edit file: /,
+      /^E[A-Z]+: [^\n]+, (?:access|open|read|stat|lstat|scandir) '[^\n]*'$/,
+      /^Offset \d+ is beyond end of file \(\d+ lines total\)$/,
+      /^Validation failed for tool "\w+":\n/,
     ],
   },
 ];

@@ -1,0 +1,108 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PINNED_MODES } from '../helpers/upstream';
+import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
+import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
+import { tempDir } from '../helpers/temp-dir';
+import { piStack, RIPGREP_DIR, runPi, type PiApi } from '../helpers/pi';
+
+/**
+ * The real pi (`pi` 0.73.1) when its tools fail: the agent must read each failure as its own tools' errors, in pi's
+ * words. pi flags a failed call on the Messages API (`is_error`); on Chat Completions a `tool` message has no flag.
+ */
+const KEY = 'test-pi-tools-key';
+const TIMEOUT = { timeout: 150_000 };
+const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+
+describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  for (const [api, topic] of [
+    ['anthropic-messages', 'anthropic'],
+    ['openai-completions', 'openai'],
+  ] as Array<[PiApi, string]>) {
+    it(
+      `tells the agent of an edit whose old text is not there and a missing file's read, on ${api}`,
+      TIMEOUT,
+      async () => {
+        const openai = api === 'openai-completions';
+        const work = tempDir('orchids-pi-work-');
+        const file = path.join(work, 'plan.txt');
+        fs.writeFileSync(file, 'step one: MANGO\n');
+        const missing = path.join(work, 'gone.txt');
+        const calls = [
+          {
+            id: `toolu_sim_fedit_${topic}`,
+            name: 'Edit',
+            input: { file_path: file, old_string: 'KIWI', new_string: 'FIG' },
+          },
+          { id: `toolu_sim_fread_${topic}`, name: 'Read', input: { file_path: missing } },
+        ];
+        scriptCalls(stack(), `Break plan ${topic}`, calls, 'Neither worked.', openai);
+
+        const run = await runPi(work, `Break plan ${topic}`, stack().url, KEY, api);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.answer).toBe('Neither worked.');
+        expect(fs.readFileSync(file, 'utf8')).toBe('step one: MANGO\n');
+        const last = turnsAbout(stack(), new RegExp(`Break plan ${topic}`)).at(-1)!;
+        const ids = calls.map((c) => seenCallId(c.id, openai));
+        expect(sentToolResults(last).map((r) => r.tool_use_id)).toEqual(ids);
+        expect(sentErrorIds(last)).toEqual(ids);
+        const [edit, read] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        const words = 'The old text must match exactly including all whitespace and newlines.';
+        expect(edit).toContain(`Could not find the exact text in ${file}. ${words}`);
+        expect(read).toContain(`ENOENT: no such file or directory`);
+        expect(read).toContain(missing);
+      },
+    );
+  }
+});
+
+describe('pi’s grep, find and ls through Orchids Tray (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  it(
+    'runs the agent’s Grep, Glob and LS on them when --tools names them, with the agent’s parameters',
+    TIMEOUT,
+    async () => {
+      const work = tempDir('orchids-pi-work-');
+      fs.mkdirSync(path.join(work, 'src'));
+      fs.writeFileSync(path.join(work, 'src', 'fruit.txt'), 'apple\nMango tree\npear\n');
+      fs.writeFileSync(path.join(work, 'src', 'other.md'), 'mango in markdown\n');
+      const calls = [
+        {
+          id: 'toolu_sim_grep_pi',
+          name: 'Grep',
+          input: { pattern: 'mango', path: work, glob: '*.txt', '-i': true, '-C': 1, head_limit: 5 },
+        },
+        { id: 'toolu_sim_glob_pi', name: 'Glob', input: { pattern: '**/*.md', path: work } },
+        { id: 'toolu_sim_ls_pi', name: 'LS', input: { path: path.join(work, 'src') } },
+      ];
+      scriptCalls(stack(), 'Search fruit', calls, 'Searched.', false);
+
+      const run = await runPi(work, 'Search fruit in src', stack().url, KEY, 'anthropic-messages', {
+        tools: ['read', 'grep', 'find', 'ls'],
+        pathBefore: [RIPGREP_DIR],
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.answer).toBe('Searched.');
+      const last = turnsAbout(stack(), /Search fruit/).at(-1)!;
+      expect(replayedToolUses(last).map((u) => [u.name, u.input])).toEqual([
+        ['grep', { pattern: 'mango', path: work, glob: '*.txt', ignoreCase: true, context: 1, limit: 5 }],
+        ['find', { pattern: '**/*.md', path: work }],
+        ['ls', { path: path.join(work, 'src') }],
+      ]);
+      const [grep, find, ls] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+      // The case switch and the line around the match, the other file left out by the glob.
+      expect(grep).toContain('fruit.txt:2: Mango tree');
+      expect(grep).toContain('fruit.txt-1- apple');
+      expect(grep).not.toContain('other.md');
+      // pi's find runs fd, which this machine lacks and pi downloads none of offline: its error reaches the agent.
+      expect(find).toContain('fd is not available');
+      expect(sentErrorIds(last)).toEqual(['toolu_sim_glob_pi']);
+      expect(ls).toContain('fruit.txt');
+      expect(ls).toContain('other.md');
+    },
+  );
+});
