@@ -129,63 +129,49 @@ describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $
       }),
   );
 
-  it('edits part of a line it read in one request, opencode sent the whole line', TIMEOUT, () =>
-    withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
-      // opencode's read showed the whole file, so the proxy makes the hunk of the line (orchids/patch-widen.ts).
-      const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
-      const run = await runTask(
-        stack,
-        work,
-        'Fix SUM-9',
-        'sum.ts',
-        [
-          { id: 'toolu_sim_patch_read', name: 'Read', input: { file_path: file } },
-          { id: 'toolu_sim_patch_line', name: 'Edit', input: part },
-        ],
-        'SUM-9 is fixed.',
-      );
-      expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
-      expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
-        ['read', 'completed'],
-        ['apply_patch', 'completed'],
-      ]);
-      expect(run.tools[1]?.state.input).toEqual({
-        patchText:
-          `*** Begin Patch\n*** Update File: ${file}\n` +
-          '@@\n-export const sum = a - b;\n+export const sum = a + b;\n*** End Patch\n',
-      });
-      const last = turnsAbout(stack, /Fix SUM-9/).at(-1)!;
-      expect(sentErrorIds(last)).toEqual([]);
-      expect(turnsAbout(stack, /Fix SUM-9/)).toHaveLength(3);
-    }),
-  );
-
-  it('edits part of a line it read and then searched for in one request, as the whole line', TIMEOUT, () =>
-    withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
-      // opencode's grep cannot write: the file its read showed is still known (orchids/patch-widen.ts).
-      const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
-      const run = await runTask(
-        stack,
-        work,
-        'Fix SUM-7',
-        'sum.ts',
-        [
-          { id: 'toolu_sim_patch_read7', name: 'Read', input: { file_path: file } },
-          { id: 'toolu_sim_patch_grep7', name: 'Grep', input: { pattern: 'a - b', path: work } },
-          { id: 'toolu_sim_patch_line7', name: 'Edit', input: part },
-        ],
-        'SUM-7 is fixed.',
-      );
-      expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
-      expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
-        ['read', 'completed'],
-        ['grep', 'completed'],
-        ['apply_patch', 'completed'],
-      ]);
-      expect(run.tools[1]?.state.output).toContain('sum.ts');
-      const turns = turnsAbout(stack, /Fix SUM-7/);
-      expect(sentErrorIds(turns.at(-1)!)).toEqual([]);
-      expect(turns).toHaveLength(4);
-    }),
-  );
+  // Straight after the read, and with opencode's grep between: a grep cannot write, so the file stays known.
+  for (const search of [false, true]) {
+    const title = search
+      ? 'edits part of a line it read and then searched for in one request, as the whole line'
+      : 'edits part of a line it read in one request, opencode sent the whole line';
+    it(title, TIMEOUT, () =>
+      withEditFile(mode, KEY, 'sum.ts', 'const a = 1;\nexport const sum = a - b;\n', async (stack, work, file) => {
+        // opencode's read showed the whole file, so the proxy makes the hunk of the line (orchids/patch-widen.ts).
+        const task = search ? 'Fix SUM-7' : 'Fix SUM-9';
+        const grep = { id: 'toolu_sim_patch_grep', name: 'Grep', input: { pattern: 'a - b', path: work } };
+        const run = await runTask(
+          stack,
+          work,
+          task,
+          'sum.ts',
+          [
+            { id: 'toolu_sim_patch_read', name: 'Read', input: { file_path: file } },
+            ...(search ? [grep] : []),
+            {
+              id: 'toolu_sim_patch_line',
+              name: 'Edit',
+              input: { file_path: file, old_string: 'a - b', new_string: 'a + b' },
+            },
+          ],
+          `${task.slice(4)} is fixed.`,
+        );
+        expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
+        expect(run.tools.map((t) => [t.tool, t.state.status])).toEqual([
+          ['read', 'completed'],
+          ...(search ? [['grep', 'completed']] : []),
+          ['apply_patch', 'completed'],
+        ]);
+        if (search) expect(run.tools[1]?.state.output).toContain('sum.ts');
+        expect(run.tools.at(-1)?.state.input).toEqual({
+          patchText:
+            `*** Begin Patch\n*** Update File: ${file}\n` +
+            '@@\n-export const sum = a - b;\n+export const sum = a + b;\n*** End Patch\n',
+        });
+        const turns = turnsAbout(stack, new RegExp(task));
+        expect(sentErrorIds(turns.at(-1)!)).toEqual([]);
+        // One upstream turn a call, and the last for the answer: none spent on a refused fragment.
+        expect(turns).toHaveLength(search ? 4 : 3);
+      }),
+    );
+  }
 });
