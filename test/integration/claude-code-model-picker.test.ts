@@ -141,16 +141,19 @@ describe("Claude Code's /model picker through the proxy (pinned ws)", () => {
   );
 
   it(
-    'with gateway discovery adds /v1/models after its own, each named for what runs',
+    'with gateway discovery adds /v1/models after its own, each named and described for what runs',
     { timeout: 180_000 },
     async () => {
       await open({ CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' });
-      await tui.waitFor(/From gateway/, 30_000);
-      expect(rows().slice(4, 7)).toEqual([
+      await tui.waitFor(/Claude Sonnet 4\.6 /, 30_000);
+      // Each entry's `description` stands where Claude Code writes "From gateway" for an entry without one.
+      expect(rows().slice(4, 8)).toEqual([
         'Haiku  Haiku 5.5 · Fastest for quick answers · $0.10/$0.50 per Mtok ($0.50/$2.50 for prompts over 100k)',
-        'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)  From gateway',
-        'Claude Sonnet 4.6  From gateway',
+        'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)  Runs Claude Sonnet 4.6 on Orchids',
+        'Claude Sonnet 4.6  Runs Claude Sonnet 4.6 on Orchids',
+        'Claude Sonnet 4.6 Thinking  Claude Sonnet 4.6 with thinking, on Orchids',
       ]);
+      expect(tui.screen()).not.toContain('From gateway');
       await pick('Claude Opus 4.5 (runs Claude Opus 4.6)');
       expect(await turn()).toEqual({ asked: ['claude-opus-4-5'], upstream: 'claude-opus-4-6' });
     },

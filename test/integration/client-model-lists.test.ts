@@ -27,11 +27,11 @@ afterAll(async () => stack?.stop());
 
 const KEY = 'test-model-lists-key';
 
-async function proxyModels(): Promise<Array<{ id: string; display_name: string }>> {
+async function proxyModels(): Promise<Array<{ id: string; display_name: string; description: string }>> {
   const body = (await (await fetch(`${stack.url}/v1/models`, { headers: { 'x-api-key': KEY } })).json()) as {
     data: Array<Record<string, string>>;
   };
-  return body.data.map((m) => ({ id: m.id!, display_name: m.display_name! }));
+  return body.data.map((m) => ({ id: m.id!, display_name: m.display_name!, description: m.description! }));
 }
 
 describe('opencode models', () => {
@@ -79,7 +79,7 @@ describe('Claude Code', () => {
   });
 
   it(
-    'with gateway model discovery keeps every Claude model of /v1/models, named as the proxy names them',
+    'with gateway model discovery keeps every Claude model of /v1/models, named and described as the proxy has them',
     { timeout: 120_000 },
     async () => {
       const home = tempDir('orchids-cc-home-');
@@ -97,6 +97,8 @@ describe('Claude Code', () => {
       expect(byId['claude-3-7-sonnet-20250219'].display_name).toBe('Claude Sonnet 3.7');
       // An id the table sends to another model says which one answers it.
       expect(byId['claude-opus-4-5'].display_name).toBe('Claude Opus 4.5 (runs Claude Opus 4.6)');
+      // It keeps each entry's description, which its /model shows in place of "From gateway".
+      expect(byId['claude-opus-4-6-thinking'].description).toBe('Claude Opus 4.6 with thinking, on Orchids');
     },
   );
 

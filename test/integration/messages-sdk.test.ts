@@ -446,6 +446,8 @@ describe('the official Anthropic SDK: what needs no upstream protocol', () => {
       id: 'claude-sonnet-4-5',
       // The table sends claude-sonnet-4-5 to claude-sonnet-4-6, and the name says so.
       display_name: 'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)',
+      // Not a field of ModelInfo: the SDK passes it through (Claude Code's /model shows it).
+      description: 'Runs Claude Sonnet 4.6 on Orchids',
       created_at: '2025-01-01T00:00:00Z',
       capabilities: null,
       deprecated_at: null,

@@ -28,6 +28,7 @@ describe('GET /v1/models', () => {
       type: 'model',
       id: allIds()[0],
       display_name: body.data[0].display_name,
+      description: body.data[0].description,
       created_at: '2025-01-01T00:00:00Z',
       capabilities: null,
       deprecated_at: null,
@@ -59,6 +60,20 @@ describe('GET /v1/models', () => {
     const mine = (await get('')).body.data.map((m: any) => m.display_name);
     stack.core.settings.set('modelMap', DEFAULT_MODEL_MAP);
     expect(mine).toEqual(['my-model (runs Claude Opus 4.6)', 'my-gemini (runs gemini-3-pro)']);
+  });
+
+  it('describes what runs upstream, and that a thinking id runs its model with thinking', async () => {
+    const said = Object.fromEntries((await get('')).body.data.map((m: any) => [m.id, m.description]));
+    expect(said).toMatchObject({
+      'claude-sonnet-4-6': 'Runs Claude Sonnet 4.6 on Orchids',
+      'claude-sonnet-4-5': 'Runs Claude Sonnet 4.6 on Orchids',
+      // The table sends it to claude-sonnet-4-6, with thinking asked for.
+      'claude-sonnet-4-6-thinking': 'Claude Sonnet 4.6 with thinking, on Orchids',
+      'claude-sonnet-4-5-thinking': 'Claude Sonnet 4.5 with thinking, on Orchids',
+      'claude-opus-4-5': 'Runs Claude Opus 4.6 on Orchids',
+      'claude-3-7-sonnet-20250219': 'Runs Claude Sonnet 3.7 on Orchids',
+      'gemini-3-pro': 'Runs gemini-3-pro on Orchids',
+    });
   });
 
   it('pages forward with limit and after_id, and back with before_id', async () => {

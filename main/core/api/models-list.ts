@@ -1,7 +1,7 @@
 /**
  * `GET /v1/models` in one body that both official SDKs read: Anthropic's list (`data`, `has_more`, `first_id`,
  * `last_id`, entries with every field of the SDK's `ModelInfo`) whose entries also carry OpenAI's `object`,
- * `created` and `owned_by`, with OpenAI's `object: "list"` beside them.
+ * `created` and `owned_by`, with OpenAI's `object: "list"` beside them, and a `description` neither SDK types.
  */
 import { ApiError } from '../server/errors';
 import { contextWindowFor, listedModels, type ModelMap } from '../orchids/model-map';
@@ -10,6 +10,11 @@ interface ModelEntry {
   type: 'model';
   id: string;
   display_name: string;
+  /**
+   * What runs upstream, in words. Claude Code's gateway model discovery shows it beside the name in `/model` (in
+   * place of "From gateway"); Anthropic's model object has no such field, and the SDKs pass an unknown one through.
+   */
+  description: string;
   created_at: string;
   /**
    * The rest of the SDK's `ModelInfo`, which a client compiled against it may read: what the map cannot know
@@ -45,6 +50,7 @@ function entry(id: string, map: ModelMap): ModelEntry {
     type: 'model',
     id,
     display_name: displayName(id, map[id]!),
+    description: description(id, map[id]!),
     created_at: CREATED_AT,
     capabilities: null,
     deprecated_at: null,
@@ -69,6 +75,16 @@ export function displayName(id: string, upstream: string): string {
   const runs = claudeName(upstream);
   // A thinking id the table sends to its model's plain id asks that model to think: it runs the model it names.
   return runs === name || runs === name.replace(/ Thinking$/, '') ? name : `${name} (runs ${runs})`;
+}
+
+/**
+ * The model that answers an id, and whether it thinks: a thinking id, or an id the table sends to a thinking id, runs
+ * its model with thinking, which "Claude Sonnet 4.6 Thinking" alone does not say.
+ */
+function description(id: string, upstream: string): string {
+  const runs = claudeName(upstream);
+  const thinking = / Thinking$/.test(runs) || /-thinking$/.test(id);
+  return thinking ? `${runs.replace(/ Thinking$/, '')} with thinking, on Orchids` : `Runs ${runs} on Orchids`;
 }
 
 function claudeName(id: string): string {
