@@ -78,19 +78,22 @@ async function fixesThePlan(stack: Stack, api: PiApi, topic: string, protocol: s
   expect((await served(stack)).slice(0, 5)).toEqual([row, row, row, row, row]);
 }
 
+/** pi -p prints the agent's streamed answer, sent in `chunks` pieces, in one upstream turn on `protocol`. */
+async function printsAnswer(stack: Stack, prompt: string, answer: string, chunks: number, protocol: string) {
+  stack.sim.onAgentRequest((req) =>
+    upstreamText(req).includes(prompt) ? sse([...text(answer, { chunks }), ...finish()]) : undefined,
+  );
+  const run = await runPi(tempDir('orchids-pi-work-'), prompt, stack.url, KEY, 'anthropic-messages');
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  expect(run.answer).toBe(answer);
+  expect(turnsAbout(stack, new RegExp(prompt)).map((t) => t.protocol)).toEqual([protocol]);
+}
+
 describe('pi through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
   it('prints a streamed answer on the Anthropic Messages API, in one upstream turn', TIMEOUT, async () => {
-    const answer = 'Hello from Orchids, in five streamed pieces.';
-    stack().sim.onAgentRequest((req) =>
-      upstreamText(req).includes('Say hello') ? sse([...text(answer, { chunks: 5 }), ...finish()]) : undefined,
-    );
-
-    const run = await runPi(tempDir('orchids-pi-work-'), 'Say hello', stack().url, KEY, 'anthropic-messages');
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe(answer);
-    expect(turnsAbout(stack(), /Say hello/).map((t) => t.protocol)).toEqual(['ws']);
+    await printsAnswer(stack(), 'Say hello', 'Hello from Orchids, in five streamed pieces.', 5, 'ws');
     expect(await served(stack())).toContainEqual({ api: 'anthropic', stream: true, status: 200, protocol: 'ws' });
   });
 
@@ -199,15 +202,7 @@ describe('pi through Orchids Tray (pinned sse-a)', () => {
   const stack = piStack(SSE_A, KEY);
 
   it('prints a streamed answer on the Messages API', TIMEOUT, async () => {
-    const answer = 'Hello from Generation A, in three pieces.';
-    stack().sim.onAgentRequest((req) =>
-      upstreamText(req).includes('Greet me') ? sse([...text(answer, { chunks: 3 }), ...finish()]) : undefined,
-    );
-
-    const run = await runPi(tempDir('orchids-pi-work-'), 'Greet me', stack().url, KEY, 'anthropic-messages');
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe(answer);
-    expect(turnsAbout(stack(), /Greet me/).map((t) => t.protocol)).toEqual(['sse-a']);
+    await printsAnswer(stack(), 'Greet me', 'Hello from Generation A, in three pieces.', 3, 'sse-a');
   });
 
   it('is shown pi’s tools and runs its bash on Chat Completions, the output read back', TIMEOUT, async () => {
