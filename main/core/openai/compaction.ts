@@ -43,9 +43,13 @@ export function compactedHistory(item: Json, param: string): string | undefined 
   return `<compacted_history>\nA summary of the conversation before this point:\n${summary}\n</compacted_history>`;
 }
 
-/** Whether a request's input ends in Codex's trigger: its answer is then the compaction item. */
+/**
+ * Whether a request's input ends in Codex's trigger: its answer is then the compaction item. Only the last item is
+ * looked at, as Codex puts it there: every Responses request would otherwise walk its whole input a second time.
+ */
 export function isCompaction(input: unknown): boolean {
-  return Array.isArray(input) && input.some((item) => isObject(item) && item.type === 'compaction_trigger');
+  const last: unknown = Array.isArray(input) ? input.at(-1) : undefined;
+  return isObject(last) && last.type === 'compaction_trigger';
 }
 
 /** The text of a finished (non-streamed) answer's output, as one `compaction` item. */

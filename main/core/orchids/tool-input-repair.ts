@@ -78,8 +78,9 @@ export function repairToolInput(
     if (!parsed) return { _raw: raw };
     input = parsed;
   }
+  const tool = route && canonicalToolName(route.upstreamName);
   // A Task on Codex's asynchronous spawn: written whole, its Task kept for the fold (gen-b/sub-agent-task.ts).
-  if (route && composesSpawn(route.upstreamName, route.clientName, canonicalToolName(route.upstreamName))) {
+  if (route && composesSpawn(route.upstreamName, route.clientName, tool)) {
     return spawnInput(input);
   }
   const patch = route && composePatch(input, schema, route.upstreamName, route.clientName, route.joinsAddedLines);
@@ -95,13 +96,13 @@ export function repairToolInput(
   // From here the call is the agent's Bash: its `command` goes under the key the client's shell names.
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
   // A search the client's tool has no case switch for: its pattern is made caseless (grep-case.ts).
-  if (route && canonicalToolName(route.upstreamName) === 'Grep') input = caselessSearch(input, schema);
+  if (tool === 'Grep') input = caselessSearch(input, schema);
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   let shaped = reshapeKeys(input, schema, route, true);
-  if (route && canonicalToolName(route.upstreamName) === 'MultiEdit') shaped = reshapeEditItems(shaped, schema);
+  if (tool === 'MultiEdit') shaped = reshapeEditItems(shaped, schema);
   shaped = coerceObject(shaped, schema);
-  return route ? fitValues(shaped, schema, canonicalToolName(route.upstreamName), route) : shaped;
+  return route ? fitValues(shaped, schema, tool, route) : shaped;
 }
 
 /**
