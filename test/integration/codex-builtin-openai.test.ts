@@ -38,6 +38,23 @@ describe('Codex CLI on its built-in openai provider (ws)', () => {
     expect(rows.filter((r) => r.status === 405 || r.status === 400)).toEqual([]);
   });
 
+  it("stops at once on a wrong key, in the proxy's words, with no reconnects", { timeout: 90_000 }, async () => {
+    stack = await startCliStack(WS, KEY);
+    const run = await runCodex(tempDir('orchids-codex-work-'), 'Name a fruit.', stack.url, 'not-the-key', {
+      builtinProvider: true,
+    });
+    expect(run.code).not.toBe(0);
+    const said = troubles(run);
+    expect(
+      said.filter((line) => /Reconnecting|Falling back/.test(line)),
+      said.join('\n'),
+    ).toEqual([]);
+    expect(run.events.find((e) => e.type === 'turn.failed')?.error).toMatchObject({
+      message: expect.stringContaining('Incorrect API key provided: it is not the key set in Orchids Tray'),
+    });
+    expect(turnsAbout(stack, /Name a fruit/)).toEqual([]);
+  });
+
   it('compacts remotely mid-turn and goes on from the summary', { timeout: 120_000 }, async () => {
     stack = await startCliStack(WS, KEY);
     stack.sim.onAgentRequest((req) => {

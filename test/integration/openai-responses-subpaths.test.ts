@@ -212,7 +212,14 @@ describe('a WebSocket handshake on GET /v1/responses', () => {
     });
   }
 
+  /** The app's history rows: a refusal before the request is served (404, 401, 405, 426) leaves none (README). */
+  async function historyRows(): Promise<number> {
+    await stack.core.internals.history.flushNow();
+    return stack.core.internals.historyRepo.query({}).length;
+  }
+
   it('is a 426 (Codex then posts over HTTP at once), in OpenAI’s format; a plain GET stays a 405', async () => {
+    const rows = await historyRows();
     const upgrade = await handshake({
       connection: 'Upgrade',
       upgrade: 'websocket',
@@ -229,5 +236,25 @@ describe('a WebSocket handshake on GET /v1/responses', () => {
       },
     });
     expect((await handshake({})).status).toBe(405);
+    expect(await historyRows()).toBe(rows);
+  });
+
+  it('without the right key is a 400 invalid_api_key, which Codex does not retry; a POST gets the 401', async () => {
+    stack.core.settings.set('apiKey', 'test-key-0123456789');
+    try {
+      const upgrading = { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13' };
+      const wrong = await handshake({ ...upgrading, 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' });
+      expect(wrong.status).toBe(400);
+      expect(wrong.json.error).toMatchObject({ type: 'invalid_request_error', code: 'invalid_api_key' });
+      expect(wrong.json.error.message).toMatch(/^Incorrect API key provided: it is not the key set in Orchids Tray/);
+      const missing = await handshake({ ...upgrading, authorization: '', 'sec-websocket-key': 'c2Vjb25kIG5vbmNlIQ==' });
+      expect(missing.status).toBe(400);
+      expect(missing.json.error).toMatchObject({ code: 'invalid_api_key', message: /requires an API key/ });
+      const posted = await post('/v1/responses', { model: 'claude-sonnet-4-6', input: 'hi' });
+      expect(posted.status).toBe(401);
+      expect(posted.json.error).toMatchObject({ code: 'invalid_api_key' });
+    } finally {
+      stack.core.settings.reset('apiKey');
+    }
   });
 });

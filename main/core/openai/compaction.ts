@@ -10,6 +10,11 @@
  * upstream as that summary, in the user's turn. Refusing the trigger (a 400) failed the turn; dropping it would have
  * answered a message where Codex requires the compaction item, failing it too. A `compaction` item that is not ours
  * (OpenAI's own sealed one, from a session begun on OpenAI) is left out, as sealed reasoning is: only OpenAI opens it.
+ *
+ * DECISION: the trigger's request keeps Codex's tools. Generation B is sent no client tools in any request (nothing
+ * to save), but its history is read through them (shell output unwrapped, Task spawns folded), and Generation A names
+ * the history's calls by them as it did in every turn before. A call the model makes anyway is dropped below: only
+ * text makes the summary.
  */
 import type { StreamEncoder } from '../proxy/api-format';
 import type { ApiError } from '../server/errors';

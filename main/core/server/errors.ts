@@ -14,6 +14,15 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.status = status ?? ERROR_STATUS[type];
   }
+
+  /** The same refusal under another status: its class, and so its wording in each API's format, kept. */
+  withStatus(status: number): ApiError {
+    const copy = Object.create(Object.getPrototypeOf(this) as object) as ApiError;
+    return Object.defineProperties(copy, {
+      ...Object.getOwnPropertyDescriptors(this),
+      status: { value: status, enumerable: true },
+    });
+  }
 }
 
 /**

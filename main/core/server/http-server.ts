@@ -15,7 +15,7 @@ import {
 import { BodyBudget, type BodyReservation } from './body-budget';
 import { ConnectionGuard, DEFAULT_SERVER_LIMITS, type ServerLimits } from './connection-guard';
 import { ApiError, methodNotAllowed, sendJson } from './errors';
-import { websocketRefusal } from './websocket-upgrade';
+import { handshakeKeyRefusal, websocketRefusal } from './websocket-upgrade';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
 import {
@@ -310,7 +310,7 @@ export class ProxyServer {
         new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`)
       );
     } catch (error) {
-      answerFailure(req, res, error, {
+      answerFailure(req, res, path.startsWith('/v1/') ? handshakeKeyRefusal(req, error) : error, {
         requestId,
         route: refusalFormat(found, unserved?.format, () => this.options.sharedPathFormat?.(req, path)),
         log: this.options.log,
