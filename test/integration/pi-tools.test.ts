@@ -59,6 +59,39 @@ describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
   }
 });
 
+describe('pi’s failed command through Orchids Tray (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  for (const [api, topic] of [
+    ['anthropic-messages', 'anthropic'],
+    ['openai-completions', 'openai'],
+  ] as Array<[PiApi, string]>) {
+    it(
+      `tells the agent a command that exits non-zero failed, and one that succeeds did not, on ${api}`,
+      TIMEOUT,
+      async () => {
+        const openai = api === 'openai-completions';
+        const work = tempDir('orchids-pi-work-');
+        const calls = [
+          { id: `toolu_sim_fbash_${topic}`, name: 'Bash', input: { command: 'echo half-done; exit 3' } },
+          { id: `toolu_sim_okbash_${topic}`, name: 'Bash', input: { command: 'echo all-done' } },
+        ];
+        scriptCalls(stack(), `Run steps ${topic}`, calls, 'One failed.', openai);
+
+        const run = await runPi(work, `Run steps ${topic}`, stack().url, KEY, api);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.answer).toBe('One failed.');
+        const last = turnsAbout(stack(), new RegExp(`Run steps ${topic}`)).at(-1)!;
+        expect(sentErrorIds(last)).toEqual([seenCallId(calls[0]!.id, openai)]);
+        const [failed, ok] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        // pi's words, in JSON: the output, then its last line after a blank line.
+        expect(failed).toContain('half-done\\n\\n\\nCommand exited with code 3"');
+        expect(ok).toContain('all-done');
+      },
+    );
+  }
+});
+
 describe('pi’s grep, find and ls through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
