@@ -60,6 +60,13 @@ export interface PiOptions {
   tools?: string[];
   /** Folders put before PATH, where pi looks for the `rg` its grep runs (it downloads none offline). */
   pathBefore?: string[];
+  /**
+   * An agent dir (from piAgentDir) to keep the session in, in place of a fresh one and `--no-session`: a later run
+   * given the same dir and `continue` goes on with it.
+   */
+  agentDir?: string;
+  /** pi's `--continue`: the run goes on with the last session of `agentDir` in this folder. */
+  continue?: boolean;
 }
 
 export interface PiRun extends Exited {
@@ -68,7 +75,7 @@ export interface PiRun extends Exited {
 }
 
 /** pi's agent dir (settings, models, sessions): a fresh folder with the `models.json` README gives. */
-function piAgentDir(baseUrl: string): string {
+export function piAgentDir(baseUrl: string): string {
   const agentDir = tempDir('orchids-pi-agent-');
   fs.writeFileSync(path.join(agentDir, 'models.json'), JSON.stringify(piModels(baseUrl), null, 2));
   return agentDir;
@@ -96,8 +103,8 @@ function piEnv(agentDir: string, apiKey: string, pathBefore: string[] = []): Rec
 }
 
 /**
- * Runs `pi -p <prompt>` in `cwd` as a user would, in a fresh agent dir, without sessions (see piArgs and piEnv, and
- * LOOPBACK_ONLY).
+ * Runs `pi -p <prompt>` in `cwd` as a user would, in a fresh agent dir, without sessions unless `options` keeps one
+ * (see piArgs and piEnv, and LOOPBACK_ONLY).
  */
 export function runPi(
   cwd: string,
@@ -107,9 +114,10 @@ export function runPi(
   api: PiApi,
   options: PiOptions = {},
 ): Promise<PiRun> {
-  const agentDir = piAgentDir(baseUrl);
+  const agentDir = options.agentDir ?? piAgentDir(baseUrl);
   const tools = options.tools ? ['--tools', options.tools.join(',')] : [];
-  const args = piArgs(api, ['--no-session', '--mode', options.mode ?? 'text', ...tools, '-p', prompt]);
+  const session = options.continue ? ['--continue'] : options.agentDir ? [] : ['--no-session'];
+  const args = piArgs(api, [...session, '--mode', options.mode ?? 'text', ...tools, '-p', prompt]);
   const env = piEnv(agentDir, apiKey, options.pathBefore);
   const run = runToExit(PI, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));

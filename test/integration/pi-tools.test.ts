@@ -59,6 +59,74 @@ describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
   }
 });
 
+describe('pi’s failed command through Orchids Tray (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  for (const [api, topic] of [
+    ['anthropic-messages', 'anthropic'],
+    ['openai-completions', 'openai'],
+  ] as Array<[PiApi, string]>) {
+    it(
+      `tells the agent a command that exits non-zero failed, and one that succeeds did not, on ${api}`,
+      TIMEOUT,
+      async () => {
+        const openai = api === 'openai-completions';
+        const work = tempDir('orchids-pi-work-');
+        const calls = [
+          { id: `toolu_sim_fbash_${topic}`, name: 'Bash', input: { command: 'echo half-done; exit 3' } },
+          { id: `toolu_sim_okbash_${topic}`, name: 'Bash', input: { command: 'echo all-done' } },
+        ];
+        scriptCalls(stack(), `Run steps ${topic}`, calls, 'One failed.', openai);
+
+        const run = await runPi(work, `Run steps ${topic}`, stack().url, KEY, api);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.answer).toBe('One failed.');
+        const last = turnsAbout(stack(), new RegExp(`Run steps ${topic}`)).at(-1)!;
+        expect(sentErrorIds(last)).toEqual([seenCallId(calls[0]!.id, openai)]);
+        const [failed, ok] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        // pi's words, in JSON: the output, then its last line after a blank line.
+        expect(failed).toContain('half-done\\n\\n\\nCommand exited with code 3"');
+        expect(ok).toContain('all-done');
+      },
+    );
+  }
+});
+
+describe('the agent’s searches run on pi’s bash (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  for (const [api, topic] of [
+    ['anthropic-messages', 'anthropic'],
+    ['openai-completions', 'openai'],
+  ] as Array<[PiApi, string]>) {
+    it(
+      `tells the agent a search that found nothing found nothing, and a missing folder's listing failed, on ${api}`,
+      TIMEOUT,
+      async () => {
+        const openai = api === 'openai-completions';
+        const work = tempDir('orchids-pi-work-');
+        fs.writeFileSync(path.join(work, 'fruit.txt'), 'apple\n');
+        const calls = [
+          { id: `toolu_sim_cgrep_${topic}`, name: 'Grep', input: { pattern: 'durian', path: work } },
+          { id: `toolu_sim_cls_${topic}`, name: 'LS', input: { path: path.join(work, 'gone') } },
+        ];
+        scriptCalls(stack(), `Seek fruit ${topic}`, calls, 'Sought.', openai);
+
+        const run = await runPi(work, `Seek fruit ${topic}`, stack().url, KEY, api);
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        const last = turnsAbout(stack(), new RegExp(`Seek fruit ${topic}`)).at(-1)!;
+        expect(replayedToolUses(last).map((u) => u.name)).toEqual(['bash', 'bash']);
+        const [grep, ls] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        expect(grep).toContain('No matches found.');
+        expect(grep).not.toContain('Command exited');
+        expect(ls).toContain('No such file or directory');
+        expect(ls).not.toContain('Command exited');
+        expect(sentErrorIds(last)).toEqual([seenCallId(calls[1]!.id, openai)]);
+      },
+    );
+  }
+});
+
 describe('pi’s grep, find and ls through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 

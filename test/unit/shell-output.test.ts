@@ -228,3 +228,35 @@ describe("Cline CLI's run_commands result of a composed command", () => {
     }
   });
 });
+
+/** pi 0.73.1's bash results, as the real one sent them (pi-tools.test.ts), flagged on the Messages API only. */
+describe("pi's bash result of a composed command", () => {
+  it('says a search found nothing, not an error, where pi says the command exited with code 1', () => {
+    for (const flagged of [true, false]) {
+      expect(unwrapShellResult('(no output)\n\nCommand exited with code 1', 'Grep', flagged)).toEqual({
+        content: 'No matches found.',
+        isError: false,
+      });
+    }
+    expect(unwrapShellResult([{ type: 'text', text: '(no output)' }], 'Glob', false)).toEqual({
+      content: [{ type: 'text', text: 'No files found.' }],
+      isError: false,
+    });
+  });
+
+  it("makes a failure an error, flagged or not, in the command's words alone", () => {
+    const ls = "ls: cannot access '/w/gone': No such file or directory";
+    for (const flagged of [true, false]) {
+      expect(unwrapShellResult(`${ls}\n\n\nCommand exited with code 2`, 'LS', flagged)).toEqual({
+        content: ls,
+        isError: true,
+      });
+    }
+  });
+
+  it('leaves output that only holds the words, and a time-out', () => {
+    for (const text of ['log: Command exited with code 1', 'Command exited with code 1\nretry', 'Command aborted']) {
+      expect(unwrapShellResult(text, 'Grep', true)).toBeUndefined();
+    }
+  });
+});

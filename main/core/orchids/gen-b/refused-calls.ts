@@ -23,12 +23,12 @@ const RULED = /The user has specified a rule which prevents you from using this 
 const NOT_A_FAILURE = /-- NOT a tool or system failure\. [^"]*"\}/;
 
 /** Whether the client declares Qwen Code's shell (`run_shell_command`, which takes `is_background`). */
-function declaresQwenShell(tools: ToolDefinition[] | undefined): boolean {
+export function declaresQwenShell(tools: ToolDefinition[] | undefined): boolean {
   return asRecord(clientToolSchema('run_shell_command', tools)?.['properties'])?.['is_background'] !== undefined;
 }
 
 /** Whether the client declares pi's `edit`: a list of `edits`, each an `oldText` and a `newText`. */
-function declaresPiEdit(tools: ToolDefinition[] | undefined): boolean {
+export function declaresPiEdit(tools: ToolDefinition[] | undefined): boolean {
   const edits = asRecord(asRecord(clientToolSchema('edit', tools)?.['properties'])?.['edits']);
   return asRecord(asRecord(edits?.['items'])?.['properties'])?.['oldText'] !== undefined;
 }
@@ -93,7 +93,7 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     // pi 0.73.1 flags a failed call on the Messages API but cannot on Chat Completions, where its words came bare: its
     // edit's old text found nowhere, more than once or empty, edits that overlap or change nothing; its read of a
     // missing or unreadable file (Node's words for the error, `ENOENT: no such file or directory, access '…'`) or past
-    // the file's end; a call whose arguments its schema refuses. A command's non-zero exit is left as its output.
+    // the file's end; a call whose arguments its schema refuses. A command's non-zero exit: ./shell-failures.ts.
     declared: declaresPiEdit,
     refusals: [
       /^Could not find (?:the exact text|edits\[\d+\]) in .+\. The (?:old text|oldText) must match exactly /s,

@@ -4,10 +4,11 @@
  * a client whose read tool reads whole files (./read-range.ts), a read or search the proxy ran as a shell command
  * (./shell-output.ts), a read on Cline CLI's `read_files` (./read-files.ts), an edit on its `editor`
  * (./editor-results.ts), a failed edit on Continue CLI's MultiEdit (./continue-edit-results.ts) or on opencode's `edit`
- * (./opencode-edit-results.ts), an edit on Codex CLI's `apply_patch` (./patch-results.ts), and answers to the agent's
- * questions keyed by ids the proxy made or asked one at a time (./question-answers.ts). Before any of those, a call the
- * user declined or the client's rules refused, in the client's words (./refused-calls.ts), goes as an error. After
- * them all, a failed part of a MultiEdit split into one-edit calls says which parts were made (./split-edit-notes.ts).
+ * (./opencode-edit-results.ts), a failed command on pi's or Qwen Code's shell (./shell-failures.ts), an edit on Codex
+ * CLI's `apply_patch` (./patch-results.ts), and answers to the agent's questions keyed by ids the proxy made or asked
+ * one at a time (./question-answers.ts). Before any of those, a call the user declined or the client's rules refused,
+ * in the client's words (./refused-calls.ts), goes as an error. After them all, a failed part of a MultiEdit split into
+ * one-edit calls says which parts were made (./split-edit-notes.ts).
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import type { ClientBlock, ResultRewrites } from './content-blocks';
@@ -21,6 +22,7 @@ import { flagRefusal, inShapeOf, resultText } from './result-text';
 import { clineReadCalls, unwrapClineRead } from './read-files';
 import { rangedReads, sliceReadResult } from './read-range';
 import { composedShellCalls, unwrapShellResult, type Unwrapped } from './shell-output';
+import { flagShellFailure, shellCalls } from './shell-failures';
 import { splitEditNotes } from './split-edit-notes';
 
 type Rewrite = (block: ClientBlock) => ClientBlock;
@@ -42,6 +44,14 @@ export function resultRewrites(
   for (const [id, tool] of composedShellCalls(messages, tools) ?? []) {
     rewrites.set(id, (block: ClientBlock) =>
       unwrapped(block, unwrapShellResult(block['content'] as ToolResultContent | undefined, tool, flagged(block))),
+    );
+  }
+  const shell = shellCalls(messages, tools);
+  for (const id of shell?.ids ?? []) {
+    // A command the proxy composed is read above, in its own words.
+    if (rewrites.has(id)) continue;
+    rewrites.set(id, (block: ClientBlock) =>
+      unwrapped(block, flagShellFailure(block['content'] as ToolResultContent | undefined, shell!.failed)),
     );
   }
   for (const [id, read] of clineReadCalls(messages, tools) ?? []) {

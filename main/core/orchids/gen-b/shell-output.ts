@@ -10,6 +10,8 @@
  *   reading `Exit code 1`.
  * - Cline CLI 3's `run_commands` answers with JSON about its runs (`query`, `result`, `success`), unflagged even
  *   when the command failed.
+ * - pi 0.73's `bash` ends a failed command's output with a blank line and `Command exited with code N` (flagged on
+ *   the Messages API only), and says `(no output)` for a command that printed nothing.
  *
  * The proxy keeps nothing between requests, so which results to unwrap is read from the conversation: the call a
  * result answers, replayed by the client, is a shell call whose command is one the proxy composes, matched whole
@@ -40,6 +42,9 @@ const CLAUDE_CODE_FAILED = /^Exit code (-?\d+)(?:\n([\s\S]*))?$/;
 const CLAUDE_CODE_SILENT = '(Bash completed with no output)';
 /** Cline CLI 3's failed run: the exit code, then the output, its stderr under a `[stderr]` line. */
 const CLINE_FAILED = /^\[Command exited with code (-?\d+)\]\n*(?:\[stderr\]\n)?([\s\S]*)$/;
+/** pi's failed command (its output, if any, before a blank line), and what it says of a command with no output. */
+const PI_FAILED = /^(?:([\s\S]*)\n\n)?Command exited with code (-?\d+)$/;
+const PI_SILENT = '(no output)';
 /** Claude Code's own notes at the end of a result, kept whole after the rewrite. */
 const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\s*$/;
 
@@ -96,7 +101,9 @@ export function unwrapShellResult(
 ): Unwrapped | undefined {
   const text = resultText(content);
   const out =
-    text === undefined ? undefined : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged) ?? clineRun(text));
+    text === undefined
+      ? undefined
+      : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged) ?? clineRun(text) ?? piRun(text));
   if (out === undefined) return undefined;
   const told = tell(out, tool);
   return { content: inShapeOf(content, told.text + out.notes), isError: told.isError || out.failed };
@@ -164,4 +171,13 @@ function nothing(tool: ComposedTool): string {
     case 'LS':
       return 'No output.';
   }
+}
+
+/** pi's `bash`, whose flag (on the Messages API only) is the exit code read here: a failure's last line says it. */
+function piRun(text: string): ShellRun | undefined {
+  if (text === PI_SILENT) return { code: 0, output: '', notes: '', failed: false };
+  const match = PI_FAILED.exec(text);
+  if (match === null) return undefined;
+  const output = match[1] === undefined || match[1] === PI_SILENT ? '' : match[1];
+  return { code: Number(match[2]), output, notes: '', failed: false };
 }
