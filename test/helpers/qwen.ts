@@ -37,11 +37,15 @@ export interface QwenOptions {
   settings?: Record<string, unknown>;
   /** More environment, e.g. NODE_EXTRA_CA_CERTS for a loopback HTTPS page. */
   env?: Record<string, string>;
+  /** The home of an earlier run, whose session `-c` (in `args`) resumes; a fresh one by default. */
+  home?: string;
 }
 
 export interface QwenRun extends Exited {
   /** What `qwen -p` printed as its answer, trimmed. */
   answer: string;
+  /** The home it ran in, where Qwen Code keeps the session, for a later run to resume. */
+  home: string;
 }
 
 /**
@@ -56,8 +60,8 @@ export function runQwen(
   apiKey: string,
   options: QwenOptions = {},
 ): Promise<QwenRun> {
-  const home = tempDir('orchids-qwen-home-');
-  fs.mkdirSync(path.join(home, '.qwen'));
+  const home = options.home ?? tempDir('orchids-qwen-home-');
+  fs.mkdirSync(path.join(home, '.qwen'), { recursive: true });
   fs.writeFileSync(
     path.join(home, '.qwen', 'settings.json'),
     JSON.stringify({ ...qwenSettings(), ...options.settings }, null, 2),
@@ -74,5 +78,5 @@ export function runQwen(
     ...options.env,
   };
   const run = runToExit(QWEN, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
-  return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
+  return run.then((exited) => ({ ...exited, answer: exited.stdout.trim(), home }));
 }

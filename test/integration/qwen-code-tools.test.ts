@@ -82,7 +82,7 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     const calls = [{ id: 'toolu_sim_todo_0001', name: 'TodoWrite', input: { todos } }];
     scriptCalls(stack, 'Plan the fix', calls, 'Planned.', true);
 
-    // Qwen Code 0.24.4 declares its todo_write only with this setting on; it requires each item's `id`.
+    // Qwen Code 0.24.4 declares its todo_write only with this setting on; it requires each item's `id`: its words.
     const run = await runQwen(tempDir('orchids-qwen-work-'), 'Plan the fix of plan.txt', stack.url, KEY, {
       settings: { tools: { todoWrite: { enabled: true } } },
     });
@@ -92,7 +92,7 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     expect(replayedToolUses(last)).toEqual([
       expect.objectContaining({
         name: 'todo_write',
-        input: { todos: todos.map((todo, i) => ({ ...todo, id: String(i + 1) })) },
+        input: { todos: todos.map((todo) => ({ ...todo, id: todo.content })) },
       }),
     ]);
     expect(sentErrorIds(last)).toEqual([]);
@@ -100,6 +100,61 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     expect(result!.tool_use_id).toBe(seenCallId(calls[0]!.id, true));
     expect(String(result!.content)).toMatch(/^Todos have been modified successfully\./);
     expect(String(result!.content)).toContain('Fix the plan');
+  });
+
+  it('keeps each to-do one item in Qwen’s todo_write when the agent reorders or cuts its list', TIMEOUT, async () => {
+    const item = (content: string, status: string) => ({ content, status, activeForm: content });
+    const todos = [
+      [item('Read', 'in_progress'), item('Test', 'pending'), item('Ship', 'pending')],
+      // The agent drops Test and moves Ship up, as it reworks its plan.
+      [item('Ship', 'in_progress'), item('Read', 'completed')],
+    ];
+    const calls = todos.map((list, i) => ({ id: `toolu_sim_todo_010${i}`, name: 'TodoWrite', input: { todos: list } }));
+    scriptCalls(stack, 'Plan the release', calls, 'Released.', true);
+    const home = tempDir('orchids-qwen-home-');
+    // Qwen Code tells a TodoCompleted hook the item completed and the status it had, matched to the last list by id.
+    const hook = { type: 'command', command: `{ cat; echo; } >> ${path.join(home, 'completed.jsonl')}` };
+
+    const run = await runQwen(tempDir('orchids-qwen-work-'), 'Plan the release', stack.url, KEY, {
+      home,
+      settings: { tools: { todoWrite: { enabled: true } }, hooks: { TodoCompleted: [{ hooks: [hook] }] } },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Released.');
+    expect(sentErrorIds(turnsAbout(stack, /Plan the release/).at(-1)!)).toEqual([]);
+    const told = fs.readFileSync(path.join(home, 'completed.jsonl'), 'utf8').trim().split('\n');
+    // Before, Read was told it had been pending: Test's status, in Read's place the time before.
+    expect(told.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual(
+      ['validation', 'postWrite'].map((phase) =>
+        expect.objectContaining({ todo_id: 'Read', todo_content: 'Read', previous_status: 'in_progress', phase }),
+      ),
+    );
+  });
+
+  // Qwen's glob (its list_directory off, the default) lists files only: the agent is not shown the subfolder.
+  it.each([
+    ['list_directory', { listDirectory: { enabled: true } }, {}, 'Listed 2 item(s) in', '[DIR] LIME-3\nOLIVE-8.txt'],
+    ['glob', {}, { pattern: '*' }, 'Found 1 file(s) matching "*" within', '/crates/OLIVE-8.txt'],
+  ])('lists a folder for the agent’s LS with Qwen’s %s, and the agent gets the listing', TIMEOUT, async (...args) => {
+    const [tool, on, more, heading, listing] = args;
+    const folder = path.join(tempDir('orchids-qwen-work-'), 'crates');
+    fs.mkdirSync(path.join(folder, 'LIME-3'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'OLIVE-8.txt'), 'olives\n');
+    const calls = [{ id: `toolu_sim_ls_${tool}`, name: 'LS', input: { path: folder } }];
+    scriptCalls(stack, 'List the crates', calls, 'Listed.', true);
+
+    const run = await runQwen(path.dirname(folder), 'List the crates folder', stack.url, KEY, {
+      settings: { tools: on },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Listed.');
+    const last = turnsAbout(stack, /List the crates/).at(-1)!;
+    expect(replayedToolUses(last)).toEqual([expect.objectContaining({ name: tool, input: { path: folder, ...more } })]);
+    expect(sentErrorIds(last)).toEqual([]);
+    const [result] = sentToolResults(last);
+    expect(result!.tool_use_id).toBe(seenCallId(calls[0]!.id, true));
+    expect(String(result!.content)).toContain(`${heading} ${folder}`);
+    expect(String(result!.content).slice(-listing.length)).toBe(listing);
   });
 });
 

@@ -11,14 +11,15 @@ import { runClaude } from '../helpers/claude-code';
 import { runCodex } from '../helpers/codex';
 import { startClineTui } from '../helpers/cline-tui';
 import { config, opencodeHome, runOpencode } from '../helpers/opencode';
+import { runQwen } from '../helpers/qwen';
 
 /**
  * The proxy's checklist note for the agent's TodoWrite, sent back by real clients that have no to-do tool in the
- * agent's turn of their next request: Claude Code 2.1 with its task tools (the default) and Codex without
- * `update_plan` (its default). On that request the agent must be sent the call it made and the answer it was given,
- * its words around the note as its own, and none of the note (orchids/shown-calls.ts). Cline's case is
- * cline-notes.test.ts. Then the plan shown for approval, sent back by the clients in plan mode that have no tool to
- * approve it with (Cline, opencode's plan agent), which the agent must get back as its ExitPlanMode.
+ * agent's turn of their next request: Claude Code 2.1 with its task tools (the default), Codex without `update_plan`
+ * and Qwen Code without `todo_write` (their defaults). On that request the agent must be sent the call it made and the
+ * answer it was given, its words around the note as its own, and none of the note (orchids/shown-calls.ts). Cline's
+ * case is cline-notes.test.ts. Then the plan shown for approval, sent back by the clients in plan mode that have no
+ * tool to approve it with (Cline, opencode's plan agent), which the agent must get back as its ExitPlanMode.
  */
 let stack: Stack;
 const stopAfter = stopsAfterEach();
@@ -129,6 +130,21 @@ describe("real clients send the agent's checklist back, and the agent gets its T
     const second = await runCodex(work, ON, stack.url, KEY, { resumeIn: first.home, timeoutMs: 60_000 });
     expect(second.code, second.stderr + second.stdout).toBe(0);
     expect(second.finalMessage).toBe('Done.');
+    const turns = turnsAbout(stack, ABOUT);
+    expect(turns).toHaveLength(4);
+    expectCallNotNote(turns[3]!);
+    expectNoNote(turns);
+  });
+
+  it('Qwen Code 0.24 (no todo_write): qwen -p, then -c', { timeout: 90_000 }, async () => {
+    stack = stopAfter(await startCliStack(WS, KEY));
+    const work = scriptPlan();
+    const first = await runQwen(work, ASK, stack.url, KEY);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.answer).toBe(`The bug is ${SECRET}.`);
+    const second = await runQwen(work, ON, stack.url, KEY, { home: first.home, args: ['--yolo', '-c'] });
+    expect(second.code, second.stderr + second.stdout).toBe(0);
+    expect(second.answer).toBe('Done.');
     const turns = turnsAbout(stack, ABOUT);
     expect(turns).toHaveLength(4);
     expectCallNotNote(turns[3]!);

@@ -104,17 +104,45 @@ describe('to-do items', () => {
     expect(repaired('TodoWrite', 'todowrite', input, ranked)).toBe(input);
   });
 
-  it("gives each item Qwen Code's todo_write requires an id, its place in the list, keeping one it has", () => {
-    const item = { type: 'object', properties: { content: str, status: str, id: str }, required: ['content', 'id'] };
+  const qwenTodoWrite = (id: Record<string, unknown> = str): ToolDefinition[] => {
+    const item = { type: 'object', properties: { content: str, status: str, id }, required: ['content', 'id'] };
     const schema = { type: 'object', properties: { todos: { type: 'array', items: item } }, required: ['todos'] };
-    const qwen: ToolDefinition[] = [{ name: 'todo_write', input_schema: schema }];
+    return [{ name: 'todo_write', input_schema: schema }];
+  };
+
+  it("gives each item Qwen Code's todo_write requires an id, its words, keeping one it has", () => {
     const input = { todos: [todos[0], { ...todos[1], id: 'mine' }] };
-    expect(repaired('TodoWrite', 'todo_write', input, qwen)).toEqual({
+    expect(repaired('TodoWrite', 'todo_write', input, qwenTodoWrite())).toEqual({
       todos: [
-        { ...todos[0], id: '1' },
+        { ...todos[0], id: 'Read the notes' },
         { ...todos[1], id: 'mine' },
       ],
     });
+  });
+
+  it('gives an item the same id wherever the agent moves it in its list', () => {
+    const ids = (list: typeof todos) =>
+      (repaired('TodoWrite', 'todo_write', { todos: list }, qwenTodoWrite()) as { todos: Array<{ id: string }> }).todos;
+    const [first, second] = todos as [(typeof todos)[0], (typeof todos)[0]];
+    expect(ids([first, second]).map((t) => t.id)).toEqual(['Read the notes', 'Answer']);
+    expect(ids([second]).map((t) => t.id)).toEqual(['Answer']);
+    expect(ids([second, first]).map((t) => t.id)).toEqual(['Answer', 'Read the notes']);
+  });
+
+  it('tells apart items with the same words, and cuts an id to the length the schema allows', () => {
+    const item = (content: string) => ({ content, status: 'pending' });
+    const input = {
+      todos: [item('Test'), item('Test'), { status: 'pending' }, item('x'.repeat(30)), { ...item('A'), id: 'Test #2' }],
+    };
+    const { todos: out } = repaired(
+      'TodoWrite',
+      'todo_write',
+      input,
+      qwenTodoWrite({ type: 'string', maxLength: 20 }),
+    ) as {
+      todos: Array<{ id: string }>;
+    };
+    expect(out.map((t) => t.id)).toEqual(['Test', 'Test #7', '3', 'x'.repeat(20), 'Test #2']);
   });
 });
 

@@ -88,7 +88,7 @@ function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonO
   let out: JsonObject | undefined;
   for (const key of Object.keys(input)) {
     const value = input[key];
-    const fill = itemFill(asRecord(props[key]));
+    const fill = Array.isArray(value) ? itemFill(asRecord(props[key]), value) : [];
     if (!Array.isArray(value) || fill.length === 0) continue;
     let copy: unknown[] | undefined;
     value.forEach((item: unknown, i) => {
@@ -105,12 +105,15 @@ function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonO
 /** A field an item lacks and the value it gets, from the item's place in the list. */
 type Fill = readonly [string, (index: number) => string];
 
-/** The defaults an array property's items require and a to-do item may lack, where the item schema takes them. */
-function itemFill(prop: JsonObject | undefined): Fill[] {
+/**
+ * The defaults an array property's items require and a to-do item may lack, where the item schema takes them; the
+ * ids those of `items`.
+ */
+function itemFill(prop: JsonObject | undefined, items: unknown[] = []): Fill[] {
   if (prop?.['type'] !== 'array') return [];
-  const items = asRecord(prop['items']);
-  const itemProps = asRecord(items?.['properties']);
-  const required = items?.['required'];
+  const itemSchema = asRecord(prop['items']);
+  const itemProps = asRecord(itemSchema?.['properties']);
+  const required = itemSchema?.['required'];
   if (!itemProps || !Array.isArray(required)) return [];
   const fill: Fill[] = [];
   for (const [field, value] of TODO_ITEM_DEFAULTS) {
@@ -122,11 +125,30 @@ function itemFill(prop: JsonObject | undefined): Fill[] {
     if (Array.isArray(choices) && !choices.includes(value)) continue;
     fill.push([field, () => value]);
   }
-  const id = asRecord(itemProps[TODO_ITEM_ID])?.['type'];
-  if (required.includes(TODO_ITEM_ID) && (id === undefined || id === 'string')) {
-    fill.push([TODO_ITEM_ID, (index) => String(index + 1)]);
+  const id = asRecord(itemProps[TODO_ITEM_ID.key]);
+  if (required.includes(TODO_ITEM_ID.key) && (id?.['type'] === undefined || id['type'] === 'string')) {
+    const ids = todoIds(items, wholeNumber(id?.['maxLength']));
+    fill.push([TODO_ITEM_ID.key, (index) => ids[index]!]);
   }
   return fill;
+}
+
+/**
+ * The id each item gets (TODO_ITEM_ID): its words, cut to the schema's `maxLength`, so it stays one item's id however
+ * the agent reorders or cuts its list. Words that would give an id already taken (by an item's own id, or an item
+ * before with the same words) get the item's place in the list after them.
+ */
+function todoIds(items: unknown[], maxLength: number | undefined): string[] {
+  const taken = new Set(items.map((item) => asRecord(item)?.[TODO_ITEM_ID.key]));
+  const cut = (id: string, room: number) => (maxLength === undefined ? id : id.slice(0, Math.max(0, maxLength - room)));
+  return items.map((item, i) => {
+    const words = asRecord(item)?.[TODO_ITEM_ID.from];
+    const base = typeof words === 'string' && words.trim() !== '' ? words : String(i + 1);
+    let id = cut(base, 0);
+    for (let n = i + 1; taken.has(id); n += items.length) id = `${cut(base, 8)} #${n}`;
+    taken.add(id);
+    return id;
+  });
 }
 
 /**

@@ -237,9 +237,11 @@ export const TODO_ITEM_DEFAULTS: ReadonlyArray<readonly [string, string]> = [['p
 /**
  * The key a client's to-do tool may require each item to be known by, which the agent's items lack: Qwen Code 0.24.4's
  * `todo_write` (declared when its `tools.todoWrite.enabled` setting is on) requires an `id` string. An item is given
- * its place in the list, from 1.
+ * its words (`from`) as its id, not its place: the agent writes its whole list each time, and Qwen Code matches each
+ * item to the one before by id, telling its TodoCompleted hooks the status an item had before; by place, a list the
+ * agent reordered or cut gave an item the status of the one that had been in its place.
  */
-export const TODO_ITEM_ID = 'id';
+export const TODO_ITEM_ID = { key: 'id', from: 'content' } as const;
 
 /**
  * Questions to the user. The agent's AskUserQuestion (Claude Code's) takes `questions: [{question, header, options:
