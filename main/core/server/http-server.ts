@@ -18,21 +18,13 @@ import { ApiError, methodNotAllowed, sendJson } from './errors';
 import { websocketRefusal } from './websocket-upgrade';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
-import {
-  checkApiKey,
-  checkHost,
-  checkOrigin,
-  isDefaultLoopbackBind,
-  isLoopbackHost,
-  originForm,
-  type GuardConfig,
-} from './guards';
+import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, originForm, type GuardConfig } from './guards';
 import { decodeJson, decodeJsonBody, isLargeBody, withoutByteOrderMark, YIELDING_PARSE_BYTES } from './json-body';
 import { readBody } from './read-body';
-import { createServer, listen, ServerStartError } from './listen';
+import { createServer, listen } from './listen';
 import { ParserFailures } from './parser-failures';
 import { checkJsonContentType } from './media-type';
-import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
+import { checkRemoteStart, remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
 import type { ServerOptions } from './server-options';
 import { QuietGc } from '../util/quiet-gc';
 import { largeBodyLane } from '../util/turn-lane';
@@ -124,20 +116,7 @@ export class ProxyServer {
   async start(): Promise<string> {
     if (this.server) return this.url;
     const { host, port } = this.options;
-    if (!isLoopbackHost(host) && !this.options.allowNonLoopback) {
-      throw new ServerStartError(
-        `Refusing to listen on ${host}: that would let other machines use your Orchids accounts. ` +
-          'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it' +
-          (this.options.hostUndo ? `; to listen on this machine only, ${this.options.hostUndo}.` : '.'),
-      );
-    }
-    if (this.remote && !this.options.apiKey()) {
-      throw new ServerStartError(
-        `Refusing to listen on ${host} without an API key: ` +
-          'anyone who can reach that address could use your Orchids accounts. ' +
-          'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
-      );
-    }
+    checkRemoteStart(this.options, this.remote);
     const server = createServer(
       this.limits,
       (req, res) => void this.route(req, res),
