@@ -2,7 +2,7 @@ import type { OrchidsApi } from '../contract/api';
 import { commaList } from '../contract/lists';
 import type { SettingView } from '../contract/settings-views';
 import { SETTING_DEFINITIONS, type SettingKey } from './core/settings/definitions';
-import { CommandError, UsageError, didYouMean, unknownSubcommand, type Line } from './cli-errors';
+import { UsageError, didYouMean, unknownSubcommand, type Line } from './cli-errors';
 import { SUBCOMMANDS } from './cli-help';
 
 /** `npm run cli -- settings …`. */
@@ -59,7 +59,7 @@ export async function settings(
         // A bare word is a string. For a setting that is no string (the model map, a list), text that opens like an
         // object or a list meant JSON: a typo in it is named, not stored as a string or reported as the wrong kind.
         if (typeof fallback !== 'string' && /^\s*[[{]/.test(raw))
-          throw new CommandError(`${name}: the value is not valid JSON: ${(error as Error).message}`);
+          throw new UsageError(`${name}: the value is not valid JSON: ${(error as Error).message}`);
         value = raw;
       }
       // A list is written as its variable and the window's field take it: `settings set allowedHosts a.lan,b.lan`.

@@ -65,9 +65,13 @@ export async function runCli(
     return 0;
   } catch (error) {
     // A value the contract refuses before any handler runs (a weight of 0, an empty name or model, a protocol that is
-    // none) is wrong whatever the accounts hold, as --limit 0 is: a usage slip, exit code 2. A command refused for
-    // what is there (no account 9) or a value a setting refuses stays exit code 1.
-    if (error instanceof ContractError && error.code === 'invalid_input') throw new UsageError(error.message);
+    // none), or one a setting refuses (a port of 70000), is wrong whatever the accounts hold, as --limit 0 is: a usage
+    // slip, exit code 2. A command refused for what is there (no account 9) stays exit code 1. Only `settings` hands
+    // a value to a setting; `token rotate`'s refusal in that code is no slip of the person typing.
+    if (error instanceof ContractError) {
+      const slip = error.code === 'invalid_input' || (error.code === 'invalid_setting' && group === 'settings');
+      if (slip) throw new UsageError(error.message);
+    }
     throw error;
   } finally {
     await connection.close();

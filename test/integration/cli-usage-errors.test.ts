@@ -184,6 +184,18 @@ describe('npm run cli -- usage mistakes', () => {
     );
   });
 
+  it('names a value a setting refuses as the usage slip it is, as a weight of 0 is', async () => {
+    // A port out of range exited 1, as "no account 9" does, though nothing in the data folder made it wrong.
+    expect(await usageError('settings', 'set', 'port', '70000')).toBe('port: must be at most 65,535');
+    expect(await usageError('settings', 'set', 'debugLogs', 'maybe')).toBe('debugLogs: expected true or false');
+    expect(await usageError('settings', 'set', 'allowedHosts', 'box.lan,http://box.lan')).toBe(
+      'allowedHosts: "http://box.lan" is not a host name without a port, such as mybox.lan',
+    );
+    expect(await usageError('settings', 'set', 'modelMap', '{"my-model": claude-sonnet-4-6}')).toMatch(
+      /^modelMap: the value is not valid JSON: /,
+    );
+  });
+
   it('names a missing name or weight as the usage slip it is, not as a value the account refuses', async () => {
     expect(await usageError('accounts', 'rename', '1')).toBe(
       'accounts rename needs a name: accounts rename <id> <name>.',

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ServerHealth } from '../../../contract/status-views';
 import { newRequestId } from '../util/ids';
 import {
@@ -18,21 +18,13 @@ import { ApiError, methodNotAllowed, sendJson } from './errors';
 import { handshakeKeyRefusal, websocketRefusal } from './websocket-upgrade';
 import { answerFailure, answerPreflight, busy, decodePathPart, parseTarget, unreadableKey } from './failures';
 import { InflightRequests } from './inflight';
-import {
-  checkApiKey,
-  checkHost,
-  checkOrigin,
-  isDefaultLoopbackBind,
-  isLoopbackHost,
-  originForm,
-  type GuardConfig,
-} from './guards';
-import { decodeJson, decodeJsonBody, isLargeBody, YIELDING_PARSE_BYTES } from './json-body';
+import { checkApiKey, checkHost, checkOrigin, isDefaultLoopbackBind, originForm, type GuardConfig } from './guards';
+import { decodeJson, decodeJsonBody, isLargeBody, withoutByteOrderMark, YIELDING_PARSE_BYTES } from './json-body';
 import { readBody } from './read-body';
-import { createServer, listen, ServerStartError } from './listen';
+import { createServer, listen } from './listen';
 import { ParserFailures } from './parser-failures';
 import { checkJsonContentType } from './media-type';
-import { remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
+import { checkRemoteStart, remoteHealth, remoteHostNames, requireRemoteKey } from './remote-access';
 import type { ServerOptions } from './server-options';
 import { QuietGc } from '../util/quiet-gc';
 import { largeBodyLane } from '../util/turn-lane';
@@ -48,6 +40,17 @@ export const ROOT_PATH = '/';
  * answered before any key is asked for, remote mode's included.
  */
 export const HELLO_PATH = '/api/hello';
+
+const ROOT_ANSWER = JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' });
+
+type Unserved = ReturnType<NonNullable<ServerOptions['unserved']>>;
+type ServedRoute = Extract<FoundRoute, { route: ApiRoute }>;
+
+const isReadOnly = (method: string): boolean => method === 'GET' || method === 'HEAD';
+
+/** A trailing slash names the same path (`/v1/models/`). */
+const routePath = (pathname: string): string =>
+  pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
 
 /**
  * The local Anthropic-compatible endpoint. Every response carries a `request-id`; every failure is an Anthropic
@@ -113,20 +116,7 @@ export class ProxyServer {
   async start(): Promise<string> {
     if (this.server) return this.url;
     const { host, port } = this.options;
-    if (!isLoopbackHost(host) && !this.options.allowNonLoopback) {
-      throw new ServerStartError(
-        `Refusing to listen on ${host}: that would let other machines use your Orchids accounts. ` +
-          'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it' +
-          (this.options.hostUndo ? `; to listen on this machine only, ${this.options.hostUndo}.` : '.'),
-      );
-    }
-    if (this.remote && !this.options.apiKey()) {
-      throw new ServerStartError(
-        `Refusing to listen on ${host} without an API key: ` +
-          'anyone who can reach that address could use your Orchids accounts. ' +
-          'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
-      );
-    }
+    checkRemoteStart(this.options, this.remote);
     const server = createServer(
       this.limits,
       (req, res) => void this.route(req, res),
@@ -197,7 +187,7 @@ export class ProxyServer {
     // route's API format (chosen only when there is one to answer: refusalFormat).
     let path = '';
     let found: FoundRoute | undefined;
-    let unserved: ReturnType<NonNullable<ServerOptions['unserved']>>;
+    let unserved: Unserved;
     // `parsed` runs once the body is parsed: an API route counts its bytes and starts serving there, inside this one
     // async step (a wrapper awaiting it was two more promises a request).
     const readJson = async (limit: number, parsed?: (bytes: number) => void): Promise<unknown> => {
@@ -217,9 +207,7 @@ export class ProxyServer {
         current.interrupt = undefined;
       }
       largeBody = isLargeBody(body.length);
-      // A file saved with a UTF-8 byte order mark (Windows Notepad's way) and sent as it is, `curl -d @file`:
-      // RFC 8259 lets a parser ignore the mark, which JSON.parse would call a character where a value belongs.
-      const json = body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+      const json = withoutByteOrderMark(body);
       // readBody has checked that the bytes are UTF-8. A small body is parsed in place: no second async step
       // (its promise and its hop) between a short request's last byte and its handler.
       const value = json.length < YIELDING_PARSE_BYTES ? decodeJson(json, true) : await this.parseLargeJson(json);
@@ -227,88 +215,44 @@ export class ProxyServer {
       return value;
     };
     try {
-      const guard = this.guard!;
-      checkHost(req, guard);
-      const origin = checkOrigin(req, guard);
-      if (origin) {
-        res.setHeader('access-control-allow-origin', origin);
-        res.setHeader('vary', 'origin');
-      }
+      const origin = this.admit(req, res);
       // The API's paths are plain ASCII: splitting off the query is enough, and much cheaper than a URL object
       // on every request. Only other paths (the dashboard) get a parsed URL.
       const raw = originForm(req.url ?? '/');
       const queryAt = raw.indexOf('?');
-      const pathname = queryAt < 0 ? raw : raw.slice(0, queryAt);
-      path = pathname.length > 1 && pathname.endsWith('/') ? pathname.replace(/\/+$/, '') : pathname;
+      path = routePath(queryAt < 0 ? raw : raw.slice(0, queryAt));
       const method = req.method ?? 'GET';
-      const readOnly = method === 'GET' || method === 'HEAD';
-
-      if (method === 'OPTIONS') return answerPreflight(res, origin);
-      if (path === HEALTH_PATH && readOnly) {
-        const details = this.options.health();
-        return sendJson(
-          res,
-          200,
-          JSON.stringify(this.remote ? remoteHealth(req, details, this.options.apiKey()) : details),
-        );
-      }
-      if (path === HELLO_PATH && readOnly) return sendJson(res, 200, '{"status":"ok"}');
+      if (this.answerOpenPath(req, res, method, path, origin)) return;
       const apiKey = this.options.apiKey();
-      found = path.startsWith('/v1/') ? findRoute(this.routes, method, path) : undefined;
+      const api = path.startsWith('/v1/');
+      found = api ? findRoute(this.routes, method, path) : undefined;
       unserved = found ? undefined : this.options.unserved?.(req, method, path);
       if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
-      if (path === ROOT_PATH && readOnly) {
-        return sendJson(res, 200, JSON.stringify({ name: 'Orchids Tray', api: 'anthropic-messages', docs: '/health' }));
-      }
-      if (path.startsWith('/v1/')) {
-        if (apiKey === null) throw unreadableKey();
-        checkApiKey(req, apiKey);
-        if (unserved) throw unserved.error;
-        if (!found) {
-          throw new ApiError(
-            'not_found_error',
-            `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`,
-          );
-        }
-        if ('allowed' in found) {
-          throw websocketRefusal(req, path) ?? methodNotAllowed(path, found.allowed.join(', '), method);
-        }
-        // An API request takes one of the connections not kept in reserve once it is being worked on; until
-        // its body has arrived it is only waiting, and may be displaced like any other waiting connection.
-        const startServing = (): void => {
-          releaseApi = this.connections.enterApi();
-          if (!releaseApi) throw busy('Orchids Tray is serving as many API requests as it takes at once.');
-          this.connections.serve(socket);
-        };
+      if (path === ROOT_PATH && isReadOnly(method)) return sendJson(res, 200, ROOT_ANSWER);
+      if (api) {
+        const served = this.servedRoute(req, method, path, apiKey, found, unserved);
         const ctx: RouteContext = {
           req,
           res,
           requestId,
           receivedAt,
           path,
-          rest: found.route.path.endsWith('/') ? decodePathPart(found.rest) : '',
+          rest: served.route.path.endsWith('/') ? decodePathPart(served.rest) : '',
           query: queryAt < 0 ? '' : raw.slice(queryAt + 1),
           json: () =>
             readJson(this.options.maxBodyBytes, (bytes) => {
               ctx.bodyBytes = bytes;
-              startServing();
+              releaseApi = this.startServing(socket);
             }),
           bodyBytes: 0,
         };
         // A route without a body is being worked on from the start; one with a body once it has arrived.
-        if (found.route.method !== 'POST') startServing();
-        return await found.route.handle(ctx);
+        if (served.route.method !== 'POST') releaseApi = this.startServing(socket);
+        return await served.route.handle(ctx);
       }
       this.connections.serve(socket);
       if (this.extraRoutes && (await this.extraRoutes(req, res, parseTarget(raw), readJson))) return;
-      // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
-      if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
-        throw methodNotAllowed(path, 'GET, HEAD', method);
-      }
-      throw (
-        unserved?.error ??
-        new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`)
-      );
+      throw this.unanswered(method, path, unserved);
     } catch (error) {
       answerFailure(req, res, path.startsWith('/v1/') ? handshakeKeyRefusal(req, error) : error, {
         requestId,
@@ -317,6 +261,78 @@ export class ProxyServer {
         clientGone: () => this.connections.noteAbortedUpload(),
       });
     }
+  }
+
+  /** The Host and Origin guards; an accepted Origin is returned, and told it may read the answer. */
+  private admit(req: IncomingMessage, res: ServerResponse): string | undefined {
+    const guard = this.guard!;
+    checkHost(req, guard);
+    const origin = checkOrigin(req, guard);
+    if (origin) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('vary', 'origin');
+    }
+    return origin;
+  }
+
+  /** What is answered before any key is asked for, remote mode's included: true when it was. */
+  private answerOpenPath(
+    req: IncomingMessage,
+    res: ServerResponse,
+    method: string,
+    path: string,
+    origin: string | undefined,
+  ): boolean {
+    if (method === 'OPTIONS') answerPreflight(res, origin);
+    else if (path === HEALTH_PATH && isReadOnly(method)) {
+      const details = this.options.health();
+      sendJson(res, 200, JSON.stringify(this.remote ? remoteHealth(req, details, this.options.apiKey()) : details));
+    } else if (path === HELLO_PATH && isReadOnly(method)) sendJson(res, 200, '{"status":"ok"}');
+    else return false;
+    return true;
+  }
+
+  /** The refusals before an API route is dispatched: the key, then a path or method this server does not serve. */
+  private servedRoute(
+    req: IncomingMessage,
+    method: string,
+    path: string,
+    apiKey: string | null,
+    found: FoundRoute | undefined,
+    unserved: Unserved,
+  ): ServedRoute {
+    if (apiKey === null) throw unreadableKey();
+    checkApiKey(req, apiKey);
+    if (unserved) throw unserved.error;
+    if (!found) throw this.notFound(method, path);
+    if ('allowed' in found) {
+      throw websocketRefusal(req, path) ?? methodNotAllowed(path, found.allowed.join(', '), method);
+    }
+    return found;
+  }
+
+  /**
+   * An API request takes one of the connections not kept in reserve once it is being worked on; until its body has
+   * arrived it is only waiting, and may be displaced like any other waiting connection. Returns its release.
+   */
+  private startServing(socket: Socket): () => void {
+    const release = this.connections.enterApi();
+    if (!release) throw busy('Orchids Tray is serving as many API requests as it takes at once.');
+    this.connections.serve(socket);
+    return release;
+  }
+
+  /** A path neither the API nor the dashboard answered. */
+  private unanswered(method: string, path: string, unserved: Unserved): Error {
+    // The server's own read-only paths asked with another method: a 405 like the API routes', not "not found".
+    if (path === HEALTH_PATH || path === ROOT_PATH || path === HELLO_PATH) {
+      return methodNotAllowed(path, 'GET, HEAD', method);
+    }
+    return unserved?.error ?? this.notFound(method, path);
+  }
+
+  private notFound(method: string, path: string): ApiError {
+    return new ApiError('not_found_error', `Not found: ${method} ${path}.${baseUrlHint(this.routes, method, path)}`);
   }
 
   private async parseLargeJson(body: Buffer): Promise<unknown> {

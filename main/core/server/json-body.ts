@@ -108,6 +108,13 @@ const reusedTools = new ReusedTools(parseChecked);
 export const YIELDING_PARSE_BYTES = 256 * 1024;
 
 /**
+ * A file saved with a UTF-8 byte order mark (Windows Notepad's way) and sent as it is, `curl -d @file`: RFC 8259 lets a
+ * parser ignore the mark, which JSON.parse would call a character where a value belongs.
+ */
+export const withoutByteOrderMark = (body: Buffer): Buffer =>
+  body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf ? body.subarray(3) : body;
+
+/**
  * Whether a body of this size is large enough that the work proportional to it after parsing (the token estimate,
  * the upstream body's encoding: about 5 and 10 ms per MB) is done in time slices, as its parse was.
  */

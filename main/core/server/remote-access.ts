@@ -2,14 +2,41 @@ import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
 import { ApiError } from './errors';
 import { unreadableKey } from './failures';
-import { checkApiKey, hasApiKey } from './guards';
+import { checkApiKey, hasApiKey, isLoopbackHost } from './guards';
+import { ServerStartError } from './listen';
+import type { ServerOptions } from './server-options';
 
 /**
- * Remote mode (listening beyond loopback on purpose): which Host names are this server's, and the API key on
- * every route. A missing key fails closed rather than opening the server.
+ * Remote mode (listening beyond loopback on purpose): when the server may start in it, which Host names are this
+ * server's, and the API key on every route. A missing key fails closed rather than opening the server.
  */
 
 const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="Orchids Tray", charset="UTF-8"' };
+
+/**
+ * Refuses to start beyond loopback unless asked to (ORCHIDS_TRAY_ALLOW_REMOTE), and in remote mode without an API
+ * key: either would let other machines use the Orchids accounts.
+ */
+export function checkRemoteStart(
+  options: Pick<ServerOptions, 'host' | 'allowNonLoopback' | 'hostUndo' | 'apiKey'>,
+  remote: boolean,
+): void {
+  const { host } = options;
+  if (!isLoopbackHost(host) && !options.allowNonLoopback) {
+    throw new ServerStartError(
+      `Refusing to listen on ${host}: that would let other machines use your Orchids accounts. ` +
+        'Set ORCHIDS_TRAY_ALLOW_REMOTE=1 (and an API key) if you really mean it' +
+        (options.hostUndo ? `; to listen on this machine only, ${options.hostUndo}.` : '.'),
+    );
+  }
+  if (remote && !options.apiKey()) {
+    throw new ServerStartError(
+      `Refusing to listen on ${host} without an API key: ` +
+        'anyone who can reach that address could use your Orchids accounts. ' +
+        'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
+    );
+  }
+}
 
 /** The bound address, the machine's own addresses and the listed names, as a Host header would spell them. */
 export function remoteHostNames(
