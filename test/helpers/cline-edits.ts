@@ -319,14 +319,18 @@ export function writesOverAndOutside(route: ClineEditRoute): Promise<void> {
 /**
  * On a `gpt` model id, where Cline 3.0.65 edits with `apply_patch`: the agent's Edit of part of a line after its Read
  * of the whole file goes as the patch of the whole line (orchids/patch-widen.ts), which Cline applies at once; sent as
- * the fragment, Cline found no line like it and the agent made the edit again.
+ * the fragment, Cline found no line like it and the agent made the edit again. With `search`, the agent's Grep runs
+ * between the two as Cline's `search_codebase`, which cannot write: the file is still known, and the agent need not
+ * read it again (the upstream sees one read, one search, one patch and the answer).
  */
-export function editsPartOfALineByPatch(route: ClineEditRoute): Promise<void> {
+export function editsPartOfALineByPatch(route: ClineEditRoute, search = false): Promise<void> {
   const before = 'const a = 1;\nexport const sum = a - b;\n';
   return withEditFile(route.mode, KEY, 'sum.ts', before, async (stack, work, file) => {
     const part = { file_path: file, old_string: 'a - b', new_string: 'a + b' };
+    const grep: AgentCall = { id: 'toolu_sim_patch_grep_31', name: 'Grep', input: { pattern: 'a - b', path: work } };
     const calls: AgentCall[] = [
       { id: 'toolu_sim_patch_read_31', name: 'Read', input: { file_path: file } },
+      ...(search ? [grep] : []),
       { id: 'toolu_sim_patch_line_31', name: 'Edit', input: part },
     ];
     scriptCalls(stack, 'Fix SUM-9', calls, 'SUM-9 is fixed.', openai(route));
@@ -335,14 +339,15 @@ export function editsPartOfALineByPatch(route: ClineEditRoute): Promise<void> {
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('SUM-9 is fixed.');
     expect(fs.readFileSync(file, 'utf8')).toBe('const a = 1;\nexport const sum = a + b;\n');
-    expect(toolRuns(run).map((r) => r.toolName)).toEqual(['read_files', 'apply_patch']);
-    expect(toolInputs(run)[1]).toEqual({
+    const ran = ['read_files', ...(search ? ['search_codebase'] : []), 'apply_patch'];
+    expect(toolRuns(run).map((r) => r.toolName)).toEqual(ran);
+    expect(toolInputs(run).at(-1)).toEqual({
       input:
         `*** Begin Patch\n*** Update File: ${file}\n` +
         '@@\n-export const sum = a - b;\n+export const sum = a + b;\n*** End Patch\n',
     });
     const turns = turnsAbout(stack, /Fix SUM-9/);
-    expect(turns).toHaveLength(3);
+    expect(turns).toHaveLength(calls.length + 1);
     expect(sentErrorIds(turns.at(-1)!)).toEqual([]);
   });
 }

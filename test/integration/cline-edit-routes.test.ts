@@ -50,5 +50,8 @@ describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
     it('edits part of a line it read in one request on a gpt id, Cline sent the whole line', CLINE_EDIT_TIMEOUT, () =>
       editsPartOfALineByPatch(route),
     );
+    it('edits part of a line after a read and a search, with no read again', CLINE_EDIT_TIMEOUT, () =>
+      editsPartOfALineByPatch(route, true),
+    );
   },
 );

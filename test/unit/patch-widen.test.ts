@@ -177,11 +177,17 @@ describe("filesShown: opencode's read", () => {
     );
     const bash = exchange('bash', { command: 'npm test', description: 'Test' }, 'ok');
     const task = exchange('task', { description: 'Fix', prompt: 'Fix it', subagent_type: 'general' }, 'done');
-    const skill = exchange('skill', { name: 'fix' }, 'Skill loaded');
     const writingGrep = exchange('grep', { pattern: 'sum', replacement: 'total' }, 'ok');
-    for (const call of [bash, task, skill, writingGrep]) {
+    const writingSkill = exchange('skill', { name: 'fix', arguments: 'write it' }, 'Skill loaded');
+    for (const call of [bash, task, writingGrep, writingSkill]) {
       expect(filesShown([...opencodeRead(LINES), ...call]).size).toBe(0);
     }
+  });
+
+  it('keeps the file over a skill loaded and a to-do list written: neither writes a file', () => {
+    const skill = exchange('skill', { name: 'fix' }, '<skill_content name="fix">\n# Skill: fix\n</skill_content>');
+    const todos = exchange('todowrite', { todos: [{ content: 'Fix sum', status: 'pending' }] }, '[]');
+    expect(filesShown([...opencodeRead(LINES), ...skill, ...todos])).toEqual(new Map([[FILE, LINES]]));
   });
 });
 
@@ -228,10 +234,32 @@ describe("filesShown: Cline's read_files", () => {
     const commands = exchange('run_commands', { commands: ['npm test'] }, '[]');
     const agent = exchange('spawn_agent', { systemPrompt: 'You fix', task: 'Fix it' }, 'done');
     const team = exchange('team_run_task', { agentId: 'a1', task: 'Fix it' }, 'started');
-    const question = exchange('ask_question', { question: 'Go on?', options: ['Yes', 'No'] }, 'Yes');
-    for (const call of [commands, agent, team, question]) {
+    const awaited = exchange('team_await_runs', {}, '[]');
+    const message = exchange('team_send_message', { toAgentId: 'a1', subject: 'Go', body: 'Fix it' }, '{}');
+    for (const call of [commands, agent, team, awaited, message]) {
       expect(filesShown([...clineRead(LINES), ...call]).size).toBe(0);
     }
+  });
+
+  it("keeps the file over a question to the user and the team tools that only report the team's state", () => {
+    const question = exchange('ask_question', { question: 'Go on?', options: ['Yes', 'No'] }, 'Yes');
+    const status = exchange('team_status', {}, '{"members":[]}');
+    const runs = exchange('team_list_runs', { status: 'running', agentId: 'a1', includeCompleted: false }, '[]');
+    const outcomes = exchange('team_list_outcomes', {}, '[]');
+    const mailbox = exchange('team_read_mailbox', { unreadOnly: true }, '[]');
+    expect(filesShown([...clineRead(LINES), ...question, ...status, ...runs, ...outcomes, ...mailbox])).toEqual(
+      new Map([[FILE, LINES]]),
+    );
+  });
+
+  it("knows no file read while a teammate's run goes on in the background, until every run is awaited", () => {
+    const started = exchange('team_run_task', { agentId: 'a1', task: 'Fix it', runMode: 'async' }, 'queued');
+    const runs = exchange('team_list_runs', {}, '[]');
+    expect(filesShown([...started, ...clineRead(LINES), ...runs]).size).toBe(0);
+    const one = exchange('team_await_runs', { runId: 'run_1' }, '{}');
+    expect(filesShown([...started, ...one, ...clineRead(LINES)]).size).toBe(0);
+    const all = exchange('team_await_runs', {}, '[]');
+    expect(filesShown([...started, ...all, ...clineRead(LINES), ...runs])).toEqual(new Map([[FILE, LINES]]));
   });
 });
 

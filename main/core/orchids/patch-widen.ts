@@ -76,6 +76,7 @@ export function filesShown(messages: readonly Message[]): Map<string, string[]> 
   const files = new Map<string, string[]>();
   /** Reads of the assistant message before, by call id: their results come in the next user message. */
   let reads = new Map<string, Read>();
+  let teammateRuns = false;
   for (const message of messages) {
     if (!Array.isArray(message?.content)) continue;
     const blocks = message.content as Array<Record<string, unknown> | null>;
@@ -84,10 +85,12 @@ export function filesShown(messages: readonly Message[]): Map<string, string[]> 
       let writes = false;
       for (const block of blocks) {
         if (block?.['type'] !== 'tool_use') continue;
+        teammateRuns = teammateRunning(teammateRuns, block['name'], asRecord(block['input']));
         const read = readOf(block['name'], asRecord(block['input']));
         if (read && typeof block['id'] === 'string') reads.set(block['id'], read);
         else if (!read) writes ||= !looksOnly(block['name'], block['input']);
       }
+      if (teammateRuns) reads = new Map();
       if (!writes) continue;
       // A call that may write, beside or after the reads: no file read so far is known as it is now.
       files.clear();
@@ -106,6 +109,17 @@ export function filesShown(messages: readonly Message[]): Map<string, string[]> 
     }
   }
   return files;
+}
+
+/**
+ * Whether a Cline teammate may be running in the background after this call: from a `team_run_task` in `async` mode
+ * until a `team_await_runs` of every run (no `runId`) returns. Such a run writes while the lead reads and edits, so
+ * no read made meanwhile shows the file as the edit will find it, whichever calls come between.
+ */
+function teammateRunning(running: boolean, name: unknown, input: Record<string, unknown> | undefined): boolean {
+  if (name === 'team_run_task' && input?.['runMode'] === 'async') return true;
+  if (name === 'team_await_runs' && input?.['runId'] === undefined) return false;
+  return running;
 }
 
 /** A read of a file, and the file's lines from its result when the result shows them all. */
@@ -128,6 +142,15 @@ const CLINE_READ = 'read_files';
 /** opencode cuts a line longer than this (adding `...`): a longer line is not known whole. */
 const LONGEST_LINE = 2000;
 
+/**
+ * DECISION: a Responses API client's typed `shell` call is never taken for a read, not even of `cat <path>` or
+ * `sed -n '1,$p' <path>` alone. Its output reaches the proxy as the client's stdout and exit code (typed-tools.ts
+ * `shellOutput`), cut however the client cuts it (the call's `max_output_length`, or the client's own limit), with no
+ * mark the API requires: un-numbered lines that end early at a line's end look like a shorter whole file, and an old
+ * text unique in the lines shown may stand again in the lines cut off, where the widened edit would be made at the
+ * first place and the agent's Edit would have been refused. The reads above are whole only by what their client is
+ * known to print: `cat -n` numbers, a count asked for and not reached, or the client's own word that the file ended.
+ */
 function readOf(name: unknown, input: Record<string, unknown> | undefined): Read | undefined {
   const command = commandOf(input);
   const range = command === undefined ? undefined : composedReadRange(command);
@@ -158,16 +181,29 @@ function clineWholeFile(text: string, path: string): string[] | undefined {
  * `gpt-` id it declares `apply_patch`, `bash`, `glob`, `grep`, `read`, `skill`, `task`, `todowrite` and `webfetch`)
  * and Cline CLI 3.0.65's (on a `gpt` or `codex` id `read_files`, `search_codebase`, `fetch_web_content`,
  * `apply_patch`, `run_commands`, `ask_question`, `spawn_agent` and the `team_*` tools). A read of part of a file, or of
- * another, lands here too. Left out, as not known to leave every file as it was: a shell, a sub-agent or teammate
- * (which may write while it runs), a skill, a question, a to-do list.
+ * another, lands here too. Neither client's source writes a file in these: opencode's `skill` returns the named skill's
+ * text and a sample of its folder's file names (its scripts run, if at all, through `bash`, which may write); its
+ * `todowrite` keeps the list in opencode's own session store, not in the work folder. Cline's `ask_question` gives back
+ * the option the user chose (the user may edit a file at any time, during any call, which no call here can tell), and
+ * its `team_status`, `team_list_runs`, `team_list_outcomes` and `team_read_mailbox` only report the team's state (the
+ * mailbox marks what it returned read, in the team's store). Left out, as not known to leave every file as it was: a
+ * shell, a sub-agent, a teammate's run or the wait for one (a teammate writes while it runs), and the `team_*` tools
+ * that change the team, as the ones a teammate may act on.
  */
 const CLIENT_LOOKS_ONLY: ReadonlyMap<string, readonly string[]> = new Map([
   ['glob', ['pattern', 'path']],
   ['grep', ['pattern', 'path', 'include']],
   ['webfetch', ['url', 'format', 'timeout']],
+  ['skill', ['name']],
+  ['todowrite', ['todos']],
   ['read_files', ['files']],
   ['search_codebase', ['queries']],
   ['fetch_web_content', ['requests']],
+  ['ask_question', ['question', 'options']],
+  ['team_status', []],
+  ['team_list_runs', ['status', 'agentId', 'includeCompleted']],
+  ['team_list_outcomes', []],
+  ['team_read_mailbox', ['unreadOnly']],
 ]);
 
 /**
