@@ -146,16 +146,56 @@ describe("Claude Code's /model picker through the proxy (pinned ws)", () => {
     async () => {
       await open({ CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: '1' });
       await tui.waitFor(/Claude Sonnet 4\.6 /, 30_000);
-      // Each entry's `description` stands where Claude Code writes "From gateway" for an entry without one.
+      // Each entry's `description` stands where Claude Code writes "From gateway" for an entry without one, and
+      // says what runs, so the name beside it does not say it again (Codex's picker, without one, gets it said).
       expect(rows().slice(4, 8)).toEqual([
         'Haiku  Haiku 5.5 · Fastest for quick answers · $0.10/$0.50 per Mtok ($0.50/$2.50 for prompts over 100k)',
-        'Claude Sonnet 4.5 (runs Claude Sonnet 4.6)  Runs Claude Sonnet 4.6 on Orchids',
+        'Claude Sonnet 4.5  Runs Claude Sonnet 4.6 on Orchids',
         'Claude Sonnet 4.6  Runs Claude Sonnet 4.6 on Orchids',
         'Claude Sonnet 4.6 Thinking  Claude Sonnet 4.6 with thinking, on Orchids',
       ]);
       expect(tui.screen()).not.toContain('From gateway');
-      await pick('Claude Opus 4.5 (runs Claude Opus 4.6)');
+      await pick('Claude Opus 4.5');
+      // Once picked, Claude Code names it by its own catalog, not by the list's name.
+      await tui.waitFor(/Set model to Opus 4\.5 /, 30_000);
       expect(await turn()).toEqual({ asked: ['claude-opus-4-5'], upstream: 'claude-opus-4-6' });
+    },
+  );
+
+  it(
+    'with the _NAME and _DESCRIPTION variables names its pinned rows so; a pinned Fable is asked for by that id',
+    { timeout: 180_000 },
+    async () => {
+      await open({
+        ...PINNED,
+        ANTHROPIC_DEFAULT_FABLE_MODEL: 'claude-opus-4-6-thinking',
+        ANTHROPIC_DEFAULT_FABLE_MODEL_NAME: 'Deep Opus',
+        ANTHROPIC_DEFAULT_FABLE_MODEL_DESCRIPTION: 'Opus 4.6 thinking on Orchids',
+        ANTHROPIC_DEFAULT_OPUS_MODEL_NAME: 'Orchids Opus',
+        ANTHROPIC_DEFAULT_OPUS_MODEL_DESCRIPTION: 'Runs Claude Opus 4.6 on Orchids',
+        ANTHROPIC_DEFAULT_HAIKU_MODEL_NAME: 'Orchids Haiku',
+      });
+      expect(rows()).toEqual([
+        'Default (recommended) ✔  Use the default model (currently Opus 4.6 (1M context)) · $5/$25 per Mtok',
+        'Orchids Opus  Runs Claude Opus 4.6 on Orchids',
+        'Deep Opus  Opus 4.6 thinking on Orchids',
+        'Sonnet 4.6  Custom Sonnet model (claude-sonnet-4-6)',
+        // A name without a description drops the id from the default one.
+        'Orchids Haiku  Custom Haiku model',
+      ]);
+      await pick('Deep Opus');
+      // The names are the picker's only: the pick is named, to you and to the agent, by Claude Code's catalog.
+      await tui.waitFor(/Set model to Opus 4\.6 /, 30_000);
+      expect(await turn()).toEqual({
+        asked: ['claude-haiku-4-5', 'claude-opus-4-6-thinking'],
+        upstream: 'claude-opus-4-6',
+      });
+      const named = stack.sim.requests.flatMap(
+        (r) => /You are powered by the model named [^.]+\.[^.]+\.[^.]+\./.exec(r.rawBody) ?? [],
+      );
+      expect(named.at(-1)).toBe(
+        'You are powered by the model named Opus 4.6. The exact model ID is claude-opus-4-6-thinking.',
+      );
     },
   );
 });

@@ -27,8 +27,12 @@ afterAll(async () => stack?.stop());
 
 const KEY = 'test-model-lists-key';
 
-async function proxyModels(): Promise<Array<{ id: string; display_name: string; description: string }>> {
-  const body = (await (await fetch(`${stack.url}/v1/models`, { headers: { 'x-api-key': KEY } })).json()) as {
+/** `/v1/models` as a client gets it; `userAgent` as Claude Code's gateway discovery sends one (`claude-code/…`). */
+async function proxyModels(
+  userAgent = 'test',
+): Promise<Array<{ id: string; display_name: string; description: string }>> {
+  const headers = { 'x-api-key': KEY, 'user-agent': userAgent };
+  const body = (await (await fetch(`${stack.url}/v1/models`, { headers })).json()) as {
     data: Array<Record<string, string>>;
   };
   return body.data.map((m) => ({ id: m.id!, display_name: m.display_name!, description: m.description! }));
@@ -91,12 +95,14 @@ describe('Claude Code', () => {
       expect(run.code).toBe(0);
       const cache = JSON.parse(fs.readFileSync(path.join(home, '.claude/cache/gateway-models.json'), 'utf8'));
       expect(cache.baseUrl).toBe(stack.url);
-      expect(cache.models).toEqual((await proxyModels()).filter((m) => m.id.startsWith('claude-')));
+      const asked = await proxyModels('claude-code/2.1.332');
+      expect(cache.models).toEqual(asked.filter((m) => m.id.startsWith('claude-')));
       const byId = Object.fromEntries(cache.models.map((m: { id: string; display_name: string }) => [m.id, m]));
       expect(byId['claude-opus-4-6'].display_name).toBe('Claude Opus 4.6');
       expect(byId['claude-3-7-sonnet-20250219'].display_name).toBe('Claude Sonnet 3.7');
-      // An id the table sends to another model says which one answers it.
-      expect(byId['claude-opus-4-5'].display_name).toBe('Claude Opus 4.5 (runs Claude Opus 4.6)');
+      // Told apart by its User-Agent, it gets names without "(runs …)": the description it shows beside each says it.
+      expect(byId['claude-opus-4-5'].display_name).toBe('Claude Opus 4.5');
+      expect(byId['claude-opus-4-5'].description).toBe('Runs Claude Opus 4.6 on Orchids');
       // It keeps each entry's description, which its /model shows in place of "From gateway".
       expect(byId['claude-opus-4-6-thinking'].description).toBe('Claude Opus 4.6 with thinking, on Orchids');
     },

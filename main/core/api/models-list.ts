@@ -45,11 +45,21 @@ const CREATED_AT = '2025-01-01T00:00:00Z';
 const CREATED = Date.parse(CREATED_AT) / 1000;
 const MAX_LIMIT = 1000;
 
-function entry(id: string, map: ModelMap): ModelEntry {
+/**
+ * Claude Code's gateway model discovery, told apart by its `User-Agent` (`claude-code/<version>`; its API requests
+ * say `claude-cli/`). Its `/model` row shows each entry's name beside its description, which already says what runs,
+ * and everywhere else it names a picked model by its own catalog ("Opus 4.5"), never by this name: so it gets the
+ * names without "(runs …)". Codex and opencode show no description, so the others keep it in the name.
+ */
+export function isClaudeCodeDiscovery(userAgent: string | undefined): boolean {
+  return userAgent?.startsWith('claude-code/') === true;
+}
+
+function entry(id: string, map: ModelMap, described: boolean): ModelEntry {
   return {
     type: 'model',
     id,
-    display_name: displayName(id, map[id]!),
+    display_name: described ? claudeName(id) : displayName(id, map[id]!),
     description: description(id, map[id]!),
     created_at: CREATED_AT,
     capabilities: null,
@@ -67,8 +77,8 @@ function entry(id: string, map: ModelMap): ModelEntry {
 
 /**
  * A Claude id as Anthropic names the model (`claude-opus-4-6` → "Claude Opus 4.6"), and, when the table sends the id
- * to another model, which one answers: a client that shows the name (Claude Code's gateway model list) then says
- * what runs. Other ids are their own name.
+ * to another model, which one answers: a client that shows the name without the description (Codex's picker) then
+ * says what runs. Other ids are their own name.
  */
 export function displayName(id: string, upstream: string): string {
   const name = claudeName(id);
@@ -105,15 +115,16 @@ function modelLine(id: string): ModelEntry['line'] {
 }
 
 export function findModel(map: ModelMap, id: string): ModelEntry | undefined {
-  return listedModels(map).includes(id) ? entry(id, map) : undefined;
+  return listedModels(map).includes(id) ? entry(id, map, false) : undefined;
 }
 
 /**
  * One page, as Anthropic pages: `limit` entries after `after_id`, or the `limit` entries just before `before_id`,
  * `has_more` when more lie further that way. DECISION: without `limit` the whole list comes back. Anthropic's
  * default is 20, but the OpenAI SDK never asks for a next page, and a user's model map may hold more than 20 ids.
+ * `described`: the client shows each `description` beside the name (see isClaudeCodeDiscovery).
  */
-export function listModels(map: ModelMap, queryString: string): ModelPage {
+export function listModels(map: ModelMap, queryString: string, described = false): ModelPage {
   const query = new URLSearchParams(queryString);
   const ids = listedModels(map);
   const limit = readLimit(query.get('limit'));
@@ -135,7 +146,7 @@ export function listModels(map: ModelMap, queryString: string): ModelPage {
     page = ids.slice(start, end);
     hasMore = end < ids.length;
   }
-  const data = page.map((id) => entry(id, map));
+  const data = page.map((id) => entry(id, map, described));
   return { object: 'list', data, has_more: hasMore, first_id: page[0] ?? null, last_id: page.at(-1) ?? null };
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { validateMessagesRequest } from '../anthropic/validate';
 import type { MessagesRequest } from '../anthropic/types';
 import { codexCatalog, isCodexCatalogQuery } from '../api/codex-models';
-import { findModel, listModels } from '../api/models-list';
+import { findModel, isClaudeCodeDiscovery, listModels } from '../api/models-list';
 import type { ModelMap } from '../orchids/model-map';
 import type { MessagesProxy } from '../proxy/messages-proxy';
 import { pausedError } from '../proxy/unavailable';
@@ -62,11 +62,13 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
     {
       method: 'GET',
       path: '/v1/models',
-      handle: ({ res, query }) => {
+      handle: ({ req, res, query }) => {
         const map = options.modelMap();
         // Codex CLI asks with its own query parameter for its own shape (its model catalog); every other client
         // reads the Anthropic/OpenAI list.
-        const body = isCodexCatalogQuery(query) ? codexCatalog(map) : listModels(map, query);
+        const body = isCodexCatalogQuery(query)
+          ? codexCatalog(map)
+          : listModels(map, query, isClaudeCodeDiscovery(req.headers['user-agent']));
         sendJson(res, 200, JSON.stringify(body));
       },
     },
