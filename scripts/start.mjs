@@ -1,6 +1,7 @@
 // `npm start` and `npm run headless`. The first line says which app runs ("Desktop app", or "Running headless:" and
-// why); then the app is built, quietly (its output shows only when the build fails, or with --verbose), and run:
-// the desktop app where Electron can run, otherwise the same core headless.
+// why); then the app is built, quietly (its output shows only when the build fails, or with --verbose), when a source
+// changed since the last build (scripts/build-if-changed.mjs), and run: the desktop app where Electron can run,
+// otherwise the same core headless.
 //
 //   node scripts/start.mjs [--headless] [--verbose] [app arguments, e.g. --hidden]
 //
@@ -11,6 +12,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { appBuild, changedSinceBuilt } from './build-if-changed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -32,7 +34,7 @@ const appEnv = { ...parseEnv(pkg.config?.appEnv), ...process.env };
 
 const mode = chooseMode();
 console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);
-build();
+if (changedSinceBuilt(appBuild)) build();
 if (mode.desktop) {
   const sqlite = await electronSqlite();
   if (sqlite.ok) launchDesktop(mode.desktop);
