@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
@@ -18,6 +18,7 @@ afterEach(async () => stack?.stop());
 
 const KEY = 'test-codex-builtin-key';
 const WS = PINNED_MODES.find((mode) => mode.expect === 'ws')!;
+const TIMEOUT = { timeout: 120_000 };
 
 /** What went wrong on screen: Codex's `Reconnecting…` and `Falling back…` lines, a failed turn. */
 const troubles = (run: CodexRun) =>
@@ -55,11 +56,21 @@ describe('Codex CLI on its built-in openai provider (ws)', () => {
     expect(turnsAbout(stack, /Name a fruit/)).toEqual([]);
   });
 
-  it('compacts remotely mid-turn and goes on from the summary', { timeout: 120_000 }, async () => {
+  // The model may call a tool while it writes the summary: the call is dropped, and the text after it kept.
+  const called = [
+    ...text('SUMMARY: echo ', { id: '1' }),
+    ...toolCall({ id: 'toolu_sim_compact_02', name: 'Bash', input: { command: 'ls' } }),
+    ...text('printed KIWI-7.', { id: '2' }),
+    ...finish('tool-calls'),
+  ];
+  it.each([
+    ['', reply('SUMMARY: echo printed KIWI-7.')],
+    [' when the model calls a tool amid the summary', called],
+  ])('compacts remotely mid-turn and goes on from the summary%s', TIMEOUT, async (_, summary) => {
     stack = await startCliStack(WS, KEY);
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
-      if (seen.includes('Write a summary of the conversation')) return sse(reply('SUMMARY: echo printed KIWI-7.'));
+      if (seen.includes('Write a summary of the conversation')) return sse(summary);
       if (seen.includes('SUMMARY: echo printed KIWI-7.')) return sse(reply('Carried on: the code is KIWI-7.'));
       if (seen.includes('Print the code')) {
         return sse([
@@ -86,5 +97,33 @@ describe('Codex CLI on its built-in openai provider (ws)', () => {
     expect(turnsAbout(stack, /Write a summary of the conversation/)).toHaveLength(1);
     const rows = await served(stack);
     expect(rows.filter((r) => r.status === 405 || r.status === 400)).toEqual([]);
+  });
+});
+
+describe('Codex CLI’s remote compaction answered by a tool call alone (ws)', () => {
+  it('fails the compaction, which Codex asks twice more, and the turn ends in the proxy’s words', TIMEOUT, async () => {
+    stack = await startCliStack(WS, KEY);
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (seen.includes('Write a summary of the conversation')) {
+        return sse([...toolCall({ id: 'toolu_sim_compact_09', name: 'Bash', input: { command: 'ls' } }), ...finish()]);
+      }
+      if (seen.includes('compacted_history')) return sse(reply('Carried on from an empty summary.'));
+      if (!seen.includes('Print the code')) return undefined;
+      const call = { id: 'toolu_sim_compact_03', name: 'Bash', input: { command: 'echo KIWI-7', description: 'P' } };
+      return sse([...toolCall(call), ...finish('tool-calls')]);
+    });
+    const run = await runCodex(tempDir('orchids-codex-work-'), 'Print the code with echo.', stack.url, KEY, {
+      builtinProvider: true,
+      compactAt: 2000,
+    });
+    expect(run.code).not.toBe(0);
+    // Before, Codex took an empty summary as the whole conversation and carried on from nothing.
+    expect(run.finalMessage).toBeUndefined();
+    expect(run.events.find((e) => e.type === 'turn.failed')?.error).toMatchObject({
+      message: expect.stringContaining('The upstream model wrote no summary for the compaction'),
+    });
+    expect(turnsAbout(stack, /Write a summary of the conversation/)).toHaveLength(3);
+    expect((await served(stack)).map((row) => row.status)).toEqual([502, 502, 502, 200]);
   });
 });

@@ -156,6 +156,40 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     expect(String(result!.content)).toContain(`${heading} ${folder}`);
     expect(String(result!.content).slice(-listing.length)).toBe(listing);
   });
+  // Qwen Code 0.24.4's bundled rg is not executable here, so its grep_search is its fallback, which outside a git
+  // repository runs the system `grep -E` case-sensitively: the agent's `-i` reaches it as a caseless pattern.
+  it('searches a folder for the agent’s Grep with Qwen’s grep_search, matches and none', TIMEOUT, async () => {
+    const folder = path.join(tempDir('orchids-qwen-work-'), 'notes');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'plum.txt'), 'first line\nPLUM-77 is ripe\n');
+    fs.writeFileSync(path.join(folder, 'pear.txt'), 'plum-77 again, in a file the glob leaves out\n');
+    fs.writeFileSync(path.join(folder, 'fig.md'), 'figs only\n');
+    const find = { pattern: 'plum-[0-9]+', path: folder, glob: 'plum*', output_mode: 'content', '-i': true };
+    const none = { pattern: 'durian', path: folder };
+    const calls = [
+      { id: 'toolu_sim_grep_q001', name: 'Grep', input: find },
+      { id: 'toolu_sim_grep_q002', name: 'Grep', input: none },
+    ];
+    scriptCalls(stack, 'Seek the plums', calls, 'Sought.', true);
+
+    const run = await runQwen(path.dirname(folder), 'Seek the plums in notes', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Sought.');
+    const last = turnsAbout(stack, /Seek the plums/).at(-1)!;
+    expect(replayedToolUses(last)).toEqual([
+      expect.objectContaining({
+        name: 'grep_search',
+        input: { pattern: '[pP][lL][uU][mM]-[0-9]+', path: folder, glob: 'plum*', output_mode: 'content' },
+      }),
+      expect.objectContaining({ name: 'grep_search', input: none }),
+    ]);
+    expect(sentErrorIds(last)).toEqual([]);
+    const [found, nothing] = sentToolResults(last).map((r) => String(r.content));
+    expect(found).toMatch(/^Found 1 match for pattern /);
+    expect(found).toContain('File: plum.txt\nL2: PLUM-77 is ripe');
+    expect(found).not.toContain('pear.txt');
+    expect(nothing).toBe(`No matches found for pattern "durian" in path "${folder}".`);
+  });
 });
 
 describe('Qwen Code through Orchids Tray (pinned sse-b)', () => {

@@ -14,10 +14,15 @@
  * DECISION: the trigger's request keeps Codex's tools. Generation B is sent no client tools in any request (nothing
  * to save), but its history is read through them (shell output unwrapped, Task spawns folded), and Generation A names
  * the history's calls by them as it did in every turn before. A call the model makes anyway is dropped below: only
- * text makes the summary.
+ * text makes the summary, all of it, written before the call and after.
+ *
+ * DECISION: an answer with no text (the model only called a tool) fails the compaction with a 502, streamed as
+ * `response.failed`. Codex keeps the one item it gets as the whole history from then on: an empty summary would have
+ * erased the conversation without a word, where a failure leaves it as it was (Codex 0.171 asks twice more, then
+ * fails the turn in these words).
  */
 import type { StreamEncoder } from '../proxy/api-format';
-import type { ApiError } from '../server/errors';
+import { ApiError } from '../server/errors';
 import { isObject, requireString, type Json } from './params';
 import { itemId, type Item } from './responses-items';
 import type { ResponsesStreamEncoder } from './responses-stream';
@@ -57,9 +62,21 @@ export function isCompaction(input: unknown): boolean {
   return isObject(last) && last.type === 'compaction_trigger';
 }
 
-/** The text of a finished (non-streamed) answer's output, as one `compaction` item. */
+/** Why a compaction whose answer has no text fails. */
+function noSummary(): ApiError {
+  return new ApiError(
+    'api_error',
+    'The upstream model wrote no summary for the compaction (it called a tool instead), so nothing was compacted: ' +
+      'the conversation is as it was. Try again.',
+    502,
+  );
+}
+
+/** The text of a finished (non-streamed) answer's output, as one `compaction` item; throws when it has none. */
 export function compactedOutput(output: Item[]): Item[] {
-  return [compactionItem(textOf(output))];
+  const summary = textOf(output);
+  if (summary.trim() === '') throw noSummary();
+  return [compactionItem(summary)];
 }
 
 function textOf(output: Item[]): string {
@@ -76,6 +93,7 @@ function textOf(output: Item[]): string {
  */
 export class CompactionStreamEncoder implements StreamEncoder {
   readonly ping: string;
+  refused?: ApiError;
   private summary = '';
 
   constructor(private readonly inner: ResponsesStreamEncoder) {
@@ -93,6 +111,10 @@ export class CompactionStreamEncoder implements StreamEncoder {
         return '';
       }
       case 'message_stop':
+        if (this.summary.trim() === '') {
+          this.refused = noSummary();
+          return this.inner.failure(this.refused);
+        }
         return this.inner.finishItem(compactionItem(this.summary)) + this.inner.encode(name, payload);
       default:
         return this.inner.encode(name, payload);
@@ -105,6 +127,7 @@ export class CompactionStreamEncoder implements StreamEncoder {
 
   resetAttempt(): void {
     this.summary = '';
+    this.refused = undefined;
     this.inner.resetAttempt();
   }
 }

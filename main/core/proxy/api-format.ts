@@ -27,13 +27,15 @@ export interface StreamEncoder {
    * `message_start` are kept, so whatever they set up stays.
    */
   resetAttempt(): void;
+  /** The finished answer was refused, and this error sent in its place (see Responder.refused). */
+  readonly refused?: ApiError;
 }
 
 /** How one API writes answers and errors. */
 export interface ApiFormat {
   readonly api: ApiName;
   streamEncoder(): StreamEncoder;
-  /** The body of a non-streamed answer. */
+  /** The body of a non-streamed answer; an ApiError thrown refuses it, answered as that error instead. */
   renderMessage(message: MessagesResponse): string;
   /** An error answered before any byte of the response was written. */
   sendError(res: ServerResponse, error: ApiError): void;

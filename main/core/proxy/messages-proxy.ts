@@ -143,8 +143,11 @@ export class MessagesProxy {
     }
 
     runOver = true;
-    if (result.kind === 'done') responder.finish(result.stopReason, result.usage);
-    else responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
+    if (result.kind === 'done') {
+      responder.finish(result.stopReason, result.usage);
+      // An answer the client's format refused is reported as the failure the client was sent instead.
+      if (responder.refused) result = { kind: 'failed', error: responder.refused, sent: result.usage };
+    } else responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
     this.report(start, format, result, run, job.inputTokensEstimate, responder.firstFrameAt);
   }
 

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AnthropicEventSink } from '../anthropic/stream-translator';
 import { MessageAccumulator } from '../anthropic/message-accumulator';
 import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
-import { type ApiError, sendJson } from '../server/errors';
+import { ApiError, sendJson } from '../server/errors';
 import type { ApiFormat, StreamEncoder } from './api-format';
 import type { Beating, Heartbeat } from './heartbeat';
 
@@ -21,6 +21,11 @@ export interface Responder {
   onFrame?: (frame: string) => void;
   /** When the answer's first bytes went to the client (the history's time to first byte); null until then. */
   readonly firstFrameAt: number | null;
+  /**
+   * The API's format refused the finished answer, and the client was sent this error instead (a compaction with no
+   * summary: openai/compaction.ts); the request is then reported as that failure.
+   */
+  readonly refused?: ApiError;
 }
 
 /**
@@ -98,6 +103,10 @@ export class SseResponder implements Responder, Beating {
     this.encoder.resetAttempt();
   }
 
+  get refused(): ApiError | undefined {
+    return this.encoder.refused;
+  }
+
   ping(): void {
     if (this.ended) return;
     // A slow upstream: the message starts now, so the client knows we are alive.
@@ -157,6 +166,7 @@ export class JsonResponder implements Responder {
   private ended = false;
   onFrame?: (frame: string) => void;
   firstFrameAt: number | null = null;
+  refused?: ApiError;
 
   constructor(
     private readonly res: ServerResponse,
@@ -178,8 +188,16 @@ export class JsonResponder implements Responder {
 
   finish(stopReason: StopReason, usage: Usage): void {
     if (this.ended) return;
+    let body: string;
+    try {
+      body = this.format.renderMessage(this.accumulator.result(stopReason, usage));
+    } catch (error) {
+      // A format may refuse a finished answer it cannot render (a compaction with no summary: openai/compaction.ts).
+      if (!(error instanceof ApiError)) throw error;
+      this.refused = error;
+      return this.fail(error);
+    }
     this.ended = true;
-    const body = this.format.renderMessage(this.accumulator.result(stopReason, usage));
     this.firstFrameAt = this.now();
     this.onFrame?.(body);
     sendJson(this.res, 200, body);
