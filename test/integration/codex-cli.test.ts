@@ -271,9 +271,9 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         // Codex runs the two reads side by side: each is found by its file.
         const plan = commands.find((c) => String(c.command).includes("cat -n -- 'docs/plan.txt'"));
         expect(plan).toMatchObject({ exit_code: 0, aggregated_output: `     2\tThe plan is ${SECRET}.\n` });
-        // A file that is not there: the pipe exits with sed's 0, and cat's complaint is all the output.
+        // A file that is not there is tested for before the pipe, whose exit would be sed's 0: the command fails.
         const gone = commands.find((c) => String(c.command).includes("'docs/gone.txt'"));
-        expect(gone).toMatchObject({ exit_code: 0, aggregated_output: expect.stringMatching(/^cat: .*No such file/) });
+        expect(gone).toMatchObject({ exit_code: 1, aggregated_output: 'File does not exist.\n' });
         const turns = turnsAbout(/Where is the plan/);
         expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
         // The agent gets what its own Grep and Read return: the output alone, without Codex's exec wrapper.
@@ -281,8 +281,8 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         expect(results.map((b) => [b.tool_use_id, b.content, b.is_error])).toEqual([
           ['call_sim_grep_0001', './docs/plan.txt', undefined],
           ['call_sim_read_0002', `     2\tThe plan is ${SECRET}.`, undefined],
-          // …which the agent is told is an error, as its own Read of a missing file is.
-          ['call_sim_read_0003', 'cat: docs/gone.txt: No such file or directory', true],
+          // …which the agent is told is an error, in its own Read's words for a missing file.
+          ['call_sim_read_0003', 'File does not exist.', true],
         ]);
         expect(upstreamText(turns[2]!)).not.toContain('Chunk ID');
       },

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { ToolResultContent } from '../../main/core/anthropic/types';
+import { resultText } from '../../main/core/orchids/gen-b/result-text';
 import { PINNED_MODES } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -122,6 +124,44 @@ describe('the agent’s searches run on pi’s bash (pinned ws)', () => {
         expect(ls).toContain('No such file or directory');
         expect(ls).not.toContain('Command exited');
         expect(sentErrorIds(last)).toEqual([seenCallId(calls[1]!.id, openai)]);
+      },
+    );
+  }
+});
+
+describe('the agent’s Read on pi’s bash, without pi’s read (pinned ws)', () => {
+  const stack = piStack(WS, KEY);
+
+  for (const [api, topic] of [
+    ['anthropic-messages', 'anthropic'],
+    ['openai-completions', 'openai'],
+  ] as Array<[PiApi, string]>) {
+    it(
+      `tells the agent a Read of a missing file or a folder, and a Glob of a missing folder, failed, on ${api}`,
+      TIMEOUT,
+      async () => {
+        const openai = api === 'openai-completions';
+        const work = tempDir('orchids-pi-work-');
+        fs.mkdirSync(path.join(work, 'src'));
+        const calls = [
+          { id: `toolu_sim_rgone_${topic}`, name: 'Read', input: { file_path: path.join(work, 'gone.txt') } },
+          { id: `toolu_sim_rdir_${topic}`, name: 'Read', input: { file_path: path.join(work, 'src') } },
+          { id: `toolu_sim_ggone_${topic}`, name: 'Glob', input: { pattern: '*.ts', path: path.join(work, 'gone') } },
+        ];
+        scriptCalls(stack(), `Open plan ${topic}`, calls, 'Nothing there.', openai);
+
+        const run = await runPi(work, `Open plan ${topic}`, stack().url, KEY, api, {
+          tools: ['bash', 'edit', 'write'],
+        });
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.answer).toBe('Nothing there.');
+        const last = turnsAbout(stack(), new RegExp(`Open plan ${topic}`)).at(-1)!;
+        expect(replayedToolUses(last).map((u) => u.name)).toEqual(['bash', 'bash', 'bash']);
+        expect(sentErrorIds(last)).toEqual(calls.map((c) => seenCallId(c.id, openai)));
+        const [gone, dir, glob] = sentToolResults(last).map((r) => resultText(r.content as ToolResultContent));
+        expect(gone).toBe('File does not exist.');
+        expect(dir).toBe(`cat: ${path.join(work, 'src')}: Is a directory`);
+        expect(glob).toBe('Path does not exist.');
       },
     );
   }

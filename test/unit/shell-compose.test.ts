@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { clientToolSchema } from '../../main/core/orchids/client-tools';
+import { composedReadRange } from '../../main/core/orchids/shell-compose';
 import { inputRepairMayApply, repairToolInput, resolveClientToolName } from '../../main/core/orchids/tool-mapping';
 import { claudeCodeTools } from '../helpers/client-tools';
 import { tempDir } from '../helpers/temp-dir';
@@ -171,5 +172,64 @@ describe("the agent's reads, lists and searches as a command, for a client whose
   it('holds such a call until its input is whole: half a command cannot be streamed', () => {
     expect(inputRepairMayApply('Grep', 'exec_command', CODEX)).toBe(true);
     expect(inputRepairMayApply('Read', 'run_commands', CLINE_3)).toBe(true);
+  });
+});
+
+/** Runs a composed command by `shell` and keeps what a failure tells: its exit status and its stderr. */
+function runFailing(shell: string, command: string, cwd: string, withRipgrep: boolean) {
+  const PATH = withRipgrep ? `${RIPGREP_DIR}${path.delimiter}${process.env.PATH}` : '/usr/bin:/bin';
+  const run = spawnSync(shell, ['-c', command], {
+    cwd,
+    // No home, and no stdin: bash would otherwise read the machine's ~/.bashrc into stderr.
+    env: { PATH, HOME: cwd },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('a composed command that cannot read what it was given fails, whatever the pipe ends with', () => {
+  // dash is Debian's and Ubuntu's `sh`, bash the shell Codex and pi run; neither's `|` exits with `cat`'s status.
+  const shells = ['/bin/sh', '/bin/bash'].flatMap((shell) => [true, false].map((rg) => [shell, rg] as const));
+
+  it.each(shells)(
+    "a Read of a missing file, or a folder, in %s (ripgrep: %s): the agent's words, or cat's",
+    (shell, rg) => {
+      const work = workFolder();
+      expect(runFailing(shell, commandFor('Read', { file_path: 'gone.txt' }), work, rg)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'File does not exist.\n',
+      });
+      expect(runFailing(shell, commandFor('Read', { file_path: 'src', limit: 3 }), work, rg)).toEqual({
+        status: 1,
+        stdout: '',
+        stderr: 'cat: src: Is a directory\n',
+      });
+      expect(runFailing(shell, commandFor('Read', { file_path: 'notes.txt', offset: 5 }), work, rg)).toEqual({
+        status: 0,
+        stdout: '     5\tfive\n',
+        stderr: '',
+      });
+    },
+  );
+
+  it.each(shells)('a Glob, or a Grep cut short by head, of a missing folder in %s (ripgrep: %s)', (shell, rg) => {
+    const work = workFolder();
+    const missing = { status: 1, stdout: '', stderr: 'Path does not exist.\n' };
+    expect(runFailing(shell, commandFor('Glob', { pattern: '*.ts', path: 'gone' }), work, rg)).toEqual(missing);
+    expect(runFailing(shell, commandFor('Grep', { pattern: 'x', path: 'gone', head_limit: 3 }), work, rg)).toEqual(
+      missing,
+    );
+    expect(runFailing(shell, commandFor('Grep', { pattern: 'TODO', path: 'src', head_limit: 1 }), work, rg)).toEqual(
+      expect.objectContaining({ status: 0, stdout: expect.stringMatching(/^src\/[ac]\.[tj]s\n$/) }),
+    );
+  });
+
+  it('keeps the file and lines of a Read composed either way: before the test and since', () => {
+    const since = commandFor('Read', { file_path: "it's.txt", offset: 3, limit: 2 });
+    const before = `cat -n -- 'it'\\''s.txt' | sed -n '3,4p;4q'`;
+    for (const command of [since, before])
+      expect(composedReadRange(command)).toEqual({ path: "it's.txt", first: 3, last: 4 });
   });
 });

@@ -254,6 +254,21 @@ describe("pi's bash result of a composed command", () => {
     }
   });
 
+  it("makes a Read that could not read its file an error, in the agent's Read's words or cat's", () => {
+    for (const flagged of [true, false])
+      expect(unwrapShellResult('File does not exist.\n\nCommand exited with code 1', 'Read', flagged)).toEqual({
+        content: 'File does not exist.',
+        isError: true,
+      });
+    // A Read composed before the file was tested first exits 0 whatever cat said, and pi's success is the output.
+    expect(unwrapShellResult('cat: docs/gone.txt: No such file or directory', 'Read', false)).toEqual({
+      content: 'cat: docs/gone.txt: No such file or directory',
+      isError: true,
+    });
+    expect(unwrapShellResult('     1\tcat: x', 'Read', false)).toBeUndefined();
+    expect(unwrapShellResult('cat: notes.md', 'Grep', false)).toBeUndefined();
+  });
+
   it('leaves output that only holds the words, and a time-out', () => {
     for (const text of ['log: Command exited with code 1', 'Command exited with code 1\nretry', 'Command aborted']) {
       expect(unwrapShellResult(text, 'Grep', true)).toBeUndefined();

@@ -20,6 +20,9 @@ const SHELL_COMPOSED = new Set(['Read', 'LS', 'Glob', 'Grep']);
 
 /** How many lines the agent's Read returns when it names no limit (Claude Code's Read, whose parameters it has). */
 export const READ_DEFAULT_LINES = 2000;
+/** What the agent's Read says of a file that is not there, and what a Glob or Grep says of such a folder. */
+export const MISSING_FILE = 'File does not exist.';
+export const MISSING_PATH = 'Path does not exist.';
 /** How many paths a Glob lists at most: a pattern that matches a whole tree must not flood the conversation. */
 const GLOB_MAX_PATHS = 500;
 
@@ -69,24 +72,36 @@ export function composeShellCommand(
 /** One word as quote() writes it: single quotes around anything, each `'` inside written `'\\''`. */
 const WORD = String.raw`'[^']*(?:'\\''[^']*)*'`;
 const RG_OR = String.raw`if command -v rg >/dev/null 2>&1; then `;
+const escaped = (words: string): string => words.replaceAll('.', String.raw`\.`);
 /** A composed Read's command: its file's quoted word, its first and last line. */
-const READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
+const READ_SHAPE = new RegExp(
+  String.raw`^if \[ ! -e (${WORD}) \]; then echo '${escaped(MISSING_FILE)}' >&2; false; ` +
+    String.raw`elif \[ -d \1 \] \|\| \[ ! -r \1 \]; then cat -- \1; ` +
+    String.raw`else cat -n -- \1 \| sed -n '(\d+),(\d+)p;\3q'; fi$`,
+);
+/** A Read as the proxy composed it before it tested the file first: still in conversations begun then. */
+const BARE_READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
+/** The test a piped Glob or Grep begins with, so a missing folder fails though `head` exits 0. */
+const PATH_TEST = String.raw`\[ -e ${WORD} \] \|\| \{ echo '${escaped(MISSING_PATH)}' >&2; false; \} && `;
 /** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
 const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
   ['Read', READ_SHAPE],
+  ['Read', BARE_READ_SHAPE],
   ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
   [
     'Glob',
     new RegExp(
-      String.raw`^\{ ${RG_OR}rg --files --glob ${WORD} -- ${WORD}; else find ${WORD} \\\( -name \.git -o ` +
-        String.raw`-name node_modules \\\) -prune -o -type f -path ${WORD} -print; fi; \} ` +
+      String.raw`^(?:${PATH_TEST})?\{ ${RG_OR}rg --files --glob ${WORD} -- ${WORD}; ` +
+        String.raw`else find ${WORD} \\\( -name \.git -o -name node_modules \\\) -prune ` +
+        String.raw`-o -type f -path ${WORD} -print; fi; \} ` +
         String.raw`\| head -n ${GLOB_MAX_PATHS}$`,
     ),
   ],
   [
     'Grep',
     new RegExp(
-      String.raw`^(?:\{ )?${RG_OR}rg .*-e ${WORD} -- ${WORD}; else grep -r -E .*-e ${WORD} -- ${WORD}; fi` +
+      String.raw`^(?:(?:${PATH_TEST})?\{ )?${RG_OR}rg .*-e ${WORD} -- ${WORD}; ` +
+        String.raw`else grep -r -E .*-e ${WORD} -- ${WORD}; fi` +
         String.raw`(?:; \} \| head -n \d+)?$`,
     ),
   ],
@@ -105,7 +120,7 @@ export function composedCommandTool(command: string): ComposedTool | undefined {
 
 /** The file and lines (`first` to `last`, from 1) a composed Read prints, or undefined for another command. */
 export function composedReadRange(command: string): { path: string; first: number; last: number } | undefined {
-  const match = READ_SHAPE.exec(command);
+  const match = READ_SHAPE.exec(command) ?? BARE_READ_SHAPE.exec(command);
   if (!match) return undefined;
   const path = match[1]!.slice(1, -1).replaceAll(`'\\''`, "'");
   return { path, first: Number(match[2]), last: Number(match[3]) };
@@ -132,8 +147,22 @@ function readCommand(input: JsonObject): string | undefined {
   if (path === undefined) return undefined;
   const first = count(input['offset']) ?? 1;
   const last = first + (count(input['limit']) ?? READ_DEFAULT_LINES) - 1;
-  // `q` stops at the last line wanted, so a long file is not read to its end.
-  return `cat -n -- ${quote(path)} | sed -n '${first},${last}p;${last}q'`;
+  const file = quote(path);
+  // `q` stops at the last line wanted, so a long file is not read to its end. The pipe exits with `sed`'s status, so
+  // the file is tested first: missing, it fails in the agent's Read's words; a folder or unreadable, `cat` alone says
+  // why and fails. Not `set -o pipefail`: dash (Debian's `sh`) may lack it, and `q` ending the pipe early fails it.
+  return (
+    `if [ ! -e ${file} ]; then echo '${MISSING_FILE}' >&2; false; elif [ -d ${file} ] || [ ! -r ${file} ]; ` +
+    `then cat -- ${file}; else cat -n -- ${file} | sed -n '${first},${last}p;${last}q'; fi`
+  );
+}
+
+/**
+ * A search piped to `head` exits with `head`'s 0, so a folder that is not there would come back as a success whose
+ * output is the search's complaint: tested first, it fails. (`pipefail` would fail a search `head` cut short.)
+ */
+function throughHead(root: string, search: string, limit: number): string {
+  return `[ -e ${root} ] || { echo '${MISSING_PATH}' >&2; false; } && { ${search}; } | head -n ${limit}`;
 }
 
 /** A folder argument without trailing slashes, so `find` prints paths the pattern can be matched against. */
@@ -156,7 +185,7 @@ function globCommand(input: JsonObject): string | undefined {
   const find =
     `find ${quote(root)} \\( -name .git -o -name node_modules \\) -prune ` +
     `-o -type f -path ${quote(findPattern)} -print`;
-  return `{ if command -v rg >/dev/null 2>&1; then ${rg}; else ${find}; fi; } | head -n ${GLOB_MAX_PATHS}`;
+  return throughHead(quote(root), `if command -v rg >/dev/null 2>&1; then ${rg}; else ${find}; fi`, GLOB_MAX_PATHS);
 }
 
 /**
@@ -190,5 +219,5 @@ function grepCommand(input: JsonObject): string | undefined {
   const tail = `-e ${quote(pattern)} -- ${root}`;
   const search = `if command -v rg >/dev/null 2>&1; then ${rg.join(' ')} ${tail}; else ${grep.join(' ')} ${tail}; fi`;
   const limit = count(input['head_limit']);
-  return limit === undefined ? search : `{ ${search}; } | head -n ${limit}`;
+  return limit === undefined ? search : throughHead(root, search, limit);
 }

@@ -20,9 +20,10 @@
  * still running, another client's shape) goes as it was.
  *
  * DECISION: a non-zero exit becomes `is_error` with the command's output (its stderr: `ls: cannot access …: No such
- * file or directory`), so the agent still reads a failure as one, and so does a Read whose `cat` could not read the
- * file (the pipe's exit is `sed`'s); except a search's exit 1 with no output, which is how `rg` and `grep` say they
- * found nothing, and which the agent's Grep reports as no matches, not as an error.
+ * file or directory`, a composed Read's `File does not exist.`), so the agent still reads a failure as one; except a
+ * search's exit 1 with no output, which is how `rg` and `grep` say they found nothing, and which the agent's Grep
+ * reports as no matches, not as an error. A Read composed before the proxy tested the file first exits with `sed`'s 0
+ * whatever `cat` said; its `cat` complaint is an error too, even in a shell's words for a success, which pi's are.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
@@ -50,8 +51,8 @@ const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\
 
 /**
  * How `cat` begins what it says of a file it cannot read (`cat: x: No such file or directory`, `…: Is a directory`).
- * A composed Read exits with `sed`'s 0 even then, and both shells give stderr with stdout; every line `cat -n`
- * prints of a file starts with its number, so output that starts with this is the complaint.
+ * A Read composed without the test first exits with `sed`'s 0 even then, and both shells give stderr with stdout;
+ * every line `cat -n` prints of a file starts with its number, so output that starts with this is the complaint.
  */
 const CAT_COMPLAINT = 'cat: ';
 
@@ -104,7 +105,10 @@ export function unwrapShellResult(
     text === undefined
       ? undefined
       : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged) ?? clineRun(text) ?? piRun(text));
-  if (out === undefined) return undefined;
+  if (out === undefined)
+    return tool === 'Read' && !flagged && text?.startsWith(CAT_COMPLAINT) === true
+      ? { content: content as ToolResultContent, isError: true }
+      : undefined;
   const told = tell(out, tool);
   return { content: inShapeOf(content, told.text + out.notes), isError: told.isError || out.failed };
 }
