@@ -27,6 +27,12 @@ export const PI_PROVIDER: Record<PiApi, string> = {
   'openai-completions': 'orchids-openai',
 };
 
+/** The API the app's history records a request of each of pi's APIs under. */
+export const PI_SERVED_API: Record<PiApi, string> = {
+  'anthropic-messages': 'anthropic',
+  'openai-completions': 'openai-chat',
+};
+
 /**
  * `models.json` in pi's agent dir as a user writes it to point pi at the proxy (README "pi"): one provider for each
  * API, the key read from ORCHIDS_TRAY_API_KEY. pi's Anthropic client adds `/v1/messages` to the base URL, its OpenAI

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LOOPBACK_ONLY } from './continue';
 import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
+import { startTerminal, type Terminal } from './tmux-terminal';
 
 /**
  * The real Qwen Code CLI (`qwen`), pinned in devDependencies. ORCHIDS_TEST_QWEN runs another copy of it, e.g. one
@@ -60,14 +61,26 @@ export function runQwen(
   apiKey: string,
   options: QwenOptions = {},
 ): Promise<QwenRun> {
-  const home = options.home ?? tempDir('orchids-qwen-home-');
+  const home = qwenHome(options.home, options.settings);
+  const args = [...(options.args ?? ['--yolo']), '-p', prompt];
+  const env = { ...qwenEnv(home, baseUrl, apiKey), ...options.env };
+  const run = runToExit(QWEN, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
+  return run.then((exited) => ({ ...exited, answer: exited.stdout.trim(), home }));
+}
+
+/** A home for Qwen Code (`home`, or a fresh one) holding the settings README gives, `settings` over them key by key. */
+function qwenHome(home = tempDir('orchids-qwen-home-'), settings: Record<string, unknown> = {}): string {
   fs.mkdirSync(path.join(home, '.qwen'), { recursive: true });
   fs.writeFileSync(
     path.join(home, '.qwen', 'settings.json'),
-    JSON.stringify({ ...qwenSettings(), ...options.settings }, null, 2),
+    JSON.stringify({ ...qwenSettings(), ...settings }, null, 2),
   );
-  const args = [...(options.args ?? ['--yolo']), '-p', prompt];
-  const env = {
+  return home;
+}
+
+/** Qwen Code's environment: the proxy's URL and key where its `openai` auth reads them, no network beyond loopback. */
+function qwenEnv(home: string, baseUrl: string, apiKey: string): Record<string, string> {
+  return {
     PATH: process.env.PATH ?? '',
     HOME: home,
     NO_COLOR: '1',
@@ -75,8 +88,34 @@ export function runQwen(
     OPENAI_API_KEY: apiKey,
     OPENAI_BASE_URL: `${baseUrl}/v1`,
     OPENAI_MODEL: QWEN_MODEL,
-    ...options.env,
   };
-  const run = runToExit(QWEN, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
-  return run.then((exited) => ({ ...exited, answer: exited.stdout.trim(), home }));
+}
+
+/**
+ * Qwen Code's interactive window (`qwen` without `-p`) in a terminal of its own (see startTerminal), in a fresh home
+ * with `settings` over README's, `args` its flags (`--yolo` to run every tool without asking).
+ */
+export function startQwenTui(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  options: { args?: string[]; settings?: Record<string, unknown> } = {},
+): Terminal {
+  return startTerminal({
+    cwd,
+    env: qwenEnv(qwenHome(undefined, options.settings), baseUrl, apiKey),
+    command: [QWEN, ...(options.args ?? [])],
+    isolated: true,
+    promptMark: '>',
+    promptLine: qwenPromptLine,
+  });
+}
+
+/** The last line opening with `>`, without the zero-width space Qwen Code draws as its cursor. */
+function qwenPromptLine(lines: string[]): string | undefined {
+  return lines
+    .filter((line) => line.startsWith('>'))
+    .at(-1)
+    ?.replace(/\u200b/g, '')
+    .trimEnd();
 }

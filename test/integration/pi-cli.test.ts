@@ -14,7 +14,7 @@ import {
 } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { piStack, runPi, type PiApi } from '../helpers/pi';
+import { PI_SERVED_API, piStack, runPi, type PiApi } from '../helpers/pi';
 
 /**
  * The real pi coding agent (`pi` 0.73.1, `@mariozechner/pi-coding-agent`, pinned in devDependencies) pointed at
@@ -27,7 +27,6 @@ const KEY = 'test-pi-key';
 const TIMEOUT = { timeout: 120_000 };
 const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
 const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
-const SERVED_API: Record<PiApi, string> = { 'anthropic-messages': 'anthropic', 'openai-completions': 'openai-chat' };
 
 function workWithPlan(content: string): { work: string; file: string } {
   const work = tempDir('orchids-pi-work-');
@@ -74,7 +73,7 @@ async function fixesThePlan(stack: Stack, api: PiApi, topic: string, protocol: s
   expect(replayedToolUses(last)[1]!.input).toEqual({ path: file, edits: [{ oldText: 'KIWI', newText: 'PAPAYA' }] });
   expect(last.protocol).toBe(protocol);
   // One request a turn, newest first in the history: the four calls and the answer.
-  const row = { api: SERVED_API[api], stream: true, status: 200, protocol };
+  const row = { api: PI_SERVED_API[api], stream: true, status: 200, protocol };
   expect((await served(stack)).slice(0, 5)).toEqual([row, row, row, row, row]);
 }
 

@@ -13,35 +13,50 @@ import {
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
-import { startPiTui } from '../helpers/pi';
+import { seenCallId } from '../helpers/edit-scenarios';
+import { PI_SERVED_API, startPiTui, type PiApi } from '../helpers/pi';
 
 /**
- * pi's interactive window (`pi` 0.73.1 without `-p`) through the proxy on the Messages API, as a user at the keyboard
- * meets it (the other pi tests run `pi -p`): a streamed answer after the agent's command, which pi runs at once (it
- * asks nothing) and shows with its output, then a second turn in the same session that carries the first.
+ * pi's interactive window (`pi` 0.73.1 without `-p`) through the proxy, as a user at the keyboard meets it (the other
+ * pi tests run `pi -p`): a streamed answer after the agent's command, which pi runs at once (it asks nothing) and
+ * shows with its output, then a second turn in the same session that carries the first. On `ws` through the Messages
+ * API, and on `sse-b` through Chat Completions (pi's `openai-completions` provider).
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const CASES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: PiApi }> = [
+  { protocol: 'ws', api: 'anthropic-messages' },
+  { protocol: 'sse-b', api: 'openai-completions' },
+];
 
-describe('pi’s window through Orchids Tray (pinned ws, Messages API)', () => {
+describe.each(CASES)('pi’s window through Orchids Tray (pinned $protocol, $api)', ({ protocol, api }) => {
   it(
     'shows a command the agent ran with its output and the streamed answer, then a second turn',
     { timeout: 150_000 },
     async () => {
-      const stack = stopAfter(await startCliStack(WS, KEY));
+      const stack = stopAfter(
+        await startCliStack(
+          PINNED_MODES.find((m) => m.expect === protocol)!,
+          KEY,
+        ),
+      );
       const work = tempDir('orchids-pi-work-');
       fs.writeFileSync(path.join(work, 'code.txt'), 'The code is QUINCE-41.\n');
-      const id = 'toolu_sim_tuibash_0001';
+      const call = 'toolu_sim_tuibash_0001';
+      // The id as pi sends it back: Chat Completions names a call `call_…`.
+      const id = seenCallId(call, api === 'openai-completions');
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (!seen.includes('What is in code.txt')) return undefined;
         if (seen.includes('Thanks for QUINCE')) return sse(reply('You are welcome, QUINCE-41 it stays.'));
         if (seen.includes(id))
           return sse([...text('The file says the code is QUINCE-41.', { chunks: 4 }), ...finish()]);
-        return sse([...toolCall({ id, name: 'Bash', input: { command: 'cat code.txt' } }), ...finish('tool-calls')]);
+        return sse([
+          ...toolCall({ id: call, name: 'Bash', input: { command: 'cat code.txt' } }),
+          ...finish('tool-calls'),
+        ]);
       });
-      const tui = stopAfter(startPiTui(work, stack.url, KEY, 'anthropic-messages'));
+      const tui = stopAfter(startPiTui(work, stack.url, KEY, api));
 
       await tui.waitFor(/pi v0\.73/, 60_000);
       await tui.submit('What is in code.txt?');
@@ -62,9 +77,9 @@ describe('pi’s window through Orchids Tray (pinned ws, Messages API)', () => {
       expect(JSON.stringify(sentToolResults(second)[0]!.content)).toContain('The code is QUINCE-41.');
       expect(sentErrorIds(second)).toEqual([]);
       const rows = await served(stack);
-      expect(rows.filter((r) => r.api !== 'anthropic' || !r.stream || r.status !== 200 || r.protocol !== 'ws')).toEqual(
-        [],
-      );
+      expect(
+        rows.filter((r) => r.api !== PI_SERVED_API[api] || !r.stream || r.status !== 200 || r.protocol !== protocol),
+      ).toEqual([]);
       expect(rows).toHaveLength(3);
     },
   );

@@ -150,6 +150,23 @@ describe('a failed edit or read of Qwen Code’s, given to the agent as an error
   });
 });
 
+describe('a call Qwen Code did not run, given to the agent as an error', () => {
+  // Qwen Code 0.24.4's words, as its window sent them (qwen-code-tui.test.ts): declined at its prompt, and blocked by
+  // its auto mode (the classifier's reason, then Qwen's guidance, cut here).
+  const refusals = [
+    '[Operation Cancelled] Reason: User did not allow tool call',
+    'Blocked by auto mode policy: Not asked for.\nDo not try to complete the denied action through another tool …',
+  ];
+
+  it('flags its words for it, and leaves them as another client’s output', () => {
+    for (const words of refusals) {
+      expect(sent(words, 'run_shell_command', QWEN_CODE_TOOLS)).toMatchObject({ is_error: true });
+      expect(sent(words, 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+      expect(sent(`$ cat log\n${words}`, 'run_shell_command', QWEN_CODE_TOOLS)).not.toHaveProperty('is_error');
+    }
+  });
+});
+
 describe('a failed edit or read of pi’s on Chat Completions, given to the agent as an error', () => {
   // pi 0.73.1's words, the first two as the real one sent them (pi-tools.test.ts), the rest from its bundle.
   const failures = [
