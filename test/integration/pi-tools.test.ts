@@ -107,18 +107,23 @@ describe('the agent’s searches run on pi’s bash (pinned ws)', () => {
       async () => {
         const openai = api === 'openai-completions';
         const work = tempDir('orchids-pi-work-');
-        fs.writeFileSync(path.join(work, 'fruit.txt'), 'apple\n');
+        fs.writeFileSync(path.join(work, 'fruit.txt'), 'apple\nfig-12\n');
+        // No ripgrep on this PATH: the `\d` reaches `grep -E` as `[0-9]`, through `head` for the limit.
+        const figs = { pattern: 'fig-\\d+', path: work, output_mode: 'content', head_limit: 3 };
         const calls = [
           { id: `toolu_sim_cgrep_${topic}`, name: 'Grep', input: { pattern: 'durian', path: work } },
           { id: `toolu_sim_cls_${topic}`, name: 'LS', input: { path: path.join(work, 'gone') } },
+          { id: `toolu_sim_cfig_${topic}`, name: 'Grep', input: figs },
         ];
         scriptCalls(stack(), `Seek fruit ${topic}`, calls, 'Sought.', openai);
 
         const run = await runPi(work, `Seek fruit ${topic}`, stack().url, KEY, api);
         expect(run.code, run.stderr + run.stdout).toBe(0);
         const last = turnsAbout(stack(), new RegExp(`Seek fruit ${topic}`)).at(-1)!;
-        expect(replayedToolUses(last).map((u) => u.name)).toEqual(['bash', 'bash']);
-        const [grep, ls] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        expect(replayedToolUses(last).map((u) => u.name)).toEqual(['bash', 'bash', 'bash']);
+        const [grep, ls, fig] = sentToolResults(last).map((r) => JSON.stringify(r.content));
+        expect(fig).toContain(`${path.join(work, 'fruit.txt')}:2:fig-12`);
+        expect(fig).not.toContain('Command exited');
         expect(grep).toContain('No matches found.');
         expect(grep).not.toContain('Command exited');
         expect(ls).toContain('No such file or directory');

@@ -157,7 +157,8 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     expect(String(result!.content).slice(-listing.length)).toBe(listing);
   });
   // Qwen Code 0.24.4's bundled rg is not executable here, so its grep_search is its fallback, which outside a git
-  // repository runs the system `grep -E` case-sensitively: the agent's `-i` reaches it as a caseless pattern.
+  // repository runs the system `grep -E` case-sensitively: the agent's `-i` reaches it as a caseless pattern, and
+  // its `\d`, which grep -E reads as `d`, as `[0-9]`.
   it('searches a folder for the agent’s Grep with Qwen’s grep_search, matches and none', TIMEOUT, async () => {
     const folder = path.join(tempDir('orchids-qwen-work-'), 'notes');
     fs.mkdirSync(folder);
@@ -166,9 +167,11 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
     fs.writeFileSync(path.join(folder, 'fig.md'), 'figs only\n');
     const find = { pattern: 'plum-[0-9]+', path: folder, glob: 'plum*', output_mode: 'content', '-i': true };
     const none = { pattern: 'durian', path: folder };
+    const digits = { pattern: 'plum-\\d+', path: folder };
     const calls = [
       { id: 'toolu_sim_grep_q001', name: 'Grep', input: find },
       { id: 'toolu_sim_grep_q002', name: 'Grep', input: none },
+      { id: 'toolu_sim_grep_q003', name: 'Grep', input: digits },
     ];
     scriptCalls(stack, 'Seek the plums', calls, 'Sought.', true);
 
@@ -182,13 +185,16 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
         input: { pattern: '[pP][lL][uU][mM]-[0-9]+', path: folder, glob: 'plum*', output_mode: 'content' },
       }),
       expect.objectContaining({ name: 'grep_search', input: none }),
+      expect.objectContaining({ name: 'grep_search', input: { ...digits, pattern: 'plum-[0-9]+' } }),
     ]);
     expect(sentErrorIds(last)).toEqual([]);
-    const [found, nothing] = sentToolResults(last).map((r) => String(r.content));
+    const [found, nothing, numbered] = sentToolResults(last).map((r) => String(r.content));
     expect(found).toMatch(/^Found 1 match for pattern /);
     expect(found).toContain('File: plum.txt\nL2: PLUM-77 is ripe');
     expect(found).not.toContain('pear.txt');
     expect(nothing).toBe(`No matches found for pattern "durian" in path "${folder}".`);
+    expect(numbered).toMatch(/^Found 1 match for pattern /);
+    expect(numbered).toContain('File: pear.txt\nL1: plum-77 again');
   });
 });
 

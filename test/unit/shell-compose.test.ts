@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { clientToolSchema } from '../../main/core/orchids/client-tools';
-import { composedReadRange } from '../../main/core/orchids/shell-compose';
+import { GREP_CANNOT, composedReadRange } from '../../main/core/orchids/shell-compose';
 import { inputRepairMayApply, repairToolInput, resolveClientToolName } from '../../main/core/orchids/tool-mapping';
 import { claudeCodeTools } from '../helpers/client-tools';
 import { tempDir } from '../helpers/temp-dir';
@@ -130,6 +130,25 @@ describe("the agent's reads, lists and searches as a command, for a client whose
     );
   });
 
+  it.each([true, false])("reads ripgrep's shorthands as ripgrep does (ripgrep on PATH: %s)", (withRipgrep) => {
+    const work = workFolder();
+    fs.writeFileSync(path.join(work, 'fruit.txt'), 'plum-42\nplum-x\nPlum_7 ripe\nback\\d\n');
+    const lines = (pattern: string, more: Record<string, unknown> = {}) =>
+      run(
+        commandFor('Grep', { pattern, path: 'fruit.txt', output_mode: 'content', '-n': false, ...more }),
+        work,
+        withRipgrep,
+      );
+    // grep -E reads `\d` as `d` and `[\d_]` as a backslash, `d` or `_`: translated, they find what ripgrep finds.
+    expect(lines('plum-\\d+')).toBe('plum-42\n');
+    expect(lines('[\\d_]\\d')).toBe('plum-42\nPlum_7 ripe\n');
+    expect(lines('^\\w+-\\D$')).toBe('plum-x\n');
+    expect(lines('\\s\\w+$')).toBe('Plum_7 ripe\n');
+    expect(lines('\\\\d')).toBe('back\\d\n');
+    expect(lines('(?i)^plum\\W\\d', { head_limit: 5 })).toBe('plum-42\n');
+    expect(lines('(?:_|-)\\d+?', { '-i': true })).toBe('plum-42\nPlum_7 ripe\n');
+  });
+
   it('reads every path and pattern as a literal word: nothing in them runs', () => {
     const work = workFolder();
     const hostile = "x'; touch pwned; echo '";
@@ -225,6 +244,38 @@ describe('a composed command that cannot read what it was given fails, whatever 
       expect.objectContaining({ status: 0, stdout: expect.stringMatching(/^src\/[ac]\.[tj]s\n$/) }),
     );
   });
+
+  it.each(shells)(
+    'a Grep of a pattern its search cannot read, cut short by head or not, in %s (ripgrep: %s)',
+    (shell, rg) => {
+      const work = workFolder();
+      // A pattern neither ripgrep nor grep reads: each says why, and the search fails with its status 2.
+      for (const head_limit of [undefined, 3]) {
+        const bad = runFailing(shell, commandFor('Grep', { pattern: 'const (', path: 'src', head_limit }), work, rg);
+        expect(bad).toEqual({ status: 2, stdout: '', stderr: expect.stringMatching(/.+/) });
+      }
+      // A glob ripgrep cannot read fails as well (`find -path` reads the brace as itself, finding nothing).
+      const glob = runFailing(shell, commandFor('Glob', { pattern: '{a,b', path: 'src' }), work, rg);
+      expect(glob).toEqual(
+        rg ? { status: 2, stdout: '', stderr: expect.stringContaining('{a,b') } : { status: 0, stdout: '', stderr: '' },
+      );
+      // A search head cuts short is an answer, grep killed by SIGPIPE (141) and ripgrep stopping with 0 alike.
+      fs.writeFileSync(path.join(work, 'many.txt'), 'plum 1\n'.repeat(200_000));
+      const cut = commandFor('Grep', { pattern: 'plum \\d', path: 'many.txt', output_mode: 'content', head_limit: 1 });
+      expect(runFailing(shell, cut, work, rg)).toEqual({ status: 0, stdout: '1:plum 1\n', stderr: '' });
+      // `\p{Lu}` only ripgrep reads; without it, the search says so rather than come back with nothing.
+      const upper = commandFor('Grep', { pattern: '\\p{Lu}{4}', path: 'src', glob: '*.ts', output_mode: 'content' });
+      expect(runFailing(shell, upper, work, rg)).toEqual(
+        rg
+          ? { status: 0, stdout: 'src/a.ts:1:export const a = 1; // TODO tidy\n', stderr: '' }
+          : {
+              status: 2,
+              stdout: '',
+              stderr: `${GREP_CANNOT} the escape \\p; ripgrep (rg) is needed for it.\n`,
+            },
+      );
+    },
+  );
 
   it('keeps the file and lines of a Read composed either way: before the test and since', () => {
     const since = commandFor('Read', { file_path: "it's.txt", offset: 3, limit: 2 });

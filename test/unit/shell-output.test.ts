@@ -24,8 +24,22 @@ describe('the commands the proxy composes, told from the agent’s own', () => {
       'Grep',
       { pattern: "a;b'c", glob: '*.ts', type: 'js', output_mode: 'content', '-i': true, '-C': 2, head_limit: 5 },
     ],
+    // grep -E cannot read `\p{Lu}`: its branch says so instead of searching.
+    ['Grep', { pattern: '\\p{Lu}\\d', head_limit: 3 }],
   ])('recognises a composed %s', (tool, input) => {
     expect(composedCommandTool(composed(tool, input))).toBe(tool);
+  });
+
+  it('recognises a Grep and a Glob cut short by head as composed before their status was kept', () => {
+    const before =
+      "[ -e '.' ] || { echo 'Path does not exist.' >&2; false; } && { if command -v rg >/dev/null 2>&1; " +
+      "then rg -l -e 'x' -- '.'; else grep -r -E -l -e 'x' -- '.'; fi; } | head -n 3";
+    expect(composedCommandTool(before)).toBe('Grep');
+    const glob =
+      "[ -e 'src' ] || { echo 'Path does not exist.' >&2; false; } && { if command -v rg >/dev/null 2>&1; " +
+      "then rg --files --glob '*.ts' -- 'src'; else find 'src' \\( -name .git -o -name node_modules \\) -prune " +
+      "-o -type f -path 'src/*.ts' -print; fi; } | head -n 500";
+    expect(composedCommandTool(glob)).toBe('Glob');
   });
 
   it.each([

@@ -12,6 +12,7 @@
  */
 import type { ToolDefinition } from '../anthropic/types';
 import type { JsonObject } from './client-tools';
+import { rustRegexToEre } from './grep-ere';
 import { switchedOn, wholeNumber } from './tool-input-coercion';
 import { canonicalToolName, resolveClientToolName } from './tool-names';
 
@@ -23,6 +24,9 @@ export const READ_DEFAULT_LINES = 2000;
 /** What the agent's Read says of a file that is not there, and what a Glob or Grep says of such a folder. */
 export const MISSING_FILE = 'File does not exist.';
 export const MISSING_PATH = 'Path does not exist.';
+/** How a Grep grep -E cannot run begins its complaint; the variable a search cut short keeps its status in. */
+export const GREP_CANNOT = 'grep -E cannot run this pattern: it has';
+const SEARCH_STATUS = 'search_status';
 /** How many paths a Glob lists at most: a pattern that matches a whole tree must not flood the conversation. */
 const GLOB_MAX_PATHS = 500;
 
@@ -83,11 +87,24 @@ const READ_SHAPE = new RegExp(
 const BARE_READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
 /** The test a piped Glob or Grep begins with, so a missing folder fails though `head` exits 0. */
 const PATH_TEST = String.raw`\[ -e ${WORD} \] \|\| \{ echo '${escaped(MISSING_PATH)}' >&2; false; \} && `;
+/** A search through `head` that keeps its status (throughHead), around the search and the number of lines. */
+const HEADED_OPEN = String.raw`\{ ${SEARCH_STATUS}=\$\( \{ \{ `;
+const HEADED_CLOSE = String.raw`; echo \$\? >&3; \} \| head -n `;
+const HEADED_END = String.raw` >&4; \} 3>&1 \); \[ "\$${SEARCH_STATUS}" != 2 \] \|\| \(exit 2\); \} 4>&1`;
 /** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
 const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
   ['Read', READ_SHAPE],
   ['Read', BARE_READ_SHAPE],
   ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
+  [
+    'Glob',
+    new RegExp(
+      String.raw`^${PATH_TEST}${HEADED_OPEN}${RG_OR}rg --files --glob ${WORD} -- ${WORD}; ` +
+        String.raw`else find ${WORD} \\\( -name \.git -o -name node_modules \\\) -prune ` +
+        String.raw`-o -type f -path ${WORD} -print; fi${HEADED_CLOSE}${GLOB_MAX_PATHS}${HEADED_END}$`,
+    ),
+  ],
+  // Before a search cut short by `head` kept its status: still in conversations begun then.
   [
     'Glob',
     new RegExp(
@@ -97,12 +114,21 @@ const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
         String.raw`\| head -n ${GLOB_MAX_PATHS}$`,
     ),
   ],
+  // Before a search cut short by `head` kept its status, and before grep -E was given a pattern it reads.
   [
     'Grep',
     new RegExp(
       String.raw`^(?:(?:${PATH_TEST})?\{ )?${RG_OR}rg .*-e ${WORD} -- ${WORD}; ` +
         String.raw`else grep -r -E .*-e ${WORD} -- ${WORD}; fi` +
         String.raw`(?:; \} \| head -n \d+)?$`,
+    ),
+  ],
+  [
+    'Grep',
+    new RegExp(
+      String.raw`^(?:${PATH_TEST}${HEADED_OPEN})?${RG_OR}rg .*-e ${WORD} -- ${WORD}; ` +
+        String.raw`else (?:grep -r -E .*-e ${WORD} -- ${WORD}|echo ${WORD} >&2; \(exit 2\)); fi` +
+        String.raw`(?:${HEADED_CLOSE}\d+${HEADED_END})?$`,
     ),
   ],
 ];
@@ -159,10 +185,17 @@ function readCommand(input: JsonObject): string | undefined {
 
 /**
  * A search piped to `head` exits with `head`'s 0, so a folder that is not there would come back as a success whose
- * output is the search's complaint: tested first, it fails. (`pipefail` would fail a search `head` cut short.)
+ * output is the search's complaint: tested first, it fails. (`pipefail` would fail a search `head` cut short.) A search
+ * that failed (status 2: a bad pattern or glob, an unreadable file) fails with 2, as it does without the pipe; 1 would
+ * read as "nothing found". Its status comes back on a descriptor of its own (3) while `head` writes to another (4):
+ * stdout and stderr are what they would be without it, and a POSIX shell is all it needs. 0 and 1 (nothing found) are
+ * answers, and so is a search `head` cut short (grep killed by SIGPIPE, 141; ripgrep stops with 0; `find`'s errors
+ * are 1).
  */
 function throughHead(root: string, search: string, limit: number): string {
-  return `[ -e ${root} ] || { echo '${MISSING_PATH}' >&2; false; } && { ${search}; } | head -n ${limit}`;
+  const headed = `{ ${SEARCH_STATUS}=$( { { ${search}; echo $? >&3; } | head -n ${limit} >&4; } 3>&1 ); `;
+  const failed = `[ "$${SEARCH_STATUS}" != 2 ] || (exit 2); } 4>&1`;
+  return `[ -e ${root} ] || { echo '${MISSING_PATH}' >&2; false; } && ${headed}${failed}`;
 }
 
 /** A folder argument without trailing slashes, so `find` prints paths the pattern can be matched against. */
@@ -214,10 +247,18 @@ function grepCommand(input: JsonObject): string | undefined {
   if (glob !== undefined) rg.push(`--glob ${quote(glob)}`);
   if (type !== undefined) rg.push(`--type ${quote(type)}`);
   if (switchedOn(input['multiline'])) rg.push('-U --multiline-dotall');
+  const ere = rustRegexToEre(pattern);
   const grep = ['grep -r -E', ...shared];
+  if ('pattern' in ere && ere.ignoreCase && !shared.includes('-i')) grep.push('-i');
   if (glob !== undefined) grep.push(`--include=${quote(glob)}`);
-  const tail = `-e ${quote(pattern)} -- ${root}`;
-  const search = `if command -v rg >/dev/null 2>&1; then ${rg.join(' ')} ${tail}; else ${grep.join(' ')} ${tail}; fi`;
+  // A pattern grep -E cannot read (grep-ere.ts) fails saying so, with grep's own status for a bad pattern (2),
+  // rather than finding nothing: an empty answer the agent would believe.
+  const fallback =
+    'pattern' in ere
+      ? `${grep.join(' ')} -e ${quote(ere.pattern)} -- ${root}`
+      : `echo ${quote(`${GREP_CANNOT} ${ere.unsupported}; ripgrep (rg) is needed for it.`)} >&2; (exit 2)`;
+  const ripgrep = `${rg.join(' ')} -e ${quote(pattern)} -- ${root}`;
+  const search = `if command -v rg >/dev/null 2>&1; then ${ripgrep}; else ${fallback}; fi`;
   const limit = count(input['head_limit']);
   return limit === undefined ? search : throughHead(root, search, limit);
 }

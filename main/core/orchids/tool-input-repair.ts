@@ -17,6 +17,7 @@ import {
   takesZeroBasedOffset,
 } from './client-key-compose';
 import { caselessSearch, foldsCase } from './grep-case';
+import { digitsSearch } from './grep-ere';
 import { composePatch } from './patch-compose';
 import { composePlan, composesChecklist } from './plan-compose';
 import { composeQuestion, composesQuestion } from './question-compose';
@@ -97,6 +98,8 @@ export function repairToolInput(
   if (shell) return repairToolInput(shell, schema, { upstreamName: 'Bash', clientName: route.clientName });
   // A search the client's tool has no case switch for: its pattern is made caseless (grep-case.ts).
   if (tool === 'Grep') input = caselessSearch(input, schema);
+  // Qwen Code's grep_search falls back to `git grep -E` and `grep -E`, which read `\d` as `d` (grep-ere.ts).
+  if (tool === 'Grep' && route?.clientName === 'grep_search') input = digitsSearch(input);
   const listed = wrapAsList(input, schema);
   if (listed) return coerceObject(listed, schema);
   let shaped = reshapeKeys(input, schema, route, true);
