@@ -21,6 +21,12 @@ export const PI_MODEL = 'claude-sonnet-4-6';
 /** How pi talks to the proxy: its `anthropic-messages` API (`/v1/messages`) or `openai-completions` one. */
 export type PiApi = 'anthropic-messages' | 'openai-completions';
 
+/** Both APIs pi speaks, each with a word that keeps one test's prompts apart from the other's. */
+export const PI_APIS: ReadonlyArray<readonly [PiApi, string]> = [
+  ['anthropic-messages', 'anthropic'],
+  ['openai-completions', 'openai'],
+];
+
 /** The provider name each API's entry in `models.json` has, as the README's setup names it. */
 export const PI_PROVIDER: Record<PiApi, string> = {
   'anthropic-messages': 'orchids',

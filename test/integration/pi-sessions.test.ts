@@ -5,7 +5,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { piAgentDir, piStack, runPi, type PiApi } from '../helpers/pi';
+import { PI_APIS, piAgentDir, piStack, runPi } from '../helpers/pi';
 
 /**
  * The real pi (`pi` 0.73.1) going on with a session: a second `pi -p` with `--continue` sends the first run's whole
@@ -19,10 +19,7 @@ const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
 describe('pi’s --continue through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
-  for (const [api, topic] of [
-    ['anthropic-messages', 'anthropic'],
-    ['openai-completions', 'openai'],
-  ] as Array<[PiApi, string]>) {
+  for (const [api, topic] of PI_APIS) {
     it(
       `gives the agent the first run’s calls and answers in the second, and runs its new calls, on ${api}`,
       TIMEOUT,

@@ -7,7 +7,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { piStack, RIPGREP_DIR, runPi, type PiApi } from '../helpers/pi';
+import { PI_APIS, piStack, RIPGREP_DIR, runPi } from '../helpers/pi';
 
 /**
  * The real pi (`pi` 0.73.1) when its tools fail: the agent must read each failure as its own tools' errors, in pi's
@@ -20,10 +20,7 @@ const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
 describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
-  for (const [api, topic] of [
-    ['anthropic-messages', 'anthropic'],
-    ['openai-completions', 'openai'],
-  ] as Array<[PiApi, string]>) {
+  for (const [api, topic] of PI_APIS) {
     it(
       `tells the agent of an edit whose old text is not there and a missing file's read, on ${api}`,
       TIMEOUT,
@@ -64,10 +61,7 @@ describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
 describe('pi’s failed command through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
-  for (const [api, topic] of [
-    ['anthropic-messages', 'anthropic'],
-    ['openai-completions', 'openai'],
-  ] as Array<[PiApi, string]>) {
+  for (const [api, topic] of PI_APIS) {
     it(
       `tells the agent a command that exits non-zero failed, and one that succeeds did not, on ${api}`,
       TIMEOUT,
@@ -97,10 +91,7 @@ describe('pi’s failed command through Orchids Tray (pinned ws)', () => {
 describe('the agent’s searches run on pi’s bash (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
-  for (const [api, topic] of [
-    ['anthropic-messages', 'anthropic'],
-    ['openai-completions', 'openai'],
-  ] as Array<[PiApi, string]>) {
+  for (const [api, topic] of PI_APIS) {
     it(
       `tells the agent a search that found nothing found nothing, and a missing folder's listing failed, on ${api}`,
       TIMEOUT,
@@ -137,10 +128,7 @@ describe('the agent’s searches run on pi’s bash (pinned ws)', () => {
 describe('the agent’s Read on pi’s bash, without pi’s read (pinned ws)', () => {
   const stack = piStack(WS, KEY);
 
-  for (const [api, topic] of [
-    ['anthropic-messages', 'anthropic'],
-    ['openai-completions', 'openai'],
-  ] as Array<[PiApi, string]>) {
+  for (const [api, topic] of PI_APIS) {
     it(
       `tells the agent a Read of a missing file or a folder, and a Glob of a missing folder, failed, on ${api}`,
       TIMEOUT,
