@@ -271,9 +271,12 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
         // Codex runs the two reads side by side: each is found by its file.
         const plan = commands.find((c) => String(c.command).includes("cat -n -- 'docs/plan.txt'"));
         expect(plan).toMatchObject({ exit_code: 0, aggregated_output: `     2\tThe plan is ${SECRET}.\n` });
-        // A file that is not there is tested for before the pipe, whose exit would be sed's 0: the command fails.
-        const gone = commands.find((c) => String(c.command).includes("'docs/gone.txt'"));
-        expect(gone).toMatchObject({ exit_code: 1, aggregated_output: 'File does not exist.\n' });
+        // A file that is not there: the pipe exits with sed's 0, and cat's complaint is what tells it.
+        const gone = commands.find((c) => String(c.command).includes("cat -n -- 'docs/gone.txt'"));
+        expect(gone).toMatchObject({
+          exit_code: 0,
+          aggregated_output: 'cat: docs/gone.txt: No such file or directory\n',
+        });
         const turns = turnsAbout(/Where is the plan/);
         expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
         // The agent gets what its own Grep and Read return: the output alone, without Codex's exec wrapper.

@@ -212,16 +212,17 @@ describe('a composed command that cannot read what it was given fails, whatever 
   const shells = ['/bin/sh', '/bin/bash'].flatMap((shell) => [true, false].map((rg) => [shell, rg] as const));
 
   it.each(shells)(
-    "a Read of a missing file, or a folder, in %s (ripgrep: %s): the agent's words, or cat's",
+    "a Read of a missing file, or a folder, in %s (ripgrep: %s): cat's complaint, though the pipe exits 0",
     (shell, rg) => {
       const work = workFolder();
+      // The pipe exits with sed's 0; the complaint is what the result rewrite reads (shell-output.test.ts).
       expect(runFailing(shell, commandFor('Read', { file_path: 'gone.txt' }), work, rg)).toEqual({
-        status: 1,
+        status: 0,
         stdout: '',
-        stderr: 'File does not exist.\n',
+        stderr: 'cat: gone.txt: No such file or directory\n',
       });
       expect(runFailing(shell, commandFor('Read', { file_path: 'src', limit: 3 }), work, rg)).toEqual({
-        status: 1,
+        status: 0,
         stdout: '',
         stderr: 'cat: src: Is a directory\n',
       });

@@ -81,8 +81,13 @@ describe("Codex's exec wrapper around a composed command's output", () => {
   });
 
   it("makes a Read of a file cat could not read an error, though sed's exit is 0", () => {
+    // A missing file in the agent's Read's words; any other complaint in cat's.
     expect(unwrapShellResult(wrapped(0, 'cat: docs/gone.txt: No such file or directory\n'), 'Read', false)).toEqual({
-      content: 'cat: docs/gone.txt: No such file or directory',
+      content: 'File does not exist.',
+      isError: true,
+    });
+    expect(unwrapShellResult(wrapped(0, 'cat: docs: Is a directory\n'), 'Read', true)).toEqual({
+      content: 'cat: docs: Is a directory',
       isError: true,
     });
     // The file's own line that says the same is numbered, and stays what it is.
@@ -269,14 +274,17 @@ describe("pi's bash result of a composed command", () => {
   });
 
   it("makes a Read that could not read its file an error, in the agent's Read's words or cat's", () => {
-    for (const flagged of [true, false])
-      expect(unwrapShellResult('File does not exist.\n\nCommand exited with code 1', 'Read', flagged)).toEqual({
-        content: 'File does not exist.',
-        isError: true,
-      });
-    // A Read composed before the file was tested first exits 0 whatever cat said, and pi's success is the output.
+    // The composed pipe exits with sed's 0 whatever cat said, and pi's success is the output alone.
     expect(unwrapShellResult('cat: docs/gone.txt: No such file or directory', 'Read', false)).toEqual({
-      content: 'cat: docs/gone.txt: No such file or directory',
+      content: 'File does not exist.',
+      isError: true,
+    });
+    for (const flagged of [true, false])
+      expect(unwrapShellResult(wrapped(0, 'cat: docs/gone.txt: No such file or directory\n'), 'Read', flagged)).toEqual(
+        { content: 'File does not exist.', isError: true },
+      );
+    expect(unwrapShellResult('cat: docs: Is a directory', 'Read', false)).toEqual({
+      content: 'cat: docs: Is a directory',
       isError: true,
     });
     expect(unwrapShellResult('     1\tcat: x', 'Read', false)).toBeUndefined();

@@ -77,14 +77,11 @@ export function composeShellCommand(
 const WORD = String.raw`'[^']*(?:'\\''[^']*)*'`;
 const RG_OR = String.raw`if command -v rg >/dev/null 2>&1; then `;
 const escaped = (words: string): string => words.replaceAll('.', String.raw`\.`);
-/** A composed Read's command: its file's quoted word, its first and last line. */
-const READ_SHAPE = new RegExp(
-  String.raw`^if \[ ! -e (${WORD}) \]; then echo '${escaped(MISSING_FILE)}' >&2; false; ` +
-    String.raw`elif \[ -d \1 \] \|\| \[ ! -r \1 \]; then cat -- \1; ` +
-    String.raw`else cat -n -- \1 \| sed -n '(\d+),(\d+)p;\3q'; fi$`,
-);
-/** A Read as the proxy composed it before it tested the file first: still in conversations begun then. */
-const BARE_READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
+/**
+ * A composed Read's command: its file's quoted word, its first and last line. (For a short while the proxy tested the
+ * file first in an `if`; no release carried it, so only this shape is read back.)
+ */
+const READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
 /** The test a piped Glob or Grep begins with, so a missing folder fails though `head` exits 0. */
 const PATH_TEST = String.raw`\[ -e ${WORD} \] \|\| \{ echo '${escaped(MISSING_PATH)}' >&2; false; \} && `;
 /** A search through `head` that keeps its status (throughHead), around the search and the number of lines. */
@@ -94,7 +91,6 @@ const HEADED_END = String.raw` >&4; \} 3>&1 \); \[ "\$${SEARCH_STATUS}" != 2 \] 
 /** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
 const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
   ['Read', READ_SHAPE],
-  ['Read', BARE_READ_SHAPE],
   ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
   [
     'Glob',
@@ -146,7 +142,7 @@ export function composedCommandTool(command: string): ComposedTool | undefined {
 
 /** The file and lines (`first` to `last`, from 1) a composed Read prints, or undefined for another command. */
 export function composedReadRange(command: string): { path: string; first: number; last: number } | undefined {
-  const match = READ_SHAPE.exec(command) ?? BARE_READ_SHAPE.exec(command);
+  const match = READ_SHAPE.exec(command);
   if (!match) return undefined;
   const path = match[1]!.slice(1, -1).replaceAll(`'\\''`, "'");
   return { path, first: Number(match[2]), last: Number(match[3]) };
@@ -173,14 +169,11 @@ function readCommand(input: JsonObject): string | undefined {
   if (path === undefined) return undefined;
   const first = count(input['offset']) ?? 1;
   const last = first + (count(input['limit']) ?? READ_DEFAULT_LINES) - 1;
-  const file = quote(path);
-  // `q` stops at the last line wanted, so a long file is not read to its end. The pipe exits with `sed`'s status, so
-  // the file is tested first: missing, it fails in the agent's Read's words; a folder or unreadable, `cat` alone says
-  // why and fails. Not `set -o pipefail`: dash (Debian's `sh`) may lack it, and `q` ending the pipe early fails it.
-  return (
-    `if [ ! -e ${file} ]; then echo '${MISSING_FILE}' >&2; false; elif [ -d ${file} ] || [ ! -r ${file} ]; ` +
-    `then cat -- ${file}; else cat -n -- ${file} | sed -n '${first},${last}p;${last}q'; fi`
-  );
+  // `q` stops at the last line wanted, so a long file is not read to its end. The command stays this plain pipe, not
+  // a test of the file first: Codex's window shows this pipe as its own "Read <file>" and anything longer as a raw
+  // command, and its approval rules know it. The pipe exits with `sed`'s 0 whatever `cat` said, so a file it could not
+  // read is told apart by `cat`'s complaint, which the result rewrite makes an error (./gen-b/shell-output.ts).
+  return `cat -n -- ${quote(path)} | sed -n '${first},${last}p;${last}q'`;
 }
 
 /**

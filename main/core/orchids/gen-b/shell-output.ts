@@ -27,7 +27,7 @@
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
-import { composedCommandTool, shellStandsIn, type ComposedTool } from '../shell-compose';
+import { composedCommandTool, MISSING_FILE, shellStandsIn, type ComposedTool } from '../shell-compose';
 import { canonicalToolName } from '../tool-names';
 import { inShapeOf, oneClineRun, resultText } from './result-text';
 import { replayedCalls } from './replayed-calls';
@@ -51,10 +51,18 @@ const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\
 
 /**
  * How `cat` begins what it says of a file it cannot read (`cat: x: No such file or directory`, `…: Is a directory`).
- * A Read composed without the test first exits with `sed`'s 0 even then, and both shells give stderr with stdout;
- * every line `cat -n` prints of a file starts with its number, so output that starts with this is the complaint.
+ * A composed Read's pipe exits with `sed`'s 0 even then, and the shells give stderr with stdout; every line `cat -n`
+ * prints of a file starts with its number, so output that starts with this is the complaint.
  */
 const CAT_COMPLAINT = 'cat: ';
+/** `cat`'s complaint of a file that is not there, which the agent is told in its own Read's words instead. */
+const CAT_MISSING = /^cat: [^\n]*: No such file or directory\n?$/;
+
+/** A Read whose `cat` could not read its file: an error, a missing file in the agent's Read's words, else `cat`'s. */
+function catFailure(output: string): { text: string; isError: true } | undefined {
+  if (!output.startsWith(CAT_COMPLAINT)) return undefined;
+  return { text: CAT_MISSING.test(output) ? MISSING_FILE : output.replace(/\n$/, ''), isError: true };
+}
 
 /** Keys a shell tool takes its command under (Codex's `cmd`, the agent's `command`). */
 const COMMAND_KEYS = ['cmd', 'command'];
@@ -105,10 +113,11 @@ export function unwrapShellResult(
     text === undefined
       ? undefined
       : (codexRun(text, flagged) ?? claudeCodeRun(text, flagged) ?? clineRun(text) ?? piRun(text));
-  if (out === undefined)
-    return tool === 'Read' && !flagged && text?.startsWith(CAT_COMPLAINT) === true
-      ? { content: content as ToolResultContent, isError: true }
-      : undefined;
+  if (out === undefined) {
+    // pi's word for a success is the output alone, so its Read's `cat` complaint comes as that.
+    const failure = tool === 'Read' && !flagged && text !== undefined ? catFailure(text) : undefined;
+    return failure && { content: inShapeOf(content, failure.text), isError: true };
+  }
   const told = tell(out, tool);
   return { content: inShapeOf(content, told.text + out.notes), isError: told.isError || out.failed };
 }
@@ -156,7 +165,7 @@ function tell(run: ShellRun, tool: ComposedTool): { text: string; isError: boole
   // A final newline ends the last line; the agent's own tools end theirs without one.
   const output = run.output.replace(/\n$/, '');
   if (output === '' && (code === 0 || (code === 1 && tool === 'Grep'))) return { text: nothing(tool), isError: false };
-  if (code === 0) return { text: output, isError: tool === 'Read' && output.startsWith(CAT_COMPLAINT) };
+  if (code === 0) return (tool === 'Read' && catFailure(output)) || { text: output, isError: false };
   return { text: output === '' ? `The command exited with code ${code}.` : output, isError: true };
 }
 
