@@ -88,8 +88,9 @@ function fillTodoItems(input: JsonObject, schema: JsonObject | undefined): JsonO
   let out: JsonObject | undefined;
   for (const key of Object.keys(input)) {
     const value = input[key];
-    const fill = Array.isArray(value) ? itemFill(asRecord(props[key]), value) : [];
-    if (!Array.isArray(value) || fill.length === 0) continue;
+    if (!Array.isArray(value)) continue;
+    const fill = itemFill(asRecord(props[key]), value);
+    if (fill.length === 0) continue;
     let copy: unknown[] | undefined;
     value.forEach((item: unknown, i) => {
       const record = asRecord(item);

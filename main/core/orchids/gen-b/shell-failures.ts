@@ -17,11 +17,14 @@
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { declaresPiEdit, declaresQwenShell } from './refused-calls';
 import { resultText } from './result-text';
-import type { Unwrapped } from './shell-output';
+import { PI_FAILED, type Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 
-/** pi's last line of a failed command, after its output and a blank line (alone when there was no output). */
-const PI_FAILED = /(?:^|\n\n)Command (?:exited with code -?\d+|timed out after \d+ seconds|aborted)$/;
+/**
+ * pi's last line of a command it stopped, after its output and a blank line (alone when there was none). One that
+ * exited non-zero ends as ./shell-output.ts reads it (PI_FAILED).
+ */
+const PI_STOPPED = /(?:^|\n\n)Command (?:timed out after \d+ seconds|aborted)$/;
 
 /** Qwen's words for a run it stopped, the start of the whole result. */
 const QWEN_STOPPED = /^Command (?:timed out after \d+ms|was cancelled by user) before it could complete\./;
@@ -44,7 +47,7 @@ const CLIENTS: ReadonlyArray<{
   shell: string;
   failed: Failed;
 }> = [
-  { declared: declaresPiEdit, shell: 'bash', failed: (text) => PI_FAILED.test(text) },
+  { declared: declaresPiEdit, shell: 'bash', failed: (text) => PI_FAILED.test(text) || PI_STOPPED.test(text) },
   { declared: declaresQwenShell, shell: 'run_shell_command', failed: qwenFailed },
 ];
 

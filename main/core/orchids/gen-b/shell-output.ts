@@ -20,10 +20,11 @@
  * still running, another client's shape) goes as it was.
  *
  * DECISION: a non-zero exit becomes `is_error` with the command's output (its stderr: `ls: cannot access …: No such
- * file or directory`, a composed Read's `File does not exist.`), so the agent still reads a failure as one; except a
+ * file or directory`, a missing folder's `Path does not exist.`), so the agent still reads a failure as one; except a
  * search's exit 1 with no output, which is how `rg` and `grep` say they found nothing, and which the agent's Grep
- * reports as no matches, not as an error. A Read composed before the proxy tested the file first exits with `sed`'s 0
- * whatever `cat` said; its `cat` complaint is an error too, even in a shell's words for a success, which pi's are.
+ * reports as no matches, not as an error. A composed Read exits with `sed`'s 0 whatever `cat` said; its `cat`
+ * complaint is an error too (a missing file in the agent's Read's words), even in a shell's words for a success,
+ * which pi's are.
  */
 import type { Message, ToolDefinition, ToolResultContent } from '../../anthropic/types';
 import { asRecord } from '../client-tools';
@@ -44,7 +45,7 @@ const CLAUDE_CODE_SILENT = '(Bash completed with no output)';
 /** Cline CLI 3's failed run: the exit code, then the output, its stderr under a `[stderr]` line. */
 const CLINE_FAILED = /^\[Command exited with code (-?\d+)\]\n*(?:\[stderr\]\n)?([\s\S]*)$/;
 /** pi's failed command (its output, if any, before a blank line), and what it says of a command with no output. */
-const PI_FAILED = /^(?:([\s\S]*)\n\n)?Command exited with code (-?\d+)$/;
+export const PI_FAILED = /^(?:([\s\S]*)\n\n)?Command exited with code (-?\d+)$/;
 const PI_SILENT = '(no output)';
 /** Claude Code's own notes at the end of a result, kept whole after the rewrite. */
 const CLAUDE_CODE_NOTES = /(?:\s*<system-reminder>[\s\S]*?<\/system-reminder>)+\s*$/;
