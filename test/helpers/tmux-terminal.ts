@@ -208,13 +208,16 @@ export function startTerminal(options: TerminalOptions): Terminal {
       );
     },
     stop: async () => {
+      // A TUI may run on in processes of its own (Qwen Code relaunches itself in a child node, which writes its
+      // session into its home as it ends): they are awaited too, or the test's folders are removed under them.
+      const spawned = descendants(tui);
       try {
         tmuxRaw('kill-server');
       } catch {
         // Already gone.
       }
       // The server's end hangs the TUI up; one that does not exit in time is killed, and so is a server that lingers.
-      const ending = [tui, server];
+      const ending = [tui, ...spawned, server];
       const which = `the TUI and tmux (pids ${ending.join(', ')})`;
       try {
         await until(() => !ending.some(running), { timeoutMs: 10_000, what: `${which} to exit` });
@@ -224,6 +227,21 @@ export function startTerminal(options: TerminalOptions): Terminal {
       }
     },
   };
+}
+
+/** The processes `pid` started, and theirs, as Linux lists each thread's children; none once it has gone. */
+function descendants(pid: number): number[] {
+  let children: number[];
+  try {
+    children = fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((task) => fs.readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' '))
+      .filter((word) => word !== '')
+      .map(Number);
+  } catch {
+    return [];
+  }
+  return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
 /** Whether `pid` runs (a zombie does not: in a container nobody may reap it). */
