@@ -246,6 +246,27 @@ describe('a composed command that cannot read what it was given fails, whatever 
     );
   });
 
+  it.each(shells)('a Glob, or a Grep cut short by head, leaves no variable set in %s (ripgrep: %s)', (shell, rg) => {
+    const work = workFolder();
+    // What a client that keeps one shell for its commands would be left with: the variables `set` lists after the
+    // command and not before, but the shell's own record of the last command (bash's `_` and PIPESTATUS).
+    const names = (file: string): Set<string> =>
+      new Set(
+        [...fs.readFileSync(path.join(work, file), 'utf8').matchAll(/^([A-Za-z_]\w*)=/gm)]
+          .map(([, name]) => name!)
+          .filter((name) => name !== '_' && name !== 'PIPESTATUS'),
+      );
+    for (const command of [
+      commandFor('Glob', { pattern: '*.ts', path: 'src' }),
+      commandFor('Grep', { pattern: 'TODO', path: 'src', head_limit: 1 }),
+    ]) {
+      const ran = runFailing(shell, `set > vars-before; ${command}\nset > vars-after`, work, rg);
+      expect(ran).toEqual(expect.objectContaining({ status: 0, stdout: expect.stringMatching(/^src\//) }));
+      const before = names('vars-before');
+      expect([...names('vars-after')].filter((name) => !before.has(name))).toEqual([]);
+    }
+  });
+
   it.each(shells)(
     'a Grep of a pattern its search cannot read, cut short by head or not, in %s (ripgrep: %s)',
     (shell, rg) => {

@@ -30,16 +30,36 @@ describe('the commands the proxy composes, told from the agent’s own', () => {
     expect(composedCommandTool(composed(tool, input))).toBe(tool);
   });
 
-  it('recognises a Grep and a Glob cut short by head as composed before their status was kept', () => {
-    const before =
-      "[ -e '.' ] || { echo 'Path does not exist.' >&2; false; } && { if command -v rg >/dev/null 2>&1; " +
-      "then rg -l -e 'x' -- '.'; else grep -r -E -l -e 'x' -- '.'; fi; } | head -n 3";
-    expect(composedCommandTool(before)).toBe('Grep');
-    const glob =
-      "[ -e 'src' ] || { echo 'Path does not exist.' >&2; false; } && { if command -v rg >/dev/null 2>&1; " +
-      "then rg --files --glob '*.ts' -- 'src'; else find 'src' \\( -name .git -o -name node_modules \\) -prune " +
-      "-o -type f -path 'src/*.ts' -print; fi; } | head -n 500";
-    expect(composedCommandTool(glob)).toBe('Glob');
+  // The shapes landed commits wrote before (a conversation begun then still holds them), and halves of them no
+  // commit wrote, with the searches of 'x' in '.' and of '*.ts' in 'src'.
+  const test = "[ -e '.' ] || { echo 'Path does not exist.' >&2; false; } && ";
+  const grep = "if command -v rg >/dev/null 2>&1; then rg -l -e 'x' -- '.'; else grep -r -E -l -e 'x' -- '.'; fi";
+  const glob =
+    "if command -v rg >/dev/null 2>&1; then rg --files --glob '*.ts' -- 'src'; else find 'src' \\( -name .git " +
+    "-o -name node_modules \\) -prune -o -type f -path 'src/*.ts' -print; fi";
+  const inVariable = (search: string, lines: number): string =>
+    `${test}{ search_status=$( { { ${search}; echo $? >&3; } | head -n ${lines} >&4; } 3>&1 ); ` +
+    '[ "$search_status" != 2 ] || (exit 2); } 4>&1';
+
+  it.each([
+    ['Grep', `{ ${grep}; } | head -n 3`, '9398cc5'],
+    ['Glob', `{ ${glob}; } | head -n 500`, '9398cc5'],
+    ['Grep', `${test}{ ${grep}; } | head -n 3`, '881e459'],
+    ['Glob', `${test}{ ${glob}; } | head -n 500`, '881e459'],
+    ['Grep', inVariable(grep, 3), 'db3c7f0'],
+    ['Glob', inVariable(glob, 500), 'db3c7f0'],
+  ])('recognises a %s cut short by head as composed before: %s (%s)', (tool, command) => {
+    expect(composedCommandTool(command)).toBe(tool);
+  });
+
+  it.each([
+    `${test}{ ${grep}`,
+    `${grep}; } | head -n 3`,
+    `${test}{ search_status=$( { { ${grep}`,
+    `${grep}; echo $? >&3; } | head -n 3 >&4; } 3>&1 ); [ "$search_status" != 2 ] || (exit 2); } 4>&1`,
+    `{ ${glob}; } | head -n 3`,
+  ])('leaves half of a composed search, which no commit wrote: %s', (command) => {
+    expect(composedCommandTool(command)).toBeUndefined();
   });
 
   it.each([

@@ -24,9 +24,8 @@ export const READ_DEFAULT_LINES = 2000;
 /** What the agent's Read says of a file that is not there, and what a Glob or Grep says of such a folder. */
 export const MISSING_FILE = 'File does not exist.';
 export const MISSING_PATH = 'Path does not exist.';
-/** How a Grep grep -E cannot run begins its complaint; the variable a search cut short keeps its status in. */
+/** How a Grep grep -E cannot run begins its complaint. */
 export const GREP_CANNOT = 'grep -E cannot run this pattern: it has';
-const SEARCH_STATUS = 'search_status';
 /** How many paths a Glob lists at most: a pattern that matches a whole tree must not flood the conversation. */
 const GLOB_MAX_PATHS = 500;
 
@@ -84,47 +83,65 @@ const escaped = (words: string): string => words.replaceAll('.', String.raw`\.`)
 const READ_SHAPE = new RegExp(String.raw`^cat -n -- (${WORD}) \| sed -n '(\d+),(\d+)p;\3q'$`);
 /** The test a piped Glob or Grep begins with, so a missing folder fails though `head` exits 0. */
 const PATH_TEST = String.raw`\[ -e ${WORD} \] \|\| \{ echo '${escaped(MISSING_PATH)}' >&2; false; \} && `;
-/** A search through `head` that keeps its status (throughHead), around the search and the number of lines. */
-const HEADED_OPEN = String.raw`\{ ${SEARCH_STATUS}=\$\( \{ \{ `;
-const HEADED_CLOSE = String.raw`; echo \$\? >&3; \} \| head -n `;
-const HEADED_END = String.raw` >&4; \} 3>&1 \); \[ "\$${SEARCH_STATUS}" != 2 \] \|\| \(exit 2\); \} 4>&1`;
-/** The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. */
+/** A Glob's search: ripgrep's list of files, else `find`'s. */
+const GLOB_SEARCH =
+  String.raw`${RG_OR}rg --files --glob ${WORD} -- ${WORD}; ` +
+  String.raw`else find ${WORD} \\\( -name \.git -o -name node_modules \\\) -prune -o -type f -path ${WORD} -print; fi`;
+/** A Grep's search before grep -E was given a pattern it reads, and since (which may say grep -E cannot). */
+const GREP_WITH = (fallback: string): string => String.raw`${RG_OR}rg .*-e ${WORD} -- ${WORD}; else ${fallback}; fi`;
+const GREP_SEARCH_GREP = GREP_WITH(String.raw`grep -r -E .*-e ${WORD} -- ${WORD}`);
+const GREP_SEARCH = GREP_WITH(String.raw`(?:grep -r -E .*-e ${WORD} -- ${WORD}|echo ${WORD} >&2; \(exit 2\))`);
+/**
+ * A search through `head` (throughHead) as each landed commit wrote it, kept while a conversation may still hold it:
+ * its opening, what stands between the search and head's number of lines, and its end.
+ */
+interface Headed {
+  open: string;
+  close: string;
+  end: string;
+}
+const HEAD_CLOSE = String.raw`; echo \$\? >&3; \} \| head -n `;
+/** Since the status is compared where it is read, leaving no variable set in a shell the client keeps. */
+const HEADED: Headed = {
+  open: String.raw`${PATH_TEST}\{ \[ "\$\( \{ \{ `,
+  close: HEAD_CLOSE,
+  end: String.raw` >&4; \} 3>&1 \)" != 2 \] \|\| \(exit 2\); \} 4>&1`,
+};
+/** db3c7f0: the status kept in `search_status`, which stayed set after the command. */
+const HEADED_IN_VARIABLE: Headed = {
+  open: String.raw`${PATH_TEST}\{ search_status=\$\( \{ \{ `,
+  close: HEAD_CLOSE,
+  end: String.raw` >&4; \} 3>&1 \); \[ "\$search_status" != 2 \] \|\| \(exit 2\); \} 4>&1`,
+};
+/** 9398cc5 to db3c7f0: exiting with head's 0 whatever the search said (the folder tested first since 881e459). */
+const HEADED_PLAIN: Headed = { open: String.raw`(?:${PATH_TEST})?\{ `, close: String.raw`; \} \| head -n `, end: '' };
+const headed = ({ open, close, end }: Headed, search: string, lines: string): string =>
+  `${open}${search}${close}${lines}${end}`;
+/**
+ * The commands above, whole: what the proxy wrote, told from a command the agent wrote itself in its Bash. Each
+ * alternative is a shape a landed commit emitted, and no other: not half of one, nor one's search in another's
+ * wrapping.
+ */
 const COMPOSED: ReadonlyArray<readonly [ComposedTool, RegExp]> = [
   ['Read', READ_SHAPE],
   ['LS', new RegExp(String.raw`^ls -la -- ${WORD}$`)],
   [
     'Glob',
     new RegExp(
-      String.raw`^${PATH_TEST}${HEADED_OPEN}${RG_OR}rg --files --glob ${WORD} -- ${WORD}; ` +
-        String.raw`else find ${WORD} \\\( -name \.git -o -name node_modules \\\) -prune ` +
-        String.raw`-o -type f -path ${WORD} -print; fi${HEADED_CLOSE}${GLOB_MAX_PATHS}${HEADED_END}$`,
-    ),
-  ],
-  // Before a search cut short by `head` kept its status: still in conversations begun then.
-  [
-    'Glob',
-    new RegExp(
-      String.raw`^(?:${PATH_TEST})?\{ ${RG_OR}rg --files --glob ${WORD} -- ${WORD}; ` +
-        String.raw`else find ${WORD} \\\( -name \.git -o -name node_modules \\\) -prune ` +
-        String.raw`-o -type f -path ${WORD} -print; fi; \} ` +
-        String.raw`\| head -n ${GLOB_MAX_PATHS}$`,
-    ),
-  ],
-  // Before a search cut short by `head` kept its status, and before grep -E was given a pattern it reads.
-  [
-    'Grep',
-    new RegExp(
-      String.raw`^(?:(?:${PATH_TEST})?\{ )?${RG_OR}rg .*-e ${WORD} -- ${WORD}; ` +
-        String.raw`else grep -r -E .*-e ${WORD} -- ${WORD}; fi` +
-        String.raw`(?:; \} \| head -n \d+)?$`,
+      `^(?:${[HEADED, HEADED_IN_VARIABLE, HEADED_PLAIN]
+        .map((shape) => headed(shape, GLOB_SEARCH, String(GLOB_MAX_PATHS)))
+        .join('|')})$`,
     ),
   ],
   [
     'Grep',
     new RegExp(
-      String.raw`^(?:${PATH_TEST}${HEADED_OPEN})?${RG_OR}rg .*-e ${WORD} -- ${WORD}; ` +
-        String.raw`else (?:grep -r -E .*-e ${WORD} -- ${WORD}|echo ${WORD} >&2; \(exit 2\)); fi` +
-        String.raw`(?:${HEADED_CLOSE}\d+${HEADED_END})?$`,
+      `^(?:${[
+        GREP_SEARCH,
+        headed(HEADED, GREP_SEARCH, String.raw`\d+`),
+        headed(HEADED_IN_VARIABLE, GREP_SEARCH, String.raw`\d+`),
+        headed(HEADED_PLAIN, GREP_SEARCH_GREP, String.raw`\d+`),
+      ].join('|')})$`,
     ),
   ],
 ];
@@ -186,9 +203,11 @@ function readCommand(input: JsonObject): string | undefined {
  * are 1).
  */
 function throughHead(root: string, search: string, limit: number): string {
-  const headed = `{ ${SEARCH_STATUS}=$( { { ${search}; echo $? >&3; } | head -n ${limit} >&4; } 3>&1 ); `;
-  const failed = `[ "$${SEARCH_STATUS}" != 2 ] || (exit 2); } 4>&1`;
-  return `[ -e ${root} ] || { echo '${MISSING_PATH}' >&2; false; } && ${headed}${failed}`;
+  // DECISION: the status is compared where it is read, not kept in a variable (as db3c7f0 did), so the command
+  // leaves nothing set in a shell that outlives it (a client that keeps one shell for its commands; Codex 0.171 and pi
+  // start one per command). A `( … )` subshell would do that too, at the cost of another process.
+  const status = `$( { { ${search}; echo $? >&3; } | head -n ${limit} >&4; } 3>&1 )`;
+  return `[ -e ${root} ] || { echo '${MISSING_PATH}' >&2; false; } && { [ "${status}" != 2 ] || (exit 2); } 4>&1`;
 }
 
 /** A folder argument without trailing slashes, so `find` prints paths the pattern can be matched against. */
