@@ -509,7 +509,7 @@ describe('npm run cli -- proxy', () => {
     expect(await hiStatus(stack.url)).toBe(200);
   });
 
-  it('says there is nothing to pause or show when the app is not running, and refuses an unknown proxy command', async () => {
+  it('says there is nothing to pause or show when no app runs, and refuses an unknown proxy command', async () => {
     sim = await OrchidsSimulator.start(ROTATING);
     await expect(cli(envFor(tempDir(), sim), 'proxy', 'pause')).rejects.toThrow(/not running .* nothing to pause/);
     // Its status, asked for by name or by the group alone, is one there is none of: said so, not "nothing to status".
