@@ -18,9 +18,13 @@ export async function proxyCommand(connection: CliConnection, command: string | 
     return;
   }
   if (!connection.app) {
+    // `proxy` alone is `proxy status`: the same refusal, in words that fit a status ("nothing to status" did not).
+    const why =
+      command === 'pause' || command === 'resume'
+        ? `it serves nothing to ${command}`
+        : 'there is no proxy status to show';
     throw new Error(
-      `Orchids Tray is not running for ${connection.dataDir}, so it serves nothing to ${command ?? 'show'}. ` +
-        'Start it with npm run headless or npm start.',
+      `Orchids Tray is not running for ${connection.dataDir}, so ${why}. Start it with npm run headless or npm start.`,
     );
   }
   const { proxy } = connection.api;

@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appBuild, changedSinceBuilt } from './build-if-changed.mjs';
+import { appBuild, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -34,7 +34,10 @@ const appEnv = { ...parseEnv(pkg.config?.appEnv), ...process.env };
 
 const mode = chooseMode();
 console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);
-if (changedSinceBuilt(appBuild)) build();
+if (changedSinceBuilt(appBuild)) {
+  build();
+  recordBuilt(appBuild);
+}
 if (mode.desktop) {
   const sqlite = await electronSqlite();
   if (sqlite.ok) launchDesktop(mode.desktop);

@@ -97,6 +97,52 @@ describe('npm run cli builds dist/main only when a source changed', () => {
   }, 60_000);
 });
 
+describe('a source whose mtime moved but whose content did not (a git branch switch and back)', () => {
+  /** Gives `file` a time well after every output, as git does to a file it rewrites with the same content. */
+  const touch = (dir: string, file: string) => {
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(path.join(dir, file), later, later);
+  };
+  const cli = async (dir: string): Promise<void> => {
+    const run = await runToExit('npm', ['run', '-s', 'cli', '--', 'proxy', 'status'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+    });
+    expect(run.code, run.stderr).toBe(0);
+  };
+
+  it('does not rebuild: the inputs hash as they did at the last build', async () => {
+    const dir = checkout();
+    await cli(dir);
+    touch(dir, 'main/core/config.ts');
+    touch(dir, 'package-lock.json');
+    await cli(dir);
+    await cli(dir);
+    expect(builds(dir)).toBe(1);
+    // A change of content still builds, once.
+    edit(dir, 'main/core/config.ts');
+    await cli(dir);
+    await cli(dir);
+    expect(builds(dir)).toBe(2);
+  }, 60_000);
+
+  it('rebuilds when the outputs were built since by another way, for sources the record does not hold', async () => {
+    const dir = checkout();
+    await cli(dir);
+    const config = path.join(dir, 'main/core/config.ts');
+    const first = fs.readFileSync(config, 'utf8');
+    // `npm run build` of an edit, which leaves the record of the first build behind, then the edit taken back.
+    fs.writeFileSync(config, 'export const edited = 1;');
+    const later = new Date(Date.now() + 30_000);
+    fs.writeFileSync(path.join(dir, 'dist/main/cli.js'), "console.log('built by hand');");
+    fs.utimesSync(path.join(dir, 'dist/main/cli.js'), later, later);
+    fs.writeFileSync(config, first);
+    touch(dir, 'main/core/config.ts');
+    await cli(dir);
+    expect(builds(dir)).toBe(2);
+  }, 60_000);
+});
+
 describe('npm start builds the app only when a source changed', () => {
   it('builds on the first start, not on the next, and again after a window source changes', async () => {
     const dir = checkout();

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { reply, sse } from '../sim/orchids-simulator';
-import { agentTurnsAbout, notesFolder, titled, startClaudeCodeTui } from '../helpers/claude-code-tui';
+import {
+  agentTurnsAbout,
+  CLAUDE_CODE_TITLE,
+  notesFolder,
+  titled,
+  startClaudeCodeTui,
+} from '../helpers/claude-code-tui';
 import { startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { until } from '../helpers/wait';
-import { PINNED_MODES, upstreamModel } from '../helpers/upstream';
+import { answered, PINNED_MODES, upstreamModel, upstreamText } from '../helpers/upstream';
 
 /**
  * Claude Code's `/model` picker in its window, pointed at the proxy: what it lists with no variables (its own
@@ -196,6 +202,19 @@ describe("Claude Code's /model picker through the proxy (pinned ws)", () => {
       expect(named.at(-1)).toBe(
         'You are powered by the model named Opus 4.6. The exact model ID is claude-opus-4-6-thinking.',
       );
+      // The window's title request, on the pinned Haiku, is a request like any: the table sends it to Haiku 4.5, it
+      // costs one upstream turn on an account (the history row says which), and it is answered.
+      const titles = answered(stack.sim.requests).filter((r) => CLAUDE_CODE_TITLE.test(upstreamText(r)));
+      expect(titles.map(upstreamModel)).toEqual(['claude-haiku-4-5']);
+      const titleRows = stack.core.internals.historyRepo.query({}).filter((row) => row.model === 'claude-haiku-4-5');
+      expect(
+        titleRows.map(({ upstreamModel, status, retries, accountId }) => ({
+          upstreamModel,
+          status,
+          retries,
+          accountId,
+        })),
+      ).toEqual([{ upstreamModel: 'claude-haiku-4-5', status: 200, retries: 0, accountId: expect.any(Number) }]);
     },
   );
 });

@@ -496,6 +496,8 @@ describe('npm run cli -- proxy', () => {
       `Running: 1 account ready.\nProxy: ${stack.url}\n` +
         'WebSocket pool: 1 open (1 idle), 1 dial, 1 reuse, 0 retries, 0 strays',
     );
+    // The group alone is its status, as `logs` alone is the history: the same lines, the pool's counters unchanged.
+    expect(await cli(env, 'proxy')).toEqual({ code: 0, out: status.out, notes: [] });
 
     const paused = await cli(env, 'proxy', 'pause');
     expect(paused.out).toMatch(/^Paused: New requests are refused until you resume\./);
@@ -507,9 +509,15 @@ describe('npm run cli -- proxy', () => {
     expect(await hiStatus(stack.url)).toBe(200);
   });
 
-  it('says there is nothing to pause when the app is not running, and refuses an unknown proxy command', async () => {
+  it('says there is nothing to pause or show when no app runs, and refuses an unknown proxy command', async () => {
     sim = await OrchidsSimulator.start(ROTATING);
     await expect(cli(envFor(tempDir(), sim), 'proxy', 'pause')).rejects.toThrow(/not running .* nothing to pause/);
+    // Its status, asked for by name or by the group alone, is one there is none of: said so, not "nothing to status".
+    for (const args of [['proxy', 'status'], ['proxy']]) {
+      await expect(cli(envFor(tempDir(), sim), ...args)).rejects.toThrow(
+        /^Orchids Tray is not running for \S+, so there is no proxy status to show\. Start it with npm run headless /,
+      );
+    }
     await expect(cli(envFor(tempDir(), sim), 'proxy', 'stop')).rejects.toThrow(/Unknown proxy command "stop"/);
   });
 });

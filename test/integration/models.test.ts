@@ -76,6 +76,21 @@ describe('GET /v1/models', () => {
     });
   });
 
+  it('a thinking id the table sends to its plain id asks for no thinking itself: the request decides', async () => {
+    const upstream = async (thinking?: { type: 'disabled' }) => {
+      await stack.client().messages.create({
+        model: 'claude-sonnet-4-6-thinking',
+        max_tokens: 100,
+        ...(thinking && { thinking }),
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      const { modelName, config } = stack.sim.requests.at(-1)!.body;
+      return { modelName, thinkingMode: config.thinkingMode };
+    };
+    expect(await upstream()).toEqual({ modelName: 'claude-sonnet-4-6', thinkingMode: 'enabled' });
+    expect(await upstream({ type: 'disabled' })).toEqual({ modelName: 'claude-sonnet-4-6', thinkingMode: 'disabled' });
+  });
+
   it('pages forward with limit and after_id, and back with before_id', async () => {
     const ids = allIds();
     expect(ids.length).toBeGreaterThan(6);
