@@ -32,6 +32,12 @@ export class Conversation {
   private readonly leadingSystem: string[] = [];
   /** Thinking replayed ahead of the assistant content it preceded, waiting for that content to arrive. */
   private thinking: Block[] | undefined;
+  /**
+   * The content array this conversation made for its last turn by merging, which further merges extend in place: a
+   * fresh copy per merge made a run of n messages of one role cost n² (16,000 took 21 s). Any other content may be
+   * the client's own array and is copied before it is first extended.
+   */
+  private merged: Block[] | undefined;
 
   addSystem(text: string): void {
     if (text === '') return;
@@ -60,7 +66,10 @@ export class Conversation {
       this.messages.push({ role, content });
       return;
     }
-    last.content = [...asBlocks(last.content), ...asBlocks(content)];
+    let blocks = this.merged;
+    if (!blocks || last.content !== blocks) last.content = this.merged = blocks = [...asBlocks(last.content)];
+    // One push at a time: a spread of a long content list would pass it all as arguments, past the stack's limit.
+    for (const block of asBlocks(content)) blocks.push(block);
   }
 
   get system(): string | undefined {

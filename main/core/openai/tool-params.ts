@@ -5,6 +5,7 @@
 import { compileSchema, SchemaError } from '../anthropic/structured/json-schema';
 import type { ToolDefinition } from '../anthropic/types';
 import { digest24 } from '../util/ids';
+import { parseNestedJson } from '../server/json-body';
 import { customTool } from './custom-tool';
 import { OpenAIRequestError } from './errors';
 import { NamespaceNames } from './namespaces';
@@ -336,12 +337,15 @@ export function checkForcedToolSchemas(
   });
 }
 
-/** Arguments as the model wrote them (a JSON string) → tool_use input; what does not parse is kept, not refused. */
+/**
+ * Arguments as the model wrote them (a JSON string) → tool_use input; what does not parse, or nests deeper than a
+ * body may, is kept as text, not refused.
+ */
 export function parseArguments(value: unknown): unknown {
   if (typeof value !== 'string') return isObject(value) ? value : {};
   if (value.trim() === '') return {};
   try {
-    const parsed: unknown = JSON.parse(value);
+    const parsed = parseNestedJson(value);
     return isObject(parsed) ? parsed : { value: parsed };
   } catch {
     // A client replays whatever the model produced; refusing its history would end the conversation.

@@ -186,6 +186,17 @@ function escapesNext(text: string, index: number): boolean {
   return count % 2 === 1;
 }
 
+/**
+ * JSON.parse for JSON carried inside a body's strings (a tool call's arguments), held to the body's own nesting
+ * limit: the code downstream (the token estimate, the request's serialisation) recurses through the value. Throws
+ * on text that is not JSON or nests deeper.
+ */
+export function parseNestedJson(text: string): unknown {
+  const value: unknown = JSON.parse(text);
+  checkDepth(value, 0);
+  return value;
+}
+
 const depthMessage = (): string => `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`;
 
 function checkDepth(value: unknown, depth: number): void {

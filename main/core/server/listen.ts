@@ -1,5 +1,6 @@
 import http, { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { errorBody } from './errors';
 import type { ServerLimits } from './connection-guard';
 
@@ -30,13 +31,28 @@ export function createServer(
     // the server is still reading or working on, which the client would then never see.
     if (inFlight(error, socket as Socket)) return;
     const [status, message] = clientErrorAnswer(error);
-    const body = errorBody('invalid_request_error', message);
-    socket.end(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    endWithError(socket, status, message);
+  });
+  // A client given this server as its HTTPS proxy sends CONNECT, which Node hands to this event alone: with no
+  // listener it closes the connection without a word, and the client says only "socket hang up".
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    endWithError(socket, 405, CONNECT_REFUSED);
   });
   return server;
+}
+
+const CONNECT_REFUSED =
+  "Orchids Tray is not an HTTP proxy: it does not serve CONNECT. Set it as the client's API base URL, " +
+  'not as its HTTP(S) proxy.';
+
+/** An error answered straight to the socket, which is then closed: there is no request object to answer through. */
+function endWithError(socket: Duplex, status: number, message: string): void {
+  const body = errorBody('invalid_request_error', message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 /**
