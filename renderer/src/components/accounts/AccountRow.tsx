@@ -7,15 +7,36 @@ import { BusyButton } from '../BusyButton';
 import { StatusBadge } from '../StatusBadge';
 import { Switch } from '../Switch';
 
-/** A long address may wrap, after its "@" or a dot rather than mid-word, so it never widens its row or dialog. */
-export function BreakableEmail({ email }: { email: string }) {
-  const parts = email.split(/(?<=[@.])/);
-  return parts.map((part, i) => (
+/** Text with a break allowed before each dot ("engineering" over ".example"), none elsewhere unless it must. */
+function breakBeforeDots(text: string) {
+  return text.split(/(?=\.)/).map((part, i) => (
     <Fragment key={i}>
       {i > 0 ? <wbr /> : null}
       {part}
     </Fragment>
   ));
+}
+
+/**
+ * A long address wraps in two parts, its name, then "@" and its domain, each kept whole on its line where it fits and
+ * broken before a dot where it does not ("rate.limited" over "@example.test"), so it never widens its row or dialog.
+ * DECISION: wrapped, not cut with an ellipsis: on Accounts and in Remove account the address is what tells two
+ * accounts apart, often by the domain an ellipsis would hide, and a tooltip is out of reach of touch and the keyboard.
+ * Where a list is read at a glance (the Overview's accounts) it is cut, with the whole in its tooltip. The "@" and dots
+ * begin a line, not end one, as style guides break addresses: a line starting "@" reads as the rest of the address.
+ * The label keeps the accessible name the address as written: from the content, the two inline blocks would read as
+ * two words ("rate.limited @example.test").
+ */
+export function BreakableEmail({ email }: { email: string }) {
+  const at = email.lastIndexOf('@');
+  if (at <= 0) return <span className="email">{breakBeforeDots(email)}</span>;
+  return (
+    <span className="email" aria-label={email}>
+      <span className="email-part">{breakBeforeDots(email.slice(0, at))}</span>
+      <wbr />
+      <span className="email-part">{breakBeforeDots(email.slice(at))}</span>
+    </span>
+  );
 }
 
 interface AccountRowProps {
