@@ -160,12 +160,13 @@ describe.each(ALL_MODES)('opencode through Orchids Tray ($name)', (mode) => {
   });
 
   // opencode lower-cases a tool name it does not know (`Bash` → `bash`) by itself, so the bash test above would pass
-  // on Generation B even if the proxy renamed nothing. opencode has no `ls`: only the proxy can turn the agent's LS
-  // into opencode's glob, and give it the pattern a glob needs.
-  it('lists the folder with its glob tool', { timeout: 90_000 }, async () => {
+  // on Generation B even if the proxy renamed nothing. opencode has no `ls`, and its glob lists files only: only the
+  // proxy can turn the agent's LS into a listing on opencode's bash (`ls -la`) that shows the subfolder too.
+  it('lists the folder with its glob tool (Generation A) or its bash (B)', { timeout: 90_000 }, async () => {
     await start(mode);
     const work = tempDir('orchids-opencode-work-');
     fs.writeFileSync(path.join(work, 'KIWI-FILE-31.txt'), 'x\n');
+    fs.mkdirSync(path.join(work, 'FIG-DIR-7'));
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);
       if (seen.includes('KIWI-FILE-31')) return sse(reply('The folder holds KIWI-FILE-31.txt.'));
@@ -177,13 +178,16 @@ describe.each(ALL_MODES)('opencode through Orchids Tray ($name)', (mode) => {
     const run = await runOpencode(work, 'Which files are here?', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe('The folder holds KIWI-FILE-31.txt.');
+    const input = genA ? { pattern: '*', path: work } : expect.objectContaining({ command: `ls -la -- '${work}'` });
     expect(run.tools).toEqual([
       expect.objectContaining({
-        tool: 'glob',
-        state: expect.objectContaining({ status: 'completed', input: { pattern: '*', path: work } }),
+        tool: genA ? 'glob' : 'bash',
+        state: expect.objectContaining({ status: 'completed', input }),
       }),
     ]);
-    expect(run.tools[0]?.state.output).toContain(path.join(work, 'KIWI-FILE-31.txt'));
+    const output = run.tools[0]?.state.output;
+    expect(output).toContain(genA ? path.join(work, 'KIWI-FILE-31.txt') : ' KIWI-FILE-31.txt');
+    if (!genA) expect(output).toMatch(/^d[^\n]* FIG-DIR-7$/m);
     expect(turnsAbout(/Which files are here\?/).map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
   });
 });

@@ -27,6 +27,7 @@ import { startQwenTui } from '../helpers/qwen';
 const stopAfter = stopsAfterEach();
 const KEY = 'test-qwen-tui-key';
 const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const TIMEOUT = { timeout: 120_000 };
 
 /** Qwen's request of its own after an answer, for the user's likely next words (shown in the prompt). */
 const SUGGESTION = /Reply with ONLY the suggestion/;
@@ -171,4 +172,69 @@ describe('Qwen Code’s window through Orchids Tray (pinned ws, Chat Completions
       expect(rows.filter((r) => r.api !== 'openai-chat' || r.status !== 200 || r.protocol !== 'ws')).toEqual([]);
     },
   );
+
+  it(
+    'in its auto mode, blocks a destructive git command by its own rule, an error for the agent',
+    TIMEOUT,
+    async () => {
+      const stack = stopAfter(await startCliStack(WS, KEY));
+      const work = tempDir('orchids-qwen-work-');
+      const reset = { id: 'toolu_sim_tuireset_0001', name: 'Bash', input: { command: 'git reset --hard' } };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        // Qwen blocks this command before asking the model: a verdict asked for fails the test.
+        if (CLASSIFIER.test(seen)) return sse(reply(JSON.stringify({ shouldBlock: false })));
+        if (SUGGESTION.test(seen)) return sse(reply(JSON.stringify({ suggestion: 'Show me the tree' })));
+        if (!seen.includes('Tidy the tree')) return undefined;
+        if (seen.includes(seenCallId(reset.id, true))) return sse(reply('The tree stays as it is.'));
+        return sse([...toolCall(reset), ...finish('tool-calls')]);
+      });
+      const tui = stopAfter(startQwenTui(work, stack.url, KEY));
+
+      await tui.waitFor(/Type your message/, 60_000);
+      await tui.submit('Tidy the tree');
+      await tui.waitFor(/The tree stays as it is\./, 60_000);
+      const last = turnsAbout(stack, /Tidy the tree/).at(-1)!;
+      const [result] = sentToolResults(last);
+      // Its words (the git rule's reason, then its guidance), not "Blocked by auto mode policy": before, a success.
+      expect(String(result!.content)).toMatch(
+        /^Blocked destructive git command: "git reset --hard"\. To proceed, explicitly mention discarding local work/,
+      );
+      expect(sentErrorIds(last)).toEqual([seenCallId(reset.id, true)]);
+      expect(turnsAbout(stack, CLASSIFIER)).toEqual([]);
+    },
+  );
+
+  it('gives the agent a held-back tool’s call declined at its prompt as an error', TIMEOUT, async () => {
+    const stack = stopAfter(await startCliStack(WS, KEY));
+    const work = tempDir('orchids-qwen-work-');
+    // Never fetched: the user declines it first (a host that resolves nowhere, in case it were).
+    const input = { url: 'https://menu.invalid/today', prompt: 'What is on the menu?' };
+    const fetch = { id: 'toolu_sim_tuifetch_0001', name: 'WebFetch', input };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      if (SUGGESTION.test(seen)) return sse(reply(JSON.stringify({ suggestion: 'Show me the menu' })));
+      if (seen.includes('Never mind the menu')) return sse(reply('Menu left alone.'));
+      if (!seen.includes('Read the menu') || seen.includes(seenCallId(fetch.id, true))) return undefined;
+      return sse([...toolCall(fetch), ...finish('tool-calls')]);
+    });
+    const tui = stopAfter(startQwenTui(work, stack.url, KEY, { settings: { tools: { approvalMode: 'default' } } }));
+
+    await tui.waitFor(/Type your message/, 60_000);
+    await tui.submit('Read the menu');
+    await tui.waitFor(/Yes, allow once/, 60_000);
+    await tui.choose('Escape', /Yes, allow once/);
+    await tui.submit('Never mind the menu');
+    await tui.waitFor(/Menu left alone\./, 60_000);
+    const last = turnsAbout(stack, /Never mind the menu/).at(-1)!;
+    expect(replayedToolUses(last)).toEqual([
+      expect.objectContaining({ name: 'tool_call', input: { name: 'web_fetch', arguments: input } }),
+    ]);
+    // The words of any declined call: Qwen 0.24.4's bridge marks a cancelled call (`[tool_call bridge cancelled] `)
+    // only where it cancels it itself, not at the user's no.
+    expect(String(sentToolResults(last)[0]!.content)).toBe(
+      '[Operation Cancelled] Reason: User did not allow tool call',
+    );
+    expect(sentErrorIds(last)).toEqual([seenCallId(fetch.id, true)]);
+  });
 });

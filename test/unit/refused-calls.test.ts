@@ -152,10 +152,20 @@ describe('a failed edit or read of Qwen Code’s, given to the agent as an error
 
 describe('a call Qwen Code did not run, given to the agent as an error', () => {
   // Qwen Code 0.24.4's words, as its window sent them (qwen-code-tui.test.ts): declined at its prompt, and blocked by
-  // its auto mode (the classifier's reason, then Qwen's guidance, cut here).
+  // its auto mode (the classifier's reason, then Qwen's guidance, cut here), or by that mode's own rules (the git one
+  // as sent; the amend and destroy ones from its bundle).
   const refusals = [
     '[Operation Cancelled] Reason: User did not allow tool call',
     'Blocked by auto mode policy: Not asked for.\nDo not try to complete the denied action through another tool …',
+    'Blocked destructive git command: "git reset --hard". To proceed, explicitly mention discarding local work in ' +
+      'your prompt.\nDo not try to complete the denied action through another tool …',
+    'Blocked "git commit --amend": the target commit was not made by the agent in this session. To proceed, use ' +
+      'manual approval.\nDo not try …',
+    'Blocked infrastructure destroy command: "terraform destroy". To proceed, explicitly specify the target ' +
+      'stack/resource in your prompt.\nDo not try …',
+    // Its tool_call bridge's marks, from its bundle: a held-back tool's call it cancelled, or refused by a rule.
+    '[tool_call bridge cancelled] [Operation Cancelled] Reason: …',
+    '[tool_call bridge refused] Qwen Code requires permission to use "tool_call", but that permission was declined.',
   ];
 
   it('flags its words for it, and leaves them as another client’s output', () => {

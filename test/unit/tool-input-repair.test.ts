@@ -139,7 +139,8 @@ describe('repairToolInput: keys dropped only under additionalProperties: false',
 
 describe('repairToolInput: defaults for a required key the agent’s tool does not have', () => {
   it('gives a Glob "*" when a directory listing lands on it without a pattern', () => {
-    const globOnly = [...CLAUDE_CODE, CLAUDE_CODE_SEARCH_TOOLS[0]!];
+    // Only a client with no shell: one with a shell lists with `ls -la` (a glob shows no folder).
+    const globOnly = [...CLAUDE_CODE.filter((t) => t.name !== 'Bash'), CLAUDE_CODE_SEARCH_TOOLS[0]!];
     expect(route('ls', { path: '/repo' }, globOnly)).toEqual({ name: 'Glob', input: { path: '/repo', pattern: '*' } });
     expect(route('list_dir', {}, globOnly).input).toEqual({ pattern: '*' });
   });

@@ -129,12 +129,19 @@ describe('resolveClientToolName: the agent’s Claude Code-style tools onto what
     expect(resolveClientToolName('Grep', ANTHROPIC_DEFINED_TOOLS)).toBe('bash');
   });
 
-  it('prefers a dedicated tool over the text editor, and a directory listing over a glob', () => {
+  it('prefers a dedicated tool over the text editor, and a directory listing over a shell over a glob', () => {
     const declared = [...ANTHROPIC_DEFINED_TOOLS, ...CLAUDE_CODE_SEARCH_TOOLS, ...CLAUDE_CODE];
     expect(resolveClientToolName('Read', declared)).toBe('Read');
     expect(resolveClientToolName('ls', declared)).toBe('LS');
-    const globOnly = [...CLAUDE_CODE, CLAUDE_CODE_SEARCH_TOOLS[0]!];
-    expect(resolveClientToolName('ls', globOnly)).toBe('Glob');
+    // A client's glob lists files only: a listing on it would show the agent no folder.
+    const withGlob = [...CLAUDE_CODE, CLAUDE_CODE_SEARCH_TOOLS[0]!];
+    expect(resolveClientToolName('ls', withGlob)).toBe('Bash');
+    expect(
+      resolveClientToolName(
+        'ls',
+        withGlob.filter((t) => t.name !== 'Bash'),
+      ),
+    ).toBe('Glob');
   });
 
   it('sends Anthropic-defined tools upstream under their own names, with the schema the model is trained on', () => {

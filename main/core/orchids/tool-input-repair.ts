@@ -283,8 +283,9 @@ function renameTarget(
 
 /**
  * A value for a required key the call lacks, only where one value is safe:
- * - `pattern` "*" for a Glob-like tool: the agent's `ls`/`list_dir` has no pattern, and "*" lists one directory
- *   level, which is what a listing is; "**\/*" would walk node_modules and flood the context.
+ * - `pattern` "*" for a Glob-like tool (a listing lands on one only for a client with no shell): the agent's `ls`/
+ *   `list_dir` has no pattern, and "*" lists one directory level, which is what a listing is; "**\/*" would walk
+ *   node_modules and flood the context.
  * - `requires_approval` true (Cline's execute_command): the agent cannot judge it, so the user is asked.
  * - `command` for Anthropic's text editor, from what the agent's tool did (Read → view, Write → create …).
  * - `format` "markdown" (opencode's webfetch), the format it defaults to itself.

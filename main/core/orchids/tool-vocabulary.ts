@@ -81,8 +81,8 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
 ];
 
 /**
- * When a client declares nothing of a group, a tool of these groups serves instead: a directory listing is a glob
- * of one level, Anthropic's text editor views, creates and edits files, Cline CLI's `editor` creates a file that
+ * When a client declares nothing of a group, a tool of these groups serves instead: Anthropic's text editor views,
+ * creates and edits files, Cline CLI's `editor` creates a file that
  * does not exist yet from its `new_text` (a Write over an existing file it refuses, and says so to the agent), and a
  * shell reads, lists and searches as a last resort (orchids/shell-compose.ts writes the command).
  *
@@ -90,11 +90,15 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
  * is one call with several edits; as one edit spanning them the old text would have to be the file's text between
  * the first and the last, which the call does not carry. A client with an Edit gets one call an edit instead
  * (anthropic/multi-edit.ts).
+ * DECISION: a directory listing goes to the client's shell (`ls -la`) before its glob. Every client glob seen lists
+ * files only (Qwen Code 0.24's walks with `nodir`, opencode's and Claude Code's run `rg --files`), so a glob of `*`
+ * showed the agent no subfolder, and a folder holding only folders as empty. A glob stays the listing of a client
+ * with no shell.
  * The agent's Glob and LS have no Cline CLI tool (`search_codebase` searches contents, not file names): they run
  * on its shell.
  */
 export const GROUP_FALLBACKS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['LS', ['Glob', 'str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
+  ['LS', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash', 'Glob']],
   ['Read', ['str_replace_based_edit_tool', 'str_replace_editor', 'text_editor', 'Bash']],
   ['Glob', ['Bash']],
   ['Grep', ['Bash']],

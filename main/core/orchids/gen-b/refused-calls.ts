@@ -81,11 +81,16 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     // Qwen Code 0.24.4 sends a failed call's result as its words alone on Chat Completions: its edit refusing a file
     // not read in this session, an old text found nowhere or more than once, a file it would create that exists, or
     // a throw; its read_file on a missing file. And a call it did not run: declined at its window's prompt, or
-    // blocked by its auto mode (its default in the window, where the model is asked whether each call is safe).
+    // blocked by its auto mode (its default in the window, where the model is asked whether each call is safe), or
+    // by that mode's own rules before any model is asked: a git command that discards work, an amend of a commit not
+    // its own, an infrastructure destroy. Its tool_call bridge marks a held-back tool's call it cancelled or refused
+    // itself (a declined one, tested, comes unmarked).
     declared: declaresQwenShell,
     refusals: [
       /^\[Operation Cancelled\] Reason: /,
+      /^\[tool_call bridge (?:cancelled|refused)\] /,
       /^Blocked by auto mode policy: /,
+      /^Blocked (?:destructive git command|"git commit --amend"|infrastructure destroy command): /,
       /^File .+ has not been read in this session\. Use the read_file tool first /s,
       /^Failed to edit[,.] /,
       /^Error (?:preparing|executing) edit: /,
