@@ -216,13 +216,16 @@ export function runOpencode(
     timeoutMs: options.timeoutMs,
     env,
   });
-  return run.then((exited) => {
-    const events = exited.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as OpencodeEvent);
-    const tools = events.flatMap((e) => (e.type === 'tool_use' && e.part ? [e.part as OpencodeToolPart] : []));
-    const finalText = events.filter((e) => e.type === 'text').at(-1)?.part?.text;
-    return { ...exited, events, tools, finalText };
-  });
+  return run.then(readRun);
+}
+
+/** What a `run --format json` printed, read: opencode's, and Kilo's (a fork of opencode that prints the same lines). */
+export function readRun(exited: Exited): OpencodeRun {
+  const events = exited.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as OpencodeEvent);
+  const tools = events.flatMap((e) => (e.type === 'tool_use' && e.part ? [e.part as OpencodeToolPart] : []));
+  const finalText = events.filter((e) => e.type === 'text').at(-1)?.part?.text;
+  return { ...exited, events, tools, finalText };
 }
