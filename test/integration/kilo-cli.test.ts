@@ -20,8 +20,10 @@ afterEach(async () => stack?.stop());
 const KEY = 'test-kilo-key';
 
 /**
- * The route seen passing with Kilo 7.7.7. Chat Completions on `sse-b` was tried once, beside a busy machine, and
- * killed at 180 s with nothing printed (not yet known whether Kilo or the load held it); `sse-a` not tried.
+ * Kilo's Anthropic provider on Generation B over WebSocket and on Generation A. Not held: its OpenAI-compatible
+ * provider (Chat Completions) on `sse-b`, whose plain answer passed but whose read-and-edit loop stopped after Kilo's
+ * first step (no second request within 180 s, with Kilo 7.7.7); opencode's own Chat Completions tests pass on the same
+ * route, so the difference is Kilo's and is not yet understood.
  */
 interface Route {
   mode: (typeof PINNED_MODES)[number];
@@ -29,7 +31,10 @@ interface Route {
   served: string;
 }
 
-const ROUTES: Route[] = [{ mode: PINNED_MODES[0]!, api: 'anthropic', served: 'anthropic' }];
+const ROUTES: Route[] = [
+  { mode: PINNED_MODES[0]!, api: 'anthropic', served: 'anthropic' },
+  { mode: PINNED_MODES[2]!, api: 'anthropic', served: 'anthropic' },
+];
 
 describe.each(ROUTES)(
   'Kilo Code CLI through Orchids Tray ($mode.name, $api)',
