@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
-import { EDIT_OF_MISSING, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import { EDIT_OF_MISSING, ONE_OCCURRENCE, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
@@ -186,21 +186,82 @@ function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, word
 }
 
 /**
- * Generation B's Edit with `replace_all` reaches Cline's editor as one replacement (it has no such switch), which
- * Cline refuses when the old text occurs more than once; the agent is told why, as an error.
+ * Generation B's Edit with `replace_all` of a text found three times, on Cline's editor, which replaces one occurrence
+ * and has no such switch. Without a read of the file first it goes as one replacement, which Cline refuses; the agent
+ * is told so, as an error, and how to have every occurrence replaced (ONE_OCCURRENCE).
  */
-export function replacesAllFails(route: ClineEditRoute): Promise<void> {
-  return withEditFile(route.mode, KEY, 'plum.txt', 'plum = 1\nplum = 1\n', async (stack, work, file) => {
+export function replacesAllUnread(route: ClineEditRoute): Promise<void> {
+  return withEditFile(route.mode, KEY, 'plum.txt', PLUMS, async (stack, work, file) => {
     const all: Ran = { id: 'toolu_sim_edit_0013', input: { path: file, old_text: 'plum = 1', new_text: 'sloe = 1' } };
     const outcome = await runScenario(stack, route, work, {
       topic: 'Rename PLUM-6',
       prompt: 'Rename PLUM-6 plums in plum.txt',
       calls: [agentCall(route, all, { replace_all: true })],
-      done: 'Cline could not replace both plums at once.',
+      done: 'Cline could not replace the plums at once.',
     });
-    expect(fs.readFileSync(file, 'utf8')).toBe('plum = 1\nplum = 1\n');
+    expect(fs.readFileSync(file, 'utf8')).toBe(PLUMS);
     expectRan(outcome, [{ ...all, success: false }]);
-    expectFailure(outcome, route, all.id, several(file));
+    expectFailure(outcome, route, all.id, `${several(file)}\n\n${ONE_OCCURRENCE}`);
+  });
+}
+
+const PLUMS = 'plum = 1\nfig = 2\nplum = 1\nlime = 3\nplum = 1\n';
+
+/**
+ * After Cline's read of the whole file, the same Edit with `replace_all` goes to Cline's editor as one replacement of
+ * the text from the first occurrence to the last (orchids/replace-all-span.ts), which Cline makes: every occurrence is
+ * replaced, as the agent's own Edit would, and the agent gets Cline's words about it as a success. Before, Cline was
+ * sent the old text alone and refused it (found three times).
+ */
+export function replacesAllAfterRead(route: ClineEditRoute): Promise<void> {
+  return withEditFile(route.mode, KEY, 'sloe.txt', PLUMS, async (stack, work, file) => {
+    const span: Ran = {
+      id: 'toolu_sim_edit_0023',
+      input: {
+        path: file,
+        old_text: 'plum = 1\nfig = 2\nplum = 1\nlime = 3\nplum = 1',
+        new_text: 'sloe = 1\nfig = 2\nsloe = 1\nlime = 3\nsloe = 1',
+      },
+    };
+    const calls: AgentCall[] = [
+      { id: 'toolu_sim_read_0023', name: 'Read', input: { file_path: file } },
+      {
+        id: span.id,
+        name: 'Edit',
+        input: { file_path: file, old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true },
+      },
+    ];
+    scriptCalls(stack, 'Rename SLOE-6', calls, 'Every plum is a sloe now.', openai(route));
+    const run = await runCline(work, 'Rename SLOE-6 plums in sloe.txt', stack.url, KEY, {
+      provider: route.provider,
+      timeoutMs: 100_000,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe('Every plum is a sloe now.');
+    expect(fs.readFileSync(file, 'utf8')).toBe('sloe = 1\nfig = 2\nsloe = 1\nlime = 3\nsloe = 1\n');
+    expect(toolRuns(run).map((r) => r.toolName)).toEqual(['read_files', 'editor']);
+    expect(toolInputs(run).at(-1)).toEqual(span.input);
+    const turns = turnsAbout(stack, /Rename SLOE-6/);
+    expect(turns).toHaveLength(calls.length + 1);
+    const outcome: Outcome = { run, last: turns.at(-1)!, id: (id) => seenId(route, id) };
+    expectSuccess(
+      outcome,
+      route,
+      span,
+      edited(
+        file,
+        '-1: plum = 1',
+        '-2: fig = 2',
+        '-3: plum = 1',
+        '-4: lime = 3',
+        '-5: plum = 1',
+        '+1: sloe = 1',
+        '+2: fig = 2',
+        '+3: sloe = 1',
+        '+4: lime = 3',
+        '+5: sloe = 1',
+      ),
+    );
   });
 }
 

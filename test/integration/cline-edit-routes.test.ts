@@ -7,7 +7,8 @@ import {
   failsAnEdit,
   multiEditPartFails,
   multiEdits,
-  replacesAllFails,
+  replacesAllAfterRead,
+  replacesAllUnread,
   writesOverAndOutside,
   type ClineEditRoute,
 } from '../helpers/cline-edits';
@@ -16,7 +17,8 @@ import {
  * The real Cline CLI's file edits (test/helpers/cline-edits.ts) through both of its providers, the Messages API and
  * Chat Completions (`call_…` ids), on Generation B (`ws`; `sse-b` renders the same results) and Generation A, whose
  * model is shown Cline's `editor` and calls it as declared (it has no `replace_all` and no MultiEdit, so those two
- * run on Generation B alone). About 2 s a Cline run here; the file takes about 30 s.
+ * run on Generation B alone: an Edit with `replace_all` goes as one span after a read of the file). About 2 s a Cline
+ * run here; the file takes about 30 s.
  */
 const ROUTES: Array<ClineEditRoute & { name: string }> = PINNED_MODES.filter((m) => m.expect !== 'sse-b').flatMap(
   (mode) =>
@@ -37,7 +39,12 @@ describe.each(ROUTES)('the agent editing files in Cline ($name)', (route) => {
 describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
   "the agent's Edit with replace_all, its MultiEdit and its Writes in Cline ($name)",
   (route) => {
-    it('is told, as an error, that Cline replaces one match only', CLINE_EDIT_TIMEOUT, () => replacesAllFails(route));
+    it('is told, as an error, how to replace every match of a file it has not read', CLINE_EDIT_TIMEOUT, () =>
+      replacesAllUnread(route),
+    );
+    it('replaces every match, after a read, as one span Cline makes', CLINE_EDIT_TIMEOUT, () =>
+      replacesAllAfterRead(route),
+    );
     it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
     it('says in a split MultiEdit’s failed edit which of its edits were made', CLINE_EDIT_TIMEOUT, () =>
       multiEditPartFails(route),

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../main/core/anthropic/types';
-import { EDITED, EDIT_OF_MISSING, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import {
+  EDITED,
+  EDIT_OF_MISSING,
+  ONE_OCCURRENCE,
+  WRITE_OVER_EXISTING,
+} from '../../main/core/orchids/gen-b/editor-results';
 import { resultRewrites } from '../../main/core/orchids/gen-b/result-rewrites';
 import { CLINE_CLI_TOOLS, OPENCODE_TOOLS } from '../helpers/client-tools';
 
@@ -42,6 +47,19 @@ describe("Cline CLI's editor result, given to the agent as its own Edit's: a fai
       content: [{ type: 'text', text: NOT_FOUND }],
       is_error: true,
     });
+  });
+
+  it('tells, after Cline’s words, how to replace every occurrence of a text found more than once', () => {
+    const several =
+      'Editor operation failed: No replacement performed: multiple occurrences of text found in /w/date.txt.';
+    const refused = JSON.stringify({ query: 'edit:/w/date.txt', result: '', error: several, success: false });
+    expect(sent(refused)).toEqual({
+      type: 'tool_result',
+      tool_use_id: 'toolu_e',
+      content: `${several}\n\n${ONE_OCCURRENCE}`,
+      is_error: true,
+    });
+    expect(ONE_OCCURRENCE).toContain('Read the whole file, then make the Edit with replace_all again');
   });
 
   it('gives a success as Cline’s words about it alone, in the shape it came', () => {

@@ -16,6 +16,8 @@ import { declinedEdit, type ShownCall } from './unmapped-call-text';
 import { addsWithoutFinalNewline, hasNoPatchForm } from '../orchids/patch-compose';
 import { KnownFiles } from '../orchids/patch-widen';
 import { declaresContinueRead } from '../orchids/gen-b/continue-edit-results';
+import { clineEditorTool } from '../orchids/gen-b/editor-results';
+import { switchedOn } from '../orchids/tool-input-coercion';
 import { clientTool, inputRepairMayApply, matchClientTool, repairToolInput } from '../orchids/tool-mapping';
 import { canonicalToolName, type ToolMatch } from '../orchids/tool-names';
 import { toolUseIdFor } from '../util/ids';
@@ -78,6 +80,8 @@ interface ClientMarks {
   continue: boolean;
   /** Cline's apply_patch, which ends an added file without a newline (orchids/patch-compose.ts). */
   joinsAddedLines: boolean;
+  /** Cline's `editor`, by its name: it replaces one occurrence, so an Edit with replace_all may go as one span. */
+  clineEditor: string | undefined;
 }
 
 export class CallRouter {
@@ -140,8 +144,14 @@ export class CallRouter {
     }
     // An edit the client applies as a patch goes on whole lines where the conversation shows the file (patch-widen.ts).
     // Only such a call reads the request's messages: any other leaves the request unread, as deferred tools want.
+    // Cline's one-occurrence `editor` takes an Edit with replace_all as one span where the file is shown too.
+    const messages = this.deferredSource?.messages;
     const widened =
-      match.name === 'apply_patch' ? this.known.widen(upstreamName, input, this.deferredSource?.messages) : input;
+      match.name === 'apply_patch'
+        ? this.known.widen(upstreamName, input, messages)
+        : switchedOn(input['replace_all']) && match.name === this.clientMarks.clineEditor
+          ? this.known.spanned(upstreamName, input, messages)
+          : input;
     this.known.seen(upstreamName);
     const repaired = this.repaired(widened, upstreamName, match.name);
     const id = toolUseIdFor(upstreamId);
@@ -189,6 +199,7 @@ export class CallRouter {
     return (this.marks ??= {
       continue: declaresContinueRead(this.tools),
       joinsAddedLines: addsWithoutFinalNewline(this.tools),
+      clineEditor: clineEditorTool(this.tools),
     });
   }
 

@@ -8,9 +8,11 @@
  * composed `cat -n -- 'f' | sed -n '1,2000p;2000q'` (./shell-compose.ts) and replays its output in its wrapper of a
  * command's run (`Chunk ID: …`, `Process exited with code 0`, `Output:`, then the numbered lines); opencode 1.18.33 (on
  * a `gpt-` id) runs it as its own `read`, whose answer numbers the lines and ends saying the file ended, and Cline CLI
- * 3.0.65 (on a `gpt` or `codex` id) as its `read_files`, answered with JSON about the run. When such a read shows the
- * whole file, and no call after it could have changed the file, each edit is made on those lines: the text of the lines
- * its old text stands in, old and new, in the file's order, a line two edits touch one edit.
+ * 3.0.65 as its `read_files`, answered with JSON about the run (on a `gpt` or `codex` id its edit tool is a patch; on
+ * others its one-occurrence `editor`, for which an Edit with `replace_all` is made one replacement: `spanned`). When
+ * such a read shows the whole file, and no call after it could have changed the file, each edit is made on those
+ * lines: the text of the lines its old text stands in, old and new, in the file's order, a line two edits touch one
+ * edit.
  *
  * DECISION: widened only when nothing can be wrong, else the edit goes as before and the client refuses or applies it
  * as it would have. The read must show the whole file, numbered from line 1 and known to end (Codex's run printed fewer
@@ -33,6 +35,7 @@ import type { JsonObject } from './client-tools';
 import { asRecord } from './client-tools';
 import { codexRun } from './gen-b/shell-output';
 import { oneClineRun, resultText } from './gen-b/result-text';
+import { replaceAllAsOne } from './replace-all-span';
 import { composedCommandTool, composedReadRange } from './shell-compose';
 import { switchedOn } from './tool-input-coercion';
 import { canonicalToolName } from './tool-names';
@@ -62,6 +65,18 @@ export class KnownFiles {
     if (!widened) return input;
     if (tool === 'Edit') return { file_path: path, old_string: widened[0]!.old, new_string: widened[0]!.new };
     return { file_path: path, edits: widened.map((edit) => ({ old_string: edit.old, new_string: edit.new })) };
+  }
+
+  /**
+   * The agent's Edit with `replace_all` as one replacement Cline's one-occurrence `editor` makes
+   * (./replace-all-span.ts), or `input` as it was. Any other call leaves the request's messages unread.
+   */
+  spanned(upstreamName: string, input: JsonObject, messages: readonly Message[] | undefined): JsonObject {
+    if (canonicalToolName(upstreamName) !== 'Edit' || !switchedOn(input['replace_all'])) return input;
+    const path = input['file_path'];
+    this.files ??= filesShown(messages ?? []);
+    const lines = typeof path === 'string' ? this.files.get(path) : undefined;
+    return (lines && replaceAllAsOne(lines, input)) ?? input;
   }
 
   /** A call this response sends the client: the files it may change are no longer known for the calls after it. */

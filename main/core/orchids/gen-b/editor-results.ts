@@ -4,7 +4,8 @@
  * failure flagged an error. Cline 3.0.65 answers `editor` with JSON about the run, never flagged as an error:
  * - a failure as `{"query":"edit:/w/date.txt","result":"","error":"Editor operation failed: No replacement
  *   performed: text not found in /w/date.txt.","success":false}` (also for old text found more than once, which an
- *   Edit with `replace_all` meets, a Write over an existing file, and a Write under a file: `EEXIST: … mkdir …`);
+ *   Edit with `replace_all` meets where the file is not shown, a Write over an existing file, and a Write under a
+ *   file: `EEXIST: … mkdir …`);
  * - a success as `{"query":"edit:/w/date.txt","result":"Edited /w/date.txt\n```diff\n-1: date = 1\n+1: date =
  *   2\n```","success":true}` (`File created successfully at: /w/fig.txt` for a new file).
  * So an edit that changed nothing reached the agent as a success it had to read the JSON to doubt, and one that
@@ -84,6 +85,17 @@ export const EDIT_OF_MISSING = (path: string): string =>
   'check, then Write the whole file, or remove it if that was not meant.';
 
 /**
+ * Cline's editor refuses an old text found more than once, and has no switch to replace every occurrence: an Edit
+ * with `replace_all` goes as one replacement only where the conversation shows the whole file (../replace-all-span.ts),
+ * so the agent is told, after Cline's words, how to have it made (the replayed call no longer says it had the switch).
+ */
+const SEVERAL = /^Editor operation failed: No replacement performed: multiple occurrences of text found in /;
+export const ONE_OCCURRENCE =
+  "This client's editor replaces one occurrence a call. To replace every occurrence, Read the whole file, then make " +
+  'the Edit with replace_all again (it then goes as one replacement of the text from the first occurrence to the ' +
+  'last); or give old_string with enough of the text around it to be unique.';
+
+/**
  * Cline's run of `call` as the agent's own Edit answers: a failure as an error in its words, a success as its
  * `result` (or EDITED), an edit that created the file as EDIT_OF_MISSING; undefined for any other result (a rejected
  * call's words, another file's, another shape), which goes as it was.
@@ -103,5 +115,6 @@ export function unwrapClineEditorResult(
     return { content: inShapeOf(content, result.trim() === '' ? EDITED(path) : result), isError: false };
   }
   if (run?.['success'] !== false || result !== '' || typeof error !== 'string') return undefined;
-  return { content: inShapeOf(content, EXISTS.test(error) ? WRITE_OVER_EXISTING(path) : error), isError: true };
+  const words = EXISTS.test(error) ? WRITE_OVER_EXISTING(path) : error;
+  return { content: inShapeOf(content, SEVERAL.test(error) ? `${words}\n\n${ONE_OCCURRENCE}` : words), isError: true };
 }
