@@ -120,7 +120,7 @@ const CACHE_CREATION_KEYS = ['ephemeral_5m_input_tokens', 'ephemeral_1h_input_to
 /**
  * JSON.stringify of a `wireUsage` result, written from its counts; undefined for anything else (a member added,
  * missing or out of order, a count that is not a finite number, a string not the one wireUsage writes). Every
- * streamed request sends one, and this costs a fifth of walking the object (measured in this change).
+ * streamed request sends one: the whole frame took ~1,000 ns with JSON.stringify of the usage and ~400 ns this way.
  */
 function wireUsageJson(usage: Record<string, unknown>): string | undefined {
   if (!keysAre(usage, WIRE_USAGE_KEYS)) return undefined;
