@@ -148,7 +148,7 @@ function isCount(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** Exactly these own keys in this order (an inherited enumerable one makes it false, which only costs the fast path). */
+/** Exactly these own keys in this order (an inherited enumerable key makes it false: only the fast path is lost). */
 function keysAre(record: Record<string, unknown>, keys: readonly string[]): boolean {
   let i = 0;
   for (const key in record) if (key !== keys[i++] || !Object.hasOwn(record, key)) return false;
