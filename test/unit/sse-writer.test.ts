@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { anthropicFrame, EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK, sseFrame } from '../../main/core/anthropic/sse-writer';
 import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
+import type { Usage } from '../../main/core/anthropic/types';
+import { wireUsage } from '../../main/core/anthropic/usage-tally';
 
 const TEXTS = ['', 'Hello', 'line\nbreak "quoted" \\ back\tslash', 'em—dash ✓ 😀', '\u0000\u001f\u2028', '\ud800 lone'];
 
@@ -66,6 +68,71 @@ describe('anthropicFrame', () => {
       translator.start();
       const [name, payload] = events[0]!;
       expect(anthropicFrame(name, payload)).toBe(sseFrame(name, payload));
+    }
+  });
+
+  it("writes message_start's usage from its counts as JSON.stringify would, cache counts present or not", () => {
+    const counts = [0, 1, 7, 99, 4096, 123456789, 2 ** 31, 2 ** 53 - 1, 1.5, -0, 1e21];
+    const message = (usage: Record<string, unknown>) => ({
+      type: 'message_start',
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        content: [],
+        model: 'm',
+        stop_reason: null,
+        stop_sequence: null,
+        usage,
+      },
+    });
+    let checked = 0;
+    for (const [i, input] of counts.entries()) {
+      for (const [j, output] of counts.entries()) {
+        const created = counts[(i + j) % counts.length]!;
+        const read = counts[(i * 3 + j) % counts.length]!;
+        const usages: Usage[] = [
+          { input_tokens: input, output_tokens: output },
+          { input_tokens: input, output_tokens: output, cache_read_input_tokens: read },
+          { input_tokens: input, output_tokens: output, cache_creation_input_tokens: created },
+          {
+            input_tokens: input,
+            output_tokens: output,
+            cache_read_input_tokens: read,
+            cache_creation_input_tokens: created,
+          },
+        ];
+        for (const usage of usages) {
+          const payload = message({ ...wireUsage(usage) });
+          expect(anthropicFrame('message_start', payload)).toBe(sseFrame('message_start', payload));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(counts.length * counts.length * 4);
+    // What the pieces do not write as JSON does goes to JSON.stringify whole: counts it writes as null, members in
+    // another order, a member more or less, a split of the cache write with other counts, another tier.
+    const base = wireUsage({ input_tokens: 5, output_tokens: 1 }) as unknown as Record<string, unknown>;
+    const { input_tokens, ...withoutInput } = base;
+    const odd: Array<Record<string, unknown>> = [
+      { ...base, input_tokens: Number.NaN },
+      { ...base, output_tokens: Number.POSITIVE_INFINITY },
+      { ...base, cache_read_input_tokens: '3' },
+      { ...withoutInput, input_tokens },
+      withoutInput,
+      { ...base, container: null },
+      { ...base, cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 4 } },
+      { ...base, cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: Number.NaN } },
+      { ...base, cache_creation: { ephemeral_5m_input_tokens: 4, ephemeral_1h_input_tokens: 0, other: 1 } },
+      { ...base, cache_creation: [] },
+      { ...base, service_tier: 'priority' },
+      { ...base, inference_geo: 'us' },
+      { ...base, server_tool_use: { web_search_requests: 1 } },
+      { ...base, speed: 'fast' },
+    ];
+    for (const usage of odd) {
+      const payload = message(usage);
+      expect(anthropicFrame('message_start', payload)).toBe(sseFrame('message_start', payload));
     }
   });
 

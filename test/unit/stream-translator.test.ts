@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MessageAccumulator } from '../../main/core/anthropic/message-accumulator';
-import { StreamTranslator, type TranslatorOptions } from '../../main/core/anthropic/stream-translator';
+import { attemptOptions, StreamTranslator, type TranslatorOptions } from '../../main/core/anthropic/stream-translator';
 import type { ToolDefinition } from '../../main/core/anthropic/types';
 import { UpstreamEventDecoder } from '../../main/core/orchids/event-decoder';
 import { SseParser } from '../../main/core/orchids/sse-parser';
@@ -533,5 +533,29 @@ describe('StreamTranslator with a tool-input stream that ends empty', () => {
       .filter((e) => (e.payload.delta as { type?: string } | undefined)?.type === 'input_json_delta')
       .map((e) => JSON.parse((e.payload.delta as { partial_json: string }).partial_json));
     expect(inputs).toEqual([{ file_path: '/a' }, {}]);
+  });
+});
+
+describe('attemptOptions', () => {
+  it("carries every member of the request's options, with the attempt's sink and, when given, its tool policy", () => {
+    const base: Required<Omit<TranslatorOptions, 'sink'>> = {
+      messageId: 'msg_1',
+      model: 'm',
+      inputTokensEstimate: 7,
+      tools: [{ name: 'Read', input_schema: { type: 'object' } }],
+      deferredToolSource: { messages: [] },
+      includeThinking: true,
+      toolPolicy: { withhold: true, maxToolUses: 1 },
+      stopSequences: ['STOP'],
+      holdDeclined: true,
+      followsNote: true,
+    };
+    const sink = () => {};
+    expect(attemptOptions(base, sink)).toEqual({ ...base, sink });
+    const policy = { agentTools: true };
+    const options = attemptOptions(base, sink, policy);
+    expect(options).toEqual({ ...base, toolPolicy: policy, sink });
+    expect(options.sink).toBe(sink);
+    expect(options.toolPolicy).toBe(policy);
   });
 });

@@ -45,6 +45,37 @@ export interface TranslatorOptions {
   sink: AnthropicEventSink;
 }
 
+/** Every member of T, optional ones too: a literal of this type cannot leave one out. */
+type EveryMember<T> = { [K in keyof Required<T>]: T[K] };
+
+/**
+ * The options for one attempt: the request's, with the attempt's sink and tool policy. DECISION: every member written
+ * out, not `{ ...base, sink }`: on Node 20's V8 a member the copied object lacks, added in the spread literal, took
+ * ~1.5 µs every time (never the fast path), and the translator built from it 3.3 µs against 0.15 µs from this literal
+ * (micro-benchmark, median of 11 interleaved runs). Its type makes a member added to TranslatorOptions a compile error
+ * here, not a value silently dropped.
+ */
+export function attemptOptions(
+  base: Omit<TranslatorOptions, 'sink'>,
+  sink: AnthropicEventSink,
+  toolPolicy: ToolCallPolicy | undefined = base.toolPolicy,
+): TranslatorOptions {
+  const options: EveryMember<TranslatorOptions> = {
+    messageId: base.messageId,
+    model: base.model,
+    inputTokensEstimate: base.inputTokensEstimate,
+    tools: base.tools,
+    deferredToolSource: base.deferredToolSource,
+    includeThinking: base.includeThinking,
+    toolPolicy,
+    stopSequences: base.stopSequences,
+    holdDeclined: base.holdDeclined,
+    followsNote: base.followsNote,
+    sink,
+  };
+  return options;
+}
+
 /**
  * A turn left open: the calls the client was not sent, how many blocks the message has so far, and the text and
  * thinking the agent wrote in it (what the client was sent of them, in order), which go back to the agent with its

@@ -37,7 +37,7 @@ export class UsageTally {
  * What Anthropic sends for a request that used none of its extras. The tier and the speed are the only ones
  * Orchids has; where it ran is not known here, and `not_available` is Anthropic's own word for that.
  */
-const INFERENCE_GEO = 'not_available';
+export const INFERENCE_GEO = 'not_available';
 
 /**
  * Usage as Anthropic writes it in `message_start` and the non-streamed message. `cache_creation` splits a cache write

@@ -1,4 +1,4 @@
-import { StreamTranslator, type HeldTurn } from '../anthropic/stream-translator';
+import { attemptOptions, StreamTranslator, type HeldTurn } from '../anthropic/stream-translator';
 import type { StopReason, Usage } from '../anthropic/types';
 import { UpstreamEventDecoder } from '../orchids/event-decoder';
 import { failureFromError, failureFromUpstreamError, type UpstreamFailure } from '../orchids/failure';
@@ -37,7 +37,7 @@ class AnswerReader implements FrameSink {
   ) {
     // Generation A's model calls the client's tools as declared; Generation B's agent its own (tool-calls.ts).
     const toolPolicy = { ...input.translator.toolPolicy, agentTools: step.protocol !== 'sse-a' };
-    this.translator = new StreamTranslator({ ...input.translator, toolPolicy, sink: input.responder.sink });
+    this.translator = new StreamTranslator(attemptOptions(input.translator, input.responder.sink, toolPolicy));
     this.translator.start();
   }
 

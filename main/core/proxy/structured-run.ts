@@ -2,7 +2,7 @@ import { checkAnswer } from '../anthropic/structured/output-check';
 import type { Rejection } from '../anthropic/structured/output-instruction';
 import type { ForcedShape } from '../anthropic/structured/output-plan';
 import { replayMessage } from '../anthropic/structured/message-replay';
-import { StreamTranslator } from '../anthropic/stream-translator';
+import { attemptOptions, StreamTranslator } from '../anthropic/stream-translator';
 import type { Usage } from '../anthropic/types';
 import type { UpstreamBodies } from '../orchids/upstream-bodies';
 import { ApiError } from '../server/errors';
@@ -34,7 +34,7 @@ export async function serveChecked(
   responder: Responder,
   trace: RequestTrace | undefined,
 ): Promise<RunResult> {
-  new StreamTranslator({ ...job.translator, sink: responder.sink }).start();
+  new StreamTranslator(attemptOptions(job.translator, responder.sink)).start();
   const collector = new CollectingResponder();
   let rejected: Rejection | undefined;
   let spent: Usage | undefined;

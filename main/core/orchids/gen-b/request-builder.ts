@@ -30,7 +30,9 @@ export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): 
   const messages: GenBMessage[] = [];
   const system: string[] = [];
   addSystemParts(request.system, system);
-  const rewrites = resultRewrites(source, request.tools);
+  // Every rewrite is of a tool result: a conversation without one (a first turn, a plain chat) has nothing to rewrite,
+  // and finding the calls to rewrite walks it a dozen times over (~5 µs for Claude Code's first turn).
+  const rewrites = hasToolResult(source) ? resultRewrites(source, request.tools) : undefined;
   for (let i = 0; i < source.length; i++) {
     const message = source[i];
     if (message === null || typeof message !== 'object') continue;
@@ -47,6 +49,19 @@ export function buildGenBBody(request: MessagesRequest, ctx: GenBBuildContext): 
     maxTokens: GEN_B_MAX_TOKENS,
     config: { system: system.join('\n\n'), thinkingMode: ctx.thinkingMode },
   };
+}
+
+/** Whether any message has a tool_result block: the only blocks toGenBMessage looks a rewrite up for. */
+function hasToolResult(messages: readonly Message[]): boolean {
+  for (let i = 0; i < messages.length; i++) {
+    const content = (messages[i] as Message | null)?.content;
+    if (!Array.isArray(content)) continue;
+    for (let j = 0; j < content.length; j++) {
+      const block = content[j] as { type?: unknown } | null;
+      if (block !== null && typeof block === 'object' && block.type === 'tool_result') return true;
+    }
+  }
+  return false;
 }
 
 /**
