@@ -85,6 +85,7 @@ function configToml(
   updatePlan: boolean,
   builtin: boolean,
   compactAt: number | undefined,
+  defaultRetries: boolean,
 ): string {
   // Codex's built-in `openai` provider takes only its base URL from config.toml (`openai_base_url`), the key from
   // CODEX_API_KEY (codexEnv: `codex exec` 0.171 reads no OPENAI_API_KEY), and keeps its own retry settings.
@@ -100,8 +101,7 @@ function configToml(
         ...(catalogUrl ? [`model_catalog_url = ${JSON.stringify(`${baseUrl}/v1/models`)}`] : []),
         'wire_api = "responses"',
         `env_key = "${CODEX_KEY_VARIABLE}"`,
-        'request_max_retries = 0',
-        'stream_max_retries = 0',
+        ...(defaultRetries ? [] : ['request_max_retries = 0', 'stream_max_retries = 0']),
       ];
   return [
     `model = "${CODEX_MODEL}"`,
@@ -178,6 +178,11 @@ export interface CodexOptions {
   builtinProvider?: boolean;
   /** Codex compacts the conversation once it holds this many tokens (`model_auto_compact_token_limit`). */
   compactAt?: number;
+  /**
+   * Leaves the custom provider's retries as Codex sets them by default, as README's config.toml does, instead of none
+   * (`request_max_retries` and `stream_max_retries` 0).
+   */
+  defaultRetries?: boolean;
   /** Extra config.toml lines (features, collaboration modes …), appended as written. */
   extraConfig?: string[];
   /** Keeps the session (no `--ephemeral`): Codex declares its goal tools only on a thread it persists. */
@@ -218,6 +223,7 @@ export function codexHome(baseUrl: string, options: CodexOptions = {}): string {
       options.updatePlan ?? false,
       options.builtinProvider ?? false,
       options.compactAt,
+      options.defaultRetries ?? false,
     ) + (options.extraConfig ?? []).map((line) => `${line}\n`).join(''),
   );
   return home;

@@ -97,3 +97,45 @@ for (const mode of PINNED_MODES) {
     });
   });
 }
+
+/**
+ * Generation B's agent may update its to-do list while it writes the summary. Codex declares no TodoWrite (nor, by
+ * default, its plan tool), so in an ordinary turn the list is shown as the proxy's checklist note and the agent is
+ * told to go on with the task. In a compaction that note would become part of the summary, read back as the user's
+ * words in every later request, and the agent's going on with the task a second upstream request whose text joined
+ * it: the call is dropped like any other, and the summary is the agent's own text.
+ */
+for (const mode of PINNED_MODES.filter((m) => m.expect !== 'sse-a')) {
+  describe(`a compaction whose answer updates the agent's to-do list (${mode.expect})`, () => {
+    let stack: Stack;
+    let asked = 0;
+    beforeAll(async () => {
+      stack = await startCliStack(mode, KEY);
+      stack.sim.onAgentRequest((req) => {
+        if (!upstreamText(req).includes('Write a summary of the conversation')) return undefined;
+        asked += 1;
+        const todos = [{ content: 'Print KIWI-7', status: 'in_progress', activeForm: 'Printing KIWI-7' }];
+        return sse([
+          ...text('SUMMARY: the goal is KIWI. ', { id: '1' }),
+          ...toolCall({ id: `toolu_sim_cmp_todo_${asked}`, name: 'TodoWrite', input: { todos } }),
+          ...finish('tool-calls'),
+        ]);
+      });
+    });
+    afterAll(async () => stack.stop());
+
+    it.each([true, false])('streamed %s: the summary is the text alone, from one upstream request', async (stream) => {
+      asked = 0;
+      const res = await compact(stack, stream);
+      expect(res.status).toBe(200);
+      const output = stream
+        ? parseSse(await res.text())
+            .map((e) => e.data)
+            .find((e) => e.type === 'response.completed').response.output
+        : ((await res.json()) as { output: Array<{ type: string; encrypted_content: string }> }).output;
+      expect(output.map((item: { type: string }) => item.type)).toEqual(['compaction']);
+      expect(summaryOf(output[0])).toBe('SUMMARY: the goal is KIWI. ');
+      expect(asked).toBe(1);
+    });
+  });
+}

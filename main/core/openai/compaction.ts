@@ -16,12 +16,19 @@
  * the history's calls by them as it did in every turn before. A call the model makes anyway is dropped below: only
  * text makes the summary, all of it, written before the call and after.
  *
+ * DECISION: so is a call to a tool Codex lacks (Generation B's TodoWrite, as the agent updates its plan while it
+ * writes the summary). In a turn that call is shown as the proxy's note and answered for the agent to go on with the
+ * task (proxy/declined-calls.ts); here the note would have become part of the summary, the user's text in every later
+ * request, and the going on a second upstream request whose words joined it. The request is not continued
+ * (`ResponsesFormat.continuesDeclined`) and the note is left out.
+ *
  * DECISION: an answer with no text (the model only called a tool) fails the compaction with a 502, streamed as
  * `response.failed`. Codex keeps the one item it gets as the whole history from then on: an empty summary would have
  * erased the conversation without a word, where a failure leaves it as it was (Codex 0.171 asks twice more, then
  * fails the turn in these words).
  */
 import type { StreamEncoder } from '../proxy/api-format';
+import { isShownCallNote } from '../anthropic/unmapped-call-text';
 import { ApiError } from '../server/errors';
 import { isObject, requireString, type Json } from './params';
 import { itemId, type Item } from './responses-items';
@@ -107,7 +114,8 @@ export class CompactionStreamEncoder implements StreamEncoder {
         return '';
       case 'content_block_delta': {
         const delta = payload.delta as { type: string; text?: string };
-        if (delta.type === 'text_delta') this.summary += delta.text ?? '';
+        // A note stands for a call the model made, dropped like any other (it comes in one delta of its own block).
+        if (delta.type === 'text_delta' && !isShownCallNote(delta.text ?? '')) this.summary += delta.text ?? '';
         return '';
       }
       case 'message_stop':

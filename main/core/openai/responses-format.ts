@@ -28,11 +28,15 @@ import type { ResponsesOptions } from './responses-request';
 import { ResponsesStreamEncoder } from './responses-stream';
 import { CompactionStreamEncoder, compactedOutput } from './compaction';
 import { isTypedTool } from './typed-tools';
+import { isShownCallNote } from '../anthropic/unmapped-call-text';
 
 export class ResponsesFormat implements ApiFormat {
   readonly api = 'openai-responses' as const;
+  readonly continuesDeclined: boolean;
 
-  constructor(private readonly options: ResponsesOptions) {}
+  constructor(private readonly options: ResponsesOptions) {
+    this.continuesDeclined = !options.compaction;
+  }
 
   streamEncoder(): StreamEncoder {
     const encoder = new ResponsesStreamEncoder(this.options);
@@ -44,6 +48,7 @@ export class ResponsesFormat implements ApiFormat {
     let message_: Item | undefined;
     for (const block of message.content) {
       if (block.type === 'text') {
+        if (this.options.compaction && isShownCallNote(block.text)) continue;
         if (!message_) {
           message_ = { type: 'message', id: itemId('msg'), status: 'completed', role: 'assistant', content: [] };
           output.push(message_);

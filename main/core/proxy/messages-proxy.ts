@@ -127,6 +127,7 @@ export class MessagesProxy {
       slices,
       clientBytes: options.bodyBytes,
       genBRefusal: options.genBRefusal,
+      summaryOnly: format.continuesDeclined === false,
     });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     let result = plan?.shape
@@ -162,12 +163,15 @@ export class MessagesProxy {
       slices,
       clientBytes,
       genBRefusal,
+      summaryOnly,
     }: {
       tools: PreparedTools;
       inputTokensEstimate: number;
       slices?: TimeSlices;
       clientBytes?: number;
       genBRefusal?: string;
+      /** The answer is a summary, not a turn to act on (ApiFormat.continuesDeclined). */
+      summaryOnly?: boolean;
     },
   ): PreparedJob {
     const { deps } = this;
@@ -194,8 +198,8 @@ export class MessagesProxy {
         includeThinking: thinkingType === 'enabled' || thinkingType === 'adaptive',
         toolPolicy: plan && { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses },
         stopSequences: request.stop_sequences,
-        // A forced shape's answer is checked whole (structured-run.ts), never continued.
-        holdDeclined: !plan?.shape,
+        // A forced shape's answer is checked whole (structured-run.ts), never continued; nor is a compaction's.
+        holdDeclined: !plan?.shape && !summaryOnly,
       },
       bodies: (rejected) =>
         new UpstreamBodies(request, plan ? { ...context, variants: instructed(request, plan, rejected) } : context),
