@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { codexHome, CODEX_KEY_VARIABLE, WORKSPACE_ONLY, type CodexOptions } from './codex';
@@ -35,6 +36,16 @@ export async function startCodexTui(
   options: CodexTuiOptions = {},
 ): Promise<CodexTui> {
   const home = codexHome(baseUrl, options);
+  // Codex 0.171's TUI on its built-in provider opens on its sign-in screen unless a key was saved, as a user saves
+  // one: `codex login --with-api-key`, the key on stdin (it checks nothing until a request).
+  if (options.builtinProvider) {
+    execFileSync(CODEX, ['login', '--with-api-key'], {
+      input: apiKey,
+      env: { PATH: process.env.PATH, HOME: home, CODEX_HOME: home },
+      timeout: 30_000,
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+  }
   const flags = options.workspaceOnly
     ? WORKSPACE_ONLY
     : options.approvals
@@ -42,7 +53,8 @@ export async function startCodexTui(
       : ['--dangerously-bypass-approvals-and-sandbox'];
   const terminal = startTerminal({
     cwd,
-    env: { HOME: home, CODEX_HOME: home, [CODEX_KEY_VARIABLE]: apiKey },
+    // The built-in `openai` provider's key is the one `codex login` saved (above); the TUI reads no CODEX_API_KEY.
+    env: { HOME: home, CODEX_HOME: home, ...(options.builtinProvider ? {} : { [CODEX_KEY_VARIABLE]: apiKey }) },
     command: [CODEX, ...flags],
     promptMark: '›',
   });

@@ -135,12 +135,28 @@ export function runPi(
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
 }
 
-/** pi's interactive window (no `-p`) in a terminal of its own (see startTerminal), a fresh agent dir, through `api`. */
-export function startPiTui(cwd: string, baseUrl: string, apiKey: string, api: PiApi): Terminal {
+export interface PiTuiOptions {
+  /** An agent dir (from piAgentDir) whose sessions the window finds, in place of a fresh one. */
+  agentDir?: string;
+  /** More of pi's switches (`--resume`). */
+  args?: string[];
+}
+
+/**
+ * pi's interactive window (no `-p`) in a terminal of its own (see startTerminal), a fresh agent dir unless `options`
+ * names one, through `api`.
+ */
+export function startPiTui(
+  cwd: string,
+  baseUrl: string,
+  apiKey: string,
+  api: PiApi,
+  options: PiTuiOptions = {},
+): Terminal {
   return startTerminal({
     cwd,
-    env: piEnv(piAgentDir(baseUrl), apiKey),
-    command: [PI, ...piArgs(api, [])],
+    env: piEnv(options.agentDir ?? piAgentDir(baseUrl), apiKey),
+    command: [PI, ...piArgs(api, options.args ?? [])],
     isolated: true,
     promptMark: PI_PROMPT_MARK,
     promptLine: piPromptLine,
