@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runToExit } from './processes';
 import { tempDir } from './temp-dir';
-import { config, readRun, type OpencodeApi, type OpencodeRun } from './opencode';
+import { config, readRun, xdgHome, type OpencodeApi, type OpencodeRun } from './opencode';
 
 /**
  * Kilo Code's CLI (`kilo`), a fork of opencode: it reads the same provider config and prints the same
@@ -22,12 +22,7 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
   fs.writeFileSync(path.join(configDir, 'kilo.json'), configText);
   return {
     PATH: process.env.PATH ?? '',
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local', 'state'),
-    NO_COLOR: '1',
+    ...xdgHome(home),
     KILO_DISABLE_AUTOUPDATE: '1',
     KILO_DISABLE_MODELS_FETCH: '1',
     KILO_DISABLE_LSP_DOWNLOAD: '1',

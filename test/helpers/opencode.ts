@@ -120,6 +120,21 @@ export interface OpencodeOptions {
 }
 
 /**
+ * `home` as the whole of a client's home: opencode and its forks keep config, data, cache and state under the XDG
+ * folders, so each must point inside it for a run to leave the real home alone. Colour off for readable output.
+ */
+export function xdgHome(home: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    XDG_CONFIG_HOME: path.join(home, '.config'),
+    XDG_DATA_HOME: path.join(home, '.local', 'share'),
+    XDG_CACHE_HOME: path.join(home, '.cache'),
+    XDG_STATE_HOME: path.join(home, '.local', 'state'),
+    NO_COLOR: '1',
+  };
+}
+
+/**
  * A fresh home whose `~/.config/opencode/opencode.json` is `configText`, and the environment that runs opencode in it
  * with every call it would make beyond loopback switched off (this machine, like CI, reaches no model host):
  * models.dev (it uses the catalog built into the binary), the auto-updater, LSP server downloads, sharing, the
@@ -141,12 +156,7 @@ export function opencodeHome(configText: string): NodeJS.ProcessEnv {
   );
   return {
     PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
-    HOME: home,
-    XDG_CONFIG_HOME: path.join(home, '.config'),
-    XDG_DATA_HOME: path.join(home, '.local', 'share'),
-    XDG_CACHE_HOME: path.join(home, '.cache'),
-    XDG_STATE_HOME: path.join(home, '.local', 'state'),
-    NO_COLOR: '1',
+    ...xdgHome(home),
     OPENCODE_DISABLE_AUTOUPDATE: '1',
     OPENCODE_DISABLE_MODELS_FETCH: '1',
     OPENCODE_DISABLE_LSP_DOWNLOAD: '1',

@@ -6,6 +6,20 @@ import { wireUsage } from '../../main/core/anthropic/usage-tally';
 
 const TEXTS = ['', 'Hello', 'line\nbreak "quoted" \\ back\tslash', 'em—dash ✓ 😀', '\u0000\u001f\u2028', '\ud800 lone'];
 
+/** The message a message_start carries, as the translator starts one, with `usage` as given. */
+function startedMessage<U>(usage: U) {
+  return {
+    id: 'msg_1',
+    type: 'message',
+    role: 'assistant',
+    content: [],
+    model: 'm',
+    stop_reason: null,
+    stop_sequence: null,
+    usage,
+  };
+}
+
 describe('anthropicFrame', () => {
   it('writes every delta type byte for byte as JSON.stringify of the whole event would', () => {
     const deltas = TEXTS.flatMap((value) => [
@@ -73,19 +87,7 @@ describe('anthropicFrame', () => {
 
   it("writes message_start's usage from its counts as JSON.stringify would, cache counts present or not", () => {
     const counts = [0, 1, 7, 99, 4096, 123456789, 2 ** 31, 2 ** 53 - 1, 1.5, -0, 1e21];
-    const message = (usage: Record<string, unknown>) => ({
-      type: 'message_start',
-      message: {
-        id: 'msg_1',
-        type: 'message',
-        role: 'assistant',
-        content: [],
-        model: 'm',
-        stop_reason: null,
-        stop_sequence: null,
-        usage,
-      },
-    });
+    const message = (usage: Record<string, unknown>) => ({ type: 'message_start', message: startedMessage(usage) });
     let checked = 0;
     for (const [i, input] of counts.entries()) {
       for (const [j, output] of counts.entries()) {
@@ -155,16 +157,12 @@ describe('anthropicFrame', () => {
   });
 
   it('leaves any other message_start, block start or message_delta to sseFrame', () => {
-    const message = {
-      id: 'msg_1',
-      type: 'message',
-      role: 'assistant',
-      content: [],
-      model: 'm',
-      stop_reason: null,
-      stop_sequence: null,
-      usage: { input_tokens: 5, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
-    };
+    const message = startedMessage({
+      input_tokens: 5,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: 1,
+    });
     const odd: Array<[string, Record<string, unknown>]> = [
       ['message_start', { type: 'message_start', message: { ...message, content: [{ type: 'text', text: 'x' }] } }],
       [
