@@ -20,10 +20,8 @@ afterEach(async () => stack?.stop());
 const KEY = 'test-kilo-key';
 
 /**
- * Kilo's Anthropic provider on Generation B over WebSocket and on Generation A. Not held: its OpenAI-compatible
- * provider (Chat Completions) on `sse-b`, whose plain answer passed but whose read-and-edit loop stopped after Kilo's
- * first step (no second request within 180 s, with Kilo 7.7.7); opencode's own Chat Completions tests pass on the same
- * route, so the difference is Kilo's and is not yet understood.
+ * Kilo's Anthropic provider on Generation B over WebSocket and on Generation A, and its OpenAI-compatible provider
+ * (Chat Completions, where every call id reaches Kilo and goes upstream as `call_…`) on `sse-b`.
  */
 interface Route {
   mode: (typeof PINNED_MODES)[number];
@@ -33,6 +31,7 @@ interface Route {
 
 const ROUTES: Route[] = [
   { mode: PINNED_MODES[0]!, api: 'anthropic', served: 'anthropic' },
+  { mode: PINNED_MODES[1]!, api: 'openai-chat', served: 'openai-chat' },
   { mode: PINNED_MODES[2]!, api: 'anthropic', served: 'anthropic' },
 ];
 
@@ -67,7 +66,9 @@ describe.each(ROUTES)(
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (!seen.includes('Move the plan')) return undefined;
-        if (seen.includes('toolu_sim_kilo_edit')) return sse(reply('Moved to FRIDAY-34.'));
+        // The edit's result goes upstream under its id as the client's API spells it: `toolu_…` from the Anthropic
+        // provider, `call_…` from Chat Completions.
+        if (seen.includes('_sim_kilo_edit')) return sse(reply('Moved to FRIDAY-34.'));
         if (seen.includes('MONDAY-12')) {
           return sse([...toolCall({ id: 'toolu_sim_kilo_edit', ...edit }), ...finish('tool-calls')]);
         }
