@@ -145,12 +145,11 @@ export class CallRouter {
     // An edit the client applies as a patch goes on whole lines where the conversation shows the file (patch-widen.ts).
     // Only such a call reads the request's messages: any other leaves the request unread, as deferred tools want.
     // Cline's one-occurrence `editor` takes an Edit with replace_all as one span where the file is shown too.
-    const messages = this.deferredSource?.messages;
     const widened =
       match.name === 'apply_patch'
-        ? this.known.widen(upstreamName, input, messages)
+        ? this.known.widen(upstreamName, input, this.deferredSource?.messages)
         : switchedOn(input['replace_all']) && match.name === this.clientMarks.clineEditor
-          ? this.known.spanned(upstreamName, input, messages)
+          ? this.known.spanned(upstreamName, input, this.deferredSource?.messages)
           : input;
     this.known.seen(upstreamName);
     const repaired = this.repaired(widened, upstreamName, match.name);
