@@ -33,6 +33,11 @@ export interface ToolCallPolicy {
    * the client's tools as declared, as Generation A's are: only then are values converted to the client's units.
    */
   agentTools?: boolean;
+  /**
+   * The answer is not a turn the client acts on (a Codex compaction's summary): a call to a tool it lacks is dropped,
+   * as its calls are, not shown as a note for the agent to be told to go on (openai/compaction.ts).
+   */
+  dropUnmapped?: boolean;
 }
 
 /**

@@ -250,6 +250,7 @@ export class ToolCalls {
     shown: ShownCall | undefined = shownCall(name, input),
   ): void {
     this.unmapped.push({ name, input });
+    if (this.policy.dropUnmapped) return;
     const index = this.out.open(EMPTY_TEXT_BLOCK);
     const text = this.out.noteSeparator() + (shown?.text ?? callText(name, input));
     const declined: DeclinedToolCall = { id, name, input, index, shownAnswer: shown?.answer };

@@ -59,15 +59,6 @@ export const ONE_EDIT_NOT_RUN =
 export const SAME_FILE_NOT_RUN =
   'whose file a call before it in this turn edits, which this client would have undone, so it was not run';
 
-/**
- * Whether a text block is one of these notes (the proxy's words, not the agent's), by its first line, after the
- * paragraph break the proxy may put before it.
- */
-export function isShownCallNote(text: string): boolean {
-  const start = text.replace(/^\n+/, '');
-  return start.startsWith(TODO_HEADING) || start.startsWith(PLAN_HEADING) || start.startsWith(CALL_NOTE_START);
-}
-
 /** What the agent is told in place of its TodoWrite's result (`name` as it called the tool). */
 export function todoAnswer(name: string): string {
   return (

@@ -19,8 +19,8 @@
  * DECISION: so is a call to a tool Codex lacks (Generation B's TodoWrite, as the agent updates its plan while it
  * writes the summary). In a turn that call is shown as the proxy's note and answered for the agent to go on with the
  * task (proxy/declined-calls.ts); here the note would have become part of the summary, the user's text in every later
- * request, and the going on a second upstream request whose words joined it. The request is not continued
- * (`ResponsesFormat.continuesDeclined`) and the note is left out.
+ * request, and the going on a second upstream request whose words joined it. The translator drops it instead
+ * (`ResponsesFormat.summaryOnly`, the tool policy's `dropUnmapped`), so there is neither note nor call to go on from.
  *
  * DECISION: an answer with no text (the model only called a tool) fails the compaction with a 502, streamed as
  * `response.failed`. Codex keeps the one item it gets as the whole history from then on: an empty summary would have
@@ -28,7 +28,6 @@
  * fails the turn in these words).
  */
 import type { StreamEncoder } from '../proxy/api-format';
-import { isShownCallNote } from '../anthropic/unmapped-call-text';
 import { ApiError } from '../server/errors';
 import { isObject, requireString, type Json } from './params';
 import { itemId, type Item } from './responses-items';
@@ -114,8 +113,7 @@ export class CompactionStreamEncoder implements StreamEncoder {
         return '';
       case 'content_block_delta': {
         const delta = payload.delta as { type: string; text?: string };
-        // A note stands for a call the model made, dropped like any other (it comes in one delta of its own block).
-        if (delta.type === 'text_delta' && !isShownCallNote(delta.text ?? '')) this.summary += delta.text ?? '';
+        if (delta.type === 'text_delta') this.summary += delta.text ?? '';
         return '';
       }
       case 'message_stop':

@@ -28,14 +28,13 @@ import type { ResponsesOptions } from './responses-request';
 import { ResponsesStreamEncoder } from './responses-stream';
 import { CompactionStreamEncoder, compactedOutput } from './compaction';
 import { isTypedTool } from './typed-tools';
-import { isShownCallNote } from '../anthropic/unmapped-call-text';
 
 export class ResponsesFormat implements ApiFormat {
   readonly api = 'openai-responses' as const;
-  readonly continuesDeclined: boolean;
+  readonly summaryOnly: boolean;
 
   constructor(private readonly options: ResponsesOptions) {
-    this.continuesDeclined = !options.compaction;
+    this.summaryOnly = options.compaction === true;
   }
 
   streamEncoder(): StreamEncoder {
@@ -48,7 +47,6 @@ export class ResponsesFormat implements ApiFormat {
     let message_: Item | undefined;
     for (const block of message.content) {
       if (block.type === 'text') {
-        if (this.options.compaction && isShownCallNote(block.text)) continue;
         if (!message_) {
           message_ = { type: 'message', id: itemId('msg'), status: 'completed', role: 'assistant', content: [] };
           output.push(message_);

@@ -69,10 +69,11 @@ export class KnownFiles {
 
   /**
    * The agent's Edit with `replace_all` as one replacement Cline's one-occurrence `editor` makes
-   * (./replace-all-span.ts), or `input` as it was. Any other call leaves the request's messages unread.
+   * (./replace-all-span.ts, which checks the switch), or `input` as it was. Any other call leaves the request's
+   * messages unread.
    */
   spanned(upstreamName: string, input: JsonObject, messages: readonly Message[] | undefined): JsonObject {
-    if (canonicalToolName(upstreamName) !== 'Edit' || !switchedOn(input['replace_all'])) return input;
+    if (canonicalToolName(upstreamName) !== 'Edit') return input;
     const path = input['file_path'];
     this.files ??= filesShown(messages ?? []);
     const lines = typeof path === 'string' ? this.files.get(path) : undefined;

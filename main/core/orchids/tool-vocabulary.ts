@@ -82,9 +82,9 @@ export const ALIAS_GROUPS: ReadonlyArray<readonly string[]> = [
 
 /**
  * When a client declares nothing of a group, a tool of these groups serves instead: Anthropic's text editor views,
- * creates and edits files, Cline CLI's `editor` creates a file that
- * does not exist yet from its `new_text` (a Write over an existing file it refuses, and says so to the agent), and a
- * shell reads, lists and searches as a last resort (orchids/shell-compose.ts writes the command).
+ * creates and edits files, Cline CLI's `editor` creates a file that does not exist yet from its `new_text` (a Write
+ * over an existing file it refuses, and says so to the agent), and a shell reads, lists and searches as a last resort
+ * (orchids/shell-compose.ts writes the command).
  *
  * DECISION: no MultiEdit → an Edit-group tool here. Such a tool replaces one text per call and the agent's MultiEdit
  * is one call with several edits; as one edit spanning them the old text would have to be the file's text between

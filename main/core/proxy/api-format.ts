@@ -35,10 +35,10 @@ export interface StreamEncoder {
 export interface ApiFormat {
   readonly api: ApiName;
   /**
-   * False when the answer is not the agent's turn for the client to act on (a Codex compaction's summary): calls to
-   * tools the client lacks are then dropped, not shown and answered for the agent to go on (declined-calls.ts).
+   * The answer is not the agent's turn for the client to act on (a Codex compaction's summary): calls to tools the
+   * client lacks are then dropped, not shown and answered for the agent to go on (declined-calls.ts).
    */
-  readonly continuesDeclined?: boolean;
+  readonly summaryOnly?: boolean;
   streamEncoder(): StreamEncoder;
   /** The body of a non-streamed answer; an ApiError thrown refuses it, answered as that error instead. */
   renderMessage(message: MessagesResponse): string;

@@ -21,6 +21,10 @@ import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
 import { ownAnswer, ownStopReason, writeOwnAnswer } from './own-answer';
+import type { ToolCallPolicy } from '../anthropic/call-route';
+
+/** A summary's calls, to the client's tools or not, reach nobody (ApiFormat.summaryOnly). */
+const SUMMARY_ONLY_POLICY: ToolCallPolicy = Object.freeze({ dropUnmapped: true });
 
 export interface MessagesProxyDeps extends FailoverDeps {
   observer: ProxyObserver;
@@ -127,7 +131,7 @@ export class MessagesProxy {
       slices,
       clientBytes: options.bodyBytes,
       genBRefusal: options.genBRefusal,
-      summaryOnly: format.continuesDeclined === false,
+      summaryOnly: format.summaryOnly,
     });
     const run = new RequestRun(deps, receivedAt, cancellation, trace, this.now);
     let result = plan?.shape
@@ -170,7 +174,7 @@ export class MessagesProxy {
       slices?: TimeSlices;
       clientBytes?: number;
       genBRefusal?: string;
-      /** The answer is a summary, not a turn to act on (ApiFormat.continuesDeclined). */
+      /** The answer is a summary, not a turn to act on (ApiFormat.summaryOnly). */
       summaryOnly?: boolean;
     },
   ): PreparedJob {
@@ -196,10 +200,14 @@ export class MessagesProxy {
         tools: request.tools,
         deferredToolSource: request,
         includeThinking: thinkingType === 'enabled' || thinkingType === 'adaptive',
-        toolPolicy: plan && { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses },
+        toolPolicy: plan
+          ? { withhold: plan.withholdToolCalls, maxToolUses: plan.maxToolUses, dropUnmapped: summaryOnly }
+          : summaryOnly
+            ? SUMMARY_ONLY_POLICY
+            : undefined,
         stopSequences: request.stop_sequences,
-        // A forced shape's answer is checked whole (structured-run.ts), never continued; nor is a compaction's.
-        holdDeclined: !plan?.shape && !summaryOnly,
+        // A forced shape's answer is checked whole (structured-run.ts), never continued.
+        holdDeclined: !plan?.shape,
       },
       bodies: (rejected) =>
         new UpstreamBodies(request, plan ? { ...context, variants: instructed(request, plan, rejected) } : context),
