@@ -185,6 +185,11 @@ export interface CodexOptions {
   defaultRetries?: boolean;
   /** Extra config.toml lines (features, collaboration modes …), appended as written. */
   extraConfig?: string[];
+  /**
+   * Codex's log filter (`RUST_LOG`, e.g. `warn`): what it writes on stderr beyond its errors, such as the startup
+   * prewarm's failure, which it logs as a warning only.
+   */
+  logLevel?: string;
   /** Keeps the session (no `--ephemeral`): Codex declares its goal tools only on a thread it persists. */
   persistent?: boolean;
   /**
@@ -257,7 +262,7 @@ export function runCodex(
     ...(options.workspaceOnly ? WORKSPACE_ONLY : ['--dangerously-bypass-approvals-and-sandbox']),
     prompt,
   ];
-  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs, options.builtinProvider);
+  return runCodexArgs(cwd, args, home, apiKey, options.timeoutMs, options.builtinProvider, options.logLevel);
 }
 
 /**
@@ -295,11 +300,12 @@ function runCodexArgs(
   apiKey: string,
   timeoutMs: number | undefined,
   builtin = false,
+  logLevel?: string,
 ): Promise<CodexRun> {
   const run = runToExit(CODEX, args, {
     cwd,
     timeoutMs,
-    env: codexEnv(home, apiKey, builtin),
+    env: { ...codexEnv(home, apiKey, builtin), ...(logLevel ? { RUST_LOG: logLevel } : {}) },
   });
   return run.then((exited) => {
     const events = exited.stdout
@@ -311,6 +317,14 @@ function runCodexArgs(
     return { ...exited, events, items, finalMessage, home };
   });
 }
+
+/**
+ * The WebSocket handshakes Codex saw refused: it logs each on stderr, whatever the status (a refused handshake leaves
+ * no row in the app's history). Its built-in `openai` provider opens one for its startup prewarm and, unless that one
+ * was a 426, one more for the turn (README "Codex CLI"); a provider declared in config.toml opens none.
+ */
+export const refusedHandshakes = (run: CodexRun) =>
+  run.stderr.split('\n').filter((line) => line.includes('failed to connect to Responses WebSocket')).length;
 
 function codexEnv(home: string, apiKey: string, builtin = false): NodeJS.ProcessEnv {
   const key = builtin ? 'CODEX_API_KEY' : CODEX_KEY_VARIABLE;

@@ -3,14 +3,15 @@ import { PINNED_MODES } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
-import { runCodex, type CodexRun } from '../helpers/codex';
+import { refusedHandshakes, runCodex, type CodexRun } from '../helpers/codex';
 
 /**
  * The real Codex CLI with README's custom provider (`model_providers`) and a wrong key. Its POST gets the 401 every
  * other client relies on (the OpenAI SDK's AuthenticationError), which Codex 0.171 retries as it retries any status
  * but 400 and a few 429s: `x-should-retry` and the body's `code` do not change that. What stops the retries is
- * config.toml's `stream_max_retries = 0`, as README says. (Its built-in `openai` provider is answered on the
- * WebSocket handshake instead: codex-builtin-openai.test.ts.)
+ * config.toml's `stream_max_retries = 0`, as README says. A provider declared in config.toml opens no WebSocket
+ * (Codex's `supports_websockets` is off for it): its built-in `openai` provider, which does, is refused on the
+ * handshake instead (codex-builtin-openai.test.ts).
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -40,6 +41,7 @@ describe('Codex CLI with a custom provider and a wrong key (ws)', () => {
       [1, 2, 3, 4, 5].map((n) => `Reconnecting... ${n}/5`),
     );
     expect(lines.at(-1)).toMatch(REFUSED);
+    expect(refusedHandshakes(run), run.stderr).toBe(0);
     expect(turnsAbout(stack, /Name a fruit/)).toEqual([]);
   }, 90_000);
 
@@ -54,6 +56,7 @@ describe('Codex CLI with a custom provider and a wrong key (ws)', () => {
     const lines = said(run);
     expect(lines.filter((line) => line.startsWith('Reconnecting'))).toEqual([]);
     expect(lines.at(-1)).toMatch(REFUSED);
+    expect(refusedHandshakes(run), run.stderr).toBe(0);
     expect(turnsAbout(stack, /Name a fruit/)).toEqual([]);
   }, 60_000);
 });
