@@ -70,8 +70,11 @@ export interface PiOptions {
   mode?: 'text' | 'json';
   /** pi's `--tools`: the tools it declares, in place of its default read, bash, edit and write. */
   tools?: string[];
-  /** Folders put before PATH, where pi looks for the `rg` its grep runs (it downloads none offline). */
-  pathBefore?: string[];
+  /**
+   * pi's PATH, where it looks for the `rg` its grep runs and the `fd` its find runs (it downloads neither offline), in
+   * place of the test's own.
+   */
+  path?: string[];
   /**
    * An agent dir (from piAgentDir) to keep the session in, in place of a fresh one and `--no-session`: a later run
    * given the same dir and `continue` goes on with it.
@@ -102,10 +105,16 @@ function piArgs(api: PiApi, extra: string[]): string[] {
   return [...quiet, '--provider', PI_PROVIDER[api], '--model', PI_MODEL, ...extra];
 }
 
-/** pi's environment: its agent dir named by PI_CODING_AGENT_DIR and as HOME, no network beyond loopback. */
-function piEnv(agentDir: string, apiKey: string, pathBefore: string[] = []): Record<string, string> {
+/** The test's own PATH, as folders. */
+export const TEST_PATH: readonly string[] = (process.env.PATH ?? '').split(path.delimiter).filter(Boolean);
+
+/**
+ * pi's environment: its agent dir named by PI_CODING_AGENT_DIR and as HOME, no network beyond loopback, the test's
+ * PATH unless `folders` is given.
+ */
+function piEnv(agentDir: string, apiKey: string, folders: readonly string[] = TEST_PATH): Record<string, string> {
   return {
-    PATH: [...pathBefore, process.env.PATH ?? ''].join(path.delimiter),
+    PATH: folders.join(path.delimiter),
     HOME: agentDir,
     NO_COLOR: '1',
     NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`,
@@ -130,7 +139,7 @@ export function runPi(
   const tools = options.tools ? ['--tools', options.tools.join(',')] : [];
   const session = options.continue ? ['--continue'] : options.agentDir ? [] : ['--no-session'];
   const args = piArgs(api, [...session, '--mode', options.mode ?? 'text', ...tools, '-p', prompt]);
-  const env = piEnv(agentDir, apiKey, options.pathBefore);
+  const env = piEnv(agentDir, apiKey, options.path);
   const run = runToExit(PI, args, { cwd, timeoutMs: options.timeoutMs ?? 80_000, env });
   return run.then((exited) => ({ ...exited, answer: exited.stdout.trim() }));
 }
@@ -191,4 +200,33 @@ function piPromptLine(lines: string[]): string | undefined {
     .map((line) => line.trim())
     .join(' ');
   return `${PI_PROMPT_MARK} ${text}`.trimEnd();
+}
+
+/** The names pi's find looks for fd under on PATH (tools-manager.js): its own, and Debian's (package `fd-find`). */
+const FD_NAMES = ['fd', 'fdfind'];
+
+/** The fd on the test's PATH, under either name pi looks for, or undefined when the machine has none. */
+export function fdOnPath(): string | undefined {
+  for (const folder of TEST_PATH) {
+    for (const name of FD_NAMES) {
+      const file = path.join(folder, name);
+      try {
+        fs.accessSync(file, fs.constants.X_OK);
+        return file;
+      } catch {
+        // not in this folder
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A PATH with no fd on it whatever the machine has: `node` (pi's own command runs `env node`) and ripgrep alone. For a
+ * run of pi's read, grep, find and ls, which need nothing else.
+ */
+export function pathWithoutFd(): string[] {
+  const nodeDir = tempDir('orchids-pi-node-');
+  fs.symlinkSync(process.execPath, path.join(nodeDir, 'node'));
+  return [nodeDir, RIPGREP_DIR];
 }

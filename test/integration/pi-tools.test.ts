@@ -7,7 +7,7 @@ import { PINNED_MODES } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { PI_APIS, piStack, RIPGREP_DIR, runPi } from '../helpers/pi';
+import { pathWithoutFd, PI_APIS, piStack, runPi } from '../helpers/pi';
 
 /**
  * The real pi (`pi` 0.73.1) when its tools fail: the agent must read each failure as its own tools' errors, in pi's
@@ -184,7 +184,7 @@ describe('pi’s grep, find and ls through Orchids Tray (pinned ws)', () => {
 
       const run = await runPi(work, 'Search fruit in src', stack().url, KEY, 'anthropic-messages', {
         tools: ['read', 'grep', 'find', 'ls'],
-        pathBefore: [RIPGREP_DIR],
+        path: pathWithoutFd(),
       });
       expect(run.code, run.stderr + run.stdout).toBe(0);
       expect(run.answer).toBe('Searched.');
@@ -199,7 +199,7 @@ describe('pi’s grep, find and ls through Orchids Tray (pinned ws)', () => {
       expect(grep).toContain('fruit.txt:2: Mango tree');
       expect(grep).toContain('fruit.txt-1- apple');
       expect(grep).not.toContain('other.md');
-      // pi's find runs fd, which this machine lacks and pi downloads none of offline: its error reaches the agent.
+      // pi's find runs fd, which this PATH lacks and pi downloads none of offline: its error reaches the agent.
       expect(find).toContain('fd is not available');
       expect(sentErrorIds(last)).toEqual(['toolu_sim_glob_pi']);
       expect(ls).toContain('fruit.txt');
