@@ -19,9 +19,9 @@ const ciParagraph = setUp.slice(setUp.indexOf('`bash .ci/run`')).split('\n\n')[0
 
 describe('README: what CI runs', () => {
   it('names the Debian packages .ci/run installs when missing, and no others', () => {
-    const installed = [...ci.matchAll(/missing="\$missing (\w+)"/g)].map((match) => match[1]!);
+    const installed = [...ci.matchAll(/missing="\$missing ([\w-]+)"/g)].map((match) => match[1]!);
     expect(installed.length).toBeGreaterThan(0);
-    const named = /installs Debian's ([\w ]+?) if missing/.exec(ciParagraph)![1]!.split(/ and |, /);
+    const named = /installs Debian's ([\w ,-]+?) if missing/.exec(ciParagraph)![1]!.split(/ and |, /);
     expect(named.map((name) => name.toLowerCase()).sort()).toEqual(installed.sort());
   });
 
