@@ -30,7 +30,12 @@ export async function startClineTui(
   // so the terminal's end leaves it running: it is ended too, found by the project folder it was started for.
   const stopTerminal = tui.stop;
   tui.stop = async () => {
-    await stopTerminal();
+    // The daemon is among the processes the window started, which the terminal's stop waits on, and it ignores the
+    // hang-up (its own session): it is told to end while that wait runs, not after it timed out (10 s a window).
+    const stopping = stopTerminal();
+    await endHubDaemons(cwd);
+    await stopping;
+    // One the window started again as it went.
     await endHubDaemons(cwd);
   };
   await tui.waitFor(/What can I do for you\?|Ask anything/, 60_000);

@@ -170,8 +170,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
       await awaitScreen(
         async () => {
           tmux('send-keys', '-t', '0', key);
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          return !dialog.test(screen());
+          return within(1_000, () => !dialog.test(screen()));
         },
         { timeoutMs: 30_000, what: `the answer ${key} to take ${String(dialog)} away` },
       );
@@ -184,6 +183,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
       // held, not lost, and can come through after a retry (Claude Code then showed the text twice): the line is
       // cleared (Ctrl+U) and typed once more.
       const start = text.slice(0, 12);
+      let typedBefore = false;
       await awaitScreen(
         async () => {
           const now = prompt();
@@ -191,8 +191,11 @@ export function startTerminal(options: TerminalOptions): Terminal {
           if (now === undefined) return false;
           if (!now.includes(start)) tmux('send-keys', '-t', '0', '-l', text);
           else if (now.length > typed.length) tmux('send-keys', '-t', '0', 'C-u');
-          await new Promise((resolve) => setTimeout(resolve, 1_000));
-          return prompt() === typed;
+          // DECISION: the first typing is taken as soon as it shows; once typed again, the whole second is waited, so
+          // held keys that come through late show as doubled text here (cleared above) rather than after Enter.
+          if (typedBefore) await new Promise((resolve) => setTimeout(resolve, 1_000));
+          typedBefore = true;
+          return within(1_000, () => prompt() === typed);
         },
         { timeoutMs: 30_000, what: `the prompt to show "${text}"` },
       );
@@ -201,8 +204,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
       await awaitScreen(
         async () => {
           tmux('send-keys', '-t', '0', 'Enter');
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          return prompt() !== typed;
+          return within(500, () => prompt() !== typed);
         },
         { timeoutMs: 60_000, what: `the TUI to take "${text}"` },
       );
@@ -227,6 +229,19 @@ export function startTerminal(options: TerminalOptions): Terminal {
       }
     },
   };
+}
+
+/**
+ * Whether `check` holds within `ms`, looked at every 100 ms: how long a key pressed is given to show its effect before
+ * it is pressed again, ended as soon as it has (a fixed wait cost every key its whole second).
+ */
+async function within(ms: number, check: () => boolean): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (check()) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** The processes `pid` started, and theirs, as Linux lists each thread's children; none once it has gone. */
