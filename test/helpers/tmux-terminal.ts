@@ -47,6 +47,13 @@ export interface TerminalOptions {
 const PANE_END = '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}';
 
 /**
+ * A screen is read by running tmux synchronously (about 12 ms of CPU, more under load), which blocks the worker that
+ * also runs the app under test: read every 20 ms, as other waits look, a window test kept a core half busy reading.
+ * DECISION: 50 ms, not 100: a screen state is drawn for longer than that, and a wait still ends within a frame or two.
+ */
+const SCREEN_POLL_MS = 50;
+
+/**
  * Starts `command` in a tmux server on a socket named for this run (so `stop` ends this server alone, and with it
  * the TUI and what the TUI started), 160×50, colours off so the screen reads as plain text. What the Codex and
  * Claude Code TUI tests share.
@@ -124,15 +131,18 @@ export function startTerminal(options: TerminalOptions): Terminal {
    */
   const awaitScreen = async (check: () => boolean | Promise<boolean>, wait: UntilOptions): Promise<void> => {
     try {
-      await until(async () => {
-        // Checked first: a TUI that has gone has taken its question and its prompt away too, which reads as answered.
-        if (!running(tui)) {
-          // tmux learns of the exit a moment later, and of its status later still.
-          await until(paneDead, { timeoutMs: 5_000, what: 'tmux to see the TUI exit' }).catch(() => undefined);
-          throw new Error(`The TUI exited while waiting for ${wait.what}`);
-        }
-        return check();
-      }, wait);
+      await until(
+        async () => {
+          // Checked first: a TUI that has gone has taken its question and its prompt away too, which reads as answered.
+          if (!running(tui)) {
+            // tmux learns of the exit a moment later, and of its status later still.
+            await until(paneDead, { timeoutMs: 5_000, what: 'tmux to see the TUI exit' }).catch(() => undefined);
+            throw new Error(`The TUI exited while waiting for ${wait.what}`);
+          }
+          return check();
+        },
+        { pollMs: SCREEN_POLL_MS, ...wait },
+      );
     } catch (error) {
       // A tmux command that failed in the check has said it all already.
       if (error instanceof TerminalError) throw new TerminalError(`Waiting for ${wait.what}: ${error.message}`, error);

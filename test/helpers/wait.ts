@@ -20,6 +20,8 @@ export interface UntilOptions {
   /** What is awaited, for the timeout error ("the account to cool down"); by default the check's source text. */
   what?: string;
   timeoutMs?: number;
+  /** Between looks; 20 ms unless a look is itself costly (a terminal's screen is read by running tmux). */
+  pollMs?: number;
 }
 
 const pause = (ms: number): Promise<void> => new Promise((resolve) => realSetTimeout(resolve, ms));
@@ -44,7 +46,7 @@ export async function until(check: () => boolean | Promise<boolean>, options: Un
     if (realNow() > deadline) {
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? sourceOf(check)}`);
     }
-    await pause(POLL_MS);
+    await pause(options.pollMs ?? POLL_MS);
   }
 }
 
