@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runToExit } from './processes';
 import { tempDir } from './temp-dir';
-import { config, readRun, xdgHome, type OpencodeApi, type OpencodeRun } from './opencode';
+import { BUN_SYSTEM_MALLOC, config, readRun, xdgHome, type OpencodeApi, type OpencodeRun } from './opencode';
 
 /**
  * Kilo Code's CLI (`kilo`), a fork of opencode: it reads the same provider config and prints the same
@@ -38,6 +38,7 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
     KILO_DISABLE_PRESENCE: '1',
     KILO_DISABLE_CLAUDE_CODE: '1',
     KILO_DISABLE_EXTERNAL_SKILLS: '1',
+    ...BUN_SYSTEM_MALLOC,
   };
 }
 
