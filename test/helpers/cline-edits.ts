@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import type { AgentRequestInfo } from '../sim/orchids-simulator';
-import { EDIT_OF_MISSING, ONE_OCCURRENCE, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
+import { EDIT_OF_MISSING, WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-results';
 import { sentToolPair, upstreamText, type ProtocolMode } from './upstream';
 import type { Stack } from './stack';
 import { sentErrorIds, sentToolResults, served, turnsAbout } from './cli-clients';
@@ -26,10 +26,10 @@ export interface ClineEditRoute {
 /** What each test gives a real Cline run (one takes ~20 s here). */
 export const CLINE_EDIT_TIMEOUT = { timeout: 120_000 };
 
-const KEY = 'test-cline-edits-key';
+export const KEY = 'test-cline-edits-key';
 
 /** One editor call Cline runs, in Cline's keys, under the id the agent gave it (the upstream's `toolu_…`). */
-interface Ran {
+export interface Ran {
   id: string;
   input: { path: string; new_text: string; old_text?: string };
 }
@@ -37,14 +37,14 @@ interface Ran {
 const genA = (route: ClineEditRoute) => route.mode.expect === 'sse-a';
 
 /** The id Cline and the upstream see: the OpenAI Compatible provider gets OpenAI's `call_` prefix. */
-const openai = (route: ClineEditRoute) => route.provider === 'openai-compatible';
-const seenId = (route: ClineEditRoute, id: string) => seenCallId(id, openai(route));
+export const openai = (route: ClineEditRoute) => route.provider === 'openai-compatible';
+export const seenId = (route: ClineEditRoute, id: string) => seenCallId(id, openai(route));
 
 /**
  * The call the agent makes for one of Cline's editor calls: Generation A calls `editor` as declared; Generation B
  * its own Write (no old text) or Edit, in Claude Code's keys, `extra` (e.g. `replace_all`) added.
  */
-function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<string, unknown> = {}): AgentCall {
+export function agentCall(route: ClineEditRoute, { id, input }: Ran, extra: Record<string, unknown> = {}): AgentCall {
   if (genA(route)) return { id, name: 'editor', input };
   if (input.old_text === undefined) {
     return { id, name: 'Write', input: { file_path: input.path, content: input.new_text } };
@@ -63,7 +63,7 @@ interface Scenario {
   done: string;
 }
 
-interface Outcome {
+export interface Outcome {
   run: ClineRun;
   /** The conversation's last upstream turn (the answer's): it carries every call and result. */
   last: AgentRequestInfo;
@@ -76,7 +76,12 @@ interface Outcome {
  * agent's answer, after one upstream turn a call the agent made and one for the answer, all on the route's protocol
  * and API.
  */
-async function runScenario(stack: Stack, route: ClineEditRoute, work: string, scenario: Scenario): Promise<Outcome> {
+export async function runScenario(
+  stack: Stack,
+  route: ClineEditRoute,
+  work: string,
+  scenario: Scenario,
+): Promise<Outcome> {
   scriptCalls(stack, scenario.topic, scenario.calls, scenario.done, openai(route));
   const run = await runCline(work, scenario.prompt, stack.url, KEY, { provider: route.provider, timeoutMs: 100_000 });
   expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -90,7 +95,7 @@ async function runScenario(stack: Stack, route: ClineEditRoute, work: string, sc
 }
 
 /** What Cline ran: each editor call's id, input and whether it succeeded, in order. */
-function expectRan(outcome: Outcome, ran: Array<Ran & { success: boolean }>): void {
+export function expectRan(outcome: Outcome, ran: Array<Ran & { success: boolean }>): void {
   expect(toolInputs(outcome.run)).toEqual(ran.map((r) => r.input));
   expect(
     toolRuns(outcome.run).map(({ toolName, toolCallId, output }) => ({
@@ -110,7 +115,7 @@ const sentResult = (outcome: Outcome, id: string) =>
  * as its own Edit answers in words (Cline sends them in JSON about the run); Generation A's model, which called
  * `editor` itself, reads that JSON as Cline sent it.
  */
-function expectSuccess(outcome: Outcome, route: ClineEditRoute, ran: Ran, words: string): void {
+export function expectSuccess(outcome: Outcome, route: ClineEditRoute, ran: Ran, words: string): void {
   const seen = outcome.id(ran.id);
   expect(sentErrorIds(outcome.last)).not.toContain(seen);
   // Generation B's result is matched whole below; here only that it answers a call to `editor`.
@@ -125,10 +130,8 @@ function expectSuccess(outcome: Outcome, route: ClineEditRoute, ran: Ran, words:
 
 const created = (file: string) => `File created successfully at: ${file}`;
 /** Cline's words for an edit: the file, then the lines it changed as a diff, numbered. */
-const edited = (file: string, ...diff: string[]) => `Edited ${file}\n\`\`\`diff\n${diff.join('\n')}\n\`\`\``;
+export const edited = (file: string, ...diff: string[]) => `Edited ${file}\n\`\`\`diff\n${diff.join('\n')}\n\`\`\``;
 const notFound = (file: string) => `Editor operation failed: No replacement performed: text not found in ${file}.`;
-const several = (file: string) =>
-  `Editor operation failed: No replacement performed: multiple occurrences of text found in ${file}.`;
 
 export function createsThenEdits(route: ClineEditRoute): Promise<void> {
   return withEditFile(route.mode, KEY, 'fig.txt', undefined, async (stack, work, file) => {
@@ -175,7 +178,7 @@ export function failsAnEdit(route: ClineEditRoute): Promise<void> {
  * model, which called `editor` itself, reads Cline's JSON about the run (`"success":false`), unflagged as Cline sent
  * it.
  */
-function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, words: string): void {
+export function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, words: string): void {
   const seen = outcome.id(id);
   if (genA(route)) {
     expect(sentToolPair(outcome.last, seen, 'editor', '"success":false')).toBe(true);
@@ -183,86 +186,6 @@ function expectFailure(outcome: Outcome, route: ClineEditRoute, id: string, word
     return;
   }
   expect(sentResult(outcome, id)).toEqual({ type: 'tool_result', tool_use_id: seen, content: words, is_error: true });
-}
-
-/**
- * Generation B's Edit with `replace_all` of a text found three times, on Cline's editor, which replaces one occurrence
- * and has no such switch. Without a read of the file first it goes as one replacement, which Cline refuses; the agent
- * is told so, as an error, and how to have every occurrence replaced (ONE_OCCURRENCE).
- */
-export function replacesAllUnread(route: ClineEditRoute): Promise<void> {
-  return withEditFile(route.mode, KEY, 'plum.txt', PLUMS, async (stack, work, file) => {
-    const all: Ran = { id: 'toolu_sim_edit_0013', input: { path: file, old_text: 'plum = 1', new_text: 'sloe = 1' } };
-    const outcome = await runScenario(stack, route, work, {
-      topic: 'Rename PLUM-6',
-      prompt: 'Rename PLUM-6 plums in plum.txt',
-      calls: [agentCall(route, all, { replace_all: true })],
-      done: 'Cline could not replace the plums at once.',
-    });
-    expect(fs.readFileSync(file, 'utf8')).toBe(PLUMS);
-    expectRan(outcome, [{ ...all, success: false }]);
-    expectFailure(outcome, route, all.id, `${several(file)}\n\n${ONE_OCCURRENCE}`);
-  });
-}
-
-const PLUMS = 'plum = 1\nfig = 2\nplum = 1\nlime = 3\nplum = 1\n';
-
-/**
- * After Cline's read of the whole file, the same Edit with `replace_all` goes to Cline's editor as one replacement of
- * the text from the first occurrence to the last (orchids/replace-all-span.ts), which Cline makes: every occurrence is
- * replaced, as the agent's own Edit would, and the agent gets Cline's words about it as a success. Before, Cline was
- * sent the old text alone and refused it (found three times).
- */
-export function replacesAllAfterRead(route: ClineEditRoute): Promise<void> {
-  return withEditFile(route.mode, KEY, 'sloe.txt', PLUMS, async (stack, work, file) => {
-    const span: Ran = {
-      id: 'toolu_sim_edit_0023',
-      input: {
-        path: file,
-        old_text: 'plum = 1\nfig = 2\nplum = 1\nlime = 3\nplum = 1',
-        new_text: 'sloe = 1\nfig = 2\nsloe = 1\nlime = 3\nsloe = 1',
-      },
-    };
-    const calls: AgentCall[] = [
-      { id: 'toolu_sim_read_0023', name: 'Read', input: { file_path: file } },
-      {
-        id: span.id,
-        name: 'Edit',
-        input: { file_path: file, old_string: 'plum = 1', new_string: 'sloe = 1', replace_all: true },
-      },
-    ];
-    scriptCalls(stack, 'Rename SLOE-6', calls, 'Every plum is a sloe now.', openai(route));
-    const run = await runCline(work, 'Rename SLOE-6 plums in sloe.txt', stack.url, KEY, {
-      provider: route.provider,
-      timeoutMs: 100_000,
-    });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.finalText).toBe('Every plum is a sloe now.');
-    expect(fs.readFileSync(file, 'utf8')).toBe('sloe = 1\nfig = 2\nsloe = 1\nlime = 3\nsloe = 1\n');
-    expect(toolRuns(run).map((r) => r.toolName)).toEqual(['read_files', 'editor']);
-    expect(toolInputs(run).at(-1)).toEqual(span.input);
-    const turns = turnsAbout(stack, /Rename SLOE-6/);
-    expect(turns).toHaveLength(calls.length + 1);
-    const outcome: Outcome = { run, last: turns.at(-1)!, id: (id) => seenId(route, id) };
-    expectSuccess(
-      outcome,
-      route,
-      span,
-      edited(
-        file,
-        '-1: plum = 1',
-        '-2: fig = 2',
-        '-3: plum = 1',
-        '-4: lime = 3',
-        '-5: plum = 1',
-        '+1: sloe = 1',
-        '+2: fig = 2',
-        '+3: sloe = 1',
-        '+4: lime = 3',
-        '+5: sloe = 1',
-      ),
-    );
-  });
 }
 
 /**

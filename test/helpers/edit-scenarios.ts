@@ -1,7 +1,7 @@
 /**
- * What the file-edit scenarios of every real client (./cline-edits.ts, ./codex-edits.ts, ./continue-edits.ts,
- * ./opencode-edits.ts) share: a stack and a work folder for one file, and the agent scripted to make a list of tool
- * calls, one a turn.
+ * What the file-edit scenarios of every real client (./cline-edits.ts and ./cline-replace-all.ts, ./codex-edits.ts,
+ * ./continue-edits.ts, ./opencode-edits.ts) share: a stack and a work folder for one file, and the agent scripted to
+ * make a list of tool calls, one a turn.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -7,11 +7,10 @@ import {
   failsAnEdit,
   multiEditPartFails,
   multiEdits,
-  replacesAllAfterRead,
-  replacesAllUnread,
   writesOverAndOutside,
   type ClineEditRoute,
 } from '../helpers/cline-edits';
+import { multiEditReplacesAllAfterRead, replacesAllAfterRead, replacesAllUnread } from '../helpers/cline-replace-all';
 
 /**
  * The real Cline CLI's file edits (test/helpers/cline-edits.ts) through both of its providers, the Messages API and
@@ -46,6 +45,11 @@ describe.each(ROUTES.filter((route) => route.mode.expect === 'ws'))(
       replacesAllAfterRead(route),
     );
     it('makes each edit of a MultiEdit in turn', CLINE_EDIT_TIMEOUT, () => multiEdits(route));
+    it(
+      'replaces every match in a MultiEdit after a read, on the file as its earlier edits left it',
+      CLINE_EDIT_TIMEOUT,
+      () => multiEditReplacesAllAfterRead(route),
+    );
     it('says in a split MultiEdit’s failed edit which of its edits were made', CLINE_EDIT_TIMEOUT, () =>
       multiEditPartFails(route),
     );

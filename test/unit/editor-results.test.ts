@@ -59,7 +59,9 @@ describe("Cline CLI's editor result, given to the agent as its own Edit's: a fai
       content: `${several}\n\n${ONE_OCCURRENCE}`,
       is_error: true,
     });
-    expect(ONE_OCCURRENCE).toContain('Read the whole file, then make the Edit with replace_all again');
+    expect(ONE_OCCURRENCE).toContain(
+      'Read the whole file, then make the edit with replace_all again, as an Edit or in',
+    );
   });
 
   it('gives a success as Cline’s words about it alone, in the shape it came', () => {

@@ -154,7 +154,7 @@ export class CallRouter {
       match.name === 'apply_patch'
         ? this.known.widen(upstreamName, input, this.deferredSource?.messages)
         : switchedOn(input['replace_all']) && match.name === this.clientMarks.clineEditor
-          ? this.known.spanned(upstreamName, input, this.deferredSource?.messages)
+          ? this.known.spanned(upstreamName, [input], this.deferredSource?.messages)[0]!
           : input;
     this.known.seen(upstreamName);
     const repaired = this.repaired(widened, upstreamName, match.name);
@@ -248,8 +248,15 @@ export class CallRouter {
       return { declined: true, shown: declinedEdit(upstreamName, input, 'oneEditATurn') };
     }
     if (this.policy.maxToolUses !== undefined && toolUses + edits.length > this.policy.maxToolUses) return undefined;
+    // On Cline's one-occurrence `editor`, an edit with replace_all goes as one span, as an Edit's does (`route`).
+    const spanned =
+      edit.name === this.clientMarks.clineEditor && edits.some((call) => switchedOn(call['replace_all']))
+        ? this.known.spanned(upstreamName, edits, this.deferredSource?.messages)
+        : edits;
+    // The client runs the calls: a later call of this response finds the file as they leave it, not as shown.
+    this.known.seen(upstreamName);
     const first = toolUseIdFor(upstreamId);
-    const calls = edits.map((call, i) => ({
+    const calls = spanned.map((call, i) => ({
       id: editPartId(first, i + 1),
       name: edit.name,
       json: JSON.stringify(this.repaired(call, 'Edit', edit.name)),

@@ -68,16 +68,17 @@ export class KnownFiles {
   }
 
   /**
-   * The agent's Edit with `replace_all` as one replacement Cline's one-occurrence `editor` makes
-   * (./replace-all-span.ts, which checks the switch), or `input` as it was. Any other call leaves the request's
-   * messages unread.
+   * The agent's Edit, or its MultiEdit's edits as one Edit each, with `replace_all` made one replacement Cline's
+   * one-occurrence `editor` makes (./replace-all-span.ts, which checks the switch), or `edits` as they were. Any other
+   * call leaves the request's messages unread.
    */
-  spanned(upstreamName: string, input: JsonObject, messages: readonly Message[] | undefined): JsonObject {
-    if (canonicalToolName(upstreamName) !== 'Edit') return input;
-    const path = input['file_path'];
+  spanned(upstreamName: string, edits: JsonObject[], messages: readonly Message[] | undefined): JsonObject[] {
+    const tool = canonicalToolName(upstreamName);
+    if (tool !== 'Edit' && tool !== 'MultiEdit') return edits;
+    const path = edits[0]?.['file_path'];
     this.files ??= filesShown(messages ?? []);
     const lines = typeof path === 'string' ? this.files.get(path) : undefined;
-    return (lines && replaceAllAsOne(lines, input)) ?? input;
+    return lines ? replaceAllAsOne(lines, edits) : edits;
   }
 
   /** A call this response sends the client: the files it may change are no longer known for the calls after it. */

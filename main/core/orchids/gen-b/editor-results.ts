@@ -86,14 +86,16 @@ export const EDIT_OF_MISSING = (path: string): string =>
 
 /**
  * Cline's editor refuses an old text found more than once, and has no switch to replace every occurrence: an Edit
- * with `replace_all` goes as one replacement only where the conversation shows the whole file (../replace-all-span.ts),
- * so the agent is told, after Cline's words, how to have it made (the replayed call no longer says it had the switch).
+ * with `replace_all`, or a MultiEdit's edit with it, goes as one replacement only where the conversation shows the
+ * whole file (../replace-all-span.ts), so the agent is told, after Cline's words, how to have it made (the replayed
+ * call no longer says it had the switch). A MultiEdit's part also says which of its edits were made
+ * (./split-edit-notes.ts), so the agent makes again only the edits not made.
  */
 const SEVERAL = /^Editor operation failed: No replacement performed: multiple occurrences of text found in /;
 export const ONE_OCCURRENCE =
   "This client's editor replaces one occurrence a call. To replace every occurrence, Read the whole file, then make " +
-  'the Edit with replace_all again (it then goes as one replacement of the text from the first occurrence to the ' +
-  'last); or give old_string with enough of the text around it to be unique.';
+  'the edit with replace_all again, as an Edit or in a MultiEdit (it then goes as one replacement of the text from ' +
+  'the first occurrence to the last); or give old_string with enough of the text around it to be unique.';
 
 /**
  * Cline's run of `call` as the agent's own Edit answers: a failure as an error in its words, a success as its
