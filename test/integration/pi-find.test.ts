@@ -72,9 +72,14 @@ describe('pi’s find with fd through Orchids Tray (pinned ws, Messages API)', (
         ['find', { pattern: '*.txt', path: work }],
         ['find', { pattern: 'src/**/*.md', path: work }],
       ]);
-      const [txt, md] = sentToolResults(last).map((r) => JSON.stringify(r.content));
-      console.log(txt, md);
+      const [txt, md] = sentToolResults(last).map((r) => resultText(r.content as ToolResultContent));
       expect(sentErrorIds(last)).toEqual([]);
+      // fd's glob crosses folders unless the pattern names one: both .txt files, and only the one .md under src.
+      expect(txt).toContain('top.txt');
+      expect(txt).toContain('src/fruit.txt');
+      expect(txt).not.toContain('notes.md');
+      expect(md).toContain('src/notes.md');
+      expect(md).not.toContain('.txt');
     },
   );
 
