@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import { until, type UntilOptions } from './wait';
+import { holdsWithin, until, type UntilOptions } from './wait';
 
 /** A coding CLI's TUI running in a terminal of its own, driven as a person at the keyboard would. */
 export interface Terminal {
@@ -242,16 +242,12 @@ export function startTerminal(options: TerminalOptions): Terminal {
 }
 
 /**
- * Whether `check` holds within `ms`, looked at every 100 ms: how long a key pressed is given to show its effect before
- * it is pressed again, ended as soon as it has (a fixed wait cost every key its whole second).
+ * Whether `check` holds within `ms`: how long a key pressed is given to show its effect before it is pressed again,
+ * ended as soon as it has (a fixed wait cost every key its whole second). Looked at every 100 ms, each look a screen
+ * read.
  */
-async function within(ms: number, check: () => boolean): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    if (check()) return true;
-    if (Date.now() >= deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function within(ms: number, check: () => boolean): Promise<boolean> {
+  return holdsWithin(ms, check, 100);
 }
 
 /** The processes `pid` started, and theirs, as Linux lists each thread's children; none once it has gone. */

@@ -41,13 +41,26 @@ function sourceOf(check: (...args: never[]) => unknown): string {
  */
 export async function until(check: () => boolean | Promise<boolean>, options: UntilOptions = {}): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = realNow() + timeoutMs;
-  while (!(await check())) {
-    if (realNow() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? sourceOf(check)}`);
-    }
-    await pause(options.pollMs ?? POLL_MS);
+  if (!(await holdsWithin(timeoutMs, check, options.pollMs))) {
+    throw new Error(`Timed out after ${timeoutMs} ms waiting for ${options.what ?? sourceOf(check)}`);
   }
+}
+
+/**
+ * Whether `check` comes to hold within `ms`, looked at every `pollMs`, yielding between looks as `until` does; false
+ * when time runs out, for a wait whose running out is an answer (a key given a second to show its effect).
+ */
+export async function holdsWithin(
+  ms: number,
+  check: () => boolean | Promise<boolean>,
+  pollMs = POLL_MS,
+): Promise<boolean> {
+  const deadline = realNow() + ms;
+  while (!(await check())) {
+    if (realNow() > deadline) return false;
+    await pause(pollMs);
+  }
+  return true;
 }
 
 /**
