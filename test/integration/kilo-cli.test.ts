@@ -21,7 +21,7 @@ const KEY = 'test-kilo-key';
 
 /**
  * Kilo's Anthropic provider on Generation B over WebSocket and on Generation A, and its OpenAI-compatible provider
- * (Chat Completions, where every call id reaches Kilo and goes upstream as `call_…`) on `sse-b`.
+ * (Chat Completions, where every call id reaches Kilo and goes upstream as `call_…`) on all three upstream protocols.
  */
 interface Route {
   mode: (typeof PINNED_MODES)[number];
@@ -31,8 +31,10 @@ interface Route {
 
 const ROUTES: Route[] = [
   { mode: PINNED_MODES[0]!, api: 'anthropic', served: 'anthropic' },
+  { mode: PINNED_MODES[0]!, api: 'openai-chat', served: 'openai-chat' },
   { mode: PINNED_MODES[1]!, api: 'openai-chat', served: 'openai-chat' },
   { mode: PINNED_MODES[2]!, api: 'anthropic', served: 'anthropic' },
+  { mode: PINNED_MODES[2]!, api: 'openai-chat', served: 'openai-chat' },
 ];
 
 describe.each(ROUTES)(
