@@ -10,10 +10,12 @@ import { piAgentDir, piStack, startPiTui } from '../helpers/pi';
 
 /**
  * pi's interactive window (`pi` 0.73.1) through the proxy on `ws`, the Messages API, going back to an earlier message:
- * `/tree` (the same session, the leaf moved back) and `/fork` (a new session from the path up to a message). The
- * proxy keeps nothing of a conversation between requests (pi sends no session key, so each request has an upstream
- * chat id of its own, and known files and declined calls are read from the request's messages): the turn after a
- * branch must carry the branch's history, the shared prefix included, and nothing of the turns left behind.
+ * `/tree` (the same session, the leaf moved back; with or without a summary of the branch left behind, which pi asks
+ * the model for in a request of its own), `/fork` (a new session from the path up to a message) and `/clone` (a new
+ * session holding the whole active path). The proxy keeps nothing of a conversation between requests (pi sends no
+ * session key, so each request has an upstream chat id of its own, and known files and declined calls are read from
+ * the request's messages): the turn after a branch must carry the branch's history, the shared prefix included (and a
+ * summary when pi made one), and nothing of the turns left behind.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-branches-key';
@@ -96,6 +98,145 @@ describe('pi’s window through Orchids Tray, going back with /tree and /fork (p
       const sessions = fs.readdirSync(path.join(agentDir, 'sessions'), { recursive: true, encoding: 'utf8' });
       expect(sessions.filter((name) => name.endsWith('.jsonl'))).toHaveLength(2);
       // Five upstream turns: the first prompt, the command and the answer after it, the branched and the forked turn.
+      const rows = await served(stack());
+      expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+        Array.from({ length: 5 }, () => ['anthropic', true, 200, 'ws']),
+      );
+    },
+  );
+});
+
+interface SavedSession {
+  file: string;
+  /** The file's lines, the header first. */
+  entries: Array<Record<string, any>>;
+}
+
+/** The sessions pi saved under `agentDir`, oldest first (pi names each file by the time it began). */
+function savedSessions(agentDir: string): SavedSession[] {
+  const root = path.join(agentDir, 'sessions');
+  return fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort((a, b) => path.basename(a).localeCompare(path.basename(b)))
+    .map((name) => {
+      const file = path.join(root, name);
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+      return { file, entries: lines.map((line) => JSON.parse(line) as Record<string, any>) };
+    });
+}
+
+/** A saved session's prompts, answers and branch summaries, in the file's order. */
+function savedTexts({ entries }: SavedSession): string[] {
+  return entries.flatMap((e) => {
+    if (e.type === 'branch_summary') return [`summary: ${e.summary as string}`];
+    if (e.type !== 'message') return [];
+    const content = e.message.content as string | Array<{ type: string; text?: string }>;
+    const text = typeof content === 'string' ? content : content.map((c) => c.text ?? '').join('');
+    return [`${e.message.role as string}: ${text}`];
+  });
+}
+
+describe('pi’s window through Orchids Tray, /tree’s branch summary and /clone (pinned ws, Messages API)', () => {
+  const stack = piStack(WS, KEY);
+
+  it(
+    'sends the branch summary request upstream, shows its answer and sends it on; a clone goes on through the app',
+    { timeout: 180_000 },
+    async () => {
+      const work = tempDir('orchids-pi-work-');
+      const agentDir = piAgentDir(stack().url);
+      stack().sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        // pi's summary request (branch-summarization.js): the branch left behind serialised in <conversation>.
+        if (seen.includes('Create a structured summary of this conversation branch')) {
+          return sse(reply(seen.includes('SIDE-88') ? '## Goal\nThe side path gave DIGEST-29.' : 'No branch seen.'));
+        }
+        if (seen.includes('Is the clone whole?')) {
+          return sse(reply(/PLUM[\s\S]*DIGEST-29[\s\S]*ROOT-12/.test(seen) ? 'Clone holds CLONE-64.' : 'Clone lacks.'));
+        }
+        if (seen.includes('What did the side path give?')) {
+          return sse(reply(seen.includes('DIGEST-29') ? 'It gave DIGEST-29, as ROOT-12.' : 'Nothing known.'));
+        }
+        if (seen.includes('Try the side path')) return sse(reply('Side path tried with SIDE-88.'));
+        if (seen.includes('Keep the word PLUM')) return sse(reply('Kept PLUM as GROVE-5.'));
+        return undefined;
+      });
+
+      const tui = stopAfter(startPiTui(work, stack().url, KEY, 'anthropic-messages', { agentDir }));
+      await tui.waitFor(/pi v0\.73/, 60_000);
+      await tui.submit('Keep the word PLUM');
+      await tui.waitFor(/Kept PLUM as GROVE-5\./, 60_000);
+      await tui.submit('Try the side path');
+      await tui.waitFor(/Side path tried with SIDE-88\./, 60_000);
+
+      // Back to the first answer (an assistant entry: the leaf moves to it, the editor stays empty), summarised: pi
+      // summarises the entries from the old leaf back to the common ancestor, the second prompt and its answer.
+      await tui.submit('/tree');
+      await tui.waitFor(/Session Tree[\s\S]*› • assistant: Side path tried/);
+      tui.press('Up');
+      tui.press('Up');
+      await tui.waitFor(/› • assistant: Kept PLUM as GROVE-5\./);
+      tui.press('Enter');
+      await tui.waitFor(/Summarize branch\?\s+→ No summary/);
+      tui.press('Down');
+      await tui.waitFor(/→ Summarize\s/);
+      tui.press('Enter');
+      await tui.waitFor(/Navigated to selected point/, 60_000);
+      const asked = turnsAbout(stack(), /Create a structured summary of this conversation branch/);
+      expect(asked).toHaveLength(1);
+      const summarised = upstreamText(asked[0]!);
+      expect(summarised).toContain('context summarization assistant'); // pi's system prompt for it
+      expect(summarised).toMatch(/<conversation>[\s\S]*Try the side path[\s\S]*SIDE-88[\s\S]*<\/conversation>/);
+      expect(summarised).not.toContain('Keep the word PLUM');
+      // pi shows the summary folded; its key for expanding tool output unfolds it.
+      await tui.waitFor(/\[branch\][\s\S]*Branch summary \(/);
+      expect(tui.screen()).not.toMatch(/Side path tried/);
+      tui.press('C-o');
+      await tui.waitFor(/Branch Summary[\s\S]*The side path gave DIGEST-29\./);
+
+      await tui.submit('What did the side path give?');
+      await tui.waitFor(/It gave DIGEST-29, as ROOT-12\./, 60_000);
+      const after = turnsAbout(stack(), /What did the side path give/);
+      expect(after).toHaveLength(1);
+      const sent = upstreamText(after[0]!);
+      expect(sent).toMatch(/summary of a branch[\s\S]*The side path gave DIGEST-29\./);
+      expect(sent).toContain('Kept PLUM as GROVE-5.');
+      expect(sent).not.toMatch(/Try the side path|Side path tried/);
+
+      // /clone: a second session file, the active path copied whole (the summary in it, the branch left behind not).
+      await tui.submit('/clone');
+      await tui.waitFor(/Cloned to new session/);
+      const [original, clone, ...more] = savedSessions(agentDir);
+      expect(more).toEqual([]);
+      expect(clone!.entries[0]).toMatchObject({ type: 'session', parentSession: original!.file });
+      const kept = [
+        'user: Keep the word PLUM',
+        'assistant: Kept PLUM as GROVE-5.',
+        expect.stringMatching(/^summary: [\s\S]*The side path gave DIGEST-29\./),
+        'user: What did the side path give?',
+        'assistant: It gave DIGEST-29, as ROOT-12.',
+      ];
+      expect(savedTexts(clone!)).toEqual(kept);
+      await tui.submit('Is the clone whole?');
+      await tui.waitFor(/Clone holds CLONE-64\./, 60_000);
+      const cloned = turnsAbout(stack(), /Is the clone whole\?/);
+      expect(cloned).toHaveLength(1);
+      expect(upstreamText(cloned[0]!)).not.toMatch(/Try the side path|Side path tried/);
+      // The turn is saved in the clone alone; the original keeps its tree, the branch left behind in it.
+      expect(savedTexts(savedSessions(agentDir)[1]!)).toEqual([
+        ...kept,
+        'user: Is the clone whole?',
+        'assistant: Clone holds CLONE-64.',
+      ]);
+      expect(savedTexts(savedSessions(agentDir)[0]!)).toEqual([
+        ...kept.slice(0, 2),
+        'user: Try the side path',
+        'assistant: Side path tried with SIDE-88.',
+        ...kept.slice(2),
+      ]);
+
+      // Four turns and the summary request between them, each served through the app.
       const rows = await served(stack());
       expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
         Array.from({ length: 5 }, () => ['anthropic', true, 200, 'ws']),
