@@ -108,6 +108,8 @@ export function startQwenTui(
     isolated: true,
     promptMark: '>',
     promptLine: qwenPromptLine,
+    // Its own exit takes seconds (its child node ending), and no test reads anything of it once stopped.
+    killAtStop: true,
   });
 }
 

@@ -41,6 +41,11 @@ export interface TerminalOptions {
    * (opencode draws its box's edge before the prompt and before the lines under it).
    */
   promptLine?: (lines: string[]) => string | undefined;
+  /**
+   * `stop` kills the TUI and what it started at once rather than hanging it up and awaiting its exit: for a TUI whose
+   * own exit takes seconds and whose end no test reads (Qwen Code's child node takes 2 to 10 s after the hangup).
+   */
+  killAtStop?: boolean;
 }
 
 /** Whether the pane's process has ended, its exit status, the signal that killed it (the pane is kept: see below). */
@@ -223,6 +228,10 @@ export function startTerminal(options: TerminalOptions): Terminal {
       // A TUI may run on in processes of its own (Qwen Code relaunches itself in a child node, which writes its
       // session into its home as it ends): they are awaited too, or the test's folders are removed under them.
       const spawned = descendants(tui);
+      // DECISION: killed, not asked to quit: Qwen Code's `/quit`, or Ctrl+C twice, ended a one-answer session no
+      // sooner than the hangup (1.3 s and 1.2 s against 0.7 s); its child node's shutdown is the time either way. A
+      // killed TUI writes nothing more into its home, so its folders can go at once, as after an awaited exit.
+      if (options.killAtStop) for (const pid of [...spawned, tui]) kill(pid);
       try {
         tmuxRaw('kill-server');
       } catch {
@@ -263,6 +272,15 @@ function descendants(pid: number): number[] {
     return [];
   }
   return children.flatMap((child) => [child, ...descendants(child)]);
+}
+
+/** Kills `pid` at once, if it still runs (it may end of itself before the signal). */
+function kill(pid: number): void {
+  try {
+    if (running(pid)) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Ended in the meantime.
+  }
 }
 
 /** Whether `pid` runs (a zombie does not: in a container nobody may reap it). */

@@ -70,28 +70,30 @@ describe('repairToolInput: keys renamed toward the client schema', () => {
 
   it("counts the agent's Read offset from 0 for Qwen Code's read_file, 2,000 lines when it names no limit", () => {
     const file_path = '/w/plan.txt';
-    expect(route('Read', { file_path, offset: 3, limit: 2 }, QWEN_CODE_TOOLS).input).toEqual({
-      file_path,
-      limit: 2,
-      offset: 2,
-    });
-    expect(route('Read', { file_path, offset: 1 }, QWEN_CODE_TOOLS).input).toEqual({
-      file_path,
-      offset: 0,
-      limit: 2000,
-    });
-    expect(route('Read', { file_path, offset: 0, limit: 5 }, QWEN_CODE_TOOLS).input).toEqual({
-      file_path,
-      limit: 5,
-      offset: 0,
-    });
-    expect(route('Read', { file_path }, QWEN_CODE_TOOLS).input).toEqual({ file_path });
+    const agent = (input: Record<string, unknown>, tools = QWEN_CODE_TOOLS) => route('Read', input, tools, true).input;
+    expect(agent({ file_path, offset: 3, limit: 2 })).toEqual({ file_path, limit: 2, offset: 2 });
+    expect(agent({ file_path, offset: 1 })).toEqual({ file_path, offset: 0, limit: 2000 });
+    expect(agent({ file_path, offset: 0, limit: 5 })).toEqual({ file_path, limit: 5, offset: 0 });
+    expect(agent({ file_path })).toEqual({ file_path });
     expect(inputRepairMayApply('Read', 'read_file', QWEN_CODE_TOOLS)).toBe(true);
     // A read tool that does not say it counts from 0 (opencode's) gets the agent's offset as it is.
-    expect(route('Read', { file_path, offset: 3, limit: 2 }, OPENCODE_TOOLS).input).toEqual({
+    expect(agent({ file_path, offset: 3, limit: 2 }, OPENCODE_TOOLS)).toEqual({
       filePath: file_path,
       offset: 3,
       limit: 2,
+    });
+  });
+
+  it("keeps Generation A's offset for Qwen Code's read_file: it was shown the 0-based one", () => {
+    const file_path = '/w/plan.txt';
+    expect(route('Read', { file_path, offset: 1, limit: 1 }, QWEN_CODE_TOOLS, false).input).toEqual({
+      file_path,
+      offset: 1,
+      limit: 1,
+    });
+    expect(route('read_file', { file_path, offset: 3 }, QWEN_CODE_TOOLS, false).input).toEqual({
+      file_path,
+      offset: 3,
     });
   });
 

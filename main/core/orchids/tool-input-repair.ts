@@ -218,8 +218,10 @@ function reshapeKeys(
     for (const key of diff.consumed) drop.add(key);
   }
   const source = route && canonicalToolName(route.upstreamName);
-  const range =
-    composeLineRange(input, props) ?? (source === 'Read' ? composeZeroBasedOffset(input, props) : undefined);
+  // Only the agent's own Read counts from 1: Generation A is shown the client's read tool and its 0-based offset, and
+  // gives its offset in the client's units, as it gives a Bash timeout (tool-input-values.ts).
+  const zeroBased = source === 'Read' && route?.agentTools === true;
+  const range = composeLineRange(input, props) ?? (zeroBased ? composeZeroBasedOffset(input, props) : undefined);
   if (range) {
     added.push(...range.added);
     for (const key of range.consumed) drop.add(key);
