@@ -243,7 +243,8 @@ describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expec
     tui = stopAfter(await startCodexTui(work, stack.url, KEY));
     await tui.submit('Wait a while.');
     await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // The interrupt must find the command running: waited for as its process, not for a fixed 3 s.
+    await until(() => runningIn(work), { timeoutMs: 30_000, what: 'the sleep to run' });
     tui.press('Escape');
     // Codex leaves the command running in its background terminal (as it does with a plain `exec_command` from any
     // server, seen with a bare Responses stub), says so, and tells the agent so with the user's next message.
