@@ -274,12 +274,12 @@ function descendants(pid: number): number[] {
   return children.flatMap((child) => [child, ...descendants(child)]);
 }
 
-/** Kills `pid` at once, if it still runs (it may end of itself before the signal). */
+/** Kills `pid` at once; one that has ended meanwhile refuses the signal, which is then moot. */
 function kill(pid: number): void {
   try {
-    if (running(pid)) process.kill(pid, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
   } catch {
-    // Ended in the meantime.
+    // Ended of itself before the signal.
   }
 }
 
