@@ -230,3 +230,34 @@ export function pathWithoutFd(): string[] {
   fs.symlinkSync(process.execPath, path.join(nodeDir, 'node'));
   return [nodeDir, RIPGREP_DIR];
 }
+
+export interface SavedSession {
+  file: string;
+  /** The file's lines, the header first. */
+  entries: Array<Record<string, any>>;
+}
+
+/** The sessions pi saved under `agentDir`, oldest first (pi names each file by the time it began). */
+export function savedSessions(agentDir: string): SavedSession[] {
+  const root = path.join(agentDir, 'sessions');
+  return fs
+    .readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.jsonl'))
+    .sort((a, b) => path.basename(a).localeCompare(path.basename(b)))
+    .map((name) => {
+      const file = path.join(root, name);
+      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+      return { file, entries: lines.map((line) => JSON.parse(line) as Record<string, any>) };
+    });
+}
+
+/** A saved session's prompts, answers and branch summaries, in the file's order. */
+export function savedTexts({ entries }: SavedSession): string[] {
+  return entries.flatMap((e) => {
+    if (e.type === 'branch_summary') return [`summary: ${e.summary as string}`];
+    if (e.type !== 'message') return [];
+    const content = e.message.content as string | Array<{ type: string; text?: string }>;
+    const text = typeof content === 'string' ? content : content.map((c) => c.text ?? '').join('');
+    return [`${e.message.role as string}: ${text}`];
+  });
+}

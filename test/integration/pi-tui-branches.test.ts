@@ -6,7 +6,7 @@ import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
-import { piAgentDir, piStack, startPiTui } from '../helpers/pi';
+import { piAgentDir, piStack, savedSessions, savedTexts, startPiTui } from '../helpers/pi';
 
 /**
  * pi's interactive window (`pi` 0.73.1) through the proxy on `ws`, the Messages API, going back to an earlier message:
@@ -105,37 +105,6 @@ describe('pi’s window through Orchids Tray, going back with /tree and /fork (p
     },
   );
 });
-
-interface SavedSession {
-  file: string;
-  /** The file's lines, the header first. */
-  entries: Array<Record<string, any>>;
-}
-
-/** The sessions pi saved under `agentDir`, oldest first (pi names each file by the time it began). */
-function savedSessions(agentDir: string): SavedSession[] {
-  const root = path.join(agentDir, 'sessions');
-  return fs
-    .readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .filter((name) => name.endsWith('.jsonl'))
-    .sort((a, b) => path.basename(a).localeCompare(path.basename(b)))
-    .map((name) => {
-      const file = path.join(root, name);
-      const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
-      return { file, entries: lines.map((line) => JSON.parse(line) as Record<string, any>) };
-    });
-}
-
-/** A saved session's prompts, answers and branch summaries, in the file's order. */
-function savedTexts({ entries }: SavedSession): string[] {
-  return entries.flatMap((e) => {
-    if (e.type === 'branch_summary') return [`summary: ${e.summary as string}`];
-    if (e.type !== 'message') return [];
-    const content = e.message.content as string | Array<{ type: string; text?: string }>;
-    const text = typeof content === 'string' ? content : content.map((c) => c.text ?? '').join('');
-    return [`${e.message.role as string}: ${text}`];
-  });
-}
 
 describe('pi’s window through Orchids Tray, /tree’s branch summary and /clone (pinned ws, Messages API)', () => {
   const stack = piStack(WS, KEY);
