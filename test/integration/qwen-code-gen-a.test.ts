@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { finish, sse, text } from '../sim/orchids-simulator';
+import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { sentErrorIds, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
+import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
 import { runQwen } from '../helpers/qwen';
 
@@ -77,5 +78,105 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     expect(result(calls[0]!.id)).not.toContain('step one');
     expect(result(calls[2]!.id)).toMatch(/^Successfully created and wrote to new file: .*notes\.txt/);
     expect(result(calls[3]!.id)).toContain('Exit Code: 0');
+  });
+
+  it('gives Generation A a failed edit, read or command as an error, in Qwen’s words', TIMEOUT, async () => {
+    const work = tempDir('orchids-qwen-work-');
+    const plan = path.join(work, 'plan.txt');
+    fs.writeFileSync(plan, 'step one: MANGO\n');
+    const calls = [
+      { id: 'toolu_sim_genaread_0002', name: 'Read', input: { file_path: plan } },
+      // Read first, so Qwen's edit refuses for the old text alone, not for a file unread in this session.
+      {
+        id: 'toolu_sim_genaedit_0002',
+        name: 'edit',
+        input: { file_path: plan, old_string: 'KIWI', new_string: 'FIG' },
+      },
+      { id: 'toolu_sim_genaread_0003', name: 'Read', input: { file_path: path.join(work, 'nope.txt') } },
+      { id: 'toolu_sim_genabash_0002', name: 'run_shell_command', input: { command: 'echo half-done; exit 3' } },
+    ];
+    scriptCalls(stack, 'Change the plan', calls, 'Nothing changed.', true);
+
+    const run = await runQwen(work, 'Change the plan in plan.txt', stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('Nothing changed.');
+    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\n');
+    const turns = turnsAbout(stack, /Change the plan/);
+    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+    const last = turns.at(-1)!;
+    const failed = calls.slice(1).map((c) => seenCallId(c.id, true));
+    // The last result is in Generation A's prompt, the others in its chat history: in no set order in its text.
+    expect(sentErrorIds(last).sort()).toEqual([...failed].sort());
+    const seen = upstreamText(last);
+    const result = (id: string) =>
+      seen.match(new RegExp(`<tool_result tool_use_id="${id}"(?: is_error="true")?>([\\s\\S]*?)</tool_result>`))?.[1];
+    expect(result(seenCallId(calls[0]!.id, true))).toContain('step one: MANGO');
+    expect(result(failed[0]!)).toMatch(/^Failed to edit, 0 occurrences found for old_string/);
+    expect(result(failed[1]!)).toMatch(/^File not found: .*nope\.txt$/);
+    expect(result(failed[2]!)).toMatch(/^Command: echo half-done; exit 3\n[\s\S]*\nExit Code: 3\n/);
+  });
+
+  it('is shown Qwen’s tool bridge, not its tools held back; a plan and a held-back tool’s call', TIMEOUT, async () => {
+    const GIST = 'GIST: pier KESTREL-9, at 07:45.';
+    const page = await servePage(
+      'ferry',
+      '<html><body><p>The ferry leaves at 07:45 from pier KESTREL-9.</p></body></html>',
+    );
+    try {
+      const todos = [{ content: 'Read the harbour page', status: 'in_progress', activeForm: 'Reading it' }];
+      const fetch = {
+        name: 'web_fetch',
+        arguments: { url: page.url, prompt: 'Which pier does the ferry leave from?' },
+      };
+      const calls = [
+        // Qwen's todo_write is off by default: the proxy answers the agent's plan for Qwen, as a checklist.
+        { id: 'toolu_sim_genatodo_0001', name: 'TodoWrite', input: { todos }, answeredBy: 'has no to-do tool' },
+        // Generation A calls a held-back tool as it is shown it can: through Qwen's tool_call.
+        { id: 'toolu_sim_genawf_0001', name: 'tool_call', input: fetch },
+      ];
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        // Qwen's own reading of the page, a request of its own through the proxy, outside the agent's conversation.
+        if (seen.includes('KESTREL-9') && !seen.includes('harbour page')) return sse(reply(GIST));
+        if (!seen.includes('harbour page')) return undefined;
+        const next = calls.find((call) => !seen.includes(call.answeredBy ?? seenCallId(call.id, true)));
+        return sse(
+          next ? [...toolCall(next), ...finish('tool-calls')] : reply('The ferry leaves from pier KESTREL-9.'),
+        );
+      });
+
+      const run = await runQwen(tempDir('orchids-qwen-work-'), 'Which pier? The harbour page says.', stack.url, KEY, {
+        env: { NODE_EXTRA_CA_CERTS: page.caFile },
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      // `qwen -p` prints its last turn's words: the checklist went before, with the call (see below).
+      expect(run.answer).toBe('The ferry leaves from pier KESTREL-9.');
+      expect(page.hits).toEqual(['GET /ferry']);
+      const turns = turnsAbout(stack, /harbour page/);
+      expect(new Set(turns.map((t) => t.protocol))).toEqual(new Set(['sse-a']));
+      const shown = (turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(shown).toEqual(expect.arrayContaining(['tool_search', 'tool_call', 'run_shell_command']));
+      for (const held of ['web_fetch', 'WebFetch', 'todo_write', 'TodoWrite', 'list_directory']) {
+        expect(shown).not.toContain(held);
+      }
+      // Qwen's reminder naming what its bridge holds back reaches Generation A in the user's message.
+      expect(upstreamText(turns[0]!)).toMatch(/- "web_fetch":/);
+      const last = turns.at(-1)!;
+      expect(sentErrorIds(last)).toEqual([]);
+      const seen = upstreamText(last);
+      // Qwen sent the checklist back, and Generation A reads it as the plan it made and the proxy's answer to it.
+      expect(seen).toMatch(
+        /<tool_use id="toolu_shown_[^"]+" name="TodoWrite">{"todos":\[{"content":"Read the harbour page"/,
+      );
+      expect(seen).toContain('This client has no to-do tool, so your plan was shown to the user as a checklist');
+      expect(seen).not.toContain("The agent's plan (this client has no to-do tool to show it in):");
+      const fetched = seen.match(
+        new RegExp(`<tool_result tool_use_id="${seenCallId(calls[1]!.id, true)}">([\\s\\S]*?)</tool_result>`),
+      )?.[1];
+      expect(fetched).toContain(GIST);
+      expect(seen).not.toContain('has no tool named');
+    } finally {
+      await page.stop();
+    }
   });
 });

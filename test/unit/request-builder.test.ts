@@ -323,3 +323,55 @@ describe('chatSessionIdFor', () => {
     expect(chatSessionIdFor(req, { 'x-claude-code-session-id': '  ' })).not.toBe(a);
   });
 });
+
+describe("buildOrchidsRequest: a failed call's words the client could not flag", () => {
+  // Qwen Code's shell, told by its `is_background`: the tool set whose words for a failure are read.
+  const shell = {
+    name: 'run_shell_command',
+    input_schema: { type: 'object', properties: { command: { type: 'string' }, is_background: { type: 'boolean' } } },
+  };
+  const edit = { name: 'edit', input_schema: { type: 'object', properties: { old_string: { type: 'string' } } } };
+  const run = (code: number) =>
+    `Command: make\nDirectory: (root)\nOutput: done\nError: (none)\nExit Code: ${code}\nSignal: (none)\n` +
+    'Process Group PGID: 4242';
+  const missed = 'Failed to edit, 0 occurrences found for old_string (KIWI) in /work/plan.txt.';
+  const messages: Message[] = [
+    { role: 'user', content: 'fix the plan' },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'tool_use', id: 'call_edit', name: 'edit', input: { old_string: 'KIWI' } },
+        { type: 'tool_use', id: 'call_ok', name: 'run_shell_command', input: { command: 'make' } },
+      ],
+    },
+    {
+      role: 'user',
+      content: [
+        { type: 'tool_result', tool_use_id: 'call_edit', content: missed },
+        { type: 'tool_result', tool_use_id: 'call_ok', content: run(0) },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [{ type: 'tool_use', id: 'call_bad', name: 'run_shell_command', input: { command: 'make' } }],
+    },
+    { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_bad', content: run(2) }] },
+  ];
+
+  it("flags Qwen Code's failed edit and non-zero exit in its own words, a passing command not", () => {
+    const body = buildOrchidsRequest(request(messages, { tools: [shell, edit] }), ctx);
+    expect(body.chatHistory[2]!.content).toBe(
+      `<tool_result tool_use_id="call_edit" is_error="true">${missed}</tool_result>\n\n` +
+        `<tool_result tool_use_id="call_ok">${run(0)}</tool_result>`,
+    );
+    expect(section(body.prompt, 'user_message')).toBe(
+      `<tool_result tool_use_id="call_bad" is_error="true">${run(2)}</tool_result>`,
+    );
+  });
+
+  it('reads no words as a failure for a client without that tool set', () => {
+    const plain = { ...shell, input_schema: { type: 'object', properties: { command: { type: 'string' } } } };
+    const body = buildOrchidsRequest(request(messages, { tools: [plain, edit] }), ctx);
+    expect(JSON.stringify(body)).not.toContain('is_error');
+  });
+});

@@ -15,9 +15,11 @@ import {
   type OtherBlock,
   type ThinkingConfig,
   type ToolDefinition,
+  type ToolResultContent,
 } from '../anthropic/types';
 import type { ChatHistoryEntry, OrchidsRequestBody, OrchidsTool } from './types';
 import { searchResultText } from '../anthropic/search-result';
+import { failedInWords, failedResults, type FailedResults } from './failed-results';
 import { restoreShownCalls } from './shown-calls';
 import { toOrchidsTools, upstreamToolName } from './tool-mapping';
 
@@ -44,6 +46,7 @@ export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): Or
   // The proxy's notes of calls the client lacks go up as the calls they stand for (./shown-calls.ts).
   const messages = restoreShownCalls(Array.isArray(req.messages) ? req.messages : []);
   const tools = req.tools;
+  const failed = failedResults(messages, tools);
 
   let current = -1;
   for (let i = messages.length - 1; i >= 0; i--) {
@@ -60,7 +63,7 @@ export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): Or
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i] as Message;
     if (i === current) continue;
-    const text = renderContent(message.content, tools);
+    const text = renderContent(message.content, tools, failed);
     // Only turns that held nothing but thinking render empty; an empty entry would tell the upstream nothing.
     if (text.length === 0) continue;
     if (message.role === 'system') {
@@ -76,7 +79,7 @@ export function buildOrchidsRequest(req: MessagesRequest, ctx: BuildContext): Or
     }
   }
 
-  const userText = current >= 0 ? renderContent((messages[current] as Message).content, tools) : '';
+  const userText = current >= 0 ? renderContent((messages[current] as Message).content, tools, failed) : '';
   let prompt = system.length > 0 ? `<system>\n${system.join('\n\n')}\n</system>` : '';
   prompt = joinParts(prompt, `<user_message>\n${userText}\n</user_message>`);
   if (prefill.length > 0) prompt = joinParts(prompt, `<assistant_prefill>\n${prefill}\n</assistant_prefill>`);
@@ -152,15 +155,19 @@ function joinParts(acc: string, part: string): string {
   return acc + (acc.endsWith('\n') ? '\n' : '\n\n') + part;
 }
 
-function renderContent(content: Message['content'], tools: ToolDefinition[] | undefined): string {
+function renderContent(
+  content: Message['content'],
+  tools: ToolDefinition[] | undefined,
+  failed: FailedResults | undefined,
+): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   let out = '';
-  for (const block of content) out = joinParts(out, renderBlock(block, tools));
+  for (const block of content) out = joinParts(out, renderBlock(block, tools, failed));
   return out;
 }
 
-function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string {
+function renderBlock(block: Block, tools: ToolDefinition[] | undefined, failed: FailedResults | undefined): string {
   if (!block || typeof block !== 'object') return '';
   switch (block.type) {
     case 'text':
@@ -171,7 +178,10 @@ function renderBlock(block: Block, tools: ToolDefinition[] | undefined): string 
       return `<tool_use id="${attr(block['id'])}" name="${name}">${input}</tool_use>`;
     }
     case 'tool_result': {
-      const flag = block['is_error'] === true ? ' is_error="true"' : '';
+      const error =
+        block['is_error'] === true ||
+        failedInWords(failed, block['tool_use_id'], block['content'] as ToolResultContent | undefined);
+      const flag = error ? ' is_error="true"' : '';
       const content = renderToolResult(block['content']);
       return `<tool_result tool_use_id="${attr(block['tool_use_id'])}"${flag}>${content}</tool_result>`;
     }
@@ -198,7 +208,7 @@ function renderToolResult(content: unknown): string {
   if (!Array.isArray(content)) return '';
   let out = '';
   for (const item of content as Block[]) {
-    const text = item?.type === 'text' ? textField(item['text']) : renderBlock(item, undefined);
+    const text = item?.type === 'text' ? textField(item['text']) : renderBlock(item, undefined, undefined);
     out = out.length === 0 ? text : `${out}\n${text}`;
   }
   return out;
