@@ -261,3 +261,28 @@ export function savedTexts({ entries }: SavedSession): string[] {
     return [`${e.message.role as string}: ${text}`];
   });
 }
+
+/**
+ * In pi's window: a first turn that keeps `word`, a second down a side path, then `/tree` back to the first answer
+ * (the side path becomes the branch left behind), "Summarize" chosen in pi's "Summarize branch?" question and not yet
+ * confirmed. The simulator must answer `Keep the word <word>` with `Kept <word> as GROVE-5.` and `Try the side path`
+ * with `Side path tried with SIDE-88.`.
+ */
+export async function sideBranchThenTreeBack(tui: Terminal, word: string): Promise<void> {
+  await tui.waitFor(/pi v0\.73/, 60_000);
+  await tui.submit(`Keep the word ${word}`);
+  await tui.waitFor(new RegExp(`Kept ${word} as GROVE-5\\.`), 60_000);
+  await tui.submit('Try the side path');
+  await tui.waitFor(/Side path tried with SIDE-88\./, 60_000);
+  // /tree opens on the current leaf; two up is the first answer, an assistant entry: the leaf moves to it and the
+  // editor stays empty.
+  await tui.submit('/tree');
+  await tui.waitFor(/Session Tree[\s\S]*› • assistant: Side path tried/);
+  tui.press('Up');
+  tui.press('Up');
+  await tui.waitFor(new RegExp(`› • assistant: Kept ${word} as GROVE-5\\.`));
+  tui.press('Enter');
+  await tui.waitFor(/Summarize branch\?\s+→ No summary/);
+  tui.press('Down');
+  await tui.waitFor(/→ Summarize\s/);
+}

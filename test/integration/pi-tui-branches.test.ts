@@ -6,7 +6,7 @@ import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
-import { piAgentDir, piStack, savedSessions, savedTexts, startPiTui } from '../helpers/pi';
+import { piAgentDir, piStack, savedSessions, savedTexts, sideBranchThenTreeBack, startPiTui } from '../helpers/pi';
 
 /**
  * pi's interactive window (`pi` 0.73.1) through the proxy on `ws`, the Messages API, going back to an earlier message:
@@ -133,23 +133,9 @@ describe('pi’s window through Orchids Tray, /tree’s branch summary and /clon
       });
 
       const tui = stopAfter(startPiTui(work, stack().url, KEY, 'anthropic-messages', { agentDir }));
-      await tui.waitFor(/pi v0\.73/, 60_000);
-      await tui.submit('Keep the word PLUM');
-      await tui.waitFor(/Kept PLUM as GROVE-5\./, 60_000);
-      await tui.submit('Try the side path');
-      await tui.waitFor(/Side path tried with SIDE-88\./, 60_000);
-
-      // Back to the first answer (an assistant entry: the leaf moves to it, the editor stays empty), summarised: pi
-      // summarises the entries from the old leaf back to the common ancestor, the second prompt and its answer.
-      await tui.submit('/tree');
-      await tui.waitFor(/Session Tree[\s\S]*› • assistant: Side path tried/);
-      tui.press('Up');
-      tui.press('Up');
-      await tui.waitFor(/› • assistant: Kept PLUM as GROVE-5\./);
-      tui.press('Enter');
-      await tui.waitFor(/Summarize branch\?\s+→ No summary/);
-      tui.press('Down');
-      await tui.waitFor(/→ Summarize\s/);
+      // Back to the first answer, summarised: pi summarises the entries from the old leaf back to the common
+      // ancestor, the second prompt and its answer.
+      await sideBranchThenTreeBack(tui, 'PLUM');
       tui.press('Enter');
       await tui.waitFor(/Navigated to selected point/, 60_000);
       const asked = turnsAbout(stack(), /Create a structured summary of this conversation branch/);

@@ -5,7 +5,7 @@ import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
-import { piAgentDir, piStack, savedSessions, savedTexts, startPiTui } from '../helpers/pi';
+import { piAgentDir, piStack, savedSessions, savedTexts, sideBranchThenTreeBack, startPiTui } from '../helpers/pi';
 
 /**
  * pi's `/tree` branch summary (`pi` 0.73.1's window) through the proxy's Chat Completions route, pi's
@@ -52,22 +52,8 @@ describe('pi’s window through Orchids Tray, /tree’s branch summary on Chat C
       const tui = stopAfter(
         startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, 'openai-completions', { agentDir }),
       );
-      await tui.waitFor(/pi v0\.73/, 60_000);
-      await tui.submit('Keep the word FIG');
-      await tui.waitFor(/Kept FIG as GROVE-5\./, 60_000);
-      await tui.submit('Try the side path');
-      await tui.waitFor(/Side path tried with SIDE-88\./, 60_000);
-
-      // Back to the first answer, summarised: the summary streams for a minute, and Esc stops it.
-      await tui.submit('/tree');
-      await tui.waitFor(/Session Tree[\s\S]*› • assistant: Side path tried/);
-      tui.press('Up');
-      tui.press('Up');
-      await tui.waitFor(/› • assistant: Kept FIG as GROVE-5\./);
-      tui.press('Enter');
-      await tui.waitFor(/Summarize branch\?\s+→ No summary/);
-      tui.press('Down');
-      await tui.waitFor(/→ Summarize\s/);
+      await sideBranchThenTreeBack(tui, 'FIG');
+      // Summarised: the summary streams for a minute, and Esc stops it.
       tui.press('Enter');
       await tui.waitFor(/Summarizing branch\.\.\./);
       await until(() => turnsAbout(stack(), SUMMARY_ASK).length === 1 && stack().sim.stats.openWsSockets === 1, {
