@@ -121,3 +121,13 @@ function qwenPromptLine(lines: string[]): string | undefined {
     ?.replace(/\u200b/g, '')
     .trimEnd();
 }
+
+/**
+ * A test's options where it reads what a command Qwen Code ran printed.
+ *
+ * DECISION: one retry, for a race of Qwen Code 0.24.4's own: `qwen -p` runs commands without a terminal
+ * (`childProcessFallback`), which settles on the child's `exit` event, before its stdout has drained, so under load a
+ * command's output can come back as `Output: (empty)` with exit code 0 (seen once in CI: the agent's LS as
+ * `ls -la -- '<folder>'`). The proxy only passes Qwen's words on; a second run that fails too still fails the test.
+ */
+export const READS_COMMAND_OUTPUT = { timeout: 120_000, retry: 1 };

@@ -7,7 +7,7 @@ import type { Stack } from '../helpers/stack';
 import { sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { runQwen } from '../helpers/qwen';
+import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
 
 /**
  * The real Qwen Code CLI (`qwen`, pinned in devDependencies) pointed at Orchids Tray the way a user would: its
@@ -93,24 +93,28 @@ describe('Qwen Code through Orchids Tray (pinned ws)', () => {
     expect(words[seenCallId(failed[2]!, true)]).toMatch(/^File not found: .*nope\.txt$/);
   });
 
-  it('gives the agent a command that exits non-zero as an error, a search’s exit 1 too', TIMEOUT, async () => {
-    const calls = [
-      { id: 'toolu_sim_bash_0002', name: 'Bash', input: { command: 'echo half-done; exit 3' } },
-      { id: 'toolu_sim_bash_0003', name: 'Bash', input: { command: 'echo all-done' } },
-      // Qwen counts grep's exit 1 as no failure; the agent's own Bash flags it.
-      { id: 'toolu_sim_bash_0004', name: 'Bash', input: { command: 'grep -r no-such-word .' } },
-    ];
-    scriptCalls(stack, 'Run the steps', calls, 'One step failed.', true);
+  it(
+    'gives the agent a command that exits non-zero as an error, a search’s exit 1 too',
+    READS_COMMAND_OUTPUT,
+    async () => {
+      const calls = [
+        { id: 'toolu_sim_bash_0002', name: 'Bash', input: { command: 'echo half-done; exit 3' } },
+        { id: 'toolu_sim_bash_0003', name: 'Bash', input: { command: 'echo all-done' } },
+        // Qwen counts grep's exit 1 as no failure; the agent's own Bash flags it.
+        { id: 'toolu_sim_bash_0004', name: 'Bash', input: { command: 'grep -r no-such-word .' } },
+      ];
+      scriptCalls(stack, 'Run the steps', calls, 'One step failed.', true);
 
-    const run = await runQwen(tempDir('orchids-qwen-work-'), 'Run the steps', stack.url, KEY);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe('One step failed.');
-    const last = turnsAbout(stack, /Run the steps/).at(-1)!;
-    expect(sentErrorIds(last)).toEqual([calls[0]!.id, calls[2]!.id].map((id) => seenCallId(id, true)));
-    const [failed, ok] = sentToolResults(last).map((r) => String(r.content));
-    expect(failed).toMatch(/^Command: echo half-done; exit 3\n[\s\S]*\nOutput: half-done\n[\s\S]*\nExit Code: 3\n/);
-    expect(ok).toContain('\nExit Code: 0\n');
-  });
+      const run = await runQwen(tempDir('orchids-qwen-work-'), 'Run the steps', stack.url, KEY);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.answer).toBe('One step failed.');
+      const last = turnsAbout(stack, /Run the steps/).at(-1)!;
+      expect(sentErrorIds(last)).toEqual([calls[0]!.id, calls[2]!.id].map((id) => seenCallId(id, true)));
+      const [failed, ok] = sentToolResults(last).map((r) => String(r.content));
+      expect(failed).toMatch(/^Command: echo half-done; exit 3\n[\s\S]*\nOutput: half-done\n[\s\S]*\nExit Code: 3\n/);
+      expect(ok).toContain('\nExit Code: 0\n');
+    },
+  );
 
   it('shows the proxy’s error when no account can serve, and asks once', TIMEOUT, async () => {
     for (const id of stack.accountIds) stack.core.accounts.update(id, { enabled: false });

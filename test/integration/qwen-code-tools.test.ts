@@ -8,7 +8,7 @@ import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAb
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
-import { runQwen } from '../helpers/qwen';
+import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
 
 /**
  * The real Qwen Code CLI's tools beyond reading, editing and running commands (qwen-code-cli.test.ts): its `web_fetch`,
@@ -137,7 +137,7 @@ describe('Qwen Code’s held-back and opt-in tools (pinned ws)', () => {
   it.each([
     ['list_directory', { listDirectory: { enabled: true } }],
     ['run_shell_command', {}],
-  ])('lists a folder for the agent’s LS with Qwen’s %s, subfolder too', TIMEOUT, async (tool, on) => {
+  ])('lists a folder for the agent’s LS with Qwen’s %s, subfolder too', READS_COMMAND_OUTPUT, async (tool, on) => {
     const folder = path.join(tempDir('orchids-qwen-work-'), 'crates');
     fs.mkdirSync(path.join(folder, 'LIME-3'), { recursive: true });
     fs.writeFileSync(path.join(folder, 'OLIVE-8.txt'), 'olives\n');
