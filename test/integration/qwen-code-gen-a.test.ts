@@ -8,7 +8,7 @@ import { sentErrorIds, served, startCliStack, turnsAbout } from '../helpers/cli-
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
-import { runQwen } from '../helpers/qwen';
+import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
 
 /**
  * The real Qwen Code CLI (`qwen --yolo -p …`, Chat Completions) on Generation A (`sse-a`), which is shown the tools
@@ -179,4 +179,71 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
       await page.stop();
     }
   });
+
+  it(
+    'runs Generation A’s LS, its tool_search and a held-back tool it calls by name',
+    READS_COMMAND_OUTPUT,
+    async () => {
+      const GIST = 'GIST: the ferry leaves pier HERON-4.';
+      const page = await servePage('quay', '<html><body><p>The ferry leaves from pier HERON-4.</p></body></html>');
+      try {
+        const work = tempDir('orchids-qwen-work-');
+        fs.mkdirSync(path.join(work, 'LIME-3'));
+        fs.writeFileSync(path.join(work, 'OLIVE-8.txt'), 'olives\n');
+        // A retry's conversation is told apart from the first try's by its own folder.
+        const topic = `the quay page, from ${path.basename(work)}`;
+        const calls = [
+          // Generation A's own listing tool, which Qwen declares no tool of (its list_directory is off).
+          { id: 'toolu_sim_genals_0001', name: 'LS', input: { path: work } },
+          { id: 'toolu_sim_genats_0001', name: 'tool_search', input: { query: 'select:web_fetch' } },
+          // The held-back tool by its own name, as the search showed it, not through Qwen's tool_call.
+          { id: 'toolu_sim_genawf_0002', name: 'web_fetch', input: { url: page.url, prompt: 'Which pier?' } },
+        ];
+        stack.sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          // Qwen's own reading of the page, a request of its own through the proxy, outside the agent's conversation.
+          if (seen.includes('HERON-4') && !seen.includes(topic)) return sse(reply(GIST));
+          if (!seen.includes(topic)) return undefined;
+          const next = calls.find((call) => !seen.includes(seenCallId(call.id, true)));
+          return sse(next ? [...toolCall(next), ...finish('tool-calls')] : reply('Pier HERON-4.'));
+        });
+
+        const run = await runQwen(work, `List this folder and read ${topic}.`, stack.url, KEY, {
+          env: { NODE_EXTRA_CA_CERTS: page.caFile },
+        });
+        expect(run.code, run.stderr + run.stdout).toBe(0);
+        expect(run.answer).toBe('Pier HERON-4.');
+        expect(page.hits).toEqual(['GET /quay']);
+        const turns = turnsAbout(stack, new RegExp(topic));
+        expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+        const last = turns.at(-1)!;
+        expect(sentErrorIds(last)).toEqual([]);
+        const seen = upstreamText(last);
+        const [ls, search, fetched] = calls.map((call) => {
+          const id = seenCallId(call.id, true);
+          return {
+            use: seen.match(new RegExp(`<tool_use id="${id}" name="([^"]+)">(.*?)</tool_use>`))?.slice(1),
+            result: seen.match(new RegExp(`<tool_result tool_use_id="${id}">([\\s\\S]*?)</tool_result>`))?.[1],
+          };
+        });
+        // The LS ran as a listing on Qwen's shell, a subfolder shown, and Qwen replays it as that command.
+        expect(ls!.use).toEqual(['run_shell_command', JSON.stringify({ command: `ls -la -- '${work}'` })]);
+        expect(ls!.result).toMatch(/^d.* LIME-3$/m);
+        expect(ls!.result).toMatch(/^-.* OLIVE-8\.txt$/m);
+        // Qwen's search answers with the held-back tool's schema; its tools stay as declared (no web_fetch among them).
+        expect(search!.use?.[0]).toBe('tool_search');
+        expect(search!.result).toContain('<function>{"name":"web_fetch"');
+        expect((last.body.tools as Array<{ name: string }>).map((t) => t.name)).not.toContain('web_fetch');
+        // The direct call went to Qwen as its bridge's tool_call, which fetched the page and read it.
+        expect(fetched!.use).toEqual([
+          'tool_call',
+          JSON.stringify({ name: 'web_fetch', arguments: { url: page.url, prompt: 'Which pier?' } }),
+        ]);
+        expect(fetched!.result).toContain(GIST);
+        expect(seen).not.toContain('has no tool named');
+      } finally {
+        await page.stop();
+      }
+    },
+  );
 });
