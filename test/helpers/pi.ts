@@ -251,10 +251,11 @@ export function savedSessions(agentDir: string): SavedSession[] {
     });
 }
 
-/** A saved session's prompts, answers and branch summaries, in the file's order. */
+/** A saved session's prompts, answers, branch summaries and compactions' summaries, in the file's order. */
 export function savedTexts({ entries }: SavedSession): string[] {
   return entries.flatMap((e) => {
     if (e.type === 'branch_summary') return [`summary: ${e.summary as string}`];
+    if (e.type === 'compaction') return [`compaction: ${e.summary as string}`];
     if (e.type !== 'message') return [];
     const content = e.message.content as string | Array<{ type: string; text?: string }>;
     const text = typeof content === 'string' ? content : content.map((c) => c.text ?? '').join('');

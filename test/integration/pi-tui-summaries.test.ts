@@ -1,17 +1,30 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import path from 'node:path';
 import { finish, reply, sse, text, type SimStep } from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
-import { piAgentDir, piStack, savedSessions, savedTexts, sideBranchThenTreeBack, startPiTui } from '../helpers/pi';
+import {
+  PI_APIS,
+  PI_SERVED_API,
+  piAgentDir,
+  piStack,
+  savedSessions,
+  savedTexts,
+  sideBranchThenTreeBack,
+  startPiTui,
+} from '../helpers/pi';
 
 /**
- * pi's `/tree` branch summary (`pi` 0.73.1's window) through the proxy's Chat Completions route, pi's
+ * pi's summaries (`pi` 0.73.1's window) through the proxy. `/tree`'s branch summary on the Chat Completions route, pi's
  * `openai-completions` provider on `ws` (pi-tui-branches.test.ts has it on the Messages API): a summary stopped with
  * Esc, whose upstream request must end with pi's, then "Summarize with custom prompt", whose instructions must reach
- * the upstream, and the summary sent on with the next prompt. One window for the three, as each costs seconds.
+ * the upstream, and the summary sent on with the next prompt. One window for the three, as each costs seconds. Then
+ * pi's compaction on `sse-b`, where no summary went before, on each API: `/compact`, and the compaction pi starts
+ * itself when the usage the proxy reports (the upstream's figures) fills the model's context window.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -133,3 +146,124 @@ describe('pi’s window through Orchids Tray, /tree’s branch summary on Chat C
     },
   );
 });
+
+/** pi's system prompt for every summary it asks for, a compaction's as a branch's (compaction/utils.js). */
+const SUMMARIZER = /You are a context summarization assistant/;
+/** pi's words closing a compaction's request: the first, and one folding new turns into the summary before. */
+const COMPACT_ASK = /Create a structured context checkpoint summary/;
+const UPDATE_ASK = /NEW conversation messages to incorporate into the existing summary/;
+/** The turns after the first, short enough that pi keeps the last one whole when it compacts (see KEEP_RECENT). */
+const SECOND = 'Second note: the moss is MOSS-31';
+const THIRD = 'Third note: the fern is FERN-58';
+/**
+ * pi's `compaction.keepRecentTokens` (default 20,000, which would keep a short session whole): the tokens of the
+ * newest turns pi keeps as they are, counted as a quarter of their characters. 10 keeps the last answer (4) and
+ * prompt (8) and summarises the rest.
+ */
+const KEEP_RECENT = 10;
+/**
+ * The input tokens the upstream reports for the third turn: past pi's line for compacting, the model's context window
+ * (128,000 when `models.json` names none, as README's does) less `compaction.reserveTokens` (16,384).
+ */
+const FULL_INPUT = 120_000;
+
+const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
+
+// Each API its own app, so that one's requests and history rows are not the other's.
+for (const [api] of PI_APIS) {
+  describe(`pi’s window through Orchids Tray, /compact and compaction on a full context (pinned sse-b, ${api})`, () => {
+    const stack = piStack(SSE_B, KEY);
+
+    it(
+      'sends pi’s summary requests upstream, keeps the summaries and goes on with them in place of the old turns',
+      { timeout: 180_000 },
+      async () => {
+        const agentDir = piAgentDir(stack().url);
+        fs.writeFileSync(
+          path.join(agentDir, 'settings.json'),
+          JSON.stringify({ compaction: { keepRecentTokens: KEEP_RECENT } }),
+        );
+        stack().sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (SUMMARIZER.test(seen)) {
+            if (UPDATE_ASK.test(seen)) return sse(reply('SUMMARY-TWO: the word PLUM, moss MOSS-31.'));
+            return sse(reply('SUMMARY-ONE: the word PLUM, kept as ORCHARD-7.'));
+          }
+          if (seen.includes('What do you keep?')) {
+            return sse(reply(seen.includes('SUMMARY-TWO') ? 'PLUM, MOSS-31 and FERN-58.' : 'Unknown.'));
+          }
+          if (seen.includes(THIRD)) return sse(reply('Noted FERN-58.', { inputTokens: FULL_INPUT, outputTokens: 20 }));
+          if (seen.includes(SECOND)) return sse(reply('Noted MOSS-31.'));
+          if (seen.includes('Keep the word PLUM')) return sse(reply('Kept PLUM as ORCHARD-7.'));
+          return undefined;
+        });
+
+        const tui = stopAfter(startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, api, { agentDir }));
+        await tui.waitFor(/pi v0\.73/, 60_000);
+        await tui.submit('Keep the word PLUM');
+        await tui.waitFor(/Kept PLUM as ORCHARD-7\./, 60_000);
+        await tui.submit(SECOND);
+        await tui.waitFor(/Noted MOSS-31\./, 60_000);
+
+        // /compact: pi summarises the first turn in a request of its own and keeps the second as it is.
+        await tui.submit('/compact');
+        await tui.waitFor(/\[compaction\][\s\S]*Compacted from [\d,]+ tokens/, 60_000);
+        const first = turnsAbout(stack(), COMPACT_ASK);
+        expect(first).toHaveLength(1);
+        const asked = upstreamText(first[0]!);
+        expect(asked).toMatch(
+          /<conversation>[\s\S]*Keep the word PLUM[\s\S]*Kept PLUM as ORCHARD-7\.[\s\S]*<\/conversation>/,
+        );
+        expect(asked).not.toContain(SECOND);
+        expect(asked).not.toMatch(UPDATE_ASK);
+
+        // The next turn carries the summary and the turn kept, nothing of the one summarised.
+        await tui.submit(THIRD);
+        // Its answer's usage, as the proxy reports it, tells pi the context is full: pi compacts again by itself,
+        // folding the second turn into the first summary, and counts the context it compacted from that usage.
+        await tui.waitFor(/Compacted from 120,020 tokens/, 60_000);
+        const third = turnsAbout(stack(), new RegExp(THIRD)).filter((r) => !SUMMARIZER.test(upstreamText(r)));
+        expect(third).toHaveLength(1);
+        const sentThird = upstreamText(third[0]!);
+        expect(sentThird).toMatch(/compacted into the following summary:\s*<summary>\s*SUMMARY-ONE: the word PLUM/);
+        expect(sentThird).toContain(SECOND);
+        expect(sentThird).toContain('Noted MOSS-31.');
+        expect(sentThird).not.toMatch(/Keep the word PLUM|Kept PLUM as ORCHARD-7/);
+        const second = turnsAbout(stack(), UPDATE_ASK);
+        expect(second).toHaveLength(1);
+        const updated = upstreamText(second[0]!);
+        expect(updated).toMatch(/<conversation>[\s\S]*Second note[\s\S]*Noted MOSS-31\.[\s\S]*<\/conversation>/);
+        expect(updated).toMatch(/<previous-summary>\s*SUMMARY-ONE: the word PLUM, kept as ORCHARD-7\./);
+        expect(updated).not.toContain(THIRD);
+
+        await tui.submit('What do you keep?');
+        await tui.waitFor(/PLUM, MOSS-31 and FERN-58\./, 60_000);
+        const last = upstreamText(turnsAbout(stack(), /What do you keep\?/)[0]!);
+        expect(last).toMatch(/compacted into the following summary:\s*<summary>\s*SUMMARY-TWO/);
+        expect(last).toContain(THIRD);
+        expect(last).not.toMatch(/SUMMARY-ONE|Second note|Noted MOSS-31|Keep the word PLUM/);
+
+        const [session, ...more] = savedSessions(agentDir);
+        expect(more).toEqual([]);
+        expect(savedTexts(session!)).toEqual([
+          'user: Keep the word PLUM',
+          'assistant: Kept PLUM as ORCHARD-7.',
+          `user: ${SECOND}`,
+          'assistant: Noted MOSS-31.',
+          'compaction: SUMMARY-ONE: the word PLUM, kept as ORCHARD-7.',
+          `user: ${THIRD}`,
+          'assistant: Noted FERN-58.',
+          'compaction: SUMMARY-TWO: the word PLUM, moss MOSS-31.',
+          'user: What do you keep?',
+          'assistant: PLUM, MOSS-31 and FERN-58.',
+        ]);
+        // The six requests, the two summaries among them, answered; the last one's row is written as it ends.
+        await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
+        const rows = await served(stack());
+        expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+          Array.from({ length: 6 }, () => [PI_SERVED_API[api], true, 200, 'sse-b']),
+        );
+      },
+    );
+  });
+}
