@@ -14,6 +14,8 @@ export interface Terminal {
   choose: (key: string, dialog: RegExp) => Promise<void>;
   /** What the terminal shows now. */
   screen: () => string;
+  /** What the terminal shows now, with the escape sequences that colour it. */
+  styledScreen: () => string;
   /** The terminal's title, which the TUI may set (Claude Code names the session there). */
   title: () => string;
   /** Waits until the screen matches `pattern`; fails quoting the screen. */
@@ -169,6 +171,7 @@ export function startTerminal(options: TerminalOptions): Terminal {
   };
   return {
     screen,
+    styledScreen: () => tmux('capture-pane', '-p', '-e', '-t', '0'),
     waitFor,
     title: () => tmux('display-message', '-p', '-t', '0', '#{pane_title}').trim(),
     press: (key) => {

@@ -7,7 +7,7 @@ import { sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clien
 import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import { startCodexTui } from '../helpers/codex-tui';
 import { startContinueTui } from '../helpers/continue-tui';
-import { startOpencodeTui } from '../helpers/opencode-tui';
+import { answerOpencodePermission, startOpencodeTui } from '../helpers/opencode-tui';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
@@ -104,15 +104,6 @@ const readOutside = (outside: string) => [
   ...finish('tool-calls'),
 ];
 
-/** Picks Reject, the third of the answers opencode's question offers (its marker shows only in colour). */
-async function rejectInOpencode(terminal: Terminal): Promise<void> {
-  await terminal.waitFor(/Permission required[\s\S]*Reject/, 30_000);
-  for (const key of ['Right', 'Right', 'Enter']) {
-    terminal.press(key);
-    await new Promise((resolve) => setTimeout(resolve, 700));
-  }
-}
-
 describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatible provider ($expect)', (mode) => {
   it('goes to the agent at once as an error in Cline’s words', { timeout: 90_000 }, async () => {
     stack = stopAfter(await startCliStack(mode, KEY));
@@ -146,7 +137,7 @@ describe.each(GEN_B)('opencode rejected in its window, through Chat Completions 
     tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
     await tui.waitFor(/Ask anything/, 60_000);
     await tui.submit('Read the secret file');
-    await rejectInOpencode(tui);
+    await answerOpencodePermission(tui, 'Reject');
     await tui.waitFor(/ctrl\+p commands/, 30_000);
     expect(tui.screen()).not.toMatch(/Permission required/);
     // The rejection ends opencode's turn: the agent hears of it with the user's next message.
@@ -189,7 +180,7 @@ describe.each(GEN_B)(
       tui = stopAfter(startOpencodeTui(work, stack.url, KEY, 'openai-chat'));
       await tui.waitFor(/Ask anything/, 60_000);
       await tui.submit('Have a helper read the secret');
-      await rejectInOpencode(tui);
+      await answerOpencodePermission(tui, 'Reject');
       await tui.waitFor(/Tell OpenCode what to do differently/);
       tui.press('Read notes.txt instead');
       await tui.waitFor(/Read notes\.txt instead/);
