@@ -64,6 +64,12 @@ export function sentErrorIds(request: AgentRequestInfo): string[] {
   return sentToolResults(request).flatMap((r) => (r.is_error === true ? [String(r.tool_use_id)] : []));
 }
 
+/** The words of the result for the call `id` that a Generation A turn renders in its text, flagged or not. */
+export function shownResult(request: AgentRequestInfo, id: string): string | undefined {
+  const tag = new RegExp(`<tool_result tool_use_id="${id}"(?: is_error="true")?>([\\s\\S]*?)</tool_result>`);
+  return upstreamText(request).match(tag)?.[1];
+}
+
 /** The first of them. */
 export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
   return replayedToolUses(request)[0];

@@ -9,6 +9,7 @@ import {
   sentErrorIds,
   sentToolResults,
   served,
+  shownResult,
   turnsAbout,
   twoSettingsToRename,
 } from '../helpers/cli-clients';
@@ -228,4 +229,29 @@ describe('pi through Orchids Tray (pinned sse-a)', () => {
     );
     expect(sentErrorIds(second!)).toEqual([]);
   });
+
+  it(
+    'gives Generation A a command that exits non-zero as an error in pi’s words, and not one that passes',
+    TIMEOUT,
+    async () => {
+      // pi's bash as Generation A is shown it: the model calls it itself, and Chat Completions carries no error flag.
+      const calls = [
+        { id: 'toolu_sim_genafail_0001', name: 'bash', input: { command: 'echo half-done; exit 3' } },
+        { id: 'toolu_sim_genapass_0001', name: 'bash', input: { command: 'echo all-done' } },
+      ];
+      scriptCalls(stack(), 'Run the steps', calls, 'One failed.', true);
+
+      const run = await runPi(tempDir('orchids-pi-work-'), 'Run the steps', stack().url, KEY, 'openai-completions');
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.answer).toBe('One failed.');
+      const turns = turnsAbout(stack(), /Run the steps/);
+      expect(turns.map((t) => t.protocol)).toEqual(['sse-a', 'sse-a', 'sse-a']);
+      const [failed, passed] = calls.map((c) => seenCallId(c.id, true));
+      const last = turns.at(-1)!;
+      expect(sentErrorIds(last)).toEqual([failed]);
+      // pi's words as it wrote them: the output, then its last line after a blank line.
+      expect(shownResult(last, failed!)).toBe('half-done\n\n\nCommand exited with code 3');
+      expect(shownResult(last, passed!)).toBe('all-done\n');
+    },
+  );
 });

@@ -1,10 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
+import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import {
+  replayedToolUses,
+  sentErrorIds,
+  sentToolResults,
+  shownResult,
+  startCliStack,
+  turnsAbout,
+} from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import { config, opencodeHome, runOpencode } from '../helpers/opencode';
 import { runContinue } from '../helpers/continue';
@@ -13,7 +20,9 @@ import { runCline } from '../helpers/cline';
 /**
  * A call the user declines, or the client's permission rules refuse, reaches Generation B's agent as an error through
  * the OpenAI routes, whose results carry no error flag: the real clients refuse in a non-interactive run, by their
- * permission settings. Output that only holds the same words goes as it came.
+ * permission settings. Output that only holds the same words goes as it came. Generation A's model, which calls the
+ * client's tools itself, gets the same results flagged: one client's run holds it (every client's wordings are read by
+ * the same gen-b/refused-calls.ts).
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -80,46 +89,66 @@ describe.each(GEN_B)('a call opencode refuses, through Chat Completions ($name)'
   );
 });
 
+/**
+ * The agent removes a folder (cn's policy refuses it) and reads a file holding cn's words for that, through cn's
+ * OpenAI provider; cn -p refuses what its policy excludes, and ends its turn there: the results go up with the next
+ * message. The turn that carries them.
+ */
+async function continueRefuses(mode: ProtocolMode): Promise<AgentRequestInfo> {
+  stack = await startCliStack(mode, KEY);
+  const work = tempDir('orchids-continue-work-');
+  fs.mkdirSync(path.join(work, 'build'));
+  fs.writeFileSync(path.join(work, 'notes.txt'), `${BLOCKED}\n`);
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes('Tidy the work folder')) return undefined;
+    if (seen.includes('Go on')) return sse(reply('Nothing was removed.'));
+    return sse([
+      ...bash('toolu_sim_rm', 'rm -rf build'),
+      ...bash('toolu_sim_cat', 'cat notes.txt'),
+      ...finish('tool-calls'),
+    ]);
+  });
+  const home = tempDir('orchids-continue-home-');
+  const args = ['--exclude', 'Bash(rm*)'];
+  const run = await runContinue(work, 'Tidy the work folder', stack.url, KEY, { api: 'openai', args, home });
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+
+  const next = await runContinue(work, 'Go on', stack.url, KEY, { api: 'openai', args: [...args, '--resume'], home });
+  expect(next.code, next.stderr + next.stdout).toBe(0);
+  expect(next.answer).toBe('Nothing was removed.');
+  expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+  const [, told, ...more] = turnsAbout(stack, /Tidy the work folder/);
+  expect(more).toEqual([]);
+  expect(told!.protocol).toBe(mode.expect);
+  return told!;
+}
+
 describe.each(GEN_B)('a call Continue’s permission policy refuses, through its OpenAI provider ($name)', (mode) => {
   it(
     'goes to the agent as an error in Continue’s words; output holding the words does not',
     { timeout: 120_000 },
     async () => {
-      stack = await startCliStack(mode, KEY);
-      const work = tempDir('orchids-continue-work-');
-      fs.mkdirSync(path.join(work, 'build'));
-      fs.writeFileSync(path.join(work, 'notes.txt'), `${BLOCKED}\n`);
-      stack.sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        if (!seen.includes('Tidy the work folder')) return undefined;
-        if (seen.includes('Go on')) return sse(reply('Nothing was removed.'));
-        return sse([
-          ...bash('toolu_sim_rm', 'rm -rf build'),
-          ...bash('toolu_sim_cat', 'cat notes.txt'),
-          ...finish('tool-calls'),
-        ]);
-      });
-      // cn -p refuses what its policy excludes, and ends its turn there: the results go up with the next message.
-      const home = tempDir('orchids-continue-home-');
-      const args = ['--exclude', 'Bash(rm*)'];
-      const run = await runContinue(work, 'Tidy the work folder', stack.url, KEY, { api: 'openai', args, home });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-
-      const next = await runContinue(work, 'Go on', stack.url, KEY, {
-        api: 'openai',
-        args: [...args, '--resume'],
-        home,
-      });
-      expect(next.code, next.stderr + next.stdout).toBe(0);
-      expect(next.answer).toBe('Nothing was removed.');
-      expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
-      const [, told, ...more] = turnsAbout(stack, /Tidy the work folder/);
-      expect(more).toEqual([]);
-      const results = Object.fromEntries(sentToolResults(told!).map((r) => [String(r.tool_use_id), r]));
+      const told = await continueRefuses(mode);
+      const results = Object.fromEntries(sentToolResults(told).map((r) => [String(r.tool_use_id), r]));
       // cn's ids go upstream as `call_…` on its OpenAI provider.
       expect(results['call_sim_rm']).toMatchObject({ is_error: true, content: BLOCKED });
       expect(results['call_sim_cat']).toMatchObject({ content: `${BLOCKED}\n` });
       expect(results['call_sim_cat']).not.toHaveProperty('is_error');
+    },
+  );
+});
+
+describe('a call Continue’s permission policy refuses, through its OpenAI provider (pinned sse-a)', () => {
+  // Generation A's model calls cn's Bash itself, and reads a result as an error only by its flag.
+  it(
+    'goes to Generation A flagged, in Continue’s words; output holding the words does not',
+    { timeout: 120_000 },
+    async () => {
+      const told = await continueRefuses(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      expect(sentErrorIds(told)).toEqual(['call_sim_rm']);
+      expect(shownResult(told, 'call_sim_rm')).toBe(BLOCKED);
+      expect(shownResult(told, 'call_sim_cat')).toBe(`${BLOCKED}\n`);
     },
   );
 });
