@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
 import { PINNED_MODES, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { sentErrorIds, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { sentErrorIds, served, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
@@ -70,9 +70,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     const last = turns.at(-1)!;
     expect(sentErrorIds(last)).toEqual([]);
     // Each result as Generation A reads it, a tag in its prompt or chat history (none flagged an error).
-    const seen = upstreamText(last);
-    const result = (id: string) =>
-      seen.match(new RegExp(`<tool_result tool_use_id="${seenCallId(id, true)}">([\\s\\S]*?)</tool_result>`))?.[1];
+    const result = (id: string) => shownResult(last, seenCallId(id, true));
     for (const call of calls) expect(result(call.id), call.name).toBeDefined();
     expect(result(calls[0]!.id)).toContain('step two: KIWI');
     expect(result(calls[0]!.id)).not.toContain('step one');
@@ -107,9 +105,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     const failed = calls.slice(1).map((c) => seenCallId(c.id, true));
     // The last result is in Generation A's prompt, the others in its chat history: in no set order in its text.
     expect(sentErrorIds(last).sort()).toEqual([...failed].sort());
-    const seen = upstreamText(last);
-    const result = (id: string) =>
-      seen.match(new RegExp(`<tool_result tool_use_id="${id}"(?: is_error="true")?>([\\s\\S]*?)</tool_result>`))?.[1];
+    const result = (id: string) => shownResult(last, id);
     expect(result(seenCallId(calls[0]!.id, true))).toContain('step one: MANGO');
     expect(result(failed[0]!)).toMatch(/^Failed to edit, 0 occurrences found for old_string/);
     expect(result(failed[1]!)).toMatch(/^File not found: .*nope\.txt$/);
@@ -170,10 +166,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
       );
       expect(seen).toContain('This client has no to-do tool, so your plan was shown to the user as a checklist');
       expect(seen).not.toContain("The agent's plan (this client has no to-do tool to show it in):");
-      const fetched = seen.match(
-        new RegExp(`<tool_result tool_use_id="${seenCallId(calls[1]!.id, true)}">([\\s\\S]*?)</tool_result>`),
-      )?.[1];
-      expect(fetched).toContain(GIST);
+      expect(shownResult(last, seenCallId(calls[1]!.id, true))).toContain(GIST);
       expect(seen).not.toContain('has no tool named');
     } finally {
       await page.stop();
@@ -223,7 +216,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
           const id = seenCallId(call.id, true);
           return {
             use: seen.match(new RegExp(`<tool_use id="${id}" name="([^"]+)">(.*?)</tool_use>`))?.slice(1),
-            result: seen.match(new RegExp(`<tool_result tool_use_id="${id}">([\\s\\S]*?)</tool_result>`))?.[1],
+            result: shownResult(last, id),
           };
         });
         // The LS ran as a listing on Qwen's shell, a subfolder shown, and Qwen replays it as that command.
