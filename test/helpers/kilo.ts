@@ -12,6 +12,16 @@ import { BUN_SYSTEM_MALLOC, config, readRun, xdgHome, type OpencodeApi, type Ope
 export const KILO = process.env.ORCHIDS_TEST_KILO ?? path.resolve(__dirname, '../../node_modules/.bin/kilo');
 
 /**
+ * Kilo's glob and grep run ripgrep and, like opencode's, download it from GitHub when there is none on PATH (this
+ * machine and CI have none and reach no GitHub: `ripgrep execution failed: Transport error (GET https://github.com/…`).
+ * The static one the pinned Codex CLI ships serves instead, as for opencode (test/helpers/opencode.ts).
+ */
+const RIPGREP_DIR = path.resolve(
+  __dirname,
+  '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
+);
+
+/**
  * A fresh home whose `~/.config/kilo/kilo.json` is `configText`, and the environment that runs Kilo in it with its
  * calls beyond loopback switched off: Kilo takes opencode's switches under its own prefix (KILO_ for OPENCODE_).
  */
@@ -21,7 +31,7 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
   fs.mkdirSync(configDir, { recursive: true });
   fs.writeFileSync(path.join(configDir, 'kilo.json'), configText);
   return {
-    PATH: process.env.PATH ?? '',
+    PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
     ...xdgHome(home),
     KILO_DISABLE_AUTOUPDATE: '1',
     KILO_DISABLE_MODELS_FETCH: '1',
