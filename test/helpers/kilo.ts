@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runToExit } from './processes';
 import { tempDir } from './temp-dir';
-import { BUN_SYSTEM_MALLOC, config, readRun, xdgHome, type OpencodeApi, type OpencodeRun } from './opencode';
+import {
+  BUN_SYSTEM_MALLOC,
+  config,
+  pathWithRipgrep,
+  readRun,
+  xdgHome,
+  type OpencodeApi,
+  type OpencodeRun,
+} from './opencode';
 
 /**
  * Kilo Code's CLI (`kilo`), a fork of opencode: it reads the same provider config and prints the same
@@ -10,16 +18,6 @@ import { BUN_SYSTEM_MALLOC, config, readRun, xdgHome, type OpencodeApi, type Ope
  * ORCHIDS_TEST_KILO runs another copy of it.
  */
 export const KILO = process.env.ORCHIDS_TEST_KILO ?? path.resolve(__dirname, '../../node_modules/.bin/kilo');
-
-/**
- * Kilo's glob and grep run ripgrep and, like opencode's, download it from GitHub when there is none on PATH (this
- * machine and CI have none and reach no GitHub: `ripgrep execution failed: Transport error (GET https://github.com/…`).
- * The static one the pinned Codex CLI ships serves instead, as for opencode (test/helpers/opencode.ts).
- */
-const RIPGREP_DIR = path.resolve(
-  __dirname,
-  '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
-);
 
 /**
  * A fresh home whose `~/.config/kilo/kilo.json` is `configText`, and the environment that runs Kilo in it with its
@@ -31,7 +29,8 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
   fs.mkdirSync(configDir, { recursive: true });
   fs.writeFileSync(path.join(configDir, 'kilo.json'), configText);
   return {
-    PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+    // Without a ripgrep Kilo's glob and grep fail (`ripgrep execution failed: Transport error (GET https://github…`).
+    PATH: pathWithRipgrep(),
     ...xdgHome(home),
     KILO_DISABLE_AUTOUPDATE: '1',
     KILO_DISABLE_MODELS_FETCH: '1',

@@ -11,9 +11,14 @@ export const OPENCODE =
   process.env.ORCHIDS_TEST_OPENCODE ?? path.resolve(__dirname, '../../node_modules/.bin/opencode');
 
 /**
- * opencode's glob and grep tools run ripgrep, which opencode downloads from GitHub when there is none on PATH (this
- * machine and CI have none, and reach no GitHub): the static one the pinned Codex CLI ships serves instead.
+ * opencode's glob and grep tools run ripgrep, which opencode (and Kilo, its fork) downloads from GitHub when there is
+ * none on PATH (this machine and CI have none, and reach no GitHub): the static one the pinned Codex CLI ships serves
+ * instead, first on the PATH this returns.
  */
+export function pathWithRipgrep(): string {
+  return `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`;
+}
+
 const RIPGREP_DIR = path.resolve(
   __dirname,
   '../../node_modules/@openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/codex-path',
@@ -165,7 +170,7 @@ export function opencodeHome(configText: string): NodeJS.ProcessEnv {
   const catalog = path.join(home, 'models.json');
   fs.writeFileSync(catalog, '{}');
   return {
-    PATH: `${RIPGREP_DIR}${path.delimiter}${process.env.PATH ?? ''}`,
+    PATH: pathWithRipgrep(),
     ...xdgHome(home),
     OPENCODE_DISABLE_AUTOUPDATE: '1',
     OPENCODE_DISABLE_MODELS_FETCH: '1',
