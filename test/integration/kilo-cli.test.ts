@@ -102,7 +102,7 @@ describe.each(ROUTES)(
  * prompt does not name), and the model answers only once the command's output reached it, in pieces.
  */
 describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
-  const mode = PINNED_MODES[1]!;
+  const mode = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
 
   it('writes a file, runs a command and globs and greps, in one step', { timeout: 240_000 }, async () => {
     stack = await startCliStack(mode, KEY);
