@@ -160,10 +160,10 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
       const last = turns.at(-1)!;
       expect(sentErrorIds(last)).toEqual([]);
       const seen = upstreamText(last);
-      // Qwen sent the checklist back, and Generation A reads it as the plan it made and the proxy's answer to it.
-      expect(seen).toMatch(
-        /<tool_use id="toolu_shown_[^"]+" name="TodoWrite">{"todos":\[{"content":"Read the harbour page"/,
-      );
+      // Qwen sent the checklist back, and Generation A reads it as the plan it made and the proxy's answer to it:
+      // each item's words and status, not its activeForm, which the checklist does not hold (shown-calls.ts).
+      const plan = seen.match(/<tool_use id="toolu_shown_[^"]+" name="TodoWrite">(.*?)<\/tool_use>/)?.[1];
+      expect(plan).toBe(JSON.stringify({ todos: [{ content: 'Read the harbour page', status: 'in_progress' }] }));
       expect(seen).toContain('This client has no to-do tool, so your plan was shown to the user as a checklist');
       expect(seen).not.toContain("The agent's plan (this client has no to-do tool to show it in):");
       expect(shownResult(last, seenCallId(calls[1]!.id, true))).toContain(GIST);
@@ -174,7 +174,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
   });
 
   it(
-    'runs Generation A’s LS, its tool_search and a held-back tool it calls by name',
+    'runs Generation A’s LS, its tool_search and a held-back tool it calls by name, Qwen’s and its own',
     READS_COMMAND_OUTPUT,
     async () => {
       const GIST = 'GIST: the ferry leaves pier HERON-4.';
@@ -191,6 +191,8 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
           { id: 'toolu_sim_genats_0001', name: 'tool_search', input: { query: 'select:web_fetch' } },
           // The held-back tool by its own name, as the search showed it, not through Qwen's tool_call.
           { id: 'toolu_sim_genawf_0002', name: 'web_fetch', input: { url: page.url, prompt: 'Which pier?' } },
+          // And by Generation A's own name for it, WebFetch (another path: a second fetch, not an answer Qwen kept).
+          { id: 'toolu_sim_genawf_0003', name: 'WebFetch', input: { url: `${page.url}-again`, prompt: 'Which pier?' } },
         ];
         stack.sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
@@ -206,13 +208,13 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
         });
         expect(run.code, run.stderr + run.stdout).toBe(0);
         expect(run.answer).toBe('Pier HERON-4.');
-        expect(page.hits).toEqual(['GET /quay']);
+        expect(page.hits).toEqual(['GET /quay', 'GET /quay-again']);
         const turns = turnsAbout(stack, new RegExp(topic));
         expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
         const last = turns.at(-1)!;
         expect(sentErrorIds(last)).toEqual([]);
         const seen = upstreamText(last);
-        const [ls, search, fetched] = calls.map((call) => {
+        const [ls, search, fetched, fetchedAsOwn] = calls.map((call) => {
           const id = seenCallId(call.id, true);
           return {
             use: seen.match(new RegExp(`<tool_use id="${id}" name="([^"]+)">(.*?)</tool_use>`))?.slice(1),
@@ -233,6 +235,11 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
           JSON.stringify({ name: 'web_fetch', arguments: { url: page.url, prompt: 'Which pier?' } }),
         ]);
         expect(fetched!.result).toContain(GIST);
+        expect(fetchedAsOwn!.use).toEqual([
+          'tool_call',
+          JSON.stringify({ name: 'web_fetch', arguments: { url: `${page.url}-again`, prompt: 'Which pier?' } }),
+        ]);
+        expect(fetchedAsOwn!.result).toContain(GIST);
         expect(seen).not.toContain('has no tool named');
       } finally {
         await page.stop();

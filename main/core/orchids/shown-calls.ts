@@ -219,6 +219,17 @@ function readPlan(text: string, start: number): Note | undefined {
  * The checklist under its heading, line by line up to the first line that is not one of its items. A list that
  * shows less than the agent wrote (an item cut, items left off) cannot be the call it made, so it is dropped, as the
  * generic line is.
+ *
+ * DECISION: each item comes back as its words and status, without the `activeForm` the agent wrote (Claude Code's
+ * TodoWrite item; the words a to-do tool's spinner shows while the item runs). The agent's call never reached the
+ * client, only this checklist, so nothing the client sends back holds it, and a request is read from itself alone (no
+ * state between requests; the debug record is not read on the way in). Writing it into the checklist so it could be
+ * read back would show the user every item twice (or, as a hidden Markdown comment, print it raw where a client shows
+ * text as it is: `qwen -p`, Cline); made up from the words, it would be words the agent never wrote. Left off, the
+ * agent sees its call less one field it needs nothing from: it writes its whole list again on each call, and where the
+ * list goes back up as this checklist no tool wants the field; and the upstream is sent no schema that requires it
+ * (Generation A is shown none for its TodoWrite where the client declares no to-do tool; Generation B is sent no tool
+ * definitions at all).
  */
 function readChecklist(text: string, start: number): Note | undefined {
   let at = start + TODO_HEADING.length;
