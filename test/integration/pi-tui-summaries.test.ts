@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { finish, reply, sse, text, type SimStep } from '../sim/orchids-simulator';
+import { finish, httpError, reply, sse, text, type SimStep } from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
@@ -23,8 +23,9 @@ import {
  * `openai-completions` provider on `ws` (pi-tui-branches.test.ts has it on the Messages API): a summary stopped with
  * Esc, whose upstream request must end with pi's, then "Summarize with custom prompt", whose instructions must reach
  * the upstream, and the summary sent on with the next prompt. One window for the three, as each costs seconds. Then
- * pi's compaction on `sse-b`, where no summary went before, on each API: `/compact`, and the compaction pi starts
- * itself when the usage the proxy reports (the upstream's figures) fills the model's context window.
+ * pi's compaction on `sse-b`, where no summary went before, on each API: `/compact` with instructions, the compaction
+ * pi starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the
+ * one it starts when the upstream finds the conversation too long, after which pi sends the refused prompt again.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -155,6 +156,10 @@ const UPDATE_ASK = /NEW conversation messages to incorporate into the existing s
 /** The turns after the first, short enough that pi keeps the last one whole when it compacts (see KEEP_RECENT). */
 const SECOND = 'Second note: the moss is MOSS-31';
 const THIRD = 'Third note: the fern is FERN-58';
+/** The prompt the upstream refuses as too long, long enough (12 tokens by pi's count) to be the one turn pi keeps. */
+const FOURTH = 'Fourth note: the reed is REED-94, by the pond.';
+/** The instructions typed after `/compact`. */
+const COMPACT_FOCUS = 'List every code word in capitals';
 /**
  * pi's `compaction.keepRecentTokens` (default 20,000, which would keep a short session whole): the tokens of the
  * newest turns pi keeps as they are, counted as a quarter of their characters. 10 keeps the last answer (4) and
@@ -171,7 +176,7 @@ const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
 
 // Each API its own app, so that one's requests and history rows are not the other's.
 for (const [api] of PI_APIS) {
-  describe(`pi’s window through Orchids Tray, /compact and compaction on a full context (pinned sse-b, ${api})`, () => {
+  describe(`pi’s window through Orchids Tray, /compact, a full context, an overflow (pinned sse-b, ${api})`, () => {
     const stack = piStack(SSE_B, KEY);
 
     it(
@@ -186,8 +191,16 @@ for (const [api] of PI_APIS) {
         stack().sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
           if (SUMMARIZER.test(seen)) {
+            if (/<previous-summary>\s*SUMMARY-TWO/.test(seen)) {
+              return sse(reply('SUMMARY-THREE: PLUM, MOSS-31, FERN-58.'));
+            }
             if (UPDATE_ASK.test(seen)) return sse(reply('SUMMARY-TWO: the word PLUM, moss MOSS-31.'));
             return sse(reply('SUMMARY-ONE: the word PLUM, kept as ORCHARD-7.'));
+          }
+          // The upstream's own failure for a conversation too long for the model, until pi has compacted it.
+          if (seen.includes(FOURTH)) {
+            if (!seen.includes('SUMMARY-THREE')) return httpError(400, '{"error":"input is too long"}');
+            return sse(reply('Noted REED-94 after compacting.'));
           }
           if (seen.includes('What do you keep?')) {
             return sse(reply(seen.includes('SUMMARY-TWO') ? 'PLUM, MOSS-31 and FERN-58.' : 'Unknown.'));
@@ -205,8 +218,9 @@ for (const [api] of PI_APIS) {
         await tui.submit(SECOND);
         await tui.waitFor(/Noted MOSS-31\./, 60_000);
 
-        // /compact: pi summarises the first turn in a request of its own and keeps the second as it is.
-        await tui.submit('/compact');
+        // /compact with instructions: pi summarises the first turn in a request of its own, the instructions added
+        // to its own, and keeps the second as it is.
+        await tui.submit(`/compact ${COMPACT_FOCUS}`);
         await tui.waitFor(/\[compaction\][\s\S]*Compacted from [\d,]+ tokens/, 60_000);
         const first = turnsAbout(stack(), COMPACT_ASK);
         expect(first).toHaveLength(1);
@@ -216,6 +230,7 @@ for (const [api] of PI_APIS) {
         );
         expect(asked).not.toContain(SECOND);
         expect(asked).not.toMatch(UPDATE_ASK);
+        expect(asked).toMatch(new RegExp(`${COMPACT_ASK.source}[\\s\\S]*\\n\\nAdditional focus: ${COMPACT_FOCUS}`));
 
         // The next turn carries the summary and the turn kept, nothing of the one summarised.
         await tui.submit(THIRD);
@@ -243,6 +258,33 @@ for (const [api] of PI_APIS) {
         expect(last).toContain(THIRD);
         expect(last).not.toMatch(/SUMMARY-ONE|Second note|Noted MOSS-31|Keep the word PLUM/);
 
+        // The upstream refuses the next prompt as too long; the proxy says so in the API's own words, which pi reads
+        // as a context overflow: it compacts (the turn before folded into the summary, the refused prompt kept) and
+        // sends the prompt again on the new summary, without the user asking.
+        await tui.submit(FOURTH);
+        await tui.waitFor(/Noted REED-94 after compacting\./, 90_000);
+        // What the user sees: the refusal as pi's error line (the proxy's words, in the API's error body), then the
+        // new summary and the answer to the prompt sent again.
+        expect(tui.screen()).toMatch(
+          new RegExp(
+            `${FOURTH}\\s+Error: 400 [^\\n]*prompt is too long: the conversation does not fit[\\s\\S]*` +
+              '\\[compaction\\]\\s+Compacted from [\\d,]+ tokens[\\s\\S]*Noted REED-94 after compacting\\.',
+          ),
+        );
+        const fourth = turnsAbout(stack(), new RegExp(FOURTH)).filter((r) => !SUMMARIZER.test(upstreamText(r)));
+        expect(fourth).toHaveLength(2);
+        const [refused, retried] = fourth.map(upstreamText);
+        expect(refused).toMatch(/<summary>\s*SUMMARY-TWO/);
+        expect(refused).toContain('What do you keep?');
+        expect(retried).toMatch(/compacted into the following summary:\s*<summary>\s*SUMMARY-THREE/);
+        expect(retried).not.toMatch(/SUMMARY-TWO|What do you keep\?|PLUM, MOSS-31 and FERN-58\./);
+        const folded = turnsAbout(stack(), /<previous-summary>\s*SUMMARY-TWO/);
+        expect(folded).toHaveLength(1);
+        const overflowAsk = upstreamText(folded[0]!);
+        expect(overflowAsk).toMatch(UPDATE_ASK);
+        expect(overflowAsk).toMatch(/<conversation>[\s\S]*What do you keep\?[\s\S]*FERN-58\.[\s\S]*<\/conversation>/);
+        expect(overflowAsk).not.toContain(FOURTH);
+
         const [session, ...more] = savedSessions(agentDir);
         expect(more).toEqual([]);
         expect(savedTexts(session!)).toEqual([
@@ -256,13 +298,27 @@ for (const [api] of PI_APIS) {
           'compaction: SUMMARY-TWO: the word PLUM, moss MOSS-31.',
           'user: What do you keep?',
           'assistant: PLUM, MOSS-31 and FERN-58.',
+          // pi keeps the refused turn in the file, the error as an empty answer, before the summary and the retry.
+          `user: ${FOURTH}`,
+          'assistant: ',
+          'compaction: SUMMARY-THREE: PLUM, MOSS-31, FERN-58.',
+          'assistant: Noted REED-94 after compacting.',
         ]);
-        // The six requests, the two summaries among them, answered; the last one's row is written as it ends.
+        const refusal = session!.entries.find((e) => e.type === 'message' && e.message.stopReason === 'error');
+        expect(refusal?.message.errorMessage).toMatch(/^400 .*prompt is too long: the conversation does not fit/);
+        // The nine requests, the three summaries among them, answered but the refused one, a 400 in the API's words;
+        // the last one's row is written as it ends.
         await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
         const rows = await served(stack());
         expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-          Array.from({ length: 6 }, () => [PI_SERVED_API[api], true, 200, 'sse-b']),
+          [200, 200, 400, 200, 200, 200, 200, 200, 200].map((status) => [PI_SERVED_API[api], true, status, 'sse-b']),
         );
+        expect(
+          stack()
+            .core.internals.historyRepo.query({})
+            .filter((r) => r.status === 400)
+            .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
+        ).toEqual([['invalid_request_error', expect.stringMatching(/^prompt is too long: .*input is too long/)]]);
       },
     );
   });

@@ -28,7 +28,9 @@ export class ApiError extends Error {
 /**
  * The upstream found the conversation longer than the model's context window. Its message begins as Anthropic's own
  * does ("prompt is too long"), the words Claude Code reads to compact its history and try again; the OpenAI routes
- * answer it with OpenAI's code for it (`context_length_exceeded`), which Codex reads the same way.
+ * answer it with OpenAI's code for it (`context_length_exceeded`), which Codex reads the same way. pi reads neither
+ * type nor code, on either API: it matches its error message against vendors' phrases, "prompt is too long" among
+ * them, so the OpenAI routes keep these words too (pi-tui-summaries.test.ts).
  */
 export class ContextOverflowError extends ApiError {
   constructor(detail: string) {
