@@ -231,13 +231,15 @@ describe('pi through Orchids Tray (pinned sse-a)', () => {
   });
 
   it(
-    'gives Generation A a command that exits non-zero as an error in pi’s words, and not one that passes',
+    'gives Generation A a command that exits non-zero or times out as an error in pi’s words, and not one that passes',
     TIMEOUT,
     async () => {
       // pi's bash as Generation A is shown it: the model calls it itself, and Chat Completions carries no error flag.
+      // Its `timeout` is in seconds, a fraction as its schema lets the model give it; pi stops the command there.
       const calls = [
         { id: 'toolu_sim_genafail_0001', name: 'bash', input: { command: 'echo half-done; exit 3' } },
         { id: 'toolu_sim_genapass_0001', name: 'bash', input: { command: 'echo all-done' } },
+        { id: 'toolu_sim_genastop_0001', name: 'bash', input: { command: 'echo started; sleep 3', timeout: 0.5 } },
       ];
       scriptCalls(stack(), 'Run the steps', calls, 'One failed.', true);
 
@@ -245,13 +247,14 @@ describe('pi through Orchids Tray (pinned sse-a)', () => {
       expect(run.code, run.stderr + run.stdout).toBe(0);
       expect(run.answer).toBe('One failed.');
       const turns = turnsAbout(stack(), /Run the steps/);
-      expect(turns.map((t) => t.protocol)).toEqual(['sse-a', 'sse-a', 'sse-a']);
-      const [failed, passed] = calls.map((c) => seenCallId(c.id, true));
+      expect(turns.map((t) => t.protocol)).toEqual(['sse-a', 'sse-a', 'sse-a', 'sse-a']);
+      const [failed, passed, stopped] = calls.map((c) => seenCallId(c.id, true));
       const last = turns.at(-1)!;
-      expect(sentErrorIds(last)).toEqual([failed]);
+      expect(sentErrorIds(last).sort()).toEqual([failed, stopped]);
       // pi's words as it wrote them: the output, then its last line after a blank line.
       expect(shownResult(last, failed!)).toBe('half-done\n\n\nCommand exited with code 3');
       expect(shownResult(last, passed!)).toBe('all-done\n');
+      expect(shownResult(last, stopped!)).toBe('started\n\n\nCommand timed out after 0.5 seconds');
     },
   );
 });

@@ -21,8 +21,8 @@ import { runCline } from '../helpers/cline';
  * A call the user declines, or the client's permission rules refuse, reaches Generation B's agent as an error through
  * the OpenAI routes, whose results carry no error flag: the real clients refuse in a non-interactive run, by their
  * permission settings. Output that only holds the same words goes as it came. Generation A's model, which calls the
- * client's tools itself, gets the same results flagged: one client's run holds it (every client's wordings are read by
- * the same gen-b/refused-calls.ts).
+ * client's tools itself, gets the same results flagged: cn's and opencode's runs hold it (every client's wordings are
+ * read by the same gen-b/refused-calls.ts).
  */
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -41,50 +41,83 @@ const RULED = 'The user has specified a rule which prevents you from using this 
 /** The agent's Bash call of `command`. */
 const bash = (id: string, command: string) => toolCall({ id, name: 'Bash', input: { command, description: id } });
 
+/**
+ * The agent removes a folder (opencode's rules refuse it), lists it (opencode run declines it) and reads a file holding
+ * opencode's words for a decline, through Chat Completions: Generation B's agent by its own Bash, under ids not the
+ * proxy's (`call_…`), Generation A's model by opencode's bash, under ids the proxy gives opencode as `call_sim_…`. A
+ * declined call ends opencode's turn: the results go up with the next message, in the turn returned.
+ */
+async function opencodeRefuses(mode: ProtocolMode) {
+  const genA = mode.expect === 'sse-a';
+  stack = await startCliStack(mode, KEY);
+  const work = tempDir('orchids-opencode-work-');
+  fs.mkdirSync(path.join(work, 'build'));
+  fs.writeFileSync(path.join(work, 'notes.txt'), `${DECLINED}\n`);
+  const call = (name: string, command: string) =>
+    toolCall({
+      id: `${genA ? 'toolu' : 'call'}_sim_${name}`,
+      name: genA ? 'bash' : 'Bash',
+      input: { command, description: name },
+    });
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (!seen.includes('Tidy the work folder')) return undefined;
+    if (seen.includes('Go on')) return sse(reply('Nothing was removed.'));
+    return sse([
+      ...call('rm', 'rm -rf build'),
+      ...call('ls', 'ls -la'),
+      ...call('cat', 'cat notes.txt'),
+      ...finish('tool-calls'),
+    ]);
+  });
+  // `opencode run` declines whatever its permission config asks about; `rm` is refused by a rule, `cat` allowed.
+  const settings = JSON.parse(config(stack.url, KEY, 'openai-chat')) as Record<string, unknown>;
+  settings['permission'] = { bash: { '*': 'ask', 'rm *': 'deny', 'cat *': 'allow' } };
+  const env = opencodeHome(JSON.stringify(settings));
+  const run = await runOpencode(work, 'Tidy the work folder', stack.url, KEY, { api: 'openai-chat', env });
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  expect(run.tools.map((tool) => tool.state.status)).toEqual(['error', 'error', 'completed']);
+  const next = await runOpencode(work, 'Go on', stack.url, KEY, { api: 'openai-chat', env, args: ['--continue'] });
+  expect(next.code, next.stderr + next.stdout).toBe(0);
+  expect(next.finalText).toBe('Nothing was removed.');
+  expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+
+  const [, told, ...more] = turnsAbout(stack, /Tidy the work folder/);
+  expect(more).toEqual([]);
+  expect(told!.protocol).toBe(mode.expect);
+  return told!;
+}
+
 describe.each(GEN_B)('a call opencode refuses, through Chat Completions ($name)', (mode) => {
   it(
     'goes to the agent as an error in opencode’s words; a file holding the words does not',
     { timeout: 120_000 },
     async () => {
-      stack = await startCliStack(mode, KEY);
-      const work = tempDir('orchids-opencode-work-');
-      fs.mkdirSync(path.join(work, 'build'));
-      fs.writeFileSync(path.join(work, 'notes.txt'), `${DECLINED}\n`);
-      stack.sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        if (!seen.includes('Tidy the work folder')) return undefined;
-        if (seen.includes('Go on')) return sse(reply('Nothing was removed.'));
-        return sse([
-          ...bash('call_sim_rm', 'rm -rf build'),
-          ...bash('call_sim_ls', 'ls -la'),
-          ...bash('call_sim_cat', 'cat notes.txt'),
-          ...finish('tool-calls'),
-        ]);
-      });
-      // `opencode run` declines whatever its permission config asks about; `rm` is refused by a rule, `cat` allowed.
-      const settings = JSON.parse(config(stack.url, KEY, 'openai-chat')) as Record<string, unknown>;
-      settings['permission'] = { bash: { '*': 'ask', 'rm *': 'deny', 'cat *': 'allow' } };
-      const env = opencodeHome(JSON.stringify(settings));
-      const run = await runOpencode(work, 'Tidy the work folder', stack.url, KEY, { api: 'openai-chat', env });
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.tools.map((tool) => tool.state.status)).toEqual(['error', 'error', 'completed']);
-      // A declined call ends opencode's turn: the results go up with the user's next message.
-      const next = await runOpencode(work, 'Go on', stack.url, KEY, { api: 'openai-chat', env, args: ['--continue'] });
-      expect(next.code, next.stderr + next.stdout).toBe(0);
-      expect(next.finalText).toBe('Nothing was removed.');
-      expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
-
-      const [, told, ...more] = turnsAbout(stack, /Tidy the work folder/);
-      expect(more).toEqual([]);
+      const told = await opencodeRefuses(mode);
       // opencode's ids go upstream as it keeps them: each result is found by its call's command.
-      const command = new Map(replayedToolUses(told!).map((u) => [u.id, (u.input as { command: string }).command]));
-      const results = Object.fromEntries(sentToolResults(told!).map((r) => [command.get(r.tool_use_id), r]));
+      const command = new Map(replayedToolUses(told).map((u) => [u.id, (u.input as { command: string }).command]));
+      const results = Object.fromEntries(sentToolResults(told).map((r) => [command.get(r.tool_use_id), r]));
       expect(Object.keys(results).sort()).toEqual(['cat notes.txt', 'ls -la', 'rm -rf build']);
       expect(results['rm -rf build']).toMatchObject({ is_error: true, content: expect.stringContaining(RULED) });
       expect(results['ls -la']).toMatchObject({ is_error: true, content: DECLINED });
       expect(results['cat notes.txt']).toMatchObject({ content: `${DECLINED}\n` });
       expect(results['cat notes.txt']).not.toHaveProperty('is_error');
-      expect(sentErrorIds(told!)).toHaveLength(2);
+      expect(sentErrorIds(told)).toHaveLength(2);
+    },
+  );
+});
+
+describe('a call opencode refuses, through Chat Completions (pinned sse-a)', () => {
+  // Generation A's model calls opencode's bash itself, and reads a result as an error only by its flag.
+  it(
+    'goes to Generation A flagged, in opencode’s words; a file holding the words does not',
+    { timeout: 120_000 },
+    async () => {
+      const told = await opencodeRefuses(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      expect(sentErrorIds(told).sort()).toEqual(['call_sim_ls', 'call_sim_rm']);
+      expect(shownResult(told, 'call_sim_ls')).toBe(DECLINED);
+      expect(shownResult(told, 'call_sim_rm')).toContain(RULED);
+      expect(shownResult(told, 'call_sim_cat')).toBe(`${DECLINED}\n`);
     },
   );
 });

@@ -29,6 +29,8 @@ describe('pi’s failed command', () => {
     expect(failed('half-done\n\n\nCommand exited with code 3')).toBe(true);
     expect(failed([{ type: 'text', text: '(no output)\n\nCommand exited with code 1' }])).toBe(true);
     expect(failed('Command timed out after 5 seconds')).toBe(true);
+    // pi's timeout is any number of seconds its schema takes, written as JavaScript writes it.
+    expect(failed('started\n\n\nCommand timed out after 0.5 seconds')).toBe(true);
     expect(failed('tick\n\nCommand aborted')).toBe(true);
   });
 

@@ -21,10 +21,11 @@ import { PI_FAILED, type Unwrapped } from './shell-output';
 import { replayedCalls } from './replayed-calls';
 
 /**
- * pi's last line of a command it stopped, after its output and a blank line (alone when there was none). One that
- * exited non-zero ends as ./shell-output.ts reads it (PI_FAILED).
+ * pi's last line of a command it stopped, after its output and a blank line (alone when there was none); its time-out
+ * is the `timeout` it was called with, in seconds, which its schema lets be a fraction (`0.5`). One that exited
+ * non-zero ends as ./shell-output.ts reads it (PI_FAILED).
  */
-const PI_STOPPED = /(?:^|\n\n)Command (?:timed out after \d+ seconds|aborted)$/;
+const PI_STOPPED = /(?:^|\n\n)Command (?:timed out after \d+(?:\.\d+)? seconds|aborted)$/;
 
 /** Qwen's words for a run it stopped, the start of the whole result. */
 const QWEN_STOPPED = /^Command (?:timed out after \d+ms|was cancelled by user) before it could complete\./;
