@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentToolResults, startCliStack, served, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -99,12 +99,15 @@ describe.each(ROUTES)(
  * Kilo's Anthropic provider on Generation B over SSE, in one run: the agent's Write, Bash, Glob and Grep in one step,
  * each reaching Kilo as opencode's tool in its keys, and what each gave going back upstream as the agent's results.
  * What comes back exists only once Kilo ran the tool (the command computes its output; Glob and Grep find files the
- * prompt does not name), and the model answers only once the command's output reached it, in pieces.
+ * prompt does not name), and the model goes on only once the command's output reached it. Then the agent's TodoWrite
+ * and Task in one step: Kilo's `todowrite` and its `task`, whose sub-agent is a child session making its own request
+ * through the proxy; the model answers, in pieces, only once the sub-agent's report came back as the Task's result.
+ * DECISION: one run, not one for the sub-agent: each Kilo start costs 12–15 s of CPU on a two-core machine.
  */
 describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
   const mode = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
 
-  it('writes a file, runs a command and globs and greps, in one step', { timeout: 240_000 }, async () => {
+  it('does four things in one step, then keeps a plan and runs a sub-agent', { timeout: 240_000 }, async () => {
     stack = await startCliStack(mode, KEY);
     const work = tempDir('orchids-kilo-work-');
     const created = path.join(work, 'recipe.txt');
@@ -117,38 +120,64 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
       { id: 'toolu_sim_kilo_glob', name: 'Glob', input: { pattern: '**/*.md', path: work } },
       { id: 'toolu_sim_kilo_grep', name: 'Grep', input: { pattern: 'PEACH-[0-9]+', path: work, glob: '*.txt' } },
     ];
-    const answer = 'Wrote recipe.txt; BASH-42, GUIDE-19.md and PEACH-64 came back.';
+    const todos = [
+      { content: 'Check the recipe', status: 'completed', activeForm: 'Checking the recipe' },
+      { content: 'Find QUINCE-7', status: 'in_progress', activeForm: 'Finding QUINCE-7' },
+    ];
+    const job = 'Find where QUINCE-7 is defined and report the file.';
+    const task = { description: 'Find QUINCE-7', prompt: job, subagent_type: 'general-purpose' };
+    const delegated = [
+      { id: 'toolu_sim_kilo_todo', name: 'TodoWrite', input: { todos } },
+      { id: 'toolu_sim_kilo_task', name: 'Task', input: task },
+    ];
+    const report = 'QUINCE-7 is defined in orchard.ts.';
+    const answer = 'Wrote recipe.txt; BASH-42, GUIDE-19.md and PEACH-64 came back; QUINCE-7 is in orchard.ts.';
     stack.sim.onAgentRequest((req) => {
+      // The sub-agent's own conversation starts with the Task's prompt as its user turn.
+      const first = JSON.stringify((req.body.messages as unknown[])[0]);
+      if (first.includes(job)) return sse(reply(report));
       const seen = upstreamText(req);
-      if (!seen.includes('Do the four things')) return undefined;
-      if (seen.includes('BASH-42')) return sse([...text(answer, { chunks: 3 }), ...finish()]);
+      if (!first.includes('Do the four things')) return undefined;
+      if (seen.includes(report)) return sse([...text(answer, { chunks: 3 }), ...finish()]);
+      // Ends the run when Kilo refused the calls, rather than asking again until it times out.
+      if (seen.includes('toolu_sim_kilo_task')) return sse(reply('The sub-agent did not run.'));
+      if (seen.includes('BASH-42'))
+        return sse([...delegated.flatMap((call) => toolCall(call)), ...finish('tool-calls')]);
       return sse([...calls.flatMap((call) => toolCall(call)), ...finish('tool-calls')]);
     });
 
-    const run = await runKilo(work, 'Do the four things.', stack.url, KEY);
+    const run = await runKilo(work, 'Do the four things, then plan and delegate.', stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe(answer);
     expect(fs.readFileSync(created, 'utf8')).toBe('Add LIME-58.\n');
-    // Kilo runs the four at once and reports each as it finishes: in the order of the calls, what each was given.
-    const ran = calls.map(({ id }) => run.tools.find((t) => t.callID === id));
+    // Kilo runs each step's calls at once and reports each as it finishes: in the order of the calls, what each was
+    // given.
+    const ran = [...calls, ...delegated].map(({ id }) => run.tools.find((t) => t.callID === id));
     expect(ran.map((t) => [t?.tool, t?.state.status, t?.state.error])).toEqual([
       ['write', 'completed', undefined],
       ['bash', 'completed', undefined],
       ['glob', 'completed', undefined],
       ['grep', 'completed', undefined],
+      ['todowrite', 'completed', undefined],
+      ['task', 'completed', undefined],
     ]);
-    expect(run.tools).toHaveLength(calls.length);
+    expect(run.tools).toHaveLength(calls.length + delegated.length);
     expect(ran.map((t) => t?.state.input)).toEqual([
       { filePath: created, content: 'Add LIME-58.\n' },
       { command: 'echo "BASH-$((6*7))"', description: 'Count' },
       { pattern: '**/*.md', path: work },
       { pattern: 'PEACH-[0-9]+', path: work, include: '*.txt' },
+      // Kilo's todowrite, like opencode's, requires a priority on every item, which the agent's items never carry;
+      // its task lists the kinds it has, and the agent's Claude Code kind reaches it as Kilo's `general`.
+      { todos: todos.map((todo) => ({ ...todo, priority: 'medium' })) },
+      { ...task, subagent_type: 'general' },
     ]);
     expect(ran[1]?.state.output).toBe('BASH-42\n');
 
     const turns = turnsAbout(stack, /Do the four things/);
-    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect]);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
     const second = turns[1] as AgentRequestInfo;
+    const third = turns[2] as AgentRequestInfo;
     // Kilo replays the calls under its own names, and each result goes upstream under the agent's id.
     expect(replayedToolUses(second).map((u) => [u.id, u.name])).toEqual(calls.map((c) => [c.id, c.name.toLowerCase()]));
     // What each of Kilo's tools gave reaches the agent as it is, each under its call's id.
@@ -158,9 +187,33 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
       ['toolu_sim_kilo_glob', path.join(work, 'docs', 'GUIDE-19.md')],
       ['toolu_sim_kilo_grep', `Found 1 matches\n${path.join(work, 'seed.txt')}:\n  Line 2: the PEACH-64 crate\n`],
     ]);
-    expect(await served(stack)).toEqual([
-      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
-      { api: 'anthropic', stream: true, status: 200, protocol: mode.expect },
+    expect(
+      replayedToolUses(third)
+        .slice(calls.length)
+        .map((u) => [u.id, u.name]),
+    ).toEqual([
+      ['toolu_sim_kilo_todo', 'todowrite'],
+      ['toolu_sim_kilo_task', 'task'],
     ]);
+    // The agent reads back the list as Kilo keeps it, and the sub-agent's report inside Kilo's task envelope, which
+    // names the child session.
+    const results = sentToolResults(third).slice(calls.length);
+    expect(results.map((r) => r.tool_use_id)).toEqual(['toolu_sim_kilo_todo', 'toolu_sim_kilo_task']);
+    expect(results.some((r) => r.is_error === true)).toBe(false);
+    expect(JSON.parse(String(results[0]?.content))).toEqual(
+      todos.map(({ content, status }) => ({ content, status, priority: 'medium' })),
+    );
+    expect(String(results[1]?.content).replace(/^<task id="ses_\w+"/, '<task id="ses_CHILD"')).toBe(
+      `<task id="ses_CHILD" state="completed">\n<task_result>\n${report}\n</task_result>\n</task>`,
+    );
+    // The sub-agent's one request, its own conversation, went through the proxy on the same protocol before the
+    // parent's third.
+    const [child, ...rest] = answered(stack.sim.requests).filter((r) => JSON.stringify(r.body.messages).includes(job));
+    expect([child?.protocol, (child?.body.messages as unknown[]).length]).toEqual([mode.expect, 1]);
+    // The one other request that holds the Task's prompt is the parent's third, which replays the call.
+    expect(rest).toEqual([third]);
+    expect(await served(stack)).toEqual(
+      Array.from({ length: 4 }, () => ({ api: 'anthropic', stream: true, status: 200, protocol: mode.expect })),
+    );
   });
 });
