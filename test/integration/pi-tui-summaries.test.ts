@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import path from 'node:path';
-import { finish, httpError, reply, sse, text, type SimStep } from '../sim/orchids-simulator';
+import {
+  finish,
+  httpError,
+  reply,
+  sse,
+  text,
+  toolCall,
+  type AgentRequestInfo,
+  type SimStep,
+} from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
@@ -26,6 +35,7 @@ import {
  * pi's compaction on `sse-b`, where no summary went before, on each API: `/compact` with instructions, the compaction
  * pi starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the
  * one it starts when the upstream finds the conversation too long, after which pi sends the refused prompt again.
+ * Last, `/compact` on `sse-a`, whose Generation A body is built apart from Generation B's.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -322,4 +332,125 @@ for (const [api] of PI_APIS) {
       },
     );
   });
+}
+
+const SSE_A = PINNED_MODES.find((m) => m.expect === 'sse-a')!;
+/** The summary Generation A streams back for the first turn, in pieces. */
+const SUMMARY_A = 'SUMMARY-A: the word PEAR, checked as PEAR-CHECK-12, kept as ORCHARD-9.';
+/** pi's first turn runs a command, so the turns summarised hold a call and its output as pi serialises them. */
+const PEAR_CALL = { id: 'toolu_sim_pear_check', name: 'bash', input: { command: 'echo PEAR-CHECK-12' } };
+
+/**
+ * Generation A renders the conversation into one prompt and a history (request-builder.ts) where Generation B sends
+ * the messages themselves, so pi's summary request is held on it too. DECISION: on one API, Chat Completions. pi's
+ * summarizer asks the same on both (its system prompt, one user message, no tools), both routes hand the Generation A
+ * builder the same Messages request (the leading system message becomes its `system`), and the sse-b run above holds
+ * both routes' translation; Chat Completions is the one whose system text moves before it is built.
+ */
+describe('pi’s window through Orchids Tray, /compact on Generation A (pinned sse-a, Chat Completions)', () => {
+  const stack = piStack(SSE_A, KEY);
+
+  it(
+    'sends Generation A pi’s summary request as pi wrote it, offers no tools, and goes on with the summary',
+    { timeout: 180_000 },
+    async () => {
+      const agentDir = piAgentDir(stack().url);
+      fs.writeFileSync(
+        path.join(agentDir, 'settings.json'),
+        JSON.stringify({ compaction: { keepRecentTokens: KEEP_RECENT } }),
+      );
+      stack().sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (SUMMARIZER.test(seen)) return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
+        if (seen.includes('What do you keep?')) {
+          return sse(reply(seen.includes('SUMMARY-A') ? 'PEAR, as ORCHARD-9, and MOSS-31.' : 'Unknown.'));
+        }
+        if (seen.includes(SECOND)) return sse(reply('Noted MOSS-31.'));
+        if (seen.includes('Keep the word PEAR')) {
+          if (seen.includes('PEAR-CHECK-12\n')) return sse(reply('Kept PEAR as ORCHARD-9.'));
+          return sse([...toolCall(PEAR_CALL), ...finish('tool-calls')]);
+        }
+        return undefined;
+      });
+
+      const tui = stopAfter(
+        startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, 'openai-completions', { agentDir }),
+      );
+      await tui.waitFor(/pi v0\.73/, 60_000);
+      await tui.submit('Keep the word PEAR');
+      await tui.waitFor(/Kept PEAR as ORCHARD-9\./, 60_000);
+      await tui.submit(SECOND);
+      await tui.waitFor(/Noted MOSS-31\./, 60_000);
+
+      await tui.submit(`/compact ${COMPACT_FOCUS}`);
+      await tui.waitFor(/\[compaction\][\s\S]*Compacted from [\d,]+ tokens/, 60_000);
+      const asks = turnsAbout(stack(), COMPACT_ASK);
+      expect(asks.map((r) => r.protocol)).toEqual(['sse-a']);
+      const body = asks[0]!.body as Record<string, unknown>;
+      // Generation A's one system slot holds pi's summarizer prompt alone, and its prompt pi's one user message: the
+      // first turn as pi serialised it (its command and output as text), then pi's instructions and the user's.
+      const conversation = [
+        '[User]: Keep the word PEAR',
+        `[Assistant tool calls]: bash(command=${JSON.stringify(PEAR_CALL.input.command)})`,
+        '[Tool result]: PEAR-CHECK-12\n',
+        '[Assistant]: Kept PEAR as ORCHARD-9.',
+      ].join('\n\n');
+      expect(body.prompt).toMatch(
+        new RegExp(
+          '^<system>\\nYou are a context summarization assistant\\. [^<]*ONLY output the structured summary\\.\\n' +
+            '</system>\\n\\n<user_message>\\n' +
+            escapeRegExp(`<conversation>\n${conversation}\n</conversation>\n\n`) +
+            `The messages above are a conversation to summarize\\. ${COMPACT_ASK.source}[^<]*` +
+            `\\n\\nAdditional focus: ${COMPACT_FOCUS}\\n</user_message>$`,
+        ),
+      );
+      expect(body.prompt).not.toContain(SECOND);
+      expect(body.chatHistory).toEqual([]);
+      // pi declares no tools for it, so none are offered; its own turns offer its four.
+      expect(body).not.toHaveProperty('tools');
+      const toolNames = (r: AgentRequestInfo) => (r.body.tools as Array<{ name: string }>).map((t) => t.name);
+      expect(toolNames(turnsAbout(stack(), new RegExp(SECOND))[0]!)).toEqual(
+        expect.arrayContaining(['read', 'bash', 'edit', 'write']),
+      );
+
+      // pi shows the summary Generation A streamed back folded under [compaction]; Ctrl+O unfolds it.
+      expect(tui.screen()).not.toContain('SUMMARY-A');
+      tui.press('C-o');
+      await tui.waitFor(new RegExp(`\\[compaction\\][\\s\\S]*${escapeRegExp(SUMMARY_A)}`));
+
+      // The next prompt carries the summary and the turn kept, nothing of the one summarised, and pi's tools again.
+      await tui.submit('What do you keep?');
+      await tui.waitFor(/PEAR, as ORCHARD-9, and MOSS-31\./, 60_000);
+      const after = turnsAbout(stack(), /What do you keep\?/);
+      expect(after).toHaveLength(1);
+      const sent = upstreamText(after[0]!);
+      expect(sent).toMatch(new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A}`));
+      expect(sent).toContain(SECOND);
+      expect(sent).toContain('Noted MOSS-31.');
+      expect(sent).not.toMatch(/Keep the word PEAR|toolu_sim_pear_check|Kept PEAR as ORCHARD-9/);
+      expect(toolNames(after[0]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
+
+      const [session, ...more] = savedSessions(agentDir);
+      expect(more).toEqual([]);
+      expect(savedTexts(session!)).toEqual([
+        'user: Keep the word PEAR',
+        'assistant: ',
+        'toolResult: PEAR-CHECK-12\n',
+        'assistant: Kept PEAR as ORCHARD-9.',
+        `user: ${SECOND}`,
+        'assistant: Noted MOSS-31.',
+        `compaction: ${SUMMARY_A}`,
+        'user: What do you keep?',
+        'assistant: PEAR, as ORCHARD-9, and MOSS-31.',
+      ]);
+      const rows = await served(stack());
+      expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+        [200, 200, 200, 200, 200].map((status) => ['openai-chat', true, status, 'sse-a']),
+      );
+    },
+  );
+});
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
