@@ -8,7 +8,7 @@ import { NamespaceNames } from '../../main/core/openai/namespaces';
 import { ResponsesFormat } from '../../main/core/openai/responses-format';
 import type { UpstreamEvent } from '../../main/core/orchids/types';
 import type { ApiFormat } from '../../main/core/proxy/api-format';
-import { ApiError } from '../../main/core/server/errors';
+import { ApiError, ContextOverflowError } from '../../main/core/server/errors';
 
 /**
  * The OpenAI encoders, fed by the real translator: what a streamed and a non-streamed client of each API receives
@@ -413,5 +413,20 @@ describe('Responses', () => {
       expect(failed!.data.response.error).toEqual({ code: responseCode, message: apiError.message });
       expect(error!.data).toMatchObject({ type: 'error', code: eventCode, message: apiError.message });
     }
+  });
+
+  it('a context overflow once streaming: response.failed says context_length_exceeded, as Codex reads it', () => {
+    // Codex 0.171 takes response.failed's code `context_length_exceeded` as "ran out of room" (its own word for it,
+    // which OpenAI's published ResponseError list leaves out); `server_error` there reads to it as a dropped stream.
+    const encoder = responses().streamEncoder();
+    encoder.encode('message_start', {
+      type: 'message_start',
+      message: { id: 'msg_z', usage: { input_tokens: 1, output_tokens: 1 } },
+    });
+    const overflow = new ContextOverflowError('Orchids reported bad_request: input is too long');
+    const [failed, error] = events(encoder.failure(overflow));
+    expect(failed!.data.response.error).toEqual({ code: 'context_length_exceeded', message: overflow.message });
+    expect(failed!.data.response.error.message).toMatch(/^prompt is too long: /);
+    expect(error!.data).toMatchObject({ type: 'error', code: 'context_length_exceeded', message: overflow.message });
   });
 });

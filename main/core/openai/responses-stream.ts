@@ -24,9 +24,13 @@ import { isTypedTool, TYPED_ITEM_PREFIX, type TypedTool } from './typed-tools';
 /**
  * A failed response's `error.code` is one of a closed set in OpenAI's ResponseError (clients switch on it), which has
  * no `overloaded` or `insufficient_quota`: those are `server_error` there, and the `error` event keeps the exact code.
+ * DECISION: `context_length_exceeded` is kept although the published set lacks it: Codex 0.171 reads that code in
+ * `response.failed` as "ran out of room", and `server_error` there as a dropped stream ("stream disconnected before
+ * completion"; seen with the `error` event after it left out, which alone would also tell it).
  */
 function failedCode(details: Record<string, unknown>): string {
-  return details.code === 'rate_limit_exceeded' ? 'rate_limit_exceeded' : 'server_error';
+  const code = details.code;
+  return code === 'rate_limit_exceeded' || code === 'context_length_exceeded' ? code : 'server_error';
 }
 
 /** One output item being streamed, keyed by the content block that feeds it. */

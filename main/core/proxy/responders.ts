@@ -45,8 +45,8 @@ const SSE_HEADERS = [
 /**
  * A streamed answer. Events collect in a string and go out in one write per upstream chunk, so a burst of deltas
  * costs one syscall; the status line and headers travel with the first write, and the last frames with `end()`.
- * Nothing is written before the first upstream chunk (or the first ping), so an account that fails early leaves
- * the status code free: failover, or a proper HTTP error. The API's encoder decides what each event looks like.
+ * Nothing is written before the first content (or the first ping), so an account that fails early leaves the
+ * status code free: failover, or a proper HTTP error. The API's encoder decides what each event looks like.
  */
 export class SseResponder implements Responder, Beating {
   private pending = '';
@@ -91,6 +91,11 @@ export class SseResponder implements Responder, Beating {
 
   flush(): void {
     if (!this.pending || this.ended) return;
+    // DECISION: the status line waits for the first content (or the first ping), not the first upstream read. Gen B
+    // opens with `connected` and `response_started`, and a refusal that follows them (a context overflow, a bad
+    // request) is then a real 4xx: Claude Code, told so by an error event instead, sends the whole too-long
+    // conversation once more without streaming before it compacts. A ping still starts the message of a quiet one.
+    if (!this.written && !this.contentQueued) return;
     const chunk = this.pending;
     this.pending = '';
     this.write(chunk);
