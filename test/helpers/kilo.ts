@@ -52,16 +52,17 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
 }
 
 /**
- * Runs `kilo run --format json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh home (see kiloHome).
+ * Runs `kilo run --format json <prompt>` in `cwd` as a user would, pointed at the proxy by a fresh home (see kiloHome);
+ * `env` adds to that environment (NODE_EXTRA_CA_CERTS for a loopback page's certificate).
  */
 export function runKilo(
   cwd: string,
   prompt: string,
   baseUrl: string,
   apiKey: string,
-  options: { api?: OpencodeApi; timeoutMs?: number } = {},
+  options: { api?: OpencodeApi; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<OpencodeRun> {
-  const env = kiloHome(config(baseUrl, apiKey, options.api ?? 'anthropic'));
+  const env = { ...kiloHome(config(baseUrl, apiKey, options.api ?? 'anthropic')), ...options.env };
   const args = ['run', '--format', 'json', '--title', 'orchids-tray test', prompt];
   // Kilo's 170 MB binary takes tens of seconds to start on a busy two-core machine, and sets up its database first.
   const timeoutMs = options.timeoutMs ?? 180_000;

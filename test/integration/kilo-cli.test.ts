@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
@@ -8,6 +8,7 @@ import { replayedToolUses, sentToolResults, startCliStack, served, turnsAbout } 
 import { tempDir } from '../helpers/temp-dir';
 import type { OpencodeApi } from '../helpers/opencode';
 import { runKilo } from '../helpers/kilo';
+import { servePage } from '../helpers/loopback-page';
 
 /**
  * The real Kilo Code CLI (`kilo run`) pointed at Orchids Tray through the provider config opencode takes (Kilo is a
@@ -101,13 +102,14 @@ describe.each(ROUTES)(
  * What comes back exists only once Kilo ran the tool (the command computes its output; Glob and Grep find files the
  * prompt does not name), and the model goes on only once the command's output reached it. Then the agent's TodoWrite
  * and Task in one step: Kilo's `todowrite` and its `task`, whose sub-agent is a child session making its own request
- * through the proxy; the model answers, in pieces, only once the sub-agent's report came back as the Task's result.
+ * through the proxy. Once the sub-agent's report came back as the Task's result, the agent's WebFetch of a page on
+ * loopback: Kilo's `webfetch`, whose reading of the page the model must see before it answers, in pieces.
  * DECISION: one run, not one for the sub-agent: each Kilo start costs 12–15 s of CPU on a two-core machine.
  */
 describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
   const mode = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
 
-  it('does four things in one step, then keeps a plan and runs a sub-agent', { timeout: 240_000 }, async () => {
+  it('does four things in one step, then plans, delegates and fetches a page', { timeout: 240_000 }, async () => {
     stack = await startCliStack(mode, KEY);
     const work = tempDir('orchids-kilo-work-');
     const created = path.join(work, 'recipe.txt');
@@ -131,28 +133,45 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
       { id: 'toolu_sim_kilo_task', name: 'Task', input: task },
     ];
     const report = 'QUINCE-7 is defined in orchard.ts.';
-    const answer = 'Wrote recipe.txt; BASH-42, GUIDE-19.md and PEACH-64 came back; QUINCE-7 is in orchard.ts.';
+    // Served over HTTPS on loopback, trusted through NODE_EXTRA_CA_CERTS as a user's own CA would be.
+    const page = await servePage(
+      'orchard',
+      '<html><body><h1>Orchard notes</h1><p>The QUINCE-7 tree stands in row <b>OLIVE-31</b>.</p></body></html>',
+    );
+    onTestFinished(page.stop);
+    const fetch = {
+      id: 'toolu_sim_kilo_fetch',
+      name: 'WebFetch',
+      input: { url: page.url, prompt: 'Which row is the tree in?' },
+    };
+    const answer =
+      'Wrote recipe.txt; BASH-42, GUIDE-19.md and PEACH-64 came back; QUINCE-7 is in orchard.ts, row OLIVE-31.';
     stack.sim.onAgentRequest((req) => {
       // The sub-agent's own conversation starts with the Task's prompt as its user turn.
       const first = JSON.stringify((req.body.messages as unknown[])[0]);
       if (first.includes(job)) return sse(reply(report));
       const seen = upstreamText(req);
       if (!first.includes('Do the four things')) return undefined;
-      if (seen.includes(report)) return sse([...text(answer, { chunks: 3 }), ...finish()]);
-      // Ends the run when Kilo refused the calls, rather than asking again until it times out.
+      // The page's words reach the model only in what Kilo's webfetch gave back.
+      if (seen.includes('OLIVE-31')) return sse([...text(answer, { chunks: 3 }), ...finish()]);
+      // Ends the run when Kilo refused a call, rather than asking again until it times out.
+      if (seen.includes(fetch.id)) return sse(reply('The page was not read.'));
+      if (seen.includes(report)) return sse([...toolCall(fetch), ...finish('tool-calls')]);
       if (seen.includes('toolu_sim_kilo_task')) return sse(reply('The sub-agent did not run.'));
       if (seen.includes('BASH-42'))
         return sse([...delegated.flatMap((call) => toolCall(call)), ...finish('tool-calls')]);
       return sse([...calls.flatMap((call) => toolCall(call)), ...finish('tool-calls')]);
     });
 
-    const run = await runKilo(work, 'Do the four things, then plan and delegate.', stack.url, KEY);
+    const run = await runKilo(work, 'Do the four things, then plan and delegate.', stack.url, KEY, {
+      env: { NODE_EXTRA_CA_CERTS: page.caFile },
+    });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.finalText).toBe(answer);
     expect(fs.readFileSync(created, 'utf8')).toBe('Add LIME-58.\n');
     // Kilo runs each step's calls at once and reports each as it finishes: in the order of the calls, what each was
     // given.
-    const ran = [...calls, ...delegated].map(({ id }) => run.tools.find((t) => t.callID === id));
+    const ran = [...calls, ...delegated, fetch].map(({ id }) => run.tools.find((t) => t.callID === id));
     expect(ran.map((t) => [t?.tool, t?.state.status, t?.state.error])).toEqual([
       ['write', 'completed', undefined],
       ['bash', 'completed', undefined],
@@ -160,8 +179,9 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
       ['grep', 'completed', undefined],
       ['todowrite', 'completed', undefined],
       ['task', 'completed', undefined],
+      ['webfetch', 'completed', undefined],
     ]);
-    expect(run.tools).toHaveLength(calls.length + delegated.length);
+    expect(run.tools).toHaveLength(calls.length + delegated.length + 1);
     expect(ran.map((t) => t?.state.input)).toEqual([
       { filePath: created, content: 'Add LIME-58.\n' },
       { command: 'echo "BASH-$((6*7))"', description: 'Count' },
@@ -171,13 +191,17 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
       // its task lists the kinds it has, and the agent's Claude Code kind reaches it as Kilo's `general`.
       { todos: todos.map((todo) => ({ ...todo, priority: 'medium' })) },
       { ...task, subagent_type: 'general' },
+      fetch.input,
     ]);
+    // Kilo fetched the page once.
+    expect(page.hits).toEqual(['GET /orchard']);
     expect(ran[1]?.state.output).toBe('BASH-42\n');
 
     const turns = turnsAbout(stack, /Do the four things/);
-    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect]);
+    expect(turns.map((t) => t.protocol)).toEqual([mode.expect, mode.expect, mode.expect, mode.expect]);
     const second = turns[1] as AgentRequestInfo;
     const third = turns[2] as AgentRequestInfo;
+    const fourth = turns[3] as AgentRequestInfo;
     // Kilo replays the calls under its own names, and each result goes upstream under the agent's id.
     expect(replayedToolUses(second).map((u) => [u.id, u.name])).toEqual(calls.map((c) => [c.id, c.name.toLowerCase()]));
     // What each of Kilo's tools gave reaches the agent as it is, each under its call's id.
@@ -210,10 +234,18 @@ describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
     // parent's third.
     const [child, ...rest] = answered(stack.sim.requests).filter((r) => JSON.stringify(r.body.messages).includes(job));
     expect([child?.protocol, (child?.body.messages as unknown[]).length]).toEqual([mode.expect, 1]);
-    // The one other request that holds the Task's prompt is the parent's third, which replays the call.
-    expect(rest).toEqual([third]);
+    // The other requests that hold the Task's prompt are the parent's third and fourth, which replay the call.
+    expect(rest).toEqual([third, fourth]);
+    // Kilo replays the fetch as its webfetch, and the page, in the markdown Kilo made of it, reaches the agent as the
+    // WebFetch's result.
+    expect(replayedToolUses(fourth).at(-1)).toMatchObject({ id: fetch.id, name: 'webfetch' });
+    expect(sentToolResults(fourth).at(-1)).toEqual({
+      type: 'tool_result',
+      tool_use_id: fetch.id,
+      content: '# Orchard notes\n\nThe QUINCE-7 tree stands in row **OLIVE-31**.',
+    });
     expect(await served(stack)).toEqual(
-      Array.from({ length: 4 }, () => ({ api: 'anthropic', stream: true, status: 200, protocol: mode.expect })),
+      Array.from({ length: 5 }, () => ({ api: 'anthropic', stream: true, status: 200, protocol: mode.expect })),
     );
   });
 });
