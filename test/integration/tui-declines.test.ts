@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
-import { sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { sentErrorIds, sentToolResults, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import { startCodexTui } from '../helpers/codex-tui';
 import { startContinueTui } from '../helpers/continue-tui';
@@ -11,7 +11,7 @@ import { answerOpencodePermission, startOpencodeTui } from '../helpers/opencode-
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 
 /**
@@ -19,7 +19,9 @@ import { until } from '../helpers/wait';
  * results carry no error flag), reaches Generation B's agent as an error in the client's own words: Cline's rejection
  * at once (before, its window's JSON wording went as a success), opencode's Reject, cn's "No" and Codex's Esc while a
  * command runs with the user's next message, and opencode's Reject with a reason in a sub-agent's session at once.
- * One stack per Generation B transport. `refused-calls.test.ts` covers the refusals a run with no terminal makes.
+ * One stack per Generation B transport. Generation A's model, which calls the client's tools itself, gets Cline's
+ * rejection flagged, and a command's output holding the words unflagged. `refused-calls.test.ts` covers the refusals
+ * a run with no terminal makes; `codex-tui-approvals.test.ts` a command declined at Codex's prompt.
  */
 let stack: Stack;
 let tui: Terminal | undefined;
@@ -104,25 +106,77 @@ const readOutside = (outside: string) => [
   ...finish('tool-calls'),
 ];
 
-describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatible provider ($expect)', (mode) => {
-  it('goes to the agent at once as an error in Cline’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(mode, KEY));
-    const work = tempDir('orchids-cline-decline-');
-    fs.mkdirSync(path.join(work, 'build'));
-    stack.sim.onAgentRequest(
-      playAgent('Clean the build folder', bash('toolu_sim_rm', 'rm -rf build'), 'Left the build folder alone.'),
+/** How many results the request carries: Generation A renders them as tags in its prompt. */
+const resultCount = (req: AgentRequestInfo) =>
+  req.protocol === 'sse-a' ? upstreamText(req).split('<tool_result ').length - 1 : sentToolResults(req).length;
+
+/**
+ * Cline, its auto-approve off, asked about the agent's read of a note holding Cline's words for a rejection (approved)
+ * and its removal of the build folder (rejected), through its OpenAI Compatible provider: Generation B's agent by its
+ * Bash, Generation A's model by Cline's `run_commands`. Cline goes on at once after a rejection: the turn that carries
+ * both results.
+ */
+async function clineRejects(mode: ProtocolMode): Promise<AgentRequestInfo> {
+  const genA = mode.expect === 'sse-a';
+  stack = stopAfter(await startCliStack(mode, KEY));
+  const work = tempDir('orchids-cline-decline-');
+  fs.mkdirSync(path.join(work, 'build'));
+  fs.writeFileSync(path.join(work, 'notes.txt'), `${CLINE_REJECTED}\n`);
+  const run = (id: string, command: string) =>
+    toolCall(
+      genA
+        ? { id, name: 'run_commands', input: { commands: [command] } }
+        : { id, name: 'Bash', input: { command, description: 'As asked' } },
     );
-    tui = stopAfter(await startClineTui(work, stack.url, KEY, 'openai-compatible'));
-    await autoApproveOff(tui);
-    await tui.submit('Clean the build folder');
-    await tui.waitFor(/Approve tool call\?/, 30_000);
-    await tui.choose('n', /Approve tool call\?/);
-    await tui.waitFor(/Left the build folder alone\./, 30_000);
-    expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
-    // Cline goes on at once: the agent's next turn carries the rejection, flagged.
-    const second = secondTurn(agentTurns(/Clean the build folder/));
-    expect(onlyResult(second)).toEqual(flagged('call_sim_rm', CLINE_REJECTED));
+  stack.sim.onAgentRequest((req) => {
+    const seen = upstreamText(req);
+    if (TITLES.test(seen) || !seen.includes('Clean the build folder')) return undefined;
+    const results = resultCount(req);
+    if (results >= 2) return sse(reply('Left the build folder alone.'));
+    const step = results === 0 ? run('toolu_sim_cat', 'cat notes.txt') : run('toolu_sim_rm', 'rm -rf build');
+    return sse([...step, ...finish('tool-calls')]);
   });
+  tui = stopAfter(await startClineTui(work, stack.url, KEY, 'openai-compatible'));
+  await autoApproveOff(tui);
+  await tui.submit('Clean the build folder');
+  await tui.waitFor(/Approve tool call\?[\s\S]*\$ cat notes\.txt/, 30_000);
+  await tui.choose('y', /Approve tool call\?/);
+  await tui.waitFor(/Approve tool call\?[\s\S]*\$ rm -rf build/, 30_000);
+  await tui.choose('n', /Approve tool call\?/);
+  await tui.waitFor(/Left the build folder alone\./, 30_000);
+  expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
+  const turns = agentTurns(/Clean the build folder/);
+  expect(turns).toHaveLength(3);
+  expect(turns[2]!.protocol).toBe(mode.expect);
+  return turns[2]!;
+}
+
+describe.each(GEN_B)('Cline rejected in its window, through its OpenAI Compatible provider ($expect)', (mode) => {
+  it(
+    'goes to the agent at once as an error in Cline’s words; output holding them does not',
+    { timeout: 90_000 },
+    async () => {
+      const told = await clineRejects(mode);
+      const results = Object.fromEntries(sentToolResults(told).map((r) => [String(r.tool_use_id), r]));
+      expect(results['call_sim_rm']).toEqual(flagged('call_sim_rm', CLINE_REJECTED));
+      expect(JSON.stringify(results['call_sim_cat'])).toContain('rejected by the user and not executed');
+      expect(sentErrorIds(told)).toEqual(['call_sim_rm']);
+    },
+  );
+});
+
+describe('Cline rejected in its window, through its OpenAI Compatible provider (sse-a)', () => {
+  // Generation A's model calls Cline's run_commands itself, and reads a result as an error only by its flag.
+  it(
+    'goes to Generation A at once flagged, in Cline’s words; output holding them does not',
+    { timeout: 90_000 },
+    async () => {
+      const told = await clineRejects(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      expect(sentErrorIds(told)).toEqual(['call_sim_rm']);
+      expect(shownResult(told, 'call_sim_rm')).toBe(CLINE_REJECTED);
+      expect(shownResult(told, 'call_sim_cat')).toContain('rejected by the user and not executed');
+    },
+  );
 });
 
 describe.each(GEN_B)('opencode rejected in its window, through Chat Completions ($expect)', (mode) => {
