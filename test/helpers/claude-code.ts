@@ -1,6 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { finish, reply, sse, toolCall, type AgentResponder } from '../sim/orchids-simulator';
+import type { AgentResponse } from '../sim/steps';
 import { runToExit, type Exited } from './processes';
 import { tempDir } from './temp-dir';
+import { upstreamText } from './upstream';
 
 /** The real Claude Code CLI, pinned in devDependencies. */
 export const CLAUDE = path.resolve(__dirname, '../../node_modules/.bin/claude');
@@ -103,5 +107,28 @@ function isolated(env: Record<string, string>): NodeJS.ProcessEnv {
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     ...env,
+  };
+}
+
+/** What Claude Code is asked in `overflowOnceRead`'s conversation, and its answer once it has compacted. */
+export const OVERFLOW_PROMPT = 'What colour does notes.txt in this folder name?';
+export const OVERFLOW_ANSWER = 'After compacting: the colour is ORANGE-17.';
+
+/**
+ * The upstream's side of a conversation that outgrows the model: the agent reads `notes.txt` (written into `work`),
+ * the turn carrying its words is answered with `refusal` (the shape of the upstream's "input is too long" under test),
+ * Claude Code's own summary request is answered, and the turn on that summary gets OVERFLOW_ANSWER. Checked newest
+ * first: each later request also carries what the earlier ones did.
+ */
+export function overflowOnceRead(work: string, readId: string, refusal: () => AgentResponse): AgentResponder {
+  fs.writeFileSync(path.join(work, 'notes.txt'), 'The colour is ORANGE-17.\n');
+  return (req) => {
+    const seen = upstreamText(req);
+    if (seen.includes('continued from a previous conversation')) return sse(reply(OVERFLOW_ANSWER));
+    if (/provide your summary/i.test(seen)) return sse(reply('<summary>notes.txt says ORANGE-17.</summary>'));
+    if (seen.includes('ORANGE-17')) return refusal();
+    if (!seen.includes('notes.txt')) return undefined;
+    const input = { file_path: path.join(work, 'notes.txt') };
+    return sse([...toolCall({ id: readId, name: 'Read', input }), ...finish('tool-calls')]);
   };
 }

@@ -20,6 +20,7 @@ import { tempDir } from './temp-dir';
 import { NO_PATCH_FORM } from '../../main/core/orchids/patch-compose';
 import { NO_PATCH_NOT_RUN } from '../../main/core/anthropic/unmapped-call-text';
 import { WHOLE_LINES } from '../../main/core/orchids/gen-b/patch-results';
+import { escapeRegExp } from './regexp';
 
 /** What each test gives a real Codex run (one takes a second or two here). */
 export const CODEX_EDIT_TIMEOUT = { timeout: 90_000 };
@@ -73,8 +74,6 @@ function editStep(mode: ProtocolMode, id: string, file: string, from: string, to
   return { ran, call: genA(mode) ? patchCall(ran) : { id, name: 'Edit', input } };
 }
 
-const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /**
  * Codex's words for each outcome, as patterns: a patch it ran comes in the wrapper of a command's run, which
  * Generation B's agent is given its output alone of (its own Edit's result has no exit code or time), a patch
@@ -82,18 +81,18 @@ const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 const runOutput = (mode: ProtocolMode, code: number, output: string) =>
   genA(mode)
-    ? `Exit code: ${code}\nWall time: \\d+(\\.\\d+)? seconds\nOutput:\n${escaped(`${output}\n`)}`
-    : escaped(output);
+    ? `Exit code: ${code}\nWall time: \\d+(\\.\\d+)? seconds\nOutput:\n${escapeRegExp(`${output}\n`)}`
+    : escapeRegExp(output);
 const changed = (mode: ProtocolMode, kind: 'A' | 'M', file: string) =>
   runOutput(mode, 0, `Success. Updated the following files:\n${kind} ${file}`);
 /** Generation B's agent, whose own Edit finds any text, is told after Codex's words how a patch finds lines. */
 const notFound = (mode: ProtocolMode, file: string, lines: string) =>
-  escaped(
+  escapeRegExp(
     `apply_patch verification failed: Failed to find expected lines in ${file}:\n${lines}` +
       (genA(mode) ? '' : `\n\n${WHOLE_LINES}`),
   );
 /** Codex's sandbox refusing, without asking, a patch of a file outside the workspace (`CodexOptions.workspaceOnly`). */
-const OUTSIDE = escaped('patch rejected: writing outside of the project; rejected by user approval settings');
+const OUTSIDE = escapeRegExp('patch rejected: writing outside of the project; rejected by user approval settings');
 
 interface Scenario {
   topic: string;

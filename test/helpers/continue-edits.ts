@@ -17,6 +17,7 @@ import { replayedToolUses, sentErrorIds, sentToolResults, served, startCliStack,
 import { tempDir } from './temp-dir';
 import { runContinue, type ContinueApi, type ContinueRun } from './continue';
 import { scriptCalls, seenCallId, type AgentCall } from './edit-scenarios';
+import { escapeRegExp } from './regexp';
 
 export interface ContinueEditRoute {
   mode: ProtocolMode;
@@ -74,8 +75,7 @@ function sessionRuns(home: string): Array<Record<string, unknown>> {
   return saved.history.flatMap((item) => item.toolCallStates ?? []);
 }
 
-const startsWith = (words: string) =>
-  expect.stringMatching(new RegExp(`^${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+const startsWith = (words: string) => expect.stringMatching(new RegExp(`^${escapeRegExp(words)}`));
 
 /**
  * Runs Continue on the agent making `ran`'s calls about `topic` through `route` in `work`, then checks what every

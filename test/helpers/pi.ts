@@ -89,10 +89,14 @@ export interface PiRun extends Exited {
   answer: string;
 }
 
-/** pi's agent dir (settings, models, sessions): a fresh folder with the `models.json` README gives. */
-export function piAgentDir(baseUrl: string): string {
+/**
+ * pi's agent dir (settings, models, sessions): a fresh folder with the `models.json` README gives, and `settings` as
+ * its `settings.json` when given.
+ */
+export function piAgentDir(baseUrl: string, settings?: Record<string, unknown>): string {
   const agentDir = tempDir('orchids-pi-agent-');
   fs.writeFileSync(path.join(agentDir, 'models.json'), JSON.stringify(piModels(baseUrl), null, 2));
+  if (settings) fs.writeFileSync(path.join(agentDir, 'settings.json'), JSON.stringify(settings));
   return agentDir;
 }
 

@@ -5,7 +5,7 @@ import { finish, httpError, reply, sse, text, toolCall, type AgentRequestInfo } 
 import { ALL_MODES, answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { runClaude } from '../helpers/claude-code';
+import { OVERFLOW_ANSWER, OVERFLOW_PROMPT, overflowOnceRead, runClaude } from '../helpers/claude-code';
 import { sentToolResults, twoSettingsToRename } from '../helpers/cli-clients';
 
 /**
@@ -87,30 +87,18 @@ describe.each(ALL_MODES)('Claude Code through Orchids Tray ($name)', (mode) => {
     async () => {
       stack = await startStack({ protocol: mode.setting, serves: mode.serves });
       const work = tempDir('orchids-cc-work-');
-      fs.writeFileSync(path.join(work, 'notes.txt'), 'The colour is ORANGE-17.\n');
-      stack.sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        // Checked newest first: each later request also carries what the earlier ones did.
-        if (seen.includes('continued from a previous conversation')) {
-          return sse(reply('After compacting: the colour is ORANGE-17.'));
-        }
-        if (/provide your summary/i.test(seen)) return sse(reply('<summary>notes.txt says ORANGE-17.</summary>'));
-        if (seen.includes('ORANGE-17')) return httpError(400, '{"error":"input is too long"}');
-        if (!seen.includes('notes.txt')) return undefined;
-        return sse([
-          ...toolCall({ id: 'toolu_sim_read_0002', name: 'Read', input: { file_path: path.join(work, 'notes.txt') } }),
-          ...finish('tool-calls'),
-        ]);
-      });
+      stack.sim.onAgentRequest(
+        overflowOnceRead(work, 'toolu_sim_read_0002', () => httpError(400, '{"error":"input is too long"}')),
+      );
       stack.core.settings.set('apiKey', 'test-claude-code-key');
 
-      const result = await runClaude(work, 'What colour does notes.txt in this folder name?', {
+      const result = await runClaude(work, OVERFLOW_PROMPT, {
         ANTHROPIC_BASE_URL: stack.url,
         ANTHROPIC_API_KEY: 'test-claude-code-key',
       });
       expect(result.code, result.stderr).toBe(0);
       const output = JSON.parse(result.stdout) as { is_error: boolean; result: string };
-      expect(output).toMatchObject({ is_error: false, result: 'After compacting: the colour is ORANGE-17.' });
+      expect(output).toMatchObject({ is_error: false, result: OVERFLOW_ANSWER });
       // The refused turn, then Claude Code's own summary request, then the turn again on the summary alone: the
       // tool_result that made the conversation too long is gone from it.
       const texts = answered(stack.sim.requests)

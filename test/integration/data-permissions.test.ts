@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OrchidsCore } from '../../main/core/core';
 import { secureDataDir } from '../../main/core/util/paths';
 import { tempDir } from '../helpers/temp-dir';
+import { escapeRegExp } from '../helpers/regexp';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -69,9 +70,7 @@ describe.runIf(process.platform !== 'win32')('the data folder is private to the 
     }
     const said = logs.filter((line) => /private/.test(line));
     expect(said).toHaveLength(1);
-    expect(said[0]).toMatch(
-      new RegExp(`Made ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} private: \\d+ files and folders`),
-    );
+    expect(said[0]).toMatch(new RegExp(`Made ${escapeRegExp(dataDir)} private: \\d+ files and folders`));
   });
 
   it('counts one open entry in the singular', async () => {

@@ -1,13 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
+import { sse } from '../sim/orchids-simulator';
 import { connected, errorFrame, responseStarted } from '../sim/steps-gen-b';
 import { answered, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runCodex } from '../helpers/codex';
-import { runClaude } from '../helpers/claude-code';
+import { OVERFLOW_ANSWER, OVERFLOW_PROMPT, overflowOnceRead, runClaude } from '../helpers/claude-code';
 
 /**
  * The real Claude Code and Codex when Generation B refuses a conversation as too long after its preamble
@@ -25,28 +23,14 @@ describe('a context overflow after the upstream’s preamble, with the real clie
     stack = await startStack({ protocol: 'ws' });
     stack.core.settings.set('apiKey', 'test-claude-code-key');
     const work = tempDir('orchids-cc-work-');
-    fs.writeFileSync(path.join(work, 'notes.txt'), 'The colour is ORANGE-17.\n');
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (seen.includes('continued from a previous conversation')) {
-        return sse(reply('After compacting: the colour is ORANGE-17.'));
-      }
-      if (/provide your summary/i.test(seen)) return sse(reply('<summary>notes.txt says ORANGE-17.</summary>'));
-      if (seen.includes('ORANGE-17')) return refusedAfterPreamble(80);
-      if (!seen.includes('notes.txt')) return undefined;
-      const input = { file_path: path.join(work, 'notes.txt') };
-      return sse([...toolCall({ id: 'toolu_sim_read_0031', name: 'Read', input }), ...finish('tool-calls')]);
-    });
+    stack.sim.onAgentRequest(overflowOnceRead(work, 'toolu_sim_read_0031', () => refusedAfterPreamble(80)));
 
-    const result = await runClaude(work, 'What colour does notes.txt in this folder name?', {
+    const result = await runClaude(work, OVERFLOW_PROMPT, {
       ANTHROPIC_BASE_URL: stack.url,
       ANTHROPIC_API_KEY: 'test-claude-code-key',
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({
-      is_error: false,
-      result: 'After compacting: the colour is ORANGE-17.',
-    });
+    expect(JSON.parse(result.stdout)).toMatchObject({ is_error: false, result: OVERFLOW_ANSWER });
     // The tool call, the refused turn, the summary request, the turn on the summary. Told by a 200 whose stream ends
     // in an error event, Claude Code 2.1 sent the refused conversation a second time, unstreamed, before compacting.
     const turns = answered(stack.sim.requests)

@@ -68,14 +68,13 @@ function source(name: string): string {
 
 /** pi's agent dir with a window of LINE + RESERVE on both providers, and only the newest turn kept whole. */
 function smallWindowAgentDir(baseUrl: string): string {
-  const agentDir = piAgentDir(baseUrl);
+  // keepRecentTokens is 20,000 by default, more than the whole session: nothing would be left to summarise.
+  const agentDir = piAgentDir(baseUrl, { compaction: { keepRecentTokens: 10 } });
   const models = piModels(baseUrl) as { providers: Record<string, { models: Array<Record<string, unknown>> }> };
   for (const provider of Object.values(models.providers)) {
     provider.models = provider.models.map((m) => ({ ...m, contextWindow: LINE + RESERVE }));
   }
   fs.writeFileSync(path.join(agentDir, 'models.json'), JSON.stringify(models, null, 2));
-  // 20,000 by default, more than the whole session: nothing would be left to summarise.
-  fs.writeFileSync(path.join(agentDir, 'settings.json'), JSON.stringify({ compaction: { keepRecentTokens: 10 } }));
   return agentDir;
 }
 

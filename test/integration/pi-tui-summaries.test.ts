@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   finish,
   httpError,
@@ -26,6 +24,7 @@ import {
   sideBranchThenTreeBack,
   startPiTui,
 } from '../helpers/pi';
+import { escapeRegExp } from '../helpers/regexp';
 
 /**
  * pi's summaries (`pi` 0.73.1's window) through the proxy. `/tree`'s branch summary on the Chat Completions route, pi's
@@ -193,11 +192,7 @@ for (const [api] of PI_APIS) {
       'sends pi’s summary requests upstream, keeps the summaries and goes on with them in place of the old turns',
       { timeout: 180_000 },
       async () => {
-        const agentDir = piAgentDir(stack().url);
-        fs.writeFileSync(
-          path.join(agentDir, 'settings.json'),
-          JSON.stringify({ compaction: { keepRecentTokens: KEEP_RECENT } }),
-        );
+        const agentDir = piAgentDir(stack().url, { compaction: { keepRecentTokens: KEEP_RECENT } });
         stack().sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
           if (SUMMARIZER.test(seen)) {
@@ -354,11 +349,7 @@ describe('pi’s window through Orchids Tray, /compact on Generation A (pinned s
     'sends Generation A pi’s summary request as pi wrote it, offers no tools, and goes on with the summary',
     { timeout: 180_000 },
     async () => {
-      const agentDir = piAgentDir(stack().url);
-      fs.writeFileSync(
-        path.join(agentDir, 'settings.json'),
-        JSON.stringify({ compaction: { keepRecentTokens: KEEP_RECENT } }),
-      );
+      const agentDir = piAgentDir(stack().url, { compaction: { keepRecentTokens: KEEP_RECENT } });
       stack().sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         if (SUMMARIZER.test(seen)) return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
@@ -450,7 +441,3 @@ describe('pi’s window through Orchids Tray, /compact on Generation A (pinned s
     },
   );
 });
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

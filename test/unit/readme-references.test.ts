@@ -9,19 +9,18 @@ import { claudeCodeCommand } from '../../contract/claude-code-env';
 import { snippets } from '../../renderer/src/lib/setup-snippets';
 import { piModels } from '../helpers/pi';
 import { codeTexts, readReadme, section, spans } from '../helpers/readme';
+import { escapeRegExp } from '../helpers/regexp';
 
 const readme = readReadme();
 /** Line breaks read as spaces, as Markdown reads them inside a sentence. */
 const flat = readme.replace(/\s+/g, ' ');
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** Where a name is defined: a `##`/`###` heading (or one starting `Name:`), or a paragraph's bold lead-in. */
 function definition(name: string): { at: number; heading: boolean } | undefined {
-  const heading = new RegExp(`^#{2,3} ${escape(name)}(?::|$)`, 'm').exec(readme);
+  const heading = new RegExp(`^#{2,3} ${escapeRegExp(name)}(?::|$)`, 'm').exec(readme);
   if (heading) return { at: flat.indexOf(heading[0].replace(/\s+/g, ' ').trim()), heading: true };
   // `**Tool ids.**`, `**Stateless, by decision**:`, `**Testing an account: …**`: not `**Usage counts**` for "Usage".
-  const bold = new RegExp(`\\*\\*${escape(name)}(?:\\*\\*|[.:])`).exec(flat);
+  const bold = new RegExp(`\\*\\*${escapeRegExp(name)}(?:\\*\\*|[.:])`).exec(flat);
   return bold ? { at: bold.index, heading: false } : undefined;
 }
 
@@ -65,7 +64,7 @@ function settingLines(text: string, comment: '#' | '//', key: string): string[] 
     .split('\n')
     .map((line) => line.split(key).join('KEY'))
     .filter((line) => !line.trimStart().startsWith(comment))
-    .map((line) => line.replace(new RegExp(`\\s+${escape(comment)}\\s.*$`), '').trimEnd())
+    .map((line) => line.replace(new RegExp(`\\s+${escapeRegExp(comment)}\\s.*$`), '').trimEnd())
     .filter((line) => line !== '');
 }
 
