@@ -10,7 +10,10 @@ export interface Terminal {
   press: (key: string) => void;
   /** Pastes `text` as a terminal paste (bracketed), as a user pasting a file's path does. */
   paste: (text: string) => void;
-  /** Answers the question the screen shows (`dialog`) with `key`, pressed again until the question is gone. */
+  /**
+   * Answers the question the screen shows (`dialog`) with `key`, pressed again until the question is gone. `dialog`
+   * must match this question alone: one that also matches the next question has that one answered by a repeat press.
+   */
   choose: (key: string, dialog: RegExp) => Promise<void>;
   /** What the terminal shows now. */
   screen: () => string;

@@ -139,10 +139,14 @@ async function clineRejects(mode: ProtocolMode): Promise<AgentRequestInfo> {
   tui = stopAfter(await startClineTui(work, stack.url, KEY, 'openai-compatible'));
   await autoApproveOff(tui);
   await tui.submit('Clean the build folder');
-  await tui.waitFor(/Approve tool call\?[\s\S]*\$ cat notes\.txt/, 30_000);
-  await tui.choose('y', /Approve tool call\?/);
-  await tui.waitFor(/Approve tool call\?[\s\S]*\$ rm -rf build/, 30_000);
-  await tui.choose('n', /Approve tool call\?/);
+  // Each answer names its own question: the removal's question follows the read's at once, and a `y` pressed again
+  // because the read's question seemed still drawn approved the removal (seen in CI on 'sse-b').
+  const askedCat = /Approve tool call\?[\s\S]*\$ cat notes\.txt/;
+  const askedRm = /Approve tool call\?[\s\S]*\$ rm -rf build/;
+  await tui.waitFor(askedCat, 30_000);
+  await tui.choose('y', askedCat);
+  await tui.waitFor(askedRm, 30_000);
+  await tui.choose('n', askedRm);
   await tui.waitFor(/Left the build folder alone\./, 30_000);
   expect(fs.existsSync(path.join(work, 'build'))).toBe(true);
   const turns = agentTurns(/Clean the build folder/);
