@@ -87,6 +87,17 @@ export const PINNED_MODES: readonly ProtocolMode[] = (['ws', 'sse-b', 'sse-a'] a
   expect: p,
 }));
 
+/**
+ * The mode pinned to one protocol. It throws rather than returning undefined, so a test that asks for a mode that does
+ * not exist fails here, naming it, instead of later on an `undefined` setting.
+ */
+export function pinnedMode(expect: UpstreamProtocol): ProtocolMode {
+  const mode = PINNED_MODES.find((m) => m.expect === expect);
+  if (!mode)
+    throw new Error(`no pinned mode for '${String(expect)}' (known: ${PINNED_MODES.map((m) => m.expect).join(', ')})`);
+  return mode;
+}
+
 export const AUTO_MODES: readonly ProtocolMode[] = (['ws', 'sse-b', 'sse-a'] as const).map((p) => ({
   name: `auto, only ${p} served`,
   setting: 'auto',

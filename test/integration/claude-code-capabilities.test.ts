@@ -4,7 +4,7 @@ import { runClaude } from '../helpers/claude-code';
 import { startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { answered, PINNED_MODES } from '../helpers/upstream';
+import { answered, pinnedMode } from '../helpers/upstream';
 
 /**
  * Claude Code's `ANTHROPIC_DEFAULT_<FAMILY>_MODEL_SUPPORTED_CAPABILITIES` (a comma list: `thinking`,
@@ -15,7 +15,7 @@ import { answered, PINNED_MODES } from '../helpers/upstream';
 let stack: Stack;
 afterEach(async () => stack?.stop());
 const KEY = 'test-claude-code-capabilities-key';
-const SSE_A = PINNED_MODES.find((mode) => mode.setting === 'sse-a')!;
+const SSE_A = pinnedMode('sse-a');
 const ADAPTIVE = '<thinking_mode>enabled</thinking_mode><max_thinking_length>10000</max_thinking_length>';
 
 async function thinkingSent(env: Record<string, string>): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, textParts, thinking, toolCall, type SimStep } from '../sim/orchids-simulator';
-import { answered, PINNED_MODES, sentToolPair, upstreamModel, upstreamText } from '../helpers/upstream';
+import { answered, pinnedMode, sentToolPair, upstreamModel, upstreamText } from '../helpers/upstream';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude, streamJsonEvents } from '../helpers/claude-code';
 import { sentToolResults, startCliStack } from '../helpers/cli-clients';
@@ -15,7 +15,7 @@ import { stopsAfterEach } from '../helpers/stops-after-each';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-claude-code-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const env = (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: KEY });
 
 interface StreamEvent {

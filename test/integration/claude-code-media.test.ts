@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { answered, PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { answered, pinnedMode, upstreamText } from '../helpers/upstream';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude, streamJsonEvents, streamJsonUserLine } from '../helpers/claude-code';
 import { sentToolResults, served, startCliStack } from '../helpers/cli-clients';
@@ -18,7 +18,7 @@ import { RED_SQUARE_PNG } from '../helpers/pictures';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-claude-code-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 const CALL = 'toolu_sim_png_0001';
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { ALL_MODES, PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { ALL_MODES, PINNED_MODES, pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
   startCliStack,
@@ -321,7 +321,7 @@ describe.each(ALL_MODES)('Cline runs its tools through Orchids Tray ($name)', (m
 });
 
 describe("Cline runs the agent's Task as its spawn_agent (Generation B, pinned ws)", () => {
-  const ws = PINNED_MODES.find((m) => m.expect === 'ws')!;
+  const ws = pinnedMode('ws');
 
   it('the sub-agent runs on the task and its answer comes back to the agent', { timeout: 120_000 }, async () => {
     await start(ws);

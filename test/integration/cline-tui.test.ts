@@ -9,7 +9,7 @@ import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, sentToolPair } from '../helpers/upstream';
+import { pinnedMode, sentToolPair } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 
 /**
@@ -74,12 +74,7 @@ describe.each(CASES)(
       'reads, edits once approved, asks the user twice, and carries each call and result',
       { timeout: 120_000 },
       async () => {
-        stack = stopAfter(
-          await startCliStack(
-            PINNED_MODES.find((m) => m.expect === protocol)!,
-            KEY,
-          ),
-        );
+        stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
         const work = tempDir('orchids-cline-tui-work-');
         const notes = path.join(work, 'notes.txt');
         const config = path.join(work, 'config.txt');

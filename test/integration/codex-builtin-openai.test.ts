@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -17,7 +17,7 @@ let stack: Stack;
 afterEach(async () => stack?.stop());
 
 const KEY = 'test-codex-builtin-key';
-const WS = PINNED_MODES.find((mode) => mode.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const TIMEOUT = { timeout: 120_000 };
 
 /**

@@ -11,7 +11,7 @@ import {
   toolCall,
   type AgentRequestInfo,
 } from '../sim/orchids-simulator';
-import { ALL_MODES, PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
+import { ALL_MODES, PINNED_MODES, pinnedMode, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUse, sentToolResults, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -321,7 +321,7 @@ describe.each(ALL_MODES.filter((m) => m.expect !== 'sse-a'))(
 
 describe('Codex CLI without a catalog entry for the model id', () => {
   it('declares no apply_patch tool, and its shell still runs through the proxy', { timeout: 90_000 }, async () => {
-    const mode = ALL_MODES.find((m) => m.setting === 'sse-a')!;
+    const mode = pinnedMode('sse-a');
     await start(mode);
     const work = tempDir('orchids-codex-work-');
     fs.writeFileSync(path.join(work, 'secret-plan.txt'), `The plan is ${SECRET}.\n`);

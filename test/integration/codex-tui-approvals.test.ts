@@ -7,7 +7,7 @@ import { CODEX_TUI_RETRY, startCodexTui, type CodexTui } from '../helpers/codex-
 import { sentErrorIds, sentToolResults, served, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { pinnedMode, sentToolPair, upstreamText, type ProtocolMode } from '../helpers/upstream';
 
 /**
  * Codex's approvals, as a user who sets nothing meets them: its TUI with its default policy (`on-request`, in its
@@ -106,7 +106,7 @@ async function codexAsks(mode: ProtocolMode): Promise<{ approved: AgentRequestIn
 
 describe("Codex's TUI asks before the agent's risky command (pinned ws)", CODEX_TUI_RETRY, () => {
   it('runs it when approved and tells the agent when declined', { timeout: 90_000 }, async () => {
-    const { approved, declined } = await codexAsks(PINNED_MODES.find((m) => m.expect === 'ws')!);
+    const { approved, declined } = await codexAsks(pinnedMode('ws'));
     expect(sentToolPair(approved, 'call_sim_rm_0001', 'exec_command', 'Process exited with code 0')).toBe(true);
     // The note's output holds Codex's words, and goes as it came.
     expect(sentToolPair(approved, 'call_sim_cat_0001', 'exec_command', `Output:\\n${DECLINED}`)).toBe(true);
@@ -124,7 +124,7 @@ describe("Codex's TUI asks before the agent's risky command (pinned ws)", CODEX_
 describe("Codex's TUI asks before Generation A's risky command (pinned sse-a)", CODEX_TUI_RETRY, () => {
   // Generation A's model calls Codex's exec_command itself, and reads a result as an error only by its flag.
   it('runs it when approved and tells the model when declined, flagged', { timeout: 90_000 }, async () => {
-    const { approved, declined } = await codexAsks(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+    const { approved, declined } = await codexAsks(pinnedMode('sse-a'));
     expect(shownResult(approved, 'call_sim_rm_0001')).toContain('Process exited with code 0');
     expect(shownResult(approved, 'call_sim_cat_0001')).toMatch(new RegExp(`Output:\\n${DECLINED}\\n$`));
     expect(sentErrorIds(approved)).toEqual([]);

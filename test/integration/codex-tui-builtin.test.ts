@@ -7,7 +7,7 @@ import { CODEX_TUI_RETRY, startCodexTui } from '../helpers/codex-tui';
 import { sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 
 /**
@@ -18,7 +18,7 @@ import { until } from '../helpers/wait';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-codex-builtin-tui-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 /** Codex asks the model for a title for the thread, quoting the user's first prompt: not a turn of the agent's. */
 const TITLE = /Generate a concise, single-line task title/;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -17,7 +17,7 @@ let stack: Stack;
 afterEach(async () => stack?.stop());
 
 const KEY = 'test-codex-wrong-key-real';
-const WS = PINNED_MODES.find((mode) => mode.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const REFUSED =
   /^unexpected status 401 Unauthorized: Incorrect API key provided: it is not the key set in Orchids Tray/;
 

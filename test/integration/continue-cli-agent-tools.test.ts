@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentToolResults, startCliStack, turnsAbout as turnsIn } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -158,10 +158,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))("Generation B's 
 
 describe('Generation A in Continue (pinned sse-a)', () => {
   it('keeps the Bash timeout its model gives in seconds, as Continue declares it', { timeout: 90_000 }, async () => {
-    stack = await startCliStack(
-      PINNED_MODES.find((m) => m.expect === 'sse-a')!,
-      KEY,
-    );
+    stack = await startCliStack(pinnedMode('sse-a'), KEY);
     // Generation A is shown Continue's Bash ("timeout in seconds"): 30 means 30 s, long enough for the command.
     // The output's last line is not in the command's text, which goes upstream too.
     const bash = { command: 'echo EARLY-PLUM; sleep 2; echo LATE-PLUM-$((40 + 2))', timeout: 30 };

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reply, sse } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -16,7 +16,7 @@ import { runContinue, type ContinueApi } from '../helpers/continue';
 const stopAfter = stopsAfterEach();
 const KEY = 'test-continue-headless-key';
 const TIMEOUT = { timeout: 90_000 };
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 describe('cn -p --format json through the proxy (pinned ws)', () => {
   it('prints a JSON answer as it is, and wraps any other', TIMEOUT, async () => {
@@ -49,12 +49,7 @@ const ROUTES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: ContinueApi }> = [
 
 describe.each(ROUTES)("a failed tool of cn's ($protocol, $api)", ({ protocol, api }) => {
   it('reaches the agent as an error in cn’s words: a missing file’s Read, a failing command', TIMEOUT, async () => {
-    const stack = stopAfter(
-      await startCliStack(
-        PINNED_MODES.find((m) => m.expect === protocol)!,
-        KEY,
-      ),
-    );
+    const stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
     const work = tempDir('orchids-continue-work-');
     const missing = path.join(work, 'missing.txt');
     const openai = api === 'openai';

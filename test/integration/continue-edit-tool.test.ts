@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId, withEditFile } from '../helpers/edit-scenarios';
 import { runContinue, type ContinueApi } from '../helpers/continue';
@@ -16,7 +16,7 @@ import { ONE_EDIT_A_TURN } from '../../main/core/anthropic/multi-edit';
  * writes a new file. About 2 s a run.
  */
 const KEY = 'test-continue-edit-tool-key';
-const mode = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const mode = pinnedMode('ws');
 const GLM = { model: 'glm-5', name: 'GLM via Orchids Tray' };
 /** cn's capable-model check is a substring test (`/o\d/` among them), so this name picks its MultiEdit for glm-5. */
 const TURBO = { model: 'glm-5', name: 'Turbo1 via Orchids Tray' };

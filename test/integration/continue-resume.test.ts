@@ -9,7 +9,7 @@ import { startContinueTui } from '../helpers/continue-tui';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 
 /**
  * `cn --resume` (cn 1.5.47) through the proxy: a session cn saved, with a tool call and its result in it, is carried
@@ -30,12 +30,7 @@ it(
   "carries a saved session's call and result on after `cn --resume` (ws, anthropic)",
   { timeout: 90_000 },
   async () => {
-    stack = stopAfter(
-      await startCliStack(
-        PINNED_MODES.find((m) => m.expect === 'ws')!,
-        KEY,
-      ),
-    );
+    stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const work = tempDir('orchids-continue-work-');
     const file = path.join(work, 'settings.txt');
     fs.writeFileSync(file, 'fruit = FIG-12\nsize = 3\n');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptTurns, seenCallId, withEditFile, type AgentCall } from '../helpers/edit-scenarios';
 import { runContinue, type ContinueApi, type ContinueModel } from '../helpers/continue';
@@ -18,7 +18,7 @@ import { ONE_EDIT_A_TURN, SAME_FILE_THIS_TURN } from '../../main/core/anthropic/
  * its path. About 2 s a run.
  */
 const KEY = 'test-continue-same-file-edits-key';
-const mode = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const mode = pinnedMode('ws');
 /** A model cn does not count as capable: it declares its one-edit Edit (continue-edit-tool.test.ts). */
 const GLM: ContinueModel = { model: 'glm-5', name: 'GLM via Orchids Tray' };
 

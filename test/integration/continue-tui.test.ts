@@ -9,7 +9,7 @@ import { startContinueTui } from '../helpers/continue-tui';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 
 /**
@@ -53,12 +53,7 @@ describe.each(CASES)("Continue's window through the proxy ($protocol, $api)", ({
       timeout: 120_000,
     },
     async () => {
-      stack = stopAfter(
-        await startCliStack(
-          PINNED_MODES.find((m) => m.expect === protocol)!,
-          KEY,
-        ),
-      );
+      stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
       const work = tempDir('orchids-continue-work-');
       const file = path.join(work, 'settings.txt');
       fs.writeFileSync(file, 'fruit = FIG-12\nsize = 3\n');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, answered, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentToolResults, startCliStack, served, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -107,7 +107,7 @@ describe.each(ROUTES)(
  * DECISION: one run, not one for the sub-agent: each Kilo start costs 12–15 s of CPU on a two-core machine.
  */
 describe('Kilo Code CLI through Orchids Tray (pinned sse-b, anthropic)', () => {
-  const mode = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
+  const mode = pinnedMode('sse-b');
 
   it('does four things in one step, then plans, delegates and fetches a page', { timeout: 240_000 }, async () => {
     stack = await startCliStack(mode, KEY);

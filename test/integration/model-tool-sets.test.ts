@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { runCline, toolRuns, type ClineProvider } from '../helpers/cline';
 import { scriptCalls, seenCallId, withEditFile } from '../helpers/edit-scenarios';
@@ -19,7 +19,7 @@ import { WRITE_OVER_EXISTING } from '../../main/core/orchids/gen-b/editor-result
  */
 const KEY = 'test-model-tool-sets-key';
 const TIMEOUT = { timeout: 120_000 };
-const mode = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const mode = pinnedMode('ws');
 
 interface Ran {
   code: number | null;

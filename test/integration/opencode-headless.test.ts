@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, textParts, thinking, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { replayedToolUse, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -19,7 +19,7 @@ import { RED_SQUARE_PNG } from '../helpers/pictures';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-opencode-headless-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 describe("opencode run's headless features through the proxy (pinned ws)", () => {
   it(

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId, withEditFile, type AgentCall } from '../helpers/edit-scenarios';
 import type { Stack } from '../helpers/stack';
@@ -23,7 +23,7 @@ const ROUTES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: OpencodeApi }> = [
 const TIMEOUT = { timeout: 90_000 };
 
 describe.each(ROUTES)("the agent's edits on opencode's apply_patch ($protocol, $api)", ({ protocol, api }) => {
-  const mode = PINNED_MODES.find((m) => m.expect === protocol)!;
+  const mode = pinnedMode(protocol);
   const openai = api === 'openai-chat';
   const id = (raw: string): string => seenCallId(raw, openai);
   /** The agent's calls for a task on one file, opencode run on it to the end, and the agent's last words its answer. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -98,10 +98,7 @@ const RESUMES = [
 
 describe.each(RESUMES)('opencode run, continued ($protocol, --$resume)', ({ protocol, resume, tool }) => {
   it('sends the earlier call and its result again, in order', { timeout: 90_000 }, async () => {
-    stack = await startCliStack(
-      PINNED_MODES.find((m) => m.expect === protocol)!,
-      KEY,
-    );
+    stack = await startCliStack(pinnedMode(protocol), KEY);
     const work = tempDir('orchids-opencode-work-');
     const file = path.join(work, 'plan.txt');
     fs.writeFileSync(file, `The plan is ${SECRET}.\n`);

@@ -9,7 +9,7 @@ import { startOpencodeTui } from '../helpers/opencode-tui';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import { RED_SQUARE_PNG } from '../helpers/pictures';
 
@@ -47,12 +47,7 @@ const CASES: ReadonlyArray<{ protocol: 'ws' | 'sse-b'; api: OpencodeApi }> = [
 
 describe.each(CASES)("opencode's TUI through the proxy ($protocol, $api)", ({ protocol, api }) => {
   it('names the session, stops on Esc, and sees a pasted picture the next turn', { timeout: 120_000 }, async () => {
-    stack = stopAfter(
-      await startCliStack(
-        PINNED_MODES.find((m) => m.expect === protocol)!,
-        KEY,
-      ),
-    );
+    stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
     const work = tempDir('orchids-opencode-work-');
     const picture = path.join(work, 'picture.png');
     fs.writeFileSync(picture, Buffer.from(RED_SQUARE_PNG, 'base64'));

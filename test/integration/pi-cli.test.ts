@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
   replayedToolUses,
@@ -26,8 +26,8 @@ import { PI_SERVED_API, piStack, runPi, type PiApi } from '../helpers/pi';
  */
 const KEY = 'test-pi-key';
 const TIMEOUT = { timeout: 120_000 };
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
-const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
+const WS = pinnedMode('ws');
+const SSE_B = pinnedMode('sse-b');
 
 function workWithPlan(content: string): { work: string; file: string } {
   const work = tempDir('orchids-pi-work-');
@@ -198,7 +198,7 @@ describe('pi through Orchids Tray (pinned sse-b)', () => {
 });
 
 describe('pi through Orchids Tray (pinned sse-a)', () => {
-  const SSE_A = PINNED_MODES.find((m) => m.expect === 'sse-a')!;
+  const SSE_A = pinnedMode('sse-a');
   const stack = piStack(SSE_A, KEY);
 
   it('prints a streamed answer on the Messages API', TIMEOUT, async () => {

@@ -5,7 +5,7 @@ import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import { turnsAbout } from '../helpers/cli-clients';
 import { seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import { PI_APIS, PI_SERVED_API, piAgentDir, piModels, piStack, runPi, savedSessions, savedTexts } from '../helpers/pi';
 
@@ -18,7 +18,7 @@ import { PI_APIS, PI_SERVED_API, piAgentDir, piModels, piStack, runPi, savedSess
  * (the usage chunk) each carry the estimate their own way.
  */
 const KEY = 'test-pi-compaction-estimate-key';
-const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
+const SSE_B = pinnedMode('sse-b');
 
 /** pi's `compaction.reserveTokens` (its default): pi compacts once an answer's usage passes the window less this. */
 const RESERVE = 16_384;

@@ -8,7 +8,7 @@ import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../
 import { scriptCalls } from '../helpers/edit-scenarios';
 import { fdOnPath, piStack, RIPGREP_DIR, runPi, TEST_PATH } from '../helpers/pi';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 
 /**
  * The agent's Glob on pi's `find` (`pi` 0.73.1, `--tools` naming it) when the machine has fd, which pi's find runs:
@@ -17,7 +17,7 @@ import { PINNED_MODES } from '../helpers/upstream';
  */
 const KEY = 'test-pi-find-key';
 const TIMEOUT = { timeout: 150_000 };
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const FD = fdOnPath();
 const NO_FD = 'no fd or fdfind on PATH (Debian: apt-get install fd-find)';
 

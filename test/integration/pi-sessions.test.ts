@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
@@ -14,7 +14,7 @@ import { PI_APIS, piAgentDir, piStack, runPi } from '../helpers/pi';
  */
 const KEY = 'test-pi-sessions-key';
 const TIMEOUT = { timeout: 150_000 };
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 describe('pi’s --continue through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ToolResultContent } from '../../main/core/anthropic/types';
 import { resultText } from '../../main/core/orchids/gen-b/result-text';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import { replayedToolUses, sentErrorIds, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
@@ -15,7 +15,7 @@ import { pathWithoutFd, PI_APIS, piStack, runPi } from '../helpers/pi';
  */
 const KEY = 'test-pi-tools-key';
 const TIMEOUT = { timeout: 150_000 };
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 describe('pi’s failed tools through Orchids Tray (pinned ws)', () => {
   const stack = piStack(WS, KEY);

@@ -5,7 +5,7 @@ import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { piAgentDir, piStack, savedSessions, savedTexts, sideBranchThenTreeBack, startPiTui } from '../helpers/pi';
 
 /**
@@ -19,7 +19,7 @@ import { piAgentDir, piStack, savedSessions, savedTexts, sideBranchThenTreeBack,
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-branches-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 /** The abandoned branch's command, whose output must not reach the upstream after the branch is left. */
 const BRANCH_CALL = { id: 'toolu_sim_branch_pi', name: 'Bash', input: { command: 'echo LEFT-BEHIND-41' } };

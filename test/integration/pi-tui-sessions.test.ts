@@ -3,7 +3,7 @@ import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, type SimStep } from '../sim/orchids-simulator';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import { piAgentDir, runPi, startPiTui } from '../helpers/pi';
 
@@ -15,7 +15,7 @@ import { piAgentDir, runPi, startPiTui } from '../helpers/pi';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-sessions-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 /** A story told a chapter a second, for a minute: the user stops it long before its end. */
 function story(): SimStep[] {

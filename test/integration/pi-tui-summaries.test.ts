@@ -12,7 +12,7 @@ import {
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import {
   PI_APIS,
@@ -38,7 +38,7 @@ import { escapeRegExp } from '../helpers/regexp';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 
 /** pi's words opening every summary request (branch-summarization.js). */
 const SUMMARY_ASK = /Create a structured summary of this conversation branch/;
@@ -181,7 +181,7 @@ const KEEP_RECENT = 10;
  */
 const FULL_INPUT = 120_000;
 
-const SSE_B = PINNED_MODES.find((m) => m.expect === 'sse-b')!;
+const SSE_B = pinnedMode('sse-b');
 
 // Each API its own app, so that one's requests and history rows are not the other's.
 for (const [api] of PI_APIS) {
@@ -329,7 +329,7 @@ for (const [api] of PI_APIS) {
   });
 }
 
-const SSE_A = PINNED_MODES.find((m) => m.expect === 'sse-a')!;
+const SSE_A = pinnedMode('sse-a');
 /** The summary Generation A streams back for the first turn, in pieces. */
 const SUMMARY_A = 'SUMMARY-A: the word PEAR, checked as PEAR-CHECK-12, kept as ORCHARD-9.';
 /** pi's first turn runs a command, so the turns summarised hold a call and its output as pi serialises them. */

@@ -12,7 +12,7 @@ import {
   turnsAbout,
 } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { seenCallId } from '../helpers/edit-scenarios';
 import { PI_SERVED_API, startPiTui, type PiApi } from '../helpers/pi';
 
@@ -34,12 +34,7 @@ describe.each(CASES)('pi’s window through Orchids Tray (pinned $protocol, $api
     'shows a command the agent ran with its output and the streamed answer, then a second turn',
     { timeout: 150_000 },
     async () => {
-      const stack = stopAfter(
-        await startCliStack(
-          PINNED_MODES.find((m) => m.expect === protocol)!,
-          KEY,
-        ),
-      );
+      const stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
       const work = tempDir('orchids-pi-work-');
       fs.writeFileSync(path.join(work, 'code.txt'), 'The code is QUINCE-41.\n');
       const call = 'toolu_sim_tuibash_0001';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finish, sse, text } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { sentErrorIds, sentToolResults, served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -16,7 +16,7 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
  * maps to Qwen's `read_file`, `edit` and `run_shell_command`. One stack for the file: a run is a few seconds here.
  */
 const KEY = 'test-qwen-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const TIMEOUT = { timeout: 120_000 };
 let stack: Stack;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { sentErrorIds, served, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -17,7 +17,7 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
  * Generation B's agent, which calls its own tools, is in qwen-code-cli.test.ts and qwen-code-tools.test.ts.
  */
 const KEY = 'test-qwen-key';
-const SSE_A = PINNED_MODES.find((m) => m.expect === 'sse-a')!;
+const SSE_A = pinnedMode('sse-a');
 const TIMEOUT = { timeout: 120_000 };
 let stack: Stack;
 beforeAll(async () => {

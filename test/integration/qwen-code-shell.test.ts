@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PINNED_MODES } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -17,10 +17,7 @@ const TIMEOUT = { timeout: 120_000 };
 describe('Qwen Code’s run_shell_command in the background (pinned ws)', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startCliStack(
-      PINNED_MODES.find((m) => m.expect === 'ws')!,
-      KEY,
-    );
+    stack = await startCliStack(pinnedMode('ws'), KEY);
   });
   afterAll(async () => stack.stop());
 

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UpstreamProtocol } from '../../main/core/upstream/protocol';
 import { finish, reply, sse, toolCall } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
@@ -20,11 +21,8 @@ const TIMEOUT = { timeout: 120_000 };
 const stacks: Stack[] = [];
 afterAll(async () => Promise.all(stacks.map((s) => s.stop())));
 
-async function stackFor(protocol: string): Promise<Stack> {
-  const stack = await startCliStack(
-    PINNED_MODES.find((m) => m.expect === protocol)!,
-    KEY,
-  );
+async function stackFor(protocol: UpstreamProtocol): Promise<Stack> {
+  const stack = await startCliStack(pinnedMode(protocol), KEY);
   stacks.push(stack);
   return stack;
 }

@@ -13,7 +13,7 @@ import {
 } from '../helpers/cli-clients';
 import { seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import { startQwenTui } from '../helpers/qwen';
 
@@ -26,7 +26,7 @@ import { startQwenTui } from '../helpers/qwen';
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-qwen-tui-key';
-const WS = PINNED_MODES.find((m) => m.expect === 'ws')!;
+const WS = pinnedMode('ws');
 const TIMEOUT = { timeout: 120_000 };
 
 /** Qwen's request of its own after an answer, for the user's likely next words (shown in the prompt). */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import {
   replayedToolUses,
@@ -113,7 +113,7 @@ describe('a call opencode refuses, through Chat Completions (pinned sse-a)', () 
     'goes to Generation A flagged, in opencode’s words; a file holding the words does not',
     { timeout: 120_000 },
     async () => {
-      const told = await opencodeRefuses(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      const told = await opencodeRefuses(pinnedMode('sse-a'));
       expect(sentErrorIds(told).sort()).toEqual(['call_sim_ls', 'call_sim_rm']);
       expect(shownResult(told, 'call_sim_ls')).toBe(DECLINED);
       expect(shownResult(told, 'call_sim_rm')).toContain(RULED);
@@ -178,7 +178,7 @@ describe('a call Continue’s permission policy refuses, through its OpenAI prov
     'goes to Generation A flagged, in Continue’s words; output holding the words does not',
     { timeout: 120_000 },
     async () => {
-      const told = await continueRefuses(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      const told = await continueRefuses(pinnedMode('sse-a'));
       expect(sentErrorIds(told)).toEqual(['call_sim_rm']);
       expect(shownResult(told, 'call_sim_rm')).toBe(BLOCKED);
       expect(shownResult(told, 'call_sim_cat')).toBe(`${BLOCKED}\n`);

@@ -11,7 +11,7 @@ import { answerOpencodePermission, startOpencodeTui } from '../helpers/opencode-
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 
 /**
@@ -175,7 +175,7 @@ describe('Cline rejected in its window, through its OpenAI Compatible provider (
     'goes to Generation A at once flagged, in Cline’s words; output holding them does not',
     { timeout: 90_000 },
     async () => {
-      const told = await clineRejects(PINNED_MODES.find((m) => m.expect === 'sse-a')!);
+      const told = await clineRejects(pinnedMode('sse-a'));
       expect(sentErrorIds(told)).toEqual(['call_sim_rm']);
       expect(shownResult(told, 'call_sim_rm')).toBe(CLINE_REJECTED);
       expect(shownResult(told, 'call_sim_cat')).toContain('rejected by the user and not executed');
