@@ -12,7 +12,7 @@ import { startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { until } from '../helpers/wait';
-import { answered, PINNED_MODES, upstreamModel, upstreamText } from '../helpers/upstream';
+import { pinnedMode, answered, upstreamModel, upstreamText } from '../helpers/upstream';
 
 /**
  * Claude Code's `/model` picker in its window, pointed at the proxy: what it lists with no variables (its own
@@ -33,7 +33,7 @@ let turns = 0;
 const PICKER = /Select model[\s\S]*Enter to save/;
 
 async function open(env: Record<string, string>): Promise<void> {
-  stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+  stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
   let answers = 0;
   turns = 0;
   stack.sim.onAgentRequest(titled('Picker', () => sse(reply(`Answer ${++answers}.`))));

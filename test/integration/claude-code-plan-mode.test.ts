@@ -7,7 +7,7 @@ import { served, startCliStack } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { until } from '../helpers/wait';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 
 /**
  * Claude Code's plan mode (Shift+Tab in its window) through the proxy on Generation B. Claude Code 2.1.332 tells the
@@ -33,7 +33,7 @@ describe("Claude Code's plan mode through the proxy (pinned ws)", () => {
     "refuses the agent's edit, and its ExitPlanMode asks the user to approve the plan",
     { timeout: 90_000 },
     async () => {
-      stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+      stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
       const { work, notes } = notesFolder('colour = red\n');
       stack.sim.onAgentRequest(
         titled('Plan the colour', (req) => {

@@ -22,7 +22,7 @@ import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { until } from '../helpers/wait';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 
 /**
  * `claude --resume` through the proxy: a turn in which the agent read a file, then the same session opened in Claude
@@ -93,7 +93,7 @@ async function asksOn(protocol: string): Promise<void> {
 
 describe('claude --resume <session id> through the proxy (pinned ws)', () => {
   it("carries a -p session's call and result on into the window", { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const { work, notes } = notesFolder('colour = red\n');
     stack.sim.onAgentRequest(colourAgent(notes));
     const home = tempDir('orchids-cc-home-');

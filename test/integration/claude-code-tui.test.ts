@@ -13,7 +13,7 @@ import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { until } from '../helpers/wait';
 import type { Terminal } from '../helpers/tmux-terminal';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 
 /**
  * Claude Code's interactive TUI through the proxy, as a user at the keyboard meets it (the other Claude Code tests run
@@ -37,7 +37,7 @@ function lastUserText(request: AgentRequestInfo): string {
 
 describe("Claude Code's TUI through the proxy (pinned ws)", () => {
   it('reads, edits after the user allows it, names the session, and goes on', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const { work, notes } = notesFolder('colour = red\nsize = 3\n');
     stack.sim.onAgentRequest(
       titled('Notes colour', (req) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentResponder } from '../sim/orchids-simulator';
-import { answered, PINNED_MODES, sentToolPair, upstreamModel, upstreamText } from '../helpers/upstream';
+import { answered, PINNED_MODES, pinnedMode, sentToolPair, upstreamModel, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
@@ -90,7 +90,7 @@ describe("Claude Code's window runs the agent's WebFetch once the user allows it
     'asks to fetch the page, fetches it once allowed, and the agent gets the reading',
     { timeout: 90_000 },
     async () => {
-      stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+      stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
       const { url, caFile, hits } = stopAfter(await servePage('ferry', HARBOUR_PAGE));
       stack.sim.onAgentRequest(titled('Harbour ferry', ferryAgent(url)));
       const tui = stopAfter(

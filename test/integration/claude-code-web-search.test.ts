@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentResponder } from '../sim/orchids-simulator';
-import { answered, PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { answered, PINNED_MODES, pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { runClaude } from '../helpers/claude-code';
@@ -84,7 +84,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
 
 describe("Claude Code's window runs the agent's WebSearch (pinned ws)", () => {
   it("shows the search and the agent gets the proxy's answer", { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     stack.sim.onAgentRequest(titled('Ferry timetable', timetableAgent));
     const tui = stopAfter(
       startClaudeCodeTui(tempDir('orchids-cc-work-'), stack.url, KEY, { permissionMode: 'default' }),

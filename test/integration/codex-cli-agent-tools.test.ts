@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { PINNED_MODES, pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { replayedToolUse, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -79,7 +79,7 @@ describe.each(PINNED_MODES.filter((m) => m.expect !== 'sse-a'))(
  */
 describe('Codex CLI runs a command longer than its default wait for the agent (pinned ws)', () => {
   it('gets the output of a command of 11 s instead of a session id', { timeout: 90_000 }, async () => {
-    stack = await startCliStack(PINNED_MODES[0]!, KEY);
+    stack = await startCliStack(pinnedMode('ws'), KEY);
     const work = tempDir('orchids-codex-work-');
     stack.sim.onAgentRequest((req) => {
       const seen = upstreamText(req);

@@ -8,7 +8,7 @@ import { sentToolResults, served, startCliStack, turnsAbout } from '../helpers/c
 import { seenCallId, type AgentCall } from '../helpers/edit-scenarios';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 
 /**
  * The agent's edits in Codex's TUI under Codex's default approvals (`on-request`) in its `workspace-write` sandbox (in
@@ -58,7 +58,7 @@ function scriptSteps(stack: Stack, steps: Step[]): void {
 
 describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)", CODEX_TUI_RETRY, () => {
   it('applies one in the work folder unasked, and asks before one outside it', { timeout: 120_000 }, async () => {
-    const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    const stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const work = tempDir('orchids-codex-work-');
     const outside = tempDir('orchids-codex-outside-');
     const fig = path.join(work, 'fig.txt');
@@ -134,7 +134,7 @@ describe("the agent's edits in Codex's TUI, in its workspace sandbox (pinned ws)
 
 describe("an ordinary task in Codex's TUI (pinned ws)", CODEX_TUI_RETRY, () => {
   it('reads, edits and runs the test, each step shown once', { timeout: 90_000 }, async () => {
-    const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    const stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const work = tempDir('orchids-codex-work-');
     const add = path.join(work, 'add.js');
     fs.writeFileSync(add, 'exports.add = (a, b) => a - b;\n');

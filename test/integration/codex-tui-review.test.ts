@@ -4,7 +4,7 @@ import { reply, sse } from '../sim/orchids-simulator';
 import { CODEX_TUI_RETRY, startCodexTui } from '../helpers/codex-tui';
 import { served, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { REVIEW_ASK, findingsFor, repoWithChange, reviewTurns } from '../helpers/codex-review';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 
 /**
  * Codex's `/review` in its TUI, as a user starts it: the preset "Review uncommitted changes" in a git repository.
@@ -19,7 +19,7 @@ const PRESETS = /Select a review preset/;
 
 describe("Codex's TUI reviews a change through Orchids Tray (pinned ws)", CODEX_TUI_RETRY, () => {
   it('shows the findings of a /review', { timeout: 120_000 }, async () => {
-    const stack = stopAfter(await startCliStack(PINNED_MODES[0]!, KEY));
+    const stack = stopAfter(await startCliStack(pinnedMode('ws'), KEY));
     const { work, file } = repoWithChange();
     const title = (req: Parameters<typeof upstreamText>[0]) =>
       TITLE.test(upstreamText(req)) ? sse(reply('Review add.js')) : undefined;

@@ -31,11 +31,11 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { mode: PINNED_MODES[0]!, api: 'anthropic', served: 'anthropic' },
-  { mode: PINNED_MODES[0]!, api: 'openai-chat', served: 'openai-chat' },
-  { mode: PINNED_MODES[1]!, api: 'openai-chat', served: 'openai-chat' },
-  { mode: PINNED_MODES[2]!, api: 'anthropic', served: 'anthropic' },
-  { mode: PINNED_MODES[2]!, api: 'openai-chat', served: 'openai-chat' },
+  { mode: pinnedMode('ws'), api: 'anthropic', served: 'anthropic' },
+  { mode: pinnedMode('ws'), api: 'openai-chat', served: 'openai-chat' },
+  { mode: pinnedMode('sse-b'), api: 'openai-chat', served: 'openai-chat' },
+  { mode: pinnedMode('sse-a'), api: 'anthropic', served: 'anthropic' },
+  { mode: pinnedMode('sse-a'), api: 'openai-chat', served: 'openai-chat' },
 ];
 
 describe.each(ROUTES)(

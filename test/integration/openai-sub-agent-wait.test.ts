@@ -2,7 +2,7 @@ import type OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reply, sse } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
-import { answered, PINNED_MODES, upstreamText } from '../helpers/upstream';
+import { pinnedMode, answered, upstreamText } from '../helpers/upstream';
 import { replayedToolUses } from '../helpers/cli-clients';
 import { openaiFor } from '../helpers/openai-sdk';
 import { cli } from '../helpers/cli';
@@ -82,7 +82,7 @@ function waitedToTheEnd(): OpenAI.Responses.ResponseInput {
 
 describe('the wait on a Task’s sub-agent', () => {
   it('is answered by the proxy, streamed and not, without the upstream', async () => {
-    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack = await startStack({ protocol: pinnedMode('ws').setting, serves: pinnedMode('ws').serves });
     stack.core.settings.set('debugLogs', true);
     const openai = openaiFor(stack);
     const ask = { model: 'claude-sonnet-4-6', input: input(TASK_SPAWN), tools: [SUB_AGENTS] };
@@ -108,7 +108,7 @@ describe('the wait on a Task’s sub-agent', () => {
   });
 
   it('is followed by a close of the agent once it brings the final message', async () => {
-    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack = await startStack({ protocol: pinnedMode('ws').setting, serves: pinnedMode('ws').serves });
     stack.core.settings.set('debugLogs', true);
     const waited: OpenAI.Responses.ResponseInput = [...waitedToTheEnd()];
     const whole = await openaiFor(stack).responses.create({
@@ -130,7 +130,7 @@ describe('the wait on a Task’s sub-agent', () => {
   });
 
   it('is asked again while the agent runs, then the agent is closed and the upstream told it was stopped', async () => {
-    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack = await startStack({ protocol: pinnedMode('ws').setting, serves: pinnedMode('ws').serves });
     const openai = openaiFor(stack);
     stack.sim.enqueue(sse(reply('The sub-agent was stopped.')));
     // Codex's conversation grows by each call the proxy answers with and the output Codex gives it: the waits time
@@ -184,7 +184,7 @@ describe('the wait on a Task’s sub-agent', () => {
   });
 
   it("ends, with nothing, the turn Codex starts for its note that the Task's agent ended", async () => {
-    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack = await startStack({ protocol: pinnedMode('ws').setting, serves: pinnedMode('ws').serves });
     stack.core.settings.set('debugLogs', true);
     const openai = openaiFor(stack);
     const note = (agent: string) =>
@@ -251,7 +251,7 @@ describe('the wait on a Task’s sub-agent', () => {
   });
 
   it("is not written for a spawn that was not a Task's: that conversation goes upstream", async () => {
-    stack = await startStack({ protocol: PINNED_MODES[0]!.setting, serves: PINNED_MODES[0]!.serves });
+    stack = await startStack({ protocol: pinnedMode('ws').setting, serves: pinnedMode('ws').serves });
     stack.sim.enqueue(sse(reply('Spawned.')));
     const tools = [SUB_AGENTS];
     const whole = await openaiFor(stack).responses.create({

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { stopsAfterEach } from '../helpers/stops-after-each';
-import { PINNED_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
+import { pinnedMode, sentToolPair, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
 import { startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
@@ -32,7 +32,7 @@ const ON = 'Go on with the parser.';
 const TODOS = [{ content: 'Check the parser', status: 'in_progress', activeForm: 'Checking the parser' }];
 const TODO_TOLD = 'your plan was shown to the user as a checklist';
 const HEADING = "The agent's plan (this client has no to-do tool to show it in):";
-const WS = PINNED_MODES[0]!;
+const WS = pinnedMode('ws');
 
 /**
  * Plans with TodoWrite; told the client was shown it, reads parser.txt with the client's shell (in the same message,
