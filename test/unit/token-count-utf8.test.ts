@@ -8,18 +8,37 @@ import { SCRATCH_PART_CHARS, countUtf8Halves } from '../../main/core/anthropic/t
 import type { MessagesRequest } from '../../main/core/anthropic/types';
 import { TimeSlices } from '../../main/core/util/time-slices';
 
-/** The estimate's definition, a code point at a time, independent of both counting loops. */
+/**
+ * The estimate's definition, a code point at a time, independent of both counting loops and their state tables: a
+ * letter/digit run counts a token per piece (token-count-utf8.ts's DECISION), punctuation 1, non-ASCII 1.5.
+ */
 function referenceHalves(text: string): number {
   let halves = 0;
-  let afterLetter = false;
+  let prev = ''; // the kind of the last character in a run: 'l', 'u', 'd', or '' outside one
+  let piece = 0; // characters in the current piece
+  let noisy = false; // the run has switched between letters and digits
   for (const ch of text) {
     const c = ch.codePointAt(0)!;
-    const letter = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-    if (letter) {
-      if (!afterLetter) halves += 2;
-    } else if (c < 128) halves += c > 32 && c < 127 ? 2 : 0;
-    else halves += 3; // a lone surrogate is one code point here too
-    afterLetter = letter;
+    const kind = c >= 97 && c <= 122 ? 'l' : c >= 65 && c <= 90 ? 'u' : c >= 48 && c <= 57 ? 'd' : '';
+    if (kind === '') {
+      if (c < 128) halves += c > 32 && c < 127 ? 2 : 0;
+      else halves += 3; // a lone surrogate is one code point here too
+    } else if (prev === '') {
+      halves += 2;
+      piece = 1;
+      noisy = false;
+    } else if ((kind === 'd') !== (prev === 'd')) {
+      halves += 2;
+      piece = 1;
+      noisy = true;
+    } else if ((prev === 'l' && kind === 'u') || (prev === 'u' && kind === 'l' && piece > 1)) {
+      halves += 2;
+      piece = 1;
+    } else if (piece >= (noisy ? 2 : kind === 'd' ? 3 : Infinity)) {
+      halves += 2;
+      piece = 1;
+    } else piece++;
+    prev = kind;
   }
   return halves;
 }
@@ -38,6 +57,11 @@ function random(seed: number): () => number {
 const PIECES = [
   'word',
   'x1',
+  'Ab',
+  'HTTP',
+  '7',
+  'e',
+  'Q',
   ' ',
   '\n',
   '\t',
@@ -72,10 +96,11 @@ describe('the estimate counted over UTF-8', () => {
   });
 
   it('counts every single code unit and every pair of bytes-to-be as the definition does', () => {
-    // Every BMP code unit after a letter and after a non-letter, which walks each entry of the byte tables in use.
+    // Every BMP code unit after a non-letter and inside runs of each kind of piece (lower, upper, digits, a noisy
+    // run's), which walks each entry of the byte tables in use.
     for (let c = 0; c < 0x10000; c += 1) {
       const unit = String.fromCharCode(c);
-      for (const text of [`ab${unit}cd`, `. ${unit}1`]) {
+      for (const text of [`ab${unit}cd`, `. ${unit}1`, `HT${unit}Tp`, `12${unit}34`, `a1${unit}Bc`, `x9Q${unit}z`]) {
         if (countUtf8Halves(text) !== referenceHalves(text)) {
           expect(countUtf8Halves(text), `U+${c.toString(16)} in ${JSON.stringify(text)}`).toBe(referenceHalves(text));
         }
@@ -96,6 +121,10 @@ describe('the estimate counted over UTF-8', () => {
   it('carries a letter run across the parts of a long text', () => {
     const text = 'x'.repeat(3 * SCRATCH_PART_CHARS + 5);
     expect(estimateTextTokens(text)).toBe(1);
+    // A hash-like run counts a token each two characters, wherever its parts end: the piece is carried too.
+    const hash = 'a1'.repeat(SCRATCH_PART_CHARS + 1);
+    expect(estimateTextTokens(hash)).toBe(hash.length);
+    expect(estimateTextTokens(`1${hash}`)).toBe(hash.length + 1);
     const words = 'ab '.repeat(SCRATCH_PART_CHARS); // parts end inside runs and between them
     expect(estimateTextTokens(words)).toBe(SCRATCH_PART_CHARS);
   });

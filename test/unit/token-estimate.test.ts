@@ -12,12 +12,26 @@ describe('estimateTextTokens', () => {
     ['   \n\t\r', 0],
     ['hello', 1],
     ['hello world', 2],
-    ['abc123XYZ', 1],
+    ['abcdef', 1],
     ['hello, world!', 4],
     ['foo_bar', 3],
     ['a.b/c', 5],
     ['  spaced   out  ', 2],
   ])('ASCII %j → %i', (text, tokens) => {
+    expect(estimateTextTokens(text)).toBe(tokens);
+  });
+
+  it.each([
+    ['internationalization', 1], // one case, no digits: one piece however long
+    ['camelCase', 2],
+    ['HTTPServer', 2],
+    ['Order', 1],
+    ['1717171717', 4], // three digits a piece
+    ['abc123', 3], // abc 12 3
+    ['abc123XYZ', 5], // after a switch between letters and digits, two characters a piece: abc 12 3 XY Z
+    ['a3f9c2e1b4d5', 12],
+    ['aGVsbG8gd29ybGQ', 9], // base64
+  ])('splits a letter/digit run into pieces as a BPE tokenizer roughly does: %j → %i', (text, tokens) => {
     expect(estimateTextTokens(text)).toBe(tokens);
   });
 

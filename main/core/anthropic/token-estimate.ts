@@ -15,7 +15,7 @@ import {
   type ToolDefinition,
 } from './types';
 import { TimeSlices } from '../util/time-slices';
-import { CLASS, INCREMENT, countUtf8Halves, countUtf8Part, newUtf8Count, partEnd } from './token-count-utf8';
+import { CLASS, CLASSES, UNIT_STEP, countUtf8Halves, countUtf8Part, newUtf8Count, partEnd } from './token-count-utf8';
 
 /** Images are billed by pixel area, which the proxy never decodes; ~1,500 is a mid-sized screenshot. */
 const IMAGE_TOKENS = 1500;
@@ -23,8 +23,9 @@ const IMAGE_TOKENS = 1500;
 const BINARY_DOCUMENT_TOKENS = 1500;
 
 /**
- * Each maximal run of ASCII letters/digits counts 1, each ASCII punctuation or symbol 1, whitespace and control
- * characters 0, each non-ASCII code point 1.5; rounded once at the end.
+ * Each piece of a run of ASCII letters/digits counts 1 (where a run splits into pieces: token-count-utf8.ts's
+ * DECISION), each ASCII punctuation or symbol 1, whitespace and control characters 0, each non-ASCII code point 1.5;
+ * rounded once at the end.
  */
 export function estimateTextTokens(text: string): number {
   if (text.length < REMEMBERED_FROM_CHARS || text.length > REMEMBERED_UP_TO_CHARS) return countTextTokens(text);
@@ -58,12 +59,12 @@ const UTF8_COUNT_FROM_CHARS = 64;
 function countTextTokens(text: string): number {
   if (text.length >= UTF8_COUNT_FROM_CHARS) return Math.round(countUtf8Halves(text) / 2);
   let halves = 0;
-  let prev = 0;
+  let state = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
-    const k = CLASS[text.charCodeAt(i)] as number;
-    halves += INCREMENT[prev * 6 + k] as number;
-    prev = k;
+    const step = UNIT_STEP[state * CLASSES + (CLASS[text.charCodeAt(i)] as number)] as number;
+    halves += step >> 5;
+    state = step & 31;
   }
   return Math.round(halves / 2);
 }
