@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { UpstreamProtocol } from '../../main/core/upstream/protocol';
 import {
+  errorFrame,
   finish,
   httpError,
   reply,
@@ -7,12 +9,14 @@ import {
   text,
   toolCall,
   type AgentRequestInfo,
+  type AgentResponse,
+  type SimStats,
   type SimStep,
 } from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
-import { pinnedMode, upstreamText } from '../helpers/upstream';
+import { pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import {
   PI_APIS,
@@ -20,6 +24,7 @@ import {
   piAgentDir,
   piStack,
   savedSessions,
+  type PiApi,
   savedTexts,
   sideBranchThenTreeBack,
   startPiTui,
@@ -28,13 +33,14 @@ import { escapeRegExp } from '../helpers/regexp';
 
 /**
  * pi's summaries (`pi` 0.73.1's window) through the proxy. `/tree`'s branch summary on the Chat Completions route, pi's
- * `openai-completions` provider on `ws` (pi-tui-branches.test.ts has it on the Messages API): a summary stopped with
- * Esc, whose upstream request must end with pi's, then "Summarize with custom prompt", whose instructions must reach
- * the upstream, and the summary sent on with the next prompt. One window for the three, as each costs seconds. Then
- * pi's compaction on `sse-b`, where no summary went before, on each API: `/compact` with instructions, the compaction
- * pi starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the
- * one it starts when the upstream finds the conversation too long, after which pi sends the refused prompt again.
- * Last, `/compact` on `sse-a`, whose Generation A body is built apart from Generation B's.
+ * `openai-completions` provider, on `ws` and `sse-a` (pi-tui-branches.test.ts has it on the Messages API): a summary
+ * stopped with Esc, whose upstream request must end with pi's, then "Summarize with custom prompt", whose instructions
+ * must reach the upstream, and the summary sent on with the next prompt. One window for the three, as each costs
+ * seconds. Then pi's compaction on `sse-b` and `ws`, on each API: `/compact` with instructions, the compaction pi
+ * starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the one
+ * it starts when the upstream finds the conversation too long (a 400 on `sse-b`, an error frame on `ws`), after which
+ * pi sends the refused prompt again. Last, `/compact` and the overflow's compaction on `sse-a`, whose Generation A
+ * body is built apart from Generation B's.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -50,112 +56,134 @@ function slowSummary(): SimStep[] {
   return Array.from({ length: 60 }, (_, i) => [...text(`Summary line ${i}. `), { delayMs: 1000 }]).flat();
 }
 
-describe('pi’s window through Orchids Tray, /tree’s branch summary on Chat Completions (pinned ws)', () => {
-  const stack = piStack(WS, KEY);
+/**
+ * The simulator's gauge of the upstream connections a streamed answer holds open in each mode: the WebSocket
+ * (Generation B), the pooled HTTP connection (Generation A), one each here as pi's requests come one at a time. The
+ * proxy ends a stopped answer's by closing it.
+ */
+const OPEN_UPSTREAM: Partial<Record<UpstreamProtocol, keyof SimStats>> = {
+  ws: 'openWsSockets',
+  'sse-a': 'openAgentConnections',
+};
+const SSE_A = pinnedMode('sse-a');
 
-  it(
-    'ends the upstream request of a summary stopped with Esc, then sends a custom prompt’s summary and goes on',
-    { timeout: 180_000 },
-    async () => {
-      const agentDir = piAgentDir(stack().url);
-      stack().sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        if (SUMMARY_ASK.test(seen)) {
-          if (!seen.includes(`Additional focus: ${FOCUS}`)) return sse([...slowSummary(), ...finish()]);
-          return sse(reply(seen.includes('SIDE-88') ? '## Goal\nThe side path gave LEMON-3.' : 'No branch seen.'));
-        }
-        if (seen.includes('What did the side path give?')) {
-          return sse(reply(seen.includes('The side path gave LEMON-3.') ? 'It gave LEMON-3, as ROOT-12.' : 'Unknown.'));
-        }
-        if (seen.includes('Try the side path')) return sse(reply('Side path tried with SIDE-88.'));
-        if (seen.includes('Keep the word FIG')) return sse(reply('Kept FIG as GROVE-5.'));
-        return undefined;
-      });
+// DECISION: `ws`, the main upstream, and `sse-a`, whose Generation A body is built apart (its summary request is one
+// rendered prompt); `sse-b` shares `ws`'s body and has the compactions below.
+for (const mode of [WS, SSE_A]) {
+  describeTreeSummary(mode);
+}
 
-      const tui = stopAfter(
-        startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, 'openai-completions', { agentDir }),
-      );
-      await sideBranchThenTreeBack(tui, 'FIG');
-      // Summarised: the summary streams for a minute, and Esc stops it.
-      tui.press('Enter');
-      await tui.waitFor(/Summarizing branch\.\.\./);
-      await until(() => turnsAbout(stack(), SUMMARY_ASK).length === 1 && stack().sim.stats.openWsSockets === 1, {
-        timeoutMs: 30_000,
-        what: 'the summary request to stream upstream',
-      });
-      const stopped = upstreamText(turnsAbout(stack(), SUMMARY_ASK)[0]!);
-      // pi's system prompt for it, sent as Chat Completions' system message, and the branch left behind.
-      expect(stopped).toContain('context summarization assistant');
-      expect(stopped).toMatch(/<conversation>[\s\S]*Try the side path[\s\S]*SIDE-88[\s\S]*<\/conversation>/);
-      expect(stopped).not.toContain('Keep the word FIG');
-      tui.press('Escape');
-      // pi puts its tree back, the same entry chosen, and the proxy ends the upstream stream with pi's request.
-      await tui.waitFor(/Branch summarization cancelled/, 30_000);
-      await tui.waitFor(/Session Tree[\s\S]*› • assistant: Kept FIG as GROVE-5\./);
-      await until(() => stack().sim.stats.openWsSockets === 0, {
-        timeoutMs: 15_000,
-        what: 'the upstream socket to close',
-      });
-      await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the stopped request to end' });
-      await stack().core.internals.history.flushNow();
-      expect(
-        stack()
-          .core.internals.historyRepo.query({})
-          .map(({ api, stream, status, errorType, errorMessage }) => [api, stream, status, errorType, errorMessage]),
-      ).toContainEqual(['openai-chat', true, 499, 'client_closed', 'The client closed the connection.']);
+function describeTreeSummary(mode: ProtocolMode): void {
+  const gauge = OPEN_UPSTREAM[mode.expect]!;
+  describe(`pi’s window through Orchids Tray, /tree’s branch summary on Chat Completions (${mode.name})`, () => {
+    const stack = piStack(mode, KEY);
 
-      // The same entry again, with a custom prompt this time: pi adds it to its own instructions.
-      tui.press('Enter');
-      await tui.waitFor(/Summarize branch\?\s+→ No summary/);
-      tui.press('Down');
-      tui.press('Down');
-      await tui.waitFor(/→ Summarize with custom prompt/);
-      tui.press('Enter');
-      await tui.waitFor(/Custom summarization instructions/);
-      tui.paste(FOCUS);
-      await tui.waitFor(new RegExp(FOCUS));
-      tui.press('Enter');
-      await tui.waitFor(/Navigated to selected point/, 60_000);
-      const asked = turnsAbout(stack(), SUMMARY_ASK);
-      expect(asked).toHaveLength(2);
-      const custom = upstreamText(asked[1]!);
-      expect(custom).toContain(`Additional focus: ${FOCUS}`);
-      expect(custom).toMatch(/<conversation>[\s\S]*Try the side path[\s\S]*SIDE-88[\s\S]*<\/conversation>/);
-      expect(custom).not.toContain('Summary line 0.');
-      await tui.waitFor(/\[branch\][\s\S]*Branch summary \(/);
-      tui.press('C-o');
-      await tui.waitFor(/Branch Summary[\s\S]*The side path gave LEMON-3\./);
+    it(
+      'ends the upstream request of a summary stopped with Esc, then sends a custom prompt’s summary and goes on',
+      { timeout: 180_000 },
+      async () => {
+        const agentDir = piAgentDir(stack().url);
+        stack().sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (SUMMARY_ASK.test(seen)) {
+            if (!seen.includes(`Additional focus: ${FOCUS}`)) return sse([...slowSummary(), ...finish()]);
+            return sse(reply(seen.includes('SIDE-88') ? '## Goal\nThe side path gave LEMON-3.' : 'No branch seen.'));
+          }
+          if (seen.includes('What did the side path give?')) {
+            return sse(
+              reply(seen.includes('The side path gave LEMON-3.') ? 'It gave LEMON-3, as ROOT-12.' : 'Unknown.'),
+            );
+          }
+          if (seen.includes('Try the side path')) return sse(reply('Side path tried with SIDE-88.'));
+          if (seen.includes('Keep the word FIG')) return sse(reply('Kept FIG as GROVE-5.'));
+          return undefined;
+        });
 
-      // pi goes on: the next prompt carries the summary and the shared turn, nothing of the branch left behind.
-      await tui.submit('What did the side path give?');
-      await tui.waitFor(/It gave LEMON-3, as ROOT-12\./, 60_000);
-      const after = turnsAbout(stack(), /What did the side path give/);
-      expect(after).toHaveLength(1);
-      const sent = upstreamText(after[0]!);
-      expect(sent).toMatch(/summary of a branch[\s\S]*The side path gave LEMON-3\./);
-      expect(sent).toContain('Kept FIG as GROVE-5.');
-      expect(sent).not.toMatch(/Try the side path|Side path tried|Summary line/);
-      // The stopped summary left nothing in the session file; the custom one is in it, after the shared turn.
-      const [session, ...more] = savedSessions(agentDir);
-      expect(more).toEqual([]);
-      expect(savedTexts(session!)).toEqual([
-        'user: Keep the word FIG',
-        'assistant: Kept FIG as GROVE-5.',
-        'user: Try the side path',
-        'assistant: Side path tried with SIDE-88.',
-        expect.stringMatching(/^summary: [\s\S]*The side path gave LEMON-3\./),
-        'user: What did the side path give?',
-        'assistant: It gave LEMON-3, as ROOT-12.',
-      ]);
+        const tui = stopAfter(
+          startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, 'openai-completions', { agentDir }),
+        );
+        await sideBranchThenTreeBack(tui, 'FIG');
+        // Summarised: the summary streams for a minute, and Esc stops it.
+        tui.press('Enter');
+        await tui.waitFor(/Summarizing branch\.\.\./);
+        await until(() => turnsAbout(stack(), SUMMARY_ASK).length === 1 && stack().sim.stats[gauge] === 1, {
+          timeoutMs: 30_000,
+          what: 'the summary request to stream upstream',
+        });
+        const stopped = upstreamText(turnsAbout(stack(), SUMMARY_ASK)[0]!);
+        // pi's system prompt for it, sent as Chat Completions' system message, and the branch left behind.
+        expect(stopped).toContain('context summarization assistant');
+        expect(stopped).toMatch(/<conversation>[\s\S]*Try the side path[\s\S]*SIDE-88[\s\S]*<\/conversation>/);
+        expect(stopped).not.toContain('Keep the word FIG');
+        tui.press('Escape');
+        // pi puts its tree back, the same entry chosen, and the proxy ends the upstream stream with pi's request.
+        await tui.waitFor(/Branch summarization cancelled/, 30_000);
+        await tui.waitFor(/Session Tree[\s\S]*› • assistant: Kept FIG as GROVE-5\./);
+        await until(() => stack().sim.stats[gauge] === 0, {
+          timeoutMs: 15_000,
+          what: 'the upstream connection to close',
+        });
+        await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the stopped request to end' });
+        await stack().core.internals.history.flushNow();
+        expect(
+          stack()
+            .core.internals.historyRepo.query({})
+            .map(({ api, stream, status, errorType, errorMessage }) => [api, stream, status, errorType, errorMessage]),
+        ).toContainEqual(['openai-chat', true, 499, 'client_closed', 'The client closed the connection.']);
 
-      // Newest first: the turn after, the custom summary, the stopped one, the two turns before.
-      const rows = await served(stack());
-      expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-        [200, 200, 499, 200, 200].map((status) => ['openai-chat', true, status, 'ws']),
-      );
-    },
-  );
-});
+        // The same entry again, with a custom prompt this time: pi adds it to its own instructions.
+        tui.press('Enter');
+        await tui.waitFor(/Summarize branch\?\s+→ No summary/);
+        tui.press('Down');
+        tui.press('Down');
+        await tui.waitFor(/→ Summarize with custom prompt/);
+        tui.press('Enter');
+        await tui.waitFor(/Custom summarization instructions/);
+        tui.paste(FOCUS);
+        await tui.waitFor(new RegExp(FOCUS));
+        tui.press('Enter');
+        await tui.waitFor(/Navigated to selected point/, 60_000);
+        const asked = turnsAbout(stack(), SUMMARY_ASK);
+        expect(asked).toHaveLength(2);
+        const custom = upstreamText(asked[1]!);
+        expect(custom).toContain(`Additional focus: ${FOCUS}`);
+        expect(custom).toMatch(/<conversation>[\s\S]*Try the side path[\s\S]*SIDE-88[\s\S]*<\/conversation>/);
+        expect(custom).not.toContain('Summary line 0.');
+        await tui.waitFor(/\[branch\][\s\S]*Branch summary \(/);
+        tui.press('C-o');
+        await tui.waitFor(/Branch Summary[\s\S]*The side path gave LEMON-3\./);
+
+        // pi goes on: the next prompt carries the summary and the shared turn, nothing of the branch left behind.
+        await tui.submit('What did the side path give?');
+        await tui.waitFor(/It gave LEMON-3, as ROOT-12\./, 60_000);
+        const after = turnsAbout(stack(), /What did the side path give/);
+        expect(after).toHaveLength(1);
+        const sent = upstreamText(after[0]!);
+        expect(sent).toMatch(/summary of a branch[\s\S]*The side path gave LEMON-3\./);
+        expect(sent).toContain('Kept FIG as GROVE-5.');
+        expect(sent).not.toMatch(/Try the side path|Side path tried|Summary line/);
+        // The stopped summary left nothing in the session file; the custom one is in it, after the shared turn.
+        const [session, ...more] = savedSessions(agentDir);
+        expect(more).toEqual([]);
+        expect(savedTexts(session!)).toEqual([
+          'user: Keep the word FIG',
+          'assistant: Kept FIG as GROVE-5.',
+          'user: Try the side path',
+          'assistant: Side path tried with SIDE-88.',
+          expect.stringMatching(/^summary: [\s\S]*The side path gave LEMON-3\./),
+          'user: What did the side path give?',
+          'assistant: It gave LEMON-3, as ROOT-12.',
+        ]);
+
+        // Newest first: the turn after, the custom summary, the stopped one, the two turns before.
+        const rows = await served(stack());
+        expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+          [200, 200, 499, 200, 200].map((status) => ['openai-chat', true, status, mode.expect]),
+        );
+      },
+    );
+  });
+}
 
 /** pi's system prompt for every summary it asks for, a compaction's as a branch's (compaction/utils.js). */
 const SUMMARIZER = /You are a context summarization assistant/;
@@ -183,10 +211,29 @@ const FULL_INPUT = 120_000;
 
 const SSE_B = pinnedMode('sse-b');
 
-// Each API its own app, so that one's requests and history rows are not the other's.
-for (const [api] of PI_APIS) {
-  describe(`pi’s window through Orchids Tray, /compact, a full context, an overflow (pinned sse-b, ${api})`, () => {
-    const stack = piStack(SSE_B, KEY);
+/**
+ * The upstream's refusal of a conversation too long for the model, in each mode's own form: Generation B over SSE and
+ * Generation A answer the request with a 400 whose body says so (protocol page 6), Generation B over a WebSocket has
+ * no status after the upgrade and sends an error frame (gen-b §5.7) whose code and message carry the words.
+ */
+const TOO_LONG: Record<UpstreamProtocol, () => AgentResponse> = {
+  ws: () => sse(errorFrame('context_window_exceeded', 'input is too long')),
+  'sse-b': () => httpError(400, '{"error":"input is too long"}'),
+  'sse-a': () => httpError(400, '{"error":"input is too long"}'),
+};
+
+// Each mode and API its own app, so that one's requests and history rows are not the other's. DECISION: `sse-b` and
+// `ws` (Generation B's two transports, the overflow reaching the proxy as a status on one and a frame on the other);
+// `sse-a` has its own case below, whose Generation A body is built apart.
+for (const mode of [SSE_B, WS]) {
+  for (const [api] of PI_APIS) {
+    describeCompaction(mode, api);
+  }
+}
+
+function describeCompaction(mode: ProtocolMode, api: PiApi): void {
+  describe(`pi’s window through Orchids Tray, /compact, a full context, an overflow (${mode.name}, ${api})`, () => {
+    const stack = piStack(mode, KEY);
 
     it(
       'sends pi’s summary requests upstream, keeps the summaries and goes on with them in place of the old turns',
@@ -204,7 +251,7 @@ for (const [api] of PI_APIS) {
           }
           // The upstream's own failure for a conversation too long for the model, until pi has compacted it.
           if (seen.includes(FOURTH)) {
-            if (!seen.includes('SUMMARY-THREE')) return httpError(400, '{"error":"input is too long"}');
+            if (!seen.includes('SUMMARY-THREE')) return TOO_LONG[mode.expect]();
             return sse(reply('Noted REED-94 after compacting.'));
           }
           if (seen.includes('What do you keep?')) {
@@ -316,7 +363,12 @@ for (const [api] of PI_APIS) {
         await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
         const rows = await served(stack());
         expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-          [200, 200, 400, 200, 200, 200, 200, 200, 200].map((status) => [PI_SERVED_API[api], true, status, 'sse-b']),
+          [200, 200, 400, 200, 200, 200, 200, 200, 200].map((status) => [
+            PI_SERVED_API[api],
+            true,
+            status,
+            mode.expect,
+          ]),
         );
         expect(
           stack()
@@ -329,9 +381,10 @@ for (const [api] of PI_APIS) {
   });
 }
 
-const SSE_A = pinnedMode('sse-a');
 /** The summary Generation A streams back for the first turn, in pieces. */
 const SUMMARY_A = 'SUMMARY-A: the word PEAR, checked as PEAR-CHECK-12, kept as ORCHARD-9.';
+/** The summary Generation A gives when pi compacts on the overflow, folding the turns after the first into it. */
+const SUMMARY_A_OVERFLOW = 'SUMMARY-A-TWO: PEAR as ORCHARD-9, moss MOSS-31.';
 /** pi's first turn runs a command, so the turns summarised hold a call and its output as pi serialises them. */
 const PEAR_CALL = { id: 'toolu_sim_pear_check', name: 'bash', input: { command: 'echo PEAR-CHECK-12' } };
 
@@ -342,17 +395,25 @@ const PEAR_CALL = { id: 'toolu_sim_pear_check', name: 'bash', input: { command: 
  * builder the same Messages request (the leading system message becomes its `system`), and the sse-b run above holds
  * both routes' translation; Chat Completions is the one whose system text moves before it is built.
  */
-describe('pi’s window through Orchids Tray, /compact on Generation A (pinned sse-a, Chat Completions)', () => {
+describe('pi’s window through Orchids Tray, /compact, an overflow (pinned sse-a, Chat Completions)', () => {
   const stack = piStack(SSE_A, KEY);
 
   it(
-    'sends Generation A pi’s summary request as pi wrote it, offers no tools, and goes on with the summary',
+    'sends Generation A pi’s summary requests as pi wrote them, no tools offered, and goes on with each summary',
     { timeout: 180_000 },
     async () => {
       const agentDir = piAgentDir(stack().url, { compaction: { keepRecentTokens: KEEP_RECENT } });
       stack().sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
-        if (SUMMARIZER.test(seen)) return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
+        if (SUMMARIZER.test(seen)) {
+          if (UPDATE_ASK.test(seen)) return sse(reply(SUMMARY_A_OVERFLOW));
+          return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
+        }
+        // Generation A's refusal of a conversation too long for the model, until pi has compacted it.
+        if (seen.includes(FOURTH)) {
+          if (!seen.includes(SUMMARY_A_OVERFLOW)) return TOO_LONG['sse-a']();
+          return sse(reply('Noted REED-94 after compacting.'));
+        }
         if (seen.includes('What do you keep?')) {
           return sse(reply(seen.includes('SUMMARY-A') ? 'PEAR, as ORCHARD-9, and MOSS-31.' : 'Unknown.'));
         }
@@ -421,6 +482,35 @@ describe('pi’s window through Orchids Tray, /compact on Generation A (pinned s
       expect(sent).not.toMatch(/Keep the word PEAR|toolu_sim_pear_check|Kept PEAR as ORCHARD-9/);
       expect(toolNames(after[0]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
 
+      // Generation A refuses the next prompt as too long: the proxy says so in Chat Completions' words, pi reads them
+      // as a context overflow, compacts (the turns since the summary folded into it) and sends the prompt again.
+      await tui.submit(FOURTH);
+      await tui.waitFor(/Noted REED-94 after compacting\./, 90_000);
+      expect(tui.screen()).toMatch(
+        new RegExp(
+          `${FOURTH}\\s+Error: 400 [^\\n]*prompt is too long: the conversation does not fit[\\s\\S]*` +
+            '\\[compaction\\]\\s+Compacted from [\\d,]+ tokens[\\s\\S]*Noted REED-94 after compacting\\.',
+        ),
+      );
+      const fourth = turnsAbout(stack(), new RegExp(FOURTH)).filter((r) => !SUMMARIZER.test(upstreamText(r)));
+      expect(fourth.map((r) => r.protocol)).toEqual(['sse-a', 'sse-a']);
+      const [refused, retried] = fourth.map(upstreamText);
+      expect(refused).toMatch(new RegExp(`<summary>\\s*${SUMMARY_A}`));
+      expect(refused).toContain('What do you keep?');
+      expect(retried).toMatch(
+        new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A_OVERFLOW}`),
+      );
+      expect(retried).not.toMatch(/SUMMARY-A:|What do you keep\?|PEAR, as ORCHARD-9, and MOSS-31\./);
+      // The retry offers pi's tools again, as its turns do.
+      expect(toolNames(fourth[1]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
+      const folded = turnsAbout(stack(), UPDATE_ASK);
+      expect(folded).toHaveLength(1);
+      const overflowAsk = upstreamText(folded[0]!);
+      expect(overflowAsk).toMatch(new RegExp(`<previous-summary>\\s*${SUMMARY_A}`));
+      expect(overflowAsk).toMatch(/<conversation>[\s\S]*What do you keep\?[\s\S]*MOSS-31\.[\s\S]*<\/conversation>/);
+      expect(overflowAsk).not.toContain(FOURTH);
+      expect(folded[0]!.body).not.toHaveProperty('tools');
+
       const [session, ...more] = savedSessions(agentDir);
       expect(more).toEqual([]);
       expect(savedTexts(session!)).toEqual([
@@ -433,11 +523,23 @@ describe('pi’s window through Orchids Tray, /compact on Generation A (pinned s
         `compaction: ${SUMMARY_A}`,
         'user: What do you keep?',
         'assistant: PEAR, as ORCHARD-9, and MOSS-31.',
+        `user: ${FOURTH}`,
+        'assistant: ',
+        `compaction: ${SUMMARY_A_OVERFLOW}`,
+        'assistant: Noted REED-94 after compacting.',
       ]);
+      // Newest first: the retry, the overflow's summary, the refusal, and the five before.
+      await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
       const rows = await served(stack());
       expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-        [200, 200, 200, 200, 200].map((status) => ['openai-chat', true, status, 'sse-a']),
+        [200, 200, 400, 200, 200, 200, 200, 200].map((status) => ['openai-chat', true, status, 'sse-a']),
       );
+      expect(
+        stack()
+          .core.internals.historyRepo.query({})
+          .filter((r) => r.status === 400)
+          .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
+      ).toEqual([['invalid_request_error', expect.stringMatching(/^prompt is too long: .*input is too long/)]]);
     },
   );
 });
