@@ -18,36 +18,74 @@ afterEach(async () => stack?.stop());
 const refusedAfterPreamble = (pause: number) =>
   sse([...connected(), ...responseStarted(), { delayMs: pause }, ...errorFrame('bad_request', 'input is too long')]);
 
-describe('a context overflow after the upstream’s preamble, with the real clients (ws)', () => {
-  it('Claude Code compacts and goes on, having sent the too-long conversation once', { timeout: 90_000 }, async () => {
-    stack = await startStack({ protocol: 'ws' });
-    stack.core.settings.set('apiKey', 'test-claude-code-key');
-    const work = tempDir('orchids-cc-work-');
-    stack.sim.onAgentRequest(overflowOnceRead(work, 'toolu_sim_read_0031', () => refusedAfterPreamble(80)));
+/** A real client's run, some seconds, given room. */
+const RUN = { timeout: 90_000 };
 
-    const result = await runClaude(work, OVERFLOW_PROMPT, {
-      ANTHROPIC_BASE_URL: stack.url,
-      ANTHROPIC_API_KEY: 'test-claude-code-key',
-    });
-    expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ is_error: false, result: OVERFLOW_ANSWER });
+/**
+ * Claude Code's overflowOnceRead conversation with its refusal `pause` ms after the preamble, checked to end in
+ * OVERFLOW_ANSWER after the upstream saw `turns` (each a turn on the conversation or the summary request).
+ */
+async function claudeCompacts(readId: string, pause: number, env: Record<string, string>, turns: string[]) {
+  stack.core.settings.set('apiKey', 'test-claude-code-key');
+  const work = tempDir('orchids-cc-work-');
+  stack.sim.onAgentRequest(overflowOnceRead(work, readId, () => refusedAfterPreamble(pause)));
+  const result = await runClaude(work, OVERFLOW_PROMPT, {
+    ANTHROPIC_BASE_URL: stack.url,
+    ANTHROPIC_API_KEY: 'test-claude-code-key',
+    ...env,
+  });
+  expect(result.code, result.stderr).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({ is_error: false, result: OVERFLOW_ANSWER });
+  const seen = answered(stack.sim.requests)
+    .map(upstreamText)
+    .filter((t) => t.includes('notes.txt'));
+  expect(seen.map((t) => (/provide your summary/i.test(t) ? 'summary' : 'turn'))).toEqual(turns);
+}
+
+/** The history's 400s, oldest first. */
+async function refusedRows() {
+  await stack.core.internals.history.flushNow();
+  return stack.core.internals.historyRepo
+    .query({})
+    .filter((row) => row.status === 400)
+    .reverse();
+}
+
+describe('a context overflow after the upstream’s preamble, with the real clients (ws)', () => {
+  it('Claude Code compacts and goes on, having sent the too-long conversation once', RUN, async () => {
+    stack = await startStack({ protocol: 'ws' });
     // The tool call, the refused turn, the summary request, the turn on the summary. Told by a 200 whose stream ends
     // in an error event, Claude Code 2.1 sent the refused conversation a second time, unstreamed, before compacting.
-    const turns = answered(stack.sim.requests)
-      .map(upstreamText)
-      .filter((t) => t.includes('notes.txt'));
-    expect(turns.map((t) => (/provide your summary/i.test(t) ? 'summary' : 'turn'))).toEqual([
-      'turn',
-      'turn',
-      'summary',
-      'turn',
+    await claudeCompacts('toolu_sim_read_0031', 80, {}, ['turn', 'turn', 'summary', 'turn']);
+    expect(await refusedRows()).toEqual([
+      expect.objectContaining({ stream: true, errorType: 'invalid_request_error' }),
     ]);
-    await stack.core.internals.history.flushNow();
-    const refused = stack.core.internals.historyRepo.query({}).filter((row) => row.status === 400);
-    expect(refused).toEqual([expect.objectContaining({ stream: true, errorType: 'invalid_request_error' })]);
   });
 
-  it('Codex says it ran out of room when the overflow comes after its stream began', { timeout: 90_000 }, async () => {
+  it('Claude Code, told by an error event after a ping, resends once unstreamed, then compacts', RUN, async () => {
+    // A ping every 100 ms commits the 200 before the refusal 400 ms in. Neither the client's API nor the upstream
+    // protocol matters past that point: SseResponder, on the client's side of the proxy, writes the ping and the
+    // error event alike whichever protocol carried the turn (midstream-overflow.test.ts holds that with the SDK on
+    // each), so ws alone.
+    stack = await startStack({ protocol: 'ws', core: { pingIntervalMs: 100 } });
+    // The tool call, the refused turn (a 200 ending in an error event), that turn again without streaming (a 400),
+    // the summary request, the turn on the summary. Claude Code 2.1.332 takes any bad request that ends a stream
+    // before a block finished as cause to send it once more unstreamed; the proxy cannot take back the 200.
+    await claudeCompacts('toolu_sim_read_0032', 400, {}, ['turn', 'turn', 'turn', 'summary', 'turn']);
+    expect(await refusedRows()).toEqual([
+      expect.objectContaining({ stream: true, errorType: 'invalid_request_error' }),
+      expect.objectContaining({ stream: false, errorType: 'invalid_request_error' }),
+    ]);
+  });
+
+  it('Claude Code with its non-streaming fallback off compacts at once after a ping', RUN, async () => {
+    stack = await startStack({ protocol: 'ws', core: { pingIntervalMs: 100 } });
+    const noFallback = { CLAUDE_CODE_DISABLE_NONSTREAMING_FALLBACK: '1' };
+    await claudeCompacts('toolu_sim_read_0033', 400, noFallback, ['turn', 'turn', 'summary', 'turn']);
+    expect(await refusedRows()).toEqual([expect.objectContaining({ stream: true })]);
+  });
+
+  it('Codex says it ran out of room when the overflow comes after its stream began', RUN, async () => {
     // A ping every 100 ms commits the 200 before the refusal. Codex 0.171 reads either of what ends the stream, both
     // saying context_length_exceeded: response.failed's code (alone it suffices, tried by hand) or the error event's.
     stack = await startStack({ protocol: 'ws', core: { pingIntervalMs: 100 } });
