@@ -6,6 +6,7 @@ import { finish, reply, sse, text, toolCall, type AgentRequestInfo, type SimStep
 import { sentErrorIds, sentToolResults, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import { startCodexTui } from '../helpers/codex-tui';
+import { startPiTui } from '../helpers/pi';
 import { startContinueTui } from '../helpers/continue-tui';
 import { answerOpencodePermission, startOpencodeTui } from '../helpers/opencode-tui';
 import type { Stack } from '../helpers/stack';
@@ -17,11 +18,12 @@ import { until } from '../helpers/wait';
 /**
  * A call the user declines or interrupts in a real client's window, through the client's OpenAI provider (whose
  * results carry no error flag), reaches Generation B's agent as an error in the client's own words: Cline's rejection
- * at once (before, its window's JSON wording went as a success), opencode's Reject, cn's "No" and Codex's Esc while a
- * command runs with the user's next message, and opencode's Reject with a reason in a sub-agent's session at once.
- * One stack per Generation B transport. Generation A's model, which calls the client's tools itself, gets Cline's
- * rejection flagged, and a command's output holding the words unflagged. `refused-calls.test.ts` covers the refusals
- * a run with no terminal makes; `codex-tui-approvals.test.ts` a command declined at Codex's prompt.
+ * at once (before, its window's JSON wording went as a success), opencode's Reject, cn's "No", and Codex's and pi's
+ * Esc while a command runs with the user's next message, and opencode's Reject with a reason in a sub-agent's session
+ * at once. One stack per Generation B transport (pi's Esc on `sse-b` only). Generation A's model, which calls the
+ * client's tools itself, gets Cline's rejection and Codex's and pi's interrupted command flagged, and a command's
+ * output holding the words unflagged. `refused-calls.test.ts` covers the refusals a run with no terminal makes;
+ * `codex-tui-approvals.test.ts` a command declined at Codex's prompt.
  */
 let stack: Stack;
 let tui: Terminal | undefined;
@@ -44,6 +46,10 @@ const bash = (id: string, command: string) => [
   ...finish('tool-calls'),
 ];
 
+/** How many results the request carries: Generation A renders them as tags in its prompt. */
+const resultCount = (req: AgentRequestInfo) =>
+  req.protocol === 'sse-a' ? upstreamText(req).split('<tool_result ').length - 1 : sentToolResults(req).length;
+
 /**
  * The agent asked for `task`: it makes its `call` (its steps), and once a result comes back says `after`. The title
  * requests some clients make beside the first turn get `title`, or the simulator's own answer.
@@ -53,7 +59,7 @@ function playAgent(task: string, call: SimStep[], after: string, title?: string)
     const seen = upstreamText(req);
     if (TITLES.test(seen)) return title === undefined ? undefined : sse(reply(title));
     if (!seen.includes(task)) return undefined;
-    if (sentToolResults(req).length > 0) return sse(reply(after));
+    if (resultCount(req) > 0) return sse(reply(after));
     return sse(call);
   };
 }
@@ -105,10 +111,6 @@ const readOutside = (outside: string) => [
   ...toolCall({ id: 'toolu_sim_read', name: 'Read', input: { file_path: path.join(outside, 'secret.txt') } }),
   ...finish('tool-calls'),
 ];
-
-/** How many results the request carries: Generation A renders them as tags in its prompt. */
-const resultCount = (req: AgentRequestInfo) =>
-  req.protocol === 'sse-a' ? upstreamText(req).split('<tool_result ').length - 1 : sentToolResults(req).length;
 
 /**
  * Cline, its auto-approve off, asked about the agent's read of a note holding Cline's words for a rejection (approved)
@@ -284,34 +286,118 @@ describe.each(GEN_B)('Continue denied in its window, through its OpenAI provider
   });
 });
 
+/**
+ * The agent's `sleep 60` (Generation B's by its Bash, Generation A's model by Codex's `exec_command`) interrupted by
+ * Esc in Codex's TUI while it runs, then the user's next message: the turn that carries Codex's words for it. Codex
+ * leaves the command running in its background terminal (as it does with a plain `exec_command` from any server, seen
+ * with a bare Responses stub), says so, and tells the agent so with that message; its /stop ends it.
+ */
+async function codexInterrupted(mode: ProtocolMode): Promise<AgentRequestInfo> {
+  stack = stopAfter(await startCliStack(mode, KEY));
+  const work = tempDir('orchids-codex-interrupt-');
+  const call =
+    mode.expect === 'sse-a'
+      ? [
+          ...text('Running it.'),
+          ...toolCall({ id: 'toolu_sim_sleep', name: 'exec_command', input: { cmd: 'sleep 60' } }),
+          ...finish('tool-calls'),
+        ]
+      : bash('toolu_sim_sleep', 'sleep 60');
+  stack.sim.onAgentRequest(playAgent('Wait a while', call, 'Stopped waiting.'));
+  tui = stopAfter(await startCodexTui(work, stack.url, KEY));
+  await tui.submit('Wait a while.');
+  await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
+  // The interrupt must find the command running: waited for as its process, not for a fixed 3 s.
+  await until(() => runningIn(work), { timeoutMs: 30_000, what: 'the sleep to run' });
+  tui.press('Escape');
+  await tui.waitFor(/Conversation interrupted[\s\S]*1 background terminal running · \/ps to view/, 30_000);
+  expect(runningIn(work)).toBe(true);
+  await tui.submit('Leave it, then.');
+  await tui.waitFor(/Stopped waiting\./, 30_000);
+  const second = secondTurn(agentTurns(/Wait a while/));
+  expect(second.protocol).toBe(mode.expect);
+  expect(upstreamText(second)).toContain('Leave it, then.');
+  expect(upstreamText(second)).toContain('Any running unified exec processes may still be running');
+  await tui.submit('/stop');
+  await tui.waitFor(/Stopping all background terminals/);
+  await until(() => !runningIn(work), { timeoutMs: 10_000, what: 'the sleep ended' });
+  expect(tui.screen()).not.toMatch(/background terminal running/);
+  return second;
+}
+
+/** Codex 0.171's words for an interrupted command, as for a declined one. */
+const CODEX_INTERRUPTED = /^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/;
+
 describe.each(GEN_B)('Codex interrupted by the user while a command runs ($expect)', (mode) => {
   it('goes to the agent with the next message as an error in Codex’s words', { timeout: 90_000 }, async () => {
-    stack = stopAfter(await startCliStack(mode, KEY));
-    const work = tempDir('orchids-codex-interrupt-');
-    stack.sim.onAgentRequest(playAgent('Wait a while', bash('toolu_sim_sleep', 'sleep 60'), 'Stopped waiting.'));
-    tui = stopAfter(await startCodexTui(work, stack.url, KEY));
-    await tui.submit('Wait a while.');
-    await tui.waitFor(/Running it\.[\s\S]*esc to interrupt/, 30_000);
-    // The interrupt must find the command running: waited for as its process, not for a fixed 3 s.
-    await until(() => runningIn(work), { timeoutMs: 30_000, what: 'the sleep to run' });
-    tui.press('Escape');
-    // Codex leaves the command running in its background terminal (as it does with a plain `exec_command` from any
-    // server, seen with a bare Responses stub), says so, and tells the agent so with the user's next message.
-    await tui.waitFor(/Conversation interrupted[\s\S]*1 background terminal running · \/ps to view/, 30_000);
-    expect(runningIn(work)).toBe(true);
-    await tui.submit('Leave it, then.');
-    await tui.waitFor(/Stopped waiting\./, 30_000);
-    const second = secondTurn(agentTurns(/Wait a while/));
-    // Codex 0.171 words an interrupted command as it does a declined one.
-    expect(onlyResult(second)).toEqual(
-      flagged('call_sim_sleep', expect.stringMatching(/^Wall time: \d+(?:\.\d+)? seconds\naborted by user$/)),
-    );
+    const second = await codexInterrupted(mode);
+    expect(onlyResult(second)).toEqual(flagged('call_sim_sleep', expect.stringMatching(CODEX_INTERRUPTED)));
     expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
     expect(lastMessageHolds(second, 'Any running unified exec processes may still be running')).toBe(true);
-    // Codex's /stop ends it.
-    await tui.submit('/stop');
-    await tui.waitFor(/Stopping all background terminals/);
-    await until(() => !runningIn(work), { timeoutMs: 10_000, what: 'the sleep ended' });
-    expect(tui.screen()).not.toMatch(/background terminal running/);
+  });
+});
+
+describe('Codex interrupted by the user while Generation A’s command runs (sse-a)', () => {
+  // Generation A's model calls Codex's exec_command itself, and reads a result as an error only by its flag.
+  it('goes to Generation A with the next message flagged, in Codex’s words', { timeout: 90_000 }, async () => {
+    const second = await codexInterrupted(pinnedMode('sse-a'));
+    expect(sentErrorIds(second)).toEqual(['call_sim_sleep']);
+    expect(shownResult(second, 'call_sim_sleep')).toMatch(CODEX_INTERRUPTED);
+  });
+});
+
+/**
+ * The agent's `echo started; sleep 60` on pi's `bash` (Generation B's by its Bash, Generation A's model calling pi's
+ * bash itself) interrupted by Esc in pi's window, through Chat Completions (pi's `openai-completions` provider, whose
+ * `tool` message has no error flag), then the user's next message: the turn that carries pi's words for it. pi kills
+ * the command and ends its turn, leaving the result to go with that message.
+ */
+async function piInterrupted(mode: ProtocolMode): Promise<AgentRequestInfo> {
+  stack = stopAfter(await startCliStack(mode, KEY));
+  const work = tempDir('orchids-pi-interrupt-');
+  const command = 'echo started; sleep 60';
+  const call =
+    mode.expect === 'sse-a'
+      ? [
+          ...text('Running it.'),
+          ...toolCall({ id: 'toolu_sim_sleep', name: 'bash', input: { command } }),
+          ...finish('tool-calls'),
+        ]
+      : bash('toolu_sim_sleep', command);
+  stack.sim.onAgentRequest(playAgent('Wait a while', call, 'Stopped waiting.'));
+  tui = stopAfter(startPiTui(work, stack.url, KEY, 'openai-completions'));
+  await tui.waitFor(/pi v0\.73/, 60_000);
+  await tui.submit('Wait a while.');
+  await tui.waitFor(/\$ echo started; sleep 60\n[\s\S]*started[\s\S]*Working\.\.\./, 30_000);
+  await until(() => runningIn(work), { timeoutMs: 30_000, what: 'the sleep to run' });
+  tui.press('Escape');
+  await tui.waitFor(/started\n[\s\S]*Command aborted[\s\S]*Operation aborted/, 30_000);
+  await until(() => !runningIn(work), { timeoutMs: 10_000, what: 'pi to end the sleep' });
+  expect(agentTurns(/Wait a while/)).toHaveLength(1);
+  await tui.submit('Leave it, then.');
+  await tui.waitFor(/Stopped waiting\./, 30_000);
+  const second = secondTurn(agentTurns(/Wait a while/));
+  expect(second.protocol).toBe(mode.expect);
+  expect(upstreamText(second)).toContain('Leave it, then.');
+  return second;
+}
+
+/** pi 0.73.1's words for a command it stopped on Esc: the output so far, then its own after a blank line. */
+const PI_INTERRUPTED = 'started\n\n\nCommand aborted';
+
+describe('pi interrupted by the user while a command runs, through Chat Completions (sse-b)', () => {
+  it('goes to the agent with the next message as an error in pi’s words', { timeout: 90_000 }, async () => {
+    const second = await piInterrupted(pinnedMode('sse-b'));
+    expect(onlyResult(second)).toEqual(flagged('call_sim_sleep', PI_INTERRUPTED));
+    expect(lastMessageHolds(second, 'Leave it, then.')).toBe(true);
+  });
+});
+
+describe('pi interrupted by the user while Generation A’s command runs, through Chat Completions (sse-a)', () => {
+  // Generation A's model calls pi's bash itself, and reads a result as an error only by its flag.
+  it('goes to Generation A with the next message flagged, in pi’s words', { timeout: 90_000 }, async () => {
+    const second = await piInterrupted(pinnedMode('sse-a'));
+    expect(sentErrorIds(second)).toEqual(['call_sim_sleep']);
+    expect(shownResult(second, 'call_sim_sleep')).toBe(PI_INTERRUPTED);
   });
 });
