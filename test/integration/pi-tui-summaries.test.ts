@@ -14,9 +14,11 @@ import {
   type SimStep,
 } from '../sim/orchids-simulator';
 import { served, turnsAbout } from '../helpers/cli-clients';
+import type { Stack } from '../helpers/stack';
+import type { Terminal } from '../helpers/tmux-terminal';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { tempDir } from '../helpers/temp-dir';
-import { pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
+import { answered, pinnedMode, upstreamText, type ProtocolMode } from '../helpers/upstream';
 import { until } from '../helpers/wait';
 import {
   PI_APIS,
@@ -39,8 +41,8 @@ import { escapeRegExp } from '../helpers/regexp';
  * seconds. Then pi's compaction on `sse-b` and `ws`, on each API: `/compact` with instructions, the compaction pi
  * starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the one
  * it starts when the upstream finds the conversation too long (a 400 on `sse-b`, an error frame on `ws`), after which
- * pi sends the refused prompt again. Last, `/compact` and the overflow's compaction on `sse-a`, whose Generation A
- * body is built apart from Generation B's.
+ * pi sends the refused prompt again; on `ws`, that prompt refused again, after which pi gives up. Last, `/compact` and
+ * the overflow's compaction on `sse-a`, on each API, whose Generation A body is built apart from Generation B's.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -243,12 +245,16 @@ function describeCompaction(mode: ProtocolMode, api: PiApi): void {
         stack().sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
           if (SUMMARIZER.test(seen)) {
+            if (/<previous-summary>\s*SUMMARY-THREE/.test(seen)) return sse(reply(SUMMARY_FOUR));
             if (/<previous-summary>\s*SUMMARY-TWO/.test(seen)) {
               return sse(reply('SUMMARY-THREE: PLUM, MOSS-31, FERN-58.'));
             }
             if (UPDATE_ASK.test(seen)) return sse(reply('SUMMARY-TWO: the word PLUM, moss MOSS-31.'));
             return sse(reply('SUMMARY-ONE: the word PLUM, kept as ORCHARD-7.'));
           }
+          // After the second overflow (ws): the next prompt, then a prompt the upstream refuses however short.
+          if (seen.includes(AFTER_FAILED)) return sse(reply('Still here after REEDBED-7.'));
+          if (seen.includes(FIFTH)) return TOO_LONG[mode.expect]();
           // The upstream's own failure for a conversation too long for the model, until pi has compacted it.
           if (seen.includes(FOURTH)) {
             if (!seen.includes('SUMMARY-THREE')) return TOO_LONG[mode.expect]();
@@ -376,9 +382,102 @@ function describeCompaction(mode: ProtocolMode, api: PiApi): void {
             .filter((r) => r.status === 400)
             .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
         ).toEqual([['invalid_request_error', expect.stringMatching(/^prompt is too long: .*input is too long/)]]);
+        if (mode === WS) await refusedAgainAfterCompacting(stack(), tui, agentDir, api);
       },
     );
   });
+}
+
+/** A prompt the upstream refuses as too long even after pi has compacted for it. */
+const FIFTH = 'Fifth note: the reed bed is REEDBED-7, past the bridge.';
+/** The summary pi's compaction for FIFTH's refusal gets, folding the turn before into SUMMARY-THREE. */
+const SUMMARY_FOUR = 'SUMMARY-FOUR: PLUM, MOSS-31, FERN-58, REED-94.';
+/** The prompt after pi gave up on FIFTH. */
+const AFTER_FAILED = 'Are you still there?';
+/** What pi 0.73.1 shows when the prompt it sent again after compacting is refused too (agent-session.js). */
+const RECOVERY_FAILED = 'Context overflow recovery failed after one compact-and-retry attempt.';
+
+/**
+ * After the describeCompaction run: the upstream refuses FIFTH as too long, pi compacts and sends it again, and the
+ * upstream refuses it again. pi must give up then (it tries once a prompt), and the proxy must not ask again either:
+ * the upstream sees the prompt twice, one summary between, and pi takes the next prompt. DECISION: on `ws` alone, both
+ * APIs: the main upstream, whose refusal is an error frame the proxy turns into a 400 (the path where a retry of the
+ * proxy's own would hide), and the cheapest place, as the window is open with a compacted session already (three
+ * requests more, no new pi); `sse-b`'s and `sse-a`'s refusal is the same 400 status each time, read as the first.
+ */
+async function refusedAgainAfterCompacting(stack: Stack, tui: Terminal, agentDir: string, api: PiApi): Promise<void> {
+  const before = answered(stack.sim.requests).length;
+  const rowsBefore = (await served(stack)).length;
+  await tui.submit(FIFTH);
+  await tui.waitFor(new RegExp(escapeRegExp(RECOVERY_FAILED)), 90_000);
+  // Each refusal as pi's error line, the compaction between them, then pi's giving up.
+  expect(tui.screen()).toMatch(
+    new RegExp(
+      `${escapeRegExp(FIFTH)}\\s+Error: 400 [^\\n]*prompt is too long[\\s\\S]*` +
+        '\\[compaction\\]\\s+Compacted from [\\d,]+ tokens' +
+        `[\\s\\S]*Error: 400 [^\\n]*prompt is too long[\\s\\S]*${escapeRegExp(RECOVERY_FAILED)}`,
+    ),
+  );
+  // pi takes the next prompt and the upstream answers it: nothing more of FIFTH went in between.
+  await tui.submit(AFTER_FAILED);
+  await tui.waitFor(/Still here after REEDBED-7\./, 60_000);
+  await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
+  const asked = answered(stack.sim.requests)
+    .slice(before)
+    .map((r) => {
+      const seen = upstreamText(r);
+      if (SUMMARIZER.test(seen)) return /<previous-summary>\s*SUMMARY-THREE/.test(seen) ? 'summary' : 'other summary';
+      if (seen.includes(AFTER_FAILED)) return 'next';
+      return seen.includes(FIFTH) ? 'fifth' : 'other';
+    });
+  expect(asked).toEqual(['fifth', 'summary', 'fifth', 'next']);
+  // pi says it gave up a second time as the next prompt goes (it checks the last answer again before sending, the
+  // one-retry mark still set), compacting nothing; the prompt goes on the new summary, after the prompt refused.
+  expect(tui.screen()).toMatch(
+    new RegExp(
+      `(${escapeRegExp(RECOVERY_FAILED)}[^\\n]*\\s+){2}${escapeRegExp(AFTER_FAILED)}\\s+Still here after REEDBED-7\\.`,
+    ),
+  );
+  expect(tui.screen().split(RECOVERY_FAILED)).toHaveLength(3);
+  const next = upstreamText(answered(stack.sim.requests).at(-1)!);
+  expect(next).toMatch(
+    new RegExp(
+      `<summary>\\s*${escapeRegExp(SUMMARY_FOUR)}\\s*</summary>[\\s\\S]*` +
+        `${escapeRegExp(FIFTH)}[\\s\\S]*${escapeRegExp(AFTER_FAILED)}`,
+    ),
+  );
+  expect(next).not.toMatch(/SUMMARY-THREE|Noted REED-94/);
+  // The session file: each refusal an empty answer, the summary between them, then the next turn.
+  expect(savedTexts(savedSessions(agentDir)[0]!).slice(-6)).toEqual([
+    `user: ${FIFTH}`,
+    'assistant: ',
+    `compaction: ${SUMMARY_FOUR}`,
+    'assistant: ',
+    `user: ${AFTER_FAILED}`,
+    'assistant: Still here after REEDBED-7.',
+  ]);
+  const refusals = savedSessions(agentDir)[0]!.entries.filter(
+    (e) => e.type === 'message' && e.message.stopReason === 'error',
+  );
+  expect(refusals.slice(-2).map((e) => e.message.errorMessage)).toEqual(
+    Array.from({ length: 2 }, () => expect.stringMatching(/^400 .*prompt is too long: the conversation does not fit/)),
+  );
+  const rows = (await served(stack)).slice(0, -rowsBefore);
+  expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+    [200, 400, 200, 400].map((status) => [PI_SERVED_API[api], true, status, 'ws']),
+  );
+  expect(
+    stack.core.internals.historyRepo
+      .query({})
+      .slice(0, 4)
+      .filter((r) => r.status === 400)
+      .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
+  ).toEqual(
+    Array.from({ length: 2 }, () => [
+      'invalid_request_error',
+      expect.stringMatching(/^prompt is too long: .*input is too long/),
+    ]),
+  );
 }
 
 /** The summary Generation A streams back for the first turn, in pieces. */
@@ -390,156 +489,160 @@ const PEAR_CALL = { id: 'toolu_sim_pear_check', name: 'bash', input: { command: 
 
 /**
  * Generation A renders the conversation into one prompt and a history (request-builder.ts) where Generation B sends
- * the messages themselves, so pi's summary request is held on it too. DECISION: on one API, Chat Completions. pi's
- * summarizer asks the same on both (its system prompt, one user message, no tools), both routes hand the Generation A
- * builder the same Messages request (the leading system message becomes its `system`), and the sse-b run above holds
- * both routes' translation; Chat Completions is the one whose system text moves before it is built.
+ * the messages themselves, so pi's summary request is held on it too, on each API: pi's summarizer asks the same on
+ * both (its system prompt, one user message, no tools), and each route must hand the Generation A builder the same
+ * Messages request (Chat Completions' leading system message becomes its `system`, the Messages API's `system` is it),
+ * and the refusal goes back in each API's own words.
  */
-describe('pi’s window through Orchids Tray, /compact, an overflow (pinned sse-a, Chat Completions)', () => {
-  const stack = piStack(SSE_A, KEY);
+for (const [api] of PI_APIS) {
+  describeCompactionA(api);
+}
 
-  it(
-    'sends Generation A pi’s summary requests as pi wrote them, no tools offered, and goes on with each summary',
-    { timeout: 180_000 },
-    async () => {
-      const agentDir = piAgentDir(stack().url, { compaction: { keepRecentTokens: KEEP_RECENT } });
-      stack().sim.onAgentRequest((req) => {
-        const seen = upstreamText(req);
-        if (SUMMARIZER.test(seen)) {
-          if (UPDATE_ASK.test(seen)) return sse(reply(SUMMARY_A_OVERFLOW));
-          return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
-        }
-        // Generation A's refusal of a conversation too long for the model, until pi has compacted it.
-        if (seen.includes(FOURTH)) {
-          if (!seen.includes(SUMMARY_A_OVERFLOW)) return TOO_LONG['sse-a']();
-          return sse(reply('Noted REED-94 after compacting.'));
-        }
-        if (seen.includes('What do you keep?')) {
-          return sse(reply(seen.includes('SUMMARY-A') ? 'PEAR, as ORCHARD-9, and MOSS-31.' : 'Unknown.'));
-        }
-        if (seen.includes(SECOND)) return sse(reply('Noted MOSS-31.'));
-        if (seen.includes('Keep the word PEAR')) {
-          if (seen.includes('PEAR-CHECK-12\n')) return sse(reply('Kept PEAR as ORCHARD-9.'));
-          return sse([...toolCall(PEAR_CALL), ...finish('tool-calls')]);
-        }
-        return undefined;
-      });
+function describeCompactionA(api: PiApi): void {
+  describe(`pi’s window through Orchids Tray, /compact, an overflow (pinned sse-a, ${api})`, () => {
+    const stack = piStack(SSE_A, KEY);
 
-      const tui = stopAfter(
-        startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, 'openai-completions', { agentDir }),
-      );
-      await tui.waitFor(/pi v0\.73/, 60_000);
-      await tui.submit('Keep the word PEAR');
-      await tui.waitFor(/Kept PEAR as ORCHARD-9\./, 60_000);
-      await tui.submit(SECOND);
-      await tui.waitFor(/Noted MOSS-31\./, 60_000);
+    it(
+      'sends Generation A pi’s summary requests as pi wrote them, no tools offered, and goes on with each summary',
+      { timeout: 180_000 },
+      async () => {
+        const agentDir = piAgentDir(stack().url, { compaction: { keepRecentTokens: KEEP_RECENT } });
+        stack().sim.onAgentRequest((req) => {
+          const seen = upstreamText(req);
+          if (SUMMARIZER.test(seen)) {
+            if (UPDATE_ASK.test(seen)) return sse(reply(SUMMARY_A_OVERFLOW));
+            return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
+          }
+          // Generation A's refusal of a conversation too long for the model, until pi has compacted it.
+          if (seen.includes(FOURTH)) {
+            if (!seen.includes(SUMMARY_A_OVERFLOW)) return TOO_LONG['sse-a']();
+            return sse(reply('Noted REED-94 after compacting.'));
+          }
+          if (seen.includes('What do you keep?')) {
+            return sse(reply(seen.includes('SUMMARY-A') ? 'PEAR, as ORCHARD-9, and MOSS-31.' : 'Unknown.'));
+          }
+          if (seen.includes(SECOND)) return sse(reply('Noted MOSS-31.'));
+          if (seen.includes('Keep the word PEAR')) {
+            if (seen.includes('PEAR-CHECK-12\n')) return sse(reply('Kept PEAR as ORCHARD-9.'));
+            return sse([...toolCall(PEAR_CALL), ...finish('tool-calls')]);
+          }
+          return undefined;
+        });
 
-      await tui.submit(`/compact ${COMPACT_FOCUS}`);
-      await tui.waitFor(/\[compaction\][\s\S]*Compacted from [\d,]+ tokens/, 60_000);
-      const asks = turnsAbout(stack(), COMPACT_ASK);
-      expect(asks.map((r) => r.protocol)).toEqual(['sse-a']);
-      const body = asks[0]!.body as Record<string, unknown>;
-      // Generation A's one system slot holds pi's summarizer prompt alone, and its prompt pi's one user message: the
-      // first turn as pi serialised it (its command and output as text), then pi's instructions and the user's.
-      const conversation = [
-        '[User]: Keep the word PEAR',
-        `[Assistant tool calls]: bash(command=${JSON.stringify(PEAR_CALL.input.command)})`,
-        '[Tool result]: PEAR-CHECK-12\n',
-        '[Assistant]: Kept PEAR as ORCHARD-9.',
-      ].join('\n\n');
-      expect(body.prompt).toMatch(
-        new RegExp(
-          '^<system>\\nYou are a context summarization assistant\\. [^<]*ONLY output the structured summary\\.\\n' +
-            '</system>\\n\\n<user_message>\\n' +
-            escapeRegExp(`<conversation>\n${conversation}\n</conversation>\n\n`) +
-            `The messages above are a conversation to summarize\\. ${COMPACT_ASK.source}[^<]*` +
-            `\\n\\nAdditional focus: ${COMPACT_FOCUS}\\n</user_message>$`,
-        ),
-      );
-      expect(body.prompt).not.toContain(SECOND);
-      expect(body.chatHistory).toEqual([]);
-      // pi declares no tools for it, so none are offered; its own turns offer its four.
-      expect(body).not.toHaveProperty('tools');
-      const toolNames = (r: AgentRequestInfo) => (r.body.tools as Array<{ name: string }>).map((t) => t.name);
-      expect(toolNames(turnsAbout(stack(), new RegExp(SECOND))[0]!)).toEqual(
-        expect.arrayContaining(['read', 'bash', 'edit', 'write']),
-      );
+        const tui = stopAfter(startPiTui(tempDir('orchids-pi-work-'), stack().url, KEY, api, { agentDir }));
+        await tui.waitFor(/pi v0\.73/, 60_000);
+        await tui.submit('Keep the word PEAR');
+        await tui.waitFor(/Kept PEAR as ORCHARD-9\./, 60_000);
+        await tui.submit(SECOND);
+        await tui.waitFor(/Noted MOSS-31\./, 60_000);
 
-      // pi shows the summary Generation A streamed back folded under [compaction]; Ctrl+O unfolds it.
-      expect(tui.screen()).not.toContain('SUMMARY-A');
-      tui.press('C-o');
-      await tui.waitFor(new RegExp(`\\[compaction\\][\\s\\S]*${escapeRegExp(SUMMARY_A)}`));
+        await tui.submit(`/compact ${COMPACT_FOCUS}`);
+        await tui.waitFor(/\[compaction\][\s\S]*Compacted from [\d,]+ tokens/, 60_000);
+        const asks = turnsAbout(stack(), COMPACT_ASK);
+        expect(asks.map((r) => r.protocol)).toEqual(['sse-a']);
+        const body = asks[0]!.body as Record<string, unknown>;
+        // Generation A's one system slot holds pi's summarizer prompt alone, and its prompt pi's one user message: the
+        // first turn as pi serialised it (its command and output as text), then pi's instructions and the user's.
+        const conversation = [
+          '[User]: Keep the word PEAR',
+          `[Assistant tool calls]: bash(command=${JSON.stringify(PEAR_CALL.input.command)})`,
+          '[Tool result]: PEAR-CHECK-12\n',
+          '[Assistant]: Kept PEAR as ORCHARD-9.',
+        ].join('\n\n');
+        expect(body.prompt).toMatch(
+          new RegExp(
+            '^<system>\\nYou are a context summarization assistant\\. [^<]*ONLY output the structured summary\\.\\n' +
+              '</system>\\n\\n<user_message>\\n' +
+              escapeRegExp(`<conversation>\n${conversation}\n</conversation>\n\n`) +
+              `The messages above are a conversation to summarize\\. ${COMPACT_ASK.source}[^<]*` +
+              `\\n\\nAdditional focus: ${COMPACT_FOCUS}\\n</user_message>$`,
+          ),
+        );
+        expect(body.prompt).not.toContain(SECOND);
+        expect(body.chatHistory).toEqual([]);
+        // pi declares no tools for it, so none are offered; its own turns offer its four.
+        expect(body).not.toHaveProperty('tools');
+        const toolNames = (r: AgentRequestInfo) => (r.body.tools as Array<{ name: string }>).map((t) => t.name);
+        expect(toolNames(turnsAbout(stack(), new RegExp(SECOND))[0]!)).toEqual(
+          expect.arrayContaining(['read', 'bash', 'edit', 'write']),
+        );
 
-      // The next prompt carries the summary and the turn kept, nothing of the one summarised, and pi's tools again.
-      await tui.submit('What do you keep?');
-      await tui.waitFor(/PEAR, as ORCHARD-9, and MOSS-31\./, 60_000);
-      const after = turnsAbout(stack(), /What do you keep\?/);
-      expect(after).toHaveLength(1);
-      const sent = upstreamText(after[0]!);
-      expect(sent).toMatch(new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A}`));
-      expect(sent).toContain(SECOND);
-      expect(sent).toContain('Noted MOSS-31.');
-      expect(sent).not.toMatch(/Keep the word PEAR|toolu_sim_pear_check|Kept PEAR as ORCHARD-9/);
-      expect(toolNames(after[0]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
+        // pi shows the summary Generation A streamed back folded under [compaction]; Ctrl+O unfolds it.
+        expect(tui.screen()).not.toContain('SUMMARY-A');
+        tui.press('C-o');
+        await tui.waitFor(new RegExp(`\\[compaction\\][\\s\\S]*${escapeRegExp(SUMMARY_A)}`));
 
-      // Generation A refuses the next prompt as too long: the proxy says so in Chat Completions' words, pi reads them
-      // as a context overflow, compacts (the turns since the summary folded into it) and sends the prompt again.
-      await tui.submit(FOURTH);
-      await tui.waitFor(/Noted REED-94 after compacting\./, 90_000);
-      expect(tui.screen()).toMatch(
-        new RegExp(
-          `${FOURTH}\\s+Error: 400 [^\\n]*prompt is too long: the conversation does not fit[\\s\\S]*` +
-            '\\[compaction\\]\\s+Compacted from [\\d,]+ tokens[\\s\\S]*Noted REED-94 after compacting\\.',
-        ),
-      );
-      const fourth = turnsAbout(stack(), new RegExp(FOURTH)).filter((r) => !SUMMARIZER.test(upstreamText(r)));
-      expect(fourth.map((r) => r.protocol)).toEqual(['sse-a', 'sse-a']);
-      const [refused, retried] = fourth.map(upstreamText);
-      expect(refused).toMatch(new RegExp(`<summary>\\s*${SUMMARY_A}`));
-      expect(refused).toContain('What do you keep?');
-      expect(retried).toMatch(
-        new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A_OVERFLOW}`),
-      );
-      expect(retried).not.toMatch(/SUMMARY-A:|What do you keep\?|PEAR, as ORCHARD-9, and MOSS-31\./);
-      // The retry offers pi's tools again, as its turns do.
-      expect(toolNames(fourth[1]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
-      const folded = turnsAbout(stack(), UPDATE_ASK);
-      expect(folded).toHaveLength(1);
-      const overflowAsk = upstreamText(folded[0]!);
-      expect(overflowAsk).toMatch(new RegExp(`<previous-summary>\\s*${SUMMARY_A}`));
-      expect(overflowAsk).toMatch(/<conversation>[\s\S]*What do you keep\?[\s\S]*MOSS-31\.[\s\S]*<\/conversation>/);
-      expect(overflowAsk).not.toContain(FOURTH);
-      expect(folded[0]!.body).not.toHaveProperty('tools');
+        // The next prompt carries the summary and the turn kept, nothing of the one summarised, and pi's tools again.
+        await tui.submit('What do you keep?');
+        await tui.waitFor(/PEAR, as ORCHARD-9, and MOSS-31\./, 60_000);
+        const after = turnsAbout(stack(), /What do you keep\?/);
+        expect(after).toHaveLength(1);
+        const sent = upstreamText(after[0]!);
+        expect(sent).toMatch(new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A}`));
+        expect(sent).toContain(SECOND);
+        expect(sent).toContain('Noted MOSS-31.');
+        expect(sent).not.toMatch(/Keep the word PEAR|toolu_sim_pear_check|Kept PEAR as ORCHARD-9/);
+        expect(toolNames(after[0]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
 
-      const [session, ...more] = savedSessions(agentDir);
-      expect(more).toEqual([]);
-      expect(savedTexts(session!)).toEqual([
-        'user: Keep the word PEAR',
-        'assistant: ',
-        'toolResult: PEAR-CHECK-12\n',
-        'assistant: Kept PEAR as ORCHARD-9.',
-        `user: ${SECOND}`,
-        'assistant: Noted MOSS-31.',
-        `compaction: ${SUMMARY_A}`,
-        'user: What do you keep?',
-        'assistant: PEAR, as ORCHARD-9, and MOSS-31.',
-        `user: ${FOURTH}`,
-        'assistant: ',
-        `compaction: ${SUMMARY_A_OVERFLOW}`,
-        'assistant: Noted REED-94 after compacting.',
-      ]);
-      // Newest first: the retry, the overflow's summary, the refusal, and the five before.
-      await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
-      const rows = await served(stack());
-      expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-        [200, 200, 400, 200, 200, 200, 200, 200].map((status) => ['openai-chat', true, status, 'sse-a']),
-      );
-      expect(
-        stack()
-          .core.internals.historyRepo.query({})
-          .filter((r) => r.status === 400)
-          .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
-      ).toEqual([['invalid_request_error', expect.stringMatching(/^prompt is too long: .*input is too long/)]]);
-    },
-  );
-});
+        // Generation A refuses the next prompt as too long: the proxy says so in Chat Completions' words, pi reads them
+        // as a context overflow, compacts (the turns since the summary folded into it) and sends the prompt again.
+        await tui.submit(FOURTH);
+        await tui.waitFor(/Noted REED-94 after compacting\./, 90_000);
+        expect(tui.screen()).toMatch(
+          new RegExp(
+            `${FOURTH}\\s+Error: 400 [^\\n]*prompt is too long: the conversation does not fit[\\s\\S]*` +
+              '\\[compaction\\]\\s+Compacted from [\\d,]+ tokens[\\s\\S]*Noted REED-94 after compacting\\.',
+          ),
+        );
+        const fourth = turnsAbout(stack(), new RegExp(FOURTH)).filter((r) => !SUMMARIZER.test(upstreamText(r)));
+        expect(fourth.map((r) => r.protocol)).toEqual(['sse-a', 'sse-a']);
+        const [refused, retried] = fourth.map(upstreamText);
+        expect(refused).toMatch(new RegExp(`<summary>\\s*${SUMMARY_A}`));
+        expect(refused).toContain('What do you keep?');
+        expect(retried).toMatch(
+          new RegExp(`compacted into the following summary:\\s*<summary>\\s*${SUMMARY_A_OVERFLOW}`),
+        );
+        expect(retried).not.toMatch(/SUMMARY-A:|What do you keep\?|PEAR, as ORCHARD-9, and MOSS-31\./);
+        // The retry offers pi's tools again, as its turns do.
+        expect(toolNames(fourth[1]!)).toEqual(expect.arrayContaining(['read', 'bash', 'edit', 'write']));
+        const folded = turnsAbout(stack(), UPDATE_ASK);
+        expect(folded).toHaveLength(1);
+        const overflowAsk = upstreamText(folded[0]!);
+        expect(overflowAsk).toMatch(new RegExp(`<previous-summary>\\s*${SUMMARY_A}`));
+        expect(overflowAsk).toMatch(/<conversation>[\s\S]*What do you keep\?[\s\S]*MOSS-31\.[\s\S]*<\/conversation>/);
+        expect(overflowAsk).not.toContain(FOURTH);
+        expect(folded[0]!.body).not.toHaveProperty('tools');
+
+        const [session, ...more] = savedSessions(agentDir);
+        expect(more).toEqual([]);
+        expect(savedTexts(session!)).toEqual([
+          'user: Keep the word PEAR',
+          'assistant: ',
+          'toolResult: PEAR-CHECK-12\n',
+          'assistant: Kept PEAR as ORCHARD-9.',
+          `user: ${SECOND}`,
+          'assistant: Noted MOSS-31.',
+          `compaction: ${SUMMARY_A}`,
+          'user: What do you keep?',
+          'assistant: PEAR, as ORCHARD-9, and MOSS-31.',
+          `user: ${FOURTH}`,
+          'assistant: ',
+          `compaction: ${SUMMARY_A_OVERFLOW}`,
+          'assistant: Noted REED-94 after compacting.',
+        ]);
+        // Newest first: the retry, the overflow's summary, the refusal, and the five before.
+        await until(() => stack().core.internals.server.inflightRequests === 0, { what: 'the last request to end' });
+        const rows = await served(stack());
+        expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
+          [200, 200, 400, 200, 200, 200, 200, 200].map((status) => [PI_SERVED_API[api], true, status, 'sse-a']),
+        );
+        expect(
+          stack()
+            .core.internals.historyRepo.query({})
+            .filter((r) => r.status === 400)
+            .map(({ errorType, errorMessage }) => [errorType, errorMessage]),
+        ).toEqual([['invalid_request_error', expect.stringMatching(/^prompt is too long: .*input is too long/)]]);
+      },
+    );
+  });
+}
