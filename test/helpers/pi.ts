@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
-import { startCliStack } from './cli-clients';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startCliStack, turnsAbout } from './cli-clients';
 import { LOOPBACK_ONLY } from './continue';
 import { runToExit, type Exited } from './processes';
 import type { Stack } from './stack';
 import { tempDir } from './temp-dir';
 import { startTerminal, type Terminal } from './tmux-terminal';
-import type { ProtocolMode } from './upstream';
+import { upstreamText, type ProtocolMode } from './upstream';
 
 /**
  * The real pi coding agent (`pi`, from `@mariozechner/pi-coding-agent`, pinned in devDependencies). ORCHIDS_TEST_PI
@@ -290,4 +290,24 @@ export async function sideBranchThenTreeBack(tui: Terminal, word: string): Promi
   await tui.waitFor(/Summarize branch\?\s+→ No summary/);
   tui.press('Down');
   await tui.waitFor(/→ Summarize\s/);
+}
+
+/**
+ * In pi's window after sideBranchThenTreeBack and a branch summary `The side path gave <code>.`, folded under
+ * `[branch]`: Ctrl+O (pi's key for expanding tool output) unfolds it, and pi goes on: the next prompt carries the
+ * summary and the shared turn, nothing of the branch left behind. The simulator must answer `What did the side path
+ * give?` with `It gave <code>, as ROOT-12.`. Returns the text of that prompt's upstream request.
+ */
+export async function branchSummaryCarriedOn(stack: Stack, tui: Terminal, word: string, code: string): Promise<string> {
+  tui.press('C-o');
+  await tui.waitFor(new RegExp(`Branch Summary[\\s\\S]*The side path gave ${code}\\.`));
+  await tui.submit('What did the side path give?');
+  await tui.waitFor(new RegExp(`It gave ${code}, as ROOT-12\\.`), 60_000);
+  const after = turnsAbout(stack, /What did the side path give/);
+  expect(after).toHaveLength(1);
+  const sent = upstreamText(after[0]!);
+  expect(sent).toMatch(new RegExp(`summary of a branch[\\s\\S]*The side path gave ${code}\\.`));
+  expect(sent).toContain(`Kept ${word} as GROVE-5.`);
+  expect(sent).not.toMatch(/Try the side path|Side path tried/);
+  return sent;
 }
