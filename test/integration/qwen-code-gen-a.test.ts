@@ -17,6 +17,10 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
  * Generation B's agent, which calls its own tools, is in qwen-code-cli.test.ts and qwen-code-tools.test.ts.
  */
 const KEY = 'test-qwen-key';
+/** The MCP server claude-code-mcp.test.ts runs too: a lookup, and a tool that always fails (`isError`). */
+const WAREHOUSE = path.resolve(__dirname, '../fixtures/mcp/warehouse-mcp-server.mjs');
+const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
+const ARCHIVE = 'mcp__warehouse__open_archive';
 const SSE_A = pinnedMode('sse-a');
 const TIMEOUT = { timeout: 120_000 };
 let stack: Stack;
@@ -246,4 +250,150 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
       }
     },
   );
+
+  it('runs a sub-agent Generation A calls: its own turns go upstream, its answer comes back', TIMEOUT, async () => {
+    const work = tempDir('orchids-qwen-work-');
+    const map = path.join(work, 'map.txt');
+    fs.writeFileSync(map, 'The treasure is at ORCA-7.\n');
+    const parent = 'Ask a helper about the treasure';
+    const brief = 'Find where the treasure is, in map.txt.';
+    const subRead = { id: 'toolu_sim_genasubread_0001', name: 'Read', input: { file_path: map } };
+    const launch = {
+      id: 'toolu_sim_genaagent_0001',
+      name: 'agent',
+      // In the foreground: `qwen -p` ends once its turn does, before a background sub-agent's notice could come.
+      input: {
+        description: 'Find the treasure',
+        prompt: brief,
+        subagent_type: 'general-purpose',
+        run_in_background: false,
+      },
+    };
+    stack.sim.onAgentRequest((req) => {
+      const seen = upstreamText(req);
+      // The sub-agent's conversation holds its brief, not the user's words; the parent's holds both.
+      if (seen.includes(brief) && !seen.includes(parent)) {
+        if (!seen.includes(seenCallId(subRead.id, true))) return sse([...toolCall(subRead), ...finish('tool-calls')]);
+        return sse(reply('The map says ORCA-7.'));
+      }
+      if (!seen.includes(parent)) return undefined;
+      if (!seen.includes(seenCallId(launch.id, true))) return sse([...toolCall(launch), ...finish('tool-calls')]);
+      return sse(reply('The helper found it: ORCA-7.'));
+    });
+
+    const run = await runQwen(work, parent, stack.url, KEY);
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('The helper found it: ORCA-7.');
+    const turns = turnsAbout(stack, /treasure/);
+    expect(turns.map((t) => t.protocol)).toEqual(Array(4).fill('sse-a'));
+    const [ownTurns, subTurns] = [
+      turns.filter((t) => upstreamText(t).includes(parent)),
+      turns.filter((t) => !upstreamText(t).includes(parent)),
+    ];
+    expect([ownTurns.length, subTurns.length]).toEqual([2, 2]);
+    expect((ownTurns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('agent');
+    // The sub-agent's turn is its own conversation, its brief the user's message, and its Read ran for it.
+    expect(upstreamText(subTurns[0]!)).toContain(brief);
+    expect((subTurns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
+    expect(sentErrorIds(subTurns[1]!)).toEqual([]);
+    expect(shownResult(subTurns[1]!, seenCallId(subRead.id, true))).toBe('The treasure is at ORCA-7.\n');
+    // Its answer is the result of the parent's call.
+    const last = ownTurns[1]!;
+    expect(sentErrorIds(last)).toEqual([]);
+    expect(shownResult(last, seenCallId(launch.id, true))).toBe('The map says ORCA-7.');
+  });
+
+  it('in Qwen’s plan mode: an edit it does not declare declined, the plan shown for approval', TIMEOUT, async () => {
+    const work = tempDir('orchids-qwen-work-');
+    const plan = path.join(work, 'plan.txt');
+    fs.writeFileSync(plan, 'step one: MANGO\n');
+    const PLAN = '1. Change MANGO to FIG in plan.txt.\n2. Read it back.';
+    const calls = [
+      // Qwen's plan mode declares no edit, write or shell: the proxy answers the call for it.
+      {
+        id: 'toolu_sim_genaplanedit_0001',
+        name: 'edit',
+        input: { file_path: plan, old_string: 'MANGO', new_string: 'FIG' },
+        answeredBy: 'This client has no tool named "edit", so the call was not run.',
+      },
+      // Qwen's reminder tells the model to end with exit_plan_mode, which `qwen -p` does not declare.
+      {
+        id: 'toolu_sim_genaplanexit_0001',
+        name: 'exit_plan_mode',
+        input: { plan: PLAN },
+        answeredBy: 'This client has no tool to approve a plan, so your plan was shown to the user as text instead.',
+      },
+    ];
+    scriptCalls(stack, 'Plan the change', calls, 'Say if the plan suits you.', true);
+
+    const run = await runQwen(work, 'Plan the change to plan.txt', stack.url, KEY, {
+      args: ['--approval-mode', 'plan'],
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\n');
+    // The proxy answered both calls itself, in one request of Qwen's: what it printed is the whole turn.
+    expect(run.answer).toContain('[The agent called the tool "edit", which this client does not provide');
+    const heading = "The agent's plan, for your approval (this client has no tool to approve it with):";
+    expect(run.answer).toContain(`${heading}\n\n${PLAN}\n\n(End of the plan.)`);
+    expect(run.answer.endsWith('Say if the plan suits you.')).toBe(true);
+    const turns = turnsAbout(stack, /Plan the change/);
+    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+    const shown = (turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+    expect(shown).toEqual(expect.arrayContaining(['Read', 'Glob', 'grep_search', 'agent']));
+    for (const held of ['edit', 'Write', 'run_shell_command', 'exit_plan_mode', 'ExitPlanMode']) {
+      expect(shown).not.toContain(held);
+    }
+    expect(upstreamText(turns[0]!)).toContain('Plan mode is active.');
+    const last = turns.at(-1)!;
+    // The ids are the model's own: Qwen never saw either call.
+    expect(sentErrorIds(last)).toEqual([calls[0]!.id]);
+    expect(shownResult(last, calls[0]!.id)).toContain(calls[0]!.answeredBy);
+    expect(shownResult(last, calls[1]!.id)).toContain(calls[1]!.answeredBy);
+  });
+
+  it('calls an MCP server’s tools Qwen holds back, by name: their results and failure come back', TIMEOUT, async () => {
+    const work = tempDir('orchids-qwen-work-');
+    const log = path.join(work, 'mcp-calls.jsonl');
+    const lookupInput = { warehouse: { region: 'north', code: 'WH-7' }, skus: ['A1'] };
+    const calls = [
+      // By the names Qwen's reminder gives them, not through its tool_call: the proxy wraps each in one.
+      { id: 'toolu_sim_genamcp_0001', name: LOOKUP, input: lookupInput },
+      { id: 'toolu_sim_genamcp_0002', name: ARCHIVE, input: { year: 1999 } },
+    ];
+    scriptCalls(stack, 'stock of A1', calls, 'A1: 17; the archive is locked.', true);
+
+    const warehouse = { command: process.execPath, args: [WAREHOUSE], env: { WAREHOUSE_MCP_CALLS: log } };
+    const run = await runQwen(work, 'What is the stock of A1?', stack.url, KEY, {
+      settings: { mcpServers: { warehouse } },
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.answer).toBe('A1: 17; the archive is locked.');
+    const served = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(served).toEqual([
+      { name: 'lookup_inventory_records_by_warehouse_region', arguments: lookupInput },
+      { name: 'open_archive', arguments: { year: 1999 } },
+    ]);
+    const turns = turnsAbout(stack, /stock of A1/);
+    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+    // Generation A is shown Qwen's bridge, and the MCP tools only as Qwen's reminder names them.
+    const shown = (turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+    expect(shown).toEqual(expect.arrayContaining(['tool_search', 'tool_call']));
+    expect(shown.filter((name) => name.startsWith('mcp__'))).toEqual([]);
+    expect(upstreamText(turns[0]!)).toContain(`- "${ARCHIVE}": "Opens the archive of a year."`);
+    const last = turns.at(-1)!;
+    const seen = upstreamText(last);
+    const [lookup, archive] = calls.map((call) => seenCallId(call.id, true));
+    const wrapped = JSON.stringify({ name: LOOKUP, arguments: lookupInput });
+    expect(seen).toContain(`<tool_use id="${lookup}" name="tool_call">${wrapped}</tool_use>`);
+    expect(shownResult(last, lookup!)).toBe('STOCK-LEDGER-58\nA1: 17 in WH-7 (north)');
+    // The server's isError reaches Generation A flagged, in Qwen's words before the server's.
+    expect(sentErrorIds(last)).toEqual([archive]);
+    expect(shownResult(last, archive!)).toMatch(/^MCP tool 'open_archive' reported tool error for function call: /);
+    expect(shownResult(last, archive!)).toContain('The archive of 1999 is locked: LOCKED-88');
+    expect(seen).not.toContain('has no tool named');
+  });
 });

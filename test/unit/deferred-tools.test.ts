@@ -236,5 +236,23 @@ describe('StreamTranslator: calls to tools the client holds back behind its tool
       const other = translate(qwenTools('tool_search', 'tool_call'), source, streamed('toolu_f_8', 'WebFetch', {}));
       expect(other.blocks).toEqual([{ text: expect.stringContaining('"WebFetch"') }]);
     });
+
+    it('reads the MCP tools its second reminder names, and sends a call to one as its tool_call', () => {
+      // Qwen Code 0.24.4 names MCP tools that came up after it started in a reminder of their own, under their server.
+      const mcpReminder =
+        '<system-reminder>\nThe following MCP tools became available after startup and are reachable through ' +
+        '`tool_search` and `tool_call`. Review a schema, then invoke it through the bridge.\n\n### MCP servers\n' +
+        '#### warehouse\n- "mcp__warehouse__open_archive": "Opens the archive of a year."\n</system-reminder>';
+      const mcpSource = { messages: [userTurn('Hello', `${qwenReminder}\n\n${mcpReminder}`)] };
+      expect(deferredToolNames(mcpSource, true)).toEqual(['cron_create', 'web_fetch', 'mcp__warehouse__open_archive']);
+      const input = { year: 1999 };
+      const { blocks, unmapped } = translate(qwenTools('tool_search', 'tool_call'), mcpSource, [
+        ...streamed('toolu_mcp_0008', 'mcp__warehouse__open_archive', input),
+      ]);
+      expect(blocks).toEqual([
+        { tool: 'tool_call', id: 'toolu_mcp_0008', input: { name: 'mcp__warehouse__open_archive', arguments: input } },
+      ]);
+      expect(unmapped).toEqual([]);
+    });
   });
 });

@@ -128,8 +128,9 @@ describe('a failed tool of Continue’s, given to the agent as an error', () => 
   });
 });
 
-describe('a failed edit or read of Qwen Code’s, given to the agent as an error', () => {
-  // Qwen Code 0.24.4's words, the first and last as the real one sent them (qwen-code-cli.test.ts).
+describe('a failed edit, read or MCP tool of Qwen Code’s, given to the agent as an error', () => {
+  // Qwen Code 0.24.4's words, the first and the last two as the real one sent them (qwen-code-cli.test.ts, and an MCP
+  // server's tool that answered `isError`, qwen-code-gen-a.test.ts).
   const failures = [
     'File /w/plan.txt has not been read in this session. Use the read_file tool first to load the current content ' +
       '(a partial read with offset / limit is fine — you only need to have seen the bytes you intend to edit) ' +
@@ -138,6 +139,9 @@ describe('a failed edit or read of Qwen Code’s, given to the agent as an error
     'Failed to edit. Found 2 occurrences for old_string in /w/plan.txt but replace_all was not enabled.',
     'Error executing edit: EACCES: permission denied',
     'File not found: /w/nope.txt',
+    'MCP tool \'open_archive\' reported tool error for function call: {"name":"open_archive","args":{"year":1999}} ' +
+      'with response: [{"functionResponse":{"name":"open_archive","response":{"error":{"content":[{"type":"text",' +
+      '"text":"The archive of 1999 is locked"}],"isError":true}}}}]',
   ];
 
   it('flags its words for it', () => {

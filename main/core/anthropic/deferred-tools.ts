@@ -34,8 +34,15 @@ const TOOL_NAME_LINE = /^[A-Za-z][\w.-]{0,127}$/;
 const BRIDGE_SEARCH = 'tool_search';
 export const BRIDGE_CALL = 'tool_call';
 
-/** The first line of Qwen Code's reminder; each tool follows on a line of its own, `- "name": "description"`. */
-const BRIDGE_ANNOUNCEMENT = /^The following tools are reachable through `tool_search` and `tool_call`\./;
+/**
+ * The first line of Qwen Code's reminder; each tool follows on a line of its own, `- "name": "description"`. The tools
+ * of MCP servers that came up after it started (seen in `qwen -p`) it names in a reminder of its own, "The
+ * following MCP tools became available after startup and are reachable through …", under `#### <server>` headings.
+ */
+const BRIDGE_ANNOUNCEMENT = new RegExp(
+  '^The following (?:MCP )?tools (?:became available after startup and )?' +
+    'are reachable through `tool_search` and `tool_call`\\.',
+);
 const BRIDGE_LINE = /^- "([A-Za-z][\w.-]{0,127})":/;
 
 const REMINDER_OPEN = '<system-reminder>';

@@ -84,7 +84,8 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     // blocked by its auto mode (its default in the window, where the model is asked whether each call is safe), or
     // by that mode's own rules before any model is asked: a git command that discards work, an amend of a commit not
     // its own, an infrastructure destroy. Its tool_call bridge marks a held-back tool's call it cancelled or refused
-    // itself (a declined one, tested, comes unmarked).
+    // itself (a declined one, tested, comes unmarked). And an MCP server's tool that answered `isError`, in Qwen's
+    // words before the server's.
     declared: declaresQwenShell,
     refusals: [
       /^\[Operation Cancelled\] Reason: /,
@@ -95,6 +96,7 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
       /^Failed to edit[,.] /,
       /^Error (?:preparing|executing) edit: /,
       /^File not found: /,
+      /^MCP tool '[^'\n]+' reported tool error for function call: /,
     ],
   },
   {
