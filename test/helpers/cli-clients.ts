@@ -49,9 +49,26 @@ export function replayedToolUses(request: AgentRequestInfo): Array<Record<string
   return sentBlocks(request, 'tool_use');
 }
 
+/** The first of them. */
+export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
+  return replayedToolUses(request)[0];
+}
+
 /** The `tool_result` blocks a Generation B turn sends upstream: what the client's tools gave, as the agent reads it. */
 export function sentToolResults(request: AgentRequestInfo): Array<Record<string, unknown>> {
   return sentBlocks(request, 'tool_result');
+}
+
+/** A result as a Generation A turn renders it in its text: the call's id, then the flag if any, then the words. */
+const GEN_A_RESULT = /<tool_result tool_use_id="([^"]+)"( is_error="true")?>([\s\S]*?)<\/tool_result>/g;
+
+/**
+ * A Generation A turn's text in the conversation's order: its history, then its prompt (`upstreamText` puts the
+ * prompt first, which is all a search for words needs).
+ */
+function genAConversation(request: AgentRequestInfo): string {
+  const history = (request.body.chatHistory ?? []) as Array<{ content: string }>;
+  return [...history.map((entry) => entry.content), String(request.body.prompt)].join('\n');
 }
 
 /** The ids of the results a turn sent upstream flagged an error (Generation A renders the flag in its prompt). */
@@ -70,9 +87,26 @@ export function shownResult(request: AgentRequestInfo, id: string): string | und
   return upstreamText(request).match(tag)?.[1];
 }
 
-/** The first of them. */
-export function replayedToolUse(request: AgentRequestInfo): Record<string, unknown> | undefined {
-  return replayedToolUses(request)[0];
+/**
+ * The results a turn sent upstream in the conversation's order, each as its call's id, its words and whether it was
+ * flagged an error, whichever generation carried it.
+ */
+export function sentResults(request: AgentRequestInfo): Array<[string, string, boolean]> {
+  if (request.protocol === 'sse-a') {
+    return [...genAConversation(request).matchAll(GEN_A_RESULT)].map((m) => [m[1]!, m[3]!, m[2] !== undefined]);
+  }
+  return sentToolResults(request).map((r) => [String(r.tool_use_id), String(r.content), r.is_error === true]);
+}
+
+/** The calls a turn replays upstream in the conversation's order, each as its id and name, whichever generation. */
+export function replayedCalls(request: AgentRequestInfo): Array<[string, string]> {
+  if (request.protocol === 'sse-a') {
+    return [...genAConversation(request).matchAll(/<tool_use id="([^"]+)" name="([^"]+)">/g)].map((m) => [
+      m[1]!,
+      m[2]!,
+    ]);
+  }
+  return replayedToolUses(request).map((u) => [String(u.id), String(u.name)]);
 }
 
 /**

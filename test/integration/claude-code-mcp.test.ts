@@ -1,11 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finish, reply, sse, toolCall, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
 import { ALL_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 import { startCliStack, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
+import { warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { runClaude } from '../helpers/claude-code';
 
 /**
@@ -16,7 +15,6 @@ import { runClaude } from '../helpers/claude-code';
  * and answers only once every result came back.
  */
 const KEY = 'test-claude-code-key';
-const SERVER = path.resolve(__dirname, '../fixtures/mcp/warehouse-mcp-server.mjs');
 const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
 const BADGE = 'mcp__warehouse__render_badge';
 const ARCHIVE = 'mcp__warehouse__open_archive';
@@ -30,16 +28,15 @@ const loadTools = (id: string) => toolCall({ id, name: 'ToolSearch', input: { qu
 /** Claude Code run in a fresh folder with the warehouse server, every tool of it granted; what the server was asked. */
 async function runWithWarehouse(stack: Stack, prompt: string) {
   const work = tempDir('orchids-cc-mcp-');
-  const log = path.join(work, 'mcp-calls.jsonl');
-  const warehouse = { type: 'stdio', command: process.execPath, args: [SERVER], env: { WAREHOUSE_MCP_CALLS: log } };
+  const server = warehouseMcpServer(work);
+  const warehouse = { type: 'stdio', ...server.launch };
   const result = await runClaude(
     work,
     prompt,
     { ANTHROPIC_BASE_URL: stack.url, ANTHROPIC_API_KEY: KEY },
     { allowedTools: ['mcp__warehouse'], mcpServers: { warehouse } },
   );
-  const served = fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [];
-  return { result, served: served.map((line) => JSON.parse(line) as unknown) };
+  return { result, served: server.served() };
 }
 
 describe.each(ALL_MODES)("Claude Code runs an MCP server's tools through Orchids Tray ($name)", (mode) => {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo } from '../sim/orchids-simulator';
 import { PINNED_MODES, pinnedMode, answered, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUses, sentToolResults, startCliStack, served, turnsAbout } from '../helpers/cli-clients';
+import { replayedCalls, sentResults, startCliStack, served, turnsAbout } from '../helpers/cli-clients';
 import { tempDir } from '../helpers/temp-dir';
 import type { OpencodeApi } from '../helpers/opencode';
 import { runKilo } from '../helpers/kilo';
@@ -95,31 +95,6 @@ describe.each(ROUTES)(
     });
   },
 );
-
-/**
- * The calls a turn replays upstream, as [id, name], and the results it sends, as [id, text, flagged]: Generation B
- * sends the blocks themselves, Generation A renders them as tags in its history and then its prompt, which holds the
- * newest user turn.
- */
-function genAText(request: AgentRequestInfo): string {
-  const history = (request.body.chatHistory ?? []) as Array<{ content: string }>;
-  return [...history.map((entry) => entry.content), String(request.body.prompt)].join('\n');
-}
-
-function replayed(request: AgentRequestInfo): string[][] {
-  if (request.protocol === 'sse-a') {
-    return [...genAText(request).matchAll(/<tool_use id="([^"]+)" name="([^"]+)">/g)].map((m) => [m[1]!, m[2]!]);
-  }
-  return replayedToolUses(request).map((u) => [String(u.id), String(u.name)]);
-}
-
-function results(request: AgentRequestInfo): Array<[string, string, boolean]> {
-  if (request.protocol === 'sse-a') {
-    const tags = /<tool_result tool_use_id="([^"]+)"( is_error="true")?>([\s\S]*?)<\/tool_result>/g;
-    return [...genAText(request).matchAll(tags)].map((m) => [m[1]!, m[3]!, m[2] !== undefined]);
-  }
-  return sentToolResults(request).map((r) => [String(r.tool_use_id), String(r.content), r.is_error === true]);
-}
 
 /**
  * Kilo's Anthropic provider on Generation B (over SSE and over WebSocket) and on Generation A, and its
@@ -269,21 +244,21 @@ describe.each(DELEGATING)(
       // Kilo replays the calls under its own names (Generation A is shown its glob as `Glob`), and each result goes
       // upstream under the call's id, as the client's API spells it.
       const names = ['write', 'bash', genA ? 'Glob' : 'glob', 'grep'];
-      expect(replayed(second)).toEqual(calls.map((c, i) => [id(c.id.replace('toolu_sim_kilo_', '')), names[i]]));
+      expect(replayedCalls(second)).toEqual(calls.map((c, i) => [id(c.id.replace('toolu_sim_kilo_', '')), names[i]]));
       // What each of Kilo's tools gave reaches the agent as it is, each under its call's id.
-      expect(results(second)).toEqual([
+      expect(sentResults(second)).toEqual([
         [id('write'), 'Wrote file successfully.', false],
         [id('bash'), 'BASH-42\n', false],
         [id('glob'), path.join(work, 'docs', 'GUIDE-19.md'), false],
         [id('grep'), `Found 1 matches\n${path.join(work, 'seed.txt')}:\n  Line 2: the PEACH-64 crate\n`, false],
       ]);
-      expect(replayed(third).slice(calls.length)).toEqual([
+      expect(replayedCalls(third).slice(calls.length)).toEqual([
         [id('todo'), 'todowrite'],
         [id('task'), 'task'],
       ]);
       // The agent reads back the list as Kilo keeps it, and the sub-agent's report inside Kilo's task envelope, which
       // names the child session; neither is flagged an error.
-      const delegatedResults = results(third).slice(calls.length);
+      const delegatedResults = sentResults(third).slice(calls.length);
       expect(delegatedResults.map(([callId, , flagged]) => [callId, flagged])).toEqual([
         [id('todo'), false],
         [id('task'), false],
@@ -303,8 +278,8 @@ describe.each(DELEGATING)(
       expect(rest).toEqual([third, fourth]);
       // Kilo replays the fetch as its webfetch, and the page, in the markdown Kilo made of it, reaches the agent as
       // the WebFetch's result.
-      expect(replayed(fourth).at(-1)).toEqual([id('fetch'), 'webfetch']);
-      expect(results(fourth).at(-1)).toEqual([
+      expect(replayedCalls(fourth).at(-1)).toEqual([id('fetch'), 'webfetch']);
+      expect(sentResults(fourth).at(-1)).toEqual([
         id('fetch'),
         '# Orchard notes\n\nThe QUINCE-7 tree stands in row **OLIVE-31**.',
         false,

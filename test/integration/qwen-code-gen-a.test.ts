@@ -8,6 +8,7 @@ import { sentErrorIds, served, shownResult, startCliStack, turnsAbout } from '..
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
+import { warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
 
 /**
@@ -18,7 +19,6 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
  */
 const KEY = 'test-qwen-key';
 /** The MCP server claude-code-mcp.test.ts runs too: a lookup, and a tool that always fails (`isError`). */
-const WAREHOUSE = path.resolve(__dirname, '../fixtures/mcp/warehouse-mcp-server.mjs');
 const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
 const ARCHIVE = 'mcp__warehouse__open_archive';
 const SSE_A = pinnedMode('sse-a');
@@ -353,7 +353,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
 
   it('calls an MCP server’s tools Qwen holds back, by name: their results and failure come back', TIMEOUT, async () => {
     const work = tempDir('orchids-qwen-work-');
-    const log = path.join(work, 'mcp-calls.jsonl');
+    const server = warehouseMcpServer(work);
     const lookupInput = { warehouse: { region: 'north', code: 'WH-7' }, skus: ['A1'] };
     const calls = [
       // By the names Qwen's reminder gives them, not through its tool_call: the proxy wraps each in one.
@@ -362,18 +362,12 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     ];
     scriptCalls(stack, 'stock of A1', calls, 'A1: 17; the archive is locked.', true);
 
-    const warehouse = { command: process.execPath, args: [WAREHOUSE], env: { WAREHOUSE_MCP_CALLS: log } };
     const run = await runQwen(work, 'What is the stock of A1?', stack.url, KEY, {
-      settings: { mcpServers: { warehouse } },
+      settings: { mcpServers: { warehouse: server.launch } },
     });
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.answer).toBe('A1: 17; the archive is locked.');
-    const served = fs
-      .readFileSync(log, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as unknown);
-    expect(served).toEqual([
+    expect(server.served()).toEqual([
       { name: 'lookup_inventory_records_by_warehouse_region', arguments: lookupInput },
       { name: 'open_archive', arguments: { year: 1999 } },
     ]);

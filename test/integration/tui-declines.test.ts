@@ -3,7 +3,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type AgentRequestInfo, type SimStep } from '../sim/orchids-simulator';
-import { sentErrorIds, sentToolResults, shownResult, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import {
+  sentErrorIds,
+  sentResults,
+  sentToolResults,
+  shownResult,
+  startCliStack,
+  turnsAbout,
+} from '../helpers/cli-clients';
 import { autoApproveOff, startClineTui } from '../helpers/cline-tui';
 import { startCodexTui } from '../helpers/codex-tui';
 import { startPiTui } from '../helpers/pi';
@@ -46,10 +53,6 @@ const bash = (id: string, command: string) => [
   ...finish('tool-calls'),
 ];
 
-/** How many results the request carries: Generation A renders them as tags in its prompt. */
-const resultCount = (req: AgentRequestInfo) =>
-  req.protocol === 'sse-a' ? upstreamText(req).split('<tool_result ').length - 1 : sentToolResults(req).length;
-
 /**
  * The agent asked for `task`: it makes its `call` (its steps), and once a result comes back says `after`. The title
  * requests some clients make beside the first turn get `title`, or the simulator's own answer.
@@ -59,7 +62,7 @@ function playAgent(task: string, call: SimStep[], after: string, title?: string)
     const seen = upstreamText(req);
     if (TITLES.test(seen)) return title === undefined ? undefined : sse(reply(title));
     if (!seen.includes(task)) return undefined;
-    if (resultCount(req) > 0) return sse(reply(after));
+    if (sentResults(req).length > 0) return sse(reply(after));
     return sse(call);
   };
 }
@@ -133,7 +136,7 @@ async function clineRejects(mode: ProtocolMode): Promise<AgentRequestInfo> {
   stack.sim.onAgentRequest((req) => {
     const seen = upstreamText(req);
     if (TITLES.test(seen) || !seen.includes('Clean the build folder')) return undefined;
-    const results = resultCount(req);
+    const results = sentResults(req).length;
     if (results >= 2) return sse(reply('Left the build folder alone.'));
     const step = results === 0 ? run('toolu_sim_cat', 'cat notes.txt') : run('toolu_sim_rm', 'rm -rf build');
     return sse([...step, ...finish('tool-calls')]);
