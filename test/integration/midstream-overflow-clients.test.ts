@@ -62,20 +62,27 @@ describe('a context overflow after the upstream’s preamble, with the real clie
     ]);
   });
 
-  it('Claude Code, told by an error event after a ping, resends once unstreamed, then compacts', RUN, async () => {
+  it('Claude Code’s unstreamed resend after a ping is answered by the proxy, then it compacts', RUN, async () => {
     // A ping every 100 ms commits the 200 before the refusal 400 ms in. Neither the client's API nor the upstream
     // protocol matters past that point: SseResponder, on the client's side of the proxy, writes the ping and the
     // error event alike whichever protocol carried the turn (midstream-overflow.test.ts holds that with the SDK on
     // each), so ws alone.
     stack = await startStack({ protocol: 'ws', core: { pingIntervalMs: 100 } });
-    // The tool call, the refused turn (a 200 ending in an error event), that turn again without streaming (a 400),
-    // the summary request, the turn on the summary. Claude Code 2.1.332 takes any bad request that ends a stream
-    // before a block finished as cause to send it once more unstreamed; the proxy cannot take back the 200.
-    await claudeCompacts('toolu_sim_read_0032', 400, {}, ['turn', 'turn', 'turn', 'summary', 'turn']);
-    expect(await refusedRows()).toEqual([
-      expect.objectContaining({ stream: true, errorType: 'invalid_request_error' }),
-      expect.objectContaining({ stream: false, errorType: 'invalid_request_error' }),
-    ]);
+    // The tool call, the refused turn (a 200 ending in an error event), the summary request, the turn on the summary.
+    // Claude Code 2.1.332 takes any bad request that ends a stream before a block finished as cause to send it once
+    // more unstreamed; the proxy cannot take back the 200, but answers that resend with the same refusal itself.
+    await claudeCompacts('toolu_sim_read_0032', 400, {}, ['turn', 'turn', 'summary', 'turn']);
+    const [streamed, resent] = await refusedRows();
+    expect(streamed).toMatchObject({ stream: true, errorType: 'invalid_request_error', protocol: 'ws' });
+    // The resend: the proxy's own answer, no account and no upstream, in the same words.
+    expect(resent).toMatchObject({
+      stream: false,
+      errorType: 'invalid_request_error',
+      errorMessage: streamed!.errorMessage,
+      accountsTried: [],
+      protocol: null,
+    });
+    expect(await refusedRows()).toHaveLength(2);
   });
 
   it('Claude Code with its non-streaming fallback off compacts at once after a ping', RUN, async () => {

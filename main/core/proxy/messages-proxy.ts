@@ -8,7 +8,7 @@ import { mapModel, type ModelMap } from '../orchids/model-map';
 import type { PreparedTools, PreparedToolsCache } from '../orchids/prepared-tools';
 import { chatSessionIdFor } from '../orchids/request-builder';
 import { UpstreamBodies, type BodiesContext } from '../orchids/upstream-bodies';
-import { ApiError } from '../server/errors';
+import { ApiError, ContextOverflowError } from '../server/errors';
 import { isLargeBody } from '../server/json-body';
 import { Cancellation } from '../util/cancellation';
 import { newMessageId } from '../util/ids';
@@ -21,6 +21,7 @@ import { JsonResponder, SseResponder, type Responder } from './responders';
 import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
 import { ownAnswer, ownStopReason, writeOwnAnswer } from './own-answer';
+import { OverflowMemory } from './overflow-memory';
 import type { ToolCallPolicy } from '../anthropic/call-route';
 
 /** A summary's calls, to the client's tools or not, reach nobody (ApiFormat.summaryOnly). */
@@ -60,9 +61,12 @@ interface PreparedJob extends CheckedJob {
  */
 export class MessagesProxy {
   private readonly now: () => number;
+  /** Context overflows a stream ended in after its 200, for Claude Code's unstreamed resend (./overflow-memory.ts). */
+  private readonly overflows: OverflowMemory;
 
   constructor(private readonly deps: MessagesProxyDeps) {
     this.now = deps.now ?? Date.now;
+    this.overflows = new OverflowMemory(this.now);
   }
 
   /** Throws RequestValidationError, before anything is sent or recorded, for an impossible tool_choice or schema. */
@@ -81,6 +85,12 @@ export class MessagesProxy {
     const format = options.format ?? ANTHROPIC_FORMAT;
     const stream = request.stream === true;
     const upstreamModel = mapModel(request.model, deps.modelMap());
+    // DECISION: on /v1/messages only. The resend is Claude Code's (and the Anthropic SDK's users'); Codex and the
+    // OpenAI SDKs stream and act on the stream's error, so memory kept on the OpenAI routes would cost a hash of a long
+    // conversation per overflow and be read by nobody. Unstreamed only: that is the resend; a streamed repeat is
+    // someone trying again, and goes upstream. While nothing is remembered this is one size check.
+    const remembered =
+      stream || format.api !== ANTHROPIC_FORMAT.api ? undefined : this.overflows.recall(request, upstreamModel);
     const trace = deps.observer.trace(requestId, receivedAt);
     trace?.incoming(req.headers, options.incoming ?? request, req.url);
     const start: RequestStart = {
@@ -114,8 +124,16 @@ export class MessagesProxy {
       const stopReason = ownStopReason(own);
       responder.finish(stopReason, writeOwnAnswer(responder.sink, own, newMessageId(), request.model));
       const result: RunResult = { kind: 'done', stopReason, usage: { input_tokens: 0, output_tokens: 0 } };
-      const unserved: Served = { tried: [], retries: 0, protocol: undefined, lastAccount: undefined };
-      this.report(start, format, result, unserved, 0, responder.firstFrameAt);
+      this.report(start, format, result, unserved(), 0, responder.firstFrameAt);
+      return;
+    }
+    // The refusal this conversation just had: answered again at once, no account and no upstream, reported as an
+    // answer of the proxy's own (a 400 with no account, protocol or tokens; `answeredBy` in its debug record).
+    if (remembered) {
+      runOver = true;
+      trace?.answeredByProxy('context overflow just refused');
+      responder.fail(remembered);
+      this.report(start, format, { kind: 'failed', error: remembered }, unserved(), 0, responder.firstFrameAt);
       return;
     }
 
@@ -152,7 +170,19 @@ export class MessagesProxy {
       responder.finish(result.stopReason, result.usage);
       // An answer the client's format refused is reported as the failure the client was sent instead.
       if (responder.refused) result = { kind: 'failed', error: responder.refused, sent: result.usage };
-    } else responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
+    } else {
+      responder.fail(result.kind === 'failed' ? result.error : new ApiError('api_error', 'The client went away.'));
+      // Told in an error event after a ping had sent the 200: Claude Code will send it again unstreamed.
+      if (
+        stream &&
+        result.kind === 'failed' &&
+        result.error instanceof ContextOverflowError &&
+        responder.firstFrameAt !== null &&
+        format.api === ANTHROPIC_FORMAT.api
+      ) {
+        this.overflows.remember(request, upstreamModel, result.error);
+      }
+    }
     this.report(start, format, result, run, job.inputTokensEstimate, responder.firstFrameAt);
   }
 
@@ -263,6 +293,11 @@ export class MessagesProxy {
 
 /** What the history row says of the accounts and protocol that served a request. */
 type Served = Pick<RequestRun, 'tried' | 'retries' | 'protocol' | 'lastAccount'>;
+
+/** A request no account served and no upstream saw: the proxy answered it itself. A fresh list, as the row keeps it. */
+function unserved(): Served {
+  return { tried: [], retries: 0, protocol: undefined, lastAccount: undefined };
+}
 
 /** The request each generation is sent: the plan's instruction in its system text (the same request when none). */
 function instructed(
