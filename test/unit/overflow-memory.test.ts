@@ -113,4 +113,20 @@ describe('OverflowMemory', () => {
     // Expired: forgotten before any key is worked out.
     expect(m.recall(untouchable, MODEL)).toBeUndefined();
   });
+
+  it('works out no key for a conversation of another length than every one it remembers', () => {
+    const { memory: m } = memory();
+    m.remember(conversation(1), MODEL, refused(1));
+    const longer = conversation(1);
+    // Only `messages` may be read, and only for its length: a key would read the rest.
+    const twoMessages = [...longer.messages, { role: 'assistant' as const, content: 'ok' }];
+    const lengthOnly = new Proxy(longer, {
+      get: (_target, property) => {
+        if (property === 'messages') return twoMessages;
+        throw new Error(`read ${String(property)}`);
+      },
+    });
+    expect(m.recall(lengthOnly, MODEL)).toBeUndefined();
+    expect(m.recall(resend(conversation(1)), MODEL)).toBeInstanceOf(ContextOverflowError);
+  });
 });

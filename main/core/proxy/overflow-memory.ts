@@ -14,7 +14,8 @@
  * and such a resend is only missed (it goes upstream, as before). Any other change, a message more or a compacted
  * history, is another key. The key is a hash, so a handful of entries stays small however long their conversations.
  *
- * Nothing is worked out while nothing is remembered: `recall` checks the size first, and a request reads no more.
+ * Nothing is worked out while nothing is remembered: `recall` checks the size first, and a request reads no more;
+ * while something is, a request of another length than every remembered one is told apart without a key.
  */
 import { createHash } from 'node:crypto';
 import type { MessagesRequest } from '../anthropic/types';
@@ -33,6 +34,8 @@ const LIMIT = 8;
 interface Remembered {
   error: ApiError;
   expiresAt: number;
+  /** The conversation's length: a request of another length is another conversation, known without a hash. */
+  messageCount: number;
 }
 
 export class OverflowMemory {
@@ -45,7 +48,7 @@ export class OverflowMemory {
   recall(request: MessagesRequest, upstreamModel: string): ApiError | undefined {
     if (this.refusals.size === 0) return undefined;
     this.forgetExpired();
-    if (this.refusals.size === 0) return undefined;
+    if (this.refusals.size === 0 || !this.holdsLength(request.messages.length)) return undefined;
     const key = conversationKey(request, upstreamModel);
     const found = this.refusals.get(key);
     if (found === undefined) return undefined;
@@ -59,8 +62,18 @@ export class OverflowMemory {
     const key = conversationKey(request, upstreamModel);
     // Refused again: remembered anew, as the newest.
     this.refusals.delete(key);
-    this.refusals.set(key, { error, expiresAt: this.now() + LIFETIME_MS });
+    this.refusals.set(key, { error, expiresAt: this.now() + LIFETIME_MS, messageCount: request.messages.length });
     if (this.refusals.size > LIMIT) this.refusals.delete(this.refusals.keys().next().value!);
+  }
+
+  /**
+   * Whether a refusal of a conversation this long is remembered. Other clients' unstreamed requests in the minute after
+   * an overflow (a title, a summary, another session) are mostly of other lengths, and a long conversation's key costs
+   * a serialisation and a hash of all of it.
+   */
+  private holdsLength(messageCount: number): boolean {
+    for (const entry of this.refusals.values()) if (entry.messageCount === messageCount) return true;
+    return false;
   }
 
   private forgetExpired(): void {
