@@ -231,6 +231,22 @@ export const QWEN_CODE_TOOLS: ToolDefinition[] = [
 ];
 
 /**
+ * What `qwen -p --approval-mode plan` (0.24.4) declares, as qwen-code-gen-a.test.ts saw it: no edit, write or shell,
+ * its `read_file`, `glob` and `grep_search`, its sub-agent and its tool bridge (`tool_search`, `tool_call`).
+ */
+export const QWEN_CODE_PLAN_TOOLS: ToolDefinition[] = [
+  QWEN_CODE_TOOLS[0]!,
+  tool('glob', { pattern: str, path: str }, ['pattern']),
+  tool('grep_search', { pattern: str, glob: str, path: str, limit: num }, ['pattern']),
+  tool('agent', { description: str, prompt: str, subagent_type: str, run_in_background: bool }, [
+    'description',
+    'prompt',
+  ]),
+  tool('tool_search', { query: str, max_results: num }, ['query']),
+  tool('tool_call', { name: str, arguments: { type: 'object' } }, ['name']),
+];
+
+/**
  * pi 0.73.1's (`@mariozechner/pi-coding-agent`) built-in tools as its bundle declares them, every schema closed:
  * its edit takes a list of edits whose keys are `oldText` and `newText`.
  */

@@ -10,6 +10,16 @@ import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
 import { warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
+import {
+  ARCHIVE,
+  LOOKUP,
+  PARENT,
+  PLAN,
+  PLAN_SHOWN,
+  notRun,
+  scriptTreasureHunt,
+  treasureTurns,
+} from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen --yolo -p …`, Chat Completions) on Generation A (`sse-a`), which is shown the tools
@@ -18,9 +28,6 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
  * Generation B's agent, which calls its own tools, is in qwen-code-cli.test.ts and qwen-code-tools.test.ts.
  */
 const KEY = 'test-qwen-key';
-/** The MCP server claude-code-mcp.test.ts runs too: a lookup, and a tool that always fails (`isError`). */
-const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
-const ARCHIVE = 'mcp__warehouse__open_archive';
 const SSE_A = pinnedMode('sse-a');
 const TIMEOUT = { timeout: 120_000 };
 let stack: Stack;
@@ -252,44 +259,27 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
   );
 
   it('runs a sub-agent Generation A calls: its own turns go upstream, its answer comes back', TIMEOUT, async () => {
-    const work = tempDir('orchids-qwen-work-');
-    const map = path.join(work, 'map.txt');
-    fs.writeFileSync(map, 'The treasure is at ORCA-7.\n');
-    const parent = 'Ask a helper about the treasure';
-    const brief = 'Find where the treasure is, in map.txt.';
-    const subRead = { id: 'toolu_sim_genasubread_0001', name: 'Read', input: { file_path: map } };
-    const launch = {
-      id: 'toolu_sim_genaagent_0001',
-      name: 'agent',
-      // In the foreground: `qwen -p` ends once its turn does, before a background sub-agent's notice could come.
-      input: {
-        description: 'Find the treasure',
-        prompt: brief,
-        subagent_type: 'general-purpose',
-        run_in_background: false,
+    const parent = PARENT;
+    const { work, launch, subRead } = scriptTreasureHunt(
+      stack,
+      {
+        id: 'toolu_sim_genaagent_0001',
+        name: 'agent',
+        // In the foreground: its answer is the call's result (a background one's comes in a notice: qwen-code-gen-b).
+        input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: false },
       },
-    };
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      // The sub-agent's conversation holds its brief, not the user's words; the parent's holds both.
-      if (seen.includes(brief) && !seen.includes(parent)) {
-        if (!seen.includes(seenCallId(subRead.id, true))) return sse([...toolCall(subRead), ...finish('tool-calls')]);
-        return sse(reply('The map says ORCA-7.'));
-      }
-      if (!seen.includes(parent)) return undefined;
-      if (!seen.includes(seenCallId(launch.id, true))) return sse([...toolCall(launch), ...finish('tool-calls')]);
-      return sse(reply('The helper found it: ORCA-7.'));
-    });
+      'toolu_sim_genasubread_0001',
+      'The map says ORCA-7.',
+      'The helper found it: ORCA-7.',
+    );
+    const brief = String(launch.input.prompt);
 
     const run = await runQwen(work, parent, stack.url, KEY);
     expect(run.code, run.stderr + run.stdout).toBe(0);
     expect(run.answer).toBe('The helper found it: ORCA-7.');
     const turns = turnsAbout(stack, /treasure/);
     expect(turns.map((t) => t.protocol)).toEqual(Array(4).fill('sse-a'));
-    const [ownTurns, subTurns] = [
-      turns.filter((t) => upstreamText(t).includes(parent)),
-      turns.filter((t) => !upstreamText(t).includes(parent)),
-    ];
+    const [ownTurns, subTurns] = treasureTurns(turns);
     expect([ownTurns.length, subTurns.length]).toEqual([2, 2]);
     expect((ownTurns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('agent');
     // The sub-agent's turn is its own conversation, its brief the user's message, and its Read ran for it.
@@ -307,21 +297,20 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     const work = tempDir('orchids-qwen-work-');
     const plan = path.join(work, 'plan.txt');
     fs.writeFileSync(plan, 'step one: MANGO\n');
-    const PLAN = '1. Change MANGO to FIG in plan.txt.\n2. Read it back.';
     const calls = [
       // Qwen's plan mode declares no edit, write or shell: the proxy answers the call for it.
       {
         id: 'toolu_sim_genaplanedit_0001',
         name: 'edit',
         input: { file_path: plan, old_string: 'MANGO', new_string: 'FIG' },
-        answeredBy: 'This client has no tool named "edit", so the call was not run.',
+        answeredBy: notRun('edit'),
       },
       // Qwen's reminder tells the model to end with exit_plan_mode, which `qwen -p` does not declare.
       {
         id: 'toolu_sim_genaplanexit_0001',
         name: 'exit_plan_mode',
         input: { plan: PLAN },
-        answeredBy: 'This client has no tool to approve a plan, so your plan was shown to the user as text instead.',
+        answeredBy: PLAN_SHOWN,
       },
     ];
     scriptCalls(stack, 'Plan the change', calls, 'Say if the plan suits you.', true);

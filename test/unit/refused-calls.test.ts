@@ -8,6 +8,7 @@ import {
   CONTINUE_CLI_TOOLS,
   OPENCODE_TOOLS,
   PI_TOOLS,
+  QWEN_CODE_PLAN_TOOLS,
   QWEN_CODE_TOOLS,
 } from '../helpers/client-tools';
 
@@ -151,6 +152,14 @@ describe('a failed edit, read or MCP tool of Qwen Code’s, given to the agent a
   it('leaves output that only holds the words, and the words sent by another client', () => {
     expect(sent(`$ cat log\n${failures[4]}`, 'run_shell_command', QWEN_CODE_TOOLS)).not.toHaveProperty('is_error');
     expect(sent(failures[1], 'bash', OPENCODE_TOOLS)).not.toHaveProperty('is_error');
+  });
+
+  // Its plan mode declares no shell, which told Qwen apart before: a missing file's read came unflagged
+  // (qwen-code-gen-b.test.ts). It declares its tool bridge there as in every mode.
+  it('flags its words in its plan mode too', () => {
+    expect(sent(failures[4], 'read_file', QWEN_CODE_PLAN_TOOLS)).toMatchObject({ is_error: true });
+    expect(sent(failures[5], 'tool_call', QWEN_CODE_PLAN_TOOLS)).toMatchObject({ is_error: true });
+    expect(sent(`$ cat log\n${failures[4]}`, 'read_file', QWEN_CODE_PLAN_TOOLS)).not.toHaveProperty('is_error');
   });
 });
 

@@ -8,6 +8,7 @@
  *
  * The proxy keeps nothing between requests: every call the client replays in the conversation may be answered so.
  */
+import { declaresBridge } from '../../anthropic/deferred-tools';
 import type { Message, ToolDefinition } from '../../anthropic/types';
 import { asRecord, clientToolSchema } from '../client-tools';
 import { declaresContinueMultiEdit, declaresContinueRead } from './continue-edit-results';
@@ -25,6 +26,18 @@ const NOT_A_FAILURE = /-- NOT a tool or system failure\. [^"]*"\}/;
 /** Whether the client declares Qwen Code's shell (`run_shell_command`, which takes `is_background`). */
 export function declaresQwenShell(tools: ToolDefinition[] | undefined): boolean {
   return asRecord(clientToolSchema('run_shell_command', tools)?.['properties'])?.['is_background'] !== undefined;
+}
+
+/**
+ * Whether the tool set is Qwen Code's: its shell, or its tool bridge (`tool_search` and a `tool_call` of a tool's
+ * `name` and `arguments`).
+ *
+ * DECISION: the bridge too, not the shell alone: `qwen --approval-mode plan` declares no shell (nor edit or write),
+ * and its failed `read_file` and MCP tools came unflagged there. The bridge is Qwen Code's own; no other client
+ * declares it, and it is in every mode's tool set.
+ */
+function declaresQwenCode(tools: ToolDefinition[] | undefined): boolean {
+  return declaresQwenShell(tools) || declaresBridge(tools);
 }
 
 /** Whether the client declares pi's `edit`: a list of `edits`, each an `oldText` and a `newText`. */
@@ -86,7 +99,7 @@ const CLIENTS: ReadonlyArray<{ declared: (tools: ToolDefinition[] | undefined) =
     // its own, an infrastructure destroy. Its tool_call bridge marks a held-back tool's call it cancelled or refused
     // itself (a declined one, tested, comes unmarked). And an MCP server's tool that answered `isError`, in Qwen's
     // words before the server's.
-    declared: declaresQwenShell,
+    declared: declaresQwenCode,
     refusals: [
       /^\[Operation Cancelled\] Reason: /,
       /^\[tool_call bridge (?:cancelled|refused)\] /,
