@@ -42,21 +42,53 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
         .getByRole('tab')
         .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
       expect.soft(cut, `${kind} tabs cut short at ${label}`).toEqual([]);
-      // A kind's tabs share one row at every width ("curl", then "Continue" at 360 px, went to a second one).
-      const rows = await page
-        .getByRole('tab')
-        .evaluateAll((tabs) => new Set(tabs.map((t) => Math.round(t.getBoundingClientRect().top))).size);
-      expect.soft(rows, `rows of ${kind} tabs at ${label}`).toBe(1);
+      // The SDKs' tabs share one row at every width ("curl", then "Continue" at 360 px, went to a second one); the
+      // eight agents' where the card holds their whole names (1262 px up), else rows of four, each under its own rule.
+      const rows = await page.getByRole('tab').evaluateAll((tabs) => {
+        const byTop = new Map<number, HTMLElement[]>();
+        for (const tab of tabs as HTMLElement[]) {
+          const top = Math.round(tab.getBoundingClientRect().top);
+          byTop.set(top, [...(byTop.get(top) ?? []), tab]);
+        }
+        return [...byTop.values()].map((row) => ({
+          tabs: row.length,
+          // Where each tab's underline ends: one line per row, so a chosen tab's underline sits on its row's rule.
+          bottoms: new Set(row.map((tab) => Math.round(tab.getBoundingClientRect().bottom))).size,
+        }));
+      });
+      const wide = page.viewportSize()!.width >= 1262;
+      const expected = kind === 'Code' ? [4] : wide ? [8] : [4, 4];
+      expect
+        .soft(
+          rows.map((row) => row.tabs),
+          `${kind} tabs per row at ${label}`,
+        )
+        .toEqual(expected);
+      expect
+        .soft(
+          rows.filter((row) => row.bottoms !== 1),
+          `${kind} rows with ragged bottoms at ${label}`,
+        )
+        .toEqual([]);
     }
     // A short label on screen, the whole name for assistive tech, and the arrow keys still go round.
-    const agents = ['Claude Code', 'Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI'];
+    const agents = [
+      'Claude Code',
+      'Codex CLI',
+      'opencode',
+      'Kilo Code CLI',
+      'Cline CLI',
+      'Continue CLI',
+      'Qwen Code',
+      'pi',
+    ];
     await page.getByRole('button', { name: 'Coding agents', exact: true }).click();
     expect
       .soft(await page.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label'))), label)
       .toEqual(agents);
     await page.getByRole('tab', { name: 'Claude Code' }).click();
     await page.keyboard.press('ArrowLeft');
-    await expect.soft(page.getByRole('tab', { name: 'Continue CLI' }), label).toBeFocused();
+    await expect.soft(page.getByRole('tab', { name: 'pi', exact: true }), label).toBeFocused();
     await page.keyboard.press('ArrowRight');
     await expect.soft(page.getByRole('tab', { name: 'Claude Code' }), label).toHaveAttribute('aria-selected', 'true');
     // Diagnostics open: its long lines (the data folder, the pool's counters) wrap inside the card.

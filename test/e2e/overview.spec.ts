@@ -48,6 +48,18 @@ test('a setup line too long for the card scrolls in a box ending where Copy begi
   expect(scroller.shownUpTo).toBeLessThanOrEqual(copyBox.x);
 });
 
+/** The coding agents' tabs, by accessible name, in the README's order ("Point your tools at it"). */
+const AGENTS = [
+  'Claude Code',
+  'Codex CLI',
+  'opencode',
+  'Kilo Code CLI',
+  'Cline CLI',
+  'Continue CLI',
+  'Qwen Code',
+  'pi',
+];
+
 /** The setup tabs shown, by accessible name (a narrow card shows some shorter). */
 function tabNames(page: Page): Promise<Array<string | null>> {
   return page.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label')));
@@ -59,9 +71,7 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
   const url = new URL(page.url()).origin;
   const agents = page.getByRole('button', { name: 'Coding agents' });
   await expect(agents).toHaveAttribute('aria-pressed', 'true');
-  await expect
-    .poll(() => tabNames(page))
-    .toEqual(['Claude Code', 'Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI']);
+  await expect.poll(() => tabNames(page)).toEqual(AGENTS);
 
   await page.getByRole('tab', { name: 'opencode' }).click();
   const opencode = page.getByRole('tabpanel', { name: 'opencode' });
@@ -69,6 +79,14 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
   await expect(opencode).toContainText('"npm": "@ai-sdk/anthropic"');
   await expect(opencode).toContainText(`"options": { "baseURL": "${url}/v1", "apiKey": "not-needed" }`);
   await expect(opencode).toContainText('"model": "orchids-tray/claude-sonnet-4-6"');
+
+  // Kilo Code's CLI, opencode's fork, takes opencode's file whole, in its own folder.
+  await page.getByRole('tab', { name: 'Kilo Code CLI' }).click();
+  const kilo = page.getByRole('tabpanel', { name: 'Kilo Code CLI' });
+  await expect(kilo).toContainText('~/.config/kilo/kilo.json');
+  await expect(kilo).toContainText('"npm": "@ai-sdk/anthropic"');
+  await expect(kilo).toContainText(`"options": { "baseURL": "${url}/v1", "apiKey": "not-needed" }`);
+  await expect(kilo).toContainText('KILO_TELEMETRY_LEVEL=off kilo run "…"');
 
   await page.getByRole('tab', { name: 'Cline CLI' }).click();
   const cline = page.getByRole('tabpanel', { name: 'Cline CLI' });
@@ -83,13 +101,29 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
   await expect(cont).toContainText(`apiBase: ${url}/v1/`);
   await expect(cont).toContainText('apiKey: not-needed');
 
+  await page.getByRole('tab', { name: 'Qwen Code' }).click();
+  const qwen = page.getByRole('tabpanel', { name: 'Qwen Code' });
+  await expect(qwen).toContainText('~/.qwen/settings.json');
+  await expect(qwen).toContainText('"security": { "auth": { "selectedType": "openai" } }');
+  await expect(qwen).toContainText(`OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=not-needed qwen`);
+
+  await page.getByRole('tab', { name: 'pi', exact: true }).click();
+  const pi = page.getByRole('tabpanel', { name: 'pi', exact: true });
+  await expect(pi).toContainText('~/.pi/agent/models.json');
+  // The Messages provider's URL without /v1 (pi adds /v1/messages), the Chat Completions one with it.
+  await expect(pi).toContainText(`"baseUrl": "${url}",`);
+  await expect(pi).toContainText(`"baseUrl": "${url}/v1",`);
+  await expect(pi).toContainText(
+    'ORCHIDS_TRAY_API_KEY=not-needed pi --offline --provider orchids --model claude-sonnet-4-6',
+  );
+
   // The SDKs and curl are one switch away, and the agents' tab is still the one chosen on the way back.
   await page.getByRole('button', { name: 'Code', exact: true }).click();
   await expect(agents).toHaveAttribute('aria-pressed', 'false');
   await expect.poll(() => tabNames(page)).toEqual(['TypeScript SDK', 'Python SDK', 'OpenAI-compatible', 'curl']);
   await expect(page.getByRole('tabpanel', { name: 'TypeScript SDK' })).toContainText(`baseURL: '${url}'`);
   await agents.click();
-  await expect(page.getByRole('tab', { name: 'Continue CLI' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tab', { name: 'pi', exact: true })).toHaveAttribute('aria-selected', 'true');
 
   // With a key set, each asks for it in the key's place.
   await goTo(page, 'Settings');
@@ -106,10 +140,13 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
       ],
     ],
     ['Continue CLI', ['apiKey: <your API key>']],
+    ['Kilo Code CLI', [`"baseURL": "${url}/v1", "apiKey": "<your API key>"`]],
+    ['Qwen Code', [`OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=<your API key> qwen`]],
+    ['pi', ['ORCHIDS_TRAY_API_KEY=<your API key> pi --offline']],
   ];
   for (const [name, lines] of keyed) {
-    await page.getByRole('tab', { name }).click();
-    const panel = page.getByRole('tabpanel', { name });
+    await page.getByRole('tab', { name, exact: true }).click();
+    const panel = page.getByRole('tabpanel', { name, exact: true });
     for (const line of lines) await expect(panel).toContainText(line);
     await expect(panel).not.toContainText('not-needed');
   }
@@ -118,9 +155,9 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
 test("each new agent's Copy puts its whole setup on the clipboard", async ({ page }) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const url = new URL(page.url()).origin;
-  for (const name of ['opencode', 'Cline CLI', 'Continue CLI']) {
-    await page.getByRole('tab', { name }).click();
-    const code = page.getByRole('tabpanel', { name }).getByLabel(`${name} setup`, { exact: true });
+  for (const name of ['opencode', 'Kilo Code CLI', 'Cline CLI', 'Continue CLI', 'Qwen Code', 'pi']) {
+    await page.getByRole('tab', { name, exact: true }).click();
+    const code = page.getByRole('tabpanel', { name, exact: true }).getByLabel(`${name} setup`, { exact: true });
     const copy = page.getByRole('button', { name: `Copy ${name} setup` });
     await copy.click();
     await expect(copy).toHaveText('Copied');
@@ -168,20 +205,20 @@ test('the card opens on the tab chosen last, after another view and after a rest
 test('arrow keys, Home and End move through the tabs of the kind of client shown, and wrap', async ({ page }) => {
   const tab = (name: string) => page.getByRole('tab', { name, exact: true });
   await tab('Claude Code').focus();
-  for (const name of ['Codex CLI', 'opencode', 'Cline CLI', 'Continue CLI', 'Claude Code']) {
+  for (const name of [...AGENTS.slice(1), 'Claude Code']) {
     await page.keyboard.press('ArrowRight');
     await expect(tab(name)).toBeFocused();
     await expect(tab(name)).toHaveAttribute('aria-selected', 'true');
     await expect(page.getByRole('tabpanel', { name })).toBeVisible();
   }
   await page.keyboard.press('ArrowLeft');
-  await expect(tab('Continue CLI')).toBeFocused();
+  await expect(tab('pi')).toBeFocused();
   await page.keyboard.press('Home');
   await expect(tab('Claude Code')).toBeFocused();
   await page.keyboard.press('End');
-  await expect(tab('Continue CLI')).toBeFocused();
+  await expect(tab('pi')).toBeFocused();
   // The chosen tab is the one Tab reaches: one stop for the whole list.
-  await expect(page.getByRole('tab').and(page.locator('[tabindex="0"]'))).toHaveText('Continue CLI');
+  await expect(page.getByRole('tab').and(page.locator('[tabindex="0"]'))).toHaveText('pi');
 
   await page.getByRole('button', { name: 'Code', exact: true }).click();
   await tab('TypeScript SDK').focus();

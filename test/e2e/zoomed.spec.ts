@@ -205,6 +205,16 @@ for (const { width, theme } of WINDOWS) {
           await expect(page.getByRole('textbox', { name: /^Your new API key/ })).toBeVisible();
         }
         await readsWhole(page, `${view} at ${at}`);
+        // Every setup tab of both kinds reads whole: its label is in spans, which readsWhole's own-text walk passes
+        // over ("openco" was cut in a 180 px window's rows of two).
+        if (view === 'Overview')
+          for (const kind of ['Code', 'Coding agents']) {
+            await page.getByRole('button', { name: kind, exact: true }).click();
+            const cut = await page
+              .getByRole('tab')
+              .evaluateAll((tabs) => tabs.filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.textContent));
+            expect.soft(cut, `${kind} tabs cut short at ${at}`).toEqual([]);
+          }
         // Each filter shows its choice whole ("All acc" beside Outcome).
         if (view === 'Logs')
           for (const name of ['Outcome', 'Account', 'Model']) {

@@ -7,8 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { claudeCodeCommand } from '../../contract/claude-code-env';
 import { snippets } from '../../renderer/src/lib/setup-snippets';
+import { config as opencodeConfig } from '../helpers/opencode';
 import { piModels } from '../helpers/pi';
-import { codeTexts, readReadme, section, spans } from '../helpers/readme';
+import { qwenSettings } from '../helpers/qwen';
+import { codeTexts, readReadme, section, spans, tableRows } from '../helpers/readme';
 import { escapeRegExp } from '../helpers/regexp';
 
 const readme = readReadme();
@@ -100,6 +102,66 @@ describe('README: the setup in "Point your tools at it"', () => {
 
   it("gives pi's models.json as pi's tests write it", () => {
     expect(JSON.parse(fenced('json', 'pi'))).toEqual(piModels(URL));
+  });
+
+  /** A JSONC snippet's file part read as JSON, its `//` comment lines left out (each client here strips them). */
+  const windowJson = (id: string): unknown =>
+    JSON.parse(
+      windowConfig(id)
+        .split('\n')
+        .filter((line) => !line.startsWith('//'))
+        .join('\n'),
+    );
+  /** The window's snippet after its "then, in a terminal" line, with the key it shows while none is set as README's. */
+  const windowCommand = (id: string): string =>
+    snippets(URL, false)
+      .find((snippet) => snippet.id === id)!
+      .code.split(/^\/\/ then\b.*$/m)[1]!
+      .trim()
+      .replaceAll('not-needed', readmeKey);
+
+  it("gives Kilo Code CLI opencode's file, in Kilo's folder, and the command its section names", () => {
+    // The file the Kilo tests run Kilo with (opencode's, test/helpers/kilo.ts), less the test's own switches.
+    const tested = JSON.parse(opencodeConfig(URL, 'not-needed', 'anthropic')) as Record<string, unknown>;
+    const { autoupdate: _a, share: _s, ...usersPart } = tested;
+    expect(windowJson('kilo')).toEqual(usersPart);
+    expect(settingLines(windowConfig('kilo'), '//', 'not-needed')).toEqual(
+      settingLines(fenced('json', 'opencode'), '//', readmeKey),
+    );
+    const kilo = point.split(/^### /m).find((sub) => sub.startsWith('Kilo Code CLI\n'))!;
+    const said = spans(kilo);
+    const code = snippets(URL, false).find((snippet) => snippet.id === 'kilo')!.code;
+    expect(code.split('\n')[0]).toMatch(/^\/\/ ~\/\.config\/kilo\/kilo\.json\b/);
+    expect(said).toContain('~/.config/kilo/kilo.json');
+    expect(said).toContain('kilo run "…"');
+    expect(said).toContain('KILO_TELEMETRY_LEVEL=off');
+    expect(code).toMatch(/^\/\/ then, in a terminal: KILO_TELEMETRY_LEVEL=off kilo run "…"$/m);
+  });
+
+  it("gives Qwen Code's settings.json and command line as its section and its tests do", () => {
+    expect(windowJson('qwen')).toEqual(qwenSettings());
+    expect(windowJson('qwen')).toEqual(JSON.parse(fenced('json', 'Qwen Code')));
+    expect(windowConfig('qwen').split('\n')[0]).toBe('// ~/.qwen/settings.json');
+    const command = windowCommand('qwen');
+    expect(command).toBe(`OPENAI_BASE_URL=${URL}/v1 OPENAI_API_KEY=${readmeKey} qwen`);
+    expect(spans(point)).toContain(command);
+  });
+
+  it("gives pi's models.json and command line as its section and its tests do", () => {
+    expect(windowJson('pi')).toEqual(piModels(URL));
+    expect(windowConfig('pi').split('\n')[0]).toBe('// ~/.pi/agent/models.json');
+    const command = windowCommand('pi');
+    expect(command).toBe(`ORCHIDS_TRAY_API_KEY=${readmeKey} pi --offline --provider orchids --model claude-sonnet-4-6`);
+    expect(spans(point)).toContain(command);
+  });
+
+  it('gives, in the window, a setup for every client in the at-a-glance table that has a tab of its own', () => {
+    // The table's coding agents, each a tab under "Coding agents" whose accessible name is the client's README name.
+    const table = tableRows(point, 'Client').map((row) => row[0]!);
+    const agents = snippets(URL, false)
+      .filter((snippet) => snippet.group === 'agents')
+      .map((snippet) => snippet.label + (snippet.suffix ?? ''));
+    expect(agents).toEqual(table.filter((client) => !/SDK/.test(client)));
   });
 
   it("gives Claude Code's command line as the window, the tray and the headless app do", () => {

@@ -5,6 +5,9 @@ import { CopyButton } from './CopyButton';
 
 const STORED_CHOICE = 'orchids-tray-setup-tab';
 
+/** The most tabs a kind shows on one row in a 360 px window (its short names, overview.css). */
+const ROW_OF_TABS = 5;
+
 /** The kind of client shown and each kind's tab, by snippet id. */
 interface Choice {
   group: Group;
@@ -105,7 +108,14 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
           ))}
         </div>
       </div>
-      <div role="tablist" id={`${base}-tabs`} aria-label="Setup for" className="tabs" onKeyDown={onKeyDown}>
+      <div
+        role="tablist"
+        id={`${base}-tabs`}
+        aria-label="Setup for"
+        // More tabs than a narrow card's one row holds go in rows of four (overview.css, .tabs-rows).
+        className={items.length > ROW_OF_TABS ? 'tabs tabs-rows' : 'tabs'}
+        onKeyDown={onKeyDown}
+      >
         {items.map((item, i) => (
           <button
             key={item.id}

@@ -8,10 +8,12 @@ export const KEY = '<your API key>';
 export type Group = 'agents' | 'code';
 
 /**
- * Nine tabs do not share one row in a 420 px window, and a tab row wrapped onto two lines puts the selected tab's
+ * Twelve tabs do not share one row in a 420 px window, and a tab row wrapped onto two lines puts the selected tab's
  * underline in the middle of the other row's labels. So the card first asks which kind of client (a two-way switch,
- * the theme switcher's control), then shows that kind's tabs, five at most, on one row at every width from 360 px.
- * A person who came for their agent sees it without a click; one who came for an SDK makes one more.
+ * the theme switcher's control), then shows that kind's tabs: the four for code on one row at every width from 360 px,
+ * the eight agents on one row in a wide card and in rows of four, each over its own rule, in a narrower one (see
+ * overview.css, .tabs-rows). A person who came for their agent sees it without a click; one who came for an SDK makes
+ * one more.
  */
 export const GROUPS: ReadonlyArray<{ id: Group; label: string }> = [
   { id: 'agents', label: 'Coding agents' },
@@ -27,10 +29,33 @@ export interface Snippet {
   code: string;
 }
 
+/** opencode's provider entry, which Kilo Code's CLI (its fork) reads as it is. */
+function opencodeJson(url: string, key: string): string {
+  return `{
+  "$schema": "https://opencode.ai/config.json",
+  "provider": {
+    "orchids-tray": {
+      "npm": "@ai-sdk/anthropic",
+      "name": "Orchids Tray",
+      "options": { "baseURL": "${url}/v1", "apiKey": "${key}" },
+      "models": {
+        "claude-sonnet-4-6": {
+          "name": "Claude Sonnet 4.6 via Orchids Tray",
+          "modalities": { "input": ["text", "image", "pdf"], "output": ["text"] },
+          "limit": { "context": 200000, "output": 32000 }
+        }
+      }
+    }
+  },
+  "model": "orchids-tray/claude-sonnet-4-6"
+}`;
+}
+
 /**
- * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: a
- * group's tabs share one row down to a 360 px window only so ("Claude Code" alone would push "Continue" onto a second
- * row). The accessible name keeps the whole label.
+ * `suffix` is left out of the tab when the card is narrow, and `narrow` (if any) stands for the label there: the SDKs'
+ * tabs share one row down to a 360 px window, and the agents' rows of four fit it, only so ("Kilo Code" and "Continue"
+ * are wider than a quarter of its card). The accessible name keeps the whole label. The agents are in the order of
+ * README's "Point your tools at it" (test/unit/readme-references.test.ts holds them to its table).
  */
 export function snippets(url: string, apiKeySet: boolean): Snippet[] {
   const key = apiKeySet ? KEY : 'not-needed';
@@ -68,25 +93,19 @@ ORCHIDS_TRAY_API_KEY=${key} codex`,
       label: 'opencode',
       // JSONC, as opencode reads its config: the comment lines may go into the file with the rest.
       code: `// ~/.config/opencode/opencode.json (or opencode.json in your project)
-{
-  "$schema": "https://opencode.ai/config.json",
-  "provider": {
-    "orchids-tray": {
-      "npm": "@ai-sdk/anthropic",
-      "name": "Orchids Tray",
-      "options": { "baseURL": "${url}/v1", "apiKey": "${key}" },
-      "models": {
-        "claude-sonnet-4-6": {
-          "name": "Claude Sonnet 4.6 via Orchids Tray",
-          "modalities": { "input": ["text", "image", "pdf"], "output": ["text"] },
-          "limit": { "context": 200000, "output": 32000 }
-        }
-      }
-    }
-  },
-  "model": "orchids-tray/claude-sonnet-4-6"
-}
+${opencodeJson(url, key)}
 // then, in a terminal: opencode`,
+    },
+    {
+      id: 'kilo',
+      group: 'agents',
+      label: 'Kilo Code',
+      suffix: ' CLI',
+      narrow: 'Kilo',
+      // A fork of opencode: the same file, read from Kilo's own folder. The variable keeps Kilo's PostHog calls off.
+      code: `// ~/.config/kilo/kilo.json (Kilo reads opencode's config as it is)
+${opencodeJson(url, key)}
+// then, in a terminal: KILO_TELEMETRY_LEVEL=off kilo run "…"`,
     },
     {
       id: 'cline',
@@ -124,6 +143,49 @@ models:
     roles: [chat, edit, apply]
 
 # then, in a terminal: cn (or cn -p "…" for one answer)`,
+    },
+    {
+      id: 'qwen',
+      group: 'agents',
+      label: 'Qwen Code',
+      narrow: 'Qwen',
+      // Chat Completions through Qwen's `openai` auth; the URL and key go in its environment, not the file.
+      code: `// ~/.qwen/settings.json
+{
+  "security": { "auth": { "selectedType": "openai" } },
+  "model": { "name": "claude-sonnet-4-6" },
+  "general": { "enableAutoUpdate": false },
+  "privacy": { "usageStatisticsEnabled": false },
+  "telemetry": { "enabled": false },
+  "memory": { "enableManagedAutoMemory": false, "enableManagedAutoDream": false }
+}
+// then, in a terminal (or qwen --yolo -p "…" for one answer):
+OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=${key} qwen`,
+    },
+    {
+      id: 'pi',
+      group: 'agents',
+      label: 'pi',
+      // pi adds /v1/messages to the Messages provider's URL itself; `apiKey` names the variable, not the key.
+      code: `// ~/.pi/agent/models.json
+{
+  "providers": {
+    "orchids": {
+      "baseUrl": "${url}",
+      "api": "anthropic-messages",
+      "apiKey": "ORCHIDS_TRAY_API_KEY",
+      "models": [{ "id": "claude-sonnet-4-6" }]
+    },
+    "orchids-openai": {
+      "baseUrl": "${url}/v1",
+      "api": "openai-completions",
+      "apiKey": "ORCHIDS_TRAY_API_KEY",
+      "models": [{ "id": "claude-sonnet-4-6" }]
+    }
+  }
+}
+// then, in a terminal (--provider orchids-openai for Chat Completions):
+ORCHIDS_TRAY_API_KEY=${key} pi --offline --provider orchids --model claude-sonnet-4-6`,
     },
     {
       id: 'ts',
