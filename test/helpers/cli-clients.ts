@@ -66,7 +66,7 @@ const GEN_A_RESULT = /<tool_result tool_use_id="([^"]+)"( is_error="true")?>([\s
  * A Generation A turn's text in the conversation's order: its history, then its prompt (`upstreamText` puts the
  * prompt first, which is all a search for words needs).
  */
-function genAConversation(request: AgentRequestInfo): string {
+export function genAConversation(request: AgentRequestInfo): string {
   const history = (request.body.chatHistory ?? []) as Array<{ content: string }>;
   return [...history.map((entry) => entry.content), String(request.body.prompt)].join('\n');
 }

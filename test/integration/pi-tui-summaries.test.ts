@@ -13,7 +13,7 @@ import {
   type SimStats,
   type SimStep,
 } from '../sim/orchids-simulator';
-import { served, turnsAbout } from '../helpers/cli-clients';
+import { genAConversation, served, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import type { Terminal } from '../helpers/tmux-terminal';
 import { stopsAfterEach } from '../helpers/stops-after-each';
@@ -42,8 +42,8 @@ import { escapeRegExp } from '../helpers/regexp';
  * seconds. Then pi's compaction on `sse-b` and `ws`, on each API: `/compact` with instructions, the compaction pi
  * starts itself when the usage the proxy reports (the upstream's figures) fills the model's context window, and the one
  * it starts when the upstream finds the conversation too long (a 400 on `sse-b`, an error frame on `ws`), after which
- * pi sends the refused prompt again; on `ws`, that prompt refused again, after which pi gives up. Last, `/compact` and
- * the overflow's compaction on `sse-a`, on each API, whose Generation A body is built apart from Generation B's.
+ * pi sends the refused prompt again, then that prompt refused again, after which pi gives up. Last, `/compact`, the
+ * overflow's compaction and its second refusal on `sse-a`, on each API, whose Generation A body is built apart.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-pi-tui-summaries-key';
@@ -340,7 +340,7 @@ function describeCompaction(mode: ProtocolMode, api: PiApi): void {
             if (UPDATE_ASK.test(seen)) return sse(reply('SUMMARY-TWO: the word PLUM, moss MOSS-31.'));
             return sse(reply('SUMMARY-ONE: the word PLUM, kept as ORCHARD-7.'));
           }
-          // After the second overflow (ws): the next prompt, then a prompt the upstream refuses however short.
+          // After the second overflow: the next prompt, then a prompt the upstream refuses however short.
           if (seen.includes(AFTER_FAILED)) return sse(reply('Still here after REEDBED-7.'));
           if (seen.includes(FIFTH)) return TOO_LONG[mode.expect]();
           // The upstream's own failure for a conversation too long for the model, until pi has compacted it.
@@ -425,7 +425,7 @@ function describeCompaction(mode: ProtocolMode, api: PiApi): void {
         expect(refusal?.message.errorMessage).toMatch(/^400 .*prompt is too long: the conversation does not fit/);
         // The nine requests, the three summaries among them, answered but the refused one.
         await expectServedWithOneRefusal(stack(), api, mode.expect, [200, 200, 400, 200, 200, 200, 200, 200, 200]);
-        if (mode === WS) await refusedAgainAfterCompacting(stack(), tui, agentDir, api);
+        await refusedAgainAfterCompacting(stack(), tui, agentDir, api, mode.expect, 'SUMMARY-THREE');
       },
     );
   });
@@ -433,7 +433,7 @@ function describeCompaction(mode: ProtocolMode, api: PiApi): void {
 
 /** A prompt the upstream refuses as too long even after pi has compacted for it. */
 const FIFTH = 'Fifth note: the reed bed is REEDBED-7, past the bridge.';
-/** The summary pi's compaction for FIFTH's refusal gets, folding the turn before into SUMMARY-THREE. */
+/** The summary pi's compaction for FIFTH's refusal gets, folding the turn before into the overflow's summary. */
 const SUMMARY_FOUR = 'SUMMARY-FOUR: PLUM, MOSS-31, FERN-58, REED-94.';
 /** The prompt after pi gave up on FIFTH. */
 const AFTER_FAILED = 'Are you still there?';
@@ -441,14 +441,22 @@ const AFTER_FAILED = 'Are you still there?';
 const RECOVERY_FAILED = 'Context overflow recovery failed after one compact-and-retry attempt.';
 
 /**
- * After the describeCompaction run: the upstream refuses FIFTH as too long, pi compacts and sends it again, and the
- * upstream refuses it again. pi must give up then (it tries once a prompt), and the proxy must not ask again either:
- * the upstream sees the prompt twice, one summary between, and pi takes the next prompt. DECISION: on `ws` alone, both
- * APIs: the main upstream, whose refusal is an error frame the proxy turns into a 400 (the path where a retry of the
- * proxy's own would hide), and the cheapest place, as the window is open with a compacted session already (three
- * requests more, no new pi); `sse-b`'s and `sse-a`'s refusal is the same 400 status each time, read as the first.
+ * After a case's overflow was compacted, on `protocol`: the upstream refuses FIFTH as too long, pi compacts (folding
+ * the turn before into the summary labelled `summaryBefore`, which the simulator must answer with SUMMARY_FOUR) and
+ * sends it again, and the upstream refuses it again. pi must give up then (it tries once a prompt), and the proxy must
+ * not ask again either: the upstream sees the prompt twice, one summary between, and pi takes the next prompt, which
+ * the simulator must answer with `Still here after REEDBED-7.`. On each protocol and API, as the window is open with a
+ * compacted session already (three requests more, no new pi): `ws`'s refusal is an error frame the proxy turns into a
+ * 400, `sse-b`'s and `sse-a`'s a 400 status, and a retry of the proxy's own would hide behind any of them.
  */
-async function refusedAgainAfterCompacting(stack: Stack, tui: Terminal, agentDir: string, api: PiApi): Promise<void> {
+async function refusedAgainAfterCompacting(
+  stack: Stack,
+  tui: Terminal,
+  agentDir: string,
+  api: PiApi,
+  protocol: UpstreamProtocol,
+  summaryBefore: string,
+): Promise<void> {
   const before = answered(stack.sim.requests).length;
   const rowsBefore = (await served(stack)).length;
   await tui.submit(FIFTH);
@@ -469,7 +477,11 @@ async function refusedAgainAfterCompacting(stack: Stack, tui: Terminal, agentDir
     .slice(before)
     .map((r) => {
       const seen = upstreamText(r);
-      if (SUMMARIZER.test(seen)) return /<previous-summary>\s*SUMMARY-THREE/.test(seen) ? 'summary' : 'other summary';
+      if (SUMMARIZER.test(seen)) {
+        return new RegExp(`<previous-summary>\\s*${escapeRegExp(summaryBefore)}`).test(seen)
+          ? 'summary'
+          : 'other summary';
+      }
       if (seen.includes(AFTER_FAILED)) return 'next';
       return seen.includes(FIFTH) ? 'fifth' : 'other';
     });
@@ -482,14 +494,17 @@ async function refusedAgainAfterCompacting(stack: Stack, tui: Terminal, agentDir
     ),
   );
   expect(tui.screen().split(RECOVERY_FAILED)).toHaveLength(3);
-  const next = upstreamText(answered(stack.sim.requests).at(-1)!);
+  // In the conversation's order: Generation A's prompt is the newest message, its history the ones before.
+  const last = answered(stack.sim.requests).at(-1)!;
+  const next = protocol === 'sse-a' ? genAConversation(last) : upstreamText(last);
   expect(next).toMatch(
     new RegExp(
       `<summary>\\s*${escapeRegExp(SUMMARY_FOUR)}\\s*</summary>[\\s\\S]*` +
         `${escapeRegExp(FIFTH)}[\\s\\S]*${escapeRegExp(AFTER_FAILED)}`,
     ),
   );
-  expect(next).not.toMatch(/SUMMARY-THREE|Noted REED-94/);
+  expect(next).not.toContain(summaryBefore);
+  expect(next).not.toContain('Noted REED-94');
   // The session file: each refusal an empty answer, the summary between them, then the next turn.
   expect(savedTexts(savedSessions(agentDir)[0]!).slice(-6)).toEqual([
     `user: ${FIFTH}`,
@@ -507,7 +522,7 @@ async function refusedAgainAfterCompacting(stack: Stack, tui: Terminal, agentDir
   );
   const rows = (await served(stack)).slice(0, -rowsBefore);
   expect(rows.map((r) => [r.api, r.stream, r.status, r.protocol])).toEqual(
-    [200, 400, 200, 400].map((status) => [PI_SERVED_API[api], true, status, 'ws']),
+    [200, 400, 200, 400].map((status) => [PI_SERVED_API[api], true, status, protocol]),
   );
   expect(
     stack.core.internals.historyRepo
@@ -552,9 +567,13 @@ function describeCompactionA(api: PiApi): void {
         stack().sim.onAgentRequest((req) => {
           const seen = upstreamText(req);
           if (SUMMARIZER.test(seen)) {
+            if (/<previous-summary>\s*SUMMARY-A-TWO/.test(seen)) return sse(reply(SUMMARY_FOUR));
             if (UPDATE_ASK.test(seen)) return sse(reply(SUMMARY_A_OVERFLOW));
             return sse([...text(SUMMARY_A, { chunks: 4 }), ...finish()]);
           }
+          // After the second overflow: the next prompt, then a prompt Generation A refuses however short.
+          if (seen.includes(AFTER_FAILED)) return sse(reply('Still here after REEDBED-7.'));
+          if (seen.includes(FIFTH)) return TOO_LONG['sse-a']();
           // Generation A's refusal of a conversation too long for the model, until pi has compacted it.
           if (seen.includes(FOURTH)) {
             if (!seen.includes(SUMMARY_A_OVERFLOW)) return TOO_LONG['sse-a']();
@@ -649,6 +668,7 @@ function describeCompactionA(api: PiApi): void {
         ]);
         // Newest first: the retry, the overflow's summary, the refusal, and the five before.
         await expectServedWithOneRefusal(stack(), api, 'sse-a', [200, 200, 400, 200, 200, 200, 200, 200]);
+        await refusedAgainAfterCompacting(stack(), tui, agentDir, api, 'sse-a', 'SUMMARY-A-TWO');
       },
     );
   });
