@@ -1,14 +1,28 @@
-import { describe, expect, it } from 'vitest';
-import { snippets } from '../../renderer/src/lib/setup-snippets';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY as KEY_PLACEHOLDER, snippets } from '../../renderer/src/lib/setup-snippets';
+import { finish, sse, text } from '../sim/orchids-simulator';
+import { served, startCliStack } from '../helpers/cli-clients';
+import { LOOPBACK_ONLY } from '../helpers/continue';
+import { KILO, kiloHome } from '../helpers/kilo';
+import { PI } from '../helpers/pi';
+import { runToExit } from '../helpers/processes';
+import { QWEN } from '../helpers/qwen';
+import type { Stack } from '../helpers/stack';
+import { tempDir } from '../helpers/temp-dir';
+import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { clineSettingsAfter, providers as clineProviders, type ClineProvider } from '../helpers/cline';
 import { config as continueConfig } from '../helpers/continue';
 import { config as opencodeConfig, OPENCODE_MODEL, opencodeModel, opencodeReads } from '../helpers/opencode';
 import { contextWindowFor, DEFAULT_MODEL_MAP, mapModel } from '../../main/core/orchids/model-map';
+import { readRun } from '../helpers/opencode';
 
 /**
  * The Overview's setup for opencode, Cline and Continue is what their real-client tests (opencode-cli, cline-cli,
  * cline-openai-cli, continue-cli) configure those clients with, read by the clients themselves where they can say
- * what they read: a change to either side that the other does not follow fails here, not in a user's terminal.
+ * what they read: a change to either side that the other does not follow fails here, not in a user's terminal. Kilo
+ * Code's, Qwen Code's and pi's are run by the real client against the app (below).
  */
 const URL = 'http://127.0.0.1:3002';
 const KEY = 'not-needed'; // what the window shows while no API key is set
@@ -77,4 +91,120 @@ describe('the setup card', () => {
       text.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
     expect(lines(snippet('continue'))).toEqual(lines(continueConfig(URL, KEY, 'anthropic')));
   });
+});
+
+/**
+ * A snippet that is a file and then the command to run in a terminal (Qwen Code's, pi's): the file is every line
+ * above the command, the window's `//` lines with it; the command's leading `NAME=value` words are its environment.
+ */
+function fileThenCommand(code: string): { file: string; env: Record<string, string>; args: string[] } {
+  const lines = code.split('\n');
+  const words = lines.at(-1)!.split(' ');
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0]!)) {
+    const [name, ...value] = words.shift()!.split('=');
+    env[name!] = value.join('=');
+  }
+  return { file: lines.slice(0, -1).join('\n'), env, args: words.slice(1) };
+}
+
+/** A Node client's environment (Qwen Code, pi) as their suites give it: `home`, no network beyond loopback, `env`. */
+function nodeClientEnv(home: string, env: Record<string, string>): Record<string, string> {
+  return { PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1', NODE_OPTIONS: `--import=${LOOPBACK_ONLY}`, ...env };
+}
+
+/**
+ * Kilo Code's, Qwen Code's and pi's setups, run once each by the real client against the app on the simulator: the
+ * client reads the file the tab names (the window's comment lines in it), and its request reaches the app with the
+ * snippet's URL and key (the app has a key, so any other key is refused) and the snippet's model. The runs are the
+ * setup the client suites make, fed from the snippet in place of their own config.
+ */
+describe('the setup card, run by the real client', () => {
+  const TRAY_KEY = 'test-snippet-key';
+  const ANSWER = 'Hello from the setup card.';
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startCliStack(pinnedMode('ws'), TRAY_KEY);
+    stack.sim.onAgentRequest((req) =>
+      upstreamText(req).includes('Say hello') ? sse([...text(ANSWER), ...finish()]) : undefined,
+    );
+  });
+  afterAll(async () => stack?.stop());
+
+  /** The tab's snippet once the app has a key, the user's key pasted in place of the window's placeholder. */
+  function pasted(id: string): string {
+    const found = snippets(stack.url, true).find((s) => s.id === id);
+    if (!found) throw new Error(`no ${id} snippet`);
+    expect(found.code).toContain(KEY_PLACEHOLDER);
+    return found.code.replaceAll(KEY_PLACEHOLDER, TRAY_KEY);
+  }
+
+  /** What the app's history holds of the requests since `before` rows: the API each came in on, the model it named. */
+  async function reached(before: number): Promise<Array<{ api: string; model: string; status: number }>> {
+    await served(stack);
+    return stack.core.internals.historyRepo
+      .query({})
+      .reverse()
+      .slice(before)
+      .map(({ api, model, status }) => ({ api, model, status }));
+  }
+
+  async function rows(): Promise<number> {
+    return (await served(stack)).length;
+  }
+
+  it("Kilo's snippet, pasted whole as ~/.config/kilo/kilo.json, is what `kilo run` asks the app with", async () => {
+    const before = await rows();
+    // kiloHome: the file in a fresh home, KILO_TELEMETRY_LEVEL=off as the snippet's command sets, Kilo's other calls
+    // beyond loopback off as its suite runs it.
+    const env = kiloHome(pasted('kilo'));
+    const args = ['run', '--format', 'json', '--title', 'orchids-tray test', 'Say hello'];
+    const run = readRun(await runToExit(KILO, args, { cwd: tempDir('orchids-kilo-work-'), env, timeoutMs: 180_000 }));
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.finalText).toBe(ANSWER);
+    expect(await reached(before)).toEqual([{ api: 'anthropic', model: 'claude-sonnet-4-6', status: 200 }]);
+  }, 240_000);
+
+  it("Qwen Code's snippet, its file as ~/.qwen/settings.json and its command, is how `qwen -p` asks", async () => {
+    const before = await rows();
+    const { file, env, args } = fileThenCommand(pasted('qwen'));
+    const home = tempDir('orchids-qwen-home-');
+    fs.mkdirSync(path.join(home, '.qwen'));
+    fs.writeFileSync(path.join(home, '.qwen', 'settings.json'), file);
+    // No OPENAI_MODEL, unlike the Qwen suite: the model is the file's, read only if Qwen reads the file.
+    const run = await runToExit(QWEN, [...args, '-p', 'Say hello'], {
+      cwd: tempDir('orchids-qwen-work-'),
+      env: nodeClientEnv(home, env),
+      timeoutMs: 80_000,
+    });
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout.trim()).toBe(ANSWER);
+    expect(await reached(before)).toEqual([{ api: 'openai-chat', model: 'claude-sonnet-4-6', status: 200 }]);
+  }, 120_000);
+
+  it("pi's snippet, its file as ~/.pi/agent/models.json and its command, asks through both providers", async () => {
+    const before = await rows();
+    const { file, env, args } = fileThenCommand(pasted('pi'));
+    const home = tempDir('orchids-pi-home-');
+    fs.mkdirSync(path.join(home, '.pi', 'agent'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.pi', 'agent', 'models.json'), file);
+    // The command as given, then as its comment says for Chat Completions.
+    const openai = args.map((arg) => (arg === 'orchids' ? 'orchids-openai' : arg));
+    expect(openai).not.toEqual(args);
+    for (const command of [args, openai]) {
+      // Nothing of the machine's (extensions, skills, context files) and no session kept, as the pi suite runs it.
+      const quiet = ['--no-extensions', '--no-skills', '--no-context-files', '--no-session'];
+      const run = await runToExit(PI, [...command, ...quiet, '-p', 'Say hello'], {
+        cwd: tempDir('orchids-pi-work-'),
+        env: nodeClientEnv(home, env),
+        timeoutMs: 80_000,
+      });
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.stdout.trim()).toBe(ANSWER);
+    }
+    expect(await reached(before)).toEqual([
+      { api: 'anthropic', model: 'claude-sonnet-4-6', status: 200 },
+      { api: 'openai-chat', model: 'claude-sonnet-4-6', status: 200 },
+    ]);
+  }, 180_000);
 });
