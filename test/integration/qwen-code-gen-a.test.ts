@@ -13,6 +13,7 @@ import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
 import {
   ARCHIVE,
   LOOKUP,
+  NOTICE,
   PARENT,
   PLAN,
   PLAN_SHOWN,
@@ -292,6 +293,45 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
     expect(sentErrorIds(last)).toEqual([]);
     expect(shownResult(last, seenCallId(launch.id, true))).toBe('The map says ORCA-7.');
   });
+
+  it(
+    'runs a background sub-agent Generation A calls: `qwen -p` waits for it, its answer in Qwen’s notice',
+    TIMEOUT,
+    async () => {
+      const { work, launch } = scriptTreasureHunt(
+        stack,
+        {
+          id: 'toolu_sim_genaagent_0002',
+          name: 'agent',
+          input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: true },
+        },
+        'toolu_sim_genasubread_0002',
+        'The map says ORCA-7.',
+        'A helper is looking.',
+        'The helper found it: ORCA-7.',
+      );
+
+      // The errand's turns this run made, not the foreground case's: both use the same words.
+      const earlier = new Set(turnsAbout(stack, /treasure/));
+      const run = await runQwen(work, PARENT, stack.url, KEY);
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      const turns = turnsAbout(stack, /treasure/).filter((turn) => !earlier.has(turn));
+      expect(turns.map((t) => t.protocol)).toEqual(Array(5).fill('sse-a'));
+      const [ownTurns, subTurns] = treasureTurns(turns);
+      expect([ownTurns.length, subTurns.length]).toEqual([3, 2]);
+      const id = seenCallId(launch.id, true);
+      // The launch comes back at once, unflagged, in Qwen's words.
+      expect(upstreamText(ownTurns[1]!)).toContain(`<tool_use id="${id}" name="agent">${JSON.stringify(launch.input)}`);
+      expect(sentErrorIds(ownTurns[1]!)).toEqual([]);
+      expect(shownResult(ownTurns[1]!, id)).toMatch(/^Background agent launched successfully\.\n/);
+      // `qwen -p` waits for the sub-agent and says it ended in a user message of its own, its answer in it.
+      const notice = upstreamText(ownTurns[2]!);
+      expect(notice).toContain(`${NOTICE}\n<task-id>general-purpose-${id}</task-id>\n<tool-use-id>${id}</tool-use-id>`);
+      expect(notice).toContain('<status>completed</status>');
+      expect(notice).toContain('<result>The map says ORCA-7.</result>');
+      expect(run.answer).toBe('The helper found it: ORCA-7.');
+    },
+  );
 
   it('in Qwen’s plan mode: an edit it does not declare declined, the plan shown for approval', TIMEOUT, async () => {
     const work = tempDir('orchids-qwen-work-');

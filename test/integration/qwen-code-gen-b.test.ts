@@ -35,11 +35,11 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-/** The words of the result a Generation B turn sent for the call `id`. */
 /** The errand's turns a run made, not an earlier test's: each runs it with the same words. */
 const newTurns = (earlier: Set<AgentRequestInfo>): AgentRequestInfo[] =>
   turnsAbout(stack, /treasure/).filter((turn) => !earlier.has(turn));
 
+/** The words of the result a Generation B turn sent for the call `id`. */
 const resultOf = (turn: AgentRequestInfo, id: string): string | undefined => {
   const result = sentToolResults(turn).find((r) => r.tool_use_id === id);
   return result === undefined ? undefined : String(result.content);
@@ -104,7 +104,6 @@ describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
 
       const earlier = new Set(turnsAbout(stack, /treasure/));
       const run = await runQwen(work, PARENT, stack.url, KEY);
-      console.log('ANSWER', JSON.stringify(run.stdout));
       expect(run.code, run.stderr + run.stdout).toBe(0);
       const [ownTurns, subTurns] = treasureTurns(newTurns(earlier));
       expect([ownTurns.length, subTurns.length]).toEqual([3, 2]);

@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { stopsAfterEach } from '../helpers/stops-after-each';
 import { finish, reply, sse, text, toolCall, type SimStep } from '../sim/orchids-simulator';
 import {
+  replayedCalls,
   replayedToolUses,
   sentErrorIds,
+  sentResults,
   sentToolResults,
   served,
   startCliStack,
@@ -21,8 +23,9 @@ import { startQwenTui } from '../helpers/qwen';
  * Qwen Code's interactive window (`qwen` 0.24.4 without `-p`) through the proxy on Chat Completions (`ws`), as a user
  * at the keyboard meets it (the other Qwen tests run `qwen -p --yolo`). In its `default` mode: a read it runs at once,
  * an edit it asks about, approved, on disk, the streamed answer; a command declined; an answer stopped mid-stream with
- * Esc; and a turn after it that carries the conversation. In its `auto` mode (its default): the model asked of each
- * command, one run and one blocked. A declined or blocked call reaches the agent as an error.
+ * Esc; and a turn after it that carries the conversation, on Generation B (`ws`) and Generation A (`sse-a`). In its
+ * `auto` mode (its default): the model asked of each command, one run and one blocked. A declined or blocked call
+ * reaches the agent as an error.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-qwen-tui-key';
@@ -40,89 +43,105 @@ function story(): SimStep[] {
   return Array.from({ length: 60 }, (_, i) => [...text(`Chapter ${i} of the story. `), { delayMs: 1000 }]).flat();
 }
 
-describe('Qwen Code’s window through Orchids Tray (pinned ws, Chat Completions)', () => {
-  it('asks before an edit, stops on Esc, and carries the conversation', { timeout: 180_000 }, async () => {
-    const stack = stopAfter(await startCliStack(WS, KEY));
-    const work = tempDir('orchids-qwen-work-');
-    const plan = path.join(work, 'plan.txt');
-    fs.writeFileSync(plan, 'step one: MANGO\nstep two: KIWI\n');
-    const read = { id: 'toolu_sim_tuiread_0001', name: 'Read', input: { file_path: plan } };
-    const edit = {
-      id: 'toolu_sim_tuiedit_0001',
-      name: 'Edit',
-      input: { file_path: plan, old_string: 'KIWI', new_string: 'PAPAYA' },
-    };
-    const move = { id: 'toolu_sim_tuimove_0001', name: 'Bash', input: { command: 'mv plan.txt plan.md' } };
-    stack.sim.onAgentRequest((req) => {
-      const seen = upstreamText(req);
-      if (SUGGESTION.test(seen)) return sse(reply(JSON.stringify({ suggestion: 'Show me the plan' })));
-      if (seen.includes('Rename the plan') && !seen.includes(seenCallId(move.id, true)))
-        return sse([...toolCall(move), ...finish('tool-calls')]);
-      if (seen.includes('Thanks for the plan')) return sse(reply('You are welcome, PAPAYA it stays.'));
-      if (seen.includes('Tell me a long story')) return sse([...story(), ...finish()]);
-      if (!seen.includes('Fix the plan')) return undefined;
-      const next = [read, edit].find((call) => !seen.includes(seenCallId(call.id, true)));
-      if (next) return sse([...toolCall(next), ...finish('tool-calls')]);
-      return sse([...text('The plan now ends with PAPAYA.', { chunks: 4 }), ...finish()]);
-    });
-    // Qwen Code 0.24 starts in its `auto` mode, which asks the model of each call whether it is safe; README's user
-    // who wants to be asked picks `default`, as here.
-    const tui = stopAfter(startQwenTui(work, stack.url, KEY, { settings: { tools: { approvalMode: 'default' } } }));
+/**
+ * The window's main case on each generation: Generation B's agent calls its own tools (`Edit`, `Bash`), which the proxy
+ * gives Qwen as its `edit` and `run_shell_command`; Generation A's model calls Qwen's as it is shown them (`Read` is
+ * Qwen's `read_file` under the name Generation A knows it by), and reads each call and result as text in its turn.
+ */
+const GENERATIONS = [
+  { protocol: 'ws', names: { edit: 'Edit', shell: 'Bash' }, replayed: ['read_file', 'edit', 'run_shell_command'] },
+  {
+    protocol: 'sse-a',
+    names: { edit: 'edit', shell: 'run_shell_command' },
+    replayed: ['Read', 'edit', 'run_shell_command'],
+  },
+] as const;
 
-    await tui.waitFor(/Type your message/, 60_000);
-    await tui.submit('Fix the plan in plan.txt');
-    // Qwen runs the read at once and asks before the edit, showing it as a diff; nothing is written before the answer.
-    await tui.waitFor(/Apply this change\?/, 60_000);
-    expect(tui.screen()).toMatch(/✓ Read plan\.txt[\s\S]*- step two: KIWI\n\s*2 \+ step two: PAPAYA/);
-    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\nstep two: KIWI\n');
-    await tui.choose('Enter', /Apply this change\?/); // Its first choice: "Yes, allow once".
-    await tui.waitFor(/The plan now ends with PAPAYA\./, 60_000);
-    // Its guess at the user's next words, asked for in a request of its own, waits in the prompt for Tab or Enter.
-    await tui.waitFor(/^> Show me the plan/m, 30_000);
-    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\nstep two: PAPAYA\n');
-    const fixed = turnsAbout(stack, /Fix the plan/).at(-1)!;
-    expect(sentToolResults(fixed).map((r) => r.tool_use_id)).toEqual([read, edit].map((c) => seenCallId(c.id, true)));
-    expect(sentErrorIds(fixed)).toEqual([]);
-    expect(String(sentToolResults(fixed)[0]!.content)).toBe('step one: MANGO\nstep two: KIWI\n');
+describe('Qwen Code’s window through Orchids Tray (pinned, Chat Completions)', () => {
+  it.for(GENERATIONS)(
+    'asks before an edit, stops on Esc, and carries the conversation ($protocol)',
+    { timeout: 180_000 },
+    async ({ protocol, names, replayed }) => {
+      const stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
+      const work = tempDir('orchids-qwen-work-');
+      const plan = path.join(work, 'plan.txt');
+      fs.writeFileSync(plan, 'step one: MANGO\nstep two: KIWI\n');
+      const read = { id: 'toolu_sim_tuiread_0001', name: 'Read', input: { file_path: plan } };
+      const edit = {
+        id: 'toolu_sim_tuiedit_0001',
+        name: names.edit,
+        input: { file_path: plan, old_string: 'KIWI', new_string: 'PAPAYA' },
+      };
+      const move = { id: 'toolu_sim_tuimove_0001', name: names.shell, input: { command: 'mv plan.txt plan.md' } };
+      stack.sim.onAgentRequest((req) => {
+        const seen = upstreamText(req);
+        if (SUGGESTION.test(seen)) return sse(reply(JSON.stringify({ suggestion: 'Show me the plan' })));
+        if (seen.includes('Rename the plan') && !seen.includes(seenCallId(move.id, true)))
+          return sse([...toolCall(move), ...finish('tool-calls')]);
+        if (seen.includes('Thanks for the plan')) return sse(reply('You are welcome, PAPAYA it stays.'));
+        if (seen.includes('Tell me a long story')) return sse([...story(), ...finish()]);
+        if (!seen.includes('Fix the plan')) return undefined;
+        const next = [read, edit].find((call) => !seen.includes(seenCallId(call.id, true)));
+        if (next) return sse([...toolCall(next), ...finish('tool-calls')]);
+        return sse([...text('The plan now ends with PAPAYA.', { chunks: 4 }), ...finish()]);
+      });
+      // Qwen Code 0.24 starts in its `auto` mode, which asks the model of each call whether it is safe; README's user
+      // who wants to be asked picks `default`, as here.
+      const tui = stopAfter(startQwenTui(work, stack.url, KEY, { settings: { tools: { approvalMode: 'default' } } }));
 
-    // A command declined at Qwen's prompt (Esc: "No, suggest changes") is not run, and the turn ends there.
-    await tui.submit('Rename the plan to plan.md');
-    await tui.waitFor(/Allow execution/, 60_000);
-    await tui.choose('Escape', /Allow execution/);
-    await tui.waitFor(/^\s*- Shell mv plan\.txt plan\.md/m, 30_000);
-    expect(fs.existsSync(plan)).toBe(true);
+      await tui.waitFor(/Type your message/, 60_000);
+      await tui.submit('Fix the plan in plan.txt');
+      // Qwen runs the read at once and asks before the edit, showing it as a diff; nothing is written before the yes.
+      await tui.waitFor(/Apply this change\?/, 60_000);
+      expect(tui.screen()).toMatch(/✓ Read plan\.txt[\s\S]*- step two: KIWI\n\s*2 \+ step two: PAPAYA/);
+      expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\nstep two: KIWI\n');
+      await tui.choose('Enter', /Apply this change\?/); // Its first choice: "Yes, allow once".
+      await tui.waitFor(/The plan now ends with PAPAYA\./, 60_000);
+      // Its guess at the user's next words, asked for in a request of its own, waits in the prompt for Tab or Enter.
+      await tui.waitFor(/^> Show me the plan/m, 30_000);
+      expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\nstep two: PAPAYA\n');
+      const fixed = turnsAbout(stack, /Fix the plan/).at(-1)!;
+      expect(sentResults(fixed).map(([id]) => id)).toEqual([read, edit].map((c) => seenCallId(c.id, true)));
+      expect(sentErrorIds(fixed)).toEqual([]);
+      expect(sentResults(fixed)[0]![1]).toBe('step one: MANGO\nstep two: KIWI\n');
 
-    // One Esc stops the answer (Qwen asks no second); the proxy lets the upstream stream go with the client's.
-    await tui.submit('Tell me a long story');
-    await tui.waitFor(/Chapter 1 of the story\./, 30_000);
-    tui.press('Escape');
-    await tui.waitFor(/Request cancelled\./);
-    await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the stopped stream to end' });
+      // A command declined at Qwen's prompt (Esc: "No, suggest changes") is not run, and the turn ends there.
+      await tui.submit('Rename the plan to plan.md');
+      await tui.waitFor(/Allow execution/, 60_000);
+      await tui.choose('Escape', /Allow execution/);
+      await tui.waitFor(/^\s*- Shell mv plan\.txt plan\.md/m, 30_000);
+      expect(fs.existsSync(plan)).toBe(true);
 
-    await tui.submit('Thanks for the plan');
-    await tui.waitFor(/You are welcome, PAPAYA it stays\./, 60_000);
-    expect(tui.screen()).not.toMatch(/error/i);
-    // The turn after carries the calls in Qwen's names and what the user saw of the stopped answer.
-    const last = turnsAbout(stack, /Thanks for the plan/).at(-1)!;
-    expect(upstreamText(last)).toContain('The plan now ends with PAPAYA.');
-    expect(upstreamText(last)).toContain('Chapter 1 of the story.');
-    expect(replayedToolUses(last).map((u) => u.name)).toEqual(['read_file', 'edit', 'run_shell_command']);
-    // The declined command in Qwen's words, as an error (a Chat Completions `tool` message has no flag for one).
-    expect(String(sentToolResults(last)[2]!.content)).toBe(
-      '[Operation Cancelled] Reason: User did not allow tool call',
-    );
-    expect(sentErrorIds(last)).toEqual([seenCallId(move.id, true)]);
-    await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the last requests to end' });
-    // The turns and Qwen's guesses (after an answer, a stopped one too), all streamed on ws; the stopped answer's row
-    // says 499, as for the other windows.
-    expect(turnsAbout(stack, SUGGESTION).length).toBeGreaterThanOrEqual(1);
-    const rows = await served(stack);
-    expect(rows).toHaveLength(stack.sim.requests.length);
-    expect(rows.filter((r) => r.api !== 'openai-chat' || !r.stream || r.protocol !== 'ws')).toEqual([]);
-    expect(rows.filter((r) => r.status !== 200)).toEqual([
-      { api: 'openai-chat', stream: true, status: 499, protocol: 'ws' },
-    ]);
-  });
+      // One Esc stops the answer (Qwen asks no second); the proxy lets the upstream stream go with the client's.
+      await tui.submit('Tell me a long story');
+      await tui.waitFor(/Chapter 1 of the story\./, 30_000);
+      tui.press('Escape');
+      await tui.waitFor(/Request cancelled\./);
+      await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the stopped stream to end' });
+
+      await tui.submit('Thanks for the plan');
+      await tui.waitFor(/You are welcome, PAPAYA it stays\./, 60_000);
+      expect(tui.screen()).not.toMatch(/error/i);
+      // The turn after carries the calls in Qwen's names and what the user saw of the stopped answer.
+      const last = turnsAbout(stack, /Thanks for the plan/).at(-1)!;
+      expect(upstreamText(last)).toContain('The plan now ends with PAPAYA.');
+      expect(upstreamText(last)).toContain('Chapter 1 of the story.');
+      expect(replayedCalls(last).map(([, name]) => name)).toEqual(replayed);
+      // The declined command in Qwen's words, as an error (a Chat Completions `tool` message has no flag for one).
+      expect(sentResults(last)[2]![1]).toBe('[Operation Cancelled] Reason: User did not allow tool call');
+      expect(sentErrorIds(last)).toEqual([seenCallId(move.id, true)]);
+      await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the last requests to end' });
+      // The turns and Qwen's guesses (after an answer, a stopped one too), all streamed on the pinned protocol; the
+      // stopped answer's row says 499, as for the other windows.
+      expect(turnsAbout(stack, SUGGESTION).length).toBeGreaterThanOrEqual(1);
+      const rows = await served(stack);
+      expect(rows).toHaveLength(stack.sim.requests.length);
+      expect(rows.filter((r) => r.api !== 'openai-chat' || !r.stream || r.protocol !== protocol)).toEqual([]);
+      expect(rows.filter((r) => r.status !== 200)).toEqual([
+        { api: 'openai-chat', stream: true, status: 499, protocol },
+      ]);
+    },
+  );
 
   it(
     'in its auto mode, runs a call the model calls safe and blocks one it does not',
