@@ -1,7 +1,7 @@
 /**
  * What qwen-code-gen-a.test.ts and qwen-code-gen-b.test.ts share: the sub-agent's errand (a map to read, the agent
- * scripted in two conversations, its own and its sub-agent's), the plan Qwen's plan mode is shown, and the warehouse
- * MCP server's tools as Qwen names them.
+ * scripted in two conversations, its own and its sub-agent's), and the plan Qwen's plan mode is shown. The warehouse
+ * MCP server's tool names are warehouse-mcp.ts's.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,10 +11,6 @@ import { seenCallId } from './edit-scenarios';
 import type { Stack } from './stack';
 import { tempDir } from './temp-dir';
 import { upstreamText } from './upstream';
-
-/** The MCP server claude-code-mcp.test.ts runs too: a lookup, and a tool that always fails (`isError`). */
-export const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
-export const ARCHIVE = 'mcp__warehouse__open_archive';
 
 /** The plan the agent shows in Qwen's plan mode, and the proxy's words for each call it answers there. */
 export const PLAN = '1. Change MANGO to FIG in plan.txt.\n2. Read it back.';

@@ -4,7 +4,7 @@ import { ALL_MODES, sentToolPair, upstreamText } from '../helpers/upstream';
 import { startCliStack, sentToolResults, turnsAbout } from '../helpers/cli-clients';
 import type { Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
-import { warehouseMcpServer } from '../helpers/warehouse-mcp';
+import { ARCHIVE, BADGE, LOOKUP, warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { runClaude } from '../helpers/claude-code';
 
 /**
@@ -15,9 +15,6 @@ import { runClaude } from '../helpers/claude-code';
  * and answers only once every result came back.
  */
 const KEY = 'test-claude-code-key';
-const LOOKUP = 'mcp__warehouse__lookup_inventory_records_by_warehouse_region';
-const BADGE = 'mcp__warehouse__render_badge';
-const ARCHIVE = 'mcp__warehouse__open_archive';
 /** The 1×1 PNG the server's render_badge returns. */
 const BADGE_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP438AAAAQBAYDFKhhdAAAAAElFTkSuQmCC';
 const LOOKUP_INPUT = { warehouse: { region: 'north', code: 'WH-7' }, skus: ['A1', 'B2'] };

@@ -8,19 +8,9 @@ import { sentErrorIds, served, shownResult, startCliStack, turnsAbout } from '..
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
-import { warehouseMcpServer } from '../helpers/warehouse-mcp';
+import { ARCHIVE, LOOKUP, warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
-import {
-  ARCHIVE,
-  LOOKUP,
-  NOTICE,
-  PARENT,
-  PLAN,
-  PLAN_SHOWN,
-  notRun,
-  scriptTreasureHunt,
-  treasureTurns,
-} from '../helpers/qwen-scenarios';
+import { NOTICE, PARENT, PLAN, PLAN_SHOWN, notRun, scriptTreasureHunt, treasureTurns } from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen --yolo -p …`, Chat Completions) on Generation A (`sse-a`), which is shown the tools

@@ -7,12 +7,10 @@ import type { Stack } from '../helpers/stack';
 import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { warehouseMcpServer } from '../helpers/warehouse-mcp';
+import { ARCHIVE, LOOKUP, warehouseMcpServer } from '../helpers/warehouse-mcp';
 import { runQwen } from '../helpers/qwen';
 import {
-  ARCHIVE,
   BRIEF,
-  LOOKUP,
   NOTICE,
   PARENT,
   PLAN,
