@@ -124,6 +124,18 @@ export const test = base.extend<{
 
 export { expect };
 
+/** The setup card's coding agents' tabs, by accessible name, in the README's order ("Point your tools at it"). */
+export const SETUP_AGENTS = [
+  'Claude Code',
+  'Codex CLI',
+  'opencode',
+  'Kilo Code CLI',
+  'Cline CLI',
+  'Continue CLI',
+  'Qwen Code',
+  'pi',
+];
+
 /**
  * Saves test-results/screenshots/<name>.png. A long view is shot by growing the viewport to the page's height
  * rather than with `fullPage`, so the sticky sidebar and 100vh layouts look as they do in a tall window.

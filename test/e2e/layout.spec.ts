@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addAccount, expect, goTo, test } from './fixtures';
+import { addAccount, expect, goTo, SETUP_AGENTS, test } from './fixtures';
 import { linesOf, linesOfOwnText, measure, MODEL_IDS, optionOverflow } from './fit';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
@@ -72,20 +72,10 @@ async function checkView(page: Page, view: (typeof VIEWS)[number], label: string
         .toEqual([]);
     }
     // A short label on screen, the whole name for assistive tech, and the arrow keys still go round.
-    const agents = [
-      'Claude Code',
-      'Codex CLI',
-      'opencode',
-      'Kilo Code CLI',
-      'Cline CLI',
-      'Continue CLI',
-      'Qwen Code',
-      'pi',
-    ];
     await page.getByRole('button', { name: 'Coding agents', exact: true }).click();
     expect
       .soft(await page.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('aria-label'))), label)
-      .toEqual(agents);
+      .toEqual(SETUP_AGENTS);
     await page.getByRole('tab', { name: 'Claude Code' }).click();
     await page.keyboard.press('ArrowLeft');
     await expect.soft(page.getByRole('tab', { name: 'pi', exact: true }), label).toBeFocused();

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { StatsView } from '../../contract/request-views';
 import { linesOf } from './fit';
-import { addAccount, expect, goTo, test } from './fixtures';
+import { addAccount, expect, goTo, SETUP_AGENTS, test } from './fixtures';
 
 test('the Claude Code line gives a placeholder key while none is set, and asks for yours once one is', async ({
   page,
@@ -48,18 +48,6 @@ test('a setup line too long for the card scrolls in a box ending where Copy begi
   expect(scroller.shownUpTo).toBeLessThanOrEqual(copyBox.x);
 });
 
-/** The coding agents' tabs, by accessible name, in the README's order ("Point your tools at it"). */
-const AGENTS = [
-  'Claude Code',
-  'Codex CLI',
-  'opencode',
-  'Kilo Code CLI',
-  'Cline CLI',
-  'Continue CLI',
-  'Qwen Code',
-  'pi',
-];
-
 /** The setup tabs shown, by accessible name (a narrow card shows some shorter). */
 function tabNames(page: Page): Promise<Array<string | null>> {
   return page.getByRole('tab').evaluateAll((tabs) => tabs.map((tab) => tab.getAttribute('aria-label')));
@@ -71,7 +59,7 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
   const url = new URL(page.url()).origin;
   const agents = page.getByRole('button', { name: 'Coding agents' });
   await expect(agents).toHaveAttribute('aria-pressed', 'true');
-  await expect.poll(() => tabNames(page)).toEqual(AGENTS);
+  await expect.poll(() => tabNames(page)).toEqual(SETUP_AGENTS);
 
   await page.getByRole('tab', { name: 'opencode' }).click();
   const opencode = page.getByRole('tabpanel', { name: 'opencode' });
@@ -205,7 +193,7 @@ test('the card opens on the tab chosen last, after another view and after a rest
 test('arrow keys, Home and End move through the tabs of the kind of client shown, and wrap', async ({ page }) => {
   const tab = (name: string) => page.getByRole('tab', { name, exact: true });
   await tab('Claude Code').focus();
-  for (const name of [...AGENTS.slice(1), 'Claude Code']) {
+  for (const name of [...SETUP_AGENTS.slice(1), 'Claude Code']) {
     await page.keyboard.press('ArrowRight');
     await expect(tab(name)).toBeFocused();
     await expect(tab(name)).toHaveAttribute('aria-selected', 'true');

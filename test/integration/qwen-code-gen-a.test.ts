@@ -8,9 +8,9 @@ import { sentErrorIds, served, shownResult, startCliStack, turnsAbout } from '..
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
-import { ARCHIVE, LOOKUP, warehouseMcpServer } from '../helpers/warehouse-mcp';
+import { LOOKUP } from '../helpers/warehouse-mcp';
 import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
-import { NOTICE, PARENT, PLAN, PLAN_SHOWN, notRun, scriptTreasureHunt, treasureTurns } from '../helpers/qwen-scenarios';
+import { PLAN, PLAN_SHOWN, notRun, treasureHuntCase, warehouseToolsCase } from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen --yolo -p …`, Chat Completions) on Generation A (`sse-a`), which is shown the tools
@@ -250,76 +250,23 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
   );
 
   it('runs a sub-agent Generation A calls: its own turns go upstream, its answer comes back', TIMEOUT, async () => {
-    const parent = PARENT;
-    const { work, launch, subRead } = scriptTreasureHunt(
-      stack,
-      {
-        id: 'toolu_sim_genaagent_0001',
-        name: 'agent',
-        // In the foreground: its answer is the call's result (a background one's comes in a notice: qwen-code-gen-b).
-        input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: false },
-      },
-      'toolu_sim_genasubread_0001',
-      'The map says ORCA-7.',
-      'The helper found it: ORCA-7.',
-    );
-    const brief = String(launch.input.prompt);
-
-    const run = await runQwen(work, parent, stack.url, KEY);
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe('The helper found it: ORCA-7.');
-    const turns = turnsAbout(stack, /treasure/);
-    expect(turns.map((t) => t.protocol)).toEqual(Array(4).fill('sse-a'));
-    const [ownTurns, subTurns] = treasureTurns(turns);
-    expect([ownTurns.length, subTurns.length]).toEqual([2, 2]);
+    // In the foreground: its answer is the call's result.
+    const agent = { launchName: 'agent', suffix: '0001', background: false };
+    const { ownTurns, subTurns } = await treasureHuntCase(stack, KEY, 'sse-a', agent);
+    // Generation A is shown Qwen's `agent`, and the sub-agent Qwen's tools (Read among them) in a turn of its own.
     expect((ownTurns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('agent');
-    // The sub-agent's turn is its own conversation, its brief the user's message, and its Read ran for it.
-    expect(upstreamText(subTurns[0]!)).toContain(brief);
     expect((subTurns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name)).toContain('Read');
-    expect(sentErrorIds(subTurns[1]!)).toEqual([]);
-    expect(shownResult(subTurns[1]!, seenCallId(subRead.id, true))).toBe('The treasure is at ORCA-7.\n');
-    // Its answer is the result of the parent's call.
-    const last = ownTurns[1]!;
-    expect(sentErrorIds(last)).toEqual([]);
-    expect(shownResult(last, seenCallId(launch.id, true))).toBe('The map says ORCA-7.');
   });
 
   it(
     'runs a background sub-agent Generation A calls: `qwen -p` waits for it, its answer in Qwen’s notice',
     TIMEOUT,
     async () => {
-      const { work, launch } = scriptTreasureHunt(
-        stack,
-        {
-          id: 'toolu_sim_genaagent_0002',
-          name: 'agent',
-          input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: true },
-        },
-        'toolu_sim_genasubread_0002',
-        'The map says ORCA-7.',
-        'A helper is looking.',
-        'The helper found it: ORCA-7.',
-      );
-
-      // The errand's turns this run made, not the foreground case's: both use the same words.
-      const earlier = new Set(turnsAbout(stack, /treasure/));
-      const run = await runQwen(work, PARENT, stack.url, KEY);
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      const turns = turnsAbout(stack, /treasure/).filter((turn) => !earlier.has(turn));
-      expect(turns.map((t) => t.protocol)).toEqual(Array(5).fill('sse-a'));
-      const [ownTurns, subTurns] = treasureTurns(turns);
-      expect([ownTurns.length, subTurns.length]).toEqual([3, 2]);
+      const agent = { launchName: 'agent', suffix: '0002', background: true };
+      const { ownTurns, launch } = await treasureHuntCase(stack, KEY, 'sse-a', agent);
+      // The launch is replayed with its input whole.
       const id = seenCallId(launch.id, true);
-      // The launch comes back at once, unflagged, in Qwen's words.
       expect(upstreamText(ownTurns[1]!)).toContain(`<tool_use id="${id}" name="agent">${JSON.stringify(launch.input)}`);
-      expect(sentErrorIds(ownTurns[1]!)).toEqual([]);
-      expect(shownResult(ownTurns[1]!, id)).toMatch(/^Background agent launched successfully\.\n/);
-      // `qwen -p` waits for the sub-agent and says it ended in a user message of its own, its answer in it.
-      const notice = upstreamText(ownTurns[2]!);
-      expect(notice).toContain(`${NOTICE}\n<task-id>general-purpose-${id}</task-id>\n<tool-use-id>${id}</tool-use-id>`);
-      expect(notice).toContain('<status>completed</status>');
-      expect(notice).toContain('<result>The map says ORCA-7.</result>');
-      expect(run.answer).toBe('The helper found it: ORCA-7.');
     },
   );
 
@@ -371,42 +318,15 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
   });
 
   it('calls an MCP server’s tools Qwen holds back, by name: their results and failure come back', TIMEOUT, async () => {
-    const work = tempDir('orchids-qwen-work-');
-    const server = warehouseMcpServer(work);
-    const lookupInput = { warehouse: { region: 'north', code: 'WH-7' }, skus: ['A1'] };
-    const calls = [
-      // By the names Qwen's reminder gives them, not through its tool_call: the proxy wraps each in one.
-      { id: 'toolu_sim_genamcp_0001', name: LOOKUP, input: lookupInput },
-      { id: 'toolu_sim_genamcp_0002', name: ARCHIVE, input: { year: 1999 } },
-    ];
-    scriptCalls(stack, 'stock of A1', calls, 'A1: 17; the archive is locked.', true);
-
-    const run = await runQwen(work, 'What is the stock of A1?', stack.url, KEY, {
-      settings: { mcpServers: { warehouse: server.launch } },
-    });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe('A1: 17; the archive is locked.');
-    expect(server.served()).toEqual([
-      { name: 'lookup_inventory_records_by_warehouse_region', arguments: lookupInput },
-      { name: 'open_archive', arguments: { year: 1999 } },
-    ]);
-    const turns = turnsAbout(stack, /stock of A1/);
-    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+    const { first, last, lookup, lookupInput } = await warehouseToolsCase(stack, KEY, 'sse-a');
     // Generation A is shown Qwen's bridge, and the MCP tools only as Qwen's reminder names them.
-    const shown = (turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
+    const shown = (first.body.tools as Array<{ name: string }>).map((t) => t.name);
     expect(shown).toEqual(expect.arrayContaining(['tool_search', 'tool_call']));
     expect(shown.filter((name) => name.startsWith('mcp__'))).toEqual([]);
-    expect(upstreamText(turns[0]!)).toContain(`- "${ARCHIVE}": "Opens the archive of a year."`);
-    const last = turns.at(-1)!;
+    // Each call is replayed as Qwen's tool_call naming the tool, the agent's input whole as the arguments.
     const seen = upstreamText(last);
-    const [lookup, archive] = calls.map((call) => seenCallId(call.id, true));
     const wrapped = JSON.stringify({ name: LOOKUP, arguments: lookupInput });
     expect(seen).toContain(`<tool_use id="${lookup}" name="tool_call">${wrapped}</tool_use>`);
-    expect(shownResult(last, lookup!)).toBe('STOCK-LEDGER-58\nA1: 17 in WH-7 (north)');
-    // The server's isError reaches Generation A flagged, in Qwen's words before the server's.
-    expect(sentErrorIds(last)).toEqual([archive]);
-    expect(shownResult(last, archive!)).toMatch(/^MCP tool 'open_archive' reported tool error for function call: /);
-    expect(shownResult(last, archive!)).toContain('The archive of 1999 is locked: LOCKED-88');
     expect(seen).not.toContain('has no tool named');
   });
 });

@@ -1,24 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentRequestInfo } from '../sim/orchids-simulator';
 import { pinnedMode, upstreamText } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUses, sentErrorIds, sentToolResults, startCliStack, turnsAbout } from '../helpers/cli-clients';
+import { replayedToolUses, sentErrorIds, startCliStack, turnsAbout } from '../helpers/cli-clients';
 import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
 import { tempDir } from '../helpers/temp-dir';
-import { ARCHIVE, LOOKUP, warehouseMcpServer } from '../helpers/warehouse-mcp';
+import { ARCHIVE, LOOKUP } from '../helpers/warehouse-mcp';
 import { runQwen } from '../helpers/qwen';
-import {
-  BRIEF,
-  NOTICE,
-  PARENT,
-  PLAN,
-  PLAN_SHOWN,
-  notRun,
-  scriptTreasureHunt,
-  treasureTurns,
-} from '../helpers/qwen-scenarios';
+import { PLAN, PLAN_SHOWN, notRun, resultOf, treasureHuntCase, warehouseToolsCase } from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen -p`, Chat Completions) on Generation B (`ws`), whose agent calls its own tools
@@ -33,53 +23,18 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.stop());
 
-/** The errand's turns a run made, not an earlier test's: each runs it with the same words. */
-const newTurns = (earlier: Set<AgentRequestInfo>): AgentRequestInfo[] =>
-  turnsAbout(stack, /treasure/).filter((turn) => !earlier.has(turn));
-
-/** The words of the result a Generation B turn sent for the call `id`. */
-const resultOf = (turn: AgentRequestInfo, id: string): string | undefined => {
-  const result = sentToolResults(turn).find((r) => r.tool_use_id === id);
-  return result === undefined ? undefined : String(result.content);
-};
-
 describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
   it(
     'runs a sub-agent the agent’s Task starts: its own turns go upstream, its answer comes back',
     TIMEOUT,
     async () => {
-      const { work, launch, subRead } = scriptTreasureHunt(
-        stack,
-        {
-          id: 'toolu_sim_genbtask_0001',
-          name: 'Task',
-          input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: false },
-        },
-        'toolu_sim_genbsubread_0001',
-        'The map says ORCA-7.',
-        'The helper found it: ORCA-7.',
-      );
-
-      const earlier = new Set(turnsAbout(stack, /treasure/));
-      const run = await runQwen(work, PARENT, stack.url, KEY);
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      expect(run.answer).toBe('The helper found it: ORCA-7.');
-      const turns = newTurns(earlier);
-      expect(turns.map((t) => t.protocol)).toEqual(Array(4).fill('ws'));
-      const [ownTurns, subTurns] = treasureTurns(turns);
-      expect([ownTurns.length, subTurns.length]).toEqual([2, 2]);
-      // The sub-agent's turns are a conversation of their own, its brief the user's message, its Read run by Qwen.
-      expect(upstreamText(subTurns[0]!)).toContain(BRIEF);
+      const task = { launchName: 'Task', suffix: '0001', background: false };
+      const { ownTurns, subTurns, launch, subRead } = await treasureHuntCase(stack, KEY, 'ws', task);
+      // The sub-agent's Read ran as Qwen's read_file, and the agent's Task went to Qwen's `agent`, its input whole.
       expect(replayedToolUses(subTurns[1]!)).toEqual([
         expect.objectContaining({ name: 'read_file', input: expect.objectContaining(subRead.input) }),
       ]);
-      expect(sentErrorIds(subTurns[1]!)).toEqual([]);
-      expect(resultOf(subTurns[1]!, seenCallId(subRead.id, true))).toBe('The treasure is at ORCA-7.\n');
-      // The agent's Task went to Qwen's `agent`, and the sub-agent's answer is its result.
-      const last = ownTurns[1]!;
-      expect(replayedToolUses(last)).toEqual([expect.objectContaining({ name: 'agent', input: launch.input })]);
-      expect(sentErrorIds(last)).toEqual([]);
-      expect(resultOf(last, seenCallId(launch.id, true))).toBe('The map says ORCA-7.');
+      expect(replayedToolUses(ownTurns[1]!)).toEqual([expect.objectContaining({ name: 'agent', input: launch.input })]);
     },
   );
 
@@ -87,33 +42,9 @@ describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
     'runs a background sub-agent: `qwen -p` waits for it, and the agent gets its answer in Qwen’s notice',
     TIMEOUT,
     async () => {
-      const { work, launch } = scriptTreasureHunt(
-        stack,
-        {
-          id: 'toolu_sim_genbtask_0002',
-          name: 'Task',
-          input: { description: 'Find the treasure', subagent_type: 'general-purpose', run_in_background: true },
-        },
-        'toolu_sim_genbsubread_0002',
-        'The map says ORCA-7.',
-        'A helper is looking.',
-        'The helper found it: ORCA-7.',
-      );
-
-      const earlier = new Set(turnsAbout(stack, /treasure/));
-      const run = await runQwen(work, PARENT, stack.url, KEY);
-      expect(run.code, run.stderr + run.stdout).toBe(0);
-      const [ownTurns, subTurns] = treasureTurns(newTurns(earlier));
-      expect([ownTurns.length, subTurns.length]).toEqual([3, 2]);
-      const id = seenCallId(launch.id, true);
+      const task = { launchName: 'Task', suffix: '0002', background: true };
+      const { ownTurns, launch } = await treasureHuntCase(stack, KEY, 'ws', task);
       expect(replayedToolUses(ownTurns[1]!)).toEqual([expect.objectContaining({ name: 'agent', input: launch.input })]);
-      expect(sentErrorIds(ownTurns[1]!)).toEqual([]);
-      expect(resultOf(ownTurns[1]!, id)).toMatch(/^Background agent launched successfully\.\n/);
-      // `qwen -p` waits for the sub-agent, and tells the agent it ended in a user message of its own, its answer in it.
-      const notice = upstreamText(ownTurns[2]!);
-      expect(notice).toContain(`${NOTICE}\n<task-id>general-purpose-${id}</task-id>\n<tool-use-id>${id}</tool-use-id>`);
-      expect(notice).toContain('<status>completed</status>');
-      expect(notice).toContain('<result>The map says ORCA-7.</result>');
     },
   );
 
@@ -164,40 +95,11 @@ describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
   });
 
   it('calls an MCP server’s tools Qwen holds back, by name: their results and failure come back', TIMEOUT, async () => {
-    const work = tempDir('orchids-qwen-work-');
-    const server = warehouseMcpServer(work);
-    const lookupInput = { warehouse: { region: 'north', code: 'WH-7' }, skus: ['A1'] };
-    const calls = [
-      // By the names Qwen's reminder gives them, not through its tool_call: the proxy wraps each in one.
-      { id: 'toolu_sim_genbmcp_0001', name: LOOKUP, input: lookupInput },
-      { id: 'toolu_sim_genbmcp_0002', name: ARCHIVE, input: { year: 1999 } },
-    ];
-    scriptCalls(stack, 'stock of A1', calls, 'A1: 17; the archive is locked.', true);
-
-    const run = await runQwen(work, 'What is the stock of A1?', stack.url, KEY, {
-      settings: { mcpServers: { warehouse: server.launch } },
-    });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.answer).toBe('A1: 17; the archive is locked.');
-    expect(server.served()).toEqual([
-      { name: 'lookup_inventory_records_by_warehouse_region', arguments: lookupInput },
-      { name: 'open_archive', arguments: { year: 1999 } },
-    ]);
-    const turns = turnsAbout(stack, /stock of A1/);
-    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('ws'));
-    expect(upstreamText(turns[0]!)).toContain(`- "${ARCHIVE}": "Opens the archive of a year."`);
-    const last = turns.at(-1)!;
-    const [lookup, archive] = calls.map((call) => seenCallId(call.id, true));
+    const { last, lookup, archive, lookupInput } = await warehouseToolsCase(stack, KEY, 'ws');
     // Qwen replays each as its tool_call naming the tool, the agent's input whole as the arguments.
     expect(replayedToolUses(last).map((use) => [use.id, use.name, use.input])).toEqual([
       [lookup, 'tool_call', { name: LOOKUP, arguments: lookupInput }],
       [archive, 'tool_call', { name: ARCHIVE, arguments: { year: 1999 } }],
     ]);
-    expect(resultOf(last, lookup!)).toBe('STOCK-LEDGER-58\nA1: 17 in WH-7 (north)');
-    // The server's isError reaches the agent flagged, in Qwen's words before the server's.
-    expect(sentErrorIds(last)).toEqual([archive]);
-    expect(resultOf(last, archive!)).toMatch(/^MCP tool 'open_archive' reported tool error for function call: /);
-    expect(resultOf(last, archive!)).toContain('The archive of 1999 is locked: LOCKED-88');
-    expect(upstreamText(last)).not.toContain('has no tool named');
   });
 });

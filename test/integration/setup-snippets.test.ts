@@ -14,9 +14,8 @@ import { tempDir } from '../helpers/temp-dir';
 import { pinnedMode, upstreamText } from '../helpers/upstream';
 import { clineSettingsAfter, providers as clineProviders, type ClineProvider } from '../helpers/cline';
 import { config as continueConfig } from '../helpers/continue';
-import { config as opencodeConfig, OPENCODE_MODEL, opencodeModel, opencodeReads } from '../helpers/opencode';
+import { config as opencodeConfig, OPENCODE_MODEL, opencodeModel, opencodeReads, readRun } from '../helpers/opencode';
 import { contextWindowFor, DEFAULT_MODEL_MAP, mapModel } from '../../main/core/orchids/model-map';
-import { readRun } from '../helpers/opencode';
 
 /**
  * The Overview's setup for opencode, Cline and Continue is what their real-client tests (opencode-cli, cline-cli,
