@@ -176,3 +176,36 @@ export async function warehouseToolsCase(
   expect(resultOf(last, archive)).toContain('The archive of 1999 is locked: LOCKED-88');
   return { first: turns[0]!, last, lookup, archive, lookupInput };
 }
+
+/**
+ * The real `qwen -p --approval-mode plan` asked to plan a change to plan.txt (it holds MANGO), the agent scripted to
+ * make the calls `callsFor` gives (an edit of plan.txt named `editName` among them); what both generations must show:
+ * plan.txt unchanged, the proxy's answers to the edit and to the plan printed as the turn's words with the agent's
+ * last, every turn on `protocol`, Qwen's plan-mode reminder upstream. Returns the calls and the turns.
+ */
+export async function planModeCase(
+  stack: Stack,
+  key: string,
+  protocol: UpstreamProtocol,
+  editName: string,
+  callsFor: (work: string, plan: string) => AgentCall[],
+): Promise<{ calls: AgentCall[]; turns: AgentRequestInfo[]; work: string }> {
+  const work = tempDir('orchids-qwen-work-');
+  const plan = path.join(work, 'plan.txt');
+  fs.writeFileSync(plan, 'step one: MANGO\n');
+  const calls = callsFor(work, plan);
+  scriptCalls(stack, 'Plan the change', calls, 'Say if the plan suits you.', true);
+
+  const run = await runQwen(work, 'Plan the change to plan.txt', stack.url, key, { args: ['--approval-mode', 'plan'] });
+  expect(run.code, run.stderr + run.stdout).toBe(0);
+  expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\n');
+  // The proxy answered the edit and the plan itself, in one request of Qwen's: what it printed is that whole turn.
+  expect(run.answer).toContain(`[The agent called the tool "${editName}", which this client does not provide`);
+  const heading = "The agent's plan, for your approval (this client has no tool to approve it with):";
+  expect(run.answer).toContain(`${heading}\n\n${PLAN}\n\n(End of the plan.)`);
+  expect(run.answer.endsWith('Say if the plan suits you.')).toBe(true);
+  const turns = turnsAbout(stack, /Plan the change/);
+  expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill(protocol));
+  expect(upstreamText(turns[0]!)).toContain('Plan mode is active.');
+  return { calls, turns, work };
+}

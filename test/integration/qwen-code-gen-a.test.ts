@@ -10,7 +10,14 @@ import { servePage } from '../helpers/loopback-page';
 import { tempDir } from '../helpers/temp-dir';
 import { LOOKUP } from '../helpers/warehouse-mcp';
 import { READS_COMMAND_OUTPUT, runQwen } from '../helpers/qwen';
-import { PLAN, PLAN_SHOWN, notRun, treasureHuntCase, warehouseToolsCase } from '../helpers/qwen-scenarios';
+import {
+  PLAN,
+  PLAN_SHOWN,
+  notRun,
+  planModeCase,
+  treasureHuntCase,
+  warehouseToolsCase,
+} from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen --yolo -p …`, Chat Completions) on Generation A (`sse-a`), which is shown the tools
@@ -271,10 +278,7 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
   );
 
   it('in Qwen’s plan mode: an edit it does not declare declined, the plan shown for approval', TIMEOUT, async () => {
-    const work = tempDir('orchids-qwen-work-');
-    const plan = path.join(work, 'plan.txt');
-    fs.writeFileSync(plan, 'step one: MANGO\n');
-    const calls = [
+    const { calls, turns } = await planModeCase(stack, KEY, 'sse-a', 'edit', (_work, plan) => [
       // Qwen's plan mode declares no edit, write or shell: the proxy answers the call for it.
       {
         id: 'toolu_sim_genaplanedit_0001',
@@ -289,27 +293,12 @@ describe('Qwen Code through Orchids Tray (pinned sse-a)', () => {
         input: { plan: PLAN },
         answeredBy: PLAN_SHOWN,
       },
-    ];
-    scriptCalls(stack, 'Plan the change', calls, 'Say if the plan suits you.', true);
-
-    const run = await runQwen(work, 'Plan the change to plan.txt', stack.url, KEY, {
-      args: ['--approval-mode', 'plan'],
-    });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\n');
-    // The proxy answered both calls itself, in one request of Qwen's: what it printed is the whole turn.
-    expect(run.answer).toContain('[The agent called the tool "edit", which this client does not provide');
-    const heading = "The agent's plan, for your approval (this client has no tool to approve it with):";
-    expect(run.answer).toContain(`${heading}\n\n${PLAN}\n\n(End of the plan.)`);
-    expect(run.answer.endsWith('Say if the plan suits you.')).toBe(true);
-    const turns = turnsAbout(stack, /Plan the change/);
-    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('sse-a'));
+    ]);
     const shown = (turns[0]!.body.tools as Array<{ name: string }>).map((t) => t.name);
     expect(shown).toEqual(expect.arrayContaining(['Read', 'Glob', 'grep_search', 'agent']));
     for (const held of ['edit', 'Write', 'run_shell_command', 'exit_plan_mode', 'ExitPlanMode']) {
       expect(shown).not.toContain(held);
     }
-    expect(upstreamText(turns[0]!)).toContain('Plan mode is active.');
     const last = turns.at(-1)!;
     // The ids are the model's own: Qwen never saw either call.
     expect(sentErrorIds(last)).toEqual([calls[0]!.id]);

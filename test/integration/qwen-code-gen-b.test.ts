@@ -1,14 +1,19 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pinnedMode, upstreamText } from '../helpers/upstream';
+import { pinnedMode } from '../helpers/upstream';
 import type { Stack } from '../helpers/stack';
-import { replayedToolUses, sentErrorIds, startCliStack, turnsAbout } from '../helpers/cli-clients';
-import { scriptCalls, seenCallId } from '../helpers/edit-scenarios';
-import { tempDir } from '../helpers/temp-dir';
+import { replayedToolUses, sentErrorIds, startCliStack } from '../helpers/cli-clients';
+import { seenCallId } from '../helpers/edit-scenarios';
 import { ARCHIVE, LOOKUP } from '../helpers/warehouse-mcp';
-import { runQwen } from '../helpers/qwen';
-import { PLAN, PLAN_SHOWN, notRun, resultOf, treasureHuntCase, warehouseToolsCase } from '../helpers/qwen-scenarios';
+import {
+  PLAN,
+  PLAN_SHOWN,
+  notRun,
+  planModeCase,
+  resultOf,
+  treasureHuntCase,
+  warehouseToolsCase,
+} from '../helpers/qwen-scenarios';
 
 /**
  * The real Qwen Code CLI (`qwen -p`, Chat Completions) on Generation B (`ws`), whose agent calls its own tools
@@ -49,12 +54,9 @@ describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
   );
 
   it('in Qwen’s plan mode: a failed read flagged, an edit declined, the plan shown for approval', TIMEOUT, async () => {
-    const work = tempDir('orchids-qwen-work-');
-    const plan = path.join(work, 'plan.txt');
-    fs.writeFileSync(plan, 'step one: MANGO\n');
-    const calls = [
+    const { calls, turns, work } = await planModeCase(stack, KEY, 'ws', 'Edit', (folder, plan) => [
       // A read Qwen runs in plan mode, of a file not there: its words, which it sends unflagged.
-      { id: 'toolu_sim_genbplanread_0001', name: 'Read', input: { file_path: path.join(work, 'nope.txt') } },
+      { id: 'toolu_sim_genbplanread_0001', name: 'Read', input: { file_path: path.join(folder, 'nope.txt') } },
       // Qwen's plan mode declares no edit, write or shell: the proxy answers the call for it.
       {
         id: 'toolu_sim_genbplanedit_0001',
@@ -63,22 +65,7 @@ describe('Qwen Code’s sub-agent, plan mode and MCP tools (pinned ws)', () => {
         answeredBy: notRun('Edit'),
       },
       { id: 'toolu_sim_genbplanexit_0001', name: 'ExitPlanMode', input: { plan: PLAN }, answeredBy: PLAN_SHOWN },
-    ];
-    scriptCalls(stack, 'Plan the change', calls, 'Say if the plan suits you.', true);
-
-    const run = await runQwen(work, 'Plan the change to plan.txt', stack.url, KEY, {
-      args: ['--approval-mode', 'plan'],
-    });
-    expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(fs.readFileSync(plan, 'utf8')).toBe('step one: MANGO\n');
-    // The proxy answered the edit and the plan itself, in Qwen's second request: what it printed is that whole turn.
-    expect(run.answer).toContain('[The agent called the tool "Edit", which this client does not provide');
-    const heading = "The agent's plan, for your approval (this client has no tool to approve it with):";
-    expect(run.answer).toContain(`${heading}\n\n${PLAN}\n\n(End of the plan.)`);
-    expect(run.answer.endsWith('Say if the plan suits you.')).toBe(true);
-    const turns = turnsAbout(stack, /Plan the change/);
-    expect(turns.map((t) => t.protocol)).toEqual(Array(calls.length + 1).fill('ws'));
-    expect(upstreamText(turns[0]!)).toContain('Plan mode is active.');
+    ]);
     const last = turns.at(-1)!;
     const [read, edit, exit] = [seenCallId(calls[0]!.id, true), calls[1]!.id, calls[2]!.id];
     expect(replayedToolUses(last).map((use) => [use.id, use.name])).toEqual([
