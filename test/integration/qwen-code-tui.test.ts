@@ -24,8 +24,9 @@ import { startQwenTui } from '../helpers/qwen';
  * at the keyboard meets it (the other Qwen tests run `qwen -p --yolo`). In its `default` mode: a read it runs at once,
  * an edit it asks about, approved, on disk, the streamed answer; a command declined; an answer stopped mid-stream with
  * Esc; and a turn after it that carries the conversation, on Generation B (`ws`) and Generation A (`sse-a`). In its
- * `auto` mode (its default): the model asked of each command, one run and one blocked. A declined or blocked call
- * reaches the agent as an error.
+ * `auto` mode (its default), on both generations too: the model asked of each command in an unstreamed request of
+ * Qwen's own, one run and one blocked, and a destructive git command blocked by Qwen's rule. A declined or blocked
+ * call reaches the agent as an error.
  */
 const stopAfter = stopsAfterEach();
 const KEY = 'test-qwen-tui-key';
@@ -44,7 +45,7 @@ function story(): SimStep[] {
 }
 
 /**
- * The window's main case on each generation: Generation B's agent calls its own tools (`Edit`, `Bash`), which the proxy
+ * The window's cases on each generation: Generation B's agent calls its own tools (`Edit`, `Bash`), which the proxy
  * gives Qwen as its `edit` and `run_shell_command`; Generation A's model calls Qwen's as it is shown them (`Read` is
  * Qwen's `read_file` under the name Generation A knows it by), and reads each call and result as text in its turn.
  */
@@ -143,16 +144,17 @@ describe('Qwen Code’s window through Orchids Tray (pinned, Chat Completions)',
     },
   );
 
-  it(
-    'in its auto mode, runs a call the model calls safe and blocks one it does not',
+  it.for(GENERATIONS)(
+    'in its auto mode, runs a call the model calls safe and blocks one it does not ($protocol)',
     { timeout: 120_000 },
-    async () => {
-      const stack = stopAfter(await startCliStack(WS, KEY));
+    async ({ protocol, names }) => {
+      const stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
       const work = tempDir('orchids-qwen-work-');
       const plan = path.join(work, 'plan.txt');
       fs.writeFileSync(plan, 'step one: MANGO\nstep two: KIWI\n', { mode: 0o644 });
-      const count = { id: 'toolu_sim_tuibash_0001', name: 'Bash', input: { command: 'wc -l plan.txt > count.txt' } };
-      const hide = { id: 'toolu_sim_tuibash_0002', name: 'Bash', input: { command: 'chmod 600 plan.txt' } };
+      const shell = (id: string, command: string) => ({ id, name: names.shell, input: { command } });
+      const count = shell('toolu_sim_tuibash_0001', 'wc -l plan.txt > count.txt');
+      const hide = shell('toolu_sim_tuibash_0002', 'chmod 600 plan.txt');
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         // Qwen's classifier: a first quick verdict, then, for a call it would block, a second with its reason.
@@ -181,24 +183,24 @@ describe('Qwen Code’s window through Orchids Tray (pinned, Chat Completions)',
       const last = turnsAbout(stack, /Count the plan/)
         .filter((r) => !CLASSIFIER.test(upstreamText(r)))
         .at(-1)!;
-      expect(String(sentToolResults(last)[1]!.content)).toMatch(/^Blocked by auto mode policy: Not asked for\.\n/);
+      expect(sentResults(last)[1]![1]).toMatch(/^Blocked by auto mode policy: Not asked for\.\n/);
       expect(sentErrorIds(last)).toEqual([seenCallId(hide.id, true)]);
       // Each verdict is a request of its own, not streamed (a forced answer's shape, which the proxy checks).
       await until(() => stack.core.internals.server.inflightRequests === 0, { what: 'the last requests to end' });
       const rows = await served(stack);
       expect(rows.filter((r) => !r.stream)).toHaveLength(turnsAbout(stack, CLASSIFIER).length);
       expect(turnsAbout(stack, CLASSIFIER)).toHaveLength(3);
-      expect(rows.filter((r) => r.api !== 'openai-chat' || r.status !== 200 || r.protocol !== 'ws')).toEqual([]);
+      expect(rows.filter((r) => r.api !== 'openai-chat' || r.status !== 200 || r.protocol !== protocol)).toEqual([]);
     },
   );
 
-  it(
-    'in its auto mode, blocks a destructive git command by its own rule, an error for the agent',
+  it.for(GENERATIONS)(
+    'in its auto mode, blocks a destructive git command by its own rule, an error for the agent ($protocol)',
     TIMEOUT,
-    async () => {
-      const stack = stopAfter(await startCliStack(WS, KEY));
+    async ({ protocol, names }) => {
+      const stack = stopAfter(await startCliStack(pinnedMode(protocol), KEY));
       const work = tempDir('orchids-qwen-work-');
-      const reset = { id: 'toolu_sim_tuireset_0001', name: 'Bash', input: { command: 'git reset --hard' } };
+      const reset = { id: 'toolu_sim_tuireset_0001', name: names.shell, input: { command: 'git reset --hard' } };
       stack.sim.onAgentRequest((req) => {
         const seen = upstreamText(req);
         // Qwen blocks this command before asking the model: a verdict asked for fails the test.
@@ -214,9 +216,9 @@ describe('Qwen Code’s window through Orchids Tray (pinned, Chat Completions)',
       await tui.submit('Tidy the tree');
       await tui.waitFor(/The tree stays as it is\./, 60_000);
       const last = turnsAbout(stack, /Tidy the tree/).at(-1)!;
-      const [result] = sentToolResults(last);
+      const result = sentResults(last)[0]![1];
       // Its words (the git rule's reason, then its guidance), not "Blocked by auto mode policy": before, a success.
-      expect(String(result!.content)).toMatch(
+      expect(result).toMatch(
         /^Blocked destructive git command: "git reset --hard"\. To proceed, explicitly mention discarding local work/,
       );
       expect(sentErrorIds(last)).toEqual([seenCallId(reset.id, true)]);
