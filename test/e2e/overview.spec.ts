@@ -140,29 +140,64 @@ test('each coding agent the README covers has a tab, with this proxy in the setu
   }
 });
 
-test("each new agent's Copy puts its whole setup on the clipboard", async ({ page }) => {
+test("each block's Copy puts that block alone on the clipboard: a file to save apart from the command to run", async ({
+  page,
+}) => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
   const url = new URL(page.url()).origin;
-  for (const name of ['opencode', 'Kilo Code CLI', 'Cline CLI', 'Continue CLI', 'Qwen Code', 'pi']) {
+  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
+  // The blocks of each tab that holds a file and a command (or more), by the accessible names of their Copy buttons.
+  const blocks: Array<[string, string[]]> = [
+    ['Codex CLI', ['config.toml', 'command']],
+    ['opencode', ['opencode.json', 'command']],
+    ['Kilo Code CLI', ['kilo.json', 'command']],
+    [
+      'Cline CLI',
+      ['Anthropic sign-in command', 'providers.json line', 'Anthropic command', 'OpenAI Compatible commands'],
+    ],
+    ['Continue CLI', ['config.yaml', 'command']],
+    ['Qwen Code', ['settings.json', 'command']],
+    ['pi', ['models.json', 'command']],
+  ];
+  for (const [name, parts] of blocks) {
     await page.getByRole('tab', { name, exact: true }).click();
-    const code = page.getByRole('tabpanel', { name, exact: true }).getByLabel(`${name} setup`, { exact: true });
-    const copy = page.getByRole('button', { name: `Copy ${name} setup` });
-    await copy.click();
-    await expect(copy).toHaveText('Copied');
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
-    expect(copied, name).toBe(await code.textContent());
-    expect(copied, name).toContain(`${url}/v1`);
+    const panel = page.getByRole('tabpanel', { name, exact: true });
+    await expect(panel.getByRole('button', { name: /^Copy / })).toHaveText(parts.map(() => 'Copy'));
+    for (const part of parts) {
+      const copy = panel.getByRole('button', { name: `Copy ${name} ${part}`, exact: true });
+      await copy.click();
+      await expect(copy).toHaveText('Copied');
+      const code = panel.getByLabel(`${name} ${part}`, { exact: true });
+      expect(await clipboard(), `${name} ${part}`).toBe(await code.textContent());
+    }
   }
-  // The opencode one is a whole opencode.json as opencode reads it (JSONC): without its comment lines, JSON.
-  await page.getByRole('tab', { name: 'opencode' }).click();
-  await page.getByRole('button', { name: 'Copy opencode setup' }).click();
-  const json = (await page.evaluate(() => navigator.clipboard.readText()))
-    .split('\n')
-    .filter((line) => !line.startsWith('//'))
-    .join('\n');
-  expect(JSON.parse(json)).toMatchObject({
-    provider: { 'orchids-tray': { options: { baseURL: `${url}/v1`, apiKey: 'not-needed' } } },
-  });
+
+  // Qwen's file is JSON Qwen can read, and its command no line of it: the paste that had Qwen set the file aside
+  // as settings.json.corrupted.
+  await page.getByRole('tab', { name: 'Qwen Code' }).click();
+  const qwen = page.getByRole('tabpanel', { name: 'Qwen Code' });
+  await expect(qwen.getByText('Save as ~/.qwen/settings.json', { exact: true })).toBeVisible();
+  await qwen.getByRole('button', { name: 'Copy Qwen Code settings.json' }).click();
+  expect(JSON.parse(await clipboard())).toMatchObject({ security: { auth: { selectedType: 'openai' } } });
+  await qwen.getByRole('button', { name: 'Copy Qwen Code command' }).click();
+  expect(await clipboard()).toBe(`OPENAI_BASE_URL=${url}/v1 OPENAI_API_KEY=not-needed qwen`);
+
+  // Codex's file is the TOML alone, its command the line to run.
+  await page.getByRole('tab', { name: 'Codex CLI' }).click();
+  await page.getByRole('button', { name: 'Copy Codex CLI config.toml' }).click();
+  const toml = await clipboard();
+  expect(toml.startsWith('model = "claude-sonnet-4-6"\n')).toBe(true);
+  expect(toml).toContain(`base_url = "${url}/v1"`);
+  expect(toml).not.toContain('codex\n');
+  await page.getByRole('button', { name: 'Copy Codex CLI command' }).click();
+  expect(await clipboard()).toBe('ORCHIDS_TRAY_API_KEY=not-needed codex');
+
+  // A tab of one part keeps one block and one Copy, named as before.
+  await page.getByRole('tab', { name: 'Claude Code' }).click();
+  const claude = page.getByRole('tabpanel', { name: 'Claude Code' });
+  await expect(claude.getByRole('button', { name: /^Copy / })).toHaveCount(1);
+  await claude.getByRole('button', { name: 'Copy Claude Code setup' }).click();
+  expect(await clipboard()).toBe(await claude.getByLabel('Claude Code setup', { exact: true }).textContent());
 });
 
 test('the card opens on the tab chosen last, after another view and after a restart of the window', async ({

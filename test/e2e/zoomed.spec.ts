@@ -233,6 +233,56 @@ for (const { width, theme } of WINDOWS) {
     }
   });
 
+  test(`each setup tab's blocks fit a window ${width} px wide, ${theme} theme: captions whole, Copy in reach`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000);
+    await chooseTheme(page, theme);
+    await page.setViewportSize({ width, height: 800 });
+    for (const kind of ['Coding agents', 'Code']) {
+      await page.getByRole('button', { name: kind, exact: true }).click();
+      for (const tab of await page.getByRole('tab').all()) {
+        const name = (await tab.getAttribute('aria-label'))!;
+        await tab.click();
+        const panel = page.getByRole('tabpanel', { name, exact: true });
+        await readsWhole(page, `${name}'s setup at ${at}`);
+        // Each block's frame inside the window and its Copy pressable in it, none under another block.
+        const frames = await panel.locator('.snippet').evaluateAll((els) =>
+          els.map((el) => {
+            const box = el.getBoundingClientRect();
+            return { left: box.left, right: box.right, top: box.top, bottom: box.bottom };
+          }),
+        );
+        for (const [i, frame] of frames.entries()) {
+          expect.soft(frame.left, `${name}: block ${i + 1} inside the window`).toBeGreaterThanOrEqual(0);
+          expect.soft(frame.right, `${name}: block ${i + 1} inside the window`).toBeLessThanOrEqual(width);
+          if (i > 0)
+            expect
+              .soft(frame.top, `${name}: block ${i + 1} under the one before`)
+              .toBeGreaterThan(frames[i - 1]!.bottom);
+        }
+        // Each caption's words inside the card: a path has no space to break at and ran on past the card's edge.
+        const overrun = await panel.evaluate((el) => {
+          const edge = el.getBoundingClientRect().right;
+          const range = document.createRange();
+          return [...el.querySelectorAll('.snippet-caption')].flatMap((caption) => {
+            range.selectNodeContents(caption);
+            const right = Math.max(...[...range.getClientRects()].map((r) => r.right));
+            return right > edge + 0.5 ? [`"${caption.textContent}" ${Math.round(right - edge)} px past the card`] : [];
+          });
+        });
+        expect.soft(overrun, `${name}: captions at ${at}`).toEqual([]);
+        for (const copy of await panel.getByRole('button', { name: /^Copy / }).all()) {
+          await copy.scrollIntoViewIfNeeded();
+          await expect.soft(copy, `${name}: ${await copy.getAttribute('aria-label')} in the window`).toBeInViewport({
+            ratio: 1,
+          });
+          await copy.click({ trial: true, timeout: 3_000 });
+        }
+      }
+    }
+  });
+
   test(`every dialog fits a window ${width} px wide in the ${theme} theme, its buttons reachable`, async ({
     page,
     tray,

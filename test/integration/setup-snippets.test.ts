@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KEY as KEY_PLACEHOLDER, snippets } from '../../renderer/src/lib/setup-snippets';
+import { KEY as KEY_PLACEHOLDER, snippets, type Part, type Snippet } from '../../renderer/src/lib/setup-snippets';
 import { finish, sse, text } from '../sim/orchids-simulator';
 import { served, startCliStack } from '../helpers/cli-clients';
 import { LOOPBACK_ONLY } from '../helpers/continue';
@@ -26,17 +26,23 @@ import { contextWindowFor, DEFAULT_MODEL_MAP, mapModel } from '../../main/core/o
 const URL = 'http://127.0.0.1:3002';
 const KEY = 'not-needed'; // what the window shows while no API key is set
 
-function snippet(id: string): string {
+function snippet(id: string): Snippet {
   const found = snippets(URL, false).find((s) => s.id === id);
   if (!found) throw new Error(`no ${id} snippet`);
-  return found.code;
+  return found;
+}
+
+/** The tab's part of `kind`, the block its own Copy copies (the first such, or `at`). */
+function part(of: Snippet, kind: Part['kind'], at = 0): string {
+  const found = of.parts.filter((p) => p.kind === kind)[at];
+  if (!found) throw new Error(`no ${kind} part in ${of.id}`);
+  return found.text;
 }
 
 describe('the setup card', () => {
-  it("opencode's snippet, pasted whole as opencode.json, is read by opencode as the tests' provider", async () => {
-    const code = snippet('opencode');
+  it("opencode's file part, pasted as opencode.json, is read by opencode as the tests' provider", async () => {
+    const code = part(snippet('opencode'), 'file');
     const tested = JSON.parse(opencodeConfig(URL, KEY, 'anthropic')) as Record<string, unknown>;
-    // The comment lines go into the file too: opencode reads JSONC.
     const read = await opencodeReads(code);
     expect(read.model).toBe(tested.model);
     // opencode prints the key as *** : compared below, from the file itself.
@@ -44,17 +50,15 @@ describe('the setup card', () => {
     expect({ ...provider, options: { ...provider.options, apiKey: KEY } }).toEqual(
       (tested.provider as Record<string, unknown>)['orchids-tray'],
     );
-    const withoutComments = code
-      .split('\n')
-      .filter((line) => !line.startsWith('//'))
-      .join('\n');
     const { autoupdate: _a, share: _s, ...usersPart } = tested;
-    expect(JSON.parse(withoutComments)).toEqual(usersPart);
+    expect(JSON.parse(code)).toEqual(usersPart);
+    // And the command part is opencode's own.
+    expect(part(snippet('opencode'), 'command')).toBe('opencode');
   }, 60_000);
 
   it("opencode's snippet gives a model opencode sends pictures and PDFs to, with the proxy's window", async () => {
     // Without it opencode sends "ERROR: Cannot read … (this model does not support image input)" in their place.
-    const model = await opencodeModel(snippet('opencode'));
+    const model = await opencodeModel(part(snippet('opencode'), 'file'));
     expect(model.capabilities.input).toMatchObject({ text: true, image: true, pdf: true });
     // The window it compacts by is the one the proxy's /v1/models gives for the model the id reaches upstream.
     const window = contextWindowFor(mapModel(OPENCODE_MODEL, DEFAULT_MODEL_MAP));
@@ -63,48 +67,48 @@ describe('the setup card', () => {
   }, 60_000);
 
   it("Cline's commands, run as given, leave the providers.json the Cline tests run, both providers", async () => {
-    const code = snippet('cline');
-    const auth = code
-      .split('\n')
+    const cline = snippet('cline');
+    const commands = cline.parts.filter((p) => p.kind === 'command').map((p) => p.text);
+    const auth = commands
+      .flatMap((command) => command.split('\n'))
       .filter((line) => line.startsWith('cline auth '))
       .map((line) => line.split(' ').slice(1));
     expect(auth.map((args) => args[1])).toEqual(['anthropic', 'openai-compatible']);
     const written = (await clineSettingsAfter(...auth)) as {
       providers: Record<ClineProvider, { settings: Record<string, unknown> }>;
     };
-    // The hand edit the snippet asks for: its `"baseUrl": …` line into the anthropic entry's settings.
-    const edit = /^#\s+("baseUrl": ".*")$/m.exec(code)?.[1];
-    expect(edit).toBeDefined();
-    Object.assign(written.providers.anthropic.settings, JSON.parse(`{${edit}}`));
+    // The hand edit the edit part asks for: its `"baseUrl": …` line into the anthropic entry's settings.
+    Object.assign(written.providers.anthropic.settings, JSON.parse(`{${part(cline, 'edit')}}`));
     for (const provider of ['anthropic', 'openai-compatible'] as const) {
       const tested = JSON.parse(clineProviders(URL, KEY, provider)) as typeof written;
       expect(written.providers[provider].settings, provider).toEqual(tested.providers[provider].settings);
     }
     // And the run line for each provider is the one the tests use (`-P <provider>`).
-    expect(code).toContain('cline -P anthropic ');
-    expect(code).toContain('cline -P openai-compatible ');
+    expect(commands.join('\n')).toContain('cline -P anthropic ');
+    expect(commands.join('\n')).toContain('cline -P openai-compatible ');
   }, 60_000);
 
-  it("Continue's snippet is the config.yaml the Continue test runs cn with, comments aside", () => {
+  it("Continue's file part is the config.yaml the Continue test runs cn with, comments aside", () => {
     const lines = (text: string): string[] =>
       text.split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
-    expect(lines(snippet('continue'))).toEqual(lines(continueConfig(URL, KEY, 'anthropic')));
+    expect(lines(part(snippet('continue'), 'file'))).toEqual(lines(continueConfig(URL, KEY, 'anthropic')));
   });
 });
 
 /**
- * A snippet that is a file and then the command to run in a terminal (Qwen Code's, pi's): the file is every line
- * above the command, the window's `//` lines with it; the command's leading `NAME=value` words are its environment.
+ * A tab of a file and then the command to run in a terminal (Qwen Code's, pi's), each its own part with its own Copy:
+ * the file part is the file's contents alone; the command's leading `NAME=value` words are its environment.
  */
-function fileThenCommand(code: string): { file: string; env: Record<string, string>; args: string[] } {
-  const lines = code.split('\n');
-  const words = lines.at(-1)!.split(' ');
+function fileThenCommand(of: Snippet): { file: string; env: Record<string, string>; args: string[] } {
+  const command = part(of, 'command');
+  expect(command.split('\n')).toHaveLength(1);
+  const words = command.split(' ');
   const env: Record<string, string> = {};
   while (/^[A-Z_]+=/.test(words[0]!)) {
     const [name, ...value] = words.shift()!.split('=');
     env[name!] = value.join('=');
   }
-  return { file: lines.slice(0, -1).join('\n'), env, args: words.slice(1) };
+  return { file: part(of, 'file'), env, args: words.slice(1) };
 }
 
 /** A Node client's environment (Qwen Code, pi) as their suites give it: `home`, no network beyond loopback, `env`. */
@@ -114,7 +118,7 @@ function nodeClientEnv(home: string, env: Record<string, string>): Record<string
 
 /**
  * Kilo Code's, Qwen Code's and pi's setups, run once each by the real client against the app on the simulator: the
- * client reads the file the tab names (the window's comment lines in it), and its request reaches the app with the
+ * client reads the tab's file part, saved where the tab says, and its request reaches the app with the
  * snippet's URL and key (the app has a key, so any other key is refused) and the snippet's model. The runs are the
  * setup the client suites make, fed from the snippet in place of their own config.
  */
@@ -131,11 +135,11 @@ describe('the setup card, run by the real client', () => {
   afterAll(async () => stack?.stop());
 
   /** The tab's snippet once the app has a key, the user's key pasted in place of the window's placeholder. */
-  function pasted(id: string): string {
+  function pasted(id: string): Snippet {
     const found = snippets(stack.url, true).find((s) => s.id === id);
     if (!found) throw new Error(`no ${id} snippet`);
-    expect(found.code).toContain(KEY_PLACEHOLDER);
-    return found.code.replaceAll(KEY_PLACEHOLDER, TRAY_KEY);
+    expect(found.parts.map((p) => p.text).join('\n')).toContain(KEY_PLACEHOLDER);
+    return { ...found, parts: found.parts.map((p) => ({ ...p, text: p.text.replaceAll(KEY_PLACEHOLDER, TRAY_KEY) })) };
   }
 
   /** What the app's history holds of the requests since `before` rows: the API each came in on, the model it named. */
@@ -152,11 +156,13 @@ describe('the setup card, run by the real client', () => {
     return (await served(stack)).length;
   }
 
-  it("Kilo's snippet, pasted whole as ~/.config/kilo/kilo.json, is what `kilo run` asks the app with", async () => {
+  it("Kilo's file part, pasted as ~/.config/kilo/kilo.json, is what `kilo run` asks the app with", async () => {
     const before = await rows();
-    // kiloHome: the file in a fresh home, KILO_TELEMETRY_LEVEL=off as the snippet's command sets, Kilo's other calls
+    const kilo = pasted('kilo');
+    // kiloHome: the file in a fresh home, KILO_TELEMETRY_LEVEL=off as the command part sets, Kilo's other calls
     // beyond loopback off as its suite runs it.
-    const env = kiloHome(pasted('kilo'));
+    expect(part(kilo, 'command')).toBe('KILO_TELEMETRY_LEVEL=off kilo run "…"');
+    const env = kiloHome(part(kilo, 'file'));
     const args = ['run', '--format', 'json', '--title', 'orchids-tray test', 'Say hello'];
     const run = readRun(await runToExit(KILO, args, { cwd: tempDir('orchids-kilo-work-'), env, timeoutMs: 180_000 }));
     expect(run.code, run.stderr + run.stdout).toBe(0);
@@ -164,7 +170,7 @@ describe('the setup card, run by the real client', () => {
     expect(await reached(before)).toEqual([{ api: 'anthropic', model: 'claude-sonnet-4-6', status: 200 }]);
   }, 240_000);
 
-  it("Qwen Code's snippet, its file as ~/.qwen/settings.json and its command, is how `qwen -p` asks", async () => {
+  it("Qwen Code's parts, its file as ~/.qwen/settings.json and its command, are how `qwen -p` asks", async () => {
     const before = await rows();
     const { file, env, args } = fileThenCommand(pasted('qwen'));
     const home = tempDir('orchids-qwen-home-');
@@ -181,7 +187,7 @@ describe('the setup card, run by the real client', () => {
     expect(await reached(before)).toEqual([{ api: 'openai-chat', model: 'claude-sonnet-4-6', status: 200 }]);
   }, 120_000);
 
-  it("pi's snippet, its file as ~/.pi/agent/models.json and its command, asks through both providers", async () => {
+  it("pi's parts, its file as ~/.pi/agent/models.json and its command, ask through both providers", async () => {
     const before = await rows();
     const { file, env, args } = fileThenCommand(pasted('pi'));
     const home = tempDir('orchids-pi-home-');

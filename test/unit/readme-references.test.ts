@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { claudeCodeCommand } from '../../contract/claude-code-env';
-import { snippets } from '../../renderer/src/lib/setup-snippets';
+import { snippets, type Part, type Snippet } from '../../renderer/src/lib/setup-snippets';
 import { config as opencodeConfig } from '../helpers/opencode';
 import { piModels } from '../helpers/pi';
 import { qwenSettings } from '../helpers/qwen';
@@ -70,12 +70,21 @@ function settingLines(text: string, comment: '#' | '//', key: string): string[] 
     .filter((line) => line !== '');
 }
 
-/** The window's snippet up to its "then, in a terminal" line: the file's part. */
-function windowConfig(id: string): string {
-  const code = snippets(URL, false).find((snippet) => snippet.id === id)?.code;
-  if (code === undefined) throw new Error(`the window has no ${id} snippet`);
-  return code.split(/^(?:#|\/\/) then\b/m)[0]!;
+/** The window's tab `id`, with the key it shows while none is set. */
+function windowSnippet(id: string): Snippet {
+  const found = snippets(URL, false).find((snippet) => snippet.id === id);
+  if (found === undefined) throw new Error(`the window has no ${id} snippet`);
+  return found;
 }
+
+/** The window's file part of tab `id`: the block its Copy copies for saving. */
+function windowFile(id: string): Extract<Part, { kind: 'file' }> {
+  const file = windowSnippet(id).parts.find((part) => part.kind === 'file');
+  if (file?.kind !== 'file') throw new Error(`the window's ${id} tab has no file`);
+  return file;
+}
+
+const windowConfig = (id: string): string => windowFile(id).text;
 
 describe('README: the setup in "Point your tools at it"', () => {
   const point = section(readme, 'Point your tools at it');
@@ -104,21 +113,14 @@ describe('README: the setup in "Point your tools at it"', () => {
     expect(JSON.parse(fenced('json', 'pi'))).toEqual(piModels(URL));
   });
 
-  /** A JSONC snippet's file part read as JSON, its `//` comment lines left out (each client here strips them). */
-  const windowJson = (id: string): unknown =>
-    JSON.parse(
-      windowConfig(id)
-        .split('\n')
-        .filter((line) => !line.startsWith('//'))
-        .join('\n'),
-    );
-  /** The window's snippet after its "then, in a terminal" line, with the key it shows while none is set as README's. */
+  /** A JSON file part, read as its client reads it: the block alone, nothing to strip. */
+  const windowJson = (id: string): unknown => JSON.parse(windowConfig(id));
+  /** The window's command part (its last), with the key it shows while none is set as README's. */
   const windowCommand = (id: string): string =>
-    snippets(URL, false)
-      .find((snippet) => snippet.id === id)!
-      .code.split(/^\/\/ then\b.*$/m)[1]!
-      .trim()
-      .replaceAll('not-needed', readmeKey);
+    windowSnippet(id)
+      .parts.filter((part) => part.kind === 'command')
+      .at(-1)!
+      .text.replaceAll('not-needed', readmeKey);
 
   it("gives Kilo Code CLI opencode's file, in Kilo's folder, and the command its section names", () => {
     // The file the Kilo tests run Kilo with (opencode's, test/helpers/kilo.ts), less the test's own switches.
@@ -130,18 +132,17 @@ describe('README: the setup in "Point your tools at it"', () => {
     );
     const kilo = point.split(/^### /m).find((sub) => sub.startsWith('Kilo Code CLI\n'))!;
     const said = spans(kilo);
-    const code = snippets(URL, false).find((snippet) => snippet.id === 'kilo')!.code;
-    expect(code.split('\n')[0]).toMatch(/^\/\/ ~\/\.config\/kilo\/kilo\.json\b/);
+    expect(windowFile('kilo').path).toBe('~/.config/kilo/kilo.json');
     expect(said).toContain('~/.config/kilo/kilo.json');
     expect(said).toContain('kilo run "…"');
     expect(said).toContain('KILO_TELEMETRY_LEVEL=off');
-    expect(code).toMatch(/^\/\/ then, in a terminal: KILO_TELEMETRY_LEVEL=off kilo run "…"$/m);
+    expect(windowCommand('kilo')).toBe('KILO_TELEMETRY_LEVEL=off kilo run "…"');
   });
 
   it("gives Qwen Code's settings.json and command line as its section and its tests do", () => {
     expect(windowJson('qwen')).toEqual(qwenSettings());
     expect(windowJson('qwen')).toEqual(JSON.parse(fenced('json', 'Qwen Code')));
-    expect(windowConfig('qwen').split('\n')[0]).toBe('// ~/.qwen/settings.json');
+    expect(windowFile('qwen').path).toBe('~/.qwen/settings.json');
     const command = windowCommand('qwen');
     expect(command).toBe(`OPENAI_BASE_URL=${URL}/v1 OPENAI_API_KEY=${readmeKey} qwen`);
     expect(spans(point)).toContain(command);
@@ -149,7 +150,7 @@ describe('README: the setup in "Point your tools at it"', () => {
 
   it("gives pi's models.json and command line as its section and its tests do", () => {
     expect(windowJson('pi')).toEqual(piModels(URL));
-    expect(windowConfig('pi').split('\n')[0]).toBe('// ~/.pi/agent/models.json');
+    expect(windowFile('pi').path).toBe('~/.pi/agent/models.json');
     const command = windowCommand('pi');
     expect(command).toBe(`ORCHIDS_TRAY_API_KEY=${readmeKey} pi --offline --provider orchids --model claude-sonnet-4-6`);
     expect(spans(point)).toContain(command);
@@ -174,8 +175,9 @@ describe('README: the setup in "Point your tools at it"', () => {
   it("gives Cline CLI's commands and base URL as the window does", () => {
     const normalise = (text: string): string =>
       text.replaceAll('<key>', 'KEY').replaceAll('not-needed', 'KEY').replaceAll('http://127.0.0.1:<port>', URL);
-    const cline = snippets(URL, false).find((snippet) => snippet.id === 'cline')!.code;
-    const windowLines = cline.split('\n').map((line) => normalise(line.replace(/^#\s+/, '')));
+    const windowLines = windowSnippet('cline')
+      .parts.flatMap((part) => part.text.split('\n'))
+      .map(normalise);
     const commands = spans(point)
       .filter((span) => span.startsWith('cline auth ') || span.startsWith('"baseUrl"'))
       .map(normalise);

@@ -1,5 +1,5 @@
 import { useId, useRef, useState, type KeyboardEvent } from 'react';
-import { GROUPS, KEY, snippets, type Group, type Snippet } from '../lib/setup-snippets';
+import { captionOf, GROUPS, KEY, labelOf, partName, snippets, type Group, type Snippet } from '../lib/setup-snippets';
 import { readStored, writeStored } from '../lib/local-store';
 import { CopyButton } from './CopyButton';
 
@@ -63,7 +63,7 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
   const items = inGroup(group);
   const selected = Math.min(chosen[group], items.length - 1);
   const current = items[selected]!;
-  const currentLabel = current.label + (current.suffix ?? '');
+  const currentLabel = labelOf(current);
   const remember = (kind: Group, picked: Record<Group, number>): void =>
     storeChoice({
       group: kind,
@@ -144,11 +144,33 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
           </button>
         ))}
       </div>
-      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${current.id}`} className="snippet">
-        <pre className="code" tabIndex={0} aria-label={`${currentLabel} setup`}>
-          <code>{current.code}</code>
-        </pre>
-        <CopyButton text={current.code} what={`${currentLabel} setup`} className="button button-small snippet-copy" />
+      <div role="tabpanel" id={`${base}-panel`} aria-labelledby={`${base}-tab-${current.id}`} className="snippet-parts">
+        {/* Each part in its own frame with its own Copy: a file and the command to run it never go on the clipboard
+            together (lib/setup-snippets.ts, Part). */}
+        {current.parts.map((part, i) => {
+          const what = `${currentLabel} ${partName(current, part)}`;
+          const caption = captionOf(current, part);
+          return (
+            <div key={`${current.id}-${i}`} className="snippet-part">
+              {caption ? (
+                <p className="snippet-caption" id={`${base}-caption-${i}`}>
+                  {caption}
+                </p>
+              ) : null}
+              <div className="snippet">
+                <pre
+                  className="code"
+                  tabIndex={0}
+                  aria-label={what}
+                  aria-describedby={caption ? `${base}-caption-${i}` : undefined}
+                >
+                  <code>{part.text}</code>
+                </pre>
+                <CopyButton text={part.text} what={what} className="button button-small snippet-copy" />
+              </div>
+            </div>
+          );
+        })}
       </div>
       {apiKeySet ? (
         <p className="hint">
