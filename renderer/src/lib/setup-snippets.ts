@@ -193,8 +193,8 @@ env_key = "ORCHIDS_TRAY_API_KEY"`,
           kind: 'edit',
           path: '~/.cline/data/settings/providers.json',
           caption:
-            'Then add to the "anthropic" entry\'s "settings" in ~/.cline/data/settings/providers.json ' +
-            '(with /v1: Cline posts to <baseUrl>/messages)',
+            'Then add to the "anthropic" entry\'s "settings" in ~/.cline/data/settings/providers.json, ' +
+            'a comma between it and its neighbours (with /v1: Cline posts to <baseUrl>/messages)',
           text: `"baseUrl": "${url}/v1"`,
         },
         { kind: 'command', caption: 'Then', name: 'Anthropic command', text: 'cline -P anthropic "…"' },
