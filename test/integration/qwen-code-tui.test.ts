@@ -20,7 +20,7 @@ import { until } from '../helpers/wait';
 import { startQwenTui } from '../helpers/qwen';
 
 /**
- * Qwen Code's interactive window (`qwen` 0.24.4 without `-p`) through the proxy on Chat Completions (`ws`), as a user
+ * Qwen Code's interactive window (`qwen` 0.24.4 without `-p`) through the proxy on Chat Completions, as a user
  * at the keyboard meets it (the other Qwen tests run `qwen -p --yolo`). In its `default` mode: a read it runs at once,
  * an edit it asks about, approved, on disk, the streamed answer; a command declined; an answer stopped mid-stream with
  * Esc; and a turn after it that carries the conversation, on Generation B (`ws`) and Generation A (`sse-a`). In its
