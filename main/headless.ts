@@ -20,6 +20,7 @@ const SIGNAL_REPEAT_MS = 1000;
  * headless` (scripts/start.mjs) say why it runs headless before they build and start it.
  */
 export async function runHeadless(): Promise<OrchidsCore> {
+  refuseArguments(process.argv.slice(2));
   let core: OrchidsCore | undefined;
   let claim: DataFolderClaim;
   try {
@@ -103,6 +104,23 @@ export async function runHeadless(): Promise<OrchidsCore> {
   console.log(`Use it: ${claudeCodeCommand(url, key)}`);
 
   return core;
+}
+
+/**
+ * `npm start -- --hidden` (the desktop app's start in the tray) reaches us when `npm start` falls back to headless,
+ * which has no window to hide: taken. Anything else is a guess at a flag (`--port 4000`) that would otherwise be
+ * dropped without a word, leaving the app on a port the person did not ask for.
+ * DECISION: one line and exit 2 (a usage error, as the CLI's), before anything opens the data folder.
+ */
+function refuseArguments(args: string[]): void {
+  const unknown = args.find((arg) => arg !== '--hidden');
+  if (unknown === undefined) return;
+  console.error(
+    `Orchids Tray cannot start: unknown argument "${unknown}". The headless app takes its settings from ` +
+      'environment variables (ORCHIDS_TRAY_PORT, ORCHIDS_TRAY_HOST, ORCHIDS_TRAY_DATA_DIR, …): see "Configuration" ' +
+      'in README.md.',
+  );
+  process.exit(2);
 }
 
 function fatal(error: unknown, dataDir?: string): never {

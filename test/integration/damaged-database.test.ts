@@ -322,6 +322,30 @@ describe('start failures the person can act on', () => {
     },
   );
 
+  // A slip a newcomer makes: ORCHIDS_TRAY_DATA_DIR naming the cookie file, or a folder under a file. mkdir says
+  // EEXIST or ENOTDIR; both the app and the CLI say it in one line, not a stack.
+  it.each([
+    ['is a file', (file: string) => file],
+    ['lies under a file', (file: string) => path.join(file, 'Orchids Tray')],
+  ])('a data folder that %s: one line naming it, from the app and the CLI, exit 1', async (_, dataDirOf) => {
+    const file = path.join(tempDir(), 'cookie.txt');
+    fs.writeFileSync(file, 'not a folder\n');
+    const dataDir = dataDirOf(file);
+    // A runtime folder of its own: apps running elsewhere on this machine would add the CLI's note naming them.
+    const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0', XDG_RUNTIME_DIR: tempDir() };
+    const app = startProcess('dist/main/headless.js', env);
+    const command = startProcess('dist/main/cli.js', env, ['accounts', 'list']);
+    apps.push(app, command);
+    for (const run of [app, command]) {
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(`The data folder ${dataDir} is not a folder: ${file} is a file.`);
+      expect(run.output()).toContain('point ORCHIDS_TRAY_DATA_DIR at a folder');
+    }
+    expect(app.output()).toMatch(/^Orchids Tray cannot start: The data folder /);
+    for (const run of [app, command]) noStack(run.output());
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a folder\n');
+  });
+
   // Root writes anywhere, so only another user meets EACCES here.
   it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)(
     'a data folder this user cannot write: one line naming it, exit 1',

@@ -122,6 +122,8 @@ describe('SettingsService environment overrides', () => {
     ['ORCHIDS_TRAY_DEBUG_LOGS', 'maybe', 'use 1 (or true, yes, on) or 0 (false, no, off)'],
     ['ORCHIDS_TRAY_CREDITS_SYNC', 'enabled', 'use 1 (or true, yes, on) or 0 (false, no, off)'],
     ['ORCHIDS_TRAY_PORT', 'abc', 'expected a whole number'],
+    // In the list's words, not zod's ('Invalid option: expected one of "auto"|"ws"|…').
+    ['ORCHIDS_TRAY_UPSTREAM_PROTOCOL', 'grpc', 'use auto, ws, sse-b or sse-a'],
   ])('%s=%j says which values work: %s', (name, raw, wanted) => {
     expect(settingError(() => service({ [name]: raw })).message).toBe(
       `${name}: cannot use ${JSON.stringify(raw)}: ${wanted}`,

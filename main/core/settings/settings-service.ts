@@ -53,6 +53,11 @@ function issueText(issues: readonly z.core.$ZodIssue[], value: unknown): string 
     const wanted = issue.format === 'url' ? 'a URL such as https://app.example.test' : issue.message;
     return `${JSON.stringify(entry)} is not ${wanted}`;
   }
+  // zod says 'Invalid option: expected one of "auto"|"ws"|…': the choices as a person would list them.
+  if (issue.code === 'invalid_value' && issue.values.length > 1) {
+    const words = issue.values.map(String);
+    return `use ${words.slice(0, -1).join(', ')} or ${words.at(-1)}`;
+  }
   if (issue.code === 'invalid_type') {
     const wanted = WANTED[issue.expected];
     return wanted ? `expected ${wanted}` : issue.message;
