@@ -124,6 +124,9 @@ describe('SettingsService environment overrides', () => {
     ['ORCHIDS_TRAY_PORT', 'abc', 'expected a whole number'],
     // In the list's words, not zod's ('Invalid option: expected one of "auto"|"ws"|…').
     ['ORCHIDS_TRAY_UPSTREAM_PROTOCOL', 'grpc', 'use auto, ws, sse-b or sse-a'],
+    // Not a name at all: before, the start refused it as a remote address ("would let other machines use…").
+    ['ORCHIDS_TRAY_HOST', 'not_a_host!', '"not_a_host!" is not an IP address or host name, such as 127.0.0.1'],
+    ['ORCHIDS_TRAY_HOST', 'box.lan:3002', '"box.lan:3002" is not an IP address or host name, such as 127.0.0.1'],
   ])('%s=%j says which values work: %s', (name, raw, wanted) => {
     expect(settingError(() => service({ [name]: raw })).message).toBe(
       `${name}: cannot use ${JSON.stringify(raw)}: ${wanted}`,
@@ -173,6 +176,15 @@ describe('SettingsService.set validation', () => {
     const error = settingError(() => service().set('allowedHosts', ['box.lan', 'box.lan:8080']));
     expect(error.message).toBe('allowedHosts: "box.lan:8080" is not a host name without a port, such as mybox.lan');
   });
+
+  it.each(['127.0.0.1', 'localhost', '::1', '[::1]', 'fe80::1%eth0', '0.0.0.0', 'my-box.lan', 'build_box'])(
+    'host %j is an address or a name the server can listen on',
+    (host) => {
+      const settings = service();
+      settings.set('host', host);
+      expect(settings.get('host')).toBe(host);
+    },
+  );
 
   it('a list entry too long is named by its place and its start, as a wrong-looking one is', () => {
     const long = `${'a'.repeat(250)}.lan`;

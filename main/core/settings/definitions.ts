@@ -27,7 +27,14 @@ export const SETTING_DEFINITIONS = {
   host: {
     env: 'ORCHIDS_TRAY_HOST',
     default: '127.0.0.1',
-    schema: z.string().min(1).max(255),
+    // A name (an underscore too, as /etc/hosts allows) or an address (IPv6 with or without brackets, a zone).
+    // Anything else, a port or a typo, was read as some remote address and refused as one ("would let other
+    // machines use your accounts"), which misled.
+    schema: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^(?:[\w.-]+|\[?[0-9a-f:.]+(?:%[\w.-]+)?\]?)$/i, 'an IP address or host name, such as 127.0.0.1'),
     fromEnv: (raw: string) => raw.trim(),
     needsRestart: true,
   },
