@@ -35,6 +35,7 @@ import { browserUserAgent } from './sign-in-policy';
 import { TrayController, menuTemplate, readTrayState, trayActions } from './tray';
 import { trayIconFile } from './tray-model';
 import { guardSession, guardWebContents, MAIN_WINDOW_SIZE, MainWindow, secureWebPreferences } from './window';
+import { attachZoomKeys, restoredZoomFactor } from './zoom-keys';
 
 /** What exists so far; the shutdown reads it when it runs, so it stops whatever start-up got to. */
 export interface Running {
@@ -117,6 +118,12 @@ export function createMainWindow(desktop: Desktop): MainWindow<BrowserWindow> {
           // An unclear word is off: developer tools in an installed app are asked for, never guessed.
           devTools: !app.isPackaged || switchWord(process.env.ORCHIDS_TRAY_DEVTOOLS ?? '') === true,
         }),
+      });
+      // No View menu, so no built-in zoom accelerators: the window has its own, remembered across runs.
+      attachZoomKeys(window.webContents, {
+        platform,
+        initial: restoredZoomFactor(desktop.state.get('zoomFactor')),
+        onChange: (factor) => desktop.state.set('zoomFactor', factor),
       });
       if (!fs.existsSync(rendererIndex)) log(`[window] ${rendererIndex} is missing: run \`npm run build\``);
       window

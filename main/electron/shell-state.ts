@@ -1,6 +1,7 @@
 /**
  * A few facts the desktop shell remembers between runs that are not user settings (so they stay out of the
- * settings table the window and the CLI list): whether the close-to-tray notice and the key-file notice were shown.
+ * settings table the window and the CLI list): whether the close-to-tray notice and the key-file notice were shown,
+ * and the window's keyboard zoom.
  * Kept in `<data dir>/desktop-state.json`, written atomically; a missing or damaged file just means "not yet".
  */
 import fs from 'node:fs';
@@ -11,6 +12,11 @@ export const SHELL_STATE_FILE = 'desktop-state.json';
 export interface ShellStateData {
   closeNoticeShown?: boolean;
   keyFileNoticeShown?: boolean;
+  /**
+   * DECISION: the zoom is remembered across runs: whoever needs bigger text needs it every time. Read back through
+   * `restoredZoomFactor` (zoom-keys.ts), since the file may be damaged or hand-edited.
+   */
+  zoomFactor?: number;
 }
 
 export class ShellState {
@@ -34,7 +40,7 @@ export class ShellState {
       fs.writeFileSync(temp, JSON.stringify(this.data, null, 2), { mode: 0o600 });
       fs.renameSync(temp, this.file);
     } catch {
-      // Not worth failing over: at worst a notice shows once more next time.
+      // Not worth failing over: at worst a notice shows once more, or the zoom is back at 100%, next time.
     }
   }
 

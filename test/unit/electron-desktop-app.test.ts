@@ -43,6 +43,9 @@ const fake = vi.hoisted(() => {
     isDestroyed = () => false;
     send = (channel: string, message: { name: string; payload: unknown }) => void this.sent.push({ channel, message });
     setWindowOpenHandler = () => {};
+    zoomFactor = 1;
+    getZoomFactor = () => this.zoomFactor;
+    setZoomFactor = (factor: number) => void (this.zoomFactor = factor);
   }
   class FakeWindow extends Emitter {
     webContents: FakeContents;
@@ -194,6 +197,8 @@ const fromWindow = () => ({ sender: window().webContents, senderFrame: window().
 
 beforeAll(async () => {
   state.userData = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-desktop-'));
+  // Zoomed to 150% in a previous run: the window comes back at 150%.
+  fs.writeFileSync(path.join(state.userData, 'desktop-state.json'), JSON.stringify({ zoomFactor: 1.5 }));
   state.backend = 'basic_text'; // Linux without a keyring: the key-file fallback, reported
   port = await freePort();
   vi.stubEnv('ORCHIDS_TRAY_PORT', String(port));
@@ -340,6 +345,17 @@ describe('desktop app wiring (fake Electron, real core)', () => {
     ]);
     ready!();
     expect(window().visible).toBe(true);
+  });
+
+  it('the window comes back at the remembered zoom; Ctrl + "=" zooms a step and is remembered', () => {
+    expect(window().webContents.zoomFactor).toBe(1.5);
+    let prevented = false;
+    const input = { type: 'keyDown', key: '=', code: 'Equal', control: true, meta: false, alt: false, shift: false };
+    window().webContents.emit('before-input-event', { preventDefault: () => (prevented = true) }, input);
+    expect(prevented).toBe(true);
+    expect(window().webContents.zoomFactor).toBe(1.75);
+    const saved = JSON.parse(fs.readFileSync(path.join(state.userData, 'desktop-state.json'), 'utf8')) as unknown;
+    expect(saved).toMatchObject({ zoomFactor: 1.75 });
   });
 
   it('Sign in with Orchids: a window with its own partition and guard; HTTP clients hear desktop_only', async () => {
