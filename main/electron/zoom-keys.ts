@@ -1,8 +1,8 @@
 /**
  * Keyboard zoom for the main window. The app sets no application menu on Windows and Linux (and a macOS one without
  * a View menu), so Electron's zoom accelerators, which live on the View menu's roles, do nothing; this gives the
- * window its own Ctrl/Cmd + '=' / '+' / '-' / '0'. The mapping is pure so it is tested without Electron; the
- * wiring takes anything shaped like WebContents.
+ * window its own Ctrl/Cmd + '=' / '+' / '-' / '0', and the same steps for Ctrl/Cmd + the mouse wheel. The mapping
+ * is pure so it is tested without Electron; the wiring takes anything shaped like WebContents.
  */
 import type { Input } from 'electron';
 
@@ -37,14 +37,16 @@ export function nextZoomFactor(input: ZoomInput, current: number, platform: Node
   const held = platform === 'darwin' ? input.meta && !input.control : input.control && !input.meta;
   if (!held) return undefined;
   // `key` follows the keyboard layout (a German '+' key, Shift + '=' on a US one); `code` catches the numpad.
-  if (IN_KEYS.has(input.key) || input.code === 'NumpadAdd') {
-    return STEPS.find((step) => step > current + SAME) ?? MAX_ZOOM;
-  }
-  if (input.key === '-' || input.code === 'NumpadSubtract') {
-    return [...STEPS].reverse().find((step) => step < current - SAME) ?? MIN_ZOOM;
-  }
+  if (IN_KEYS.has(input.key) || input.code === 'NumpadAdd') return steppedZoomFactor(current, 'in');
+  if (input.key === '-' || input.code === 'NumpadSubtract') return steppedZoomFactor(current, 'out');
   if (input.key === '0' || input.code === 'Numpad0') return 1;
   return undefined;
+}
+
+/** The next preset in a direction, or the bound when there is none further (a factor outside the range clamps). */
+function steppedZoomFactor(current: number, direction: 'in' | 'out'): number {
+  if (direction === 'in') return STEPS.find((step) => step > current + SAME) ?? MAX_ZOOM;
+  return [...STEPS].reverse().find((step) => step < current - SAME) ?? MIN_ZOOM;
 }
 
 /** A factor read back from disk: a finite number, clamped into the range; anything else is 100%. */
@@ -57,6 +59,7 @@ export function restoredZoomFactor(value: unknown): number {
 export interface ZoomContentsLike {
   on(event: 'before-input-event', listener: (event: { preventDefault(): void }, input: ZoomInput) => void): unknown;
   on(event: 'did-finish-load', listener: () => void): unknown;
+  on(event: 'zoom-changed', listener: (event: unknown, direction: 'in' | 'out') => void): unknown;
   getZoomFactor(): number;
   setZoomFactor(factor: number): void;
 }
@@ -79,14 +82,22 @@ export function attachZoomKeys(contents: ZoomContentsLike, options: ZoomOptions)
   contents.on('did-finish-load', () => {
     if (remembered !== 1) contents.setZoomFactor(remembered);
   });
+  const zoomTo = (current: number, next: number): void => {
+    if (Math.abs(next - current) < SAME / 10) return;
+    contents.setZoomFactor(next);
+    remembered = next;
+    options.onChange(next);
+  };
   contents.on('before-input-event', (event, input) => {
     const current = contents.getZoomFactor();
     const next = nextZoomFactor(input, current, options.platform);
     if (next === undefined) return;
     event.preventDefault();
-    if (Math.abs(next - current) < SAME / 10) return;
-    contents.setZoomFactor(next);
-    remembered = next;
-    options.onChange(next);
+    zoomTo(current, next);
+  });
+  // Ctrl/Cmd + the wheel only asks, through this event: Electron changes nothing itself.
+  contents.on('zoom-changed', (_event, direction) => {
+    const current = contents.getZoomFactor();
+    zoomTo(current, steppedZoomFactor(current, direction));
   });
 }

@@ -149,6 +149,22 @@ describe('zoom keys: the wiring to the window', () => {
     expect(onChange).toHaveBeenLastCalledWith(2);
   });
 
+  it('Ctrl/Cmd + the mouse wheel steps the same way and is remembered; at a bound it sets nothing', () => {
+    // Electron zooms on the wheel only through `zoom-changed`: with no listener the wheel did nothing.
+    const { contents, onChange } = wired('linux', 1.75);
+    contents.zoom = 1.75;
+    contents.emit('zoom-changed', {}, 'in');
+    expect(contents.zoom).toBe(2);
+    contents.emit('zoom-changed', {}, 'in');
+    contents.emit('zoom-changed', {}, 'out');
+    contents.emit('zoom-changed', {}, 'out');
+    expect(contents.zoom).toBe(1.5);
+    expect(onChange.mock.calls).toEqual([[2], [1.75], [1.5]]);
+    contents.zoom = 1;
+    contents.emit('zoom-changed', {}, 'out');
+    expect(contents.setZoomFactor).toHaveBeenCalledTimes(3);
+  });
+
   it('the remembered factor is applied once the page has loaded (and again after a reload); 100% sets nothing', () => {
     const zoomed = wired('linux', 1.5);
     expect(zoomed.contents.setZoomFactor).not.toHaveBeenCalled();
