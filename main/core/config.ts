@@ -106,6 +106,6 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   if (!raw) return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0)
-    throw new ConfigError(`${name} must be a positive whole number of bytes.`);
+    throw new ConfigError(`${name} must be a positive whole number of bytes, not ${JSON.stringify(raw)}.`);
   return value;
 }
