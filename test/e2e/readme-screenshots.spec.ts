@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { ROOT } from '../helpers/processes';
 import { expect, goTo, test } from './fixtures';
-import { chooseTheme, seedShowcase, settle, VIEWS } from './showcase';
+import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
  * The README's pictures of the window: every view, light and dark, in a desktop window and a tray popover, taken of
@@ -35,5 +36,36 @@ test('README screenshots @screenshots', async ({ page, tray }) => {
         await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
       }
     }
+    await setupCardPicture(page, theme);
   }
 });
+
+/** The card's own surface kept around the setup card's picture, px. */
+const MARGIN = 12;
+
+/**
+ * The setup card on a tab of two parts, cropped to the card: the pictures of the whole window show Claude Code's one
+ * line, this one a file to save and a command to run, each under its caption with its own Copy. The card is put back
+ * on Claude Code afterwards, since it keeps its tab across visits and the next theme's pictures would show Qwen's.
+ * DECISION: Qwen Code, the tab the README's setup paragraph names; the wide window, where Copy sits on each block.
+ */
+async function setupCardPicture(page: Page, theme: Theme): Promise<void> {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await goTo(page, 'Overview');
+  await settle(page, 'Overview');
+  await page.getByRole('tab', { name: 'Qwen Code', exact: true }).click();
+  const panel = page.getByRole('tabpanel', { name: 'Qwen Code', exact: true });
+  for (const name of ['Copy Qwen Code settings.json', 'Copy Qwen Code command']) {
+    await expect(panel.getByRole('button', { name })).toBeVisible();
+  }
+  await page.mouse.move(1278, 798);
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  const card = page.locator('.snippets');
+  await card.scrollIntoViewIfNeeded();
+  const file = path.join(OUT, `overview-setup-qwen-${theme}.png`);
+  // Cropped with a margin of the card's surface, so the setup's edges do not touch the picture's.
+  const box = (await card.boundingBox())!;
+  const clip = { x: box.x - MARGIN, y: box.y - MARGIN, width: box.width + 2 * MARGIN, height: box.height + 2 * MARGIN };
+  await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
+  await page.getByRole('tab', { name: 'Claude Code', exact: true }).click();
+}

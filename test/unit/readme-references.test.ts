@@ -4,11 +4,14 @@
  * that no longer matches what the window hands out. The window's setup is held to the real clients' tests
  * (integration/setup-snippets.test.ts), so holding the README to the window holds it to what those clients read.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { claudeCodeCommand } from '../../contract/claude-code-env';
 import { snippets, type Part, type Snippet } from '../../renderer/src/lib/setup-snippets';
 import { config as opencodeConfig } from '../helpers/opencode';
 import { piModels } from '../helpers/pi';
+import { ROOT } from '../helpers/processes';
 import { qwenSettings } from '../helpers/qwen';
 import { codeTexts, readReadme, section, spans, tableRows } from '../helpers/readme';
 import { escapeRegExp } from '../helpers/regexp';
@@ -183,5 +186,22 @@ describe('README: the setup in "Point your tools at it"', () => {
       .map(normalise);
     expect(commands.length).toBeGreaterThanOrEqual(3);
     expect(commands.filter((command) => !windowLines.includes(command))).toEqual([]);
+  });
+});
+
+describe("README: the window's pictures", () => {
+  const shots = path.join(ROOT, 'docs', 'screenshots');
+  const linked = [...readme.matchAll(/(?:src|href)="(docs\/[^"]+)"/g)].map((match) => match[1]!);
+
+  it('links only pictures that are in the repository', () => {
+    expect(linked.length).toBeGreaterThan(0);
+    expect(linked.filter((file) => !fs.existsSync(path.join(ROOT, file)))).toEqual([]);
+  });
+
+  // `npm run screenshots` takes each picture for the README: one it takes and the README never shows is a picture
+  // nobody sees (or a reference left out).
+  it('shows every picture in docs/screenshots', () => {
+    const taken = fs.readdirSync(shots).filter((name) => name.endsWith('.png'));
+    expect(taken.filter((name) => !linked.includes(`docs/screenshots/${name}`))).toEqual([]);
   });
 });

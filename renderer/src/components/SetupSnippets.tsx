@@ -129,7 +129,7 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
             aria-controls={`${base}-panel`}
             tabIndex={i === selected ? 0 : -1}
             className="tab"
-            aria-label={item.label + (item.suffix ?? '')}
+            aria-label={labelOf(item)}
             onClick={() => select(i)}
           >
             {item.narrow ? (
