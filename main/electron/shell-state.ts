@@ -1,7 +1,7 @@
 /**
  * A few facts the desktop shell remembers between runs that are not user settings (so they stay out of the
  * settings table the window and the CLI list): whether the close-to-tray notice and the key-file notice were shown,
- * and the window's keyboard zoom.
+ * and the window's zoom.
  * Kept in `<data dir>/desktop-state.json`, written atomically; a missing or damaged file just means "not yet".
  */
 import fs from 'node:fs';

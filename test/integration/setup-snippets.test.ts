@@ -97,9 +97,17 @@ describe('the setup card', () => {
 
 /**
  * A tab of a file and then the command to run in a terminal (Qwen Code's, pi's), each its own part with its own Copy:
- * the file part is the file's contents alone; the command's leading `NAME=value` words are its environment.
+ * the file part saved where its caption says, `~` a fresh home (so a wrong path there leaves the client without the
+ * file); the command's leading `NAME=value` words are its environment.
  */
-function fileThenCommand(of: Snippet): { file: string; env: Record<string, string>; args: string[] } {
+function savedThenCommand(of: Snippet): { home: string; env: Record<string, string>; args: string[] } {
+  const file = of.parts.find((p) => p.kind === 'file');
+  if (!file) throw new Error(`no file part in ${of.id}`);
+  expect(file.path).toMatch(/^~\//);
+  const home = tempDir(`orchids-${of.id}-home-`);
+  const saved = path.join(home, file.path.slice(2));
+  fs.mkdirSync(path.dirname(saved), { recursive: true });
+  fs.writeFileSync(saved, file.text);
   const command = part(of, 'command');
   expect(command.split('\n')).toHaveLength(1);
   const words = command.split(' ');
@@ -108,7 +116,7 @@ function fileThenCommand(of: Snippet): { file: string; env: Record<string, strin
     const [name, ...value] = words.shift()!.split('=');
     env[name!] = value.join('=');
   }
-  return { file: part(of, 'file'), env, args: words.slice(1) };
+  return { home, env, args: words.slice(1) };
 }
 
 /** A Node client's environment (Qwen Code, pi) as their suites give it: `home`, no network beyond loopback, `env`. */
@@ -172,10 +180,7 @@ describe('the setup card, run by the real client', () => {
 
   it("Qwen Code's parts, its file as ~/.qwen/settings.json and its command, are how `qwen -p` asks", async () => {
     const before = await rows();
-    const { file, env, args } = fileThenCommand(pasted('qwen'));
-    const home = tempDir('orchids-qwen-home-');
-    fs.mkdirSync(path.join(home, '.qwen'));
-    fs.writeFileSync(path.join(home, '.qwen', 'settings.json'), file);
+    const { home, env, args } = savedThenCommand(pasted('qwen'));
     // No OPENAI_MODEL, unlike the Qwen suite: the model is the file's, read only if Qwen reads the file.
     const run = await runToExit(QWEN, [...args, '-p', 'Say hello'], {
       cwd: tempDir('orchids-qwen-work-'),
@@ -189,10 +194,7 @@ describe('the setup card, run by the real client', () => {
 
   it("pi's parts, its file as ~/.pi/agent/models.json and its command, ask through both providers", async () => {
     const before = await rows();
-    const { file, env, args } = fileThenCommand(pasted('pi'));
-    const home = tempDir('orchids-pi-home-');
-    fs.mkdirSync(path.join(home, '.pi', 'agent'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.pi', 'agent', 'models.json'), file);
+    const { home, env, args } = savedThenCommand(pasted('pi'));
     // The command as given, then as its comment says for Chat Completions.
     const openai = args.map((arg) => (arg === 'orchids' ? 'orchids-openai' : arg));
     expect(openai).not.toEqual(args);
