@@ -45,8 +45,11 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
     const client = new ControlClient(app.url, app.token, apiKey);
     return { api: buildApi(client.invoke, NO_EVENTS), dataDir, app: client, close: () => client.close() };
   }
-  noteOtherFolders(dataDir, env, note);
+  // Asked before opening, which makes the folder; said only after, as a folder that cannot be opened (a file, or a
+  // path under one) was used for nothing: the refusal then stands alone.
+  const fresh = !fs.existsSync(dataDir);
   const core = new OrchidsCore({ env, log: () => undefined }).open();
+  noteOtherFolders(dataDir, fresh, env, note);
   // This command found the database unreadable and set it aside: no app may be running to say so, so the command
   // does, once; the app says it at each start until it is dismissed.
   const damaged = core.proxy.damagedDatabaseSetAsideHere();
@@ -76,16 +79,16 @@ function storedApiKey(env: NodeJS.ProcessEnv): string {
 }
 
 /**
- * The CLI opened a folder no app runs on; if an app runs on another folder, that is almost always the one meant
- * (ORCHIDS_TRAY_DATA_DIR set where the app was started, not here). Say which folder was used, and how to reach the
- * other, on stderr so `--json` output stays clean.
+ * The CLI opened a folder no app runs on (`fresh`: it made it); if an app runs on another folder, that is almost
+ * always the one meant (ORCHIDS_TRAY_DATA_DIR set where the app was started, not here). Say which folder was used,
+ * and how to reach the other, on stderr so `--json` output stays clean.
  */
-function noteOtherFolders(dataDir: string, env: NodeJS.ProcessEnv, note: (line: string) => void): void {
+function noteOtherFolders(dataDir: string, fresh: boolean, env: NodeJS.ProcessEnv, note: (line: string) => void): void {
   const here = path.resolve(dataDir);
   const others = runningInstances(env).filter((instance) => path.resolve(instance.dataDir) !== here);
   if (others.length === 0) return;
-  const fresh = fs.existsSync(here) ? '' : ' (a new, empty folder)';
-  note(`Note: this command used the data folder ${here}${fresh}, where Orchids Tray is not running.`);
+  const made = fresh ? ' (a new, empty folder)' : '';
+  note(`Note: this command used the data folder ${here}${made}, where Orchids Tray is not running.`);
   // Each app with its own line to copy: with several running, "that one" named only the first; and the default
   // folder ("~/.config/Orchids Tray") has a space, which a pasted assignment must have quoted.
   for (const other of others) {

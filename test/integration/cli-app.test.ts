@@ -7,9 +7,18 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerInstance } from '../../main/core/control/instance-registry';
 import { RUNTIME_FILE } from '../../main/core/control/runtime-file';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
-import { buildEntryPoints, freePort, runBuiltCli, startProcess, type Running } from '../helpers/processes';
+import {
+  buildEntryPoints,
+  freePort,
+  ROOT,
+  runBuiltCli,
+  runToExit,
+  startProcess,
+  type Running,
+} from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 import { simEnv } from '../helpers/sim-env';
 import { hiStatus } from '../helpers/messages';
@@ -115,6 +124,35 @@ describe('the CLI while the app runs', () => {
     // Pointed at the app's folder, the CLI goes to the app and has nothing to add.
     const same = await runBuiltCli(['accounts', 'list'], env(appDir));
     expect(same.stderr).toBe('');
+  });
+
+  // The note tells which folder a command used; a folder that could not be opened was used for nothing, so the
+  // refusal stands alone, whichever way the path is not a folder.
+  it.each([
+    ['is a file', (file: string) => file],
+    ['lies under a file', (file: string) => path.join(file, 'Orchids Tray')],
+  ])('adds no note about another app when the data folder %s and cannot be opened', async (_, dataDirOf) => {
+    const runtimeDir = dir();
+    // An app on another folder, as the registry shows it: this test's own process stands in for it (alive, so kept).
+    const appDir = path.join(dir(), 'Orchids Tray');
+    registerInstance(
+      { dataDir: appDir, pid: process.pid, url: 'http://127.0.0.1:1', shell: 'headless' },
+      { XDG_RUNTIME_DIR: runtimeDir },
+    );
+    const file = path.join(dir(), 'cookie.txt');
+    fs.writeFileSync(file, 'not a folder\n');
+    const dataDir = dataDirOf(file);
+
+    const run = await runToExit(process.execPath, ['dist/main/cli.js', 'accounts', 'list'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, ORCHIDS_TRAY_DATA_DIR: dataDir, XDG_RUNTIME_DIR: runtimeDir },
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`The data folder ${dataDir} is not a folder: ${file} is a file.`);
+    expect(run.stderr).not.toContain('this command used the data folder');
+    expect(run.stderr).not.toContain(`running at http://127.0.0.1:1 for ${appDir}`);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
 
