@@ -39,7 +39,12 @@ export function nextZoomFactor(input: ZoomInput, current: number, platform: Node
   // `key` follows the keyboard layout (a German '+' key, Shift + '=' on a US one); `code` catches the numpad.
   if (IN_KEYS.has(input.key) || input.code === 'NumpadAdd') return steppedZoomFactor(current, 'in');
   if (input.key === '-' || input.code === 'NumpadSubtract') return steppedZoomFactor(current, 'out');
-  if (input.key === '0' || input.code === 'Numpad0') return 1;
+  // DECISION: the reset goes by the key's place as well ('Digit0'), and only the reset. Chromium matches its zoom
+  // accelerators on the layout's key code: the digit row is 0..9 on every layout, shifted or not (a French AZERTY
+  // keyboard gives 'à' there unshifted, and Chromium's own Ctrl+0 still resets), while its '-' and '=' follow the
+  // character. The 'Minus' and 'Equal' places carry other characters elsewhere ('ß' and a dead '´' on a German
+  // keyboard, ')' on a French one), where Ctrl + them zooming would surprise; those layouts have '-' and '+' keys.
+  if (input.key === '0' || input.code === 'Digit0' || input.code === 'Numpad0') return 1;
   return undefined;
 }
 

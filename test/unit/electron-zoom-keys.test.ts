@@ -32,6 +32,28 @@ describe('zoom keys: the mapping', () => {
     }
   });
 
+  it('Ctrl + 0 resets by the key\'s place too: the digit row\'s 0 gives "à" on a French AZERTY keyboard', () => {
+    for (const platform of ['win32', 'linux'] as const) {
+      expect(nextZoomFactor(key('à', { code: 'Digit0' }), 1.5, platform)).toBe(1);
+      expect(nextZoomFactor(key('0', { code: 'Digit0', shift: true }), 2, platform)).toBe(1);
+    }
+    expect(nextZoomFactor(mac('à', { code: 'Digit0' }), 1.25, 'darwin')).toBe(1);
+    // The other digits of that row stay the page's ("&", "é" on AZERTY), as does Ctrl + "à" off the digit row.
+    expect(nextZoomFactor(key('&', { code: 'Digit1' }), 1.5, 'linux')).toBeUndefined();
+    expect(nextZoomFactor(key('à', { code: 'KeyQ' }), 1.5, 'linux')).toBeUndefined();
+  });
+
+  it('"-" and "=" go by the character, not the place: German "ß" and "´" sit where US "-" and "=" do', () => {
+    // The German QWERTZ keyboard: "ß" on the Minus key, the dead "´" on the Equal key, "-" where US "/" is.
+    expect(nextZoomFactor(key('ß', { code: 'Minus' }), 1.5, 'linux')).toBeUndefined();
+    expect(nextZoomFactor(key('Dead', { code: 'Equal' }), 1.5, 'linux')).toBeUndefined();
+    expect(nextZoomFactor(key('-', { code: 'Slash' }), 1.5, 'linux')).toBe(1.25);
+    expect(nextZoomFactor(key('+', { code: 'BracketRight' }), 1.5, 'linux')).toBe(1.75);
+    // French AZERTY: ")" on the Minus key; "-" on the 6 key, unshifted.
+    expect(nextZoomFactor(key(')', { code: 'Minus' }), 1.5, 'linux')).toBeUndefined();
+    expect(nextZoomFactor(key('-', { code: 'Digit6' }), 1.5, 'linux')).toBe(1.25);
+  });
+
   it('steps through 100, 110, 125, 150, 175, 200% and back', () => {
     const up: number[] = [];
     let factor = 1;
