@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { test as base, expect, type Page } from '@playwright/test';
+import { SETTING_DEFINITIONS } from '../../main/core/settings/definitions';
 import { freePort, ROOT, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
 import { simEnv } from '../helpers/sim-env';
@@ -34,6 +36,7 @@ export const test = base.extend<{
   appEnv: Record<string, string>;
   appFiles: Record<string, string>;
   storedPort: boolean;
+  defaultPort: boolean;
 }>({
   /** More environment for the app (`test.use({ appEnv: {...} })`), e.g. a setting an environment variable pins. */
   appEnv: [{}, { option: true }],
@@ -44,12 +47,20 @@ export const test = base.extend<{
    * ORCHIDS_TRAY_PORT, so the window can edit the Port field (a variable would lock it).
    */
   storedPort: [false, { option: true }],
+  /**
+   * The app on its own default port, with no port given or stored, as a fresh install runs: the README's pictures
+   * show the address a newcomer's app will have. Every other test keeps a free port, so runs can share the machine.
+   */
+  defaultPort: [false, { option: true }],
 
-  tray: async ({ appEnv, appFiles, storedPort }, use, testInfo) => {
+  tray: async ({ appEnv, appFiles, storedPort, defaultPort }, use, testInfo) => {
     const headless = path.join(ROOT, 'dist/main/headless.js');
     if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
       throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
     }
+    // DECISION: a busy default port is refused at once, naming it, rather than falling back to a free one: a picture
+    // run is started by hand, and pictures showing another port are the defect this option exists to prevent.
+    if (defaultPort) await expectPortFree(SETTING_DEFINITIONS.port.default);
     const sim = await OrchidsSimulator.start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-e2e-'));
     for (const [name, base64] of Object.entries(appFiles)) {
@@ -60,7 +71,7 @@ export const test = base.extend<{
       await runBuiltCli(['settings', 'set', 'port', port], { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '' });
     const env = {
       ORCHIDS_TRAY_DATA_DIR: dataDir,
-      ...(storedPort ? {} : { ORCHIDS_TRAY_PORT: port }),
+      ...(storedPort || defaultPort ? {} : { ORCHIDS_TRAY_PORT: port }),
       ...simEnv(sim),
       ...appEnv,
     };
@@ -123,6 +134,23 @@ export const test = base.extend<{
 });
 
 export { expect };
+
+/** Throws, naming the port, if something already listens on 127.0.0.1:`port`, where the app would listen. */
+async function expectPortFree(port: number): Promise<void> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'in use' : `unavailable (${error.code})`;
+      reject(
+        new Error(
+          `Port ${port}, the app's default, is ${why}; the README's pictures must show it. ` +
+            `Stop whatever listens on ${port} (e.g. a running Orchids Tray) and try again.`,
+        ),
+      );
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
 
 /** The setup card's coding agents' tabs, by accessible name, in the README's order ("Point your tools at it"). */
 export const SETUP_AGENTS = [

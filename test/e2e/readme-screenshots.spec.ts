@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
+import { SETTING_DEFINITIONS } from '../../main/core/settings/definitions';
 import { ROOT } from '../helpers/processes';
-import { expect, goTo, test } from './fixtures';
+import { expect, goTo, test, type Tray } from './fixtures';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
@@ -11,10 +12,15 @@ import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase
  * this file out unless `npm run screenshots` (scripts/screenshots.mjs) asks for it.
  */
 const OUT = path.join(ROOT, 'docs', 'screenshots');
+/** The port a fresh install listens on, which a newcomer's tools will be pointed at. */
+const DEFAULT_PORT = SETTING_DEFINITIONS.port.default;
 const SIZES = [
   { name: 'wide', width: 1280, height: 800 },
   { name: 'narrow', width: 420, height: 800 },
 ] as const;
+
+// The app on its default port rather than a free one, so the pictures show the address a newcomer's app will have.
+test.use({ defaultPort: true });
 
 test('README screenshots @screenshots', async ({ page, tray }) => {
   test.setTimeout(120_000);
@@ -32,11 +38,12 @@ test('README screenshots @screenshots', async ({ page, tray }) => {
         await page.mouse.move(size.width - 2, size.height - 2);
         await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
         await expect(page.getByRole('heading', { level: 1, name: view })).toBeInViewport();
+        await expectOnlyDefaultPort(page, tray, view);
         const file = path.join(OUT, `${view.toLowerCase()}-${size.name}-${theme}.png`);
         await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
       }
     }
-    await setupCardPicture(page, theme);
+    await setupCardPicture(page, tray, theme);
   }
 });
 
@@ -49,7 +56,7 @@ const MARGIN = 12;
  * on Claude Code afterwards, since it keeps its tab across visits and the next theme's pictures would show Qwen's.
  * DECISION: Qwen Code, the tab the README's setup paragraph names; the wide window, where Copy sits on each block.
  */
-async function setupCardPicture(page: Page, theme: Theme): Promise<void> {
+async function setupCardPicture(page: Page, tray: Tray, theme: Theme): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 800 });
   await goTo(page, 'Overview');
   await settle(page, 'Overview');
@@ -60,6 +67,7 @@ async function setupCardPicture(page: Page, theme: Theme): Promise<void> {
   }
   await page.mouse.move(1278, 798);
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+  await expectOnlyDefaultPort(page, tray, 'Overview');
   const card = page.locator('.snippets');
   await card.scrollIntoViewIfNeeded();
   const file = path.join(OUT, `overview-setup-qwen-${theme}.png`);
@@ -68,4 +76,26 @@ async function setupCardPicture(page: Page, theme: Theme): Promise<void> {
   const clip = { x: box.x - MARGIN, y: box.y - MARGIN, width: box.width + 2 * MARGIN, height: box.height + 2 * MARGIN };
   await page.screenshot({ path: file, clip, animations: 'disabled', caret: 'hide' });
   await page.getByRole('tab', { name: 'Claude Code', exact: true }).click();
+}
+
+/**
+ * The proxy's address in the view, its text and its fields, is the default port's: Overview's Base URL and setup
+ * snippets say http://127.0.0.1:3002 and Settings' Port field 3002, and no other port of 127.0.0.1 is shown but
+ * the simulator's, which stands in for Orchids (Settings names the site its credits are read from).
+ */
+async function expectOnlyDefaultPort(page: Page, tray: Tray, view: string): Promise<void> {
+  const shown = await page.evaluate(() => {
+    const fields = [...document.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>('input, textarea')];
+    return [document.body.innerText, ...fields.map((field) => field.value)].join('\n');
+  });
+  const simPorts = new Set(
+    [tray.sim.clerkUrl, tray.sim.agentUrl, tray.sim.agentWsUrl, tray.sim.agentBUrl, tray.sim.siteUrl].map((url) =>
+      Number(new URL(url).port),
+    ),
+  );
+  const ports = [...shown.matchAll(/127\.0\.0\.1:(\d+)/g)].map((match) => Number(match[1]));
+  const others = ports.filter((port) => port !== DEFAULT_PORT && !simPorts.has(port));
+  expect(others, `127.0.0.1 ports other than ${DEFAULT_PORT} (and the simulator's) in ${view}`).toEqual([]);
+  if (view === 'Overview') await expect(page.locator('.base-url code')).toHaveText(`http://127.0.0.1:${DEFAULT_PORT}`);
+  if (view === 'Settings') await expect(page.getByLabel('Port', { exact: true })).toHaveValue(String(DEFAULT_PORT));
 }
