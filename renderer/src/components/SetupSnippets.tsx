@@ -158,9 +158,13 @@ export function SetupSnippets({ url, apiKeySet }: { url: string; apiKeySet: bool
                 </p>
               ) : null}
               <div className="snippet">
+                {/* A focus stop, so the keyboard can scroll it, named as a group: a <pre> is generic, whose name
+                    ARIA forbids and readers drop. DECISION: group, not region: a landmark per snippet would crowd
+                    the landmark list. */}
                 <pre
                   className="code"
                   tabIndex={0}
+                  role="group"
                   aria-label={what}
                   aria-describedby={caption ? `${base}-caption-${i}` : undefined}
                 >

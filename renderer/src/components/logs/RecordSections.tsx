@@ -20,7 +20,8 @@ function Block({ label, value }: { label: string; value: unknown }) {
   return (
     <div className="block">
       <h4>{label}</h4>
-      <pre className="code code-scroll" tabIndex={0} aria-label={label}>
+      {/* Named as a group, as the setup snippets are: a generic <pre> may not carry a name. */}
+      <pre className="code code-scroll" tabIndex={0} role="group" aria-label={label}>
         <code>{pretty(value)}</code>
       </pre>
     </div>

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { expect, goTo, test } from './fixtures';
+import { LONG_ADDRESS, openings } from './dialog-openings';
+import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
+
+/**
+ * axe-core's WCAG 2.x A and AA rules over the whole window: every view and every dialog, in both themes, with the
+ * showcase's accounts and traffic so tables, badges and dialogs have something in them. The hand-written checks
+ * (a11y.spec.ts, contrast.ts) stay: they cover what axe does not (focus rings, faded rows, focus after navigation).
+ * axe reads the DOM and computed styles; it is not a screen reader, so what one announces, and when, is not proven.
+ */
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * axe calls some findings "needs review" rather than violations. A name on an element whose role forbids one
+ * (aria-label on a <pre> or a <span>, aria-labelledby on a <code>) is one when the element has text: ARIA 1.2
+ * prohibits it and assistive technology may drop it, so a label a person relied on is lost. Reviewed here as a
+ * failure, like a violation.
+ */
+const NEEDS_REVIEW_FAILS = new Set(['aria-prohibited-attr']);
+
+/** One finding axe is wrong about here, on one element (matched by its opening tag), and why. */
+interface Excused {
+  rule: string;
+  element: RegExp;
+  why: string;
+}
+
+const EXCUSED: Excused[] = [
+  {
+    rule: 'aria-prohibited-attr',
+    element: /^<span class="email" aria-label="/,
+    // The span's own name is not what is announced; its content is, and reads the same address. The label is there
+    // for the name of the row or sentence around it, which browsers compute from content and where they do read an
+    // aria-label (accname's step 2C holds for any role), keeping the address one word rather than the two its
+    // inline-block halves would make (AccountRow.tsx, BreakableEmail). If a reader drops it, nothing is lost.
+    why: 'BreakableEmail: the address written whole for the name computed around it',
+  },
+];
+
+type Result = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
+
+/** One line per element axe faults: the rule, how bad, what it wants, where, and axe's own reason (e.g. the ratio). */
+function describe(results: Result[]): string[] {
+  return results.flatMap((result) =>
+    result.nodes
+      .filter((node) => !EXCUSED.some((e) => e.rule === result.id && e.element.test(node.html)))
+      .map((node) => {
+        const why = [...node.any, ...node.all, ...node.none].map((check) => check.message).join(' / ');
+        const where = node.target.join(' >> ');
+        return `${result.id} (${result.impact ?? 'no impact'}): ${result.help} at ${where}${why ? ` — ${why}` : ''}`;
+      }),
+  );
+}
+
+async function audit(page: Page, where: string): Promise<void> {
+  const { violations, incomplete } = await new AxeBuilder({ page })
+    // Only what is asserted on is gathered whole: the passes' details would triple each run's time.
+    .options({ resultTypes: ['violations', 'incomplete'] })
+    // After options(), which replaces the whole run options, tags included.
+    .withTags(WCAG_TAGS)
+    // DECISION: axe.run in the page itself. The default opens a second page per run to finish in (for cross-origin
+    // frames, which the window has none of), which took each run from under a second to two to five.
+    .setLegacyMode(true)
+    .analyze();
+  expect.soft(describe(violations), `axe's WCAG A/AA violations in ${where}`).toEqual([]);
+  const reviewed = incomplete.filter((result) => NEEDS_REVIEW_FAILS.has(result.id));
+  expect.soft(describe(reviewed), `axe's findings to review, reviewed as failures, in ${where}`).toEqual([]);
+}
+
+test('axe finds no WCAG 2.2 A/AA violation in any view or dialog, in either theme', async ({
+  page,
+  tray,
+}, testInfo) => {
+  test.setTimeout(90_000);
+  await seedShowcase(page, tray);
+  const importFile = testInfo.outputPath('import.json');
+  fs.writeFileSync(importFile, JSON.stringify({ accounts: [{ email: LONG_ADDRESS, cookie: '' }] }));
+  // One request with its debug record, so a request's dialog shows its headers, bodies and events too.
+  await goTo(page, 'Settings');
+  await page.getByRole('switch', { name: 'Debug logging' }).click();
+  await expect(page.getByRole('switch', { name: 'Debug logging' })).toBeChecked();
+  await tray.send(1);
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    await chooseTheme(page, theme);
+    for (const view of VIEWS) {
+      await test.step(`${view}, ${theme}`, async () => {
+        await goTo(page, view);
+        await settle(page, view);
+        await audit(page, `${view}, ${theme}`);
+      });
+    }
+    await test.step(`Overview with Diagnostics open, ${theme}`, async () => {
+      await goTo(page, 'Overview');
+      const diagnostics = page.getByRole('button', { name: 'Diagnostics', exact: true });
+      await diagnostics.click();
+      await expect(page.getByRole('button', { name: 'Copy diagnostics' })).toBeVisible();
+      await audit(page, `Overview with Diagnostics open, ${theme}`);
+      await diagnostics.click();
+    });
+    await test.step(`A request with its debug record, ${theme}`, async () => {
+      await goTo(page, 'Logs');
+      await page
+        .getByRole('button', { name: /^Open request req_/ })
+        .first()
+        .click();
+      const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+      await expect(dialog.getByLabel('Incoming body')).toContainText('Hello 0');
+      await audit(page, `a request's dialog with its debug record, ${theme}`);
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    });
+    for (const { name, open } of openings(importFile)) {
+      await test.step(`${name}, ${theme}`, async () => {
+        await open(page);
+        const dialog = page.getByRole('dialog');
+        await expect(dialog).toBeVisible();
+        await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+        await audit(page, `the ${name} dialog, ${theme}`);
+        await page.keyboard.press('Escape');
+        await expect(dialog).toBeHidden();
+      });
+    }
+  }
+});
