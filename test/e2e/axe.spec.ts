@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, goTo, test } from './fixtures';
-import { LONG_ADDRESS, openings } from './dialog-openings';
+import { inEachDialog } from './dialog-openings';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
 /**
@@ -76,8 +75,6 @@ test('axe finds no WCAG 2.2 A/AA violation in any view or dialog, in either them
 }, testInfo) => {
   test.setTimeout(90_000);
   await seedShowcase(page, tray);
-  const importFile = testInfo.outputPath('import.json');
-  fs.writeFileSync(importFile, JSON.stringify({ accounts: [{ email: LONG_ADDRESS, cookie: '' }] }));
   // One request with its debug record, so a request's dialog shows its headers, bodies and events too.
   await goTo(page, 'Settings');
   await page.getByRole('switch', { name: 'Debug logging' }).click();
@@ -112,16 +109,11 @@ test('axe finds no WCAG 2.2 A/AA violation in any view or dialog, in either them
       await page.keyboard.press('Escape');
       await expect(dialog).toBeHidden();
     });
-    for (const { name, open } of openings(importFile)) {
-      await test.step(`${name}, ${theme}`, async () => {
-        await open(page);
-        const dialog = page.getByRole('dialog');
-        await expect(dialog).toBeVisible();
-        await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
-        await audit(page, `the ${name} dialog, ${theme}`);
-        await page.keyboard.press('Escape');
-        await expect(dialog).toBeHidden();
-      });
-    }
+    await inEachDialog(
+      page,
+      testInfo,
+      (name) => `${name}, ${theme}`,
+      (name) => audit(page, `the ${name} dialog, ${theme}`),
+    );
   }
 });

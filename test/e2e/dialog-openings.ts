@@ -1,5 +1,6 @@
-import type { Page } from '@playwright/test';
-import { expect, goTo } from './fixtures';
+import fs from 'node:fs';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+import { expect, goTo, test } from './fixtures';
 
 /** Every dialog the window has and how to open each, shared by the dialogs' layout tests at 360 and 180 px. */
 
@@ -96,4 +97,30 @@ export function openings(importFile: string): Opening[] {
     },
     { name: 'Clear API key', open: (page) => onSettings(page, 'Clear key') },
   ];
+}
+
+/**
+ * Opens every dialog in turn, each in a step named by `stepName`, runs `check` once it is open and no button in the
+ * window is busy, and closes it with Escape before the next. The import file its Import opening picks is written
+ * here: one entry with the long address and no cookie, so that dialog shows its failure.
+ */
+export async function inEachDialog(
+  page: Page,
+  testInfo: TestInfo,
+  stepName: (name: string) => string,
+  check: (name: string, dialog: Locator) => Promise<void>,
+): Promise<void> {
+  const importFile = testInfo.outputPath('import.json');
+  fs.writeFileSync(importFile, JSON.stringify({ accounts: [{ email: LONG_ADDRESS, cookie: '' }] }));
+  for (const { name, open } of openings(importFile)) {
+    await test.step(stepName(name), async () => {
+      await open(page);
+      const dialog = page.getByRole('dialog');
+      await expect(dialog).toBeVisible();
+      await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+      await check(name, dialog);
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+    });
+  }
 }

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, goTo, test } from './fixtures';
 import { lowContrast } from './contrast';
-import { LONG_ADDRESS, openings } from './dialog-openings';
+import { inEachDialog } from './dialog-openings';
 import { measure, MODEL_IDS, optionOverflow } from './fit';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme, type ViewName } from './showcase';
 
@@ -290,15 +289,12 @@ for (const { width, theme } of WINDOWS) {
     test.setTimeout(120_000);
     await seedShowcase(page, tray);
     await chooseTheme(page, theme);
-    const importFile = testInfo.outputPath('import.json');
-    fs.writeFileSync(importFile, JSON.stringify({ accounts: [{ email: LONG_ADDRESS, cookie: '' }] }));
     await page.setViewportSize({ width, height: 800 });
-    for (const { name, open } of openings(importFile)) {
-      await test.step(name, async () => {
-        await open(page);
-        const dialog = page.getByRole('dialog');
-        await expect(dialog).toBeVisible();
-        await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
+    await inEachDialog(
+      page,
+      testInfo,
+      (name) => name,
+      async (name, dialog) => {
         await readsWhole(page, `${name} at ${at}`);
         // Every button of its footer can be reached, and pressed where it can be (Add account waits for a cookie).
         for (const button of await dialog.locator('.dialog-footer button').all()) {
@@ -307,9 +303,7 @@ for (const { width, theme } of WINDOWS) {
           if (await button.isEnabled()) await button.click({ trial: true, timeout: 3_000 });
         }
         await shoot(page, `${width}-${theme}-dialog-${name}`);
-        await page.keyboard.press('Escape');
-        await expect(dialog).toBeHidden();
-      });
-    }
+      },
+    );
   });
 }
