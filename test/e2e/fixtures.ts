@@ -37,6 +37,7 @@ export const test = base.extend<{
   appFiles: Record<string, string>;
   storedPort: boolean;
   defaultPort: boolean;
+  orchidsSiteName: boolean;
 }>({
   /** More environment for the app (`test.use({ appEnv: {...} })`), e.g. a setting an environment variable pins. */
   appEnv: [{}, { option: true }],
@@ -52,17 +53,29 @@ export const test = base.extend<{
    * show the address a newcomer's app will have. Every other test keeps a free port, so runs can share the machine.
    */
   defaultPort: [false, { option: true }],
+  /**
+   * The simulator's marketing site served as http://orchids.app (port 80 of 127.0.0.1, the name resolved there in the
+   * app's process only), so the window names the credits site as a real user's does, "orchids.app", not the
+   * simulator's 127.0.0.1:<port>. The app's code is unchanged: only its resolver is told where orchids.app is, as a
+   * hosts file would, and it really reads the credits from the simulator under that name.
+   * DECISION: a preload in NODE_OPTIONS rather than /etc/hosts, which would send every process on the machine there.
+   */
+  orchidsSiteName: [false, { option: true }],
 
-  tray: async ({ appEnv, appFiles, storedPort, defaultPort }, use, testInfo) => {
+  tray: async ({ appEnv, appFiles, storedPort, defaultPort, orchidsSiteName }, use, testInfo) => {
     const headless = path.join(ROOT, 'dist/main/headless.js');
     if (!fs.existsSync(headless) || !fs.existsSync(path.join(ROOT, 'dist/renderer/index.html'))) {
       throw new Error('Build first: `npm run build` (dist/main/headless.js and dist/renderer/ are missing).');
     }
     // DECISION: a busy default port is refused at once, naming it, rather than falling back to a free one: a picture
     // run is started by hand, and pictures showing another port are the defect this option exists to prevent.
-    if (defaultPort) await expectPortFree(SETTING_DEFINITIONS.port.default);
-    const sim = await OrchidsSimulator.start();
+    if (defaultPort) await expectPortFree(SETTING_DEFINITIONS.port.default, "the app's default");
+    if (orchidsSiteName) await expectPortFree(80, 'where the simulator serves as http://orchids.app');
+    const sim = await OrchidsSimulator.start(orchidsSiteName ? { sitePort: 80 } : {});
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-e2e-'));
+    const resolverDir = orchidsSiteName ? fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-resolver-')) : '';
+    const resolver = path.join(resolverDir, 'orchids-app-on-loopback.cjs');
+    if (orchidsSiteName) fs.writeFileSync(resolver, ORCHIDS_APP_ON_LOOPBACK);
     for (const [name, base64] of Object.entries(appFiles)) {
       fs.writeFileSync(path.join(dataDir, name), Buffer.from(base64, 'base64'), { mode: 0o600 });
     }
@@ -73,6 +86,9 @@ export const test = base.extend<{
       ORCHIDS_TRAY_DATA_DIR: dataDir,
       ...(storedPort || defaultPort ? {} : { ORCHIDS_TRAY_PORT: port }),
       ...simEnv(sim),
+      ...(orchidsSiteName
+        ? { ORCHIDS_SITE_URL: 'http://orchids.app', NODE_OPTIONS: `--require ${JSON.stringify(resolver)}` }
+        : {}),
       ...appEnv,
     };
     let app = startProcess(headless, env);
@@ -106,6 +122,7 @@ export const test = base.extend<{
       clearTimeout(killer);
       await sim.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      if (resolverDir) fs.rmSync(resolverDir, { recursive: true, force: true });
     }
   },
 
@@ -135,16 +152,32 @@ export const test = base.extend<{
 
 export { expect };
 
-/** Throws, naming the port, if something already listens on 127.0.0.1:`port`, where the app would listen. */
-async function expectPortFree(port: number): Promise<void> {
+/**
+ * The app's resolver (node:dns lookup, which undici's connections use) answering 127.0.0.1 for orchids.app and
+ * asking the system for every other name: loaded with --require before the app's own code.
+ */
+const ORCHIDS_APP_ON_LOOPBACK = `const dns = require('node:dns');
+const system = dns.lookup;
+dns.lookup = function lookup(host, options, callback) {
+  if (host !== 'orchids.app') return system.apply(this, arguments);
+  const done = typeof options === 'function' ? options : callback;
+  const all = typeof options === 'object' && options !== null && options.all;
+  if (all) process.nextTick(done, null, [{ address: '127.0.0.1', family: 4 }]);
+  else process.nextTick(done, null, '127.0.0.1', 4);
+};
+`;
+
+/** Throws, naming the port and what it is for, if something already listens on 127.0.0.1:`port`. */
+async function expectPortFree(port: number, purpose: string): Promise<void> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       const why = error.code === 'EADDRINUSE' ? 'in use' : `unavailable (${error.code})`;
       reject(
         new Error(
-          `Port ${port}, the app's default, is ${why}; the README's pictures must show it. ` +
-            `Stop whatever listens on ${port} (e.g. a running Orchids Tray) and try again.`,
+          `Port ${port}, ${purpose}, is ${why}; the README's pictures need it. ` +
+            `Stop whatever listens on ${port} (e.g. a running Orchids Tray) and try again` +
+            (port < 1024 ? ' (a port under 1024 needs root or CAP_NET_BIND_SERVICE).' : '.'),
         ),
       );
     });
