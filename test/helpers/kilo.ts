@@ -47,6 +47,12 @@ export function kiloHome(configText: string): NodeJS.ProcessEnv {
     KILO_DISABLE_PRESENCE: '1',
     KILO_DISABLE_CLAUDE_CODE: '1',
     KILO_DISABLE_EXTERNAL_SKILLS: '1',
+    // DECISION: Kilo 7.7.7 asks its own gateway (https://api.kilo.ai) for its model list at every run's first step,
+    // KILO_DISABLE_MODELS_FETCH or not (strace: a DNS query for api.kilo.ai). Unanswered it waits up to its 10 s
+    // fetch timeout; here the resolver refuses the name at once. Pointed at loopback's discard port, where nothing
+    // listens, the connection is refused at once and nothing leaves loopback. The gateway's list goes unused either
+    // way (Kilo logs "model fetch error" and 0 models and carries on with the config's provider).
+    KILO_API_URL: 'http://127.0.0.1:9',
     ...BUN_SYSTEM_MALLOC,
   };
 }
