@@ -73,9 +73,6 @@ export const test = base.extend<{
     if (orchidsSiteName) await expectPortFree(80, 'where the simulator serves as http://orchids.app');
     const sim = await OrchidsSimulator.start(orchidsSiteName ? { sitePort: 80 } : {});
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-e2e-'));
-    const resolverDir = orchidsSiteName ? fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-resolver-')) : '';
-    const resolver = path.join(resolverDir, 'orchids-app-on-loopback.cjs');
-    if (orchidsSiteName) fs.writeFileSync(resolver, ORCHIDS_APP_ON_LOOPBACK);
     for (const [name, base64] of Object.entries(appFiles)) {
       fs.writeFileSync(path.join(dataDir, name), Buffer.from(base64, 'base64'), { mode: 0o600 });
     }
@@ -87,7 +84,7 @@ export const test = base.extend<{
       ...(storedPort || defaultPort ? {} : { ORCHIDS_TRAY_PORT: port }),
       ...simEnv(sim),
       ...(orchidsSiteName
-        ? { ORCHIDS_SITE_URL: 'http://orchids.app', NODE_OPTIONS: `--require ${JSON.stringify(resolver)}` }
+        ? { ORCHIDS_SITE_URL: 'http://orchids.app', NODE_OPTIONS: `--import=${ORCHIDS_APP_ON_LOOPBACK}` }
         : {}),
       ...appEnv,
     };
@@ -122,7 +119,6 @@ export const test = base.extend<{
       clearTimeout(killer);
       await sim.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
-      if (resolverDir) fs.rmSync(resolverDir, { recursive: true, force: true });
     }
   },
 
@@ -154,9 +150,11 @@ export { expect };
 
 /**
  * The app's resolver (node:dns lookup, which undici's connections use) answering 127.0.0.1 for orchids.app and
- * asking the system for every other name: loaded with --require before the app's own code.
+ * asking the system for every other name: a module loaded with --import before the app's own code, as the client
+ * harnesses load theirs (test/helpers/continue.ts LOOPBACK_ONLY).
  */
-const ORCHIDS_APP_ON_LOOPBACK = `const dns = require('node:dns');
+const ORCHIDS_APP_ON_LOOPBACK = `data:text/javascript,${encodeURIComponent(`
+import dns from 'node:dns';
 const system = dns.lookup;
 dns.lookup = function lookup(host, options, callback) {
   if (host !== 'orchids.app') return system.apply(this, arguments);
@@ -165,7 +163,7 @@ dns.lookup = function lookup(host, options, callback) {
   if (all) process.nextTick(done, null, [{ address: '127.0.0.1', family: 4 }]);
   else process.nextTick(done, null, '127.0.0.1', 4);
 };
-`;
+`)}`;
 
 /** Throws, naming the port and what it is for, if something already listens on 127.0.0.1:`port`. */
 async function expectPortFree(port: number, purpose: string): Promise<void> {

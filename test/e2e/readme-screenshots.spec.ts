@@ -5,7 +5,7 @@ import { SETTING_DEFINITIONS } from '../../main/core/settings/definitions';
 import { ROOT } from '../helpers/processes';
 import type { AccountView } from '../../contract/account-views';
 import { callBehindTheWindow, expect, goTo, test } from './fixtures';
-import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
+import { chooseTheme, seedShowcase, settle, SHOWCASE_REST_SECONDS, VIEWS, type Theme } from './showcase';
 
 /**
  * The README's pictures of the window: every view, light and dark, in a desktop window and a tray popover, taken of
@@ -53,9 +53,6 @@ test('README screenshots @screenshots', async ({ page, tray }) => {
   }
 });
 
-/** The hour the simulator's 429 asks the rate-limited account to rest (seedShowcase's retry-after). */
-const COOLDOWN_MS = 3_600_000;
-
 /**
  * The page's clock fixed 3 s into the rate-limited account's hour of rest (its retry moment, as the core tells it,
  * less that hour), so a retake shows the same countdown, "retry in 59 min 57 s", and every account "just now",
@@ -66,7 +63,7 @@ async function pinPageClock(page: Page): Promise<void> {
   const listed = await callBehindTheWindow(page, 'accounts:list', undefined);
   const until = (listed.value as AccountView[]).find((account) => account.name === 'Rate-limited')?.statusUntil;
   if (typeof until !== 'number') throw new Error('The rate-limited account has no retry moment to pin the clock to.');
-  await page.clock.setFixedTime(until - COOLDOWN_MS + 3_000);
+  await page.clock.setFixedTime(until - SHOWCASE_REST_SECONDS * 1000 + 3_000);
   await goTo(page, 'Accounts');
   await expect(page.getByText('retry in 59 min 57 s', { exact: true })).toBeVisible();
   await expect(page.getByText('just now', { exact: true })).toHaveCount(3);

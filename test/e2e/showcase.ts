@@ -5,6 +5,9 @@ export const VIEWS = ['Overview', 'Accounts', 'Logs', 'Settings'] as const;
 export type ViewName = (typeof VIEWS)[number];
 export type Theme = 'light' | 'dark';
 
+/** How long the showcase's 429 asks the rate-limited account to rest (its Retry-After). */
+export const SHOWCASE_REST_SECONDS = 3600;
+
 /**
  * A window with something in every view, shared by the layout tests and the README screenshots: three accounts
  * (one with a long e-mail, one cooling down for an hour), successful requests, a remapped model and a failed request.
@@ -12,7 +15,7 @@ export type Theme = 'light' | 'dark';
  */
 export async function seedShowcase(page: Page, tray: Tray): Promise<void> {
   await addAccount(page, tray.sim.addUser({ email: 'rate.limited@example.test' }), 'Rate-limited');
-  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': '3600' });
+  tray.sim.refuseUpgrades(429, 'Too many requests', { 'retry-after': String(SHOWCASE_REST_SECONDS) });
   await expect(tray.send(1)).rejects.toThrow();
   tray.sim.refuseUpgrades(undefined);
   await expect(page.getByRole('row', { name: /Rate-limited/ }).getByText('Cooling down')).toBeVisible();
