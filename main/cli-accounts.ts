@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { OrchidsApi } from '../contract/api';
 import { formatAccountTest } from '../contract/account-test';
 import { describeCreditsCheck } from '../contract/credits';
@@ -27,6 +28,8 @@ export async function accounts(
   },
   out: Line,
   note: Line,
+  /** The folder the command was typed in, which a relative --cookie-file is read from (see typedIn in cli.ts). */
+  cwd: string = process.cwd(),
 ): Promise<number | undefined> {
   const id = (): number => {
     if (args[0] === undefined) throw new UsageError(`accounts ${command} needs an account id (see accounts list).`);
@@ -44,7 +47,7 @@ export async function accounts(
       // Reading one and dropping the other unsaid would add an account other than the one meant.
       if (flags['cookie-file'] !== undefined && flags.cookie !== undefined)
         throw new UsageError('accounts add takes --cookie-file or --cookie, not both.');
-      const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file']) : flags.cookie;
+      const cookie = flags['cookie-file'] ? readCookieFile(flags['cookie-file'], cwd) : flags.cookie;
       // Only a missing flag is a usage slip: an empty file or value was given, and is named as the empty cookie it is.
       if (cookie === undefined) throw new UsageError('accounts add needs --cookie-file <path> (or --cookie <value>).');
       if (!cookie.trim()) {
@@ -155,10 +158,14 @@ function wholeNumber(text: string): number {
   return /^\d+$/.test(text) ? Number(text) : NaN;
 }
 
-/** The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). */
-function readCookieFile(file: string): string {
+/**
+ * The file's text, or a one-line reason it cannot be read (a stack trace helps nobody who mistyped a path). A relative
+ * path is read from `cwd`, and named in full when it cannot be: which folder it was looked for in is the likely slip.
+ */
+function readCookieFile(file: string, cwd: string): string {
+  const full = path.resolve(cwd, file);
   try {
-    return fs.readFileSync(file, 'utf8');
+    return fs.readFileSync(full, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -169,7 +176,8 @@ function readCookieFile(file: string): string {
           : code === 'EACCES'
             ? 'you may not read it'
             : (error as Error).message;
-    throw new CommandError(`Cannot read the cookie file ${file}: ${why}.`);
+    const named = full === file ? file : `${file} (${full})`;
+    throw new CommandError(`Cannot read the cookie file ${named}: ${why}.`);
   }
 }
 

@@ -49,7 +49,8 @@ export async function runCli(
   const connection = connectCli(env, note);
   try {
     // `accounts test` alone may answer 1: the account does not work, which a script can act on.
-    if (group === 'accounts') return (await accounts(connection.api, command, rest, values, out, note)) ?? 0;
+    if (group === 'accounts')
+      return (await accounts(connection.api, command, rest, values, out, note, typedIn(env))) ?? 0;
     else if (group === 'settings') await settings(connection.api, command, rest, values.json ?? false, out);
     else if (group === 'logs')
       await logs(
@@ -79,6 +80,16 @@ export async function runCli(
 }
 
 /** The flags every command shares; what Node's parser says about a mistyped one is put in this CLI's words. */
+/**
+ * The folder the person typed the command in. `npm run cli` runs the CLI in the project's root, whatever folder it was
+ * typed in, and names that folder in INIT_CWD. DECISION: INIT_CWD is taken only for this package's own `cli` script:
+ * another package's npm script that runs dist/main/cli.js sets it to a folder unrelated to that script's own paths.
+ */
+function typedIn(env: NodeJS.ProcessEnv): string {
+  const fromNpm = env.npm_lifecycle_event === 'cli' && env.npm_package_name === 'orchids-tray' && env.INIT_CWD;
+  return fromNpm || process.cwd();
+}
+
 function parse(argv: string[]) {
   try {
     return parseArgs({

@@ -69,8 +69,9 @@ describe('README: environment variables', () => {
       [...sourceFiles('main', /\.ts$/), ...sourceFiles('scripts', /\.mjs$/)],
       '([A-Z][A-Z0-9_]*|npm_\\w+)',
     );
-    // npm's own (the npm that ran a script, to build through), and one cleared for Electron rather than read.
-    const notTheUsers = new Set(['npm_execpath', 'ELECTRON_RUN_AS_NODE']);
+    // npm's own (the npm that ran a script, to build through; which package's which script started the CLI), and one
+    // cleared for Electron rather than read.
+    const notTheUsers = new Set(['npm_execpath', 'npm_lifecycle_event', 'npm_package_name', 'ELECTRON_RUN_AS_NODE']);
     const unnamed = [...reads].filter((name) => !notTheUsers.has(name) && !new RegExp(`\\b${name}\\b`).test(readme));
     expect(reads.size).toBeGreaterThan(15);
     expect(unnamed).toEqual([]);
