@@ -79,7 +79,6 @@ export async function runCli(
   }
 }
 
-/** The flags every command shares; what Node's parser says about a mistyped one is put in this CLI's words. */
 /**
  * The folder the person typed the command in. `npm run cli` runs the CLI in the project's root, whatever folder it was
  * typed in, and names that folder in INIT_CWD. DECISION: INIT_CWD is taken only for this package's own `cli` script:
@@ -90,6 +89,7 @@ function typedIn(env: NodeJS.ProcessEnv): string {
   return fromNpm || process.cwd();
 }
 
+/** The flags every command shares; what Node's parser says about a mistyped one is put in this CLI's words. */
 function parse(argv: string[]) {
   try {
     return parseArgs({
