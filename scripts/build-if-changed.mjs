@@ -78,6 +78,28 @@ export function recordBuilt(build) {
   fs.writeFileSync(file, JSON.stringify({ hash, outputs: outputMtimes(build.outputs) }));
 }
 
+/**
+ * `npm run build`, silent unless it fails (then its whole output, and exit 1) or `verbose` asks for it: what
+ * `npm start` and `npm run demo` run when changedSinceBuilt says so. Through the npm that started us when there is
+ * one: no shell, and the same npm on every platform.
+ */
+export function buildApp({ verbose = false } = {}) {
+  const npm = process.env.npm_execpath;
+  const [command, commandArgs, shell] = npm
+    ? [process.execPath, [npm, 'run', '-s', 'build'], false]
+    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], process.platform === 'win32'];
+  const result = spawnSync(command, commandArgs, {
+    cwd: root,
+    shell,
+    stdio: verbose ? 'inherit' : 'pipe',
+    encoding: 'utf8',
+  });
+  if (result.status === 0) return;
+  if (!verbose) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
+  console.error(`The build failed${result.error ? ` (${result.error.message})` : ''}; nothing was started.`);
+  process.exit(1);
+}
+
 const hashes = new Map();
 
 function inputsHash(inputs) {

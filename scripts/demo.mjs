@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { appBuild, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -28,7 +28,7 @@ const demoBuild = {
   record: 'dist/.inputs-demo.json',
 };
 if (changedSinceBuilt(demoBuild)) {
-  build();
+  buildApp();
   recordBuilt(demoBuild);
 }
 
@@ -103,19 +103,6 @@ function portArgument(args) {
     }
   }
   return value;
-}
-
-/** `npm run build`, silent unless it fails, through the npm that started us when there is one (as start.mjs). */
-function build() {
-  const npm = process.env.npm_execpath;
-  const [command, commandArgs, shell] = npm
-    ? [process.execPath, [npm, 'run', '-s', 'build'], false]
-    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], process.platform === 'win32'];
-  const result = spawnSync(command, commandArgs, { cwd: root, shell, stdio: 'pipe', encoding: 'utf8' });
-  if (result.status === 0) return;
-  process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-  console.error(`The build failed${result.error ? ` (${result.error.message})` : ''}; nothing was started.`);
-  process.exit(1);
 }
 
 /** The simulator's one JSON line of URLs, which it prints once it listens. */

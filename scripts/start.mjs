@@ -7,12 +7,12 @@
 //
 // The node flags the app runs with live in package.json's `config.nodeFlags`, read here and by the benchmark, so
 // both measure and run the same thing.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appBuild, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -35,7 +35,7 @@ const appEnv = { ...parseEnv(pkg.config?.appEnv), ...process.env };
 const mode = chooseMode();
 console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);
 if (changedSinceBuilt(appBuild)) {
-  build();
+  buildApp({ verbose });
   recordBuilt(appBuild);
 }
 if (mode.desktop) {
@@ -77,25 +77,6 @@ function electronBinary() {
   } catch {
     return undefined;
   }
-}
-
-/** `npm run build`, silent unless it fails (then its whole output and exit 1) or --verbose asks for it. */
-function build() {
-  // Through the npm that started us when there is one: no shell, and the same npm on every platform.
-  const npm = process.env.npm_execpath;
-  const [command, commandArgs, shell] = npm
-    ? [process.execPath, [npm, 'run', '-s', 'build'], false]
-    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '-s', 'build'], process.platform === 'win32'];
-  const result = spawnSync(command, commandArgs, {
-    cwd: root,
-    shell,
-    stdio: verbose ? 'inherit' : 'pipe',
-    encoding: 'utf8',
-  });
-  if (result.status === 0) return;
-  if (!verbose) process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
-  console.error(`The build failed${result.error ? ` (${result.error.message})` : ''}; nothing was started.`);
-  process.exit(1);
 }
 
 /**
