@@ -76,10 +76,14 @@ if (add.status !== 0) {
   await stopAll(1);
 }
 
+// Two lines: what it is, then where its parts are (one line of both was 300 characters).
 console.log(
-  'Demo: against the project\'s Orchids simulator (test/sim), not Orchids: every answer is "Hello from the Orchids ' +
-    `simulator."; its control API (test/sim/control.ts) is at ${urls.controlUrl}. The CLI reaches this app with ` +
-    `ORCHIDS_TRAY_DATA_DIR=${dataDir}, a folder removed when the demo stops.`,
+  'Demo: against the project\'s Orchids simulator (test/sim), not Orchids; every answer is "Hello from the Orchids ' +
+    'simulator.".',
+);
+console.log(
+  `Demo: the simulator's control API (test/sim/control.ts) is at ${urls.controlUrl}; the CLI reaches this app with ` +
+    `ORCHIDS_TRAY_DATA_DIR=${dataDir} (removed when the demo stops).`,
 );
 const app = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js')], {
   cwd: root,
@@ -140,6 +144,9 @@ async function stopAll(code, signal = 'SIGTERM') {
   const order = [...children].filter((child) => child !== sim);
   if (children.has(sim)) order.push(sim);
   for (const child of order) {
+    // Gone already (a terminal's Ctrl+C reaches every process of the group at once): its exit has fired, and will not
+    // again; waiting for it would leave the demo with nothing to run and the folder in place.
+    if (!children.has(child)) continue;
     const exited = new Promise((resolve) => child.once('exit', (c) => resolve(c)));
     child.kill(signal);
     const childCode = await exited;

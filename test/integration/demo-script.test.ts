@@ -1,6 +1,7 @@
 /**
  * `npm run demo` (scripts/demo.mjs): the simulator and the headless app, wired together, one fake account in, on a
- * temporary data folder; a real request answered by the simulator; SIGTERM stops both and removes the folder.
+ * temporary data folder; a real request answered by the simulator; SIGTERM to the demo, or Ctrl+C (SIGINT to its whole
+ * process group, as a terminal sends it), stops both and removes the folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,54 +49,63 @@ function alive(pid: number): boolean {
 describe('npm run demo', () => {
   beforeAll(buildEntryPoints);
 
-  it('answers a Messages request from the simulator; SIGTERM stops both processes and removes its folder', async () => {
-    // buildEntryPoints built what it runs: a stand-in npm that does nothing keeps the demo from rebuilding dist/
-    // under the other test files (as cli-app.test.ts does for start.mjs).
-    const noBuild = path.join(tempDir(), 'npm-cli.js');
-    fs.writeFileSync(noBuild, '');
-    const port = await freePort();
-    const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', String(port)], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    demo = child;
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  it.each([
+    { stop: 'SIGTERM to the demo', signal: 'SIGTERM', group: false },
+    // Every process of the group gets it at once: the simulator may be gone before the demo asks it to stop.
+    { stop: 'Ctrl+C', signal: 'SIGINT', group: true },
+  ] as const)(
+    'answers a Messages request from the simulator; $stop stops both and removes its folder',
+    async (how) => {
+      // buildEntryPoints built what it runs: a stand-in npm that does nothing keeps the demo from rebuilding dist/
+      // under the other test files (as cli-app.test.ts does for start.mjs).
+      const noBuild = path.join(tempDir(), 'npm-cli.js');
+      fs.writeFileSync(noBuild, '');
+      const port = await freePort();
+      const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', String(port)], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      demo = child;
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
-    await until(() => /^Use it: /m.test(output) || child.exitCode !== null, {
-      what: 'the demo’s Use it line',
-      timeoutMs: 30_000,
-    });
-    expect(output).toMatch(/^Use it: /m);
-    expect(output).toMatch(/^Demo: .*simulator/m);
-    expect(output).toContain(`Proxy: http://127.0.0.1:${port}`);
-    expect(output).toMatch(/^Accounts: 1 of 1 ready$/m);
-    const dataDir = /^Data: (.+)$/m.exec(output)![1]!;
-    const controlPort = Number(new URL(/control API \S* is at (http:\/\/\S+?)[;.]? /.exec(output)![1]!).port);
-    const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as { pid: number };
+      await until(() => /^Use it: /m.test(output) || child.exitCode !== null, {
+        what: 'the demo’s Use it line',
+        timeoutMs: 30_000,
+      });
+      expect(output).toMatch(/^Use it: /m);
+      expect(output).toMatch(/^Demo: .*simulator/m);
+      expect(output).toContain(`Proxy: http://127.0.0.1:${port}`);
+      expect(output).toMatch(/^Accounts: 1 of 1 ready$/m);
+      const dataDir = /^Data: (.+)$/m.exec(output)![1]!;
+      const controlPort = Number(new URL(/control API \S* is at (http:\/\/\S+?)[;.]? /.exec(output)![1]!).port);
+      const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as { pid: number };
 
-    const response = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-      body: JSON.stringify({
-        model: 'claude-sonnet-4-6',
-        max_tokens: 64,
-        messages: [{ role: 'user', content: 'hi' }],
-      }),
-    });
-    expect(response.status).toBe(200);
-    const body = (await response.json()) as { content: { type: string; text?: string }[] };
-    expect(body.content.find((block) => block.type === 'text')?.text).toBe('Hello from the Orchids simulator.');
+      const response = await fetch(`http://127.0.0.1:${port}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({
+          model: 'claude-sonnet-4-6',
+          max_tokens: 64,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      });
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { content: { type: string; text?: string }[] };
+      expect(body.content.find((block) => block.type === 'text')?.text).toBe('Hello from the Orchids simulator.');
 
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(alive(runtime.pid)).toBe(false);
-    expect(await listening(port)).toBe(false);
-    expect(await listening(controlPort)).toBe(false);
-    expect(fs.existsSync(dataDir)).toBe(false);
-  }, 60_000);
+      if (how.group) process.kill(-child.pid!, how.signal);
+      else child.kill(how.signal);
+      expect(await exited).toBe(0);
+      expect(alive(runtime.pid)).toBe(false);
+      expect(await listening(port)).toBe(false);
+      expect(await listening(controlPort)).toBe(false);
+      expect(fs.existsSync(dataDir)).toBe(false);
+    },
+    60_000,
+  );
 });
