@@ -13,12 +13,21 @@ export interface Running {
   exited: Promise<number | null>;
 }
 
-/** Starts a built entry point (dist/…) as its own process, the way a user would. */
-export function startProcess(script: string, env: NodeJS.ProcessEnv, args: string[] = []): Running {
+/**
+ * Starts a built entry point (dist/…) or a script as its own process, the way a user would; `detached` makes it the
+ * leader of a process group of its own, which a test can signal whole (`process.kill(-pid)`), as a terminal's Ctrl+C.
+ */
+export function startProcess(
+  script: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  options: { detached?: boolean } = {},
+): Running {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH, ...env },
     stdio: 'pipe',
+    detached: options.detached ?? false,
   });
   let text = '';
   const waiters = new Set<() => void>();

@@ -3,21 +3,20 @@
  * temporary data folder; a real request answered by the simulator; SIGTERM to the demo, or Ctrl+C (SIGINT to its whole
  * process group, as a terminal sends it), stops both and removes the folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, buildEntryPoints, freePort } from '../helpers/processes';
+import { buildEntryPoints, freePort, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
-import { until } from '../helpers/wait';
 
-let demo: ChildProcess | undefined;
+let demo: Running | undefined;
 afterEach(() => {
   // On a failure: the demo, the app and the simulator share the demo's process group; end them all.
-  if (demo?.pid !== undefined && demo.exitCode === null && demo.signalCode === null) {
+  const child = demo?.child;
+  if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
     try {
-      process.kill(-demo.pid, 'SIGKILL');
+      process.kill(-child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
@@ -61,22 +60,15 @@ describe('npm run demo', () => {
       const noBuild = path.join(tempDir(), 'npm-cli.js');
       fs.writeFileSync(noBuild, '');
       const port = await freePort();
-      const child = spawn(process.execPath, ['scripts/demo.mjs', '--port', String(port)], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir() },
-        stdio: ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-      demo = child;
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-
-      await until(() => /^Use it: /m.test(output) || child.exitCode !== null, {
-        what: 'the demo’s Use it line',
-        timeoutMs: 30_000,
-      });
+      const running = startProcess(
+        'scripts/demo.mjs',
+        { npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir() },
+        ['--port', String(port)],
+        { detached: true },
+      );
+      demo = running;
+      await running.waitFor(/^Use it: /m, 30_000);
+      const output = running.output();
       expect(output).toMatch(/^Use it: /m);
       expect(output).toMatch(/^Demo: .*simulator/m);
       expect(output).toContain(`Proxy: http://127.0.0.1:${port}`);
@@ -98,9 +90,9 @@ describe('npm run demo', () => {
       const body = (await response.json()) as { content: { type: string; text?: string }[] };
       expect(body.content.find((block) => block.type === 'text')?.text).toBe('Hello from the Orchids simulator.');
 
-      if (how.group) process.kill(-child.pid!, how.signal);
-      else child.kill(how.signal);
-      expect(await exited).toBe(0);
+      if (how.group) process.kill(-running.child.pid!, how.signal);
+      else running.child.kill(how.signal);
+      expect(await running.exited).toBe(0);
       expect(alive(runtime.pid)).toBe(false);
       expect(await listening(port)).toBe(false);
       expect(await listening(controlPort)).toBe(false);
