@@ -7,7 +7,7 @@ import type { Input } from '../contract/schemas';
 import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
-import { WHERE_CLIENT_LIVES } from './core/accounts/cookie-parser';
+import { CLI_ADD_ACCOUNT, WHERE_CLIENT_LIVES } from './core/accounts/cookie-parser';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
 import { SUBCOMMANDS } from './cli-help';
 
@@ -209,7 +209,8 @@ export function describeCredits(credits: AccountView['credits']): string {
 }
 
 function table(list: AccountView[]): string {
-  if (list.length === 0) return 'No accounts. Add one with: npm run cli -- accounts add --cookie-file <path>';
+  // The app's start line says the same, in the same words (main/headless.ts).
+  if (list.length === 0) return `No accounts yet. Add one with: ${CLI_ADD_ACCOUNT}`;
   const rows = list.map((a) => [
     String(a.id),
     a.name,

@@ -11,6 +11,7 @@ import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { isDefaultLoopbackBind } from './core/server/guards';
+import { shellWord } from './cli-command';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
@@ -99,7 +100,3 @@ function noteOtherFolders(dataDir: string, fresh: boolean, env: NodeJS.ProcessEn
     );
   }
 }
-
-/** A word a POSIX shell reads back as it is. */
-const shellWord = (text: string): string =>
-  /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;

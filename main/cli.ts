@@ -12,6 +12,7 @@ import { CommandError, didYouMean, UsageError, unknownSubcommand, type Line } fr
 import { helpPointer, isGroup, OPTIONS, SUBCOMMANDS, TAKES, unknownCommand, usage, type Takes } from './cli-help';
 import { proxyCommand } from './cli-proxy';
 import { settings } from './cli-settings';
+import { typedIn, withTypedInPaths } from '../scripts/typed-in.mjs';
 
 /**
  * Runs one command. `out` is the command's output (stdout); `note` is for what the person should know besides
@@ -20,9 +21,12 @@ import { settings } from './cli-settings';
 export async function runCli(
   argv: string[],
   out: Line = console.log,
-  env: NodeJS.ProcessEnv = process.env,
+  givenEnv: NodeJS.ProcessEnv = process.env,
   note: Line = console.error,
 ): Promise<number> {
+  // A relative ORCHIDS_TRAY_DATA_DIR (or CA file) from the folder the command was typed in, as the app started there
+  // reads it (scripts/typed-in.mjs), so `npm run cli` finds that app.
+  const env = withTypedInPaths(givenEnv);
   const { values, positionals, tokens } = parse(argv);
   const [group, command, ...rest] = positionals;
   // `help` too: it is the word a newcomer tries first. With a group (`accounts --help`, `help accounts`): its part.
@@ -77,16 +81,6 @@ export async function runCli(
   } finally {
     await connection.close();
   }
-}
-
-/**
- * The folder the person typed the command in. `npm run cli` runs the CLI in the project's root, whatever folder it was
- * typed in, and names that folder in INIT_CWD. DECISION: INIT_CWD is taken only for this package's own `cli` script:
- * another package's npm script that runs dist/main/cli.js sets it to a folder unrelated to that script's own paths.
- */
-function typedIn(env: NodeJS.ProcessEnv): string {
-  const fromNpm = env.npm_lifecycle_event === 'cli' && env.npm_package_name === 'orchids-tray' && env.INIT_CWD;
-  return fromNpm || process.cwd();
 }
 
 /** The flags every command shares; what Node's parser says about a mistyped one is put in this CLI's words. */
@@ -215,7 +209,7 @@ if (require.main === module) {
         error instanceof SettingError ||
         error instanceof ConfigError ||
         error instanceof CommandError;
-      const line = startFailureLine(error, process.env.ORCHIDS_TRAY_DATA_DIR);
+      const line = startFailureLine(error, withTypedInPaths(process.env).ORCHIDS_TRAY_DATA_DIR);
       if (line || known || /^(Orchids Tray|Cannot reach)/.test(message)) {
         console.error(line ?? message);
         process.exit(1);

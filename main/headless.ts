@@ -4,12 +4,13 @@ import { CLI_ADD_ACCOUNT } from './core/accounts/cookie-parser';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
-import { CLI_LINK_WAY, eitherOf } from './core/control/http-transport';
+import { eitherOf } from './core/control/http-transport';
 import { DataFolderInUseError, type DataFolderClaim } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
 import { startFailureLine } from './core/util/start-errors';
+import { cliCommandFor } from './cli-command';
 
 /** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
 const SIGNAL_REPEAT_MS = 1000;
@@ -35,6 +36,9 @@ export async function runHeadless(): Promise<OrchidsCore> {
   // running with no parent.
   const hasTerminal = Boolean(process.stdin.isTTY);
   const signalCommand = process.platform === 'win32' ? undefined : `kill -USR2 ${process.pid}`;
+  // Typed in another terminal, the CLI finds this app only on its data folder: a folder of its own (the demo's) is
+  // named.
+  const dashboardCommand = cliCommandFor(core.config.dataDir, 'npm run cli -- dashboard');
   let url: string;
   let control: AppControl;
   try {
@@ -47,7 +51,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
       linkWays: [
         ...(hasTerminal ? ['press Enter in the terminal where Orchids Tray runs'] : []),
         ...(signalCommand ? [`run \`${signalCommand}\``] : []),
-        CLI_LINK_WAY,
+        `run \`${dashboardCommand}\``,
       ],
     });
     url = await core.start();
@@ -60,7 +64,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const ways = [
     ...(hasTerminal ? ['press Enter here'] : []),
     ...(signalCommand ? [signalCommand] : []),
-    'npm run cli -- dashboard',
+    dashboardCommand,
   ];
   let stoppingSince: number | undefined;
   const shutdown = (signal: string): void => {
@@ -95,7 +99,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   console.log(`  (one browser, once, within 5 minutes; for another: ${eitherOf(ways)})`);
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {
-    console.log(`No accounts yet. Add one with: ${CLI_ADD_ACCOUNT}`);
+    console.log(`No accounts yet. Add one with: ${cliCommandFor(core.config.dataDir, CLI_ADD_ACCOUNT)}`);
   } else {
     console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
   }

@@ -30,6 +30,8 @@ const mainInputs = [
   'tsconfig.json',
   'tsconfig.base.json',
   'scripts/build-main.mjs',
+  // The CLI bundles it (main/cli.ts imports it).
+  'scripts/typed-in.mjs',
 ];
 
 /** What `npm start` runs: the headless app, the Electron shell, its preload, the dashboard bridge and the window. */

@@ -12,6 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { withTypedInPaths } from './typed-in.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -48,7 +49,9 @@ track(sim, 'the simulator');
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0, signal));
 const urls = await firstLine(sim);
 
-const env = { ...process.env };
+// A relative ORCHIDS_TRAY_CA_FILE is read from the folder `npm run demo` was typed in (typed-in.mjs), as `npm start`
+// reads it.
+const env = { ...withTypedInPaths(process.env) };
 // DECISION: loopback only, whatever this terminal has set for the real app (the app's default host is 127.0.0.1).
 delete env.ORCHIDS_TRAY_HOST;
 delete env.ORCHIDS_TRAY_ALLOW_REMOTE;

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { withTypedInPaths } from './typed-in.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -29,8 +30,9 @@ const nodeFlags = String(pkg.config?.nodeFlags ?? '')
 // big blocks their own mapping rises to 32 MB once such a block is freed, so later bodies come from the arenas,
 // which keep what is freed. A fixed 4 MB threshold returns every large body's memory when it is freed, and two
 // arenas instead of up to 16 keep less idle memory after streaming bursts (figures in the README). A value the user
-// has set is kept.
-const appEnv = { ...parseEnv(pkg.config?.appEnv), ...process.env };
+// has set is kept. A relative data folder or CA file is read from the folder `npm start` was typed in, as `npm run
+// cli` reads it (typed-in.mjs), not from the project's root where npm runs this script.
+const appEnv = { ...parseEnv(pkg.config?.appEnv), ...withTypedInPaths(process.env) };
 
 const mode = chooseMode();
 console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);

@@ -35,6 +35,8 @@ function checkout(): string {
     'package.json': fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'),
     'scripts/build-if-changed.mjs': fs.readFileSync(path.join(ROOT, 'scripts/build-if-changed.mjs'), 'utf8'),
     'scripts/start.mjs': fs.readFileSync(path.join(ROOT, 'scripts/start.mjs'), 'utf8'),
+    // start.mjs imports it, and the CLI bundles it.
+    'scripts/typed-in.mjs': fs.readFileSync(path.join(ROOT, 'scripts/typed-in.mjs'), 'utf8'),
     'scripts/build-main.mjs': BUILD_STAND_IN,
     'package-lock.json': '{}',
     'main/cli.ts': 'export {};',
@@ -73,7 +75,14 @@ describe('npm run cli builds dist/main only when a source changed', () => {
     await cli();
     expect(builds(dir)).toBe(1);
     const counts: Record<string, number> = {};
-    for (const file of ['main/core/config.ts', 'contract/views.ts', 'package-lock.json', 'scripts/build-main.mjs']) {
+    const sources = [
+      'main/core/config.ts',
+      'contract/views.ts',
+      'package-lock.json',
+      'scripts/build-main.mjs',
+      'scripts/typed-in.mjs',
+    ];
+    for (const file of sources) {
       edit(dir, file);
       await cli();
       await cli();
@@ -85,15 +94,16 @@ describe('npm run cli builds dist/main only when a source changed', () => {
       'contract/views.ts': 3,
       'package-lock.json': 4,
       'scripts/build-main.mjs': 5,
+      'scripts/typed-in.mjs': 6,
     });
     // A removed source leaves nothing newer behind but its folder, whose mtime the removal moves.
     fs.rmSync(path.join(dir, 'main/core/config.ts'));
     await cli();
-    expect(builds(dir)).toBe(6);
+    expect(builds(dir)).toBe(7);
     // A missing output builds too, whatever the mtimes.
     fs.rmSync(path.join(dir, 'dist/main/cli.js'));
     expect(await cli()).toBe('cli ran: proxy status\n');
-    expect(builds(dir)).toBe(7);
+    expect(builds(dir)).toBe(8);
   }, 60_000);
 });
 

@@ -160,20 +160,23 @@ describe('the headless app’s dashboard link', () => {
   it('names only the ways to another link that work for this app, at start and on a used link’s page', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const { app } = await startApp(env(dir()));
+    const dataDir = dir();
+    const { app } = await startApp(env(dataDir));
     const [, link] = await app.waitFor(/^Dashboard: (\S+)$/m);
     // Started by a test, as by a service or a pipe: no terminal, so no "press Enter" anywhere.
     const signal = `kill -USR2 ${app.child.pid}`;
+    // On a folder of its own, not the default one: the CLI command names it, or another terminal misses this app.
+    const cliCommand = `ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- dashboard`;
     const [, said] = await app.waitFor(/for another: (.*)\)$/m);
-    expect(said).toBe(`${process.platform === 'win32' ? '' : `${signal} or `}npm run cli -- dashboard`);
+    expect(said).toBe(`${process.platform === 'win32' ? '' : `${signal} or `}${cliCommand}`);
     expect((await fetch(link!, { redirect: 'manual' })).status).toBe(303);
     const used = await fetch(link!, { redirect: 'manual' });
     expect(used.status).toBe(401);
     const page = await used.text();
     expect(page).toContain(
       process.platform === 'win32'
-        ? 'Get a fresh link: run `npm run cli -- dashboard`.'
-        : `Get a fresh link: run \`${signal}\` or run \`npm run cli -- dashboard\`.`,
+        ? `Get a fresh link: run \`${cliCommand}\`.`
+        : `Get a fresh link: run \`${signal}\` or run \`${cliCommand}\`.`,
     );
     expect(page).not.toContain('press Enter');
   });

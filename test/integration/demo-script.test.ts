@@ -3,11 +3,13 @@
  * temporary data folder; a real request answered by the simulator; SIGTERM to the demo, or Ctrl+C (SIGINT to its whole
  * process group, as a terminal sends it), stops both and removes the folder.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildEntryPoints, freePort, startProcess, type Running } from '../helpers/processes';
+import { buildEntryPoints, freePort, ROOT, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 
 let demo: Running | undefined;
@@ -100,4 +102,28 @@ describe('npm run demo', () => {
     },
     60_000,
   );
+
+  it('names, for a fresh link, a CLI command that reaches its app when typed in another terminal', async () => {
+    const noBuild = path.join(tempDir(), 'npm-cli.js');
+    fs.writeFileSync(noBuild, '');
+    const registry = tempDir();
+    const running = startProcess('scripts/demo.mjs', { npm_execpath: noBuild, XDG_RUNTIME_DIR: registry }, [
+      '--port',
+      String(await freePort()),
+    ]);
+    demo = running;
+    const [, dataDir] = await running.waitFor(/^Data: (.+)$/m, 30_000);
+    const [, ways] = /for another: (.*)\)$/m.exec(running.output())!;
+    const command = ways!.split(' or ').at(-1)!;
+    expect(command).toBe(`ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- dashboard`);
+    // As typed in another terminal, without the demo's variables (the CLI as built, in place of npm run cli).
+    const typed = command.replace('npm run cli --', `${process.execPath} ${path.join(ROOT, 'dist/main/cli.js')}`);
+    const { stdout } = await promisify(execFile)('sh', ['-c', typed], {
+      cwd: tempDir(),
+      env: { PATH: process.env.PATH, HOME: tempDir(), XDG_RUNTIME_DIR: registry },
+    });
+    expect(stdout).toMatch(/^Dashboard: http:\/\/127\.0\.0\.1:\d+\/_tray\/\?code=otc_/m);
+    running.child.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  }, 60_000);
 });

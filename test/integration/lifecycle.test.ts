@@ -52,7 +52,11 @@ describe('headless mode as a process', () => {
     const dataDir = tempDir();
     const env = { ORCHIDS_TRAY_DATA_DIR: dataDir, ...simEnv(sim) };
     running = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
-    const [, command = ''] = await running.waitFor(/^No accounts yet\. Add one with: npm run cli -- (.+)$/m);
+    const [, prefix, command = ''] = await running.waitFor(
+      /^No accounts yet\. Add one with: (.*)npm run cli -- (.+)$/m,
+    );
+    // A folder of its own (not the default one) is named, since another terminal's CLI opens the default one.
+    expect(prefix).toBe(`ORCHIDS_TRAY_DATA_DIR=${dataDir} `);
     // Not the cookie itself: typed as an argument it stays in shell history and shows in ps.
     expect(command).toMatch(/^accounts add --cookie-file <[^>]+>$/);
     const file = path.join(dataDir, 'cookie.txt');
@@ -63,13 +67,16 @@ describe('headless mode as a process', () => {
 
   it('a clean start with no accounts prints the lines "Set up a fresh machine" shows, and nothing else', async () => {
     const block = /```\n(Running headless:[\s\S]*?)```/.exec(section(readReadme(), 'Set up a fresh machine'))?.[1];
-    const dataDir = tempDir();
+    // The default data folder, as a newcomer's start has it (no ORCHIDS_TRAY_DATA_DIR), in a config folder of its
+    // own.
+    const configHome = tempDir();
+    const dataDir = path.join(configHome, 'Orchids Tray');
     // After npm start's own first line (which app runs, and why), with no terminal: no "press Enter here".
     const expected = block!
       .split('\n')
       .slice(1, -1)
       .map((line) => line.replace('press Enter here, ', '').replace('/home/you/.config/Orchids Tray', dataDir));
-    running = startProcess('dist/main/headless.js', { ORCHIDS_TRAY_DATA_DIR: dataDir, ORCHIDS_TRAY_PORT: '0' });
+    running = startProcess('dist/main/headless.js', { XDG_CONFIG_HOME: configHome, ORCHIDS_TRAY_PORT: '0' });
     const [, port] = await running.waitFor(/^Proxy: http:\/\/127\.0\.0\.1:(\d+)$/m);
     await running.waitFor(/^Use it: .*$/m);
     // Anything printed late (a warning from a timer) would be a line the README does not show.

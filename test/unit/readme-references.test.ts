@@ -175,6 +175,21 @@ describe('README: the setup in "Point your tools at it"', () => {
     expect(readme).toContain(`Use it: ${command}`);
   });
 
+  it("gives Claude Code's command line that runs in a clone where claude is not on PATH", () => {
+    // This repository's own Claude Code is a devDependency, in node_modules/.bin, not on PATH: a bare `claude` there
+    // is "command not found". npx runs that one within the clone, and fetches the same package anywhere else (where
+    // `npx claude` would fetch an unrelated package named "claude").
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    expect(pkg.devDependencies).toHaveProperty('@anthropic-ai/claude-code');
+    const bin = path.join(ROOT, 'node_modules', '@anthropic-ai', 'claude-code', 'package.json');
+    expect((JSON.parse(fs.readFileSync(bin, 'utf8')) as { bin: Record<string, string> }).bin).toHaveProperty('claude');
+    const block = /^```sh\n([\s\S]*?)^```/m.exec(point)![1]!.replace(/ \\\n\s*/g, ' ');
+    const command = claudeCodeCommand(URL, 'not-needed').replace(/ claude$/, ' npx @anthropic-ai/claude-code');
+    expect(block.split('\n')).toContain(command);
+  });
+
   it("gives Cline CLI's commands and base URL as the window does", () => {
     const normalise = (text: string): string =>
       text.replaceAll('<key>', 'KEY').replaceAll('not-needed', 'KEY').replaceAll('http://127.0.0.1:<port>', URL);

@@ -15,7 +15,12 @@ const ACCEPTED =
   'or a browser cookie export (JSON).';
 /** Where `__client` is: an HttpOnly cookie of Clerk's own domain, so page scripts and the orchids.app list miss it. */
 export const WHERE_CLIENT_LIVES = "in the browser's developer tools, Application → Cookies → clerk.orchids.app";
-/** How to add one from the terminal: a file, since a cookie typed as an argument lands in shell history and `ps`. */
+/**
+ * How to add one from the terminal: a file, since a cookie typed as an argument lands in shell history and `ps`. Every
+ * "no accounts" hint says it (the headless start line, `accounts list`, the 424 answer). DECISION: the placeholder
+ * says what the file holds, not `<path>` (the usage line's word): a newcomer reading it on an empty start has not met
+ * the __client cookie yet, and "Add an account" in the README starts from that name.
+ */
 export const CLI_ADD_ACCOUNT = 'npm run cli -- accounts add --cookie-file <file holding the __client cookie>';
 
 const CUT_OFF =
