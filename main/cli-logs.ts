@@ -1,6 +1,8 @@
+import type { AccountStateChange, AccountView } from '../contract/account-views';
 import type { Events, OrchidsApi } from '../contract/api';
 import { historyCsv } from '../contract/history-csv';
 import type { FinishedRequest } from '../contract/request-views';
+import { OUT_WORDS } from '../contract/serving';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
@@ -79,9 +81,10 @@ export async function printRecord(api: OrchidsApi, requestId: string, out: Line)
 }
 
 /**
- * Follows the running app's live event stream: one line per finished request, plus account state changes and
- * log lines. Stops when the app does, or when `signal` aborts. With `history`, the last that many requests come
- * first, as `tail -n N -f` starts with the file's last lines.
+ * Follows the running app's live event stream: one line per finished request, one per change a person made to an
+ * account (added, removed, enabled, disabled, renamed, reweighted) and per account state change (a cool-down
+ * starting or ending), and the app's log lines. Stops when the app does, or when `signal` aborts. With `history`, the
+ * last that many requests come first, as `tail -n N -f` starts with the file's last lines.
  */
 export async function followLogs(
   connection: CliConnection,
@@ -95,8 +98,8 @@ export async function followLogs(
       `Orchids Tray is not running for ${connection.dataDir} (no runtime.json). ` +
         'Start it with npm run headless or npm start.',
     );
-  const names = new Map((await connection.api.accounts.list()).map((a) => [a.id, a.name]));
-  const accountName = (id: number | null) => (id === null ? '' : `#${id} ${names.get(id) ?? ''}`.trim());
+  const accounts = new AccountWatch(connection.api);
+  await accounts.read();
   const events = app.events(signal);
   try {
     // The stream opens with a status: once it is here, the app is listening to us.
@@ -114,10 +117,16 @@ export async function followLogs(
         }
         out(`Following ${app.url} (Ctrl+C to stop)`);
       }
-      if (name === 'requestsFinished' && printed.size) {
+      // An account this follower has not met yet (added in the same delivery as its first state or request): the
+      // list is read first, so its "added" line comes before them and they name it.
+      if (mentioned(name, payload).some((id) => !accounts.knows(id)))
+        for (const line of await accounts.changes()) out(line);
+      if (name === 'accountsChanged') {
+        for (const line of await accounts.changes()) out(line);
+      } else if (name === 'requestsFinished' && printed.size) {
         const fresh = (payload as Events['requestsFinished']).filter((r) => !printed.has(r.requestId));
-        printEvent(name, fresh, accountName, out);
-      } else printEvent(name, payload, accountName, out);
+        printEvent(name, fresh, accounts, out);
+      } else printEvent(name, payload, accounts, out);
     }
   } catch (error) {
     if (signal?.aborted) return;
@@ -126,20 +135,104 @@ export async function followLogs(
   out('Orchids Tray stopped.');
 }
 
-function printEvent(name: keyof Events, payload: unknown, accountName: (id: number | null) => string, out: Line): void {
-  if (name === 'requestsFinished') {
-    for (const report of payload as Events['requestsFinished']) out(formatRequest(report, accountName));
-  } else if (name === 'accountStates') {
-    for (const change of payload as Events['accountStates']) {
-      const until = change.until ? ` until ${new Date(change.until).toLocaleTimeString()}` : '';
-      const reason = change.reason ? ` (${change.reason})` : '';
-      out(
-        `${new Date(change.at).toLocaleTimeString()}  account ${accountName(change.accountId)}: ` +
-          `${change.previous} → ${change.status}${until}${reason}`,
-      );
-    }
-  } else if (name === 'logLines') {
-    for (const line of payload as Events['logLines'])
-      out(`${new Date(line.at).toLocaleTimeString()}  ${line.level}  ${line.message}`);
+/** The account ids an event names. */
+function mentioned(name: keyof Events, payload: unknown): number[] {
+  if (name === 'requestsFinished')
+    return (payload as Events['requestsFinished']).flatMap((r) => (r.accountId === null ? [] : [r.accountId]));
+  if (name === 'accountStates') return (payload as Events['accountStates']).map((change) => change.accountId);
+  return [];
+}
+
+const clock = (at: number): string => new Date(at).toLocaleTimeString();
+
+/**
+ * The accounts as the follower last read them: to name each one as it is called now, and to tell what a change to
+ * the list was.
+ *
+ * DECISION: the app's `accountsChanged` event says only that the list changed; the follower reads the list again and
+ * compares, instead of the app sending each edit. That covers every source the same way (this CLI, a window, another
+ * process writing the database, which the app only notices as "changed"), leaves the event the window reads as it is,
+ * and costs one list read per change. An edit undone within one delivery (a tenth of a second) shows as nothing, which
+ * is the state it left.
+ *
+ * DECISION: what a person watching their accounts needs is printed: added, removed, enabled, disabled, renamed, a new
+ * weight, and (from `accountStates`) every state change, a cool-down starting or ending among them. Left out as noise:
+ * the credits figures read every few minutes (`accounts credits` shows them), the upstream protocol an account
+ * answers on (each request's line says it), and every token refresh; a failed refresh still shows, as the app's
+ * warning log line, and one that signs the account out as its state change.
+ */
+class AccountWatch {
+  private known = new Map<number, AccountView>();
+  /** Names of the accounts removed while following, for the requests they served that are reported after. */
+  private readonly gone = new Map<number, string>();
+
+  constructor(private readonly api: OrchidsApi) {}
+
+  async read(): Promise<void> {
+    this.known = new Map((await this.api.accounts.list()).map((a) => [a.id, a]));
   }
+
+  knows(id: number): boolean {
+    return this.known.has(id) || this.gone.has(id);
+  }
+
+  /** `#3 Work`, as the account is called now (`#3 Work (removed)` once it is gone). */
+  label(id: number | null): string {
+    if (id === null) return '';
+    const now = this.known.get(id)?.name;
+    if (now !== undefined) return `#${id} ${now}`;
+    const then = this.gone.get(id);
+    return then === undefined ? `#${id}` : `#${id} ${then} (removed)`;
+  }
+
+  /** Reads the list again and says what changed since the last read, one line per change. */
+  async changes(at = Date.now()): Promise<string[]> {
+    const before = this.known;
+    try {
+      await this.read();
+    } catch {
+      // The app is stopping: the stream's end says so; nothing to compare.
+      return [];
+    }
+    const lines: string[] = [];
+    const say = (id: number, name: string, what: string) => lines.push(`${clock(at)}  account #${id} ${name}: ${what}`);
+    for (const [id, was] of before) {
+      if (this.known.has(id)) continue;
+      this.gone.set(id, was.name);
+      say(id, was.name, 'removed');
+    }
+    for (const [id, now] of this.known) {
+      const was = before.get(id);
+      if (!was) {
+        this.gone.delete(id);
+        say(id, now.name, now.enabled ? 'added' : 'added, disabled');
+        continue;
+      }
+      if (was.enabled !== now.enabled) say(id, was.name, now.enabled ? 'enabled' : 'disabled');
+      if (was.weight !== now.weight) say(id, was.name, `weight ${was.weight} → ${now.weight}`);
+      if (was.name !== now.name) say(id, was.name, `renamed to ${now.name}`);
+    }
+    return lines;
+  }
+}
+
+function printEvent(name: keyof Events, payload: unknown, accounts: AccountWatch, out: Line): void {
+  if (name === 'requestsFinished') {
+    for (const report of payload as Events['requestsFinished']) out(formatRequest(report, (id) => accounts.label(id)));
+  } else if (name === 'accountStates') {
+    for (const change of payload as Events['accountStates'])
+      out(`${clock(change.at)}  account ${accounts.label(change.accountId)}: ${describeState(change)}`);
+  } else if (name === 'logLines') {
+    for (const line of payload as Events['logLines']) out(`${clock(line.at)}  ${line.level}  ${line.message}`);
+  }
+}
+
+/** "cooling down until 10:42:07 — Rate limited by Orchids (HTTP 429).", "ready again (was cooling down)". */
+function describeState(change: AccountStateChange): string {
+  if (change.status === 'ready')
+    return change.previous === 'ready' ? 'ready' : `ready again (was ${OUT_WORDS[change.previous]})`;
+  // The same state again: its wait was checked and it goes on (a probe that failed, a retry put off).
+  const state = change.previous === change.status ? `still ${OUT_WORDS[change.status]}` : OUT_WORDS[change.status];
+  const until = change.until === null ? '' : ` until ${clock(change.until)}`;
+  return `${state}${until}${change.reason ? ` — ${change.reason}` : ''}`;
 }
