@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeJsonPieces, encodeJsonToBuffer, joinJsonPieces } from '../../main/core/util/json-buffer';
+import { encodeJsonPieces, encodeJsonToBuffer, joinJsonPieces, quoteJson } from '../../main/core/util/json-buffer';
 import { seeded } from '../helpers/random';
 
 const SLICE = 16_384; // the encoder's slice length; boundaries are at its multiples
@@ -109,6 +109,27 @@ describe('long strings', () => {
     const text = '"\\\n\u0001é'.repeat(20_000);
     expectIdentical(text, 'escapes');
     expectIdentical([text, { t: text }], 'escapes in containers');
+    // Only the escapes quoteJson replaces itself, across slice boundaries and with pairs cut at none.
+    const common = '"\\\n\r\té🍵 '.repeat(20_000);
+    expectIdentical(common, 'common escapes');
+    expectIdentical([common, { t: common }], 'common escapes in containers');
+  });
+});
+
+describe('quoteJson (the escaping by native string replacement)', () => {
+  // Long enough to take the replacing path, and not: each text is tried at both lengths.
+  const sized = (text: string): string[] => [text, text.repeat(Math.ceil(4096 / text.length))];
+  it.each([
+    ['plain ASCII', 'The quick brown fox. '],
+    ['the escapes it replaces', 'a "quoted" \\path\\ and\nlines\r\n\tindented\\n'],
+    ['backslash before a quote and a newline', '\\"\\\n\\'],
+    ['two-byte text and pairs', 'café — 🍵 “ok” 日本語\n'],
+    ['a rare control character', 'x\u0001y\u001f\b\f\u007f'],
+    ['U+2028 and U+2029', 'a\u2028b\u2029c'],
+    ['a lone high surrogate', 'abc\ud83c def'],
+    ['a lone low surrogate', 'abc\udf75 def'],
+  ])('%s: the same text as JSON.stringify', (_name, text) => {
+    for (const t of sized(text)) expect(quoteJson(t)).toBe(JSON.stringify(t));
   });
 });
 

@@ -96,7 +96,7 @@ function encode(value: unknown, depth: number, push: (piece: string) => void): v
 }
 
 function encodeString(text: string, push: (piece: string) => void): void {
-  if (text.length <= SLICE) push(JSON.stringify(text));
+  if (text.length <= SLICE) push(quoteJson(text));
   else for (const piece of longStringPieces(text)) push(piece);
 }
 
@@ -108,8 +108,7 @@ function* longStringPieces(text: string): Generator<string, void, undefined> {
     // character's four UTF-8 bytes, and the output must be byte-identical to it.
     if (end < text.length && isHighSurrogate(text.charCodeAt(end - 1)) && isLowSurrogate(text.charCodeAt(end)))
       end -= 1;
-    const json = JSON.stringify(text.slice(start, end));
-    yield json.slice(1, -1);
+    yield escapedJson(text.slice(start, end));
     start = end;
   }
   yield '"';
@@ -128,7 +127,7 @@ export function* jsonPieces(value: unknown, walkDepth: number): Generator<string
 
 function* pieceWalk(value: unknown, depth: number): Generator<string, void, undefined> {
   if (typeof value === 'string') {
-    if (value.length <= SLICE) yield JSON.stringify(value);
+    if (value.length <= SLICE) yield quoteJson(value);
     else yield* longStringPieces(value);
     return;
   }
@@ -187,6 +186,40 @@ export class JsonPieceJoiner {
     const parts = this.parts();
     return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
   }
+}
+
+/**
+ * `JSON.stringify(text)`, the same characters, for the long texts a large body is made of. Node 20's JSON.stringify
+ * escapes a string at about 3.5 ns a character (1 MB of conversation: ~3.5 ms, a quarter of the app's CPU for such a
+ * request), while a native `replaceAll` finds a character at memchr speed. So a text whose only escapes are the
+ * common ones (`"`, `\`, newline, carriage return, tab) is escaped by five replacements; one holding any other
+ * control character or a lone surrogate (which JSON.stringify writes as `\u` escapes) is left to JSON.stringify.
+ * Short texts go to JSON.stringify too: the checks would cost more than they save.
+ */
+export function quoteJson(text: string): string {
+  return text.length < ESCAPE_BY_REPLACING_FROM ? JSON.stringify(text) : `"${escapedJson(text)}"`;
+}
+
+const ESCAPE_BY_REPLACING_FROM = 256;
+/**
+ * The control characters JSON.stringify writes as `\b`, `\f` or `\u00XX` (any below a space but tab, newline and
+ * carriage return): rare in text, and left to it.
+ */
+const RARE_ESCAPES = /[^\t\n\r -\uffff]/;
+
+/** String.prototype.isWellFormed (ES2024: Node 20 and Electron have it; the ES2023 lib does not declare it). */
+const isWellFormed = (text: string): boolean => (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** `JSON.stringify(text)` without its quotes. */
+function escapedJson(text: string): string {
+  if (!isWellFormed(text) || RARE_ESCAPES.test(text)) return JSON.stringify(text).slice(1, -1);
+  // The backslashes first: the later replacements add backslashes of their own.
+  return text
+    .replaceAll('\\', '\\\\')
+    .replaceAll('"', '\\"')
+    .replaceAll('\n', '\\n')
+    .replaceAll('\r', '\\r')
+    .replaceAll('\t', '\\t');
 }
 
 const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
