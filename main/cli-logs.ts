@@ -122,7 +122,7 @@ export async function followLogs(
       if (mentioned(name, payload).some((id) => !accounts.knows(id)))
         for (const line of await accounts.changes()) out(line);
       if (name === 'accountsChanged') {
-        for (const line of await accounts.changes()) out(line);
+        for (const line of await accounts.changes((payload as Events['accountsChanged']).at)) out(line);
       } else if (name === 'requestsFinished' && printed.size) {
         const fresh = (payload as Events['requestsFinished']).filter((r) => !printed.has(r.requestId));
         printEvent(name, fresh, accounts, out);

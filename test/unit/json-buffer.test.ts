@@ -131,6 +131,36 @@ describe('quoteJson (the escaping by native string replacement)', () => {
   ])('%s: the same text as JSON.stringify', (_name, text) => {
     for (const t of sized(text)) expect(quoteJson(t)).toBe(JSON.stringify(t));
   });
+
+  it('matches JSON.stringify on random texts mixing every kind of character it treats differently', () => {
+    // Single code units, so pairs form and break at random: every escape class, lone and paired surrogates, U+2028.
+    const units = [
+      'a',
+      ' ',
+      '"',
+      '\\',
+      '\n',
+      '\r',
+      '\t',
+      '\b',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      'é',
+      '\u2028',
+      '\ud83c',
+      '\udf75',
+    ];
+    const random = seeded(2026);
+    for (let round = 0; round < 300; round++) {
+      const length = 200 + Math.floor(random() * 2000);
+      let text = '';
+      // Most texts draw from the common characters only, so the replacing path is taken as often as the other.
+      const pool = round % 2 === 0 ? units.slice(0, 6) : units;
+      for (let i = 0; i < length; i++) text += pool[Math.floor(random() * pool.length)];
+      expect(quoteJson(text), `round ${round}`).toBe(JSON.stringify(text));
+    }
+  });
 });
 
 describe('fuzz', () => {
