@@ -65,6 +65,11 @@ function ProxyCard() {
           <span className="muted">
             <a href={href('accounts')}>Add an Orchids account</a> to start serving requests.
           </span>
+        ) : connected && status.serving.state === 'all_disabled' ? (
+          // The same for accounts that are all switched off: the switches are on Accounts, one click away.
+          <span className="muted">
+            <a href={href('accounts')}>Enable an account</a> to serve requests.
+          </span>
         ) : (
           <span className="muted">{words.detail}</span>
         )}

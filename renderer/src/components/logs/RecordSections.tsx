@@ -60,7 +60,9 @@ export function RecordSections({
         {record.upstream.map((attempt, i) => (
           <div key={i} className="attempt">
             <p className="attempt-title">
-              Attempt {i + 1} · {accountName(attempt.accountId)} · {attempt.status ?? 'no answer'}
+              Attempt {i + 1} ·{' '}
+              {accountName(attempt.accountId, attempt.accountId === s.accountId ? s.accountName : null)} ·{' '}
+              {attempt.status ?? 'no answer'}
               {attempt.continues ? (
                 <span
                   className="badge badge-muted"

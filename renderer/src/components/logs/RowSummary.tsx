@@ -13,6 +13,9 @@ type AccountName = (id: number | null, asThen?: string | null) => string;
 
 /** A request's facts as label and value, as the window shows them. */
 function summaryItems(row: Row, accountName: AccountName): Array<[string, string]> {
+  // The row kept the name of the account that answered: a removed one reads "Work (removed)" in both places, not
+  // "#2" in the second. Another account tried, then removed, has only its id in the row to go by.
+  const triedName = (id: number): string => accountName(id, id === row.accountId ? row.accountName : null);
   const items: Array<[string, string]> = [
     ['Started', formatDateTime(row.startedAt)],
     // Debug records written before the API was recorded have none.
@@ -27,7 +30,7 @@ function summaryItems(row: Row, accountName: AccountName): Array<[string, string
     ['First byte', formatMs(row.firstByteMs)],
     ['Duration', formatMs(row.durationMs)],
     ['Retries', String(row.retries)],
-    ['Accounts tried', row.accountsTried.length ? row.accountsTried.map((id) => accountName(id)).join(' → ') : '—'],
+    ['Accounts tried', row.accountsTried.length ? row.accountsTried.map(triedName).join(' → ') : '—'],
   ];
   if (row.errorType) items.push(['Error', `${row.errorType}: ${row.errorMessage ?? ''}`]);
   return items;
