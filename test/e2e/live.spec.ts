@@ -12,7 +12,7 @@ test('request counts rise live, without a reload, on Accounts and Overview', asy
   await tray.send(3);
   await expect(requests).toHaveText('3');
   // The count is the account's since it was added, not today's, which the Overview's totals are.
-  await expect(requests).toHaveAttribute('title', '3 requests since it was added');
+  await expect(requests).toHaveAttribute('title', '3 requests sent to it since it was added, retries included');
   await expect(page.getByRole('columnheader', { name: 'Requests' })).toHaveAttribute(
     'title',
     /since the account was added/,

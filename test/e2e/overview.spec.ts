@@ -303,8 +303,8 @@ test("an account's count in the Overview's list says it counts since the account
   await goTo(page, 'Overview');
   const list = page.getByRole('list', { name: 'Requests per account' });
   const count = list.getByRole('listitem').filter({ hasText: 'Counted' }).locator('.count-value');
-  await expect(count).toHaveAttribute('title', '1 request since it was added');
-  expect(await list.ariaSnapshot()).toContain('1 request since it was added');
+  await expect(count).toHaveAttribute('title', '1 request sent to it since it was added, retries included');
+  expect(await list.ariaSnapshot()).toContain('1 request sent to it since it was added, retries included');
   // In sight it says one of what (a bare "1" beside "Cooling down" did not), on one line and clear of the name, in
   // a window and in a tray popover.
   const seen = await count.evaluate((el) => {

@@ -29,10 +29,15 @@ const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumF
 export const formatShortCount = (n: number): string => (n < 1_000_000 ? integer.format(n) : compact.format(n));
 
 /**
- * " 3 requests since it was added": an account's count runs from when it was added, never reset, and sits near
- * today's totals, so where it is shown bare its tooltip and screen-reader text say so.
+ * What an account's count counts: it runs from when the account was added, never reset, and sits near today's
+ * totals, so where it is shown bare its tooltip and screen-reader text say so. It counts the requests sent upstream
+ * on the account, so a request retried on it counts twice and one that failed over to another counts on both: said,
+ * since Logs lists each client request once and the two differ after any retry.
  */
-export const sinceAdded = (n: number): string => ` ${requestsWord(n)} since it was added`;
+export const SINCE_ADDED = ' sent to it since it was added, retries included';
+
+/** " 3 requests sent to it since it was added, retries included". */
+export const sinceAdded = (n: number): string => ` ${requestsWord(n)}${SINCE_ADDED}`;
 
 export const requestsWord = (n: number): string => (n === 1 ? 'request' : 'requests');
 

@@ -10,7 +10,7 @@ import { SetupSnippets } from '../components/SetupSnippets';
 import { StatusBadge } from '../components/StatusBadge';
 import { Card, ErrorNote, ViewHeader } from '../components/ViewHeader';
 import { useApi, type AccountView, type StatsView } from '../lib/api';
-import { formatAgo, formatCount, formatShortCount, requestsWord, sinceAdded } from '../lib/format';
+import { formatAgo, formatCount, formatShortCount, requestsWord, SINCE_ADDED, sinceAdded } from '../lib/format';
 import { useAction, useEvent, useNow, type Action } from '../lib/hooks';
 import { LatestRead } from '../lib/latest-read';
 import { asOf, coreClockAhead, withReports } from '../lib/live-totals';
@@ -288,7 +288,7 @@ function AccountCountsCard() {
               <span className="count-value" title={`${formatCount(a.requestCount)}${sinceAdded(a.requestCount)}`}>
                 {formatCount(a.requestCount)}
                 <span className="count-unit"> {requestsWord(a.requestCount)}</span>
-                <span className="visually-hidden"> since it was added</span>
+                <span className="visually-hidden">{SINCE_ADDED}</span>
               </span>
             </li>
           ))}
