@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addAccount, expect, goTo, test } from './fixtures';
+import { addAccount, expect, goTo, openNewestRequest, test } from './fixtures';
 
 const INTERACTIVE = new Set([
   'button',
@@ -48,11 +48,6 @@ test('every control in every view has an accessible name', async ({ page, tray }
   await page.getByRole('button', { name: 'Add account', exact: true }).click();
   expect(await unnamedControls(page), 'unnamed controls in the Add account dialog').toEqual([]);
   await page.keyboard.press('Escape');
-  await goTo(page, 'Logs');
-  await page
-    .getByRole('button', { name: /^Open request req_/ })
-    .first()
-    .click();
-  await expect(page.getByRole('dialog')).toBeVisible();
+  await openNewestRequest(page);
   expect(await unnamedControls(page), 'unnamed controls in the request dialog').toEqual([]);
 });

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, goTo, test } from './fixtures';
+import { expect, goTo, openNewestRequest, test } from './fixtures';
 import { inEachDialog } from './dialog-openings';
 import { chooseTheme, seedShowcase, settle, VIEWS, type Theme } from './showcase';
 
@@ -121,12 +121,7 @@ test('axe finds no WCAG 2.2 A/AA violation in any view or dialog, in either them
       await diagnostics.click();
     });
     await test.step(`A request with its debug record, ${theme}`, async () => {
-      await goTo(page, 'Logs');
-      await page
-        .getByRole('button', { name: /^Open request req_/ })
-        .first()
-        .click();
-      const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+      const dialog = await openNewestRequest(page);
       await expect(dialog.getByLabel('Incoming body')).toContainText('Hello 0');
       // Not the same markup in both passes, and meant so: the note under Copy as curl names $ORCHIDS_TRAY_API_KEY
       // only once the app has an API key (RequestDetail.tsx), and the light pass's dialogs generate one (Replace API

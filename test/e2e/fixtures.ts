@@ -3,7 +3,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { SETTING_DEFINITIONS } from '../../main/core/settings/definitions';
 import { freePort, ROOT, runBuiltCli, startProcess, type Running } from '../helpers/processes';
 import { OrchidsSimulator, type SimUser } from '../sim/orchids-simulator';
@@ -211,6 +211,18 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function goTo(page: Page, view: 'Overview' | 'Accounts' | 'Logs' | 'Settings'): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: view, exact: true }).click();
   await expect(page.getByRole('heading', { level: 1, name: view })).toBeVisible();
+}
+
+/** Opens Logs and the newest request's dialog in it, as a person does, and gives the dialog. */
+export async function openNewestRequest(page: Page): Promise<Locator> {
+  await goTo(page, 'Logs');
+  await page
+    .getByRole('button', { name: /^Open request req_/ })
+    .first()
+    .click();
+  const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+  await expect(dialog).toBeVisible();
+  return dialog;
 }
 
 /** Adds an account the way a person does: Accounts → Add account → paste into Cookie → Add account. */

@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addAccount, expect, goTo, test } from './fixtures';
+import { addAccount, expect, goTo, openNewestRequest, test } from './fixtures';
 
 /**
  * Rough edges found walking the window as a newcomer does (add accounts, send requests, read Logs, switch accounts
@@ -28,12 +28,7 @@ test('a removed account keeps its name in "Accounts tried", as in "Account" besi
   await tray.send(1);
   await removeAccount(page, 'Leaving');
 
-  await goTo(page, 'Logs');
-  await page
-    .getByRole('button', { name: /^Open request req_/ })
-    .first()
-    .click();
-  const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+  const dialog = await openNewestRequest(page);
   await expect(fact(page, 'Account')).toHaveText('Leaving (removed)');
   // Before: "#1", an id the window shows nowhere else, beside "Leaving (removed)" for the same account.
   await expect(fact(page, 'Accounts tried')).toHaveText('Leaving (removed)');
@@ -50,12 +45,7 @@ test('a debug record names a removed account in its attempts as in its summary',
   await tray.send(1);
   await removeAccount(page, 'Leaving');
 
-  await goTo(page, 'Logs');
-  await page
-    .getByRole('button', { name: /^Open request req_/ })
-    .first()
-    .click();
-  const dialog = page.getByRole('dialog', { name: /^Request req_/ });
+  const dialog = await openNewestRequest(page);
   await expect(dialog.getByRole('heading', { name: 'Upstream request' })).toBeVisible();
   await expect(fact(page, 'Accounts tried')).toHaveText('Leaving (removed)');
   // Before: "Attempt 1 · #1 · 200".

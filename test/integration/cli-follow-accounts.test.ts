@@ -33,6 +33,17 @@ function dir(): string {
   return made;
 }
 
+/** The headless app on `env`'s data folder, and `logs --follow` once it is following it. */
+async function startAppAndFollower(env: NodeJS.ProcessEnv): Promise<{ url: string; follow: Running }> {
+  const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
+  running.push(app);
+  const [, url] = await app.waitFor(/^Proxy: (\S+)$/m);
+  const follow = startProcess('dist/main/cli.js', env, ['logs', '--follow']);
+  running.push(follow);
+  await follow.waitFor(/^Following /m);
+  return { url: url!, follow };
+}
+
 const TIME = String.raw`\d{1,2}:\d{2}:\d{2}(?:\s?[AP]M)?`;
 
 describe('logs --follow and the accounts', () => {
@@ -40,12 +51,7 @@ describe('logs --follow and the accounts', () => {
     sim = await OrchidsSimulator.start();
     // A private registry of running apps and a data folder of its own: other tests' apps stay out of it.
     const env = { ORCHIDS_TRAY_DATA_DIR: dir(), XDG_RUNTIME_DIR: dir(), ...simEnv(sim) };
-    const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
-    running.push(app);
-    const [, url] = await app.waitFor(/^Proxy: (\S+)$/m);
-    const follow = startProcess('dist/main/cli.js', env, ['logs', '--follow']);
-    running.push(follow);
-    await follow.waitFor(/^Following /m);
+    const { url, follow } = await startAppAndFollower(env);
     const next = (text: string) => follow.waitFor(new RegExp(String.raw`^${TIME} {2}account #1 ${text}$`, 'm'));
 
     const user = sim.addUser();
@@ -61,7 +67,7 @@ describe('logs --follow and the accounts', () => {
     await next('Home: weight 1 → 7');
 
     sim.enqueue({ status: 429 });
-    expect(await hiStatus(url!)).toBe(529);
+    expect(await hiStatus(url)).toBe(529);
     await next(String.raw`Home: cooling down until ${TIME} — Rate limited by Orchids \(HTTP 429\)\.`);
     await cliOk(env, 'accounts', 'reset', '1');
     await next(String.raw`Home: ready again \(was cooling down\)`);
@@ -96,15 +102,10 @@ describe('logs --follow and the accounts', () => {
     };
     const user = sim.addUser();
     await cliOk(env, 'accounts', 'add', '--cookie', user.clientCookie, '--name', 'Work');
-    const app = startProcess('dist/main/headless.js', { ...env, ORCHIDS_TRAY_PORT: String(await freePort()) });
-    running.push(app);
-    const [, url] = await app.waitFor(/^Proxy: (\S+)$/m);
-    const follow = startProcess('dist/main/cli.js', env, ['logs', '--follow']);
-    running.push(follow);
-    await follow.waitFor(/^Following /m);
+    const { url, follow } = await startAppAndFollower(env);
 
     sim.enqueue({ status: 429, headers: { 'retry-after': '1' } });
-    expect(await hiStatus(url!)).toBe(529);
+    expect(await hiStatus(url)).toBe(529);
     await follow.waitFor(
       new RegExp(String.raw`^${TIME} {2}account #1 Work: cooling down until ${TIME} — Rate limited`, 'm'),
     );
