@@ -25,7 +25,6 @@ import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 const apps: Running[] = [];
-const dirs: string[] = [];
 beforeAll(buildEntryPoints);
 afterEach(async () => {
   for (const app of apps.splice(0)) {
@@ -34,18 +33,11 @@ afterEach(async () => {
   }
   await sim?.close();
   sim = undefined;
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function dir(): string {
-  const made = tempDir();
-  dirs.push(made);
-  return made;
-}
 
 /** Every process of one test shares a private registry of running apps, so other tests' apps stay out of it. */
 function world(s: OrchidsSimulator): { runtimeDir: string; env: (dataDir: string) => NodeJS.ProcessEnv } {
-  const runtimeDir = dir();
+  const runtimeDir = tempDir();
   return {
     runtimeDir,
     env: (dataDir) => ({ ORCHIDS_TRAY_DATA_DIR: dataDir, XDG_RUNTIME_DIR: runtimeDir, ...simEnv(s) }),
@@ -63,7 +55,7 @@ describe('the CLI while the app runs', () => {
   it('adds an account through the running app: a request right after the command is served by it', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const dataDir = dir();
+    const dataDir = tempDir();
     const { url } = await startApp(env(dataDir));
     expect(await hiStatus(url)).toBe(424); // no accounts yet
 
@@ -88,7 +80,7 @@ describe('the CLI while the app runs', () => {
   it('finds the app through a runtime file only its user can read, with its pid, port and control token', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const dataDir = dir();
+    const dataDir = tempDir();
     const { app, url } = await startApp(env(dataDir));
     const file = path.join(dataDir, RUNTIME_FILE);
     if (process.platform !== 'win32') expect(fs.statSync(file).mode & 0o777).toBe(0o600);
@@ -109,9 +101,9 @@ describe('the CLI while the app runs', () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
     // Named as the desktop app's default folder is, with a space: the line to copy must quote it.
-    const appDir = path.join(dir(), 'Orchids Tray');
+    const appDir = path.join(tempDir(), 'Orchids Tray');
     const { url } = await startApp(env(appDir));
-    const elsewhere = path.join(dir(), 'not-created-yet');
+    const elsewhere = path.join(tempDir(), 'not-created-yet');
 
     const listed = await runBuiltCli(['accounts', 'list', '--json'], env(elsewhere));
     expect(JSON.parse(listed.stdout)).toEqual([]); // stdout stays machine-readable
@@ -132,14 +124,14 @@ describe('the CLI while the app runs', () => {
     ['is a file', (file: string) => file],
     ['lies under a file', (file: string) => path.join(file, 'Orchids Tray')],
   ])('adds no note about another app when the data folder %s and cannot be opened', async (_, dataDirOf) => {
-    const runtimeDir = dir();
+    const runtimeDir = tempDir();
     // An app on another folder, as the registry shows it: this test's own process stands in for it (alive, so kept).
-    const appDir = path.join(dir(), 'Orchids Tray');
+    const appDir = path.join(tempDir(), 'Orchids Tray');
     registerInstance(
       { dataDir: appDir, pid: process.pid, url: 'http://127.0.0.1:1', shell: 'headless' },
       { XDG_RUNTIME_DIR: runtimeDir },
     );
-    const file = path.join(dir(), 'cookie.txt');
+    const file = path.join(tempDir(), 'cookie.txt');
     fs.writeFileSync(file, 'not a folder\n');
     const dataDir = dataDirOf(file);
 
@@ -160,7 +152,7 @@ describe('the headless app’s dashboard link', () => {
   it('names only the ways to another link that work for this app, at start and on a used link’s page', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const dataDir = dir();
+    const dataDir = tempDir();
     const { app } = await startApp(env(dataDir));
     const [, link] = await app.waitFor(/^Dashboard: (\S+)$/m);
     // Started by a test, as by a service or a pipe: no terminal, so no "press Enter" anywhere.
@@ -186,7 +178,7 @@ describe('the headless app’s dashboard link', () => {
     async () => {
       sim = await OrchidsSimulator.start();
       const { env } = world(sim);
-      const { app } = await startApp(env(dir()));
+      const { app } = await startApp(env(tempDir()));
       const [, pid] = await app.waitFor(/for another: kill -USR2 (\d+) or /m);
       expect(Number(pid)).toBe(app.child.pid);
       const [, first] = await app.waitFor(/^Dashboard: (\S+)$/m);
@@ -205,10 +197,10 @@ describe('the headless app’s dashboard link', () => {
       const { env } = world(sim);
       // start.mjs builds first, through the npm that ran it: a stand-in npm that does nothing keeps this test from
       // rebuilding dist/ under the other test files (buildEntryPoints built what it runs).
-      const noBuild = path.join(dir(), 'npm-cli.js');
+      const noBuild = path.join(tempDir(), 'npm-cli.js');
       fs.writeFileSync(noBuild, '');
       const port = await freePort();
-      const dataDir = dir();
+      const dataDir = tempDir();
       const start = startProcess(
         'scripts/start.mjs',
         { ...env(dataDir), ORCHIDS_TRAY_PORT: String(port), npm_execpath: noBuild },
@@ -241,7 +233,7 @@ describe('one app per data folder', () => {
   it('a second app on a held folder refuses to start, naming the folder and the first app’s port', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const dataDir = dir();
+    const dataDir = tempDir();
     const { url } = await startApp(env(dataDir));
     const second = startProcess('dist/main/headless.js', { ...env(dataDir), ORCHIDS_TRAY_PORT: '0' });
     apps.push(second);
@@ -254,7 +246,7 @@ describe('one app per data folder', () => {
   it('takes over a runtime file left by a process that died', async () => {
     sim = await OrchidsSimulator.start();
     const { env } = world(sim);
-    const dataDir = dir();
+    const dataDir = tempDir();
     const dead = spawn(process.execPath, ['-e', '0']);
     await new Promise((resolve) => dead.once('exit', resolve));
     fs.writeFileSync(

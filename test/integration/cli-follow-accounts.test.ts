@@ -4,7 +4,6 @@
  * process, as test/helpers/cli does, to keep the test quick on a busy machine). Every change a person makes to an
  * account, and a cool-down starting and ending, is one line, said once, naming the account as it is called now.
  */
-import fs from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { OrchidsSimulator } from '../sim/orchids-simulator';
 import { buildEntryPoints, freePort, startProcess, type Running } from '../helpers/processes';
@@ -15,7 +14,6 @@ import { hiStatus } from '../helpers/messages';
 
 let sim: OrchidsSimulator | undefined;
 const running: Running[] = [];
-const dirs: string[] = [];
 beforeAll(buildEntryPoints);
 afterEach(async () => {
   for (const proc of running.splice(0).reverse()) {
@@ -24,14 +22,7 @@ afterEach(async () => {
   }
   await sim?.close();
   sim = undefined;
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-function dir(): string {
-  const made = tempDir();
-  dirs.push(made);
-  return made;
-}
 
 /** The headless app on `env`'s data folder, and `logs --follow` once it is following it. */
 async function startAppAndFollower(env: NodeJS.ProcessEnv): Promise<{ url: string; follow: Running }> {
@@ -50,7 +41,7 @@ describe('logs --follow and the accounts', () => {
   it('prints a line per account added, disabled, enabled, renamed, reweighted, cooled, reset, removed', async () => {
     sim = await OrchidsSimulator.start();
     // A private registry of running apps and a data folder of its own: other tests' apps stay out of it.
-    const env = { ORCHIDS_TRAY_DATA_DIR: dir(), XDG_RUNTIME_DIR: dir(), ...simEnv(sim) };
+    const env = { ORCHIDS_TRAY_DATA_DIR: tempDir(), XDG_RUNTIME_DIR: tempDir(), ...simEnv(sim) };
     const { url, follow } = await startAppAndFollower(env);
     const next = (text: string) => follow.waitFor(new RegExp(String.raw`^${TIME} {2}account #1 ${text}$`, 'm'));
 
@@ -95,8 +86,8 @@ describe('logs --follow and the accounts', () => {
     sim = await OrchidsSimulator.start();
     // Over SSE the simulator's 429 carries its Retry-After, so the cool-down lasts one second, not the default 30.
     const env = {
-      ORCHIDS_TRAY_DATA_DIR: dir(),
-      XDG_RUNTIME_DIR: dir(),
+      ORCHIDS_TRAY_DATA_DIR: tempDir(),
+      XDG_RUNTIME_DIR: tempDir(),
       ORCHIDS_TRAY_UPSTREAM_PROTOCOL: 'sse-b',
       ...simEnv(sim),
     };
