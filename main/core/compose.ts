@@ -26,6 +26,7 @@ import { HistoryRetention } from './history/retention';
 import { DebugLogWriter } from './logs/debug-log-writer';
 import { PreparedToolsCache } from './orchids/prepared-tools';
 import { AccountTester } from './proxy/account-test';
+import { failureFromMint } from './proxy/upstream-attempt';
 import { CoreObserver } from './proxy/core-observer';
 import { Heartbeat } from './proxy/heartbeat';
 import { openAIRoutes } from './openai/routes';
@@ -325,8 +326,14 @@ function buildAccounts(
     secrets: storage.secrets,
     tokens: {
       refreshLeadMs: options.tokenRefreshLeadMs,
-      onBackgroundError: (id, error) =>
-        hooks.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`),
+      onBackgroundError: (id, error) => {
+        hooks.log(`[tokens] background refresh for account ${id} failed: ${(error as Error).message}`);
+        // DECISION: Clerk refusing the cookie (signed out elsewhere) or a cookie that no longer opens is the same
+        // fact a request would meet, so the account is marked now and no request is sent to it to find out. Clerk
+        // being down or slow is not the account's fault: the token is left to expire and a request decides.
+        const failure = failureFromMint(error);
+        if (failure.kind === 'signed_out' || failure.kind === 'locked') states.recordFailure(id, failure);
+      },
     },
     onRemoved: (id) => upstream.ws.forgetAccount(id),
   });

@@ -73,6 +73,24 @@ describe('the token cache on the request path', () => {
     expect(stack.core.internals.tokens.stats.backgroundRefreshes).toBeGreaterThanOrEqual(2);
     expect(stack.sim.stats.unauthorizedAgentRequests).toBe(0);
   });
+
+  it('a session signed out elsewhere is marked by the background renewal, before any request fails', async () => {
+    // The credits read would notice the sign-out too, 10 s after start: pushed out of the way, this is the renewal's.
+    const creditsTiming = { firstSyncMs: 600_000, intervalMs: 600_000 };
+    stack = await startStack({
+      sim: { ...ROTATING, tokenTtlSeconds: 34 },
+      core: { tokenRefreshLeadMs: 2500, creditsTiming },
+    });
+    const id = stack.accountIds[0]!;
+    expect(await send(stack.url)).toBe(200); // keeps the account warm, so its token is renewed
+    stack.sim.signOut(stack.users[0]!.userId);
+    const agentRequests = stack.sim.stats.agentRequests + stack.sim.stats.wsRequests;
+    await until(() => stack.core.accounts.list().find((a) => a.id === id)?.status === 'signed_out', {
+      what: 'the account marked signed out',
+    });
+    expect(stack.core.accounts.list().find((a) => a.id === id)?.statusReason).toMatch(/sign in|cookie/i);
+    expect(stack.sim.stats.agentRequests + stack.sim.stats.wsRequests).toBe(agentRequests);
+  });
 });
 
 /** The simulator's counters for the agent of one protocol: Generation A over HTTP, or Generation B sockets. */

@@ -144,6 +144,22 @@ describe('TokenCache background refresh', () => {
     calls[2]!.resolve(tokenFor(120 * SECOND, { n: 3 }));
     await expect(next).resolves.not.toBe(old);
   });
+
+  it('a background refresh that fails after invalidate() does not report its stale error', async () => {
+    const { mint, calls } = deferredMint();
+    const onBackgroundError = vi.fn();
+    const tokens = cache({ mint, refreshLeadMs: 10 * SECOND, onBackgroundError });
+    const pending = tokens.get(1);
+    calls[0]!.resolve(tokenFor(120 * SECOND));
+    await pending;
+    await vi.advanceTimersByTimeAsync(80 * SECOND);
+    expect(mint).toHaveBeenCalledTimes(2);
+    // A fresh cookie pasted while Clerk answered: the refusal was of the old one.
+    tokens.invalidate(1);
+    calls[1]!.reject(new Error('Clerk rejected the cookie (HTTP 401)'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(onBackgroundError).not.toHaveBeenCalled();
+  });
 });
 
 describe('TokenCache renew and invalidate', () => {

@@ -21,6 +21,7 @@ export interface TokenCacheOptions {
    * forever.
    */
   keepWarmMs?: number;
+  /** A background refresh failed for the account's current cookie (never for one replaced while Clerk answered). */
   onBackgroundError?: (accountId: number, error: unknown) => void;
   /** Background refreshes of one account are at least this far apart. */
   minRefreshIntervalMs?: number;
@@ -194,6 +195,12 @@ export class TokenCache {
     this.stats.backgroundRefreshes += 1;
     // The current token stays in use until the new one lands; a failure leaves it to expire and the next request
     // mints in the foreground, which surfaces the error to whoever needs the token.
-    this.startMint(accountId, entry).catch((error: unknown) => this.options.onBackgroundError?.(accountId, error));
+    const generation = entry.generation;
+    this.startMint(accountId, entry).catch((error: unknown) => {
+      // After invalidate() (a fresh cookie pasted while Clerk answered) the refusal was of a cookie no longer held:
+      // reporting it would sign out an account that has just been signed in again.
+      if (entry.generation === generation && this.entries.get(accountId) === entry)
+        this.options.onBackgroundError?.(accountId, error);
+    });
   }
 }
