@@ -9,6 +9,7 @@ import { DataFolderInUseError, type DataFolderClaim } from './core/control/runti
 import { OrchidsCore } from './core/core';
 import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
+import { EXIT_WITH_PARENT_ARG, stopWithParent } from './core/util/parent-watch';
 import { startFailureLine } from './core/util/start-errors';
 import { cliCommandFor } from './cli-command';
 
@@ -87,6 +88,8 @@ export async function runHeadless(): Promise<OrchidsCore> {
   // Before the address is printed: whoever starts us may stop us as soon as they read it.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by npm start or npm run demo: their end (a SIGKILL forwards nothing) is ours, the same graceful stop.
+  stopWithParent(() => shutdown('Parent gone'));
   // A bug in one request must not take every other client down with it.
   process.on('uncaughtException', (error) => console.error('[uncaught]', error));
   process.on('unhandledRejection', (error) => console.error('[unhandled rejection]', error));
@@ -117,7 +120,8 @@ export async function runHeadless(): Promise<OrchidsCore> {
  * DECISION: one line and exit 2 (a usage error, as the CLI's), before anything opens the data folder.
  */
 function refuseArguments(args: string[]): void {
-  const unknown = args.find((arg) => arg !== '--hidden');
+  // The start scripts' own argument (see parent-watch.ts).
+  const unknown = args.find((arg) => arg !== '--hidden' && arg !== EXIT_WITH_PARENT_ARG);
   if (unknown === undefined) return;
   console.error(
     `Orchids Tray cannot start: unknown argument "${unknown}". The headless app takes its settings from ` +

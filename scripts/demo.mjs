@@ -39,11 +39,13 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-demo-'));
 const children = new Set();
 let stopping = false;
 
-const sim = spawn(process.execPath, [path.join(root, 'dist/test/sim/main.js')], {
+// Both children get `--exit-with-parent` and an IPC channel: killed with SIGKILL, the demo forwards nothing, and they
+// stop the normal way when the channel ends (main/core/util/parent-watch.ts).
+const sim = spawn(process.execPath, [path.join(root, 'dist/test/sim/main.js'), '--exit-with-parent'], {
   cwd: root,
   // Loopback, on ports of its own choosing: whatever SIM_* the terminal has set is the simulator's, not the demo's.
   env: { ...process.env, SIM_HOST: '127.0.0.1' },
-  stdio: ['ignore', 'pipe', 'inherit'],
+  stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
 track(sim, 'the simulator');
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => void stopAll(0, signal));
@@ -88,10 +90,10 @@ console.log(
   `Demo: the simulator's control API (test/sim/control.ts) is at ${urls.controlUrl}; the CLI reaches this app with ` +
     `ORCHIDS_TRAY_DATA_DIR=${dataDir} (removed when the demo stops).`,
 );
-const app = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js')], {
+const app = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js'), '--exit-with-parent'], {
   cwd: root,
   env,
-  stdio: 'inherit',
+  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
 });
 track(app, 'the app');
 // The app's start line names its own pid for a fresh dashboard link; one sent here instead is passed on (its default

@@ -34,6 +34,13 @@ const nodeFlags = String(pkg.config?.nodeFlags ?? '')
 // cli` reads it (typed-in.mjs), not from the project's root where npm runs this script.
 const appEnv = { ...parseEnv(pkg.config?.appEnv), ...withTypedInPaths(process.env) };
 
+// The app's stdio is ours, plus an IPC channel: killed with SIGKILL (an IDE's stop button, `kill -9`), this script
+// forwards nothing, and the app, given this argument, stops gracefully when the channel ends (the operating system
+// closes it with us; main/core/util/parent-watch.ts says why a channel). Only these scripts opt in: the app run
+// directly is not affected.
+const EXIT_WITH_PARENT = '--exit-with-parent';
+const withParentChannel = ['inherit', 'inherit', 'inherit', 'ipc'];
+
 const mode = chooseMode();
 console.log(mode.desktop ? 'Desktop app' : `Running headless: ${mode.reason}`);
 if (changedSinceBuilt(appBuild)) {
@@ -112,13 +119,15 @@ function launchDesktop(binary) {
   delete env.ELECTRON_RUN_AS_NODE;
   // Electron's main process reads V8 flags only from its command line.
   const jsFlags = nodeFlags.length > 0 ? [`--js-flags=${nodeFlags.join(' ')}`] : [];
-  follow(spawn(binary, [...jsFlags, root, ...appArgs], { stdio: 'inherit', env }));
+  // The same opt-in as headless (below). DECISION: given to Electron too, where the desktop app listens for it the
+  // same way; an Electron that opens no Node IPC channel in its main process just never sees one, and runs as before.
+  follow(spawn(binary, [...jsFlags, root, ...appArgs, EXIT_WITH_PARENT], { stdio: withParentChannel, env }));
 }
 
 function launchHeadless() {
   follow(
-    spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js'), ...appArgs], {
-      stdio: 'inherit',
+    spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js'), ...appArgs, EXIT_WITH_PARENT], {
+      stdio: withParentChannel,
       env: appEnv,
     }),
     // The headless app's start line names its own pid for SIGUSR2 (a fresh dashboard link); one sent here instead,

@@ -12,6 +12,7 @@ import { attachAppControl, claimAppFolder, type AppControl } from '../core/contr
 import type { DataFolderClaim } from '../core/control/runtime-file';
 import { OrchidsCore } from '../core/core';
 import { redactText } from '../core/logs/redact';
+import { stopWithParent } from '../core/util/parent-watch';
 import { startFailureLine } from '../core/util/start-errors';
 import {
   applyLoginItem,
@@ -128,6 +129,9 @@ function installShutdown(running: Running, log: (line: string) => void): Shutdow
       ),
   });
   installQuitHooks({ app, signals: process }, shutdown);
+  // Started by npm start (scripts/start.mjs) with --exit-with-parent: its end is a quit, as headless. Where this
+  // Electron opens no Node IPC channel in its main process, there is none to watch and nothing changes.
+  stopWithParent(() => void shutdown.run('parent gone'));
   // A tray app lives on with no window open.
   app.on('window-all-closed', () => {});
   process.on('uncaughtException', (error) => log(`[uncaught] ${error.stack ?? error.message}`));

@@ -45,6 +45,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Started by `npm run demo` with `--exit-with-parent` and an IPC channel: the channel's end is the demo's, however it
+  // ended (SIGKILL passes nothing on), and ours. The same opt-in as the app's (main/core/util/parent-watch.ts, which
+  // says why); the simulator imports nothing of the app's.
+  if (process.argv.includes('--exit-with-parent') && process.channel) {
+    process.once('disconnect', stop);
+    process.channel.unref();
+  }
 }
 
 main().catch((error: unknown) => {
