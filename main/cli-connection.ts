@@ -11,7 +11,7 @@ import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { isDefaultLoopbackBind } from './core/server/guards';
-import { shellWord } from './cli-command';
+import { shellWord } from './core/util/cli-command';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same

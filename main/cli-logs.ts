@@ -165,11 +165,23 @@ class AccountWatch {
   private known = new Map<number, AccountView>();
   /** Names of the accounts removed while following, for the requests they served that are reported after. */
   private readonly gone = new Map<number, string>();
+  /** When each account's timed state was due to end, as last heard: the list at first, then each state change. */
+  private readonly untils = new Map<number, number | null>();
 
   constructor(private readonly api: OrchidsApi) {}
 
   async read(): Promise<void> {
     this.known = new Map((await this.api.accounts.list()).map((a) => [a.id, a]));
+    // The list seeds an account's end only when no state change has said it yet: the events, in order, are newer
+    // than a list read in between (read after a change it may already show ready).
+    for (const [id, account] of this.known) if (!this.untils.has(id)) this.untils.set(id, account.statusUntil);
+  }
+
+  /** Takes a state change in, and answers when the state it ends was due to end (null: no end, or not known). */
+  noteState(change: AccountStateChange): number | null {
+    const was = this.untils.get(change.accountId) ?? null;
+    this.untils.set(change.accountId, change.until);
+    return was;
   }
 
   knows(id: number): boolean {
@@ -220,17 +232,31 @@ function printEvent(name: keyof Events, payload: unknown, accounts: AccountWatch
   if (name === 'requestsFinished') {
     for (const report of payload as Events['requestsFinished']) out(formatRequest(report, (id) => accounts.label(id)));
   } else if (name === 'accountStates') {
-    for (const change of payload as Events['accountStates'])
-      out(`${clock(change.at)}  account ${accounts.label(change.accountId)}: ${describeState(change)}`);
+    for (const change of payload as Events['accountStates']) {
+      const wasUntil = accounts.noteState(change);
+      out(`${clock(change.at)}  account ${accounts.label(change.accountId)}: ${describeState(change, wasUntil)}`);
+    }
   } else if (name === 'logLines') {
     for (const line of payload as Events['logLines']) out(`${clock(line.at)}  ${line.level}  ${line.message}`);
   }
 }
 
-/** "cooling down until 10:42:07 — Rate limited by Orchids (HTTP 429).", "ready again (was cooling down)". */
-function describeState(change: AccountStateChange): string {
-  if (change.status === 'ready')
-    return change.previous === 'ready' ? 'ready' : `ready again (was ${OUT_WORDS[change.previous]})`;
+/**
+ * "cooling down until 10:42:07 — Rate limited by Orchids (HTTP 429).", "ready again (was cooling down)", and for a
+ * state a person reset before its end "reset: ready again (was cooling down until 10:42:07)".
+ *
+ * DECISION: the state event carries no cause (a reset and a wait that ran out both send ready with no reason), so the
+ * follower tells them by time, without a change to the app's events: the app ends a timed state by itself only once
+ * its end has come, so a `ready` stamped before the end it last announced was a reset (`accounts reset`, the window's
+ * Reset). A state with no end (locked) names no cause either way: unlocking it is not a person's reset.
+ */
+function describeState(change: AccountStateChange, wasUntil: number | null): string {
+  if (change.status === 'ready') {
+    if (change.previous === 'ready') return 'ready';
+    const was = `was ${OUT_WORDS[change.previous]}`;
+    if (wasUntil !== null && change.at < wasUntil) return `reset: ready again (${was} until ${clock(wasUntil)})`;
+    return `ready again (${was})`;
+  }
   // The same state again: its wait was checked and it goes on (a probe that failed, a retry put off).
   const state = change.previous === change.status ? `still ${OUT_WORDS[change.status]}` : OUT_WORDS[change.status];
   const until = change.until === null ? '' : ` until ${clock(change.until)}`;

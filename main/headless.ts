@@ -11,7 +11,7 @@ import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
 import { EXIT_WITH_PARENT_ARG, stopWithParent } from './core/util/parent-watch';
 import { startFailureLine } from './core/util/start-errors';
-import { cliCommandFor } from './cli-command';
+import { cliCommandFor } from './core/util/cli-command';
 
 /** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
 const SIGNAL_REPEAT_MS = 1000;

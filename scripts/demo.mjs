@@ -12,6 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { demoFolderLine } from './demo-words.mjs';
 import { withTypedInPaths } from './typed-in.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,10 +87,8 @@ console.log(
   'Demo: against the project\'s Orchids simulator (test/sim), not Orchids; every answer is "Hello from the Orchids ' +
     'simulator.".',
 );
-console.log(
-  `Demo: the simulator's control API (test/sim/control.ts) is at ${urls.controlUrl}; the CLI reaches this app with ` +
-    `ORCHIDS_TRAY_DATA_DIR=${dataDir} (removed when the demo stops).`,
-);
+// Quoted as the app's own commands are: a temp folder's path may hold a space (a Windows user name).
+console.log(demoFolderLine(urls.controlUrl, dataDir));
 const app = spawn(process.execPath, [...nodeFlags, path.join(root, 'dist/main/headless.js'), '--exit-with-parent'], {
   cwd: root,
   env,

@@ -39,6 +39,7 @@ import { SettingsService } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
 import { ProtocolChoice } from './upstream/protocol-choice';
 import { PinnedMismatchWatch } from './proxy/pinned-mismatch';
+import { unavailableCommands } from './proxy/unavailable';
 import { upstreamAnswers } from './upstream/reachability';
 import { SseTransport } from './upstream/sse-transport';
 import { prepareDataDir } from './util/paths';
@@ -165,6 +166,7 @@ function buildRequestPath(
     thinkingMode: () => settings.get('thinkingMode'),
     retryBudgetMs: () => settings.get('firstByteTimeoutMs'),
     sameAccountBackoffMs: options.sameAccountBackoffMs,
+    cliCommands: unavailableCommands(config.dataDir, options.env ?? process.env),
   });
   // One estimate for count_tokens, Responses' input_tokens and message_start: a large body's worked out while yielding.
   const estimateInput = (request: MessagesRequest, bodyBytes: number): number | Promise<number> => {

@@ -123,6 +123,14 @@ describe('npm run demo', () => {
       env: { PATH: process.env.PATH, HOME: tempDir(), XDG_RUNTIME_DIR: registry },
     });
     expect(stdout).toMatch(/^Dashboard: http:\/\/127\.0\.0\.1:\d+\/_tray\/\?code=otc_/m);
+    // The "Demo:" line's command too (its quoting: demo-words.test.ts): it lists the demo's one account.
+    const [, listCommand] = /the CLI reaches this app as (.+) \(its folder is removed/.exec(running.output())!;
+    const listed = await promisify(execFile)(
+      'sh',
+      ['-c', listCommand!.replace('npm run cli --', `${process.execPath} ${path.join(ROOT, 'dist/main/cli.js')}`)],
+      { cwd: tempDir(), env: { PATH: process.env.PATH, HOME: tempDir(), XDG_RUNTIME_DIR: registry } },
+    );
+    expect(listed.stdout).toMatch(/\bDemo\b/);
     running.child.kill('SIGTERM');
     expect(await running.exited).toBe(0);
   }, 60_000);

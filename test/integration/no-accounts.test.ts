@@ -4,6 +4,7 @@ import { startStack, type Stack } from '../helpers/stack';
 import { runCodex } from '../helpers/codex';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { CLI_ADD_ACCOUNT } from '../../main/core/accounts/cookie-parser';
 
 let stack: Stack;
 afterEach(async () => stack?.stop());
@@ -25,6 +26,10 @@ describe('when no account can serve', () => {
     expect((error as InstanceType<typeof Anthropic.APIError>).headers?.get('x-should-retry')).toBe('false');
     // From a file: a cookie typed as an argument stays in shell history and shows in ps.
     expect(String((error as Error).message)).toMatch(/no accounts yet.*accounts add --cookie-file <[^>]+>/i);
+    // The app runs on a folder of its own: the command names it, or it would add the account to the default folder.
+    expect(String((error as Error).message)).toContain(
+      `or run: ORCHIDS_TRAY_DATA_DIR=${stack.dataDir} ${CLI_ADD_ACCOUNT}`,
+    );
     // The SDK's message names the request id, which `logs show` takes, so a user can find the row behind the error.
     const requestId = (error as InstanceType<typeof Anthropic.APIError>).headers?.get('request-id');
     expect(String((error as Error).message)).toContain(`request_id: ${requestId}`);
@@ -53,6 +58,9 @@ describe('when no account can serve', () => {
     const error = await ask(stack.client()).catch((e: unknown) => e);
     expect((error as InstanceType<typeof Anthropic.APIError>).status).toBe(424);
     expect(String((error as Error).message)).toMatch(/disabled.*accounts enable/i);
+    expect(String((error as Error).message)).toContain(
+      `ORCHIDS_TRAY_DATA_DIR=${stack.dataDir} npm run cli -- accounts enable`,
+    );
   });
 
   it('serves again as soon as an account is enabled, without a restart', async () => {

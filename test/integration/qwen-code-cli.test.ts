@@ -123,8 +123,8 @@ describe('Qwen Code through Orchids Tray (pinned ws)', () => {
       expect(run.code, run.stderr + run.stdout).not.toBe(0);
       // Qwen Code retries a 429 or a 5xx; a 424 it shows at once, in the proxy's words.
       expect(run.stderr).toContain(
-        '[API Error: 424 Every Orchids account is disabled. Enable one in Orchids Tray, or run: npm run cli -- ' +
-          'accounts enable <id>]',
+        '[API Error: 424 Every Orchids account is disabled. Enable one in Orchids Tray, or run: ' +
+          `ORCHIDS_TRAY_DATA_DIR=${stack.dataDir} npm run cli -- accounts enable <id>]`,
       );
       expect((await served(stack)).filter((r) => r.status === 424)).toEqual([
         { api: 'openai-chat', stream: true, status: 424, protocol: null },

@@ -10,7 +10,7 @@ import type { Cancellation } from '../util/cancellation';
 import type { AccountHealth } from './account-health';
 import type { RequestTrace } from './observer';
 import type { Responder } from './responders';
-import { unavailableError } from './unavailable';
+import { unavailableError, type UnavailableCommands } from './unavailable';
 import { runAttempt, type AttemptDeps, type AttemptInput } from './upstream-attempt';
 
 export interface FailoverDeps extends AttemptDeps {
@@ -24,6 +24,8 @@ export interface FailoverDeps extends AttemptDeps {
   sameAccountBackoffMs?: (retry: number) => number;
   /** Redacts the secrets the app holds from failure text (SecretRedactor.redact). */
   redact: (text: string) => string;
+  /** The CLI commands a refusal names (unavailableCommands), built once for the app's data folder. */
+  cliCommands: UnavailableCommands;
 }
 
 export type RunResult =
@@ -153,7 +155,12 @@ export class RequestRun {
 
   private noAccountError(triedCount: number, lastFailure: UpstreamFailure | undefined): ApiError {
     const summary = this.deps.health.unavailableSummary();
-    return unavailableError(this.deps.accounts, summary, triedCount > 0 ? lastFailure : undefined);
+    return unavailableError(
+      this.deps.accounts,
+      summary,
+      triedCount > 0 ? lastFailure : undefined,
+      this.deps.cliCommands,
+    );
   }
 }
 

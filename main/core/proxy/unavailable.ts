@@ -3,6 +3,7 @@ import type { AccountCache } from '../accounts/account-cache';
 import { CLI_ADD_ACCOUNT } from '../accounts/cookie-parser';
 import type { UpstreamFailure } from '../orchids/failure';
 import { ApiError } from '../server/errors';
+import { cliCommandFor } from '../util/cli-command';
 
 /**
  * The answer when no account can take a request, chosen so that clients show Orchids Tray's own message at once when
@@ -31,10 +32,32 @@ export function pausedError(): ApiError {
   );
 }
 
+/**
+ * The CLI commands a refusal names, as typed in another terminal: prefixed with the app's data folder when it is not
+ * the default one (cliCommandFor), or the account would be added to, or enabled in, another folder than this app's.
+ * Built once when the app is composed: the request path only reads them.
+ */
+export interface UnavailableCommands {
+  addAccount: string;
+  enableAccount: string;
+}
+
+export function unavailableCommands(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+): UnavailableCommands {
+  return {
+    addAccount: cliCommandFor(dataDir, CLI_ADD_ACCOUNT, env, platform),
+    enableAccount: cliCommandFor(dataDir, 'npm run cli -- accounts enable <id>', env, platform),
+  };
+}
+
 export function unavailableError(
   accounts: AccountCache,
   summary: { message: string; retryAfterMs: number | undefined },
   lastFailure: UpstreamFailure | undefined,
+  commands: UnavailableCommands,
 ): ApiError {
   const serving = servingOf(accounts.list(), accounts.usableCount, { running: true, paused: false });
   const detail = lastFailure ? ` Last error: ${lastFailure.message}` : '';
@@ -43,14 +66,14 @@ export function unavailableError(
     case 'no_accounts':
       return new ApiError(
         'api_error',
-        'Orchids Tray has no accounts yet. Add one in the Orchids Tray window, ' + `or run: ${CLI_ADD_ACCOUNT}`,
+        `Orchids Tray has no accounts yet. Add one in the Orchids Tray window, or run: ${commands.addAccount}`,
         424,
         dontRetry,
       );
     case 'all_disabled':
       return new ApiError(
         'api_error',
-        'Every Orchids account is disabled. Enable one in Orchids Tray, or run: npm run cli -- accounts enable <id>',
+        `Every Orchids account is disabled. Enable one in Orchids Tray, or run: ${commands.enableAccount}`,
         424,
         dontRetry,
       );
