@@ -104,7 +104,15 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
     if (outcome.kind === 'done') {
       deps.protocols.answered(account, step.protocol);
       deps.pinned?.answered(step.protocol);
-      return { ...outcome, protocol: step.protocol };
+      // Spelled out, not `{ ...outcome, protocol }`: on Node 20 a spread followed by a property of its own takes
+      // V8's slow path, ~3 µs an object in isolation and the hottest line of the ws profile (2026-12-07).
+      return {
+        kind: 'done',
+        stopReason: outcome.stopReason,
+        usage: outcome.usage,
+        held: outcome.held,
+        protocol: step.protocol,
+      };
     }
     const { failure } = outcome;
     if (outcome.recognized) deps.protocols.answered(account, step.protocol);
