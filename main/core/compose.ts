@@ -131,6 +131,8 @@ function buildRequestPath(
 ): Pick<CoreParts, 'heartbeat' | 'pinned' | 'proxy' | 'server'> {
   const toolsCache = new PreparedToolsCache();
   const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
+  // The commands the 424s and the paused 529 name, for this app's data folder, made once.
+  const cliCommands = unavailableCommands(config.dataDir, options.env ?? process.env);
   const proxy = new MessagesProxy({
     accounts: recorders.cache,
     tokens: accounts.tokens,
@@ -166,7 +168,7 @@ function buildRequestPath(
     thinkingMode: () => settings.get('thinkingMode'),
     retryBudgetMs: () => settings.get('firstByteTimeoutMs'),
     sameAccountBackoffMs: options.sameAccountBackoffMs,
-    cliCommands: unavailableCommands(config.dataDir, options.env ?? process.env),
+    cliCommands,
   });
   // One estimate for count_tokens, Responses' input_tokens and message_start: a large body's worked out while yielding.
   const estimateInput = (request: MessagesRequest, bodyBytes: number): number | Promise<number> => {
@@ -194,12 +196,13 @@ function buildRequestPath(
     estimateInput,
     health: hooks.health,
     proxy,
-    routes: openAIRoutes({ proxy, paused: hooks.paused, estimateInput }),
+    routes: openAIRoutes({ proxy, paused: hooks.paused, resumeCommand: cliCommands.resumeProxy, estimateInput }),
     unserved: openAIUnserved,
     sharedPathFormat: openAIModelsFormat,
     limits: options.serverLimits,
     log: hooks.log,
     paused: hooks.paused,
+    resumeCommand: cliCommands.resumeProxy,
   });
   return { heartbeat, pinned, proxy, server };
 }

@@ -119,7 +119,18 @@ describe('the contract over HTTP (headless)', () => {
     expect(refused.statusCode).toBe(529);
     // Shown at once: a client retrying in silence would hide that only resuming brings the proxy back.
     expect(refused.headers['x-should-retry']).toBe('false');
-    expect(((await refused.body.json()) as any).error.message).toMatch(/paused.*npm run cli -- proxy resume/);
+    // The command as typed in another terminal: this app's data folder is not the default one.
+    const resume = `ORCHIDS_TRAY_DATA_DIR=${stack.dataDir} npm run cli -- proxy resume`;
+    expect(((await refused.body.json()) as any).error.message).toContain(
+      `paused. Resume it from the tray menu, the window, or: ${resume}`,
+    );
+    const chat = await request(`${stack.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'claude-sonnet-4-6', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(chat.statusCode).toBe(503); // OpenAI's overloaded status
+    expect(((await chat.body.json()) as any).error.message).toContain(resume);
     expect((await call('proxy:resume', undefined, auth)).json.value.paused).toBe(false);
     // The window's Diagnostics reads the same object /health gives a monitor, figures and all.
     const health = (await call('proxy:health', undefined, auth)).json.value;

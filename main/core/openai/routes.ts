@@ -24,6 +24,8 @@ interface OpenAIRoutesDeps {
   estimateInput: (request: MessagesRequest, bodyBytes: number) => number | Promise<number>;
   /** While paused, requests get a clear "paused" error instead of reaching Orchids. */
   paused: () => boolean;
+  /** The command that error names, as typed in another terminal (unavailableCommands). */
+  resumeCommand?: string;
 }
 
 type Convert = (body: unknown) => { request: MessagesRequest; format: ApiFormat; genBRefusal?: string };
@@ -98,7 +100,7 @@ function serve(deps: OpenAIRoutesDeps, convert: Convert): (ctx: RouteContext) =>
   return async (ctx) => {
     const body = await ctx.json();
     const { request, format, genBRefusal } = convert(body);
-    if (deps.paused()) throw pausedError();
+    if (deps.paused()) throw pausedError(deps.resumeCommand);
     const { req, res, requestId, receivedAt } = ctx;
     const options = { format, incoming: body, bodyBytes: ctx.bodyBytes, genBRefusal };
     await deps.proxy.handle(request, req, res, requestId, receivedAt, options);

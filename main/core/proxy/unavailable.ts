@@ -23,10 +23,10 @@ const RETRY_SOON_MS = 60_000;
  * with `x-should-retry: false`: a client retrying in silence for minutes would hide the one thing that brings the
  * proxy back, the person resuming it.
  */
-export function pausedError(): ApiError {
+export function pausedError(resumeCommand = RESUME_COMMAND): ApiError {
   return new ApiError(
     'overloaded_error',
-    'Orchids Tray is paused. Resume it from the tray menu, the window, or: npm run cli -- proxy resume',
+    `Orchids Tray is paused. Resume it from the tray menu, the window, or: ${resumeCommand}`,
     529,
     { 'x-should-retry': 'false' },
   );
@@ -40,7 +40,10 @@ export function pausedError(): ApiError {
 export interface UnavailableCommands {
   addAccount: string;
   enableAccount: string;
+  resumeProxy: string;
 }
+
+const RESUME_COMMAND = 'npm run cli -- proxy resume';
 
 export function unavailableCommands(
   dataDir: string,
@@ -50,6 +53,7 @@ export function unavailableCommands(
   return {
     addAccount: cliCommandFor(dataDir, CLI_ADD_ACCOUNT, env, platform),
     enableAccount: cliCommandFor(dataDir, 'npm run cli -- accounts enable <id>', env, platform),
+    resumeProxy: cliCommandFor(dataDir, RESUME_COMMAND, env, platform),
   };
 }
 

@@ -55,6 +55,8 @@ interface AnthropicRouteOptions {
   proxy: MessagesProxy;
   /** While paused, requests that would reach Orchids get a clear 529 instead. */
   paused?: () => boolean;
+  /** The command the 529 names, as typed in another terminal (unavailableCommands). */
+  resumeCommand?: string;
 }
 
 export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
@@ -95,7 +97,7 @@ export function anthropicRoutes(options: AnthropicRouteOptions): ApiRoute[] {
       path: '/v1/messages',
       handle: async (ctx) => {
         const request = validateMessagesRequest(await ctx.json(), { requireMaxTokens: true });
-        if (options.paused?.()) throw pausedError();
+        if (options.paused?.()) throw pausedError(options.resumeCommand);
         await options.proxy.handle(request, ctx.req, ctx.res, ctx.requestId, ctx.receivedAt, {
           bodyBytes: ctx.bodyBytes,
         });

@@ -63,6 +63,8 @@ export interface ServerOptions {
   log?: (line: string) => void;
   /** While paused, /v1 requests get a clear 529 instead of reaching Orchids. */
   paused?: () => boolean;
+  /** The command that 529 names, as typed in another terminal (unavailableCommands). */
+  resumeCommand?: string;
 }
 
 /**
