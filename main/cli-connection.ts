@@ -11,7 +11,7 @@ import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { isDefaultLoopbackBind } from './core/server/guards';
-import { shellWord } from './core/util/cli-command';
+import { dataDirStatement } from './core/util/cli-command';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
@@ -95,8 +95,8 @@ function noteOtherFolders(dataDir: string, fresh: boolean, env: NodeJS.ProcessEn
   for (const other of others) {
     const where = other.url ? ` at ${other.url}` : '';
     note(
-      `Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}: to manage it, ` +
-        `set ORCHIDS_TRAY_DATA_DIR=${shellWord(other.dataDir)}`,
+      `Orchids Tray (${other.shell}) is running${where} for ${other.dataDir}: to manage it, first run: ` +
+        dataDirStatement(other.dataDir),
     );
   }
 }

@@ -110,7 +110,8 @@ describe('the CLI while the app runs', () => {
     expect(listed.stderr).toContain(`this command used the data folder ${elsewhere} (a new, empty folder)`);
     // Its own line, whatever other apps run on this machine (each gets one, not "that one" for the first found).
     expect(listed.stderr.split('\n')).toContain(
-      `Orchids Tray (headless) is running at ${url} for ${appDir}: to manage it, set ORCHIDS_TRAY_DATA_DIR='${appDir}'`,
+      `Orchids Tray (headless) is running at ${url} for ${appDir}: to manage it, first run: ` +
+        `export ORCHIDS_TRAY_DATA_DIR='${appDir}'`,
     );
 
     // Pointed at the app's folder, the CLI goes to the app and has nothing to add.

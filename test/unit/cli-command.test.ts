@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { cliCommandFor, powerShellWord, shellWord } from '../../main/core/util/cli-command';
+import { cliCommandFor, dataDirStatement, powerShellWord, shellWord } from '../../main/core/util/cli-command';
 import { defaultDataDir } from '../../main/core/util/paths';
 
 const COMMAND = 'npm run cli -- dashboard';
@@ -47,5 +47,20 @@ describe('cliCommandFor on Windows', () => {
 
   it('doubles the curly single quotes PowerShell also takes as quotes', () => {
     expect(powerShellWord('C:\\a’b')).toBe("'C:\\a’’b'");
+  });
+});
+
+describe('dataDirStatement: a line that points this terminal at a folder until it closes', () => {
+  it('is an export in a POSIX shell, read back as the folder', () => {
+    const folder = "/tmp/Bob's data";
+    expect(dataDirStatement(folder, 'linux')).toBe(`export ORCHIDS_TRAY_DATA_DIR='/tmp/Bob'\\''s data'`);
+    const script = `${dataDirStatement(folder, 'linux')}; printf %s "$ORCHIDS_TRAY_DATA_DIR"`;
+    expect(execFileSync('sh', ['-c', script], { encoding: 'utf8' })).toBe(folder);
+  });
+
+  it("is PowerShell's $env: assignment on Windows", () => {
+    expect(dataDirStatement("C:\\Users\\Bob's PC\\tray", 'win32')).toBe(
+      "$env:ORCHIDS_TRAY_DATA_DIR='C:\\Users\\Bob''s PC\\tray'",
+    );
   });
 });

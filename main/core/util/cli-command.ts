@@ -34,3 +34,14 @@ export function cliCommandFor(
   if (windows) return `$env:ORCHIDS_TRAY_DATA_DIR=${powerShellWord(dataDir)}; ${command}`;
   return `ORCHIDS_TRAY_DATA_DIR=${shellWord(dataDir)} ${command}`;
 }
+
+/**
+ * A line that points this terminal at the folder for every command after it, in the platform's default shell: for a
+ * person about to type several (the CLI's note about an app running on another folder). POSIX `export`, not `set`,
+ * which in a POSIX shell sets the positional parameters and leaves the variable alone.
+ */
+export function dataDirStatement(dataDir: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32'
+    ? `$env:ORCHIDS_TRAY_DATA_DIR=${powerShellWord(dataDir)}`
+    : `export ORCHIDS_TRAY_DATA_DIR=${shellWord(dataDir)}`;
+}
