@@ -41,6 +41,12 @@ export interface FinishedRequest {
 /** One finished request, as history keeps it. */
 export interface HistoryView extends FinishedRequest {
   id: number;
+  /**
+   * The name of each account in accountsTried as it was then, in the same order (null for one not known), so one
+   * tried, then removed, still reads by name; empty when one account was tried (accountName holds it) and in older
+   * rows.
+   */
+  accountsTriedNames: Array<string | null>;
 }
 
 export interface HistoryQuery {

@@ -50,7 +50,14 @@ import { QueueWriter } from './writers/queue-writer';
 const DATABASE_FILE = 'orchids-tray.db';
 
 type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
-type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache' | 'redactor'>;
+type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache' | 'redactor'> & {
+  /**
+   * The names of accounts removed while the app runs, by id: a request that tried one and finished just before (its
+   * history row still queued) is written with the name. DECISION: kept for the process's life, not pruned: removals
+   * are a person's few clicks, and an entry is an id and a name.
+   */
+  removedNames: Map<number, string>;
+};
 type Upstream = Pick<CoreParts, 'pool' | 'ws'> & {
   transports: ConstructorParameters<typeof MessagesProxy>[0]['transports'];
 };
@@ -244,6 +251,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
   const { redactor } = hooks;
   redactor.addSource(() => [settings.get('apiKey')].filter(Boolean));
   const cache = new AccountCache();
+  const removedNames = new Map<number, string>();
   const retention = new HistoryRetention(historyRepo, () => settings.get('historyRetentionDays'));
   return {
     cache,
@@ -253,7 +261,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
     ),
     history: new QueueWriter<HistoryEntry>({
       write: (batch) => {
-        historyRepo.insertMany(batch);
+        historyRepo.insertMany(batch, (id) => cache.get(id)?.name ?? removedNames.get(id) ?? null);
         retention.afterWrite();
       },
       intervalMs: options.countFlushMs ?? 1000,
@@ -275,6 +283,7 @@ function buildRecorders(config: EnvConfig, options: CoreOptions, hooks: CoreHook
       hooks.log(`[counts] flush failed, will retry: ${(error as Error).message}`),
     ),
     stats: new LiveStats(),
+    removedNames,
   };
 }
 
@@ -340,7 +349,10 @@ function buildAccounts(
         if (failure.kind === 'signed_out' || failure.kind === 'locked') states.recordFailure(id, failure);
       },
     },
-    onRemoved: (id) => upstream.ws.forgetAccount(id),
+    onRemoved: (id, name) => {
+      upstream.ws.forgetAccount(id);
+      recorders.removedNames.set(id, name);
+    },
   });
   const states = new AccountStates({
     cache,

@@ -32,6 +32,7 @@ const row = (over: Partial<HistoryView> = {}): HistoryView => ({
   errorType: null,
   errorMessage: null,
   debugLog: 'req_a1.json',
+  accountsTriedNames: [],
   ...over,
 });
 

@@ -36,8 +36,11 @@ export interface AccountServiceDeps {
   now?: () => number;
   /** How the accounts' session tokens are kept (the mint is this service's own). */
   tokens?: Omit<TokenCacheOptions, 'mint'>;
-  /** Called when an account leaves, after its token and opened cookie went: other per-account state goes too. */
-  onRemoved?: (accountId: number) => void;
+  /**
+   * Called when an account leaves, after its token and opened cookie went: other per-account state goes too. Its
+   * name as it was, for history rows of requests that tried it and are not written yet.
+   */
+  onRemoved?: (accountId: number, name: string) => void;
 }
 
 export const MAX_WEIGHT = 100;
@@ -177,12 +180,12 @@ export class AccountService {
   }
 
   remove(id: number): void {
-    this.require(id);
+    const { name } = this.require(id);
     this.deps.repo.remove(id);
     this.deps.cache.remove(id);
     this.cookies.forget(id);
     this.tokens.forget(id);
-    this.deps.onRemoved?.(id);
+    this.deps.onRemoved?.(id, name);
   }
 
   /** Writes a patch (state changes included) through to the database and the cache. */

@@ -67,6 +67,7 @@ export function historyView(row: HistoryRow): HistoryView {
     api: row.api,
     accountName: row.accountName,
     accountEmail: row.accountEmail,
+    accountsTriedNames: row.accountsTriedNames,
   };
 }
 

@@ -129,4 +129,10 @@ export const MIGRATIONS: readonly string[] = [
     at       INTEGER NOT NULL                -- ms since epoch, when a request last met it (kept to the minute)
   );
   `,
+  // 11: the name of each account a request tried, as it was then (a JSON array in accounts_tried's order), so an
+  // account that was tried, did not answer and was then removed still reads by name; NULL when one account was tried
+  // (account_name holds it) and in rows written before.
+  `
+  ALTER TABLE request_history ADD COLUMN accounts_tried_names TEXT;
+  `,
 ];

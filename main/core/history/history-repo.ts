@@ -44,6 +44,7 @@ interface Row {
   api: string;
   account_name: string | null;
   account_email: string | null;
+  accounts_tried_names: string | null;
 }
 
 const fromRow = (row: Row): HistoryRow => ({
@@ -69,7 +70,14 @@ const fromRow = (row: Row): HistoryRow => ({
   api: isApiName(row.api) ? row.api : 'anthropic',
   accountName: row.account_name,
   accountEmail: row.account_email,
+  accountsTriedNames:
+    row.accounts_tried_names === null ? [] : (JSON.parse(row.accounts_tried_names) as Array<string | null>),
 });
+
+/** The names of the accounts a request tried, in its order, as a JSON array; null for one not known. */
+function triedNames(report: RequestReport, nameOf: (id: number) => string | null): string {
+  return JSON.stringify(report.accountsTried.map((id) => (id === report.accountId ? report.accountName : nameOf(id))));
+}
 
 export class HistoryRepo {
   private readonly insertOne: Statement;
@@ -87,8 +95,8 @@ export class HistoryRepo {
     this.insertOne = db.prepare(
       `INSERT INTO request_history (request_id, started_at, account_id, model, upstream_model, stream, status,
          stop_reason, input_tokens, output_tokens, first_byte_ms, duration_ms, error_type, error_message, retries,
-         accounts_tried, debug_log, protocol, api, account_name, account_email)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         accounts_tried, debug_log, protocol, api, account_name, account_email, accounts_tried_names)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.byRequestId = db.prepare('SELECT * FROM request_history WHERE request_id = ?');
     this.deleteOlder = db.prepare('DELETE FROM request_history WHERE started_at < ?');
@@ -106,8 +114,16 @@ export class HistoryRepo {
     );
   }
 
-  /** One transaction for the whole batch. */
-  readonly insertMany = (entries: readonly HistoryEntry[]): void => {
+  /**
+   * One transaction for the whole batch. `nameOf` gives an account's name now (the writer asks the account cache),
+   * for the accounts a request tried besides the one that answered, whose name the report carries: looked up here, at
+   * the batch's write, rather than on the request path (compose.ts also remembers the accounts removed while the
+   * app runs, for a row that waited in the writer meanwhile).
+   */
+  readonly insertMany = (
+    entries: readonly HistoryEntry[],
+    nameOf: (id: number) => string | null = () => null,
+  ): void => {
     this.db.transaction((batch: readonly HistoryEntry[]) => {
       for (const { report, debugLog } of batch) {
         this.insertOne.run(
@@ -132,6 +148,7 @@ export class HistoryRepo {
           report.api,
           report.accountName,
           report.accountEmail,
+          report.accountsTried.length > 1 ? triedNames(report, nameOf) : null,
         );
       }
     })(entries);

@@ -11,6 +11,12 @@ import { RowSummary, rowSummaryText } from './RowSummary';
 
 type Loaded = { row: HistoryView | null; record: DebugRecordView | null };
 
+/** The name history kept for account `id` among the request's accounts tried, or null. */
+function keptName(row: HistoryView | null, id: number | null): string | null {
+  const at = row && id !== null ? row.accountsTried.indexOf(id) : -1;
+  return at < 0 ? null : (row!.accountsTriedNames[at] ?? null);
+}
+
 /** History rows and debug files are written a moment after a request ends; a just-finished one is retried briefly. */
 const RETRIES = 8;
 const RETRY_MS = 400;
@@ -32,10 +38,20 @@ export function RequestDetail({
   );
 }
 
-function RequestBody({ requestId, accountName }: { requestId: string; accountName: (id: number | null) => string }) {
+function RequestBody({
+  requestId,
+  accountName: nameNow,
+}: {
+  requestId: string;
+  accountName: (id: number | null, asThen?: string | null) => string;
+}) {
   const api = useApi();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Each account tried reads by the name history kept of it when no other is given: one that was tried, did not
+  // answer and was removed since reads by that name, as the one that answered does by the row's accountName.
+  const accountName = (id: number | null, asThen?: string | null): string =>
+    nameNow(id, asThen ?? keptName(loaded?.row ?? null, id));
 
   useEffect(() => {
     let cancelled = false;

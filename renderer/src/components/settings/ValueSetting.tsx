@@ -2,7 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
 import { commaList } from '../../../../contract/lists';
 import { BusyButton } from '../BusyButton';
-import { EnvLock, RestartNote, SaveStatus, useSaver, valueText } from './SettingParts';
+import { EnvLock, RestartNote, SaveStatus, useSaver, valueText, type SaveState } from './SettingParts';
 
 interface ValueSettingProps {
   view: SettingView;
@@ -22,20 +22,29 @@ interface ValueSettingProps {
 
 /** One number, text or list setting: edit, Enter or Save to store, "Use default" to forget the stored value. */
 export function ValueSetting(props: ValueSettingProps) {
-  const { view, label, kind, unit, min, max, hint, placeholder, gloss, save, reset } = props;
+  const { view, label, kind, unit, hint, placeholder, gloss, save, reset } = props;
   const stored = valueText(view.value);
   const [draft, setDraft] = useState(stored);
   // A new stored value (saved here, reset, or changed elsewhere) replaces the draft in the same render.
   const [draftOf, setDraftOf] = useState(stored);
+  // Whether the draft's own problem is shown: from when the field is left (or Save pressed) with one.
+  const [checked, setChecked] = useState(false);
   if (draftOf !== stored) {
     setDraftOf(stored);
     setDraft(stored);
+    setChecked(false);
   }
-  const { state, run: runSave, show } = useSaver();
+  const { state: saveState, run: runSave, show } = useSaver();
   const ids = { input: useId(), hint: useId(), status: useId() };
   const input = useRef<HTMLInputElement>(null);
   const locked = view.source === 'environment';
   const dirty = draft.trim() !== stored;
+  const problem = dirty ? draftProblem(draft.trim(), props) : null;
+  // DECISION: the problem shows when the field is left, not at each keystroke ("1" on the way to "10" is not
+  // wrong yet, and no other field here speaks while typed into); once shown it follows each keystroke, so it goes as
+  // soon as the value is right. A save in flight wins over it.
+  const state: SaveState =
+    checked && problem && saveState.kind !== 'saving' ? { kind: 'error', message: problem } : saveState;
 
   // Save is busy while it saves and hidden once saved, and Use default goes with the stored value: once either is
   // gone, keyboard focus would be left on the page, so it comes back to the field. A refused save keeps both, and
@@ -50,25 +59,15 @@ export function ValueSetting(props: ValueSettingProps) {
     if (locked || !dirty || state.kind === 'saving') return;
     const fromButton = document.activeElement !== input.current;
     const text = draft.trim();
-    if (kind === 'integer') {
-      const n = Number(text);
-      if (!/^-?\d+$/.test(text) || (min !== undefined && n < min) || (max !== undefined && n > max)) {
-        show({
-          kind: 'error',
-          message: `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.`,
-        });
-        return;
-      }
-      void run(() => save(view.key, n), fromButton);
-    } else if (kind === 'list') {
-      void run(() => save(view.key, commaList(text)), fromButton);
-    } else {
-      if (!text) {
-        show({ kind: 'error', message: `${label} cannot be empty.` });
-        return;
-      }
-      void run(() => save(view.key, text), fromButton);
+    // Save stays pressable with a wrong value: pressing it says why it did not save, next to the field.
+    if (problem) {
+      setChecked(true);
+      show({ kind: 'idle' });
+      return;
     }
+    if (kind === 'integer') void run(() => save(view.key, Number(text)), fromButton);
+    else if (kind === 'list') void run(() => save(view.key, commaList(text)), fromButton);
+    else void run(() => save(view.key, text), fromButton);
   };
 
   return (
@@ -90,8 +89,9 @@ export function ValueSetting(props: ValueSettingProps) {
           aria-describedby={`${ids.hint} ${ids.status}`}
           onChange={(e) => {
             setDraft(e.target.value);
-            if (state.kind !== 'saving') show({ kind: 'idle' });
+            if (saveState.kind !== 'saving') show({ kind: 'idle' });
           }}
+          onBlur={() => setChecked(problem !== null)}
         />
         {unit ? <span className="unit">{unit}</span> : null}
         {!locked ? (
@@ -131,4 +131,16 @@ export function ValueSetting(props: ValueSettingProps) {
       <SaveStatus state={state} id={ids.status} />
     </form>
   );
+}
+
+/** What is wrong with a draft before any round trip to the core, in the words the field shows; null if nothing. */
+function draftProblem(text: string, { kind, label, min, max }: ValueSettingProps): string | null {
+  if (kind === 'integer') {
+    const n = Number(text);
+    if (!/^-?\d+$/.test(text) || (min !== undefined && n < min) || (max !== undefined && n > max))
+      return `Enter a whole number${min !== undefined && max !== undefined ? ` from ${min} to ${max}` : ''}.`;
+    return null;
+  }
+  if (kind === 'text' && !text) return `${label} cannot be empty.`;
+  return null;
 }
