@@ -5,11 +5,10 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildEntryPoints, freePort, ROOT, startProcess, type Running } from '../helpers/processes';
+import { alive, buildEntryPoints, freePort, listening, ROOT, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 
 let demo: Running | undefined;
@@ -25,27 +24,6 @@ afterEach(() => {
   }
   demo = undefined;
 });
-
-/** Whether something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('npm run demo', () => {
   beforeAll(buildEntryPoints);

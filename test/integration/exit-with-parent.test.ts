@@ -6,10 +6,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildEntryPoints, freePort, ROOT, startProcess, type Running } from '../helpers/processes';
+import { alive, buildEntryPoints, freePort, listening, ROOT, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
 
 /** Every pid a test started or learnt of, ended by pid after it (the children of a SIGKILLed script included). */
@@ -24,27 +23,6 @@ afterEach(() => {
   }
   pids.clear();
 });
-
-/** Whether something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Whether `pid` has exited within `ms` (polled: it is not our child, so there is no exit event to wait for). */
 async function exitsWithin(pid: number, ms: number): Promise<boolean> {
