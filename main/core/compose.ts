@@ -346,6 +346,7 @@ function buildAccounts(
         // fact a request would meet, so the account is marked now and no request is sent to it to find out. Clerk
         // being down or slow is not the account's fault: the token is left to expire and a request decides.
         const failure = failureFromMint(error);
+        // `states` is made below: a background refresh runs a second after a mint at the earliest, long after.
         if (failure.kind === 'signed_out' || failure.kind === 'locked') states.recordFailure(id, failure);
       },
     },

@@ -4,7 +4,8 @@ import { addAccount, expect, goTo, openNewestRequest, test } from './fixtures';
 
 /**
  * More rough edges from walking the window as a newcomer does (walk-edges.spec.ts holds the first ones): a removed
- * account that was tried and did not answer, a number setting that said nothing until Save, and Logs with no account.
+ * account that was tried and did not answer, a number setting that said nothing until Save, and Logs with no account or
+ * with every account switched off.
  */
 
 /** A fact of the open request's summary, by its label. */
@@ -82,5 +83,20 @@ test('Logs with no account says requests are answered 424 and links to where an 
   // Before: "Requests appear here as soon as a client sends one", and every one sent would be a 424.
   await expect(empty).toContainText('answered 424');
   await empty.getByRole('link', { name: 'Add an Orchids account' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible();
+});
+
+test('Logs with every account switched off says requests are answered 424 and links to Accounts', async ({
+  page,
+  tray,
+}) => {
+  await addAccount(page, tray.sim.addUser(), 'Resting');
+  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
+  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).not.toBeChecked();
+  await goTo(page, 'Logs');
+  const empty = page.locator('.empty-state');
+  // Before: only "Requests appear here as soon as a client sends one", where every one sent would be a 424.
+  await expect(empty).toContainText('With every account switched off, every request is answered 424.');
+  await empty.getByRole('link', { name: 'Switch one on' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Accounts' })).toBeVisible();
 });

@@ -90,15 +90,21 @@ export function LogsView() {
               Clear filters
             </button>
           ) : null}
-          {/* A client refused at the door is never listed: without this, its person would wait here for a row. */}
-          {/* Without an account every request is answered 424 (and listed as one): the next step, one click away,
-              as the Overview's "No accounts" gives it. */}
+          {/* Without an account, or with every one switched off, every request is answered 424 (and listed as one):
+              the next step, one click away, as the Overview gives it. */}
           {!filtered && status?.serving.state === 'no_accounts' ? (
             <p className="muted">
               With no account, every request is answered 424. <a href={href('accounts')}>Add an Orchids account</a> to
               start serving requests.
             </p>
           ) : null}
+          {!filtered && status?.serving.state === 'all_disabled' ? (
+            <p className="muted">
+              With every account switched off, every request is answered 424.{' '}
+              <a href={href('accounts')}>Switch one on</a> in Accounts.
+            </p>
+          ) : null}
+          {/* A client refused at the door is never listed: without this, its person would wait here for a row. */}
           {!filtered && status?.paused ? (
             <p className="muted">
               The proxy is paused: it refuses requests without listing them. Resume it on the{' '}
