@@ -238,6 +238,13 @@ export async function addAccount(page: Page, user: SimUser, name?: string): Prom
   await expect(dialog).toBeHidden();
 }
 
+/** An account added through the window, then switched off with its switch on Accounts. */
+export async function addSwitchedOffAccount(page: Page, user: SimUser, name: string): Promise<void> {
+  await addAccount(page, user, name);
+  await page.getByRole('switch', { name: `Enabled: ${name}` }).click();
+  await expect(page.getByRole('switch', { name: `Enabled: ${name}` })).not.toBeChecked();
+}
+
 /**
  * Calls the window's API the way another window or `npm run cli` would: the same session and channel, but not
  * through this window's state, so whatever the window shows afterwards it learned from the core.

@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { StatsView } from '../../contract/request-views';
 import { linesOf } from './fit';
-import { addAccount, expect, goTo, SETUP_AGENTS, test } from './fixtures';
+import { addAccount, addSwitchedOffAccount, expect, goTo, SETUP_AGENTS, test } from './fixtures';
 
 test('the Claude Code line gives a placeholder key while none is set, and asks for yours once one is', async ({
   page,
@@ -275,9 +275,7 @@ test("an account switched off reads Disabled in the Overview's list, not the Rea
   page,
   tray,
 }) => {
-  await addAccount(page, tray.sim.addUser(), 'Resting');
-  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
-  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).not.toBeChecked();
+  await addSwitchedOffAccount(page, tray.sim.addUser(), 'Resting');
   await goTo(page, 'Overview');
   const item = page
     .getByRole('list', { name: 'Requests per account' })

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { httpError } from '../sim/steps';
-import { addAccount, expect, goTo, openNewestRequest, test } from './fixtures';
+import { addAccount, addSwitchedOffAccount, expect, goTo, openNewestRequest, test } from './fixtures';
 
 /**
  * More rough edges from walking the window as a newcomer does (walk-edges.spec.ts holds the first ones): a removed
@@ -90,9 +90,7 @@ test('Logs with every account switched off says requests are answered 424 and li
   page,
   tray,
 }) => {
-  await addAccount(page, tray.sim.addUser(), 'Resting');
-  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
-  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).not.toBeChecked();
+  await addSwitchedOffAccount(page, tray.sim.addUser(), 'Resting');
   await goTo(page, 'Logs');
   const empty = page.locator('.empty-state');
   // Before: only "Requests appear here as soon as a client sends one", where every one sent would be a 424.

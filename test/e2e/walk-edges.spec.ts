@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { addAccount, expect, goTo, openNewestRequest, test } from './fixtures';
+import { addAccount, addSwitchedOffAccount, expect, goTo, openNewestRequest, test } from './fixtures';
 
 /**
  * Rough edges found walking the window as a newcomer does (add accounts, send requests, read Logs, switch accounts
@@ -53,9 +53,7 @@ test('a debug record names a removed account in its attempts as in its summary',
 });
 
 test('with every account switched off, the Overview links to where they are switched on', async ({ page, tray }) => {
-  await addAccount(page, tray.sim.addUser(), 'Resting');
-  await page.getByRole('switch', { name: 'Enabled: Resting' }).click();
-  await expect(page.getByRole('switch', { name: 'Enabled: Resting' })).not.toBeChecked();
+  await addSwitchedOffAccount(page, tray.sim.addUser(), 'Resting');
 
   await goTo(page, 'Overview');
   const proxy = page.locator('.proxy-state');
