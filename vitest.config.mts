@@ -11,5 +11,7 @@ export default defineConfig({
     // Temp dirs made outside a test are removed after the file; a file whose event loop stops turning (which no
     // timeout of vitest's can catch) is killed within a minute, naming the file and the test: see the setup file.
     setupFiles: ['test/helpers/vitest-setup.ts'],
+    // dist/ built once for the run, before any file starts the processes it holds: see the file.
+    globalSetup: ['test/helpers/build-once.ts'],
   },
 });

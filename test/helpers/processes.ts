@@ -66,11 +66,31 @@ export function startProcess(
 }
 
 /**
- * Bundles the entry points the process tests run (dist/main/*.js); asynchronous, so a simulator in this process keeps
- * answering.
+ * Bundles the entry points the process tests run (dist/main/*.js): scripts/build-main.mjs, every time; asynchronous, so
+ * a simulator in this process keeps answering.
+ */
+export async function buildMain(): Promise<void> {
+  await promisify(execFile)(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+}
+
+// Here, beside its one reader, so that every program that type-checks this module (the browser tests' too) knows it.
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Whether dist/ was built from the sources for this whole run, so a test file need not build it again. */
+    entryPointsBuilt: boolean;
+  }
+}
+
+/**
+ * Makes sure the entry points the process tests run are built from the sources as they are: a test file's beforeAll.
+ * The run's global setup (test/helpers/build-once.ts) built them once for every file, so this builds only where it
+ * did not (watch mode).
  */
 export async function buildEntryPoints(): Promise<void> {
-  await promisify(execFile)(process.execPath, ['scripts/build-main.mjs'], { cwd: ROOT });
+  // Imported here, not at the top: the browser tests (Playwright) import this module too, and must not load vitest.
+  const { inject } = await import('vitest');
+  if (inject('entryPointsBuilt')) return;
+  await buildMain();
 }
 
 /** Runs a built CLI command to completion, asynchronously for the same reason. */

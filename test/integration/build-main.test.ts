@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildEntryPoints, ROOT } from '../helpers/processes';
+import { buildEntryPoints, buildMain, ROOT } from '../helpers/processes';
 
 /**
  * Test files build while others start the built entry points, and a browser test's app serves the bridge script: a
@@ -10,11 +10,11 @@ import { buildEntryPoints, ROOT } from '../helpers/processes';
  */
 describe('node scripts/build-main.mjs', () => {
   it('replaces each output with a new file: a process that had opened the old one still reads all of it', async () => {
-    await buildEntryPoints(); // the outputs exist even when this file runs alone on a clean tree
+    await buildEntryPoints(); // the outputs exist even when this file runs alone on a clean tree (in watch mode too)
     const outputs = ['dist/main/headless.js', 'dist/main/cli.js', 'dist/renderer-bridge/bridge.js'];
     const held = outputs.map((file) => ({ file, fd: fs.openSync(path.join(ROOT, file), 'r') }));
     try {
-      await buildEntryPoints();
+      await buildMain();
       for (const { file, fd } of held) {
         const now = fs.statSync(path.join(ROOT, file));
         const old = fs.fstatSync(fd);
