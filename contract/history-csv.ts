@@ -48,11 +48,33 @@ export function historyAccountLabel(
   return asThen ? `${asThen} (removed)` : `#${id}`;
 }
 
+/**
+ * The name history kept for each account the request tried, in order: the row's own for each (null for one it did
+ * not know), or, for a request one account served (history keeps no list then), the row's accountName for that one.
+ */
+export function historyTriedNamesThen(row: HistoryView): Array<string | null> {
+  return row.accountsTried.map(
+    (id, at) => row.accountsTriedNames[at] ?? (id === row.accountId ? row.accountName : null),
+  );
+}
+
+/** Each account the request tried, in order, labelled as historyAccountLabel labels one (`#id` with no name known). */
+export function historyTriedLabels(row: HistoryView, currentNames: ReadonlyMap<number, string>): string[] {
+  const then = historyTriedNamesThen(row);
+  return row.accountsTried.map((id, at) => historyAccountLabel(id, then[at]!, currentNames));
+}
+
 type Cell = string | number | boolean | null;
 
 // Column order is the file's contract with whoever reads it: new columns go at the end. No debug record body, no
 // cookie, token or key: history holds none, and only these fields are written.
-const COLUMNS: ReadonlyArray<readonly [string, (row: HistoryView, account: string) => Cell]> = [
+// DECISION: the accounts a request tried are two new columns at the end, ids and names, rather than a change to
+// `account_id`/`account` (the serving account, which a spreadsheet may already read): `accounts_tried_ids` holds the
+// ids separated by a space (a script splits on whitespace; no quoting needed), `accounts_tried` their names joined by
+// " → " as the window's Accounts tried shows them (a name may hold any character, so no separator is unambiguous; the
+// ids column is the exact one). Both are filled for a request one account served too, so neither needs `account` as
+// a fallback, and empty for one no account was tried for.
+const COLUMNS: ReadonlyArray<readonly [string, (row: HistoryView, account: string, tried: string) => Cell]> = [
   ['time', (r) => new Date(r.startedAt).toISOString()],
   ['request_id', (r) => r.requestId],
   ['api', (r) => r.api],
@@ -72,6 +94,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (row: HistoryView, account: strin
   ['stop_reason', (r) => r.stopReason],
   ['error_type', (r) => r.errorType],
   ['error_message', (r) => r.errorMessage],
+  ['accounts_tried_ids', (r) => r.accountsTried.join(' ')],
+  ['accounts_tried', (_r, _account, tried) => tried],
 ];
 
 export const HISTORY_CSV_HEADER: readonly string[] = COLUMNS.map(([name]) => name);
@@ -91,7 +115,8 @@ export function historyCsv(rows: readonly HistoryView[], currentNames: ReadonlyM
   const lines = [HISTORY_CSV_HEADER.map(csvField).join(',')];
   for (const row of rows) {
     const account = historyAccountLabel(row.accountId, row.accountName, currentNames);
-    lines.push(COLUMNS.map(([, cell]) => csvField(cell(row, account))).join(','));
+    const tried = historyTriedLabels(row, currentNames).join(' → ');
+    lines.push(COLUMNS.map(([, cell]) => csvField(cell(row, account, tried))).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

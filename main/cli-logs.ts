@@ -1,14 +1,21 @@
 import type { AccountStateChange, AccountView } from '../contract/account-views';
 import type { Events, OrchidsApi } from '../contract/api';
-import { historyCsv } from '../contract/history-csv';
+import { historyCsv, historyTriedNamesThen } from '../contract/history-csv';
 import type { FinishedRequest } from '../contract/request-views';
 import { OUT_WORDS } from '../contract/serving';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
 
-/** One line per request, the same for live reports and history rows. */
-export function formatRequest(r: FinishedRequest, accountName: (id: number | null) => string): string {
+/**
+ * One line per request, the same for live reports and history rows. `triedName` names the `at`th account the request
+ * tried (history keeps each one's name as it was then); by default the account's name as `accountName` gives it.
+ */
+export function formatRequest(
+  r: FinishedRequest,
+  accountName: (id: number | null) => string,
+  triedName: (id: number, at: number) => string = accountName,
+): string {
   const time = new Date(r.startedAt).toLocaleTimeString();
   const model = r.model === r.upstreamModel ? r.model : `${r.model} → ${r.upstreamModel}`;
   const account = r.accountId === null ? 'no account' : accountName(r.accountId);
@@ -22,6 +29,8 @@ export function formatRequest(r: FinishedRequest, accountName: (id: number | nul
     r.firstByteMs === null ? '' : `first byte ${r.firstByteMs} ms`,
     `took ${formatDuration(r.durationMs)}`,
     r.retries > 0 ? `${r.retries} ${r.retries === 1 ? 'retry' : 'retries'}` : '',
+    // As the window's Accounts tried: only for more than one attempt (for one, the account named above is it).
+    r.accountsTried.length > 1 ? `tried ${r.accountsTried.map(triedName).join(' → ')}` : '',
     r.stopReason ?? (r.errorType ? `${r.errorType}: ${r.errorMessage ?? ''}` : ''),
     r.requestId,
   ];
@@ -45,10 +54,17 @@ async function historyLines(api: OrchidsApi, limit: number): Promise<Array<{ req
   // A removed account keeps the name it had when it served (history stores it).
   const label = (id: number, asThen: string | null): string =>
     `#${id} ${names.get(id) ?? (asThen ? `${asThen} (removed)` : '(removed)')}`;
-  return rows.map((row) => ({
-    requestId: row.requestId,
-    line: formatRequest(row, (id) => (id === null ? '' : label(id, row.accountName))),
-  }));
+  return rows.map((row) => {
+    const then = historyTriedNamesThen(row);
+    return {
+      requestId: row.requestId,
+      line: formatRequest(
+        row,
+        (id) => (id === null ? '' : label(id, row.accountName)),
+        (id, at) => label(id, then[at] ?? null),
+      ),
+    };
+  });
 }
 
 /**

@@ -68,14 +68,17 @@ export async function runHeadless(): Promise<OrchidsCore> {
     dashboardCommand,
   ];
   let stoppingSince: number | undefined;
-  const shutdown = (signal: string): void => {
+  /** `why` starts the line saying it stops; `canForce`: a person at a terminal sent it, and may send it again. */
+  const shutdown = (why: string, canForce = true): void => {
     if (stoppingSince !== undefined) {
       if (Date.now() - stoppingSince < SIGNAL_REPEAT_MS) return;
       console.log('Stopping now.');
       process.exit(1);
     }
     stoppingSince = Date.now();
-    console.log(`${signal}: finishing in-flight requests, then saving counts (Ctrl+C again to force).`);
+    console.log(
+      `${why}: finishing in-flight requests, then saving counts${canForce ? ' (Ctrl+C again to force)' : ''}.`,
+    );
     control.retire();
     core.stop().then(
       () => process.exit(0),
@@ -88,8 +91,10 @@ export async function runHeadless(): Promise<OrchidsCore> {
   // Before the address is printed: whoever starts us may stop us as soon as they read it.
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  // Started by npm start or npm run demo: their end (a SIGKILL forwards nothing) is ours, the same graceful stop.
-  stopWithParent(() => shutdown('Parent gone'));
+  // Started by npm start or npm run demo: their end (a SIGKILL forwards nothing) is ours, the same graceful stop. No
+  // Ctrl+C is offered: the terminal's Ctrl+C went to the parent's process group, which is gone, and a service or an
+  // IDE has no terminal at all; the line says why it stops.
+  stopWithParent(() => shutdown('The parent process is gone', false));
   // A bug in one request must not take every other client down with it.
   process.on('uncaughtException', (error) => console.error('[uncaught]', error));
   process.on('unhandledRejection', (error) => console.error('[unhandled rejection]', error));

@@ -1,6 +1,6 @@
 // `npm run demo`: Orchids Tray without an Orchids account. Starts the project's own upstream simulator (test/sim), adds
 // one fake simulator account the way `npm run cli -- accounts add` does, and runs the headless app against it, on a
-// data folder of its own; Ctrl+C (or SIGTERM) stops both and removes that folder.
+// data folder of its own; Ctrl+C (or SIGTERM) stops both and removes that folder (after a SIGKILL, the next demo does).
 //
 //   node scripts/demo.mjs [--port <port>]    the port is the app's default (3002) unless this or ORCHIDS_TRAY_PORT
 //
@@ -12,6 +12,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { appBuild, buildApp, changedSinceBuilt, recordBuilt } from './build-if-changed.mjs';
+import { makeDemoFolder, removeStaleDemoFolders } from './demo-folders.mjs';
 import { demoFolderLine } from './demo-words.mjs';
 import { withTypedInPaths } from './typed-in.mjs';
 
@@ -35,8 +36,11 @@ if (changedSinceBuilt(demoBuild)) {
 }
 
 // DECISION: a fresh folder under the system temp folder, removed on exit: a demo leaves nothing behind, and whatever
-// ORCHIDS_TRAY_DATA_DIR says is not used, so the user's own data folder is never opened.
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orchids-tray-demo-'));
+// ORCHIDS_TRAY_DATA_DIR says is not used, so the user's own data folder is never opened. The folder of an earlier
+// demo killed with SIGKILL (which could not remove it) goes first: demo-folders.mjs says which are safe to remove.
+for (const left of removeStaleDemoFolders(os.tmpdir()))
+  console.log(`Demo: removed the folder an earlier demo left behind when it was killed: ${left}`);
+const dataDir = makeDemoFolder(os.tmpdir());
 const children = new Set();
 let stopping = false;
 

@@ -52,9 +52,10 @@ const DATABASE_FILE = 'orchids-tray.db';
 type Storage = Pick<CoreParts, 'db' | 'keyFile' | 'secrets' | 'settings' | 'repo' | 'historyRepo'>;
 type Recorders = Pick<CoreParts, 'bus' | 'history' | 'debugLogs' | 'counts' | 'stats' | 'cache' | 'redactor'> & {
   /**
-   * The names of accounts removed while the app runs, by id: a request that tried one and finished just before (its
-   * history row still queued) is written with the name. DECISION: kept for the process's life, not pruned: removals
-   * are a person's few clicks, and an entry is an id and a name.
+   * The names of accounts removed while the app runs (here, or by another process: found by the reload), by id: a
+   * request that tried one and finished just before (its history row still queued) is written with the name.
+   * DECISION: kept for the process's life, not pruned: removals are a person's few clicks, and an entry is an id and a
+   * name.
    */
   removedNames: Map<number, string>;
 };

@@ -1,15 +1,17 @@
 /**
  * `npm run demo` (scripts/demo.mjs): the simulator and the headless app, wired together, one fake account in, on a
  * temporary data folder; a real request answered by the simulator; SIGTERM to the demo, or Ctrl+C (SIGINT to its whole
- * process group, as a terminal sends it), stops both and removes the folder.
+ * process group, as a terminal sends it), stops both and removes the folder. A folder an earlier demo killed with
+ * SIGKILL left behind is removed when the next one starts.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { alive, buildEntryPoints, freePort, listening, ROOT, startProcess, type Running } from '../helpers/processes';
 import { tempDir } from '../helpers/temp-dir';
+import { DEMO_PID_FILE, DEMO_PREFIX } from '../../scripts/demo-folders.mjs';
 
 let demo: Running | undefined;
 afterEach(() => {
@@ -40,20 +42,39 @@ describe('npm run demo', () => {
       const noBuild = path.join(tempDir(), 'npm-cli.js');
       fs.writeFileSync(noBuild, '');
       const port = await freePort();
+      // The system temp folder the demo sees, holding the folder of an earlier demo killed with SIGKILL (its pid one
+      // that has exited, nothing in it changed for an hour) and an unrelated folder: the demo removes only the first.
+      const tmp = tempDir();
+      const killed = path.join(tmp, `${DEMO_PREFIX}killed`);
+      fs.mkdirSync(killed);
+      const exited = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+        encoding: 'utf8',
+      });
+      fs.writeFileSync(path.join(killed, DEMO_PID_FILE), exited.stdout);
+      const anHourAgo = new Date(Date.now() - 3_600_000);
+      fs.utimesSync(path.join(killed, DEMO_PID_FILE), anHourAgo, anHourAgo);
+      fs.utimesSync(killed, anHourAgo, anHourAgo);
+      const unrelated = path.join(tmp, 'orchids-tray-mine');
+      fs.mkdirSync(unrelated);
       const running = startProcess(
         'scripts/demo.mjs',
-        { npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir() },
+        { npm_execpath: noBuild, XDG_RUNTIME_DIR: tempDir(), TMPDIR: tmp },
         ['--port', String(port)],
         { detached: true },
       );
       demo = running;
       await running.waitFor(/^Use it: /m, 30_000);
       const output = running.output();
+      expect(fs.existsSync(killed)).toBe(false);
+      expect(fs.existsSync(unrelated)).toBe(true);
       expect(output).toMatch(/^Use it: /m);
       expect(output).toMatch(/^Demo: .*simulator/m);
       expect(output).toContain(`Proxy: http://127.0.0.1:${port}`);
       expect(output).toMatch(/^Accounts: 1 of 1 ready$/m);
       const dataDir = /^Data: (.+)$/m.exec(output)![1]!;
+      // Its own folder, in that temp folder, names the demo for the demo after it.
+      expect(path.dirname(dataDir)).toBe(tmp);
+      expect(fs.readFileSync(path.join(dataDir, DEMO_PID_FILE), 'utf8').trim()).toBe(String(running.child.pid));
       const controlPort = Number(new URL(/control API \S* is at (http:\/\/\S+?)[;.]? /.exec(output)![1]!).port);
       const runtime = JSON.parse(fs.readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')) as { pid: number };
 

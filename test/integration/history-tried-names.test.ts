@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { httpError } from '../sim/orchids-simulator';
 import { startStack, type Stack } from '../helpers/stack';
 import { HI, postMessages } from '../helpers/messages';
+import { cliOk } from '../helpers/cli';
+import { simEnv } from '../helpers/sim-env';
+import { until } from '../helpers/wait';
 
 /**
  * A history row keeps the name of each account its request tried, not only of the one that answered: an account
@@ -42,6 +45,17 @@ describe('history: the names of the accounts tried', () => {
     const { requestId, failed, answered } = await askWithFailover(60_000);
     const name = nameOf(failed);
     stack.core.accounts.remove(failed);
+    await stack.core.internals.history.flushNow();
+    expect(stack.core.internals.historyRepo.get(requestId)!.accountsTriedNames).toEqual([name, nameOf(answered)]);
+  });
+
+  it('are written for an account another process removed while its request waited in the writer', async () => {
+    // The CLI on the same folder (the stack's app writes no runtime.json, so the CLI opens the database itself): this
+    // process learns of the removal only from SQLite's data_version, by a reload, not through its own remove.
+    const { requestId, failed, answered } = await askWithFailover(60_000);
+    const name = nameOf(failed);
+    await cliOk({ ORCHIDS_TRAY_DATA_DIR: stack.dataDir, ...simEnv(stack.sim) }, 'accounts', 'remove', String(failed));
+    await until(() => stack.core.accounts.list().every((a) => a.id !== failed));
     await stack.core.internals.history.flushNow();
     expect(stack.core.internals.historyRepo.get(requestId)!.accountsTriedNames).toEqual([name, nameOf(answered)]);
   });

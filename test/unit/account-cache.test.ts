@@ -215,3 +215,17 @@ describe('AccountCache updates', () => {
     expect(listener).toHaveBeenCalledTimes(4);
   });
 });
+
+describe('AccountCache.replaceAll', () => {
+  it('answers the accounts the new list no longer has, as they were, and only those', () => {
+    const cache = new AccountCache();
+    expect(cache.replaceAll([account(1, { name: 'Work' }), account(2, { name: 'Home' }), account(3)])).toEqual([]);
+    const dropped = cache.replaceAll([account(3), account(4)]);
+    expect(dropped.map((a) => [a.id, a.name])).toEqual([
+      [1, 'Work'],
+      [2, 'Home'],
+    ]);
+    expect(cache.list().map((a) => a.id)).toEqual([3, 4]);
+    expect(cache.replaceAll([account(3), account(4)])).toEqual([]);
+  });
+});

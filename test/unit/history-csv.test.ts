@@ -56,12 +56,13 @@ describe('historyCsv', () => {
     const csv = historyCsv([row()], new Map([[3, 'Work laptop']]));
     expect(csv.split('\r\n')[0]).toBe(
       'time,request_id,api,model,upstream_model,stream,status,account_id,account,account_email,input_tokens,' +
-        'output_tokens,first_byte_ms,duration_ms,retries,protocol,stop_reason,error_type,error_message',
+        'output_tokens,first_byte_ms,duration_ms,retries,protocol,stop_reason,error_type,error_message,' +
+        'accounts_tried_ids,accounts_tried',
     );
     expect(csv).toBe(
       `${HISTORY_CSV_HEADER.join(',')}\r\n` +
         '2026-12-01T09:05:07.123Z,req_a1,anthropic,claude-sonnet-4-6,claude-sonnet-4-6,false,200,3,Work laptop,' +
-        'me@example.com,12,7,,250,0,ws,end_turn,,\r\n',
+        'me@example.com,12,7,,250,0,ws,end_turn,,,3,Work laptop\r\n',
     );
   });
 
@@ -82,6 +83,30 @@ describe('historyCsv', () => {
     expect(at(records[2]!, 'account')).toBe('');
     expect(at(records[2]!, 'account_id')).toBe('');
     expect(at(records[2]!, 'protocol')).toBe('');
+  });
+
+  it('names each account a request tried, in order: as called now, as history kept it once removed, else #id', () => {
+    const failedOver = row({
+      accountId: 3,
+      accountsTried: [1, 2, 3, 3],
+      retries: 3,
+      accountName: 'Work',
+      accountsTriedNames: ['Old', null, 'Work', 'Work'],
+    });
+    const removedServer = row({ accountId: 7, accountsTried: [7], accountName: 'Gone', accountsTriedNames: [] });
+    const refused = row({ accountId: null, accountsTried: [], accountName: null, accountEmail: null });
+    const records = parseCsv(historyCsv([failedOver, removedServer, refused], new Map([[3, 'Work laptop']])));
+    const at = (record: string[], column: string) => record[HISTORY_CSV_HEADER.indexOf(column)];
+    expect(at(records[1]!, 'accounts_tried_ids')).toBe('1 2 3 3');
+    expect(at(records[1]!, 'accounts_tried')).toBe('Old (removed) → #2 → Work laptop → Work laptop');
+    // The columns before are as they were: a spreadsheet reading them by position reads the same.
+    expect(at(records[1]!, 'account_id')).toBe('3');
+    expect(at(records[1]!, 'account')).toBe('Work laptop');
+    // One account tried: history keeps its name as the row's accountName only.
+    expect(at(records[2]!, 'accounts_tried_ids')).toBe('7');
+    expect(at(records[2]!, 'accounts_tried')).toBe('Gone (removed)');
+    expect(at(records[3]!, 'accounts_tried_ids')).toBe('');
+    expect(at(records[3]!, 'accounts_tried')).toBe('');
   });
 
   it('has no column for the debug record or anything secret', () => {

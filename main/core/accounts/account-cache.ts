@@ -10,7 +10,7 @@ import type { AccountRecord } from './types';
  * accounts, so 10,000 accounts cost what one does. A prefix-sum binary search was 7× slower at 10,000.
  */
 export class AccountCache {
-  private readonly byId = new Map<number, AccountRecord>();
+  private byId = new Map<number, AccountRecord>();
   private eligible: AccountRecord[] = [];
   /** Where each eligible account sits in `eligible`, so a change that leaves the choice alone swaps it in place. */
   private readonly slotOf = new Map<number, number>();
@@ -19,10 +19,19 @@ export class AccountCache {
   private alias = new Int32Array(0);
   private readonly listeners = new Set<() => void>();
 
-  replaceAll(records: readonly AccountRecord[]): void {
-    this.byId.clear();
+  /**
+   * Takes `records` as the whole list (another process changed the database) and answers the accounts it dropped, as
+   * they were, so their names outlive them as a removal made here does. One pass over the old map: at 10,000 accounts
+   * the same order of cost as the refill itself.
+   */
+  replaceAll(records: readonly AccountRecord[]): AccountRecord[] {
+    const before = this.byId;
+    this.byId = new Map();
     for (const record of records) this.byId.set(record.id, record);
+    const dropped: AccountRecord[] = [];
+    for (const [id, record] of before) if (!this.byId.has(id)) dropped.push(record);
     this.rebuild();
+    return dropped;
   }
 
   upsert(record: AccountRecord): void {

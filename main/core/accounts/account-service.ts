@@ -37,8 +37,9 @@ export interface AccountServiceDeps {
   /** How the accounts' session tokens are kept (the mint is this service's own). */
   tokens?: Omit<TokenCacheOptions, 'mint'>;
   /**
-   * Called when an account leaves, after its token and opened cookie went: other per-account state goes too. Its
-   * name as it was, for history rows of requests that tried it and are not written yet.
+   * Called when an account leaves (removed here, or by another process and found gone by `reload`), after its token
+   * and opened cookie went: other per-account state goes too. Its name as it was, for history rows of requests that
+   * tried it and are not written yet.
    */
   onRemoved?: (accountId: number, name: string) => void;
 }
@@ -94,19 +95,15 @@ export class AccountService {
    */
   reload(pendingRequests: (accountId: number) => number = () => 0): void {
     const records = this.deps.repo.list();
-    const known = new Set(records.map((r) => r.id));
-    for (const previous of this.deps.cache.list()) {
-      if (known.has(previous.id)) continue;
-      this.tokens.forget(previous.id);
-      this.cookies.forget(previous.id);
-    }
     for (const record of records) {
       record.requestCount += pendingRequests(record.id);
       const previous = this.deps.cache.get(record.id);
       if (previous && previous.sealedCookie !== record.sealedCookie) this.tokens.invalidate(record.id);
       if (!record.enabled) this.tokens.forget(record.id);
     }
-    this.deps.cache.replaceAll(records);
+    // An account another process removed leaves as one removed here does: a request that tried it within the last
+    // poll (its history row not written yet) is still written with its name.
+    for (const gone of this.deps.cache.replaceAll(records)) this.forgetRemoved(gone.id, gone.name);
   }
 
   /** Adds an account from pasted cookies, or refreshes the stored one if Clerk says it is a user we already have. */
@@ -183,6 +180,10 @@ export class AccountService {
     const { name } = this.require(id);
     this.deps.repo.remove(id);
     this.deps.cache.remove(id);
+    this.forgetRemoved(id, name);
+  }
+
+  private forgetRemoved(id: number, name: string): void {
     this.cookies.forget(id);
     this.tokens.forget(id);
     this.deps.onRemoved?.(id, name);
