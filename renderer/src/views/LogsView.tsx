@@ -117,6 +117,15 @@ export function LogsView() {
               client the key from Settings.
             </p>
           ) : null}
+          {/* A newcomer's first request is often one the proxy cannot read (max_tokens left out, as OpenAI's API
+              allows): it is answered 400 before it becomes a request, so no row comes, and without this its person
+              would wait here for one. The reason is in the answer the client got. */}
+          {!filtered ? (
+            <p className="muted">
+              A request the proxy cannot read (a missing max_tokens, a wrong field) is answered 400 with the reason, at
+              once, and not listed.
+            </p>
+          ) : null}
         </div>
       ) : (
         <div className="table-wrap">

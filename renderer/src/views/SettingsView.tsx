@@ -19,7 +19,8 @@ export function SettingsView() {
       <ViewHeader
         title="Settings"
         subtitle={
-          'Changes apply at once unless a setting says it needs a restart. ' +
+          "A field's change is saved when you leave its field or press Enter (the model mapping's with Save " +
+          'mapping), and applies at once unless the setting says it needs a restart. ' +
           'Settings fixed by environment variables are read-only here.'
         }
       />

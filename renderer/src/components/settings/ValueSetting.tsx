@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FocusEvent, type FormEvent } from 'react';
 import type { SettingView } from '../../lib/api';
 import { commaList } from '../../../../contract/lists';
 import { BusyButton } from '../BusyButton';
@@ -54,24 +54,40 @@ export function ValueSetting(props: ValueSettingProps) {
       if (fromButton && saved) input.current?.focus();
     });
 
+  const store = (fromButton: boolean): void => {
+    const text = draft.trim();
+    if (kind === 'integer') void run(() => save(view.key, Number(text)), fromButton);
+    else if (kind === 'list') void run(() => save(view.key, commaList(text)), fromButton);
+    else void run(() => save(view.key, text), fromButton);
+  };
+
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
     if (locked || !dirty || state.kind === 'saving') return;
-    const fromButton = document.activeElement !== input.current;
-    const text = draft.trim();
     // Save stays pressable with a wrong value: pressing it says why it did not save, next to the field.
     if (problem) {
       setChecked(true);
       show({ kind: 'idle' });
       return;
     }
-    if (kind === 'integer') void run(() => save(view.key, Number(text)), fromButton);
-    else if (kind === 'list') void run(() => save(view.key, commaList(text)), fromButton);
-    else void run(() => save(view.key, text), fromButton);
+    store(document.activeElement !== input.current);
+  };
+
+  // DECISION: a right value is saved when focus leaves this setting (to another field, another view, anywhere
+  // outside its form), rather than kept as a draft until Save or Enter: the draft went with the view when a person
+  // clicked away, without a word, under a heading that said changes apply at once. Focus moving to the setting's own
+  // Save or Use default is not leaving it: those buttons act themselves. A wrong value is not saved; it says why.
+  const onLeave = (event: FocusEvent<HTMLFormElement>): void => {
+    if (event.currentTarget.contains(event.relatedTarget)) return;
+    // The window itself losing focus (to a terminal, to copy a value) is not leaving the field: "1" on the way to "10"
+    // stays a draft, and is saved when the person comes back and leaves it.
+    if (!document.hasFocus()) return;
+    if (locked || !dirty || problem || state.kind === 'saving') return;
+    store(false);
   };
 
   return (
-    <form className="setting" onSubmit={onSubmit}>
+    <form className="setting" onSubmit={onSubmit} onBlur={onLeave}>
       <label htmlFor={ids.input} className="setting-label">
         {label}
       </label>
