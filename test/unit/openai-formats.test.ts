@@ -85,6 +85,20 @@ describe('Chat Completions', () => {
     expect(chunks.at(-1).choices[0]).toEqual({ index: 0, delta: {}, logprobs: null, finish_reason: 'tool_calls' });
   });
 
+  it('streams text that needs escaping exactly as sent, and a model name with a quote, as JSON', () => {
+    const texts = ['say "hi"\n', 'back\\slash\t', 'emoji 😀 ', 'lone \ud800', '\u0001 end'];
+    const events: UpstreamEvent[] = [
+      ...texts.map((text) => ({ kind: 'text-delta' as const, text })),
+      { kind: 'finish' },
+    ];
+    const { wire } = serve(chat({ model: 'my "model"' }), events);
+    const chunks = dataLines(wire)
+      .slice(0, -1)
+      .map((line) => JSON.parse(line));
+    expect(chunks.every((c) => c.model === 'my "model"')).toBe(true);
+    expect(chunks.map((c) => c.choices[0].delta.content ?? '').join('')).toBe(texts.join(''));
+  });
+
   it('with include_usage: usage null on each chunk, then a usage chunk with no choices before [DONE]', () => {
     const { wire } = serve(chat({ includeUsage: true }), ANSWER);
     const lines = dataLines(wire);

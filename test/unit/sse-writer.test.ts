@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicFrame, EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK, sseFrame } from '../../main/core/anthropic/sse-writer';
+import {
+  anthropicFrame,
+  EMPTY_TEXT_BLOCK,
+  EMPTY_THINKING_BLOCK,
+  jsonString,
+  sseFrame,
+} from '../../main/core/anthropic/sse-writer';
 import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Usage } from '../../main/core/anthropic/types';
-import { wireUsage } from '../../main/core/anthropic/usage-tally';
+import { wireDeltaUsage, wireUsage } from '../../main/core/anthropic/usage-tally';
 
 const TEXTS = ['', 'Hello', 'line\nbreak "quoted" \\ back\tslash', 'em—dash ✓ 😀', '\u0000\u001f\u2028', '\ud800 lone'];
 
@@ -19,6 +25,17 @@ function startedMessage<U>(usage: U) {
     usage,
   };
 }
+
+describe('jsonString', () => {
+  it('writes every text as JSON.stringify does: escapes, control characters, surrogates paired or lone', () => {
+    const texts = [...TEXTS, '"', '\\', '\udc00', 'a\ud83d', '\ud83d\ude00x', '\u007f\u0080\u2029', 'x'.repeat(5000)];
+    for (let code = 0; code < 0x80; code++) texts.push(`a${String.fromCharCode(code)}b`);
+    for (const code of [0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffe, 0xffff]) {
+      texts.push(String.fromCharCode(code), `x${String.fromCharCode(code)}y`);
+    }
+    for (const text of texts) expect(jsonString(text)).toBe(JSON.stringify(text));
+  });
+});
 
 describe('anthropicFrame', () => {
   it('writes every delta type byte for byte as JSON.stringify of the whole event would', () => {
@@ -153,6 +170,26 @@ describe('anthropicFrame', () => {
         };
         expect(anthropicFrame('message_delta', payload)).toBe(sseFrame('message_delta', payload));
       }
+    }
+  });
+
+  it("writes the translator's message_delta usage from its counts as JSON.stringify would", () => {
+    const usages: object[] = [
+      wireDeltaUsage({ input_tokens: 12, output_tokens: 7 }),
+      wireDeltaUsage({
+        input_tokens: 0,
+        output_tokens: 1,
+        cache_read_input_tokens: 700,
+        cache_creation_input_tokens: 3,
+      }),
+      { ...wireDeltaUsage({ input_tokens: 1, output_tokens: 2 }), input_tokens: Number.NaN },
+      { ...wireDeltaUsage({ input_tokens: 1, output_tokens: 2 }), server_tool_use: { web_search_requests: 1 } },
+      { ...wireDeltaUsage({ input_tokens: 1, output_tokens: 2 }), extra: 1 },
+      { output_tokens: 2, input_tokens: 1 },
+    ];
+    for (const usage of usages) {
+      const payload = { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage };
+      expect(anthropicFrame('message_delta', payload)).toBe(sseFrame('message_delta', payload));
     }
   });
 

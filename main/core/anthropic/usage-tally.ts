@@ -7,7 +7,16 @@ import type { Usage, WireDeltaUsage, WireUsage } from './types';
  * output estimate summed over everything the client was sent.
  */
 export class UsageTally {
-  private reported: UpstreamUsage = {};
+  // DECISION: the reported counts in an object of fixed shape, each count written when an event has it, not
+  // `{ ...this.reported, ...usage }`: on Node 20 the spread copy of a spread copy went through V8's runtime each time
+  // (a tally with two reports ~1,080 ns against ~110 ns with one, in process). A count an event leaves out keeps the
+  // earlier one, as the spread did (the decoder never writes a count as undefined).
+  private readonly reported: Required<Record<keyof UpstreamUsage, number | undefined>> = {
+    inputTokens: undefined,
+    outputTokens: undefined,
+    cacheReadInputTokens: undefined,
+    cacheCreationInputTokens: undefined,
+  };
   private outputEstimate = 0;
 
   constructor(private readonly inputTokensEstimate: number) {}
@@ -17,7 +26,13 @@ export class UsageTally {
   }
 
   merge(usage: UpstreamUsage): void {
-    this.reported = { ...this.reported, ...usage };
+    const reported = this.reported;
+    if (usage.inputTokens !== undefined) reported.inputTokens = usage.inputTokens;
+    if (usage.outputTokens !== undefined) reported.outputTokens = usage.outputTokens;
+    if (usage.cacheReadInputTokens !== undefined) reported.cacheReadInputTokens = usage.cacheReadInputTokens;
+    if (usage.cacheCreationInputTokens !== undefined) {
+      reported.cacheCreationInputTokens = usage.cacheCreationInputTokens;
+    }
   }
 
   usage(): Usage {

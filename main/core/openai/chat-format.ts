@@ -2,6 +2,7 @@
  * Answers in Chat Completions' shape: `chat.completion` objects, and `chat.completion.chunk` lines ending in
  * `data: [DONE]` when streamed. Built from the same Anthropic events every API's answer passes through.
  */
+import { jsonString } from '../anthropic/sse-writer';
 import { estimateTextTokens } from '../anthropic/token-estimate';
 import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
 import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
@@ -130,9 +131,11 @@ export class ChatFormat implements ApiFormat {
   errorStatus = openAIStatus;
 }
 
+const FIRST_DELTA = JSON.stringify({ role: 'assistant', content: '' });
+
 /**
- * Each chunk is a fixed head (id, created, model), the delta, and a fixed tail, so a text delta costs one
- * JSON.stringify of the delta alone: streamed Chat Completions cost what streamed Messages cost.
+ * Each chunk is a fixed head (id, created, model), the delta, and a fixed tail, so a text delta costs one quoted
+ * text (jsonString, as the Anthropic frames): streamed Chat Completions cost what streamed Messages cost.
  */
 class ChatStreamEncoder implements StreamEncoder {
   readonly ping = ': ping\n\n';
@@ -164,7 +167,15 @@ class ChatStreamEncoder implements StreamEncoder {
         return this.blockStop(payload.index as number);
       case 'message_delta': {
         const delta = payload.delta as { stop_reason: StopReason | null };
-        this.usage = { input_tokens: this.inputTokens, ...(payload.usage as Partial<Usage>) } as Usage;
+        // Spelled out, not `{ input_tokens, ...usage }`: a spread into a literal with a key of its own goes through
+        // V8's runtime on Node 20, and chatUsage reads only these.
+        const usage = (payload.usage ?? {}) as Partial<Usage>;
+        this.usage = {
+          input_tokens: usage.input_tokens !== undefined ? usage.input_tokens : this.inputTokens,
+          output_tokens: usage.output_tokens!,
+          cache_read_input_tokens: usage.cache_read_input_tokens,
+          cache_creation_input_tokens: usage.cache_creation_input_tokens,
+        };
         const reason = finishReason(delta.stop_reason, this.options.legacyFunctions);
         return `data: ${this.head}{},"logprobs":null,"finish_reason":"${reason}"}]${this.usageTail()}}\n\n`;
       }
@@ -191,10 +202,10 @@ class ChatStreamEncoder implements StreamEncoder {
   private start(message: { id: string; usage: Usage }): string {
     this.inputTokens = message.usage.input_tokens;
     this.head =
-      `{"id":${JSON.stringify(completionId(message.id))},"object":"chat.completion.chunk","created":${unixSeconds()},` +
-      `"model":${JSON.stringify(this.options.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
+      `{"id":${jsonString(completionId(message.id))},"object":"chat.completion.chunk","created":${unixSeconds()},` +
+      `"model":${jsonString(this.options.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
     this.tail = `,"logprobs":null,"finish_reason":null}]${this.usageTail()}}\n\n`;
-    return this.chunk({ role: 'assistant', content: '' });
+    return `data: ${this.head}${FIRST_DELTA}${this.tail}`;
   }
 
   private blockStart(index: number, block: Record<string, string>): string {
@@ -232,7 +243,8 @@ class ChatStreamEncoder implements StreamEncoder {
           this.newBlock = false;
           this.lastSent = text;
         }
-        return this.chunk({ content: text });
+        // The delta most chunks are, written from pieces: one quoted text instead of JSON.stringify of an object.
+        return `data: ${this.head}{"content":${jsonString(text)}}${this.tail}`;
       }
       case 'thinking_delta':
         this.reasoningTokens += estimateTextTokens(delta.thinking!);
