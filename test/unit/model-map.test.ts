@@ -182,3 +182,30 @@ describe('validateModelMap', () => {
     }
   });
 });
+
+describe('mapModel remembers what it mapped, per map', () => {
+  it('answers as a map seen for the first time does, asked once or again', () => {
+    for (const id of ['claude-sonnet-4-5', 'Claude-Opus-4.6', 'claude-haiku-4-5-20251001', 'claude-opus-4-8', 'x-1']) {
+      const fresh = mapModel(id, { ...DEFAULT_MODEL_MAP });
+      expect(mapModel(id, DEFAULT_MODEL_MAP)).toBe(fresh);
+      expect(mapModel(id, DEFAULT_MODEL_MAP)).toBe(fresh);
+    }
+  });
+
+  it('uses a replaced map from the next request on, not what the old one said', () => {
+    let map: ModelMap = { 'claude-sonnet-4-6': 'claude-sonnet-4-6' };
+    expect(mapModel('claude-sonnet-4-6', map)).toBe('claude-sonnet-4-6');
+    map = { 'claude-sonnet-4-6': 'claude-opus-4-6' };
+    expect(mapModel('claude-sonnet-4-6', map)).toBe('claude-opus-4-6');
+  });
+
+  it('still maps every id right once it has seen more ids than it keeps', () => {
+    const map: ModelMap = { 'claude-opus-*': 'claude-opus-4-6' };
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 150; i++) {
+        expect(mapModel(`claude-opus-${i}`, map)).toBe('claude-opus-4-6');
+        expect(mapModel(`other-${i}`, map)).toBe(`other-${i}`);
+      }
+    }
+  });
+});

@@ -4,7 +4,7 @@ import { outputInstruction, type Rejection } from '../anthropic/structured/outpu
 import { planOutput, withSystemNote, type OutputPlan } from '../anthropic/structured/output-plan';
 import { estimateInputTokens, estimateInputTokensYielding } from '../anthropic/token-estimate';
 import type { MessagesRequest } from '../anthropic/types';
-import type { ModelMap } from '../orchids/model-map';
+import { mapModel, type ModelMap } from '../orchids/model-map';
 import type { PreparedTools, PreparedToolsCache } from '../orchids/prepared-tools';
 import { chatSessionIdFor } from '../orchids/request-builder';
 import { UpstreamBodies, type BodiesContext } from '../orchids/upstream-bodies';
@@ -22,7 +22,6 @@ import { serveChecked, type CheckedJob } from './structured-run';
 import { continueAfterDeclined } from './declined-calls';
 import { ownAnswer, ownStopReason, writeOwnAnswer } from './own-answer';
 import { OverflowMemory } from './overflow-memory';
-import { UpstreamModels } from './upstream-model';
 import type { ToolCallPolicy } from '../anthropic/call-route';
 
 /** A summary's calls, to the client's tools or not, reach nobody (ApiFormat.summaryOnly). */
@@ -64,11 +63,9 @@ export class MessagesProxy {
   private readonly now: () => number;
   /** Context overflows a stream ended in after its 200, for Claude Code's unstreamed resend (./overflow-memory.ts). */
   private readonly overflows: OverflowMemory;
-  private readonly upstreamModels: UpstreamModels;
 
   constructor(private readonly deps: MessagesProxyDeps) {
     this.now = deps.now ?? Date.now;
-    this.upstreamModels = new UpstreamModels(() => deps.modelMap());
     this.overflows = new OverflowMemory(this.now);
   }
 
@@ -87,7 +84,7 @@ export class MessagesProxy {
     const plan = own ? undefined : planOutput(request);
     const format = options.format ?? ANTHROPIC_FORMAT;
     const stream = request.stream === true;
-    const upstreamModel = this.upstreamModels.for(request.model);
+    const upstreamModel = mapModel(request.model, deps.modelMap());
     // DECISION: on /v1/messages only. The resend is Claude Code's (and the Anthropic SDK's users'); Codex and the
     // OpenAI SDKs stream and act on the stream's error, so memory kept on the OpenAI routes would cost a hash of a long
     // conversation per overflow and be read by nobody. Unstreamed only: that is the resend; a streamed repeat is
