@@ -116,6 +116,20 @@ describe('long strings', () => {
   });
 });
 
+describe("quoteJson on short texts (the SSE frames' ids, models and deltas)", () => {
+  it('writes every text as JSON.stringify does: escapes, control characters, surrogates paired or lone', () => {
+    const texts = ['', 'Hello', 'line\nbreak "quoted" \\ back\tslash', 'em—dash ✓ 😀', '\u0000\u001f\u2028'];
+    texts.push('\ud800 lone', '"', '\\', '\udc00', 'a\ud83d', '\ud83d\ude00x', '\u007f\u0080\u2029');
+    // Either side of where the plain check gives way to the replacing path.
+    texts.push('x'.repeat(255), 'x'.repeat(256), 'x'.repeat(5000));
+    for (let code = 0; code < 0x80; code++) texts.push(`a${String.fromCharCode(code)}b`);
+    for (const code of [0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffe, 0xffff]) {
+      texts.push(String.fromCharCode(code), `x${String.fromCharCode(code)}y`);
+    }
+    for (const text of texts) expect(quoteJson(text)).toBe(JSON.stringify(text));
+  });
+});
+
 describe('quoteJson (the escaping by native string replacement)', () => {
   // Long enough to take the replacing path, and not: each text is tried at both lengths.
   const sized = (text: string): string[] => [text, text.repeat(Math.ceil(4096 / text.length))];

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  anthropicFrame,
-  EMPTY_TEXT_BLOCK,
-  EMPTY_THINKING_BLOCK,
-  jsonString,
-  sseFrame,
-} from '../../main/core/anthropic/sse-writer';
+import { anthropicFrame, EMPTY_TEXT_BLOCK, EMPTY_THINKING_BLOCK, sseFrame } from '../../main/core/anthropic/sse-writer';
 import { StreamTranslator } from '../../main/core/anthropic/stream-translator';
 import type { Usage } from '../../main/core/anthropic/types';
 import { wireDeltaUsage, wireUsage } from '../../main/core/anthropic/usage-tally';
@@ -25,17 +19,6 @@ function startedMessage<U>(usage: U) {
     usage,
   };
 }
-
-describe('jsonString', () => {
-  it('writes every text as JSON.stringify does: escapes, control characters, surrogates paired or lone', () => {
-    const texts = [...TEXTS, '"', '\\', '\udc00', 'a\ud83d', '\ud83d\ude00x', '\u007f\u0080\u2029', 'x'.repeat(5000)];
-    for (let code = 0; code < 0x80; code++) texts.push(`a${String.fromCharCode(code)}b`);
-    for (const code of [0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfffe, 0xffff]) {
-      texts.push(String.fromCharCode(code), `x${String.fromCharCode(code)}y`);
-    }
-    for (const text of texts) expect(jsonString(text)).toBe(JSON.stringify(text));
-  });
-});
 
 describe('anthropicFrame', () => {
   it('writes every delta type byte for byte as JSON.stringify of the whole event would', () => {

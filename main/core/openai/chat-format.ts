@@ -2,7 +2,7 @@
  * Answers in Chat Completions' shape: `chat.completion` objects, and `chat.completion.chunk` lines ending in
  * `data: [DONE]` when streamed. Built from the same Anthropic events every API's answer passes through.
  */
-import { jsonString } from '../anthropic/sse-writer';
+import { quoteJson } from '../util/json-buffer';
 import { estimateTextTokens } from '../anthropic/token-estimate';
 import type { MessagesResponse, StopReason, Usage } from '../anthropic/types';
 import type { ApiFormat, StreamEncoder } from '../proxy/api-format';
@@ -135,7 +135,7 @@ const FIRST_DELTA = JSON.stringify({ role: 'assistant', content: '' });
 
 /**
  * Each chunk is a fixed head (id, created, model), the delta, and a fixed tail, so a text delta costs one quoted
- * text (jsonString, as the Anthropic frames): streamed Chat Completions cost what streamed Messages cost.
+ * text (quoteJson, as the Anthropic frames): streamed Chat Completions cost what streamed Messages cost.
  */
 class ChatStreamEncoder implements StreamEncoder {
   readonly ping = ': ping\n\n';
@@ -202,8 +202,8 @@ class ChatStreamEncoder implements StreamEncoder {
   private start(message: { id: string; usage: Usage }): string {
     this.inputTokens = message.usage.input_tokens;
     this.head =
-      `{"id":${jsonString(completionId(message.id))},"object":"chat.completion.chunk","created":${unixSeconds()},` +
-      `"model":${jsonString(this.options.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
+      `{"id":${quoteJson(completionId(message.id))},"object":"chat.completion.chunk","created":${unixSeconds()},` +
+      `"model":${quoteJson(this.options.model)},"system_fingerprint":null,"choices":[{"index":0,"delta":`;
     this.tail = `,"logprobs":null,"finish_reason":null}]${this.usageTail()}}\n\n`;
     return `data: ${this.head}${FIRST_DELTA}${this.tail}`;
   }
@@ -244,7 +244,7 @@ class ChatStreamEncoder implements StreamEncoder {
           this.lastSent = text;
         }
         // The delta most chunks are, written from pieces: one quoted text instead of JSON.stringify of an object.
-        return `data: ${this.head}{"content":${jsonString(text)}}${this.tail}`;
+        return `data: ${this.head}{"content":${quoteJson(text)}}${this.tail}`;
       }
       case 'thinking_delta':
         this.reasoningTokens += estimateTextTokens(delta.thinking!);
