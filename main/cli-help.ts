@@ -120,6 +120,16 @@ const DATA_NOTE = `\
 While Orchids Tray runs on the same data folder, commands go to it and take effect before they return; otherwise
 the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itself.`;
 
+// DECISION: Windows' note quotes the `--` rather than doubling it (`-- --`) or naming `npm.cmd`. npm's PowerShell
+// shim (npm.ps1) before npm 11.4.0 and 10.9.3 let PowerShell drop a bare `--` (npm/cli#3136, #4903; fixed by #8278,
+// backported in #8343), and the shim that runs is the one in Node's own folder, from the npm Node bundled, even after
+// `npm install -g npm@11`. A quoted "--" reaches npm through an old shim, a fixed one (which re-reads the typed line)
+// and cmd.exe alike; a doubled one would reach the CLI itself through a fixed shim, and `npm.cmd` is one more thing
+// to explain. Said on Windows only: elsewhere no shell drops it.
+const WINDOWS_NOTE = `\
+PowerShell: where npm's npm.ps1 shim is older than npm 11.4.0 or 10.9.3, it drops a bare -- and npm takes the flags
+after it for its own; quote it there: ${CLI.replace(/--$/, '"--"')} logs --follow`;
+
 const GROUP_HELP = `Every command takes --help: after a group (${CLI} logs --help), it prints that group's part alone.`;
 
 /** The lines of one group's commands, each with the lines that go on explaining it. */
@@ -133,12 +143,16 @@ function linesOf(all: string, group: Group): string {
   return kept.join('\n');
 }
 
-/** The whole help, or one group's part of it (`accounts --help`), with the notes that bear on it. */
-export function usage(env: NodeJS.ProcessEnv, group?: string): string {
+/**
+ * The whole help, or one group's part of it (`accounts --help`), with the notes that bear on it; on Windows (a
+ * parameter for the tests) with how to pass flags from PowerShell.
+ */
+export function usage(env: NodeJS.ProcessEnv, group?: string, platform: NodeJS.Platform = process.platform): string {
   const all = commands(creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL));
-  if (!isGroup(group)) return [HEADER, all, [COOKIE_NOTE, DATA_NOTE, GROUP_HELP].join('\n')].join('\n\n');
+  const windows = platform === 'win32' ? [WINDOWS_NOTE] : [];
+  if (!isGroup(group)) return [HEADER, all, [COOKIE_NOTE, DATA_NOTE, GROUP_HELP, ...windows].join('\n')].join('\n\n');
   const notes = group === 'accounts' ? [COOKIE_NOTE, DATA_NOTE] : [DATA_NOTE];
-  return [HEADER, linesOf(all, group), notes.join('\n'), `Every command: ${CLI} --help`].join('\n\n');
+  return [HEADER, linesOf(all, group), [...notes, ...windows].join('\n'), `Every command: ${CLI} --help`].join('\n\n');
 }
 
 /**

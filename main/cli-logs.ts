@@ -139,9 +139,9 @@ export async function followLogs(
         for (const line of await accounts.changes()) out(line);
       if (name === 'accountsChanged') {
         for (const line of await accounts.changes((payload as Events['accountsChanged']).at)) out(line);
-      } else if (name === 'requestsFinished' && printed.size) {
-        const fresh = (payload as Events['requestsFinished']).filter((r) => !printed.has(r.requestId));
-        printEvent(name, fresh, accounts, out);
+      } else if (name === 'requestsFinished') {
+        const reports = (payload as Events['requestsFinished']).filter((r) => !printed.has(r.requestId));
+        for (const report of reports) out(await accounts.requestLine(report));
       } else printEvent(name, payload, accounts, out);
     }
   } catch (error) {
@@ -153,8 +153,7 @@ export async function followLogs(
 
 /** The account ids an event names. */
 function mentioned(name: keyof Events, payload: unknown): number[] {
-  if (name === 'requestsFinished')
-    return (payload as Events['requestsFinished']).flatMap((r) => (r.accountId === null ? [] : [r.accountId]));
+  if (name === 'requestsFinished') return (payload as Events['requestsFinished']).flatMap((r) => r.accountsTried);
   if (name === 'accountStates') return (payload as Events['accountStates']).map((change) => change.accountId);
   return [];
 }
@@ -204,13 +203,49 @@ class AccountWatch {
     return this.known.has(id) || this.gone.has(id);
   }
 
-  /** `#3 Work`, as the account is called now (`#3 Work (removed)` once it is gone). */
-  label(id: number | null): string {
+  /**
+   * `#3 Work`, as the account is called now; once it is gone, `#3 Work (removed)`, named as it was then: `asThen`,
+   * the name a request ran with (as `logs` names it), or else the name it had when this follower saw it go.
+   */
+  label(id: number | null, asThen: string | null = null): string {
     if (id === null) return '';
     const now = this.known.get(id)?.name;
     if (now !== undefined) return `#${id} ${now}`;
-    const then = this.gone.get(id);
+    const then = asThen ?? this.gone.get(id);
     return then === undefined ? `#${id}` : `#${id} ${then} (removed)`;
+  }
+
+  /**
+   * A finished request's line, naming its accounts as `logs` does: the serving one by the name the report carries,
+   * each other one it tried by its name now, or, for one this follower cannot name, by the name history kept.
+   *
+   * DECISION: an account this follower cannot name (removed while the request ran, before the follower read the list)
+   * is named from the request's history row, read through `history:record`, rather than by adding each tried account's
+   * name to the live report: the app finds those names when its history writer writes the row (compose.ts keeps the
+   * names of accounts removed while it runs for that), off the request path, and the live report leaves before that.
+   * The read flushes the history writer first, so the row is there; it costs one call for such a request only, and
+   * carries the request's debug record along when one was written (rare enough not to add a narrower call for it).
+   */
+  async requestLine(report: FinishedRequest): Promise<string> {
+    const unnamed = report.accountsTried.some((id) => id !== report.accountId && !this.knows(id));
+    const then = unnamed ? await this.triedNamesThen(report.requestId) : [];
+    const asThen = (id: number, at: number) => then[at] ?? (id === report.accountId ? report.accountName : null);
+    return formatRequest(
+      report,
+      (id) => this.label(id, report.accountName),
+      (id, at) => this.label(id, asThen(id, at)),
+    );
+  }
+
+  /** The names history kept for the accounts a request tried, in order; none when the row cannot be read. */
+  private async triedNamesThen(requestId: string): Promise<Array<string | null>> {
+    try {
+      const { row } = await this.api.history.record({ requestId });
+      return row ? historyTriedNamesThen(row) : [];
+    } catch {
+      // The app is stopping: the line goes out with what the follower knows; the stream's end says the rest.
+      return [];
+    }
   }
 
   /** Reads the list again and says what changed since the last read, one line per change. */
@@ -245,9 +280,7 @@ class AccountWatch {
 }
 
 function printEvent(name: keyof Events, payload: unknown, accounts: AccountWatch, out: Line): void {
-  if (name === 'requestsFinished') {
-    for (const report of payload as Events['requestsFinished']) out(formatRequest(report, (id) => accounts.label(id)));
-  } else if (name === 'accountStates') {
+  if (name === 'accountStates') {
     for (const change of payload as Events['accountStates']) {
       const wasUntil = accounts.noteState(change);
       out(`${clock(change.at)}  account ${accounts.label(change.accountId)}: ${describeState(change, wasUntil)}`);
