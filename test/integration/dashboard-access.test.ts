@@ -82,6 +82,45 @@ describe('the dashboard link', () => {
     expect(old.text).toMatch(/no longer carry the install token/);
   });
 
+  it('a spent link in a browser is a readable page saying what to do; other clients keep plain text', async () => {
+    await setup();
+    const link = control.transport.dashboardUrl(stack!.url);
+    expect((await open(link)).status).toBe(303);
+    // What Chromium and Firefox send for a link clicked.
+    const accept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+    const page = await request(link, { headers: { accept } });
+    const html = await page.body.text();
+    expect(page.statusCode).toBe(401);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    // The app page's own headers: the same CSP (no inline script or style), no caching, no framing.
+    const app = await request(`${stack!.url}/_tray/`, {
+      headers: { cookie: (await open(control.transport.dashboardUrl(stack!.url))).cookie! },
+    });
+    await app.body.text();
+    for (const name of ['content-security-policy', 'x-content-type-options', 'referrer-policy', 'cache-control']) {
+      expect(page.headers[name], name).toBe(app.headers[name]);
+    }
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(html).toMatch(/<title>[^<]*sign-in link[^<]*<\/title>/i);
+    expect(html).toContain('This sign-in link was already used, or it has expired.');
+    expect(html).toContain('<code>npm run cli -- dashboard</code>');
+    expect(html).not.toMatch(/<script|\sstyle=|<style/i);
+    // Its stylesheet is a file of the app's origin, served without a session, as the CSP allows.
+    const sheet = /<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!;
+    const css = await request(new URL(sheet, link));
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
+    expect(await css.body.text()).toMatch(/^body \{ font:/m);
+    // The other refusals of a browser without a session are pages too.
+    const bare = await request(`${stack!.url}/_tray/`, { headers: { accept } });
+    expect(bare.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(await bare.body.text()).toContain('Open the &quot;Dashboard:&quot; link Orchids Tray printed');
+    // DECISION (tested): a client that does not ask for HTML (curl, a script) still reads one plain line.
+    const plain = await request(link, { headers: { accept: '*/*' } });
+    expect(plain.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(await plain.body.text()).toMatch(/^This sign-in link was already used/);
+  });
+
   it('expires unused after a few minutes; sessions end after a working day', async () => {
     await setup();
     const stale = control.transport.dashboardUrl(stack!.url);

@@ -63,6 +63,18 @@ export interface HttpTransportOptions {
 }
 
 export const LINK_PATH = '/_tray/link';
+/**
+ * The refusal page's stylesheet: served without a session (the page is for a browser that has none), and a file
+ * rather than a `<style>`, which the CSP (`style-src 'self'`) would block.
+ */
+const REFUSAL_STYLESHEET_PATH = '/_tray/refused.css';
+const REFUSAL_CSS = `:root { color-scheme: light dark; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 34rem; margin: 12vh auto;
+  padding: 0 1.25rem; }
+h1 { font-size: 1.25rem; margin: 0 0 0.75rem; }
+code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; padding: 0.1em 0.3em; border-radius: 4px;
+  background: color-mix(in srgb, currentColor 10%, transparent); overflow-wrap: anywhere; }
+`;
 /** What always works, the app running: the CLI asks it for a link. */
 export const CLI_LINK_WAY = 'run `npm run cli -- dashboard`';
 
@@ -114,11 +126,21 @@ export class HttpControlTransport {
       await this.link(req, res);
       return true;
     }
+    if (url.pathname === REFUSAL_STYLESHEET_PATH) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES['.css']! });
+      res.end(REFUSAL_CSS);
+      return true;
+    }
     const code = url.searchParams.get('code');
     if (code !== null) {
       const signedIn = this.options.access.redeem(code);
       if (!signedIn) {
-        this.refuse(res, `This sign-in link was already used, or it has expired. ${this.freshLink}\n`);
+        this.refuse(
+          req,
+          res,
+          'This sign-in link no longer works',
+          `This sign-in link was already used, or it has expired. ${this.freshLink}\n`,
+        );
         return true;
       }
       // The code is spent; the address bar loses it, and the session cookie is what signs this browser in.
@@ -131,12 +153,19 @@ export class HttpControlTransport {
       return true;
     }
     if (url.searchParams.has('token')) {
-      this.refuse(res, `Dashboard links no longer carry the install token. ${this.freshLink}\n`);
+      this.refuse(
+        req,
+        res,
+        'This is an old kind of link',
+        `Dashboard links no longer carry the install token. ${this.freshLink}\n`,
+      );
       return true;
     }
     if (!this.caller(req)) {
       this.refuse(
+        req,
         res,
+        'This browser is not signed in',
         `Open the "Dashboard:" link Orchids Tray printed; it signs this browser in. ${this.freshLink}\n`,
       );
       return true;
@@ -219,9 +248,30 @@ export class HttpControlTransport {
     res.end(text);
   }
 
-  private refuse(res: ServerResponse, message: string): void {
-    res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
-    res.end(message);
+  /**
+   * A browser without a session: 401 with what happened and the way to a fresh link.
+   * DECISION: a page for a client that asks for HTML (a link clicked or pasted in a browser sends
+   * `Accept: text/html,…`), the same words as one plain line for any other (curl, a script, a test), which reads the
+   * line as it is; the status is 401 either way. The page has no script, and its style is a file (CSP).
+   */
+  private refuse(req: IncomingMessage, res: ServerResponse, heading: string, message: string): void {
+    if (!/\btext\/html\b/i.test(req.headers.accept ?? '')) {
+      res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+      res.end(message);
+      return;
+    }
+    // The ways are commands in backquotes: they read as code, and nothing of them is taken as markup.
+    const words = escapeHtml(message.trim()).replace(/`([^`]+)`/g, '<code>$1</code>');
+    const page =
+      '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
+      '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
+      '<title>Orchids Tray: sign-in link needed</title>\n' +
+      // No icon to fetch: /favicon.ico is a 404 of the proxy's, and the window's icon is behind the session.
+      '<link rel="icon" href="data:,">\n' +
+      `<link rel="stylesheet" href="${REFUSAL_STYLESHEET_PATH}">\n</head>\n<body>\n<main>\n` +
+      `<h1>${escapeHtml(heading)}</h1>\n<p>${words}</p>\n</main>\n</body>\n</html>\n`;
+    res.writeHead(401, { ...SECURITY_HEADERS, 'content-type': CONTENT_TYPES['.html']! });
+    res.end(page);
   }
 
   /** HEAD on the live events: their headers, and no stream to hold open. */
@@ -304,6 +354,12 @@ export class HttpControlTransport {
 }
 
 const EVENTS_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' };
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]!);
+}
 
 function sessionCookie(value: string): string {
   return `${SESSION_COOKIE}=${value}; Path=/_tray; HttpOnly; SameSite=Strict; Max-Age=${SESSION_TTL_MS / 1000}`;

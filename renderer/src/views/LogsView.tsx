@@ -1,5 +1,6 @@
 import { useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { historyAccountLabel } from '../../../contract/history-csv';
+import { BreakableEmail } from '../components/accounts/AccountRow';
 import { ExportCsvButton, useExportCsv } from '../components/logs/ExportCsv';
 import { RequestDetail } from '../components/logs/RequestDetail';
 import { API_LABEL } from '../components/logs/RowSummary';
@@ -36,7 +37,10 @@ export function LogsView() {
         subtitle={
           status?.debugLogs.enabled
             ? 'Debug logging is on: new requests keep their full record. Open one to read it.'
-            : 'Every request, newest first. Turn on debug logging in Settings to keep each request’s full record.'
+            : // Not "Every request": one refused before it is taken on (unreadable, 400; the key, 401; paused) has
+              // no row, as the empty list's notes say; a person comparing a client's count would look for it here.
+              'Requests the proxy took on, newest first; one it refused at once (unreadable, without the API key, ' +
+              'or while paused) is not listed. Turn on debug logging in Settings to keep each request’s full record.'
         }
         actions={
           <>
@@ -249,9 +253,9 @@ function LogRow({ entry, account, onOpen }: { entry: LogEntry; account: string; 
         </button>
       </td>
       <td className="cell-api">{API_LABEL[entry.api] ?? entry.api}</td>
-      {/* Stacked rows cut a long name with an ellipsis: the whole of it on hover. */}
-      <td className="cell-account" title={account}>
-        {account}
+      {/* A long name or e-mail wraps in its place, before "@" and dots where it can (BreakableEmail says why). */}
+      <td className="cell-account">
+        <BreakableEmail email={account} />
       </td>
       <td className="cell-model">
         <span className="mono model-id">{entry.model}</span>
