@@ -125,7 +125,6 @@ test('Logs says which requests it lists, and it lists those', async ({ page, tra
   // Before: "Every request, newest first", over a list that had left this 400 out.
   await expect(subtitle).not.toContainText('Every request');
   await expect(subtitle).toContainText(
-    'Requests the proxy took on, newest first; one it refused at once (unreadable, without the API key, or while ' +
-      'paused) is not listed.',
+    'Newest first. Requests refused at once (unreadable, no API key, or while paused) are not listed.',
   );
 });

@@ -121,6 +121,22 @@ describe('the dashboard link', () => {
     expect(await plain.body.text()).toMatch(/^This sign-in link was already used/);
   });
 
+  it('a spent link opened again by the browser it signed in goes to the dashboard; others are refused', async () => {
+    await setup();
+    const link = control.transport.dashboardUrl(stack!.url);
+    const { cookie } = await open(link);
+    // The same link again (history, a bookmark) from the browser it signed in: where it meant to go, no new session.
+    const again = await request(link, { headers: { cookie: cookie! } });
+    await again.body.text();
+    expect(again.statusCode).toBe(303);
+    expect(again.headers.location).toBe('/_tray/');
+    expect(again.headers['set-cookie']).toBeUndefined();
+    // A session that is not live (made up, or ended) changes nothing: the refusal as before.
+    const stranger = await request(link, { headers: { cookie: 'orchids_tray_session=ots_made-up' } });
+    expect(stranger.statusCode).toBe(401);
+    expect(await stranger.body.text()).toMatch(/^This sign-in link was already used/);
+  });
+
   it('expires unused after a few minutes; sessions end after a working day', async () => {
     await setup();
     const stale = control.transport.dashboardUrl(stack!.url);

@@ -135,6 +135,13 @@ export class HttpControlTransport {
     if (code !== null) {
       const signedIn = this.options.access.redeem(code);
       if (!signedIn) {
+        // A browser this link already signed in, opening it again (history, a bookmark): it means the dashboard, and
+        // its live session already grants that, so nothing is given that it did not have.
+        if (this.caller(req)?.kind === 'session') {
+          res.writeHead(303, { location: DASHBOARD_PATH, 'cache-control': 'no-store' });
+          res.end();
+          return true;
+        }
         this.refuse(
           req,
           res,

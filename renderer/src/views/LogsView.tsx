@@ -39,8 +39,8 @@ export function LogsView() {
             ? 'Debug logging is on: new requests keep their full record. Open one to read it.'
             : // Not "Every request": one refused before it is taken on (unreadable, 400; the key, 401; paused) has
               // no row, as the empty list's notes say; a person comparing a client's count would look for it here.
-              'Requests the proxy took on, newest first; one it refused at once (unreadable, without the API key, ' +
-              'or while paused) is not listed. Turn on debug logging in Settings to keep each request’s full record.'
+              'Newest first. Requests refused at once (unreadable, no API key, or while paused) are not listed. ' +
+              'Turn on debug logging in Settings to keep each request’s full record.'
         }
         actions={
           <>
