@@ -116,26 +116,66 @@ describe('DebugLogWriter', () => {
     expect(await third.read(record(2).file)).toBeDefined();
   });
 
-  it('survives a crash mid-write: records before a cut-short index line are read; no index, no segment', async () => {
+  it('a crash mid-write: a record whose index line was lost is read from the data, a cut-short one not', async () => {
     const dir = tmp();
     const first = writer(dir);
-    first.enqueue(record(1));
-    first.enqueue(record(2));
+    for (const i of [1, 2, 3]) first.enqueue(record(i));
     await first.flushNow();
     await first.stop();
-    const index = dataFiles(dir).find((f) => f.endsWith('.idx'))!;
-    const lines = fs.readFileSync(path.join(dir, index), 'utf8');
-    fs.writeFileSync(
-      path.join(dir, index),
-      lines.slice(0, lines.indexOf('\n') + 1) + lines.slice(lines.indexOf('\n') + 1, -5),
-    );
+    const file = (ext: string) =>
+      path.join(
+        dir,
+        dataFiles(dir).find((f) => f.endsWith(ext))!,
+      );
+    const lines = fs.readFileSync(file('.idx'), 'utf8');
+    // The index keeps its first line and half of its second; the data loses half of its third record.
+    fs.writeFileSync(file('.idx'), lines.slice(0, lines.indexOf('\n') + 6));
+    const data = fs.readFileSync(file('.ndjson'));
+    fs.writeFileSync(file('.ndjson'), data.subarray(0, data.length - 20));
     fs.writeFileSync(path.join(dir, '20260101-000000-000-deadbeef.ndjson'), '{"half a line');
     const second = writer(dir);
-    expect(await second.read(record(1).file)).toBeDefined();
-    expect(await second.read(record(2).file)).toBeUndefined();
-    second.enqueue(record(3));
+    expect((await second.read(record(1).file))!.requestId).toBe('req_test0001');
+    expect((await second.read(record(2).file))!.requestId).toBe('req_test0002');
+    expect(await second.read(record(3).file)).toBeUndefined();
+    second.enqueue(record(4));
     await second.flushNow();
     expect(dataFiles(dir)).not.toContain('20260101-000000-000-deadbeef.ndjson');
+  });
+
+  it('writes the index at most once a second and at stop; a start finds what it did not list yet', async () => {
+    let now = NOW;
+    const dir = tmp();
+    const first = writer(dir, {}, { now: () => now });
+    const indexText = () =>
+      fs.readFileSync(
+        path.join(
+          dir,
+          dataFiles(dir).find((f) => f.endsWith('.idx'))!,
+        ),
+        'utf8',
+      );
+    for (const i of [1, 2, 3]) {
+      first.enqueue(record(i));
+      await first.flushNow();
+      now += 100;
+    }
+    expect(indexText()).toBe('');
+    // Another process on the folder, as after a crash: the records are found in the data.
+    const crashed = writer(dir, {}, { now: () => now });
+    for (const i of [1, 2, 3]) expect((await crashed.read(record(i).file))!.requestId).toBe(record(i).requestId);
+    now += 1000;
+    first.enqueue(record(4));
+    await first.flushNow();
+    expect(
+      indexText()
+        .split('\n')
+        .map((line) => line.split('\t')[0]),
+    ).toEqual([1, 2, 3, 4].map((i) => record(i).file).concat(''));
+    first.enqueue(record(5));
+    await first.flushNow();
+    expect(indexText().split('\n')).toHaveLength(5);
+    await first.stop();
+    expect(indexText().split('\n')).toHaveLength(6);
   });
 
   it('redacts credential headers by name and secret-shaped text by pattern, in every part of the record', async () => {
