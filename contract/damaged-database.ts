@@ -41,8 +41,9 @@ export function damagedDatabaseLine(damaged: DamagedDatabase): string {
   return `${words.detail} ${words.way}`;
 }
 
-/** The command line's way to dismiss the notice, which the window's Dismiss button also does. */
-export const DISMISS_DAMAGED_NOTICE = 'npm run cli -- proxy dismiss-notice';
+/** The command line's way to dismiss the notice (its words after `npm run cli --`, cliCommand), which the window's
+ * Dismiss button also does. */
+export const DISMISS_DAMAGED_NOTICE_ARGS = 'proxy dismiss-notice';
 
 /** 2026-12-01 19:54:03 UTC: in UTC, so that a bug report reads the same in every time zone. */
 export function setAsideAt(damaged: Pick<DamagedDatabase, 'at'>): string {

@@ -2,6 +2,7 @@
  * A pinned upstream protocol the service does not speak: every request fails, while every account still looks
  * ready. The words for it live here once, so the window, the tray and the CLI say the same thing.
  */
+import { cliCommand } from './cli-command';
 import type { ServingWords } from './serving';
 import type { UpstreamProtocolName } from './views';
 
@@ -28,7 +29,12 @@ export type PinnedMismatchReader = 'window' | 'cli';
 
 export const PIN_ENV = 'ORCHIDS_TRAY_UPSTREAM_PROTOCOL';
 
-export function pinnedMismatchWords(pin: PinnedMismatch, reader: PinnedMismatchReader = 'window'): PinnedMismatchWords {
+/** `platform`: the one the app runs on, for the command line's command (cliCommand); the window's words have none. */
+export function pinnedMismatchWords(
+  pin: PinnedMismatch,
+  reader: PinnedMismatchReader = 'window',
+  platform?: string,
+): PinnedMismatchWords {
   return {
     short: `${pin.protocol} not answering`,
     detail:
@@ -39,7 +45,7 @@ export function pinnedMismatchWords(pin: PinnedMismatch, reader: PinnedMismatchR
       : reader === 'window'
         ? 'Use auto to let Orchids Tray find the protocol the service speaks.'
         : 'Set auto to let Orchids Tray find the protocol the service speaks: ' +
-          'npm run cli -- settings set upstreamProtocol auto',
+          cliCommand('settings set upstreamProtocol auto', platform),
   };
 }
 

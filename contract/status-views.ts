@@ -18,6 +18,11 @@ export interface ProxyStatus {
   url: string;
   version: string;
   dataDir: string;
+  /**
+   * The operating system the app runs on (Node's `process.platform`: `win32`, `darwin`, `linux`…), so the window
+   * writes the CLI commands it shows as they are typed in a terminal there (cliCommand: `"--"` on Windows).
+   */
+  platform: string;
   /** `desktop` when the Electron app runs this core; `headless` otherwise. */
   shell: 'desktop' | 'headless';
   /** The site credits are read from, by name (creditsSiteName): `orchids.app` unless ORCHIDS_SITE_URL names another. */

@@ -8,6 +8,7 @@ import { OUT_WORDS } from '../contract/serving';
 import type { AccountView } from '../contract/account-views';
 import { formatWait } from './core/accounts/account-states';
 import { CLI_ADD_ACCOUNT, WHERE_CLIENT_LIVES } from './core/accounts/cookie-parser';
+import { cliCommand } from './core/util/cli-command';
 import { CommandError, UsageError, unknownSubcommand, type Line } from './cli-errors';
 import { SUBCOMMANDS } from './cli-help';
 
@@ -61,7 +62,7 @@ export async function accounts(
       out(`${created ? 'Added' : 'Updated'} account ${account.id}: ${who}`);
       if (notice) out(notice);
       // Advice, not output: stdout stays the one line a script reads.
-      if (created) note(`Test it with one short request: npm run cli -- accounts test ${account.id}`);
+      if (created) note(`Test it with one short request: ${cliCommand(`accounts test ${account.id}`)}`);
       return;
     }
     case 'list': {

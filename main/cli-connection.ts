@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildApi, type OrchidsApi } from '../contract/api';
-import { DISMISS_DAMAGED_NOTICE, damagedDatabaseLine } from '../contract/damaged-database';
+import { DISMISS_DAMAGED_NOTICE_ARGS, damagedDatabaseLine } from '../contract/damaged-database';
 import { readEnvConfig } from './core/config';
 import { createHandlers } from './core/control/control-service';
 import { dispatch } from './core/control/dispatch';
@@ -11,7 +11,7 @@ import { rotateControlToken } from './core/control/install-token';
 import { runningApp } from './core/control/runtime-file';
 import { OrchidsCore } from './core/core';
 import { isDefaultLoopbackBind } from './core/server/guards';
-import { dataDirStatement } from './core/util/cli-command';
+import { cliCommand, dataDirStatement } from './core/util/cli-command';
 
 /**
  * Where the CLI's commands go. With the app running for this data folder, to the app itself, through the same
@@ -56,7 +56,7 @@ export function connectCli(env: NodeJS.ProcessEnv, note: (line: string) => void)
   const damaged = core.proxy.damagedDatabaseSetAsideHere();
   if (damaged) {
     note(damagedDatabaseLine(damaged));
-    note(`The app says this at each start until it is dismissed: ${DISMISS_DAMAGED_NOTICE}`);
+    note(`The app says this at each start until it is dismissed: ${cliCommand(DISMISS_DAMAGED_NOTICE_ARGS)}`);
   }
   // No app holds the token in memory: the file is all there is.
   const handlers = createHandlers(core, { rotateInstallToken: () => void rotateControlToken(dataDir) });

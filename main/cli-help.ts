@@ -1,10 +1,16 @@
 import { parseArgs } from 'node:util';
 import { creditsSiteName } from '../contract/credits';
 import { DEFAULT_SITE_URL } from './core/config';
+import { cliCommand } from './core/util/cli-command';
 import { didYouMean, UsageError } from './cli-errors';
 
-/** How the person runs the CLI: every command in the help and every pointer to it is written this way. */
-const CLI = 'npm run cli --';
+/**
+ * How the person runs the CLI on this platform (`npm run cli --`, or `npm run cli "--"` on Windows: cliCommand): every
+ * command in the help and every pointer to it is written this way.
+ */
+const cliOf = (platform: NodeJS.Platform): string => cliCommand('', platform).trimEnd();
+/** Where a line that goes on explaining a command starts, under the command's own words. */
+const CONTINUED = /^ {54}(?=\S)/gm;
 
 /** The flags every command shares (a value's flag must be known, or `--limit 5 logs` reads 5 as the command). */
 export const OPTIONS = {
@@ -84,32 +90,38 @@ export const unknownCommand = (word: string): UsageError =>
 
 const HEADER = 'Orchids Tray command line: manage accounts and settings, with or without the app running.';
 
-/** Each command's line, and the lines that go on explaining it; the credits line names the site this env reads. */
-const commands = (site: string): string =>
-  `  ${CLI} accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
-  ${CLI} accounts add --cookie <value> [--name <name>] [--weight <1-100>]
-  ${CLI} accounts list [--json]
-  ${CLI} accounts enable <id> | disable <id> | remove <id> | reset <id>
-  ${CLI} accounts rename <id> <name> | weight <id> <1-100>
-  ${CLI} accounts credits [<id>] [--json]     read plan and credits from ${site} now
-  ${CLI} accounts test [<id>] [--protocol ws|sse-b|sse-a | --all] [--model <id>] [--json]
+/**
+ * Each command's line, and the lines that go on explaining it; the credits line names the site this env reads. A
+ * longer CLI (Windows' quoted "--") moves the explanations right by as much, so the lines that go on stay under them.
+ */
+const commands = (site: string, cli: string): string =>
+  `  ${cli} accounts add --cookie-file <path> [--name <name>] [--weight <1-100>]
+  ${cli} accounts add --cookie <value> [--name <name>] [--weight <1-100>]
+  ${cli} accounts list [--json]
+  ${cli} accounts enable <id> | disable <id> | remove <id> | reset <id>
+  ${cli} accounts rename <id> <name> | weight <id> <1-100>
+  ${cli} accounts credits [<id>] [--json]     read plan and credits from ${site} now
+  ${cli} accounts test [<id>] [--protocol ws|sse-b|sse-a | --all] [--model <id>] [--json]
                                                       one short real request: does the account (or each enabled
                                                       one) work, and over what
-  ${CLI} logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
+  ${cli} logs [--limit <n>] [--json | --csv]  recent requests, from history; --json: one array, newest
                                                       first; --csv: a spreadsheet's file (RFC 4180, UTC times)
-  ${CLI} logs show <request-id>               one request's debug record (or history row)
-  ${CLI} logs --follow [--limit <n>]          live: one line per request from the running app; with
+  ${cli} logs show <request-id>               one request's debug record (or history row)
+  ${cli} logs --follow [--limit <n>]          live: one line per request from the running app; with
                                                       --limit, the last <n> from history first (tail -n <n> -f)
-  ${CLI} settings list [--json]
-  ${CLI} settings get <key> [--json]          one setting's value and where it comes from
-  ${CLI} settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
-  ${CLI} settings reset <key>
-  ${CLI} dashboard                            a fresh one-time sign-in link from the running app
-  ${CLI} token rotate                         a new install token: every dashboard browser signs in again
-  ${CLI} proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
+  ${cli} settings list [--json]
+  ${cli} settings get <key> [--json]          one setting's value and where it comes from
+  ${cli} settings set <key> <json value>      e.g. debugLogs true; a word or a list a,b needs no quotes
+  ${cli} settings reset <key>
+  ${cli} dashboard                            a fresh one-time sign-in link from the running app
+  ${cli} token rotate                         a new install token: every dashboard browser signs in again
+  ${cli} proxy status | pause | resume        the running app: is it serving (its WebSocket pool, and its
                                                       clock when off from Clerk's); pause refuses new requests
-  ${CLI} proxy dismiss-notice                 forget the notice of a replaced (damaged) database, which
-                                                      is said at every start until then; app running or not`;
+  ${cli} proxy dismiss-notice                 forget the notice of a replaced (damaged) database, which
+                                                      is said at every start until then; app running or not`.replace(
+    CONTINUED,
+    ' '.repeat(54 + cli.length - 'npm run cli --'.length),
+  );
 
 const COOKIE_NOTE = `\
 The cookie is the value of the __client cookie from orchids.app (or a whole Cookie header, or a browser cookie
@@ -125,19 +137,20 @@ the CLI opens the data folder (ORCHIDS_TRAY_DATA_DIR, or the app's default) itse
 // backported in #8343), and the shim that runs is the one in Node's own folder, from the npm Node bundled, even after
 // `npm install -g npm@11`. A quoted "--" reaches npm through an old shim, a fixed one (which re-reads the typed line)
 // and cmd.exe alike; a doubled one would reach the CLI itself through a fixed shim, and `npm.cmd` is one more thing
-// to explain. Said on Windows only: elsewhere no shell drops it.
+// to explain. Said on Windows only: elsewhere no shell drops it. There every command in the help is so quoted.
 const WINDOWS_NOTE = `\
 PowerShell: where npm's npm.ps1 shim is older than npm 11.4.0 or 10.9.3, it drops a bare -- and npm takes the flags
-after it for its own; quote it there: ${CLI.replace(/--$/, '"--"')} logs --follow`;
+after it for its own; so the commands here quote it: ${cliOf('win32')} logs --follow`;
 
-const GROUP_HELP = `Every command takes --help: after a group (${CLI} logs --help), it prints that group's part alone.`;
+const groupHelp = (cli: string): string =>
+  `Every command takes --help: after a group (${cli} logs --help), it prints that group's part alone.`;
 
 /** The lines of one group's commands, each with the lines that go on explaining it. */
-function linesOf(all: string, group: Group): string {
+function linesOf(all: string, group: Group, cli: string): string {
   const kept: string[] = [];
   let current: string | undefined;
   for (const line of all.split('\n')) {
-    current = new RegExp(`^  ${CLI} (\\S+)`).exec(line)?.[1] ?? current;
+    current = line.startsWith(`  ${cli} `) ? line.slice(cli.length + 3).split(' ')[0] : current;
     if (current === group) kept.push(line);
   }
   return kept.join('\n');
@@ -148,18 +161,24 @@ function linesOf(all: string, group: Group): string {
  * parameter for the tests) with how to pass flags from PowerShell.
  */
 export function usage(env: NodeJS.ProcessEnv, group?: string, platform: NodeJS.Platform = process.platform): string {
-  const all = commands(creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL));
+  const cli = cliOf(platform);
+  const all = commands(creditsSiteName(env.ORCHIDS_SITE_URL?.trim() || DEFAULT_SITE_URL), cli);
   const windows = platform === 'win32' ? [WINDOWS_NOTE] : [];
-  if (!isGroup(group)) return [HEADER, all, [COOKIE_NOTE, DATA_NOTE, GROUP_HELP, ...windows].join('\n')].join('\n\n');
+  if (!isGroup(group)) {
+    return [HEADER, all, [COOKIE_NOTE, DATA_NOTE, groupHelp(cli), ...windows].join('\n')].join('\n\n');
+  }
   const notes = group === 'accounts' ? [COOKIE_NOTE, DATA_NOTE] : [DATA_NOTE];
-  return [HEADER, linesOf(all, group), [...notes, ...windows].join('\n'), `Every command: ${CLI} --help`].join('\n\n');
+  return [HEADER, linesOf(all, group, cli), [...notes, ...windows].join('\n'), `Every command: ${cli} --help`].join(
+    '\n\n',
+  );
 }
 
 /**
  * The one line printed under a usage mistake instead of the whole help, which would push the mistake off the
  * screen: where the help for what was typed is. Read leniently, since what was typed did not parse.
  */
-export function helpPointer(argv: string[]): string {
+export function helpPointer(argv: string[], platform: NodeJS.Platform = process.platform): string {
+  const cli = cliOf(platform);
   let group: string | undefined;
   try {
     group = parseArgs({ args: argv, allowPositionals: true, strict: false, options: OPTIONS }).positionals[0];
@@ -167,6 +186,6 @@ export function helpPointer(argv: string[]): string {
     group = undefined;
   }
   return isGroup(group)
-    ? `Run \`${CLI} ${group} --help\` for its commands and options.`
-    : `Run \`${CLI} --help\` for the commands.`;
+    ? `Run \`${cli} ${group} --help\` for its commands and options.`
+    : `Run \`${cli} --help\` for the commands.`;
 }

@@ -3,6 +3,7 @@ import { damagedDatabaseLine, setAsideAt } from '../contract/damaged-database';
 import { pinnedMismatchWords, withPinnedMismatch } from '../contract/pinned-protocol';
 import { servingWords } from '../contract/serving';
 import type { ProxyStatus, UpstreamHealth } from '../contract/status-views';
+import { cliCommand } from './core/util/cli-command';
 import type { CliConnection } from './cli-connection';
 
 type Line = (text: string) => void;
@@ -54,12 +55,12 @@ function printStatus(status: ProxyStatus, out: Line): void {
   const words = withPinnedMismatch(servingWords(status.serving), status.pinnedMismatch);
   out(`${words.headline}: ${words.detail}`);
   if (status.pinnedMismatch) {
-    const pin = pinnedMismatchWords(status.pinnedMismatch, 'cli');
+    const pin = pinnedMismatchWords(status.pinnedMismatch, 'cli', process.platform);
     out(`${pin.detail} ${pin.way}`);
   }
   if (status.damagedDatabase) out(damagedDatabaseLine(status.damagedDatabase));
   out(`Proxy: ${status.url}`);
-  if (status.paused) out('Resume with: npm run cli -- proxy resume');
+  if (status.paused) out(`Resume with: ${cliCommand('proxy resume')}`);
 }
 
 /** What a person debugging slow requests or 401s needs besides the log (the same figures as /health's `upstream`). */

@@ -11,7 +11,7 @@ import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
 import { EXIT_WITH_PARENT_ARG, stopWithParent } from './core/util/parent-watch';
 import { startFailureLine } from './core/util/start-errors';
-import { cliCommandFor } from './core/util/cli-command';
+import { cliCommand, cliCommandFor } from './core/util/cli-command';
 
 /** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
 const SIGNAL_REPEAT_MS = 1000;
@@ -39,7 +39,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const signalCommand = process.platform === 'win32' ? undefined : `kill -USR2 ${process.pid}`;
   // Typed in another terminal, the CLI finds this app only on its data folder: a folder of its own (the demo's) is
   // named.
-  const dashboardCommand = cliCommandFor(core.config.dataDir, 'npm run cli -- dashboard');
+  const dashboardCommand = cliCommandFor(core.config.dataDir, cliCommand('dashboard'));
   let url: string;
   let control: AppControl;
   try {

@@ -8,6 +8,9 @@ const shellWord = (text) => (/^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.rep
 /** A PowerShell single-quoted string, its quotes (curly ones too) doubled (cli-command.ts's powerShellWord). */
 const powerShellWord = (text) => `'${text.replaceAll(/['‘’‚‛]/g, (quote) => quote + quote)}'`;
 
+/** A CLI command as the app writes it (contract/cli-command.ts): `"--"` quoted on Windows, for an old npm.ps1. */
+const cliCommand = (args, platform) => `npm run cli ${platform === 'win32' ? '"--"' : '--'} ${args}`;
+
 /** The demo's folder is never the default one, so its commands always carry it: POSIX, or PowerShell on Windows. */
 function cliCommandFor(dataDir, command, platform) {
   return platform === 'win32'
@@ -19,6 +22,7 @@ function cliCommandFor(dataDir, command, platform) {
 export function demoFolderLine(controlUrl, dataDir, platform = process.platform) {
   return (
     `Demo: the simulator's control API (test/sim/control.ts) is at ${controlUrl}; the CLI reaches this app as ` +
-    `${cliCommandFor(dataDir, 'npm run cli -- accounts list', platform)} (its folder is removed when the demo stops).`
+    `${cliCommandFor(dataDir, cliCommand('accounts list', platform), platform)} ` +
+    '(its folder is removed when the demo stops).'
   );
 }

@@ -43,6 +43,7 @@ import { unavailableCommands } from './proxy/unavailable';
 import { upstreamAnswers } from './upstream/reachability';
 import { SseTransport } from './upstream/sse-transport';
 import { prepareDataDir } from './util/paths';
+import { cliCommand } from './util/cli-command';
 import { WsTransport } from './upstream/ws/ws-transport';
 import { CountWriter } from './writers/count-writer';
 import { QueueWriter } from './writers/queue-writer';
@@ -191,7 +192,7 @@ function buildRequestPath(
     allowNonLoopback: config.allowNonLoopback,
     hostUndo: {
       environment: 'unset ORCHIDS_TRAY_HOST',
-      database: 'run: npm run cli -- settings reset host',
+      database: `run: ${cliCommand('settings reset host')}`,
       default: undefined,
     }[settings.sourceOf('host')],
     maxBodyBytes: config.maxBodyBytes,

@@ -1,7 +1,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { AccountsIcon, LogsIcon, OverviewIcon, SettingsIcon } from './components/Icons';
 import { ThemeSwitcher } from './components/ThemeSwitcher';
-import { LiveProvider, useLive, useServingWords } from './lib/live';
+import { LiveProvider, useCliCommand, useLive, useServingWords } from './lib/live';
 import { href, useRoute, type Route } from './lib/route';
 import { AccountsView } from './views/AccountsView';
 import { LogsView } from './views/LogsView';
@@ -99,13 +99,14 @@ function Shell() {
  */
 function ConnectionLost() {
   const { connected, sessionEnded } = useLive();
+  const dashboardCommand = useCliCommand('dashboard');
   if (connected) return null;
   if (sessionEnded) {
     return (
       <div className="connection-lost" role="alert">
         <strong>Orchids Tray is back, but this window is signed out.</strong> The app restarted (a restart ends every
         window's sign-in) or the sign-in expired. Open the Dashboard link the app printed, or get a fresh one with{' '}
-        <code>npm run cli -- dashboard</code>; until then this window shows things as they were.
+        <code>{dashboardCommand}</code>; until then this window shows things as they were.
       </div>
     );
   }

@@ -4,10 +4,58 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { cliCommandFor, dataDirStatement, powerShellWord, shellWord } from '../../main/core/util/cli-command';
+import { unavailableCommands } from '../../main/core/proxy/unavailable';
+import {
+  cliCommand,
+  cliCommandFor,
+  dataDirStatement,
+  powerShellWord,
+  shellWord,
+} from '../../main/core/util/cli-command';
 import { defaultDataDir } from '../../main/core/util/paths';
 
 const COMMAND = 'npm run cli -- dashboard';
+
+describe('cliCommand: the command as written for the platform the app runs on', () => {
+  it('is the bare -- form on POSIX, as it always was', () => {
+    expect(cliCommand('dashboard', 'linux')).toBe('npm run cli -- dashboard');
+    expect(cliCommand('logs --json', 'darwin')).toBe('npm run cli -- logs --json');
+  });
+
+  it('quotes the -- on Windows, which an old npm.ps1 shim would let PowerShell drop', () => {
+    expect(cliCommand('dashboard', 'win32')).toBe('npm run cli "--" dashboard');
+    expect(cliCommand('logs --json', 'win32')).toBe('npm run cli "--" logs --json');
+  });
+
+  it('is the form a data folder prefix goes in front of', () => {
+    const env = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
+    expect(cliCommandFor('C:\\Temp\\demo', cliCommand('dashboard', 'win32'), env, 'win32')).toBe(
+      `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; npm run cli "--" dashboard`,
+    );
+  });
+});
+
+describe("the 503/424 refusals' commands (unavailable.ts)", () => {
+  it('quote the -- on Windows, after the folder prefix', () => {
+    const env = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
+    const commands = unavailableCommands('C:\\Temp\\demo', env, 'win32');
+    const prefix = "$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; ";
+    expect(commands.addAccount).toBe(
+      `${prefix}npm run cli "--" accounts add --cookie-file <file holding the __client cookie>`,
+    );
+    expect(commands.enableAccount).toBe(`${prefix}npm run cli "--" accounts enable <id>`);
+    expect(commands.resumeProxy).toBe(`${prefix}npm run cli "--" proxy resume`);
+  });
+
+  it('keep the bare -- on POSIX', () => {
+    const env = { XDG_CONFIG_HOME: '/home/u/.config' };
+    expect(unavailableCommands(defaultDataDir('linux', env), env, 'linux')).toEqual({
+      addAccount: 'npm run cli -- accounts add --cookie-file <file holding the __client cookie>',
+      enableAccount: 'npm run cli -- accounts enable <id>',
+      resumeProxy: 'npm run cli -- proxy resume',
+    });
+  });
+});
 
 describe('cliCommandFor on POSIX', () => {
   const env = { XDG_CONFIG_HOME: '/home/u/.config' };

@@ -4,11 +4,10 @@
  * included (a Windows user name with a space puts one in the temp folder's path).
  */
 import { describe, expect, it } from 'vitest';
-import { cliCommandFor } from '../../main/core/util/cli-command';
+import { cliCommand, cliCommandFor } from '../../main/core/util/cli-command';
 import { demoFolderLine } from '../../scripts/demo-words.mjs';
 
 const CONTROL = 'http://127.0.0.1:40001';
-const COMMAND = 'npm run cli -- accounts list';
 
 describe("npm run demo's data folder line", () => {
   it.each([
@@ -19,10 +18,12 @@ describe("npm run demo's data folder line", () => {
     { platform: 'win32', dataDir: "C:\\Users\\O'Neil\\AppData\\Local\\Temp\\orchids-tray-demo-a1B2c3" },
   ] as const)('quotes $dataDir as the app does on $platform', ({ platform, dataDir }) => {
     const line = demoFolderLine(CONTROL, dataDir, platform);
+    // The command as the app writes it there too: `"--"` on Windows (contract/cli-command.ts).
+    const command = cliCommand('accounts list', platform);
     expect(line).toBe(
       `Demo: the simulator's control API (test/sim/control.ts) is at ${CONTROL}; the CLI reaches this app as ` +
-        `${cliCommandFor(dataDir, COMMAND, {}, platform)} (its folder is removed when the demo stops).`,
+        `${cliCommandFor(dataDir, command, {}, platform)} (its folder is removed when the demo stops).`,
     );
-    expect(cliCommandFor(dataDir, COMMAND, {}, platform)).not.toBe(COMMAND);
+    expect(cliCommandFor(dataDir, command, {}, platform)).not.toBe(command);
   });
 });

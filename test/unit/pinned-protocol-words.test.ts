@@ -15,8 +15,12 @@ describe('pinned protocol words', () => {
   });
 
   it('gives the command line a command, and sends an environment pin back to the environment', () => {
-    expect(pinnedMismatchWords({ ...pin, protocol: 'sse-a' }, 'cli').way).toContain(
-      'npm run cli -- settings set upstreamProtocol auto',
+    expect(pinnedMismatchWords({ ...pin, protocol: 'sse-a' }, 'cli', 'linux').way).toContain(
+      ': npm run cli -- settings set upstreamProtocol auto',
+    );
+    // On Windows the app's platform quotes the -- (contract/cli-command.ts), which an old npm.ps1 would drop.
+    expect(pinnedMismatchWords({ ...pin, protocol: 'sse-a' }, 'cli', 'win32').way).toContain(
+      ': npm run cli "--" settings set upstreamProtocol auto',
     );
     const env = { ...pin, fromEnv: true };
     for (const reader of ['window', 'cli'] as const) {

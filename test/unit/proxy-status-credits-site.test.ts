@@ -29,4 +29,9 @@ describe('the status names the credits site', () => {
     const mirror = await statusWith({ ORCHIDS_SITE_URL: 'https://credits.mirror.example.test/base' });
     expect(mirror.creditsSite).toBe('credits.mirror.example.test');
   });
+
+  // The window writes its CLI commands for the app's machine with it (useCliCommand): `"--"` on Windows.
+  it("and the platform the app runs on, Node's name for it", async () => {
+    expect((await statusWith({})).platform).toBe(process.platform);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ClerkCookies } from '../clerk/cookie-header';
 import { decodeJwtPayload, jwtSessionId, looksLikeJwt } from '../clerk/jwt';
+import { cliCommand } from '../util/cli-command';
 
 export type { ClerkCookies } from '../clerk/cookie-header';
 
@@ -21,7 +22,9 @@ export const WHERE_CLIENT_LIVES = "in the browser's developer tools, Application
  * says what the file holds, not `<path>` (the usage line's word): a newcomer reading it on an empty start has not met
  * the __client cookie yet, and "Add an account" in the README starts from that name.
  */
-export const CLI_ADD_ACCOUNT = 'npm run cli -- accounts add --cookie-file <file holding the __client cookie>';
+export const ADD_ACCOUNT_ARGS = 'accounts add --cookie-file <file holding the __client cookie>';
+/** ADD_ACCOUNT_ARGS as a command for the platform the app runs on (cliCommand). */
+export const CLI_ADD_ACCOUNT = cliCommand(ADD_ACCOUNT_ARGS);
 
 const CUT_OFF =
   'That token is cut off, so it cannot be read: a whole one is three parts joined by dots, and the middle part ' +

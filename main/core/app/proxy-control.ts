@@ -88,6 +88,7 @@ export class ProxyControl {
       url: this.deps.server.url,
       version: this.deps.version,
       dataDir: this.deps.dataDir,
+      platform: process.platform,
       shell: this.deps.shell,
       creditsSite: this.deps.creditsSite,
       apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),
@@ -137,7 +138,7 @@ export class ProxyControl {
   private pinnedMismatchWithWords(): Health['pinnedMismatch'] {
     const pin = this.pinnedMismatch();
     if (!pin) return null;
-    const words = pinnedMismatchWords(pin, 'cli');
+    const words = pinnedMismatchWords(pin, 'cli', process.platform);
     return { ...pin, message: `${words.detail} ${words.way}` };
   }
 

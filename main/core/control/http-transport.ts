@@ -7,6 +7,7 @@ import { ApiError, methodNotAllowed } from '../server/errors';
 import type { JsonBody } from '../server/server-options';
 import { BodyError } from '../server/json-body';
 import { readBody } from '../server/read-body';
+import { cliCommand } from '../util/cli-command';
 import { dispatch } from './dispatch';
 import { toContractEvents } from './event-adapter';
 import { EXPORT_FRESH_MS, SESSION_TTL_MS, type DashboardAccess, type DashboardSession } from './dashboard-access';
@@ -76,7 +77,7 @@ code { font: 0.9em ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; pad
   background: color-mix(in srgb, currentColor 10%, transparent); overflow-wrap: anywhere; }
 `;
 /** What always works, the app running: the CLI asks it for a link. */
-export const CLI_LINK_WAY = 'run `npm run cli -- dashboard`';
+export const CLI_LINK_WAY = `run \`${cliCommand('dashboard')}\``;
 
 /** Alternatives as a sentence says them: "a", "a or b", "a, b or c". */
 export function eitherOf(ways: readonly string[]): string {

@@ -1,9 +1,9 @@
 import { servingOf, servingWords, type Serving } from '../../../contract/serving';
 import type { AccountCache } from '../accounts/account-cache';
-import { CLI_ADD_ACCOUNT } from '../accounts/cookie-parser';
+import { ADD_ACCOUNT_ARGS } from '../accounts/cookie-parser';
 import type { UpstreamFailure } from '../orchids/failure';
 import { ApiError } from '../server/errors';
-import { cliCommandFor } from '../util/cli-command';
+import { cliCommand, cliCommandFor } from '../util/cli-command';
 
 /**
  * The answer when no account can take a request, chosen so that clients show Orchids Tray's own message at once when
@@ -23,7 +23,7 @@ const RETRY_SOON_MS = 60_000;
  * with `x-should-retry: false`: a client retrying in silence for minutes would hide the one thing that brings the
  * proxy back, the person resuming it.
  */
-export function pausedError(resumeCommand = RESUME_COMMAND): ApiError {
+export function pausedError(resumeCommand = cliCommand('proxy resume')): ApiError {
   return new ApiError(
     'overloaded_error',
     `Orchids Tray is paused. Resume it from the tray menu, the window, or: ${resumeCommand}`,
@@ -43,17 +43,15 @@ export interface UnavailableCommands {
   resumeProxy: string;
 }
 
-const RESUME_COMMAND = 'npm run cli -- proxy resume';
-
 export function unavailableCommands(
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
   platform: NodeJS.Platform = process.platform,
 ): UnavailableCommands {
   return {
-    addAccount: cliCommandFor(dataDir, CLI_ADD_ACCOUNT, env, platform),
-    enableAccount: cliCommandFor(dataDir, 'npm run cli -- accounts enable <id>', env, platform),
-    resumeProxy: cliCommandFor(dataDir, RESUME_COMMAND, env, platform),
+    addAccount: cliCommandFor(dataDir, cliCommand(ADD_ACCOUNT_ARGS, platform), env, platform),
+    enableAccount: cliCommandFor(dataDir, cliCommand('accounts enable <id>', platform), env, platform),
+    resumeProxy: cliCommandFor(dataDir, cliCommand('proxy resume', platform), env, platform),
   };
 }
 

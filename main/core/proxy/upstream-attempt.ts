@@ -14,6 +14,7 @@ import type { RequestTrace } from './observer';
 import type { PinnedMismatchWatch } from './pinned-mismatch';
 import type { Responder } from './responders';
 import type { Cancellation } from '../util/cancellation';
+import { cliCommand } from '../util/cli-command';
 
 export type AttemptOutcome =
   | { kind: 'done'; stopReason: StopReason; usage: Usage; held?: HeldTurn; protocol: UpstreamProtocol }
@@ -144,7 +145,7 @@ export async function runAttempt(deps: AttemptDeps, input: AttemptInput): Promis
       message:
         `No Orchids endpoint answered in a protocol Orchids Tray speaks (${refusals.join('; ')}). ` +
         'The service may have moved: see ORCHIDS_AGENT_WS_URL, ORCHIDS_AGENT_B_URL and ORCHIDS_AGENT_URL. ' +
-        `Test in the Accounts view, or \`npm run cli -- accounts test ${account.id}\`, shows each protocol's answer.`,
+        `Test in the Accounts view, or \`${cliCommand(`accounts test ${account.id}`)}\`, shows each protocol's answer.`,
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RequestValidationError } from '../anthropic/validate-checks';
 import type { ApiRoute } from './api-routes';
+import { cliCommand } from '../util/cli-command';
 import { ApiError, errorBody, sendError } from './errors';
 import { BodyError } from './json-body';
 import { ClientGoneError } from './read-body';
@@ -37,7 +38,7 @@ export function unreadableKey(): ApiError {
   return new ApiError(
     'authentication_error',
     "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). " +
-      'Set a new one in Settings or with: npm run cli -- settings set apiKey <key>',
+      `Set a new one in Settings or with: ${cliCommand('settings set apiKey <key>')}`,
   );
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
+import { cliCommand } from '../util/cli-command';
 import { ApiError } from './errors';
 import { unreadableKey } from './failures';
 import { checkApiKey, hasApiKey, isLoopbackHost } from './guards';
@@ -33,7 +34,7 @@ export function checkRemoteStart(
     throw new ServerStartError(
       `Refusing to listen on ${host} without an API key: ` +
         'anyone who can reach that address could use your Orchids accounts. ' +
-        'Set one with ORCHIDS_TRAY_API_KEY=<key>, or: npm run cli -- settings set apiKey <key>',
+        `Set one with ORCHIDS_TRAY_API_KEY=<key>, or: ${cliCommand('settings set apiKey <key>')}`,
     );
   }
 }
@@ -61,7 +62,7 @@ export function requireRemoteKey(req: IncomingMessage, apiKey: string | null, da
     throw new ApiError(
       'authentication_error',
       'Orchids Tray listens beyond this machine and has no API key, so it refuses every request. ' +
-        'Set one in Settings or with: npm run cli -- settings set apiKey <key>',
+        `Set one in Settings or with: ${cliCommand('settings set apiKey <key>')}`,
     );
   }
   checkApiKey(req, apiKey, dashboard ? BASIC_CHALLENGE : {});

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { cliCommand as cliCommandOn } from '../../../contract/cli-command';
 import { defaultDataDir } from './paths';
 
 /** A word a POSIX shell reads back as it is. */
@@ -16,7 +17,7 @@ export const powerShellWord = (text: string): string => `'${text.replaceAll(/['�
  * ORCHIDS_TRAY_DATA_DIR when that is not the default folder, since a terminal without it opens the default folder
  * and misses this app (`npm run demo`'s temporary folder, a try-out's own one).
  *
- * DECISION: on Windows the prefix is PowerShell's (`$env:ORCHIDS_TRAY_DATA_DIR='C:\…'; npm run cli -- …`), its
+ * DECISION: on Windows the prefix is PowerShell's (`$env:ORCHIDS_TRAY_DATA_DIR='C:\…'; npm run cli "--" …`), its
  * default terminal; the POSIX `X=… command` form is an error there, and cmd's `set X=…` form would be one in
  * PowerShell. Unlike the POSIX form, it stays set in that terminal for the commands after it, which is what the
  * person wants there too.
@@ -45,3 +46,10 @@ export function dataDirStatement(dataDir: string, platform: NodeJS.Platform = pr
     ? `$env:ORCHIDS_TRAY_DATA_DIR=${powerShellWord(dataDir)}`
     : `export ORCHIDS_TRAY_DATA_DIR=${shellWord(dataDir)}`;
 }
+
+/**
+ * A CLI command as the app prints it, for the platform it runs on (contract/cli-command.ts): `cliCommand('dashboard')`
+ * is `npm run cli -- dashboard`, and `npm run cli "--" dashboard` on Windows.
+ */
+export const cliCommand = (args: string, platform: NodeJS.Platform = process.platform): string =>
+  cliCommandOn(args, platform);

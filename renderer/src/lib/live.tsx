@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { cliCommand } from '../../../contract/cli-command';
 import { withPinnedMismatch } from '../../../contract/pinned-protocol';
 import { servingWords, type ServingWords } from '../../../contract/serving';
 import { errorMessage, useApi, type AccountView, type ProxyStatus, type RequestView } from './api';
@@ -224,6 +225,16 @@ export function useServingWords(): ServingWords | null {
   const { status, connected } = useLive();
   if (!connected) return NOT_CONNECTED;
   return status ? withPinnedMismatch(servingWords(status.serving), status.pinnedMismatch) : null;
+}
+
+/**
+ * A CLI command as the person types it in a terminal on the app's machine (contract/cli-command.ts): the platform is
+ * the app's, from its status, not the browser's. DECISION: the status's, not navigator's: in remote mode
+ * (ORCHIDS_TRAY_ALLOW_REMOTE) the window may be open on another machine, while the command runs where the app does.
+ * Before the first status the POSIX form is the guess, and a window that lost its connection keeps the last status.
+ */
+export function useCliCommand(args: string): string {
+  return cliCommand(args, useLive().status?.platform);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../lib/api';
 import { useAction } from '../../lib/hooks';
+import { useCliCommand } from '../../lib/live';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { SaveStatus, type SaveState } from './SettingParts';
 
@@ -12,6 +13,7 @@ export function InstallTokenSetting() {
   const api = useApi();
   const [confirming, setConfirming] = useState(false);
   const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const dashboardCommand = useCliCommand('dashboard');
   const rotate = useAction(async () => {
     await api.settings.rotateInstallToken();
     setConfirming(false);
@@ -27,7 +29,7 @@ export function InstallTokenSetting() {
       <div className="setting-hints">
         <p className="hint">
           Kept in the data folder (control-token). The command line uses it, and dashboard links are signed with it; a
-          link itself only carries a one-time code. Get a fresh link with <code>npm run cli -- dashboard</code>.
+          link itself only carries a one-time code. Get a fresh link with <code>{dashboardCommand}</code>.
         </p>
       </div>
       <SaveStatus state={state} />
