@@ -18,11 +18,15 @@ export interface ProxyStatus {
   url: string;
   version: string;
   dataDir: string;
-  /**
-   * The operating system the app runs on (Node's `process.platform`: `win32`, `darwin`, `linux`…), so the window
-   * writes the CLI commands it shows as they are typed in a terminal there (cliCommand: `"--"` on Windows).
-   */
+  /** The operating system the app runs on (Node's `process.platform`: `win32`, `darwin`, `linux`…). */
   platform: string;
+  /**
+   * How a terminal on the app's machine runs the CLI against this app, its words to come: `npm run cli --` (`"--"`
+   * on Windows), prefixed with the app's ORCHIDS_TRAY_DATA_DIR in that platform's shell when the app runs on another
+   * folder than the default. The window shows `<this> dashboard` (useCliCommand): the main process's
+   * cliInvocation decides it, so the window's commands are the ones the terminal prints.
+   */
+  cliInvocation: string;
   /** `desktop` when the Electron app runs this core; `headless` otherwise. */
   shell: 'desktop' | 'headless';
   /** The site credits are read from, by name (creditsSiteName): `orchids.app` unless ORCHIDS_SITE_URL names another. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { claudeCodeCommand } from '../contract/claude-code-env';
-import { CLI_ADD_ACCOUNT } from './core/accounts/cookie-parser';
+import { ADD_ACCOUNT_ARGS } from './core/accounts/cookie-parser';
 import { ConfigError } from './core/config';
 import { attachAppControl, claimAppFolder, type AppControl } from './core/control/app-control';
 import { listenForLinkRequests } from './core/control/dashboard-access';
@@ -11,7 +11,7 @@ import { ServerStartError } from './core/server/http-server';
 import { SettingError } from './core/settings/settings-service';
 import { EXIT_WITH_PARENT_ARG, stopWithParent } from './core/util/parent-watch';
 import { startFailureLine } from './core/util/start-errors';
-import { cliCommand, cliCommandFor } from './core/util/cli-command';
+import { printedCommand } from './core/util/cli-command';
 
 /** Signals closer together than this are one Ctrl+C that reached us twice (from the terminal and from npm start). */
 const SIGNAL_REPEAT_MS = 1000;
@@ -38,8 +38,9 @@ export async function runHeadless(): Promise<OrchidsCore> {
   const hasTerminal = Boolean(process.stdin.isTTY);
   const signalCommand = process.platform === 'win32' ? undefined : `kill -USR2 ${process.pid}`;
   // Typed in another terminal, the CLI finds this app only on its data folder: a folder of its own (the demo's) is
-  // named.
-  const dashboardCommand = cliCommandFor(core.config.dataDir, cliCommand('dashboard'));
+  // named in every command printed.
+  const here = { dataDir: core.config.dataDir };
+  const dashboardCommand = printedCommand(here, 'dashboard');
   let url: string;
   let control: AppControl;
   try {
@@ -107,7 +108,7 @@ export async function runHeadless(): Promise<OrchidsCore> {
   console.log(`  (one browser, once, within 5 minutes; for another: ${eitherOf(ways)})`);
   console.log(`Data: ${core.config.dataDir}`);
   if (accounts.total === 0) {
-    console.log(`No accounts yet. Add one with: ${cliCommandFor(core.config.dataDir, CLI_ADD_ACCOUNT)}`);
+    console.log(`No accounts yet. Add one with: ${printedCommand(here, ADD_ACCOUNT_ARGS)}`);
   } else {
     console.log(`Accounts: ${accounts.usable} of ${accounts.total} ready`);
   }

@@ -35,7 +35,7 @@ import { MessagesProxy } from './proxy/messages-proxy';
 import { KeyFileSecretBox, LayeredSecretBox } from './secrets/secret-box';
 import { ProxyServer } from './server/http-server';
 import { isLargeBody } from './server/json-body';
-import { SettingsService } from './settings/settings-service';
+import { SettingsService, type SettingSource } from './settings/settings-service';
 import { UpstreamPool } from './upstream/dispatcher';
 import { ProtocolChoice } from './upstream/protocol-choice';
 import { PinnedMismatchWatch } from './proxy/pinned-mismatch';
@@ -43,7 +43,7 @@ import { unavailableCommands } from './proxy/unavailable';
 import { upstreamAnswers } from './upstream/reachability';
 import { SseTransport } from './upstream/sse-transport';
 import { prepareDataDir } from './util/paths';
-import { cliCommand } from './util/cli-command';
+import { printedCommand, unsetStatement, type CommandPlace } from './util/cli-command';
 import { WsTransport } from './upstream/ws/ws-transport';
 import { CountWriter } from './writers/count-writer';
 import { QueueWriter } from './writers/queue-writer';
@@ -140,8 +140,10 @@ function buildRequestPath(
 ): Pick<CoreParts, 'heartbeat' | 'pinned' | 'proxy' | 'server'> {
   const toolsCache = new PreparedToolsCache();
   const heartbeat = new Heartbeat(() => options.pingIntervalMs ?? 10_000);
-  // The commands the 424s and the paused 529 name, for this app's data folder, made once.
-  const cliCommands = unavailableCommands(config.dataDir, options.env ?? process.env);
+  // Where the commands it prints are typed: a terminal on this machine that must reach this app's data folder.
+  const place: CommandPlace = { dataDir: config.dataDir, env: options.env ?? process.env };
+  // The commands the 424s and the paused 529 name, made once.
+  const cliCommands = unavailableCommands(place);
   const proxy = new MessagesProxy({
     accounts: recorders.cache,
     tokens: accounts.tokens,
@@ -190,11 +192,7 @@ function buildRequestPath(
     host: settings.get('host'),
     port: options.port ?? settings.get('port'),
     allowNonLoopback: config.allowNonLoopback,
-    hostUndo: {
-      environment: 'unset ORCHIDS_TRAY_HOST',
-      database: `run: ${cliCommand('settings reset host')}`,
-      default: undefined,
-    }[settings.sourceOf('host')],
+    hostUndo: hostUndoHint(settings.sourceOf('host'), place),
     maxBodyBytes: config.maxBodyBytes,
     bodyBudgetBytes: () => settings.get('requestBodyBudgetMb') * 1024 * 1024,
     allowedHosts: () => settings.get('allowedHosts'),
@@ -214,6 +212,23 @@ function buildRequestPath(
     resumeCommand: cliCommands.resumeProxy,
   });
   return { heartbeat, pinned, proxy, server };
+}
+
+/**
+ * How a refused non-loopback host is undone, in the words after "to listen on this machine only, ", where the host
+ * came from: the variable dropped in the platform's shell (unsetStatement: `unset` has no meaning in PowerShell), or
+ * the saved setting reset with the CLI on this app's folder (printedCommand). Nothing for the default, which is
+ * loopback.
+ */
+export function hostUndoHint(source: SettingSource, place: CommandPlace): string | undefined {
+  if (source === 'environment') {
+    const platform = place.platform ?? process.platform;
+    const statement = unsetStatement('ORCHIDS_TRAY_HOST', platform);
+    // "unset X" reads as the sentence's own verb; PowerShell's cmdlet needs a "run:", as the CLI's command has.
+    return platform === 'win32' ? `run: ${statement}` : statement;
+  }
+  if (source === 'database') return `run: ${printedCommand(place, 'settings reset host')}`;
+  return undefined;
 }
 
 function openStorage(config: EnvConfig, options: CoreOptions): Storage & { setAside: DamagedDatabase | null } {

@@ -14,6 +14,7 @@ import { damagedDatabaseLine } from '../../contract/damaged-database';
 import { SecretRedactor } from './logs/redact';
 import { secureDataDir } from './util/paths';
 import { withTimeout } from './util/timeout';
+import { cliInvocation } from './util/cli-command';
 import { version } from '../../package.json';
 
 export type { CoreOptions } from './core-parts';
@@ -122,6 +123,8 @@ export class OrchidsCore {
         ...parts,
         version: VERSION,
         dataDir: this.config.dataDir,
+        // The same words the terminal's lines and the refusals print (headless.ts, unavailable.ts).
+        cliInvocation: cliInvocation({ dataDir: this.config.dataDir, env: this.options.env }),
         shell: this.options.shell ?? 'headless',
         creditsSite: parts.credits.site,
         running: () => this.started && !this.stopping,

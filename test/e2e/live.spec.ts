@@ -265,7 +265,12 @@ test('when the app behind the window restarts, the window says it is signed out 
   // Back, it refuses the old session (sessions live in memory): "reconnects by itself" would wait for ever.
   const ended = page.getByRole('alert').filter({ hasText: 'Orchids Tray is back, but this window is signed out.' });
   await expect(ended).toBeVisible({ timeout: 15_000 });
-  await expect(ended).toContainText('npm run cli -- dashboard');
+  // The command the terminal prints, to the byte: this app runs on a folder of its own, which a pasted command
+  // without ORCHIDS_TRAY_DATA_DIR would miss (the main process's cliInvocation, in the status).
+  const dataDir = (await again.waitFor(/^Data: (.+)$/m))[1]!;
+  const command = `ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- dashboard`;
+  await expect(ended.locator('code')).toHaveText(command);
+  expect(again.output()).toContain(`${command})`);
   await expect(gone).toHaveCount(0);
   await expect(page.getByRole('status').filter({ hasText: /^Not connected$/ })).toBeVisible();
 

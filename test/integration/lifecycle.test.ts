@@ -127,8 +127,9 @@ describe('headless mode as a process', () => {
     await cliOk({ ORCHIDS_TRAY_DATA_DIR: dataDir }, 'settings', 'set', 'host', '0.0.0.0');
     const saved = () => quietCore({}, dataDir);
     const refused = saved();
+    // On this app's own folder, which a terminal without ORCHIDS_TRAY_DATA_DIR would miss (printedCommand).
     await expect(refused.start()).rejects.toThrow(
-      /; to listen on this machine only, run: npm run cli -- settings reset host\.$/,
+      `; to listen on this machine only, run: ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- settings reset host.`,
     );
     await refused.stop(0);
     // The command it names is the way back.

@@ -169,7 +169,7 @@ describe('pi through Orchids Tray (pinned ws)', () => {
     try {
       const messages = await runPi(tempDir('orchids-pi-work-'), 'Say hi again', stack().url, KEY, 'anthropic-messages');
       const chat = await runPi(tempDir('orchids-pi-work-'), 'Say hi again', stack().url, KEY, 'openai-completions');
-      // The stack's data folder is its own, so the command names it (cliCommandFor).
+      // The stack's data folder is its own, so the command names it (printedCommand).
       const words =
         'Every Orchids account is disabled. Enable one in Orchids Tray, or run: ' +
         `ORCHIDS_TRAY_DATA_DIR=${stack().dataDir} npm run cli -- accounts enable <id>`;

@@ -5,16 +5,20 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { unavailableCommands } from '../../main/core/proxy/unavailable';
+import { hostUndoHint } from '../../main/core/compose';
 import {
   cliCommand,
-  cliCommandFor,
+  cliInvocation,
   dataDirStatement,
   powerShellWord,
+  printedCommand,
   shellWord,
+  unsetStatement,
 } from '../../main/core/util/cli-command';
 import { defaultDataDir } from '../../main/core/util/paths';
 
 const COMMAND = 'npm run cli -- dashboard';
+const WINDOWS_COMMAND = 'npm run cli "--" dashboard';
 
 describe('cliCommand: the command as written for the platform the app runs on', () => {
   it('is the bare -- form on POSIX, as it always was', () => {
@@ -29,7 +33,7 @@ describe('cliCommand: the command as written for the platform the app runs on', 
 
   it('is the form a data folder prefix goes in front of', () => {
     const env = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
-    expect(cliCommandFor('C:\\Temp\\demo', cliCommand('dashboard', 'win32'), env, 'win32')).toBe(
+    expect(printedCommand({ dataDir: 'C:\\Temp\\demo', env, platform: 'win32' }, 'dashboard')).toBe(
       `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; npm run cli "--" dashboard`,
     );
   });
@@ -38,7 +42,7 @@ describe('cliCommand: the command as written for the platform the app runs on', 
 describe("the 503/424 refusals' commands (unavailable.ts)", () => {
   it('quote the -- on Windows, after the folder prefix', () => {
     const env = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
-    const commands = unavailableCommands('C:\\Temp\\demo', env, 'win32');
+    const commands = unavailableCommands({ dataDir: 'C:\\Temp\\demo', env, platform: 'win32' });
     const prefix = "$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; ";
     expect(commands.addAccount).toBe(
       `${prefix}npm run cli "--" accounts add --cookie-file <file holding the __client cookie>`,
@@ -49,7 +53,7 @@ describe("the 503/424 refusals' commands (unavailable.ts)", () => {
 
   it('keep the bare -- on POSIX', () => {
     const env = { XDG_CONFIG_HOME: '/home/u/.config' };
-    expect(unavailableCommands(defaultDataDir('linux', env), env, 'linux')).toEqual({
+    expect(unavailableCommands({ dataDir: defaultDataDir('linux', env), env, platform: 'linux' })).toEqual({
       addAccount: 'npm run cli -- accounts add --cookie-file <file holding the __client cookie>',
       enableAccount: 'npm run cli -- accounts enable <id>',
       resumeProxy: 'npm run cli -- proxy resume',
@@ -57,16 +61,17 @@ describe("the 503/424 refusals' commands (unavailable.ts)", () => {
   });
 });
 
-describe('cliCommandFor on POSIX', () => {
+describe('printedCommand on POSIX: one call, folder and platform together', () => {
   const env = { XDG_CONFIG_HOME: '/home/u/.config' };
+  const on = (dataDir: string) => ({ dataDir, env, platform: 'linux' as const });
 
   it('prints the bare command for the default folder', () => {
-    expect(cliCommandFor(defaultDataDir('linux', env), COMMAND, env, 'linux')).toBe(COMMAND);
+    expect(printedCommand(on(defaultDataDir('linux', env)), 'dashboard')).toBe(COMMAND);
   });
 
   it('prefixes another folder as a shell assignment, quoting a space and a single quote', () => {
-    expect(cliCommandFor('/tmp/demo', COMMAND, env, 'linux')).toBe(`ORCHIDS_TRAY_DATA_DIR=/tmp/demo ${COMMAND}`);
-    expect(cliCommandFor("/tmp/Bob's data", COMMAND, env, 'linux')).toBe(
+    expect(printedCommand(on('/tmp/demo'), 'dashboard')).toBe(`ORCHIDS_TRAY_DATA_DIR=/tmp/demo ${COMMAND}`);
+    expect(printedCommand(on("/tmp/Bob's data"), 'dashboard')).toBe(
       `ORCHIDS_TRAY_DATA_DIR='/tmp/Bob'\\''s data' ${COMMAND}`,
     );
   });
@@ -75,26 +80,60 @@ describe('cliCommandFor on POSIX', () => {
     const folder = "/tmp/Bob's data $HOME `x`";
     expect(execFileSync('sh', ['-c', `printf %s ${shellWord(folder)}`], { encoding: 'utf8' })).toBe(folder);
   });
+
+  it('is the invocation the window adds its words to (ProxyStatus.cliInvocation), and nothing else', () => {
+    expect(cliInvocation(on(defaultDataDir('linux', env)))).toBe('npm run cli --');
+    expect(cliInvocation(on('/tmp/demo'))).toBe('ORCHIDS_TRAY_DATA_DIR=/tmp/demo npm run cli --');
+    expect(`${cliInvocation(on('/tmp/demo'))} logs --json`).toBe(printedCommand(on('/tmp/demo'), 'logs --json'));
+  });
 });
 
-describe('cliCommandFor on Windows', () => {
+describe('printedCommand on Windows', () => {
   const env = { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' };
+  const on = (dataDir: string) => ({ dataDir, env, platform: 'win32' as const });
 
   it('prints the bare command for the default folder, whatever the case of its letters', () => {
-    expect(cliCommandFor('c:\\users\\u\\appdata\\roaming\\orchids tray', COMMAND, env, 'win32')).toBe(COMMAND);
+    expect(printedCommand(on('c:\\users\\u\\appdata\\roaming\\orchids tray'), 'dashboard')).toBe(WINDOWS_COMMAND);
   });
 
   it("prefixes another folder in PowerShell's syntax, quoting a space and a single quote", () => {
-    expect(cliCommandFor('C:\\Temp\\demo', COMMAND, env, 'win32')).toBe(
-      `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; ${COMMAND}`,
+    expect(printedCommand(on('C:\\Temp\\demo'), 'dashboard')).toBe(
+      `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; ${WINDOWS_COMMAND}`,
     );
-    expect(cliCommandFor("C:\\Users\\Bob's files\\Orchids data", COMMAND, env, 'win32')).toBe(
-      `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Users\\Bob''s files\\Orchids data'; ${COMMAND}`,
+    expect(printedCommand(on("C:\\Users\\Bob's files\\Orchids data"), 'dashboard')).toBe(
+      `$env:ORCHIDS_TRAY_DATA_DIR='C:\\Users\\Bob''s files\\Orchids data'; ${WINDOWS_COMMAND}`,
     );
   });
 
   it('doubles the curly single quotes PowerShell also takes as quotes', () => {
     expect(powerShellWord('C:\\a’b')).toBe("'C:\\a’’b'");
+  });
+});
+
+describe("the bad host setting's repair hint (compose.ts), in the platform's shell", () => {
+  const place = (platform: NodeJS.Platform) =>
+    platform === 'win32'
+      ? { dataDir: 'C:\\Temp\\demo', env: { APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, platform }
+      : { dataDir: '/tmp/demo', env: { XDG_CONFIG_HOME: '/home/u/.config' }, platform };
+
+  it('unsets the variable on POSIX, as it always said', () => {
+    expect(unsetStatement('ORCHIDS_TRAY_HOST', 'linux')).toBe('unset ORCHIDS_TRAY_HOST');
+    expect(hostUndoHint('environment', place('linux'))).toBe('unset ORCHIDS_TRAY_HOST');
+  });
+
+  it("removes it with PowerShell's Remove-Item on Windows, where `unset` is no command", () => {
+    expect(unsetStatement('ORCHIDS_TRAY_HOST', 'win32')).toBe('Remove-Item Env:ORCHIDS_TRAY_HOST');
+    expect(hostUndoHint('environment', place('win32'))).toBe('run: Remove-Item Env:ORCHIDS_TRAY_HOST');
+  });
+
+  it("resets a saved host with the CLI on the app's own folder", () => {
+    expect(hostUndoHint('database', place('linux'))).toBe(
+      'run: ORCHIDS_TRAY_DATA_DIR=/tmp/demo npm run cli -- settings reset host',
+    );
+    expect(hostUndoHint('database', place('win32'))).toBe(
+      `run: $env:ORCHIDS_TRAY_DATA_DIR='C:\\Temp\\demo'; npm run cli "--" settings reset host`,
+    );
+    expect(hostUndoHint('default', place('linux'))).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@
  * included (a Windows user name with a space puts one in the temp folder's path).
  */
 import { describe, expect, it } from 'vitest';
-import { cliCommand, cliCommandFor } from '../../main/core/util/cli-command';
+import { cliCommand, printedCommand } from '../../main/core/util/cli-command';
 import { demoFolderLine } from '../../scripts/demo-words.mjs';
 
 const CONTROL = 'http://127.0.0.1:40001';
@@ -20,10 +20,11 @@ describe("npm run demo's data folder line", () => {
     const line = demoFolderLine(CONTROL, dataDir, platform);
     // The command as the app writes it there too: `"--"` on Windows (contract/cli-command.ts).
     const command = cliCommand('accounts list', platform);
+    const printed = printedCommand({ dataDir, env: {}, platform }, 'accounts list');
     expect(line).toBe(
       `Demo: the simulator's control API (test/sim/control.ts) is at ${CONTROL}; the CLI reaches this app as ` +
-        `${cliCommandFor(dataDir, command, {}, platform)} (its folder is removed when the demo stops).`,
+        `${printed} (its folder is removed when the demo stops).`,
     );
-    expect(cliCommandFor(dataDir, command, {}, platform)).not.toBe(command);
+    expect(printed).not.toBe(command);
   });
 });

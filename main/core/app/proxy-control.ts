@@ -18,6 +18,8 @@ import type { WsPoolStats } from '../upstream/ws/ws-pool';
 export interface ProxyControlDeps {
   version: string;
   dataDir: string;
+  /** ProxyStatus.cliInvocation: made once, as the data folder and the platform do not change while it runs. */
+  cliInvocation: string;
   shell: 'desktop' | 'headless';
   /** The credits site by name, for the window's words about where figures come from. */
   creditsSite: string;
@@ -89,6 +91,7 @@ export class ProxyControl {
       version: this.deps.version,
       dataDir: this.deps.dataDir,
       platform: process.platform,
+      cliInvocation: this.deps.cliInvocation,
       shell: this.deps.shell,
       creditsSite: this.deps.creditsSite,
       apiKeySet: Boolean(settings.get('apiKey')) || settings.isUnreadable('apiKey'),

@@ -3,7 +3,7 @@ import type { AccountCache } from '../accounts/account-cache';
 import { ADD_ACCOUNT_ARGS } from '../accounts/cookie-parser';
 import type { UpstreamFailure } from '../orchids/failure';
 import { ApiError } from '../server/errors';
-import { cliCommand, cliCommandFor } from '../util/cli-command';
+import { cliCommand, printedCommand, type CommandPlace } from '../util/cli-command';
 
 /**
  * The answer when no account can take a request, chosen so that clients show Orchids Tray's own message at once when
@@ -34,7 +34,7 @@ export function pausedError(resumeCommand = cliCommand('proxy resume')): ApiErro
 
 /**
  * The CLI commands a refusal names, as typed in another terminal: prefixed with the app's data folder when it is not
- * the default one (cliCommandFor), or the account would be added to, or enabled in, another folder than this app's.
+ * the default one (printedCommand), or the account would be added to, or enabled in, another folder than this app's.
  * Built once when the app is composed: the request path only reads them.
  */
 export interface UnavailableCommands {
@@ -43,15 +43,11 @@ export interface UnavailableCommands {
   resumeProxy: string;
 }
 
-export function unavailableCommands(
-  dataDir: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): UnavailableCommands {
+export function unavailableCommands(place: CommandPlace): UnavailableCommands {
   return {
-    addAccount: cliCommandFor(dataDir, cliCommand(ADD_ACCOUNT_ARGS, platform), env, platform),
-    enableAccount: cliCommandFor(dataDir, cliCommand('accounts enable <id>', platform), env, platform),
-    resumeProxy: cliCommandFor(dataDir, cliCommand('proxy resume', platform), env, platform),
+    addAccount: printedCommand(place, ADD_ACCOUNT_ARGS),
+    enableAccount: printedCommand(place, 'accounts enable <id>'),
+    resumeProxy: printedCommand(place, 'proxy resume'),
   };
 }
 

@@ -13,27 +13,53 @@ export const shellWord = (text: string): string =>
 export const powerShellWord = (text: string): string => `'${text.replaceAll(/['‘’‚‛]/g, (quote) => quote + quote)}'`;
 
 /**
- * A CLI command (`npm run cli -- dashboard`) as the app prints it for another terminal: prefixed with the app's
- * ORCHIDS_TRAY_DATA_DIR when that is not the default folder, since a terminal without it opens the default folder
- * and misses this app (`npm run demo`'s temporary folder, a try-out's own one).
+ * Where a command the app prints will be typed: a terminal on the app's machine (`platform`), which must reach the
+ * app's data folder (`dataDir`); `env` is where the default folder is read from (ORCHIDS_TRAY_DATA_DIR aside).
+ */
+export interface CommandPlace {
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  platform?: NodeJS.Platform;
+}
+
+/**
+ * How a terminal on the app's machine runs the CLI against this app, the words of a command left to add:
+ * `npm run cli --` (`"--"` on Windows, contract/cli-command.ts), prefixed with the app's ORCHIDS_TRAY_DATA_DIR when
+ * that is not the default folder, since a terminal without it opens the default folder and misses this app
+ * (`npm run demo`'s temporary folder, a try-out's own one). The window adds its words to this, from the status
+ * (ProxyStatus.cliInvocation), so its commands are the terminal's to the byte.
  *
  * DECISION: on Windows the prefix is PowerShell's (`$env:ORCHIDS_TRAY_DATA_DIR='C:\…'; npm run cli "--" …`), its
  * default terminal; the POSIX `X=… command` form is an error there, and cmd's `set X=…` form would be one in
  * PowerShell. Unlike the POSIX form, it stays set in that terminal for the commands after it, which is what the
  * person wants there too.
  */
-export function cliCommandFor(
-  dataDir: string,
-  command: string,
-  env: NodeJS.ProcessEnv = process.env,
-  platform: NodeJS.Platform = process.platform,
-): string {
+export function cliInvocation({ dataDir, env = process.env, platform = process.platform }: CommandPlace): string {
+  const cli = cliCommandOn('', platform).trimEnd();
   const windows = platform === 'win32';
   // Resolved by the platform's own rules (a Windows path tested elsewhere too); Windows folder names ignore case.
   const resolve = (dir: string) => (windows ? path.win32.resolve(dir).toLowerCase() : path.posix.resolve(dir));
-  if (resolve(dataDir) === resolve(defaultDataDir(platform, env))) return command;
-  if (windows) return `$env:ORCHIDS_TRAY_DATA_DIR=${powerShellWord(dataDir)}; ${command}`;
-  return `ORCHIDS_TRAY_DATA_DIR=${shellWord(dataDir)} ${command}`;
+  if (resolve(dataDir) === resolve(defaultDataDir(platform, env))) return cli;
+  if (windows) return `$env:ORCHIDS_TRAY_DATA_DIR=${powerShellWord(dataDir)}; ${cli}`;
+  return `ORCHIDS_TRAY_DATA_DIR=${shellWord(dataDir)} ${cli}`;
+}
+
+/**
+ * A CLI command as the app prints it for another terminal, the one call every printed line makes:
+ * `printedCommand(place, 'dashboard')` is `npm run cli -- dashboard` on the default folder, and
+ * `ORCHIDS_TRAY_DATA_DIR=/tmp/demo npm run cli -- dashboard` on another (cliInvocation).
+ */
+export const printedCommand = (place: CommandPlace, args: string): string => `${cliInvocation(place)} ${args}`;
+
+/**
+ * The way to drop an environment variable in the platform's default shell, for a hint that says how to undo one:
+ * `unset X` in a POSIX shell; PowerShell's `Remove-Item Env:X` on Windows.
+ * DECISION: PowerShell only on Windows, as the data folder prefix (cliInvocation): its default terminal. cmd.exe's
+ * `set X=` would set a PowerShell variable there (`set` is Set-Variable), not the environment's, and a hint naming
+ * both shells' forms would be longer than the problem.
+ */
+export function unsetStatement(name: string, platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `Remove-Item Env:${name}` : `unset ${name}`;
 }
 
 /**

@@ -228,13 +228,18 @@ export function useServingWords(): ServingWords | null {
 }
 
 /**
- * A CLI command as the person types it in a terminal on the app's machine (contract/cli-command.ts): the platform is
- * the app's, from its status, not the browser's. DECISION: the status's, not navigator's: in remote mode
- * (ORCHIDS_TRAY_ALLOW_REMOTE) the window may be open on another machine, while the command runs where the app does.
- * Before the first status the POSIX form is the guess, and a window that lost its connection keeps the last status.
+ * A CLI command as the person types it in a terminal on the app's machine: the status's cliInvocation, which the
+ * main process makes with the function its terminal lines use (cliInvocation in main/core/util/cli-command.ts), so
+ * the window's command is the terminal's to the byte: `"--"` on Windows, the data folder named when it is not the
+ * default (the demo's, ORCHIDS_TRAY_DATA_DIR's), or a pasted command would act on another folder than this app's.
+ * DECISION: the status's, not anything the browser knows: in remote mode (ORCHIDS_TRAY_ALLOW_REMOTE) the window may
+ * be open on another machine, while the command runs where the app does, and the window cannot tell the default
+ * folder (it depends on the app's environment). Before the first status the POSIX form on the default folder is the
+ * guess, and a window that lost its connection keeps the last status.
  */
 export function useCliCommand(args: string): string {
-  return cliCommand(args, useLive().status?.platform);
+  const invocation = useLive().status?.cliInvocation;
+  return invocation === undefined ? cliCommand(args, undefined) : `${invocation} ${args}`;
 }
 
 /**
