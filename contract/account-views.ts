@@ -20,6 +20,12 @@ export interface AccountView {
   protocol: UpstreamProtocolName | '';
   /** The account's Orchids plan and credits as last read from the credits site; null until the first read. */
   credits: AccountCredits | null;
+  /**
+   * Present while the account was just added and its first credits read is due or under way (a second or two):
+   * the window says "Reading…" rather than a dash that reads as broken. Gone once the read is done, whatever it came
+   * to; never present with the credits switch off.
+   */
+  creditsReading?: true;
   createdAt: number;
   updatedAt: number;
 }

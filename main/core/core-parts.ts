@@ -58,10 +58,10 @@ export interface CoreOptions {
   /** How long `accounts:test` waits for one protocol's whole answer (tests shorten it). */
   accountTestStepLimitMs?: number;
   /**
-   * When the credits sync's first pass runs after start, how often after that, and how long its reads leave a
-   * throttled Clerk alone (tests shorten them).
+   * When the credits sync's first pass runs after start, how often after that, how long a newly added account waits
+   * for its first read, and how long its reads leave a throttled Clerk alone (tests shorten them).
    */
-  creditsTiming?: { firstSyncMs?: number; intervalMs?: number; clerkQuietMs?: number };
+  creditsTiming?: { firstSyncMs?: number; intervalMs?: number; addedReadMs?: number; clerkQuietMs?: number };
 }
 
 /** What the graph needs from the core that owns it. */

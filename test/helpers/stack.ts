@@ -41,6 +41,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     countFlushMs: 50,
     dataVersionPollMs: 50,
     ...options.core,
+    // DECISION: the accounts this helper adds are the test's setup, not a person's paste: their first credits read
+    // waits an hour unless the test names a delay, so no test meets reads (and Clerk calls) it did not ask for.
+    creditsTiming: { addedReadMs: 3_600_000, ...options.core?.creditsTiming },
     env: { ...(options.protocol ? { ORCHIDS_TRAY_UPSTREAM_PROTOCOL: options.protocol } : {}), ...options.env },
     config: { dataDir, ...simConfig(sim) },
     port: 0,

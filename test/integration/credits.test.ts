@@ -12,6 +12,7 @@ import { simEnv } from '../helpers/sim-env';
 import { startStack, type Stack } from '../helpers/stack';
 import { tempDir } from '../helpers/temp-dir';
 import { until } from '../helpers/wait';
+import { CREDITS_ADDED_READ_MS } from '../../main/core/credits/credits-sync';
 
 let stacks: Stack[] = [];
 afterEach(async () => {
@@ -43,6 +44,45 @@ function expectNoSecretsLogged(s: Stack): void {
 }
 
 describe('credits from orchids.app', () => {
+  it('a pasted account shows "reading", then its figure within the short delay, with no pass of its own', async () => {
+    const s = await stack({
+      accounts: 0,
+      core: { creditsTiming: { firstSyncMs: 3_600_000, addedReadMs: CREDITS_ADDED_READ_MS } },
+    });
+    const user = s.sim.addUser();
+    s.sim.setCredits(user.userId, { plan: 'PRO', credits: 4_321 });
+    const added = Date.now();
+    const { account } = await s.core.accounts.add({ cookie: user.clientCookie, name: 'Pasted' });
+    expect(account).toMatchObject({ credits: null, creditsReading: true });
+    expect(s.core.accounts.get(account.id).creditsReading).toBe(true);
+    await until(() => s.core.accounts.get(account.id).credits !== null, {
+      timeoutMs: CREDITS_ADDED_READ_MS + 3_000,
+      what: 'the pasted account’s figure',
+    });
+    const elapsed = Date.now() - added;
+    expect(elapsed).toBeGreaterThanOrEqual(CREDITS_ADDED_READ_MS - 50);
+    expect(elapsed).toBeLessThan(CREDITS_ADDED_READ_MS + 3_000);
+    const view = s.core.accounts.get(account.id);
+    expect(view.credits).toMatchObject({ plan: 'PRO', left: 4_321 });
+    expect(view.creditsReading).toBeUndefined();
+    // One read, of the pasted account, with no pass of its own: the pass an hour away is still an hour away.
+    expect(s.sim.siteCalls.map((c) => c.sessionUser)).toEqual([user.userId]);
+  });
+
+  it('switched off, a pasted account is not marked "reading" and nothing is sent to the site', async () => {
+    const s = await stack({
+      accounts: 0,
+      core: { creditsTiming: { firstSyncMs: 3_600_000, addedReadMs: 50 } },
+    });
+    s.core.settings.set('creditsSync', false);
+    const user = s.sim.addUser();
+    const { account } = await s.core.accounts.add({ cookie: user.clientCookie, name: 'Pasted' });
+    expect(account.creditsReading).toBeUndefined();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(s.sim.siteCalls).toEqual([]);
+    expect(s.core.accounts.get(account.id).credits).toBeNull();
+  });
+
   it('finds the action once, reads each account with its own session, keeps the figures across a restart', async () => {
     const s = await stack({ accounts: 2 });
     const [first, second] = s.accountIds as [number, number];
@@ -175,7 +215,10 @@ describe('credits from orchids.app', () => {
   });
 
   it('reads a newly added account soon, not at the next pass', async () => {
-    const s = await stack({ accounts: 1, core: { creditsTiming: { firstSyncMs: 50, intervalMs: 3_600_000 } } });
+    const s = await stack({
+      accounts: 1,
+      core: { creditsTiming: { firstSyncMs: 50, addedReadMs: 50, intervalMs: 3_600_000 } },
+    });
     await until(() => credits(s, s.accountIds[0]!) !== null, { what: 'the first background read' });
     const user = s.sim.addUser();
     s.sim.setCredits(user.userId, { plan: 'PRO', credits: 96_571 });
@@ -189,7 +232,10 @@ describe('credits from orchids.app', () => {
   });
 
   it('reads the new accounts of an import soon, together, and not a disabled one', async () => {
-    const s = await stack({ accounts: 1, core: { creditsTiming: { firstSyncMs: 50, intervalMs: 3_600_000 } } });
+    const s = await stack({
+      accounts: 1,
+      core: { creditsTiming: { firstSyncMs: 50, addedReadMs: 50, intervalMs: 3_600_000 } },
+    });
     const [existing] = s.accountIds as [number];
     await until(() => credits(s, existing) !== null, { what: 'the first background read' });
     const [pro, max, off] = [s.sim.addUser(), s.sim.addUser(), s.sim.addUser()];

@@ -297,6 +297,10 @@ export class OrchidsSimulator {
   redeploySite(): void {
     this.site.redeploy();
   }
+  /** Every credits action call waits this long before it is answered (0: at once). */
+  setSiteDelay(ms: number): void {
+    this.site.actionDelayMs = ms;
+  }
   /** The next credits action call is answered with this body (and status) instead, once per call. */
   scriptSiteReply(body: string, status = 200): void {
     this.site.scriptReply(body, status);

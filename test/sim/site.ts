@@ -62,6 +62,8 @@ export class SimSite {
   private treeVersion = 1;
   /** Whether the action answers only calls that carry the current router state tree and deployment id. */
   private needsRouterState = false;
+  /** How long each action call waits before it is answered (a slow site, so a window's "Reading…" can be seen). */
+  actionDelayMs = 0;
 
   constructor(
     private readonly authority: SimAuthority,
@@ -128,6 +130,7 @@ export class SimSite {
       return sendText(res, 200, chunk, { 'content-type': 'application/javascript; charset=utf-8' });
     }
     if (req.method === 'POST' && path === '/' && typeof req.headers['next-action'] === 'string') {
+      if (this.actionDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.actionDelayMs));
       this.stats.siteActions++;
       return this.action(req, res, body);
     }

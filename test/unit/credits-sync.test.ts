@@ -1,10 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ActionDiscovery, ACTION_ID_TTL_MS } from '../../main/core/credits/action-discovery';
 import type { CreditsFigure } from '../../main/core/credits/credits-reply';
-import { CreditsSync, type CreditsSyncDeps } from '../../main/core/credits/credits-sync';
+import {
+  CREDITS_ADDED_READ_MS,
+  CREDITS_FIRST_SYNC_MS,
+  CreditsSync,
+  type CreditsSyncDeps,
+} from '../../main/core/credits/credits-sync';
 import { BROWSER_USER_AGENT } from '../../main/core/credits/site-http';
 import { fakeAccount } from '../helpers/accounts';
 import { until } from '../helpers/wait';
@@ -374,9 +379,14 @@ describe("the simulator's site, driven through its control API", () => {
 });
 
 describe('a newly added account', () => {
-  it('is read once after the first pass’s delay, unless a pass runs by then, and never after stop', async () => {
+  it('is read once after its delay, unless a pass runs by then, and never after stop', async () => {
     const accounts = [fakeAccount(1), fakeAccount(2), fakeAccount(3)];
-    const { sync: s, saved } = sync({ accounts: () => accounts, firstSyncMs: 30, intervalMs: 3_600_000 });
+    const { sync: s, saved } = sync({
+      accounts: () => accounts,
+      firstSyncMs: 30,
+      addedReadMs: 30,
+      intervalMs: 3_600_000,
+    });
     s.start();
     s.accountsAdded([1]); // the first pass, due as soon, reads it: no read of its own
     await until(() => saved.length >= 3, { what: 'the first pass' });
@@ -388,5 +398,129 @@ describe('a newly added account', () => {
     s.stop();
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(saved).toHaveLength(4);
+  });
+
+  describe('on the clock (fake timers)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    // The sync's timers and its clock, faked together; a held read's settling still needs the microtasks run.
+    const fakeClock = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+
+    it('is read after its own short delay, not the first pass’s, and is "reading" until its figure is in', async () => {
+      fakeClock();
+      expect(CREDITS_ADDED_READ_MS).toBeLessThanOrEqual(2_000);
+      expect(CREDITS_ADDED_READ_MS).toBeLessThan(CREDITS_FIRST_SYNC_MS);
+      const reads = heldReads();
+      let told = 0;
+      const { sync: s, saved } = sync({
+        accounts: () => [fakeAccount(1), fakeAccount(2)],
+        read: reads.read,
+        changed: () => (told += 1),
+      });
+      s.start();
+      s.accountsAdded([2]);
+      expect([s.isReading(1), s.isReading(2)]).toEqual([false, true]);
+      await vi.advanceTimersByTimeAsync(CREDITS_ADDED_READ_MS - 1);
+      expect(reads.open).toHaveLength(0);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(reads.open.map((r) => r.userId)).toEqual([fakeAccount(2).userId]);
+      expect(s.isReading(2)).toBe(true); // asked, not answered yet
+      reads.settleAll(FIGURE);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(saved).toEqual([2]);
+      expect(s.isReading(2)).toBe(false);
+      expect(told).toBe(1);
+    });
+
+    it('a first read that fails stops "reading" and tells the windows, so the cell shows its dash again', async () => {
+      fakeClock();
+      const reads = heldReads();
+      let told = 0;
+      const {
+        sync: s,
+        saved,
+        logs,
+      } = sync({
+        accounts: () => [fakeAccount(5)],
+        read: reads.read,
+        changed: () => (told += 1),
+      });
+      s.accountsAdded([5]);
+      await vi.advanceTimersByTimeAsync(CREDITS_ADDED_READ_MS);
+      reads.settleAll();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(saved).toEqual([]);
+      expect(s.isReading(5)).toBe(false);
+      expect(told).toBe(1);
+      expect(logs).toEqual([
+        '[credits] account 5: reading credits failed, keeping the last figure: the site answered HTTP 503',
+      ]);
+    });
+
+    it('an account removed before its read is not asked for and is not left "reading"', async () => {
+      fakeClock();
+      let asked = 0;
+      const { sync: s } = sync({
+        accounts: () => [],
+        token: async () => {
+          asked += 1;
+          return 'header.payload.signature';
+        },
+      });
+      s.accountsAdded([9]);
+      await vi.advanceTimersByTimeAsync(CREDITS_ADDED_READ_MS);
+      expect(asked).toBe(0);
+      expect(s.isReading(9)).toBe(false);
+    });
+
+    it('an import of many is one read in two lanes after the short delay', async () => {
+      fakeClock();
+      const reads = heldReads();
+      const accounts = [1, 2, 3, 4, 5, 6].map((id) => fakeAccount(id));
+      const { sync: s, saved } = sync({ accounts: () => accounts, read: reads.read });
+      s.accountsAdded([1, 2, 3, 4, 5, 6]);
+      await vi.advanceTimersByTimeAsync(CREDITS_ADDED_READ_MS);
+      for (let round = 0; round < 3; round++) {
+        expect(reads.open).toHaveLength(2);
+        reads.settleAll(FIGURE);
+        await vi.advanceTimersByTimeAsync(0);
+      }
+      expect(saved.sort()).toEqual([1, 2, 3, 4, 5, 6]);
+      expect(reads.most()).toBe(2);
+      expect(accounts.some((a) => s.isReading(a.id))).toBe(false);
+    });
+
+    it('switched off, an added account is neither marked "reading" nor read', async () => {
+      fakeClock();
+      let asked = 0;
+      const { sync: s } = sync({
+        accounts: () => [fakeAccount(1)],
+        enabled: () => false,
+        token: async () => {
+          asked += 1;
+          return 'header.payload.signature';
+        },
+      });
+      s.accountsAdded([1]);
+      expect(s.isReading(1)).toBe(false);
+      await vi.advanceTimersByTimeAsync(CREDITS_FIRST_SYNC_MS);
+      expect(asked).toBe(0);
+    });
+
+    it('left to the first pass when that is due sooner, and "reading" until that pass is done', async () => {
+      fakeClock();
+      const reads = heldReads();
+      const { sync: s } = sync({ accounts: () => [fakeAccount(1)], read: reads.read, firstSyncMs: 500 });
+      s.start();
+      s.accountsAdded([1]);
+      await vi.advanceTimersByTimeAsync(500);
+      expect(reads.open).toHaveLength(1);
+      expect(s.isReading(1)).toBe(true);
+      reads.settleAll(FIGURE);
+      await vi.advanceTimersByTimeAsync(CREDITS_ADDED_READ_MS);
+      expect(reads.open).toHaveLength(0); // no second read of its own
+      expect(s.isReading(1)).toBe(false);
+    });
   });
 });

@@ -14,6 +14,7 @@ import {
   type AddAccountInput,
 } from '../accounts/account-service';
 import type { AccountStates } from '../accounts/account-states';
+import type { AccountRecord } from '../accounts/types';
 import type { CreditsSync } from '../credits';
 import type { EventBus } from '../events/event-bus';
 import type { AccountTester, AccountTestOptions } from '../proxy/account-test';
@@ -25,7 +26,7 @@ export interface AccountsAppDeps {
   accounts: AccountService;
   states: AccountStates;
   cache: AccountCache;
-  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site' | 'accountsAdded'>;
+  credits: Pick<CreditsSync, 'syncAll' | 'syncOne' | 'switchedOn' | 'site' | 'accountsAdded' | 'isReading'>;
   tester: Pick<AccountTester, 'test'>;
   /** Told of every change a person made, so each open window (and the tray) reads the list again. */
   bus: Pick<EventBus, 'publish'>;
@@ -36,22 +37,28 @@ export class AccountsApp {
   constructor(private readonly deps: AccountsAppDeps) {}
 
   list(): AccountView[] {
-    return this.deps.accounts.list().map(accountView);
+    return this.deps.accounts.list().map((account) => this.view(account));
   }
 
   get(id: number): AccountView {
-    return accountView(this.deps.accounts.get(id));
+    return this.view(this.deps.accounts.get(id));
+  }
+
+  /** The account as the wire shows it, "Reading…" in its credits while its first read is due. */
+  private view(account: AccountRecord): AccountView {
+    return accountView(account, this.deps.credits.isReading(account.id));
   }
 
   async add(input: AddAccountInput): Promise<AddAccountResult> {
     const { account, created, notice } = await this.deps.accounts.add(input);
-    this.changed();
+    // Marked as reading before the windows are told, so the list they read again already says so.
     if (created) this.deps.credits.accountsAdded([account.id]);
-    return { account: accountView(account), created, ...(notice ? { notice } : {}) };
+    this.changed();
+    return { account: this.view(account), created, ...(notice ? { notice } : {}) };
   }
 
   update(id: number, update: AccountUpdate): AccountView {
-    const account = accountView(this.deps.accounts.update(id, update));
+    const account = this.view(this.deps.accounts.update(id, update));
     this.changed();
     return account;
   }
@@ -158,8 +165,8 @@ export class AccountsApp {
         result.failed.push({ index, email, error: (error as Error).message });
       }
     }
-    if (result.added + result.updated > 0) this.changed();
     this.deps.credits.accountsAdded(toRead);
+    if (result.added + result.updated > 0) this.changed();
     return result;
   }
 }

@@ -16,7 +16,8 @@ import type { SettingView as StoredSetting } from '../settings/settings-service'
 /** How a secret setting reads when it is set: the same in the window, the CLI and the HTTP API. */
 const MASKED_SECRET = '••••••••';
 
-export function accountView(account: AccountRecord): AccountView {
+/** `creditsReading`: the account was just added and its first credits read is due or under way. */
+export function accountView(account: AccountRecord, creditsReading = false): AccountView {
   return {
     id: account.id,
     name: account.name,
@@ -38,6 +39,7 @@ export function accountView(account: AccountRecord): AccountView {
             monthlyLimit: account.creditsLimit ?? 0,
             checkedAt: account.creditsCheckedAt,
           },
+    ...(creditsReading ? { creditsReading: true as const } : {}),
     createdAt: account.createdAt,
     updatedAt: account.updatedAt,
   };

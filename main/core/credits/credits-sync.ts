@@ -6,6 +6,15 @@ import type { CreditsFigure } from './credits-reply';
 export const CREDITS_SYNC_INTERVAL_MS = 15 * 60_000;
 /** The first pass waits this long after start, so it never competes with the requests of a fresh start. */
 export const CREDITS_FIRST_SYNC_MS = 10_000;
+/**
+ * A newly added account's first read waits this long, not the first pass's 10 s.
+ * DECISION: its own short delay rather than reading at once or waiting as the start does. The first pass waits so the
+ * requests of a fresh start come first; adding an account is the person's own act, with no requests of theirs to
+ * yield to, and they are looking at the row. A second and a half still lets the add's own work (Clerk, the window
+ * reading the list again) finish first. An option of its own (`addedReadMs`), so a test that sets when passes run
+ * keeps its timing apart from added accounts.
+ */
+export const CREDITS_ADDED_READ_MS = 1_500;
 /** Accounts read at once: a pass over many accounts is a trickle, not a burst, at the site. */
 export const CREDITS_SYNC_CONCURRENCY = 2;
 
@@ -29,6 +38,8 @@ export interface CreditsSyncDeps {
   now?: () => number;
   intervalMs?: number;
   firstSyncMs?: number;
+  /** How long a newly added account waits for its first read (CREDITS_ADDED_READ_MS). */
+  addedReadMs?: number;
   concurrency?: number;
 }
 
@@ -53,6 +64,8 @@ export class CreditsSync {
   private nextPassAt: number | undefined;
   /** Reads of newly added accounts, waiting their turn; cleared by `stop`. */
   private readonly addedReads = new Set<NodeJS.Timeout>();
+  /** Newly added accounts whose first read is due or under way: the window says "Reading…" for them, not "—". */
+  private readonly reading = new Set<number>();
   private running: Promise<CreditsPass> | undefined;
   private stopped = false;
   private readonly now: () => number;
@@ -73,18 +86,20 @@ export class CreditsSync {
     this.nextPassAt = undefined;
     for (const read of this.addedReads) clearTimeout(read);
     this.addedReads.clear();
+    this.reading.clear();
   }
 
   /**
    * Newly added accounts (one pasted, or the new ones of an import) are read soon, not at the next pass: until then
-   * the window shows "—" for their credits, up to 15 minutes, which reads as broken. They wait as long as the first
-   * pass after start does, for the same reason (the person's first requests come first), and are left to the pass
-   * when one runs by then. An import's accounts are one read of them together, in the pass's few lanes: a trickle at
-   * the site and at Clerk, however many the file held.
+   * the window would show "—" for their credits, up to 15 minutes, which reads as broken. They wait a moment of their
+   * own (CREDITS_ADDED_READ_MS), and are left to the pass when one runs by then; meanwhile `isReading` says so, and
+   * the window shows "Reading…". An import's accounts are one read of them together, in the pass's few lanes: a
+   * trickle at the site and at Clerk, however many the file held. Switched off, nothing is marked and nothing sent.
    */
   accountsAdded(accountIds: readonly number[]): void {
     if (accountIds.length === 0 || this.stopped || !this.deps.enabled()) return;
-    const delayMs = this.deps.firstSyncMs ?? CREDITS_FIRST_SYNC_MS;
+    for (const id of accountIds) this.reading.add(id);
+    const delayMs = this.deps.addedReadMs ?? CREDITS_ADDED_READ_MS;
     if (this.nextPassAt !== undefined && this.nextPassAt <= this.now() + delayMs) return;
     const ids = new Set(accountIds);
     const read = setTimeout(() => {
@@ -93,10 +108,22 @@ export class CreditsSync {
       this.pass(
         this.deps.accounts().filter((a) => ids.has(a.id)),
         { askAnyway: true },
-      ).catch(() => undefined);
+      )
+        .catch(() => undefined)
+        .finally(() => {
+          // Those the pass never saw (removed meanwhile, or the switch turned off): not reading any more either.
+          let left = false;
+          for (const id of ids) left = this.reading.delete(id) || left;
+          if (left) this.deps.changed();
+        });
     }, delayMs);
     read.unref();
     this.addedReads.add(read);
+  }
+
+  /** Whether the account was just added and its first read is due or under way (AccountView.creditsReading). */
+  isReading(accountId: number): boolean {
+    return this.reading.has(accountId);
   }
 
   /** The site read, by name: `orchids.app` unless ORCHIDS_SITE_URL names another. */
@@ -157,7 +184,11 @@ export class CreditsSync {
     };
     const lanes = Math.max(1, Math.min(this.deps.concurrency ?? CREDITS_SYNC_CONCURRENCY, queue.length));
     await Promise.all(Array.from({ length: lanes }, worker));
-    if (outcomes.some((o) => o.outcome === 'read')) this.deps.changed();
+    // An account marked as reading changes in the windows whatever its read came to: a failed or skipped first read
+    // goes back to "—", as a failed pass leaves a figure as it was.
+    let wasReading = false;
+    for (const account of accounts) wasReading = this.reading.delete(account.id) || wasReading;
+    if (wasReading || outcomes.some((o) => o.outcome === 'read')) this.deps.changed();
     return result;
   }
 

@@ -37,7 +37,9 @@ export interface CreditsWiring {
    */
   signedOut: (accountId: number, sentCookie: string, reason: string) => void;
   log: (line: string) => void;
-  timing?: Pick<CreditsSyncDeps, 'intervalMs' | 'firstSyncMs' | 'concurrency'> & { clerkQuietMs?: number };
+  timing?: Pick<CreditsSyncDeps, 'intervalMs' | 'firstSyncMs' | 'addedReadMs' | 'concurrency'> & {
+    clerkQuietMs?: number;
+  };
 }
 
 export function buildCreditsSync(wiring: CreditsWiring): CreditsSync {

@@ -49,9 +49,19 @@ interface AccountRowProps {
   onPasteCookie: () => void;
 }
 
-/** "PRO · 96,571 left", with what it is out of and when the credits site said so in its title; a dash before then. */
-export function CreditsFigure({ credits }: { credits: AccountView['credits'] }) {
+/**
+ * "PRO · 96,571 left", with what it is out of and when the credits site said so in its title; "Reading…" while a newly
+ * added account's first read is due (a second or two), a dash before any read otherwise (and after a first read that
+ * failed, as a failed read leaves any figure as it was).
+ */
+export function CreditsFigure({ credits, reading }: { credits: AccountView['credits']; reading?: boolean }) {
   const site = useCreditsSite();
+  if (!credits && reading)
+    return (
+      <span className="muted" title={`Reading this account's plan and credits from ${site}`}>
+        Reading…
+      </span>
+    );
   if (!credits) return <span title={`Not read from ${site} yet`}>—</span>;
   const title =
     `${credits.plan} plan: ${formatCount(credits.left)} of ${formatCount(credits.monthlyLimit)} monthly credits ` +
@@ -178,7 +188,7 @@ export function AccountRow({ account, now, onEdit, onTest, onRemove, onPasteCook
         {formatCount(account.requestCount)}
       </td>
       <td className="cell-credits" data-label="Credits">
-        <CreditsFigure credits={account.credits} />
+        <CreditsFigure credits={account.credits} reading={account.creditsReading} />
       </td>
       <td className="nowrap cell-used" data-label="Last used">
         <span title={account.lastUsedAt ? formatDateTime(account.lastUsedAt) : undefined}>
