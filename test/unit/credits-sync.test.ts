@@ -508,6 +508,18 @@ describe('a newly added account', () => {
       expect(asked).toBe(0);
     });
 
+    it('switched off after the add, the account no longer reads as "reading"', async () => {
+      // The read it waited for is not sent while off, so "Reading…" would otherwise stay until something else ran.
+      fakeClock();
+      let on = true;
+      const { sync: s } = sync({ accounts: () => [fakeAccount(1)], enabled: () => on, firstSyncMs: 500 });
+      s.start();
+      s.accountsAdded([1]);
+      expect(s.isReading(1)).toBe(true);
+      on = false;
+      expect(s.isReading(1)).toBe(false);
+    });
+
     it('left to the first pass when that is due sooner, and "reading" until that pass is done', async () => {
       fakeClock();
       const reads = heldReads();

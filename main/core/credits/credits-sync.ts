@@ -123,7 +123,8 @@ export class CreditsSync {
 
   /** Whether the account was just added and its first read is due or under way (AccountView.creditsReading). */
   isReading(accountId: number): boolean {
-    return this.reading.has(accountId);
+    // Switched off, the read it waits for is not sent: "—" is the truth, not a "Reading…" that would never end.
+    return this.reading.has(accountId) && this.deps.enabled();
   }
 
   /** The site read, by name: `orchids.app` unless ORCHIDS_SITE_URL names another. */
