@@ -115,6 +115,24 @@ describe('Chat Completions', () => {
     });
   });
 
+  it('with include_usage: the usage chunk carries the same usage text as the non-streamed answer', () => {
+    // Written from pieces: held to the bytes JSON.stringify gives the non-streamed body, every count set.
+    const events: UpstreamEvent[] = [
+      { kind: 'thinking-delta', text: 'Weighing the two cities first.' },
+      { kind: 'text-delta', text: 'Done.' },
+      { kind: 'text-end' },
+      {
+        kind: 'finish',
+        usage: { inputTokens: 30, outputTokens: 12, cacheReadInputTokens: 10, cacheCreationInputTokens: 7 },
+      },
+    ];
+    const { wire, json } = serve(chat({ includeUsage: true }), events);
+    const last = dataLines(wire).at(-2)!;
+    expect(json.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
+    const head = last.slice(0, last.indexOf('"choices":'));
+    expect(last).toBe(`${head}"choices":[],"usage":${JSON.stringify(json.usage)}}`);
+  });
+
   it("with include_usage and no count from the upstream: the usage chunk keeps message_start's input estimate", () => {
     const { wire } = serve(chat({ includeUsage: true }), UNCOUNTED);
     const chunks = dataLines(wire)

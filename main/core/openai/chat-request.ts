@@ -55,6 +55,17 @@ export interface ChatOptions {
   kinds: ToolKinds;
 }
 
+/** Read only to be held to their types (checkUnusedParams); one object for every request. */
+const UNUSED_PARAMS = {
+  user: 'a string',
+  seed: 'an integer',
+  logit_bias: 'an object',
+  store: 'a boolean',
+  service_tier: 'a string',
+  prompt_cache_key: 'a string',
+  safety_identifier: 'a string',
+} as const;
+
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 const USER_PARTS = ['text', 'image_url', 'file', 'input_audio'] as const;
 
@@ -88,15 +99,7 @@ export function readChatRequest(body: unknown): { request: MessagesRequest; opti
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   const streamOptions = readStreamOptions(body, stream, ['include_usage', 'include_obfuscation']);
-  checkUnusedParams(body, {
-    user: 'a string',
-    seed: 'an integer',
-    logit_bias: 'an object',
-    store: 'a boolean',
-    service_tier: 'a string',
-    prompt_cache_key: 'a string',
-    safety_identifier: 'a string',
-  });
+  checkUnusedParams(body, UNUSED_PARAMS);
   const maxTokens =
     optionalInteger(body, 'max_completion_tokens', 'max_completion_tokens', 1, MAX_OUTPUT_TOKENS) ??
     optionalInteger(body, 'max_tokens', 'max_tokens', 1, MAX_OUTPUT_TOKENS);
@@ -313,17 +316,19 @@ function toolResult(id: string, content: unknown, param: string): Block {
  */
 class LegacyCallIds {
   private next = 0;
-  private readonly open = new Map<string, string[]>();
+  /** Made at the first legacy call: nearly every request has none, and a Map per request is ~50 ns of garbage. */
+  private open: Map<string, string[]> | undefined;
 
   callFor(name: string): string {
     const id = `call_legacy_${++this.next}`;
-    const ids = this.open.get(name) ?? [];
+    const open = (this.open ??= new Map<string, string[]>());
+    const ids = open.get(name) ?? [];
     ids.push(id);
-    this.open.set(name, ids);
+    open.set(name, ids);
     return id;
   }
 
   resultFor(name: string): string {
-    return this.open.get(name)?.shift() ?? `call_legacy_${name}`;
+    return this.open?.get(name)?.shift() ?? `call_legacy_${name}`;
   }
 }

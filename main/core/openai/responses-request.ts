@@ -58,6 +58,18 @@ export interface ResponsesOptions {
 const STATELESS = 'Orchids Tray keeps no responses: send the whole conversation in input instead';
 const MESSAGE_PARTS = ['input_text', 'output_text', 'refusal', 'input_image', 'input_file', 'input_audio'] as const;
 
+/** Read only to be held to their types (checkUnusedParams); one object for every request. */
+const UNUSED_PARAMS = {
+  user: 'a string',
+  store: 'a boolean',
+  background: 'a boolean',
+  include: 'an array of strings',
+  max_tool_calls: 'a count',
+  service_tier: 'a string',
+  prompt_cache_key: 'a string',
+  safety_identifier: 'a string',
+} as const;
+
 export function readResponsesRequest(body: unknown): { request: MessagesRequest; options: ResponsesOptions } {
   if (!isObject(body)) throw new OpenAIRequestError('The request body must be a JSON object.');
   const model = requireModel(body);
@@ -88,16 +100,7 @@ export function readResponsesRequest(body: unknown): { request: MessagesRequest;
 
   const stream = optionalBoolean(body, 'stream', 'stream') ?? false;
   readStreamOptions(body, stream, ['include_obfuscation']);
-  checkUnusedParams(body, {
-    user: 'a string',
-    store: 'a boolean',
-    background: 'a boolean',
-    include: 'an array of strings',
-    max_tool_calls: 'a count',
-    service_tier: 'a string',
-    prompt_cache_key: 'a string',
-    safety_identifier: 'a string',
-  });
+  checkUnusedParams(body, UNUSED_PARAMS);
   // Responses' floor is 16, not Chat Completions' 1 (OpenAI: "Expected a value >= 16").
   const maxTokens = optionalInteger(body, 'max_output_tokens', 'max_output_tokens', 16, MAX_OUTPUT_TOKENS);
   const temperature = optionalNumber(body, 'temperature', 'temperature', 0, 2);
