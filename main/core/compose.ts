@@ -193,6 +193,7 @@ function buildRequestPath(
     port: options.port ?? settings.get('port'),
     allowNonLoopback: config.allowNonLoopback,
     hostUndo: hostUndoHint(settings.sourceOf('host'), place),
+    setApiKeyCommand: printedCommand(place, 'settings set apiKey <key>'),
     maxBodyBytes: config.maxBodyBytes,
     bodyBudgetBytes: () => settings.get('requestBodyBudgetMb') * 1024 * 1024,
     allowedHosts: () => settings.get('allowedHosts'),

@@ -71,6 +71,10 @@ describe.runIf(process.platform === 'linux')('remote mode (bound to 127.0.0.2)',
     try {
       await expect(core.start()).rejects.toThrow(ServerStartError);
       await expect(core.start()).rejects.toThrow(/without an API key.*ORCHIDS_TRAY_API_KEY/);
+      // The command sets the key of this app's folder, not the default one's.
+      await expect(core.start()).rejects.toThrow(
+        `or: ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- settings set apiKey <key>`,
+      );
     } finally {
       await core.stop(0);
     }

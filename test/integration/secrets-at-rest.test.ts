@@ -55,7 +55,11 @@ describe('secrets at rest', () => {
     for (const headers of attempts) {
       const { status, body } = await attempt(headers);
       expect(status).toBe(401);
-      expect(body.error.message).toMatch(/stored API key cannot be read.*settings set apiKey/);
+      expect(body.error.message).toMatch(/stored API key cannot be read/);
+      // On this app's own folder, not the default one, whose key would be set instead.
+      expect(body.error.message).toContain(
+        `or with: ORCHIDS_TRAY_DATA_DIR=${dataDir} npm run cli -- settings set apiKey <key>`,
+      );
     }
     expect((await createHandlers(second)['proxy:status'](undefined)).apiKeySet).toBe(true);
     second.settings.set('apiKey', 'test-key-after');

@@ -34,11 +34,14 @@ export function busy(message: string): ApiError {
   return new ApiError('overloaded_error', message, 529, { 'retry-after': String(BUSY_RETRY_AFTER_S) });
 }
 
-export function unreadableKey(): ApiError {
+/** The plain form, for a server composed without its folder's command (tests, the bench). */
+export const SET_API_KEY_COMMAND = cliCommand('settings set apiKey <key>');
+
+export function unreadableKey(setApiKeyCommand = SET_API_KEY_COMMAND): ApiError {
   return new ApiError(
     'authentication_error',
     "Orchids Tray's stored API key cannot be read (its key file, secret.key, changed). " +
-      `Set a new one in Settings or with: ${cliCommand('settings set apiKey <key>')}`,
+      `Set a new one in Settings or with: ${setApiKeyCommand}`,
   );
 }
 

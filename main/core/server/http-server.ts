@@ -227,7 +227,7 @@ export class ProxyServer {
       const api = path.startsWith('/v1/');
       found = api ? findRoute(this.routes, method, path) : undefined;
       unserved = found ? undefined : this.options.unserved?.(req, method, path);
-      if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'));
+      if (this.remote) requireRemoteKey(req, apiKey, path.startsWith('/_tray'), this.options.setApiKeyCommand);
       if (path === ROOT_PATH && isReadOnly(method)) return sendJson(res, 200, ROOT_ANSWER);
       if (api) {
         const served = this.servedRoute(req, method, path, apiKey, found, unserved);
@@ -301,7 +301,7 @@ export class ProxyServer {
     found: FoundRoute | undefined,
     unserved: Unserved,
   ): ServedRoute {
-    if (apiKey === null) throw unreadableKey();
+    if (apiKey === null) throw unreadableKey(this.options.setApiKeyCommand);
     checkApiKey(req, apiKey);
     if (unserved) throw unserved.error;
     if (!found) throw this.notFound(method, path);

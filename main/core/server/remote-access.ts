@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import os from 'node:os';
-import { cliCommand } from '../util/cli-command';
 import { ApiError } from './errors';
-import { unreadableKey } from './failures';
+import { SET_API_KEY_COMMAND, unreadableKey } from './failures';
 import { checkApiKey, hasApiKey, isLoopbackHost } from './guards';
 import { ServerStartError } from './listen';
 import type { ServerOptions } from './server-options';
@@ -19,7 +18,7 @@ const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="Orchids Tray", chars
  * key: either would let other machines use the Orchids accounts.
  */
 export function checkRemoteStart(
-  options: Pick<ServerOptions, 'host' | 'allowNonLoopback' | 'hostUndo' | 'apiKey'>,
+  options: Pick<ServerOptions, 'host' | 'allowNonLoopback' | 'hostUndo' | 'apiKey' | 'setApiKeyCommand'>,
   remote: boolean,
 ): void {
   const { host } = options;
@@ -34,7 +33,7 @@ export function checkRemoteStart(
     throw new ServerStartError(
       `Refusing to listen on ${host} without an API key: ` +
         'anyone who can reach that address could use your Orchids accounts. ' +
-        `Set one with ORCHIDS_TRAY_API_KEY=<key>, or: ${cliCommand('settings set apiKey <key>')}`,
+        `Set one with ORCHIDS_TRAY_API_KEY=<key>, or: ${options.setApiKeyCommand ?? SET_API_KEY_COMMAND}`,
     );
   }
 }
@@ -56,13 +55,18 @@ export function remoteHostNames(
  * Every route needs the key, the dashboard included: a browser is asked for it through HTTP Basic authentication,
  * the key as the password.
  */
-export function requireRemoteKey(req: IncomingMessage, apiKey: string | null, dashboard: boolean): void {
-  if (apiKey === null) throw unreadableKey();
+export function requireRemoteKey(
+  req: IncomingMessage,
+  apiKey: string | null,
+  dashboard: boolean,
+  setApiKeyCommand = SET_API_KEY_COMMAND,
+): void {
+  if (apiKey === null) throw unreadableKey(setApiKeyCommand);
   if (!apiKey) {
     throw new ApiError(
       'authentication_error',
       'Orchids Tray listens beyond this machine and has no API key, so it refuses every request. ' +
-        `Set one in Settings or with: ${cliCommand('settings set apiKey <key>')}`,
+        `Set one in Settings or with: ${setApiKeyCommand}`,
     );
   }
   checkApiKey(req, apiKey, dashboard ? BASIC_CHALLENGE : {});

@@ -23,6 +23,11 @@ export interface ServerOptions {
    * remote mode must not leave them with only "set ORCHIDS_TRAY_ALLOW_REMOTE=1".
    */
   hostUndo?: string;
+  /**
+   * How to set an API key from a terminal, named in the refusals that want one: printed for this app's folder and
+   * platform (printedCommand), so on a non-default folder it sets the key of the app that refused, not the default's.
+   */
+  setApiKeyCommand?: string;
   maxBodyBytes: number;
   /** Request bodies in flight, in bytes, across all requests (setting requestBodyBudgetMb). */
   bodyBudgetBytes?: () => number;
