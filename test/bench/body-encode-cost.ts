@@ -10,18 +10,7 @@
 import { ByteWriter, upstreamCapacity } from '../../main/core/util/byte-writer';
 import { jsonPieces, quoteJson } from '../../main/core/util/json-buffer';
 import { sizedBody } from './bodies';
-
-function fastest(batches: number, perBatch: number, run: () => number): number {
-  let best = Infinity;
-  let sink = 0;
-  for (let b = 0; b < batches; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < perBatch; i++) sink += run();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / perBatch);
-  }
-  if (sink === -1) console.log(sink);
-  return best;
-}
+import { fastestBatch } from './fastest-batch';
 
 for (const [name, bytes] of [
   ['100 KB', 100 * 1024],
@@ -34,8 +23,8 @@ for (const [name, bytes] of [
     for (const piece of jsonPieces(body, 3)) writer.text(piece);
     return writer.finish().length;
   };
-  fastest(3, 5, encode);
-  console.log(`encode ${name} into a fresh ByteWriter: ${(fastest(9, 10, encode) / 1e3).toFixed(0)} µs`);
+  fastestBatch(3, 5, encode);
+  console.log(`encode ${name} into a fresh ByteWriter: ${(fastestBatch(9, 10, encode) / 1e3).toFixed(0)} µs`);
 }
 
 const short = ['msg_01XFDUDYJgAACzvnptvVoYEL', 'claude-sonnet-4-6', 'end_turn', 'Hello', 'say "hi"\n'];
@@ -44,7 +33,7 @@ for (const [name, quote] of [
   ['JSON.stringify', (t: string) => JSON.stringify(t)],
 ] as const) {
   let i = 0;
-  fastest(3, 200_000, () => quote(short[i++ % short.length]!).length);
-  const ns = fastest(9, 500_000, () => quote(short[i++ % short.length]!).length);
+  fastestBatch(3, 200_000, () => quote(short[i++ % short.length]!).length);
+  const ns = fastestBatch(9, 500_000, () => quote(short[i++ % short.length]!).length);
   console.log(`${name}, five short texts: ${ns.toFixed(1)} ns a text`);
 }

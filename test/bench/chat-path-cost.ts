@@ -12,22 +12,11 @@ import { validateMessagesRequest } from '../../main/core/anthropic/validate';
 import { ChatFormat } from '../../main/core/openai/chat-format';
 import { readChatRequest } from '../../main/core/openai/chat-request';
 import { chatBody, shortBody } from './bodies';
-
-function fastest(batches: number, perBatch: number, run: () => number): number {
-  let best = Infinity;
-  let sink = 0;
-  for (let b = 0; b < batches; b++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < perBatch; i++) sink += run();
-    best = Math.min(best, Number(process.hrtime.bigint() - start) / perBatch);
-  }
-  if (sink === -1) console.log(sink);
-  return best;
-}
+import { fastestBatch } from './fastest-batch';
 
 function report(name: string, run: () => number): void {
-  fastest(3, 20_000, run);
-  console.log(`${name}: ${fastest(15, 50_000, run).toFixed(0)} ns`);
+  fastestBatch(3, 20_000, run);
+  console.log(`${name}: ${fastestBatch(15, 50_000, run).toFixed(0)} ns`);
 }
 
 const chat = chatBody(true);
